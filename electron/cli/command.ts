@@ -1,0 +1,22 @@
+/**
+ * Every `egress-atlas <command>` implements this. Commands never call process.exit or write to
+ * process.stdout directly, so they run in-process in tests.
+ * Exit codes: 0 ok, 1 findings/operational failure where the command says so, 2 bad input or usage.
+ */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** stdout is a terminal: live progress bars and colours are allowed. */
+  readonly isTTY: boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `egress-atlas --help`. */
+  readonly summary: string;
+  /** Full usage text for `egress-atlas <command> --help`. */
+  readonly usage: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,24 @@
+/**
+ * ARM JSON → NetworkModel. Accepts REST-shaped resources (fields under `properties`: ARM, `az rest`,
+ * Resource Graph rows) and flattened ones (`az ... -o json`, the JS SDK), mixed in one bundle.
+ *
+ * Entry point contract (implemented in normalize.ts):
+ *   normalizeArm(documents) → { model, effectiveRoutes, gaps }
+ * throws InputError (file, JSON path, expected) on malformed input.
+ */
+import type { Gap } from '../model/gaps';
+import type { CapturedEffectiveRoutes, NetworkModel } from '../model/topology';
+
+/** One parsed input file (its JSON already parsed by the caller, which owns I/O). */
+export interface ArmDocument {
+  readonly fileName: string;
+  readonly json: unknown;
+}
+
+export interface NormalizeResult {
+  readonly model: NetworkModel;
+  readonly effectiveRoutes: readonly CapturedEffectiveRoutes[];
+  readonly gaps: readonly Gap[];
+}
+
+export { normalizeArm } from './normalize';

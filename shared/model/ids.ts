@@ -1,0 +1,48 @@
+/**
+ * ARM resource IDs are case-insensitive (ARM and Resource Graph disagree on casing of
+ * `resourceGroups`, provider namespaces and names), so the model stores every ID in one canonical
+ * form: lower case, no trailing slash. Names keep the casing the user gave them.
+ */
+export type ResourceId = string & { readonly __brand: 'ResourceId' };
+
+export function toResourceId(raw: string): ResourceId {
+  return raw.trim().replace(/\/+$/, '').toLowerCase() as ResourceId;
+}
+
+export interface ResourceIdParts {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  /** e.g. `microsoft.network/virtualnetworks/subnets` */
+  readonly type: string;
+  readonly name: string;
+}
+
+/** Splits `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{child}/{name}...]`. */
+export function parseResourceId(id: string): ResourceIdParts | null {
+  const parts = id.split('/').filter((p) => p.length > 0);
+  if (parts.length < 4 || parts[0]?.toLowerCase() !== 'subscriptions') return null;
+  const subscriptionId = parts[1] ?? '';
+  if (parts[2]?.toLowerCase() !== 'resourcegroups' || parts[3] === undefined) {
+    return { subscriptionId, resourceGroup: '', type: 'microsoft.resources/subscriptions', name: subscriptionId };
+  }
+  const resourceGroup = parts[3];
+  const providerAt = parts.findIndex((p) => p.toLowerCase() === 'providers');
+  if (providerAt < 0 || parts.length < providerAt + 4) {
+    return { subscriptionId, resourceGroup, type: 'microsoft.resources/resourcegroups', name: resourceGroup };
+  }
+  const namespace = parts[providerAt + 1] ?? '';
+  const rest = parts.slice(providerAt + 2);
+  const types: string[] = [];
+  let name = '';
+  for (let i = 0; i + 1 < rest.length; i += 2) {
+    types.push(rest[i] ?? '');
+    name = rest[i + 1] ?? '';
+  }
+  return { subscriptionId, resourceGroup, type: `${namespace}/${types.join('/')}`.toLowerCase(), name };
+}
+
+/** The parent resource of a child (subnet → VNet, ipConfiguration → NIC). */
+export function parentResourceId(id: ResourceId): ResourceId {
+  const parts = id.split('/');
+  return parts.slice(0, -2).join('/') as ResourceId;
+}

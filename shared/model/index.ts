@@ -1,0 +1,6 @@
+export * from './gaps';
+export * from './ids';
+export * from './ip';
+export * from './snapshot';
+export * from './topology';
+export * from './errors';

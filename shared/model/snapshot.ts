@@ -1,0 +1,60 @@
+/**
+ * The snapshot file: `egress-atlas/snapshot@1`. Normalized resources, captured effective routes,
+ * optional SNAT metrics and capture metadata, plus a SHA-256 of the canonical content so evidence
+ * can cite it. Hashing and file I/O live in electron/snapshot; this file only holds the shape.
+ */
+import type { Gap } from './gaps';
+import type { ResourceId } from './ids';
+import type { CapturedEffectiveRoutes, NetworkModel } from './topology';
+
+export const SNAPSHOT_FORMAT = 'egress-atlas/snapshot@1' as const;
+
+export type CaptureSource = 'live-pull' | 'import' | 'demo' | 'synthetic';
+
+export interface CaptureScope {
+  readonly tenantId: string | null;
+  readonly subscriptionIds: readonly string[];
+  /** Management group, when the pull was scoped to one. */
+  readonly managementGroupId: string | null;
+  /** Cloud name: `AzurePublicCloud`, `AzureUSGovernment`, `AzureChinaCloud`, or a custom ARM endpoint. */
+  readonly cloud: string | null;
+}
+
+export interface CaptureMetadata {
+  /** ISO 8601 UTC. */
+  readonly capturedAt: string;
+  readonly source: CaptureSource;
+  /** Files imported or the demo estate name; the account that pulled, when known. */
+  readonly origin: readonly string[];
+  readonly capturedBy: string | null;
+  readonly scope: CaptureScope;
+  readonly toolVersion: string;
+}
+
+/** An Azure Monitor metric series reduced to what the `snat-capacity` finding needs. */
+export interface ResourceMetric {
+  readonly resourceId: ResourceId;
+  /** e.g. `SNATConnectionCount` (filter ConnectionState=Failed), `PacketDropCount`, `SNATPortUtilization`. */
+  readonly metricName: string;
+  /** Dimension filter used, e.g. `ConnectionState eq 'Failed'`. */
+  readonly filter: string | null;
+  readonly aggregation: 'Total' | 'Maximum' | 'Average';
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** Aggregated over the window (Total: sum; Maximum: max of points; Average: mean). */
+  readonly value: number;
+  readonly unit: string;
+}
+
+export interface Snapshot {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly metadata: CaptureMetadata;
+  readonly model: NetworkModel;
+  readonly effectiveRoutes: readonly CapturedEffectiveRoutes[];
+  readonly metrics: readonly ResourceMetric[];
+  readonly gaps: readonly Gap[];
+  /** Hex SHA-256 of the canonical JSON of every field above (see electron/snapshot). */
+  readonly sha256: string;
+}
+
+export type SnapshotContent = Omit<Snapshot, 'sha256'>;

@@ -1,0 +1,367 @@
+/**
+ * The normalized network model: what `shared/arm` produces from ARM JSON (REST or flattened shape)
+ * and what the resolver reads. Plain readonly data, JSON-serializable (it is stored in snapshots).
+ * Every reference to another resource is a canonical `ResourceId` (see ids.ts); a reference may
+ * point at a resource that is not in the model (out of scope / not readable): resolvers must
+ * treat a missing target as a gap, never crash.
+ */
+import type { ResourceId } from './ids';
+
+export interface ResourceBase {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  /** Azure region, when ARM gave one (child resources inherit their parent's). */
+  readonly location: string | null;
+  /** Resource tags, e.g. `owner`, `costCenter`: every hop has an owner. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface VirtualNetwork extends ResourceBase {
+  readonly kind: 'virtualNetwork';
+  readonly addressPrefixes: readonly string[];
+  readonly subnetIds: readonly ResourceId[];
+  readonly peerings: readonly VirtualNetworkPeering[];
+}
+
+export interface VirtualNetworkPeering {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly remoteVirtualNetworkId: ResourceId | null;
+  /** Remote address space as the peering reports it (used when the remote VNet is out of scope). */
+  readonly remoteAddressPrefixes: readonly string[];
+  readonly allowVirtualNetworkAccess: boolean;
+  readonly allowForwardedTraffic: boolean;
+  readonly allowGatewayTransit: boolean;
+  readonly useRemoteGateways: boolean;
+  /** `Connected`, `Initiated`, `Disconnected`; only `Connected` peerings carry traffic. */
+  readonly peeringState: string;
+}
+
+export interface ServiceEndpoint {
+  readonly service: string;
+  readonly locations: readonly string[];
+}
+
+export interface Subnet extends ResourceBase {
+  readonly kind: 'subnet';
+  readonly virtualNetworkId: ResourceId;
+  /** `addressPrefix` and `addressPrefixes` merged; IPv4 and IPv6 (dual stack). */
+  readonly addressPrefixes: readonly string[];
+  readonly routeTableId: ResourceId | null;
+  readonly natGatewayId: ResourceId | null;
+  readonly networkSecurityGroupId: ResourceId | null;
+  /** `false` = private subnet; `true` or `null` (unset) allow default outbound access [DOA]. */
+  readonly defaultOutboundAccess: boolean | null;
+  /** Delegation service names, e.g. `Microsoft.App/environments`. */
+  readonly delegations: readonly string[];
+  readonly serviceEndpoints: readonly ServiceEndpoint[];
+  readonly privateEndpointNetworkPolicies: string | null;
+}
+
+export interface Route {
+  readonly id: ResourceId;
+  readonly name: string;
+  /** A CIDR or a service tag (e.g. `AzureCloud.westeurope`). */
+  readonly addressPrefix: string;
+  /** `VirtualAppliance`, `VirtualNetworkGateway`, `VnetLocal`, `Internet`, `None` (open string: ARM may add values). */
+  readonly nextHopType: string;
+  readonly nextHopIpAddress: string | null;
+  readonly hasBgpOverride: boolean;
+}
+
+export interface RouteTable extends ResourceBase {
+  readonly kind: 'routeTable';
+  readonly routes: readonly Route[];
+  /** "Propagate gateway routes = No": gateway (BGP and static) routes are not installed [UDR]. */
+  readonly disableBgpRoutePropagation: boolean;
+}
+
+export interface NatGateway extends ResourceBase {
+  readonly kind: 'natGateway';
+  /** `Standard` | `StandardV2` (open string). */
+  readonly skuName: string;
+  readonly publicIpAddressIds: readonly ResourceId[];
+  readonly publicIpPrefixIds: readonly ResourceId[];
+  readonly idleTimeoutInMinutes: number | null;
+  /** Back-references ARM returns on the NAT gateway; the subnet's `natGatewayId` is authoritative. */
+  readonly subnetIds: readonly ResourceId[];
+}
+
+export interface PublicIpAddress extends ResourceBase {
+  readonly kind: 'publicIpAddress';
+  /** Null when not allocated or not returned (e.g. Microsoft's PublicIpAddressGet example). */
+  readonly ipAddress: string | null;
+  /** `Basic` | `Standard` | `StandardV2`. */
+  readonly skuName: string;
+  readonly version: 'IPv4' | 'IPv6';
+  /** The IP configuration (NIC, LB frontend, firewall, gateway) it is attached to. */
+  readonly ipConfigurationId: ResourceId | null;
+  readonly publicIpPrefixId: ResourceId | null;
+}
+
+export interface PublicIpPrefix extends ResourceBase {
+  readonly kind: 'publicIpPrefix';
+  readonly ipPrefix: string | null;
+  readonly prefixLength: number | null;
+  readonly version: 'IPv4' | 'IPv6';
+  readonly skuName: string;
+}
+
+export interface NicIpConfiguration {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly primary: boolean;
+  readonly privateIpAddress: string | null;
+  readonly privateIpAddressVersion: 'IPv4' | 'IPv6';
+  readonly subnetId: ResourceId | null;
+  readonly publicIpAddressId: ResourceId | null;
+  /** NIC-based backend pool memberships (`loadBalancerBackendAddressPools`). */
+  readonly loadBalancerBackendAddressPoolIds: readonly ResourceId[];
+}
+
+export interface NetworkInterface extends ResourceBase {
+  readonly kind: 'networkInterface';
+  readonly ipConfigurations: readonly NicIpConfiguration[];
+  /** Azure-level IP forwarding: required for an NVA to forward traffic not addressed to it [UDR]. */
+  readonly enableIPForwarding: boolean;
+  readonly networkSecurityGroupId: ResourceId | null;
+  readonly virtualMachineId: ResourceId | null;
+  /** True when the VM is a Flexible-orchestration VMSS instance: never gets default outbound [DOA]. */
+  readonly flexibleScaleSetMember: boolean;
+  /** The NIC is the VM's primary NIC (null when unknown). */
+  readonly primary: boolean | null;
+}
+
+export interface FirewallIpConfiguration {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly privateIpAddress: string | null;
+  readonly subnetId: ResourceId | null;
+  readonly publicIpAddressId: ResourceId | null;
+}
+
+/** A classic (non-policy) or policy rule, flattened to what egress evaluation needs. */
+export type FirewallRule =
+  | {
+      readonly kind: 'network';
+      readonly name: string;
+      readonly collection: string;
+      readonly priority: number;
+      readonly action: 'Allow' | 'Deny';
+      readonly protocols: readonly string[];
+      readonly sourceAddresses: readonly string[];
+      readonly destinationAddresses: readonly string[];
+      readonly destinationFqdns: readonly string[];
+      readonly destinationPorts: readonly string[];
+    }
+  | {
+      readonly kind: 'application';
+      readonly name: string;
+      readonly collection: string;
+      readonly priority: number;
+      readonly action: 'Allow' | 'Deny';
+      readonly protocols: readonly string[];
+      readonly sourceAddresses: readonly string[];
+      readonly targetFqdns: readonly string[];
+      readonly fqdnTags: readonly string[];
+    };
+
+export interface AzureFirewall extends ResourceBase {
+  readonly kind: 'azureFirewall';
+  /** `AZFW_VNet` (in AzureFirewallSubnet) or `AZFW_Hub` (secured vWAN hub). */
+  readonly skuName: string;
+  /** `Basic` | `Standard` | `Premium`. */
+  readonly skuTier: string;
+  readonly ipConfigurations: readonly FirewallIpConfiguration[];
+  /** Present in forced-tunnel mode (AzureFirewallManagementSubnet) [FWFT]. */
+  readonly managementIpConfiguration: FirewallIpConfiguration | null;
+  readonly firewallPolicyId: ResourceId | null;
+  readonly virtualHubId: ResourceId | null;
+  /** Hub SKU: `hubIPAddresses.privateIPAddress`. */
+  readonly hubPrivateIpAddress: string | null;
+  /** Hub SKU: `hubIPAddresses.publicIPs.addresses[].address`. */
+  readonly hubPublicIpAddresses: readonly string[];
+  /** Classic rule collections on the firewall itself (network + application). */
+  readonly rules: readonly FirewallRule[];
+}
+
+export interface FirewallPolicy extends ResourceBase {
+  readonly kind: 'firewallPolicy';
+  readonly basePolicyId: ResourceId | null;
+  /** `snat.privateRanges`; null = IANA private ranges (the default) [FWSNAT]. */
+  readonly snatPrivateRanges: readonly string[] | null;
+  readonly threatIntelMode: string | null;
+  /** Rules from the policy's rule collection groups (merged when groups are separate resources). */
+  readonly rules: readonly FirewallRule[];
+  readonly ruleCollectionGroupIds: readonly ResourceId[];
+}
+
+export interface SecurityRule {
+  readonly name: string;
+  readonly priority: number;
+  readonly direction: 'Inbound' | 'Outbound';
+  readonly access: 'Allow' | 'Deny';
+  /** `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `*`. */
+  readonly protocol: string;
+  /** CIDRs, IPs, service tags (`Internet`, `VirtualNetwork`, ...) or `*`. */
+  readonly sourceAddressPrefixes: readonly string[];
+  readonly destinationAddressPrefixes: readonly string[];
+  /** `*`, `443`, `1000-2000`. */
+  readonly destinationPortRanges: readonly string[];
+  readonly isDefault: boolean;
+}
+
+export interface NetworkSecurityGroup extends ResourceBase {
+  readonly kind: 'networkSecurityGroup';
+  /** Custom and default rules together, as evaluated (priority order is the evaluator's job). */
+  readonly securityRules: readonly SecurityRule[];
+}
+
+export interface LoadBalancerFrontend {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly privateIpAddress: string | null;
+  readonly subnetId: ResourceId | null;
+  readonly publicIpAddressId: ResourceId | null;
+  readonly publicIpPrefixId: ResourceId | null;
+}
+
+export interface LoadBalancerBackendPool {
+  readonly id: ResourceId;
+  readonly name: string;
+  /** NIC ipConfiguration IDs (NIC-based pool). */
+  readonly backendIpConfigurationIds: readonly ResourceId[];
+  /** IP-based pool members: such pools give no outbound SNAT (they fall to default outbound) [DOA][LBRULES]. */
+  readonly backendIpAddresses: readonly string[];
+}
+
+export interface LoadBalancingRule {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly frontendIpConfigurationIds: readonly ResourceId[];
+  readonly backendAddressPoolIds: readonly ResourceId[];
+  readonly protocol: string;
+  readonly frontendPort: number;
+  readonly backendPort: number;
+  readonly disableOutboundSnat: boolean;
+}
+
+export interface OutboundRule {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly frontendIpConfigurationIds: readonly ResourceId[];
+  readonly backendAddressPoolId: ResourceId | null;
+  readonly allocatedOutboundPorts: number | null;
+  readonly protocol: string;
+  readonly idleTimeoutInMinutes: number | null;
+}
+
+export interface LoadBalancer extends ResourceBase {
+  readonly kind: 'loadBalancer';
+  /** `Basic` | `Standard` | `Gateway`. */
+  readonly skuName: string;
+  readonly frontendIpConfigurations: readonly LoadBalancerFrontend[];
+  readonly backendAddressPools: readonly LoadBalancerBackendPool[];
+  readonly loadBalancingRules: readonly LoadBalancingRule[];
+  readonly outboundRules: readonly OutboundRule[];
+}
+
+export interface VirtualNetworkGateway extends ResourceBase {
+  readonly kind: 'virtualNetworkGateway';
+  /** `Vpn` | `ExpressRoute` | `LocalGateway`. */
+  readonly gatewayType: string;
+  /** `RouteBased` | `PolicyBased`. */
+  readonly vpnType: string | null;
+  /** From the GatewaySubnet the gateway's IP configuration sits in. */
+  readonly virtualNetworkId: ResourceId | null;
+  /** `gatewayDefaultSite`: forced tunnelling of internet traffic to that site [DEFSITE]. */
+  readonly gatewayDefaultSiteId: ResourceId | null;
+  readonly enableBgp: boolean;
+  readonly publicIpAddressIds: readonly ResourceId[];
+}
+
+export interface HubVirtualNetworkConnection {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly remoteVirtualNetworkId: ResourceId | null;
+  /** "Propagate default route": the hub's 0.0.0.0/0 reaches this spoke only when true [VWAN]. */
+  readonly enableInternetSecurity: boolean;
+}
+
+export interface RoutingPolicy {
+  readonly name: string;
+  /** `Internet` | `PrivateTraffic`. */
+  readonly destinations: readonly string[];
+  /** Usually the hub Azure Firewall's ID. */
+  readonly nextHopId: ResourceId | null;
+}
+
+export interface VirtualHub extends ResourceBase {
+  readonly kind: 'virtualHub';
+  readonly virtualWanId: ResourceId | null;
+  readonly addressPrefix: string | null;
+  readonly azureFirewallId: ResourceId | null;
+  readonly connections: readonly HubVirtualNetworkConnection[];
+  /** From the hub's `routingIntent` child resource(s). */
+  readonly routingPolicies: readonly RoutingPolicy[];
+}
+
+export interface VirtualWan extends ResourceBase {
+  readonly kind: 'virtualWan';
+  readonly virtualHubIds: readonly ResourceId[];
+}
+
+export type NetworkResource =
+  | VirtualNetwork | Subnet | RouteTable | NatGateway | PublicIpAddress | PublicIpPrefix
+  | NetworkInterface | AzureFirewall | FirewallPolicy | NetworkSecurityGroup | LoadBalancer
+  | VirtualNetworkGateway | VirtualHub | VirtualWan;
+
+export type NetworkResourceKind = NetworkResource['kind'];
+
+/** The whole estate, normalized. Arrays so it serializes; build an index (model-index.ts) to look up. */
+export interface NetworkModel {
+  readonly virtualNetworks: readonly VirtualNetwork[];
+  readonly subnets: readonly Subnet[];
+  readonly routeTables: readonly RouteTable[];
+  readonly natGateways: readonly NatGateway[];
+  readonly publicIpAddresses: readonly PublicIpAddress[];
+  readonly publicIpPrefixes: readonly PublicIpPrefix[];
+  readonly networkInterfaces: readonly NetworkInterface[];
+  readonly azureFirewalls: readonly AzureFirewall[];
+  readonly firewallPolicies: readonly FirewallPolicy[];
+  readonly networkSecurityGroups: readonly NetworkSecurityGroup[];
+  readonly loadBalancers: readonly LoadBalancer[];
+  readonly virtualNetworkGateways: readonly VirtualNetworkGateway[];
+  readonly virtualHubs: readonly VirtualHub[];
+  readonly virtualWans: readonly VirtualWan[];
+}
+
+export function emptyNetworkModel(): NetworkModel {
+  return {
+    virtualNetworks: [], subnets: [], routeTables: [], natGateways: [], publicIpAddresses: [],
+    publicIpPrefixes: [], networkInterfaces: [], azureFirewalls: [], firewallPolicies: [],
+    networkSecurityGroups: [], loadBalancers: [], virtualNetworkGateways: [], virtualHubs: [], virtualWans: [],
+  };
+}
+
+/** One route of `NetworkInterfaces_GetEffectiveRouteTable` (same keys in REST, SDK and az output). */
+export interface EffectiveRoute {
+  readonly name: string | null;
+  /** `Default` | `User` | `VirtualNetworkGateway` | `Unknown`. */
+  readonly source: string;
+  /** `Active` | `Invalid`. */
+  readonly state: string;
+  readonly addressPrefixes: readonly string[];
+  /** Open string: `VnetLocal`, `Internet`, `VirtualAppliance`, `VNetPeering`, `VirtualNetworkServiceEndpoint`, ... */
+  readonly nextHopType: string;
+  readonly nextHopIpAddresses: readonly string[];
+  readonly disableBgpRoutePropagation: boolean | null;
+}
+
+/** Effective routes captured from Azure for one NIC (they hold for its whole subnet). */
+export interface CapturedEffectiveRoutes {
+  readonly networkInterfaceId: ResourceId;
+  readonly routes: readonly EffectiveRoute[];
+}
