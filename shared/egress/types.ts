@@ -68,7 +68,8 @@ export type FindingCode =
   | 'private-subnet-internet-udr'
   | 'secured-hub-nat-gateway'
   | 'unknown-next-hop'
-  | 'ipv6-not-modelled';
+  | 'ipv6-not-modelled'
+  | 'firewall-rules-not-captured';
 
 export interface Finding {
   readonly code: FindingCode;

@@ -1,0 +1,227 @@
+/**
+ * Effective routes, sampled: every NIC of a subnet shares the subnet's effective routes, and subnets
+ * with the same route signature (route table, VNet, its peerings, gateway presence) get the same
+ * routes, so one NIC per signature is enough (`sample`). Each read is a POST LRO that only works
+ * for a NIC attached to a running VM; a stopped VM is a gap and the next NIC of the signature is tried.
+ * [Effective routes] https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem
+ */
+import type { Gap } from '../../shared/model/gaps';
+import { toResourceId, type ResourceId } from '../../shared/model/ids';
+import type { CapturedEffectiveRoutes, EffectiveRoute, NetworkModel } from '../../shared/model/topology';
+import { createLimiter, type Limiter } from './limiter';
+import { codeOf, gapFromError, isCancellation } from './errors';
+import type { PullRuntime } from './runtime';
+import { field, refId, type Item } from './topology';
+
+export type EffectiveRoutesMode = 'none' | 'sample' | 'all';
+
+/** The route signature of each subnet (lower-case subnet ID → signature). */
+export function routeSignatures(model: NetworkModel): ReadonlyMap<string, string> {
+  const vnets = new Map(model.virtualNetworks.map((v) => [v.id, v]));
+  const withGateway = new Set(model.virtualNetworkGateways.map((g) => g.virtualNetworkId).filter((id): id is ResourceId => id !== null));
+  const out = new Map<string, string>();
+  for (const subnet of model.subnets) {
+    const vnet = vnets.get(subnet.virtualNetworkId);
+    const peerings = (vnet?.peerings ?? [])
+      .map((p) => `${p.remoteVirtualNetworkId ?? p.remoteAddressPrefixes.join('+')}:${p.peeringState}:${p.useRemoteGateways ? 'remote-gw' : ''}`)
+      .sort()
+      .join(',');
+    const gateway = withGateway.has(subnet.virtualNetworkId) || (vnet?.peerings ?? []).some((p) => p.useRemoteGateways);
+    out.set(subnet.id, [subnet.routeTableId ?? 'no-route-table', subnet.virtualNetworkId, peerings, gateway ? 'gateway' : 'no-gateway'].join('|'));
+  }
+  return out;
+}
+
+export interface NicRef {
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly subnetId: ResourceId | null;
+  readonly hasVm: boolean;
+}
+
+/** The few NIC fields sampling needs, from a REST or flattened NIC. */
+export function toNicRef(item: Item): NicRef | null {
+  const id = typeof item['id'] === 'string' ? item['id'] : null;
+  if (id === null) return null;
+  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/networkinterfaces\/([^/]+)$/i.exec(id);
+  if (!m) return null;
+  const configs = field(item, 'ipConfigurations');
+  let subnetId: string | null = null;
+  if (Array.isArray(configs)) {
+    const typed = configs.filter((c): c is Item => typeof c === 'object' && c !== null);
+    const primary = typed.find((c) => field(c, 'primary') === true) ?? typed[0];
+    subnetId = primary === undefined ? null : refId(field(primary, 'subnet'));
+  }
+  return {
+    id, subscriptionId: m[1] ?? '', resourceGroup: m[2] ?? '', name: m[3] ?? '',
+    subnetId: subnetId === null ? null : toResourceId(subnetId),
+    hasVm: refId(field(item, 'virtualMachine')) !== null,
+  };
+}
+
+export function mapEffectiveRoutes(nicId: string, value: unknown): CapturedEffectiveRoutes {
+  const list = typeof value === 'object' && value !== null && Array.isArray((value as { value?: unknown }).value)
+    ? (value as { value: unknown[] }).value : [];
+  const strings = (v: unknown): readonly string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+  const routes: EffectiveRoute[] = list.filter((r): r is Item => typeof r === 'object' && r !== null).map((r) => ({
+    name: typeof r['name'] === 'string' ? r['name'] : null,
+    source: typeof r['source'] === 'string' ? r['source'] : 'Unknown',
+    state: typeof r['state'] === 'string' ? r['state'] : 'Active',
+    addressPrefixes: strings(r['addressPrefix']),
+    nextHopType: typeof r['nextHopType'] === 'string' ? r['nextHopType'] : 'None',
+    nextHopIpAddresses: strings(r['nextHopIpAddress']),
+    disableBgpRoutePropagation: typeof r['disableBgpRoutePropagation'] === 'boolean' ? r['disableBgpRoutePropagation'] : null,
+  }));
+  return { networkInterfaceId: toResourceId(nicId), routes };
+}
+
+export interface SamplerOptions {
+  readonly mode: EffectiveRoutesMode;
+  readonly concurrency: number;
+  /** NICs tried per signature before giving up (stopped VMs). */
+  readonly attemptsPerSignature: number;
+  readonly pollIntervalMs: number;
+  readonly onChange: () => void;
+}
+
+interface SignatureState {
+  readonly candidates: NicRef[];
+  status: 'waiting' | 'running' | 'done';
+  attempts: number;
+  readonly subnetCount: number;
+  readonly firstSubnet: string;
+}
+
+/**
+ * Streams NICs in as topology pages arrive and starts LROs at once, so effective routes overlap
+ * the (quota-bound) NIC paging instead of waiting for it.
+ */
+export class EffectiveRouteSampler {
+  readonly captured: CapturedEffectiveRoutes[] = [];
+  started = 0;
+  finished = 0;
+  /** Work units expected (signatures for sample, VM NICs for all); grows while NICs stream in. */
+  planned = 0;
+  private readonly limiter: Limiter;
+  private readonly running = new Set<Promise<void>>();
+  private signatures: ReadonlyMap<string, string> | null = null;
+  private readonly states = new Map<string, SignatureState>();
+  private readonly pending: NicRef[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly rt: PullRuntime, private readonly options: SamplerOptions, limiter?: Limiter) {
+    this.limiter = limiter ?? createLimiter(options.concurrency);
+  }
+
+  /** Called once the core topology (VNets, route tables, gateways) is normalized. */
+  setSignatures(signatures: ReadonlyMap<string, string>): void {
+    this.signatures = signatures;
+    const counts = new Map<string, { n: number; first: string }>();
+    for (const [subnet, sig] of signatures) {
+      const c = counts.get(sig);
+      counts.set(sig, { n: (c?.n ?? 0) + 1, first: c?.first ?? subnet });
+    }
+    for (const [sig, c] of counts) this.states.set(sig, { candidates: [], status: 'waiting', attempts: 0, subnetCount: c.n, firstSubnet: c.first });
+    const queued = this.pending.splice(0);
+    this.offer(queued);
+  }
+
+  offer(nics: readonly NicRef[]): void {
+    if (this.options.mode === 'none') return;
+    if (this.signatures === null) {
+      this.pending.push(...nics);
+      return;
+    }
+    for (const nic of nics) {
+      const key = nic.id.toLowerCase();
+      // Effective routes exist only for a NIC attached to a running VM; others cannot answer.
+      if (this.seen.has(key) || !nic.hasVm || nic.subnetId === null) continue;
+      this.seen.add(key);
+      if (this.options.mode === 'all') {
+        this.planned += 1;
+        this.launch(nic, null);
+        continue;
+      }
+      const sig = this.signatures.get(nic.subnetId);
+      const state = sig === undefined ? undefined : this.states.get(sig);
+      if (state === undefined) continue;
+      state.candidates.push(nic);
+      if (state.status === 'waiting') {
+        if (state.attempts === 0) this.planned += 1;
+        this.next(state);
+      }
+    }
+  }
+
+  private giveUp(state: SignatureState): void {
+    state.status = 'done';
+    this.rt.addGap({
+      code: 'effective-routes-unavailable',
+      scope: state.firstSubnet,
+      message: `No NIC of this route signature (${state.subnetCount} subnet(s)) gave effective routes after ${state.attempts} attempt(s); routes are computed from configuration only.`,
+      count: state.subnetCount,
+    });
+  }
+
+  private next(state: SignatureState): void {
+    if (state.attempts >= this.options.attemptsPerSignature) {
+      this.giveUp(state);
+      return;
+    }
+    const nic = state.candidates.shift();
+    if (nic === undefined) {
+      state.status = 'waiting';
+      return;
+    }
+    state.status = 'running';
+    state.attempts += 1;
+    this.launch(nic, state);
+  }
+
+  private launch(nic: NicRef, state: SignatureState | null): void {
+    this.started += 1;
+    const task = this.limiter.run(() => this.read(nic)).then((ok) => {
+      this.finished += 1;
+      if (state !== null) {
+        if (ok) state.status = 'done';
+        else this.next(state);
+      }
+      this.options.onChange();
+    });
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private async read(nic: NicRef): Promise<boolean> {
+    if (this.rt.signal?.aborted) return false;
+    try {
+      const result = await this.rt.network(nic.subscriptionId).networkInterfaces.getEffectiveRouteTable(nic.resourceGroup, nic.name, {
+        updateIntervalInMs: this.options.pollIntervalMs,
+        abortSignal: this.rt.signal,
+      });
+      this.captured.push(mapEffectiveRoutes(nic.id, result));
+      return true;
+    } catch (error) {
+      if (isCancellation(error, this.rt.signal)) return false;
+      if (codeOf(error) === 'NicMustBeAttachedToRunningVmToGetEffectiveRoutes') {
+        const gap: Gap = {
+          code: 'effective-routes-unavailable', scope: nic.id,
+          message: 'Azure returns effective routes only for a NIC attached to a running VM (NicMustBeAttachedToRunningVmToGetEffectiveRoutes); the VM is stopped or deallocated.',
+        };
+        this.rt.addGap(gap);
+      } else {
+        this.rt.addGap({ ...gapFromError(nic.id, 'Reading effective routes', error), code: 'effective-routes-unavailable' });
+      }
+      return false;
+    }
+  }
+
+  /** Waits for every LRO; signatures still waiting have no VM NIC and need no call. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+    if (this.rt.signal?.aborted) return;
+    for (const state of this.states.values()) if (state.status === 'waiting' && state.attempts > 0) this.giveUp(state);
+  }
+}

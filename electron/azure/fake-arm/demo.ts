@@ -1,0 +1,65 @@
+/**
+ * `--demo-azure`: a small, realistic estate served by the fake ARM server on 127.0.0.1, with the
+ * things a real tenant shows: some latency, one subscription the account cannot read (403), a
+ * moment of throttling (429 + Retry-After) and a stopped VM, so a new user sees progress, waits and
+ * gaps without an Azure account. The data: the `bank` demo plus a two-subscription synthetic estate.
+ */
+import { bankResources } from '../../../shared/demo/bank';
+import { generateSyntheticEstate } from '../../../shared/demo/synthetic';
+import type { Clock } from '../clock';
+import { startFakeArm, type FakeArm, type FakeEstate, type FakeResource } from './server';
+
+export const DEMO_TENANT_ID = '72f988bf-0000-4000-8000-00000000demo'.replace('demo', '0001');
+export const DEMO_FORBIDDEN_SUBSCRIPTION = '0b5c9d1e-7a3f-4c2b-9e8d-5f6a7b8c9d0e';
+
+function subscriptionsOf(resources: readonly FakeResource[]): string[] {
+  return [...new Set(resources.map((r) => r.id.split('/')[2] ?? ''))].filter((s) => s.length > 0);
+}
+
+function isResource(value: unknown): value is FakeResource {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
+    && typeof (value as { type?: unknown }).type === 'string';
+}
+
+export function demoEstate(): FakeEstate {
+  const synthetic = generateSyntheticEstate({ subscriptions: 2, virtualNetworks: 8, subnets: 40, networkInterfaces: 240, seed: 42 });
+  const resources: FakeResource[] = [...bankResources(), ...synthetic.resources.filter(isResource)];
+  const names = ['Contoso Bank Hub', 'Contoso Payments', 'Landing zone A', 'Landing zone B'];
+  const subscriptions = subscriptionsOf(resources).map((subscriptionId, i) => ({ subscriptionId, displayName: names[i] ?? `Subscription ${i + 1}` }));
+  const nics = resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/networkinterfaces' && r.properties['virtualMachine'] !== undefined);
+  const natGateways = resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/natgateways');
+  const firewalls = resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/azurefirewalls');
+  const metrics = new Map<string, readonly number[]>();
+  natGateways.forEach((n, i) => {
+    metrics.set(`${n.id.toLowerCase()}|snatconnectioncount`, Array.from({ length: 24 }, (_, h) => (i === 0 && h > 18 ? 40 + h : 0)));
+    metrics.set(`${n.id.toLowerCase()}|packetdropcount`, Array.from({ length: 24 }, () => 0));
+  });
+  firewalls.forEach((f, i) => metrics.set(`${f.id.toLowerCase()}|snatportutilization`, Array.from({ length: 24 }, (_, h) => (i === 0 ? 20 + h * 2 : 5))));
+  return {
+    tenantId: DEMO_TENANT_ID,
+    subscriptions: [...subscriptions, { subscriptionId: DEMO_FORBIDDEN_SUBSCRIPTION, displayName: 'Contoso Legacy (no access)' }],
+    resources,
+    effectiveRoutes: new Map(Object.entries(synthetic.effectiveRouteTables).map(([k, v]) => [k, v.value])),
+    // The first VM NIC's VM is deallocated: the sampler records a gap and tries another NIC.
+    stoppedVmNicIds: nics.slice(0, 1).map((n) => n.id),
+    metrics,
+  };
+}
+
+export function startDemoAzure(clock?: Clock): Promise<FakeArm> {
+  return startFakeArm({
+    estate: demoEstate(),
+    ...(clock ? { clock } : {}),
+    faults: {
+      latencyMs: 60,
+      armThrottle: { burst: 250, perSecond: 25 },
+      graphQuota: { queries: 15, windowMs: 5_000 },
+      forbiddenSubscriptions: [DEMO_FORBIDDEN_SUBSCRIPTION],
+      // A throttled moment: the first two effective-route reads get 429 + Retry-After: 1.
+      throttles: [{ match: /^POST .*\/effectiveRouteTable$/i, times: 2 }],
+      throttleRetryAfterSeconds: 1,
+      armPageSize: 50,
+      lroPendingPolls: 2,
+    },
+  });
+}

@@ -1,0 +1,334 @@
+/**
+ * Pipeline policies added to EVERY pipeline the puller builds (SDK clients and plain pipelines):
+ *  - `readOnlyPolicy`: refuses anything but GET and two allow-listed POST actions, before the
+ *    request leaves the process. Egress Atlas can never change an estate, by construction.
+ *  - `pacingPolicy`: the one retry layer (the SDK's own retry policy is removed): a client-side
+ *    token bucket per subscription, Resource Graph quota pacing, per-request timeout, Retry-After
+ *    on 429 and exponential backoff on 408/5xx/network errors, all counted in `PullStats`.
+ * [ARM limits] https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
+ * [ARG throttling] https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests
+ */
+import { RestError } from '@azure/core-rest-pipeline';
+import type { HttpHeaders, PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from '@azure/core-auth';
+import { PullCancelledError, type Clock } from './clock';
+
+// ---------------------------------------------------------------------------------------------
+// Read-only guard
+
+/** POST actions that read: Resource Graph queries and a NIC's effective route table (an LRO). */
+const ALLOWED_POST_PATHS: readonly RegExp[] = [
+  /^\/providers\/microsoft\.resourcegraph\/resources$/i,
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkinterfaces\/[^/]+\/effectiveroutetable$/i,
+];
+
+export class ReadOnlyViolationError extends Error {
+  override readonly name = 'ReadOnlyViolationError';
+  readonly code = 'ReadOnlyViolation';
+}
+
+export function isReadOnlyRequest(method: string, url: string): boolean {
+  const upper = method.toUpperCase();
+  if (upper === 'GET') return true;
+  if (upper !== 'POST') return false;
+  let path: string;
+  try {
+    path = new URL(url).pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+  return ALLOWED_POST_PATHS.some((re) => re.test(path));
+}
+
+export const READ_ONLY_POLICY_NAME = 'egressAtlasReadOnlyPolicy';
+
+export function readOnlyPolicy(): PipelinePolicy {
+  return {
+    name: READ_ONLY_POLICY_NAME,
+    sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      if (!isReadOnlyRequest(request.method, request.url)) {
+        const path = safePath(request.url);
+        return Promise.reject(new ReadOnlyViolationError(
+          `Egress Atlas is read-only: refused ${request.method} ${path} before sending it.`,
+        ));
+      }
+      return next(request);
+    },
+  };
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request classification and statistics
+
+export type RequestKind =
+  | 'subscriptions' | 'resource-graph' | 'arm-list' | 'effective-routes' | 'lro-poll' | 'metrics';
+
+export function classifyRequest(method: string, url: string): RequestKind {
+  const path = safePath(url).toLowerCase().replace(/\/+$/, '');
+  if (path.endsWith('/providers/microsoft.resourcegraph/resources')) return 'resource-graph';
+  if (method.toUpperCase() === 'POST' && path.endsWith('/effectiveroutetable')) return 'effective-routes';
+  if (path.includes('/providers/microsoft.insights/metrics')) return 'metrics';
+  if (/\/operation(results|statuses)\//.test(path)) return 'lro-poll';
+  if (path === '/subscriptions') return 'subscriptions';
+  return 'arm-list';
+}
+
+export class PullStats {
+  requests = 0;
+  readonly byKind = new Map<RequestKind, number>();
+  retries = 0;
+  /** 429 answers received. */
+  throttledResponses = 0;
+  /** Time spent waiting on Retry-After, quota resets and the client-side token bucket. */
+  throttleWaitMs = 0;
+  timeouts = 0;
+
+  count(kind: RequestKind): void {
+    this.requests += 1;
+    this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
+  }
+
+  toJSON(): Readonly<Record<string, number>> {
+    return {
+      requests: this.requests, retries: this.retries, throttledResponses: this.throttledResponses,
+      throttleWaitMs: Math.round(this.throttleWaitMs), timeouts: this.timeouts,
+      ...Object.fromEntries(this.byKind),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client-side pacing
+
+/**
+ * Reservation token bucket per key (subscription): each request takes a token at once, possibly
+ * going into debt, and waits until the debt is refilled. Concurrent callers queue fairly.
+ */
+export class TokenBucket {
+  private readonly state = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly capacity: number, private readonly refillPerSecond: number, private readonly clock: Clock) {}
+
+  /** Reserves one token; returns how long (ms) to wait before sending. */
+  reserve(key: string): number {
+    const now = this.clock.now();
+    const s = this.state.get(key) ?? { tokens: this.capacity, at: now };
+    s.tokens = Math.min(this.capacity, s.tokens + ((now - s.at) / 1000) * this.refillPerSecond);
+    s.at = now;
+    s.tokens -= 1;
+    this.state.set(key, s);
+    return s.tokens >= 0 ? 0 : (-s.tokens / this.refillPerSecond) * 1000;
+  }
+}
+
+/** Paces Resource Graph queries by the `x-ms-user-quota-*` headers of earlier answers. */
+export class ResourceGraphQuota {
+  private remaining: number | null = null;
+  private resetAt = 0;
+  constructor(private readonly clock: Clock) {}
+
+  /** ms to wait before the next query (reserves one query of the remaining quota). */
+  reserve(): number {
+    const now = this.clock.now();
+    if (this.remaining === null) return 0;
+    if (now >= this.resetAt) {
+      this.remaining = null;
+      return 0;
+    }
+    this.remaining -= 1;
+    if (this.remaining >= 0) return 0;
+    // Quota spent: wait for the window to reset (plus a small margin: the header has 1 s resolution).
+    return this.resetAt - now + 50;
+  }
+
+  observe(headers: HttpHeaders): void {
+    const remaining = headers.get('x-ms-user-quota-remaining');
+    const resets = headers.get('x-ms-user-quota-resets-after');
+    if (remaining === undefined || resets === undefined) return;
+    const n = Number(remaining);
+    const ms = parseTimeSpanMs(resets);
+    if (!Number.isFinite(n) || ms === null) return;
+    this.remaining = n;
+    this.resetAt = this.clock.now() + ms;
+  }
+}
+
+/** `hh:mm:ss` or `hh:mm:ss.fffffff` (a .NET TimeSpan, as ARG sends it) → ms. */
+export function parseTimeSpanMs(text: string): number | null {
+  const m = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text.trim());
+  if (!m) return null;
+  return (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000;
+}
+
+/** `Retry-After` (seconds or HTTP date), `retry-after-ms`, or ARG's quota reset; null when absent. */
+export function retryAfterMs(headers: HttpHeaders, nowMs: number): number | null {
+  const ms = headers.get('retry-after-ms') ?? headers.get('x-ms-retry-after-ms');
+  if (ms !== undefined && Number.isFinite(Number(ms))) return Number(ms);
+  const ra = headers.get('retry-after');
+  if (ra !== undefined) {
+    const seconds = Number(ra);
+    if (Number.isFinite(seconds)) return seconds * 1000;
+    const date = Date.parse(ra);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  const resets = headers.get('x-ms-user-quota-resets-after');
+  return resets === undefined ? null : parseTimeSpanMs(resets);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The retry / pacing / timeout policy
+
+export interface PacingOptions {
+  readonly clock: Clock;
+  readonly stats: PullStats;
+  readonly armBucket: TokenBucket;
+  readonly graphQuota: ResourceGraphQuota;
+  /** Per-request timeout in clock ms (0 = none). */
+  readonly requestTimeoutMs: number;
+  /** Retries for 408/5xx/network errors/timeouts. */
+  readonly maxRetries: number;
+  /** Retries for 429 (each waits Retry-After). */
+  readonly maxThrottleRetries: number;
+  readonly baseRetryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /** The pull's cancellation signal: waits stop at once. */
+  readonly signal?: AbortSignal;
+}
+
+export const PACING_POLICY_NAME = 'egressAtlasPacingPolicy';
+
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+  readonly code = 'RequestTimeout';
+}
+
+function subscriptionOf(url: string): string {
+  const m = /^\/subscriptions\/([^/]+)/i.exec(safePath(url));
+  return m?.[1]?.toLowerCase() ?? '(tenant)';
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status >= 500;
+}
+
+export function pacingPolicy(options: PacingOptions): PipelinePolicy {
+  const { clock, stats } = options;
+
+  const wait = async (ms: number): Promise<void> => {
+    if (ms <= 0) return;
+    stats.throttleWaitMs += ms;
+    await clock.sleep(ms, options.signal);
+  };
+
+  const backoffMs = (attempt: number): number => {
+    const exp = Math.min(options.maxRetryDelayMs, options.baseRetryDelayMs * 2 ** attempt);
+    return exp * (0.8 + Math.random() * 0.4);
+  };
+
+  const sendOnce = async (request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> => {
+    if (options.requestTimeoutMs <= 0) return next(request);
+    const original = request.abortSignal;
+    const controller = new AbortController();
+    const onOuterAbort = (): void => controller.abort();
+    original?.addEventListener('abort', onOuterAbort, { once: true });
+    if (original?.aborted) controller.abort();
+    request.abortSignal = controller.signal;
+    const timerStop = new AbortController();
+    let timedOut = false;
+    const timer = clock.sleep(options.requestTimeoutMs, timerStop.signal).then(() => {
+      timedOut = true;
+      controller.abort();
+    }, () => undefined);
+    try {
+      return await next(request);
+    } catch (error) {
+      if (timedOut) throw new RequestTimeoutError(`No answer within ${options.requestTimeoutMs} ms: ${request.method} ${safePath(request.url)}`);
+      throw error;
+    } finally {
+      timerStop.abort();
+      await timer;
+      original?.removeEventListener('abort', onOuterAbort);
+      request.abortSignal = original;
+    }
+  };
+
+  return {
+    name: PACING_POLICY_NAME,
+    async sendRequest(request, next) {
+      const kind = classifyRequest(request.method, request.url);
+      let transientFailures = 0;
+      let throttles = 0;
+      for (;;) {
+        if (options.signal?.aborted) throw new PullCancelledError();
+        await wait(kind === 'resource-graph' ? options.graphQuota.reserve() : options.armBucket.reserve(subscriptionOf(request.url)));
+        stats.count(kind);
+        let response: PipelineResponse;
+        try {
+          response = await sendOnce(request, next);
+        } catch (error) {
+          if (options.signal?.aborted) throw new PullCancelledError();
+          if (error instanceof RequestTimeoutError) stats.timeouts += 1;
+          const retryable = error instanceof RequestTimeoutError || (error instanceof RestError && error.code === RestError.REQUEST_SEND_ERROR);
+          if (!retryable || transientFailures >= options.maxRetries) throw error;
+          await wait(backoffMs(transientFailures));
+          transientFailures += 1;
+          stats.retries += 1;
+          continue;
+        }
+        if (kind === 'resource-graph') options.graphQuota.observe(response.headers);
+        if (response.status === 429) {
+          stats.throttledResponses += 1;
+          if (throttles >= options.maxThrottleRetries) return response;
+          await wait(retryAfterMs(response.headers, clock.now()) ?? backoffMs(throttles));
+          throttles += 1;
+          stats.retries += 1;
+          continue;
+        }
+        if (isTransientStatus(response.status) && transientFailures < options.maxRetries) {
+          await wait(retryAfterMs(response.headers, clock.now()) ?? backoffMs(transientFailures));
+          transientFailures += 1;
+          stats.retries += 1;
+          continue;
+        }
+        return response;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth for loopback http endpoints
+
+export const LOOPBACK_BEARER_POLICY_NAME = 'egressAtlasLoopbackBearerPolicy';
+
+/**
+ * core-rest-pipeline's bearer policy refuses every non-https URL. For a plain-http endpoint that
+ * `parseArmEndpoint` accepted (loopback only: the fake ARM server, a local tunnel) this policy sets
+ * the same `Authorization: Bearer` header; it refuses any non-loopback URL itself.
+ */
+export function loopbackBearerPolicy(credential: TokenCredential, scopes: readonly string[]): PipelinePolicy {
+  let cached: { token: string; expiresOnTimestamp: number } | null = null;
+  return {
+    name: LOOPBACK_BEARER_POLICY_NAME,
+    async sendRequest(request, next) {
+      const host = new URL(request.url).hostname.replace(/^\[|\]$/g, '');
+      if (!(host === 'localhost' || host === '::1' || /^127\./.test(host))) {
+        throw new Error(`Refusing to send a token to non-loopback ${host} without TLS.`);
+      }
+      if (cached === null || cached.expiresOnTimestamp - Date.now() < 120_000) {
+        const token = await credential.getToken([...scopes], { abortSignal: request.abortSignal });
+        if (token === null) throw new Error('The credential returned no token.');
+        cached = token;
+      }
+      request.headers.set('authorization', `Bearer ${cached.token}`);
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,334 @@
+/**
+ * The live pull: sign in, list subscriptions, read the topology in bulk (Resource Graph, ARM lists
+ * as fallback), sample effective routes while NIC pages stream in, optionally read SNAT metrics,
+ * then normalize into one snapshot. Partial access is normal: every read that fails becomes a gap
+ * and the pull completes; only sign-in/listing failures and cancellation stop it.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { normalizeArm } from '../../shared/arm';
+import type { PullProgress, PullRequest } from '../../shared/ipc/contract';
+import type { Gap } from '../../shared/model/gaps';
+import { SNAPSHOT_FORMAT, type CaptureSource, type ResourceMetric, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
+import type { CapturedEffectiveRoutes } from '../../shared/model/topology';
+import { buildSnapshot } from '../snapshot';
+import { TOOL_VERSION } from '../snapshot/tool-version';
+import { PullCancelledError, systemClock, type Clock } from './clock';
+import { resolveCloudTarget } from './clouds';
+import { createCredential, staticTokenCredential } from './credential';
+import { startDemoAzure } from './fake-arm/demo';
+import { EffectiveRouteSampler, routeSignatures, toNicRef } from './effective-routes';
+import { isCancellation, messageOf } from './errors';
+import { createLimiter } from './limiter';
+import { fetchMetrics } from './metrics';
+import { pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
+import { createRuntime, type PullRuntime } from './runtime';
+import { CORE_TYPES, fetchChildren, fetchGroup, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
+
+export interface PullBudgets {
+  /** Per HTTP request, in clock ms. */
+  readonly requestTimeoutMs: number;
+  /** Retries for 408/5xx/network errors/timeouts. */
+  readonly maxRetries: number;
+  /** Retries for 429 (each waits its Retry-After). */
+  readonly maxThrottleRetries: number;
+  readonly baseRetryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /** Client-side token bucket per subscription, kept below ARM's 250 burst / 25 per second. */
+  readonly armReadBurst: number;
+  readonly armReadsPerSecond: number;
+  /** Effective-route LRO polling interval (real ms; the SDK's own timer). */
+  readonly lroPollIntervalMs: number;
+  /** NICs tried per route signature before giving up (stopped VMs). */
+  readonly sampleAttemptsPerSignature: number;
+  /** Rows per Resource Graph page (max 1,000). */
+  readonly graphPageSize: number;
+}
+
+export const DEFAULT_BUDGETS: PullBudgets = {
+  requestTimeoutMs: 60_000,
+  maxRetries: 4,
+  maxThrottleRetries: 10,
+  baseRetryDelayMs: 1_000,
+  maxRetryDelayMs: 30_000,
+  armReadBurst: 200,
+  armReadsPerSecond: 20,
+  lroPollIntervalMs: 2_000,
+  sampleAttemptsPerSignature: 3,
+  graphPageSize: GRAPH_PAGE_SIZE,
+};
+
+export interface PullOptions extends PullRequest {
+  /** Default: browser sign-in (desktop); `demoAzure` uses the bundled fake Azure and no sign-in. */
+  readonly credential?: TokenCredential;
+  /** Custom ARM endpoint (Azure Stack Hub, private cloud, the fake server); http only on loopback. */
+  readonly armEndpoint?: string | null;
+  /** Token scope override (Azure Stack Hub audiences). */
+  readonly tokenScope?: string | null;
+  /** Scope Resource Graph to a management group instead of subscriptions. */
+  readonly managementGroupId?: string | null;
+  /** Transport injection (tests, proxies). */
+  readonly httpClient?: HttpClient;
+  readonly clock?: Clock;
+  /** Concurrent ARM list reads. */
+  readonly concurrency?: number;
+  /** Concurrent effective-route LROs. */
+  readonly effectiveRouteConcurrency?: number;
+  readonly budgets?: Partial<PullBudgets>;
+  readonly capturedBy?: string | null;
+  readonly source?: CaptureSource;
+  readonly origin?: readonly string[];
+}
+
+export interface PullOutcome {
+  readonly snapshot: Snapshot;
+  readonly stats: PullStats;
+  /** Wall time in clock ms. */
+  readonly wallMs: number;
+}
+
+interface SubscriptionEntry {
+  readonly subscriptionId: string;
+  readonly tenantId: string | null;
+}
+
+const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+
+async function listSubscriptions(rt: PullRuntime): Promise<readonly SubscriptionEntry[]> {
+  const out: SubscriptionEntry[] = [];
+  let next: string | null = `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
+  while (next !== null) {
+    const body = await rt.arm.getJson(next, rt.signal) as { value?: unknown; nextLink?: unknown } | null;
+    const value = Array.isArray(body?.value) ? body.value : [];
+    for (const s of value) {
+      if (typeof s !== 'object' || s === null) continue;
+      const rec = s as Record<string, unknown>;
+      // Disabled/deleted subscriptions answer reads with errors; Warned and PastDue still serve reads.
+      if (typeof rec['state'] === 'string' && /^(disabled|deleted)$/i.test(rec['state'])) continue;
+      if (typeof rec['subscriptionId'] === 'string') {
+        out.push({ subscriptionId: rec['subscriptionId'], tenantId: typeof rec['tenantId'] === 'string' ? rec['tenantId'] : null });
+      }
+    }
+    next = typeof body?.nextLink === 'string' && body.nextLink.length > 0 ? body.nextLink : null;
+  }
+  return out;
+}
+
+function chunk<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+export async function pullSnapshot(options: PullOptions, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<Snapshot> {
+  return (await pullEstate(options, onProgress, signal)).snapshot;
+}
+
+/** The pull against the bundled fake Azure on 127.0.0.1 (`demoAzure`): no account needed. */
+async function pullDemo(options: PullOptions, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<PullOutcome> {
+  const demo = await startDemoAzure(options.clock);
+  try {
+    return await pullEstate({
+      ...options, demoAzure: false, armEndpoint: demo.url, credential: staticTokenCredential('demo-azure'),
+      source: 'demo', origin: ['demo-azure: the bundled fake Azure Resource Manager on 127.0.0.1'],
+      capturedBy: options.capturedBy ?? 'demo-azure',
+      budgets: { lroPollIntervalMs: 50, ...options.budgets },
+    }, onProgress, signal);
+  } finally {
+    await demo.close();
+  }
+}
+
+export async function pullEstate(options: PullOptions, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<PullOutcome> {
+  if (options.demoAzure && !options.armEndpoint) return pullDemo(options, onProgress, signal);
+  const clock = options.clock ?? systemClock;
+  const budgets: PullBudgets = { ...DEFAULT_BUDGETS, ...options.budgets };
+  const target = resolveCloudTarget(options.cloud, options.armEndpoint, options.tokenScope);
+  const credential = options.credential ?? createCredential({ auth: 'browser', tenantId: options.tenantId, target });
+  const stats = new PullStats();
+  const started = clock.now();
+  let phase: PullProgress['phase'] = 'signing-in';
+  let message = 'Signing in';
+  let completed = 0;
+  let total: number | null = null;
+  let phaseStarted = started;
+  const seenIds = new Set<string>();
+  let expectedRows = 0;
+
+  const pacing = pacingPolicy({
+    clock, stats,
+    armBucket: new TokenBucket(budgets.armReadBurst, budgets.armReadsPerSecond, clock),
+    graphQuota: new ResourceGraphQuota(clock),
+    requestTimeoutMs: budgets.requestTimeoutMs,
+    maxRetries: budgets.maxRetries,
+    maxThrottleRetries: budgets.maxThrottleRetries,
+    baseRetryDelayMs: budgets.baseRetryDelayMs,
+    maxRetryDelayMs: budgets.maxRetryDelayMs,
+    ...(signal ? { signal } : {}),
+  });
+  const rt = createRuntime(
+    { credential, target, pacing, ...(options.httpClient ? { httpClient: options.httpClient } : {}) },
+    clock, stats, signal, options.concurrency ?? 16, Math.min(GRAPH_PAGE_SIZE, budgets.graphPageSize), (m) => {
+      message = m;
+      emit();
+    },
+  );
+
+  function eta(): number | null {
+    if (total === null || completed <= 0 || completed >= total) return completed >= (total ?? Infinity) ? 0 : null;
+    const elapsed = clock.now() - phaseStarted;
+    return Math.round((elapsed / completed) * (total - completed));
+  }
+
+  function emit(): void {
+    onProgress({
+      phase, resourcesFound: seenIds.size, requestsMade: stats.requests, throttleWaitMs: Math.round(stats.throttleWaitMs),
+      etaMs: eta(), completed, total, gaps: [...rt.gaps], message,
+    });
+  }
+
+  function enter(next: PullProgress['phase'], text: string, units: number | null): void {
+    phase = next;
+    message = text;
+    completed = 0;
+    total = units;
+    phaseStarted = clock.now();
+    emit();
+  }
+
+  const countRows = (rows: readonly Item[]): void => {
+    for (const r of rows) if (typeof r['id'] === 'string') seenIds.add(r['id'].toLowerCase());
+    if (phase === 'topology') completed = seenIds.size;
+    emit();
+  };
+
+  try {
+    enter('signing-in', `Signing in to ${target.cloud}`, null);
+    try {
+      await credential.getToken([target.armScope], { abortSignal: signal });
+    } catch (error) {
+      if (isCancellation(error, signal) || signal?.aborted) throw new PullCancelledError();
+      throw new Error(`Sign-in failed: ${messageOf(error)}`);
+    }
+    rt.checkCancelled();
+
+    enter('listing-subscriptions', options.subscriptionIds.length > 0 ? 'Using the given subscriptions' : 'Listing subscriptions', null);
+    let subscriptions: readonly SubscriptionEntry[];
+    if (options.subscriptionIds.length > 0) {
+      subscriptions = [...new Set(options.subscriptionIds.map((s) => s.trim().toLowerCase()))].map((subscriptionId) => ({ subscriptionId, tenantId: options.tenantId }));
+    } else {
+      try {
+        subscriptions = await listSubscriptions(rt);
+      } catch (error) {
+        if (isCancellation(error, signal) || signal?.aborted) throw new PullCancelledError();
+        throw new Error(`Listing subscriptions failed: ${messageOf(error)}`);
+      }
+    }
+    if (subscriptions.length === 0) {
+      rt.addGap({ code: 'access-denied', scope: options.tenantId ?? 'tenant', message: 'The signed-in account can read no subscription in this tenant.' });
+    }
+    const subscriptionIds = subscriptions.map((s) => s.subscriptionId);
+
+    enter('topology', `Reading topology of ${subscriptionIds.length} subscription(s)`, null);
+    const erLimiter = createLimiter(options.effectiveRouteConcurrency ?? 32);
+    const samplers: EffectiveRouteSampler[] = [];
+    const documents: Item[] = [];
+    const scopes: GraphScope[] = options.managementGroupId
+      ? [{ kind: 'managementGroup', managementGroupId: options.managementGroupId, subscriptionIds }]
+      : chunk(subscriptionIds, GRAPH_SUBSCRIPTION_BATCH).map((ids) => ({ kind: 'subscriptions', subscriptionIds: ids }));
+    const onTotal = (n: number): void => {
+      expectedRows += n;
+      total = expectedRows;
+    };
+
+    await Promise.all(scopes.map(async (scope) => {
+      const sampler = new EffectiveRouteSampler(rt, {
+        mode: options.effectiveRoutes, concurrency: 0, attemptsPerSignature: budgets.sampleAttemptsPerSignature,
+        pollIntervalMs: budgets.lroPollIntervalMs, onChange: () => {
+          if (phase === 'effective-routes') {
+            completed = samplers.reduce((a, s) => a + s.finished, 0);
+            total = samplers.reduce((a, s) => a + s.planned, 0);
+          }
+          emit();
+        },
+      }, erLimiter);
+      samplers.push(sampler);
+      const core = await fetchGroup(rt, scope, CORE_TYPES, countRows, onTotal);
+      const children = fetchChildren(rt, core);
+      if (options.effectiveRoutes !== 'none') {
+        sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
+      }
+      const nics = await fetchGroup(rt, scope, NIC_TYPES, (rows) => {
+        countRows(rows);
+        sampler.offer(rows.map(toNicRef).filter((n) => n !== null));
+      }, onTotal);
+      const childItems = await children;
+      countRows(childItems);
+      documents.push(...core, ...childItems, ...nics);
+    }));
+
+    let effectiveRoutes: CapturedEffectiveRoutes[] = [];
+    if (options.effectiveRoutes !== 'none') {
+      enter('effective-routes', `Reading effective routes (${options.effectiveRoutes === 'sample' ? 'one NIC per route signature' : 'every VM NIC'})`,
+        samplers.reduce((a, s) => a + s.planned, 0));
+      completed = samplers.reduce((a, s) => a + s.finished, 0);
+      emit();
+      await Promise.all(samplers.map((s) => s.drain()));
+      rt.checkCancelled();
+      effectiveRoutes = samplers.flatMap((s) => s.captured).sort((a, b) => (a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
+    }
+
+    const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: documents } }]);
+    let metrics: readonly ResourceMetric[] = [];
+    if (options.metrics) {
+      const n = normalized.model.natGateways.length * 2 + normalized.model.azureFirewalls.length;
+      enter('metrics', 'Reading SNAT metrics (last 24 h)', n);
+      metrics = await fetchMetrics(rt, normalized.model, clock.now(), () => {
+        completed += 1;
+        emit();
+      });
+      rt.checkCancelled();
+    }
+
+    const gaps: Gap[] = [...rt.gaps, ...normalized.gaps];
+    const tenantId = options.tenantId ?? subscriptions.find((s) => s.tenantId !== null)?.tenantId ?? null;
+    const content: SnapshotContent = {
+      format: SNAPSHOT_FORMAT,
+      metadata: {
+        capturedAt: new Date(clock.now()).toISOString(),
+        source: options.source ?? 'live-pull',
+        origin: options.origin ?? [target.armEndpoint],
+        capturedBy: options.capturedBy ?? null,
+        scope: { tenantId, subscriptionIds: [...subscriptionIds].sort(), managementGroupId: options.managementGroupId ?? null, cloud: target.cloud },
+        toolVersion: TOOL_VERSION,
+      },
+      model: normalized.model,
+      effectiveRoutes: mergeEffectiveRoutes(normalized.effectiveRoutes, effectiveRoutes),
+      metrics,
+      gaps,
+    };
+    const snapshot = buildSnapshot(content);
+    phase = 'done';
+    message = `Done: ${seenIds.size} resources, ${stats.requests} requests, ${gaps.length} gap(s)`;
+    completed = total ?? completed;
+    emit();
+    return { snapshot, stats, wallMs: clock.now() - started };
+  } catch (error) {
+    if (error instanceof PullCancelledError || isCancellation(error, signal) || signal?.aborted) {
+      phase = 'cancelled';
+      message = 'Cancelled';
+      emit();
+      throw error instanceof PullCancelledError ? error : new PullCancelledError();
+    }
+    phase = 'failed';
+    message = messageOf(error);
+    emit();
+    throw error;
+  }
+}
+
+function mergeEffectiveRoutes(a: readonly CapturedEffectiveRoutes[], b: readonly CapturedEffectiveRoutes[]): readonly CapturedEffectiveRoutes[] {
+  const byNic = new Map<string, CapturedEffectiveRoutes>();
+  for (const e of [...a, ...b]) byNic.set(e.networkInterfaceId, e);
+  return [...byNic.values()].sort((x, y) => (x.networkInterfaceId < y.networkInterfaceId ? -1 : 1));
+}

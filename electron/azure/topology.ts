@@ -1,0 +1,306 @@
+/**
+ * Topology in bulk: Azure Resource Graph first (1,000 rows a page, `$skipToken` paging, paced by
+ * the quota headers), ARM `listAll` per subscription as the fallback when Resource Graph refuses a
+ * scope (403), is down, or returns an incomplete answer. Never silently incomplete: an incomplete
+ * Resource Graph answer is re-read through ARM; a failed ARM read becomes a gap.
+ * [ARG paging] https://learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results
+ */
+import type { NetworkManagementClient } from '@azure/arm-network';
+import { gapFromError, isCancellation, statusOf } from './errors';
+import type { PullRuntime } from './runtime';
+
+/** Resource types read for the egress model (lower case, as Resource Graph compares them). */
+export const CORE_TYPES: readonly string[] = [
+  'microsoft.network/virtualnetworks', 'microsoft.network/routetables', 'microsoft.network/natgateways',
+  'microsoft.network/publicipaddresses', 'microsoft.network/publicipprefixes', 'microsoft.network/azurefirewalls',
+  'microsoft.network/firewallpolicies', 'microsoft.network/networksecuritygroups', 'microsoft.network/loadbalancers',
+  'microsoft.network/virtualnetworkgateways', 'microsoft.network/virtualhubs', 'microsoft.network/virtualwans',
+];
+export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterfaces'];
+
+/** Resource Graph's maximum page. */
+export const GRAPH_PAGE_SIZE = 1000;
+/** Microsoft: pass subscriptions to Resource Graph in groups under 300. */
+export const GRAPH_SUBSCRIPTION_BATCH = 250;
+
+/** Slim, projected, ordered query: `id` is a string column, so Resource Graph returns `$skipToken`. */
+export function buildGraphQuery(types: readonly string[]): string {
+  return [
+    'resources',
+    `| where type in~ (${types.map((t) => `'${t}'`).join(', ')})`,
+    '| project id, name, type, location, subscriptionId, resourceGroup, tags, sku, zones, properties',
+    '| order by id asc',
+  ].join('\n');
+}
+
+export type GraphScope =
+  | { readonly kind: 'subscriptions'; readonly subscriptionIds: readonly string[] }
+  | { readonly kind: 'managementGroup'; readonly managementGroupId: string; readonly subscriptionIds: readonly string[] };
+
+export type Item = Readonly<Record<string, unknown>>;
+
+interface GraphOutcome {
+  readonly rows: readonly Item[];
+  readonly complete: boolean;
+  readonly reason: string;
+}
+
+function isItem(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads every page of one query; `complete` is false when rows went missing on the way. */
+async function queryAllPages(rt: PullRuntime, scope: GraphScope, types: readonly string[], onPage: (rows: readonly Item[]) => void, onTotal: (totalRecords: number) => void): Promise<GraphOutcome> {
+  const pageSize = rt.graphPageSize;
+  const rows: Item[] = [];
+  const query = buildGraphQuery(types);
+  let skipToken: string | undefined;
+  let shortPageRetries = 0;
+  for (;;) {
+    rt.checkCancelled();
+    const response = await rt.graph.resources(
+      {
+        ...(scope.kind === 'subscriptions' ? { subscriptions: [...scope.subscriptionIds] } : { managementGroups: [scope.managementGroupId] }),
+        query,
+        options: { top: pageSize, resultFormat: 'objectArray', ...(skipToken === undefined ? {} : { skipToken }) },
+      },
+      { abortSignal: rt.signal },
+    );
+    if (skipToken === undefined && shortPageRetries === 0) onTotal(response.totalRecords);
+    const data: readonly unknown[] = Array.isArray(response.data) ? (response.data as unknown[]) : [];
+    const page = data.filter(isItem);
+    if (response.resultTruncated === 'true') {
+      return { rows, complete: false, reason: `Resource Graph truncated the result (resultTruncated) after ${rows.length + page.length} of ${response.totalRecords} rows` };
+    }
+    // A page with a skipToken must be full; a short one lost rows. Ask for it again.
+    const expected = response.skipToken ? pageSize : response.totalRecords - rows.length;
+    if (page.length < expected) {
+      if (shortPageRetries < 2) {
+        shortPageRetries += 1;
+        rt.stats.retries += 1;
+        continue;
+      }
+      return { rows, complete: false, reason: `a Resource Graph page came back with ${page.length} of ${expected} rows` };
+    }
+    shortPageRetries = 0;
+    rows.push(...page);
+    onPage(page);
+    if (!response.skipToken) {
+      return rows.length === response.totalRecords
+        ? { rows, complete: true, reason: '' }
+        : { rows, complete: false, reason: `Resource Graph returned ${rows.length} of ${response.totalRecords} rows` };
+    }
+    skipToken = response.skipToken;
+  }
+}
+
+function halves<T>(list: readonly T[]): [readonly T[], readonly T[]] {
+  const mid = Math.ceil(list.length / 2);
+  return [list.slice(0, mid), list.slice(mid)];
+}
+
+/**
+ * One group of types over a set of subscriptions: Resource Graph, splitting the scope on 403 to
+ * isolate the subscription(s) it refuses (they go to ARM lists), falling back to ARM lists on any
+ * other failure or incomplete answer.
+ */
+export async function fetchGroup(
+  rt: PullRuntime, scope: GraphScope, types: readonly string[],
+  onPage: (rows: readonly Item[], source: 'resource-graph' | 'arm') => void,
+  onTotal: (totalRecords: number) => void = () => undefined,
+): Promise<readonly Item[]> {
+  const graphSubs = scope.subscriptionIds.filter((s) => !rt.graphDeniedSubscriptions.has(s.toLowerCase()));
+  const viaArm = scope.subscriptionIds.filter((s) => rt.graphDeniedSubscriptions.has(s.toLowerCase()));
+  const results: Item[] = [];
+  if (viaArm.length > 0) results.push(...await listWithArm(rt, viaArm, types, (r) => onPage(r, 'arm')));
+  if (scope.kind === 'subscriptions' && graphSubs.length === 0) return results;
+  const graphScope: GraphScope = scope.kind === 'subscriptions' ? { kind: 'subscriptions', subscriptionIds: graphSubs } : scope;
+
+  const attempt = async (s: GraphScope): Promise<{ rows: readonly Item[] } | { error: unknown; forbidden: boolean } | { incomplete: string }> => {
+    try {
+      const outcome = await queryAllPages(rt, s, types, (r) => onPage(r, 'resource-graph'), onTotal);
+      return outcome.complete ? { rows: outcome.rows } : { incomplete: outcome.reason };
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      return { error, forbidden: statusOf(error) === 403 || statusOf(error) === 401 };
+    }
+  };
+
+  const fallback = async (subs: readonly string[], why: string): Promise<readonly Item[]> => {
+    rt.note(`${why}; reading ${subs.length} subscription(s) with ARM list calls instead.`);
+    return listWithArm(rt, subs, types, (r) => onPage(r, 'arm'));
+  };
+
+  const solve = async (s: GraphScope, splitAllowed: boolean): Promise<readonly Item[]> => {
+    const result = await attempt(s);
+    if ('rows' in result) return result.rows;
+    if ('incomplete' in result) return fallback(s.subscriptionIds, result.incomplete);
+    if (!result.forbidden || s.kind === 'managementGroup' || s.subscriptionIds.length === 1 || !splitAllowed) {
+      if (result.forbidden) for (const sub of s.subscriptionIds) rt.graphDeniedSubscriptions.add(sub.toLowerCase());
+      return fallback(s.subscriptionIds, `Resource Graph failed (${String(statusOf(result.error) ?? 'network')})`);
+    }
+    // 403 on a multi-subscription batch: split to find the subscription(s) it refuses.
+    const [left, right] = halves(s.subscriptionIds);
+    const [l, r] = await Promise.all([attempt({ kind: 'subscriptions', subscriptionIds: left }), attempt({ kind: 'subscriptions', subscriptionIds: right })]);
+    const bothForbidden = 'error' in l && l.forbidden && 'error' in r && r.forbidden;
+    const settle = async (part: readonly string[], res: typeof l): Promise<readonly Item[]> => {
+      if ('rows' in res) return res.rows;
+      if ('incomplete' in res) return fallback(part, res.incomplete);
+      if (res.forbidden && part.length > 1 && !bothForbidden) return solve({ kind: 'subscriptions', subscriptionIds: part }, true);
+      if (res.forbidden) for (const sub of part) rt.graphDeniedSubscriptions.add(sub.toLowerCase());
+      return fallback(part, `Resource Graph refused ${part.length === 1 ? `subscription ${part[0] ?? ''}` : `${part.length} subscriptions`}`);
+    };
+    const [a, b] = await Promise.all([settle(left, l), settle(right, r)]);
+    return [...a, ...b];
+  };
+
+  results.push(...await solve(graphScope, true));
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ARM list fallback (the SDK returns flattened objects; normalizeArm accepts both shapes)
+
+type Lister = (client: NetworkManagementClient, signal: AbortSignal | undefined) => AsyncIterable<unknown>;
+
+const LISTERS: Readonly<Record<string, Lister>> = {
+  'microsoft.network/virtualnetworks': (c, abortSignal) => c.virtualNetworks.listAll({ abortSignal }),
+  'microsoft.network/routetables': (c, abortSignal) => c.routeTables.listAll({ abortSignal }),
+  'microsoft.network/natgateways': (c, abortSignal) => c.natGateways.listAll({ abortSignal }),
+  'microsoft.network/publicipaddresses': (c, abortSignal) => c.publicIPAddresses.listAll({ abortSignal }),
+  'microsoft.network/publicipprefixes': (c, abortSignal) => c.publicIPPrefixes.listAll({ abortSignal }),
+  'microsoft.network/azurefirewalls': (c, abortSignal) => c.azureFirewalls.listAll({ abortSignal }),
+  'microsoft.network/firewallpolicies': (c, abortSignal) => c.firewallPolicies.listAll({ abortSignal }),
+  'microsoft.network/networksecuritygroups': (c, abortSignal) => c.networkSecurityGroups.listAll({ abortSignal }),
+  'microsoft.network/loadbalancers': (c, abortSignal) => c.loadBalancers.listAll({ abortSignal }),
+  'microsoft.network/virtualhubs': (c, abortSignal) => c.virtualHubs.list({ abortSignal }),
+  'microsoft.network/virtualwans': (c, abortSignal) => c.virtualWans.list({ abortSignal }),
+  'microsoft.network/networkinterfaces': (c, abortSignal) => c.networkInterfaces.listAll({ abortSignal }),
+};
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<Item[]> {
+  const out: Item[] = [];
+  for await (const item of iterable) if (isItem(item)) out.push(item);
+  return out;
+}
+
+/** Reads a value from REST (`properties.x`) or flattened (`x`) shape. */
+export function field(item: Item, key: string): unknown {
+  const props = item['properties'];
+  if (isItem(props) && props[key] !== undefined && props[key] !== null) return props[key];
+  return item[key];
+}
+
+export function refId(value: unknown): string | null {
+  return isItem(value) && typeof value['id'] === 'string' ? value['id'] : null;
+}
+
+/**
+ * Resource groups that may hold VNet gateways (there is no listAll for them): the groups named by
+ * the GatewaySubnet's ipConfigurations back-references, plus the VNet's own group.
+ */
+export function gatewayResourceGroups(vnets: readonly Item[]): readonly string[] {
+  const groups = new Set<string>();
+  for (const vnet of vnets) {
+    const subnets = field(vnet, 'subnets');
+    if (!Array.isArray(subnets)) continue;
+    for (const subnet of subnets) {
+      if (!isItem(subnet) || String(subnet['name']).toLowerCase() !== 'gatewaysubnet') continue;
+      const vnetGroup = /\/resourcegroups\/([^/]+)\//i.exec(typeof vnet['id'] === 'string' ? vnet['id'] : '')?.[1];
+      if (vnetGroup) groups.add(vnetGroup.toLowerCase());
+      const configs = field(subnet, 'ipConfigurations');
+      if (!Array.isArray(configs)) continue;
+      for (const config of configs) {
+        const m = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/virtualnetworkgateways\//i.exec(refId(config) ?? '');
+        if (m?.[1]) groups.add(m[1].toLowerCase());
+      }
+    }
+  }
+  return [...groups].sort();
+}
+
+async function listWithArm(rt: PullRuntime, subscriptionIds: readonly string[], types: readonly string[], onPage: (rows: readonly Item[]) => void): Promise<readonly Item[]> {
+  const perSub = await Promise.all(subscriptionIds.map((sub) => listSubscription(rt, sub, types, onPage)));
+  return perSub.flat();
+}
+
+async function listSubscription(rt: PullRuntime, subscriptionId: string, types: readonly string[], onPage: (rows: readonly Item[]) => void): Promise<readonly Item[]> {
+  const client = rt.network(subscriptionId);
+  const scope = `/subscriptions/${subscriptionId}`;
+  let denied = false;
+  const out: Item[] = [];
+  const readType = async (type: string, list: () => AsyncIterable<unknown>): Promise<void> => {
+    if (denied) return;
+    try {
+      const items = await rt.limiter.run(() => drain(list()));
+      out.push(...items);
+      onPage(items);
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      const status = statusOf(error);
+      if (status === 403 || status === 401) {
+        if (!denied) rt.addGap(gapFromError(scope, `Reading subscription ${subscriptionId}`, error));
+        denied = true;
+        return;
+      }
+      rt.addGap(gapFromError(`${scope}/providers/${type}`, `Listing ${type} in subscription ${subscriptionId}`, error));
+    }
+  };
+  const listable = types.filter((t) => LISTERS[t] !== undefined);
+  // Probe with the first type alone so a subscription that answers 403 costs one request, not twelve.
+  const [first, ...rest] = listable;
+  if (first !== undefined) await readType(first, () => (LISTERS[first] as Lister)(client, rt.signal));
+  await Promise.all(rest.map((t) => readType(t, () => (LISTERS[t] as Lister)(client, rt.signal))));
+  if (types.includes('microsoft.network/virtualnetworkgateways') && !denied) {
+    const vnets = out.filter((i) => String(i['type']).toLowerCase() === 'microsoft.network/virtualnetworks');
+    await Promise.all(gatewayResourceGroups(vnets).map((rg) =>
+      readType('microsoft.network/virtualnetworkgateways', () => client.virtualNetworkGateways.list(rg, { abortSignal: rt.signal }))));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child resources Resource Graph's `resources` table does not hold
+
+function parseParent(id: string): { subscriptionId: string; resourceGroup: string; name: string } | null {
+  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(id);
+  return m ? { subscriptionId: m[1] ?? '', resourceGroup: m[2] ?? '', name: m[3] ?? '' } : null;
+}
+
+/**
+ * Firewall policy rule collection groups and, per virtual hub, its VNet connections and routing
+ * intent: separate ARM resources that normalizeArm merges into their parents.
+ */
+export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<readonly Item[]> {
+  const items: Item[] = [];
+  const read = async (scope: string, what: string, list: () => AsyncIterable<unknown>): Promise<void> => {
+    try {
+      items.push(...await rt.limiter.run(() => drain(list())));
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      rt.addGap(gapFromError(scope, what, error));
+    }
+  };
+  const tasks: Promise<void>[] = [];
+  for (const item of core) {
+    const type = String(item['type']).toLowerCase();
+    const id = typeof item['id'] === 'string' ? item['id'] : '';
+    const parent = parseParent(id);
+    if (!parent) continue;
+    const client = rt.network(parent.subscriptionId);
+    const abortSignal = rt.signal;
+    if (type === 'microsoft.network/firewallpolicies') {
+      const groups = field(item, 'ruleCollectionGroups');
+      if (!Array.isArray(groups) || groups.length === 0) continue;
+      tasks.push(read(id, `Reading the rule collection groups of firewall policy ${parent.name}`,
+        () => client.firewallPolicyRuleCollectionGroups.list(parent.resourceGroup, parent.name, { abortSignal })));
+    } else if (type === 'microsoft.network/virtualhubs') {
+      tasks.push(read(id, `Reading the VNet connections of virtual hub ${parent.name}`,
+        () => client.hubVirtualNetworkConnections.list(parent.resourceGroup, parent.name, { abortSignal })));
+      tasks.push(read(id, `Reading the routing intent of virtual hub ${parent.name}`,
+        () => client.routingIntentOperations.list(parent.resourceGroup, parent.name, { abortSignal })));
+    }
+  }
+  await Promise.all(tasks);
+  return items;
+}

@@ -1,0 +1,14 @@
+/**
+ * The command registry: `egress-atlas <name>` dispatches here. Each command is a `CliCommand`
+ * (command.ts) so it runs in-process in tests.
+ */
+import type { CliCommand } from '../command';
+import { demosCommand } from './demos';
+import { resolveCommand } from './resolve';
+import { snapshotCommand } from './snapshot';
+
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, snapshotCommand, demosCommand];
+
+export function findCommand(name: string): CliCommand | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,218 @@
+/**
+ * `egress-atlas pull`: a live, read-only pull from Azure into a snapshot file. Progress goes to
+ * stderr (a redrawn bar on a terminal, plain lines otherwise); the summary goes to stdout.
+ */
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import type { PullProgress } from '../../../shared/ipc/contract';
+import type { Gap } from '../../../shared/model/gaps';
+import {
+  ArmEndpointError, AUTH_METHODS, createCredential, parseArmEndpoint, parseCloudName, pullEstate, resolveCloudTarget,
+  type AuthMethod, type PullOutcome,
+} from '../../azure/index';
+import { writeSnapshot } from '../../snapshot/index';
+import { oneOf, parseArgs, stringOption, UsageError } from '../args';
+import type { CliCommand, CliIo } from '../command';
+
+const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json>
+
+Reads the network topology of your Azure subscriptions (read-only: GET requests, Resource Graph
+queries and effective-route reads only) and writes an egress-atlas/snapshot@1 file.
+
+Options:
+  --out <file>                    where to write the snapshot (required)
+  --subscription <id>             a subscription to read (repeat, or comma-separate); default: all you can read
+  --management-group <id>         scope the Resource Graph queries to a management group
+  --tenant <id>                   the Entra ID tenant to sign in to
+  --cloud public|usgov|china      the Azure cloud (default: public)
+  --auth browser|device-code|cli|env
+                                  sign-in: system browser (default), device code, the Azure CLI's
+                                  session, or the environment (service principal / workload identity)
+  --access-token <token>          use this ARM access token instead of signing in
+  --arm-endpoint <url>            a custom ARM endpoint (Azure Stack Hub, private clouds);
+                                  plain http:// only for loopback addresses
+  --token-scope <scope>           the token scope for a custom endpoint (default: <endpoint>/.default)
+  --effective-routes none|sample|all
+                                  sample (default): one NIC per distinct subnet route signature;
+                                  all: every VM NIC (slow on big estates); none: skip
+  --metrics                       also read 24 h of SNAT metrics (NAT gateways, Azure Firewalls)
+  --demo-azure                    pull from a bundled fake Azure on 127.0.0.1 (no account needed)
+  --help                          this text
+`;
+
+/** `--subscription` may repeat; the shared parser refuses repeats, so collect them first. */
+function takeRepeated(args: readonly string[], name: string): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === `--${name}`) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      values.push(...value.split(',').map((v) => v.trim()).filter((v) => v.length > 0));
+      i++;
+    } else if (arg.startsWith(`--${name}=`)) {
+      values.push(...arg.slice(name.length + 3).split(',').map((v) => v.trim()).filter((v) => v.length > 0));
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { values, rest };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** One status line: phase, bar, resources, requests, throttling waits, ETA. */
+export function progressLine(p: PullProgress, width = 20): string {
+  const fraction = p.total !== null && p.total > 0 ? Math.min(1, p.completed / p.total) : null;
+  const bar = fraction === null ? '' : ` [${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
+  const parts = [
+    `${p.phase}${bar}`,
+    `${formatCount(p.resourcesFound)} resources`,
+    `${formatCount(p.requestsMade)} requests`,
+    ...(p.throttleWaitMs > 0 ? [`throttled ${formatDuration(p.throttleWaitMs)}`] : []),
+    ...(p.gaps.length > 0 ? [`${p.gaps.length} gap(s)`] : []),
+    ...(p.etaMs !== null && p.etaMs > 0 ? [`ETA ${formatDuration(p.etaMs)}`] : []),
+  ];
+  return parts.join(' | ');
+}
+
+export interface ProgressRenderer {
+  update(p: PullProgress): void;
+  finish(): void;
+}
+
+/** Redraws with `\r` at most 10 times a second on a terminal; prints plain lines otherwise. */
+export function createProgressRenderer(io: CliIo, now: () => number = Date.now): ProgressRenderer {
+  let lastDraw = -Infinity;
+  let lastPhase = '';
+  let lastLength = 0;
+  let lastPlain = -Infinity;
+  let gapsShown = 0;
+  let pending: PullProgress | null = null;
+  const draw = (p: PullProgress): void => {
+    const line = progressLine(p);
+    io.stderr(`\r${line}${' '.repeat(Math.max(0, lastLength - line.length))}`);
+    lastLength = line.length;
+    lastDraw = now();
+    pending = null;
+  };
+  return {
+    update(p) {
+      if (io.isTTY) {
+        const phaseChanged = p.phase !== lastPhase;
+        lastPhase = p.phase;
+        if (phaseChanged || now() - lastDraw >= 100) draw(p);
+        else pending = p;
+        return;
+      }
+      for (const gap of p.gaps.slice(gapsShown)) io.stderr(`gap: ${gap.code} ${gap.scope}: ${gap.message}\n`);
+      gapsShown = p.gaps.length;
+      if (p.phase !== lastPhase || now() - lastPlain >= 5_000) {
+        io.stderr(`${p.message} (${progressLine(p)})\n`);
+        lastPhase = p.phase;
+        lastPlain = now();
+      }
+    },
+    finish() {
+      if (!io.isTTY) return;
+      if (pending !== null) draw(pending);
+      io.stderr('\n');
+    },
+  };
+}
+
+function summarize(outcome: PullOutcome, out: string): string {
+  const { snapshot, stats } = outcome;
+  const m = snapshot.model;
+  const byKind = [...stats.byKind.entries()].map(([k, v]) => `${k} ${formatCount(v)}`).join(', ');
+  const lines = [
+    `Pulled ${snapshot.metadata.scope.subscriptionIds.length} subscription(s) from ${snapshot.metadata.scope.cloud ?? 'Azure'} in ${(outcome.wallMs / 1000).toFixed(1)} s`,
+    `  resources: ${formatCount(m.virtualNetworks.length)} VNets, ${formatCount(m.subnets.length)} subnets, ${formatCount(m.networkInterfaces.length)} NICs, ` +
+      `${formatCount(m.routeTables.length)} route tables, ${formatCount(m.natGateways.length)} NAT gateways, ${formatCount(m.publicIpAddresses.length)} public IPs, ` +
+      `${formatCount(m.azureFirewalls.length)} firewalls, ${formatCount(m.loadBalancers.length)} load balancers, ${formatCount(m.virtualNetworkGateways.length)} VNet gateways, ${formatCount(m.virtualHubs.length)} virtual hubs`,
+    `  requests: ${formatCount(stats.requests)} (${byKind}); retries ${stats.retries}; 429s ${stats.throttledResponses}; waited ${(stats.throttleWaitMs / 1000).toFixed(1)} s for throttling`,
+    `  effective routes: ${snapshot.effectiveRoutes.length} NIC(s); metrics: ${snapshot.metrics.length}`,
+    `  gaps: ${snapshot.gaps.length}${snapshot.gaps.length === 0 ? ' (nothing was left out)' : ''}`,
+    ...snapshot.gaps.map((g: Gap) => `    ${g.code}  ${g.scope}${g.count === undefined ? '' : ` (${g.count})`}: ${g.message}`),
+    `wrote ${out} (sha256 ${snapshot.sha256})`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export const pullCommand: CliCommand = {
+  name: 'pull',
+  summary: 'Read your Azure network (read-only) into a snapshot file',
+  usage: USAGE,
+  async run(args, io) {
+    const { values: subscriptionIds, rest } = takeRepeated(args, 'subscription');
+    const parsed = parseArgs(rest, {
+      out: 'value', 'management-group': 'value', tenant: 'value', cloud: 'value', auth: 'value', 'access-token': 'value',
+      'arm-endpoint': 'value', 'token-scope': 'value', 'effective-routes': 'value', metrics: 'flag', 'demo-azure': 'flag', help: 'flag',
+    });
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
+    const out = stringOption(parsed, 'out');
+    if (out === undefined) throw new UsageError('--out <snapshot.json> is required');
+    for (const s of subscriptionIds) if (!GUID.test(s)) throw new UsageError(`--subscription "${s}" is not a subscription ID (a GUID)`);
+    const cloudText = stringOption(parsed, 'cloud') ?? 'public';
+    const cloud = parseCloudName(cloudText);
+    if (cloud === null) throw new UsageError(`--cloud must be one of public, usgov, china (got "${cloudText}")`);
+    const auth: AuthMethod = oneOf(parsed, 'auth', AUTH_METHODS, 'browser');
+    const effectiveRoutes = oneOf(parsed, 'effective-routes', ['none', 'sample', 'all'] as const, 'sample');
+    const demoAzure = parsed.options['demo-azure'] === true;
+    const armEndpoint = stringOption(parsed, 'arm-endpoint') ?? null;
+    const tokenScope = stringOption(parsed, 'token-scope') ?? null;
+    const tenantId = stringOption(parsed, 'tenant') ?? null;
+    if (demoAzure && armEndpoint !== null) throw new UsageError('--demo-azure and --arm-endpoint cannot be combined');
+    let target;
+    try {
+      if (armEndpoint !== null) parseArmEndpoint(armEndpoint);
+      target = resolveCloudTarget(cloud, armEndpoint, tokenScope);
+    } catch (error) {
+      if (error instanceof ArmEndpointError) throw new UsageError(error.message);
+      throw error;
+    }
+    const credential = demoAzure ? undefined : createCredential({
+      auth, tenantId, target, accessToken: stringOption(parsed, 'access-token') ?? null, env: io.env,
+      onDeviceCode: (info) => io.stderr(`${info.message}\n`),
+    });
+
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    const renderer = createProgressRenderer(io);
+    let outcome: PullOutcome;
+    try {
+      outcome = await pullEstate({
+        cloud, tenantId, subscriptionIds, effectiveRoutes, metrics: parsed.options.metrics === true, demoAzure,
+        armEndpoint, tokenScope, managementGroupId: stringOption(parsed, 'management-group') ?? null,
+        ...(credential ? { credential } : {}),
+      }, (p) => renderer.update(p), controller.signal);
+    } catch (error) {
+      renderer.finish();
+      if (controller.signal.aborted) {
+        io.stderr('pull cancelled; nothing written\n');
+        return 1;
+      }
+      throw error;
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
+    renderer.finish();
+    await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), outcome.snapshot);
+    io.stdout(summarize(outcome, out));
+    return 0;
+  },
+};

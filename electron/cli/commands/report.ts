@@ -1,0 +1,125 @@
+/**
+ * `egress-atlas report`: the evidence PDF an auditor can file, from the same resolver output the
+ * app and `resolve` show. `--timestamp` pins the export time (and a demo's capture time), so the
+ * same inputs give a byte-identical PDF.
+ */
+import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
+import type { Snapshot } from '../../../shared/model/snapshot';
+import { writeEvidencePdf } from '../../evidence/index';
+import { parseArgs, stringOption, UsageError } from '../args';
+import type { CliCommand, CliIo } from '../command';
+import { demoSnapshot, loadEstate, pickDemo } from '../estate';
+import { validateDestination } from './resolve';
+
+const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
+       egress-atlas report --demo [name] --out evidence.pdf [options]
+
+Writes an evidence PDF: scope, capture and snapshot SHA-256, a summary, path diagrams, one section
+per subnet and NIC exception (verdict, egress IPs, SNAT, each hop with its rule, docs link, az
+command and owner tags), the captured effective routes and the resource IDs cited.
+
+Options:
+  --out <file>              the PDF to write (required)
+  --demo [name]             use an embedded demo estate (default: bank)
+  --subnet <name-or-id>     only this subnet or NIC (repeatable); NIC exceptions in it are included
+  --destination <ip>        what-if: a public IPv4/IPv6 destination (default: the 0.0.0.0/0 route)
+  --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
+  --exported-by <name>      who exports (default: the OS user name)
+  --help                    this text
+
+Exit codes: 0 ok, 2 bad input or usage.
+`;
+
+const SPEC = {
+  demo: 'optional-value', out: 'value', destination: 'value', timestamp: 'value', 'exported-by': 'value', help: 'flag',
+} as const;
+
+/** `--subnet` may repeat, which the shared parser refuses; take every occurrence out first. */
+export function extractRepeated(args: readonly string[], name: string): { readonly values: readonly string[]; readonly rest: readonly string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === `--${name}`) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      values.push(value);
+      i++;
+    } else if (arg.startsWith(`--${name}=`)) {
+      values.push(arg.slice(name.length + 3));
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { values, rest };
+}
+
+/** An ISO 8601 date-time with a zone (`2026-11-26T06:00:00Z`), or a usage error. */
+export function parseTimestamp(text: string): Date {
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+  const date = new Date(text);
+  if (!iso.test(text.trim()) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--timestamp "${text}" is not an ISO 8601 date-time like 2026-11-26T06:00:00Z`);
+  }
+  return date;
+}
+
+/** The source IDs the `--subnet` values name (subnet or NIC, by name or resource ID, any casing). */
+export function matchSources(result: ResolveResult, wanted: readonly string[]): readonly string[] {
+  const ids: string[] = [];
+  for (const text of wanted) {
+    const key = text.trim().toLowerCase().replace(/\/+$/, '');
+    const hits = result.paths.filter((p) => p.source.name.toLowerCase() === key || p.source.id.toLowerCase() === key);
+    if (hits.length === 0) throw new UsageError(`--subnet "${text}" matches no subnet or NIC`);
+    for (const hit of hits) if (!ids.includes(hit.source.id)) ids.push(hit.source.id);
+  }
+  return ids;
+}
+
+function osUser(env: CliIo['env']): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // userInfo throws when the uid has no passwd entry (some containers).
+    return env.USER ?? env.USERNAME ?? 'unknown user';
+  }
+}
+
+async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo): Promise<Snapshot> {
+  // A demo's capture time is "now"; use the export time so a pinned --timestamp pins the whole PDF.
+  if (demo !== undefined && inputs.length === 0) return demoSnapshot(pickDemo(demo), exportedAt);
+  return loadEstate(inputs, demo, io.cwd);
+}
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  summary: 'Write an evidence PDF (scope, hash, diagrams, every path with its rules and owners)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values: subnets, rest } = extractRepeated(args, 'subnet');
+    const parsed = parseArgs(rest, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const out = stringOption(parsed, 'out');
+    if (out === undefined) throw new UsageError('--out <file.pdf> is required');
+    const destinationText = stringOption(parsed, 'destination');
+    const destination = destinationText === undefined ? null : validateDestination(destinationText);
+    const timestamp = stringOption(parsed, 'timestamp');
+    const exportedAt = timestamp === undefined ? new Date() : parseTimestamp(timestamp);
+    const exportedBy = stringOption(parsed, 'exported-by') ?? osUser(io.env);
+
+    const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io);
+    const result = resolveEgress(snapshot, { destination });
+    const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
+    const pdf = await writeEvidencePdf({ snapshot, result, selection, exportedBy, exportedAt });
+    const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+    await writeFile(path, pdf);
+    io.stderr(`wrote ${out} (${Math.round(pdf.length / 1024)} KiB, snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    return 0;
+  },
+};

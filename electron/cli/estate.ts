@@ -1,0 +1,77 @@
+/**
+ * Where the CLI's estates come from: input files and directories (through electron/snapshot, which
+ * reads snapshots and ARM / az JSON alike) or an embedded demo (through the same normalizer a
+ * user's export goes through). The one seam between the CLI and snapshot I/O.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { normalizeArm } from '../../shared/arm/index';
+import { DEFAULT_DEMO, DEMO_ESTATES, findDemo, type DemoEstate } from '../../shared/demo/index';
+import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
+import { buildSnapshot, loadInputs, TOOL_VERSION } from '../snapshot/index';
+import { UsageError } from './args';
+
+export { TOOL_VERSION };
+
+/** Resolves `--demo` (bare = the default demo) to a demo estate, or a usage error naming the choices. */
+export function pickDemo(value: string | true): DemoEstate {
+  const name = value === true ? DEFAULT_DEMO : value;
+  const demo = findDemo(name);
+  if (demo === undefined) {
+    throw new UsageError(`unknown demo "${name}"; choose one of: ${DEMO_ESTATES.map((d) => d.name).join(', ')}`);
+  }
+  return demo;
+}
+
+/** A demo estate as a snapshot (capture time = now; the model is deterministic). */
+export function demoSnapshot(demo: DemoEstate, now: Date = new Date()): Snapshot {
+  const normalized = normalizeArm(demo.documents);
+  const subscriptionIds = [...new Set(normalized.model.virtualNetworks.map((v) => v.subscriptionId))].sort();
+  const content: SnapshotContent = {
+    format: SNAPSHOT_FORMAT,
+    metadata: {
+      capturedAt: now.toISOString(),
+      source: 'demo',
+      origin: [demo.name],
+      capturedBy: null,
+      scope: { tenantId: null, subscriptionIds, managementGroupId: null, cloud: null },
+      toolVersion: TOOL_VERSION,
+    },
+    model: normalized.model,
+    effectiveRoutes: normalized.effectiveRoutes,
+    metrics: [],
+    gaps: normalized.gaps,
+  };
+  return buildSnapshot(content);
+}
+
+/** A missing or unreadable input, reported as one line (exit 2). */
+export class InputPathError extends Error {
+  override readonly name = 'InputPathError';
+}
+
+/**
+ * Input paths resolved against the CLI's cwd. A missing path gets a plain one-line message here;
+ * directories are expanded by loadInputs (their `.json` files, one level of subfolders).
+ */
+export async function resolveInputPaths(inputs: readonly string[], cwd: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const input of inputs) {
+    const path = isAbsolute(input) ? input : resolve(cwd, input);
+    try {
+      await stat(path);
+    } catch {
+      throw new InputPathError(`${input}: no such file or directory`);
+    }
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** Loads an estate from `--demo` or from input paths (exactly one of the two). */
+export async function loadEstate(inputs: readonly string[], demo: string | true | undefined, cwd: string): Promise<Snapshot> {
+  if (demo !== undefined && inputs.length > 0) throw new UsageError('give input files or --demo, not both');
+  if (demo !== undefined) return demoSnapshot(pickDemo(demo));
+  if (inputs.length === 0) throw new UsageError('no input: give snapshot / ARM JSON files or directories, or --demo [name]');
+  return loadInputs(await resolveInputPaths(inputs, cwd), { toolVersion: TOOL_VERSION });
+}

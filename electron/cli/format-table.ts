@@ -1,0 +1,189 @@
+/**
+ * The CLI's human views of a ResolveResult: an aligned table grouped by subscription and VNet, a
+ * summary line, the gaps, and (with --explain) each path's hops. A view only: every verdict, exit
+ * and finding is read from the result, never recomputed.
+ */
+import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
+import type { NetworkModel } from '../../shared/model/topology';
+
+export interface TableOptions {
+  /** ANSI colours (only on a TTY, and never with NO_COLOR). */
+  readonly color: boolean;
+}
+
+const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
+const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
+
+type Paint = (text: string) => string;
+const ansi = (code: number): Paint => (text) => `\u001b[${code}m${text}\u001b[0m`;
+const plain: Paint = (text) => text;
+
+function verdictPaint(verdict: Verdict, color: boolean): Paint {
+  if (!color) return plain;
+  switch (verdict) {
+    case 'internet': return ansi(32);
+    case 'on-premises': return ansi(36);
+    case 'dropped': return ansi(31);
+    case 'denied': return ansi(31);
+    case 'no-outbound': return ansi(33);
+    case 'unknown': return ansi(35);
+  }
+}
+
+function severityPaint(severity: FindingSeverity, color: boolean): Paint {
+  if (!color) return plain;
+  switch (severity) {
+    case 'error': return ansi(31);
+    case 'warning': return ansi(33);
+    case 'info': return ansi(2);
+  }
+}
+
+interface Placement {
+  readonly subscriptionId: string;
+  readonly vnetName: string;
+  readonly resourceGroup: string;
+  /** Sort key inside the VNet: the subnet name, then the NIC name. */
+  readonly order: string;
+}
+
+/** Where each source sits (subscription, VNet), read from the model. */
+export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement> {
+  const vnets = new Map(model.virtualNetworks.map((v) => [v.id, v]));
+  const subnets = new Map(model.subnets.map((s) => [s.id, s]));
+  const placements = new Map<string, Placement>();
+  for (const s of model.subnets) {
+    const vnet = vnets.get(s.virtualNetworkId);
+    placements.set(s.id, { subscriptionId: s.subscriptionId, vnetName: vnet?.name ?? lastSegment(s.virtualNetworkId), resourceGroup: vnet?.resourceGroup ?? s.resourceGroup, order: `${s.name.toLowerCase()}\u0000` });
+  }
+  for (const nic of model.networkInterfaces) {
+    const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
+    const subnet = config?.subnetId === null || config === undefined ? undefined : subnets.get(config.subnetId);
+    const vnet = subnet === undefined ? undefined : vnets.get(subnet.virtualNetworkId);
+    placements.set(nic.id, {
+      subscriptionId: nic.subscriptionId,
+      vnetName: vnet?.name ?? '(no VNet)',
+      resourceGroup: vnet?.resourceGroup ?? nic.resourceGroup,
+      order: `${(subnet?.name ?? '').toLowerCase()}\u0001${nic.name.toLowerCase()}`,
+    });
+  }
+  return placements;
+}
+
+function lastSegment(id: string): string {
+  return id.split('/').filter((p) => p.length > 0).pop() ?? id;
+}
+
+function formatPorts(ports: number | null): string {
+  return ports === null ? '-' : ports.toLocaleString('en-US');
+}
+
+function findingsCell(findings: readonly Finding[]): string {
+  if (findings.length === 0) return '-';
+  return findings.map((f) => `${f.code}(${f.severity[0]})`).join(', ');
+}
+
+const MAX_IPS_SHOWN = 3;
+
+function ipsCell(ips: readonly string[]): string {
+  if (ips.length === 0) return '-';
+  const shown = ips.slice(0, MAX_IPS_SHOWN).join(', ');
+  return ips.length > MAX_IPS_SHOWN ? `${shown} +${ips.length - MAX_IPS_SHOWN}` : shown;
+}
+
+interface Row {
+  readonly cells: readonly string[];
+  readonly paints: readonly Paint[];
+}
+
+function pathRow(path: EgressPath, color: boolean): Row {
+  const source = path.source.type === 'nic' ? `  ${path.source.name}` : path.source.name;
+  const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
+  return {
+    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map(lastSegment).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
+    paints: [plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
+  };
+}
+
+const HEADER = ['SOURCE', 'VERDICT', 'EXIT', 'VIA', 'EGRESS IPS', 'SNAT PORTS', 'FINDINGS'];
+
+function renderRows(rows: readonly Row[], widths: readonly number[], indent: string): string[] {
+  return rows.map((row) => indent + row.cells.map((cell, i) => {
+    const last = i === row.cells.length - 1;
+    const padded = last ? cell : cell.padEnd(widths[i] ?? 0);
+    // Right-align the numeric column.
+    const aligned = i === 5 ? cell.padStart(widths[i] ?? 0) : padded;
+    return (row.paints[i] ?? plain)(aligned);
+  }).join('  ').trimEnd());
+}
+
+/** All findings in the result: each path's and the estate-level ones. */
+export function allFindings(result: ResolveResult): readonly Finding[] {
+  return [...result.paths.flatMap((p) => p.findings), ...result.findings];
+}
+
+export function summaryLine(result: ResolveResult): string {
+  const verdicts = VERDICTS.map((v) => [v, result.paths.filter((p) => p.verdict === v).length] as const).filter(([, n]) => n > 0);
+  const findings = allFindings(result);
+  const severities = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`);
+  const verdictText = verdicts.length === 0 ? 'none' : verdicts.map(([v, n]) => `${n} ${v}`).join(', ');
+  return `${result.paths.length} path${result.paths.length === 1 ? '' : 's'} to ${result.destination}: ${verdictText} | findings: ${severities.join(', ')} | gaps: ${result.gaps.length}`;
+}
+
+export function formatTable(result: ResolveResult, model: NetworkModel, options: TableOptions): string {
+  const placements = placeSources(model);
+  const groups = new Map<string, { readonly title: string; readonly paths: EgressPath[] }>();
+  for (const path of result.paths) {
+    const place = placements.get(path.source.id);
+    const key = place === undefined ? '\uffff' : `${place.subscriptionId}\u0000${place.vnetName.toLowerCase()}`;
+    const title = place === undefined ? 'Not placed in a VNet' : `Subscription ${place.subscriptionId} / VNet ${place.vnetName} (${place.resourceGroup})`;
+    const group = groups.get(key) ?? { title, paths: [] };
+    group.paths.push(path);
+    groups.set(key, group);
+  }
+  const order = (p: EgressPath): string => placements.get(p.source.id)?.order ?? p.source.name.toLowerCase();
+  const sortedGroups = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => ({
+    title: g.title,
+    rows: [...g.paths].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map((p) => pathRow(p, options.color)),
+  }));
+  // One set of column widths for the whole table, so groups line up.
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...sortedGroups.flatMap((g) => g.rows.map((r) => (r.cells[i] ?? '').length))));
+  const bold: Paint = options.color ? ansi(1) : plain;
+  const lines: string[] = [];
+  lines.push(renderRows([{ cells: HEADER, paints: HEADER.map(() => bold) }], widths, '  ')[0] ?? '');
+  for (const group of sortedGroups) {
+    lines.push('', bold(group.title));
+    lines.push(...renderRows(group.rows, widths, '  '));
+  }
+  if (result.paths.length === 0) lines.push('', '  (no paths)');
+  if (result.findings.length > 0) {
+    lines.push('', bold('Estate findings'));
+    for (const f of result.findings) lines.push(`  ${severityPaint(f.severity, options.color)(f.severity.padEnd(7))} ${f.code}: ${f.message}`);
+  }
+  lines.push('', summaryLine(result));
+  if (result.gaps.length > 0) {
+    lines.push('', bold('Gaps (what could not be seen or modelled)'));
+    for (const g of result.gaps) lines.push(`  ${g.code}  ${g.scope}${g.count === undefined ? '' : ` (x${g.count})`}: ${g.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--explain`: every path's hops with the rule, the reason, the docs and the command that verifies it. */
+export function formatExplain(result: ResolveResult, options: TableOptions): string {
+  const bold: Paint = options.color ? ansi(1) : plain;
+  const lines: string[] = [];
+  for (const path of result.paths) {
+    const exit = path.exit === null ? '' : ` via ${path.exit}`;
+    lines.push('', bold(`${path.source.name} (${path.source.type}) → ${verdictPaint(path.verdict, options.color)(path.verdict)}${exit}`));
+    path.hops.forEach((hop, i) => {
+      lines.push(`  ${String(i + 1).padStart(2)}. ${hop.kind}: ${hop.rule}`);
+      lines.push(`      why:    ${hop.explanation}`);
+      if (hop.docs.length > 0) lines.push(`      docs:   ${hop.docs}`);
+      if (hop.verify.length > 0) lines.push(`      verify: ${hop.verify}`);
+    });
+    for (const f of path.findings) {
+      lines.push(`      ${severityPaint(f.severity, options.color)(f.severity)} ${f.code}: ${f.message}${f.advice === undefined ? '' : ` Advice: ${f.advice}`}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

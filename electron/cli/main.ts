@@ -1,0 +1,96 @@
+/**
+ * `egress-atlas`: dispatches to the commands in commands/index.ts. `runCli` is pure with respect
+ * to the process (it talks only to a CliIo and returns the exit code), so tests run it in-process;
+ * `runFromProcess` wires it to the real streams for bin.mjs.
+ */
+import { InputError } from '../../shared/model/errors';
+import { UsageError } from './args';
+import type { CliCommand, CliIo } from './command';
+import { COMMANDS } from './commands/index';
+import { InputPathError, TOOL_VERSION } from './estate';
+
+function usage(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'Usage: egress-atlas <command> [options]',
+    '',
+    'Shows where every Azure subnet\'s and NIC\'s internet-bound traffic goes, through what, out of which public IPs, and why.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Options:',
+    '  --help     this text (or "egress-atlas <command> --help")',
+    '  --version  print the version',
+    '',
+    'Try: egress-atlas resolve --demo bank',
+    '',
+  ].join('\n');
+}
+
+/** One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected. */
+function reportError(error: unknown, command: CliCommand | undefined, io: CliIo): number {
+  if (error instanceof InputError) {
+    io.stderr(`error: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof UsageError) {
+    io.stderr(`error: ${error.message}\n`);
+    if (command !== undefined) io.stderr(`\n${command.usage}`);
+    return 2;
+  }
+  if (error instanceof InputPathError) {
+    io.stderr(`error: ${error.message}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`error: ${message.split('\n')[0] ?? message}\n`);
+  if ((io.env.EGRESS_ATLAS_DEBUG ?? '') !== '' && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+  return 1;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.stderr(usage(commands));
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(topic?.usage ?? usage(commands));
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(`egress-atlas ${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (command === undefined) {
+    io.stderr(`error: unknown command "${first}"\n\n${usage(commands)}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    return reportError(error, command, io);
+  }
+}
+
+/** The real process as a CliIo. */
+export function processIo(): CliIo {
+  // A closed pipe (`egress-atlas resolve ... | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  return {
+    stdout: (text) => { process.stdout.write(text); },
+    stderr: (text) => { process.stderr.write(text); },
+    isTTY: process.stdout.isTTY === true,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+export function runFromProcess(): Promise<number> {
+  return runCli(process.argv.slice(2), processIo());
+}

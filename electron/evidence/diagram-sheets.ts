@@ -1,0 +1,84 @@
+/**
+ * Which diagrams the PDF draws. The layout is the app's own (`buildEgressGraph` +
+ * `layoutEgressGraph`, deterministic), so the PDF shows the picture the user saw: the caller's
+ * layout when it passes one, else the app's default view (`full`, or `overview` for big estates)
+ * or the `path` view of the selection. When the overview is too small to read and has no VNet
+ * boxes to zoom into, each VNet gets the app's `path` view of its own sources.
+ */
+import type { EgressPath } from '../../shared/egress/types';
+import { buildEgressGraph, chooseDefaultView, layoutEgressGraph, type GraphView } from '../../shared/graph';
+import { buildPathDiagram, type DiagramLayout } from './diagram-layout';
+import {
+  fitsOnePage, hasGroups, MAX_DETAIL_PAGES, planDiagramPages, planRegion, wholeLayout, type DiagramPagePlan,
+} from './draw-diagram';
+import { indexResources, virtualNetworkOf } from './facts';
+import { toDiagramLayout } from './graph-adapter';
+import type { EvidenceInput } from './types';
+
+export interface DiagramSheet {
+  readonly layout: DiagramLayout;
+  readonly page: DiagramPagePlan;
+}
+
+export interface DiagramSheets {
+  readonly sheets: readonly DiagramSheet[];
+  /** VNets without a detail page because of the page cap. */
+  readonly omittedGroups: readonly string[];
+  readonly view: GraphView['kind'] | 'caller' | 'fallback';
+}
+
+async function appLayout(input: EvidenceInput, view: GraphView): Promise<DiagramLayout> {
+  const graph = buildEgressGraph(input.snapshot.model, input.result, view);
+  return toDiagramLayout(await layoutEgressGraph(graph), input.result);
+}
+
+function sourcesByVnet(paths: readonly EgressPath[], input: EvidenceInput): ReadonlyMap<string, readonly string[]> {
+  const byVnet = new Map<string, string[]>();
+  for (const path of paths) {
+    const vnet = virtualNetworkOf(path, input.snapshot.model);
+    if (vnet === null) continue;
+    const list = byVnet.get(vnet) ?? [];
+    list.push(path.source.id);
+    byVnet.set(vnet, list);
+  }
+  return new Map([...byVnet.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function buildDiagramSheets(input: EvidenceInput, paths: readonly EgressPath[], maxDetailPages = MAX_DETAIL_PAGES): Promise<DiagramSheets> {
+  if (paths.length === 0) return { sheets: [], omittedGroups: [], view: 'caller' };
+  const view: GraphView = input.selection ? { kind: 'path', sourceIds: paths.map((p) => p.source.id) } : chooseDefaultView(input.result);
+  let overview: DiagramLayout;
+  let viewName: DiagramSheets['view'] = input.layout ? 'caller' : view.kind;
+  try {
+    overview = input.layout ? toDiagramLayout(input.layout, input.result) : await appLayout(input, view);
+  } catch {
+    // An evidence export must not fail because a layout engine did; draw the simple band layout instead.
+    overview = buildPathDiagram(paths, input.snapshot.model);
+    viewName = 'fallback';
+  }
+  if (fitsOnePage(overview) || hasGroups(overview)) {
+    const plan = planDiagramPages(overview, maxDetailPages);
+    return { sheets: plan.pages.map((page) => ({ layout: overview, page })), omittedGroups: plan.omittedGroups, view: viewName };
+  }
+  // The overview alone (cap 0): detail pages come from per-VNet layouts below.
+  const sheets: DiagramSheet[] = planDiagramPages(overview, 0).pages.map((page) => ({ layout: overview, page }));
+  const index = indexResources(input.snapshot.model);
+  const omittedGroups: string[] = [];
+  let detail = 0;
+  for (const [vnetId, sourceIds] of sourcesByVnet(paths, input)) {
+    const name = index.get(vnetId)?.name ?? vnetId.split('/').pop() ?? vnetId;
+    if (detail >= maxDetailPages) {
+      omittedGroups.push(name);
+      continue;
+    }
+    const layout = await appLayout(input, { kind: 'path', sourceIds });
+    const pages = planRegion(layout, wholeLayout(layout), name);
+    if (detail + pages.length > maxDetailPages) {
+      omittedGroups.push(name);
+      continue;
+    }
+    detail += pages.length;
+    sheets.push(...pages.map((page) => ({ layout, page })));
+  }
+  return { sheets, omittedGroups, view: viewName };
+}

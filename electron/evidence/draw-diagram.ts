@@ -1,0 +1,248 @@
+/**
+ * Draws a `DiagramLayout` as vectors on landscape pages: one overview scaled to fit, then one
+ * page per VNet (tiled when a VNet is too big), so labels never drop below `MIN_LABEL_PT`.
+ * Pages are planned first (pure) so the table of contents knows how many there will be.
+ */
+import { COLORS, EvidenceDocument, LANDSCAPE, PAGE } from './evidence-document';
+import type { DiagramEdge, DiagramLayout, DiagramNode, DiagramText, DiagramTone } from './diagram-layout';
+
+/** Smallest label size on paper; below this a page is split instead of shrunk. */
+export const MIN_LABEL_PT = 6;
+/** Detail pages are capped so a 2,000-subnet estate does not become thousands of diagram pages. */
+export const MAX_DETAIL_PAGES = 40;
+
+export interface Viewport { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+
+export interface DiagramPagePlan {
+  readonly title: string;
+  readonly viewport: Viewport;
+  readonly scale: number;
+  readonly showLabels: boolean;
+}
+
+export interface DiagramPlan {
+  readonly pages: readonly DiagramPagePlan[];
+  /** VNets not drawn on a detail page because of the cap (their paths still have sections). */
+  readonly omittedGroups: readonly string[];
+}
+
+const HEADER_H = 40;
+const LEGEND_H = 22;
+
+/** The drawable area of a landscape page, below the title and above the legend and footer. */
+export const DIAGRAM_AREA = {
+  x: PAGE.marginX,
+  y: PAGE.marginTop - 14 + HEADER_H,
+  width: LANDSCAPE.width - 2 * PAGE.marginX,
+  height: LANDSCAPE.height - (PAGE.marginTop - 14 + HEADER_H) - LEGEND_H - 44,
+} as const;
+
+const TONES: Readonly<Record<DiagramTone, { readonly fill: string; readonly stroke: string; readonly legend: string }>> = {
+  'internet': { fill: '#e6f4ea', stroke: '#1a7f37', legend: 'Reaches the internet' },
+  'on-premises': { fill: '#efe6fb', stroke: '#6f42c1', legend: 'Forced to on-premises' },
+  'blocked': { fill: '#fde8e8', stroke: '#cf222e', legend: 'Dropped / denied / no way out' },
+  'unknown': { fill: '#fff4d6', stroke: '#9a6700', legend: 'Unknown (see gaps)' },
+  'inspection': { fill: '#e3effc', stroke: '#0b5cad', legend: 'Firewall / NVA / hub' },
+  'exit': { fill: '#f1f3f5', stroke: '#57606a', legend: 'Exit: NAT / public IP / LB / default' },
+  'neutral': { fill: '#f8fafc', stroke: '#8c959f', legend: 'Virtual network' },
+};
+
+function union(boxes: readonly Viewport[]): Viewport {
+  const x1 = Math.min(...boxes.map((b) => b.x));
+  const y1 = Math.min(...boxes.map((b) => b.y));
+  const x2 = Math.max(...boxes.map((b) => b.x + b.width));
+  const y2 = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
+}
+
+function fitScale(view: Viewport): number {
+  return Math.min(DIAGRAM_AREA.width / Math.max(view.width, 1), DIAGRAM_AREA.height / Math.max(view.height, 1), 1.4);
+}
+
+function pad(view: Viewport, by: number): Viewport {
+  return { x: view.x - by, y: view.y - by, width: view.width + 2 * by, height: view.height + 2 * by };
+}
+
+/** The region a VNet's detail page shows: the VNet box plus every node its members connect to. */
+function groupRegion(layout: DiagramLayout, group: DiagramNode, byId: ReadonlyMap<string, DiagramNode>, children: ReadonlyMap<string, readonly DiagramNode[]>): Viewport {
+  const members = new Set<string>([group.id]);
+  const stack = [group.id];
+  while (stack.length > 0) {
+    const id = stack.pop() ?? '';
+    for (const c of children.get(id) ?? []) if (!members.has(c.id)) { members.add(c.id); stack.push(c.id) }
+  }
+  const boxes: Viewport[] = [group];
+  // Follow edges out of the VNet transitively, so the page shows the whole way to the sink.
+  const reached = new Set<string>(members);
+  let frontier = new Set(members);
+  while (frontier.size > 0) {
+    const next = new Set<string>();
+    for (const e of layout.edges) {
+      if (frontier.has(e.sourceId) && !reached.has(e.targetId)) {
+        reached.add(e.targetId);
+        next.add(e.targetId);
+        const target = byId.get(e.targetId);
+        if (target) boxes.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return union(boxes);
+}
+
+/** One region of a layout on as few pages as keep labels legible: fitted, or tiled at the minimum label size. */
+export function planRegion(layout: DiagramLayout, region: Viewport, title: string): readonly DiagramPagePlan[] {
+  const scale = fitScale(region);
+  if (scale * layout.labelSize >= MIN_LABEL_PT) return [{ title, viewport: region, scale, showLabels: true }];
+  const pageScale = MIN_LABEL_PT / layout.labelSize;
+  const tileW = DIAGRAM_AREA.width / pageScale;
+  const tileH = DIAGRAM_AREA.height / pageScale;
+  const tiles: Viewport[] = [];
+  for (let ty = region.y; ty < region.y + region.height; ty += tileH) {
+    for (let tx = region.x; tx < region.x + region.width; tx += tileW) tiles.push({ x: tx, y: ty, width: tileW, height: tileH });
+  }
+  return tiles.map((viewport, i) => ({ title: `${title} (part ${i + 1} of ${tiles.length})`, viewport, scale: pageScale, showLabels: true }));
+}
+
+export function wholeLayout(layout: DiagramLayout): Viewport {
+  return pad({ x: 0, y: 0, width: layout.width, height: layout.height }, 8);
+}
+
+/** True when the whole layout fits one page with legible labels. */
+export function fitsOnePage(layout: DiagramLayout): boolean {
+  return fitScale(wholeLayout(layout)) * layout.labelSize >= MIN_LABEL_PT;
+}
+
+export function hasGroups(layout: DiagramLayout): boolean {
+  return layout.nodes.some((n) => n.role === 'group' && n.parentId === null);
+}
+
+/**
+ * The overview (fitted, labels only when legible), then, when the overview is too small to read,
+ * one page (or tiles) per VNet box of the same layout, up to `maxDetailPages`.
+ */
+export function planDiagramPages(layout: DiagramLayout, maxDetailPages = MAX_DETAIL_PAGES): DiagramPlan {
+  if (layout.nodes.length === 0) return { pages: [], omittedGroups: [] };
+  const whole = wholeLayout(layout);
+  const overviewScale = fitScale(whole);
+  const overviewLegible = overviewScale * layout.labelSize >= MIN_LABEL_PT;
+  const pages: DiagramPagePlan[] = [{ title: 'Overview', viewport: whole, scale: overviewScale, showLabels: overviewLegible }];
+  if (overviewLegible) return { pages, omittedGroups: [] };
+
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  const children = new Map<string, DiagramNode[]>();
+  for (const n of layout.nodes) {
+    if (n.parentId === null) continue;
+    const list = children.get(n.parentId) ?? [];
+    list.push(n);
+    children.set(n.parentId, list);
+  }
+  const groups = layout.nodes.filter((n) => n.role === 'group' && n.parentId === null);
+  const omittedGroups: string[] = [];
+  let detail = 0;
+  for (const group of groups) {
+    const region = pad(groupRegion(layout, group, byId, children), 8);
+    const tiles = planRegion(layout, region, group.label);
+    if (detail + tiles.length > maxDetailPages) {
+      omittedGroups.push(group.label);
+      continue;
+    }
+    detail += tiles.length;
+    pages.push(...tiles);
+  }
+  return { pages, omittedGroups };
+}
+
+function drawArrow(doc: PDFKit.PDFDocument, edge: DiagramEdge, color: string, unit: number): void {
+  const pts = edge.points;
+  const first = pts[0];
+  if (!first || pts.length < 2) return;
+  doc.moveTo(first.x, first.y);
+  for (const p of pts.slice(1)) doc.lineTo(p.x, p.y);
+  doc.lineWidth(1.1 * unit).strokeColor(color).stroke();
+  const end = pts[pts.length - 1];
+  const before = pts[pts.length - 2];
+  if (!end || !before) return;
+  const angle = Math.atan2(end.y - before.y, end.x - before.x);
+  const size = 7 * unit;
+  const left = { x: end.x - size * Math.cos(angle - 0.4), y: end.y - size * Math.sin(angle - 0.4) };
+  const right = { x: end.x - size * Math.cos(angle + 0.4), y: end.y - size * Math.sin(angle + 0.4) };
+  doc.polygon([end.x, end.y], [left.x, left.y], [right.x, right.y]).fillColor(color).fill();
+}
+
+function intersects(a: Viewport, b: Viewport): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function drawPlacedText(ed: EvidenceDocument, line: DiagramText, color: string = COLORS.text): void {
+  ed.drawText(line.text, line.x, line.y, { font: line.bold ? 'Sans-Bold' : 'Sans', size: line.fontSize, width: line.width, height: line.fontSize * 1.3, align: line.align, color });
+}
+
+function drawLegend(ed: EvidenceDocument): void {
+  const y = DIAGRAM_AREA.y + DIAGRAM_AREA.height + 8;
+  let x = DIAGRAM_AREA.x;
+  for (const tone of Object.values(TONES)) {
+    ed.doc.roundedRect(x, y, 14, 9, 2).fillColor(tone.fill).fill();
+    ed.doc.roundedRect(x, y, 14, 9, 2).lineWidth(0.8).strokeColor(tone.stroke).stroke();
+    ed.drawText(tone.legend, x + 18, y + 0.5, { size: 7, color: COLORS.muted, lineBreak: false });
+    ed.setFont('Sans', 7);
+    x += 18 + ed.doc.widthOfString(tone.legend) + 14;
+  }
+}
+
+/** Draws one planned page on a new landscape page. */
+export function drawDiagramPage(ed: EvidenceDocument, layout: DiagramLayout, page: DiagramPagePlan, caption: string): void {
+  const { doc } = ed;
+  ed.drawText(caption, DIAGRAM_AREA.x, PAGE.marginTop - 14 + 22, { size: 8, color: COLORS.muted, width: DIAGRAM_AREA.width, lineBreak: false, height: 12 });
+  doc.rect(DIAGRAM_AREA.x, DIAGRAM_AREA.y, DIAGRAM_AREA.width, DIAGRAM_AREA.height).lineWidth(0.5).strokeColor(COLORS.rule).stroke();
+  const view = page.viewport;
+  const unit = 1 / Math.max(page.scale, 0.05);
+  // Centre the drawing in the area when it is smaller than the area.
+  const offsetX = Math.max(0, (DIAGRAM_AREA.width - view.width * page.scale) / 2);
+  const offsetY = Math.max(0, (DIAGRAM_AREA.height - view.height * page.scale) / 2);
+  doc.save();
+  doc.rect(DIAGRAM_AREA.x, DIAGRAM_AREA.y, DIAGRAM_AREA.width, DIAGRAM_AREA.height).clip();
+  doc.translate(DIAGRAM_AREA.x + offsetX, DIAGRAM_AREA.y + offsetY);
+  doc.scale(page.scale);
+  doc.translate(-view.x, -view.y);
+  const visible = (n: Viewport): boolean => intersects(n, view);
+  for (const n of layout.nodes) {
+    if (n.role !== 'group' || !visible(n)) continue;
+    const tone = TONES[n.tone];
+    doc.roundedRect(n.x, n.y, n.width, n.height, 6).fillColor(tone.fill).fill();
+    doc.roundedRect(n.x, n.y, n.width, n.height, 6).lineWidth(0.8 * Math.min(unit, 3)).dash(4, { space: 3 }).strokeColor(tone.stroke).stroke();
+    doc.undash();
+    if (page.showLabels && n.lines) {
+      n.lines.forEach((line) => drawPlacedText(ed, line));
+    } else if (page.showLabels) {
+      ed.drawText(n.label, n.x + 8, n.y + 5, { font: 'Sans-Bold', size: layout.labelSize, width: n.width - 16, height: layout.labelSize * 1.3, color: COLORS.text });
+    }
+  }
+  for (const e of layout.edges) {
+    const box = union(e.points.map((p) => ({ x: p.x, y: p.y, width: 0, height: 0 })));
+    if (!intersects(pad(box, 1), view)) continue;
+    drawArrow(doc, e, TONES[e.tone].stroke, Math.min(unit, 3) * 0.9);
+    if (page.showLabels && e.labelLine) {
+      drawPlacedText(ed, e.labelLine, COLORS.muted);
+    } else if (page.showLabels && e.label) {
+      const mid = e.points[Math.floor(e.points.length / 2)];
+      if (mid) ed.drawText(e.label, mid.x + 3, mid.y - layout.labelSize, { size: layout.labelSize * 0.85, color: COLORS.muted, lineBreak: false });
+    }
+  }
+  for (const n of layout.nodes) {
+    if (n.role === 'group' || !visible(n)) continue;
+    const tone = TONES[n.tone];
+    doc.roundedRect(n.x, n.y, n.width, n.height, 4).fillColor(tone.fill).fill();
+    doc.roundedRect(n.x, n.y, n.width, n.height, 4).lineWidth(Math.min(unit, 3)).strokeColor(tone.stroke).stroke();
+    if (page.showLabels && n.lines) {
+      n.lines.forEach((line, i) => drawPlacedText(ed, line, i === 0 ? COLORS.text : COLORS.muted));
+    } else if (page.showLabels) {
+      const lines = n.sublabel ? 2 : 1;
+      const textTop = n.y + (n.height - lines * layout.labelSize * 1.2) / 2;
+      ed.drawText(n.label, n.x + 6, textTop, { font: 'Sans-Bold', size: layout.labelSize, width: n.width - 12, height: layout.labelSize * 1.25, align: 'center' });
+      if (n.sublabel) ed.drawText(n.sublabel, n.x + 6, textTop + layout.labelSize * 1.2, { size: layout.labelSize * 0.8, color: COLORS.muted, width: n.width - 12, height: layout.labelSize * 1.1, align: 'center' });
+    }
+  }
+  doc.restore();
+  drawLegend(ed);
+}

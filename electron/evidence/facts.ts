@@ -1,0 +1,253 @@
+/**
+ * Everything the evidence PDF states, derived from the snapshot and the resolver output without
+ * recomputing any verdict: which paths are in scope, the summary counts, the owner tags of each
+ * hop, the SNAT metrics of each exit. Pure, so it is tested without drawing a PDF.
+ */
+import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
+import type { Gap } from '../../shared/model/gaps';
+import { parseResourceId } from '../../shared/model/ids';
+import type { ResourceMetric, Snapshot } from '../../shared/model/snapshot';
+import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
+import type { EvidenceSelection } from './types';
+
+export const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
+export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
+
+/** Hop kinds that inspect traffic: a path through one of them is not "uninspected". */
+export const DEFAULT_ROUTE = '0.0.0.0/0';
+
+function canonical(id: string): string {
+  return id.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+/** Every resource of the model by canonical ID. */
+export type ResourceIndex = ReadonlyMap<string, NetworkResource>;
+
+export function indexResources(model: NetworkModel): ResourceIndex {
+  const index = new Map<string, NetworkResource>();
+  const lists: readonly (readonly NetworkResource[])[] = [
+    model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
+    model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
+    model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs,
+    model.virtualWans,
+  ];
+  for (const list of lists) for (const resource of list) index.set(canonical(resource.id), resource);
+  return index;
+}
+
+/**
+ * The resource a hop ID belongs to. Hops often cite a child (a route of a route table, an IP
+ * configuration of a NIC, a rule of an NSG), so walk up `/{type}/{name}` pairs until a modelled
+ * resource is found.
+ */
+export function findOwningResource(index: ResourceIndex, id: string): NetworkResource | null {
+  let current = canonical(id);
+  while (current.includes('/providers/')) {
+    const hit = index.get(current);
+    if (hit) return hit;
+    const parts = current.split('/');
+    if (parts.length < 3) break;
+    current = parts.slice(0, -2).join('/');
+  }
+  return null;
+}
+
+export interface OwnerTags {
+  readonly owner: string | null;
+  readonly costCentre: string | null;
+}
+
+const OWNER_KEYS = ['owner', 'owners', 'ownedby', 'team', 'contact'];
+const COST_KEYS = ['costcenter', 'costcentre', 'cc', 'billingcode', 'chargecode'];
+
+function normalizedKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function pickTag(tags: Readonly<Record<string, string>>, keys: readonly string[]): string | null {
+  const entries = Object.entries(tags).map(([k, v]) => [normalizedKey(k), v] as const);
+  for (const wanted of keys) {
+    const hit = entries.find(([k]) => k === wanted);
+    if (hit) return hit[1];
+  }
+  return null;
+}
+
+/** Owner / cost-centre tags, matched case- and punctuation-insensitively (`Cost-Center`, `costCentre`). */
+export function ownerTagsOf(resource: NetworkResource | null): OwnerTags {
+  if (!resource) return { owner: null, costCentre: null };
+  return { owner: pickTag(resource.tags, OWNER_KEYS), costCentre: pickTag(resource.tags, COST_KEYS) };
+}
+
+/** The paths the export covers: all, or the selected sources plus NIC exceptions inside selected subnets. */
+export function selectPaths(result: ResolveResult, model: NetworkModel, selection: EvidenceSelection | null): readonly EgressPath[] {
+  if (!selection) return result.paths;
+  const wanted = new Set(selection.sourceIds.map(canonical));
+  const nicSubnets = new Map<string, readonly string[]>();
+  for (const nic of model.networkInterfaces) {
+    nicSubnets.set(canonical(nic.id), nic.ipConfigurations.flatMap((c) => (c.subnetId ? [canonical(c.subnetId)] : [])));
+  }
+  return result.paths.filter((path) => {
+    const id = canonical(path.source.id);
+    if (wanted.has(id)) return true;
+    return path.source.type === 'nic' && (nicSubnets.get(id) ?? []).some((s) => wanted.has(s));
+  });
+}
+
+export interface SourceLine {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'subnet' | 'nic';
+  readonly detail: string;
+}
+
+export interface EvidenceSummary {
+  readonly pathCount: number;
+  readonly verdictCounts: ReadonlyMap<Verdict, number>;
+  readonly severityCounts: ReadonlyMap<FindingSeverity, number>;
+  /** Reach the internet with no Azure Firewall, NVA or internal LB in `via`. */
+  readonly uninspected: readonly SourceLine[];
+  /** Leave through Azure's default outbound access (being retired for new VNets). */
+  readonly defaultOutbound: readonly SourceLine[];
+  /** Verdict `no-outbound`: no way out at all. */
+  readonly noOutbound: readonly SourceLine[];
+}
+
+/** Findings of the selected paths plus the estate-level ones. */
+export function allFindings(paths: readonly EgressPath[], result: ResolveResult): readonly Finding[] {
+  return [...paths.flatMap((p) => p.findings), ...result.findings];
+}
+
+function sourceLine(path: EgressPath, detail: string): SourceLine {
+  return { id: path.source.id, name: path.source.name, type: path.source.type, detail };
+}
+
+export function summarize(paths: readonly EgressPath[], result: ResolveResult): EvidenceSummary {
+  const verdictCounts = new Map<Verdict, number>(VERDICTS.map((v) => [v, 0]));
+  for (const p of paths) verdictCounts.set(p.verdict, (verdictCounts.get(p.verdict) ?? 0) + 1);
+  const severityCounts = new Map<FindingSeverity, number>(SEVERITIES.map((s) => [s, 0]));
+  for (const f of allFindings(paths, result)) severityCounts.set(f.severity, (severityCounts.get(f.severity) ?? 0) + 1);
+  return {
+    pathCount: paths.length,
+    verdictCounts,
+    severityCounts,
+    uninspected: paths
+      .filter((p) => p.verdict === 'internet' && p.via.length === 0)
+      .map((p) => sourceLine(p, `${exitLabel(p)}${p.egressIps.length > 0 ? ` · ${p.egressIps.join(', ')}` : ''}`)),
+    defaultOutbound: paths
+      .filter((p) => p.exit === 'default-outbound')
+      .map((p) => sourceLine(p, p.egressIps.length > 0 ? p.egressIps.join(', ') : 'IP chosen by Azure, not owned by you')),
+    noOutbound: paths
+      .filter((p) => p.verdict === 'no-outbound')
+      .map((p) => sourceLine(p, p.findings[0]?.message ?? 'no route, NAT gateway, public IP or default outbound access')),
+  };
+}
+
+export function exitLabel(path: EgressPath): string {
+  switch (path.exit) {
+    case 'nat-gateway': return 'NAT gateway';
+    case 'public-ip': return 'instance public IP';
+    case 'load-balancer': return 'load balancer outbound';
+    case 'default-outbound': return 'default outbound access';
+    case null: return 'none';
+    default: return assertNever(path.exit);
+  }
+}
+
+export function verdictLabel(verdict: Verdict): string {
+  switch (verdict) {
+    case 'internet': return 'Internet';
+    case 'on-premises': return 'On-premises';
+    case 'dropped': return 'Dropped';
+    case 'denied': return 'Denied';
+    case 'no-outbound': return 'No outbound';
+    case 'unknown': return 'Unknown';
+    default: return assertNever(verdict);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value ${String(value)}`);
+}
+
+/** Snapshot gaps and resolver gaps, de-duplicated (the resolver usually repeats the snapshot's). */
+export function mergeGaps(snapshot: Snapshot, result: ResolveResult): readonly Gap[] {
+  const seen = new Set<string>();
+  const out: Gap[] = [];
+  for (const gap of [...snapshot.gaps, ...result.gaps]) {
+    const key = `${gap.code}\u0000${canonical(gap.scope)}\u0000${gap.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(gap);
+  }
+  return out;
+}
+
+/** Metrics captured for any resource the path passes (NAT gateway, load balancer, firewall, public IP). */
+export function metricsForPath(path: EgressPath, metrics: readonly ResourceMetric[]): readonly ResourceMetric[] {
+  const ids = new Set(path.hops.map((h) => canonical(h.id)));
+  for (const v of path.via) ids.add(canonical(v));
+  return metrics.filter((m) => ids.has(canonical(m.resourceId)));
+}
+
+/** Resource groups the export covers: those of the selected sources, or of every subnet. */
+export function scopeResourceGroups(paths: readonly EgressPath[]): readonly string[] {
+  const groups = new Set<string>();
+  for (const p of paths) {
+    const parts = parseResourceId(p.source.id);
+    if (parts?.resourceGroup) groups.add(`${parts.subscriptionId}/${parts.resourceGroup}`.toLowerCase());
+  }
+  return [...groups].sort();
+}
+
+/** Effective routes captured for the NICs in scope (or all, for a whole-estate export). */
+export function routesInScope(snapshot: Snapshot, paths: readonly EgressPath[], selection: EvidenceSelection | null): readonly CapturedEffectiveRoutes[] {
+  if (!selection) return snapshot.effectiveRoutes;
+  const subnets = new Set(paths.filter((p) => p.source.type === 'subnet').map((p) => canonical(p.source.id)));
+  const nics = new Set(paths.filter((p) => p.source.type === 'nic').map((p) => canonical(p.source.id)));
+  for (const nic of snapshot.model.networkInterfaces) {
+    if (nic.ipConfigurations.some((c) => c.subnetId && subnets.has(canonical(c.subnetId)))) nics.add(canonical(nic.id));
+  }
+  return snapshot.effectiveRoutes.filter((r) => nics.has(canonical(r.networkInterfaceId)));
+}
+
+/** Every resource ID the selected paths cite (sources, hops, via, findings), sorted, with a pseudo-ID filter. */
+export function citedResourceIds(paths: readonly EgressPath[], result: ResolveResult): readonly string[] {
+  const ids = new Set<string>();
+  const add = (id: string): void => {
+    if (id.startsWith('/')) ids.add(canonical(id));
+  };
+  for (const p of paths) {
+    add(p.source.id);
+    for (const h of p.hops) add(h.id);
+    for (const v of p.via) add(v);
+    for (const f of p.findings) for (const r of f.resourceIds ?? []) add(r);
+  }
+  for (const f of result.findings) for (const r of f.resourceIds ?? []) add(r);
+  return [...ids].sort();
+}
+
+export function describeDestination(destination: string): string {
+  return destination === DEFAULT_ROUTE ? 'Default route 0.0.0.0/0 (any internet destination)' : `What-if destination ${destination}`;
+}
+
+export function describeSource(source: Snapshot['metadata']['source']): string {
+  switch (source) {
+    case 'live-pull': return 'Live pull from Azure';
+    case 'import': return 'Imported files';
+    case 'demo': return 'Demo estate';
+    case 'synthetic': return 'Synthetic estate';
+    default: return assertNever(source);
+  }
+}
+
+/** The VNet a path's source sits in, by canonical ID (subnet: its parent; NIC: its first IP configuration's subnet's parent). */
+export function virtualNetworkOf(path: EgressPath, model: NetworkModel): string | null {
+  if (path.source.type === 'subnet') {
+    const parts = canonical(path.source.id).split('/');
+    return parts.length > 2 ? parts.slice(0, -2).join('/') : null;
+  }
+  const nic = model.networkInterfaces.find((n) => canonical(n.id) === canonical(path.source.id));
+  const subnetId = nic?.ipConfigurations.find((c) => c.subnetId)?.subnetId;
+  return subnetId ? canonical(subnetId).split('/').slice(0, -2).join('/') : null;
+}

@@ -1,0 +1,360 @@
+/**
+ * The evidence PDF: cover, contents, summary, gaps, diagrams, one section per path, appendices.
+ * One writer for the main process and the CLI. It renders the resolver's `ResolveResult` as is:
+ * verdicts, hops, rules and findings are never recomputed here.
+ */
+import type { EgressPath, Finding, FindingSeverity, Hop } from '../../shared/egress/types';
+import type { Snapshot } from '../../shared/model/snapshot';
+import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
+import { drawDiagramPage } from './draw-diagram';
+import { COLORS, EvidenceDocument, PAGE, type TableColumn } from './evidence-document';
+import {
+  allFindings, citedResourceIds, describeDestination, describeSource, exitLabel, findOwningResource,
+  indexResources, mergeGaps, metricsForPath, ownerTagsOf, routesInScope, scopeResourceGroups, selectPaths,
+  summarize, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
+} from './facts';
+import type { EvidenceInput } from './types';
+
+const SEVERITY_COLOR: Readonly<Record<FindingSeverity, string>> = { error: '#cf222e', warning: '#9a6700', info: '#0b5cad' };
+const VERDICT_COLOR: Readonly<Record<EgressPath['verdict'], string>> = {
+  'internet': '#1a7f37', 'on-premises': '#6f42c1', 'dropped': '#cf222e', 'denied': '#cf222e', 'no-outbound': '#cf222e', 'unknown': '#9a6700',
+};
+const TOC_LINE = 12;
+const MAX_COVER_LIST = 6;
+
+/** Top-level sections that always get a bookmark and a contents line. */
+const SECTIONS = {
+  summary: 'Summary',
+  gaps: 'Gaps: what could not be read or modelled',
+  diagrams: 'Path diagrams',
+  paths: 'Egress paths',
+  routes: 'Appendix A: captured effective routes',
+  ids: 'Appendix B: resource IDs cited',
+} as const;
+
+function listOrNone(items: readonly string[], limit = MAX_COVER_LIST): string {
+  if (items.length === 0) return 'none';
+  const shown = items.slice(0, limit).join(', ');
+  return items.length > limit ? `${shown} … and ${items.length - limit} more` : shown;
+}
+
+function pathTitle(path: EgressPath): string {
+  return `${path.source.name} (${path.source.type === 'nic' ? 'NIC exception' : 'subnet'}): ${verdictLabel(path.verdict)}`;
+}
+
+function tocPagesNeeded(entries: number, contentHeight: number): number {
+  const firstPage = Math.floor((contentHeight - 40) / TOC_LINE);
+  const otherPages = Math.floor(contentHeight / TOC_LINE);
+  if (entries <= firstPage) return 1;
+  return 1 + Math.ceil((entries - firstPage) / otherPages);
+}
+
+function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gapsCount: number): void {
+  const { snapshot, result, selection } = input;
+  const meta = snapshot.metadata;
+  ed.newPage();
+  ed.y = 90;
+  ed.drawText('Egress evidence', ed.left, ed.y, { font: 'Sans-Bold', size: 26, color: COLORS.accent });
+  ed.y += 36;
+  ed.drawText('Where internet-bound traffic leaves Azure, through what, out of which public IPs, and why.', ed.left, ed.y, { size: 10.5, color: COLORS.muted, width: ed.contentWidth });
+  ed.y += 34;
+  const subnets = paths.filter((p) => p.source.type === 'subnet').length;
+  const nics = paths.length - subnets;
+  const groups = scopeResourceGroups(paths);
+  ed.keyValues([
+    ['Tenant', meta.scope.tenantId ?? 'not recorded'],
+    ['Subscriptions', listOrNone(meta.scope.subscriptionIds)],
+    ['Management group', meta.scope.managementGroupId ?? 'none'],
+    ['Cloud', meta.scope.cloud ?? 'not recorded'],
+    ['Resource groups', `${groups.length}: ${listOrNone(groups)}`],
+    ['Sources in this export', selection
+      ? `Selected: ${listOrNone(paths.map((p) => p.source.name), 12)} (${subnets} subnets, ${nics} NIC exceptions)`
+      : `Whole estate: ${subnets} subnets, ${nics} NIC exceptions`],
+    ['Destination evaluated', describeDestination(result.destination)],
+  ], 140, 9.5);
+  ed.y += 10;
+  ed.keyValues([
+    ['Data captured at', meta.capturedAt],
+    ['Captured by', `${describeSource(meta.source)}${meta.capturedBy ? ` by ${meta.capturedBy}` : ''}${meta.origin.length > 0 ? ` (${listOrNone(meta.origin)})` : ''}`],
+    ['Tool version', `Egress Atlas ${meta.toolVersion}`],
+    ['Snapshot SHA-256', { text: snapshot.sha256, font: 'Mono' }],
+  ], 140, 9.5);
+  ed.y += 10;
+  ed.keyValues([
+    ['Exported by', input.exportedBy],
+    ['Exported at', input.exportedAt.toISOString()],
+    ['Gaps', gapsCount === 0 ? 'none: everything in scope was read and modelled' : { text: `${gapsCount} (see "${SECTIONS.gaps}")`, color: SEVERITY_COLOR.warning }],
+  ], 140, 9.5);
+  ed.y += 18;
+  ed.paragraph('This document renders the resolver output for the snapshot identified above. Every verdict cites the rule that decided each hop, a Microsoft Learn reference and a read-only az command that shows the same evidence in Azure. Re-running the export on the same snapshot, options and export time gives a byte-identical file.', { size: 8.5, color: COLORS.muted });
+}
+
+function writeContents(ed: EvidenceDocument, tocPages: readonly number[]): void {
+  let pageAt = 0;
+  const firstPage = tocPages[0];
+  if (firstPage === undefined) return;
+  ed.doc.switchToPage(firstPage);
+  let y = PAGE.marginTop;
+  ed.drawText('Contents', ed.left, y, { font: 'Sans-Bold', size: 17, color: COLORS.accent });
+  y += 40;
+  for (const entry of ed.toc) {
+    if (y + TOC_LINE > ed.bottom) {
+      pageAt++;
+      const next = tocPages[pageAt];
+      if (next === undefined) return;
+      ed.doc.switchToPage(next);
+      y = PAGE.marginTop;
+    }
+    const indent = entry.level * 14;
+    const font = entry.level === 0 ? 'Sans-Bold' : 'Sans';
+    const size = entry.level === 0 ? 9 : 8.5;
+    const numberWidth = 40;
+    ed.drawText(entry.title, ed.left + indent, y, { font, size, width: ed.contentWidth - indent - numberWidth, height: TOC_LINE, lineBreak: false });
+    ed.drawText(String(entry.pageIndex + 1), ed.left + ed.contentWidth - numberWidth, y, { font, size, width: numberWidth, align: 'right', lineBreak: false });
+    ed.doc.goTo(ed.left, y - 1, ed.contentWidth, TOC_LINE, entry.destination);
+    y += TOC_LINE;
+  }
+}
+
+function sourceTable(ed: EvidenceDocument, lines: readonly SourceLine[], detailHeader: string): void {
+  if (lines.length === 0) {
+    ed.paragraph('None.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
+    return;
+  }
+  const w = ed.contentWidth;
+  ed.table([
+    { header: 'Source', width: w * 0.3 },
+    { header: 'Type', width: w * 0.1 },
+    { header: detailHeader, width: w * 0.6 },
+  ], lines.map((l) => [l.name, l.type === 'nic' ? 'NIC' : 'subnet', l.detail]));
+}
+
+function findingsTable(ed: EvidenceDocument, findings: readonly Finding[]): void {
+  const w = ed.contentWidth;
+  ed.table([
+    { header: 'Severity', width: w * 0.1 },
+    { header: 'Finding', width: w * 0.45 },
+    { header: 'Advice', width: w * 0.45 },
+  ], findings.map((f) => [
+    { text: f.severity.toUpperCase(), color: SEVERITY_COLOR[f.severity], font: 'Sans-Bold' },
+    `${f.code}: ${f.message}`,
+    f.advice ?? '',
+  ]));
+}
+
+function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[]): void {
+  const summary = summarize(paths, input.result);
+  ed.newPage();
+  ed.heading(SECTIONS.summary, 0);
+  ed.paragraph(`${summary.pathCount} paths evaluated for ${describeDestination(input.result.destination).toLowerCase()}.`, { size: 9, gapAfter: 8 });
+  const half = (ed.contentWidth - 20) / 2;
+  const top = ed.y;
+  const cols: readonly TableColumn[] = [{ header: 'Verdict', width: half * 0.7 }, { header: 'Paths', width: half * 0.3 }];
+  ed.table(cols, VERDICTS.map((v) => [{ text: verdictLabel(v), color: VERDICT_COLOR[v] }, String(summary.verdictCounts.get(v) ?? 0)]), 8.5);
+  const leftBottom = ed.y;
+  ed.y = top;
+  const savedLeft = ed.doc.x;
+  // The severity table sits beside the verdict table.
+  const offset = half + 20;
+  const sevRows = SEVERITIES.map((s) => [s, String(summary.severityCounts.get(s) ?? 0)] as const);
+  ed.drawText('Findings by severity', ed.left + offset, ed.y - 1, { font: 'Sans-Bold', size: 8.5, width: half * 0.7 });
+  ed.drawText('Count', ed.left + offset + half * 0.7, ed.y - 1, { font: 'Sans-Bold', size: 8.5, width: half * 0.3 });
+  let y = ed.y + 14;
+  for (const [severity, count] of sevRows) {
+    ed.drawText(severity.toUpperCase(), ed.left + offset + 3, y, { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR[severity] });
+    ed.drawText(count, ed.left + offset + half * 0.7 + 3, y, { size: 8.5 });
+    y += 14;
+  }
+  ed.doc.x = savedLeft;
+  ed.y = Math.max(leftBottom, y) + 6;
+
+  ed.heading(`Reach the internet without inspection (${summary.uninspected.length})`, 1, { bookmark: false });
+  ed.paragraph('No Azure Firewall, network virtual appliance or internal load balancer is on the path: traffic leaves unfiltered.', { size: 8, color: COLORS.muted });
+  sourceTable(ed, summary.uninspected, 'Exit and egress IPs');
+  ed.heading(`On default outbound access (${summary.defaultOutbound.length})`, 1, { bookmark: false });
+  ed.paragraph('Azure picks the public IP; it is not owned by you and can change. New VNets get private subnets by default after 31 March 2026.', { size: 8, color: COLORS.muted });
+  sourceTable(ed, summary.defaultOutbound, 'Egress IPs');
+  ed.heading(`No way out (${summary.noOutbound.length})`, 1, { bookmark: false });
+  sourceTable(ed, summary.noOutbound, 'Why');
+  const estate = input.result.findings;
+  ed.heading(`Estate-level findings (${estate.length})`, 1, { bookmark: false });
+  if (estate.length === 0) ed.paragraph('None.', { size: 8.5, color: COLORS.muted });
+  else findingsTable(ed, estate);
+  const total = allFindings(paths, input.result).length;
+  ed.paragraph(`${total} findings in all; path findings are listed in each path's section.`, { size: 8, color: COLORS.muted });
+}
+
+function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInput): void {
+  const gaps = mergeGaps(snapshot, input.result);
+  ed.heading(SECTIONS.gaps, 0);
+  if (gaps.length === 0) {
+    ed.paragraph('None: every resource in scope was read and modelled.', { size: 9 });
+    return;
+  }
+  ed.paragraph('A result is only as complete as what could be read. These items were not read or not modelled; paths that depend on them may be incomplete.', { size: 8.5, color: COLORS.muted });
+  const w = ed.contentWidth;
+  ed.table([
+    { header: 'Gap', width: w * 0.17 },
+    { header: 'Scope', width: w * 0.38, font: 'Mono' },
+    { header: 'Why', width: w * 0.37 },
+    { header: 'Count', width: w * 0.08 },
+  ], gaps.map((g) => [g.code, g.scope, g.message, g.count === undefined ? '' : String(g.count)]), 7.5);
+}
+
+function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets): void {
+  plan.sheets.forEach(({ layout, page }, i) => {
+    ed.newPage('landscape');
+    if (i === 0) ed.anchor(SECTIONS.diagrams, 0);
+    ed.anchor(`Diagram: ${page.title}`, 1);
+    ed.drawText(`Diagram: ${page.title}`, ed.left, PAGE.marginTop - 14, { font: 'Sans-Bold', size: 13, color: COLORS.accent, width: ed.contentWidth, height: 18 });
+    const caption = i === 0 && !page.showLabels
+      ? `The whole estate at ${Math.round(page.scale * 100)}%: too small for labels, which are on the per-VNet pages that follow.`
+      : `Scale ${Math.round(page.scale * 100)}%. Boxes are coloured by verdict; arrows follow the path from the source to its exit.`;
+    drawDiagramPage(ed, layout, page, caption);
+  });
+  if (plan.omittedGroups.length > 0) {
+    ed.newPage();
+    ed.paragraph(`${plan.omittedGroups.length} virtual networks are not drawn on their own page (page cap): ${listOrNone(plan.omittedGroups, 30)}. Each of their paths has its own section below.`, { size: 9 });
+  }
+}
+
+function resourceLabel(index: ResourceIndex, id: string): string {
+  const resource = findOwningResource(index, id);
+  return resource ? `${resource.name}` : id.split('/').pop() ?? id;
+}
+
+function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceIndex): void {
+  const resource = findOwningResource(index, hop.id);
+  const tags = ownerTagsOf(resource);
+  const labelW = 56;
+  const x = ed.left + 10;
+  const valueW = ed.contentWidth - 10 - labelW;
+  const title = `${n}. ${hop.kind.replace(/-/g, ' ')} · ${resource ? resource.name : hop.id}`;
+  const rows: readonly { readonly label: string; readonly text: string; readonly font: 'Sans' | 'Mono'; readonly size: number; readonly link?: string }[] = [
+    { label: 'Rule', text: hop.rule, font: 'Mono', size: 7.5 },
+    { label: 'Why', text: hop.explanation, font: 'Sans', size: 8 },
+    ...(hop.docs ? [{ label: 'Docs', text: hop.docs, font: 'Sans' as const, size: 7.5, link: hop.docs }] : []),
+    ...(hop.verify ? [{ label: 'Verify', text: hop.verify, font: 'Mono' as const, size: 7 }] : []),
+    // Pseudo-hops (`internet`, `default-outbound`) have no Azure resource, hence no tags.
+    ...(hop.id.startsWith('/') ? [
+      { label: 'Owner', text: `${tags.owner ?? 'no owner tag'} · cost centre: ${tags.costCentre ?? 'no cost-centre tag'}`, font: 'Sans' as const, size: 8 },
+      { label: 'Resource', text: hop.id, font: 'Mono' as const, size: 6.5 },
+    ] : []),
+  ];
+  const titleH = ed.measure(title, { font: 'Sans-Bold', size: 8.5, width: ed.contentWidth - 10 });
+  const heights = rows.map((r) => ed.measure(r.text, { font: r.font, size: r.size, width: valueW }));
+  const total = titleH + 3 + heights.reduce((s, h) => s + h + 2, 0);
+  ed.ensureSpace(total + 4);
+  const top = ed.y;
+  ed.drawText(title, x, ed.y, { font: 'Sans-Bold', size: 8.5, width: ed.contentWidth - 10 });
+  ed.y += titleH + 3;
+  rows.forEach((r, i) => {
+    ed.drawText(r.label, x, ed.y + 0.5, { font: 'Sans-Bold', size: 7, color: COLORS.muted, width: labelW - 4 });
+    ed.drawText(r.text, x + labelW, ed.y, { font: r.font, size: r.size, width: valueW, link: r.link });
+    ed.y += (heights[i] ?? 0) + 2;
+  });
+  ed.doc.moveTo(ed.left + 3, top).lineTo(ed.left + 3, ed.y - 2).lineWidth(1.5).strokeColor(COLORS.rule).stroke();
+  ed.y += 5;
+}
+
+function writePath(ed: EvidenceDocument, path: EgressPath, snapshot: Snapshot, index: ResourceIndex): void {
+  ed.heading(pathTitle(path), 1, { keepWith: 90 });
+  const metrics = metricsForPath(path, snapshot.metrics);
+  const via = path.via.map((id) => resourceLabel(index, id));
+  ed.keyValues([
+    ['Verdict', { text: `${verdictLabel(path.verdict)}${path.exit ? ` via ${exitLabel(path)}` : ''}`, color: VERDICT_COLOR[path.verdict], font: 'Sans-Bold' }],
+    ['Source', { text: path.source.id, font: 'Mono' }],
+    ['Inspected by', via.length > 0 ? via.join(' → ') : 'nothing (no firewall, NVA or internal load balancer)'],
+    ['Egress IPs', path.egressIps.length > 0 ? path.egressIps.join(', ') : 'none known'],
+    ['SNAT ports', path.snatPorts === null ? 'not known' : `${path.snatPorts.toLocaleString('en-US')} available to this source`],
+    ...metrics.map((m): readonly [string, string] => [
+      'SNAT metric',
+      `${m.metricName}${m.filter ? ` (${m.filter})` : ''} ${m.aggregation}: ${m.value.toLocaleString('en-US')} ${m.unit}, ${m.windowStart} to ${m.windowEnd} on ${resourceLabel(index, m.resourceId)}`,
+    ]),
+  ], 90, 8.5);
+  ed.y += 3;
+  ed.ensureSpace(90);
+  ed.paragraph(`Hops (${path.hops.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 4 });
+  path.hops.forEach((hop, i) => hopBlock(ed, hop, i + 1, index));
+  if (path.findings.length > 0) {
+    ed.paragraph(`Findings (${path.findings.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 3 });
+    for (const f of path.findings) {
+      const text = `${f.severity.toUpperCase()}  ${f.code}: ${f.message}`;
+      ed.paragraph(text, { size: 8, color: SEVERITY_COLOR[f.severity], x: ed.left + 10, gapAfter: 1 });
+      if (f.advice) ed.paragraph(`Advice: ${f.advice}`, { size: 8, x: ed.left + 20, gapAfter: 1 });
+      if (f.docs) ed.paragraph(f.docs, { size: 7.5, x: ed.left + 20, link: f.docs, gapAfter: 1 });
+      ed.y += 3;
+    }
+  }
+  ed.y += 8;
+}
+
+function writeRoutes(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], index: ResourceIndex): void {
+  const captured = routesInScope(input.snapshot, paths, input.selection);
+  ed.newPage();
+  ed.heading(SECTIONS.routes, 0);
+  if (captured.length === 0) {
+    ed.paragraph('No effective routes were captured for the sources in scope; routes were computed from the route tables and system routes.', { size: 9 });
+    return;
+  }
+  ed.paragraph('Effective routes as Azure reported them (NetworkInterfaces_GetEffectiveRouteTable) at capture time.', { size: 8.5, color: COLORS.muted });
+  const w = ed.contentWidth;
+  for (const nic of captured) {
+    ed.paragraph(`${resourceLabel(index, nic.networkInterfaceId)}  ·  ${nic.networkInterfaceId}`, { font: 'Mono', size: 7, gapAfter: 2 });
+    ed.table([
+      { header: 'Source', width: w * 0.16 },
+      { header: 'State', width: w * 0.1 },
+      { header: 'Address prefixes', width: w * 0.34 },
+      { header: 'Next hop type', width: w * 0.22 },
+      { header: 'Next hop IP', width: w * 0.18 },
+    ], nic.routes.map((r) => [r.source, r.state, r.addressPrefixes.join(', '), r.nextHopType, r.nextHopIpAddresses.join(', ')]), 7.5);
+  }
+}
+
+function writeResourceIds(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[]): void {
+  const ids = citedResourceIds(paths, input.result);
+  ed.newPage();
+  ed.heading(SECTIONS.ids, 0);
+  ed.paragraph(`${ids.length} resources, lower-cased as ARM compares them.`, { size: 8.5, color: COLORS.muted });
+  for (const id of ids) ed.paragraph(id, { font: 'Mono', size: 6.5, gapAfter: 1.5 });
+}
+
+export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array> {
+  const { snapshot, result } = input;
+  const paths = selectPaths(result, snapshot.model, input.selection);
+  const index = indexResources(snapshot.model);
+  const gaps = mergeGaps(snapshot, result);
+  const plan = await buildDiagramSheets(input, paths);
+  const scopeName = snapshot.metadata.scope.tenantId ?? snapshot.metadata.origin[0] ?? 'Azure estate';
+  const ed = new EvidenceDocument({
+    title: `Egress evidence: ${scopeName}`,
+    subject: `Internet egress paths for ${describeDestination(result.destination).toLowerCase()}; snapshot SHA-256 ${snapshot.sha256}`,
+    author: input.exportedBy,
+    keywords: 'Azure, egress, NAT gateway, firewall, evidence',
+    createdAt: input.exportedAt,
+    producer: `Egress Atlas ${snapshot.metadata.toolVersion}`,
+  });
+  writeCover(ed, input, paths, gaps.length);
+  // Contents pages are reserved now and filled once every section's page is known.
+  const tocEntries = Object.keys(SECTIONS).length + plan.sheets.length + paths.length;
+  const tocCount = tocPagesNeeded(tocEntries, PAGE.height - PAGE.marginTop - PAGE.marginBottom);
+  const tocPages: number[] = [];
+  for (let i = 0; i < tocCount; i++) {
+    ed.newPage();
+    tocPages.push(ed.pageIndex);
+    if (i === 0) ed.doc.outline.addItem('Contents');
+  }
+  writeSummary(ed, input, paths);
+  ed.y += 10;
+  writeGaps(ed, snapshot, input);
+  writeDiagrams(ed, plan);
+  ed.newPage();
+  ed.heading(SECTIONS.paths, 0);
+  ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
+  for (const path of paths) writePath(ed, path, snapshot, index);
+  writeRoutes(ed, input, paths, index);
+  writeResourceIds(ed, input, paths);
+  writeContents(ed, tocPages);
+  ed.addFooters(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
+  return ed.finish();
+}

@@ -1,0 +1,88 @@
+/**
+ * The real wiring of the main-side services: demos, ARM import, snapshot I/O, the resolver, the
+ * evidence PDF writer and the live Azure pull. Electron (electron/app/main.ts) and browser mode
+ * (electron/web) both start from here; tests build services from fakes with createMainServices.
+ */
+import { userInfo } from 'node:os';
+import { normalizeArm } from '../../shared/arm';
+import { DEMO_ESTATES, findDemo } from '../../shared/demo';
+import { resolveEgress } from '../../shared/egress';
+import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
+import { SNAPSHOT_FORMAT, type Snapshot } from '../../shared/model/snapshot';
+import { pullSnapshot } from '../azure';
+import { writeEvidencePdf } from '../evidence';
+import { buildSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
+import { TOOL_VERSION } from '../snapshot/tool-version';
+import { createMainServices, type EvidenceInput, type MainServices } from './main-services';
+import { createRecentStore } from './recent-store';
+
+export interface DefaultServicesOptions {
+  /** Where the recent list is kept; null: memory only. */
+  readonly dataDir: string | null;
+}
+
+function listDemos(): readonly DemoInfo[] {
+  return DEMO_ESTATES.map(({ name, title, description }) => ({ name, title, description }));
+}
+
+/** A demo estate's ARM documents → a snapshot, exactly as if the user had imported them. */
+function loadDemo(name: string): Snapshot | null {
+  const demo = findDemo(name);
+  if (!demo) return null;
+  const normalized = normalizeArm(demo.documents);
+  const subscriptionIds = [...new Set(normalized.model.virtualNetworks.map((v) => v.subscriptionId))].sort();
+  return buildSnapshot({
+    format: SNAPSHOT_FORMAT,
+    metadata: {
+      capturedAt: new Date().toISOString(),
+      source: 'demo',
+      origin: [demo.name],
+      capturedBy: null,
+      scope: { tenantId: null, subscriptionIds, managementGroupId: null, cloud: null },
+      toolVersion: TOOL_VERSION,
+    },
+    model: normalized.model,
+    effectiveRoutes: normalized.effectiveRoutes,
+    metrics: [],
+    gaps: normalized.gaps,
+  });
+}
+
+function importFiles(files: readonly ImportedFile[]): Snapshot {
+  return snapshotFromTexts(files, { toolVersion: TOOL_VERSION });
+}
+
+function whoAmI(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}
+
+async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
+  return writeEvidencePdf({
+    snapshot: input.snapshot,
+    result: input.result,
+    selection: input.sourceIds === null ? null : { sourceIds: input.sourceIds },
+    exportedBy: whoAmI(),
+    exportedAt: new Date(),
+  });
+}
+
+function pull(request: PullRequest, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<Snapshot> {
+  return pullSnapshot(request, onProgress, signal);
+}
+
+export function createDefaultServices(options: DefaultServicesOptions): MainServices {
+  return createMainServices({
+    listDemos,
+    loadDemo,
+    importFiles,
+    resolve: (snapshot, destination) => resolveEgress(snapshot, { destination }),
+    formatSnapshot,
+    recent: createRecentStore({ dataDir: options.dataDir }),
+    writeEvidence,
+    pull,
+  });
+}

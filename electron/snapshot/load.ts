@@ -1,0 +1,170 @@
+/**
+ * Input files → one snapshot. Each file is a snapshot or ARM / az JSON; both may be mixed, and
+ * everything is merged: the model (same resource ID → the later copy wins), effective routes (per
+ * NIC), metrics and gaps. A single snapshot given alone is returned unchanged, hash and all.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { normalizeArm } from '../../shared/arm/index';
+import type { ArmDocument } from '../../shared/arm/index';
+import { InputError } from '../../shared/model/errors';
+import type { Gap } from '../../shared/model/gaps';
+import type { CaptureScope, ResourceMetric, Snapshot } from '../../shared/model/snapshot';
+import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
+import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
+import { decodeText } from './files';
+import { buildSnapshot, isSnapshotJson, parseJsonText, parseSnapshotJson } from './snapshot';
+
+export interface LoadOptions {
+  readonly toolVersion: string;
+  /** Clock for `capturedAt` (tests pin it). */
+  readonly now?: () => Date;
+}
+
+export interface InputText {
+  readonly name: string;
+  readonly text: string;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+type ModelKey = keyof NetworkModel;
+
+const MODEL_KEYS: readonly ModelKey[] = [
+  'virtualNetworks', 'subnets', 'routeTables', 'natGateways', 'publicIpAddresses', 'publicIpPrefixes', 'networkInterfaces',
+  'azureFirewalls', 'firewallPolicies', 'networkSecurityGroups', 'loadBalancers', 'virtualNetworkGateways', 'virtualHubs', 'virtualWans',
+];
+
+/** Resources of every model, same ID → the later model's copy, sorted by ID. */
+function mergeModels(models: readonly NetworkModel[]): NetworkModel {
+  const merged: Record<string, readonly NetworkResource[]> = {};
+  for (const key of MODEL_KEYS) {
+    const byId = new Map<string, NetworkResource>();
+    for (const model of models) for (const resource of model[key]) byId.set(resource.id, resource);
+    merged[key] = [...byId.values()].sort((a, b) => compareText(a.id, b.id));
+  }
+  return merged as unknown as NetworkModel;
+}
+
+function mergeEffectiveRoutes(lists: readonly (readonly CapturedEffectiveRoutes[])[]): CapturedEffectiveRoutes[] {
+  const byNic = new Map<string, CapturedEffectiveRoutes>();
+  for (const list of lists) for (const entry of list) byNic.set(entry.networkInterfaceId, entry);
+  return [...byNic.values()].sort((a, b) => compareText(a.networkInterfaceId, b.networkInterfaceId));
+}
+
+function mergeMetrics(lists: readonly (readonly ResourceMetric[])[]): ResourceMetric[] {
+  const byKey = new Map<string, ResourceMetric>();
+  for (const list of lists) {
+    for (const m of list) byKey.set(JSON.stringify([m.resourceId, m.metricName, m.filter, m.aggregation, m.windowStart, m.windowEnd]), m);
+  }
+  return [...byKey.values()].sort((a, b) => compareText(a.resourceId, b.resourceId) || compareText(a.metricName, b.metricName));
+}
+
+function mergeGaps(lists: readonly (readonly Gap[])[]): Gap[] {
+  const byKey = new Map<string, Gap>();
+  for (const list of lists) for (const gap of list) byKey.set(JSON.stringify([gap.code, gap.scope, gap.message]), gap);
+  return [...byKey.values()].sort((a, b) => compareText(a.code, b.code) || compareText(a.scope, b.scope) || compareText(a.message, b.message));
+}
+
+function subscriptionsOf(model: NetworkModel): string[] {
+  const ids = new Set<string>();
+  for (const key of MODEL_KEYS) for (const resource of model[key]) if (resource.subscriptionId !== '') ids.add(resource.subscriptionId.toLowerCase());
+  return [...ids].sort(compareText);
+}
+
+/** A value every snapshot agrees on, else null. */
+function agreed(values: readonly (string | null)[]): string | null {
+  const distinct = new Set(values.filter((v): v is string => v !== null));
+  return distinct.size === 1 ? ([...distinct][0] ?? null) : null;
+}
+
+function mergedScope(model: NetworkModel, snapshots: readonly Snapshot[]): CaptureScope {
+  const scopes = snapshots.map((s) => s.metadata.scope);
+  return {
+    tenantId: agreed(scopes.map((s) => s.tenantId)),
+    subscriptionIds: subscriptionsOf(model),
+    managementGroupId: agreed(scopes.map((s) => s.managementGroupId)),
+    cloud: agreed(scopes.map((s) => s.cloud)),
+  };
+}
+
+/** The same as `loadInputs`, from texts already in memory (app import, drag and drop). */
+export function snapshotFromTexts(files: readonly InputText[], options: LoadOptions): Snapshot {
+  if (files.length === 0) throw new InputError('<input>', '$', 'at least one input file');
+  const snapshots: Snapshot[] = [];
+  const documents: ArmDocument[] = [];
+  for (const file of files) {
+    const json = parseJsonText(file.text, file.name);
+    if (isSnapshotJson(json)) snapshots.push(parseSnapshotJson(json, file.name));
+    else documents.push({ fileName: file.name, json });
+  }
+  const only = snapshots[0];
+  if (files.length === 1 && only !== undefined) return only;
+
+  const normalized = documents.length > 0 ? normalizeArm(documents) : null;
+  const model = mergeModels([...snapshots.map((s) => s.model), ...(normalized === null ? [] : [normalized.model])]);
+  return buildSnapshot({
+    format: SNAPSHOT_FORMAT,
+    metadata: {
+      capturedAt: (options.now ?? (() => new Date()))().toISOString(),
+      source: 'import',
+      origin: files.map((f) => f.name),
+      capturedBy: null,
+      scope: mergedScope(model, snapshots),
+      toolVersion: options.toolVersion,
+    },
+    model,
+    effectiveRoutes: mergeEffectiveRoutes([...snapshots.map((s) => s.effectiveRoutes), normalized?.effectiveRoutes ?? []]),
+    metrics: mergeMetrics(snapshots.map((s) => s.metrics)),
+    gaps: mergeGaps([...snapshots.map((s) => s.gaps), normalized?.gaps ?? []]),
+  });
+}
+
+function isJsonFile(name: string): boolean {
+  return name.toLowerCase().endsWith('.json');
+}
+
+/** `*.json` in a directory and its direct subdirectories, sorted; other files are skipped. */
+async function jsonFilesIn(dir: string, label: string, depth: number): Promise<{ path: string; name: string }[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name));
+  const files: { path: string; name: string }[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    const name = `${label}/${entry.name}`;
+    if (entry.isDirectory() && depth > 0) files.push(...(await jsonFilesIn(path, name, depth - 1)));
+    else if (entry.isFile() && isJsonFile(entry.name)) files.push({ path, name });
+  }
+  return files;
+}
+
+async function inputFiles(paths: readonly string[]): Promise<{ path: string; name: string }[]> {
+  const files: { path: string; name: string }[] = [];
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new InputError(path, '$', 'a readable file or directory', typeof code === 'string' ? code : 'an unreadable path');
+    }
+    if (isDirectory) {
+      const found = await jsonFilesIn(path, basename(path), 1);
+      if (found.length === 0) throw new InputError(path, '$', 'a directory with at least one .json file', 'none');
+      files.push(...found);
+    } else {
+      // The file name (not the full path) goes into the snapshot's origin and every error message.
+      files.push({ path, name: basename(path) });
+    }
+  }
+  return files;
+}
+
+/** Files and directories → one snapshot (see the module comment). Throws InputError on bad input. */
+export async function loadInputs(paths: readonly string[], options: LoadOptions): Promise<Snapshot> {
+  const files = await inputFiles(paths);
+  const texts: InputText[] = [];
+  for (const file of files) texts.push({ name: file.name, text: decodeText(await readFile(file.path)) });
+  return snapshotFromTexts(texts, options);
+}

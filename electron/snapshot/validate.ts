@@ -1,0 +1,271 @@
+/**
+ * A snapshot file is user input: it may be hand-edited, truncated or written by another version.
+ * Every field the resolver reads is checked here against a small schema, and the first problem
+ * becomes an InputError naming the file, the JSON path and what was expected.
+ */
+import { InputError } from '../../shared/model/errors';
+import { toResourceId } from '../../shared/model/ids';
+import type { NetworkModel } from '../../shared/model/topology';
+
+type Scalar = 'string' | 'number' | 'boolean';
+
+/** A field type; `?` variants allow null (the field itself must be present). */
+type FieldType =
+  | Scalar | `${Scalar}?`
+  | 'id' | 'id?'
+  | 'strings' | 'strings?' | 'ids'
+  | 'tags'
+  | { readonly enum: readonly string[] }
+  | { readonly list: Schema }
+  | { readonly object: Schema; readonly nullable?: boolean }
+  | { readonly variants: { readonly key: string; readonly schemas: Readonly<Record<string, Schema>> } };
+
+type Schema = Readonly<Record<string, FieldType>>;
+
+function shorten(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const ID_EXPECTED = 'a canonical (lower-case) ARM resource ID';
+
+class Checker {
+  constructor(private readonly file: string) {}
+
+  fail(path: string, expected: string, value: unknown): never {
+    throw new InputError(this.file, path, expected, value === undefined ? 'nothing' : shorten(value));
+  }
+
+  check(value: unknown, type: FieldType, path: string): void {
+    if (typeof type === 'string') {
+      this.checkSimple(value, type, path);
+      return;
+    }
+    if ('enum' in type) {
+      if (typeof value !== 'string' || !type.enum.includes(value)) this.fail(path, type.enum.map((e) => `"${e}"`).join(' or '), value);
+      return;
+    }
+    if ('list' in type) {
+      if (!Array.isArray(value)) this.fail(path, 'an array', value);
+      const items: readonly unknown[] = value;
+      items.forEach((item, i) => this.object(item, type.list, `${path}[${i}]`));
+      return;
+    }
+    if ('object' in type) {
+      if (value === null && type.nullable === true) return;
+      this.object(value, type.object, path);
+      return;
+    }
+    if (!isRecord(value)) this.fail(path, 'an object', value);
+    const tag = value[type.variants.key];
+    const schema = typeof tag === 'string' ? type.variants.schemas[tag] : undefined;
+    if (schema === undefined) this.fail(`${path}.${type.variants.key}`, Object.keys(type.variants.schemas).map((k) => `"${k}"`).join(' or '), tag);
+    this.object(value, schema, path);
+  }
+
+  object(value: unknown, schema: Schema, path: string): void {
+    if (!isRecord(value)) this.fail(path, 'an object', value);
+    for (const [key, type] of Object.entries(schema)) this.check(value[key], type, `${path}.${key}`);
+  }
+
+  private checkSimple(value: unknown, type: Exclude<FieldType, object>, path: string): void {
+    switch (type) {
+      case 'string': case 'number': case 'boolean':
+        if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) this.fail(path, `a ${type}`, value);
+        return;
+      case 'string?': case 'number?': case 'boolean?':
+        if (value !== null) this.checkSimple(value, type.slice(0, -1) as Scalar, path);
+        return;
+      case 'id':
+        if (typeof value !== 'string' || value === '' || toResourceId(value) !== value) this.fail(path, ID_EXPECTED, value);
+        return;
+      case 'id?':
+        if (value !== null) this.checkSimple(value, 'id', path);
+        return;
+      case 'strings':
+      case 'ids': {
+        if (!Array.isArray(value)) this.fail(path, type === 'ids' ? 'an array of resource IDs' : 'an array of strings', value);
+        const items: readonly unknown[] = value;
+        items.forEach((item, i) => this.checkSimple(item, type === 'ids' ? 'id' : 'string', `${path}[${i}]`));
+        return;
+      }
+      case 'strings?':
+        if (value !== null) this.checkSimple(value, 'strings', path);
+        return;
+      case 'tags':
+        if (!isRecord(value)) this.fail(path, 'an object of tag names to string values', value);
+        for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') this.fail(`${path}.${k}`, 'a string', v);
+        return;
+    }
+  }
+}
+
+const BASE: Schema = { id: 'id', name: 'string', subscriptionId: 'string', resourceGroup: 'string', location: 'string?', tags: 'tags' };
+
+function resource(kind: string, fields: Schema): Schema {
+  return { ...BASE, kind: { enum: [kind] }, ...fields };
+}
+
+const FIREWALL_IP_CONFIG: Schema = { id: 'id', name: 'string', privateIpAddress: 'string?', subnetId: 'id?', publicIpAddressId: 'id?' };
+
+const FIREWALL_RULE: FieldType = {
+  variants: {
+    key: 'kind',
+    schemas: {
+      network: {
+        name: 'string', collection: 'string', priority: 'number', action: { enum: ['Allow', 'Deny'] }, protocols: 'strings',
+        sourceAddresses: 'strings', destinationAddresses: 'strings', destinationFqdns: 'strings', destinationPorts: 'strings',
+      },
+      application: {
+        name: 'string', collection: 'string', priority: 'number', action: { enum: ['Allow', 'Deny'] }, protocols: 'strings',
+        sourceAddresses: 'strings', targetFqdns: 'strings', fqdnTags: 'strings',
+      },
+    },
+  },
+};
+
+/** Rules are validated one by one (a list of a union). */
+function rulesList(path: string, value: unknown, checker: Checker): void {
+  if (!Array.isArray(value)) checker.fail(path, 'an array', value);
+  const items: readonly unknown[] = value;
+  items.forEach((rule, i) => checker.check(rule, FIREWALL_RULE, `${path}[${i}]`));
+}
+
+const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
+  virtualNetworks: resource('virtualNetwork', {
+    addressPrefixes: 'strings', subnetIds: 'ids',
+    peerings: { list: {
+      id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', remoteAddressPrefixes: 'strings', allowVirtualNetworkAccess: 'boolean',
+      allowForwardedTraffic: 'boolean', allowGatewayTransit: 'boolean', useRemoteGateways: 'boolean', peeringState: 'string',
+    } },
+  }),
+  subnets: resource('subnet', {
+    virtualNetworkId: 'id', addressPrefixes: 'strings', routeTableId: 'id?', natGatewayId: 'id?', networkSecurityGroupId: 'id?',
+    defaultOutboundAccess: 'boolean?', delegations: 'strings',
+    serviceEndpoints: { list: { service: 'string', locations: 'strings' } }, privateEndpointNetworkPolicies: 'string?',
+  }),
+  routeTables: resource('routeTable', {
+    routes: { list: { id: 'id', name: 'string', addressPrefix: 'string', nextHopType: 'string', nextHopIpAddress: 'string?', hasBgpOverride: 'boolean' } },
+    disableBgpRoutePropagation: 'boolean',
+  }),
+  natGateways: resource('natGateway', {
+    skuName: 'string', publicIpAddressIds: 'ids', publicIpPrefixIds: 'ids', idleTimeoutInMinutes: 'number?', subnetIds: 'ids',
+  }),
+  publicIpAddresses: resource('publicIpAddress', {
+    ipAddress: 'string?', skuName: 'string', version: { enum: ['IPv4', 'IPv6'] }, ipConfigurationId: 'id?', publicIpPrefixId: 'id?',
+  }),
+  publicIpPrefixes: resource('publicIpPrefix', {
+    ipPrefix: 'string?', prefixLength: 'number?', version: { enum: ['IPv4', 'IPv6'] }, skuName: 'string',
+  }),
+  networkInterfaces: resource('networkInterface', {
+    ipConfigurations: { list: {
+      id: 'id', name: 'string', primary: 'boolean', privateIpAddress: 'string?', privateIpAddressVersion: { enum: ['IPv4', 'IPv6'] },
+      subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids',
+    } },
+    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', primary: 'boolean?',
+  }),
+  azureFirewalls: resource('azureFirewall', {
+    skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },
+    managementIpConfiguration: { object: FIREWALL_IP_CONFIG, nullable: true }, firewallPolicyId: 'id?', virtualHubId: 'id?',
+    hubPrivateIpAddress: 'string?', hubPublicIpAddresses: 'strings',
+  }),
+  firewallPolicies: resource('firewallPolicy', {
+    basePolicyId: 'id?', snatPrivateRanges: 'strings?', threatIntelMode: 'string?', ruleCollectionGroupIds: 'ids',
+  }),
+  networkSecurityGroups: resource('networkSecurityGroup', {
+    securityRules: { list: {
+      name: 'string', priority: 'number', direction: { enum: ['Inbound', 'Outbound'] }, access: { enum: ['Allow', 'Deny'] },
+      protocol: 'string', sourceAddressPrefixes: 'strings', destinationAddressPrefixes: 'strings', destinationPortRanges: 'strings',
+      isDefault: 'boolean',
+    } },
+  }),
+  loadBalancers: resource('loadBalancer', {
+    skuName: 'string',
+    frontendIpConfigurations: { list: { id: 'id', name: 'string', privateIpAddress: 'string?', subnetId: 'id?', publicIpAddressId: 'id?', publicIpPrefixId: 'id?' } },
+    backendAddressPools: { list: { id: 'id', name: 'string', backendIpConfigurationIds: 'ids', backendIpAddresses: 'strings' } },
+    loadBalancingRules: { list: {
+      id: 'id', name: 'string', frontendIpConfigurationIds: 'ids', backendAddressPoolIds: 'ids', protocol: 'string',
+      frontendPort: 'number', backendPort: 'number', disableOutboundSnat: 'boolean',
+    } },
+    outboundRules: { list: {
+      id: 'id', name: 'string', frontendIpConfigurationIds: 'ids', backendAddressPoolId: 'id?', allocatedOutboundPorts: 'number?',
+      protocol: 'string', idleTimeoutInMinutes: 'number?',
+    } },
+  }),
+  virtualNetworkGateways: resource('virtualNetworkGateway', {
+    gatewayType: 'string', vpnType: 'string?', virtualNetworkId: 'id?', gatewayDefaultSiteId: 'id?', enableBgp: 'boolean', publicIpAddressIds: 'ids',
+  }),
+  virtualHubs: resource('virtualHub', {
+    virtualWanId: 'id?', addressPrefix: 'string?', azureFirewallId: 'id?',
+    connections: { list: { id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', enableInternetSecurity: 'boolean' } },
+    routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
+  }),
+  virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
+};
+
+const METADATA: Schema = {
+  capturedAt: 'string',
+  source: { enum: ['live-pull', 'import', 'demo', 'synthetic'] },
+  origin: 'strings',
+  capturedBy: 'string?',
+  scope: { object: { tenantId: 'string?', subscriptionIds: 'strings', managementGroupId: 'string?', cloud: 'string?' } },
+  toolVersion: 'string',
+};
+
+const EFFECTIVE_ROUTES: Schema = {
+  networkInterfaceId: 'id',
+  routes: { list: {
+    name: 'string?', source: 'string', state: 'string', addressPrefixes: 'strings', nextHopType: 'string',
+    nextHopIpAddresses: 'strings', disableBgpRoutePropagation: 'boolean?',
+  } },
+};
+
+const METRIC: Schema = {
+  resourceId: 'id', metricName: 'string', filter: 'string?', aggregation: { enum: ['Total', 'Maximum', 'Average'] },
+  windowStart: 'string', windowEnd: 'string', value: 'number', unit: 'string',
+};
+
+const GAP: Schema = {
+  code: { enum: ['unsupported-resource-type', 'access-denied', 'throttled', 'timeout', 'request-failed', 'effective-routes-unavailable',
+    'metrics-unavailable', 'missing-reference', 'not-modelled'] },
+  scope: 'string',
+  message: 'string',
+};
+
+/** Throws InputError at the first field that does not match the snapshot@1 shape. */
+export function validateSnapshotShape(file: string, json: Readonly<Record<string, unknown>>): void {
+  const checker: Checker = new Checker(file);
+  checker.check(json.sha256, 'string', '$.sha256');
+  if (!/^[0-9a-f]{64}$/.test(String(json.sha256))) checker.fail('$.sha256', 'a 64-digit lower-case hex SHA-256', json.sha256);
+  checker.object(json.metadata, METADATA, '$.metadata');
+  const model = json.model;
+  if (!isRecord(model)) checker.fail('$.model', 'an object with the 14 resource lists', model);
+  for (const [key, schema] of Object.entries(MODEL_SCHEMAS)) {
+    const path = `$.model.${key}`;
+    const list = model[key];
+    if (!Array.isArray(list)) checker.fail(path, 'an array', list);
+    const items: readonly unknown[] = list;
+    items.forEach((item, i) => {
+      checker.object(item, schema, `${path}[${i}]`);
+      if (key === 'azureFirewalls' || key === 'firewallPolicies') rulesList(`${path}[${i}].rules`, (item as Readonly<Record<string, unknown>>).rules, checker);
+    });
+  }
+  checker.check(json.effectiveRoutes, { list: EFFECTIVE_ROUTES }, '$.effectiveRoutes');
+  checker.check(json.metrics, { list: METRIC }, '$.metrics');
+  checker.check(json.gaps, { list: GAP }, '$.gaps');
+  const gaps = json.gaps as readonly Readonly<Record<string, unknown>>[];
+  gaps.forEach((gap, i) => {
+    if (gap.count !== undefined && (typeof gap.count !== 'number' || !Number.isInteger(gap.count) || gap.count < 0)) {
+      checker.fail(`$.gaps[${i}].count`, 'a non-negative integer', gap.count);
+    }
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Browser mode and `npm start` serve `renderer/dist`. So that `npm ci && npm run web` works with no
+ * separate build step, the renderer is built here when its index.html is missing or older than any
+ * renderer or shared source file (the renderer bundles shared/ code).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (or unpacked app) root: this file lives in electron/web/. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export function rendererDistDir(root: string = REPO_ROOT): string {
+  return join(root, 'renderer', 'dist');
+}
+
+const SKIPPED_DIRS = new Set(['dist', 'node_modules']);
+
+/** Newest modification time (ms) of any file under `dir`, skipping build output and dot-folders. */
+export async function newestMtimeMs(dir: string): Promise<number> {
+  let newest = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      newest = Math.max(newest, await newestMtimeMs(path));
+    } else if (entry.isFile()) {
+      newest = Math.max(newest, (await stat(path)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Why the renderer must be (re)built, or null when renderer/dist is up to date. */
+export async function rendererBuildReason(root: string = REPO_ROOT): Promise<string | null> {
+  let builtMs: number;
+  try {
+    builtMs = (await stat(join(rendererDistDir(root), 'index.html'))).mtimeMs;
+  } catch {
+    return 'renderer/dist/index.html is missing';
+  }
+  const sourcesMs = Math.max(await newestMtimeMs(join(root, 'renderer')), await newestMtimeMs(join(root, 'shared')));
+  return sourcesMs > builtMs ? 'renderer sources changed since the last build' : null;
+}
+
+export interface RendererBuildOptions {
+  readonly root?: string;
+  readonly log: (line: string) => void;
+}
+
+/** One build at a time per process (the e2e suite may start several servers). */
+let building: Promise<void> | null = null;
+
+async function runViteBuild(root: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const { build } = await import('vite');
+  // Same as `npm run build:renderer` (`vite build --config renderer/vite.config.ts`).
+  await build({
+    configFile: join(root, 'renderer', 'vite.config.ts'),
+    logLevel: 'warn',
+    // Timing advice about plugins is noise for someone who just wants the app to start.
+    build: { rolldownOptions: { checks: { bundlerTimings: false } } },
+  });
+  log(`Renderer built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/** Builds the renderer if needed; resolves to the directory to serve. */
+export async function ensureRendererBuilt(options: RendererBuildOptions): Promise<string> {
+  const root = options.root ?? REPO_ROOT;
+  const reason = await rendererBuildReason(root);
+  if (reason !== null) {
+    options.log(`Building the renderer (${reason})...`);
+    building ??= runViteBuild(root, options.log).finally(() => { building = null; });
+    await building;
+  }
+  return rendererDistDir(root);
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm run web`: browser mode. Builds the renderer if needed, starts the loopback bridge and
+ * prints the one URL to open. Options: --demo <name> (default bank; `--demo none` opens nothing),
+ * --port <n> (default: a free port), --data-dir <dir>, --quiet (only the URL line).
+ */
+import { fileURLToPath } from 'node:url';
+import { browserDataDir } from '../services/data-dir';
+import { startWebServer, type WebServer } from './server';
+
+export interface ServeOptions {
+  readonly demo: string | null;
+  readonly port: number;
+  readonly dataDir: string | null;
+  readonly quiet: boolean;
+}
+
+export const SERVE_USAGE = 'Usage: npm run web -- [--demo <name>|none] [--port <n>] [--data-dir <dir>] [--quiet]';
+
+/** Parses the command line; returns an error message for bad usage. */
+export function parseServeArgs(args: readonly string[]): ServeOptions | string {
+  let demo: string | null = 'bank';
+  let port = 0;
+  let dataDir: string | null = null;
+  let quiet = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | null => {
+      if (inline !== undefined) return inline;
+      i += 1;
+      return args[i] ?? null;
+    };
+    switch (flag) {
+      case '--demo': {
+        const name = value();
+        if (name === null || !/^[a-z0-9-]{1,64}$/.test(name)) return `--demo needs a demo name (or "none")\n${SERVE_USAGE}`;
+        demo = name === 'none' ? null : name;
+        break;
+      }
+      case '--port': {
+        const text = value();
+        const n = Number(text);
+        if (text === null || !/^\d+$/.test(text) || n > 65535) return `--port needs a number from 0 to 65535\n${SERVE_USAGE}`;
+        port = n;
+        break;
+      }
+      case '--data-dir': {
+        const dir = value();
+        if (dir === null || dir.length === 0) return `--data-dir needs a directory\n${SERVE_USAGE}`;
+        dataDir = dir;
+        break;
+      }
+      case '--quiet':
+        quiet = true;
+        break;
+      default:
+        return `Unknown option: ${arg}\n${SERVE_USAGE}`;
+    }
+  }
+  return { demo, port, dataDir, quiet };
+}
+
+/** Starts browser mode and prints the URL line. Shared with `npm start` (electron/launch.ts). */
+export async function serveBrowserMode(options: ServeOptions, out: (line: string) => void = console.log): Promise<WebServer> {
+  const log = options.quiet ? () => undefined : out;
+  const server = await startWebServer({
+    port: options.port,
+    demo: options.demo,
+    dataDir: browserDataDir(options.dataDir, process.env),
+    log,
+  });
+  out(options.quiet ? server.url : `Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)`);
+  const stop = (): void => {
+    void server.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  const parsed = parseServeArgs(process.argv.slice(2));
+  if (typeof parsed === 'string') {
+    console.error(parsed);
+    process.exitCode = 2;
+  } else {
+    serveBrowserMode(parsed).catch((error: unknown) => {
+      console.error(`Could not start browser mode: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+  }
+}

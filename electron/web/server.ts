@@ -1,0 +1,270 @@
+/**
+ * Browser mode: the renderer served as a web page on 127.0.0.1, talking to the same main-side
+ * services as Electron through a small HTTP bridge, `POST /api/<operation>` with a JSON body.
+ *
+ * Only this machine's user should be able to drive it, so:
+ * - it listens on 127.0.0.1 only;
+ * - every API call carries a per-launch random token (header `X-Egress-Atlas-Token`, compared in
+ *   constant time); the page gets it once, in the URL the user opens;
+ * - the `Host` header must name 127.0.0.1 or localhost on our port (DNS rebinding: a hostile page
+ *   whose name resolves to 127.0.0.1 sends its own name as Host);
+ * - a cross-origin `Origin` is refused, bodies are size-capped, and every response carries the
+ *   app's CSP and `X-Content-Type-Options: nosniff`.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EgressAtlasApi, IpcResult } from '../../shared/ipc/contract';
+import { API_PATH_PREFIX, CONTENT_SECURITY_POLICY_HEADER, TOKEN_HEADER } from '../../shared/ipc/security';
+import { isIpcOperation } from '../../shared/ipc/validate';
+import { handleUntrustedRequest } from '../services/dispatch';
+import { ensureRendererBuilt } from './renderer-build';
+import { findStaticFile } from './static-files';
+
+/** JSON text of the largest import the validator allows, with headroom for string escaping. */
+export const DEFAULT_MAX_BODY_BYTES = 320 * 1024 * 1024;
+
+export interface WebServerOptions {
+  /** The operations to serve. Absent: the app's real services (electron/services/default-services). */
+  readonly services?: EgressAtlasApi;
+  /** Where the real services keep the recent list (ignored when `services` is given). Absent: memory only. */
+  readonly dataDir?: string | null;
+  /** Directory of the built renderer (index.html + assets). Absent: `renderer/dist`, built first if stale. */
+  readonly staticDir?: string;
+  /** Progress lines (renderer build); absent: silent. */
+  readonly log?: (line: string) => void;
+  /** 0 or absent: an OS-assigned free port. */
+  readonly port?: number;
+  /** Demo to open first, put in the URL fragment. Default `bank`; null: none. */
+  readonly demo?: string | null;
+  /** Fixed token (tests); absent: 24 random bytes, base64url. */
+  readonly token?: string;
+  readonly maxBodyBytes?: number;
+}
+
+export interface WebServer {
+  /** The URL to open: `http://127.0.0.1:<port>/?token=<token>#demo=<name>`. */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+export const LISTEN_HOST = '127.0.0.1';
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Constant-time comparison; hashing first makes both sides the same length. */
+export function tokensMatch(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function isAllowedHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const h = host.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
+}
+
+function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY_HEADER);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  // The token travels in the first URL's query: never leak it in a Referer.
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendText(res: ServerResponse, status: number, text: string, extraHeaders: Readonly<Record<string, string>> = {}): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
+  res.end(`${text}\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: IpcResult<unknown>): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+class BodyTooLargeError extends Error {}
+
+/** Reads the body up to `maxBytes`; rejects with BodyTooLargeError beyond that. */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(headerValue(req, 'content-length') ?? '0');
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+interface Context {
+  readonly services: EgressAtlasApi;
+  readonly staticDir: string;
+  readonly token: string;
+  readonly maxBodyBytes: number;
+  port: number;
+}
+
+async function handleApi(ctx: Context, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  if (req.method !== 'POST') {
+    sendText(res, 405, 'Method not allowed', { Allow: 'POST' });
+    return;
+  }
+  if (!tokensMatch(ctx.token, headerValue(req, TOKEN_HEADER))) {
+    sendText(res, 401, 'Missing or wrong token: open the URL printed in the terminal');
+    return;
+  }
+  if (!isAllowedOrigin(headerValue(req, 'origin'), ctx.port)) {
+    sendText(res, 403, 'Cross-origin request refused');
+    return;
+  }
+  const op = pathname.slice(API_PATH_PREFIX.length);
+  if (!isIpcOperation(op)) {
+    sendText(res, 404, 'No such operation');
+    return;
+  }
+  if (!(headerValue(req, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    sendText(res, 415, 'Expected Content-Type: application/json');
+    return;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readBody(req, ctx.maxBodyBytes));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader('Connection', 'close');
+      sendText(res, 413, 'Request body too large');
+      return;
+    }
+    sendJson(res, 400, { ok: false, error: { code: 'invalid-request', message: 'The request body is not valid JSON' } });
+    return;
+  }
+  sendJson(res, 200, await handleUntrustedRequest(ctx.services, op, raw));
+}
+
+async function handleStatic(ctx: Context, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    return;
+  }
+  const file = await findStaticFile(ctx.staticDir, pathname);
+  if (!file) {
+    sendText(res, 404, 'Not found');
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Length', String(file.size));
+  res.setHeader('Cache-Control', 'no-cache');
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  setSecurityHeaders(res);
+  if (!isAllowedHost(headerValue(req, 'host'), ctx.port)) {
+    sendText(res, 403, 'Host not allowed');
+    return;
+  }
+  const rawUrl = req.url ?? '/';
+  // Only origin-form request targets (`/path?query`); absolute-form is for proxies.
+  if (!rawUrl.startsWith('/')) {
+    sendText(res, 400, 'Bad request target');
+    return;
+  }
+  const pathname = rawUrl.split('?')[0] ?? '/';
+  if (pathname.startsWith(API_PATH_PREFIX)) {
+    await handleApi(ctx, req, res, pathname);
+  } else {
+    await handleStatic(ctx, req, res, pathname);
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LISTEN_HOST, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Imported on demand so the bridge (and its tests) load without the whole app behind it. */
+async function createDefaultServicesLazily(dataDir: string | null): Promise<EgressAtlasApi> {
+  const { createDefaultServices } = await import('../services/default-services');
+  return createDefaultServices({ dataDir });
+}
+
+export function openUrl(origin: string, token: string, demo: string | null): string {
+  const fragment = demo === null ? '' : `#demo=${encodeURIComponent(demo)}`;
+  return `${origin}/?token=${encodeURIComponent(token)}${fragment}`;
+}
+
+/** Starts the bridge on 127.0.0.1; resolves once it is listening. */
+export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
+  const token = options.token ?? newToken();
+  const staticDir = options.staticDir ?? await ensureRendererBuilt({ log: options.log ?? (() => undefined) });
+  const services = options.services ?? await createDefaultServicesLazily(options.dataDir ?? null);
+  const ctx: Context = { services, staticDir, token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
+  const server = createServer((req, res) => {
+    handleRequest(ctx, req, res).catch(() => {
+      if (!res.headersSent) sendText(res, 500, 'Internal error');
+      else res.destroy();
+    });
+  });
+  ctx.port = await listen(server, options.port ?? 0);
+  const origin = `http://${LISTEN_HOST}:${ctx.port}`;
+  return {
+    url: openUrl(origin, token, options.demo === undefined ? 'bank' : options.demo),
+    origin,
+    port: ctx.port,
+    token,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Centre pane: the cytoscape graph. Layout runs in the Web Worker (the page shows "Laying out…"),
+ * then the elements are drawn with a `preset` layout. Selection dims everything but the path.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { pathElementIds } from '../../shared/graph/build-egress-graph';
+import type { EgressGraph } from '../../shared/graph/types';
+import { drawMinimap, GraphCanvas, panFromMinimap } from '../graph/canvas';
+import { toCytoscapeElements } from '../graph/elements';
+import { KIND_LOOK, LEGEND_KINDS, type Theme } from '../graph/style';
+import { layoutInWorker } from '../layout-client';
+import { testHook } from '../test-hook';
+
+export interface GraphPaneProps {
+  readonly graph: EgressGraph;
+  readonly theme: Theme;
+  readonly selectedSourceId: string | null;
+  readonly changedSourceIds: ReadonlySet<string>;
+  /** Increments on Enter: zoom onto the selected path. */
+  readonly focusRequest: number;
+  /** Tour mode: animate the highlight hop by hop. */
+  readonly animate: boolean;
+  readonly viewLabel: string;
+  readonly onTapNode: (nodeId: string, kind: string) => void;
+  readonly onTapBackground: () => void;
+  /** The canvas, for exports. */
+  readonly onCanvas: (canvas: GraphCanvas | null) => void;
+}
+
+const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewport: string }>> = {
+  light: { node: '#9aa6b4', path: '#2c6bd6', viewport: '#1d2530' },
+  dark: { node: '#5b6676', path: '#6c9ef8', viewport: '#e3e8ee' },
+};
+
+export function GraphPane(props: GraphPaneProps) {
+  const { graph, theme, selectedSourceId, changedSourceIds, focusRequest, animate, onCanvas } = props;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const minimapRef = useRef<HTMLCanvasElement>(null);
+  const canvasRef = useRef<GraphCanvas | null>(null);
+  const themeRef = useRef(theme);
+  const handlers = useRef({ onTapNode: props.onTapNode, onTapBackground: props.onTapBackground });
+  const [drawn, setDrawn] = useState<EgressGraph | null>(null);
+  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const layingOut = drawn !== graph && layoutError === null;
+
+  useEffect(() => {
+    handlers.current = { onTapNode: props.onTapNode, onTapBackground: props.onTapBackground };
+  }, [props.onTapNode, props.onTapBackground]);
+
+  // One cytoscape instance for the pane's lifetime.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let frame = 0;
+    const canvas = new GraphCanvas(container, theme, {
+      onTapNode: (id, kind) => handlers.current.onTapNode(id, kind),
+      onTapBackground: () => handlers.current.onTapBackground(),
+      onViewport: () => {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(() => {
+          if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
+        });
+      },
+    });
+    canvasRef.current = canvas;
+    testHook.cy = canvas.cy;
+    onCanvas(canvas);
+    return () => {
+      cancelAnimationFrame(frame);
+      onCanvas(null);
+      testHook.cy = null;
+      canvasRef.current = null;
+      canvas.destroy();
+    };
+    // The instance is created once; theme changes are applied by the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    themeRef.current = theme;
+    canvasRef.current?.setTheme(theme);
+    if (minimapRef.current && canvasRef.current) drawMinimap(minimapRef.current, canvasRef.current.cy, MINIMAP_COLORS[theme]);
+  }, [theme]);
+
+  // Lay out in the worker, then draw. A newer graph makes an older answer stale.
+  useEffect(() => {
+    let current = true;
+    testHook.layingOut = true;
+    layoutInWorker(graph).then((layout) => {
+      if (!current) return;
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      canvas.setElements(toCytoscapeElements(graph, layout));
+      canvas.cy.one('render', () => {
+        testHook.timings.graphRenderedAt = performance.now();
+      });
+      testHook.layingOut = false;
+      testHook.renders += 1;
+      setLayoutError(null);
+      setDrawn(graph);
+    }, (e: unknown) => {
+      if (!current) return;
+      testHook.layingOut = false;
+      setLayoutError(e instanceof Error ? e.message : String(e));
+    });
+    return () => { current = false; };
+  }, [graph]);
+
+  // Compare: mark the changed sources and the edges they use.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null) return;
+    canvas.markChanged(changedSourceIds, drawn);
+  }, [changedSourceIds, drawn]);
+
+  // Selection → highlight (or the tour's hop-by-hop animation).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null) return;
+    const started = performance.now();
+    if (selectedSourceId === null) {
+      canvas.highlight(null);
+    } else {
+      const path = pathElementIds(drawn, selectedSourceId);
+      if (animate) canvas.animatePath(path, selectedSourceId);
+      else canvas.highlight(path);
+      const done = performance.now();
+      testHook.timings.lastHighlightBatchMs = done - started;
+      const selectedAt = testHook.timings.selectedAt;
+      testHook.timings.lastHighlightMs = selectedAt === null ? null : done - selectedAt;
+      testHook.timings.lastHighlightSourceId = selectedSourceId;
+    }
+    if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
+  }, [selectedSourceId, drawn, animate]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null || focusRequest === 0 || selectedSourceId === null) return;
+    canvas.focus(pathElementIds(drawn, selectedSourceId));
+    // Only a new Enter press should zoom, not every selection change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusRequest]);
+
+  return (
+    <section className="graph-pane" aria-label="Egress graph">
+      <div className="graph-canvas" ref={containerRef} data-testid="graph" />
+      {layingOut ? <div className="graph-overlay" role="status" data-testid="laying-out">Laying out {graph.nodes.length.toLocaleString()} nodes…</div> : null}
+      {layoutError !== null ? <div className="graph-overlay" role="alert">Layout failed: {layoutError}</div> : null}
+      <div className="view-label">{props.viewLabel}</div>
+      <div className="graph-tools">
+        <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit">Fit</button>
+      </div>
+      <div className="legend" aria-label="Legend">
+        {LEGEND_KINDS.map((k) => (
+          <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
+        ))}
+      </div>
+      <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap"
+        onClick={(e) => {
+          const canvas = canvasRef.current;
+          if (canvas && minimapRef.current) panFromMinimap(minimapRef.current, canvas.cy, e.nativeEvent.offsetX, e.nativeEvent.offsetY);
+        }} />
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The start screen: demo estates, snapshot / ARM files (picker and drag-and-drop), recent files and
+ * "Connect to Azure" (a live pull, or the bundled fake Azure).
+ */
+import { useEffect, useState, type Dispatch, type DragEvent } from 'react';
+import type { DemoInfo, EgressAtlasApi, IpcError, RecentEntry } from '../../shared/ipc/contract';
+import type { Action } from '../state/app-state';
+import { readFilesAsText } from '../util';
+import type { OpenEstate } from './App';
+import { ErrorBanner } from './ErrorBanner';
+import { PullPanel } from './PullPanel';
+
+interface Props {
+  readonly api: EgressAtlasApi;
+  readonly busy: string | null;
+  readonly error: IpcError | null;
+  readonly dispatch: Dispatch<Action>;
+  readonly openEstate: OpenEstate;
+}
+
+export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
+  const [demos, setDemos] = useState<readonly DemoInfo[]>([]);
+  const [recent, setRecent] = useState<readonly RecentEntry[]>([]);
+  const [dragOver, setDragOver] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void api.listDemos({}).then((r) => { if (live && r.ok) setDemos(r.value); });
+    void api.listRecent({}).then((r) => { if (live && r.ok) setRecent(r.value); });
+    return () => { live = false; };
+  }, [api]);
+
+  const importFiles = async (files: readonly File[]) => {
+    if (files.length === 0) return;
+    const texts = await readFilesAsText(files);
+    await openEstate(`Reading ${files.length === 1 ? files[0]?.name ?? 'file' : `${files.length} files`}…`, () => api.importFiles({ files: texts }));
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setDragOver(false);
+    void importFiles(Array.from(e.dataTransfer.files));
+  };
+
+  return (
+    <div className="start">
+      <h1>Egress Atlas</h1>
+      <p className="lede">Where does each Azure subnet reach the internet, through what, from which public IPs, and why.</p>
+      {error ? <ErrorBanner error={error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
+      {busy ? <div className="banner info" role="status">{busy}</div> : null}
+
+      <h2>Demo estates</h2>
+      <div className="cards">
+        {demos.map((d) => (
+          <button type="button" key={d.name} className="card" data-demo={d.name}
+            onClick={() => void openEstate(`Opening ${d.title}…`, () => api.openDemo({ name: d.name }))}>
+            <span className="title">{d.title}</span>
+            <span className="desc">{d.description}</span>
+          </button>
+        ))}
+        {demos.length === 0 ? <div className="desc">No demo estates available.</div> : null}
+      </div>
+
+      <h2>Open files</h2>
+      <div className={`dropzone${dragOver ? ' over' : ''}`} data-testid="dropzone"
+        onDragOver={(e) => { e.preventDefault(); setDragOver(true); }}
+        onDragLeave={() => setDragOver(false)}
+        onDrop={onDrop}>
+        <div>Drop an Egress Atlas snapshot, ARM template export or <code>az … -o json</code> output here.</div>
+        <div className="row">
+          <label className="btn primary">
+            Choose files…
+            <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="file-input"
+              onChange={(e) => { void importFiles(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+          </label>
+        </div>
+      </div>
+
+      {recent.length > 0 ? (
+        <>
+          <h2>Recent</h2>
+          <ul className="recent">
+            {recent.map((r) => (
+              <li key={r.id}>
+                <button type="button" className="btn small" onClick={() => void openEstate(`Opening ${r.title}…`, () => api.openRecent({ id: r.id }))}>Open</button>
+                <span>{r.title}</span>
+                <span className="when">{r.kind} · {new Date(r.openedAt).toLocaleString()}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2>Connect to Azure</h2>
+      <PullPanel api={api} dispatch={dispatch} openEstate={openEstate} />
+    </div>
+  );
+}

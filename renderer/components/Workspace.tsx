@@ -1,0 +1,256 @@
+/**
+ * The estate workspace: top bar (what-if, compare, exports, tour), banners (errors, gaps,
+ * comparison), and the three panes: subnet list, graph, explanation.
+ */
+import { useCallback, useMemo, useRef, useState, type Dispatch } from 'react';
+import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
+import { buildEgressGraph, chooseDefaultView } from '../../shared/graph/build-egress-graph';
+import type { GraphView } from '../../shared/graph/types';
+import type { EgressAtlasApi } from '../../shared/ipc/contract';
+import type { GraphCanvas } from '../graph/canvas';
+import type { Action, AppState } from '../state/app-state';
+import { sourceChanges } from '../state/compare';
+import {
+  buildSourceList, changedSourceIds, resourceDetails, selectedPath, sourceIdForSubnetName, validateDestination,
+} from '../state/selectors';
+import { testHook } from '../test-hook';
+import { base64ToBlob, downloadBlob, downloadText, fileStem, readFilesAsText } from '../util';
+import { DetailsPanel, type TourProps } from './DetailsPanel';
+import { ErrorBanner } from './ErrorBanner';
+import { GraphPane } from './GraphPane';
+import { SourceList } from './SourceList';
+import { useTheme } from './useTheme';
+
+interface Props {
+  readonly api: EgressAtlasApi;
+  readonly state: AppState;
+  readonly dispatch: Dispatch<Action>;
+}
+
+/** The graph to draw: the chosen view, or only the selected path when the estate is shown as an overview. */
+function currentView(baseView: GraphView, selectedSourceId: string | null): GraphView {
+  if (baseView.kind === 'overview' && selectedSourceId !== null) return { kind: 'path', sourceIds: [selectedSourceId] };
+  return baseView;
+}
+
+function viewLabel(view: GraphView): string {
+  switch (view.kind) {
+    case 'full': return 'All paths';
+    case 'overview': return 'VNet overview · select a subnet for its path';
+    case 'path': return 'Selected path';
+    default: {
+      const never: never = view;
+      return never;
+    }
+  }
+}
+
+export function Workspace({ api, state, dispatch }: Props) {
+  const estate = state.estate;
+  const result = state.result;
+  const theme = useTheme();
+  const canvasRef = useRef<GraphCanvas | null>(null);
+  const [destinationText, setDestinationText] = useState(state.destination ?? '');
+  const [destinationError, setDestinationError] = useState<string | null>(null);
+  const [gapsOpen, setGapsOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
+
+  const list = useMemo(() => buildSourceList(state), [state]);
+  const changed = useMemo(() => changedSourceIds(state), [state]);
+  const baseView = useMemo<GraphView | null>(() => {
+    if (!result) return null;
+    if (state.viewMode === 'full') return { kind: 'full' };
+    if (state.viewMode === 'overview') return { kind: 'overview' };
+    return chooseDefaultView(result);
+  }, [result, state.viewMode]);
+  const view = baseView ? currentView(baseView, state.selectedSourceId) : null;
+  const viewKey = view ? JSON.stringify(view) : '';
+  const graph = useMemo(
+    () => (estate && result && view ? buildEgressGraph(estate.snapshot.model, result, view) : null),
+    // The view object is rebuilt each render; its JSON is the identity that matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [estate, result, viewKey],
+  );
+  const path = selectedPath(state);
+  const nodeDetails = estate && state.selectedNodeId !== null ? resourceDetails(estate.snapshot.model, state.selectedNodeId) : null;
+  const isTraining = estate?.snapshot.model.subnets.some((s) => s.subscriptionId === TRAINING_SUBSCRIPTION) ?? false;
+
+  const onTapNode = useCallback((nodeId: string, kind: string) => {
+    if (kind === 'subnet' || kind === 'nic') {
+      testHook.timings.selectedAt = performance.now();
+      dispatch({ kind: 'select-source', sourceId: nodeId });
+    }
+    dispatch({ kind: 'select-node', nodeId });
+  }, [dispatch]);
+  const onTapBackground = useCallback(() => dispatch({ kind: 'select-node', nodeId: null }), [dispatch]);
+  const onCanvas = useCallback((c: GraphCanvas | null) => { canvasRef.current = c; }, []);
+
+  if (!estate || !result || !graph || !view) return null;
+  const estateId = estate.summary.estateId;
+  const stem = fileStem(estate.summary.title);
+
+  const runWhatIf = async () => {
+    const v = validateDestination(destinationText);
+    if (!v.ok) { setDestinationError(v.message); return; }
+    setDestinationError(null);
+    dispatch({ kind: 'busy', label: v.destination === null ? 'Resolving the default route…' : `Resolving to ${v.destination}…` });
+    const r = await api.resolve({ estateId, destination: v.destination });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    testHook.timings.resultAt = performance.now();
+    dispatch({ kind: 'resolved', destination: v.destination, result: r.value });
+  };
+
+  const compareWith = async (files: readonly File[]) => {
+    if (files.length === 0) return;
+    dispatch({ kind: 'busy', label: 'Opening the snapshot to compare…' });
+    const opened = await api.importFiles({ files: await readFilesAsText(files) });
+    if (!opened.ok) { dispatch({ kind: 'failed', error: opened.error }); return; }
+    const other = await api.resolve({ estateId: opened.value.summary.estateId, destination: state.destination });
+    if (!other.ok) { dispatch({ kind: 'failed', error: other.error }); return; }
+    dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes: sourceChanges(result, other.value) } });
+  };
+
+  const exportPng = () => {
+    const canvas = canvasRef.current;
+    if (canvas) downloadBlob(`${stem}-graph.png`, canvas.png(theme === 'dark' ? '#121519' : '#ffffff'));
+  };
+  const exportSvg = () => {
+    const canvas = canvasRef.current;
+    if (canvas) downloadText(`${stem}-graph.svg`, canvas.svg(theme === 'dark' ? '#121519' : '#ffffff'), 'image/svg+xml');
+  };
+  const exportJson = () => downloadText(`${stem}-paths.json`, `${JSON.stringify(result, null, 2)}\n`, 'application/json');
+  const saveSnapshot = async () => {
+    const r = await api.saveSnapshot({ estateId });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    downloadText(r.value.fileName, r.value.text, 'application/json');
+  };
+  const exportEvidence = async (selectionOnly: boolean) => {
+    dispatch({ kind: 'busy', label: 'Writing the evidence PDF…' });
+    const r = await api.exportEvidence({
+      estateId, destination: state.destination,
+      sourceIds: selectionOnly && state.selectedSourceId !== null ? [state.selectedSourceId] : null,
+    });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    downloadBlob(r.value.fileName, base64ToBlob(r.value.base64, 'application/pdf'));
+    dispatch({ kind: 'resolved', destination: state.destination, result });
+  };
+
+  const goToLesson = (step: number) => {
+    const lesson = TRAINING_TOUR[step];
+    if (!lesson) return;
+    dispatch({ kind: 'tour-step', step, sourceId: sourceIdForSubnetName(result, lesson.subnetName) });
+  };
+  const tour: TourProps | null = state.tour
+    ? { lessons: TRAINING_TOUR, step: state.tour.step, onStep: goToLesson, onEnd: () => dispatch({ kind: 'end-tour' }) }
+    : null;
+
+  const gaps = result.gaps;
+  return (
+    <div className="workspace">
+      <header className="topbar">
+        <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-estate' })} title="Back to the start screen">←</button>
+        <span className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</span>
+        <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
+          <label htmlFor="what-if" className="sub">What if to</label>
+          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0 (default route)" style={{ width: 190 }}
+            value={destinationText} onChange={(e) => setDestinationText(e.target.value)} data-testid="what-if-input"
+            aria-invalid={destinationError !== null} />
+          <button type="submit" className="btn small" data-testid="what-if-run">Resolve</button>
+        </form>
+        <span className="sep" />
+        <div className="group">
+          <label className="sub" htmlFor="view-mode">View</label>
+          <select id="view-mode" className="input" style={{ height: 26 }} value={state.viewMode}
+            onChange={(e) => dispatch({ kind: 'view-mode', mode: e.target.value === 'full' ? 'full' : e.target.value === 'overview' ? 'overview' : 'auto' })}>
+            <option value="auto">Automatic</option>
+            <option value="full">All paths</option>
+            <option value="overview">VNet overview</option>
+          </select>
+        </div>
+        <span className="spacer" />
+        {isTraining ? (
+          <button type="button" className="btn small primary" data-testid="start-tour"
+            onClick={() => { dispatch({ kind: 'start-tour' }); goToLesson(0); }}>Guided tour</button>
+        ) : null}
+        <label className="btn small" title="Open a second snapshot and list what changed">
+          Compare…
+          <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="compare-input"
+            onChange={(e) => { void compareWith(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+        </label>
+        <div className="group" style={{ position: 'relative' }}>
+          <button type="button" className="btn small" aria-expanded={exportOpen} onClick={() => setExportOpen(!exportOpen)} data-testid="export-menu">Export ▾</button>
+          {exportOpen ? (
+            <div className="menu" role="menu" onClick={() => setExportOpen(false)}>
+              <button type="button" role="menuitem" onClick={exportPng} data-testid="export-png">Graph as PNG</button>
+              <button type="button" role="menuitem" onClick={exportSvg} data-testid="export-svg">Graph as SVG</button>
+              <button type="button" role="menuitem" onClick={exportJson} data-testid="export-json">Paths as JSON</button>
+              <button type="button" role="menuitem" onClick={() => void saveSnapshot()} data-testid="save-snapshot">Save snapshot</button>
+              <button type="button" role="menuitem" onClick={() => void exportEvidence(false)} data-testid="export-pdf">Evidence PDF (whole estate)</button>
+              <button type="button" role="menuitem" disabled={state.selectedSourceId === null} onClick={() => void exportEvidence(true)}>Evidence PDF (selection)</button>
+            </div>
+          ) : null}
+        </div>
+      </header>
+      <div className="banners">
+        {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
+        {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
+        {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
+        {state.destination !== null ? (
+          <div className="banner info" data-testid="what-if-banner">
+            <span className="grow">What-if: every path resolved for destination <strong>{state.destination}</strong>.</span>
+            <button type="button" className="btn small" onClick={() => { setDestinationText(''); void (async () => {
+              const r = await api.resolve({ estateId, destination: null });
+              if (r.ok) dispatch({ kind: 'resolved', destination: null, result: r.value }); else dispatch({ kind: 'failed', error: r.error });
+            })(); }}>Back to 0.0.0.0/0</button>
+          </div>
+        ) : null}
+        {gaps.length > 0 ? (
+          <div className="banner gaps" data-testid="gaps-banner">
+            <div className="grow">
+              <button type="button" className="btn small ghost" aria-expanded={gapsOpen} onClick={() => setGapsOpen(!gapsOpen)}>
+                {gapsOpen ? '▾' : '▸'} {gaps.length} gap{gaps.length === 1 ? '' : 's'} in this snapshot: some things could not be seen or modelled
+              </button>
+              {gapsOpen ? (
+                <ul>
+                  {gaps.map((g, i) => (
+                    <li key={`${g.code}-${g.scope}-${i}`}><strong>{g.code}</strong>{g.count !== undefined ? ` ×${g.count}` : ''}: {g.message} <span className="mono">{g.scope}</span></li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          </div>
+        ) : null}
+        {state.compare ? (
+          <div className="banner info" data-testid="compare-banner">
+            <div className="grow">
+              <strong>Compared with {state.compare.title}:</strong> {state.compare.changes.length} source{state.compare.changes.length === 1 ? '' : 's'} changed (marked ● in the list and dashed on the graph).
+              {state.compare.changes.length > 0 ? (
+                <div className="compare">
+                  <table>
+                    <thead><tr><th>Source</th><th>Was</th><th>Now</th></tr></thead>
+                    <tbody>
+                      {state.compare.changes.map((c) => (
+                        <tr key={c.sourceId} data-testid="compare-row" style={{ cursor: 'pointer' }}
+                          onClick={() => dispatch({ kind: 'select-source', sourceId: c.sourceId })}>
+                          <td>{c.name}</td><td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : null}
+            </div>
+            <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-compare' })} aria-label="Close comparison">✕</button>
+          </div>
+        ) : null}
+      </div>
+      <div className="main">
+        <SourceList state={state} list={list} dispatch={dispatch} />
+        <GraphPane graph={graph} theme={theme} selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
+          focusRequest={state.focusRequest} animate={state.tour !== null} viewLabel={viewLabel(view)}
+          onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
+        <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The cytoscape instance behind the graph panel: create it with precomputed (`preset`) positions,
+ * highlight / animate a path, fit, export PNG and SVG, draw the minimap. cytoscape is imported only
+ * in renderer/graph/.
+ */
+import cytoscape, { type Core, type ElementDefinition, type EventObject } from 'cytoscape';
+import svg from 'cytoscape-svg';
+import type { EgressGraph, PathElements } from '../../shared/graph/types';
+import { pathSteps } from './path-steps';
+import { graphStylesheet, type Theme } from './style';
+
+cytoscape.use(svg);
+
+export interface CanvasEvents {
+  /** A node was tapped: its ID and kind. */
+  readonly onTapNode: (nodeId: string, kind: string) => void;
+  /** The background was tapped. */
+  readonly onTapBackground: () => void;
+  /** The viewport moved (minimap redraw). */
+  readonly onViewport: () => void;
+}
+
+export class GraphCanvas {
+  readonly cy: Core;
+  private animationTimers: number[] = [];
+
+  constructor(container: HTMLElement, theme: Theme, events: CanvasEvents) {
+    this.cy = cytoscape({
+      container,
+      style: graphStylesheet(theme),
+      layout: { name: 'preset' },
+      minZoom: 0.05,
+      maxZoom: 4,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      // Big estates: draw a cached texture while panning / zooming instead of every element.
+      textureOnViewport: true,
+      pixelRatio: 'auto',
+    });
+    this.cy.on('tap', 'node', (e: EventObject) => {
+      const node = e.target as cytoscape.NodeSingular;
+      events.onTapNode(node.id(), String(node.data('kind')));
+    });
+    this.cy.on('tap', (e: EventObject) => {
+      if (e.target === this.cy) events.onTapBackground();
+    });
+    this.cy.on('viewport resize', () => events.onViewport());
+  }
+
+  setTheme(theme: Theme): void {
+    this.cy.style(graphStylesheet(theme));
+  }
+
+  /** Replaces every element; positions come from the layout worker (`preset`). */
+  setElements(elements: readonly ElementDefinition[]): void {
+    this.stopAnimation();
+    this.cy.startBatch();
+    this.cy.elements().remove();
+    this.cy.add([...elements]);
+    this.cy.endBatch();
+    this.cy.layout({ name: 'preset', fit: true, padding: 30 }).run();
+  }
+
+  /** Marks the nodes and edges of changed sources (comparison). */
+  markChanged(changedSourceIds: ReadonlySet<string>, graph: EgressGraph): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements('.changed').removeClass('changed');
+      for (const node of graph.nodes) {
+        if (changedSourceIds.has(node.id.toLowerCase())) cy.getElementById(node.id).addClass('changed');
+      }
+      for (const edge of graph.edges) {
+        if (edge.sourceIds.some((id) => changedSourceIds.has(id.toLowerCase()))) cy.getElementById(edge.id).addClass('changed');
+      }
+    });
+  }
+
+  fit(): void {
+    this.cy.fit(undefined, 30);
+  }
+
+  /** Dims everything except the path; `null` clears. Returns the number of highlighted elements. */
+  highlight(path: PathElements | null): number {
+    this.stopAnimation();
+    const cy = this.cy;
+    let count = 0;
+    cy.batch(() => {
+      cy.elements().removeClass('dim path');
+      if (path === null) return;
+      const keep = this.collect(path);
+      count = keep.length;
+      cy.elements().not(keep).addClass('dim');
+      keep.addClass('path');
+    });
+    return count;
+  }
+
+  /** The path's elements, plus the compound VNets that contain them (so they do not dim). */
+  private collect(path: PathElements): cytoscape.CollectionReturnValue {
+    const cy = this.cy;
+    let keep = cy.collection();
+    for (const id of path.nodeIds) keep = keep.union(cy.getElementById(id));
+    for (const id of path.edgeIds) keep = keep.union(cy.getElementById(id));
+    return keep.union(keep.nodes().ancestors());
+  }
+
+  /** Highlights the path hop by hop from its source, for the guided tour. */
+  animatePath(path: PathElements, sourceId: string, stepMs = 280): void {
+    this.highlight(null);
+    const cy = this.cy;
+    const keep = this.collect(path);
+    cy.batch(() => {
+      cy.elements().not(keep.nodes().ancestors()).addClass('dim');
+    });
+    const steps = pathSteps(path, sourceId, (edgeId) => {
+      const edge = cy.getElementById(edgeId);
+      return edge.nonempty() ? { source: String(edge.data('source')), target: String(edge.data('target')) } : null;
+    });
+    steps.forEach((ids, i) => {
+      this.animationTimers.push(window.setTimeout(() => {
+        for (const id of ids) cy.getElementById(id).removeClass('dim').addClass('path');
+      }, i * stepMs));
+    });
+    cy.animate({ fit: { eles: keep, padding: 60 }, duration: 350 });
+  }
+
+  /** Zooms onto the elements of a path (Enter in the list). */
+  focus(path: PathElements): void {
+    const keep = this.collect(path);
+    if (keep.nonempty()) this.cy.animate({ fit: { eles: keep, padding: 60 }, duration: 300 });
+  }
+
+  private stopAnimation(): void {
+    for (const t of this.animationTimers) window.clearTimeout(t);
+    this.animationTimers = [];
+  }
+
+  png(background: string): Blob {
+    return this.cy.png({ full: true, scale: 2, output: 'blob', bg: background });
+  }
+
+  svg(background: string): string {
+    return (this.cy as Core & { svg(options: { full: boolean; scale: number; bg: string }): string }).svg({ full: true, scale: 1, bg: background });
+  }
+
+  destroy(): void {
+    this.stopAnimation();
+    this.cy.destroy();
+  }
+}
+
+/** Draws the minimap: every leaf node as a dot, the viewport as a rectangle. */
+export function drawMinimap(canvas: HTMLCanvasElement, cy: Core, colors: { readonly node: string; readonly path: string; readonly viewport: string }): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (canvas.width !== width * ratio) { canvas.width = width * ratio; canvas.height = height * ratio; }
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  if (cy.elements().empty()) return;
+  const bb = cy.elements().boundingBox();
+  const scale = Math.min((width - 8) / Math.max(bb.w, 1), (height - 8) / Math.max(bb.h, 1));
+  const ox = (width - bb.w * scale) / 2 - bb.x1 * scale;
+  const oy = (height - bb.h * scale) / 2 - bb.y1 * scale;
+  cy.nodes().forEach((n) => {
+    if (n.isParent()) return;
+    const p = n.position();
+    ctx.fillStyle = n.hasClass('path') ? colors.path : colors.node;
+    const size = n.hasClass('path') ? 3 : 2;
+    ctx.fillRect(p.x * scale + ox - size / 2, p.y * scale + oy - size / 2, size, size);
+  });
+  const ext = cy.extent();
+  ctx.strokeStyle = colors.viewport;
+  ctx.lineWidth = 1.5;
+  ctx.strokeRect(ext.x1 * scale + ox, ext.y1 * scale + oy, ext.w * scale, ext.h * scale);
+  canvas.dataset['scale'] = String(scale);
+  canvas.dataset['ox'] = String(ox);
+  canvas.dataset['oy'] = String(oy);
+}
+
+/** Centres the main view on the model point under a minimap click. */
+export function panFromMinimap(canvas: HTMLCanvasElement, cy: Core, offsetX: number, offsetY: number): void {
+  const scale = Number(canvas.dataset['scale'] ?? '0');
+  if (!(scale > 0)) return;
+  const x = (offsetX - Number(canvas.dataset['ox'] ?? '0')) / scale;
+  const y = (offsetY - Number(canvas.dataset['oy'] ?? '0')) / scale;
+  const zoom = cy.zoom();
+  cy.pan({ x: cy.width() / 2 - x * zoom, y: cy.height() / 2 - y * zoom });
+}
+

@@ -1,0 +1,157 @@
+/**
+ * The cytoscape stylesheet, one per colour scheme (light / dark follow `prefers-color-scheme`).
+ * Node shape and colour say the kind; the border says the verdict of a source.
+ */
+import type { Css, StylesheetJson, StylesheetStyle } from 'cytoscape';
+import type { GraphNodeKind } from '../../shared/graph/types';
+
+export type Theme = 'light' | 'dark';
+
+interface Palette {
+  readonly text: string;
+  readonly textOutline: string;
+  readonly edge: string;
+  readonly compoundFill: string;
+  readonly compoundBorder: string;
+  readonly highlight: string;
+  readonly changed: string;
+  readonly verdict: { readonly good: string; readonly warn: string; readonly bad: string; readonly neutral: string };
+}
+
+const PALETTES: Readonly<Record<Theme, Palette>> = {
+  light: {
+    text: '#1d2530', textOutline: '#f4f6f8', edge: '#a3adb9', compoundFill: '#e9eef4', compoundBorder: '#c3ccd7',
+    highlight: '#2c6bd6', changed: '#7a3fc4',
+    verdict: { good: '#1f7a55', warn: '#c27a00', bad: '#b3261e', neutral: '#3f5a7a' },
+  },
+  dark: {
+    text: '#e3e8ee', textOutline: '#121519', edge: '#566170', compoundFill: '#1b222b', compoundBorder: '#364150',
+    highlight: '#6c9ef8', changed: '#b68cf0',
+    verdict: { good: '#5cc499', warn: '#f0b45a', bad: '#f08a80', neutral: '#9db4d1' },
+  },
+};
+
+interface KindLook {
+  readonly label: string;
+  readonly shape: Css.NodeShape;
+  readonly color: string;
+}
+
+/** Shape and fill per node kind; also drives the legend. */
+export const KIND_LOOK: Readonly<Record<GraphNodeKind, KindLook>> = {
+  'vnet': { label: 'Virtual network', shape: 'round-rectangle', color: '#6d8bb3' },
+  'subnet': { label: 'Subnet', shape: 'round-rectangle', color: '#4a78c2' },
+  'nic': { label: 'NIC exception', shape: 'round-rectangle', color: '#7b8794' },
+  'nat-gateway': { label: 'NAT gateway', shape: 'round-rectangle', color: '#2e9d74' },
+  'azure-firewall': { label: 'Azure Firewall', shape: 'cut-rectangle', color: '#d0584f' },
+  'nva': { label: 'Virtual appliance', shape: 'cut-rectangle', color: '#df8a2a' },
+  'internal-load-balancer': { label: 'Internal LB', shape: 'round-octagon', color: '#8e6cc9' },
+  'load-balancer': { label: 'Load balancer', shape: 'round-octagon', color: '#7656b8' },
+  'virtual-network-gateway': { label: 'VNet gateway', shape: 'barrel', color: '#2f97ad' },
+  'virtual-hub': { label: 'Virtual hub', shape: 'round-octagon', color: '#5566cc' },
+  'default-outbound': { label: 'Default outbound', shape: 'round-rectangle', color: '#c98a12' },
+  'public-ip': { label: 'Public IP', shape: 'round-rectangle', color: '#c9961b' },
+  'internet': { label: 'Internet', shape: 'round-rectangle', color: '#2c6bd6' },
+  'on-premises': { label: 'On-premises', shape: 'round-rectangle', color: '#5b6f86' },
+  'unknown': { label: 'Unknown', shape: 'round-rectangle', color: '#8a94a3' },
+  'dropped': { label: 'Dropped / denied', shape: 'round-rectangle', color: '#b3261e' },
+};
+
+/** Sinks are drawn solid with white text; everything else as a tinted box with a coloured border. */
+const SOLID_KINDS: readonly GraphNodeKind[] = ['internet', 'on-premises', 'unknown', 'dropped'];
+
+export const LEGEND_KINDS: readonly GraphNodeKind[] = [
+  'subnet', 'nic', 'azure-firewall', 'nva', 'nat-gateway', 'load-balancer', 'default-outbound', 'public-ip',
+  'virtual-network-gateway', 'internet', 'on-premises', 'dropped',
+];
+
+export function graphStylesheet(theme: Theme): StylesheetJson {
+  const p = PALETTES[theme];
+  const kindRules = (Object.keys(KIND_LOOK) as GraphNodeKind[]).map((kind): StylesheetStyle => {
+    const look = KIND_LOOK[kind];
+    const style: Css.Node = SOLID_KINDS.includes(kind)
+      ? { 'shape': look.shape, 'background-color': look.color, 'background-opacity': 1, 'border-color': look.color, 'color': '#ffffff', 'text-outline-width': 0, 'font-weight': 'bold' }
+      : { 'shape': look.shape, 'background-color': look.color, 'border-color': look.color };
+    return { selector: `node.k-${kind}`, style };
+  });
+  return [
+    {
+      selector: 'node',
+      style: {
+        'label': 'data(label)',
+        'width': 'data(width)',
+        'height': 'data(height)',
+        'color': p.text,
+        'font-size': 11,
+        'font-family': 'Segoe UI, system-ui, Helvetica, Arial, sans-serif',
+        // Labels sit inside the boxes the layout sized for them (truncated there with an ellipsis).
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'text-wrap': 'wrap',
+        'text-max-width': 'data(width)',
+        'line-height': 1.3,
+        // Below this on-screen size labels are hidden instead of overlapping [cytoscape min-zoomed-font-size].
+        'min-zoomed-font-size': 7,
+        'background-opacity': theme === 'light' ? 0.14 : 0.22,
+        'border-width': 1.5,
+        'transition-property': 'opacity',
+        'transition-duration': 150,
+      },
+    },
+    ...kindRules,
+    {
+      selector: 'node.compound, node.k-vnet.compound',
+      style: {
+        'shape': 'round-rectangle',
+        'background-color': p.compoundFill,
+        'background-opacity': 1,
+        'border-width': 1,
+        'border-color': p.compoundBorder,
+        // The layout reserves room above the children for this title.
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -2,
+        'text-wrap': 'wrap',
+        'font-weight': 'bold',
+        'color': p.text,
+        'text-outline-color': p.textOutline,
+        'text-outline-width': 2,
+        'padding': '14px',
+      },
+    },
+    { selector: 'node.v-internet, node.v-on-premises', style: { 'border-width': 3, 'border-color': p.verdict.good } },
+    { selector: 'node.v-no-outbound', style: { 'border-width': 3, 'border-color': p.verdict.neutral } },
+    { selector: 'node.v-unknown', style: { 'border-width': 3, 'border-color': p.verdict.warn } },
+    { selector: 'node.v-dropped, node.v-denied', style: { 'border-width': 3, 'border-color': p.verdict.bad } },
+    { selector: 'node.k-dropped.r-no-outbound', style: { 'background-color': '#5b6f86' } },
+    {
+      selector: 'edge',
+      style: {
+        'width': 'mapData(weight, 1, 50, 1.2, 5)',
+        'line-color': p.edge,
+        'target-arrow-color': p.edge,
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'curve-style': 'bezier',
+        'label': 'data(label)',
+        'font-size': 10,
+        'color': p.text,
+        'text-outline-color': p.textOutline,
+        'text-outline-width': 2,
+        'min-zoomed-font-size': 8,
+        'transition-property': 'opacity, line-color, width',
+        'transition-duration': 150,
+      },
+    },
+    { selector: 'node.changed', style: { 'border-width': 4, 'border-color': p.changed, 'border-style': 'double' } },
+    { selector: 'edge.changed', style: { 'line-color': p.changed, 'target-arrow-color': p.changed, 'line-style': 'dashed' } },
+    { selector: '.dim', style: { 'opacity': 0.18 } },
+    { selector: 'node.path', style: { 'opacity': 1, 'underlay-color': p.highlight, 'underlay-opacity': 0.25, 'underlay-padding': 6 } },
+    { selector: 'node.compound.path', style: { 'underlay-opacity': 0 } },
+    {
+      selector: 'edge.path',
+      style: { 'opacity': 1, 'line-color': p.highlight, 'target-arrow-color': p.highlight, 'width': 4, 'z-index': 10 },
+    },
+    { selector: 'node:selected', style: { 'overlay-color': p.highlight, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
+  ];
+}

@@ -1,0 +1,161 @@
+/**
+ * The renderer's state and its one reducer: `perform(state, action) → state`. Pure, no DOM, no
+ * cytoscape: the components dispatch actions, the graph view reads selectors.
+ */
+import type { FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import type { IpcError, OpenedEstate } from '../../shared/ipc/contract';
+import type { BadgeKind } from './badges';
+
+/** One subnet / NIC whose verdict differs between the compared snapshots. */
+export interface SourceChange {
+  readonly sourceId: string;
+  readonly name: string;
+  /** Badge text before and after (`null` = the source did not exist). */
+  readonly was: string | null;
+  readonly now: string | null;
+}
+
+export interface CompareState {
+  readonly title: string;
+  readonly changes: readonly SourceChange[];
+}
+
+export interface TourState {
+  /** Index into the estate's lessons. */
+  readonly step: number;
+}
+
+/** `auto` = what `chooseDefaultView` picks (overview for large estates, else full). */
+export type ViewMode = 'auto' | 'full' | 'overview';
+
+export interface AppState {
+  readonly estate: OpenedEstate | null;
+  readonly result: ResolveResult | null;
+  /** What-if destination in force (`null` = the default route 0.0.0.0/0). */
+  readonly destination: string | null;
+  readonly selectedSourceId: string | null;
+  /** A graph node picked for its details (any resource). */
+  readonly selectedNodeId: string | null;
+  /** Set by Enter: the graph zooms onto the selected path. */
+  readonly focusRequest: number;
+  readonly search: string;
+  /** Empty = show every badge kind. */
+  readonly badgeFilter: readonly BadgeKind[];
+  /** Empty = no severity filter; otherwise keep sources with a finding of one of these. */
+  readonly severityFilter: readonly FindingSeverity[];
+  readonly compare: CompareState | null;
+  readonly tour: TourState | null;
+  readonly viewMode: ViewMode;
+  /** The last error, shown as data in a banner. */
+  readonly error: IpcError | null;
+  /** A short label while a request runs (`Opening demo…`). */
+  readonly busy: string | null;
+}
+
+export const INITIAL_STATE: AppState = {
+  estate: null,
+  result: null,
+  destination: null,
+  selectedSourceId: null,
+  selectedNodeId: null,
+  focusRequest: 0,
+  search: '',
+  badgeFilter: [],
+  severityFilter: [],
+  compare: null,
+  tour: null,
+  viewMode: 'auto',
+  error: null,
+  busy: null,
+};
+
+export type Action =
+  | { readonly kind: 'busy'; readonly label: string }
+  | { readonly kind: 'failed'; readonly error: IpcError }
+  | { readonly kind: 'dismiss-error' }
+  | { readonly kind: 'estate-opened'; readonly estate: OpenedEstate; readonly result: ResolveResult }
+  | { readonly kind: 'close-estate' }
+  | { readonly kind: 'resolved'; readonly destination: string | null; readonly result: ResolveResult }
+  | { readonly kind: 'select-source'; readonly sourceId: string | null }
+  | { readonly kind: 'select-node'; readonly nodeId: string | null }
+  | { readonly kind: 'move-selection'; readonly delta: 1 | -1; readonly visibleSourceIds: readonly string[] }
+  | { readonly kind: 'focus-path' }
+  | { readonly kind: 'clear' }
+  | { readonly kind: 'search'; readonly text: string }
+  | { readonly kind: 'toggle-badge'; readonly badge: BadgeKind }
+  | { readonly kind: 'toggle-severity'; readonly severity: FindingSeverity }
+  | { readonly kind: 'clear-filters' }
+  | { readonly kind: 'compared'; readonly compare: CompareState }
+  | { readonly kind: 'close-compare' }
+  | { readonly kind: 'start-tour' }
+  | { readonly kind: 'tour-step'; readonly step: number; readonly sourceId: string | null }
+  | { readonly kind: 'end-tour' }
+  | { readonly kind: 'view-mode'; readonly mode: ViewMode };
+
+function toggle<T>(list: readonly T[], item: T): readonly T[] {
+  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
+}
+
+export function perform(state: AppState, action: Action): AppState {
+  switch (action.kind) {
+    case 'busy':
+      return { ...state, busy: action.label, error: null };
+    case 'failed':
+      return { ...state, busy: null, error: action.error };
+    case 'dismiss-error':
+      return { ...state, error: null };
+    case 'estate-opened':
+      return {
+        ...INITIAL_STATE,
+        estate: action.estate,
+        result: action.result,
+      };
+    case 'close-estate':
+      return INITIAL_STATE;
+    case 'resolved':
+      return { ...state, busy: null, error: null, destination: action.destination, result: action.result };
+    case 'select-source':
+      return { ...state, selectedSourceId: action.sourceId, selectedNodeId: null };
+    case 'select-node':
+      return { ...state, selectedNodeId: action.nodeId };
+    case 'move-selection':
+      return { ...state, selectedSourceId: moveSelection(state.selectedSourceId, action.visibleSourceIds, action.delta), selectedNodeId: null };
+    case 'focus-path':
+      return state.selectedSourceId === null ? state : { ...state, focusRequest: state.focusRequest + 1 };
+    case 'clear':
+      return { ...state, selectedSourceId: null, selectedNodeId: null };
+    case 'search':
+      return { ...state, search: action.text };
+    case 'toggle-badge':
+      return { ...state, badgeFilter: toggle(state.badgeFilter, action.badge) };
+    case 'toggle-severity':
+      return { ...state, severityFilter: toggle(state.severityFilter, action.severity) };
+    case 'clear-filters':
+      return { ...state, search: '', badgeFilter: [], severityFilter: [] };
+    case 'compared':
+      return { ...state, busy: null, compare: action.compare };
+    case 'close-compare':
+      return { ...state, compare: null };
+    case 'start-tour':
+      return { ...state, tour: { step: 0 } };
+    case 'tour-step':
+      return { ...state, tour: { step: action.step }, selectedSourceId: action.sourceId, selectedNodeId: null };
+    case 'end-tour':
+      return { ...state, tour: null };
+    case 'view-mode':
+      return { ...state, viewMode: action.mode };
+    default: {
+      const never: never = action;
+      return never;
+    }
+  }
+}
+
+/** Arrow keys: next / previous visible source, wrapping; starts at the first (or last) one. */
+export function moveSelection(current: string | null, visible: readonly string[], delta: 1 | -1): string | null {
+  if (visible.length === 0) return null;
+  const at = current === null ? -1 : visible.indexOf(current);
+  if (at < 0) return delta === 1 ? (visible[0] ?? null) : (visible[visible.length - 1] ?? null);
+  const next = (at + delta + visible.length) % visible.length;
+  return visible[next] ?? null;
+}

@@ -1,0 +1,314 @@
+/**
+ * Derived views of the state: the grouped, filtered subnet list, counts, keyboard order, the
+ * changed sources of a comparison and resource details. Pure functions of the state.
+ */
+import type { EgressPath, FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
+import type { AppState } from './app-state';
+import { type Badge, type BadgeKind, badgeFor } from './badges';
+
+export interface SourceEntry {
+  readonly sourceId: string;
+  readonly name: string;
+  readonly type: 'subnet' | 'nic';
+  readonly badge: Badge;
+  /** Address prefixes (subnet) or private IPs (NIC), for the list's second line. */
+  readonly addresses: readonly string[];
+  readonly worstSeverity: FindingSeverity | null;
+  readonly findingCount: number;
+  /** Changed in the current comparison. */
+  readonly changed: boolean;
+  /** NIC exceptions nested under their subnet (empty for NICs). */
+  readonly nics: readonly SourceEntry[];
+}
+
+export interface VnetGroup {
+  readonly virtualNetworkId: string;
+  readonly name: string;
+  readonly entries: readonly SourceEntry[];
+}
+
+export interface SubscriptionGroup {
+  readonly subscriptionId: string;
+  readonly vnets: readonly VnetGroup[];
+}
+
+export interface SourceList {
+  readonly groups: readonly SubscriptionGroup[];
+  /** Displayed sources in display order (subnets, each followed by its NICs): arrow-key order. */
+  readonly visibleSourceIds: readonly string[];
+  readonly shownCount: number;
+  readonly totalCount: number;
+  /** Sources per badge kind over the whole result (filter chips show these). */
+  readonly badgeCounts: ReadonlyMap<BadgeKind, number>;
+  readonly severityCounts: ReadonlyMap<FindingSeverity, number>;
+}
+
+const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 1, warning: 2, error: 3 };
+
+export function worstSeverity(path: EgressPath): FindingSeverity | null {
+  let worst: FindingSeverity | null = null;
+  for (const f of path.findings) {
+    if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  }
+  return worst;
+}
+
+interface ModelIndex {
+  readonly byId: ReadonlyMap<string, NetworkResource>;
+  /** NIC ID → subnet ID of its primary (or first) IP configuration. */
+  readonly nicSubnet: ReadonlyMap<string, string>;
+}
+
+const INDEX_CACHE = new WeakMap<NetworkModel, ModelIndex>();
+
+export function indexModel(model: NetworkModel): ModelIndex {
+  const cached = INDEX_CACHE.get(model);
+  if (cached) return cached;
+  const byId = new Map<string, NetworkResource>();
+  const nicSubnet = new Map<string, string>();
+  const all: readonly (readonly NetworkResource[])[] = [
+    model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
+    model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
+    model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs, model.virtualWans,
+  ];
+  for (const list of all) for (const r of list) byId.set(r.id.toLowerCase(), r);
+  for (const nic of model.networkInterfaces) {
+    const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
+    if (config?.subnetId) nicSubnet.set(nic.id.toLowerCase(), config.subnetId.toLowerCase());
+  }
+  const index = { byId, nicSubnet };
+  INDEX_CACHE.set(model, index);
+  return index;
+}
+
+export function findResource(model: NetworkModel, id: string): NetworkResource | null {
+  return indexModel(model).byId.get(id.toLowerCase()) ?? null;
+}
+
+function matchesSearch(path: EgressPath, badge: Badge, addresses: readonly string[], needle: string): boolean {
+  if (needle === '') return true;
+  const haystack = [path.source.name, badge.text, ...addresses, ...path.egressIps].join('\n').toLowerCase();
+  return haystack.includes(needle);
+}
+
+function sourceAddresses(model: NetworkModel, path: EgressPath): readonly string[] {
+  const r = findResource(model, path.source.id);
+  if (!r) return [];
+  if (r.kind === 'subnet') return r.addressPrefixes;
+  if (r.kind === 'networkInterface') return r.ipConfigurations.flatMap((c) => (c.privateIpAddress ? [c.privateIpAddress] : []));
+  return [];
+}
+
+function subscriptionOf(id: string): string {
+  const m = /^\/subscriptions\/([^/]+)/i.exec(id);
+  return m?.[1] ?? 'unknown subscription';
+}
+
+/** Subnet ID → VNet ID by cutting `/subnets/<name>` off the resource ID. */
+function vnetIdOf(subnetId: string): string {
+  const at = subnetId.toLowerCase().lastIndexOf('/subnets/');
+  return at < 0 ? subnetId : subnetId.slice(0, at);
+}
+
+export function changedSourceIds(state: Pick<AppState, 'compare'>): ReadonlySet<string> {
+  return new Set((state.compare?.changes ?? []).map((c) => c.sourceId.toLowerCase()));
+}
+
+export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'search' | 'badgeFilter' | 'severityFilter' | 'compare'>): SourceList {
+  const badgeCounts = new Map<BadgeKind, number>();
+  const severityCounts = new Map<FindingSeverity, number>();
+  if (!state.estate || !state.result) {
+    return { groups: [], visibleSourceIds: [], shownCount: 0, totalCount: 0, badgeCounts, severityCounts };
+  }
+  const model = state.estate.snapshot.model;
+  const index = indexModel(model);
+  const changed = changedSourceIds(state);
+  const needle = state.search.trim().toLowerCase();
+
+  interface Draft { entry: SourceEntry; matches: boolean; nics: { entry: SourceEntry; matches: boolean }[] }
+  const subnets = new Map<string, Draft>();
+  const nicsBySubnet = new Map<string, { entry: SourceEntry; matches: boolean }[]>();
+
+  for (const path of state.result.paths) {
+    const badge = badgeFor(path);
+    const severity = worstSeverity(path);
+    badgeCounts.set(badge.kind, (badgeCounts.get(badge.kind) ?? 0) + 1);
+    for (const sev of new Set(path.findings.map((f) => f.severity))) severityCounts.set(sev, (severityCounts.get(sev) ?? 0) + 1);
+    const addresses = sourceAddresses(model, path);
+    const entry: SourceEntry = {
+      sourceId: path.source.id,
+      name: path.source.name,
+      type: path.source.type,
+      badge,
+      addresses,
+      worstSeverity: severity,
+      findingCount: path.findings.length,
+      changed: changed.has(path.source.id.toLowerCase()),
+      nics: [],
+    };
+    const matches = matchesSearch(path, badge, addresses, needle)
+      && (state.badgeFilter.length === 0 || state.badgeFilter.includes(badge.kind))
+      && (state.severityFilter.length === 0 || path.findings.some((f) => state.severityFilter.includes(f.severity)));
+    if (path.source.type === 'subnet') {
+      subnets.set(path.source.id.toLowerCase(), { entry, matches, nics: [] });
+    } else {
+      const subnetId = index.nicSubnet.get(path.source.id.toLowerCase()) ?? `orphan:${path.source.id.toLowerCase()}`;
+      const list = nicsBySubnet.get(subnetId) ?? [];
+      list.push({ entry, matches });
+      nicsBySubnet.set(subnetId, list);
+    }
+  }
+  // NICs whose subnet has no path of its own are listed as top-level entries of their VNet.
+  for (const [subnetId, nics] of nicsBySubnet) {
+    const parent = subnets.get(subnetId);
+    if (parent) parent.nics.push(...nics);
+    else for (const nic of nics) subnets.set(nic.entry.sourceId.toLowerCase(), { ...nic, nics: [] });
+  }
+
+  const bySubscription = new Map<string, Map<string, { name: string; entries: SourceEntry[] }>>();
+  const visibleSourceIds: string[] = [];
+  let shownCount = 0;
+  const sorted = [...subnets.entries()].sort(([a], [b]) => a.localeCompare(b));
+  for (const [key, draft] of sorted) {
+    const shownNics = draft.nics.filter((n) => n.matches).map((n) => n.entry);
+    if (!draft.matches && shownNics.length === 0) continue;
+    const subnetResource = index.byId.get(key);
+    const vnetId = subnetResource?.kind === 'subnet' ? subnetResource.virtualNetworkId.toLowerCase() : vnetIdOf(key);
+    const vnetName = index.byId.get(vnetId)?.name ?? vnetId.split('/').pop() ?? vnetId;
+    const subscriptionId = subnetResource?.subscriptionId ?? subscriptionOf(key);
+    const vnets = bySubscription.get(subscriptionId) ?? new Map<string, { name: string; entries: SourceEntry[] }>();
+    bySubscription.set(subscriptionId, vnets);
+    const group = vnets.get(vnetId) ?? { name: vnetName, entries: [] };
+    vnets.set(vnetId, group);
+    group.entries.push({ ...draft.entry, nics: shownNics });
+  }
+  const groups: SubscriptionGroup[] = [...bySubscription.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([subscriptionId, vnets]) => ({
+      subscriptionId,
+      vnets: [...vnets.entries()]
+        .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+        .map(([virtualNetworkId, g]) => ({ virtualNetworkId, name: g.name, entries: [...g.entries].sort((a, b) => a.name.localeCompare(b.name)) })),
+    }));
+  for (const s of groups) for (const v of s.vnets) for (const e of v.entries) {
+    visibleSourceIds.push(e.sourceId);
+    shownCount++;
+    for (const n of e.nics) { visibleSourceIds.push(n.sourceId); shownCount++; }
+  }
+  return { groups, visibleSourceIds, shownCount, totalCount: state.result.paths.length, badgeCounts, severityCounts };
+}
+
+export function selectedPath(state: Pick<AppState, 'result' | 'selectedSourceId'>): EgressPath | null {
+  if (!state.result || state.selectedSourceId === null) return null;
+  const id = state.selectedSourceId.toLowerCase();
+  return state.result.paths.find((p) => p.source.id.toLowerCase() === id) ?? null;
+}
+
+/** The tour names lessons by subnet name; find that subnet's path. */
+export function sourceIdForSubnetName(result: ResolveResult | null, subnetName: string): string | null {
+  const wanted = subnetName.toLowerCase();
+  const path = result?.paths.find((p) => p.source.type === 'subnet' && p.source.name.toLowerCase() === wanted);
+  return path?.source.id ?? null;
+}
+
+export interface DetailRow { readonly label: string; readonly value: string }
+
+export interface ResourceDetails {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly rows: readonly DetailRow[];
+  readonly tags: readonly DetailRow[];
+}
+
+const KIND_LABEL: Readonly<Record<NetworkResource['kind'], string>> = {
+  virtualNetwork: 'Virtual network',
+  subnet: 'Subnet',
+  routeTable: 'Route table',
+  natGateway: 'NAT gateway',
+  publicIpAddress: 'Public IP address',
+  publicIpPrefix: 'Public IP prefix',
+  networkInterface: 'Network interface',
+  azureFirewall: 'Azure Firewall',
+  firewallPolicy: 'Firewall policy',
+  networkSecurityGroup: 'Network security group',
+  loadBalancer: 'Load balancer',
+  virtualNetworkGateway: 'Virtual network gateway',
+  virtualHub: 'Virtual hub',
+  virtualWan: 'Virtual WAN',
+};
+
+function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRow[] {
+  const row = (label: string, values: readonly (string | null)[]): DetailRow[] => {
+    const shown = values.filter((v): v is string => v !== null && v !== '');
+    return shown.length === 0 ? [] : [{ label, value: shown.join(', ') }];
+  };
+  const publicIps = (ids: readonly string[]): (string | null)[] => ids.map((id) => {
+    const pip = findResource(model, id);
+    return pip?.kind === 'publicIpAddress' ? (pip.ipAddress ?? pip.name) : null;
+  });
+  switch (r.kind) {
+    case 'virtualNetwork': return row('Address space', r.addressPrefixes);
+    case 'subnet': return row('Address prefixes', r.addressPrefixes);
+    case 'networkInterface': return [
+      ...row('Private IPs', r.ipConfigurations.map((c) => c.privateIpAddress)),
+      ...row('Public IPs', publicIps(r.ipConfigurations.flatMap((c) => (c.publicIpAddressId ? [c.publicIpAddressId] : [])))),
+      ...row('IP forwarding', [r.enableIPForwarding ? 'enabled' : 'disabled']),
+    ];
+    case 'natGateway': return [...row('SKU', [r.skuName]), ...row('Public IPs', publicIps(r.publicIpAddressIds))];
+    case 'publicIpAddress': return [...row('Address', [r.ipAddress]), ...row('SKU', [r.skuName])];
+    case 'publicIpPrefix': return row('Prefix', [r.ipPrefix]);
+    case 'azureFirewall': return [
+      ...row('SKU', [`${r.skuName} ${r.skuTier}`]),
+      ...row('Private IPs', [...r.ipConfigurations.map((c) => c.privateIpAddress), r.hubPrivateIpAddress]),
+      ...row('Public IPs', [...publicIps(r.ipConfigurations.flatMap((c) => (c.publicIpAddressId ? [c.publicIpAddressId] : []))), ...r.hubPublicIpAddresses]),
+    ];
+    case 'loadBalancer': return [
+      ...row('SKU', [r.skuName]),
+      ...row('Frontend IPs', [...r.frontendIpConfigurations.map((f) => f.privateIpAddress), ...publicIps(r.frontendIpConfigurations.flatMap((f) => (f.publicIpAddressId ? [f.publicIpAddressId] : [])))]),
+    ];
+    case 'virtualNetworkGateway': return [...row('Type', [r.gatewayType, r.vpnType]), ...row('Public IPs', publicIps(r.publicIpAddressIds))];
+    case 'virtualHub': return row('Address prefix', [r.addressPrefix]);
+    case 'routeTable': return row('Routes', r.routes.map((route) => `${route.addressPrefix} → ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`));
+    case 'firewallPolicy':
+    case 'networkSecurityGroup':
+    case 'virtualWan':
+      return [];
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
+export function resourceDetails(model: NetworkModel, id: string): ResourceDetails | null {
+  const r = findResource(model, id);
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    type: KIND_LABEL[r.kind],
+    rows: [
+      ...(r.location ? [{ label: 'Region', value: r.location }] : []),
+      { label: 'Resource group', value: r.resourceGroup },
+      { label: 'Subscription', value: r.subscriptionId },
+      ...addressRows(model, r),
+    ],
+    tags: Object.entries(r.tags).sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label, value })),
+  };
+}
+
+/** What-if input: a single IPv4 or IPv6 address, or empty for the default route. */
+export function validateDestination(text: string): { readonly ok: true; readonly destination: string | null } | { readonly ok: false; readonly message: string } {
+  const t = text.trim();
+  if (t === '') return { ok: true, destination: null };
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(t);
+  if (v4) {
+    return v4.slice(1).every((o) => Number(o) <= 255)
+      ? { ok: true, destination: t }
+      : { ok: false, message: `${t} is not an IPv4 address: each octet must be 0–255.` };
+  }
+  if (t.includes(':') && /^[0-9a-f:.]+$/i.test(t)) return { ok: true, destination: t };
+  return { ok: false, message: `"${t}" is not an IP address. Enter one address such as 8.8.8.8 (no CIDR, no host name).` };
+}

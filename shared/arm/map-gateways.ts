@@ -1,0 +1,210 @@
+/**
+ * Load balancers, virtual network gateways, virtual hubs (connections, routing intent) and
+ * virtual WANs: ARM JSON → drafts.
+ */
+import { parentResourceId, type ResourceId } from '../model/ids';
+import type {
+  HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancingRule, OutboundRule,
+  RoutingPolicy,
+} from '../model/topology';
+import { upsert, type DraftStore } from './draft-store';
+import type { BaseFields } from './map-network';
+import {
+  childId, optBool, optCidr, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings,
+  type JsonNode,
+} from './reader';
+
+// ---------------------------------------------------------------------------------------------
+// Load balancers
+
+function mapFrontend(node: JsonNode, lbId: ResourceId): LoadBalancerFrontend {
+  const { id, name } = childId(node, lbId, 'frontendIPConfigurations');
+  return {
+    id,
+    name,
+    privateIpAddress: optString(node, 'privateIPAddress') ?? null,
+    subnetId: optRef(node, 'subnet') ?? null,
+    publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
+    publicIpPrefixId: optRef(node, 'publicIPPrefix') ?? null,
+  };
+}
+
+function mapBackendPool(node: JsonNode, lbId: ResourceId): LoadBalancerBackendPool {
+  const { id, name } = childId(node, lbId, 'backendAddressPools');
+  const configIds = [...(optRefs(node, 'backendIPConfigurations') ?? [])];
+  const addresses: string[] = [];
+  // `loadBalancerBackendAddresses` lists NIC-based members too (with `networkInterfaceIPConfiguration`);
+  // only members given by `ipAddress` alone make an IP-based pool, which gets no outbound SNAT [LBRULES].
+  for (const member of optNodes(node, 'loadBalancerBackendAddresses') ?? []) {
+    const nicConfig = optRef(member, 'networkInterfaceIPConfiguration');
+    if (nicConfig !== undefined) {
+      if (!configIds.includes(nicConfig)) configIds.push(nicConfig);
+      continue;
+    }
+    const address = optString(member, 'ipAddress');
+    if (address !== undefined) addresses.push(address);
+  }
+  return { id, name, backendIpConfigurationIds: configIds, backendIpAddresses: addresses };
+}
+
+function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRule {
+  const { id, name } = childId(node, lbId, 'loadBalancingRules');
+  const frontend = optRef(node, 'frontendIPConfiguration');
+  const pool = optRef(node, 'backendAddressPool');
+  return {
+    id,
+    name,
+    frontendIpConfigurationIds: frontend === undefined ? [] : [frontend],
+    backendAddressPoolIds: [...new Set([...(pool === undefined ? [] : [pool]), ...(optRefs(node, 'backendAddressPools') ?? [])])],
+    protocol: optString(node, 'protocol') ?? 'All',
+    frontendPort: optNumber(node, 'frontendPort') ?? 0,
+    backendPort: optNumber(node, 'backendPort') ?? 0,
+    disableOutboundSnat: optBool(node, 'disableOutboundSnat') ?? false,
+  };
+}
+
+export function mapOutboundRule(node: JsonNode, lbId: ResourceId): OutboundRule {
+  const { id, name } = childId(node, lbId, 'outboundRules');
+  return {
+    id,
+    name,
+    frontendIpConfigurationIds: optRefs(node, 'frontendIPConfigurations') ?? [],
+    backendAddressPoolId: optRef(node, 'backendAddressPool') ?? null,
+    allocatedOutboundPorts: optNumber(node, 'allocatedOutboundPorts') ?? null,
+    protocol: optString(node, 'protocol') ?? 'All',
+    idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes') ?? null,
+  };
+}
+
+export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const sku = optObject(node, 'sku');
+  store.put('loadBalancer', {
+    ...base,
+    kind: 'loadBalancer',
+    skuName: sku === undefined ? undefined : optString(sku, 'name'),
+    frontendIpConfigurations: optNodes(node, 'frontendIPConfigurations')?.map((n) => mapFrontend(n, base.id)),
+    backendAddressPools: optNodes(node, 'backendAddressPools')?.map((n) => mapBackendPool(n, base.id)),
+    loadBalancingRules: optNodes(node, 'loadBalancingRules')?.map((n) => mapLoadBalancingRule(n, base.id)),
+    outboundRules: optNodes(node, 'outboundRules')?.map((n) => mapOutboundRule(n, base.id)),
+  });
+}
+
+/** `loadBalancers/{outboundRules|backendAddressPools|frontendIPConfigurations|loadBalancingRules}` listed on their own. */
+export function standaloneLoadBalancerChild(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  const byId = (x: { readonly id: ResourceId }): string => x.id;
+  const segment = type.slice(type.lastIndexOf('/') + 1);
+  let attach: (store: DraftStore) => boolean;
+  switch (segment) {
+    case 'outboundrules': {
+      const rule = mapOutboundRule(node, parentId);
+      attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, outboundRules: upsert(lb.outboundRules, rule, byId) }));
+      break;
+    }
+    case 'backendaddresspools': {
+      const pool = mapBackendPool(node, parentId);
+      attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, backendAddressPools: upsert(lb.backendAddressPools, pool, byId) }));
+      break;
+    }
+    case 'frontendipconfigurations': {
+      const frontend = mapFrontend(node, parentId);
+      attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, frontendIpConfigurations: upsert(lb.frontendIpConfigurations, frontend, byId) }));
+      break;
+    }
+    default: {
+      const rule = mapLoadBalancingRule(node, parentId);
+      attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, loadBalancingRules: upsert(lb.loadBalancingRules, rule, byId) }));
+    }
+  }
+  store.child({ id, type, parentId, attach });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual network gateways
+
+export function mapVirtualNetworkGateway(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const ipConfigurations = optNodes(node, 'ipConfigurations');
+  let virtualNetworkId: ResourceId | undefined;
+  let publicIpAddressIds: ResourceId[] | undefined;
+  if (ipConfigurations !== undefined) {
+    publicIpAddressIds = [];
+    for (const config of ipConfigurations) {
+      // The gateway's IP configurations sit in the VNet's GatewaySubnet: subnet → VNet.
+      const subnet = optRef(config, 'subnet');
+      if (subnet !== undefined && virtualNetworkId === undefined) virtualNetworkId = parentResourceId(subnet);
+      const pip = optRef(config, 'publicIPAddress');
+      if (pip !== undefined && !publicIpAddressIds.includes(pip)) publicIpAddressIds.push(pip);
+    }
+  }
+  store.put('virtualNetworkGateway', {
+    ...base,
+    kind: 'virtualNetworkGateway',
+    gatewayType: optString(node, 'gatewayType'),
+    vpnType: optString(node, 'vpnType'),
+    virtualNetworkId,
+    gatewayDefaultSiteId: optRef(node, 'gatewayDefaultSite'),
+    enableBgp: optBool(node, 'enableBgp'),
+    publicIpAddressIds,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual hubs and WANs
+
+export function mapHubConnection(node: JsonNode, hubId: ResourceId): HubVirtualNetworkConnection {
+  const { id, name } = childId(node, hubId, 'hubVirtualNetworkConnections');
+  return {
+    id,
+    name,
+    remoteVirtualNetworkId: optRef(node, 'remoteVirtualNetwork') ?? null,
+    enableInternetSecurity: optBool(node, 'enableInternetSecurity') ?? false,
+  };
+}
+
+export function mapRoutingPolicies(node: JsonNode): readonly RoutingPolicy[] {
+  return (optNodes(node, 'routingPolicies') ?? []).map((policy) => ({
+    name: optString(policy, 'name') ?? '',
+    destinations: optStrings(policy, 'destinations') ?? [],
+    nextHopId: optRef(policy, 'nextHop') ?? null,
+  }));
+}
+
+function mergePolicies(current: readonly RoutingPolicy[] | undefined, added: readonly RoutingPolicy[]): readonly RoutingPolicy[] {
+  return added.reduce((list, policy) => upsert(list, policy, (p) => p.name.toLowerCase()), current ?? []);
+}
+
+export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  // Hub connections and routing intent are child resources; accept them embedded too.
+  const connectionNodes = optNodes(node, 'hubVirtualNetworkConnections') ?? optNodes(node, 'virtualNetworkConnections');
+  const intents = optNodes(node, 'routingIntent');
+  store.put('virtualHub', {
+    ...base,
+    kind: 'virtualHub',
+    virtualWanId: optRef(node, 'virtualWan'),
+    addressPrefix: optCidr(node, 'addressPrefix'),
+    azureFirewallId: optRef(node, 'azureFirewall'),
+    connections: connectionNodes?.map((c) => mapHubConnection(c, base.id)),
+    routingPolicies: intents === undefined ? undefined : mergePolicies([], intents.flatMap(mapRoutingPolicies)),
+  });
+}
+
+export function standaloneHubChild(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  if (type.endsWith('/routingintent')) {
+    const policies = mapRoutingPolicies(node);
+    store.child({
+      id, type, parentId,
+      attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, routingPolicies: mergePolicies(hub.routingPolicies, policies) })),
+    });
+    return;
+  }
+  const connection = mapHubConnection(node, parentId);
+  store.child({
+    id, type, parentId,
+    attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, connections: upsert(hub.connections, connection, (c) => c.id) })),
+  });
+}
+
+export function mapVirtualWan(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('virtualWan', { ...base, kind: 'virtualWan', virtualHubIds: optRefs(node, 'virtualHubs') });
+}

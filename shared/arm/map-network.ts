@@ -1,0 +1,292 @@
+/**
+ * VNets, subnets, peerings, route tables, NAT gateways, public IPs and prefixes, NICs: ARM JSON
+ * (either shape) → drafts. Only fields the input carried are set (see draft-store.ts).
+ */
+import { parentResourceId, type ResourceId } from '../model/ids';
+import { parseIp } from '../model/ip';
+import type {
+  NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
+} from '../model/topology';
+import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
+import {
+  childId, fail, lastSegment, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
+} from './reader';
+
+/** The envelope every top-level resource shares. `id` was validated by the caller. */
+export interface BaseFields {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location?: string | null;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const SCOPE_RE = /^\s*\/*subscriptions\/+([^/]+)(?:\/+resourcegroups\/+([^/]+))?/i;
+
+/** Subscription and resource group (original casing) of an ID, without splitting all of it. */
+function scopeOf(rawId: string): { readonly subscriptionId: string; readonly resourceGroup: string } {
+  const m = SCOPE_RE.exec(rawId);
+  return { subscriptionId: m?.[1] ?? '', resourceGroup: m?.[2] ?? '' };
+}
+
+export function readBase(node: JsonNode, rawId: string, id: ResourceId): BaseFields {
+  // Subscription and resource group come from the ID, never from az's `resourceGroup` field:
+  // the ID is what every reference uses.
+  const { subscriptionId, resourceGroup } = scopeOf(rawId);
+  return {
+    id,
+    name: topString(node, 'name') ?? lastSegment(rawId),
+    subscriptionId,
+    resourceGroup,
+    location: topString(node, 'location'),
+    tags: readTags(node),
+  };
+}
+
+function childBase(node: JsonNode, parentId: ResourceId, segment: string): BaseFields {
+  const { id, name } = childId(node, parentId, segment);
+  const { subscriptionId, resourceGroup } = scopeOf(typeof node.raw.id === 'string' ? node.raw.id : id);
+  return { id, name, subscriptionId, resourceGroup };
+}
+
+function ipVersion(node: JsonNode, key: string): 'IPv4' | 'IPv6' | undefined {
+  const text = optString(node, key);
+  if (text === undefined) return undefined;
+  return text.toLowerCase() === 'ipv6' ? 'IPv6' : 'IPv4';
+}
+
+function skuName(node: JsonNode): string | undefined {
+  const sku = optObject(node, 'sku');
+  return sku === undefined ? undefined : optString(sku, 'name');
+}
+
+function concatDefined<T>(...lists: readonly (readonly T[] | undefined)[]): readonly T[] | undefined {
+  if (lists.every((l) => l === undefined)) return undefined;
+  return lists.flatMap((l) => l ?? []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual networks, subnets, peerings
+
+export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const addressSpace = optObject(node, 'addressSpace');
+  const subnets = optNodes(node, 'subnets');
+  const subnetIds = subnets?.map((subnetNode) => {
+    const subnet = mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets'), base.id);
+    store.put('subnet', subnet, RANK_EMBEDDED);
+    return subnet.id;
+  });
+  const draft: DraftOf<'virtualNetwork'> = {
+    ...base,
+    kind: 'virtualNetwork',
+    addressPrefixes: addressSpace === undefined ? undefined : optCidrs(addressSpace, 'addressPrefixes'),
+    subnetIds,
+    peerings: optNodes(node, 'virtualNetworkPeerings')?.map((p) => mapPeering(p, base.id)),
+  };
+  store.put('virtualNetwork', draft);
+}
+
+export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: ResourceId): DraftOf<'subnet'> {
+  // A subnet has `addressPrefix`, `addressPrefixes` (multi-prefix and dual-stack subnets), or both.
+  const single = optCidr(node, 'addressPrefix');
+  const many = optCidrs(node, 'addressPrefixes');
+  let addressPrefixes: readonly string[] | undefined;
+  if (single !== undefined || many !== undefined) {
+    addressPrefixes = [...new Set([...(single === undefined ? [] : [single]), ...(many ?? [])])];
+  }
+  return {
+    ...base,
+    kind: 'subnet',
+    virtualNetworkId: virtualNetworkId ?? parentResourceId(base.id),
+    addressPrefixes,
+    routeTableId: optRef(node, 'routeTable'),
+    natGatewayId: optRef(node, 'natGateway'),
+    networkSecurityGroupId: optRef(node, 'networkSecurityGroup'),
+    defaultOutboundAccess: optBool(node, 'defaultOutboundAccess'),
+    delegations: optNodes(node, 'delegations')?.flatMap((d) => {
+      const service = optString(d, 'serviceName');
+      return service === undefined ? [] : [service];
+    }),
+    serviceEndpoints: optNodes(node, 'serviceEndpoints')?.map((se): ServiceEndpoint => ({
+      service: optString(se, 'service') ?? '',
+      locations: optStrings(se, 'locations') ?? [],
+    })),
+    privateEndpointNetworkPolicies: optString(node, 'privateEndpointNetworkPolicies'),
+  };
+}
+
+export function mapPeering(node: JsonNode, virtualNetworkId: ResourceId): VirtualNetworkPeering {
+  const { id, name } = childId(node, virtualNetworkId, 'virtualNetworkPeerings');
+  // `remoteAddressSpace` is what is actually peered (it can be a subset with subnet peering);
+  // `remoteVirtualNetworkAddressSpace` is the remote VNet's whole current space.
+  const space = optObject(node, 'remoteAddressSpace') ?? optObject(node, 'remoteVirtualNetworkAddressSpace');
+  return {
+    id,
+    name,
+    remoteVirtualNetworkId: optRef(node, 'remoteVirtualNetwork') ?? null,
+    remoteAddressPrefixes: space === undefined ? [] : (optCidrs(space, 'addressPrefixes') ?? []),
+    allowVirtualNetworkAccess: optBool(node, 'allowVirtualNetworkAccess') ?? true,
+    allowForwardedTraffic: optBool(node, 'allowForwardedTraffic') ?? false,
+    allowGatewayTransit: optBool(node, 'allowGatewayTransit') ?? false,
+    useRemoteGateways: optBool(node, 'useRemoteGateways') ?? false,
+    peeringState: optString(node, 'peeringState') ?? 'Unknown',
+  };
+}
+
+export function standalonePeering(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  const peering = mapPeering(node, parentId);
+  store.child({
+    id, type, parentId,
+    attach: (s) => s.update('virtualNetwork', parentId, (vnet) => ({ ...vnet, peerings: upsert(vnet.peerings, peering, (p) => p.id) })),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route tables
+
+export function mapRoute(node: JsonNode, routeTableId: ResourceId): Route {
+  const { id, name } = childId(node, routeTableId, 'routes');
+  const addressPrefix = optString(node, 'addressPrefix');
+  // A UDR prefix is a CIDR or a service tag (`AzureCloud.westeurope`); only CIDR-looking values are checked.
+  if (addressPrefix === undefined || addressPrefix.trim() === '') {
+    fail(node.file, pathOf(node, 'addressPrefix'), 'a route address prefix (a CIDR like "0.0.0.0/0" or a service tag)', addressPrefix);
+  }
+  const prefix = addressPrefix.includes('/') ? toCidrText(node.file, pathOf(node, 'addressPrefix'), addressPrefix) : addressPrefix.trim();
+  const nextHopType = optString(node, 'nextHopType');
+  if (nextHopType === undefined) {
+    fail(node.file, pathOf(node, 'nextHopType'), 'a next hop type string like "VirtualAppliance"', undefined);
+  }
+  return {
+    id,
+    name,
+    addressPrefix: prefix,
+    nextHopType,
+    nextHopIpAddress: optString(node, 'nextHopIpAddress') ?? null,
+    hasBgpOverride: optBool(node, 'hasBgpOverride') ?? false,
+  };
+}
+
+export function mapRouteTable(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('routeTable', {
+    ...base,
+    kind: 'routeTable',
+    routes: optNodes(node, 'routes')?.map((r) => mapRoute(r, base.id)),
+    disableBgpRoutePropagation: optBool(node, 'disableBgpRoutePropagation'),
+  });
+}
+
+export function standaloneRoute(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  const route = mapRoute(node, parentId);
+  store.child({
+    id, type, parentId,
+    attach: (s) => s.update('routeTable', parentId, (rt) => ({ ...rt, routes: upsert(rt.routes, route, (r) => r.id) })),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// NAT gateways, public IPs, public IP prefixes
+
+export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('natGateway', {
+    ...base,
+    kind: 'natGateway',
+    skuName: skuName(node),
+    // StandardV2 lists its IPv6 addresses and prefixes separately; the PIP's version tells them apart.
+    publicIpAddressIds: concatDefined(optRefs(node, 'publicIpAddresses'), optRefs(node, 'publicIpAddressesV6')),
+    publicIpPrefixIds: concatDefined(optRefs(node, 'publicIpPrefixes'), optRefs(node, 'publicIpPrefixesV6')),
+    idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes'),
+    subnetIds: optRefs(node, 'subnets'),
+  });
+}
+
+export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const ipAddress = optString(node, 'ipAddress');
+  if (ipAddress !== undefined && parseIp(ipAddress) === null) {
+    fail(node.file, pathOf(node, 'ipAddress'), 'an IP address like "20.1.2.3"', ipAddress);
+  }
+  store.put('publicIpAddress', {
+    ...base,
+    kind: 'publicIpAddress',
+    ipAddress: ipAddress?.trim(),
+    skuName: skuName(node),
+    version: ipVersion(node, 'publicIPAddressVersion'),
+    ipConfigurationId: optRef(node, 'ipConfiguration'),
+    publicIpPrefixId: optRef(node, 'publicIPPrefix'),
+  });
+}
+
+export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('publicIpPrefix', {
+    ...base,
+    kind: 'publicIpPrefix',
+    ipPrefix: optCidr(node, 'ipPrefix'),
+    prefixLength: optNumber(node, 'prefixLength'),
+    version: ipVersion(node, 'publicIPAddressVersion'),
+    skuName: skuName(node),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network interfaces
+
+/** `172.20.2.16/28` (a NIC ipconfig with `privateIPAddressPrefixLength`) → `172.20.2.16`. */
+function addressOnly(node: JsonNode, key: string): string | undefined {
+  const text = optString(node, key);
+  if (text === undefined) return undefined;
+  const address = text.split('/')[0]?.trim() ?? '';
+  if (parseIp(address) === null) {
+    fail(node.file, pathOf(node, key), 'an IP address like "10.0.1.4"', text);
+  }
+  return address;
+}
+
+export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpConfiguration {
+  const { id, name } = childId(node, nicId, 'ipConfigurations');
+  return {
+    id,
+    name,
+    primary: optBool(node, 'primary') ?? false,
+    privateIpAddress: addressOnly(node, 'privateIPAddress') ?? null,
+    privateIpAddressVersion: ipVersion(node, 'privateIPAddressVersion') ?? 'IPv4',
+    subnetId: optRef(node, 'subnet') ?? null,
+    publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
+    loadBalancerBackendAddressPoolIds: optRefs(node, 'loadBalancerBackendAddressPools') ?? [],
+  };
+}
+
+export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('networkInterface', {
+    ...base,
+    kind: 'networkInterface',
+    ipConfigurations: optNodes(node, 'ipConfigurations')?.map((c) => mapNicIpConfiguration(c, base.id)),
+    enableIPForwarding: optBool(node, 'enableIPForwarding'),
+    networkSecurityGroupId: optRef(node, 'networkSecurityGroup'),
+    virtualMachineId: optRef(node, 'virtualMachine'),
+    primary: optBool(node, 'primary'),
+  });
+}
+
+export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  const config = mapNicIpConfiguration(node, parentId);
+  store.child({
+    id, type, parentId,
+    attach: (s) => s.update('networkInterface', parentId, (nic) => ({
+      ...nic, ipConfigurations: upsert(nic.ipConfigurations, config, (c) => c.id),
+    })),
+  });
+}
+
+/**
+ * A Flexible-orchestration VMSS instance is a plain `Microsoft.Compute/virtualMachines` resource
+ * whose `virtualMachineScaleSet.id` names its scale set; its NIC does not say so. When the input
+ * includes the VM resources, their NICs are marked; without them the flag stays false.
+ * [DOA] https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: ResourceId): void {
+  if (optRef(node, 'virtualMachineScaleSet') !== undefined) store.flexibleScaleSetVms.add(id);
+}

@@ -1,0 +1,268 @@
+/**
+ * Reading untrusted ARM JSON with a JSON path at hand, so every complaint names the file, the path
+ * and what was expected. A `JsonNode` is one JSON object in either shape: REST (fields under
+ * `properties`, as ARM, `az rest` and Resource Graph return them) or flattened (`az ... -o json`,
+ * the JS SDK). Readers look under `properties` first, then at the top level, so one normalizer
+ * handles both shapes, and a bundle may mix them object by object.
+ */
+import { InputError } from '../model/errors';
+import { parseCidr } from '../model/ip';
+import { toResourceId, type ResourceId } from '../model/ids';
+
+export type JsonRecord = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One JSON object of the input. Its JSON path is built only when an error needs it: a large
+ * estate has millions of fields and almost never a bad one.
+ */
+export class JsonNode {
+  /** The `properties` envelope of a REST-shaped object; null for a flattened one. */
+  readonly props: JsonRecord | null;
+
+  constructor(
+    readonly file: string,
+    readonly raw: JsonRecord,
+    private readonly parent: JsonNode | string,
+    /** Field name under the parent (already including `properties.` when it was there), or `''`. */
+    private readonly key: string,
+    /** Array index under `key`, or -1. */
+    private readonly index: number,
+  ) {
+    const props = raw.properties;
+    this.props = isRecord(props) ? props : null;
+  }
+
+  /** JSON path, e.g. `$.resources[3].properties.subnets[0]`. */
+  get path(): string {
+    const base = typeof this.parent === 'string' ? this.parent : this.parent.path;
+    const withKey = this.key === '' ? base : `${base}.${this.key}`;
+    return this.index < 0 ? withKey : `${withKey}[${this.index}]`;
+  }
+}
+
+/** Short, single-line rendering of a bad value for error messages. */
+export function describeFound(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export function fail(file: string, path: string, expected: string, value: unknown): never {
+  throw new InputError(file, path, expected, describeFound(value));
+}
+
+/** A root object (a document or a top-level resource) at a known path. */
+export function toNode(file: string, path: string, value: unknown, expected = 'a JSON object'): JsonNode {
+  if (!isRecord(value)) fail(file, path, expected, value);
+  return new JsonNode(file, value, path, '', -1);
+}
+
+/** `null` counts as absent: az prints unset fields as null. `properties` first, then the top level. */
+function find(node: JsonNode, key: string): unknown {
+  const fromProps = node.props?.[key];
+  if (fromProps !== undefined && fromProps !== null) return fromProps;
+  const top = node.raw[key];
+  return top === null ? undefined : top;
+}
+
+/** Where `key` was read from (or, when absent, where it belongs): for error messages only. */
+function keyOf(node: JsonNode, key: string): string {
+  const inProps = node.props !== null && (node.props[key] ?? null) !== null;
+  const atTop = (node.raw[key] ?? null) !== null;
+  return inProps || (node.props !== null && !atTop) ? `properties.${key}` : key;
+}
+
+export function pathOf(node: JsonNode, key: string): string {
+  return `${node.path}.${keyOf(node, key)}`;
+}
+
+function itemPath(node: JsonNode, key: string, index: number): string {
+  return `${pathOf(node, key)}[${index}]`;
+}
+
+export function optString(node: JsonNode, key: string): string | undefined {
+  const value = find(node, key);
+  if (value === undefined || typeof value === 'string') return value;
+  return fail(node.file, pathOf(node, key), 'a string', value);
+}
+
+export function optBool(node: JsonNode, key: string): boolean | undefined {
+  const value = find(node, key);
+  if (value === undefined || typeof value === 'boolean') return value;
+  // Some exporters write booleans as strings; accept the two unambiguous spellings.
+  if (value === 'true' || value === 'True') return true;
+  if (value === 'false' || value === 'False') return false;
+  return fail(node.file, pathOf(node, key), 'true or false', value);
+}
+
+export function optNumber(node: JsonNode, key: string): number | undefined {
+  const value = find(node, key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  return fail(node.file, pathOf(node, key), 'a number', value);
+}
+
+export function optObject(node: JsonNode, key: string): JsonNode | undefined {
+  const value = find(node, key);
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) fail(node.file, pathOf(node, key), 'a JSON object', value);
+  return new JsonNode(node.file, value, node, keyOf(node, key), -1);
+}
+
+/** The raw array at `key`; a non-array is an error. */
+export function optArray(node: JsonNode, key: string): readonly unknown[] | undefined {
+  const value = find(node, key);
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(node.file, pathOf(node, key), 'an array', value);
+  return value as readonly unknown[];
+}
+
+export function optNodes(node: JsonNode, key: string): readonly JsonNode[] | undefined {
+  const items = optArray(node, key);
+  if (items === undefined) return undefined;
+  const step = keyOf(node, key);
+  return items.map((value, i) => {
+    if (!isRecord(value)) fail(node.file, itemPath(node, key, i), 'a JSON object', value);
+    return new JsonNode(node.file, value, node, step, i);
+  });
+}
+
+export function optStrings(node: JsonNode, key: string): readonly string[] | undefined {
+  const items = optArray(node, key);
+  if (items === undefined) return undefined;
+  const out: string[] = [];
+  items.forEach((value, i) => {
+    if (value === null) return;
+    if (typeof value !== 'string') fail(node.file, itemPath(node, key, i), 'a string', value);
+    out.push(value);
+  });
+  return out;
+}
+
+/**
+ * The shape `parseResourceId` accepts (`/subscriptions/{s}/{x}/{y}…`), checked without splitting:
+ * references are validated for every NIC of a 100,000-NIC estate.
+ */
+const RESOURCE_ID_RE = /^\s*\/*subscriptions\/+[^/]+\/+[^/]+\/+[^/]/i;
+
+export function isResourceIdText(value: string): boolean {
+  return RESOURCE_ID_RE.test(value);
+}
+
+const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/…/providers/…"';
+
+/** A resource ID string, validated and canonicalized. */
+export function toId(file: string, path: string, value: unknown): ResourceId {
+  if (typeof value !== 'string' || !RESOURCE_ID_RE.test(value)) fail(file, path, ID_EXPECTED, value);
+  return toResourceId(value);
+}
+
+/** A reference: `{ "id": "…" }` (ARM, SDK, az) or, leniently, a bare ID string. */
+function refFrom(file: string, value: unknown, pathOfValue: () => string): ResourceId | undefined {
+  if (typeof value === 'string') {
+    if (value.trim() === '') return undefined;
+    if (!RESOURCE_ID_RE.test(value)) fail(file, pathOfValue(), ID_EXPECTED, value);
+    return toResourceId(value);
+  }
+  if (!isRecord(value)) return fail(file, pathOfValue(), 'a reference like { "id": "/subscriptions/…" }', value);
+  const id = value.id;
+  if (id === undefined || id === null) return undefined;
+  if (typeof id !== 'string' || !RESOURCE_ID_RE.test(id)) fail(file, `${pathOfValue()}.id`, ID_EXPECTED, id);
+  return toResourceId(id);
+}
+
+export function optRef(node: JsonNode, key: string): ResourceId | undefined {
+  const value = find(node, key);
+  if (value === undefined) return undefined;
+  return refFrom(node.file, value, () => pathOf(node, key));
+}
+
+export function optRefs(node: JsonNode, key: string): readonly ResourceId[] | undefined {
+  const items = optArray(node, key);
+  if (items === undefined) return undefined;
+  const out: ResourceId[] = [];
+  items.forEach((value, i) => {
+    if (value === null) return;
+    const id = refFrom(node.file, value, () => itemPath(node, key, i));
+    if (id !== undefined) out.push(id);
+  });
+  return out;
+}
+
+const CIDR_EXPECTED = 'a CIDR string like "10.0.1.0/24"';
+
+/** A CIDR prefix (IPv4 or IPv6), kept as written (trimmed). */
+export function toCidrText(file: string, path: string, value: unknown): string {
+  if (!isCidrText(value)) fail(file, path, CIDR_EXPECTED, value);
+  return value.trim();
+}
+
+function isCidrText(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('/') && parseCidr(value) !== null;
+}
+
+export function optCidr(node: JsonNode, key: string): string | undefined {
+  const value = find(node, key);
+  if (value === undefined) return undefined;
+  if (!isCidrText(value)) fail(node.file, pathOf(node, key), CIDR_EXPECTED, value);
+  return value.trim();
+}
+
+export function optCidrs(node: JsonNode, key: string): readonly string[] | undefined {
+  const items = optArray(node, key);
+  if (items === undefined) return undefined;
+  return items.map((value, i) => {
+    if (!isCidrText(value)) fail(node.file, itemPath(node, key, i), CIDR_EXPECTED, value);
+    return value.trim();
+  });
+}
+
+/** Tags: an object of strings (numbers and booleans are stringified, as the portal shows them). */
+export function readTags(node: JsonNode): Readonly<Record<string, string>> | undefined {
+  const value = find(node, 'tags');
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) fail(node.file, pathOf(node, 'tags'), 'an object of tag names to values', value);
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object') fail(node.file, `${pathOf(node, 'tags')}.${k}`, 'a tag value string', v);
+    tags[k] = String(v);
+  }
+  return tags;
+}
+
+/** The last segment of an ID, with its original casing (names keep the user's casing). */
+export function lastSegment(rawId: string): string {
+  const trimmed = rawId.trim().replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** A top-level (envelope) string field: `id`, `name`, `type`, `location` never sit under `properties`. */
+export function topString(node: JsonNode, key: string): string | undefined {
+  const value = node.raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(node.file, `${node.path}.${key}`, 'a string', value);
+  return value;
+}
+
+/** Child IDs when ARM omitted them (e.g. hand-written bundles): `{parent}/{segment}/{name}`. */
+export function childId(node: JsonNode, parentId: ResourceId, segment: string): { id: ResourceId; name: string } {
+  const rawId = node.raw.id;
+  const name = optString(node, 'name');
+  if (rawId !== undefined && rawId !== null) {
+    const id = toId(node.file, `${node.path}.id`, rawId);
+    return { id, name: name ?? lastSegment(String(rawId)) };
+  }
+  if (name === undefined || name === '') fail(node.file, node.path, 'a sub-resource with an "id" or a "name"', node.raw);
+  return { id: toResourceId(`${parentId}/${segment}/${name}`), name };
+}

@@ -1,0 +1,67 @@
+/**
+ * Canonical Microsoft Learn pages cited by hops and findings (one table, so a moved page is fixed
+ * once), and the read-only `az` commands that show the evidence for each kind of hop.
+ */
+import { parseResourceId } from '../model/ids';
+
+export const DOCS = {
+  udr: 'https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview',
+  defaultOutbound: 'https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access',
+  natGateway: 'https://learn.microsoft.com/azure/nat-gateway/nat-overview',
+  natGatewayResource: 'https://learn.microsoft.com/azure/nat-gateway/nat-gateway-resource',
+  natGatewayMetrics: 'https://learn.microsoft.com/azure/nat-gateway/nat-metrics',
+  lbOutboundRules: 'https://learn.microsoft.com/azure/load-balancer/outbound-rules',
+  lbOutboundConnections: 'https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections',
+  firewallRules: 'https://learn.microsoft.com/azure/firewall/rule-processing',
+  firewallNatGateway: 'https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway',
+  firewallForcedTunnel: 'https://learn.microsoft.com/azure/firewall/forced-tunneling',
+  firewallMetrics: 'https://learn.microsoft.com/azure/firewall/metrics',
+  nsg: 'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works',
+  vwanRoutingPolicies: 'https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies',
+  forcedTunnel: 'https://learn.microsoft.com/azure/vpn-gateway/about-site-to-site-tunneling',
+  expressRouteRouting: 'https://learn.microsoft.com/azure/expressroute/expressroute-routing',
+  peering: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview',
+  gatewayTransit: 'https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit',
+  publicIp: 'https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses',
+  basicRetirement: 'https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-basic-upgrade-guidance',
+  serviceEndpoints: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview',
+  ipForwarding: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#enable-or-disable-ip-forwarding',
+  effectiveRoutes: 'https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem',
+} as const;
+
+function nameAndGroup(id: string): { name: string; group: string } {
+  const parts = parseResourceId(id);
+  return { name: parts?.name ?? id, group: parts?.resourceGroup ?? '' };
+}
+
+/** Read-only `az` commands, one per kind of evidence. */
+export const VERIFY = {
+  subnet: (subnetId: string): string =>
+    `az network vnet subnet show --ids ${subnetId} --query "{nat:natGateway.id, rt:routeTable.id, nsg:networkSecurityGroup.id, defaultOutboundAccess:defaultOutboundAccess}"`,
+  effectiveRoutes: (nicId: string): string => `az network nic show-effective-route-table --ids ${nicId} -o table`,
+  routeTable: (routeTableId: string): string => `az network route-table show --ids ${routeTableId} --query "{routes:routes, disableBgpRoutePropagation:disableBgpRoutePropagation}"`,
+  vnet: (vnetId: string): string => `az network vnet show --ids ${vnetId} --query "{addressSpace:addressSpace.addressPrefixes, peerings:virtualNetworkPeerings[].{name:name, remote:remoteVirtualNetwork.id, state:peeringState}}"`,
+  peering: (peeringId: string): string => `az network vnet peering show --ids ${peeringId}`,
+  nsgRules: (nsgId: string): string => {
+    const { name, group } = nameAndGroup(nsgId);
+    return `az network nsg rule list --nsg-name ${name} -g ${group} --include-default -o table`;
+  },
+  natGateway: (natId: string): string => `az network nat gateway show --ids ${natId} --query "{publicIpAddresses:publicIpAddresses[].id, publicIpPrefixes:publicIpPrefixes[].id, subnets:subnets[].id}"`,
+  publicIp: (pipId: string): string => `az network public-ip show --ids ${pipId} --query "{ip:ipAddress, sku:sku.name, attachedTo:ipConfiguration.id}"`,
+  nic: (nicId: string): string => `az network nic show --ids ${nicId} --query "{ipForwarding:enableIPForwarding, nsg:networkSecurityGroup.id, ipConfigurations:ipConfigurations[].{ip:privateIPAddress, publicIp:publicIPAddress.id, pools:loadBalancerBackendAddressPools[].id}}"`,
+  loadBalancer: (lbId: string): string => `az network lb show --ids ${lbId} --query "{sku:sku.name, frontends:frontendIPConfigurations[].{id:id, publicIp:publicIPAddress.id, privateIp:privateIPAddress}, outboundRules:outboundRules, rules:loadBalancingRules[].{name:name, disableOutboundSnat:disableOutboundSnat}}"`,
+  firewall: (firewallId: string): string => `az network firewall show --ids ${firewallId} --query "{sku:sku, ipConfigurations:ipConfigurations, managementIpConfiguration:managementIpConfiguration, policy:firewallPolicy.id, hubIpAddresses:hubIPAddresses}"`,
+  firewallPolicy: (policyId: string): string => {
+    const { name, group } = nameAndGroup(policyId);
+    return `az network firewall policy rule-collection-group list --policy-name ${name} -g ${group}`;
+  },
+  gateway: (gatewayId: string): string => `az network vnet-gateway show --ids ${gatewayId} --query "{type:gatewayType, vpnType:vpnType, defaultSite:gatewayDefaultSite.id, bgp:enableBgp}"`,
+  gatewayLearnedRoutes: (gatewayId: string): string => {
+    const { name, group } = nameAndGroup(gatewayId);
+    return `az network vnet-gateway list-learned-routes -n ${name} -g ${group} -o table`;
+  },
+  virtualHub: (hubId: string): string => {
+    const { name, group } = nameAndGroup(hubId);
+    return `az network vhub routing-intent list --vhub ${name} -g ${group}`;
+  },
+} as const;

@@ -1,0 +1,163 @@
+/**
+ * Estate-level findings: what only shows when looking across paths (a subnet that bypasses the
+ * firewall its neighbours use), SNAT capacity (metrics when captured, static limits otherwise) and
+ * configuration mistakes that are visible without walking a path [§11 of the egress rules].
+ */
+import type { ResourceId } from '../model/ids';
+import type { ModelIndex } from '../model/model-index';
+import type { ResourceMetric } from '../model/snapshot';
+import type { Subnet } from '../model/topology';
+import type { RouteSetBuilder } from '../routing/subnet-routes';
+import { DOCS } from './docs';
+import type { EgressPath, Finding } from './types';
+
+/** A firewall with one public IP and no NAT gateway serving more subnets than this gets a capacity warning. */
+export const FIREWALL_SUBNETS_PER_PUBLIC_IP_WARNING = 10;
+/** Azure Firewall `SNATPortUtilization` (percent) at or above which SNAT exhaustion is near [FWMET]. */
+export const FIREWALL_SNAT_UTILIZATION_WARNING_PERCENT = 80;
+
+const PLATFORM_SUBNETS = new Set(['gatewaysubnet', 'azurefirewallsubnet', 'azurefirewallmanagementsubnet', 'azurebastionsubnet', 'routeserversubnet']);
+
+export interface EstateFindings {
+  readonly findings: readonly Finding[];
+  /** Findings that also belong on every path passing the resource (e.g. SNAT exhaustion of its NAT gateway). */
+  readonly byResource: ReadonlyMap<string, readonly Finding[]>;
+}
+
+function isPlatformSubnet(subnet: Subnet): boolean {
+  return PLATFORM_SUBNETS.has(subnet.name.toLowerCase());
+}
+
+/** A subnet that reaches the internet directly while others in its VNet go through a firewall/NVA: the exfiltration path. */
+function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Finding[] {
+  const appliances = new Set(paths.flatMap((p) => p.via));
+  const applianceSubnets = new Set<string>();
+  for (const id of appliances) {
+    const nic = index.networkInterfaces.get(id as ResourceId);
+    for (const c of nic?.ipConfigurations ?? []) if (c.subnetId) applianceSubnets.add(c.subnetId);
+  }
+  const byVnet = new Map<string, { inspected: EgressPath[]; direct: EgressPath[] }>();
+  for (const path of paths) {
+    if (path.source.type !== 'subnet' || path.verdict !== 'internet') continue;
+    const subnet = index.subnets.get(path.source.id as ResourceId);
+    if (!subnet || isPlatformSubnet(subnet) || applianceSubnets.has(subnet.id)) continue;
+    const group = byVnet.get(subnet.virtualNetworkId) ?? { inspected: [], direct: [] };
+    (path.via.length > 0 ? group.inspected : group.direct).push(path);
+    byVnet.set(subnet.virtualNetworkId, group);
+  }
+  const findings: Finding[] = [];
+  for (const [vnetId, { inspected, direct }] of [...byVnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (inspected.length === 0 || direct.length === 0) continue;
+    const through = [...new Set(inspected.flatMap((p) => p.via))];
+    findings.push({
+      code: 'firewall-bypass', severity: 'warning',
+      message: `In virtual network ${index.virtualNetworks.get(vnetId as ResourceId)?.name ?? vnetId}, ${direct.map((p) => p.source.name).join(', ')} reach${direct.length === 1 ? 'es' : ''} the internet directly while ${inspected.length} other subnet(s) go through ${through.length} firewall/NVA(s): a path around inspection.`,
+      advice: 'Associate the route table that sends 0.0.0.0/0 to the firewall with these subnets, or document why they are exempt.',
+      resourceIds: [...direct.map((p) => p.source.id), ...through], docs: DOCS.udr,
+    });
+  }
+  return findings;
+}
+
+function metricFinding(metric: ResourceMetric, index: ModelIndex): Finding | null {
+  const name = metric.metricName.toLowerCase();
+  const kind = metric.resourceId.includes('/microsoft.network/natgateways/') ? 'NAT gateway' : metric.resourceId.includes('/microsoft.network/azurefirewalls/') ? 'Azure Firewall' : 'Resource';
+  const resourceName = index.natGateways.get(metric.resourceId)?.name ?? index.azureFirewalls.get(metric.resourceId)?.name ?? metric.resourceId;
+  const window = `${metric.windowStart} – ${metric.windowEnd}`;
+  if (name === 'snatconnectioncount' && (metric.filter ?? '').toLowerCase().includes('failed') && metric.value > 0) {
+    return { code: 'snat-capacity', severity: 'error', message: `${kind} ${resourceName}: ${metric.value} failed SNAT connections (${window}) suggest SNAT port exhaustion or the connection limit.`,
+      advice: 'Add public IPs or a prefix to the NAT gateway, or reduce connection churn (connection pooling, Private Link for PaaS).', resourceIds: [metric.resourceId], docs: DOCS.natGatewayMetrics };
+  }
+  if (name === 'packetdropcount' && metric.value > 0) {
+    return { code: 'snat-capacity', severity: 'warning', message: `${kind} ${resourceName}: ${metric.value} dropped packets (${window}).`,
+      advice: 'Check SNAT connection failures and the connection limits of the NAT gateway.', resourceIds: [metric.resourceId], docs: DOCS.natGatewayMetrics };
+  }
+  if (name === 'snatportutilization' && metric.value >= FIREWALL_SNAT_UTILIZATION_WARNING_PERCENT) {
+    return { code: 'snat-capacity', severity: 'warning', message: `${kind} ${resourceName}: SNAT port utilization reached ${metric.value}% (${window}).`,
+      advice: 'Attach a NAT gateway to AzureFirewallSubnet or add public IPs to the firewall.', resourceIds: [metric.resourceId], docs: DOCS.firewallNatGateway };
+  }
+  return null;
+}
+
+/** A firewall with one public IP and no NAT gateway serving many subnets: 4,992 ports for all of them. */
+function staticFirewallCapacity(index: ModelIndex, paths: readonly EgressPath[]): Finding[] {
+  const served = new Map<string, Set<string>>();
+  for (const path of paths) {
+    if (path.source.type !== 'subnet' || path.verdict !== 'internet' || path.exit !== 'public-ip') continue;
+    const last = path.via[path.via.length - 1];
+    if (!last || !index.azureFirewalls.has(last as ResourceId)) continue;
+    served.set(last, (served.get(last) ?? new Set()).add(path.source.id));
+  }
+  const findings: Finding[] = [];
+  for (const [firewallId, subnets] of [...served].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const firewall = index.azureFirewalls.get(firewallId as ResourceId);
+    if (!firewall) continue;
+    const publicIps = firewall.hubPublicIpAddresses.length || firewall.ipConfigurations.filter((c) => c.publicIpAddressId !== null).length;
+    if (publicIps !== 1 || subnets.size <= FIREWALL_SUBNETS_PER_PUBLIC_IP_WARNING) continue;
+    findings.push({ code: 'snat-capacity', severity: 'warning',
+      message: `Azure Firewall ${firewall.name} has one public IP and no NAT gateway but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`,
+      advice: 'Attach a NAT gateway to AzureFirewallSubnet (64,512 ports per IP) or add public IPs to the firewall.', resourceIds: [firewall.id], docs: DOCS.firewallNatGateway });
+  }
+  return findings;
+}
+
+function isDefaultRoutePrefix(prefix: string): boolean {
+  return prefix.trim() === '0.0.0.0/0';
+}
+
+/** Misconfigurations visible on the configuration alone [§11]. */
+function staticMisconfigurations(index: ModelIndex): Finding[] {
+  const findings: Finding[] = [];
+  for (const subnet of index.model.subnets) {
+    const name = subnet.name.toLowerCase();
+    const table = subnet.routeTableId ? index.routeTables.get(subnet.routeTableId) : undefined;
+    if (name === 'gatewaysubnet') {
+      if (subnet.natGatewayId) {
+        findings.push({ code: 'nat-gateway-on-gateway-subnet', severity: 'error', message: `GatewaySubnet ${subnet.id} has a NAT gateway, which is not supported there.`,
+          advice: 'Remove the NAT gateway from GatewaySubnet.', resourceIds: [subnet.id, subnet.natGatewayId], docs: DOCS.natGatewayResource });
+      }
+      const defaultUdr = table?.routes.find((r) => isDefaultRoutePrefix(r.addressPrefix));
+      if (defaultUdr || table?.disableBgpRoutePropagation) {
+        findings.push({ code: 'gateway-subnet-default-route', severity: 'error',
+          message: defaultUdr ? `GatewaySubnet ${subnet.id} has a 0.0.0.0/0 UDR (${defaultUdr.name} → ${defaultUdr.nextHopType}), which is not supported.` : `GatewaySubnet ${subnet.id} has gateway route propagation disabled, which breaks the gateway.`,
+          advice: 'Remove the 0.0.0.0/0 route and keep route propagation enabled on GatewaySubnet.', resourceIds: [subnet.id, ...(table ? [table.id] : [])], docs: DOCS.udr });
+      }
+    }
+    if (subnet.natGatewayId) {
+      const hub = index.hubConnections.get(subnet.virtualNetworkId);
+      const secured = hub && hub.connection.enableInternetSecurity && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'));
+      if (secured) {
+        findings.push({ code: 'secured-hub-nat-gateway', severity: 'warning',
+          message: `Subnet ${subnet.name} has a NAT gateway but its VNet is connected to secured hub ${hub.hub.name} with internet security on: the hub's 0.0.0.0/0 takes its internet traffic and NAT gateway is not supported in a secured-hub design.`,
+          advice: 'Decide on one egress: remove the NAT gateway, or turn off "Propagate default route" on the hub connection.', resourceIds: [subnet.id, subnet.natGatewayId, hub.hub.id], docs: DOCS.natGatewayResource });
+      }
+    }
+  }
+  for (const lb of [...index.model.loadBalancers].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const isPublic = lb.frontendIpConfigurations.some((f) => f.publicIpAddressId !== null || f.publicIpPrefixId !== null);
+    if (!isPublic) continue;
+    for (const pool of lb.backendAddressPools) {
+      if (pool.backendIpAddresses.length === 0) continue;
+      findings.push({ code: 'ip-based-backend-pool', severity: 'warning',
+        message: `Load balancer ${lb.name} pool ${pool.name} is IP-address based: its members get no outbound SNAT from the load balancer and fall back to default outbound access (or none in a private subnet).`,
+        advice: 'Use a NIC-based backend pool, or give the subnet a NAT gateway.', resourceIds: [lb.id, pool.id], docs: DOCS.lbOutboundRules });
+    }
+  }
+  return findings;
+}
+
+/** All estate-level findings, in a stable order. */
+export function estateFindings(index: ModelIndex, _routes: RouteSetBuilder, paths: readonly EgressPath[], metrics: readonly ResourceMetric[]): EstateFindings {
+  const byResource = new Map<string, Finding[]>();
+  const metricFindings: Finding[] = [];
+  for (const metric of [...metrics].sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : a.metricName < b.metricName ? -1 : 1))) {
+    const finding = metricFinding(metric, index);
+    if (!finding) continue;
+    metricFindings.push(finding);
+    byResource.set(metric.resourceId, [...(byResource.get(metric.resourceId) ?? []), finding]);
+  }
+  return {
+    findings: [...firewallBypass(index, paths), ...metricFindings, ...staticFirewallCapacity(index, paths), ...staticMisconfigurations(index)],
+    byResource,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Which outbound method SNATs internet traffic when the winning route's next hop is `Internet`,
+ * in Azure's precedence: NAT gateway > instance-level public IP > LB outbound rule > LB-rule
+ * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
+ */
+import { parseResourceId } from '../model/ids';
+import type { ResourceId } from '../model/ids';
+import { parseCidr } from '../model/ip';
+import type { ModelIndex } from '../model/model-index';
+import type {
+  AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
+  NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet,
+} from '../model/topology';
+
+/** Who sends the packet out of the subnet. */
+export type Sender =
+  /** The subnet entry: a NIC with no public IP and no load balancer membership. */
+  | { readonly kind: 'subnet' }
+  | { readonly kind: 'nic'; readonly nic: NetworkInterface; readonly ipConfiguration: NicIpConfiguration | null }
+  | { readonly kind: 'firewall'; readonly firewall: AzureFirewall };
+
+export type OutboundMethod =
+  | { readonly kind: 'nat-gateway'; readonly natGatewayId: ResourceId; readonly natGateway: NatGateway | null }
+  | { readonly kind: 'instance-public-ip'; readonly publicIpAddressId: ResourceId; readonly publicIp: PublicIpAddress | null }
+  | { readonly kind: 'firewall-public-ip'; readonly firewall: AzureFirewall; readonly publicIpAddressIds: readonly ResourceId[] }
+  | { readonly kind: 'lb-outbound-rule'; readonly loadBalancer: LoadBalancer; readonly rule: OutboundRule; readonly pool: LoadBalancerBackendPool }
+  | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rule: LoadBalancingRule; readonly pool: LoadBalancerBackendPool }
+  | { readonly kind: 'lb-basic'; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool }
+  | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export const SNAT_PORTS_PER_IP = 64_512;
+export const FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE = 2_496;
+export const FIREWALL_MIN_INSTANCES = 2;
+
+/** The configuration that sends: the primary IPv4 configuration (LB outbound rules use only that one [LBRULES]). */
+export function primaryIpConfiguration(nic: NetworkInterface): NicIpConfiguration | null {
+  return nic.ipConfigurations.find((c) => c.primary && c.privateIpAddressVersion === 'IPv4')
+    ?? nic.ipConfigurations.find((c) => c.privateIpAddressVersion === 'IPv4')
+    ?? nic.ipConfigurations[0] ?? null;
+}
+
+function isPublicLoadBalancer(lb: LoadBalancer, frontendIds?: readonly ResourceId[]): boolean {
+  return lb.frontendIpConfigurations.some((f) => (frontendIds === undefined || frontendIds.includes(f.id))
+    && (f.publicIpAddressId !== null || f.publicIpPrefixId !== null));
+}
+
+function isSku(value: string, sku: string): boolean {
+  return value.trim().toLowerCase() === sku.toLowerCase();
+}
+
+function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration): OutboundMethod | null {
+  const pools = config.loadBalancerBackendAddressPoolIds
+    .map((id) => index.backendPools.get(id))
+    .filter((p): p is NonNullable<typeof p> => p !== undefined)
+    .sort((a, b) => (a.pool.id < b.pool.id ? -1 : 1));
+  for (const { loadBalancer, pool } of pools) {
+    if (!isSku(loadBalancer.skuName, 'Standard')) continue;
+    const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
+    if (rule) return { kind: 'lb-outbound-rule', loadBalancer, rule, pool };
+  }
+  for (const { loadBalancer, pool } of pools) {
+    if (!isSku(loadBalancer.skuName, 'Standard')) continue;
+    const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id)
+      && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
+    if (rule) return { kind: 'lb-rule-snat', loadBalancer, rule, pool };
+  }
+  for (const { loadBalancer, pool } of pools) {
+    if (isSku(loadBalancer.skuName, 'Basic') && isPublicLoadBalancer(loadBalancer)) return { kind: 'lb-basic', loadBalancer, pool };
+  }
+  return null;
+}
+
+/** One NIC with a Standard public IP stops default outbound access for the whole VM [DOA]. */
+function otherVmNicHasPublicIp(index: ModelIndex, nic: NetworkInterface): NetworkInterface | null {
+  if (!nic.virtualMachineId) return null;
+  for (const other of index.vmNics.get(nic.virtualMachineId) ?? []) {
+    if (other.id === nic.id) continue;
+    if (other.ipConfigurations.some((c) => c.publicIpAddressId !== null)) return other;
+  }
+  return null;
+}
+
+function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null): OutboundMethod {
+  if (nic?.flexibleScaleSetMember) return { kind: 'none', reason: 'the VM is a Flexible-orchestration scale set instance, which never gets default outbound access' };
+  const sibling = nic ? otherVmNicHasPublicIp(index, nic) : null;
+  if (sibling) {
+    return { kind: 'none', reason: `another NIC of the same VM (${sibling.name}) has a public IP, which turns default outbound access off for the whole VM; what this NIC's traffic uses is UNCONFIRMED` };
+  }
+  // Private subnets do not apply to delegated (PaaS) subnets: the service manages outbound [DOA].
+  if (subnet.delegations.length > 0) return { kind: 'default-outbound', reason: 'delegated' };
+  if (subnet.defaultOutboundAccess === false) return { kind: 'none', reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' };
+  return { kind: 'default-outbound', reason: 'allowed' };
+}
+
+/** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
+export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender): OutboundMethod {
+  if (subnet.natGatewayId) return { kind: 'nat-gateway', natGatewayId: subnet.natGatewayId, natGateway: index.natGateways.get(subnet.natGatewayId) ?? null };
+  switch (sender.kind) {
+    case 'firewall': {
+      const publicIpAddressIds = sender.firewall.ipConfigurations.map((c) => c.publicIpAddressId).filter((id): id is ResourceId => id !== null);
+      if (publicIpAddressIds.length > 0) return { kind: 'firewall-public-ip', firewall: sender.firewall, publicIpAddressIds };
+      return { kind: 'none', reason: 'the firewall has no public IP on its data path (forced-tunnel mode) and its subnet has no NAT gateway' };
+    }
+    case 'nic': {
+      const config = sender.ipConfiguration;
+      if (config?.publicIpAddressId) {
+        return { kind: 'instance-public-ip', publicIpAddressId: config.publicIpAddressId, publicIp: index.publicIpAddresses.get(config.publicIpAddressId) ?? null };
+      }
+      const lb = config ? loadBalancerMethod(index, config) : null;
+      return lb ?? defaultOutbound(index, subnet, sender.nic);
+    }
+    case 'subnet':
+      return defaultOutbound(index, subnet, null);
+  }
+}
+
+/** Address of a public IP, or its resource name when the address is unknown. */
+export function publicIpLabel(index: ModelIndex, id: ResourceId): string {
+  const pip = index.publicIpAddresses.get(id);
+  return pip?.ipAddress ?? pip?.name ?? parseResourceId(id)?.name ?? id;
+}
+
+function prefixLabel(index: ModelIndex, id: ResourceId): string {
+  const prefix = index.publicIpPrefixes.get(id);
+  return prefix?.ipPrefix ?? prefix?.name ?? parseResourceId(id)?.name ?? id;
+}
+
+/** IPv4 addresses a public IP prefix holds (2^(32-len)); 0 when unknown or IPv6. */
+function prefixAddressCount(index: ModelIndex, id: ResourceId): number {
+  const prefix = index.publicIpPrefixes.get(id);
+  if (!prefix || prefix.version === 'IPv6') return 0;
+  const length = prefix.prefixLength ?? (prefix.ipPrefix ? parseCidr(prefix.ipPrefix)?.prefixLength ?? null : null);
+  return length === null ? 0 : 2 ** (32 - length);
+}
+
+/** Default SNAT ports per instance by backend pool size, per frontend IP, capped at 1,024 [LBOUT]. */
+export function defaultLoadBalancerSnatPorts(poolSize: number, frontendCount: number): number {
+  const perFrontend = poolSize <= 50 ? 1024 : poolSize <= 100 ? 512 : poolSize <= 200 ? 256 : poolSize <= 400 ? 128
+    : poolSize <= 800 ? 64 : poolSize <= 1000 ? 32 : 0;
+  return Math.min(1024, perFrontend * Math.max(1, frontendCount));
+}
+
+export interface MethodEgress {
+  readonly egressIps: readonly string[];
+  readonly snatPorts: number | null;
+}
+
+function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[]): string[] {
+  const ips: string[] = [];
+  for (const f of lb.frontendIpConfigurations) {
+    if (!frontendIds.includes(f.id)) continue;
+    if (f.publicIpAddressId) ips.push(publicIpLabel(index, f.publicIpAddressId));
+    if (f.publicIpPrefixId) ips.push(prefixLabel(index, f.publicIpPrefixId));
+  }
+  return ips;
+}
+
+function poolSize(pool: LoadBalancerBackendPool): number {
+  return pool.backendIpConfigurationIds.length + pool.backendIpAddresses.length;
+}
+
+/** The public IPs traffic leaves from and the SNAT ports available at that exit. */
+export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodEgress {
+  switch (method.kind) {
+    case 'nat-gateway': {
+      const nat = method.natGateway;
+      if (!nat) return { egressIps: [], snatPorts: null };
+      const v4Ips = nat.publicIpAddressIds.filter((id) => index.publicIpAddresses.get(id)?.version !== 'IPv6');
+      const addresses = v4Ips.length + nat.publicIpPrefixIds.reduce((n, id) => n + prefixAddressCount(index, id), 0);
+      return {
+        egressIps: [...nat.publicIpAddressIds.map((id) => publicIpLabel(index, id)), ...nat.publicIpPrefixIds.map((id) => prefixLabel(index, id))],
+        // 64,512 ports per IPv4 address, shared by every subnet on the NAT gateway [NATRES].
+        snatPorts: addresses > 0 ? addresses * SNAT_PORTS_PER_IP : null,
+      };
+    }
+    case 'instance-public-ip':
+      return { egressIps: [publicIpLabel(index, method.publicIpAddressId)], snatPorts: SNAT_PORTS_PER_IP };
+    case 'firewall-public-ip':
+      return {
+        egressIps: method.publicIpAddressIds.map((id) => publicIpLabel(index, id)),
+        snatPorts: method.publicIpAddressIds.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES,
+      };
+    case 'lb-outbound-rule': {
+      const frontends = method.rule.frontendIpConfigurationIds;
+      const allocated = method.rule.allocatedOutboundPorts;
+      return {
+        egressIps: frontendEgress(index, method.loadBalancer, frontends),
+        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length),
+      };
+    }
+    case 'lb-rule-snat': {
+      const frontends = method.rule.frontendIpConfigurationIds;
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length) };
+    }
+    case 'lb-basic': {
+      const frontends = method.loadBalancer.frontendIpConfigurations.map((f) => f.id);
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length) };
+    }
+    case 'default-outbound':
+    case 'none':
+      return { egressIps: [], snatPorts: null };
+  }
+}

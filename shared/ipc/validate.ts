@@ -1,0 +1,229 @@
+/**
+ * Hand-written guards for every IPC request. The main side (Electron `ipcMain` handlers and the
+ * loopback HTTP bridge) runs every request through `validateRequest` before acting: the renderer is
+ * treated as untrusted input, so types, lengths and counts are checked here, once, and the services
+ * only ever see a freshly built, well-typed request object (never the caller's object itself).
+ */
+import {
+  IPC_OPERATIONS,
+  type CloudName,
+  type ImportedFile,
+  type IpcOperation,
+  type IpcRequest,
+  type IpcResult,
+  type PullRequest,
+} from './contract';
+
+/** Limits on what one request may carry. Generous for real estates, bounded for memory. */
+export const IPC_LIMITS = {
+  /** Files in one import (an `az` dump per subscription and resource type stays well under this). */
+  maxImportFiles: 500,
+  /** Characters in one imported file. */
+  maxFileChars: 64 * 1024 * 1024,
+  /** Characters across all files of one import. */
+  maxImportChars: 128 * 1024 * 1024,
+  maxFileNameChars: 1024,
+  /** An IPv6 address is at most 45 characters; leave room for a prefix length and spaces. */
+  maxDestinationChars: 64,
+  /** Estate, job and recent-entry IDs, demo names. */
+  maxIdChars: 128,
+  maxSourceIds: 100_000,
+  /** ARM resource IDs are at most a few hundred characters. */
+  maxResourceIdChars: 2048,
+  maxSubscriptionIds: 10_000,
+  maxTenantIdChars: 256,
+} as const;
+
+const CLOUD_NAMES: readonly CloudName[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
+const EFFECTIVE_ROUTE_MODES: readonly PullRequest['effectiveRoutes'][] = ['none', 'sample', 'all'];
+
+/** IDs we hand out (estate, job, recent entry) and demo names: URL-safe characters only. */
+const ID_RE = /^[A-Za-z0-9._:-]+$/;
+/** Subscription IDs are GUIDs; tenant IDs are GUIDs or verified domain names. */
+const SUBSCRIPTION_ID_RE = /^[0-9A-Fa-f-]{1,64}$/;
+const TENANT_ID_RE = /^[A-Za-z0-9.-]+$/;
+
+export function isIpcOperation(name: unknown): name is IpcOperation {
+  return typeof name === 'string' && (IPC_OPERATIONS as readonly string[]).includes(name);
+}
+
+/** Thrown inside the guards only; `validateRequest` turns it into an `invalid-request` result. */
+class RequestShapeError extends Error {
+  constructor(readonly path: string, readonly expected: string) {
+    super(`${path}: expected ${expected}`);
+  }
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function isPlainObject(value: unknown): value is Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The request must be a plain object with exactly the known keys (extra keys are a caller bug). */
+function expectObject(value: unknown, path: string, allowedKeys: readonly string[]): Fields {
+  if (!isPlainObject(value)) throw new RequestShapeError(path, 'an object');
+  for (const key of Object.keys(value)) {
+    if (!allowedKeys.includes(key)) throw new RequestShapeError(`${path}.${key}`, 'no such field');
+  }
+  return value;
+}
+
+function expectString(value: unknown, path: string, maxChars: number, minChars = 1): string {
+  if (typeof value !== 'string') throw new RequestShapeError(path, 'a string');
+  if (value.length < minChars) throw new RequestShapeError(path, `at least ${minChars} character(s)`);
+  if (value.length > maxChars) throw new RequestShapeError(path, `at most ${maxChars} characters`);
+  return value;
+}
+
+function expectId(value: unknown, path: string): string {
+  const id = expectString(value, path, IPC_LIMITS.maxIdChars);
+  if (!ID_RE.test(id)) throw new RequestShapeError(path, 'an ID of letters, digits and . _ : -');
+  return id;
+}
+
+function expectBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw new RequestShapeError(path, 'true or false');
+  return value;
+}
+
+function expectOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw new RequestShapeError(path, `one of ${allowed.join(', ')}`);
+  return match;
+}
+
+function expectArray(value: unknown, path: string, maxItems: number): readonly unknown[] {
+  if (!Array.isArray(value)) throw new RequestShapeError(path, 'an array');
+  if (value.length > maxItems) throw new RequestShapeError(path, `at most ${maxItems} items`);
+  return value;
+}
+
+function expectDestination(value: unknown, path: string): string | null {
+  if (value === null) return null;
+  // Parsing the address is the resolver's job (it reports a bad one as an input error); here only
+  // the size is bounded.
+  return expectString(value, path, IPC_LIMITS.maxDestinationChars).trim();
+}
+
+/** Operations whose request carries nothing: `{}` (or no argument at all) is accepted. */
+function validateEmpty(raw: unknown): Record<string, never> {
+  if (raw === undefined || raw === null) return {};
+  expectObject(raw, '$', []);
+  return {};
+}
+
+function validateFiles(raw: unknown): IpcRequest<'importFiles'> {
+  const request = expectObject(raw, '$', ['files']);
+  const items = expectArray(request.files, '$.files', IPC_LIMITS.maxImportFiles);
+  if (items.length === 0) throw new RequestShapeError('$.files', 'at least one file');
+  let totalChars = 0;
+  const files: ImportedFile[] = items.map((item, i) => {
+    const path = `$.files[${i}]`;
+    const file = expectObject(item, path, ['name', 'text']);
+    const name = expectString(file.name, `${path}.name`, IPC_LIMITS.maxFileNameChars);
+    const text = expectString(file.text, `${path}.text`, IPC_LIMITS.maxFileChars, 0);
+    totalChars += text.length;
+    return { name, text };
+  });
+  if (totalChars > IPC_LIMITS.maxImportChars) {
+    throw new RequestShapeError('$.files', `at most ${IPC_LIMITS.maxImportChars} characters in all`);
+  }
+  return { files };
+}
+
+function validateSourceIds(value: unknown, path: string): readonly string[] | null {
+  if (value === null) return null;
+  return expectArray(value, path, IPC_LIMITS.maxSourceIds)
+    .map((id, i) => expectString(id, `${path}[${i}]`, IPC_LIMITS.maxResourceIdChars));
+}
+
+function validatePull(raw: unknown): PullRequest {
+  const request = expectObject(raw, '$', ['cloud', 'tenantId', 'subscriptionIds', 'effectiveRoutes', 'metrics', 'demoAzure']);
+  let tenantId: string | null = null;
+  if (request.tenantId !== null) {
+    tenantId = expectString(request.tenantId, '$.tenantId', IPC_LIMITS.maxTenantIdChars).trim();
+    if (!TENANT_ID_RE.test(tenantId)) throw new RequestShapeError('$.tenantId', 'a tenant GUID or domain name');
+  }
+  const subscriptionIds = expectArray(request.subscriptionIds, '$.subscriptionIds', IPC_LIMITS.maxSubscriptionIds)
+    .map((id, i) => {
+      const path = `$.subscriptionIds[${i}]`;
+      const subscriptionId = expectString(id, path, 64).trim();
+      if (!SUBSCRIPTION_ID_RE.test(subscriptionId)) throw new RequestShapeError(path, 'a subscription GUID');
+      return subscriptionId;
+    });
+  return {
+    cloud: expectOneOf(request.cloud, '$.cloud', CLOUD_NAMES),
+    tenantId,
+    subscriptionIds,
+    effectiveRoutes: expectOneOf(request.effectiveRoutes, '$.effectiveRoutes', EFFECTIVE_ROUTE_MODES),
+    metrics: expectBoolean(request.metrics, '$.metrics'),
+    demoAzure: expectBoolean(request.demoAzure, '$.demoAzure'),
+  };
+}
+
+function validateIdField<K extends string>(raw: unknown, key: K): { readonly [P in K]: string } {
+  const request = expectObject(raw, '$', [key]);
+  return { [key]: expectId(request[key], `$.${key}`) } as { readonly [P in K]: string };
+}
+
+/** Builds a fresh, typed request for `op` from untrusted input, or throws RequestShapeError. */
+function buildRequest<Op extends IpcOperation>(op: Op, raw: unknown): IpcRequest<Op>;
+function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> {
+  switch (op) {
+    case 'listDemos':
+    case 'listRecent':
+      return validateEmpty(raw);
+    case 'openDemo':
+      return validateIdField(raw, 'name');
+    case 'importFiles':
+      return validateFiles(raw);
+    case 'openRecent':
+      return validateIdField(raw, 'id');
+    case 'resolve': {
+      const request = expectObject(raw, '$', ['estateId', 'destination']);
+      return { estateId: expectId(request.estateId, '$.estateId'), destination: expectDestination(request.destination, '$.destination') };
+    }
+    case 'saveSnapshot':
+      return validateIdField(raw, 'estateId');
+    case 'exportEvidence': {
+      const request = expectObject(raw, '$', ['estateId', 'destination', 'sourceIds']);
+      return {
+        estateId: expectId(request.estateId, '$.estateId'),
+        destination: expectDestination(request.destination, '$.destination'),
+        sourceIds: validateSourceIds(request.sourceIds, '$.sourceIds'),
+      };
+    }
+    case 'startPull':
+      return validatePull(raw);
+    case 'pullStatus':
+    case 'cancelPull':
+      return validateIdField(raw, 'jobId');
+    default:
+      return assertNever(op);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled IPC operation: ${String(value)}`);
+}
+
+/**
+ * Checks `raw` against the request shape of `op`. On success the value is a new object holding
+ * only validated fields; on failure an `invalid-request` error naming the JSON path.
+ */
+export function validateRequest<Op extends IpcOperation>(op: Op, raw: unknown): IpcResult<IpcRequest<Op>> {
+  if (!isIpcOperation(op)) {
+    return { ok: false, error: { code: 'invalid-request', message: `Unknown operation: ${String(op).slice(0, 64)}` } };
+  }
+  try {
+    return { ok: true, value: buildRequest(op, raw) };
+  } catch (error) {
+    if (error instanceof RequestShapeError) {
+      return { ok: false, error: { code: 'invalid-request', message: `Invalid ${op} request: ${error.message}`, path: error.path } };
+    }
+    throw error;
+  }
+}

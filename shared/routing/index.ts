@@ -1,0 +1,4 @@
+export * from './route';
+export * from './system-routes';
+export * from './lpm';
+export * from './subnet-routes';

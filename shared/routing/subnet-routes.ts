@@ -1,0 +1,201 @@
+/**
+ * The routes that apply to a subnet: system + peering + service endpoint + gateway + UDR, or the
+ * captured effective routes when Azure gave us some for a NIC in that subnet (all NICs of a subnet
+ * share one effective route table, and Azure's word beats our model of it).
+ * Route sets are cached by signature (VNet, route table, service endpoints): at estate scale many
+ * subnets share one.
+ */
+import type { Gap } from '../model/gaps';
+import type { ResourceId } from '../model/ids';
+import { parseCidr } from '../model/ip';
+import type { ModelIndex } from '../model/model-index';
+import type { CapturedEffectiveRoutes, EffectiveRoute, Subnet, VirtualNetwork } from '../model/topology';
+import { toNextHop, toRouteSource } from './route';
+import type { ComputedRoute, RouteSet } from './route';
+import { buildSystemRoutes } from './system-routes';
+
+/** The gateway a VNet's gateway routes come from [UDR]: its own, a peer's (gateway transit), or a vWAN hub. */
+export type GatewayDomain =
+  | { readonly kind: 'local'; readonly virtualNetworkId: ResourceId }
+  | { readonly kind: 'remote'; readonly virtualNetworkId: ResourceId; readonly peeringId: ResourceId }
+  | { readonly kind: 'virtual-hub'; readonly virtualHubId: ResourceId }
+  | { readonly kind: 'none' };
+
+export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): GatewayDomain {
+  // "If the virtual network is connected to a Virtual WAN hub, the gateway is always the hub router" [UDR]
+  const hub = index.hubConnections.get(vnet.id);
+  if (hub) return { kind: 'virtual-hub', virtualHubId: hub.hub.id };
+  if ((index.gateways.get(vnet.id) ?? []).length > 0) return { kind: 'local', virtualNetworkId: vnet.id };
+  for (const { peering } of index.peerings.get(vnet.id) ?? []) {
+    if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || !isConnected(peering.peeringState)) continue;
+    return { kind: 'remote', virtualNetworkId: peering.remoteVirtualNetworkId, peeringId: peering.id };
+  }
+  return { kind: 'none' };
+}
+
+function domainKey(domain: GatewayDomain): string | null {
+  switch (domain.kind) {
+    case 'local': case 'remote': return `vnet:${domain.virtualNetworkId}`;
+    case 'virtual-hub': return `hub:${domain.virtualHubId}`;
+    case 'none': return null;
+  }
+}
+
+function hasDefaultRoute(routes: readonly ComputedRoute[]): boolean {
+  return routes.some((r) => r.cidr !== null && r.cidr.version === 4 && r.cidr.prefixLength === 0);
+}
+
+export function isConnected(peeringState: string): boolean {
+  return peeringState.trim().toLowerCase() === 'connected';
+}
+
+function route(partial: Omit<ComputedRoute, 'cidr' | 'hasBgpOverride' | 'active'> & { readonly hasBgpOverride?: boolean }): ComputedRoute {
+  return { ...partial, cidr: parseCidr(partial.addressPrefix), hasBgpOverride: partial.hasBgpOverride ?? false, active: true };
+}
+
+/** Converts captured effective routes: one ComputedRoute per address prefix. */
+export function fromEffectiveRoutes(captured: CapturedEffectiveRoutes): ComputedRoute[] {
+  return captured.routes.flatMap((r: EffectiveRoute) => r.addressPrefixes.map((addressPrefix) => ({
+    source: toRouteSource(r.source),
+    origin: 'captured' as const,
+    name: r.name ?? '',
+    addressPrefix,
+    cidr: parseCidr(addressPrefix),
+    nextHop: toNextHop(r.nextHopType),
+    nextHopIpAddress: r.nextHopIpAddresses[0] ?? null,
+    hasBgpOverride: false,
+    resourceId: captured.networkInterfaceId,
+    active: r.state.trim().toLowerCase() !== 'invalid',
+  })));
+}
+
+/** Computes (and caches) route sets. Construct once per resolve. */
+export class RouteSetBuilder {
+  private readonly cache = new Map<string, RouteSet>();
+  private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
+  private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
+  private readonly serviceTagTablesReported = new Set<string>();
+  readonly gaps: Gap[] = [];
+
+  constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]) {
+    for (const table of captured) {
+      const nic = index.networkInterfaces.get(table.networkInterfaceId);
+      const config = nic?.ipConfigurations.find((c) => c.primary) ?? nic?.ipConfigurations[0];
+      if (!config?.subnetId) {
+        this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot; they were not used.' });
+        continue;
+      }
+      // One capture per subnet is enough (they are identical); keep the first by NIC ID for determinism.
+      const existing = this.capturedBySubnet.get(config.subnetId);
+      if (!existing || table.networkInterfaceId < existing.networkInterfaceId) this.capturedBySubnet.set(config.subnetId, table);
+    }
+    // Gateway-learned routes are only known from captures: share them with every subnet of the same gateway domain.
+    for (const [subnetId, table] of [...this.capturedBySubnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const vnet = index.subnetVirtualNetwork.get(subnetId);
+      if (!vnet) continue;
+      const key = domainKey(gatewayDomainOf(index, vnet));
+      if (!key) continue;
+      const learned = this.learnedByDomain.get(key) ?? [];
+      for (const r of fromEffectiveRoutes(table)) {
+        if (r.source !== 'VirtualNetworkGateway' || !r.active) continue;
+        if (learned.some((l) => l.addressPrefix === r.addressPrefix && l.nextHopIpAddress === r.nextHopIpAddress)) continue;
+        learned.push({ ...r, origin: 'gateway', resourceId: key.slice(key.indexOf(':') + 1) });
+      }
+      this.learnedByDomain.set(key, learned);
+    }
+  }
+
+  capturedFor(subnetId: ResourceId): CapturedEffectiveRoutes | null {
+    return this.capturedBySubnet.get(subnetId) ?? null;
+  }
+
+  /** The routes Azure uses for the subnet: captured when available, else computed. */
+  routesFor(subnet: Subnet): RouteSet {
+    const captured = this.capturedBySubnet.get(subnet.id);
+    if (captured) {
+      const key = `captured:${captured.networkInterfaceId}`;
+      const cached = this.cache.get(key);
+      if (cached) return cached;
+      const set: RouteSet = { key, routes: fromEffectiveRoutes(captured), routeTableId: subnet.routeTableId, capturedFromNicId: captured.networkInterfaceId };
+      this.cache.set(key, set);
+      return set;
+    }
+    return this.computedRoutesFor(subnet);
+  }
+
+  /** The routes the model implies, ignoring captures (used to detect drift). */
+  computedRoutesFor(subnet: Subnet): RouteSet {
+    const services = subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
+    const key = `${subnet.virtualNetworkId}|${subnet.routeTableId ?? ''}|${services}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const set: RouteSet = { key, routes: this.compute(subnet), routeTableId: subnet.routeTableId, capturedFromNicId: null };
+    this.cache.set(key, set);
+    return set;
+  }
+
+  private compute(subnet: Subnet): ComputedRoute[] {
+    const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
+    const routes: ComputedRoute[] = vnet ? buildSystemRoutes(vnet.id, vnet.addressPrefixes) : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
+    if (vnet) routes.push(...this.peeringRoutes(vnet));
+    for (const endpoint of subnet.serviceEndpoints) {
+      // Service prefixes are not in the model: the route is listed by service name and never matches an IP here.
+      routes.push({ source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
+        cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true });
+    }
+    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
+    if (vnet && !table?.disableBgpRoutePropagation) routes.push(...this.gatewayRoutes(vnet));
+    if (table) {
+      for (const udr of table.routes) {
+        const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
+          nextHopIpAddress: udr.nextHopIpAddress, resourceId: udr.id, hasBgpOverride: udr.hasBgpOverride });
+        if (r.cidr === null) this.reportServiceTag(table.id, udr.addressPrefix);
+        routes.push(r);
+      }
+    }
+    return routes;
+  }
+
+  private reportServiceTag(routeTableId: string, prefix: string): void {
+    if (this.serviceTagTablesReported.has(routeTableId)) return;
+    this.serviceTagTablesReported.add(routeTableId);
+    this.gaps.push({ code: 'not-modelled', scope: routeTableId,
+      message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); service-tag prefixes are not expanded, so those routes never match a destination here.` });
+  }
+
+  private peeringRoutes(vnet: VirtualNetwork): ComputedRoute[] {
+    const routes: ComputedRoute[] = [];
+    for (const { peering } of this.index.peerings.get(vnet.id) ?? []) {
+      if (!isConnected(peering.peeringState)) continue;
+      const remote = peering.remoteVirtualNetworkId ? this.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
+      const prefixes = remote ? remote.addressPrefixes : peering.remoteAddressPrefixes;
+      for (const addressPrefix of prefixes) {
+        routes.push(route({ source: 'Default', origin: 'peering', name: `Peering ${peering.name}`, addressPrefix, nextHop: toNextHop('VNetPeering'),
+          nextHopIpAddress: null, resourceId: peering.id }));
+      }
+    }
+    return routes;
+  }
+
+  private gatewayRoutes(vnet: VirtualNetwork): ComputedRoute[] {
+    const domain = gatewayDomainOf(this.index, vnet);
+    const key = domainKey(domain);
+    const routes: ComputedRoute[] = key ? [...(this.learnedByDomain.get(key) ?? [])] : [];
+    if (domain.kind === 'local' || domain.kind === 'remote') {
+      const gateway = (this.index.gateways.get(domain.virtualNetworkId) ?? [])
+        .find((g) => g.gatewayType.toLowerCase() === 'vpn' && g.gatewayDefaultSiteId !== null);
+      if (gateway && !hasDefaultRoute(routes)) {
+        // GatewayDefaultSite sends all internet traffic to that site; a subnet's own 0/0 UDR beats it [S2SFT][DEFSITE].
+        routes.push(route({ source: 'VirtualNetworkGateway', origin: 'default-site', name: 'Forced tunnel (GatewayDefaultSite)', addressPrefix: '0.0.0.0/0',
+          nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: gateway.id }));
+      }
+    }
+    const hub = this.index.hubConnections.get(vnet.id);
+    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'))) {
+      // Routing intent Internet policy: the hub advertises 0/0 only to connections with "Propagate default route" [VWAN].
+      routes.push(route({ source: 'VirtualNetworkGateway', origin: 'vwan-hub', name: `Routing intent (${hub.hub.name})`, addressPrefix: '0.0.0.0/0',
+        nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: hub.hub.id }));
+    }
+    return routes;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * E2E plumbing shared by the renderer e2e test and the UI bench: the loopback web server (the real
+ * main-side services, which also builds renderer/dist when stale) and one headless Chromium.
+ */
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { EgressAtlasApi } from '../../shared/ipc/contract';
+import { startWebServer, type WebServer } from '../../electron/web/server';
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const SCREENSHOT_DIR = 'test-results/screenshots';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export async function startServer(options: { readonly services?: EgressAtlasApi; readonly demo?: string | null } = {}): Promise<WebServer> {
+  return startWebServer({ ...(options.services ? { services: options.services } : {}), demo: options.demo ?? null, dataDir: null });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+}
+
+/** Waits until the graph has been laid out and drawn `count` times in total. */
+export async function waitForRenders(page: Page, count: number, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction((n) => (window.__egressAtlasTest?.renders ?? 0) >= n && window.__egressAtlasTest?.layingOut === false, count, { timeout: timeoutMs });
+}
+
+export async function renders(page: Page): Promise<number> {
+  return page.evaluate(() => window.__egressAtlasTest?.renders ?? 0);
+}
+
+/** IDs of the elements the current highlight keeps (class `path`). */
+export async function highlightedIds(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const cy = window.__egressAtlasTest?.cy;
+    return cy ? cy.$('.path').map((e) => e.id()).sort() : [];
+  });
+}
+
+/** Clicks a graph node where cytoscape drew it. */
+export async function clickGraphNode(page: Page, nodeId: string): Promise<void> {
+  const point = await page.evaluate((id) => {
+    const cy = window.__egressAtlasTest?.cy;
+    const node = cy?.getElementById(id);
+    if (!cy || !node || node.empty()) return null;
+    const box = cy.container()?.getBoundingClientRect();
+    const p = node.renderedPosition();
+    return box ? { x: box.left + p.x, y: box.top + p.y } : null;
+  }, nodeId);
+  if (!point) throw new Error(`Node ${nodeId} is not on the graph`);
+  await page.mouse.click(point.x, point.y);
+}

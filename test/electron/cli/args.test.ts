@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { oneOf, parseArgs, UsageError } from '../../../electron/cli/args';
+
+const SPEC = { demo: 'optional-value', format: 'value', explain: 'flag' } as const;
+
+describe('parseArgs', () => {
+  it('separates positionals from flags and valued options, in either --x v or --x=v form', () => {
+    expect(parseArgs(['a.json', '--format', 'json', 'dir', '--explain'], SPEC)).toEqual({ positionals: ['a.json', 'dir'], options: { format: 'json', explain: true } });
+    expect(parseArgs(['--format=table'], SPEC).options).toEqual({ format: 'table' });
+  });
+
+  it('an optional-value option takes the next argument only when it is not an option', () => {
+    expect(parseArgs(['--demo'], SPEC).options).toEqual({ demo: true });
+    expect(parseArgs(['--demo', '--explain'], SPEC).options).toEqual({ demo: true, explain: true });
+    expect(parseArgs(['--demo', 'health', '--explain'], SPEC).options).toEqual({ demo: 'health', explain: true });
+  });
+
+  it('treats everything after -- as positionals', () => {
+    expect(parseArgs(['--', '--explain'], SPEC)).toEqual({ positionals: ['--explain'], options: {} });
+  });
+
+  it.each([
+    [['--colour'], 'unknown option --colour'],
+    [['--format'], '--format needs a value'],
+    [['--format', '--explain'], '--format needs a value'],
+    [['--explain=yes'], '--explain takes no value'],
+    [['--explain', '--explain'], '--explain given twice'],
+  ])('refuses %j: %s', (args, message) => {
+    expect(() => parseArgs(args, SPEC)).toThrow(new UsageError(message));
+  });
+
+  it('oneOf accepts only the listed values (case-insensitive) and falls back when absent', () => {
+    expect(oneOf(parseArgs(['--format', 'JSON'], SPEC), 'format', ['table', 'json'], 'table')).toBe('json');
+    expect(oneOf(parseArgs([], SPEC), 'format', ['table', 'json'], 'table')).toBe('table');
+    expect(() => oneOf(parseArgs(['--format', 'csv'], SPEC), 'format', ['table', 'json'], 'table')).toThrow('--format must be one of table, json (got "csv")');
+  });
+});

@@ -1,0 +1,62 @@
+/** The real wiring: demos → normalizeArm → snapshot → resolver → snapshot file → evidence PDF. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDefaultServices } from '../../../electron/services/default-services';
+import type { MainServices } from '../../../electron/services/main-services';
+
+let dataDir: string;
+let api: MainServices;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'egress-atlas-default-'));
+  api = createDefaultServices({ dataDir });
+});
+afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
+
+async function openBank() {
+  const opened = await api.openDemo({ name: 'bank' });
+  if (!opened.ok) throw new Error(`openDemo failed: ${opened.error.message}`);
+  return opened.value;
+}
+
+describe('default services', () => {
+  it('lists the bundled demos, bank first', async () => {
+    const demos = await api.listDemos({});
+    expect(demos.ok && demos.value[0]?.name).toBe('bank');
+  });
+
+  it('opens the bank demo and resolves every subnet and NIC for the default route', async () => {
+    const estate = await openBank();
+    expect(estate.summary.subnetCount).toBeGreaterThan(0);
+    expect(estate.snapshot.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(estate.snapshot.metadata.source).toBe('demo');
+    const resolved = await api.resolve({ estateId: estate.summary.estateId, destination: null });
+    if (!resolved.ok) throw new Error(resolved.error.message);
+    expect(resolved.value.destination).toBe('0.0.0.0/0');
+    expect(resolved.value.paths.length).toBeGreaterThanOrEqual(estate.summary.subnetCount);
+  });
+
+  it('saves a snapshot that imports back to the same content hash', async () => {
+    const estate = await openBank();
+    const saved = await api.saveSnapshot({ estateId: estate.summary.estateId });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const imported = await api.importFiles({ files: [{ name: saved.value.fileName, text: saved.value.text }] });
+    if (!imported.ok) throw new Error(imported.error.message);
+    expect(imported.value.snapshot.sha256).toBe(estate.snapshot.sha256);
+    expect(imported.value.summary.subnetCount).toBe(estate.summary.subnetCount);
+  });
+
+  it('reports malformed imported JSON as input-error naming the file', async () => {
+    const result = await api.importFiles({ files: [{ name: 'broken.json', text: '{"value": [' }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'input-error', file: 'broken.json' } });
+  });
+
+  it('exports an evidence PDF', async () => {
+    const estate = await openBank();
+    const pdf = await api.exportEvidence({ estateId: estate.summary.estateId, destination: null, sourceIds: null });
+    if (!pdf.ok) throw new Error(pdf.error.message);
+    expect(Buffer.from(pdf.value.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.value.fileName).toMatch(/\.pdf$/);
+  });
+});

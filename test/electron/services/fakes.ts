@@ -1,0 +1,56 @@
+/** Small fakes for the main-side services: a snapshot, a resolver and demo catalogue. */
+import { RESOLVE_SCHEMA, type ResolveResult } from '../../../shared/egress/types';
+import type { ImportedFile } from '../../../shared/ipc/contract';
+import { InputError } from '../../../shared/model/errors';
+import { toResourceId } from '../../../shared/model/ids';
+import { SNAPSHOT_FORMAT, type Snapshot } from '../../../shared/model/snapshot';
+import { emptyNetworkModel, type Subnet } from '../../../shared/model/topology';
+
+export function fakeSubnet(name: string): Subnet {
+  const vnet = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub';
+  return {
+    kind: 'subnet', id: toResourceId(`${vnet}/subnets/${name}`), name, subscriptionId: 's1', resourceGroup: 'rg',
+    location: 'westeurope', tags: {}, virtualNetworkId: toResourceId(vnet), addressPrefixes: ['10.0.1.0/24'],
+    routeTableId: null, natGatewayId: null, networkSecurityGroupId: null, defaultOutboundAccess: null,
+    delegations: [], serviceEndpoints: [], privateEndpointNetworkPolicies: null,
+  };
+}
+
+export function fakeSnapshot(origin: string, subnetNames: readonly string[] = ['snet-app']): Snapshot {
+  return {
+    format: SNAPSHOT_FORMAT,
+    metadata: {
+      capturedAt: '2026-11-26T05:44:27.000Z', source: 'import', origin: [origin], capturedBy: null,
+      scope: { tenantId: null, subscriptionIds: ['s1'], managementGroupId: null, cloud: null }, toolVersion: '0.1.0-test',
+    },
+    model: { ...emptyNetworkModel(), subnets: subnetNames.map(fakeSubnet) },
+    effectiveRoutes: [],
+    metrics: [],
+    gaps: [],
+    sha256: 'f'.repeat(64),
+  };
+}
+
+export function fakeResolve(snapshot: Snapshot, destination: string | null): ResolveResult {
+  if (destination !== null && !/^\d+\.\d+\.\d+\.\d+$/.test(destination)) {
+    throw new InputError('<request>', '$.destination', 'a public IPv4 or IPv6 address', destination);
+  }
+  return { schema: RESOLVE_SCHEMA, destination: destination ?? '0.0.0.0/0', paths: [], findings: [], gaps: snapshot.gaps };
+}
+
+/** Accepts files whose text is `{"subnets":[...names]}`; anything else is an InputError. */
+export function fakeImport(files: readonly ImportedFile[]): Snapshot {
+  const names: string[] = [];
+  for (const file of files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(file.text);
+    } catch {
+      throw new InputError(file.name, '$', 'JSON', file.text.slice(0, 20));
+    }
+    const subnets = (parsed as { subnets?: unknown }).subnets;
+    if (!Array.isArray(subnets)) throw new InputError(file.name, '$.subnets', 'an array of subnet names');
+    names.push(...subnets.map(String));
+  }
+  return fakeSnapshot(files.map((f) => f.name).join(','), names);
+}

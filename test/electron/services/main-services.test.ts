@@ -1,0 +1,205 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PullProgress, PullRequest } from '../../../shared/ipc/contract';
+import type { Snapshot } from '../../../shared/model/snapshot';
+import { createMainServices, type MainServiceDeps, type PullFunction } from '../../../electron/services/main-services';
+import { createRecentStore } from '../../../electron/services/recent-store';
+import { fakeImport, fakeResolve, fakeSnapshot } from './fakes';
+
+const DEMOS = [{ name: 'bank', title: 'Contoso Bank', description: 'Hub firewall, two mistakes' }];
+const PULL: PullRequest = { cloud: 'AzurePublicCloud', tenantId: 'contoso.example', subscriptionIds: [], effectiveRoutes: 'none', metrics: false, demoAzure: false };
+
+let dataDir: string;
+beforeEach(async () => { dataDir = await mkdtemp(join(tmpdir(), 'egress-atlas-services-')); });
+afterEach(async () => { await rm(dataDir, { recursive: true, force: true }); });
+
+function services(overrides: Partial<MainServiceDeps> = {}) {
+  let resolveCalls = 0;
+  const deps: MainServiceDeps = {
+    listDemos: () => DEMOS,
+    loadDemo: (name) => (name === 'bank' ? fakeSnapshot('bank', ['snet-payments', 'snet-card-auth']) : null),
+    importFiles: fakeImport,
+    resolve: (snapshot, destination) => {
+      resolveCalls += 1;
+      return fakeResolve(snapshot, destination);
+    },
+    formatSnapshot: (snapshot) => JSON.stringify(snapshot),
+    recent: createRecentStore({ dataDir }),
+    ...overrides,
+  };
+  return { api: createMainServices(deps), resolveCalls: () => resolveCalls };
+}
+
+describe('main services', () => {
+  it('lists demos and opens one as an estate with a summary', async () => {
+    const { api } = services();
+    expect(await api.listDemos({})).toEqual({ ok: true, value: DEMOS });
+    const opened = await api.openDemo({ name: 'bank' });
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    expect(opened.value.summary).toMatchObject({ title: 'Contoso Bank', subnetCount: 2, networkInterfaceCount: 0, virtualNetworkCount: 0 });
+    expect(opened.value.summary.estateId).toMatch(/^estate-/);
+    expect(opened.value.snapshot.metadata.origin).toEqual(['bank']);
+  });
+
+  it('answers not-found for an unknown demo', async () => {
+    const { api } = services();
+    expect(await api.openDemo({ name: 'casino' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('imports files, resolves, and caches the answer per estate and destination', async () => {
+    const { api, resolveCalls } = services();
+    const opened = await api.importFiles({ files: [{ name: 'spoke.json', text: '{"subnets":["a","b","c"]}' }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.value.summary).toMatchObject({ title: 'spoke.json', subnetCount: 3 });
+    const { estateId } = opened.value.summary;
+
+    const first = await api.resolve({ estateId, destination: null });
+    expect(first).toMatchObject({ ok: true, value: { destination: '0.0.0.0/0' } });
+    await api.resolve({ estateId, destination: null });
+    expect(resolveCalls()).toBe(1);
+    expect(await api.resolve({ estateId, destination: '20.1.2.3' })).toMatchObject({ ok: true, value: { destination: '20.1.2.3' } });
+    expect(resolveCalls()).toBe(2);
+  });
+
+  it('turns an InputError into input-error data naming the file and JSON path', async () => {
+    const { api } = services();
+    const result = await api.importFiles({ files: [{ name: 'broken.json', text: '{"vnets":1}' }] });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'input-error', message: 'broken.json: $.subnets: expected an array of subnet names', file: 'broken.json', path: '$.subnets' },
+    });
+  });
+
+  it('reports a bad what-if destination from the resolver as input-error', async () => {
+    const { api } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const result = await api.resolve({ estateId: opened.value.summary.estateId, destination: 'not-an-ip' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'input-error', path: '$.destination' } });
+  });
+
+  it('answers not-found for an unknown estate on resolve, saveSnapshot and exportEvidence', async () => {
+    const { api } = services({ writeEvidence: async () => new Uint8Array([37, 80, 68, 70]) });
+    expect(await api.resolve({ estateId: 'estate-nope', destination: null })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await api.saveSnapshot({ estateId: 'estate-nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await api.exportEvidence({ estateId: 'estate-nope', destination: null, sourceIds: null })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('turns an unexpected exception into internal error data instead of rejecting', async () => {
+    const { api } = services({ importFiles: () => { throw new TypeError('boom'); } });
+    expect(await api.importFiles({ files: [{ name: 'a.json', text: '{}' }] })).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+  });
+
+  it('saves the snapshot text with a file name from the title and capture time', async () => {
+    const { api } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const saved = await api.saveSnapshot({ estateId: opened.value.summary.estateId });
+    expect(saved).toMatchObject({ ok: true, value: { fileName: 'contoso-bank-20261126-0544.egress-atlas.json' } });
+    if (saved.ok) expect((JSON.parse(saved.value.text) as Snapshot).model.subnets).toHaveLength(2);
+  });
+
+  it('exports evidence as base64 of the writer bytes, passing the resolved result and selection', async () => {
+    const seen: unknown[] = [];
+    const { api } = services({
+      writeEvidence: async (input) => {
+        seen.push({ destination: input.result.destination, sourceIds: input.sourceIds, title: input.title });
+        return new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+      },
+    });
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const result = await api.exportEvidence({ estateId: opened.value.summary.estateId, destination: '20.1.2.3', sourceIds: ['x'] });
+    expect(result).toMatchObject({ ok: true, value: { base64: 'JVBERg==' } });
+    if (result.ok) expect(result.value.fileName).toMatch(/^contoso-bank-evidence-\d{8}-\d{4}\.pdf$/);
+    expect(seen).toEqual([{ destination: '20.1.2.3', sourceIds: ['x'], title: 'Contoso Bank' }]);
+  });
+
+  it('answers unsupported when evidence or live pull are not wired', async () => {
+    const { api } = services();
+    expect(await api.exportEvidence({ estateId: 'estate-x', destination: null, sourceIds: null })).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    expect(await api.startPull(PULL)).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    expect(await api.pullStatus({ jobId: 'pull-1' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('records opened estates in the recent list and reopens them (demo and files)', async () => {
+    const { api } = services();
+    await api.openDemo({ name: 'bank' });
+    await api.importFiles({ files: [{ name: 'a.json', text: '{"subnets":["x"]}' }, { name: 'b.json', text: '{"subnets":["y"]}' }] });
+    const recent = await api.listRecent({});
+    if (!recent.ok) throw new Error('recent');
+    expect(recent.value.map((e) => [e.kind, e.title])).toEqual([['files', 'a.json + 1 more'], ['demo', 'Contoso Bank']]);
+
+    const [files, demo] = recent.value;
+    const reopened = await api.openRecent({ id: files?.id ?? '' });
+    expect(reopened).toMatchObject({ ok: true, value: { summary: { title: 'a.json + 1 more', subnetCount: 2 } } });
+    expect(await api.openRecent({ id: demo?.id ?? '' })).toMatchObject({ ok: true, value: { summary: { title: 'Contoso Bank' } } });
+    expect(await api.openRecent({ id: 'no-such-entry' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+
+    // A second process on the same data directory sees the same list (it is persisted).
+    const again = services();
+    expect(await again.api.listRecent({})).toEqual(await api.listRecent({}));
+    expect(await again.api.openRecent({ id: files?.id ?? '' })).toMatchObject({ ok: true, value: { summary: { subnetCount: 2 } } });
+  });
+});
+
+describe('live pull jobs', () => {
+  function progress(phase: PullProgress['phase'], completed: number): PullProgress {
+    return { phase, resourcesFound: completed * 10, requestsMade: completed, throttleWaitMs: 0, etaMs: 1000, completed, total: 4, gaps: [], message: phase };
+  }
+
+  it('runs a pull in the background, reports progress, then the opened estate', async () => {
+    let finish: (s: Snapshot) => void = () => undefined;
+    const pull: PullFunction = (_request, onProgress) => {
+      onProgress(progress('topology', 2));
+      return new Promise((resolve) => { finish = resolve; });
+    };
+    const { api } = services({ pull });
+    const started = await api.startPull(PULL);
+    if (!started.ok) throw new Error(started.error.message);
+    const { jobId } = started.value;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await api.pullStatus({ jobId })).toMatchObject({ ok: true, value: { jobId, progress: { phase: 'topology', completed: 2 }, estate: null, error: null } });
+
+    finish(fakeSnapshot('pull', ['a', 'b', 'c', 'd']));
+    await api.pullSettled(jobId);
+    const status = await api.pullStatus({ jobId });
+    expect(status).toMatchObject({ ok: true, value: { progress: { phase: 'done' }, estate: { summary: { title: 'Live pull contoso.example', subnetCount: 4 } }, error: null } });
+    expect(await api.cancelPull({ jobId })).toEqual({ ok: true, value: { cancelled: false } });
+    const recent = await api.listRecent({});
+    expect(recent.ok && recent.value[0]).toMatchObject({ kind: 'live-pull', title: 'Live pull contoso.example' });
+  });
+
+  it('cancels a running pull through its AbortSignal', async () => {
+    let seenSignal: AbortSignal | null = null;
+    const pull: PullFunction = (_request, _onProgress, signal) => {
+      seenSignal = signal;
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    };
+    const { api } = services({ pull });
+    const started = await api.startPull(PULL);
+    if (!started.ok) throw new Error('start');
+    const { jobId } = started.value;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await api.cancelPull({ jobId })).toEqual({ ok: true, value: { cancelled: true } });
+    await api.pullSettled(jobId);
+    expect(seenSignal).not.toBeNull();
+    expect(seenSignal!.aborted).toBe(true);
+    expect(await api.pullStatus({ jobId })).toMatchObject({ ok: true, value: { progress: { phase: 'cancelled' }, estate: null, error: null } });
+  });
+
+  it('reports a failed pull as azure-error data', async () => {
+    const pull: PullFunction = async () => { throw new Error('AuthorizationFailed on subscription s1'); };
+    const { api } = services({ pull });
+    const started = await api.startPull(PULL);
+    if (!started.ok) throw new Error('start');
+    await api.pullSettled(started.value.jobId);
+    expect(await api.pullStatus({ jobId: started.value.jobId })).toMatchObject({
+      ok: true,
+      value: { progress: { phase: 'failed' }, estate: null, error: { code: 'azure-error', message: 'AuthorizationFailed on subscription s1' } },
+    });
+  });
+});

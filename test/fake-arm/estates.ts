@@ -1,0 +1,153 @@
+/**
+ * Hand-made estates for the pull tests, built with the demo ARM builders (REST shape):
+ *  - `hub` subscription: hub VNet (AzureFirewallSubnet + NAT gateway, GatewaySubnet + VPN gateway
+ *    in another resource group, snet-shared → firewall), firewall + policy + rule collection group,
+ *    a Virtual WAN hub with a VNet connection and routing intent;
+ *  - `apps` subscription: a spoke peered to the hub: snet-web and snet-api share one route table
+ *    (one route signature), snet-batch has a NAT gateway, snet-pe holds only a private endpoint NIC;
+ *    nic-api-1's VM is stopped;
+ *  - `legacy` subscription: one VNet, one subnet, one VM (tests make it 403).
+ */
+import {
+  azureFirewall, defaultRouteTo, firewallPolicy, hubVirtualNetworkConnection, natGateway, networkInterface,
+  networkSecurityGroup, publicIp, routeTable, routingIntent, ruleCollectionGroup, subnetId, virtualHub,
+  virtualHubId, virtualNetwork, virtualNetworkGateway, virtualWan, vnetId, armId, type ArmResource, type Scope,
+} from '../../shared/demo/arm-builders';
+import { generateSyntheticEstate } from '../../shared/demo/synthetic';
+import type { FakeEstate, FakeResource } from '../../electron/azure/fake-arm/server';
+import type { NetworkModel } from '../../shared/model/topology';
+
+export const TENANT = '00000000-0000-4000-8000-0000000000aa';
+export const SUB_HUB = '11111111-1111-4111-8111-111111111111';
+export const SUB_APPS = '22222222-2222-4222-8222-222222222222';
+export const SUB_LEGACY = '33333333-3333-4333-8333-333333333333';
+
+const tags = { owner: 'network-platform@contoso.example', costCenter: 'CC-1000', environment: 'prod' };
+const hub: Scope = { subscriptionId: SUB_HUB, resourceGroup: 'rg-hub', location: 'westeurope', tags };
+const hubGateways: Scope = { ...hub, resourceGroup: 'rg-hub-gateways' };
+const vwanScope: Scope = { ...hub, resourceGroup: 'rg-vwan' };
+const apps: Scope = { subscriptionId: SUB_APPS, resourceGroup: 'rg-apps', location: 'westeurope', tags: { ...tags, owner: 'apps@contoso.example' } };
+const legacy: Scope = { subscriptionId: SUB_LEGACY, resourceGroup: 'rg-legacy', location: 'northeurope', tags: { ...tags, owner: 'legacy@contoso.example' } };
+
+export const FIREWALL_IP = '10.0.0.4';
+
+export function smallEstateResources(): readonly ArmResource[] {
+  const hubVnetId = vnetId(hub, 'vnet-hub');
+  const appVnetId = vnetId(apps, 'vnet-apps');
+  const ngPip = publicIp(hub, 'pip-ng-hub', { ipAddress: '20.1.1.1' });
+  const ngHub = natGateway(hub, 'ng-hub', { publicIps: [ngPip], subnetIds: [subnetId(hubVnetId, 'AzureFirewallSubnet')] });
+  const fwPip = publicIp(hub, 'pip-afw-hub', { ipAddress: '20.1.1.2' });
+  const policy = firewallPolicy(hub, 'afwp-hub', ['rcg-egress']);
+  const rcg = ruleCollectionGroup(hub, 'afwp-hub', 'rcg-egress', 200, [{
+    name: 'allow-web', priority: 200, action: 'Allow',
+    rules: [{ kind: 'network', name: 'https-out', ipProtocols: ['TCP'], sourceAddresses: ['10.0.0.0/8'], destinationAddresses: ['*'], destinationPorts: ['443'] }],
+  }]);
+  const firewall = azureFirewall(hub, 'afw-hub', { subnetId: subnetId(hubVnetId, 'AzureFirewallSubnet'), privateIp: FIREWALL_IP, publicIps: [fwPip], policy });
+  const rtShared = routeTable(hub, 'rt-shared', [defaultRouteTo(FIREWALL_IP)]);
+  const gwPip = publicIp(hubGateways, 'pip-vgw-hub', { ipAddress: '20.1.1.3' });
+  const gateway = virtualNetworkGateway(hubGateways, 'vgw-hub', { gatewaySubnetId: subnetId(hubVnetId, 'GatewaySubnet'), publicIp: gwPip, enableBgp: true });
+  const hubVnet = virtualNetwork(hub, 'vnet-hub', ['10.0.0.0/16'], [
+    { name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/26', natGateway: ngHub },
+    { name: 'GatewaySubnet', addressPrefix: '10.0.1.0/27' },
+    { name: 'snet-shared', addressPrefix: '10.0.2.0/24', routeTable: rtShared },
+  ], [{ name: 'hub-to-apps', remote: { id: appVnetId, addressPrefixes: ['10.1.0.0/16'] }, allowForwardedTraffic: true, allowGatewayTransit: true }]);
+  const wanId = armId(vwanScope, 'Microsoft.Network/virtualWans', 'vwan-global');
+  const vhubId = virtualHubId(vwanScope, 'vhub-weu');
+  const wan = virtualWan(vwanScope, 'vwan-global', [vhubId]);
+  const vhub = virtualHub(vwanScope, 'vhub-weu', { virtualWanId: wanId, addressPrefix: '10.200.0.0/23' });
+  const vhubConnection = hubVirtualNetworkConnection(vhubId, 'conn-legacy', { remoteVirtualNetworkId: vnetId(legacy, 'vnet-legacy'), enableInternetSecurity: true });
+  const intent = routingIntent(vhubId, 'ri-internet', [{ name: 'InternetTraffic', destinations: ['Internet'], nextHop: armId(vwanScope, 'Microsoft.Network/azureFirewalls', 'afw-vhub') }]);
+
+  const rtApps = routeTable(apps, 'rt-apps', [defaultRouteTo(FIREWALL_IP)], { disableBgpRoutePropagation: true });
+  const ngAppsPip = publicIp(apps, 'pip-ng-apps', { ipAddress: '20.1.2.1' });
+  const ngApps = natGateway(apps, 'ng-apps', { publicIps: [ngAppsPip] });
+  const nsgWeb = networkSecurityGroup(apps, 'nsg-web', []);
+  const appVnet = virtualNetwork(apps, 'vnet-apps', ['10.1.0.0/16'], [
+    { name: 'snet-web', addressPrefix: '10.1.1.0/24', routeTable: rtApps, networkSecurityGroup: nsgWeb },
+    { name: 'snet-api', addressPrefix: '10.1.2.0/24', routeTable: rtApps },
+    { name: 'snet-batch', addressPrefix: '10.1.3.0/24', natGateway: ngApps, defaultOutboundAccess: false },
+    { name: 'snet-pe', addressPrefix: '10.1.4.0/24' },
+  ], [{ name: 'apps-to-hub', remote: { id: hubVnetId, addressPrefixes: ['10.0.0.0/16'] }, allowForwardedTraffic: true, useRemoteGateways: true }]);
+  const webPip = publicIp(apps, 'pip-vm-web-3', { ipAddress: '20.1.2.9', ipConfigurationId: `${armId(apps, 'Microsoft.Network/networkInterfaces', 'nic-web-3')}/ipConfigurations/ipconfig1` });
+
+  const legacyVnet = virtualNetwork(legacy, 'vnet-legacy', ['10.9.0.0/16'], [{ name: 'snet-old', addressPrefix: '10.9.1.0/24' }]);
+
+  const nic = (scope: Scope, name: string, vnet: string, subnet: string, ip: string, vm: boolean, extra: { publicIp?: ArmResource } = {}): ArmResource =>
+    networkInterface(scope, name, { subnetId: subnetId(vnet, subnet), privateIp: ip, ...(vm ? { vmName: name.replace(/^nic-/, 'vm-') } : { privateEndpointName: `pe-${name}` }), ...extra });
+
+  return [
+    ngPip, ngHub, fwPip, policy, rcg, firewall, rtShared, gwPip, gateway, hubVnet, wan, vhub, vhubConnection, intent,
+    nic(hub, 'nic-shared-1', hubVnetId, 'snet-shared', '10.0.2.4', true),
+    nic(hub, 'nic-shared-2', hubVnetId, 'snet-shared', '10.0.2.5', true),
+    rtApps, ngAppsPip, ngApps, nsgWeb, appVnet, webPip,
+    nic(apps, 'nic-api-1', appVnetId, 'snet-api', '10.1.2.4', true),
+    nic(apps, 'nic-api-2', appVnetId, 'snet-api', '10.1.2.5', true),
+    nic(apps, 'nic-web-1', appVnetId, 'snet-web', '10.1.1.4', true),
+    nic(apps, 'nic-web-2', appVnetId, 'snet-web', '10.1.1.5', true),
+    nic(apps, 'nic-web-3', appVnetId, 'snet-web', '10.1.1.6', true, { publicIp: webPip }),
+    nic(apps, 'nic-batch-1', appVnetId, 'snet-batch', '10.1.3.4', true),
+    nic(apps, 'nic-pe-1', appVnetId, 'snet-pe', '10.1.4.4', false),
+    legacyVnet,
+    nic(legacy, 'nic-old-1', vnetId(legacy, 'vnet-legacy'), 'snet-old', '10.9.1.4', true),
+  ];
+}
+
+export const STOPPED_NIC = armId(apps, 'Microsoft.Network/networkInterfaces', 'nic-api-1');
+
+export function smallEstate(): FakeEstate {
+  const resources = smallEstateResources() as readonly FakeResource[];
+  const natGateways = resources.filter((r) => r.type === 'Microsoft.Network/natGateways');
+  const metrics = new Map<string, readonly number[]>();
+  for (const n of natGateways) {
+    metrics.set(`${n.id.toLowerCase()}|snatconnectioncount`, [0, 3, 4]);
+    metrics.set(`${n.id.toLowerCase()}|packetdropcount`, [1, 1]);
+  }
+  metrics.set(`${armId(hub, 'Microsoft.Network/azureFirewalls', 'afw-hub').toLowerCase()}|snatportutilization`, [12, 87, 40]);
+  return {
+    tenantId: TENANT,
+    subscriptions: [
+      { subscriptionId: SUB_HUB, displayName: 'Connectivity' },
+      { subscriptionId: SUB_APPS, displayName: 'Apps' },
+      { subscriptionId: SUB_LEGACY, displayName: 'Legacy' },
+    ],
+    resources,
+    stoppedVmNicIds: [STOPPED_NIC],
+    metrics,
+  };
+}
+
+/** A generated estate (for paging: more rows than a page) as a fake estate. */
+export function syntheticFakeEstate(options: { subscriptions: number; virtualNetworks: number; subnets: number; networkInterfaces: number; seed: number }): FakeEstate {
+  const estate = generateSyntheticEstate(options);
+  const resources = estate.resources as readonly FakeResource[];
+  const subs = [...new Set(resources.map((r) => r.id.split('/')[2] ?? ''))];
+  return {
+    tenantId: TENANT,
+    subscriptions: subs.map((subscriptionId, i) => ({ subscriptionId, displayName: `Landing zone ${i + 1}` })),
+    resources,
+    effectiveRoutes: new Map(Object.entries(estate.effectiveRouteTables).map(([k, v]) => [k, v.value])),
+  };
+}
+
+/** Lower-case IDs of the estate's top-level resources (and subnets) in the given subscriptions. */
+export function expectedIds(estate: FakeEstate, subscriptions: readonly string[]): ReadonlySet<string> {
+  const subs = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const out = new Set<string>();
+  for (const r of estate.resources) {
+    const sub = (r.id.split('/')[2] ?? '').toLowerCase();
+    if (!subs.has(sub) || r.type.split('/').length > 2) continue;
+    out.add(r.id.toLowerCase());
+    const subnets = r.properties['subnets'];
+    if (Array.isArray(subnets)) for (const s of subnets as { id: string }[]) out.add(s.id.toLowerCase());
+  }
+  return out;
+}
+
+/** Every resource and subnet ID in a normalized model. */
+export function modelIds(model: NetworkModel): ReadonlySet<string> {
+  return new Set([
+    ...model.virtualNetworks, ...model.subnets, ...model.routeTables, ...model.natGateways, ...model.publicIpAddresses,
+    ...model.publicIpPrefixes, ...model.networkInterfaces, ...model.azureFirewalls, ...model.firewallPolicies,
+    ...model.networkSecurityGroups, ...model.loadBalancers, ...model.virtualNetworkGateways, ...model.virtualHubs, ...model.virtualWans,
+  ].map((r) => r.id as string));
+}

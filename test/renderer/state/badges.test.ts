@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { BADGE_KINDS, badgeFor, badgeText } from '../../../renderer/state/badges';
+import { FIREWALL_ID, NVA_NIC_ID } from '../fixtures';
+
+describe('verdict badges', () => {
+  it('names internet egress by the appliance first, then by the exit method', () => {
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [FIREWALL_ID] }).text).toBe('Internet via firewall');
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [NVA_NIC_ID] }).text).toBe('Internet via NVA');
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [] }).text).toBe('Internet via NAT');
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [] }).text).toBe('Internet via public IP');
+    expect(badgeFor({ verdict: 'internet', exit: 'load-balancer', via: [] }).text).toBe('Internet via LB outbound');
+    expect(badgeFor({ verdict: 'internet', exit: 'default-outbound', via: [] })).toEqual({ kind: 'default-outbound', text: 'Default outbound', tone: 'warn' });
+  });
+
+  it('names the non-internet verdicts and colours broken paths red', () => {
+    expect(badgeFor({ verdict: 'on-premises', exit: null, via: [] }).text).toBe('On-premises');
+    expect(badgeFor({ verdict: 'no-outbound', exit: null, via: [] }).text).toBe('No outbound');
+    expect(badgeFor({ verdict: 'dropped', exit: null, via: [] })).toEqual({ kind: 'dropped', text: 'Dropped', tone: 'bad' });
+    expect(badgeFor({ verdict: 'denied', exit: null, via: [] })).toEqual({ kind: 'denied', text: 'Denied', tone: 'bad' });
+    expect(badgeFor({ verdict: 'internet', exit: null, via: [] }).kind).toBe('unknown');
+  });
+
+  it('has a distinct text for every badge kind', () => {
+    const texts = BADGE_KINDS.map(badgeText);
+    expect(new Set(texts).size).toBe(BADGE_KINDS.length);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { IPC_OPERATIONS, type IpcOperation, type PullRequest } from '../../../shared/ipc/contract';
+import { IPC_LIMITS, isIpcOperation, validateRequest } from '../../../shared/ipc/validate';
+
+const PULL: PullRequest = {
+  cloud: 'AzurePublicCloud',
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  subscriptionIds: ['6b1f3c2a-8d4e-4f7a-9c15-2e8b7d0a4c91'],
+  effectiveRoutes: 'sample',
+  metrics: true,
+  demoAzure: false,
+};
+
+/** One valid request per operation, and malformed ones that must be refused. */
+const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonly malformed: readonly unknown[] } } = {
+  listDemos: { valid: {}, malformed: [[], 'x', { name: 'bank' }] },
+  listRecent: { valid: {}, malformed: [42, { extra: true }] },
+  openDemo: { valid: { name: 'bank' }, malformed: [{}, { name: 3 }, { name: '' }, { name: 'a/../b' }, { name: 'x'.repeat(IPC_LIMITS.maxIdChars + 1) }, { name: 'bank', extra: 1 }] },
+  importFiles: {
+    valid: { files: [{ name: 'vnets.json', text: '{"value":[]}' }] },
+    malformed: [
+      { files: [] },
+      { files: 'x' },
+      { files: [{ name: 'a.json' }] },
+      { files: [{ name: '', text: '{}' }] },
+      { files: [{ name: 'a.json', text: 7 }] },
+      { files: [{ name: 'a.json', text: '{}', path: '/etc/passwd' }] },
+      { files: Array.from({ length: IPC_LIMITS.maxImportFiles + 1 }, (_, i) => ({ name: `${i}.json`, text: '{}' })) },
+    ],
+  },
+  openRecent: { valid: { id: '3f1c9a2e-0d4b-4c55-9e1a-7b2d8c6f0a11' }, malformed: [{ id: null }, { id: 'has space' }, {}] },
+  resolve: {
+    valid: { estateId: 'estate-1', destination: '20.50.1.1' },
+    malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', destination: 5 }, { estateId: '', destination: null },
+      { estateId: 'estate-1', destination: '1'.repeat(IPC_LIMITS.maxDestinationChars + 1) }],
+  },
+  saveSnapshot: { valid: { estateId: 'estate-1' }, malformed: [{ estateId: ['estate-1'] }, null] },
+  exportEvidence: {
+    valid: { estateId: 'estate-1', destination: null, sourceIds: ['/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a'] },
+    malformed: [{ estateId: 'estate-1', destination: null }, { estateId: 'estate-1', destination: null, sourceIds: [1] },
+      { estateId: 'estate-1', destination: null, sourceIds: 'all' }],
+  },
+  startPull: {
+    valid: PULL,
+    malformed: [
+      { ...PULL, cloud: 'AzureGermanCloud' },
+      { ...PULL, tenantId: 'evil tenant; rm -rf' },
+      { ...PULL, subscriptionIds: ['not a guid!'] },
+      { ...PULL, subscriptionIds: 'all' },
+      { ...PULL, effectiveRoutes: 'some' },
+      { ...PULL, metrics: 'yes' },
+      { cloud: 'AzurePublicCloud' },
+    ],
+  },
+  pullStatus: { valid: { jobId: 'pull-1' }, malformed: [{ jobId: 1 }, { job: 'pull-1' }] },
+  cancelPull: { valid: { jobId: 'pull-1' }, malformed: [{}, 'pull-1'] },
+};
+
+describe('validateRequest', () => {
+  it('has a valid and malformed case for every operation of the contract', () => {
+    expect(Object.keys(CASES).sort()).toEqual([...IPC_OPERATIONS].sort());
+  });
+
+  for (const op of IPC_OPERATIONS) {
+    it(`${op}: accepts a well-formed request and returns an equal, fresh object`, () => {
+      const raw = CASES[op].valid;
+      const result = validateRequest(op, raw);
+      expect(result).toEqual({ ok: true, value: raw });
+      if (result.ok && typeof raw === 'object' && Object.keys(raw ?? {}).length > 0) expect(result.value).not.toBe(raw);
+    });
+
+    it(`${op}: refuses malformed requests as invalid-request data`, () => {
+      for (const raw of CASES[op].malformed) {
+        const result = validateRequest(op, raw);
+        expect(result.ok, JSON.stringify(raw)?.slice(0, 200)).toBe(false);
+        if (!result.ok) {
+          expect(result.error.code).toBe('invalid-request');
+          expect(result.error.message).toContain(op);
+        }
+      }
+    });
+  }
+
+  it('accepts no argument for operations without a request body', () => {
+    expect(validateRequest('listDemos', undefined)).toEqual({ ok: true, value: {} });
+    expect(validateRequest('listRecent', null)).toEqual({ ok: true, value: {} });
+  });
+
+  it('names the JSON path of the bad field', () => {
+    const result = validateRequest('importFiles', { files: [{ name: 'a.json', text: '{}' }, { name: 'b.json', text: 1 }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request', path: '$.files[1].text' } });
+  });
+
+  it('caps the total size of an import', () => {
+    const big = 'x'.repeat(IPC_LIMITS.maxFileChars);
+    const files = [{ name: 'a', text: big }, { name: 'b', text: big }, { name: 'c', text: 'x' }];
+    expect(validateRequest('importFiles', { files })).toMatchObject({ ok: false, error: { path: '$.files' } });
+  });
+
+  it('refuses objects with a non-plain prototype', () => {
+    class Sneaky { name = 'bank'; }
+    expect(validateRequest('openDemo', new Sneaky()).ok).toBe(false);
+    expect(validateRequest('openDemo', JSON.parse('{"name":"bank","__proto__":{"polluted":true}}')).ok).toBe(false);
+  });
+
+  it('trims the destination and keeps null as the default route', () => {
+    expect(validateRequest('resolve', { estateId: 'e', destination: ' 8.8.8.8 ' })).toEqual({ ok: true, value: { estateId: 'e', destination: '8.8.8.8' } });
+    expect(validateRequest('resolve', { estateId: 'e', destination: null })).toEqual({ ok: true, value: { estateId: 'e', destination: null } });
+  });
+
+  it('accepts a pull for every subscription the account can read (empty list) and a null tenant', () => {
+    expect(validateRequest('startPull', { ...PULL, tenantId: null, subscriptionIds: [] }).ok).toBe(true);
+  });
+
+  it('refuses an unknown operation name', () => {
+    expect(validateRequest('deleteEverything' as IpcOperation, {})).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+});
+
+describe('isIpcOperation', () => {
+  it('knows exactly the contract operations', () => {
+    for (const op of IPC_OPERATIONS) expect(isIpcOperation(op)).toBe(true);
+    for (const name of ['', 'constructor', '__proto__', 'toString', 'listdemos', 42, null]) expect(isIpcOperation(name)).toBe(false);
+  });
+});
