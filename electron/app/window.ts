@@ -35,8 +35,13 @@ function openExternally(url: string): void {
   if (isAllowedExternalUrl(url)) void shell.openExternal(url);
 }
 
+/** Applied once per web contents: both `web-contents-created` and the factory call this. */
+const hardened = new WeakSet<WebContents>();
+
 /** Navigation and window-opening rules for any web contents the app creates. */
 export function hardenWebContents(contents: WebContents): void {
+  if (hardened.has(contents)) return;
+  hardened.add(contents);
   // In-page (hash) navigation does not fire will-navigate, so the single-page renderer is unaffected.
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();

@@ -79,12 +79,7 @@ export function createArmGetter(ctx: ClientContext): ArmGetter {
       });
       const response = await pipeline.sendRequest(httpClient, request);
       const text = response.bodyAsText ?? '';
-      let body: unknown = null;
-      try {
-        body = text.length > 0 ? JSON.parse(text) : null;
-      } catch {
-        body = null;
-      }
+      const body = parseBody(text);
       if (response.status >= 200 && response.status < 300) return body;
       const error = errorOf(body);
       throw new RestError(error.message ?? `HTTP ${response.status} for GET ${new URL(url).pathname}`, {
@@ -92,6 +87,15 @@ export function createArmGetter(ctx: ClientContext): ArmGetter {
       });
     },
   };
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 function errorOf(body: unknown): { code?: string; message?: string } {

@@ -27,11 +27,38 @@ export function gapCodeFor(error: unknown): GapCode {
   return 'request-failed';
 }
 
+/** ARM's own sentence from the error body (the SDK's paging errors drop it from `message`). */
+function bodyMessage(error: unknown): string | null {
+  if (!isRestError(error)) return null;
+  const text = error.response?.bodyAsText;
+  if (typeof text !== 'string' || text.length === 0) return null;
+  try {
+    const body: unknown = JSON.parse(text);
+    const inner = typeof body === 'object' && body !== null && 'error' in body ? body.error : null;
+    const message = typeof inner === 'object' && inner !== null && 'message' in inner ? inner.message : null;
+    return typeof message === 'string' ? message : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a status means for the user, for errors whose own text says nothing (SDK paging errors). */
+function statusHint(status: number | null): string {
+  switch (status) {
+    case 401: return 'the sign-in was not accepted (expired or wrong-tenant token)';
+    case 403: return 'the signed-in account may not read this (it needs the Reader role or Microsoft.Network/*/read)';
+    case 404: return 'not found';
+    case 429: return 'throttled by Azure, retries exhausted';
+    default: return status !== null && status >= 500 ? 'Azure answered with a server error, retries exhausted' : 'the request failed';
+  }
+}
+
 export function messageOf(error: unknown): string {
   if (error instanceof ReadOnlyViolationError) return error.message;
   const status = statusOf(error);
   const code = codeOf(error);
-  const text = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+  const raw = bodyMessage(error) ?? (error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  const text = /^Pagination failed|^Unexpected status code/i.test(raw) ? statusHint(status) : raw;
   const head = [status === null ? null : `HTTP ${status}`, code].filter((x) => x !== null).join(' ');
   return head.length > 0 ? `${head}: ${text}` : text;
 }

@@ -208,7 +208,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       await credential.getToken([target.armScope], { abortSignal: signal });
     } catch (error) {
       if (isCancellation(error, signal) || signal?.aborted) throw new PullCancelledError();
-      throw new Error(`Sign-in failed: ${messageOf(error)}`);
+      throw new Error(`Sign-in failed: ${messageOf(error)}`, { cause: error });
     }
     rt.checkCancelled();
 
@@ -221,7 +221,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
         subscriptions = await listSubscriptions(rt);
       } catch (error) {
         if (isCancellation(error, signal) || signal?.aborted) throw new PullCancelledError();
-        throw new Error(`Listing subscriptions failed: ${messageOf(error)}`);
+        throw new Error(`Listing subscriptions failed: ${messageOf(error)}`, { cause: error });
       }
     }
     if (subscriptions.length === 0) {

@@ -23,6 +23,8 @@ export interface PullRuntime {
   readonly gaps: readonly Gap[];
   /** Subscriptions Resource Graph refused: go straight to ARM lists for them. */
   readonly graphDeniedSubscriptions: Set<string>;
+  /** Subscriptions ARM refused (403, already a gap): not asked again. */
+  readonly armDeniedSubscriptions: Set<string>;
   note(message: string): void;
   checkCancelled(): void;
 }
@@ -54,6 +56,7 @@ export function createRuntime(ctx: ClientContext, clock: Clock, stats: PullStats
     },
     gaps,
     graphDeniedSubscriptions: new Set(),
+    armDeniedSubscriptions: new Set(),
     note,
     checkCancelled() {
       if (signal?.aborted) throw new PullCancelledError();

@@ -227,7 +227,8 @@ async function listWithArm(rt: PullRuntime, subscriptionIds: readonly string[], 
 async function listSubscription(rt: PullRuntime, subscriptionId: string, types: readonly string[], onPage: (rows: readonly Item[]) => void): Promise<readonly Item[]> {
   const client = rt.network(subscriptionId);
   const scope = `/subscriptions/${subscriptionId}`;
-  let denied = false;
+  const key = subscriptionId.toLowerCase();
+  let denied = rt.armDeniedSubscriptions.has(key);
   const out: Item[] = [];
   const readType = async (type: string, list: () => AsyncIterable<unknown>): Promise<void> => {
     if (denied) return;
@@ -241,6 +242,7 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
       if (status === 403 || status === 401) {
         if (!denied) rt.addGap(gapFromError(scope, `Reading subscription ${subscriptionId}`, error));
         denied = true;
+        rt.armDeniedSubscriptions.add(key);
         return;
       }
       rt.addGap(gapFromError(`${scope}/providers/${type}`, `Listing ${type} in subscription ${subscriptionId}`, error));

@@ -36,7 +36,7 @@ function reportError(error: unknown, command: CliCommand | undefined, io: CliIo)
   }
   if (error instanceof UsageError) {
     io.stderr(`error: ${error.message}\n`);
-    if (command !== undefined) io.stderr(`\n${command.usage}`);
+    if (command !== undefined) io.stderr(`(see "egress-atlas ${command.name} --help")\n`);
     return 2;
   }
   if (error instanceof InputPathError) {

@@ -3,6 +3,10 @@
  * across a page, tables with repeated headers, bookmarks plus table-of-contents entries, and
  * the "Page n of N" footer. pdfkit breaks pages on its own when text overflows; every block here
  * is measured first and placed explicitly so that never happens mid-row.
+ *
+ * Pages are streamed out as soon as they are complete (pdfkit's `bufferPages` kept ~0.5 MB per
+ * page alive, 1.5 GB for a 2,000-subnet estate). Numbers that are only known at the end, the page
+ * total and the contents page numbers, are drawn as small form XObjects filled in by `finish`.
  */
 import PDFDocument from 'pdfkit';
 import { evidenceFontFiles, needsActualText, type EvidenceFont } from './fonts';
@@ -19,11 +23,24 @@ export const COLORS = {
   link: '#0b5cad',
 } as const;
 
-export interface TocEntry {
-  readonly title: string;
-  readonly level: number;
-  readonly pageIndex: number;
-  readonly destination: string;
+/** A number drawn now and written at the end: a form XObject placed on the page. */
+interface Placeholder {
+  readonly ref: PDFKit.PDFKitReference & { write(chunk: string): void; end(): void };
+  readonly name: string;
+  readonly width: number;
+  readonly size: number;
+  readonly bold: boolean;
+  readonly align: 'left' | 'right';
+  readonly color: readonly [number, number, number];
+}
+
+/** The slice of pdfkit's embedded font this file needs (not in @types/pdfkit). */
+interface EmbeddedFontInternals {
+  readonly id: string;
+  ref(): PDFKit.PDFKitReference;
+  encode(text: string): [readonly string[], unknown];
+  widthOfString(text: string, size: number): number;
+  readonly ascender: number;
 }
 
 export interface DocumentInfo {
@@ -61,6 +78,37 @@ export interface TableCell {
 
 type Cell = string | TableCell;
 
+/** DejaVu Sans Mono: advance 1233/2048 em for every glyph; pdfkit's default line gap for it. */
+const MONO_ADVANCE = 1233 / 2048;
+
+export function monoLineHeight(size: number): number {
+  return size * 1.164;
+}
+
+/**
+ * Greedy wrap for monospace text: lines of at most `width / advance` characters, broken after a
+ * space, `/`, `,` or `-` when one falls in the second half of the line, else hard at the limit.
+ */
+export function monoLines(text: string, size: number, width: number): readonly string[] {
+  const max = Math.max(8, Math.floor(width / (size * MONO_ADVANCE)));
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let rest = [...paragraph];
+    while (rest.length > max) {
+      let cut = max;
+      for (let i = max; i > max / 2; i--) {
+        const ch = rest[i - 1];
+        if (ch === ' ' || ch === '/' || ch === ',' || ch === '-') { cut = i; break }
+      }
+      lines.push(rest.slice(0, cut).join('').trimEnd());
+      rest = rest.slice(cut);
+      while (rest[0] === ' ') rest = rest.slice(1);
+    }
+    lines.push(rest.join(''));
+  }
+  return lines;
+}
+
 function cellOf(cell: Cell | undefined): TableCell {
   if (cell === undefined) return { text: '' };
   return typeof cell === 'string' ? { text: cell } : cell;
@@ -68,17 +116,22 @@ function cellOf(cell: Cell | undefined): TableCell {
 
 export class EvidenceDocument {
   readonly doc: PDFKit.PDFDocument;
-  readonly toc: TocEntry[] = [];
   y: number = PAGE.marginTop;
+  /** Page number (1-based) of each anchor, by destination name. */
+  readonly anchorPages = new Map<string, number>();
   private readonly outlineStack: PDFKit.PDFOutline[] = [];
-  private destinationCount = 0;
+  private pageCount = 0;
+  private placeholderCount = 0;
+  private readonly tocNumbers = new Map<string, Placeholder>();
+  private totalPages: Placeholder | null = null;
+  private runningTitle = '';
   private readonly chunks: Buffer[] = [];
   private readonly finished: Promise<void>;
 
   constructor(info: DocumentInfo) {
     this.doc = new PDFDocument({
       autoFirstPage: false,
-      bufferPages: true,
+      bufferPages: false,
       compress: true,
       size: 'A4',
       displayTitle: true,
@@ -108,9 +161,16 @@ export class EvidenceDocument {
   get pageHeight(): number { return this.doc.page.height }
   get contentWidth(): number { return this.pageWidth - 2 * PAGE.marginX }
   get bottom(): number { return this.pageHeight - PAGE.marginBottom }
-  get pageIndex(): number { return this.doc.bufferedPageRange().count - 1 }
+  /** 1-based number of the current page. */
+  get pageNumber(): number { return this.pageCount }
+
+  setRunningTitle(title: string): void {
+    this.runningTitle = title;
+  }
 
   newPage(layout: 'portrait' | 'landscape' = 'portrait'): void {
+    if (this.pageCount > 0) this.drawFooter();
+    this.pageCount++;
     this.doc.addPage({ size: 'A4', layout, margins: { top: PAGE.marginTop, bottom: 0, left: PAGE.marginX, right: PAGE.marginX } });
     this.y = PAGE.marginTop;
   }
@@ -125,14 +185,22 @@ export class EvidenceDocument {
   }
 
   measure(text: string, style: TextStyle = {}): number {
+    if (style.font === 'Mono') return monoLines(text, style.size ?? 9, style.width ?? this.contentWidth).length * monoLineHeight(style.size ?? 9);
     this.setFont(style.font ?? 'Sans', style.size ?? 9);
-    return this.doc.heightOfString(text.length > 0 ? text : ' ', { width: style.width ?? this.contentWidth });
+    const width = style.width ?? this.contentWidth;
+    if (this.fitsOneLine(text, width)) return this.doc.currentLineHeight(true);
+    return this.doc.heightOfString(text.length > 0 ? text : ' ', { width });
+  }
+
+  /** Most cells are one short line: measuring once and skipping pdfkit's word wrapper halves the work. */
+  private fitsOneLine(text: string, width: number): boolean {
+    return !text.includes('\n') && this.doc.widthOfString(text) <= width;
   }
 
   /** Draws text at an explicit position without moving the cursor. */
   drawText(text: string, x: number, y: number, style: TextStyle & { readonly height?: number; readonly lineBreak?: boolean } = {}): void {
     this.setFont(style.font ?? 'Sans', style.size ?? 9, style.color ?? (style.link ? COLORS.link : COLORS.text));
-    const options: PDFKit.Mixins.TextOptions = {
+    const options: { -readonly [K in keyof PDFKit.Mixins.TextOptions]: PDFKit.Mixins.TextOptions[K] } = {
       width: style.width,
       height: style.height,
       ellipsis: style.height !== undefined ? '…' : undefined,
@@ -141,6 +209,17 @@ export class EvidenceDocument {
       link: style.link,
       underline: style.link !== undefined,
     };
+    if (style.font === 'Mono' && style.lineBreak !== false && style.height === undefined && style.width !== undefined) {
+      this.drawMono(text, x, y, style.size ?? 9, style.width, options);
+      return;
+    }
+    const simple = style.link === undefined && (style.align ?? 'left') === 'left' && style.width !== undefined && this.fitsOneLine(text, style.width);
+    if (simple) {
+      options.width = undefined;
+      options.height = undefined;
+      options.ellipsis = undefined;
+      options.lineBreak = false;
+    }
     if (needsActualText(text)) {
       this.doc.markContent('Span', { actual: text } as PDFKit.Mixins.MarkingOptions);
       this.doc.text(text, x, y, options);
@@ -148,6 +227,24 @@ export class EvidenceDocument {
     } else {
       this.doc.text(text, x, y, options);
     }
+  }
+
+  /**
+   * Monospace text (IDs, rules, az commands) is wrapped here, not by pdfkit: every glyph has the
+   * same advance, and pdfkit's word wrapper re-measures long unbroken IDs one character at a time.
+   */
+  private drawMono(text: string, x: number, y: number, size: number, width: number, options: PDFKit.Mixins.TextOptions): void {
+    const lineHeight = monoLineHeight(size);
+    monoLines(text, size, width).forEach((line, i) => {
+      const lineOptions = { ...options, width: undefined, lineBreak: false };
+      if (needsActualText(line)) {
+        this.doc.markContent('Span', { actual: line } as PDFKit.Mixins.MarkingOptions);
+        this.doc.text(line, x, y + i * lineHeight, lineOptions);
+        this.doc.endMarkedContent();
+      } else {
+        this.doc.text(line, x, y + i * lineHeight, lineOptions);
+      }
+    });
   }
 
   /** A paragraph kept on one page (capped at one page height, with an ellipsis). */
@@ -160,23 +257,66 @@ export class EvidenceDocument {
     this.y += height + (style.gapAfter ?? 3);
   }
 
-  /** A bookmark, a named destination for links and a table-of-contents entry at the cursor. */
-  anchor(title: string, level: number): void {
-    const destination = `sec-${++this.destinationCount}`;
+  /** A bookmark and a named destination (the contents page links to it) at the cursor. */
+  anchor(destination: string, title: string, level: number): void {
     this.doc.addNamedDestination(destination, 'XYZ', 0, this.pageHeight - this.y + 12, null);
     const parent = level === 0 ? this.doc.outline : this.outlineStack[level - 1] ?? this.doc.outline;
     this.outlineStack[level] = parent.addItem(title);
     this.outlineStack.length = level + 1;
-    this.toc.push({ title, level, pageIndex: this.pageIndex, destination });
+    this.anchorPages.set(destination, this.pageNumber);
   }
 
-  heading(title: string, level: 0 | 1 | 2, options: { readonly bookmark?: boolean; readonly keepWith?: number } = {}): void {
+  private fontInternals(font: EvidenceFont): EmbeddedFontInternals {
+    this.doc.font(font);
+    return (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+  }
+
+  /** A form XObject for a number known only at the end; `fill` writes it, `place` draws it. */
+  private placeholder(width: number, size: number, bold: boolean, align: 'left' | 'right', color: readonly [number, number, number]): Placeholder {
+    const font = this.fontInternals(bold ? 'Sans-Bold' : 'Sans');
+    const ref = this.doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, -size, Math.max(width, 60), size * 1.5], Resources: { Font: { [font.id]: font.ref() } } }) as Placeholder['ref'];
+    return { ref, name: `EA${++this.placeholderCount}`, width, size, bold, align, color };
+  }
+
+  private place(placeholder: Placeholder, x: number, y: number): void {
+    const font = this.fontInternals(placeholder.bold ? 'Sans-Bold' : 'Sans');
+    this.doc.page.xobjects[placeholder.name] = placeholder.ref;
+    // pdfkit's user space is flipped (y down); flip back so the form draws upright, origin on the baseline.
+    const baseline = y + (font.ascender / 1000) * placeholder.size;
+    this.doc.addContent(`q 1 0 0 -1 ${x.toFixed(2)} ${baseline.toFixed(2)} cm /${placeholder.name} Do Q`);
+  }
+
+  private fill(placeholder: Placeholder, text: string): void {
+    const font = this.fontInternals(placeholder.bold ? 'Sans-Bold' : 'Sans');
+    const [glyphs] = font.encode(text);
+    const width = font.widthOfString(text, placeholder.size);
+    const x = placeholder.align === 'right' ? placeholder.width - width : 0;
+    const [r, g, b] = placeholder.color;
+    placeholder.ref.write(`${r} ${g} ${b} rg BT /${font.id} ${placeholder.size} Tf ${x.toFixed(2)} 0 Td <${glyphs.join('')}> Tj ET`);
+    placeholder.ref.end();
+  }
+
+  /** A contents line: title, a page number filled in at the end, and a link to the section. */
+  tocLine(destination: string, title: string, level: number, y: number): void {
+    const indent = level * 14;
+    const font = level === 0 ? 'Sans-Bold' : 'Sans';
+    const size = level === 0 ? 9 : 8.5;
+    const numberWidth = 40;
+    this.drawText(title, this.left + indent, y, { font, size, width: this.contentWidth - indent - numberWidth - 6, height: size * 1.3 });
+    const number = this.placeholder(numberWidth, size, level === 0, 'right', [0.106, 0.122, 0.141]);
+    this.place(number, this.left + this.contentWidth - numberWidth, y);
+    this.tocNumbers.set(destination, number);
+    this.doc.goTo(this.left, y - 1, this.contentWidth, size * 1.3, destination);
+  }
+
+  /** A heading; with `anchor`, also a bookmark and the target of a contents line. */
+  heading(title: string, level: 0 | 1 | 2, options: { readonly anchor?: string; readonly keepWith?: number } = {}): void {
     const size = level === 0 ? 17 : level === 1 ? 12.5 : 10.5;
     const before = level === 0 ? 0 : 8;
     const height = this.measure(title, { font: 'Sans-Bold', size });
     this.ensureSpace(before + height + (options.keepWith ?? 40));
     if (this.y > PAGE.marginTop) this.y += before;
-    if (options.bookmark !== false) this.anchor(title, level);
+    if (options.anchor !== undefined) this.anchor(options.anchor, title, level);
     this.drawText(title, this.left, this.y, { font: 'Sans-Bold', size, color: level === 0 ? COLORS.accent : COLORS.text, width: this.contentWidth });
     this.y += height + (level === 0 ? 8 : 4);
     if (level === 0) {
@@ -234,19 +374,36 @@ export class EvidenceDocument {
     this.y += 6;
   }
 
-  /** Writes "Page n of N" and a running title on every page, once all pages exist. */
-  addFooters(runningTitle: string): void {
-    const { start, count } = this.doc.bufferedPageRange();
-    for (let i = start; i < start + count; i++) {
-      this.doc.switchToPage(i);
-      const y = this.doc.page.height - 34;
-      const width = this.doc.page.width - 2 * PAGE.marginX;
-      this.drawText(runningTitle, PAGE.marginX, y, { size: 7, color: COLORS.muted, width: width - 90, lineBreak: false, height: 10 });
-      this.drawText(`Page ${i + 1} of ${count}`, PAGE.marginX + width - 90, y, { size: 7, color: COLORS.muted, width: 90, align: 'right', lineBreak: false });
+  /**
+   * pdfkit caches the glyph layout of every distinct word it has drawn, for the life of the
+   * document. Evidence is full of distinct words (resource IDs, az commands), so on a 2,000-subnet
+   * estate that cache alone grew past a gigabyte; dropping it now and then bounds memory.
+   */
+  trimFontCaches(): void {
+    const fonts = (this.doc as unknown as { readonly _fontFamilies?: Readonly<Record<string, { layoutCache?: unknown }>> })._fontFamilies ?? {};
+    for (const font of Object.values(fonts)) {
+      if (font.layoutCache !== undefined) font.layoutCache = Object.create(null);
     }
   }
 
+  /** The running title and "Page n of N" on the current page; N is one shared placeholder. */
+  private drawFooter(): void {
+    const y = this.doc.page.height - 34;
+    const width = this.doc.page.width - 2 * PAGE.marginX;
+    this.drawText(this.runningTitle, PAGE.marginX, y, { size: 7, color: COLORS.muted, width: width - 100, height: 10 });
+    const label = `Page ${this.pageNumber} of `;
+    this.setFont('Sans', 7, COLORS.muted);
+    const labelWidth = this.doc.widthOfString(label);
+    const x = PAGE.marginX + width - 70;
+    this.drawText(label, x, y, { size: 7, color: COLORS.muted, lineBreak: false });
+    this.totalPages ??= this.placeholder(60, 7, false, 'left', [0.341, 0.376, 0.416]);
+    this.place(this.totalPages, x + labelWidth, y);
+  }
+
   async finish(): Promise<Uint8Array> {
+    if (this.pageCount > 0) this.drawFooter();
+    if (this.totalPages) this.fill(this.totalPages, String(this.pageCount));
+    for (const [destination, placeholder] of this.tocNumbers) this.fill(placeholder, String(this.anchorPages.get(destination) ?? '?'));
     this.doc.end();
     await this.finished;
     return new Uint8Array(Buffer.concat(this.chunks));

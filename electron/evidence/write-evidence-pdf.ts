@@ -42,12 +42,6 @@ function pathTitle(path: EgressPath): string {
   return `${path.source.name} (${path.source.type === 'nic' ? 'NIC exception' : 'subnet'}): ${verdictLabel(path.verdict)}`;
 }
 
-function tocPagesNeeded(entries: number, contentHeight: number): number {
-  const firstPage = Math.floor((contentHeight - 40) / TOC_LINE);
-  const otherPages = Math.floor(contentHeight / TOC_LINE);
-  if (entries <= firstPage) return 1;
-  return 1 + Math.ceil((entries - firstPage) / otherPages);
-}
 
 function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gapsCount: number): void {
   const { snapshot, result, selection } = input;
@@ -89,29 +83,24 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
   ed.paragraph('This document renders the resolver output for the snapshot identified above. Every verdict cites the rule that decided each hop, a Microsoft Learn reference and a read-only az command that shows the same evidence in Azure. Re-running the export on the same snapshot, options and export time gives a byte-identical file.', { size: 8.5, color: COLORS.muted });
 }
 
-function writeContents(ed: EvidenceDocument, tocPages: readonly number[]): void {
-  let pageAt = 0;
-  const firstPage = tocPages[0];
-  if (firstPage === undefined) return;
-  ed.doc.switchToPage(firstPage);
-  let y = PAGE.marginTop;
-  ed.drawText('Contents', ed.left, y, { font: 'Sans-Bold', size: 17, color: COLORS.accent });
-  y += 40;
-  for (const entry of ed.toc) {
+interface TocItem {
+  readonly destination: string;
+  readonly title: string;
+  readonly level: number;
+}
+
+/** Contents pages, written before the sections exist: page numbers are filled in at the end. */
+function writeContents(ed: EvidenceDocument, items: readonly TocItem[]): void {
+  ed.newPage();
+  ed.doc.outline.addItem('Contents');
+  ed.drawText('Contents', ed.left, ed.y, { font: 'Sans-Bold', size: 17, color: COLORS.accent });
+  let y = ed.y + 40;
+  for (const item of items) {
     if (y + TOC_LINE > ed.bottom) {
-      pageAt++;
-      const next = tocPages[pageAt];
-      if (next === undefined) return;
-      ed.doc.switchToPage(next);
-      y = PAGE.marginTop;
+      ed.newPage();
+      y = ed.y;
     }
-    const indent = entry.level * 14;
-    const font = entry.level === 0 ? 'Sans-Bold' : 'Sans';
-    const size = entry.level === 0 ? 9 : 8.5;
-    const numberWidth = 40;
-    ed.drawText(entry.title, ed.left + indent, y, { font, size, width: ed.contentWidth - indent - numberWidth, height: TOC_LINE, lineBreak: false });
-    ed.drawText(String(entry.pageIndex + 1), ed.left + ed.contentWidth - numberWidth, y, { font, size, width: numberWidth, align: 'right', lineBreak: false });
-    ed.doc.goTo(ed.left, y - 1, ed.contentWidth, TOC_LINE, entry.destination);
+    ed.tocLine(item.destination, item.title, item.level, y);
     y += TOC_LINE;
   }
 }
@@ -145,7 +134,7 @@ function findingsTable(ed: EvidenceDocument, findings: readonly Finding[]): void
 function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[]): void {
   const summary = summarize(paths, input.result);
   ed.newPage();
-  ed.heading(SECTIONS.summary, 0);
+  ed.heading(SECTIONS.summary, 0, { anchor: 'summary' });
   ed.paragraph(`${summary.pathCount} paths evaluated for ${describeDestination(input.result.destination).toLowerCase()}.`, { size: 9, gapAfter: 8 });
   const half = (ed.contentWidth - 20) / 2;
   const top = ed.y;
@@ -168,16 +157,16 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
   ed.doc.x = savedLeft;
   ed.y = Math.max(leftBottom, y) + 6;
 
-  ed.heading(`Reach the internet without inspection (${summary.uninspected.length})`, 1, { bookmark: false });
+  ed.heading(`Reach the internet without inspection (${summary.uninspected.length})`, 1);
   ed.paragraph('No Azure Firewall, network virtual appliance or internal load balancer is on the path: traffic leaves unfiltered.', { size: 8, color: COLORS.muted });
   sourceTable(ed, summary.uninspected, 'Exit and egress IPs');
-  ed.heading(`On default outbound access (${summary.defaultOutbound.length})`, 1, { bookmark: false });
+  ed.heading(`On default outbound access (${summary.defaultOutbound.length})`, 1);
   ed.paragraph('Azure picks the public IP; it is not owned by you and can change. New VNets get private subnets by default after 31 March 2026.', { size: 8, color: COLORS.muted });
   sourceTable(ed, summary.defaultOutbound, 'Egress IPs');
-  ed.heading(`No way out (${summary.noOutbound.length})`, 1, { bookmark: false });
+  ed.heading(`No way out (${summary.noOutbound.length})`, 1);
   sourceTable(ed, summary.noOutbound, 'Why');
   const estate = input.result.findings;
-  ed.heading(`Estate-level findings (${estate.length})`, 1, { bookmark: false });
+  ed.heading(`Estate-level findings (${estate.length})`, 1);
   if (estate.length === 0) ed.paragraph('None.', { size: 8.5, color: COLORS.muted });
   else findingsTable(ed, estate);
   const total = allFindings(paths, input.result).length;
@@ -186,7 +175,7 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
 
 function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInput): void {
   const gaps = mergeGaps(snapshot, input.result);
-  ed.heading(SECTIONS.gaps, 0);
+  ed.heading(SECTIONS.gaps, 0, { anchor: 'gaps' });
   if (gaps.length === 0) {
     ed.paragraph('None: every resource in scope was read and modelled.', { size: 9 });
     return;
@@ -204,8 +193,8 @@ function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInpu
 function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets): void {
   plan.sheets.forEach(({ layout, page }, i) => {
     ed.newPage('landscape');
-    if (i === 0) ed.anchor(SECTIONS.diagrams, 0);
-    ed.anchor(`Diagram: ${page.title}`, 1);
+    if (i === 0) ed.anchor('diagrams', SECTIONS.diagrams, 0);
+    ed.anchor(`diagram-${i + 1}`, `Diagram: ${page.title}`, 1);
     ed.drawText(`Diagram: ${page.title}`, ed.left, PAGE.marginTop - 14, { font: 'Sans-Bold', size: 13, color: COLORS.accent, width: ed.contentWidth, height: 18 });
     const caption = i === 0 && !page.showLabels
       ? `The whole estate at ${Math.round(page.scale * 100)}%: too small for labels, which are on the per-VNet pages that follow.`
@@ -235,10 +224,10 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
     { label: 'Why', text: hop.explanation, font: 'Sans', size: 8 },
     ...(hop.docs ? [{ label: 'Docs', text: hop.docs, font: 'Sans' as const, size: 7.5, link: hop.docs }] : []),
     ...(hop.verify ? [{ label: 'Verify', text: hop.verify, font: 'Mono' as const, size: 7 }] : []),
-    // Pseudo-hops (`internet`, `default-outbound`) have no Azure resource, hence no tags.
+    // Pseudo-hops (`internet`, `default-outbound`) have no Azure resource, hence no tags. The full
+    // resource ID is in the az command and in Appendix B.
     ...(hop.id.startsWith('/') ? [
       { label: 'Owner', text: `${tags.owner ?? 'no owner tag'} · cost centre: ${tags.costCentre ?? 'no cost-centre tag'}`, font: 'Sans' as const, size: 8 },
-      { label: 'Resource', text: hop.id, font: 'Mono' as const, size: 6.5 },
     ] : []),
   ];
   const titleH = ed.measure(title, { font: 'Sans-Bold', size: 8.5, width: ed.contentWidth - 10 });
@@ -257,8 +246,8 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
   ed.y += 5;
 }
 
-function writePath(ed: EvidenceDocument, path: EgressPath, snapshot: Snapshot, index: ResourceIndex): void {
-  ed.heading(pathTitle(path), 1, { keepWith: 90 });
+function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: Snapshot, index: ResourceIndex): void {
+  ed.heading(pathTitle(path), 1, { keepWith: 90, anchor: `path-${n}` });
   const metrics = metricsForPath(path, snapshot.metrics);
   const via = path.via.map((id) => resourceLabel(index, id));
   ed.keyValues([
@@ -292,7 +281,7 @@ function writePath(ed: EvidenceDocument, path: EgressPath, snapshot: Snapshot, i
 function writeRoutes(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], index: ResourceIndex): void {
   const captured = routesInScope(input.snapshot, paths, input.selection);
   ed.newPage();
-  ed.heading(SECTIONS.routes, 0);
+  ed.heading(SECTIONS.routes, 0, { anchor: 'routes' });
   if (captured.length === 0) {
     ed.paragraph('No effective routes were captured for the sources in scope; routes were computed from the route tables and system routes.', { size: 9 });
     return;
@@ -314,7 +303,7 @@ function writeRoutes(ed: EvidenceDocument, input: EvidenceInput, paths: readonly
 function writeResourceIds(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[]): void {
   const ids = citedResourceIds(paths, input.result);
   ed.newPage();
-  ed.heading(SECTIONS.ids, 0);
+  ed.heading(SECTIONS.ids, 0, { anchor: 'ids' });
   ed.paragraph(`${ids.length} resources, lower-cased as ARM compares them.`, { size: 8.5, color: COLORS.muted });
   for (const id of ids) ed.paragraph(id, { font: 'Mono', size: 6.5, gapAfter: 1.5 });
 }
@@ -334,27 +323,30 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     createdAt: input.exportedAt,
     producer: `Egress Atlas ${snapshot.metadata.toolVersion}`,
   });
+  ed.setRunningTitle(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
   writeCover(ed, input, paths, gaps.length);
-  // Contents pages are reserved now and filled once every section's page is known.
-  const tocEntries = Object.keys(SECTIONS).length + plan.sheets.length + paths.length;
-  const tocCount = tocPagesNeeded(tocEntries, PAGE.height - PAGE.marginTop - PAGE.marginBottom);
-  const tocPages: number[] = [];
-  for (let i = 0; i < tocCount; i++) {
-    ed.newPage();
-    tocPages.push(ed.pageIndex);
-    if (i === 0) ed.doc.outline.addItem('Contents');
-  }
+  writeContents(ed, [
+    { destination: 'summary', title: SECTIONS.summary, level: 0 },
+    { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
+    ...(plan.sheets.length > 0 ? [{ destination: 'diagrams', title: SECTIONS.diagrams, level: 0 }] : []),
+    ...plan.sheets.map((sheet, i) => ({ destination: `diagram-${i + 1}`, title: `Diagram: ${sheet.page.title}`, level: 1 })),
+    { destination: 'paths', title: SECTIONS.paths, level: 0 },
+    ...paths.map((path, i) => ({ destination: `path-${i + 1}`, title: pathTitle(path), level: 1 })),
+    { destination: 'routes', title: SECTIONS.routes, level: 0 },
+    { destination: 'ids', title: SECTIONS.ids, level: 0 },
+  ]);
   writeSummary(ed, input, paths);
   ed.y += 10;
   writeGaps(ed, snapshot, input);
   writeDiagrams(ed, plan);
   ed.newPage();
-  ed.heading(SECTIONS.paths, 0);
+  ed.heading(SECTIONS.paths, 0, { anchor: 'paths' });
   ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
-  for (const path of paths) writePath(ed, path, snapshot, index);
+  paths.forEach((path, i) => {
+    writePath(ed, path, i + 1, snapshot, index);
+    if (i % 50 === 49) ed.trimFontCaches();
+  });
   writeRoutes(ed, input, paths, index);
   writeResourceIds(ed, input, paths);
-  writeContents(ed, tocPages);
-  ed.addFooters(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
   return ed.finish();
 }

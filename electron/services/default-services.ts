@@ -9,8 +9,6 @@ import { DEMO_ESTATES, findDemo } from '../../shared/demo';
 import { resolveEgress } from '../../shared/egress';
 import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
 import { SNAPSHOT_FORMAT, type Snapshot } from '../../shared/model/snapshot';
-import { pullSnapshot } from '../azure';
-import { writeEvidencePdf } from '../evidence';
 import { buildSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import { createMainServices, type EvidenceInput, type MainServices } from './main-services';
@@ -60,7 +58,10 @@ function whoAmI(): string {
   }
 }
 
+// The evidence writer (pdfkit, fonts) and the Azure SDK load on first use: they are most of the
+// start-up time, and many sessions never export or pull.
 async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
+  const { writeEvidencePdf } = await import('../evidence');
   return writeEvidencePdf({
     snapshot: input.snapshot,
     result: input.result,
@@ -70,7 +71,8 @@ async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
   });
 }
 
-function pull(request: PullRequest, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<Snapshot> {
+async function pull(request: PullRequest, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<Snapshot> {
+  const { pullSnapshot } = await import('../azure');
   return pullSnapshot(request, onProgress, signal);
 }
 

@@ -3,6 +3,7 @@
  * `status` (the latest PullProgress, and the opened estate once done), `cancel` aborts the job's
  * AbortController. Finished jobs are kept (bounded) so a late status poll still gets the outcome.
  */
+import { setMaxListeners } from 'node:events';
 import type { IpcError, OpenedEstate, PullProgress, PullRequest, PullStatus } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
 
@@ -62,13 +63,24 @@ export function createPullJobs(options: PullJobsOptions): PullJobs {
 
   async function run(job: Job, request: PullRequest): Promise<void> {
     const { signal } = job.controller;
+    // The pull shares one signal across many concurrent requests; each adds an abort listener.
+    setMaxListeners(0, signal);
+    let finalMessage = 'Pull complete';
     try {
       const snapshot = await options.pull(request, (progress) => {
-        if (!job.finished) job.progress = progress;
+        if (job.finished) return;
+        // Only this job decides when it is finished: `done` is reported once the estate is open,
+        // so a poller never sees `done` with no estate yet.
+        if (progress.phase === 'done' || progress.phase === 'failed' || progress.phase === 'cancelled') {
+          if (progress.phase === 'done' && progress.message.length > 0) finalMessage = progress.message;
+          job.progress = { ...progress, phase: job.progress.phase };
+          return;
+        }
+        job.progress = progress;
       }, signal);
       if (signal.aborted) throw signal.reason;
       job.estate = await options.openPulled(request, snapshot);
-      job.progress = { ...job.progress, phase: 'done', etaMs: 0, message: 'Pull complete', gaps: snapshot.gaps };
+      job.progress = { ...job.progress, phase: 'done', etaMs: 0, message: finalMessage, gaps: snapshot.gaps };
     } catch (error) {
       if (signal.aborted) {
         job.progress = { ...job.progress, phase: 'cancelled', etaMs: null, message: 'Pull cancelled' };

@@ -31,7 +31,6 @@ export class GraphCanvas {
       layout: { name: 'preset' },
       minZoom: 0.05,
       maxZoom: 4,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       // Big estates: draw a cached texture while panning / zooming instead of every element.
       textureOnViewport: true,

@@ -13,7 +13,8 @@ import type { ArmDocument, NormalizeResult } from './index';
 import type { Gap } from '../model/gaps';
 import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResourceKind } from '../model/topology';
-import { compareIds, DraftStore, RANK_STANDALONE, type KindMap } from './draft-store';
+import { compareIds, DraftStore, RANK_STANDALONE } from './draft-store';
+import { buildModel } from './finalize';
 import { looksLikeEffectiveRoute, mapEffectiveRouteList } from './effective-routes';
 import {
   mapLoadBalancer, mapVirtualHub, mapVirtualNetworkGateway, mapVirtualWan,
@@ -27,7 +28,7 @@ import {
 import {
   mapAzureFirewall, mapFirewallPolicy, mapNetworkSecurityGroup, standaloneRuleCollectionGroup, standaloneSecurityRule,
 } from './map-security';
-import { fail, isRecord, isResourceIdText, toNode, type JsonNode } from './reader';
+import { canonicalId, fail, isRecord, isResourceIdText, toNode, type JsonNode } from './reader';
 
 type TopLevelMapper = (store: DraftStore, node: JsonNode, base: BaseFields) => void;
 type ChildMapper = (store: DraftStore, node: JsonNode, id: ResourceId, type: string) => void;
@@ -83,7 +84,7 @@ function readResource(state: ReadState, file: string, path: string, value: unkno
     }
     fail(file, `${path}.id`, ID_EXPECTED, rawId);
   }
-  const id = toResourceId(rawId);
+  const id = canonicalId(rawId);
   const rawType = node.raw.type;
   const type = typeof rawType === 'string' && rawType.includes('/') ? rawType.toLowerCase() : (parseResourceId(rawId)?.type ?? '');
   const topLevel = TOP_LEVEL[type];
@@ -171,101 +172,6 @@ function readDocument(state: ReadState, doc: ArmDocument): void {
     return;
   }
   fail(file, '$', DOCUMENT_EXPECTED, json);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Defaults, applied once after merging (see draft-store.ts)
-
-type Defaults<K extends NetworkResourceKind> = Omit<KindMap[K], 'id' | 'name' | 'subscriptionId' | 'resourceGroup'>;
-
-const COMMON = { location: null, tags: {} } as const;
-
-const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
-  virtualNetwork: { ...COMMON, kind: 'virtualNetwork', addressPrefixes: [], subnetIds: [], peerings: [] },
-  subnet: {
-    ...COMMON, kind: 'subnet', virtualNetworkId: '' as ResourceId, addressPrefixes: [], routeTableId: null, natGatewayId: null,
-    networkSecurityGroupId: null, defaultOutboundAccess: null, delegations: [], serviceEndpoints: [],
-    privateEndpointNetworkPolicies: null,
-  },
-  routeTable: { ...COMMON, kind: 'routeTable', routes: [], disableBgpRoutePropagation: false },
-  // NAT gateway: `Standard` was the only SKU before StandardV2, and ARM omits nothing else here.
-  natGateway: { ...COMMON, kind: 'natGateway', skuName: 'Standard', publicIpAddressIds: [], publicIpPrefixIds: [], idleTimeoutInMinutes: null, subnetIds: [] },
-  // An absent SKU is reported as `Unknown` rather than guessed (Microsoft's own PIP example has none).
-  publicIpAddress: { ...COMMON, kind: 'publicIpAddress', ipAddress: null, skuName: 'Unknown', version: 'IPv4', ipConfigurationId: null, publicIpPrefixId: null },
-  publicIpPrefix: { ...COMMON, kind: 'publicIpPrefix', ipPrefix: null, prefixLength: null, version: 'IPv4', skuName: 'Unknown' },
-  networkInterface: {
-    ...COMMON, kind: 'networkInterface', ipConfigurations: [], enableIPForwarding: false, networkSecurityGroupId: null,
-    virtualMachineId: null, flexibleScaleSetMember: false, primary: null,
-  },
-  azureFirewall: {
-    ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null,
-    firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [],
-  },
-  firewallPolicy: { ...COMMON, kind: 'firewallPolicy', basePolicyId: null, snatPrivateRanges: null, threatIntelMode: null, rules: [], ruleCollectionGroupIds: [] },
-  networkSecurityGroup: { ...COMMON, kind: 'networkSecurityGroup', securityRules: [] },
-  loadBalancer: { ...COMMON, kind: 'loadBalancer', skuName: 'Unknown', frontendIpConfigurations: [], backendAddressPools: [], loadBalancingRules: [], outboundRules: [] },
-  virtualNetworkGateway: {
-    ...COMMON, kind: 'virtualNetworkGateway', gatewayType: 'Unknown', vpnType: null, virtualNetworkId: null, gatewayDefaultSiteId: null,
-    enableBgp: false, publicIpAddressIds: [],
-  },
-  virtualHub: { ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [] },
-  virtualWan: { ...COMMON, kind: 'virtualWan', virtualHubIds: [] },
-};
-
-function finalizeAll<K extends NetworkResourceKind>(store: DraftStore, kind: K): KindMap[K][] {
-  const defaults = DEFAULTS[kind] as Defaults<K>;
-  const defaultEntries = Object.entries(defaults);
-  return store.drafts(kind).map((draft) => {
-    // Drafts are private to this run (built by the mappers or by overlay), so they are completed
-    // in place: at estate scale a copy per resource is what the garbage collector would pay for.
-    const fields = draft as Record<string, unknown>;
-    for (const [key, fallback] of defaultEntries) {
-      if (fields[key] === undefined) fields[key] = fallback;
-    }
-    return draft as unknown as KindMap[K];
-  });
-}
-
-function byId<T extends { readonly id: ResourceId }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => compareIds(a.id, b.id));
-}
-
-function buildModel(store: DraftStore): NetworkModel {
-  const virtualNetworks = finalizeAll(store, 'virtualNetwork');
-  const vnetById = new Map(virtualNetworks.map((v) => [v.id, v]));
-  const subnetIdsByVnet = new Map<ResourceId, ResourceId[]>();
-  const subnets = finalizeAll(store, 'subnet').map((subnet) => {
-    const virtualNetworkId = subnet.virtualNetworkId === '' ? parentResourceId(subnet.id) : subnet.virtualNetworkId;
-    const ids = subnetIdsByVnet.get(virtualNetworkId) ?? [];
-    ids.push(subnet.id);
-    subnetIdsByVnet.set(virtualNetworkId, ids);
-    // Subnets have no location of their own: they inherit their VNet's.
-    return { ...subnet, virtualNetworkId, location: subnet.location ?? vnetById.get(virtualNetworkId)?.location ?? null };
-  });
-  return {
-    virtualNetworks: virtualNetworks.map((vnet) => ({
-      ...vnet,
-      subnetIds: [...new Set([...vnet.subnetIds, ...(subnetIdsByVnet.get(vnet.id) ?? [])])].sort(compareIds),
-      peerings: byId(vnet.peerings),
-    })),
-    subnets,
-    routeTables: finalizeAll(store, 'routeTable').map((rt) => ({ ...rt, routes: byId(rt.routes) })),
-    natGateways: finalizeAll(store, 'natGateway'),
-    publicIpAddresses: finalizeAll(store, 'publicIpAddress'),
-    publicIpPrefixes: finalizeAll(store, 'publicIpPrefix'),
-    networkInterfaces: finalizeAll(store, 'networkInterface').map((nic) => {
-      const flexible = nic.virtualMachineId !== null && store.flexibleScaleSetVms.has(nic.virtualMachineId);
-      if (!flexible && nic.ipConfigurations.length < 2) return nic;
-      return { ...nic, ipConfigurations: byId(nic.ipConfigurations), flexibleScaleSetMember: flexible };
-    }),
-    azureFirewalls: finalizeAll(store, 'azureFirewall'),
-    firewallPolicies: finalizeAll(store, 'firewallPolicy').map((p) => ({ ...p, ruleCollectionGroupIds: [...p.ruleCollectionGroupIds].sort(compareIds) })),
-    networkSecurityGroups: finalizeAll(store, 'networkSecurityGroup'),
-    loadBalancers: finalizeAll(store, 'loadBalancer'),
-    virtualNetworkGateways: finalizeAll(store, 'virtualNetworkGateway'),
-    virtualHubs: finalizeAll(store, 'virtualHub').map((hub) => ({ ...hub, connections: byId(hub.connections) })),
-    virtualWans: finalizeAll(store, 'virtualWan'),
-  };
 }
 
 function unsupportedGaps(unsupported: ReadonlyMap<string, number>): Gap[] {

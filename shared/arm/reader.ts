@@ -159,12 +159,22 @@ export function isResourceIdText(value: string): boolean {
   return RESOURCE_ID_RE.test(value);
 }
 
+/**
+ * `toResourceId` without its trim/regex work in the common case (no surrounding whitespace, no
+ * trailing slash), which is nearly every reference of a large estate; same result either way.
+ */
+export function canonicalId(raw: string): ResourceId {
+  const last = raw.charCodeAt(raw.length - 1);
+  if (last !== 47 && last > 32 && raw.charCodeAt(0) > 32) return raw.toLowerCase() as ResourceId;
+  return toResourceId(raw);
+}
+
 const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/…/providers/…"';
 
 /** A resource ID string, validated and canonicalized. */
 export function toId(file: string, path: string, value: unknown): ResourceId {
   if (typeof value !== 'string' || !RESOURCE_ID_RE.test(value)) fail(file, path, ID_EXPECTED, value);
-  return toResourceId(value);
+  return canonicalId(value);
 }
 
 /** A reference: `{ "id": "…" }` (ARM, SDK, az) or, leniently, a bare ID string. */
@@ -172,13 +182,13 @@ function refFrom(file: string, value: unknown, pathOfValue: () => string): Resou
   if (typeof value === 'string') {
     if (value.trim() === '') return undefined;
     if (!RESOURCE_ID_RE.test(value)) fail(file, pathOfValue(), ID_EXPECTED, value);
-    return toResourceId(value);
+    return canonicalId(value);
   }
   if (!isRecord(value)) return fail(file, pathOfValue(), 'a reference like { "id": "/subscriptions/…" }', value);
   const id = value.id;
   if (id === undefined || id === null) return undefined;
   if (typeof id !== 'string' || !RESOURCE_ID_RE.test(id)) fail(file, `${pathOfValue()}.id`, ID_EXPECTED, id);
-  return toResourceId(id);
+  return canonicalId(id);
 }
 
 export function optRef(node: JsonNode, key: string): ResourceId | undefined {

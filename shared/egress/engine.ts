@@ -7,7 +7,6 @@
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
-import { privateIpKey } from '../model/model-index';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, Subnet, VirtualHub, VirtualNetwork,
@@ -37,6 +36,23 @@ export interface EngineContext {
   /** Gaps found while resolving, keyed by code + scope so each is reported once. */
   readonly gaps: Map<string, Gap>;
   readonly lookups: Map<string, RouteLookup>;
+  /** What happens after an appliance, by subnet + sender: the same for every source behind it (see forwardFromAppliance). */
+  readonly continuations: Map<string, Continuation>;
+}
+
+/** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
+export interface Continuation {
+  readonly outcome: Outcome;
+  readonly hops: readonly Hop[];
+  readonly via: readonly string[];
+  readonly findings: readonly Finding[];
+  /** Appliances passed (for loop detection when replayed). */
+  readonly visited: readonly string[];
+  readonly depth: number;
+}
+
+export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
+  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map() };
 }
 
 export interface Outcome {
@@ -57,7 +73,30 @@ export class Trail {
   /** Firewall application rules restricted the path to these FQDNs. */
   restrictedToFqdns: readonly string[] | null = null;
   depth = 0;
+  /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
+  sourceConsulted = false;
   constructor(readonly source: SourceAddress) {}
+
+  /** An empty trail that continues this one (same source, appliances passed, depth). */
+  fork(): Trail {
+    const child = new Trail(this.source);
+    for (const id of this.visited) child.visited.add(id);
+    child.depth = this.depth;
+    child.restrictedToFqdns = this.restrictedToFqdns;
+    return child;
+  }
+
+  /** Appends a continuation walked elsewhere. */
+  append(part: Continuation): Outcome {
+    this.hops.push(...part.hops);
+    this.via.push(...part.via);
+    for (const f of part.findings) {
+      if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
+    }
+    for (const id of part.visited) this.visited.add(id);
+    this.depth += part.depth;
+    return part.outcome;
+  }
 
   hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): void {
     this.hops.push({ kind, id, rule, explanation, docs, verify });
@@ -114,15 +153,20 @@ function checkDrift(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Route
   }
 }
 
+const lookupTexts = new WeakMap<RouteLookup, string>();
+
 function explainLookup(ctx: EngineContext, subnet: Subnet, result: RouteLookup, set: RouteSet): string {
   const winner = result.winner;
   if (!winner) return '';
-  const where = set.capturedFromNicId ? 'the captured effective routes' : 'the routes computed from the configuration';
-  const losers = result.candidates.filter((c) => c.lostBecause !== null).slice(0, 3)
-    .map((c) => `${describeRoute(c.route)} lost: ${c.lostBecause}`);
-  const what = describeDestination(ctx.traffic.destination);
-  return `Longest prefix match for ${what} in subnet ${subnet.name} (using ${where}) picks ${describeRoute(winner)} (source ${winner.source}).`
-    + (losers.length > 0 ? ` Overridden: ${losers.join('; ')}.` : '');
+  let tail = lookupTexts.get(result);
+  if (tail === undefined) {
+    const where = set.capturedFromNicId ? 'the captured effective routes' : 'the routes computed from the configuration';
+    const losers = result.candidates.filter((c) => c.lostBecause !== null).slice(0, 3)
+      .map((c) => `${describeRoute(c.route)} lost: ${c.lostBecause}`);
+    tail = `(using ${where}) picks ${describeRoute(winner)} (source ${winner.source}).` + (losers.length > 0 ? ` Overridden: ${losers.join('; ')}.` : '');
+    lookupTexts.set(result, tail);
+  }
+  return `Longest prefix match for ${describeDestination(ctx.traffic.destination)} in subnet ${subnet.name} ${tail}`;
 }
 
 function routeHopId(subnet: Subnet, route: ComputedRoute): string {
@@ -309,14 +353,14 @@ type OwnerLookup =
 
 /** The owner of a next-hop IP, in the VNet or a Connected peered VNet ("direct connectivity") [UDR][PEER]. */
 function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLookup {
-  const own = index.privateIpOwners.get(privateIpKey(vnet.id, ip));
+  const own = index.privateIpOwner(vnet.id, ip);
   if (own) return { kind: 'found', owner: own, viaPeering: null };
   const address = parseIp(ip);
   const peerings = [...(index.peerings.get(vnet.id) ?? [])].sort((a, b) => (a.peering.id < b.peering.id ? -1 : 1));
   for (const ref of peerings) {
     const { peering } = ref;
     if (peering.peeringState.toLowerCase() !== 'connected' || !peering.remoteVirtualNetworkId) continue;
-    const owner = index.privateIpOwners.get(privateIpKey(peering.remoteVirtualNetworkId, ip));
+    const owner = index.privateIpOwner(peering.remoteVirtualNetworkId, ip);
     if (owner) return { kind: 'found', owner, viaPeering: ref };
     if (!index.virtualNetworks.has(peering.remoteVirtualNetworkId) && address
       && peering.remoteAddressPrefixes.some((p) => { const c = parseCidr(p); return c !== null && cidrContainsIp(c, address); })) {
@@ -383,6 +427,7 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
 function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   const ruleSet = firewallRuleSet(ctx.index, firewall);
   const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
+  trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
   const verify = policyId ? VERIFY.firewallPolicy(policyId) : VERIFY.firewall(firewall.id);
   const ruleId = policyId ?? firewall.id;
@@ -439,7 +484,7 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
     return { verdict: 'unknown', ...NO_EXIT };
   }
   // The firewall SNATs, then its own subnet's routes and outbound method apply [FWNAT][FWFT].
-  return forward(ctx, trail, subnet, { kind: 'firewall', firewall });
+  return forwardFromAppliance(ctx, trail, subnet, { kind: 'firewall', firewall }, firewall.id);
 }
 
 function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome {
@@ -458,6 +503,7 @@ function nsgStep(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, att
   const nsg = ctx.index.networkSecurityGroups.get(nsgId);
   if (!nsg) return true;
   const decision = evaluateNsg(nsg, ctx.traffic, trail.source);
+  trail.sourceConsulted = true;
   const r = decision.rule;
   const assumed = decision.defaultsAssumed && r.isDefault ? ' (Azure default rule; the captured NSG listed no defaults)' : '';
   trail.hop('nsg', nsg.id, `NSG ${nsg.name} rule ${r.name} (${r.priority}) ${r.access}`,
@@ -492,7 +538,28 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
   }
   const denied = nsgSteps(ctx, trail, subnet, nic);
   if (denied) return denied;
-  return forward(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: config });
+  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: config }, config.id);
+}
+
+/**
+ * `forward` from an appliance's subnet, shared between sources: at estate scale thousands of
+ * spokes reach the same firewall, and what happens after it is the same for all of them unless a
+ * rule further on looks at the source (then the walk is redone per source).
+ */
+function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, senderKey: string): Outcome {
+  const key = `${subnet.id}|${senderKey}|${trail.restrictedToFqdns?.join(',') ?? ''}`;
+  const cached = ctx.continuations.get(key);
+  if (cached && trail.depth + cached.depth < MAX_APPLIANCE_DEPTH && !cached.visited.some((id) => trail.visited.has(id))) return trail.append(cached);
+  const child = trail.fork();
+  const outcome = forward(ctx, child, subnet, sender);
+  const part: Continuation = {
+    outcome, hops: child.hops, via: child.via, findings: child.findings,
+    visited: [...child.visited].filter((id) => !trail.visited.has(id)), depth: child.depth - trail.depth,
+  };
+  const shareable = !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop');
+  if (shareable) ctx.continuations.set(key, part);
+  if (child.sourceConsulted) trail.sourceConsulted = true;
+  return trail.append(part);
 }
 
 function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalancer, frontend: LoadBalancerFrontend): Outcome {
@@ -501,7 +568,7 @@ function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalanc
   const poolIds = new Set(rules.length > 0 ? rules.flatMap((r) => r.backendAddressPoolIds) : lb.backendAddressPools.map((p) => p.id));
   const members = lb.backendAddressPools.filter((p) => poolIds.has(p.id))
     .flatMap((p) => p.backendIpConfigurationIds)
-    .map((id) => ctx.index.ipConfigurations.get(id))
+    .map((id) => ctx.index.ipConfiguration(id))
     .filter((m): m is NonNullable<typeof m> => m !== undefined)
     .sort((a, b) => (a.nic.id < b.nic.id ? -1 : 1));
   const first = members[0];

@@ -13,7 +13,7 @@ import type { AzureFirewall, NetworkInterface, Subnet } from '../model/topology'
 import { RouteSetBuilder } from '../routing/subnet-routes';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
-import { addGap, Trail, walkFromSource } from './engine';
+import { addGap, newEngineContext, Trail, walkFromSource } from './engine';
 import type { EngineContext, Outcome } from './engine';
 import { estateFindings } from './findings';
 import { primaryIpConfiguration } from './outbound';
@@ -148,7 +148,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     port: options.destinationPort ?? 443,
     protocol: options.protocol ?? 'Tcp',
   };
-  const ctx: EngineContext = { index, routes, traffic, gaps: new Map(), lookups: new Map() };
+  const ctx: EngineContext = newEngineContext(index, routes, traffic);
   const firewalls = firewallsBySubnet(index);
   const paths: EgressPath[] = [];
   const subnets = [...input.model.subnets].sort((a, b) => compareIds(a.id, b.id));

@@ -4,6 +4,7 @@
  * that is not in the model becomes a `missing-reference` gap here, once, never a crash.
  */
 import type { Gap } from './gaps';
+import { parentResourceId } from './ids';
 import type { ResourceId } from './ids';
 import type {
   AzureFirewall, FirewallPolicy, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
@@ -67,9 +68,14 @@ export interface ModelIndex {
   readonly subnetVirtualNetwork: ReadonlyMap<ResourceId, VirtualNetwork>;
   /** Subnet → NICs with an IP configuration in it (a NIC is listed under the subnet of its primary configuration). */
   readonly subnetNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
-  readonly ipConfigurations: ReadonlyMap<ResourceId, NicIpConfigurationRef>;
-  /** `${vnetId}|${ip}` → owner. Private IPs may repeat across VNets, so the VNet is part of the key. */
-  readonly privateIpOwners: ReadonlyMap<string, PrivateIpOwner>;
+  /** A NIC IP configuration by ID (through its parent NIC: no per-configuration map is kept). */
+  readonly ipConfiguration: (id: ResourceId) => NicIpConfigurationRef | undefined;
+  /**
+   * Who owns a private IP in a VNet: Azure Firewall, internal LB frontend, or NIC (platform-owned
+   * addresses win over a NIC claiming the same IP). Private IPs repeat across VNets, so the VNet is
+   * part of the question. Built lazily per VNet: only VNets that hold next hops pay for it.
+   */
+  readonly privateIpOwner: (virtualNetworkId: ResourceId, ip: string) => PrivateIpOwner | undefined;
   readonly publicIpAttachments: ReadonlyMap<ResourceId, PublicIpAttachment>;
   readonly backendPools: ReadonlyMap<ResourceId, BackendPoolRef>;
   /** Frontend IP configuration ID → its load balancer and frontend. */
@@ -84,10 +90,6 @@ export interface ModelIndex {
   /** VM → its NICs (for "one NIC with a public IP stops default outbound for the whole VM" [DOA]). */
   readonly vmNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   readonly gaps: readonly Gap[];
-}
-
-export function privateIpKey(virtualNetworkId: ResourceId, ip: string): string {
-  return `${virtualNetworkId}|${ip.trim()}`;
 }
 
 function byId<T extends { readonly id: ResourceId }>(items: readonly T[]): Map<ResourceId, T> {
@@ -149,20 +151,18 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     publicIpAttachments.set(pipId, attachment);
   };
 
-  const privateIpOwners = new Map<string, PrivateIpOwner>();
+  // Platform-owned private IPs (firewalls, ILB frontends) per VNet; NIC IPs are added lazily.
+  const platformOwners = new Map<ResourceId, Map<string, PrivateIpOwner>>();
   const ownIp = (subnetId: ResourceId | null, ip: string | null, owner: PrivateIpOwner): void => {
     if (!subnetId || !ip) return;
     const vnet = subnetVirtualNetwork.get(subnetId);
     if (!vnet) return;
-    const key = privateIpKey(vnet.id, ip);
-    // A firewall or ILB frontend wins over a NIC claiming the same IP (the platform owns those NICs).
-    const existing = privateIpOwners.get(key);
-    if (existing && existing.kind !== 'nic' && owner.kind === 'nic') return;
-    privateIpOwners.set(key, owner);
+    const owners = platformOwners.get(vnet.id) ?? new Map<string, PrivateIpOwner>();
+    owners.set(ip.trim(), owner);
+    platformOwners.set(vnet.id, owners);
   };
 
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
-  const ipConfigurations = new Map<ResourceId, NicIpConfigurationRef>();
   const vmNics = new Map<ResourceId, NetworkInterface[]>();
   for (const nic of model.networkInterfaces) {
     const primaryConfig = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
@@ -172,9 +172,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
     for (const ipConfiguration of nic.ipConfigurations) {
-      ipConfigurations.set(ipConfiguration.id, { nic, ipConfiguration });
       attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
-      ownIp(ipConfiguration.subnetId, ipConfiguration.privateIpAddress, { kind: 'nic', nic, ipConfiguration });
       if (ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) missing(nic.id, ipConfiguration.subnetId, 'Subnet');
     }
   }
@@ -233,11 +231,36 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (hub.azureFirewallId && !azureFirewalls.has(hub.azureFirewallId)) missing(hub.id, hub.azureFirewallId, 'Azure Firewall');
   }
 
+  const ownersByVnet = new Map<ResourceId, Map<string, PrivateIpOwner>>();
+  const privateIpOwner = (virtualNetworkId: ResourceId, ip: string): PrivateIpOwner | undefined => {
+    let owners = ownersByVnet.get(virtualNetworkId);
+    if (!owners) {
+      owners = new Map<string, PrivateIpOwner>();
+      // All IP configurations of a NIC sit in one VNet, so the NICs listed under its subnets are all of them.
+      for (const subnetId of virtualNetworks.get(virtualNetworkId)?.subnetIds ?? []) {
+        for (const nic of subnetNics.get(subnetId) ?? []) {
+          for (const ipConfiguration of nic.ipConfigurations) {
+            if (ipConfiguration.privateIpAddress) owners.set(ipConfiguration.privateIpAddress.trim(), { kind: 'nic', nic, ipConfiguration });
+          }
+        }
+      }
+      // A firewall or ILB frontend wins over a NIC claiming the same IP (the platform owns those NICs).
+      for (const [address, owner] of platformOwners.get(virtualNetworkId) ?? []) owners.set(address, owner);
+      ownersByVnet.set(virtualNetworkId, owners);
+    }
+    return owners.get(ip.trim());
+  };
+  const ipConfiguration = (id: ResourceId): NicIpConfigurationRef | undefined => {
+    const nic = networkInterfaces.get(parentResourceId(id));
+    const config = nic?.ipConfigurations.find((c) => c.id === id);
+    return nic && config ? { nic, ipConfiguration: config } : undefined;
+  };
+
   return {
     model, virtualNetworks, subnets, routeTables, natGateways, publicIpAddresses, publicIpPrefixes,
     networkInterfaces, azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
-    virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, ipConfigurations,
-    privateIpOwners, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
+    virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, ipConfiguration,
+    privateIpOwner, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
     gateways, natGatewaySubnets, vmNics, gaps,
   };
 }

@@ -2,7 +2,10 @@
  * E2E plumbing shared by the renderer e2e test and the UI bench: the loopback web server (the real
  * main-side services, which also builds renderer/dist when stale) and one headless Chromium.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
@@ -18,8 +21,19 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-export async function startServer(options: { readonly services?: EgressAtlasApi; readonly demo?: string | null } = {}): Promise<WebServer> {
-  return startWebServer({ ...(options.services ? { services: options.services } : {}), demo: options.demo ?? null, dataDir: null });
+/**
+ * Builds the renderer once into a private temporary directory. The shared renderer/dist is rebuilt
+ * by any web server that finds it stale (other suites start servers too), and a rebuild empties it
+ * under a running page; a private copy keeps this suite independent of that.
+ */
+export async function buildRendererOnce(): Promise<{ readonly dir: string; readonly remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'egress-atlas-renderer-'));
+  await build({ configFile: 'renderer/vite.config.ts', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function startServer(options: { readonly staticDir: string; readonly services?: EgressAtlasApi }): Promise<WebServer> {
+  return startWebServer({ ...(options.services ? { services: options.services } : {}), staticDir: options.staticDir, demo: null, dataDir: null });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -9,9 +9,10 @@ import { findDemo } from '../../shared/demo';
 import { networkInterface, publicIp, virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
 import type { WebServer } from '../../electron/web/server';
 import {
-  clickGraphNode, highlightedIds, launchChromium, renders, screenshot, startServer, waitForRenders,
+  buildRendererOnce, clickGraphNode, highlightedIds, launchChromium, renders, screenshot, startServer, waitForRenders,
 } from './browser';
 
+let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
 let server: WebServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -39,7 +40,8 @@ async function openDemo(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  renderer = await buildRendererOnce();
+  server = await startServer({ staticDir: renderer.dir });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
@@ -49,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await renderer?.remove();
 });
 
 describe('renderer in the browser', () => {

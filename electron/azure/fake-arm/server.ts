@@ -366,13 +366,13 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
     return { status: 202, headers: { location: `${base}/subscriptions/${sub}/providers/Microsoft.Network/locations/${nic.location ?? 'westeurope'}/operationResults/${opId}?api-version=${url.searchParams.get('api-version') ?? NETWORK_API}` } };
   };
 
-  const handlePoll = (opId: string): Reply => {
+  const handlePoll = (opId: string, selfUrl: string): Reply => {
     count('lro-poll');
     const op = operations.get(opId);
     if (!op) return armError(404, 'NotFound', `Operation ${opId} not found.`);
     if (op.polls < faults.lroPendingPolls - 1) {
       op.polls += 1;
-      return { status: 202, headers: { location: `${base}${'/'}operationResults-pending` } };
+      return { status: 202, headers: { location: selfUrl } };
     }
     operations.delete(opId);
     const nic = index.byId.get(op.nicId.toLowerCase());
@@ -415,7 +415,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       }));
       return { status: 200, body: pageOf(items, url, '/subscriptions') };
     }
-    if (/\/operationresults\/[^/]+$/.test(lowerPath)) return handlePoll(seg[seg.length - 1] ?? '');
+    if (/\/operationresults\/[^/]+$/.test(lowerPath)) return handlePoll(seg[seg.length - 1] ?? '', `${base}${url.pathname}${url.search}`);
     if (lowerPath.endsWith('/providers/microsoft.insights/metrics')) return handleMetrics(path.replace(/\/providers\/microsoft\.insights\/metrics$/i, ''), url);
     // /subscriptions/{s}/providers/Microsoft.Network/{type}
     if (seg.length === 5 && seg[2]?.toLowerCase() === 'providers') {

@@ -22,7 +22,7 @@ const { windows, openExternal, FakeBrowserWindow } = vi.hoisted(() => {
 });
 vi.mock('electron', () => ({ BrowserWindow: FakeBrowserWindow, shell: { openExternal } }));
 
-const { createMainWindow, hardenSession } = await import('../../../electron/app/window');
+const { createMainWindow, hardenSession, hardenWebContents } = await import('../../../electron/app/window');
 
 function preventable() {
   return { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
@@ -80,6 +80,16 @@ describe('main window', () => {
     const attach = preventable();
     contents.listeners.get('will-attach-webview')?.(attach);
     expect(attach.defaultPrevented).toBe(true);
+  });
+
+  it('hardens a web contents once even when called again (app-wide hook and factory)', () => {
+    createMainWindow({ preloadPath: '/p.cjs', startUrl: 'app://egress-atlas/index.html' });
+    const contents = windows[0]!.webContents;
+    const navigate = contents.listeners.get('will-navigate');
+    contents.listeners.clear();
+    hardenWebContents(contents as never);
+    expect(contents.listeners.size).toBe(0);
+    expect(navigate).toBeDefined();
   });
 });
 

@@ -72,15 +72,24 @@ describe('egress-atlas (dispatch)', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('an unexpected failure is one line and exit 1, never a stack trace', async () => {
+    let stderr = '';
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
+    const boom = { name: 'boom', summary: 'fails', usage: 'Usage: egress-atlas boom\n', run: () => Promise.reject(new TypeError('cannot read properties of undefined\n    at somewhere')) };
+    expect(await runCli(['boom'], io, [boom])).toBe(1);
+    expect(stderr).toBe('error: cannot read properties of undefined\n');
+  });
+
   it('no command at all is a usage error', async () => {
     expect((await cli([])).code).toBe(2);
   });
 
-  it('an unknown option is a usage error naming it, with the command usage', async () => {
+  it('an unknown option is a usage error naming it, pointing at the command help', async () => {
     const run = await cli(['resolve', '--demo', '--colour']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: unknown option --colour\n/);
-    expect(run.stderr).toMatch(/Usage: egress-atlas resolve/);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'error: unknown option --colour\n(see "egress-atlas resolve --help")\n' });
+    const help = await cli(['resolve', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: egress-atlas resolve <input\.\.\.> \[options\]/);
   });
 
   it('demos lists the four demo estates, bank as the default', async () => {
@@ -225,6 +234,18 @@ describe('egress-atlas resolve <files>', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('lists the gaps: resources it could not model are counted, never dropped silently', async () => {
+    const appGateway = {
+      id: '/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-app/providers/Microsoft.Network/applicationGateways/agw-portal',
+      name: 'agw-portal', type: 'Microsoft.Network/applicationGateways', location: 'westeurope', properties: {},
+    };
+    await writeFile(join(dir, 'with-vm.json'), JSON.stringify({ ...(findDemo('health')?.documents[0]?.json as object), resources: [...((findDemo('health')?.documents[0]?.json as { resources: unknown[] }).resources), appGateway] }), 'utf8');
+    const run = await cli(['resolve', 'with-vm.json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\| gaps: 1\n/);
+    expect(run.stdout).toMatch(/Gaps \(what could not be seen or modelled\)\n {2}unsupported-resource-type {2}microsoft\.network\/applicationgateways \(x1\): /i);
+  });
+
   it('a missing input exits 2', async () => {
     const run = await cli(['resolve', 'nope.json']);
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'error: nope.json: no such file or directory\n' });
@@ -253,6 +274,14 @@ describe('egress-atlas snapshot', () => {
     const fromDemo = await cli(['resolve', '--demo', 'training', '--format', 'json']);
     expect(fromSnapshot.code).toBe(0);
     expect(JSON.parse(fromSnapshot.stdout)).toEqual(JSON.parse(fromDemo.stdout));
+  });
+
+  it('snapshots ARM input files too', async () => {
+    await writeFile(join(dir, 'health-arm.json'), JSON.stringify(findDemo('health')?.documents[0]?.json), 'utf8');
+    const run = await cli(['snapshot', 'health-arm.json', '--out', 'health.snapshot.json']);
+    expect(run.code).toBe(0);
+    const fromSnapshot = await cli(['resolve', 'health.snapshot.json', '--format', 'json']);
+    expect(JSON.parse(fromSnapshot.stdout)).toEqual(demoResult('health'));
   });
 
   it('needs --out', async () => {

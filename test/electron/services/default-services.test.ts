@@ -52,9 +52,11 @@ describe('default services', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'input-error', file: 'broken.json' } });
   });
 
-  it('exports an evidence PDF', async () => {
+  it('exports an evidence PDF for a selected subnet', async () => {
     const estate = await openBank();
-    const pdf = await api.exportEvidence({ estateId: estate.summary.estateId, destination: null, sourceIds: null });
+    const subnet = estate.snapshot.model.subnets[0];
+    if (!subnet) throw new Error('bank demo has no subnet');
+    const pdf = await api.exportEvidence({ estateId: estate.summary.estateId, destination: null, sourceIds: [subnet.id] });
     if (!pdf.ok) throw new Error(pdf.error.message);
     expect(Buffer.from(pdf.value.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.value.fileName).toMatch(/\.pdf$/);

@@ -155,7 +155,13 @@ describe('live pull jobs', () => {
     let finish: (s: Snapshot) => void = () => undefined;
     const pull: PullFunction = (_request, onProgress) => {
       onProgress(progress('topology', 2));
-      return new Promise((resolve) => { finish = resolve; });
+      return new Promise((resolve) => {
+        finish = (snapshot) => {
+          // The pull announces `done` before the estate is open: pollers must not see it yet.
+          onProgress({ ...progress('done', 4), message: 'Done: 40 resources' });
+          resolve(snapshot);
+        };
+      });
     };
     const { api } = services({ pull });
     const started = await api.startPull(PULL);
@@ -165,9 +171,10 @@ describe('live pull jobs', () => {
     expect(await api.pullStatus({ jobId })).toMatchObject({ ok: true, value: { jobId, progress: { phase: 'topology', completed: 2 }, estate: null, error: null } });
 
     finish(fakeSnapshot('pull', ['a', 'b', 'c', 'd']));
+    expect(await api.pullStatus({ jobId })).toMatchObject({ ok: true, value: { progress: { phase: 'topology', completed: 4 }, estate: null } });
     await api.pullSettled(jobId);
     const status = await api.pullStatus({ jobId });
-    expect(status).toMatchObject({ ok: true, value: { progress: { phase: 'done' }, estate: { summary: { title: 'Live pull contoso.example', subnetCount: 4 } }, error: null } });
+    expect(status).toMatchObject({ ok: true, value: { progress: { phase: 'done', message: 'Done: 40 resources' }, estate: { summary: { title: 'Live pull contoso.example', subnetCount: 4 } }, error: null } });
     expect(await api.cancelPull({ jobId })).toEqual({ ok: true, value: { cancelled: false } });
     const recent = await api.listRecent({});
     expect(recent.ok && recent.value[0]).toMatchObject({ kind: 'live-pull', title: 'Live pull contoso.example' });

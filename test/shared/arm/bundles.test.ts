@@ -1,0 +1,258 @@
+/**
+ * Input forms (bundle, ARM list, bare array, single resource, az effective routes), shapes mixed in
+ * one bundle, case-insensitive IDs, merging of duplicate and child resources, unknown types.
+ */
+import { describe, expect, it } from 'vitest';
+import { normalizeArm } from '../../../shared/arm';
+import { toResourceId } from '../../../shared/model/ids';
+import { flattenRest, inputText } from './helpers';
+
+const SPOKE = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-spoke/providers/Microsoft.Network';
+const HUB = '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network';
+const id = (raw: string) => toResourceId(raw);
+
+function input(name: string) {
+  return { fileName: name, json: JSON.parse(inputText(name)) as unknown };
+}
+
+describe('a mixed bundle ({ resources, effectiveRouteTables })', () => {
+  const result = normalizeArm([input('bundle-spoke.json')]);
+  const { model } = result;
+
+  it('keeps the VNet with both address families and lists both subnets', () => {
+    expect(model.virtualNetworks).toHaveLength(1);
+    expect(model.virtualNetworks[0]).toMatchObject({
+      id: id(`${SPOKE}/virtualNetworks/vnet-spoke`),
+      name: 'vnet-spoke',
+      resourceGroup: 'RG-Spoke',
+      subscriptionId: '11111111-1111-1111-1111-111111111111',
+      tags: { owner: 'team-payments' },
+      addressPrefixes: ['10.20.0.0/16', 'fd00:20::/48'],
+      subnetIds: [id(`${SPOKE}/virtualNetworks/vnet-spoke/subnets/app`), id(`${SPOKE}/virtualNetworks/vnet-spoke/subnets/data`)],
+    });
+  });
+
+  it('merges the embedded and the standalone (differently cased, flattened) copy of a subnet: standalone wins per field', () => {
+    expect(model.subnets).toHaveLength(2);
+    expect(model.subnets[0]).toMatchObject({
+      id: id(`${SPOKE}/virtualNetworks/vnet-spoke/subnets/app`),
+      addressPrefixes: ['10.20.1.0/24'],
+      routeTableId: id(`${SPOKE}/routeTables/rt-spoke`),
+      networkSecurityGroupId: id(`${SPOKE}/networkSecurityGroups/nsg-app`),
+      // Only the embedded copy names the NAT gateway; the standalone copy prints it as null (absent).
+      natGatewayId: id(`${SPOKE}/natGateways/ngw-spoke`),
+      // Both copies carry it: the standalone one wins.
+      privateEndpointNetworkPolicies: 'Enabled',
+      location: 'westeurope',
+    });
+  });
+
+  it('keeps dual-stack subnet prefixes and a private subnet flag', () => {
+    expect(model.subnets[1]).toMatchObject({ addressPrefixes: ['10.20.2.0/24', 'fd00:20:0:2::/64'], defaultOutboundAccess: false });
+  });
+
+  it('merges a standalone route (service-tag prefix) into its flattened route table', () => {
+    expect(model.routeTables[0]?.disableBgpRoutePropagation).toBe(true);
+    expect(model.routeTables[0]?.routes.map((r) => [r.name, r.addressPrefix, r.nextHopType, r.nextHopIpAddress])).toEqual([
+      ['default-to-fw', '0.0.0.0/0', 'VirtualAppliance', '10.0.1.4'],
+      ['storage-direct', 'Storage.WestEurope', 'Internet', null],
+    ]);
+  });
+
+  it('reads REST NAT gateway and flattened public IP alike', () => {
+    expect(model.natGateways[0]?.publicIpAddressIds).toEqual([id(`${SPOKE}/publicIPAddresses/pip-ngw`)]);
+    expect(model.publicIpAddresses[0]).toMatchObject({ ipAddress: '20.50.1.10', skuName: 'Standard', version: 'IPv4', ipConfigurationId: null });
+  });
+
+  it('resolves a subnet reference written in another casing to the same subnet ID', () => {
+    const subnetId = model.networkInterfaces[0]?.ipConfigurations[0]?.subnetId;
+    expect(subnetId).toBe(model.subnets[0]?.id);
+  });
+
+  it('marks a NIC whose VM belongs to a Flexible scale set (from the VM resource)', () => {
+    expect(model.networkInterfaces[0]?.flexibleScaleSetMember).toBe(true);
+  });
+
+  it('reads az effective routes ({ nextLink, value }) keyed by a differently cased NIC ID', () => {
+    expect(result.effectiveRoutes).toHaveLength(1);
+    expect(result.effectiveRoutes[0]?.networkInterfaceId).toBe(model.networkInterfaces[0]?.id);
+    expect(result.effectiveRoutes[0]?.routes[1]).toEqual({
+      name: 'default-to-fw', source: 'User', state: 'Active', addressPrefixes: ['0.0.0.0/0'], nextHopType: 'VirtualAppliance',
+      nextHopIpAddresses: ['10.0.1.4'], disableBgpRoutePropagation: true,
+    });
+  });
+
+  it('counts unknown types as gaps, one per type, never silently', () => {
+    expect(result.gaps).toEqual([
+      expect.objectContaining({ code: 'unsupported-resource-type', scope: 'microsoft.compute/disks', count: 2 }),
+      expect.objectContaining({ code: 'unsupported-resource-type', scope: 'microsoft.storage/storageaccounts', count: 1 }),
+    ]);
+  });
+});
+
+describe('other input forms', () => {
+  it('reads az output (a bare array, flattened, with resourceGroup) including embedded peerings', () => {
+    const { model } = normalizeArm([input('az-vnet-list.json')]);
+    expect(model.subnets.map((s) => s.name)).toEqual(['AzureFirewallSubnet']);
+    expect(model.virtualNetworks[0]?.peerings).toEqual([{
+      id: id(`${HUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/hub-to-spoke`), name: 'hub-to-spoke',
+      remoteVirtualNetworkId: id(`${SPOKE}/virtualNetworks/vnet-spoke`), remoteAddressPrefixes: ['10.20.0.0/16'],
+      allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false, peeringState: 'Connected',
+    }]);
+  });
+
+  it('reads an ARM list response ({ value }) and merges standalone rule collection groups into the policy', () => {
+    const { model, gaps } = normalizeArm([input('arm-list-firewall.json')]);
+    expect(gaps).toEqual([]);
+    expect(model.azureFirewalls[0]).toMatchObject({
+      skuTier: 'Premium',
+      firewallPolicyId: id(`${HUB}/firewallPolicies/fwp-hub`),
+      managementIpConfiguration: { name: 'mgmt', publicIpAddressId: id(`${HUB}/publicIPAddresses/pip-fw-mgmt`), privateIpAddress: null },
+    });
+    const [policy] = model.firewallPolicies;
+    expect(policy).toMatchObject({
+      basePolicyId: id(`${HUB}/firewallPolicies/fwp-base`), snatPrivateRanges: ['10.0.0.0/8', '100.64.0.0/10'], threatIntelMode: 'Deny',
+    });
+    // Group priority 200, then collection priority: the deny collection (100) comes before allow (300); DNAT is inbound only.
+    expect(policy?.rules.map((r) => [r.kind, r.collection, r.name, r.action, r.priority])).toEqual([
+      ['network', 'rcg-egress/deny-dns', 'no-public-dns', 'Deny', 200 * 100_000 + 100],
+      ['application', 'rcg-egress/allow-web', 'microsoft', 'Allow', 200 * 100_000 + 300],
+    ]);
+    expect(policy?.rules[0]).toMatchObject({ protocols: ['UDP'], destinationPorts: ['53'] });
+  });
+
+  it('reads a single resource (az ... show) and an az effective route table given as a bare array', () => {
+    const nic = {
+      id: `${SPOKE}/networkInterfaces/nva-nic`, name: 'nva-nic', type: 'Microsoft.Network/networkInterfaces', resourceGroup: 'rg-spoke',
+      enableIPForwarding: true, ipConfigurations: [{ name: 'ipconfig1', privateIPAddress: '10.20.3.4', subnet: { id: `${SPOKE}/virtualNetworks/vnet-spoke/subnets/nva` } }],
+    };
+    const routes = [{ source: 'Default', state: 'Active', addressPrefix: ['0.0.0.0/0'], nextHopType: 'Internet', nextHopIpAddress: [] }];
+    const result = normalizeArm([
+      { fileName: 'nic.json', json: nic },
+      { fileName: 'routes.json', json: { effectiveRouteTables: { [nic.id]: routes } } },
+    ]);
+    expect(result.model.networkInterfaces[0]).toMatchObject({
+      enableIPForwarding: true,
+      // An ipconfig without an ID gets one derived from its NIC and name.
+      ipConfigurations: [{ id: id(`${nic.id}/ipConfigurations/ipconfig1`), privateIpAddress: '10.20.3.4', primary: false }],
+    });
+    expect(result.effectiveRoutes[0]?.routes[0]?.nextHopType).toBe('Internet');
+  });
+
+  it('accepts a Resource Graph result ({ data: [...] }) of REST rows', () => {
+    const { model } = normalizeArm([{ fileName: 'arg.json', json: { totalRecords: 1, count: 1, data: [{
+      id: `${HUB}/virtualWans/wan`, name: 'wan', type: 'microsoft.network/virtualwans', subscriptionId: '22222222-2222-2222-2222-222222222222',
+      properties: { virtualHubs: [{ id: `${HUB}/virtualHubs/hub-weu` }] },
+    }] } }]);
+    expect(model.virtualWans[0]?.virtualHubIds).toEqual([id(`${HUB}/virtualHubs/hub-weu`)]);
+  });
+});
+
+describe('duplicates and child resources', () => {
+  const vnet = (tags: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    id: `${HUB}/virtualNetworks/vnet-hub`, name: 'vnet-hub', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', tags,
+    properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, ...extra },
+  });
+
+  it('the same resource in two files (IDs in different casing) is merged, not duplicated', () => {
+    const upper = { ...vnet({ owner: 'netops' }), id: `${HUB}/virtualNetworks/vnet-hub`.toUpperCase() };
+    const { model } = normalizeArm([
+      { fileName: 'a.json', json: [vnet({ owner: 'platform' }, { subnets: [{ name: 'GatewaySubnet', properties: { addressPrefix: '10.0.0.0/27' } }] })] },
+      { fileName: 'b.json', json: [upper] },
+    ]);
+    expect(model.virtualNetworks).toHaveLength(1);
+    // The later copy wins per field it carries; the subnet list only the first copy had survives.
+    expect(model.virtualNetworks[0]?.tags).toEqual({ owner: 'netops' });
+    expect(model.virtualNetworks[0]?.subnetIds).toEqual([id(`${HUB}/virtualNetworks/vnet-hub/subnets/GatewaySubnet`)]);
+    expect(model.subnets.map((s) => s.name)).toEqual(['GatewaySubnet']);
+  });
+
+  it('a standalone subnet wins over the embedded copy even when it comes first', () => {
+    const subnetId = `${HUB}/virtualNetworks/vnet-hub/subnets/app`;
+    const { model } = normalizeArm([{ fileName: 's.json', json: [
+      { id: subnetId, type: 'Microsoft.Network/virtualNetworks/subnets', properties: { addressPrefix: '10.0.8.0/24', defaultOutboundAccess: false } },
+      vnet({}, { subnets: [{ id: subnetId, name: 'app', properties: { addressPrefix: '10.0.8.0/24', defaultOutboundAccess: true,
+        routeTable: { id: `${HUB}/routeTables/rt` } } }] }),
+    ] }]);
+    expect(model.subnets).toHaveLength(1);
+    expect(model.subnets[0]).toMatchObject({ name: 'app', defaultOutboundAccess: false, routeTableId: id(`${HUB}/routeTables/rt`), location: 'westeurope' });
+  });
+
+  it('a standalone peering replaces the embedded copy of the same peering', () => {
+    const peering = (state: string) => ({
+      id: `${HUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/to-spoke`, name: 'to-spoke',
+      properties: { peeringState: state, remoteVirtualNetwork: { id: `${SPOKE}/virtualNetworks/vnet-spoke` } },
+    });
+    const { model } = normalizeArm([{ fileName: 'p.json', json: [
+      { ...peering('Connected'), type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings' },
+      vnet({}, { virtualNetworkPeerings: [peering('Initiated')] }),
+    ] }]);
+    expect(model.virtualNetworks[0]?.peerings.map((p) => p.peeringState)).toEqual(['Connected']);
+  });
+
+  it('hub connections and routing intent listed on their own land on the hub; an orphan child becomes a gap', () => {
+    const hubId = `${HUB}/virtualHubs/hub-weu`;
+    const { model, gaps } = normalizeArm([{ fileName: 'hub.json', json: [
+      { id: hubId, type: 'Microsoft.Network/virtualHubs', properties: { addressPrefix: '10.100.0.0/23', azureFirewall: { id: `${HUB}/azureFirewalls/fw-hub` } } },
+      { id: `${hubId}/hubVirtualNetworkConnections/spoke`, type: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
+        properties: { remoteVirtualNetwork: { id: `${SPOKE}/virtualNetworks/vnet-spoke` }, enableInternetSecurity: true } },
+      { id: `${hubId}/routingIntent/ri`, type: 'Microsoft.Network/virtualHubs/routingIntent',
+        properties: { routingPolicies: [{ name: 'Internet', destinations: ['Internet'], nextHop: `${HUB}/azureFirewalls/fw-hub` }] } },
+      { id: `${HUB}/routeTables/gone/routes/r1`, type: 'Microsoft.Network/routeTables/routes', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } },
+    ] }]);
+    expect(model.virtualHubs[0]).toMatchObject({
+      name: 'hub-weu',
+      azureFirewallId: id(`${HUB}/azureFirewalls/fw-hub`),
+      connections: [{ name: 'spoke', remoteVirtualNetworkId: id(`${SPOKE}/virtualNetworks/vnet-spoke`), enableInternetSecurity: true }],
+      routingPolicies: [{ name: 'Internet', destinations: ['Internet'], nextHopId: id(`${HUB}/azureFirewalls/fw-hub`) }],
+    });
+    expect(gaps).toEqual([expect.objectContaining({ code: 'missing-reference', scope: id(`${HUB}/routeTables/gone/routes/r1`) })]);
+  });
+
+  it('load balancer: IP-based pool members vs NIC-based members, NIC pool membership', () => {
+    const lbId = `${HUB}/loadBalancers/lb-out`;
+    const { model } = normalizeArm([{ fileName: 'lb.json', json: flattenRest([{
+      id: lbId, type: 'Microsoft.Network/loadBalancers', sku: { name: 'Standard' },
+      properties: { backendAddressPools: [
+        { id: `${lbId}/backendAddressPools/ip-pool`, name: 'ip-pool', properties: { loadBalancerBackendAddresses: [{ name: 'a', properties: { ipAddress: '10.0.5.4' } }] } },
+        { id: `${lbId}/backendAddressPools/nic-pool`, name: 'nic-pool', properties: {
+          backendIPConfigurations: [{ id: `${HUB}/networkInterfaces/n1/ipConfigurations/ipconfig1` }],
+          loadBalancerBackendAddresses: [{ name: 'b', properties: { networkInterfaceIPConfiguration: { id: `${HUB}/networkInterfaces/n2/ipConfigurations/ipconfig1` } } }],
+        } },
+      ] },
+    }]) }]);
+    expect(model.loadBalancers[0]?.backendAddressPools).toEqual([
+      { id: id(`${lbId}/backendAddressPools/ip-pool`), name: 'ip-pool', backendIpConfigurationIds: [], backendIpAddresses: ['10.0.5.4'] },
+      { id: id(`${lbId}/backendAddressPools/nic-pool`), name: 'nic-pool', backendIpAddresses: [], backendIpConfigurationIds: [
+        id(`${HUB}/networkInterfaces/n1/ipConfigurations/ipconfig1`), id(`${HUB}/networkInterfaces/n2/ipConfigurations/ipconfig1`),
+      ] },
+    ]);
+  });
+
+  it('NSG rules: *Prefix and *Prefixes variants, port range variants, standalone security rules', () => {
+    const nsgId = `${HUB}/networkSecurityGroups/nsg`;
+    const { model } = normalizeArm([{ fileName: 'nsg.json', json: [
+      { id: nsgId, type: 'Microsoft.Network/networkSecurityGroups', properties: { securityRules: [
+        { name: 'deny-web', properties: { priority: 100, direction: 'Outbound', access: 'Deny', protocol: 'Tcp',
+          sourceAddressPrefix: '*', destinationAddressPrefixes: ['20.1.0.0/16', '20.2.0.0/16'], destinationPortRanges: ['80', '8000-8080'] } },
+      ] } },
+      { id: `${nsgId}/securityRules/allow-https`, type: 'Microsoft.Network/networkSecurityGroups/securityRules', name: 'allow-https',
+        priority: 200, direction: 'outbound', access: 'allow', protocol: 'Tcp', sourceAddressPrefixes: ['10.0.0.0/8'], destinationAddressPrefix: 'Internet', destinationPortRange: '443' },
+    ] }]);
+    expect(model.networkSecurityGroups[0]?.securityRules).toEqual([
+      { name: 'deny-web', priority: 100, direction: 'Outbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefixes: ['*'],
+        destinationAddressPrefixes: ['20.1.0.0/16', '20.2.0.0/16'], destinationPortRanges: ['80', '8000-8080'], isDefault: false },
+      { name: 'allow-https', priority: 200, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefixes: ['10.0.0.0/8'],
+        destinationAddressPrefixes: ['Internet'], destinationPortRanges: ['443'], isDefault: false },
+    ]);
+  });
+
+  it('output is deterministic: sorted by ID whatever the input order', () => {
+    const docs = [input('bundle-spoke.json'), input('az-vnet-list.json'), input('arm-list-firewall.json')];
+    const forward = normalizeArm(docs);
+    const backward = normalizeArm([...docs].reverse());
+    expect(backward).toEqual(forward);
+    const ids = forward.model.virtualNetworks.map((v) => v.id);
+    expect(ids).toEqual([...ids].sort());
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { TrafficSpec } from '../../../shared/egress/destination';
+import { evaluateFirewallRules } from '../../../shared/egress/firewall-rules';
+import type { FirewallRuleSet } from '../../../shared/egress/firewall-rules';
+import { evaluateNsg } from '../../../shared/egress/nsg';
+import { defaultLoadBalancerSnatPorts } from '../../../shared/egress/outbound';
+import { parseCidr, parseIp } from '../../../shared/model/ip';
+import type { Cidr, IpAddress } from '../../../shared/model/ip';
+import type { FirewallRule, NetworkSecurityGroup } from '../../../shared/model/topology';
+import { applicationRule, networkRule, securityRule } from '../../support/model-builder';
+
+const INTERNET: TrafficSpec = { destination: { kind: 'default-route' }, port: 443, protocol: 'Tcp' };
+const to = (ip: string, port = 443): TrafficSpec => ({ destination: { kind: 'address', ip: parseIp(ip) as IpAddress, text: ip }, port, protocol: 'Tcp' });
+const FROM_APP = { cidrs: [parseCidr('10.1.1.0/24') as Cidr] };
+
+function nsg(rules: NetworkSecurityGroup['securityRules']): NetworkSecurityGroup {
+  return { id: '/nsg' as NetworkSecurityGroup['id'], name: 'nsg', subscriptionId: 's', resourceGroup: 'rg', location: null, tags: {}, kind: 'networkSecurityGroup', securityRules: rules };
+}
+
+describe('evaluateNsg', () => {
+  it('first match by priority wins, whatever the listing order', () => {
+    const decision = evaluateNsg(nsg([securityRule('allow-all', 300, 'Allow', '*'), securityRule('deny-internet', 200, 'Deny', 'Internet')]), INTERNET, FROM_APP);
+    expect([decision.access, decision.rule.name, decision.defaultsAssumed]).toEqual(['Deny', 'deny-internet', true]);
+  });
+
+  it('applies Azure defaults when the captured NSG has none: AllowInternetOutBound allows internet', () => {
+    const decision = evaluateNsg(nsg([]), INTERNET, FROM_APP);
+    expect([decision.access, decision.rule.name, decision.rule.priority, decision.defaultsAssumed]).toEqual(['Allow', 'AllowInternetOutBound', 65001, true]);
+  });
+
+  it('matches ports, ranges, protocol and source prefixes', () => {
+    const rules = [
+      securityRule('deny-high-ports', 100, 'Deny', 'Internet', { destinationPortRanges: ['8000-9000'] }),
+      securityRule('deny-udp', 110, 'Deny', '*', { protocol: 'Udp' }),
+      securityRule('deny-other-subnet', 120, 'Deny', '*', { sourceAddressPrefixes: ['10.9.0.0/16'] }),
+      securityRule('deny-from-app', 130, 'Deny', '*', { sourceAddressPrefixes: ['10.1.0.0/16'], destinationPortRanges: ['22'] }),
+    ];
+    expect(evaluateNsg(nsg(rules), to('8.8.8.8', 8443), FROM_APP).rule.name).toBe('deny-high-ports');
+    expect(evaluateNsg(nsg(rules), { ...to('8.8.8.8'), protocol: 'Udp' }, FROM_APP).rule.name).toBe('deny-udp');
+    expect(evaluateNsg(nsg(rules), to('8.8.8.8', 22), FROM_APP).rule.name).toBe('deny-from-app');
+    expect(evaluateNsg(nsg(rules), to('8.8.8.8'), FROM_APP).rule.name).toBe('AllowInternetOutBound');
+  });
+
+  it('ignores inbound rules and VirtualNetwork-only destinations for internet traffic', () => {
+    const rules = [securityRule('in', 100, 'Deny', '*', { direction: 'Inbound' }), securityRule('deny-vnet', 110, 'Deny', 'VirtualNetwork')];
+    expect(evaluateNsg(nsg(rules), INTERNET, FROM_APP).access).toBe('Allow');
+  });
+});
+
+describe('evaluateFirewallRules', () => {
+  const rules = (list: readonly FirewallRule[]): FirewallRuleSet => ({ kind: 'rules', rules: list, policyIds: [] });
+
+  it('network rules before application rules, by priority; deny is terminating', () => {
+    const set = rules([networkRule('allow', { priority: 300 }), networkRule('deny', { priority: 100, action: 'Deny' }), applicationRule('app', ['*'])]);
+    expect(evaluateFirewallRules(set, INTERNET, FROM_APP)).toMatchObject({ kind: 'deny', rule: { name: 'deny' } });
+  });
+
+  it('application rule with * allows the internet; with names only, the internet is restricted to those names', () => {
+    expect(evaluateFirewallRules(rules([applicationRule('all', ['*'])]), INTERNET, FROM_APP)).toMatchObject({ kind: 'allow', rule: { name: 'all' } });
+    expect(evaluateFirewallRules(rules([applicationRule('a', ['*.contoso.com']), applicationRule('b', ['github.com'], { fqdnTags: ['WindowsUpdate'] })]), INTERNET, FROM_APP))
+      .toEqual({ kind: 'allow-fqdns', rules: expect.any(Array), fqdns: ['*.contoso.com', 'github.com', 'FQDN tag WindowsUpdate'] });
+  });
+
+  it('application rules are HTTP(S)/MSSQL only: a UDP flow or another port is default-denied', () => {
+    const set = rules([applicationRule('all', ['*'])]);
+    expect(evaluateFirewallRules(set, { ...INTERNET, protocol: 'Udp' }, FROM_APP)).toEqual({ kind: 'default-deny' });
+    expect(evaluateFirewallRules(set, { ...INTERNET, port: 22 }, FROM_APP)).toEqual({ kind: 'default-deny' });
+  });
+
+  it('network rules match what-if IPs by CIDR and sources by prefix', () => {
+    const set = rules([networkRule('partner', { destinationAddresses: ['40.1.0.0/16'], sourceAddresses: ['10.1.0.0/16'] })]);
+    expect(evaluateFirewallRules(set, to('40.1.2.3'), FROM_APP).kind).toBe('allow');
+    expect(evaluateFirewallRules(set, to('40.1.2.3'), { cidrs: [parseCidr('10.2.0.0/24') as Cidr] }).kind).toBe('default-deny');
+    expect(evaluateFirewallRules(set, INTERNET, FROM_APP).kind).toBe('default-deny');
+  });
+
+  it('rules not captured are reported as such, never guessed', () => {
+    expect(evaluateFirewallRules({ kind: 'not-captured', reason: 'x' }, INTERNET, FROM_APP)).toEqual({ kind: 'not-captured', reason: 'x' });
+  });
+});
+
+describe('defaultLoadBalancerSnatPorts', () => {
+  it('follows the default allocation table, capped at 1,024 per instance', () => {
+    expect([1, 50, 51, 100, 101, 200, 201, 400, 401, 800, 801, 1000].map((n) => defaultLoadBalancerSnatPorts(n, 1))).toEqual([1024, 1024, 512, 512, 256, 256, 128, 128, 64, 64, 32, 32]);
+    expect(defaultLoadBalancerSnatPorts(60, 2)).toBe(1024);
+    expect(defaultLoadBalancerSnatPorts(300, 2)).toBe(256);
+  });
+});

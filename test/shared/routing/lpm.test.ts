@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseCidr, parseIp } from '../../../shared/model/ip';
+import type { IpAddress } from '../../../shared/model/ip';
+import { lookupRoute } from '../../../shared/routing/lpm';
+import type { RouteDestination } from '../../../shared/routing/lpm';
+import { describeRoute, toNextHop } from '../../../shared/routing/route';
+import type { ComputedRoute, RouteSource } from '../../../shared/routing/route';
+
+function r(prefix: string, nextHopType: string, source: RouteSource, opts: Partial<ComputedRoute> = {}): ComputedRoute {
+  return {
+    source, origin: source === 'User' ? 'udr' : source === 'VirtualNetworkGateway' ? 'gateway' : 'system', name: opts.name ?? '', addressPrefix: prefix,
+    cidr: parseCidr(prefix), nextHop: toNextHop(nextHopType), nextHopIpAddress: opts.nextHopIpAddress ?? null, hasBgpOverride: opts.hasBgpOverride ?? false,
+    resourceId: null, active: opts.active ?? true,
+  };
+}
+
+const to = (ip: string): RouteDestination => ({ kind: 'address', ip: parseIp(ip) as IpAddress });
+const DEFAULT: RouteDestination = { kind: 'default-route' };
+
+function decide(routes: readonly ComputedRoute[], destination: RouteDestination): { winner: string | null; losers: [string, string][] } {
+  const result = lookupRoute(routes, destination);
+  return {
+    winner: result.winner ? describeRoute(result.winner) : null,
+    losers: result.candidates.filter((c) => c.lostBecause !== null).map((c) => [describeRoute(c.route), c.lostBecause ?? '']),
+  };
+}
+
+describe('lookupRoute', () => {
+  it('longest prefix wins and the loser says why', () => {
+    expect(decide([r('0.0.0.0/0', 'Internet', 'Default'), r('8.8.8.0/24', 'None', 'User', { name: 'block' })], to('8.8.8.8'))).toEqual({
+      winner: 'UDR block 8.8.8.0/24 → None',
+      losers: [['System route 0.0.0.0/0 → Internet', 'less specific (/0 vs /24): longest prefix wins']],
+    });
+  });
+
+  it('same prefix: User beats BGP beats System, all kept as candidates', () => {
+    const routes = [r('0.0.0.0/0', 'Internet', 'Default'), r('0.0.0.0/0', 'VirtualNetworkGateway', 'VirtualNetworkGateway'), r('0.0.0.0/0', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.1.4' })];
+    expect(decide(routes, DEFAULT)).toEqual({
+      winner: 'UDR 0.0.0.0/0 → VirtualAppliance 10.0.1.4',
+      losers: [
+        ['Gateway route 0.0.0.0/0 → VirtualNetworkGateway', 'same prefix: a user-defined route beats a BGP route'],
+        ['System route 0.0.0.0/0 → Internet', 'same prefix: a user-defined route beats a system route'],
+      ],
+    });
+    expect(decide(routes.slice(0, 2), DEFAULT).winner).toBe('Gateway route 0.0.0.0/0 → VirtualNetworkGateway');
+  });
+
+  it('VNet and peering system routes beat a more specific BGP route', () => {
+    const routes = [r('10.0.0.0/16', 'VnetLocal', 'Default'), r('10.0.1.0/24', 'VirtualNetworkGateway', 'VirtualNetworkGateway')];
+    expect(decide(routes, to('10.0.1.5'))).toEqual({
+      winner: 'System route 10.0.0.0/16 → VnetLocal',
+      losers: [['Gateway route 10.0.1.0/24 → VirtualNetworkGateway', 'system routes for the virtual network, peerings and service endpoints beat BGP routes, even more specific ones']],
+    });
+    expect(decide([r('10.2.0.0/16', 'VNetPeering', 'Default'), r('10.2.3.0/24', 'VirtualNetworkGateway', 'VirtualNetworkGateway')], to('10.2.3.4')).winner).toBe('System route 10.2.0.0/16 → VNetPeering');
+  });
+
+  it('a more specific UDR still beats a VnetLocal route', () => {
+    expect(decide([r('10.0.0.0/16', 'VnetLocal', 'Default'), r('10.0.2.0/24', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.1.4' })], to('10.0.2.9')).winner)
+      .toBe('UDR 10.0.2.0/24 → VirtualAppliance 10.0.1.4');
+  });
+
+  it('service-endpoint routes cannot be overridden, even by a more specific UDR', () => {
+    const routes = [r('20.60.0.0/16', 'VirtualNetworkServiceEndpoint', 'Default'), r('20.60.1.0/24', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.1.4' })];
+    expect(decide(routes, to('20.60.1.1'))).toEqual({
+      winner: 'System route 20.60.0.0/16 → VirtualNetworkServiceEndpoint',
+      losers: [['UDR 20.60.1.0/24 → VirtualAppliance 10.0.1.4', 'service-endpoint routes cannot be overridden, not even by a route table']],
+    });
+  });
+
+  it('a UDR with hasBgpOverride beats an overlapping, more specific BGP route', () => {
+    const routes = [r('8.0.0.0/8', 'Internet', 'User', { hasBgpOverride: true }), r('8.8.0.0/16', 'VirtualNetworkGateway', 'VirtualNetworkGateway')];
+    expect(decide(routes, to('8.8.8.8')).winner).toBe('UDR 8.0.0.0/8 → Internet');
+    expect(decide([r('8.0.0.0/8', 'Internet', 'User'), r('8.8.0.0/16', 'VirtualNetworkGateway', 'VirtualNetworkGateway')], to('8.8.8.8')).winner)
+      .toBe('Gateway route 8.8.0.0/16 → VirtualNetworkGateway');
+  });
+
+  it('the default-route view only considers /0 routes; invalid (captured) routes never win; service tags never match', () => {
+    const routes = [r('0.0.0.0/1', 'None', 'User'), r('0.0.0.0/0', 'Internet', 'Default'), r('0.0.0.0/0', 'None', 'User', { active: false }), r('AzureCloud', 'Internet', 'User')];
+    expect(decide(routes, DEFAULT)).toEqual({ winner: 'System route 0.0.0.0/0 → Internet', losers: [] });
+    expect(decide(routes, to('1.1.1.1')).winner).toBe('UDR 0.0.0.0/1 → None');
+  });
+
+  it('no matching route → no winner', () => {
+    expect(lookupRoute([r('10.0.0.0/8', 'None', 'Default')], to('8.8.8.8'))).toEqual({ winner: null, candidates: [] });
+  });
+});
