@@ -19,6 +19,8 @@ function getWorker(): Worker {
   if (worker) return worker;
   worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<LayoutResponse>) => {
+    // Anything without our request ID (e.g. elkjs's own worker chatter) is not for us.
+    if (typeof e.data !== 'object' || e.data === null || typeof e.data.requestId !== 'number') return;
     const waiter = pending.get(e.data.requestId);
     if (!waiter) return;
     pending.delete(e.data.requestId);

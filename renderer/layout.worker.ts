@@ -6,14 +6,18 @@ import { layoutEgressGraph } from '../shared/graph/layout';
 import type { LayoutRequest, LayoutResponse } from './layout-client';
 
 const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null;
+  addEventListener(type: 'message', listener: (e: MessageEvent<LayoutRequest>) => void): void;
   postMessage(message: LayoutResponse): void;
 };
 
-scope.onmessage = (e: MessageEvent<LayoutRequest>) => {
+// addEventListener, not `self.onmessage`: elkjs's bundled build, once instantiated inside a worker,
+// installs its own `self.onmessage` (its worker mode), which silently replaced ours after the
+// first layout.
+scope.addEventListener('message', (e: MessageEvent<LayoutRequest>) => {
+  if (typeof e.data !== 'object' || e.data === null || typeof e.data.requestId !== 'number') return;
   const { requestId, graph } = e.data;
   layoutEgressGraph(graph).then(
     (layout) => scope.postMessage({ requestId, ok: true, layout }),
     (error: unknown) => scope.postMessage({ requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
-};
+});

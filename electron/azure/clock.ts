@@ -7,6 +7,8 @@ export interface Clock {
   now(): number;
   /** Waits `ms` in the clock's time model; rejects with an AbortError when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Activity hint (a request sent or answered) for a virtual clock; real clocks ignore it. */
+  touch?(): void;
 }
 
 export class PullCancelledError extends Error {
@@ -49,5 +51,82 @@ export function scaledClock(speedup: number): Clock {
   return {
     now: () => realStart + (Date.now() - realStart) * speedup,
     sleep: (ms, signal) => realSleep(ms / speedup, signal),
+  };
+}
+
+/**
+ * Discrete-event time for the bench: `now()` moves only when the process is idle, jumping to the
+ * earliest pending `sleep` deadline. Modelled delays (latency, throttling, Retry-After, polling)
+ * take their full time; CPU work and loopback I/O take none. "Idle" = two consecutive quiet
+ * windows (a real 1 ms timer, then a check-phase turn so ready I/O is processed first) with no
+ * sleep registered and no `touch()`. If the guess is early, later timers start later: the model
+ * can only overstate time, never understate it.
+ */
+export function virtualClock(): Clock & { readonly dispose: () => void } {
+  let now = 0;
+  let activity = 0;
+  let seq = 0;
+  interface Timer { readonly at: number; readonly seq: number; readonly resolve: () => void }
+  const timers: Timer[] = [];
+  let watcher: ReturnType<typeof setTimeout> | null = null;
+  let quietWindows = 0;
+  let seen = -1;
+  let disposed = false;
+
+  const decide = (): void => {
+    watcher = null;
+    if (disposed || timers.length === 0) return;
+    if (seen !== activity) {
+      seen = activity;
+      quietWindows = 0;
+    } else {
+      quietWindows += 1;
+    }
+    if (quietWindows >= 2) {
+      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      now = Math.max(now, timers[0]?.at ?? now);
+      const due = timers.filter((t) => t.at <= now);
+      timers.splice(0, due.length);
+      activity += 1;
+      quietWindows = 0;
+      for (const t of due) t.resolve();
+    }
+    schedule();
+  };
+  const schedule = (): void => {
+    if (watcher !== null || disposed || timers.length === 0) return;
+    watcher = setTimeout(() => setImmediate(decide), 1);
+  };
+  return {
+    now: () => now,
+    touch: () => {
+      activity += 1;
+    },
+    sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
+      activity += 1;
+      if (signal?.aborted) {
+        reject(new PullCancelledError());
+        return;
+      }
+      const timer: Timer = {
+        at: now + Math.max(0, ms), seq: seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = (): void => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+        reject(new PullCancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      timers.push(timer);
+      schedule();
+    }),
+    dispose: () => {
+      disposed = true;
+      if (watcher !== null) clearTimeout(watcher);
+    },
   };
 }

@@ -198,6 +198,11 @@ export interface PacingOptions {
   readonly maxThrottleRetries: number;
   readonly baseRetryDelayMs: number;
   readonly maxRetryDelayMs: number;
+  /**
+   * Extra wait (clock ms) before each LRO poll. 0 in production, where the SDK's own
+   * `updateIntervalInMs` paces polls; the bench sets it so polling is part of its time model.
+   */
+  readonly lroPollDelayMs?: number;
   /** The pull's cancellation signal: waits stop at once. */
   readonly signal?: AbortSignal;
 }
@@ -265,13 +270,16 @@ export function pacingPolicy(options: PacingOptions): PipelinePolicy {
       const kind = classifyRequest(request.method, request.url);
       let transientFailures = 0;
       let throttles = 0;
+      if (kind === 'lro-poll' && (options.lroPollDelayMs ?? 0) > 0) await clock.sleep(options.lroPollDelayMs ?? 0, options.signal);
       for (;;) {
         if (options.signal?.aborted) throw new PullCancelledError();
         await wait(kind === 'resource-graph' ? options.graphQuota.reserve() : options.armBucket.reserve(subscriptionOf(request.url)));
         stats.count(kind);
         let response: PipelineResponse;
         try {
+          clock.touch?.();
           response = await sendOnce(request, next);
+          clock.touch?.();
         } catch (error) {
           if (options.signal?.aborted) throw new PullCancelledError();
           if (error instanceof RequestTimeoutError) stats.timeouts += 1;

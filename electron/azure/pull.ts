@@ -39,6 +39,8 @@ export interface PullBudgets {
   readonly armReadsPerSecond: number;
   /** Effective-route LRO polling interval (real ms; the SDK's own timer). */
   readonly lroPollIntervalMs: number;
+  /** Extra clock-time wait before each LRO poll (0: the SDK interval alone paces polls). */
+  readonly lroPollDelayMs: number;
   /** NICs tried per route signature before giving up (stopped VMs). */
   readonly sampleAttemptsPerSignature: number;
   /** Rows per Resource Graph page (max 1,000). */
@@ -54,6 +56,7 @@ export const DEFAULT_BUDGETS: PullBudgets = {
   armReadBurst: 200,
   armReadsPerSecond: 20,
   lroPollIntervalMs: 2_000,
+  lroPollDelayMs: 0,
   sampleAttemptsPerSignature: 3,
   graphPageSize: GRAPH_PAGE_SIZE,
 };
@@ -164,6 +167,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     maxThrottleRetries: budgets.maxThrottleRetries,
     baseRetryDelayMs: budgets.baseRetryDelayMs,
     maxRetryDelayMs: budgets.maxRetryDelayMs,
+    lroPollDelayMs: budgets.lroPollDelayMs,
     ...(signal ? { signal } : {}),
   });
   const rt = createRuntime(

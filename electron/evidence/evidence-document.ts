@@ -35,10 +35,22 @@ interface Placeholder {
 }
 
 /** The slice of pdfkit's embedded font this file needs (not in @types/pdfkit). */
+interface GlyphPosition {
+  readonly xAdvance: number;
+  readonly advanceWidth: number;
+  readonly xOffset: number;
+  readonly yOffset: number;
+}
+
 interface EmbeddedFontInternals {
   readonly id: string;
+  readonly font: { glyphForCodePoint(codePoint: number): { readonly id: number; readonly advanceWidth: number } };
+  readonly subset: { includeGlyph(glyphId: number): number };
+  readonly widths: (number | undefined)[];
+  readonly unicode: (readonly number[] | undefined)[];
+  readonly scale: number;
   ref(): PDFKit.PDFKitReference;
-  encode(text: string): [readonly string[], unknown];
+  encode(text: string): [readonly string[], readonly GlyphPosition[]];
   widthOfString(text: string, size: number): number;
   readonly ascender: number;
 }
@@ -77,6 +89,58 @@ export interface TableCell {
 }
 
 type Cell = string | TableCell;
+
+/**
+ * Printable ASCII without shaping: one cmap lookup per character, cached, instead of a fontkit
+ * layout per word (the biggest cost of a big export). Registers each glyph in the font subset with
+ * its width and Unicode value exactly as pdfkit's own `encode` does, so both paths share one
+ * subset. ASCII gets no kerning here: pairs like "AV" sit a little wider than pdfkit would set them.
+ */
+class AsciiGlyphs {
+  private readonly hex: string[] = [];
+  private readonly widths: number[] = [];
+
+  constructor(private readonly font: EmbeddedFontInternals) {}
+
+  private load(code: number): void {
+    const glyph = this.font.font.glyphForCodePoint(code);
+    const gid = this.font.subset.includeGlyph(glyph.id);
+    const width = glyph.advanceWidth * this.font.scale;
+    this.font.widths[gid] ??= width;
+    this.font.unicode[gid] ??= [code];
+    this.hex[code] = gid.toString(16).padStart(4, '0');
+    this.widths[code] = width;
+  }
+
+  /** Hex glyph string and width in thousandths of an em, or null when the text is not printable ASCII. */
+  encode(text: string): { readonly hex: string; readonly width: number } | null {
+    let hex = '';
+    let width = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 32 || code > 126) return null;
+      if (this.hex[code] === undefined) this.load(code);
+      hex += this.hex[code];
+      width += this.widths[code] ?? 0;
+    }
+    return { hex, width };
+  }
+
+  width(text: string): number | null {
+    let width = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 32 || code > 126) return null;
+      if (this.widths[code] === undefined) this.load(code);
+      width += this.widths[code] ?? 0;
+    }
+    return width;
+  }
+}
+
+function pdfNumber(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
 
 /** DejaVu Sans Mono: advance 1233/2048 em for every glyph; pdfkit's default line gap for it. */
 const MONO_ADVANCE = 1233 / 2048;
@@ -125,6 +189,10 @@ export class EvidenceDocument {
   private readonly tocNumbers = new Map<string, Placeholder>();
   private totalPages: Placeholder | null = null;
   private runningTitle = '';
+  private currentFont: EvidenceFont = 'Sans';
+  private currentSize = 9;
+  private readonly widths = new Map<string, number>();
+  private readonly ascii = new Map<string, AsciiGlyphs>();
   private readonly chunks: Buffer[] = [];
   private readonly finished: Promise<void>;
 
@@ -182,6 +250,8 @@ export class EvidenceDocument {
 
   setFont(font: EvidenceFont, size: number, color: string = COLORS.text): void {
     this.doc.font(font).fontSize(size).fillColor(color);
+    this.currentFont = font;
+    this.currentSize = size;
   }
 
   measure(text: string, style: TextStyle = {}): number {
@@ -194,7 +264,16 @@ export class EvidenceDocument {
 
   /** Most cells are one short line: measuring once and skipping pdfkit's word wrapper halves the work. */
   private fitsOneLine(text: string, width: number): boolean {
-    return !text.includes('\n') && this.doc.widthOfString(text) <= width;
+    if (text.includes('\n')) return false;
+    // measure() then drawText() ask for the same width: remember it (cleared with the font caches).
+    const key = `${this.currentFont}|${this.currentSize}|${text}`;
+    let measured = this.widths.get(key);
+    if (measured === undefined) {
+      const ascii = this.asciiGlyphs().width(text);
+      measured = ascii === null ? this.doc.widthOfString(text) : (ascii * this.currentSize) / 1000;
+      this.widths.set(key, measured);
+    }
+    return measured <= width;
   }
 
   /** Draws text at an explicit position without moving the cursor. */
@@ -220,6 +299,7 @@ export class EvidenceDocument {
       options.ellipsis = undefined;
       options.lineBreak = false;
     }
+    if (simple && !needsActualText(text) && this.fastText(text, x, y)) return;
     if (needsActualText(text)) {
       this.doc.markContent('Span', { actual: text } as PDFKit.Mixins.MarkingOptions);
       this.doc.text(text, x, y, options);
@@ -230,6 +310,51 @@ export class EvidenceDocument {
   }
 
   /**
+   * One line of left-aligned text in a single content-stream write. pdfkit's `text()` costs ~8
+   * writes, two width layouts and an options merge per call; a 2,000-subnet estate makes ~200,000
+   * calls. Same operators as pdfkit's `_fragment` (kerning as TJ adjustments); returns false for
+   * glyphs with offsets (combining marks), which are left to pdfkit.
+   */
+  private asciiGlyphs(): AsciiGlyphs {
+    const font = (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+    let table = this.ascii.get(font.id);
+    if (!table) {
+      table = new AsciiGlyphs(font);
+      this.ascii.set(font.id, table);
+    }
+    return table;
+  }
+
+  private fastText(text: string, x: number, y: number): boolean {
+    if (text.length === 0) return true;
+    const font = (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+    const page = this.doc.page;
+    const size = this.currentSize;
+    const baseline = page.height - y - (font.ascender / 1000) * size;
+    const ascii = this.asciiGlyphs().encode(text);
+    if (ascii !== null) {
+      page.fonts[font.id] ??= font.ref();
+      this.doc.addContent(`q 1 0 0 -1 0 ${pdfNumber(page.height)} cm BT 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm /${font.id} ${pdfNumber(size)} Tf <${ascii.hex}> Tj ET Q`);
+      return true;
+    }
+    const [encoded, positions] = font.encode(text);
+    if (positions.some((p) => p.xOffset !== 0 || p.yOffset !== 0)) return false;
+    page.fonts[font.id] ??= font.ref();
+    const commands: string[] = [];
+    let last = 0;
+    positions.forEach((p, i) => {
+      const adjust = p.xAdvance - p.advanceWidth;
+      if (adjust !== 0 || i === positions.length - 1) {
+        commands.push(`<${encoded.slice(last, i + 1).join('')}> ${pdfNumber(-adjust)}`);
+        last = i + 1;
+      }
+    });
+    // The page's user space is flipped (y down); undo the flip for the text object, as pdfkit does.
+    this.doc.addContent(`q 1 0 0 -1 0 ${pdfNumber(page.height)} cm BT 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm /${font.id} ${pdfNumber(size)} Tf [${commands.join(' ')}] TJ ET Q`);
+    return true;
+  }
+
+  /**
    * Monospace text (IDs, rules, az commands) is wrapped here, not by pdfkit: every glyph has the
    * same advance, and pdfkit's word wrapper re-measures long unbroken IDs one character at a time.
    */
@@ -237,6 +362,7 @@ export class EvidenceDocument {
     const lineHeight = monoLineHeight(size);
     monoLines(text, size, width).forEach((line, i) => {
       const lineOptions = { ...options, width: undefined, lineBreak: false };
+      if (options.link === undefined && !needsActualText(line) && this.fastText(line, x, y + i * lineHeight)) return;
       if (needsActualText(line)) {
         this.doc.markContent('Span', { actual: line } as PDFKit.Mixins.MarkingOptions);
         this.doc.text(line, x, y + i * lineHeight, lineOptions);
@@ -377,9 +503,11 @@ export class EvidenceDocument {
   /**
    * pdfkit caches the glyph layout of every distinct word it has drawn, for the life of the
    * document. Evidence is full of distinct words (resource IDs, az commands), so on a 2,000-subnet
-   * estate that cache alone grew past a gigabyte; dropping it now and then bounds memory.
+   * estate that cache grew by hundreds of megabytes; dropping it once it is large bounds memory.
    */
   trimFontCaches(): void {
+    if (this.widths.size < 20_000) return;
+    this.widths.clear();
     const fonts = (this.doc as unknown as { readonly _fontFamilies?: Readonly<Record<string, { layoutCache?: unknown }>> })._fontFamilies ?? {};
     for (const font of Object.values(fonts)) {
       if (font.layoutCache !== undefined) font.layoutCache = Object.create(null);

@@ -344,7 +344,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
   paths.forEach((path, i) => {
     writePath(ed, path, i + 1, snapshot, index);
-    if (i % 50 === 49) ed.trimFontCaches();
+    ed.trimFontCaches();
   });
   writeRoutes(ed, input, paths, index);
   writeResourceIds(ed, input, paths);

@@ -4,6 +4,7 @@
  * --port <n> (default: a free port), --data-dir <dir>, --quiet (only the URL line).
  */
 import { fileURLToPath } from 'node:url';
+import { DEMO_ESTATES } from '../../shared/demo';
 import { browserDataDir } from '../services/data-dir';
 import { startWebServer, type WebServer } from './server';
 
@@ -33,7 +34,10 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     switch (flag) {
       case '--demo': {
         const name = value();
-        if (name === null || !/^[a-z0-9-]{1,64}$/.test(name)) return `--demo needs a demo name (or "none")\n${SERVE_USAGE}`;
+        const names = DEMO_ESTATES.map((d) => d.name);
+        if (name === null || (name !== 'none' && !names.includes(name))) {
+          return `--demo needs one of: ${names.join(', ')}, none\n${SERVE_USAGE}`;
+        }
         demo = name === 'none' ? null : name;
         break;
       }

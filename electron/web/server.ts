@@ -185,6 +185,12 @@ async function handleStatic(ctx: Context, req: IncomingMessage, res: ServerRespo
     return;
   }
   const file = await findStaticFile(ctx.staticDir, pathname);
+  if (!file && pathname === '/favicon.ico') {
+    // Browsers ask for it unprompted; an empty answer keeps their console free of 404 noise.
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
   if (!file) {
     sendText(res, 404, 'Not found');
     return;

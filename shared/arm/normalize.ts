@@ -11,8 +11,8 @@
  */
 import type { ArmDocument, NormalizeResult } from './index';
 import type { Gap } from '../model/gaps';
-import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
-import type { CapturedEffectiveRoutes, NetworkModel, NetworkResourceKind } from '../model/topology';
+import { parseResourceId, toResourceId, type ResourceId } from '../model/ids';
+import type { CapturedEffectiveRoutes } from '../model/topology';
 import { compareIds, DraftStore, RANK_STANDALONE } from './draft-store';
 import { buildModel } from './finalize';
 import { looksLikeEffectiveRoute, mapEffectiveRouteList } from './effective-routes';

@@ -7,6 +7,7 @@
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
+import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, Subnet, VirtualHub, VirtualNetwork,
@@ -20,7 +21,8 @@ import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { describeDestination, toRouteDestination } from './destination';
 import type { SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
-import { evaluateFirewallRules, firewallRuleSet } from './firewall-rules';
+import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from './firewall-rules';
+import type { FirewallRuleSet } from './firewall-rules';
 import { evaluateNsg } from './nsg';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE } from './outbound';
 import type { OutboundMethod, Sender } from './outbound';
@@ -35,9 +37,12 @@ export interface EngineContext {
   readonly traffic: TrafficSpec;
   /** Gaps found while resolving, keyed by code + scope so each is reported once. */
   readonly gaps: Map<string, Gap>;
-  readonly lookups: Map<string, RouteLookup>;
+  readonly lookups: Map<RouteSet, RouteLookup>;
   /** What happens after an appliance, by subnet + sender: the same for every source behind it (see forwardFromAppliance). */
   readonly continuations: Map<string, Continuation>;
+  /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
+  readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
+  readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
 }
 
 /** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
@@ -52,7 +57,7 @@ export interface Continuation {
 }
 
 export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
-  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map() };
+  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map() };
 }
 
 export interface Outcome {
@@ -119,10 +124,10 @@ function verifyRoutes(subnet: Subnet, set: RouteSet): string {
 }
 
 function lookup(ctx: EngineContext, set: RouteSet): RouteLookup {
-  const cached = ctx.lookups.get(set.key);
+  const cached = ctx.lookups.get(set);
   if (cached) return cached;
   const result = lookupRoute(set.routes, toRouteDestination(ctx.traffic.destination));
-  ctx.lookups.set(set.key, result);
+  ctx.lookups.set(set, result);
   return result;
 }
 
@@ -351,21 +356,48 @@ type OwnerLookup =
   | { readonly kind: 'out-of-scope'; readonly peering: PeeringRef }
   | { readonly kind: 'unowned' };
 
+const parsedPrefixes = new WeakMap<readonly string[], readonly Cidr[]>();
+
+function vnetContains(prefixes: readonly string[], address: IpAddress): boolean {
+  let cidrs = parsedPrefixes.get(prefixes);
+  if (!cidrs) {
+    cidrs = prefixes.map((p) => parseCidr(p)).filter((c): c is Cidr => c !== null);
+    parsedPrefixes.set(prefixes, cidrs);
+  }
+  return cidrs.some((c) => cidrContainsIp(c, address));
+}
+
+function findOwnerCached(ctx: EngineContext, vnet: VirtualNetwork, ip: string): OwnerLookup {
+  let byIp = ctx.owners.get(vnet);
+  if (!byIp) {
+    byIp = new Map<string, OwnerLookup>();
+    ctx.owners.set(vnet, byIp);
+  }
+  let found = byIp.get(ip);
+  if (!found) {
+    found = findOwner(ctx.index, vnet, ip);
+    byIp.set(ip, found);
+  }
+  return found;
+}
+
 /** The owner of a next-hop IP, in the VNet or a Connected peered VNet ("direct connectivity") [UDR][PEER]. */
 function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLookup {
-  const own = index.privateIpOwner(vnet.id, ip);
-  if (own) return { kind: 'found', owner: own, viaPeering: null };
   const address = parseIp(ip);
+  // Only look where the address can be: the VNet or peered VNet whose address space contains it.
+  if (!address || vnetContains(vnet.addressPrefixes, address)) {
+    const own = index.privateIpOwner(vnet.id, ip);
+    if (own) return { kind: 'found', owner: own, viaPeering: null };
+  }
   const peerings = [...(index.peerings.get(vnet.id) ?? [])].sort((a, b) => (a.peering.id < b.peering.id ? -1 : 1));
   for (const ref of peerings) {
     const { peering } = ref;
     if (peering.peeringState.toLowerCase() !== 'connected' || !peering.remoteVirtualNetworkId) continue;
+    const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
+    if (remote && address && !vnetContains(remote.addressPrefixes, address)) continue;
     const owner = index.privateIpOwner(peering.remoteVirtualNetworkId, ip);
     if (owner) return { kind: 'found', owner, viaPeering: ref };
-    if (!index.virtualNetworks.has(peering.remoteVirtualNetworkId) && address
-      && peering.remoteAddressPrefixes.some((p) => { const c = parseCidr(p); return c !== null && cidrContainsIp(c, address); })) {
-      return { kind: 'out-of-scope', peering: ref };
-    }
+    if (!remote && address && vnetContains(peering.remoteAddressPrefixes, address)) return { kind: 'out-of-scope', peering: ref };
   }
   return { kind: 'unowned' };
 }
@@ -391,7 +423,7 @@ function loopGuard(trail: Trail, id: string, what: string): Outcome | null {
 function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   const ip = route.nextHopIpAddress;
-  const found = vnet && ip ? findOwner(ctx.index, vnet, ip) : { kind: 'unowned' as const };
+  const found = vnet && ip ? findOwnerCached(ctx, vnet, ip) : { kind: 'unowned' as const };
   if (found.kind === 'out-of-scope') {
     trail.hop('drop', found.peering.peering.id, `Next hop ${ip ?? ''} in peered VNet out of scope`,
       `The next hop ${ip ?? ''} is in peered virtual network ${found.peering.peering.remoteVirtualNetworkId ?? ''}, which is not in the snapshot, so what happens next is unknown.`,
@@ -425,7 +457,11 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
 }
 
 function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
-  const ruleSet = firewallRuleSet(ctx.index, firewall);
+  let ruleSet = ctx.firewallRules.get(firewall);
+  if (!ruleSet) {
+    ruleSet = prepareRuleSet(firewallRuleSet(ctx.index, firewall));
+    ctx.firewallRules.set(firewall, ruleSet);
+  }
   const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;

@@ -12,7 +12,13 @@ type NetworkRule = Extract<FirewallRule, { kind: 'network' }>;
 type ApplicationRule = Extract<FirewallRule, { kind: 'application' }>;
 
 export type FirewallRuleSet =
-  | { readonly kind: 'rules'; readonly rules: readonly FirewallRule[]; readonly policyIds: readonly string[] }
+  | {
+      readonly kind: 'rules';
+      readonly rules: readonly FirewallRule[];
+      readonly policyIds: readonly string[];
+      /** Set by prepareRuleSet: the rules split by type and sorted once, for reuse across flows. */
+      readonly sorted?: { readonly network: readonly NetworkRule[]; readonly application: readonly ApplicationRule[] };
+    }
   | { readonly kind: 'not-captured'; readonly reason: string };
 
 export type FirewallDecision =
@@ -86,10 +92,22 @@ function byPriority<T extends FirewallRule>(rules: readonly T[]): T[] {
   return [...rules].sort((a, b) => a.priority - b.priority);
 }
 
+/** Sorts the rules once so evaluating many flows against one firewall does not re-sort them. */
+export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
+  if (ruleSet.kind === 'not-captured') return ruleSet;
+  return {
+    ...ruleSet,
+    sorted: {
+      network: byPriority(ruleSet.rules.filter((r): r is NetworkRule => r.kind === 'network')),
+      application: byPriority(ruleSet.rules.filter((r): r is ApplicationRule => r.kind === 'application')),
+    },
+  };
+}
+
 /** Decides one flow. Network rules are terminating; Application rules only run if none matched [FWRULES]. */
 export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress): FirewallDecision {
   if (ruleSet.kind === 'not-captured') return ruleSet;
-  const network = byPriority(ruleSet.rules.filter((r): r is NetworkRule => r.kind === 'network'));
+  const network = ruleSet.sorted?.network ?? byPriority(ruleSet.rules.filter((r): r is NetworkRule => r.kind === 'network'));
   const fqdnRules: FirewallRule[] = [];
   const fqdns: string[] = [];
   for (const rule of network) {
@@ -99,7 +117,7 @@ export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: Traffic
       fqdns.push(...rule.destinationFqdns);
     }
   }
-  const application = byPriority(ruleSet.rules.filter((r): r is ApplicationRule => r.kind === 'application'));
+  const application = ruleSet.sorted?.application ?? byPriority(ruleSet.rules.filter((r): r is ApplicationRule => r.kind === 'application'));
   for (const rule of application) {
     if (!sourceCovers(rule.sourceAddresses, source) || !applicationRuleCoversPort(rule, traffic)) continue;
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {

@@ -115,7 +115,9 @@ function walkFromSourceWithoutNsg(ctx: EngineContext, trail: Trail, subnet: Subn
 /** A NIC whose path may differ from its subnet's: anything the subnet entry does not describe. */
 function mayDiffer(index: ModelIndex, nic: NetworkInterface): boolean {
   if (nic.flexibleScaleSetMember || nic.networkSecurityGroupId !== null) return true;
-  if (nic.ipConfigurations.some((c) => c.publicIpAddressId !== null || c.loadBalancerBackendAddressPoolIds.length > 0)) return true;
+  for (const c of nic.ipConfigurations) {
+    if (c.publicIpAddressId !== null || c.loadBalancerBackendAddressPoolIds.length > 0) return true;
+  }
   if (!nic.virtualMachineId) return false;
   return (index.vmNics.get(nic.virtualMachineId)?.length ?? 0) > 1;
 }

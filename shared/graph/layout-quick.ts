@@ -1,6 +1,6 @@
 /**
  * A cheap synchronous layered layout, O(nodes + edges · log): one column per layer (longest path
- * from the sources, sinks in the last column), each VNet a horizontal band of its own so compound
+ * from the sources, sinks alone in the last column), each VNet a horizontal band of its own so compound
  * boxes never overlap; top-level nodes (exits, public IPs, sinks, hubs) share the first band.
  * Straight edges. For graphs too big for ELK, and for fast tests.
  */
@@ -69,9 +69,11 @@ function assignLayers(leaves: readonly GraphNode[], graph: EgressGraph): Map<str
     layer.set(id, own);
     for (const target of forward.get(id) ?? []) layer.set(target, Math.max(layer.get(target) ?? 0, own + 1));
   }
-  let last = 0;
-  for (const value of layer.values()) last = Math.max(last, value);
-  for (const node of leaves) if (SINK_KINDS.has(node.kind) && node.parent === null) layer.set(node.id, last);
+  // Sinks get a column of their own, right of everything else.
+  const isSink = (node: GraphNode): boolean => SINK_KINDS.has(node.kind) && node.parent === null;
+  let lastOther = -1;
+  for (const node of leaves) if (!isSink(node)) lastOther = Math.max(lastOther, layer.get(node.id) ?? 0);
+  for (const node of leaves) if (isSink(node)) layer.set(node.id, lastOther + 1);
   return layer;
 }
 

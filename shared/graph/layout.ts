@@ -4,8 +4,13 @@
  * boxes around their subnets, NICs and appliances (`hierarchyHandling: INCLUDE_CHILDREN`), sinks
  * are pinned to the last layer. Coordinates come back absolute (`elk.json.*Coords: ROOT`).
  *
- * Deterministic: the graph's nodes and edges are already sorted, ELK's random seed is fixed and
- * model order is respected, so the same graph gives the same layout (byte-identical PDFs).
+ * Deterministic: the graph's nodes and edges are already sorted and ELK's random seed is fixed, so
+ * the same graph gives the same layout (byte-identical PDFs).
+ *
+ * Web Worker pitfall: when `elk.bundled.js` is evaluated inside a worker (no `document`, a `self`)
+ * it assigns `self.onmessage` to its own dispatcher. A worker that imports this module must install
+ * its handler by assignment, `self.onmessage = ...`, in its own top-level code (which runs after the
+ * imports), not with `addEventListener('message', ...)`, or ELK's handler sees every message too.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, LayoutOptions as ElkLayoutOptions } from 'elkjs/lib/elk-api';
@@ -23,7 +28,7 @@ const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['
 
 const EDGE_LABEL_FONT_SIZE = 10;
 
-/** Above this many elements ELK does less crossing-minimisation work (thoroughness 1 instead of 7). */
+/** Above this many elements ELK does less crossing-minimisation work (thoroughness 1 instead of 7) and edge labels are not placed. */
 const LARGE_GRAPH_ELEMENTS = 1_500;
 
 let elkInstance: InstanceType<typeof ELK> | null = null;
@@ -33,15 +38,19 @@ function elk(): InstanceType<typeof ELK> {
   return elkInstance;
 }
 
-function rootLayoutOptions(elementCount: number): ElkLayoutOptions {
+// Measured (test/shared/graph, 300-VNet overview): `considerModelOrder` doubled ELK's time and edge
+// labels add a label layer, so big graphs go without both. Input order is already sorted, so the
+// result stays deterministic.
+function rootLayoutOptions(large: boolean, compound: boolean): ElkLayoutOptions {
   return {
     'elk.algorithm': 'layered',
     'elk.direction': 'RIGHT',
-    'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-    'elk.edgeRouting': 'ORTHOGONAL',
+    'elk.hierarchyHandling': compound ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN',
+    // Orthogonal routing gives every edge between two layers its own vertical channel: with 2,000
+    // VNets fanning into one firewall that made the overview 10,000 px wide. Big graphs use polylines.
+    'elk.edgeRouting': large ? 'POLYLINE' : 'ORTHOGONAL',
     'elk.randomSeed': '1',
-    'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-    'elk.layered.thoroughness': elementCount > LARGE_GRAPH_ELEMENTS ? '1' : '7',
+    'elk.layered.thoroughness': large ? '1' : '7',
     'elk.spacing.nodeNode': '16',
     'elk.layered.spacing.nodeNodeBetweenLayers': '48',
     'elk.spacing.edgeNode': '12',
@@ -87,8 +96,8 @@ function toElkNode(node: GraphNode, byParent: ReadonlyMap<string | null, readonl
   return { id: node.id, width: size.width, height: size.height, layoutOptions };
 }
 
-function toElkEdge(edge: GraphEdge): ElkExtendedEdge {
-  const labels = edge.label.length === 0 ? [] : [{
+function toElkEdge(edge: GraphEdge, withLabels: boolean): ElkExtendedEdge {
+  const labels = edge.label.length === 0 || !withLabels ? [] : [{
     text: edge.label, width: Math.ceil(estimateTextWidth(edge.label, EDGE_LABEL_FONT_SIZE)), height: lineHeight(EDGE_LABEL_FONT_SIZE),
   }];
   return { id: edge.id, sources: [edge.source], targets: [edge.target], labels };
@@ -98,11 +107,13 @@ function toElkEdge(edge: GraphEdge): ElkExtendedEdge {
 export function toElkGraph(graph: EgressGraph, options?: LayoutOptions): ElkNode {
   const o = resolveLayoutOptions(options);
   const byParent = childrenByParent(graph);
+  const large = graphElementCount(graph) > LARGE_GRAPH_ELEMENTS;
+  const compound = byParent.size > 1;
   return {
     id: '__root__',
-    layoutOptions: rootLayoutOptions(graphElementCount(graph)),
+    layoutOptions: rootLayoutOptions(large, compound),
     children: (byParent.get(null) ?? []).map((n) => toElkNode(n, byParent, o)),
-    edges: graph.edges.map(toElkEdge),
+    edges: graph.edges.map((e) => toElkEdge(e, !large)),
   };
 }
 

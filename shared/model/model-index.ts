@@ -116,7 +116,9 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const natGateways = byId(model.natGateways);
   const publicIpAddresses = byId(model.publicIpAddresses);
   const publicIpPrefixes = byId(model.publicIpPrefixes);
-  const networkInterfaces = byId(model.networkInterfaces);
+  // The largest map (100,000 NICs at bench scale) and rarely needed on the hot path: built on first use.
+  let networkInterfaces: Map<ResourceId, NetworkInterface> | null = null;
+  const nicsById = (): Map<ResourceId, NetworkInterface> => (networkInterfaces ??= byId(model.networkInterfaces));
   const azureFirewalls = byId(model.azureFirewalls);
   const firewallPolicies = byId(model.firewallPolicies);
   const networkSecurityGroups = byId(model.networkSecurityGroups);
@@ -251,14 +253,15 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     return owners.get(ip.trim());
   };
   const ipConfiguration = (id: ResourceId): NicIpConfigurationRef | undefined => {
-    const nic = networkInterfaces.get(parentResourceId(id));
+    const nic = nicsById().get(parentResourceId(id));
     const config = nic?.ipConfigurations.find((c) => c.id === id);
     return nic && config ? { nic, ipConfiguration: config } : undefined;
   };
 
   return {
     model, virtualNetworks, subnets, routeTables, natGateways, publicIpAddresses, publicIpPrefixes,
-    networkInterfaces, azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
+    get networkInterfaces() { return nicsById(); },
+    azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
     gateways, natGatewaySubnets, vmNics, gaps,

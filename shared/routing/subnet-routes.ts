@@ -72,22 +72,34 @@ export function fromEffectiveRoutes(captured: CapturedEffectiveRoutes): Computed
 /** Computes (and caches) route sets. Construct once per resolve. */
 export class RouteSetBuilder {
   private readonly cache = new Map<string, RouteSet>();
+  /** Per subnet object: avoids rebuilding the signature string on every lookup. */
+  private readonly bySubnet = new Map<Subnet, RouteSet>();
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
   private readonly serviceTagTablesReported = new Set<string>();
+  /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
+  private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
   readonly gaps: Gap[] = [];
 
   constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]) {
-    for (const table of captured) {
-      const nic = index.networkInterfaces.get(table.networkInterfaceId);
-      const config = nic?.ipConfigurations.find((c) => c.primary) ?? nic?.ipConfigurations[0];
-      if (!config?.subnetId) {
-        this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot; they were not used.' });
-        continue;
+    // One scan of the NICs instead of a 100,000-entry map: captures are few.
+    const capturedNics = new Map<ResourceId, CapturedEffectiveRoutes>(captured.map((t) => [t.networkInterfaceId, t]));
+    const found = new Set<ResourceId>();
+    if (capturedNics.size > 0) {
+      for (const nic of index.model.networkInterfaces) {
+        const table = capturedNics.get(nic.id);
+        if (!table) continue;
+        const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
+        if (!config?.subnetId) continue;
+        found.add(nic.id);
+        // One capture per subnet is enough (they are identical); keep the first by NIC ID for determinism.
+        const existing = this.capturedBySubnet.get(config.subnetId);
+        if (!existing || table.networkInterfaceId < existing.networkInterfaceId) this.capturedBySubnet.set(config.subnetId, table);
       }
-      // One capture per subnet is enough (they are identical); keep the first by NIC ID for determinism.
-      const existing = this.capturedBySubnet.get(config.subnetId);
-      if (!existing || table.networkInterfaceId < existing.networkInterfaceId) this.capturedBySubnet.set(config.subnetId, table);
+    }
+    for (const table of captured) {
+      if (found.has(table.networkInterfaceId)) continue;
+      this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot (or has no subnet); they were not used.' });
     }
     // Gateway-learned routes are only known from captures: share them with every subnet of the same gateway domain.
     for (const [subnetId, table] of [...this.capturedBySubnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -111,6 +123,14 @@ export class RouteSetBuilder {
 
   /** The routes Azure uses for the subnet: captured when available, else computed. */
   routesFor(subnet: Subnet): RouteSet {
+    const known = this.bySubnet.get(subnet);
+    if (known) return known;
+    const set = this.routesForUncached(subnet);
+    this.bySubnet.set(subnet, set);
+    return set;
+  }
+
+  private routesForUncached(subnet: Subnet): RouteSet {
     const captured = this.capturedBySubnet.get(subnet.id);
     if (captured) {
       const key = `captured:${captured.networkInterfaceId}`;
@@ -136,15 +156,13 @@ export class RouteSetBuilder {
 
   private compute(subnet: Subnet): ComputedRoute[] {
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
-    const routes: ComputedRoute[] = vnet ? buildSystemRoutes(vnet.id, vnet.addressPrefixes) : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
-    if (vnet) routes.push(...this.peeringRoutes(vnet));
+    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
+    const routes: ComputedRoute[] = vnet ? [...this.routesOfVnet(vnet, !table?.disableBgpRoutePropagation)] : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
     for (const endpoint of subnet.serviceEndpoints) {
       // Service prefixes are not in the model: the route is listed by service name and never matches an IP here.
       routes.push({ source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
         cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true });
     }
-    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
-    if (vnet && !table?.disableBgpRoutePropagation) routes.push(...this.gatewayRoutes(vnet));
     if (table) {
       for (const udr of table.routes) {
         const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
@@ -153,6 +171,15 @@ export class RouteSetBuilder {
         routes.push(r);
       }
     }
+    return routes;
+  }
+
+  private routesOfVnet(vnet: VirtualNetwork, propagateGatewayRoutes: boolean): readonly ComputedRoute[] {
+    const key = `${vnet.id}|${propagateGatewayRoutes ? 'bgp' : 'no-bgp'}`;
+    const cached = this.vnetRoutes.get(key);
+    if (cached) return cached;
+    const routes = [...buildSystemRoutes(vnet.id, vnet.addressPrefixes), ...this.peeringRoutes(vnet), ...(propagateGatewayRoutes ? this.gatewayRoutes(vnet) : [])];
+    this.vnetRoutes.set(key, routes);
     return routes;
   }
 

@@ -7,7 +7,9 @@ import type { Cidr } from '../model/ip';
 import { toNextHop } from './route';
 import type { ComputedRoute } from './route';
 
-const RESERVED_PREFIXES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] as const;
+const RESERVED_PREFIXES: readonly { readonly text: string; readonly cidr: Cidr }[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
+  .map((text) => ({ text, cidr: parseCidr(text) as Cidr }));
+const DEFAULT_ROUTE = parseCidr('0.0.0.0/0');
 
 function systemRoute(addressPrefix: string, cidr: Cidr | null, nextHopType: string, name: string, resourceId: string | null): ComputedRoute {
   return {
@@ -27,12 +29,10 @@ export function buildSystemRoutes(virtualNetworkId: string, addressPrefixes: rea
   for (const { text, cidr } of vnetCidrs) {
     if (cidr) routes.push(systemRoute(text, cidr, 'VnetLocal', 'Virtual network', virtualNetworkId));
   }
-  routes.push(systemRoute('0.0.0.0/0', parseCidr('0.0.0.0/0'), 'Internet', 'Default route to the internet', null));
-  for (const reserved of RESERVED_PREFIXES) {
-    const cidr = parseCidr(reserved);
-    if (!cidr) continue;
+  routes.push(systemRoute('0.0.0.0/0', DEFAULT_ROUTE, 'Internet', 'Default route to the internet', null));
+  for (const { text, cidr } of RESERVED_PREFIXES) {
     const coveredByVnet = vnetCidrs.some((v) => v.cidr !== null && (cidrEquals(v.cidr, cidr) || cidrContainsCidr(v.cidr, cidr)));
-    if (!coveredByVnet) routes.push(systemRoute(reserved, cidr, 'None', 'Reserved private range', null));
+    if (!coveredByVnet) routes.push(systemRoute(text, cidr, 'None', 'Reserved private range', null));
   }
   return routes;
 }

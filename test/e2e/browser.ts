@@ -28,7 +28,15 @@ export async function launchChromium(): Promise<Browser> {
  */
 export async function buildRendererOnce(): Promise<{ readonly dir: string; readonly remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'egress-atlas-renderer-'));
-  await build({ configFile: 'renderer/vite.config.ts', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+  // vitest sets NODE_ENV=test, which would make vite bundle React's development build; test and
+  // measure what ships.
+  const nodeEnv = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    await build({ configFile: 'renderer/vite.config.ts', mode: 'production', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+  } finally {
+    process.env['NODE_ENV'] = nodeEnv;
+  }
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -33,10 +33,15 @@ async function sourceIdByName(p: Page, name: string): Promise<string> {
   return id;
 }
 
+/** A fresh page load (the render counter starts again at 0) that opens a demo. */
 async function openDemo(name: string): Promise<void> {
-  const before = await renders(page);
   await page.goto(`${server.origin}/?token=${server.token}#demo=${name}`);
-  await waitForRenders(page, before + 1);
+  await waitForRenders(page, 1);
+}
+
+/** The list row of a source; IDs may hold quotes and angle brackets (hostile names). */
+function row(sourceId: string) {
+  return page.locator(`[data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
 }
 
 beforeAll(async () => {
@@ -67,7 +72,7 @@ describe('renderer in the browser', () => {
 
   it('selecting a subnet in the list highlights its path and explains it', async () => {
     const id = await sourceIdByName(page, 'snet-payments-reporting');
-    await page.locator(`[data-source-id="${id}"]`).click();
+    await row(id).click();
     await expect.poll(() => highlightedIds(page)).toContain(id);
     const lit = await highlightedIds(page);
     expect(lit).toContain('default-outbound');
@@ -133,7 +138,7 @@ describe('renderer in the browser', () => {
     });
     // Back to the default route first, so both sides answer the same destination.
     await page.getByRole('button', { name: 'Back to 0.0.0.0/0' }).click();
-    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.destination ?? 'x')).toBe(null);
+    await expect.poll(() => page.evaluate(() => ({ destination: window.__egressAtlasTest?.state?.destination }))).toEqual({ destination: null });
     await page.getByTestId('compare-input').setInputFiles({ name: 'bank-changed.json', mimeType: 'application/json', buffer: Buffer.from(changed) });
     await page.getByTestId('compare-banner').waitFor();
     const rows = await page.getByTestId('compare-row').allTextContents();
@@ -193,7 +198,7 @@ describe('renderer in the browser', () => {
     await expect(page.getByText(vnetName, { exact: true }).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText(nicName, { exact: true }).first().isVisible()).resolves.toBe(true);
     const id = await sourceIdByName(page, subnetName);
-    await page.locator(`[data-source-id="${id}"]`).click();
+    await row(id).click();
     await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(subnetName);
     // The NIC (a per-NIC exception: it has its own public IP) carries the hostile owner tag.
     const nicId = await sourceIdByName(page, nicName);

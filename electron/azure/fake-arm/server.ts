@@ -486,6 +486,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   };
 
   const server = createServer((req, res) => {
+    clock.touch?.();
     stats.requests += 1;
     const method = (req.method ?? 'GET').toUpperCase();
     stats.byMethod.set(method, (stats.byMethod.get(method) ?? 0) + 1);
@@ -506,6 +507,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
         ...reply.headers,
       });
       res.end(text);
+      clock.touch?.();
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'FakeArmError', message: String(error) } }));

@@ -16,7 +16,7 @@ describe('npm run web arguments', () => {
     expect(parseServeArgs(['--demo=none'])).toMatchObject({ demo: null });
   });
   it('reports bad usage as a message', () => {
-    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--demo'], ['--demo', '../x'], ['--verbose']]) {
+    for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--demo'], ['--demo', '../x'], ['--demo', 'casino'], ['--verbose']]) {
       expect(typeof parseServeArgs(args), args.join(' ')).toBe('string');
     }
   });

@@ -131,6 +131,7 @@ describe('browser-mode bridge', () => {
     expect((await send(server.port, { path: '/assets/index-abc.js', headers: host() })).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await send(server.port, { path: '/assets/index-abc.css', headers: host() })).headers['content-type']).toBe('text/css; charset=utf-8');
     expect((await send(server.port, { path: '/missing.js', headers: host() })).status).toBe(404);
+    expect((await send(server.port, { path: '/favicon.ico', headers: host() })).status).toBe(204);
     expect((await send(server.port, { method: 'PUT', path: '/index.html', headers: host() })).status).toBe(405);
   });
 

@@ -16,6 +16,10 @@ const variants: Record<string, (e: ElkNode) => void> = {
   noMOnolabels: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; for (const ed of e.edges ?? []) ed.labels = []; },
   noMOthor1: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; e.layoutOptions!['elk.layered.thoroughness'] = '1'; },
   noMOnodesOnly: (e) => { e.layoutOptions!['elk.layered.considerModelOrder.strategy'] = 'NODES_AND_EDGES'; e.layoutOptions!['elk.layered.considerModelOrder.crossingCounterNodeInfluence'] = '0.001'; },
+  cmNone: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; e.layoutOptions!['elk.layered.crossingMinimization.strategy'] = 'NONE'; },
+  placeSimple: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; e.layoutOptions!['elk.layered.nodePlacement.strategy'] = 'SIMPLE'; },
+  placeLinear: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; e.layoutOptions!['elk.layered.nodePlacement.strategy'] = 'LINEAR_SEGMENTS'; },
+  longestPath: (e) => { delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; e.layoutOptions!['elk.layered.layering.strategy'] = 'LONGEST_PATH'; },
   all: (e) => { e.layoutOptions!['elk.edgeRouting'] = 'POLYLINE'; delete e.layoutOptions!['elk.layered.considerModelOrder.strategy']; },
 };
 for (const name of process.argv.slice(5)) {

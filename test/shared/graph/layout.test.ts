@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildEgressGraph, estimateTextWidth, layoutEgressGraph, layoutLayeredQuick, toElkGraph,
+} from '../../../shared/graph';
+import type { EgressGraph, GraphLayout, NodeBox } from '../../../shared/graph';
+import { emptyNetworkModel } from '../../../shared/model/topology';
+import { hubSpokeModel, hubSpokeResult, ids, path, result } from './hub-spoke-fixture';
+import { syntheticFirewallId, syntheticHubSpoke } from './synthetic-estate';
+
+function overlaps(a: NodeBox, b: NodeBox): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** Sibling boxes (same parent) must not overlap; children must sit inside their compound. */
+function layoutProblems(layout: GraphLayout): string[] {
+  const problems: string[] = [];
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  const groups = new Map<string | null, NodeBox[]>();
+  for (const node of layout.nodes) groups.set(node.parent, [...(groups.get(node.parent) ?? []), node]);
+  for (const [parent, siblings] of groups) {
+    for (let i = 0; i < siblings.length; i++) {
+      for (let j = i + 1; j < siblings.length; j++) {
+        const [a, b] = [siblings[i]!, siblings[j]!];
+        if (overlaps(a, b)) problems.push(`${a.id} overlaps ${b.id}`);
+      }
+      const child = siblings[i]!;
+      const box = parent === null ? undefined : byId.get(parent);
+      if (box !== undefined && (child.x < box.x || child.y < box.y || child.x + child.width > box.x + box.width || child.y + child.height > box.y + box.height)) {
+        problems.push(`${child.id} outside ${parent}`);
+      }
+    }
+  }
+  for (const node of layout.nodes) {
+    if (node.width <= 0 || node.height <= 0) problems.push(`${node.id} has no size`);
+    if (node.x < 0 || node.y < 0 || node.x + node.width > layout.width || node.y + node.height > layout.height) problems.push(`${node.id} outside the bounding box`);
+  }
+  return problems;
+}
+
+function box(layout: GraphLayout, id: string): NodeBox {
+  const found = layout.nodes.find((n) => n.id === id);
+  if (found === undefined) throw new Error(`no box for ${id}`);
+  return found;
+}
+
+/** ~50 nodes: the hub-spoke fixture plus 8 generated spokes of 4 subnets. */
+function mediumGraph(): EgressGraph {
+  const generated = syntheticHubSpoke(8, 4);
+  return buildEgressGraph(hubSpokeModel, result([...hubSpokeResult.paths, ...generated.paths]), { kind: 'full' });
+}
+
+const hubSpokeGraph = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' });
+let hubSpokeLayout: Promise<GraphLayout> | null = null;
+/** ELK costs ~0.3 s of CPU per run here: lay the fixture out once for the tests that only read it. */
+function hubSpokeElkLayout(): Promise<GraphLayout> {
+  hubSpokeLayout ??= layoutEgressGraph(hubSpokeGraph);
+  return hubSpokeLayout;
+}
+
+describe('layoutEgressGraph (ELK)', () => {
+  it('lays out left → right: source, then appliance, then egress IP, then the internet', async () => {
+    const layout = await hubSpokeElkLayout();
+    expect(layout.engine).toBe('elk');
+    const [app, firewall, pip, internet] = [box(layout, ids.app), box(layout, ids.firewall), box(layout, ids.pipFirewall), box(layout, 'internet')];
+    expect(app.x + app.width).toBeLessThan(firewall.x);
+    expect(firewall.x + firewall.width).toBeLessThan(pip.x);
+    expect(pip.x + pip.width).toBeLessThan(internet.x);
+    // Every sink shares the last column.
+    expect(box(layout, 'denied').x).toBe(internet.x);
+    expect(box(layout, 'on-premises').x).toBe(internet.x);
+    expect(layoutProblems(layout)).toEqual([]);
+  });
+
+  it('gives VNets compound boxes around their subnets, with room for the title', async () => {
+    const layout = await hubSpokeElkLayout();
+    const spoke1 = box(layout, ids.spoke1);
+    expect(spoke1.compound).toBe(true);
+    expect(spoke1.lines.map((l) => [l.text, l.align, l.weight])).toEqual([['vnet-spoke1', 'left', 'bold'], ['10.1.0.0/16', 'left', 'regular']]);
+    const lastTitleLine = spoke1.lines[1]!;
+    for (const id of [ids.app, ids.data, ids.locked, ids.nic]) {
+      expect(box(layout, id).parent).toBe(ids.spoke1);
+      expect(box(layout, id).y).toBeGreaterThanOrEqual(lastTitleLine.y + lastTitleLine.fontSize);
+    }
+  });
+
+  it('routes every edge from the source box border to the target box border', async () => {
+    const layout = await hubSpokeElkLayout();
+    expect(layout.edges.map((e) => e.id)).toEqual(hubSpokeGraph.edges.map((e) => e.id));
+    for (const edge of layout.edges) {
+      const [from, to] = [box(layout, edge.source), box(layout, edge.target)];
+      const [first, last] = [edge.points[0]!, edge.points[edge.points.length - 1]!];
+      expect(edge.points.length).toBeGreaterThanOrEqual(2);
+      expect(first.x).toBeCloseTo(from.x + from.width, 0);
+      expect(last.x).toBeCloseTo(to.x, 0);
+      expect(last.y).toBeGreaterThanOrEqual(to.y);
+      expect(last.y).toBeLessThanOrEqual(to.y + to.height);
+    }
+  });
+
+  it('is deterministic: the same graph gives the same layout, byte for byte', async () => {
+    const again = await layoutEgressGraph(buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' }));
+    expect(JSON.stringify(again)).toBe(JSON.stringify(await hubSpokeElkLayout()));
+  });
+
+  it('does not overlap boxes in a ~50-node estate', async () => {
+    const graph = mediumGraph();
+    expect(graph.nodes.length).toBeGreaterThanOrEqual(45);
+    const first = await layoutEgressGraph(graph);
+    expect(layoutProblems(first)).toEqual([]);
+    const firewall = box(first, syntheticFirewallId);
+    const intoFirewall = first.edges.filter((e) => e.target === syntheticFirewallId);
+    expect(intoFirewall.length).toBeGreaterThan(20);
+    for (const edge of intoFirewall) expect(box(first, edge.source).x + box(first, edge.source).width).toBeLessThan(firewall.x);
+  });
+
+  it('truncates long names with an ellipsis in the layout and keeps them whole in the graph', async () => {
+    const longName = 'snet-a-very-long-subnet-name-that-would-never-fit-in-a-box-at-all';
+    const graph = buildEgressGraph(emptyNetworkModel(), result([
+      path({ id: `${ids.spoke1}/subnets/${longName}`, name: longName, verdict: 'no-outbound' }),
+    ]), { kind: 'full' });
+    expect(graph.nodes.find((n) => n.kind === 'subnet')?.label).toBe(longName);
+    const layout = await layoutEgressGraph(graph, { maxLabelWidth: 150 });
+    const subnet = layout.nodes.find((n) => n.kind === 'subnet')!;
+    const label = subnet.lines[0]!;
+    expect(label.text.endsWith('\u2026')).toBe(true);
+    expect(longName.startsWith(label.text.slice(0, -1))).toBe(true);
+    expect(estimateTextWidth(label.text, label.fontSize, 'bold')).toBeLessThanOrEqual(150);
+    expect(estimateTextWidth(label.text, label.fontSize, 'bold')).toBeLessThanOrEqual(label.width);
+    expect(subnet.width).toBeLessThanOrEqual(150 + 20);
+  });
+
+  it('lays out the overview with folded exit names placed on edges', async () => {
+    const layout = await layoutEgressGraph(buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'overview' }));
+    expect(layout.nodes.every((n) => !n.compound)).toBe(true);
+    const natEdge = layout.edges.find((e) => e.source === ids.spoke2 && e.target === 'internet');
+    expect(natEdge?.label?.text).toBe('nat-spoke2, 20.0.0.2');
+    expect(layoutProblems(layout)).toEqual([]);
+  });
+
+  it('pins sinks to the last layer and nests compounds in the ELK input', () => {
+    const elkGraph = toElkGraph(hubSpokeGraph);
+    expect(elkGraph.children?.map((c) => c.id)).toEqual([ids.hub, ids.spoke1, ids.spoke2, ids.nat, ids.pipFirewall, ids.pipNat, ids.pipVm, 'denied', 'internet', 'on-premises']);
+    expect(elkGraph.children?.find((c) => c.id === ids.spoke1)?.children?.map((c) => c.id)).toEqual([ids.nic, ids.app, ids.data, ids.locked]);
+    expect(elkGraph.children?.find((c) => c.id === 'internet')?.layoutOptions).toEqual({ 'elk.layered.layering.layerConstraint': 'LAST' });
+  });
+
+  it('falls back to the quick layout above the element threshold', async () => {
+    const graph = mediumGraph();
+    const layout = await layoutEgressGraph(graph, { quickThreshold: 10 });
+    expect(layout).toEqual(layoutLayeredQuick(graph));
+    expect(layout.engine).toBe('quick');
+  });
+});
+
+describe('layoutLayeredQuick', () => {
+  it('puts each layer in its own column, left → right, without overlaps', () => {
+    const layout = layoutLayeredQuick(hubSpokeGraph);
+    const [app, firewall, pip, internet] = [box(layout, ids.app), box(layout, ids.firewall), box(layout, ids.pipFirewall), box(layout, 'internet')];
+    expect(app.x + app.width).toBeLessThan(firewall.x);
+    expect(firewall.x + firewall.width).toBeLessThan(pip.x);
+    expect(pip.x + pip.width).toBeLessThan(internet.x);
+    expect(box(layout, 'denied').x + box(layout, 'denied').width / 2).toBeCloseTo(internet.x + internet.width / 2, 5);
+    expect(layoutProblems(layout)).toEqual([]);
+  });
+
+  it('is deterministic and overlap-free on a ~50-node estate', () => {
+    const first = layoutLayeredQuick(mediumGraph());
+    expect(layoutProblems(first)).toEqual([]);
+    expect(JSON.stringify(layoutLayeredQuick(mediumGraph()))).toBe(JSON.stringify(first));
+  });
+
+  it('survives a route loop (a cycle between two NVAs)', () => {
+    const nvaA = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.network/networkinterfaces/nva-a';
+    const nvaB = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.network/networkinterfaces/nva-b';
+    const graph = buildEgressGraph(emptyNetworkModel(), result([path({ id: ids.app, verdict: 'dropped', via: [nvaA, nvaB, nvaA] })]), { kind: 'full' });
+    const layout = layoutLayeredQuick(graph);
+    expect(box(layout, ids.app).x).toBeLessThan(box(layout, nvaA).x);
+    expect(box(layout, nvaA).x).toBeLessThan(box(layout, nvaB).x);
+    expect(box(layout, nvaB).x).toBeLessThan(box(layout, 'dropped').x);
+    expect(layoutProblems(layout)).toEqual([]);
+  });
+});
