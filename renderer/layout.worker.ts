@@ -1,23 +1,61 @@
 /**
- * Graph layout off the UI thread: ELK (or the quick layered layout for huge graphs) blocks for
- * seconds on big estates, so it runs here and the page only applies the positions.
+ * Graph building and layout off the UI thread. ELK blocks for seconds on big graphs (and even
+ * building the graph of a 2,000-subnet estate takes a few hundred ms), so both run here and the
+ * page only draws the positions.
  */
+import { buildEgressGraph, chooseDefaultView, graphElementCount } from '../shared/graph/build-egress-graph';
 import { layoutEgressGraph } from '../shared/graph/layout';
-import type { LayoutRequest, LayoutResponse } from './layout-client';
+import type { ResolveResult } from '../shared/egress/types';
+import type { GraphView } from '../shared/graph/types';
+import type { NetworkModel } from '../shared/model/topology';
+import type { GraphRequest, WorkerRequest, WorkerResponse } from './layout-client';
+
+/** Above this many elements ELK takes seconds; the quick layered layout takes milliseconds. */
+export const ELK_MAX_ELEMENTS = 200;
 
 const scope = self as unknown as {
-  addEventListener(type: 'message', listener: (e: MessageEvent<LayoutRequest>) => void): void;
-  postMessage(message: LayoutResponse): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<WorkerRequest>) => void): void;
+  postMessage(message: WorkerResponse): void;
 };
+
+let current: { readonly resultId: number; readonly model: NetworkModel; readonly result: ResolveResult; baseView: GraphView | null } | null = null;
+
+function viewFor(request: GraphRequest, baseView: GraphView): GraphView {
+  if (baseView.kind === 'overview' && request.selectedSourceId !== null) return { kind: 'path', sourceIds: [request.selectedSourceId] };
+  return baseView;
+}
+
+async function answer(requestId: number, resultId: number, request: GraphRequest): Promise<WorkerResponse> {
+  const started = performance.now();
+  if (!current || current.resultId !== resultId) return { requestId, ok: false, message: 'The estate changed before the layout started.' };
+  const est = current;
+  const baseView: GraphView = request.mode === 'full' ? { kind: 'full' }
+    : request.mode === 'overview' ? { kind: 'overview' }
+      : (est.baseView ??= chooseDefaultView(est.result));
+  const graph = buildEgressGraph(est.model, est.result, viewFor(request, baseView));
+  const layout = await layoutEgressGraph(graph, { engine: graphElementCount(graph) <= ELK_MAX_ELEMENTS ? 'elk' : 'quick' });
+  return { requestId, ok: true, graph, layout, baseView: baseView.kind, workerMs: performance.now() - started };
+}
 
 // addEventListener, not `self.onmessage`: elkjs's bundled build, once instantiated inside a worker,
 // installs its own `self.onmessage` (its worker mode), which silently replaced ours after the
 // first layout.
-scope.addEventListener('message', (e: MessageEvent<LayoutRequest>) => {
-  if (typeof e.data !== 'object' || e.data === null || typeof e.data.requestId !== 'number') return;
-  const { requestId, graph } = e.data;
-  layoutEgressGraph(graph).then(
-    (layout) => scope.postMessage({ requestId, ok: true, layout }),
-    (error: unknown) => scope.postMessage({ requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
-  );
+scope.addEventListener('message', (e: MessageEvent<WorkerRequest>) => {
+  const msg = e.data;
+  if (typeof msg !== 'object' || msg === null || !('kind' in msg)) return;
+  switch (msg.kind) {
+    case 'load':
+      current = { resultId: msg.resultId, model: msg.model, result: msg.result, baseView: null };
+      return;
+    case 'layout': {
+      const { requestId } = msg;
+      answer(requestId, msg.resultId, msg.request).then(
+        (response) => scope.postMessage(response),
+        (error: unknown) => scope.postMessage({ requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+    default:
+      return;
+  }
 });

@@ -14,6 +14,10 @@ export interface UiTimings {
   graphRenderedAt: number | null;
   /** performance.now() of the last selection (list click, key, graph tap). */
   selectedAt: number | null;
+  /** ms the worker spent building + laying out the last graph. */
+  lastWorkerMs: number | null;
+  /** ms cytoscape took to replace the elements (before painting). */
+  lastSetElementsMs: number | null;
   /** ms from a selection to its highlight being applied (React render + cytoscape batch). */
   lastHighlightMs: number | null;
   /** ms the cytoscape batch itself took. */
@@ -42,7 +46,7 @@ export const testHook: TestHook = {
   state: null,
   renders: 0,
   layingOut: false,
-  timings: { selectedAt: null, resultAt: null, graphRenderedAt: null, lastHighlightMs: null, lastHighlightBatchMs: null, lastHighlightSourceId: null },
+  timings: { lastWorkerMs: null, lastSetElementsMs: null, selectedAt: null, resultAt: null, graphRenderedAt: null, lastHighlightMs: null, lastHighlightBatchMs: null, lastHighlightSourceId: null },
 };
 
 window.__egressAtlasTest = testHook;

@@ -15,6 +15,9 @@ import { field, refId, type Item } from './topology';
 
 export type EffectiveRoutesMode = 'none' | 'sample' | 'all';
 
+/** ARM's read bucket is per subscription (250 burst, 25/s); 8 LROs in flight stay well inside it. */
+const PER_SUBSCRIPTION_CONCURRENCY = 8;
+
 /** The route signature of each subnet (lower-case subnet ID → signature). */
 export function routeSignatures(model: NetworkModel): ReadonlyMap<string, string> {
   const vnets = new Map(model.virtualNetworks.map((v) => [v.id, v]));
@@ -105,6 +108,8 @@ export class EffectiveRouteSampler {
   /** Work units expected (signatures for sample, VM NICs for all); grows while NICs stream in. */
   planned = 0;
   private readonly limiter: Limiter;
+  /** At most this many LROs per subscription at once, so one subscription's token bucket cannot hold every slot. */
+  private readonly perSubscription = new Map<string, Limiter>();
   private readonly running = new Set<Promise<void>>();
   private signatures: ReadonlyMap<string, string> | null = null;
   private readonly states = new Map<string, SignatureState>();
@@ -182,7 +187,13 @@ export class EffectiveRouteSampler {
 
   private launch(nic: NicRef, state: SignatureState | null): void {
     this.started += 1;
-    const task = this.limiter.run(() => this.read(nic)).then((ok) => {
+    const key = nic.subscriptionId.toLowerCase();
+    let subLimiter = this.perSubscription.get(key);
+    if (subLimiter === undefined) {
+      subLimiter = createLimiter(PER_SUBSCRIPTION_CONCURRENCY);
+      this.perSubscription.set(key, subLimiter);
+    }
+    const task = subLimiter.run(() => this.limiter.run(() => this.read(nic))).then((ok) => {
       this.finished += 1;
       if (state !== null) {
         if (ok) state.status = 'done';
@@ -196,12 +207,15 @@ export class EffectiveRouteSampler {
 
   private async read(nic: NicRef): Promise<boolean> {
     if (this.rt.signal?.aborted) return false;
+    const startedAt = this.rt.clock.now();
     try {
       const result = await this.rt.network(nic.subscriptionId).networkInterfaces.getEffectiveRouteTable(nic.resourceGroup, nic.name, {
         updateIntervalInMs: this.options.pollIntervalMs,
         abortSignal: this.rt.signal,
       });
       this.captured.push(mapEffectiveRoutes(nic.id, result));
+      this.rt.stats.effectiveRouteReads += 1;
+      this.rt.stats.effectiveRouteTimeMs += this.rt.clock.now() - startedAt;
       return true;
     } catch (error) {
       if (isCancellation(error, this.rt.signal)) return false;

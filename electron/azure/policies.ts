@@ -90,6 +90,9 @@ export class PullStats {
   /** Time spent waiting on Retry-After, quota resets and the client-side token bucket. */
   throttleWaitMs = 0;
   timeouts = 0;
+  /** Effective-route LROs that succeeded, and their summed duration (clock ms). */
+  effectiveRouteReads = 0;
+  effectiveRouteTimeMs = 0;
 
   count(kind: RequestKind): void {
     this.requests += 1;

@@ -244,5 +244,6 @@ export function drawDiagramPage(ed: EvidenceDocument, layout: DiagramLayout, pag
     }
   }
   doc.restore();
+  ed.invalidateColor();
   drawLegend(ed);
 }

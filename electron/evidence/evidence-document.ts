@@ -91,51 +91,75 @@ export interface TableCell {
 type Cell = string | TableCell;
 
 /**
- * Printable ASCII without shaping: one cmap lookup per character, cached, instead of a fontkit
- * layout per word (the biggest cost of a big export). Registers each glyph in the font subset with
- * its width and Unicode value exactly as pdfkit's own `encode` does, so both paths share one
- * subset. ASCII gets no kerning here: pairs like "AV" sit a little wider than pdfkit would set them.
+ * Text without shaping: one cmap lookup per character, cached, instead of a fontkit layout per word
+ * (the biggest cost of a big export). Registers each glyph in the font subset with its width and
+ * Unicode value exactly as pdfkit's own `encode` does, so both paths share one subset. No kerning
+ * here: pairs like "AV" sit a little wider than pdfkit would set them.
  */
-class AsciiGlyphs {
-  private readonly hex: string[] = [];
-  private readonly widths: number[] = [];
+class SimpleGlyphs {
+  private readonly glyphs = new Map<number, { readonly hex: string; readonly width: number } | null>();
 
   constructor(private readonly font: EmbeddedFontInternals) {}
 
-  private load(code: number): void {
+  private load(code: number): { readonly hex: string; readonly width: number } | null {
     const glyph = this.font.font.glyphForCodePoint(code);
+    // No glyph in the font: leave it to pdfkit (and ActualText), never map it to .notdef here.
+    if (glyph.id === 0) return null;
     const gid = this.font.subset.includeGlyph(glyph.id);
     const width = glyph.advanceWidth * this.font.scale;
     this.font.widths[gid] ??= width;
     this.font.unicode[gid] ??= [code];
-    this.hex[code] = gid.toString(16).padStart(4, '0');
-    this.widths[code] = width;
+    return { hex: gid.toString(16).padStart(4, '0'), width };
   }
 
-  /** Hex glyph string and width in thousandths of an em, or null when the text is not printable ASCII. */
+  private glyph(code: number): { readonly hex: string; readonly width: number } | null {
+    if (!isSimpleCodePoint(code)) return null;
+    let entry = this.glyphs.get(code);
+    if (entry === undefined) {
+      entry = this.load(code);
+      this.glyphs.set(code, entry);
+    }
+    return entry;
+  }
+
+  /** Hex glyph string and width in thousandths of an em, or null when the text needs shaping. */
   encode(text: string): { readonly hex: string; readonly width: number } | null {
     let hex = '';
     let width = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 32 || code > 126) return null;
-      if (this.hex[code] === undefined) this.load(code);
-      hex += this.hex[code];
-      width += this.widths[code] ?? 0;
+    for (const ch of text) {
+      const glyph = this.glyph(ch.codePointAt(0) ?? 0);
+      if (glyph === null) return null;
+      hex += glyph.hex;
+      width += glyph.width;
     }
     return { hex, width };
   }
 
   width(text: string): number | null {
     let width = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 32 || code > 126) return null;
-      if (this.widths[code] === undefined) this.load(code);
-      width += this.widths[code] ?? 0;
+    for (const ch of text) {
+      const glyph = this.glyph(ch.codePointAt(0) ?? 0);
+      if (glyph === null) return null;
+      width += glyph.width;
     }
     return width;
   }
+}
+
+/**
+ * Characters that are one glyph each with no shaping: printable ASCII, Latin-1, Latin Extended,
+ * Greek, Cyrillic, general punctuation, arrows. Combining marks and complex scripts are excluded.
+ */
+function isSimpleCodePoint(code: number): boolean {
+  if (code >= 32 && code <= 126) return true;
+  if (code < 160 || code >= 0x2e80) return false;
+  if (code >= 0x0300 && code <= 0x036f) return false;
+  if (code >= 0x0483 && code <= 0x0489) return false;
+  if (code >= 0x0590 && code <= 0x1cff) return false;
+  if (code >= 0x1dc0 && code <= 0x1dff) return false;
+  if (code >= 0x200b && code <= 0x200f) return false;
+  if (code >= 0x20d0 && code <= 0x20ff) return false;
+  return true;
 }
 
 function pdfNumber(n: number): number {
@@ -149,9 +173,15 @@ export function monoLineHeight(size: number): number {
   return size * 1.164;
 }
 
+/** The cut position after the last of `chars` in the second half of the first `max` characters. */
+function breakAfter(chars: readonly string[], max: number, breakChars: readonly string[]): number | null {
+  for (let i = max; i > max / 2; i--) if (breakChars.includes(chars[i - 1] ?? '')) return i;
+  return null;
+}
+
 /**
  * Greedy wrap for monospace text: lines of at most `width / advance` characters, broken after a
- * space, `/`, `,` or `-` when one falls in the second half of the line, else hard at the limit.
+ * space or `/` (else `,`, `-`, `.`) when one falls in the second half of the line, else hard at the limit.
  */
 export function monoLines(text: string, size: number, width: number): readonly string[] {
   const max = Math.max(8, Math.floor(width / (size * MONO_ADVANCE)));
@@ -159,11 +189,7 @@ export function monoLines(text: string, size: number, width: number): readonly s
   for (const paragraph of text.split('\n')) {
     let rest = [...paragraph];
     while (rest.length > max) {
-      let cut = max;
-      for (let i = max; i > max / 2; i--) {
-        const ch = rest[i - 1];
-        if (ch === ' ' || ch === '/' || ch === ',' || ch === '-') { cut = i; break }
-      }
+      const cut = breakAfter(rest, max, [' ', '/']) ?? breakAfter(rest, max, [',', '-', '.']) ?? max;
       lines.push(rest.slice(0, cut).join('').trimEnd());
       rest = rest.slice(cut);
       while (rest[0] === ' ') rest = rest.slice(1);
@@ -192,7 +218,9 @@ export class EvidenceDocument {
   private currentFont: EvidenceFont = 'Sans';
   private currentSize = 9;
   private readonly widths = new Map<string, number>();
-  private readonly ascii = new Map<string, AsciiGlyphs>();
+  private lastColor: string | null = null;
+  private lastFillState: unknown = undefined;
+  private readonly ascii = new Map<string, SimpleGlyphs>();
   private readonly chunks: Buffer[] = [];
   private readonly finished: Promise<void>;
 
@@ -239,6 +267,7 @@ export class EvidenceDocument {
   newPage(layout: 'portrait' | 'landscape' = 'portrait'): void {
     if (this.pageCount > 0) this.drawFooter();
     this.pageCount++;
+    this.invalidateColor();
     this.doc.addPage({ size: 'A4', layout, margins: { top: PAGE.marginTop, bottom: 0, left: PAGE.marginX, right: PAGE.marginX } });
     this.y = PAGE.marginTop;
   }
@@ -248,8 +277,21 @@ export class EvidenceDocument {
     if (this.y + height > this.bottom) this.newPage();
   }
 
+  /** A new page, or a restored graphics state, starts from pdfkit's idea of the colour again. */
+  invalidateColor(): void {
+    this.lastColor = null;
+  }
+
   setFont(font: EvidenceFont, size: number, color: string = COLORS.text): void {
-    this.doc.font(font).fontSize(size).fillColor(color);
+    this.doc.font(font).fontSize(size);
+    // pdfkit writes a colour operator on every fillColor call. Skip it when this colour is still in
+    // force: pdfkit replaces its `_fillColor` array on every change, so identity tells.
+    const state = (this.doc as unknown as { readonly _fillColor?: unknown })._fillColor;
+    if (color !== this.lastColor || state === undefined || state !== this.lastFillState) {
+      this.doc.fillColor(color);
+      this.lastColor = color;
+      this.lastFillState = (this.doc as unknown as { readonly _fillColor?: unknown })._fillColor;
+    }
     this.currentFont = font;
     this.currentSize = size;
   }
@@ -259,7 +301,49 @@ export class EvidenceDocument {
     this.setFont(style.font ?? 'Sans', style.size ?? 9);
     const width = style.width ?? this.contentWidth;
     if (this.fitsOneLine(text, width)) return this.doc.currentLineHeight(true);
+    const lines = this.wrapSimple(text, width);
+    if (lines !== null) return lines.length * this.doc.currentLineHeight(true);
     return this.doc.heightOfString(text.length > 0 ? text : ' ', { width });
+  }
+
+  /**
+   * Greedy word wrap of unshaped text (see SimpleGlyphs) with the cached glyph widths (pdfkit's wrapper lays
+   * out every word with fontkit, twice: once to measure, once to draw). Words wider than a line are
+   * cut between characters. Null for other text, which pdfkit wraps.
+   */
+  private wrapSimple(text: string, width: number): readonly string[] | null {
+    const glyphs = this.simpleGlyphs();
+    const unit = this.currentSize / 1000;
+    const space = (glyphs.width(' ') ?? 0) * unit;
+    const lines: string[] = [];
+    for (const paragraph of text.split('\n')) {
+      let line = '';
+      let lineWidth = 0;
+      for (const word of paragraph.split(' ')) {
+        const measured = glyphs.width(word);
+        if (measured === null) return null;
+        let wordWidth = measured * unit;
+        let rest = word;
+        if (line.length > 0 && lineWidth + space + wordWidth <= width) {
+          line += ` ${rest}`;
+          lineWidth += space + wordWidth;
+          continue;
+        }
+        if (line.length > 0) lines.push(line);
+        // Cut a word longer than the line into line-sized pieces.
+        while (wordWidth > width && rest.length > 1) {
+          let cut = rest.length - 1;
+          while (cut > 1 && (glyphs.width(rest.slice(0, cut)) ?? 0) * unit > width) cut--;
+          lines.push(rest.slice(0, cut));
+          rest = rest.slice(cut);
+          wordWidth = (glyphs.width(rest) ?? 0) * unit;
+        }
+        line = rest;
+        lineWidth = wordWidth;
+      }
+      lines.push(line);
+    }
+    return lines;
   }
 
   /** Most cells are one short line: measuring once and skipping pdfkit's word wrapper halves the work. */
@@ -269,7 +353,7 @@ export class EvidenceDocument {
     const key = `${this.currentFont}|${this.currentSize}|${text}`;
     let measured = this.widths.get(key);
     if (measured === undefined) {
-      const ascii = this.asciiGlyphs().width(text);
+      const ascii = this.simpleGlyphs().width(text);
       measured = ascii === null ? this.doc.widthOfString(text) : (ascii * this.currentSize) / 1000;
       this.widths.set(key, measured);
     }
@@ -291,6 +375,17 @@ export class EvidenceDocument {
     if (style.font === 'Mono' && style.lineBreak !== false && style.height === undefined && style.width !== undefined) {
       this.drawMono(text, x, y, style.size ?? 9, style.width, options);
       return;
+    }
+    if (style.width !== undefined && (style.align ?? 'left') === 'left' && style.lineBreak !== false && !needsActualText(text)) {
+      const lines = this.wrapSimple(text, style.width);
+      const lineHeight = this.doc.currentLineHeight(true);
+      if (lines !== null && lines.length > 1 && (style.height === undefined || lines.length * lineHeight <= style.height + 0.01)) {
+        lines.forEach((line, i) => {
+          if (style.link !== undefined) this.doc.text(line, x, y + i * lineHeight, { link: style.link, underline: true, lineBreak: false });
+          else this.fastText(line, x, y + i * lineHeight);
+        });
+        return;
+      }
     }
     const simple = style.link === undefined && (style.align ?? 'left') === 'left' && style.width !== undefined && this.fitsOneLine(text, style.width);
     if (simple) {
@@ -315,11 +410,11 @@ export class EvidenceDocument {
    * calls. Same operators as pdfkit's `_fragment` (kerning as TJ adjustments); returns false for
    * glyphs with offsets (combining marks), which are left to pdfkit.
    */
-  private asciiGlyphs(): AsciiGlyphs {
+  private simpleGlyphs(): SimpleGlyphs {
     const font = (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
     let table = this.ascii.get(font.id);
     if (!table) {
-      table = new AsciiGlyphs(font);
+      table = new SimpleGlyphs(font);
       this.ascii.set(font.id, table);
     }
     return table;
@@ -331,7 +426,7 @@ export class EvidenceDocument {
     const page = this.doc.page;
     const size = this.currentSize;
     const baseline = page.height - y - (font.ascender / 1000) * size;
-    const ascii = this.asciiGlyphs().encode(text);
+    const ascii = this.simpleGlyphs().encode(text);
     if (ascii !== null) {
       page.fonts[font.id] ??= font.ref();
       this.doc.addContent(`q 1 0 0 -1 0 ${pdfNumber(page.height)} cm BT 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm /${font.id} ${pdfNumber(size)} Tf <${ascii.hex}> Tj ET Q`);

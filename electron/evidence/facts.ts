@@ -247,7 +247,23 @@ export function virtualNetworkOf(path: EgressPath, model: NetworkModel): string 
     const parts = canonical(path.source.id).split('/');
     return parts.length > 2 ? parts.slice(0, -2).join('/') : null;
   }
-  const nic = model.networkInterfaces.find((n) => canonical(n.id) === canonical(path.source.id));
-  const subnetId = nic?.ipConfigurations.find((c) => c.subnetId)?.subnetId;
-  return subnetId ? canonical(subnetId).split('/').slice(0, -2).join('/') : null;
+  const subnetId = nicSubnets(model).get(canonical(path.source.id));
+  return subnetId ? subnetId.split('/').slice(0, -2).join('/') : null;
+}
+
+const nicSubnetCache = new WeakMap<NetworkModel, ReadonlyMap<string, string>>();
+
+/** NIC ID → the subnet of its first IP configuration that has one (canonical IDs), built once per model. */
+function nicSubnets(model: NetworkModel): ReadonlyMap<string, string> {
+  let map = nicSubnetCache.get(model);
+  if (!map) {
+    const built = new Map<string, string>();
+    for (const nic of model.networkInterfaces) {
+      const subnetId = nic.ipConfigurations.find((c) => c.subnetId)?.subnetId;
+      if (subnetId) built.set(canonical(nic.id), canonical(subnetId));
+    }
+    map = built;
+    nicSubnetCache.set(model, map);
+  }
+  return map;
 }

@@ -4,15 +4,40 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
-import type { EgressGraph } from '../../shared/graph/types';
+import type { ResolveResult } from '../../shared/egress/types';
+import type { EgressGraph, GraphView } from '../../shared/graph/types';
+import type { NetworkModel } from '../../shared/model/topology';
 import { drawMinimap, GraphCanvas, panFromMinimap } from '../graph/canvas';
 import { toCytoscapeElements } from '../graph/elements';
 import { KIND_LOOK, LEGEND_KINDS, type Theme } from '../graph/style';
-import { layoutInWorker } from '../layout-client';
+import { graphInWorker } from '../layout-client';
+import type { ViewMode } from '../state/app-state';
 import { testHook } from '../test-hook';
 
-export interface GraphPaneProps {
+function viewLabel(view: GraphView): string {
+  switch (view.kind) {
+    case 'full': return 'All paths';
+    case 'overview': return 'VNet overview · select a subnet for its path';
+    case 'path': return 'Selected path · Esc for the overview';
+    default: {
+      const never: never = view;
+      return never;
+    }
+  }
+}
+
+interface Drawn {
   readonly graph: EgressGraph;
+  readonly baseView: GraphView['kind'];
+  readonly result: ResolveResult;
+  readonly mode: ViewMode;
+  readonly selection: string | null;
+}
+
+export interface GraphPaneProps {
+  readonly model: NetworkModel;
+  readonly result: ResolveResult;
+  readonly mode: ViewMode;
   readonly theme: Theme;
   readonly selectedSourceId: string | null;
   readonly changedSourceIds: ReadonlySet<string>;
@@ -20,7 +45,6 @@ export interface GraphPaneProps {
   readonly focusRequest: number;
   /** Tour mode: animate the highlight hop by hop. */
   readonly animate: boolean;
-  readonly viewLabel: string;
   readonly onTapNode: (nodeId: string, kind: string) => void;
   readonly onTapBackground: () => void;
   /** The canvas, for exports. */
@@ -33,15 +57,22 @@ const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewp
 };
 
 export function GraphPane(props: GraphPaneProps) {
-  const { graph, theme, selectedSourceId, changedSourceIds, focusRequest, animate, onCanvas } = props;
+  const { model, result, mode, theme, selectedSourceId, changedSourceIds, focusRequest, animate, onCanvas } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const minimapRef = useRef<HTMLCanvasElement>(null);
   const canvasRef = useRef<GraphCanvas | null>(null);
   const themeRef = useRef(theme);
   const handlers = useRef({ onTapNode: props.onTapNode, onTapBackground: props.onTapBackground });
-  const [drawn, setDrawn] = useState<EgressGraph | null>(null);
+  const [drawnState, setDrawn] = useState<Drawn | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
-  const layingOut = drawn !== graph && layoutError === null;
+  // What was drawn for this very result and mode (a stale drawing is still shown while laying out).
+  const current = drawnState !== null && drawnState.result === result && drawnState.mode === mode ? drawnState : null;
+  const drawn = drawnState?.graph ?? null;
+  // A selection changes the graph only when the base view is the overview (then: path-only view).
+  const baseView = current?.baseView ?? (mode === 'overview' ? 'overview' : mode === 'full' ? 'full' : null);
+  const graphSelection = baseView === 'overview' ? selectedSourceId : null;
+  const layingOut = layoutError === null
+    && !(drawnState !== null && drawnState.result === result && drawnState.mode === mode && drawnState.selection === graphSelection);
 
   useEffect(() => {
     handlers.current = { onTapNode: props.onTapNode, onTapBackground: props.onTapBackground };
@@ -82,29 +113,34 @@ export function GraphPane(props: GraphPaneProps) {
     if (minimapRef.current && canvasRef.current) drawMinimap(minimapRef.current, canvasRef.current.cy, MINIMAP_COLORS[theme]);
   }, [theme]);
 
-  // Lay out in the worker, then draw. A newer graph makes an older answer stale.
+  // Build + lay out in the worker, then draw. A newer request makes an older answer stale.
   useEffect(() => {
-    let current = true;
+    let live = true;
     testHook.layingOut = true;
-    layoutInWorker(graph).then((layout) => {
-      if (!current) return;
+    graphInWorker(model, result, { mode, selectedSourceId: graphSelection }).then((answer) => {
+      if (!live) return;
       const canvas = canvasRef.current;
       if (!canvas) return;
-      canvas.setElements(toCytoscapeElements(graph, layout));
+      const drawStarted = performance.now();
+      console.log('DBG answer arrived', drawStarted - (testHook.timings.resultAt ?? 0));
+      canvas.setElements(toCytoscapeElements(answer.graph, answer.layout), answer.layout);
+      testHook.timings.lastSetElementsMs = performance.now() - drawStarted;
+      testHook.timings.lastWorkerMs = answer.workerMs;
       canvas.cy.one('render', () => {
         testHook.timings.graphRenderedAt = performance.now();
+        console.log('DBG rendered', performance.now() - drawStarted);
       });
       testHook.layingOut = false;
       testHook.renders += 1;
       setLayoutError(null);
-      setDrawn(graph);
+      setDrawn({ graph: answer.graph, baseView: answer.baseView, result, mode, selection: graphSelection });
     }, (e: unknown) => {
-      if (!current) return;
+      if (!live) return;
       testHook.layingOut = false;
       setLayoutError(e instanceof Error ? e.message : String(e));
     });
-    return () => { current = false; };
-  }, [graph]);
+    return () => { live = false; };
+  }, [model, result, mode, graphSelection]);
 
   // Compare: mark the changed sources and the edges they use.
   useEffect(() => {
@@ -130,7 +166,11 @@ export function GraphPane(props: GraphPaneProps) {
       testHook.timings.lastHighlightMs = selectedAt === null ? null : done - selectedAt;
       testHook.timings.lastHighlightSourceId = selectedSourceId;
     }
-    if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
+    // The minimap shows the path too; redraw it after this frame, off the selection's critical path.
+    const frame = requestAnimationFrame(() => {
+      if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [selectedSourceId, drawn, animate]);
 
   useEffect(() => {
@@ -144,9 +184,9 @@ export function GraphPane(props: GraphPaneProps) {
   return (
     <section className="graph-pane" aria-label="Egress graph">
       <div className="graph-canvas" ref={containerRef} data-testid="graph" />
-      {layingOut ? <div className="graph-overlay" role="status" data-testid="laying-out">Laying out {graph.nodes.length.toLocaleString()} nodes…</div> : null}
+      {layingOut ? <div className="graph-overlay" role="status" data-testid="laying-out"><span className="laying-out">Laying out…</span></div> : null}
       {layoutError !== null ? <div className="graph-overlay" role="alert">Layout failed: {layoutError}</div> : null}
-      <div className="view-label">{props.viewLabel}</div>
+      {drawn ? <div className="view-label">{viewLabel(drawn.view)}</div> : null}
       <div className="graph-tools">
         <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit">Fit</button>
       </div>

@@ -4,8 +4,6 @@
  */
 import { useCallback, useMemo, useRef, useState, type Dispatch } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
-import { buildEgressGraph, chooseDefaultView } from '../../shared/graph/build-egress-graph';
-import type { GraphView } from '../../shared/graph/types';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import type { GraphCanvas } from '../graph/canvas';
 import type { Action, AppState } from '../state/app-state';
@@ -27,24 +25,6 @@ interface Props {
   readonly dispatch: Dispatch<Action>;
 }
 
-/** The graph to draw: the chosen view, or only the selected path when the estate is shown as an overview. */
-function currentView(baseView: GraphView, selectedSourceId: string | null): GraphView {
-  if (baseView.kind === 'overview' && selectedSourceId !== null) return { kind: 'path', sourceIds: [selectedSourceId] };
-  return baseView;
-}
-
-function viewLabel(view: GraphView): string {
-  switch (view.kind) {
-    case 'full': return 'All paths';
-    case 'overview': return 'VNet overview · select a subnet for its path';
-    case 'path': return 'Selected path';
-    default: {
-      const never: never = view;
-      return never;
-    }
-  }
-}
-
 export function Workspace({ api, state, dispatch }: Props) {
   const estate = state.estate;
   const result = state.result;
@@ -55,22 +35,13 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
 
-  const list = useMemo(() => buildSourceList(state), [state]);
-  const changed = useMemo(() => changedSourceIds(state), [state]);
-  const baseView = useMemo<GraphView | null>(() => {
-    if (!result) return null;
-    if (state.viewMode === 'full') return { kind: 'full' };
-    if (state.viewMode === 'overview') return { kind: 'overview' };
-    return chooseDefaultView(result);
-  }, [result, state.viewMode]);
-  const view = baseView ? currentView(baseView, state.selectedSourceId) : null;
-  const viewKey = view ? JSON.stringify(view) : '';
-  const graph = useMemo(
-    () => (estate && result && view ? buildEgressGraph(estate.snapshot.model, result, view) : null),
-    // The view object is rebuilt each render; its JSON is the identity that matters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [estate, result, viewKey],
+  // Selection changes must not rebuild the list (thousands of rows on big estates): only its inputs count.
+  const { search, badgeFilter, severityFilter, compare } = state;
+  const list = useMemo(
+    () => buildSourceList({ estate, result, search, badgeFilter, severityFilter, compare }),
+    [estate, result, search, badgeFilter, severityFilter, compare],
   );
+  const changed = useMemo(() => changedSourceIds({ compare }), [compare]);
   const path = selectedPath(state);
   const nodeDetails = estate && state.selectedNodeId !== null ? resourceDetails(estate.snapshot.model, state.selectedNodeId) : null;
   const isTraining = estate?.snapshot.model.subnets.some((s) => s.subscriptionId === TRAINING_SUBSCRIPTION) ?? false;
@@ -85,7 +56,7 @@ export function Workspace({ api, state, dispatch }: Props) {
   const onTapBackground = useCallback(() => dispatch({ kind: 'select-node', nodeId: null }), [dispatch]);
   const onCanvas = useCallback((c: GraphCanvas | null) => { canvasRef.current = c; }, []);
 
-  if (!estate || !result || !graph || !view) return null;
+  if (!estate || !result) return null;
   const estateId = estate.summary.estateId;
   const stem = fileStem(estate.summary.title);
 
@@ -246,8 +217,9 @@ export function Workspace({ api, state, dispatch }: Props) {
       </div>
       <div className="main">
         <SourceList state={state} list={list} dispatch={dispatch} />
-        <GraphPane graph={graph} theme={theme} selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
-          focusRequest={state.focusRequest} animate={state.tour !== null} viewLabel={viewLabel(view)}
+        <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
+          selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
+          focusRequest={state.focusRequest} animate={state.tour !== null}
           onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
         <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings} />
       </div>

@@ -3,13 +3,12 @@
  * (either shape) → drafts. Only fields the input carried are set (see draft-store.ts).
  */
 import { parentResourceId, type ResourceId } from '../model/ids';
-import { parseIp } from '../model/ip';
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
 } from '../model/topology';
 import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
 import {
-  childId, fail, lastSegment, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  childId, fail, isIpText, lastSegment, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
 } from './reader';
 
@@ -51,6 +50,9 @@ function childBase(node: JsonNode, parentId: ResourceId, segment: string): BaseF
   return { id, name, subscriptionId, resourceGroup };
 }
 
+/** One shared empty list for the field every NIC ipconfig has and most leave empty. */
+const NO_IDS: readonly ResourceId[] = [];
+
 function ipVersion(node: JsonNode, key: string): 'IPv4' | 'IPv6' | undefined {
   const text = optString(node, key);
   if (text === undefined) return undefined;
@@ -62,9 +64,9 @@ function skuName(node: JsonNode): string | undefined {
   return sku === undefined ? undefined : optString(sku, 'name');
 }
 
-function concatDefined<T>(...lists: readonly (readonly T[] | undefined)[]): readonly T[] | undefined {
-  if (lists.every((l) => l === undefined)) return undefined;
-  return lists.flatMap((l) => l ?? []);
+function concatDefined<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): readonly T[] | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return [...a, ...b];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +85,7 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
     kind: 'virtualNetwork',
     addressPrefixes: addressSpace === undefined ? undefined : optCidrs(addressSpace, 'addressPrefixes'),
     subnetIds,
-    peerings: optNodes(node, 'virtualNetworkPeerings')?.map((p) => mapPeering(p, base.id)),
+    peerings: mapNodes(node, 'virtualNetworkPeerings', mapPeering, base.id),
   };
   store.put('virtualNetwork', draft);
 }
@@ -94,7 +96,8 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
   const many = optCidrs(node, 'addressPrefixes');
   let addressPrefixes: readonly string[] | undefined;
   if (single !== undefined || many !== undefined) {
-    addressPrefixes = [...new Set([...(single === undefined ? [] : [single]), ...(many ?? [])])];
+    if (many === undefined) addressPrefixes = [single as string];
+    else addressPrefixes = single === undefined || many.includes(single) ? many : [single, ...many];
   }
   return {
     ...base,
@@ -105,16 +108,22 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
     natGatewayId: optRef(node, 'natGateway'),
     networkSecurityGroupId: optRef(node, 'networkSecurityGroup'),
     defaultOutboundAccess: optBool(node, 'defaultOutboundAccess'),
-    delegations: optNodes(node, 'delegations')?.flatMap((d) => {
-      const service = optString(d, 'serviceName');
-      return service === undefined ? [] : [service];
-    }),
-    serviceEndpoints: optNodes(node, 'serviceEndpoints')?.map((se): ServiceEndpoint => ({
-      service: optString(se, 'service') ?? '',
-      locations: optStrings(se, 'locations') ?? [],
-    })),
+    delegations: mapNodes(node, 'delegations', delegationService, null)?.filter(isDefined),
+    serviceEndpoints: mapNodes(node, 'serviceEndpoints', mapServiceEndpoint, null),
     privateEndpointNetworkPolicies: optString(node, 'privateEndpointNetworkPolicies'),
   };
+}
+
+function delegationService(node: JsonNode): string | undefined {
+  return optString(node, 'serviceName');
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+function mapServiceEndpoint(node: JsonNode): ServiceEndpoint {
+  return { service: optString(node, 'service') ?? '', locations: optStrings(node, 'locations') ?? [] };
 }
 
 export function mapPeering(node: JsonNode, virtualNetworkId: ResourceId): VirtualNetworkPeering {
@@ -173,7 +182,7 @@ export function mapRouteTable(store: DraftStore, node: JsonNode, base: BaseField
   store.put('routeTable', {
     ...base,
     kind: 'routeTable',
-    routes: optNodes(node, 'routes')?.map((r) => mapRoute(r, base.id)),
+    routes: mapNodes(node, 'routes', mapRoute, base.id),
     disableBgpRoutePropagation: optBool(node, 'disableBgpRoutePropagation'),
   });
 }
@@ -205,7 +214,7 @@ export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseField
 
 export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const ipAddress = optString(node, 'ipAddress');
-  if (ipAddress !== undefined && parseIp(ipAddress) === null) {
+  if (ipAddress !== undefined && !isIpText(ipAddress.trim())) {
     fail(node.file, pathOf(node, 'ipAddress'), 'an IP address like "20.1.2.3"', ipAddress);
   }
   store.put('publicIpAddress', {
@@ -237,8 +246,9 @@ export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseF
 function addressOnly(node: JsonNode, key: string): string | undefined {
   const text = optString(node, key);
   if (text === undefined) return undefined;
-  const address = text.split('/')[0]?.trim() ?? '';
-  if (parseIp(address) === null) {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text.trim() : text.slice(0, slash).trim();
+  if (!isIpText(address)) {
     fail(node.file, pathOf(node, key), 'an IP address like "10.0.1.4"', text);
   }
   return address;
@@ -254,7 +264,7 @@ export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpC
     privateIpAddressVersion: ipVersion(node, 'privateIPAddressVersion') ?? 'IPv4',
     subnetId: optRef(node, 'subnet') ?? null,
     publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
-    loadBalancerBackendAddressPoolIds: optRefs(node, 'loadBalancerBackendAddressPools') ?? [],
+    loadBalancerBackendAddressPoolIds: optRefs(node, 'loadBalancerBackendAddressPools') ?? NO_IDS,
   };
 }
 
@@ -262,7 +272,7 @@ export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: Bas
   store.put('networkInterface', {
     ...base,
     kind: 'networkInterface',
-    ipConfigurations: optNodes(node, 'ipConfigurations')?.map((c) => mapNicIpConfiguration(c, base.id)),
+    ipConfigurations: mapNodes(node, 'ipConfigurations', mapNicIpConfiguration, base.id),
     enableIPForwarding: optBool(node, 'enableIPForwarding'),
     networkSecurityGroupId: optRef(node, 'networkSecurityGroup'),
     virtualMachineId: optRef(node, 'virtualMachine'),

@@ -71,8 +71,19 @@ const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/
 
 interface ReadState {
   readonly store: DraftStore;
+  /** Raw `type` → lower case: a handful of distinct values over 100,000 resources. */
+  readonly types: Map<string, string>;
   readonly unsupported: Map<string, number>;
   readonly effectiveRoutes: Map<ResourceId, CapturedEffectiveRoutes>;
+}
+
+function lowerType(state: ReadState, rawType: string): string {
+  let type = state.types.get(rawType);
+  if (type === undefined) {
+    type = rawType.toLowerCase();
+    state.types.set(rawType, type);
+  }
+  return type;
 }
 
 function readResource(state: ReadState, file: string, path: string, value: unknown): void {
@@ -86,7 +97,7 @@ function readResource(state: ReadState, file: string, path: string, value: unkno
   }
   const id = canonicalId(rawId);
   const rawType = node.raw.type;
-  const type = typeof rawType === 'string' && rawType.includes('/') ? rawType.toLowerCase() : (parseResourceId(rawId)?.type ?? '');
+  const type = typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
   const topLevel = TOP_LEVEL[type];
   if (topLevel !== undefined) {
     topLevel(state.store, node, readBase(node, rawId, id));
@@ -189,7 +200,7 @@ function compareGaps(a: Gap, b: Gap): number {
 
 /** ARM JSON documents → the normalized model. Pure; throws InputError on malformed input. */
 export function normalizeArm(documents: readonly ArmDocument[]): NormalizeResult {
-  const state: ReadState = { store: new DraftStore(), unsupported: new Map(), effectiveRoutes: new Map() };
+  const state: ReadState = { store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map() };
   for (const doc of documents) readDocument(state, doc);
   state.store.attachChildren();
   const model = buildModel(state.store);

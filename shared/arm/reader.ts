@@ -6,7 +6,7 @@
  * handles both shapes, and a bundle may mix them object by object.
  */
 import { InputError } from '../model/errors';
-import { parseCidr } from '../model/ip';
+import { parseCidr, parseIp } from '../model/ip';
 import { toResourceId, type ResourceId } from '../model/ids';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
@@ -130,22 +130,37 @@ export function optArray(node: JsonNode, key: string): readonly unknown[] | unde
 export function optNodes(node: JsonNode, key: string): readonly JsonNode[] | undefined {
   const items = optArray(node, key);
   if (items === undefined) return undefined;
+  // Plain loops, no per-call closures, in the readers the 100,000-NIC path runs through: tsx
+  // (esbuild keepNames) wraps every arrow function it creates in a `__name` call.
   const step = keyOf(node, key);
-  return items.map((value, i) => {
+  const out: JsonNode[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
     if (!isRecord(value)) fail(node.file, itemPath(node, key, i), 'a JSON object', value);
-    return new JsonNode(node.file, value, node, step, i);
-  });
+    out.push(new JsonNode(node.file, value, node, step, i));
+  }
+  return out;
+}
+
+/** `optNodes(node, key)` mapped through `map(child, arg)`, without allocating a closure per call. */
+export function mapNodes<T, A>(node: JsonNode, key: string, map: (child: JsonNode, arg: A) => T, arg: A): T[] | undefined {
+  const nodes = optNodes(node, key);
+  if (nodes === undefined) return undefined;
+  const out: T[] = [];
+  for (const child of nodes) out.push(map(child, arg));
+  return out;
 }
 
 export function optStrings(node: JsonNode, key: string): readonly string[] | undefined {
   const items = optArray(node, key);
   if (items === undefined) return undefined;
   const out: string[] = [];
-  items.forEach((value, i) => {
-    if (value === null) return;
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
+    if (value === null || value === undefined) continue;
     if (typeof value !== 'string') fail(node.file, itemPath(node, key, i), 'a string', value);
     out.push(value);
-  });
+  }
   return out;
 }
 
@@ -171,41 +186,42 @@ export function canonicalId(raw: string): ResourceId {
 
 const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/…/providers/…"';
 
-/** A resource ID string, validated and canonicalized. */
-export function toId(file: string, path: string, value: unknown): ResourceId {
-  if (typeof value !== 'string' || !RESOURCE_ID_RE.test(value)) fail(file, path, ID_EXPECTED, value);
-  return canonicalId(value);
-}
-
-/** A reference: `{ "id": "…" }` (ARM, SDK, az) or, leniently, a bare ID string. */
-function refFrom(file: string, value: unknown, pathOfValue: () => string): ResourceId | undefined {
+/**
+ * A reference: `{ "id": "…" }` (ARM, SDK, az) or, leniently, a bare ID string. `index` is the
+ * array position (-1 for a single reference); the path is only built for an error.
+ */
+function refFrom(node: JsonNode, key: string, index: number, value: unknown): ResourceId | undefined {
   if (typeof value === 'string') {
     if (value.trim() === '') return undefined;
-    if (!RESOURCE_ID_RE.test(value)) fail(file, pathOfValue(), ID_EXPECTED, value);
+    if (!RESOURCE_ID_RE.test(value)) fail(node.file, refPath(node, key, index), ID_EXPECTED, value);
     return canonicalId(value);
   }
-  if (!isRecord(value)) return fail(file, pathOfValue(), 'a reference like { "id": "/subscriptions/…" }', value);
+  if (!isRecord(value)) return fail(node.file, refPath(node, key, index), 'a reference like { "id": "/subscriptions/…" }', value);
   const id = value.id;
   if (id === undefined || id === null) return undefined;
-  if (typeof id !== 'string' || !RESOURCE_ID_RE.test(id)) fail(file, `${pathOfValue()}.id`, ID_EXPECTED, id);
+  if (typeof id !== 'string' || !RESOURCE_ID_RE.test(id)) fail(node.file, `${refPath(node, key, index)}.id`, ID_EXPECTED, id);
   return canonicalId(id);
+}
+
+function refPath(node: JsonNode, key: string, index: number): string {
+  return index < 0 ? pathOf(node, key) : itemPath(node, key, index);
 }
 
 export function optRef(node: JsonNode, key: string): ResourceId | undefined {
   const value = find(node, key);
-  if (value === undefined) return undefined;
-  return refFrom(node.file, value, () => pathOf(node, key));
+  return value === undefined ? undefined : refFrom(node, key, -1, value);
 }
 
 export function optRefs(node: JsonNode, key: string): readonly ResourceId[] | undefined {
   const items = optArray(node, key);
   if (items === undefined) return undefined;
   const out: ResourceId[] = [];
-  items.forEach((value, i) => {
-    if (value === null) return;
-    const id = refFrom(node.file, value, () => itemPath(node, key, i));
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
+    if (value === null || value === undefined) continue;
+    const id = refFrom(node, key, i, value);
     if (id !== undefined) out.push(id);
-  });
+  }
   return out;
 }
 
@@ -215,6 +231,14 @@ const CIDR_EXPECTED = 'a CIDR string like "10.0.1.0/24"';
 export function toCidrText(file: string, path: string, value: unknown): string {
   if (!isCidrText(value)) fail(file, path, CIDR_EXPECTED, value);
   return value.trim();
+}
+
+const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4_RE = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
+
+/** An IPv4 or IPv6 address; IPv4 checked without allocating (every NIC has one). */
+export function isIpText(text: string): boolean {
+  return IPV4_RE.test(text) || (text.includes(':') && parseIp(text) !== null);
 }
 
 function isCidrText(value: unknown): value is string {
@@ -231,10 +255,13 @@ export function optCidr(node: JsonNode, key: string): string | undefined {
 export function optCidrs(node: JsonNode, key: string): readonly string[] | undefined {
   const items = optArray(node, key);
   if (items === undefined) return undefined;
-  return items.map((value, i) => {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
     if (!isCidrText(value)) fail(node.file, itemPath(node, key, i), CIDR_EXPECTED, value);
-    return value.trim();
-  });
+    out.push(value.trim());
+  }
+  return out;
 }
 
 /** Tags: an object of strings (numbers and booleans are stringified, as the portal shows them). */
@@ -270,9 +297,9 @@ export function childId(node: JsonNode, parentId: ResourceId, segment: string): 
   const rawId = node.raw.id;
   const name = optString(node, 'name');
   if (rawId !== undefined && rawId !== null) {
-    const id = toId(node.file, `${node.path}.id`, rawId);
-    return { id, name: name ?? lastSegment(String(rawId)) };
+    if (typeof rawId !== 'string' || !RESOURCE_ID_RE.test(rawId)) fail(node.file, `${node.path}.id`, ID_EXPECTED, rawId);
+    return { id: canonicalId(rawId), name: name ?? lastSegment(rawId) };
   }
   if (name === undefined || name === '') fail(node.file, node.path, 'a sub-resource with an "id" or a "name"', node.raw);
-  return { id: toResourceId(`${parentId}/${segment}/${name}`), name };
+  return { id: canonicalId(`${parentId}/${segment}/${name}`), name };
 }

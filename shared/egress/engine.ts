@@ -10,7 +10,7 @@ import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, Subnet, VirtualHub, VirtualNetwork,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
 } from '../model/topology';
 import { lookupRoute } from '../routing/lpm';
 import type { RouteLookup } from '../routing/lpm';
@@ -25,7 +25,7 @@ import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from './firewa
 import type { FirewallRuleSet } from './firewall-rules';
 import { evaluateNsg } from './nsg';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE } from './outbound';
-import type { OutboundMethod, Sender } from './outbound';
+import type { MethodEgress, OutboundMethod, Sender } from './outbound';
 import type { ExitMethod, Finding, FindingCode, FindingSeverity, Hop, HopKind, Verdict } from './types';
 
 /** Appliance chains deeper than this are reported as a loop: no real design chains this many. */
@@ -43,6 +43,25 @@ export interface EngineContext {
   /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
   readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
   readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
+  /** Hops and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
+  readonly memo: Map<unknown, Map<string, unknown>>;
+}
+
+/** Returns the value cached under (owner, variant), making it once. `owner` is a model object or ID. */
+export function memoize<T>(ctx: EngineContext, owner: unknown, variant: string, make: () => T): T {
+  let byVariant = ctx.memo.get(owner);
+  if (!byVariant) {
+    byVariant = new Map<string, unknown>();
+    ctx.memo.set(owner, byVariant);
+  }
+  if (byVariant.has(variant)) return byVariant.get(variant) as T;
+  const value = make();
+  byVariant.set(variant, value);
+  return value;
+}
+
+function makeHop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
+  return { kind, id, rule, explanation, docs, verify };
 }
 
 /** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
@@ -57,7 +76,7 @@ export interface Continuation {
 }
 
 export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
-  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map() };
+  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
 }
 
 export interface Outcome {
@@ -105,6 +124,11 @@ export class Trail {
 
   hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): void {
     this.hops.push({ kind, id, rule, explanation, docs, verify });
+  }
+
+  /** Appends a hop built (and possibly shared) elsewhere. */
+  add(...hops: readonly Hop[]): void {
+    this.hops.push(...hops);
   }
 
   finding(code: FindingCode, severity: FindingSeverity, message: string, advice: string, resourceIds: readonly string[], docs: string): void {
@@ -158,20 +182,14 @@ function checkDrift(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Route
   }
 }
 
-const lookupTexts = new WeakMap<RouteLookup, string>();
-
-function explainLookup(ctx: EngineContext, subnet: Subnet, result: RouteLookup, set: RouteSet): string {
+function explainLookup(ctx: EngineContext, result: RouteLookup, set: RouteSet): string {
   const winner = result.winner;
   if (!winner) return '';
-  let tail = lookupTexts.get(result);
-  if (tail === undefined) {
-    const where = set.capturedFromNicId ? 'the captured effective routes' : 'the routes computed from the configuration';
-    const losers = result.candidates.filter((c) => c.lostBecause !== null).slice(0, 3)
-      .map((c) => `${describeRoute(c.route)} lost: ${c.lostBecause}`);
-    tail = `(using ${where}) picks ${describeRoute(winner)} (source ${winner.source}).` + (losers.length > 0 ? ` Overridden: ${losers.join('; ')}.` : '');
-    lookupTexts.set(result, tail);
-  }
-  return `Longest prefix match for ${describeDestination(ctx.traffic.destination)} in subnet ${subnet.name} ${tail}`;
+  const where = set.capturedFromNicId ? 'the captured effective routes' : 'the routes computed from the configuration';
+  const losers = result.candidates.filter((c) => c.lostBecause !== null).slice(0, 3)
+    .map((c) => `${describeRoute(c.route)} lost: ${c.lostBecause}`);
+  return `Longest prefix match for ${describeDestination(ctx.traffic.destination)} (using ${where}) picks ${describeRoute(winner)} (source ${winner.source}).`
+    + (losers.length > 0 ? ` Overridden: ${losers.join('; ')}.` : '');
 }
 
 function routeHopId(subnet: Subnet, route: ComputedRoute): string {
@@ -189,7 +207,10 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       DOCS.udr, verifyRoutes(subnet, set));
     return { verdict: 'dropped', ...NO_EXIT };
   }
-  trail.hop('route', routeHopId(subnet, route), describeRoute(route), explainLookup(ctx, subnet, result, set), DOCS.udr, verifyRoutes(subnet, set));
+  // Shared by all subnets on the same route set, unless the evidence (system route, no route table) is the subnet itself.
+  const perSubnet = route.resourceId === null && set.routeTableId === null && set.capturedFromNicId === null;
+  trail.add(memoize(ctx, result, perSubnet ? subnet.id : '', () =>
+    makeHop('route', routeHopId(subnet, route), describeRoute(route), explainLookup(ctx, result, set), DOCS.udr, verifyRoutes(subnet, set))));
   const nextHop = route.nextHop;
   if (nextHop.kind === 'unknown') return unknownNextHop(trail, subnet, route);
   const divertsInternet = nextHop.type === 'VirtualAppliance' || nextHop.type === 'VirtualNetworkGateway';
@@ -254,68 +275,93 @@ function isPlatformSubnet(subnet: Subnet): boolean {
   return ['gatewaysubnet', 'azurefirewallsubnet', 'azurefirewallmanagementsubnet', 'azurebastionsubnet', 'routeserversubnet'].includes(subnet.name.toLowerCase());
 }
 
-/** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
-function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
+/** The model object an exit belongs to: equal keys mean the same exit hops and egress for every source. */
+function exitKey(method: OutboundMethod): unknown {
+  switch (method.kind) {
+    case 'nat-gateway': return method.natGateway ?? method.natGatewayId;
+    case 'instance-public-ip': return method.publicIpAddressId;
+    case 'firewall-public-ip': return method.firewall;
+    case 'lb-outbound-rule': return method.rule;
+    case 'lb-rule-snat': return method.rule;
+    case 'lb-basic': return method.pool;
+    case 'default-outbound': case 'none': return null;
+  }
+}
+
+interface ExitHops {
+  readonly egress: MethodEgress;
+  readonly exitHop: Hop;
+  readonly internetHop: Hop;
+}
+
+/** The exit hop (NAT gateway, public IP, load balancer) and the internet sink, for methods that are not per subnet. */
+function buildExitHops(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: 'default-outbound' | 'none' }>, variant: string): ExitHops {
   const { index } = ctx;
-  const method = chooseOutboundMethod(index, subnet, sender);
   const egress = methodEgress(index, method);
   const ips = egress.egressIps.length > 0 ? egress.egressIps.join(', ') : 'unknown addresses';
+  let exitHop: Hop;
   switch (method.kind) {
     case 'nat-gateway': {
       const shared = index.natGatewaySubnets.get(method.natGatewayId)?.length ?? 1;
-      const ownPip = sender.kind === 'nic' && sender.ipConfiguration?.publicIpAddressId ? ' The NIC\'s own public IP then serves only inbound-originated flows.' : '';
-      trail.hop('nat-gateway', method.natGatewayId, `NAT gateway ${method.natGateway?.name ?? method.natGatewayId} on subnet ${subnet.name}`,
+      const ownPip = variant === 'own-pip' ? ' The NIC\'s own public IP then serves only inbound-originated flows.' : '';
+      exitHop = makeHop('nat-gateway', method.natGatewayId, `NAT gateway ${method.natGateway?.name ?? method.natGatewayId} (${ips})`,
         `A NAT gateway on the subnet takes precedence over instance public IPs, load balancers and default outbound access: new outbound connections are SNATed to ${ips}.`
         + ` Its ${egress.snatPorts === null ? 'unknown number of' : formatCount(egress.snatPorts)} SNAT ports are shared on demand by the ${shared} subnet(s) attached to it.${ownPip}`,
         DOCS.natGateway, VERIFY.natGateway(method.natGatewayId));
-      if (!method.natGateway) addGap(ctx, { code: 'missing-reference', scope: method.natGatewayId, message: 'NAT gateway not in the snapshot: its public IPs are unknown.' });
-      basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
       break;
     }
-    case 'instance-public-ip': {
-      const basic = method.publicIp?.skuName.toLowerCase() === 'basic';
-      trail.hop('public-ip', method.publicIpAddressId, `Instance-level public IP ${method.publicIp?.name ?? ''} (${ips})`.replace(' ()', ''),
+    case 'instance-public-ip':
+      exitHop = makeHop('public-ip', method.publicIpAddressId, `Instance-level public IP ${method.publicIp?.name ?? ''} (${ips})`.replace(' ()', ''),
         `The NIC's IP configuration has its own public IP: outbound traffic is 1:1 NATed to ${ips} with all 64,512 ports. It takes precedence over load balancer outbound rules and default outbound access.`,
         DOCS.lbOutboundConnections, VERIFY.publicIp(method.publicIpAddressId));
-      if (basic) basicSku(trail, method.publicIpAddressId, `Public IP ${method.publicIp?.name ?? method.publicIpAddressId}`);
       break;
-    }
-    case 'firewall-public-ip': {
-      const first = method.publicIpAddressIds[0] ?? method.firewall.id;
-      trail.hop('public-ip', first, `Azure Firewall ${method.firewall.name} public IPs (${ips})`,
+    case 'firewall-public-ip':
+      exitHop = makeHop('public-ip', method.publicIpAddressIds[0] ?? method.firewall.id, `Azure Firewall ${method.firewall.name} public IPs (${ips})`,
         `With no NAT gateway on AzureFirewallSubnet, the firewall SNATs internet traffic to its own public IPs: ${formatCount(FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE)} SNAT ports per public IP per instance (at least ${FIREWALL_MIN_INSTANCES} instances).`,
         DOCS.firewallNatGateway, VERIFY.firewall(method.firewall.id));
       break;
-    }
     case 'lb-outbound-rule': {
       const ports = method.rule.allocatedOutboundPorts && method.rule.allocatedOutboundPorts > 0 ? `${method.rule.allocatedOutboundPorts} ports per instance set by the rule` : `${egress.snatPorts ?? 0} ports per instance from the default allocation table`;
-      trail.hop('load-balancer', method.loadBalancer.id, `LB ${method.loadBalancer.name} outbound rule ${method.rule.name} (pool ${method.pool.name})`,
+      exitHop = makeHop('load-balancer', method.loadBalancer.id, `LB ${method.loadBalancer.name} outbound rule ${method.rule.name} (pool ${method.pool.name})`,
         `The primary IPv4 configuration is in a NIC-based backend pool of Standard public load balancer ${method.loadBalancer.name}, whose outbound rule SNATs to ${ips} (${ports}).`,
         DOCS.lbOutboundRules, VERIFY.loadBalancer(method.loadBalancer.id));
       break;
     }
     case 'lb-rule-snat':
-      trail.hop('load-balancer', method.loadBalancer.id, `LB ${method.loadBalancer.name} rule ${method.rule.name} implicit SNAT (pool ${method.pool.name})`,
+      exitHop = makeHop('load-balancer', method.loadBalancer.id, `LB ${method.loadBalancer.name} rule ${method.rule.name} implicit SNAT (pool ${method.pool.name})`,
         `The NIC is in the backend pool of a load-balancing rule with disableOutboundSnat = false, which programs outbound SNAT to ${ips} with ${egress.snatPorts ?? 0} ports per instance (default table by pool size). Ranking this below outbound rules is INFERRED.`,
         DOCS.lbOutboundRules, VERIFY.loadBalancer(method.loadBalancer.id));
       break;
     case 'lb-basic':
-      trail.hop('load-balancer', method.loadBalancer.id, `Basic public LB ${method.loadBalancer.name} (pool ${method.pool.name})`,
+      exitHop = makeHop('load-balancer', method.loadBalancer.id, `Basic public LB ${method.loadBalancer.name} (pool ${method.pool.name})`,
         `Membership in a Basic public load balancer's pool gives outbound SNAT to ${ips}. Basic load balancers were retired on 30 September 2025.`,
         DOCS.lbOutboundConnections, VERIFY.loadBalancer(method.loadBalancer.id));
-      basicSku(trail, method.loadBalancer.id, `Load balancer ${method.loadBalancer.name}`);
       break;
+  }
+  return { egress, exitHop, internetHop: internetHop(ctx, ips, null, exitHop.verify) };
+}
+
+function internetHop(ctx: EngineContext, ips: string, restrictedToFqdns: readonly string[] | null, verify: string): Hop {
+  const restricted = restrictedToFqdns ? ` Only these FQDNs are allowed by the firewall: ${restrictedToFqdns.join(', ')}.` : '';
+  return makeHop('internet', 'internet', 'Internet', `Traffic leaves Azure for ${describeDestination(ctx.traffic.destination)} from ${ips}.${restricted}`, DOCS.udr, verify);
+}
+
+/** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
+function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
+  const method = chooseOutboundMethod(ctx.index, subnet, sender);
+  switch (method.kind) {
     case 'default-outbound': {
       const why = method.reason === 'delegated'
         ? 'The subnet is delegated to a service: private-subnet settings do not apply and outbound is managed by the service (shown as default outbound).'
         : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.';
-      trail.hop('default-outbound', subnet.id, `Default outbound access (defaultOutboundAccess = ${String(subnet.defaultOutboundAccess)})`, why,
-        DOCS.defaultOutbound, VERIFY.subnet(subnet.id));
+      const verify = VERIFY.subnet(subnet.id);
+      trail.hop('default-outbound', subnet.id, `Default outbound access (defaultOutboundAccess = ${String(subnet.defaultOutboundAccess)})`, why, DOCS.defaultOutbound, verify);
       if (method.reason === 'allowed' && !isPlatformSubnet(subnet)) {
         trail.finding('default-outbound', 'warning', `Subnet ${subnet.name} reaches the internet through default outbound access (implicit, deprecated, IP not under your control).`,
           'Attach a NAT gateway to the subnet (or route it through a firewall), then set defaultOutboundAccess = false.', [subnet.id], DOCS.defaultOutbound);
       }
-      break;
+      trail.add(internetHop(ctx, 'a Microsoft-owned default outbound IP', trail.restrictedToFqdns, verify));
+      return { verdict: 'internet', exit: 'default-outbound', egressIps: [], snatPorts: null };
     }
     case 'none': {
       trail.hop('drop', subnet.id, 'No outbound method', `No outbound method applies: ${method.reason}. Internet traffic is dropped.`, DOCS.defaultOutbound, VERIFY.subnet(subnet.id));
@@ -327,10 +373,23 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
       }
       return { verdict: 'no-outbound', ...NO_EXIT };
     }
+    default: {
+      const variant = method.kind === 'nat-gateway' && sender.kind === 'nic' && sender.ipConfiguration?.publicIpAddressId ? 'own-pip' : '';
+      const exit = memoize(ctx, exitKey(method), variant, () => buildExitHops(ctx, method, variant));
+      trail.add(exit.exitHop);
+      if (method.kind === 'nat-gateway') {
+        if (!method.natGateway) addGap(ctx, { code: 'missing-reference', scope: method.natGatewayId, message: 'NAT gateway not in the snapshot: its public IPs are unknown.' });
+        basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
+      }
+      if (method.kind === 'instance-public-ip' && method.publicIp?.skuName.toLowerCase() === 'basic') {
+        basicSku(trail, method.publicIpAddressId, `Public IP ${method.publicIp.name}`);
+      }
+      if (method.kind === 'lb-basic') basicSku(trail, method.loadBalancer.id, `Load balancer ${method.loadBalancer.name}`);
+      const ips = exit.egress.egressIps.length > 0 ? exit.egress.egressIps.join(', ') : 'unknown addresses';
+      trail.add(trail.restrictedToFqdns ? internetHop(ctx, ips, trail.restrictedToFqdns, exit.exitHop.verify) : exit.internetHop);
+      return { verdict: 'internet', exit: exitOf(method), egressIps: exit.egress.egressIps, snatPorts: exit.egress.snatPorts };
+    }
   }
-  const restricted = trail.restrictedToFqdns ? ` Only these FQDNs are allowed by the firewall: ${trail.restrictedToFqdns.join(', ')}.` : '';
-  trail.hop('internet', 'internet', 'Internet', `Traffic leaves Azure for ${describeDestination(ctx.traffic.destination)} from ${ips}.${restricted}`, DOCS.udr, verifyRoutes(subnet, ctx.routes.routesFor(subnet)));
-  return { verdict: 'internet', exit: exitOf(method), egressIps: egress.egressIps, snatPorts: egress.snatPorts };
 }
 
 function basicSku(trail: Trail, resourceId: string, what: string): void {
@@ -472,9 +531,9 @@ function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirew
   switch (decision.kind) {
     case 'allow': {
       const r = decision.rule;
-      trail.hop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Allow`,
+      trail.add(memoize(ctx, r, 'allow', () => makeHop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Allow`,
         `Azure Firewall evaluates network rules, then application rules, in priority order; rule ${r.name} allows ${flow} to ${what}${r.kind === 'application' ? ' (any FQDN)' : ''}.`,
-        DOCS.firewallRules, verify);
+        DOCS.firewallRules, verify)));
       return null;
     }
     case 'allow-fqdns':
@@ -485,18 +544,19 @@ function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirew
       return null;
     case 'deny': {
       const r = decision.rule;
-      trail.hop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Deny`,
-        `Rule ${r.name} denies ${flow} to ${what}; firewall rules are terminating.`, DOCS.firewallRules, verify);
+      trail.add(memoize(ctx, r, 'deny', () => makeHop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Deny`,
+        `Rule ${r.name} denies ${flow} to ${what}; firewall rules are terminating.`, DOCS.firewallRules, verify)));
       return { verdict: 'denied', ...NO_EXIT };
     }
     case 'default-deny':
-      trail.hop('firewall-rule', ruleId, 'Default deny (no rule matched)',
-        `Azure Firewall denies all traffic until a rule allows it, and no network or application rule allows ${flow} to ${what}.`, DOCS.firewallRules, verify);
+      trail.add(memoize(ctx, firewall, 'default-deny', () => makeHop('firewall-rule', ruleId, 'Default deny (no rule matched)',
+        `Azure Firewall denies all traffic until a rule allows it, and no network or application rule allows ${flow} to ${what}.`, DOCS.firewallRules, verify)));
       trail.finding('firewall-default-deny', 'warning', `Azure Firewall ${firewall.name} has no rule allowing ${flow} to ${what}: internet traffic sent to it is denied.`,
         'Add a network or application rule for the traffic that should reach the internet.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return { verdict: 'denied', ...NO_EXIT };
     case 'not-captured':
-      trail.hop('firewall-rule', ruleId, 'Rules not captured', `The firewall's rules are not in the snapshot (${decision.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify);
+      trail.add(memoize(ctx, firewall, 'not-captured', () => makeHop('firewall-rule', ruleId, 'Rules not captured',
+        `The firewall's rules are not in the snapshot (${decision.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify)));
       trail.finding('firewall-rules-not-captured', 'warning', `Azure Firewall ${firewall.name}: ${decision.reason}, so whether it allows internet traffic is not known.`,
         'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return null;
@@ -506,9 +566,9 @@ function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirew
 function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, hub: VirtualHub | null): Outcome {
   const forced = firewall.managementIpConfiguration !== null;
   trail.via.push(firewall.id);
-  trail.hop('azure-firewall', firewall.id, `Azure Firewall ${firewall.name} (${firewall.skuName} ${firewall.skuTier}${forced ? ', forced-tunnel mode' : ''})`,
+  trail.add(memoize(ctx, firewall, hub ? 'hub' : 'vnet', () => makeHop('azure-firewall', firewall.id, `Azure Firewall ${firewall.name} (${firewall.skuName} ${firewall.skuTier}${forced ? ', forced-tunnel mode' : ''})`,
     hub ? `The secured hub ${hub.name} sends internet traffic to its Azure Firewall.` : `The route's next hop is the private IP of Azure Firewall ${firewall.name}.`,
-    DOCS.firewallRules, VERIFY.firewall(firewall.id));
+    DOCS.firewallRules, VERIFY.firewall(firewall.id))));
   const denied = firewallRuleHops(ctx, trail, firewall);
   if (denied) return denied;
   if (hub || firewall.skuName.toLowerCase() === 'azfw_hub') return hubFirewallEgress(ctx, trail, firewall);
@@ -526,15 +586,15 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
 function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome {
   const ips = firewall.hubPublicIpAddresses;
   const snatPorts = ips.length > 0 ? ips.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES : null;
-  trail.hop('public-ip', firewall.id, `Hub firewall public IPs (${ips.join(', ') || 'unknown'})`,
-    'A secured-hub Azure Firewall SNATs internet traffic to its hub public IPs.', DOCS.vwanRoutingPolicies, VERIFY.firewall(firewall.id));
-  const restricted = trail.restrictedToFqdns ? ` Only these FQDNs are allowed by the firewall: ${trail.restrictedToFqdns.join(', ')}.` : '';
-  trail.hop('internet', 'internet', 'Internet', `Traffic leaves Azure for ${describeDestination(ctx.traffic.destination)} from ${ips.join(', ') || 'the hub firewall'}.${restricted}`,
-    DOCS.vwanRoutingPolicies, VERIFY.firewall(firewall.id));
+  const verify = VERIFY.firewall(firewall.id);
+  const ipText = ips.join(', ') || 'the hub firewall';
+  trail.add(memoize(ctx, firewall, 'hub-public-ip', () => makeHop('public-ip', firewall.id, `Hub firewall public IPs (${ips.join(', ') || 'unknown'})`,
+    'A secured-hub Azure Firewall SNATs internet traffic to its hub public IPs.', DOCS.vwanRoutingPolicies, verify)));
+  trail.add(trail.restrictedToFqdns ? internetHop(ctx, ipText, trail.restrictedToFqdns, verify) : memoize(ctx, firewall, 'hub-internet', () => internetHop(ctx, ipText, null, verify)));
   return { verdict: 'internet', exit: 'public-ip', egressIps: ips, snatPorts };
 }
 
-function nsgStep(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: string): boolean {
+function nsgStep(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet'): boolean {
   if (!nsgId) return true;
   const nsg = ctx.index.networkSecurityGroups.get(nsgId);
   if (!nsg) return true;
@@ -542,16 +602,28 @@ function nsgStep(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, att
   trail.sourceConsulted = true;
   const r = decision.rule;
   const assumed = decision.defaultsAssumed && r.isDefault ? ' (Azure default rule; the captured NSG listed no defaults)' : '';
-  trail.hop('nsg', nsg.id, `NSG ${nsg.name} rule ${r.name} (${r.priority}) ${r.access}`,
-    `Outbound rules of the ${attachedTo} NSG are evaluated by priority and the first match decides: ${r.name} ${r.access === 'Allow' ? 'allows' : 'denies'} ${ctx.traffic.protocol} ${ctx.traffic.port} to ${describeDestination(ctx.traffic.destination)}${assumed}. NSGs see the original public destination, before any SNAT.`,
-    DOCS.nsg, VERIFY.nsgRules(nsg.id));
+  // Default rules are shared constants: key them by NSG as well.
+  const hops = memoize(ctx, nsg, attachedTo, () => new Map<SecurityRule, Hop>());
+  const cached = hops.get(r);
+  if (cached) {
+    trail.add(cached);
+    return decision.access === 'Allow';
+  }
+  trail.add(setAndReturn(hops, r, makeHop('nsg', nsg.id, `NSG ${nsg.name} rule ${r.name} (${r.priority}) ${r.access}`,
+    `Outbound rules of the ${attachedTo}'s NSG are evaluated by priority and the first match decides: ${r.name} ${r.access === 'Allow' ? 'allows' : 'denies'} ${ctx.traffic.protocol} ${ctx.traffic.port} to ${describeDestination(ctx.traffic.destination)}${assumed}. NSGs see the original public destination, before any SNAT.`,
+    DOCS.nsg, VERIFY.nsgRules(nsg.id))));
   return decision.access === 'Allow';
+}
+
+function setAndReturn<K, V>(map: Map<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  return value;
 }
 
 /** NIC NSG first, then the subnet NSG; a deny in either drops the traffic [NSGHOW]. */
 export function nsgSteps(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null): Outcome | null {
-  if (!nsgStep(ctx, trail, nic?.networkSecurityGroupId ?? null, `NIC ${nic?.name ?? ''}`)) return { verdict: 'denied', ...NO_EXIT };
-  if (!nsgStep(ctx, trail, subnet.networkSecurityGroupId, `subnet ${subnet.name}`)) return { verdict: 'denied', ...NO_EXIT };
+  if (!nsgStep(ctx, trail, nic?.networkSecurityGroupId ?? null, 'NIC')) return { verdict: 'denied', ...NO_EXIT };
+  if (!nsgStep(ctx, trail, subnet.networkSecurityGroupId, 'subnet')) return { verdict: 'denied', ...NO_EXIT };
   return null;
 }
 
@@ -564,9 +636,9 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
     return { verdict: 'dropped', ...NO_EXIT };
   }
   trail.via.push(nic.id);
-  trail.hop('virtual-appliance', nic.id, `NVA NIC ${nic.name} (${config.privateIpAddress ?? ''})`,
+  trail.add(memoize(ctx, config, 'nva', () => makeHop('virtual-appliance', nic.id, `NVA NIC ${nic.name} (${config.privateIpAddress ?? ''})`,
     'The route\'s next hop is a network virtual appliance NIC with IP forwarding. The NVA is assumed to SNAT to its own private IP; Azure then applies the NVA subnet\'s routes and the NVA NIC\'s own outbound method.',
-    DOCS.udr, VERIFY.nic(nic.id));
+    DOCS.udr, VERIFY.nic(nic.id))));
   const subnet = config.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
   if (!subnet) {
     trail.hop('drop', nic.id, 'NVA subnet not captured', 'The NVA\'s subnet is not in the snapshot, so its egress is unknown.', DOCS.udr, VERIFY.nic(nic.id));
@@ -658,11 +730,11 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     : route.source === 'User' ? 'a UDR sends the traffic to the route-based VPN gateway'
       : `a gateway-learned (BGP) route ${route.addressPrefix} beats the system default route`;
   const transit = domain.kind === 'remote' ? ' The gateway is in a peered VNet (gateway transit, useRemoteGateways).' : '';
-  trail.hop('virtual-network-gateway', gateway.id, `${isExpressRoute ? 'ExpressRoute' : 'VPN'} gateway ${gateway.name}`,
+  trail.add(memoize(ctx, route, domain.kind, () => makeHop('virtual-network-gateway', gateway.id, `${isExpressRoute ? 'ExpressRoute' : 'VPN'} gateway ${gateway.name}`,
     `Forced tunnelling: ${how}.${transit}`, isExpressRoute ? DOCS.expressRouteRouting : DOCS.forcedTunnel,
-    route.origin === 'gateway' || route.origin === 'captured' ? VERIFY.gatewayLearnedRoutes(gateway.id) : VERIFY.gateway(gateway.id));
-  trail.hop('on-premises', 'on-premises', 'On-premises', 'Traffic leaves Azure over the tunnel or circuit; whether and how it reaches the internet is decided on-premises, outside the snapshot.',
-    isExpressRoute ? DOCS.expressRouteRouting : DOCS.forcedTunnel, VERIFY.gateway(gateway.id));
+    route.origin === 'gateway' || route.origin === 'captured' ? VERIFY.gatewayLearnedRoutes(gateway.id) : VERIFY.gateway(gateway.id))));
+  trail.add(memoize(ctx, gateway, 'on-premises', () => makeHop('on-premises', 'on-premises', 'On-premises', 'Traffic leaves Azure over the tunnel or circuit; whether and how it reaches the internet is decided on-premises, outside the snapshot.',
+    isExpressRoute ? DOCS.expressRouteRouting : DOCS.forcedTunnel, VERIFY.gateway(gateway.id))));
   return forcedTunnel(trail, subnet, gateway.id);
 }
 

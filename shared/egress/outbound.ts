@@ -75,9 +75,8 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration): Outb
 /** One NIC with a Standard public IP stops default outbound access for the whole VM [DOA]. */
 function otherVmNicHasPublicIp(index: ModelIndex, nic: NetworkInterface): NetworkInterface | null {
   if (!nic.virtualMachineId) return null;
-  for (const other of index.vmNics.get(nic.virtualMachineId) ?? []) {
-    if (other.id === nic.id) continue;
-    if (other.ipConfigurations.some((c) => c.publicIpAddressId !== null)) return other;
+  for (const other of index.vmNicsWithPublicIp.get(nic.virtualMachineId) ?? []) {
+    if (other.id !== nic.id) return other;
   }
   return null;
 }

@@ -74,7 +74,7 @@ function sourceHop(trail: Trail, subnet: Subnet, nic: NetworkInterface | null, f
 
 function toPath(source: PathSource, trail: Trail, outcome: Outcome): EgressPath {
   return {
-    source, verdict: outcome.verdict, exit: outcome.exit, via: [...trail.via], egressIps: [...outcome.egressIps],
+    source, verdict: outcome.verdict, exit: outcome.exit, via: trail.via, egressIps: outcome.egressIps,
     snatPorts: outcome.snatPorts, hops: trail.hops, findings: trail.findings,
   };
 }
@@ -119,7 +119,8 @@ function mayDiffer(index: ModelIndex, nic: NetworkInterface): boolean {
     if (c.publicIpAddressId !== null || c.loadBalancerBackendAddressPoolIds.length > 0) return true;
   }
   if (!nic.virtualMachineId) return false;
-  return (index.vmNics.get(nic.virtualMachineId)?.length ?? 0) > 1;
+  // A sibling NIC with a public IP turns default outbound off for this one [DOA].
+  return index.vmNicsWithPublicIp.size > 0 && index.vmNicsWithPublicIp.has(nic.virtualMachineId);
 }
 
 function pathSignature(path: EgressPath): string {

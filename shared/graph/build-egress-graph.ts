@@ -278,7 +278,10 @@ function buildOverview(lookup: ModelLookup, sketches: readonly PathSketch[], vie
     vnets.set(vnetId, entry);
   }
   for (const [id, entry] of vnets) {
-    const sublabel = `${entry.subnets} subnet${entry.subnets === 1 ? '' : 's'}${entry.nics > 0 ? `, ${entry.nics} NIC${entry.nics === 1 ? '' : 's'}` : ''}`;
+    const sublabel = [
+      entry.subnets > 0 ? `${entry.subnets} subnet${entry.subnets === 1 ? '' : 's'}` : '',
+      entry.nics > 0 ? `${entry.nics} NIC${entry.nics === 1 ? '' : 's'}` : '',
+    ].filter((part) => part.length > 0).join(', ');
     acc.addNode({
       ...entry.node, id, sublabel, parent: null, compound: false,
       subnetCount: entry.subnets, nicCount: entry.nics, verdictCounts: entry.counts,

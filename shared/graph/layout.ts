@@ -7,10 +7,8 @@
  * Deterministic: the graph's nodes and edges are already sorted and ELK's random seed is fixed, so
  * the same graph gives the same layout (byte-identical PDFs).
  *
- * Web Worker pitfall: when `elk.bundled.js` is evaluated inside a worker (no `document`, a `self`)
- * it assigns `self.onmessage` to its own dispatcher. A worker that imports this module must install
- * its handler by assignment, `self.onmessage = ...`, in its own top-level code (which runs after the
- * imports), not with `addEventListener('message', ...)`, or ELK's handler sees every message too.
+ * Web Workers: `new ELK()` from the bundled build hijacks `self.onmessage` inside a worker; `elk()`
+ * below undoes that, so a worker may use `self.onmessage = ...` or `addEventListener` freely.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, LayoutOptions as ElkLayoutOptions } from 'elkjs/lib/elk-api';
@@ -33,8 +31,17 @@ const LARGE_GRAPH_ELEMENTS = 1_500;
 
 let elkInstance: InstanceType<typeof ELK> | null = null;
 
+/**
+ * Inside a Web Worker, `new ELK()` (bundled build) assigns `self.onmessage` to its own dispatcher
+ * (checked: it happens synchronously in the constructor). Put back whatever the worker had, so its
+ * handler keeps working whether it was assigned or added with `addEventListener`.
+ */
 function elk(): InstanceType<typeof ELK> {
-  elkInstance ??= new ELK();
+  if (elkInstance !== null) return elkInstance;
+  const scope = globalThis as { onmessage?: unknown };
+  const previous = scope.onmessage;
+  elkInstance = new ELK();
+  if (scope.onmessage !== previous) scope.onmessage = previous ?? null;
   return elkInstance;
 }
 
@@ -47,9 +54,13 @@ function rootLayoutOptions(large: boolean, compound: boolean): ElkLayoutOptions 
     'elk.direction': 'RIGHT',
     'elk.hierarchyHandling': compound ? 'INCLUDE_CHILDREN' : 'SEPARATE_CHILDREN',
     // Orthogonal routing gives every edge between two layers its own vertical channel: with 2,000
-    // VNets fanning into one firewall that made the overview 10,000 px wide. Big graphs use polylines.
-    'elk.edgeRouting': large ? 'POLYLINE' : 'ORTHOGONAL',
+    // VNets fanning into one firewall the overview came out 10,500 px wide (8,400 with polylines).
+    // With compounds polylines were wider instead (150 spokes: 4,900 vs 2,900 px), so only big flat graphs use them.
+    'elk.edgeRouting': large && !compound ? 'POLYLINE' : 'ORTHOGONAL',
     'elk.randomSeed': '1',
+    // One layering for the whole picture, so every sink sits in the same right-hand column even
+    // when (say) the on-premises paths share no node with the internet ones.
+    'elk.separateConnectedComponents': 'false',
     'elk.layered.thoroughness': large ? '1' : '7',
     'elk.spacing.nodeNode': '16',
     'elk.layered.spacing.nodeNodeBetweenLayers': '48',
@@ -90,9 +101,9 @@ function toElkNode(node: GraphNode, byParent: ReadonlyMap<string | null, readonl
     };
   }
   const size = leafSize(node, o);
-  const layoutOptions: ElkLayoutOptions = SINK_KINDS.has(node.kind) && node.parent === null
-    ? { 'elk.layered.layering.layerConstraint': 'LAST' }
-    : {};
+  const layoutOptions: ElkLayoutOptions = node.parent === null && SINK_KINDS.has(node.kind) ? { 'elk.layered.layering.layerConstraint': 'LAST' }
+    : node.parent === null && node.kind === 'vnet' ? { 'elk.layered.layering.layerConstraint': 'FIRST' }
+      : {};
   return { id: node.id, width: size.width, height: size.height, layoutOptions };
 }
 

@@ -71,7 +71,9 @@ export function textLines(node: GraphNode, compound: boolean, x: number, y: numb
   const { label, sublabel } = displayTexts(node, o);
   const labelHeight = lineHeight(o.labelFontSize);
   const inset = compound ? COMPOUND_PADDING : LEAF_PADDING_X;
-  const top = compound ? y + COMPOUND_PADDING / 2 : y + LEAF_PADDING_Y;
+  // A leaf with no sublabel gets its one line centred vertically (sinks, bare names).
+  const singleLineOffset = !compound && sublabel.length === 0 ? lineHeight(o.sublabelFontSize) / 2 : 0;
+  const top = compound ? y + COMPOUND_PADDING / 2 : y + LEAF_PADDING_Y + singleLineOffset;
   const align = compound ? 'left' : 'center';
   const lines: TextLine[] = [{ text: label, x: x + inset, y: top, width: width - 2 * inset, fontSize: o.labelFontSize, weight: 'bold', align }];
   if (sublabel.length > 0) {

@@ -87,8 +87,11 @@ export interface ModelIndex {
   readonly gateways: ReadonlyMap<ResourceId, readonly VirtualNetworkGateway[]>;
   /** NAT gateway → subnets that reference it (`subnet.natGatewayId` is authoritative). */
   readonly natGatewaySubnets: ReadonlyMap<ResourceId, readonly ResourceId[]>;
-  /** VM → its NICs (for "one NIC with a public IP stops default outbound for the whole VM" [DOA]). */
-  readonly vmNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
+  /**
+   * VM → its NICs that have a public IP ("one NIC with a public IP stops default outbound for the
+   * whole VM" [DOA]). Only those NICs: a map of every VM's NICs would cost 100,000 entries for a rare case.
+   */
+  readonly vmNicsWithPublicIp: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   readonly gaps: readonly Gap[];
 }
 
@@ -165,18 +168,20 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   };
 
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
-  const vmNics = new Map<ResourceId, NetworkInterface[]>();
+  const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
   for (const nic of model.networkInterfaces) {
     const primaryConfig = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
     if (primaryConfig?.subnetId) push(subnetNics, primaryConfig.subnetId, nic);
-    if (nic.virtualMachineId) push(vmNics, nic.virtualMachineId, nic);
     if (nic.networkSecurityGroupId && !networkSecurityGroups.has(nic.networkSecurityGroupId)) {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
+    let hasPublicIp = false;
     for (const ipConfiguration of nic.ipConfigurations) {
+      if (ipConfiguration.publicIpAddressId) hasPublicIp = true;
       attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
       if (ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) missing(nic.id, ipConfiguration.subnetId, 'Subnet');
     }
+    if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
   }
 
   for (const natGateway of model.natGateways) {
@@ -264,6 +269,6 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
-    gateways, natGatewaySubnets, vmNics, gaps,
+    gateways, natGatewaySubnets, vmNicsWithPublicIp, gaps,
   };
 }

@@ -9,7 +9,7 @@ import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
-import type { CapturedEffectiveRoutes, EffectiveRoute, Subnet, VirtualNetwork } from '../model/topology';
+import type { CapturedEffectiveRoutes, EffectiveRoute, RouteTable, Subnet, VirtualNetwork } from '../model/topology';
 import { toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet } from './route';
 import { buildSystemRoutes } from './system-routes';
@@ -28,6 +28,11 @@ export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): Gatewa
   if ((index.gateways.get(vnet.id) ?? []).length > 0) return { kind: 'local', virtualNetworkId: vnet.id };
   for (const { peering } of index.peerings.get(vnet.id) ?? []) {
     if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || !isConnected(peering.peeringState)) continue;
+    // Gateway transit needs allowGatewayTransit on the remote side's peering back to us [PEER]; a remote VNet
+    // out of scope is given the benefit of the doubt (its peering is not visible).
+    const remoteVnetId = peering.remoteVirtualNetworkId;
+    const back = (index.peerings.get(remoteVnetId) ?? []).find((p) => p.peering.remoteVirtualNetworkId === vnet.id);
+    if (index.virtualNetworks.has(remoteVnetId) && back && !back.peering.allowGatewayTransit) continue;
     return { kind: 'remote', virtualNetworkId: peering.remoteVirtualNetworkId, peeringId: peering.id };
   }
   return { kind: 'none' };
@@ -79,6 +84,7 @@ export class RouteSetBuilder {
   private readonly serviceTagTablesReported = new Set<string>();
   /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
   private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
+  private readonly udrs = new Map<RouteTable, readonly ComputedRoute[]>();
   readonly gaps: Gap[] = [];
 
   constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]) {
@@ -163,14 +169,20 @@ export class RouteSetBuilder {
       routes.push({ source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
         cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true });
     }
-    if (table) {
-      for (const udr of table.routes) {
-        const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
-          nextHopIpAddress: udr.nextHopIpAddress, resourceId: udr.id, hasBgpOverride: udr.hasBgpOverride });
-        if (r.cidr === null) this.reportServiceTag(table.id, udr.addressPrefix);
-        routes.push(r);
-      }
-    }
+    if (table) routes.push(...this.userRoutes(table));
+    return routes;
+  }
+
+  private userRoutes(table: RouteTable): readonly ComputedRoute[] {
+    const cached = this.udrs.get(table);
+    if (cached) return cached;
+    const routes = table.routes.map((udr) => {
+      const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
+        nextHopIpAddress: udr.nextHopIpAddress, resourceId: udr.id, hasBgpOverride: udr.hasBgpOverride });
+      if (r.cidr === null) this.reportServiceTag(table.id, udr.addressPrefix);
+      return r;
+    });
+    this.udrs.set(table, routes);
     return routes;
   }
 

@@ -35,6 +35,7 @@ export async function bench(): Promise<readonly BenchLine[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => { if (m.text().startsWith('DBG')) console.error(m.text()); });
     await page.goto(`${server.origin}/?token=${server.token}`);
     const importStarted = Date.now();
     await page.getByTestId('file-input').setInputFiles({ name: 'synthetic-ui.json', mimeType: 'application/json', buffer: Buffer.from(text) });
@@ -54,8 +55,45 @@ export async function bench(): Promise<readonly BenchLine[]> {
     await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 2 && window.__egressAtlasTest.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });
     const fullView = await page.evaluate(() => {
       const t = window.__egressAtlasTest?.timings;
-      return { ms: (t?.graphRenderedAt ?? Number.NaN) - (t?.resultAt ?? Number.NaN), elements: window.__egressAtlasTest?.cy?.elements().length ?? 0 };
+      return {
+        ms: (t?.graphRenderedAt ?? Number.NaN) - (t?.resultAt ?? Number.NaN), elements: window.__egressAtlasTest?.cy?.elements().length ?? 0,
+        workerMs: t?.lastWorkerMs ?? Number.NaN, setElementsMs: t?.lastSetElementsMs ?? Number.NaN,
+      };
     });
+
+    if (process.env['UI_EXPERIMENT']) {
+      const out = await page.evaluate(async () => {
+        const cy0 = window.__egressAtlasTest!.cy!;
+        const els = cy0.elements().jsons();
+        const style = cy0.style().json();
+        const cytoscape = (cy0 as unknown as { constructor: unknown });
+        void cytoscape;
+        const results: string[] = [];
+        for (const variant of ['same', 'noparent', 'noedges', 'plainstyle', 'headlessish']) {
+          const div = document.createElement('div');
+          div.style.cssText = 'position:absolute;left:0;top:0;width:800px;height:600px;';
+          document.body.appendChild(div);
+          const st = (style as { selector: string; style: Record<string, unknown> }[]).map((b) => ({ selector: b.selector, style: { ...b.style } }));
+          for (const b of st) {
+            if (variant === 'nolabel' && 'label' in b.style) b.style['label'] = '';
+            if (variant === 'nowrap' && 'text-wrap' in b.style) b.style['text-wrap'] = 'none';
+            if (variant === 'haystack' && 'curve-style' in b.style) b.style['curve-style'] = 'haystack';
+          }
+          let useEls = els as { group: string; data: Record<string, unknown> }[];
+          if (variant === 'noparent') useEls = useEls.filter((e) => !(e.group === 'nodes' && String(e.data['kind']) === 'vnet')).map((e) => ({ ...e, data: { ...e.data, parent: undefined } }));
+          if (variant === 'noedges') useEls = useEls.filter((e) => e.group === 'nodes');
+          const useStyle = variant === 'plainstyle' ? [{ selector: 'node', style: { width: 20, height: 20 } }] : st;
+          const t0 = performance.now();
+          const make = (window as unknown as { __cytoscape: (o: unknown) => { one: (e: string, f: () => void) => void; destroy: () => void } }).__cytoscape;
+          const cy = make({ container: div, elements: useEls, style: useStyle, layout: { name: 'preset', fit: false } });
+          await new Promise<void>((r) => cy.one('render', () => r()));
+          results.push(`${variant} ${Math.round(performance.now() - t0)}`);
+          cy.destroy(); div.remove();
+        }
+        return results;
+      });
+      console.error('EXP', out);
+    }
 
     // Highlight: click list rows spread over the list; each selection re-dims the whole graph.
     const rows = page.getByTestId('source-row');
@@ -81,7 +119,7 @@ export async function bench(): Promise<readonly BenchLine[]> {
       { name: 'UI estate: full-graph elements', value: fullElements, unit: 'elements', note: `${normalized.model.subnets.length} subnets, ${normalized.model.networkInterfaces.length} NICs, ${(text.length / 1e6).toFixed(1)} MB ARM JSON` },
       { name: 'first render, default view', value: Math.round(defaultView.ms), unit: 'ms', target: 2000, note: `${defaultView.elements} elements drawn (VNet overview); result → graph painted` },
       { name: 'import → first graph (wall clock)', value: importToGraphMs, unit: 'ms', note: 'file picker → import + resolve on the bridge → layout → paint' },
-      { name: 'first render, all paths', value: Math.round(fullView.ms), unit: 'ms', target: 2000, note: `${fullView.elements} elements drawn; build graph + worker layout + cytoscape` },
+      { name: 'first render, all paths', value: Math.round(fullView.ms), unit: 'ms', target: 2000, note: `${fullView.elements} elements drawn; worker build + layout ${Math.round(fullView.workerMs)} ms, cytoscape add ${Math.round(fullView.setElementsMs)} ms, rest = transfer + first paint` },
       { name: 'highlight a path, all paths view', value: Math.round(median(highlightMs) * 10) / 10, unit: 'ms', target: 50, note: `median of ${HIGHLIGHT_RUNS} list clicks (selection → highlight applied); cytoscape batch median ${median(batchMs).toFixed(1)} ms; up to ${lit} elements lit` },
     ];
   } finally {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullEstate, type PullOptions, type PullOutcome } from '../../../electron/azure/pull';
-import { PullCancelledError, scaledClock, type Clock } from '../../../electron/azure/clock';
+import { PullCancelledError, scaledClock, virtualClock, type Clock } from '../../../electron/azure/clock';
 import { routeSignatures } from '../../../electron/azure/effective-routes';
 import type { PullProgress } from '../../../shared/ipc/contract';
 import {
@@ -11,13 +11,22 @@ import { recordingCredential } from './helpers';
 
 const ALL = [SUB_HUB, SUB_APPS, SUB_LEGACY];
 let fake: FakeArm | null = null;
+let disposeClock: (() => void) | null = null;
 
 afterEach(async () => {
   await fake?.close();
   fake = null;
+  disposeClock?.();
+  disposeClock = null;
 });
 
-async function start(faults: Partial<FakeFaults> = {}, estate: FakeEstate = smallEstate(), clock: Clock = scaledClock(20)): Promise<{ fake: FakeArm; clock: Clock; estate: FakeEstate }> {
+/** Discrete-event time by default: Retry-After, quota windows and timeouts cost no real time. */
+async function start(faults: Partial<FakeFaults> = {}, estate: FakeEstate = smallEstate(), clock?: Clock): Promise<{ fake: FakeArm; clock: Clock; estate: FakeEstate }> {
+  if (clock === undefined) {
+    const virtual = virtualClock();
+    disposeClock = virtual.dispose;
+    clock = virtual;
+  }
   fake = await startFakeArm({ estate, faults, clock });
   return { fake, clock, estate };
 }

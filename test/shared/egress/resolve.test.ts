@@ -68,6 +68,32 @@ describe('resolveEgress: output contract', () => {
   });
 });
 
+describe('resolveEgress: exits', () => {
+  it('names a public IP or prefix by resource name when its address is unknown; prefixes count 2^(32-len) addresses', () => {
+    const b = new ModelBuilder();
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('pip-unallocated', null)], prefixIds: [b.publicIpPrefix('prefix', '20.10.0.0/30')] });
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { natGatewayId: nat });
+    expect(summary(pathOf(resolve(b.build()), s))).toMatchObject({ egressIps: ['pip-unallocated', '20.10.0.0/30'], snatPorts: 5 * 64_512 });
+  });
+
+  it('a UDR with next hop VnetLocal for internet traffic keeps it in the VNet: dropped, flagged UNCONFIRMED', () => {
+    const b = new ModelBuilder();
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VnetLocal' }]) });
+    const path = pathOf(resolve(b.build()), s);
+    expect(summary(path)).toMatchObject({ verdict: 'dropped', hops: ['source', 'route', 'drop'] });
+    expect(path.hops[2]?.explanation).toContain('UNCONFIRMED');
+  });
+
+  it('a NAT gateway missing from the snapshot is still the exit (NAT precedence) with unknown IPs and a gap', () => {
+    const b = new ModelBuilder();
+    const ghost = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/natgateways/ghost' as ResourceId;
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { natGatewayId: ghost });
+    const result = resolve(b.build());
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: [], snatPorts: null });
+    expect(result.gaps.map((g) => [g.code, g.scope])).toEqual([['missing-reference', s], ['missing-reference', ghost]]);
+  });
+});
+
 describe('resolveEgress: captured effective routes', () => {
   function estate() {
     const b = new ModelBuilder();

@@ -3,20 +3,21 @@
  *
  * Scenarios NOT covered, and why (known limits):
  *   37, 38  IPv6 egress is not modelled: an IPv6 destination gives verdict `unknown` + a `not-modelled`
- *           gap for every path (tested below as "scenario 37/38"); NAT StandardV2 / LB IPv6 outbound
- *           rules are not evaluated.
- *   39      ACA consumption-only environments: the model has no ACA environment metadata (platform
- *           managed egress is not represented).
- *   44, 45  App Service route-all (`vnetRouteAllEnabled`) is not in the model; an integration subnet is
- *           resolved like any other subnet (i.e. as if route-all were on, scenario 45's answer).
- *   52      Secondary IP configurations: a NIC entry describes its primary IP configuration only; a
- *           secondary configuration's own (lack of) LB outbound is not a separate path.
- *   39-43   AKS/ACA `outboundType` intent is not read; 40-43 are covered through the resources they
- *           create (delegated subnet + NAT, UDR to a firewall, LB outbound rule), see scenarios 40-43.
- *   15      Only partially: destinations are IPs, not FQDNs, so "example.org is blocked, contoso.com
- *           allowed" is reported as internet restricted to the allowed FQDNs (the FQDNs are named).
- *   46, 47  Service-endpoint prefixes are not modelled (routes listed by service name, never matched);
- *           a private destination is not internet egress: verdict `unknown` with a gap.
+ *           gap for every path (tested as "scenario 37/38"); StandardV2 NAT / LB IPv6 outbound rules are
+ *           not evaluated.
+ *   39      ACA consumption-only environments: the model has no ACA environment metadata, so
+ *           service-managed egress is not represented.
+ *   44, 45  App Service route-all (`vnetRouteAllEnabled`) is not in the model: an integration subnet
+ *           is resolved like any other subnet (scenario 45's answer, never 44's).
+ *   52      Secondary IP configurations: a NIC entry describes its primary IP configuration only.
+ * Covered only in part:
+ *   15      Destinations are IPs, not FQDNs: "example.org blocked, contoso.com allowed" is reported as
+ *           internet restricted to the allowed FQDNs, which are named in the explanation.
+ *   40-43   ACA/AKS intent (`outboundType`, environment type) is not read; the scenarios are covered
+ *           through the resources they create (delegated subnet + NAT, UDR to a firewall, LB rule).
+ *   46      Service-endpoint prefixes are not in the model: the route is listed by service name and
+ *           never matches an address, so a what-if on a Storage IP follows the other routes.
+ *   47      A private destination is not internet egress: verdict `unknown` with a gap (no LPM on it).
  */
 import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';

@@ -162,6 +162,37 @@ describe('buildEgressGraph: path shapes', () => {
     expect(graph.nodes.find((n) => n.id === 'public-ip:20.0.0.1')).toMatchObject({ kind: 'public-ip', resourceId: null, address: '20.0.0.1' });
   });
 
+  it('names a load balancer exit from a child ID in the hops, and ends an unknown verdict at the unknown sink', () => {
+    const lbId = rid('loadbalancers', 'lb-outbound');
+    const nicB = rid('networkinterfaces', 'vm2-nic');
+    const graph = buildEgressGraph(hubSpokeModel, result([
+      path({ type: 'nic', id: nicB, verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.7'], hops: [hop('load-balancer', `${lbId}/outboundrules/egress`)] }),
+      path({ id: ids.web, verdict: 'unknown', exit: 'nat-gateway', hops: [] }),
+    ]), { kind: 'full' });
+    expect(graph.edges.map((e) => [e.source, e.target])).toEqual([
+      [lbId, 'public-ip:20.0.0.7'],
+      [ids.nat, 'unknown'],
+      [nicB, lbId],
+      [ids.web, ids.nat],
+      ['public-ip:20.0.0.7', 'internet'],
+    ]);
+    expect(graph.nodes.find((n) => n.id === lbId)).toEqual({
+      kind: 'load-balancer', id: lbId, label: 'lb-outbound', sublabel: 'outbound rules', parent: null, resourceId: lbId,
+    });
+    // The NAT gateway comes from the subnet in the model when the hops do not name it.
+    expect(graph.nodes.find((n) => n.kind === 'nat-gateway')?.id).toBe(ids.nat);
+    expect(graph.nodes.find((n) => n.id === 'unknown')).toEqual({ kind: 'unknown', id: 'unknown', label: 'Unknown', sublabel: 'not enough data', parent: null, resourceId: null });
+    // A NIC the model does not know has no VNet: the overview groups it under one "Unknown VNet".
+    const overview = buildEgressGraph(hubSpokeModel, result([
+      path({ type: 'nic', id: nicB, verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.7'] }),
+    ]), { kind: 'overview' });
+    expect(overview.nodes.map((n) => [n.id, n.label, n.sublabel])).toEqual([
+      ['vnet:unknown', 'Unknown VNet', '1 NIC'],
+      ['internet', 'Internet', ''],
+    ]);
+    expect(overview.edges.map((e) => [e.source, e.target, e.label])).toEqual([['vnet:unknown', 'internet', 'Load balancer, 20.0.0.7']]);
+  });
+
   it('uses the hops to place a route loop as a cycle between appliances', () => {
     const nvaA = rid('networkinterfaces', 'nva-a');
     const nvaB = rid('networkinterfaces', 'nva-b');

@@ -144,6 +144,15 @@ describe('layoutEgressGraph (ELK)', () => {
     expect(elkGraph.children?.find((c) => c.id === 'internet')?.layoutOptions).toEqual({ 'elk.layered.layering.layerConstraint': 'LAST' });
   });
 
+  it('lays out an empty result as an empty picture', async () => {
+    const empty = buildEgressGraph(emptyNetworkModel(), result([]), { kind: 'full' });
+    for (const layout of [await layoutEgressGraph(empty), layoutLayeredQuick(empty)]) {
+      expect(layout.nodes).toEqual([]);
+      expect(layout.edges).toEqual([]);
+      expect(Number.isFinite(layout.width) && Number.isFinite(layout.height)).toBe(true);
+    }
+  });
+
   it('falls back to the quick layout above the element threshold', async () => {
     const graph = mediumGraph();
     const layout = await layoutEgressGraph(graph, { quickThreshold: 10 });

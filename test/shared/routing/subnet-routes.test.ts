@@ -110,3 +110,21 @@ describe('RouteSetBuilder', () => {
     expect(builder.gaps.map((g) => g.code)).toEqual(['missing-reference']);
   });
 });
+
+describe('gateway transit', () => {
+  it('a spoke with useRemoteGateways gets no gateway routes when the hub side does not allow gateway transit', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['192.168.0.0/24']);
+    const spoke = b.vnet('spoke', ['192.168.1.0/24']);
+    b.peer(spoke, hub, { useRemoteGateways: true });
+    b.gateway('vpn', hub, { defaultSiteId: '/lng/hq' as ResourceId });
+    const s = b.subnet(spoke, 's', '192.168.1.0/25');
+    const model = b.build();
+    const hubVnet = model.virtualNetworks.find((v) => v.id === hub);
+    const noTransit = { ...model, virtualNetworks: model.virtualNetworks.map((v) => (v === hubVnet ? { ...v, peerings: v.peerings.map((p) => ({ ...p, allowGatewayTransit: false })) } : v)) };
+    const subnet = model.subnets.find((x) => x.id === s) as Subnet;
+    const lines = (m: typeof model) => new RouteSetBuilder(buildModelIndex(m), []).routesFor(subnet).routes.map((r) => r.origin);
+    expect(lines(model)).toContain('default-site');
+    expect(lines(noTransit)).not.toContain('default-site');
+  });
+});

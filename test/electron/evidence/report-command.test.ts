@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { reportCommand } from '../../../electron/cli/commands/report';
+import { runCli } from '../../../electron/cli/main';
+import { findDemo } from '../../../shared/demo/index';
+import { pdfInfo, pdfText } from './poppler';
+
+const dir = mkdtempSync(join(tmpdir(), 'egress-atlas-report-'));
+
+function io(): CliIo & { readonly out: string[]; readonly err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, cwd: dir, env: {} };
+}
+
+async function report(...args: string[]): Promise<{ readonly code: number; readonly stderr: string }> {
+  const stream = io();
+  const code = await runCli(['report', ...args], stream, [reportCommand]);
+  return { code, stderr: stream.err.join('') };
+}
+
+describe('egress-atlas report', () => {
+  it('writes the demo estate PDF byte-identically when --timestamp pins the time', async () => {
+    const args = ['--demo', 'bank', '--timestamp', '2026-11-26T06:00:00Z', '--exported-by', 'Ana Auditor'];
+    const first = await report(...args, '--out', 'a.pdf');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stderr).toMatch(/^wrote a\.pdf \(\d+ KiB, snapshot [0-9a-f]{12}\)\n$/);
+    expect((await report(...args, '--out', 'b.pdf')).code).toBe(0);
+    expect(readFileSync(join(dir, 'a.pdf')).equals(readFileSync(join(dir, 'b.pdf')))).toBe(true);
+    const text = pdfText(join(dir, 'a.pdf'));
+    expect(text).toContain('Demo estate (bank)');
+    expect(text).toContain('Ana Auditor');
+    expect(text).toContain('2026-11-26T06:00:00.000Z');
+    expect(pdfInfo(join(dir, 'a.pdf')).Author).toBe('Ana Auditor');
+  });
+
+  it('exports only the --subnet sources, for a what-if destination', async () => {
+    const { code } = await report('--demo', 'bank', '--subnet', 'SNET-CARD-AUTH', '--subnet', 'snet-settlement-db',
+      '--destination', '203.0.113.7', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'subnet.pdf');
+    expect(code).toBe(0);
+    const text = pdfText(join(dir, 'subnet.pdf'));
+    expect(text).toContain('snet-card-auth (subnet)');
+    expect(text).toContain('snet-settlement-db (subnet)');
+    expect(text).not.toContain('snet-payments-api (subnet)');
+    expect(text).toContain('What-if destination 203.0.113.7');
+  });
+
+  it('reads ARM JSON input files', async () => {
+    const demo = findDemo('health');
+    writeFileSync(join(dir, 'health.json'), JSON.stringify(demo?.documents[0]?.json));
+    const { code } = await report('health.json', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'health.pdf');
+    expect(code).toBe(0);
+    expect(pdfText(join(dir, 'health.pdf'))).toContain('Imported files');
+  });
+
+  it.each([
+    [['--demo', 'bank'], /--out <file\.pdf> is required/],
+    [['--demo', 'bank', '--out', 'x.pdf', '--timestamp', 'yesterday'], /--timestamp "yesterday" is not an ISO 8601 date-time/],
+    [['--demo', 'bank', '--out', 'x.pdf', '--subnet', 'no-such-subnet'], /--subnet "no-such-subnet" matches no subnet or NIC/],
+    [['--demo', 'bank', '--out', 'x.pdf', '--destination', '10.0.0.1'], /not a public address/],
+    [['missing.json', '--out', 'x.pdf'], /missing\.json: no such file or directory/],
+    [['--demo', 'nope', '--out', 'x.pdf'], /unknown demo "nope"/],
+  ])('rejects %j with a one-line error and exit 2', async (args, message) => {
+    const { code, stderr } = await report(...args);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toMatch(message);
+    expect(stderr.split('\n')[0]).toMatch(/^error: /);
+  });
+});
