@@ -158,8 +158,11 @@ export class ResourceGraphQuota {
     const n = Number(remaining);
     const ms = parseTimeSpanMs(resets);
     if (!Number.isFinite(n) || ms === null) return;
-    this.remaining = n;
-    this.resetAt = this.clock.now() + ms;
+    const resetAt = this.clock.now() + ms;
+    // Answers of concurrent queries arrive out of order: within one window, the lowest count wins.
+    const sameWindow = this.remaining !== null && Math.abs(resetAt - this.resetAt) < 1_500;
+    this.remaining = sameWindow && this.remaining !== null ? Math.min(this.remaining, n) : n;
+    this.resetAt = sameWindow ? Math.max(this.resetAt, resetAt) : resetAt;
   }
 }
 

@@ -4,6 +4,7 @@
  * then normalize into one snapshot. Partial access is normal: every read that fails becomes a gap
  * and the pull completes; only sign-in/listing failures and cancellation stop it.
  */
+import { setMaxListeners } from 'node:events';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { normalizeArm } from '../../shared/arm';
@@ -147,6 +148,8 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
   const clock = options.clock ?? systemClock;
   const budgets: PullBudgets = { ...DEFAULT_BUDGETS, ...options.budgets };
   const target = resolveCloudTarget(options.cloud, options.armEndpoint, options.tokenScope);
+  // Every in-flight request and wait listens on the one cancellation signal (listeners are removed).
+  if (signal) setMaxListeners(0, signal);
   const credential = options.credential ?? createCredential({ auth: 'browser', tenantId: options.tenantId, target });
   const stats = new PullStats();
   const started = clock.now();
@@ -240,9 +243,13 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     const scopes: GraphScope[] = options.managementGroupId
       ? [{ kind: 'managementGroup', managementGroupId: options.managementGroupId, subscriptionIds }]
       : chunk(subscriptionIds, GRAPH_SUBSCRIPTION_BATCH).map((ids) => ({ kind: 'subscriptions', subscriptionIds: ids }));
+    // The bar gets a total once every (scope, group) query has reported Resource Graph's
+    // totalRecords; ARM fallbacks have none, and then the bar shows counts only.
+    let totalsReported = 0;
     const onTotal = (n: number): void => {
       expectedRows += n;
-      total = expectedRows;
+      totalsReported += 1;
+      if (totalsReported >= scopes.length * 2 && phase === 'topology') total = expectedRows;
     };
 
     await Promise.all(scopes.map(async (scope) => {
@@ -257,16 +264,19 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
         },
       }, erLimiter);
       samplers.push(sampler);
-      const core = await fetchGroup(rt, scope, CORE_TYPES, countRows, onTotal);
+      // Core types and NICs page concurrently (the shared quota paces both); the sampler holds
+      // NICs back until the core topology gives it the route signatures.
+      const corePromise = fetchGroup(rt, scope, CORE_TYPES, countRows, onTotal);
+      const nicsPromise = fetchGroup(rt, scope, NIC_TYPES, (rows) => {
+        countRows(rows);
+        sampler.offer(rows.map(toNicRef).filter((n) => n !== null));
+      }, onTotal);
+      const core = await corePromise;
       const children = fetchChildren(rt, core);
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }
-      const nics = await fetchGroup(rt, scope, NIC_TYPES, (rows) => {
-        countRows(rows);
-        sampler.offer(rows.map(toNicRef).filter((n) => n !== null));
-      }, onTotal);
-      const childItems = await children;
+      const [nics, childItems] = await Promise.all([nicsPromise, children]);
       countRows(childItems);
       documents.push(...core, ...childItems, ...nics);
     }));

@@ -25,6 +25,8 @@ export interface PullRuntime {
   readonly graphDeniedSubscriptions: Set<string>;
   /** Subscriptions ARM refused (403, already a gap): not asked again. */
   readonly armDeniedSubscriptions: Set<string>;
+  /** The first ARM list per subscription (the access probe), shared by concurrent groups. */
+  readonly armProbes: Map<string, Promise<void>>;
   note(message: string): void;
   checkCancelled(): void;
 }
@@ -57,6 +59,7 @@ export function createRuntime(ctx: ClientContext, clock: Clock, stats: PullStats
     gaps,
     graphDeniedSubscriptions: new Set(),
     armDeniedSubscriptions: new Set(),
+    armProbes: new Map(),
     note,
     checkCancelled() {
       if (signal?.aborted) throw new PullCancelledError();

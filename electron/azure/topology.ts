@@ -249,9 +249,20 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
     }
   };
   const listable = types.filter((t) => LISTERS[t] !== undefined);
-  // Probe with the first type alone so a subscription that answers 403 costs one request, not twelve.
-  const [first, ...rest] = listable;
-  if (first !== undefined) await readType(first, () => (LISTERS[first] as Lister)(client, rt.signal));
+  // Probe with one type alone so a subscription that answers 403 costs one request, not twelve;
+  // groups listing the same subscription at the same time share the probe.
+  let rest = listable;
+  const probe = rt.armProbes.get(key);
+  if (probe !== undefined) {
+    await probe;
+  } else if (listable[0] !== undefined) {
+    const first = listable[0];
+    rest = listable.slice(1);
+    const probing = readType(first, () => (LISTERS[first] as Lister)(client, rt.signal));
+    rt.armProbes.set(key, probing);
+    await probing;
+  }
+  denied = denied || rt.armDeniedSubscriptions.has(key);
   await Promise.all(rest.map((t) => readType(t, () => (LISTERS[t] as Lister)(client, rt.signal))));
   if (types.includes('microsoft.network/virtualnetworkgateways') && !denied) {
     const vnets = out.filter((i) => String(i['type']).toLowerCase() === 'microsoft.network/virtualnetworks');

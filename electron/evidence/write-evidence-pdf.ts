@@ -4,6 +4,7 @@
  * verdicts, hops, rules and findings are never recomputed here.
  */
 import type { EgressPath, Finding, FindingSeverity, Hop } from '../../shared/egress/types';
+import type { Gap } from '../../shared/model/gaps';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
 import { drawDiagramPage } from './draw-diagram';
@@ -43,7 +44,7 @@ function pathTitle(path: EgressPath): string {
 }
 
 
-function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gapsCount: number): void {
+function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gaps: readonly Gap[]): void {
   const { snapshot, result, selection } = input;
   const meta = snapshot.metadata;
   ed.newPage();
@@ -65,20 +66,24 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
       ? `Selected: ${listOrNone(paths.map((p) => p.source.name), 12)} (${subnets} subnets, ${nics} NIC exceptions)`
       : `Whole estate: ${subnets} subnets, ${nics} NIC exceptions`],
     ['Destination evaluated', describeDestination(result.destination)],
-  ], 140, 9.5);
+  ], 130, 9.5);
   ed.y += 10;
   ed.keyValues([
     ['Data captured at', meta.capturedAt],
     ['Captured by', `${describeSource(meta.source)}${meta.capturedBy ? ` by ${meta.capturedBy}` : ''}${meta.origin.length > 0 ? ` (${listOrNone(meta.origin)})` : ''}`],
     ['Tool version', `Egress Atlas ${meta.toolVersion}`],
     ['Snapshot SHA-256', { text: snapshot.sha256, font: 'Mono' }],
-  ], 140, 9.5);
+  ], 130, 9.5);
   ed.y += 10;
   ed.keyValues([
     ['Exported by', input.exportedBy],
     ['Exported at', input.exportedAt.toISOString()],
-    ['Gaps', gapsCount === 0 ? 'none: everything in scope was read and modelled' : { text: `${gapsCount} (see "${SECTIONS.gaps}")`, color: SEVERITY_COLOR.warning }],
-  ], 140, 9.5);
+    ['Gaps', gaps.length === 0 ? 'none: everything in scope was read and modelled' : { text: `${gaps.length} (all listed under "${SECTIONS.gaps}")`, color: SEVERITY_COLOR.warning }],
+  ], 130, 9.5);
+  for (const gap of gaps.slice(0, MAX_COVER_LIST)) {
+    ed.paragraph(`${gap.code}${gap.count === undefined ? '' : ` (${gap.count})`}: ${gap.message} (${gap.scope})`, { size: 8, x: ed.left + 130, color: COLORS.muted, gapAfter: 1.5 });
+  }
+  if (gaps.length > MAX_COVER_LIST) ed.paragraph(`… and ${gaps.length - MAX_COVER_LIST} more`, { size: 8, x: ed.left + 130, color: COLORS.muted });
   ed.y += 18;
   ed.paragraph('This document renders the resolver output for the snapshot identified above. Every verdict cites the rule that decided each hop, a Microsoft Learn reference and a read-only az command that shows the same evidence in Azure. Re-running the export on the same snapshot, options and export time gives a byte-identical file.', { size: 8.5, color: COLORS.muted });
 }
@@ -291,11 +296,11 @@ function writeRoutes(ed: EvidenceDocument, input: EvidenceInput, paths: readonly
   for (const nic of captured) {
     ed.paragraph(`${resourceLabel(index, nic.networkInterfaceId)}  ·  ${nic.networkInterfaceId}`, { font: 'Mono', size: 7, gapAfter: 2 });
     ed.table([
-      { header: 'Source', width: w * 0.16 },
-      { header: 'State', width: w * 0.1 },
-      { header: 'Address prefixes', width: w * 0.34 },
-      { header: 'Next hop type', width: w * 0.22 },
-      { header: 'Next hop IP', width: w * 0.18 },
+      { header: 'Source', width: w * 0.22 },
+      { header: 'State', width: w * 0.09 },
+      { header: 'Address prefixes', width: w * 0.29 },
+      { header: 'Next hop type', width: w * 0.24 },
+      { header: 'Next hop IP', width: w * 0.16 },
     ], nic.routes.map((r) => [r.source, r.state, r.addressPrefixes.join(', '), r.nextHopType, r.nextHopIpAddresses.join(', ')]), 7.5);
   }
 }
@@ -324,7 +329,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     producer: `Egress Atlas ${snapshot.metadata.toolVersion}`,
   });
   ed.setRunningTitle(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
-  writeCover(ed, input, paths, gaps.length);
+  writeCover(ed, input, paths, gaps);
   writeContents(ed, [
     { destination: 'summary', title: SECTIONS.summary, level: 0 },
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },

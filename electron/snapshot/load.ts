@@ -122,8 +122,9 @@ export function snapshotFromTexts(files: readonly InputText[], options: LoadOpti
   });
 }
 
+/** `*.json`, except hidden files (macOS `._name.json` resource forks would not parse). */
 function isJsonFile(name: string): boolean {
-  return name.toLowerCase().endsWith('.json');
+  return name.toLowerCase().endsWith('.json') && !name.startsWith('.');
 }
 
 /** `*.json` in a directory and its direct subdirectories, sorted; other files are skipped. */
@@ -133,7 +134,7 @@ async function jsonFilesIn(dir: string, label: string, depth: number): Promise<{
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory() && depth > 0) files.push(...(await jsonFilesIn(path, name, depth - 1)));
+    if (entry.isDirectory() && depth > 0 && !entry.name.startsWith('.')) files.push(...(await jsonFilesIn(path, name, depth - 1)));
     else if (entry.isFile() && isJsonFile(entry.name)) files.push({ path, name });
   }
   return files;

@@ -51,6 +51,9 @@ export interface GraphPaneProps {
   readonly onCanvas: (canvas: GraphCanvas | null) => void;
 }
 
+/** Above this many nodes a selection also zooms onto its path. */
+const LARGE_GRAPH_NODES = 150;
+
 const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewport: string }>> = {
   light: { node: '#9aa6b4', path: '#2c6bd6', viewport: '#1d2530' },
   dark: { node: '#5b6676', path: '#6c9ef8', viewport: '#e3e8ee' },
@@ -65,6 +68,7 @@ export function GraphPane(props: GraphPaneProps) {
   const handlers = useRef({ onTapNode: props.onTapNode, onTapBackground: props.onTapBackground });
   const [drawnState, setDrawn] = useState<Drawn | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [legendOpen, setLegendOpen] = useState(true);
   // What was drawn for this very result and mode (a stale drawing is still shown while laying out).
   const current = drawnState !== null && drawnState.result === result && drawnState.mode === mode ? drawnState : null;
   const drawn = drawnState?.graph ?? null;
@@ -122,13 +126,11 @@ export function GraphPane(props: GraphPaneProps) {
       const canvas = canvasRef.current;
       if (!canvas) return;
       const drawStarted = performance.now();
-      console.log('DBG answer arrived', drawStarted - (testHook.timings.resultAt ?? 0));
       canvas.setElements(toCytoscapeElements(answer.graph, answer.layout), answer.layout);
       testHook.timings.lastSetElementsMs = performance.now() - drawStarted;
       testHook.timings.lastWorkerMs = answer.workerMs;
       canvas.cy.one('render', () => {
         testHook.timings.graphRenderedAt = performance.now();
-        console.log('DBG rendered', performance.now() - drawStarted);
       });
       testHook.layingOut = false;
       testHook.renders += 1;
@@ -161,6 +163,8 @@ export function GraphPane(props: GraphPaneProps) {
       if (animate) canvas.animatePath(path, selectedSourceId);
       else canvas.highlight(path);
       const done = performance.now();
+      // On big graphs the path is a speck at fit zoom: bring it into view.
+      if (!animate && drawn.nodes.length > LARGE_GRAPH_NODES) canvas.focus(path);
       testHook.timings.lastHighlightBatchMs = done - started;
       const selectedAt = testHook.timings.selectedAt;
       testHook.timings.lastHighlightMs = selectedAt === null ? null : done - selectedAt;
@@ -188,13 +192,16 @@ export function GraphPane(props: GraphPaneProps) {
       {layoutError !== null ? <div className="graph-overlay" role="alert">Layout failed: {layoutError}</div> : null}
       {drawn ? <div className="view-label">{viewLabel(drawn.view)}</div> : null}
       <div className="graph-tools">
-        <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit">Fit</button>
+        <button type="button" className="btn small" aria-pressed={legendOpen} onClick={() => setLegendOpen(!legendOpen)}>Legend</button>
+        <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit" data-testid="fit">Fit</button>
       </div>
-      <div className="legend" aria-label="Legend">
-        {LEGEND_KINDS.map((k) => (
-          <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
-        ))}
-      </div>
+      {legendOpen ? (
+        <div className="legend" aria-label="Legend">
+          {LEGEND_KINDS.map((k) => (
+            <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
+          ))}
+        </div>
+      ) : null}
       <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap"
         onClick={(e) => {
           const canvas = canvasRef.current;

@@ -103,7 +103,7 @@ export function Workspace({ api, state, dispatch }: Props) {
     });
     if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
     downloadBlob(r.value.fileName, base64ToBlob(r.value.base64, 'application/pdf'));
-    dispatch({ kind: 'resolved', destination: state.destination, result });
+    dispatch({ kind: 'idle' });
   };
 
   const goToLesson = (step: number) => {

@@ -24,6 +24,7 @@ export interface CanvasEvents {
 export class GraphCanvas {
   readonly cy: Core;
   private animationTimers: number[] = [];
+  private extent: { readonly width: number; readonly height: number } = { width: 1, height: 1 };
 
   constructor(container: HTMLElement, theme: Theme, events: CanvasEvents) {
     this.cy = cytoscape({
@@ -64,6 +65,7 @@ export class GraphCanvas {
     cy.add([...elements]);
     cy.endBatch();
     // Fresh elements carry no highlight classes: highlight() starts from scratch.
+    this.extent = extent;
     this.fitExtent(extent);
   }
 
@@ -93,8 +95,9 @@ export class GraphCanvas {
     });
   }
 
+  /** Zoom to fit, from the layout's extent (no label measuring). */
   fit(): void {
-    this.cy.fit(undefined, 30);
+    this.fitExtent(this.extent);
   }
 
   /**
@@ -122,13 +125,22 @@ export class GraphCanvas {
     return keep.length;
   }
 
-  /** The path's elements, plus the compound VNets that contain them (so they do not dim). */
+  /** The path's elements, plus the VNet boxes that contain them (so they do not dim). */
   private collect(path: PathElements): cytoscape.CollectionReturnValue {
     const cy = this.cy;
+    const ids = new Set<string>([...path.nodeIds, ...path.edgeIds]);
+    for (const id of path.nodeIds) {
+      const box: unknown = cy.getElementById(id).data('box');
+      if (typeof box === 'string') ids.add(box);
+    }
     let keep = cy.collection();
-    for (const id of path.nodeIds) keep = keep.union(cy.getElementById(id));
-    for (const id of path.edgeIds) keep = keep.union(cy.getElementById(id));
-    return keep.union(keep.nodes().ancestors());
+    for (const id of ids) keep = keep.union(cy.getElementById(id));
+    return keep;
+  }
+
+  /** VNet boxes of a collection (their size is the whole VNet: keep them out of zoom-to-path). */
+  private withoutBoxes(eles: cytoscape.CollectionReturnValue): cytoscape.CollectionReturnValue {
+    return eles.filter((e) => !e.hasClass('vnet-box'));
   }
 
   /** Highlights the path hop by hop from its source, for the guided tour. */
@@ -137,7 +149,7 @@ export class GraphCanvas {
     const cy = this.cy;
     const keep = this.collect(path);
     cy.batch(() => {
-      cy.elements().not(keep.nodes().ancestors()).addClass('dim');
+      cy.elements().not(keep.filter('.vnet-box')).addClass('dim');
     });
     const steps = pathSteps(path, sourceId, (edgeId) => {
       const edge = cy.getElementById(edgeId);
@@ -148,12 +160,12 @@ export class GraphCanvas {
         for (const id of ids) cy.getElementById(id).removeClass('dim').addClass('path');
       }, i * stepMs));
     });
-    cy.animate({ fit: { eles: keep, padding: 60 }, duration: 350 });
+    cy.animate({ fit: { eles: this.withoutBoxes(keep), padding: 60 }, duration: 350 });
   }
 
   /** Zooms onto the elements of a path (Enter in the list). */
   focus(path: PathElements): void {
-    const keep = this.collect(path);
+    const keep = this.withoutBoxes(this.collect(path));
     if (keep.nonempty()) this.cy.animate({ fit: { eles: keep, padding: 60 }, duration: 300 });
   }
 
@@ -187,12 +199,13 @@ export function drawMinimap(canvas: HTMLCanvasElement, cy: Core, colors: { reado
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
   if (cy.elements().empty()) return;
-  const bb = cy.elements().boundingBox();
+  // Node positions only (no label measuring): cheap on big graphs.
+  const bb = cy.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
   const scale = Math.min((width - 8) / Math.max(bb.w, 1), (height - 8) / Math.max(bb.h, 1));
   const ox = (width - bb.w * scale) / 2 - bb.x1 * scale;
   const oy = (height - bb.h * scale) / 2 - bb.y1 * scale;
   cy.nodes().forEach((n) => {
-    if (n.isParent()) return;
+    if (n.hasClass('vnet-box')) return;
     const p = n.position();
     ctx.fillStyle = n.hasClass('path') ? colors.path : colors.node;
     const size = n.hasClass('path') ? 3 : 2;

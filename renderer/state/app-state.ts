@@ -71,6 +71,7 @@ export const INITIAL_STATE: AppState = {
 
 export type Action =
   | { readonly kind: 'busy'; readonly label: string }
+  | { readonly kind: 'idle' }
   | { readonly kind: 'failed'; readonly error: IpcError }
   | { readonly kind: 'dismiss-error' }
   | { readonly kind: 'estate-opened'; readonly estate: OpenedEstate; readonly result: ResolveResult }
@@ -100,6 +101,8 @@ export function perform(state: AppState, action: Action): AppState {
   switch (action.kind) {
     case 'busy':
       return { ...state, busy: action.label, error: null };
+    case 'idle':
+      return { ...state, busy: null };
     case 'failed':
       return { ...state, busy: null, error: action.error };
     case 'dismiss-error':

@@ -142,7 +142,8 @@ export class DraftStore {
   drafts<K extends NetworkResourceKind>(kind: K): readonly DraftOf<K>[] {
     const drafts = this.byKind.get(kind);
     if (drafts === undefined) return [];
-    const ids = [...drafts.keys()].sort(compareIds);
+    // Default sort compares strings by UTF-16 code units, exactly like compareIds, without a JS callback per comparison.
+    const ids = [...drafts.keys()].sort();
     return ids.map((id) => drafts.get(id) as DraftOf<K>);
   }
 }

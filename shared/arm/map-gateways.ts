@@ -79,7 +79,7 @@ export function mapOutboundRule(node: JsonNode, lbId: ResourceId): OutboundRule 
 export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const sku = optObject(node, 'sku');
   store.put('loadBalancer', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'loadBalancer',
     skuName: sku === undefined ? undefined : optString(sku, 'name'),
     frontendIpConfigurations: optNodes(node, 'frontendIPConfigurations')?.map((n) => mapFrontend(n, base.id)),
@@ -137,7 +137,7 @@ export function mapVirtualNetworkGateway(store: DraftStore, node: JsonNode, base
     }
   }
   store.put('virtualNetworkGateway', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualNetworkGateway',
     gatewayType: optString(node, 'gatewayType'),
     vpnType: optString(node, 'vpnType'),
@@ -178,7 +178,7 @@ export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseField
   const connectionNodes = optNodes(node, 'hubVirtualNetworkConnections') ?? optNodes(node, 'virtualNetworkConnections');
   const intents = optNodes(node, 'routingIntent');
   store.put('virtualHub', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualHub',
     virtualWanId: optRef(node, 'virtualWan'),
     addressPrefix: optCidr(node, 'addressPrefix'),
@@ -206,5 +206,5 @@ export function standaloneHubChild(store: DraftStore, node: JsonNode, id: Resour
 }
 
 export function mapVirtualWan(store: DraftStore, node: JsonNode, base: BaseFields): void {
-  store.put('virtualWan', { ...base, kind: 'virtualWan', virtualHubIds: optRefs(node, 'virtualHubs') });
+  store.put('virtualWan', { id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags, kind: 'virtualWan', virtualHubIds: optRefs(node, 'virtualHubs') });
 }

@@ -13,6 +13,10 @@ import {
 } from './reader';
 
 /** The envelope every top-level resource shares. `id` was validated by the caller. */
+/**
+ * Mappers spell these fields out in their object literals instead of spreading `base`: spreading
+ * an object with `undefined` members cost a third of the time of a 100,000-NIC run.
+ */
 export interface BaseFields {
   readonly id: ResourceId;
   readonly name: string;
@@ -22,12 +26,21 @@ export interface BaseFields {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const SCOPE_RE = /^\s*\/*subscriptions\/+([^/]+)(?:\/+resourcegroups\/+([^/]+))?/i;
-
-/** Subscription and resource group (original casing) of an ID, without splitting all of it. */
+/**
+ * Subscription and resource group (original casing) of an ID: `/subscriptions/{s}/resourceGroups/{rg}/…`.
+ * Split by hand, not by regex: it runs for every resource of a 100,000-NIC estate.
+ */
 function scopeOf(rawId: string): { readonly subscriptionId: string; readonly resourceGroup: string } {
-  const m = SCOPE_RE.exec(rawId);
-  return { subscriptionId: m?.[1] ?? '', resourceGroup: m?.[2] ?? '' };
+  let at = 0;
+  while (rawId.charCodeAt(at) === 47 || rawId.charCodeAt(at) === 32) at++;
+  const subStart = rawId.indexOf('/', at) + 1;
+  if (subStart === 0) return { subscriptionId: '', resourceGroup: '' };
+  const subEnd = rawId.indexOf('/', subStart);
+  const subscriptionId = rawId.slice(subStart, subEnd < 0 ? undefined : subEnd);
+  if (subEnd < 0 || rawId.slice(subEnd + 1, subEnd + 16).toLowerCase() !== 'resourcegroups/') return { subscriptionId, resourceGroup: '' };
+  const rgStart = subEnd + 16;
+  const rgEnd = rawId.indexOf('/', rgStart);
+  return { subscriptionId, resourceGroup: rawId.slice(rgStart, rgEnd < 0 ? undefined : rgEnd) };
 }
 
 export function readBase(node: JsonNode, rawId: string, id: ResourceId): BaseFields {
@@ -44,10 +57,10 @@ export function readBase(node: JsonNode, rawId: string, id: ResourceId): BaseFie
   };
 }
 
-function childBase(node: JsonNode, parentId: ResourceId, segment: string): BaseFields {
+function childBase(node: JsonNode, parentId: ResourceId, segment: string, location: string | null | undefined): BaseFields {
   const { id, name } = childId(node, parentId, segment);
   const { subscriptionId, resourceGroup } = scopeOf(typeof node.raw.id === 'string' ? node.raw.id : id);
-  return { id, name, subscriptionId, resourceGroup };
+  return { id, name, subscriptionId, resourceGroup, location, tags: undefined };
 }
 
 /** One shared empty list for the field every NIC ipconfig has and most leave empty. */
@@ -76,12 +89,13 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
   const addressSpace = optObject(node, 'addressSpace');
   const subnets = optNodes(node, 'subnets');
   const subnetIds = subnets?.map((subnetNode) => {
-    const subnet = mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets'), base.id);
+    // Subnets have no location of their own: they inherit their VNet's.
+    const subnet = mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets', base.location), base.id);
     store.put('subnet', subnet, RANK_EMBEDDED);
     return subnet.id;
   });
   const draft: DraftOf<'virtualNetwork'> = {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualNetwork',
     addressPrefixes: addressSpace === undefined ? undefined : optCidrs(addressSpace, 'addressPrefixes'),
     subnetIds,
@@ -100,7 +114,8 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
     else addressPrefixes = single === undefined || many.includes(single) ? many : [single, ...many];
   }
   return {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,
+    location: base.location, tags: base.tags,
     kind: 'subnet',
     virtualNetworkId: virtualNetworkId ?? parentResourceId(base.id),
     addressPrefixes,
@@ -180,7 +195,7 @@ export function mapRoute(node: JsonNode, routeTableId: ResourceId): Route {
 
 export function mapRouteTable(store: DraftStore, node: JsonNode, base: BaseFields): void {
   store.put('routeTable', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'routeTable',
     routes: mapNodes(node, 'routes', mapRoute, base.id),
     disableBgpRoutePropagation: optBool(node, 'disableBgpRoutePropagation'),
@@ -201,7 +216,7 @@ export function standaloneRoute(store: DraftStore, node: JsonNode, id: ResourceI
 
 export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseFields): void {
   store.put('natGateway', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'natGateway',
     skuName: skuName(node),
     // StandardV2 lists its IPv6 addresses and prefixes separately; the PIP's version tells them apart.
@@ -218,7 +233,7 @@ export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: Base
     fail(node.file, pathOf(node, 'ipAddress'), 'an IP address like "20.1.2.3"', ipAddress);
   }
   store.put('publicIpAddress', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'publicIpAddress',
     ipAddress: ipAddress?.trim(),
     skuName: skuName(node),
@@ -230,7 +245,7 @@ export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: Base
 
 export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseFields): void {
   store.put('publicIpPrefix', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'publicIpPrefix',
     ipPrefix: optCidr(node, 'ipPrefix'),
     prefixLength: optNumber(node, 'prefixLength'),
@@ -270,7 +285,8 @@ export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpC
 
 export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: BaseFields): void {
   store.put('networkInterface', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,
+    location: base.location, tags: base.tags,
     kind: 'networkInterface',
     ipConfigurations: mapNodes(node, 'ipConfigurations', mapNicIpConfiguration, base.id),
     enableIPForwarding: optBool(node, 'enableIPForwarding'),

@@ -53,7 +53,7 @@ export function mapNetworkSecurityGroup(store: DraftStore, node: JsonNode, base:
   const custom = optNodes(node, 'securityRules')?.map((r) => mapSecurityRule(r, false));
   const defaults = optNodes(node, 'defaultSecurityRules')?.map((r) => mapSecurityRule(r, true));
   store.put('networkSecurityGroup', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'networkSecurityGroup',
     securityRules: custom === undefined && defaults === undefined ? undefined : [...(custom ?? []), ...(defaults ?? [])],
   });
@@ -157,7 +157,7 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
   const management = optObject(node, 'managementIpConfiguration');
   const virtualHubId = optRef(node, 'virtualHub');
   store.put('azureFirewall', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'azureFirewall',
     // The SKU sits under `properties` for firewalls; when absent, the hub reference tells the kind.
     skuName: (sku === undefined ? undefined : optString(sku, 'name')) ?? (virtualHubId !== undefined ? 'AZFW_Hub' : undefined),
@@ -222,7 +222,7 @@ export function mapFirewallPolicy(store: DraftStore, node: JsonNode, base: BaseF
   const snat = optObject(node, 'snat');
   const groups = embeddedGroups(node);
   store.put('firewallPolicy', {
-    ...base,
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'firewallPolicy',
     basePolicyId: optRef(node, 'basePolicy'),
     snatPrivateRanges: snat === undefined ? undefined : (optStrings(snat, 'privateRanges') ?? null),

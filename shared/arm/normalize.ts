@@ -33,9 +33,10 @@ import { canonicalId, fail, isRecord, isResourceIdText, toNode, type JsonNode } 
 type TopLevelMapper = (store: DraftStore, node: JsonNode, base: BaseFields) => void;
 type ChildMapper = (store: DraftStore, node: JsonNode, id: ResourceId, type: string) => void;
 
-const TOP_LEVEL: Readonly<Record<string, TopLevelMapper>> = {
+// Maps, not object literals: a `type` from the input must never reach Object.prototype.
+const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(Object.entries({
   'microsoft.network/virtualnetworks': mapVirtualNetwork,
-  'microsoft.network/virtualnetworks/subnets': (store, node, base) =>
+  'microsoft.network/virtualnetworks/subnets': (store: DraftStore, node: JsonNode, base: BaseFields) =>
     store.put('subnet', mapSubnet(node, base), RANK_STANDALONE),
   'microsoft.network/routetables': mapRouteTable,
   'microsoft.network/natgateways': mapNatGateway,
@@ -49,9 +50,9 @@ const TOP_LEVEL: Readonly<Record<string, TopLevelMapper>> = {
   'microsoft.network/virtualnetworkgateways': mapVirtualNetworkGateway,
   'microsoft.network/virtualhubs': mapVirtualHub,
   'microsoft.network/virtualwans': mapVirtualWan,
-};
+} satisfies Record<string, TopLevelMapper>));
 
-const CHILDREN: Readonly<Record<string, ChildMapper>> = {
+const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(Object.entries({
   'microsoft.network/virtualnetworks/virtualnetworkpeerings': standalonePeering,
   'microsoft.network/routetables/routes': standaloneRoute,
   'microsoft.network/networkinterfaces/ipconfigurations': standaloneNicIpConfiguration,
@@ -64,8 +65,8 @@ const CHILDREN: Readonly<Record<string, ChildMapper>> = {
   'microsoft.network/loadbalancers/loadbalancingrules': standaloneLoadBalancerChild,
   'microsoft.network/virtualhubs/hubvirtualnetworkconnections': standaloneHubChild,
   'microsoft.network/virtualhubs/routingintent': standaloneHubChild,
-  'microsoft.compute/virtualmachines': (store, node, id) => mapVirtualMachineHint(store, node, id),
-};
+  'microsoft.compute/virtualmachines': (store: DraftStore, node: JsonNode, id: ResourceId) => mapVirtualMachineHint(store, node, id),
+} satisfies Record<string, ChildMapper>));
 
 const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/…/providers/…"';
 
@@ -98,12 +99,12 @@ function readResource(state: ReadState, file: string, path: string, value: unkno
   const id = canonicalId(rawId);
   const rawType = node.raw.type;
   const type = typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
-  const topLevel = TOP_LEVEL[type];
+  const topLevel = TOP_LEVEL.get(type);
   if (topLevel !== undefined) {
     topLevel(state.store, node, readBase(node, rawId, id));
     return;
   }
-  const child = CHILDREN[type];
+  const child = CHILDREN.get(type);
   if (child !== undefined) {
     child(state.store, node, id, type);
     return;

@@ -144,10 +144,15 @@ export function optNodes(node: JsonNode, key: string): readonly JsonNode[] | und
 
 /** `optNodes(node, key)` mapped through `map(child, arg)`, without allocating a closure per call. */
 export function mapNodes<T, A>(node: JsonNode, key: string, map: (child: JsonNode, arg: A) => T, arg: A): T[] | undefined {
-  const nodes = optNodes(node, key);
-  if (nodes === undefined) return undefined;
+  const items = optArray(node, key);
+  if (items === undefined) return undefined;
+  const step = keyOf(node, key);
   const out: T[] = [];
-  for (const child of nodes) out.push(map(child, arg));
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
+    if (!isRecord(value)) fail(node.file, itemPath(node, key, i), 'a JSON object', value);
+    out.push(map(new JsonNode(node.file, value, node, step, i), arg));
+  }
   return out;
 }
 
@@ -269,6 +274,15 @@ export function readTags(node: JsonNode): Readonly<Record<string, string>> | und
   const value = find(node, 'tags');
   if (value === undefined) return undefined;
   if (!isRecord(value)) fail(node.file, pathOf(node, 'tags'), 'an object of tag names to values', value);
+  // The usual case, all strings, is kept as it is: the model never mutates it.
+  let allStrings = true;
+  for (const k in value) {
+    if (typeof value[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return value as Readonly<Record<string, string>>;
   const tags: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null || v === undefined) continue;

@@ -15,7 +15,6 @@ export const DOCS = {
   firewallRules: 'https://learn.microsoft.com/azure/firewall/rule-processing',
   firewallNatGateway: 'https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway',
   firewallForcedTunnel: 'https://learn.microsoft.com/azure/firewall/forced-tunneling',
-  firewallMetrics: 'https://learn.microsoft.com/azure/firewall/metrics',
   nsg: 'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works',
   vwanRoutingPolicies: 'https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies',
   forcedTunnel: 'https://learn.microsoft.com/azure/vpn-gateway/about-site-to-site-tunneling',

@@ -271,8 +271,11 @@ export function formatCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function isPlatformSubnet(subnet: Subnet): boolean {
-  return ['gatewaysubnet', 'azurefirewallsubnet', 'azurefirewallmanagementsubnet', 'azurebastionsubnet', 'routeserversubnet'].includes(subnet.name.toLowerCase());
+const PLATFORM_SUBNET = /^(gatewaysubnet|azurefirewallsubnet|azurefirewallmanagementsubnet|azurebastionsubnet|routeserversubnet)$/i;
+
+/** Subnets Azure services own (gateways, firewall, Bastion, Route Server). */
+export function isPlatformSubnet(subnet: Subnet): boolean {
+  return PLATFORM_SUBNET.test(subnet.name);
 }
 
 /** The model object an exit belongs to: equal keys mean the same exit hops and egress for every source. */

@@ -6,9 +6,9 @@
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { ResourceMetric } from '../model/snapshot';
-import type { Subnet } from '../model/topology';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { DOCS } from './docs';
+import { isPlatformSubnet } from './engine';
 import type { EgressPath, Finding } from './types';
 
 /** A firewall with one public IP and no NAT gateway serving more subnets than this gets a capacity warning. */
@@ -16,7 +16,6 @@ export const FIREWALL_SUBNETS_PER_PUBLIC_IP_WARNING = 10;
 /** Azure Firewall `SNATPortUtilization` (percent) at or above which SNAT exhaustion is near [FWMET]. */
 export const FIREWALL_SNAT_UTILIZATION_WARNING_PERCENT = 80;
 
-const PLATFORM_SUBNETS = new Set(['gatewaysubnet', 'azurefirewallsubnet', 'azurefirewallmanagementsubnet', 'azurebastionsubnet', 'routeserversubnet']);
 
 export interface EstateFindings {
   readonly findings: readonly Finding[];
@@ -24,8 +23,9 @@ export interface EstateFindings {
   readonly byResource: ReadonlyMap<string, readonly Finding[]>;
 }
 
-function isPlatformSubnet(subnet: Subnet): boolean {
-  return PLATFORM_SUBNETS.has(subnet.name.toLowerCase());
+/** `a, b, c` or `a, b, c and 12 more`: messages stay readable in large estates (resourceIds list them all). */
+function listNames(names: readonly string[], max = 10): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 /** A subnet that reaches the internet directly while others in its VNet go through a firewall/NVA: the exfiltration path. */
@@ -51,7 +51,7 @@ function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Findin
     const through = [...new Set(inspected.flatMap((p) => p.via))];
     findings.push({
       code: 'firewall-bypass', severity: 'warning',
-      message: `In virtual network ${index.virtualNetworks.get(vnetId as ResourceId)?.name ?? vnetId}, ${direct.map((p) => p.source.name).join(', ')} reach${direct.length === 1 ? 'es' : ''} the internet directly while ${inspected.length} other subnet(s) go through ${through.length} firewall/NVA(s): a path around inspection.`,
+      message: `In virtual network ${index.virtualNetworks.get(vnetId as ResourceId)?.name ?? vnetId}, ${listNames(direct.map((p) => p.source.name))} reach${direct.length === 1 ? 'es' : ''} the internet directly while ${inspected.length} other subnet(s) go through ${through.length} firewall/NVA(s): a path around inspection.`,
       advice: 'Associate the route table that sends 0.0.0.0/0 to the firewall with these subnets, or document why they are exempt.',
       resourceIds: [...direct.map((p) => p.source.id), ...through], docs: DOCS.udr,
     });

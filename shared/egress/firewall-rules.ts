@@ -15,6 +15,8 @@ export type FirewallRuleSet =
   | {
       readonly kind: 'rules';
       readonly rules: readonly FirewallRule[];
+      /** Rules per policy, base (parent) policy first: parent rule collection groups always win [FWRULES]. */
+      readonly tiers?: readonly (readonly FirewallRule[])[];
       readonly policyIds: readonly string[];
       /** Set by prepareRuleSet: the rules split by type and sorted once, for reuse across flows. */
       readonly sorted?: { readonly network: readonly NetworkRule[]; readonly application: readonly ApplicationRule[] };
@@ -46,7 +48,7 @@ export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): Fir
     policyId = policy.basePolicyId;
   }
   // Parent (base) policy rule collection groups always win [FWRULES]: they come first.
-  return { kind: 'rules', rules: rules.flat(), policyIds: chain };
+  return { kind: 'rules', rules: rules.flat(), tiers: rules, policyIds: chain };
 }
 
 function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): boolean {
@@ -88,9 +90,16 @@ function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec):
 }
 
 function byPriority<T extends FirewallRule>(rules: readonly T[]): T[] {
-  // Stable sort keeps policy order (base policy first) between equal priorities.
   return [...rules].sort((a, b) => a.priority - b.priority);
 }
+
+/** Priority order within each policy, base policy before child policy. */
+function ordered<T extends FirewallRule>(ruleSet: Extract<FirewallRuleSet, { kind: 'rules' }>, isKind: (r: FirewallRule) => r is T): T[] {
+  return (ruleSet.tiers ?? [ruleSet.rules]).flatMap((tier) => byPriority(tier.filter(isKind)));
+}
+
+const isNetworkRule = (r: FirewallRule): r is NetworkRule => r.kind === 'network';
+const isApplicationRule = (r: FirewallRule): r is ApplicationRule => r.kind === 'application';
 
 /** Sorts the rules once so evaluating many flows against one firewall does not re-sort them. */
 export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
@@ -98,8 +107,8 @@ export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
   return {
     ...ruleSet,
     sorted: {
-      network: byPriority(ruleSet.rules.filter((r): r is NetworkRule => r.kind === 'network')),
-      application: byPriority(ruleSet.rules.filter((r): r is ApplicationRule => r.kind === 'application')),
+      network: ordered(ruleSet, isNetworkRule),
+      application: ordered(ruleSet, isApplicationRule),
     },
   };
 }
@@ -107,7 +116,7 @@ export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
 /** Decides one flow. Network rules are terminating; Application rules only run if none matched [FWRULES]. */
 export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress): FirewallDecision {
   if (ruleSet.kind === 'not-captured') return ruleSet;
-  const network = ruleSet.sorted?.network ?? byPriority(ruleSet.rules.filter((r): r is NetworkRule => r.kind === 'network'));
+  const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
   const fqdnRules: FirewallRule[] = [];
   const fqdns: string[] = [];
   for (const rule of network) {
@@ -117,7 +126,7 @@ export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: Traffic
       fqdns.push(...rule.destinationFqdns);
     }
   }
-  const application = ruleSet.sorted?.application ?? byPriority(ruleSet.rules.filter((r): r is ApplicationRule => r.kind === 'application'));
+  const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
   for (const rule of application) {
     if (!sourceCovers(rule.sourceAddresses, source) || !applicationRuleCoversPort(rule, traffic)) continue;
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {

@@ -13,7 +13,7 @@ import type { AzureFirewall, NetworkInterface, Subnet } from '../model/topology'
 import { RouteSetBuilder } from '../routing/subnet-routes';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
-import { addGap, newEngineContext, Trail, walkFromSource } from './engine';
+import { addGap, forward, newEngineContext, Trail, walkFromSource } from './engine';
 import type { EngineContext, Outcome } from './engine';
 import { estateFindings } from './findings';
 import { primaryIpConfiguration } from './outbound';
@@ -103,28 +103,19 @@ function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
   if (firewall) {
     trail.visited.add(firewall.id);
     // The firewall's own traffic is not subject to its rules, and AzureFirewallSubnet takes no NSG.
-    return toPath(sourceOf(subnet, nic), trail, walkFromSourceWithoutNsg(ctx, trail, subnet, sender));
+    return toPath(sourceOf(subnet, nic), trail, forward(ctx, trail, subnet, sender));
   }
   return toPath(sourceOf(subnet, nic), trail, walkFromSource(ctx, trail, subnet, nic, sender));
 }
 
-function walkFromSourceWithoutNsg(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender): Outcome {
-  return walkFromSource(ctx, trail, { ...subnet, networkSecurityGroupId: null }, null, sender);
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
-/** A NIC whose path may differ from its subnet's: anything the subnet entry does not describe. */
-function mayDiffer(index: ModelIndex, nic: NetworkInterface): boolean {
-  if (nic.flexibleScaleSetMember || nic.networkSecurityGroupId !== null) return true;
-  for (const c of nic.ipConfigurations) {
-    if (c.publicIpAddressId !== null || c.loadBalancerBackendAddressPoolIds.length > 0) return true;
-  }
-  if (!nic.virtualMachineId) return false;
-  // A sibling NIC with a public IP turns default outbound off for this one [DOA].
-  return index.vmNicsWithPublicIp.size > 0 && index.vmNicsWithPublicIp.has(nic.virtualMachineId);
-}
-
-function pathSignature(path: EgressPath): string {
-  return JSON.stringify([path.verdict, path.exit, path.via, path.egressIps, path.snatPorts, path.findings.map((f) => f.code).sort()]);
+/** Whether a NIC's path says the same as its subnet's (then the NIC gets no entry of its own). */
+function samePath(a: EgressPath, b: EgressPath): boolean {
+  return a.verdict === b.verdict && a.exit === b.exit && a.snatPorts === b.snatPorts && sameList(a.via, b.via) && sameList(a.egressIps, b.egressIps)
+    && sameList(a.findings.map((f) => f.code).sort(), b.findings.map((f) => f.code).sort());
 }
 
 function firewallsBySubnet(index: ModelIndex): Map<ResourceId, AzureFirewall> {
@@ -154,7 +145,8 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   const ctx: EngineContext = newEngineContext(index, routes, traffic);
   const firewalls = firewallsBySubnet(index);
   const paths: EgressPath[] = [];
-  const subnets = [...input.model.subnets].sort((a, b) => compareIds(a.id, b.id));
+  // Model order: the result is sorted at the end (and every cache is order-independent).
+  const subnets = input.model.subnets;
   const seen = new Set<ResourceId>();
   for (const subnet of subnets) {
     if (seen.has(subnet.id)) continue;
@@ -166,13 +158,10 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     const subnetPath = resolveSource(ctx, subnet, null, firewalls.get(subnet.id) ?? null);
     paths.push(subnetPath);
     if (firewalls.has(subnet.id)) continue;
-    let signature: string | null = null;
-    const nics = [...(index.subnetNics.get(subnet.id) ?? [])].sort((a, b) => compareIds(a.id, b.id));
-    for (const nic of nics) {
-      if (!mayDiffer(index, nic)) continue;
+    // Only NICs that may differ (found while indexing); the final sort orders them.
+    for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
       const nicPath = resolveSource(ctx, subnet, nic, null);
-      signature ??= pathSignature(subnetPath);
-      if (pathSignature(nicPath) !== signature) paths.push(nicPath);
+      if (!samePath(nicPath, subnetPath)) paths.push(nicPath);
     }
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));

@@ -68,6 +68,12 @@ export interface ModelIndex {
   readonly subnetVirtualNetwork: ReadonlyMap<ResourceId, VirtualNetwork>;
   /** Subnet → NICs with an IP configuration in it (a NIC is listed under the subnet of its primary configuration). */
   readonly subnetNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
+  /**
+   * Subnet → the NICs whose egress may differ from the subnet's own: a public IP, a load balancer
+   * pool, a NIC NSG, Flexible-VMSS membership, or a sibling NIC (same VM) with a public IP [DOA].
+   * Found in the same pass, so the resolver never touches the (many) plain NICs.
+   */
+  readonly subnetNicsWithOwnEgress: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   /** A NIC IP configuration by ID (through its parent NIC: no per-configuration map is kept). */
   readonly ipConfiguration: (id: ResourceId) => NicIpConfigurationRef | undefined;
   /**
@@ -131,14 +137,20 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const virtualWans = byId(model.virtualWans);
 
   const subnetVirtualNetwork = new Map<ResourceId, VirtualNetwork>();
-  for (const vnet of model.virtualNetworks) {
-    for (const subnetId of vnet.subnetIds) subnetVirtualNetwork.set(subnetId, vnet);
-  }
+  // Only when a subnet's own virtualNetworkId is unknown: the VNet that lists it, if any.
+  let listedIn: Map<ResourceId, VirtualNetwork> | null = null;
+  const listingVnet = (subnetId: ResourceId): VirtualNetwork | undefined => {
+    if (!listedIn) {
+      listedIn = new Map<ResourceId, VirtualNetwork>();
+      for (const vnet of model.virtualNetworks) for (const id of vnet.subnetIds) listedIn.set(id, vnet);
+    }
+    return listedIn.get(subnetId);
+  };
   const natGatewaySubnets = new Map<ResourceId, ResourceId[]>();
   for (const subnet of model.subnets) {
-    const vnet = virtualNetworks.get(subnet.virtualNetworkId);
+    const vnet = virtualNetworks.get(subnet.virtualNetworkId) ?? listingVnet(subnet.id);
     if (vnet) subnetVirtualNetwork.set(subnet.id, vnet);
-    else if (!subnetVirtualNetwork.has(subnet.id)) missing(subnet.id, subnet.virtualNetworkId, 'Virtual network');
+    else missing(subnet.id, subnet.virtualNetworkId, 'Virtual network');
     if (subnet.routeTableId && !routeTables.has(subnet.routeTableId)) missing(subnet.id, subnet.routeTableId, 'Route table');
     if (subnet.natGatewayId) {
       if (!natGateways.has(subnet.natGatewayId)) missing(subnet.id, subnet.natGatewayId, 'NAT gateway');
@@ -168,20 +180,48 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   };
 
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
+  const subnetNicsWithOwnEgress = new Map<ResourceId, NetworkInterface[]>();
   const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
+  // The hot loop at estate scale (100,000 NICs): one pass, no allocation for plain NICs.
   for (const nic of model.networkInterfaces) {
-    const primaryConfig = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
-    if (primaryConfig?.subnetId) push(subnetNics, primaryConfig.subnetId, nic);
-    if (nic.networkSecurityGroupId && !networkSecurityGroups.has(nic.networkSecurityGroupId)) {
+    let primaryConfig = nic.ipConfigurations[0];
+    let hasPublicIp = false;
+    let inPool = false;
+    for (const ipConfiguration of nic.ipConfigurations) {
+      if (ipConfiguration.primary && !primaryConfig?.primary) primaryConfig = ipConfiguration;
+      if (ipConfiguration.publicIpAddressId) {
+        hasPublicIp = true;
+        attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
+      }
+      if (ipConfiguration.loadBalancerBackendAddressPoolIds.length > 0) inPool = true;
+      if (ipConfiguration !== nic.ipConfigurations[0] && ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) {
+        missing(nic.id, ipConfiguration.subnetId, 'Subnet');
+      }
+    }
+    const subnetId = primaryConfig?.subnetId;
+    if (subnetId) push(subnetNics, subnetId, nic);
+    if (nic.networkSecurityGroupId !== null && !networkSecurityGroups.has(nic.networkSecurityGroupId)) {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
-    let hasPublicIp = false;
-    for (const ipConfiguration of nic.ipConfigurations) {
-      if (ipConfiguration.publicIpAddressId) hasPublicIp = true;
-      attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
-      if (ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) missing(nic.id, ipConfiguration.subnetId, 'Subnet');
-    }
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
+    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember)) {
+      push(subnetNicsWithOwnEgress, subnetId, nic);
+    }
+  }
+  // Dangling subnet references of first IP configurations, checked once per distinct subnet.
+  for (const [subnetId, nics] of subnetNics) {
+    if (subnets.has(subnetId)) continue;
+    for (const nic of nics) if (nic.ipConfigurations[0]?.subnetId === subnetId) missing(nic.id, subnetId, 'Subnet');
+  }
+
+  if (vmNicsWithPublicIp.size > 0) {
+    // A NIC whose VM has another NIC with a public IP loses default outbound access: it differs too.
+    for (const nic of model.networkInterfaces) {
+      if (!nic.virtualMachineId || !vmNicsWithPublicIp.has(nic.virtualMachineId)) continue;
+      const subnetId = (nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0])?.subnetId;
+      const list = subnetId ? subnetNicsWithOwnEgress.get(subnetId) : undefined;
+      if (subnetId && !list?.includes(nic)) push(subnetNicsWithOwnEgress, subnetId, nic);
+    }
   }
 
   for (const natGateway of model.natGateways) {
@@ -267,7 +307,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     model, virtualNetworks, subnets, routeTables, natGateways, publicIpAddresses, publicIpPrefixes,
     get networkInterfaces() { return nicsById(); },
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
-    virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, ipConfiguration,
+    virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
     gateways, natGatewaySubnets, vmNicsWithPublicIp, gaps,
   };

@@ -77,6 +77,7 @@ export function fromEffectiveRoutes(captured: CapturedEffectiveRoutes): Computed
 /** Computes (and caches) route sets. Construct once per resolve. */
 export class RouteSetBuilder {
   private readonly cache = new Map<string, RouteSet>();
+  private readonly computed = new Map<string, Map<string, Map<string, RouteSet>>>();
   /** Per subnet object: avoids rebuilding the signature string on every lookup. */
   private readonly bySubnet = new Map<Subnet, RouteSet>();
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
@@ -151,12 +152,24 @@ export class RouteSetBuilder {
 
   /** The routes the model implies, ignoring captures (used to detect drift). */
   computedRoutesFor(subnet: Subnet): RouteSet {
-    const services = subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
-    const key = `${subnet.virtualNetworkId}|${subnet.routeTableId ?? ''}|${services}`;
-    const cached = this.cache.get(key);
+    const services = subnet.serviceEndpoints.length === 0 ? '' : subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
+    // Nested maps keyed by the (already hashed) IDs: no signature string is built per subnet.
+    let byTable = this.computed.get(subnet.virtualNetworkId);
+    if (!byTable) {
+      byTable = new Map<string, Map<string, RouteSet>>();
+      this.computed.set(subnet.virtualNetworkId, byTable);
+    }
+    const tableKey = subnet.routeTableId ?? '';
+    let byServices = byTable.get(tableKey);
+    if (!byServices) {
+      byServices = new Map<string, RouteSet>();
+      byTable.set(tableKey, byServices);
+    }
+    const cached = byServices.get(services);
     if (cached) return cached;
+    const key = `${subnet.virtualNetworkId}|${tableKey}|${services}`;
     const set: RouteSet = { key, routes: this.compute(subnet), routeTableId: subnet.routeTableId, capturedFromNicId: null };
-    this.cache.set(key, set);
+    byServices.set(services, set);
     return set;
   }
 

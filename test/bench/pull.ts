@@ -132,7 +132,7 @@ export async function bench(): Promise<readonly BenchLine[]> {
     { name: 'pull requests / floor', value: stats.requests / floor.requests, unit: 'x', target: 1.2 },
     { name: 'pull wall time (simulated)', value: outcome.wallMs / 1000, unit: 's', target: 60, note: `discrete-event clock; ${LATENCY_MS} ms latency; ARM 250 burst 25/s per subscription; ARG 15 per 5 s; CPU time not counted` },
     { name: 'pull wall time (real)', value: realMs / 1000, unit: 's', note: `CPU ${(cpuMs / 1000).toFixed(1)} s (puller + fake in one process)` },
-    { name: 'pull throttling waits', value: stats.throttleWaitMs / 1000, unit: 's', note: `${stats.throttledResponses} 429s, ${stats.retries} retries` },
+    { name: 'pull throttling waits', value: stats.throttleWaitMs / 1000, unit: 's', note: `summed over concurrent requests (client pacing + Retry-After); ${stats.throttledResponses} 429s, ${stats.retries} retries` },
     { name: 'pull NICs read', value: nics, unit: 'NICs', note: `${snapshot.effectiveRoutes.length} effective-route tables captured; ${gaps} gap(s)` },
     { name: 'per-NIC way requests (extrapolated)', value: perNicRequests, unit: 'requests', note: `${perNic.outcome.stats.requests} measured on 1/${SAMPLE_FACTOR} sample (${sampleVmNics} VM NICs) x ${scale.toFixed(2)}` },
     { name: 'per-NIC way wall time (extrapolated)', value: perNicWallMs / 1000, unit: 's', note: `max(sample wall ${(perNic.outcome.wallMs / 1000).toFixed(0)} s [per-subscription buckets run in parallel], ${floor.vmNics} LROs x ${meanLroMs.toFixed(0)} ms / ${ER_CONCURRENCY} concurrent = ${(concurrencyBoundMs / 1000).toFixed(0)} s); ARM bucket floor alone ${perNicBucketFloorS.toFixed(0)} s` },

@@ -12,7 +12,7 @@ import { normalizeArm } from '../../shared/arm/index';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import { resolveEgress } from '../../shared/egress/index';
 import { buildEgressGraph, graphElementCount } from '../../shared/graph/build-egress-graph';
-import { buildRendererOnce, launchChromium, startServer } from '../e2e/browser';
+import { buildRendererOnce, launchChromium, screenshot, startServer } from '../e2e/browser';
 import type { BenchLine } from './types';
 
 export const UI_ESTATE = { subscriptions: 4, virtualNetworks: 85, subnets: 1750, networkInterfaces: 2200, seed: 20261126 } as const;
@@ -35,16 +35,17 @@ export async function bench(): Promise<readonly BenchLine[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('console', (m) => { if (m.text().startsWith('DBG')) console.error(m.text()); });
     await page.goto(`${server.origin}/?token=${server.token}`);
     const importStarted = Date.now();
     await page.getByTestId('file-input').setInputFiles({ name: 'synthetic-ui.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-    await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 1 && window.__egressAtlasTest.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 1 && window.__egressAtlasTest?.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });
     const importToGraphMs = Date.now() - importStarted;
     const defaultView = await page.evaluate(() => {
       const t = window.__egressAtlasTest?.timings;
       return { ms: (t?.graphRenderedAt ?? Number.NaN) - (t?.resultAt ?? Number.NaN), elements: window.__egressAtlasTest?.cy?.elements().length ?? 0 };
     });
+
+    await screenshot(page, 'ui-bench-overview');
 
     // All paths: the full graph (~5,000 elements).
     await page.evaluate(() => {
@@ -52,7 +53,7 @@ export async function bench(): Promise<readonly BenchLine[]> {
       if (t) { t.graphRenderedAt = null; t.resultAt = performance.now(); }
     });
     await page.locator('#view-mode').selectOption('full');
-    await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 2 && window.__egressAtlasTest.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 2 && window.__egressAtlasTest?.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });
     const fullView = await page.evaluate(() => {
       const t = window.__egressAtlasTest?.timings;
       return {
@@ -61,39 +62,35 @@ export async function bench(): Promise<readonly BenchLine[]> {
       };
     });
 
-    if (process.env['UI_EXPERIMENT']) {
-      const out = await page.evaluate(async () => {
-        const cy0 = window.__egressAtlasTest!.cy!;
-        const els = cy0.elements().jsons();
-        const style = cy0.style().json();
-        const cytoscape = (cy0 as unknown as { constructor: unknown });
-        void cytoscape;
-        const results: string[] = [];
-        for (const variant of ['same', 'noparent', 'noedges', 'plainstyle', 'headlessish']) {
-          const div = document.createElement('div');
-          div.style.cssText = 'position:absolute;left:0;top:0;width:800px;height:600px;';
-          document.body.appendChild(div);
-          const st = (style as { selector: string; style: Record<string, unknown> }[]).map((b) => ({ selector: b.selector, style: { ...b.style } }));
-          for (const b of st) {
-            if (variant === 'nolabel' && 'label' in b.style) b.style['label'] = '';
-            if (variant === 'nowrap' && 'text-wrap' in b.style) b.style['text-wrap'] = 'none';
-            if (variant === 'haystack' && 'curve-style' in b.style) b.style['curve-style'] = 'haystack';
-          }
-          let useEls = els as { group: string; data: Record<string, unknown> }[];
-          if (variant === 'noparent') useEls = useEls.filter((e) => !(e.group === 'nodes' && String(e.data['kind']) === 'vnet')).map((e) => ({ ...e, data: { ...e.data, parent: undefined } }));
-          if (variant === 'noedges') useEls = useEls.filter((e) => e.group === 'nodes');
-          const useStyle = variant === 'plainstyle' ? [{ selector: 'node', style: { width: 20, height: 20 } }] : st;
-          const t0 = performance.now();
-          const make = (window as unknown as { __cytoscape: (o: unknown) => { one: (e: string, f: () => void) => void; destroy: () => void } }).__cytoscape;
-          const cy = make({ container: div, elements: useEls, style: useStyle, layout: { name: 'preset', fit: false } });
-          await new Promise<void>((r) => cy.one('render', () => r()));
-          results.push(`${variant} ${Math.round(performance.now() - t0)}`);
-          cy.destroy(); div.remove();
+    const out = await page.evaluate(async () => {
+      const cy0 = window.__egressAtlasTest!.cy!;
+      const els = cy0.elements().jsons();
+      const style = cy0.style().json() as { selector: string; style: Record<string, unknown> }[];
+      const make = (window as unknown as { __cytoscape: (o: unknown) => { one: (e: string, f: () => void) => void; destroy: () => void } }).__cytoscape;
+      const results: string[] = [];
+      for (const variant of ['same', 'nomaxw', 'nomaxw-ew', 'nomaxw-zidx', 'same3', 'nomaxw2', 'nomaxw-ew-zidx']) {
+        const div = document.createElement('div');
+        div.style.cssText = 'position:absolute;left:0;top:0;width:800px;height:600px;';
+        document.body.appendChild(div);
+        let st = style.map((b) => ({ selector: b.selector, style: { ...b.style } }));
+        for (const b of st) {
+          if (variant.startsWith('nolabel') && 'label' in b.style) b.style['label'] = '';
+          if (variant === 'nowrap' && 'text-wrap' in b.style) b.style['text-wrap'] = 'none';
+          if (variant === 'noedgelabel' && b.selector === 'edge') delete b.style['label'];
+          if (variant.startsWith('nomaxw')) delete b.style['text-max-width'];
+          if (variant.includes('-ew') && b.selector === 'edge') b.style['width'] = 1.5;
+          if (variant.includes('zidx')) { delete b.style['z-index']; delete b.style['z-index-compare']; }
         }
-        return results;
-      });
-      console.error('EXP', out);
-    }
+        if (variant === 'nolabel-plain') st = [{ selector: 'node', style: { width: 'data(width)', height: 'data(height)' } as Record<string, unknown> }];
+        const t0 = performance.now();
+        const cy = make({ container: div, elements: els, style: st, layout: { name: 'preset', fit: false }, zoom: 0.15 });
+        await new Promise<void>((r) => cy.one('render', () => r()));
+        results.push(`${variant} ${Math.round(performance.now() - t0)}`);
+        cy.destroy(); div.remove();
+      }
+      return results;
+    });
+    console.error('EXP', out.join(' | '));
 
     // Highlight: click list rows spread over the list; each selection re-dims the whole graph.
     const rows = page.getByTestId('source-row');
@@ -115,6 +112,7 @@ export async function bench(): Promise<readonly BenchLine[]> {
       batchMs.push(t.batch);
       lit = Math.max(lit, t.lit);
     }
+    await screenshot(page, 'ui-bench-full-highlight');
     return [
       { name: 'UI estate: full-graph elements', value: fullElements, unit: 'elements', note: `${normalized.model.subnets.length} subnets, ${normalized.model.networkInterfaces.length} NICs, ${(text.length / 1e6).toFixed(1)} MB ARM JSON` },
       { name: 'first render, default view', value: Math.round(defaultView.ms), unit: 'ms', target: 2000, note: `${defaultView.elements} elements drawn (VNet overview); result → graph painted` },

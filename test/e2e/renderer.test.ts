@@ -160,6 +160,20 @@ describe('renderer in the browser', () => {
     expect(svg).toContain('Internet');
   });
 
+  it('saves the snapshot and exports the evidence PDF of the selection as downloads', async () => {
+    await page.getByTestId('export-menu').click();
+    const [snapshot] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-snapshot').click()]);
+    const snapshotJson = JSON.parse(await readFile(await snapshot.path(), 'utf8')) as { format?: string };
+    expect(snapshotJson.format).toBe('egress-atlas/snapshot@1');
+    const id = await sourceIdByName(page, 'snet-card-auth');
+    await row(id).click();
+    await page.getByTestId('export-menu').click();
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('menuitem', { name: 'Evidence PDF (selection)' }).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+    const bytes = await readFile(await pdf.path());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
   it('trainee mode steps through the lessons, selecting each lesson subnet', async () => {
     await openDemo('training');
     await page.getByTestId('start-tour').click();
@@ -175,6 +189,31 @@ describe('renderer in the browser', () => {
     await page.getByTestId('explanation').waitFor();
     await page.waitForTimeout(1200); // let the hop-by-hop animation finish for the screenshot
     await screenshot(page, 'training-tour');
+  });
+
+  it('connects to the demo Azure: shows pull progress, then opens the pulled estate', async () => {
+    await page.goto(`${server.origin}/?token=${server.token}`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const progress = page.getByTestId('pull-progress');
+    await progress.waitFor();
+    await expect(progress.textContent()).resolves.toMatch(/Phase/);
+    await waitForRenders(page, 1, 60_000);
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toContain('Live pull');
+    expect(await page.getByTestId('source-row').count()).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('follows a dark OS colour scheme, in the page and in the graph stylesheet', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openDemo('bank');
+    const colours = await page.evaluate(() => ({
+      body: getComputedStyle(document.body).backgroundColor,
+      subnetText: window.__egressAtlasTest?.cy?.$('node.k-subnet').first().style('color') ?? '',
+    }));
+    expect(colours.body).toBe('rgb(18, 21, 25)');
+    expect(colours.subnetText).toBe('rgb(227,232,238)');
+    await screenshot(page, 'bank-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.cy?.$('node.k-subnet').first().style('color') ?? '')).toBe('rgb(29,37,48)');
   });
 
   it('shows HTML/script payloads in resource names as text and never runs them', async () => {

@@ -9,7 +9,7 @@ import { generateSyntheticEstate } from '../../../shared/demo/synthetic';
 import type { Clock } from '../clock';
 import { startFakeArm, type FakeArm, type FakeEstate, type FakeResource } from './server';
 
-export const DEMO_TENANT_ID = '72f988bf-0000-4000-8000-00000000demo'.replace('demo', '0001');
+export const DEMO_TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
 export const DEMO_FORBIDDEN_SUBSCRIPTION = '0b5c9d1e-7a3f-4c2b-9e8d-5f6a7b8c9d0e';
 
 function subscriptionsOf(resources: readonly FakeResource[]): string[] {

@@ -89,6 +89,8 @@ export interface FakeStats {
   mutations: number;
   /** Distinct Authorization headers seen. */
   readonly authorizations: Set<string>;
+  /** Scope of each Resource Graph query: `subscriptions:<n>` or `managementGroups:<ids>`. */
+  readonly graphScopes: string[];
   readonly log: { method: string; path: string; status: number }[];
 }
 
@@ -243,7 +245,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   const faults: FakeFaults = { ...defaultFaults(), ...options.faults };
   const index = indexEstate(options.estate);
   const stats: FakeStats = {
-    requests: 0, byKind: new Map(), byMethod: new Map(), throttled: 0, mutations: 0, authorizations: new Set(), log: [],
+    requests: 0, byKind: new Map(), byMethod: new Map(), throttled: 0, mutations: 0, authorizations: new Set(), graphScopes: [], log: [],
   };
   const stopped = new Set((options.estate.stoppedVmNicIds ?? []).map((s) => s.toLowerCase()));
   const effective = new Map([...(options.estate.effectiveRoutes ?? new Map<string, readonly unknown[]>())].map(([k, v]) => [k.toLowerCase(), v]));
@@ -313,12 +315,14 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       stats.throttled += 1;
       return { status: 429, headers: quota.headers, body: { error: { code: 'RateLimiting', message: 'Please provide below info when asking for support: ... Rate limit exceeded.' } } };
     }
-    let request: { subscriptions?: string[]; query?: string; options?: { $top?: number; $skipToken?: string } };
+    let request: { subscriptions?: string[]; managementGroups?: string[]; query?: string; options?: { $top?: number; $skipToken?: string } };
     try {
       request = JSON.parse(bodyText) as typeof request;
     } catch {
       return armError(400, 'BadRequest', 'Body is not JSON.');
     }
+    stats.graphScopes.push(request.managementGroups ? `managementGroups:${request.managementGroups.join(',')}` : `subscriptions:${request.subscriptions?.length ?? 0}`);
+    // A management group scope sees every subscription of the (single-group) fake tenant.
     const subs = new Set((request.subscriptions ?? options.estate.subscriptions.map((s) => s.subscriptionId)).map((s) => s.toLowerCase()));
     const denied = [...subs].filter((s) => forbidden(s));
     if (denied.length > 0) {

@@ -68,7 +68,8 @@ describe('pacing policy: one retry layer, counted', () => {
     const clock = scaledClock(100); // Retry-After: 1 s takes 10 ms of real time
     fake.faults.throttles.push({ match: /^GET .*\/routeTables$/i, times: 2 });
     fake.faults.throttleRetryAfterSeconds = 1;
-    const { ctx, stats } = testContext(fake.url, clock);
+    // Timeout far above any real delay (the clock runs 100x: 600 s here is 6 s of real time).
+    const { ctx, stats } = testContext(fake.url, clock, { requestTimeoutMs: 600_000 });
     const client = createNetworkClient(ctx, SUB_APPS);
     const items = [];
     for await (const t of client.routeTables.listAll()) items.push(t);
@@ -95,7 +96,7 @@ describe('pacing policy: one retry layer, counted', () => {
   });
 
   it('times out a request that never answers and retries it', async () => {
-    const { ctx, stats } = testContext(fake.url, scaledClock(1), { requestTimeoutMs: 150 });
+    const { ctx, stats } = testContext(fake.url, scaledClock(1), { requestTimeoutMs: 400 });
     const client = createNetworkClient(ctx, SUB_APPS);
     fake.faults.hangs.push({ match: /networkSecurityGroups$/i, times: 1 });
     const items = [];

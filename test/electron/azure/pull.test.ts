@@ -102,6 +102,14 @@ describe('pull through Resource Graph', () => {
     expect(outcome.stats.byKind.get('resource-graph')).toBeGreaterThanOrEqual(Math.ceil(nicCount / 50));
   });
 
+  it('management-group scope: Resource Graph queries the group', async () => {
+    const { fake: f, clock, estate } = await start();
+    const outcome = await pull(f, clock, { managementGroupId: 'mg-contoso', effectiveRoutes: 'none' });
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.metadata.scope.managementGroupId).toBe('mg-contoso');
+    expect(new Set(f.stats.graphScopes)).toEqual(new Set(['managementGroups:mg-contoso']));
+  });
+
   it('reads only the given subscriptions without listing them', async () => {
     const { fake: f, clock, estate } = await start();
     const outcome = await pull(f, clock, { subscriptionIds: [SUB_APPS], effectiveRoutes: 'none' });
@@ -119,6 +127,16 @@ describe('partial access and faults: the pull completes, nothing is lost, gaps s
     expect(outcome.snapshot.model.firewallPolicies[0]?.rules.length).toBeGreaterThan(0);
     expect(outcome.stats.byKind.get('arm-list')).toBeGreaterThan(30);
     expect(outcome.snapshot.gaps.map((g) => g.code)).toEqual(['effective-routes-unavailable']);
+  });
+
+  it('Resource Graph rows (REST shape) and SDK listAll objects (flattened) give the same model', async () => {
+    const viaGraph = await start();
+    const a = await pull(viaGraph.fake, viaGraph.clock, { effectiveRoutes: 'none' });
+    await fake?.close();
+    const viaArm = await start({ resourceGraph: 'unavailable' });
+    const b = await pull(viaArm.fake, viaArm.clock, { effectiveRoutes: 'none', budgets: { maxRetries: 1 } });
+    expect(b.stats.byKind.get('resource-graph')).toBeGreaterThanOrEqual(2); // tried, retried, fell back
+    expect(b.snapshot.model).toEqual(a.snapshot.model);
   });
 
   it('a 403 subscription becomes an access-denied gap; the others are read through Resource Graph', async () => {

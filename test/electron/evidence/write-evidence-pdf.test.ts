@@ -24,7 +24,8 @@ describe('writeEvidencePdf', async () => {
     expect(cover).toContain('Zoë Auditor');
     expect(cover).toContain('2026-11-26T06:00:00.000Z');
     expect(cover).toContain('Default route 0.0.0.0/0');
-    expect(cover).toContain('2 (see');
+    expect(cover).toContain('2 (all listed under');
+    expect(cover).toContain('access-denied: The account has no Reader role on rg-secret.');
   });
 
   it('lists both gaps with their reason', () => {
@@ -94,6 +95,12 @@ describe('writeEvidencePdf', async () => {
     expect(pages).toBeGreaterThanOrEqual(6);
     expect(text).toContain(`Page 1 of ${pages}`);
     expect(text).toContain(`Page ${pages} of ${pages}`);
+  });
+
+  it('makes each doc link clickable', () => {
+    const raw = Buffer.from(bytes).toString('latin1');
+    expect(raw).toContain('/URI (https://learn.microsoft.com/azure/route)');
+    expect(raw).toContain('/URI (https://learn.microsoft.com/azure/nat-gateway/troubleshoot-nat)');
   });
 
   it('has bookmarks for the sections', () => {

@@ -2,6 +2,7 @@
  * Snapshot files: canonical hashing, round trip, tamper detection, shape validation, and loading
  * mixed inputs (snapshots + ARM / az JSON, files and directories).
  */
+import fc from 'fast-check';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,29 @@ describe('snapshot files', () => {
     expect(error.expected).toContain(expected);
   });
 
+  it('any single edited value is reported as an InputError (shape or hash), never a crash', () => {
+    const original = JSON.parse(formatSnapshot(hubSnapshot())) as unknown;
+    const leaves: (readonly (string | number)[])[] = [];
+    const walk = (value: unknown, path: readonly (string | number)[]): void => {
+      leaves.push(path);
+      if (Array.isArray(value)) value.forEach((v: unknown, i) => walk(v, [...path, i]));
+      else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    };
+    walk(original, []);
+    const replaceAt = (value: unknown, path: readonly (string | number)[], junk: unknown): unknown => {
+      const [head, ...rest] = path;
+      if (head === undefined) return junk;
+      if (Array.isArray(value)) return value.map((v: unknown, i) => (i === head ? replaceAt(v, rest, junk) : v));
+      const record = value as Record<string, unknown>;
+      return { ...record, [head]: replaceAt(record[head], rest, junk) };
+    };
+    fc.assert(fc.property(fc.constantFrom(...leaves), fc.jsonValue({ maxDepth: 2 }), (path, junk) => {
+      const edited = replaceAt(original, path, junk);
+      fc.pre(JSON.stringify(edited) !== JSON.stringify(original));
+      expect(() => parseSnapshotText(JSON.stringify(edited), 'edited.json')).toThrow(InputError);
+    }), { numRuns: 300 });
+  });
+
   it('recognises snapshot JSON of any version, and nothing else', () => {
     expect(isSnapshotJson(hubSnapshot())).toBe(true);
     expect(isSnapshotJson({ format: 'egress-atlas/snapshot@2' })).toBe(true);
@@ -154,6 +178,7 @@ describe('loading inputs', () => {
     await mkdir(join(dir, 'export', 'hub'), { recursive: true });
     await writeFile(join(dir, 'export', 'spoke.json'), inputText('bundle-spoke.json'));
     await writeFile(join(dir, 'export', 'README.txt'), 'not JSON, skipped');
+    await writeFile(join(dir, 'export', '._spoke.json'), Buffer.from([0, 5, 22, 7]));
     await writeFile(join(dir, 'export', 'hub', 'vnets.json'), inputText('az-vnet-list.json'));
     // Windows PowerShell `az ... > file` writes UTF-16LE with a BOM.
     await writeFile(join(dir, 'export', 'hub', 'firewall.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(inputText('arm-list-firewall.json'), 'utf16le')]));
@@ -163,7 +188,7 @@ describe('loading inputs', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads a directory (sorted, one level deep, non-JSON skipped) into an import snapshot', async () => {
+  it('reads a directory (sorted, one level deep, non-JSON and hidden files skipped) into an import snapshot', async () => {
     const snapshot = await loadInputs([join(dir, 'export')], OPTIONS);
     expect(snapshot.metadata).toEqual({
       capturedAt: '2026-11-26T06:00:00.000Z',

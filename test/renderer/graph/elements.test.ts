@@ -21,8 +21,15 @@ describe('our graph → cytoscape elements', () => {
       const box = layout.nodes.find((b) => b.id === APP);
       expect(box).toBeDefined();
       expect(app.position()).toEqual({ x: (box?.x ?? 0) + (box?.width ?? 0) / 2, y: (box?.y ?? 0) + (box?.height ?? 0) / 2 });
-      expect(app.parent().id()).toBe(graph.nodes.find((n) => n.id === APP)?.parent);
-      expect(app.parent().isParent()).toBe(true);
+      // VNets are boxes behind their subnets (not cytoscape compounds), sized by the layout.
+      const vnetId = graph.nodes.find((n) => n.id === APP)?.parent ?? '';
+      expect(app.data('box')).toBe(vnetId);
+      const vnet = cy.getElementById(vnetId);
+      const vnetBox = layout.nodes.find((b) => b.id === vnetId);
+      expect(vnet.hasClass('vnet-box')).toBe(true);
+      expect(vnet.isParent()).toBe(false);
+      expect(vnet.width()).toBe(vnetBox?.width);
+      expect(Number(vnet.style('z-index'))).toBeLessThan(Number(app.style('z-index')));
       expect(app.hasClass('k-subnet')).toBe(true);
       expect(app.hasClass('v-internet')).toBe(true);
       expect(cy.getElementById(DB).hasClass('changed')).toBe(true);

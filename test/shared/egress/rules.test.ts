@@ -86,3 +86,27 @@ describe('defaultLoadBalancerSnatPorts', () => {
     expect(defaultLoadBalancerSnatPorts(300, 2)).toBe(256);
   });
 });
+
+describe('firewallRuleSet', () => {
+  it('puts the base policy\'s rules first (parent policy groups win) and reports a missing policy as not captured', async () => {
+    const { ModelBuilder } = await import('../../support/model-builder');
+    const { buildModelIndex } = await import('../../../shared/model/model-index');
+    const { firewallRuleSet } = await import('../../../shared/egress/firewall-rules');
+    const b = new ModelBuilder();
+    const base = b.firewallPolicy('base', [networkRule('base-deny-all', { action: 'Deny', priority: 500 })]);
+    const child = b.firewallPolicy('child', [networkRule('child-allow', { priority: 100 })], { basePolicyId: base });
+    const withGroupsOnly = b.firewallPolicy('groups-not-merged', [], { ruleCollectionGroupIds: [base] });
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const fwSubnet = b.subnet(v, 'AzureFirewallSubnet', '10.0.0.0/26');
+    const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.0.4', policyId: child });
+    const fw2 = b.firewall('fw2', { subnetId: fwSubnet, privateIp: '10.0.0.5', policyId: withGroupsOnly });
+    const model = b.build();
+    const index = buildModelIndex(model);
+    const set = firewallRuleSet(index, model.azureFirewalls.find((f) => f.id === fw) as (typeof model.azureFirewalls)[number]);
+    expect(set.kind === 'rules' ? [set.rules.map((r) => r.name), set.policyIds] : set).toEqual([['base-deny-all', 'child-allow'], [child, base]]);
+    // The child's priority-100 allow does not beat the base policy's priority-500 deny.
+    expect(evaluateFirewallRules(set, INTERNET, FROM_APP)).toMatchObject({ kind: 'deny', rule: { name: 'base-deny-all' } });
+    const set2 = firewallRuleSet(index, model.azureFirewalls.find((f) => f.id === fw2) as (typeof model.azureFirewalls)[number]);
+    expect(set2).toEqual({ kind: 'not-captured', reason: 'the rule collection groups of firewall policy groups-not-merged were not captured' });
+  });
+});
