@@ -10,7 +10,6 @@ import { pathSteps } from './path-steps';
 import { graphStylesheet, type Theme } from './style';
 
 cytoscape.use(svg);
-(window as unknown as { __cytoscape: unknown }).__cytoscape = cytoscape;
 
 export interface CanvasEvents {
   /** A node was tapped: its ID and kind. */

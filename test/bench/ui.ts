@@ -62,36 +62,6 @@ export async function bench(): Promise<readonly BenchLine[]> {
       };
     });
 
-    const out = await page.evaluate(async () => {
-      const cy0 = window.__egressAtlasTest!.cy!;
-      const els = cy0.elements().jsons();
-      const style = cy0.style().json() as { selector: string; style: Record<string, unknown> }[];
-      const make = (window as unknown as { __cytoscape: (o: unknown) => { one: (e: string, f: () => void) => void; destroy: () => void } }).__cytoscape;
-      const results: string[] = [];
-      for (const variant of ['same', 'nomaxw', 'nomaxw-ew', 'nomaxw-zidx', 'same3', 'nomaxw2', 'nomaxw-ew-zidx']) {
-        const div = document.createElement('div');
-        div.style.cssText = 'position:absolute;left:0;top:0;width:800px;height:600px;';
-        document.body.appendChild(div);
-        let st = style.map((b) => ({ selector: b.selector, style: { ...b.style } }));
-        for (const b of st) {
-          if (variant.startsWith('nolabel') && 'label' in b.style) b.style['label'] = '';
-          if (variant === 'nowrap' && 'text-wrap' in b.style) b.style['text-wrap'] = 'none';
-          if (variant === 'noedgelabel' && b.selector === 'edge') delete b.style['label'];
-          if (variant.startsWith('nomaxw')) delete b.style['text-max-width'];
-          if (variant.includes('-ew') && b.selector === 'edge') b.style['width'] = 1.5;
-          if (variant.includes('zidx')) { delete b.style['z-index']; delete b.style['z-index-compare']; }
-        }
-        if (variant === 'nolabel-plain') st = [{ selector: 'node', style: { width: 'data(width)', height: 'data(height)' } as Record<string, unknown> }];
-        const t0 = performance.now();
-        const cy = make({ container: div, elements: els, style: st, layout: { name: 'preset', fit: false }, zoom: 0.15 });
-        await new Promise<void>((r) => cy.one('render', () => r()));
-        results.push(`${variant} ${Math.round(performance.now() - t0)}`);
-        cy.destroy(); div.remove();
-      }
-      return results;
-    });
-    console.error('EXP', out.join(' | '));
-
     // Highlight: click list rows spread over the list; each selection re-dims the whole graph.
     const rows = page.getByTestId('source-row');
     const rowCount = await rows.count();

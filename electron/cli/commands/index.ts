@@ -4,10 +4,12 @@
  */
 import type { CliCommand } from '../command';
 import { demosCommand } from './demos';
+import { pullCommand } from './pull';
+import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, snapshotCommand, demosCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, snapshotCommand, pullCommand, reportCommand, demosCommand];
 
 export function findCommand(name: string): CliCommand | undefined {
   return COMMANDS.find((c) => c.name === name);
