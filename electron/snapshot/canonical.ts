@@ -1,44 +1,26 @@
 /**
- * Canonical JSON (object keys sorted by code unit, no whitespace, `undefined` members dropped as
- * JSON.stringify drops them) and SHA-256, so a snapshot's hash depends only on its content.
+ * Canonical JSON (object keys sorted, no whitespace, `undefined` members dropped as JSON.stringify
+ * drops them) and SHA-256, so a snapshot's hash depends only on its content.
  */
 import { createHash } from 'node:crypto';
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function write(value: unknown, out: string[]): void {
-  if (value === null || typeof value !== 'object') {
-    // Strings, numbers, booleans, null: JSON.stringify's own encoding (non-finite numbers → null).
-    out.push(JSON.stringify(value) ?? 'null');
-    return;
-  }
-  if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item: unknown, i) => {
-      if (i > 0) out.push(',');
-      write(item === undefined || typeof item === 'function' ? null : item, out);
-    });
-    out.push(']');
-    return;
-  }
+/**
+ * JSON.stringify does the writing (native, fast on a 170 MB model); the replacer hands it each
+ * object as a copy with sorted keys. One caveat, deterministic all the same: JavaScript lists
+ * integer-like keys ("9", "10") first in numeric order, whatever the insertion order.
+ */
+function sortKeys(this: unknown, _key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const record = value as Readonly<Record<string, unknown>>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined && typeof record[k] !== 'function').sort(compareKeys);
-  out.push('{');
-  keys.forEach((key, i) => {
-    if (i > 0) out.push(',');
-    out.push(JSON.stringify(key), ':');
-    write(record[key], out);
-  });
-  out.push('}');
+  const sorted: Record<string, unknown> = {};
+  // Default sort: UTF-16 code unit order.
+  for (const key of Object.keys(record).sort()) sorted[key] = record[key];
+  return sorted;
 }
 
 /** Stable JSON text: equal values give equal text whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out);
-  return out.join('');
+  return JSON.stringify(value, sortKeys) ?? 'null';
 }
 
 export function sha256Hex(text: string): string {

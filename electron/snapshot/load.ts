@@ -104,7 +104,10 @@ export function snapshotFromTexts(files: readonly InputText[], options: LoadOpti
   if (files.length === 1 && only !== undefined) return only;
 
   const normalized = documents.length > 0 ? normalizeArm(documents) : null;
-  const model = mergeModels([...snapshots.map((s) => s.model), ...(normalized === null ? [] : [normalized.model])]);
+  // ARM files alone: normalizeArm's model is already merged and sorted.
+  const model = snapshots.length === 0 && normalized !== null
+    ? normalized.model
+    : mergeModels([...snapshots.map((s) => s.model), ...(normalized === null ? [] : [normalized.model])]);
   return buildSnapshot({
     format: SNAPSHOT_FORMAT,
     metadata: {

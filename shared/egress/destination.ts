@@ -28,28 +28,54 @@ export interface SourceAddress {
   readonly cidrs: readonly Cidr[];
 }
 
-/**
- * Whether a rule's address entry (`*`, CIDR, IP, service tag) covers the public destination.
- * For the default route only entries that cover the whole internet count; a rule on 20.0.0.0/8
- * does not decide "the internet" [NSG][FWRULES].
- */
-export function addressCoversDestination(entry: string, destination: EgressDestination): boolean {
-  const e = entry.trim();
-  const lower = e.toLowerCase();
-  if (lower === '*' || lower === 'any' || lower === 'internet') return true;
-  const cidr = parseCidr(e);
-  if (!cidr) return false;
-  if (destination.kind === 'default-route') return cidr.prefixLength === 0;
-  return cidrContainsIp(cidr, destination.ip);
+/** A rule's address entry, parsed once: `*`/`Any`, a service tag, or a CIDR / IP. */
+type AddressEntry =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'tag'; readonly tag: string }
+  | { readonly kind: 'cidr'; readonly cidr: Cidr };
+
+/** Parsed per rule array: NSG and firewall rules are evaluated for every source, so parse once. */
+const parsedEntries = new WeakMap<readonly string[], readonly AddressEntry[]>();
+
+function entriesOf(entries: readonly string[]): readonly AddressEntry[] {
+  let parsed = parsedEntries.get(entries);
+  if (!parsed) {
+    parsed = entries.map((entry): AddressEntry => {
+      const e = entry.trim();
+      const lower = e.toLowerCase();
+      if (lower === '*' || lower === 'any') return { kind: 'any' };
+      const cidr = parseCidr(e);
+      return cidr ? { kind: 'cidr', cidr } : { kind: 'tag', tag: lower };
+    });
+    parsedEntries.set(entries, parsed);
+  }
+  return parsed;
 }
 
-/** Whether a rule's source entry covers the source. `VirtualNetwork` covers any private source in a VNet. */
-export function addressCoversSource(entry: string, source: SourceAddress): boolean {
-  const lower = entry.trim().toLowerCase();
-  if (lower === '*' || lower === 'any' || lower === 'virtualnetwork') return true;
-  const cidr = parseCidr(entry);
-  if (!cidr || source.cidrs.length === 0) return false;
-  return source.cidrs.every((s) => cidrContainsCidr(cidr, s));
+/**
+ * Whether any of a rule's address entries (`*`, CIDR, IP, service tag) covers the public
+ * destination. For the default route only entries that cover the whole internet count; a rule on
+ * 20.0.0.0/8 does not decide "the internet" [NSG][FWRULES].
+ */
+export function entriesCoverDestination(entries: readonly string[], destination: EgressDestination): boolean {
+  return entriesOf(entries).some((e) => {
+    switch (e.kind) {
+      case 'any': return true;
+      case 'tag': return e.tag === 'internet';
+      case 'cidr': return destination.kind === 'default-route' ? e.cidr.prefixLength === 0 : cidrContainsIp(e.cidr, destination.ip);
+    }
+  });
+}
+
+/** Whether any source entry covers the source. `VirtualNetwork` covers any private source in a VNet. */
+export function entriesCoverSource(entries: readonly string[], source: SourceAddress): boolean {
+  return entriesOf(entries).some((e) => {
+    switch (e.kind) {
+      case 'any': return true;
+      case 'tag': return e.tag === 'virtualnetwork';
+      case 'cidr': return source.cidrs.length > 0 && source.cidrs.every((s) => cidrContainsCidr(e.cidr, s));
+    }
+  });
 }
 
 /** `*`, `443`, `1000-2000`, `Any`. */

@@ -721,6 +721,14 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     return forcedTunnel(trail, subnet, null);
   }
   const isExpressRoute = gateway.gatewayType.toLowerCase() === 'expressroute';
+  if (route.source === 'User' && !isExpressRoute && gateway.vpnType?.toLowerCase() === 'policybased') {
+    trail.hop('virtual-network-gateway', gateway.id, `Policy-based VPN gateway ${gateway.name}`,
+      'A UDR with next hop VirtualNetworkGateway works only with a route-based VPN gateway; with a policy-based one the behaviour is UNCONFIRMED, so no egress is reported.',
+      DOCS.udr, VERIFY.gateway(gateway.id));
+    trail.finding('unsupported-udr-gateway', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" targets policy-based VPN gateway ${gateway.name}; UDRs to the gateway need a route-based VPN gateway.`,
+      'Use a route-based VPN gateway, or point the UDR at a firewall/NVA.', [subnet.id, gateway.id], DOCS.udr);
+    return { verdict: 'unknown', ...NO_EXIT };
+  }
   if (route.source === 'User' && isExpressRoute) {
     trail.hop('virtual-network-gateway', gateway.id, `ExpressRoute gateway ${gateway.name}`,
       'A UDR with next hop VirtualNetworkGateway is supported only with a VPN gateway, not ExpressRoute: the behaviour is UNCONFIRMED, so no internet egress is reported.',

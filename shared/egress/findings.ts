@@ -30,9 +30,12 @@ function listNames(names: readonly string[], max = 10): string {
 
 /** A subnet that reaches the internet directly while others in its VNet go through a firewall/NVA: the exfiltration path. */
 function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Finding[] {
-  const appliances = new Set(paths.flatMap((p) => p.via));
+  const appliances = new Set<string>();
+  for (const p of paths) for (const id of p.via) appliances.add(id);
+  // NVA NICs passed: their subnets are appliance subnets, not bypasses. (Firewall subnets are platform subnets.)
   const applianceSubnets = new Set<string>();
   for (const id of appliances) {
+    if (!id.includes('/networkinterfaces/')) continue;
     const nic = index.networkInterfaces.get(id as ResourceId);
     for (const c of nic?.ipConfigurations ?? []) if (c.subnetId) applianceSubnets.add(c.subnetId);
   }

@@ -5,7 +5,7 @@
  */
 import type { ModelIndex } from '../model/model-index';
 import type { AzureFirewall, FirewallRule } from '../model/topology';
-import { addressCoversDestination, addressCoversSource, portRangeCovers } from './destination';
+import { entriesCoverDestination, entriesCoverSource, portRangeCovers } from './destination';
 import type { SourceAddress, TrafficSpec } from './destination';
 
 type NetworkRule = Extract<FirewallRule, { kind: 'network' }>;
@@ -59,13 +59,13 @@ function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): 
 }
 
 function sourceCovers(entries: readonly string[], source: SourceAddress): boolean {
-  return entries.length === 0 || entries.some((e) => addressCoversSource(e, source));
+  return entries.length === 0 || entriesCoverSource(entries, source);
 }
 
 function networkRuleMatches(rule: NetworkRule, traffic: TrafficSpec, source: SourceAddress): boolean {
   return protocolCovers(rule.protocols, traffic.protocol)
     && sourceCovers(rule.sourceAddresses, source)
-    && rule.destinationAddresses.some((d) => addressCoversDestination(d, traffic.destination))
+    && entriesCoverDestination(rule.destinationAddresses, traffic.destination)
     && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, traffic.port)));
 }
 

@@ -4,7 +4,7 @@
  * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
  */
 import type { NetworkSecurityGroup, SecurityRule } from '../model/topology';
-import { addressCoversDestination, addressCoversSource, portRangeCovers } from './destination';
+import { entriesCoverDestination, entriesCoverSource, portRangeCovers } from './destination';
 import type { SourceAddress, TrafficSpec } from './destination';
 
 /** Azure's default outbound rules, used when a captured NSG came without them [NSG]. */
@@ -31,8 +31,8 @@ function protocolCovers(ruleProtocol: string, protocol: 'Tcp' | 'Udp'): boolean 
 
 function ruleMatches(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): boolean {
   return protocolCovers(rule.protocol, traffic.protocol)
-    && (rule.sourceAddressPrefixes.length === 0 || rule.sourceAddressPrefixes.some((p) => addressCoversSource(p, source)))
-    && rule.destinationAddressPrefixes.some((p) => addressCoversDestination(p, traffic.destination))
+    && (rule.sourceAddressPrefixes.length === 0 || entriesCoverSource(rule.sourceAddressPrefixes, source))
+    && entriesCoverDestination(rule.destinationAddressPrefixes, traffic.destination)
     && (rule.destinationPortRanges.length === 0 || rule.destinationPortRanges.some((r) => portRangeCovers(r, traffic.port)));
 }
 

@@ -50,10 +50,21 @@ function parseDestination(raw: string | null | undefined): ParsedDestination {
   return { kind: 'ok', destination: { kind: 'address', ip, text: label }, label };
 }
 
-function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): Cidr[] {
+const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
+
+/** The source address NSG and firewall rules see: the NIC's private IP, or the subnet's IPv4 prefixes. */
+function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): readonly Cidr[] {
   const address = nic ? primaryIpConfiguration(nic)?.privateIpAddress : null;
-  const texts = address ? [address] : subnet.addressPrefixes;
-  return texts.map((t) => parseCidr(t)).filter((c): c is Cidr => c !== null && c.version === 4);
+  if (address) {
+    const cidr = parseCidr(address);
+    return cidr && cidr.version === 4 ? [cidr] : [];
+  }
+  let cidrs = subnetCidrs.get(subnet);
+  if (!cidrs) {
+    cidrs = subnet.addressPrefixes.map((t) => parseCidr(t)).filter((c): c is Cidr => c !== null && c.version === 4);
+    subnetCidrs.set(subnet, cidrs);
+  }
+  return cidrs;
 }
 
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {

@@ -5,10 +5,8 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { PullProgress } from '../../../shared/ipc/contract';
 import type { Gap } from '../../../shared/model/gaps';
-import {
-  ArmEndpointError, AUTH_METHODS, createCredential, parseArmEndpoint, parseCloudName, pullEstate, resolveCloudTarget,
-  type AuthMethod, type PullOutcome,
-} from '../../azure/index';
+// The Azure SDK is loaded only when `pull` runs, so other commands start fast.
+import type { AuthMethod, PullOutcome } from '../../azure/index';
 import { writeSnapshot } from '../../snapshot/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
@@ -153,6 +151,8 @@ export const pullCommand: CliCommand = {
   summary: 'Read your Azure network (read-only) into a snapshot file',
   usage: USAGE,
   async run(args, io) {
+    const { ArmEndpointError, AUTH_METHODS, createCredential, parseArmEndpoint, parseCloudName, pullEstate, resolveCloudTarget } =
+      await import('../../azure/index');
     const { values: subscriptionIds, rest } = takeRepeated(args, 'subscription');
     const parsed = parseArgs(rest, {
       out: 'value', 'management-group': 'value', tenant: 'value', cloud: 'value', auth: 'value', 'access-token': 'value',

@@ -8,7 +8,6 @@ import { userInfo } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
-import { writeEvidencePdf } from '../../evidence/index';
 import { parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { demoSnapshot, loadEstate, pickDemo } from '../estate';
@@ -116,6 +115,8 @@ export const reportCommand: CliCommand = {
     const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io);
     const result = resolveEgress(snapshot, { destination });
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
+    // pdfkit is loaded only when a report is written, so other commands start fast.
+    const { writeEvidencePdf } = await import('../../evidence/index');
     const pdf = await writeEvidencePdf({ snapshot, result, selection, exportedBy, exportedAt });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);

@@ -216,6 +216,17 @@ describe('resolveEgress: appliances', () => {
     expect(summary(pathOf(resolve(b.build()), s))).toMatchObject({ verdict: 'dropped', findings: ['next-hop-unreachable'] });
   });
 
+  it('a UDR to VirtualNetworkGateway with a route-based VPN gateway → on-premises; with a policy-based one → unsupported', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const gw = b.gateway('vpn', v);
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]) });
+    const model = b.build();
+    expect(summary(pathOf(resolve(model), s))).toMatchObject({ verdict: 'on-premises', hops: ['source', 'route', 'virtual-network-gateway', 'on-premises'], findings: ['forced-tunnel'] });
+    const policyBased = { ...model, virtualNetworkGateways: model.virtualNetworkGateways.map((g) => (g.id === gw ? { ...g, vpnType: 'PolicyBased' } : g)) };
+    expect(summary(pathOf(resolve(policyBased), s))).toMatchObject({ verdict: 'unknown', findings: ['unsupported-udr-gateway'] });
+  });
+
   it('a UDR to VirtualNetworkGateway in a vWAN-connected VNet is unsupported', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
