@@ -39,7 +39,7 @@ export interface EngineContext {
   readonly gaps: Map<string, Gap>;
   readonly lookups: Map<RouteSet, RouteLookup>;
   /** What happens after an appliance, by subnet + sender: the same for every source behind it (see forwardFromAppliance). */
-  readonly continuations: Map<string, Continuation>;
+  readonly continuations: Map<Subnet, Map<unknown, Continuation>>;
   /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
   readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
   readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
@@ -172,6 +172,9 @@ function checkDrift(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Route
         { label: '0.0.0.0/0', captured: lookupRoute(set.routes, { kind: 'default-route' }), computed: lookupRoute(computedSet.routes, { kind: 'default-route' }) },
       ];
   for (const d of destinations) {
+    // Service-endpoint prefixes are not in the model: a captured service-endpoint winner is not drift.
+    const capturedHop = d.captured.winner?.nextHop;
+    if (capturedHop?.kind === 'known' && capturedHop.type === 'VirtualNetworkServiceEndpoint' && subnet.serviceEndpoints.length > 0) continue;
     const capturedText = routeSignature(d.captured.winner);
     const computedText = routeSignature(d.computed.winner);
     if (capturedText === computedText) continue;
@@ -494,8 +497,14 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     return { verdict: 'unknown', ...NO_EXIT };
   }
   if (found.kind === 'unowned') {
+    // A secured hub's firewall is reached through Virtual WAN, which a UDR next hop cannot be [UDR].
+    const hub = vnet ? ctx.index.hubConnections.get(vnet.id)?.hub : undefined;
+    const hubFirewall = hub?.azureFirewallId ? ctx.index.azureFirewalls.get(hub.azureFirewallId) : undefined;
+    const viaWan = ip !== null && hubFirewall?.hubPrivateIpAddress === ip
+      ? ` ${ip} is the private IP of secured hub firewall ${hubFirewall.name}: a next hop reachable only through Virtual WAN is not a valid UDR target; use routing intent instead.`
+      : '';
     trail.hop('drop', routeHopId(subnet, route), `Next hop ${ip ?? '(none)'} has no owner`,
-      `No Azure Firewall, NIC or internal load balancer frontend in virtual network ${vnet?.name ?? subnet.virtualNetworkId} or a connected peered network owns ${ip ?? 'the next hop'}: the UDR is invalid. Azure is assumed to drop the traffic (UNCONFIRMED: the docs only call such a route invalid).`,
+      `No Azure Firewall, NIC or internal load balancer frontend in virtual network ${vnet?.name ?? subnet.virtualNetworkId} or a connected peered network owns ${ip ?? 'the next hop'}: the UDR is invalid. Azure is assumed to drop the traffic (UNCONFIRMED: the docs only call such a route invalid).${viaWan}`,
       DOCS.udr, VERIFY.subnet(subnet.id));
     trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: next hop ${ip ?? '(none)'} of "${describeRoute(route)}" is not owned by any reachable appliance.`,
       'Point the route at the firewall / NVA / internal load balancer private IP, or fix the peering to its VNet.', [subnet.id, ...(route.resourceId ? [route.resourceId] : [])], DOCS.udr);
@@ -527,39 +536,40 @@ function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirew
   const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
-  const verify = policyId ? VERIFY.firewallPolicy(policyId) : VERIFY.firewall(firewall.id);
+  // Built only when a hop is made (most decisions hit the memo).
+  const verify = (): string => (policyId ? VERIFY.firewallPolicy(policyId) : VERIFY.firewall(firewall.id));
   const ruleId = policyId ?? firewall.id;
   const what = describeDestination(ctx.traffic.destination);
-  const flow = `${ctx.traffic.protocol} ${ctx.traffic.port}`;
+  const flow = ctx.traffic.protocol === 'Tcp' && ctx.traffic.port === 443 ? 'Tcp 443' : `${ctx.traffic.protocol} ${ctx.traffic.port}`;
   switch (decision.kind) {
     case 'allow': {
       const r = decision.rule;
       trail.add(memoize(ctx, r, 'allow', () => makeHop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Allow`,
         `Azure Firewall evaluates network rules, then application rules, in priority order; rule ${r.name} allows ${flow} to ${what}${r.kind === 'application' ? ' (any FQDN)' : ''}.`,
-        DOCS.firewallRules, verify)));
+        DOCS.firewallRules, verify())));
       return null;
     }
     case 'allow-fqdns':
       trail.restrictedToFqdns = decision.fqdns;
       trail.hop('firewall-rule', ruleId, `Rules ${decision.rules.map((r) => `${r.collection}/${r.name}`).join(', ')} Allow FQDNs only`,
         `No network rule allows ${flow} to ${what}; only named destinations are allowed (matched by SNI / Host header): ${decision.fqdns.join(', ')}. Everything else is denied by default.`,
-        DOCS.firewallRules, verify);
+        DOCS.firewallRules, verify());
       return null;
     case 'deny': {
       const r = decision.rule;
       trail.add(memoize(ctx, r, 'deny', () => makeHop('firewall-rule', ruleId, `${r.kind === 'network' ? 'Network' : 'Application'} rule ${r.collection}/${r.name} (priority ${r.priority}) Deny`,
-        `Rule ${r.name} denies ${flow} to ${what}; firewall rules are terminating.`, DOCS.firewallRules, verify)));
+        `Rule ${r.name} denies ${flow} to ${what}; firewall rules are terminating.`, DOCS.firewallRules, verify())));
       return { verdict: 'denied', ...NO_EXIT };
     }
     case 'default-deny':
       trail.add(memoize(ctx, firewall, 'default-deny', () => makeHop('firewall-rule', ruleId, 'Default deny (no rule matched)',
-        `Azure Firewall denies all traffic until a rule allows it, and no network or application rule allows ${flow} to ${what}.`, DOCS.firewallRules, verify)));
+        `Azure Firewall denies all traffic until a rule allows it, and no network or application rule allows ${flow} to ${what}.`, DOCS.firewallRules, verify())));
       trail.finding('firewall-default-deny', 'warning', `Azure Firewall ${firewall.name} has no rule allowing ${flow} to ${what}: internet traffic sent to it is denied.`,
         'Add a network or application rule for the traffic that should reach the internet.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return { verdict: 'denied', ...NO_EXIT };
     case 'not-captured':
       trail.add(memoize(ctx, firewall, 'not-captured', () => makeHop('firewall-rule', ruleId, 'Rules not captured',
-        `The firewall's rules are not in the snapshot (${decision.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify)));
+        `The firewall's rules are not in the snapshot (${decision.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify())));
       trail.finding('firewall-rules-not-captured', 'warning', `Azure Firewall ${firewall.name}: ${decision.reason}, so whether it allows internet traffic is not known.`,
         'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return null;
@@ -583,7 +593,7 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
     return { verdict: 'unknown', ...NO_EXIT };
   }
   // The firewall SNATs, then its own subnet's routes and outbound method apply [FWNAT][FWFT].
-  return forwardFromAppliance(ctx, trail, subnet, { kind: 'firewall', firewall }, firewall.id);
+  return forwardFromAppliance(ctx, trail, subnet, { kind: 'firewall', firewall }, firewall);
 }
 
 function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome {
@@ -649,7 +659,7 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
   }
   const denied = nsgSteps(ctx, trail, subnet, nic);
   if (denied) return denied;
-  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: config }, config.id);
+  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: config }, config);
 }
 
 /**
@@ -657,9 +667,14 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
  * spokes reach the same firewall, and what happens after it is the same for all of them unless a
  * rule further on looks at the source (then the walk is redone per source).
  */
-function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, senderKey: string): Outcome {
-  const key = `${subnet.id}|${senderKey}|${trail.restrictedToFqdns?.join(',') ?? ''}`;
-  const cached = ctx.continuations.get(key);
+function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, senderKey: object): Outcome {
+  let bySender = ctx.continuations.get(subnet);
+  if (!bySender) {
+    bySender = new Map<unknown, Continuation>();
+    ctx.continuations.set(subnet, bySender);
+  }
+  // A path restricted to some FQDNs says so in its internet hop: not shared.
+  const cached = trail.restrictedToFqdns ? undefined : bySender.get(senderKey);
   if (cached && trail.depth + cached.depth < MAX_APPLIANCE_DEPTH && !cached.visited.some((id) => trail.visited.has(id))) return trail.append(cached);
   const child = trail.fork();
   const outcome = forward(ctx, child, subnet, sender);
@@ -667,8 +682,8 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
     outcome, hops: child.hops, via: child.via, findings: child.findings,
     visited: [...child.visited].filter((id) => !trail.visited.has(id)), depth: child.depth - trail.depth,
   };
-  const shareable = !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop');
-  if (shareable) ctx.continuations.set(key, part);
+  const shareable = !trail.restrictedToFqdns && !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop');
+  if (shareable) bySender.set(senderKey, part);
   if (child.sourceConsulted) trail.sourceConsulted = true;
   return trail.append(part);
 }

@@ -149,6 +149,18 @@ function staticMisconfigurations(index: ModelIndex): Finding[] {
   return findings;
 }
 
+/** Snapshot-level drift: how many subnets' captured effective routes disagree with the configuration. */
+function driftSummary(paths: readonly EgressPath[]): Finding[] {
+  const drifted = paths.filter((p) => p.source.type === 'subnet' && p.findings.some((f) => f.code === 'route-drift'));
+  if (drifted.length === 0) return [];
+  return [{
+    code: 'route-drift', severity: 'warning',
+    message: `${drifted.length} subnet(s) have captured effective routes that disagree with the configuration in the snapshot (${listNames(drifted.map((p) => p.source.name))}); the captured routes were used.`,
+    advice: 'Re-capture the effective routes, or look for route table, BGP or peering changes since the capture.',
+    resourceIds: drifted.map((p) => p.source.id), docs: DOCS.effectiveRoutes,
+  }];
+}
+
 /** All estate-level findings, in a stable order. */
 export function estateFindings(index: ModelIndex, _routes: RouteSetBuilder, paths: readonly EgressPath[], metrics: readonly ResourceMetric[]): EstateFindings {
   const byResource = new Map<string, Finding[]>();
@@ -160,7 +172,7 @@ export function estateFindings(index: ModelIndex, _routes: RouteSetBuilder, path
     byResource.set(metric.resourceId, [...(byResource.get(metric.resourceId) ?? []), finding]);
   }
   return {
-    findings: [...firewallBypass(index, paths), ...metricFindings, ...staticFirewallCapacity(index, paths), ...staticMisconfigurations(index)],
+    findings: [...firewallBypass(index, paths), ...driftSummary(paths), ...metricFindings, ...staticFirewallCapacity(index, paths), ...staticMisconfigurations(index)],
     byResource,
   };
 }

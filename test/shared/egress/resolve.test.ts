@@ -114,6 +114,8 @@ describe('resolveEgress: captured effective routes', () => {
     expect(path.findings[0]).toMatchObject({ severity: 'warning', resourceIds: [s, nic] });
     expect(path.findings[0]?.message).toContain('"0.0.0.0/0 → None" but the configuration in the snapshot gives "0.0.0.0/0 → Internet"');
     expect(path.hops[1]?.verify).toBe(`az network nic show-effective-route-table --ids ${nic} -o table`);
+    const estateFindings = resolve(model, {}, { effectiveRoutes }).findings;
+    expect(estateFindings.map((f) => [f.code, f.resourceIds])).toEqual([['route-drift', [s]]]);
   });
 
   it('agreeing captures give no drift; a what-if destination checks both its winner and 0/0', () => {
@@ -225,6 +227,17 @@ describe('resolveEgress: appliances', () => {
     expect(summary(pathOf(resolve(model), s))).toMatchObject({ verdict: 'on-premises', hops: ['source', 'route', 'virtual-network-gateway', 'on-premises'], findings: ['forced-tunnel'] });
     const policyBased = { ...model, virtualNetworkGateways: model.virtualNetworkGateways.map((g) => (g.id === gw ? { ...g, vpnType: 'PolicyBased' } : g)) };
     expect(summary(pathOf(resolve(policyBased), s))).toMatchObject({ verdict: 'unknown', findings: ['unsupported-udr-gateway'] });
+  });
+
+  it('a UDR to a secured hub firewall\'s private IP is not a valid next hop (reached only through Virtual WAN)', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPrivateIp: '10.255.0.132', hubPublicIps: ['20.8.8.1'], rules: [networkRule('web')] });
+    b.virtualHub('hub', { firewallId: fw, connections: [{ vnetId: v, enableInternetSecurity: false }] });
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.255.0.132' }]) });
+    const path = pathOf(resolve(b.build()), s);
+    expect(summary(path)).toMatchObject({ verdict: 'dropped', findings: ['next-hop-unreachable'] });
+    expect(path.hops[2]?.explanation).toContain('use routing intent instead');
   });
 
   it('a UDR to VirtualNetworkGateway in a vWAN-connected VNet is unsupported', () => {

@@ -494,6 +494,24 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     expect(pathOf(resolve(b.build()), s).via).toEqual([fw]);
   });
 
+  it('scenario 46 (captured): a what-if on a Storage IP follows the captured service-endpoint route, not the firewall', () => {
+    const { b, spoke, fw } = hubAndSpoke();
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
+    const nic = b.nic(s, 'vm-nic', '10.1.1.4');
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [
+      effectiveRoute('10.1.0.0/16', 'VnetLocal'),
+      effectiveRoute('0.0.0.0/0', 'VirtualAppliance', { source: 'User', nextHopIpAddresses: [FW_IP] }),
+      effectiveRoute('20.60.0.0/16', 'VirtualNetworkServiceEndpoint'),
+    ] }];
+    const model = b.build();
+    const storage = pathOf(resolve(model, { destination: '20.60.1.1' }, { effectiveRoutes }), s);
+    // No route-drift: the model cannot know service-endpoint prefixes, so it does not call this a disagreement.
+    expect(summary(storage)).toMatchObject({ verdict: 'unknown', via: [], hops: ['source', 'route', 'drop'], findings: [] });
+    expect(storage.hops[2]?.explanation).toContain('not internet egress');
+    expect(pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), s).via).toEqual([fw]);
+  });
+
   it('scenario 47: a private destination is not internet egress → unknown with a gap', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
