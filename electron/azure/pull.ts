@@ -271,8 +271,13 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
         countRows(rows);
         sampler.offer(rows.map(toNicRef).filter((n) => n !== null));
       }, onTotal);
+      // When the core query fails first (cancellation, fatal error) the NIC query may reject while
+      // nobody awaits it yet: observe it now so it is never an unhandled rejection; the
+      // Promise.all below still sees its result or error.
+      nicsPromise.catch(() => undefined);
       const core = await corePromise;
       const children = fetchChildren(rt, core);
+      children.catch(() => undefined);
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }

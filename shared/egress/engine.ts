@@ -4,11 +4,10 @@
  * is dropped or denied. Each step records the hop that decided it (rule, explanation, docs,
  * verify command): the evidence is produced by the same code that decides.
  */
-import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
-import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
+import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
 } from '../model/topology';
@@ -17,130 +16,18 @@ import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
 import { gatewayDomainOf } from '../routing/subnet-routes';
-import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { describeDestination, toRouteDestination } from './destination';
-import type { SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
+import { addGap, makeHop, memoize, NO_EXIT, Trail } from './trail';
+import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
 import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from './firewall-rules';
-import type { FirewallRuleSet } from './firewall-rules';
 import { evaluateNsg } from './nsg';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE } from './outbound';
 import type { MethodEgress, OutboundMethod, Sender } from './outbound';
-import type { ExitMethod, Finding, FindingCode, FindingSeverity, Hop, HopKind, Verdict } from './types';
+import type { ExitMethod, Hop } from './types';
 
 /** Appliance chains deeper than this are reported as a loop: no real design chains this many. */
 export const MAX_APPLIANCE_DEPTH = 8;
-
-export interface EngineContext {
-  readonly index: ModelIndex;
-  readonly routes: RouteSetBuilder;
-  readonly traffic: TrafficSpec;
-  /** Gaps found while resolving, keyed by code + scope so each is reported once. */
-  readonly gaps: Map<string, Gap>;
-  readonly lookups: Map<RouteSet, RouteLookup>;
-  /** What happens after an appliance, by subnet + sender: the same for every source behind it (see forwardFromAppliance). */
-  readonly continuations: Map<Subnet, Map<unknown, Continuation>>;
-  /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
-  readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
-  readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
-  /** Hops and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
-  readonly memo: Map<unknown, Map<string, unknown>>;
-}
-
-/** Returns the value cached under (owner, variant), making it once. `owner` is a model object or ID. */
-export function memoize<T>(ctx: EngineContext, owner: unknown, variant: string, make: () => T): T {
-  let byVariant = ctx.memo.get(owner);
-  if (!byVariant) {
-    byVariant = new Map<string, unknown>();
-    ctx.memo.set(owner, byVariant);
-  }
-  if (byVariant.has(variant)) return byVariant.get(variant) as T;
-  const value = make();
-  byVariant.set(variant, value);
-  return value;
-}
-
-function makeHop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
-  return { kind, id, rule, explanation, docs, verify };
-}
-
-/** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
-export interface Continuation {
-  readonly outcome: Outcome;
-  readonly hops: readonly Hop[];
-  readonly via: readonly string[];
-  readonly findings: readonly Finding[];
-  /** Appliances passed (for loop detection when replayed). */
-  readonly visited: readonly string[];
-  readonly depth: number;
-}
-
-export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
-  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
-}
-
-export interface Outcome {
-  readonly verdict: Verdict;
-  readonly exit: ExitMethod | null;
-  readonly egressIps: readonly string[];
-  readonly snatPorts: number | null;
-}
-
-const NO_EXIT = { exit: null, egressIps: [], snatPorts: null } as const;
-
-/** Everything one path accumulates while it is walked. */
-export class Trail {
-  readonly hops: Hop[] = [];
-  readonly via: string[] = [];
-  readonly findings: Finding[] = [];
-  readonly visited = new Set<string>();
-  /** Firewall application rules restricted the path to these FQDNs. */
-  restrictedToFqdns: readonly string[] | null = null;
-  depth = 0;
-  /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
-  sourceConsulted = false;
-  constructor(readonly source: SourceAddress) {}
-
-  /** An empty trail that continues this one (same source, appliances passed, depth). */
-  fork(): Trail {
-    const child = new Trail(this.source);
-    for (const id of this.visited) child.visited.add(id);
-    child.depth = this.depth;
-    child.restrictedToFqdns = this.restrictedToFqdns;
-    return child;
-  }
-
-  /** Appends a continuation walked elsewhere. */
-  append(part: Continuation): Outcome {
-    this.hops.push(...part.hops);
-    this.via.push(...part.via);
-    for (const f of part.findings) {
-      if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
-    }
-    for (const id of part.visited) this.visited.add(id);
-    this.depth += part.depth;
-    return part.outcome;
-  }
-
-  hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): void {
-    this.hops.push({ kind, id, rule, explanation, docs, verify });
-  }
-
-  /** Appends a hop built (and possibly shared) elsewhere. */
-  add(...hops: readonly Hop[]): void {
-    this.hops.push(...hops);
-  }
-
-  finding(code: FindingCode, severity: FindingSeverity, message: string, advice: string, resourceIds: readonly string[], docs: string): void {
-    if (this.findings.some((f) => f.code === code && f.message === message)) return;
-    this.findings.push({ code, severity, message, advice, resourceIds: [...resourceIds], docs });
-  }
-}
-
-export function addGap(ctx: EngineContext, gap: Gap): void {
-  const key = `${gap.code}|${gap.scope}`;
-  if (!ctx.gaps.has(key)) ctx.gaps.set(key, gap);
-}
 
 function verifyRoutes(subnet: Subnet, set: RouteSet): string {
   if (set.capturedFromNicId) return VERIFY.effectiveRoutes(set.capturedFromNicId);
@@ -415,11 +302,6 @@ function basicWithNat(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: 
     }
   }
 }
-
-type OwnerLookup =
-  | { readonly kind: 'found'; readonly owner: PrivateIpOwner; readonly viaPeering: PeeringRef | null }
-  | { readonly kind: 'out-of-scope'; readonly peering: PeeringRef }
-  | { readonly kind: 'unowned' };
 
 const parsedPrefixes = new WeakMap<readonly string[], readonly Cidr[]>();
 

@@ -13,8 +13,9 @@ import type { AzureFirewall, NetworkInterface, Subnet } from '../model/topology'
 import { RouteSetBuilder } from '../routing/subnet-routes';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
-import { addGap, forward, newEngineContext, Trail, walkFromSource } from './engine';
-import type { EngineContext, Outcome } from './engine';
+import { forward, walkFromSource } from './engine';
+import { addGap, newEngineContext, Trail } from './trail';
+import type { EngineContext, Outcome } from './trail';
 import { estateFindings } from './findings';
 import { primaryIpConfiguration } from './outbound';
 import type { Sender } from './outbound';

@@ -1,0 +1,131 @@
+/**
+ * What one resolve accumulates: the per-path trail (hops, appliances passed, findings) and the
+ * per-resolve caches that let thousands of sources share what does not depend on them.
+ */
+import type { Gap } from '../model/gaps';
+import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
+import type { AzureFirewall, Subnet, VirtualNetwork } from '../model/topology';
+import type { RouteLookup } from '../routing/lpm';
+import type { RouteSet } from '../routing/route';
+import type { RouteSetBuilder } from '../routing/subnet-routes';
+import type { SourceAddress, TrafficSpec } from './destination';
+import type { FirewallRuleSet } from './firewall-rules';
+import type { ExitMethod, Finding, FindingCode, FindingSeverity, Hop, HopKind, Verdict } from './types';
+
+/** Who owns a next-hop IP, as seen from a VNet. */
+export type OwnerLookup =
+  | { readonly kind: 'found'; readonly owner: PrivateIpOwner; readonly viaPeering: PeeringRef | null }
+  | { readonly kind: 'out-of-scope'; readonly peering: PeeringRef }
+  | { readonly kind: 'unowned' };
+
+export interface EngineContext {
+  readonly index: ModelIndex;
+  readonly routes: RouteSetBuilder;
+  readonly traffic: TrafficSpec;
+  /** Gaps found while resolving, keyed by code + scope so each is reported once. */
+  readonly gaps: Map<string, Gap>;
+  readonly lookups: Map<RouteSet, RouteLookup>;
+  /** What happens after an appliance, by subnet + sender: the same for every source behind it (see forwardFromAppliance). */
+  readonly continuations: Map<Subnet, Map<unknown, Continuation>>;
+  /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
+  readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
+  readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
+  /** Hops and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
+  readonly memo: Map<unknown, Map<string, unknown>>;
+}
+
+/** Returns the value cached under (owner, variant), making it once. `owner` is a model object or ID. */
+export function memoize<T>(ctx: EngineContext, owner: unknown, variant: string, make: () => T): T {
+  let byVariant = ctx.memo.get(owner);
+  if (!byVariant) {
+    byVariant = new Map<string, unknown>();
+    ctx.memo.set(owner, byVariant);
+  }
+  if (byVariant.has(variant)) return byVariant.get(variant) as T;
+  const value = make();
+  byVariant.set(variant, value);
+  return value;
+}
+
+export function makeHop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
+  return { kind, id, rule, explanation, docs, verify };
+}
+
+/** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
+export interface Continuation {
+  readonly outcome: Outcome;
+  readonly hops: readonly Hop[];
+  readonly via: readonly string[];
+  readonly findings: readonly Finding[];
+  /** Appliances passed (for loop detection when replayed). */
+  readonly visited: readonly string[];
+  readonly depth: number;
+}
+
+export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
+  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
+}
+
+export interface Outcome {
+  readonly verdict: Verdict;
+  readonly exit: ExitMethod | null;
+  readonly egressIps: readonly string[];
+  readonly snatPorts: number | null;
+}
+
+export const NO_EXIT = { exit: null, egressIps: [], snatPorts: null } as const;
+
+/** Everything one path accumulates while it is walked. */
+export class Trail {
+  readonly hops: Hop[] = [];
+  readonly via: string[] = [];
+  readonly findings: Finding[] = [];
+  readonly visited = new Set<string>();
+  /** Firewall application rules restricted the path to these FQDNs. */
+  restrictedToFqdns: readonly string[] | null = null;
+  depth = 0;
+  /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
+  sourceConsulted = false;
+  constructor(readonly source: SourceAddress) {}
+
+  /** An empty trail that continues this one (same source, appliances passed, depth). */
+  fork(): Trail {
+    const child = new Trail(this.source);
+    for (const id of this.visited) child.visited.add(id);
+    child.depth = this.depth;
+    child.restrictedToFqdns = this.restrictedToFqdns;
+    return child;
+  }
+
+  /** Appends a continuation walked elsewhere. */
+  append(part: Continuation): Outcome {
+    this.hops.push(...part.hops);
+    this.via.push(...part.via);
+    for (const f of part.findings) {
+      if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
+    }
+    for (const id of part.visited) this.visited.add(id);
+    this.depth += part.depth;
+    return part.outcome;
+  }
+
+  hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): void {
+    this.hops.push({ kind, id, rule, explanation, docs, verify });
+  }
+
+  /** Appends a hop built (and possibly shared) elsewhere. */
+  add(...hops: readonly Hop[]): void {
+    this.hops.push(...hops);
+  }
+
+  finding(code: FindingCode, severity: FindingSeverity, message: string, advice: string, resourceIds: readonly string[], docs: string): void {
+    if (this.findings.some((f) => f.code === code && f.message === message)) return;
+    this.findings.push({ code, severity, message, advice, resourceIds: [...resourceIds], docs });
+  }
+}
+
+export function addGap(ctx: EngineContext, gap: Gap): void {
+  const key = `${gap.code}|${gap.scope}`;
+  if (!ctx.gaps.has(key)) ctx.gaps.set(key, gap);
+}
+
