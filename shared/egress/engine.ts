@@ -22,6 +22,7 @@ import { addGap, makeHop, memoize, NO_EXIT, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
 import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from './firewall-rules';
 import { evaluateNsg } from './nsg';
+import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE } from './outbound';
 import type { MethodEgress, OutboundMethod, Sender } from './outbound';
 import type { ExitMethod, Hop } from './types';
@@ -161,12 +162,6 @@ export function formatCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-const PLATFORM_SUBNET = /^(gatewaysubnet|azurefirewallsubnet|azurefirewallmanagementsubnet|azurebastionsubnet|routeserversubnet)$/i;
-
-/** Subnets Azure services own (gateways, firewall, Bastion, Route Server). */
-export function isPlatformSubnet(subnet: Subnet): boolean {
-  return PLATFORM_SUBNET.test(subnet.name);
-}
 
 /** The model object an exit belongs to: equal keys mean the same exit hops and egress for every source. */
 function exitKey(method: OutboundMethod): unknown {
@@ -685,4 +680,4 @@ export function walkFromSource(ctx: EngineContext, trail: Trail, subnet: Subnet,
   return forward(ctx, trail, subnet, sender);
 }
 
-export { primaryIpConfiguration };
+export { primaryIpConfiguration, isPlatformSubnet };

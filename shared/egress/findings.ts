@@ -8,7 +8,7 @@ import type { ModelIndex } from '../model/model-index';
 import type { ResourceMetric } from '../model/snapshot';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { DOCS } from './docs';
-import { isPlatformSubnet } from './engine';
+import { isPlatformSubnet } from './platform';
 import type { EgressPath, Finding } from './types';
 
 /** A firewall with one public IP and no NAT gateway serving more subnets than this gets a capacity warning. */

@@ -82,10 +82,20 @@ export interface Finding {
   readonly docs?: string;
 }
 
+/**
+ * What runs at the source. `workload`: your VMs, scale sets, PaaS injected into a subnet. The others
+ * are the reserved subnets that host only Azure-managed instances, which egress with their own
+ * platform-managed public IPs: AzureFirewallSubnet, AzureFirewallManagementSubnet, GatewaySubnet,
+ * AzureBastionSubnet, RouteServerSubnet.
+ */
+export type SourceRole = 'workload' | 'azure-firewall' | 'firewall-management' | 'gateway' | 'bastion' | 'route-server';
+
 export interface PathSource {
   readonly type: 'subnet' | 'nic';
   readonly id: string;
   readonly name: string;
+  /** Set on every path the resolver emits (optional only so older JSON still reads). */
+  readonly role?: SourceRole;
 }
 
 export interface EgressPath {

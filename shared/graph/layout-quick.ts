@@ -1,8 +1,15 @@
 /**
- * A cheap synchronous layered layout, O(nodes + edges · log): one column per layer (longest path
- * from the sources, sinks alone in the last column), each VNet a horizontal band of its own so compound
- * boxes never overlap; top-level nodes (exits, public IPs, sinks, hubs) share the first band.
- * Straight edges. For graphs too big for ELK, and for fast tests.
+ * A cheap synchronous layered layout, O((nodes + edges) · log): for graphs too big for ELK, and for
+ * fast tests. Straight edges, same output shape as `layoutEgressGraph`.
+ *
+ * Layering works on "units": a VNet compound (with all its children) or a top-level leaf. Units get
+ * a longest-path layer from the sources (sinks alone in the last layer); children get a layer of
+ * their own inside their compound. Each layer is a block of sub-columns: a big layer (2,000 spoke
+ * VNets) wraps into a grid instead of one 100,000 px column. The column height is chosen so the
+ * whole picture comes out near 16:10, which is what zoom-to-fit and a PDF page can show. Blocks
+ * sit left → right, so every unit of layer k lies right of every unit of layer k − 1.
+ * Within a layer, units are ordered by subscription, then name, with a wider gap where the
+ * subscription changes, so each landing zone reads as a group.
  */
 import type { EdgeRoute, GraphLayout, LayoutOptions, NodeBox } from './layout-types';
 import type { ResolvedLayoutOptions } from './node-sizes';
@@ -11,10 +18,45 @@ import { GRAPH_FONT_FAMILY } from './text-width';
 import type { EgressGraph, GraphNode } from './types';
 
 const MARGIN = 16;
+/** Between layers when no layer wraps (the same spacing ELK uses). */
 const COLUMN_GAP = 48;
+/** Between layers when one of them wraps: room for the fan of edges leaving a grid. */
+const WRAPPED_COLUMN_GAP = 120;
+/** Between the sub-columns of one wrapped layer. */
+const SUBCOLUMN_GAP = 24;
 const ROW_GAP = 16;
-const BAND_GAP = 24;
+/** Vertical gap where the subscription changes inside a sub-column. */
+const SUBSCRIPTION_GAP = 40;
+/** Width / height the wrapped picture aims at (a 16:10 screen). */
+const TARGET_ASPECT = 1.6;
+/** Inside a compound, a layer with up to this many children stays one column. */
+const MIN_INNER_ROWS = 8;
 const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['internet', 'on-premises', 'dropped', 'unknown']);
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A child's box relative to its compound's top-left corner. */
+interface Offset {
+  readonly id: string;
+  readonly dx: number;
+  readonly dy: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What the outer grid places: a compound with its children, or a top-level leaf. */
+interface Unit {
+  readonly node: GraphNode;
+  readonly subscription: string;
+  readonly width: number;
+  readonly height: number;
+  readonly children: readonly Offset[];
+}
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -26,14 +68,21 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Longest-path layer per leaf; edges closing a cycle (route loops) are ignored, found by a DFS in ID order. */
-function assignLayers(leaves: readonly GraphNode[], graph: EgressGraph): Map<string, number> {
-  const ids = new Set(leaves.map((n) => n.id));
-  const outgoing = new Map<string, string[]>();
-  for (const edge of graph.edges) {
-    if (!ids.has(edge.source) || !ids.has(edge.target) || edge.source === edge.target) continue;
-    pushTo(outgoing, edge.source, edge.target);
-  }
+/** Lower-cased subscription GUID from an ARM ID; '' for pseudo-nodes (sinks, `public-ip:…`). */
+function subscriptionOf(id: string): string {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(id);
+  return match?.[1]?.toLowerCase() ?? '';
+}
+
+function byName(a: GraphNode, b: GraphNode): number {
+  return compareText(a.label, b.label) || compareText(a.id, b.id);
+}
+
+/**
+ * Longest-path layer per ID; edges closing a cycle (route loops) are ignored, found by a DFS in ID
+ * order. `outgoing` holds each ID's targets, all within `ids`.
+ */
+function longestPathLayers(ids: readonly string[], outgoing: ReadonlyMap<string, readonly string[]>): Map<string, number> {
   const state = new Map<string, 'open' | 'done'>();
   const order: string[] = [];
   const forward = new Map<string, string[]>();
@@ -69,79 +118,206 @@ function assignLayers(leaves: readonly GraphNode[], graph: EgressGraph): Map<str
     layer.set(id, own);
     for (const target of forward.get(id) ?? []) layer.set(target, Math.max(layer.get(target) ?? 0, own + 1));
   }
-  // Sinks get a column of their own, right of everything else.
-  const isSink = (node: GraphNode): boolean => SINK_KINDS.has(node.kind) && node.parent === null;
-  let lastOther = -1;
-  for (const node of leaves) if (!isSink(node)) lastOther = Math.max(lastOther, layer.get(node.id) ?? 0);
-  for (const node of leaves) if (isSink(node)) layer.set(node.id, lastOther + 1);
   return layer;
 }
 
-interface Placed {
-  readonly node: GraphNode;
-  readonly layer: number;
+/** Adds `source → target` once. */
+function addLink(outgoing: Map<string, string[]>, seen: Set<string>, source: string, target: string): void {
+  if (source === target) return;
+  const key = `${source}\n${target}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  pushTo(outgoing, source, target);
+}
+
+/** Rows per sub-column inside a compound: roughly square blocks (leaves are ~4× wider than tall). */
+function innerRowCap(count: number): number {
+  return Math.max(MIN_INNER_ROWS, Math.ceil(Math.sqrt(count * 3)));
+}
+
+/** Lays a compound's children out in their own little layers; returns the compound unit. */
+function compoundUnit(compound: GraphNode, children: readonly GraphNode[], outgoing: ReadonlyMap<string, readonly string[]>, o: ResolvedLayoutOptions): Unit {
+  const layers = longestPathLayers(children.map((c) => c.id), outgoing);
+  const byLayer = new Map<number, GraphNode[]>();
+  for (const child of children) pushTo(byLayer, layers.get(child.id) ?? 0, child);
+  const top = compoundTopPadding(o);
+  const offsets: Offset[] = [];
+  let x = COMPOUND_PADDING;
+  let bottom = top;
+  for (const layer of [...byLayer.keys()].sort((a, b) => a - b)) {
+    const members = (byLayer.get(layer) ?? []).sort(byName);
+    const cap = innerRowCap(members.length);
+    for (let start = 0; start < members.length; start += cap) {
+      const column = members.slice(start, start + cap).map((node) => ({ node, ...leafSize(node, o) }));
+      const width = column.reduce((max, c) => Math.max(max, c.width), 0);
+      let y = top;
+      for (const c of column) {
+        offsets.push({ id: c.node.id, dx: x + (width - c.width) / 2, dy: y, width: c.width, height: c.height });
+        y += c.height + ROW_GAP;
+      }
+      bottom = Math.max(bottom, y - ROW_GAP);
+      x += width + SUBCOLUMN_GAP;
+    }
+    x += COLUMN_GAP - SUBCOLUMN_GAP;
+  }
+  const contentRight = x - COLUMN_GAP;
+  return {
+    node: compound,
+    subscription: subscriptionOf(compound.id),
+    width: Math.max(contentRight + COMPOUND_PADDING, compoundMinWidth(compound, o)),
+    height: bottom + COMPOUND_PADDING,
+    children: offsets,
+  };
+}
+
+/** One sub-column of a layer: its units with their y relative to the column top. */
+interface SubColumn {
+  readonly units: readonly { readonly unit: Unit; readonly dy: number }[];
   readonly width: number;
   readonly height: number;
 }
 
-function bandKey(node: GraphNode, compoundIds: ReadonlySet<string>): string {
-  return node.parent !== null && compoundIds.has(node.parent) ? node.parent : '';
+/** Fills sub-columns top to bottom, starting a new one when the next unit would pass `maxHeight`. */
+function wrapLayer(units: readonly Unit[], maxHeight: number): SubColumn[] {
+  const columns: SubColumn[] = [];
+  let current: { unit: Unit; dy: number }[] = [];
+  let width = 0;
+  let y = 0;
+  let previous: Unit | null = null;
+  for (const unit of units) {
+    const gap = previous === null ? 0 : previous.subscription === unit.subscription ? ROW_GAP : SUBSCRIPTION_GAP;
+    if (current.length > 0 && y + gap + unit.height > maxHeight) {
+      columns.push({ units: current, width, height: y });
+      [current, width, y, previous] = [[], 0, 0, null];
+    }
+    const dy = current.length === 0 ? 0 : y + gap;
+    current.push({ unit, dy });
+    width = Math.max(width, unit.width);
+    y = dy + unit.height;
+    previous = unit;
+  }
+  if (current.length > 0) columns.push({ units: current, width, height: y });
+  return columns;
+}
+
+interface Packing {
+  readonly layers: readonly SubColumn[][];
+  readonly width: number;
+  readonly height: number;
+}
+
+function layerGap(left: readonly SubColumn[], right: readonly SubColumn[]): number {
+  return left.length > 1 || right.length > 1 ? WRAPPED_COLUMN_GAP : COLUMN_GAP;
+}
+
+/** The whole picture's size (margins included) when no sub-column may be taller than `maxHeight`. */
+function pack(layers: readonly (readonly Unit[])[], maxHeight: number): Packing {
+  const wrapped = layers.map((units) => wrapLayer(units, maxHeight));
+  let width = 0;
+  let height = 0;
+  wrapped.forEach((columns, i) => {
+    const previous = wrapped[i - 1];
+    if (previous !== undefined) width += layerGap(previous, columns);
+    columns.forEach((c, j) => {
+      width += c.width + (j > 0 ? SUBCOLUMN_GAP : 0);
+      height = Math.max(height, c.height);
+    });
+  });
+  return { layers: wrapped, width: width + 2 * MARGIN, height: height + 2 * MARGIN };
+}
+
+/**
+ * The smallest column height whose picture is no wider than 16:10, found by bisection (the width
+ * only shrinks as columns grow taller). A graph that is wide even with one column per layer keeps
+ * one column per layer.
+ */
+function packNearAspect(layers: readonly (readonly Unit[])[]): Packing {
+  const all = layers.flat();
+  if (all.length === 0) return { layers: [], width: 2 * MARGIN, height: 2 * MARGIN };
+  const tallest = all.reduce((max, u) => Math.max(max, u.height), 0);
+  const single = layers.reduce((max, units) => Math.max(max, units.reduce((sum, u) => sum + u.height + SUBSCRIPTION_GAP, 0)), 0);
+  const fits = (p: Packing): boolean => p.width <= TARGET_ASPECT * p.height;
+  const unwrapped = pack(layers, single);
+  if (!fits(unwrapped)) return unwrapped;
+  let [low, high] = [tallest, single];
+  let best = unwrapped;
+  // 1 px is finer than anything visible; at most ~25 rounds for a 10,000,000 px column.
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const candidate = pack(layers, middle);
+    if (fits(candidate)) {
+      [high, best] = [middle, candidate];
+    } else {
+      low = middle;
+    }
+  }
+  return best;
 }
 
 /** Synchronous layered layout: same output shape as `layoutEgressGraph`. */
 export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions): GraphLayout {
   const o: ResolvedLayoutOptions = resolveLayoutOptions(options);
-  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
-  const nodeIds = new Set(nodesById.keys());
+  const nodeIds = new Set(graph.nodes.map((n) => n.id));
   const compoundIds = new Set(graph.nodes.flatMap((n) => (n.parent !== null && nodeIds.has(n.parent) ? [n.parent] : [])));
-  const leaves = graph.nodes.filter((n) => !compoundIds.has(n.id));
-  const layers = assignLayers(leaves, graph);
-  const placed: Placed[] = leaves.map((node) => ({ node, layer: layers.get(node.id) ?? 0, ...leafSize(node, o) }));
-  const columnCount = placed.reduce((max, p) => Math.max(max, p.layer), 0) + 1;
-  const columnWidth: number[] = Array.from({ length: columnCount }, () => 0);
-  for (const p of placed) columnWidth[p.layer] = Math.max(columnWidth[p.layer] ?? 0, p.width);
-  const columnX: number[] = [];
-  let x = MARGIN + COMPOUND_PADDING;
-  for (const width of columnWidth) {
-    columnX.push(x);
-    x += width + COLUMN_GAP;
+  // A leaf belongs to its compound's unit; compounds and top-level leaves are units of their own.
+  const unitOf = new Map<string, string>();
+  const childrenOf = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    if (compoundIds.has(node.id)) continue;
+    const parent = node.parent !== null && compoundIds.has(node.parent) ? node.parent : null;
+    unitOf.set(node.id, parent ?? node.id);
+    if (parent !== null) pushTo(childrenOf, parent, node);
+  }
+  for (const id of compoundIds) unitOf.set(id, id);
+
+  const unitLinks = new Map<string, string[]>();
+  const innerLinks = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const edge of graph.edges) {
+    const [from, to] = [unitOf.get(edge.source), unitOf.get(edge.target)];
+    if (from === undefined || to === undefined) continue;
+    if (from !== to) addLink(unitLinks, seen, from, to);
+    else if (from !== edge.source) addLink(innerLinks, seen, edge.source, edge.target);
   }
 
-  const bands = new Map<string, Placed[]>();
-  for (const p of placed) {
-    const key = bandKey(p.node, compoundIds);
-    pushTo(bands, key, p);
+  const units = new Map<string, Unit>();
+  for (const node of graph.nodes) {
+    if (unitOf.get(node.id) !== node.id) continue;
+    const children = childrenOf.get(node.id);
+    units.set(node.id, children === undefined
+      ? { node, subscription: subscriptionOf(node.id), ...leafSize(node, o), children: [] }
+      : compoundUnit(node, children, innerLinks, o));
   }
-  const boxes = new Map<string, { x: number; y: number; width: number; height: number }>();
-  let y = MARGIN;
-  let right = 0;
-  for (const key of [...bands.keys()].sort(compareText)) {
-    const members = bands.get(key) ?? [];
-    const compound = key === '' ? undefined : nodesById.get(key);
-    const top = compound === undefined ? 0 : compoundTopPadding(o);
-    let bandHeight = 0;
-    for (let c = 0; c < columnCount; c++) {
-      const column = members.filter((p) => p.layer === c).sort((a, b) => compareText(a.node.label, b.node.label) || compareText(a.node.id, b.node.id));
-      let rowY = y + top;
-      for (const p of column) {
-        const colX = (columnX[c] ?? 0) + ((columnWidth[c] ?? 0) - p.width) / 2;
-        boxes.set(p.node.id, { x: colX, y: rowY, width: p.width, height: p.height });
-        right = Math.max(right, colX + p.width);
-        rowY += p.height + ROW_GAP;
+  const layer = longestPathLayers([...units.keys()], unitLinks);
+  // Sinks get a layer of their own, right of everything else.
+  const isSink = (node: GraphNode): boolean => SINK_KINDS.has(node.kind) && node.parent === null;
+  let lastOther = -1;
+  for (const unit of units.values()) if (!isSink(unit.node)) lastOther = Math.max(lastOther, layer.get(unit.node.id) ?? 0);
+  const layerCount = units.size === 0 ? 0 : lastOther + 2;
+  const layers: Unit[][] = Array.from({ length: layerCount }, () => []);
+  for (const unit of units.values()) layers[isSink(unit.node) ? lastOther + 1 : layer.get(unit.node.id) ?? 0]?.push(unit);
+  for (const members of layers) members.sort((a, b) => compareText(a.subscription, b.subscription) || byName(a.node, b.node));
+  const packing = packNearAspect(layers.filter((members) => members.length > 0));
+
+  const boxes = new Map<string, Box>();
+  const contentHeight = packing.height - 2 * MARGIN;
+  let x = MARGIN;
+  packing.layers.forEach((columns, i) => {
+    const previous = packing.layers[i - 1];
+    if (previous !== undefined) x += layerGap(previous, columns);
+    columns.forEach((column, j) => {
+      if (j > 0) x += SUBCOLUMN_GAP;
+      // Short columns are centred, so a lone firewall sits where the fan of edges meets.
+      const top = MARGIN + (contentHeight - column.height) / 2;
+      for (const { unit, dy } of column.units) {
+        const ux = x + (column.width - unit.width) / 2;
+        const uy = top + dy;
+        boxes.set(unit.node.id, { x: ux, y: uy, width: unit.width, height: unit.height });
+        for (const child of unit.children) boxes.set(child.id, { x: ux + child.dx, y: uy + child.dy, width: child.width, height: child.height });
       }
-      bandHeight = Math.max(bandHeight, rowY - ROW_GAP - (y + top));
-    }
-    if (compound !== undefined) {
-      const inside = members.map((p) => boxes.get(p.node.id)).filter((b) => b !== undefined);
-      const left = Math.min(...inside.map((b) => b.x)) - COMPOUND_PADDING;
-      const width = Math.max(Math.max(...inside.map((b) => b.x + b.width)) + COMPOUND_PADDING - left, compoundMinWidth(compound, o));
-      const height = top + bandHeight + COMPOUND_PADDING;
-      boxes.set(compound.id, { x: left, y, width, height });
-      right = Math.max(right, left + width);
-      bandHeight = height - top;
-    }
-    y += top + bandHeight + BAND_GAP;
-  }
+      x += column.width;
+    });
+  });
 
   const nodes: NodeBox[] = graph.nodes.map((node) => {
     const box = boxes.get(node.id) ?? { x: 0, y: 0, width: 0, height: 0 };
@@ -158,8 +334,5 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
     ];
     return { id: edge.id, source: edge.source, target: edge.target, points, label: null };
   });
-  return {
-    engine: 'quick', width: round2(right + MARGIN), height: round2(Math.max(y - BAND_GAP + MARGIN, 2 * MARGIN)),
-    nodes, edges, fontFamily: GRAPH_FONT_FAMILY,
-  };
+  return { engine: 'quick', width: round2(packing.width), height: round2(packing.height), nodes, edges, fontFamily: GRAPH_FONT_FAMILY };
 }
