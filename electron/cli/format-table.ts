@@ -96,12 +96,28 @@ interface Row {
   readonly paints: readonly Paint[];
 }
 
+/** Shown after the name of a platform subnet (Azure-managed instances only: firewall, gateway, Bastion, Route Server). */
+export const PLATFORM_MARKER = '(platform)';
+
+function isPlatformPath(path: EgressPath): boolean {
+  return path.source.role !== undefined && path.source.role !== 'workload';
+}
+
+/** Dims only the marker, so the name keeps its normal weight. */
+function platformPaint(color: boolean): Paint {
+  if (!color) return plain;
+  const dim = ansi(2);
+  return (text) => text.replace(` ${PLATFORM_MARKER}`, ` ${dim(PLATFORM_MARKER)}`);
+}
+
 function pathRow(path: EgressPath, color: boolean): Row {
-  const source = path.source.type === 'nic' ? `  ${path.source.name}` : path.source.name;
+  const name = path.source.type === 'nic' ? `  ${path.source.name}` : path.source.name;
+  const platform = isPlatformPath(path);
+  const source = platform ? `${name} ${PLATFORM_MARKER}` : name;
   const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
   return {
     cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map(lastSegment).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
-    paints: [plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
+    paints: [platform ? platformPaint(color) : plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
   };
 }
 

@@ -9,7 +9,7 @@
  * total and the contents page numbers, are drawn as small form XObjects filled in by `finish`.
  */
 import PDFDocument from 'pdfkit';
-import { evidenceFontFiles, needsActualText, type EvidenceFont } from './fonts';
+import { evidenceFontFiles, fallbackFontFile, FALLBACK_FONT, needsActualText, type EvidenceFont } from './fonts';
 
 export const PAGE = { width: 595.28, height: 841.89, marginX: 48, marginTop: 54, marginBottom: 54 } as const;
 export const LANDSCAPE = { width: 841.89, height: 595.28 } as const;
@@ -44,7 +44,10 @@ interface GlyphPosition {
 
 interface EmbeddedFontInternals {
   readonly id: string;
-  readonly font: { glyphForCodePoint(codePoint: number): { readonly id: number; readonly advanceWidth: number } };
+  readonly font: {
+    glyphForCodePoint(codePoint: number): { readonly id: number; readonly advanceWidth: number };
+    hasGlyphForCodePoint(codePoint: number): boolean;
+  };
   readonly subset: { includeGlyph(glyphId: number): number };
   readonly widths: (number | undefined)[];
   readonly unicode: (readonly number[] | undefined)[];
@@ -89,6 +92,18 @@ export interface TableCell {
 }
 
 type Cell = string | TableCell;
+
+/** A font a run of text is drawn in: one of the evidence fonts, or the CJK fallback. */
+type RunFont = EvidenceFont | typeof FALLBACK_FONT;
+
+/** Part of a line drawn in one font. */
+interface Segment {
+  readonly font: RunFont;
+  readonly text: string;
+}
+
+/** Basic Latin to Latin Extended-A: all three DejaVu faces have every glyph, so no lookup. */
+const BEYOND_LATIN = /[^\u0000-\u017f]/;
 
 /**
  * Text without shaping: one cmap lookup per character, cached, instead of a fontkit layout per word
@@ -207,6 +222,50 @@ export function monoLineHeight(size: number): number {
   return size * 1.164;
 }
 
+/**
+ * East Asian wide characters (Hangul Jamo, CJK, kana, Hangul, compatibility and full-width forms,
+ * supplementary ideographs) take two monospace columns: the fallback glyph is one em wide, wider
+ * than DejaVu Sans Mono's 0.6 em.
+ */
+function monoColumns(ch: string): number {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp < 0x1100) return 1;
+  const wide = (cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff)
+    || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000;
+  return wide ? 2 : 1;
+}
+
+/** Closing punctuation that must not start a line (Japanese line-breaking rules, kinsoku). */
+const NO_BREAK_BEFORE = new Set([...'、。，．・：；？！ー）」』】〕〉》〙〗ゝゞヽヾぁぃぅぇぉっゃゅょァィゥェォッャュョ']);
+
+/**
+ * A space-free word cut where a line may break: before and after each wide character, except
+ * before closing punctuation and small kana, which stay with the character before them.
+ */
+function breakPieces(word: string): readonly string[] {
+  const pieces: string[] = [];
+  let previousWide = false;
+  for (const ch of word) {
+    const wide = monoColumns(ch) === 2;
+    const last = pieces.length - 1;
+    if (last >= 0 && !NO_BREAK_BEFORE.has(ch) && (wide || previousWide)) pieces.push(ch);
+    else if (last >= 0) pieces[last] += ch;
+    else pieces.push(ch);
+    previousWide = wide;
+  }
+  return pieces.length > 0 ? pieces : [''];
+}
+
+/** How many of `chars` fit in `max` monospace columns. */
+function monoFit(chars: readonly string[], max: number): number {
+  let columns = 0;
+  for (let i = 0; i < chars.length; i++) {
+    columns += monoColumns(chars[i] ?? '');
+    if (columns > max) return i;
+  }
+  return chars.length;
+}
+
 /** The cut position after the last of `chars` in the second half of the first `max` characters. */
 function breakAfter(chars: readonly string[], max: number, breakChars: readonly string[]): number | null {
   for (let i = max; i > max / 2; i--) if (breakChars.includes(chars[i - 1] ?? '')) return i;
@@ -222,8 +281,8 @@ export function monoLines(text: string, size: number, width: number): readonly s
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let rest = [...paragraph];
-    while (rest.length > max) {
-      const cut = breakAfter(rest, max, [' ', '/']) ?? breakAfter(rest, max, [',', '-', '.']) ?? max;
+    for (let fit = monoFit(rest, max); fit < rest.length; fit = monoFit(rest, max)) {
+      const cut = breakAfter(rest, fit, [' ', '/']) ?? breakAfter(rest, fit, [',', '-', '.']) ?? Math.max(1, fit);
       lines.push(rest.slice(0, cut).join('').trimEnd());
       rest = rest.slice(cut);
       while (rest[0] === ' ') rest = rest.slice(1);
@@ -255,6 +314,9 @@ export class EvidenceDocument {
   private lastColor: string | null = null;
   private lastFillState: unknown = undefined;
   private readonly ascii = new Map<string, SimpleGlyphs>();
+  private readonly fontObjects = new Map<RunFont, EmbeddedFontInternals>();
+  /** Per font: whether it has a glyph for a code point (fontkit cmap lookups, cached). */
+  private readonly coverage = new Map<RunFont, Map<number, boolean>>();
   private readonly chunks: Buffer[] = [];
   private readonly finished: Promise<void>;
 
@@ -284,6 +346,9 @@ export class EvidenceDocument {
       this.doc.on('error', (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))));
     });
     for (const [name, file] of Object.entries(evidenceFontFiles())) this.doc.registerFont(name, file);
+    // Registering only records the path: the font is read when first used and embedded (subset)
+    // only when a page draws with it, so Latin-only evidence stays as small as before.
+    this.doc.registerFont(FALLBACK_FONT, fallbackFontFile());
   }
 
   get left(): number { return PAGE.marginX }
@@ -335,6 +400,7 @@ export class EvidenceDocument {
     if (style.font === 'Mono') return monoLines(text, style.size ?? 9, style.width ?? this.contentWidth).length * monoLineHeight(style.size ?? 9);
     this.setFont(style.font ?? 'Sans', style.size ?? 9);
     const width = style.width ?? this.contentWidth;
+    if (this.fallbackSegments(text) !== null) return this.wrapMixed(text, width).length * this.doc.currentLineHeight(true);
     if (this.fitsOneLine(text, width)) return this.doc.currentLineHeight(true);
     const lines = this.wrapSimple(text, width);
     if (lines !== null) return lines.length * this.doc.currentLineHeight(true);
@@ -398,6 +464,10 @@ export class EvidenceDocument {
   /** Draws text at an explicit position without moving the cursor. */
   drawText(text: string, x: number, y: number, style: TextStyle & { readonly height?: number; readonly lineBreak?: boolean } = {}): void {
     this.setFont(style.font ?? 'Sans', style.size ?? 9, style.color ?? (style.link ? COLORS.link : COLORS.text));
+    if (this.fallbackSegments(text) !== null) {
+      this.drawMixed(text, x, y, style);
+      return;
+    }
     const options: { -readonly [K in keyof PDFKit.Mixins.TextOptions]: PDFKit.Mixins.TextOptions[K] } = {
       width: style.width,
       height: style.height,
@@ -447,8 +517,7 @@ export class EvidenceDocument {
    * calls. Same operators as pdfkit's `_fragment` (kerning as TJ adjustments); returns false for
    * glyphs with offsets (combining marks), which are left to pdfkit.
    */
-  private simpleGlyphs(): SimpleGlyphs {
-    const font = (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+  private simpleGlyphs(font: EmbeddedFontInternals = this.currentFontObject()): SimpleGlyphs {
     let table = this.ascii.get(font.id);
     if (!table) {
       table = new SimpleGlyphs(font);
@@ -470,11 +539,16 @@ export class EvidenceDocument {
 
   private fastText(text: string, x: number, y: number): boolean {
     if (text.length === 0) return true;
-    const font = (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+    const font = this.currentFontObject();
+    const baseline = this.doc.page.height - y - (font.ascender / 1000) * this.currentSize;
+    return this.glyphRun(font, text, x, baseline);
+  }
+
+  /** `text` in `font` at the current size, starting at `x` on `baseline` (PDF space, y up). */
+  private glyphRun(font: EmbeddedFontInternals, text: string, x: number, baseline: number): boolean {
     const page = this.doc.page;
     const size = this.currentSize;
-    const baseline = page.height - y - (font.ascender / 1000) * size;
-    const ascii = this.simpleGlyphs().encode(text);
+    const ascii = this.simpleGlyphs(font).encode(text);
     if (ascii !== null) {
       page.fonts[font.id] ??= font.ref();
       this.doc.addContent(`q 1 0 0 -1 0 ${pdfNumber(page.height)} cm BT 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm /${font.id} ${pdfNumber(size)} Tf <${ascii.hex}> Tj ET Q`);
@@ -495,6 +569,185 @@ export class EvidenceDocument {
     // The page's user space is flipped (y down); undo the flip for the text object, as pdfkit does.
     this.doc.addContent(`q 1 0 0 -1 0 ${pdfNumber(page.height)} cm BT 1 0 0 1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm /${font.id} ${pdfNumber(size)} Tf [${commands.join(' ')}] TJ ET Q`);
     return true;
+  }
+
+  private currentFontObject(): EmbeddedFontInternals {
+    return (this.doc as unknown as { readonly _font: EmbeddedFontInternals })._font;
+  }
+
+  /**
+   * pdfkit's font object for `name`, leaving the current font as it was (`doc.font` would make it
+   * current). Opening a font does not embed it: only drawing with it on a page does.
+   */
+  private fontObject(name: RunFont): EmbeddedFontInternals {
+    const cached = this.fontObjects.get(name);
+    if (cached) return cached;
+    const state = this.doc as unknown as { _font: EmbeddedFontInternals; _fontSource: unknown; _fontFamily: unknown };
+    const saved = { font: state._font, source: state._fontSource, family: state._fontFamily };
+    this.doc.font(name);
+    const font = state._font;
+    state._font = saved.font;
+    state._fontSource = saved.source;
+    state._fontFamily = saved.family;
+    this.fontObjects.set(name, font);
+    return font;
+  }
+
+  private hasGlyph(name: RunFont, codePoint: number): boolean {
+    let known = this.coverage.get(name);
+    if (!known) {
+      known = new Map();
+      this.coverage.set(name, known);
+    }
+    let has = known.get(codePoint);
+    if (has === undefined) {
+      has = this.fontObject(name).font.hasGlyphForCodePoint(codePoint);
+      known.set(codePoint, has);
+    }
+    return has;
+  }
+
+  /**
+   * `text` cut into runs of the current font and of the CJK fallback, each character going to the
+   * current font when it has the glyph, else to the fallback when that has it. Null when nothing
+   * needs the fallback: Latin text returns at the regex, before any lookup.
+   */
+  private fallbackSegments(text: string): readonly Segment[] | null {
+    if (!BEYOND_LATIN.test(text)) return null;
+    const primary = this.currentFont;
+    const segments: Segment[] = [];
+    let run = '';
+    let runFont: RunFont = primary;
+    let fallback = false;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 0;
+      const font: RunFont = cp < 0x180 || this.hasGlyph(primary, cp) || !this.hasGlyph(FALLBACK_FONT, cp) ? primary : FALLBACK_FONT;
+      if (font !== runFont && run.length > 0) {
+        segments.push({ font: runFont, text: run });
+        run = '';
+      }
+      runFont = font;
+      run += ch;
+      fallback ||= font === FALLBACK_FONT;
+    }
+    if (run.length > 0) segments.push({ font: runFont, text: run });
+    return fallback ? segments : null;
+  }
+
+  /** Whether a character has a glyph in neither the current font nor the fallback (drawn as a box). */
+  private hasUndrawable(text: string): boolean {
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 0;
+      if (cp >= 0x180 && !this.hasGlyph(this.currentFont, cp) && !this.hasGlyph(FALLBACK_FONT, cp)) return true;
+    }
+    return false;
+  }
+
+  private segmentWidth(segment: Segment): number {
+    const font = this.fontObject(segment.font);
+    const simple = this.simpleGlyphs(font).width(segment.text);
+    return simple === null ? font.widthOfString(segment.text, this.currentSize) : (simple * this.currentSize) / 1000;
+  }
+
+  /** Width in points at the current size, each run measured in the font it is drawn in. */
+  private mixedWidth(text: string): number {
+    const segments = this.fallbackSegments(text) ?? [{ font: this.currentFont, text }];
+    return segments.reduce((sum, segment) => sum + this.segmentWidth(segment), 0);
+  }
+
+  /**
+   * Greedy wrap with mixed-font widths. Lines break at spaces and, as CJK text has none, between
+   * wide (CJK) characters, never before closing punctuation (、。」). A piece wider than the line is
+   * cut between characters.
+   */
+  private wrapMixed(text: string, width: number): readonly string[] {
+    const space = this.mixedWidth(' ');
+    const lines: string[] = [];
+    for (const paragraph of text.split('\n')) {
+      let line = '';
+      let lineWidth = 0;
+      for (const word of paragraph.split(' ')) {
+        breakPieces(word).forEach((piece, i) => {
+          const gap = i === 0 ? space : 0;
+          const glue = i === 0 ? ' ' : '';
+          let rest = piece;
+          let pieceWidth = this.mixedWidth(rest);
+          if (line.length > 0 && lineWidth + gap + pieceWidth <= width) {
+            line += glue + rest;
+            lineWidth += gap + pieceWidth;
+            return;
+          }
+          if (line.length > 0 || i > 0) lines.push(line);
+          for (let chars = [...rest]; pieceWidth > width && chars.length > 1; chars = [...rest]) {
+            let cut = chars.length - 1;
+            while (cut > 1 && this.mixedWidth(chars.slice(0, cut).join('')) > width) cut--;
+            lines.push(chars.slice(0, cut).join(''));
+            rest = chars.slice(cut).join('');
+            pieceWidth = this.mixedWidth(rest);
+          }
+          line = rest;
+          lineWidth = pieceWidth;
+        });
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  /** The longest start of `line` that fits `width` with an ellipsis after it. */
+  private ellipsize(line: string, width: number): string {
+    const chars = [...line];
+    while (chars.length > 0 && this.mixedWidth(`${chars.join('').trimEnd()}…`) > width) chars.pop();
+    return `${chars.join('').trimEnd()}…`;
+  }
+
+  /**
+   * Text with characters the current font lacks: wrapped, truncated, aligned and linked here, each
+   * line drawn run by run in the font that has the glyphs, all runs on the current font's baseline.
+   * Bold and monospace text fall back to the same regular face.
+   */
+  private drawMixed(text: string, x: number, y: number, style: TextStyle & { readonly height?: number; readonly lineBreak?: boolean }): void {
+    const size = this.currentSize;
+    const lineHeight = this.currentFont === 'Mono' ? monoLineHeight(size) : this.doc.currentLineHeight(true);
+    const wrap = style.width !== undefined && style.lineBreak !== false;
+    let lines: readonly string[] = [text.replace(/\n/g, ' ')];
+    if (wrap) lines = this.currentFont === 'Mono' ? monoLines(text, size, style.width ?? 0) : this.wrapMixed(text, style.width ?? 0);
+    if (wrap && style.height !== undefined) {
+      const max = Math.max(1, Math.floor((style.height + 0.01) / lineHeight));
+      if (lines.length > max) lines = [...lines.slice(0, max - 1), this.ellipsize(lines[max - 1] ?? '', style.width ?? 0)];
+    }
+    const undrawable = this.hasUndrawable(text);
+    if (undrawable) this.doc.markContent('Span', { actual: text } as PDFKit.Mixins.MarkingOptions);
+    lines.forEach((line, i) => {
+      const lineY = y + i * lineHeight;
+      const lineWidth = this.mixedWidth(line);
+      const free = (style.width ?? lineWidth) - lineWidth;
+      const lineX = style.align === 'center' ? x + free / 2 : style.align === 'right' ? x + free : x;
+      this.drawRuns(line, lineX, lineY);
+      if (style.link !== undefined && lineWidth > 0) {
+        const height = this.doc.currentLineHeight();
+        this.doc.link(lineX, lineY, lineWidth, height, style.link);
+        this.doc.moveTo(lineX, lineY + height - 0.5).lineTo(lineX + lineWidth, lineY + height - 0.5).lineWidth(0.5).strokeColor(this.lastColor ?? COLORS.link).stroke();
+      }
+    });
+    if (undrawable) this.doc.endMarkedContent();
+  }
+
+  /** One line, run by run; the top of the line is at `y`. */
+  private drawRuns(line: string, x: number, y: number): void {
+    const primary = this.currentFontObject();
+    const size = this.currentSize;
+    const baseline = this.doc.page.height - y - (primary.ascender / 1000) * size;
+    let cursor = x;
+    for (const segment of this.fallbackSegments(line) ?? [{ font: this.currentFont, text: line }]) {
+      const font = this.fontObject(segment.font);
+      if (!this.glyphRun(font, segment.text, cursor, baseline)) {
+        // Glyphs with offsets (combining marks): pdfkit places them, its top moved so the baselines meet.
+        this.doc.font(segment.font).text(segment.text, cursor, y + ((primary.ascender - font.ascender) / 1000) * size, { lineBreak: false });
+        this.doc.font(this.currentFont);
+      }
+      cursor += this.segmentWidth(segment);
+    }
   }
 
   /**

@@ -1,14 +1,18 @@
 /**
- * The fonts embedded in every evidence PDF. The 14 standard PDF fonts are WinAnsi only, so
+ * The fonts embedded in evidence PDFs. The 14 standard PDF fonts are WinAnsi only, so
  * resource names and tags like `subnet-zürich` need an embedded TTF: DejaVu (from the
- * `dejavu-fonts-ttf` package) covers Latin, Greek and Cyrillic. It has no CJK glyphs; such text is
- * drawn as missing-glyph boxes but keeps its real characters in the text layer (see `needsActualText`).
+ * `dejavu-fonts-ttf` package) covers Latin, Greek and Cyrillic. It has no CJK glyphs, so characters
+ * DejaVu lacks are drawn with Noto Sans JP (`@expo-google-fonts/noto-sans-jp`: kana and common Han),
+ * embedded (subset) only in PDFs that use it. Characters neither font has are drawn as
+ * missing-glyph boxes but keep their real characters in the text layer (see `needsActualText`).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 export type EvidenceFont = 'Sans' | 'Sans-Bold' | 'Mono';
 
+/** The pdfkit name of the fallback font; bold and monospace text fall back to it too. */
+export const FALLBACK_FONT = 'Fallback-JP';
 
 export function evidenceFontFiles(): Readonly<Record<EvidenceFont, string>> {
   const require = createRequire(import.meta.url);
@@ -18,6 +22,12 @@ export function evidenceFontFiles(): Readonly<Record<EvidenceFont, string>> {
     'Sans-Bold': join(ttf, 'DejaVuSans-Bold.ttf'),
     'Mono': join(ttf, 'DejaVuSansMono.ttf'),
   };
+}
+
+/** Noto Sans JP Regular. The package has no `exports` map, so its files resolve directly. */
+export function fallbackFontFile(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@expo-google-fonts/noto-sans-jp/package.json')), '400Regular', 'NotoSansJP_400Regular.ttf');
 }
 
 /**

@@ -6,7 +6,7 @@
 import { memo, useCallback, useEffect, useRef, type Dispatch, type KeyboardEvent } from 'react';
 import type { FindingSeverity } from '../../shared/egress/types';
 import type { Action, AppState } from '../state/app-state';
-import { BADGE_KINDS, badgeText, badgeTone } from '../state/badges';
+import { BADGE_KINDS, badgeText, badgeTone, isPlatformBadge } from '../state/badges';
 import type { SourceEntry, SourceList as SourceListData } from '../state/selectors';
 import { testHook } from '../test-hook';
 
@@ -26,8 +26,10 @@ function markSelection(): void {
 const Row = memo(function Row({ entry, selected, onSelect }: { readonly entry: SourceEntry; readonly selected: boolean; readonly onSelect: (id: string) => void }) {
   return (
     <div role="option" aria-selected={selected} data-source-id={entry.sourceId} data-testid="source-row"
-      className={`source ${entry.type}${entry.changed ? ' changed' : ''}`}
-      onClick={() => onSelect(entry.sourceId)} title={entry.name}>
+      className={`source ${entry.type}${entry.changed ? ' changed' : ''}${isPlatformBadge(entry.badge.kind) ? ' platform' : ''}`}
+      onClick={() => onSelect(entry.sourceId)} title={entry.name}
+      // Platform subnets stay listed, a little quieter: nothing of yours runs there.
+      style={isPlatformBadge(entry.badge.kind) ? { opacity: 0.75 } : undefined}>
       <span className="name">{entry.name}</span>
       <span className="addr">{entry.addresses.join(', ')}{entry.findingCount > 0 ? ` · ${entry.findingCount} finding${entry.findingCount === 1 ? '' : 's'}` : ''}</span>
       <span className={`badge tone-${entry.badge.tone}`}>{entry.badge.text}</span>

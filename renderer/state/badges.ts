@@ -2,7 +2,7 @@
  * The verdict badge each subnet / NIC gets in the list: derived from the resolver's verdict, exit
  * method and the appliances passed (`via`). The UI never recomputes a verdict; it only names it.
  */
-import type { EgressPath } from '../../shared/egress/types';
+import type { EgressPath, PathSource, SourceRole } from '../../shared/egress/types';
 
 export type BadgeKind =
   | 'via-firewall'
@@ -15,12 +15,37 @@ export type BadgeKind =
   | 'no-outbound'
   | 'dropped'
   | 'denied'
-  | 'unknown';
+  | 'unknown'
+  // Platform subnets: Azure-managed instances only, egressing with their own platform IPs.
+  | 'platform-firewall'
+  | 'platform-firewall-management'
+  | 'platform-gateway'
+  | 'platform-bastion'
+  | 'platform-route-server';
 
 export const BADGE_KINDS: readonly BadgeKind[] = [
   'via-firewall', 'via-nva', 'nat-gateway', 'public-ip', 'load-balancer', 'default-outbound',
   'on-premises', 'no-outbound', 'dropped', 'denied', 'unknown',
+  'platform-firewall', 'platform-firewall-management', 'platform-gateway', 'platform-bastion', 'platform-route-server',
 ];
+
+/** What a badge needs from a path; `source.role` is optional so older results still badge. */
+export type BadgeInput = Pick<EgressPath, 'verdict' | 'exit' | 'via'> & { readonly source?: Pick<PathSource, 'role'> };
+
+export function isPlatformBadge(kind: BadgeKind): boolean {
+  return kind.startsWith('platform-');
+}
+
+function platformBadge(role: Exclude<SourceRole, 'workload'>): BadgeKind {
+  switch (role) {
+    case 'azure-firewall': return 'platform-firewall';
+    case 'firewall-management': return 'platform-firewall-management';
+    case 'gateway': return 'platform-gateway';
+    case 'bastion': return 'platform-bastion';
+    case 'route-server': return 'platform-route-server';
+    default: return assertNever(role);
+  }
+}
 
 /** Tone drives the badge colour: calm for managed egress, amber for implicit, red for broken. */
 export type BadgeTone = 'good' | 'neutral' | 'warn' | 'bad';
@@ -39,7 +64,11 @@ function isNvaId(id: string): boolean {
   return id.toLowerCase().includes('/providers/microsoft.network/networkinterfaces/');
 }
 
-export function badgeKind(path: Pick<EgressPath, 'verdict' | 'exit' | 'via'>): BadgeKind {
+export function badgeKind(path: BadgeInput): BadgeKind {
+  const role = path.source?.role;
+  // A platform subnet is named by what runs there, unless its path is broken: then the break shows.
+  const broken = path.verdict === 'dropped' || path.verdict === 'denied' || path.verdict === 'no-outbound';
+  if (role !== undefined && role !== 'workload' && !broken) return platformBadge(role);
   switch (path.verdict) {
     case 'internet':
       // An appliance in the path is what a reviewer cares about first: it inspects the traffic.
@@ -75,6 +104,11 @@ export function badgeText(kind: BadgeKind): string {
     case 'dropped': return 'Dropped';
     case 'denied': return 'Denied';
     case 'unknown': return 'Unknown';
+    case 'platform-firewall': return 'Platform: firewall';
+    case 'platform-firewall-management': return 'Platform: firewall management';
+    case 'platform-gateway': return 'Platform: gateway';
+    case 'platform-bastion': return 'Platform: Bastion';
+    case 'platform-route-server': return 'Platform: Route Server';
     default: return assertNever(kind);
   }
 }
@@ -89,6 +123,11 @@ export function badgeTone(kind: BadgeKind): BadgeTone {
     case 'load-balancer':
     case 'on-premises':
     case 'no-outbound':
+    case 'platform-firewall':
+    case 'platform-firewall-management':
+    case 'platform-gateway':
+    case 'platform-bastion':
+    case 'platform-route-server':
       return 'neutral';
     case 'default-outbound':
     case 'unknown':
@@ -100,7 +139,7 @@ export function badgeTone(kind: BadgeKind): BadgeTone {
   }
 }
 
-export function badgeFor(path: Pick<EgressPath, 'verdict' | 'exit' | 'via'>): Badge {
+export function badgeFor(path: BadgeInput): Badge {
   const kind = badgeKind(path);
   return { kind, text: badgeText(kind), tone: badgeTone(kind) };
 }

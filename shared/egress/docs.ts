@@ -26,6 +26,9 @@ export const DOCS = {
   serviceEndpoints: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview',
   ipForwarding: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#enable-or-disable-ip-forwarding',
   effectiveRoutes: 'https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem',
+  gatewaySubnet: 'https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub',
+  bastionNsg: 'https://learn.microsoft.com/azure/bastion/bastion-nsg',
+  routeServer: 'https://learn.microsoft.com/azure/route-server/overview',
 } as const;
 
 function nameAndGroup(id: string): { name: string; group: string } {

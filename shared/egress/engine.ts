@@ -129,7 +129,10 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
         DOCS.serviceEndpoints, verifyRoutes(subnet, set));
       return { verdict: 'unknown', ...NO_EXIT };
     case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, route);
-    case 'VirtualNetworkGateway': return toGateway(ctx, trail, subnet, route);
+    case 'VirtualNetworkGateway':
+      // On GatewaySubnet the "gateway" next hop is the sender itself: its own traffic leaves from its public IPs.
+      if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
+      return toGateway(ctx, trail, subnet, route);
   }
 }
 
@@ -150,7 +153,7 @@ function natBypassed(trail: Trail, subnet: Subnet, route: ComputedRoute): void {
 function exitOf(method: OutboundMethod): ExitMethod | null {
   switch (method.kind) {
     case 'nat-gateway': return 'nat-gateway';
-    case 'instance-public-ip': case 'firewall-public-ip': return 'public-ip';
+    case 'instance-public-ip': case 'firewall-public-ip': case 'platform-public-ip': return 'public-ip';
     case 'lb-outbound-rule': case 'lb-rule-snat': case 'lb-basic': return 'load-balancer';
     case 'default-outbound': return 'default-outbound';
     case 'none': return null;
@@ -169,6 +172,7 @@ function exitKey(method: OutboundMethod): unknown {
     case 'nat-gateway': return method.natGateway ?? method.natGatewayId;
     case 'instance-public-ip': return method.publicIpAddressId;
     case 'firewall-public-ip': return method.firewall;
+    case 'platform-public-ip': return method.ownerId;
     case 'lb-outbound-rule': return method.rule;
     case 'lb-rule-snat': return method.rule;
     case 'lb-basic': return method.pool;
@@ -208,6 +212,15 @@ function buildExitHops(ctx: EngineContext, method: Exclude<OutboundMethod, { kin
         `With no NAT gateway on AzureFirewallSubnet, the firewall SNATs internet traffic to its own public IPs: ${formatCount(FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE)} SNAT ports per public IP per instance (at least ${FIREWALL_MIN_INSTANCES} instances).`,
         DOCS.firewallNatGateway, VERIFY.firewall(method.firewall.id));
       break;
+    case 'platform-public-ip':
+      exitHop = method.owner === 'gateway'
+        ? makeHop('public-ip', method.publicIpAddressIds[0] ?? method.ownerId, `Gateway ${method.ownerName} public IPs (${ips})`,
+          `The gateway instances are Azure-managed and send their own traffic (tunnel endpoints, BGP, platform management) from the gateway's public IPs: ${ips}. Routes on GatewaySubnet steer traffic that transits the gateway, not the instances' own egress (INFERRED).`,
+          DOCS.gatewaySubnet, VERIFY.gateway(method.ownerId))
+        : makeHop('public-ip', method.publicIpAddressIds[0] ?? method.ownerId, `Azure Firewall ${method.ownerName} management public IP (${ips})`,
+          `In forced-tunnel mode the firewall's management NIC in AzureFirewallManagementSubnet has its own public IP, which the platform uses only for management traffic: ${ips}.`,
+          DOCS.firewallForcedTunnel, VERIFY.firewall(method.ownerId));
+      break;
     case 'lb-outbound-rule': {
       const ports = method.rule.allocatedOutboundPorts && method.rule.allocatedOutboundPorts > 0 ? `${method.rule.allocatedOutboundPorts} ports per instance set by the rule` : `${egress.snatPorts ?? 0} ports per instance from the default allocation table`;
       exitHop = makeHop('load-balancer', method.loadBalancer.id, `LB ${method.loadBalancer.name} outbound rule ${method.rule.name} (pool ${method.pool.name})`,
@@ -234,6 +247,10 @@ function internetHop(ctx: EngineContext, ips: string, restrictedToFqdns: readonl
   return makeHop('internet', 'internet', 'Internet', `Traffic leaves Azure for ${describeDestination(ctx.traffic.destination)} from ${ips}.${restricted}`, DOCS.udr, verify);
 }
 
+function isPlatformSender(sender: Sender): boolean {
+  return sender.kind === 'firewall' || sender.kind === 'firewall-management' || sender.kind === 'gateway';
+}
+
 /** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
 function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const method = chooseOutboundMethod(ctx.index, subnet, sender);
@@ -252,6 +269,12 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
       return { verdict: 'internet', exit: 'default-outbound', egressIps: [], snatPorts: null };
     }
     case 'none': {
+      if (isPlatformSender(sender) || isPlatformSubnet(subnet)) {
+        // Azure-managed instances: "no outbound" is a workload finding; what they use is not in the snapshot.
+        trail.hop('drop', subnet.id, 'Platform egress not in the snapshot', `No public IP of the Azure-managed instances in ${subnet.name} is in the snapshot (${method.reason}), so their egress is unknown.`,
+          DOCS.udr, VERIFY.subnet(subnet.id));
+        return { verdict: 'unknown', ...NO_EXIT };
+      }
       trail.hop('drop', subnet.id, 'No outbound method', `No outbound method applies: ${method.reason}. Internet traffic is dropped.`, DOCS.defaultOutbound, VERIFY.subnet(subnet.id));
       trail.finding('no-outbound', 'error', `Subnet ${subnet.name}${sender.kind === 'nic' ? ` (NIC ${sender.nic.name})` : ''} has no internet egress: ${method.reason}.`,
         'Add an explicit outbound method (NAT gateway, public IP, load balancer outbound rule) or route the traffic to a firewall.', [subnet.id], DOCS.defaultOutbound);

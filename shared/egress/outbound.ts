@@ -10,7 +10,7 @@ import { parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
-  NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet,
+  NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
 } from '../model/topology';
 
 /** Who sends the packet out of the subnet. */
@@ -18,12 +18,18 @@ export type Sender =
   /** The subnet entry: a NIC with no public IP and no load balancer membership. */
   | { readonly kind: 'subnet' }
   | { readonly kind: 'nic'; readonly nic: NetworkInterface; readonly ipConfiguration: NicIpConfiguration | null }
-  | { readonly kind: 'firewall'; readonly firewall: AzureFirewall };
+  | { readonly kind: 'firewall'; readonly firewall: AzureFirewall }
+  /** The firewall's management NIC in AzureFirewallManagementSubnet (forced-tunnel mode) [FWFT]. */
+  | { readonly kind: 'firewall-management'; readonly firewall: AzureFirewall }
+  /** The gateway instances in GatewaySubnet: every gateway whose IP configuration sits in this VNet. */
+  | { readonly kind: 'gateway'; readonly gateways: readonly VirtualNetworkGateway[] };
 
 export type OutboundMethod =
   | { readonly kind: 'nat-gateway'; readonly natGatewayId: ResourceId; readonly natGateway: NatGateway | null }
   | { readonly kind: 'instance-public-ip'; readonly publicIpAddressId: ResourceId; readonly publicIp: PublicIpAddress | null }
   | { readonly kind: 'firewall-public-ip'; readonly firewall: AzureFirewall; readonly publicIpAddressIds: readonly ResourceId[] }
+  /** Azure-managed instances (gateway, firewall management NIC) sending from their own public IPs. */
+  | { readonly kind: 'platform-public-ip'; readonly owner: 'gateway' | 'firewall-management'; readonly ownerId: ResourceId; readonly ownerName: string; readonly publicIpAddressIds: readonly ResourceId[] }
   | { readonly kind: 'lb-outbound-rule'; readonly loadBalancer: LoadBalancer; readonly rule: OutboundRule; readonly pool: LoadBalancerBackendPool }
   | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rule: LoadBalancingRule; readonly pool: LoadBalancerBackendPool }
   | { readonly kind: 'lb-basic'; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool }
@@ -95,12 +101,29 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
 
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
 export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender): OutboundMethod {
-  if (subnet.natGatewayId) return { kind: 'nat-gateway', natGatewayId: subnet.natGatewayId, natGateway: index.natGateways.get(subnet.natGatewayId) ?? null };
+  // NAT gateway is not supported on GatewaySubnet [NATRES]: the gateway keeps its own public IPs
+  // (the nat-gateway-on-gateway-subnet finding reports the misconfiguration).
+  if (subnet.natGatewayId && sender.kind !== 'gateway') return { kind: 'nat-gateway', natGatewayId: subnet.natGatewayId, natGateway: index.natGateways.get(subnet.natGatewayId) ?? null };
   switch (sender.kind) {
     case 'firewall': {
       const publicIpAddressIds = sender.firewall.ipConfigurations.map((c) => c.publicIpAddressId).filter((id): id is ResourceId => id !== null);
       if (publicIpAddressIds.length > 0) return { kind: 'firewall-public-ip', firewall: sender.firewall, publicIpAddressIds };
       return { kind: 'none', reason: 'the firewall has no public IP on its data path (forced-tunnel mode) and its subnet has no NAT gateway' };
+    }
+    case 'firewall-management': {
+      // The management configuration's public IP is used by the platform for management only [FWFT].
+      const pip = sender.firewall.managementIpConfiguration?.publicIpAddressId ?? null;
+      if (pip) return { kind: 'platform-public-ip', owner: 'firewall-management', ownerId: sender.firewall.id, ownerName: sender.firewall.name, publicIpAddressIds: [pip] };
+      return { kind: 'none', reason: `the management IP configuration of Azure Firewall ${sender.firewall.name} has no public IP in the snapshot` };
+    }
+    case 'gateway': {
+      const gateways = [...sender.gateways].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const publicIpAddressIds = [...new Set(gateways.flatMap((g) => g.publicIpAddressIds))];
+      const first = gateways[0];
+      if (first && publicIpAddressIds.length > 0) {
+        return { kind: 'platform-public-ip', owner: 'gateway', ownerId: first.id, ownerName: gateways.map((g) => g.name).join(', '), publicIpAddressIds };
+      }
+      return { kind: 'none', reason: `no public IP of gateway ${gateways.map((g) => g.name).join(', ')} is in the snapshot` };
     }
     case 'nic': {
       const config = sender.ipConfiguration;
@@ -181,6 +204,9 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodE
         egressIps: method.publicIpAddressIds.map((id) => publicIpLabel(index, id)),
         snatPorts: method.publicIpAddressIds.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES,
       };
+    case 'platform-public-ip':
+      // Platform-managed SNAT capacity is not documented for gateways or the firewall management NIC.
+      return { egressIps: method.publicIpAddressIds.map((id) => publicIpLabel(index, id)), snatPorts: null };
     case 'lb-outbound-rule': {
       const frontends = method.rule.frontendIpConfigurationIds;
       const allocated = method.rule.allocatedOutboundPorts;

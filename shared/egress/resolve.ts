@@ -9,7 +9,7 @@ import { formatIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
-import type { AzureFirewall, NetworkInterface, Subnet } from '../model/topology';
+import type { AzureFirewall, NetworkInterface, Subnet, VirtualNetworkGateway } from '../model/topology';
 import { RouteSetBuilder } from '../routing/subnet-routes';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
@@ -20,7 +20,8 @@ import { estateFindings } from './findings';
 import { primaryIpConfiguration } from './outbound';
 import type { Sender } from './outbound';
 import { RESOLVE_SCHEMA } from './types';
-import type { EgressPath, Finding, PathSource, ResolveResult } from './types';
+import { platformRoleLabel, subnetRole } from './platform';
+import type { EgressPath, Finding, PathSource, ResolveResult, SourceRole } from './types';
 import type { ResolveInput, ResolveOptions } from './index';
 
 type ParsedDestination =
@@ -69,19 +70,71 @@ function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): readonly Cid
 }
 
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
-  return nic ? { type: 'nic', id: nic.id, name: nic.name } : { type: 'subnet', id: subnet.id, name: subnet.name };
+  // A NIC is always a workload: platform instances have no NIC resources in your subscription.
+  return nic ? { type: 'nic', id: nic.id, name: nic.name, role: 'workload' } : { type: 'subnet', id: subnet.id, name: subnet.name, role: subnetRole(subnet) };
 }
 
-function sourceHop(trail: Trail, subnet: Subnet, nic: NetworkInterface | null, firewall: AzureFirewall | null): void {
+/** Who runs in a platform subnet, found in the snapshot (null: nothing found, or not modelled). */
+type PlatformSender = Extract<Sender, { kind: 'firewall' | 'firewall-management' | 'gateway' }>;
+
+function platformSourceHop(trail: Trail, subnet: Subnet, sender: PlatformSender): void {
+  const prefixes = `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`;
+  switch (sender.kind) {
+    case 'firewall':
+      trail.hop('source', subnet.id, prefixes,
+        `Platform subnet: it hosts Azure Firewall ${sender.firewall.name} and nothing else; this is the firewall's own egress (and that of every source it forwards).`,
+        DOCS.firewallNatGateway, VERIFY.firewall(sender.firewall.id));
+      return;
+    case 'firewall-management':
+      trail.hop('source', subnet.id, prefixes,
+        `Platform subnet: it hosts the management NIC of Azure Firewall ${sender.firewall.name} (forced-tunnel mode) and nothing else; the platform uses it for management traffic only.`,
+        DOCS.firewallForcedTunnel, VERIFY.firewall(sender.firewall.id));
+      return;
+    case 'gateway': {
+      const names = sender.gateways.map((g) => `${g.gatewayType} gateway ${g.name}`).join(', ');
+      const first = sender.gateways[0];
+      trail.hop('source', subnet.id, prefixes,
+        `Platform subnet: it hosts only the Azure-managed instances of ${names}, which egress with the gateway's own public IPs; none of your workloads run here.`,
+        DOCS.gatewaySubnet, first ? VERIFY.gateway(first.id) : VERIFY.subnet(subnet.id));
+      return;
+    }
+  }
+}
+
+/**
+ * A platform subnet whose instances the snapshot does not model (Bastion, Route Server: no resource
+ * type in the model) or whose owner is missing. Verdict `unknown`, not `internet`: Bastion's
+ * Developer SKU and private-only deployments have no public IP, and Route Server's public IP is
+ * for platform management only [BASNSG][ARS], so the snapshot cannot show an internet path.
+ */
+function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclude<SourceRole, 'workload'>): EgressPath {
+  const trail = new Trail({ cidrs: [] });
+  const what = platformRoleLabel(role);
+  const docs = role === 'bastion' ? DOCS.bastionNsg : role === 'route-server' ? DOCS.routeServer
+    : role === 'gateway' ? DOCS.gatewaySubnet : role === 'firewall-management' ? DOCS.firewallForcedTunnel : DOCS.firewallNatGateway;
+  const modelled = role === 'bastion' || role === 'route-server';
+  trail.hop('source', subnet.id, `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`,
+    modelled
+      ? `Platform subnet reserved for ${what}: it hosts only Azure-managed instances, which use platform-managed egress; ${what} is not a resource type Egress Atlas models, so its public IP (if any) is not in the snapshot.`
+      : `Platform subnet reserved for ${what}, but no ${what} in the snapshot uses it: no Azure-managed instance sends from here, and none of your workloads can.`,
+    docs, VERIFY.subnet(subnet.id));
+  trail.hop('drop', subnet.id, 'Platform-managed egress (not modelled)',
+    modelled ? `The egress of ${what} instances is platform-managed and not modelled, so it is reported as unknown rather than guessed.`
+      : `Nothing is deployed in this platform subnet in the snapshot, so there is no egress to report.`,
+    docs, VERIFY.subnet(subnet.id));
+  if (modelled) addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: `${what} in ${subnet.name}: platform-managed egress is not modelled.` });
+  return toPath(sourceOf(subnet, null), trail, { verdict: 'unknown', exit: null, egressIps: [], snatPorts: null });
+}
+
+function sourceHop(trail: Trail, subnet: Subnet, nic: NetworkInterface | null): void {
   if (nic) {
     const config = primaryIpConfiguration(nic);
     trail.hop('source', nic.id, `NIC ${nic.name} ${config?.privateIpAddress ?? ''} in subnet ${subnet.name}`.replace('  ', ' '),
       'This NIC gets its own entry because its path differs from its subnet\'s (own public IP, load balancer membership, scale-set mode or NSG).', DOCS.udr, VERIFY.nic(nic.id));
     return;
   }
-  const who = firewall ? `The subnet hosts Azure Firewall ${firewall.name}; this is the firewall's own egress.`
-    : 'Traffic from a NIC in this subnet with no public IP of its own and no load balancer membership.';
-  trail.hop('source', subnet.id, `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`, who, DOCS.udr, VERIFY.subnet(subnet.id));
+  trail.hop('source', subnet.id, `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`,
+    'Traffic from a NIC in this subnet with no public IP of its own and no load balancer membership.', DOCS.udr, VERIFY.subnet(subnet.id));
 }
 
 function toPath(source: PathSource, trail: Trail, outcome: Outcome): EgressPath {
@@ -93,7 +146,7 @@ function toPath(source: PathSource, trail: Trail, outcome: Outcome): EgressPath 
 
 function notEvaluatedPath(subnet: Subnet, nic: NetworkInterface | null, reason: string): EgressPath {
   const trail = new Trail({ cidrs: [] });
-  sourceHop(trail, subnet, nic, null);
+  sourceHop(trail, subnet, nic);
   trail.hop('drop', subnet.id, 'Not evaluated', `Not evaluated: ${reason}.`, DOCS.udr, VERIFY.subnet(subnet.id));
   return toPath(sourceOf(subnet, nic), trail, { verdict: 'unknown', exit: null, egressIps: [], snatPorts: null });
 }
@@ -102,22 +155,61 @@ function isIpv6Only(subnet: Subnet): boolean {
   return subnet.addressPrefixes.length > 0 && subnet.addressPrefixes.every((p) => p.includes(':'));
 }
 
+function isIpv6OnlyGap(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null): EgressPath {
+  addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: 'IPv6-only subnet: IPv6 egress is not modelled.' });
+  return notEvaluatedPath(subnet, nic, 'the subnet is IPv6-only and IPv6 egress is not modelled');
+}
+
 function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null, firewall: AzureFirewall | null): EgressPath {
-  if (isIpv6Only(subnet)) {
-    addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: 'IPv6-only subnet: IPv6 egress is not modelled.' });
-    return notEvaluatedPath(subnet, nic, 'the subnet is IPv6-only and IPv6 egress is not modelled');
-  }
+  if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, nic);
+  if (firewall && !nic) return resolvePlatform(ctx, subnet, { kind: 'firewall', firewall });
   const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic) };
   const trail = new Trail(source);
-  sourceHop(trail, subnet, nic, firewall);
-  const sender: Sender = firewall ? { kind: 'firewall', firewall }
-    : nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
-  if (firewall) {
-    trail.visited.add(firewall.id);
-    // The firewall's own traffic is not subject to its rules, and AzureFirewallSubnet takes no NSG.
-    return toPath(sourceOf(subnet, nic), trail, forward(ctx, trail, subnet, sender));
-  }
+  sourceHop(trail, subnet, nic);
+  const sender: Sender = nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
   return toPath(sourceOf(subnet, nic), trail, walkFromSource(ctx, trail, subnet, nic, sender));
+}
+
+/**
+ * Azure-managed instances in a platform subnet: the path is still computed from the subnet's
+ * routes (a firewall without direct internet is a real misconfiguration), but the sender is the
+ * platform resource, so its own public IPs (or the subnet's NAT gateway) are the exit.
+ */
+function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSender): EgressPath {
+  if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, null);
+  const trail = new Trail({ cidrs: sourceCidrs(subnet, null) });
+  platformSourceHop(trail, subnet, sender);
+  if (sender.kind === 'firewall') trail.visited.add(sender.firewall.id);
+  // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
+  // (AzureFirewallSubnet and GatewaySubnet take no NSG).
+  return toPath(sourceOf(subnet, null), trail, forward(ctx, trail, subnet, sender));
+}
+
+function gatewaysOf(index: ModelIndex, subnet: Subnet): readonly VirtualNetworkGateway[] {
+  return index.gateways.get(subnet.virtualNetworkId) ?? [];
+}
+
+/** The subnet-level path, by role. */
+function resolveSubnet(ctx: EngineContext, subnet: Subnet, owners: PlatformOwners): EgressPath {
+  const role = subnetRole(subnet);
+  const firewall = owners.firewalls.get(subnet.id) ?? null;
+  switch (role) {
+    case 'workload':
+      return resolveSource(ctx, subnet, null, firewall);
+    case 'azure-firewall':
+      return firewall ? resolvePlatform(ctx, subnet, { kind: 'firewall', firewall }) : platformNotModelledPath(ctx, subnet, role);
+    case 'firewall-management': {
+      const managed = owners.managementFirewalls.get(subnet.id);
+      return managed ? resolvePlatform(ctx, subnet, { kind: 'firewall-management', firewall: managed }) : platformNotModelledPath(ctx, subnet, role);
+    }
+    case 'gateway': {
+      const gateways = gatewaysOf(ctx.index, subnet);
+      return gateways.length > 0 ? resolvePlatform(ctx, subnet, { kind: 'gateway', gateways }) : platformNotModelledPath(ctx, subnet, role);
+    }
+    case 'bastion':
+    case 'route-server':
+      return platformNotModelledPath(ctx, subnet, role);
+  }
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -130,14 +222,43 @@ function samePath(a: EgressPath, b: EgressPath): boolean {
     && sameList(a.findings.map((f) => f.code).sort(), b.findings.map((f) => f.code).sort());
 }
 
-function firewallsBySubnet(index: ModelIndex): Map<ResourceId, AzureFirewall> {
-  const map = new Map<ResourceId, AzureFirewall>();
+interface PlatformOwners {
+  /** Subnet → the firewall whose data-path IP configuration sits in it. */
+  readonly firewalls: ReadonlyMap<ResourceId, AzureFirewall>;
+  /** Subnet → the firewall whose management IP configuration sits in it (forced-tunnel mode). */
+  readonly managementFirewalls: ReadonlyMap<ResourceId, AzureFirewall>;
+}
+
+function platformOwners(index: ModelIndex): PlatformOwners {
+  const firewalls = new Map<ResourceId, AzureFirewall>();
+  const managementFirewalls = new Map<ResourceId, AzureFirewall>();
   for (const firewall of index.model.azureFirewalls) {
     for (const config of firewall.ipConfigurations) {
-      if (config.subnetId && !map.has(config.subnetId)) map.set(config.subnetId, firewall);
+      if (config.subnetId && !firewalls.has(config.subnetId)) firewalls.set(config.subnetId, firewall);
     }
+    const management = firewall.managementIpConfiguration?.subnetId;
+    if (management && !managementFirewalls.has(management)) managementFirewalls.set(management, firewall);
   }
-  return map;
+  return { firewalls, managementFirewalls };
+}
+
+const HYPOTHETICAL_CODES: ReadonlySet<string> = new Set(['no-outbound', 'default-outbound']);
+
+/**
+ * The subnet entry describes a NIC with no public IP of its own and no LB membership. When every
+ * NIC in the subnet has its own entry, no NIC follows the subnet-level path: its no-outbound /
+ * default-outbound finding is about a VM that does not exist yet, so it becomes `info`.
+ */
+function asHypothetical(path: EgressPath): EgressPath {
+  const about = (f: Finding): boolean => HYPOTHETICAL_CODES.has(f.code) && f.resourceIds?.[0] === path.source.id;
+  if (!path.findings.some(about)) return path;
+  return {
+    ...path,
+    findings: path.findings.map((f) => (about(f) ? {
+      ...f, severity: 'info' as const,
+      message: `${f.message} No NIC here uses it today; a new VM without its own public IP or LB membership would ${f.code === 'no-outbound' ? 'have no way out' : 'use default outbound access'}.`,
+    } : f)),
+  };
 }
 
 function compareIds(a: string, b: string): number {
@@ -155,7 +276,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     protocol: options.protocol ?? 'Tcp',
   };
   const ctx: EngineContext = newEngineContext(index, routes, traffic);
-  const firewalls = firewallsBySubnet(index);
+  const owners = platformOwners(index);
   const paths: EgressPath[] = [];
   // Model order: the result is sorted at the end (and every cache is order-independent).
   const subnets = input.model.subnets;
@@ -167,14 +288,19 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
       paths.push(notEvaluatedPath(subnet, null, parsed.reason));
       continue;
     }
-    const subnetPath = resolveSource(ctx, subnet, null, firewalls.get(subnet.id) ?? null);
-    paths.push(subnetPath);
-    if (firewalls.has(subnet.id)) continue;
+    const subnetPath = resolveSubnet(ctx, subnet, owners);
+    const at = paths.push(subnetPath) - 1;
+    if (owners.firewalls.has(subnet.id)) continue;
     // Only NICs that may differ (found while indexing); the final sort orders them.
+    let ownEntries = 0;
     for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
       const nicPath = resolveSource(ctx, subnet, nic, null);
-      if (!samePath(nicPath, subnetPath)) paths.push(nicPath);
+      if (samePath(nicPath, subnetPath)) continue;
+      paths.push(nicPath);
+      ownEntries += 1;
     }
+    const nicCount = index.subnetNics.get(subnet.id)?.length ?? 0;
+    if (nicCount > 0 && ownEntries === nicCount) paths[at] = asHypothetical(subnetPath);
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = parsed.kind === 'ok' ? estateFindings(index, routes, paths, input.metrics) : null;

@@ -177,8 +177,28 @@ interface SubColumn {
   readonly height: number;
 }
 
-/** Fills sub-columns top to bottom, starting a new one when the next unit would pass `maxHeight`. */
-function wrapLayer(units: readonly Unit[], maxHeight: number): SubColumn[] {
+/** Height of each run of same-subscription units, keyed by the run's first unit. */
+function subscriptionRuns(units: readonly Unit[]): Map<Unit, number> {
+  const runs = new Map<Unit, number>();
+  let first: Unit | null = null;
+  let height = 0;
+  for (const unit of units) {
+    if (first !== null && first.subscription === unit.subscription) {
+      height += ROW_GAP + unit.height;
+    } else {
+      if (first !== null) runs.set(first, height);
+      [first, height] = [unit, unit.height];
+    }
+  }
+  if (first !== null) runs.set(first, height);
+  return runs;
+}
+
+/**
+ * Fills sub-columns top to bottom, starting a new one when the next unit would pass `maxHeight`,
+ * or when a subscription that fits in one sub-column would otherwise be split over two.
+ */
+function wrapLayer(units: readonly Unit[], runs: ReadonlyMap<Unit, number>, maxHeight: number): SubColumn[] {
   const columns: SubColumn[] = [];
   let current: { unit: Unit; dy: number }[] = [];
   let width = 0;
@@ -186,9 +206,11 @@ function wrapLayer(units: readonly Unit[], maxHeight: number): SubColumn[] {
   let previous: Unit | null = null;
   for (const unit of units) {
     const gap = previous === null ? 0 : previous.subscription === unit.subscription ? ROW_GAP : SUBSCRIPTION_GAP;
-    if (current.length > 0 && y + gap + unit.height > maxHeight) {
+    const run = runs.get(unit);
+    const keepTogether = run !== undefined && run <= maxHeight && y + gap + run > maxHeight;
+    if (current.length > 0 && (keepTogether || y + gap + unit.height > maxHeight)) {
       columns.push({ units: current, width, height: y });
-      [current, width, y, previous] = [[], 0, 0, null];
+      [current, width, y] = [[], 0, 0];
     }
     const dy = current.length === 0 ? 0 : y + gap;
     current.push({ unit, dy });
@@ -211,8 +233,8 @@ function layerGap(left: readonly SubColumn[], right: readonly SubColumn[]): numb
 }
 
 /** The whole picture's size (margins included) when no sub-column may be taller than `maxHeight`. */
-function pack(layers: readonly (readonly Unit[])[], maxHeight: number): Packing {
-  const wrapped = layers.map((units) => wrapLayer(units, maxHeight));
+function pack(layers: readonly (readonly Unit[])[], runs: ReadonlyMap<Unit, number>, maxHeight: number): Packing {
+  const wrapped = layers.map((units) => wrapLayer(units, runs, maxHeight));
   let width = 0;
   let height = 0;
   wrapped.forEach((columns, i) => {
@@ -236,15 +258,16 @@ function packNearAspect(layers: readonly (readonly Unit[])[]): Packing {
   if (all.length === 0) return { layers: [], width: 2 * MARGIN, height: 2 * MARGIN };
   const tallest = all.reduce((max, u) => Math.max(max, u.height), 0);
   const single = layers.reduce((max, units) => Math.max(max, units.reduce((sum, u) => sum + u.height + SUBSCRIPTION_GAP, 0)), 0);
+  const runs = new Map(layers.flatMap((units) => [...subscriptionRuns(units)]));
   const fits = (p: Packing): boolean => p.width <= TARGET_ASPECT * p.height;
-  const unwrapped = pack(layers, single);
+  const unwrapped = pack(layers, runs, single);
   if (!fits(unwrapped)) return unwrapped;
   let [low, high] = [tallest, single];
   let best = unwrapped;
   // 1 px is finer than anything visible; at most ~25 rounds for a 10,000,000 px column.
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
-    const candidate = pack(layers, middle);
+    const candidate = pack(layers, runs, middle);
     if (fits(candidate)) {
       [high, best] = [middle, candidate];
     } else {
@@ -305,10 +328,12 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
   packing.layers.forEach((columns, i) => {
     const previous = packing.layers[i - 1];
     if (previous !== undefined) x += layerGap(previous, columns);
+    // Each layer's block is centred vertically, so a lone firewall sits where the fan of edges
+    // meets; the sub-columns of a wrapped layer share their top edge, so the grid's rows line up.
+    const blockTop = MARGIN + (contentHeight - columns.reduce((max, c) => Math.max(max, c.height), 0)) / 2;
     columns.forEach((column, j) => {
       if (j > 0) x += SUBCOLUMN_GAP;
-      // Short columns are centred, so a lone firewall sits where the fan of edges meets.
-      const top = MARGIN + (contentHeight - column.height) / 2;
+      const top = columns.length === 1 ? MARGIN + (contentHeight - column.height) / 2 : blockTop;
       for (const { unit, dy } of column.units) {
         const ux = x + (column.width - unit.width) / 2;
         const uy = top + dy;

@@ -39,3 +39,27 @@ export function renderPages(file: string, name: string, dpi = 50): readonly numb
   execFileSync('pdftoppm', ['-r', String(dpi), '-png', file, join(dir, 'page')]);
   return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => statSync(join(dir, f)).size);
 }
+
+export interface PdfFont {
+  readonly name: string;
+  readonly embedded: boolean;
+  readonly subset: boolean;
+  readonly unicode: boolean;
+}
+
+/** `pdffonts`: the fonts each page uses, with their emb / sub / uni columns. */
+export function pdfFonts(file: string): readonly PdfFont[] {
+  const out = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+  return out.split('\n').slice(2).filter((l) => l.trim().length > 0).map((line) => {
+    const cols = line.trim().split(/\s+/);
+    // name ... emb sub uni objectId gen: the yes/no columns are fifth to third from the end.
+    const flag = (fromEnd: number): boolean => cols[cols.length - fromEnd] === 'yes';
+    return { name: cols[0] ?? '', embedded: flag(5), subset: flag(4), unicode: flag(3) };
+  });
+}
+
+/** A region of one page (in pixels at `dpi`; 72 dpi: PDF points) rendered to a greyscale PGM. */
+export function renderGray(file: string, page: number, crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number }, dpi = 72): Buffer {
+  const region = ['-x', String(crop.x), '-y', String(crop.y), '-W', String(crop.width), '-H', String(crop.height)];
+  return execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(page), '-l', String(page), ...region, file]);
+}

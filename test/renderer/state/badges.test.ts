@@ -25,3 +25,20 @@ describe('verdict badges', () => {
     expect(new Set(texts).size).toBe(BADGE_KINDS.length);
   });
 });
+
+describe('platform badges', () => {
+  it('names platform subnets by what runs there, in a neutral tone', () => {
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: { role: 'azure-firewall' } })).toEqual({ kind: 'platform-firewall', text: 'Platform: firewall', tone: 'neutral' });
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [], source: { role: 'azure-firewall' } }).text).toBe('Platform: firewall');
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: { role: 'gateway' } }).text).toBe('Platform: gateway');
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: { role: 'firewall-management' } }).text).toBe('Platform: firewall management');
+    expect(badgeFor({ verdict: 'unknown', exit: null, via: [], source: { role: 'bastion' } }).text).toBe('Platform: Bastion');
+    expect(badgeFor({ verdict: 'unknown', exit: null, via: [], source: { role: 'route-server' } }).text).toBe('Platform: Route Server');
+  });
+
+  it('workload and role-less paths keep the verdict badge; a broken platform path shows the break', () => {
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: { role: 'workload' } }).text).toBe('Internet via public IP');
+    expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: {} }).text).toBe('Internet via public IP');
+    expect(badgeFor({ verdict: 'dropped', exit: null, via: [], source: { role: 'azure-firewall' } })).toEqual({ kind: 'dropped', text: 'Dropped', tone: 'bad' });
+  });
+});

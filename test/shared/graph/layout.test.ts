@@ -161,7 +161,136 @@ describe('layoutEgressGraph (ELK)', () => {
   });
 });
 
+/**
+ * Every pair of overlapping boxes, except a compound with its own child, found with a sweep over x
+ * (all pairs are checked, in O(n · column) instead of O(n²)).
+ */
+function overlappingPairs(layout: GraphLayout): string[] {
+  const sorted = [...layout.nodes].sort((a, b) => a.x - b.x);
+  const active: NodeBox[] = [];
+  const found: string[] = [];
+  for (const node of sorted) {
+    for (let i = active.length - 1; i >= 0; i--) if (active[i]!.x + active[i]!.width <= node.x) active.splice(i, 1);
+    for (const other of active) {
+      if (node.parent === other.id || other.parent === node.id) continue;
+      if (overlaps(node, other)) found.push(`${other.id} overlaps ${node.id}`);
+    }
+    active.push(node);
+  }
+  return found;
+}
+
+/** Edges whose target box does not start right of where the source box ends. */
+function backwardEdges(layout: GraphLayout): string[] {
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  return layout.edges.filter((e) => {
+    const [from, to] = [byId.get(e.source)!, byId.get(e.target)!];
+    return !(from.x + from.width < to.x);
+  }).map((e) => e.id);
+}
+
+const SINKS = new Set(['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown']);
+
+/** Sinks must sit right of everything else (the last layer). */
+function sinksNotLast(layout: GraphLayout): string[] {
+  const sinks = layout.nodes.filter((n) => SINKS.has(n.id));
+  const leftmostSink = Math.min(...sinks.map((n) => n.x));
+  return layout.nodes.filter((n) => !SINKS.has(n.id) && n.x + n.width >= leftmostSink).map((n) => n.id);
+}
+
+/** `count` VNets dealt round-robin over `subscriptions` subscriptions, so name order ≠ subscription order. */
+function multiSubscriptionOverview(count: number, subscriptions: number): EgressGraph {
+  const paths = Array.from({ length: count }, (_, i) => {
+    const subscription = `sub-${String(subscriptions - (i % subscriptions)).padStart(2, '0')}`;
+    const vnet = `/subscriptions/${subscription}/resourcegroups/rg/providers/microsoft.network/virtualnetworks/vnet-${String(i).padStart(4, '0')}`;
+    return i % 5 === 4
+      ? path({ id: `${vnet}/subnets/snet`, verdict: 'no-outbound' })
+      : path({ id: `${vnet}/subnets/snet`, verdict: 'internet', exit: 'public-ip', via: [syntheticFirewallId], egressIps: ['20.0.0.1'] });
+  });
+  return buildEgressGraph(emptyNetworkModel(), result(paths), { kind: 'overview' });
+}
+
 describe('layoutLayeredQuick', () => {
+  const bigOverview = buildEgressGraph(emptyNetworkModel(), syntheticHubSpoke(2_000, 1), { kind: 'overview' });
+  let bigOverviewLayout: GraphLayout | null = null;
+  function bigLayout(): GraphLayout {
+    bigOverviewLayout ??= layoutLayeredQuick(bigOverview);
+    return bigOverviewLayout;
+  }
+
+  it('wraps a 2,000-VNet overview into a grid near 16:10 instead of one tall column', () => {
+    const layout = bigLayout();
+    expect(bigOverview.nodes.filter((n) => n.kind === 'vnet')).toHaveLength(2_000);
+    const aspect = layout.width / layout.height;
+    expect(aspect).toBeGreaterThan(0.8);
+    expect(aspect).toBeLessThan(3);
+    // One column of 2,000 boxes would be > 100,000 px tall.
+    expect(layout.height).toBeLessThan(10_000);
+    const vnetColumns = new Set(layout.nodes.filter((n) => n.kind === 'vnet').map((n) => n.x + n.width / 2));
+    expect(vnetColumns.size).toBeGreaterThan(10);
+  });
+
+  it('keeps a 2,000-VNet overview overlap-free, inside its bounding box, and flowing left → right', () => {
+    const layout = bigLayout();
+    expect(overlappingPairs(layout)).toEqual([]);
+    expect(layoutProblems(layout).filter((p) => !p.includes(' overlaps '))).toEqual([]);
+    expect(backwardEdges(layout)).toEqual([]);
+    expect(sinksNotLast(layout)).toEqual([]);
+    // Layers: every VNet left of the firewall, the firewall left of its public IP.
+    const firewall = box(layout, syntheticFirewallId);
+    const rightmostVnet = Math.max(...layout.nodes.filter((n) => n.kind === 'vnet').map((n) => n.x + n.width));
+    expect(rightmostVnet).toBeLessThan(firewall.x);
+    expect(firewall.x + firewall.width).toBeLessThan(box(layout, 'public-ip:20.0.0.1').x);
+  });
+
+  it('is deterministic on a 2,000-VNet overview', () => {
+    expect(JSON.stringify(layoutLayeredQuick(bigOverview))).toBe(JSON.stringify(bigLayout()));
+  });
+
+  it('keeps compound VNets around their subnets and apart from each other in a wrapped full view', () => {
+    const graph = buildEgressGraph(emptyNetworkModel(), syntheticHubSpoke(300, 3), { kind: 'full' });
+    expect(graph.nodes.length).toBeGreaterThan(1_000);
+    const layout = layoutLayeredQuick(graph);
+    expect(layoutProblems(layout)).toEqual([]);
+    expect(overlappingPairs(layout)).toEqual([]);
+    expect(backwardEdges(layout)).toEqual([]);
+    expect(sinksNotLast(layout)).toEqual([]);
+    const compounds = layout.nodes.filter((n) => n.compound);
+    expect(compounds).toHaveLength(300);
+    expect(new Set(compounds.map((n) => n.x)).size).toBeGreaterThan(3);
+    const aspect = layout.width / layout.height;
+    expect(aspect).toBeGreaterThan(0.8);
+    expect(aspect).toBeLessThan(3);
+  });
+
+  it('orders VNets by subscription, then name, and keeps each subscription in one sub-column', () => {
+    // 12 subscriptions of 15 VNets: each fits in one sub-column, and there are several sub-columns.
+    const layout = layoutLayeredQuick(multiSubscriptionOverview(180, 12));
+    const vnets = layout.nodes.filter((n) => n.kind === 'vnet');
+    const columnOf = (n: NodeBox): number => n.x + n.width / 2;
+    const reading = [...vnets].sort((a, b) => columnOf(a) - columnOf(b) || a.y - b.y);
+    const subscriptionOf = (n: NodeBox): string => n.id.split('/')[2]!;
+    const keys = reading.map((n) => `${subscriptionOf(n)} ${n.lines[0]!.text}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(reading.map(columnOf)).size).toBeGreaterThan(1);
+    const subscriptions = new Set(reading.map(subscriptionOf));
+    expect(subscriptions.size).toBe(12);
+    for (const subscription of subscriptions) {
+      expect(new Set(reading.filter((n) => subscriptionOf(n) === subscription).map(columnOf)).size).toBe(1);
+    }
+    // A wider gap where the subscription changes inside a sub-column.
+    const gaps = { same: new Set<number>(), change: new Set<number>() };
+    for (let i = 1; i < reading.length; i++) {
+      const [above, below] = [reading[i - 1]!, reading[i]!];
+      if (columnOf(above) !== columnOf(below)) continue;
+      gaps[subscriptionOf(above) === subscriptionOf(below) ? 'same' : 'change'].add(below.y - (above.y + above.height));
+    }
+    expect(gaps.change.size).toBeGreaterThan(0);
+    expect(Math.min(...gaps.change)).toBeGreaterThan(Math.max(...gaps.same));
+    expect(overlappingPairs(layout)).toEqual([]);
+    expect(backwardEdges(layout)).toEqual([]);
+  });
+
   it('puts each layer in its own column, left → right, without overlaps', () => {
     const layout = layoutLayeredQuick(hubSpokeGraph);
     const [app, firewall, pip, internet] = [box(layout, ids.app), box(layout, ids.firewall), box(layout, ids.pipFirewall), box(layout, 'internet')];
