@@ -102,8 +102,11 @@ interface Segment {
   readonly text: string;
 }
 
-/** Basic Latin to Latin Extended-A: all three DejaVu faces have every glyph, so no lookup. */
-const BEYOND_LATIN = /[^\u0000-\u017f]/;
+/**
+ * Anything past Latin Extended-A (U+017F), up to which all three DejaVu faces have every glyph: only
+ * such text is looked up glyph by glyph. Other control characters match too; the lookup passes them.
+ */
+const BEYOND_LATIN = /[^\t\n\r\u0020-\u017f]/;
 
 /**
  * Text without shaping: one cmap lookup per character, cached, instead of a fontkit layout per word
