@@ -79,6 +79,30 @@ export function ownerTagsOf(resource: NetworkResource | null): OwnerTags {
   return { owner: pickTag(resource.tags, OWNER_KEYS), costCentre: pickTag(resource.tags, COST_KEYS) };
 }
 
+export interface HopOwnerTags extends OwnerTags {
+  /** Name of the parent resource the tags come from, when the hop's own resource has none. */
+  readonly inheritedFrom: string | null;
+}
+
+/**
+ * Owner tags for a hop. ARM child resources carry no tags of their own (a subnet has none; its
+ * VNet does), so a resource without owner or cost-centre tags inherits its nearest tagged parent's,
+ * and the evidence says so.
+ */
+export function ownerTagsForHop(index: ResourceIndex, id: string): HopOwnerTags {
+  const resource = findOwningResource(index, id);
+  const own = ownerTagsOf(resource);
+  if (!resource || own.owner !== null || own.costCentre !== null) return { ...own, inheritedFrom: null };
+  const parts = canonical(resource.id).split('/');
+  for (let end = parts.length - 2; end > 0 && parts.slice(0, end).includes('providers'); end -= 2) {
+    const parent = findOwningResource(index, parts.slice(0, end).join('/'));
+    if (!parent) continue;
+    const inherited = ownerTagsOf(parent);
+    if (inherited.owner !== null || inherited.costCentre !== null) return { ...inherited, inheritedFrom: parent.name };
+  }
+  return { ...own, inheritedFrom: null };
+}
+
 /** The paths the export covers: all, or the selected sources plus NIC exceptions inside selected subnets. */
 export function selectPaths(result: ResolveResult, model: NetworkModel, selection: EvidenceSelection | null): readonly EgressPath[] {
   if (!selection) return result.paths;

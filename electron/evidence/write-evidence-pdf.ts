@@ -11,7 +11,7 @@ import { drawDiagramPage } from './draw-diagram';
 import { COLORS, EvidenceDocument, PAGE, type TableColumn } from './evidence-document';
 import {
   allFindings, citedResourceIds, describeDestination, describeSource, exitLabel, findOwningResource,
-  indexResources, mergeGaps, metricsForPath, ownerTagsOf, routesInScope, scopeResourceGroups, selectPaths,
+  indexResources, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
   summarize, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
 } from './facts';
 import type { EvidenceInput } from './types';
@@ -219,7 +219,7 @@ function resourceLabel(index: ResourceIndex, id: string): string {
 
 function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceIndex): void {
   const resource = findOwningResource(index, hop.id);
-  const tags = ownerTagsOf(resource);
+  const tags = ownerTagsForHop(index, hop.id);
   const labelW = 56;
   const x = ed.left + 10;
   const valueW = ed.contentWidth - 10 - labelW;
@@ -232,7 +232,7 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
     // Pseudo-hops (`internet`, `default-outbound`) have no Azure resource, hence no tags. The full
     // resource ID is in the az command and in Appendix B.
     ...(hop.id.startsWith('/') ? [
-      { label: 'Owner', text: `${tags.owner ?? 'no owner tag'} · cost centre: ${tags.costCentre ?? 'no cost-centre tag'}`, font: 'Sans' as const, size: 8 },
+      { label: 'Owner', text: `${tags.owner ?? 'no owner tag'} · cost centre: ${tags.costCentre ?? 'no cost-centre tag'}${tags.inheritedFrom ? ` (tags of ${tags.inheritedFrom})` : ''}`, font: 'Sans' as const, size: 8 },
     ] : []),
   ];
   const titleH = ed.measure(title, { font: 'Sans-Bold', size: 8.5, width: ed.contentWidth - 10 });

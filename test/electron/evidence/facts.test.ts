@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  citedResourceIds, findOwningResource, indexResources, mergeGaps, metricsForPath, ownerTagsOf, routesInScope,
+  citedResourceIds, findOwningResource, indexResources, mergeGaps, metricsForPath, ownerTagsForHop, ownerTagsOf, routesInScope,
   selectPaths, summarize,
 } from '../../../electron/evidence/facts';
 import { fixtureResult, fixtureSnapshot, IDS } from './fixture';
@@ -74,5 +74,16 @@ describe('evidence facts', () => {
     expect(routesInScope(snapshot, web, { sourceIds: [IDS.web] })).toHaveLength(0);
     const app = selectPaths(result, snapshot.model, { sourceIds: [IDS.app] });
     expect(routesInScope(snapshot, app, { sourceIds: [IDS.app] })).toHaveLength(1);
+  });
+
+  it('gives a subnet hop its VNet owner tags (ARM subnets carry none) and says where they come from', () => {
+    const model = snapshot.model;
+    const taggedSpoke = { ...model, virtualNetworks: model.virtualNetworks.map((v) => (v.id === IDS.spoke ? { ...v, tags: { owner: 'spoke-team', costCenter: 'CC-7' } } : v)) };
+    const index = indexResources(taggedSpoke);
+    expect(ownerTagsForHop(index, IDS.web)).toEqual({ owner: 'spoke-team', costCentre: 'CC-7', inheritedFrom: 'vnet-spoke' });
+    // A subnet with its own tags keeps them.
+    expect(ownerTagsForHop(index, IDS.zurich)).toEqual({ owner: 'Zoë Müller', costCentre: 'CC-4711', inheritedFrom: null });
+    // Nothing tagged up the chain: no owner, no invented parent.
+    expect(ownerTagsForHop(indexResources(model), IDS.web)).toEqual({ owner: null, costCentre: null, inheritedFrom: null });
   });
 });
