@@ -450,6 +450,15 @@ function firewallRuleHops(ctx: EngineContext, trail: Trail, firewall: AzureFirew
       return null;
     }
     case 'allow-fqdns':
+      if (ctx.traffic.destination.kind === 'address') {
+        // A what-if names an IP, not a name: application rules match the SNI / Host header and
+        // FQDN network rules the firewall's own DNS answers, so traffic to an arbitrary IP is
+        // denied by default unless it is for one of these names [FWRULES] (scenario 15).
+        trail.hop('firewall-rule', ruleId, `Rules ${decision.rules.map((r) => `${r.collection}/${r.name}`).join(', ')} Allow FQDNs only: default deny for ${what}`,
+          `No network rule allows ${flow} to ${what}. The firewall allows only named destinations (matched by SNI / Host header or its DNS proxy): ${decision.fqdns.join(', ')}. Traffic to ${what} gets through only if it is for one of those names; anything else is denied by default.`,
+          DOCS.firewallRules, verify());
+        return { verdict: 'denied', ...NO_EXIT };
+      }
       trail.restrictedToFqdns = decision.fqdns;
       trail.hop('firewall-rule', ruleId, `Rules ${decision.rules.map((r) => `${r.collection}/${r.name}`).join(', ')} Allow FQDNs only`,
         `No network rule allows ${flow} to ${what}; only named destinations are allowed (matched by SNI / Host header): ${decision.fqdns.join(', ')}. Everything else is denied by default.`,

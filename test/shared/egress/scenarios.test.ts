@@ -11,8 +11,9 @@
  *           is resolved like any other subnet (scenario 45's answer, never 44's).
  *   52      Secondary IP configurations: a NIC entry describes its primary IP configuration only.
  * Covered only in part:
- *   15      Destinations are IPs, not FQDNs: "example.org blocked, contoso.com allowed" is reported as
- *           internet restricted to the allowed FQDNs, which are named in the explanation.
+ *   15      Destinations are IPs, not FQDNs: for the default route the answer is "internet, restricted
+ *           to these FQDNs" (named in the explanation); a what-if to an IP is denied by default, with
+ *           the FQDNs that would get through named in the hop.
  *   40-43   ACA/AKS intent (`outboundType`, environment type) is not read; the scenarios are covered
  *           through the resources they create (delegated subnet + NAT, UDR to a firewall, LB rule).
  *   46      Service-endpoint prefixes are not in the model: the route is listed by service name and
@@ -207,6 +208,19 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     expect(summary(path)).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.10'] });
     expect(path.hops[3]?.rule).toBe('Rules app/contoso Allow FQDNs only');
     expect(path.hops.at(-1)?.explanation).toContain('Only these FQDNs are allowed by the firewall: *.contoso.com');
+  });
+
+  it('scenario 15 (what-if to an IP): FQDN-only rules cannot match an IP, so example.org\'s address is denied by default', () => {
+    const { b, spoke, fw } = hubAndSpoke({ rules: [applicationRule('contoso', ['*.contoso.com'])] });
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    const path = pathOf(resolve(b.build(), { destination: '93.184.215.14' }), s);
+    expect(summary(path)).toEqual({
+      verdict: 'denied', exit: null, via: [fw], egressIps: [], snatPorts: null,
+      hops: ['source', 'route', 'azure-firewall', 'firewall-rule'], findings: [],
+    });
+    expect(path.hops[3]?.rule).toBe('Rules app/contoso Allow FQDNs only: default deny for 93.184.215.14');
+    expect(path.hops[3]?.explanation).toContain('*.contoso.com');
   });
 
   function scenario16(withNat: boolean) {
