@@ -77,3 +77,33 @@ export function oneOf<T extends string>(parsed: ParsedArgs, name: string, allowe
   if (match === undefined) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
   return match;
 }
+
+/**
+ * Takes every occurrence of a repeatable `--name value` / `--name=value` option out of `args`
+ * (parseArgs refuses repeats), optionally splitting comma-separated lists. Returns the values and
+ * the remaining arguments for parseArgs.
+ */
+export function takeRepeated(
+  args: readonly string[], name: string, options: { readonly splitCommas: boolean },
+): { readonly values: readonly string[]; readonly rest: readonly string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  const add = (value: string): void => {
+    if (!options.splitCommas) values.push(value);
+    else values.push(...value.split(',').map((v) => v.trim()).filter((v) => v.length > 0));
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === `--${name}`) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      add(value);
+      i++;
+    } else if (arg.startsWith(`--${name}=`)) {
+      add(arg.slice(name.length + 3));
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { values, rest };
+}

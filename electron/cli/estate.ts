@@ -5,10 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { normalizeArm } from '../../shared/arm/index';
 import { DEFAULT_DEMO, DEMO_ESTATES, findDemo, type DemoEstate } from '../../shared/demo/index';
-import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
-import { buildSnapshot, loadInputs, TOOL_VERSION } from '../snapshot/index';
+import type { Snapshot } from '../../shared/model/snapshot';
+import { buildDemoSnapshot, loadInputs, TOOL_VERSION } from '../snapshot/index';
 import { UsageError } from './args';
 
 export { TOOL_VERSION };
@@ -25,24 +24,7 @@ export function pickDemo(value: string | true): DemoEstate {
 
 /** A demo estate as a snapshot (capture time = now; the model is deterministic). */
 export function demoSnapshot(demo: DemoEstate, now: Date = new Date()): Snapshot {
-  const normalized = normalizeArm(demo.documents);
-  const subscriptionIds = [...new Set(normalized.model.virtualNetworks.map((v) => v.subscriptionId))].sort();
-  const content: SnapshotContent = {
-    format: SNAPSHOT_FORMAT,
-    metadata: {
-      capturedAt: now.toISOString(),
-      source: 'demo',
-      origin: [demo.name],
-      capturedBy: null,
-      scope: { tenantId: null, subscriptionIds, managementGroupId: null, cloud: null },
-      toolVersion: TOOL_VERSION,
-    },
-    model: normalized.model,
-    effectiveRoutes: normalized.effectiveRoutes,
-    metrics: [],
-    gaps: normalized.gaps,
-  };
-  return buildSnapshot(content);
+  return buildDemoSnapshot(demo, now);
 }
 
 /** A missing or unreadable input, reported as one line (exit 2). */

@@ -4,12 +4,11 @@
  * (electron/web) both start from here; tests build services from fakes with createMainServices.
  */
 import { userInfo } from 'node:os';
-import { normalizeArm } from '../../shared/arm';
 import { DEMO_ESTATES, findDemo } from '../../shared/demo';
 import { resolveEgress } from '../../shared/egress';
 import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
-import { SNAPSHOT_FORMAT, type Snapshot } from '../../shared/model/snapshot';
-import { buildSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
+import type { Snapshot } from '../../shared/model/snapshot';
+import { buildDemoSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import { createMainServices, type EvidenceInput, type MainServices } from './main-services';
 import { createRecentStore } from './recent-store';
@@ -26,24 +25,7 @@ function listDemos(): readonly DemoInfo[] {
 /** A demo estate's ARM documents → a snapshot, exactly as if the user had imported them. */
 function loadDemo(name: string): Snapshot | null {
   const demo = findDemo(name);
-  if (!demo) return null;
-  const normalized = normalizeArm(demo.documents);
-  const subscriptionIds = [...new Set(normalized.model.virtualNetworks.map((v) => v.subscriptionId))].sort();
-  return buildSnapshot({
-    format: SNAPSHOT_FORMAT,
-    metadata: {
-      capturedAt: new Date().toISOString(),
-      source: 'demo',
-      origin: [demo.name],
-      capturedBy: null,
-      scope: { tenantId: null, subscriptionIds, managementGroupId: null, cloud: null },
-      toolVersion: TOOL_VERSION,
-    },
-    model: normalized.model,
-    effectiveRoutes: normalized.effectiveRoutes,
-    metrics: [],
-    gaps: normalized.gaps,
-  });
+  return demo ? buildDemoSnapshot(demo) : null;
 }
 
 function importFiles(files: readonly ImportedFile[]): Snapshot {

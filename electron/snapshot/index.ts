@@ -6,3 +6,4 @@ export {
   buildSnapshot, formatSnapshot, isSnapshotJson, parseJsonText, parseSnapshotJson, parseSnapshotText, snapshotHash,
 } from './snapshot';
 export { TOOL_VERSION } from './tool-version';
+export { buildDemoSnapshot } from './demo-snapshot';

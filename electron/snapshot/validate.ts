@@ -3,6 +3,7 @@
  * Every field the resolver reads is checked here against a small schema, and the first problem
  * becomes an InputError naming the file, the JSON path and what was expected.
  */
+import { describeFound } from '../../shared/arm/reader';
 import { InputError } from '../../shared/model/errors';
 import { toResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -22,16 +23,6 @@ type FieldType =
 
 type Schema = Readonly<Record<string, FieldType>>;
 
-function shorten(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -42,7 +33,7 @@ class Checker {
   constructor(private readonly file: string) {}
 
   fail(path: string, expected: string, value: unknown): never {
-    throw new InputError(this.file, path, expected, value === undefined ? 'nothing' : shorten(value));
+    throw new InputError(this.file, path, expected, describeFound(value));
   }
 
   check(value: unknown, type: FieldType, path: string): void {

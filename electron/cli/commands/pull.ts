@@ -8,7 +8,7 @@ import type { Gap } from '../../../shared/model/gaps';
 // The Azure SDK is loaded only when `pull` runs, so other commands start fast.
 import type { AuthMethod, PullOutcome } from '../../azure/index';
 import { writeSnapshot } from '../../snapshot/index';
-import { oneOf, parseArgs, stringOption, UsageError } from '../args';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 
 const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json>
@@ -37,25 +37,6 @@ Options:
   --help                          this text
 `;
 
-/** `--subscription` may repeat; the shared parser refuses repeats, so collect them first. */
-function takeRepeated(args: readonly string[], name: string): { values: string[]; rest: string[] } {
-  const values: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === `--${name}`) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      values.push(...value.split(',').map((v) => v.trim()).filter((v) => v.length > 0));
-      i++;
-    } else if (arg.startsWith(`--${name}=`)) {
-      values.push(...arg.slice(name.length + 3).split(',').map((v) => v.trim()).filter((v) => v.length > 0));
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { values, rest };
-}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -153,7 +134,7 @@ export const pullCommand: CliCommand = {
   async run(args, io) {
     const { ArmEndpointError, AUTH_METHODS, createCredential, parseArmEndpoint, parseCloudName, pullEstate, resolveCloudTarget } =
       await import('../../azure/index');
-    const { values: subscriptionIds, rest } = takeRepeated(args, 'subscription');
+    const { values: subscriptionIds, rest } = takeRepeated(args, 'subscription', { splitCommas: true });
     const parsed = parseArgs(rest, {
       out: 'value', 'management-group': 'value', tenant: 'value', cloud: 'value', auth: 'value', 'access-token': 'value',
       'arm-endpoint': 'value', 'token-scope': 'value', 'effective-routes': 'value', metrics: 'flag', 'demo-azure': 'flag', help: 'flag',

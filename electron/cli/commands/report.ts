@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
-import { parseArgs, stringOption, UsageError } from '../args';
+import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { demoSnapshot, loadEstate, pickDemo } from '../estate';
 import { validateDestination } from './resolve';
@@ -36,25 +36,6 @@ const SPEC = {
   demo: 'optional-value', out: 'value', destination: 'value', timestamp: 'value', 'exported-by': 'value', help: 'flag',
 } as const;
 
-/** `--subnet` may repeat, which the shared parser refuses; take every occurrence out first. */
-export function extractRepeated(args: readonly string[], name: string): { readonly values: readonly string[]; readonly rest: readonly string[] } {
-  const values: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === `--${name}`) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      values.push(value);
-      i++;
-    } else if (arg.startsWith(`--${name}=`)) {
-      values.push(arg.slice(name.length + 3));
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { values, rest };
-}
 
 /** An ISO 8601 date-time with a zone (`2026-11-26T06:00:00Z`), or a usage error. */
 export function parseTimestamp(text: string): Date {
@@ -98,7 +79,7 @@ export const reportCommand: CliCommand = {
   summary: 'Write an evidence PDF (scope, hash, diagrams, every path with its rules and owners)',
   usage: USAGE,
   async run(args, io) {
-    const { values: subnets, rest } = extractRepeated(args, 'subnet');
+    const { values: subnets, rest } = takeRepeated(args, 'subnet', { splitCommas: false });
     const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
