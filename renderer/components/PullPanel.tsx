@@ -26,7 +26,19 @@ export function PullPanel({ api, dispatch, openEstate }: Props) {
   const [progress, setProgress] = useState<PullProgress | null>(null);
   const timer = useRef<number | null>(null);
 
+  // The job this panel is following; read on unmount, after the last render's state is gone.
+  const runningJob = useRef<string | null>(null);
+
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+
+  useEffect(() => { runningJob.current = jobId; }, [jobId]);
+  // Leaving the start screen while a pull runs (a demo or a file opened meanwhile) abandons it:
+  // nothing would show its progress or offer Cancel any more, and its estate would never open.
+  // Cancelling a job that has just finished is a no-op on the main side.
+  useEffect(() => () => {
+    const id = runningJob.current;
+    if (id !== null) void api.cancelPull({ jobId: id });
+  }, [api]);
 
   useEffect(() => {
     if (jobId === null) return;

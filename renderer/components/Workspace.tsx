@@ -2,7 +2,7 @@
  * The estate workspace: top bar (what-if, compare, exports, tour), banners (errors, gaps,
  * comparison), and the three panes: subnet list, graph, explanation.
  */
-import { useCallback, useMemo, useRef, useState, type Dispatch } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import type { GraphCanvas } from '../graph/canvas';
@@ -18,6 +18,12 @@ import { ErrorBanner } from './ErrorBanner';
 import { GraphPane } from './GraphPane';
 import { SourceList } from './SourceList';
 import { useTheme } from './useTheme';
+
+/** Inputs, selects and editable text, where Esc belongs to the field. */
+function isTextEntry(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
+    || (target instanceof HTMLElement && target.isContentEditable);
+}
 
 interface Props {
   readonly api: EgressAtlasApi;
@@ -55,6 +61,18 @@ export function Workspace({ api, state, dispatch }: Props) {
   }, [dispatch]);
   const onTapBackground = useCallback(() => dispatch({ kind: 'select-node', nodeId: null }), [dispatch]);
   const onCanvas = useCallback((c: GraphCanvas | null) => { canvasRef.current = c; }, []);
+
+  // Esc clears the selection wherever the focus is (the path view's label promises "Esc for the
+  // overview", and a click on the graph moves the focus out of the list). The list handles its own
+  // keys first and marks them handled; text fields keep Esc for themselves.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || isTextEntry(e.target)) return;
+      dispatch({ kind: 'clear' });
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [dispatch]);
 
   if (!estate || !result) return null;
   const estateId = estate.summary.estateId;

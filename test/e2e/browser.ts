@@ -40,8 +40,13 @@ export async function buildRendererOnce(): Promise<{ readonly dir: string; reado
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function startServer(options: { readonly staticDir: string; readonly services?: EgressAtlasApi }): Promise<WebServer> {
-  return startWebServer({ ...(options.services ? { services: options.services } : {}), staticDir: options.staticDir, demo: null, dataDir: null });
+export async function startServer(options: {
+  readonly staticDir: string;
+  readonly services?: EgressAtlasApi;
+  /** Where the real services keep the recent list; absent or null: memory only. */
+  readonly dataDir?: string | null;
+}): Promise<WebServer> {
+  return startWebServer({ ...(options.services ? { services: options.services } : {}), staticDir: options.staticDir, demo: null, dataDir: options.dataDir ?? null });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

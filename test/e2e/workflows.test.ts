@@ -1,0 +1,330 @@
+/**
+ * Whole user workflows in headless Chromium against the real main-side services: drag-and-drop
+ * import, the recent list (on disk, in a fresh data directory), PNG / JSON exports, cancelling a
+ * demo-Azure pull, and keyboard navigation with zoom onto the path.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
+import type { IpcResult, PullStatus } from '../../shared/ipc/contract';
+import { API_PATH_PREFIX, TOKEN_HEADER } from '../../shared/ipc/security';
+import type { WebServer } from '../../electron/web/server';
+import { buildRendererOnce, clickGraphNode, highlightedIds, launchChromium, renders, screenshot, startServer, waitForRenders } from './browser';
+
+let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
+let dataDir: string;
+/** Where the test keeps files it drags from disk. */
+let dropDir: string;
+let server: WebServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+const DROPPED_FILE = 'legacy-vnet.json';
+const DROPPED_SUBNET = 'snet-legacy-batch';
+
+/**
+ * One VNet, one subnet with `defaultOutboundAccess` not set: an older-API subnet whose VMs get
+ * Azure's implicit default outbound IP.
+ * [DOA] https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+function legacyBundleText(): string {
+  const scope: Scope = { subscriptionId: '00000000-0000-0000-0000-0000000000d1', resourceGroup: 'rg-legacy', location: 'westeurope', tags: {} };
+  const vnet = virtualNetwork(scope, 'vnet-legacy', ['10.40.0.0/16'], [{ name: DROPPED_SUBNET, addressPrefix: '10.40.1.0/24' }]);
+  return JSON.stringify({ resources: [vnet] });
+}
+
+async function goToStart(): Promise<void> {
+  await page.goto(`${server.origin}/?token=${server.token}`);
+  await page.getByTestId('dropzone').waitFor();
+}
+
+/** The ← button in the top bar. */
+async function backToStart(): Promise<void> {
+  await page.getByTitle('Back to the start screen').click();
+  await page.getByTestId('dropzone').waitFor();
+}
+
+function selectedSourceId(p: Page): Promise<string | null> {
+  return p.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null);
+}
+
+function viewport(p: Page): Promise<{ readonly zoom: number; readonly x: number; readonly y: number }> {
+  return p.evaluate(() => {
+    const cy = window.__egressAtlasTest?.cy;
+    if (!cy) throw new Error('No graph');
+    const pan = cy.pan();
+    return { zoom: cy.zoom(), x: pan.x, y: pan.y };
+  });
+}
+
+/**
+ * Fires HTML drag events at the drop zone with a DataTransfer holding one file, as a drag from
+ * the file manager would. Answers, per event, whether a handler cancelled it (for dragover and
+ * drop that is how the page says it accepts the files).
+ */
+async function dragFileOntoDropzone(name: string, text: string, types: readonly string[]): Promise<boolean[]> {
+  return page.evaluate(({ name: fileName, text: fileText, types: eventTypes }) => {
+    const zone = document.querySelector('[data-testid="dropzone"]');
+    if (!zone) throw new Error('No drop zone');
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([fileText], fileName, { type: 'application/json' }));
+    return eventTypes.map((type) => !zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })));
+  }, { name, text, types });
+}
+
+/** A pull job's status straight from the bridge, as the page would ask for it. */
+async function pullStatus(jobId: string): Promise<PullStatus> {
+  const response = await fetch(`${server.origin}${API_PATH_PREFIX}pullStatus`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: server.token },
+    body: JSON.stringify({ jobId }),
+  });
+  const result = await response.json() as IpcResult<PullStatus>;
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+/** The list entry of a recent item, by its title. */
+function recentItem(title: string) {
+  return page.locator('ul.recent li').filter({ has: page.getByText(title, { exact: true }) });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'egress-atlas-data-'));
+  dropDir = await mkdtemp(join(tmpdir(), 'egress-atlas-drop-'));
+  renderer = await buildRendererOnce();
+  server = await startServer({ staticDir: renderer.dir, dataDir });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await renderer?.remove();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dropDir) await rm(dropDir, { recursive: true, force: true });
+});
+
+describe('workflows in the browser', () => {
+  it('a dropped file that is not JSON is reported on the start screen and opens nothing', async () => {
+    await goToStart();
+    const accepted = await dragFileOntoDropzone('notes.json', 'these are not the bytes you are looking for', ['dragenter', 'dragover', 'drop']);
+    expect(accepted.slice(1)).toEqual([true, true]);
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByTestId('error-message').textContent()).resolves.toMatch(/JSON/i);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('notes.json');
+    expect(await page.getByTestId('dropzone').getAttribute('class')).toBe('dropzone');
+    expect(await page.getByTestId('estate-title').count()).toBe(0);
+    await screenshot(page, 'workflow-drop-error');
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('drag-and-drop of an ARM bundle on the start screen opens it', async () => {
+    await goToStart();
+    const before = await renders(page);
+    const [, overAccepted] = await dragFileOntoDropzone(DROPPED_FILE, legacyBundleText(), ['dragenter', 'dragover']);
+    expect(overAccepted).toBe(true);
+    // React re-renders after the event: the zone shows it will take the files.
+    await expect.poll(() => page.getByTestId('dropzone').getAttribute('class')).toContain('over');
+    const [dropAccepted] = await dragFileOntoDropzone(DROPPED_FILE, legacyBundleText(), ['drop']);
+    expect(dropAccepted).toBe(true);
+    await waitForRenders(page, before + 1);
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toBe(DROPPED_FILE);
+    const row = page.getByTestId('source-row').filter({ has: page.getByText(DROPPED_SUBNET, { exact: true }) });
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.locator('.badge').textContent()).resolves.toBe('Default outbound');
+    await row.click();
+    await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(DROPPED_SUBNET);
+    await expect(page.getByTestId('verdict-badge').textContent()).resolves.toBe('Default outbound');
+    await screenshot(page, 'workflow-drag-drop');
+  });
+
+  it('recent files: the demo and the imported file are listed, and the import reopens', async () => {
+    // The dropped file is already in the recent list; now a demo too.
+    await backToStart();
+    const bankCard = page.locator('button.card[data-demo="bank"]');
+    const bankTitle = (await bankCard.locator('.title').textContent()) ?? '';
+    expect(bankTitle).not.toBe('');
+    let before = await renders(page);
+    await bankCard.click();
+    await waitForRenders(page, before + 1);
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toBe(bankTitle);
+    await backToStart();
+    await recentItem(DROPPED_FILE).waitFor();
+    await recentItem(bankTitle).waitFor();
+    await expect(recentItem(DROPPED_FILE).locator('.when').textContent()).resolves.toMatch(/^files · /);
+    await expect(recentItem(bankTitle).locator('.when').textContent()).resolves.toMatch(/^demo · /);
+    // Newest first.
+    const titles = await page.locator('ul.recent li > span:not(.when)').allTextContents();
+    expect(titles.slice(0, 2)).toEqual([bankTitle, DROPPED_FILE]);
+    // Kept on disk in the data directory, not only in the page.
+    const stored = await readFile(join(dataDir, 'recent.json'), 'utf8');
+    expect(stored).toContain(DROPPED_FILE);
+    expect(stored).toContain(bankTitle);
+    await screenshot(page, 'workflow-recent');
+    before = await renders(page);
+    await recentItem(DROPPED_FILE).getByRole('button', { name: 'Open' }).click();
+    await waitForRenders(page, before + 1);
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toBe(DROPPED_FILE);
+    await expect(page.getByTestId('source-row').filter({ has: page.getByText(DROPPED_SUBNET, { exact: true }) }).count()).resolves.toBe(1);
+  });
+
+  it('a browser-level drag of a file from disk (Chromium drag pipeline, not DOM events) opens it too', async () => {
+    // Input.dispatchDragEvent drives Chromium's own drag and drop, as the OS would: the page must
+    // accept the drag through its dragenter / dragover handling for the drop to reach it at all.
+    const file = join(dropDir, 'legacy-vnet-from-disk.json');
+    await writeFile(file, legacyBundleText());
+    await goToStart();
+    const box = await page.getByTestId('dropzone').boundingBox();
+    if (!box) throw new Error('No drop zone on screen');
+    const at = { x: box.x + box.width / 2, y: box.y + 12 };
+    const data = { items: [], files: [file], dragOperationsMask: 1 };
+    const cdp = await context.newCDPSession(page);
+    const before = await renders(page);
+    await cdp.send('Input.dispatchDragEvent', { type: 'dragEnter', ...at, data });
+    await cdp.send('Input.dispatchDragEvent', { type: 'dragOver', ...at, data });
+    await expect.poll(() => page.getByTestId('dropzone').getAttribute('class')).toBe('dropzone over');
+    await cdp.send('Input.dispatchDragEvent', { type: 'drop', ...at, data });
+    await waitForRenders(page, before + 1);
+    await cdp.detach();
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toBe('legacy-vnet-from-disk.json');
+    const row = page.getByTestId('source-row').filter({ has: page.getByText(DROPPED_SUBNET, { exact: true }) });
+    await expect(row.locator('.badge').textContent()).resolves.toBe('Default outbound');
+  });
+
+  it('exports the current view as PNG and the paths as JSON', async () => {
+    await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+    await waitForRenders(page, 1);
+    await page.getByTestId('export-menu').click();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    const bytes = await readFile(await png.path());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // The first chunk is IHDR: length (4), type (4), width (4), height (4).
+    expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(0);
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(0);
+
+    await page.getByTestId('export-menu').click();
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    expect(json.suggestedFilename()).toMatch(/\.json$/);
+    const exported = JSON.parse(await readFile(await json.path(), 'utf8')) as { schema?: unknown; paths?: { source: { id: string } }[] };
+    expect(exported.schema).toBe('egress-atlas/resolve@1');
+    const pathSources = (exported.paths ?? []).map((p) => p.source.id);
+    const listed = await page.getByTestId('source-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-source-id') ?? ''));
+    expect(listed.length).toBeGreaterThan(3);
+    expect([...pathSources].sort()).toEqual([...listed].sort());
+    expect(new Set(pathSources).size).toBe(pathSources.length);
+    await screenshot(page, 'workflow-export');
+  });
+
+  it('cancelling a demo-Azure pull shows it cancelled and leaves a usable start screen', async () => {
+    await goToStart();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const progress = page.getByTestId('pull-progress');
+    await progress.waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => progress.locator('b').first().textContent(), { timeout: 10_000 }).toBe('cancelled');
+    await expect(progress.textContent()).resolves.toContain('Pull cancelled');
+    await page.getByRole('button', { name: 'Connect' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Connect' }).isEnabled()).resolves.toBe(true);
+    await expect(page.getByPlaceholder('Tenant ID (optional)').isEnabled()).resolves.toBe(true);
+    // No estate opens later: polling has stopped and the start screen stays.
+    await page.waitForTimeout(1_500);
+    expect(await page.getByTestId('estate-title').count()).toBe(0);
+    expect(await page.evaluate(() => window.__egressAtlasTest?.state?.estate ?? null)).toBeNull();
+    expect(await page.locator('.banner.error').count()).toBe(0);
+    await screenshot(page, 'workflow-pull-cancel');
+    // Still usable: a demo opens from the same page.
+    const before = await renders(page);
+    await page.locator('button.card[data-demo="bank"]').click();
+    await waitForRenders(page, before + 1);
+    expect(await page.getByTestId('source-row').count()).toBeGreaterThan(3);
+  });
+
+  it('opening a demo while a pull runs cancels the pull instead of leaving it running unseen', async () => {
+    await goToStart();
+    const [started] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/startPull')),
+      page.getByRole('button', { name: 'Connect' }).click(),
+    ]);
+    const startBody = await started.json() as { ok: boolean; value?: { jobId: string } };
+    const jobId = startBody.value?.jobId;
+    expect(typeof jobId).toBe('string');
+    await page.getByTestId('pull-progress').waitFor();
+    const before = await renders(page);
+    await page.locator('button.card[data-demo="bank"]').click();
+    await waitForRenders(page, before + 1);
+    // The pull panel is gone with the start screen: nothing could show or cancel that job any more.
+    await expect.poll(async () => (await pullStatus(jobId ?? '')).progress.phase, { timeout: 10_000 }).toBe('cancelled');
+    await expect(page.getByTestId('estate-title').textContent()).resolves.toContain('Bank');
+  });
+
+  it('keyboard: arrows select the second source, Enter zooms onto its path, Esc clears', async () => {
+    await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+    await waitForRenders(page, 1);
+    await page.getByTestId('source-list').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const second = page.getByTestId('source-row').nth(1);
+    const secondId = await second.getAttribute('data-source-id');
+    const secondName = await second.locator('.name').textContent();
+    await expect.poll(() => selectedSourceId(page)).toBe(secondId);
+    await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(secondName);
+    await expect.poll(() => highlightedIds(page)).toContain(secondId);
+    const fitted = await viewport(page);
+    await page.keyboard.press('Enter');
+    // The zoom animates (300 ms): wait for it to settle away from the fitted view.
+    await expect.poll(async () => {
+      const now = await viewport(page);
+      return now.zoom > fitted.zoom * 1.05 && (now.x !== fitted.x || now.y !== fitted.y);
+    }, { timeout: 5_000 }).toBe(true);
+    // Every element of the path is in view after the zoom.
+    const pathInView = await page.evaluate(() => {
+      const cy = window.__egressAtlasTest?.cy;
+      if (!cy) return false;
+      const ext = cy.extent();
+      // VNet boxes are compound parents as big as the whole VNet: only leaf nodes count.
+      const leaves = cy.nodes('.path:childless');
+      if (leaves.empty()) return false;
+      const bb = leaves.boundingBox({ includeLabels: false });
+      return bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2;
+    });
+    expect(pathInView).toBe(true);
+    await page.waitForTimeout(400);
+    await screenshot(page, 'workflow-keyboard');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => selectedSourceId(page)).toBeNull();
+    await expect.poll(() => highlightedIds(page)).toEqual([]);
+  });
+
+  it('keyboard: Esc leaves the path view after a click on the graph, as the view label says', async () => {
+    const before = await renders(page);
+    await page.locator('#view-mode').selectOption('overview');
+    await waitForRenders(page, before + 1);
+    const id = await page.evaluate(() => window.__egressAtlasTest?.state?.result?.paths.find((p) => p.source.name === 'snet-card-auth')?.source.id ?? null);
+    if (id === null) throw new Error('No snet-card-auth');
+    await page.locator(`[data-source-id="${id}"]`).click();
+    await waitForRenders(page, before + 2);
+    // In the path view the user clicks the subnet on the graph to read its details...
+    await clickGraphNode(page, id);
+    await page.getByTestId('resource-details').waitFor();
+    await expect(page.locator('.view-label').textContent()).resolves.toBe('Selected path · Esc for the overview');
+    // ...then presses Esc, wherever the keyboard focus now is.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => selectedSourceId(page)).toBeNull();
+    await waitForRenders(page, before + 3);
+    await expect(page.locator('.view-label').textContent()).resolves.toContain('VNet overview');
+    await screenshot(page, 'workflow-keyboard-graph-esc');
+    expect(pageErrors).toEqual([]);
+  });
+});
