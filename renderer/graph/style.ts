@@ -137,11 +137,17 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
         'curve-style': 'straight',
         'z-index-compare': 'manual',
         'z-index': 5,
-        'label': 'data(label)',
+        // Overview edges carry a folded exit ("this VNet leaves via 20.61.14.30"): the label sits
+        // next to its source rather than at the midpoint, where a long straight edge may cross
+        // another node; an opaque background keeps it legible over lines.
+        'source-label': 'data(label)',
+        'source-text-offset': 56,
         'font-size': 10,
         'color': p.text,
-        'text-outline-color': p.textOutline,
-        'text-outline-width': 2,
+        'text-background-color': p.textOutline,
+        'text-background-opacity': 0.92,
+        'text-background-padding': '2px',
+        'text-background-shape': 'roundrectangle',
         'min-zoomed-font-size': 8,
       },
     },
