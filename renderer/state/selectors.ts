@@ -220,6 +220,8 @@ export interface ResourceDetails {
   readonly type: string;
   readonly rows: readonly DetailRow[];
   readonly tags: readonly DetailRow[];
+  /** Name of the parent whose tags are shown, when the resource has none of its own (ARM subnets carry no tags). */
+  readonly tagsFrom: string | null;
 }
 
 const KIND_LABEL: Readonly<Record<NetworkResource['kind'], string>> = {
@@ -295,8 +297,19 @@ export function resourceDetails(model: NetworkModel, id: string): ResourceDetail
       { label: 'Subscription', value: r.subscriptionId },
       ...addressRows(model, r),
     ],
-    tags: Object.entries(r.tags).sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label, value })),
+    ...tagRows(model, r),
   };
+}
+
+function tagRows(model: NetworkModel, r: NetworkResource): Pick<ResourceDetails, 'tags' | 'tagsFrom'> {
+  const rows = (tags: Readonly<Record<string, string>>): DetailRow[] =>
+    Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label, value }));
+  // Owner and cost centre of a subnet are its VNet's: ARM subnets have no tags of their own.
+  if (r.kind === 'subnet' && Object.keys(r.tags).length === 0) {
+    const vnet = findResource(model, r.virtualNetworkId);
+    if (vnet && Object.keys(vnet.tags).length > 0) return { tags: rows(vnet.tags), tagsFrom: vnet.name };
+  }
+  return { tags: rows(r.tags), tagsFrom: null };
 }
 
 /** What-if input: a single IPv4 or IPv6 address, or empty for the default route. */

@@ -121,7 +121,15 @@ describe('resource details and what-if input', () => {
     expect(details?.rows).toContainEqual({ label: 'Region', value: 'westeurope' });
     expect(details?.rows).toContainEqual({ label: 'Address space', value: '10.1.0.0/16' });
     expect(details?.tags).toEqual([{ label: 'costCenter', value: 'CC-1234' }, { label: 'owner', value: 'netops@contoso.example' }]);
+    expect(details?.tagsFrom).toBeNull();
     expect(resourceDetails(estate().snapshot.model, 'internet')).toBeNull();
+  });
+
+  it('shows an untagged subnet its virtual network\'s owner tags, saying where they come from', () => {
+    const details = resourceDetails(estate().snapshot.model, APP);
+    expect(details?.type).toBe('Subnet');
+    expect(details?.tags).toEqual([{ label: 'costCenter', value: 'CC-1234' }, { label: 'owner', value: 'netops@contoso.example' }]);
+    expect(details?.tagsFrom).toBe('vnet-spoke');
   });
 
   it('accepts one IP address or empty, and explains anything else', () => {
