@@ -156,7 +156,9 @@ export function summarize(paths: readonly EgressPath[], result: ResolveResult): 
     verdictCounts,
     severityCounts,
     uninspected: paths
-      .filter((p) => p.verdict === 'internet' && p.via.length === 0)
+      // Platform subnets (AzureFirewallSubnet is the inspection point itself, GatewaySubnet holds
+      // no workloads) are not "uninspected workloads".
+      .filter((p) => p.verdict === 'internet' && p.via.length === 0 && (p.source.role ?? 'workload') === 'workload')
       .map((p) => sourceLine(p, `${exitLabel(p)}${p.egressIps.length > 0 ? ` · ${p.egressIps.join(', ')}` : ''}`)),
     defaultOutbound: paths
       .filter((p) => p.exit === 'default-outbound')

@@ -21,6 +21,13 @@ describe('evidence facts', () => {
     expect(s.severityCounts.get('info')).toBe(1);
   });
 
+  it('does not list platform subnets (firewall, gateway) as uninspected workloads', () => {
+    const firewallSubnet = { ...result.paths[0]!, source: { ...result.paths[0]!.source, name: 'AzureFirewallSubnet', role: 'azure-firewall' as const }, verdict: 'internet' as const, via: [] };
+    const s = summarize([firewallSubnet, ...result.paths], result);
+    expect(s.uninspected.map((l) => l.name)).toEqual(['snet-web', 'subnet-zürich-東京', 'nic-jump']);
+    expect(s.pathCount).toBe(6);
+  });
+
   it('lists uninspected, default-outbound and no-way-out sources from the resolver output', () => {
     const s = summarize(result.paths, result);
     expect(s.uninspected.map((l) => l.name)).toEqual(['snet-web', 'subnet-zürich-東京', 'nic-jump']);
