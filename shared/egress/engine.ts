@@ -235,7 +235,7 @@ function buildExitHops(ctx: EngineContext, method: Exclude<OutboundMethod, { kin
       break;
     case 'lb-basic':
       exitHop = makeHop('load-balancer', method.loadBalancer.id, `Basic public LB ${method.loadBalancer.name} (pool ${method.pool.name})`,
-        `Membership in a Basic public load balancer's pool gives outbound SNAT to ${ips}. Basic load balancers were retired on 30 September 2025.`,
+        `Membership in a Basic public load balancer's pool gives outbound SNAT to ${egress.egressIps.length > 1 ? `one of them, picked at random by the platform: ${ips}` : ips}. Basic load balancers were retired on 30 September 2025.`,
         DOCS.lbOutboundConnections, VERIFY.loadBalancer(method.loadBalancer.id));
       break;
   }
@@ -253,7 +253,7 @@ function isPlatformSender(sender: Sender): boolean {
 
 /** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
 function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
-  const method = chooseOutboundMethod(ctx.index, subnet, sender);
+  const method = chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
   switch (method.kind) {
     case 'default-outbound': {
       const why = method.reason === 'delegated'
@@ -568,7 +568,9 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
   }
   const denied = nsgSteps(ctx, trail, subnet, nic);
   if (denied) return denied;
-  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: config }, config);
+  // The NVA SNATs to "its own private IP address" before Azure translates it [UDR]: the primary IP configuration
+  // (the next-hop address may be a secondary, floating one); LB outbound rules bind to the primary too [LBRULES].
+  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) ?? config }, config);
 }
 
 /**

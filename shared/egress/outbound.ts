@@ -36,6 +36,8 @@ export type OutboundMethod =
   | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' }
   | { readonly kind: 'none'; readonly reason: string };
 
+export type TransportProtocol = 'Tcp' | 'Udp';
+
 export const SNAT_PORTS_PER_IP = 64_512;
 export const FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE = 2_496;
 export const FIREWALL_MIN_INSTANCES = 2;
@@ -56,19 +58,30 @@ function isSku(value: string, sku: string): boolean {
   return value.trim().toLowerCase() === sku.toLowerCase();
 }
 
-function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration): OutboundMethod | null {
+/**
+ * Whether a load balancer rule's protocol (`Tcp`, `Udp`, `All`) covers the traffic: "the automatic
+ * outbound NAT provided matches the transport protocol of the load-balancing rule", and outbound
+ * rules name their own protocol [LBRULES] https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario6out
+ */
+function ruleProtocolCovers(ruleProtocol: string, protocol: TransportProtocol): boolean {
+  const p = ruleProtocol.trim().toLowerCase();
+  return p === 'all' || p === '*' || p === protocol.toLowerCase();
+}
+
+function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, protocol: TransportProtocol): OutboundMethod | null {
   const pools = config.loadBalancerBackendAddressPoolIds
     .map((id) => index.backendPools.get(id))
     .filter((p): p is NonNullable<typeof p> => p !== undefined)
     .sort((a, b) => (a.pool.id < b.pool.id ? -1 : 1));
   for (const { loadBalancer, pool } of pools) {
     if (!isSku(loadBalancer.skuName, 'Standard')) continue;
-    const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
+    const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)
+      && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
     if (rule) return { kind: 'lb-outbound-rule', loadBalancer, rule, pool };
   }
   for (const { loadBalancer, pool } of pools) {
     if (!isSku(loadBalancer.skuName, 'Standard')) continue;
-    const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id)
+    const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
       && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
     if (rule) return { kind: 'lb-rule-snat', loadBalancer, rule, pool };
   }
@@ -87,11 +100,38 @@ function otherVmNicHasPublicIp(index: ModelIndex, nic: NetworkInterface): Networ
   return null;
 }
 
-function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null): OutboundMethod {
+/**
+ * A NIC-based pool of a Standard load balancer that gave no outbound method (internal LB, or
+ * disableOutboundSnat without an outbound rule). "The default outbound access IP is disabled when
+ * ... the VM is placed in the back-end pool of a standard load balancer, with or without outbound
+ * rules" (azure-docs VM quickstart include); "Your virtual machine will not have outbound
+ * connectivity if you set this parameter to true and do not have an outbound rule" [LBRULES]
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario5out
+ */
+function standardPoolOf(index: ModelIndex, config: NicIpConfiguration | null): { readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool } | null {
+  for (const id of config?.loadBalancerBackendAddressPoolIds ?? []) {
+    const ref = index.backendPools.get(id);
+    if (ref && isSku(ref.loadBalancer.skuName, 'Standard')) return ref;
+  }
+  return null;
+}
+
+function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null, config: NicIpConfiguration | null = null): OutboundMethod {
   if (nic?.flexibleScaleSetMember) return { kind: 'none', reason: 'the VM is a Flexible-orchestration scale set instance, which never gets default outbound access' };
   const sibling = nic ? otherVmNicHasPublicIp(index, nic) : null;
   if (sibling) {
     return { kind: 'none', reason: `another NIC of the same VM (${sibling.name}) has a public IP, which turns default outbound access off for the whole VM; what this NIC's traffic uses is UNCONFIRMED` };
+  }
+  // "Associate a public IP to any of the virtual machine's network interfaces" turns default outbound off [DOA]:
+  // a public IP on another IP configuration of this NIC counts too.
+  const ownOther = nic?.ipConfigurations.find((c) => c !== config && c.publicIpAddressId !== null);
+  if (nic && ownOther) {
+    return { kind: 'none', reason: `IP configuration ${ownOther.name} of NIC ${nic.name} has a public IP, which turns default outbound access off for the VM; what the other configurations' traffic uses is UNCONFIRMED` };
+  }
+  const standard = standardPoolOf(index, config);
+  if (standard) {
+    const why = isPublicLoadBalancer(standard.loadBalancer) ? 'no outbound rule or load-balancing rule programs outbound SNAT for this protocol (disableOutboundSnat, another protocol, or no rule at all)' : 'it is an internal load balancer';
+    return { kind: 'none', reason: `the NIC is in backend pool ${standard.pool.name} of Standard load balancer ${standard.loadBalancer.name}, which gives no outbound (${why}) and turns default outbound access off` };
   }
   // Private subnets do not apply to delegated (PaaS) subnets: the service manages outbound [DOA].
   if (subnet.delegations.length > 0) return { kind: 'default-outbound', reason: 'delegated' };
@@ -100,7 +140,7 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
 }
 
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
-export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender): OutboundMethod {
+export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender, protocol: TransportProtocol = 'Tcp'): OutboundMethod {
   // NAT gateway is not supported on GatewaySubnet [NATRES]: the gateway keeps its own public IPs
   // (the nat-gateway-on-gateway-subnet finding reports the misconfiguration).
   if (subnet.natGatewayId && sender.kind !== 'gateway') return { kind: 'nat-gateway', natGatewayId: subnet.natGatewayId, natGateway: index.natGateways.get(subnet.natGatewayId) ?? null };
@@ -130,8 +170,8 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       if (config?.publicIpAddressId) {
         return { kind: 'instance-public-ip', publicIpAddressId: config.publicIpAddressId, publicIp: index.publicIpAddresses.get(config.publicIpAddressId) ?? null };
       }
-      const lb = config ? loadBalancerMethod(index, config) : null;
-      return lb ?? defaultOutbound(index, subnet, sender.nic);
+      const lb = config ? loadBalancerMethod(index, config, protocol) : null;
+      return lb ?? defaultOutbound(index, subnet, sender.nic, config);
     }
     case 'subnet':
       return defaultOutbound(index, subnet, null);
@@ -179,6 +219,21 @@ function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readon
   return ips;
 }
 
+/**
+ * Frontend IPs behind the frontends: 1 per public IP, every address of a public IP prefix ("each of
+ * the IP addresses within public IP prefix provides an extra 64,000 ephemeral ports" [LBRULES]).
+ * The default allocation is "per frontend IP, up to a maximum of 1024 ports" [LBOUT].
+ */
+function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[]): number {
+  let count = 0;
+  for (const f of lb.frontendIpConfigurations) {
+    if (!frontendIds.includes(f.id)) continue;
+    if (f.publicIpAddressId) count += 1;
+    if (f.publicIpPrefixId) count += Math.max(1, prefixAddressCount(index, f.publicIpPrefixId));
+  }
+  return Math.max(1, count);
+}
+
 function poolSize(pool: LoadBalancerBackendPool): number {
   return pool.backendIpConfigurationIds.length + pool.backendIpAddresses.length;
 }
@@ -212,16 +267,18 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodE
       const allocated = method.rule.allocatedOutboundPorts;
       return {
         egressIps: frontendEgress(index, method.loadBalancer, frontends),
-        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length),
+        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(method.pool), frontendIpCount(index, method.loadBalancer, frontends)),
       };
     }
     case 'lb-rule-snat': {
       const frontends = method.rule.frontendIpConfigurationIds;
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontendIpCount(index, method.loadBalancer, frontends)) };
     }
     case 'lb-basic': {
       const frontends = method.loadBalancer.frontendIpConfigurations.map((f) => f.id);
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontends.length) };
+      // "Load Balancer Basic chooses a single frontend to be used for outbound flows when multiple (public) IP
+      // frontends are candidates" (random, not configurable) [LBOUT, 2020 text]: ports of one frontend.
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), 1) };
     }
     case 'default-outbound':
     case 'none':

@@ -80,7 +80,7 @@ export interface LoadBalancerSpec {
   readonly frontends: readonly { readonly name: string; readonly publicIpId?: ResourceId; readonly publicIpPrefixId?: ResourceId; readonly privateIp?: string; readonly subnetId?: ResourceId }[];
   readonly pools: readonly { readonly name: string; readonly ipAddresses?: readonly string[] }[];
   readonly rules?: readonly { readonly name: string; readonly frontend: string; readonly pool: string; readonly disableOutboundSnat?: boolean; readonly protocol?: string; readonly port?: number }[];
-  readonly outboundRules?: readonly { readonly name: string; readonly frontends: readonly string[]; readonly pool: string; readonly allocatedOutboundPorts?: number }[];
+  readonly outboundRules?: readonly { readonly name: string; readonly frontends: readonly string[]; readonly pool: string; readonly allocatedOutboundPorts?: number; readonly protocol?: 'Tcp' | 'Udp' | 'All' }[];
 }
 
 export interface PeeringOptions {
@@ -280,7 +280,7 @@ export class ModelBuilder {
         frontendPort: r.port ?? 443, backendPort: r.port ?? 443, disableOutboundSnat: r.disableOutboundSnat ?? false })),
       outboundRules: (spec.outboundRules ?? []).map((r) => ({ id: `${id}/outboundrules/${r.name.toLowerCase()}` as ResourceId, name: r.name,
         frontendIpConfigurationIds: r.frontends.map(frontendId), backendAddressPoolId: poolId(r.pool), allocatedOutboundPorts: r.allocatedOutboundPorts ?? null,
-        protocol: 'All', idleTimeoutInMinutes: 4 })),
+        protocol: r.protocol ?? 'All', idleTimeoutInMinutes: 4 })),
     });
     for (const f of spec.frontends) if (f.publicIpId) this.attachPublicIp(f.publicIpId, frontendId(f.name));
     return id;
