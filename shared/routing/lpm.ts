@@ -26,11 +26,40 @@ export interface RouteLookup {
 
 const SOURCE_RANK: Readonly<Record<RouteSource, number>> = { User: 3, VirtualNetworkGateway: 2, Default: 1 };
 
-/** Whether a route covers the destination. For the default route only /0 routes do. */
+/** Whether a route covers the destination. For the default route only /0 routes do (see splitDefaultRoutes). */
 export function routeMatches(route: ComputedRoute, destination: RouteDestination): boolean {
   if (!route.active || route.cidr === null) return false;
   if (destination.kind === 'default-route') return route.cidr.version === 4 && route.cidr.prefixLength === 0;
   return cidrContainsIp(route.cidr, destination.ip);
+}
+
+/** The longest prefix that can take part in a split default route (0.0.0.0/1 + 128.0.0.0/1 and the like). */
+const SPLIT_MAX_PREFIX_LENGTH = 8;
+
+/** First octets of /8 blocks that hold no internet destinations (RFC 1918 10/8, loopback, "this network", multicast and reserved). */
+function isNonPublicSlashEight(firstOctet: number): boolean {
+  return firstOctet === 0 || firstOctet === 10 || firstOctet === 127 || firstOctet >= 224;
+}
+
+/**
+ * Routes longer than /0 that together cover every public /8 block: then the /0 route never
+ * carries internet traffic (the longest prefix wins for every public address [UDR]), as with the
+ * common 0.0.0.0/1 + 128.0.0.0/1 split some NVAs and VPN clients install. Empty when they don't.
+ */
+export function splitDefaultRoutes(routes: readonly ComputedRoute[]): readonly ComputedRoute[] {
+  const broad = routes.filter((r) => r.active && r.cidr !== null && r.cidr.version === 4
+    && r.cidr.prefixLength >= 1 && r.cidr.prefixLength <= SPLIT_MAX_PREFIX_LENGTH);
+  if (broad.length === 0) return [];
+  const covering = new Set<ComputedRoute>();
+  for (let firstOctet = 0; firstOctet < 256; firstOctet++) {
+    if (isNonPublicSlashEight(firstOctet)) continue;
+    const probe: IpAddress = { version: 4, value: firstOctet * 0x1000000 };
+    const cover = broad.filter((r) => r.cidr !== null && cidrContainsIp(r.cidr, probe));
+    if (cover.length === 0) return [];
+    for (const r of cover) covering.add(r);
+  }
+  // Only routes that carry public addresses (not the system None route for 10.0.0.0/8).
+  return broad.filter((r) => covering.has(r));
 }
 
 function isProtectedSystemRoute(route: ComputedRoute): boolean {
@@ -66,7 +95,8 @@ function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
 
 /** Picks the route Azure would use for the destination; `winner` is null when nothing matches. */
 export function lookupRoute(routes: readonly ComputedRoute[], destination: RouteDestination): RouteLookup {
-  const matching = routes.filter((r) => routeMatches(r, destination));
+  const split = destination.kind === 'default-route' ? splitDefaultRoutes(routes) : [];
+  const matching = [...routes.filter((r) => routeMatches(r, destination)), ...split];
   if (matching.length === 0) return { winner: null, candidates: [] };
   const serviceEndpoint = matching.filter(isServiceEndpointRoute).sort(compareRoutes);
   const protectedSystem = matching.some(isProtectedSystemRoute);
@@ -74,12 +104,23 @@ export function lookupRoute(routes: readonly ComputedRoute[], destination: Route
   let eligible = matching;
   if (serviceEndpoint.length > 0) eligible = serviceEndpoint;
   else if (protectedSystem || bgpOverride) eligible = matching.filter((r) => r.source !== 'VirtualNetworkGateway');
-  const ordered = [...eligible].sort(compareRoutes);
+  // In a split default route the widest part speaks for "the internet" (it carries the most
+  // addresses); what-ifs inside narrower parts are decided by plain longest-prefix match.
+  const ordered = split.length > 0
+    ? [...split].sort((a, b) => prefixLength(a) - prefixLength(b) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source])
+    : [...eligible].sort(compareRoutes);
   const winner = ordered[0] ?? null;
   if (!winner) return { winner: null, candidates: [] };
   const losers = matching.filter((r) => r !== winner).sort(compareRoutes);
   return {
     winner,
-    candidates: [{ route: winner, lostBecause: null }, ...losers.map((route) => ({ route, lostBecause: whyLost(route, winner) }))],
+    candidates: [{ route: winner, lostBecause: null }, ...losers.map((route) => ({
+      route,
+      lostBecause: split.length > 0 && prefixLength(route) === 0
+        ? `never used for internet traffic: ${split.map((r) => r.addressPrefix).join(' + ')} together cover every public address, and the longest prefix wins`
+        : split.includes(route)
+          ? `the other part of the split default route: it carries ${route.addressPrefix} (ask a what-if for an address there to see that path)`
+          : whyLost(route, winner),
+    }))],
   };
 }

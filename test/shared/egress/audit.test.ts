@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';
-import { ModelBuilder } from '../../support/model-builder';
+import { ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
 
 describe('audit: Standard load balancer membership turns default outbound access off', () => {
@@ -151,5 +151,34 @@ describe('audit: an NVA forwards from its own (primary) IP configuration', () =>
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.5' }]);
     const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     expect(summary(pathOf(resolve(b.build()), app))).toMatchObject({ verdict: 'internet', exit: 'public-ip', via: [nva], egressIps: ['52.1.1.1'] });
+  });
+});
+
+describe('audit: a split default route decides "the internet"', () => {
+  // [UDR] "Azure selects the route with the longest prefix": with 0.0.0.0/1 and 128.0.0.0/1 every
+  // public address matches a /1, so the /0 (system Internet route) is never used for internet traffic.
+  it('0.0.0.0/1 + 128.0.0.0/1 → firewall: the default-route view goes via the firewall and the subnet\'s NAT gateway is bypassed', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const fwSubnet = b.subnet(v, 'AzureFirewallSubnet', '10.0.0.0/26');
+    const policyId = b.firewallPolicy('fw-policy', [networkRule('allow-https')]);
+    const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.0.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId });
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.9.9.9')] });
+    const rt = b.routeTable('rt', [
+      { name: 'lower-half', prefix: '0.0.0.0/1', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.0.4' },
+      { name: 'upper-half', prefix: '128.0.0.0/1', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.0.4' },
+    ]);
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: rt, natGatewayId: nat });
+    const path = pathOf(resolve(b.build()), s);
+    expect(summary(path)).toMatchObject({ verdict: 'internet', via: [fw], egressIps: ['20.0.0.10'], findings: ['nat-gateway-bypassed'] });
+    expect(path.hops.find((h) => h.kind === 'route')?.rule).toContain('0.0.0.0/1');
+    // Only half covered: the generic answer stays the NAT gateway.
+    const half = new ModelBuilder();
+    const hv = half.vnet('v', ['10.0.0.0/16']);
+    const hs = half.subnet(hv, 'app', '10.0.1.0/24', {
+      routeTableId: half.routeTable('rt', [{ prefix: '0.0.0.0/1', nextHopType: 'None' }]),
+      natGatewayId: half.natGateway('nat', { publicIpIds: [half.publicIp('nat-pip', '20.9.9.9')] }),
+    });
+    expect(summary(pathOf(resolve(half.build()), hs))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway' });
   });
 });

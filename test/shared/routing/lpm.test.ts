@@ -80,6 +80,24 @@ describe('lookupRoute', () => {
     expect(decide(routes, to('1.1.1.1')).winner).toBe('UDR 0.0.0.0/1 → None');
   });
 
+  it('a split default route (0.0.0.0/1 + 128.0.0.0/1) replaces the /0 for internet traffic', () => {
+    const fw = { nextHopIpAddress: '10.0.1.4' };
+    const routes = [r('0.0.0.0/0', 'Internet', 'Default'), r('0.0.0.0/1', 'VirtualAppliance', 'User', fw), r('128.0.0.0/1', 'VirtualAppliance', 'User', fw)];
+    expect(decide(routes, DEFAULT)).toEqual({
+      winner: 'UDR 0.0.0.0/1 → VirtualAppliance 10.0.1.4',
+      losers: [
+        ['UDR 128.0.0.0/1 → VirtualAppliance 10.0.1.4', 'the other part of the split default route: it carries 128.0.0.0/1 (ask a what-if for an address there to see that path)'],
+        ['System route 0.0.0.0/0 → Internet', 'never used for internet traffic: 0.0.0.0/1 + 128.0.0.0/1 together cover every public address, and the longest prefix wins'],
+      ],
+    });
+    // Partial coverage changes nothing for the generic internet: only what-ifs inside it.
+    expect(decide(routes.slice(0, 2), DEFAULT).winner).toBe('System route 0.0.0.0/0 → Internet');
+    // /8s covering every public block count too; private and reserved blocks need no cover.
+    const eights = Array.from({ length: 223 }, (_, i) => i + 1).filter((o) => o !== 10 && o !== 127).map((o) => r(`${o}.0.0.0/8`, 'None', 'User'));
+    expect(decide([r('0.0.0.0/0', 'Internet', 'Default'), ...eights], DEFAULT).winner).toBe('UDR 1.0.0.0/8 → None');
+    expect(decide([r('0.0.0.0/0', 'Internet', 'Default'), ...eights.filter((e) => e.addressPrefix !== '8.0.0.0/8')], DEFAULT).winner).toBe('System route 0.0.0.0/0 → Internet');
+  });
+
   it('no matching route → no winner', () => {
     expect(lookupRoute([r('10.0.0.0/8', 'None', 'Default')], to('8.8.8.8'))).toEqual({ winner: null, candidates: [] });
   });
