@@ -5,10 +5,17 @@
 export interface Clock {
   /** Milliseconds in the clock's own time model. */
   now(): number;
-  /** Waits `ms` in the clock's time model; rejects with an AbortError when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Waits `ms` in the clock's time model; rejects with an AbortError when `signal` aborts.
+   * `watchdog`: the sleep guards real work (a request timeout) rather than modelling a delay.
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
   /** Activity hint (a request sent or answered) for a virtual clock; real clocks ignore it. */
   touch?(): void;
+}
+
+export interface SleepOptions {
+  readonly watchdog?: boolean;
 }
 
 export class PullCancelledError extends Error {
@@ -61,12 +68,19 @@ export function scaledClock(speedup: number): Clock {
  * windows (a real 1 ms timer, then a check-phase turn so ready I/O is processed first) with no
  * sleep registered and no `touch()`. If the guess is early, later timers start later: the model
  * can only overstate time, never understate it.
+ * A watchdog sleep (a request timeout) is never the reason time jumps while real work may still be
+ * in flight: the clock fires it only after WATCHDOG_GRACE_MS of real time with no activity, so a
+ * loopback response that is slow under CPU load cannot be mistaken for a lost one.
  */
+/** Real time a virtual clock waits, with no activity at all, before firing a watchdog sleep. */
+export const WATCHDOG_GRACE_MS = 500;
+
 export function virtualClock(): Clock & { readonly dispose: () => void } {
   let now = 0;
   let activity = 0;
   let seq = 0;
-  interface Timer { readonly at: number; readonly seq: number; readonly resolve: () => void }
+  interface Timer { readonly at: number; readonly seq: number; readonly watchdog: boolean; readonly resolve: () => void }
+  let lastActivityRealMs = Date.now();
   const timers: Timer[] = [];
   let watcher: ReturnType<typeof setTimeout> | null = null;
   let quietWindows = 0;
@@ -79,11 +93,13 @@ export function virtualClock(): Clock & { readonly dispose: () => void } {
     if (seen !== activity) {
       seen = activity;
       quietWindows = 0;
+      lastActivityRealMs = Date.now();
     } else {
       quietWindows += 1;
     }
-    if (quietWindows >= 2) {
-      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const watchdogHeld = timers[0]?.watchdog === true && Date.now() - lastActivityRealMs < WATCHDOG_GRACE_MS;
+    if (quietWindows >= 2 && !watchdogHeld) {
       now = Math.max(now, timers[0]?.at ?? now);
       const due = timers.filter((t) => t.at <= now);
       timers.splice(0, due.length);
@@ -102,14 +118,14 @@ export function virtualClock(): Clock & { readonly dispose: () => void } {
     touch: () => {
       activity += 1;
     },
-    sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
+    sleep: (ms, signal, options) => new Promise<void>((resolve, reject) => {
       activity += 1;
       if (signal?.aborted) {
         reject(new PullCancelledError());
         return;
       }
       const timer: Timer = {
-        at: now + Math.max(0, ms), seq: seq++,
+        at: now + Math.max(0, ms), seq: seq++, watchdog: options?.watchdog === true,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();

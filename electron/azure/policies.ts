@@ -253,7 +253,7 @@ export function pacingPolicy(options: PacingOptions): PipelinePolicy {
     request.abortSignal = controller.signal;
     const timerStop = new AbortController();
     let timedOut = false;
-    const timer = clock.sleep(options.requestTimeoutMs, timerStop.signal).then(() => {
+    const timer = clock.sleep(options.requestTimeoutMs, timerStop.signal, { watchdog: true }).then(() => {
       timedOut = true;
       controller.abort();
     }, () => undefined);

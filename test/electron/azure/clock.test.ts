@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PullCancelledError, scaledClock, virtualClock } from '../../../electron/azure/clock';
+import { PullCancelledError, scaledClock, virtualClock, WATCHDOG_GRACE_MS } from '../../../electron/azure/clock';
 
 describe('clocks', () => {
   it('virtual clock: idle time jumps to the next deadline, in order, without real waiting', async () => {
@@ -25,6 +25,31 @@ describe('clocks', () => {
     await clock.sleep(20);
     expect(clock.now()).toBe(20);
     clock.dispose();
+  });
+
+  it('virtual clock: a watchdog (request timeout) never fires while real work is still in flight', async () => {
+    const clock = virtualClock();
+    const events: string[] = [];
+    const watchdog = clock.sleep(120_000, undefined, { watchdog: true }).then(() => events.push(`timeout@${clock.now()}`));
+    // Real work with no modelled timer (a slow loopback response under CPU load): 30 ms of real time.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    clock.touch?.();
+    events.push(`answered@${clock.now()}`);
+    // A genuinely lost request still times out, after the grace period of real quiet.
+    const startedAt = Date.now();
+    await watchdog;
+    clock.dispose();
+    expect(events).toEqual(['answered@0', 'timeout@120000']);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(WATCHDOG_GRACE_MS - 50);
+  });
+
+  it('virtual clock: a modelled delay still jumps at once past real quiet', async () => {
+    const clock = virtualClock();
+    const startedAt = Date.now();
+    await clock.sleep(120_000);
+    clock.dispose();
+    expect(clock.now()).toBe(120_000);
+    expect(Date.now() - startedAt).toBeLessThan(WATCHDOG_GRACE_MS);
   });
 
   it('scaled clock: runs faster than real time', async () => {
