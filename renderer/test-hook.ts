@@ -31,6 +31,8 @@ export interface TestHook {
   state: AppState | null;
   /** Increments each time a graph has been laid out and drawn. */
   renders: number;
+  /** The list's displayed sources in display order (the list mounts only the rows in view). */
+  visibleSourceIds: readonly string[];
   layingOut: boolean;
   readonly timings: UiTimings;
 }
@@ -45,6 +47,7 @@ export const testHook: TestHook = {
   cy: null,
   state: null,
   renders: 0,
+  visibleSourceIds: [],
   layingOut: false,
   timings: { lastWorkerMs: null, lastSetElementsMs: null, selectedAt: null, resultAt: null, graphRenderedAt: null, lastHighlightMs: null, lastHighlightBatchMs: null, lastHighlightSourceId: null },
 };

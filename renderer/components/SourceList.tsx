@@ -1,16 +1,25 @@
 /**
  * Left pane: subnets grouped by subscription and VNet, each with its verdict badge; NIC exceptions
  * nested under their subnet; search, badge and severity filters, counts; arrow keys move, Enter
- * focuses the path, Esc clears.
+ * focuses the path, Esc clears. Windowed: one flat list of fixed-height rows (list-window.ts) of
+ * which only those in view plus an overscan are mounted, so a 100,000-NIC estate stays responsive.
  */
-import { memo, useCallback, useEffect, useRef, type Dispatch, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent } from 'react';
 import type { FindingSeverity } from '../../shared/egress/types';
 import type { Action, AppState } from '../state/app-state';
 import { BADGE_KINDS, badgeText, badgeTone, isPlatformBadge } from '../state/badges';
+import { flattenSourceList, ROW_HEIGHT, scrollToReveal, windowRange, type ListRow } from '../state/list-window';
 import type { SourceEntry, SourceList as SourceListData } from '../state/selectors';
 import { testHook } from '../test-hook';
 
 const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
+/** Rows mounted beyond each edge of the viewport, so a wheel tick or an arrow key never shows a gap. */
+const OVERSCAN = 12;
+/** Before the first layout (and in a zero-height pane): enough rows to fill a tall window. */
+const FALLBACK_VIEWPORT_PX = 1200;
+/** Air above the first and below the last row, inside the scrolled area. */
+const PAD_TOP = 4;
+const PAD_BOTTOM = 16;
 
 interface Props {
   readonly state: AppState;
@@ -23,13 +32,17 @@ function markSelection(): void {
 }
 
 /** Memoised: a selection re-renders two rows, not thousands. */
-const Row = memo(function Row({ entry, selected, onSelect }: { readonly entry: SourceEntry; readonly selected: boolean; readonly onSelect: (id: string) => void }) {
+const Row = memo(function Row({ entry, selected, onSelect, top, position, setSize }: {
+  readonly entry: SourceEntry; readonly selected: boolean; readonly onSelect: (id: string) => void;
+  readonly top: number; readonly position: number; readonly setSize: number;
+}) {
   return (
     <div role="option" aria-selected={selected} data-source-id={entry.sourceId} data-testid="source-row"
+      id={`source-option-${position}`} aria-posinset={position} aria-setsize={setSize}
       className={`source ${entry.type}${entry.changed ? ' changed' : ''}${isPlatformBadge(entry.badge.kind) ? ' platform' : ''}`}
       onClick={() => onSelect(entry.sourceId)} title={entry.name}
       // Platform subnets stay listed, a little quieter: nothing of yours runs there.
-      style={isPlatformBadge(entry.badge.kind) ? { opacity: 0.75 } : undefined}>
+      style={{ top, height: ROW_HEIGHT.source, ...(isPlatformBadge(entry.badge.kind) ? { opacity: 0.75 } : {}) }}>
       <span className="name">{entry.name}</span>
       <span className="addr">{entry.addresses.join(', ')}{entry.findingCount > 0 ? ` · ${entry.findingCount} finding${entry.findingCount === 1 ? '' : 's'}` : ''}</span>
       <span className={`badge tone-${entry.badge.tone}`}>{entry.badge.text}</span>
@@ -37,16 +50,68 @@ const Row = memo(function Row({ entry, selected, onSelect }: { readonly entry: S
   );
 });
 
+function Heading({ row, top }: { readonly row: Exclude<ListRow, { kind: 'source' }>; readonly top: number }) {
+  switch (row.kind) {
+    case 'subscription':
+      return <div className="sub-heading" role="presentation" title={row.subscriptionId} style={{ top, height: ROW_HEIGHT.subscription }}>Subscription {row.subscriptionId}</div>;
+    case 'vnet':
+      return <div className="vnet-heading" role="presentation" title={row.virtualNetworkId} style={{ top, height: ROW_HEIGHT.vnet }}>{row.name}</div>;
+    default: {
+      const never: never = row;
+      return never;
+    }
+  }
+}
+
 export function SourceList({ state, list, dispatch }: Props) {
   const listRef = useRef<HTMLDivElement>(null);
   const select = useCallback((sourceId: string) => { markSelection(); dispatch({ kind: 'select-source', sourceId }); }, [dispatch]);
+  const flat = useMemo(() => flattenSourceList(list), [list]);
+  // The window follows the list's own scroll position and height; the DOM keeps scrollTop across
+  // re-renders (filters, selection), these only mirror it.
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT_PX);
 
-  // Keep the selected row in view when the selection moves (keys, graph taps, tour).
-  useEffect(() => {
-    if (state.selectedSourceId === null) return;
-    const row = listRef.current?.querySelector(`[data-source-id="${CSS.escape(state.selectedSourceId)}"]`);
-    row?.scrollIntoView({ block: 'nearest' });
+  useEffect(() => { testHook.visibleSourceIds = list.visibleSourceIds; }, [list]);
+
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return undefined;
+    const measure = () => { if (el.clientHeight > 0) setViewportHeight(el.clientHeight); };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // A shorter list (a filter) clamps the DOM's scrollTop, sometimes without a scroll event: re-read it.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (el) setScrollTop(el.scrollTop);
+  }, [flat]);
+
+  // Keep the selected row in view when the selection moves (keys, graph taps, tour): its place is
+  // known without the row being mounted, so scroll there and mount it in the same frame.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (state.selectedSourceId === null || !el) return;
+    const index = flat.indexBySourceId.get(state.selectedSourceId);
+    if (index === undefined) return;
+    const height = el.clientHeight > 0 ? el.clientHeight : viewportHeight;
+    const target = scrollToReveal(flat.offsets, index, el.scrollTop - PAD_TOP, height) + PAD_TOP;
+    if (Math.abs(target - el.scrollTop) >= 1) el.scrollTop = Math.max(0, target);
+    setScrollTop(el.scrollTop);
+    // Only a selection change scrolls (as before windowing): a filter or a resize must not drag the
+    // user back to the selected row.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.selectedSourceId]);
+
+  const range = windowRange(flat.offsets, scrollTop - PAD_TOP, viewportHeight, OVERSCAN);
+  const totalHeight = flat.rows.length === 0 ? 0 : PAD_TOP + (flat.offsets[flat.rows.length] ?? 0) + PAD_BOTTOM;
+  const selectedIndex = state.selectedSourceId === null ? undefined : flat.indexBySourceId.get(state.selectedSourceId);
+  const selectedRow = selectedIndex === undefined ? undefined : flat.rows[selectedIndex];
+  const activeDescendant = selectedRow?.kind === 'source' && selectedIndex !== undefined && selectedIndex >= range.start && selectedIndex < range.end
+    ? `source-option-${selectedRow.position}` : undefined;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     switch (e.key) {
@@ -98,25 +163,16 @@ export function SourceList({ state, list, dispatch }: Props) {
         </div>
       </div>
       <div className="source-list" role="listbox" tabIndex={0} aria-label="Egress sources" ref={listRef} onKeyDown={onKeyDown} data-testid="source-list"
-        aria-activedescendant={undefined}>
-        {list.groups.map((sub) => (
-          <div key={sub.subscriptionId}>
-            <div className="sub-heading" title={sub.subscriptionId}>Subscription {sub.subscriptionId}</div>
-            {sub.vnets.map((vnet) => (
-              <div key={vnet.virtualNetworkId}>
-                <div className="vnet-heading" title={vnet.virtualNetworkId}>{vnet.name}</div>
-                {vnet.entries.map((entry) => (
-                  <div key={entry.sourceId}>
-                    <Row entry={entry} selected={entry.sourceId === state.selectedSourceId} onSelect={select} />
-                    {entry.nics.map((nic) => (
-                      <Row key={nic.sourceId} entry={nic} selected={nic.sourceId === state.selectedSourceId} onSelect={select} />
-                    ))}
-                  </div>
-                ))}
-              </div>
-            ))}
-          </div>
-        ))}
+        aria-activedescendant={activeDescendant} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div className="source-window" style={{ height: totalHeight }}>
+          {flat.rows.slice(range.start, range.end).map((row, i) => {
+            const top = PAD_TOP + (flat.offsets[range.start + i] ?? 0);
+            return row.kind === 'source'
+              ? <Row key={row.key} entry={row.entry} selected={row.entry.sourceId === state.selectedSourceId} onSelect={select}
+                  top={top} position={row.position} setSize={list.shownCount} />
+              : <Heading key={row.key} row={row} top={top} />;
+          })}
+        </div>
         {list.shownCount === 0 ? <div className="sub" style={{ padding: 12 }}>No sources match.</div> : null}
       </div>
     </aside>

@@ -1,0 +1,125 @@
+/**
+ * The windowed source list in headless Chromium: on an estate of ~700 sources only the rows in
+ * view are mounted, yet scrolling, keyboard moves to rows that were not mounted, ARIA positions and
+ * filters behave as on a fully rendered list.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSyntheticEstate } from '../../shared/demo/index';
+import type { WebServer } from '../../electron/web/server';
+import { buildRendererOnce, launchChromium, startServer, waitForRenders } from './browser';
+
+const ESTATE = { subscriptions: 3, virtualNetworks: 24, subnets: 500, networkInterfaces: 1500, seed: 7 } as const;
+
+let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+function visibleSourceIds(): Promise<string[]> {
+  return page.evaluate(() => [...(window.__egressAtlasTest?.visibleSourceIds ?? [])]);
+}
+
+function selectedSourceId(): Promise<string | null> {
+  return page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null);
+}
+
+/** Whether the row of `sourceId` is mounted and lies wholly inside the list's viewport. */
+function rowInView(sourceId: string): Promise<boolean> {
+  return page.evaluate((id) => {
+    const list = document.querySelector('[data-testid="source-list"]');
+    const row = list?.querySelector(`[data-source-id="${CSS.escape(id)}"]`);
+    if (!list || !row) return false;
+    const r = row.getBoundingClientRect();
+    const v = list.getBoundingClientRect();
+    return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;
+  }, sourceId);
+}
+
+function mountedSourceRows(): Promise<number> {
+  return page.getByTestId('source-row').count();
+}
+
+beforeAll(async () => {
+  renderer = await buildRendererOnce();
+  server = await startServer({ staticDir: renderer.dir });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const estate = generateSyntheticEstate(ESTATE);
+  const text = JSON.stringify({ resources: estate.resources, effectiveRouteTables: estate.effectiveRouteTables });
+  await page.goto(`${server.origin}/?token=${server.token}`);
+  await page.getByTestId('file-input').setInputFiles({ name: 'synthetic.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await waitForRenders(page, 1, 60_000);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await renderer?.remove();
+});
+
+describe('windowed source list', () => {
+  it('mounts only the rows in view, with their place in the whole list for assistive tech', async () => {
+    const ids = await visibleSourceIds();
+    expect(ids.length).toBeGreaterThan(500);
+    const mounted = await mountedSourceRows();
+    expect(mounted).toBeGreaterThan(5);
+    expect(mounted).toBeLessThan(80);
+    const first = page.getByTestId('source-row').first();
+    await expect(first.getAttribute('data-source-id')).resolves.toBe(ids[0]);
+    await expect(first.getAttribute('aria-posinset')).resolves.toBe('1');
+    await expect(first.getAttribute('aria-setsize')).resolves.toBe(String(ids.length));
+    await expect(page.getByTestId('source-count').textContent()).resolves.toBe(`${ids.length} of ${ids.length} sources`);
+  });
+
+  it('mounts the last rows when scrolled to the bottom, and the spacer keeps the full height', async () => {
+    const ids = await visibleSourceIds();
+    const last = ids.at(-1) ?? '';
+    expect(await rowInView(last)).toBe(false);
+    await page.getByTestId('source-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await expect.poll(() => rowInView(last)).toBe(true);
+    await expect(page.locator(`[data-source-id="${last}"]`).getAttribute('aria-posinset')).resolves.toBe(String(ids.length));
+    expect(await mountedSourceRows()).toBeLessThan(80);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the selected row in view when the keyboard moves it to a row that was not mounted', async () => {
+    const ids = await visibleSourceIds();
+    const last = ids.at(-1) ?? '';
+    await page.locator(`[data-source-id="${last}"]`).click();
+    await expect.poll(selectedSourceId).toBe(last);
+    // Back to the top: the selected row is unmounted; ArrowUp must bring its neighbour back.
+    await page.getByTestId('source-list').evaluate((el) => { el.scrollTop = 0; });
+    await expect.poll(() => page.locator(`[data-source-id="${last}"]`).count()).toBe(0);
+    await page.getByTestId('source-list').focus();
+    await page.keyboard.press('ArrowUp');
+    const previous = ids.at(-2) ?? '';
+    await expect.poll(selectedSourceId).toBe(previous);
+    await expect.poll(() => rowInView(previous)).toBe(true);
+    await expect(page.locator(`[data-source-id="${previous}"]`).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(page.getByTestId('source-list').getAttribute('aria-activedescendant'))
+      .resolves.toBe(`source-option-${ids.length - 1}`);
+  });
+
+  it('filters, counts and numbers the filtered list like a full one', async () => {
+    await page.getByTestId('source-list').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    const before = (await visibleSourceIds()).length;
+    await page.getByTestId('search').fill('nic-');
+    await expect.poll(async () => (await visibleSourceIds()).length).toBeLessThan(before);
+    const ids = await visibleSourceIds();
+    expect(ids.length).toBeGreaterThan(0);
+    await expect(page.getByTestId('source-count').textContent()).resolves.toMatch(new RegExp(`^${ids.length} of \\d+ sources$`));
+    const rows = page.getByTestId('source-row');
+    // Whatever scroll position the shorter list clamped to, the mounted rows are a run of the list.
+    const mounted = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-source-id') ?? '', Number(e.getAttribute('aria-posinset'))] as const));
+    expect(mounted.length).toBeGreaterThan(5);
+    for (const [id, position] of mounted) expect(ids[position - 1]).toBe(id);
+    // Matching NICs stay nested under their subnet, which is listed for them.
+    expect(mounted.some(([id]) => id.toLowerCase().includes('/networkinterfaces/'))).toBe(true);
+    await page.getByTestId('search').fill('');
+    await expect.poll(async () => (await visibleSourceIds()).length).toBeGreaterThan(500);
+    expect(pageErrors).toEqual([]);
+  });
+});
