@@ -23,7 +23,8 @@ import { ensureRendererBuilt } from './renderer-build';
 import { findStaticFile } from './static-files';
 
 /** JSON text of the largest import the validator allows, with headroom for string escaping. */
-export const DEFAULT_MAX_BODY_BYTES = 320 * 1024 * 1024;
+/** IPC_LIMITS.maxImportChars plus JSON escaping headroom, below V8's ~536 M-character string limit (the body is decoded as one string). */
+export const DEFAULT_MAX_BODY_BYTES = 480 * 1024 * 1024;
 
 export interface WebServerOptions {
   /** The operations to serve. Absent: the app's real services (electron/services/default-services). */

@@ -18,10 +18,13 @@ import {
 export const IPC_LIMITS = {
   /** Files in one import (an `az` dump per subscription and resource type stays well under this). */
   maxImportFiles: 500,
-  /** Characters in one imported file. */
-  maxFileChars: 64 * 1024 * 1024,
+  /**
+   * Characters in one imported file: a whole-tenant snapshot (100,000 NICs) is about 170 MB, so
+   * leave headroom; the request itself must stay under V8's ~536 M-character string limit.
+   */
+  maxFileChars: 256 * 1024 * 1024,
   /** Characters across all files of one import. */
-  maxImportChars: 128 * 1024 * 1024,
+  maxImportChars: 384 * 1024 * 1024,
   maxFileNameChars: 1024,
   /** An IPv6 address is at most 45 characters; leave room for a prefix length and spaces. */
   maxDestinationChars: 64,
