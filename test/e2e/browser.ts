@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 
@@ -47,6 +47,35 @@ export async function startServer(options: {
   readonly dataDir?: string | null;
 }): Promise<WebServer> {
   return startWebServer({ ...(options.services ? { services: options.services } : {}), staticDir: options.staticDir, demo: null, dataDir: options.dataDir ?? null });
+}
+
+/** One browser-mode app for a test file: a private renderer build, the real services, Chromium and a page. */
+export interface AppSession {
+  readonly server: WebServer;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Uncaught page errors, for `expect(pageErrors).toEqual([])`. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openAppSession(options: { readonly dataDir?: string | null } = {}): Promise<AppSession> {
+  const renderer = await buildRendererOnce();
+  const server = await startServer({ staticDir: renderer.dir, dataDir: options.dataDir ?? null });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    server, browser, context, page, pageErrors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await renderer.remove();
+    },
+  };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

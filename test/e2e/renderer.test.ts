@@ -3,21 +3,17 @@
  * (list and graph), what-if, compare, SVG export, trainee tour, and hostile resource names.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemo } from '../../shared/demo';
 import { networkInterface, publicIp, virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
 import type { WebServer } from '../../electron/web/server';
-import {
-  buildRendererOnce, clickGraphNode, highlightedIds, launchChromium, renders, screenshot, startServer, waitForRenders,
-} from './browser';
+import { clickGraphNode, highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
 
-let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
+let app: AppSession;
 let server: WebServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** The bank demo's ARM bundle as the user would have it on disk. */
 function bankBundleText(mutate: (bundle: { resources: Record<string, unknown>[] }) => void = () => {}): string {
@@ -45,18 +41,12 @@ function row(sourceId: string) {
 }
 
 beforeAll(async () => {
-  renderer = await buildRendererOnce();
-  server = await startServer({ staticDir: renderer.dir });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = await openAppSession();
+  ({ server, page, pageErrors } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await renderer?.remove();
+  await app?.close();
 });
 
 describe('renderer in the browser', () => {

@@ -3,19 +3,18 @@
  * view are mounted, yet scrolling, keyboard moves to rows that were not mounted, ARIA positions and
  * filters behave as on a fully rendered list.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import type { WebServer } from '../../electron/web/server';
-import { buildRendererOnce, launchChromium, startServer, waitForRenders } from './browser';
+import { openAppSession, waitForRenders, type AppSession } from './browser';
 
 const ESTATE = { subscriptions: 3, virtualNetworks: 24, subnets: 500, networkInterfaces: 1500, seed: 7 } as const;
 
-let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
+let app: AppSession;
 let server: WebServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 function visibleSourceIds(): Promise<string[]> {
   return page.evaluate(() => [...(window.__egressAtlasTest?.visibleSourceIds ?? [])]);
@@ -42,11 +41,8 @@ function mountedSourceRows(): Promise<number> {
 }
 
 beforeAll(async () => {
-  renderer = await buildRendererOnce();
-  server = await startServer({ staticDir: renderer.dir });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = await openAppSession();
+  ({ server, page, pageErrors } = app);
   const estate = generateSyntheticEstate(ESTATE);
   const text = JSON.stringify({ resources: estate.resources, effectiveRouteTables: estate.effectiveRouteTables });
   await page.goto(`${server.origin}/?token=${server.token}`);
@@ -55,9 +51,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await renderer?.remove();
+  await app?.close();
 });
 
 describe('windowed source list', () => {

@@ -6,23 +6,22 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
 import type { IpcResult, PullStatus } from '../../shared/ipc/contract';
 import { API_PATH_PREFIX, TOKEN_HEADER } from '../../shared/ipc/security';
 import type { WebServer } from '../../electron/web/server';
-import { buildRendererOnce, clickGraphNode, highlightedIds, launchChromium, renders, screenshot, startServer, waitForRenders } from './browser';
+import { clickGraphNode, highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
 
-let renderer: { readonly dir: string; readonly remove: () => Promise<void> };
+let app: AppSession;
 let dataDir: string;
 /** Where the test keeps files it drags from disk. */
 let dropDir: string;
 let server: WebServer;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 const DROPPED_FILE = 'legacy-vnet.json';
 const DROPPED_SUBNET = 'snet-legacy-batch';
@@ -97,18 +96,12 @@ function recentItem(title: string) {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'egress-atlas-data-'));
   dropDir = await mkdtemp(join(tmpdir(), 'egress-atlas-drop-'));
-  renderer = await buildRendererOnce();
-  server = await startServer({ staticDir: renderer.dir, dataDir });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = await openAppSession({ dataDir });
+  ({ server, context, page, pageErrors } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await renderer?.remove();
+  await app?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   if (dropDir) await rm(dropDir, { recursive: true, force: true });
 });
