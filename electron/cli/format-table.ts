@@ -4,6 +4,7 @@
  * and finding is read from the result, never recomputed.
  */
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
+import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 
 export interface TableOptions {
@@ -54,7 +55,7 @@ export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement
   const placements = new Map<string, Placement>();
   for (const s of model.subnets) {
     const vnet = vnets.get(s.virtualNetworkId);
-    placements.set(s.id, { subscriptionId: s.subscriptionId, vnetName: vnet?.name ?? lastSegment(s.virtualNetworkId), resourceGroup: vnet?.resourceGroup ?? s.resourceGroup, order: `${s.name.toLowerCase()}\u0000` });
+    placements.set(s.id, { subscriptionId: s.subscriptionId, vnetName: vnet?.name ?? nameFromResourceId(s.virtualNetworkId), resourceGroup: vnet?.resourceGroup ?? s.resourceGroup, order: `${s.name.toLowerCase()}\u0000` });
   }
   for (const nic of model.networkInterfaces) {
     const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
@@ -70,9 +71,6 @@ export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement
   return placements;
 }
 
-function lastSegment(id: string): string {
-  return id.split('/').filter((p) => p.length > 0).pop() ?? id;
-}
 
 function formatPorts(ports: number | null): string {
   return ports === null ? '-' : ports.toLocaleString('en-US');
@@ -116,7 +114,7 @@ function pathRow(path: EgressPath, color: boolean): Row {
   const source = platform ? `${name} ${PLATFORM_MARKER}` : name;
   const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
   return {
-    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map(lastSegment).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
+    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map(nameFromResourceId).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
     paints: [platform ? platformPaint(color) : plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
   };
 }

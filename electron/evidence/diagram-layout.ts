@@ -4,6 +4,7 @@
  * When no layout is given, `buildPathDiagram` lays the resolver's paths out in one band per VNet.
  */
 import type { EgressPath, HopKind, Verdict } from '../../shared/egress/types';
+import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import { indexResources, virtualNetworkOf, type ResourceIndex } from './facts';
 
@@ -80,13 +81,8 @@ const BAND_GAP = 40;
 const INSPECTION_HOPS: readonly HopKind[] = ['azure-firewall', 'virtual-appliance', 'internal-load-balancer', 'virtual-hub'];
 const EXIT_HOPS: readonly HopKind[] = ['nat-gateway', 'public-ip', 'load-balancer', 'default-outbound', 'virtual-network-gateway'];
 
-function lastSegment(id: string): string {
-  const parts = id.split('/').filter((p) => p.length > 0);
-  return parts[parts.length - 1] ?? id;
-}
-
 function nameOf(index: ResourceIndex, id: string): string {
-  return index.get(id.toLowerCase())?.name ?? lastSegment(id);
+  return index.get(id.toLowerCase())?.name ?? nameFromResourceId(id);
 }
 
 interface ColumnEntry { readonly key: string; readonly label: string; readonly sublabel: string; readonly tone: DiagramTone }

@@ -6,6 +6,7 @@
  * boxes to zoom into, each VNet gets the app's `path` view of its own sources.
  */
 import type { EgressPath } from '../../shared/egress/types';
+import { nameFromResourceId } from '../../shared/model/ids';
 import { buildEgressGraph, chooseDefaultView, layoutEgressGraph, type GraphView } from '../../shared/graph';
 import { buildPathDiagram, type DiagramLayout } from './diagram-layout';
 import {
@@ -74,7 +75,7 @@ export async function buildDiagramSheets(input: EvidenceInput, paths: readonly E
   const omittedGroups: string[] = [];
   let detail = 0;
   for (const [vnetId, sourceIds] of sourcesByVnet(paths, input)) {
-    const name = index.get(vnetId)?.name ?? vnetId.split('/').pop() ?? vnetId;
+    const name = index.get(vnetId)?.name ?? nameFromResourceId(vnetId);
     if (detail >= maxDetailPages) {
       omittedGroups.push(name);
       continue;

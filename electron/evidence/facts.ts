@@ -5,7 +5,7 @@
  */
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
 import type { Gap } from '../../shared/model/gaps';
-import { parseResourceId } from '../../shared/model/ids';
+import { parseResourceId, toResourceId } from '../../shared/model/ids';
 import type { ResourceMetric, Snapshot } from '../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { EvidenceSelection } from './types';
@@ -13,12 +13,11 @@ import type { EvidenceSelection } from './types';
 export const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
 export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 
-/** Hop kinds that inspect traffic: a path through one of them is not "uninspected". */
+/** The destination the resolver reports when no what-if IP was given. */
 export const DEFAULT_ROUTE = '0.0.0.0/0';
 
-function canonical(id: string): string {
-  return id.trim().replace(/\/+$/, '').toLowerCase();
-}
+/** Resource IDs compare in the model's one canonical form (ARM IDs are case-insensitive). */
+const canonical = (id: string): string => toResourceId(id);
 
 /** Every resource of the model by canonical ID. */
 export type ResourceIndex = ReadonlyMap<string, NetworkResource>;

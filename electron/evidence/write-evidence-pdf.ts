@@ -5,6 +5,7 @@
  */
 import type { EgressPath, Finding, FindingSeverity, Hop } from '../../shared/egress/types';
 import type { Gap } from '../../shared/model/gaps';
+import { nameFromResourceId } from '../../shared/model/ids';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
 import { drawDiagramPage } from './draw-diagram';
@@ -214,7 +215,7 @@ function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets): void {
 
 function resourceLabel(index: ResourceIndex, id: string): string {
   const resource = findOwningResource(index, id);
-  return resource ? `${resource.name}` : id.split('/').pop() ?? id;
+  return resource ? resource.name : nameFromResourceId(id);
 }
 
 function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceIndex): void {

@@ -3,6 +3,7 @@
  * changed sources of a comparison and resource details. Pure functions of the state.
  */
 import type { EgressPath, FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { AppState } from './app-state';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
@@ -175,7 +176,7 @@ export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'sea
     if (!draft.matches && shownNics.length === 0) continue;
     const subnetResource = index.byId.get(key);
     const vnetId = subnetResource?.kind === 'subnet' ? subnetResource.virtualNetworkId.toLowerCase() : vnetIdOf(key);
-    const vnetName = index.byId.get(vnetId)?.name ?? vnetId.split('/').pop() ?? vnetId;
+    const vnetName = index.byId.get(vnetId)?.name ?? nameFromResourceId(vnetId);
     const subscriptionId = subnetResource?.subscriptionId ?? subscriptionOf(key);
     const vnets = bySubscription.get(subscriptionId) ?? new Map<string, { name: string; entries: SourceEntry[] }>();
     bySubscription.set(subscriptionId, vnets);

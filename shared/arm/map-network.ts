@@ -2,13 +2,13 @@
  * VNets, subnets, peerings, route tables, NAT gateways, public IPs and prefixes, NICs: ARM JSON
  * (either shape) → drafts. Only fields the input carried are set (see draft-store.ts).
  */
-import { parentResourceId, type ResourceId } from '../model/ids';
+import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
 } from '../model/topology';
 import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
 import {
-  childId, fail, isIpText, lastSegment, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  childId, fail, isIpText, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
 } from './reader';
 
@@ -48,7 +48,7 @@ export function readBase(node: JsonNode, rawId: string, id: ResourceId): BaseFie
   const { subscriptionId, resourceGroup } = scopeOf(rawId);
   return {
     id,
-    name: topString(node, 'name') ?? lastSegment(rawId),
+    name: topString(node, 'name') ?? nameFromResourceId(rawId),
     subscriptionId,
     resourceGroup,
     location: topString(node, 'location'),

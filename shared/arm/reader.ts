@@ -7,7 +7,7 @@
  */
 import { InputError } from '../model/errors';
 import { parseCidr, parseIp } from '../model/ip';
-import { toResourceId, type ResourceId } from '../model/ids';
+import { nameFromResourceId, toResourceId, type ResourceId } from '../model/ids';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
@@ -292,11 +292,6 @@ export function readTags(node: JsonNode): Readonly<Record<string, string>> | und
   return tags;
 }
 
-/** The last segment of an ID, with its original casing (names keep the user's casing). */
-export function lastSegment(rawId: string): string {
-  const trimmed = rawId.trim().replace(/\/+$/, '');
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
 
 /** A top-level (envelope) string field: `id`, `name`, `type`, `location` never sit under `properties`. */
 export function topString(node: JsonNode, key: string): string | undefined {
@@ -312,7 +307,7 @@ export function childId(node: JsonNode, parentId: ResourceId, segment: string): 
   const name = optString(node, 'name');
   if (rawId !== undefined && rawId !== null) {
     if (typeof rawId !== 'string' || !RESOURCE_ID_RE.test(rawId)) fail(node.file, `${node.path}.id`, ID_EXPECTED, rawId);
-    return { id: canonicalId(rawId), name: name ?? lastSegment(rawId) };
+    return { id: canonicalId(rawId), name: name ?? nameFromResourceId(rawId) };
   }
   if (name === undefined || name === '') fail(node.file, node.path, 'a sub-resource with an "id" or a "name"', node.raw);
   return { id: canonicalId(`${parentId}/${segment}/${name}`), name };

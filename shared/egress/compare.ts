@@ -2,6 +2,7 @@
  * Compares two resolver results (e.g. two snapshots of the same estate, or before/after a change),
  * source by source: what now leaves differently, and how. Pure; reads only the result contract.
  */
+import { nameFromResourceId } from '../model/ids';
 import type { EgressPath, ExitMethod, FindingCode, PathSource, ResolveResult, Verdict } from './types';
 
 /** A `ResolveResult` (only its destination and paths are read). */
@@ -135,7 +136,7 @@ export function describeOutcome(verdict: Verdict, exit: ExitMethod | null): stri
 
 /** The name part of resource IDs, so a line stays short: `fw-hub, nva-1`; `none` when empty. */
 function describeIds(ids: readonly string[]): string {
-  return ids.length === 0 ? 'none' : ids.map((id) => id.split('/').filter((p) => p.length > 0).pop() ?? id).join(', ');
+  return ids.length === 0 ? 'none' : ids.map(nameFromResourceId).join(', ');
 }
 
 function describeList(items: readonly string[]): string {

@@ -4,7 +4,7 @@
  * named after the last segment of its resource ID.
  */
 import type { EgressPath, HopKind } from '../egress/types';
-import { parentResourceId, parseResourceId, toResourceId } from '../model/ids';
+import { nameFromResourceId, parentResourceId, parseResourceId, toResourceId } from '../model/ids';
 import type {
   AzureFirewall, LoadBalancer, NatGateway, NetworkInterface, NetworkModel, PublicIpAddress,
   PublicIpPrefix, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway,
@@ -62,10 +62,6 @@ export function buildModelLookup(model: NetworkModel): ModelLookup {
   };
 }
 
-/** The last name segment of a resource ID, or the text itself when it is not one. */
-export function nameFromId(id: string): string {
-  return parseResourceId(id)?.name ?? id;
-}
 
 /** `/subscriptions/s/resourceGroups/rg/providers/ns/type/name[/child/...]` → the top-level resource. */
 export function topLevelResourceId(id: string): string {
@@ -100,7 +96,7 @@ export function emptyVerdictCounts(): Record<Verdict, number> {
 export function vnetNode(lookup: ModelLookup, vnetId: string): VnetNode {
   const vnet = lookup.virtualNetworks.get(vnetId);
   return {
-    kind: 'vnet', id: vnetId, label: vnet?.name ?? nameFromId(vnetId),
+    kind: 'vnet', id: vnetId, label: vnet?.name ?? nameFromResourceId(vnetId),
     sublabel: vnet?.addressPrefixes.join(', ') ?? '', parent: null, resourceId: vnetId,
     compound: true, subnetCount: 0, nicCount: 0, verdictCounts: emptyVerdictCounts(),
   };
@@ -159,7 +155,7 @@ export function applianceNode(lookup: ModelLookup, kind: ApplianceNode['kind'], 
   switch (kind) {
     case 'azure-firewall': {
       const firewall = lookup.azureFirewalls.get(id);
-      if (firewall === undefined) return { kind, id, label: nameFromId(id), sublabel: 'Azure Firewall', parent: null, resourceId: id };
+      if (firewall === undefined) return { kind, id, label: nameFromResourceId(id), sublabel: 'Azure Firewall', parent: null, resourceId: id };
       const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
       return { kind, id, label: firewall.name, sublabel: firewallPrivateIp(firewall), parent: vnetOfSubnetId(subnetId), resourceId: id };
     }
@@ -168,7 +164,7 @@ export function applianceNode(lookup: ModelLookup, kind: ApplianceNode['kind'], 
       const nic = lookup.networkInterfaces.get(id);
       const ipConfiguration = nic === undefined ? undefined : primaryIpConfiguration(nic);
       return {
-        kind, id, label: nic?.name ?? nameFromId(id), sublabel: ipConfiguration?.privateIpAddress ?? 'virtual appliance',
+        kind, id, label: nic?.name ?? nameFromResourceId(id), sublabel: ipConfiguration?.privateIpAddress ?? 'virtual appliance',
         parent: vnetOfSubnetId(ipConfiguration?.subnetId ?? null), resourceId: id,
       };
     }
@@ -176,21 +172,21 @@ export function applianceNode(lookup: ModelLookup, kind: ApplianceNode['kind'], 
       const lb = lookup.loadBalancers.get(id);
       const frontend = lb?.frontendIpConfigurations.find((f) => f.privateIpAddress !== null);
       return {
-        kind, id, label: lb?.name ?? nameFromId(id), sublabel: frontend?.privateIpAddress ?? 'internal load balancer',
+        kind, id, label: lb?.name ?? nameFromResourceId(id), sublabel: frontend?.privateIpAddress ?? 'internal load balancer',
         parent: vnetOfSubnetId(frontend?.subnetId ?? null), resourceId: id,
       };
     }
     case 'virtual-network-gateway': {
       const gateway = lookup.virtualNetworkGateways.get(id);
       return {
-        kind, id, label: gateway?.name ?? nameFromId(id),
+        kind, id, label: gateway?.name ?? nameFromResourceId(id),
         sublabel: gateway === undefined ? 'gateway' : `${gateway.gatewayType} gateway`,
         parent: gateway?.virtualNetworkId ?? null, resourceId: id,
       };
     }
     case 'virtual-hub': {
       const hub = lookup.virtualHubs.get(id);
-      return { kind, id, label: hub?.name ?? nameFromId(id), sublabel: hub?.addressPrefix ?? 'Virtual WAN hub', parent: null, resourceId: id };
+      return { kind, id, label: hub?.name ?? nameFromResourceId(id), sublabel: hub?.addressPrefix ?? 'Virtual WAN hub', parent: null, resourceId: id };
     }
   }
 }
@@ -201,7 +197,7 @@ export function exitNode(lookup: ModelLookup, kind: ExitNode['kind'], id: string
       const natGateway = lookup.natGateways.get(id);
       const known = isResourceId(id);
       return {
-        kind, id, label: natGateway?.name ?? (known ? nameFromId(id) : 'NAT gateway'), sublabel: 'NAT gateway',
+        kind, id, label: natGateway?.name ?? (known ? nameFromResourceId(id) : 'NAT gateway'), sublabel: 'NAT gateway',
         parent: null, resourceId: known ? id : null,
       };
     }
@@ -209,7 +205,7 @@ export function exitNode(lookup: ModelLookup, kind: ExitNode['kind'], id: string
       const lb = lookup.loadBalancers.get(id);
       const known = isResourceId(id);
       return {
-        kind, id, label: lb?.name ?? (known ? nameFromId(id) : 'Load balancer'),
+        kind, id, label: lb?.name ?? (known ? nameFromResourceId(id) : 'Load balancer'),
         sublabel: lb === undefined ? 'outbound rules' : `${lb.skuName} load balancer`, parent: null, resourceId: known ? id : null,
       };
     }
@@ -226,7 +222,7 @@ export function publicIpNode(lookup: ModelLookup, text: string): PublicIpNode {
     if (pip !== undefined) return { kind: 'public-ip', id, label: pip.ipAddress ?? pip.name, sublabel: pip.name, parent: null, resourceId: id, address: pip.ipAddress };
     const prefix = lookup.prefixesById.get(id);
     if (prefix !== undefined) return { kind: 'public-ip', id, label: prefix.ipPrefix ?? prefix.name, sublabel: prefix.name, parent: null, resourceId: id, address: prefix.ipPrefix };
-    return { kind: 'public-ip', id, label: nameFromId(id), sublabel: 'public IP', parent: null, resourceId: id, address: null };
+    return { kind: 'public-ip', id, label: nameFromResourceId(id), sublabel: 'public IP', parent: null, resourceId: id, address: null };
   }
   const pip = lookup.publicIpsByAddress.get(text);
   if (pip !== undefined) return { kind: 'public-ip', id: pip.id, label: text, sublabel: pip.name, parent: null, resourceId: pip.id, address: text };

@@ -41,6 +41,12 @@ export function parseResourceId(id: string): ResourceIdParts | null {
   return { subscriptionId, resourceGroup, type: `${namespace}/${types.join('/')}`.toLowerCase(), name };
 }
 
+/** A resource's own name: the last segment of its ID, casing kept (surrounding spaces and trailing slashes ignored). */
+export function nameFromResourceId(id: string): string {
+  const parts = id.trim().split('/').filter((p) => p.length > 0);
+  return parts[parts.length - 1] ?? id;
+}
+
 /** The parent resource of a child (subnet → VNet, ipConfiguration → NIC). */
 export function parentResourceId(id: ResourceId): ResourceId {
   const parts = id.split('/');

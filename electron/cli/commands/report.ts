@@ -11,7 +11,7 @@ import type { Snapshot } from '../../../shared/model/snapshot';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { demoSnapshot, loadEstate, pickDemo } from '../estate';
-import { validateDestination } from './resolve';
+import { sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
        egress-atlas report --demo [name] --out evidence.pdf [options]
@@ -51,8 +51,7 @@ export function parseTimestamp(text: string): Date {
 export function matchSources(result: ResolveResult, wanted: readonly string[]): readonly string[] {
   const ids: string[] = [];
   for (const text of wanted) {
-    const key = text.trim().toLowerCase().replace(/\/+$/, '');
-    const hits = result.paths.filter((p) => p.source.name.toLowerCase() === key || p.source.id.toLowerCase() === key);
+    const hits = result.paths.filter((p) => sourceMatches(p, text));
     if (hits.length === 0) throw new UsageError(`--subnet "${text}" matches no subnet or NIC`);
     for (const hit of hits) if (!ids.includes(hit.source.id)) ids.push(hit.source.id);
   }

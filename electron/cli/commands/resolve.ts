@@ -3,7 +3,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { resolveEgress, type FindingSeverity, type ResolveResult } from '../../../shared/egress/index';
+import { resolveEgress, type EgressPath, type FindingSeverity, type ResolveResult } from '../../../shared/egress/index';
+import { toResourceId } from '../../../shared/model/ids';
 import { isPublicIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
@@ -43,11 +44,14 @@ export function validateDestination(text: string): string {
   return text.trim();
 }
 
-/** Keeps the paths whose source name or ID matches (case-insensitive; IDs may be given in any casing). */
+/** Whether a path's source is the one the user named: by name or resource ID, any casing (ARM IDs are case-insensitive). */
+export function sourceMatches(path: EgressPath, text: string): boolean {
+  return path.source.name.toLowerCase() === text.trim().toLowerCase() || path.source.id === toResourceId(text);
+}
+
+/** Keeps the paths whose source name or ID matches. */
 export function filterBySource(result: ResolveResult, source: string): ResolveResult {
-  const wanted = source.trim().toLowerCase().replace(/\/+$/, '');
-  const paths = result.paths.filter((p) => p.source.name.toLowerCase() === wanted || p.source.id.toLowerCase() === wanted);
-  return { ...result, paths };
+  return { ...result, paths: result.paths.filter((p) => sourceMatches(p, source)) };
 }
 
 const RANK: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
