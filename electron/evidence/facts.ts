@@ -171,7 +171,8 @@ export function summarize(paths: readonly EgressPath[], result: ResolveResult): 
 export function exitLabel(path: EgressPath): string {
   switch (path.exit) {
     case 'nat-gateway': return 'NAT gateway';
-    case 'public-ip': return 'instance public IP';
+    // A public IP on the resource that finally sends: a VM NIC, a firewall, an NVA or a gateway.
+    case 'public-ip': return 'public IP of the sender';
     case 'load-balancer': return 'load balancer outbound';
     case 'default-outbound': return 'default outbound access';
     case null: return 'none';
