@@ -3,10 +3,10 @@
  * building the graph of a 2,000-subnet estate takes a few hundred ms), so both run here and the
  * page only draws the positions.
  */
-import { buildEgressGraph, chooseDefaultView, graphElementCount } from '../shared/graph/build-egress-graph';
+import { buildDefaultGraph, buildEgressGraph, graphElementCount } from '../shared/graph/build-egress-graph';
 import { layoutEgressGraph } from '../shared/graph/layout';
 import type { ResolveResult } from '../shared/egress/types';
-import type { GraphView } from '../shared/graph/types';
+import type { EgressGraph, GraphView } from '../shared/graph/types';
 import type { NetworkModel } from '../shared/model/topology';
 import type { GraphRequest, WorkerRequest, WorkerResponse } from './layout-client';
 
@@ -29,10 +29,18 @@ async function answer(requestId: number, resultId: number, request: GraphRequest
   const started = performance.now();
   if (!current || current.resultId !== resultId) return { requestId, ok: false, message: 'The estate changed before the layout started.' };
   const est = current;
+  // Choosing the default view builds its graph; keep it rather than building the same graph again.
+  let chosen: EgressGraph | null = null;
+  if (request.mode === 'auto' && est.baseView === null) {
+    const initial = buildDefaultGraph(est.model, est.result);
+    est.baseView = initial.view;
+    chosen = initial.graph;
+  }
   const baseView: GraphView = request.mode === 'full' ? { kind: 'full' }
     : request.mode === 'overview' ? { kind: 'overview' }
-      : (est.baseView ??= chooseDefaultView(est.result));
-  const graph = buildEgressGraph(est.model, est.result, viewFor(request, baseView));
+      : (est.baseView ?? { kind: 'full' });
+  const view = viewFor(request, baseView);
+  const graph = chosen !== null && view === baseView ? chosen : buildEgressGraph(est.model, est.result, view);
   const layout = await layoutEgressGraph(graph, { engine: graphElementCount(graph) <= ELK_MAX_ELEMENTS ? 'elk' : 'quick' });
   return { requestId, ok: true, graph, layout, baseView: baseView.kind, workerMs: performance.now() - started };
 }

@@ -7,7 +7,7 @@
  */
 import type { EgressPath } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
-import { buildEgressGraph, chooseDefaultView, layoutEgressGraph, type GraphView } from '../../shared/graph';
+import { buildDefaultGraph, buildEgressGraph, layoutEgressGraph, type EgressGraph, type GraphView } from '../../shared/graph';
 import { buildPathDiagram, type DiagramLayout } from './diagram-layout';
 import {
   fitsOnePage, hasGroups, MAX_DETAIL_PAGES, planDiagramPages, planRegion, wholeLayout, type DiagramPagePlan,
@@ -36,7 +36,10 @@ export interface DiagramSheets {
 export const QUICK_LAYOUT_ABOVE_PATHS = 300;
 
 async function appLayout(input: EvidenceInput, view: GraphView): Promise<DiagramLayout> {
-  const graph = buildEgressGraph(input.snapshot.model, input.result, view);
+  return layoutGraph(input, buildEgressGraph(input.snapshot.model, input.result, view));
+}
+
+async function layoutGraph(input: EvidenceInput, graph: EgressGraph): Promise<DiagramLayout> {
   const engine = input.result.paths.length > QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto';
   return toDiagramLayout(await layoutEgressGraph(graph, { engine }), input.result);
 }
@@ -55,11 +58,15 @@ function sourcesByVnet(paths: readonly EgressPath[], input: EvidenceInput): Read
 
 export async function buildDiagramSheets(input: EvidenceInput, paths: readonly EgressPath[], maxDetailPages = MAX_DETAIL_PAGES): Promise<DiagramSheets> {
   if (paths.length === 0) return { sheets: [], omittedGroups: [], view: 'caller' };
-  const view: GraphView = input.selection ? { kind: 'path', sourceIds: paths.map((p) => p.source.id) } : chooseDefaultView(input.result);
+  // The caller's layout (the app's) is drawn as is; otherwise the selection's paths, or the default
+  // view, whose graph is built once while choosing it.
+  const initial = input.layout || input.selection ? null : buildDefaultGraph(input.snapshot.model, input.result);
+  const view: GraphView = initial?.view ?? { kind: 'path', sourceIds: paths.map((p) => p.source.id) };
   let overview: DiagramLayout;
   let viewName: DiagramSheets['view'] = input.layout ? 'caller' : view.kind;
   try {
-    overview = input.layout ? toDiagramLayout(input.layout, input.result) : await appLayout(input, view);
+    overview = input.layout ? toDiagramLayout(input.layout, input.result)
+      : initial ? await layoutGraph(input, initial.graph) : await appLayout(input, view);
   } catch {
     // An evidence export must not fail because a layout engine did; draw the simple band layout instead.
     overview = buildPathDiagram(paths, input.snapshot.model);

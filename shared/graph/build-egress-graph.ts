@@ -355,3 +355,16 @@ export function chooseDefaultView(result: ResolveResult, elementBudget: number =
   return graphElementCount(full) <= elementBudget ? { kind: 'full' } : { kind: 'overview' };
 }
 
+/**
+ * The default view together with its graph, for callers that draw it: the full graph is built once
+ * (with the model, so the count is exact) and kept when it fits the budget; otherwise the overview.
+ */
+export function buildDefaultGraph(
+  model: NetworkModel, result: ResolveResult, elementBudget: number = DEFAULT_ELEMENT_BUDGET,
+): { readonly view: GraphView; readonly graph: EgressGraph } {
+  const full = buildEgressGraph(model, result, { kind: 'full' });
+  if (graphElementCount(full) <= elementBudget) return { view: { kind: 'full' }, graph: full };
+  const view: GraphView = { kind: 'overview' };
+  return { view, graph: buildEgressGraph(model, result, view) };
+}
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildEgressGraph, chooseDefaultView, edgeId, graphElementCount, pathElementIds,
+  buildDefaultGraph, buildEgressGraph, chooseDefaultView, edgeId, graphElementCount, pathElementIds,
 } from '../../../shared/graph';
 import type { GraphNode, VerdictCounts } from '../../../shared/graph';
 import type { Verdict } from '../../../shared/egress/types';
@@ -259,5 +259,13 @@ describe('buildEgressGraph: views', () => {
     expect(chooseDefaultView(hubSpokeResult, 40)).toEqual({ kind: 'full' });
     expect(chooseDefaultView(hubSpokeResult, 20)).toEqual({ kind: 'overview' });
     expect(chooseDefaultView(result([]))).toEqual({ kind: 'full' });
+  });
+
+  it('builds the default view with its graph: the full graph kept under the budget, else the overview', () => {
+    const full = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' });
+    expect(buildDefaultGraph(hubSpokeModel, hubSpokeResult, 40)).toEqual({ view: { kind: 'full' }, graph: full });
+    expect(buildDefaultGraph(hubSpokeModel, hubSpokeResult, 20)).toEqual({
+      view: { kind: 'overview' }, graph: buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'overview' }),
+    });
   });
 });
