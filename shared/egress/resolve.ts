@@ -9,7 +9,7 @@ import { formatIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
-import type { AzureFirewall, NetworkInterface, Subnet, VirtualNetworkGateway } from '../model/topology';
+import type { AzureFirewall, NetworkInterface, NetworkModel, Subnet, VirtualNetworkGateway } from '../model/topology';
 import { RouteSetBuilder } from '../routing/subnet-routes';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS, VERIFY } from './docs';
@@ -53,6 +53,21 @@ function parseDestination(raw: string | null | undefined): ParsedDestination {
 }
 
 const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
+
+/**
+ * One index per model: a what-if on the same estate resolves again without re-indexing it (about a
+ * fifth of a resolve at 100,000 NICs). Safe because models and indexes are read-only.
+ */
+const modelIndexes = new WeakMap<NetworkModel, ModelIndex>();
+
+function modelIndex(model: NetworkModel): ModelIndex {
+  let index = modelIndexes.get(model);
+  if (!index) {
+    index = buildModelIndex(model);
+    modelIndexes.set(model, index);
+  }
+  return index;
+}
 
 /** The source address NSG and firewall rules see: the NIC's private IP, or the subnet's IPv4 prefixes. */
 function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): readonly Cidr[] {
@@ -267,7 +282,7 @@ function compareIds(a: string, b: string): number {
 
 /** Resolves internet egress for every subnet and every NIC whose path differs from its subnet's. */
 export function resolveEgress(input: ResolveInput, options: ResolveOptions = {}): ResolveResult {
-  const index = buildModelIndex(input.model);
+  const index = modelIndex(input.model);
   const routes = new RouteSetBuilder(index, input.effectiveRoutes);
   const parsed = parseDestination(options.destination);
   const traffic: TrafficSpec = {
