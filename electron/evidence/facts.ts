@@ -7,6 +7,7 @@ import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } fro
 import type { Gap } from '../../shared/model/gaps';
 import { parseResourceId, toResourceId } from '../../shared/model/ids';
 import type { ResourceMetric, Snapshot } from '../../shared/model/snapshot';
+import { effectiveTags } from '../../shared/model/tags';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { EvidenceSelection } from './types';
 
@@ -90,16 +91,9 @@ export interface HopOwnerTags extends OwnerTags {
  */
 export function ownerTagsForHop(index: ResourceIndex, id: string): HopOwnerTags {
   const resource = findOwningResource(index, id);
-  const own = ownerTagsOf(resource);
-  if (!resource || own.owner !== null || own.costCentre !== null) return { ...own, inheritedFrom: null };
-  const parts = canonical(resource.id).split('/');
-  for (let end = parts.length - 2; end > 0 && parts.slice(0, end).includes('providers'); end -= 2) {
-    const parent = findOwningResource(index, parts.slice(0, end).join('/'));
-    if (!parent) continue;
-    const inherited = ownerTagsOf(parent);
-    if (inherited.owner !== null || inherited.costCentre !== null) return { ...inherited, inheritedFrom: parent.name };
-  }
-  return { ...own, inheritedFrom: null };
+  if (!resource) return { owner: null, costCentre: null, inheritedFrom: null };
+  const { tags, inheritedFrom } = effectiveTags(resource, (parentId) => index.get(parentId));
+  return { owner: pickTag(tags, OWNER_KEYS), costCentre: pickTag(tags, COST_KEYS), inheritedFrom: inheritedFrom?.name ?? null };
 }
 
 /** The paths the export covers: all, or the selected sources plus NIC exceptions inside selected subnets. */

@@ -4,6 +4,7 @@
  */
 import type { EgressPath, FindingSeverity, ResolveResult } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
+import { effectiveTags } from '../../shared/model/tags';
 import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { AppState } from './app-state';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
@@ -303,14 +304,11 @@ export function resourceDetails(model: NetworkModel, id: string): ResourceDetail
 }
 
 function tagRows(model: NetworkModel, r: NetworkResource): Pick<ResourceDetails, 'tags' | 'tagsFrom'> {
-  const rows = (tags: Readonly<Record<string, string>>): DetailRow[] =>
-    Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label, value }));
-  // Owner and cost centre of a subnet are its VNet's: ARM subnets have no tags of their own.
-  if (r.kind === 'subnet' && Object.keys(r.tags).length === 0) {
-    const vnet = findResource(model, r.virtualNetworkId);
-    if (vnet && Object.keys(vnet.tags).length > 0) return { tags: rows(vnet.tags), tagsFrom: vnet.name };
-  }
-  return { tags: rows(r.tags), tagsFrom: null };
+  const { tags, inheritedFrom } = effectiveTags(r, (id) => findResource(model, id));
+  return {
+    tags: Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([label, value]) => ({ label, value })),
+    tagsFrom: inheritedFrom?.name ?? null,
+  };
 }
 
 /** What-if input: a single IPv4 or IPv6 address, or empty for the default route. */

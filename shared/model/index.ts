@@ -4,3 +4,4 @@ export * from './ip';
 export * from './snapshot';
 export * from './topology';
 export * from './errors';
+export * from './tags';
