@@ -67,8 +67,3 @@ export function getApi(): EgressAtlasApi {
   }
   return api;
 }
-
-/** Which shell we run in: Electron opens links externally and denies new windows. */
-export function isElectron(): boolean {
-  return window.egressAtlas !== undefined;
-}

@@ -96,10 +96,6 @@ export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
   return false;
 }
 
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  return cidrContainsCidr(a, b) || cidrContainsCidr(b, a);
-}
-
 export function cidrEquals(a: Cidr, b: Cidr): boolean {
   return a.version === b.version && a.prefixLength === b.prefixLength && a.network === b.network;
 }

@@ -10,7 +10,3 @@ import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
 
 export const COMMANDS: readonly CliCommand[] = [resolveCommand, snapshotCommand, pullCommand, reportCommand, demosCommand];
-
-export function findCommand(name: string): CliCommand | undefined {
-  return COMMANDS.find((c) => c.name === name);
-}
