@@ -127,9 +127,10 @@ function sourceTable(ed: EvidenceDocument, lines: readonly SourceLine[], detailH
 function findingsTable(ed: EvidenceDocument, findings: readonly Finding[]): void {
   const w = ed.contentWidth;
   ed.table([
-    { header: 'Severity', width: w * 0.1 },
+    // Wide enough for "WARNING" in bold on one line.
+    { header: 'Severity', width: w * 0.13 },
     { header: 'Finding', width: w * 0.45 },
-    { header: 'Advice', width: w * 0.45 },
+    { header: 'Advice', width: w * 0.42 },
   ], findings.map((f) => [
     { text: f.severity.toUpperCase(), color: SEVERITY_COLOR[f.severity], font: 'Sans-Bold' },
     `${f.code}: ${f.message}`,

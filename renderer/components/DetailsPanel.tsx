@@ -103,7 +103,8 @@ function ResourceCard({ details }: { readonly details: ResourceDetails }) {
       </dl>
       {details.tags.length > 0 ? (
         <>
-          <h3>{details.tagsFrom === null ? 'Tags' : `Tags (of virtual network ${details.tagsFrom})`}</h3>
+          <h3>Tags</h3>
+          {details.tagsFrom === null ? null : <div className="sub">of virtual network {details.tagsFrom} (subnets carry no tags of their own)</div>}
           <dl className="kv">
             {details.tags.map((t) => (<Fragment key={t.label}><dt>{t.label}</dt><dd>{t.value}</dd></Fragment>))}
           </dl>
