@@ -3,6 +3,8 @@
  * summary line, the gaps, and (with --explain) each path's hops. A view only: every verdict, exit
  * and finding is read from the result, never recomputed.
  */
+import { explainPath } from '../../shared/egress/explain';
+import { VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -12,7 +14,7 @@ export interface TableOptions {
   readonly color: boolean;
 }
 
-const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
+const VERDICTS = Object.keys(VERDICT_LABELS) as readonly Verdict[];
 const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 
 type Paint = (text: string) => string;
@@ -23,6 +25,7 @@ function verdictPaint(verdict: Verdict, color: boolean): Paint {
   if (!color) return plain;
   switch (verdict) {
     case 'internet': return ansi(32);
+    case 'private': return ansi(34);
     case 'on-premises': return ansi(36);
     case 'dropped': return ansi(31);
     case 'denied': return ansi(31);
@@ -114,7 +117,7 @@ function pathRow(path: EgressPath, color: boolean): Row {
   const source = platform ? `${name} ${PLATFORM_MARKER}` : name;
   const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
   return {
-    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map(nameFromResourceId).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
+    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map((v) => nameFromResourceId(v.id)).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
     paints: [platform ? platformPaint(color) : plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
   };
 }
@@ -189,7 +192,7 @@ export function formatExplain(result: ResolveResult, options: TableOptions): str
   for (const path of result.paths) {
     const exit = path.exit === null ? '' : ` via ${path.exit}`;
     lines.push('', bold(`${path.source.name} (${path.source.type}) → ${verdictPaint(path.verdict, options.color)(path.verdict)}${exit}`));
-    path.hops.forEach((hop, i) => {
+    explainPath(path).forEach((hop, i) => {
       lines.push(`  ${String(i + 1).padStart(2)}. ${hop.kind}: ${hop.rule}`);
       lines.push(`      why:    ${hop.explanation}`);
       if (hop.docs.length > 0) lines.push(`      docs:   ${hop.docs}`);

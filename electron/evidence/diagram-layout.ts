@@ -3,12 +3,13 @@
  * and labels, in layout units (the app's graph layout converts to this, see graph-adapter.ts).
  * When no layout is given, `buildPathDiagram` lays the resolver's paths out in one band per VNet.
  */
+import { explainPath } from '../../shared/egress/explain';
 import type { EgressPath, HopKind, Verdict } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import { indexResources, virtualNetworkOf, type ResourceIndex } from './facts';
 
-export type DiagramTone = 'internet' | 'on-premises' | 'blocked' | 'unknown' | 'inspection' | 'exit' | 'neutral';
+export type DiagramTone = 'internet' | 'private' | 'on-premises' | 'blocked' | 'unknown' | 'inspection' | 'exit' | 'neutral';
 
 export interface DiagramPoint { readonly x: number; readonly y: number }
 
@@ -65,6 +66,7 @@ export function verdictTone(verdict: Verdict): DiagramTone {
   switch (verdict) {
     case 'internet': return 'internet';
     case 'on-premises': return 'on-premises';
+    case 'private': return 'private';
     case 'dropped': case 'denied': case 'no-outbound': return 'blocked';
     case 'unknown': return 'unknown';
   }
@@ -97,6 +99,7 @@ function sinkEntry(verdict: Verdict): ColumnEntry {
   switch (verdict) {
     case 'internet': return { key: 'sink:internet', label: 'Internet', sublabel: 'destination', tone: 'internet' };
     case 'on-premises': return { key: 'sink:on-premises', label: 'On-premises', sublabel: 'forced tunnel', tone: 'on-premises' };
+    case 'private': return { key: 'sink:private', label: 'Private', sublabel: 'never internet', tone: 'private' };
     case 'unknown': return { key: 'sink:unknown', label: 'Unknown', sublabel: 'see gaps', tone: 'unknown' };
     case 'dropped': case 'denied': case 'no-outbound': return { key: `sink:${verdict}`, label: verdict === 'no-outbound' ? 'No way out' : verdict === 'denied' ? 'Denied' : 'Dropped', sublabel: 'traffic stops', tone: 'blocked' };
   }
@@ -104,8 +107,9 @@ function sinkEntry(verdict: Verdict): ColumnEntry {
 
 /** One chain per path: source → inspection hops → exit → sink. */
 function chainOf(path: EgressPath, index: ResourceIndex): readonly ColumnEntry[][] {
-  const inspection = path.hops.filter((h) => INSPECTION_HOPS.includes(h.kind)).map((h) => hopEntry(h.kind, h.id, index));
-  const exit = path.hops.filter((h) => EXIT_HOPS.includes(h.kind)).slice(-1).map((h) => hopEntry(h.kind, h.id, index));
+  const hops = explainPath(path);
+  const inspection = hops.filter((h) => INSPECTION_HOPS.includes(h.kind)).map((h) => hopEntry(h.kind, h.id, index));
+  const exit = hops.filter((h) => EXIT_HOPS.includes(h.kind)).slice(-1).map((h) => hopEntry(h.kind, h.id, index));
   return [dedupe(inspection), exit, [sinkEntry(path.verdict)]];
 }
 

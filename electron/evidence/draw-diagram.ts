@@ -40,6 +40,7 @@ export const DIAGRAM_AREA = {
 const TONES: Readonly<Record<DiagramTone, { readonly fill: string; readonly stroke: string; readonly legend: string }>> = {
   'internet': { fill: '#e6f4ea', stroke: '#1a7f37', legend: 'Reaches the internet' },
   'on-premises': { fill: '#efe6fb', stroke: '#6f42c1', legend: 'Forced to on-premises' },
+  'private': { fill: '#e0f2f1', stroke: '#00796b', legend: 'Delivered privately (never internet)' },
   'blocked': { fill: '#fde8e8', stroke: '#cf222e', legend: 'Dropped / denied / no way out' },
   'unknown': { fill: '#fff4d6', stroke: '#9a6700', legend: 'Unknown (see gaps)' },
   'inspection': { fill: '#e3effc', stroke: '#0b5cad', legend: 'Firewall / NVA / hub' },

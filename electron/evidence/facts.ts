@@ -3,7 +3,10 @@
  * recomputing any verdict: which paths are in scope, the summary counts, the owner tags of each
  * hop, the SNAT metrics of each exit. Pure, so it is tested without drawing a PDF.
  */
+import { stepResourceIds } from '../../shared/egress/explain';
+import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
+import { assertNever } from '../../shared/model/assert';
 import type { Gap } from '../../shared/model/gaps';
 import { parseResourceId, toResourceId } from '../../shared/model/ids';
 import type { ResourceMetric, Snapshot } from '../../shared/model/snapshot';
@@ -11,7 +14,7 @@ import { effectiveTags } from '../../shared/model/tags';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { EvidenceSelection } from './types';
 
-export const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
+export const VERDICTS = Object.keys(VERDICT_LABELS) as readonly Verdict[];
 export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 
 /** The destination the resolver reports when no what-if IP was given. */
@@ -29,7 +32,7 @@ export function indexResources(model: NetworkModel): ResourceIndex {
     model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
     model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
     model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs,
-    model.virtualWans,
+    model.virtualWans, model.ipGroups,
   ];
   for (const list of lists) for (const resource of list) index.set(canonical(resource.id), resource);
   return index;
@@ -162,32 +165,13 @@ export function summarize(paths: readonly EgressPath[], result: ResolveResult): 
   };
 }
 
+/** Labels are declared once, with the verdicts and exits (shared/egress/types.ts). */
 export function exitLabel(path: EgressPath): string {
-  switch (path.exit) {
-    case 'nat-gateway': return 'NAT gateway';
-    // A public IP on the resource that finally sends: a VM NIC, a firewall, an NVA or a gateway.
-    case 'public-ip': return 'public IP of the sender';
-    case 'load-balancer': return 'load balancer outbound';
-    case 'default-outbound': return 'default outbound access';
-    case null: return 'none';
-    default: return assertNever(path.exit);
-  }
+  return path.exit === null ? 'none' : EXITS[path.exit];
 }
 
 export function verdictLabel(verdict: Verdict): string {
-  switch (verdict) {
-    case 'internet': return 'Internet';
-    case 'on-premises': return 'On-premises';
-    case 'dropped': return 'Dropped';
-    case 'denied': return 'Denied';
-    case 'no-outbound': return 'No outbound';
-    case 'unknown': return 'Unknown';
-    default: return assertNever(verdict);
-  }
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value ${String(value)}`);
+  return VERDICT_LABELS[verdict];
 }
 
 /** Snapshot gaps and resolver gaps, de-duplicated (the resolver usually repeats the snapshot's). */
@@ -205,8 +189,8 @@ export function mergeGaps(snapshot: Snapshot, result: ResolveResult): readonly G
 
 /** Metrics captured for any resource the path passes (NAT gateway, load balancer, firewall, public IP). */
 export function metricsForPath(path: EgressPath, metrics: readonly ResourceMetric[]): readonly ResourceMetric[] {
-  const ids = new Set(path.hops.map((h) => canonical(h.id)));
-  for (const v of path.via) ids.add(canonical(v));
+  const ids = new Set(path.steps.flatMap((s) => stepResourceIds(s)).map(canonical));
+  for (const v of path.via) ids.add(canonical(v.id));
   return metrics.filter((m) => ids.has(canonical(m.resourceId)));
 }
 
@@ -239,8 +223,8 @@ export function citedResourceIds(paths: readonly EgressPath[], result: ResolveRe
   };
   for (const p of paths) {
     add(p.source.id);
-    for (const h of p.hops) add(h.id);
-    for (const v of p.via) add(v);
+    for (const s of p.steps) for (const id of stepResourceIds(s)) add(id);
+    for (const v of p.via) add(v.id);
     for (const f of p.findings) for (const r of f.resourceIds ?? []) add(r);
   }
   for (const f of result.findings) for (const r of f.resourceIds ?? []) add(r);

@@ -19,6 +19,7 @@ function toneOf(box: NodeBox, verdicts: ReadonlyMap<string, DiagramTone>): Diagr
     case 'nat-gateway': case 'load-balancer': case 'default-outbound': case 'public-ip': return 'exit';
     case 'internet': return 'internet';
     case 'on-premises': return 'on-premises';
+    case 'private': return 'private';
     case 'dropped': return 'blocked';
     case 'unknown': return 'unknown';
   }

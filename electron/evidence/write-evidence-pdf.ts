@@ -16,10 +16,11 @@ import {
   summarize, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
 } from './facts';
 import type { EvidenceInput } from './types';
+import { explainPath } from '../../shared/egress/explain';
 
 const SEVERITY_COLOR: Readonly<Record<FindingSeverity, string>> = { error: '#cf222e', warning: '#9a6700', info: '#0b5cad' };
 const VERDICT_COLOR: Readonly<Record<EgressPath['verdict'], string>> = {
-  'internet': '#1a7f37', 'on-premises': '#6f42c1', 'dropped': '#cf222e', 'denied': '#cf222e', 'no-outbound': '#cf222e', 'unknown': '#9a6700',
+  'internet': '#1a7f37', 'private': '#00796b', 'on-premises': '#6f42c1', 'dropped': '#cf222e', 'denied': '#cf222e', 'no-outbound': '#cf222e', 'unknown': '#9a6700',
 };
 const TOC_LINE = 12;
 const MAX_COVER_LIST = 6;
@@ -256,7 +257,7 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
 function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: Snapshot, index: ResourceIndex): void {
   ed.heading(pathTitle(path), 1, { keepWith: 90, anchor: `path-${n}` });
   const metrics = metricsForPath(path, snapshot.metrics);
-  const via = path.via.map((id) => resourceLabel(index, id));
+  const via = path.via.map((v) => resourceLabel(index, v.id));
   ed.keyValues([
     ['Verdict', { text: `${verdictLabel(path.verdict)}${path.exit ? ` via ${exitLabel(path)}` : ''}`, color: VERDICT_COLOR[path.verdict], font: 'Sans-Bold' }],
     ['Source', { text: path.source.id, font: 'Mono' }],
@@ -270,8 +271,9 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
   ], 90, 8.5);
   ed.y += 3;
   ed.ensureSpace(90);
-  ed.paragraph(`Hops (${path.hops.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 4 });
-  path.hops.forEach((hop, i) => hopBlock(ed, hop, i + 1, index));
+  const hops = explainPath(path);
+  ed.paragraph(`Hops (${hops.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 4 });
+  hops.forEach((hop, i) => hopBlock(ed, hop, i + 1, index));
   if (path.findings.length > 0) {
     ed.paragraph(`Findings (${path.findings.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 3 });
     for (const f of path.findings) {

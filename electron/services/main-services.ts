@@ -17,6 +17,7 @@ import type { Snapshot } from '../../shared/model/snapshot';
 import { createEstateStore, type EstateStore } from './estate-store';
 import { createPullJobs, type PullFunction, type PullJobs } from './pull-jobs';
 import type { RecentStore } from './recent-store';
+import { assertNever } from '../../shared/model/assert';
 
 export type { PullFunction } from './pull-jobs';
 
@@ -224,6 +225,3 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
   };
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
-}

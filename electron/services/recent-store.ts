@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportedFile, RecentEntry } from '../../shared/ipc/contract';
+import { assertNever } from '../../shared/model/assert';
 
 export type RecentSource =
   | { readonly kind: 'demo'; readonly demoName: string }
@@ -74,9 +75,6 @@ function contentKeyOf(source: RecentSource): string {
   }
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unhandled recent source: ${JSON.stringify(value)}`);
-}
 
 function isStoredEntry(value: unknown): value is StoredEntry {
   if (typeof value !== 'object' || value === null) return false;

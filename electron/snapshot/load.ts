@@ -35,6 +35,7 @@ type ModelKey = keyof NetworkModel;
 const MODEL_KEYS: readonly ModelKey[] = [
   'virtualNetworks', 'subnets', 'routeTables', 'natGateways', 'publicIpAddresses', 'publicIpPrefixes', 'networkInterfaces',
   'azureFirewalls', 'firewallPolicies', 'networkSecurityGroups', 'loadBalancers', 'virtualNetworkGateways', 'virtualHubs', 'virtualWans',
+  'ipGroups',
 ];
 
 /** Resources of every model, same ID → the later model's copy, sorted by ID. */

@@ -6,7 +6,7 @@
 import { InputError } from '../../shared/model/errors';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
 import { canonicalJson, sha256Hex } from './canonical';
-import { validateSnapshotShape } from './validate';
+import { normalizeSnapshotModel, validateSnapshotShape } from './validate';
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -80,7 +80,9 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
     throw new InputError(fileName, '$.sha256', `the SHA-256 of the snapshot content: the file was modified since capture (content hashes to ${actual})`,
       String(json.sha256));
   }
-  return json as unknown as Snapshot;
+  const snapshot = json as unknown as Snapshot;
+  // Closed-union fields are compared directly by the resolver: normalize casing (older snapshots) once here.
+  return { ...snapshot, model: normalizeSnapshotModel(snapshot.model) };
 }
 
 export function parseSnapshotText(text: string, fileName: string): Snapshot {

@@ -6,7 +6,11 @@
 import { describeFound } from '../../shared/arm/reader';
 import { InputError } from '../../shared/model/errors';
 import { toResourceId } from '../../shared/model/ids';
-import type { NetworkModel } from '../../shared/model/topology';
+import {
+  parseFirewallSkuName, parseFirewallSkuTier, parseGatewayType, parseLoadBalancerProtocol, parseLoadBalancerSku, parseNatGatewaySku,
+  parsePeeringState, parsePeeringSyncLevel, parsePublicIpSku, parseVpnType,
+} from '../../shared/model/arm-values';
+import type { AzureFirewall, FirewallPolicy, FirewallRule, NetworkModel, VirtualNetworkPeering } from '../../shared/model/topology';
 
 type Scalar = 'string' | 'number' | 'boolean';
 
@@ -17,6 +21,8 @@ type FieldType =
   | 'strings' | 'strings?' | 'ids'
   | 'tags'
   | { readonly enum: readonly string[] }
+  /** May be absent (a field added after snapshots were first written); checked when present. */
+  | { readonly optional: FieldType }
   | { readonly list: Schema }
   | { readonly object: Schema; readonly nullable?: boolean }
   | { readonly variants: { readonly key: string; readonly schemas: Readonly<Record<string, Schema>> } };
@@ -39,6 +45,10 @@ class Checker {
   check(value: unknown, type: FieldType, path: string): void {
     if (typeof type === 'string') {
       this.checkSimple(value, type, path);
+      return;
+    }
+    if ('optional' in type) {
+      if (value !== undefined) this.check(value, type.optional, path);
       return;
     }
     if ('enum' in type) {
@@ -115,10 +125,12 @@ const FIREWALL_RULE: FieldType = {
       network: {
         name: 'string', collection: 'string', priority: 'number', action: { enum: ['Allow', 'Deny'] }, protocols: 'strings',
         sourceAddresses: 'strings', destinationAddresses: 'strings', destinationFqdns: 'strings', destinationPorts: 'strings',
+        // Added with IP group support; older snapshots lack them (normalizeSnapshotModel fills them in).
+        sourceIpGroupIds: { optional: 'ids' }, destinationIpGroupIds: { optional: 'ids' },
       },
       application: {
         name: 'string', collection: 'string', priority: 'number', action: { enum: ['Allow', 'Deny'] }, protocols: 'strings',
-        sourceAddresses: 'strings', targetFqdns: 'strings', fqdnTags: 'strings',
+        sourceAddresses: 'strings', targetFqdns: 'strings', fqdnTags: 'strings', sourceIpGroupIds: { optional: 'ids' },
       },
     },
   },
@@ -137,6 +149,10 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     peerings: { list: {
       id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', remoteAddressPrefixes: 'strings', allowVirtualNetworkAccess: 'boolean',
       allowForwardedTraffic: 'boolean', allowGatewayTransit: 'boolean', useRemoteGateways: 'boolean', peeringState: 'string',
+      // Added with subnet peering / address-space sync; older snapshots lack them (normalizeSnapshotModel fills them in).
+      remoteVirtualNetworkAddressPrefixes: { optional: 'strings?' }, peeringSyncLevel: { optional: 'string' },
+      peerCompleteVnets: { optional: 'boolean' }, localSubnetNames: { optional: 'strings' }, remoteSubnetNames: { optional: 'strings' },
+      enableOnlyIPv6Peering: { optional: 'boolean' },
     } },
   }),
   subnets: resource('subnet', {
@@ -168,9 +184,11 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },
     managementIpConfiguration: { object: FIREWALL_IP_CONFIG, nullable: true }, firewallPolicyId: 'id?', virtualHubId: 'id?',
     hubPrivateIpAddress: 'string?', hubPublicIpAddresses: 'strings',
+    snatPrivateRanges: { optional: 'strings?' }, snatAutoLearnPrivateRanges: { optional: 'boolean' },
   }),
   firewallPolicies: resource('firewallPolicy', {
     basePolicyId: 'id?', snatPrivateRanges: 'strings?', threatIntelMode: 'string?', ruleCollectionGroupIds: 'ids',
+    snatAutoLearnPrivateRanges: { optional: 'boolean' }, loadedRuleCollectionGroupIds: { optional: 'ids' },
   }),
   networkSecurityGroups: resource('networkSecurityGroup', {
     securityRules: { list: {
@@ -201,7 +219,11 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
+  ipGroups: resource('ipGroup', { ipAddresses: 'strings' }),
 };
+
+/** Resource lists added after snapshot@1 was first written: absent = none (normalizeSnapshotModel adds them). */
+const ADDED_MODEL_KEYS: ReadonlySet<string> = new Set<keyof NetworkModel>(['ipGroups']);
 
 const METADATA: Schema = {
   capturedAt: 'string',
@@ -243,6 +265,7 @@ export function validateSnapshotShape(file: string, json: Readonly<Record<string
   for (const [key, schema] of Object.entries(MODEL_SCHEMAS)) {
     const path = `$.model.${key}`;
     const list = model[key];
+    if (list === undefined && ADDED_MODEL_KEYS.has(key)) continue;
     if (!Array.isArray(list)) checker.fail(path, 'an array', list);
     const items: readonly unknown[] = list;
     items.forEach((item, i) => {
@@ -259,4 +282,93 @@ export function validateSnapshotShape(file: string, json: Readonly<Record<string
       checker.fail(`$.gaps[${i}].count`, 'a non-negative integer', gap.count);
     }
   });
+}
+
+/** Peering fields a snapshot written before subnet peering / address-space sync support lacks. */
+type AddedPeeringField = 'remoteVirtualNetworkAddressPrefixes' | 'peeringSyncLevel' | 'peerCompleteVnets' | 'localSubnetNames' | 'remoteSubnetNames' | 'enableOnlyIPv6Peering';
+type StoredPeering = Omit<VirtualNetworkPeering, AddedPeeringField> & Partial<Pick<VirtualNetworkPeering, AddedPeeringField>>;
+
+function normalizePeering(peering: VirtualNetworkPeering): VirtualNetworkPeering {
+  const stored: StoredPeering = peering;
+  return {
+    ...peering,
+    peeringState: parsePeeringState(stored.peeringState),
+    remoteVirtualNetworkAddressPrefixes: stored.remoteVirtualNetworkAddressPrefixes ?? null,
+    peeringSyncLevel: parsePeeringSyncLevel(stored.peeringSyncLevel),
+    // Before subnet peering every peering was a whole-VNet peering.
+    peerCompleteVnets: stored.peerCompleteVnets ?? true,
+    localSubnetNames: stored.localSubnetNames ?? [],
+    remoteSubnetNames: stored.remoteSubnetNames ?? [],
+    enableOnlyIPv6Peering: stored.enableOnlyIPv6Peering ?? false,
+  };
+}
+
+/** Firewall fields a snapshot written before IP group / SNAT / rule-collection-group capture support lacks. */
+type StoredRule =
+  | (Omit<Extract<FirewallRule, { kind: 'network' }>, 'sourceIpGroupIds' | 'destinationIpGroupIds'>
+    & Partial<Pick<Extract<FirewallRule, { kind: 'network' }>, 'sourceIpGroupIds' | 'destinationIpGroupIds'>>)
+  | (Omit<Extract<FirewallRule, { kind: 'application' }>, 'sourceIpGroupIds'> & Partial<Pick<Extract<FirewallRule, { kind: 'application' }>, 'sourceIpGroupIds'>>);
+type StoredFirewall = Omit<AzureFirewall, 'snatPrivateRanges' | 'snatAutoLearnPrivateRanges'> & Partial<Pick<AzureFirewall, 'snatPrivateRanges' | 'snatAutoLearnPrivateRanges'>>;
+type StoredPolicy = Omit<FirewallPolicy, 'snatAutoLearnPrivateRanges' | 'loadedRuleCollectionGroupIds'>
+  & Partial<Pick<FirewallPolicy, 'snatAutoLearnPrivateRanges' | 'loadedRuleCollectionGroupIds'>>;
+
+function ruleWithDefaults(rule: StoredRule): FirewallRule {
+  return rule.kind === 'network'
+    ? { ...rule, sourceIpGroupIds: rule.sourceIpGroupIds ?? [], destinationIpGroupIds: rule.destinationIpGroupIds ?? [] }
+    : { ...rule, sourceIpGroupIds: rule.sourceIpGroupIds ?? [] };
+}
+
+/**
+ * Older snapshots: no IP groups, no SNAT auto-learn, and no record of which rule collection groups
+ * were loaded. Such snapshots merged a policy's rules only when its groups were captured, so a
+ * policy with rules had its listed groups loaded, one without had none (the old reading).
+ */
+function withFirewallFieldDefaults(model: NetworkModel): NetworkModel {
+  const stored = model as Omit<NetworkModel, 'ipGroups'> & Partial<Pick<NetworkModel, 'ipGroups'>>;
+  return {
+    ...model,
+    ipGroups: stored.ipGroups ?? [],
+    azureFirewalls: model.azureFirewalls.map((fw) => {
+      const old: StoredFirewall = fw;
+      return { ...fw, rules: fw.rules.map(ruleWithDefaults), snatPrivateRanges: old.snatPrivateRanges ?? null, snatAutoLearnPrivateRanges: old.snatAutoLearnPrivateRanges ?? false };
+    }),
+    firewallPolicies: model.firewallPolicies.map((policy) => {
+      const old: StoredPolicy = policy;
+      return {
+        ...policy,
+        rules: policy.rules.map(ruleWithDefaults),
+        snatAutoLearnPrivateRanges: old.snatAutoLearnPrivateRanges ?? false,
+        loadedRuleCollectionGroupIds: old.loadedRuleCollectionGroupIds ?? (policy.rules.length > 0 ? policy.ruleCollectionGroupIds : []),
+      };
+    }),
+  };
+}
+
+/**
+ * A validated snapshot model with every closed-union field (SKUs, gateway and VPN type, peering
+ * state and sync level, LB rule protocols) parsed as the ARM normalizer parses it, and peering
+ * fields added since older snapshots were written filled with their defaults. Older snapshots (or
+ * hand-edited ones) may spell these in any casing ("standard", "Standard "): the resolver compares
+ * union members directly, so they are normalized once here. Call after the hash check (the hash
+ * covers the file as written). Other fields and resources are passed through unchanged.
+ */
+export function normalizeSnapshotModel(stored: NetworkModel): NetworkModel {
+  const model = withFirewallFieldDefaults(stored);
+  return {
+    ...model,
+    virtualNetworks: model.virtualNetworks.map((vnet) => (vnet.peerings.length === 0 ? vnet : { ...vnet, peerings: vnet.peerings.map(normalizePeering) })),
+    natGateways: model.natGateways.map((nat) => ({ ...nat, skuName: parseNatGatewaySku(nat.skuName) })),
+    publicIpAddresses: model.publicIpAddresses.map((pip) => ({ ...pip, skuName: parsePublicIpSku(pip.skuName) })),
+    publicIpPrefixes: model.publicIpPrefixes.map((prefix) => ({ ...prefix, skuName: parsePublicIpSku(prefix.skuName) })),
+    azureFirewalls: model.azureFirewalls.map((fw) => ({ ...fw, skuName: parseFirewallSkuName(fw.skuName), skuTier: parseFirewallSkuTier(fw.skuTier) })),
+    loadBalancers: model.loadBalancers.map((lb) => ({
+      ...lb,
+      skuName: parseLoadBalancerSku(lb.skuName),
+      loadBalancingRules: lb.loadBalancingRules.map((r) => ({ ...r, protocol: parseLoadBalancerProtocol(r.protocol) })),
+      outboundRules: lb.outboundRules.map((r) => ({ ...r, protocol: parseLoadBalancerProtocol(r.protocol) })),
+    })),
+    virtualNetworkGateways: model.virtualNetworkGateways.map((g) => ({
+      ...g, gatewayType: parseGatewayType(g.gatewayType), vpnType: g.vpnType === null ? null : parseVpnType(g.vpnType),
+    })),
+  };
 }

@@ -4,6 +4,7 @@
  * read-only `az` verify commands, egress IPs, SNAT capacity and findings. All text nodes.
  */
 import { Fragment } from 'react';
+import { explainPath } from '../../shared/egress/explain';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import type { TrainingLesson } from '../../shared/demo/training';
 import type { ResourceDetails } from '../state/selectors';
@@ -26,7 +27,8 @@ const HOP_KIND_LABEL: Readonly<Record<Hop['kind'], string>> = {
   'default-outbound': 'Default outbound access',
   'internet': 'Internet',
   'on-premises': 'On-premises',
-  'drop': 'Dropped',
+  'private': 'Delivered privately',
+  'drop': 'Path ends',
 };
 
 function DocsLink({ href }: { readonly href: string }) {
@@ -80,7 +82,7 @@ function PathExplanation({ path, destination }: { readonly path: EgressPath; rea
       </dl>
       <h3>Hop by hop</h3>
       <ol className="hops">
-        {path.hops.map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} />)}
+        {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} />)}
       </ol>
       {path.findings.length > 0 ? (
         <>

@@ -41,7 +41,7 @@ function nodeClasses(node: GraphNode, changed: ReadonlySet<string>): string {
       break;
     case 'azure-firewall': case 'nva': case 'internal-load-balancer': case 'virtual-network-gateway': case 'virtual-hub':
     case 'nat-gateway': case 'load-balancer': case 'default-outbound': case 'public-ip':
-    case 'internet': case 'on-premises': case 'unknown':
+    case 'internet': case 'private': case 'on-premises': case 'unknown':
       break;
     default: {
       const never: never = node;

@@ -53,12 +53,13 @@ export const KIND_LOOK: Readonly<Record<GraphNodeKind, KindLook>> = {
   'public-ip': { label: 'Public IP', shape: 'round-rectangle', color: '#c9961b' },
   'internet': { label: 'Internet', shape: 'round-rectangle', color: '#2c6bd6' },
   'on-premises': { label: 'On-premises', shape: 'round-rectangle', color: '#5b6f86' },
+  'private': { label: 'Private (never internet)', shape: 'round-rectangle', color: '#00796b' },
   'unknown': { label: 'Unknown', shape: 'round-rectangle', color: '#8a94a3' },
   'dropped': { label: 'Dropped / denied', shape: 'round-rectangle', color: '#b3261e' },
 };
 
 /** Sinks are drawn solid with white text; everything else as a tinted box with a coloured border. */
-export const SOLID_KINDS: readonly GraphNodeKind[] = ['internet', 'on-premises', 'unknown', 'dropped'];
+export const SOLID_KINDS: readonly GraphNodeKind[] = ['internet', 'private', 'on-premises', 'unknown', 'dropped'];
 
 export const LEGEND_KINDS: readonly GraphNodeKind[] = [
   'subnet', 'nic', 'azure-firewall', 'nva', 'nat-gateway', 'load-balancer', 'default-outbound', 'public-ip',

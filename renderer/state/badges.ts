@@ -3,6 +3,9 @@
  * method and the appliances passed (`via`). The UI never recomputes a verdict; it only names it.
  */
 import type { EgressPath, PathSource, SourceRole } from '../../shared/egress/types';
+import { assertNever } from '../../shared/model/assert';
+
+export { assertNever };
 
 export type BadgeKind =
   | 'via-firewall'
@@ -11,6 +14,7 @@ export type BadgeKind =
   | 'public-ip'
   | 'load-balancer'
   | 'default-outbound'
+  | 'private'
   | 'on-premises'
   | 'no-outbound'
   | 'dropped'
@@ -25,7 +29,7 @@ export type BadgeKind =
 
 export const BADGE_KINDS: readonly BadgeKind[] = [
   'via-firewall', 'via-nva', 'nat-gateway', 'public-ip', 'load-balancer', 'default-outbound',
-  'on-premises', 'no-outbound', 'dropped', 'denied', 'unknown',
+  'private', 'on-premises', 'no-outbound', 'dropped', 'denied', 'unknown',
   'platform-firewall', 'platform-firewall-management', 'platform-gateway', 'platform-bastion', 'platform-route-server',
 ];
 
@@ -56,14 +60,6 @@ export interface Badge {
   readonly tone: BadgeTone;
 }
 
-function isFirewallId(id: string): boolean {
-  return id.toLowerCase().includes('/providers/microsoft.network/azurefirewalls/');
-}
-
-function isNvaId(id: string): boolean {
-  return id.toLowerCase().includes('/providers/microsoft.network/networkinterfaces/');
-}
-
 export function badgeKind(path: BadgeInput): BadgeKind {
   const role = path.source?.role;
   // A platform subnet is named by what runs there, unless its path is broken: then the break shows.
@@ -72,16 +68,18 @@ export function badgeKind(path: BadgeInput): BadgeKind {
   switch (path.verdict) {
     case 'internet':
       // An appliance in the path is what a reviewer cares about first: it inspects the traffic.
-      if (path.via.some(isFirewallId)) return 'via-firewall';
-      if (path.via.some(isNvaId)) return 'via-nva';
+      if (path.via.some((v) => v.kind === 'azure-firewall')) return 'via-firewall';
+      if (path.via.some((v) => v.kind === 'nva' || v.kind === 'internal-load-balancer')) return 'via-nva';
       switch (path.exit) {
         case 'nat-gateway': return 'nat-gateway';
         case 'public-ip': return 'public-ip';
         case 'load-balancer': return 'load-balancer';
         case 'default-outbound': return 'default-outbound';
+        case 'virtual-network': case 'peering': case 'private-endpoint': case 'service-endpoint':
         case null: return 'unknown';
         default: return assertNever(path.exit);
       }
+    case 'private': return 'private';
     case 'on-premises': return 'on-premises';
     case 'no-outbound': return 'no-outbound';
     case 'dropped': return 'dropped';
@@ -99,6 +97,7 @@ export function badgeText(kind: BadgeKind): string {
     case 'public-ip': return 'Internet via public IP';
     case 'load-balancer': return 'Internet via LB outbound';
     case 'default-outbound': return 'Default outbound';
+    case 'private': return 'Private (never internet)';
     case 'on-premises': return 'On-premises';
     case 'no-outbound': return 'No outbound';
     case 'dropped': return 'Dropped';
@@ -121,6 +120,7 @@ export function badgeTone(kind: BadgeKind): BadgeTone {
       return 'good';
     case 'public-ip':
     case 'load-balancer':
+    case 'private':
     case 'on-premises':
     case 'no-outbound':
     case 'platform-firewall':
@@ -144,6 +144,3 @@ export function badgeFor(path: BadgeInput): Badge {
   return { kind, text: badgeText(kind), tone: badgeTone(kind) };
 }
 
-export function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${String(value)}`);
-}

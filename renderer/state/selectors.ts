@@ -73,6 +73,7 @@ export function indexModel(model: NetworkModel): ModelIndex {
     model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
     model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
     model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs, model.virtualWans,
+    model.ipGroups,
   ];
   for (const list of all) for (const r of list) byId.set(r.id.toLowerCase(), r);
   for (const nic of model.networkInterfaces) {
@@ -241,6 +242,7 @@ const KIND_LABEL: Readonly<Record<NetworkResource['kind'], string>> = {
   virtualNetworkGateway: 'Virtual network gateway',
   virtualHub: 'Virtual hub',
   virtualWan: 'Virtual WAN',
+  ipGroup: 'IP group',
 };
 
 function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRow[] {
@@ -274,6 +276,7 @@ function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRo
     ];
     case 'virtualNetworkGateway': return [...row('Type', [r.gatewayType, r.vpnType]), ...row('Public IPs', publicIps(r.publicIpAddressIds))];
     case 'virtualHub': return row('Address prefix', [r.addressPrefix]);
+    case 'ipGroup': return row('Addresses', r.ipAddresses);
     case 'routeTable': return row('Routes', r.routes.map((route) => `${route.addressPrefix} → ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`));
     case 'firewallPolicy':
     case 'networkSecurityGroup':

@@ -13,7 +13,7 @@ import type { ResourceId } from '../model/ids';
 import type {
   AzureFirewall, FirewallPolicy, LoadBalancer, NatGateway, NetworkInterface, NetworkResourceKind,
   NetworkSecurityGroup, PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork,
-  VirtualNetworkGateway, VirtualWan,
+  VirtualNetworkGateway, VirtualWan, IpGroup,
 } from '../model/topology';
 
 export interface KindMap {
@@ -31,6 +31,7 @@ export interface KindMap {
   readonly virtualNetworkGateway: VirtualNetworkGateway;
   readonly virtualHub: VirtualHub;
   readonly virtualWan: VirtualWan;
+  readonly ipGroup: IpGroup;
 }
 
 /** The fields an input carried; `id`, `name`, `subscriptionId`, `resourceGroup` always. */

@@ -34,8 +34,9 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   azureFirewall: {
     ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null,
     firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [],
+    snatPrivateRanges: null, snatAutoLearnPrivateRanges: false,
   },
-  firewallPolicy: { ...COMMON, kind: 'firewallPolicy', basePolicyId: null, snatPrivateRanges: null, threatIntelMode: null, rules: [], ruleCollectionGroupIds: [] },
+  firewallPolicy: { ...COMMON, kind: 'firewallPolicy', basePolicyId: null, snatPrivateRanges: null, snatAutoLearnPrivateRanges: false, threatIntelMode: null, rules: [], ruleCollectionGroupIds: [], loadedRuleCollectionGroupIds: [] },
   networkSecurityGroup: { ...COMMON, kind: 'networkSecurityGroup', securityRules: [] },
   loadBalancer: { ...COMMON, kind: 'loadBalancer', skuName: 'Unknown', frontendIpConfigurations: [], backendAddressPools: [], loadBalancingRules: [], outboundRules: [] },
   virtualNetworkGateway: {
@@ -44,6 +45,7 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   },
   virtualHub: { ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [] },
   virtualWan: { ...COMMON, kind: 'virtualWan', virtualHubIds: [] },
+  ipGroup: { ...COMMON, kind: 'ipGroup', ipAddresses: [] },
 };
 
 /** Child lists sorted by ID (order in the input carries no meaning for these). */
@@ -51,7 +53,7 @@ const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly string[] 
   virtualNetwork: ['peerings'], subnet: [], routeTable: ['routes'], natGateway: [], publicIpAddress: [], publicIpPrefix: [],
   networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
-  virtualHub: ['connections'], virtualWan: [],
+  virtualHub: ['connections'], virtualWan: [], ipGroup: [],
 };
 
 function sortedById(items: readonly { readonly id: string }[]): readonly { readonly id: string }[] {
@@ -99,11 +101,15 @@ export function buildModel(store: DraftStore): NetworkModel {
     networkInterfaces: finalizeAll(store, 'networkInterface').map((nic) =>
       (nic.virtualMachineId !== null && flexibleVms.has(nic.virtualMachineId) ? { ...nic, flexibleScaleSetMember: true } : nic)),
     azureFirewalls: finalizeAll(store, 'azureFirewall'),
-    firewallPolicies: finalizeAll(store, 'firewallPolicy').map((p) => ({ ...p, ruleCollectionGroupIds: [...p.ruleCollectionGroupIds].sort(compareIds) })),
+    firewallPolicies: finalizeAll(store, 'firewallPolicy').map((p) => ({
+      ...p, ruleCollectionGroupIds: [...p.ruleCollectionGroupIds].sort(compareIds),
+      loadedRuleCollectionGroupIds: [...p.loadedRuleCollectionGroupIds].sort(compareIds),
+    })),
     networkSecurityGroups: finalizeAll(store, 'networkSecurityGroup'),
     loadBalancers: finalizeAll(store, 'loadBalancer'),
     virtualNetworkGateways: finalizeAll(store, 'virtualNetworkGateway'),
     virtualHubs: finalizeAll(store, 'virtualHub'),
     virtualWans: finalizeAll(store, 'virtualWan'),
+    ipGroups: finalizeAll(store, 'ipGroup'),
   };
 }

@@ -2,9 +2,10 @@
  * Load balancers, virtual network gateways, virtual hubs (connections, routing intent) and
  * virtual WANs: ARM JSON → drafts.
  */
+import { parseGatewayType, parseLoadBalancerProtocol, parseLoadBalancerSku, parseVpnType } from '../model/arm-values';
 import { parentResourceId, type ResourceId } from '../model/ids';
 import type {
-  HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancingRule, OutboundRule,
+  HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule,
   RoutingPolicy,
 } from '../model/topology';
 import { upsert, type DraftStore } from './draft-store';
@@ -47,6 +48,16 @@ function mapBackendPool(node: JsonNode, lbId: ResourceId): LoadBalancerBackendPo
   return { id, name, backendIpConfigurationIds: configIds, backendIpAddresses: addresses };
 }
 
+/**
+ * `protocol` of a load-balancing or outbound rule. ARM requires it; a hand-written input without
+ * one keeps the old reading (`All`). A value not in Tcp/Udp/All becomes `Unknown`, which covers no
+ * flow (no SNAT is claimed for it, no ILB rule matches it).
+ */
+function protocolOf(node: JsonNode): LoadBalancerProtocol {
+  const raw = optString(node, 'protocol');
+  return raw === undefined ? 'All' : parseLoadBalancerProtocol(raw);
+}
+
 function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRule {
   const { id, name } = childId(node, lbId, 'loadBalancingRules');
   const frontend = optRef(node, 'frontendIPConfiguration');
@@ -56,7 +67,7 @@ function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRu
     name,
     frontendIpConfigurationIds: frontend === undefined ? [] : [frontend],
     backendAddressPoolIds: [...new Set([...(pool === undefined ? [] : [pool]), ...(optRefs(node, 'backendAddressPools') ?? [])])],
-    protocol: optString(node, 'protocol') ?? 'All',
+    protocol: protocolOf(node),
     frontendPort: optNumber(node, 'frontendPort') ?? 0,
     backendPort: optNumber(node, 'backendPort') ?? 0,
     disableOutboundSnat: optBool(node, 'disableOutboundSnat') ?? false,
@@ -71,7 +82,7 @@ export function mapOutboundRule(node: JsonNode, lbId: ResourceId): OutboundRule 
     frontendIpConfigurationIds: optRefs(node, 'frontendIPConfigurations') ?? [],
     backendAddressPoolId: optRef(node, 'backendAddressPool') ?? null,
     allocatedOutboundPorts: optNumber(node, 'allocatedOutboundPorts') ?? null,
-    protocol: optString(node, 'protocol') ?? 'All',
+    protocol: protocolOf(node),
     idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes') ?? null,
   };
 }
@@ -81,7 +92,7 @@ export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFie
   store.put('loadBalancer', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'loadBalancer',
-    skuName: sku === undefined ? undefined : optString(sku, 'name'),
+    skuName: sku === undefined ? undefined : parseLoadBalancerSku(optString(sku, 'name')),
     frontendIpConfigurations: optNodes(node, 'frontendIPConfigurations')?.map((n) => mapFrontend(n, base.id)),
     backendAddressPools: optNodes(node, 'backendAddressPools')?.map((n) => mapBackendPool(n, base.id)),
     loadBalancingRules: optNodes(node, 'loadBalancingRules')?.map((n) => mapLoadBalancingRule(n, base.id)),
@@ -122,6 +133,11 @@ export function standaloneLoadBalancerChild(store: DraftStore, node: JsonNode, i
 // ---------------------------------------------------------------------------------------------
 // Virtual network gateways
 
+/** Parsed when the input carried the field; undefined otherwise (the draft leaves it unset). */
+function optionalParsed<T>(raw: string | undefined, parse: (raw: string) => T): T | undefined {
+  return raw === undefined ? undefined : parse(raw);
+}
+
 export function mapVirtualNetworkGateway(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const ipConfigurations = optNodes(node, 'ipConfigurations');
   let virtualNetworkId: ResourceId | undefined;
@@ -139,8 +155,8 @@ export function mapVirtualNetworkGateway(store: DraftStore, node: JsonNode, base
   store.put('virtualNetworkGateway', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualNetworkGateway',
-    gatewayType: optString(node, 'gatewayType'),
-    vpnType: optString(node, 'vpnType'),
+    gatewayType: optionalParsed(optString(node, 'gatewayType'), parseGatewayType),
+    vpnType: optionalParsed(optString(node, 'vpnType'), parseVpnType),
     virtualNetworkId,
     gatewayDefaultSiteId: optRef(node, 'gatewayDefaultSite'),
     enableBgp: optBool(node, 'enableBgp'),

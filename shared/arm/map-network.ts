@@ -2,6 +2,9 @@
  * VNets, subnets, peerings, route tables, NAT gateways, public IPs and prefixes, NICs: ARM JSON
  * (either shape) → drafts. Only fields the input carried are set (see draft-store.ts).
  */
+import {
+  parseNatGatewaySku, parsePeeringState, parsePeeringSyncLevel, parsePublicIpSku,
+} from '../model/arm-values';
 import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
@@ -71,9 +74,16 @@ function ipVersion(node: JsonNode, key: string): 'IPv4' | 'IPv6' | undefined {
   return text.toLowerCase() === 'ipv6' ? 'IPv6' : 'IPv4';
 }
 
+/** `sku.name` as written; undefined when the input has no SKU (the draft then leaves it unset). */
 function skuName(node: JsonNode): string | undefined {
   const sku = optObject(node, 'sku');
   return sku === undefined ? undefined : optString(sku, 'name');
+}
+
+/** `sku.name` parsed into a closed union, or undefined when absent (finalize applies the default). */
+function parsedSku<T extends string>(node: JsonNode, parse: (raw: string) => T): T | undefined {
+  const raw = skuName(node);
+  return raw === undefined ? undefined : parse(raw);
 }
 
 function concatDefined<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): readonly T[] | undefined {
@@ -140,21 +150,41 @@ function mapServiceEndpoint(node: JsonNode): ServiceEndpoint {
   return { service: optString(node, 'service') ?? '', locations: optStrings(node, 'locations') ?? [] };
 }
 
+const NO_NAMES: readonly string[] = [];
+
+function addressSpacePrefixes(node: JsonNode, key: string): readonly string[] | undefined {
+  const space = optObject(node, key);
+  return space === undefined ? undefined : (optCidrs(space, 'addressPrefixes') ?? []);
+}
+
 export function mapPeering(node: JsonNode, virtualNetworkId: ResourceId): VirtualNetworkPeering {
   const { id, name } = childId(node, virtualNetworkId, 'virtualNetworkPeerings');
-  // `remoteAddressSpace` is what is actually peered (it can be a subset with subnet peering);
-  // `remoteVirtualNetworkAddressSpace` is the remote VNet's whole current space.
-  const space = optObject(node, 'remoteAddressSpace') ?? optObject(node, 'remoteVirtualNetworkAddressSpace');
+  // `remoteAddressSpace` is what is actually peered: with subnet peering only the named remote
+  // subnets' ranges, and after a remote address-space change only what was synced [PEER].
+  // `remoteVirtualNetworkAddressSpace` is the remote VNet's whole current space. Kept apart: the
+  // difference is exactly what an auditor asks about ("that range was added but never synced").
+  // https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+  // https://learn.microsoft.com/azure/virtual-network/update-virtual-network-peering-address-space
+  const carried = addressSpacePrefixes(node, 'remoteAddressSpace');
+  const remoteVnetSpace = addressSpacePrefixes(node, 'remoteVirtualNetworkAddressSpace');
   return {
     id,
     name,
     remoteVirtualNetworkId: optRef(node, 'remoteVirtualNetwork') ?? null,
-    remoteAddressPrefixes: space === undefined ? [] : (optCidrs(space, 'addressPrefixes') ?? []),
+    // Older inputs carry only the remote VNet space: then that is the best evidence of what is peered.
+    remoteAddressPrefixes: carried ?? remoteVnetSpace ?? [],
+    remoteVirtualNetworkAddressPrefixes: remoteVnetSpace ?? null,
     allowVirtualNetworkAccess: optBool(node, 'allowVirtualNetworkAccess') ?? true,
     allowForwardedTraffic: optBool(node, 'allowForwardedTraffic') ?? false,
     allowGatewayTransit: optBool(node, 'allowGatewayTransit') ?? false,
     useRemoteGateways: optBool(node, 'useRemoteGateways') ?? false,
-    peeringState: optString(node, 'peeringState') ?? 'Unknown',
+    peeringState: parsePeeringState(optString(node, 'peeringState')),
+    peeringSyncLevel: parsePeeringSyncLevel(optString(node, 'peeringSyncLevel')),
+    // Absent = a whole-VNet peering (the default, and every peering before subnet peering existed).
+    peerCompleteVnets: optBool(node, 'peerCompleteVnets') ?? true,
+    localSubnetNames: optStrings(node, 'localSubnetNames') ?? NO_NAMES,
+    remoteSubnetNames: optStrings(node, 'remoteSubnetNames') ?? NO_NAMES,
+    enableOnlyIPv6Peering: optBool(node, 'enableOnlyIPv6Peering') ?? false,
   };
 }
 
@@ -217,7 +247,7 @@ export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseField
   store.put('natGateway', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'natGateway',
-    skuName: skuName(node),
+    skuName: parsedSku(node, parseNatGatewaySku),
     // StandardV2 lists its IPv6 addresses and prefixes separately; the PIP's version tells them apart.
     publicIpAddressIds: concatDefined(optRefs(node, 'publicIpAddresses'), optRefs(node, 'publicIpAddressesV6')),
     publicIpPrefixIds: concatDefined(optRefs(node, 'publicIpPrefixes'), optRefs(node, 'publicIpPrefixesV6')),
@@ -235,7 +265,7 @@ export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: Base
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'publicIpAddress',
     ipAddress: ipAddress?.trim(),
-    skuName: skuName(node),
+    skuName: parsedSku(node, parsePublicIpSku),
     version: ipVersion(node, 'publicIPAddressVersion'),
     ipConfigurationId: optRef(node, 'ipConfiguration'),
     publicIpPrefixId: optRef(node, 'publicIPPrefix'),
@@ -249,7 +279,7 @@ export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseF
     ipPrefix: optCidr(node, 'ipPrefix'),
     prefixLength: optNumber(node, 'prefixLength'),
     version: ipVersion(node, 'publicIPAddressVersion'),
-    skuName: skuName(node),
+    skuName: parsedSku(node, parsePublicIpSku),
   });
 }
 
@@ -279,7 +309,14 @@ export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpC
     subnetId: optRef(node, 'subnet') ?? null,
     publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
     loadBalancerBackendAddressPoolIds: optRefs(node, 'loadBalancerBackendAddressPools') ?? NO_IDS,
+    // ASG memberships decide which NSG rules apply to this NIC [ASG]; set only when present.
+    // https://learn.microsoft.com/azure/virtual-network/application-security-groups
+    ...asgMemberships(optRefs(node, 'applicationSecurityGroups')),
   };
+}
+
+function asgMemberships(ids: readonly ResourceId[] | undefined): Pick<NicIpConfiguration, 'applicationSecurityGroupIds'> {
+  return ids === undefined || ids.length === 0 ? {} : { applicationSecurityGroupIds: ids };
 }
 
 export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: BaseFields): void {

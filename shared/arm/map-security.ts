@@ -2,10 +2,12 @@
  * NSGs, Azure Firewalls (VNet and hub SKUs, classic rule collections) and firewall policies
  * (with rule collection groups embedded or listed on their own): ARM JSON → drafts.
  */
+import { parseFirewallSkuName, parseFirewallSkuTier } from '../model/arm-values';
 import { parentResourceId, type ResourceId } from '../model/ids';
-import type { FirewallIpConfiguration, FirewallRule, SecurityRule } from '../model/topology';
+import type { FirewallIpConfiguration, FirewallRule, FirewallSkuName, SecurityRule } from '../model/topology';
 import { upsert, type DraftStore } from './draft-store';
 import type { BaseFields } from './map-network';
+import { parseCidr, parseIpv4Range } from '../model/ip';
 import {
   childId, fail, optArray, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings, pathOf,
   type JsonNode,
@@ -46,6 +48,19 @@ export function mapSecurityRule(node: JsonNode, isDefault: boolean): SecurityRul
     destinationAddressPrefixes: singleAndMany(node, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
     destinationPortRanges: singleAndMany(node, 'destinationPortRange', 'destinationPortRanges'),
     isDefault,
+    // `[{ "id": ".../applicationSecurityGroups/x" }]` in both the REST and the az shape; set only when
+    // present so rules without ASGs keep their old shape [ASG]
+    // https://learn.microsoft.com/azure/virtual-network/application-security-groups
+    ...ruleAsgs(node),
+  };
+}
+
+function ruleAsgs(node: JsonNode): Pick<SecurityRule, 'sourceApplicationSecurityGroupIds' | 'destinationApplicationSecurityGroupIds'> {
+  const source = optRefs(node, 'sourceApplicationSecurityGroups') ?? [];
+  const destination = optRefs(node, 'destinationApplicationSecurityGroups') ?? [];
+  return {
+    ...(source.length > 0 ? { sourceApplicationSecurityGroupIds: source } : {}),
+    ...(destination.length > 0 ? { destinationApplicationSecurityGroupIds: destination } : {}),
   };
 }
 
@@ -109,7 +124,9 @@ function networkRule(node: JsonNode, collection: string, priority: number, actio
     action,
     protocols: optStrings(node, protocolsKey) ?? [],
     sourceAddresses: optStrings(node, 'sourceAddresses') ?? [],
+    sourceIpGroupIds: ipGroupRefs(node, 'sourceIpGroups'),
     destinationAddresses: optStrings(node, 'destinationAddresses') ?? [],
+    destinationIpGroupIds: ipGroupRefs(node, 'destinationIpGroups'),
     destinationFqdns: optStrings(node, 'destinationFqdns') ?? [],
     destinationPorts: optStrings(node, 'destinationPorts') ?? [],
   };
@@ -124,9 +141,30 @@ function applicationRule(node: JsonNode, collection: string, priority: number, a
     action,
     protocols: applicationProtocols(node),
     sourceAddresses: optStrings(node, 'sourceAddresses') ?? [],
+    sourceIpGroupIds: ipGroupRefs(node, 'sourceIpGroups'),
     targetFqdns: optStrings(node, 'targetFqdns') ?? [],
     fqdnTags: optStrings(node, 'fqdnTags') ?? [],
   };
+}
+
+/**
+ * `sourceIpGroups` / `destinationIpGroups`: IP group resource IDs (plain strings in the REST spec).
+ * Exporters differ in the casing of `Ip`, so `sourceIPGroups` is read too [FWIPG]
+ * https://learn.microsoft.com/azure/firewall/ip-groups
+ */
+function ipGroupRefs(node: JsonNode, key: string): readonly ResourceId[] {
+  return optRefs(node, key) ?? optRefs(node, key.replace('Ip', 'IP')) ?? [];
+}
+
+/**
+ * A rule collection's `priority` is optional in the REST spec. Without one the collection is
+ * processed after every collection that has one (the lowest priority Azure allows is 65,000),
+ * keeping input order among such collections (the sort is stable) [FWRULES].
+ */
+const UNSET_COLLECTION_PRIORITY = 99_999;
+
+function collectionPriority(collection: JsonNode): number {
+  return optNumber(collection, 'priority') ?? UNSET_COLLECTION_PRIORITY;
 }
 
 /** Classic `networkRuleCollections` / `applicationRuleCollections`; NAT (DNAT) collections are inbound only. */
@@ -137,17 +175,24 @@ function classicRules(node: JsonNode): readonly FirewallRule[] | undefined {
   const rules: FirewallRule[] = [];
   for (const collection of network ?? []) {
     const name = optString(collection, 'name') ?? '';
-    const priority = requiredNumber(collection, 'priority', 'a rule collection priority number');
+    const priority = collectionPriority(collection);
     const action = ruleAction(collection);
     for (const rule of optNodes(collection, 'rules') ?? []) rules.push(networkRule(rule, name, priority, action, 'protocols'));
   }
   for (const collection of application ?? []) {
     const name = optString(collection, 'name') ?? '';
-    const priority = requiredNumber(collection, 'priority', 'a rule collection priority number');
+    const priority = collectionPriority(collection);
     const action = ruleAction(collection);
     for (const rule of optNodes(collection, 'rules') ?? []) rules.push(applicationRule(rule, name, priority, action));
   }
   return rules;
+}
+
+/** `sku.name` parsed; absent or unrecognised, a firewall with a `virtualHub` reference is a hub firewall. */
+function firewallSkuName(raw: string | undefined, inHub: boolean): FirewallSkuName | undefined {
+  const parsed = raw === undefined ? undefined : parseFirewallSkuName(raw);
+  if (parsed !== undefined && parsed !== 'Unknown') return parsed;
+  return inHub ? 'AZFW_Hub' : parsed;
 }
 
 export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFields): void {
@@ -160,8 +205,8 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'azureFirewall',
     // The SKU sits under `properties` for firewalls; when absent, the hub reference tells the kind.
-    skuName: (sku === undefined ? undefined : optString(sku, 'name')) ?? (virtualHubId !== undefined ? 'AZFW_Hub' : undefined),
-    skuTier: sku === undefined ? undefined : optString(sku, 'tier'),
+    skuName: firewallSkuName(sku === undefined ? undefined : optString(sku, 'name'), virtualHubId !== undefined),
+    skuTier: sku === undefined || optString(sku, 'tier') === undefined ? undefined : parseFirewallSkuTier(optString(sku, 'tier')),
     ipConfigurations: optNodes(node, 'ipConfigurations')?.map((c) => mapFirewallIpConfiguration(c, base.id)),
     managementIpConfiguration: management === undefined ? undefined : mapFirewallIpConfiguration(management, base.id),
     firewallPolicyId: optRef(node, 'firewallPolicy'),
@@ -174,7 +219,43 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
           return address === undefined ? [] : [address];
         }),
     rules: classicRules(node),
+    ...classicSnat(node),
   });
+}
+
+/** An `additionalProperties` entry, its key matched case-insensitively (exporters vary); must be a string. */
+function additionalProperty(node: JsonNode, key: string): string | undefined {
+  const bag = optObject(node, 'additionalProperties');
+  if (bag === undefined) return undefined;
+  const found = Object.keys(bag.raw).find((k) => k.toLowerCase() === key.toLowerCase());
+  if (found === undefined) return undefined;
+  const value = bag.raw[found];
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'string') fail(bag.file, `${bag.path}[${JSON.stringify(found)}]`, 'a string', value);
+  return value;
+}
+
+/** `Enabled` / `Disabled` (also `true` / `false`), case-insensitive. */
+function enabledFlag(file: string, path: string, value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (lower === 'enabled' || lower === 'true') return true;
+  if (lower === 'disabled' || lower === 'false') return false;
+  return fail(file, path, '"Enabled" or "Disabled"', value);
+}
+
+/**
+ * Classic firewalls keep their SNAT private ranges in `additionalProperties`:
+ * `"Network.SNAT.PrivateRanges": "IANAPrivateRanges , IPRange1, IPRange2"` [FWSNAT]
+ * https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+function classicSnat(node: JsonNode): { readonly snatPrivateRanges?: readonly string[]; readonly snatAutoLearnPrivateRanges?: boolean } {
+  const ranges = additionalProperty(node, 'Network.SNAT.PrivateRanges');
+  const autoLearn = additionalProperty(node, 'Network.SNAT.AutoLearnPrivateRanges');
+  const path = `${pathOf(node, 'additionalProperties')}["Network.SNAT.AutoLearnPrivateRanges"]`;
+  return {
+    ...(ranges === undefined ? {} : { snatPrivateRanges: ranges.split(',').map((r) => r.trim()).filter((r) => r !== '') }),
+    ...(autoLearn === undefined ? {} : { snatAutoLearnPrivateRanges: enabledFlag(node.file, path, autoLearn) }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +278,7 @@ export function mapRuleCollectionGroup(node: JsonNode): readonly FirewallRule[] 
     // DNAT collections translate inbound traffic; they never allow or deny egress.
     if (type === 'FirewallPolicyNatRuleCollection') continue;
     const name = `${groupName}/${optString(collection, 'name') ?? ''}`;
-    const priority = groupPriority * GROUP_PRIORITY_SCALE + requiredNumber(collection, 'priority', 'a rule collection priority number');
+    const priority = groupPriority * GROUP_PRIORITY_SCALE + collectionPriority(collection);
     const action = ruleAction(collection);
     for (const rule of optNodes(collection, 'rules') ?? []) {
       const ruleType = optString(rule, 'ruleType');
@@ -209,26 +290,43 @@ export function mapRuleCollectionGroup(node: JsonNode): readonly FirewallRule[] 
   return rules;
 }
 
-/** Groups embedded in a policy are usually bare `{ id }` references; expanded ones carry rules. */
-function embeddedGroups(node: JsonNode): { readonly ids: readonly ResourceId[] | undefined; readonly rules: readonly FirewallRule[] } {
+interface EmbeddedGroups {
+  readonly ids: readonly ResourceId[] | undefined;
+  /** Undefined when no group was expanded: a sparse copy must not erase what a fuller one said. */
+  readonly rules: readonly FirewallRule[] | undefined;
+  readonly loadedIds: readonly ResourceId[] | undefined;
+}
+
+/**
+ * Groups embedded in a policy are usually bare `{ id }` references (not loaded: their rules are
+ * unknown); expanded ones carry `ruleCollections` (loaded, even when that list is empty).
+ */
+function embeddedGroups(node: JsonNode, policyId: ResourceId): EmbeddedGroups {
   const groups = optNodes(node, 'ruleCollectionGroups');
-  if (groups === undefined) return { ids: undefined, rules: [] };
-  const ids = optRefs(node, 'ruleCollectionGroups') ?? [];
-  const rules = groups.flatMap((group) => (optArray(group, 'ruleCollections') === undefined ? [] : mapRuleCollectionGroup(group)));
-  return { ids, rules };
+  if (groups === undefined) return { ids: undefined, rules: undefined, loadedIds: undefined };
+  const ids = [...(optRefs(node, 'ruleCollectionGroups') ?? [])];
+  const expanded = groups.filter((group) => optArray(group, 'ruleCollections') !== undefined);
+  if (expanded.length === 0) return { ids, rules: undefined, loadedIds: undefined };
+  const loadedIds = expanded.map((group) => childId(group, policyId, 'ruleCollectionGroups').id);
+  return { ids: [...new Set([...ids, ...loadedIds])], rules: sortRules(expanded.flatMap((group) => mapRuleCollectionGroup(group))), loadedIds };
 }
 
 export function mapFirewallPolicy(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const snat = optObject(node, 'snat');
-  const groups = embeddedGroups(node);
+  const groups = embeddedGroups(node, base.id);
+  const autoLearn = snat === undefined ? undefined : optString(snat, 'autoLearnPrivateRanges');
   store.put('firewallPolicy', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'firewallPolicy',
     basePolicyId: optRef(node, 'basePolicy'),
     snatPrivateRanges: snat === undefined ? undefined : (optStrings(snat, 'privateRanges') ?? null),
+    // `snat.autoLearnPrivateRanges`: `Enabled` | `Disabled` [FWSNAT].
+    snatAutoLearnPrivateRanges: snat === undefined || autoLearn === undefined
+      ? undefined : enabledFlag(snat.file, pathOf(snat, 'autoLearnPrivateRanges'), autoLearn),
     threatIntelMode: optString(node, 'threatIntelMode'),
-    rules: groups.ids === undefined ? undefined : sortRules(groups.rules),
+    rules: groups.rules,
     ruleCollectionGroupIds: groups.ids,
+    loadedRuleCollectionGroupIds: groups.loadedIds,
   });
 }
 
@@ -246,8 +344,37 @@ export function standaloneRuleCollectionGroup(store: DraftStore, node: JsonNode,
     attach: (s) => s.update('firewallPolicy', parentId, (policy) => ({
       ...policy,
       ruleCollectionGroupIds: [...new Set([...(policy.ruleCollectionGroupIds ?? []), id])],
+      // Listed on its own, the group was loaded: with no filter collections it adds no rules, and
+      // the policy's rule set is still complete (default deny) [FWRULES].
+      loadedRuleCollectionGroupIds: [...new Set([...(policy.loadedRuleCollectionGroupIds ?? []), id])],
       // Replace what an earlier copy of the same group contributed.
       rules: sortRules([...(policy.rules ?? []).filter((r) => !r.collection.startsWith(prefix)), ...rules]),
     })),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP groups
+
+const IP_GROUP_ENTRY = 'an IPv4 address, CIDR or range like "10.2.0.0-10.2.0.31"';
+
+/**
+ * `Microsoft.Network/ipGroups`: `properties.ipAddresses` holds single addresses, CIDRs and ranges
+ * `a.b.c.d-e.f.g.h` [FWIPG] https://learn.microsoft.com/azure/firewall/ip-groups. PowerShell
+ * output spells the field `IpAddresses`.
+ */
+export function mapIpGroup(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const key = optArray(node, 'ipAddresses') !== undefined || optArray(node, 'IpAddresses') === undefined ? 'ipAddresses' : 'IpAddresses';
+  const raw = optArray(node, key);
+  const ipAddresses = raw?.map((value, i) => {
+    if (typeof value !== 'string' || (parseCidr(value) === null && parseIpv4Range(value) === null)) {
+      fail(node.file, `${pathOf(node, key)}[${i}]`, IP_GROUP_ENTRY, value);
+    }
+    return value.trim();
+  });
+  store.put('ipGroup', {
+    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
+    kind: 'ipGroup',
+    ipAddresses,
   });
 }

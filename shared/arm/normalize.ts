@@ -26,7 +26,7 @@ import {
   standaloneRoute, type BaseFields,
 } from './map-network';
 import {
-  mapAzureFirewall, mapFirewallPolicy, mapNetworkSecurityGroup, standaloneRuleCollectionGroup, standaloneSecurityRule,
+  mapAzureFirewall, mapFirewallPolicy, mapIpGroup, mapNetworkSecurityGroup, standaloneRuleCollectionGroup, standaloneSecurityRule,
 } from './map-security';
 import { canonicalId, fail, isRecord, isResourceIdText, toNode, type JsonNode } from './reader';
 
@@ -50,6 +50,7 @@ const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(Object.entries({
   'microsoft.network/virtualnetworkgateways': mapVirtualNetworkGateway,
   'microsoft.network/virtualhubs': mapVirtualHub,
   'microsoft.network/virtualwans': mapVirtualWan,
+  'microsoft.network/ipgroups': mapIpGroup,
 } satisfies Record<string, TopLevelMapper>));
 
 const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(Object.entries({

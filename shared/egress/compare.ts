@@ -79,7 +79,7 @@ export function diffPaths(before: EgressPath, after: EgressPath): PathDifference
   return {
     verdict: changeOf(before.verdict, after.verdict, (a, b) => a === b),
     exit: changeOf(before.exit, after.exit, (a, b) => a === b),
-    via: changeOf<readonly string[]>(before.via, after.via, sameList),
+    via: changeOf<readonly string[]>(before.via.map((v) => v.id), after.via.map((v) => v.id), sameList),
     egressIps: changeOf<readonly string[]>(sortedUnique(before.egressIps), sortedUnique(after.egressIps), sameList),
     findings: changeOf<readonly FindingCode[]>(findingCodes(before), findingCodes(after), sameList),
   };

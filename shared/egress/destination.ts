@@ -1,8 +1,10 @@
 /**
  * The destination being evaluated, and the source address matched by NSG and firewall rules.
  */
+import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
+import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { RouteDestination } from '../routing/lpm';
 
 export type EgressDestination =
@@ -26,6 +28,12 @@ export function describeDestination(destination: EgressDestination): string {
 /** The original source of the traffic: a NIC's private IP or a subnet's prefixes (for the subnet entry). */
 export interface SourceAddress {
   readonly cidrs: readonly Cidr[];
+  /**
+   * Application security groups of the sender's IP configuration. Absent for the subnet entry,
+   * which stands for a NIC in no ASG: rules naming an ASG then never match it [ASG]
+   * https://learn.microsoft.com/azure/virtual-network/application-security-groups
+   */
+  readonly applicationSecurityGroupIds?: readonly ResourceId[];
 }
 
 /** A rule's address entry, parsed once: `*`/`Any`, a service tag, or a CIDR / IP. */
@@ -87,4 +95,85 @@ export function portRangeCovers(range: string, port: number): boolean {
   const low = Number(r.slice(0, dash));
   const high = Number(r.slice(dash + 1));
   return Number.isFinite(low) && Number.isFinite(high) && port >= low && port <= high;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coverage of the IPv4 space by a rule's destination entries (for range questions such as
+// "which part of the internet does this NSG allow?").
+
+/**
+ * A service tag whose addresses the model does not have, so it may or may not cover an address
+ * within `scope`. `virtual-network` is the `VirtualNetwork` tag: besides the VNet, peered and
+ * on-premises space it holds "address prefixes used on user-defined routes" and "might also
+ * contain default routes" [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+ */
+export interface UncertainTag {
+  readonly kind: 'virtual-network' | 'service-tag';
+  /** As written in the rule, e.g. `Storage.WestEurope`. */
+  readonly tag: string;
+  readonly scope: Ipv4Set;
+}
+
+export interface DestinationCoverage {
+  /** IPv4 addresses the entries certainly cover. */
+  readonly certain: Ipv4Set;
+  readonly uncertainTags: readonly UncertainTag[];
+}
+
+export interface CoverageOptions {
+  /**
+   * The `VirtualNetwork` tag's actual prefixes where known (e.g. `expandedAddressPrefix` of
+   * `az network nic list-effective-nsg`); otherwise the tag is uncertain outside the address space
+   * the caller has no data for.
+   */
+  readonly virtualNetworkPrefixes?: readonly string[];
+}
+
+/** 168.63.129.16: the `AzureLoadBalancer` tag is the host's virtual IP [TAG][NSG]. */
+const AZURE_LOAD_BALANCER = Ipv4Set.fromCidr('168.63.129.16/32');
+
+const coverageCache = new WeakMap<readonly string[], DestinationCoverage>();
+
+/**
+ * What a rule's address entries cover of the IPv4 space: `*`/`Any`/`0.0.0.0/0` all of it, the
+ * `Internet` tag all public space [TAG], CIDRs, addresses and `a-b` ranges exactly (IPv6 entries
+ * nothing), `AzureLoadBalancer` 168.63.129.16, and every other service tag an uncertain part of
+ * the public space (no prefix data). Classic spellings (`INTERNET`, `VIRTUAL_NETWORK`,
+ * `AZURE_LOADBALANCER`) are accepted [TAG].
+ */
+export function destinationCoverage(entries: readonly string[], options: CoverageOptions = {}): DestinationCoverage {
+  const cacheable = options.virtualNetworkPrefixes === undefined;
+  const cached = cacheable ? coverageCache.get(entries) : undefined;
+  if (cached) return cached;
+  let certain = Ipv4Set.empty();
+  const uncertainTags: UncertainTag[] = [];
+  for (const raw of entries) {
+    const entry = raw.trim();
+    const lower = entry.toLowerCase();
+    if (lower === '*' || lower === 'any') { certain = Ipv4Set.all(); continue; }
+    const exact = entry.includes('-') ? Ipv4Set.tryFromRange(entry) : Ipv4Set.tryFromCidr(entry);
+    if (exact) { certain = certain.union(exact); continue; }
+    if (parseCidr(entry)) continue; // IPv6: nothing of the IPv4 space
+    switch (lower) {
+      case 'internet':
+        certain = certain.union(publicIpv4());
+        break;
+      case 'azureloadbalancer': case 'azure_loadbalancer':
+        certain = certain.union(AZURE_LOAD_BALANCER);
+        break;
+      case 'virtualnetwork': case 'virtual_network':
+        if (options.virtualNetworkPrefixes) {
+          for (const p of options.virtualNetworkPrefixes) certain = certain.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty());
+        } else {
+          uncertainTags.push({ kind: 'virtual-network', tag: entry, scope: Ipv4Set.all() });
+        }
+        break;
+      default:
+        // Azure service tags list public Azure ranges; without them the tag may cover any public address.
+        if (entry !== '') uncertainTags.push({ kind: 'service-tag', tag: entry, scope: publicIpv4() });
+    }
+  }
+  const coverage: DestinationCoverage = { certain, uncertainTags };
+  if (cacheable) coverageCache.set(entries, coverage);
+  return coverage;
 }

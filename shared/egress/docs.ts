@@ -29,6 +29,12 @@ export const DOCS = {
   gatewaySubnet: 'https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub',
   bastionNsg: 'https://learn.microsoft.com/azure/bastion/bastion-nsg',
   routeServer: 'https://learn.microsoft.com/azure/route-server/overview',
+  haPorts: 'https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview',
+  firewallSnatPrivateRanges: 'https://learn.microsoft.com/azure/firewall/snat-private-range',
+  ipGroups: 'https://learn.microsoft.com/azure/firewall/ip-groups',
+  applicationSecurityGroups: 'https://learn.microsoft.com/azure/virtual-network/application-security-groups',
+  subnetPeering: 'https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering',
+  privateEndpoints: 'https://learn.microsoft.com/azure/private-link/private-endpoint-overview',
 } as const;
 
 function nameAndGroup(id: string): { name: string; group: string } {

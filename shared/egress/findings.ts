@@ -31,11 +31,10 @@ function listNames(names: readonly string[], max = 10): string {
 /** A subnet that reaches the internet directly while others in its VNet go through a firewall/NVA: the exfiltration path. */
 function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Finding[] {
   const appliances = new Set<string>();
-  for (const p of paths) for (const id of p.via) appliances.add(id);
+  for (const p of paths) for (const v of p.via) if (v.kind === 'nva') appliances.add(v.id);
   // NVA NICs passed: their subnets are appliance subnets, not bypasses. (Firewall subnets are platform subnets.)
   const applianceSubnets = new Set<string>();
   for (const id of appliances) {
-    if (!id.includes('/networkinterfaces/')) continue;
     const nic = index.networkInterfaces.get(id as ResourceId);
     for (const c of nic?.ipConfigurations ?? []) if (c.subnetId) applianceSubnets.add(c.subnetId);
   }
@@ -51,7 +50,7 @@ function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Findin
   const findings: Finding[] = [];
   for (const [vnetId, { inspected, direct }] of [...byVnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (inspected.length === 0 || direct.length === 0) continue;
-    const through = [...new Set(inspected.flatMap((p) => p.via))];
+    const through = [...new Set(inspected.flatMap((p) => p.via.map((v) => v.id)))];
     findings.push({
       code: 'firewall-bypass', severity: 'warning',
       message: `In virtual network ${index.virtualNetworks.get(vnetId as ResourceId)?.name ?? vnetId}, ${listNames(direct.map((p) => p.source.name))} reach${direct.length === 1 ? 'es' : ''} the internet directly while ${inspected.length} other subnet(s) go through ${through.length} firewall/NVA(s): a path around inspection.`,
@@ -88,8 +87,8 @@ function staticFirewallCapacity(index: ModelIndex, paths: readonly EgressPath[])
   for (const path of paths) {
     if (path.source.type !== 'subnet' || path.verdict !== 'internet' || path.exit !== 'public-ip') continue;
     const last = path.via[path.via.length - 1];
-    if (!last || !index.azureFirewalls.has(last as ResourceId)) continue;
-    served.set(last, (served.get(last) ?? new Set()).add(path.source.id));
+    if (!last || last.kind !== 'azure-firewall') continue;
+    served.set(last.id, (served.get(last.id) ?? new Set()).add(path.source.id));
   }
   const findings: Finding[] = [];
   for (const [firewallId, subnets] of [...served].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -2,11 +2,21 @@
  * Azure Firewall rule processing for one flow: Network rules, then Application rules, each in
  * priority order (parent policy first); no match = default deny [FWRULES]
  * https://learn.microsoft.com/azure/firewall/rule-processing
+ *
+ * Rules name addresses as IPs, CIDRs, ranges `a.b.c.d-e.f.g.h`, `*`, service tags, or IP groups
+ * [FWIPG] https://learn.microsoft.com/azure/firewall/ip-groups. "The internet" (the default
+ * route) is a set of addresses, not one: rules on parts of it are combined as interval sets, so a
+ * network allow on 20.0.0.0/8 is an allow restricted to 20.0.0.0/8, and denies on 0.0.0.0/1 and
+ * 128.0.0.0/1 together deny everything.
  */
+import type { ResourceId } from '../model/ids';
+import { cidrContainsCidr, cidrContainsIp, NON_PUBLIC_IPV4_CIDRS, parseCidr, parseIpv4Range } from '../model/ip';
+import type { Cidr, Ipv6Cidr } from '../model/ip';
+import { Ipv4Set } from '../model/ip-set';
 import type { ModelIndex } from '../model/model-index';
-import type { AzureFirewall, FirewallRule } from '../model/topology';
-import { entriesCoverDestination, entriesCoverSource, portRangeCovers } from './destination';
-import type { SourceAddress, TrafficSpec } from './destination';
+import type { AzureFirewall, FirewallRule, IpGroup } from '../model/topology';
+import { portRangeCovers } from './destination';
+import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 
 type NetworkRule = Extract<FirewallRule, { kind: 'network' }>;
 type ApplicationRule = Extract<FirewallRule, { kind: 'application' }>;
@@ -18,75 +28,77 @@ export type FirewallRuleSet =
       /** Rules per policy, base (parent) policy first: parent rule collection groups always win [FWRULES]. */
       readonly tiers?: readonly (readonly FirewallRule[])[];
       readonly policyIds: readonly string[];
+      /**
+       * The IP groups of the input, for rules' `sourceIpGroups` / `destinationIpGroups`. Absent =
+       * none: a rule naming a group then cannot be decided (never guessed).
+       */
+      readonly ipGroups?: ReadonlyMap<ResourceId, IpGroup>;
       /** Set by prepareRuleSet: the rules split by type and sorted once, for reuse across flows. */
       readonly sorted?: { readonly network: readonly NetworkRule[]; readonly application: readonly ApplicationRule[] };
     }
   | { readonly kind: 'not-captured'; readonly reason: string };
 
 export type FirewallDecision =
-  | { readonly kind: 'allow'; readonly rule: FirewallRule }
-  | { readonly kind: 'deny'; readonly rule: FirewallRule }
-  /** Application rules allow only some FQDNs: internet, restricted to these names. */
-  | { readonly kind: 'allow-fqdns'; readonly rules: readonly FirewallRule[]; readonly fqdns: readonly string[] }
+  /** Allowed. `rules`: every rule that allowed a part, in processing order (`rule` is the first). */
+  | { readonly kind: 'allow'; readonly rule: FirewallRule; readonly rules: readonly FirewallRule[] }
+  /** Denied by rules. For the default route, several deny rules may together cover the internet. */
+  | { readonly kind: 'deny'; readonly rule: FirewallRule; readonly rules: readonly FirewallRule[] }
+  /**
+   * Only part of the destination is allowed: network rules allow these IPv4 `prefixes` (and, by
+   * service tag, `serviceTags`), application or FQDN network rules allow these names (`fqdns`, with
+   * `FQDN tag X` entries); everything else is denied.
+   */
+  | {
+      readonly kind: 'allow-partial';
+      readonly rules: readonly FirewallRule[];
+      readonly prefixes: readonly string[];
+      readonly serviceTags: readonly string[];
+      readonly fqdns: readonly string[];
+    }
   | { readonly kind: 'default-deny' }
-  | { readonly kind: 'not-captured'; readonly reason: string };
+  | { readonly kind: 'not-captured'; readonly reason: string }
+  /** A rule the flow reaches names IP groups that are not in the input: the decision depends on them. */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly rule: FirewallRule; readonly missingIpGroupIds: readonly ResourceId[] };
 
-/** Classic rules on the firewall, or the policy's rules with its base policies' rules first. */
+// ---------------------------------------------------------------------------------------------
+// Rule sets
+
+function lastSegment(id: ResourceId): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
+/**
+ * Classic rules on the firewall, or the policy's rules with its base policies' rules first. A
+ * policy is complete when every rule collection group it lists was loaded, even if those groups
+ * hold only DNAT collections or nothing (then default deny applies [FWRULES]); a listed group that
+ * is not in the input makes the set not captured.
+ */
 export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): FirewallRuleSet {
-  if (!firewall.firewallPolicyId) return { kind: 'rules', rules: firewall.rules, policyIds: [] };
+  const ipGroups = index.ipGroups;
+  if (!firewall.firewallPolicyId) return { kind: 'rules', rules: firewall.rules, policyIds: [], ipGroups };
   const chain: string[] = [];
   const rules: FirewallRule[][] = [];
-  let policyId: string | null = firewall.firewallPolicyId;
+  let policyId: ResourceId | null = firewall.firewallPolicyId;
   while (policyId && !chain.includes(policyId)) {
-    const policy = index.firewallPolicies.get(policyId as typeof firewall.firewallPolicyId);
+    const policy = index.firewallPolicies.get(policyId);
     if (!policy) return { kind: 'not-captured', reason: `firewall policy ${policyId} is not in the snapshot` };
-    if (policy.rules.length === 0 && policy.ruleCollectionGroupIds.length > 0) {
+    const loaded = new Set(policy.loadedRuleCollectionGroupIds);
+    const missing = policy.ruleCollectionGroupIds.filter((id) => !loaded.has(id));
+    if (missing.length > 0 && missing.length === policy.ruleCollectionGroupIds.length) {
       return { kind: 'not-captured', reason: `the rule collection groups of firewall policy ${policy.name} were not captured` };
+    }
+    if (missing.length > 0) {
+      return {
+        kind: 'not-captured',
+        reason: `rule collection group${missing.length === 1 ? '' : 's'} ${missing.map(lastSegment).join(', ')} of firewall policy ${policy.name} ${missing.length === 1 ? 'was' : 'were'} not captured`,
+      };
     }
     chain.push(policyId);
     rules.unshift([...policy.rules]);
     policyId = policy.basePolicyId;
   }
   // Parent (base) policy rule collection groups always win [FWRULES]: they come first.
-  return { kind: 'rules', rules: rules.flat(), tiers: rules, policyIds: chain };
-}
-
-function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): boolean {
-  return protocols.length === 0 || protocols.some((p) => {
-    const lower = p.trim().toLowerCase();
-    return lower === 'any' || lower === '*' || lower === protocol.toLowerCase();
-  });
-}
-
-function sourceCovers(entries: readonly string[], source: SourceAddress): boolean {
-  return entries.length === 0 || entriesCoverSource(entries, source);
-}
-
-function networkRuleMatches(rule: NetworkRule, traffic: TrafficSpec, source: SourceAddress): boolean {
-  return protocolCovers(rule.protocols, traffic.protocol)
-    && sourceCovers(rule.sourceAddresses, source)
-    && entriesCoverDestination(rule.destinationAddresses, traffic.destination)
-    && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, traffic.port)));
-}
-
-/** Network rules naming FQDNs instead of addresses: they allow those names only. */
-function networkFqdnRuleMatches(rule: NetworkRule, traffic: TrafficSpec, source: SourceAddress): boolean {
-  return rule.destinationFqdns.length > 0 && protocolCovers(rule.protocols, traffic.protocol)
-    && sourceCovers(rule.sourceAddresses, source)
-    && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, traffic.port)));
-}
-
-const DEFAULT_APP_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, mssql: 1433 };
-
-/** Application protocols look like `Https:443`, `Http`, `mssql:1433`; they are TCP only. */
-function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec): boolean {
-  if (traffic.protocol !== 'Tcp') return false;
-  if (rule.protocols.length === 0) return traffic.port === 443 || traffic.port === 80;
-  return rule.protocols.some((p) => {
-    const [type = '', portText] = p.split(':');
-    const port = portText === undefined ? DEFAULT_APP_PORTS[type.trim().toLowerCase()] : Number(portText);
-    return port === traffic.port;
-  });
+  return { kind: 'rules', rules: rules.flat(), tiers: rules, policyIds: chain, ipGroups };
 }
 
 function byPriority<T extends FirewallRule>(rules: readonly T[]): T[] {
@@ -113,33 +125,402 @@ export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
   };
 }
 
-/** Decides one flow. Network rules are terminating; Application rules only run if none matched [FWRULES]. */
+// ---------------------------------------------------------------------------------------------
+// Address matching (firewall-local: IP groups and ranges are firewall concepts)
+
+/** Public IPv4 space: what "the internet" (0.0.0.0/0 leaving Azure) can reach. */
+const INTERNET = NON_PUBLIC_IPV4_CIDRS.reduce((set, cidr) => set.subtract(Ipv4Set.fromCidr(cidr)), Ipv4Set.all());
+
+/** One side (source or destination) of a rule, addresses and IP groups merged and parsed once. */
+interface AddressSpec {
+  /** `*` / `Any` (or, for a source, nothing given at all). */
+  readonly any: boolean;
+  /** Lower-case service tags (`internet`, `virtualnetwork`, `azurecloud.westeurope`, ...). */
+  readonly tags: readonly string[];
+  readonly v4: Ipv4Set;
+  readonly v6: readonly Ipv6Cidr[];
+  /** Referenced IP groups that are not in the input. */
+  readonly missingIpGroupIds: readonly ResourceId[];
+}
+
+type Match = 'yes' | 'no' | 'unknown';
+
+const NO_IP_GROUPS: ReadonlyMap<ResourceId, IpGroup> = new Map();
+
+/** Entry text → IPv4 set, IPv6 CIDR, or null (not an address: `*` or a tag). */
+function parseAddress(entry: string): Ipv4Set | Ipv6Cidr | null {
+  const range = parseIpv4Range(entry);
+  if (range) return Ipv4Set.fromIntervals([{ start: range.start.value, end: range.end.value }]);
+  const cidr: Cidr | null = parseCidr(entry);
+  if (!cidr) return null;
+  return cidr.version === 4 ? Ipv4Set.fromCidr(cidr) : cidr;
+}
+
+function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, emptyIsAny: boolean): AddressSpec {
+  let any = emptyIsAny && addresses.length === 0 && groupIds.length === 0;
+  const tags: string[] = [];
+  const v6: Ipv6Cidr[] = [];
+  let v4 = Ipv4Set.empty();
+  const add = (entry: string, fromGroup: boolean): void => {
+    const e = entry.trim();
+    const lower = e.toLowerCase();
+    if (!fromGroup && (lower === '*' || lower === 'any')) {
+      any = true;
+      return;
+    }
+    const parsed = parseAddress(e);
+    if (parsed instanceof Ipv4Set) v4 = v4.union(parsed);
+    else if (parsed) v6.push(parsed);
+    // IP groups hold addresses only (validated on input); in a rule, anything else is a service tag.
+    else if (!fromGroup) tags.push(lower);
+  };
+  for (const entry of addresses) add(entry, false);
+  const missingIpGroupIds: ResourceId[] = [];
+  for (const id of groupIds) {
+    const group = ipGroups.get(id);
+    // A group with no addresses contributes nothing: "If you delete all the IP addresses in an IP
+    // Group while it is still in use in a rule, that rule is skipped" [FWIPG].
+    if (group) for (const entry of group.ipAddresses) add(entry, true);
+    else missingIpGroupIds.push(id);
+  }
+  return { any, tags, v4, v6, missingIpGroupIds };
+}
+
+/** Per IP-group map, per rule: specs are built once per firewall, not once per flow. */
+const specCache = new WeakMap<ReadonlyMap<ResourceId, IpGroup>, WeakMap<FirewallRule, { readonly source: AddressSpec; readonly destination: AddressSpec | null }>>();
+
+function specsOf(rule: FirewallRule, ipGroups: ReadonlyMap<ResourceId, IpGroup>): { readonly source: AddressSpec; readonly destination: AddressSpec | null } {
+  let byRule = specCache.get(ipGroups);
+  if (!byRule) {
+    byRule = new WeakMap();
+    specCache.set(ipGroups, byRule);
+  }
+  let specs = byRule.get(rule);
+  if (!specs) {
+    // An empty source with IP groups is the groups' addresses, not "any".
+    const source = buildSpec(rule.sourceAddresses, rule.sourceIpGroupIds, ipGroups, true);
+    const destination = rule.kind === 'network' ? buildSpec(rule.destinationAddresses, rule.destinationIpGroupIds, ipGroups, false) : null;
+    specs = { source, destination };
+    byRule.set(rule, specs);
+  }
+  return specs;
+}
+
+function knownOrMissing(known: boolean, spec: AddressSpec): Match {
+  return known ? 'yes' : spec.missingIpGroupIds.length > 0 ? 'unknown' : 'no';
+}
+
+/** Every source prefix must lie inside the rule's sources. `VirtualNetwork` covers any VNet source. */
+function sourceMatch(spec: AddressSpec, source: SourceAddress): Match {
+  if (spec.any || spec.tags.includes('virtualnetwork')) return 'yes';
+  const known = source.cidrs.length > 0 && source.cidrs.every((c) =>
+    (c.version === 4 ? spec.v4.containsSet(Ipv4Set.fromCidr(c)) : spec.v6.some((r) => cidrContainsCidr(r, c))));
+  return knownOrMissing(known, spec);
+}
+
+function destinationMatchesAddress(spec: AddressSpec, destination: Extract<EgressDestination, { kind: 'address' }>): Match {
+  if (spec.any || spec.tags.includes('internet')) return 'yes';
+  const ip = destination.ip;
+  const known = ip.version === 4 ? spec.v4.contains(ip.value) : spec.v6.some((c) => cidrContainsIp(c, ip));
+  return knownOrMissing(known, spec);
+}
+
+/** The part of the IPv4 space a destination spec names (service tags other than Internet excluded). */
+function destinationSet(spec: AddressSpec): Ipv4Set {
+  return spec.any || spec.tags.includes('internet') ? Ipv4Set.all() : spec.v4;
+}
+
+function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): boolean {
+  return protocols.length === 0 || protocols.some((p) => {
+    const lower = p.trim().toLowerCase();
+    return lower === 'any' || lower === '*' || lower === protocol.toLowerCase();
+  });
+}
+
+function networkRuleCoversFlow(rule: NetworkRule, traffic: TrafficSpec): boolean {
+  return protocolCovers(rule.protocols, traffic.protocol)
+    && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, traffic.port)));
+}
+
+const DEFAULT_APP_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, mssql: 1433 };
+
+/** Application protocols look like `Https:443`, `Http`, `mssql:1433`; they are TCP only. */
+function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec): boolean {
+  if (traffic.protocol !== 'Tcp') return false;
+  if (rule.protocols.length === 0) return traffic.port === 443 || traffic.port === 80;
+  return rule.protocols.some((p) => {
+    const [type = '', portText] = p.split(':');
+    const port = portText === undefined ? DEFAULT_APP_PORTS[type.trim().toLowerCase()] : Number(portText);
+    return port === traffic.port;
+  });
+}
+
+function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[]): FirewallDecision {
+  const missingIpGroupIds = [...new Set(specs.flatMap((s) => s.missingIpGroupIds))];
+  return {
+    kind: 'unknown',
+    rule,
+    missingIpGroupIds,
+    reason: `rule ${rule.collection}/${rule.name} names IP group${missingIpGroupIds.length === 1 ? '' : 's'} ${missingIpGroupIds.map(lastSegment).join(', ')} that ${missingIpGroupIds.length === 1 ? 'is' : 'are'} not in the snapshot, and this flow's decision depends on ${missingIpGroupIds.length === 1 ? 'it' : 'them'}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+/**
+ * Decides one flow. Network rules are terminating; Application rules only run if no network rule
+ * matched, for HTTP/HTTPS/MSSQL only [FWRULES]. For the default route the destination is the
+ * whole public IPv4 space, decided part by part.
+ */
 export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress): FirewallDecision {
   if (ruleSet.kind === 'not-captured') return ruleSet;
   const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
-  const fqdnRules: FirewallRule[] = [];
-  const fqdns: string[] = [];
-  for (const rule of network) {
-    if (networkRuleMatches(rule, traffic, source)) return rule.action === 'Allow' ? { kind: 'allow', rule } : { kind: 'deny', rule };
-    if (rule.action === 'Allow' && rule.destinationAddresses.length === 0 && networkFqdnRuleMatches(rule, traffic, source)) {
-      fqdnRules.push(rule);
-      fqdns.push(...rule.destinationFqdns);
-    }
-  }
   const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
+  const ipGroups = ruleSet.ipGroups ?? NO_IP_GROUPS;
+  const destination = traffic.destination;
+  return destination.kind === 'address'
+    ? evaluateAddress(network, application, ipGroups, traffic, destination, source)
+    : evaluateInternet(network, application, ipGroups, traffic, source);
+}
+
+/** Names allowed by application rules (and FQDN tags), collected while no rule decided. */
+interface NameAllows {
+  readonly rules: FirewallRule[];
+  readonly fqdns: string[];
+}
+
+function allowNames(names: NameAllows, rule: FirewallRule, fqdns: readonly string[]): void {
+  names.rules.push(rule);
+  names.fqdns.push(...fqdns);
+}
+
+/** One address (a what-if IP): the first matching rule decides. */
+function evaluateAddress(
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>,
+  traffic: TrafficSpec, destination: Extract<EgressDestination, { kind: 'address' }>, source: SourceAddress,
+): FirewallDecision {
+  const names: NameAllows = { rules: [], fqdns: [] };
+  for (const rule of network) {
+    if (!networkRuleCoversFlow(rule, traffic)) continue;
+    const specs = specsOf(rule, ipGroups);
+    const dest = specs.destination as AddressSpec;
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    const dst = destinationMatchesAddress(dest, destination);
+    const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
+    if (dst === 'no' && !fqdnAllow) continue;
+    if (src === 'unknown' || dst === 'unknown') return unknownDecision(rule, [specs.source, dest]);
+    if (dst === 'yes') return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
+    // FQDN network rules: the firewall resolves the names itself; this IP may or may not be one of them.
+    allowNames(names, rule, rule.destinationFqdns);
+  }
+  return evaluateApplication(application, ipGroups, traffic, source, names, null);
+}
+
+/**
+ * Application rules for what no network rule decided. `remaining` (default route only) is the
+ * part of the internet still undecided; a `*` application rule decides all of it.
+ */
+function evaluateApplication(
+  application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, traffic: TrafficSpec, source: SourceAddress,
+  names: NameAllows, internet: InternetState | null,
+): FirewallDecision {
   for (const rule of application) {
-    if (!sourceCovers(rule.sourceAddresses, source) || !applicationRuleCoversPort(rule, traffic)) continue;
+    if (!applicationRuleCoversPort(rule, traffic)) continue;
+    const specs = specsOf(rule, ipGroups);
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {
-      if (rule.action === 'Allow') return { kind: 'allow', rule };
+      if (internet) {
+        if (rule.action === 'Allow') internet.allow(rule, internet.remaining);
+        else internet.deny(rule, internet.remaining);
+        break;
+      }
+      if (rule.action === 'Allow') return { kind: 'allow', rule, rules: [rule] };
       // A catch-all deny after some named allows: only those names get through.
-      if (fqdns.length === 0) return { kind: 'deny', rule };
+      if (names.fqdns.length === 0) return { kind: 'deny', rule, rules: [rule] };
       break;
     }
-    if (rule.action === 'Allow') {
-      fqdnRules.push(rule);
-      fqdns.push(...rule.targetFqdns, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`));
-    }
+    if (rule.action === 'Allow') allowNames(names, rule, [...rule.targetFqdns, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)]);
   }
-  if (fqdns.length > 0) return { kind: 'allow-fqdns', rules: fqdnRules, fqdns: [...new Set(fqdns)] };
+  if (internet) return internet.decision(names);
+  if (names.fqdns.length > 0) return { kind: 'allow-partial', rules: names.rules, prefixes: [], serviceTags: [], fqdns: [...new Set(names.fqdns)] };
   return { kind: 'default-deny' };
+}
+
+/** The default route, decided part by part: what is still undecided, what was allowed, by which rules. */
+class InternetState {
+  remaining: Ipv4Set = INTERNET;
+  private allowed: Ipv4Set = Ipv4Set.empty();
+  private readonly allowRules: FirewallRule[] = [];
+  private readonly denyRules: FirewallRule[] = [];
+  private readonly serviceTagRules: FirewallRule[] = [];
+  private readonly serviceTags: string[] = [];
+
+  allow(rule: FirewallRule, part: Ipv4Set): void {
+    this.allowed = this.allowed.union(part);
+    this.remaining = this.remaining.subtract(part);
+    this.allowRules.push(rule);
+  }
+
+  deny(rule: FirewallRule, part: Ipv4Set): void {
+    this.remaining = this.remaining.subtract(part);
+    this.denyRules.push(rule);
+  }
+
+  /** An allow by service tag: some Azure ranges, not listed in the input. */
+  allowTags(rule: FirewallRule, tags: readonly string[]): void {
+    this.serviceTagRules.push(rule);
+    this.serviceTags.push(...tags);
+  }
+
+  decision(names: NameAllows): FirewallDecision {
+    const [firstAllow] = this.allowRules;
+    if (firstAllow && this.allowed.containsSet(INTERNET)) return { kind: 'allow', rule: firstAllow, rules: this.allowRules };
+    if (this.allowed.isEmpty() && names.fqdns.length === 0 && this.serviceTags.length === 0) {
+      const [firstDeny] = this.denyRules;
+      // Rules deny every part explicitly; otherwise (some or all of it unmatched) default deny.
+      return firstDeny && this.remaining.isEmpty() ? { kind: 'deny', rule: firstDeny, rules: this.denyRules } : { kind: 'default-deny' };
+    }
+    const rules = [...new Set([...this.allowRules, ...this.serviceTagRules, ...names.rules])];
+    return {
+      kind: 'allow-partial',
+      rules,
+      prefixes: this.allowed.toCidrs(),
+      serviceTags: [...new Set(this.serviceTags)],
+      fqdns: [...new Set(names.fqdns)],
+    };
+  }
+}
+
+function evaluateInternet(
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>,
+  traffic: TrafficSpec, source: SourceAddress,
+): FirewallDecision {
+  const internet = new InternetState();
+  const names: NameAllows = { rules: [], fqdns: [] };
+  for (const rule of network) {
+    if (internet.remaining.isEmpty()) break;
+    if (!networkRuleCoversFlow(rule, traffic)) continue;
+    const specs = specsOf(rule, ipGroups);
+    const dest = specs.destination as AddressSpec;
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    const part = internet.remaining.intersect(destinationSet(dest));
+    const tags = dest.tags.filter((t) => t !== 'internet');
+    const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
+    const tagAllow = rule.action === 'Allow' && !dest.any && tags.length > 0;
+    const relevant = !part.isEmpty() || fqdnAllow || tagAllow || dest.missingIpGroupIds.length > 0;
+    if (!relevant) continue;
+    // The rule is reached with part of the internet still undecided: an unknown group decides it.
+    if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
+    if (!part.isEmpty()) {
+      if (rule.action === 'Allow') internet.allow(rule, part);
+      else internet.deny(rule, part);
+    }
+    if (tagAllow) internet.allowTags(rule, tags);
+    if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
+  }
+  if (internet.remaining.isEmpty()) return internet.decision(names);
+  return evaluateApplication(application, ipGroups, traffic, source, names, internet);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SNAT private ranges
+
+/**
+ * IANA private ranges: RFC 1918 plus RFC 6598 shared address space. Network-rule traffic to them
+ * is not SNATed by default [FWSNAT] https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export const IANA_PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/** Whether network-rule traffic to a destination leaves the firewall with a SNATed source. */
+export type FirewallSnat =
+  /** SNATed to the firewall's public IP(s): no part of the destination is in the private ranges. */
+  | { readonly kind: 'snat'; readonly privateRanges: readonly string[] }
+  /**
+   * Never SNATed: the destination lies in the private ranges. For the default route (`0.0.0.0/0`
+   * as a private range) the firewall "can never route traffic directly to the Internet" [FWSNAT].
+   */
+  | { readonly kind: 'no-snat'; readonly privateRanges: readonly string[] }
+  /** Destinations in `noSnatPrefixes` keep their source address; the rest is SNATed. */
+  | { readonly kind: 'partial-snat'; readonly privateRanges: readonly string[]; readonly noSnatPrefixes: readonly string[] }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+type SnatConfig =
+  | { readonly kind: 'config'; readonly privateRanges: readonly string[]; readonly set: Ipv4Set; readonly autoLearn: boolean }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/**
+ * The firewall's SNAT private ranges: from its policy when one is attached (such firewalls must
+ * set them in the policy, `additionalProperties` is ignored), else the classic firewall's
+ * `Network.SNAT.PrivateRanges`; unset or empty = IANA private ranges. `IANAPrivateRanges` in a
+ * list "is expanded to the current defaults" [FWSNAT].
+ */
+function snatConfig(index: ModelIndex, firewall: AzureFirewall): SnatConfig {
+  let configured: readonly string[] | null;
+  let autoLearn: boolean;
+  if (firewall.firewallPolicyId) {
+    const policy = index.firewallPolicies.get(firewall.firewallPolicyId);
+    if (!policy) return { kind: 'unknown', reason: `firewall policy ${firewall.firewallPolicyId} is not in the snapshot, so its SNAT private ranges are unknown` };
+    configured = policy.snatPrivateRanges;
+    autoLearn = policy.snatAutoLearnPrivateRanges;
+  } else {
+    configured = firewall.snatPrivateRanges;
+    autoLearn = firewall.snatAutoLearnPrivateRanges;
+  }
+  const privateRanges = configured === null || configured.length === 0
+    ? IANA_PRIVATE_RANGES
+    : [...new Set(configured.flatMap((r) => (r.trim().toLowerCase() === 'ianaprivateranges' ? IANA_PRIVATE_RANGES : [r.trim()])))];
+  let set = Ipv4Set.empty();
+  for (const range of privateRanges) {
+    const parsed = parseAddress(range);
+    if (!(parsed instanceof Ipv4Set)) return { kind: 'unknown', reason: `SNAT private range "${range}" of firewall ${firewall.name} is not an IPv4 address, CIDR or range` };
+    set = set.union(parsed);
+  }
+  return { kind: 'config', privateRanges, set, autoLearn };
+}
+
+/**
+ * Whether the firewall SNATs traffic it forwards to `destination` under `decision`.
+ * Application-rule traffic is always SNATed (transparent proxy); network-rule traffic is not SNATed
+ * to destinations in the private ranges [FWSNAT] https://learn.microsoft.com/azure/firewall/snat-private-range.
+ * For decisions that forward nothing (deny, default deny, unknown) the answer is what network
+ * rules would get, so a what-if can still show it. With auto-learned ranges enabled (Azure Route
+ * Server), the learned ranges are not in the input: where they could change the answer, unknown.
+ */
+export function firewallSnat(index: ModelIndex, firewall: AzureFirewall, decision: FirewallDecision, destination: EgressDestination): FirewallSnat {
+  const rules = decision.kind === 'allow' || decision.kind === 'allow-partial' ? decision.rules : [];
+  const networkRules = rules.filter(isNetworkRule);
+  // "Application rules are always SNATed using a transparent proxy whatever the destination IP address."
+  if (rules.length > 0 && networkRules.length === 0) return { kind: 'snat', privateRanges: [] };
+  const config = snatConfig(index, firewall);
+  if (config.kind === 'unknown') return config;
+  const { privateRanges } = config;
+  let target: Ipv4Set;
+  if (destination.kind === 'address') {
+    if (destination.ip.version !== 4) return { kind: 'unknown', reason: 'SNAT private ranges are IPv4; the firewall\'s handling of this IPv6 destination is not modelled' };
+    target = Ipv4Set.fromIntervals([{ start: destination.ip.value, end: destination.ip.value }]);
+  } else if (decision.kind === 'allow-partial' && networkRules.every((r) => r.destinationFqdns.length === 0 && !r.destinationAddresses.some((a) => parseAddress(a) === null))) {
+    // Network rules allowed only these prefixes: only they are forwarded under network rules.
+    target = decision.prefixes.reduce((set, p) => set.union(Ipv4Set.fromCidr(p)), Ipv4Set.empty());
+  } else {
+    target = INTERNET;
+  }
+  const kept = target.intersect(config.set);
+  const hasApplicationPart = rules.some(isApplicationRule);
+  if (!target.isEmpty() && kept.equals(target)) {
+    // Never SNATed; for the default route this means no direct internet egress (0.0.0.0/0) [FWSNAT].
+    return hasApplicationPart ? { kind: 'partial-snat', privateRanges, noSnatPrefixes: kept.toCidrs() } : { kind: 'no-snat', privateRanges };
+  }
+  if (config.autoLearn) {
+    return {
+      kind: 'unknown',
+      reason: `firewall ${firewall.name} auto-learns SNAT private ranges from Azure Route Server; the learned ranges are not in the snapshot and may include this destination`,
+    };
+  }
+  if (kept.isEmpty()) return { kind: 'snat', privateRanges };
+  return { kind: 'partial-snat', privateRanges, noSnatPrefixes: kept.toCidrs() };
 }

@@ -12,6 +12,7 @@ import type {
   AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
 } from '../model/topology';
+import { protocolCovers, type FlowProtocol } from './load-balancer';
 
 /** Who sends the packet out of the subnet. */
 export type Sender =
@@ -36,7 +37,7 @@ export type OutboundMethod =
   | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' }
   | { readonly kind: 'none'; readonly reason: string };
 
-export type TransportProtocol = 'Tcp' | 'Udp';
+export type TransportProtocol = FlowProtocol;
 
 export const SNAT_PORTS_PER_IP = 64_512;
 export const FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE = 2_496;
@@ -54,39 +55,33 @@ function isPublicLoadBalancer(lb: LoadBalancer, frontendIds?: readonly ResourceI
     && (f.publicIpAddressId !== null || f.publicIpPrefixId !== null));
 }
 
-function isSku(value: string, sku: string): boolean {
-  return value.trim().toLowerCase() === sku.toLowerCase();
-}
-
 /**
  * Whether a load balancer rule's protocol (`Tcp`, `Udp`, `All`) covers the traffic: "the automatic
  * outbound NAT provided matches the transport protocol of the load-balancing rule", and outbound
  * rules name their own protocol [LBRULES] https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario6out
+ * An `Unknown` protocol covers nothing: no SNAT is claimed on a guess.
  */
-function ruleProtocolCovers(ruleProtocol: string, protocol: TransportProtocol): boolean {
-  const p = ruleProtocol.trim().toLowerCase();
-  return p === 'all' || p === '*' || p === protocol.toLowerCase();
-}
+const ruleProtocolCovers = protocolCovers;
 
 function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, protocol: TransportProtocol): OutboundMethod | null {
-  const pools = config.loadBalancerBackendAddressPoolIds
-    .map((id) => index.backendPools.get(id))
-    .filter((p): p is NonNullable<typeof p> => p !== undefined)
-    .sort((a, b) => (a.pool.id < b.pool.id ? -1 : 1));
+  // Membership from both sides (the NIC's pool list and the LB pool's member list), sorted by pool ID.
+  const pools = index.poolsOfIpConfiguration(config);
   for (const { loadBalancer, pool } of pools) {
-    if (!isSku(loadBalancer.skuName, 'Standard')) continue;
+    // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an
+    // `Unknown` SKU claims nothing.
+    if (loadBalancer.skuName !== 'Standard') continue;
     const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)
       && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
     if (rule) return { kind: 'lb-outbound-rule', loadBalancer, rule, pool };
   }
   for (const { loadBalancer, pool } of pools) {
-    if (!isSku(loadBalancer.skuName, 'Standard')) continue;
+    if (loadBalancer.skuName !== 'Standard') continue;
     const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
       && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
     if (rule) return { kind: 'lb-rule-snat', loadBalancer, rule, pool };
   }
   for (const { loadBalancer, pool } of pools) {
-    if (isSku(loadBalancer.skuName, 'Basic') && isPublicLoadBalancer(loadBalancer)) return { kind: 'lb-basic', loadBalancer, pool };
+    if (loadBalancer.skuName === 'Basic' && isPublicLoadBalancer(loadBalancer)) return { kind: 'lb-basic', loadBalancer, pool };
   }
   return null;
 }
@@ -109,11 +104,8 @@ function otherVmNicHasPublicIp(index: ModelIndex, nic: NetworkInterface): Networ
  * https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario5out
  */
 function standardPoolOf(index: ModelIndex, config: NicIpConfiguration | null): { readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool } | null {
-  for (const id of config?.loadBalancerBackendAddressPoolIds ?? []) {
-    const ref = index.backendPools.get(id);
-    if (ref && isSku(ref.loadBalancer.skuName, 'Standard')) return ref;
-  }
-  return null;
+  if (!config) return null;
+  return index.poolsOfIpConfiguration(config).find((ref) => ref.loadBalancer.skuName === 'Standard') ?? null;
 }
 
 function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null, config: NicIpConfiguration | null = null): OutboundMethod {
@@ -234,8 +226,9 @@ function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: reado
   return Math.max(1, count);
 }
 
-function poolSize(pool: LoadBalancerBackendPool): number {
-  return pool.backendIpConfigurationIds.length + pool.backendIpAddresses.length;
+/** Members from both sides (LB pool list and NIC pool lists) plus IP-based members. */
+function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
+  return index.poolMembers(pool.id).length + pool.backendIpAddresses.length;
 }
 
 /** The public IPs traffic leaves from and the SNAT ports available at that exit. */
@@ -267,18 +260,18 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodE
       const allocated = method.rule.allocatedOutboundPorts;
       return {
         egressIps: frontendEgress(index, method.loadBalancer, frontends),
-        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(method.pool), frontendIpCount(index, method.loadBalancer, frontends)),
+        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends)),
       };
     }
     case 'lb-rule-snat': {
       const frontends = method.rule.frontendIpConfigurationIds;
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), frontendIpCount(index, method.loadBalancer, frontends)) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends)) };
     }
     case 'lb-basic': {
       const frontends = method.loadBalancer.frontendIpConfigurations.map((f) => f.id);
       // "Load Balancer Basic chooses a single frontend to be used for outbound flows when multiple (public) IP
       // frontends are candidates" (random, not configurable) [LBOUT, 2020 text]: ports of one frontend.
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(method.pool), 1) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), 1) };
     }
     case 'default-outbound':
     case 'none':

@@ -11,9 +11,13 @@ import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
 import type { AzureFirewall, NetworkInterface, NetworkModel, Subnet, VirtualNetworkGateway } from '../model/topology';
 import { RouteSetBuilder } from '../routing/subnet-routes';
+import { describeDestination } from './destination';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
-import { DOCS, VERIFY } from './docs';
+import { DOCS } from './docs';
 import { forward, walkFromSource } from './engine';
+import { stepResourceIds } from './explain';
+import { verdictOf } from './steps';
+import type { Flow, Named } from './steps';
 import { addGap, newEngineContext, Trail } from './trail';
 import type { EngineContext, Outcome } from './trail';
 import { estateFindings } from './findings';
@@ -45,10 +49,8 @@ function parseDestination(raw: string | null | undefined): ParsedDestination {
       finding: { code: 'ipv6-not-modelled', severity: 'info', message: `Destination ${label} is IPv6; IPv6 egress is not modelled, so every path is unknown.`, advice: 'Evaluate an IPv4 destination.', resourceIds: [], docs: DOCS.natGatewayResource },
     };
   }
-  if (!isPublicIp(ip)) {
-    const reason = `${label} is not a public address, so traffic to it is not internet egress`;
-    return { kind: 'not-evaluated', label, reason, gap: { code: 'not-modelled', scope: label, message: `Destination ${reason}.` }, finding: null };
-  }
+  // A private (or any) address is evaluated too: inside a VNet's or a peered VNet's address space it
+  // is delivered there (verdict private); elsewhere the routes decide as for any destination.
   return { kind: 'ok', destination: { kind: 'address', ip, text: label }, label };
 }
 
@@ -92,27 +94,19 @@ function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
 /** Who runs in a platform subnet, found in the snapshot (null: nothing found, or not modelled). */
 type PlatformSender = Extract<Sender, { kind: 'firewall' | 'firewall-management' | 'gateway' }>;
 
-function platformSourceHop(trail: Trail, subnet: Subnet, sender: PlatformSender): void {
-  const prefixes = `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`;
+function named(resource: { readonly id: string; readonly name: string }): Named {
+  return { id: resource.id, name: resource.name };
+}
+
+function platformSourceStep(trail: Trail, subnet: Subnet, sender: PlatformSender): void {
   switch (sender.kind) {
     case 'firewall':
-      trail.hop('source', subnet.id, prefixes,
-        `Platform subnet: it hosts Azure Firewall ${sender.firewall.name} and nothing else; this is the firewall's own egress (and that of every source it forwards).`,
-        DOCS.firewallNatGateway, VERIFY.firewall(sender.firewall.id));
-      return;
     case 'firewall-management':
-      trail.hop('source', subnet.id, prefixes,
-        `Platform subnet: it hosts the management NIC of Azure Firewall ${sender.firewall.name} (forced-tunnel mode) and nothing else; the platform uses it for management traffic only.`,
-        DOCS.firewallForcedTunnel, VERIFY.firewall(sender.firewall.id));
+      trail.add({ kind: 'source', origin: sender.kind === 'firewall' ? 'azure-firewall' : 'firewall-management', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes, firewall: named(sender.firewall) });
       return;
-    case 'gateway': {
-      const names = sender.gateways.map((g) => `${g.gatewayType} gateway ${g.name}`).join(', ');
-      const first = sender.gateways[0];
-      trail.hop('source', subnet.id, prefixes,
-        `Platform subnet: it hosts only the Azure-managed instances of ${names}, which egress with the gateway's own public IPs; none of your workloads run here.`,
-        DOCS.gatewaySubnet, first ? VERIFY.gateway(first.id) : VERIFY.subnet(subnet.id));
+    case 'gateway':
+      trail.add({ kind: 'source', origin: 'gateway', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes, gateways: sender.gateways.map((g) => ({ id: g.id, name: g.name, gatewayType: g.gatewayType })) });
       return;
-    }
   }
 }
 
@@ -124,46 +118,35 @@ function platformSourceHop(trail: Trail, subnet: Subnet, sender: PlatformSender)
  */
 function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclude<SourceRole, 'workload'>): EgressPath {
   const trail = new Trail({ cidrs: [] });
-  const what = platformRoleLabel(role);
+  const platform = platformRoleLabel(role);
   const docs = role === 'bastion' ? DOCS.bastionNsg : role === 'route-server' ? DOCS.routeServer
     : role === 'gateway' ? DOCS.gatewaySubnet : role === 'firewall-management' ? DOCS.firewallForcedTunnel : DOCS.firewallNatGateway;
-  const modelled = role === 'bastion' || role === 'route-server';
-  trail.hop('source', subnet.id, `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`,
-    modelled
-      ? `Platform subnet reserved for ${what}: it hosts only Azure-managed instances, which use platform-managed egress; ${what} is not a resource type Egress Atlas models, so its public IP (if any) is not in the snapshot.`
-      : `Platform subnet reserved for ${what}, but no ${what} in the snapshot uses it: no Azure-managed instance sends from here, and none of your workloads can.`,
-    docs, VERIFY.subnet(subnet.id));
-  trail.hop('drop', subnet.id, 'Platform-managed egress (not modelled)',
-    modelled ? `The egress of ${what} instances is platform-managed and not modelled, so it is reported as unknown rather than guessed.`
-      : `Nothing is deployed in this platform subnet in the snapshot, so there is no egress to report.`,
-    docs, VERIFY.subnet(subnet.id));
-  if (modelled) addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: `${what} in ${subnet.name}: platform-managed egress is not modelled.` });
-  return toPath(sourceOf(subnet, null), trail, { verdict: 'unknown', exit: null, egressIps: [], snatPorts: null });
+  const deployed = role === 'bastion' || role === 'route-server';
+  trail.add({ kind: 'source', origin: 'platform-not-modelled', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes, platform, deployed, docs });
+  if (deployed) addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: `${platform} in ${subnet.name}: platform-managed egress is not modelled.` });
+  return toPath(sourceOf(subnet, null), trail, trail.end({ kind: 'platform-not-modelled', subnet: named(subnet), platform, deployed, docs }));
 }
 
-function sourceHop(trail: Trail, subnet: Subnet, nic: NetworkInterface | null): void {
+function sourceStep(trail: Trail, subnet: Subnet, nic: NetworkInterface | null): void {
   if (nic) {
-    const config = primaryIpConfiguration(nic);
-    trail.hop('source', nic.id, `NIC ${nic.name} ${config?.privateIpAddress ?? ''} in subnet ${subnet.name}`.replace('  ', ' '),
-      'This NIC gets its own entry because its path differs from its subnet\'s (own public IP, load balancer membership, scale-set mode or NSG).', DOCS.udr, VERIFY.nic(nic.id));
+    trail.add({ kind: 'source', origin: 'nic', nic: named(nic), privateIp: primaryIpConfiguration(nic)?.privateIpAddress ?? null, subnet: named(subnet) });
     return;
   }
-  trail.hop('source', subnet.id, `Subnet ${subnet.name} (${subnet.addressPrefixes.join(', ')})`,
-    'Traffic from a NIC in this subnet with no public IP of its own and no load balancer membership.', DOCS.udr, VERIFY.subnet(subnet.id));
+  trail.add({ kind: 'source', origin: 'subnet', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes });
 }
 
+/** The verdict comes from the terminal step, never from anywhere else. */
 function toPath(source: PathSource, trail: Trail, outcome: Outcome): EgressPath {
   return {
-    source, verdict: outcome.verdict, exit: outcome.exit, via: trail.via, egressIps: outcome.egressIps,
-    snatPorts: outcome.snatPorts, hops: trail.hops, findings: trail.findings,
+    source, verdict: verdictOf(outcome.terminal), exit: outcome.exit, via: trail.via, egressIps: outcome.egressIps,
+    snatPorts: outcome.snatPorts, steps: trail.steps, findings: trail.findings,
   };
 }
 
 function notEvaluatedPath(subnet: Subnet, nic: NetworkInterface | null, reason: string): EgressPath {
   const trail = new Trail({ cidrs: [] });
-  sourceHop(trail, subnet, nic);
-  trail.hop('drop', subnet.id, 'Not evaluated', `Not evaluated: ${reason}.`, DOCS.udr, VERIFY.subnet(subnet.id));
-  return toPath(sourceOf(subnet, nic), trail, { verdict: 'unknown', exit: null, egressIps: [], snatPorts: null });
+  sourceStep(trail, subnet, nic);
+  return toPath(sourceOf(subnet, nic), trail, trail.end({ kind: 'not-evaluated', subnet: named(subnet), reason }));
 }
 
 function isIpv6Only(subnet: Subnet): boolean {
@@ -180,7 +163,7 @@ function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
   if (firewall && !nic) return resolvePlatform(ctx, subnet, { kind: 'firewall', firewall });
   const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic) };
   const trail = new Trail(source);
-  sourceHop(trail, subnet, nic);
+  sourceStep(trail, subnet, nic);
   const sender: Sender = nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
   return toPath(sourceOf(subnet, nic), trail, walkFromSource(ctx, trail, subnet, nic, sender));
 }
@@ -193,7 +176,7 @@ function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
 function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSender): EgressPath {
   if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, null);
   const trail = new Trail({ cidrs: sourceCidrs(subnet, null) });
-  platformSourceHop(trail, subnet, sender);
+  platformSourceStep(trail, subnet, sender);
   if (sender.kind === 'firewall') trail.visited.add(sender.firewall.id);
   // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
   // (AzureFirewallSubnet and GatewaySubnet take no NSG).
@@ -233,7 +216,7 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 
 /** Whether a NIC's path says the same as its subnet's (then the NIC gets no entry of its own). */
 function samePath(a: EgressPath, b: EgressPath): boolean {
-  return a.verdict === b.verdict && a.exit === b.exit && a.snatPorts === b.snatPorts && sameList(a.via, b.via) && sameList(a.egressIps, b.egressIps)
+  return a.verdict === b.verdict && a.exit === b.exit && a.snatPorts === b.snatPorts && sameList(a.via.map((v) => v.id), b.via.map((v) => v.id)) && sameList(a.egressIps, b.egressIps)
     && sameList(a.findings.map((f) => f.code).sort(), b.findings.map((f) => f.code).sort());
 }
 
@@ -290,7 +273,8 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     port: options.destinationPort ?? 443,
     protocol: options.protocol ?? 'Tcp',
   };
-  const ctx: EngineContext = newEngineContext(index, routes, traffic);
+  const flow: Flow = { destination: describeDestination(traffic.destination), protocol: traffic.protocol, port: traffic.port };
+  const ctx: EngineContext = newEngineContext(index, routes, traffic, flow);
   const owners = platformOwners(index);
   const paths: EgressPath[] = [];
   // Model order: the result is sorted at the end (and every cache is order-independent).
@@ -327,7 +311,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
 
 /** Adds resource findings (e.g. SNAT exhaustion of a NAT gateway) to every path that passes the resource. */
 function attachResourceFindings(path: EgressPath, byResource: ReadonlyMap<string, readonly Finding[]>): EgressPath {
-  const extra = path.hops.flatMap((h) => byResource.get(h.id) ?? []);
+  const extra = path.steps.flatMap((step) => stepResourceIds(step).flatMap((id) => byResource.get(id) ?? []));
   if (extra.length === 0) return path;
   return { ...path, findings: [...path.findings, ...extra.filter((f, i) => extra.indexOf(f) === i && !path.findings.includes(f))] };
 }

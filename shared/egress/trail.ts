@@ -10,7 +10,8 @@ import type { RouteSet } from '../routing/route';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import type { SourceAddress, TrafficSpec } from './destination';
 import type { FirewallRuleSet } from './firewall-rules';
-import type { ExitMethod, Finding, FindingCode, FindingSeverity, Hop, HopKind, Verdict } from './types';
+import type { Flow, Step, TerminalReason } from './steps';
+import type { ExitMethod, Finding, FindingCode, FindingSeverity, Via } from './types';
 
 /** Who owns a next-hop IP, as seen from a VNet. */
 export type OwnerLookup =
@@ -30,7 +31,9 @@ export interface EngineContext {
   /** Per-resolve memo of next-hop owners and firewall rule sets (many spokes share a few appliances). */
   readonly owners: Map<VirtualNetwork, Map<string, OwnerLookup>>;
   readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
-  /** Hops and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
+  /** The flow as steps cite it (one object shared by every step). */
+  readonly flow: Flow;
+  /** Steps and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
   readonly memo: Map<unknown, Map<string, unknown>>;
 }
 
@@ -47,42 +50,40 @@ export function memoize<T>(ctx: EngineContext, owner: unknown, variant: string, 
   return value;
 }
 
-export function makeHop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
-  return { kind, id, rule, explanation, docs, verify };
-}
-
 /** A recorded walk from an appliance's subnet onwards, replayed for the next source that reaches the same appliance. */
 export interface Continuation {
   readonly outcome: Outcome;
-  readonly hops: readonly Hop[];
-  readonly via: readonly string[];
+  readonly steps: readonly Step[];
+  readonly via: readonly Via[];
   readonly findings: readonly Finding[];
   /** Appliances passed (for loop detection when replayed). */
   readonly visited: readonly string[];
   readonly depth: number;
 }
 
-export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec): EngineContext {
-  return { index, routes, traffic, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
+export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec, flow: Flow): EngineContext {
+  return { index, routes, traffic, flow, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
 }
 
+/**
+ * How a walk ended: the terminal step (which fixes the verdict) and, for internet and private
+ * exits, the exit data. Handlers return one only through `Trail.end`, which records the step.
+ */
 export interface Outcome {
-  readonly verdict: Verdict;
+  readonly terminal: TerminalReason;
   readonly exit: ExitMethod | null;
   readonly egressIps: readonly string[];
   readonly snatPorts: number | null;
 }
 
-export const NO_EXIT = { exit: null, egressIps: [], snatPorts: null } as const;
-
 /** Everything one path accumulates while it is walked. */
 export class Trail {
-  readonly hops: Hop[] = [];
-  readonly via: string[] = [];
+  readonly steps: Step[] = [];
+  readonly via: Via[] = [];
   readonly findings: Finding[] = [];
   readonly visited = new Set<string>();
-  /** Firewall application rules restricted the path to these FQDNs. */
-  restrictedToFqdns: readonly string[] | null = null;
+  /** Firewall or NSG rules restricted the path to these destinations (FQDNs, prefixes, service tags). */
+  restrictedTo: readonly string[] | null = null;
   depth = 0;
   /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
   sourceConsulted = false;
@@ -93,13 +94,13 @@ export class Trail {
     const child = new Trail(this.source);
     for (const id of this.visited) child.visited.add(id);
     child.depth = this.depth;
-    child.restrictedToFqdns = this.restrictedToFqdns;
+    child.restrictedTo = this.restrictedTo;
     return child;
   }
 
   /** Appends a continuation walked elsewhere. */
   append(part: Continuation): Outcome {
-    this.hops.push(...part.hops);
+    this.steps.push(...part.steps);
     this.via.push(...part.via);
     for (const f of part.findings) {
       if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
@@ -109,13 +110,21 @@ export class Trail {
     return part.outcome;
   }
 
-  hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): void {
-    this.hops.push({ kind, id, rule, explanation, docs, verify });
+  /** Appends a step (possibly shared with other paths: steps are never mutated). */
+  add(step: Step): void {
+    this.steps.push(step);
   }
 
-  /** Appends a hop built (and possibly shared) elsewhere. */
-  add(...hops: readonly Hop[]): void {
-    this.hops.push(...hops);
+  /** Ends the walk: records the terminal step; the verdict follows from its reason. */
+  end(reason: TerminalReason, exit: { readonly exit: ExitMethod; readonly egressIps: readonly string[]; readonly snatPorts: number | null } | null = null): Outcome {
+    this.steps.push({ kind: 'terminal', reason });
+    return { terminal: reason, exit: exit?.exit ?? null, egressIps: exit?.egressIps ?? [], snatPorts: exit?.snatPorts ?? null };
+  }
+
+  /** Ends the walk with a terminal step shared between paths (memoized elsewhere). */
+  endShared(step: Extract<Step, { kind: 'terminal' }>, exit: { readonly exit: ExitMethod; readonly egressIps: readonly string[]; readonly snatPorts: number | null } | null): Outcome {
+    this.steps.push(step);
+    return { terminal: step.reason, exit: exit?.exit ?? null, egressIps: exit?.egressIps ?? [], snatPorts: exit?.snatPorts ?? null };
   }
 
   finding(code: FindingCode, severity: FindingSeverity, message: string, advice: string, resourceIds: readonly string[], docs: string): void {

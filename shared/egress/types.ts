@@ -7,10 +7,51 @@ import type { Gap } from '../model/gaps';
 
 export const RESOLVE_SCHEMA = 'egress-atlas/resolve@1' as const;
 
-export type Verdict = 'internet' | 'on-premises' | 'dropped' | 'denied' | 'no-outbound' | 'unknown';
+import type { Step } from './steps';
+
+/** Every verdict, declared once with its label (CLI, UI and PDF all read this). */
+export const VERDICTS = {
+  internet: 'Internet',
+  private: 'Private (never internet)',
+  'on-premises': 'On-premises (forced tunnel)',
+  dropped: 'Dropped',
+  denied: 'Denied',
+  'no-outbound': 'No outbound',
+  unknown: 'Unknown',
+} as const;
+
+export type Verdict = keyof typeof VERDICTS;
 
 /** How traffic finally leaves Azure for the internet. `public-ip` = a public IP on the resource that finally sends (VM NIC, firewall, NVA). */
-export type ExitMethod = 'nat-gateway' | 'public-ip' | 'load-balancer' | 'default-outbound';
+export type InternetExit = 'nat-gateway' | 'public-ip' | 'load-balancer' | 'default-outbound';
+
+/**
+ * Where `private` traffic is delivered without becoming internet traffic: inside the VNet's own
+ * address space, over a peering, or (destinations) to a private endpoint or service endpoint.
+ */
+export type PrivateExit = 'virtual-network' | 'peering' | 'private-endpoint' | 'service-endpoint';
+
+export type ExitMethod = InternetExit | PrivateExit;
+
+/** Every exit, declared once with its label. */
+export const EXITS: Readonly<Record<ExitMethod, string>> = {
+  'nat-gateway': 'NAT gateway',
+  'public-ip': 'public IP of the sender',
+  'load-balancer': 'load balancer',
+  'default-outbound': 'default outbound access',
+  'virtual-network': 'inside the virtual network',
+  peering: 'over a VNet peering',
+  'private-endpoint': 'private endpoint',
+  'service-endpoint': 'service endpoint',
+};
+
+/** What an inspected path passed: typed, so no consumer has to guess from a resource ID. */
+export type ViaKind = 'azure-firewall' | 'nva' | 'internal-load-balancer';
+
+export interface Via {
+  readonly kind: ViaKind;
+  readonly id: string;
+}
 
 export type HopKind =
   | 'source'            // the subnet or NIC the traffic starts from
@@ -28,7 +69,8 @@ export type HopKind =
   | 'default-outbound'
   | 'internet'
   | 'on-premises'
-  | 'drop';
+  | 'private'           // delivered without becoming internet traffic
+  | 'drop';             // the path ends here: dropped, denied, no way out, or unknown
 
 export interface Hop {
   readonly kind: HopKind;
@@ -102,13 +144,14 @@ export interface EgressPath {
   readonly source: PathSource;
   readonly verdict: Verdict;
   readonly exit: ExitMethod | null;
-  /** IDs of each Azure Firewall, NVA NIC or internal LB passed, in order. */
-  readonly via: readonly string[];
+  /** Each Azure Firewall, NVA NIC or internal LB passed, in order. */
+  readonly via: readonly Via[];
   /** Public IPs and prefixes traffic leaves from, when known. */
   readonly egressIps: readonly string[];
   /** SNAT ports available to this source at the exit, when known. */
   readonly snatPorts: number | null;
-  readonly hops: readonly Hop[];
+  /** What the engine decided, step by step; the last is the terminal step the verdict comes from. Words: explain.ts. */
+  readonly steps: readonly Step[];
   readonly findings: readonly Finding[];
 }
 

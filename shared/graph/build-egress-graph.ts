@@ -8,13 +8,15 @@
  * a denied path that would have used a NAT gateway ends at the `denied` node after its last hop.
  * Identical edges from different paths are merged (weight = number of paths).
  */
+import { stepResourceIds } from '../egress/explain';
+import type { StepKind } from '../egress/steps';
 import type { EgressPath, ResolveResult, Verdict } from '../egress/types';
 import { toResourceId } from '../model/ids';
 import type { NetworkModel } from '../model/topology';
 import { emptyNetworkModel } from '../model/topology';
 import {
   applianceNode, buildModelLookup, DEFAULT_OUTBOUND_ID, emptyVerdictCounts, exitNode, nicNode, nicSubnetId,
-  publicIpNode, sinkNode, subnetNode, topLevelResourceId, viaKind, vnetNode,
+  publicIpNode, sinkNode, subnetNode, topLevelResourceId, vnetNode,
 } from './graph-nodes';
 import type { ModelLookup } from './graph-nodes';
 import type { EgressGraph, GraphEdge, GraphNode, GraphView, PathElements, VnetNode } from './types';
@@ -34,8 +36,9 @@ export function edgeId(source: string, target: string): string {
   return `edge:${source}|${target}`;
 }
 
-function hopIds(path: EgressPath, kind: EgressPath['hops'][number]['kind']): string[] {
-  return path.hops.filter((h) => h.kind === kind && h.id.length > 0).map((h) => topLevelResourceId(toResourceId(h.id)));
+/** Resource IDs of the path's steps of one kind (typed steps: no guessing from IDs). */
+function hopIds(path: EgressPath, kind: StepKind): string[] {
+  return path.steps.filter((s) => s.kind === kind).flatMap((s) => stepResourceIds(s)).filter((id) => id.length > 0).map((id) => topLevelResourceId(toResourceId(id)));
 }
 
 function sourceSubnetId(lookup: ModelLookup, path: EgressPath): string | null {
@@ -65,15 +68,16 @@ function exitNodeOf(lookup: ModelLookup, path: EgressPath): GraphNode | null {
     case 'nat-gateway': return exitNode(lookup, 'nat-gateway', natGatewayId(lookup, path));
     case 'load-balancer': return exitNode(lookup, 'load-balancer', loadBalancerId(lookup, path));
     case 'default-outbound': return exitNode(lookup, 'default-outbound', DEFAULT_OUTBOUND_ID);
+    case 'virtual-network': case 'peering': case 'private-endpoint': case 'service-endpoint': return null;
   }
 }
 
 /** Hubs, then the via hops, then gateways: the order traffic meets them (vWAN hub first; a gateway last, on the way on-premises). */
 function middleNodes(lookup: ModelLookup, path: EgressPath): GraphNode[] {
   const hubs = new Set(hopIds(path, 'virtual-hub'));
-  const vias = path.via.map((raw) => {
-    const id = topLevelResourceId(raw.startsWith('/') ? toResourceId(raw) : raw);
-    return applianceNode(lookup, viaKind(lookup, path, id), id);
+  const vias = path.via.map((via) => {
+    const id = topLevelResourceId(via.id.startsWith('/') ? toResourceId(via.id) : via.id);
+    return applianceNode(lookup, via.kind, id);
   });
   // A secured hub's firewall implies its hub even when the hops do not name it [VWAN]
   // https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies

@@ -3,7 +3,7 @@
  * may lack a resource the result refers to (out of scope, unreadable): then the node is still drawn,
  * named after the last segment of its resource ID.
  */
-import type { EgressPath, HopKind } from '../egress/types';
+import type { EgressPath } from '../egress/types';
 import { nameFromResourceId, parentResourceId, parseResourceId, toResourceId } from '../model/ids';
 import type {
   AzureFirewall, LoadBalancer, NatGateway, NetworkInterface, NetworkModel, PublicIpAddress,
@@ -17,6 +17,7 @@ import type { Verdict } from '../egress/types';
 
 export const INTERNET_ID = 'internet';
 export const ON_PREMISES_ID = 'on-premises';
+export const PRIVATE_ID = 'private';
 export const UNKNOWN_SINK_ID = 'unknown';
 export const DEFAULT_OUTBOUND_ID = 'default-outbound';
 export const PUBLIC_IP_PREFIX = 'public-ip:';
@@ -90,7 +91,7 @@ export function nicSubnetId(lookup: ModelLookup, nicId: string): string | null {
 }
 
 export function emptyVerdictCounts(): Record<Verdict, number> {
-  return { internet: 0, 'on-premises': 0, dropped: 0, denied: 0, 'no-outbound': 0, unknown: 0 };
+  return { internet: 0, private: 0, 'on-premises': 0, dropped: 0, denied: 0, 'no-outbound': 0, unknown: 0 };
 }
 
 export function vnetNode(lookup: ModelLookup, vnetId: string): VnetNode {
@@ -123,28 +124,6 @@ export function nicNode(lookup: ModelLookup, path: EgressPath): NicNode {
   };
 }
 
-type ViaKind = 'azure-firewall' | 'nva' | 'internal-load-balancer';
-
-const viaKindByHop: Partial<Record<HopKind, ViaKind>> = {
-  'azure-firewall': 'azure-firewall',
-  'virtual-appliance': 'nva',
-  'internal-load-balancer': 'internal-load-balancer',
-};
-
-/** What a `via` entry is: model first, then the path's own hops, then the resource type in the ID. */
-export function viaKind(lookup: ModelLookup, path: EgressPath, viaId: string): ViaKind {
-  if (lookup.azureFirewalls.has(viaId)) return 'azure-firewall';
-  if (lookup.loadBalancers.has(viaId)) return 'internal-load-balancer';
-  if (lookup.networkInterfaces.has(viaId)) return 'nva';
-  for (const hop of path.hops) {
-    const kind = viaKindByHop[hop.kind];
-    if (kind !== undefined && topLevelResourceId(hop.id) === viaId) return kind;
-  }
-  const type = parseResourceId(viaId)?.type ?? '';
-  if (type.startsWith('microsoft.network/azurefirewalls')) return 'azure-firewall';
-  if (type.startsWith('microsoft.network/loadbalancers')) return 'internal-load-balancer';
-  return 'nva';
-}
 
 function firewallPrivateIp(firewall: AzureFirewall): string {
   return firewall.ipConfigurations.find((c) => c.privateIpAddress !== null)?.privateIpAddress
@@ -243,6 +222,7 @@ export function sinkNode(verdict: Verdict): SinkNode | DroppedNode {
   switch (verdict) {
     case 'internet': return { kind: 'internet', id: INTERNET_ID, label: 'Internet', sublabel: '', parent: null, resourceId: null };
     case 'on-premises': return { kind: 'on-premises', id: ON_PREMISES_ID, label: 'On-premises', sublabel: '', parent: null, resourceId: null };
+    case 'private': return { kind: 'private', id: PRIVATE_ID, label: 'Private', sublabel: 'never internet', parent: null, resourceId: null };
     case 'unknown': return { kind: 'unknown', id: UNKNOWN_SINK_ID, label: 'Unknown', sublabel: 'not enough data', parent: null, resourceId: null };
     case 'dropped':
     case 'denied':

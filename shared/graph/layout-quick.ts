@@ -31,7 +31,7 @@ const SUBSCRIPTION_GAP = 40;
 const TARGET_ASPECT = 1.6;
 /** Inside a compound, a layer with up to this many children stays one column. */
 const MIN_INNER_ROWS = 8;
-const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['internet', 'on-premises', 'dropped', 'unknown']);
+const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['internet', 'private', 'on-premises', 'dropped', 'unknown']);
 
 interface Box {
   readonly x: number;

@@ -22,7 +22,7 @@ import {
 import { estimateTextWidth, GRAPH_FONT_FAMILY } from './text-width';
 import type { EgressGraph, GraphEdge, GraphNode } from './types';
 
-const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['internet', 'on-premises', 'dropped', 'unknown']);
+const SINK_KINDS: ReadonlySet<GraphNode['kind']> = new Set<GraphNode['kind']>(['internet', 'private', 'on-premises', 'dropped', 'unknown']);
 
 const EDGE_LABEL_FONT_SIZE = 10;
 

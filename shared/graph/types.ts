@@ -86,7 +86,7 @@ export interface PublicIpNode extends GraphNodeBase {
 }
 
 export interface SinkNode extends GraphNodeBase {
-  readonly kind: 'internet' | 'on-premises' | 'unknown';
+  readonly kind: 'internet' | 'private' | 'on-premises' | 'unknown';
 }
 
 export type DroppedReason = 'dropped' | 'denied' | 'no-outbound';

@@ -4,6 +4,7 @@
  * treated as untrusted input, so types, lengths and counts are checked here, once, and the services
  * only ever see a freshly built, well-typed request object (never the caller's object itself).
  */
+import { assertNever } from '../model/assert';
 import {
   IPC_OPERATIONS,
   type CloudName,
@@ -209,9 +210,6 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
   }
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unhandled IPC operation: ${String(value)}`);
-}
 
 /**
  * Checks `raw` against the request shape of `op`. On success the value is a new object holding

@@ -5,3 +5,4 @@ export * from './snapshot';
 export * from './topology';
 export * from './errors';
 export * from './tags';
+export * from './arm-values';

@@ -70,6 +70,23 @@ export function parseCidr(text: string): Cidr | null {
   return { version: 6, network: maskIpv6(addr.value, prefixLength), prefixLength };
 }
 
+/** An inclusive IPv4 address range, `start` <= `end`. */
+export interface Ipv4Range { readonly start: Ipv4Address; readonly end: Ipv4Address }
+
+/**
+ * `a.b.c.d-e.f.g.h`, the range form Azure Firewall rules and IP Groups accept (e.g.
+ * `10.2.0.0-10.2.0.31`) https://learn.microsoft.com/azure/firewall/ip-groups. Null for anything
+ * else, or when the start is above the end.
+ */
+export function parseIpv4Range(text: string): Ipv4Range | null {
+  const parts = text.trim().split('-');
+  if (parts.length !== 2) return null;
+  const start = parseIpv4(parts[0] ?? '');
+  const end = parseIpv4(parts[1] ?? '');
+  if (!start || !end || start.value > end.value) return null;
+  return { start, end };
+}
+
 function maskIpv4(value: number, prefixLength: number): number {
   if (prefixLength === 0) return 0;
   const mask = (0xffffffff << (32 - prefixLength)) >>> 0;
@@ -129,8 +146,9 @@ export function formatCidr(cidr: Cidr): string {
 }
 
 /** RFC 1918, RFC 6598 (shared address space) and other non-internet IPv4 space. */
-const NON_PUBLIC_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8',
-  '169.254.0.0/16', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'].map((c) => parseCidr(c) as Cidr);
+export const NON_PUBLIC_IPV4_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8',
+  '169.254.0.0/16', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'];
+const NON_PUBLIC_V4 = NON_PUBLIC_IPV4_CIDRS.map((c) => parseCidr(c) as Cidr);
 
 /** Whether an address is publicly routable (an internet destination). */
 export function isPublicIp(ip: IpAddress): boolean {

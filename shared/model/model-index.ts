@@ -7,10 +7,10 @@ import type { Gap } from './gaps';
 import { parentResourceId } from './ids';
 import type { ResourceId } from './ids';
 import type {
-  AzureFirewall, FirewallPolicy, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
+  AzureFirewall, FirewallPolicy, FirewallRule, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
   LoadBalancerFrontend, NatGateway, NetworkInterface, NetworkModel, NetworkSecurityGroup, NicIpConfiguration,
   PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway,
-  VirtualNetworkPeering, VirtualWan,
+  VirtualNetworkPeering, VirtualWan, IpGroup,
 } from './topology';
 
 /** Who answers for a private IP used as a `VirtualAppliance` next hop [UDR]. */
@@ -64,13 +64,16 @@ export interface ModelIndex {
   readonly virtualNetworkGateways: ReadonlyMap<ResourceId, VirtualNetworkGateway>;
   readonly virtualHubs: ReadonlyMap<ResourceId, VirtualHub>;
   readonly virtualWans: ReadonlyMap<ResourceId, VirtualWan>;
+  /** IP groups referenced by firewall rules (a rule naming one that is absent cannot be decided). */
+  readonly ipGroups: ReadonlyMap<ResourceId, IpGroup>;
   /** Subnet → its VNet (from `subnet.virtualNetworkId`, else the VNet that lists it). */
   readonly subnetVirtualNetwork: ReadonlyMap<ResourceId, VirtualNetwork>;
   /** Subnet → NICs with an IP configuration in it (a NIC is listed under the subnet of its primary configuration). */
   readonly subnetNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   /**
    * Subnet → the NICs whose egress may differ from the subnet's own: a public IP, a load balancer
-   * pool, a NIC NSG, Flexible-VMSS membership, or a sibling NIC (same VM) with a public IP [DOA].
+   * pool, a NIC NSG, Flexible-VMSS membership, membership of an application security group that the
+   * subnet's NSG references [ASG], or a sibling NIC (same VM) with a public IP [DOA].
    * Found in the same pass, so the resolver never touches the (many) plain NICs.
    */
   readonly subnetNicsWithOwnEgress: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
@@ -84,6 +87,16 @@ export interface ModelIndex {
   readonly privateIpOwner: (virtualNetworkId: ResourceId, ip: string) => PrivateIpOwner | undefined;
   readonly publicIpAttachments: ReadonlyMap<ResourceId, PublicIpAttachment>;
   readonly backendPools: ReadonlyMap<ResourceId, BackendPoolRef>;
+  /**
+   * NIC IP configuration IDs in a backend pool, from both sides: the LB pool's
+   * `backendIPConfigurations` (and `loadBalancerBackendAddresses[].networkInterfaceIPConfiguration`)
+   * and the NICs' `ipConfigurations[].loadBalancerBackendAddressPools`. ARM keeps the two in step,
+   * but an import may carry only one side (NICs without their LB, or an LB listed on its own), so
+   * membership is the union. Sorted, no duplicates; empty for an unknown pool.
+   */
+  readonly poolMembers: (poolId: ResourceId) => readonly ResourceId[];
+  /** The backend pools (in the model) an IP configuration is a member of, from either side; sorted by pool ID. */
+  readonly poolsOfIpConfiguration: (ipConfiguration: NicIpConfiguration) => readonly BackendPoolRef[];
   /** Frontend IP configuration ID → its load balancer and frontend. */
   readonly frontends: ReadonlyMap<ResourceId, { readonly loadBalancer: LoadBalancer; readonly frontend: LoadBalancerFrontend }>;
   /** VNet → peerings it owns; VNet → peerings other VNets own that point at it. */
@@ -135,6 +148,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const virtualNetworkGateways = byId(model.virtualNetworkGateways);
   const virtualHubs = byId(model.virtualHubs);
   const virtualWans = byId(model.virtualWans);
+  const ipGroups = byId(model.ipGroups);
 
   const subnetVirtualNetwork = new Map<ResourceId, VirtualNetwork>();
   // Only when a subnet's own virtualNetworkId is unknown: the VNet that lists it, if any.
@@ -179,6 +193,49 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     platformOwners.set(vnet.id, owners);
   };
 
+  // Pool membership the LB side lists (few entries: only pool members), needed by the NIC loop below
+  // to flag NICs whose membership only the LB records.
+  const lbListedPools = new Map<ResourceId, ResourceId[]>();
+  for (const loadBalancer of model.loadBalancers) {
+    for (const pool of loadBalancer.backendAddressPools) {
+      for (const configId of pool.backendIpConfigurationIds) push(lbListedPools, configId, pool.id);
+    }
+  }
+  // Pool → members the NIC side lists (only NICs in a pool pay for an entry).
+  const nicListedMembers = new Map<ResourceId, ResourceId[]>();
+
+  /**
+   * NSG rules naming an application security group apply only to member NICs [ASG], so a member of
+   * an ASG that its subnet's NSG references can be allowed or denied where the subnet entry (a NIC
+   * in no ASG) is not: it gets its own entry. (A NIC with its own NSG is listed anyway.)
+   * https://learn.microsoft.com/azure/virtual-network/application-security-groups
+   */
+  const nsgAsgRefs = new Map<ResourceId, ReadonlySet<ResourceId>>();
+  const asgsReferencedBy = (nsgId: ResourceId): ReadonlySet<ResourceId> => {
+    let refs = nsgAsgRefs.get(nsgId);
+    if (!refs) {
+      const ids = new Set<ResourceId>();
+      for (const rule of networkSecurityGroups.get(nsgId)?.securityRules ?? []) {
+        for (const id of rule.sourceApplicationSecurityGroupIds ?? []) ids.add(id);
+        for (const id of rule.destinationApplicationSecurityGroupIds ?? []) ids.add(id);
+      }
+      refs = ids;
+      nsgAsgRefs.set(nsgId, refs);
+    }
+    return refs;
+  };
+  const inAsgReferencedBySubnetNsg = (nic: NetworkInterface, subnetId: ResourceId): boolean => {
+    const nsgId = subnets.get(subnetId)?.networkSecurityGroupId;
+    if (!nsgId) return false;
+    for (const config of nic.ipConfigurations) {
+      const memberships = config.applicationSecurityGroupIds;
+      if (!memberships || memberships.length === 0) continue;
+      const refs = asgsReferencedBy(nsgId);
+      if (memberships.some((id) => refs.has(id))) return true;
+    }
+    return false;
+  };
+
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
   const subnetNicsWithOwnEgress = new Map<ResourceId, NetworkInterface[]>();
   const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
@@ -193,7 +250,11 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
         hasPublicIp = true;
         attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
       }
-      if (ipConfiguration.loadBalancerBackendAddressPoolIds.length > 0) inPool = true;
+      if (ipConfiguration.loadBalancerBackendAddressPoolIds.length > 0) {
+        inPool = true;
+        for (const poolId of ipConfiguration.loadBalancerBackendAddressPoolIds) push(nicListedMembers, poolId, ipConfiguration.id);
+      }
+      if (lbListedPools.size > 0 && lbListedPools.has(ipConfiguration.id)) inPool = true;
       if (ipConfiguration !== nic.ipConfigurations[0] && ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) {
         missing(nic.id, ipConfiguration.subnetId, 'Subnet');
       }
@@ -204,7 +265,8 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
-    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember)) {
+    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
+      || inAsgReferencedBySubnetNsg(nic, subnetId))) {
       push(subnetNicsWithOwnEgress, subnetId, nic);
     }
   }
@@ -242,6 +304,18 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     }
   }
 
+  /** IP groups named by firewall rules but absent: once per firewall / policy and group. */
+  const missingIpGroups = (owner: ResourceId, rules: readonly FirewallRule[]): void => {
+    const seen = new Set<ResourceId>();
+    for (const rule of rules) {
+      for (const groupId of rule.kind === 'network' ? [...rule.sourceIpGroupIds, ...rule.destinationIpGroupIds] : rule.sourceIpGroupIds) {
+        if (!ipGroups.has(groupId) && !seen.has(groupId)) {
+          seen.add(groupId);
+          missing(owner, groupId, 'IP group');
+        }
+      }
+    }
+  };
   for (const firewall of model.azureFirewalls) {
     for (const config of firewall.ipConfigurations) {
       attach(config.publicIpAddressId, firewall.id, { kind: 'azure-firewall', firewall });
@@ -253,7 +327,9 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (firewall.firewallPolicyId && !firewallPolicies.has(firewall.firewallPolicyId)) {
       missing(firewall.id, firewall.firewallPolicyId, 'Firewall policy');
     }
+    missingIpGroups(firewall.id, firewall.rules);
   }
+  for (const policy of model.firewallPolicies) missingIpGroups(policy.id, policy.rules);
 
   const gateways = new Map<ResourceId, VirtualNetworkGateway[]>();
   for (const gateway of model.virtualNetworkGateways) {
@@ -297,6 +373,23 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     }
     return owners.get(ip.trim());
   };
+  const membersByPool = new Map<ResourceId, readonly ResourceId[]>();
+  const poolMembers = (poolId: ResourceId): readonly ResourceId[] => {
+    let members = membersByPool.get(poolId);
+    if (!members) {
+      const fromLb = backendPools.get(poolId)?.pool.backendIpConfigurationIds ?? [];
+      members = [...new Set([...fromLb, ...(nicListedMembers.get(poolId) ?? [])])].sort();
+      membersByPool.set(poolId, members);
+    }
+    return members;
+  };
+  const NO_POOLS: readonly BackendPoolRef[] = [];
+  const poolsOfIpConfiguration = (config: NicIpConfiguration): readonly BackendPoolRef[] => {
+    const fromLb = lbListedPools.get(config.id);
+    if (config.loadBalancerBackendAddressPoolIds.length === 0 && !fromLb) return NO_POOLS;
+    const ids = [...new Set([...config.loadBalancerBackendAddressPoolIds, ...(fromLb ?? [])])].sort();
+    return ids.map((id) => backendPools.get(id)).filter((p): p is BackendPoolRef => p !== undefined);
+  };
   const ipConfiguration = (id: ResourceId): NicIpConfigurationRef | undefined => {
     const nic = nicsById().get(parentResourceId(id));
     const config = nic?.ipConfigurations.find((c) => c.id === id);
@@ -307,8 +400,8 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     model, virtualNetworks, subnets, routeTables, natGateways, publicIpAddresses, publicIpPrefixes,
     get networkInterfaces() { return nicsById(); },
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
-    virtualNetworkGateways, virtualHubs, virtualWans, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
-    privateIpOwner, publicIpAttachments, backendPools, frontends, peerings, inboundPeerings, hubConnections,
+    virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
+    privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections,
     gateways, natGatewaySubnets, vmNicsWithPublicIp, gaps,
   };
 }

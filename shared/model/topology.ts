@@ -7,6 +7,38 @@
  */
 import type { ResourceId } from './ids';
 
+// ---------------------------------------------------------------------------------------------
+// Closed unions for the free-text ARM values that decide behaviour. ARM and az print them in
+// varying casing ("Standard", "standard", "Standard "); shared/model/arm-values.ts parses each once,
+// at the boundary (ARM mappers, snapshot loading), case- and space-insensitively. A value Azure may
+// add later becomes `'Unknown'`, which every consumer treats conservatively (no SNAT is claimed,
+// no route is installed), never a crash.
+
+/** Public IP address / prefix SKU `sku.name`. */
+export type PublicIpSku = 'Basic' | 'Standard' | 'StandardV2' | 'Unknown';
+/** Load balancer SKU `sku.name`. */
+export type LoadBalancerSku = 'Basic' | 'Standard' | 'Gateway' | 'Unknown';
+/** NAT gateway SKU `sku.name`. */
+export type NatGatewaySku = 'Standard' | 'StandardV2' | 'Unknown';
+/** Azure Firewall `sku.name`: in a VNet (AzureFirewallSubnet) or in a secured vWAN hub. */
+export type FirewallSkuName = 'AZFW_VNet' | 'AZFW_Hub' | 'Unknown';
+/** Azure Firewall `sku.tier`. */
+export type FirewallSkuTier = 'Basic' | 'Standard' | 'Premium' | 'Unknown';
+/** Virtual network gateway `gatewayType`. */
+export type GatewayType = 'Vpn' | 'ExpressRoute' | 'LocalGateway' | 'Unknown';
+/** Virtual network gateway `vpnType`. */
+export type VpnType = 'RouteBased' | 'PolicyBased' | 'Unknown';
+/** Peering `peeringState`: only `Connected` carries traffic. */
+export type PeeringState = 'Connected' | 'Initiated' | 'Disconnected' | 'Unknown';
+/**
+ * Peering `peeringSyncLevel`: whether the peering link carries each side's current address space.
+ * After a peered VNet's address space changes, the peering must be synced before the new range is
+ * peered: https://learn.microsoft.com/azure/virtual-network/update-virtual-network-peering-address-space
+ */
+export type PeeringSyncLevel = 'FullyInSync' | 'RemoteNotInSync' | 'LocalNotInSync' | 'LocalAndRemoteNotInSync' | 'Unknown';
+/** Load-balancing rule / outbound rule `protocol`. */
+export type LoadBalancerProtocol = 'Tcp' | 'Udp' | 'All' | 'Unknown';
+
 export interface ResourceBase {
   readonly id: ResourceId;
   readonly name: string;
@@ -29,14 +61,31 @@ export interface VirtualNetworkPeering {
   readonly id: ResourceId;
   readonly name: string;
   readonly remoteVirtualNetworkId: ResourceId | null;
-  /** Remote address space as the peering reports it (used when the remote VNet is out of scope). */
+  /**
+   * `remoteAddressSpace`: what the peering actually carries. With subnet peering it is only the
+   * named remote subnets' ranges; after a remote address-space change it lags until the peering is
+   * synced. Empty when the input did not carry it (then the remote VNet's space is assumed).
+   */
   readonly remoteAddressPrefixes: readonly string[];
+  /** `remoteVirtualNetworkAddressSpace`: the remote VNet's whole current space (null when not given). */
+  readonly remoteVirtualNetworkAddressPrefixes: readonly string[] | null;
   readonly allowVirtualNetworkAccess: boolean;
   readonly allowForwardedTraffic: boolean;
   readonly allowGatewayTransit: boolean;
   readonly useRemoteGateways: boolean;
-  /** `Connected`, `Initiated`, `Disconnected`; only `Connected` peerings carry traffic. */
-  readonly peeringState: string;
+  /** Only `Connected` peerings carry traffic. */
+  readonly peeringState: PeeringState;
+  /** `Unknown` when the input did not say (older API versions). */
+  readonly peeringSyncLevel: PeeringSyncLevel;
+  /**
+   * `peerCompleteVnets`: false = subnet peering, only `localSubnetNames` ↔ `remoteSubnetNames` are
+   * peered (https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering).
+   */
+  readonly peerCompleteVnets: boolean;
+  readonly localSubnetNames: readonly string[];
+  readonly remoteSubnetNames: readonly string[];
+  /** `enableOnlyIPv6Peering`: only IPv6 ranges are peered (subnet peering option). */
+  readonly enableOnlyIPv6Peering: boolean;
 }
 
 export interface ServiceEndpoint {
@@ -80,8 +129,7 @@ export interface RouteTable extends ResourceBase {
 
 export interface NatGateway extends ResourceBase {
   readonly kind: 'natGateway';
-  /** `Standard` | `StandardV2` (open string). */
-  readonly skuName: string;
+  readonly skuName: NatGatewaySku;
   readonly publicIpAddressIds: readonly ResourceId[];
   readonly publicIpPrefixIds: readonly ResourceId[];
   readonly idleTimeoutInMinutes: number | null;
@@ -93,8 +141,7 @@ export interface PublicIpAddress extends ResourceBase {
   readonly kind: 'publicIpAddress';
   /** Null when not allocated or not returned (e.g. Microsoft's PublicIpAddressGet example). */
   readonly ipAddress: string | null;
-  /** `Basic` | `Standard` | `StandardV2`. */
-  readonly skuName: string;
+  readonly skuName: PublicIpSku;
   readonly version: 'IPv4' | 'IPv6';
   /** The IP configuration (NIC, LB frontend, firewall, gateway) it is attached to. */
   readonly ipConfigurationId: ResourceId | null;
@@ -106,7 +153,7 @@ export interface PublicIpPrefix extends ResourceBase {
   readonly ipPrefix: string | null;
   readonly prefixLength: number | null;
   readonly version: 'IPv4' | 'IPv6';
-  readonly skuName: string;
+  readonly skuName: PublicIpSku;
 }
 
 export interface NicIpConfiguration {
@@ -119,6 +166,13 @@ export interface NicIpConfiguration {
   readonly publicIpAddressId: ResourceId | null;
   /** NIC-based backend pool memberships (`loadBalancerBackendAddressPools`). */
   readonly loadBalancerBackendAddressPoolIds: readonly ResourceId[];
+  /**
+   * Application security groups this IP configuration is a member of (`applicationSecurityGroups`).
+   * NSG rules naming an ASG apply only to members [ASG]
+   * https://learn.microsoft.com/azure/virtual-network/application-security-groups
+   * Absent (older snapshots, inputs without the field) = member of none.
+   */
+  readonly applicationSecurityGroupIds?: readonly ResourceId[];
 }
 
 export interface NetworkInterface extends ResourceBase {
@@ -151,8 +205,13 @@ export type FirewallRule =
       readonly priority: number;
       readonly action: 'Allow' | 'Deny';
       readonly protocols: readonly string[];
+      /** IPs, CIDRs, ranges `a.b.c.d-e.f.g.h`, `*`. Empty with IP groups set = only the groups' addresses. */
       readonly sourceAddresses: readonly string[];
+      /** `sourceIpGroups`: Microsoft.Network/ipGroups IDs, addresses added to `sourceAddresses` [FWIPG]. */
+      readonly sourceIpGroupIds: readonly ResourceId[];
       readonly destinationAddresses: readonly string[];
+      /** `destinationIpGroups` [FWIPG] https://learn.microsoft.com/azure/firewall/ip-groups */
+      readonly destinationIpGroupIds: readonly ResourceId[];
       readonly destinationFqdns: readonly string[];
       readonly destinationPorts: readonly string[];
     }
@@ -164,6 +223,8 @@ export type FirewallRule =
       readonly action: 'Allow' | 'Deny';
       readonly protocols: readonly string[];
       readonly sourceAddresses: readonly string[];
+      /** `sourceIpGroups` (application rules take IP groups as source only) [FWIPG]. */
+      readonly sourceIpGroupIds: readonly ResourceId[];
       readonly targetFqdns: readonly string[];
       readonly fqdnTags: readonly string[];
     };
@@ -171,9 +232,8 @@ export type FirewallRule =
 export interface AzureFirewall extends ResourceBase {
   readonly kind: 'azureFirewall';
   /** `AZFW_VNet` (in AzureFirewallSubnet) or `AZFW_Hub` (secured vWAN hub). */
-  readonly skuName: string;
-  /** `Basic` | `Standard` | `Premium`. */
-  readonly skuTier: string;
+  readonly skuName: FirewallSkuName;
+  readonly skuTier: FirewallSkuTier;
   readonly ipConfigurations: readonly FirewallIpConfiguration[];
   /** Present in forced-tunnel mode (AzureFirewallManagementSubnet) [FWFT]. */
   readonly managementIpConfiguration: FirewallIpConfiguration | null;
@@ -185,6 +245,14 @@ export interface AzureFirewall extends ResourceBase {
   readonly hubPublicIpAddresses: readonly string[];
   /** Classic rule collections on the firewall itself (network + application). */
   readonly rules: readonly FirewallRule[];
+  /**
+   * Classic firewalls: `additionalProperties["Network.SNAT.PrivateRanges"]` split on commas; null =
+   * not set (IANA private ranges). Ignored when a policy is attached [FWSNAT]
+   * https://learn.microsoft.com/azure/firewall/snat-private-range
+   */
+  readonly snatPrivateRanges: readonly string[] | null;
+  /** Classic firewalls: `additionalProperties["Network.SNAT.AutoLearnPrivateRanges"]` is `Enabled`. */
+  readonly snatAutoLearnPrivateRanges: boolean;
 }
 
 export interface FirewallPolicy extends ResourceBase {
@@ -192,10 +260,32 @@ export interface FirewallPolicy extends ResourceBase {
   readonly basePolicyId: ResourceId | null;
   /** `snat.privateRanges`; null = IANA private ranges (the default) [FWSNAT]. */
   readonly snatPrivateRanges: readonly string[] | null;
+  /**
+   * `snat.autoLearnPrivateRanges` is `Enabled`: the firewall also treats ranges learned from Azure
+   * Route Server as private; those ranges are not in the input [FWSNAT].
+   */
+  readonly snatAutoLearnPrivateRanges: boolean;
   readonly threatIntelMode: string | null;
   /** Rules from the policy's rule collection groups (merged when groups are separate resources). */
   readonly rules: readonly FirewallRule[];
+  /** The groups the policy lists (`ruleCollectionGroups[].id`). */
   readonly ruleCollectionGroupIds: readonly ResourceId[];
+  /**
+   * The groups whose content was in the input (a group resource, or an embedded group with its
+   * `ruleCollections`). A listed group that is not loaded makes the rule set incomplete; loaded
+   * groups with no filter collections (empty, or DNAT only) are a complete set: default deny.
+   */
+  readonly loadedRuleCollectionGroupIds: readonly ResourceId[];
+}
+
+/**
+ * `Microsoft.Network/ipGroups`: addresses referenced by firewall rules as `sourceIpGroups` /
+ * `destinationIpGroups` [FWIPG] https://learn.microsoft.com/azure/firewall/ip-groups
+ */
+export interface IpGroup extends ResourceBase {
+  readonly kind: 'ipGroup';
+  /** `ipAddresses`: single IPs, CIDRs, or ranges `a.b.c.d-e.f.g.h`, as written. */
+  readonly ipAddresses: readonly string[];
 }
 
 export interface SecurityRule {
@@ -211,6 +301,14 @@ export interface SecurityRule {
   /** `*`, `443`, `1000-2000`. */
   readonly destinationPortRanges: readonly string[];
   readonly isDefault: boolean;
+  /**
+   * `sourceApplicationSecurityGroups` / `destinationApplicationSecurityGroups`: a rule names either
+   * prefixes or ASGs on a side, and an ASG side matches only NICs that are members [ASG]
+   * https://learn.microsoft.com/azure/virtual-network/application-security-groups
+   * Absent or empty = the side uses address prefixes.
+   */
+  readonly sourceApplicationSecurityGroupIds?: readonly ResourceId[];
+  readonly destinationApplicationSecurityGroupIds?: readonly ResourceId[];
 }
 
 export interface NetworkSecurityGroup extends ResourceBase {
@@ -242,7 +340,8 @@ export interface LoadBalancingRule {
   readonly name: string;
   readonly frontendIpConfigurationIds: readonly ResourceId[];
   readonly backendAddressPoolIds: readonly ResourceId[];
-  readonly protocol: string;
+  readonly protocol: LoadBalancerProtocol;
+  /** 0 with backendPort 0 and protocol All = an HA ports rule (internal Standard LB). */
   readonly frontendPort: number;
   readonly backendPort: number;
   readonly disableOutboundSnat: boolean;
@@ -254,14 +353,13 @@ export interface OutboundRule {
   readonly frontendIpConfigurationIds: readonly ResourceId[];
   readonly backendAddressPoolId: ResourceId | null;
   readonly allocatedOutboundPorts: number | null;
-  readonly protocol: string;
+  readonly protocol: LoadBalancerProtocol;
   readonly idleTimeoutInMinutes: number | null;
 }
 
 export interface LoadBalancer extends ResourceBase {
   readonly kind: 'loadBalancer';
-  /** `Basic` | `Standard` | `Gateway`. */
-  readonly skuName: string;
+  readonly skuName: LoadBalancerSku;
   readonly frontendIpConfigurations: readonly LoadBalancerFrontend[];
   readonly backendAddressPools: readonly LoadBalancerBackendPool[];
   readonly loadBalancingRules: readonly LoadBalancingRule[];
@@ -270,10 +368,9 @@ export interface LoadBalancer extends ResourceBase {
 
 export interface VirtualNetworkGateway extends ResourceBase {
   readonly kind: 'virtualNetworkGateway';
-  /** `Vpn` | `ExpressRoute` | `LocalGateway`. */
-  readonly gatewayType: string;
-  /** `RouteBased` | `PolicyBased`. */
-  readonly vpnType: string | null;
+  readonly gatewayType: GatewayType;
+  /** Null when not given (ExpressRoute gateways have none). */
+  readonly vpnType: VpnType | null;
   /** From the GatewaySubnet the gateway's IP configuration sits in. */
   readonly virtualNetworkId: ResourceId | null;
   /** `gatewayDefaultSite`: forced tunnelling of internet traffic to that site [DEFSITE]. */
@@ -316,7 +413,7 @@ export interface VirtualWan extends ResourceBase {
 export type NetworkResource =
   | VirtualNetwork | Subnet | RouteTable | NatGateway | PublicIpAddress | PublicIpPrefix
   | NetworkInterface | AzureFirewall | FirewallPolicy | NetworkSecurityGroup | LoadBalancer
-  | VirtualNetworkGateway | VirtualHub | VirtualWan;
+  | VirtualNetworkGateway | VirtualHub | VirtualWan | IpGroup;
 
 export type NetworkResourceKind = NetworkResource['kind'];
 
@@ -336,6 +433,7 @@ export interface NetworkModel {
   readonly virtualNetworkGateways: readonly VirtualNetworkGateway[];
   readonly virtualHubs: readonly VirtualHub[];
   readonly virtualWans: readonly VirtualWan[];
+  readonly ipGroups: readonly IpGroup[];
 }
 
 export function emptyNetworkModel(): NetworkModel {
@@ -343,6 +441,7 @@ export function emptyNetworkModel(): NetworkModel {
     virtualNetworks: [], subnets: [], routeTables: [], natGateways: [], publicIpAddresses: [],
     publicIpPrefixes: [], networkInterfaces: [], azureFirewalls: [], firewallPolicies: [],
     networkSecurityGroups: [], loadBalancers: [], virtualNetworkGateways: [], virtualHubs: [], virtualWans: [],
+    ipGroups: [],
   };
 }
 

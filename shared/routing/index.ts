@@ -2,3 +2,4 @@ export * from './route';
 export * from './system-routes';
 export * from './lpm';
 export * from './subnet-routes';
+export * from './peering';

@@ -84,7 +84,7 @@ export function toRouteSource(raw: string): RouteSource {
 }
 
 /** `UDR default-to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4` style summary. */
-export function describeRoute(route: ComputedRoute): string {
+export function describeRoute(route: Pick<ComputedRoute, 'source' | 'name' | 'addressPrefix' | 'nextHop' | 'nextHopIpAddress'>): string {
   const label = route.source === 'User' ? 'UDR' : route.source === 'VirtualNetworkGateway' ? 'Gateway route' : 'System route';
   const ip = route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : '';
   const name = route.name ? ` ${route.name}` : '';

@@ -9,7 +9,10 @@ import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
-import type { CapturedEffectiveRoutes, EffectiveRoute, RouteTable, Subnet, VirtualNetwork } from '../model/topology';
+import type {
+  CapturedEffectiveRoutes, EffectiveRoute, PeeringState, RouteTable, Subnet, VirtualNetwork, VirtualNetworkPeering,
+} from '../model/topology';
+import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
 import { toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet } from './route';
 import { buildSystemRoutes } from './system-routes';
@@ -27,7 +30,7 @@ export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): Gatewa
   if (hub) return { kind: 'virtual-hub', virtualHubId: hub.hub.id };
   if ((index.gateways.get(vnet.id) ?? []).length > 0) return { kind: 'local', virtualNetworkId: vnet.id };
   for (const { peering } of index.peerings.get(vnet.id) ?? []) {
-    if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || !isConnected(peering.peeringState)) continue;
+    if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || peering.peeringState !== 'Connected') continue;
     // Gateway transit needs allowGatewayTransit on the remote side's peering back to us [PEER]; a remote VNet
     // out of scope is given the benefit of the doubt (its peering is not visible).
     const remoteVnetId = peering.remoteVirtualNetworkId;
@@ -50,8 +53,9 @@ function hasDefaultRoute(routes: readonly ComputedRoute[]): boolean {
   return routes.some((r) => r.cidr !== null && r.cidr.version === 4 && r.cidr.prefixLength === 0);
 }
 
-export function isConnected(peeringState: string): boolean {
-  return peeringState.trim().toLowerCase() === 'connected';
+/** Only a Connected peering carries traffic [PEER]; `Unknown` counts as not connected. */
+export function isConnected(peeringState: PeeringState): boolean {
+  return peeringState === 'Connected';
 }
 
 function route(partial: Omit<ComputedRoute, 'cidr' | 'hasBgpOverride' | 'active'> & { readonly hasBgpOverride?: boolean }): ComputedRoute {
@@ -86,6 +90,8 @@ export class RouteSetBuilder {
   /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
   private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
   private readonly udrs = new Map<RouteTable, readonly ComputedRoute[]>();
+  /** VNet → its Connected subnet peerings (usually none). */
+  private readonly subnetPeerings = new Map<ResourceId, readonly VirtualNetworkPeering[]>();
   readonly gaps: Gap[] = [];
 
   constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]) {
@@ -152,7 +158,11 @@ export class RouteSetBuilder {
 
   /** The routes the model implies, ignoring captures (used to detect drift). */
   computedRoutesFor(subnet: Subnet): RouteSet {
-    const services = subnet.serviceEndpoints.length === 0 ? '' : subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
+    const serviceList = subnet.serviceEndpoints.length === 0 ? '' : subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
+    // Subnet peerings that leave this subnet out change its peering routes (see peeringRoutes); the
+    // common case (no subnet peering in the VNet) adds nothing to the key.
+    const excluded = this.excludedPeerings(subnet);
+    const services = excluded === '' ? serviceList : `${serviceList}|not-peered:${excluded}`;
     // Nested maps keyed by the (already hashed) IDs: no signature string is built per subnet.
     let byTable = this.computed.get(subnet.virtualNetworkId);
     if (!byTable) {
@@ -176,7 +186,9 @@ export class RouteSetBuilder {
   private compute(subnet: Subnet): ComputedRoute[] {
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
     const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
-    const routes: ComputedRoute[] = vnet ? [...this.routesOfVnet(vnet, !table?.disableBgpRoutePropagation)] : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
+    const routes: ComputedRoute[] = vnet
+      ? [...this.routesOfVnet(vnet, !table?.disableBgpRoutePropagation, this.excludedPeerings(subnet))]
+      : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
     for (const endpoint of subnet.serviceEndpoints) {
       // Service prefixes are not in the model: the route is listed by service name and never matches an IP here.
       routes.push({ source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
@@ -199,11 +211,27 @@ export class RouteSetBuilder {
     return routes;
   }
 
-  private routesOfVnet(vnet: VirtualNetwork, propagateGatewayRoutes: boolean): readonly ComputedRoute[] {
-    const key = `${vnet.id}|${propagateGatewayRoutes ? 'bgp' : 'no-bgp'}`;
+  /**
+   * IDs (joined) of this VNet's Connected subnet peerings (`peerCompleteVnets: false`) that do not
+   * list the subnet in `localSubnetNames`; '' when there are none (nearly always).
+   */
+  private excludedPeerings(subnet: Subnet): string {
+    let subnetPeerings = this.subnetPeerings.get(subnet.virtualNetworkId);
+    if (!subnetPeerings) {
+      subnetPeerings = (this.index.peerings.get(subnet.virtualNetworkId) ?? [])
+        .map((ref) => ref.peering).filter((p) => !p.peerCompleteVnets && isConnected(p.peeringState));
+      this.subnetPeerings.set(subnet.virtualNetworkId, subnetPeerings);
+    }
+    if (subnetPeerings.length === 0) return '';
+    return subnetPeerings.filter((p) => !peeringIncludesLocalSubnet(p, subnet)).map((p) => p.id).join(',');
+  }
+
+  private routesOfVnet(vnet: VirtualNetwork, propagateGatewayRoutes: boolean, excludedPeerings: string): readonly ComputedRoute[] {
+    const key = `${vnet.id}|${propagateGatewayRoutes ? 'bgp' : 'no-bgp'}|${excludedPeerings}`;
     const cached = this.vnetRoutes.get(key);
     if (cached) return cached;
-    const routes = [...buildSystemRoutes(vnet.id, vnet.addressPrefixes), ...this.peeringRoutes(vnet), ...(propagateGatewayRoutes ? this.gatewayRoutes(vnet) : [])];
+    const excluded = excludedPeerings === '' ? null : new Set(excludedPeerings.split(','));
+    const routes = [...buildSystemRoutes(vnet.id, vnet.addressPrefixes), ...this.peeringRoutes(vnet, excluded), ...(propagateGatewayRoutes ? this.gatewayRoutes(vnet) : [])];
     this.vnetRoutes.set(key, routes);
     return routes;
   }
@@ -215,14 +243,30 @@ export class RouteSetBuilder {
       message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); service-tag prefixes are not expanded, so those routes never match a destination here.` });
   }
 
-  private peeringRoutes(vnet: VirtualNetwork): ComputedRoute[] {
+  /**
+   * One VNetPeering system route per range each Connected peering carries [UDR]: the peering's
+   * `remoteAddressSpace`, not the remote VNet's current space. A range added to the remote VNet is
+   * peered only after the peering is synced, and a subnet peering carries only the named remote
+   * subnets' ranges [PEERSYNC][SUBPEER] (see peering.ts). The remote VNet's space is used only when
+   * the input did not report `remoteAddressSpace`.
+   * A subnet that a subnet peering leaves out (`localSubnetNames`) still gets the route in the
+   * current release, but "the packet gets dropped and don't reach VM" [SUBPEER]
+   * https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+   * so the route is kept (it is what effective routes show) and its name says so;
+   * `peeringReach` answers `not-carried` for such a subnet.
+   */
+  private peeringRoutes(vnet: VirtualNetwork, excluded: ReadonlySet<string> | null): ComputedRoute[] {
     const routes: ComputedRoute[] = [];
     for (const { peering } of this.index.peerings.get(vnet.id) ?? []) {
       if (!isConnected(peering.peeringState)) continue;
-      const remote = peering.remoteVirtualNetworkId ? this.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
-      const prefixes = remote ? remote.addressPrefixes : peering.remoteAddressPrefixes;
+      const prefixes = carriedRemotePrefixes(this.index, peering) ?? [];
+      const name = excluded?.has(peering.id)
+        ? `Peering ${peering.name} (this subnet is not in the subnet peering: Azure drops these packets)`
+        : `Peering ${peering.name}`;
       for (const addressPrefix of prefixes) {
-        routes.push(route({ source: 'Default', origin: 'peering', name: `Peering ${peering.name}`, addressPrefix, nextHop: toNextHop('VNetPeering'),
+        // Only IPv6 ranges are peered with enableOnlyIPv6Peering [SUBPEER].
+        if (peering.enableOnlyIPv6Peering && !addressPrefix.includes(':')) continue;
+        routes.push(route({ source: 'Default', origin: 'peering', name, addressPrefix, nextHop: toNextHop('VNetPeering'),
           nextHopIpAddress: null, resourceId: peering.id }));
       }
     }
@@ -235,9 +279,10 @@ export class RouteSetBuilder {
     const routes: ComputedRoute[] = key ? [...(this.learnedByDomain.get(key) ?? [])] : [];
     if (domain.kind === 'local' || domain.kind === 'remote') {
       const gateway = (this.index.gateways.get(domain.virtualNetworkId) ?? [])
-        .find((g) => g.gatewayType.toLowerCase() === 'vpn' && g.gatewayDefaultSiteId !== null);
+        .find((g) => g.gatewayType === 'Vpn' && g.vpnType !== 'PolicyBased' && g.gatewayDefaultSiteId !== null);
       if (gateway && !hasDefaultRoute(routes)) {
         // GatewayDefaultSite sends all internet traffic to that site; a subnet's own 0/0 UDR beats it [S2SFT][DEFSITE].
+        // It requires a route-based VPN gateway [S2SFT]: a policy-based one gets none (unknown vpnType is not excluded).
         routes.push(route({ source: 'VirtualNetworkGateway', origin: 'default-site', name: 'Forced tunnel (GatewayDefaultSite)', addressPrefix: '0.0.0.0/0',
           nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: gateway.id }));
       }

@@ -149,5 +149,6 @@ export function modelIds(model: NetworkModel): ReadonlySet<string> {
     ...model.virtualNetworks, ...model.subnets, ...model.routeTables, ...model.natGateways, ...model.publicIpAddresses,
     ...model.publicIpPrefixes, ...model.networkInterfaces, ...model.azureFirewalls, ...model.firewallPolicies,
     ...model.networkSecurityGroups, ...model.loadBalancers, ...model.virtualNetworkGateways, ...model.virtualHubs, ...model.virtualWans,
+    ...model.ipGroups,
   ].map((r) => r.id as string));
 }

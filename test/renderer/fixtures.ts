@@ -4,6 +4,7 @@ import type { OpenedEstate } from '../../shared/ipc/contract';
 import { emptyNetworkModel, type NetworkModel, type Subnet, type VirtualNetwork, type NetworkInterface } from '../../shared/model/topology';
 import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
 import { toResourceId, type ResourceId } from '../../shared/model/ids';
+import { stepOf, terminalFor, viaOf } from '../support/steps';
 
 export const SUB_A = '11111111-1111-1111-1111-111111111111';
 export const SUB_B = '22222222-2222-2222-2222-222222222222';
@@ -65,8 +66,9 @@ const error: Finding = { code: 'next-hop-unreachable', severity: 'error', messag
 
 export function path(id: string, name: string, type: 'subnet' | 'nic', fields: Partial<EgressPath>): EgressPath {
   return {
-    source: { type, id, name }, verdict: 'internet', exit: null, via: [], egressIps: [], snatPorts: null, hops: [], findings: [],
+    source: { type, id, name }, verdict: 'internet', exit: null, via: [], egressIps: [], snatPorts: null, findings: [],
     ...fields,
+    steps: [stepOf('source', id), terminalFor(fields.verdict ?? 'internet', id)],
   };
 }
 
@@ -75,7 +77,7 @@ export function result(): ResolveResult {
     schema: 'egress-atlas/resolve@1',
     destination: '0.0.0.0/0',
     paths: [
-      path(APP, 'snet-app', 'subnet', { exit: 'nat-gateway', via: [FIREWALL_ID], egressIps: ['20.1.1.1'] }),
+      path(APP, 'snet-app', 'subnet', { exit: 'nat-gateway', via: [viaOf(FIREWALL_ID)], egressIps: ['20.1.1.1'] }),
       path(DB, 'snet-db', 'subnet', { verdict: 'dropped', findings: [error] }),
       path(LEGACY, 'snet-legacy', 'subnet', { exit: 'default-outbound', findings: [warning] }),
       path(BUILD_NIC, 'nic-build-01', 'nic', { exit: 'public-ip', egressIps: ['20.9.9.9'] }),

@@ -16,9 +16,10 @@
  */
 import type { ResourceId } from '../../shared/model/ids';
 import type {
-  AzureFirewall, EffectiveRoute, FirewallPolicy, FirewallRule, LoadBalancer, NatGateway, NetworkInterface,
+  AzureFirewall, EffectiveRoute, FirewallPolicy, FirewallRule, IpGroup, LoadBalancer, NatGateway, NetworkInterface,
   NetworkModel, NetworkSecurityGroup, NicIpConfiguration, PublicIpAddress, PublicIpPrefix, RouteTable, SecurityRule,
   Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway, VirtualNetworkPeering,
+  FirewallSkuTier, GatewayType, LoadBalancerProtocol, LoadBalancerSku, NatGatewaySku, PeeringState, PeeringSyncLevel, PublicIpSku, VpnType,
 } from '../../shared/model/topology';
 
 export const TEST_SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -55,6 +56,8 @@ export interface NicOptions {
   readonly nsgId?: ResourceId;
   readonly vmId?: ResourceId;
   readonly flexibleScaleSetMember?: boolean;
+  /** Application security groups of the primary IP configuration. */
+  readonly asgIds?: readonly ResourceId[];
   /** Secondary IP configurations (not primary). */
   readonly secondary?: readonly { readonly privateIp: string; readonly publicIpId?: ResourceId; readonly poolIds?: readonly ResourceId[] }[];
 }
@@ -66,25 +69,39 @@ export interface FirewallOptions {
   readonly publicIpIds?: readonly ResourceId[];
   readonly policyId?: ResourceId;
   readonly rules?: readonly FirewallRule[];
-  readonly skuTier?: string;
+  readonly skuTier?: FirewallSkuTier;
   /** Forced-tunnel mode: a management IP configuration on AzureFirewallManagementSubnet. */
   readonly managementSubnetId?: ResourceId;
   readonly managementPublicIpId?: ResourceId;
   readonly hubId?: ResourceId;
   readonly hubPrivateIp?: string;
   readonly hubPublicIps?: readonly string[];
+  /** Classic SNAT private ranges (`additionalProperties["Network.SNAT.PrivateRanges"]`). */
+  readonly snatPrivateRanges?: readonly string[];
+  readonly snatAutoLearnPrivateRanges?: boolean;
 }
 
 export interface LoadBalancerSpec {
-  readonly sku?: 'Standard' | 'Basic';
+  readonly sku?: LoadBalancerSku;
   readonly frontends: readonly { readonly name: string; readonly publicIpId?: ResourceId; readonly publicIpPrefixId?: ResourceId; readonly privateIp?: string; readonly subnetId?: ResourceId }[];
   readonly pools: readonly { readonly name: string; readonly ipAddresses?: readonly string[] }[];
-  readonly rules?: readonly { readonly name: string; readonly frontend: string; readonly pool: string; readonly disableOutboundSnat?: boolean; readonly protocol?: string; readonly port?: number }[];
-  readonly outboundRules?: readonly { readonly name: string; readonly frontends: readonly string[]; readonly pool: string; readonly allocatedOutboundPorts?: number; readonly protocol?: 'Tcp' | 'Udp' | 'All' }[];
+  /** `port` sets frontendPort and backendPort (default 443); `port: 0` with `protocol: 'All'` is an HA ports rule. */
+  readonly rules?: readonly { readonly name: string; readonly frontend: string; readonly pool: string; readonly disableOutboundSnat?: boolean; readonly protocol?: LoadBalancerProtocol; readonly port?: number }[];
+  readonly outboundRules?: readonly { readonly name: string; readonly frontends: readonly string[]; readonly pool: string; readonly allocatedOutboundPorts?: number; readonly protocol?: LoadBalancerProtocol }[];
+  /**
+   * Pool membership listed only on the LB side (`backendIPConfigurations`), as when the input has
+   * the LB but its NICs do not list the pool: pool name → NIC IP configuration IDs.
+   */
+  readonly lbListedMembers?: Readonly<Record<string, readonly ResourceId[]>>;
 }
 
 export interface PeeringOptions {
-  readonly state?: string;
+  readonly state?: PeeringState;
+  readonly syncLevel?: PeeringSyncLevel;
+  /** `remoteAddressSpace` of the `from` side (default: the remote VNet's space). */
+  readonly remoteAddressPrefixes?: readonly string[];
+  /** Subnet peering on both sides: `from`'s subnets ↔ `to`'s subnets (names). */
+  readonly subnetPeering?: { readonly localSubnetNames: readonly string[]; readonly remoteSubnetNames: readonly string[] };
   readonly allowForwardedTraffic?: boolean;
   readonly allowGatewayTransit?: boolean;
   /** Set on the `from` side (the spoke uses the hub's gateway); the `to` side gets allowGatewayTransit. */
@@ -97,7 +114,8 @@ export interface PeeringOptions {
 export function networkRule(name: string, opts: Partial<Extract<FirewallRule, { kind: 'network' }>> = {}): FirewallRule {
   return {
     kind: 'network', name, collection: opts.collection ?? 'net', priority: opts.priority ?? 200, action: opts.action ?? 'Allow',
-    protocols: opts.protocols ?? ['TCP'], sourceAddresses: opts.sourceAddresses ?? ['*'], destinationAddresses: opts.destinationAddresses ?? ['*'],
+    protocols: opts.protocols ?? ['TCP'], sourceAddresses: opts.sourceAddresses ?? ['*'], sourceIpGroupIds: opts.sourceIpGroupIds ?? [],
+    destinationAddresses: opts.destinationAddresses ?? ['*'], destinationIpGroupIds: opts.destinationIpGroupIds ?? [],
     destinationFqdns: opts.destinationFqdns ?? [], destinationPorts: opts.destinationPorts ?? ['443'],
   };
 }
@@ -106,7 +124,8 @@ export function networkRule(name: string, opts: Partial<Extract<FirewallRule, { 
 export function applicationRule(name: string, fqdns: readonly string[], opts: Partial<Extract<FirewallRule, { kind: 'application' }>> = {}): FirewallRule {
   return {
     kind: 'application', name, collection: opts.collection ?? 'app', priority: opts.priority ?? 300, action: opts.action ?? 'Allow',
-    protocols: opts.protocols ?? ['Https:443'], sourceAddresses: opts.sourceAddresses ?? ['*'], targetFqdns: fqdns, fqdnTags: opts.fqdnTags ?? [],
+    protocols: opts.protocols ?? ['Https:443'], sourceAddresses: opts.sourceAddresses ?? ['*'], sourceIpGroupIds: opts.sourceIpGroupIds ?? [],
+    targetFqdns: fqdns, fqdnTags: opts.fqdnTags ?? [],
   };
 }
 
@@ -115,6 +134,8 @@ export function securityRule(name: string, priority: number, access: 'Allow' | '
   return {
     name, priority, direction: opts.direction ?? 'Outbound', access, protocol: opts.protocol ?? '*', sourceAddressPrefixes: opts.sourceAddressPrefixes ?? ['*'],
     destinationAddressPrefixes: [destination], destinationPortRanges: opts.destinationPortRanges ?? ['*'], isDefault: opts.isDefault ?? false,
+    ...(opts.sourceApplicationSecurityGroupIds ? { sourceApplicationSecurityGroupIds: opts.sourceApplicationSecurityGroupIds } : {}),
+    ...(opts.destinationApplicationSecurityGroupIds ? { destinationApplicationSecurityGroupIds: opts.destinationApplicationSecurityGroupIds } : {}),
   };
 }
 
@@ -138,6 +159,7 @@ export class ModelBuilder {
   private readonly nics: NetworkInterface[] = [];
   private readonly firewalls: AzureFirewall[] = [];
   private readonly policies: FirewallPolicy[] = [];
+  private readonly ipGroups: IpGroup[] = [];
   private readonly nsgs: NetworkSecurityGroup[] = [];
   private readonly loadBalancers: LoadBalancer[] = [];
   private readonly gateways: VirtualNetworkGateway[] = [];
@@ -173,7 +195,7 @@ export class ModelBuilder {
     Object.assign(subnet, patch);
   }
 
-  publicIp(name: string, ipAddress: string | null, opts: { readonly sku?: string; readonly version?: 'IPv4' | 'IPv6'; readonly prefixId?: ResourceId } = {}): ResourceId {
+  publicIp(name: string, ipAddress: string | null, opts: { readonly sku?: PublicIpSku; readonly version?: 'IPv4' | 'IPv6'; readonly prefixId?: ResourceId } = {}): ResourceId {
     const id = networkId('publicipaddresses', name);
     this.publicIps.push({ ...base(id, name), kind: 'publicIpAddress', ipAddress, skuName: opts.sku ?? 'Standard', version: opts.version ?? 'IPv4',
       ipConfigurationId: null, publicIpPrefixId: opts.prefixId ?? null });
@@ -187,7 +209,7 @@ export class ModelBuilder {
     return id;
   }
 
-  natGateway(name: string, opts: { readonly publicIpIds?: readonly ResourceId[]; readonly prefixIds?: readonly ResourceId[]; readonly sku?: string } = {}): ResourceId {
+  natGateway(name: string, opts: { readonly publicIpIds?: readonly ResourceId[]; readonly prefixIds?: readonly ResourceId[]; readonly sku?: NatGatewaySku } = {}): ResourceId {
     const id = networkId('natgateways', name);
     this.natGateways.push({ ...base(id, name), kind: 'natGateway', skuName: opts.sku ?? 'Standard', publicIpAddressIds: opts.publicIpIds ?? [],
       publicIpPrefixIds: opts.prefixIds ?? [], idleTimeoutInMinutes: 4, subnetIds: [] });
@@ -223,7 +245,8 @@ export class ModelBuilder {
     const id = networkId('networkinterfaces', name);
     const configs: NicIpConfiguration[] = [
       { id: `${id}/ipconfigurations/ipconfig1` as ResourceId, name: 'ipconfig1', primary: true, privateIpAddress: privateIp, privateIpAddressVersion: 'IPv4',
-        subnetId, publicIpAddressId: opts.publicIpId ?? null, loadBalancerBackendAddressPoolIds: opts.poolIds ?? [] },
+        subnetId, publicIpAddressId: opts.publicIpId ?? null, loadBalancerBackendAddressPoolIds: opts.poolIds ?? [],
+        ...(opts.asgIds ? { applicationSecurityGroupIds: opts.asgIds } : {}) },
       ...(opts.secondary ?? []).map((s, i) => ({
         id: `${id}/ipconfigurations/ipconfig${i + 2}` as ResourceId, name: `ipconfig${i + 2}`, primary: false, privateIpAddress: s.privateIp,
         privateIpAddressVersion: 'IPv4' as const, subnetId, publicIpAddressId: s.publicIpId ?? null, loadBalancerBackendAddressPoolIds: s.poolIds ?? [],
@@ -254,14 +277,31 @@ export class ModelBuilder {
         : null,
       firewallPolicyId: opts.policyId ?? null, virtualHubId: opts.hubId ?? null, hubPrivateIpAddress: opts.hubPrivateIp ?? null,
       hubPublicIpAddresses: opts.hubPublicIps ?? [], rules: opts.rules ?? [],
+      snatPrivateRanges: opts.snatPrivateRanges ?? null, snatAutoLearnPrivateRanges: opts.snatAutoLearnPrivateRanges ?? false,
     });
     return id;
   }
 
-  firewallPolicy(name: string, rules: readonly FirewallRule[], opts: { readonly basePolicyId?: ResourceId; readonly ruleCollectionGroupIds?: readonly ResourceId[] } = {}): ResourceId {
+  /**
+   * A firewall policy. `loadedRuleCollectionGroupIds` defaults to every listed group when the
+   * policy has rules, else none (groups listed but not captured).
+   */
+  firewallPolicy(name: string, rules: readonly FirewallRule[], opts: {
+    readonly basePolicyId?: ResourceId; readonly ruleCollectionGroupIds?: readonly ResourceId[]; readonly loadedRuleCollectionGroupIds?: readonly ResourceId[];
+    readonly snatPrivateRanges?: readonly string[]; readonly snatAutoLearnPrivateRanges?: boolean;
+  } = {}): ResourceId {
     const id = networkId('firewallpolicies', name);
-    this.policies.push({ ...base(id, name), kind: 'firewallPolicy', basePolicyId: opts.basePolicyId ?? null, snatPrivateRanges: null, threatIntelMode: 'Alert',
-      rules, ruleCollectionGroupIds: opts.ruleCollectionGroupIds ?? [] });
+    const groupIds = opts.ruleCollectionGroupIds ?? [];
+    this.policies.push({ ...base(id, name), kind: 'firewallPolicy', basePolicyId: opts.basePolicyId ?? null, snatPrivateRanges: opts.snatPrivateRanges ?? null,
+      snatAutoLearnPrivateRanges: opts.snatAutoLearnPrivateRanges ?? false, threatIntelMode: 'Alert',
+      rules, ruleCollectionGroupIds: groupIds, loadedRuleCollectionGroupIds: opts.loadedRuleCollectionGroupIds ?? (rules.length > 0 ? groupIds : []) });
+    return id;
+  }
+
+  /** An IP group (Microsoft.Network/ipGroups) with these addresses, CIDRs or ranges. */
+  ipGroup(name: string, ipAddresses: readonly string[]): ResourceId {
+    const id = networkId('ipgroups', name);
+    this.ipGroups.push({ ...base(id, name), kind: 'ipGroup', ipAddresses });
     return id;
   }
 
@@ -274,7 +314,7 @@ export class ModelBuilder {
       ...base(id, name), kind: 'loadBalancer', skuName: spec.sku ?? 'Standard',
       frontendIpConfigurations: spec.frontends.map((f) => ({ id: frontendId(f.name), name: f.name, privateIpAddress: f.privateIp ?? null, subnetId: f.subnetId ?? null,
         publicIpAddressId: f.publicIpId ?? null, publicIpPrefixId: f.publicIpPrefixId ?? null })),
-      backendAddressPools: spec.pools.map((p) => ({ id: poolId(p.name), name: p.name, backendIpConfigurationIds: [], backendIpAddresses: p.ipAddresses ?? [] })),
+      backendAddressPools: spec.pools.map((p) => ({ id: poolId(p.name), name: p.name, backendIpConfigurationIds: spec.lbListedMembers?.[p.name] ?? [], backendIpAddresses: p.ipAddresses ?? [] })),
       loadBalancingRules: (spec.rules ?? []).map((r) => ({ id: `${id}/loadbalancingrules/${r.name.toLowerCase()}` as ResourceId, name: r.name,
         frontendIpConfigurationIds: [frontendId(r.frontend)], backendAddressPoolIds: [poolId(r.pool)], protocol: r.protocol ?? 'Tcp',
         frontendPort: r.port ?? 443, backendPort: r.port ?? 443, disableOutboundSnat: r.disableOutboundSnat ?? false })),
@@ -299,10 +339,20 @@ export class ModelBuilder {
     const make = (local: ResourceId, remote: ResourceId, useRemoteGateways: boolean, allowGatewayTransit: boolean): VirtualNetworkPeering => {
       const remoteVnet = this.vnetById.get(remote);
       const remoteName = remote.split('/').pop() ?? remote;
+      const isFrom = local === fromVnetId;
+      const subnets = opts.subnetPeering;
+      const names = subnets === undefined ? null : isFrom ? subnets : { localSubnetNames: subnets.remoteSubnetNames, remoteSubnetNames: subnets.localSubnetNames };
+      // With subnet peering, remoteAddressSpace is the named remote subnets' ranges.
+      const remoteSubnetPrefixes = names === null ? null
+        : this.subnets.filter((s) => s.virtualNetworkId === remote && names.remoteSubnetNames.some((n) => n.toLowerCase() === s.name.toLowerCase())).flatMap((s) => s.addressPrefixes);
       return {
         id: `${local}/virtualnetworkpeerings/to-${remoteName}` as ResourceId, name: `to-${remoteName}`, remoteVirtualNetworkId: remote,
-        remoteAddressPrefixes: remoteVnet?.addressPrefixes ?? [], allowVirtualNetworkAccess: true, allowForwardedTraffic: opts.allowForwardedTraffic ?? true,
-        allowGatewayTransit, useRemoteGateways, peeringState: opts.state ?? 'Connected',
+        remoteAddressPrefixes: (isFrom ? opts.remoteAddressPrefixes : undefined) ?? remoteSubnetPrefixes ?? remoteVnet?.addressPrefixes ?? [],
+        remoteVirtualNetworkAddressPrefixes: remoteVnet?.addressPrefixes ?? null,
+        allowVirtualNetworkAccess: true, allowForwardedTraffic: opts.allowForwardedTraffic ?? true,
+        allowGatewayTransit, useRemoteGateways, peeringState: opts.state ?? 'Connected', peeringSyncLevel: opts.syncLevel ?? 'FullyInSync',
+        peerCompleteVnets: names === null, localSubnetNames: names?.localSubnetNames ?? [], remoteSubnetNames: names?.remoteSubnetNames ?? [],
+        enableOnlyIPv6Peering: false,
       };
     };
     const from = make(fromVnetId, toVnetId, opts.useRemoteGateways ?? false, opts.allowGatewayTransit ?? false);
@@ -316,15 +366,17 @@ export class ModelBuilder {
     const remoteName = remoteVnetId.split('/').pop() ?? remoteVnetId;
     const peering: VirtualNetworkPeering = {
       id: `${fromVnetId}/virtualnetworkpeerings/to-${remoteName}` as ResourceId, name: `to-${remoteName}`, remoteVirtualNetworkId: remoteVnetId,
-      remoteAddressPrefixes, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false, peeringState: 'Connected',
+      remoteAddressPrefixes, remoteVirtualNetworkAddressPrefixes: null, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false,
+      useRemoteGateways: false, peeringState: 'Connected', peeringSyncLevel: 'FullyInSync', peerCompleteVnets: true, localSubnetNames: [], remoteSubnetNames: [],
+      enableOnlyIPv6Peering: false,
     };
     this.addPeering(fromVnetId, peering);
     return peering.id;
   }
 
-  gateway(name: string, vnetId: ResourceId, opts: { readonly type?: 'Vpn' | 'ExpressRoute'; readonly defaultSiteId?: ResourceId; readonly publicIpIds?: readonly ResourceId[] } = {}): ResourceId {
+  gateway(name: string, vnetId: ResourceId, opts: { readonly type?: GatewayType; readonly vpnType?: VpnType; readonly defaultSiteId?: ResourceId; readonly publicIpIds?: readonly ResourceId[] } = {}): ResourceId {
     const id = networkId('virtualnetworkgateways', name);
-    this.gateways.push({ ...base(id, name), kind: 'virtualNetworkGateway', gatewayType: opts.type ?? 'Vpn', vpnType: opts.type === 'ExpressRoute' ? null : 'RouteBased',
+    this.gateways.push({ ...base(id, name), kind: 'virtualNetworkGateway', gatewayType: opts.type ?? 'Vpn', vpnType: opts.vpnType ?? (opts.type === 'ExpressRoute' ? null : 'RouteBased'),
       virtualNetworkId: vnetId, gatewayDefaultSiteId: opts.defaultSiteId ?? null, enableBgp: true, publicIpAddressIds: opts.publicIpIds ?? [] });
     return id;
   }
@@ -350,6 +402,7 @@ export class ModelBuilder {
       publicIpAddresses: [...this.publicIps], publicIpPrefixes: [...this.publicIpPrefixes], networkInterfaces: [...this.nics],
       azureFirewalls: [...this.firewalls], firewallPolicies: [...this.policies], networkSecurityGroups: [...this.nsgs],
       loadBalancers: [...this.loadBalancers], virtualNetworkGateways: [...this.gateways], virtualHubs: [...this.hubs], virtualWans: [],
+      ipGroups: [...this.ipGroups],
     };
   }
 

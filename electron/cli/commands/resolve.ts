@@ -4,8 +4,9 @@
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type EgressPath, type FindingSeverity, type ResolveResult } from '../../../shared/egress/index';
+import { toResolveJson } from '../../../shared/egress/explain';
 import { toResourceId } from '../../../shared/model/ids';
-import { isPublicIp, parseIp } from '../../../shared/model/ip';
+import { parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { loadEstate } from '../estate';
@@ -36,11 +37,13 @@ const SPEC = {
   'fail-on': 'value', out: 'value', help: 'flag',
 } as const;
 
-/** A public IPv4/IPv6 address, or a usage error saying why not. */
+/**
+ * An IPv4/IPv6 address, or a usage error saying why not. Private addresses are accepted: inside a
+ * VNet's or a peered VNet's address space they are delivered privately (verdict `private`).
+ */
 export function validateDestination(text: string): string {
   const ip = parseIp(text);
   if (ip === null) throw new UsageError(`--destination "${text}" is not an IPv4 or IPv6 address`);
-  if (!isPublicIp(ip)) throw new UsageError(`--destination ${text} is not a public address: egress is evaluated for internet destinations`);
   return text.trim();
 }
 
@@ -98,7 +101,7 @@ export const resolveCommand: CliCommand = {
     // Colours only when writing to a terminal, and never with NO_COLOR (https://no-color.org).
     const color = out === undefined && io.isTTY && (io.env.NO_COLOR ?? '') === '';
     let text: string;
-    if (format === 'json') text = `${JSON.stringify(result, null, 2)}\n`;
+    if (format === 'json') text = `${JSON.stringify(toResolveJson(result), null, 2)}\n`;
     else {
       text = formatTable(result, snapshot.model, { color });
       if (parsed.options.explain === true) text += formatExplain(result, { color });

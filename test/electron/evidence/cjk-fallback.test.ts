@@ -22,7 +22,8 @@ function cjkInput() {
   const result = fixtureResult();
   const paths: readonly EgressPath[] = result.paths.map((p) => (p.source.id !== IDS.zurich ? p : {
     ...p,
-    hops: p.hops.map((h, i) => (i === 0 ? { ...h, explanation: EXPLANATION } : h)),
+    // The internet hop's explanation names the egress: a long Japanese text there must wrap.
+    steps: p.steps.map((step) => (step.kind === 'terminal' && step.reason.kind === 'egress' ? { ...step, reason: { ...step.reason, egressText: EXPLANATION } } : step)),
   }));
   return { snapshot, result: { ...result, paths }, selection: null, exportedBy: '監査 Zoë', exportedAt: EXPORTED_AT } as const;
 }

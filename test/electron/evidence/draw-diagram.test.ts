@@ -4,6 +4,7 @@ import { MIN_LABEL_PT, planDiagramPages } from '../../../electron/evidence/draw-
 import type { EgressPath } from '../../../shared/egress/types';
 import { emptyNetworkModel } from '../../../shared/model/topology';
 import { fixtureModel, fixturePaths } from './fixture';
+import { stepOf, terminalFor } from '../../support/steps';
 
 function manyPaths(vnets: number, subnetsPerVnet: number): readonly EgressPath[] {
   const paths: EgressPath[] = [];
@@ -13,7 +14,7 @@ function manyPaths(vnets: number, subnetsPerVnet: number): readonly EgressPath[]
       paths.push({
         source: { type: 'subnet', id, name: `snet-${v}-${s}` }, verdict: s % 3 === 0 ? 'no-outbound' : 'internet',
         exit: s % 3 === 0 ? null : 'default-outbound', via: [], egressIps: [], snatPorts: null,
-        hops: [{ kind: 'default-outbound', id: 'default-outbound', rule: 'r', explanation: 'e', docs: '', verify: '' }], findings: [],
+        steps: [stepOf('default-outbound', id), terminalFor(s % 3 === 0 ? 'no-outbound' : 'internet', id)], findings: [],
       });
     }
   }

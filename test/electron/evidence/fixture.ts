@@ -4,7 +4,8 @@
  * and a NIC exception with its own public IP. Built by hand so these tests do not depend on the
  * resolver.
  */
-import type { EgressPath, Hop, ResolveResult } from '../../../shared/egress/types';
+import type { Flow, Named, Step } from '../../../shared/egress/steps';
+import type { EgressPath, InternetExit, ResolveResult } from '../../../shared/egress/types';
 import { toResourceId, type ResourceId } from '../../../shared/model/ids';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { emptyNetworkModel, type NetworkModel, type Subnet } from '../../../shared/model/topology';
@@ -57,52 +58,83 @@ export function fixtureModel(): NetworkModel {
       { id: IDS.route, name: 'default-to-fw', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.1.4', hasBgpOverride: false },
     ], disableBgpRoutePropagation: false }],
     natGateways: [{ kind: 'natGateway', ...base(IDS.natGateway, 'ng-web', { owner: 'web-team' }), skuName: 'Standard', publicIpAddressIds: [], publicIpPrefixIds: [], idleTimeoutInMinutes: 4, subnetIds: [IDS.web] }],
-    azureFirewalls: [{ kind: 'azureFirewall', ...base(IDS.firewall, 'afw-hub', { Owner: 'security', CostCentre: 'CC-2002' }), skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null, firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [] }],
+    azureFirewalls: [{ kind: 'azureFirewall', ...base(IDS.firewall, 'afw-hub', { Owner: 'security', CostCentre: 'CC-2002' }), skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null, firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [], snatPrivateRanges: null, snatAutoLearnPrivateRanges: false }],
     networkInterfaces: [{ kind: 'networkInterface', ...base(IDS.nic, 'nic-jump'), ipConfigurations: [{ id: toResourceId(`${IDS.nic}/ipConfigurations/ipconfig1`), name: 'ipconfig1', primary: true, privateIpAddress: '10.1.1.10', privateIpAddressVersion: 'IPv4', subnetId: IDS.app, publicIpAddressId: IDS.pip, loadBalancerBackendAddressPoolIds: [] }], enableIPForwarding: false, networkSecurityGroupId: null, virtualMachineId: null, flexibleScaleSetMember: false, primary: true }],
   };
 }
 
-function hop(kind: Hop['kind'], id: string, rule: string, explanation: string): Hop {
-  return { kind, id, rule, explanation, docs: `https://learn.microsoft.com/azure/${kind}`, verify: `az network ${kind} show --ids ${id}` };
+const FLOW: Flow = { destination: 'the internet (0.0.0.0/0)', protocol: 'Tcp', port: 443 };
+
+function named(id: string): Named {
+  return { id, name: id.slice(id.lastIndexOf('/') + 1) };
 }
 
-const internet = hop('internet', 'internet', 'Internet', 'Traffic leaves Azure for the internet.');
+function source(id: ResourceId, prefix: string): Step {
+  return { kind: 'source', origin: 'subnet', subnet: named(id), addressPrefixes: [prefix] };
+}
+
+function internet(exit: InternetExit, egressIps: readonly string[], egressText = egressIps.join(', ')): Step {
+  return { kind: 'terminal', reason: { kind: 'egress', exit, egressIps, egressText, restrictedTo: null } };
+}
+
+const udrToFirewall: Step = {
+  kind: 'route', subnet: named(IDS.app),
+  route: { source: 'User', origin: 'udr', name: 'default-to-fw', addressPrefix: '0.0.0.0/0', nextHop: { kind: 'known', type: 'VirtualAppliance' }, nextHopIpAddress: '10.0.1.4', resourceId: IDS.route },
+  overridden: [{ route: { source: 'Default', origin: 'system', name: 'Default route to the internet', addressPrefix: '0.0.0.0/0', nextHop: { kind: 'known', type: 'Internet' }, nextHopIpAddress: null, resourceId: null }, lostBecause: 'same prefix: a user-defined route beats a system route' }],
+  capturedFromNicId: null, routeTableId: IDS.routeTable, flow: FLOW,
+};
 
 export function fixturePaths(): readonly EgressPath[] {
   return [
     {
-      source: { type: 'subnet', id: IDS.app, name: 'snet-app' }, verdict: 'internet', exit: 'public-ip', via: [IDS.firewall],
+      source: { type: 'subnet', id: IDS.app, name: 'snet-app' }, verdict: 'internet', exit: 'public-ip', via: [{ kind: 'azure-firewall', id: IDS.firewall }],
       egressIps: ['20.50.1.1'], snatPorts: 2496,
-      hops: [
-        hop('source', IDS.app, 'subnet snet-app 10.1.1.0/24', 'Traffic starts in snet-app.'),
-        hop('route', IDS.route, 'UDR default-to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4', 'The user-defined route wins longest-prefix match over the system default route.'),
-        hop('azure-firewall', IDS.firewall, 'Azure Firewall afw-hub (SNAT to its public IP)', 'The firewall inspects and SNATs the traffic.'),
-        internet,
+      steps: [
+        source(IDS.app, '10.1.1.0/24'),
+        udrToFirewall,
+        { kind: 'azure-firewall', firewall: named(IDS.firewall), skuName: 'AZFW_VNet', skuTier: 'Standard', forcedTunnel: false, hub: null },
+        { kind: 'public-ip', owner: 'firewall', resourceId: IDS.firewall, ownerId: IDS.firewall, ownerName: 'afw-hub', publicIpName: null, egressIps: ['20.50.1.1'] },
+        internet('public-ip', ['20.50.1.1']),
       ],
       findings: [],
     },
     {
       source: { type: 'subnet', id: IDS.web, name: 'snet-web' }, verdict: 'internet', exit: 'nat-gateway', via: [],
       egressIps: ['20.60.2.0/30'], snatPorts: 64512,
-      hops: [hop('source', IDS.web, 'subnet snet-web 10.1.2.0/24', 'Traffic starts in snet-web.'), hop('nat-gateway', IDS.natGateway, 'NAT gateway ng-web on the subnet', 'A NAT gateway takes precedence over every other outbound method.'), internet],
+      steps: [
+        source(IDS.web, '10.1.2.0/24'),
+        { kind: 'nat-gateway', natGateway: named(IDS.natGateway), egressIps: ['20.60.2.0/30'], snatPorts: 64512, sharedBySubnets: 1, ownPublicIpInboundOnly: false },
+        internet('nat-gateway', ['20.60.2.0/30']),
+      ],
       findings: [{ code: 'snat-capacity', severity: 'warning', message: 'Failed SNAT connections were captured on ng-web.', advice: 'Add public IPs or a prefix to the NAT gateway.', resourceIds: [IDS.natGateway], docs: 'https://learn.microsoft.com/azure/nat-gateway/troubleshoot-nat' }],
     },
     {
       source: { type: 'subnet', id: IDS.zurich, name: 'subnet-zürich-東京' }, verdict: 'internet', exit: 'default-outbound', via: [],
       egressIps: [], snatPorts: null,
-      hops: [hop('source', IDS.zurich, 'subnet subnet-zürich-東京 10.1.3.0/24', 'Traffic starts in subnet-zürich-東京.'), hop('default-outbound', 'default-outbound', 'Default outbound access', 'No explicit outbound method: Azure assigns an IP it owns.'), internet],
+      steps: [
+        source(IDS.zurich, '10.1.3.0/24'),
+        { kind: 'default-outbound', subnet: named(IDS.zurich), defaultOutboundAccess: null, reason: 'allowed' },
+        internet('default-outbound', [], 'a Microsoft-owned default outbound IP'),
+      ],
       findings: [{ code: 'default-outbound', severity: 'error', message: 'subnet-zürich-東京 relies on default outbound access.', advice: 'Attach a NAT gateway and set defaultOutboundAccess to false.' }],
     },
     {
       source: { type: 'subnet', id: IDS.isolated, name: 'snet-isolated' }, verdict: 'no-outbound', exit: null, via: [],
       egressIps: [], snatPorts: null,
-      hops: [hop('source', IDS.isolated, 'subnet snet-isolated 10.1.4.0/24', 'Traffic starts in snet-isolated.'), hop('drop', 'no-outbound', 'Private subnet, no outbound method', 'defaultOutboundAccess is false and nothing else gives the subnet a way out.')],
+      steps: [
+        source(IDS.isolated, '10.1.4.0/24'),
+        { kind: 'terminal', reason: { kind: 'no-outbound-method', subnet: named(IDS.isolated), reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' } },
+      ],
       findings: [{ code: 'no-outbound', severity: 'info', message: 'snet-isolated cannot reach the internet.' }],
     },
     {
       source: { type: 'nic', id: IDS.nic, name: 'nic-jump' }, verdict: 'internet', exit: 'public-ip', via: [],
       egressIps: ['52.10.10.10'], snatPorts: 64000,
-      hops: [hop('source', IDS.nic, 'NIC nic-jump 10.1.1.10', 'Traffic starts on the NIC.'), hop('public-ip', IDS.pip, 'Instance public IP pip-jump', 'A public IP on the NIC is used before the subnet route.'), internet],
+      steps: [
+        { kind: 'source', origin: 'nic', nic: named(IDS.nic), privateIp: '10.1.1.10', subnet: named(IDS.app) },
+        { kind: 'public-ip', owner: 'instance', resourceId: IDS.pip, ownerId: IDS.pip, ownerName: 'pip-jump', publicIpName: 'pip-jump', egressIps: ['52.10.10.10'] },
+        internet('public-ip', ['52.10.10.10']),
+      ],
       findings: [],
     },
   ];

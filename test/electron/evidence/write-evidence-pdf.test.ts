@@ -56,8 +56,8 @@ describe('writeEvidencePdf', async () => {
     expect(text).toContain('snet-isolated (subnet): No outbound');
     expect(text).toContain('nic-jump (NIC exception): Internet');
     expect(text).toContain('UDR default-to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4');
-    expect(text).toContain('The user-defined route wins longest-prefix match over the system default route.');
-    expect(text).toContain('az network route show --ids');
+    expect(text).toContain('Overridden: System route Default route to the internet 0.0.0.0/0 → Internet lost: same prefix: a user-defined route beats a system route.');
+    expect(text).toContain('az network route-table show --ids');
     expect(text).toContain('netops@contoso.example · cost centre: CC-1001');
     expect(text).toContain('security · cost centre: CC-2002');
     expect(text).toContain('SNATConnectionCount');

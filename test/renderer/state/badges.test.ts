@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BADGE_KINDS, badgeFor, badgeText } from '../../../renderer/state/badges';
 import { FIREWALL_ID, NVA_NIC_ID } from '../fixtures';
+import { viaOf } from '../../support/steps';
 
 describe('verdict badges', () => {
   it('names internet egress by the appliance first, then by the exit method', () => {
-    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [FIREWALL_ID] }).text).toBe('Internet via firewall');
-    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [NVA_NIC_ID] }).text).toBe('Internet via NVA');
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [viaOf(FIREWALL_ID)] }).text).toBe('Internet via firewall');
+    expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [viaOf(NVA_NIC_ID)] }).text).toBe('Internet via NVA');
     expect(badgeFor({ verdict: 'internet', exit: 'nat-gateway', via: [] }).text).toBe('Internet via NAT');
     expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [] }).text).toBe('Internet via public IP');
     expect(badgeFor({ verdict: 'internet', exit: 'load-balancer', via: [] }).text).toBe('Internet via LB outbound');

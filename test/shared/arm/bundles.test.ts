@@ -97,7 +97,10 @@ describe('other input forms', () => {
     expect(model.virtualNetworks[0]?.peerings).toEqual([{
       id: id(`${HUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/hub-to-spoke`), name: 'hub-to-spoke',
       remoteVirtualNetworkId: id(`${SPOKE}/virtualNetworks/vnet-spoke`), remoteAddressPrefixes: ['10.20.0.0/16'],
+      remoteVirtualNetworkAddressPrefixes: null,
       allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false, peeringState: 'Connected',
+      // Not in this (older) az output: defaults.
+      peeringSyncLevel: 'Unknown', peerCompleteVnets: true, localSubnetNames: [], remoteSubnetNames: [], enableOnlyIPv6Peering: false,
     }]);
   });
 

@@ -199,9 +199,10 @@ describe('fields land in the model', () => {
       id: id('/subscriptions/subid/resourceGroups/peerTest/providers/Microsoft.Network/virtualNetworks/vnet1/virtualNetworkPeerings/peer'),
       name: 'peer',
       remoteVirtualNetworkId: id('/subscriptions/subid/resourceGroups/peerTest/providers/Microsoft.Network/virtualNetworks/vnet2'),
-      remoteAddressPrefixes: ['12.0.0.0/8'],
+      remoteAddressPrefixes: ['12.0.0.0/8'], remoteVirtualNetworkAddressPrefixes: ['12.0.0.0/8'],
       allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false,
-      peeringState: 'Initiated',
+      peeringState: 'Initiated', peeringSyncLevel: 'FullyInSync',
+      peerCompleteVnets: true, localSubnetNames: [], remoteSubnetNames: [], enableOnlyIPv6Peering: false,
     }]);
   });
 

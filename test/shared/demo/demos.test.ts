@@ -61,7 +61,7 @@ function check(name: string, expectations: readonly Expectation[]): void {
       const path = effectivePath(resolveDemo(name), e.source);
       expect({ verdict: path.verdict, exit: path.exit }).toEqual({ verdict: e.verdict, exit: e.exit });
       if (e.egressIps !== undefined) expect([...path.egressIps].sort()).toEqual([...e.egressIps].sort());
-      if (e.via !== undefined) expect(path.via.map(last).slice(0, e.via.length)).toEqual(e.via);
+      if (e.via !== undefined) expect(path.via.map((v) => last(v.id)).slice(0, e.via.length)).toEqual(e.via);
       if (e.snatPorts !== undefined) expect(path.snatPorts).toBe(e.snatPorts);
       for (const code of e.findings ?? []) expect(path.findings.map((f) => f.code)).toContain(code);
     });

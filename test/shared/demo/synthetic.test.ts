@@ -49,7 +49,7 @@ describe('generateSyntheticEstate', () => {
     for (const expected of ['internet/nat-gateway', 'internet/default-outbound', 'no-outbound/-', 'internet/public-ip', 'internet/load-balancer']) {
       expect(exits).toContain(expected);
     }
-    const throughFirewall = result.paths.filter((p) => p.via.some((id) => id.includes('/azurefirewalls/')));
+    const throughFirewall = result.paths.filter((p) => p.via.some((v) => v.kind === 'azure-firewall'));
     expect(throughFirewall.length).toBeGreaterThan(result.paths.length / 3);
     expect(result.paths.flatMap((p) => p.findings).map((f) => f.code)).toContain('nat-gateway-bypassed');
   });

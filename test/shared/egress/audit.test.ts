@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';
 import { ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
+import { explainPath } from '../../../shared/egress/explain';
 
 describe('audit: Standard load balancer membership turns default outbound access off', () => {
   // [LBRULES] scenario 5: "Outbound connectivity isn't available for an internal standard load balancer
@@ -131,7 +132,7 @@ describe('audit: a Basic public LB SNATs through one frontend only', () => {
     const nics = Array.from({ length: 60 }, (_, i) => b.nic(s, `vm${String(i).padStart(2, '0')}-nic`, `10.0.1.${10 + i}`, { poolIds: [ModelBuilder.poolId(lb, 'pool')] }));
     const path = pathOf(resolve(b.build()), nics[0] as ResourceId);
     expect(summary(path)).toMatchObject({ exit: 'load-balancer', egressIps: ['20.5.5.1', '20.5.5.2'], snatPorts: 512 });
-    expect(path.hops.find((h) => h.kind === 'load-balancer')?.explanation).toContain('one of them');
+    expect(explainPath(path).find((h) => h.kind === 'load-balancer')?.explanation).toContain('one of them');
   });
 });
 
@@ -171,7 +172,7 @@ describe('audit: a split default route decides "the internet"', () => {
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: rt, natGatewayId: nat });
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toMatchObject({ verdict: 'internet', via: [fw], egressIps: ['20.0.0.10'], findings: ['nat-gateway-bypassed'] });
-    expect(path.hops.find((h) => h.kind === 'route')?.rule).toContain('0.0.0.0/1');
+    expect(explainPath(path).find((h) => h.kind === 'route')?.rule).toContain('0.0.0.0/1');
     // Only half covered: the generic answer stays the NAT gateway.
     const half = new ModelBuilder();
     const hv = half.vnet('v', ['10.0.0.0/16']);

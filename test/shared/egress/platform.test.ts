@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveRoute, ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
+import { explainPath } from '../../../shared/egress/explain';
 
 const WORKLOAD_CODES = ['default-outbound', 'no-outbound', 'firewall-bypass'];
 
@@ -42,7 +43,7 @@ describe('platform subnets', () => {
       ],
       findings: [],
     });
-    expect(pathOf(result, fwSubnet).hops[0]?.explanation).toContain(`Platform subnet: it hosts Azure Firewall fw`);
+    expect(explainPath(pathOf(result, fwSubnet))[0]?.explanation).toContain(`Platform subnet: it hosts Azure Firewall fw`);
     // Only the workload subnet is a bypass.
     const bypass = result.findings.filter((f) => f.code === 'firewall-bypass');
     expect(bypass.map((f) => f.resourceIds)).toEqual([[rogue, fw]]);
@@ -132,10 +133,10 @@ describe('platform subnets', () => {
       const path = pathOf(result, id);
       expect(path.source.role).toBe('gateway');
       expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [], findings: [] });
-      expect(path.hops.at(-1)?.kind).toBe('drop');
+      expect(explainPath(path).at(-1)?.kind).toBe('drop');
     }
-    expect(pathOf(result, empty).hops[0]?.explanation).toContain('no virtual network gateway in the snapshot uses it');
-    expect(pathOf(result, noPip).hops.at(-1)?.explanation).toContain('no public IP of gateway er is in the snapshot');
+    expect(explainPath(pathOf(result, empty))[0]?.explanation).toContain('no virtual network gateway in the snapshot uses it');
+    expect(explainPath(pathOf(result, noPip)).at(-1)?.explanation).toContain('no public IP of gateway er is in the snapshot');
   });
 
   it('AzureFirewallManagementSubnet: the firewall\'s management public IP', () => {
@@ -148,7 +149,7 @@ describe('platform subnets', () => {
     const path = pathOf(resolve(b.build()), mgmt);
     expect(path.source).toEqual({ type: 'subnet', id: mgmt, name: 'AzureFirewallManagementSubnet', role: 'firewall-management' });
     expect(summary(path)).toEqual({ verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['20.0.0.99'], snatPorts: null, hops: ['source', 'route', 'public-ip', 'internet'], findings: [] });
-    expect(path.hops[2]).toMatchObject({ id: mgmtPip, rule: 'Azure Firewall fw management public IP (20.0.0.99)' });
+    expect(explainPath(path)[2]).toMatchObject({ id: mgmtPip, rule: 'Azure Firewall fw management public IP (20.0.0.99)' });
   });
 
   it('AzureBastionSubnet and RouteServerSubnet: platform-managed egress (not modelled), verdict unknown with a gap', () => {
@@ -161,9 +162,9 @@ describe('platform subnets', () => {
       const path = pathOf(result, id);
       expect(path.source.role).toBe(role);
       expect(summary(path)).toEqual({ verdict: 'unknown', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'drop'], findings: [] });
-      expect(path.hops[1]?.rule).toBe('Platform-managed egress (not modelled)');
+      expect(explainPath(path)[1]?.rule).toBe('Platform-managed egress (not modelled)');
     }
-    expect(pathOf(result, bastion).hops[0]?.docs).toBe('https://learn.microsoft.com/azure/bastion/bastion-nsg');
+    expect(explainPath(pathOf(result, bastion))[0]?.docs).toBe('https://learn.microsoft.com/azure/bastion/bastion-nsg');
     expect(result.gaps.map((g) => g.scope).sort()).toEqual([bastion, routeServer].sort());
   });
 

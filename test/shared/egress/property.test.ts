@@ -9,6 +9,7 @@ import type { Verdict } from '../../../shared/egress/types';
 import type { ResourceId } from '../../../shared/model/ids';
 import { effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { resolve } from './support';
+import { explainPath } from '../../../shared/egress/explain';
 
 const NEXT_HOPS = ['Internet', 'None', 'VirtualAppliance', 'VirtualNetworkGateway', 'VnetLocal', 'Bogus'] as const;
 const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
@@ -91,7 +92,7 @@ describe('resolveEgress on random topologies', () => {
       expect(new Set(nicPaths).size).toBe(nicPaths.length);
       for (const path of result.paths) {
         expect(VERDICTS).toContain(path.verdict);
-        expect(path.hops[0]?.kind).toBe('source');
+        expect(explainPath(path)[0]?.kind).toBe('source');
         expect(path.via.length).toBeLessThanOrEqual(10);
         if (path.verdict !== 'internet') expect(path.egressIps).toEqual([]);
       }

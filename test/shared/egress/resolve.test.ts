@@ -4,6 +4,7 @@ import type { ResourceId } from '../../../shared/model/ids';
 import { emptyNetworkModel } from '../../../shared/model/topology';
 import { effectiveRoute, ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
+import { explainPath } from '../../../shared/egress/explain';
 
 describe('resolveEgress: output contract', () => {
   it('returns the schema, the destination, and one path per subnet even with no NICs, platform subnets included', () => {
@@ -24,7 +25,7 @@ describe('resolveEgress: output contract', () => {
     const nsg = b.nsg('nsg', []);
     const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('p', '20.0.0.1')] });
     b.subnet(v, 'app', '10.0.1.0/24', { natGatewayId: nat, networkSecurityGroupId: nsg });
-    const hops = resolve(b.build()).paths.flatMap((p) => p.hops);
+    const hops = resolve(b.build()).paths.flatMap((p) => explainPath(p));
     expect(hops.length).toBe(5);
     for (const hop of hops) {
       expect(hop.rule.length).toBeGreaterThan(3);
@@ -81,7 +82,7 @@ describe('resolveEgress: exits', () => {
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VnetLocal' }]) });
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toMatchObject({ verdict: 'dropped', hops: ['source', 'route', 'drop'] });
-    expect(path.hops[2]?.explanation).toContain('UNCONFIRMED');
+    expect(explainPath(path)[2]?.explanation).toContain('UNCONFIRMED');
   });
 
   it('a NAT gateway missing from the snapshot is still the exit (NAT precedence) with unknown IPs and a gap', () => {
@@ -113,7 +114,7 @@ describe('resolveEgress: captured effective routes', () => {
     });
     expect(path.findings[0]).toMatchObject({ severity: 'warning', resourceIds: [s, nic] });
     expect(path.findings[0]?.message).toContain('"0.0.0.0/0 → None" but the configuration in the snapshot gives "0.0.0.0/0 → Internet"');
-    expect(path.hops[1]?.verify).toBe(`az network nic show-effective-route-table --ids ${nic} -o table`);
+    expect(explainPath(path)[1]?.verify).toBe(`az network nic show-effective-route-table --ids ${nic} -o table`);
     const estateFindings = resolve(model, {}, { effectiveRoutes }).findings;
     expect(estateFindings.map((f) => [f.code, f.resourceIds])).toEqual([['route-drift', [s]]]);
   });
@@ -160,7 +161,7 @@ describe('resolveEgress: appliances', () => {
       verdict: 'internet', exit: 'public-ip', via: [ilb, nva1], egressIps: ['20.4.4.4'], snatPorts: 64_512,
       hops: ['source', 'route', 'internal-load-balancer', 'virtual-appliance', 'route', 'public-ip', 'internet'], findings: [],
     });
-    expect(path.hops[2]?.explanation).toContain('2 backend NVA NIC(s)');
+    expect(explainPath(path)[2]?.explanation).toContain('2 backend NVA NIC(s)');
   });
 
   it('an NVA in a peered VNet whose peering disallows forwarded traffic → warning allow-forwarded-traffic-missing', () => {
@@ -237,7 +238,7 @@ describe('resolveEgress: appliances', () => {
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.255.0.132' }]) });
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toMatchObject({ verdict: 'dropped', findings: ['next-hop-unreachable'] });
-    expect(path.hops[2]?.explanation).toContain('use routing intent instead');
+    expect(explainPath(path)[2]?.explanation).toContain('use routing intent instead');
   });
 
   it('a UDR to VirtualNetworkGateway in a vWAN-connected VNet is unsupported', () => {

@@ -58,7 +58,7 @@ describe('evaluateFirewallRules', () => {
   it('application rule with * allows the internet; with names only, the internet is restricted to those names', () => {
     expect(evaluateFirewallRules(rules([applicationRule('all', ['*'])]), INTERNET, FROM_APP)).toMatchObject({ kind: 'allow', rule: { name: 'all' } });
     expect(evaluateFirewallRules(rules([applicationRule('a', ['*.contoso.com']), applicationRule('b', ['github.com'], { fqdnTags: ['WindowsUpdate'] })]), INTERNET, FROM_APP))
-      .toEqual({ kind: 'allow-fqdns', rules: expect.any(Array), fqdns: ['*.contoso.com', 'github.com', 'FQDN tag WindowsUpdate'] });
+      .toEqual({ kind: 'allow-partial', rules: expect.any(Array), prefixes: [], serviceTags: [], fqdns: ['*.contoso.com', 'github.com', 'FQDN tag WindowsUpdate'] });
   });
 
   it('application rules are HTTP(S)/MSSQL only: a UDP flow or another port is default-denied', () => {
@@ -71,7 +71,8 @@ describe('evaluateFirewallRules', () => {
     const set = rules([networkRule('partner', { destinationAddresses: ['40.1.0.0/16'], sourceAddresses: ['10.1.0.0/16'] })]);
     expect(evaluateFirewallRules(set, to('40.1.2.3'), FROM_APP).kind).toBe('allow');
     expect(evaluateFirewallRules(set, to('40.1.2.3'), { cidrs: [parseCidr('10.2.0.0/24') as Cidr] }).kind).toBe('default-deny');
-    expect(evaluateFirewallRules(set, INTERNET, FROM_APP).kind).toBe('default-deny');
+    // For the default route a rule on part of the internet is an allow restricted to that part.
+    expect(evaluateFirewallRules(set, INTERNET, FROM_APP)).toMatchObject({ kind: 'allow-partial', prefixes: ['40.1.0.0/16'] });
   });
 
   it('rules not captured are reported as such, never guessed', () => {

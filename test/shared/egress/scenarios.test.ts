@@ -24,6 +24,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';
 import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { explanations, pathOf, resolve, summary } from './support';
+import { explainPath } from '../../../shared/egress/explain';
 
 const FW_IP = '10.0.1.4';
 
@@ -120,7 +121,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const nics = Array.from({ length: 60 }, (_, i) => b.nic(s, `vm${String(i).padStart(2, '0')}-nic`, `10.0.1.${10 + i}`, { poolIds: [ModelBuilder.poolId(lb, 'pool')] }));
     const path = pathOf(resolve(b.build()), nics[0] as ResourceId);
     expect(summary(path)).toEqual({ verdict: 'internet', exit: 'load-balancer', via: [], egressIps: ['20.2.2.2'], snatPorts: 512, hops: ['source', 'route', 'load-balancer', 'internet'], findings: [] });
-    expect(path.hops[2]?.rule).toContain('implicit SNAT');
+    expect(explainPath(path)[2]?.rule).toContain('implicit SNAT');
   });
 
   it('scenario 8: disableOutboundSnat=true, no outbound rule, private subnet → no outbound', () => {
@@ -165,8 +166,8 @@ describe('egress scenarios (egress-rules.md §13)', () => {
       verdict: 'internet', exit: 'public-ip', via: [fw], egressIps: ['20.0.0.10'], snatPorts: 4_992,
       hops: ['source', 'route', 'azure-firewall', 'firewall-rule', 'route', 'public-ip', 'internet'], findings: [],
     });
-    expect(path.hops[1]?.rule).toBe('UDR to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4');
-    expect(path.hops[1]?.explanation).toContain('same prefix: a user-defined route beats a system route');
+    expect(explainPath(path)[1]?.rule).toBe('UDR to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4');
+    expect(explainPath(path)[1]?.explanation).toContain('same prefix: a user-defined route beats a system route');
   });
 
   it('scenario 12: UDR to the firewall and a NAT gateway on the subnet → via firewall, nat-gateway-bypassed', () => {
@@ -187,7 +188,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
       verdict: 'internet', exit: 'nat-gateway', via: [fw], egressIps: ['20.0.1.1', '20.0.1.2'], snatPorts: 129_024,
       hops: ['source', 'route', 'azure-firewall', 'firewall-rule', 'route', 'nat-gateway', 'internet'], findings: [],
     });
-    expect(path.hops[5]?.id).toBe(fwNat);
+    expect(explainPath(path)[5]?.id).toBe(fwNat);
   });
 
   it('scenario 14: firewall policy with no matching rule → denied (firewall-default-deny)', () => {
@@ -196,7 +197,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     expect(summary(pathOf(resolve(b.build()), s))).toEqual({
       verdict: 'denied', exit: null, via: [fw], egressIps: [], snatPorts: null,
-      hops: ['source', 'route', 'azure-firewall', 'firewall-rule'], findings: ['firewall-default-deny'],
+      hops: ['source', 'route', 'azure-firewall', 'firewall-rule', 'drop'], findings: ['firewall-default-deny'],
     });
   });
 
@@ -206,21 +207,24 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.10'] });
-    expect(path.hops[3]?.rule).toBe('Rules app/contoso Allow FQDNs only');
-    expect(path.hops.at(-1)?.explanation).toContain('Only these FQDNs are allowed by the firewall: *.contoso.com');
+    expect(explainPath(path)[3]?.rule).toBe('Rules app/contoso Allow FQDNs only');
+    expect(explainPath(path).at(-1)?.explanation).toContain('Only these destinations are allowed by the rules on the path: *.contoso.com');
   });
 
-  it('scenario 15 (what-if to an IP): FQDN-only rules cannot match an IP, so example.org\'s address is denied by default', () => {
+  // Application rules match the name (SNI / Host header), which an IP does not tell: the verdict is
+  // unknown, naming the FQDNs that would pass, never a confident denial
+  // https://learn.microsoft.com/azure/firewall/rule-processing
+  it('scenario 15 (what-if to an IP): FQDN-only rules decide by name, so an IP alone is unknown, naming the FQDNs', () => {
     const { b, spoke, fw } = hubAndSpoke({ rules: [applicationRule('contoso', ['*.contoso.com'])] });
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     const path = pathOf(resolve(b.build(), { destination: '93.184.215.14' }), s);
     expect(summary(path)).toEqual({
-      verdict: 'denied', exit: null, via: [fw], egressIps: [], snatPorts: null,
-      hops: ['source', 'route', 'azure-firewall', 'firewall-rule'], findings: [],
+      verdict: 'unknown', exit: null, via: [fw], egressIps: [], snatPorts: null,
+      hops: ['source', 'route', 'azure-firewall', 'firewall-rule', 'drop'], findings: [],
     });
-    expect(path.hops[3]?.rule).toBe('Rules app/contoso Allow FQDNs only: default deny for 93.184.215.14');
-    expect(path.hops[3]?.explanation).toContain('*.contoso.com');
+    expect(explainPath(path)[3]?.rule).toBe('Rules app/contoso Allow FQDNs only: the name decides for 93.184.215.14');
+    expect(explainPath(path)[4]?.explanation).toContain('only to *.contoso.com');
   });
 
   function scenario16(withNat: boolean) {
@@ -247,7 +251,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     expect(summary(pathOf(resolve(model, { destination: '20.50.1.1' }), s))).toEqual({
       verdict: 'no-outbound', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'drop'], findings: ['no-outbound', 'private-subnet-internet-udr'],
     });
-    expect(pathOf(resolve(model, { destination: '8.8.8.8' }), s).via).toEqual([fw]);
+    expect(pathOf(resolve(model, { destination: '8.8.8.8' }), s).via.map((v) => v.id)).toEqual([fw]);
   });
 
   it('scenario 18: UDR 0/0 → None → dropped', () => {
@@ -275,7 +279,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const s = b.subnet(b.vnet('v', ['10.0.0.0/8']), 'app', '10.0.1.0/24', { routeTableId: rt });
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toEqual({ verdict: 'dropped', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'drop'], findings: ['next-hop-unreachable'] });
-    expect(path.hops[2]?.explanation).toContain('UNCONFIRMED');
+    expect(explainPath(path)[2]?.explanation).toContain('UNCONFIRMED');
   });
 
   it('scenario 21: NVA NIC without IP forwarding → dropped, nva-ip-forwarding-disabled', () => {
@@ -332,7 +336,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
       verdict: 'on-premises', exit: null, via: [], egressIps: [], snatPorts: null,
       hops: ['source', 'route', 'virtual-network-gateway', 'on-premises'], findings: ['forced-tunnel', 'nat-gateway-bypassed'],
     });
-    expect(pathOf(result, s).hops[2]?.id).toBe(gw);
+    expect(explainPath(pathOf(result, s))[2]?.id).toBe(gw);
     // The captured subnet itself uses its captured routes: same answer.
     expect(pathOf(result, other).verdict).toBe('on-premises');
   });
@@ -346,7 +350,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const { model, s, effectiveRoutes } = vpnEstate({ routes: [{ name: 'direct', prefix: '0.0.0.0/0', nextHopType: 'Internet' }] });
     const path = pathOf(resolve(model, {}, { effectiveRoutes }), s);
     expect(summary(path)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', findings: [] });
-    expect(path.hops[1]?.explanation).toContain('same prefix: a user-defined route beats a BGP route');
+    expect(explainPath(path)[1]?.explanation).toContain('same prefix: a user-defined route beats a BGP route');
   });
 
   it('scenario 26: ExpressRoute in the hub advertises 0/0, spoke uses remote gateways → on-premises through ER', () => {
@@ -362,8 +366,8 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const effectiveRoutes = [{ networkInterfaceId: hubNic, routes: [effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.0.255.12'] })] }];
     const path = pathOf(resolve(b.build(), {}, { effectiveRoutes }), s);
     expect(summary(path)).toEqual({ verdict: 'on-premises', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'virtual-network-gateway', 'on-premises'], findings: ['forced-tunnel'] });
-    expect(path.hops[2]).toMatchObject({ id: er, rule: 'ExpressRoute gateway er' });
-    expect(path.hops[2]?.explanation).toContain('gateway transit');
+    expect(explainPath(path)[2]).toMatchObject({ id: er, rule: 'ExpressRoute gateway er' });
+    expect(explainPath(path)[2]?.explanation).toContain('gateway transit');
   });
 
   it('scenario 27: GatewayDefaultSite: Frontend (UDR 0/0 → Internet) goes direct, Backend is forced on-premises', () => {
@@ -376,7 +380,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const result = resolve(b.build());
     expect(summary(pathOf(result, frontend))).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
     expect(summary(pathOf(result, backend))).toMatchObject({ verdict: 'on-premises', findings: ['forced-tunnel'] });
-    expect(pathOf(result, backend).hops[2]?.explanation).toContain('GatewayDefaultSite');
+    expect(explainPath(pathOf(result, backend))[2]?.explanation).toContain('GatewayDefaultSite');
   });
 
   it('scenario 28: UDR 0/0 → VirtualNetworkGateway with only an ExpressRoute gateway → unknown, unsupported-udr-gateway', () => {
@@ -386,7 +390,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: rt });
     expect(summary(pathOf(resolve(b.build()), s))).toEqual({
-      verdict: 'unknown', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'virtual-network-gateway'], findings: ['unsupported-udr-gateway'],
+      verdict: 'unknown', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'virtual-network-gateway', 'drop'], findings: ['unsupported-udr-gateway'],
     });
   });
 
@@ -426,8 +430,8 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const nsg = b.nsg('nic-nsg', [securityRule('deny-internet', 100, 'Deny', 'Internet')]);
     const nic = b.nic(s, 'vm1-nic', '10.0.1.4', { nsgId: nsg });
     const result = resolve(b.build());
-    expect(summary(pathOf(result, nic))).toEqual({ verdict: 'denied', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'nsg'], findings: [] });
-    expect(pathOf(result, nic).hops[1]).toMatchObject({ id: nsg, rule: 'NSG nic-nsg rule deny-internet (100) Deny' });
+    expect(summary(pathOf(result, nic))).toEqual({ verdict: 'denied', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'nsg', 'drop'], findings: [] });
+    expect(explainPath(pathOf(result, nic))[1]).toMatchObject({ id: nsg, rule: 'NSG nic-nsg rule deny-internet (100) Deny' });
     expect(pathOf(result, s).exit).toBe('nat-gateway');
   });
 
@@ -436,7 +440,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
     const nsg = b.nsg('subnet-nsg', [securityRule('deny-internet', 100, 'Deny', 'Internet')]);
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt, networkSecurityGroupId: nsg });
-    expect(summary(pathOf(resolve(b.build()), s))).toEqual({ verdict: 'denied', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'nsg'], findings: [] });
+    expect(summary(pathOf(resolve(b.build()), s))).toEqual({ verdict: 'denied', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'nsg', 'drop'], findings: [] });
   });
 
   it('scenario 34: NSG with only default rules and a PIP → allowed by AllowInternetOutBound, ILPIP', () => {
@@ -446,7 +450,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const nic = b.nic(s, 'vm1-nic', '10.0.1.4', { nsgId: nsg, publicIpId: b.publicIp('vm-pip', '52.0.0.1') });
     const path = pathOf(resolve(b.build()), nic);
     expect(summary(path)).toEqual({ verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['52.0.0.1'], snatPorts: 64_512, hops: ['source', 'nsg', 'route', 'public-ip', 'internet'], findings: [] });
-    expect(path.hops[1]?.rule).toBe('NSG nsg rule AllowInternetOutBound (65001) Allow');
+    expect(explainPath(path)[1]?.rule).toBe('NSG nsg rule AllowInternetOutBound (65001) Allow');
   });
 
   it('scenario 35: Flexible VMSS instance with no explicit method → no outbound', () => {
@@ -505,7 +509,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const { b, spoke, fw } = hubAndSpoke();
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
-    expect(pathOf(resolve(b.build()), s).via).toEqual([fw]);
+    expect(pathOf(resolve(b.build()), s).via.map((v) => v.id)).toEqual([fw]);
   });
 
   it('scenario 46 (captured): a what-if on a Storage IP follows the captured service-endpoint route, not the firewall', () => {
@@ -522,16 +526,38 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const storage = pathOf(resolve(model, { destination: '20.60.1.1' }, { effectiveRoutes }), s);
     // No route-drift: the model cannot know service-endpoint prefixes, so it does not call this a disagreement.
     expect(summary(storage)).toMatchObject({ verdict: 'unknown', via: [], hops: ['source', 'route', 'drop'], findings: [] });
-    expect(storage.hops[2]?.explanation).toContain('not internet egress');
-    expect(pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), s).via).toEqual([fw]);
+    expect(explainPath(storage)[2]?.explanation).toContain('not internet egress');
+    expect(pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), s).via.map((v) => v.id)).toEqual([fw]);
   });
 
-  it('scenario 47: a private destination is not internet egress → unknown with a gap', () => {
+  // The peering route (10.0.0.0/16 → VNetPeering) beats the UDR 0/0 by longest prefix: the
+  // destination is delivered over the peering and never becomes internet traffic [UDR][PEER]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+  it('scenario 47: a destination in a peered VNet (a private endpoint IP) is delivered over the peering → private', () => {
+    const { b, spoke, hub } = hubAndSpoke();
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    const result = resolve(b.build(), { destination: '10.0.5.6' });
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'private', exit: 'peering', via: [], hops: ['source', 'route', 'private'] });
+    expect(explainPath(pathOf(result, s))[2]?.rule).toContain(`to ${hub.split('/').pop() ?? ''}`);
+    expect(result.gaps).toEqual([]);
+  });
+
+  // Azure routes 10/8, 172.16/12, 192.168/16 and 100.64/10 to None unless they are in the address
+  // space https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
+  it('scenario 47b: a private destination in no VNet of the estate follows the system None route → dropped', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
-    const result = resolve(b.build(), { destination: '10.1.5.6' });
-    expect(pathOf(result, s).verdict).toBe('unknown');
-    expect(result.gaps).toEqual([{ code: 'not-modelled', scope: '10.1.5.6', message: 'Destination 10.1.5.6 is not a public address, so traffic to it is not internet egress.' }]);
+    expect(summary(pathOf(resolve(b.build(), { destination: '10.1.5.6' }), s))).toMatchObject({ verdict: 'dropped', hops: ['source', 'route', 'drop'] });
+  });
+
+  it('scenario 47c: a destination inside the VNet\'s own address space, public range included, is delivered there → private', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16', '20.30.0.0/24']);
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'None' }]);
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: rt });
+    b.subnet(v, 'public-range', '20.30.0.0/25');
+    expect(summary(pathOf(resolve(b.build(), { destination: '20.30.0.9' }), s))).toMatchObject({ verdict: 'private', exit: 'virtual-network', hops: ['source', 'route', 'private'] });
   });
 
   it('scenario 48: AzureFirewallSubnet learns 0/0 over BGP (not forced-tunnel mode) → firewall-subnet-default-route', () => {

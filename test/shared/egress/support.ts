@@ -4,6 +4,7 @@ import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
 import type { ResolveOptions } from '../../../shared/egress';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/model/topology';
 import type { ResourceMetric } from '../../../shared/model/snapshot';
+import { explainPath } from '../../../shared/egress/explain';
 
 export function resolve(model: NetworkModel, options: ResolveOptions = {}, extra: { effectiveRoutes?: readonly CapturedEffectiveRoutes[]; metrics?: readonly ResourceMetric[] } = {}): ResolveResult {
   return resolveEgress({ model, effectiveRoutes: extra.effectiveRoutes ?? [], metrics: extra.metrics ?? [], gaps: [] }, options);
@@ -20,11 +21,11 @@ export function summary(path: EgressPath): {
   verdict: string; exit: string | null; via: readonly string[]; egressIps: readonly string[]; snatPorts: number | null; hops: string[]; findings: string[];
 } {
   return {
-    verdict: path.verdict, exit: path.exit, via: path.via, egressIps: path.egressIps, snatPorts: path.snatPorts,
-    hops: path.hops.map((h) => h.kind), findings: path.findings.map((f) => f.code).sort(),
+    verdict: path.verdict, exit: path.exit, via: path.via.map((v) => v.id), egressIps: path.egressIps, snatPorts: path.snatPorts,
+    hops: explainPath(path).map((h) => h.kind), findings: path.findings.map((f) => f.code).sort(),
   };
 }
 
 export function explanations(path: EgressPath): string {
-  return path.hops.map((h) => `${h.rule} :: ${h.explanation}`).join('\n');
+  return explainPath(path).map((h) => `${h.rule} :: ${h.explanation}`).join('\n');
 }

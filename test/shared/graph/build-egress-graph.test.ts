@@ -7,7 +7,7 @@ import type { Verdict } from '../../../shared/egress/types';
 import { emptyNetworkModel } from '../../../shared/model/topology';
 import { hop, hubSpokeModel, hubSpokeResult, ids, path, result, rid } from './hub-spoke-fixture';
 
-const zeroCounts: VerdictCounts = { internet: 0, 'on-premises': 0, dropped: 0, denied: 0, 'no-outbound': 0, unknown: 0 };
+const zeroCounts: VerdictCounts = { internet: 0, private: 0, 'on-premises': 0, dropped: 0, denied: 0, 'no-outbound': 0, unknown: 0 };
 
 function vnetCompound(id: string, label: string, sublabel: string): GraphNode {
   return { kind: 'vnet', id, label, sublabel, parent: null, resourceId: id, compound: true, subnetCount: 0, nicCount: 0, verdictCounts: zeroCounts };

@@ -5,7 +5,10 @@
  *   vnet-spoke1  app, data → fw-hub → internet from 20.0.0.1; locked → fw-hub → denied; vm1-nic (own PIP 20.0.0.3)
  *   vnet-spoke2  web → nat-spoke2 → internet from 20.0.0.2
  */
-import type { EgressPath, ExitMethod, Hop, HopKind, ResolveResult, Verdict } from '../../../shared/egress/types';
+import type { Step } from '../../../shared/egress/steps';
+import type { EgressPath, ExitMethod, ResolveResult, Verdict } from '../../../shared/egress/types';
+import { stepOf, terminalFor, viaOf } from '../../support/steps';
+import type { FixtureStepKind } from '../../support/steps';
 import { RESOLVE_SCHEMA } from '../../../shared/egress/types';
 import type { ResourceId } from '../../../shared/model/ids';
 import { toResourceId } from '../../../shared/model/ids';
@@ -59,7 +62,7 @@ function pip(id: ResourceId, name: string, ipAddress: string): PublicIpAddress {
 const firewall: AzureFirewall = {
   ...base(ids.firewall, 'fw-hub'), kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard',
   ipConfigurations: [{ id: rid('azurefirewalls', 'fw-hub', 'ipconfigurations/ipconfig'), name: 'ipconfig', privateIpAddress: '10.0.1.4', subnetId: ids.firewallSubnet, publicIpAddressId: ids.pipFirewall }],
-  managementIpConfiguration: null, firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [],
+  managementIpConfiguration: null, firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [], snatPrivateRanges: null, snatAutoLearnPrivateRanges: false,
 };
 
 const gateway: VirtualNetworkGateway = {
@@ -103,8 +106,9 @@ export const hubSpokeModel: NetworkModel = {
   virtualNetworkGateways: [gateway],
 };
 
-export function hop(kind: HopKind, id: string): Hop {
-  return { kind, id, rule: `${kind} rule`, explanation: '', docs: '', verify: '' };
+/** A typed step of this kind about this resource (graph fixtures only need kinds and IDs). */
+export function hop(kind: FixtureStepKind, id: string): Step {
+  return stepOf(kind, id);
 }
 
 export interface PathSpec {
@@ -115,15 +119,15 @@ export interface PathSpec {
   readonly exit?: ExitMethod | null;
   readonly via?: readonly string[];
   readonly egressIps?: readonly string[];
-  readonly hops?: readonly Hop[];
+  readonly hops?: readonly Step[];
   readonly findings?: EgressPath['findings'];
 }
 
 export function path(spec: PathSpec): EgressPath {
   return {
     source: { type: spec.type ?? 'subnet', id: spec.id, name: spec.name ?? spec.id.split('/').pop() ?? spec.id },
-    verdict: spec.verdict, exit: spec.exit ?? null, via: spec.via ?? [], egressIps: spec.egressIps ?? [], snatPorts: null,
-    hops: spec.hops ?? [hop('source', spec.id)], findings: spec.findings ?? [],
+    verdict: spec.verdict, exit: spec.exit ?? null, via: (spec.via ?? []).map(viaOf), egressIps: spec.egressIps ?? [], snatPorts: null,
+    steps: [...(spec.hops ?? [hop('source', spec.id)]), terminalFor(spec.verdict, spec.id)], findings: spec.findings ?? [],
   };
 }
 

@@ -1,0 +1,247 @@
+/**
+ * The engine's record of a path, Batfish style: each handler appends one typed step saying what it
+ * decided and from which resource; the last step is always a `terminal` whose reason fixes the
+ * verdict (`verdictOf`), so a path cannot say one thing in its steps and another in its verdict.
+ * Steps are plain JSON data (IDs, names, prefixes): the renderer, the CLI and the PDF turn them into
+ * words through one module, explain.ts.
+ */
+import { assertNever } from '../model/assert';
+import type { ComputedRoute } from '../routing/route';
+import type { ExitMethod, Verdict } from './types';
+
+/** The flow the rules were evaluated for: what the explanation says was allowed or denied. */
+export interface Flow {
+  /** `the internet (0.0.0.0/0)` or the what-if destination as typed. */
+  readonly destination: string;
+  readonly protocol: 'Tcp' | 'Udp';
+  readonly port: number;
+}
+
+/** A route as steps cite it (no parsed CIDR: steps are JSON). */
+export type RouteRef = Pick<ComputedRoute, 'source' | 'origin' | 'name' | 'addressPrefix' | 'nextHop' | 'nextHopIpAddress' | 'resourceId'>;
+
+export interface Named {
+  readonly id: string;
+  readonly name: string;
+}
+
+export type SourceStep =
+  | { readonly kind: 'source'; readonly origin: 'subnet'; readonly subnet: Named; readonly addressPrefixes: readonly string[] }
+  | { readonly kind: 'source'; readonly origin: 'nic'; readonly nic: Named; readonly privateIp: string | null; readonly subnet: Named }
+  | { readonly kind: 'source'; readonly origin: 'azure-firewall' | 'firewall-management'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly firewall: Named }
+  | { readonly kind: 'source'; readonly origin: 'gateway'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly gateways: readonly (Named & { readonly gatewayType: string })[] }
+  /** A platform subnet whose Azure-managed instances the model does not describe (Bastion, Route Server), or that nothing uses. */
+  | { readonly kind: 'source'; readonly origin: 'platform-not-modelled'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly platform: string; readonly deployed: boolean; readonly docs: string };
+
+export interface NsgRuleRef {
+  readonly name: string;
+  readonly priority: number;
+  readonly access: 'Allow' | 'Deny';
+  readonly isDefault: boolean;
+}
+
+export interface NsgStep {
+  readonly kind: 'nsg';
+  readonly nsg: Named;
+  readonly attachedTo: 'NIC' | 'subnet';
+  readonly direction: 'Outbound' | 'Inbound';
+  /** `Partial`: some of the destination space is allowed (default route only); `Unknown`: the decision needs data the model lacks. */
+  readonly access: 'Allow' | 'Deny' | 'Partial' | 'Unknown';
+  /** The deciding rule(s), in priority order. */
+  readonly rules: readonly NsgRuleRef[];
+  readonly defaultsAssumed: boolean;
+  /** For `Partial`: the allowed destination prefixes and service tags. */
+  readonly allowed: readonly string[];
+  /** For `Unknown`: the missing fact. For inbound at an appliance: what was evaluated. */
+  readonly note: string | null;
+  readonly flow: Flow;
+}
+
+export interface RouteStep {
+  readonly kind: 'route';
+  readonly subnet: Named;
+  readonly route: RouteRef;
+  /** The best few routes that also matched, and why each lost. */
+  readonly overridden: readonly { readonly route: RouteRef; readonly lostBecause: string }[];
+  /** Where the routes came from: a captured effective route table (NIC ID) or the configuration. */
+  readonly capturedFromNicId: string | null;
+  readonly routeTableId: string | null;
+  readonly flow: Flow;
+}
+
+export interface FirewallRuleRef {
+  readonly ruleKind: 'network' | 'application';
+  readonly collection: string;
+  readonly name: string;
+  readonly priority: number;
+}
+
+export type FirewallRuleDecision =
+  | { readonly kind: 'allow'; readonly rule: FirewallRuleRef; readonly anyFqdn: boolean }
+  | { readonly kind: 'deny'; readonly rule: FirewallRuleRef }
+  | { readonly kind: 'default-deny' }
+  /** Only some destinations (FQDNs, prefixes) are allowed: internet, restricted to them. */
+  | { readonly kind: 'restricted'; readonly rules: readonly FirewallRuleRef[]; readonly fqdns: readonly string[]; readonly prefixes: readonly string[] }
+  /** An IP destination where only name-based rules could allow it: the name decides, which an IP does not tell. */
+  | { readonly kind: 'name-based'; readonly rules: readonly FirewallRuleRef[]; readonly fqdns: readonly string[] }
+  | { readonly kind: 'not-captured'; readonly reason: string }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface FirewallRuleStep {
+  readonly kind: 'firewall-rule';
+  readonly firewall: Named;
+  readonly policyId: string | null;
+  readonly decision: FirewallRuleDecision;
+  readonly flow: Flow;
+}
+
+export interface AzureFirewallStep {
+  readonly kind: 'azure-firewall';
+  readonly firewall: Named;
+  readonly skuName: string;
+  readonly skuTier: string;
+  readonly forcedTunnel: boolean;
+  readonly hub: Named | null;
+}
+
+export interface ApplianceStep {
+  readonly kind: 'virtual-appliance';
+  readonly nic: Named;
+  readonly privateIp: string | null;
+}
+
+export interface InternalLoadBalancerStep {
+  readonly kind: 'internal-load-balancer';
+  readonly loadBalancer: Named;
+  readonly frontend: string;
+  /** The load-balancing rule that carries the flow (HA ports or a matching protocol/port), if any. */
+  readonly rule: { readonly name: string; readonly haPorts: boolean; readonly protocol: string; readonly frontendPort: number } | null;
+  readonly memberCount: number;
+  readonly firstMember: string | null;
+  readonly flow: Flow;
+}
+
+export type GatewayStep =
+  | { readonly kind: 'virtual-network-gateway'; readonly use: 'forced-tunnel'; readonly gateway: Named; readonly expressRoute: boolean; readonly how: 'default-site' | 'udr' | 'bgp'; readonly routePrefix: string; readonly transit: boolean; readonly learned: boolean }
+  | { readonly kind: 'virtual-network-gateway'; readonly use: 'policy-based-udr' | 'expressroute-udr'; readonly gateway: Named };
+
+export interface VirtualHubStep {
+  readonly kind: 'virtual-hub';
+  readonly hub: Named;
+  readonly routingIntent: string | null;
+  /** A UDR to VirtualNetworkGateway in a VNet connected to Virtual WAN (unsupported). */
+  readonly udr: boolean;
+  readonly subnetId: string;
+}
+
+export interface NatGatewayStep {
+  readonly kind: 'nat-gateway';
+  readonly natGateway: Named;
+  readonly egressIps: readonly string[];
+  readonly snatPorts: number | null;
+  readonly sharedBySubnets: number;
+  /** The NIC has its own public IP, which then serves only inbound-originated flows. */
+  readonly ownPublicIpInboundOnly: boolean;
+}
+
+export interface PublicIpStep {
+  readonly kind: 'public-ip';
+  readonly owner: 'instance' | 'firewall' | 'hub-firewall' | 'gateway' | 'firewall-management';
+  /** The public IP resource (or the owner when no IP resource is known). */
+  readonly resourceId: string;
+  readonly ownerId: string;
+  readonly ownerName: string;
+  readonly publicIpName: string | null;
+  readonly egressIps: readonly string[];
+}
+
+export interface LoadBalancerStep {
+  readonly kind: 'load-balancer';
+  readonly method: 'outbound-rule' | 'rule-snat' | 'basic';
+  readonly loadBalancer: Named;
+  readonly ruleName: string | null;
+  readonly poolName: string;
+  readonly egressIps: readonly string[];
+  readonly snatPorts: number | null;
+  /** Ports per instance set by the outbound rule itself (null: the default allocation table). */
+  readonly portsFromRule: number | null;
+}
+
+export interface DefaultOutboundStep {
+  readonly kind: 'default-outbound';
+  readonly subnet: Named;
+  readonly defaultOutboundAccess: boolean | null;
+  readonly reason: 'allowed' | 'delegated';
+}
+
+/** Why a path ends. Each reason implies exactly one verdict (`verdictOf`). */
+export type TerminalReason =
+  // internet
+  | { readonly kind: 'egress'; readonly exit: ExitMethod; readonly egressIps: readonly string[]; readonly egressText: string; readonly restrictedTo: readonly string[] | null }
+  // private: the traffic never becomes internet traffic
+  | { readonly kind: 'delivered-in-vnet'; readonly vnet: Named; readonly addressPrefix: string }
+  | { readonly kind: 'delivered-over-peering'; readonly vnet: Named; readonly remoteVnet: Named; readonly peering: Named; readonly addressPrefix: string }
+  // on-premises
+  | { readonly kind: 'forced-tunnel'; readonly gateway: Named | null; readonly expressRoute: boolean }
+  // denied
+  | { readonly kind: 'nsg-deny'; readonly nsg: Named; readonly rules: readonly string[]; readonly direction: 'Outbound' | 'Inbound' }
+  | { readonly kind: 'firewall-deny'; readonly firewall: Named; readonly rule: string | null }
+  // dropped
+  | { readonly kind: 'no-route'; readonly subnet: Named }
+  | { readonly kind: 'next-hop-none'; readonly route: RouteRef }
+  | { readonly kind: 'stays-in-vnet'; readonly route: RouteRef }
+  | { readonly kind: 'next-hop-unowned'; readonly route: RouteRef; readonly vnet: Named; readonly note: string }
+  | { readonly kind: 'next-hop-not-carried'; readonly route: RouteRef; readonly peering: Named; readonly reason: string }
+  | { readonly kind: 'ip-forwarding-disabled'; readonly nic: Named; readonly privateIp: string | null }
+  | { readonly kind: 'no-gateway'; readonly route: RouteRef; readonly vnet: Named }
+  | { readonly kind: 'routing-loop'; readonly appliance: Named }
+  | { readonly kind: 'ilb-no-backend'; readonly loadBalancer: Named }
+  | { readonly kind: 'ilb-no-rule'; readonly loadBalancer: Named; readonly flow: Flow }
+  | { readonly kind: 'firewall-no-snat'; readonly firewall: Named; readonly privateRanges: readonly string[] }
+  // no-outbound
+  | { readonly kind: 'no-outbound-method'; readonly subnet: Named; readonly reason: string }
+  // unknown: each names the fact that is missing
+  | { readonly kind: 'next-hop-not-modelled'; readonly route: RouteRef }
+  | { readonly kind: 'service-endpoint'; readonly route: RouteRef }
+  | { readonly kind: 'missing-resource'; readonly resourceId: string; readonly what: string; readonly consequence: string }
+  | { readonly kind: 'unsupported-gateway-target'; readonly gateway: Named; readonly why: 'policy-based' | 'expressroute' | 'virtual-wan' }
+  | { readonly kind: 'platform-egress-unknown'; readonly subnet: Named; readonly reason: string }
+  | { readonly kind: 'platform-not-modelled'; readonly subnet: Named; readonly platform: string; readonly deployed: boolean; readonly docs: string }
+  | { readonly kind: 'not-evaluated'; readonly subnet: Named; readonly reason: string }
+  | { readonly kind: 'undecided'; readonly resourceId: string; readonly rule: string; readonly missingFact: string; readonly docs: string };
+
+export interface TerminalStep {
+  readonly kind: 'terminal';
+  readonly reason: TerminalReason;
+}
+
+export type Step =
+  | SourceStep | NsgStep | RouteStep | AzureFirewallStep | FirewallRuleStep | ApplianceStep | InternalLoadBalancerStep
+  | GatewayStep | VirtualHubStep | NatGatewayStep | PublicIpStep | LoadBalancerStep | DefaultOutboundStep | TerminalStep;
+
+export type StepKind = Step['kind'];
+
+/** The one place a verdict comes from. */
+export function verdictOf(reason: TerminalReason): Verdict {
+  switch (reason.kind) {
+    case 'egress': return 'internet';
+    case 'delivered-in-vnet': case 'delivered-over-peering': return 'private';
+    case 'forced-tunnel': return 'on-premises';
+    case 'nsg-deny': case 'firewall-deny': return 'denied';
+    case 'no-route': case 'next-hop-none': case 'stays-in-vnet': case 'next-hop-unowned': case 'next-hop-not-carried':
+    case 'ip-forwarding-disabled': case 'no-gateway': case 'routing-loop': case 'ilb-no-backend': case 'ilb-no-rule': case 'firewall-no-snat':
+      return 'dropped';
+    case 'no-outbound-method': return 'no-outbound';
+    case 'next-hop-not-modelled': case 'service-endpoint': case 'missing-resource': case 'unsupported-gateway-target':
+    case 'platform-egress-unknown': case 'platform-not-modelled': case 'not-evaluated': case 'undecided':
+      return 'unknown';
+    default: return assertNever(reason, 'terminal reason');
+  }
+}
+
+/** The terminal step of a path (every path the engine emits ends with one). */
+export function terminalOf(steps: readonly Step[]): TerminalStep {
+  const last = steps[steps.length - 1];
+  if (!last || last.kind !== 'terminal') throw new Error('a path must end with a terminal step');
+  return last;
+}
