@@ -15,6 +15,8 @@ export const CORE_TYPES: readonly string[] = [
   'microsoft.network/publicipaddresses', 'microsoft.network/publicipprefixes', 'microsoft.network/azurefirewalls',
   'microsoft.network/firewallpolicies', 'microsoft.network/networksecuritygroups', 'microsoft.network/loadbalancers',
   'microsoft.network/virtualnetworkgateways', 'microsoft.network/virtualhubs', 'microsoft.network/virtualwans',
+  // Firewall rules name IP groups; without them such rules cannot be decided.
+  'microsoft.network/ipgroups',
 ];
 export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterfaces'];
 
@@ -175,6 +177,7 @@ const LISTERS: Readonly<Record<string, Lister>> = {
   'microsoft.network/loadbalancers': (c, abortSignal) => c.loadBalancers.listAll({ abortSignal }),
   'microsoft.network/virtualhubs': (c, abortSignal) => c.virtualHubs.list({ abortSignal }),
   'microsoft.network/virtualwans': (c, abortSignal) => c.virtualWans.list({ abortSignal }),
+  'microsoft.network/ipgroups': (c, abortSignal) => c.ipGroups.list({ abortSignal }),
   'microsoft.network/networkinterfaces': (c, abortSignal) => c.networkInterfaces.listAll({ abortSignal }),
 };
 

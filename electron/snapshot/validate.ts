@@ -176,9 +176,9 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   networkInterfaces: resource('networkInterface', {
     ipConfigurations: { list: {
       id: 'id', name: 'string', primary: 'boolean', privateIpAddress: 'string?', privateIpAddressVersion: { enum: ['IPv4', 'IPv6'] },
-      subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids',
+      subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids', applicationSecurityGroupIds: { optional: 'ids' },
     } },
-    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', primary: 'boolean?',
+    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', primary: 'boolean?', privateEndpointId: { optional: 'id?' },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },
@@ -194,7 +194,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     securityRules: { list: {
       name: 'string', priority: 'number', direction: { enum: ['Inbound', 'Outbound'] }, access: { enum: ['Allow', 'Deny'] },
       protocol: 'string', sourceAddressPrefixes: 'strings', destinationAddressPrefixes: 'strings', destinationPortRanges: 'strings',
-      isDefault: 'boolean',
+      isDefault: 'boolean', sourceApplicationSecurityGroupIds: { optional: 'ids' }, destinationApplicationSecurityGroupIds: { optional: 'ids' },
     } },
   }),
   loadBalancers: resource('loadBalancer', {

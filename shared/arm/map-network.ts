@@ -329,6 +329,7 @@ export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: Bas
     networkSecurityGroupId: optRef(node, 'networkSecurityGroup'),
     virtualMachineId: optRef(node, 'virtualMachine'),
     primary: optBool(node, 'primary'),
+    ...(optRef(node, 'privateEndpoint') ? { privateEndpointId: optRef(node, 'privateEndpoint') } : {}),
   });
 }
 

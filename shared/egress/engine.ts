@@ -10,24 +10,29 @@ import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
 } from '../model/topology';
 import { lookupRoute } from '../routing/lpm';
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
 import { gatewayDomainOf } from '../routing/subnet-routes';
+import { peeringReach } from '../routing/peering';
+import { ilbRuleFor } from './load-balancer';
 import { toRouteDestination } from './destination';
 import { DOCS } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
 import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet } from './firewall-rules';
 import type { FirewallDecision } from './firewall-rules';
-import { evaluateNsg } from './nsg';
+import { evaluateNsgForDestination } from './nsg';
+import type { NsgDirection, NsgVerdict } from './nsg';
+import { Ipv4Set } from '../model/ip-set';
+import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
 import type { OutboundMethod, Sender } from './outbound';
-import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalStep } from './steps';
+import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
 import type { FirewallRule } from '../model/topology';
 import type { InternetExit } from './types';
 
@@ -169,10 +174,12 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     }
     for (const ref of ctx.index.peerings.get(vnet.id) ?? []) {
       const { peering } = ref;
-      if (peering.peeringState.trim().toLowerCase() !== 'connected') continue;
       const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
-      const prefixes = peering.remoteAddressPrefixes.length > 0 ? peering.remoteAddressPrefixes : remote?.addressPrefixes ?? [];
-      if (!vnetContains(prefixes, destination.ip)) continue;
+      const space = [...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])];
+      if (!vnetContains(space, destination.ip)) continue;
+      const reach = peeringReach(ctx.index, peering, subnet, destination.ip);
+      if (reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(peering), reason: reach.reason });
+      if (reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
       return trail.end({
         kind: 'delivered-over-peering', vnet: named(vnet), remoteVnet: remote ? named(remote) : nameOfId(peering.remoteVirtualNetworkId ?? peering.id),
         peering: named(peering), addressPrefix: route.addressPrefix,
@@ -328,7 +335,7 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         if (!method.natGateway) addGap(ctx, { code: 'missing-reference', scope: method.natGatewayId, message: 'NAT gateway not in the snapshot: its public IPs are unknown.' });
         basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
       }
-      if (method.kind === 'instance-public-ip' && method.publicIp?.skuName.toLowerCase() === 'basic') {
+      if (method.kind === 'instance-public-ip' && method.publicIp?.skuName === 'Basic') {
         basicSku(trail, method.publicIpAddressId, `Public IP ${method.publicIp.name}`);
       }
       if (method.kind === 'lb-basic') basicSku(trail, method.loadBalancer.id, `Load balancer ${method.loadBalancer.name}`);
@@ -347,9 +354,9 @@ function basicWithNat(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: 
   if (sender.kind !== 'nic') return;
   for (const config of sender.nic.ipConfigurations) {
     const pip = config.publicIpAddressId ? ctx.index.publicIpAddresses.get(config.publicIpAddressId) : undefined;
-    const basicPool = config.loadBalancerBackendAddressPoolIds.map((id) => ctx.index.backendPools.get(id)).find((p) => p?.loadBalancer.skuName.toLowerCase() === 'basic');
-    if (pip?.skuName.toLowerCase() === 'basic' || basicPool) {
-      trail.finding('basic-sku', 'error', `Subnet ${subnet.name} has a NAT gateway but NIC ${sender.nic.name} uses a Basic ${pip?.skuName.toLowerCase() === 'basic' ? 'public IP' : 'load balancer'}: NAT gateway is not compatible with Basic resources.`,
+    const basicPool = ctx.index.poolsOfIpConfiguration(config).find((p) => p.loadBalancer.skuName === 'Basic');
+    if (pip?.skuName === 'Basic' || basicPool) {
+      trail.finding('basic-sku', 'error', `Subnet ${subnet.name} has a NAT gateway but NIC ${sender.nic.name} uses a Basic ${pip?.skuName === 'Basic' ? 'public IP' : 'load balancer'}: NAT gateway is not compatible with Basic resources.`,
         'Upgrade the public IP / load balancer to Standard SKU.', [natGatewayId, sender.nic.id], DOCS.natGatewayResource);
     }
   }
@@ -391,7 +398,7 @@ function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLo
   const peerings = [...(index.peerings.get(vnet.id) ?? [])].sort((a, b) => (a.peering.id < b.peering.id ? -1 : 1));
   for (const ref of peerings) {
     const { peering } = ref;
-    if (peering.peeringState.toLowerCase() !== 'connected' || !peering.remoteVirtualNetworkId) continue;
+    if (peering.peeringState !== 'Connected' || !peering.remoteVirtualNetworkId) continue;
     const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
     if (remote && address && !vnetContains(remote.addressPrefixes, address)) continue;
     const owner = index.privateIpOwner(peering.remoteVirtualNetworkId, ip);
@@ -438,6 +445,19 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     return trail.end({ kind: 'next-hop-unowned', route: routeRef(route), vnet: vnet ? named(vnet) : nameOfId(subnet.virtualNetworkId), note });
   }
   const appliance = ownerOf(found.owner);
+  if (found.viaPeering && ip) {
+    // A next hop in a peered VNet is reachable only inside what the peering carries: its synced
+    // remote address space, and with subnet peering only the named subnets [PEER][SUBNETPEER].
+    const reach = peeringReach(ctx.index, found.viaPeering.peering, subnet, ip);
+    if (reach.kind === 'not-carried') {
+      trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: next hop ${ip} of "${describeRoute(route)}" is in a peered VNet, but peering ${found.viaPeering.peering.name} does not carry it: ${reach.reason}.`,
+        'Sync the peering (az network vnet peering sync), or include the appliance subnet in the subnet peering.', [subnet.id, found.viaPeering.peering.id], DOCS.peering);
+      return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(found.viaPeering.peering), reason: reach.reason });
+    }
+    if (reach.kind === 'unknown') {
+      return trail.end({ kind: 'undecided', resourceId: found.viaPeering.peering.id, rule: `Peering ${found.viaPeering.peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
+    }
+  }
   const looped = loopGuard(trail, appliance);
   if (looped) return looped;
   if (found.viaPeering && !found.viaPeering.peering.allowForwardedTraffic) {
@@ -525,7 +545,7 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
         'Add a network or application rule for the traffic that should reach the internet.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return trail.end({ kind: 'firewall-deny', firewall: named(firewall), rule: null });
     case 'unknown':
-      for (const id of decision.missingIpGroupIds) addGap(ctx, { code: 'missing-reference', scope: id, message: `IP group ${nameOfId(id).name}, used by rule ${ruleLabel(decision.rule)} of firewall ${firewall.name}, is not in the input.` });
+      // The model index already records each missing IP group as a gap.
       return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name} rule ${ruleLabel(decision.rule)}`,
         missingFact: decision.reason, docs: DOCS.ipGroups });
     case 'not-captured':
@@ -542,7 +562,7 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
  * forced-tunnel next hop, so only a direct Internet route ends the path.
  */
 function firewallSnatStep(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, decision: FirewallDecision): Outcome | null {
-  if (firewall.skuName.toLowerCase() === 'azfw_hub') return null;
+  if (firewall.skuName === 'AZFW_Hub') return null;
   const snat = firewallSnat(ctx.index, firewall, decision, ctx.traffic.destination);
   if (snat.kind === 'snat' || snat.kind === 'partial-snat') return null;
   const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
@@ -564,7 +584,7 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
   })));
   const stopped = firewallRules(ctx, trail, firewall);
   if (stopped) return stopped;
-  if (hub || firewall.skuName.toLowerCase() === 'azfw_hub') return hubFirewallEgress(ctx, trail, firewall);
+  if (hub || firewall.skuName === 'AZFW_Hub') return hubFirewallEgress(ctx, trail, firewall);
   const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
   const subnet = subnetId ? ctx.index.subnets.get(subnetId) : undefined;
   if (!subnet) {
@@ -587,32 +607,118 @@ function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFire
   return endInternet(trail, shared, 'public-ip', ips, snatPorts);
 }
 
-function nsgStep(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet'): Outcome | null {
-  if (!nsgId) return null;
-  const nsg = ctx.index.networkSecurityGroups.get(nsgId);
-  if (!nsg) return null;
-  const decision = evaluateNsg(nsg, ctx.traffic, trail.source);
-  trail.sourceConsulted = true;
-  const r = decision.rule;
-  // Default rules are shared constants: key them by NSG as well.
-  const steps = memoize(ctx, nsg, attachedTo, () => new Map<SecurityRule, NsgStep>());
-  let step = steps.get(r);
-  if (!step) {
-    step = {
-      kind: 'nsg', nsg: named(nsg), attachedTo, direction: 'Outbound', access: decision.access,
-      rules: [{ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault }],
-      defaultsAssumed: decision.defaultsAssumed && r.isDefault, allowed: [], note: null, flow: ctx.flow,
-    };
-    steps.set(r, step);
+/**
+ * Whether an NSG's rules for a direction can look at the source: if every rule's source is any,
+ * VirtualNetwork (every source here is in a VNet) or absent, the result is the same for all
+ * sources and is evaluated once per NSG (estate scale).
+ */
+function sourceInsensitive(nsg: NetworkSecurityGroup, direction: NsgDirection): boolean {
+  let cached = sourceInsensitiveNsgs.get(nsg);
+  if (!cached) {
+    const of = (d: NsgDirection): boolean => nsg.securityRules.every((r) => r.direction !== d
+      || ((r.sourceApplicationSecurityGroupIds ?? []).length === 0
+        && r.sourceAddressPrefixes.every((p) => ['*', 'any', '0.0.0.0/0', 'virtualnetwork'].includes(p.trim().toLowerCase()))));
+    cached = { Inbound: of('Inbound'), Outbound: of('Outbound') };
+    sourceInsensitiveNsgs.set(nsg, cached);
   }
-  trail.add(step);
-  if (decision.access === 'Deny') return trail.end({ kind: 'nsg-deny', nsg: named(nsg), rules: [r.name], direction: 'Outbound' });
-  return null;
+  return cached[direction];
 }
 
-/** NIC NSG first, then the subnet NSG; a deny in either drops the traffic [NSGHOW]. */
-export function nsgSteps(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null): Outcome | null {
-  return nsgStep(ctx, trail, nic?.networkSecurityGroupId ?? null, 'NIC') ?? nsgStep(ctx, trail, subnet.networkSecurityGroupId, 'subnet');
+const sourceInsensitiveNsgs = new WeakMap<NetworkSecurityGroup, Readonly<Record<NsgDirection, boolean>>>();
+
+function sourceKey(source: SourceAddress): string {
+  return `${source.cidrs.map((c) => `${c.version}:${String(c.network)}/${c.prefixLength}`).join(',')}|${(source.applicationSecurityGroupIds ?? []).join(',')}`;
+}
+
+/** One NSG's verdict for the flow and a step that records it, shared between sources where the NSG cannot tell them apart. */
+function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress): { readonly verdict: NsgVerdict; readonly step: NsgStep } {
+  const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
+  return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${key}`, () => {
+    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction);
+    const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `service tag ${t}`)] : [];
+    const step: NsgStep = {
+      kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,
+      rules: uniqueRules(verdict.rules.map((e) => e.rule)).map((r) => ({ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault })),
+      defaultsAssumed: verdict.defaultsAssumed && verdict.rules.some((e) => e.rule.isDefault), allowed,
+      note: verdict.access === 'Unknown' ? verdict.reason : null, flow: ctx.flow,
+    };
+    return { verdict, step };
+  });
+}
+
+function uniqueRules(rules: readonly SecurityRule[]): SecurityRule[] {
+  return rules.filter((r, i) => rules.indexOf(r) === i);
+}
+
+/**
+ * NSG rules for one direction at one NIC / subnet [NSG]: a deny ends the path; a partial allow
+ * restricts it to what is allowed (it is not a denial); an answer that needs data the model lacks
+ * (service-tag prefixes, what the VirtualNetwork tag holds) ends it as unknown, naming the fact.
+ */
+function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress): TerminalReason | null {
+  if (!nsgId) return null;
+  const nsg = ctx.index.networkSecurityGroups.get(nsgId);
+  if (!nsg) {
+    addGap(ctx, { code: 'missing-reference', scope: nsgId, message: `Network security group ${nameOfId(nsgId).name} is referenced but not in the input: its rules decide whether traffic passes.` });
+    return { kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name}`, consequence: 'whether its rules let the traffic through' };
+  }
+  const { verdict, step } = nsgVerdict(ctx, nsg, attachedTo, direction, source);
+  if (!sourceInsensitive(nsg, direction)) trail.sourceConsulted = true;
+  trail.add(step);
+  switch (verdict.access) {
+    case 'Allow': return null;
+    case 'Deny': return { kind: 'nsg-deny', nsg: named(nsg), rules: step.rules.filter((r) => r.access === 'Deny').map((r) => r.name), direction };
+    case 'Partial':
+      trail.restrictedTo = intersectRestrictions(trail.restrictedTo, step.allowed);
+      trail.sourceConsulted = true;
+      return null;
+    case 'Unknown':
+      return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, missingFact: verdict.reason, docs: DOCS.nsg };
+  }
+}
+
+function endIf(trail: Trail, reason: TerminalReason | null): Outcome | null {
+  return reason ? trail.end(reason) : null;
+}
+
+/** Two restrictions in a row allow only what both allow (prefixes intersected; names and tags kept from both, marked). */
+function intersectRestrictions(current: readonly string[] | null, next: readonly string[]): readonly string[] {
+  if (!current) return next;
+  const prefixes = (list: readonly string[]): Ipv4Set => list.reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
+  const others = (list: readonly string[]): string[] => list.filter((p) => Ipv4Set.tryFromCidr(p) === null);
+  const a = prefixes(current);
+  const b = prefixes(next);
+  const both = a.isEmpty() ? b : b.isEmpty() ? a : a.intersect(b);
+  return [...both.toCidrs(), ...new Set([...others(current), ...others(next)])];
+}
+
+/** Outbound: the NIC NSG first, then the subnet NSG; a deny in either drops the traffic [NSGHOW]. */
+export function nsgSteps(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, source: SourceAddress = trail.source): Outcome | null {
+  return endIf(trail, outboundNsgChecks(ctx, trail, subnet, nic, source));
+}
+
+function outboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, source: SourceAddress): TerminalReason | null {
+  return nsgCheck(ctx, trail, nic?.networkSecurityGroupId ?? null, 'NIC', 'Outbound', source)
+    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Outbound', source);
+}
+
+/**
+ * Traffic entering an appliance is inbound traffic at its subnet, then its NIC [NSGHOW]: source the
+ * original sender, destination the packet's (internet) destination. Whether Azure's default
+ * AllowVnetInBound admits it depends on what the VirtualNetwork tag holds at that NIC, which Learn
+ * leaves open ("might also contain default routes"): then the verdict is unknown, said so
+ * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
+ */
+function inboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface): TerminalReason | null {
+  return nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source)
+    ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', trail.source);
+}
+
+/** The NVA's own address: after it SNATs, outbound rules see it as the source. */
+function applianceSource(nic: NetworkInterface): SourceAddress {
+  const config = primaryIpConfiguration(nic);
+  const cidr = config?.privateIpAddress ? parseCidr(config.privateIpAddress) : null;
+  return { cidrs: cidr && cidr.version === 4 ? [cidr] : [], applicationSecurityGroupIds: config?.applicationSecurityGroupIds ?? [] };
 }
 
 function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: NicIpConfiguration): Outcome {
@@ -627,11 +733,73 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
   if (!subnet) {
     return trail.end({ kind: 'missing-resource', resourceId: config.subnetId ?? nic.id, what: `the subnet of NVA NIC ${nic.name}`, consequence: 'the NVA\'s egress' });
   }
-  const denied = nsgSteps(ctx, trail, subnet, nic);
-  if (denied) return denied;
+  const inbound = inboundNsgChecks(ctx, trail, subnet, nic);
+  if (inbound && inbound.kind !== 'undecided') return trail.end(inbound);
+  const egress = applianceEgressNic(ctx, nic);
+  if (egress.kind === 'ambiguous') {
+    addGap(ctx, { code: 'not-modelled', scope: nic.id, message: `NVA ${egress.vmName} has ${egress.nicCount} NICs and ${egress.why}: which one its operating system sends internet traffic from is not visible to Azure.` });
+    return trail.end({ kind: 'undecided', resourceId: nic.id, rule: `Multi-NIC appliance ${egress.vmName}`,
+      missingFact: `which of the appliance's ${egress.nicCount} NICs its operating system sends internet traffic from (${egress.why})`, docs: DOCS.udr });
+  }
+  const outNic = egress.nic;
+  const outConfig = primaryIpConfiguration(outNic) ?? config;
+  const outSubnet = outNic === nic ? subnet : outConfig.subnetId ? ctx.index.subnets.get(outConfig.subnetId) : undefined;
+  if (!outSubnet) {
+    return trail.end({ kind: 'missing-resource', resourceId: outConfig.subnetId ?? outNic.id, what: `the subnet of NVA NIC ${outNic.name}`, consequence: 'the NVA\'s egress' });
+  }
+  if (outNic !== nic) trail.add(memoize(ctx, outConfig, 'nva-egress', (): Step => ({ kind: 'virtual-appliance', nic: named(outNic), privateIp: outConfig.privateIpAddress })));
+  const outbound = outboundNsgChecks(ctx, trail, outSubnet, outNic, applianceSource(outNic));
+  // An inbound answer that is unknown still ends as unknown, unless the outbound rules deny anyway:
+  // then the traffic is denied whatever the inbound rules do.
+  if (outbound && (outbound.kind === 'nsg-deny' || !inbound)) return trail.end(outbound);
+  if (inbound) return trail.end(inbound);
+  if (outbound) return trail.end(outbound);
   // The NVA SNATs to "its own private IP address" before Azure translates it [UDR]: the primary IP configuration
   // (the next-hop address may be a secondary, floating one); LB outbound rules bind to the primary too [LBRULES].
-  return forwardFromAppliance(ctx, trail, subnet, { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) ?? config }, config);
+  return forwardFromAppliance(ctx, trail, outSubnet, { kind: 'nic', nic: outNic, ipConfiguration: outConfig }, outConfig);
+}
+
+type ApplianceEgress =
+  | { readonly kind: 'nic'; readonly nic: NetworkInterface }
+  | { readonly kind: 'ambiguous'; readonly vmName: string; readonly nicCount: number; readonly why: string };
+
+/** NICs per VM, built once per resolve. */
+function vmNics(ctx: EngineContext): ReadonlyMap<string, readonly NetworkInterface[]> {
+  return memoize(ctx, ctx.index, 'vm-nics', () => {
+    const byVm = new Map<string, NetworkInterface[]>();
+    for (const n of ctx.index.model.networkInterfaces) {
+      if (!n.virtualMachineId) continue;
+      const list = byVm.get(n.virtualMachineId) ?? [];
+      list.push(n);
+      byVm.set(n.virtualMachineId, list);
+    }
+    return byVm;
+  });
+}
+
+/**
+ * The NIC a multi-NIC appliance sends internet traffic from. Azure routes by the NIC the packet
+ * leaves, and which NIC that is depends on the appliance's OS routing, which Azure does not show.
+ * The NIC that can reach the internet (its own public IP, or its subnet's NAT gateway) is taken
+ * when there is exactly one; otherwise the answer is unknown, never a definite verdict from a guess.
+ */
+function applianceEgressNic(ctx: EngineContext, nic: NetworkInterface): ApplianceEgress {
+  const siblings = nic.virtualMachineId ? vmNics(ctx).get(nic.virtualMachineId) ?? [nic] : [nic];
+  if (siblings.length <= 1) return { kind: 'nic', nic };
+  const reachesInternet = (n: NetworkInterface): boolean => {
+    const config = primaryIpConfiguration(n);
+    if (config?.publicIpAddressId) return true;
+    const sub = config?.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
+    return sub?.natGatewayId !== null && sub?.natGatewayId !== undefined;
+  };
+  const candidates = siblings.filter(reachesInternet);
+  const only = candidates[0];
+  if (candidates.length === 1 && only) return { kind: 'nic', nic: only };
+  const vmName = nic.virtualMachineId ? nameOfId(nic.virtualMachineId).name : nic.name;
+  return {
+    kind: 'ambiguous', vmName, nicCount: siblings.length,
+    why: candidates.length === 0 ? 'none of them has a public IP or a NAT gateway on its subnet' : `${candidates.length} of them (${candidates.map((c) => c.name).join(', ')}) can reach the internet`,
+  };
 }
 
 /**
@@ -660,20 +828,32 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
   return trail.append(part);
 }
 
+/**
+ * An internal load balancer next hop forwards only the flows its load-balancing rules carry: an
+ * HA-ports rule (protocol All, port 0) carries every TCP and UDP flow; otherwise only a rule for the
+ * flow's protocol and port [HAP] https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview.
+ * Pool members are read from both sides (the LB's pool and the NICs' pool references).
+ */
 function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalancer, frontend: LoadBalancerFrontend): Outcome {
   trail.via.push({ kind: 'internal-load-balancer', id: lb.id });
-  const rules = lb.loadBalancingRules.filter((r) => r.frontendIpConfigurationIds.includes(frontend.id));
-  const poolIds = new Set(rules.length > 0 ? rules.flatMap((r) => r.backendAddressPoolIds) : lb.backendAddressPools.map((p) => p.id));
-  const members = lb.backendAddressPools.filter((p) => poolIds.has(p.id))
-    .flatMap((p) => p.backendIpConfigurationIds)
+  const match = ilbRuleFor(lb, frontend.id, ctx.traffic.protocol, ctx.traffic.port);
+  const rule = match.kind === 'none' ? null : match.rule;
+  const members = (rule ? rule.backendAddressPoolIds : [])
+    .flatMap((poolId) => ctx.index.poolMembers(poolId))
     .map((id) => ctx.index.ipConfiguration(id))
     .filter((m): m is NonNullable<typeof m> => m !== undefined)
     .sort((a, b) => (a.nic.id < b.nic.id ? -1 : 1));
   const first = members[0];
   trail.add({
-    kind: 'internal-load-balancer', loadBalancer: named(lb), frontend: frontend.privateIpAddress ?? frontend.name, rule: null,
+    kind: 'internal-load-balancer', loadBalancer: named(lb), frontend: frontend.privateIpAddress ?? frontend.name,
+    rule: rule ? { name: rule.name, haPorts: match.kind === 'ha-ports', protocol: rule.protocol, frontendPort: rule.frontendPort } : null,
     memberCount: members.length, firstMember: first?.nic.name ?? null, flow: ctx.flow,
   });
+  if (!rule) {
+    trail.finding('next-hop-unreachable', 'error', `Internal load balancer ${lb.name} is a next hop, but no load-balancing rule on frontend ${frontend.privateIpAddress ?? frontend.name} carries ${ctx.traffic.protocol} ${ctx.traffic.port}.`,
+      'Use an HA-ports rule (protocol All, port 0) on the frontend used as the next hop.', [lb.id], DOCS.haPorts);
+    return trail.end({ kind: 'ilb-no-rule', loadBalancer: named(lb), flow: ctx.flow });
+  }
   if (!first) {
     trail.finding('next-hop-unreachable', 'error', `Internal load balancer ${lb.name} is a next hop but has no backend NICs.`,
       'Add the NVA NICs to the backend pool used by the HA-ports rule.', [lb.id], DOCS.udr);
@@ -694,7 +874,7 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
   const gatewayVnetId = domain.kind === 'local' || domain.kind === 'remote' ? domain.virtualNetworkId : null;
   const gateways = gatewayVnetId ? [...(index.gateways.get(gatewayVnetId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)) : [];
   // With both VPN and ExpressRoute gateways, "the VNet's gateway" is the ExpressRoute one [UDR].
-  const gateway = gateways.find((g) => g.gatewayType.toLowerCase() === 'expressroute') ?? gateways[0];
+  const gateway = gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
   if (!gateway) {
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,
@@ -703,8 +883,8 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     }
     return forcedTunnel(trail, subnet, null, false);
   }
-  const isExpressRoute = gateway.gatewayType.toLowerCase() === 'expressroute';
-  if (route.source === 'User' && !isExpressRoute && gateway.vpnType?.toLowerCase() === 'policybased') {
+  const isExpressRoute = gateway.gatewayType === 'ExpressRoute';
+  if (route.source === 'User' && !isExpressRoute && gateway.vpnType === 'PolicyBased') {
     trail.add({ kind: 'virtual-network-gateway', use: 'policy-based-udr', gateway: named(gateway) });
     trail.finding('unsupported-udr-gateway', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" targets policy-based VPN gateway ${gateway.name}; UDRs to the gateway need a route-based VPN gateway.`,
       'Use a route-based VPN gateway, or point the UDR at a firewall/NVA.', [subnet.id, gateway.id], DOCS.udr);
@@ -755,8 +935,8 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
 
 /** Exposed for the resolver's top level: a path starting at a subnet (or NIC in it). */
 export function walkFromSource(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender): Outcome {
-  const denied = nsgSteps(ctx, trail, subnet, nic);
-  if (denied) return denied;
+  const stopped = nsgSteps(ctx, trail, subnet, nic);
+  if (stopped) return stopped;
   return forward(ctx, trail, subnet, sender);
 }
 

@@ -161,7 +161,8 @@ function isIpv6OnlyGap(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
 function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null, firewall: AzureFirewall | null): EgressPath {
   if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, nic);
   if (firewall && !nic) return resolvePlatform(ctx, subnet, { kind: 'firewall', firewall });
-  const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic) };
+  // A NIC's ASG memberships scope NSG rules to it; the subnet entry is a NIC in no ASG [ASG].
+  const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? primaryIpConfiguration(nic)?.applicationSecurityGroupIds ?? [] : [] };
   const trail = new Trail(source);
   sourceStep(trail, subnet, nic);
   const sender: Sender = nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
@@ -259,6 +260,23 @@ function asHypothetical(path: EgressPath): EgressPath {
   };
 }
 
+/**
+ * A subnet that holds only private endpoint NICs initiates nothing: private endpoints answer
+ * inbound connections only [PE] https://learn.microsoft.com/azure/private-link/private-endpoint-overview,
+ * so its default-outbound / no-outbound findings describe a VM that does not exist: `info`.
+ */
+function privateEndpointsOnly(path: EgressPath): EgressPath {
+  const about = (f: Finding): boolean => HYPOTHETICAL_CODES.has(f.code) && f.resourceIds?.[0] === path.source.id;
+  if (!path.findings.some(about)) return path;
+  return {
+    ...path,
+    findings: path.findings.map((f) => (about(f) ? {
+      ...f, severity: 'info' as const,
+      message: `${f.message} The subnet holds only private endpoints, which initiate no outbound connections; a VM added here would be affected.`,
+    } : f)),
+  };
+}
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -298,8 +316,9 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
       paths.push(nicPath);
       ownEntries += 1;
     }
-    const nicCount = index.subnetNics.get(subnet.id)?.length ?? 0;
-    if (nicCount > 0 && ownEntries === nicCount) paths[at] = asHypothetical(subnetPath);
+    const nics = index.subnetNics.get(subnet.id) ?? [];
+    if (nics.length > 0 && nics.every((n) => n.privateEndpointId)) paths[at] = privateEndpointsOnly(subnetPath);
+    else if (nics.length > 0 && ownEntries === nics.length) paths[at] = asHypothetical(subnetPath);
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = parsed.kind === 'ok' ? estateFindings(index, routes, paths, input.metrics) : null;

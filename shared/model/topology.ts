@@ -184,6 +184,8 @@ export interface NetworkInterface extends ResourceBase {
   readonly virtualMachineId: ResourceId | null;
   /** True when the VM is a Flexible-orchestration VMSS instance: never gets default outbound [DOA]. */
   readonly flexibleScaleSetMember: boolean;
+  /** Set when the NIC belongs to a private endpoint (`privateEndpoint.id`): such NICs initiate nothing [PE]. */
+  readonly privateEndpointId?: ResourceId | null;
   /** The NIC is the VM's primary NIC (null when unknown). */
   readonly primary: boolean | null;
 }

@@ -12,6 +12,7 @@ import { RESOLVE_SCHEMA, resolveEgress, type ResolveResult } from '../../../shar
 import type { CliIo } from '../../../electron/cli/command';
 import { runCli } from '../../../electron/cli/main';
 import { TOOL_VERSION } from '../../../electron/cli/estate';
+import { toResolveJson, type ResolveJson } from '../../../shared/egress/explain';
 
 interface Run {
   readonly code: number;
@@ -35,10 +36,11 @@ async function cli(args: readonly string[], options: { readonly isTTY?: boolean;
   return { code, stdout, stderr };
 }
 
-function demoResult(name: string, destination: string | null = null): ResolveResult {
+/** What `resolve --format json` prints for a demo: the resolve@1 contract (steps rendered as hops, via as IDs + viaKinds). */
+function demoResult(name: string, destination: string | null = null): ResolveJson {
   const demo = findDemo(name);
   if (demo === undefined) throw new Error(name);
-  return resolveEgress({ ...normalizeArm(demo.documents), metrics: [] }, { destination });
+  return toResolveJson(resolveEgress({ ...normalizeArm(demo.documents), metrics: [] }, { destination }));
 }
 
 const ESC = '\u001b[';
@@ -166,10 +168,13 @@ describe('egress-atlas resolve', () => {
     expect((await cli(['resolve', '--demo', '--destination', '2606:4700:4700::1111', '--format', 'json'])).code).toBe(0);
   });
 
+  it('--destination takes a private address too: inside a VNet or peered VNet it is delivered privately', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '--format', 'json', '--destination', '10.1.2.3']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(demoResult('bank', '10.1.2.3'));
+  });
+
   it.each([
-    ['10.1.2.3', /^error: --destination 10\.1\.2\.3 is not a public address/],
-    ['192.168.0.1', /^error: --destination 192\.168\.0\.1 is not a public address/],
-    ['fd00::1', /^error: --destination fd00::1 is not a public address/],
     ['api.stripe.com', /^error: --destination "api\.stripe\.com" is not an IPv4 or IPv6 address/],
     ['300.1.1.1', /^error: --destination "300\.1\.1\.1" is not an IPv4 or IPv6 address/],
   ])('--destination %s is refused with exit 2', async (destination, message) => {

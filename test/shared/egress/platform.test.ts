@@ -7,6 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { effectiveRoute, ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
 import { explainPath } from '../../../shared/egress/explain';
+import type { EgressPath } from '../../../shared/egress/types';
+
+/** The path as the resolve@1 JSON shows it: steps in words. */
+function withHops({ steps, ...rest }: EgressPath): Omit<EgressPath, 'steps'> & { hops: ReturnType<typeof explainPath> } {
+  return { ...rest, hops: explainPath({ steps }) };
+}
 
 const WORKLOAD_CODES = ['default-outbound', 'no-outbound', 'firewall-bypass'];
 
@@ -32,7 +38,7 @@ describe('platform subnets', () => {
   it('AzureFirewallSubnet without NAT gateway: the firewall\'s own public IPs, exit public-ip', () => {
     const { b, fwSubnet, fw, fwPip, rogue } = firewallHub({ nat: false });
     const result = resolve(b.build());
-    expect(pathOf(result, fwSubnet)).toEqual({
+    expect(withHops(pathOf(result, fwSubnet))).toEqual({
       source: { type: 'subnet', id: fwSubnet, name: 'AzureFirewallSubnet', role: 'azure-firewall' },
       verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['20.0.0.10'], snatPorts: 2 * 2_496,
       hops: [
@@ -51,7 +57,7 @@ describe('platform subnets', () => {
 
   it('AzureFirewallSubnet with NAT gateway: the NAT gateway\'s public IPs, exit nat-gateway', () => {
     const { b, fwSubnet, nat } = firewallHub({ nat: true });
-    expect(pathOf(resolve(b.build()), fwSubnet)).toEqual({
+    expect(withHops(pathOf(resolve(b.build()), fwSubnet))).toEqual({
       source: { type: 'subnet', id: fwSubnet, name: 'AzureFirewallSubnet', role: 'azure-firewall' },
       verdict: 'internet', exit: 'nat-gateway', via: [], egressIps: ['20.0.1.1'], snatPorts: 64_512,
       hops: [
@@ -79,7 +85,7 @@ describe('platform subnets', () => {
     const gwSubnet = b.subnet(v, 'GatewaySubnet', '10.0.255.0/27');
     const gwPip = b.publicIp('vpn-pip', '20.5.5.5');
     const gw = b.gateway('vpn', v, { publicIpIds: [gwPip] });
-    expect(pathOf(resolve(b.build()), gwSubnet)).toEqual({
+    expect(withHops(pathOf(resolve(b.build()), gwSubnet))).toEqual({
       source: { type: 'subnet', id: gwSubnet, name: 'GatewaySubnet', role: 'gateway' },
       verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['20.5.5.5'], snatPorts: null,
       hops: [

@@ -10,9 +10,14 @@ import type { ResourceId } from '../../../shared/model/ids';
 import { effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { resolve } from './support';
 import { explainPath } from '../../../shared/egress/explain';
+import { VERDICTS as VERDICT_LABELS } from '../../../shared/egress/types';
+import { terminalOf, verdictOf } from '../../../shared/egress/steps';
+
+const INTERNET_EXITS = ['nat-gateway', 'public-ip', 'load-balancer', 'default-outbound'];
+const PRIVATE_EXITS = ['virtual-network', 'peering', 'private-endpoint', 'service-endpoint'];
 
 const NEXT_HOPS = ['Internet', 'None', 'VirtualAppliance', 'VirtualNetworkGateway', 'VnetLocal', 'Bogus'] as const;
-const VERDICTS: readonly Verdict[] = ['internet', 'on-premises', 'dropped', 'denied', 'no-outbound', 'unknown'];
+const VERDICTS = Object.keys(VERDICT_LABELS) as readonly Verdict[];
 
 const routeArb = fc.record({
   prefix: fc.constantFrom('0.0.0.0/0', '8.8.8.0/24', '20.0.0.0/8', '10.0.0.0/8', 'AzureCloud', 'not-a-prefix'),
@@ -95,6 +100,13 @@ describe('resolveEgress on random topologies', () => {
         expect(explainPath(path)[0]?.kind).toBe('source');
         expect(path.via.length).toBeLessThanOrEqual(10);
         if (path.verdict !== 'internet') expect(path.egressIps).toEqual([]);
+        // The verdict comes from the terminal step, and only from it: steps and verdict cannot disagree.
+        const terminal = terminalOf(path.steps);
+        expect(path.steps.filter((step) => step.kind === 'terminal')).toHaveLength(1);
+        expect(path.verdict).toBe(verdictOf(terminal.reason));
+        if (path.verdict === 'internet') expect(INTERNET_EXITS).toContain(path.exit);
+        else if (path.verdict === 'private') expect(PRIVATE_EXITS).toContain(path.exit);
+        else expect(path.exit).toBeNull();
       }
       expect(JSON.stringify(resolve(model, { destination: estate.destination }, { effectiveRoutes }))).toBe(JSON.stringify(result));
     }), { numRuns: 150, seed: 42 });

@@ -151,7 +151,7 @@ describe('resolveEgress: appliances', () => {
     const b = new ModelBuilder();
     const hub = b.vnet('hub', ['10.0.0.0/16']);
     const nvaSubnet = b.subnet(hub, 'nva', '10.0.2.0/24');
-    const ilb = b.loadBalancer('ilb', { frontends: [{ name: 'fe', privateIp: '10.0.2.100', subnetId: nvaSubnet }], pools: [{ name: 'nvas' }], rules: [{ name: 'ha', frontend: 'fe', pool: 'nvas', port: 0 }] });
+    const ilb = b.loadBalancer('ilb', { frontends: [{ name: 'fe', privateIp: '10.0.2.100', subnetId: nvaSubnet }], pools: [{ name: 'nvas' }], rules: [{ name: 'ha', frontend: 'fe', pool: 'nvas', port: 0, protocol: 'All' }] });
     const nva1 = b.nic(nvaSubnet, 'nva1', '10.0.2.4', { ipForwarding: true, poolIds: [ModelBuilder.poolId(ilb, 'nvas')], publicIpId: b.publicIp('nva1-pip', '20.4.4.4') });
     b.nic(nvaSubnet, 'nva2', '10.0.2.5', { ipForwarding: true, poolIds: [ModelBuilder.poolId(ilb, 'nvas')] });
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.100' }]);
@@ -162,6 +162,7 @@ describe('resolveEgress: appliances', () => {
       hops: ['source', 'route', 'internal-load-balancer', 'virtual-appliance', 'route', 'public-ip', 'internet'], findings: [],
     });
     expect(explainPath(path)[2]?.explanation).toContain('2 backend NVA NIC(s)');
+    expect(explainPath(path)[2]?.explanation).toContain('HA-ports rule ha (protocol All, port 0) carries every flow');
   });
 
   it('an NVA in a peered VNet whose peering disallows forwarded traffic → warning allow-forwarded-traffic-missing', () => {
@@ -226,7 +227,7 @@ describe('resolveEgress: appliances', () => {
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]) });
     const model = b.build();
     expect(summary(pathOf(resolve(model), s))).toMatchObject({ verdict: 'on-premises', hops: ['source', 'route', 'virtual-network-gateway', 'on-premises'], findings: ['forced-tunnel'] });
-    const policyBased = { ...model, virtualNetworkGateways: model.virtualNetworkGateways.map((g) => (g.id === gw ? { ...g, vpnType: 'PolicyBased' } : g)) };
+    const policyBased = { ...model, virtualNetworkGateways: model.virtualNetworkGateways.map((g) => (g.id === gw ? { ...g, vpnType: 'PolicyBased' as const } : g)) };
     expect(summary(pathOf(resolve(policyBased), s))).toMatchObject({ verdict: 'unknown', findings: ['unsupported-udr-gateway'] });
   });
 
@@ -262,7 +263,9 @@ describe('resolveEgress: NSG and firewall on what-if destinations', () => {
     expect(pathOf(resolve(model), s).verdict).toBe('internet');
   });
 
-  it('a firewall network rule on a CIDR allows a what-if IP inside it and denies others by default', () => {
+  // Partial allows are not denials: for the default route the verdict is internet, restricted to
+  // what the rules allow https://learn.microsoft.com/azure/firewall/rule-processing
+  it('a firewall network rule on a CIDR allows a what-if IP inside it, denies others by default, and restricts the default route to it', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
     const fwSubnet = b.subnet(v, 'AzureFirewallSubnet', '10.0.0.0/26');
@@ -271,7 +274,10 @@ describe('resolveEgress: NSG and firewall on what-if destinations', () => {
     const model = b.build();
     expect(pathOf(resolve(model, { destination: '40.1.2.3' }), s).verdict).toBe('internet');
     expect(summary(pathOf(resolve(model, { destination: '40.2.2.3' }), s))).toMatchObject({ verdict: 'denied', findings: ['firewall-default-deny'] });
-    expect(pathOf(resolve(model), s).verdict).toBe('denied');
+    const defaultRoute = pathOf(resolve(model), s);
+    expect(defaultRoute.verdict).toBe('internet');
+    expect(explainPath(defaultRoute).at(-1)).toMatchObject({ rule: 'Internet (restricted)' });
+    expect(explainPath(defaultRoute).at(-1)?.explanation).toContain('40.1.0.0/16');
   });
 
   it('an NSG on an NVA NIC that denies internet stops the spoke\'s traffic at the NVA', () => {
@@ -281,7 +287,8 @@ describe('resolveEgress: NSG and firewall on what-if destinations', () => {
     const nva = b.nic(b.subnet(v, 'nva', '10.0.2.0/24'), 'nva', '10.0.2.4', { ipForwarding: true, nsgId: nsg });
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) });
     expect(summary(pathOf(resolve(b.build()), s))).toEqual({
-      verdict: 'denied', exit: null, via: [nva], egressIps: [], snatPorts: null, hops: ['source', 'route', 'virtual-appliance', 'nsg'], findings: [],
+      // Inbound at the NVA (defaults: unknown, the VirtualNetwork tag's contents decide), then outbound: the deny decides either way.
+      verdict: 'denied', exit: null, via: [nva], egressIps: [], snatPorts: null, hops: ['source', 'route', 'virtual-appliance', 'nsg', 'nsg', 'drop'], findings: [],
     });
   });
 });
