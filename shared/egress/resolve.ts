@@ -5,7 +5,7 @@
  */
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
-import { formatIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
+import { formatIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';

@@ -53,7 +53,7 @@ describe('CJK glyph fallback', async () => {
   it('keeps the real characters in the text layer, bold and monospace included', () => {
     expect(text).toContain('subnet-zürich-東京 (subnet): Internet');
     expect(text).toContain(`Zoë Müller · cost centre: ${TAG}`);
-    expect(text).toContain('subnet subnet-zürich-東京 10.1.3.0/24');
+    expect(text).toContain('Subnet subnet-zürich-東京 (10.1.3.0/24)');
     expect(text).toContain('監査 Zoë');
     // The long explanation wraps over several lines; every character survives.
     expect(text.replace(/\s+/g, '')).toContain(EXPLANATION.replace(/\s+/g, ''));

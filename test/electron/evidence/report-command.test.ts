@@ -60,7 +60,7 @@ describe('egress-atlas report', () => {
     [['--demo', 'bank'], /--out <file\.pdf> is required/],
     [['--demo', 'bank', '--out', 'x.pdf', '--timestamp', 'yesterday'], /--timestamp "yesterday" is not an ISO 8601 date-time/],
     [['--demo', 'bank', '--out', 'x.pdf', '--subnet', 'no-such-subnet'], /--subnet "no-such-subnet" matches no subnet or NIC/],
-    [['--demo', 'bank', '--out', 'x.pdf', '--destination', '10.0.0.1'], /not a public address/],
+    [['--demo', 'bank', '--out', 'x.pdf', '--destination', 'not-an-ip'], /is not an IPv4 or IPv6 address/],
     [['missing.json', '--out', 'x.pdf'], /missing\.json: no such file or directory/],
     [['--demo', 'nope', '--out', 'x.pdf'], /unknown demo "nope"/],
   ])('rejects %j with a one-line error and exit 2', async (args, message) => {

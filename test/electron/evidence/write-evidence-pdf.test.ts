@@ -56,7 +56,7 @@ describe('writeEvidencePdf', async () => {
     expect(text).toContain('snet-isolated (subnet): No outbound');
     expect(text).toContain('nic-jump (NIC exception): Internet');
     expect(text).toContain('UDR default-to-fw 0.0.0.0/0 → VirtualAppliance 10.0.1.4');
-    expect(text).toContain('Overridden: System route Default route to the internet 0.0.0.0/0 → Internet lost: same prefix: a user-defined route beats a system route.');
+    expect(text).toContain('lost: same prefix: a user-defined route beats a system route.');
     expect(text).toContain('az network route-table show --ids');
     expect(text).toContain('netops@contoso.example · cost centre: CC-1001');
     expect(text).toContain('security · cost centre: CC-2002');
@@ -99,7 +99,8 @@ describe('writeEvidencePdf', async () => {
 
   it('makes each doc link clickable', () => {
     const raw = Buffer.from(bytes).toString('latin1');
-    expect(raw).toContain('/URI (https://learn.microsoft.com/azure/route)');
+    expect(raw).toContain('/URI (https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview)');
+    expect(raw).toContain('/URI (https://learn.microsoft.com/azure/nat-gateway/nat-overview)');
     expect(raw).toContain('/URI (https://learn.microsoft.com/azure/nat-gateway/troubleshoot-nat)');
   });
 
