@@ -5,6 +5,7 @@ import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
+import type { ServiceTagIndex } from '../model/service-tags';
 import type { RouteDestination } from '../routing/lpm';
 
 export type EgressDestination =
@@ -127,23 +128,37 @@ export interface CoverageOptions {
    * the caller has no data for.
    */
   readonly virtualNetworkPrefixes?: readonly string[];
+  /**
+   * Service tag prefix data (the download file or the Service Tag Discovery API): a tag listed
+   * there covers exactly its IPv4 prefixes [TAG]; a tag it does not list stays uncertain.
+   */
+  readonly serviceTags?: ServiceTagIndex;
 }
 
 /** 168.63.129.16: the `AzureLoadBalancer` tag is the host's virtual IP [TAG][NSG]. */
 const AZURE_LOAD_BALANCER = Ipv4Set.fromCidr('168.63.129.16/32');
 
-const coverageCache = new WeakMap<readonly string[], DestinationCoverage>();
+/** Per tag-data index (or none): a rule's coverage differs with the data it is read against. */
+const coverageCache = new WeakMap<object, WeakMap<readonly string[], DestinationCoverage>>();
+const NO_SERVICE_TAGS = {};
 
 /**
  * What a rule's address entries cover of the IPv4 space: `*`/`Any`/`0.0.0.0/0` all of it, the
  * `Internet` tag all public space [TAG], CIDRs, addresses and `a-b` ranges exactly (IPv6 entries
- * nothing), `AzureLoadBalancer` 168.63.129.16, and every other service tag an uncertain part of
- * the public space (no prefix data). Classic spellings (`INTERNET`, `VIRTUAL_NETWORK`,
+ * nothing), `AzureLoadBalancer` 168.63.129.16, every other service tag its IPv4 prefixes when
+ * `options.serviceTags` lists it, else an uncertain part of the public space (no prefix data).
+ * Classic spellings (`INTERNET`, `VIRTUAL_NETWORK`,
  * `AZURE_LOADBALANCER`) are accepted [TAG].
  */
 export function destinationCoverage(entries: readonly string[], options: CoverageOptions = {}): DestinationCoverage {
   const cacheable = options.virtualNetworkPrefixes === undefined;
-  const cached = cacheable ? coverageCache.get(entries) : undefined;
+  const cacheKey = options.serviceTags ?? NO_SERVICE_TAGS;
+  let cache = cacheable ? coverageCache.get(cacheKey) : undefined;
+  if (cacheable && !cache) {
+    cache = new WeakMap();
+    coverageCache.set(cacheKey, cache);
+  }
+  const cached = cache?.get(entries);
   if (cached) return cached;
   let certain = Ipv4Set.empty();
   const uncertainTags: UncertainTag[] = [];
@@ -168,12 +183,17 @@ export function destinationCoverage(entries: readonly string[], options: Coverag
           uncertainTags.push({ kind: 'virtual-network', tag: entry, scope: Ipv4Set.all() });
         }
         break;
-      default:
-        // Azure service tags list public Azure ranges; without them the tag may cover any public address.
-        if (entry !== '') uncertainTags.push({ kind: 'service-tag', tag: entry, scope: publicIpv4() });
+      default: {
+        if (entry === '') break;
+        // With prefix data the tag is exactly its prefixes [TAG]; without, Azure service tags list
+        // public Azure ranges, so the tag may cover any public address.
+        const known = options.serviceTags?.prefixes(entry) ?? null;
+        if (known) certain = certain.union(known);
+        else uncertainTags.push({ kind: 'service-tag', tag: entry, scope: publicIpv4() });
+      }
     }
   }
   const coverage: DestinationCoverage = { certain, uncertainTags };
-  if (cacheable) coverageCache.set(entries, coverage);
+  cache?.set(entries, coverage);
   return coverage;
 }

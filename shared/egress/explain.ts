@@ -39,8 +39,18 @@ function routeHop(step: RouteStep): Hop {
   return hop('route', step.route.resourceId ?? step.routeTableId ?? step.subnet.id, describeRoute(step.route), explanation, DOCS.udr, routeVerify(step));
 }
 
+/** Policy rules carry group and collection priority in one number (group × 100,000 + collection): show both. */
+function priorityText(priority: number): string {
+  return priority >= 100_000 ? `group priority ${Math.floor(priority / 100_000)}, collection priority ${priority % 100_000}` : `priority ${priority}`;
+}
+
 function fwRule(rule: FirewallRuleRef): string {
-  return `${rule.ruleKind === 'network' ? 'Network' : 'Application'} rule ${rule.collection}/${rule.name} (priority ${rule.priority})`;
+  return `${rule.ruleKind === 'network' ? 'Network' : 'Application'} rule ${rule.collection}/${rule.name} (${priorityText(rule.priority)})`;
+}
+
+/** Ends a clause that may already end with a full stop. */
+function stop(text: string): string {
+  return text.replace(/[.\s]+$/, '');
 }
 
 function ruleList(rules: readonly FirewallRuleRef[]): string {
@@ -94,7 +104,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
           ? `rules ${step.rules.map((r) => r.name).join(' + ')} together deny ${flowText(step.flow)} to all of ${step.flow.destination}`
           : `${first?.name ?? 'a rule'} denies ${flowText(step.flow)} to ${step.flow.destination}${assumed}`; break;
         case 'Partial': decided = `only part of ${step.flow.destination} is allowed for ${flowText(step.flow)}: ${step.allowed.join(', ')}; everything else is denied`; break;
-        case 'Unknown': decided = `the decision cannot be made: ${step.note ?? 'a fact is missing'}`; break;
+        case 'Unknown': decided = `the decision cannot be made: ${stop(step.note ?? 'a fact is missing')}`; break;
         default: return assertNever(step.access, 'NSG access');
       }
       const why = step.direction === 'Inbound'
@@ -134,7 +144,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
         case 'not-captured':
           return hop('firewall-rule', id, 'Rules not captured', `The firewall's rules are not in the snapshot (${d.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify);
         case 'unknown':
-          return hop('firewall-rule', id, 'Rules cannot be decided', `Whether the firewall allows ${flow} to ${what} cannot be decided: ${d.reason}.`, DOCS.firewallRules, verify);
+          return hop('firewall-rule', id, 'Rules cannot be decided', `Whether the firewall allows ${flow} to ${what} cannot be decided: ${stop(d.reason)}.`, DOCS.firewallRules, verify);
         default: return assertNever(d, 'firewall decision');
       }
     }
@@ -324,7 +334,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
     case 'not-evaluated':
       return hop('drop', reason.subnet.id, 'Not evaluated', `Not evaluated: ${reason.reason}.`, DOCS.udr, VERIFY.subnet(reason.subnet.id));
     case 'undecided':
-      return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${reason.missingFact}.`, reason.docs, prevVerify);
+      return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${stop(reason.missingFact)}.`, reason.docs, prevVerify);
     default: return assertNever(reason, 'terminal reason');
   }
 }

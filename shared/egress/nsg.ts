@@ -238,6 +238,12 @@ function listPrefixes(prefixes: readonly string[]): string {
   return prefixes.length <= MAX_LISTED ? prefixes.join(', ') : `${prefixes.slice(0, MAX_LISTED).join(', ')} and ${prefixes.length - MAX_LISTED} more`;
 }
 
+/** `rule A matches` / `rules A, B match`. */
+function listRules(labels: readonly string[]): string {
+  const unique = [...new Set(labels)];
+  return unique.length === 1 ? `${unique[0] ?? ''} matches` : `${unique.join(', ')} match`;
+}
+
 function ruleLabel(rule: SecurityRule): string {
   return `${rule.name} (${rule.priority})`;
 }
@@ -308,7 +314,7 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
   if (vnetHits.length > 0) {
     const tag = vnetHits[0]?.tag ?? 'VirtualNetwork';
     return { access: 'Unknown', rules, defaultsAssumed, missing: [{ kind: 'virtual-network-tag-contents', tag }],
-      reason: `${[...new Set(vnetHits.map((h) => ruleLabel(h.rule)))].join(', ')} match the ${tag} service tag, and whether that tag contains ${what} is not known: it includes address prefixes used on user-defined routes and "might also contain default routes" (${TAG_DOC}). Check the expanded prefixes with az network nic list-effective-nsg.` };
+      reason: `${listRules(vnetHits.map((h) => ruleLabel(h.rule)))} the ${tag} service tag, and whether that tag contains ${what} is not known: it includes address prefixes used on user-defined routes and "might also contain default routes" (${TAG_DOC}). Check the expanded prefixes with az network nic list-effective-nsg.` };
   }
   const tagsOf = (access: 'Allow' | 'Deny'): string[] => [...new Set(relevantHits.filter((h) => h.rule.access === access).map((h) => h.tag))];
   if (traffic.destination.kind === 'address') {

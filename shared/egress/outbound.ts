@@ -140,7 +140,7 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
     case 'firewall': {
       const publicIpAddressIds = sender.firewall.ipConfigurations.map((c) => c.publicIpAddressId).filter((id): id is ResourceId => id !== null);
       if (publicIpAddressIds.length > 0) return { kind: 'firewall-public-ip', firewall: sender.firewall, publicIpAddressIds };
-      return { kind: 'none', reason: 'the firewall has no public IP on its data path (forced-tunnel mode) and its subnet has no NAT gateway' };
+      return { kind: 'none', reason: 'the firewall has no public IP on its data path and AzureFirewallSubnet has no NAT gateway' };
     }
     case 'firewall-management': {
       // The management configuration's public IP is used by the platform for management only [FWFT].

@@ -16,7 +16,7 @@ import type { EgressDestination, SourceAddress, TrafficSpec } from './destinatio
 import { DOCS } from './docs';
 import { forward, walkFromSource } from './engine';
 import { stepResourceIds } from './explain';
-import { verdictOf } from './steps';
+import { terminalOf, verdictOf } from './steps';
 import type { Flow, Named } from './steps';
 import { addGap, newEngineContext, Trail } from './trail';
 import type { EngineContext, Outcome } from './trail';
@@ -319,6 +319,11 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     const nics = index.subnetNics.get(subnet.id) ?? [];
     if (nics.length > 0 && nics.every((n) => n.privateEndpointId)) paths[at] = privateEndpointsOnly(subnetPath);
     else if (nics.length > 0 && ownEntries === nics.length) paths[at] = asHypothetical(subnetPath);
+  }
+  // Every unknown answer names its missing fact in the gaps too, once per resource.
+  for (const path of paths) {
+    const reason = terminalOf(path.steps).reason;
+    if (reason.kind === 'undecided') addGap(ctx, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = parsed.kind === 'ok' ? estateFindings(index, routes, paths, input.metrics) : null;

@@ -4,6 +4,7 @@
  * [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
  */
 import { cidrContainsIp } from '../model/ip';
+import type { Cidr } from '../model/ip';
 import type { IpAddress } from '../model/ip';
 import type { ComputedRoute, RouteSource } from './route';
 
@@ -123,4 +124,49 @@ export function lookupRoute(routes: readonly ComputedRoute[], destination: Route
           : whyLost(route, winner),
     }))],
   };
+}
+
+/** A range destination (a CIDR, a service tag's prefixes): one route decides it, or routes split it. */
+export type RangeLookup =
+  | { readonly kind: 'uniform'; readonly lookup: RouteLookup }
+  | { readonly kind: 'split'; readonly parts: readonly { readonly prefix: string; readonly route: ComputedRoute | null }[] };
+
+function nextHopSignature(route: ComputedRoute | null): string {
+  if (!route) return 'none';
+  return `${route.nextHop.kind === 'known' ? route.nextHop.type : route.nextHop.raw}|${route.nextHopIpAddress ?? ''}`;
+}
+
+function cidrWithin(inner: Cidr, outer: Cidr): boolean {
+  return inner.version === outer.version && inner.prefixLength >= outer.prefixLength
+    && cidrContainsIp(outer, inner.version === 4 ? { version: 4, value: inner.network } : { version: 6, value: inner.network });
+}
+
+/**
+ * Longest-prefix match for every address of a range: each prefix is decided by the route that
+ * wins for its addresses, and a more specific route inside a prefix decides that part. When every
+ * part leaves through the same next hop the range is uniform (the first part's lookup explains
+ * it); otherwise the range is split and no single path describes it [UDR].
+ */
+export function lookupRange(routes: readonly ComputedRoute[], prefixes: readonly Cidr[]): RangeLookup {
+  const parts: { prefix: string; route: ComputedRoute | null }[] = [];
+  let first: RouteLookup | null = null;
+  for (const prefix of prefixes) {
+    const probe: IpAddress = prefix.version === 4 ? { version: 4, value: prefix.network } : { version: 6, value: prefix.network };
+    const lookup = lookupRoute(routes, { kind: 'address', ip: probe });
+    first ??= lookup;
+    const text = `${prefix.version === 4 ? ipv4Text(prefix.network) : String(prefix.network)}/${prefix.prefixLength}`;
+    parts.push({ prefix: text, route: lookup.winner });
+    // Routes more specific than the prefix that sit inside it decide those addresses.
+    for (const inner of routes) {
+      if (!inner.active || inner.cidr === null || inner.cidr.prefixLength <= prefix.prefixLength || !cidrWithin(inner.cidr, prefix)) continue;
+      parts.push({ prefix: inner.addressPrefix, route: lookupRoute(routes, { kind: 'address', ip: inner.cidr.version === 4 ? { version: 4, value: inner.cidr.network } : { version: 6, value: inner.cidr.network } }).winner });
+    }
+  }
+  const signatures = new Set(parts.map((p) => nextHopSignature(p.route)));
+  if (first && signatures.size <= 1) return { kind: 'uniform', lookup: first };
+  return { kind: 'split', parts };
+}
+
+function ipv4Text(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }
