@@ -69,13 +69,14 @@ function safePath(url: string): string {
 // Request classification and statistics
 
 export type RequestKind =
-  | 'subscriptions' | 'resource-graph' | 'arm-list' | 'effective-routes' | 'lro-poll' | 'metrics';
+  | 'subscriptions' | 'resource-graph' | 'arm-list' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags';
 
 export function classifyRequest(method: string, url: string): RequestKind {
   const path = safePath(url).toLowerCase().replace(/\/+$/, '');
   if (path.endsWith('/providers/microsoft.resourcegraph/resources')) return 'resource-graph';
   if (method.toUpperCase() === 'POST' && path.endsWith('/effectiveroutetable')) return 'effective-routes';
   if (path.includes('/providers/microsoft.insights/metrics')) return 'metrics';
+  if (/\/providers\/microsoft\.network\/locations\/[^/]+\/servicetag(s|details)$/.test(path)) return 'service-tags';
   if (/\/operation(results|statuses)\//.test(path)) return 'lro-poll';
   if (path === '/subscriptions') return 'subscriptions';
   return 'arm-list';

@@ -10,6 +10,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { normalizeArm } from '../../shared/arm';
 import type { PullProgress, PullRequest } from '../../shared/ipc/contract';
 import type { Gap } from '../../shared/model/gaps';
+import type { ServiceTagSet } from '../../shared/model/service-tags';
 import { SNAPSHOT_FORMAT, type CaptureSource, type ResourceMetric, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes } from '../../shared/model/topology';
 import { buildSnapshot } from '../snapshot';
@@ -24,6 +25,7 @@ import { createLimiter } from './limiter';
 import { fetchMetrics } from './metrics';
 import { pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
 import { createRuntime, type PullRuntime } from './runtime';
+import { fetchServiceTags, pickServiceTagLocation } from './service-tags';
 import { CORE_TYPES, fetchChildren, fetchGroup, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
 
 export interface PullBudgets {
@@ -286,6 +288,10 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       documents.push(...core, ...childItems, ...nics);
     }));
 
+    // Service tag prefixes: one GET, alongside the effective-route reads; a failure is a gap.
+    const serviceTagsPromise = readServiceTags(rt, documents);
+    serviceTagsPromise.catch(() => undefined);
+
     let effectiveRoutes: CapturedEffectiveRoutes[] = [];
     if (options.effectiveRoutes !== 'none') {
       enter('effective-routes', `Reading effective routes (${options.effectiveRoutes === 'sample' ? 'one NIC per route signature' : 'every VM NIC'})`,
@@ -297,6 +303,8 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       effectiveRoutes = samplers.flatMap((s) => s.captured).sort((a, b) => (a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
     }
 
+    const serviceTags = await serviceTagsPromise;
+    rt.checkCancelled();
     const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: documents } }]);
     let metrics: readonly ResourceMetric[] = [];
     if (options.metrics) {
@@ -325,6 +333,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       effectiveRoutes: mergeEffectiveRoutes(normalized.effectiveRoutes, effectiveRoutes),
       metrics,
       gaps,
+      ...(serviceTags === null ? {} : { serviceTags }),
     };
     const snapshot = buildSnapshot(content);
     phase = 'done';
@@ -344,6 +353,21 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     emit();
     throw error;
   }
+}
+
+/**
+ * The service tags, asked of a subscription whose resources were read (so the call is allowed)
+ * in the estate's most common region. Null (nothing to ask, or a recorded gap) without data.
+ */
+async function readServiceTags(rt: PullRuntime, documents: readonly Item[]): Promise<ServiceTagSet | null> {
+  const location = pickServiceTagLocation(documents);
+  const subscriptionId = documents
+    .map((d) => (typeof d['id'] === 'string' ? /^\/subscriptions\/([^/]+)/i.exec(d['id'])?.[1]?.toLowerCase() : undefined))
+    .filter((s): s is string => s !== undefined && !rt.armDeniedSubscriptions.has(s))
+    .sort()[0];
+  if (location === null || subscriptionId === undefined) return null;
+  rt.note('Reading service tags');
+  return fetchServiceTags(rt, subscriptionId, location);
 }
 
 function mergeEffectiveRoutes(a: readonly CapturedEffectiveRoutes[], b: readonly CapturedEffectiveRoutes[]): readonly CapturedEffectiveRoutes[] {

@@ -6,8 +6,9 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_DEMO, DEMO_ESTATES, findDemo, type DemoEstate } from '../../shared/demo/index';
+import type { ServiceTagSet } from '../../shared/model/service-tags';
 import type { Snapshot } from '../../shared/model/snapshot';
-import { buildDemoSnapshot, loadInputs, TOOL_VERSION } from '../snapshot/index';
+import { buildDemoSnapshot, loadInputs, readServiceTagsFile, TOOL_VERSION, withServiceTags } from '../snapshot/index';
 import { UsageError } from './args';
 
 export { TOOL_VERSION };
@@ -50,10 +51,28 @@ export async function resolveInputPaths(inputs: readonly string[], cwd: string):
   return paths;
 }
 
-/** Loads an estate from `--demo` or from input paths (exactly one of the two). */
-export async function loadEstate(inputs: readonly string[], demo: string | true | undefined, cwd: string): Promise<Snapshot> {
+/**
+ * `--service-tags FILE` (resolved against the cwd): the service tag data, or undefined when the
+ * option is absent. A missing, unreadable or malformed file is an InputError naming it (exit 2).
+ */
+export async function loadServiceTags(path: string | undefined, cwd: string): Promise<ServiceTagSet | undefined> {
+  if (path === undefined) return undefined;
+  return readServiceTagsFile(isAbsolute(path) ? path : resolve(cwd, path));
+}
+
+/** A snapshot with the given service tag data (replacing a demo's excerpt or the inputs' own), or unchanged. */
+export function applyServiceTags(snapshot: Snapshot, serviceTags: ServiceTagSet | undefined): Snapshot {
+  return serviceTags === undefined ? snapshot : withServiceTags(snapshot, serviceTags);
+}
+
+/**
+ * Loads an estate from `--demo` or from input paths (exactly one of the two), with the service
+ * tag data of `--service-tags FILE` when given.
+ */
+export async function loadEstate(inputs: readonly string[], demo: string | true | undefined, cwd: string, serviceTagsPath?: string): Promise<Snapshot> {
   if (demo !== undefined && inputs.length > 0) throw new UsageError('give input files or --demo, not both');
-  if (demo !== undefined) return demoSnapshot(pickDemo(demo));
-  if (inputs.length === 0) throw new UsageError('no input: give snapshot / ARM JSON files or directories, or --demo [name]');
-  return loadInputs(await resolveInputPaths(inputs, cwd), { toolVersion: TOOL_VERSION });
+  if (demo === undefined && inputs.length === 0) throw new UsageError('no input: give snapshot / ARM JSON files or directories, or --demo [name]');
+  const serviceTags = await loadServiceTags(serviceTagsPath, cwd);
+  if (demo !== undefined) return applyServiceTags(demoSnapshot(pickDemo(demo)), serviceTags);
+  return loadInputs(await resolveInputPaths(inputs, cwd), { toolVersion: TOOL_VERSION, ...(serviceTags ? { serviceTags } : {}) });
 }

@@ -32,7 +32,7 @@ export function indexResources(model: NetworkModel): ResourceIndex {
     model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
     model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
     model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs,
-    model.virtualWans, model.ipGroups,
+    model.virtualWans, model.ipGroups, model.privateEndpoints, model.privateDnsZones,
   ];
   for (const list of lists) for (const resource of list) index.set(canonical(resource.id), resource);
   return index;

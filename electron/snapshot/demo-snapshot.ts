@@ -26,5 +26,6 @@ export function buildDemoSnapshot(demo: DemoEstate, now: Date = new Date()): Sna
     effectiveRoutes: normalized.effectiveRoutes,
     metrics: [],
     gaps: normalized.gaps,
+    serviceTags: demo.serviceTags,
   });
 }

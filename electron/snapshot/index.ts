@@ -1,7 +1,8 @@
 /** Snapshot files (read, write, verify) and input loading: the Node side of `egress-atlas/snapshot@1`. */
 export { canonicalJson, sha256Hex } from './canonical';
 export { decodeText, readSnapshotFile, writeSnapshot } from './files';
-export { loadInputs, snapshotFromTexts, type InputText, type LoadOptions } from './load';
+export { loadInputs, snapshotFromTexts, withServiceTags, type InputText, type LoadOptions } from './load';
+export { parseServiceTagsText, readServiceTagsFile } from './service-tags';
 export {
   buildSnapshot, formatSnapshot, isSnapshotJson, parseJsonText, parseSnapshotJson, parseSnapshotText, snapshotHash,
 } from './snapshot';

@@ -9,6 +9,7 @@ import { normalizeArm } from '../../shared/arm/index';
 import type { ArmDocument } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
+import type { ServiceTagSet } from '../../shared/model/service-tags';
 import type { CaptureScope, ResourceMetric, Snapshot } from '../../shared/model/snapshot';
 import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
@@ -17,6 +18,11 @@ import { buildSnapshot, isSnapshotJson, parseJsonText, parseSnapshotJson } from 
 
 export interface LoadOptions {
   readonly toolVersion: string;
+  /**
+   * Service tag data to store in the snapshot (`--service-tags FILE`): replaces any the inputs
+   * carry. A single snapshot given alone is then re-hashed (its content changed).
+   */
+  readonly serviceTags?: ServiceTagSet;
   /** Clock for `capturedAt` (tests pin it). */
   readonly now?: () => Date;
 }
@@ -35,7 +41,7 @@ type ModelKey = keyof NetworkModel;
 const MODEL_KEYS: readonly ModelKey[] = [
   'virtualNetworks', 'subnets', 'routeTables', 'natGateways', 'publicIpAddresses', 'publicIpPrefixes', 'networkInterfaces',
   'azureFirewalls', 'firewallPolicies', 'networkSecurityGroups', 'loadBalancers', 'virtualNetworkGateways', 'virtualHubs', 'virtualWans',
-  'ipGroups',
+  'ipGroups', 'privateEndpoints', 'privateDnsZones',
 ];
 
 /** Resources of every model, same ID → the later model's copy, sorted by ID. */
@@ -102,7 +108,8 @@ export function snapshotFromTexts(files: readonly InputText[], options: LoadOpti
     else documents.push({ fileName: file.name, json });
   }
   const only = snapshots[0];
-  if (files.length === 1 && only !== undefined) return only;
+  if (files.length === 1 && only !== undefined) return options.serviceTags ? withServiceTags(only, options.serviceTags) : only;
+  const serviceTags = options.serviceTags ?? newestServiceTags(snapshots);
 
   const normalized = documents.length > 0 ? normalizeArm(documents) : null;
   // ARM files alone: normalizeArm's model is already merged and sorted.
@@ -123,7 +130,21 @@ export function snapshotFromTexts(files: readonly InputText[], options: LoadOpti
     effectiveRoutes: mergeEffectiveRoutes([...snapshots.map((s) => s.effectiveRoutes), normalized?.effectiveRoutes ?? []]),
     metrics: mergeMetrics(snapshots.map((s) => s.metrics)),
     gaps: mergeGaps([...snapshots.map((s) => s.gaps), normalized?.gaps ?? []]),
+    ...(serviceTags === null ? {} : { serviceTags }),
   });
+}
+
+/** Of the inputs' service tag data, the newest (highest change number; the first of equals). */
+function newestServiceTags(snapshots: readonly Snapshot[]): ServiceTagSet | null {
+  let newest: ServiceTagSet | null = null;
+  for (const s of snapshots) if (s.serviceTags && (newest === null || s.serviceTags.changeNumber > newest.changeNumber)) newest = s.serviceTags;
+  return newest;
+}
+
+/** The snapshot with this service tag data (and a new hash: the content changed). */
+export function withServiceTags(snapshot: Snapshot, serviceTags: ServiceTagSet): Snapshot {
+  const { sha256: _old, ...content } = snapshot;
+  return buildSnapshot({ ...content, serviceTags });
 }
 
 /** `*.json`, except hidden files (macOS `._name.json` resource forks would not parse). */

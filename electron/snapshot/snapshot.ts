@@ -4,6 +4,7 @@
  * cite it and any later edit of the file is detected.
  */
 import { InputError } from '../../shared/model/errors';
+import { validateServiceTagSet } from '../../shared/model/service-tags';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
 import { canonicalJson, sha256Hex } from './canonical';
 import { normalizeSnapshotModel, validateSnapshotShape } from './validate';
@@ -75,6 +76,8 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
     throw new InputError(fileName, '$.format', `"${SNAPSHOT_FORMAT}"`, JSON.stringify(json.format) ?? 'nothing');
   }
   validateSnapshotShape(fileName, json);
+  // Optional (snapshots without service tag data, or written before the field existed, lack it).
+  const serviceTags = json.serviceTags === undefined ? undefined : validateServiceTagSet(json.serviceTags, fileName, '$.serviceTags');
   const actual = snapshotHash(json);
   if (actual !== json.sha256) {
     throw new InputError(fileName, '$.sha256', `the SHA-256 of the snapshot content: the file was modified since capture (content hashes to ${actual})`,
@@ -82,7 +85,7 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
   }
   const snapshot = json as unknown as Snapshot;
   // Closed-union fields are compared directly by the resolver: normalize casing (older snapshots) once here.
-  return { ...snapshot, model: normalizeSnapshotModel(snapshot.model) };
+  return { ...snapshot, model: normalizeSnapshotModel(snapshot.model), ...(serviceTags === undefined ? {} : { serviceTags }) };
 }
 
 export function parseSnapshotText(text: string, fileName: string): Snapshot {

@@ -8,7 +8,7 @@ import { InputError } from '../../shared/model/errors';
 import { toResourceId } from '../../shared/model/ids';
 import {
   parseFirewallSkuName, parseFirewallSkuTier, parseGatewayType, parseLoadBalancerProtocol, parseLoadBalancerSku, parseNatGatewaySku,
-  parsePeeringState, parsePeeringSyncLevel, parsePublicIpSku, parseVpnType,
+  parsePeeringState, parsePeeringSyncLevel, parsePrivateDnsResolutionPolicy, parsePrivateLinkConnectionStatus, parsePublicIpSku, parseVpnType,
 } from '../../shared/model/arm-values';
 import type { AzureFirewall, FirewallPolicy, FirewallRule, NetworkModel, VirtualNetworkPeering } from '../../shared/model/topology';
 
@@ -136,6 +136,22 @@ const FIREWALL_RULE: FieldType = {
   },
 };
 
+const RECORD_SET: FieldType = {
+  variants: {
+    key: 'recordType',
+    schemas: {
+      A: { id: 'id', name: 'string', fqdn: 'string', ipv4Addresses: 'strings' },
+      CNAME: { id: 'id', name: 'string', fqdn: 'string', cname: 'string?' },
+    },
+  },
+};
+
+function recordSetList(path: string, value: unknown, checker: Checker): void {
+  if (!Array.isArray(value)) checker.fail(path, 'an array', value);
+  const items: readonly unknown[] = value;
+  items.forEach((record, i) => checker.check(record, RECORD_SET, `${path}[${i}]`));
+}
+
 /** Rules are validated one by one (a list of a union). */
 function rulesList(path: string, value: unknown, checker: Checker): void {
   if (!Array.isArray(value)) checker.fail(path, 'an array', value);
@@ -154,6 +170,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       peerCompleteVnets: { optional: 'boolean' }, localSubnetNames: { optional: 'strings' }, remoteSubnetNames: { optional: 'strings' },
       enableOnlyIPv6Peering: { optional: 'boolean' },
     } },
+    // Added with private DNS support; absent = Azure-provided DNS.
+    dnsServers: { optional: 'strings' },
   }),
   subnets: resource('subnet', {
     virtualNetworkId: 'id', addressPrefixes: 'strings', routeTableId: 'id?', natGatewayId: 'id?', networkSecurityGroupId: 'id?',
@@ -220,10 +238,30 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
   ipGroups: resource('ipGroup', { ipAddresses: 'strings' }),
+  privateEndpoints: resource('privateEndpoint', {
+    subnetId: 'id?', networkInterfaceIds: 'ids',
+    connections: { list: { id: 'id', name: 'string', privateLinkServiceId: 'id?', groupIds: 'strings', status: 'string', manual: 'boolean' } },
+    customDnsConfigs: { list: { fqdn: 'string', ipAddresses: 'strings' } },
+    ipConfigurations: { list: { name: 'string', groupId: 'string?', memberName: 'string?', privateIpAddress: 'string?' } },
+    privateDnsZoneGroups: { list: {
+      id: 'id', name: 'string',
+      privateDnsZoneConfigs: { list: {
+        name: 'string', privateDnsZoneId: 'id?',
+        recordSets: { list: { recordType: 'string', recordSetName: 'string', fqdn: 'string?', ipAddresses: 'strings' } },
+      } },
+    } },
+  }),
+  privateDnsZones: resource('privateDnsZone', {
+    virtualNetworkLinks: { list: {
+      id: 'id', name: 'string', virtualNetworkId: 'id?', registrationEnabled: 'boolean', resolutionPolicy: 'string', linkState: 'string?',
+    } },
+    // recordSets: a list of a union, checked by recordSetList.
+    numberOfRecordSets: 'number?', recordSetsCaptured: 'boolean',
+  }),
 };
 
 /** Resource lists added after snapshot@1 was first written: absent = none (normalizeSnapshotModel adds them). */
-const ADDED_MODEL_KEYS: ReadonlySet<string> = new Set<keyof NetworkModel>(['ipGroups']);
+const ADDED_MODEL_KEYS: ReadonlySet<string> = new Set<keyof NetworkModel>(['ipGroups', 'privateEndpoints', 'privateDnsZones']);
 
 const METADATA: Schema = {
   capturedAt: 'string',
@@ -271,6 +309,7 @@ export function validateSnapshotShape(file: string, json: Readonly<Record<string
     items.forEach((item, i) => {
       checker.object(item, schema, `${path}[${i}]`);
       if (key === 'azureFirewalls' || key === 'firewallPolicies') rulesList(`${path}[${i}].rules`, (item as Readonly<Record<string, unknown>>).rules, checker);
+      if (key === 'privateDnsZones') recordSetList(`${path}[${i}].recordSets`, (item as Readonly<Record<string, unknown>>).recordSets, checker);
     });
   }
   checker.check(json.effectiveRoutes, { list: EFFECTIVE_ROUTES }, '$.effectiveRoutes');
@@ -303,6 +342,9 @@ function normalizePeering(peering: VirtualNetworkPeering): VirtualNetworkPeering
   };
 }
 
+/** Resource lists a snapshot written before IP groups / private endpoints were modelled lacks. */
+type AddedModelKey = 'ipGroups' | 'privateEndpoints' | 'privateDnsZones';
+
 /** Firewall fields a snapshot written before IP group / SNAT / rule-collection-group capture support lacks. */
 type StoredRule =
   | (Omit<Extract<FirewallRule, { kind: 'network' }>, 'sourceIpGroupIds' | 'destinationIpGroupIds'>
@@ -324,10 +366,16 @@ function ruleWithDefaults(rule: StoredRule): FirewallRule {
  * policy with rules had its listed groups loaded, one without had none (the old reading).
  */
 function withFirewallFieldDefaults(model: NetworkModel): NetworkModel {
-  const stored = model as Omit<NetworkModel, 'ipGroups'> & Partial<Pick<NetworkModel, 'ipGroups'>>;
+  const stored = model as Omit<NetworkModel, AddedModelKey> & Partial<Pick<NetworkModel, AddedModelKey>>;
   return {
     ...model,
     ipGroups: stored.ipGroups ?? [],
+    privateEndpoints: (stored.privateEndpoints ?? []).map((pe) => ({
+      ...pe, connections: pe.connections.map((c) => ({ ...c, status: parsePrivateLinkConnectionStatus(c.status) })),
+    })),
+    privateDnsZones: (stored.privateDnsZones ?? []).map((zone) => ({
+      ...zone, virtualNetworkLinks: zone.virtualNetworkLinks.map((l) => ({ ...l, resolutionPolicy: parsePrivateDnsResolutionPolicy(l.resolutionPolicy) })),
+    })),
     azureFirewalls: model.azureFirewalls.map((fw) => {
       const old: StoredFirewall = fw;
       return { ...fw, rules: fw.rules.map(ruleWithDefaults), snatPrivateRanges: old.snatPrivateRanges ?? null, snatAutoLearnPrivateRanges: old.snatAutoLearnPrivateRanges ?? false };

@@ -13,6 +13,7 @@ import { CopyButton } from './CopyButton';
 
 const HOP_KIND_LABEL: Readonly<Record<Hop['kind'], string>> = {
   'source': 'Source',
+  'dns': 'Name resolution',
   'nsg': 'Network security group',
   'route': 'Route',
   'azure-firewall': 'Azure Firewall',

@@ -141,8 +141,14 @@ export function Workspace({ api, state, dispatch }: Props) {
         <span className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</span>
         <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
           <label htmlFor="what-if" className="sub">What if to</label>
-          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0 (default route)" style={{ width: 190 }}
-            value={destinationText} onChange={(e) => setDestinationText(e.target.value)} data-testid="what-if-input"
+          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0, IP, CIDR, FQDN, URL or service tag" title="An IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp" style={{ width: 260 }}
+            value={destinationText} data-testid="what-if-input"
+            onChange={(e) => {
+              setDestinationText(e.target.value);
+              // Inline validation: the same parser as the CLI; an error shows once the text cannot become a destination.
+              const v = validateDestination(e.target.value);
+              setDestinationError(v.ok ? null : v.message);
+            }}
             aria-invalid={destinationError !== null} />
           <button type="submit" className="btn small" data-testid="what-if-run">Resolve</button>
         </form>
@@ -186,7 +192,8 @@ export function Workspace({ api, state, dispatch }: Props) {
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
         {state.destination !== null ? (
           <div className="banner info" data-testid="what-if-banner">
-            <span className="grow">What-if: every path resolved for destination <strong>{state.destination}</strong>.</span>
+            <span className="grow">What-if: every path resolved for <strong>{result.destinationInfo?.label ?? state.destination}</strong>
+              {result.destinationInfo ? <span data-testid="what-if-interpretation"> · {result.destinationInfo.interpretation}</span> : null}.</span>
             <button type="button" className="btn small" onClick={() => { setDestinationText(''); void (async () => {
               const r = await api.resolve({ estateId, destination: null });
               if (r.ok) dispatch({ kind: 'resolved', destination: null, result: r.value }); else dispatch({ kind: 'failed', error: r.error });

@@ -8,6 +8,7 @@ import { effectiveTags } from '../../shared/model/tags';
 import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { AppState } from './app-state';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
+import { parseDestinationSpec } from '../../shared/egress/destination-spec';
 
 export interface SourceEntry {
   readonly sourceId: string;
@@ -73,7 +74,7 @@ export function indexModel(model: NetworkModel): ModelIndex {
     model.virtualNetworks, model.subnets, model.routeTables, model.natGateways, model.publicIpAddresses,
     model.publicIpPrefixes, model.networkInterfaces, model.azureFirewalls, model.firewallPolicies,
     model.networkSecurityGroups, model.loadBalancers, model.virtualNetworkGateways, model.virtualHubs, model.virtualWans,
-    model.ipGroups,
+    model.ipGroups, model.privateEndpoints, model.privateDnsZones,
   ];
   for (const list of all) for (const r of list) byId.set(r.id.toLowerCase(), r);
   for (const nic of model.networkInterfaces) {
@@ -243,6 +244,8 @@ const KIND_LABEL: Readonly<Record<NetworkResource['kind'], string>> = {
   virtualHub: 'Virtual hub',
   virtualWan: 'Virtual WAN',
   ipGroup: 'IP group',
+  privateEndpoint: 'Private endpoint',
+  privateDnsZone: 'Private DNS zone',
 };
 
 function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRow[] {
@@ -277,6 +280,11 @@ function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRo
     case 'virtualNetworkGateway': return [...row('Type', [r.gatewayType, r.vpnType]), ...row('Public IPs', publicIps(r.publicIpAddressIds))];
     case 'virtualHub': return row('Address prefix', [r.addressPrefix]);
     case 'ipGroup': return row('Addresses', r.ipAddresses);
+    case 'privateEndpoint': return [
+      ...row('Targets', r.connections.map((c) => (c.privateLinkServiceId === null ? null : `${c.privateLinkServiceId.split('/').pop() ?? ''} (${c.groupIds.join(', ')}, ${c.status})`))),
+      ...row('Private IPs', r.customDnsConfigs.flatMap((c) => c.ipAddresses)),
+    ];
+    case 'privateDnsZone': return row('Linked VNets', r.virtualNetworkLinks.map((l) => l.virtualNetworkId?.split('/').pop() ?? null));
     case 'routeTable': return row('Routes', r.routes.map((route) => `${route.addressPrefix} → ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`));
     case 'firewallPolicy':
     case 'networkSecurityGroup':
@@ -314,16 +322,13 @@ function tagRows(model: NetworkModel, r: NetworkResource): Pick<ResourceDetails,
   };
 }
 
-/** What-if input: a single IPv4 or IPv6 address, or empty for the default route. */
+/**
+ * What-if input: an IP address, a CIDR, an FQDN, a URL or a service tag, optionally with `:port`
+ * and `/tcp|udp`; empty for the default route. The same parser as the CLI and the resolver.
+ */
 export function validateDestination(text: string): { readonly ok: true; readonly destination: string | null } | { readonly ok: false; readonly message: string } {
   const t = text.trim();
   if (t === '') return { ok: true, destination: null };
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(t);
-  if (v4) {
-    return v4.slice(1).every((o) => Number(o) <= 255)
-      ? { ok: true, destination: t }
-      : { ok: false, message: `${t} is not an IPv4 address: each octet must be 0–255.` };
-  }
-  if (t.includes(':') && /^[0-9a-f:.]+$/i.test(t)) return { ok: true, destination: t };
-  return { ok: false, message: `"${t}" is not an IP address. Enter one address such as 8.8.8.8 (no CIDR, no host name).` };
+  const parsed = parseDestinationSpec(t);
+  return parsed.kind === 'ok' ? { ok: true, destination: t } : { ok: false, message: parsed.message };
 }

@@ -13,7 +13,7 @@ import type { ResourceId } from '../model/ids';
 import type {
   AzureFirewall, FirewallPolicy, LoadBalancer, NatGateway, NetworkInterface, NetworkResourceKind,
   NetworkSecurityGroup, PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork,
-  VirtualNetworkGateway, VirtualWan, IpGroup,
+  VirtualNetworkGateway, VirtualWan, IpGroup, PrivateEndpoint, PrivateDnsZone,
 } from '../model/topology';
 
 export interface KindMap {
@@ -32,6 +32,8 @@ export interface KindMap {
   readonly virtualHub: VirtualHub;
   readonly virtualWan: VirtualWan;
   readonly ipGroup: IpGroup;
+  readonly privateEndpoint: PrivateEndpoint;
+  readonly privateDnsZone: PrivateDnsZone;
 }
 
 /** The fields an input carried; `id`, `name`, `subscriptionId`, `resourceGroup` always. */

@@ -46,6 +46,12 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   virtualHub: { ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [] },
   virtualWan: { ...COMMON, kind: 'virtualWan', virtualHubIds: [] },
   ipGroup: { ...COMMON, kind: 'ipGroup', ipAddresses: [] },
+  privateEndpoint: {
+    ...COMMON, kind: 'privateEndpoint', subnetId: null, networkInterfaceIds: [], connections: [], customDnsConfigs: [], ipConfigurations: [],
+    privateDnsZoneGroups: [],
+  },
+  // recordSetsCaptured: false until a record set (embedded or listed apart) says otherwise.
+  privateDnsZone: { ...COMMON, kind: 'privateDnsZone', virtualNetworkLinks: [], recordSets: [], numberOfRecordSets: null, recordSetsCaptured: false },
 };
 
 /** Child lists sorted by ID (order in the input carries no meaning for these). */
@@ -54,6 +60,7 @@ const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly string[] 
   networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
   virtualHub: ['connections'], virtualWan: [], ipGroup: [],
+  privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
 };
 
 function sortedById(items: readonly { readonly id: string }[]): readonly { readonly id: string }[] {
@@ -111,5 +118,7 @@ export function buildModel(store: DraftStore): NetworkModel {
     virtualHubs: finalizeAll(store, 'virtualHub'),
     virtualWans: finalizeAll(store, 'virtualWan'),
     ipGroups: finalizeAll(store, 'ipGroup'),
+    privateEndpoints: finalizeAll(store, 'privateEndpoint'),
+    privateDnsZones: finalizeAll(store, 'privateDnsZone'),
   };
 }

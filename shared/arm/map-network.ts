@@ -109,8 +109,18 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
     addressPrefixes: addressSpace === undefined ? undefined : optCidrs(addressSpace, 'addressPrefixes'),
     subnetIds,
     peerings: mapNodes(node, 'virtualNetworkPeerings', mapPeering, base.id),
+    // Custom DNS servers decide how names resolve (private DNS zones only through Azure-provided DNS) [PEDNS].
+    // Set only when the input carried `dhcpOptions`: absent = Azure-provided DNS.
+    dnsServers: dnsServersOf(node),
   };
   store.put('virtualNetwork', draft);
+}
+
+/** `dhcpOptions.dnsServers` (trimmed, blanks dropped); undefined when the input has no `dhcpOptions`. */
+function dnsServersOf(node: JsonNode): readonly string[] | undefined {
+  const dhcp = optObject(node, 'dhcpOptions');
+  if (dhcp === undefined) return undefined;
+  return (optStrings(dhcp, 'dnsServers') ?? []).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: ResourceId): DraftOf<'subnet'> {

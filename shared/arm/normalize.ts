@@ -28,6 +28,9 @@ import {
 import {
   mapAzureFirewall, mapFirewallPolicy, mapIpGroup, mapNetworkSecurityGroup, standaloneRuleCollectionGroup, standaloneSecurityRule,
 } from './map-security';
+import {
+  mapPrivateDnsZone, mapPrivateEndpoint, standalonePrivateDnsRecordSet, standalonePrivateDnsZoneGroup, standalonePrivateDnsZoneLink,
+} from './map-private-link';
 import { canonicalId, fail, isRecord, isResourceIdText, toNode, type JsonNode } from './reader';
 
 type TopLevelMapper = (store: DraftStore, node: JsonNode, base: BaseFields) => void;
@@ -51,6 +54,8 @@ const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(Object.entries({
   'microsoft.network/virtualhubs': mapVirtualHub,
   'microsoft.network/virtualwans': mapVirtualWan,
   'microsoft.network/ipgroups': mapIpGroup,
+  'microsoft.network/privateendpoints': mapPrivateEndpoint,
+  'microsoft.network/privatednszones': mapPrivateDnsZone,
 } satisfies Record<string, TopLevelMapper>));
 
 const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(Object.entries({
@@ -66,6 +71,10 @@ const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(Object.entries({
   'microsoft.network/loadbalancers/loadbalancingrules': standaloneLoadBalancerChild,
   'microsoft.network/virtualhubs/hubvirtualnetworkconnections': standaloneHubChild,
   'microsoft.network/virtualhubs/routingintent': standaloneHubChild,
+  'microsoft.network/privateendpoints/privatednszonegroups': standalonePrivateDnsZoneGroup,
+  'microsoft.network/privatednszones/virtualnetworklinks': standalonePrivateDnsZoneLink,
+  // Every record-set type: A and CNAME are modelled, the rest show the zone's records were read.
+  ...Object.fromEntries(['a', 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt'].map((t) => [`microsoft.network/privatednszones/${t}`, standalonePrivateDnsRecordSet])),
   'microsoft.compute/virtualmachines': (store: DraftStore, node: JsonNode, id: ResourceId) => mapVirtualMachineHint(store, node, id),
 } satisfies Record<string, ChildMapper>));
 

@@ -4,13 +4,16 @@
  * through exactly the same `normalizeArm` path as a user's own export.
  */
 import type { ArmDocument } from '../arm/index';
+import type { ServiceTagSet } from '../model/service-tags';
 import type { ArmResource, CapturedRoutes } from './arm-builders';
 import { bankResources } from './bank';
 import { healthResources } from './health';
+import { DEMO_SERVICE_TAGS_EXCERPT } from './service-tags';
 import { manufacturerEstate } from './manufacturer';
 import { trainingEstate } from './training';
 
 export { TRAINING_TOUR, type TrainingLesson } from './training';
+export { DEMO_SERVICE_TAGS_EXCERPT } from './service-tags';
 export { generateSyntheticEstate, type SyntheticEstate, type SyntheticEstateOptions } from './synthetic';
 
 export interface DemoEstate {
@@ -18,6 +21,8 @@ export interface DemoEstate {
   readonly title: string;
   readonly description: string;
   readonly documents: readonly ArmDocument[];
+  /** Service tag data that ships with the demo: a small, labelled excerpt (see ./service-tags.ts). */
+  readonly serviceTags: ServiceTagSet;
 }
 
 export const DEFAULT_DEMO = 'bank';
@@ -34,6 +39,7 @@ function estate(name: string, title: string, description: string, build: () => r
   // Built on first read: the start screen lists demos without paying for all their JSON.
   return {
     name, title, description,
+    serviceTags: DEMO_SERVICE_TAGS_EXCERPT,
     get documents(): readonly ArmDocument[] {
       cached ??= build();
       return cached;

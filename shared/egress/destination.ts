@@ -10,7 +10,23 @@ import type { RouteDestination } from '../routing/lpm';
 
 export type EgressDestination =
   | { readonly kind: 'default-route' }
-  | { readonly kind: 'address'; readonly ip: IpAddress; readonly text: string };
+  | { readonly kind: 'address'; readonly ip: IpAddress; readonly text: string }
+  /** A CIDR, or a service tag's IPv4 prefixes: every address in it. */
+  | { readonly kind: 'range'; readonly cidrs: readonly Cidr[]; readonly set: Ipv4Set; readonly text: string }
+  /**
+   * A host name. Application rules match the name (SNI / Host header); routing, NSGs and network
+   * rules see the address it resolves to, when the snapshot (private DNS) or the user tells it.
+   */
+  | { readonly kind: 'name'; readonly name: string; readonly address: IpAddress | null; readonly text: string };
+
+/** The address a destination is routed by, when it has exactly one. */
+export function destinationAddress(destination: EgressDestination): IpAddress | null {
+  switch (destination.kind) {
+    case 'address': return destination.ip;
+    case 'name': return destination.address;
+    case 'default-route': case 'range': return null;
+  }
+}
 
 export interface TrafficSpec {
   readonly destination: EgressDestination;
@@ -18,8 +34,10 @@ export interface TrafficSpec {
   readonly protocol: 'Tcp' | 'Udp';
 }
 
+/** What longest-prefix match looks up: one address, or the default route (a range is looked up part by part: lookupRange). */
 export function toRouteDestination(destination: EgressDestination): RouteDestination {
-  return destination.kind === 'default-route' ? { kind: 'default-route' } : { kind: 'address', ip: destination.ip };
+  const ip = destinationAddress(destination);
+  return ip ? { kind: 'address', ip } : { kind: 'default-route' };
 }
 
 export function describeDestination(destination: EgressDestination): string {
@@ -71,7 +89,11 @@ export function entriesCoverDestination(entries: readonly string[], destination:
     switch (e.kind) {
       case 'any': return true;
       case 'tag': return e.tag === 'internet';
-      case 'cidr': return destination.kind === 'default-route' ? e.cidr.prefixLength === 0 : cidrContainsIp(e.cidr, destination.ip);
+      case 'cidr': {
+        const ip = destinationAddress(destination);
+        if (ip) return cidrContainsIp(e.cidr, ip);
+        return destination.kind === 'range' ? destination.cidrs.every((c) => cidrContainsCidr(e.cidr, c)) : e.cidr.prefixLength === 0;
+      }
     }
   });
 }

@@ -35,6 +35,8 @@ export const DOCS = {
   applicationSecurityGroups: 'https://learn.microsoft.com/azure/virtual-network/application-security-groups',
   subnetPeering: 'https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering',
   privateEndpoints: 'https://learn.microsoft.com/azure/private-link/private-endpoint-overview',
+  privateEndpointDns: 'https://learn.microsoft.com/azure/private-link/private-endpoint-dns',
+  privateEndpointNetworkPolicies: 'https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy',
 } as const;
 
 function nameAndGroup(id: string): { name: string; group: string } {
@@ -67,6 +69,11 @@ export const VERIFY = {
   gatewayLearnedRoutes: (gatewayId: string): string => {
     const { name, group } = nameAndGroup(gatewayId);
     return `az network vnet-gateway list-learned-routes -n ${name} -g ${group} -o table`;
+  },
+  privateEndpoint: (peId: string): string => `az network private-endpoint show --ids ${peId} --query "{subnet:subnet.id, connections:privateLinkServiceConnections[].{target:privateLinkServiceId, groups:groupIds}, dns:customDnsConfigs}"`,
+  privateDnsRecords: (zoneId: string): string => {
+    const { name, group } = nameAndGroup(zoneId);
+    return `az network private-dns record-set a list --zone-name ${name} -g ${group} -o table`;
   },
   virtualHub: (hubId: string): string => {
     const { name, group } = nameAndGroup(hubId);

@@ -6,20 +6,21 @@
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
 import type { ResourceId } from '../model/ids';
-import { formatCidr, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
+import { formatCidr, formatIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
 } from '../model/topology';
-import { lookupRoute } from '../routing/lpm';
+import { lookupRange, lookupRoute } from '../routing/lpm';
+import { privateEndpointForAddress } from '../dns';
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
 import { gatewayDomainOf } from '../routing/subnet-routes';
 import { peeringReach } from '../routing/peering';
 import { ilbRuleFor } from './load-balancer';
-import { toRouteDestination } from './destination';
+import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
@@ -116,7 +117,18 @@ function classicSecuredHub(ctx: EngineContext, subnet: Subnet): VirtualHub | nul
 /** Walks on from a subnet: route lookup, then the next hop's handler. */
 export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender): Outcome {
   const set = ctx.routes.routesFor(subnet);
-  const result = lookup(ctx, set);
+  const destination = ctx.traffic.destination;
+  let result: RouteLookup;
+  if (destination.kind === 'range') {
+    // Every address of the range: one route must decide all of it, or no single path describes it [UDR].
+    const range = memoize(ctx, set, 'range', () => lookupRange(set.routes, destination.cidrs));
+    if (range.kind === 'split') {
+      return trail.end({ kind: 'range-split', destination: ctx.flow.destination, parts: range.parts.map((p) => ({ prefix: p.prefix, nextHop: p.route ? `${nextHopLabel(p.route.nextHop)}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ''}` : 'no route' })) });
+    }
+    result = range.lookup;
+  } else {
+    result = lookup(ctx, set);
+  }
   checkDrift(ctx, trail, subnet, set, result);
   const route = result.winner;
   if (!route) return trail.end({ kind: 'no-route', subnet: named(subnet) });
@@ -150,7 +162,11 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     case 'VNetPeering':
       return delivered(ctx, trail, subnet, route);
     case 'VirtualNetworkServiceEndpoint':
-      return trail.end({ kind: 'service-endpoint', route: routeRef(route) });
+      // The service endpoint's route carries the service's prefixes: the traffic goes to the
+      // service over the backbone, whatever the default route says [SE].
+      return trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
+    case 'InterfaceEndpoint':
+      return toPrivateEndpoint(ctx, trail, subnet, route);
     case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, route);
     case 'VirtualNetworkGateway':
       // On GatewaySubnet the "gateway" next hop is the sender itself: its own traffic leaves from its public IPs.
@@ -168,16 +184,19 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
 function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
   const destination = ctx.traffic.destination;
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
-  if (destination.kind === 'address' && vnet) {
-    if (route.origin !== 'peering' && vnetContains(vnet.addressPrefixes, destination.ip)) {
+  // A range is decided by one route here (lookupRange): its first address stands for it.
+  const first = destination.kind === 'range' ? destination.cidrs[0] : undefined;
+  const ip = destinationAddress(destination) ?? (first ? (first.version === 4 ? { version: 4 as const, value: first.network } : { version: 6 as const, value: first.network }) : null);
+  if (ip && vnet) {
+    if (route.origin !== 'peering' && vnetContains(vnet.addressPrefixes, ip)) {
       return trail.end({ kind: 'delivered-in-vnet', vnet: named(vnet), addressPrefix: route.addressPrefix }, { exit: 'virtual-network', egressIps: [], snatPorts: null });
     }
     for (const ref of ctx.index.peerings.get(vnet.id) ?? []) {
       const { peering } = ref;
       const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
       const space = [...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])];
-      if (!vnetContains(space, destination.ip)) continue;
-      const reach = peeringReach(ctx.index, peering, subnet, destination.ip);
+      if (!vnetContains(space, ip)) continue;
+      const reach = peeringReach(ctx.index, peering, subnet, ip);
       if (reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(peering), reason: reach.reason });
       if (reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
       return trail.end({
@@ -187,6 +206,33 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     }
   }
   return trail.end({ kind: 'stays-in-vnet', route: routeRef(route) });
+}
+
+/**
+ * A private endpoint's /32 route won: the traffic reaches the service over Private Link. A 0/0 UDR
+ * does not override that route, so where the subnet's internet traffic goes through a firewall or
+ * NVA, traffic to the endpoint goes around it unless network policies are enabled on the
+ * endpoint's subnet and a UDR covers it [PENP]
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
+  const address = destinationAddress(ctx.traffic.destination);
+  const peId = route.resourceId ?? '';
+  const endpoint = ctx.index.privateEndpoints.get(peId as ResourceId);
+  const match = address ? privateEndpointForAddress(ctx.index, formatIp(address)) : null;
+  const pe = endpoint ? named(endpoint) : nameOfId(peId);
+  trail.via.push({ kind: 'private-endpoint', id: pe.id });
+  const internet = lookupRoute(ctx.routes.routesFor(subnet).routes, { kind: 'default-route' }).winner;
+  if (internet?.nextHop.kind === 'known' && internet.nextHop.type === 'VirtualAppliance') {
+    trail.finding('private-endpoint-bypasses-firewall', 'warning',
+      `Subnet ${subnet.name} sends internet traffic to ${internet.nextHopIpAddress ?? 'an appliance'}, but traffic to private endpoint ${pe.name} follows the endpoint's /32 route around it: a 0.0.0.0/0 UDR does not override private endpoint routes.`,
+      'If private endpoint traffic must be inspected, enable network policies (route tables) on the endpoint\'s subnet and add a UDR for the endpoint prefix (at least as specific as the VNet range) to the firewall.',
+      [subnet.id, pe.id], DOCS.privateEndpointNetworkPolicies);
+  }
+  return trail.end({
+    kind: 'delivered-to-private-endpoint', privateEndpoint: pe, address: address ? formatIp(address) : route.addressPrefix,
+    target: match?.target ?? null, groupIds: match?.groupIds ?? [],
+  }, { exit: 'private-endpoint', egressIps: [], snatPorts: null });
 }
 
 function unknownNextHop(trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
@@ -514,7 +560,7 @@ function decisionKey(decision: FirewallDecision): object | null {
 function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   let ruleSet = ctx.firewallRules.get(firewall);
   if (!ruleSet) {
-    ruleSet = prepareRuleSet(firewallRuleSet(ctx.index, firewall));
+    ruleSet = prepareRuleSet(firewallRuleSet(ctx.index, firewall), ctx.serviceTags);
     ctx.firewallRules.set(firewall, ruleSet);
   }
   const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
@@ -634,7 +680,7 @@ function sourceKey(source: SourceAddress): string {
 function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress): { readonly verdict: NsgVerdict; readonly step: NsgStep } {
   const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
   return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${key}`, () => {
-    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction);
+    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction, { serviceTags: ctx.serviceTags });
     const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `service tag ${t}`)] : [];
     const step: NsgStep = {
       kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,

@@ -245,6 +245,29 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
           ? 'The subnet is delegated to a service: private-subnet settings do not apply and outbound is managed by the service (shown as default outbound).'
           : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
         DOCS.defaultOutbound, VERIFY.subnet(step.subnet.id));
+    case 'dns': {
+      const chain = step.chain.length > 1 ? ` (${step.chain.join(' → ')})` : '';
+      switch (step.resolution) {
+        case 'private':
+          return hop('dns', step.zone?.id ?? step.vnet.id, `${step.name} → ${step.addresses.join(', ')} (private DNS zone ${step.zone?.name ?? ''})`,
+            `From virtual network ${step.vnet.name} (Azure-provided DNS), ${step.name} resolves through the CNAME into the privatelink zone${chain}: zone ${step.zone?.name ?? ''} is linked to the VNet by ${step.link?.name ?? 'a link'} and its record ${step.record?.name ?? ''} holds ${step.addresses.join(', ')}, the private endpoint's address.`,
+            DOCS.privateEndpointDns, step.zone ? VERIFY.privateDnsRecords(step.zone.id) : VERIFY.vnet(step.vnet.id));
+        case 'public':
+          return hop('dns', step.vnet.id, `${step.name} resolves publicly`,
+            `From virtual network ${step.vnet.name}, ${step.name} resolves to public addresses${step.note ? `: ${stop(step.note)}` : ''}. Which public address is not in the snapshot, so routing uses the default route (0.0.0.0/0); give --resolve name=ip to route a specific address.`,
+            DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
+        case 'user':
+          return hop('dns', step.vnet.id, `${step.name} → ${step.addresses.join(', ')} (given)`, `The address of ${step.name} was given by the user (--resolve); routing uses it.`, DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
+        case 'not-resolved':
+          return hop('dns', step.zone?.id ?? step.vnet.id, `${step.name}: no record in linked zone ${step.zone?.name ?? ''}`,
+            `Virtual network ${step.vnet.name} is linked to private DNS zone ${step.zone?.name ?? ''}, which has no record for this name, and the link does not fall back to internet resolution (resolutionPolicy Default): the name does not resolve (NXDOMAIN).`,
+            DOCS.privateEndpointDns, step.zone ? VERIFY.privateDnsRecords(step.zone.id) : VERIFY.vnet(step.vnet.id));
+        case 'unknown':
+          return hop('dns', step.vnet.id, `${step.name}: resolution not known`, `How ${step.name} resolves from ${step.vnet.name} is not in the snapshot${step.note ? `: ${stop(step.note)}` : ''}. Routing uses the default route (0.0.0.0/0).`,
+            DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
+        default: return assertNever(step.resolution, 'DNS resolution');
+      }
+    }
     case 'terminal': return explainTerminal(step.reason, previous);
     default: return assertNever(step, 'step');
   }
@@ -265,6 +288,18 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
       return hop('private', reason.peering.id, `Delivered over peering ${reason.peering.name} to ${reason.remoteVnet.name}`,
         `The destination is in the address space that peering ${reason.peering.name} carries to ${reason.remoteVnet.name} (${reason.addressPrefix}): it is delivered over the Microsoft backbone and never becomes internet traffic.`,
         DOCS.peering, VERIFY.peering(reason.peering.id));
+    case 'delivered-to-private-endpoint':
+      return hop('private', reason.privateEndpoint.id, `Private endpoint ${reason.privateEndpoint.name} (${reason.address})`,
+        `The address is a private endpoint${reason.target ? ` for ${reason.target}${reason.groupIds.length > 0 ? ` (${reason.groupIds.join(', ')})` : ''}` : ''}: the traffic reaches the service over Private Link and never becomes internet traffic.`,
+        DOCS.privateEndpoints, VERIFY.privateEndpoint(reason.privateEndpoint.id));
+    case 'delivered-to-service-endpoint':
+      return hop('private', reason.route.resourceId ?? 'service-endpoint', `Service endpoint ${reason.service}`,
+        `The subnet has a service endpoint for ${reason.service}: its route (next hop VirtualNetworkServiceEndpoint) takes the traffic to the service over the Azure backbone, with the subnet's private address as source, whatever the default route says.`,
+        DOCS.serviceEndpoints, prevVerify);
+    case 'name-not-resolved':
+      return hop('drop', reason.zone.id, `${reason.name} does not resolve`, `The linked private DNS zone ${reason.zone.name} has no record for ${reason.name} and link ${reason.link.name} does not fall back to internet resolution: clients get NXDOMAIN and never connect.`, DOCS.privateEndpointDns, VERIFY.privateDnsRecords(reason.zone.id));
+    case 'range-split':
+      return hop('drop', 'range', `${reason.destination}: routes split the range`, `Different routes decide different parts of ${reason.destination} (${reason.parts.slice(0, 4).map((p) => `${p.prefix} → ${p.nextHop}`).join('; ')}${reason.parts.length > 4 ? '; …' : ''}), so no single path describes it. Ask for a narrower destination.`, DOCS.udr, prevVerify);
     case 'forced-tunnel':
       return hop('on-premises', 'on-premises', reason.gateway ? 'On-premises' : 'On-premises (gateway not in the snapshot)',
         reason.gateway ? 'Traffic leaves Azure over the tunnel or circuit; whether and how it reaches the internet is decided on-premises, outside the snapshot.'
@@ -373,6 +408,7 @@ export function stepResourceIds(step: Step): readonly string[] {
     case 'public-ip': return [step.resourceId];
     case 'load-balancer': return [step.loadBalancer.id];
     case 'default-outbound': return [step.subnet.id];
+    case 'dns': return step.zone ? [step.zone.id] : [];
     case 'terminal': return [];
     default: return assertNever(step, 'step');
   }

@@ -10,12 +10,14 @@
  * 128.0.0.0/1 together deny everything.
  */
 import type { ResourceId } from '../model/ids';
-import { cidrContainsCidr, cidrContainsIp, NON_PUBLIC_IPV4_CIDRS, parseCidr, parseIpv4Range } from '../model/ip';
-import type { Cidr, Ipv6Cidr } from '../model/ip';
+import { cidrContainsCidr, cidrContainsIp, isPublicIp, NON_PUBLIC_IPV4_CIDRS, parseCidr, parseIpv4Range } from '../model/ip';
+import type { Cidr, IpAddress, Ipv6Cidr } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
 import type { ModelIndex } from '../model/model-index';
+import type { ServiceTagIndex } from '../model/service-tags';
 import type { AzureFirewall, FirewallRule, IpGroup } from '../model/topology';
 import { portRangeCovers } from './destination';
+import { fqdnPatternMatches } from './destination-spec';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 
 type NetworkRule = Extract<FirewallRule, { kind: 'network' }>;
@@ -35,6 +37,12 @@ export type FirewallRuleSet =
       readonly ipGroups?: ReadonlyMap<ResourceId, IpGroup>;
       /** Set by prepareRuleSet: the rules split by type and sorted once, for reuse across flows. */
       readonly sorted?: { readonly network: readonly NetworkRule[]; readonly application: readonly ApplicationRule[] };
+      /**
+       * Service tag prefix data, set by prepareRuleSet when given: network rules naming a listed tag
+       * match its prefixes [FWTAG] https://learn.microsoft.com/azure/firewall/service-tags. Absent
+       * (or a tag it does not list): a decision that depends on the tag is `unknown`.
+       */
+      readonly serviceTags?: ServiceTagIndex;
     }
   | { readonly kind: 'not-captured'; readonly reason: string };
 
@@ -57,8 +65,18 @@ export type FirewallDecision =
     }
   | { readonly kind: 'default-deny' }
   | { readonly kind: 'not-captured'; readonly reason: string }
-  /** A rule the flow reaches names IP groups that are not in the input: the decision depends on them. */
-  | { readonly kind: 'unknown'; readonly reason: string; readonly rule: FirewallRule; readonly missingIpGroupIds: readonly ResourceId[] };
+  /**
+   * A rule the flow reaches names IP groups that are not in the input, or service tags whose
+   * prefixes are not in the input, and the decision depends on them.
+   */
+  | {
+      readonly kind: 'unknown';
+      readonly reason: string;
+      readonly rule: FirewallRule;
+      readonly missingIpGroupIds: readonly ResourceId[];
+      /** Tags (lower-case, as matched) without prefix data that the decision depends on. */
+      readonly missingServiceTags: readonly string[];
+    };
 
 // ---------------------------------------------------------------------------------------------
 // Rule sets
@@ -113,8 +131,11 @@ function ordered<T extends FirewallRule>(ruleSet: Extract<FirewallRuleSet, { kin
 const isNetworkRule = (r: FirewallRule): r is NetworkRule => r.kind === 'network';
 const isApplicationRule = (r: FirewallRule): r is ApplicationRule => r.kind === 'application';
 
-/** Sorts the rules once so evaluating many flows against one firewall does not re-sort them. */
-export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
+/**
+ * Sorts the rules once so evaluating many flows against one firewall does not re-sort them, and
+ * attaches the service tag data (if any) the rules are read against.
+ */
+export function prepareRuleSet(ruleSet: FirewallRuleSet, serviceTags?: ServiceTagIndex): FirewallRuleSet {
   if (ruleSet.kind === 'not-captured') return ruleSet;
   return {
     ...ruleSet,
@@ -122,6 +143,7 @@ export function prepareRuleSet(ruleSet: FirewallRuleSet): FirewallRuleSet {
       network: ordered(ruleSet, isNetworkRule),
       application: ordered(ruleSet, isApplicationRule),
     },
+    ...(serviceTags ? { serviceTags } : {}),
   };
 }
 
@@ -137,7 +159,17 @@ interface AddressSpec {
   readonly any: boolean;
   /** Lower-case service tags (`internet`, `virtualnetwork`, `azurecloud.westeurope`, ...). */
   readonly tags: readonly string[];
+  /** Addresses and ranges written in the rule or its IP groups. */
   readonly v4: Ipv4Set;
+  /** The prefixes of the tags (other than `Internet`) the service tag data lists. */
+  readonly tagV4: Ipv4Set;
+  readonly tagV6: readonly Ipv6Cidr[];
+  /**
+   * Tags (other than `Internet`, as written) with prefix data, and without: those may cover any
+   * public address [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+   */
+  readonly knownTags: readonly string[];
+  readonly unknownTags: readonly string[];
   readonly v6: readonly Ipv6Cidr[];
   /** Referenced IP groups that are not in the input. */
   readonly missingIpGroupIds: readonly ResourceId[];
@@ -156,9 +188,11 @@ function parseAddress(entry: string): Ipv4Set | Ipv6Cidr | null {
   return cidr.version === 4 ? Ipv4Set.fromCidr(cidr) : cidr;
 }
 
-function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, emptyIsAny: boolean): AddressSpec {
+function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, emptyIsAny: boolean,
+  serviceTags: ServiceTagIndex | undefined): AddressSpec {
   let any = emptyIsAny && addresses.length === 0 && groupIds.length === 0;
   const tags: string[] = [];
+  const written: string[] = [];
   const v6: Ipv6Cidr[] = [];
   let v4 = Ipv4Set.empty();
   const add = (entry: string, fromGroup: boolean): void => {
@@ -172,7 +206,10 @@ function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[]
     if (parsed instanceof Ipv4Set) v4 = v4.union(parsed);
     else if (parsed) v6.push(parsed);
     // IP groups hold addresses only (validated on input); in a rule, anything else is a service tag.
-    else if (!fromGroup) tags.push(lower);
+    else if (!fromGroup) {
+      tags.push(lower);
+      written.push(e);
+    }
   };
   for (const entry of addresses) add(entry, false);
   const missingIpGroupIds: ResourceId[] = [];
@@ -183,23 +220,56 @@ function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[]
     if (group) for (const entry of group.ipAddresses) add(entry, true);
     else missingIpGroupIds.push(id);
   }
-  return { any, tags, v4, v6, missingIpGroupIds };
+  let tagV4 = Ipv4Set.empty();
+  const tagV6: Ipv6Cidr[] = [];
+  const knownTags: string[] = [];
+  const unknownTags: string[] = [];
+  written.forEach((tag, i) => {
+    if (tags[i] === 'internet') return;
+    const prefixes = serviceTags?.prefixes(tag) ?? null;
+    if (prefixes) {
+      tagV4 = tagV4.union(prefixes);
+      for (const p of serviceTags?.tag(tag)?.addressPrefixes ?? []) {
+        const cidr = parseCidr(p);
+        if (cidr?.version === 6) tagV6.push(cidr);
+      }
+      knownTags.push(tag);
+    } else {
+      unknownTags.push(tag);
+    }
+  });
+  return { any, tags, v4, tagV4, tagV6, knownTags, unknownTags, v6, missingIpGroupIds };
 }
 
-/** Per IP-group map, per rule: specs are built once per firewall, not once per flow. */
-const specCache = new WeakMap<ReadonlyMap<ResourceId, IpGroup>, WeakMap<FirewallRule, { readonly source: AddressSpec; readonly destination: AddressSpec | null }>>();
+type RuleSpecs = { readonly source: AddressSpec; readonly destination: AddressSpec | null };
 
-function specsOf(rule: FirewallRule, ipGroups: ReadonlyMap<ResourceId, IpGroup>): { readonly source: AddressSpec; readonly destination: AddressSpec | null } {
-  let byRule = specCache.get(ipGroups);
+/** Per IP-group map, per tag data (or none), per rule: specs are built once per firewall, not once per flow. */
+const specCache = new WeakMap<ReadonlyMap<ResourceId, IpGroup>, WeakMap<object, WeakMap<FirewallRule, RuleSpecs>>>();
+const NO_SERVICE_TAGS = {};
+
+/** What a rule is read against: its input's IP groups and the service tag data, if any. */
+interface RuleContext {
+  readonly ipGroups: ReadonlyMap<ResourceId, IpGroup>;
+  readonly serviceTags: ServiceTagIndex | undefined;
+}
+
+function specsOf(rule: FirewallRule, context: RuleContext): RuleSpecs {
+  const { ipGroups, serviceTags } = context;
+  let byTags = specCache.get(ipGroups);
+  if (!byTags) {
+    byTags = new WeakMap();
+    specCache.set(ipGroups, byTags);
+  }
+  let byRule = byTags.get(serviceTags ?? NO_SERVICE_TAGS);
   if (!byRule) {
     byRule = new WeakMap();
-    specCache.set(ipGroups, byRule);
+    byTags.set(serviceTags ?? NO_SERVICE_TAGS, byRule);
   }
   let specs = byRule.get(rule);
   if (!specs) {
     // An empty source with IP groups is the groups' addresses, not "any".
-    const source = buildSpec(rule.sourceAddresses, rule.sourceIpGroupIds, ipGroups, true);
-    const destination = rule.kind === 'network' ? buildSpec(rule.destinationAddresses, rule.destinationIpGroupIds, ipGroups, false) : null;
+    const source = buildSpec(rule.sourceAddresses, rule.sourceIpGroupIds, ipGroups, true, serviceTags);
+    const destination = rule.kind === 'network' ? buildSpec(rule.destinationAddresses, rule.destinationIpGroupIds, ipGroups, false, serviceTags) : null;
     specs = { source, destination };
     byRule.set(rule, specs);
   }
@@ -218,16 +288,23 @@ function sourceMatch(spec: AddressSpec, source: SourceAddress): Match {
   return knownOrMissing(known, spec);
 }
 
-function destinationMatchesAddress(spec: AddressSpec, destination: Extract<EgressDestination, { kind: 'address' }>): Match {
+/**
+ * Whether the rule's destination covers one address. A tag without prefix data may cover any
+ * public address (service tags list public Azure ranges [TAG]), so for those the answer is open.
+ */
+function destinationMatchesAddress(spec: AddressSpec, ip: IpAddress): Match {
   if (spec.any || spec.tags.includes('internet')) return 'yes';
-  const ip = destination.ip;
-  const known = ip.version === 4 ? spec.v4.contains(ip.value) : spec.v6.some((c) => cidrContainsIp(c, ip));
-  return knownOrMissing(known, spec);
+  const known = ip.version === 4
+    ? spec.v4.contains(ip.value) || spec.tagV4.contains(ip.value)
+    : spec.v6.some((c) => cidrContainsIp(c, ip)) || spec.tagV6.some((c) => cidrContainsIp(c, ip));
+  if (known) return 'yes';
+  if (spec.missingIpGroupIds.length > 0) return 'unknown';
+  return spec.unknownTags.length > 0 && isPublicIp(ip) ? 'unknown' : 'no';
 }
 
-/** The part of the IPv4 space a destination spec names (service tags other than Internet excluded). */
+/** The part of the IPv4 space a destination spec certainly names (tags without data excluded). */
 function destinationSet(spec: AddressSpec): Ipv4Set {
-  return spec.any || spec.tags.includes('internet') ? Ipv4Set.all() : spec.v4;
+  return spec.any || spec.tags.includes('internet') ? Ipv4Set.all() : spec.v4.union(spec.tagV4);
 }
 
 function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): boolean {
@@ -255,13 +332,31 @@ function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec):
   });
 }
 
-function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[]): FirewallDecision {
+/** [FWTAG] Service tags in Azure Firewall rules. */
+const TAG_DOC = 'https://learn.microsoft.com/azure/firewall/service-tags';
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+/** The decision depends on IP groups or service tag prefixes the input does not have: say which, never guess. */
+function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[], missingServiceTags: readonly string[] = [], hasTagData = false): FirewallDecision {
   const missingIpGroupIds = [...new Set(specs.flatMap((s) => s.missingIpGroupIds))];
+  const tags = [...new Set(missingServiceTags)];
+  const parts: string[] = [];
+  if (missingIpGroupIds.length > 0) {
+    parts.push(`IP group${plural(missingIpGroupIds.length, '', 's')} ${missingIpGroupIds.map(lastSegment).join(', ')} that ${plural(missingIpGroupIds.length, 'is', 'are')} not in the snapshot`);
+  }
+  if (tags.length > 0) {
+    parts.push(`service tag${plural(tags.length, '', 's')} ${tags.join(', ')} whose prefixes ${plural(tags.length, 'is', 'are')} not in ${hasTagData ? 'the service tag data' : 'the snapshot'} (${TAG_DOC})`);
+  }
+  const count = missingIpGroupIds.length + tags.length;
   return {
     kind: 'unknown',
     rule,
     missingIpGroupIds,
-    reason: `rule ${rule.collection}/${rule.name} names IP group${missingIpGroupIds.length === 1 ? '' : 's'} ${missingIpGroupIds.map(lastSegment).join(', ')} that ${missingIpGroupIds.length === 1 ? 'is' : 'are'} not in the snapshot, and this flow's decision depends on ${missingIpGroupIds.length === 1 ? 'it' : 'them'}`,
+    missingServiceTags: tags,
+    reason: `rule ${rule.collection}/${rule.name} names ${parts.join(' and ')}, and this flow's decision depends on ${plural(count, 'it', 'them')}`,
   };
 }
 
@@ -271,17 +366,76 @@ function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[]): Fir
 /**
  * Decides one flow. Network rules are terminating; Application rules only run if no network rule
  * matched, for HTTP/HTTPS/MSSQL only [FWRULES]. For the default route the destination is the
- * whole public IPv4 space, decided part by part.
+ * whole public IPv4 space, decided part by part. Service tags in network rules match their
+ * prefixes when the prepared rule set carries tag data [FWTAG]; otherwise a decision that depends
+ * on a tag's contents is `unknown`.
  */
 export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress): FirewallDecision {
   if (ruleSet.kind === 'not-captured') return ruleSet;
   const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
   const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
-  const ipGroups = ruleSet.ipGroups ?? NO_IP_GROUPS;
+  const context: RuleContext = { ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags };
   const destination = traffic.destination;
-  return destination.kind === 'address'
-    ? evaluateAddress(network, application, ipGroups, traffic, destination, source)
-    : evaluateInternet(network, application, ipGroups, traffic, source);
+  switch (destination.kind) {
+    case 'address': return evaluateAddress(network, application, context, traffic, destination.ip, null, source);
+    case 'name':
+      return destination.address
+        ? evaluateAddress(network, application, context, traffic, destination.address, destination.name, source)
+        : evaluateName(network, application, context, traffic, destination.name, source);
+    case 'range': return evaluateInternet(network, application, context, traffic, source, destination.set);
+    case 'default-route': return evaluateInternet(network, application, context, traffic, source, INTERNET);
+  }
+}
+
+/** Network rules with FQDNs match a name exactly: "no wildcards" [FWFQDNNET]. */
+function namesName(rule: NetworkRule, name: string): boolean {
+  return rule.destinationFqdns.some((f) => f.trim().toLowerCase().replace(/\.$/, '') === name);
+}
+
+/**
+ * A host name whose address is not known: network rules decide by the address (any public
+ * address), application rules by the name [FWRULES]. When every address the name could resolve
+ * to gets the same answer, that is the answer; otherwise it depends on the address, which is
+ * unknown (give --resolve name=ip).
+ */
+function evaluateName(
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  traffic: TrafficSpec, name: string, source: SourceAddress,
+): FirewallDecision {
+  let remaining = INTERNET;
+  const allows: FirewallRule[] = [];
+  const denies: FirewallRule[] = [];
+  for (const rule of network) {
+    if (remaining.isEmpty()) break;
+    if (!networkRuleCoversFlow(rule, traffic)) continue;
+    const specs = specsOf(rule, context);
+    const dest = specs.destination as AddressSpec;
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    const byName = namesName(rule, name);
+    const part = byName ? remaining : remaining.intersect(destinationSet(dest));
+    const openTags = byName || dest.any ? [] : dest.unknownTags;
+    if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0) continue;
+    if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
+    // Whether the name's address is in a tag without prefix data is open.
+    if (openTags.length > 0) return unknownDecision(rule, [], openTags, context.serviceTags !== undefined);
+    (rule.action === 'Allow' ? allows : denies).push(rule);
+    remaining = remaining.subtract(part);
+  }
+  const byApplication = remaining.isEmpty() ? null : evaluateApplication(application, context, traffic, source, { rules: [], fqdns: [] }, null, name);
+  const outcomes = new Set<string>([...(allows.length > 0 ? ['allow'] : []), ...(denies.length > 0 ? ['deny'] : [])]);
+  if (byApplication) outcomes.add(byApplication.kind === 'default-deny' ? 'deny' : byApplication.kind);
+  const [firstAllow] = allows;
+  const [firstDeny] = denies;
+  if (outcomes.size === 1 && byApplication) return byApplication.kind === 'allow' && firstAllow ? { kind: 'allow', rule: firstAllow, rules: [...allows, ...byApplication.rules] } : byApplication;
+  if (outcomes.size === 1 && outcomes.has('allow') && firstAllow) return { kind: 'allow', rule: firstAllow, rules: allows };
+  if (outcomes.size === 1 && outcomes.has('deny') && firstDeny) return { kind: 'deny', rule: firstDeny, rules: denies };
+  const decider = firstAllow ?? firstDeny ?? network[0] ?? application[0];
+  if (!decider) return { kind: 'default-deny' };
+  return {
+    kind: 'unknown', rule: decider, missingIpGroupIds: [], missingServiceTags: [],
+    reason: `the answer for ${name} depends on the address it resolves to: network rules ${[...allows, ...denies].map((r) => `${r.collection}/${r.name}`).join(', ')} decide some addresses and not others (give the address with --resolve ${name}=IP)`,
+  };
 }
 
 /** Names allowed by application rules (and FQDN tags), collected while no rule decided. */
@@ -297,25 +451,30 @@ function allowNames(names: NameAllows, rule: FirewallRule, fqdns: readonly strin
 
 /** One address (a what-if IP): the first matching rule decides. */
 function evaluateAddress(
-  network: readonly NetworkRule[], application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>,
-  traffic: TrafficSpec, destination: Extract<EgressDestination, { kind: 'address' }>, source: SourceAddress,
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  traffic: TrafficSpec, destination: IpAddress, name: string | null, source: SourceAddress,
 ): FirewallDecision {
   const names: NameAllows = { rules: [], fqdns: [] };
   for (const rule of network) {
     if (!networkRuleCoversFlow(rule, traffic)) continue;
-    const specs = specsOf(rule, ipGroups);
+    const specs = specsOf(rule, context);
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
-    const dst = destinationMatchesAddress(dest, destination);
+    // A network rule naming the destination's host name matches it (the firewall resolves the name itself).
+    const dst = name !== null && namesName(rule, name) ? 'yes' : destinationMatchesAddress(dest, destination);
     const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
     if (dst === 'no' && !fqdnAllow) continue;
-    if (src === 'unknown' || dst === 'unknown') return unknownDecision(rule, [specs.source, dest]);
+    if (src === 'unknown' || dst === 'unknown') {
+      // Whether this address is one of the tag's is open: the first rule that may decide it decides nothing certain.
+      const tags = dst === 'unknown' && dest.missingIpGroupIds.length === 0 ? dest.unknownTags : [];
+      return unknownDecision(rule, [specs.source, dest], tags, context.serviceTags !== undefined);
+    }
     if (dst === 'yes') return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
     // FQDN network rules: the firewall resolves the names itself; this IP may or may not be one of them.
     allowNames(names, rule, rule.destinationFqdns);
   }
-  return evaluateApplication(application, ipGroups, traffic, source, names, null);
+  return evaluateApplication(application, context, traffic, source, names, null, name);
 }
 
 /**
@@ -323,18 +482,27 @@ function evaluateAddress(
  * part of the internet still undecided; a `*` application rule decides all of it.
  */
 function evaluateApplication(
-  application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, traffic: TrafficSpec, source: SourceAddress,
-  names: NameAllows, internet: InternetState | null,
+  application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress,
+  names: NameAllows, internet: InternetState | null, name: string | null = null,
 ): FirewallDecision {
+  const byTag: ApplicationRule[] = [];
   for (const rule of application) {
     if (!applicationRuleCoversPort(rule, traffic)) continue;
-    const specs = specsOf(rule, ipGroups);
+    const specs = specsOf(rule, context);
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
     if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    if (name !== null) {
+      // The name is the SNI / Host header the rule matches, wildcards as Azure documents them [FWFAQ].
+      if (rule.targetFqdns.some((pattern) => fqdnPatternMatches(pattern, name))) {
+        return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
+      }
+      if (rule.action === 'Allow' && rule.fqdnTags.length > 0) byTag.push(rule);
+      continue;
+    }
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {
       if (internet) {
-        if (rule.action === 'Allow') internet.allow(rule, internet.remaining);
+        if (rule.action === 'Allow') internet.allow(rule, internet.remaining, internet.remaining, []);
         else internet.deny(rule, internet.remaining);
         break;
       }
@@ -346,23 +514,47 @@ function evaluateApplication(
     if (rule.action === 'Allow') allowNames(names, rule, [...rule.targetFqdns, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)]);
   }
   if (internet) return internet.decision(names);
+  const [tagRule] = byTag;
+  if (name !== null && tagRule) {
+    // FQDN tags are Microsoft-maintained lists whose contents are not published [FWFQDNTAG].
+    return {
+      kind: 'unknown', rule: tagRule, missingIpGroupIds: [], missingServiceTags: [],
+      reason: `${name} is allowed only if it is one of the FQDNs behind FQDN tag ${byTag.flatMap((r) => r.fqdnTags).join(', ')} (rule ${tagRule.collection}/${tagRule.name}); Microsoft does not publish the tags' contents`,
+    };
+  }
   if (names.fqdns.length > 0) return { kind: 'allow-partial', rules: names.rules, prefixes: [], serviceTags: [], fqdns: [...new Set(names.fqdns)] };
   return { kind: 'default-deny' };
 }
 
 /** The default route, decided part by part: what is still undecided, what was allowed, by which rules. */
 class InternetState {
-  remaining: Ipv4Set = INTERNET;
+  remaining: Ipv4Set;
+  /** Every allowed address, and the part allowed by addresses written in rules (listed as prefixes). */
   private allowed: Ipv4Set = Ipv4Set.empty();
+  private allowedWritten: Ipv4Set = Ipv4Set.empty();
   private readonly allowRules: FirewallRule[] = [];
   private readonly denyRules: FirewallRule[] = [];
   private readonly serviceTagRules: FirewallRule[] = [];
   private readonly serviceTags: string[] = [];
+  /**
+   * The first deny on tags without prefix data, and how many names were allowed before it: any
+   * address allowed after it may be one the deny already stopped, so such an allow is not known.
+   */
+  private unknownDeny: { readonly rule: FirewallRule; readonly tags: readonly string[]; readonly namesBefore: number } | null = null;
+  private allowedAfterUnknownDeny = false;
 
-  allow(rule: FirewallRule, part: Ipv4Set): void {
+  constructor(private readonly hasTagData: boolean, private readonly universe: Ipv4Set) {
+    this.remaining = universe;
+  }
+
+  /** `part` is decided Allow; `written` is the part named by addresses; `tags` the data-backed tags that named the rest. */
+  allow(rule: FirewallRule, part: Ipv4Set, written: Ipv4Set, tags: readonly string[]): void {
     this.allowed = this.allowed.union(part);
+    this.allowedWritten = this.allowedWritten.union(written);
     this.remaining = this.remaining.subtract(part);
     this.allowRules.push(rule);
+    this.serviceTags.push(...tags);
+    if (this.unknownDeny) this.allowedAfterUnknownDeny = true;
   }
 
   deny(rule: FirewallRule, part: Ipv4Set): void {
@@ -370,15 +562,26 @@ class InternetState {
     this.denyRules.push(rule);
   }
 
-  /** An allow by service tag: some Azure ranges, not listed in the input. */
+  /** An allow by service tags without prefix data: some Azure ranges, named but not listed. */
   allowTags(rule: FirewallRule, tags: readonly string[]): void {
     this.serviceTagRules.push(rule);
     this.serviceTags.push(...tags);
+    if (this.unknownDeny) this.allowedAfterUnknownDeny = true;
+  }
+
+  /** A deny by service tags without prefix data: which addresses it stops is not known. */
+  denyTags(rule: FirewallRule, tags: readonly string[], names: NameAllows): void {
+    this.unknownDeny ??= { rule, tags, namesBefore: names.fqdns.length };
   }
 
   decision(names: NameAllows): FirewallDecision {
+    const pending = this.unknownDeny;
+    if (pending && (this.allowedAfterUnknownDeny || names.fqdns.length > pending.namesBefore)) {
+      // Something is allowed after a deny whose extent is unknown: it may all have been denied already.
+      return unknownDecision(pending.rule, [], pending.tags, this.hasTagData);
+    }
     const [firstAllow] = this.allowRules;
-    if (firstAllow && this.allowed.containsSet(INTERNET)) return { kind: 'allow', rule: firstAllow, rules: this.allowRules };
+    if (firstAllow && this.allowed.containsSet(this.universe)) return { kind: 'allow', rule: firstAllow, rules: this.allowRules };
     if (this.allowed.isEmpty() && names.fqdns.length === 0 && this.serviceTags.length === 0) {
       const [firstDeny] = this.denyRules;
       // Rules deny every part explicitly; otherwise (some or all of it unmatched) default deny.
@@ -388,7 +591,7 @@ class InternetState {
     return {
       kind: 'allow-partial',
       rules,
-      prefixes: this.allowed.toCidrs(),
+      prefixes: this.allowedWritten.toCidrs(),
       serviceTags: [...new Set(this.serviceTags)],
       fqdns: [...new Set(names.fqdns)],
     };
@@ -396,35 +599,43 @@ class InternetState {
 }
 
 function evaluateInternet(
-  network: readonly NetworkRule[], application: readonly ApplicationRule[], ipGroups: ReadonlyMap<ResourceId, IpGroup>,
-  traffic: TrafficSpec, source: SourceAddress,
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  traffic: TrafficSpec, source: SourceAddress, universe: Ipv4Set,
 ): FirewallDecision {
-  const internet = new InternetState();
+  const internet = new InternetState(context.serviceTags !== undefined, universe);
   const names: NameAllows = { rules: [], fqdns: [] };
   for (const rule of network) {
     if (internet.remaining.isEmpty()) break;
     if (!networkRuleCoversFlow(rule, traffic)) continue;
-    const specs = specsOf(rule, ipGroups);
+    const specs = specsOf(rule, context);
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
     const part = internet.remaining.intersect(destinationSet(dest));
-    const tags = dest.tags.filter((t) => t !== 'internet');
     const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
-    const tagAllow = rule.action === 'Allow' && !dest.any && tags.length > 0;
-    const relevant = !part.isEmpty() || fqdnAllow || tagAllow || dest.missingIpGroupIds.length > 0;
+    const unknownTags = dest.any ? [] : dest.unknownTags;
+    const relevant = !part.isEmpty() || fqdnAllow || unknownTags.length > 0 || dest.missingIpGroupIds.length > 0;
     if (!relevant) continue;
     // The rule is reached with part of the internet still undecided: an unknown group decides it.
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
     if (!part.isEmpty()) {
-      if (rule.action === 'Allow') internet.allow(rule, part);
-      else internet.deny(rule, part);
+      if (rule.action === 'Allow') {
+        const written = internet.remaining.intersect(dest.any || dest.tags.includes('internet') ? Ipv4Set.all() : dest.v4);
+        // Tags with data are listed by name (AzureCloud alone has thousands of prefixes), where they decided something.
+        const tags = dest.knownTags.filter((t) => internet.remaining.overlaps(context.serviceTags?.prefixes(t) ?? Ipv4Set.empty()));
+        internet.allow(rule, part, written, tags);
+      } else {
+        internet.deny(rule, part);
+      }
     }
-    if (tagAllow) internet.allowTags(rule, tags);
+    if (unknownTags.length > 0) {
+      if (rule.action === 'Allow') internet.allowTags(rule, unknownTags);
+      else internet.denyTags(rule, unknownTags, names);
+    }
     if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
   }
   if (internet.remaining.isEmpty()) return internet.decision(names);
-  return evaluateApplication(application, ipGroups, traffic, source, names, internet);
+  return evaluateApplication(application, context, traffic, source, names, internet);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,9 +711,12 @@ export function firewallSnat(index: ModelIndex, firewall: AzureFirewall, decisio
   if (config.kind === 'unknown') return config;
   const { privateRanges } = config;
   let target: Ipv4Set;
-  if (destination.kind === 'address') {
-    if (destination.ip.version !== 4) return { kind: 'unknown', reason: 'SNAT private ranges are IPv4; the firewall\'s handling of this IPv6 destination is not modelled' };
-    target = Ipv4Set.fromIntervals([{ start: destination.ip.value, end: destination.ip.value }]);
+  const address = destination.kind === 'address' ? destination.ip : destination.kind === 'name' ? destination.address : null;
+  if (address) {
+    if (address.version !== 4) return { kind: 'unknown', reason: 'SNAT private ranges are IPv4; the firewall\'s handling of this IPv6 destination is not modelled' };
+    target = Ipv4Set.fromIntervals([{ start: address.value, end: address.value }]);
+  } else if (destination.kind === 'range') {
+    target = destination.set;
   } else if (decision.kind === 'allow-partial' && networkRules.every((r) => r.destinationFqdns.length === 0 && !r.destinationAddresses.some((a) => parseAddress(a) === null))) {
     // Network rules allowed only these prefixes: only they are forwarded under network rules.
     target = decision.prefixes.reduce((set, p) => set.union(Ipv4Set.fromCidr(p)), Ipv4Set.empty());

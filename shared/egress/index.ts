@@ -4,6 +4,7 @@
  * Pure and deterministic: same input, same output (paths sorted by source ID).
  */
 import type { Gap } from '../model/gaps';
+import type { ServiceTagSet } from '../model/service-tags';
 import type { ResourceMetric } from '../model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../model/topology';
 
@@ -13,15 +14,26 @@ export interface ResolveInput {
   readonly effectiveRoutes: readonly CapturedEffectiveRoutes[];
   readonly metrics: readonly ResourceMetric[];
   readonly gaps: readonly Gap[];
+  /**
+   * Service tag prefix data (download file or Service Tag Discovery API), when the input has it:
+   * NSG rules, firewall network rules and UDRs naming a listed tag then match its prefixes.
+   * Absent / null: a verdict that depends on a tag's contents stays unknown.
+   */
+  readonly serviceTags?: ServiceTagSet | null;
 }
 
 export interface ResolveOptions {
-  /** A public IPv4/IPv6 address to evaluate (what-if). Absent: the default route, 0.0.0.0/0. */
+  /**
+   * What to evaluate (what-if): an IP address, a CIDR, an FQDN, a URL or a service tag, optionally
+   * with `:port` and `/tcp|udp` (see destination-spec.ts). Absent: the default route, 0.0.0.0/0.
+   */
   readonly destination?: string | null;
-  /** Destination port for NSG and firewall rules; default 443. */
+  /** Destination port when the destination text gives none; default 443. */
   readonly destinationPort?: number;
   /** Default `Tcp`. */
   readonly protocol?: 'Tcp' | 'Udp';
+  /** `--resolve name=ip`: the public address a host name resolves to, when the user knows it. */
+  readonly resolve?: Readonly<Record<string, string>>;
 }
 
 export * from './types';

@@ -226,10 +226,17 @@ function scanNsg(nsg: NetworkSecurityGroup, traffic: TrafficSpec, source: Source
   return { possibleAllow, possibleDeny, baseAllowed, effects, defaultsAssumed };
 }
 
+/** The destination addresses the rules are applied to: one address, a range, or all public space (default route, or a name whose address is not known). */
 function destinationUniverse(traffic: TrafficSpec): Ipv4Set | null {
   const d = traffic.destination;
-  if (d.kind === 'default-route') return publicIpv4();
-  return d.ip.version === 4 ? Ipv4Set.fromRange(d.ip.value, d.ip.value) : null;
+  switch (d.kind) {
+    case 'default-route': return publicIpv4();
+    case 'range': return d.set;
+    case 'address': return d.ip.version === 4 ? Ipv4Set.fromRange(d.ip.value, d.ip.value) : null;
+    case 'name':
+      if (!d.address) return publicIpv4();
+      return d.address.version === 4 ? Ipv4Set.fromRange(d.address.value, d.address.value) : null;
+  }
 }
 
 const MAX_LISTED = 4;
@@ -320,7 +327,7 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
   if (traffic.destination.kind === 'address') {
     const tags = [...new Set(relevantHits.map((h) => h.tag))];
     return { access: 'Unknown', rules, defaultsAssumed, missing: tags.map((tag) => ({ kind: 'service-tag-prefixes', tag })),
-      reason: `Whether ${what} is allowed depends on whether it belongs to service tag ${tags.join(', ')}, whose prefixes are not in the snapshot (${TAG_DOC}).` };
+      reason: `Whether ${what} is allowed depends on whether it belongs to service tag ${tags.join(', ')}, whose prefixes are not in ${tagDataName(options)} (${TAG_DOC}).` };
   }
   const allowedPrefixes = baseAllowed.toCidrs();
   const allowedServiceTags = tagsOf('Allow');
@@ -331,7 +338,12 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
   ].filter((p): p is string => p !== null).join(' and ');
   const except = exceptServiceTags.length > 0 ? `, except service tag ${exceptServiceTags.join(', ')}` : '';
   return { access: 'Partial', rules, defaultsAssumed, allowedPrefixes, allowedServiceTags, exceptServiceTags,
-    reason: `Only part of ${what} is allowed (${flow}): ${parts || 'nothing named'}${except}. Service tag prefixes are not in the snapshot (${TAG_DOC}).` };
+    reason: `Only part of ${what} is allowed (${flow}): ${parts || 'nothing named'}${except}. Service tag prefixes are not in ${tagDataName(options)} (${TAG_DOC}).` };
+}
+
+/** Where tag prefixes would have come from: the snapshot has none, or the given data lacks the tag. */
+function tagDataName(options: NsgEvaluationOptions): string {
+  return options.serviceTags ? `the service tag data (change number ${options.serviceTags.changeNumber})` : 'the snapshot';
 }
 
 /**

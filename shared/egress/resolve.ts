@@ -5,7 +5,7 @@
  */
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
-import { formatIp, parseCidr, parseIp } from '../model/ip';
+import { parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
@@ -17,6 +17,11 @@ import { DOCS } from './docs';
 import { forward, walkFromSource } from './engine';
 import { stepResourceIds } from './explain';
 import { terminalOf, verdictOf } from './steps';
+import type { DnsStep } from './steps';
+import { planDestination, resolveNameFrom } from './destination-plan';
+import type { NameResolutionPlan } from './destination-plan';
+import { buildServiceTagIndex } from '../model/service-tags';
+import type { ServiceTagIndex, ServiceTagSet } from '../model/service-tags';
 import type { Flow, Named } from './steps';
 import { addGap, newEngineContext, Trail } from './trail';
 import type { EngineContext, Outcome } from './trail';
@@ -28,32 +33,6 @@ import { platformRoleLabel, subnetRole } from './platform';
 import type { EgressPath, Finding, PathSource, ResolveResult, SourceRole } from './types';
 import type { ResolveInput, ResolveOptions } from './index';
 
-type ParsedDestination =
-  | { readonly kind: 'ok'; readonly destination: EgressDestination; readonly label: string }
-  | { readonly kind: 'not-evaluated'; readonly label: string; readonly reason: string; readonly gap: Gap; readonly finding: Finding | null };
-
-function parseDestination(raw: string | null | undefined): ParsedDestination {
-  const text = raw?.trim() ?? '';
-  if (text === '' || text === '0.0.0.0/0') return { kind: 'ok', destination: { kind: 'default-route' }, label: '0.0.0.0/0' };
-  const ip = parseIp(text);
-  if (!ip) {
-    const reason = `"${text}" is not an IP address`;
-    return { kind: 'not-evaluated', label: text, reason, gap: { code: 'not-modelled', scope: text, message: `Destination ${reason}; no path was evaluated.` }, finding: null };
-  }
-  const label = formatIp(ip);
-  if (ip.version === 6) {
-    const reason = 'IPv6 egress is not modelled';
-    return {
-      kind: 'not-evaluated', label, reason,
-      gap: { code: 'not-modelled', scope: label, message: 'IPv6 egress (NAT gateway StandardV2, LB IPv6 outbound rules, no default outbound for IPv6) is not modelled.' },
-      finding: { code: 'ipv6-not-modelled', severity: 'info', message: `Destination ${label} is IPv6; IPv6 egress is not modelled, so every path is unknown.`, advice: 'Evaluate an IPv4 destination.', resourceIds: [], docs: DOCS.natGatewayResource },
-    };
-  }
-  // A private (or any) address is evaluated too: inside a VNet's or a peered VNet's address space it
-  // is delivered there (verdict private); elsewhere the routes decide as for any destination.
-  return { kind: 'ok', destination: { kind: 'address', ip, text: label }, label };
-}
-
 const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
 
 /**
@@ -61,6 +40,18 @@ const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
  * fifth of a resolve at 100,000 NICs). Safe because models and indexes are read-only.
  */
 const modelIndexes = new WeakMap<NetworkModel, ModelIndex>();
+
+/** One service tag index per tag set (built lazily; a what-if on the same estate reuses it). */
+const tagIndexes = new WeakMap<ServiceTagSet, ServiceTagIndex>();
+
+function serviceTagIndex(set: ServiceTagSet): ServiceTagIndex {
+  let found = tagIndexes.get(set);
+  if (!found) {
+    found = buildServiceTagIndex(set);
+    tagIndexes.set(set, found);
+  }
+  return found;
+}
 
 function modelIndex(model: NetworkModel): ModelIndex {
   let index = modelIndexes.get(model);
@@ -165,6 +156,8 @@ function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
   const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? primaryIpConfiguration(nic)?.applicationSecurityGroupIds ?? [] : [] };
   const trail = new Trail(source);
   sourceStep(trail, subnet, nic);
+  const prelude = ctx.prelude?.(subnet);
+  if (prelude) trail.add(prelude);
   const sender: Sender = nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
   return toPath(sourceOf(subnet, nic), trail, walkFromSource(ctx, trail, subnet, nic, sender));
 }
@@ -178,6 +171,8 @@ function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSen
   if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, null);
   const trail = new Trail({ cidrs: sourceCidrs(subnet, null) });
   platformSourceStep(trail, subnet, sender);
+  const prelude = ctx.prelude?.(subnet);
+  if (prelude) trail.add(prelude);
   if (sender.kind === 'firewall') trail.visited.add(sender.firewall.id);
   // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
   // (AzureFirewallSubnet and GatewaySubnet take no NSG).
@@ -281,18 +276,49 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The path of a source whose destination name does not resolve from its VNet (NXDOMAIN): it never connects. */
+function notResolvedPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsStep): EgressPath {
+  const trail = new Trail({ cidrs: [] });
+  sourceStep(trail, subnet, nic);
+  trail.add(dns);
+  const zone = dns.zone ?? { id: subnet.virtualNetworkId, name: '' };
+  return toPath(sourceOf(subnet, nic), trail, trail.end({ kind: 'name-not-resolved', name: dns.name, zone, link: dns.link ?? zone }));
+}
+
 /** Resolves internet egress for every subnet and every NIC whose path differs from its subnet's. */
 export function resolveEgress(input: ResolveInput, options: ResolveOptions = {}): ResolveResult {
   const index = modelIndex(input.model);
-  const routes = new RouteSetBuilder(index, input.effectiveRoutes);
-  const parsed = parseDestination(options.destination);
-  const traffic: TrafficSpec = {
-    destination: parsed.kind === 'ok' ? parsed.destination : { kind: 'default-route' },
-    port: options.destinationPort ?? 443,
-    protocol: options.protocol ?? 'Tcp',
+  const tags = input.serviceTags ? serviceTagIndex(input.serviceTags) : undefined;
+  const routes = new RouteSetBuilder(index, input.effectiveRoutes, tags);
+  const plan = planDestination(options, tags);
+  const port = plan.kind === 'not-evaluated' ? options.destinationPort ?? 443 : plan.info.port;
+  const protocol = plan.kind === 'not-evaluated' ? options.protocol ?? 'Tcp' : plan.info.protocol;
+  // One engine context per destination as evaluated: one for the estate, or one per way a host
+  // name resolves (its caches assume one destination).
+  const contexts = new Map<string, EngineContext>();
+  const contextFor = (key: string, destination: EgressDestination): EngineContext => {
+    let found = contexts.get(key);
+    if (!found) {
+      const traffic: TrafficSpec = { destination, port, protocol };
+      const flow: Flow = { destination: describeDestination(destination), protocol, port };
+      found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined });
+      contexts.set(key, found);
+    }
+    return found;
   };
-  const flow: Flow = { destination: describeDestination(traffic.destination), protocol: traffic.protocol, port: traffic.port };
-  const ctx: EngineContext = newEngineContext(index, routes, traffic, flow);
+  const byVnet = new Map<string, NameResolutionPlan | null>();
+  const nameFrom = (subnet: Subnet): NameResolutionPlan | null => {
+    if (plan.kind !== 'name') return null;
+    let found = byVnet.get(subnet.virtualNetworkId);
+    if (found === undefined) {
+      const vnet = index.subnetVirtualNetwork.get(subnet.id);
+      found = vnet ? resolveNameFrom(index, vnet, plan) : null;
+      byVnet.set(subnet.virtualNetworkId, found);
+    }
+    return found;
+  };
+  const fixed = plan.kind === 'fixed' ? contextFor('fixed', plan.destination) : null;
+  const estateContext = fixed ?? contextFor('default', { kind: 'default-route' });
   const owners = platformOwners(index);
   const paths: EgressPath[] = [];
   // Model order: the result is sorted at the end (and every cache is order-independent).
@@ -301,10 +327,24 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   for (const subnet of subnets) {
     if (seen.has(subnet.id)) continue;
     seen.add(subnet.id);
-    if (parsed.kind === 'not-evaluated') {
-      paths.push(notEvaluatedPath(subnet, null, parsed.reason));
+    if (plan.kind === 'not-evaluated') {
+      paths.push(notEvaluatedPath(subnet, null, plan.reason));
       continue;
     }
+    let ctx = fixed;
+    const resolution = nameFrom(subnet);
+    if (plan.kind === 'name') {
+      if (!resolution) {
+        paths.push(notEvaluatedPath(subnet, null, `the virtual network of ${subnet.name} is not in the snapshot, so how ${plan.name} resolves there is unknown`));
+        continue;
+      }
+      if (!resolution.destination) {
+        paths.push(notResolvedPath(subnet, null, resolution.dns));
+        continue;
+      }
+      ctx = contextFor(resolution.key, resolution.destination);
+    }
+    if (!ctx) continue;
     const subnetPath = resolveSubnet(ctx, subnet, owners);
     const at = paths.push(subnetPath) - 1;
     if (owners.firewalls.has(subnet.id)) continue;
@@ -323,14 +363,30 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   // Every unknown answer names its missing fact in the gaps too, once per resource.
   for (const path of paths) {
     const reason = terminalOf(path.steps).reason;
-    if (reason.kind === 'undecided') addGap(ctx, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
+    if (reason.kind === 'undecided') addGap(estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
-  const estate = parsed.kind === 'ok' ? estateFindings(index, routes, paths, input.metrics) : null;
-  const findings = estate ? estate.findings : parsed.kind === 'not-evaluated' && parsed.finding ? [parsed.finding] : [];
+  const estate = plan.kind !== 'not-evaluated' ? estateFindings(index, routes, paths, input.metrics) : null;
+  const findings = estate ? estate.findings : plan.kind === 'not-evaluated' && plan.finding ? [plan.finding] : [];
   const withResourceFindings = estate && estate.byResource.size > 0 ? paths.map((p) => attachResourceFindings(p, estate.byResource)) : paths;
-  const gaps = dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...ctx.gaps.values(), ...(parsed.kind === 'not-evaluated' ? [parsed.gap] : [])]);
-  return { schema: RESOLVE_SCHEMA, destination: parsed.label, paths: withResourceFindings, findings, gaps };
+  const contextGaps = [...contexts.values()].flatMap((c) => [...c.gaps.values()]);
+  const gaps = dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
+  const destinationInfo = plan.kind === 'name' ? { ...plan.info, interpretation: nameInterpretation(plan.name, plan.info.interpretation, [...byVnet.values()]) } : plan.info;
+  return { schema: RESOLVE_SCHEMA, destination: plan.label, ...(destinationInfo ? { destinationInfo } : {}), paths: withResourceFindings, findings, gaps };
+}
+
+/** "resolved privately from 2 VNets (privatelink.blob.core.windows.net), publicly from 5". */
+function nameInterpretation(name: string, base: string, resolutions: readonly (NameResolutionPlan | null)[]): string {
+  const count = (kind: DnsStep['resolution']): number => resolutions.filter((r) => r?.dns.resolution === kind).length;
+  const zones = [...new Set(resolutions.flatMap((r) => (r?.dns.resolution === 'private' && r.dns.zone ? [r.dns.zone.name] : [])))];
+  const parts = [
+    count('private') > 0 ? `resolved privately from ${count('private')} VNet(s) (${zones.join(', ')})` : '',
+    count('public') > 0 ? `publicly from ${count('public')} (address not known: the default route is used)` : '',
+    count('user') > 0 ? `to the given address from ${count('user')}` : '',
+    count('not-resolved') > 0 ? `not at all from ${count('not-resolved')} (NXDOMAIN)` : '',
+    count('unknown') > 0 ? `unknown from ${count('unknown')} (custom DNS servers)` : '',
+  ].filter((p) => p !== '');
+  return `${base}; ${name} ${parts.join(', ')}`;
 }
 
 /** Adds resource findings (e.g. SNAT exhaustion of a NAT gateway) to every path that passes the resource. */

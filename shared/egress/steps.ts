@@ -167,6 +167,26 @@ export interface LoadBalancerStep {
   readonly portsFromRule: number | null;
 }
 
+/**
+ * How the destination name resolved from the source's virtual network: through a linked private
+ * DNS zone (private endpoint), publicly, or as the user said (`--resolve`). Routing then uses the
+ * address; without one it uses the default route and says so.
+ */
+export interface DnsStep {
+  readonly kind: 'dns';
+  readonly name: string;
+  readonly resolution: 'private' | 'public' | 'user' | 'not-resolved' | 'unknown';
+  readonly vnet: Named;
+  readonly zone: Named | null;
+  readonly link: Named | null;
+  readonly record: Named | null;
+  readonly addresses: readonly string[];
+  /** The CNAME chain followed, first name first. */
+  readonly chain: readonly string[];
+  /** Why (public: no linked privatelink zone; unknown: custom DNS servers; …). */
+  readonly note: string | null;
+}
+
 export interface DefaultOutboundStep {
   readonly kind: 'default-outbound';
   readonly subnet: Named;
@@ -181,6 +201,8 @@ export type TerminalReason =
   // private: the traffic never becomes internet traffic
   | { readonly kind: 'delivered-in-vnet'; readonly vnet: Named; readonly addressPrefix: string }
   | { readonly kind: 'delivered-over-peering'; readonly vnet: Named; readonly remoteVnet: Named; readonly peering: Named; readonly addressPrefix: string }
+  | { readonly kind: 'delivered-to-private-endpoint'; readonly privateEndpoint: Named; readonly address: string; readonly target: string | null; readonly groupIds: readonly string[] }
+  | { readonly kind: 'delivered-to-service-endpoint'; readonly service: string; readonly route: RouteRef }
   // on-premises
   | { readonly kind: 'forced-tunnel'; readonly gateway: Named | null; readonly expressRoute: boolean }
   // denied
@@ -198,6 +220,7 @@ export type TerminalReason =
   | { readonly kind: 'ilb-no-backend'; readonly loadBalancer: Named }
   | { readonly kind: 'ilb-no-rule'; readonly loadBalancer: Named; readonly flow: Flow }
   | { readonly kind: 'firewall-no-snat'; readonly firewall: Named; readonly privateRanges: readonly string[] }
+  | { readonly kind: 'name-not-resolved'; readonly name: string; readonly zone: Named; readonly link: Named }
   // no-outbound
   | { readonly kind: 'no-outbound-method'; readonly subnet: Named; readonly reason: string }
   // unknown: each names the fact that is missing
@@ -208,6 +231,7 @@ export type TerminalReason =
   | { readonly kind: 'platform-egress-unknown'; readonly subnet: Named; readonly reason: string }
   | { readonly kind: 'platform-not-modelled'; readonly subnet: Named; readonly platform: string; readonly deployed: boolean; readonly docs: string }
   | { readonly kind: 'not-evaluated'; readonly subnet: Named; readonly reason: string }
+  | { readonly kind: 'range-split'; readonly destination: string; readonly parts: readonly { readonly prefix: string; readonly nextHop: string }[] }
   | { readonly kind: 'undecided'; readonly resourceId: string; readonly rule: string; readonly missingFact: string; readonly docs: string };
 
 export interface TerminalStep {
@@ -217,7 +241,7 @@ export interface TerminalStep {
 
 export type Step =
   | SourceStep | NsgStep | RouteStep | AzureFirewallStep | FirewallRuleStep | ApplianceStep | InternalLoadBalancerStep
-  | GatewayStep | VirtualHubStep | NatGatewayStep | PublicIpStep | LoadBalancerStep | DefaultOutboundStep | TerminalStep;
+  | GatewayStep | VirtualHubStep | NatGatewayStep | PublicIpStep | LoadBalancerStep | DefaultOutboundStep | DnsStep | TerminalStep;
 
 export type StepKind = Step['kind'];
 
@@ -225,15 +249,15 @@ export type StepKind = Step['kind'];
 export function verdictOf(reason: TerminalReason): Verdict {
   switch (reason.kind) {
     case 'egress': return 'internet';
-    case 'delivered-in-vnet': case 'delivered-over-peering': return 'private';
+    case 'delivered-in-vnet': case 'delivered-over-peering': case 'delivered-to-private-endpoint': case 'delivered-to-service-endpoint': return 'private';
     case 'forced-tunnel': return 'on-premises';
     case 'nsg-deny': case 'firewall-deny': return 'denied';
     case 'no-route': case 'next-hop-none': case 'stays-in-vnet': case 'next-hop-unowned': case 'next-hop-not-carried':
-    case 'ip-forwarding-disabled': case 'no-gateway': case 'routing-loop': case 'ilb-no-backend': case 'ilb-no-rule': case 'firewall-no-snat':
+    case 'ip-forwarding-disabled': case 'no-gateway': case 'routing-loop': case 'ilb-no-backend': case 'ilb-no-rule': case 'firewall-no-snat': case 'name-not-resolved':
       return 'dropped';
     case 'no-outbound-method': return 'no-outbound';
     case 'next-hop-not-modelled': case 'service-endpoint': case 'missing-resource': case 'unsupported-gateway-target':
-    case 'platform-egress-unknown': case 'platform-not-modelled': case 'not-evaluated': case 'undecided':
+    case 'platform-egress-unknown': case 'platform-not-modelled': case 'not-evaluated': case 'undecided': case 'range-split':
       return 'unknown';
     default: return assertNever(reason, 'terminal reason');
   }

@@ -3,6 +3,7 @@
  * per-resolve caches that let thousands of sources share what does not depend on them.
  */
 import type { Gap } from '../model/gaps';
+import type { ServiceTagIndex } from '../model/service-tags';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type { AzureFirewall, Subnet, VirtualNetwork } from '../model/topology';
 import type { RouteLookup } from '../routing/lpm';
@@ -33,6 +34,10 @@ export interface EngineContext {
   readonly firewallRules: Map<AzureFirewall, FirewallRuleSet>;
   /** The flow as steps cite it (one object shared by every step). */
   readonly flow: Flow;
+  /** Service tag data, when given: NSG, firewall and route matching use real prefixes. */
+  readonly serviceTags: ServiceTagIndex | undefined;
+  /** A step every path from this subnet starts with after its source (how a destination name resolved from its VNet). */
+  readonly prelude: ((subnet: Subnet) => Step | null) | null;
   /** Steps and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
   readonly memo: Map<unknown, Map<string, unknown>>;
 }
@@ -61,8 +66,14 @@ export interface Continuation {
   readonly depth: number;
 }
 
-export function newEngineContext(index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec, flow: Flow): EngineContext {
-  return { index, routes, traffic, flow, gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map() };
+export function newEngineContext(
+  index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec, flow: Flow,
+  extra: { readonly serviceTags?: ServiceTagIndex; readonly prelude?: (subnet: Subnet) => Step | null } = {},
+): EngineContext {
+  return {
+    index, routes, traffic, flow, serviceTags: extra.serviceTags, prelude: extra.prelude ?? null,
+    gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map(),
+  };
 }
 
 /**

@@ -46,7 +46,7 @@ export const EXITS: Readonly<Record<ExitMethod, string>> = {
 };
 
 /** What an inspected path passed: typed, so no consumer has to guess from a resource ID. */
-export type ViaKind = 'azure-firewall' | 'nva' | 'internal-load-balancer';
+export type ViaKind = 'azure-firewall' | 'nva' | 'internal-load-balancer' | 'private-endpoint';
 
 export interface Via {
   readonly kind: ViaKind;
@@ -55,6 +55,7 @@ export interface Via {
 
 export type HopKind =
   | 'source'            // the subnet or NIC the traffic starts from
+  | 'dns'               // how the destination name resolved (private DNS zone, public, given)
   | 'nsg'               // an NSG rule that allowed or denied it
   | 'route'             // the route that won longest-prefix match
   | 'azure-firewall'
@@ -111,7 +112,8 @@ export type FindingCode =
   | 'secured-hub-nat-gateway'
   | 'unknown-next-hop'
   | 'ipv6-not-modelled'
-  | 'firewall-rules-not-captured';
+  | 'firewall-rules-not-captured'
+  | 'private-endpoint-bypasses-firewall';
 
 export interface Finding {
   readonly code: FindingCode;
@@ -155,10 +157,23 @@ export interface EgressPath {
   readonly findings: readonly Finding[];
 }
 
+/** How the resolve read its destination (the what-if banner and reports say this). */
+export interface DestinationInfo {
+  readonly kind: 'default-route' | 'address' | 'cidr' | 'fqdn' | 'service-tag';
+  /** Canonical form with port and protocol: `api.stripe.com:443/tcp`. */
+  readonly label: string;
+  readonly port: number;
+  readonly protocol: 'Tcp' | 'Udp';
+  /** In words: how the destination was interpreted (resolved privately from N VNets, tag data, …). */
+  readonly interpretation: string;
+}
+
 export interface ResolveResult {
   readonly schema: typeof RESOLVE_SCHEMA;
-  /** `0.0.0.0/0` for the default route, or the what-if destination IP. */
+  /** `0.0.0.0/0` for the default route, or the what-if destination (address, CIDR, name or service tag). */
   readonly destination: string;
+  /** Set for every resolve (optional only so older JSON still reads). */
+  readonly destinationInfo?: DestinationInfo;
   readonly paths: readonly EgressPath[];
   /** Estate-level findings (e.g. firewall-bypass, snapshot-level drift). */
   readonly findings: readonly Finding[];

@@ -75,9 +75,11 @@ function exitNodeOf(lookup: ModelLookup, path: EgressPath): GraphNode | null {
 /** Hubs, then the via hops, then gateways: the order traffic meets them (vWAN hub first; a gateway last, on the way on-premises). */
 function middleNodes(lookup: ModelLookup, path: EgressPath): GraphNode[] {
   const hubs = new Set(hopIds(path, 'virtual-hub'));
-  const vias = path.via.map((via) => {
+  // A private endpoint is drawn as the private sink's neighbour by the sink itself, not as an inspection hop.
+  const vias = path.via.flatMap((via) => {
+    if (via.kind === 'private-endpoint') return [];
     const id = topLevelResourceId(via.id.startsWith('/') ? toResourceId(via.id) : via.id);
-    return applianceNode(lookup, via.kind, id);
+    return [applianceNode(lookup, via.kind, id)];
   });
   // A secured hub's firewall implies its hub even when the hops do not name it [VWAN]
   // https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies

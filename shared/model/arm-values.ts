@@ -8,7 +8,7 @@
  */
 import type {
   FirewallSkuName, FirewallSkuTier, GatewayType, LoadBalancerProtocol, LoadBalancerSku, NatGatewaySku,
-  PeeringState, PeeringSyncLevel, PublicIpSku, VpnType,
+  PeeringState, PeeringSyncLevel, PrivateDnsResolutionPolicy, PrivateLinkConnectionStatus, PublicIpSku, VpnType,
 } from './topology';
 
 /** `"Standard V2 "` → `standardv2`, `"AZFW_VNet"` → `azfwvnet`. */
@@ -37,3 +37,7 @@ export const parsePeeringSyncLevel: (raw: string | null | undefined) => PeeringS
 /** `*` is how the portal and some exporters spell "All". */
 export const parseLoadBalancerProtocol: (raw: string | null | undefined) => LoadBalancerProtocol =
   closedUnion<LoadBalancerProtocol>(['Tcp', 'Udp', 'All'], { '*': 'All' });
+export const parsePrivateLinkConnectionStatus: (raw: string | null | undefined) => PrivateLinkConnectionStatus =
+  closedUnion<PrivateLinkConnectionStatus>(['Approved', 'Pending', 'Rejected', 'Disconnected']);
+export const parsePrivateDnsResolutionPolicy: (raw: string | null | undefined) => PrivateDnsResolutionPolicy =
+  closedUnion<PrivateDnsResolutionPolicy>(['Default', 'NxDomainRedirect']);

@@ -10,7 +10,7 @@ import type {
   AzureFirewall, FirewallPolicy, FirewallRule, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
   LoadBalancerFrontend, NatGateway, NetworkInterface, NetworkModel, NetworkSecurityGroup, NicIpConfiguration,
   PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway,
-  VirtualNetworkPeering, VirtualWan, IpGroup,
+  VirtualNetworkPeering, VirtualWan, IpGroup, PrivateDnsZone, PrivateDnsZoneLink, PrivateEndpoint,
 } from './topology';
 
 /** Who answers for a private IP used as a `VirtualAppliance` next hop [UDR]. */
@@ -48,6 +48,12 @@ export type PublicIpAttachment =
   | { readonly kind: 'azure-firewall'; readonly firewall: AzureFirewall }
   | { readonly kind: 'virtual-network-gateway'; readonly gateway: VirtualNetworkGateway };
 
+/** A private DNS zone's link to a VNet, seen from the VNet. */
+export interface PrivateDnsZoneLinkRef {
+  readonly zone: PrivateDnsZone;
+  readonly link: PrivateDnsZoneLink;
+}
+
 export interface ModelIndex {
   readonly model: NetworkModel;
   readonly virtualNetworks: ReadonlyMap<ResourceId, VirtualNetwork>;
@@ -66,6 +72,14 @@ export interface ModelIndex {
   readonly virtualWans: ReadonlyMap<ResourceId, VirtualWan>;
   /** IP groups referenced by firewall rules (a rule naming one that is absent cannot be decided). */
   readonly ipGroups: ReadonlyMap<ResourceId, IpGroup>;
+  readonly privateEndpoints: ReadonlyMap<ResourceId, PrivateEndpoint>;
+  readonly privateDnsZones: ReadonlyMap<ResourceId, PrivateDnsZone>;
+  /** Private endpoint → the NICs that name it (`privateEndpoint.id` on the NIC); found in the NIC pass. */
+  readonly privateEndpointNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
+  /** VNet → the private endpoints whose subnet is in it (each endpoint adds a /32 route there and in peered VNets [PENP]). */
+  readonly privateEndpointsByVirtualNetwork: ReadonlyMap<ResourceId, readonly PrivateEndpoint[]>;
+  /** VNet → the private DNS zones linked to it, sorted by zone ID (Azure-provided DNS answers from these [PEDNS]). */
+  readonly privateDnsZoneLinks: ReadonlyMap<ResourceId, readonly PrivateDnsZoneLinkRef[]>;
   /** Subnet → its VNet (from `subnet.virtualNetworkId`, else the VNet that lists it). */
   readonly subnetVirtualNetwork: ReadonlyMap<ResourceId, VirtualNetwork>;
   /** Subnet → NICs with an IP configuration in it (a NIC is listed under the subnet of its primary configuration). */
@@ -149,6 +163,11 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const virtualHubs = byId(model.virtualHubs);
   const virtualWans = byId(model.virtualWans);
   const ipGroups = byId(model.ipGroups);
+  // Older models (built before private endpoints were modelled) may lack the lists.
+  const privateEndpointList: readonly PrivateEndpoint[] = model.privateEndpoints ?? [];
+  const privateDnsZoneList: readonly PrivateDnsZone[] = model.privateDnsZones ?? [];
+  const privateEndpoints = byId(privateEndpointList);
+  const privateDnsZones = byId(privateDnsZoneList);
 
   const subnetVirtualNetwork = new Map<ResourceId, VirtualNetwork>();
   // Only when a subnet's own virtualNetworkId is unknown: the VNet that lists it, if any.
@@ -239,6 +258,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
   const subnetNicsWithOwnEgress = new Map<ResourceId, NetworkInterface[]>();
   const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
+  const privateEndpointNics = new Map<ResourceId, NetworkInterface[]>();
   // The hot loop at estate scale (100,000 NICs): one pass, no allocation for plain NICs.
   for (const nic of model.networkInterfaces) {
     let primaryConfig = nic.ipConfigurations[0];
@@ -265,6 +285,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
+    if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
     if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
       || inAsgReferencedBySubnetNsg(nic, subnetId))) {
       push(subnetNicsWithOwnEgress, subnetId, nic);
@@ -354,6 +375,20 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (hub.azureFirewallId && !azureFirewalls.has(hub.azureFirewallId)) missing(hub.id, hub.azureFirewallId, 'Azure Firewall');
   }
 
+  const privateEndpointsByVirtualNetwork = new Map<ResourceId, PrivateEndpoint[]>();
+  for (const endpoint of privateEndpointList) {
+    // The endpoint's subnet, else the subnet of a NIC that names it.
+    const subnetId = endpoint.subnetId ?? privateEndpointNics.get(endpoint.id)?.[0]?.ipConfigurations[0]?.subnetId ?? null;
+    if (!subnetId) continue;
+    if (!subnets.has(subnetId)) missing(endpoint.id, subnetId, 'Subnet');
+    // A subnet out of scope still names its VNet (the parent of its ID).
+    push(privateEndpointsByVirtualNetwork, subnetVirtualNetwork.get(subnetId)?.id ?? parentResourceId(subnetId), endpoint);
+  }
+  const privateDnsZoneLinks = new Map<ResourceId, PrivateDnsZoneLinkRef[]>();
+  for (const zone of privateDnsZoneList) {
+    for (const link of zone.virtualNetworkLinks) if (link.virtualNetworkId) push(privateDnsZoneLinks, link.virtualNetworkId, { zone, link });
+  }
+
   const ownersByVnet = new Map<ResourceId, Map<string, PrivateIpOwner>>();
   const privateIpOwner = (virtualNetworkId: ResourceId, ip: string): PrivateIpOwner | undefined => {
     let owners = ownersByVnet.get(virtualNetworkId);
@@ -402,6 +437,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections,
-    gateways, natGatewaySubnets, vmNicsWithPublicIp, gaps,
+    gateways, natGatewaySubnets, vmNicsWithPublicIp, privateEndpoints, privateDnsZones, privateEndpointNics,
+    privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Gap } from './gaps';
 import type { ResourceId } from './ids';
+import type { ServiceTagSet } from './service-tags';
 import type { CapturedEffectiveRoutes, NetworkModel } from './topology';
 
 export const SNAPSHOT_FORMAT = 'egress-atlas/snapshot@1' as const;
@@ -53,6 +54,12 @@ export interface Snapshot {
   readonly effectiveRoutes: readonly CapturedEffectiveRoutes[];
   readonly metrics: readonly ResourceMetric[];
   readonly gaps: readonly Gap[];
+  /**
+   * Service tag prefixes (with the data's change number) when the capture had them: from
+   * `--service-tags FILE`, a demo's excerpt, or the live pull's Service Tag Discovery API call.
+   * Absent in snapshots without them (and in those written before this field existed).
+   */
+  readonly serviceTags?: ServiceTagSet;
   /** Hex SHA-256 of the canonical JSON of every field above (see electron/snapshot). */
   readonly sha256: string;
 }

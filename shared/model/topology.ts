@@ -55,6 +55,14 @@ export interface VirtualNetwork extends ResourceBase {
   readonly addressPrefixes: readonly string[];
   readonly subnetIds: readonly ResourceId[];
   readonly peerings: readonly VirtualNetworkPeering[];
+  /**
+   * `dhcpOptions.dnsServers`: custom DNS servers. Absent or empty = Azure-provided DNS
+   * (168.63.129.16), which answers from the private DNS zones linked to this VNet; with custom
+   * servers, resolution is whatever those servers do [PEDNS]
+   * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
+   * Optional: older snapshots and inputs without `dhcpOptions` mean Azure-provided DNS.
+   */
+  readonly dnsServers?: readonly string[];
 }
 
 export interface VirtualNetworkPeering {
@@ -412,10 +420,124 @@ export interface VirtualWan extends ResourceBase {
   readonly virtualHubIds: readonly ResourceId[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Private endpoints and private DNS [PE] https://learn.microsoft.com/azure/private-link/private-endpoint-overview
+// [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+
+/** `privateLinkServiceConnectionState.status`: only `Approved` connections carry traffic. */
+export type PrivateLinkConnectionStatus = 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' | 'Unknown';
+
+/** A private endpoint's connection to its target (a PaaS resource or a private link service). */
+export interface PrivateLinkServiceConnection {
+  readonly id: ResourceId;
+  readonly name: string;
+  /** `privateLinkServiceId`: the target resource (storage account, SQL server, ...) or private link service. */
+  readonly privateLinkServiceId: ResourceId | null;
+  /** `groupIds`: the target sub-resource (`blob`, `sqlServer`, `vault`); decides the privatelink DNS zone. */
+  readonly groupIds: readonly string[];
+  readonly status: PrivateLinkConnectionStatus;
+  /** From `manualPrivateLinkServiceConnections` (approved by the target's owner) rather than auto-approved. */
+  readonly manual: boolean;
+}
+
+/** `customDnsConfigs[]`: FQDN ↔ private IPs the platform computed for the endpoint. */
+export interface PrivateEndpointDnsConfig {
+  /** Lower case, no trailing dot. */
+  readonly fqdn: string;
+  readonly ipAddresses: readonly string[];
+}
+
+/** `ipConfigurations[]` of a private endpoint (present when static IPs were requested). */
+export interface PrivateEndpointIpConfiguration {
+  readonly name: string;
+  readonly groupId: string | null;
+  readonly memberName: string | null;
+  readonly privateIpAddress: string | null;
+}
+
+/** One record set a private DNS zone group manages (`privateDnsZoneConfigs[].recordSets[]`, read-only output). */
+export interface PrivateDnsZoneGroupRecordSet {
+  readonly recordType: string;
+  readonly recordSetName: string;
+  /** Lower case, no trailing dot; null when not given. */
+  readonly fqdn: string | null;
+  readonly ipAddresses: readonly string[];
+}
+
+export interface PrivateDnsZoneConfig {
+  readonly name: string;
+  readonly privateDnsZoneId: ResourceId | null;
+  readonly recordSets: readonly PrivateDnsZoneGroupRecordSet[];
+}
+
+/** `privateEndpoints/privateDnsZoneGroups`: the zones whose A records the platform keeps in step with the endpoint. */
+export interface PrivateDnsZoneGroup {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly privateDnsZoneConfigs: readonly PrivateDnsZoneConfig[];
+}
+
+export interface PrivateEndpoint extends ResourceBase {
+  readonly kind: 'privateEndpoint';
+  readonly subnetId: ResourceId | null;
+  /** The endpoint's NICs (platform-managed; their IPs are the endpoint's IPs). */
+  readonly networkInterfaceIds: readonly ResourceId[];
+  /** `privateLinkServiceConnections` then `manualPrivateLinkServiceConnections`. */
+  readonly connections: readonly PrivateLinkServiceConnection[];
+  readonly customDnsConfigs: readonly PrivateEndpointDnsConfig[];
+  readonly ipConfigurations: readonly PrivateEndpointIpConfiguration[];
+  readonly privateDnsZoneGroups: readonly PrivateDnsZoneGroup[];
+}
+
+/**
+ * VNet link `resolutionPolicy`: `NxDomainRedirect` = a name missing from a privatelink zone falls
+ * back to public resolution instead of NXDOMAIN [PDNSFALLBACK]
+ * https://learn.microsoft.com/azure/dns/private-dns-fallback
+ * Absent (API versions before 2024-06-01) = `Default`.
+ */
+export type PrivateDnsResolutionPolicy = 'Default' | 'NxDomainRedirect' | 'Unknown';
+
+/** `privateDnsZones/virtualNetworkLinks`: Azure-provided DNS in that VNet answers from the zone. */
+export interface PrivateDnsZoneLink {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly virtualNetworkId: ResourceId | null;
+  readonly registrationEnabled: boolean;
+  readonly resolutionPolicy: PrivateDnsResolutionPolicy;
+  /** `virtualNetworkLinkState`: `Completed` | `InProgress` (null when not given). */
+  readonly linkState: string | null;
+}
+
+interface PrivateDnsRecordSetBase {
+  readonly id: ResourceId;
+  /** Relative name (`mystg`; `@` for the zone apex), as written. */
+  readonly name: string;
+  /** Lower case, no trailing dot (ARM writes `mystg.privatelink.blob.core.windows.net.`). */
+  readonly fqdn: string;
+}
+
+/** Record sets that decide where a name resolves: A (addresses) and CNAME (an alias, followed). */
+export type PrivateDnsRecordSet =
+  | (PrivateDnsRecordSetBase & { readonly recordType: 'A'; readonly ipv4Addresses: readonly string[] })
+  | (PrivateDnsRecordSetBase & { readonly recordType: 'CNAME'; readonly cname: string | null });
+
+export interface PrivateDnsZone extends ResourceBase {
+  readonly kind: 'privateDnsZone';
+  readonly virtualNetworkLinks: readonly PrivateDnsZoneLink[];
+  readonly recordSets: readonly PrivateDnsRecordSet[];
+  /** `numberOfRecordSets` as ARM reports it (SOA included); null when not given. */
+  readonly numberOfRecordSets: number | null;
+  /**
+   * Whether the input carried the zone's record sets (any type, SOA included). Resource Graph and
+   * `az network private-dns zone list` do not: then a name missing from `recordSets` is unknown, not NXDOMAIN.
+   */
+  readonly recordSetsCaptured: boolean;
+}
+
 export type NetworkResource =
   | VirtualNetwork | Subnet | RouteTable | NatGateway | PublicIpAddress | PublicIpPrefix
   | NetworkInterface | AzureFirewall | FirewallPolicy | NetworkSecurityGroup | LoadBalancer
-  | VirtualNetworkGateway | VirtualHub | VirtualWan | IpGroup;
+  | VirtualNetworkGateway | VirtualHub | VirtualWan | IpGroup | PrivateEndpoint | PrivateDnsZone;
 
 export type NetworkResourceKind = NetworkResource['kind'];
 
@@ -436,6 +558,8 @@ export interface NetworkModel {
   readonly virtualHubs: readonly VirtualHub[];
   readonly virtualWans: readonly VirtualWan[];
   readonly ipGroups: readonly IpGroup[];
+  readonly privateEndpoints: readonly PrivateEndpoint[];
+  readonly privateDnsZones: readonly PrivateDnsZone[];
 }
 
 export function emptyNetworkModel(): NetworkModel {
@@ -443,7 +567,7 @@ export function emptyNetworkModel(): NetworkModel {
     virtualNetworks: [], subnets: [], routeTables: [], natGateways: [], publicIpAddresses: [],
     publicIpPrefixes: [], networkInterfaces: [], azureFirewalls: [], firewallPolicies: [],
     networkSecurityGroups: [], loadBalancers: [], virtualNetworkGateways: [], virtualHubs: [], virtualWans: [],
-    ipGroups: [],
+    ipGroups: [], privateEndpoints: [], privateDnsZones: [],
   };
 }
 

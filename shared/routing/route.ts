@@ -11,7 +11,9 @@ export type RouteSource = 'User' | 'VirtualNetworkGateway' | 'Default';
 /** Next-hop types the resolver understands; anything else is kept raw and becomes `unknown`. */
 export type KnownNextHopType =
   | 'VnetLocal' | 'Internet' | 'VirtualAppliance' | 'VirtualNetworkGateway' | 'None'
-  | 'VNetPeering' | 'VirtualNetworkServiceEndpoint';
+  | 'VNetPeering' | 'VirtualNetworkServiceEndpoint'
+  /** A private endpoint's /32 (IPv6 /128) system route, in its VNet and peered VNets [PENP]. */
+  | 'InterfaceEndpoint';
 
 export type NextHop =
   | { readonly kind: 'known'; readonly type: KnownNextHopType }
@@ -26,6 +28,7 @@ export type RouteOrigin =
   | 'gateway'           // BGP/static routes learned by the VNet's gateway (only from captures)
   | 'default-site'      // a VPN gateway's GatewayDefaultSite forcing 0/0 on-premises [DEFSITE]
   | 'vwan-hub'          // the 0/0 a secured vWAN hub advertises to a connection [VWAN]
+  | 'private-endpoint'  // a private endpoint's /32 InterfaceEndpoint route; resourceId = the endpoint [PENP]
   | 'captured';         // a route of a captured effective route table
 
 export interface ComputedRoute {
@@ -64,6 +67,7 @@ const KNOWN_NEXT_HOPS: ReadonlyMap<string, KnownNextHopType> = new Map<string, K
   ['none', 'None'],
   ['vnetpeering', 'VNetPeering'], ['virtualnetworkpeering', 'VNetPeering'], ['vnetglobalpeering', 'VNetPeering'],
   ['virtualnetworkserviceendpoint', 'VirtualNetworkServiceEndpoint'],
+  ['interfaceendpoint', 'InterfaceEndpoint'],
 ]);
 
 /** Narrows ARM's open next-hop string; unknown values stay visible as `{ kind: 'unknown' }`. */

@@ -8,11 +8,14 @@
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
+import type { Cidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
+import type { ServiceTagIndex } from '../model/service-tags';
 import type {
   CapturedEffectiveRoutes, EffectiveRoute, PeeringState, RouteTable, Subnet, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
+import { applyPrivateEndpointRoutePolicies, privateEndpointRoutes } from './private-endpoint-routes';
 import { toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet } from './route';
 import { buildSystemRoutes } from './system-routes';
@@ -94,7 +97,12 @@ export class RouteSetBuilder {
   private readonly subnetPeerings = new Map<ResourceId, readonly VirtualNetworkPeering[]>();
   readonly gaps: Gap[] = [];
 
-  constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]) {
+  /**
+   * `serviceTags`: prefix data for route-table routes whose addressPrefix is a service tag [UDR]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+   * Such a route then applies to each of the tag's prefixes; without data it never matches (a gap).
+   */
+  constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[], private readonly serviceTags?: ServiceTagIndex) {
     // One scan of the NICs instead of a 100,000-entry map: captures are few.
     const capturedNics = new Map<ResourceId, CapturedEffectiveRoutes>(captured.map((t) => [t.networkInterfaceId, t]));
     const found = new Set<ResourceId>();
@@ -190,22 +198,31 @@ export class RouteSetBuilder {
       ? [...this.routesOfVnet(vnet, !table?.disableBgpRoutePropagation, this.excludedPeerings(subnet))]
       : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
     for (const endpoint of subnet.serviceEndpoints) {
-      // Service prefixes are not in the model: the route is listed by service name and never matches an IP here.
-      routes.push({ source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
-        cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true });
+      const base: ComputedRoute = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
+        cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true };
+      // The endpoint's routes carry "the same prefixes as the service tag" for its locations [SE];
+      // without tag data the route is listed by service name and never matches an address here.
+      const prefixes = serviceEndpointPrefixes(this.serviceTags, endpoint.service, endpoint.locations);
+      if (prefixes === null) routes.push(base);
+      else for (const cidr of prefixes) routes.push({ ...base, cidr });
     }
-    if (table) routes.push(...this.userRoutes(table));
-    return routes;
+    if (!table) return routes;
+    const udrs = this.userRoutes(table);
+    routes.push(...udrs);
+    // A UDR can invalidate a private endpoint's /32 route, under conditions (see private-endpoint-routes.ts) [PENP].
+    return applyPrivateEndpointRoutePolicies(this.index, routes, udrs);
   }
 
   private userRoutes(table: RouteTable): readonly ComputedRoute[] {
     const cached = this.udrs.get(table);
     if (cached) return cached;
-    const routes = table.routes.map((udr) => {
+    const routes = table.routes.flatMap((udr) => {
       const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
         nextHopIpAddress: udr.nextHopIpAddress, resourceId: udr.id, hasBgpOverride: udr.hasBgpOverride });
-      if (r.cidr === null) this.reportServiceTag(table.id, udr.addressPrefix);
-      return r;
+      if (r.cidr !== null) return [r];
+      const expanded = this.expandServiceTag(r);
+      if (expanded === null) this.reportServiceTag(table.id, udr.addressPrefix);
+      return expanded ?? [r];
     });
     this.udrs.set(table, routes);
     return routes;
@@ -231,16 +248,40 @@ export class RouteSetBuilder {
     const cached = this.vnetRoutes.get(key);
     if (cached) return cached;
     const excluded = excludedPeerings === '' ? null : new Set(excludedPeerings.split(','));
-    const routes = [...buildSystemRoutes(vnet.id, vnet.addressPrefixes), ...this.peeringRoutes(vnet, excluded), ...(propagateGatewayRoutes ? this.gatewayRoutes(vnet) : [])];
+    const routes = [
+      ...buildSystemRoutes(vnet.id, vnet.addressPrefixes), ...this.peeringRoutes(vnet, excluded),
+      // Private endpoints' /32 InterfaceEndpoint routes, own VNet and peered VNets [PENP].
+      ...privateEndpointRoutes(this.index, vnet),
+      ...(propagateGatewayRoutes ? this.gatewayRoutes(vnet) : []),
+    ];
     this.vnetRoutes.set(key, routes);
     return routes;
+  }
+
+  /**
+   * A UDR on a service tag, as one route per prefix of the tag in the data: longest-prefix match
+   * then treats it like routes on those prefixes (the name and `addressPrefix` keep the tag, for
+   * display). Any tag the data lists is expanded: Azure only accepts tags usable in UDRs
+   * (`networkFeatures` has `UDR`), and the REST API does not report features at all. Null: the
+   * tag is not in the data (or there is no data).
+   */
+  private expandServiceTag(udr: ComputedRoute): ComputedRoute[] | null {
+    const tag = this.serviceTags?.tag(udr.addressPrefix) ?? null;
+    if (tag === null) return null;
+    return tag.addressPrefixes.flatMap((prefix) => {
+      const cidr = parseCidr(prefix);
+      return cidr === null ? [] : [{ ...udr, cidr }];
+    });
   }
 
   private reportServiceTag(routeTableId: string, prefix: string): void {
     if (this.serviceTagTablesReported.has(routeTableId)) return;
     this.serviceTagTablesReported.add(routeTableId);
+    const why = this.serviceTags
+      ? `the service tag data (change number ${this.serviceTags.changeNumber}) does not list it`
+      : 'service-tag prefixes are not in the snapshot';
     this.gaps.push({ code: 'not-modelled', scope: routeTableId,
-      message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); service-tag prefixes are not expanded, so those routes never match a destination here.` });
+      message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); ${why}, so those routes never match a destination here.` });
   }
 
   /**
@@ -295,4 +336,33 @@ export class RouteSetBuilder {
     }
     return routes;
   }
+}
+
+/**
+ * The service tag whose prefixes a service endpoint's routes carry ("the same prefixes as the
+ * service tag") [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
+export const SERVICE_ENDPOINT_TAGS: Readonly<Record<string, string>> = {
+  'microsoft.storage': 'Storage',
+  'microsoft.storage.global': 'Storage',
+  'microsoft.sql': 'Sql',
+  'microsoft.keyvault': 'AzureKeyVault',
+  'microsoft.azurecosmosdb': 'AzureCosmosDB',
+  'microsoft.servicebus': 'ServiceBus',
+  'microsoft.eventhub': 'EventHub',
+  'microsoft.web': 'AppService',
+  'microsoft.containerregistry': 'AzureContainerRegistry',
+  'microsoft.cognitiveservices': 'CognitiveServicesManagement',
+  'microsoft.azureactivedirectory': 'AzureActiveDirectory',
+};
+
+/** The IPv4 prefixes of a service endpoint for its locations (`*` = every region), or null without tag data. */
+function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, service: string, locations: readonly string[]): readonly Cidr[] | null {
+  const tagName = SERVICE_ENDPOINT_TAGS[service.trim().toLowerCase()];
+  if (!tags || !tagName) return null;
+  const names = locations.length === 0 || locations.some((l) => l.trim() === '*') ? [tagName] : locations.map((l) => `${tagName}.${l.trim()}`);
+  const sets = names.map((n) => tags.prefixes(n));
+  if (sets.some((set) => set === null)) return null;
+  const cidrs = sets.flatMap((set) => set?.toCidrs() ?? []).map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
+  return cidrs;
 }

@@ -19,6 +19,7 @@ import type {
   AzureFirewall, EffectiveRoute, FirewallPolicy, FirewallRule, IpGroup, LoadBalancer, NatGateway, NetworkInterface,
   NetworkModel, NetworkSecurityGroup, NicIpConfiguration, PublicIpAddress, PublicIpPrefix, RouteTable, SecurityRule,
   Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway, VirtualNetworkPeering,
+  PrivateDnsRecordSet, PrivateDnsResolutionPolicy, PrivateDnsZone, PrivateDnsZoneLink, PrivateEndpoint, PrivateLinkConnectionStatus,
   FirewallSkuTier, GatewayType, LoadBalancerProtocol, LoadBalancerSku, NatGatewaySku, PeeringState, PeeringSyncLevel, PublicIpSku, VpnType,
 } from '../../shared/model/topology';
 
@@ -147,6 +148,26 @@ export function effectiveRoute(prefix: string, nextHopType: string, opts: Partia
   };
 }
 
+export interface PrivateEndpointOptions {
+  /** `privateLinkServiceId` (default: a storage account named after the endpoint). */
+  readonly targetId?: ResourceId;
+  /** Default `['blob']`. */
+  readonly groupIds?: readonly string[];
+  readonly status?: PrivateLinkConnectionStatus;
+  readonly manual?: boolean;
+  /** `customDnsConfigs` FQDNs, each with the endpoint's IP. */
+  readonly fqdns?: readonly string[];
+  /** A zone group `default` with an A record set per entry (the endpoint's IP). */
+  readonly zoneGroup?: readonly { readonly zoneId: ResourceId; readonly recordSetName: string }[];
+  /** Create the endpoint's NIC (default true); without it the IP is only in `ipConfigurations`. */
+  readonly withNic?: boolean;
+}
+
+/** Canonical ID of a storage account in the test subscription (a typical private endpoint target). */
+export function storageAccountId(name: string): ResourceId {
+  return `/subscriptions/${TEST_SUBSCRIPTION}/resourcegroups/${TEST_RESOURCE_GROUP}/providers/microsoft.storage/storageaccounts/${name}`.toLowerCase() as ResourceId;
+}
+
 export class ModelBuilder {
   private readonly vnets: Mutable<VirtualNetwork>[] = [];
   private readonly vnetById = new Map<ResourceId, Mutable<VirtualNetwork>>();
@@ -164,11 +185,15 @@ export class ModelBuilder {
   private readonly loadBalancers: LoadBalancer[] = [];
   private readonly gateways: VirtualNetworkGateway[] = [];
   private readonly hubs: VirtualHub[] = [];
+  private readonly privateEndpoints: PrivateEndpoint[] = [];
+  private readonly zones: Mutable<PrivateDnsZone>[] = [];
 
-  vnet(name: string, addressPrefixes: readonly string[]): ResourceId {
+  vnet(name: string, addressPrefixes: readonly string[], opts: { readonly dnsServers?: readonly string[] } = {}): ResourceId {
     const id = networkId('virtualnetworks', name);
     const subnetIds: ResourceId[] = [];
-    const vnet: Mutable<VirtualNetwork> = { ...base(id, name), kind: 'virtualNetwork', addressPrefixes, subnetIds, peerings: [] };
+    const vnet: Mutable<VirtualNetwork> = {
+      ...base(id, name), kind: 'virtualNetwork', addressPrefixes, subnetIds, peerings: [], ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}),
+    };
     this.vnets.push(vnet);
     this.vnetById.set(id, vnet);
     this.vnetSubnetIds.set(id, subnetIds);
@@ -395,6 +420,86 @@ export class ModelBuilder {
     return id;
   }
 
+  /**
+   * A private endpoint in `subnetId` with one connection and (by default) its NIC `{name}.nic`
+   * holding `privateIp`, as ARM models it.
+   */
+  privateEndpoint(subnetId: ResourceId, name: string, privateIp: string, opts: PrivateEndpointOptions = {}): ResourceId {
+    const id = networkId('privateendpoints', name);
+    const nicIds: ResourceId[] = [];
+    if (opts.withNic !== false) {
+      const nicId = this.nic(subnetId, `${name}.nic`, privateIp);
+      const at = this.nics.findIndex((n) => n.id === nicId);
+      const nic = this.nics[at];
+      if (nic) this.nics[at] = { ...nic, privateEndpointId: id, primary: null };
+      nicIds.push(nicId);
+    }
+    const connectionName = `${name}-connection`;
+    this.privateEndpoints.push({
+      ...base(id, name), kind: 'privateEndpoint', subnetId, networkInterfaceIds: nicIds,
+      connections: [{
+        id: `${id}/${opts.manual ? 'manualprivatelinkserviceconnections' : 'privatelinkserviceconnections'}/${connectionName}` as ResourceId, name: connectionName,
+        privateLinkServiceId: opts.targetId ?? storageAccountId(name.replace(/[^a-z0-9]/gi, '')), groupIds: opts.groupIds ?? ['blob'],
+        status: opts.status ?? 'Approved', manual: opts.manual ?? false,
+      }],
+      customDnsConfigs: (opts.fqdns ?? []).map((fqdn) => ({ fqdn: fqdn.toLowerCase(), ipAddresses: [privateIp] })),
+      ipConfigurations: opts.withNic === false ? [{ name: 'ipconfig', groupId: (opts.groupIds ?? ['blob'])[0] ?? null, memberName: null, privateIpAddress: privateIp }] : [],
+      privateDnsZoneGroups: opts.zoneGroup ? [{
+        id: `${id}/privatednszonegroups/default` as ResourceId, name: 'default',
+        privateDnsZoneConfigs: opts.zoneGroup.map((z) => {
+          const zoneName = z.zoneId.split('/').pop() ?? '';
+          return { name: zoneName, privateDnsZoneId: z.zoneId, recordSets: [{ recordType: 'A', recordSetName: z.recordSetName, fqdn: `${z.recordSetName}.${zoneName}`.toLowerCase(), ipAddresses: [privateIp] }] };
+        }),
+      }] : [],
+    });
+    return id;
+  }
+
+  /** A private DNS zone (records captured unless said otherwise). */
+  privateDnsZone(name: string, opts: { readonly recordSetsCaptured?: boolean; readonly numberOfRecordSets?: number | null } = {}): ResourceId {
+    const id = networkId('privatednszones', name);
+    this.zones.push({ ...base(id, name), location: 'global', kind: 'privateDnsZone', virtualNetworkLinks: [], recordSets: [],
+      numberOfRecordSets: opts.numberOfRecordSets ?? null, recordSetsCaptured: opts.recordSetsCaptured ?? true });
+    return id;
+  }
+
+  /** Links a private DNS zone to a VNet (default resolution policy `Default`, state `Completed`). */
+  link(zoneId: ResourceId, vnetId: ResourceId, opts: { readonly name?: string; readonly resolutionPolicy?: PrivateDnsResolutionPolicy; readonly registrationEnabled?: boolean; readonly linkState?: string | null } = {}): ResourceId {
+    const zone = this.zone(zoneId);
+    const name = opts.name ?? `link-${vnetId.split('/').pop() ?? ''}`;
+    const link: PrivateDnsZoneLink = {
+      id: `${zoneId}/virtualnetworklinks/${name.toLowerCase()}` as ResourceId, name, virtualNetworkId: vnetId, registrationEnabled: opts.registrationEnabled ?? false,
+      resolutionPolicy: opts.resolutionPolicy ?? 'Default', linkState: opts.linkState === undefined ? 'Completed' : opts.linkState,
+    };
+    zone.virtualNetworkLinks = [...zone.virtualNetworkLinks, link];
+    return link.id;
+  }
+
+  /** An A record set `name` (relative; `@` = apex) in the zone. */
+  aRecord(zoneId: ResourceId, name: string, ipv4Addresses: readonly string[]): ResourceId {
+    return this.addRecord(zoneId, name, (fields) => ({ ...fields, recordType: 'A', ipv4Addresses }));
+  }
+
+  /** A CNAME record set `name` → `target` in the zone. */
+  cnameRecord(zoneId: ResourceId, name: string, target: string): ResourceId {
+    return this.addRecord(zoneId, name, (fields) => ({ ...fields, recordType: 'CNAME', cname: target.toLowerCase().replace(/\.$/, '') }));
+  }
+
+  private zone(zoneId: ResourceId): Mutable<PrivateDnsZone> {
+    const zone = this.zones.find((z) => z.id === zoneId);
+    if (!zone) throw new Error(`no private DNS zone ${zoneId}`);
+    return zone;
+  }
+
+  private addRecord(zoneId: ResourceId, name: string, make: (fields: { readonly id: ResourceId; readonly name: string; readonly fqdn: string }) => PrivateDnsRecordSet): ResourceId {
+    const zone = this.zone(zoneId);
+    const type = make({ id: '' as ResourceId, name, fqdn: '' }).recordType;
+    const id = `${zoneId}/${type.toLowerCase()}/${name.toLowerCase()}` as ResourceId;
+    const fqdn = name === '@' ? zone.name.toLowerCase() : `${name}.${zone.name}`.toLowerCase();
+    zone.recordSets = [...zone.recordSets, make({ id, name, fqdn })];
+    return id;
+  }
+
   build(): NetworkModel {
     return {
       virtualNetworks: this.vnets.map((v) => ({ ...v, subnetIds: [...v.subnetIds], peerings: [...v.peerings] })), subnets: this.subnets.map((s) => ({ ...s })), routeTables: [...this.routeTables],
@@ -403,6 +508,8 @@ export class ModelBuilder {
       azureFirewalls: [...this.firewalls], firewallPolicies: [...this.policies], networkSecurityGroups: [...this.nsgs],
       loadBalancers: [...this.loadBalancers], virtualNetworkGateways: [...this.gateways], virtualHubs: [...this.hubs], virtualWans: [],
       ipGroups: [...this.ipGroups],
+      privateEndpoints: [...this.privateEndpoints],
+      privateDnsZones: this.zones.map((z) => ({ ...z })),
     };
   }
 

@@ -32,6 +32,7 @@ export function stepOf(kind: FixtureStepKind, id: string): Step {
     case 'public-ip': return { kind: 'public-ip', owner: 'instance', resourceId: id, ownerId: id, ownerName: named(id).name, publicIpName: named(id).name, egressIps: ['20.0.0.3'] };
     case 'load-balancer': return { kind: 'load-balancer', method: 'outbound-rule', loadBalancer: named(id), ruleName: 'outbound', poolName: 'pool', egressIps: ['20.0.0.4'], snatPorts: 1024, portsFromRule: null };
     case 'default-outbound': return { kind: 'default-outbound', subnet: named(id), defaultOutboundAccess: null, reason: 'allowed' };
+    case 'dns': return { kind: 'dns', name: 'api.example.com', resolution: 'public', vnet: named(id), zone: null, link: null, record: null, addresses: [], chain: ['api.example.com'], note: null };
     case 'internet': return terminalFor('internet');
     case 'on-premises': return terminalFor('on-premises');
   }

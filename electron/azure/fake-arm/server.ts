@@ -39,6 +39,11 @@ export interface FakeEstate {
   readonly stoppedVmNicIds?: readonly string[];
   /** `${resourceId lower}|${metricName}` → data points (hourly). */
   readonly metrics?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * The body of `GET .../locations/{location}/serviceTags` (REST shape). Absent: a small document
+   * shaped like the REST API's example ({@link defaultServiceTagsBody}).
+   */
+  readonly serviceTags?: unknown;
 }
 
 export interface CountedFault {
@@ -77,7 +82,7 @@ export interface FakeFaults {
 }
 
 export type FakeRequestKind =
-  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'refused';
+  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags' | 'refused';
 
 export interface FakeStats {
   requests: number;
@@ -111,6 +116,29 @@ export interface FakeArmOptions {
 }
 
 const NETWORK_API = '2026-01-01';
+
+/**
+ * A Service Tag Discovery answer in the shape of Microsoft's REST example (`ServiceTagsList.json`:
+ * `changeNumber` as a string, per-tag `properties`, no `networkFeatures`), with a few West Europe
+ * tags. An excerpt: real answers list ~3,000 tags.
+ */
+export function defaultServiceTagsBody(subscriptionId: string): unknown {
+  const tag = (name: string, changeNumber: string, region: string, systemService: string, addressPrefixes: readonly string[]): unknown =>
+    ({ name, id: name, properties: { changeNumber, region, systemService, addressPrefixes } });
+  return {
+    name: 'public',
+    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Network/serviceTags/public`,
+    type: 'Microsoft.Network/serviceTags',
+    changeNumber: '63',
+    cloud: 'Public',
+    values: [
+      tag('AzureCloud.WestEurope', '12', 'westeurope', '', ['13.69.0.0/17', '20.50.0.0/18', '52.166.0.0/16', '2603:1020:200::/46']),
+      tag('Storage', '20', '', 'AzureStorage', ['13.69.40.0/24', '20.60.26.0/23', '52.239.140.0/22', '2603:1020:201::/48']),
+      tag('Storage.WestEurope', '7', 'westeurope', 'AzureStorage', ['13.69.40.0/24', '20.60.26.0/23']),
+      tag('Sql', '15', '', 'AzureSQL', ['13.69.105.0/27', '104.40.168.0/26']),
+    ],
+  };
+}
 
 export function defaultFaults(): FakeFaults {
   return {
@@ -421,6 +449,11 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
     }
     if (/\/operationresults\/[^/]+$/.test(lowerPath)) return handlePoll(seg[seg.length - 1] ?? '', `${base}${url.pathname}${url.search}`);
     if (lowerPath.endsWith('/providers/microsoft.insights/metrics')) return handleMetrics(path.replace(/\/providers\/microsoft\.insights\/metrics$/i, ''), url);
+    // /subscriptions/{s}/providers/Microsoft.Network/locations/{location}/serviceTags
+    if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/locations\/[^/]+\/servicetags$/.test(lowerPath)) {
+      count('service-tags');
+      return { status: 200, body: options.estate.serviceTags ?? defaultServiceTagsBody(seg[1] ?? '') };
+    }
     // /subscriptions/{s}/providers/Microsoft.Network/{type}
     if (seg.length === 5 && seg[2]?.toLowerCase() === 'providers') {
       count('arm-list');

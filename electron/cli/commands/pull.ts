@@ -119,7 +119,8 @@ function summarize(outcome: PullOutcome, out: string): string {
       `${formatCount(m.routeTables.length)} route tables, ${formatCount(m.natGateways.length)} NAT gateways, ${formatCount(m.publicIpAddresses.length)} public IPs, ` +
       `${formatCount(m.azureFirewalls.length)} firewalls, ${formatCount(m.loadBalancers.length)} load balancers, ${formatCount(m.virtualNetworkGateways.length)} VNet gateways, ${formatCount(m.virtualHubs.length)} virtual hubs`,
     `  requests: ${formatCount(stats.requests)} (${byKind}); retries ${stats.retries}; 429s ${stats.throttledResponses}; waited ${(stats.throttleWaitMs / 1000).toFixed(1)} s for throttling`,
-    `  effective routes: ${snapshot.effectiveRoutes.length} NIC(s); metrics: ${snapshot.metrics.length}`,
+    `  effective routes: ${snapshot.effectiveRoutes.length} NIC(s); metrics: ${snapshot.metrics.length}; service tags: ${
+      snapshot.serviceTags ? `${formatCount(snapshot.serviceTags.tags.length)} (change number ${snapshot.serviceTags.changeNumber})` : 'none'}`,
     `  gaps: ${snapshot.gaps.length}${snapshot.gaps.length === 0 ? ' (nothing was left out)' : ''}`,
     ...snapshot.gaps.map((g: Gap) => `    ${g.code}  ${g.scope}${g.count === undefined ? '' : ` (${g.count})`}: ${g.message}`),
     `wrote ${out} (sha256 ${snapshot.sha256})`,

@@ -10,7 +10,7 @@ import { resolveEgress, type ResolveResult } from '../../../shared/egress/index'
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
-import { demoSnapshot, loadEstate, pickDemo } from '../estate';
+import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
 import { sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -27,13 +27,15 @@ Options:
   --destination <ip>        what-if: a public IPv4/IPv6 destination (default: the 0.0.0.0/0 route)
   --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
   --exported-by <name>      who exports (default: the OS user name)
+  --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json, or saved az network
+                            list-service-tags output): rules and routes on service tags then match
   --help                    this text
 
 Exit codes: 0 ok, 2 bad input or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', out: 'value', destination: 'value', timestamp: 'value', 'exported-by': 'value', help: 'flag',
+  demo: 'optional-value', out: 'value', destination: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', help: 'flag',
 } as const;
 
 
@@ -67,10 +69,10 @@ function osUser(env: CliIo['env']): string {
   }
 }
 
-async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo): Promise<Snapshot> {
+async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo, serviceTagsPath: string | undefined): Promise<Snapshot> {
   // A demo's capture time is "now"; use the export time so a pinned --timestamp pins the whole PDF.
-  if (demo !== undefined && inputs.length === 0) return demoSnapshot(pickDemo(demo), exportedAt);
-  return loadEstate(inputs, demo, io.cwd);
+  if (demo !== undefined && inputs.length === 0) return applyServiceTags(demoSnapshot(pickDemo(demo), exportedAt), await loadServiceTags(serviceTagsPath, io.cwd));
+  return loadEstate(inputs, demo, io.cwd, serviceTagsPath);
 }
 
 export const reportCommand: CliCommand = {
@@ -92,7 +94,7 @@ export const reportCommand: CliCommand = {
     const exportedAt = timestamp === undefined ? new Date() : parseTimestamp(timestamp);
     const exportedBy = stringOption(parsed, 'exported-by') ?? osUser(io.env);
 
-    const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io);
+    const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io, stringOption(parsed, 'service-tags'));
     const result = resolveEgress(snapshot, { destination });
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
     // pdfkit is loaded only when a report is written, so other commands start fast.

@@ -27,6 +27,8 @@ Options:
   --explain                print each path's hops: rule, explanation, docs and a verify command
   --fail-on warning|error  exit 1 when a finding at or above this severity is present
   --out <file>             write the output to a file instead of stdout
+  --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json, or saved az network
+                           list-service-tags output): rules and routes on service tags then match
   --help                   this text
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
@@ -34,7 +36,7 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
 
 const SPEC = {
   demo: 'optional-value', format: 'value', destination: 'value', source: 'value', explain: 'flag',
-  'fail-on': 'value', out: 'value', help: 'flag',
+  'fail-on': 'value', out: 'value', 'service-tags': 'value', help: 'flag',
 } as const;
 
 /**
@@ -90,7 +92,7 @@ export const resolveCommand: CliCommand = {
     const source = stringOption(parsed, 'source');
     const out = stringOption(parsed, 'out');
 
-    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd);
+    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const full = resolveEgress(snapshot, { destination });
     const result = source === undefined ? full : filterBySource(full, source);
     if (source !== undefined && result.paths.length === 0) {

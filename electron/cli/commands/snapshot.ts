@@ -17,6 +17,9 @@ egress-atlas/snapshot@1 file with its SHA-256.
 Options:
   --out <file>     where to write the snapshot (required)
   --demo [name]    snapshot an embedded demo estate (default: bank)
+  --service-tags <file>
+                   store these service tag prefixes (ServiceTags_Public_*.json or saved
+                   az network list-service-tags output) in the snapshot, with their change number
   --help           this text
 `;
 
@@ -25,14 +28,14 @@ export const snapshotCommand: CliCommand = {
   summary: 'Write a snapshot file from ARM/az JSON inputs or a demo',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, { out: 'value', demo: 'optional-value', help: 'flag' });
+    const parsed = parseArgs(args, { out: 'value', demo: 'optional-value', 'service-tags': 'value', help: 'flag' });
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
     }
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file.json> is required');
-    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd);
+    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), snapshot);
     const m = snapshot.model;
     io.stdout(`wrote ${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}\n`);

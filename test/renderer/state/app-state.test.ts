@@ -132,13 +132,16 @@ describe('resource details and what-if input', () => {
     expect(details?.tagsFrom).toBe('vnet-spoke');
   });
 
-  it('accepts one IP address or empty, and explains anything else', () => {
+  it('accepts every destination kind (IP, CIDR, FQDN, URL, service tag) or empty, and explains anything else', () => {
     expect(validateDestination(' 8.8.8.8 ')).toEqual({ ok: true, destination: '8.8.8.8' });
     expect(validateDestination('')).toEqual({ ok: true, destination: null });
     expect(validateDestination('2001:db8::1')).toEqual({ ok: true, destination: '2001:db8::1' });
+    expect(validateDestination('10.0.0.0/8')).toEqual({ ok: true, destination: '10.0.0.0/8' });
+    expect(validateDestination('api.stripe.com:443/tcp')).toEqual({ ok: true, destination: 'api.stripe.com:443/tcp' });
+    expect(validateDestination('https://api.stripe.com/v1/charges').ok).toBe(true);
+    expect(validateDestination('Storage.WestEurope').ok).toBe(true);
     expect(validateDestination('300.1.1.1').ok).toBe(false);
-    expect(validateDestination('10.0.0.0/8').ok).toBe(false);
-    const bad = validateDestination('example.com');
-    expect(bad.ok ? '' : bad.message).toContain('not an IP address');
+    const bad = validateDestination('not a host');
+    expect(bad.ok ? '' : bad.message).toContain('expected an IP address, a CIDR');
   });
 });

@@ -49,13 +49,16 @@ describe('resolveEgress: output contract', () => {
   });
 
   it('an empty model resolves to nothing', () => {
-    expect(resolve(emptyNetworkModel())).toEqual({ schema: RESOLVE_SCHEMA, destination: '0.0.0.0/0', paths: [], findings: [], gaps: [] });
+    expect(resolve(emptyNetworkModel())).toEqual({
+      schema: RESOLVE_SCHEMA, destination: '0.0.0.0/0', paths: [], findings: [], gaps: [],
+      destinationInfo: { kind: 'default-route', label: '0.0.0.0/0', port: 443, protocol: 'Tcp', interpretation: 'the internet as a whole (0.0.0.0/0), TCP 443' },
+    });
   });
 
   it('an unparsable destination gives unknown paths and a gap, never a throw', () => {
     const b = new ModelBuilder();
     b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
-    const result = resolve(b.build(), { destination: 'example.org' });
+    const result = resolve(b.build(), { destination: 'not a destination!' });
     expect(result.paths.map((p) => p.verdict)).toEqual(['unknown']);
     expect(result.gaps.map((g) => g.code)).toEqual(['not-modelled']);
   });

@@ -525,8 +525,10 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const model = b.build();
     const storage = pathOf(resolve(model, { destination: '20.60.1.1' }, { effectiveRoutes }), s);
     // No route-drift: the model cannot know service-endpoint prefixes, so it does not call this a disagreement.
-    expect(summary(storage)).toMatchObject({ verdict: 'unknown', via: [], hops: ['source', 'route', 'drop'], findings: [] });
-    expect(explainPath(storage)[2]?.explanation).toContain('not internet egress');
+    // The service endpoint route takes it to the service over the backbone: private, exit service-endpoint [SE]
+    // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+    expect(summary(storage)).toMatchObject({ verdict: 'private', exit: 'service-endpoint', via: [], hops: ['source', 'route', 'private'], findings: [] });
+    expect(explainPath(storage)[2]?.explanation).toContain('whatever the default route says');
     expect(pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), s).via.map((v) => v.id)).toEqual([fw]);
   });
 

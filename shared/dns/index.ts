@@ -1,0 +1,3 @@
+export * from './zones';
+export * from './private-endpoints';
+export * from './resolve-name';

@@ -1,0 +1,146 @@
+/**
+ * From what the user asked (`--destination`, the what-if box) to what the engine evaluates: one
+ * destination for the whole estate, or, for a host name, one per way the name resolves (private
+ * DNS zones are linked per virtual network, so `stpatients.blob.core.windows.net` can be a
+ * private endpoint from one VNet and a public address from another) [PEDNS]
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+import { resolveName } from '../dns';
+import type { Gap } from '../model/gaps';
+import type { ResourceId } from '../model/ids';
+import { formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
+import type { Cidr, IpAddress } from '../model/ip';
+import { Ipv4Set } from '../model/ip-set';
+import type { ModelIndex } from '../model/model-index';
+import type { ServiceTagIndex } from '../model/service-tags';
+import type { VirtualNetwork } from '../model/topology';
+import { DOCS } from './docs';
+import type { EgressDestination } from './destination';
+import { parseDestinationSpec } from './destination-spec';
+import type { DestinationSpec } from './destination-spec';
+import type { DnsStep } from './steps';
+import type { DestinationInfo, Finding } from './types';
+
+export type DestinationPlan =
+  | { readonly kind: 'not-evaluated'; readonly label: string; readonly reason: string; readonly gap: Gap; readonly finding: Finding | null; readonly info: DestinationInfo | null }
+  | { readonly kind: 'fixed'; readonly destination: EgressDestination; readonly label: string; readonly info: DestinationInfo }
+  | { readonly kind: 'name'; readonly name: string; readonly label: string; readonly info: DestinationInfo; readonly userAddress: IpAddress | null; readonly spec: DestinationSpec };
+
+export interface PlanOptions {
+  readonly destination?: string | null;
+  readonly destinationPort?: number;
+  readonly protocol?: 'Tcp' | 'Udp';
+  /** `--resolve name=ip`: what a host name resolves to publicly, when the user knows it. */
+  readonly resolve?: Readonly<Record<string, string>>;
+}
+
+function info(spec: DestinationSpec, interpretation: string): DestinationInfo {
+  return { kind: spec.target.kind, label: spec.label, port: spec.port, protocol: spec.protocol, interpretation };
+}
+
+function ipv6NotModelled(label: string, spec: DestinationSpec): DestinationPlan {
+  return {
+    kind: 'not-evaluated', label, reason: 'IPv6 egress is not modelled',
+    gap: { code: 'not-modelled', scope: label, message: 'IPv6 egress (NAT gateway StandardV2, LB IPv6 outbound rules, no default outbound for IPv6) is not modelled.' },
+    finding: { code: 'ipv6-not-modelled', severity: 'info', message: `Destination ${label} is IPv6; IPv6 egress is not modelled, so every path is unknown.`, advice: 'Evaluate an IPv4 destination.', resourceIds: [], docs: DOCS.natGatewayResource },
+    info: info(spec, 'IPv6: not modelled'),
+  };
+}
+
+function userAddressFor(name: string, resolve: Readonly<Record<string, string>> | undefined): IpAddress | null {
+  for (const [key, value] of Object.entries(resolve ?? {})) {
+    if (key.trim().toLowerCase().replace(/\.$/, '') === name) return parseIp(value);
+  }
+  return null;
+}
+
+/** Reads the destination once for a whole resolve. */
+export function planDestination(options: PlanOptions, tags: ServiceTagIndex | undefined): DestinationPlan {
+  const parsed = parseDestinationSpec(options.destination ?? '', { port: options.destinationPort, protocol: options.protocol });
+  if (parsed.kind === 'error') {
+    const text = options.destination?.trim() ?? '';
+    return { kind: 'not-evaluated', label: text, reason: parsed.message, gap: { code: 'not-modelled', scope: text, message: `Destination ${parsed.message}; no path was evaluated.` }, finding: null, info: null };
+  }
+  const spec = parsed.spec;
+  const flow = `${spec.protocol.toUpperCase()} ${spec.port}`;
+  const target = spec.target;
+  switch (target.kind) {
+    case 'default-route':
+      return { kind: 'fixed', destination: { kind: 'default-route' }, label: '0.0.0.0/0', info: info(spec, `the internet as a whole (0.0.0.0/0), ${flow}`) };
+    case 'address': {
+      const label = formatIp(target.ip);
+      if (target.ip.version === 6) return ipv6NotModelled(label, spec);
+      return { kind: 'fixed', destination: { kind: 'address', ip: target.ip, text: label }, label, info: info(spec, `one address, ${label}, ${flow}`) };
+    }
+    case 'cidr': {
+      const label = formatCidr(target.cidr);
+      if (target.cidr.version === 6) return ipv6NotModelled(label, spec);
+      const set = rangeSet([target.cidr]);
+      return { kind: 'fixed', destination: { kind: 'range', cidrs: [target.cidr], set, text: label }, label, info: info(spec, `every address in ${label}, ${flow}; a path is shown where one route decides the whole range`) };
+    }
+    case 'service-tag': {
+      const set = tags?.prefixes(target.tag) ?? null;
+      if (!set || set.isEmpty()) {
+        const why = tags ? `the service tag data (change number ${tags.changeNumber}) does not list ${target.tag}` : 'no service tag data was given (use --service-tags FILE with Microsoft\'s ServiceTags_Public JSON)';
+        return {
+          kind: 'not-evaluated', label: target.tag, reason: `service tag ${target.tag} has no prefixes: ${why}`,
+          gap: { code: 'not-modelled', scope: target.tag, message: `Service tag ${target.tag}: ${why}, so no path was evaluated.` }, finding: null,
+          info: info(spec, `service tag ${target.tag}: no prefix data`),
+        };
+      }
+      const cidrs = set.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
+      return {
+        kind: 'fixed', destination: { kind: 'range', cidrs, set, text: target.tag }, label: target.tag,
+        info: info(spec, `service tag ${target.tag}: ${cidrs.length} IPv4 prefixes from the service tag data (change number ${tags?.changeNumber ?? '?'}), ${flow}`),
+      };
+    }
+    case 'fqdn': {
+      const userAddress = userAddressFor(target.name, options.resolve);
+      return {
+        kind: 'name', name: target.name, label: target.name, spec, userAddress,
+        info: info(spec, `host name ${target.name}, ${flow}: application rules match the name; routing uses the address it resolves to`),
+      };
+    }
+  }
+}
+
+function rangeSet(cidrs: readonly Cidr[]): Ipv4Set {
+  return cidrs.reduce((set, c) => set.union(Ipv4Set.fromCidr(c)), Ipv4Set.empty());
+}
+
+/** How a name resolves from one VNet, as a step and the destination the engine routes by (null: NXDOMAIN). */
+export interface NameResolutionPlan {
+  readonly dns: DnsStep;
+  readonly destination: EgressDestination | null;
+  /** Key of the engine context: sources whose name resolves the same way share one. */
+  readonly key: string;
+}
+
+/**
+ * Resolves a host name from a VNet: a linked privatelink zone's record (private endpoint), else
+ * the user's `--resolve` address, else the public path with the address unknown.
+ */
+export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: Extract<DestinationPlan, { kind: 'name' }>): NameResolutionPlan {
+  const resolution = resolveName(index, vnet.id as ResourceId, plan.name);
+  const vnetRef = { id: vnet.id, name: vnet.name };
+  const base = { kind: 'dns' as const, name: plan.name, vnet: vnetRef, zone: null, link: null, record: null, chain: resolution.chain };
+  const user = plan.userAddress;
+  switch (resolution.kind) {
+    case 'private': {
+      const first = resolution.addresses.map((a) => parseIp(a)).find((a): a is IpAddress => a !== null) ?? null;
+      return {
+        dns: { ...base, resolution: 'private', zone: resolution.zone, link: resolution.link, record: resolution.record, addresses: resolution.addresses, note: null },
+        destination: first ? { kind: 'name', name: plan.name, address: first, text: plan.name } : null,
+        key: `private:${first ? formatIp(first) : ''}`,
+      };
+    }
+    case 'nxdomain':
+      return { dns: { ...base, resolution: 'not-resolved', zone: resolution.zone, link: resolution.link, addresses: [], note: resolution.reason }, destination: null, key: 'nxdomain' };
+    case 'public':
+      if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
+      return { dns: { ...base, resolution: 'public', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+    case 'unknown':
+      if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
+      return { dns: { ...base, resolution: 'unknown', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+  }
+}
