@@ -8,6 +8,8 @@ import { VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
+import type { MatrixResult } from '../../shared/egress/matrix';
+import type { ReachResult } from '../../shared/egress/reach';
 
 export interface TableOptions {
   /** ANSI colours (only on a TTY, and never with NO_COLOR). */
@@ -202,5 +204,54 @@ export function formatExplain(result: ResolveResult, options: TableOptions): str
       lines.push(`      ${severityPaint(f.severity, options.color)(f.severity)} ${f.code}: ${f.message}${f.advice === undefined ? '' : ` Advice: ${f.advice}`}`);
     }
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Short verdict marks for a matrix cell (the legend says what each means). */
+const MATRIX_MARK: Readonly<Record<Verdict, string>> = {
+  internet: 'internet', private: 'private', 'on-premises': 'on-prem', dropped: 'dropped', denied: 'denied', 'no-outbound': 'no-out', unknown: 'unknown',
+};
+
+/** `resolve --destinations`: one row per source, one column per destination, in the list's order. */
+export function formatMatrix(matrix: MatrixResult, options: TableOptions): string {
+  const bold: Paint = options.color ? ansi(1) : plain;
+  const columns = matrix.destinations.map((d, i) => `[${i + 1}]`);
+  const names = matrix.rows.map((r) => (r.source.type === 'nic' ? `  ${r.source.name}` : r.source.name));
+  const width = Math.max('SOURCE'.length, ...names.map((n) => n.length));
+  const cellWidth = Math.max(...columns.map((c) => c.length), ...Object.values(MATRIX_MARK).map((m) => m.length));
+  const lines: string[] = [];
+  lines.push(bold('Destinations'));
+  matrix.destinations.forEach((d, i) => lines.push(`  [${i + 1}] ${d.destination}${d.label ? ` (${d.label})` : ''}`));
+  lines.push('', bold(`  ${'SOURCE'.padEnd(width)}  ${columns.map((c) => c.padEnd(cellWidth)).join('  ')}`.trimEnd()));
+  matrix.rows.forEach((row, r) => {
+    const cells = row.results.map((c) => verdictPaint(c.verdict, options.color)(MATRIX_MARK[c.verdict].padEnd(cellWidth)));
+    lines.push(`  ${(names[r] ?? '').padEnd(width)}  ${cells.join('  ')}`.trimEnd());
+  });
+  const counts = VERDICTS.map((v) => [v, matrix.rows.reduce((n, row) => n + row.results.filter((c) => c.verdict === v).length, 0)] as const).filter(([, n]) => n > 0);
+  lines.push('', `${matrix.rows.length} source${matrix.rows.length === 1 ? '' : 's'} x ${matrix.destinations.length} destination${matrix.destinations.length === 1 ? '' : 's'}: ${counts.map(([v, n]) => `${n} ${v}`).join(', ') || 'none'} | gaps: ${matrix.gaps.length}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `reach`: per source, whether anything public gets out, then each allowed destination with the rule that allows it. */
+export function formatReach(reach: ReachResult, options: TableOptions): string {
+  const bold: Paint = options.color ? ansi(1) : plain;
+  const lines: string[] = [];
+  for (const s of reach.sources) {
+    const head = `${s.source.name} (${s.source.type === 'nic' ? 'NIC' : 'subnet'})`;
+    const verdict = s.unrestricted ? 'UNRESTRICTED: any public destination (TCP 443)' : `restricted (default route: ${s.defaultRoute})`;
+    lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
+    for (const e of s.allowed) {
+      if (e.kind === 'any' && s.unrestricted) {
+        lines.push(`  any             via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`);
+        continue;
+      }
+      const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
+      lines.push(`  ${e.kind.padEnd(14)}  ${e.value}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`);
+    }
+    if (s.allowed.length === 0) lines.push('  (no public destination allowed)');
+    for (const p of s.private) lines.push(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`);
+  }
+  const open = reach.sources.filter((s) => s.unrestricted).length;
+  lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${reach.sources.length - open} restricted | gaps: ${reach.gaps.length}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,10 +5,13 @@
  * /30 public IP prefix. The plants' VPN advertises 0.0.0.0/0 over BGP, so the plant-floor subnets
  * are forced-tunnelled on-premises (captured in their effective routes). The build agents escape the
  * tunnel with their own route table (0/0 → Internet, gateway route propagation off) and use
- * instance public IPs.
+ * instance public IPs. The image builds (a second Container Apps environment) go through a hub Azure
+ * Firewall instead, whose policy names the package feeds they may reach and nothing else: the
+ * destination story (what-if `pypi.org` → allowed, `example.com` → denied), which the NVA pair
+ * cannot tell because an NVA's rules are not readable.
  */
 import {
-  backendPoolId, effectiveRoute, inGroup, loadBalancer, loadBalancerId, natGateway, networkInterface,
+  azureFirewall, azureFirewallId, backendPoolId, effectiveRoute, firewallPolicy, ruleCollectionGroup, inGroup, loadBalancer, loadBalancerId, natGateway, networkInterface,
   networkSecurityGroup, nicIpConfigId, publicIp, publicIpPrefix, routeTable, subnetId,
   systemEffectiveRoutes, virtualNetwork, virtualNetworkGateway, vnetId, armId,
   type ArmResource, type CapturedRoutes, type EffectiveRouteSpec, type Scope,
@@ -36,6 +39,8 @@ const build: Scope = {
 };
 
 export const MFG_ILB_FRONTEND_IP = '10.200.0.10';
+/** The hub Azure Firewall's private IP: the image-build subnet's 0/0 UDR points here. */
+export const MFG_FIREWALL_IP = '10.200.2.4';
 
 const HUB_PREFIXES = ['10.200.0.0/22'];
 const SPOKE_PREFIXES = ['10.210.0.0/20'];
@@ -45,10 +50,11 @@ export function manufacturerEstate(): { readonly resources: readonly ArmResource
   const spokeVnetId = vnetId(apps, 'vnet-mfg-apps-neu');
   const nvaSubnetId = subnetId(hubVnetId, 'snet-nva');
   const gatewaySubnetId = subnetId(hubVnetId, 'GatewaySubnet');
+  const firewallSubnetId = subnetId(hubVnetId, 'AzureFirewallSubnet');
 
-  // NVA subnet: NAT gateway with a /30 prefix (four egress IPs the package mirrors allow-list).
+  // NVA and firewall subnets: one NAT gateway with a /30 prefix (four egress IPs the package mirrors allow-list).
   const egressPrefix = publicIpPrefix(hub, 'ippre-mfg-egress-neu', '20.166.40.0/30');
-  const nvaNat = natGateway(hub, 'ng-mfg-nva-neu', { publicIpPrefixes: [egressPrefix], subnetIds: [nvaSubnetId], idleTimeoutInMinutes: 10 });
+  const nvaNat = natGateway(hub, 'ng-mfg-nva-neu', { publicIpPrefixes: [egressPrefix], subnetIds: [nvaSubnetId, firewallSubnetId], idleTimeoutInMinutes: 10 });
   // The hub learns 0/0 from the plants over BGP: the NVA subnet must keep its direct way out.
   const rtNva = routeTable(hub, 'rt-nva-internet', [{ name: 'internet-direct', addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' }], { disableBgpRoutePropagation: true });
 
@@ -65,17 +71,39 @@ export function manufacturerEstate(): { readonly resources: readonly ArmResource
     rules: [{ name: 'ha-ports', frontend: 'fe-nva', backendPool: 'bep-nva', protocol: 'All', frontendPort: 0, backendPort: 0, disableOutboundSnat: true }],
   });
 
+  // Hub Azure Firewall for the image builds. Its subnet needs a direct way out: the plants' BGP 0/0
+  // would otherwise pull it on-premises, so a UDR 0/0 → Internet with propagation off [FWFT].
+  const rtFirewall = routeTable(hub, 'rt-afw-internet', [{ name: 'internet-direct', addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' }], { disableBgpRoutePropagation: true });
+  const firewallPip = publicIp(hub, 'pip-afw-mfg-hub-neu', { ipAddress: '20.166.41.10', ipConfigurationId: `${azureFirewallId(hub, 'afw-mfg-hub-neu')}/azureFirewallIpConfigurations/ipconfig1` });
+  const policy = firewallPolicy(hub, 'afwp-mfg-package-feeds', ['rcg-package-feeds']);
+  const packageFeeds = ruleCollectionGroup(hub, 'afwp-mfg-package-feeds', 'rcg-package-feeds', 200, [
+    {
+      name: 'allow-package-feeds', priority: 210, action: 'Allow', rules: [
+        { kind: 'application', name: 'npm', sourceAddresses: ['10.210.5.0/24'], targetFqdns: ['registry.npmjs.org'] },
+        { kind: 'application', name: 'pypi', sourceAddresses: ['10.210.5.0/24'], targetFqdns: ['pypi.org', 'files.pythonhosted.org'] },
+        // The company's own registry by name, not *.azurecr.io: a wildcard would let a build push
+        // images (and anything in them) to any registry in Azure.
+        { kind: 'application', name: 'container-registries', sourceAddresses: ['10.210.5.0/24'], targetFqdns: ['crfabrikammfg.azurecr.io', 'crfabrikammfg.northeurope.data.azurecr.io', 'mcr.microsoft.com', '*.data.mcr.microsoft.com'] },
+      ],
+    },
+  ]);
+  const firewall = azureFirewall(hub, 'afw-mfg-hub-neu', { subnetId: firewallSubnetId, privateIp: MFG_FIREWALL_IP, publicIps: [firewallPip], policy });
+
   const gatewayPip = publicIp(hub, 'pip-vgw-mfg-hub-neu', { ipAddress: '20.166.41.5' });
   const vpnGateway = virtualNetworkGateway(hub, 'vgw-mfg-hub-neu', { gatewaySubnetId, publicIp: gatewayPip, enableBgp: true, asn: 65020, bgpPeeringAddress: '10.200.1.30' });
 
   const hubVnet = virtualNetwork(hub, 'vnet-mfg-hub-neu', HUB_PREFIXES, [
     { name: 'snet-nva', addressPrefix: '10.200.0.0/27', natGateway: nvaNat, routeTable: rtNva },
     { name: 'GatewaySubnet', addressPrefix: '10.200.1.0/27' },
+    { name: 'AzureFirewallSubnet', addressPrefix: '10.200.2.0/26', natGateway: nvaNat, routeTable: rtFirewall },
   ], [{ name: 'peer-hub-to-apps', remote: { id: spokeVnetId, addressPrefixes: SPOKE_PREFIXES }, allowForwardedTraffic: true, allowGatewayTransit: true }]);
 
   // ---- spoke
   const rtAca = routeTable(apps, 'rt-aca-jobs-egress', [
     { name: 'default-to-nva-ilb', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: MFG_ILB_FRONTEND_IP },
+  ], { disableBgpRoutePropagation: true });
+  const rtAcaBuilds = routeTable(apps, 'rt-aca-builds-egress', [
+    { name: 'default-to-hub-firewall', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: MFG_FIREWALL_IP },
   ], { disableBgpRoutePropagation: true });
   const rtBuild = routeTable(build, 'rt-build-agents', [
     // Per-subnet escape from forced tunnelling: UDR 0/0 → Internet beats the BGP 0/0 [S2SFT].
@@ -90,6 +118,7 @@ export function manufacturerEstate(): { readonly resources: readonly ArmResource
 
   const spokeVnet = virtualNetwork(apps, 'vnet-mfg-apps-neu', SPOKE_PREFIXES, [
     { name: 'snet-aca-jobs', addressPrefix: '10.210.0.0/24', routeTable: rtAca, delegation: 'Microsoft.App/environments' },
+    { name: 'snet-aca-builds', addressPrefix: '10.210.5.0/24', routeTable: rtAcaBuilds, delegation: 'Microsoft.App/environments' },
     { name: 'snet-plant-floor-line1', addressPrefix: '10.210.2.0/24', networkSecurityGroup: nsgPlant },
     { name: 'snet-plant-floor-line2', addressPrefix: '10.210.3.0/24', networkSecurityGroup: nsgPlant },
     { name: 'snet-build-agents', addressPrefix: '10.210.4.0/24', routeTable: rtBuild, networkSecurityGroup: nsgBuild },
@@ -120,8 +149,8 @@ export function manufacturerEstate(): { readonly resources: readonly ArmResource
 
   return {
     resources: [
-      egressPrefix, nvaNat, rtNva, ...nvaNics, ilb, gatewayPip, vpnGateway, hubVnet,
-      rtAca, rtBuild, nsgPlant, nsgBuild, spokeVnet, ...plantNics, ...buildPips, ...buildNics,
+      egressPrefix, nvaNat, rtNva, ...nvaNics, ilb, rtFirewall, firewallPip, policy, packageFeeds, firewall, gatewayPip, vpnGateway, hubVnet,
+      rtAca, rtAcaBuilds, rtBuild, nsgPlant, nsgBuild, spokeVnet, ...plantNics, ...buildPips, ...buildNics,
     ],
     effectiveRoutes,
   };

@@ -6,7 +6,7 @@
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
 import type { ResourceId } from '../model/ids';
-import { formatCidr, formatIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
+import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
 import type {
@@ -28,7 +28,7 @@ import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet } 
 import type { FirewallDecision } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
-import { Ipv4Set } from '../model/ip-set';
+import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
@@ -118,6 +118,17 @@ function classicSecuredHub(ctx: EngineContext, subnet: Subnet): VirtualHub | nul
 export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender): Outcome {
   const set = ctx.routes.routesFor(subnet);
   const destination = ctx.traffic.destination;
+  if (destination.kind === 'name' && destination.address === null) {
+    const endpoint = serviceEndpointForName(subnet, destination.name);
+    if (endpoint) return viaServiceEndpointByName(trail, subnet, destination.name, endpoint);
+  }
+  const unexpanded = set.capturedFromNicId === null ? unexpandedServiceEndpoints(ctx, subnet) : [];
+  if (unexpanded.length > 0) {
+    // A service endpoint's routes carry its service's public prefixes and beat every other route
+    // [SE]; without service tag data whether this destination is among them is not known.
+    return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint${unexpanded.length > 1 ? 's' : ''} ${unexpanded.join(', ')}`, docs: DOCS.serviceEndpoints,
+      missingFact: `whether ${ctx.flow.destination} is among the prefixes of subnet ${subnet.name}'s service endpoint${unexpanded.length > 1 ? 's' : ''} for ${unexpanded.join(', ')} (give the service tag data with --service-tags FILE)` });
+  }
   let result: RouteLookup;
   if (destination.kind === 'range') {
     // Every address of the range: one route must decide all of it, or no single path describes it [UDR].
@@ -206,6 +217,58 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     }
   }
   return trail.end({ kind: 'stays-in-vnet', route: routeRef(route) });
+}
+
+/** Host-name suffixes of Azure services → the service endpoint that carries them [SE]. */
+const SERVICE_SUFFIXES: readonly (readonly [string, readonly string[]])[] = [
+  ['.blob.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.file.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.queue.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.table.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.dfs.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.web.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
+  ['.database.windows.net', ['microsoft.sql']],
+  ['.vault.azure.net', ['microsoft.keyvault']],
+  ['.documents.azure.com', ['microsoft.azurecosmosdb']],
+  ['.servicebus.windows.net', ['microsoft.servicebus', 'microsoft.eventhub']],
+  ['.azurecr.io', ['microsoft.containerregistry']],
+  ['.azurewebsites.net', ['microsoft.web']],
+  ['.cognitiveservices.azure.com', ['microsoft.cognitiveservices']],
+];
+
+/**
+ * Service endpoints whose prefixes are not in the model (no tag data), for a destination that is
+ * one or more public addresses: those addresses may be the service's.
+ */
+function unexpandedServiceEndpoints(ctx: EngineContext, subnet: Subnet): readonly string[] {
+  if (ctx.serviceTags || subnet.serviceEndpoints.length === 0) return [];
+  const destination = ctx.traffic.destination;
+  const address = destinationAddress(destination);
+  const public_ = address ? isPublicIp(address) : destination.kind === 'range' && !destination.set.intersect(publicIpv4()).isEmpty();
+  return public_ ? subnet.serviceEndpoints.map((e) => e.service) : [];
+}
+
+function serviceEndpointForName(subnet: Subnet, name: string): Subnet['serviceEndpoints'][number] | null {
+  if (subnet.serviceEndpoints.length === 0) return null;
+  const services = SERVICE_SUFFIXES.find(([suffix]) => name.endsWith(suffix))?.[1];
+  if (!services) return null;
+  return subnet.serviceEndpoints.find((e) => services.includes(e.service.trim().toLowerCase())) ?? null;
+}
+
+/**
+ * A name of an Azure service whose public address is not known, from a subnet with a service
+ * endpoint for that service: the endpoint's routes carry the service's prefixes in its locations,
+ * so with `*` the traffic goes over the backbone [SE]; for named regions it does only if the
+ * resource is in one of them, which the name does not tell.
+ */
+function viaServiceEndpointByName(trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
+  const route: RouteRef = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
+    nextHop: { kind: 'known', type: 'VirtualNetworkServiceEndpoint' }, nextHopIpAddress: null, resourceId: subnet.id };
+  if (endpoint.locations.length === 0 || endpoint.locations.some((l) => l.trim() === '*')) {
+    return trail.end({ kind: 'delivered-to-service-endpoint', service: endpoint.service, route }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
+  }
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} (${endpoint.locations.join(', ')})`, docs: DOCS.serviceEndpoints,
+    missingFact: `the region of ${name}: subnet ${subnet.name}'s service endpoint for ${endpoint.service} covers ${endpoint.locations.join(', ')} only; inside those regions the traffic goes over the backbone, elsewhere the public way` });
 }
 
 /**
@@ -566,7 +629,9 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
-  const isAddress = ctx.traffic.destination.kind === 'address';
+  // Only the default route is "the internet": for an address or a range, rules that allow names
+  // only decide by the name the client uses, which the destination does not tell.
+  const isAddress = ctx.traffic.destination.kind !== 'default-route';
   const make = (): Step => ({ kind: 'firewall-rule', firewall: named(firewall), policyId, decision: firewallDecisionStep(decision, isAddress), flow: ctx.flow });
   const key = decisionKey(decision);
   trail.add(key === null ? make() : memoize(ctx, key === decision ? firewall : key, `fw:${decision.kind}`, make));
@@ -593,7 +658,7 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
     case 'unknown':
       // The model index already records each missing IP group as a gap.
       return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name} rule ${ruleLabel(decision.rule)}`,
-        missingFact: decision.reason, docs: DOCS.ipGroups });
+        missingFact: decision.reason, docs: decision.missingIpGroupIds.length > 0 ? DOCS.ipGroups : DOCS.firewallRules });
     case 'not-captured':
       trail.finding('firewall-rules-not-captured', 'warning', `Azure Firewall ${firewall.name}: ${decision.reason}, so whether it allows internet traffic is not known.`,
         'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
@@ -714,10 +779,17 @@ function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, at
   switch (verdict.access) {
     case 'Allow': return null;
     case 'Deny': return { kind: 'nsg-deny', nsg: named(nsg), rules: step.rules.filter((r) => r.access === 'Deny').map((r) => r.name), direction };
-    case 'Partial':
+    case 'Partial': {
+      const destination = ctx.traffic.destination;
+      if (destination.kind === 'name' && destination.address === null) {
+        // NSGs see addresses, not names: only part of the internet is allowed, and which address the name has is not known.
+        return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, docs: DOCS.nsg,
+          missingFact: `the address ${destination.name} resolves to: the NSG allows only ${step.allowed.join(', ')} (give it with --resolve ${destination.name}=IP)` };
+      }
       trail.restrictedTo = intersectRestrictions(trail.restrictedTo, step.allowed);
       trail.sourceConsulted = true;
       return null;
+    }
     case 'Unknown':
       return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, missingFact: verdict.reason, docs: DOCS.nsg };
   }

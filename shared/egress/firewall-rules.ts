@@ -463,7 +463,8 @@ function evaluateAddress(
     if (src === 'no') continue;
     // A network rule naming the destination's host name matches it (the firewall resolves the name itself).
     const dst = name !== null && namesName(rule, name) ? 'yes' : destinationMatchesAddress(dest, destination);
-    const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
+    // With the name known, an FQDN rule for other names does not match it.
+    const fqdnAllow = name === null && rule.action === 'Allow' && rule.destinationFqdns.length > 0;
     if (dst === 'no' && !fqdnAllow) continue;
     if (src === 'unknown' || dst === 'unknown') {
       // Whether this address is one of the tag's is open: the first rule that may decide it decides nothing certain.
@@ -737,4 +738,31 @@ export function firewallSnat(index: ModelIndex, firewall: AzureFirewall, decisio
   }
   if (kept.isEmpty()) return { kind: 'snat', privateRanges };
   return { kind: 'partial-snat', privateRanges, noSnatPrefixes: kept.toCidrs() };
+}
+
+/**
+ * The Allow rules whose sources cover a source, network rules first, each in processing order
+ * [FWRULES]: the destinations a source may be allowed to reach through this firewall (`reach`).
+ * `certain: false` when the source match depends on an IP group that is not in the input.
+ */
+export function allowRulesFor(ruleSet: FirewallRuleSet, source: SourceAddress): readonly { readonly rule: FirewallRule; readonly certain: boolean }[] {
+  if (ruleSet.kind === 'not-captured') return [];
+  const context: RuleContext = { ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags };
+  const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
+  const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
+  return [...network, ...application].flatMap((rule) => {
+    if (rule.action !== 'Allow') return [];
+    const match = sourceMatch(specsOf(rule, context).source, source);
+    return match === 'no' ? [] : [{ rule, certain: match === 'yes' }];
+  });
+}
+
+/** `Https:443` → TCP 443; `Http` → TCP 80; `mssql:1433` → TCP 1433 (application rules are TCP only). */
+export function applicationRulePorts(rule: Extract<FirewallRule, { kind: 'application' }>): readonly number[] {
+  if (rule.protocols.length === 0) return [443, 80];
+  return rule.protocols.flatMap((p) => {
+    const [type = '', portText] = p.split(':');
+    const port = portText === undefined ? DEFAULT_APP_PORTS[type.trim().toLowerCase()] : Number(portText);
+    return port === undefined || !Number.isFinite(port) ? [] : [port];
+  });
 }

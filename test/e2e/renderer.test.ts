@@ -104,15 +104,17 @@ describe('renderer in the browser', () => {
     await expect.poll(() => highlightedIds(page)).toEqual([]);
   });
 
-  it('what-if: rejects a non-IP as data, then re-resolves every path for 8.8.8.8', async () => {
+  it('what-if: rejects text that is no destination as data, then re-resolves every path for 8.8.8.8 and for a host name', async () => {
     await page.getByTestId('what-if-input').fill('not-an-ip');
     await page.getByTestId('what-if-run').click();
-    await expect(page.getByTestId('what-if-error').textContent()).resolves.toContain('not an IP address');
+    await expect(page.getByTestId('what-if-error').textContent()).resolves.toContain('expected an IP address, a CIDR');
+    await page.getByTestId('what-if-input').fill('api.stripe.com');
+    await page.getByTestId('what-if-run').click();
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.result?.destination ?? null)).toBe('api.stripe.com');
+    await expect(page.getByTestId('what-if-interpretation').textContent()).resolves.toContain('application rules match the name');
     await page.getByTestId('what-if-input').fill('8.8.8.8');
     await page.getByTestId('what-if-run').click();
-    await page.getByTestId('what-if-banner').waitFor();
-    const destination = await page.evaluate(() => window.__egressAtlasTest?.state?.result?.destination ?? null);
-    expect(destination).toBe('8.8.8.8');
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.result?.destination ?? null)).toBe('8.8.8.8');
     const paths = await page.evaluate(() => window.__egressAtlasTest?.state?.result?.paths.length ?? 0);
     expect(paths).toBeGreaterThan(3);
     expect(await page.getByTestId('what-if-error').count()).toBe(0);

@@ -5,8 +5,9 @@
 import type { CliCommand } from '../command';
 import { demosCommand } from './demos';
 import { pullCommand } from './pull';
+import { reachCommand } from './reach';
 import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, snapshotCommand, pullCommand, reportCommand, demosCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, snapshotCommand, pullCommand, reportCommand, demosCommand];

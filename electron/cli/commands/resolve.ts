@@ -1,28 +1,37 @@
 /**
  * `egress-atlas resolve`: where does each subnet's and NIC's internet-bound traffic go?
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { resolveEgress, type EgressPath, type FindingSeverity, type ResolveResult } from '../../../shared/egress/index';
+import { resolveEgress, type EgressPath, type FindingSeverity, type PathSource, type ResolveResult } from '../../../shared/egress/index';
+import { parseDestinationSpec } from '../../../shared/egress/destination-spec';
+import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
+import type { DestinationListEntry } from '../../../shared/egress/matrix';
 import { toResolveJson } from '../../../shared/egress/explain';
 import { toResourceId } from '../../../shared/model/ids';
 import { parseIp } from '../../../shared/model/ip';
-import { oneOf, parseArgs, stringOption, UsageError } from '../args';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
-import { loadEstate } from '../estate';
-import { allFindings, formatExplain, formatTable } from '../format-table';
+import { InputPathError, loadEstate } from '../estate';
+import { allFindings, formatExplain, formatMatrix, formatTable } from '../format-table';
 
 const USAGE = `Usage: egress-atlas resolve <input...> [options]
        egress-atlas resolve --demo [name] [options]
 
-Resolves the internet egress path of every subnet and NIC.
+Resolves the egress path of every subnet and NIC: to the internet (0.0.0.0/0), or to a destination.
 
 Inputs: snapshot files, ARM / az / Resource Graph JSON files, or directories of them.
 
 Options:
   --demo [name]            use an embedded demo estate (default: bank; see "egress-atlas demos")
   --format table|json      output format (default: table); json is the egress-atlas/resolve@1 contract
-  --destination <ip>       what-if: a public IPv4/IPv6 destination (default: the 0.0.0.0/0 route)
+  --destination <dest>     what-if: an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com),
+                           a URL (https://api.stripe.com/v1) or a service tag (Storage.WestEurope),
+                           optionally with :port and /tcp|/udp (default TCP 443; default: 0.0.0.0/0)
+  --resolve <name=ip>      the public address a host name resolves to (repeatable); private DNS
+                           zones linked to a VNet are read from the input
+  --destinations <file>    every source against every destination of a list (one per line, CSV
+                           destination,label, or a JSON array): the egress-atlas/matrix@1 result
   --source <name-or-id>    only paths whose source (subnet or NIC) name or resource ID matches
   --explain                print each path's hops: rule, explanation, docs and a verify command
   --fail-on warning|error  exit 1 when a finding at or above this severity is present
@@ -36,22 +45,48 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
 
 const SPEC = {
   demo: 'optional-value', format: 'value', destination: 'value', source: 'value', explain: 'flag',
-  'fail-on': 'value', out: 'value', 'service-tags': 'value', help: 'flag',
+  'fail-on': 'value', out: 'value', 'service-tags': 'value', destinations: 'value', help: 'flag',
 } as const;
 
-/**
- * An IPv4/IPv6 address, or a usage error saying why not. Private addresses are accepted: inside a
- * VNet's or a peered VNet's address space they are delivered privately (verdict `private`).
- */
+/** Any destination kind (see destination-spec.ts), or a usage error saying what was expected. */
 export function validateDestination(text: string): string {
-  const ip = parseIp(text);
-  if (ip === null) throw new UsageError(`--destination "${text}" is not an IPv4 or IPv6 address`);
+  const parsed = parseDestinationSpec(text);
+  if (parsed.kind === 'error') throw new UsageError(`--destination ${parsed.message}`);
   return text.trim();
+}
+
+/** `--resolve name=ip`, repeatable: what the user knows a host name resolves to. */
+export function parseResolveOptions(values: readonly string[]): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    const name = at < 0 ? '' : value.slice(0, at).trim().toLowerCase();
+    const ip = at < 0 ? '' : value.slice(at + 1).trim();
+    if (name === '' || parseIp(ip) === null) throw new UsageError(`--resolve "${value}" is not name=ip (e.g. --resolve api.stripe.com=54.187.174.169)`);
+    out[name] = ip;
+  }
+  return out;
+}
+
+/** Reads a destinations file (`--destinations`), relative to the working directory. */
+export async function readDestinations(file: string, cwd: string): Promise<readonly DestinationListEntry[]> {
+  const path = isAbsolute(file) ? file : resolvePath(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputPathError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : 'cannot be read'}`);
+  }
+  return parseDestinationList(text, file);
 }
 
 /** Whether a path's source is the one the user named: by name or resource ID, any casing (ARM IDs are case-insensitive). */
 export function sourceMatches(path: EgressPath, text: string): boolean {
-  return path.source.name.toLowerCase() === text.trim().toLowerCase() || path.source.id === toResourceId(text);
+  return sourceMatchesSource(path.source, text);
+}
+
+export function sourceMatchesSource(source: PathSource, text: string): boolean {
+  return source.name.toLowerCase() === text.trim().toLowerCase() || source.id === toResourceId(text);
 }
 
 /** Keeps the paths whose source name or ID matches. */
@@ -80,12 +115,16 @@ export const resolveCommand: CliCommand = {
   summary: 'Resolve every subnet\'s and NIC\'s internet egress path (table or JSON)',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, SPEC);
+    const { values: resolveValues, rest } = takeRepeated(args, 'resolve', { splitCommas: false });
+    const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
     }
     const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
+    const resolve = parseResolveOptions(resolveValues);
+    const destinationsFile = stringOption(parsed, 'destinations');
+    if (destinationsFile !== undefined && stringOption(parsed, 'destination') !== undefined) throw new UsageError('give either --destination or --destinations, not both');
     const failOn = stringOption(parsed, 'fail-on') === undefined ? null : oneOf(parsed, 'fail-on', ['warning', 'error'] as const, 'error');
     const destinationText = stringOption(parsed, 'destination');
     const destination = destinationText === undefined ? null : validateDestination(destinationText);
@@ -93,7 +132,20 @@ export const resolveCommand: CliCommand = {
     const out = stringOption(parsed, 'out');
 
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
-    const full = resolveEgress(snapshot, { destination });
+    const color = out === undefined && io.isTTY && (io.env.NO_COLOR ?? '') === '';
+    if (destinationsFile !== undefined) {
+      const list = await readDestinations(destinationsFile, io.cwd);
+      const matrix = resolveMatrix(snapshot, list, { resolve });
+      const rows = source === undefined ? matrix.rows : matrix.rows.filter((r) => sourceMatchesSource(r.source, source));
+      if (source !== undefined && rows.length === 0) {
+        io.stderr(`error: --source "${source}" matches no subnet or NIC\n`);
+        return 2;
+      }
+      const shown = { ...matrix, rows };
+      await emit(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : formatMatrix(shown, { color }), out, io);
+      return 0;
+    }
+    const full = resolveEgress(snapshot, { destination, resolve });
     const result = source === undefined ? full : filterBySource(full, source);
     if (source !== undefined && result.paths.length === 0) {
       io.stderr(`error: --source "${source}" matches no subnet or NIC\n`);
@@ -101,7 +153,6 @@ export const resolveCommand: CliCommand = {
     }
 
     // Colours only when writing to a terminal, and never with NO_COLOR (https://no-color.org).
-    const color = out === undefined && io.isTTY && (io.env.NO_COLOR ?? '') === '';
     let text: string;
     if (format === 'json') text = `${JSON.stringify(toResolveJson(result), null, 2)}\n`;
     else {
