@@ -22,6 +22,8 @@ const api: EgressAtlasApi = {
   listRecent: operation('listRecent'),
   openRecent: operation('openRecent'),
   resolve: operation('resolve'),
+  reach: operation('reach'),
+  matrix: operation('matrix'),
   saveSnapshot: operation('saveSnapshot'),
   exportEvidence: operation('exportEvidence'),
   startPull: operation('startPull'),

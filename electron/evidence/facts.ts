@@ -5,7 +5,7 @@
  */
 import { stepResourceIds } from '../../shared/egress/explain';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
-import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
+import type { EgressPath, Finding, FindingSeverity, PathSource, ResolveResult, Verdict } from '../../shared/egress/types';
 import { assertNever } from '../../shared/model/assert';
 import type { Gap } from '../../shared/model/gaps';
 import { parseResourceId, toResourceId } from '../../shared/model/ids';
@@ -99,19 +99,29 @@ export function ownerTagsForHop(index: ResourceIndex, id: string): HopOwnerTags 
   return { owner: pickTag(tags, OWNER_KEYS), costCentre: pickTag(tags, COST_KEYS), inheritedFrom: inheritedFrom?.name ?? null };
 }
 
-/** The paths the export covers: all, or the selected sources plus NIC exceptions inside selected subnets. */
-export function selectPaths(result: ResolveResult, model: NetworkModel, selection: EvidenceSelection | null): readonly EgressPath[] {
-  if (!selection) return result.paths;
+/**
+ * Whether a source is in the export: every source, or the selected ones plus NICs inside selected
+ * subnets. One predicate for the paths, the reach block and the destinations matrix, so they agree.
+ */
+export function inSelection(model: NetworkModel, selection: EvidenceSelection | null): (source: PathSource) => boolean {
+  if (!selection) return () => true;
   const wanted = new Set(selection.sourceIds.map(canonical));
   const nicSubnets = new Map<string, readonly string[]>();
   for (const nic of model.networkInterfaces) {
     nicSubnets.set(canonical(nic.id), nic.ipConfigurations.flatMap((c) => (c.subnetId ? [canonical(c.subnetId)] : [])));
   }
-  return result.paths.filter((path) => {
-    const id = canonical(path.source.id);
+  return (source) => {
+    const id = canonical(source.id);
     if (wanted.has(id)) return true;
-    return path.source.type === 'nic' && (nicSubnets.get(id) ?? []).some((s) => wanted.has(s));
-  });
+    return source.type === 'nic' && (nicSubnets.get(id) ?? []).some((s) => wanted.has(s));
+  };
+}
+
+/** The paths the export covers: all, or the selected sources plus NIC exceptions inside selected subnets. */
+export function selectPaths(result: ResolveResult, model: NetworkModel, selection: EvidenceSelection | null): readonly EgressPath[] {
+  if (!selection) return result.paths;
+  const keep = inSelection(model, selection);
+  return result.paths.filter((path) => keep(path.source));
 }
 
 export interface SourceLine {
@@ -258,7 +268,7 @@ export function virtualNetworkOf(path: EgressPath, model: NetworkModel): string 
 const nicSubnetCache = new WeakMap<NetworkModel, ReadonlyMap<string, string>>();
 
 /** NIC ID → the subnet of its first IP configuration that has one (canonical IDs), built once per model. */
-function nicSubnets(model: NetworkModel): ReadonlyMap<string, string> {
+export function nicSubnets(model: NetworkModel): ReadonlyMap<string, string> {
   let map = nicSubnetCache.get(model);
   if (!map) {
     const built = new Map<string, string>();

@@ -1,7 +1,10 @@
 /**
  * What the evidence writer needs. The caller (main process or CLI) has already resolved the
- * snapshot; the writer only renders `result` and never recomputes a verdict.
+ * snapshot; the writer renders `result` and never recomputes its verdicts. The reach block and the
+ * destinations matrix are other questions, answered by the shared engine (`computeReach`,
+ * `resolveMatrix`) on the same snapshot inside the writer, so callers pass nothing more.
  */
+import type { DestinationListEntry } from '../../shared/egress/matrix';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { Snapshot } from '../../shared/model/snapshot';
 import type { GraphLayout } from '../../shared/graph/layout-types';
@@ -25,4 +28,14 @@ export interface EvidenceInput {
    * paths out itself, one band per VNet (`buildPathDiagram`).
    */
   readonly layout?: GraphLayout;
+  /**
+   * A destinations list (`parseDestinationList`): every source in scope against each, drawn as the
+   * destinations-matrix appendix. Absent or empty: no appendix.
+   */
+  readonly destinations?: readonly DestinationListEntry[];
+  /**
+   * Host name → public address, as the caller resolved `result` with (`--resolve`): the reach block
+   * and the matrix resolve their destinations with the same answers.
+   */
+  readonly resolve?: Readonly<Record<string, string>>;
 }

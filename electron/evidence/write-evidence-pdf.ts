@@ -1,9 +1,12 @@
 /**
  * The evidence PDF: cover, contents, summary, gaps, diagrams, one section per path, appendices.
  * One writer for the main process and the CLI. It renders the resolver's `ResolveResult` as is:
- * verdicts, hops, rules and findings are never recomputed here.
+ * verdicts, hops, rules and findings are never recomputed here. What each source can reach, and
+ * the optional destinations matrix, are asked of the shared engine once per export.
  */
-import type { EgressPath, Finding, FindingSeverity, Hop } from '../../shared/egress/types';
+import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
+import { resolveMatrix, type MatrixResult, type MatrixRow } from '../../shared/egress/matrix';
+import { computeReach, type ReachResult } from '../../shared/egress/reach';
 import type { Gap } from '../../shared/model/gaps';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { Snapshot } from '../../shared/model/snapshot';
@@ -12,16 +15,15 @@ import { drawDiagramPage } from './draw-diagram';
 import { COLORS, EvidenceDocument, PAGE, type TableColumn } from './evidence-document';
 import {
   allFindings, citedResourceIds, describeDestination, describeSource, exitLabel, findOwningResource,
-  indexResources, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
+  indexResources, inSelection, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
   summarize, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
 } from './facts';
+import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
+import { additionalGaps, matrixRowLabels, matrixRowsInScope, plural, reachByPath, reachScope, sourceKey, type PathReach } from './reach-facts';
+import { writeMatrixAppendix, writeReachBlock } from './write-reach';
 import type { EvidenceInput } from './types';
 import { explainPath } from '../../shared/egress/explain';
 
-const SEVERITY_COLOR: Readonly<Record<FindingSeverity, string>> = { error: '#cf222e', warning: '#9a6700', info: '#0b5cad' };
-const VERDICT_COLOR: Readonly<Record<EgressPath['verdict'], string>> = {
-  'internet': '#1a7f37', 'private': '#00796b', 'on-premises': '#6f42c1', 'dropped': '#cf222e', 'denied': '#cf222e', 'no-outbound': '#cf222e', 'unknown': '#9a6700',
-};
 const TOC_LINE = 12;
 const MAX_COVER_LIST = 6;
 
@@ -33,7 +35,36 @@ const SECTIONS = {
   paths: 'Egress paths',
   routes: 'Appendix A: captured effective routes',
   ids: 'Appendix B: resource IDs cited',
+  matrix: 'Appendix C: destinations matrix',
 } as const;
+
+/** The engine's answers to the questions beyond `result`, computed once per export. */
+interface Extras {
+  readonly reach: ReadonlyMap<string, PathReach>;
+  /** Gaps the reach and matrix resolves met that the snapshot and `result` do not already list. */
+  readonly gaps: readonly Gap[];
+  readonly matrix: { readonly result: MatrixResult; readonly rows: readonly MatrixRow[]; readonly labels: readonly string[] } | null;
+}
+
+function computeExtras(input: EvidenceInput, paths: readonly EgressPath[], knownGaps: readonly Gap[]): Extras {
+  const { snapshot } = input;
+  const resolve = input.resolve ?? {};
+  // One reach computation for every path in scope: each candidate destination is one resolve of
+  // the estate, shared by all sources.
+  const reach: ReachResult = computeReach(snapshot, { resolve, source: reachScope(paths, snapshot.model) });
+  const list = input.destinations ?? [];
+  let matrix: Extras['matrix'] = null;
+  if (list.length > 0) {
+    const result = resolveMatrix(snapshot, list, { resolve });
+    const rows = matrixRowsInScope(result, paths, snapshot.model, inSelection(snapshot.model, input.selection));
+    matrix = { result, rows, labels: matrixRowLabels(rows, snapshot.model) };
+  }
+  return {
+    reach: reachByPath(reach, paths, snapshot.model),
+    gaps: additionalGaps(knownGaps, reach.gaps, matrix?.result.gaps ?? []),
+    matrix,
+  };
+}
 
 function listOrNone(items: readonly string[], limit = MAX_COVER_LIST): string {
   if (items.length === 0) return 'none';
@@ -68,6 +99,9 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
       ? `Selected: ${listOrNone(paths.map((p) => p.source.name), 12)} (${subnets} subnets, ${nics} NIC exceptions)`
       : `Whole estate: ${subnets} subnets, ${nics} NIC exceptions`],
     ['Destination evaluated', describeDestination(result.destination)],
+    ...(input.destinations && input.destinations.length > 0
+      ? [['Destinations list', `${plural(input.destinations.length, 'destination')}, every source against each in "${SECTIONS.matrix}"`] as const]
+      : []),
   ], 130, 9.5);
   ed.y += 10;
   ed.keyValues([
@@ -181,14 +215,7 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
   ed.paragraph(`${total} findings in all; path findings are listed in each path's section.`, { size: 8, color: COLORS.muted });
 }
 
-function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInput): void {
-  const gaps = mergeGaps(snapshot, input.result);
-  ed.heading(SECTIONS.gaps, 0, { anchor: 'gaps' });
-  if (gaps.length === 0) {
-    ed.paragraph('None: every resource in scope was read and modelled.', { size: 9 });
-    return;
-  }
-  ed.paragraph('A result is only as complete as what could be read. These items were not read or not modelled; paths that depend on them may be incomplete.', { size: 8.5, color: COLORS.muted });
+function gapTable(ed: EvidenceDocument, gaps: readonly Gap[]): void {
   const w = ed.contentWidth;
   ed.table([
     { header: 'Gap', width: w * 0.17 },
@@ -196,6 +223,22 @@ function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInpu
     { header: 'Why', width: w * 0.37 },
     { header: 'Count', width: w * 0.08 },
   ], gaps.map((g) => [g.code, g.scope, g.message, g.count === undefined ? '' : String(g.count)]), 7.5);
+}
+
+function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInput, extraGaps: readonly Gap[]): void {
+  const gaps = mergeGaps(snapshot, input.result);
+  ed.heading(SECTIONS.gaps, 0, { anchor: 'gaps' });
+  if (gaps.length === 0) {
+    ed.paragraph('None: every resource in scope was read and modelled.', { size: 9 });
+  } else {
+    ed.paragraph('A result is only as complete as what could be read. These items were not read or not modelled; paths that depend on them may be incomplete.', { size: 8.5, color: COLORS.muted });
+    gapTable(ed, gaps);
+  }
+  if (extraGaps.length === 0) return;
+  // Kept apart from the gaps above: they qualify the reach and matrix answers, not the paths' verdicts.
+  ed.heading(`Met while checking what sources can reach${input.destinations && input.destinations.length > 0 ? ' and the destinations list' : ''} (${extraGaps.length})`, 1);
+  ed.paragraph('Reach entries and matrix cells that depend on these show the verdict Unknown, or hold only under the stated condition.', { size: 8.5, color: COLORS.muted });
+  gapTable(ed, extraGaps);
 }
 
 function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets): void {
@@ -254,7 +297,7 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
   ed.y += 5;
 }
 
-function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: Snapshot, index: ResourceIndex): void {
+function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: Snapshot, index: ResourceIndex, reach: PathReach | undefined): void {
   ed.heading(pathTitle(path), 1, { keepWith: 90, anchor: `path-${n}` });
   const metrics = metricsForPath(path, snapshot.metrics);
   const via = path.via.map((v) => resourceLabel(index, v.id));
@@ -269,6 +312,8 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
       `${m.metricName}${m.filter ? ` (${m.filter})` : ''} ${m.aggregation}: ${m.value.toLocaleString('en-US')} ${m.unit}, ${m.windowStart} to ${m.windowEnd} on ${resourceLabel(index, m.resourceId)}`,
     ]),
   ], 90, 8.5);
+  ed.y += 3;
+  writeReachBlock(ed, reach, (id) => resourceLabel(index, id));
   ed.y += 3;
   ed.ensureSpace(90);
   const hops = explainPath(path);
@@ -322,6 +367,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   const paths = selectPaths(result, snapshot.model, input.selection);
   const index = indexResources(snapshot.model);
   const gaps = mergeGaps(snapshot, result);
+  const extras = computeExtras(input, paths, gaps);
   const plan = await buildDiagramSheets(input, paths);
   const scopeName = snapshot.metadata.scope.tenantId ?? snapshot.metadata.origin[0] ?? 'Azure estate';
   const ed = new EvidenceDocument({
@@ -343,19 +389,21 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     ...paths.map((path, i) => ({ destination: `path-${i + 1}`, title: pathTitle(path), level: 1 })),
     { destination: 'routes', title: SECTIONS.routes, level: 0 },
     { destination: 'ids', title: SECTIONS.ids, level: 0 },
+    ...(extras.matrix ? [{ destination: 'matrix', title: SECTIONS.matrix, level: 0 }] : []),
   ]);
   writeSummary(ed, input, paths);
   ed.y += 10;
-  writeGaps(ed, snapshot, input);
+  writeGaps(ed, snapshot, input, extras.gaps);
   writeDiagrams(ed, plan);
   ed.newPage();
   ed.heading(SECTIONS.paths, 0, { anchor: 'paths' });
-  ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
+  ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, what the source can reach, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
   paths.forEach((path, i) => {
-    writePath(ed, path, i + 1, snapshot, index);
+    writePath(ed, path, i + 1, snapshot, index, extras.reach.get(sourceKey(path.source)));
     ed.trimFontCaches();
   });
   writeRoutes(ed, input, paths, index);
   writeResourceIds(ed, input, paths);
+  if (extras.matrix) writeMatrixAppendix(ed, SECTIONS.matrix, 'matrix', extras.matrix.result, extras.matrix.rows, extras.matrix.labels);
   return ed.finish();
 }

@@ -6,6 +6,8 @@
 import { userInfo } from 'node:os';
 import { DEMO_ESTATES, findDemo } from '../../shared/demo';
 import { resolveEgress } from '../../shared/egress';
+import { parseDestinationList, resolveMatrix } from '../../shared/egress/matrix';
+import { computeReach } from '../../shared/egress/reach';
 import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { buildDemoSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
@@ -64,6 +66,13 @@ export function createDefaultServices(options: DefaultServicesOptions): MainServ
     loadDemo,
     importFiles,
     resolve: (snapshot, destination) => resolveEgress(snapshot, { destination }),
+    reach: (snapshot, sourceId) => {
+      if (sourceId === null) return computeReach(snapshot);
+      // Resource IDs are case-insensitive in Azure, and the renderer passes the ID as its path has it.
+      const wanted = sourceId.toLowerCase();
+      return computeReach(snapshot, { source: (source) => source.id.toLowerCase() === wanted });
+    },
+    matrix: (snapshot, listText, fileName) => resolveMatrix(snapshot, parseDestinationList(listText, fileName)),
     formatSnapshot,
     recent: createRecentStore({ dataDir: options.dataDir }),
     writeEvidence,

@@ -8,6 +8,8 @@
  * pull) is injected, so tests run the services on fakes and optional capabilities can be absent.
  */
 import { randomUUID } from 'node:crypto';
+import type { MatrixResult } from '../../shared/egress/matrix';
+import type { ReachResult } from '../../shared/egress/reach';
 import type { ResolveResult } from '../../shared/egress/types';
 import type {
   DemoInfo, EgressAtlasApi, ImportedFile, IpcError, IpcResult, OpenedEstate, PullRequest,
@@ -40,6 +42,10 @@ export interface MainServiceDeps {
   readonly importFiles: (files: readonly ImportedFile[]) => Snapshot | Promise<Snapshot>;
   /** The egress resolver. Throws InputError for a destination it cannot use. */
   readonly resolve: (snapshot: Snapshot, destination: string | null) => ResolveResult;
+  /** What one source (by path source ID) or every source (null) can reach; no match: no sources. */
+  readonly reach: (snapshot: Snapshot, sourceId: string | null) => ReachResult;
+  /** A destinations list's text → the matrix. Throws InputError naming `fileName` and the line for a bad list. */
+  readonly matrix: (snapshot: Snapshot, listText: string, fileName: string) => MatrixResult;
   /** Snapshot → the text of a snapshot file. */
   readonly formatSnapshot: (snapshot: Snapshot) => string;
   readonly recent: RecentStore;
@@ -183,6 +189,17 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
 
     resolve: ({ estateId, destination }) => guarded(async () => {
       const result = resolveCached(estateId, destination);
+      return result ? ok(result) : unknownEstate(estateId);
+    }),
+
+    reach: ({ estateId, sourceId }) => guarded(async () => {
+      const result = estates.reach(estateId, sourceId, (snapshot) => deps.reach(snapshot, sourceId));
+      return result ? ok(result) : unknownEstate(estateId);
+    }),
+
+    matrix: ({ estateId, destinations, fileName }) => guarded(async () => {
+      // Keyed by the list's text alone: the file name only appears in errors, which are not cached.
+      const result = estates.matrix(estateId, destinations, (snapshot) => deps.matrix(snapshot, destinations, fileName));
       return result ? ok(result) : unknownEstate(estateId);
     }),
 

@@ -1,15 +1,21 @@
 /**
  * Right pane: the guided-tour lesson (trainee mode), the selected resource's details (type, region,
  * addresses, tags) and the hop-by-hop explanation of the selected source's path, with docs links,
- * read-only `az` verify commands, egress IPs, SNAT capacity and findings. All text nodes.
+ * read-only `az` verify commands, egress IPs, SNAT capacity and findings, and what the source can
+ * reach at all ("Can reach"). All text nodes: resource, rule and host names are user data.
  */
 import { Fragment } from 'react';
 import { explainPath } from '../../shared/egress/explain';
+import type { PrivateReachEntry, ReachSource } from '../../shared/egress/reach';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import type { TrainingLesson } from '../../shared/demo/training';
+import { nameFromResourceId } from '../../shared/model/ids';
+import type { NetworkModel } from '../../shared/model/topology';
 import type { ResourceDetails } from '../state/selectors';
 import { badgeFor } from '../state/badges';
+import { groupReachEntries, portsText, verdictBadge } from '../state/reach-matrix';
 import { CopyButton } from './CopyButton';
+import type { ReachView } from './useReach';
 
 const HOP_KIND_LABEL: Readonly<Record<Hop['kind'], string>> = {
   'source': 'Source',
@@ -67,7 +73,90 @@ export function FindingItem({ finding }: { readonly finding: Finding }) {
   );
 }
 
-function PathExplanation({ path, destination }: { readonly path: EgressPath; readonly destination: string }) {
+function PrivateReachList({ title, entries }: { readonly title: string; readonly entries: readonly PrivateReachEntry[] }) {
+  if (entries.length === 0) return null;
+  return (
+    <div className="reach-group">
+      <div className="reach-kind">{title} ({entries.length})</div>
+      <ul className="reach-list">
+        {entries.map((e, i) => (
+          <li key={`${e.value}-${i}`} className="reach-entry" data-testid="reach-private" data-kind={e.kind}>
+            <div className="reach-line"><span className="reach-value mono">{e.value}</span></div>
+            {/* A private endpoint's target is a resource ID: its name reads better, the ID is one hover away. */}
+            <div className="reach-rule" title={e.target}>
+              {e.kind === 'private-endpoint' ? `→ ${e.target === '' ? 'target not visible' : nameFromResourceId(e.target)}` : `locations: ${e.target}`}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly model: NetworkModel }) {
+  const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e.kind === 'any')));
+  const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
+  const endpoints = reach.private.filter((e) => e.kind === 'private-endpoint');
+  const serviceEndpoints = reach.private.filter((e) => e.kind === 'service-endpoint');
+  return (
+    <>
+      {reach.unrestricted ? (
+        <div className="reach-summary">
+          <span className="badge tone-warn" data-testid="reach-unrestricted">Unrestricted: any public destination (TCP 443)</span>
+          {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
+        </div>
+      ) : (
+        <div className="reach-summary sub" data-testid="reach-restricted">
+          {groups.length > 0 ? 'Only what these rules allow:' : `Nothing public is allowed (default route: ${reach.defaultRoute}).`}
+        </div>
+      )}
+      {groups.map((g) => (
+        <div key={g.kind} className="reach-group">
+          <div className="reach-kind">{g.label} ({g.entries.length})</div>
+          <ul className="reach-list">
+            {g.entries.map((e, i) => {
+              const badge = verdictBadge(model, e);
+              return (
+                <li key={`${e.value}-${e.rule}-${i}`} className="reach-entry" data-testid="reach-entry" data-kind={e.kind} data-value={e.value}>
+                  <div className="reach-line">
+                    <span className="reach-value mono">{e.value === '*' ? 'any' : e.value}</span>
+                    <span className="reach-ports">{portsText(e)}</span>
+                    <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>
+                  </div>
+                  <div className="reach-rule mono" data-testid="reach-rule">{e.rule}</div>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+      {reach.private.length > 0 ? (
+        <>
+          <div className="reach-private-heading">Private reach</div>
+          <PrivateReachList title="Private endpoints" entries={endpoints} />
+          <PrivateReachList title="Service endpoints" entries={serviceEndpoints} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function CanReach({ reach, model }: { readonly reach: ReachView; readonly model: NetworkModel }) {
+  return (
+    <section data-testid="can-reach" aria-busy={reach.status === 'loading'}>
+      <h3>Can reach</h3>
+      {reach.status === 'loading' ? <div className="sub" data-testid="reach-loading">Working out what this source can reach…</div> : null}
+      {reach.status === 'failed' ? <div className="sub reach-failed">Could not work out its reach: {reach.message}</div> : null}
+      {reach.status === 'loaded' && reach.source === null
+        ? <div className="sub">No reach answer for this source (it has no default-route path of its own).</div> : null}
+      {reach.status === 'loaded' && reach.source !== null ? <ReachDetails reach={reach.source} model={model} /> : null}
+    </section>
+  );
+}
+
+function PathExplanation({ path, destination, reach, model }: {
+  readonly path: EgressPath; readonly destination: string; readonly reach: ReachView | null; readonly model: NetworkModel;
+}) {
   const badge = badgeFor(path);
   return (
     <div data-testid="explanation">
@@ -81,6 +170,7 @@ function PathExplanation({ path, destination }: { readonly path: EgressPath; rea
         <dt>SNAT ports</dt>
         <dd>{path.snatPorts === null ? 'not known' : path.snatPorts.toLocaleString()}</dd>
       </dl>
+      {reach ? <CanReach reach={reach} model={model} /> : null}
       <h3>Hop by hop</h3>
       <ol className="hops">
         {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} />)}
@@ -148,14 +238,18 @@ export interface DetailsPanelProps {
   readonly details: ResourceDetails | null;
   readonly tour: TourProps | null;
   readonly estateFindings: readonly Finding[];
+  /** "Can reach" for the selected source; null when nothing is selected. */
+  readonly reach: ReachView | null;
+  /** For the badges of reach entries (their appliances are given as resource IDs). */
+  readonly model: NetworkModel;
 }
 
-export function DetailsPanel({ path, destination, details, tour, estateFindings }: DetailsPanelProps) {
+export function DetailsPanel({ path, destination, details, tour, estateFindings, reach, model }: DetailsPanelProps) {
   return (
     <aside className="details" aria-label="Explanation">
       {tour ? <TourCard {...tour} /> : null}
       {details ? <ResourceCard details={details} /> : null}
-      {path ? <PathExplanation path={path} destination={destination} /> : null}
+      {path ? <PathExplanation path={path} destination={destination} reach={reach} model={model} /> : null}
       {!path && !details ? (
         <div>
           <p className="empty">Select a subnet in the list or on the graph to see where its internet traffic goes and why.</p>

@@ -1,8 +1,9 @@
 /**
- * The estate workspace: top bar (what-if, compare, exports, tour), banners (errors, gaps,
- * comparison), and the three panes: subnet list, graph, explanation.
+ * The estate workspace: top bar (what-if, destinations list, compare, exports, tour), banners
+ * (errors, gaps, comparison), and the three panes: subnet list, graph (or the destinations matrix
+ * over it), explanation.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type DragEvent } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import type { GraphCanvas } from '../graph/canvas';
@@ -13,11 +14,17 @@ import {
 } from '../state/selectors';
 import { testHook } from '../test-hook';
 import { base64ToBlob, downloadBlob, downloadText, fileStem, readFilesAsText } from '../util';
+import { sourceToSelect } from '../state/reach-matrix';
 import { DetailsPanel, type TourProps } from './DetailsPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { GraphPane } from './GraphPane';
+import { MatrixView } from './MatrixView';
 import { SourceList } from './SourceList';
+import { useReach } from './useReach';
 import { useTheme } from './useTheme';
+
+/** What the destinations control accepts: one destination per line, CSV `destination,label`, or a JSON array. */
+const DESTINATION_LIST_ACCEPT = '.txt,.csv,.json,text/plain,text/csv,application/json';
 
 /** Inputs, selects and editable text, where Esc belongs to the field. */
 function isTextEntry(target: EventTarget | null): boolean {
@@ -40,6 +47,8 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [destinationError, setDestinationError] = useState<string | null>(null);
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const [listDragOver, setListDragOver] = useState(false);
+  const reach = useReach(api, estate?.summary.estateId ?? null, state.selectedSourceId);
 
   // Selection changes must not rebuild the list (thousands of rows on big estates): only its inputs count.
   const { search, badgeFilter, severityFilter, compare } = state;
@@ -97,6 +106,32 @@ export function Workspace({ api, state, dispatch }: Props) {
     const other = await api.resolve({ estateId: opened.value.summary.estateId, destination: state.destination });
     if (!other.ok) { dispatch({ kind: 'failed', error: other.error }); return; }
     dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes: sourceChanges(result, other.value) } });
+  };
+
+  const loadDestinations = async (files: readonly File[]) => {
+    const [file] = files;
+    if (!file) return;
+    dispatch({ kind: 'busy', label: `Resolving every destination of ${file.name}…` });
+    const r = await api.matrix({ estateId, destinations: await file.text(), fileName: file.name });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    dispatch({ kind: 'matrix-loaded', matrix: { fileName: file.name, result: r.value } });
+  };
+  const onListDrop = (e: DragEvent<HTMLElement>) => {
+    e.preventDefault();
+    setListDragOver(false);
+    void loadDestinations(Array.from(e.dataTransfer.files));
+  };
+  // A matrix cell: the same what-if as the box (its answer is cached on the main side), then the
+  // row's source selected so the graph highlights that path.
+  const pickMatrixCell = async (sourceId: string, destination: string) => {
+    setDestinationText(destination);
+    setDestinationError(null);
+    dispatch({ kind: 'busy', label: `Resolving to ${destination}…` });
+    const r = await api.resolve({ estateId, destination });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    testHook.timings.resultAt = performance.now();
+    testHook.timings.selectedAt = performance.now();
+    dispatch({ kind: 'matrix-pick', destination, result: r.value, sourceId: sourceToSelect(estate.snapshot.model, r.value.paths, sourceId) });
   };
 
   const exportPng = () => {
@@ -163,6 +198,24 @@ export function Workspace({ api, state, dispatch }: Props) {
           </select>
         </div>
         <span className="spacer" />
+        <label className={`btn small${listDragOver ? ' drag-over' : ''}`} data-testid="destinations-button"
+          title="Open a list of destinations (.txt one per line, .csv destination,label, or .json) and see every source against each; or drop the file here"
+          onDragEnter={(e) => { e.preventDefault(); setListDragOver(true); }}
+          onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }}
+          onDragLeave={() => setListDragOver(false)}
+          onDrop={onListDrop}>
+          Destinations…
+          <input type="file" accept={DESTINATION_LIST_ACCEPT} className="sr-only" data-testid="destinations-input"
+            onChange={(e) => { void loadDestinations(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+        </label>
+        {state.matrix ? (
+          <div className="segmented" role="group" aria-label="Centre view">
+            <button type="button" className="btn small" aria-pressed={state.centreView === 'graph'} data-testid="show-graph"
+              onClick={() => dispatch({ kind: 'centre-view', view: 'graph' })}>Graph</button>
+            <button type="button" className="btn small" aria-pressed={state.centreView === 'matrix'} data-testid="show-matrix"
+              onClick={() => dispatch({ kind: 'centre-view', view: 'matrix' })}>Matrix</button>
+          </div>
+        ) : null}
         {isTraining ? (
           <button type="button" className="btn small primary" data-testid="start-tour"
             onClick={() => { dispatch({ kind: 'start-tour' }); goToLesson(0); }}>Guided tour</button>
@@ -242,11 +295,22 @@ export function Workspace({ api, state, dispatch }: Props) {
       </div>
       <div className="main">
         <SourceList state={state} list={list} dispatch={dispatch} />
-        <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
-          selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
-          focusRequest={state.focusRequest} animate={state.tour !== null}
-          onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
-        <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings} />
+        {/* The matrix lies over the graph rather than replacing it: the graph keeps its layout and
+            viewport, so going back is instant. */}
+        <div className="centre">
+          <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
+            selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
+            focusRequest={state.focusRequest} animate={state.tour !== null}
+            onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
+          {state.matrix && state.centreView === 'matrix' ? (
+            <MatrixView model={estate.snapshot.model} matrix={state.matrix} selectedSourceId={state.selectedSourceId}
+              onPick={(sourceId, destination) => void pickMatrixCell(sourceId, destination)}
+              onBack={() => dispatch({ kind: 'centre-view', view: 'graph' })}
+              onClose={() => dispatch({ kind: 'close-matrix' })} />
+          ) : null}
+        </div>
+        <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings}
+          reach={path ? reach : null} model={estate.snapshot.model} />
       </div>
     </div>
   );

@@ -2,6 +2,7 @@
  * The renderer's state and its one reducer: `perform(state, action) → state`. Pure, no DOM, no
  * cytoscape: the components dispatch actions, the graph view reads selectors.
  */
+import type { MatrixResult } from '../../shared/egress/matrix';
 import type { FindingSeverity, ResolveResult } from '../../shared/egress/types';
 import type { IpcError, OpenedEstate } from '../../shared/ipc/contract';
 import type { BadgeKind } from './badges';
@@ -25,6 +26,15 @@ export interface TourState {
   readonly step: number;
 }
 
+/** A destinations list resolved against the estate (the matrix view). */
+export interface MatrixState {
+  readonly fileName: string;
+  readonly result: MatrixResult;
+}
+
+/** What the centre pane shows: the path graph, or the destinations matrix over it. */
+export type CentreView = 'graph' | 'matrix';
+
 /** `auto` = what `chooseDefaultView` picks (overview for large estates, else full). */
 export type ViewMode = 'auto' | 'full' | 'overview';
 
@@ -46,6 +56,8 @@ export interface AppState {
   readonly compare: CompareState | null;
   readonly tour: TourState | null;
   readonly viewMode: ViewMode;
+  readonly matrix: MatrixState | null;
+  readonly centreView: CentreView;
   /** The last error, shown as data in a banner. */
   readonly error: IpcError | null;
   /** A short label while a request runs (`Opening demo…`). */
@@ -65,6 +77,8 @@ export const INITIAL_STATE: AppState = {
   compare: null,
   tour: null,
   viewMode: 'auto',
+  matrix: null,
+  centreView: 'graph',
   error: null,
   busy: null,
 };
@@ -91,7 +105,12 @@ export type Action =
   | { readonly kind: 'start-tour' }
   | { readonly kind: 'tour-step'; readonly step: number; readonly sourceId: string | null }
   | { readonly kind: 'end-tour' }
-  | { readonly kind: 'view-mode'; readonly mode: ViewMode };
+  | { readonly kind: 'view-mode'; readonly mode: ViewMode }
+  | { readonly kind: 'matrix-loaded'; readonly matrix: MatrixState }
+  | { readonly kind: 'centre-view'; readonly view: CentreView }
+  | { readonly kind: 'close-matrix' }
+  /** A matrix cell: the what-if for its destination, its source selected, back on the graph. */
+  | { readonly kind: 'matrix-pick'; readonly destination: string; readonly result: ResolveResult; readonly sourceId: string | null };
 
 function toggle<T>(list: readonly T[], item: T): readonly T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
@@ -147,6 +166,17 @@ export function perform(state: AppState, action: Action): AppState {
       return { ...state, tour: null };
     case 'view-mode':
       return { ...state, viewMode: action.mode };
+    case 'matrix-loaded':
+      return { ...state, busy: null, error: null, matrix: action.matrix, centreView: 'matrix' };
+    case 'centre-view':
+      return { ...state, centreView: state.matrix === null ? 'graph' : action.view };
+    case 'close-matrix':
+      return { ...state, matrix: null, centreView: 'graph' };
+    case 'matrix-pick':
+      return {
+        ...state, busy: null, error: null, destination: action.destination, result: action.result,
+        selectedSourceId: action.sourceId, selectedNodeId: null, centreView: 'graph',
+      };
     default: {
       const never: never = action;
       return never;

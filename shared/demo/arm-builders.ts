@@ -356,6 +356,135 @@ export function networkInterface(scope: Scope, name: string, spec: NicSpec): Arm
   };
 }
 
+// ---------------------------------------------------------------- private endpoints and private DNS
+// Shapes of PrivateEndpointGet.json, PrivateDnsZoneGroupGet.json and the Microsoft.Network/privateDnsZones
+// examples (PrivateZoneGet, VirtualNetworkLinkGet, RecordSetAGet, RecordSetSOAGet). Zone groups, links
+// and record sets are separate child resources in REST, listed apart as `az` and ARM return them.
+// [PE] https://learn.microsoft.com/azure/private-link/private-endpoint-overview
+// [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+
+export interface PrivateEndpointSpec {
+  readonly subnetId: string;
+  /** The platform-managed NIC (build it with `networkInterface(..., { privateEndpointName })`). */
+  readonly networkInterfaceId: string;
+  /** The resource served: a storage account, SQL server, key vault... */
+  readonly privateLinkServiceId: string;
+  readonly groupIds: readonly string[];
+  /** The service name clients use (`stpatients.blob.core.windows.net`) and the endpoint's IP for it. */
+  readonly fqdn: string;
+  readonly privateIp: string;
+}
+
+export function privateEndpoint(scope: Scope, name: string, spec: PrivateEndpointSpec): ArmResource {
+  const id = armId(scope, 'Microsoft.Network/privateEndpoints', name);
+  const connectionName = `${name}-connection`;
+  return {
+    ...envelope(scope, 'Microsoft.Network/privateEndpoints', name),
+    properties: {
+      provisioningState: 'Succeeded',
+      subnet: ref(spec.subnetId),
+      privateLinkServiceConnections: [{
+        id: `${id}/privateLinkServiceConnections/${connectionName}`,
+        name: connectionName,
+        type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
+        properties: {
+          provisioningState: 'Succeeded',
+          privateLinkServiceId: spec.privateLinkServiceId,
+          groupIds: [...spec.groupIds],
+          privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+        },
+      }],
+      manualPrivateLinkServiceConnections: [],
+      networkInterfaces: [ref(spec.networkInterfaceId)],
+      ipConfigurations: [],
+      customDnsConfigs: [{ fqdn: spec.fqdn, ipAddresses: [spec.privateIp] }],
+    },
+  };
+}
+
+/** `privateEndpoints/privateDnsZoneGroups`: the endpoint manages an A record in each zone it names. */
+export function privateDnsZoneGroup(endpointId: string, name: string, configs: readonly { readonly zoneId: string; readonly recordSetName: string; readonly privateIp: string }[]): ArmResource {
+  return {
+    id: `${endpointId}/privateDnsZoneGroups/${name}`,
+    name,
+    type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    properties: {
+      provisioningState: 'Succeeded',
+      privateDnsZoneConfigs: configs.map((c) => {
+        const zoneName = c.zoneId.slice(c.zoneId.lastIndexOf('/') + 1);
+        return {
+          name: zoneName.replace(/\./g, '-'),
+          properties: {
+            privateDnsZoneId: c.zoneId,
+            recordSets: [{ recordType: 'A', recordSetName: c.recordSetName, fqdn: `${c.recordSetName}.${zoneName}`, provisioningState: 'Succeeded', ttl: 10, ipAddresses: [c.privateIp] }],
+          },
+        };
+      }),
+    },
+  };
+}
+
+/** A private DNS zone (global). Pass a scope with `location: 'global'`. */
+export function privateDnsZone(scope: Scope, name: string, counts: { readonly numberOfRecordSets: number; readonly numberOfVirtualNetworkLinks: number }): ArmResource {
+  return {
+    ...envelope(scope, 'Microsoft.Network/privateDnsZones', name),
+    properties: {
+      provisioningState: 'Succeeded',
+      maxNumberOfRecordSets: 25000,
+      maxNumberOfVirtualNetworkLinks: 1000,
+      maxNumberOfVirtualNetworkLinksWithRegistration: 100,
+      numberOfRecordSets: counts.numberOfRecordSets,
+      numberOfVirtualNetworkLinks: counts.numberOfVirtualNetworkLinks,
+      numberOfVirtualNetworkLinksWithRegistration: 0,
+    },
+  };
+}
+
+function privateDnsZoneId(scope: Pick<Scope, 'subscriptionId' | 'resourceGroup'>, zoneName: string): string {
+  return armId(scope, 'Microsoft.Network/privateDnsZones', zoneName);
+}
+
+/** `privateDnsZones/virtualNetworkLinks`: Azure DNS answers from the zone for clients in this VNet. */
+export function privateDnsZoneVirtualNetworkLink(scope: Scope, zoneName: string, name: string, spec: { readonly virtualNetworkId: string; readonly resolutionPolicy?: 'Default' | 'NxDomainRedirect' }): ArmResource {
+  return {
+    id: `${privateDnsZoneId(scope, zoneName)}/virtualNetworkLinks/${name}`,
+    name,
+    type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+    location: 'global',
+    tags: scope.tags,
+    properties: {
+      provisioningState: 'Succeeded',
+      virtualNetwork: ref(spec.virtualNetworkId),
+      registrationEnabled: false,
+      resolutionPolicy: spec.resolutionPolicy ?? 'Default',
+      virtualNetworkLinkState: 'Completed',
+    },
+  };
+}
+
+/** `privateDnsZones/A`: a relative name (`stpatients`) and its addresses. */
+export function privateDnsARecord(scope: Scope, zoneName: string, name: string, ipv4Addresses: readonly string[]): ArmResource {
+  return {
+    id: `${privateDnsZoneId(scope, zoneName)}/A/${name}`,
+    name,
+    type: 'Microsoft.Network/privateDnsZones/A',
+    properties: { ttl: 10, fqdn: `${name}.${zoneName}.`, isAutoRegistered: false, aRecords: ipv4Addresses.map((ipv4Address) => ({ ipv4Address })) },
+  };
+}
+
+/** `privateDnsZones/SOA/@`: every zone has one; listing it shows the zone's record sets were read. */
+export function privateDnsSoaRecord(scope: Scope, zoneName: string): ArmResource {
+  return {
+    id: `${privateDnsZoneId(scope, zoneName)}/SOA/@`,
+    name: '@',
+    type: 'Microsoft.Network/privateDnsZones/SOA',
+    properties: {
+      ttl: 3600, fqdn: `${zoneName}.`, isAutoRegistered: false,
+      soaRecord: { email: 'azureprivatedns-host.microsoft.com', expireTime: 2419200, host: 'azureprivatedns.net', minimumTtl: 10, refreshTime: 3600, retryTime: 300, serialNumber: 1 },
+    },
+  };
+}
+
 // ---------------------------------------------------------------- load balancers
 
 export interface FrontendSpec {

@@ -73,11 +73,6 @@ export function bankResources(): readonly ArmResource[] {
         // exfil.example.net is outside the allow-list; PCI DSS 1.3 wants it enumerable.
         { kind: 'application', name: 'windows-update', sourceAddresses: ['10.110.0.0/16', '10.120.0.0/16', '10.130.0.0/16'], targetFqdns: ['*.update.microsoft.com', '*.windowsupdate.com', '*.delivery.mp.microsoft.com'] },
         { kind: 'network', name: 'ntp', ipProtocols: ['UDP'], sourceAddresses: ['10.0.0.0/8'], destinationFqdns: ['time.windows.com'], destinationPorts: ['123'] },
-        // The settlement hosts run the Azure Monitor agent: a service tag, so the rule follows
-        // Microsoft's published prefixes. Settlement only: a TCP 443 network rule is matched before
-        // any application rule, so on the payment subnets it would let any name that resolves into
-        // Azure Monitor's ranges past the PSP allow-list.
-        { kind: 'network', name: 'azure-monitor', ipProtocols: ['TCP'], sourceAddresses: ['10.130.0.0/16'], destinationAddresses: ['AzureMonitor'], destinationPorts: ['443'] },
       ],
     },
   ]);

@@ -72,7 +72,8 @@ export function manufacturerEstate(): { readonly resources: readonly ArmResource
   });
 
   // Hub Azure Firewall for the image builds. Its subnet needs a direct way out: the plants' BGP 0/0
-  // would otherwise pull it on-premises, so a UDR 0/0 → Internet with propagation off [FWFT].
+  // would otherwise pull it on-premises, so a UDR 0/0 → Internet with propagation off
+  // https://learn.microsoft.com/azure/firewall/forced-tunneling
   const rtFirewall = routeTable(hub, 'rt-afw-internet', [{ name: 'internet-direct', addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' }], { disableBgpRoutePropagation: true });
   const firewallPip = publicIp(hub, 'pip-afw-mfg-hub-neu', { ipAddress: '20.166.41.10', ipConfigurationId: `${azureFirewallId(hub, 'afw-mfg-hub-neu')}/azureFirewallIpConfigurations/ipconfig1` });
   const policy = firewallPolicy(hub, 'afwp-mfg-package-feeds', ['rcg-package-feeds']);

@@ -557,7 +557,9 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
   if (found.viaPeering && ip) {
     // A next hop in a peered VNet is reachable only inside what the peering carries: its synced
     // remote address space, and with subnet peering only the named subnets [PEER][SUBNETPEER].
-    const reach = peeringReach(ctx.index, found.viaPeering.peering, subnet, ip);
+    const peering = found.viaPeering.peering;
+    // A whole-VNet peering carries the same for every subnet of the VNet: asked once per VNet.
+    const reach = memoize(ctx, peering, `${peering.peerCompleteVnets === false ? subnet.id : subnet.virtualNetworkId}|${ip}`, () => peeringReach(ctx.index, peering, subnet, ip));
     if (reach.kind === 'not-carried') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: next hop ${ip} of "${describeRoute(route)}" is in a peered VNet, but peering ${found.viaPeering.peering.name} does not carry it: ${reach.reason}.`,
         'Sync the peering (az network vnet peering sync), or include the appliance subnet in the subnet peering.', [subnet.id, found.viaPeering.peering.id], DOCS.peering);

@@ -671,7 +671,19 @@ type SnatConfig =
  * `Network.SNAT.PrivateRanges`; unset or empty = IANA private ranges. `IANAPrivateRanges` in a
  * list "is expanded to the current defaults" [FWSNAT].
  */
+const snatConfigs = new WeakMap<AzureFirewall, SnatConfig>();
+
+/** Once per firewall: every source through it asks. */
 function snatConfig(index: ModelIndex, firewall: AzureFirewall): SnatConfig {
+  let found = snatConfigs.get(firewall);
+  if (!found) {
+    found = readSnatConfig(index, firewall);
+    snatConfigs.set(firewall, found);
+  }
+  return found;
+}
+
+function readSnatConfig(index: ModelIndex, firewall: AzureFirewall): SnatConfig {
   let configured: readonly string[] | null;
   let autoLearn: boolean;
   if (firewall.firewallPolicyId) {

@@ -34,6 +34,14 @@ export interface ResolveOptions {
   readonly protocol?: 'Tcp' | 'Udp';
   /** `--resolve name=ip`: the public address a host name resolves to, when the user knows it. */
   readonly resolve?: Readonly<Record<string, string>>;
+  /**
+   * Which NICs get an entry of their own: every NIC whose path may differ from its subnet's (the
+   * default), or only these (the destinations matrix asks only for the NICs that differ on the
+   * default route, which is most of the cost at estate scale).
+   */
+  readonly nicIds?: ReadonlySet<string>;
+  /** Estate-level findings (firewall bypass, SNAT metrics); false where only verdicts are wanted (the matrix). */
+  readonly estateFindings?: boolean;
 }
 
 export * from './types';

@@ -123,20 +123,20 @@ export function resolveMatrix(
   input: ResolveInput, destinations: readonly DestinationListEntry[], options: Pick<ResolveOptions, 'resolve'> = {},
   onResult?: (result: ResolveResult, index: number) => void,
 ): MatrixResult {
+  // The rows: every source of the default-route resolve. Only the NICs that have an entry of their
+  // own there are resolved for each destination (the others follow their subnet's path).
+  const base = resolveEgress(input, { destination: null, resolve: options.resolve });
+  const nicIds = new Set(base.paths.filter((p) => p.source.type === 'nic').map((p) => p.source.id));
   const results = destinations.map((d, i) => {
-    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve });
+    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false });
     onResult?.(result, i);
     return result;
   });
   const sources = new Map<string, PathSource>();
   const subnetOf = new Map<string, string>();
+  for (const path of base.paths) sources.set(pathKey(path.source), path.source);
   for (const result of results) {
-    for (const path of result.paths) {
-      sources.set(pathKey(path.source), path.source);
-    }
-  }
-  for (const path of resolveEgress(input, { destination: null, resolve: options.resolve }).paths) {
-    sources.set(pathKey(path.source), path.source);
+    for (const path of result.paths) sources.set(pathKey(path.source), path.source);
   }
   const nicSubnets = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, nic.ipConfigurations.find((c) => c.primary)?.subnetId ?? nic.ipConfigurations[0]?.subnetId ?? null]));
   for (const source of sources.values()) {

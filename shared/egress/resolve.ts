@@ -41,6 +41,32 @@ const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
  */
 const modelIndexes = new WeakMap<NetworkModel, ModelIndex>();
 
+/**
+ * Route sets do not depend on the destination: what-ifs, reach and the matrix on one estate share
+ * one builder per (model, captured routes, tag data), so each subnet's routes are computed once.
+ */
+const routeBuilders = new WeakMap<ModelIndex, WeakMap<object, WeakMap<object, RouteSetBuilder>>>();
+const NO_TAGS = {};
+
+function routeSetBuilder(index: ModelIndex, input: ResolveInput, tags: ServiceTagIndex | undefined): RouteSetBuilder {
+  let byRoutes = routeBuilders.get(index);
+  if (!byRoutes) {
+    byRoutes = new WeakMap();
+    routeBuilders.set(index, byRoutes);
+  }
+  let byTags = byRoutes.get(input.effectiveRoutes);
+  if (!byTags) {
+    byTags = new WeakMap();
+    byRoutes.set(input.effectiveRoutes, byTags);
+  }
+  let builder = byTags.get(tags ?? NO_TAGS);
+  if (!builder) {
+    builder = new RouteSetBuilder(index, input.effectiveRoutes, tags);
+    byTags.set(tags ?? NO_TAGS, builder);
+  }
+  return builder;
+}
+
 /** One service tag index per tag set (built lazily; a what-if on the same estate reuses it). */
 const tagIndexes = new WeakMap<ServiceTagSet, ServiceTagIndex>();
 
@@ -63,11 +89,18 @@ function modelIndex(model: NetworkModel): ModelIndex {
 }
 
 /** The source address NSG and firewall rules see: the NIC's private IP, or the subnet's IPv4 prefixes. */
+const nicCidrs = new WeakMap<NetworkInterface, readonly Cidr[]>();
+
 function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): readonly Cidr[] {
   const address = nic ? primaryIpConfiguration(nic)?.privateIpAddress : null;
-  if (address) {
-    const cidr = parseCidr(address);
-    return cidr && cidr.version === 4 ? [cidr] : [];
+  if (nic && address) {
+    let cidrs = nicCidrs.get(nic);
+    if (!cidrs) {
+      const cidr = parseCidr(address);
+      cidrs = cidr && cidr.version === 4 ? [cidr] : [];
+      nicCidrs.set(nic, cidrs);
+    }
+    return cidrs;
   }
   let cidrs = subnetCidrs.get(subnet);
   if (!cidrs) {
@@ -289,7 +322,7 @@ function notResolvedPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsS
 export function resolveEgress(input: ResolveInput, options: ResolveOptions = {}): ResolveResult {
   const index = modelIndex(input.model);
   const tags = input.serviceTags ? serviceTagIndex(input.serviceTags) : undefined;
-  const routes = new RouteSetBuilder(index, input.effectiveRoutes, tags);
+  const routes = routeSetBuilder(index, input, tags);
   const plan = planDestination(options, tags);
   const port = plan.kind === 'not-evaluated' ? options.destinationPort ?? 443 : plan.info.port;
   const protocol = plan.kind === 'not-evaluated' ? options.protocol ?? 'Tcp' : plan.info.protocol;
@@ -351,6 +384,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     // Only NICs that may differ (found while indexing); the final sort orders them.
     let ownEntries = 0;
     for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
+      if (options.nicIds && !options.nicIds.has(nic.id)) continue;
       const nicPath = resolveSource(ctx, subnet, nic, null);
       if (samePath(nicPath, subnetPath)) continue;
       paths.push(nicPath);
@@ -366,7 +400,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     if (reason.kind === 'undecided') addGap(estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
   }
   paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
-  const estate = plan.kind !== 'not-evaluated' ? estateFindings(index, routes, paths, input.metrics) : null;
+  const estate = plan.kind !== 'not-evaluated' && options.estateFindings !== false ? estateFindings(index, routes, paths, input.metrics) : null;
   const findings = estate ? estate.findings : plan.kind === 'not-evaluated' && plan.finding ? [plan.finding] : [];
   const withResourceFindings = estate && estate.byResource.size > 0 ? paths.map((p) => attachResourceFindings(p, estate.byResource)) : paths;
   const contextGaps = [...contexts.values()].flatMap((c) => [...c.gaps.values()]);

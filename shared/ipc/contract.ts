@@ -6,6 +6,8 @@
  * Channel names are `egress-atlas:<operation>`; the preload exposes one method per operation and
  * the main side validates every request with `validateRequest` (validate.ts) before acting.
  */
+import type { MatrixResult } from '../egress/matrix';
+import type { ReachResult } from '../egress/reach';
 import type { ResolveResult } from '../egress/types';
 import type { Gap } from '../model/gaps';
 import type { Snapshot } from '../model/snapshot';
@@ -89,6 +91,13 @@ export interface IpcOperations {
   listRecent: { request: Record<string, never>; response: readonly RecentEntry[] };
   openRecent: { request: { readonly id: string }; response: OpenedEstate };
   resolve: { request: { readonly estateId: EstateId; readonly destination: string | null }; response: ResolveResult };
+  /** What a source (by its path's source ID), or every source (null), can reach at all. Read-only. */
+  reach: { request: { readonly estateId: EstateId; readonly sourceId: string | null }; response: ReachResult };
+  /**
+   * Every source against every destination of a list file (its text, as the file picker read it).
+   * A list that does not parse is an `input-error` naming the file and the line or JSON path.
+   */
+  matrix: { request: { readonly estateId: EstateId; readonly destinations: string; readonly fileName: string }; response: MatrixResult };
   saveSnapshot: { request: { readonly estateId: EstateId }; response: { readonly fileName: string; readonly text: string } };
   exportEvidence: {
     request: { readonly estateId: EstateId; readonly destination: string | null; readonly sourceIds: readonly string[] | null };
@@ -116,7 +125,7 @@ export interface IpcError {
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
 
 export const IPC_OPERATIONS: readonly IpcOperation[] = [
-  'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'saveSnapshot',
+  'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'reach', 'matrix', 'saveSnapshot',
   'exportEvidence', 'startPull', 'pullStatus', 'cancelPull',
 ];
 

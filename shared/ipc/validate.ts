@@ -36,6 +36,11 @@ export const IPC_LIMITS = {
   maxResourceIdChars: 2048,
   maxSubscriptionIds: 10_000,
   maxTenantIdChars: 256,
+  /**
+   * Characters in one destinations list: the engine takes at most 1,000 destinations (matrix.ts),
+   * and a labelled line is well under 1,000 characters, so 1 MiB covers a full list with comments.
+   */
+  maxDestinationListChars: 1024 * 1024,
 } as const;
 
 const CLOUD_NAMES: readonly CloudName[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
@@ -189,6 +194,23 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
     case 'resolve': {
       const request = expectObject(raw, '$', ['estateId', 'destination']);
       return { estateId: expectId(request.estateId, '$.estateId'), destination: expectDestination(request.destination, '$.destination') };
+    }
+    case 'reach': {
+      const request = expectObject(raw, '$', ['estateId', 'sourceId']);
+      return {
+        estateId: expectId(request.estateId, '$.estateId'),
+        sourceId: request.sourceId === null ? null : expectString(request.sourceId, '$.sourceId', IPC_LIMITS.maxResourceIdChars),
+      };
+    }
+    case 'matrix': {
+      // The list's content is parsed by the engine (a bad line is an input error naming the file and
+      // line); here only its size and the file name's are bounded.
+      const request = expectObject(raw, '$', ['estateId', 'destinations', 'fileName']);
+      return {
+        estateId: expectId(request.estateId, '$.estateId'),
+        destinations: expectString(request.destinations, '$.destinations', IPC_LIMITS.maxDestinationListChars, 0),
+        fileName: expectString(request.fileName, '$.fileName', IPC_LIMITS.maxFileNameChars),
+      };
     }
     case 'saveSnapshot':
       return validateIdField(raw, 'estateId');

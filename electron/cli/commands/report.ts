@@ -11,20 +11,25 @@ import type { Snapshot } from '../../../shared/model/snapshot';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
-import { sourceMatches, validateDestination } from './resolve';
+import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
        egress-atlas report --demo [name] --out evidence.pdf [options]
 
 Writes an evidence PDF: scope, capture and snapshot SHA-256, a summary, path diagrams, one section
 per subnet and NIC exception (verdict, egress IPs, SNAT, each hop with its rule, docs link, az
-command and owner tags), the captured effective routes and the resource IDs cited.
+command, owner tags and what the source can reach), the captured effective routes and the
+resource IDs cited; with --destinations, an appendix with every source against each destination.
 
 Options:
   --out <file>              the PDF to write (required)
   --demo [name]             use an embedded demo estate (default: bank)
   --subnet <name-or-id>     only this subnet or NIC (repeatable); NIC exceptions in it are included
   --destination <ip>        what-if: a public IPv4/IPv6 destination (default: the 0.0.0.0/0 route)
+  --destinations <file>     add the destinations matrix appendix: every source against every
+                            destination of a list (one per line, CSV destination,label, or a JSON
+                            array), the verdict written in each cell
+  --resolve <name=ip>       the public address a host name resolves to (repeatable)
   --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
   --exported-by <name>      who exports (default: the OS user name)
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json, or saved az network
@@ -35,7 +40,7 @@ Exit codes: 0 ok, 2 bad input or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', out: 'value', destination: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', help: 'flag',
+  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', help: 'flag',
 } as const;
 
 
@@ -80,7 +85,8 @@ export const reportCommand: CliCommand = {
   summary: 'Write an evidence PDF (scope, hash, diagrams, every path with its rules and owners)',
   usage: USAGE,
   async run(args, io) {
-    const { values: subnets, rest } = takeRepeated(args, 'subnet', { splitCommas: false });
+    const { values: subnets, rest: afterSubnets } = takeRepeated(args, 'subnet', { splitCommas: false });
+    const { values: resolveValues, rest } = takeRepeated(afterSubnets, 'resolve', { splitCommas: false });
     const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
@@ -93,13 +99,20 @@ export const reportCommand: CliCommand = {
     const timestamp = stringOption(parsed, 'timestamp');
     const exportedAt = timestamp === undefined ? new Date() : parseTimestamp(timestamp);
     const exportedBy = stringOption(parsed, 'exported-by') ?? osUser(io.env);
+    const resolve = parseResolveOptions(resolveValues);
+    // A bad list fails (exit 2, naming the file and line) before the estate is loaded and resolved.
+    const destinationsFile = stringOption(parsed, 'destinations');
+    const destinations = destinationsFile === undefined ? undefined : await readDestinations(destinationsFile, io.cwd);
 
     const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io, stringOption(parsed, 'service-tags'));
-    const result = resolveEgress(snapshot, { destination });
+    const result = resolveEgress(snapshot, { destination, resolve });
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
     // pdfkit is loaded only when a report is written, so other commands start fast.
     const { writeEvidencePdf } = await import('../../evidence/index');
-    const pdf = await writeEvidencePdf({ snapshot, result, selection, exportedBy, exportedAt });
+    const pdf = await writeEvidencePdf({
+      snapshot, result, selection, exportedBy, exportedAt, resolve,
+      ...(destinations === undefined ? {} : { destinations }),
+    });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);
     io.stderr(`wrote ${out} (${Math.round(pdf.length / 1024)} KiB, snapshot ${snapshot.sha256.slice(0, 12)})\n`);

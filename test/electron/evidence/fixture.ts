@@ -26,6 +26,8 @@ export const IDS = {
   route: toResourceId(`${RG}/routeTables/rt-spoke/routes/default-to-fw`),
   nic: toResourceId(`${RG}/networkInterfaces/nic-jump`),
   pip: toResourceId(`${RG}/publicIPAddresses/pip-jump`),
+  privateEndpoint: toResourceId(`${RG}/privateEndpoints/pe-kv-contoso`),
+  keyVault: toResourceId(`/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-contoso`),
 };
 
 function subnet(id: ResourceId, name: string, prefix: string, extra: Partial<Subnet> = {}): Subnet {
@@ -50,7 +52,7 @@ export function fixtureModel(): NetworkModel {
     ],
     subnets: [
       subnet(IDS.app, 'snet-app', '10.1.1.0/24', { routeTableId: IDS.routeTable }),
-      subnet(IDS.web, 'snet-web', '10.1.2.0/24', { natGatewayId: IDS.natGateway }),
+      subnet(IDS.web, 'snet-web', '10.1.2.0/24', { natGatewayId: IDS.natGateway, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope', 'northeurope'] }] }),
       subnet(IDS.zurich, 'subnet-zürich-東京', '10.1.3.0/24', { tags: { Owner: 'Zoë Müller', 'Cost-Center': 'CC-4711' } }),
       subnet(IDS.isolated, 'snet-isolated', '10.1.4.0/24', { defaultOutboundAccess: false }),
     ],
@@ -59,6 +61,12 @@ export function fixtureModel(): NetworkModel {
     ], disableBgpRoutePropagation: false }],
     natGateways: [{ kind: 'natGateway', ...base(IDS.natGateway, 'ng-web', { owner: 'web-team' }), skuName: 'Standard', publicIpAddressIds: [], publicIpPrefixIds: [], idleTimeoutInMinutes: 4, subnetIds: [IDS.web] }],
     azureFirewalls: [{ kind: 'azureFirewall', ...base(IDS.firewall, 'afw-hub', { Owner: 'security', CostCentre: 'CC-2002' }), skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null, firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [], snatPrivateRanges: null, snatAutoLearnPrivateRanges: false }],
+    // Private reach for the reach block: a key vault's private endpoint in the spoke.
+    privateEndpoints: [{
+      kind: 'privateEndpoint', ...base(IDS.privateEndpoint, 'pe-kv-contoso'), subnetId: IDS.isolated, networkInterfaceIds: [],
+      connections: [{ id: toResourceId(`${IDS.privateEndpoint}/privateLinkServiceConnections/kv`), name: 'kv', privateLinkServiceId: IDS.keyVault, groupIds: ['vault'], status: 'Approved' }],
+      customDnsConfigs: [{ fqdn: 'kv-contoso.vault.azure.net', ipAddresses: ['10.1.4.5'] }], ipConfigurations: [], privateDnsZoneGroups: [],
+    }],
     networkInterfaces: [{ kind: 'networkInterface', ...base(IDS.nic, 'nic-jump'), ipConfigurations: [{ id: toResourceId(`${IDS.nic}/ipConfigurations/ipconfig1`), name: 'ipconfig1', primary: true, privateIpAddress: '10.1.1.10', privateIpAddressVersion: 'IPv4', subnetId: IDS.app, publicIpAddressId: IDS.pip, loadBalancerBackendAddressPoolIds: [] }], enableIPForwarding: false, networkSecurityGroupId: null, virtualMachineId: null, flexibleScaleSetMember: false, primary: true }],
   };
 }

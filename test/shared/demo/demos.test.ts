@@ -139,6 +139,9 @@ describe('manufacturer: Container Apps via the NVA pair, plants forced-tunnelled
     { source: 'nic-vm-build-agent-02', verdict: 'internet', exit: 'public-ip', egressIps: ['20.166.41.21'] },
     // The NVAs themselves: UDR 0/0 → Internet still uses the subnet's NAT gateway (INFERRED [NATOV]).
     { source: 'nic-vm-nva-fw-01', verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.166.40.0/30'] },
+    // Image builds: UDR 0/0 → hub Azure Firewall, whose subnet shares the NAT gateway's prefix [NATOV].
+    { source: 'snet-aca-builds', verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.166.40.0/30'], via: ['afw-mfg-hub-neu'] },
+    { source: 'AzureFirewallSubnet', verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.166.40.0/30'] },
   ]);
 });
 

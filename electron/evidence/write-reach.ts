@@ -1,0 +1,134 @@
+/**
+ * The "What this source can reach" block of each path section and the destinations-matrix
+ * appendix. Both draw the answers of `computeReach` and `resolveMatrix` as they are; the words
+ * and the row order come from reach-facts.ts.
+ */
+import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
+import type { ReachEntry } from '../../shared/egress/reach';
+import { EXITS } from '../../shared/egress/types';
+import { COLORS, type EvidenceDocument } from './evidence-document';
+import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
+import {
+  columnChunks, matrixCounts, openEntry, plural, portsLabel, privateTargetLabel, REACH_KIND_LABEL, SHORT_VERDICT, verdictWithExit,
+  type PathReach,
+} from './reach-facts';
+
+const INDENT = 10;
+/** More columns than this make verdict cells too narrow to read on a portrait page. */
+export const DESTINATIONS_PER_TABLE = 8;
+/** The source column never gets narrower than this; a short list gives the spare width to the cells. */
+const MIN_SOURCE_WIDTH = 140;
+const MAX_CELL_WIDTH = 72;
+
+function allowedTable(ed: EvidenceDocument, entries: readonly ReachEntry[]): void {
+  const w = ed.contentWidth;
+  ed.table([
+    // Sized so "*.delivery.mp.microsoft.com", "Internet via NAT gateway" and a policy/collection
+    // prefix each fit one line at 7 pt: rule names wrap at their slashes.
+    { header: 'Kind', width: w * 0.10 },
+    { header: 'Destination', width: w * 0.25, font: 'Mono' },
+    { header: 'Ports', width: w * 0.11 },
+    { header: 'Verdict', width: w * 0.19 },
+    { header: 'Allowed by (rule)', width: w * 0.35, font: 'Mono' },
+  ], entries.map((e) => [
+    REACH_KIND_LABEL[e.kind],
+    e.kind === 'any' ? 'any public destination' : e.value,
+    portsLabel(e),
+    { text: verdictWithExit(e.verdict, e.exit), color: VERDICT_COLOR[e.verdict] },
+    e.rule,
+  ]), 7);
+}
+
+function privateTable(ed: EvidenceDocument, reach: PathReach['reach']): void {
+  const entries = reach.private;
+  if (entries.length === 0) {
+    ed.paragraph('Private reach: none (no service endpoint on the subnet, no private endpoint in its VNet or a peered VNet).', { size: 8, color: COLORS.muted, x: ed.left + INDENT, gapAfter: 4 });
+    return;
+  }
+  ed.paragraph(`Private reach (${plural(entries.length, 'endpoint')})`, { font: 'Sans-Bold', size: 8.5, x: ed.left + INDENT, gapAfter: 2 });
+  const w = ed.contentWidth;
+  ed.table([
+    { header: 'Kind', width: w * 0.17 },
+    { header: 'FQDN or service', width: w * 0.43, font: 'Mono' },
+    { header: 'Target', width: w * 0.40 },
+  ], entries.map((e) => e.kind === 'private-endpoint'
+    ? ['Private endpoint', e.value, e.target === '' ? 'target not recorded' : privateTargetLabel(e.target)]
+    : ['Service endpoint', e.value, `locations: ${e.target}`]), 7.5);
+}
+
+/** "What this source can reach": unrestricted in one line, or the allowed destinations; then private reach. */
+export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | undefined, resourceName: (id: string) => string): void {
+  ed.ensureSpace(70);
+  ed.paragraph('What this source can reach', { font: 'Sans-Bold', size: 9, gapAfter: 3 });
+  const x = ed.left + INDENT;
+  if (!pathReach) {
+    // A source the default-route resolve does not list (it should not happen): say so, never guess.
+    ed.paragraph('Not computed: the default-route resolve has no path for this source.', { size: 8, color: COLORS.muted, x, gapAfter: 4 });
+    return;
+  }
+  const { reach, sameAsSubnet } = pathReach;
+  if (sameAsSubnet !== null) {
+    ed.paragraph(`As for its subnet ${sameAsSubnet}: this NIC's default route takes the subnet's path.`, { size: 8, color: COLORS.muted, x, gapAfter: 2 });
+  }
+  const open = openEntry(reach);
+  const others = reach.allowed.filter((e) => e !== open);
+  if (reach.unrestricted) {
+    ed.paragraph('Any public destination (TCP 443) — no restriction on this path.', { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
+    if (open) {
+      const via = open.via.length > 0 ? ` through ${open.via.map(resourceName).join(' → ')}` : '';
+      const ips = open.egressIps.length > 0 ? ` from ${open.egressIps.join(', ')}` : '';
+      ed.paragraph(`Allowed by: ${open.rule}. Leaves${via}${open.exit === null ? '' : ` via ${EXITS[open.exit]}`}${ips}.`, { size: 8, x, gapAfter: 3 });
+    }
+    if (others.length > 0) {
+      ed.paragraph(`Also allowed (${plural(others.length, 'more entry', 'more entries')})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
+      allowedTable(ed, others);
+    }
+  } else if (others.length === 0) {
+    ed.paragraph(`No public destination is allowed: the default route (0.0.0.0/0, TCP 443) ends ${SHORT_VERDICT[reach.defaultRoute]}, and no rule on this path allows a named destination.`, { size: 8, x, gapAfter: 4 });
+  } else {
+    ed.paragraph(`Restricted: ${plural(others.length, 'public destination')} allowed by the rules on this path, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });
+    allowedTable(ed, others);
+  }
+  privateTable(ed, reach);
+}
+
+/**
+ * The destinations matrix: sources down, numbered destinations across, the verdict as a word in
+ * every cell (colour only repeats it). At most `DESTINATIONS_PER_TABLE` columns per table, each
+ * table preceded by the key to its numbers; rows paginate with the header repeated.
+ */
+export function writeMatrixAppendix(
+  ed: EvidenceDocument, title: string, anchor: string, matrix: MatrixResult, rows: readonly MatrixRow[], labels: readonly string[],
+): void {
+  ed.newPage();
+  ed.heading(title, 0, { anchor });
+  const count = matrix.destinations.length;
+  ed.paragraph(`${plural(rows.length, 'source')} × ${plural(count, 'destination')} from the destinations list given at export. Each cell is the engine's verdict for that source and destination, evaluated like a single what-if (routes, NSGs, firewall rules, name resolution); columns are numbered, and the table above each grid says what each number stands for and how it was read.`, { size: 8.5, color: COLORS.muted, gapAfter: 4 });
+  const counts = matrixCounts(rows);
+  ed.paragraph(`Cells: ${counts.length === 0 ? 'none' : counts.map(([v, n]) => `${n.toLocaleString('en-US')} ${SHORT_VERDICT[v].toLowerCase()}`).join(', ')}.`, { size: 8.5, gapAfter: 6 });
+  const w = ed.contentWidth;
+  const chunks = columnChunks(count, DESTINATIONS_PER_TABLE);
+  for (const [start, end] of chunks) {
+    ed.heading(chunks.length === 1 ? (count === 1 ? 'Destination' : 'Destinations') : `Destinations ${start + 1}–${end} of ${count}`, 2, { keepWith: 80 });
+    ed.table([
+      { header: '#', width: w * 0.06 },
+      { header: 'Destination', width: w * 0.27, font: 'Mono' },
+      { header: 'Label', width: w * 0.18 },
+      { header: 'Read as', width: w * 0.49 },
+    ], matrix.destinations.slice(start, end).map((d, i) => [`[${start + i + 1}]`, d.destination, d.label ?? '', d.interpretation]), 7.5);
+    if (rows.length === 0) {
+      ed.paragraph('No source of this export is in the matrix.', { size: 8.5, color: COLORS.muted });
+      continue;
+    }
+    ed.y += 4;
+    const columns = end - start;
+    const cellWidth = Math.min(MAX_CELL_WIDTH, (w - MIN_SOURCE_WIDTH) / columns);
+    ed.table([
+      { header: 'Source', width: w - columns * cellWidth },
+      ...Array.from({ length: columns }, (_, i) => ({ header: `[${start + i + 1}]`, width: cellWidth })),
+    ], rows.map((row, r) => [
+      labels[r] ?? row.source.name,
+      ...row.results.slice(start, end).map((c) => ({ text: SHORT_VERDICT[c.verdict], color: VERDICT_COLOR[c.verdict] })),
+    ]), 7);
+  }
+}

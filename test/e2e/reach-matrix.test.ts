@@ -1,0 +1,152 @@
+/**
+ * "Can reach" in the details pane and the destinations matrix, in headless Chromium against the
+ * real main-side services (the `reach` and `matrix` operations through the loopback bridge).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebServer } from '../../electron/web/server';
+import { highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
+
+let app: AppSession;
+let server: WebServer;
+let page: Page;
+let pageErrors: string[] = [];
+/** Where the test keeps the list files it hands to the file picker. */
+let listDir: string;
+
+const LIST_FILE = 'destinations.txt';
+const LIST_TEXT = '# what the payments team asked about\napi.stripe.com\nexfil.example.net\n';
+
+async function sourceIdByName(p: Page, name: string): Promise<string> {
+  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
+  if (id === null) throw new Error(`No path for ${name}`);
+  return id;
+}
+
+function row(sourceId: string) {
+  return page.locator(`[data-testid="source-row"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
+}
+
+function cell(sourceId: string, destination: string) {
+  return page.locator(`[data-testid="matrix-cell"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"][data-destination="${destination}"]`);
+}
+
+beforeAll(async () => {
+  listDir = await mkdtemp(join(tmpdir(), 'egress-atlas-lists-'));
+  app = await openAppSession();
+  ({ server, page, pageErrors } = app);
+  await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+  await waitForRenders(page, 1);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  if (listDir) await rm(listDir, { recursive: true, force: true });
+});
+
+describe('Can reach', () => {
+  it('lists what snet-payments-api may reach, each entry with its verdict and the rule that allows it', async () => {
+    const id = await sourceIdByName(page, 'snet-payments-api');
+    await row(id).click();
+    const section = page.getByTestId('can-reach');
+    await section.getByTestId('reach-entry').first().waitFor();
+    expect(await section.getByTestId('reach-unrestricted').count()).toBe(0);
+    await expect(section.getByTestId('reach-restricted').textContent()).resolves.toContain('Only what these rules allow');
+    const stripe = section.locator('[data-testid="reach-entry"][data-value="api.stripe.com"]');
+    expect(await stripe.getAttribute('data-kind')).toBe('fqdn');
+    await expect(stripe.getByTestId('reach-rule').textContent()).resolves.toMatch(/\/stripe$/);
+    await expect(stripe.getByTestId('reach-verdict').textContent()).resolves.toBe('Internet via firewall');
+    await expect(stripe.textContent()).resolves.toContain('Https 443');
+    // Grouped by kind: every entry here is an FQDN allowed by an application rule.
+    await expect(section.textContent()).resolves.toContain('FQDN (');
+    await screenshot(page, 'reach-payments-api');
+  });
+
+  it('says snet-payments-reporting is unrestricted, and why', async () => {
+    const id = await sourceIdByName(page, 'snet-payments-reporting');
+    await row(id).click();
+    const badge = page.getByTestId('can-reach').getByTestId('reach-unrestricted');
+    await badge.waitFor();
+    await expect(badge.textContent()).resolves.toBe('Unrestricted: any public destination (TCP 443)');
+    await expect(page.getByTestId('can-reach').textContent()).resolves.toContain('AllowInternetOutBound');
+    await screenshot(page, 'reach-payments-reporting');
+  });
+});
+
+describe('destinations matrix', () => {
+  it('a list that does not parse is an input error naming the file and line', async () => {
+    const bad = join(listDir, 'bad-list.txt');
+    await writeFile(bad, 'api.stripe.com\nnot a destination\n');
+    await page.getByTestId('destinations-input').setInputFiles(bad);
+    await page.getByTestId('error-message').waitFor();
+    const alert = page.getByRole('alert');
+    await expect(alert.textContent()).resolves.toContain('bad-list.txt');
+    await expect(alert.textContent()).resolves.toContain('line 2');
+    expect(await page.getByTestId('matrix-view').count()).toBe(0);
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+  });
+
+  it('loads a list through the file picker and shows every source against each destination', async () => {
+    const file = join(listDir, LIST_FILE);
+    await writeFile(file, LIST_TEXT);
+    await page.getByTestId('destinations-input').setInputFiles(file);
+    const matrix = page.getByTestId('matrix-view');
+    await matrix.waitFor();
+    await expect(matrix.getByTestId('matrix-column').allTextContents()).resolves.toEqual(['api.stripe.com', 'exfil.example.net']);
+    await expect(matrix.textContent()).resolves.toContain(LIST_FILE);
+
+    const api = await sourceIdByName(page, 'snet-payments-api');
+    const reporting = await sourceIdByName(page, 'snet-payments-reporting');
+    // The firewall allows the PSP and denies everything else; the reporting subnet goes around it.
+    expect(await cell(api, 'api.stripe.com').getAttribute('data-verdict')).toBe('internet');
+    await expect(cell(api, 'api.stripe.com').textContent()).resolves.toBe('Internet via firewall');
+    expect(await cell(api, 'exfil.example.net').getAttribute('data-verdict')).toBe('denied');
+    await expect(cell(api, 'exfil.example.net').textContent()).resolves.toBe('Denied');
+    expect(await cell(reporting, 'exfil.example.net').getAttribute('data-verdict')).toBe('internet');
+    await expect(cell(reporting, 'exfil.example.net').textContent()).resolves.toBe('Default outbound');
+    // Rows are grouped like the source list: VNet headings above their subnets.
+    await expect(matrix.locator('.matrix-vnet').allTextContents()).resolves.toContain('vnet-payments-api-weu');
+    await screenshot(page, 'matrix-view');
+  });
+
+  it('clicking a cell runs the what-if for that destination and highlights that source\'s path', async () => {
+    const reporting = await sourceIdByName(page, 'snet-payments-reporting');
+    const before = await renders(page);
+    await cell(reporting, 'exfil.example.net').click();
+    await page.getByTestId('what-if-banner').waitFor();
+    await waitForRenders(page, before + 1);
+    expect(await page.getByTestId('matrix-view').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.destination ?? null)).toBe('exfil.example.net');
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null)).toBe(reporting);
+    await expect.poll(() => highlightedIds(page)).toContain(reporting);
+    const lit = await highlightedIds(page);
+    expect(lit).toContain('default-outbound');
+    expect(lit).toContain('internet');
+    await expect(page.getByTestId('what-if-input').inputValue()).resolves.toBe('exfil.example.net');
+    await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe('snet-payments-reporting');
+    await screenshot(page, 'matrix-cell-path');
+  });
+
+  it('switches back to the matrix, and accepts a list dropped on the Destinations control', async () => {
+    await page.getByTestId('show-matrix').click();
+    await page.getByTestId('matrix-view').waitFor();
+    await page.getByTestId('matrix-back').click();
+    expect(await page.getByTestId('matrix-view').count()).toBe(0);
+    const accepted = await page.evaluate((text) => {
+      const target = document.querySelector('[data-testid="destinations-button"]');
+      if (!target) throw new Error('No destinations control');
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return ['dragenter', 'dragover', 'drop'].map((type) => !target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })));
+    }, 'destination,label\napi.stripe.com,Stripe API\n');
+    expect(accepted).toEqual([true, true, true]);
+    const matrix = page.getByTestId('matrix-view');
+    await matrix.waitFor();
+    await expect(matrix.getByTestId('matrix-column').allTextContents()).resolves.toEqual(['Stripe APIapi.stripe.com']);
+    await expect(matrix.textContent()).resolves.toContain('dropped.csv');
+    expect(pageErrors).toEqual([]);
+  });
+});

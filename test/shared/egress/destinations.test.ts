@@ -1,0 +1,250 @@
+/**
+ * Destinations end to end (issue 9): every destination kind, application vs network rule
+ * precedence, private DNS per VNet, private and service endpoints, service tags, reach and the
+ * matrix, through resolveEgress as the CLI and the app call it.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveEgress } from '../../../shared/egress';
+import { explainPath } from '../../../shared/egress/explain';
+import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
+import { computeReach } from '../../../shared/egress/reach';
+import { terminalOf } from '../../../shared/egress/steps';
+import type { ServiceTagSet } from '../../../shared/model/service-tags';
+import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { pathOf, resolve } from './support';
+import type { NetworkModel } from '../../../shared/model/topology';
+import type { ResourceId } from '../../../shared/model/ids';
+
+const FW_IP = '10.0.1.4';
+
+/** A hub firewall with the given rules; spoke `app` routes 0/0 to it. */
+function hubAndSpoke(rules: Parameters<ModelBuilder['firewallPolicy']>[1]) {
+  const b = new ModelBuilder();
+  const hub = b.vnet('hub', ['10.0.0.0/16']);
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  b.peer(spoke, hub);
+  b.peer(hub, spoke);
+  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+  const policy = b.firewallPolicy('fw-policy', rules);
+  const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: FW_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
+  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+  const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+  return { b, hub, spoke, fw, app };
+}
+
+const TAGS: ServiceTagSet = {
+  changeNumber: 7, cloud: 'Public',
+  tags: [
+    { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'AzureMonitor', region: '', systemService: 'AzureMonitor', addressPrefixes: ['20.40.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+  ],
+};
+
+/** Resolves with service tag data, as `--service-tags` gives it. */
+function resolveWith(input: { readonly model: NetworkModel; readonly serviceTags: ServiceTagSet }, destination: string) {
+  return resolveEgress({ ...input, effectiveRoutes: [], metrics: [], gaps: [] }, { destination });
+}
+
+describe('destination kinds through the firewall', () => {
+  // Application rules match the SNI / Host name, wildcards on the left; network rules are processed
+  // first and decide by address https://learn.microsoft.com/azure/firewall/rule-processing
+  it('an FQDN is allowed by the application rule that names it, and an unnamed one is denied by default', () => {
+    const { b, app, fw } = hubAndSpoke([applicationRule('stripe', ['api.stripe.com']), applicationRule('cards', ['*.visa.com'])]);
+    const model = b.build();
+    const stripe = pathOf(resolve(model, { destination: 'api.stripe.com' }), app);
+    expect(stripe).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.10'] });
+    expect(stripe.via).toEqual([{ kind: 'azure-firewall', id: fw }]);
+    expect(explainPath(stripe).find((h) => h.kind === 'firewall-rule')?.rule).toContain('app/stripe');
+    // *.visa.com matches any depth of subdomain but not visa.com itself (Azure Firewall FAQ).
+    expect(pathOf(resolve(model, { destination: 'secure.checkout.visa.com' }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, { destination: 'visa.com' }), app).verdict).toBe('denied');
+    expect(pathOf(resolve(model, { destination: 'exfil.example.net' }), app).verdict).toBe('denied');
+  });
+
+  it('a URL is read as its host and the scheme\'s port: an HTTPS-only rule does not allow http://', () => {
+    const { b, app } = hubAndSpoke([applicationRule('stripe', ['api.stripe.com'])]);
+    const model = b.build();
+    expect(pathOf(resolve(model, { destination: 'https://api.stripe.com/v1/charges' }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, { destination: 'http://api.stripe.com/v1/charges' }), app).verdict).toBe('denied');
+  });
+
+  // "If a network rule matches, application rules are not evaluated" [FWRULES]
+  it('a network deny on the resolved address beats an application allow of the name (network rules first)', () => {
+    const { b, app } = hubAndSpoke([
+      networkRule('block-range', { action: 'Deny', destinationAddresses: ['54.187.0.0/16'], collection: 'net', priority: 100 }),
+      applicationRule('stripe', ['api.stripe.com']),
+    ]);
+    const model = b.build();
+    const blocked = pathOf(resolve(model, { destination: 'api.stripe.com', resolve: { 'api.stripe.com': '54.187.174.169' } }), app);
+    expect(blocked.verdict).toBe('denied');
+    expect(explainPath(blocked).find((h) => h.kind === 'dns')?.rule).toBe('api.stripe.com → 54.187.174.169 (given)');
+    // Without the address, the network rule may or may not apply: unknown, saying what is missing.
+    const open = pathOf(resolve(model, { destination: 'api.stripe.com' }), app);
+    expect(open.verdict).toBe('unknown');
+    expect(explainPath(open).at(-1)?.explanation).toContain('--resolve api.stripe.com=IP');
+  });
+
+  it('a network rule with FQDNs matches that exact name (no wildcards) for any port it lists', () => {
+    const { b, app } = hubAndSpoke([networkRule('ntp', { protocols: ['UDP'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['123'] })]);
+    const model = b.build();
+    expect(pathOf(resolve(model, { destination: 'time.windows.com:123/udp' }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, { destination: 'time.windows.com:443' }), app).verdict).toBe('denied');
+    expect(pathOf(resolve(model, { destination: 'other.windows.com:123/udp' }), app).verdict).toBe('denied');
+  });
+
+  it('a CIDR inside an allowed network range is allowed; one that straddles it is not a single answer', () => {
+    const { b, app } = hubAndSpoke([networkRule('partner', { destinationAddresses: ['40.1.0.0/16'] })]);
+    const model = b.build();
+    expect(pathOf(resolve(model, { destination: '40.1.2.0/24' }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, { destination: '40.2.0.0/16' }), app).verdict).toBe('denied');
+  });
+
+  it('an IP address only name-based rules could allow is unknown, naming the FQDNs (never a confident denial)', () => {
+    const { b, app } = hubAndSpoke([applicationRule('stripe', ['api.stripe.com'])]);
+    const path = pathOf(resolve(b.build(), { destination: '54.187.174.169' }), app);
+    expect(path.verdict).toBe('unknown');
+    expect(explainPath(path).at(-1)?.explanation).toContain('api.stripe.com');
+  });
+});
+
+describe('service tags as destinations and in rules', () => {
+  // https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+  it('a service tag destination is evaluated over its prefixes with tag data, and is unknown without it', () => {
+    const { b, app } = hubAndSpoke([networkRule('storage', { destinationAddresses: ['Storage'] })]);
+    const model = b.build();
+    const withData = resolve(model, { destination: 'Storage.WestEurope' }, {});
+    expect(pathOf(withData, app).verdict).toBe('unknown'); // no tag data: not evaluated
+    const input = { model, serviceTags: TAGS };
+    expect(pathOf(resolveWith(input, 'Storage.WestEurope'), app).verdict).toBe('internet');
+    expect(pathOf(resolveWith(input, 'AzureMonitor'), app).verdict).toBe('denied');
+    expect(resolveWith(input, 'Storage.WestEurope').destinationInfo?.interpretation).toContain('change number 7');
+  });
+
+  // Service endpoint routes carry the service's prefixes and beat other routes [SE]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  it('a subnet with a service endpoint reaches the service privately, whatever the default route says', () => {
+    const { b, spoke } = hubAndSpoke([networkRule('deny-nothing', { destinationAddresses: ['1.1.1.1'] })]);
+    const rt = b.routeTable('rt2', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+    const se = b.subnet(spoke, 'storage-clients', '10.1.2.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['*'] }] });
+    const regional = b.subnet(spoke, 'regional', '10.1.3.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
+    const model = b.build();
+    const byName = pathOf(resolve(model, { destination: 'stlegacy.blob.core.windows.net' }), se);
+    expect(byName).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // A regional endpoint covers the resource only if it is in that region, which the name does not tell.
+    expect(pathOf(resolve(model, { destination: 'stlegacy.blob.core.windows.net' }), regional).verdict).toBe('unknown');
+    // An address: with tag data the endpoint's routes carry Storage.WestEurope's prefixes.
+    const input = { model, serviceTags: TAGS };
+    expect(pathOf(resolveWith(input, '20.60.4.4'), regional)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // Without tag data whether an address is the service's is not known.
+    expect(pathOf(resolve(model, { destination: '20.60.4.4' }), regional).verdict).toBe('unknown');
+  });
+
+  it('an NSG that allows a service tag restricts the default route to it; with data a tag address is decided', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const nsg = b.nsg('nsg', [securityRule('allow-monitor', 100, 'Allow', 'AzureMonitor'), securityRule('deny-internet', 200, 'Deny', 'Internet')]);
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { networkSecurityGroupId: nsg, natGatewayId: b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.9.9.9')] }) });
+    const model = b.build();
+    const input = { model, serviceTags: TAGS };
+    expect(pathOf(resolveWith(input, '20.40.1.1'), s).verdict).toBe('internet');
+    expect(pathOf(resolveWith(input, '8.8.8.8'), s).verdict).toBe('denied');
+    expect(pathOf(resolve(model, { destination: '20.40.1.1' }), s).verdict).toBe('unknown');
+  });
+});
+
+
+describe('private endpoints and private DNS', () => {
+  /**
+   * stpatients has a private endpoint in the hub data subnet; the privatelink zone is linked to the
+   * hub and the linked spoke, not to the legacy VNet.
+   * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+   */
+  function estate() {
+    const { b, hub, spoke, app } = hubAndSpoke([applicationRule('all', ['*'])]);
+    const data = b.subnet(hub, 'data', '10.0.5.0/24');
+    const pe = b.privateEndpoint(data, 'pe-stpatients', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
+    const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+    b.link(zone, hub, { name: 'link-hub' });
+    b.link(zone, spoke, { name: 'link-spoke' });
+    b.aRecord(zone, 'stpatients', ['10.0.5.6']);
+    const legacyVnet = b.vnet('legacy', ['10.9.0.0/16']);
+    const legacy = b.subnet(legacyVnet, 'legacy-app', '10.9.1.0/24');
+    const otherVnet = b.vnet('other', ['10.8.0.0/16']);
+    b.link(zone, otherVnet, { name: 'link-other' });
+    const other = b.subnet(otherVnet, 'other-app', '10.8.1.0/24');
+    return { model: b.build(), app, pe, zone, legacy, other };
+  }
+
+  it('from a linked VNet the name resolves to the private endpoint: verdict private, exit private-endpoint, via the endpoint', () => {
+    const { model, app, pe, zone } = estate();
+    const path = pathOf(resolve(model, { destination: 'stpatients.blob.core.windows.net' }), app);
+    expect(path).toMatchObject({ verdict: 'private', exit: 'private-endpoint' });
+    expect(path.via).toEqual([{ kind: 'private-endpoint', id: pe }]);
+    const dns = explainPath(path).find((h) => h.kind === 'dns');
+    expect(dns?.id).toBe(zone);
+    expect(dns?.explanation).toContain('link-spoke');
+    expect(dns?.explanation).toContain('10.0.5.6');
+    // The spoke sends 0/0 to the firewall, but the endpoint's /32 route goes around it [PENP].
+    expect(path.findings.map((f) => f.code)).toContain('private-endpoint-bypasses-firewall');
+  });
+
+  it('from a VNet without the link the same name goes the public way (its normal egress path)', () => {
+    const { model, legacy } = estate();
+    const path = pathOf(resolve(model, { destination: 'stpatients.blob.core.windows.net' }), legacy);
+    expect(path).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+    expect(explainPath(path).find((h) => h.kind === 'dns')?.rule).toBe('stpatients.blob.core.windows.net resolves publicly');
+  });
+
+  it('from a linked VNet whose zone has no record for the name, it does not resolve (NXDOMAIN): dropped', () => {
+    const { model, other } = estate();
+    const path = pathOf(resolve(model, { destination: 'starchive.blob.core.windows.net' }), other);
+    expect(path.verdict).toBe('dropped');
+    expect(terminalOf(path.steps).reason.kind).toBe('name-not-resolved');
+  });
+
+  it('the interpretation says how the name resolved across the estate', () => {
+    const { model } = estate();
+    const result = resolve(model, { destination: 'stpatients.blob.core.windows.net' });
+    expect(result.destinationInfo?.interpretation).toMatch(/resolved privately from 3 VNet\(s\) \(privatelink\.blob\.core\.windows\.net\), publicly from 1/);
+  });
+
+  it('reach lists the private endpoints of the VNet and its peers, and what the firewall allows', () => {
+    const { model, app } = estate();
+    const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+    const spoke = reach.sources.find((s) => s.source.id === app);
+    expect(spoke?.unrestricted).toBe(true);
+    expect(spoke?.private).toContainEqual(expect.objectContaining({ kind: 'private-endpoint', value: 'stpatients.blob.core.windows.net' }));
+  });
+});
+
+describe('reach and the destinations matrix', () => {
+  it('reach: restricted sources list each allowed destination with its rule; direct ones are unrestricted', () => {
+    const { b, app, spoke } = hubAndSpoke([applicationRule('stripe', ['api.stripe.com']), networkRule('sftp', { destinationAddresses: ['185.40.56.0/24'], destinationPorts: ['22'] })]);
+    const direct = b.subnet(spoke, 'direct', '10.1.9.0/24');
+    const model = b.build();
+    const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+    expect(reach.schema).toBe('egress-atlas/reach@1');
+    const restricted = reach.sources.find((s) => s.source.id === app);
+    expect(restricted?.unrestricted).toBe(false);
+    expect(restricted?.allowed).toContainEqual(expect.objectContaining({ kind: 'fqdn', value: 'api.stripe.com', verdict: 'internet', rule: 'fw-policy/app/stripe' }));
+    expect(restricted?.allowed).toContainEqual(expect.objectContaining({ kind: 'cidr', value: '185.40.56.0/24', ports: ['22'], verdict: 'internet', rule: 'fw-policy/net/sftp' }));
+    expect(reach.sources.find((s) => s.source.id === direct)?.unrestricted).toBe(true);
+  });
+
+  it('matrix: every source against every destination, in the list\'s order, with labels', () => {
+    const { b, app } = hubAndSpoke([applicationRule('stripe', ['api.stripe.com'])]);
+    const model = b.build();
+    const list = parseDestinationList('destination,label\napi.stripe.com,PSP\nexfil.example.net,exfil test\n# a comment\n', 'dests.csv');
+    const matrix = resolveMatrix({ model, effectiveRoutes: [], metrics: [], gaps: [] }, list);
+    expect(matrix.schema).toBe('egress-atlas/matrix@1');
+    expect(matrix.destinations.map((d) => [d.destination, d.label])).toEqual([['api.stripe.com', 'PSP'], ['exfil.example.net', 'exfil test']]);
+    const row = matrix.rows.find((r) => r.source.id === (app as ResourceId));
+    expect(row?.results.map((c) => c.verdict)).toEqual(['internet', 'denied']);
+  });
+
+  it('a destinations list that is not one names the file and the line', () => {
+    expect(() => parseDestinationList('api.stripe.com\nnot a destination!\n', 'dests.txt')).toThrow(/dests\.txt: line 2: expected a destination/);
+    expect(() => parseDestinationList('[1]', 'dests.json')).toThrow(/dests\.json: \$\[0\]/);
+  });
+});
