@@ -121,8 +121,8 @@ function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly 
                   <div className="reach-line">
                     <span className="reach-value mono">{e.value === '*' ? 'any' : e.value}</span>
                     <span className="reach-ports">{portsText(e)}</span>
-                    <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>
                   </div>
+                  <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>
                   <div className="reach-rule mono" data-testid="reach-rule">{e.rule}</div>
                 </li>
               );

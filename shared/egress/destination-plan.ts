@@ -108,6 +108,16 @@ function rangeSet(cidrs: readonly Cidr[]): Ipv4Set {
   return cidrs.reduce((set, c) => set.union(Ipv4Set.fromCidr(c)), Ipv4Set.empty());
 }
 
+/** Whether a private endpoint in the snapshot serves one of the names of the chain (custom DNS configs or zone-group records). */
+function hasKnownEndpoint(index: ModelIndex, chain: readonly string[]): boolean {
+  const names = new Set(chain.map((n) => n.toLowerCase().replace(/\.$/, '')));
+  for (const endpoint of index.privateEndpoints.values()) {
+    if (endpoint.customDnsConfigs.some((c) => c.fqdn !== null && names.has(c.fqdn.toLowerCase().replace(/\.$/, '')))) return true;
+    if (endpoint.privateDnsZoneGroups.some((g) => g.privateDnsZoneConfigs.some((z) => z.recordSets.some((r) => r.fqdn !== null && names.has(r.fqdn.toLowerCase().replace(/\.$/, '')))))) return true;
+  }
+  return false;
+}
+
 /** How a name resolves from one VNet, as a step and the destination the engine routes by (null: NXDOMAIN). */
 export interface NameResolutionPlan {
   readonly dns: DnsStep;
@@ -135,6 +145,14 @@ export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: E
       };
     }
     case 'nxdomain':
+      // Public DNS sends a name into the privatelink zone only when the resource has private
+      // endpoint connections [PEDNS]; if the snapshot knows none for it, they may exist outside it
+      // (then NXDOMAIN) or not (then the public answer): not known.
+      if (!hasKnownEndpoint(index, resolution.chain)) {
+        const note = `the linked zone ${resolution.zone.name} has no record for it, and no private endpoint for ${plan.name} is in the snapshot: it resolves publicly if the resource has no private endpoint connections at all, and not at all (NXDOMAIN) if it has some elsewhere`;
+        if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
+        return { dns: { ...base, resolution: 'unknown', addresses: [], note }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+      }
       return { dns: { ...base, resolution: 'not-resolved', zone: resolution.zone, link: resolution.link, addresses: [], note: resolution.reason }, destination: null, key: 'nxdomain' };
     case 'public':
       if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };

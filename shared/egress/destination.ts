@@ -151,6 +151,12 @@ export interface CoverageOptions {
    */
   readonly virtualNetworkPrefixes?: readonly string[];
   /**
+   * Prefixes the `VirtualNetwork` tag certainly holds where its full expansion is not known: the
+   * VNet's own address space and what its connected peerings carry ("the virtual network address
+   * space ... peered virtual networks" [TAG]). Outside them the tag stays uncertain.
+   */
+  readonly virtualNetworkKnown?: readonly string[];
+  /**
    * Service tag prefix data (the download file or the Service Tag Discovery API): a tag listed
    * there covers exactly its IPv4 prefixes [TAG]; a tag it does not list stays uncertain.
    */
@@ -173,7 +179,7 @@ const NO_SERVICE_TAGS = {};
  * `AZURE_LOADBALANCER`) are accepted [TAG].
  */
 export function destinationCoverage(entries: readonly string[], options: CoverageOptions = {}): DestinationCoverage {
-  const cacheable = options.virtualNetworkPrefixes === undefined;
+  const cacheable = options.virtualNetworkPrefixes === undefined && options.virtualNetworkKnown === undefined;
   const cacheKey = options.serviceTags ?? NO_SERVICE_TAGS;
   let cache = cacheable ? coverageCache.get(cacheKey) : undefined;
   if (cacheable && !cache) {
@@ -202,7 +208,9 @@ export function destinationCoverage(entries: readonly string[], options: Coverag
         if (options.virtualNetworkPrefixes) {
           for (const p of options.virtualNetworkPrefixes) certain = certain.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty());
         } else {
-          uncertainTags.push({ kind: 'virtual-network', tag: entry, scope: Ipv4Set.all() });
+          const known = (options.virtualNetworkKnown ?? []).reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
+          certain = certain.union(known);
+          uncertainTags.push({ kind: 'virtual-network', tag: entry, scope: Ipv4Set.all().subtract(known) });
         }
         break;
       default: {

@@ -44,39 +44,63 @@ function nameAndGroup(id: string): { name: string; group: string } {
   return { name: parts?.name ?? id, group: parts?.resourceGroup ?? '' };
 }
 
-/** Read-only `az` commands, one per kind of evidence. */
+/**
+ * Quotes one argument for bash and PowerShell alike: single quotes are literal in both (no `$`,
+ * backtick or `;` is interpreted). A value holding a single quote or a control character cannot be
+ * quoted that way for both shells, so it is refused (UnsafeArgument) and no command is shown.
+ */
+class UnsafeArgument extends Error {}
+
+function q(value: string): string {
+  if (/[\u0000-\u001f\u007f']/.test(value)) throw new UnsafeArgument(value);
+  return `'${value}'`;
+}
+
+const UNSAFE = '# not shown: a resource ID or name holds a quote or a control character that cannot be quoted safely for bash and PowerShell';
+
+/** Builds a command from quoted arguments; a value that cannot be quoted gives a comment instead. */
+function command(build: () => string): string {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof UnsafeArgument) return UNSAFE;
+    throw error;
+  }
+}
+
+/** Read-only `az` commands, one per kind of evidence. Every ID, name and query is single-quoted. */
 export const VERIFY = {
-  subnet: (subnetId: string): string =>
-    `az network vnet subnet show --ids ${subnetId} --query "{nat:natGateway.id, rt:routeTable.id, nsg:networkSecurityGroup.id, defaultOutboundAccess:defaultOutboundAccess}"`,
-  effectiveRoutes: (nicId: string): string => `az network nic show-effective-route-table --ids ${nicId} -o table`,
-  routeTable: (routeTableId: string): string => `az network route-table show --ids ${routeTableId} --query "{routes:routes, disableBgpRoutePropagation:disableBgpRoutePropagation}"`,
-  vnet: (vnetId: string): string => `az network vnet show --ids ${vnetId} --query "{addressSpace:addressSpace.addressPrefixes, peerings:virtualNetworkPeerings[].{name:name, remote:remoteVirtualNetwork.id, state:peeringState}}"`,
-  peering: (peeringId: string): string => `az network vnet peering show --ids ${peeringId}`,
-  nsgRules: (nsgId: string): string => {
+  subnet: (subnetId: string): string => command(() =>
+    `az network vnet subnet show --ids ${q(subnetId)} --query '{nat:natGateway.id, rt:routeTable.id, nsg:networkSecurityGroup.id, defaultOutboundAccess:defaultOutboundAccess}'`),
+  effectiveRoutes: (nicId: string): string => command(() => `az network nic show-effective-route-table --ids ${q(nicId)} -o table`),
+  routeTable: (routeTableId: string): string => command(() => `az network route-table show --ids ${q(routeTableId)} --query '{routes:routes, disableBgpRoutePropagation:disableBgpRoutePropagation}'`),
+  vnet: (vnetId: string): string => command(() => `az network vnet show --ids ${q(vnetId)} --query '{addressSpace:addressSpace.addressPrefixes, peerings:virtualNetworkPeerings[].{name:name, remote:remoteVirtualNetwork.id, state:peeringState}}'`),
+  peering: (peeringId: string): string => command(() => `az network vnet peering show --ids ${q(peeringId)}`),
+  nsgRules: (nsgId: string): string => command(() => {
     const { name, group } = nameAndGroup(nsgId);
-    return `az network nsg rule list --nsg-name ${name} -g ${group} --include-default -o table`;
-  },
-  natGateway: (natId: string): string => `az network nat gateway show --ids ${natId} --query "{publicIpAddresses:publicIpAddresses[].id, publicIpPrefixes:publicIpPrefixes[].id, subnets:subnets[].id}"`,
-  publicIp: (pipId: string): string => `az network public-ip show --ids ${pipId} --query "{ip:ipAddress, sku:sku.name, attachedTo:ipConfiguration.id}"`,
-  nic: (nicId: string): string => `az network nic show --ids ${nicId} --query "{ipForwarding:enableIPForwarding, nsg:networkSecurityGroup.id, ipConfigurations:ipConfigurations[].{ip:privateIPAddress, publicIp:publicIPAddress.id, pools:loadBalancerBackendAddressPools[].id}}"`,
-  loadBalancer: (lbId: string): string => `az network lb show --ids ${lbId} --query "{sku:sku.name, frontends:frontendIPConfigurations[].{id:id, publicIp:publicIPAddress.id, privateIp:privateIPAddress}, outboundRules:outboundRules, rules:loadBalancingRules[].{name:name, disableOutboundSnat:disableOutboundSnat}}"`,
-  firewall: (firewallId: string): string => `az network firewall show --ids ${firewallId} --query "{sku:sku, ipConfigurations:ipConfigurations, managementIpConfiguration:managementIpConfiguration, policy:firewallPolicy.id, hubIpAddresses:hubIPAddresses}"`,
-  firewallPolicy: (policyId: string): string => {
+    return `az network nsg rule list --nsg-name ${q(name)} -g ${q(group)} --include-default -o table`;
+  }),
+  natGateway: (natId: string): string => command(() => `az network nat gateway show --ids ${q(natId)} --query '{publicIpAddresses:publicIpAddresses[].id, publicIpPrefixes:publicIpPrefixes[].id, subnets:subnets[].id}'`),
+  publicIp: (pipId: string): string => command(() => `az network public-ip show --ids ${q(pipId)} --query '{ip:ipAddress, sku:sku.name, attachedTo:ipConfiguration.id}'`),
+  nic: (nicId: string): string => command(() => `az network nic show --ids ${q(nicId)} --query '{ipForwarding:enableIPForwarding, nsg:networkSecurityGroup.id, ipConfigurations:ipConfigurations[].{ip:privateIPAddress, publicIp:publicIPAddress.id, pools:loadBalancerBackendAddressPools[].id}}'`),
+  loadBalancer: (lbId: string): string => command(() => `az network lb show --ids ${q(lbId)} --query '{sku:sku.name, frontends:frontendIPConfigurations[].{id:id, publicIp:publicIPAddress.id, privateIp:privateIPAddress}, outboundRules:outboundRules, rules:loadBalancingRules[].{name:name, disableOutboundSnat:disableOutboundSnat}}'`),
+  firewall: (firewallId: string): string => command(() => `az network firewall show --ids ${q(firewallId)} --query '{sku:sku, ipConfigurations:ipConfigurations, managementIpConfiguration:managementIpConfiguration, policy:firewallPolicy.id, hubIpAddresses:hubIPAddresses}'`),
+  firewallPolicy: (policyId: string): string => command(() => {
     const { name, group } = nameAndGroup(policyId);
-    return `az network firewall policy rule-collection-group list --policy-name ${name} -g ${group}`;
-  },
-  gateway: (gatewayId: string): string => `az network vnet-gateway show --ids ${gatewayId} --query "{type:gatewayType, vpnType:vpnType, defaultSite:gatewayDefaultSite.id, bgp:enableBgp}"`,
-  gatewayLearnedRoutes: (gatewayId: string): string => {
+    return `az network firewall policy rule-collection-group list --policy-name ${q(name)} -g ${q(group)}`;
+  }),
+  gateway: (gatewayId: string): string => command(() => `az network vnet-gateway show --ids ${q(gatewayId)} --query '{type:gatewayType, vpnType:vpnType, defaultSite:gatewayDefaultSite.id, bgp:enableBgp}'`),
+  gatewayLearnedRoutes: (gatewayId: string): string => command(() => {
     const { name, group } = nameAndGroup(gatewayId);
-    return `az network vnet-gateway list-learned-routes -n ${name} -g ${group} -o table`;
-  },
-  privateEndpoint: (peId: string): string => `az network private-endpoint show --ids ${peId} --query "{subnet:subnet.id, connections:privateLinkServiceConnections[].{target:privateLinkServiceId, groups:groupIds}, dns:customDnsConfigs}"`,
-  privateDnsRecords: (zoneId: string): string => {
+    return `az network vnet-gateway list-learned-routes -n ${q(name)} -g ${q(group)} -o table`;
+  }),
+  privateEndpoint: (peId: string): string => command(() => `az network private-endpoint show --ids ${q(peId)} --query '{subnet:subnet.id, connections:privateLinkServiceConnections[].{target:privateLinkServiceId, groups:groupIds}, dns:customDnsConfigs}'`),
+  privateDnsRecords: (zoneId: string): string => command(() => {
     const { name, group } = nameAndGroup(zoneId);
-    return `az network private-dns record-set a list --zone-name ${name} -g ${group} -o table`;
-  },
-  virtualHub: (hubId: string): string => {
+    return `az network private-dns record-set a list --zone-name ${q(name)} -g ${q(group)} -o table`;
+  }),
+  virtualHub: (hubId: string): string => command(() => {
     const { name, group } = nameAndGroup(hubId);
-    return `az network vhub routing-intent list --vhub ${name} -g ${group}`;
-  },
+    return `az network vhub routing-intent list --vhub ${q(name)} -g ${q(group)}`;
+  }),
 } as const;

@@ -644,7 +644,7 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
       if (decision.kind === 'allow-partial') {
         if (isAddress) {
           return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: only named destinations allowed`,
-            missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this IP gets through only for one of those names`,
+            missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this destination gets through only for one of those names`,
             docs: DOCS.firewallRules });
         }
         trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns];
@@ -744,10 +744,23 @@ function sourceKey(source: SourceAddress): string {
 }
 
 /** One NSG's verdict for the flow and a step that records it, shared between sources where the NSG cannot tell them apart. */
-function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress): { readonly verdict: NsgVerdict; readonly step: NsgStep } {
+/**
+ * What the `VirtualNetwork` service tag certainly holds for NICs in a VNet: its address space and
+ * what its connected peerings carry [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+ */
+function virtualNetworkTagKnown(ctx: EngineContext, vnetId: string): readonly string[] {
+  return memoize(ctx, ctx.index, `vnet-tag:${vnetId}`, () => {
+    const vnet = ctx.index.virtualNetworks.get(vnetId as ResourceId);
+    if (!vnet) return [];
+    const peered = (ctx.index.peerings.get(vnet.id) ?? []).flatMap(({ peering }) => (peering.peeringState === 'Connected' ? peering.remoteAddressPrefixes : []));
+    return [...vnet.addressPrefixes, ...peered];
+  });
+}
+
+function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): { readonly verdict: NsgVerdict; readonly step: NsgStep } {
   const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
-  return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${key}`, () => {
-    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction, { serviceTags: ctx.serviceTags });
+  return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}`, () => {
+    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction, { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId) });
     const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `service tag ${t}`)] : [];
     const step: NsgStep = {
       kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,
@@ -768,14 +781,14 @@ function uniqueRules(rules: readonly SecurityRule[]): SecurityRule[] {
  * restricts it to what is allowed (it is not a denial); an answer that needs data the model lacks
  * (service-tag prefixes, what the VirtualNetwork tag holds) ends it as unknown, naming the fact.
  */
-function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress): TerminalReason | null {
+function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): TerminalReason | null {
   if (!nsgId) return null;
   const nsg = ctx.index.networkSecurityGroups.get(nsgId);
   if (!nsg) {
     addGap(ctx, { code: 'missing-reference', scope: nsgId, message: `Network security group ${nameOfId(nsgId).name} is referenced but not in the input: its rules decide whether traffic passes.` });
     return { kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name}`, consequence: 'whether its rules let the traffic through' };
   }
-  const { verdict, step } = nsgVerdict(ctx, nsg, attachedTo, direction, source);
+  const { verdict, step } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId);
   if (!sourceInsensitive(nsg, direction)) trail.sourceConsulted = true;
   trail.add(step);
   switch (verdict.access) {
@@ -818,8 +831,8 @@ export function nsgSteps(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: 
 }
 
 function outboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, source: SourceAddress): TerminalReason | null {
-  return nsgCheck(ctx, trail, nic?.networkSecurityGroupId ?? null, 'NIC', 'Outbound', source)
-    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Outbound', source);
+  return nsgCheck(ctx, trail, nic?.networkSecurityGroupId ?? null, 'NIC', 'Outbound', source, subnet.virtualNetworkId)
+    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Outbound', source, subnet.virtualNetworkId);
 }
 
 /**
@@ -830,8 +843,8 @@ function outboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic
  * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
  */
 function inboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface): TerminalReason | null {
-  return nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source)
-    ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', trail.source);
+  return nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source, subnet.virtualNetworkId)
+    ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', trail.source, subnet.virtualNetworkId);
 }
 
 /** The NVA's own address: after it SNATs, outbound rules see it as the source. */

@@ -64,7 +64,7 @@ export function fixtureModel(): NetworkModel {
     // Private reach for the reach block: a key vault's private endpoint in the spoke.
     privateEndpoints: [{
       kind: 'privateEndpoint', ...base(IDS.privateEndpoint, 'pe-kv-contoso'), subnetId: IDS.isolated, networkInterfaceIds: [],
-      connections: [{ id: toResourceId(`${IDS.privateEndpoint}/privateLinkServiceConnections/kv`), name: 'kv', privateLinkServiceId: IDS.keyVault, groupIds: ['vault'], status: 'Approved' }],
+      connections: [{ id: toResourceId(`${IDS.privateEndpoint}/privateLinkServiceConnections/kv`), name: 'kv', privateLinkServiceId: IDS.keyVault, groupIds: ['vault'], status: 'Approved', manual: false }],
       customDnsConfigs: [{ fqdn: 'kv-contoso.vault.azure.net', ipAddresses: ['10.1.4.5'] }], ipConfigurations: [], privateDnsZoneGroups: [],
     }],
     networkInterfaces: [{ kind: 'networkInterface', ...base(IDS.nic, 'nic-jump'), ipConfigurations: [{ id: toResourceId(`${IDS.nic}/ipConfigurations/ipconfig1`), name: 'ipconfig1', primary: true, privateIpAddress: '10.1.1.10', privateIpAddressVersion: 'IPv4', subnetId: IDS.app, publicIpAddressId: IDS.pip, loadBalancerBackendAddressPoolIds: [] }], enableIPForwarding: false, networkSecurityGroupId: null, virtualMachineId: null, flexibleScaleSetMember: false, primary: true }],

@@ -4,7 +4,7 @@ import { monoLines } from '../../../electron/evidence/evidence-document';
 import { toDiagramLayout } from '../../../electron/evidence/graph-adapter';
 import type { GraphLayout, NodeBox, TextLine } from '../../../shared/graph/layout-types';
 import { EXPORTED_AT, fixtureResult, fixtureSnapshot, IDS } from './fixture';
-import { pageText, savePdf } from './poppler';
+import { pageText, pdfText, savePdf } from './poppler';
 
 function line(text: string, x: number, y: number, width: number, fontSize = 12): TextLine {
   return { text, x, y, width, fontSize, weight: fontSize >= 12 ? 'bold' : 'regular', align: 'center' };
@@ -50,7 +50,10 @@ describe('graph layout in the PDF', () => {
   it('draws the layout it is given, labels included', async () => {
     const pdf = await writeEvidencePdf({ snapshot: fixtureSnapshot(), result: fixtureResult(), selection: null, exportedBy: 'x', exportedAt: EXPORTED_AT, layout });
     const file = savePdf('fixture-layout', pdf);
-    const diagram = pageText(file, 4);
+    // The first diagram page follows the summary and gaps, whose length varies: find it by its title.
+    const pages = pdfText(file).split('\f');
+    const page = pages.findIndex((p, i) => i > 1 && p.includes('Diagram: Overview')) + 1;
+    const diagram = pageText(file, page);
     expect(diagram).toContain('Diagram: Overview');
     expect(diagram).toContain('snet-web (from layout)');
     expect(diagram).toContain('ng-web (from layout)');

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command';
 import { reportCommand } from '../../../electron/cli/commands/report';
+import { demoSnapshot, pickDemo } from '../../../electron/cli/estate';
 import { runCli } from '../../../electron/cli/main';
+import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
 import { findDemo } from '../../../shared/demo/index';
 import { pdfInfo, pdfText } from './poppler';
 
@@ -56,11 +58,37 @@ describe('egress-atlas report', () => {
     expect(pdfText(join(dir, 'health.pdf'))).toContain('Imported files');
   });
 
+  it('adds the destinations matrix appendix with --destinations, byte-identically with --timestamp', async () => {
+    writeFileSync(join(dir, 'destinations.csv'), 'destination,label\napi.stripe.com,Stripe API\n203.0.113.7:22/tcp,SFTP partner\nStorage.WestEurope\n');
+    const args = ['--demo', 'bank', '--destinations', 'destinations.csv', '--resolve', 'api.stripe.com=54.187.174.169', '--timestamp', '2026-11-26T06:00:00Z'];
+    expect((await report(...args, '--out', 'matrix-a.pdf')).code).toBe(0);
+    expect((await report(...args, '--out', 'matrix-b.pdf')).code).toBe(0);
+    expect(readFileSync(join(dir, 'matrix-a.pdf')).equals(readFileSync(join(dir, 'matrix-b.pdf')))).toBe(true);
+    const text = pdfText(join(dir, 'matrix-a.pdf'));
+    expect(text).toContain('Appendix C: destinations matrix');
+    expect(text).toContain('7 sources × 3 destinations');
+    expect(text).toContain('SFTP partner');
+    // --resolve reaches the matrix: the name is read as the engine reads it with that address.
+    const list = parseDestinationList(readFileSync(join(dir, 'destinations.csv'), 'utf8'), 'destinations.csv');
+    const expected = resolveMatrix(demoSnapshot(pickDemo('bank')), list, { resolve: { 'api.stripe.com': '54.187.174.169' } });
+    const withoutResolve = resolveMatrix(demoSnapshot(pickDemo('bank')), list);
+    expect(expected.destinations[0]?.interpretation).not.toBe(withoutResolve.destinations[0]?.interpretation);
+    expect(text.replace(/\s+/g, '')).toContain(expected.destinations[0]?.interpretation.replace(/\s+/g, ''));
+  });
+
+  it('rejects a bad destinations list naming the file and the line, exit 2', async () => {
+    writeFileSync(join(dir, 'bad.txt'), '# partners\napi.stripe.com\nnot a destination!\n');
+    const { code, stderr } = await report('--demo', 'bank', '--destinations', 'bad.txt', '--out', 'bad.pdf');
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toMatch(/^error: bad\.txt: line 3: expected a destination/);
+    expect((await report('--demo', 'bank', '--destinations', 'absent.txt', '--out', 'bad.pdf')).stderr).toMatch(/^error: absent\.txt: no such file or directory/);
+  });
+
   it.each([
     [['--demo', 'bank'], /--out <file\.pdf> is required/],
     [['--demo', 'bank', '--out', 'x.pdf', '--timestamp', 'yesterday'], /--timestamp "yesterday" is not an ISO 8601 date-time/],
     [['--demo', 'bank', '--out', 'x.pdf', '--subnet', 'no-such-subnet'], /--subnet "no-such-subnet" matches no subnet or NIC/],
-    [['--demo', 'bank', '--out', 'x.pdf', '--destination', 'not-an-ip'], /is not an IPv4 or IPv6 address/],
+    [['--demo', 'bank', '--out', 'x.pdf', '--destination', 'not-an-ip'], /"not-an-ip" is not a destination: expected an IP address/],
     [['missing.json', '--out', 'x.pdf'], /missing\.json: no such file or directory/],
     [['--demo', 'nope', '--out', 'x.pdf'], /unknown demo "nope"/],
   ])('rejects %j with a one-line error and exit 2', async (args, message) => {

@@ -65,6 +65,21 @@ describe('writeEvidencePdf', async () => {
     expect(text).toContain('Add public IPs or a prefix to the NAT gateway.');
   });
 
+  it('says in each section what the source can reach, private endpoints and service endpoints included', () => {
+    const web = text.slice(text.lastIndexOf('snet-web (subnet): Internet'));
+    expect(web).toContain('What this source can reach');
+    expect(web).toContain('Any public destination (TCP 443) — no restriction on this path.');
+    expect(web).toContain('Private reach (2 endpoints)');
+    expect(web).toContain('Microsoft.Storage');
+    expect(web).toContain('locations: westeurope, northeurope');
+    expect(web).toContain('kv-contoso.vault.azure.net');
+    expect(web).toContain('kv-contoso (vaults)');
+    // The NIC has no default-route path of its own in the model: it shows its subnet's reach.
+    expect(text.slice(text.lastIndexOf('nic-jump (NIC exception)'))).toContain('As for its subnet snet-app');
+    expect(text).toContain('Private reach (1 endpoint)');
+    expect(text).not.toMatch(/\b1 endpoints\b/);
+  });
+
   it('round-trips Unicode names and tags through the text layer', () => {
     expect(text).toContain('subnet-zürich-東京');
     expect(text).toContain('Zoë Müller · cost centre: CC-4711');

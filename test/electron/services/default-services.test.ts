@@ -37,6 +37,30 @@ describe('default services', () => {
     expect(resolved.value.paths.length).toBeGreaterThanOrEqual(estate.summary.subnetCount);
   });
 
+  it('answers reach for one bank subnet by its ID (any letter case) with the rule that allows each entry', async () => {
+    const estate = await openBank();
+    const subnet = estate.snapshot.model.subnets.find((s) => s.name === 'snet-payments-api');
+    if (!subnet) throw new Error('bank demo has no snet-payments-api');
+    const reach = await api.reach({ estateId: estate.summary.estateId, sourceId: subnet.id.toUpperCase() });
+    if (!reach.ok) throw new Error(reach.error.message);
+    expect(reach.value.schema).toBe('egress-atlas/reach@1');
+    expect(reach.value.sources).toHaveLength(1);
+    const stripe = reach.value.sources[0]?.allowed.find((e) => e.value === 'api.stripe.com');
+    expect(stripe).toMatchObject({ kind: 'fqdn', verdict: 'internet' });
+    expect(stripe?.rule).toMatch(/\/stripe$/);
+  });
+
+  it('resolves a destinations list through the real parser and engine', async () => {
+    const estate = await openBank();
+    const matrix = await api.matrix({ estateId: estate.summary.estateId, destinations: 'api.stripe.com\nexfil.example.net\n', fileName: 'l.txt' });
+    if (!matrix.ok) throw new Error(matrix.error.message);
+    expect(matrix.value.schema).toBe('egress-atlas/matrix@1');
+    const row = matrix.value.rows.find((r) => r.source.name === 'snet-payments-api');
+    expect(row?.results.map((c) => c.verdict)).toEqual(['internet', 'denied']);
+    const bad = await api.matrix({ estateId: estate.summary.estateId, destinations: '[1]', fileName: 'l.json' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'input-error', file: 'l.json', path: '$[0]' } });
+  });
+
   it('saves a snapshot that imports back to the same content hash', async () => {
     const estate = await openBank();
     const saved = await api.saveSnapshot({ estateId: estate.summary.estateId });

@@ -36,4 +36,27 @@ describe('estate store', () => {
     expect(computed).toBe(4);
     expect(store.resolve('estate-unknown', null, compute(null))).toBeUndefined();
   });
+
+  it('caches reach and matrix answers per estate, each map bounded on its own', () => {
+    const store = createEstateStore({ newId: counter(), maxReachesPerEstate: 1, maxMatricesPerEstate: 1 });
+    const { summary } = store.add('a', fakeSnapshot('a'));
+    let reaches = 0;
+    let matrices = 0;
+    const reach = () => { reaches += 1; return { schema: 'egress-atlas/reach@1' as const, sources: [], gaps: [] }; };
+    const matrix = () => { matrices += 1; return { schema: 'egress-atlas/matrix@1' as const, destinations: [], rows: [], gaps: [] }; };
+    store.reach(summary.estateId, null, reach);
+    store.reach(summary.estateId, null, reach);
+    expect(reaches).toBe(1);
+    store.reach(summary.estateId, 'subnet-a', reach); // evicts "every source"
+    store.reach(summary.estateId, null, reach);
+    expect(reaches).toBe(3);
+    store.matrix(summary.estateId, 'a.example', matrix);
+    store.matrix(summary.estateId, 'a.example', matrix);
+    expect(matrices).toBe(1);
+    expect(() => store.matrix(summary.estateId, 'bad', () => { throw new Error('bad list'); })).toThrow('bad list');
+    store.matrix(summary.estateId, 'a.example', matrix); // a throw cached nothing and evicted nothing
+    expect(matrices).toBe(1);
+    expect(store.reach('estate-unknown', null, reach)).toBeUndefined();
+    expect(store.matrix('estate-unknown', 'x', matrix)).toBeUndefined();
+  });
 });

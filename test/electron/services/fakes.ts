@@ -1,4 +1,6 @@
-/** Small fakes for the main-side services: a snapshot, a resolver and demo catalogue. */
+/** Small fakes for the main-side services: a snapshot, a resolver, reach, matrix and demo catalogue. */
+import { MATRIX_SCHEMA, parseDestinationList, type MatrixResult } from '../../../shared/egress/matrix';
+import { REACH_SCHEMA, type ReachResult } from '../../../shared/egress/reach';
 import { RESOLVE_SCHEMA, type ResolveResult } from '../../../shared/egress/types';
 import type { ImportedFile } from '../../../shared/ipc/contract';
 import { InputError } from '../../../shared/model/errors';
@@ -53,4 +55,32 @@ export function fakeImport(files: readonly ImportedFile[]): Snapshot {
     names.push(...subnets.map(String));
   }
   return fakeSnapshot(files.map((f) => f.name).join(','), names);
+}
+
+/** One unrestricted entry per subnet (or only the one asked for, matched by ID). */
+export function fakeReach(snapshot: Snapshot, sourceId: string | null): ReachResult {
+  const subnets = snapshot.model.subnets.filter((s) => sourceId === null || s.id === sourceId);
+  return {
+    schema: REACH_SCHEMA,
+    sources: subnets.map((s) => ({
+      source: { type: 'subnet', id: s.id, name: s.name, role: 'workload' },
+      unrestricted: true, defaultRoute: 'internet', private: [],
+      allowed: [{ kind: 'any', value: '*', ports: ['443'], protocols: ['Tcp'], verdict: 'internet', exit: 'default-outbound', via: [], egressIps: [], rule: 'no inspection' }],
+    })),
+    gaps: [],
+  };
+}
+
+/** The real list parser (so a bad line is the real InputError), every cell `internet`. */
+export function fakeMatrix(snapshot: Snapshot, listText: string, fileName: string): MatrixResult {
+  const list = parseDestinationList(listText, fileName);
+  return {
+    schema: MATRIX_SCHEMA,
+    destinations: list.map((d) => ({ ...d, interpretation: `fake: ${d.destination}` })),
+    rows: snapshot.model.subnets.map((s) => ({
+      source: { type: 'subnet', id: s.id, name: s.name, role: 'workload' },
+      results: list.map((d) => ({ destination: d.destination, verdict: 'internet', exit: 'default-outbound', via: [], egressIps: [] })),
+    })),
+    gaps: [],
+  };
 }

@@ -6,7 +6,7 @@ import type { PullProgress, PullRequest } from '../../../shared/ipc/contract';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { createMainServices, type MainServiceDeps, type PullFunction } from '../../../electron/services/main-services';
 import { createRecentStore } from '../../../electron/services/recent-store';
-import { fakeImport, fakeResolve, fakeSnapshot } from './fakes';
+import { fakeImport, fakeMatrix, fakeReach, fakeResolve, fakeSnapshot } from './fakes';
 
 const DEMOS = [{ name: 'bank', title: 'Contoso Bank', description: 'Hub firewall, two mistakes' }];
 const PULL: PullRequest = { cloud: 'AzurePublicCloud', tenantId: 'contoso.example', subscriptionIds: [], effectiveRoutes: 'none', metrics: false, demoAzure: false };
@@ -17,6 +17,8 @@ afterEach(async () => { await rm(dataDir, { recursive: true, force: true }); });
 
 function services(overrides: Partial<MainServiceDeps> = {}) {
   let resolveCalls = 0;
+  let reachCalls = 0;
+  let matrixCalls = 0;
   const deps: MainServiceDeps = {
     listDemos: () => DEMOS,
     loadDemo: (name) => (name === 'bank' ? fakeSnapshot('bank', ['snet-payments', 'snet-card-auth']) : null),
@@ -25,11 +27,19 @@ function services(overrides: Partial<MainServiceDeps> = {}) {
       resolveCalls += 1;
       return fakeResolve(snapshot, destination);
     },
+    reach: (snapshot, sourceId) => {
+      reachCalls += 1;
+      return fakeReach(snapshot, sourceId);
+    },
+    matrix: (snapshot, listText, fileName) => {
+      matrixCalls += 1;
+      return fakeMatrix(snapshot, listText, fileName);
+    },
     formatSnapshot: (snapshot) => JSON.stringify(snapshot),
     recent: createRecentStore({ dataDir }),
     ...overrides,
   };
-  return { api: createMainServices(deps), resolveCalls: () => resolveCalls };
+  return { api: createMainServices(deps), resolveCalls: () => resolveCalls, reachCalls: () => reachCalls, matrixCalls: () => matrixCalls };
 }
 
 describe('main services', () => {
@@ -79,6 +89,64 @@ describe('main services', () => {
     if (!opened.ok) throw new Error('demo');
     const result = await api.resolve({ estateId: opened.value.summary.estateId, destination: 'not-an-ip' });
     expect(result).toMatchObject({ ok: false, error: { code: 'input-error', path: '$.destination' } });
+  });
+
+  it('answers reach for one source or every source, cached per estate and source', async () => {
+    const { api, reachCalls } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const { estateId } = opened.value.summary;
+    const all = await api.reach({ estateId, sourceId: null });
+    if (!all.ok) throw new Error(all.error.message);
+    expect(all.value.sources.map((s) => s.source.name)).toEqual(['snet-payments', 'snet-card-auth']);
+    const id = opened.value.snapshot.model.subnets[1]?.id ?? '';
+    const one = await api.reach({ estateId, sourceId: id });
+    expect(one).toMatchObject({ ok: true, value: { sources: [{ source: { name: 'snet-card-auth' }, unrestricted: true }] } });
+    await api.reach({ estateId, sourceId: id });
+    await api.reach({ estateId, sourceId: null });
+    expect(reachCalls()).toBe(2);
+    // Another estate has its own cache.
+    const other = await api.openDemo({ name: 'bank' });
+    if (!other.ok) throw new Error('demo');
+    await api.reach({ estateId: other.value.summary.estateId, sourceId: id });
+    expect(reachCalls()).toBe(3);
+  });
+
+  it('resolves a destinations list into a matrix, cached per estate and list text', async () => {
+    const { api, matrixCalls } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const { estateId } = opened.value.summary;
+    const text = 'api.stripe.com\nexfil.example.net,Exfil\n';
+    const result = await api.matrix({ estateId, destinations: text, fileName: 'list.csv' });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.destinations.map((d) => [d.destination, d.label])).toEqual([['api.stripe.com', null], ['exfil.example.net', 'Exfil']]);
+    expect(result.value.rows).toHaveLength(2);
+    await api.matrix({ estateId, destinations: text, fileName: 'renamed.csv' });
+    expect(matrixCalls()).toBe(1);
+    await api.matrix({ estateId, destinations: 'api.stripe.com\n', fileName: 'list.csv' });
+    expect(matrixCalls()).toBe(2);
+  });
+
+  it('reports a bad destinations list as input-error naming the file and line, and caches nothing', async () => {
+    const { api, matrixCalls } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const request = { estateId: opened.value.summary.estateId, destinations: 'api.stripe.com\nnot a destination\n', fileName: 'bad.txt' };
+    const result = await api.matrix(request);
+    expect(result).toMatchObject({ ok: false, error: { code: 'input-error', file: 'bad.txt', path: 'line 2' } });
+    if (result.ok) return;
+    expect(result.error.message).toContain('bad.txt: line 2');
+    await api.matrix(request);
+    expect(matrixCalls()).toBe(2);
+    expect(await api.matrix({ ...request, destinations: '# only a comment\n' })).toMatchObject({ ok: false, error: { code: 'input-error', file: 'bad.txt' } });
+  });
+
+  it('answers not-found for an unknown estate on reach and matrix', async () => {
+    const { api } = services();
+    expect(await api.reach({ estateId: 'estate-gone', sourceId: null })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await api.matrix({ estateId: 'estate-gone', destinations: 'api.stripe.com', fileName: 'l.txt' }))
+      .toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('answers not-found for an unknown estate on resolve, saveSnapshot and exportEvidence', async () => {

@@ -160,9 +160,10 @@ describe('private endpoints and private DNS', () => {
    * hub and the linked spoke, not to the legacy VNet.
    * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
    */
-  function estate() {
+  function estate(extra: (b: ModelBuilder, data: ResourceId) => void = () => undefined) {
     const { b, hub, spoke, app } = hubAndSpoke([applicationRule('all', ['*'])]);
     const data = b.subnet(hub, 'data', '10.0.5.0/24');
+    extra(b, data);
     const pe = b.privateEndpoint(data, 'pe-stpatients', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
     const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
     b.link(zone, hub, { name: 'link-hub' });
@@ -196,11 +197,22 @@ describe('private endpoints and private DNS', () => {
     expect(explainPath(path).find((h) => h.kind === 'dns')?.rule).toBe('stpatients.blob.core.windows.net resolves publicly');
   });
 
-  it('from a linked VNet whose zone has no record for the name, it does not resolve (NXDOMAIN): dropped', () => {
-    const { model, other } = estate();
+  it('from a linked VNet whose zone lacks the record of a name that has a private endpoint, it does not resolve (NXDOMAIN): dropped', () => {
+    const { model, other } = estate((b, data) => b.privateEndpoint(data, 'pe-starchive', '10.0.5.9', { fqdns: ['starchive.blob.core.windows.net'] }));
     const path = pathOf(resolve(model, { destination: 'starchive.blob.core.windows.net' }), other);
     expect(path.verdict).toBe('dropped');
     expect(terminalOf(path.steps).reason.kind).toBe('name-not-resolved');
+  });
+
+  // Public DNS points a name into the privatelink zone only when the resource has private
+  // endpoint connections https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+  it('without any known private endpoint for the name, a linked zone without the record leaves the resolution unknown', () => {
+    const { model, other } = estate();
+    const path = pathOf(resolve(model, { destination: 'starchive.blob.core.windows.net' }), other);
+    expect(path.verdict).toBe('internet');
+    const dns = explainPath(path).find((h) => h.kind === 'dns');
+    expect(dns?.rule).toBe('starchive.blob.core.windows.net: resolution not known');
+    expect(dns?.explanation).toContain('no private endpoint for starchive.blob.core.windows.net is in the snapshot');
   });
 
   it('the interpretation says how the name resolved across the estate', () => {

@@ -117,7 +117,7 @@ describe('resolveEgress: captured effective routes', () => {
     });
     expect(path.findings[0]).toMatchObject({ severity: 'warning', resourceIds: [s, nic] });
     expect(path.findings[0]?.message).toContain('"0.0.0.0/0 → None" but the configuration in the snapshot gives "0.0.0.0/0 → Internet"');
-    expect(explainPath(path)[1]?.verify).toBe(`az network nic show-effective-route-table --ids ${nic} -o table`);
+    expect(explainPath(path)[1]?.verify).toBe(`az network nic show-effective-route-table --ids '${nic}' -o table`);
     const estateFindings = resolve(model, {}, { effectiveRoutes }).findings;
     expect(estateFindings.map((f) => [f.code, f.resourceIds])).toEqual([['route-drift', [s]]]);
   });

@@ -34,6 +34,20 @@ const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonl
     malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', destination: 5 }, { estateId: '', destination: null },
       { estateId: 'estate-1', destination: '1'.repeat(IPC_LIMITS.maxDestinationChars + 1) }],
   },
+  reach: {
+    valid: { estateId: 'estate-1', sourceId: '/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a' },
+    malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', sourceId: 7 }, { estateId: 'estate-1', sourceId: '' },
+      { estateId: 'estate-1', sourceId: 'x'.repeat(IPC_LIMITS.maxResourceIdChars + 1) }, { estateId: 'has space', sourceId: null },
+      { estateId: 'estate-1', sourceId: null, destination: null }],
+  },
+  matrix: {
+    valid: { estateId: 'estate-1', destinations: 'api.stripe.com\nexfil.example.net\n', fileName: 'destinations.txt' },
+    malformed: [{ estateId: 'estate-1', destinations: 'api.stripe.com' }, { estateId: 'estate-1', destinations: ['api.stripe.com'], fileName: 'l.txt' },
+      { estateId: 'estate-1', destinations: 'api.stripe.com', fileName: '' },
+      { estateId: 'estate-1', destinations: 'api.stripe.com', fileName: 'x'.repeat(IPC_LIMITS.maxFileNameChars + 1) },
+      { estateId: 'estate-1', destinations: 'a'.repeat(IPC_LIMITS.maxDestinationListChars + 1), fileName: 'huge.txt' },
+      { estateId: 'estate-1', destinations: 'api.stripe.com', fileName: 'l.txt', path: '/etc/hosts' }],
+  },
   saveSnapshot: { valid: { estateId: 'estate-1' }, malformed: [{ estateId: ['estate-1'] }, null] },
   exportEvidence: {
     valid: { estateId: 'estate-1', destination: null, sourceIds: ['/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a'] },
@@ -106,6 +120,21 @@ describe('validateRequest', () => {
   it('trims the destination and keeps null as the default route', () => {
     expect(validateRequest('resolve', { estateId: 'e', destination: ' 8.8.8.8 ' })).toEqual({ ok: true, value: { estateId: 'e', destination: '8.8.8.8' } });
     expect(validateRequest('resolve', { estateId: 'e', destination: null })).toEqual({ ok: true, value: { estateId: 'e', destination: null } });
+  });
+
+  it('reach: null asks for every source; a source ID is passed on untouched', () => {
+    expect(validateRequest('reach', { estateId: 'e', sourceId: null })).toEqual({ ok: true, value: { estateId: 'e', sourceId: null } });
+    const id = '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/networkInterfaces/nic-1';
+    expect(validateRequest('reach', { estateId: 'e', sourceId: id })).toEqual({ ok: true, value: { estateId: 'e', sourceId: id } });
+  });
+
+  it('matrix: the list text is bounded, not parsed (a bad line is the engine\'s input error); empty text passes', () => {
+    expect(validateRequest('matrix', { estateId: 'e', destinations: 'not a destination', fileName: 'l.txt' }).ok).toBe(true);
+    expect(validateRequest('matrix', { estateId: 'e', destinations: '', fileName: 'l.txt' }).ok).toBe(true);
+    const atLimit = 'a'.repeat(IPC_LIMITS.maxDestinationListChars);
+    expect(validateRequest('matrix', { estateId: 'e', destinations: atLimit, fileName: 'l.txt' }).ok).toBe(true);
+    expect(validateRequest('matrix', { estateId: 'e', destinations: `${atLimit}a`, fileName: 'l.txt' }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-request', path: '$.destinations' } });
   });
 
   it('accepts a pull for every subscription the account can read (empty list) and a null tenant', () => {
