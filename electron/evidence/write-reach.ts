@@ -25,10 +25,10 @@ function allowedTable(ed: EvidenceDocument, entries: readonly ReachEntry[]): voi
   ed.table([
     // Sized so "*.delivery.mp.microsoft.com", "Internet via NAT gateway" and a policy/collection
     // prefix each fit one line at 7 pt: rule names wrap at their slashes.
-    { header: 'Kind', width: w * 0.10 },
+    { header: 'Kind', width: w * 0.09 },
     { header: 'Destination', width: w * 0.25, font: 'Mono' },
-    { header: 'Ports', width: w * 0.11 },
-    { header: 'Verdict', width: w * 0.19 },
+    { header: 'Ports', width: w * 0.10 },
+    { header: 'Verdict', width: w * 0.21 },
     { header: 'Allowed by (rule)', width: w * 0.35, font: 'Mono' },
   ], entries.map((e) => [
     REACH_KIND_LABEL[e.kind],

@@ -73,6 +73,15 @@ export function FindingItem({ finding }: { readonly finding: Finding }) {
   );
 }
 
+/**
+ * A host name that may wrap at its dots (`*.delivery.mp.` / `microsoft.com`) rather than mid-label
+ * in the narrow pane: <wbr> elements between text nodes, never markup from the name itself.
+ */
+function BreakableName({ text }: { readonly text: string }) {
+  const parts = text.split(/(?<=[./])/);
+  return <>{parts.map((part, i) => <Fragment key={i}>{i > 0 ? <wbr /> : null}{part}</Fragment>)}</>;
+}
+
 function PrivateReachList({ title, entries }: { readonly title: string; readonly entries: readonly PrivateReachEntry[] }) {
   if (entries.length === 0) return null;
   return (
@@ -81,7 +90,7 @@ function PrivateReachList({ title, entries }: { readonly title: string; readonly
       <ul className="reach-list">
         {entries.map((e, i) => (
           <li key={`${e.value}-${i}`} className="reach-entry" data-testid="reach-private" data-kind={e.kind}>
-            <div className="reach-line"><span className="reach-value mono">{e.value}</span></div>
+            <div className="reach-line"><span className="reach-value mono"><BreakableName text={e.value} /></span></div>
             {/* A private endpoint's target is a resource ID: its name reads better, the ID is one hover away. */}
             <div className="reach-rule" title={e.target}>
               {e.kind === 'private-endpoint' ? `→ ${e.target === '' ? 'target not visible' : nameFromResourceId(e.target)}` : `locations: ${e.target}`}
@@ -119,7 +128,7 @@ function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly 
               return (
                 <li key={`${e.value}-${e.rule}-${i}`} className="reach-entry" data-testid="reach-entry" data-kind={e.kind} data-value={e.value}>
                   <div className="reach-line">
-                    <span className="reach-value mono">{e.value === '*' ? 'any' : e.value}</span>
+                    <span className="reach-value mono"><BreakableName text={e.value === '*' ? 'any' : e.value} /></span>
                     <span className="reach-ports">{portsText(e)}</span>
                   </div>
                   <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>

@@ -175,8 +175,9 @@ describe('egress-atlas resolve', () => {
   });
 
   it.each([
-    ['api.stripe.com', /^error: --destination "api\.stripe\.com" is not an IPv4 or IPv6 address/],
-    ['300.1.1.1', /^error: --destination "300\.1\.1\.1" is not an IPv4 or IPv6 address/],
+    ['not a host!', /^error: --destination "not a host!" is not a destination: expected an IP address, a CIDR/],
+    ['300.1.1.1', /^error: --destination "300\.1\.1\.1" is not a destination/],
+    ['api.stripe.com:99999', /^error: --destination "api\.stripe\.com:99999": port 99999 is outside 1-65535/],
   ])('--destination %s is refused with exit 2', async (destination, message) => {
     const run = await cli(['resolve', '--demo', '--destination', destination]);
     expect(run.code).toBe(2);

@@ -1,0 +1,179 @@
+/**
+ * Egress intent as code: the policy file (`version: 1`, YAML or JSON) and the result of checking an
+ * estate against it, `egress-atlas/check@1`. The CLI (`egress-atlas check`), the app's Controls
+ * panel and the evidence PDF all read these shapes; nothing downstream re-evaluates a control.
+ */
+import type { DestinationSpec } from '../egress/destination-spec';
+import type { ResolveJsonPath } from '../egress/explain';
+import type { ExitMethod, PathSource, Verdict } from '../egress/types';
+import type { Cidr } from '../model/ip';
+
+export const CHECK_SCHEMA = 'egress-atlas/check@1' as const;
+export const POLICY_VERSION = 1 as const;
+
+/** Azure Policy's vocabulary: `deny` fails the check, `audit` reports only, `disabled` skips the control. */
+export type Effect = 'deny' | 'audit' | 'disabled';
+export const EFFECTS: readonly Effect[] = ['deny', 'audit', 'disabled'];
+
+/**
+ * A name, a resource ID or a glob (`*` any run of characters, `?` one character), matched
+ * case-insensitively, as Azure treats names and IDs. Compiled once at parse time.
+ */
+export interface Selector {
+  readonly text: string;
+  readonly pattern: RegExp;
+}
+
+/** Which sources a control covers. Every non-empty selector list must match (AND); within a list any entry may (OR). */
+export interface Scope {
+  readonly subscriptions: readonly Selector[];
+  readonly resourceGroups: readonly Selector[];
+  readonly vnets: readonly Selector[];
+  readonly subnets: readonly Selector[];
+  /** Subnet tags (inherited from the VNet when the subnet has none): every key must be present with a matching value. */
+  readonly tags: readonly { readonly key: string; readonly value: Selector }[];
+  /**
+   * Whether platform subnets (AzureFirewallSubnet, GatewaySubnet, Bastion, Route Server) are
+   * covered. Default false: their egress is Azure-managed, and a firewall cannot be routed through
+   * itself, so `subnets: ["*"]` means "every workload subnet".
+   */
+  readonly includePlatform: boolean;
+}
+
+/** One destination a control names, parsed once (see destination-spec.ts). */
+export interface PolicyDestination {
+  readonly spec: DestinationSpec;
+  /** Whether the text gave a port (`api.stripe.com:443`); otherwise mayReach ignores ports. */
+  readonly explicitPort: boolean;
+}
+
+/** One requirement of a control, with the line it was written on (reports point at it). */
+export type Requirement = { readonly line: number } & (
+  | { readonly kind: 'forbidExits'; readonly exits: readonly ExitMethod[] }
+  | { readonly kind: 'forbidVerdicts'; readonly verdicts: readonly Verdict[] }
+  | { readonly kind: 'requireVerdicts'; readonly verdicts: readonly Verdict[] }
+  | { readonly kind: 'requireVia'; readonly via: readonly Selector[] }
+  | { readonly kind: 'egressIpsWithin'; readonly cidrs: readonly Cidr[]; readonly texts: readonly string[] }
+  | { readonly kind: 'mayReach'; readonly destinations: readonly PolicyDestination[] }
+  | { readonly kind: 'mustReach'; readonly destinations: readonly PolicyDestination[] }
+  | { readonly kind: 'mustNotReach'; readonly destinations: readonly PolicyDestination[] }
+  | { readonly kind: 'privateOnly'; readonly destinations: readonly PolicyDestination[] }
+  | { readonly kind: 'maxSnatUtilisation'; readonly percent: number }
+);
+
+export type RequirementKind = Requirement['kind'];
+
+export const REQUIREMENT_KINDS: readonly RequirementKind[] = [
+  'forbidExits', 'forbidVerdicts', 'requireVerdicts', 'requireVia', 'egressIpsWithin',
+  'mayReach', 'mustReach', 'mustNotReach', 'privateOnly', 'maxSnatUtilisation',
+];
+
+/** A time-boxed waiver (Azure Policy exemptions): it applies to matching sources until the end of `expires` (UTC). */
+export interface PolicyException {
+  readonly source: Selector;
+  readonly reason: string;
+  readonly ticket: string | null;
+  /** `YYYY-MM-DD` (or a full ISO date-time) as written. */
+  readonly expires: string;
+  /** The first instant the exception no longer applies, epoch ms. */
+  readonly expiresAt: number;
+  readonly line: number;
+}
+
+export interface Control {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly effect: Effect;
+  /** 1-based line of the control in the policy file (SARIF locations point here). */
+  readonly line: number;
+  readonly scope: Scope;
+  readonly requirements: readonly Requirement[];
+  readonly exceptions: readonly PolicyException[];
+}
+
+export interface Policy {
+  readonly version: typeof POLICY_VERSION;
+  /** The file name as given (reports and SARIF cite it). */
+  readonly fileName: string;
+  readonly controls: readonly Control[];
+}
+
+// ---- the result: egress-atlas/check@1 -------------------------------------------------------
+
+export type ControlStatus = 'pass' | 'fail' | 'not-applicable';
+
+export interface CheckSource {
+  readonly type: PathSource['type'];
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface Violation {
+  readonly source: CheckSource;
+  /** Which requirement it breaks. */
+  readonly requirement: RequirementKind;
+  /** The destination, via or CIDR concerned, when the requirement lists several (stable: fingerprints use it). */
+  readonly subject: string | null;
+  readonly reason: string;
+  /** The resolve@1 path that proves it (for reach requirements: the path to that destination). */
+  readonly path: ResolveJsonPath;
+}
+
+export interface ExceptionRef {
+  readonly source: string;
+  readonly reason: string;
+  readonly ticket: string | null;
+  readonly expires: string;
+  readonly line: number;
+}
+
+export interface ExceptionApplied {
+  readonly exception: ExceptionRef;
+  readonly source: CheckSource;
+  /** The violations it waived (reasons only: the paths are in no auditor's interest once waived). */
+  readonly waived: readonly { readonly requirement: RequirementKind; readonly subject: string | null; readonly reason: string }[];
+}
+
+export interface ExceptionExpired {
+  readonly exception: ExceptionRef;
+  /** `policy.yaml:14: controls[0].exceptions[0].expires: …`: says where, and that it no longer applies. */
+  readonly message: string;
+}
+
+export interface ControlResult {
+  readonly id: string;
+  readonly title: string;
+  readonly effect: Effect;
+  readonly status: ControlStatus;
+  readonly line: number;
+  /** IDs of the sources the control covers (JUnit writes one testcase per source; the app highlights them). */
+  readonly inScope: readonly string[];
+  readonly violations: readonly Violation[];
+  readonly exceptionsApplied: readonly ExceptionApplied[];
+  readonly exceptionsExpired: readonly ExceptionExpired[];
+  /** Why a control or a requirement was not applicable (disabled, nothing in scope, no SNAT metrics). */
+  readonly notes: readonly string[];
+}
+
+export interface CheckSummary {
+  readonly controls: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly notApplicable: number;
+  /** Deny controls that failed: non-empty means exit 1. */
+  readonly denyFailed: readonly string[];
+}
+
+export interface CheckResult {
+  readonly schema: typeof CHECK_SCHEMA;
+  readonly policy: string;
+  /** The evaluation instant (ISO): exception expiry is judged against it. */
+  readonly evaluatedAt: string;
+  /** What the route-level requirements were evaluated against (`0.0.0.0/0` unless `--destination`). */
+  readonly destination: string;
+  /** Every source considered (subnets, and NICs whose path differs), once. */
+  readonly sources: readonly CheckSource[];
+  readonly controls: readonly ControlResult[];
+  readonly summary: CheckSummary;
+}
