@@ -21,6 +21,14 @@ const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 
 type Paint = (text: string) => string;
 const ansi = (code: number): Paint => (text) => `\u001b[${code}m${text}\u001b[0m`;
+
+/**
+ * Names and texts from the input are user data: control characters (an escape sequence in a
+ * resource name or tag would recolour or rewrite the terminal) are shown escaped, `\x1b`.
+ */
+export function safe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/[\n\t]/g, ' ');
+}
 const plain: Paint = (text) => text;
 
 function verdictPaint(verdict: Verdict, color: boolean): Paint {
@@ -119,7 +127,7 @@ function pathRow(path: EgressPath, color: boolean): Row {
   const source = platform ? `${name} ${PLATFORM_MARKER}` : name;
   const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
   return {
-    cells: [source, path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : path.via.map((v) => nameFromResourceId(v.id)).join(' > '), ipsCell(path.egressIps), formatPorts(path.snatPorts), findingsCell(path.findings)],
+    cells: [safe(source), path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : safe(path.via.map((v) => nameFromResourceId(v.id)).join(' > ')), safe(ipsCell(path.egressIps)), formatPorts(path.snatPorts), findingsCell(path.findings)],
     paints: [platform ? platformPaint(color) : plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
   };
 }
@@ -171,18 +179,18 @@ export function formatTable(result: ResolveResult, model: NetworkModel, options:
   const lines: string[] = [];
   lines.push(renderRows([{ cells: HEADER, paints: HEADER.map(() => bold) }], widths, '  ')[0] ?? '');
   for (const group of sortedGroups) {
-    lines.push('', bold(group.title));
+    lines.push('', bold(safe(group.title)));
     lines.push(...renderRows(group.rows, widths, '  '));
   }
   if (result.paths.length === 0) lines.push('', '  (no paths)');
   if (result.findings.length > 0) {
     lines.push('', bold('Estate findings'));
-    for (const f of result.findings) lines.push(`  ${severityPaint(f.severity, options.color)(f.severity.padEnd(7))} ${f.code}: ${f.message}`);
+    for (const f of result.findings) lines.push(`  ${severityPaint(f.severity, options.color)(f.severity.padEnd(7))} ${f.code}: ${safe(f.message)}`);
   }
   lines.push('', summaryLine(result));
   if (result.gaps.length > 0) {
     lines.push('', bold('Gaps (what could not be seen or modelled)'));
-    for (const g of result.gaps) lines.push(`  ${g.code}  ${g.scope}${g.count === undefined ? '' : ` (x${g.count})`}: ${g.message}`);
+    for (const g of result.gaps) lines.push(`  ${g.code}  ${safe(g.scope)}${g.count === undefined ? '' : ` (x${g.count})`}: ${safe(g.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -193,15 +201,15 @@ export function formatExplain(result: ResolveResult, options: TableOptions): str
   const lines: string[] = [];
   for (const path of result.paths) {
     const exit = path.exit === null ? '' : ` via ${path.exit}`;
-    lines.push('', bold(`${path.source.name} (${path.source.type}) → ${verdictPaint(path.verdict, options.color)(path.verdict)}${exit}`));
+    lines.push('', bold(`${safe(path.source.name)} (${path.source.type}) → ${verdictPaint(path.verdict, options.color)(path.verdict)}${exit}`));
     explainPath(path).forEach((hop, i) => {
-      lines.push(`  ${String(i + 1).padStart(2)}. ${hop.kind}: ${hop.rule}`);
-      lines.push(`      why:    ${hop.explanation}`);
+      lines.push(`  ${String(i + 1).padStart(2)}. ${hop.kind}: ${safe(hop.rule)}`);
+      lines.push(`      why:    ${safe(hop.explanation)}`);
       if (hop.docs.length > 0) lines.push(`      docs:   ${hop.docs}`);
-      if (hop.verify.length > 0) lines.push(`      verify: ${hop.verify}`);
+      if (hop.verify.length > 0) lines.push(`      verify: ${safe(hop.verify)}`);
     });
     for (const f of path.findings) {
-      lines.push(`      ${severityPaint(f.severity, options.color)(f.severity)} ${f.code}: ${f.message}${f.advice === undefined ? '' : ` Advice: ${f.advice}`}`);
+      lines.push(`      ${severityPaint(f.severity, options.color)(f.severity)} ${f.code}: ${safe(f.message)}${f.advice === undefined ? '' : ` Advice: ${safe(f.advice)}`}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -216,12 +224,12 @@ const MATRIX_MARK: Readonly<Record<Verdict, string>> = {
 export function formatMatrix(matrix: MatrixResult, options: TableOptions): string {
   const bold: Paint = options.color ? ansi(1) : plain;
   const columns = matrix.destinations.map((d, i) => `[${i + 1}]`);
-  const names = matrix.rows.map((r) => (r.source.type === 'nic' ? `  ${r.source.name}` : r.source.name));
+  const names = matrix.rows.map((r) => safe(r.source.type === 'nic' ? `  ${r.source.name}` : r.source.name));
   const width = Math.max('SOURCE'.length, ...names.map((n) => n.length));
   const cellWidth = Math.max(...columns.map((c) => c.length), ...Object.values(MATRIX_MARK).map((m) => m.length));
   const lines: string[] = [];
   lines.push(bold('Destinations'));
-  matrix.destinations.forEach((d, i) => lines.push(`  [${i + 1}] ${d.destination}${d.label ? ` (${d.label})` : ''}`));
+  matrix.destinations.forEach((d, i) => lines.push(`  [${i + 1}] ${safe(d.destination)}${d.label ? ` (${safe(d.label)})` : ''}`));
   lines.push('', bold(`  ${'SOURCE'.padEnd(width)}  ${columns.map((c) => c.padEnd(cellWidth)).join('  ')}`.trimEnd()));
   matrix.rows.forEach((row, r) => {
     const cells = row.results.map((c) => verdictPaint(c.verdict, options.color)(MATRIX_MARK[c.verdict].padEnd(cellWidth)));
@@ -237,19 +245,19 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
   const bold: Paint = options.color ? ansi(1) : plain;
   const lines: string[] = [];
   for (const s of reach.sources) {
-    const head = `${s.source.name} (${s.source.type === 'nic' ? 'NIC' : 'subnet'})`;
+    const head = `${safe(s.source.name)} (${s.source.type === 'nic' ? 'NIC' : 'subnet'})`;
     const verdict = s.unrestricted ? 'UNRESTRICTED: any public destination (TCP 443)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {
       if (e.kind === 'any' && s.unrestricted) {
-        lines.push(`  any             via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`);
+        lines.push(safe(`  any             via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`));
         continue;
       }
       const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
-      lines.push(`  ${e.kind.padEnd(14)}  ${e.value}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`);
+      lines.push(safe(`  ${e.kind.padEnd(14)}  ${e.value}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
     if (s.allowed.length === 0) lines.push('  (no public destination allowed)');
-    for (const p of s.private) lines.push(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`);
+    for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;
   lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${reach.sources.length - open} restricted | gaps: ${reach.gaps.length}`);

@@ -208,13 +208,12 @@ export function Workspace({ api, state, dispatch }: Props) {
           <input type="file" accept={DESTINATION_LIST_ACCEPT} className="sr-only" data-testid="destinations-input"
             onChange={(e) => { void loadDestinations(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
         </label>
+        {/* One toggle, not a Graph | Matrix pair: the top bar must still fit one line at 1440 px
+            with the tour button; the matrix has its own "Back to the graph". */}
         {state.matrix ? (
-          <div className="segmented" role="group" aria-label="Centre view">
-            <button type="button" className="btn small" aria-pressed={state.centreView === 'graph'} data-testid="show-graph"
-              onClick={() => dispatch({ kind: 'centre-view', view: 'graph' })}>Graph</button>
-            <button type="button" className="btn small" aria-pressed={state.centreView === 'matrix'} data-testid="show-matrix"
-              onClick={() => dispatch({ kind: 'centre-view', view: 'matrix' })}>Matrix</button>
-          </div>
+          <button type="button" className="btn small toggle" aria-pressed={state.centreView === 'matrix'} data-testid="show-matrix"
+            title={state.centreView === 'matrix' ? 'Back to the graph' : `Show the destinations matrix (${state.matrix.fileName})`}
+            onClick={() => dispatch({ kind: 'centre-view', view: state.centreView === 'matrix' ? 'graph' : 'matrix' })}>Matrix</button>
         ) : null}
         {isTraining ? (
           <button type="button" className="btn small primary" data-testid="start-tour"
@@ -295,22 +294,21 @@ export function Workspace({ api, state, dispatch }: Props) {
       </div>
       <div className="main">
         <SourceList state={state} list={list} dispatch={dispatch} />
-        {/* The matrix lies over the graph rather than replacing it: the graph keeps its layout and
-            viewport, so going back is instant. */}
-        <div className="centre">
-          <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
-            selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
-            focusRequest={state.focusRequest} animate={state.tour !== null}
-            onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
-          {state.matrix && state.centreView === 'matrix' ? (
-            <MatrixView model={estate.snapshot.model} matrix={state.matrix} selectedSourceId={state.selectedSourceId}
-              onPick={(sourceId, destination) => void pickMatrixCell(sourceId, destination)}
-              onBack={() => dispatch({ kind: 'centre-view', view: 'graph' })}
-              onClose={() => dispatch({ kind: 'close-matrix' })} />
-          ) : null}
-        </div>
+        <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
+          selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
+          focusRequest={state.focusRequest} animate={state.tour !== null}
+          onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
         <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings}
           reach={path ? reach : null} model={estate.snapshot.model} />
+        {/* The matrix lies over the graph and the explanation rather than replacing them: the graph
+            keeps its layout and viewport, so going back is instant, and the matrix gets the width
+            of both (columns are destinations; at 1440 px the graph's width alone shows three). */}
+        {state.matrix && state.centreView === 'matrix' ? (
+          <MatrixView model={estate.snapshot.model} matrix={state.matrix} selectedSourceId={state.selectedSourceId}
+            onPick={(sourceId, destination) => void pickMatrixCell(sourceId, destination)}
+            onBack={() => dispatch({ kind: 'centre-view', view: 'graph' })}
+            onClose={() => dispatch({ kind: 'close-matrix' })} />
+        ) : null}
       </div>
     </div>
   );

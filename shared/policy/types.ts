@@ -40,12 +40,23 @@ export interface Scope {
   readonly includePlatform: boolean;
 }
 
-/** One destination a control names, parsed once (see destination-spec.ts). */
+/** One destination a control resolves (mustReach, mustNotReach, privateOnly), parsed once (see destination-spec.ts). */
 export interface PolicyDestination {
   readonly spec: DestinationSpec;
-  /** Whether the text gave a port (`api.stripe.com:443`); otherwise mayReach ignores ports. */
-  readonly explicitPort: boolean;
 }
+
+/**
+ * One entry of a `mayReach` allow-list. Unlike a resolved destination it may be an FQDN pattern
+ * (`*.riskapi.example`, Azure Firewall's wildcard rules) and its port is optional: without one,
+ * any port of that destination is allowed.
+ */
+export type ReachPattern = { readonly text: string; readonly port: number | null } & (
+  | { readonly kind: 'fqdn'; readonly pattern: string }
+  | { readonly kind: 'cidr'; readonly cidr: Cidr }
+  | { readonly kind: 'service-tag'; readonly tag: string }
+  /** `*`, `0.0.0.0/0` or `internet`: anything. */
+  | { readonly kind: 'any' }
+);
 
 /** One requirement of a control, with the line it was written on (reports point at it). */
 export type Requirement = { readonly line: number } & (
@@ -54,7 +65,7 @@ export type Requirement = { readonly line: number } & (
   | { readonly kind: 'requireVerdicts'; readonly verdicts: readonly Verdict[] }
   | { readonly kind: 'requireVia'; readonly via: readonly Selector[] }
   | { readonly kind: 'egressIpsWithin'; readonly cidrs: readonly Cidr[]; readonly texts: readonly string[] }
-  | { readonly kind: 'mayReach'; readonly destinations: readonly PolicyDestination[] }
+  | { readonly kind: 'mayReach'; readonly patterns: readonly ReachPattern[] }
   | { readonly kind: 'mustReach'; readonly destinations: readonly PolicyDestination[] }
   | { readonly kind: 'mustNotReach'; readonly destinations: readonly PolicyDestination[] }
   | { readonly kind: 'privateOnly'; readonly destinations: readonly PolicyDestination[] }
@@ -78,6 +89,8 @@ export interface PolicyException {
   /** The first instant the exception no longer applies, epoch ms. */
   readonly expiresAt: number;
   readonly line: number;
+  /** `controls[0].exceptions[1]`: where it is written (an expired exception is reported there). */
+  readonly field: string;
 }
 
 export interface Control {

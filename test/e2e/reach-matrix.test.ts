@@ -135,6 +135,11 @@ describe('destinations matrix', () => {
     await page.getByTestId('matrix-view').waitFor();
     await page.getByTestId('matrix-back').click();
     expect(await page.getByTestId('matrix-view').count()).toBe(0);
+    // The top bar's toggle goes both ways.
+    await page.getByTestId('show-matrix').click();
+    await page.getByTestId('matrix-view').waitFor();
+    await page.getByTestId('show-matrix').click();
+    expect(await page.getByTestId('matrix-view').count()).toBe(0);
     const accepted = await page.evaluate((text) => {
       const target = document.querySelector('[data-testid="destinations-button"]');
       if (!target) throw new Error('No destinations control');

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { IPC_OPERATIONS } from '../../../shared/ipc/contract';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -70,7 +71,9 @@ describe('Electron main', () => {
     expect(calls).toContain('block-remote');
     expect(calls).toContain('handle:app');
     expect(calls).toContain('services:/home/ops/.config/Egress Atlas/userData');
-    expect(calls.filter((c) => c.startsWith('ipc:'))).toHaveLength(11);
+    // One handler per operation of the contract (13 with reach and matrix), no more.
+    expect(calls.filter((c) => c.startsWith('ipc:'))).toHaveLength(IPC_OPERATIONS.length);
+    expect(IPC_OPERATIONS).toHaveLength(13);
     // Every IPC handler exists before the window (and its page) does.
     expect(calls.indexOf('window')).toBeGreaterThan(calls.lastIndexOf('ipc:egress-atlas:cancelPull'));
     expect(calls.indexOf('window')).toBeGreaterThan(calls.indexOf('handle:app'));

@@ -1,0 +1,53 @@
+/**
+ * Hostile and broken input is bad input (exit 2, one line naming the file), never a crash: a
+ * 20,000-level nested JSON file would otherwise overflow the stack of the ARM readers.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { runCli } from '../../../electron/cli/main';
+import { snapshotFromTexts } from '../../../electron/snapshot/load';
+import { InputError } from '../../../shared/model/errors';
+
+let dir = '';
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'egress-atlas-hostile-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const io: CliIo = { stdout: () => undefined, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
+  return { code: await runCli(args, io), stderr };
+}
+
+describe('deeply nested JSON', () => {
+  const deep = `{"value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+
+  it('exits 2 with one line naming the file and the depth', async () => {
+    await writeFile(join(dir, 'deep.json'), deep, 'utf8');
+    const run = await cli(['resolve', 'deep.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: deep.json: $: expected JSON nested at most a few thousand levels deep (Azure resources nest about 15 levels), found 20001 levels\n');
+  });
+
+  it('is an input error in the app\'s import path too (the same loader)', () => {
+    expect(() => snapshotFromTexts([{ name: 'deep.json', text: deep }], { toolVersion: 'test' })).toThrow(InputError);
+  });
+});
+
+describe('names printed to a terminal', () => {
+  it('carry no control characters: an escape sequence in a resource name is shown escaped', async () => {
+    const { ModelBuilder } = await import('../../support/model-builder');
+    const { resolveEgress } = await import('../../../shared/egress');
+    const { formatExplain, formatTable } = await import('../../../electron/cli/format-table');
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet\u001b]0;pwned\u0007', ['10.0.0.0/16']);
+    b.subnet(vnet, 'evil\u001b[2J\u001b[31mname', '10.0.1.0/24');
+    const model = b.build();
+    const result = resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+    const text = formatTable(result, model, { color: false }) + formatExplain(result, { color: false });
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('evil\\x1b[2J\\x1b[31mname');
+  });
+});
