@@ -27,6 +27,7 @@ const ansi = (code: number): Paint => (text) => `\u001b[${code}m${text}\u001b[0m
  * resource name or tag would recolour or rewrite the terminal) are shown escaped, `\x1b`.
  */
 export function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/[\n\t]/g, ' ');
 }
 const plain: Paint = (text) => text;

@@ -13,7 +13,7 @@ import { InputError } from '../model/errors';
 import { parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { compileGlob } from './glob';
-import { EFFECTS, POLICY_VERSION } from './types';
+import { EFFECTS, POLICY_VERSION, REQUIREMENT_KINDS } from './types';
 import type { Control, Effect, Policy, PolicyDestination, PolicyException, ReachPattern, Requirement, RequirementKind, Scope, Selector } from './types';
 
 export interface PolicyIssue {
@@ -46,8 +46,7 @@ export type PolicyParse =
   | { readonly kind: 'error'; readonly issues: readonly PolicyIssue[] };
 
 const TOP_KEYS = ['$schema', 'version', 'description', 'controls'] as const;
-const CONTROL_KEYS = ['id', 'title', 'description', 'effect', 'scope', 'exceptions', 'forbidExits', 'forbidVerdicts', 'requireVerdicts', 'requireVia',
-  'egressIpsWithin', 'mayReach', 'mustReach', 'mustNotReach', 'privateOnly', 'maxSnatUtilisation'] as const;
+const CONTROL_KEYS: readonly string[] = ['id', 'title', 'description', 'effect', 'scope', 'exceptions', ...REQUIREMENT_KINDS];
 const SCOPE_KEYS = ['subscriptions', 'resourceGroups', 'vnets', 'subnets', 'tags', 'includePlatform'] as const;
 const EXCEPTION_KEYS = ['source', 'reason', 'ticket', 'expires'] as const;
 const CONTROL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -179,25 +178,22 @@ function readScope(reader: Reader, entry: Entry | undefined, field: string): Sco
   if (!map) return empty;
   const tags: { key: string; value: Selector }[] = [];
   const tagEntry = map.get('tags');
-  if (tagEntry) {
-    const tagMap = reader.map(tagEntry.node, tagEntry.line, `${field}.tags`, []);
-    // Tag names are free-form: read the pairs directly instead of through an allow-list.
-    if (tagMap === null && isMap(tagEntry.node)) reader.issues.pop();
-    if (isMap(tagEntry.node)) {
-      for (const pair of tagEntry.node.items) {
-        const keyNode = pair.key as YamlNode | null;
-        const keyLine = reader.lineOf(keyNode, tagEntry.line);
-        if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-          reader.fail(keyLine, `${field}.tags`, `tag names must be strings, found ${describe(keyNode)}`);
-          continue;
-        }
-        const key = String(keyNode.value);
-        const value = reader.string(pair.value as YamlNode | null, keyLine, `${field}.tags.${key}`, { allowNumber: true });
-        if (value === null) continue;
-        const glob = compileGlob(value);
-        if (glob.kind === 'error') reader.fail(keyLine, `${field}.tags.${key}`, glob.message);
-        else tags.push({ key, value: glob.selector });
+  if (tagEntry && !isMap(tagEntry.node)) reader.fail(reader.lineOf(tagEntry.node, tagEntry.line), `${field}.tags`, `expected a mapping of tag name to value, found ${describe(tagEntry.node)}`);
+  // Tag names are free-form, so the pairs are read directly rather than through an allow-list.
+  if (tagEntry && isMap(tagEntry.node)) {
+    for (const pair of tagEntry.node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const keyLine = reader.lineOf(keyNode, tagEntry.line);
+      if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
+        reader.fail(keyLine, `${field}.tags`, `tag names must be strings, found ${describe(keyNode)}`);
+        continue;
       }
+      const key = String(keyNode.value);
+      const value = reader.string(pair.value as YamlNode | null, keyLine, `${field}.tags.${key}`, { allowNumber: true });
+      if (value === null) continue;
+      const glob = compileGlob(value);
+      if (glob.kind === 'error') reader.fail(keyLine, `${field}.tags.${key}`, glob.message);
+      else tags.push({ key, value: glob.selector });
     }
   }
   let includePlatform = false;
@@ -222,7 +218,6 @@ function enumList<T extends string>(reader: Reader, entry: Entry, field: string,
     if (match === undefined) reader.fail(item.line, item.field, `"${item.text}" is not ${what}; expected one of: ${allowed.join(', ')}`);
     else out.push(match);
   }
-  if (out.length === 0 && reader.issues.length === 0) reader.fail(entry.line, field, 'an empty list requires nothing');
   return out;
 }
 
@@ -283,6 +278,8 @@ function reachPattern(text: string): ReachPattern | string {
 
 function readRequirement(reader: Reader, kind: RequirementKind, entry: Entry, field: string): Requirement | null {
   const line = entry.line;
+  // An empty list would require nothing and pass forever: almost certainly an editing slip.
+  if (isSeq(entry.node) && entry.node.items.length === 0) return reader.fail(line, field, 'the list is empty: it requires nothing');
   switch (kind) {
     case 'forbidExits':
       return { kind, line, exits: enumList(reader, entry, field, Object.keys(EXITS) as ExitMethod[], 'an exit') };
@@ -389,15 +386,15 @@ function readControl(reader: Reader, node: YamlNode | null, line: number, field:
   }
   const scope = readScope(reader, map.get('scope'), `${field}.scope`);
   const requirements: Requirement[] = [];
+  let requirementKeys = 0;
   for (const [key, entry] of map) {
-    const kind = (['forbidExits', 'forbidVerdicts', 'requireVerdicts', 'requireVia', 'egressIpsWithin', 'mayReach', 'mustReach', 'mustNotReach', 'privateOnly', 'maxSnatUtilisation'] as const).find((k) => k === key);
+    const kind = REQUIREMENT_KINDS.find((k) => k === key);
     if (kind === undefined) continue;
+    requirementKeys += 1;
     const requirement = readRequirement(reader, kind, entry, `${field}.${key}`);
     if (requirement) requirements.push(requirement);
   }
-  if (requirements.length === 0 && ![...map.keys()].some((k) => k !== 'id' && k !== 'title' && k !== 'description' && k !== 'effect' && k !== 'scope' && k !== 'exceptions')) {
-    reader.fail(line, field, 'no requirement: a control needs at least one of forbidExits, forbidVerdicts, requireVerdicts, requireVia, egressIpsWithin, mayReach, mustReach, mustNotReach, privateOnly, maxSnatUtilisation');
-  }
+  if (requirementKeys === 0) reader.fail(line, field, `no requirement: a control needs at least one of ${REQUIREMENT_KINDS.join(', ')}`);
   const exceptions = readExceptions(reader, map.get('exceptions'), `${field}.exceptions`);
   if (id === null || effect === null) return null;
   return { id, title: title?.trim() || id, description: description?.trim() || null, effect, line, scope, requirements, exceptions };

@@ -47,6 +47,7 @@ describe('names printed to a terminal', () => {
     const model = b.build();
     const result = resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps: [] });
     const text = formatTable(result, model, { color: false }) + formatExplain(result, { color: false });
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('evil\\x1b[2J\\x1b[31mname');
   });
