@@ -117,6 +117,11 @@ function classicSecuredHub(ctx: EngineContext, subnet: Subnet): VirtualHub | nul
 /** Walks on from a subnet: route lookup, then the next hop's handler. */
 export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender): Outcome {
   const set = ctx.routes.routesFor(subnet);
+  // A route table the subnet names but the input lacks decides its routes: never answer from the
+  // system routes alone (captured effective routes, when present, already hold its routes).
+  if (subnet.routeTableId && set.capturedFromNicId === null && !ctx.index.routeTables.has(subnet.routeTableId)) {
+    return missingReference(ctx, trail, subnet.routeTableId, `route table ${nameOfId(subnet.routeTableId).name} of subnet ${subnet.name}`, 'which routes the subnet uses');
+  }
   const destination = ctx.traffic.destination;
   if (destination.kind === 'name' && destination.address === null) {
     const endpoint = serviceEndpointForName(subnet, destination.name);
@@ -298,6 +303,12 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
   }, { exit: 'private-endpoint', egressIps: [], snatPorts: null });
 }
 
+/** A resource the path depends on is referenced but not in the input: unknown, with a gap naming it. */
+function missingReference(ctx: EngineContext, trail: Trail, resourceId: string, what: string, consequence: string): Outcome {
+  addGap(ctx, { code: 'missing-reference', scope: resourceId, message: `${what} is referenced but not in the input, so ${consequence} is unknown.` });
+  return trail.end({ kind: 'missing-resource', resourceId, what, consequence });
+}
+
 function unknownNextHop(trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
   trail.finding('unknown-next-hop', 'warning', `Subnet ${subnet.name}: the winning route has next hop type "${nextHopLabel(route.nextHop)}", which Egress Atlas does not model.`,
     'Check the effective routes of a NIC in this subnet.', [subnet.id], DOCS.udr);
@@ -437,13 +448,13 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
       return trail.end({ kind: 'no-outbound-method', subnet: named(subnet), reason: method.reason });
     }
     default: {
+      if (method.kind === 'nat-gateway' && !method.natGateway) {
+        return missingReference(ctx, trail, method.natGatewayId, `NAT gateway ${nameOfId(method.natGatewayId).name} of subnet ${subnet.name}`, 'its public IPs (and whether it is really attached)');
+      }
       const variant = method.kind === 'nat-gateway' && sender.kind === 'nic' && sender.ipConfiguration?.publicIpAddressId ? 'own-pip' : '';
       const exit = memoize(ctx, exitKey(method), variant, () => buildExitSteps(ctx, method, variant));
       trail.add(exit.exitStep);
-      if (method.kind === 'nat-gateway') {
-        if (!method.natGateway) addGap(ctx, { code: 'missing-reference', scope: method.natGatewayId, message: 'NAT gateway not in the snapshot: its public IPs are unknown.' });
-        basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
-      }
+      if (method.kind === 'nat-gateway') basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
       if (method.kind === 'instance-public-ip' && method.publicIp?.skuName === 'Basic') {
         basicSku(trail, method.publicIpAddressId, `Public IP ${method.publicIp.name}`);
       }

@@ -10,7 +10,7 @@ import { parseDestinationSpec } from '../egress/destination-spec';
 import { EXITS, VERDICTS } from '../egress/types';
 import type { ExitMethod, Verdict } from '../egress/types';
 import { InputError } from '../model/errors';
-import { parseCidr } from '../model/ip';
+import { formatIp, parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { compileGlob } from './glob';
 import { EFFECTS, POLICY_VERSION, REQUIREMENT_KINDS } from './types';
@@ -267,7 +267,7 @@ function reachPattern(text: string): ReachPattern | string {
   switch (target.kind) {
     case 'default-route': return { kind: 'any', text: t, port: null };
     case 'address': {
-      const cidr = parseCidr(t.replace(/:\d+(\/(tcp|udp))?$/i, '').replace(/\/(tcp|udp)$/i, '').replace(/^\[|\]$/g, ''));
+      const cidr = parseCidr(formatIp(target.ip));
       return cidr ? { kind: 'cidr', cidr, text: t, port } : `"${t}": cannot read the address`;
     }
     case 'cidr': return { kind: 'cidr', cidr: target.cidr, text: t, port };

@@ -88,13 +88,33 @@ describe('resolveEgress: exits', () => {
     expect(explainPath(path)[2]?.explanation).toContain('UNCONFIRMED');
   });
 
-  it('a NAT gateway missing from the snapshot is still the exit (NAT precedence) with unknown IPs and a gap', () => {
+  // Partial input must not give a confident verdict: the missing resource decides the path.
+  it('a NAT gateway missing from the snapshot makes the path unknown, with a gap naming it', () => {
     const b = new ModelBuilder();
     const ghost = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/natgateways/ghost' as ResourceId;
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { natGatewayId: ghost });
     const result = resolve(b.build());
-    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: [], snatPorts: null });
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [], snatPorts: null });
     expect(result.gaps.map((g) => [g.code, g.scope])).toEqual([['missing-reference', s], ['missing-reference', ghost]]);
+    expect(explainPath(pathOf(result, s)).at(-1)?.rule).toBe('Not in the snapshot: NAT gateway ghost of subnet app');
+  });
+
+  it('a route table missing from the snapshot makes the path unknown instead of using the system routes alone', () => {
+    const b = new ModelBuilder();
+    const ghost = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/routetables/rt-ghost' as ResourceId;
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { routeTableId: ghost });
+    const result = resolve(b.build());
+    expect(pathOf(result, s).verdict).toBe('unknown');
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: ghost }));
+  });
+
+  it('an NSG missing from the snapshot makes the path unknown too', () => {
+    const b = new ModelBuilder();
+    const ghost = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/nsg-ghost' as ResourceId;
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { networkSecurityGroupId: ghost });
+    const result = resolve(b.build());
+    expect(pathOf(result, s).verdict).toBe('unknown');
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: ghost }));
   });
 });
 
