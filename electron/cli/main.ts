@@ -28,6 +28,26 @@ function usage(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
+/** Edit distance, for "did you mean" on a mistyped command. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function didYouMean(text: string, commands: readonly CliCommand[]): string {
+  const best = [...commands].map((c) => ({ name: c.name, d: distance(text.toLowerCase(), c.name) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= 2 ? ` (did you mean "${best.name}"?)` : '';
+}
+
 /** One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected. */
 function reportError(error: unknown, command: CliCommand | undefined, io: CliIo): number {
   if (error instanceof InputError) {
@@ -56,7 +76,16 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     return 2;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    const asked = first === 'help' ? rest[0] : undefined;
+    const topic = asked === undefined ? undefined : commands.find((c) => c.name === asked);
+    if (asked !== undefined && topic === undefined) {
+      io.stderr(`error: unknown command "${asked}"${didYouMean(asked, commands)}\n`);
+      return 2;
+    }
+    if (rest.length > (asked === undefined ? 0 : 1)) {
+      io.stderr(`error: unexpected argument "${rest[asked === undefined ? 0 : 1] ?? ''}" after help\n`);
+      return 2;
+    }
     io.stdout(topic?.usage ?? usage(commands));
     return 0;
   }
@@ -66,8 +95,13 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
   const command = commands.find((c) => c.name === first);
   if (command === undefined) {
-    io.stderr(`error: unknown command "${first}"\n\n${usage(commands)}`);
+    io.stderr(`error: unknown command "${first}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
     return 2;
+  }
+  // -h and --help on every command (a command may not list -h in its own option spec).
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(command.usage);
+    return 0;
   }
   try {
     return await command.run(rest, io);

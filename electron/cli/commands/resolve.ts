@@ -160,6 +160,11 @@ export const resolveCommand: CliCommand = {
       if (parsed.options.explain === true) text += formatExplain(result, { color });
     }
     await emit(text, out, io);
-    return failOn !== null && hasFindingsAtOrAbove(result, failOn) ? 1 : 0;
+    if (failOn !== null && hasFindingsAtOrAbove(result, failOn)) {
+      const at = allFindings(result).filter((f) => RANK[f.severity] >= RANK[failOn]);
+      io.stderr(`--fail-on ${failOn}: ${at.length} finding${at.length === 1 ? '' : 's'} at or above ${failOn} (${[...new Set(at.map((f) => f.code))].join(', ')}): exit 1\n`);
+      return 1;
+    }
+    return 0;
   },
 };

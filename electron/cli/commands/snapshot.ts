@@ -38,7 +38,7 @@ export const snapshotCommand: CliCommand = {
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), snapshot);
     const m = snapshot.model;
-    io.stdout(`wrote ${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}\n`);
+    io.stderr(`wrote ${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}\n`);
     return 0;
   },
 };

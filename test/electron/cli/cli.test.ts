@@ -271,7 +271,9 @@ describe('egress-atlas snapshot', () => {
   it('writes a snapshot that resolves exactly like the demo it came from', async () => {
     const run = await cli(['snapshot', '--demo', 'training', '--out', 'training.snapshot.json']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^wrote training\.snapshot\.json: 4 VNets, \d+ subnets, \d+ NICs, 0 gaps, sha256 [0-9a-f]{64}\n$/);
+    // "wrote" lines go to stderr everywhere: stdout stays for the command's output.
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^wrote training\.snapshot\.json: 4 VNets, \d+ subnets, \d+ NICs, 0 gaps, sha256 [0-9a-f]{64}\n$/);
     const saved = JSON.parse(await readFile(join(dir, 'training.snapshot.json'), 'utf8')) as { format: string; metadata: { source: string; origin: string[] } };
     expect(saved.format).toBe('egress-atlas/snapshot@1');
     expect(saved.metadata.source).toBe('demo');

@@ -46,7 +46,8 @@ async function writtenSnapshot(name: string) {
 describe('--service-tags', () => {
   it('snapshot stores the file\'s tags with their change number (replacing a demo\'s excerpt)', async () => {
     const run = await cli(['snapshot', '--demo', 'bank', '--service-tags', 'ServiceTags_Public_20251116.json', '--out', 'with-tags.json']);
-    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect([run.code, run.stdout]).toEqual([0, '']);
+    expect(run.stderr).toMatch(/^wrote with-tags\.json/);
     const snapshot = await writtenSnapshot('with-tags.json');
     expect(snapshot.serviceTags?.changeNumber).toBe(377);
     expect(snapshot.serviceTags?.tags.map((t) => t.name)).toEqual(['Storage.WestEurope']);

@@ -1,0 +1,38 @@
+/** The CLI's rough edges (issue 10): help everywhere, did-you-mean, why --fail-on exits 1. */
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { COMMANDS } from '../../../electron/cli/commands/index';
+import { runCli } from '../../../electron/cli/main';
+
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: process.cwd(), env: {} };
+  return { code: await runCli(args, io), stdout, stderr };
+}
+
+describe('CLI usage', () => {
+  it.each(COMMANDS.map((c) => c.name))('%s -h and --help print the command\'s usage and exit 0', async (name) => {
+    for (const flag of ['-h', '--help']) {
+      const run = await cli([name, flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: egress-atlas ${name}`));
+    }
+  });
+
+  it('a mistyped command suggests the nearest one; help of an unknown command is an error', async () => {
+    const typo = await cli(['resolv', '--demo', 'bank']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.split('\n')[0]).toBe('error: unknown command "resolv" (did you mean "resolve"?)');
+    const help = await cli(['help', 'nosuch']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toBe('error: unknown command "nosuch"\n');
+    expect((await cli(['help', 'resolve', 'extra'])).code).toBe(2);
+  });
+
+  it('--fail-on says on stderr why it exits 1', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '--fail-on', 'warning']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^--fail-on warning: 3 findings at or above warning \(.*default-outbound.*\): exit 1\n$/);
+  });
+});
