@@ -537,7 +537,7 @@ function ownerOf(owner: PrivateIpOwner): Named {
 }
 
 function loopGuard(trail: Trail, appliance: Named): Outcome | null {
-  if (!trail.visited.has(appliance.id) && trail.depth < MAX_APPLIANCE_DEPTH) return null;
+  if (!trail.visited.includes(appliance.id) && trail.depth < MAX_APPLIANCE_DEPTH) return null;
   trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
     'Put appliances in their own subnet with a route table that does not point back to an appliance on the same path.', [appliance.id], DOCS.udr);
   return trail.end({ kind: 'routing-loop', appliance });
@@ -587,7 +587,7 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
       `Peering ${found.viaPeering.peering.name} from ${found.viaPeering.localVirtualNetwork.name} to the appliance's network does not allow forwarded traffic; replies forwarded by the appliance may be dropped (which side enforces it is UNCONFIRMED).`,
       'Enable "Allow forwarded traffic" on both peerings of a hub-and-spoke with a hub appliance.', [found.viaPeering.peering.id], DOCS.peering);
   }
-  trail.visited.add(appliance.id);
+  trail.visited.push(appliance.id);
   trail.depth += 1;
   switch (found.owner.kind) {
     case 'azure-firewall': return toFirewall(ctx, trail, found.owner.firewall, null);
@@ -959,12 +959,12 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
   }
   // A path restricted to some destinations says so in its terminal step: not shared.
   const cached = trail.restrictedTo ? undefined : bySender.get(senderKey);
-  if (cached && trail.depth + cached.depth < MAX_APPLIANCE_DEPTH && !cached.visited.some((id) => trail.visited.has(id))) return trail.append(cached);
+  if (cached && trail.depth + cached.depth < MAX_APPLIANCE_DEPTH && !cached.visited.some((id) => trail.visited.includes(id))) return trail.append(cached);
   const child = trail.fork();
   const outcome = forward(ctx, child, subnet, sender);
   const part: Continuation = {
     outcome, steps: child.steps, via: child.via, findings: child.findings,
-    visited: [...child.visited].filter((id) => !trail.visited.has(id)), depth: child.depth - trail.depth,
+    visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
   };
   const shareable = !trail.restrictedTo && !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop');
   if (shareable) bySender.set(senderKey, part);
@@ -1072,7 +1072,7 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
   }
   const looped = loopGuard(trail, named(firewall));
   if (looped) return looped;
-  trail.visited.add(firewall.id);
+  trail.visited.push(firewall.id);
   trail.depth += 1;
   return toFirewall(ctx, trail, firewall, hub);
 }

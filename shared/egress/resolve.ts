@@ -206,7 +206,7 @@ function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSen
   platformSourceStep(trail, subnet, sender);
   const prelude = ctx.prelude?.(subnet);
   if (prelude) trail.add(prelude);
-  if (sender.kind === 'firewall') trail.visited.add(sender.firewall.id);
+  if (sender.kind === 'firewall') trail.visited.push(sender.firewall.id);
   // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
   // (AzureFirewallSubnet and GatewaySubnet take no NSG).
   return toPath(sourceOf(subnet, null), trail, forward(ctx, trail, subnet, sender));

@@ -92,7 +92,8 @@ export class Trail {
   readonly steps: Step[] = [];
   readonly via: Via[] = [];
   readonly findings: Finding[] = [];
-  readonly visited = new Set<string>();
+  /** Appliances passed (a path passes at most a few: an array is cheaper than a Set per path at estate scale). */
+  readonly visited: string[] = [];
   /** Firewall or NSG rules restricted the path to these destinations (FQDNs, prefixes, service tags). */
   restrictedTo: readonly string[] | null = null;
   depth = 0;
@@ -103,7 +104,7 @@ export class Trail {
   /** An empty trail that continues this one (same source, appliances passed, depth). */
   fork(): Trail {
     const child = new Trail(this.source);
-    for (const id of this.visited) child.visited.add(id);
+    child.visited.push(...this.visited);
     child.depth = this.depth;
     child.restrictedTo = this.restrictedTo;
     return child;
@@ -116,7 +117,7 @@ export class Trail {
     for (const f of part.findings) {
       if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
     }
-    for (const id of part.visited) this.visited.add(id);
+    for (const id of part.visited) if (!this.visited.includes(id)) this.visited.push(id);
     this.depth += part.depth;
     return part.outcome;
   }
