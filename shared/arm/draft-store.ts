@@ -141,6 +141,28 @@ export class DraftStore {
     }
   }
 
+  /**
+   * Drops the resource with this ID (whatever its kind), children already attached included; true
+   * when there was one. For a parent whose child, listed on its own, was malformed: a route table
+   * missing one of its routes (an NSG missing a rule) would give a confident verdict from partial
+   * data, so the parent goes too, and what references it resolves as missing.
+   */
+  discard(id: ResourceId): boolean {
+    // Children kept as resources of their own (a VNet's subnets) go with their parent. Rare (only
+    // on malformed input), so a scan is fine.
+    const prefix = `${id}/`;
+    let found = false;
+    for (const drafts of this.byKind.values()) {
+      for (const key of [...drafts.keys()]) {
+        if (key !== id && !key.startsWith(prefix)) continue;
+        drafts.delete(key);
+        this.ranks.delete(key);
+        found = true;
+      }
+    }
+    return found;
+  }
+
   /** Drafts of one kind, sorted by ID (plain code-unit order: IDs are already lower case). */
   drafts<K extends NetworkResourceKind>(kind: K): readonly DraftOf<K>[] {
     const drafts = this.byKind.get(kind);

@@ -11,7 +11,7 @@ import type {
 } from '../model/topology';
 import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
 import {
-  childId, fail, isIpText, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
 } from './reader';
 
@@ -61,7 +61,9 @@ export function readBase(node: JsonNode, rawId: string, id: ResourceId): BaseFie
 
 function childBase(node: JsonNode, parentId: ResourceId, segment: string, location: string | null | undefined): BaseFields {
   const { id, name } = childId(node, parentId, segment);
-  const { subscriptionId, resourceGroup } = scopeOf(typeof node.raw.id === 'string' ? node.raw.id : id);
+  // The ID as written (any casing of the key) keeps the subscription and group's original casing.
+  const rawId = field(node.raw, 'id');
+  const { subscriptionId, resourceGroup } = scopeOf(typeof rawId === 'string' ? rawId : id);
   return { id, name, subscriptionId, resourceGroup, location, tags: undefined };
 }
 
@@ -96,13 +98,9 @@ function concatDefined<T>(a: readonly T[] | undefined, b: readonly T[] | undefin
 
 export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const addressSpace = optObject(node, 'addressSpace');
-  const subnets = optNodes(node, 'subnets');
-  const subnetIds = subnets?.map((subnetNode) => {
-    // Subnets have no location of their own: they inherit their VNet's.
-    const subnet = mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets', base.location), base.id);
-    store.put('subnet', subnet, RANK_EMBEDDED);
-    return subnet.id;
-  });
+  // Subnets have no location of their own: they inherit their VNet's.
+  const subnets = optNodes(node, 'subnets')?.map((subnetNode) => mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets', base.location), base.id));
+  const subnetIds = subnets?.map((subnet) => subnet.id);
   const draft: DraftOf<'virtualNetwork'> = {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualNetwork',
@@ -113,6 +111,9 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
     // Set only when the input carried `dhcpOptions`: absent = Azure-provided DNS.
     dnsServers: dnsServersOf(node),
   };
+  // Written only once everything was read: a VNet that fails half-way (a bad peering) must leave
+  // none of its subnets behind (normalize.ts skips a malformed resource as a whole).
+  for (const subnet of subnets ?? []) store.put('subnet', subnet, RANK_EMBEDDED);
   store.put('virtualNetwork', draft);
 }
 

@@ -20,7 +20,7 @@ import type {
 import { upsert, type DraftStore } from './draft-store';
 import type { BaseFields } from './map-network';
 import {
-  canonicalId, childId, isIpText, isResourceIdText, mapNodes, optArray, optBool, optNumber, optObject, optRef, optRefs, optString, optStrings, type JsonNode,
+  canonicalId, childId, field, isIpText, isResourceIdText, mapNodes, optArray, optBool, optNumber, optObject, optRef, optRefs, optString, optStrings, type JsonNode,
 } from './reader';
 
 /** The key as the input spells it (`properties` first, then the top level), matched case-insensitively. */
@@ -165,8 +165,8 @@ type RecordKind = 'a' | 'cname' | 'other';
 
 /** The record type from `type` (`Microsoft.Network/privateDnsZones/A`), the ID (`.../A/name`), or the record fields present. */
 function recordKind(node: JsonNode): RecordKind {
-  const type = node.raw.type;
-  const rawId = node.raw.id;
+  const type = field(node.raw, 'type');
+  const rawId = field(node.raw, 'id');
   const fromType = typeof type === 'string' && type.includes('/') ? type.slice(type.lastIndexOf('/') + 1)
     : typeof rawId === 'string' ? rawId.split('/').filter((p) => p !== '').slice(-2)[0] : undefined;
   const lower = fromType?.trim().toLowerCase();

@@ -100,6 +100,22 @@ function mapFirewallIpConfiguration(node: JsonNode, firewallId: ResourceId): Fir
   };
 }
 
+/**
+ * `azureFirewalls/azureFirewallIpConfigurations` listed on its own: what `az network firewall
+ * ip-config create` prints (the one configuration, SDK-flattened, `privateIpAddress` casing). The
+ * management configuration has the same type; it replaces the parent's when the IDs match.
+ */
+export function standaloneFirewallIpConfiguration(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
+  const parentId = parentResourceId(id);
+  const config = mapFirewallIpConfiguration(node, parentId);
+  store.child({
+    id, type, parentId,
+    attach: (s) => s.update('azureFirewall', parentId, (fw) => (fw.managementIpConfiguration?.id === config.id
+      ? { ...fw, managementIpConfiguration: config }
+      : { ...fw, ipConfigurations: upsert(fw.ipConfigurations, config, (c) => c.id) })),
+  });
+}
+
 function ruleAction(node: JsonNode): 'Allow' | 'Deny' {
   const action = optObject(node, 'action');
   if (action === undefined) fail(node.file, pathOf(node, 'action'), 'an action like { "type": "Allow" }', undefined);
@@ -148,12 +164,12 @@ function applicationRule(node: JsonNode, collection: string, priority: number, a
 }
 
 /**
- * `sourceIpGroups` / `destinationIpGroups`: IP group resource IDs (plain strings in the REST spec).
- * Exporters differ in the casing of `Ip`, so `sourceIPGroups` is read too [FWIPG]
- * https://learn.microsoft.com/azure/firewall/ip-groups
+ * `sourceIpGroups` / `destinationIpGroups`: IP group resource IDs (plain strings in the REST spec)
+ * [FWIPG] https://learn.microsoft.com/azure/firewall/ip-groups. Exporters differ in the casing
+ * of `Ip` (`sourceIPGroups`); the reader matches either (see reader.ts `keyIn`).
  */
 function ipGroupRefs(node: JsonNode, key: string): readonly ResourceId[] {
-  return optRefs(node, key) ?? optRefs(node, key.replace('Ip', 'IP')) ?? [];
+  return optRefs(node, key) ?? [];
 }
 
 /**
@@ -364,7 +380,8 @@ const IP_GROUP_ENTRY = 'an IPv4 address, CIDR or range like "10.2.0.0-10.2.0.31"
  * output spells the field `IpAddresses`.
  */
 export function mapIpGroup(store: DraftStore, node: JsonNode, base: BaseFields): void {
-  const key = optArray(node, 'ipAddresses') !== undefined || optArray(node, 'IpAddresses') === undefined ? 'ipAddresses' : 'IpAddresses';
+  // `IpAddresses` (PowerShell) is matched too: the reader compares field names case-insensitively.
+  const key = 'ipAddresses';
   const raw = optArray(node, key);
   const ipAddresses = raw?.map((value, i) => {
     if (typeof value !== 'string' || (parseCidr(value) === null && parseIpv4Range(value) === null)) {

@@ -66,19 +66,59 @@ export function toNode(file: string, path: string, value: unknown, expected = 'a
   return new JsonNode(file, value, path, '', -1);
 }
 
-/** `null` counts as absent: az prints unset fields as null. `properties` first, then the top level. */
-function find(node: JsonNode, key: string): unknown {
-  const fromProps = node.props?.[key];
-  if (fromProps !== undefined && fromProps !== null) return fromProps;
-  const top = node.raw[key];
-  return top === null ? undefined : top;
+/**
+ * Lower-cased lookup keys, computed once per distinct key: the readers ask for a few dozen
+ * distinct field names, millions of times over a large estate.
+ */
+const LOWER_KEYS = new Map<string, string>();
+
+/**
+ * The key under which `obj` holds `key`, matched exactly or else case-insensitively; undefined
+ * when absent (or null). Azure tools spell the same field differently: REST and the newer az
+ * commands print `privateIPAddress`, the SDK-based az commands (`az network firewall ip-config
+ * create`, …) print `privateIpAddress`, PowerShell prints `PrivateIpAddress` and `Id`. One rule
+ * here instead of a patch per field. The exact spelling is tried first, so the common case costs
+ * one property read; a miss scans the object's keys, comparing lengths before lower-casing.
+ */
+export function keyIn(obj: JsonRecord, key: string): string | undefined {
+  const exact = obj[key];
+  if (exact !== undefined && exact !== null) return key;
+  let lower = LOWER_KEYS.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    LOWER_KEYS.set(key, lower);
+  }
+  for (const candidate in obj) {
+    if (candidate.length !== key.length || candidate === key) continue;
+    if (candidate.toLowerCase() !== lower) continue;
+    const value = obj[candidate];
+    if (value !== undefined && value !== null) return candidate;
+  }
+  return undefined;
 }
 
-/** Where `key` was read from (or, when absent, where it belongs): for error messages only. */
+/** `obj[key]` matched as `keyIn` matches it; null counts as absent. */
+export function field(obj: JsonRecord, key: string): unknown {
+  const found = keyIn(obj, key);
+  return found === undefined ? undefined : obj[found];
+}
+
+/** `null` counts as absent: az prints unset fields as null. `properties` first, then the top level. */
+function find(node: JsonNode, key: string): unknown {
+  if (node.props !== null) {
+    const fromProps = field(node.props, key);
+    if (fromProps !== undefined) return fromProps;
+  }
+  return field(node.raw, key);
+}
+
+/** Where `key` was read from (or, when absent, where it belongs), as the input spells it: for error messages only. */
 function keyOf(node: JsonNode, key: string): string {
-  const inProps = node.props !== null && (node.props[key] ?? null) !== null;
-  const atTop = (node.raw[key] ?? null) !== null;
-  return inProps || (node.props !== null && !atTop) ? `properties.${key}` : key;
+  const inProps = node.props === null ? undefined : keyIn(node.props, key);
+  if (inProps !== undefined) return `properties.${inProps}`;
+  const atTop = keyIn(node.raw, key);
+  if (atTop !== undefined) return atTop;
+  return node.props !== null ? `properties.${key}` : key;
 }
 
 export function pathOf(node: JsonNode, key: string): string {
@@ -202,8 +242,8 @@ function refFrom(node: JsonNode, key: string, index: number, value: unknown): Re
     return canonicalId(value);
   }
   if (!isRecord(value)) return fail(node.file, refPath(node, key, index), 'a reference like { "id": "/subscriptions/…" }', value);
-  const id = value.id;
-  if (id === undefined || id === null) return undefined;
+  const id = field(value, 'id');
+  if (id === undefined) return undefined;
   if (typeof id !== 'string' || !RESOURCE_ID_RE.test(id)) fail(node.file, `${refPath(node, key, index)}.id`, ID_EXPECTED, id);
   return canonicalId(id);
 }
@@ -295,17 +335,18 @@ export function readTags(node: JsonNode): Readonly<Record<string, string>> | und
 
 /** A top-level (envelope) string field: `id`, `name`, `type`, `location` never sit under `properties`. */
 export function topString(node: JsonNode, key: string): string | undefined {
-  const value = node.raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') fail(node.file, `${node.path}.${key}`, 'a string', value);
+  const found = keyIn(node.raw, key);
+  if (found === undefined) return undefined;
+  const value = node.raw[found];
+  if (typeof value !== 'string') fail(node.file, `${node.path}.${found}`, 'a string', value);
   return value;
 }
 
 /** Child IDs when ARM omitted them (e.g. hand-written bundles): `{parent}/{segment}/{name}`. */
 export function childId(node: JsonNode, parentId: ResourceId, segment: string): { id: ResourceId; name: string } {
-  const rawId = node.raw.id;
+  const rawId = field(node.raw, 'id');
   const name = optString(node, 'name');
-  if (rawId !== undefined && rawId !== null) {
+  if (rawId !== undefined) {
     if (typeof rawId !== 'string' || !RESOURCE_ID_RE.test(rawId)) fail(node.file, `${node.path}.id`, ID_EXPECTED, rawId);
     return { id: canonicalId(rawId), name: name ?? nameFromResourceId(rawId) };
   }

@@ -42,6 +42,8 @@ export interface ResolveOptions {
   readonly nicIds?: ReadonlySet<string>;
   /** Estate-level findings (firewall bypass, SNAT metrics); false where only verdicts are wanted (the matrix). */
   readonly estateFindings?: boolean;
+  /** Paths sorted by source ID (the default); false where the caller orders them itself (the matrix). */
+  readonly sorted?: boolean;
 }
 
 export * from './types';

@@ -128,7 +128,7 @@ export function resolveMatrix(
   const base = resolveEgress(input, { destination: null, resolve: options.resolve });
   const nicIds = new Set(base.paths.filter((p) => p.source.type === 'nic').map((p) => p.source.id));
   const results = destinations.map((d, i) => {
-    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false });
+    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false, sorted: false });
     onResult?.(result, i);
     return result;
   });

@@ -17,7 +17,7 @@ import { DOCS } from './docs';
 import { forward, walkFromSource } from './engine';
 import { stepResourceIds } from './explain';
 import { terminalOf, verdictOf } from './steps';
-import type { DnsStep } from './steps';
+import type { DnsStep, Step } from './steps';
 import { planDestination, resolveNameFrom } from './destination-plan';
 import type { NameResolutionPlan } from './destination-plan';
 import { buildServiceTagIndex } from '../model/service-tags';
@@ -151,12 +151,26 @@ function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclu
   return toPath(sourceOf(subnet, null), trail, trail.end({ kind: 'platform-not-modelled', subnet: named(subnet), platform, deployed, docs }));
 }
 
+/** Source steps do not depend on the destination: one per subnet / NIC, shared by every resolve. */
+const subnetSourceSteps = new WeakMap<Subnet, Step>();
+const nicSourceSteps = new WeakMap<NetworkInterface, Step>();
+
 function sourceStep(trail: Trail, subnet: Subnet, nic: NetworkInterface | null): void {
   if (nic) {
-    trail.add({ kind: 'source', origin: 'nic', nic: named(nic), privateIp: primaryIpConfiguration(nic)?.privateIpAddress ?? null, subnet: named(subnet) });
+    let step = nicSourceSteps.get(nic);
+    if (!step) {
+      step = { kind: 'source', origin: 'nic', nic: named(nic), privateIp: primaryIpConfiguration(nic)?.privateIpAddress ?? null, subnet: named(subnet) };
+      nicSourceSteps.set(nic, step);
+    }
+    trail.add(step);
     return;
   }
-  trail.add({ kind: 'source', origin: 'subnet', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes });
+  let step = subnetSourceSteps.get(subnet);
+  if (!step) {
+    step = { kind: 'source', origin: 'subnet', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes };
+    subnetSourceSteps.set(subnet, step);
+  }
+  trail.add(step);
 }
 
 /** The verdict comes from the terminal step, never from anywhere else. */
@@ -399,7 +413,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     const reason = terminalOf(path.steps).reason;
     if (reason.kind === 'undecided') addGap(estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
   }
-  paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
+  if (options.sorted !== false) paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = plan.kind !== 'not-evaluated' && options.estateFindings !== false ? estateFindings(index, routes, paths, input.metrics) : null;
   const findings = estate ? estate.findings : plan.kind === 'not-evaluated' && plan.finding ? [plan.finding] : [];
   const withResourceFindings = estate && estate.byResource.size > 0 ? paths.map((p) => attachResourceFindings(p, estate.byResource)) : paths;

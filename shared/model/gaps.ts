@@ -12,6 +12,7 @@ export type GapCode =
   | 'effective-routes-unavailable'// e.g. NicMustBeAttachedToRunningVmToGetEffectiveRoutes
   | 'metrics-unavailable'
   | 'missing-reference'           // a resource references one that is not in the model
+  | 'skipped-input'               // a file or resource of the input that could not be read (not JSON, malformed) and was left out
   | 'not-modelled';               // e.g. IPv6 egress, service-tag UDR prefixes
 
 export interface Gap {

@@ -30,6 +30,22 @@ export interface CaptureMetadata {
   readonly capturedBy: string | null;
   readonly scope: CaptureScope;
   readonly toolVersion: string;
+  /**
+   * The files an import was made from, so an auditor can check that the exports they hold are the
+   * ones the snapshot was built from. Absent for demos and live pulls (no files), and in snapshots
+   * written before this field existed.
+   */
+  readonly inputs?: readonly SnapshotInputFile[];
+}
+
+/** One input file of an import, as read. */
+export interface SnapshotInputFile {
+  /** The name given in `origin` (file name, or `dir/file` inside a directory input). */
+  readonly name: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** Hex SHA-256 of the file's bytes (see electron/snapshot/load.ts for text-only imports). */
+  readonly sha256: string;
 }
 
 /** An Azure Monitor metric series reduced to what the `snat-capacity` finding needs. */
@@ -60,8 +76,19 @@ export interface Snapshot {
    * Absent in snapshots without them (and in those written before this field existed).
    */
   readonly serviceTags?: ServiceTagSet;
-  /** Hex SHA-256 of the canonical JSON of every field above (see electron/snapshot). */
+  /**
+   * Hex SHA-256 of the canonical JSON of `model`, `effectiveRoutes`, `metrics` and `serviceTags`
+   * alone: no capture time, origin or gaps, so the same inputs give the same value whenever they
+   * are captured. Set by buildSnapshot and parseSnapshotJson (computed for snapshots written
+   * before the field existed); absent only in hand-built test fixtures.
+   */
+  readonly contentSha256?: string;
+  /**
+   * Hex SHA-256 of the canonical JSON of every member but `sha256` and `contentSha256` (the
+   * latter is derived from the content and checked on its own). Detects change and identifies
+   * content; it is not a signature: anyone who edits the file can recompute it.
+   */
   readonly sha256: string;
 }
 
-export type SnapshotContent = Omit<Snapshot, 'sha256'>;
+export type SnapshotContent = Omit<Snapshot, 'sha256' | 'contentSha256'>;
