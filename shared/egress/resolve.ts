@@ -428,13 +428,13 @@ function nameInterpretation(name: string, base: string, resolutions: readonly (N
   const count = (kind: DnsStep['resolution']): number => resolutions.filter((r) => r?.dns.resolution === kind).length;
   const zones = [...new Set(resolutions.flatMap((r) => (r?.dns.resolution === 'private' && r.dns.zone ? [r.dns.zone.name] : [])))];
   const parts = [
-    count('private') > 0 ? `resolved privately from ${count('private')} VNet(s) (${zones.join(', ')})` : '',
-    count('public') > 0 ? `publicly from ${count('public')} (address not known: the default route is used)` : '',
-    count('user') > 0 ? `to the given address from ${count('user')}` : '',
-    count('not-resolved') > 0 ? `not at all from ${count('not-resolved')} (NXDOMAIN)` : '',
-    count('unknown') > 0 ? `unknown from ${count('unknown')} (custom DNS servers)` : '',
+    count('private') > 0 ? `privately from ${count('private')} VNet(s) (${zones.join(', ')})` : '',
+    count('public') > 0 ? `publicly from ${count('public')} VNet(s) (address not known: the default route is used)` : '',
+    count('user') > 0 ? `to the given address from ${count('user')} VNet(s)` : '',
+    count('not-resolved') > 0 ? `not at all from ${count('not-resolved')} VNet(s) (NXDOMAIN)` : '',
+    count('unknown') > 0 ? `in a way the snapshot cannot tell from ${count('unknown')} VNet(s)` : '',
   ].filter((p) => p !== '');
-  return `${base}; ${name} ${parts.join(', ')}`;
+  return `${base}; ${name} resolves ${parts.join(', ')}`;
 }
 
 /** Adds resource findings (e.g. SNAT exhaustion of a NAT gateway) to every path that passes the resource. */

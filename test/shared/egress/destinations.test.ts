@@ -218,7 +218,7 @@ describe('private endpoints and private DNS', () => {
   it('the interpretation says how the name resolved across the estate', () => {
     const { model } = estate();
     const result = resolve(model, { destination: 'stpatients.blob.core.windows.net' });
-    expect(result.destinationInfo?.interpretation).toMatch(/resolved privately from 3 VNet\(s\) \(privatelink\.blob\.core\.windows\.net\), publicly from 1/);
+    expect(result.destinationInfo?.interpretation).toMatch(/resolves privately from 3 VNet\(s\) \(privatelink\.blob\.core\.windows\.net\), publicly from 1 VNet\(s\)/);
   });
 
   it('reach lists the private endpoints of the VNet and its peers, and what the firewall allows', () => {
