@@ -24,6 +24,7 @@ const api: EgressAtlasApi = {
   resolve: operation('resolve'),
   reach: operation('reach'),
   matrix: operation('matrix'),
+  check: operation('check'),
   saveSnapshot: operation('saveSnapshot'),
   exportEvidence: operation('exportEvidence'),
   startPull: operation('startPull'),

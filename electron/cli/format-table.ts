@@ -1,5 +1,5 @@
 /**
- * The CLI's human views of a ResolveResult: an aligned table grouped by subscription and VNet, a
+ * The CLI's human views of a ResolveResult: an aligned table grouped by subscription and VNet (by ID), a
  * summary line, the gaps, and (with --explain) each path's hops. A view only: every verdict, exit
  * and finding is read from the result, never recomputed.
  */
@@ -56,6 +56,12 @@ function severityPaint(severity: FindingSeverity, color: boolean): Paint {
 
 interface Placement {
   readonly subscriptionId: string;
+  /**
+   * The VNet's resource ID ('' when the source is in none): the group key. Names are not unique
+   * (every team has a `vnet-hub`), so two VNets that share one in different resource groups are
+   * two headings.
+   */
+  readonly vnetId: string;
   readonly vnetName: string;
   readonly resourceGroup: string;
   /** Sort key inside the VNet: the subnet name, then the NIC name. */
@@ -69,7 +75,7 @@ export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement
   const placements = new Map<string, Placement>();
   for (const s of model.subnets) {
     const vnet = vnets.get(s.virtualNetworkId);
-    placements.set(s.id, { subscriptionId: s.subscriptionId, vnetName: vnet?.name ?? nameFromResourceId(s.virtualNetworkId), resourceGroup: vnet?.resourceGroup ?? s.resourceGroup, order: `${s.name.toLowerCase()}\u0000` });
+    placements.set(s.id, { subscriptionId: s.subscriptionId, vnetId: s.virtualNetworkId, vnetName: vnet?.name ?? nameFromResourceId(s.virtualNetworkId), resourceGroup: vnet?.resourceGroup ?? s.resourceGroup, order: `${s.name.toLowerCase()}\u0000` });
   }
   for (const nic of model.networkInterfaces) {
     const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
@@ -77,6 +83,7 @@ export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement
     const vnet = subnet === undefined ? undefined : vnets.get(subnet.virtualNetworkId);
     placements.set(nic.id, {
       subscriptionId: nic.subscriptionId,
+      vnetId: subnet?.virtualNetworkId ?? '',
       vnetName: vnet?.name ?? '(no VNet)',
       resourceGroup: vnet?.resourceGroup ?? nic.resourceGroup,
       order: `${(subnet?.name ?? '').toLowerCase()}\u0001${nic.name.toLowerCase()}`,
@@ -163,7 +170,8 @@ export function formatTable(result: ResolveResult, model: NetworkModel, options:
   const groups = new Map<string, { readonly title: string; readonly paths: EgressPath[] }>();
   for (const path of result.paths) {
     const place = placements.get(path.source.id);
-    const key = place === undefined ? '\uffff' : `${place.subscriptionId}\u0000${place.vnetName.toLowerCase()}`;
+    // Sorted by subscription and name; the ID keeps same-named VNets apart.
+    const key = place === undefined ? '\uffff' : `${place.subscriptionId}\u0000${place.vnetName.toLowerCase()}\u0000${place.vnetId}`;
     const title = place === undefined ? 'Not placed in a VNet' : `Subscription ${place.subscriptionId} / VNet ${place.vnetName} (${place.resourceGroup})`;
     const group = groups.get(key) ?? { title, paths: [] };
     group.paths.push(path);

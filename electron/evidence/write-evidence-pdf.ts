@@ -9,7 +9,7 @@ import { resolveMatrix, type MatrixResult, type MatrixRow } from '../../shared/e
 import { computeReach, type ReachResult } from '../../shared/egress/reach';
 import type { Gap } from '../../shared/model/gaps';
 import { nameFromResourceId } from '../../shared/model/ids';
-import type { Snapshot } from '../../shared/model/snapshot';
+import type { Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
 import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
 import { drawDiagramPage } from './draw-diagram';
 import { COLORS, EvidenceDocument, PAGE, type TableColumn } from './evidence-document';
@@ -77,7 +77,44 @@ function pathTitle(path: EgressPath): string {
 }
 
 
-function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gaps: readonly Gap[]): void {
+/**
+ * Said on the cover, where the hashes are cited, because a hash is easily taken for more than it
+ * is: it shows that a file is unchanged and which content it holds, not who made it.
+ */
+const HASHES_NOTE = 'The snapshot SHA-256 covers the whole snapshot file; the content SHA-256 covers only its model, effective routes, metrics and '
+  + 'service tags, so the same input files give the same value whenever they are captured; input files are hashed as they were read. '
+  + 'A SHA-256 detects accidental change and identifies content. It is not a signature: whoever edits a file can compute a new one. '
+  + 'To show who produced a snapshot or this PDF, sign it with --sign KEY.pem (egress-atlas snapshot or report) and check the signature with '
+  + 'egress-atlas verify FILE --public-key KEY.pub.pem.';
+
+/** The cover's summary of the input files, pointing to the appendix when they do not all fit. */
+function inputFilesLine(inputs: readonly SnapshotInputFile[] | undefined, appendix: string | null): string {
+  if (inputs === undefined || inputs.length === 0) return 'none recorded (a live pull, a demo, or a snapshot written before input files were recorded)';
+  const listed = `${plural(inputs.length, 'file')}: name, size and SHA-256 of the bytes read`;
+  return appendix === null ? listed : `${listed}; the first ${MAX_COVER_LIST} below, all in "${appendix}"`;
+}
+
+/** One input file: name and size, then its SHA-256 on a line of its own (a hash is never wrapped mid-way). */
+function inputFileLines(ed: EvidenceDocument, file: SnapshotInputFile, x: number): void {
+  ed.paragraph(`${file.name} (${file.size.toLocaleString('en-US')} bytes)`, { size: 8, x, gapAfter: 0.5 });
+  ed.paragraph(file.sha256, { font: 'Mono', size: 7, x: x + 8, color: COLORS.muted, gapAfter: 2 });
+}
+
+function writeInputFiles(ed: EvidenceDocument, title: string, inputs: readonly SnapshotInputFile[]): void {
+  ed.newPage();
+  ed.heading(title, 0, { anchor: 'inputs' });
+  ed.paragraph('The files the snapshot was built from, as read: name, size in bytes and SHA-256 of the bytes.', { size: 8.5, color: COLORS.muted });
+  for (const file of inputs) inputFileLines(ed, file, ed.left);
+}
+
+/** The input files appendix's title when the cover cannot list them all, else null. */
+function inputsAppendixTitle(snapshot: Snapshot, hasMatrix: boolean): string | null {
+  const count = snapshot.metadata.inputs?.length ?? 0;
+  // Lettered after the appendices before it: C when there is no destinations matrix.
+  return count > MAX_COVER_LIST ? `Appendix ${hasMatrix ? 'D' : 'C'}: input files` : null;
+}
+
+function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gaps: readonly Gap[], inputsAppendix: string | null): void {
   const { snapshot, result, selection } = input;
   const meta = snapshot.metadata;
   ed.newPage();
@@ -109,7 +146,12 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
     ['Captured by', `${describeSource(meta.source)}${meta.capturedBy ? ` by ${meta.capturedBy}` : ''}${meta.origin.length > 0 ? ` (${listOrNone(meta.origin)})` : ''}`],
     ['Tool version', `Egress Atlas ${meta.toolVersion}`],
     ['Snapshot SHA-256', { text: snapshot.sha256, font: 'Mono' }],
+    ['Content SHA-256', snapshot.contentSha256 === undefined ? 'not recorded' : { text: snapshot.contentSha256, font: 'Mono' }],
+    ['Input files', inputFilesLine(meta.inputs, inputsAppendix)],
   ], 130, 9.5);
+  for (const file of (meta.inputs ?? []).slice(0, MAX_COVER_LIST)) inputFileLines(ed, file, ed.left + 130);
+  ed.y += 4;
+  ed.paragraph(HASHES_NOTE, { size: 8, x: ed.left + 130, color: COLORS.muted });
   ed.y += 10;
   ed.keyValues([
     ['Exported by', input.exportedBy],
@@ -379,7 +421,8 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     producer: `Egress Atlas ${snapshot.metadata.toolVersion}`,
   });
   ed.setRunningTitle(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
-  writeCover(ed, input, paths, gaps);
+  const inputsAppendix = inputsAppendixTitle(snapshot, extras.matrix !== null);
+  writeCover(ed, input, paths, gaps, inputsAppendix);
   writeContents(ed, [
     { destination: 'summary', title: SECTIONS.summary, level: 0 },
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
@@ -390,6 +433,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     { destination: 'routes', title: SECTIONS.routes, level: 0 },
     { destination: 'ids', title: SECTIONS.ids, level: 0 },
     ...(extras.matrix ? [{ destination: 'matrix', title: SECTIONS.matrix, level: 0 }] : []),
+    ...(inputsAppendix === null ? [] : [{ destination: 'inputs', title: inputsAppendix, level: 0 }]),
   ]);
   writeSummary(ed, input, paths);
   ed.y += 10;
@@ -405,5 +449,6 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   writeRoutes(ed, input, paths, index);
   writeResourceIds(ed, input, paths);
   if (extras.matrix) writeMatrixAppendix(ed, SECTIONS.matrix, 'matrix', extras.matrix.result, extras.matrix.rows, extras.matrix.labels);
+  if (inputsAppendix !== null) writeInputFiles(ed, inputsAppendix, snapshot.metadata.inputs ?? []);
   return ed.finish();
 }

@@ -10,11 +10,13 @@ import type { ArmDocument } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
 import type { ServiceTagSet } from '../../shared/model/service-tags';
-import type { CaptureScope, ResourceMetric, Snapshot } from '../../shared/model/snapshot';
+import type { CaptureScope, ResourceMetric, Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
 import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
+import { sha256OfBytes } from './canonical';
 import { decodeText } from './files';
-import { buildSnapshot, isSnapshotJson, parseJsonText, parseSnapshotJson } from './snapshot';
+import { assertNetworkResources, parseInputJson } from './input-kind';
+import { buildSnapshot, isSnapshotJson, parseSnapshotJson } from './snapshot';
 
 export interface LoadOptions {
   readonly toolVersion: string;
@@ -30,6 +32,30 @@ export interface LoadOptions {
 export interface InputText {
   readonly name: string;
   readonly text: string;
+  /**
+   * The bytes the text was decoded from, when the caller read a file (the CLI): they are what
+   * `metadata.inputs` hashes. Absent when only the text is at hand (the app's import).
+   */
+  readonly bytes?: Uint8Array;
+  /**
+   * The directory (as the user named it) this file was found in; absent for a file named on its
+   * own. A file found in a directory that is not JSON or holds no Azure resources is skipped with
+   * a gap; a file named on its own is an error (exit 2) instead.
+   */
+  readonly directory?: string;
+}
+
+/**
+ * Name, size and SHA-256 of each input, for `metadata.inputs`. Raw bytes when the caller has them,
+ * so the hash matches `sha256sum FILE` on the auditor's copy. Without them (the app import hands
+ * over decoded text only) the UTF-8 encoding of the text is hashed: that equals the file's hash
+ * for a UTF-8 file without a BOM, and differs for UTF-16 or BOM-prefixed exports.
+ */
+function inputFileRecords(files: readonly InputText[]): SnapshotInputFile[] {
+  return files.map((file) => {
+    const bytes = file.bytes ?? Buffer.from(file.text, 'utf8');
+    return { name: file.name, size: bytes.byteLength, sha256: sha256OfBytes(bytes) };
+  });
 }
 
 function compareText(a: string, b: string): number {
@@ -133,10 +159,14 @@ function snapshotFromTextsUnguarded(files: readonly InputText[], options: LoadOp
   if (files.length === 0) throw new InputError('<input>', '$', 'at least one input file');
   const snapshots: Snapshot[] = [];
   const documents: ArmDocument[] = [];
+  const skippedFiles: Gap[] = [];
+  const read: InputText[] = [];
   for (const file of files) {
-    const json = parseJsonText(file.text, file.name);
-    if (isSnapshotJson(json)) snapshots.push(parseSnapshotJson(json, file.name));
-    else documents.push({ fileName: file.name, json });
+    const parsed = parseInputJson(file.name, file.text, file.directory !== undefined, skippedFiles);
+    if (parsed === null) continue;
+    read.push(file);
+    if (isSnapshotJson(parsed.json)) snapshots.push(parseSnapshotJson(parsed.json, file.name));
+    else documents.push({ fileName: file.name, json: parsed.json, skippable: file.directory !== undefined });
   }
   const only = snapshots[0];
   if (files.length === 1 && only !== undefined) return options.serviceTags ? withServiceTags(only, options.serviceTags) : only;
@@ -147,20 +177,24 @@ function snapshotFromTextsUnguarded(files: readonly InputText[], options: LoadOp
   const model = snapshots.length === 0 && normalized !== null
     ? normalized.model
     : mergeModels([...snapshots.map((s) => s.model), ...(normalized === null ? [] : [normalized.model])]);
+  const armGaps = [...skippedFiles, ...(normalized?.gaps ?? [])];
+  // A snapshot may legitimately be empty; exports that resolve to nothing are a mistake to report.
+  if (snapshots.length === 0) assertNetworkResources(model, [...new Set(files.map((f) => f.directory ?? f.name))], armGaps);
   return buildSnapshot({
     format: SNAPSHOT_FORMAT,
     metadata: {
       capturedAt: (options.now ?? (() => new Date()))().toISOString(),
       source: 'import',
-      origin: files.map((f) => f.name),
+      origin: read.map((f) => f.name),
       capturedBy: null,
       scope: mergedScope(model, snapshots),
       toolVersion: options.toolVersion,
+      inputs: inputFileRecords(files),
     },
     model,
     effectiveRoutes: mergeEffectiveRoutes([...snapshots.map((s) => s.effectiveRoutes), normalized?.effectiveRoutes ?? []]),
     metrics: mergeMetrics(snapshots.map((s) => s.metrics)),
-    gaps: mergeGaps([...snapshots.map((s) => s.gaps), normalized?.gaps ?? []]),
+    gaps: mergeGaps([...snapshots.map((s) => s.gaps), armGaps]),
     ...(serviceTags === null ? {} : { serviceTags }),
   });
 }
@@ -174,30 +208,37 @@ function newestServiceTags(snapshots: readonly Snapshot[]): ServiceTagSet | null
 
 /** The snapshot with this service tag data (and a new hash: the content changed). */
 export function withServiceTags(snapshot: Snapshot, serviceTags: ServiceTagSet): Snapshot {
-  const { sha256: _old, ...content } = snapshot;
+  const { sha256: _old, contentSha256: _oldContent, ...content } = snapshot;
   return buildSnapshot({ ...content, serviceTags });
 }
 
-/** `*.json`, except hidden files (macOS `._name.json` resource forks would not parse). */
-function isJsonFile(name: string): boolean {
-  return name.toLowerCase().endsWith('.json') && !name.startsWith('.');
+interface InputFile {
+  readonly path: string;
+  readonly name: string;
+  /** See InputText.directory. */
+  readonly directory?: string;
 }
 
-/** `*.json` in a directory and its direct subdirectories, sorted; other files are skipped. */
-async function jsonFilesIn(dir: string, label: string, depth: number): Promise<{ path: string; name: string }[]> {
+/**
+ * Every file in a directory and its direct subdirectories, sorted, except hidden ones (macOS
+ * `._name.json` resource forks, `.DS_Store`). Not only `*.json`: `az … > vnets.txt` is JSON too,
+ * and a `-o table` or YAML export must show up as a skipped file, not vanish.
+ */
+async function filesIn(dir: string, label: string, directory: string, depth: number): Promise<InputFile[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name));
-  const files: { path: string; name: string }[] = [];
+  const files: InputFile[] = [];
   for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory() && depth > 0 && !entry.name.startsWith('.')) files.push(...(await jsonFilesIn(path, name, depth - 1)));
-    else if (entry.isFile() && isJsonFile(entry.name)) files.push({ path, name });
+    if (entry.isDirectory() && depth > 0) files.push(...(await filesIn(path, name, directory, depth - 1)));
+    else if (entry.isFile()) files.push({ path, name, directory });
   }
   return files;
 }
 
-async function inputFiles(paths: readonly string[]): Promise<{ path: string; name: string }[]> {
-  const files: { path: string; name: string }[] = [];
+async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
+  const files: InputFile[] = [];
   for (const path of paths) {
     let isDirectory: boolean;
     try {
@@ -207,8 +248,8 @@ async function inputFiles(paths: readonly string[]): Promise<{ path: string; nam
       throw new InputError(path, '$', 'a readable file or directory', typeof code === 'string' ? code : 'an unreadable path');
     }
     if (isDirectory) {
-      const found = await jsonFilesIn(path, basename(path), 1);
-      if (found.length === 0) throw new InputError(path, '$', 'a directory with at least one .json file', 'none');
+      const found = await filesIn(path, basename(path), basename(path), 1);
+      if (found.length === 0) throw new InputError(path, '$', 'a directory with at least one file', 'none');
       files.push(...found);
     } else {
       // The file name (not the full path) goes into the snapshot's origin and every error message.
@@ -222,6 +263,9 @@ async function inputFiles(paths: readonly string[]): Promise<{ path: string; nam
 export async function loadInputs(paths: readonly string[], options: LoadOptions): Promise<Snapshot> {
   const files = await inputFiles(paths);
   const texts: InputText[] = [];
-  for (const file of files) texts.push({ name: file.name, text: decodeText(await readFile(file.path)) });
+  for (const file of files) {
+    const bytes = await readFile(file.path);
+    texts.push({ name: file.name, text: decodeText(bytes), bytes, ...(file.directory === undefined ? {} : { directory: file.directory }) });
+  }
   return snapshotFromTexts(texts, options);
 }

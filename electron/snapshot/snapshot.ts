@@ -1,27 +1,60 @@
 /**
  * The snapshot file `egress-atlas/snapshot@1`: build (hash), format, parse (shape + hash check).
- * The SHA-256 covers the canonical JSON of every field except `sha256` itself, so evidence can
- * cite it and any later edit of the file is detected.
+ * Two hashes: `sha256` covers the canonical JSON of every member except the two hashes (unknown
+ * extra members, `__proto__` included, are content too), so evidence can cite it and any later
+ * edit is detected; `contentSha256` covers the model, effective routes, metrics and service tags
+ * alone, so the same inputs give the same value whatever the capture time. Neither is a
+ * signature: whoever edits the file can recompute both (signing is `--sign` / `verify`).
  */
 import { InputError } from '../../shared/model/errors';
 import { validateServiceTagSet } from '../../shared/model/service-tags';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
-import { canonicalJson, sha256Hex } from './canonical';
+import { canonicalMembers, sha256OfMembers } from './canonical';
 import { normalizeSnapshotModel, validateSnapshotShape } from './validate';
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** SHA-256 of everything but `sha256` (unknown extra members included: they are content too). */
+/** Members left out of `sha256`: the hashes themselves (contentSha256 is derived, and checked on its own). */
+const NOT_HASHED: ReadonlySet<string> = new Set(['sha256', 'contentSha256']);
+
+/** The members `contentSha256` covers: what the resolver reads, nothing about when or by whom. */
+const CONTENT_MEMBERS: ReadonlySet<string> = new Set(['model', 'effectiveRoutes', 'metrics', 'serviceTags']);
+
+export interface SnapshotHashes {
+  readonly sha256: string;
+  readonly contentSha256: string;
+}
+
+/**
+ * Both hashes of a snapshot (or of a parsed file claiming to be one). The model, the bulk of a
+ * snapshot, is serialized once for the two.
+ */
+export function snapshotHashes(value: Readonly<Record<string, unknown>>): SnapshotHashes {
+  const members = canonicalMembers(value);
+  return {
+    sha256: sha256OfMembers(members, (key) => !NOT_HASHED.has(key)),
+    contentSha256: sha256OfMembers(members, (key) => CONTENT_MEMBERS.has(key)),
+  };
+}
+
+/** SHA-256 of everything but the two hashes (unknown extra members included: they are content too). */
 export function snapshotHash(value: Readonly<Record<string, unknown>>): string {
-  const content: Record<string, unknown> = { ...value };
-  delete content.sha256;
-  return sha256Hex(canonicalJson(content));
+  return snapshotHashes(value).sha256;
+}
+
+/** SHA-256 of the model, effective routes, metrics and service tags alone. */
+export function contentHash(value: Readonly<Record<string, unknown>>): string {
+  return sha256OfMembers(canonicalMembers(value), (key) => CONTENT_MEMBERS.has(key));
 }
 
 export function buildSnapshot(content: SnapshotContent): Snapshot {
-  return { ...content, sha256: snapshotHash(content as unknown as Readonly<Record<string, unknown>>) };
+  // A caller may pass a spread of an older snapshot: its hashes are stale, so they are dropped here.
+  const { sha256: _sha256, contentSha256: _content, ...rest } = content as SnapshotContent & Partial<SnapshotHashes>;
+  const hashes = snapshotHashes(rest as unknown as Readonly<Record<string, unknown>>);
+  // contentSha256 sits next to sha256 at the end of the file, where a reader looks for the hash.
+  return { ...rest, contentSha256: hashes.contentSha256, sha256: hashes.sha256 };
 }
 
 /** Pretty JSON with a trailing newline: what `Save snapshot` and `egress-atlas snapshot` write. */
@@ -78,14 +111,24 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
   validateSnapshotShape(fileName, json);
   // Optional (snapshots without service tag data, or written before the field existed, lack it).
   const serviceTags = json.serviceTags === undefined ? undefined : validateServiceTagSet(json.serviceTags, fileName, '$.serviceTags');
-  const actual = snapshotHash(json);
-  if (actual !== json.sha256) {
-    throw new InputError(fileName, '$.sha256', `the SHA-256 of the snapshot content: the file was modified since capture (content hashes to ${actual})`,
-      String(json.sha256));
+  const hashes = snapshotHashes(json);
+  // The message never states the hash the content has: printing it would hand whoever edited the
+  // file the one value that makes the edit load.
+  if (hashes.sha256 !== json.sha256) {
+    throw new InputError(fileName, '$.sha256', 'the SHA-256 of the snapshot content: the file was modified since capture (or damaged); '
+      + 're-export it or rebuild it from its input files', 'a value that does not match the content');
+  }
+  // Older snapshots lack contentSha256: it is computed (below); when present it must match too.
+  if (json.contentSha256 !== undefined && hashes.contentSha256 !== json.contentSha256) {
+    throw new InputError(fileName, '$.contentSha256', 'the SHA-256 of the model, effective routes, metrics and service tags: the file was modified since capture (or damaged)',
+      'a value that does not match the content');
   }
   const snapshot = json as unknown as Snapshot;
   // Closed-union fields are compared directly by the resolver: normalize casing (older snapshots) once here.
-  return { ...snapshot, model: normalizeSnapshotModel(snapshot.model), ...(serviceTags === undefined ? {} : { serviceTags }) };
+  return {
+    ...snapshot, model: normalizeSnapshotModel(snapshot.model), ...(serviceTags === undefined ? {} : { serviceTags }),
+    contentSha256: hashes.contentSha256, sha256: hashes.sha256,
+  };
 }
 
 export function parseSnapshotText(text: string, fileName: string): Snapshot {

@@ -270,7 +270,11 @@ const METADATA: Schema = {
   capturedBy: 'string?',
   scope: { object: { tenantId: 'string?', subscriptionIds: 'strings', managementGroupId: 'string?', cloud: 'string?' } },
   toolVersion: 'string',
+  // Added with input file hashes; imports only (demos and pulls read no files).
+  inputs: { optional: { list: { name: 'string', size: 'number', sha256: 'string' } } },
 };
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const EFFECTIVE_ROUTES: Schema = {
   networkInterfaceId: 'id',
@@ -287,7 +291,7 @@ const METRIC: Schema = {
 
 const GAP: Schema = {
   code: { enum: ['unsupported-resource-type', 'access-denied', 'throttled', 'timeout', 'request-failed', 'effective-routes-unavailable',
-    'metrics-unavailable', 'missing-reference', 'not-modelled'] },
+    'metrics-unavailable', 'missing-reference', 'skipped-input', 'not-modelled'] },
   scope: 'string',
   message: 'string',
 };
@@ -296,8 +300,17 @@ const GAP: Schema = {
 export function validateSnapshotShape(file: string, json: Readonly<Record<string, unknown>>): void {
   const checker: Checker = new Checker(file);
   checker.check(json.sha256, 'string', '$.sha256');
-  if (!/^[0-9a-f]{64}$/.test(String(json.sha256))) checker.fail('$.sha256', 'a 64-digit lower-case hex SHA-256', json.sha256);
+  if (!SHA256_HEX.test(String(json.sha256))) checker.fail('$.sha256', 'a 64-digit lower-case hex SHA-256', json.sha256);
+  // Optional: snapshots written before it existed lack it (the loader computes it).
+  if (json.contentSha256 !== undefined && (typeof json.contentSha256 !== 'string' || !SHA256_HEX.test(json.contentSha256))) {
+    checker.fail('$.contentSha256', 'a 64-digit lower-case hex SHA-256', json.contentSha256);
+  }
   checker.object(json.metadata, METADATA, '$.metadata');
+  const inputs = (json.metadata as Readonly<Record<string, unknown>>).inputs as readonly Readonly<Record<string, unknown>>[] | undefined;
+  inputs?.forEach((input, i) => {
+    if (!Number.isInteger(input.size) || (input.size as number) < 0) checker.fail(`$.metadata.inputs[${i}].size`, 'a size in bytes (a non-negative integer)', input.size);
+    if (!SHA256_HEX.test(input.sha256 as string)) checker.fail(`$.metadata.inputs[${i}].sha256`, 'a 64-digit lower-case hex SHA-256', input.sha256);
+  });
   const model = json.model;
   if (!isRecord(model)) checker.fail('$.model', 'an object with the 14 resource lists', model);
   for (const [key, schema] of Object.entries(MODEL_SCHEMAS)) {

@@ -4,7 +4,8 @@
  *
  * Entry point contract (implemented in normalize.ts):
  *   normalizeArm(documents) → { model, effectiveRoutes, gaps }
- * throws InputError (file, JSON path, expected) on malformed input.
+ * throws InputError (file, JSON path, expected) on a document that holds no Azure resources; a
+ * malformed resource is left out with a `skipped-input` gap.
  */
 import type { Gap } from '../model/gaps';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../model/topology';
@@ -13,6 +14,12 @@ import type { CapturedEffectiveRoutes, NetworkModel } from '../model/topology';
 export interface ArmDocument {
   readonly fileName: string;
   readonly json: unknown;
+  /**
+   * Found by listing a directory rather than named by the user: when the document as a whole is
+   * not an Azure resource document (`az account show`, a `--query` projection), it is skipped
+   * with a gap instead of failing the run.
+   */
+  readonly skippable?: boolean;
 }
 
 export interface NormalizeResult {
@@ -21,4 +28,4 @@ export interface NormalizeResult {
   readonly gaps: readonly Gap[];
 }
 
-export { normalizeArm } from './normalize';
+export { normalizeArm, UNDERSTOOD_TYPES } from './normalize';

@@ -7,11 +7,14 @@
  *  - a bundle `{ "resources": [...], "effectiveRouteTables": { "<NIC id>": <routes> } }`;
  *  - a single resource (what `az ... show -o json` prints).
  * Resources may be REST-shaped or flattened, mixed freely. Copies of one resource (IDs compare
- * case-insensitively) are merged; unknown types are counted as gaps; bad input throws InputError.
+ * case-insensitively) are merged; unknown types are counted as gaps. A malformed resource is left
+ * out with a `skipped-input` gap (file, JSON path, expectation); a document that is no Azure
+ * resource document throws InputError, or, for a `skippable` file (found in a directory), is
+ * skipped with a gap.
  */
 import type { ArmDocument, NormalizeResult } from './index';
 import type { Gap } from '../model/gaps';
-import { parseResourceId, toResourceId, type ResourceId } from '../model/ids';
+import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type { CapturedEffectiveRoutes } from '../model/topology';
 import { compareIds, DraftStore, RANK_STANDALONE } from './draft-store';
 import { buildModel } from './finalize';
@@ -26,57 +29,78 @@ import {
   standaloneRoute, type BaseFields,
 } from './map-network';
 import {
-  mapAzureFirewall, mapFirewallPolicy, mapIpGroup, mapNetworkSecurityGroup, standaloneRuleCollectionGroup, standaloneSecurityRule,
+  mapAzureFirewall, mapFirewallPolicy, mapIpGroup, mapNetworkSecurityGroup, standaloneFirewallIpConfiguration, standaloneRuleCollectionGroup,
+  standaloneSecurityRule,
 } from './map-security';
 import {
   mapPrivateDnsZone, mapPrivateEndpoint, standalonePrivateDnsRecordSet, standalonePrivateDnsZoneGroup, standalonePrivateDnsZoneLink,
 } from './map-private-link';
-import { canonicalId, fail, isRecord, isResourceIdText, toNode, type JsonNode } from './reader';
+import { InputError } from '../model/errors';
+import {
+  canonicalId, describeFound, fail, field, isRecord, isResourceIdText, keyIn, toNode, type JsonNode, type JsonRecord,
+} from './reader';
 
 type TopLevelMapper = (store: DraftStore, node: JsonNode, base: BaseFields) => void;
 type ChildMapper = (store: DraftStore, node: JsonNode, id: ResourceId, type: string) => void;
 
-// Maps, not object literals: a `type` from the input must never reach Object.prototype.
-const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(Object.entries({
-  'microsoft.network/virtualnetworks': mapVirtualNetwork,
-  'microsoft.network/virtualnetworks/subnets': (store: DraftStore, node: JsonNode, base: BaseFields) =>
-    store.put('subnet', mapSubnet(node, base), RANK_STANDALONE),
-  'microsoft.network/routetables': mapRouteTable,
-  'microsoft.network/natgateways': mapNatGateway,
-  'microsoft.network/publicipaddresses': mapPublicIpAddress,
-  'microsoft.network/publicipprefixes': mapPublicIpPrefix,
-  'microsoft.network/networkinterfaces': mapNetworkInterface,
-  'microsoft.network/azurefirewalls': mapAzureFirewall,
-  'microsoft.network/firewallpolicies': mapFirewallPolicy,
-  'microsoft.network/networksecuritygroups': mapNetworkSecurityGroup,
-  'microsoft.network/loadbalancers': mapLoadBalancer,
-  'microsoft.network/virtualnetworkgateways': mapVirtualNetworkGateway,
-  'microsoft.network/virtualhubs': mapVirtualHub,
-  'microsoft.network/virtualwans': mapVirtualWan,
-  'microsoft.network/ipgroups': mapIpGroup,
-  'microsoft.network/privateendpoints': mapPrivateEndpoint,
-  'microsoft.network/privatednszones': mapPrivateDnsZone,
-} satisfies Record<string, TopLevelMapper>));
+/**
+ * The top-level types read, spelled as ARM spells them (error messages list them). Every mapper
+ * reads the whole resource before it writes anything to the store, so a resource that turns out
+ * malformed half-way leaves nothing behind (see `readResource`).
+ */
+const TOP_LEVEL_TYPES: readonly (readonly [string, TopLevelMapper])[] = [
+  ['Microsoft.Network/virtualNetworks', mapVirtualNetwork],
+  ['Microsoft.Network/virtualNetworks/subnets', (store, node, base) => store.put('subnet', mapSubnet(node, base), RANK_STANDALONE)],
+  ['Microsoft.Network/routeTables', mapRouteTable],
+  ['Microsoft.Network/natGateways', mapNatGateway],
+  ['Microsoft.Network/publicIPAddresses', mapPublicIpAddress],
+  ['Microsoft.Network/publicIPPrefixes', mapPublicIpPrefix],
+  ['Microsoft.Network/networkInterfaces', mapNetworkInterface],
+  ['Microsoft.Network/azureFirewalls', mapAzureFirewall],
+  ['Microsoft.Network/firewallPolicies', mapFirewallPolicy],
+  ['Microsoft.Network/networkSecurityGroups', mapNetworkSecurityGroup],
+  ['Microsoft.Network/loadBalancers', mapLoadBalancer],
+  ['Microsoft.Network/virtualNetworkGateways', mapVirtualNetworkGateway],
+  ['Microsoft.Network/virtualHubs', mapVirtualHub],
+  ['Microsoft.Network/virtualWans', mapVirtualWan],
+  ['Microsoft.Network/ipGroups', mapIpGroup],
+  ['Microsoft.Network/privateEndpoints', mapPrivateEndpoint],
+  ['Microsoft.Network/privateDnsZones', mapPrivateDnsZone],
+];
 
-const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(Object.entries({
-  'microsoft.network/virtualnetworks/virtualnetworkpeerings': standalonePeering,
-  'microsoft.network/routetables/routes': standaloneRoute,
-  'microsoft.network/networkinterfaces/ipconfigurations': standaloneNicIpConfiguration,
-  'microsoft.network/firewallpolicies/rulecollectiongroups': standaloneRuleCollectionGroup,
-  'microsoft.network/networksecuritygroups/securityrules': standaloneSecurityRule,
-  'microsoft.network/networksecuritygroups/defaultsecurityrules': standaloneSecurityRule,
-  'microsoft.network/loadbalancers/outboundrules': standaloneLoadBalancerChild,
-  'microsoft.network/loadbalancers/backendaddresspools': standaloneLoadBalancerChild,
-  'microsoft.network/loadbalancers/frontendipconfigurations': standaloneLoadBalancerChild,
-  'microsoft.network/loadbalancers/loadbalancingrules': standaloneLoadBalancerChild,
-  'microsoft.network/virtualhubs/hubvirtualnetworkconnections': standaloneHubChild,
-  'microsoft.network/virtualhubs/routingintent': standaloneHubChild,
-  'microsoft.network/privateendpoints/privatednszonegroups': standalonePrivateDnsZoneGroup,
-  'microsoft.network/privatednszones/virtualnetworklinks': standalonePrivateDnsZoneLink,
+/** Child resources listed on their own (`az network … <child> create/show/list`, Resource Graph rows). */
+const CHILD_TYPES: readonly (readonly [string, ChildMapper])[] = [
+  ['Microsoft.Network/virtualNetworks/virtualNetworkPeerings', standalonePeering],
+  ['Microsoft.Network/routeTables/routes', standaloneRoute],
+  ['Microsoft.Network/networkInterfaces/ipConfigurations', standaloneNicIpConfiguration],
+  ['Microsoft.Network/azureFirewalls/azureFirewallIpConfigurations', standaloneFirewallIpConfiguration],
+  ['Microsoft.Network/firewallPolicies/ruleCollectionGroups', standaloneRuleCollectionGroup],
+  ['Microsoft.Network/networkSecurityGroups/securityRules', standaloneSecurityRule],
+  ['Microsoft.Network/networkSecurityGroups/defaultSecurityRules', standaloneSecurityRule],
+  ['Microsoft.Network/loadBalancers/outboundRules', standaloneLoadBalancerChild],
+  ['Microsoft.Network/loadBalancers/backendAddressPools', standaloneLoadBalancerChild],
+  ['Microsoft.Network/loadBalancers/frontendIPConfigurations', standaloneLoadBalancerChild],
+  ['Microsoft.Network/loadBalancers/loadBalancingRules', standaloneLoadBalancerChild],
+  ['Microsoft.Network/virtualHubs/hubVirtualNetworkConnections', standaloneHubChild],
+  ['Microsoft.Network/virtualHubs/routingIntent', standaloneHubChild],
+  ['Microsoft.Network/privateEndpoints/privateDnsZoneGroups', standalonePrivateDnsZoneGroup],
+  ['Microsoft.Network/privateDnsZones/virtualNetworkLinks', standalonePrivateDnsZoneLink],
   // Every record-set type: A and CNAME are modelled, the rest show the zone's records were read.
-  ...Object.fromEntries(['a', 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt'].map((t) => [`microsoft.network/privatednszones/${t}`, standalonePrivateDnsRecordSet])),
-  'microsoft.compute/virtualmachines': (store: DraftStore, node: JsonNode, id: ResourceId) => mapVirtualMachineHint(store, node, id),
-} satisfies Record<string, ChildMapper>));
+  ...['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'].map((t) => [`Microsoft.Network/privateDnsZones/${t}`, standalonePrivateDnsRecordSet] as const),
+];
+
+/** Not network resources, but read for what they say about NICs (a Flexible scale set member). */
+const HINT_TYPE = 'microsoft.compute/virtualmachines';
+
+// Maps keyed by lower case, not object literals: a `type` from the input must never reach Object.prototype.
+const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(TOP_LEVEL_TYPES.map(([t, m]) => [t.toLowerCase(), m]));
+const CHILDREN: ReadonlyMap<string, ChildMapper> = new Map(CHILD_TYPES.map(([t, m]) => [t.toLowerCase(), m]));
+
+/**
+ * What the normalizer reads, for messages that tell a user what to export: the top-level types
+ * (short names, all `Microsoft.Network`), then the child types accepted on their own.
+ */
+export const UNDERSTOOD_TYPES: readonly string[] = TOP_LEVEL_TYPES.filter(([t]) => t.split('/').length === 2).map(([t]) => t.slice(t.indexOf('/') + 1));
 
 const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/…/providers/…"';
 
@@ -86,6 +110,8 @@ interface ReadState {
   readonly types: Map<string, string>;
   readonly unsupported: Map<string, number>;
   readonly effectiveRoutes: Map<ResourceId, CapturedEffectiveRoutes>;
+  /** Parents of child resources (listed on their own) that were malformed: dropped at the end. */
+  readonly brokenParents: Map<ResourceId, string>;
 }
 
 function lowerType(state: ReadState, rawType: string): string {
@@ -97,18 +123,30 @@ function lowerType(state: ReadState, rawType: string): string {
   return type;
 }
 
-function readResource(state: ReadState, file: string, path: string, value: unknown): void {
+/** The resource ID an object carries (`id`, or `Id` as PowerShell prints it), when it is one. */
+function resourceIdOf(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = field(value, 'id');
+  return typeof id === 'string' && isResourceIdText(id) ? id : undefined;
+}
+
+/** The type of a resource: its `type` when that names one, else the type its ID spells. */
+function typeOf(state: ReadState, node: JsonNode, rawId: string): string {
+  const rawType = field(node.raw, 'type');
+  return typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
+}
+
+function readResourceStrict(state: ReadState, file: string, path: string, value: unknown): void {
   const node = toNode(file, path, value, 'an ARM resource object');
-  const rawId = node.raw.id;
+  const rawId = field(node.raw, 'id');
   if (typeof rawId !== 'string' || !isResourceIdText(rawId)) {
     if (looksLikeEffectiveRoute(value)) {
       fail(file, path, 'an ARM resource; this looks like an effective route: put the route list under "effectiveRouteTables" keyed by its NIC ID', value);
     }
-    fail(file, `${path}.id`, ID_EXPECTED, rawId);
+    fail(file, `${path}.${keyIn(node.raw, 'id') ?? 'id'}`, ID_EXPECTED, rawId);
   }
   const id = canonicalId(rawId);
-  const rawType = node.raw.type;
-  const type = typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
+  const type = typeOf(state, node, rawId);
   const topLevel = TOP_LEVEL.get(type);
   if (topLevel !== undefined) {
     topLevel(state.store, node, readBase(node, rawId, id));
@@ -119,20 +157,53 @@ function readResource(state: ReadState, file: string, path: string, value: unkno
     child(state.store, node, id, type);
     return;
   }
+  if (type === HINT_TYPE) {
+    mapVirtualMachineHint(state.store, node, id);
+    return;
+  }
   state.unsupported.set(type, (state.unsupported.get(type) ?? 0) + 1);
 }
 
-function readResources(state: ReadState, file: string, path: string, items: readonly unknown[]): void {
-  items.forEach((item, i) => readResource(state, file, `${path}[${i}]`, item));
+/**
+ * One resource. A malformed one is left out with a `skipped-input` gap naming the file, the JSON
+ * path and what was expected, and the rest of the input is still read: one bad value in a
+ * 10,000-resource export must not lose the other 9,999. Mappers write nothing until a resource
+ * is fully read, so nothing of it stays behind. A malformed child listed on its own also drops
+ * its parent (see `DraftStore.discard`).
+ */
+function readResource(state: ReadState, file: string, path: string, value: unknown): void {
+  try {
+    readResourceStrict(state, file, path, value);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const rawId = resourceIdOf(value);
+    const id = rawId === undefined ? undefined : canonicalId(rawId);
+    const type = rawId === undefined || !isRecord(value) ? '' : typeOf(state, toNode(file, path, value), rawId);
+    if (id !== undefined && CHILDREN.has(type)) state.brokenParents.set(parentResourceId(id), id);
+    state.store.gaps.push({
+      code: 'skipped-input',
+      scope: id ?? `${file} ${path}`,
+      message: `${error.message}. This resource was left out; the rest of the input was read.`,
+    });
+  }
 }
 
-function readEffectiveRouteTables(state: ReadState, file: string, path: string, value: unknown): void {
-  if (!isRecord(value)) fail(file, path, 'an object of NIC resource IDs to effective route lists', value);
+function readResources(state: ReadState, file: string, path: string, items: readonly unknown[]): void {
+  for (let i = 0; i < items.length; i++) readResource(state, file, `${path}[${i}]`, items[i]);
+}
+
+function readEffectiveRouteTables(state: ReadState, file: string, path: string, value: JsonRecord): void {
   for (const [key, routes] of Object.entries(value)) {
     const keyPath = `${path}[${JSON.stringify(key)}]`;
-    if (parseResourceId(key) === null) fail(file, keyPath, `a NIC resource ID as the key (${ID_EXPECTED})`, key);
-    const networkInterfaceId = toResourceId(key);
-    state.effectiveRoutes.set(networkInterfaceId, { networkInterfaceId, routes: mapEffectiveRouteList(file, keyPath, routes) });
+    // One NIC's malformed capture is left out (its subnet is then resolved from the topology alone).
+    try {
+      if (parseResourceId(key) === null) fail(file, keyPath, `a NIC resource ID as the key (${ID_EXPECTED})`, key);
+      const networkInterfaceId = toResourceId(key);
+      state.effectiveRoutes.set(networkInterfaceId, { networkInterfaceId, routes: mapEffectiveRouteList(file, keyPath, routes) });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      state.store.gaps.push({ code: 'skipped-input', scope: key, message: `${error.message}. These effective routes were left out.` });
+    }
   }
 }
 
@@ -140,7 +211,7 @@ function readEffectiveRouteTables(state: ReadState, file: string, path: string, 
  * Network Watcher next-hop results and effective-NSG lists are spot checks of one NIC, not
  * topology: they are recognised and reported as not modelled rather than rejected.
  */
-function diagnosticResultGap(file: string, json: Readonly<Record<string, unknown>>): Gap | null {
+function diagnosticResultGap(file: string, json: JsonRecord): Gap | null {
   if (typeof json.nextHopType === 'string' && json.value === undefined) {
     return { code: 'not-modelled', scope: file, message: `${file} is a Network Watcher next-hop result; next hops are computed from the topology instead.` };
   }
@@ -154,46 +225,123 @@ function diagnosticResultGap(file: string, json: Readonly<Record<string, unknown
 const DOCUMENT_EXPECTED =
   'an ARM resource, an array of resources, { "value": [...] } or { "resources": [...], "effectiveRouteTables": {...} }';
 
-function readDocument(state: ReadState, doc: ArmDocument): void {
-  const { fileName: file, json } = doc;
-  if (Array.isArray(json)) {
-    readResources(state, file, '$', json);
-    return;
+/** What one document holds, found before anything of it is read (so a document-level problem reads nothing). */
+interface DocumentParts {
+  /** Resource lists; `single` when the path names the one resource itself (`$`, not `$[0]`). */
+  readonly lists: readonly { readonly path: string; readonly items: readonly unknown[]; readonly single?: true }[];
+  readonly effectiveRouteTables?: { readonly path: string; readonly value: JsonRecord };
+  /** A recognised document that is not topology (a next-hop result): recorded, not read. */
+  readonly gap?: Gap;
+}
+
+/**
+ * A list of which no item is an ARM resource is not a resource list at all (`az account list`,
+ * a `--query` projection): one problem with the document, not one per item.
+ */
+function resourceList(file: string, path: string, items: readonly unknown[]): DocumentParts['lists'][number] {
+  if (items.length > 0 && items.every(looksLikeEffectiveRoute)) {
+    fail(file, '$', 'ARM resources; this is an effective route table: wrap it as { "effectiveRouteTables": { "<NIC resource ID>": <this file> } }', `${items.length} effective routes`);
   }
+  if (items.length > 0 && !items.some((item) => resourceIdOf(item) !== undefined)) {
+    const first = items[0];
+    const where = isRecord(first) ? `${path}[0].${keyIn(first, 'id') ?? 'id'}` : `${path}[0]`;
+    fail(file, where, `${ID_EXPECTED} (none of the ${items.length} items has one)`, isRecord(first) ? field(first, 'id') : first);
+  }
+  return { path, items };
+}
+
+/**
+ * `az … create` prints some resources wrapped in one key: `{"newVNet": …}`, `{"NewNSG": …}`,
+ * `{"NewNIC": …}`, `{"publicIp": …}`, `{"vnetGateway": …}` (azure-cli's `transform_*_create_output`),
+ * and deployment-based creates print `{"loadBalancer": <properties>}`, the resource's properties
+ * without its ID. Any single-key object holding one resource is unwrapped; an ID-less one gets
+ * the ID its own sub-resources name (`…/loadBalancers/lb1/frontendIPConfigurations/fe` →
+ * `…/loadBalancers/lb1`).
+ */
+function unwrapCreateOutput(json: JsonRecord): { readonly key: string; readonly value: JsonRecord } | null {
+  const keys = Object.keys(json);
+  const key = keys[0];
+  if (keys.length !== 1 || key === undefined) return null;
+  const value = json[key];
+  if (!isRecord(value)) return null;
+  if (resourceIdOf(value) !== undefined) return { key, value };
+  const derived = idFromSubResources(value);
+  return derived === undefined ? null : { key, value: { ...value, id: derived } };
+}
+
+function idFromSubResources(value: JsonRecord): string | undefined {
+  for (const [fieldName, items] of Object.entries(value)) {
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      const id = resourceIdOf(item);
+      if (id === undefined) continue;
+      // Only the resource's own sub-resources: `…/{fieldName}/{name}` under this field.
+      const parts = id.replace(/\/+$/, '').split('/');
+      if ((parts[parts.length - 2] ?? '').toLowerCase() !== fieldName.toLowerCase()) continue;
+      const parent = parts.slice(0, -2).join('/');
+      if (TOP_LEVEL.has(parseResourceId(parent)?.type ?? '')) return parent;
+    }
+  }
+  return undefined;
+}
+
+/** What a JSON object that is no Azure resource document looks like, for the error. */
+function describeDocument(json: JsonRecord): string {
+  if (typeof json.tenantId === 'string' && (typeof json.environmentName === 'string' || typeof json.isDefault === 'boolean')) {
+    return 'an "az account show" output (a subscription, not network resources)';
+  }
+  return describeFound(json);
+}
+
+function documentParts(doc: ArmDocument): DocumentParts {
+  const { fileName: file, json } = doc;
+  if (Array.isArray(json)) return { lists: [resourceList(file, '$', json)] };
   if (!isRecord(json)) fail(file, '$', DOCUMENT_EXPECTED, json);
   if (typeof json.$schema === 'string' && json.$schema.toLowerCase().includes('deploymenttemplate')) {
     fail(file, '$', `${DOCUMENT_EXPECTED} (exported resources, not an ARM deployment template)`, json.$schema);
   }
   if (json.resources !== undefined || json.effectiveRouteTables !== undefined) {
+    const lists: DocumentParts['lists'][number][] = [];
     if (json.resources !== undefined && json.resources !== null) {
       if (!Array.isArray(json.resources)) fail(file, '$.resources', 'an array of ARM resources', json.resources);
-      readResources(state, file, '$.resources', json.resources);
+      lists.push({ path: '$.resources', items: json.resources });
     }
-    if (json.effectiveRouteTables !== undefined && json.effectiveRouteTables !== null) {
-      readEffectiveRouteTables(state, file, '$.effectiveRouteTables', json.effectiveRouteTables);
+    const tables = json.effectiveRouteTables;
+    if (tables !== undefined && tables !== null && !isRecord(tables)) {
+      fail(file, '$.effectiveRouteTables', 'an object of NIC resource IDs to effective route lists', tables);
     }
-    return;
+    return isRecord(tables) ? { lists, effectiveRouteTables: { path: '$.effectiveRouteTables', value: tables } } : { lists };
   }
-  if (typeof json.id === 'string') {
-    readResource(state, file, '$', json);
-    return;
-  }
+  if (resourceIdOf(json) !== undefined) return { lists: [{ path: '$', items: [json], single: true }] };
   const diagnostic = diagnosticResultGap(file, json);
-  if (diagnostic !== null) {
-    state.store.gaps.push(diagnostic);
-    return;
-  }
+  if (diagnostic !== null) return { lists: [], gap: diagnostic };
   for (const listKey of ['value', 'data'] as const) {
     const list = json[listKey];
     if (list === undefined) continue;
     if (!Array.isArray(list)) fail(file, `$.${listKey}`, 'an array of ARM resources', list);
-    if (list.length > 0 && list.every(looksLikeEffectiveRoute)) {
-      fail(file, '$', 'ARM resources; this is an effective route table: wrap it as { "effectiveRouteTables": { "<NIC resource ID>": <this file> } }', `${list.length} effective routes`);
-    }
-    readResources(state, file, `$.${listKey}`, list);
+    return { lists: [resourceList(file, `$.${listKey}`, list)] };
+  }
+  const wrapped = unwrapCreateOutput(json);
+  if (wrapped !== null) return { lists: [{ path: `$.${wrapped.key}`, items: [wrapped.value], single: true }] };
+  return fail(file, '$', DOCUMENT_EXPECTED, describeDocument(json));
+}
+
+function readDocument(state: ReadState, doc: ArmDocument): void {
+  let parts: DocumentParts;
+  try {
+    parts = documentParts(doc);
+  } catch (error) {
+    // A file found in a directory is one of many: it is skipped, and says why.
+    if (!(error instanceof InputError) || doc.skippable !== true) throw error;
+    state.store.gaps.push({ code: 'skipped-input', scope: doc.fileName, message: `${error.message}. The file was skipped.` });
     return;
   }
-  fail(file, '$', DOCUMENT_EXPECTED, json);
+  if (parts.gap !== undefined) state.store.gaps.push(parts.gap);
+  for (const list of parts.lists) {
+    if (list.single === true) readResource(state, doc.fileName, list.path, list.items[0]);
+    else readResources(state, doc.fileName, list.path, list.items);
+  }
+  if (parts.effectiveRouteTables !== undefined) readEffectiveRouteTables(state, doc.fileName, parts.effectiveRouteTables.path, parts.effectiveRouteTables.value);
 }
 
 function unsupportedGaps(unsupported: ReadonlyMap<string, number>): Gap[] {
@@ -211,9 +359,16 @@ function compareGaps(a: Gap, b: Gap): number {
 
 /** ARM JSON documents → the normalized model. Pure; throws InputError on malformed input. */
 export function normalizeArm(documents: readonly ArmDocument[]): NormalizeResult {
-  const state: ReadState = { store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map() };
+  const state: ReadState = { store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), brokenParents: new Map() };
   for (const doc of documents) readDocument(state, doc);
   state.store.attachChildren();
+  for (const [parentId, childId] of state.brokenParents) {
+    if (!state.store.discard(parentId)) continue;
+    state.store.gaps.push({
+      code: 'skipped-input', scope: parentId,
+      message: `${parentId} was left out because its child ${childId} was malformed: without it the rest would be read as complete.`,
+    });
+  }
   const model = buildModel(state.store);
   const effectiveRoutes = [...state.effectiveRoutes.values()].sort((a, b) => compareIds(a.networkInterfaceId, b.networkInterfaceId));
   const gaps = [...state.store.gaps, ...unsupportedGaps(state.unsupported)].sort(compareGaps);

@@ -11,6 +11,7 @@ import type { ReachResult } from '../egress/reach';
 import type { ResolveResult } from '../egress/types';
 import type { Gap } from '../model/gaps';
 import type { Snapshot } from '../model/snapshot';
+import type { CheckResult } from '../policy/types';
 
 export type EstateId = string;
 
@@ -98,6 +99,12 @@ export interface IpcOperations {
    * A list that does not parse is an `input-error` naming the file and the line or JSON path.
    */
   matrix: { request: { readonly estateId: EstateId; readonly destinations: string; readonly fileName: string }; response: MatrixResult };
+  /**
+   * Checks the estate against a policy file (its text, as the file picker read it; YAML or JSON),
+   * judging exception expiry against the current time. A policy that does not parse is an
+   * `input-error` whose message lists every issue, one `file:line: field: problem` per line.
+   */
+  check: { request: { readonly estateId: EstateId; readonly policy: string; readonly fileName: string }; response: CheckResult };
   saveSnapshot: { request: { readonly estateId: EstateId }; response: { readonly fileName: string; readonly text: string } };
   exportEvidence: {
     request: { readonly estateId: EstateId; readonly destination: string | null; readonly sourceIds: readonly string[] | null };
@@ -125,7 +132,7 @@ export interface IpcError {
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
 
 export const IPC_OPERATIONS: readonly IpcOperation[] = [
-  'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'reach', 'matrix', 'saveSnapshot',
+  'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'reach', 'matrix', 'check', 'saveSnapshot',
   'exportEvidence', 'startPull', 'pullStatus', 'cancelPull',
 ];
 

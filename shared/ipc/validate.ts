@@ -41,6 +41,11 @@ export const IPC_LIMITS = {
    * and a labelled line is well under 1,000 characters, so 1 MiB covers a full list with comments.
    */
   maxDestinationListChars: 1024 * 1024,
+  /**
+   * Characters in one policy file: the starter policies are about 2 KB and a policy with a few
+   * hundred controls and exceptions stays under 100 KB; 1 MiB bounds the parser's work.
+   */
+  maxPolicyChars: 1024 * 1024,
 } as const;
 
 const CLOUD_NAMES: readonly CloudName[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
@@ -209,6 +214,16 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
       return {
         estateId: expectId(request.estateId, '$.estateId'),
         destinations: expectString(request.destinations, '$.destinations', IPC_LIMITS.maxDestinationListChars, 0),
+        fileName: expectString(request.fileName, '$.fileName', IPC_LIMITS.maxFileNameChars),
+      };
+    }
+    case 'check': {
+      // The policy's content is parsed on the main side (every issue named by file, line and
+      // field); here only its size and the file name's are bounded.
+      const request = expectObject(raw, '$', ['estateId', 'policy', 'fileName']);
+      return {
+        estateId: expectId(request.estateId, '$.estateId'),
+        policy: expectString(request.policy, '$.policy', IPC_LIMITS.maxPolicyChars, 0),
         fileName: expectString(request.fileName, '$.fileName', IPC_LIMITS.maxFileNameChars),
       };
     }

@@ -244,6 +244,7 @@ function explicitPort(text: string): number | null {
   return a.kind === 'ok' && b.kind === 'ok' && a.spec.port === b.spec.port ? a.spec.port : null;
 }
 
+const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
 const WILDCARD = /^\*([^:/]*)(?::(\d+))?(?:\/(tcp|udp))?$/i;
 
 function reachPattern(text: string): ReachPattern | string {
@@ -255,8 +256,8 @@ function reachPattern(text: string): ReachPattern | string {
     if (port !== null && (port < 1 || port > 65535)) return `"${t}": port ${port} is outside 1-65535`;
     if (tail === '') return port === null ? { kind: 'any', text: t, port: null } : `"${t}": give a host pattern with the port (like *.example.com:443)`;
     const host = tail.replace(/^\./, '');
-    const parsed = parseDestinationSpec(host);
-    if (parsed.kind !== 'ok' || parsed.spec.target.kind !== 'fqdn') return `"${t}": "${host}" after the * is not a domain name (like *.riskapi.example)`;
+    // One label is enough after a wildcard (`*.com`), unlike a host name to resolve.
+    if (!DOMAIN.test(host)) return `"${t}": "${host}" after the * is not a domain name (like *.riskapi.example)`;
     return { kind: 'fqdn', pattern: `*${tail}`, text: t, port };
   }
   if (t.includes('*')) return `"${t}": * is only allowed at the start of a host pattern (*.example.com), as in Azure Firewall rules`;

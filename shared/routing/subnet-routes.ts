@@ -111,7 +111,8 @@ export class RouteSetBuilder {
         const table = capturedNics.get(nic.id);
         if (!table) continue;
         const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
-        if (!config?.subnetId) continue;
+        // A capture whose subnet is not in the input has nowhere to apply: a gap below, not silence.
+        if (!config?.subnetId || !index.subnets.has(config.subnetId)) continue;
         found.add(nic.id);
         // One capture per subnet is enough (they are identical); keep the first by NIC ID for determinism.
         const existing = this.capturedBySubnet.get(config.subnetId);
@@ -120,7 +121,7 @@ export class RouteSetBuilder {
     }
     for (const table of captured) {
       if (found.has(table.networkInterfaceId)) continue;
-      this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot (or has no subnet); they were not used.' });
+      this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot, or whose subnet is not (or that has none); they were not used.' });
     }
     // Gateway-learned routes are only known from captures: share them with every subnet of the same gateway domain.
     for (const [subnetId, table] of [...this.capturedBySubnet].sort(([a], [b]) => (a < b ? -1 : 1))) {

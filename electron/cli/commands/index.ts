@@ -3,11 +3,13 @@
  * (command.ts) so it runs in-process in tests.
  */
 import type { CliCommand } from '../command';
+import { checkCommand } from './check';
 import { demosCommand } from './demos';
 import { pullCommand } from './pull';
 import { reachCommand } from './reach';
 import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
+import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, snapshotCommand, pullCommand, reportCommand, demosCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, verifyCommand, demosCommand];

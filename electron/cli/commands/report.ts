@@ -11,6 +11,7 @@ import type { Snapshot } from '../../../shared/model/snapshot';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
+import { readSigningKey, writeSignature } from '../signing';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -34,13 +35,16 @@ Options:
   --exported-by <name>      who exports (default: the OS user name)
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json, or saved az network
                             list-service-tags output): rules and routes on service tags then match
+  --sign <key.pem>          also write <out>.sig: an Ed25519 signature over the PDF's bytes with
+                            this private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519
+                            -out key.pem); check it with egress-atlas verify
   --help                    this text
 
 Exit codes: 0 ok, 2 bad input or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', help: 'flag',
+  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', sign: 'value', help: 'flag',
 } as const;
 
 
@@ -104,6 +108,10 @@ export const reportCommand: CliCommand = {
     const destinationsFile = stringOption(parsed, 'destinations');
     const destinations = destinationsFile === undefined ? undefined : await readDestinations(destinationsFile, io.cwd);
 
+    const signWith = stringOption(parsed, 'sign');
+    // The key is read first: a bad key fails (exit 2) before the work, and nothing is written unsigned.
+    const key = signWith === undefined ? undefined : await readSigningKey(signWith, io.cwd);
+
     const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io, stringOption(parsed, 'service-tags'));
     const result = resolveEgress(snapshot, { destination, resolve });
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
@@ -116,6 +124,11 @@ export const reportCommand: CliCommand = {
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);
     io.stderr(`wrote ${out} (${Math.round(pdf.length / 1024)} KiB, snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    if (key !== undefined) {
+      // The bytes just written: the signature covers the PDF exactly as the auditor receives it.
+      await writeSignature(path, pdf, key);
+      io.stderr(`wrote ${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)\n`);
+    }
     return 0;
   },
 };

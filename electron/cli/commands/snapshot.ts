@@ -2,10 +2,12 @@
  * `egress-atlas snapshot`: freeze inputs (or a demo) into one `egress-atlas/snapshot@1` file that
  * resolves the same way later, on any machine, and that evidence can cite by its SHA-256.
  */
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
+import { readSigningKey, writeSignature } from '../signing';
 import { writeSnapshot } from '../../snapshot/index';
 
 const USAGE = `Usage: egress-atlas snapshot <input...> --out <file.json>
@@ -20,6 +22,9 @@ Options:
   --service-tags <file>
                    store these service tag prefixes (ServiceTags_Public_*.json or saved
                    az network list-service-tags output) in the snapshot, with their change number
+  --sign <key.pem> also write <out>.sig: an Ed25519 signature over the file's bytes with this
+                   private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519 -out key.pem);
+                   check it with egress-atlas verify
   --help           this text
 `;
 
@@ -28,17 +33,26 @@ export const snapshotCommand: CliCommand = {
   summary: 'Write a snapshot file from ARM/az JSON inputs or a demo',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, { out: 'value', demo: 'optional-value', 'service-tags': 'value', help: 'flag' });
+    const parsed = parseArgs(args, { out: 'value', demo: 'optional-value', 'service-tags': 'value', sign: 'value', help: 'flag' });
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
     }
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file.json> is required');
+    const signWith = stringOption(parsed, 'sign');
+    // The key is read first: a bad key fails (exit 2) before anything is written unsigned.
+    const key = signWith === undefined ? undefined : await readSigningKey(signWith, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
-    await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), snapshot);
+    const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+    await writeSnapshot(path, snapshot);
     const m = snapshot.model;
     io.stderr(`wrote ${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}\n`);
+    if (key !== undefined) {
+      // Signs the bytes as they are on disk, whatever writeSnapshot's formatting: verify reads the same bytes.
+      await writeSignature(path, await readFile(path), key);
+      io.stderr(`wrote ${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)\n`);
+    }
     return 0;
   },
 };

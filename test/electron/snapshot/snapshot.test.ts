@@ -72,7 +72,8 @@ describe('canonical JSON and hashing', () => {
 
   it('buildSnapshot hashes everything but sha256, independent of key order', () => {
     const snapshot = hubSnapshot();
-    const { sha256, ...content } = snapshot;
+    // contentSha256 is left out of sha256: it is derived from the content and checked on its own (trust.test.ts).
+    const { sha256, contentSha256: _contentSha256, ...content } = snapshot;
     expect(sha256).toBe(sha256Hex(canonicalJson(content)));
     const reordered = Object.fromEntries(Object.entries(content).reverse()) as typeof content;
     expect(buildSnapshot(reordered).sha256).toBe(sha256);
@@ -188,7 +189,7 @@ describe('loading inputs', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads a directory (sorted, one level deep, non-JSON and hidden files skipped) into an import snapshot', async () => {
+  it('reads a directory (sorted, one level deep; non-JSON files skipped with a gap, hidden files ignored) into an import snapshot', async () => {
     const snapshot = await loadInputs([join(dir, 'export')], OPTIONS);
     expect(snapshot.metadata).toEqual({
       capturedAt: '2026-11-26T06:00:00.000Z',
@@ -197,11 +198,14 @@ describe('loading inputs', () => {
       capturedBy: null,
       scope: { tenantId: null, subscriptionIds: ['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'], managementGroupId: null, cloud: null },
       toolVersion: '9.9.9-test',
+      // Names, sizes and hashes of the files read: trust.test.ts checks them.
+      inputs: expect.any(Array) as unknown,
     });
     expect(snapshot.model.virtualNetworks.map((v) => v.name)).toEqual(['vnet-spoke', 'vnet-hub']);
     expect(snapshot.model.azureFirewalls).toHaveLength(1);
     expect(snapshot.effectiveRoutes).toHaveLength(1);
-    expect(snapshot.gaps.map((g) => g.scope)).toEqual(['microsoft.compute/disks', 'microsoft.storage/storageaccounts']);
+    expect(snapshot.gaps.map((g) => g.scope)).toEqual(['export/README.txt', 'microsoft.compute/disks', 'microsoft.storage/storageaccounts']);
+    expect(snapshot.gaps[0]).toMatchObject({ code: 'skipped-input', message: expect.stringMatching(/^export\/README\.txt: .*expected valid JSON.*The file was skipped\.$/) });
     // The result is a valid, verifiable snapshot.
     expect(parseSnapshotText(formatSnapshot(snapshot), 'out.json').sha256).toBe(snapshot.sha256);
   });
@@ -230,12 +234,15 @@ describe('loading inputs', () => {
     expect(error.expected).toBe('valid JSON');
   });
 
-  it('snapshotFromTexts: normalizeArm errors come through with their file name', () => {
-    const error = inputErrorOf(() => snapshotFromTexts([
+  it('snapshotFromTexts: a malformed resource is left out with a gap naming its file and path; the rest is read', () => {
+    const snapshot = snapshotFromTexts([
       { name: 'ok.json', text: inputText('az-vnet-list.json') },
       { name: 'bad-cidr.json', text: inputText('bad-cidr.json') },
-    ], OPTIONS));
-    expect(error.message).toContain('bad-cidr.json: $.resources[3].properties.subnets[0].properties.addressPrefix: expected a CIDR');
+    ], OPTIONS);
+    expect(snapshot.model.virtualNetworks.length).toBeGreaterThan(0);
+    const skipped = snapshot.gaps.filter((g) => g.code === 'skipped-input');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.message).toContain('bad-cidr.json: $.resources[3].properties.subnets[0].properties.addressPrefix: expected a CIDR');
   });
 
   it('a missing path is an InputError, not a stack trace', async () => {

@@ -5,6 +5,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { normalizeArm } from '../../../shared/arm';
+import { InputError } from '../../../shared/model/errors';
+import type { Gap } from '../../../shared/model/gaps';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../fixtures/arm-examples/', import.meta.url));
 export const INPUTS_DIR = fileURLToPath(new URL('../../fixtures/inputs/', import.meta.url));
@@ -48,4 +51,35 @@ export function asAzOutput(resource: unknown): unknown {
   if (!isRecord(flat) || typeof flat.id !== 'string') return flat;
   const rg = /\/resourceGroups\/([^/]+)/i.exec(flat.id)?.[1];
   return { ...flat, resourceGroup: rg };
+}
+
+/** What normalizeArm said about a malformed input: a thrown InputError, or the first `skipped-input` gap. */
+export interface Problem {
+  readonly file: string;
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string | undefined;
+  /** `file: path: expected …, found …`: the InputError message, thrown or carried by the gap. */
+  readonly message: string;
+  readonly how: 'thrown' | 'skipped';
+}
+
+/** Runs normalizeArm on one document and returns its complaint (the test fails when there is none). */
+export function problemOf(json: unknown, fileName: string, options: { readonly skippable?: boolean } = {}): Problem {
+  let gaps: readonly Gap[];
+  try {
+    gaps = normalizeArm([{ fileName, json, ...options }]).gaps;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { file: error.file, path: error.path, expected: error.expected, found: error.found, message: error.message, how: 'thrown' };
+  }
+  const gap = gaps.find((g) => g.code === 'skipped-input');
+  if (gap === undefined) throw new Error(`expected an InputError or a skipped-input gap, got gaps ${JSON.stringify(gaps)}`);
+  // The gap message is the InputError message followed by ". This resource was left out…" (or similar).
+  const message = gap.message.replace(/\. (This resource was left out|These effective routes were left out|The file was skipped)[^]*$/, '');
+  const [file = '', path = ''] = message.split(': ', 2);
+  const rest = message.slice(file.length + path.length + 4);
+  const foundAt = rest.lastIndexOf(', found ');
+  const expected = (foundAt < 0 ? rest : rest.slice(0, foundAt)).replace(/^expected /, '');
+  return { file, path, expected, found: foundAt < 0 ? undefined : rest.slice(foundAt + 8), message, how: 'skipped' };
 }

@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
-import { InputError } from '../../../shared/model/errors';
 import { toResourceId } from '../../../shared/model/ids';
 import { buildModelIndex } from '../../../shared/model/model-index';
-import { asAzOutput } from './helpers';
+import { asAzOutput, problemOf, type Problem } from './helpers';
 
 const NET = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/RG-Hub/providers/Microsoft.Network';
 const id = (raw: string) => toResourceId(raw);
@@ -29,14 +28,8 @@ function normalize(json: unknown, fileName = 'ipg.json') {
   return normalizeArm([{ fileName, json }]);
 }
 
-function errorOf(json: unknown, fileName = 'ipg.json'): InputError {
-  try {
-    normalize(json, fileName);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
+function errorOf(json: unknown, fileName = 'ipg.json'): Problem {
+  return problemOf(json, fileName);
 }
 
 describe('Microsoft.Network/ipGroups', () => {

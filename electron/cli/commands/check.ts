@@ -1,0 +1,139 @@
+/**
+ * `egress-atlas check`: egress intent as code. Checks an estate against a policy file and exits 1
+ * when a `deny` control fails, so a pipeline stops a change that opens an exfiltration path.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { checkExitCode, checkPolicy, formatIssue, parsePolicy, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
+import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
+import { parseResolveOptions, validateDestination } from './resolve';
+
+const USAGE = `Usage: egress-atlas check <input...> --policy <file> [options]
+       egress-atlas check --demo [name] --policy <file> [options]
+
+Checks every control of a policy file (YAML or JSON, version 1; schema:
+shared/policy/policy.schema.json) against the estate: each control passes, fails or is not
+applicable, and every violation comes with the path that proves it.
+
+Options:
+  --policy <file>          the policy file (required)
+  --format table|json|sarif|junit
+                           output (default: table); json is the egress-atlas/check@1 contract,
+                           sarif is SARIF 2.1.0 for GitHub code scanning, junit is JUnit XML for
+                           Azure Pipelines / Jenkins (one test case per control and source)
+  --out <file>             write the output to a file instead of stdout
+  --demo [name]            use an embedded demo estate (default: bank)
+  --destination <dest>     evaluate route-level requirements (forbidExits, requireVia, ...)
+                           against this destination instead of the default route 0.0.0.0/0
+  --resolve <name=ip>      the public address a host name resolves to (repeatable)
+  --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
+  --now <date>             judge exception expiry as of this date (default: now)
+  --help                   this text
+
+Exit codes: 0 no deny control failed (audit controls never change it), 1 a deny control failed,
+2 bad input, a bad policy (every problem listed with file, line and field) or usage.
+`;
+
+const SPEC = {
+  demo: 'optional-value', policy: 'value', format: 'value', out: 'value', destination: 'value',
+  'service-tags': 'value', now: 'value', help: 'flag',
+} as const;
+
+const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
+
+async function readPolicyFile(file: string, cwd: string): Promise<Policy> {
+  const path = isAbsolute(file) ? file : resolvePath(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputPathError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : 'cannot be read'}`);
+  }
+  return parsePolicy(text, file);
+}
+
+/** The policy's path as SARIF wants it: relative to the working directory (the repository root in CI), forward slashes. */
+function policyUri(file: string, cwd: string): string {
+  const path = isAbsolute(file) ? file : resolvePath(cwd, file);
+  const rel = relative(cwd, path);
+  return (rel === '' ? file : rel).split(sep).join('/');
+}
+
+function parseNow(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageError(`--now "${text}" is not a date (YYYY-MM-DD or ISO 8601)`);
+  return new Date(at);
+}
+
+const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' };
+
+export function formatCheckTable(result: CheckResult): string {
+  const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} sources), ${result.evaluatedAt}`, ''];
+  for (const c of result.controls) {
+    const counts = c.status === 'not-applicable' ? '' : `  ${c.violations.length} violation(s) in ${c.inScope.length} source(s)`;
+    lines.push(`${STATUS[c.status]}  ${c.effect.padEnd(8)} ${c.id}: ${c.title}${counts}`);
+    for (const v of c.violations) lines.push(`        ${v.source.name} (${v.source.type}): ${v.reason}`);
+    for (const { source, exception: e } of c.exceptionsApplied) {
+      lines.push(`        waived ${source.name}: ${e.reason} (${e.ticket ? `${e.ticket}, ` : ''}until ${e.expires})`);
+    }
+    for (const e of c.exceptionsExpired) lines.push(`        expired: ${e.message}`);
+    for (const n of c.notes) lines.push(`        note: ${n}`);
+  }
+  const s = result.summary;
+  lines.push('', `${s.controls} controls: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}`, '');
+  return lines.join('\n');
+}
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Check the estate against an egress policy (controls pass or fail; table, JSON, SARIF, JUnit)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values: resolveValues, rest } = takeRepeated(args, 'resolve', { splitCommas: false });
+    const parsed = parseArgs(rest, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const policyFile = stringOption(parsed, 'policy');
+    if (policyFile === undefined) throw new UsageError('--policy <file> is required');
+    const format = oneOf(parsed, 'format', FORMATS, 'table');
+    const destinationText = stringOption(parsed, 'destination');
+    const destination = destinationText === undefined ? null : validateDestination(destinationText);
+    const resolve = parseResolveOptions(resolveValues);
+    const now = parseNow(stringOption(parsed, 'now'));
+    const out = stringOption(parsed, 'out');
+    // The policy first: a broken policy is reported before minutes are spent loading an estate.
+    let policy: Policy;
+    try {
+      policy = await readPolicyFile(policyFile, io.cwd);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
+      return 2;
+    }
+    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
+    const result = checkPolicy(snapshot, policy, { now, destination, resolve });
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
+      : format === 'sarif' ? `${JSON.stringify(toSarif(result, { policyUri: policyUri(policyFile, io.cwd), toolVersion: TOOL_VERSION }), null, 2)}\n`
+        : format === 'junit' ? toJunit(result)
+          : formatCheckTable(result);
+    if (out === undefined) io.stdout(text);
+    else {
+      await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');
+      io.stderr(`wrote ${out}\n`);
+    }
+    // Expired waivers are errors in the policy, said on stderr whatever the format; the check still ran without them.
+    for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(`error: ${e.message}\n`);
+    const code = checkExitCode(result);
+    if (code === 1) {
+      const failed = result.controls.filter((c) => c.effect === 'deny' && c.status === 'fail');
+      io.stderr(`check failed: ${failed.length} deny control(s) failed: ${failed.map((c) => `${c.id} (${c.violations.length} violation(s): ${[...new Set(c.violations.map((v) => v.source.name))].slice(0, 3).join(', ')}${new Set(c.violations.map((v) => v.source.name)).size > 3 ? ', …' : ''})`).join('; ')}\n`);
+    }
+    return code;
+  },
+};

@@ -1,0 +1,17 @@
+/**
+ * Egress intent as code (`egress-atlas check`): parse a policy, check an estate against it, write
+ * the result as JSON (`egress-atlas/check@1`), SARIF or JUnit. Pure: the CLI reads files, the app
+ * can call the same functions on a policy it loaded.
+ *
+ *   parsePolicy(text, fileName) → Policy                 (throws PolicyError: file, line, field)
+ *   readPolicy(text, fileName)  → ok | every issue       (never throws)
+ *   checkPolicy(input, policy, { now, destination? }) → CheckResult
+ *   toSarif(result, { policyUri, toolVersion }) / toJunit(result)
+ */
+export * from './types';
+export { formatIssue, parsePolicy, PolicyError, readPolicy } from './parse';
+export type { PolicyIssue, PolicyParse } from './parse';
+export { checkExitCode, checkPolicy } from './evaluate';
+export type { CheckOptions } from './evaluate';
+export { fingerprint, sourceLabel, toJunit, toSarif, xmlEscape, SARIF_SCHEMA_URI } from './report';
+export type { SarifLog, SarifOptions } from './report';

@@ -1,0 +1,228 @@
+/**
+ * The check result for machines: SARIF 2.1.0 (GitHub code scanning) and JUnit XML (Azure
+ * Pipelines, Jenkins, GitLab). Pure string builders, so the CLI, the app and tests share them.
+ *
+ * SARIF: one rule per control, one result per violation (error for deny, warning for audit), each
+ * located at the control's line in the policy file because network resources are not files; the
+ * source's resource ID is the logical location. Waived violations are results with an accepted
+ * suppression, so code scanning shows them as dismissed instead of losing them.
+ */
+import type { CheckResult, CheckSource, ControlResult, Effect, Violation } from './types';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+export interface SarifOptions {
+  /** The policy file as a URI relative to the repository root (forward slashes). */
+  readonly policyUri: string;
+  readonly toolVersion: string;
+  readonly informationUri?: string;
+}
+
+/** The SARIF subset this tool writes (every field is SARIF 2.1.0; the schema test validates it). */
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: '2.1.0';
+  readonly runs: readonly SarifRun[];
+}
+
+export interface SarifRun {
+  readonly tool: { readonly driver: SarifDriver };
+  readonly invocations: readonly SarifInvocation[];
+  readonly results: readonly SarifResult[];
+}
+
+interface SarifText { readonly text: string }
+
+export interface SarifDriver {
+  readonly name: string;
+  readonly version: string;
+  readonly informationUri?: string;
+  readonly rules: readonly SarifRule[];
+}
+
+export interface SarifRule {
+  readonly id: string;
+  readonly name: string;
+  readonly shortDescription: SarifText;
+  readonly fullDescription: SarifText;
+  readonly help: SarifText;
+  readonly defaultConfiguration: { readonly level: SarifLevel; readonly enabled: boolean };
+  readonly properties: { readonly tags: readonly string[]; readonly precision: 'high'; readonly effect: Effect };
+}
+
+export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+
+interface SarifLocation {
+  readonly physicalLocation: { readonly artifactLocation: { readonly uri: string }; readonly region: { readonly startLine: number } };
+  readonly logicalLocations?: readonly { readonly name: string; readonly fullyQualifiedName: string; readonly kind: string }[];
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: SarifLevel;
+  readonly message: SarifText;
+  readonly locations: readonly SarifLocation[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  readonly suppressions?: readonly { readonly kind: 'external'; readonly status: 'accepted'; readonly justification: string }[];
+  readonly properties: Readonly<Record<string, string | null>>;
+}
+
+interface SarifInvocation {
+  readonly executionSuccessful: boolean;
+  readonly toolConfigurationNotifications: readonly { readonly level: SarifLevel; readonly message: SarifText; readonly locations: readonly SarifLocation[] }[];
+}
+
+const FINGERPRINT_KEY = 'egressAtlas/v1';
+
+/**
+ * A stable fingerprint: FNV-1a over (control, source, requirement, subject), two 32-bit lanes.
+ * The reason's wording is left out on purpose, so rewording a message does not reopen every alert.
+ */
+export function fingerprint(parts: readonly string[]): string {
+  const text = parts.join('\u0000');
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}
+
+function level(effect: Effect): SarifLevel {
+  return effect === 'deny' ? 'error' : effect === 'audit' ? 'warning' : 'none';
+}
+
+function location(uri: string, line: number, source: CheckSource | null): SarifLocation {
+  return {
+    physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, line) } },
+    ...(source ? { logicalLocations: [{ name: source.name, fullyQualifiedName: source.id, kind: 'resource' }] } : {}),
+  };
+}
+
+function ruleName(id: string): string {
+  return id.split(/[-_.]/).filter((p) => p !== '').map((p) => p[0]?.toUpperCase() + p.slice(1)).join('');
+}
+
+export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
+  const rules = result.controls.map((c): SarifRule => ({
+    id: c.id,
+    name: ruleName(c.id),
+    shortDescription: { text: c.title },
+    fullDescription: { text: `${c.title} (policy control ${c.id}, effect ${c.effect}).` },
+    help: { text: `Each result is a source (subnet or NIC) that breaks this control; the message says why, and egress-atlas resolve --source <name> --explain shows the path hop by hop. Fix the network, or add a time-boxed exception to the control in ${options.policyUri}.` },
+    defaultConfiguration: { level: level(c.effect), enabled: c.effect !== 'disabled' },
+    properties: { tags: ['egress', 'network', 'azure'], precision: 'high', effect: c.effect },
+  }));
+  const results: SarifResult[] = [];
+  result.controls.forEach((c, ruleIndex) => {
+    for (const v of c.violations) {
+      results.push({
+        ruleId: c.id, ruleIndex, level: level(c.effect),
+        message: { text: `${v.source.name}: ${v.reason}` },
+        locations: [location(options.policyUri, c.line, v.source)],
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([c.id, v.source.id, v.requirement, v.subject ?? '']) },
+        properties: { requirement: v.requirement, subject: v.subject, verdict: v.path.verdict, exit: v.path.exit, sourceType: v.source.type },
+      });
+    }
+    for (const applied of c.exceptionsApplied) {
+      for (const w of applied.waived) {
+        const e = applied.exception;
+        results.push({
+          ruleId: c.id, ruleIndex, level: level(c.effect),
+          message: { text: `${applied.source.name}: ${w.reason}` },
+          locations: [location(options.policyUri, c.line, applied.source)],
+          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([c.id, applied.source.id, w.requirement, w.subject ?? '']) },
+          suppressions: [{ kind: 'external', status: 'accepted', justification: `${e.reason}${e.ticket ? ` (${e.ticket})` : ''}, until ${e.expires}` }],
+          properties: { requirement: w.requirement, subject: w.subject, sourceType: applied.source.type },
+        });
+      }
+    }
+  });
+  const notifications = result.controls.flatMap((c) => c.exceptionsExpired.map((e) => ({
+    level: 'error' as const, message: { text: e.message }, locations: [location(options.policyUri, e.exception.line, null)],
+  })));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'egress-atlas', version: options.toolVersion, ...(options.informationUri ? { informationUri: options.informationUri } : {}), rules } },
+      invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications }],
+      results,
+    }],
+  };
+}
+
+// ---- JUnit XML --------------------------------------------------------------------------------
+
+/** Escapes text for XML 1.0 attributes and content, dropping the characters XML 1.0 cannot carry at all. */
+export function xmlEscape(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** `vnet-payments-api-weu/snet-payments-reporting` for a subnet (names repeat across VNets); the NIC's name otherwise. */
+export function sourceLabel(source: CheckSource): string {
+  if (source.type !== 'subnet') return source.name;
+  const vnet = /\/virtualnetworks\/([^/]+)\/subnets\//i.exec(source.id)?.[1];
+  return vnet ? `${vnet}/${source.name}` : source.name;
+}
+
+function failureBody(violations: readonly Violation[]): string {
+  return violations.map((v) => [
+    `${v.requirement}: ${v.reason}`,
+    ...v.path.hops.map((h, i) => `  ${i + 1}. ${h.kind}: ${h.rule}`),
+  ].join('\n')).join('\n\n');
+}
+
+function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource>, policy: string, timestamp: string): { xml: string; tests: number; failures: number; skipped: number } {
+  const props = `    <properties>\n      <property name="effect" value="${xmlEscape(c.effect)}"/>\n      <property name="status" value="${c.status}"/>\n      <property name="policy" value="${xmlEscape(`${policy}:${c.line}`)}"/>\n    </properties>\n`;
+  const classname = xmlEscape(`egress-atlas.${c.id}`);
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  if (c.inScope.length === 0) {
+    skipped = 1;
+    cases.push(`    <testcase classname="${classname}" name="${xmlEscape(c.id)}" time="0">\n      <skipped message="${xmlEscape(c.notes.join('; ') || 'not applicable')}"/>\n    </testcase>\n`);
+  }
+  const bySource = new Map<string, Violation[]>();
+  for (const v of c.violations) bySource.set(v.source.id, [...(bySource.get(v.source.id) ?? []), v]);
+  for (const id of c.inScope) {
+    const source = sources.get(id) ?? { type: 'subnet' as const, id, name: id };
+    const name = xmlEscape(sourceLabel(source));
+    const violations = bySource.get(id) ?? [];
+    const waived = c.exceptionsApplied.filter((a) => a.source.id === id);
+    const out = waived.length > 0
+      ? `      <system-out>${xmlEscape(waived.map((a) => `waived by exception (line ${a.exception.line}${a.exception.ticket ? `, ${a.exception.ticket}` : ''}, until ${a.exception.expires}): ${a.waived.map((w) => w.reason).join('; ')}`).join('\n'))}</system-out>\n`
+      : '';
+    if (violations.length === 0) {
+      cases.push(out === '' ? `    <testcase classname="${classname}" name="${name}" time="0"/>\n` : `    <testcase classname="${classname}" name="${name}" time="0">\n${out}    </testcase>\n`);
+      continue;
+    }
+    failures += 1;
+    const first = violations[0]?.reason ?? '';
+    cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <failure message="${xmlEscape(first)}" type="${c.effect}">${xmlEscape(failureBody(violations))}</failure>\n${out}    </testcase>\n`);
+  }
+  const tests = cases.length;
+  const xml = `  <testsuite name="${xmlEscape(`${c.id}: ${c.title}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${timestamp}">\n${props}${cases.join('')}  </testsuite>\n`;
+  return { xml, tests, failures, skipped };
+}
+
+/**
+ * One testsuite per control, one testcase per (control, source in scope); a failure carries the
+ * reasons and the path. Audit failures are failures too (type="audit"): the report shows them, and
+ * the exit code, not the test count, decides whether the pipeline stops.
+ */
+export function toJunit(result: CheckResult): string {
+  const sources = new Map(result.sources.map((s) => [s.id, s]));
+  const timestamp = result.evaluatedAt.slice(0, 19);
+  const suites = result.controls.map((c) => controlSuite(c, sources, result.policy, timestamp));
+  const tests = suites.reduce((n, s) => n + s.tests, 0);
+  const failures = suites.reduce((n, s) => n + s.failures, 0);
+  const skipped = suites.reduce((n, s) => n + s.skipped, 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="egress-atlas check" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n${suites.map((s) => s.xml).join('')}</testsuites>\n`;
+}

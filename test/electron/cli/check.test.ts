@@ -1,0 +1,140 @@
+/**
+ * `egress-atlas check`, run in-process: exit codes (0 no deny control failed, 1 one did, 2 bad
+ * input or policy), each output format, --out, --now and the stderr explanations.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { runCli } from '../../../electron/cli/main';
+import { CHECK_SCHEMA } from '../../../shared/policy/index';
+import type { CheckResult, SarifLog } from '../../../shared/policy/index';
+import { ROOT } from '../../shared/policy/support';
+import { childrenNamed, parseXml } from '../../shared/policy/xml';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+
+async function cli(args: readonly string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+const PASSING = `version: 1
+controls:
+  - id: psp-egress-ips
+    effect: deny
+    scope: { subnets: [snet-payments-api, snet-card-auth] }
+    egressIpsWithin: [20.61.14.0/24]
+  - id: reporting-inspected
+    effect: audit
+    scope: { subnets: [snet-payments-reporting] }
+    requireVia: [afw-hub-weu]
+`;
+
+const FAILING = `version: 1
+controls:
+  - id: no-default-outbound
+    effect: deny
+    forbidExits: [default-outbound]
+    exceptions:
+      - { source: snet-payments-reporting, reason: move to hub, ticket: CHG-7, expires: 2026-12-31 }
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'egress-atlas-check-'));
+  await writeFile(join(dir, 'pass.yaml'), PASSING);
+  await writeFile(join(dir, 'fail.yaml'), FAILING);
+  await writeFile(join(dir, 'bad.yaml'), 'version: 1\ncontrols:\n  - id: x\n    effect: deny\n    forbidExit: [public-ip]\n');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('egress-atlas check: exit codes', () => {
+  it('0 when no deny control fails (an audit failure does not count)', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^PASS {2}deny {5}psp-egress-ips: psp-egress-ips {2}0 violation\(s\) in 2 source\(s\)$/m);
+    expect(run.stdout).toMatch(/^FAIL {2}audit {4}reporting-inspected/m);
+  });
+
+  it('1 when a deny control fails, saying which and why on stderr', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'fail.yaml', '--now', '2027-01-01']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error: fail.yaml:7: controls[0].exceptions[0].expires: the exception for "snet-payments-reporting" (CHG-7) expired on 2026-12-31; it no longer applies\n');
+    expect(run.stderr).toMatch(/check failed: 1 deny control\(s\) failed: no-default-outbound \(1 violation\(s\): snet-payments-reporting\)\n$/);
+    expect(run.stdout).toMatch(/snet-payments-reporting \(subnet\): leaves through default outbound access/);
+  });
+
+  it('0 again while the exception is valid (--now)', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'fail.yaml', '--now', '2026-12-31']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/waived snet-payments-reporting: move to hub \(CHG-7, until 2026-12-31\)/);
+  });
+
+  it('2 on a bad policy, every issue with file, line and field, before the estate is loaded', async () => {
+    const run = await cli(['check', 'no-such-estate.json', '--policy', 'bad.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('error: bad.yaml:5: controls[0].forbidExit: unknown key "forbidExit" (did you mean "forbidExits"?); allowed here: id, title, description, effect, scope, exceptions, forbidExits, forbidVerdicts, requireVerdicts, requireVia, egressIpsWithin, mayReach, mustReach, mustNotReach, privateOnly, maxSnatUtilisation');
+    expect(run.stdout).toBe('');
+  });
+
+  it('2 on usage mistakes and missing files', async () => {
+    expect((await cli(['check', '--demo', 'bank'])).stderr).toMatch(/--policy <file> is required/);
+    expect((await cli(['check', '--demo', 'bank'])).code).toBe(2);
+    expect((await cli(['check', '--demo', 'bank', '--policy', 'missing.yaml'])).stderr).toBe('error: missing.yaml: no such file or directory\n');
+    expect((await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--format', 'xml'])).code).toBe(2);
+    expect((await cli(['check', 'nope.json', '--policy', 'pass.yaml'])).code).toBe(2);
+    expect((await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--now', 'soon'])).code).toBe(2);
+    expect((await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--destination', 'not a destination'])).code).toBe(2);
+  });
+});
+
+describe('egress-atlas check: formats', () => {
+  it('json is egress-atlas/check@1', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'fail.yaml', '--format', 'json', '--now', '2026-11-26']);
+    const result = JSON.parse(run.stdout) as CheckResult;
+    expect(result.schema).toBe(CHECK_SCHEMA);
+    expect(result.policy).toBe('fail.yaml');
+    expect(result.controls[0]).toMatchObject({ id: 'no-default-outbound', effect: 'deny', status: 'pass', violations: [] });
+    expect(result.controls[0]?.exceptionsApplied[0]?.source.name).toBe('snet-payments-reporting');
+  });
+
+  it('sarif points at the policy file relative to the working directory', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', join(dir, 'fail.yaml'), '--format', 'sarif', '--now', '2027-01-01']);
+    expect(run.code).toBe(1);
+    const sarif = JSON.parse(run.stdout) as SarifLog;
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'fail.yaml' }, region: { startLine: 3 } });
+  });
+
+  it('junit, written with --out', async () => {
+    const run = await cli(['check', '--demo', 'manufacturer', '--policy', join(ROOT, 'shared/policy/starters/manufacturer.yaml'), '--format', 'junit', '--out', 'junit.xml', '--now', '2026-11-26']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^wrote junit\.xml\n/);
+    const root = parseXml(await readFile(join(dir, 'junit.xml'), 'utf8'));
+    const suites = childrenNamed(root, 'testsuite');
+    expect(suites.map((s) => s.attributes.name?.split(':')[0])).toEqual(['package-feeds-only', 'plant-floor-forced-tunnel', 'apps-inspected', 'aca-jobs-allow-list']);
+    const failures = suites.flatMap((s) => childrenNamed(s, 'testcase')).filter((t) => t.children.some((c) => c.name === 'failure')).map((t) => t.attributes.name);
+    expect(failures).toEqual(['vnet-mfg-apps-neu/snet-build-agents', 'nic-vm-build-agent-02', 'vnet-mfg-apps-neu/snet-aca-jobs']);
+  });
+
+  it('is listed in the help', async () => {
+    const run = await cli(['--help']);
+    expect(run.stdout).toMatch(/^ {2}check +Check the estate against an egress policy/m);
+    expect((await cli(['check', '--help'])).stdout).toMatch(/Exit codes: 0 no deny control failed/);
+  });
+});

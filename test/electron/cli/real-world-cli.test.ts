@@ -1,0 +1,85 @@
+/**
+ * `egress-atlas resolve` on real-world inputs (issue 10): a directory with files that are not
+ * Azure exports resolves (they are listed as gaps); YAML / table files and input without network
+ * resources exit 2 with one line; the table keeps same-named VNets of different resource groups apart.
+ */
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { formatTable } from '../../../electron/cli/format-table';
+import { runCli } from '../../../electron/cli/main';
+import { normalizeArm } from '../../../shared/arm/index';
+import { resolveEgress } from '../../../shared/egress/index';
+
+const AZ_DIR = fileURLToPath(new URL('../../fixtures/az-outputs/', import.meta.url));
+
+let dir = '';
+
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'egress-atlas-real-world-cli-'));
+  await mkdir(join(dir, 'estate'));
+  for (const name of ['vnet-create.json', 'nic-create.json', 'nsg-create.json', 'account-show.json', 'vnets-table.txt', 'vnets.yaml']) {
+    await copyFile(join(AZ_DIR, name), join(dir, 'estate', name));
+  }
+  for (const name of ['vnets.yaml', 'vm-show.json']) await copyFile(join(AZ_DIR, name), join(dir, name));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('resolve on real-world inputs', () => {
+  it('a directory resolves; files that are not Azure exports are listed as gaps', async () => {
+    const run = await cli(['resolve', 'estate']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/VNet vnet-app \(rg-net\)/);
+    expect(run.stdout).toMatch(/skipped-input {2}estate\/vnets\.yaml: estate\/vnets\.yaml is not JSON: it looks like YAML/);
+    expect(run.stdout).toMatch(/skipped-input {2}estate\/vnets-table\.txt: /);
+    expect(run.stdout).toMatch(/skipped-input {2}estate\/account-show\.json: /);
+  });
+
+  it('a YAML file named on the command line exits 2 with one line saying what to export', async () => {
+    const run = await cli(['resolve', 'vnets.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: vnets\.yaml: \$: expected JSON \(export with "az … -o json"\), found YAML \("-o yaml" output\)\n$/);
+  });
+
+  it('a VM and nothing else exits 2: no Azure network resources found, with the understood types', async () => {
+    const run = await cli(['resolve', 'vm-show.json']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: no Azure network resources found in vm-show\.json; understood types: virtualNetworks, .*\n$/);
+  });
+});
+
+describe('the table groups by VNet resource ID', () => {
+  it('two VNets named alike in different resource groups are two headings', () => {
+    const vnet = (rg: string, prefix: string): unknown => ({
+      id: `/subscriptions/6b3a1f52-8a61-4c3e-9b2e-2f1d0c7a9e11/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet-app`,
+      name: 'vnet-app', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', resourceGroup: rg,
+      addressSpace: { addressPrefixes: [`${prefix}.0.0/16`] },
+      subnets: [{ name: `snet-${rg}`, addressPrefix: `${prefix}.1.0/24` }],
+    });
+    const { model } = normalizeArm([{ fileName: 'vnets.json', json: [vnet('rg-team-a', '10.1'), vnet('rg-team-b', '10.2')] }]);
+    const table = formatTable(resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps: [] }), model, { color: false });
+    const headings = table.split('\n').filter((l) => l.startsWith('Subscription '));
+    expect(headings).toEqual([
+      'Subscription 6b3a1f52-8a61-4c3e-9b2e-2f1d0c7a9e11 / VNet vnet-app (rg-team-a)',
+      'Subscription 6b3a1f52-8a61-4c3e-9b2e-2f1d0c7a9e11 / VNet vnet-app (rg-team-b)',
+    ]);
+    // Each subnet sits under its own VNet's heading.
+    expect(table.indexOf('snet-rg-team-a')).toBeLessThan(table.indexOf('(rg-team-b)'));
+    expect(table.indexOf('snet-rg-team-b')).toBeGreaterThan(table.indexOf('(rg-team-b)'));
+  });
+});

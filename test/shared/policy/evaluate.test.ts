@@ -1,0 +1,278 @@
+/**
+ * checkPolicy on the demo estates: every requirement kind, every scope selector, the effects,
+ * exception expiry (a fixed clock), and the rule that an unknown answer never passes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ResolveInput } from '../../../shared/egress/index';
+import { toResourceId } from '../../../shared/model/ids';
+import { checkExitCode, checkPolicy, CHECK_SCHEMA } from '../../../shared/policy/index';
+import type { CheckResult, ControlResult } from '../../../shared/policy/index';
+import { demoInput, NOW, policy } from './support';
+
+function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
+  return checkPolicy(input, policy(yaml), { now: options.now ?? NOW, destination: options.destination ?? null });
+}
+
+function only(result: CheckResult): ControlResult {
+  const [c] = result.controls;
+  if (!c || result.controls.length !== 1) throw new Error('expected one control');
+  return c;
+}
+
+/** One deny control with this body (scope and requirements, indented by four). */
+function one(body: string, input?: ResolveInput, options?: { readonly now?: Date; readonly destination?: string }): ControlResult {
+  return only(run(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n${body}`, input, options));
+}
+
+const names = (c: ControlResult): string[] => [...new Set(c.violations.map((v) => v.source.name))].sort();
+const scopeNames = (c: ControlResult, result?: CheckResult): string[] => c.inScope.map((id) => result?.sources.find((s) => s.id === id)?.name ?? id).sort();
+
+function subnetId(input: ResolveInput, name: string): string {
+  const subnet = input.model.subnets.find((s) => s.name === name);
+  if (!subnet) throw new Error(name);
+  return subnet.id;
+}
+
+describe('checkPolicy: result shape', () => {
+  it('is egress-atlas/check@1 with per-control status, violations carrying the resolve@1 path', () => {
+    const result = run('version: 1\ncontrols:\n  - { id: no-dao, title: No default outbound, effect: deny, scope: { subnets: ["*"] }, forbidExits: [default-outbound] }\n');
+    expect(result.schema).toBe(CHECK_SCHEMA);
+    expect(result.evaluatedAt).toBe(NOW.toISOString());
+    expect(result.destination).toBe('0.0.0.0/0');
+    const c = only(result);
+    expect(c).toMatchObject({ id: 'no-dao', title: 'No default outbound', effect: 'deny', status: 'fail', line: 3 });
+    expect(c.violations).toHaveLength(1);
+    const v = c.violations[0];
+    expect(v?.source).toEqual({ type: 'subnet', id: subnetId(demoInput('bank'), 'snet-payments-reporting'), name: 'snet-payments-reporting' });
+    expect(v?.requirement).toBe('forbidExits');
+    expect(v?.reason).toMatch(/default outbound access/);
+    // The resolve@1 path: via as IDs, viaKinds, hops in words, ending with the internet.
+    expect(v?.path).toMatchObject({ verdict: 'internet', exit: 'default-outbound', via: [], viaKinds: [] });
+    expect(v?.path.hops[0]).toMatchObject({ kind: 'source' });
+    expect(v?.path.hops.at(-1)?.kind).toBe('internet');
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    expect(result.summary).toEqual({ controls: 1, passed: 0, failed: 1, notApplicable: 0, denyFailed: ['no-dao'] });
+    expect(checkExitCode(result)).toBe(1);
+  });
+});
+
+describe('scope selectors', () => {
+  const bank = demoInput('bank');
+  const req = '    forbidVerdicts: [dropped]\n';
+
+  it('subnets and vnets by name, ID and glob; platform subnets only when asked', () => {
+    const result = run(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: ["*"] }\n${req}`);
+    expect(scopeNames(only(result), result)).toEqual(['snet-card-auth', 'snet-payments-api', 'snet-payments-reporting', 'snet-settlement-batch', 'snet-settlement-db']);
+    const platform = run(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: ["*"], includePlatform: true }\n${req}`);
+    expect(only(platform).inScope).toHaveLength(7);
+    const byId = one(`    scope: { subnets: ["${subnetId(bank, 'snet-card-auth').toUpperCase()}"] }\n${req}`);
+    expect(byId.inScope).toEqual([subnetId(bank, 'snet-card-auth')]);
+    const byGlob = one(`    scope: { subnets: ["snet-settlement-*", "SNET-CARD-AUT?"] }\n${req}`);
+    expect(byGlob.inScope).toHaveLength(3);
+    const byVnet = one(`    scope: { vnets: [vnet-payments-api-weu] }\n${req}`);
+    expect(byVnet.inScope.map((id) => id.split('/').pop())).toEqual(['snet-payments-api', 'snet-payments-reporting']);
+    const vnetId = bank.model.virtualNetworks.find((v) => v.name === 'vnet-settlement-weu')?.id ?? '';
+    expect(one(`    scope: { vnets: ["${vnetId}"] }\n${req}`).inScope).toHaveLength(2);
+  });
+
+  it('subscriptions and resource groups by ID, name and glob; lists are ANDed', () => {
+    const sub = bank.model.subnets.find((s) => s.name === 'snet-card-auth')?.subscriptionId ?? '';
+    expect(one(`    scope: { subscriptions: ["${sub}"] }\n${req}`).inScope).toHaveLength(5);
+    expect(one(`    scope: { subscriptions: ["/subscriptions/${sub}"] }\n${req}`).inScope).toHaveLength(5);
+    expect(one(`    scope: { resourceGroups: [rg-settlement-*] }\n${req}`).inScope).toHaveLength(2);
+    expect(one(`    scope: { resourceGroups: ["/subscriptions/${sub}/resourceGroups/rg-card-auth-weu"] }\n${req}`).inScope).toHaveLength(1);
+    expect(one(`    scope: { resourceGroups: [rg-settlement-weu], subnets: [snet-settlement-db] }\n${req}`).inScope).toHaveLength(1);
+    const none = one(`    scope: { resourceGroups: [rg-settlement-weu], subnets: [snet-card-auth] }\n${req}`);
+    expect(none).toMatchObject({ status: 'not-applicable', notes: ['no source is in scope'] });
+  });
+
+  it('tags: subnets inherit their VNet tags; a subnet with tags of its own uses those', () => {
+    const health = demoInput('health');
+    // Health subnets carry no tags: they inherit environment=prod and the owner from their VNet.
+    expect(one(`    scope: { tags: { environment: prod } }\n${req}`, health).inScope.length).toBeGreaterThanOrEqual(8);
+    expect(one(`    scope: { tags: { Environment: PROD, owner: "*@northwind-health.example" } }\n${req}`, health).inScope.length).toBeGreaterThanOrEqual(8);
+    expect(one(`    scope: { tags: { environment: dev } }\n${req}`, health).status).toBe('not-applicable');
+    // Give one subnet its own tags: it no longer inherits environment=prod.
+    const tagged: ResolveInput = { ...health, model: { ...health.model, subnets: health.model.subnets.map((s) => (s.name === 'snet-fhir-api' ? { ...s, tags: { 'data-class': 'phi' } } : s)) } };
+    const phi = one(`    scope: { tags: { data-class: phi } }\n${req}`, tagged);
+    expect(phi.inScope).toEqual([subnetId(health, 'snet-fhir-api')]);
+    expect(one(`    scope: { tags: { environment: prod } }\n${req}`, tagged).inScope).not.toContain(subnetId(health, 'snet-fhir-api'));
+  });
+
+  it('a NIC with a path of its own is in scope through its subnet', () => {
+    const mfg = demoInput('manufacturer');
+    const c = one('    scope: { subnets: [snet-build-agents] }\n    forbidExits: [public-ip]\n', mfg);
+    expect(c.inScope).toHaveLength(3);
+    expect(names(c)).toEqual(['nic-vm-build-agent-01', 'nic-vm-build-agent-02']);
+    expect(c.violations.every((v) => v.source.type === 'nic')).toBe(true);
+  });
+});
+
+describe('requirements', () => {
+  const bank = demoInput('bank');
+
+  it('forbidExits and forbidVerdicts / requireVerdicts', () => {
+    expect(names(one('    forbidExits: [default-outbound]\n'))).toEqual(['snet-payments-reporting']);
+    expect(one('    forbidExits: [public-ip, load-balancer]\n').status).toBe('pass');
+    const mfg = demoInput('manufacturer');
+    expect(names(one('    forbidVerdicts: [on-premises]\n', mfg))).toEqual(['snet-plant-floor-line1', 'snet-plant-floor-line2']);
+    const required = one('    scope: { subnets: [snet-plant-floor-*, snet-aca-builds] }\n    requireVerdicts: [on-premises]\n', mfg);
+    expect(names(required)).toEqual(['snet-aca-builds']);
+    expect(required.violations[0]?.reason).toMatch(/^verdict internet, not on-premises/);
+  });
+
+  it('requireVia by name, ID or glob; only internet paths need it', () => {
+    expect(names(one('    requireVia: [afw-hub-weu]\n'))).toEqual(['snet-payments-reporting']);
+    const firewall = bank.model.azureFirewalls.find((f) => f.name === 'afw-hub-weu')?.id ?? '';
+    expect(names(one(`    requireVia: ["${firewall}"]\n`))).toEqual(['snet-payments-reporting']);
+    expect(one('    scope: { subnets: [snet-payments-api] }\n    requireVia: ["afw-*"]\n').status).toBe('pass');
+    const wrong = one('    scope: { subnets: [snet-payments-api] }\n    requireVia: [afw-other]\n');
+    expect(wrong.violations[0]?.reason).toBe('reaches the internet via afw-hub-weu, not through afw-other');
+    // NVA NICs and internal load balancers count as via.
+    const mfg = demoInput('manufacturer');
+    expect(one('    scope: { subnets: [snet-aca-jobs] }\n    requireVia: [nic-vm-nva-fw-*]\n', mfg).status).toBe('pass');
+    // Forced-tunnelled subnets never reach the internet here: nothing to require.
+    expect(one('    scope: { subnets: [snet-plant-floor-*] }\n    requireVia: [afw-mfg-hub-neu]\n', mfg).status).toBe('pass');
+  });
+
+  it('egressIpsWithin by CIDR containment; unknown egress IPs are a violation that says so', () => {
+    const c = one('    egressIpsWithin: [20.61.14.0/24]\n');
+    expect(names(c)).toEqual(['snet-payments-reporting']);
+    expect(c.violations[0]?.reason).toMatch(/^egress IPs unknown \(default outbound access/);
+    const narrow = one('    scope: { subnets: [snet-payments-api] }\n    egressIpsWithin: [20.61.14.21]\n');
+    expect(narrow.violations.map((v) => [v.subject, v.reason])).toEqual([['20.61.14.22', 'egress IP(s) 20.61.14.22 outside 20.61.14.21']]);
+    // A /30 prefix must lie wholly inside.
+    const mfg = demoInput('manufacturer');
+    expect(one('    scope: { subnets: [snet-aca-builds] }\n    egressIpsWithin: [20.166.40.0/24]\n', mfg).status).toBe('pass');
+    expect(one('    scope: { subnets: [snet-aca-builds] }\n    egressIpsWithin: [20.166.40.0/31]\n', mfg).status).toBe('fail');
+  });
+
+  it('mayReach: reach must be a subset (FQDN patterns, CIDRs, ports); unrestricted sources violate it', () => {
+    const allowed = '[api.stripe.com, checkout-live.adyen.com, pal-live.adyen.com, "*.visa.com", "*.mastercard.com", "*.microsoft.com", "*.windowsupdate.com", time.windows.com]';
+    expect(one(`    scope: { subnets: [snet-payments-api, snet-card-auth] }\n    mayReach: ${allowed}\n`).status).toBe('pass');
+    const narrower = one('    scope: { subnets: [snet-card-auth] }\n    mayReach: [api.stripe.com, "*.microsoft.com", "*.windowsupdate.com", time.windows.com, "*.mastercard.com"]\n');
+    expect(narrower.violations.map((v) => v.subject)).toEqual(['*.visa.com']);
+    expect(narrower.violations[0]?.reason).toMatch(/^can reach \*\.visa\.com Https 443 \(rule afwp-bank-egress\/rcg-payments-egress\/allow-approved-psp-apis\/card-networks\), which is not in mayReach$/);
+    // A pattern is covered only by an equal or wider one: not by `visa.com` or the narrower `*.pay.visa.com`; `*.com` and `*` cover it.
+    const base = 'api.stripe.com, "*.microsoft.com", "*.windowsupdate.com", time.windows.com, "*.mastercard.com"';
+    expect(one(`    scope: { subnets: [snet-card-auth] }\n    mayReach: [${base}, visa.com, "*.pay.visa.com"]\n`).violations.map((v) => v.subject)).toEqual(['*.visa.com']);
+    expect(one(`    scope: { subnets: [snet-card-auth] }\n    mayReach: [${base}, "*.com"]\n`).status).toBe('pass');
+    expect(one('    scope: { subnets: [snet-card-auth] }\n    mayReach: ["*"]\n').status).toBe('pass');
+    const settlement = '[185.40.0.0/16, "*.microsoft.com", "*.windowsupdate.com", time.windows.com]';
+    expect(one(`    scope: { subnets: [snet-settlement-batch] }\n    mayReach: ${settlement}\n`).status).toBe('pass');
+    const wrongPort = one('    scope: { subnets: [snet-settlement-batch] }\n    mayReach: ["185.40.56.0/24:443", "*.microsoft.com", "*.windowsupdate.com", time.windows.com]\n');
+    expect(wrongPort.violations.map((v) => v.subject)).toEqual(['185.40.56.0/24']);
+    const open = one('    scope: { subnets: [snet-payments-reporting] }\n    mayReach: [api.stripe.com]\n');
+    expect(open.violations[0]?.reason).toMatch(/^can reach any public destination/);
+  });
+
+  it('mustReach / mustNotReach resolve each destination once, and prove it with that path', () => {
+    const must = one('    scope: { subnets: [snet-payments-api, snet-settlement-db] }\n    mustReach: ["api.stripe.com:443"]\n');
+    expect(names(must)).toEqual(['snet-settlement-db']);
+    expect(must.violations[0]?.reason).toMatch(/^cannot reach api\.stripe\.com:443\/tcp: denied/);
+    expect(must.violations[0]?.path.verdict).toBe('denied');
+    const mustNot = one('    mustNotReach: [exfil.example.net]\n');
+    expect(names(mustNot)).toEqual(['snet-payments-reporting']);
+    expect(mustNot.violations[0]?.reason).toBe('reaches exfil.example.net:443/tcp: internet, default outbound access');
+    // Forced tunnelling is not a proven block: the model ends at the on-premises edge.
+    const mfg = demoInput('manufacturer');
+    const tunnel = one('    scope: { subnets: [snet-plant-floor-line1] }\n    mustNotReach: [exfil.example.net]\n', mfg);
+    expect(tunnel.violations[0]?.reason).toMatch(/^could not be proven blocked: .* on-premises/);
+  });
+
+  it('privateOnly: only a private endpoint counts', () => {
+    const health = demoInput('health');
+    const c = one('    privateOnly: [stpatients.blob.core.windows.net]\n', health);
+    expect(names(c)).toEqual(['snet-legacy-hl7']);
+    expect(c.violations[0]?.reason).toMatch(/over the internet \(default outbound access\), not through a private endpoint$/);
+    expect(c.violations[0]?.path.exit).toBe('default-outbound');
+  });
+
+  it('maxSnatUtilisation: metrics when present, otherwise not applicable with the reason', () => {
+    const none = one('    maxSnatUtilisation: 80\n');
+    expect(none.status).toBe('not-applicable');
+    expect(none.notes[0]).toMatch(/no SNAT port utilisation metrics/);
+    const firewall = bank.model.azureFirewalls.find((f) => f.name === 'afw-hub-weu')?.id ?? '';
+    const metric = { resourceId: toResourceId(firewall), metricName: 'SNATPortUtilization', filter: null, aggregation: 'Maximum' as const, windowStart: '2026-11-25T09:00:00Z', windowEnd: '2026-11-26T09:00:00Z', unit: 'Percent' };
+    const hot: ResolveInput = { ...bank, metrics: [{ ...metric, value: 93 }] };
+    const c = one('    maxSnatUtilisation: 80\n', hot);
+    expect(names(c)).toEqual(['snet-card-auth', 'snet-payments-api', 'snet-settlement-batch', 'snet-settlement-db']);
+    expect(c.violations[0]?.reason).toMatch(/^afw-hub-weu SNAT port utilisation reached 93% .*, above 80%$/);
+    // The reporting subnet bypasses the firewall: no metric on its path, said in a note.
+    expect(c.notes.join(' ')).toMatch(/not applicable to 1 source\(s\) .*snet-payments-reporting/);
+    expect(one('    maxSnatUtilisation: 95\n', hot).status).toBe('pass');
+  });
+
+  it('an unknown verdict never passes a must / forbid requirement: it could not be proven', () => {
+    // IPv6 destinations are not modelled: every path is unknown.
+    const options = { destination: '2001:db8::1' };
+    for (const body of ['    forbidExits: [default-outbound]\n', '    forbidVerdicts: [internet]\n', '    requireVerdicts: [denied]\n', '    requireVia: [afw-hub-weu]\n', '    egressIpsWithin: [20.61.14.0/24]\n']) {
+      const c = one(`    scope: { subnets: [snet-payments-api] }\n${body}`, bank, options);
+      expect(c.status, body).toBe('fail');
+      expect(c.violations[0]?.reason, body).toMatch(/^could not be proven: .* unknown \(/);
+      expect(c.violations[0]?.path.verdict).toBe('unknown');
+    }
+    for (const body of ['    mustReach: ["2001:db8::1"]\n', '    mustNotReach: ["2001:db8::2"]\n', '    privateOnly: ["2001:db8::3"]\n']) {
+      const c = one(`    scope: { subnets: [snet-payments-api] }\n${body}`);
+      expect(c.violations[0]?.reason, body).toMatch(/^could not be proven: .* unknown/);
+    }
+  });
+});
+
+describe('effects and exceptions', () => {
+  const yaml = (effect: string, expires = '2027-03-31'): string => `version: 1
+controls:
+  - id: no-dao
+    effect: ${effect}
+    forbidExits: [default-outbound]
+    exceptions:
+      - { source: snet-payments-reporting, reason: "moving to the hub in Q1", ticket: CHG-1234, expires: ${expires} }
+  - id: via-fw
+    effect: audit
+    requireVia: [afw-hub-weu]
+`;
+
+  it('audit failures never change the exit code; disabled controls are not applicable', () => {
+    const audit = run(yaml('audit', '2020-01-01'));
+    expect(audit.controls.map((c) => [c.id, c.status])).toEqual([['no-dao', 'fail'], ['via-fw', 'fail']]);
+    expect(audit.summary.denyFailed).toEqual([]);
+    expect(checkExitCode(audit)).toBe(0);
+    const disabled = run(yaml('disabled'));
+    expect(disabled.controls[0]).toMatchObject({ status: 'not-applicable', notes: ['the control is disabled'], inScope: [] });
+  });
+
+  it('an exception waives a matching source until the end of its expiry day (UTC)', () => {
+    const before = run(yaml('deny'), undefined, { now: new Date('2027-03-31T23:59:59Z') });
+    expect(before.controls[0]).toMatchObject({ status: 'pass', violations: [], exceptionsExpired: [] });
+    expect(before.controls[0]?.exceptionsApplied).toEqual([{
+      exception: { source: 'snet-payments-reporting', reason: 'moving to the hub in Q1', ticket: 'CHG-1234', expires: '2027-03-31', line: 7 },
+      source: expect.objectContaining({ name: 'snet-payments-reporting' }),
+      waived: [expect.objectContaining({ requirement: 'forbidExits' })],
+    }]);
+    expect(checkExitCode(before)).toBe(0);
+  });
+
+  it('an expired exception no longer applies and says so, naming file, line and field', () => {
+    const after = run(yaml('deny'), undefined, { now: new Date('2027-04-01T00:00:00Z') });
+    const c = after.controls[0];
+    expect(c?.status).toBe('fail');
+    expect(c?.exceptionsApplied).toEqual([]);
+    expect(c?.exceptionsExpired.map((e) => e.message)).toEqual(['policy.yaml:7: controls[0].exceptions[0].expires: the exception for "snet-payments-reporting" (CHG-1234) expired on 2027-03-31; it no longer applies']);
+    expect(checkExitCode(after)).toBe(1);
+  });
+
+  it('a waiver for a subnet covers its NICs; globs work', () => {
+    const mfg = demoInput('manufacturer');
+    const c = only(run('version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: [snet-build-agents] }\n    forbidExits: [public-ip, default-outbound]\n    exceptions:\n      - { source: "snet-build-*", reason: r, expires: 2027-01-01 }\n', mfg));
+    expect(c.status).toBe('pass');
+    expect(c.exceptionsApplied.map((a) => a.source.name).sort()).toEqual(['nic-vm-build-agent-01', 'nic-vm-build-agent-02', 'snet-build-agents']);
+  });
+});
+
+describe('--destination', () => {
+  it('route-level requirements follow the what-if destination', () => {
+    const result = run('version: 1\ncontrols:\n  - { id: c, effect: deny, scope: { subnets: [snet-settlement-db] }, forbidVerdicts: [denied] }\n', demoInput('bank'), { destination: 'api.stripe.com' });
+    expect(result.destination).toBe('api.stripe.com');
+    expect(only(result).status).toBe('fail');
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * SARIF (validated against the OASIS SARIF 2.1.0 schema with Ajv) and JUnit XML (read back with a
+ * strict reader) for a check result with failures, waivers, audit and not-applicable controls.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { checkPolicy, fingerprint, sourceLabel, toJunit, toSarif, xmlEscape } from '../../../shared/policy/index';
+import type { CheckResult } from '../../../shared/policy/index';
+import { demoInput, NOW, policy, ROOT } from './support';
+import { childrenNamed, parseXml } from './xml';
+
+const POLICY = `version: 1
+controls:
+  - id: no-default-outbound
+    title: No <default> outbound & "friends"
+    effect: deny
+    forbidExits: [default-outbound]
+  - id: inspected
+    title: Through the firewall
+    effect: audit
+    requireVia: [afw-hub-weu]
+    exceptions:
+      - { source: snet-payments-reporting, reason: "Q1 move <CHG>", ticket: CHG-1, expires: 2027-03-31 }
+      - { source: snet-old, reason: gone, expires: 2026-01-01 }
+  - id: off
+    effect: disabled
+    forbidVerdicts: [unknown]
+  - id: snat
+    effect: audit
+    maxSnatUtilisation: 80
+`;
+
+function result(): CheckResult {
+  return checkPolicy(demoInput('bank'), policy(POLICY, 'policies/egress.yaml'), { now: NOW });
+}
+
+/** The OASIS schema is draft-04; Ajv 8 reads it as draft-07 once `id` is `$id` (see test/fixtures/sarif/SOURCES.md). */
+function sarifValidator(): ReturnType<Ajv['compile']> {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
+  const { id, $schema: _draft, ...rest } = schema;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s));
+  ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s));
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  return ajv.compile({ ...rest, $id: typeof id === 'string' ? id : undefined });
+}
+
+describe('SARIF 2.1.0', () => {
+  const sarif = toSarif(result(), { policyUri: 'policies/egress.yaml', toolVersion: '1.2.3' });
+
+  it('validates against the SARIF 2.1.0 schema', () => {
+    const validate = sarifValidator();
+    const ok = validate(JSON.parse(JSON.stringify(sarif)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    // The validator does reject a broken log (it is really checking).
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] })).toBe(false);
+  });
+
+  it('one rule per control, one result per violation, located at the control line with the resource as logical location', () => {
+    const run = sarif.runs[0];
+    expect(run?.tool.driver).toMatchObject({ name: 'egress-atlas', version: '1.2.3' });
+    expect(run?.tool.driver.rules.map((r) => [r.id, r.defaultConfiguration.level])).toEqual([['no-default-outbound', 'error'], ['inspected', 'warning'], ['off', 'none'], ['snat', 'warning']]);
+    const active = run?.results.filter((r) => !r.suppressions) ?? [];
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({
+      ruleId: 'no-default-outbound', ruleIndex: 0, level: 'error',
+      message: { text: expect.stringMatching(/^snet-payments-reporting: leaves through default outbound access/) },
+      locations: [{
+        physicalLocation: { artifactLocation: { uri: 'policies/egress.yaml' }, region: { startLine: 3 } },
+        logicalLocations: [{ name: 'snet-payments-reporting', fullyQualifiedName: expect.stringMatching(/\/subnets\/snet-payments-reporting$/), kind: 'resource' }],
+      }],
+    });
+    // The audit violation is waived: a result with an accepted suppression, at the audit control's line.
+    const waived = run?.results.filter((r) => r.suppressions) ?? [];
+    expect(waived).toHaveLength(1);
+    expect(waived[0]).toMatchObject({ ruleId: 'inspected', level: 'warning', locations: [{ physicalLocation: { region: { startLine: 7 } } }] });
+    expect(waived[0]?.suppressions?.[0]?.justification).toBe('Q1 move <CHG> (CHG-1), until 2027-03-31');
+    // The expired exception is a configuration notification at its own line.
+    expect(run?.invocations[0]?.toolConfigurationNotifications).toEqual([expect.objectContaining({ level: 'error', locations: [expect.objectContaining({ physicalLocation: expect.objectContaining({ region: { startLine: 13 } }) })] })]);
+  });
+
+  it('partialFingerprints are stable across runs and distinct per (control, source, requirement, subject)', () => {
+    const again = toSarif(result(), { policyUri: 'policies/egress.yaml', toolVersion: '9.9.9' });
+    const prints = (log: typeof sarif): string[] => log.runs[0]?.results.map((r) => r.partialFingerprints['egressAtlas/v1'] ?? '') ?? [];
+    expect(prints(again)).toEqual(prints(sarif));
+    expect(prints(sarif).every((p) => /^[0-9a-f]{16}$/.test(p))).toBe(true);
+    expect(new Set(prints(sarif)).size).toBe(prints(sarif).length);
+    expect(fingerprint(['a', 'b'])).not.toBe(fingerprint(['ab', '']));
+  });
+});
+
+describe('JUnit XML', () => {
+  const r = result();
+  const xml = toJunit(r);
+  const root = parseXml(xml);
+
+  it('is well-formed, one testsuite per control and one testcase per (control, source in scope)', () => {
+    expect(root.name).toBe('testsuites');
+    const suites = childrenNamed(root, 'testsuite');
+    expect(suites.map((s) => s.attributes.name)).toEqual(['no-default-outbound: No <default> outbound & "friends"', 'inspected: Through the firewall', 'off: off', 'snat: snat']);
+    const [dao, inspected, off, snat] = suites;
+    expect(childrenNamed(dao ?? root, 'testcase')).toHaveLength(5);
+    expect(dao?.attributes).toMatchObject({ tests: '5', failures: '1', errors: '0', skipped: '0', timestamp: '2026-11-26T09:00:00' });
+    expect(root.attributes).toMatchObject({ tests: String(5 + 5 + 1 + 5), failures: '1', skipped: '1' });
+    expect(childrenNamed(off ?? root, 'testcase')[0]?.children[0]).toMatchObject({ name: 'skipped', attributes: { message: 'the control is disabled' } });
+    expect(childrenNamed(snat ?? root, 'testcase')).toHaveLength(5);
+    // A waived source passes, and says why in system-out.
+    const reporting = childrenNamed(inspected ?? root, 'testcase').find((t) => t.attributes.name === 'vnet-payments-api-weu/snet-payments-reporting');
+    expect(reporting?.children.map((c) => c.name)).toEqual(['system-out']);
+    expect(reporting?.children[0]?.text).toMatch(/waived by exception \(line 12, CHG-1, until 2027-03-31\)/);
+  });
+
+  it('failures carry the reason and the path', () => {
+    const failing = childrenNamed(childrenNamed(root, 'testsuite')[0] ?? root, 'testcase').filter((t) => t.children.some((c) => c.name === 'failure'));
+    expect(failing.map((t) => [t.attributes.classname, t.attributes.name])).toEqual([['egress-atlas.no-default-outbound', 'vnet-payments-api-weu/snet-payments-reporting']]);
+    const failure = failing[0]?.children.find((c) => c.name === 'failure');
+    expect(failure?.attributes.type).toBe('deny');
+    expect(failure?.attributes.message).toMatch(/^leaves through default outbound access/);
+    expect(failure?.text).toMatch(/^forbidExits: leaves through/);
+    expect(failure?.text).toMatch(/\n {2}1\. source: /);
+  });
+
+  it('escapes everything XML cannot carry raw', () => {
+    expect(xmlEscape('a<b>&"c\'\u0001')).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
+    expect(parseXml(`<x a="${xmlEscape('<&>"\'')}">${xmlEscape('</x>&amp;')}</x>`)).toMatchObject({ attributes: { a: '<&>"\'' }, text: '</x>&amp;' });
+    expect(sourceLabel({ type: 'nic', id: '/x/nic', name: 'nic-1' })).toBe('nic-1');
+  });
+});
