@@ -11,7 +11,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { HttpClient, Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { CloudTarget } from './clouds';
-import { loopbackBearerPolicy, readOnlyPolicy } from './policies';
+import { armOriginPolicy, loopbackBearerPolicy, readOnlyPolicy } from './policies';
 
 export interface ClientContext {
   readonly credential: TokenCredential;
@@ -20,7 +20,7 @@ export interface ClientContext {
   readonly httpClient?: HttpClient;
 }
 
-/** Adds the read-only guard and the pacing policy, removes the SDK retry policy, fixes auth. */
+/** Adds the read-only guard, the pacing policy and the ARM-origin guard, removes the SDK retry policy, fixes auth. */
 export function hardenPipeline(pipeline: Pipeline, ctx: ClientContext): void {
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   pipeline.addPolicy(readOnlyPolicy());
@@ -29,6 +29,7 @@ export function hardenPipeline(pipeline: Pipeline, ctx: ClientContext): void {
     pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     pipeline.addPolicy(loopbackBearerPolicy(ctx.credential, [ctx.target.armScope]), { phase: 'Sign' });
   }
+  pipeline.addPolicy(armOriginPolicy(ctx.target.armEndpoint), { afterPhase: 'Sign' });
 }
 
 function sdkOptions(ctx: ClientContext): {

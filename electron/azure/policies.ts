@@ -57,6 +57,44 @@ export function readOnlyPolicy(): PipelinePolicy {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Token scope guard
+
+export class ForeignOriginError extends Error {
+  override readonly name = 'ForeignOriginError';
+  readonly code = 'ForeignOrigin';
+}
+
+export const ARM_ORIGIN_POLICY_NAME = 'egressAtlasArmOriginPolicy';
+
+/**
+ * A `nextLink`, an LRO `Azure-AsyncOperation`/`Location` header or a 3xx can name any URL; the
+ * pipeline would sign it with the ARM token. This policy runs after signing (closest to the wire)
+ * and refuses every request whose origin is not the ARM endpoint's, so a hostile or corrupted
+ * response can never make the puller send the token elsewhere.
+ */
+export function armOriginPolicy(armEndpoint: string): PipelinePolicy {
+  const allowed = new URL(armEndpoint).origin;
+  return {
+    name: ARM_ORIGIN_POLICY_NAME,
+    sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      let origin: string | null;
+      try {
+        origin = new URL(request.url).origin;
+      } catch {
+        origin = null;
+      }
+      if (origin !== allowed) {
+        return Promise.reject(new ForeignOriginError(
+          `Refused ${request.method} to ${origin ?? 'an unparsable URL'}: only ${allowed} (the ARM endpoint) receives the token. `
+          + 'A nextLink, operation URL or redirect pointed elsewhere.',
+        ));
+      }
+      return next(request);
+    },
+  };
+}
+
 function safePath(url: string): string {
   try {
     return new URL(url).pathname;
