@@ -53,7 +53,28 @@ function statusHint(status: number | null): string {
   }
 }
 
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const PRINCIPAL_ID = new RegExp(`\\b((?:object|client|principal|tenant|application|app)[ _-]?id\\s*[:=]?\\s*'?)${GUID}`, 'gi');
+const CLIENT_NAME = /(\bThe client ')[^']*(')/gi;
+
+/**
+ * Gaps end up in snapshots and PDFs that are handed around. ARM's 403 text names the signed-in
+ * principal ("The client 'ann@contoso.com' with object id '…' does not have authorization …"),
+ * so e-mail addresses and principal/tenant object IDs are masked; resource scopes stay readable.
+ */
+export function maskIdentities(text: string): string {
+  return text
+    .replace(CLIENT_NAME, '$1<principal>$2')
+    .replace(PRINCIPAL_ID, '$1<id>')
+    .replace(EMAIL, '<e-mail>');
+}
+
 export function messageOf(error: unknown): string {
+  return maskIdentities(rawMessageOf(error));
+}
+
+function rawMessageOf(error: unknown): string {
   if (error instanceof ReadOnlyViolationError) return error.message;
   const status = statusOf(error);
   const code = codeOf(error);

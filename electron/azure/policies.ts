@@ -84,6 +84,13 @@ export function armOriginPolicy(armEndpoint: string): PipelinePolicy {
       } catch {
         origin = null;
       }
+      // The read-only check again, closest to the wire: a redirect rewritten after the first guard
+      // (303 → GET is harmless; anything else mutating) is refused here too.
+      if (!isReadOnlyRequest(request.method, request.url)) {
+        return Promise.reject(new ReadOnlyViolationError(
+          `Egress Atlas is read-only: refused ${request.method} ${safePath(request.url)} before sending it.`,
+        ));
+      }
       if (origin !== allowed) {
         return Promise.reject(new ForeignOriginError(
           `Refused ${request.method} to ${origin ?? 'an unparsable URL'}: only ${allowed} (the ARM endpoint) receives the token. `

@@ -10,6 +10,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** All of stdin as text (`--access-token -`); absent where there is no stdin to read. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 export interface CliCommand {

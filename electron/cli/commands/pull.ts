@@ -25,7 +25,9 @@ Options:
   --auth browser|device-code|cli|env
                                   sign-in: system browser (default), device code, the Azure CLI's
                                   session, or the environment (service principal / workload identity)
-  --access-token <token>          use this ARM access token instead of signing in
+  --access-token <token|->        use this ARM access token instead of signing in; "-" reads it
+                                  from stdin. Without the option, EGRESS_ATLAS_ACCESS_TOKEN is used
+                                  when set. Both keep the token out of the process list.
   --arm-endpoint <url>            a custom ARM endpoint (Azure Stack Hub, private clouds);
                                   plain http:// only for loopback addresses
   --token-scope <scope>           the token scope for a custom endpoint (default: <endpoint>/.default)
@@ -166,8 +168,9 @@ export const pullCommand: CliCommand = {
       if (error instanceof ArmEndpointError) throw new UsageError(error.message);
       throw error;
     }
+    const accessToken = demoAzure ? null : await accessTokenOf(stringOption(parsed, 'access-token'), io);
     const credential = demoAzure ? undefined : createCredential({
-      auth, tenantId, target, accessToken: stringOption(parsed, 'access-token') ?? null, env: io.env,
+      auth, tenantId, target, accessToken, env: io.env,
       onDeviceCode: (info) => io.stderr(`${info.message}\n`),
     });
 
@@ -198,3 +201,22 @@ export const pullCommand: CliCommand = {
     return 0;
   },
 };
+
+export const ACCESS_TOKEN_ENV = 'EGRESS_ATLAS_ACCESS_TOKEN';
+
+/**
+ * A token on the command line is visible to every user through the process list (`ps`), so it
+ * can also come from stdin (`--access-token -`) or the environment.
+ */
+async function accessTokenOf(option: string | undefined, io: CliIo): Promise<string | null> {
+  if (option === '-') {
+    if (io.readStdin === undefined) throw new UsageError('--access-token -: there is no stdin to read the token from');
+    const token = (await io.readStdin()).trim();
+    if (token === '') throw new UsageError('--access-token -: stdin was empty (expected an ARM access token)');
+    if (/\s/.test(token)) throw new UsageError('--access-token -: stdin holds more than one word (expected one ARM access token)');
+    return token;
+  }
+  if (option !== undefined) return option;
+  const fromEnv = io.env[ACCESS_TOKEN_ENV]?.trim();
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
+}

@@ -50,6 +50,20 @@ describe('egress-atlas pull', () => {
     expect(io.err.join('')).toMatch(/^gap: access-denied/m);
   });
 
+  it('--access-token - reads the token from stdin; EGRESS_ATLAS_ACCESS_TOKEN is used without the option', async () => {
+    const fromStdin = { ...captureIo(dir), readStdin: () => Promise.resolve('token-from-stdin\n') };
+    expect(await pullCommand.run(['--arm-endpoint', fake.url, '--access-token', '-', '--effective-routes', 'none', '--out', join(dir, 'stdin.json')], fromStdin)).toBe(0);
+    expect(fake.stats.authorizations.has('Bearer token-from-stdin')).toBe(true);
+
+    const fromEnv = { ...captureIo(dir), env: { EGRESS_ATLAS_ACCESS_TOKEN: 'token-from-env' } };
+    expect(await pullCommand.run(['--arm-endpoint', fake.url, '--effective-routes', 'none', '--out', join(dir, 'env.json')], fromEnv)).toBe(0);
+    expect(fake.stats.authorizations.has('Bearer token-from-env')).toBe(true);
+
+    const empty = { ...captureIo(dir), readStdin: () => Promise.resolve('  \n') };
+    await expect(pullCommand.run(['--arm-endpoint', fake.url, '--access-token', '-', '--out', join(dir, 'x.json')], empty)).rejects.toThrow(/stdin was empty/);
+    await expect(pullCommand.run(['--arm-endpoint', fake.url, '--access-token', '-', '--out', join(dir, 'x.json')], captureIo(dir))).rejects.toThrow(/no stdin/);
+  });
+
   it('--subscription repeats and comma-separates', async () => {
     const io = captureIo(dir);
     const before = fake.stats.byKind.get('subscriptions') ?? 0;
