@@ -5,7 +5,9 @@
  * Only this machine's user should be able to drive it, so:
  * - it listens on 127.0.0.1 only;
  * - every API call carries a per-launch random token (header `X-Egress-Atlas-Token`, compared in
- *   constant time); the page gets it once, in the URL the user opens;
+ *   constant time). The URL the user opens holds only a one-time launch code, in its fragment
+ *   (not sent in requests or Referers); the page trades it once at `POST /session` for the token,
+ *   so a URL left in browser history or a screenshot opens nothing;
  * - the `Host` header must name 127.0.0.1 or localhost on our port (DNS rebinding: a hostile page
  *   whose name resolves to 127.0.0.1 sends its own name as Host);
  * - a cross-origin `Origin` is refused, bodies are size-capped, and every response carries the
@@ -16,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EgressAtlasApi, IpcResult } from '../../shared/ipc/contract';
-import { API_PATH_PREFIX, CONTENT_SECURITY_POLICY_HEADER, TOKEN_HEADER } from '../../shared/ipc/security';
+import { API_PATH_PREFIX, CONTENT_SECURITY_POLICY_HEADER, LAUNCH_CODE_HEADER, SESSION_PATH, TOKEN_HEADER } from '../../shared/ipc/security';
 import { isIpcOperation } from '../../shared/ipc/validate';
 import { handleUntrustedRequest } from '../services/dispatch';
 import { ensureRendererBuilt } from './renderer-build';
@@ -45,8 +47,10 @@ export interface WebServerOptions {
 }
 
 export interface WebServer {
-  /** The URL to open: `http://127.0.0.1:<port>/?token=<token>#demo=<name>`. */
+  /** The URL to open: `http://127.0.0.1:<port>/?launch#code=<one-time code>&demo=<name>`. */
   readonly url: string;
+  /** A further URL with a fresh one-time code (tests, a second window). */
+  launchUrl(demo: string | null): string;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly port: number;
@@ -87,7 +91,7 @@ function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY_HEADER);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
-  // The token travels in the first URL's query: never leak it in a Referer.
+  // Belt and braces: nothing secret is in a URL now, but no page needs to send a Referer.
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
@@ -139,6 +143,8 @@ interface Context {
   readonly services: EgressAtlasApi;
   readonly staticDir: string;
   readonly token: string;
+  /** Launch codes not yet traded for the token. */
+  readonly launchCodes: Set<string>;
   readonly maxBodyBytes: number;
   port: number;
 }
@@ -222,11 +228,37 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
     return;
   }
   const pathname = rawUrl.split('?')[0] ?? '/';
-  if (pathname.startsWith(API_PATH_PREFIX)) {
+  if (pathname === SESSION_PATH) {
+    handleSession(ctx, req, res);
+  } else if (pathname.startsWith(API_PATH_PREFIX)) {
     await handleApi(ctx, req, res, pathname);
   } else {
     await handleStatic(ctx, req, res, pathname);
   }
+}
+
+/** Trades a launch code (once) for the session token. */
+function handleSession(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'POST') {
+    sendText(res, 405, 'Method not allowed', { Allow: 'POST' });
+    return;
+  }
+  if (!isAllowedOrigin(headerValue(req, 'origin'), ctx.port)) {
+    sendText(res, 403, 'Cross-origin request refused');
+    return;
+  }
+  const given = headerValue(req, LAUNCH_CODE_HEADER);
+  const code = given === undefined ? undefined : [...ctx.launchCodes].find((c) => tokensMatch(c, given));
+  if (code === undefined) {
+    sendText(res, 401, 'This launch link was already used or is not ours: open the URL printed in the terminal, or start `npm run web` again');
+    return;
+  }
+  ctx.launchCodes.delete(code);
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify({ token: ctx.token }));
+  req.resume();
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -245,9 +277,11 @@ async function createDefaultServicesLazily(dataDir: string | null): Promise<Egre
   return createDefaultServices({ dataDir });
 }
 
-export function openUrl(origin: string, token: string, demo: string | null): string {
-  const fragment = demo === null ? '' : `#demo=${encodeURIComponent(demo)}`;
-  return `${origin}/?token=${encodeURIComponent(token)}${fragment}`;
+export function openUrl(origin: string, launchCode: string, demo: string | null): string {
+  const demoPart = demo === null ? '' : `&demo=${encodeURIComponent(demo)}`;
+  // `?launch` makes every launch URL a full page load: the page strips it with the code, so
+  // opening the printed URL again is not a same-document fragment change.
+  return `${origin}/?launch#code=${encodeURIComponent(launchCode)}${demoPart}`;
 }
 
 /** Starts the bridge on 127.0.0.1; resolves once it is listening. */
@@ -255,7 +289,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   const token = options.token ?? newToken();
   const staticDir = options.staticDir ?? await ensureRendererBuilt({ log: options.log ?? (() => undefined) });
   const services = options.services ?? await createDefaultServicesLazily(options.dataDir ?? null);
-  const ctx: Context = { services, staticDir, token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
+  const ctx: Context = { services, staticDir, token, launchCodes: new Set(), maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
   const server = createServer((req, res) => {
     handleRequest(ctx, req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error');
@@ -264,8 +298,14 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   });
   ctx.port = await listen(server, options.port ?? 0);
   const origin = `http://${LISTEN_HOST}:${ctx.port}`;
+  const launchUrl = (demo: string | null): string => {
+    const code = newToken();
+    ctx.launchCodes.add(code);
+    return openUrl(origin, code, demo);
+  };
   return {
-    url: openUrl(origin, token, options.demo === undefined ? 'bank' : options.demo),
+    url: launchUrl(options.demo === undefined ? 'bank' : options.demo),
+    launchUrl,
     origin,
     port: ctx.port,
     token,

@@ -26,3 +26,11 @@ export const TOKEN_HEADER = 'X-Egress-Atlas-Token';
 
 /** Path prefix of the browser-mode bridge: `POST /api/<operation>`. */
 export const API_PATH_PREFIX = '/api/';
+
+/**
+ * Browser mode: the URL the user opens carries a one-time launch code in its fragment (never sent
+ * to a server, never in a Referer). The page trades it once, `POST /session` with this header, for
+ * the session token; a code from browser history is already spent.
+ */
+export const SESSION_PATH = '/session';
+export const LAUNCH_CODE_HEADER = 'X-Egress-Atlas-Launch-Code';

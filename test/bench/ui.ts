@@ -133,7 +133,7 @@ export async function benchBigEstate(staticDir: string, screenshotName = 'big-es
     // tsx (esbuild keepNames) wraps the named helpers inside the evaluated functions below in
     // `__name(...)`, which only exists in Node: give the page a no-op one.
     await page.addInitScript('globalThis.__name = (f) => f;');
-    await page.goto(`${server.origin}/?token=${server.token}`);
+    await page.goto(server.launchUrl(null));
     // From the page's own clock: when the first list row is in a painted frame.
     await page.evaluate(() => {
       const w = window as unknown as { bigListPaintedAt?: number };
@@ -215,7 +215,7 @@ async function benchDefault(): Promise<readonly BenchLine[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${server.origin}/?token=${server.token}`);
+    await page.goto(server.launchUrl(null));
     const importStarted = Date.now();
     await page.getByTestId('file-input').setInputFiles({ name: 'synthetic-ui.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await page.waitForFunction(() => (window.__egressAtlasTest?.renders ?? 0) >= 1 && window.__egressAtlasTest?.timings.graphRenderedAt !== null, undefined, { timeout: 120_000 });

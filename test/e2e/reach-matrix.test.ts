@@ -38,7 +38,7 @@ beforeAll(async () => {
   listDir = await mkdtemp(join(tmpdir(), 'egress-atlas-lists-'));
   app = await openAppSession();
   ({ server, page, pageErrors } = app);
-  await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+  await page.goto(server.launchUrl('bank'));
   await waitForRenders(page, 1);
 }, 120_000);
 

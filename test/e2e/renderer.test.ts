@@ -31,7 +31,7 @@ async function sourceIdByName(p: Page, name: string): Promise<string> {
 
 /** A fresh page load (the render counter starts again at 0) that opens a demo. */
 async function openDemo(name: string): Promise<void> {
-  await page.goto(`${server.origin}/?token=${server.token}#demo=${name}`);
+  await page.goto(server.launchUrl(name));
   await waitForRenders(page, 1);
 }
 
@@ -50,14 +50,31 @@ afterAll(async () => {
 });
 
 describe('renderer in the browser', () => {
-  it('opens the bank demo from #demo=bank and strips the token from the address bar', async () => {
+  it('opens the bank demo from #demo=bank and strips the launch code from the address bar', async () => {
     await openDemo('bank');
     await expect(page.getByTestId('estate-title').textContent()).resolves.toContain('Bank');
-    expect(page.url()).not.toContain('token=');
+    expect(page.url()).not.toContain('code=');
+    expect(page.url()).not.toContain(server.token);
     expect(page.url()).toContain('#demo=bank');
     const rows = await page.getByTestId('source-row').count();
     expect(rows).toBeGreaterThan(3);
     await screenshot(page, 'bank-overview');
+  });
+
+  it('the launch URL opens once: a reload keeps the session, the same URL in another tab opens nothing', async () => {
+    const url = server.launchUrl('bank');
+    await page.goto(url);
+    await waitForRenders(page, 1);
+    await page.reload();
+    await expect(page.getByTestId('estate-title').textContent({ timeout: 10_000 })).resolves.toContain('Bank');
+    const other = await page.context().newPage();
+    try {
+      await other.goto(url);
+      await other.getByText(/already used/).first().waitFor({ timeout: 10_000 });
+      expect(await other.getByTestId('estate-title').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('selecting a subnet in the list highlights its path and explains it', async () => {
@@ -184,7 +201,7 @@ describe('renderer in the browser', () => {
   });
 
   it('connects to the demo Azure: shows pull progress, then opens the pulled estate', async () => {
-    await page.goto(`${server.origin}/?token=${server.token}`);
+    await page.goto(server.launchUrl(null));
     await page.getByRole('button', { name: 'Connect' }).click();
     const progress = page.getByTestId('pull-progress');
     await progress.waitFor();
@@ -221,7 +238,7 @@ describe('renderer in the browser', () => {
     const pip = publicIp(scope, 'pip-<img src=y onerror=window.__pwned=5>', { ipAddress: '20.9.9.9' });
     const nic = networkInterface(scope, nicName, { subnetId: `${vnetJson.id}/subnets/${subnetName}`, privateIp: '10.9.1.4', publicIp: pip, vmName: 'vm-xss' });
     const bundle = JSON.stringify({ resources: [vnet, nic, pip] });
-    await page.goto(`${server.origin}/?token=${server.token}`);
+    await page.goto(server.launchUrl(null));
     const before = await renders(page);
     await page.getByTestId('file-input').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(bundle) });
     await waitForRenders(page, before + 1);

@@ -45,7 +45,7 @@ beforeAll(async () => {
   ({ server, page, pageErrors } = app);
   const estate = generateSyntheticEstate(ESTATE);
   const text = JSON.stringify({ resources: estate.resources, effectiveRouteTables: estate.effectiveRouteTables });
-  await page.goto(`${server.origin}/?token=${server.token}`);
+  await page.goto(server.launchUrl(null));
   await page.getByTestId('file-input').setInputFiles({ name: 'synthetic.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await waitForRenders(page, 1, 60_000);
 }, 180_000);

@@ -38,7 +38,7 @@ function legacyBundleText(): string {
 }
 
 async function goToStart(): Promise<void> {
-  await page.goto(`${server.origin}/?token=${server.token}`);
+  await page.goto(server.launchUrl(null));
   await page.getByTestId('dropzone').waitFor();
 }
 
@@ -195,7 +195,7 @@ describe('workflows in the browser', () => {
   });
 
   it('exports the current view as PNG and the paths as JSON', async () => {
-    await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+    await page.goto(server.launchUrl('bank'));
     await waitForRenders(page, 1);
     await page.getByTestId('export-menu').click();
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
@@ -264,7 +264,7 @@ describe('workflows in the browser', () => {
   });
 
   it('keyboard: arrows select the second source, Enter zooms onto its path, Esc clears', async () => {
-    await page.goto(`${server.origin}/?token=${server.token}#demo=bank`);
+    await page.goto(server.launchUrl('bank'));
     await waitForRenders(page, 1);
     await page.getByTestId('source-list').focus();
     await page.keyboard.press('ArrowDown');

@@ -57,8 +57,9 @@ function api(op: string, body: unknown, headers: Record<string, string> = {}): P
 }
 
 describe('browser-mode bridge', () => {
-  it('listens on 127.0.0.1 only and prints a URL with the token and the demo fragment', async () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}#demo=bank`);
+  it('listens on 127.0.0.1 only and prints a URL with a one-time launch code (not the token) in the fragment', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?launch#code=[A-Za-z0-9_-]{32}&demo=bank$`));
+    expect(server.url).not.toContain(server.token);
     expect(server.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
     if (external) {
@@ -118,6 +119,22 @@ describe('browser-mode bridge', () => {
     expect((await api('listDemos', {}, { 'Content-Type': 'text/plain' })).status).toBe(415);
     const big = await api('importFiles', { files: [{ name: 'a.json', text: 'x'.repeat(2000) }] });
     expect(big.status).toBe(413);
+  });
+
+  it('trades a launch code for the token exactly once', async () => {
+    const code = /#code=([^&]+)/.exec(server.launchUrl(null))?.[1] ?? '';
+    const session = (headers: Record<string, string>): Promise<RawResponse> => send(server.port, { method: 'POST', path: '/session', headers: { ...host(), ...headers } });
+    const first = await session({ 'X-Egress-Atlas-Launch-Code': code });
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toEqual({ token: server.token });
+    expect(first.headers['cache-control']).toBe('no-store');
+    const again = await session({ 'X-Egress-Atlas-Launch-Code': code });
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already used/);
+    expect((await session({})).status).toBe(401);
+    const fresh = /#code=([^&]+)/.exec(server.launchUrl(null))?.[1] ?? '';
+    expect((await session({ 'X-Egress-Atlas-Launch-Code': fresh, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await send(server.port, { path: '/session', headers: host() })).status).toBe(405);
   });
 
   it('serves static files with content types, the CSP and nosniff', async () => {
