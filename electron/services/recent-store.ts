@@ -14,6 +14,13 @@ import { join } from 'node:path';
 import type { ImportedFile, RecentEntry } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/model/assert';
 
+/**
+ * The recent list and the copies of opened files describe a bank's network: only the signed-in
+ * user may read them (other accounts on a shared machine get nothing), whatever the umask.
+ */
+const OWNER_ONLY_FILE = 0o600;
+const OWNER_ONLY_DIR = 0o700;
+
 export type RecentSource =
   | { readonly kind: 'demo'; readonly demoName: string }
   | { readonly kind: 'files'; readonly files: readonly ImportedFile[] }
@@ -127,10 +134,10 @@ export function createRecentStore(options: RecentStoreOptions): RecentStore {
 
   async function writeEntries(list: readonly StoredEntry[]): Promise<void> {
     if (dataDir === null) return;
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: OWNER_ONLY_DIR });
     const target = join(dataDir, 'recent.json');
     const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify({ format: RECENT_FORMAT, entries: list }, null, 2)}\n`, 'utf8');
+    await writeFile(temp, `${JSON.stringify({ format: RECENT_FORMAT, entries: list }, null, 2)}\n`, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
     await rename(temp, target);
   }
 
@@ -139,8 +146,8 @@ export function createRecentStore(options: RecentStoreOptions): RecentStore {
       memoryTexts.set(id, files);
       return;
     }
-    await mkdir(textsDir, { recursive: true });
-    await writeFile(join(textsDir, `${id}.json`), JSON.stringify(files), 'utf8');
+    await mkdir(textsDir, { recursive: true, mode: OWNER_ONLY_DIR });
+    await writeFile(join(textsDir, `${id}.json`), JSON.stringify(files), { encoding: 'utf8', mode: OWNER_ONLY_FILE });
   }
 
   async function dropTexts(id: string): Promise<void> {

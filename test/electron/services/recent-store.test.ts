@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,22 @@ describe('recent store', () => {
     const files = [{ name: 'a.json', text: '{"a":1}' }, { name: 'b.json', text: '{"b":2}' }];
     const entry = await store.add('a.json + 1 more', { kind: 'files', files });
     expect(await createRecentStore({ dataDir }).load(entry.id)).toEqual({ entry, source: { kind: 'files', files } });
+  });
+
+  it('writes the list and the file copies owner-only, even under a permissive umask', async () => {
+    const appDir = join(dataDir, 'Egress Atlas');
+    const previous = process.umask(0o002);
+    try {
+      const store = createRecentStore({ dataDir: appDir });
+      const entry = await store.add('a.json', { kind: 'files', files: [{ name: 'a.json', text: '{"a":1}' }] });
+      const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+      expect(await mode(appDir)).toBe(0o700);
+      expect(await mode(join(appDir, 'recent.json'))).toBe(0o600);
+      expect(await mode(join(appDir, 'recent'))).toBe(0o700);
+      expect(await mode(join(appDir, 'recent', `${entry.id}.json`))).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('lists but does not keep texts over the per-entry cap, and evicts old texts over the total budget', async () => {
