@@ -27,6 +27,7 @@ function openWindow(appPath: string, demo: string | null): BrowserWindow {
   const window = createMainWindow({
     preloadPath: join(appPath, 'electron', 'dist', 'preload.cjs'),
     startUrl: startPageUrl(demo),
+    devTools: !app.isPackaged,
   });
   const id = window.webContents.id;
   ownWindows.add(id);

@@ -13,9 +13,11 @@ import { BrowserWindow, shell, type Session, type WebContents, type WebPreferenc
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/ipc/security';
 import { isAllowedExternalUrl, isAppUrl } from './app-url';
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+export function secureWebPreferences(preloadPath: string, devTools: boolean): WebPreferences {
   return {
     preload: preloadPath,
+    // A packaged build has no DevTools: an auditor's machine offers no console into the page.
+    devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -73,6 +75,8 @@ export interface MainWindowOptions {
   readonly preloadPath: string;
   /** Must be our own `app://` page. */
   readonly startUrl: string;
+  /** `!app.isPackaged`: DevTools only in development. */
+  readonly devTools: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -85,7 +89,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false,
     title: 'Egress Atlas',
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: secureWebPreferences(options.preloadPath, options.devTools),
   });
   hardenWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());

@@ -17,6 +17,7 @@ const { calls, app, FakeBrowserWindow, windows, fakeServices } = vi.hoisted(() =
     on: (name: string, listener: Listener) => { appListeners.set(name, listener); return app; },
     whenReady: () => whenReady,
     getAppPath: () => '/opt/egress-atlas',
+    isPackaged: true,
     getPath: (name: string) => `/home/ops/.config/Egress Atlas/${name}`,
   };
   const windows: FakeBrowserWindow[] = [];
@@ -26,7 +27,7 @@ const { calls, app, FakeBrowserWindow, windows, fakeServices } = vi.hoisted(() =
     static fromWebContents = (contents: { id: number }) => windows.find((w) => w.webContents.id === contents.id) ?? null;
     readonly webContents = { id: nextId++, on: () => undefined, setWindowOpenHandler: () => undefined };
     loadedUrl = '';
-    constructor(readonly options: { webPreferences: { preload: string } }) { windows.push(this); calls.push('window'); }
+    constructor(readonly options: { webPreferences: { preload: string; devTools?: boolean } }) { windows.push(this); calls.push('window'); }
     once() { return this; }
     on() { return this; }
     loadURL(url: string) { this.loadedUrl = url; return Promise.resolve(); }
@@ -71,13 +72,15 @@ describe('Electron main', () => {
     expect(calls).toContain('block-remote');
     expect(calls).toContain('handle:app');
     expect(calls).toContain('services:/home/ops/.config/Egress Atlas/userData');
-    // One handler per operation of the contract (13 with reach and matrix), no more.
+    // One handler per operation of the contract (14 with reach, matrix and check), no more.
     expect(calls.filter((c) => c.startsWith('ipc:'))).toHaveLength(IPC_OPERATIONS.length);
-    expect(IPC_OPERATIONS).toHaveLength(13);
+    expect(IPC_OPERATIONS).toHaveLength(14);
     // Every IPC handler exists before the window (and its page) does.
     expect(calls.indexOf('window')).toBeGreaterThan(calls.lastIndexOf('ipc:egress-atlas:cancelPull'));
     expect(calls.indexOf('window')).toBeGreaterThan(calls.indexOf('handle:app'));
     expect(windows[0]?.loadedUrl).toBe('app://egress-atlas/index.html#demo=bank');
     expect(windows[0]?.options.webPreferences.preload).toBe('/opt/egress-atlas/electron/dist/preload.cjs');
+    // Packaged: no DevTools.
+    expect(windows[0]?.options.webPreferences.devTools).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ describe('main window', () => {
   });
 
   it('applies the security checklist to webPreferences', () => {
-    createMainWindow({ preloadPath: '/app/electron/dist/preload.cjs', startUrl: 'app://egress-atlas/index.html#demo=bank' });
+    createMainWindow({ preloadPath: '/app/electron/dist/preload.cjs', startUrl: 'app://egress-atlas/index.html#demo=bank', devTools: false });
     expect(windows).toHaveLength(1);
     expect(windows[0]?.options.webPreferences).toMatchObject({
       preload: '/app/electron/dist/preload.cjs',
@@ -47,19 +47,20 @@ describe('main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
     });
     expect(windows[0]?.loadedUrl).toBe('app://egress-atlas/index.html#demo=bank');
   });
 
   it('refuses to load anything but the app page', () => {
     for (const url of ['https://example.com/', 'file:///etc/passwd', 'http://127.0.0.1:5173/']) {
-      expect(() => createMainWindow({ preloadPath: '/p.cjs', startUrl: url })).toThrow(/not the app's own/);
+      expect(() => createMainWindow({ preloadPath: '/p.cjs', startUrl: url, devTools: false })).toThrow(/not the app's own/);
     }
     expect(windows).toHaveLength(0);
   });
 
   it('denies navigation and new windows; only allow-listed https docs links go to the browser', () => {
-    createMainWindow({ preloadPath: '/p.cjs', startUrl: 'app://egress-atlas/index.html' });
+    createMainWindow({ preloadPath: '/p.cjs', startUrl: 'app://egress-atlas/index.html', devTools: false });
     const contents = windows[0]!.webContents;
 
     const navigate = contents.listeners.get('will-navigate')!;
@@ -83,7 +84,7 @@ describe('main window', () => {
   });
 
   it('hardens a web contents once even when called again (app-wide hook and factory)', () => {
-    createMainWindow({ preloadPath: '/p.cjs', startUrl: 'app://egress-atlas/index.html' });
+    createMainWindow({ preloadPath: '/p.cjs', startUrl: 'app://egress-atlas/index.html', devTools: false });
     const contents = windows[0]!.webContents;
     const navigate = contents.listeners.get('will-navigate');
     contents.listeners.clear();
