@@ -67,12 +67,16 @@ export function applyServiceTags(snapshot: Snapshot, serviceTags: ServiceTagSet 
 
 /**
  * Loads an estate from `--demo` or from input paths (exactly one of the two), with the service
- * tag data of `--service-tags FILE` when given.
+ * tag data of `--service-tags FILE` when given. `now` pins the capture time of a demo or of ARM
+ * exports converted here (a snapshot file keeps its own), so a pinned `report --timestamp` pins
+ * every byte.
  */
-export async function loadEstate(inputs: readonly string[], demo: string | true | undefined, cwd: string, serviceTagsPath?: string): Promise<Snapshot> {
+export async function loadEstate(inputs: readonly string[], demo: string | true | undefined, cwd: string, serviceTagsPath?: string, now?: Date): Promise<Snapshot> {
   if (demo !== undefined && inputs.length > 0) throw new UsageError('give input files or --demo, not both');
   if (demo === undefined && inputs.length === 0) throw new UsageError('no input: give snapshot / ARM JSON files or directories, or --demo [name]');
   const serviceTags = await loadServiceTags(serviceTagsPath, cwd);
-  if (demo !== undefined) return applyServiceTags(demoSnapshot(pickDemo(demo)), serviceTags);
-  return loadInputs(await resolveInputPaths(inputs, cwd), { toolVersion: TOOL_VERSION, ...(serviceTags ? { serviceTags } : {}) });
+  if (demo !== undefined) return applyServiceTags(demoSnapshot(pickDemo(demo), now), serviceTags);
+  return loadInputs(await resolveInputPaths(inputs, cwd), {
+    toolVersion: TOOL_VERSION, ...(serviceTags ? { serviceTags } : {}), ...(now ? { now: () => now } : {}),
+  });
 }

@@ -39,6 +39,16 @@ describe('egress-atlas report', () => {
     expect(pdfInfo(join(dir, 'a.pdf')).Author).toBe('Ana Auditor');
   });
 
+  it('writes the PDF of ARM exports byte-identically with --timestamp (their capture time is the export time)', async () => {
+    const inputs = ['az-vnet-list.json', 'bundle-spoke.json'].map((f) => join(process.cwd(), 'test', 'fixtures', 'inputs', f));
+    const args = [...inputs, '--timestamp', '2026-11-26T06:00:00Z', '--exported-by', 'Ana Auditor'];
+    expect((await report(...args, '--out', 'arm-a.pdf')).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await report(...args, '--out', 'arm-b.pdf')).code).toBe(0);
+    expect(readFileSync(join(dir, 'arm-a.pdf')).equals(readFileSync(join(dir, 'arm-b.pdf')))).toBe(true);
+    expect(pdfText(join(dir, 'arm-a.pdf'), true)).toMatch(/Data captured at\s+2026-11-26T06:00:00\.000Z/);
+  });
+
   it('exports only the --subnet sources, for a what-if destination', async () => {
     const { code } = await report('--demo', 'bank', '--subnet', 'SNET-CARD-AUTH', '--subnet', 'snet-settlement-db',
       '--destination', '203.0.113.7', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'subnet.pdf');
