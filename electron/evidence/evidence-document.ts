@@ -309,6 +309,8 @@ export class EvidenceDocument {
   private pageCount = 0;
   private placeholderCount = 0;
   private readonly tocNumbers = new Map<string, Placeholder>();
+  /** Page numbers cited in the text (`pageRef`), filled in with their anchor's page by `finish`. */
+  private readonly pageRefs: (readonly [string, Placeholder])[] = [];
   private totalPages: Placeholder | null = null;
   private runningTitle = '';
   private currentFont: EvidenceFont = 'Sans';
@@ -834,6 +836,17 @@ export class EvidenceDocument {
     this.doc.goTo(this.left, y - 1, this.contentWidth, size * 1.3, destination);
   }
 
+  /**
+   * The page number of `destination`'s anchor at (x, y), linked to it. The anchor may come later in
+   * the document (a control cites the path section that proves it), so the number is a placeholder.
+   */
+  pageRef(destination: string, x: number, y: number, size: number, width = 30): void {
+    const ref = this.placeholder(width, size, false, 'left', [0.043, 0.361, 0.678]);
+    this.place(ref, x, y);
+    this.pageRefs.push([destination, ref]);
+    this.doc.goTo(x, y - 1, width, size * 1.3, destination);
+  }
+
   /** A heading; with `anchor`, also a bookmark and the target of a contents line. */
   heading(title: string, level: 0 | 1 | 2, options: { readonly anchor?: string; readonly keepWith?: number } = {}): void {
     const size = level === 0 ? 17 : level === 1 ? 12.5 : 10.5;
@@ -931,6 +944,7 @@ export class EvidenceDocument {
     if (this.pageCount > 0) this.drawFooter();
     if (this.totalPages) this.fill(this.totalPages, String(this.pageCount));
     for (const [destination, placeholder] of this.tocNumbers) this.fill(placeholder, String(this.anchorPages.get(destination) ?? '?'));
+    for (const [destination, placeholder] of this.pageRefs) this.fill(placeholder, String(this.anchorPages.get(destination) ?? '?'));
     this.doc.end();
     await this.finished;
     return new Uint8Array(Buffer.concat(this.chunks));

@@ -7,6 +7,7 @@
 import type { DestinationListEntry } from '../../shared/egress/matrix';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { Snapshot } from '../../shared/model/snapshot';
+import type { CheckResult } from '../../shared/policy/types';
 import type { GraphLayout } from '../../shared/graph/layout-types';
 
 export interface EvidenceSelection {
@@ -38,4 +39,10 @@ export interface EvidenceInput {
    * and the matrix resolve their destinations with the same answers.
    */
   readonly resolve?: Readonly<Record<string, string>>;
+  /**
+   * A policy already checked against the same snapshot (`checkPolicy`, with the export time as
+   * `now` so exception expiry is reproducible): drawn as the Controls section after the summary.
+   * Absent: no Controls section.
+   */
+  readonly check?: CheckResult;
 }

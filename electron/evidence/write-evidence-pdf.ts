@@ -1,5 +1,6 @@
 /**
- * The evidence PDF: cover, contents, summary, gaps, diagrams, one section per path, appendices.
+ * The evidence PDF: cover, contents, summary, controls (when a policy was checked), gaps, diagrams,
+ * one section per path, appendices.
  * One writer for the main process and the CLI. It renders the resolver's `ResolveResult` as is:
  * verdicts, hops, rules and findings are never recomputed here. What each source can reach, and
  * the optional destinations matrix, are asked of the shared engine once per export.
@@ -10,9 +11,10 @@ import { computeReach, type ReachResult } from '../../shared/egress/reach';
 import type { Gap } from '../../shared/model/gaps';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
+import type { CheckResult } from '../../shared/policy/types';
 import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
 import { drawDiagramPage } from './draw-diagram';
-import { COLORS, EvidenceDocument, PAGE, type TableColumn } from './evidence-document';
+import { COLORS, EvidenceDocument, PAGE, type TableCell, type TableColumn } from './evidence-document';
 import {
   allFindings, citedResourceIds, describeDestination, describeSource, exitLabel, findOwningResource,
   indexResources, inSelection, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
@@ -21,6 +23,7 @@ import {
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import { additionalGaps, matrixRowLabels, matrixRowsInScope, plural, reachByPath, reachScope, sourceKey, type PathReach } from './reach-facts';
 import { writeMatrixAppendix, writeReachBlock } from './write-reach';
+import { controlAnchor, controlTocTitle, writeControls } from './write-controls';
 import type { EvidenceInput } from './types';
 import { explainPath } from '../../shared/egress/explain';
 
@@ -30,6 +33,7 @@ const MAX_COVER_LIST = 6;
 /** Top-level sections that always get a bookmark and a contents line. */
 const SECTIONS = {
   summary: 'Summary',
+  controls: 'Controls',
   gaps: 'Gaps: what could not be read or modelled',
   diagrams: 'Path diagrams',
   paths: 'Egress paths',
@@ -70,6 +74,13 @@ function listOrNone(items: readonly string[], limit = MAX_COVER_LIST): string {
   if (items.length === 0) return 'none';
   const shown = items.slice(0, limit).join(', ');
   return items.length > limit ? `${shown} … and ${items.length - limit} more` : shown;
+}
+
+/** The cover's line for a checked policy: the file and how its controls came out. */
+function policyLine(check: CheckResult): TableCell | string {
+  const s = check.summary;
+  const text = `${check.policy}: ${plural(s.controls, 'control')}, ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable (see "${SECTIONS.controls}")`;
+  return s.denyFailed.length > 0 ? { text, color: SEVERITY_COLOR.error } : text;
 }
 
 function pathTitle(path: EgressPath): string {
@@ -139,6 +150,7 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
     ...(input.destinations && input.destinations.length > 0
       ? [['Destinations list', `${plural(input.destinations.length, 'destination')}, every source against each in "${SECTIONS.matrix}"`] as const]
       : []),
+    ...(input.check ? [['Policy checked', policyLine(input.check)] as const] : []),
   ], 130, 9.5);
   ed.y += 10;
   ed.keyValues([
@@ -425,6 +437,8 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   writeCover(ed, input, paths, gaps, inputsAppendix);
   writeContents(ed, [
     { destination: 'summary', title: SECTIONS.summary, level: 0 },
+    ...(input.check ? [{ destination: 'controls', title: SECTIONS.controls, level: 0 }] : []),
+    ...(input.check?.controls ?? []).map((control, i) => ({ destination: controlAnchor(i), title: controlTocTitle(control), level: 1 })),
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
     ...(plan.sheets.length > 0 ? [{ destination: 'diagrams', title: SECTIONS.diagrams, level: 0 }] : []),
     ...plan.sheets.map((sheet, i) => ({ destination: `diagram-${i + 1}`, title: `Diagram: ${sheet.page.title}`, level: 1 })),
@@ -436,6 +450,14 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     ...(inputsAppendix === null ? [] : [{ destination: 'inputs', title: inputsAppendix, level: 0 }]),
   ]);
   writeSummary(ed, input, paths);
+  if (input.check) {
+    // Violations cite their source's path section, written further on: paths are numbered in this order.
+    const anchors = new Map(paths.map((path, i) => [path.source.id.toLowerCase(), `path-${i + 1}`] as const));
+    writeControls(ed, SECTIONS.controls, 'controls', input.check, {
+      pathAnchor: (id) => anchors.get(id.toLowerCase()) ?? null,
+      selection: input.selection !== null,
+    });
+  }
   ed.y += 10;
   writeGaps(ed, snapshot, input, extras.gaps);
   writeDiagrams(ed, plan);

@@ -44,7 +44,8 @@ const SPEC = {
 
 const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 
-async function readPolicyFile(file: string, cwd: string): Promise<Policy> {
+/** Reads and parses a policy file; throws PolicyError (every issue with file, line and field) or InputPathError. */
+export async function readPolicyFile(file: string, cwd: string): Promise<Policy> {
   const path = isAbsolute(file) ? file : resolvePath(cwd, file);
   let text: string;
   try {

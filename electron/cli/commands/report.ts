@@ -8,10 +8,12 @@ import { userInfo } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
+import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
-import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
+import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
+import { readPolicyFile } from './check';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -20,7 +22,9 @@ const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options
 Writes an evidence PDF: scope, capture and snapshot SHA-256, a summary, path diagrams, one section
 per subnet and NIC exception (verdict, egress IPs, SNAT, each hop with its rule, docs link, az
 command, owner tags and what the source can reach), the captured effective routes and the
-resource IDs cited; with --destinations, an appendix with every source against each destination.
+resource IDs cited; with --destinations, an appendix with every source against each destination;
+with --policy, a Controls section after the summary (each control's status, its violations with
+the path that proves them, exceptions with ticket and expiry).
 
 Options:
   --out <file>              the PDF to write (required)
@@ -30,6 +34,8 @@ Options:
   --destinations <file>     add the destinations matrix appendix: every source against every
                             destination of a list (one per line, CSV destination,label, or a JSON
                             array), the verdict written in each cell
+  --policy <file>           add the Controls section: check this policy (as egress-atlas check
+                            does), exception expiry judged as of the export time (--timestamp)
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
   --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
   --exported-by <name>      who exports (default: the OS user name)
@@ -40,11 +46,11 @@ Options:
                             -out key.pem); check it with egress-atlas verify
   --help                    this text
 
-Exit codes: 0 ok, 2 bad input or usage.
+Exit codes: 0 ok (whatever the controls' status), 2 bad input, a bad policy or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', sign: 'value', help: 'flag',
+  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', policy: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', sign: 'value', help: 'flag',
 } as const;
 
 
@@ -79,9 +85,9 @@ function osUser(env: CliIo['env']): string {
 }
 
 async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo, serviceTagsPath: string | undefined): Promise<Snapshot> {
-  // A demo's capture time is "now"; use the export time so a pinned --timestamp pins the whole PDF.
-  if (demo !== undefined && inputs.length === 0) return applyServiceTags(demoSnapshot(pickDemo(demo), exportedAt), await loadServiceTags(serviceTagsPath, io.cwd));
-  return loadEstate(inputs, demo, io.cwd, serviceTagsPath);
+  // A demo's or converted ARM export's capture time is "now"; use the export time so a pinned
+  // --timestamp pins the whole PDF.
+  return loadEstate(inputs, demo, io.cwd, serviceTagsPath, exportedAt);
 }
 
 export const reportCommand: CliCommand = {
@@ -107,6 +113,16 @@ export const reportCommand: CliCommand = {
     // A bad list fails (exit 2, naming the file and line) before the estate is loaded and resolved.
     const destinationsFile = stringOption(parsed, 'destinations');
     const destinations = destinationsFile === undefined ? undefined : await readDestinations(destinationsFile, io.cwd);
+    // Likewise a bad policy: every problem named file:line, as egress-atlas check reports them.
+    const policyFile = stringOption(parsed, 'policy');
+    let policy: Policy | undefined;
+    try {
+      policy = policyFile === undefined ? undefined : await readPolicyFile(policyFile, io.cwd);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
+      return 2;
+    }
 
     const signWith = stringOption(parsed, 'sign');
     // The key is read first: a bad key fails (exit 2) before the work, and nothing is written unsigned.
@@ -120,6 +136,8 @@ export const reportCommand: CliCommand = {
     const pdf = await writeEvidencePdf({
       snapshot, result, selection, exportedBy, exportedAt, resolve,
       ...(destinations === undefined ? {} : { destinations }),
+      // The export time as `now`: a pinned --timestamp pins which exceptions have expired.
+      ...(policy === undefined ? {} : { check: checkPolicy(snapshot, policy, { now: exportedAt, destination, resolve }) }),
     });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);
