@@ -144,8 +144,8 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
     ['Cloud', meta.scope.cloud ?? 'not recorded'],
     ['Resource groups', `${groups.length}: ${listOrNone(groups)}`],
     ['Sources in this export', selection
-      ? `Selected: ${listOrNone(paths.map((p) => p.source.name), 12)} (${subnets} subnets, ${nics} NIC exceptions)`
-      : `Whole estate: ${subnets} subnets, ${nics} NIC exceptions`],
+      ? `Selected: ${listOrNone(paths.map((p) => p.source.name), 12)} (${plural(subnets, 'subnet')}, ${plural(nics, 'NIC exception')})`
+      : `Whole estate: ${plural(subnets, 'subnet')}, ${plural(nics, 'NIC exception')}`],
     ['Destination evaluated', describeDestination(result.destination)],
     ...(input.destinations && input.destinations.length > 0
       ? [['Destinations list', `${plural(input.destinations.length, 'destination')}, every source against each in "${SECTIONS.matrix}"`] as const]
@@ -231,7 +231,7 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
   const summary = summarize(paths, input.result);
   ed.newPage();
   ed.heading(SECTIONS.summary, 0, { anchor: 'summary' });
-  ed.paragraph(`${summary.pathCount} paths evaluated for ${describeDestination(input.result.destination).toLowerCase()}.`, { size: 9, gapAfter: 8 });
+  ed.paragraph(`${plural(summary.pathCount, 'path')} evaluated for ${describeDestination(input.result.destination).toLowerCase()}.`, { size: 9, gapAfter: 8 });
   const half = (ed.contentWidth - 20) / 2;
   const top = ed.y;
   const cols: readonly TableColumn[] = [{ header: 'Verdict', width: half * 0.7 }, { header: 'Paths', width: half * 0.3 }];
@@ -266,7 +266,7 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
   if (estate.length === 0) ed.paragraph('None.', { size: 8.5, color: COLORS.muted });
   else findingsTable(ed, estate);
   const total = allFindings(paths, input.result).length;
-  ed.paragraph(`${total} findings in all; path findings are listed in each path's section.`, { size: 8, color: COLORS.muted });
+  ed.paragraph(`${plural(total, 'finding')} in all; path findings are listed in each path's section.`, { size: 8, color: COLORS.muted });
 }
 
 function gapTable(ed: EvidenceDocument, gaps: readonly Gap[]): void {

@@ -60,6 +60,14 @@ describe('egress-atlas report', () => {
     expect(text).toContain('What-if destination 203.0.113.7');
   });
 
+  it('counts in the singular for one source ("1 path", "1 subnet", "1 finding")', async () => {
+    expect((await report('--demo', 'bank', '--subnet', 'snet-payments-reporting', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'one.pdf')).code).toBe(0);
+    const text = pdfText(join(dir, 'one.pdf'), true);
+    expect(text).toMatch(/\b1 path evaluated for/);
+    expect(text).toMatch(/\(1 subnet, 0 NIC exceptions\)/);
+    expect(text).not.toMatch(/\b1 (paths|subnets|findings)\b/);
+  });
+
   it('reads ARM JSON input files', async () => {
     const demo = findDemo('health');
     writeFileSync(join(dir, 'health.json'), JSON.stringify(demo?.documents[0]?.json));
