@@ -10,6 +10,7 @@ import { parseDestinationList, resolveMatrix } from '../../shared/egress/matrix'
 import { computeReach } from '../../shared/egress/reach';
 import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
+import { checkPolicy, parsePolicy } from '../../shared/policy/index';
 import { buildDemoSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import { createMainServices, type EvidenceInput, type MainServices } from './main-services';
@@ -73,6 +74,7 @@ export function createDefaultServices(options: DefaultServicesOptions): MainServ
       return computeReach(snapshot, { source: (source) => source.id.toLowerCase() === wanted });
     },
     matrix: (snapshot, listText, fileName) => resolveMatrix(snapshot, parseDestinationList(listText, fileName)),
+    check: (snapshot, policyText, fileName, now) => checkPolicy(snapshot, parsePolicy(policyText, fileName), { now }),
     formatSnapshot,
     recent: createRecentStore({ dataDir: options.dataDir }),
     writeEvidence,

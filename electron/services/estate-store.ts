@@ -9,6 +9,7 @@ import type { ReachResult } from '../../shared/egress/reach';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { EstateId, EstateSummary, OpenedEstate } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
+import type { CheckResult } from '../../shared/policy/types';
 
 export interface StoredEstate {
   readonly summary: EstateSummary;
@@ -22,6 +23,8 @@ export interface EstateStoreOptions {
   readonly maxReachesPerEstate?: number;
   /** Matrices kept per estate (one per distinct destinations list). */
   readonly maxMatricesPerEstate?: number;
+  /** Policy checks kept per estate (one per distinct policy file and day). */
+  readonly maxChecksPerEstate?: number;
   readonly newId: () => string;
 }
 
@@ -32,6 +35,8 @@ interface Entry extends StoredEstate {
   readonly reaches: Map<string, ReachResult>;
   /** Key: the list's text (a digest of it would do, but lists are small and bounded by the validator). */
   readonly matrices: Map<string, MatrixResult>;
+  /** Key: chosen by the caller (the policy's text, file name and evaluation day). */
+  readonly checks: Map<string, CheckResult>;
 }
 
 export interface EstateStore {
@@ -43,6 +48,8 @@ export interface EstateStore {
   reach(estateId: EstateId, sourceId: string | null, compute: (snapshot: Snapshot) => ReachResult): ReachResult | undefined;
   /** The cached matrix for (estate, list text), or computes and caches it (a throw caches nothing). */
   matrix(estateId: EstateId, listText: string, compute: (snapshot: Snapshot) => MatrixResult): MatrixResult | undefined;
+  /** The cached policy check for (estate, key), or computes and caches it (a throw caches nothing). */
+  check(estateId: EstateId, key: string, compute: (snapshot: Snapshot) => CheckResult): CheckResult | undefined;
   readonly size: number;
 }
 
@@ -72,6 +79,7 @@ export function createEstateStore(options: EstateStoreOptions): EstateStore {
   const maxResolves = options.maxResolvesPerEstate ?? 32;
   const maxReaches = options.maxReachesPerEstate ?? 64;
   const maxMatrices = options.maxMatricesPerEstate ?? 4;
+  const maxChecks = options.maxChecksPerEstate ?? 4;
   const estates = new Map<EstateId, Entry>();
 
   /** One estate's cache of one kind of answer: hit (refreshing its recency) or compute and keep. */
@@ -94,7 +102,7 @@ export function createEstateStore(options: EstateStoreOptions): EstateStore {
     add(title, snapshot) {
       const estateId = options.newId();
       const summary = summarizeSnapshot(estateId, title, snapshot);
-      touch(estates, estateId, { summary, snapshot, resolves: new Map(), reaches: new Map(), matrices: new Map() }, maxEstates);
+      touch(estates, estateId, { summary, snapshot, resolves: new Map(), reaches: new Map(), matrices: new Map(), checks: new Map() }, maxEstates);
       return { summary, snapshot };
     },
     get(estateId) {
@@ -110,6 +118,9 @@ export function createEstateStore(options: EstateStoreOptions): EstateStore {
     },
     matrix(estateId, listText, compute) {
       return cached(estateId, (e) => e.matrices, listText, maxMatrices, compute);
+    },
+    check(estateId, key, compute) {
+      return cached(estateId, (e) => e.checks, key, maxChecks, compute);
     },
     get size() {
       return estates.size;

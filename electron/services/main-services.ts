@@ -16,6 +16,7 @@ import type {
 } from '../../shared/ipc/contract';
 import { InputError } from '../../shared/model/errors';
 import type { Snapshot } from '../../shared/model/snapshot';
+import type { CheckResult } from '../../shared/policy/types';
 import { createEstateStore, type EstateStore } from './estate-store';
 import { createPullJobs, type PullFunction, type PullJobs } from './pull-jobs';
 import type { RecentStore } from './recent-store';
@@ -46,6 +47,13 @@ export interface MainServiceDeps {
   readonly reach: (snapshot: Snapshot, sourceId: string | null) => ReachResult;
   /** A destinations list's text → the matrix. Throws InputError naming `fileName` and the line for a bad list. */
   readonly matrix: (snapshot: Snapshot, listText: string, fileName: string) => MatrixResult;
+  /**
+   * A policy file's text → the check, exception expiry judged against `now`. Throws InputError
+   * (a PolicyError: every `file:line: field: problem`, one per line) for a policy that does not parse.
+   */
+  readonly check: (snapshot: Snapshot, policyText: string, fileName: string, now: Date) => CheckResult;
+  /** The clock for `check` (tests pin it); default: the current time. */
+  readonly now?: () => Date;
   /** Snapshot → the text of a snapshot file. */
   readonly formatSnapshot: (snapshot: Snapshot) => string;
   readonly recent: RecentStore;
@@ -118,6 +126,7 @@ function toPullError(error: unknown): IpcError {
 
 export function createMainServices(deps: MainServiceDeps): MainServices {
   const newId = deps.newId ?? (() => randomUUID());
+  const now = deps.now ?? (() => new Date());
   const estates: EstateStore = createEstateStore({ newId: () => `estate-${newId()}` });
 
   async function openDemo(name: string): Promise<IpcResult<OpenedEstate>> {
@@ -200,6 +209,15 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
     matrix: ({ estateId, destinations, fileName }) => guarded(async () => {
       // Keyed by the list's text alone: the file name only appears in errors, which are not cached.
       const result = estates.matrix(estateId, destinations, (snapshot) => deps.matrix(snapshot, destinations, fileName));
+      return result ? ok(result) : unknownEstate(estateId);
+    }),
+
+    check: ({ estateId, policy, fileName }) => guarded(async () => {
+      // Exceptions expire by the day, and the file name is part of the result (it cites it): the
+      // cache key holds both with the text, so a check never outlives the day it was judged on.
+      const at = now();
+      const key = `${at.toISOString().slice(0, 10)}\u0000${fileName}\u0000${policy}`;
+      const result = estates.check(estateId, key, (snapshot) => deps.check(snapshot, policy, fileName, at));
       return result ? ok(result) : unknownEstate(estateId);
     }),
 

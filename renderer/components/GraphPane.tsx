@@ -41,6 +41,8 @@ export interface GraphPaneProps {
   readonly theme: Theme;
   readonly selectedSourceId: string | null;
   readonly changedSourceIds: ReadonlySet<string>;
+  /** Lower-cased IDs of the selected policy control's violating sources. */
+  readonly violatingSourceIds?: ReadonlySet<string>;
   /** Increments on Enter: zoom onto the selected path. */
   readonly focusRequest: number;
   /** Tour mode: animate the highlight hop by hop. */
@@ -50,6 +52,8 @@ export interface GraphPaneProps {
   /** The canvas, for exports. */
   readonly onCanvas: (canvas: GraphCanvas | null) => void;
 }
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** Above this many nodes a selection also zooms onto its path. */
 const LARGE_GRAPH_NODES = 150;
@@ -61,6 +65,7 @@ const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewp
 
 export function GraphPane(props: GraphPaneProps) {
   const { model, result, mode, theme, selectedSourceId, changedSourceIds, focusRequest, animate, onCanvas } = props;
+  const violatingSourceIds = props.violatingSourceIds ?? NO_IDS;
   const containerRef = useRef<HTMLDivElement>(null);
   const minimapRef = useRef<HTMLCanvasElement>(null);
   const canvasRef = useRef<GraphCanvas | null>(null);
@@ -150,6 +155,13 @@ export function GraphPane(props: GraphPaneProps) {
     if (!canvas || drawn === null) return;
     canvas.markChanged(changedSourceIds, drawn);
   }, [changedSourceIds, drawn]);
+
+  // Policy control: mark its violating sources and the edges they use.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null) return;
+    canvas.markViolating(violatingSourceIds, drawn);
+  }, [violatingSourceIds, drawn]);
 
   // Selection → highlight (or the tour's hop-by-hop animation).
   useEffect(() => {

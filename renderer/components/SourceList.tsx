@@ -4,7 +4,7 @@
  * focuses the path, Esc clears. Windowed: one flat list of fixed-height rows (list-window.ts) of
  * which only those in view plus an overscan are mounted, so a 100,000-NIC estate stays responsive.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type ReactNode } from 'react';
 import type { FindingSeverity } from '../../shared/egress/types';
 import type { Action, AppState } from '../state/app-state';
 import { BADGE_KINDS, badgeText, badgeTone, isPlatformBadge } from '../state/badges';
@@ -25,22 +25,29 @@ interface Props {
   readonly state: AppState;
   readonly list: SourceListData;
   readonly dispatch: Dispatch<Action>;
+  /** Lower-cased IDs of the selected policy control's violating sources: marked in their rows. */
+  readonly violatingSourceIds?: ReadonlySet<string>;
+  /** Shown above the search and filters (the Controls panel). */
+  readonly header?: ReactNode;
 }
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 function markSelection(): void {
   testHook.timings.selectedAt = performance.now();
 }
 
 /** Memoised: a selection re-renders two rows, not thousands. */
-const Row = memo(function Row({ entry, selected, onSelect, top, position, setSize }: {
-  readonly entry: SourceEntry; readonly selected: boolean; readonly onSelect: (id: string) => void;
+const Row = memo(function Row({ entry, selected, violating, onSelect, top, position, setSize }: {
+  readonly entry: SourceEntry; readonly selected: boolean; readonly violating: boolean; readonly onSelect: (id: string) => void;
   readonly top: number; readonly position: number; readonly setSize: number;
 }) {
   return (
     <div role="option" aria-selected={selected} data-source-id={entry.sourceId} data-testid="source-row"
       id={`source-option-${position}`} aria-posinset={position} aria-setsize={setSize}
-      className={`source ${entry.type}${entry.changed ? ' changed' : ''}${isPlatformBadge(entry.badge.kind) ? ' platform' : ''}`}
-      onClick={() => onSelect(entry.sourceId)} title={entry.name}
+      className={`source ${entry.type}${entry.changed ? ' changed' : ''}${violating ? ' violating' : ''}${isPlatformBadge(entry.badge.kind) ? ' platform' : ''}`}
+      data-violating={violating ? 'true' : undefined}
+      onClick={() => onSelect(entry.sourceId)} title={violating ? `${entry.name} (violates the selected control)` : entry.name}
       // Platform subnets stay listed, a little quieter: nothing of yours runs there.
       style={{ top, height: ROW_HEIGHT.source, ...(isPlatformBadge(entry.badge.kind) ? { opacity: 0.75 } : {}) }}>
       <span className="name">{entry.name}</span>
@@ -63,7 +70,7 @@ function Heading({ row, top }: { readonly row: Exclude<ListRow, { kind: 'source'
   }
 }
 
-export function SourceList({ state, list, dispatch }: Props) {
+export function SourceList({ state, list, dispatch, violatingSourceIds = NO_IDS, header }: Props) {
   const listRef = useRef<HTMLDivElement>(null);
   const select = useCallback((sourceId: string) => { markSelection(); dispatch({ kind: 'select-source', sourceId }); }, [dispatch]);
   const flat = useMemo(() => flattenSourceList(list), [list]);
@@ -136,6 +143,7 @@ export function SourceList({ state, list, dispatch }: Props) {
 
   return (
     <aside className="sidebar" aria-label="Subnets">
+      {header}
       <div className="controls">
         <input className="input" type="search" placeholder="Search subnets, NICs, IPs…" aria-label="Search"
           value={state.search} onChange={(e) => dispatch({ kind: 'search', text: e.target.value })} data-testid="search" />
@@ -168,7 +176,8 @@ export function SourceList({ state, list, dispatch }: Props) {
           {flat.rows.slice(range.start, range.end).map((row, i) => {
             const top = PAD_TOP + (flat.offsets[range.start + i] ?? 0);
             return row.kind === 'source'
-              ? <Row key={row.key} entry={row.entry} selected={row.entry.sourceId === state.selectedSourceId} onSelect={select}
+              ? <Row key={row.key} entry={row.entry} selected={row.entry.sourceId === state.selectedSourceId}
+                  violating={violatingSourceIds.has(row.entry.sourceId.toLowerCase())} onSelect={select}
                   top={top} position={row.position} setSize={list.shownCount} />
               : <Heading key={row.key} row={row} top={top} />;
           })}

@@ -9,6 +9,7 @@ import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import type { GraphCanvas } from '../graph/canvas';
 import type { Action, AppState } from '../state/app-state';
 import { sourceChanges } from '../state/compare';
+import { violatingSourceIds } from '../state/controls';
 import {
   buildSourceList, changedSourceIds, resourceDetails, selectedPath, sourceIdForSubnetName, validateDestination,
 } from '../state/selectors';
@@ -16,6 +17,7 @@ import { testHook } from '../test-hook';
 import { base64ToBlob, downloadBlob, downloadText, fileStem, readFilesAsText } from '../util';
 import { sourceToSelect } from '../state/reach-matrix';
 import { DetailsPanel, type TourProps } from './DetailsPanel';
+import { ControlsPanel } from './ControlsPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { GraphPane } from './GraphPane';
 import { MatrixView } from './MatrixView';
@@ -25,6 +27,8 @@ import { useTheme } from './useTheme';
 
 /** What the destinations control accepts: one destination per line, CSV `destination,label`, or a JSON array. */
 const DESTINATION_LIST_ACCEPT = '.txt,.csv,.json,text/plain,text/csv,application/json';
+/** What the policy control accepts: an egress policy (`egress-atlas check --policy`), YAML or JSON. */
+const POLICY_ACCEPT = '.yaml,.yml,.json,application/json,application/yaml,text/yaml';
 
 /** Inputs, selects and editable text, where Esc belongs to the field. */
 function isTextEntry(target: EventTarget | null): boolean {
@@ -48,6 +52,7 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [listDragOver, setListDragOver] = useState(false);
+  const [policyDragOver, setPolicyDragOver] = useState(false);
   const reach = useReach(api, estate?.summary.estateId ?? null, state.selectedSourceId);
 
   // Selection changes must not rebuild the list (thousands of rows on big estates): only its inputs count.
@@ -57,6 +62,8 @@ export function Workspace({ api, state, dispatch }: Props) {
     [estate, result, search, badgeFilter, severityFilter, compare],
   );
   const changed = useMemo(() => changedSourceIds({ compare }), [compare]);
+  const { policy, selectedControlId } = state;
+  const violating = useMemo(() => violatingSourceIds({ policy, selectedControlId }), [policy, selectedControlId]);
   const path = selectedPath(state);
   const nodeDetails = estate && state.selectedNodeId !== null ? resourceDetails(estate.snapshot.model, state.selectedNodeId) : null;
   const isTraining = estate?.snapshot.model.subnets.some((s) => s.subscriptionId === TRAINING_SUBSCRIPTION) ?? false;
@@ -120,6 +127,19 @@ export function Workspace({ api, state, dispatch }: Props) {
     e.preventDefault();
     setListDragOver(false);
     void loadDestinations(Array.from(e.dataTransfer.files));
+  };
+  const loadPolicy = async (files: readonly File[]) => {
+    const [file] = files;
+    if (!file) return;
+    dispatch({ kind: 'busy', label: `Checking the estate against ${file.name}…` });
+    const r = await api.check({ estateId, policy: await file.text(), fileName: file.name });
+    if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
+    dispatch({ kind: 'policy-checked', policy: { fileName: file.name, result: r.value } });
+  };
+  const onPolicyDrop = (e: DragEvent<HTMLElement>) => {
+    e.preventDefault();
+    setPolicyDragOver(false);
+    void loadPolicy(Array.from(e.dataTransfer.files));
   };
   // A matrix cell: the same what-if as the box (its answer is cached on the main side), then the
   // row's source selected so the graph highlights that path.
@@ -198,6 +218,16 @@ export function Workspace({ api, state, dispatch }: Props) {
           </select>
         </div>
         <span className="spacer" />
+        <label className={`btn small${policyDragOver ? ' drag-over' : ''}`} data-testid="policy-button"
+          title="Open an egress policy (.yaml, .yml or .json, as for egress-atlas check) and see which controls pass or fail; or drop the file here"
+          onDragEnter={(e) => { e.preventDefault(); setPolicyDragOver(true); }}
+          onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }}
+          onDragLeave={() => setPolicyDragOver(false)}
+          onDrop={onPolicyDrop}>
+          Policy…
+          <input type="file" accept={POLICY_ACCEPT} className="sr-only" data-testid="policy-input"
+            onChange={(e) => { void loadPolicy(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+        </label>
         <label className={`btn small${listDragOver ? ' drag-over' : ''}`} data-testid="destinations-button"
           title="Open a list of destinations (.txt one per line, .csv destination,label, or .json) and see every source against each; or drop the file here"
           onDragEnter={(e) => { e.preventDefault(); setListDragOver(true); }}
@@ -293,9 +323,10 @@ export function Workspace({ api, state, dispatch }: Props) {
         ) : null}
       </div>
       <div className="main">
-        <SourceList state={state} list={list} dispatch={dispatch} />
+        <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating}
+          header={policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch} /> : null} />
         <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
-          selectedSourceId={state.selectedSourceId} changedSourceIds={changed}
+          selectedSourceId={state.selectedSourceId} changedSourceIds={changed} violatingSourceIds={violating}
           focusRequest={state.focusRequest} animate={state.tour !== null}
           onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
         <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings}

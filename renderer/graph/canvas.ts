@@ -94,6 +94,21 @@ export class GraphCanvas {
     });
   }
 
+  /** Marks the nodes and edges of the selected policy control's violating sources (lower-cased IDs). */
+  markViolating(violatingSourceIds: ReadonlySet<string>, graph: EgressGraph): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements('.violating').removeClass('violating');
+      if (violatingSourceIds.size === 0) return;
+      for (const node of graph.nodes) {
+        if (violatingSourceIds.has(node.id.toLowerCase())) cy.getElementById(node.id).addClass('violating');
+      }
+      for (const edge of graph.edges) {
+        if (edge.sourceIds.some((id) => violatingSourceIds.has(id.toLowerCase()))) cy.getElementById(edge.id).addClass('violating');
+      }
+    });
+  }
+
   /** Zoom to fit, from the layout's extent (no label measuring). */
   fit(): void {
     this.fitExtent(this.extent);

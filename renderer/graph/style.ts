@@ -3,6 +3,7 @@
  * Node shape and colour say the kind; the border says the verdict of a source.
  */
 import type { Css, NodeSingular, StylesheetJson } from 'cytoscape';
+import { KIND_PALETTE } from '../../shared/graph/palette';
 import type { GraphNodeKind } from '../../shared/graph/types';
 
 export type Theme = 'light' | 'dark';
@@ -37,26 +38,22 @@ interface KindLook {
   readonly color: string;
 }
 
-/** Shape and fill per node kind; also drives the legend. */
-export const KIND_LOOK: Readonly<Record<GraphNodeKind, KindLook>> = {
-  'vnet': { label: 'Virtual network', shape: 'round-rectangle', color: '#6d8bb3' },
-  'subnet': { label: 'Subnet', shape: 'round-rectangle', color: '#4a78c2' },
-  'nic': { label: 'NIC exception', shape: 'round-rectangle', color: '#7b8794' },
-  'nat-gateway': { label: 'NAT gateway', shape: 'round-rectangle', color: '#2e9d74' },
-  'azure-firewall': { label: 'Azure Firewall', shape: 'cut-rectangle', color: '#d0584f' },
-  'nva': { label: 'Virtual appliance', shape: 'cut-rectangle', color: '#df8a2a' },
-  'internal-load-balancer': { label: 'Internal LB', shape: 'round-octagon', color: '#8e6cc9' },
-  'load-balancer': { label: 'Load balancer', shape: 'round-octagon', color: '#7656b8' },
-  'virtual-network-gateway': { label: 'VNet gateway', shape: 'barrel', color: '#2f97ad' },
-  'virtual-hub': { label: 'Virtual hub', shape: 'round-octagon', color: '#5566cc' },
-  'default-outbound': { label: 'Default outbound', shape: 'round-rectangle', color: '#c98a12' },
-  'public-ip': { label: 'Public IP', shape: 'round-rectangle', color: '#c9961b' },
-  'internet': { label: 'Internet', shape: 'round-rectangle', color: '#2c6bd6' },
-  'on-premises': { label: 'On-premises', shape: 'round-rectangle', color: '#5b6f86' },
-  'private': { label: 'Private (never internet)', shape: 'round-rectangle', color: '#00796b' },
-  'unknown': { label: 'Unknown', shape: 'round-rectangle', color: '#8a94a3' },
-  'dropped': { label: 'Dropped / denied', shape: 'round-rectangle', color: '#b3261e' },
+/** Node shape per kind (cytoscape's); the name and colour come from the shared palette. */
+const KIND_SHAPE: Readonly<Record<GraphNodeKind, Css.NodeShape>> = {
+  'vnet': 'round-rectangle', 'subnet': 'round-rectangle', 'nic': 'round-rectangle', 'nat-gateway': 'round-rectangle',
+  'azure-firewall': 'cut-rectangle', 'nva': 'cut-rectangle', 'internal-load-balancer': 'round-octagon',
+  'load-balancer': 'round-octagon', 'virtual-network-gateway': 'barrel', 'virtual-hub': 'round-octagon',
+  'default-outbound': 'round-rectangle', 'public-ip': 'round-rectangle', 'internet': 'round-rectangle',
+  'on-premises': 'round-rectangle', 'private': 'round-rectangle', 'unknown': 'round-rectangle', 'dropped': 'round-rectangle',
 };
+
+/**
+ * Shape and fill per node kind; also drives the legend. Names and colours are the shared palette's
+ * (shared/graph/palette.ts), so the exports and the PDF use the same ones.
+ */
+export const KIND_LOOK: Readonly<Record<GraphNodeKind, KindLook>> = Object.fromEntries(
+  (Object.keys(KIND_SHAPE) as GraphNodeKind[]).map((kind) => [kind, { label: KIND_PALETTE[kind].label, shape: KIND_SHAPE[kind], color: KIND_PALETTE[kind].color }]),
+) as Record<GraphNodeKind, KindLook>;
 
 /** Sinks are drawn solid with white text; everything else as a tinted box with a coloured border. */
 export const SOLID_KINDS: readonly GraphNodeKind[] = ['internet', 'private', 'on-premises', 'unknown', 'dropped'];
@@ -154,6 +151,9 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
     },
     { selector: 'node.changed', style: { 'border-width': 4, 'border-color': p.changed, 'border-style': 'double' } },
     { selector: 'edge.changed', style: { 'line-color': p.changed, 'target-arrow-color': p.changed, 'line-style': 'dashed' } },
+    // Policy control: its violating sources and the edges they use, in the verdict's red.
+    { selector: 'node.violating', style: { 'border-width': 4, 'border-color': p.verdict.bad, 'underlay-color': p.verdict.bad, 'underlay-opacity': 0.22, 'underlay-padding': 8 } },
+    { selector: 'edge.violating', style: { 'line-color': p.verdict.bad, 'target-arrow-color': p.verdict.bad, 'width': 3 } },
     { selector: '.dim', style: { 'opacity': 0.18 } },
     { selector: 'node.path', style: { 'opacity': 1, 'underlay-color': p.highlight, 'underlay-opacity': 0.25, 'underlay-padding': 6 } },
     { selector: 'node.vnet-box.path', style: { 'underlay-opacity': 0 } },

@@ -5,6 +5,7 @@
 import type { MatrixResult } from '../../shared/egress/matrix';
 import type { FindingSeverity, ResolveResult } from '../../shared/egress/types';
 import type { IpcError, OpenedEstate } from '../../shared/ipc/contract';
+import type { CheckResult } from '../../shared/policy/types';
 import type { BadgeKind } from './badges';
 
 /** One subnet / NIC whose verdict differs between the compared snapshots. */
@@ -30,6 +31,12 @@ export interface TourState {
 export interface MatrixState {
   readonly fileName: string;
   readonly result: MatrixResult;
+}
+
+/** A policy file checked against the estate (the Controls panel). */
+export interface PolicyState {
+  readonly fileName: string;
+  readonly result: CheckResult;
 }
 
 /** What the centre pane shows: the path graph, or the destinations matrix over it. */
@@ -58,6 +65,9 @@ export interface AppState {
   readonly viewMode: ViewMode;
   readonly matrix: MatrixState | null;
   readonly centreView: CentreView;
+  readonly policy: PolicyState | null;
+  /** The control whose violating sources are marked on the graph and in the list. */
+  readonly selectedControlId: string | null;
   /** The last error, shown as data in a banner. */
   readonly error: IpcError | null;
   /** A short label while a request runs (`Opening demo…`). */
@@ -79,6 +89,8 @@ export const INITIAL_STATE: AppState = {
   viewMode: 'auto',
   matrix: null,
   centreView: 'graph',
+  policy: null,
+  selectedControlId: null,
   error: null,
   busy: null,
 };
@@ -110,7 +122,11 @@ export type Action =
   | { readonly kind: 'centre-view'; readonly view: CentreView }
   | { readonly kind: 'close-matrix' }
   /** A matrix cell: the what-if for its destination, its source selected, back on the graph. */
-  | { readonly kind: 'matrix-pick'; readonly destination: string; readonly result: ResolveResult; readonly sourceId: string | null };
+  | { readonly kind: 'matrix-pick'; readonly destination: string; readonly result: ResolveResult; readonly sourceId: string | null }
+  | { readonly kind: 'policy-checked'; readonly policy: PolicyState }
+  /** Selecting the selected control again, or null, clears the marks. */
+  | { readonly kind: 'select-control'; readonly controlId: string | null }
+  | { readonly kind: 'close-policy' };
 
 function toggle<T>(list: readonly T[], item: T): readonly T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
@@ -177,6 +193,19 @@ export function perform(state: AppState, action: Action): AppState {
         ...state, busy: null, error: null, destination: action.destination, result: action.result,
         selectedSourceId: action.sourceId, selectedNodeId: null, centreView: 'graph',
       };
+    case 'policy-checked': {
+      // A reloaded policy keeps the selected control when it still exists.
+      const keep = action.policy.result.controls.some((c) => c.id === state.selectedControlId);
+      return { ...state, busy: null, error: null, policy: action.policy, selectedControlId: keep ? state.selectedControlId : null };
+    }
+    case 'select-control':
+      return {
+        ...state,
+        selectedControlId: action.controlId === null || action.controlId === state.selectedControlId
+          || !state.policy?.result.controls.some((c) => c.id === action.controlId) ? null : action.controlId,
+      };
+    case 'close-policy':
+      return { ...state, policy: null, selectedControlId: null };
     default: {
       const never: never = action;
       return never;

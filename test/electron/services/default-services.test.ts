@@ -1,5 +1,5 @@
 /** The real wiring: demos → normalizeArm → snapshot → resolver → snapshot file → evidence PDF. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,21 @@ describe('default services', () => {
     expect(row?.results.map((c) => c.verdict)).toEqual(['internet', 'denied']);
     const bad = await api.matrix({ estateId: estate.summary.estateId, destinations: '[1]', fileName: 'l.json' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'input-error', file: 'l.json', path: '$[0]' } });
+  });
+
+  it('checks the bank starter policy through the real parser and engine', async () => {
+    const estate = await openBank();
+    const policy = await readFile(join(process.cwd(), 'shared/policy/starters/bank.yaml'), 'utf8');
+    const check = await api.check({ estateId: estate.summary.estateId, policy, fileName: 'bank.yaml' });
+    if (!check.ok) throw new Error(check.error.message);
+    expect(check.value.schema).toBe('egress-atlas/check@1');
+    const noDefault = check.value.controls.find((c) => c.id === 'no-default-outbound');
+    expect(noDefault?.status).toBe('fail');
+    expect(noDefault?.violations.map((v) => v.source.name)).toEqual(['snet-payments-reporting']);
+    expect(check.value.controls.some((c) => c.status === 'pass')).toBe(true);
+    const bad = await api.check({ estateId: estate.summary.estateId, policy: 'version: 1\ncontrols: []\n', fileName: 'empty.yaml' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'input-error', file: 'empty.yaml' } });
+    if (!bad.ok) expect(bad.error.message).toMatch(/^empty\.yaml:2: controls: /);
   });
 
   it('saves a snapshot that imports back to the same content hash', async () => {

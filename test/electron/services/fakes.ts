@@ -1,4 +1,4 @@
-/** Small fakes for the main-side services: a snapshot, a resolver, reach, matrix and demo catalogue. */
+/** Small fakes for the main-side services: a snapshot, a resolver, reach, matrix, check and demo catalogue. */
 import { MATRIX_SCHEMA, parseDestinationList, type MatrixResult } from '../../../shared/egress/matrix';
 import { REACH_SCHEMA, type ReachResult } from '../../../shared/egress/reach';
 import { RESOLVE_SCHEMA, type ResolveResult } from '../../../shared/egress/types';
@@ -7,6 +7,7 @@ import { InputError } from '../../../shared/model/errors';
 import { toResourceId } from '../../../shared/model/ids';
 import { SNAPSHOT_FORMAT, type Snapshot } from '../../../shared/model/snapshot';
 import { emptyNetworkModel, type Subnet } from '../../../shared/model/topology';
+import { CHECK_SCHEMA, parsePolicy, type CheckResult } from '../../../shared/policy/index';
 
 export function fakeSubnet(name: string): Subnet {
   const vnet = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub';
@@ -82,5 +83,23 @@ export function fakeMatrix(snapshot: Snapshot, listText: string, fileName: strin
       results: list.map((d) => ({ destination: d.destination, verdict: 'internet', exit: 'default-outbound', via: [], egressIps: [] })),
     })),
     gaps: [],
+  };
+}
+
+/** The real policy parser (so a bad policy is the real PolicyError), every control passing over every subnet. */
+export function fakeCheck(snapshot: Snapshot, policyText: string, fileName: string, now: Date): CheckResult {
+  const policy = parsePolicy(policyText, fileName);
+  const sources = snapshot.model.subnets.map((s) => ({ type: 'subnet' as const, id: s.id, name: s.name }));
+  return {
+    schema: CHECK_SCHEMA,
+    policy: policy.fileName,
+    evaluatedAt: now.toISOString(),
+    destination: '0.0.0.0/0',
+    sources,
+    controls: policy.controls.map((c) => ({
+      id: c.id, title: c.title, effect: c.effect, status: 'pass', line: c.line, inScope: sources.map((s) => s.id),
+      violations: [], exceptionsApplied: [], exceptionsExpired: [], notes: [],
+    })),
+    summary: { controls: policy.controls.length, passed: policy.controls.length, failed: 0, notApplicable: 0, denyFailed: [] },
   };
 }

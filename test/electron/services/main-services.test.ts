@@ -6,7 +6,7 @@ import type { PullProgress, PullRequest } from '../../../shared/ipc/contract';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { createMainServices, type MainServiceDeps, type PullFunction } from '../../../electron/services/main-services';
 import { createRecentStore } from '../../../electron/services/recent-store';
-import { fakeImport, fakeMatrix, fakeReach, fakeResolve, fakeSnapshot } from './fakes';
+import { fakeCheck, fakeImport, fakeMatrix, fakeReach, fakeResolve, fakeSnapshot } from './fakes';
 
 const DEMOS = [{ name: 'bank', title: 'Contoso Bank', description: 'Hub firewall, two mistakes' }];
 const PULL: PullRequest = { cloud: 'AzurePublicCloud', tenantId: 'contoso.example', subscriptionIds: [], effectiveRoutes: 'none', metrics: false, demoAzure: false };
@@ -19,6 +19,7 @@ function services(overrides: Partial<MainServiceDeps> = {}) {
   let resolveCalls = 0;
   let reachCalls = 0;
   let matrixCalls = 0;
+  let checkCalls = 0;
   const deps: MainServiceDeps = {
     listDemos: () => DEMOS,
     loadDemo: (name) => (name === 'bank' ? fakeSnapshot('bank', ['snet-payments', 'snet-card-auth']) : null),
@@ -35,11 +36,15 @@ function services(overrides: Partial<MainServiceDeps> = {}) {
       matrixCalls += 1;
       return fakeMatrix(snapshot, listText, fileName);
     },
+    check: (snapshot, policyText, fileName, now) => {
+      checkCalls += 1;
+      return fakeCheck(snapshot, policyText, fileName, now);
+    },
     formatSnapshot: (snapshot) => JSON.stringify(snapshot),
     recent: createRecentStore({ dataDir }),
     ...overrides,
   };
-  return { api: createMainServices(deps), resolveCalls: () => resolveCalls, reachCalls: () => reachCalls, matrixCalls: () => matrixCalls };
+  return { api: createMainServices(deps), resolveCalls: () => resolveCalls, reachCalls: () => reachCalls, matrixCalls: () => matrixCalls, checkCalls: () => checkCalls };
 }
 
 describe('main services', () => {
@@ -140,6 +145,49 @@ describe('main services', () => {
     await api.matrix(request);
     expect(matrixCalls()).toBe(2);
     expect(await api.matrix({ ...request, destinations: '# only a comment\n' })).toMatchObject({ ok: false, error: { code: 'input-error', file: 'bad.txt' } });
+  });
+
+  it('checks a policy against the estate at the clock\'s time, cached per estate, file, text and day', async () => {
+    let clock = new Date('2026-12-01T09:00:00.000Z');
+    const { api, checkCalls } = services({ now: () => clock });
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const { estateId } = opened.value.summary;
+    const policy = 'version: 1\ncontrols:\n  - id: no-default-outbound\n    effect: deny\n    scope: { subnets: ["*"] }\n    forbidExits: [default-outbound]\n';
+    const result = await api.check({ estateId, policy, fileName: 'egress.yaml' });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value).toMatchObject({ schema: 'egress-atlas/check@1', policy: 'egress.yaml', evaluatedAt: '2026-12-01T09:00:00.000Z' });
+    expect(result.value.controls.map((c) => [c.id, c.line, c.inScope.length])).toEqual([['no-default-outbound', 3, 2]]);
+    await api.check({ estateId, policy, fileName: 'egress.yaml' });
+    expect(checkCalls()).toBe(1);
+    // The file name is in the result, so another name is another check; so is another day (expiry).
+    await api.check({ estateId, policy, fileName: 'other.yaml' });
+    expect(checkCalls()).toBe(2);
+    clock = new Date('2026-12-02T00:00:01.000Z');
+    const nextDay = await api.check({ estateId, policy, fileName: 'egress.yaml' });
+    expect(checkCalls()).toBe(3);
+    expect(nextDay).toMatchObject({ ok: true, value: { evaluatedAt: '2026-12-02T00:00:01.000Z' } });
+  });
+
+  it('reports a bad policy as input-error listing every file:line: field: problem, and caches nothing', async () => {
+    const { api, checkCalls } = services();
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const request = { estateId: opened.value.summary.estateId, policy: 'version: 2\ncontrols:\n  - id: x\n    effect: deny\n    forbidExitz: [default-outbound]\n', fileName: 'bad.yaml' };
+    const result = await api.check(request);
+    expect(result).toMatchObject({ ok: false, error: { code: 'input-error', file: 'bad.yaml' } });
+    if (result.ok) return;
+    const lines = result.error.message.split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(/^bad\.yaml:1: version: /);
+    expect(result.error.message).toMatch(/^bad\.yaml:5: controls\[0\]\.forbidExitz: /m);
+    await api.check(request);
+    expect(checkCalls()).toBe(2);
+  });
+
+  it('answers not-found for an unknown estate on check', async () => {
+    const { api } = services();
+    expect(await api.check({ estateId: 'estate-gone', policy: 'version: 1', fileName: 'p.yaml' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('answers not-found for an unknown estate on reach and matrix', async () => {

@@ -48,6 +48,15 @@ const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonl
       { estateId: 'estate-1', destinations: 'a'.repeat(IPC_LIMITS.maxDestinationListChars + 1), fileName: 'huge.txt' },
       { estateId: 'estate-1', destinations: 'api.stripe.com', fileName: 'l.txt', path: '/etc/hosts' }],
   },
+  check: {
+    valid: { estateId: 'estate-1', policy: 'version: 1\ncontrols: []\n', fileName: 'egress.yaml' },
+    malformed: [{ estateId: 'estate-1', policy: 'version: 1' }, { estateId: 'estate-1', policy: { version: 1 }, fileName: 'p.json' },
+      { estateId: 'estate-1', policy: 'version: 1', fileName: '' },
+      { estateId: 'estate-1', policy: 'version: 1', fileName: 'x'.repeat(IPC_LIMITS.maxFileNameChars + 1) },
+      { estateId: 'estate-1', policy: 'a'.repeat(IPC_LIMITS.maxPolicyChars + 1), fileName: 'huge.yaml' },
+      { estateId: 'has space', policy: 'version: 1', fileName: 'p.yaml' },
+      { estateId: 'estate-1', policy: 'version: 1', fileName: 'p.yaml', now: '2030-01-01' }],
+  },
   saveSnapshot: { valid: { estateId: 'estate-1' }, malformed: [{ estateId: ['estate-1'] }, null] },
   exportEvidence: {
     valid: { estateId: 'estate-1', destination: null, sourceIds: ['/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a'] },
@@ -135,6 +144,18 @@ describe('validateRequest', () => {
     expect(validateRequest('matrix', { estateId: 'e', destinations: atLimit, fileName: 'l.txt' }).ok).toBe(true);
     expect(validateRequest('matrix', { estateId: 'e', destinations: `${atLimit}a`, fileName: 'l.txt' }))
       .toMatchObject({ ok: false, error: { code: 'invalid-request', path: '$.destinations' } });
+  });
+
+  it('check: the policy text is bounded, not parsed (a bad policy is the main side\'s input error); empty text passes', () => {
+    expect(validateRequest('check', { estateId: 'e', policy: 'not: [a policy', fileName: 'p.yaml' }).ok).toBe(true);
+    expect(validateRequest('check', { estateId: 'e', policy: '', fileName: 'p.yaml' }).ok).toBe(true);
+    const atLimit = 'a'.repeat(IPC_LIMITS.maxPolicyChars);
+    expect(validateRequest('check', { estateId: 'e', policy: atLimit, fileName: 'p.yaml' }).ok).toBe(true);
+    expect(validateRequest('check', { estateId: 'e', policy: `${atLimit}a`, fileName: 'p.yaml' }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-request', path: '$.policy' } });
+    // The clock is the main side's: a caller cannot choose the day exceptions are judged on.
+    expect(validateRequest('check', { estateId: 'e', policy: '', fileName: 'p.yaml', now: '2020-01-01' }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-request', path: '$.now' } });
   });
 
   it('accepts a pull for every subscription the account can read (empty list) and a null tenant', () => {
