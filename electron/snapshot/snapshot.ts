@@ -49,12 +49,41 @@ export function contentHash(value: Readonly<Record<string, unknown>>): string {
   return sha256OfMembers(canonicalMembers(value), (key) => CONTENT_MEMBERS.has(key));
 }
 
+/**
+ * Defines enumerable, memoized getters on `target`, in the given order: `JSON.stringify`, spreads
+ * and property reads see plain values, computed on first use only.
+ */
+export function defineLazyMembers<T extends object>(target: T, members: Readonly<Record<string, () => unknown>>): T {
+  const cache = new Map<string, unknown>();
+  for (const [key, compute] of Object.entries(members)) {
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      configurable: false,
+      get: () => {
+        if (!cache.has(key)) cache.set(key, compute());
+        return cache.get(key);
+      },
+    });
+  }
+  return target;
+}
+
+/**
+ * The snapshot with its two hashes. They are computed when first read (writing the file, citing
+ * it in a PDF, `--fail-on`… anything that reads `sha256`), not when a CLI run only resolves: on the
+ * 100,000-NIC estate hashing is about 2 s of a resolve that otherwise takes a few. The content is
+ * readonly, so a late hash is the same hash.
+ */
 export function buildSnapshot(content: SnapshotContent): Snapshot {
   // A caller may pass a spread of an older snapshot: its hashes are stale, so they are dropped here.
   const { sha256: _sha256, contentSha256: _content, ...rest } = content as SnapshotContent & Partial<SnapshotHashes>;
-  const hashes = snapshotHashes(rest as unknown as Readonly<Record<string, unknown>>);
+  let hashes: SnapshotHashes | null = null;
+  const hashesOf = (): SnapshotHashes => (hashes ??= snapshotHashes(rest as unknown as Readonly<Record<string, unknown>>));
   // contentSha256 sits next to sha256 at the end of the file, where a reader looks for the hash.
-  return { ...rest, contentSha256: hashes.contentSha256, sha256: hashes.sha256 };
+  return defineLazyMembers({ ...rest }, {
+    contentSha256: () => hashesOf().contentSha256,
+    sha256: () => hashesOf().sha256,
+  }) as Snapshot;
 }
 
 /** Pretty JSON with a trailing newline: what `Save snapshot` and `egress-atlas snapshot` write. */

@@ -1,6 +1,7 @@
 /**
  * `egress-atlas resolve`: where does each subnet's and NIC's internet-bound traffic go?
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type EgressPath, type FindingSeverity, type PathSource, type ResolveResult } from '../../../shared/egress/index';
@@ -14,6 +15,7 @@ import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../arg
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { allFindings, formatExplain, formatMatrix, formatTable } from '../format-table';
+import { writePrettyJson } from '../json-stream';
 
 const USAGE = `Usage: egress-atlas resolve <input...> [options]
        egress-atlas resolve --demo [name] [options]
@@ -100,6 +102,24 @@ export function hasFindingsAtOrAbove(result: ResolveResult, threshold: FindingSe
   return allFindings(result).some((f) => RANK[f.severity] >= RANK[threshold]);
 }
 
+/** Pretty JSON in pieces (an estate's result can be 180 MB): to stdout, or to `--out` through one file handle. */
+async function emitJson(value: unknown, out: string | undefined, io: CliIo): Promise<void> {
+  if (out === undefined) {
+    writePrettyJson(value, io.stdout);
+    io.stdout('\n');
+    return;
+  }
+  const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+  const fd = openSync(path, 'w');
+  try {
+    writePrettyJson(value, (chunk) => writeSync(fd, chunk, null, 'utf8'));
+    writeSync(fd, '\n', null, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  io.stderr(`wrote ${out}\n`);
+}
+
 async function emit(text: string, out: string | undefined, io: CliIo): Promise<void> {
   if (out === undefined) {
     io.stdout(text);
@@ -153,13 +173,12 @@ export const resolveCommand: CliCommand = {
     }
 
     // Colours only when writing to a terminal, and never with NO_COLOR (https://no-color.org).
-    let text: string;
-    if (format === 'json') text = `${JSON.stringify(toResolveJson(result), null, 2)}\n`;
+    if (format === 'json') await emitJson(toResolveJson(result), out, io);
     else {
-      text = formatTable(result, snapshot.model, { color });
+      let text = formatTable(result, snapshot.model, { color });
       if (parsed.options.explain === true) text += formatExplain(result, { color });
+      await emit(text, out, io);
     }
-    await emit(text, out, io);
     if (failOn !== null && hasFindingsAtOrAbove(result, failOn)) {
       const at = allFindings(result).filter((f) => RANK[f.severity] >= RANK[failOn]);
       io.stderr(`--fail-on ${failOn}: ${at.length} finding${at.length === 1 ? '' : 's'} at or above ${failOn} (${[...new Set(at.map((f) => f.code))].join(', ')}): exit 1\n`);
