@@ -3,6 +3,7 @@
  * page per VNet (tiled when a VNet is too big), so labels never drop below `MIN_LABEL_PT`.
  * Pages are planned first (pure) so the table of contents knows how many there will be.
  */
+import { TONE_COLORS, type ToneColors } from '../../shared/graph/palette';
 import { COLORS, EvidenceDocument, LANDSCAPE, PAGE } from './evidence-document';
 import type { DiagramEdge, DiagramLayout, DiagramNode, DiagramText, DiagramTone } from './diagram-layout';
 
@@ -37,16 +38,8 @@ export const DIAGRAM_AREA = {
   height: LANDSCAPE.height - (PAGE.marginTop - 14 + HEADER_H) - LEGEND_H - 44,
 } as const;
 
-const TONES: Readonly<Record<DiagramTone, { readonly fill: string; readonly stroke: string; readonly legend: string }>> = {
-  'internet': { fill: '#e6f4ea', stroke: '#1a7f37', legend: 'Reaches the internet' },
-  'on-premises': { fill: '#efe6fb', stroke: '#6f42c1', legend: 'Forced to on-premises' },
-  'private': { fill: '#e0f2f1', stroke: '#00796b', legend: 'Delivered privately (never internet)' },
-  'blocked': { fill: '#fde8e8', stroke: '#cf222e', legend: 'Dropped / denied / no way out' },
-  'unknown': { fill: '#fff4d6', stroke: '#9a6700', legend: 'Unknown (see gaps)' },
-  'inspection': { fill: '#e3effc', stroke: '#0b5cad', legend: 'Firewall / NVA / hub' },
-  'exit': { fill: '#f1f3f5', stroke: '#57606a', legend: 'Exit: NAT / public IP / LB / default' },
-  'neutral': { fill: '#f8fafc', stroke: '#8c959f', legend: 'Virtual network' },
-};
+/** Fill, stroke and legend per tone: the palette the app's exports share (shared/graph/palette.ts). */
+const TONES: Readonly<Record<DiagramTone, ToneColors>> = TONE_COLORS;
 
 function union(boxes: readonly Viewport[]): Viewport {
   const x1 = Math.min(...boxes.map((b) => b.x));

@@ -5,11 +5,13 @@
 import type { CliCommand } from '../command';
 import { checkCommand } from './check';
 import { demosCommand } from './demos';
+import { diagramCommand } from './diagram';
 import { pullCommand } from './pull';
 import { reachCommand } from './reach';
 import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
+import { trafficCommand } from './traffic';
 import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, verifyCommand, demosCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, diagramCommand, trafficCommand, verifyCommand, demosCommand];

@@ -1,0 +1,137 @@
+/**
+ * `egress-atlas diagram`: the path graph as a file people file and edit: draw.io (plain mxGraph
+ * XML), a standalone SVG (light by default) or a Mermaid flowchart. The graph is the app's
+ * (`buildEgressGraph`: the default view for the whole estate, the `path` view for `--source`), laid
+ * out like the evidence PDF does: ELK, or the quick layered layout above the PDF's path threshold
+ * (ELK took seconds on 2,000-subnet estates), with labels never truncated.
+ */
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { resolveEgress } from '../../../shared/egress/index';
+import { buildDefaultGraph, buildEgressGraph } from '../../../shared/graph/build-egress-graph';
+import type { EgressGraph } from '../../../shared/graph/types';
+import { diagramMeta, EXPORT_LAYOUT_OPTIONS, mermaidLimitProblem, toDrawio, toMermaid, toSvg } from '../../../shared/graph/export/index';
+import type { Snapshot } from '../../../shared/model/snapshot';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import type { CliCommand, CliIo } from '../command';
+import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
+import { parseTimestamp } from './report';
+import { parseResolveOptions, sourceMatches, validateDestination } from './resolve';
+
+const USAGE = `Usage: egress-atlas diagram <input...> --format drawio|svg|mermaid --out <file> [options]
+       egress-atlas diagram --demo [name] --format drawio|svg|mermaid --out <file> [options]
+
+Draws the egress path graph to a file: VNets holding their subnets, firewalls, NAT gateways,
+public IPs, load balancers and gateways, and where each path ends, coloured by verdict, with a
+title block (scope, destination, capture time, snapshot SHA-256) and a legend.
+
+Formats:
+  drawio    plain (uncompressed) draw.io XML: VNets as containers, Azure icons from draw.io's
+            built-in Azure set; opens in draw.io / diagrams.net and the VS Code extension
+  svg       a standalone SVG (light background; --theme dark for a dark one)
+  mermaid   a Mermaid flowchart (GitHub renders it in Markdown files and pull requests)
+  (png is not supported yet: convert the SVG, or use the app's Export menu)
+
+Options:
+  --format <format>         drawio, svg or mermaid (required)
+  --out <file>              the file to write (required; - for stdout)
+  --demo [name]             use an embedded demo estate (default: bank)
+  --source <name-or-id>     only this subnet's or NIC's path (repeatable)
+  --view full|overview      the whole estate node by node, or one box per VNet (default: full
+                            unless the estate is too big for it, as in the app)
+  --destination <dest>      what-if: draw the paths to this destination (default: 0.0.0.0/0)
+  --resolve <name=ip>       the public address a host name resolves to (repeatable)
+  --theme light|dark        SVG colours (default: light)
+  --timestamp <ISO8601>     export time to record (default: now; a demo's capture time too)
+  --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json)
+  --help                    this text
+
+Exit codes: 0 ok, 2 bad input or usage.
+`;
+
+const SPEC = {
+  demo: 'optional-value', format: 'value', out: 'value', destination: 'value', theme: 'value', timestamp: 'value', view: 'value',
+  'service-tags': 'value', help: 'flag',
+} as const;
+
+/** Same switch as the evidence PDF (diagram-sheets.ts QUICK_LAYOUT_ABOVE_PATHS), for the same reason. */
+const QUICK_LAYOUT_ABOVE_PATHS = 300;
+
+async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo, serviceTags: string | undefined): Promise<Snapshot> {
+  // As in `report`: a demo's capture time is the export time, so --timestamp pins the whole file.
+  if (demo !== undefined && inputs.length === 0) return applyServiceTags(demoSnapshot(pickDemo(demo), exportedAt), await loadServiceTags(serviceTags, io.cwd));
+  return loadEstate(inputs, demo, io.cwd, serviceTags);
+}
+
+export const diagramCommand: CliCommand = {
+  name: 'diagram',
+  summary: 'Draw the path graph as draw.io, SVG or Mermaid (title, legend, snapshot hash)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values: sources, rest: afterSources } = takeRepeated(args, 'source', { splitCommas: false });
+    const { values: resolveValues, rest } = takeRepeated(afterSources, 'resolve', { splitCommas: false });
+    const parsed = parseArgs(rest, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const formatText = stringOption(parsed, 'format');
+    if (formatText === undefined) throw new UsageError('--format drawio|svg|mermaid is required');
+    if (formatText.toLowerCase() === 'png') {
+      // No renderer ships with the CLI (Chromium is only a test dependency); say so rather than write a broken file.
+      io.stderr('error: --format png is not supported yet; write --format svg and convert it, or use the app\'s Export menu\n');
+      return 2;
+    }
+    const format = oneOf(parsed, 'format', ['drawio', 'svg', 'mermaid'] as const, 'svg');
+    const theme = oneOf(parsed, 'theme', ['light', 'dark'] as const, 'light');
+    const out = stringOption(parsed, 'out');
+    if (out === undefined) throw new UsageError('--out <file> is required (- for stdout)');
+    const destinationText = stringOption(parsed, 'destination');
+    const destination = destinationText === undefined ? null : validateDestination(destinationText);
+    const resolve = parseResolveOptions(resolveValues);
+    const timestamp = stringOption(parsed, 'timestamp');
+    const view = stringOption(parsed, 'view') === undefined ? null : oneOf(parsed, 'view', ['full', 'overview'] as const, 'full');
+    if (view !== null && sources.length > 0) throw new UsageError('give --source or --view, not both');
+    const exportedAt = timestamp === undefined ? new Date() : parseTimestamp(timestamp);
+
+    const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io, stringOption(parsed, 'service-tags'));
+    const result = resolveEgress(snapshot, { destination, resolve });
+    const sourceIds: string[] = [];
+    const sourceNames: string[] = [];
+    for (const text of sources) {
+      const hits = result.paths.filter((p) => sourceMatches(p, text));
+      if (hits.length === 0) throw new UsageError(`--source "${text}" matches no subnet or NIC`);
+      for (const hit of hits) {
+        if (sourceIds.includes(hit.source.id)) continue;
+        sourceIds.push(hit.source.id);
+        sourceNames.push(hit.source.name);
+      }
+    }
+    const graph: EgressGraph = sourceIds.length > 0
+      ? buildEgressGraph(snapshot.model, result, { kind: 'path', sourceIds })
+      : view !== null ? buildEgressGraph(snapshot.model, result, { kind: view }) : buildDefaultGraph(snapshot.model, result).graph;
+    const meta = diagramMeta(snapshot, { destination, sources: sourceNames, exportedAt: exportedAt.toISOString() });
+
+    let text: string;
+    if (format === 'mermaid') {
+      text = toMermaid(graph, meta);
+      const problem = mermaidLimitProblem(text, graph.edges.length);
+      // Still written (a wiki may raise the limits), but GitHub would show an error instead of the diagram.
+      if (problem !== null) io.stderr(`warning: ${problem}: GitHub will not render it; narrow it with --source or --view overview\n`);
+    } else {
+      const engine = result.paths.length > QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto';
+      // ELK (1.5 MB) loads only when a diagram is drawn: every other command starts without it.
+      const { layoutEgressGraph } = await import('../../../shared/graph/layout');
+      const layout = await layoutEgressGraph(graph, { ...EXPORT_LAYOUT_OPTIONS, engine });
+      text = format === 'drawio' ? toDrawio(graph, layout, meta) : toSvg(graph, layout, meta, { theme });
+    }
+    if (out === '-') {
+      io.stdout(text);
+      return 0;
+    }
+    await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');
+    const kind = graph.view.kind === 'path' ? `${sourceIds.length} source(s)` : `${graph.view.kind} view`;
+    io.stderr(`wrote ${out} (${format}, ${kind}: ${graph.nodes.length} nodes, ${graph.edges.length} edges; snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,217 @@
+/**
+ * `egress-atlas traffic`: observed traffic (firewall logs, flow logs) attributed to subnets and
+ * NICs and reconciled with what the configuration allows. Reading files is here; everything else
+ * is shared/traffic (pure), so the app and the PDF can render the same result.
+ */
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { analyzeTraffic, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
+import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { InputPathError, loadEstate } from '../estate';
+
+const USAGE = `Usage: egress-atlas traffic <input...> --logs <file-or-directory...> [options]
+       egress-atlas traffic --demo [name] --logs <file-or-directory...> [options]
+
+Attributes observed traffic to the subnets and NICs of the estate (by private IP: every IP
+configuration of every NIC, then subnet prefixes), and compares each observed destination with
+what the configuration allows from that source. Source IPs the estate does not hold are listed,
+never dropped. Log formats (detected from the content):
+  Azure Firewall AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel
+  as az monitor log-analytics query JSON, Log Analytics REST/SDK JSON, portal CSV export,
+  diagnostic-setting blobs {"records": [...]} or summarize rows (count_ / hits); legacy
+  AzureDiagnostics msg_s; VNet flow logs (v4) and NSG flow logs (v1/v2) PT1H.json.
+Directories are read recursively (.json and .csv files), as downloaded from storage.
+
+Options:
+  --logs <path>            a log file or directory (repeatable; also several paths after --logs)
+  --since <ISO|Nd|Nh>      only records from this time on; 7d / 12h count back from the newest record
+  --denied-threshold <n>   denied flows per source and destination that raise denied-traffic (default ${DEFAULT_DENIED_THRESHOLD})
+  --format table|json      output format (default: table); json is the egress-atlas/traffic@1 contract
+  --top <n>                destinations per source in the table (default 10)
+  --demo [name]            use an embedded demo estate (default: bank)
+  --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
+  --out <file>             write the output to a file instead of stdout
+  --help                   this text
+
+Exit codes: 0 ok, 1 operational failure, 2 bad input (a log file that cannot be read names the
+file, the row or JSON path and what was expected) or usage.
+`;
+
+const SPEC = {
+  demo: 'optional-value', format: 'value', since: 'value', 'denied-threshold': 'value', top: 'value',
+  'service-tags': 'value', out: 'value', help: 'flag',
+} as const;
+
+/**
+ * `--logs a b c` takes every following argument up to the next option (log directories are
+ * usually several); estate inputs go before `--logs`.
+ */
+function takeLogs(args: readonly string[]): { readonly logs: readonly string[]; readonly rest: readonly string[] } {
+  const logs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith('--logs=')) {
+      logs.push(arg.slice('--logs='.length));
+    } else if (arg === '--logs') {
+      const start = logs.length;
+      while (i + 1 < args.length && !(args[i + 1] ?? '').startsWith('--')) logs.push(args[++i] ?? '');
+      if (logs.length === start) throw new UsageError('--logs needs a file or directory');
+    } else rest.push(arg);
+  }
+  return { logs, rest };
+}
+
+function positiveInteger(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${text}")`);
+  return Number(text);
+}
+
+/** `--since`: an ISO date/time, or a duration (`7d`, `12h`, `30m`) back from the newest record. */
+export function parseSince(text: string | undefined, logs: readonly ParsedLog[]): string | null {
+  if (text === undefined) return null;
+  const duration = /^(\d+)([dhm])$/i.exec(text.trim());
+  if (duration) {
+    // Relative to the newest record, not to the clock: an export from last month still has a last week.
+    let newest: string | null = null;
+    for (const log of logs) for (const r of log.records) {
+      const end = r.until ?? r.time;
+      if (end !== null && (newest === null || end > newest)) newest = end;
+    }
+    if (newest === null) return null;
+    const unit = (duration[2] ?? 'd').toLowerCase();
+    const ms = Number(duration[1]) * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000);
+    return new Date(Date.parse(newest) - ms).toISOString();
+  }
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageError(`--since "${text}" is not a date (ISO 8601) or a duration like 7d, 12h`);
+  return new Date(at).toISOString();
+}
+
+async function collectFiles(path: string, shown: string, out: { path: string; shown: string }[]): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InputPathError(`${shown}: no such file or directory`);
+  }
+  if (!info.isDirectory()) {
+    out.push({ path, shown });
+    return;
+  }
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await collectFiles(child, join(shown, entry.name), out);
+    // In a directory only log-shaped files: storage downloads also hold .md5, .tmp and the like.
+    else if (/\.(json|csv)$/i.test(entry.name)) out.push({ path: child, shown: join(shown, entry.name) });
+  }
+}
+
+export async function readLogs(inputs: readonly string[], cwd: string): Promise<ParsedLog[]> {
+  const files: { path: string; shown: string }[] = [];
+  for (const input of inputs) await collectFiles(isAbsolute(input) ? input : resolvePath(cwd, input), input, files);
+  if (files.length === 0) throw new InputPathError(`${inputs.join(', ')}: no .json or .csv log files found`);
+  const logs: ParsedLog[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file.path, 'utf8');
+    } catch {
+      throw new InputPathError(`${file.shown}: cannot be read`);
+    }
+    logs.push(parseLogFile(file.shown, text));
+  }
+  return logs;
+}
+
+function bytesText(bytes: number | null): string {
+  if (bytes === null) return '-';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit] ?? 'TiB'}`;
+}
+
+function pad(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+/** Per source its top destinations, observed vs allowed; then findings; then unattributed sources. */
+export function formatTrafficTable(result: TrafficResult, top: number): string {
+  const lines: string[] = [`Observed traffic ${result.window.from ?? '?'} → ${result.window.to ?? '?'}`, ''];
+  for (const s of result.sources) {
+    const total = s.observed.reduce((n, o) => n + o.flows, 0);
+    lines.push(`${s.source.name} (${s.source.type}${s.source.type === 'nic' ? ` in ${s.subnet.name}` : ''})  ${total} flow(s), ${s.observed.length} destination(s)`);
+    const rows: string[][] = [['    DESTINATION', 'ACTION', 'MODEL', 'FLOWS', 'BYTES', 'RULE']];
+    for (const o of s.observed.slice(0, top)) {
+      const mark = (o.action === 'allow' && o.model === 'denied') || (o.action === 'deny' && o.model === 'allowed') ? ' !' : '';
+      rows.push([`    ${o.destination}${o.port === null ? '' : `:${o.port}`}/${o.protocol}`, o.action, `${o.model}${mark}`, String(o.flows), bytesText(o.bytes), ruleLabel(o.rule, o.action)]);
+    }
+    lines.push(...pad(rows));
+    if (s.observed.length > top) lines.push(`    … ${s.observed.length - top} more (--top, or --format json)`);
+    lines.push('');
+  }
+  lines.push(result.findings.length === 0 ? 'Findings: none' : 'Findings');
+  for (const f of result.findings) lines.push(`  ${f.severity} ${f.code}: ${f.message}`);
+  lines.push('');
+  if (result.unattributed.length > 0) {
+    lines.push('Unattributed sources (no NIC or subnet in the snapshot holds them)');
+    lines.push(...pad([['  SOURCE IP', 'REASON', 'FLOWS', 'BYTES', 'DESTINATIONS', 'LOGS'],
+      ...result.unattributed.map((u) => [`  ${u.sourceIp}`, u.reason, String(u.flows), bytesText(u.bytes), String(u.destinations), u.logs.join(', ')])]));
+    lines.push('');
+  }
+  if (result.gaps.length > 0) {
+    lines.push('Gaps');
+    for (const g of result.gaps) lines.push(`  ${g.code} ${g.scope}: ${g.message}`);
+    lines.push('');
+  }
+  const flows = result.sources.reduce((n, s) => n + s.observed.reduce((m, o) => m + o.flows, 0), 0);
+  lines.push(`${result.sources.length} source(s), ${flows} attributed flow(s) | ${result.unattributed.length} unattributed source IP(s) | findings: ${result.findings.length} | gaps: ${result.gaps.length}`, '');
+  return lines.join('\n');
+}
+
+export const trafficCommand: CliCommand = {
+  name: 'traffic',
+  summary: 'Attribute firewall and flow logs to subnets and NICs, and compare them with what the configuration allows',
+  usage: USAGE,
+  async run(args, io) {
+    const { logs: logPaths, rest: afterLogs } = takeLogs(args);
+    const { values: moreLogs, rest } = takeRepeated(afterLogs, 'logs', { splitCommas: false });
+    const parsed = parseArgs(rest, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const allLogs = [...logPaths, ...moreLogs];
+    if (allLogs.length === 0) throw new UsageError('--logs <file-or-directory> is required');
+    const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
+    const threshold = positiveInteger(stringOption(parsed, 'denied-threshold'), 'denied-threshold', DEFAULT_DENIED_THRESHOLD);
+    const top = positiveInteger(stringOption(parsed, 'top'), 'top', 10);
+    const out = stringOption(parsed, 'out');
+    const sinceText = stringOption(parsed, 'since');
+    // Logs first: a broken log file is reported before an estate is loaded and resolved.
+    const logs = await readLogs(allLogs, io.cwd);
+    const since = parseSince(sinceText, logs);
+    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
+    const result = analyzeTraffic(snapshot, logs, { since, deniedThreshold: threshold });
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatTrafficTable(result, top);
+    if (out === undefined) io.stdout(text);
+    else {
+      const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+      await writeFile(target, text, 'utf8');
+      io.stderr(`wrote ${relative(io.cwd, target) || out}\n`);
+    }
+    return 0;
+  },
+};

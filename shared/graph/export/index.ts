@@ -1,0 +1,22 @@
+/**
+ * Diagram exports of the egress graph: draw.io (editable), standalone SVG, Mermaid. Pure
+ * functions of a graph, its layout and a title block (`DiagramMeta`), so the CLI and the app's
+ * Export menu write the same files.
+ */
+import type { LayoutOptions } from '../layout-types';
+
+export { toDrawio } from './drawio';
+export { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT_SIZE, mermaidLimitProblem, mermaidText, toMermaid } from './mermaid';
+export { toSvg } from './svg';
+export type { SvgOptions, SvgTheme } from './svg';
+export { DEFAULT_DESTINATION_TEXT, diagramMeta, metaLines } from './meta';
+export type { DiagramMeta, DiagramMetaOptions } from './meta';
+export { DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
+export type { LegendEntry } from './legend';
+export { xmlEscape } from './xml';
+
+/**
+ * Layout options for an export: labels are never truncated (the app truncates at 200 px to keep
+ * a dense screen readable; a filed diagram must show every name in full).
+ */
+export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };

@@ -1,0 +1,355 @@
+/**
+ * Observed traffic against the model (`egress-atlas traffic`, issue 13): attribute every record to
+ * a subnet / NIC, aggregate per source and destination, ask the engine what the configuration
+ * says about each destination from that source, and raise the findings. Pure and deterministic.
+ *
+ * The app view, the PDF section and cost attribution read this same `TrafficResult`; the live
+ * `pull --logs` produces ParsedLogs (summary rows) and calls analyzeTraffic the same way.
+ */
+import type { Gap } from '../model/gaps';
+import { isPublicIp, parseIp } from '../model/ip';
+import type { FirewallRule } from '../model/topology';
+import { parseDestinationSpec } from '../egress/destination-spec';
+import { resolveEgress } from '../egress/resolve';
+import type { ResolveInput } from '../egress/index';
+import type { EgressPath, Verdict } from '../egress/types';
+import { buildAttributionIndex } from './attribute';
+import type {
+  LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, TrafficAction, TrafficFinding, TrafficRecord,
+  TrafficResult, TrafficSource, TrafficSourceRef, UnattributedSource,
+} from './types';
+import { TRAFFIC_SCHEMA } from './types';
+
+export interface TrafficOptions {
+  /** ISO 8601: records that ended before this are left out of the window. */
+  readonly since?: string | null;
+  /** Denied flows per source and destination at or above which `denied-traffic` is raised (default 5). */
+  readonly deniedThreshold?: number;
+}
+
+export const DEFAULT_DENIED_THRESHOLD = 5;
+
+const FIREWALL_LOGS: ReadonlySet<LogKind> = new Set(['azfw-application', 'azfw-network', 'azfw-nat', 'azfw-threat-intel', 'azure-diagnostics']);
+
+/** One observed destination while aggregating. */
+interface Accumulator {
+  readonly destination: string;
+  readonly destinationIp: string | null;
+  readonly port: number | null;
+  readonly protocol: string;
+  readonly action: TrafficAction;
+  readonly rule: LoggedRule | null;
+  flows: number;
+  bytes: number | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  readonly logs: Set<LogKind>;
+}
+
+interface SourceAccumulator {
+  readonly ref: TrafficSourceRef;
+  readonly subnet: { readonly id: string; readonly name: string };
+  /** The subnet's ID: the path a NIC without an entry of its own follows. */
+  readonly subnetId: string;
+  readonly entries: Map<string, Accumulator>;
+}
+
+interface UnattributedAccumulator {
+  readonly sourceIp: string;
+  readonly reason: UnattributedSource['reason'];
+  flows: number;
+  bytes: number | null;
+  readonly destinations: Set<string>;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  readonly logs: Set<LogKind>;
+}
+
+function earlier(a: string | null, b: string | null): string | null {
+  return a === null ? b : b === null ? a : a < b ? a : b;
+}
+
+function later(a: string | null, b: string | null): string | null {
+  return a === null ? b : b === null ? a : a > b ? a : b;
+}
+
+function addBytes(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : a + b;
+}
+
+function ruleKey(rule: LoggedRule | null): string {
+  return rule === null ? '' : [rule.policy ?? '', rule.collectionGroup ?? '', rule.collection ?? '', rule.rule].join('/').toLowerCase();
+}
+
+/** The rule in words; a deny with no rule named is the firewall's (or NSG's) default action. */
+export function ruleLabel(rule: LoggedRule | null, action: TrafficAction = 'deny'): string {
+  if (rule === null) return action === 'deny' ? 'default action' : '-';
+  return [rule.policy, rule.collectionGroup, rule.collection, rule.rule].filter((p): p is string => p !== null && p !== '').join('/');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Internet (or private delivery) = allowed; a deny, a drop or no way out = denied; unknown / on-premises = not modelled. */
+export function modelViewOf(verdict: Verdict): ModelView {
+  switch (verdict) {
+    case 'internet': case 'private': return 'allowed';
+    case 'denied': case 'dropped': case 'no-outbound': return 'denied';
+    // On-premises: what happens past the tunnel is outside the snapshot.
+    case 'on-premises': case 'unknown': return 'not-modelled';
+  }
+}
+
+/** The engine's protocol for a logged one; null where the engine has no answer (ICMP, DNS questions). */
+function engineProtocol(protocol: string): 'tcp' | 'udp' | null {
+  if (protocol === 'TCP' || protocol === 'HTTP' || protocol === 'HTTPS' || protocol === 'MSSQL') return 'tcp';
+  if (protocol === 'UDP') return 'udp';
+  return null;
+}
+
+/** The what-if text for an observed destination, or null when the engine cannot evaluate it. */
+function whatIf(entry: { readonly destination: string; readonly port: number | null; readonly protocol: string }): string | null {
+  const protocol = engineProtocol(entry.protocol);
+  if (protocol === null || entry.port === null || entry.port < 1) return null;
+  const ip = parseIp(entry.destination);
+  const host = ip?.version === 6 ? `[${entry.destination}]` : entry.destination;
+  const text = `${host}:${entry.port}/${protocol}`;
+  return parseDestinationSpec(text).kind === 'ok' ? text : null;
+}
+
+function isPublicAddress(text: string | null): boolean {
+  const ip = text === null ? null : parseIp(text);
+  return ip !== null && isPublicIp(ip);
+}
+
+function inspected(path: EgressPath | undefined): boolean {
+  return path !== undefined && path.via.some((v) => v.kind === 'azure-firewall' || v.kind === 'nva');
+}
+
+/** Per-source path lookup of one resolve: the NIC's own entry, else its subnet's. */
+function pathIndex(paths: readonly EgressPath[]): ReadonlyMap<string, EgressPath> {
+  return new Map(paths.map((p) => [`${p.source.type}|${p.source.id}`, p]));
+}
+
+function pathFor(index: ReadonlyMap<string, EgressPath>, source: SourceAccumulator): EgressPath | undefined {
+  return index.get(`${source.ref.type}|${source.ref.id}`) ?? index.get(`subnet|${source.subnetId}`);
+}
+
+function windowed(record: TrafficRecord, since: string | null): boolean {
+  if (since === null) return true;
+  const end = record.until ?? record.time;
+  return end === null || end >= since;
+}
+
+export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], options: TrafficOptions = {}): TrafficResult {
+  const since = options.since ?? null;
+  const threshold = options.deniedThreshold ?? DEFAULT_DENIED_THRESHOLD;
+  const attribution = buildAttributionIndex(input.model);
+  const sources = new Map<string, SourceAccumulator>();
+  const unattributed = new Map<string, UnattributedAccumulator>();
+  const gaps: Gap[] = [];
+  let from: string | null = null;
+  let to: string | null = null;
+  // Rule hits (policy name / collection / rule, lower case) and firewalls and policies the logs speak for.
+  const hits = new Set<string>();
+  const loggedPolicies = new Set<string>();
+  const loggedFirewalls = new Set<string>();
+
+  for (const log of logs) {
+    for (const s of log.skipped) gaps.push({ code: 'skipped-input', scope: log.file, message: `${s.count} ${s.reason}.`, count: s.count });
+    let undated = 0;
+    for (const record of log.records) {
+      if (!windowed(record, since)) continue;
+      if (record.time === null) undated += 1;
+      from = earlier(from, record.time);
+      to = later(to, record.until ?? record.time);
+      if (FIREWALL_LOGS.has(record.log)) {
+        if (record.firewallId) loggedFirewalls.add(record.firewallId);
+        if (record.rule?.policy) loggedPolicies.add(record.rule.policy.toLowerCase());
+        if (record.rule && record.action === 'allow') {
+          const policy = (record.rule.policy ?? '').toLowerCase();
+          const collection = (record.rule.collection ?? '').toLowerCase();
+          const name = record.rule.rule.toLowerCase();
+          hits.add(`${policy}|${collection}|${name}`);
+          // The model names a policy rule's collection `group/collection`; classic rules by collection alone.
+          if (record.rule.collectionGroup) hits.add(`${policy}|${record.rule.collectionGroup.toLowerCase()}/${collection}|${name}`);
+        }
+      }
+      const who = attribution.attribute(record.sourceIp);
+      if (who.kind === 'unattributed') {
+        let u = unattributed.get(record.sourceIp);
+        if (!u) {
+          u = { sourceIp: record.sourceIp, reason: who.reason, flows: 0, bytes: null, destinations: new Set(), firstSeen: null, lastSeen: null, logs: new Set() };
+          unattributed.set(record.sourceIp, u);
+        }
+        u.flows += record.flows;
+        u.bytes = addBytes(u.bytes, record.bytes);
+        u.destinations.add(record.destination);
+        u.firstSeen = earlier(u.firstSeen, record.time);
+        u.lastSeen = later(u.lastSeen, record.until ?? record.time);
+        u.logs.add(record.log);
+        continue;
+      }
+      const ref: TrafficSourceRef = who.kind === 'nic'
+        ? { type: 'nic', id: who.nic.id, name: who.nic.name }
+        : { type: 'subnet', id: who.subnet.id, name: who.subnet.name };
+      const sourceKey = `${ref.type}|${ref.id}`;
+      let source = sources.get(sourceKey);
+      if (!source) {
+        source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map() };
+        sources.set(sourceKey, source);
+      }
+      const key = `${record.destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
+      let entry = source.entries.get(key);
+      if (!entry) {
+        entry = {
+          destination: record.destination, destinationIp: record.destinationIp, port: record.port, protocol: record.protocol, action: record.action,
+          rule: record.rule, flows: 0, bytes: null, firstSeen: null, lastSeen: null, logs: new Set(),
+        };
+        source.entries.set(key, entry);
+      }
+      entry.flows += record.flows;
+      entry.bytes = addBytes(entry.bytes, record.bytes);
+      entry.firstSeen = earlier(entry.firstSeen, record.time);
+      entry.lastSeen = later(entry.lastSeen, record.until ?? record.time);
+      entry.logs.add(record.log);
+    }
+    if (undated > 0) {
+      gaps.push({ code: 'not-modelled', scope: log.file, message: `${undated} summarised row(s) carry no time column: they are counted whatever the window.`, count: undated });
+    }
+  }
+  for (const [ip, nics] of attribution.ambiguous) {
+    gaps.push({ code: 'not-modelled', scope: ip, message: `Private IP ${ip} is held by ${nics.length} NICs (overlapping address spaces); its traffic is attributed to ${nics[0] ?? ''}.` });
+  }
+
+  // The model's view: one resolve per distinct destination + port + protocol, read for every source.
+  const nicIds = new Set([...sources.values()].filter((s) => s.ref.type === 'nic').map((s) => s.ref.id));
+  const resolves = new Map<string, ReadonlyMap<string, EgressPath>>();
+  const modelFor = (source: SourceAccumulator, entry: Accumulator): ModelView => {
+    const text = whatIf(entry);
+    if (text === null) return 'not-modelled';
+    let index = resolves.get(text);
+    if (!index) {
+      index = pathIndex(resolveEgress(input, { destination: text, nicIds, estateFindings: false, sorted: false }).paths);
+      resolves.set(text, index);
+    }
+    const path = pathFor(index, source);
+    return path ? modelViewOf(path.verdict) : 'not-modelled';
+  };
+  const defaultRoute = resolveEgress(input, { nicIds, estateFindings: false });
+  const defaultPaths = pathIndex(defaultRoute.paths);
+
+  const findings: TrafficFinding[] = [];
+  const result: TrafficSource[] = [];
+  const ordered = [...sources.values()].sort((a, b) => compareText(a.ref.name, b.ref.name) || compareText(a.ref.id, b.ref.id));
+  for (const source of ordered) {
+    const observed: (ObservedDestination & { readonly acc: Accumulator })[] = [...source.entries.values()].map((e) => ({
+      destination: e.destination, port: e.port, protocol: e.protocol, action: e.action, flows: e.flows, bytes: e.bytes,
+      firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, model: modelFor(source, e), acc: e,
+    }));
+    observed.sort((a, b) => b.flows - a.flows || compareText(a.destination, b.destination) || (a.port ?? 0) - (b.port ?? 0) || compareText(a.action, b.action));
+    findings.push(...sourceFindings(source, observed, pathFor(defaultPaths, source), threshold));
+    result.push({ source: source.ref, subnet: source.subnet, observed: observed.map(({ acc: _acc, ...o }) => o) });
+  }
+  findings.push(...unusedAllowRules(input, hits, loggedPolicies, loggedFirewalls));
+
+  return {
+    schema: TRAFFIC_SCHEMA,
+    window: { from: since ?? from, to },
+    sources: result,
+    unattributed: [...unattributed.values()]
+      .sort((a, b) => b.flows - a.flows || compareText(a.sourceIp, b.sourceIp))
+      .map((u) => ({ sourceIp: u.sourceIp, reason: u.reason, flows: u.flows, bytes: u.bytes, destinations: u.destinations.size, firstSeen: u.firstSeen, lastSeen: u.lastSeen, logs: [...u.logs].sort() })),
+    findings,
+    gaps: [...defaultRoute.gaps, ...gaps],
+  };
+}
+
+function label(o: { readonly destination: string; readonly port: number | null; readonly protocol: string }): string {
+  return `${o.destination}${o.port === null ? '' : `:${o.port}`}/${o.protocol}`;
+}
+
+function sourceLabel(source: SourceAccumulator): string {
+  return source.ref.type === 'nic' ? `NIC ${source.ref.name} (${source.subnet.name})` : `Subnet ${source.ref.name}`;
+}
+
+function sourceFindings(
+  source: SourceAccumulator, observed: readonly (ObservedDestination & { readonly acc: Accumulator })[], defaultPath: EgressPath | undefined, threshold: number,
+): TrafficFinding[] {
+  const findings: TrafficFinding[] = [];
+  const subject = source.ref.id;
+  // Flows a firewall logged were inspected whatever the model says; the question is the flows no firewall saw.
+  if (defaultPath?.verdict === 'internet' && !inspected(defaultPath)) {
+    const direct = observed.filter((o) => o.action === 'allow' && isPublicAddress(o.acc.destinationIp) && ![...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)));
+    if (direct.length > 0) {
+      const flows = direct.reduce((n, o) => n + o.flows, 0);
+      const addresses = [...new Set(direct.map((o) => o.destination))];
+      findings.push({
+        code: 'uninspected-public-traffic', severity: 'warning', subject,
+        message: `${sourceLabel(source)} sent ${flows} flow(s) to ${addresses.length} public address(es) (${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ', …' : ''}) on a path with no firewall or NVA (exit: ${defaultPath.exit ?? 'unknown'}).`,
+      });
+    }
+  }
+  // Repeated denies per destination (every rule and log together): the broken update path, or a probe.
+  const denied = new Map<string, { flows: number; first: string | null; last: string | null; rules: Set<string>; o: ObservedDestination }>();
+  for (const o of observed) {
+    if (o.action !== 'deny') continue;
+    const key = `${o.destination}|${o.port ?? ''}|${o.protocol}`;
+    const d = denied.get(key) ?? { flows: 0, first: null, last: null, rules: new Set<string>(), o };
+    d.flows += o.flows;
+    d.first = earlier(d.first, o.firstSeen);
+    d.last = later(d.last, o.lastSeen);
+    d.rules.add(ruleLabel(o.rule, o.action));
+    denied.set(key, d);
+  }
+  for (const d of denied.values()) {
+    if (d.flows < threshold) continue;
+    findings.push({
+      code: 'denied-traffic', severity: 'warning', subject,
+      message: `${sourceLabel(source)}: ${d.flows} denied flow(s) to ${label(d.o)}${d.first ? ` between ${d.first} and ${d.last ?? d.first}` : ''} (${[...d.rules].join(', ')}).`,
+    });
+  }
+  for (const o of observed) {
+    if (o.model === 'not-modelled') continue;
+    // A flow log's "allowed" is the NSG's word only: behind a firewall the packet may still be
+    // denied, so only a firewall's allow (or an uninspected path) contradicts a modelled deny.
+    const passed = [...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)) || !inspected(defaultPath);
+    if (o.action === 'allow' && o.model === 'denied' && passed) {
+      findings.push({ code: 'model-disagrees', severity: 'warning', subject, message: `${sourceLabel(source)}: ${label(o)} was allowed (${o.flows} flow(s), ${ruleLabel(o.rule, o.action)}) but the model says it is denied: drift since the snapshot, or a modelling gap.` });
+    } else if (o.action === 'deny' && o.model === 'allowed') {
+      findings.push({ code: 'model-disagrees', severity: 'warning', subject, message: `${sourceLabel(source)}: ${label(o)} was denied (${o.flows} flow(s), ${ruleLabel(o.rule)}) but the model says it is allowed: drift since the snapshot, or a modelling gap.` });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Allow rules of the policies (and classic firewalls) the logs speak for, with no hit in the
+ * window. Only those: a firewall whose logs were not given says nothing about its rules.
+ */
+function unusedAllowRules(input: ResolveInput, hits: ReadonlySet<string>, loggedPolicies: ReadonlySet<string>, loggedFirewalls: ReadonlySet<string>): TrafficFinding[] {
+  const findings: TrafficFinding[] = [];
+  const policyIds = new Set<string>();
+  for (const firewall of input.model.azureFirewalls) {
+    if (!loggedFirewalls.has(firewall.id.toLowerCase())) continue;
+    if (firewall.firewallPolicyId) policyIds.add(firewall.firewallPolicyId.toLowerCase());
+    // Classic rules log no policy name.
+    findings.push(...unused(firewall.rules, firewall.id, firewall.name, '', hits));
+  }
+  const policies = [...input.model.firewallPolicies].sort((a, b) => compareText(a.id, b.id));
+  for (const policy of policies) {
+    if (!policyIds.has(policy.id.toLowerCase()) && !loggedPolicies.has(policy.name.toLowerCase())) continue;
+    findings.push(...unused(policy.rules, policy.id, policy.name, policy.name.toLowerCase(), hits));
+  }
+  return findings;
+}
+
+function unused(rules: readonly FirewallRule[], ownerId: string, ownerName: string, policyKey: string, hits: ReadonlySet<string>): TrafficFinding[] {
+  return rules
+    .filter((r) => r.action === 'Allow' && !hits.has(`${policyKey}|${r.collection.toLowerCase()}|${r.name.toLowerCase()}`))
+    .map((r) => ({
+      code: 'unused-allow-rule' as const, severity: 'info' as const, subject: `${ownerId}/${r.collection}/${r.name}`,
+      message: `${r.kind === 'application' ? 'Application' : 'Network'} rule ${ownerName}/${r.collection}/${r.name} allowed nothing in the window: a candidate for clean-up.`,
+    }));
+}

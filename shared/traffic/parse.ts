@@ -1,0 +1,239 @@
+/**
+ * One log file → records. The shape is detected from the content, never from the file name
+ * (downloads are all called PT1H.json or query_data.csv): the readers below say what they
+ * recognise, and a file none recognises is an InputError listing the formats understood.
+ */
+import { InputError } from '../model/errors';
+import { firewallRecord, firewallTable } from './firewall';
+import { readNsgTuple, readVnetTuple } from './flow-logs';
+import type { FlowLogRead } from './flow-logs';
+import type { LogShape, ParsedLog, TrafficRecord } from './types';
+import { fail, parseCsv, text } from './values';
+import type { CellAt, Row } from './values';
+
+export const UNDERSTOOD_FORMATS =
+  'Azure Firewall logs (AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel, or AzureDiagnostics msg_s) as '
+  + '`az monitor log-analytics query` JSON, Log Analytics REST / SDK JSON ({"tables": [...]}), portal CSV export, '
+  + 'a diagnostic-setting blob ({"records": [...]}) or summarize rows with count_ / hits; '
+  + 'VNet flow logs (version 4 PT1H.json) or NSG flow logs (version 1 / 2 PT1H.json)';
+
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function notRecognised(file: string, path: string, found: string): never {
+  throw new InputError(file, path, `one of the log formats understood: ${UNDERSTOOD_FORMATS}`, found);
+}
+
+/**
+ * Column names as lookup keys: lower case (REST, az and CSV agree on the names, not always on
+ * case across tools), without the portal's ` [UTC]` / ` [Local Time]` header suffix.
+ */
+function columnKey(name: string): string {
+  return name.replace(/\s*\[[^\]]*\]\s*$/, '').trim().toLowerCase();
+}
+
+/** A row keyed by lookup key, and the names as written (for error messages). */
+function keyed(entries: Iterable<readonly [string, unknown]>): { readonly row: Row; readonly columns: Readonly<Record<string, string>> } {
+  const row: Record<string, unknown> = {};
+  const columns: Record<string, string> = {};
+  for (const [k, v] of entries) {
+    const key = columnKey(k);
+    row[key] = v;
+    columns[key] = k;
+  }
+  return { row, columns };
+}
+
+class Rows {
+  readonly records: TrafficRecord[] = [];
+  readonly other = new Map<string, number>();
+  constructor(readonly file: string) {}
+
+  add(keyedRow: ReturnType<typeof keyed>, where: CellAt): void {
+    const { row } = keyedRow;
+    const at: CellAt = { ...where, columns: keyedRow.columns };
+    const table = firewallTable(row);
+    if (table === null) {
+      fail(at, '', 'an Azure Firewall log row: a SourceIp column with Fqdn, DestinationIp, QueryName or TranslatedIp (AZFW* tables), or msg_s (AzureDiagnostics)', Object.keys(row).slice(0, 8).join(', '));
+    }
+    if (table.kind === 'other') {
+      this.other.set(table.table, (this.other.get(table.table) ?? 0) + 1);
+      return;
+    }
+    // AzureDiagnostics also holds other services' rows: only firewall categories carry a firewall msg_s.
+    const category = text(row, 'category');
+    if (table.log === 'azure-diagnostics' && ((category !== null && !/^azurefirewall/i.test(category)) || (!('msg_s' in row) && !('msg' in row)))) {
+      const name = category ?? 'AzureDiagnostics';
+      this.other.set(name, (this.other.get(name) ?? 0) + 1);
+      return;
+    }
+    this.records.push(firewallRecord(row, at, table.log));
+  }
+
+  result(shape: LogShape): ParsedLog {
+    const skipped = [...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count }));
+    return { file: this.file, shape, records: this.records, skipped };
+  }
+}
+
+/** `{ tables: [{ name, columns: [{name,type}], rows: [[...]] }] }` (REST) or `columnDescriptors` (SDK). */
+function readTables(file: string, json: Readonly<Record<string, unknown>>): ParsedLog {
+  const tables = json.tables ?? json.partialTables;
+  if (!Array.isArray(tables)) notRecognised(file, '$.tables', 'not an array');
+  const rows = new Rows(file);
+  tables.forEach((table: unknown, t) => {
+    const at = `$.tables[${t}]`;
+    if (!isObject(table)) fail({ file, path: at }, '', 'a table object with columns and rows', table);
+    const columns = table.columns ?? table.columnDescriptors;
+    if (!Array.isArray(columns)) fail({ file, path: at }, 'columns', 'an array of { name, type }', columns ?? null);
+    const names = columns.map((c: unknown, i) => {
+      const name = isObject(c) ? c.name : undefined;
+      if (typeof name !== 'string') fail({ file, path: `${at}.columns[${i}]` }, 'name', 'a column name', name ?? null);
+      return name;
+    });
+    if (!Array.isArray(table.rows)) fail({ file, path: at }, 'rows', 'an array of rows (arrays of cells)', table.rows ?? null);
+    table.rows.forEach((cells: unknown, r) => {
+      const path = `${at}.rows[${r}]`;
+      if (!Array.isArray(cells) || cells.length !== names.length) fail({ file, path }, '', `an array of ${names.length} cells (one per column)`, cells);
+      rows.add(keyed(names.map((n, i) => [n, cells[i]] as const)), { file, path });
+    });
+  });
+  return rows.result('log-analytics-rest');
+}
+
+/** `az monitor log-analytics query` output or any array of row objects. */
+function readRowArray(file: string, json: readonly unknown[]): ParsedLog {
+  const rows = new Rows(file);
+  let allStrings = true;
+  json.forEach((row, i) => {
+    const path = `$[${i}]`;
+    if (!isObject(row)) fail({ file, path }, '', 'a row object keyed by column name', row);
+    if (allStrings && Object.values(row).some((v) => v !== null && typeof v !== 'string')) allStrings = false;
+    rows.add(keyed(Object.entries(row)), { file, path });
+  });
+  // az stringifies every value (Python str()): the shape is reported so a user sees how it was read.
+  return rows.result(allStrings && json.length > 0 ? 'az-cli' : 'rows');
+}
+
+function isVnetFlowRecord(record: Readonly<Record<string, unknown>>): boolean {
+  return 'flowRecords' in record || String(record.flowLogVersion ?? '') === '4';
+}
+
+function isNsgFlowRecord(record: Readonly<Record<string, unknown>>): boolean {
+  return String(record.category ?? '').toLowerCase() === 'networksecuritygroupflowevent'
+    || (isObject(record.properties) && Array.isArray(record.properties.flows) && 'Version' in record.properties);
+}
+
+function arrayAt(value: unknown, at: CellAt, column: string, expected: string): readonly unknown[] {
+  if (!Array.isArray(value)) fail(at, column, expected, value ?? null);
+  return value;
+}
+
+/** `records[].flowRecords.flows[].flowGroups[].flowTuples[]` [§2.1]. */
+function readVnetRecord(file: string, record: Readonly<Record<string, unknown>>, path: string, out: FlowLogRead): void {
+  const flowRecords = record.flowRecords;
+  if (!isObject(flowRecords)) fail({ file, path }, 'flowRecords', 'an object with flows[] (VNet flow log version 4)', flowRecords ?? null);
+  arrayAt(flowRecords.flows, { file, path: `${path}.flowRecords` }, 'flows', 'an array of ACL entries').forEach((flow, f) => {
+    const flowPath = `${path}.flowRecords.flows[${f}]`;
+    if (!isObject(flow)) fail({ file, path: flowPath }, '', 'an object with aclID and flowGroups[]', flow);
+    arrayAt(flow.flowGroups, { file, path: flowPath }, 'flowGroups', 'an array of { rule, flowTuples }').forEach((group, g) => {
+      const groupPath = `${flowPath}.flowGroups[${g}]`;
+      if (!isObject(group)) fail({ file, path: groupPath }, '', 'an object with rule and flowTuples[]', group);
+      const rule = typeof group.rule === 'string' && group.rule !== '' ? group.rule : null;
+      arrayAt(group.flowTuples, { file, path: groupPath }, 'flowTuples', 'an array of flow tuple strings').forEach((tuple, i) => {
+        const at = { file, path: `${groupPath}.flowTuples[${i}]` };
+        if (typeof tuple !== 'string') fail(at, '', 'a flow tuple string', tuple);
+        readVnetTuple(tuple, at, rule, out);
+      });
+    });
+  });
+}
+
+/** `records[].properties.flows[].flows[].flowTuples[]` [§2.2]. */
+function readNsgRecord(file: string, record: Readonly<Record<string, unknown>>, path: string, out: FlowLogRead): void {
+  const properties = record.properties;
+  if (!isObject(properties)) fail({ file, path }, 'properties', 'an object with Version and flows[] (NSG flow log)', properties ?? null);
+  arrayAt(properties.flows, { file, path: `${path}.properties` }, 'flows', 'an array of { rule, flows }').forEach((ruleEntry, r) => {
+    const rulePath = `${path}.properties.flows[${r}]`;
+    if (!isObject(ruleEntry)) fail({ file, path: rulePath }, '', 'an object with rule and flows[]', ruleEntry);
+    const rule = typeof ruleEntry.rule === 'string' && ruleEntry.rule !== '' ? ruleEntry.rule : null;
+    arrayAt(ruleEntry.flows, { file, path: rulePath }, 'flows', 'an array of { mac, flowTuples }').forEach((macEntry, m) => {
+      const macPath = `${rulePath}.flows[${m}]`;
+      if (!isObject(macEntry)) fail({ file, path: macPath }, '', 'an object with mac and flowTuples[]', macEntry);
+      arrayAt(macEntry.flowTuples, { file, path: macPath }, 'flowTuples', 'an array of flow tuple strings').forEach((tuple, i) => {
+        const at = { file, path: `${macPath}.flowTuples[${i}]` };
+        if (typeof tuple !== 'string') fail(at, '', 'a flow tuple string', tuple);
+        readNsgTuple(tuple, at, rule, out);
+      });
+    });
+  });
+}
+
+/**
+ * `{ records: [...] }`: a flow log blob, or a firewall diagnostic-setting blob whose records are
+ * `{ time, resourceId, category, properties: { <columns> } }` (legacy categories: `properties.msg`).
+ * The first record decides; every record must then be of that kind.
+ */
+function readRecords(file: string, records: readonly unknown[]): ParsedLog {
+  const first = records.find(isObject);
+  if (first !== undefined && (isVnetFlowRecord(first) || isNsgFlowRecord(first))) {
+    const vnet = isVnetFlowRecord(first);
+    const out: FlowLogRead = { records: [], inbound: 0 };
+    records.forEach((record, i) => {
+      const path = `$.records[${i}]`;
+      if (!isObject(record)) fail({ file, path }, '', 'a flow log record object', record);
+      if (vnet) readVnetRecord(file, record, path, out);
+      else readNsgRecord(file, record, path, out);
+    });
+    const skipped = out.inbound > 0 ? [{ reason: 'inbound flow tuples (egress reads outbound flows only)', count: out.inbound }] : [];
+    return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', records: out.records, skipped };
+  }
+  const rows = new Rows(file);
+  records.forEach((record, i) => {
+    const path = `$.records[${i}]`;
+    if (!isObject(record)) fail({ file, path }, '', 'a diagnostic record { time, resourceId, category, properties }', record);
+    const properties = record.properties;
+    if (!isObject(properties)) fail({ file, path }, 'properties', 'an object of log columns (diagnostic-setting record)', properties ?? null);
+    const envelope = Object.entries(record).filter(([k]) => k !== 'properties');
+    // The envelope last: its `category` names the table, and IDPS rows have a `Category` column of their own.
+    rows.add(keyed([...Object.entries(properties), ...envelope]), { file, path: `${path}.properties` });
+  });
+  return rows.result('diagnostic-records');
+}
+
+function readCsv(file: string, content: string): ParsedLog {
+  const table = parseCsv(content, file);
+  const header = table[0];
+  if (!header || header.length < 2) notRecognised(file, 'line 1', 'no CSV header');
+  const rows = new Rows(file);
+  for (let r = 1; r < table.length; r++) {
+    const cells = table[r] ?? [];
+    if (cells.length !== header.length) fail({ file, path: `row ${r} (line ${r + 1})` }, '', `${header.length} CSV fields, as the header has`, `${cells.length} fields`);
+    rows.add(keyed(header.map((h, i) => [h, cells[i]] as const)), { file, path: `row ${r}` });
+  }
+  return rows.result('csv');
+}
+
+/** Parses one log file of any understood shape. Throws InputError naming the file and where. */
+export function parseLogFile(file: string, content: string): ParsedLog {
+  const trimmed = content.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed === '') notRecognised(file, '$', 'an empty file');
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (error) {
+      throw new InputError(file, '$', 'valid JSON', error instanceof Error ? error.message : String(error));
+    }
+    if (Array.isArray(json)) return readRowArray(file, json);
+    if (isObject(json)) {
+      if ('tables' in json || 'partialTables' in json) return readTables(file, json);
+      if (Array.isArray(json.records)) return readRecords(file, json.records);
+    }
+    return notRecognised(file, '$', 'a JSON object without "tables" or "records"');
+  }
+  const firstLine = trimmed.slice(0, trimmed.search(/\r?\n|$/));
+  if (firstLine.includes(',')) return readCsv(file, trimmed);
+  return notRecognised(file, '$', 'neither JSON nor CSV');
+}

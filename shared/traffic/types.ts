@@ -1,0 +1,140 @@
+/**
+ * Observed traffic (issue 13): log records normalised from every export shape users have, and the
+ * `egress-atlas/traffic@1` contract that reconciles them with the model. Pure types.
+ */
+import type { Gap } from '../model/gaps';
+
+export const TRAFFIC_SCHEMA = 'egress-atlas/traffic@1' as const;
+
+/** Which log a record came from: the parser that read it, so a reader can weigh the evidence. */
+export type LogKind =
+  | 'azfw-application'   // AZFWApplicationRule (structured)
+  | 'azfw-network'       // AZFWNetworkRule
+  | 'azfw-nat'           // AZFWNatRule (DNAT: inbound)
+  | 'azfw-dns'           // AZFWDnsQuery (the name asked, not a connection)
+  | 'azfw-threat-intel'  // AZFWThreatIntel
+  | 'azure-diagnostics'  // legacy AzureDiagnostics, parsed from msg_s
+  | 'vnet-flow'          // VNet flow logs, version 4
+  | 'nsg-flow';          // NSG flow logs, version 1 / 2
+
+export type TrafficAction = 'allow' | 'deny';
+
+/** The rule the log says decided; firewall logs name all four, flow logs only the NSG / ACL rule. */
+export interface LoggedRule {
+  readonly policy: string | null;
+  readonly collectionGroup: string | null;
+  readonly collection: string | null;
+  readonly rule: string;
+}
+
+export interface TrafficRecord {
+  /**
+   * ISO 8601 UTC. For a pre-aggregated row, the first time seen; null only when a `summarize`
+   * result carries no time column at all (then `--since` cannot filter it: a gap says so).
+   */
+  readonly time: string | null;
+  /** Last time seen, for pre-aggregated rows that carry it (`lastSeen`, `max_TimeGenerated`); else null. */
+  readonly until: string | null;
+  readonly sourceIp: string;
+  /** What was asked for: the FQDN (application rules, DNS, threat intel) or the destination IP. */
+  readonly destination: string;
+  /** The destination address when the log has it (application-rule logs do not). */
+  readonly destinationIp: string | null;
+  /** Null where the protocol has no ports (ICMP) or the log lost it (TLS without SNI). */
+  readonly port: number | null;
+  /** Upper case as logged: TCP, UDP, ICMP, HTTP, HTTPS, MSSQL, DNS. */
+  readonly protocol: string;
+  readonly action: TrafficAction;
+  /** Connections (or log rows) this record stands for: 1, or the row's `count_` / `hits`. */
+  readonly flows: number;
+  /** Bytes both ways, where the log has them (flow logs); null for firewall logs. */
+  readonly bytes: number | null;
+  readonly rule: LoggedRule | null;
+  /** The firewall's ARM ID (lower case) when the log names it. */
+  readonly firewallId: string | null;
+  readonly log: LogKind;
+}
+
+/** The export shape a file was recognised as (reported, so a user sees how a file was read). */
+export type LogShape =
+  | 'az-cli'            // `az monitor log-analytics query`: flat array, every value a string
+  | 'rows'              // a JSON array of row objects with typed values
+  | 'log-analytics-rest'// `{ tables: [{ columns, rows }] }` (REST) or `columnDescriptors` (SDK)
+  | 'csv'               // the portal's CSV export
+  | 'diagnostic-records'// a diagnostic-setting blob `{ records: [{ category, properties }] }`
+  | 'vnet-flow-log'     // PT1H.json, flowLogVersion 4
+  | 'nsg-flow-log';     // PT1H.json, NetworkSecurityGroupFlowEvent
+
+export interface ParsedLog {
+  readonly file: string;
+  readonly shape: LogShape;
+  readonly records: readonly TrafficRecord[];
+  /** What the parser read but did not turn into records (inbound flow tuples, rows of other tables), counted. */
+  readonly skipped: readonly { readonly reason: string; readonly count: number }[];
+}
+
+/** What the configuration says about an observed destination, from this source. */
+export type ModelView = 'allowed' | 'denied' | 'not-modelled';
+
+export interface TrafficSourceRef {
+  readonly type: 'subnet' | 'nic';
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ObservedDestination {
+  readonly destination: string;
+  readonly port: number | null;
+  readonly protocol: string;
+  readonly action: TrafficAction;
+  readonly flows: number;
+  readonly bytes: number | null;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly rule: LoggedRule | null;
+  readonly model: ModelView;
+}
+
+export interface TrafficSource {
+  readonly source: TrafficSourceRef;
+  /** The subnet the source sits in (the source itself for a subnet). */
+  readonly subnet: { readonly id: string; readonly name: string };
+  /** Sorted by flows, most first. */
+  readonly observed: readonly ObservedDestination[];
+}
+
+/** A source IP no NIC or subnet of the snapshot holds: listed, never dropped. */
+export interface UnattributedSource {
+  readonly sourceIp: string;
+  /** `public`: an internet address (inbound DNAT, a scanner); `unknown-private`: an address outside every modelled prefix. */
+  readonly reason: 'public' | 'unknown-private';
+  readonly flows: number;
+  readonly bytes: number | null;
+  readonly destinations: number;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly logs: readonly LogKind[];
+}
+
+export type TrafficFindingCode =
+  | 'uninspected-public-traffic'
+  | 'denied-traffic'
+  | 'unused-allow-rule'
+  | 'model-disagrees';
+
+export interface TrafficFinding {
+  readonly code: TrafficFindingCode;
+  readonly severity: 'info' | 'warning' | 'error';
+  /** A source ID, a firewall rule (`policy/collection/rule`) or a firewall policy ID. */
+  readonly subject: string;
+  readonly message: string;
+}
+
+export interface TrafficResult {
+  readonly schema: typeof TRAFFIC_SCHEMA;
+  readonly window: { readonly from: string | null; readonly to: string | null };
+  readonly sources: readonly TrafficSource[];
+  readonly unattributed: readonly UnattributedSource[];
+  readonly findings: readonly TrafficFinding[];
+  readonly gaps: readonly Gap[];
+}

@@ -1,0 +1,145 @@
+/**
+ * `egress-atlas diagram`: writes draw.io, SVG and Mermaid files from a demo or input files, with the
+ * snapshot's hash in the title block; hostile names from an input file come out as text; PNG and
+ * usage mistakes exit 2.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { runCli } from '../../../electron/cli/main';
+import { childrenNamed, parseXml, type XmlElement } from '../../shared/policy/xml';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'egress-atlas-diagram-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function cli(args: readonly string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+const PINNED = ['--timestamp', '2026-11-26T06:00:00Z'];
+
+function descendants(element: XmlElement, name: string): XmlElement[] {
+  const found: XmlElement[] = element.name === name ? [element] : [];
+  for (const child of element.children) found.push(...descendants(child, name));
+  return found;
+}
+
+/** UserObject cells by the resource name at the end of their armId. */
+function cellsByName(doc: XmlElement): Map<string, { readonly id: string; readonly parent: string; readonly style: string }> {
+  const out = new Map<string, { id: string; parent: string; style: string }>();
+  for (const object of descendants(doc, 'UserObject')) {
+    const cell = childrenNamed(object, 'mxCell')[0];
+    const name = (object.attributes['armId'] ?? '').split('/').pop() ?? '';
+    out.set(name, { id: object.attributes['id'] ?? '', parent: cell?.attributes['parent'] ?? '', style: cell?.attributes['style'] ?? '' });
+  }
+  return out;
+}
+
+describe('egress-atlas diagram', () => {
+  it('writes a draw.io file of the bank demo: VNets holding their subnets, Azure icons, the hash', async () => {
+    const run = await cli(['diagram', '--demo', 'bank', '--format', 'drawio', '--out', 'bank.drawio', ...PINNED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^wrote bank\.drawio \(drawio, full view: \d+ nodes, \d+ edges; snapshot [0-9a-f]{12}\)\n$/);
+    const xml = await readFile(join(dir, 'bank.drawio'), 'utf8');
+    const doc = parseXml(xml);
+    const cells = cellsByName(doc);
+    const hub = cells.get('vnet-hub-weu');
+    expect(hub?.style).toMatch(/^swimlane;/);
+    expect(cells.get('azurefirewallsubnet')?.parent).toBe(hub?.id);
+    expect(cells.get('snet-payments-reporting')?.parent).toBe(cells.get('vnet-payments-api-weu')?.id);
+    expect(cells.get('afw-hub-weu')?.style).toContain('image=img/lib/azure2/networking/Firewalls.svg;');
+    expect(cells.get('ng-hub-egress-weu')?.style).toContain('image=img/lib/azure2/networking/NAT.svg;');
+    // Default outbound: dashed as well as coloured, so it does not look like a firewalled subnet.
+    expect(cells.get('snet-payments-reporting')?.style).toContain('dashed=1;');
+    expect(cells.get('snet-payments-api')?.style).not.toContain('dashed=1;');
+    const snapshot = await cli(['snapshot', '--demo', 'bank', '--out', 'bank.json']);
+    expect(snapshot.code).toBe(0);
+    const written = JSON.parse(await readFile(join(dir, 'bank.json'), 'utf8')) as { sha256: string; contentSha256: string };
+    const fromFile = await cli(['diagram', 'bank.json', '--format', 'drawio', '--out', 'file.drawio', ...PINNED]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    const fileXml = await readFile(join(dir, 'file.drawio'), 'utf8');
+    expect(fileXml).toContain(`Snapshot SHA-256: ${written.sha256}`);
+    // The content hash too: it stays the same when the same resources are imported again.
+    expect(fileXml).toContain(`Content SHA-256: ${written.contentSha256}`);
+  });
+
+  it('writes an SVG (light unless --theme dark) and draws only the path of --source', async () => {
+    const light = await cli(['diagram', '--demo', 'bank', '--source', 'snet-payments-reporting', '--format', 'svg', '--out', 'one.svg', ...PINNED]);
+    expect(light.code, light.stderr).toBe(0);
+    const svg = await readFile(join(dir, 'one.svg'), 'utf8');
+    const texts = descendants(parseXml(svg), 'text').map((t) => t.text);
+    expect(texts).toContain('snet-payments-reporting');
+    expect(texts).not.toContain('snet-payments-api');
+    expect(texts).toContain('Scope: 2 subscriptions; demo bank; sources: snet-payments-reporting');
+    expect(texts).toContain('Exported: 2026-11-26T06:00:00.000Z');
+    expect(svg).toContain('fill="#ffffff"');
+    const dark = await cli(['diagram', '--demo', 'bank', '--format', 'svg', '--theme', 'dark', '--out', 'dark.svg', ...PINNED]);
+    expect(dark.code).toBe(0);
+    expect(await readFile(join(dir, 'dark.svg'), 'utf8')).toContain('fill="#0d1117"');
+  });
+
+  it('prints Mermaid to stdout with --out -', async () => {
+    const run = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', ...PINNED]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('flowchart LR\n');
+    expect(run.stdout).toContain('subgraph v1["vnet-hub-weu<br/>10.100.0.0/22"]');
+    expect(run.stdout.match(/^\s*subgraph /gm)?.length).toBe(run.stdout.match(/^\s*end$/gm)?.length);
+  });
+
+  it('draws one box per VNet with --view overview', async () => {
+    const run = await cli(['diagram', '--demo', 'bank', '--view', 'overview', '--format', 'mermaid', '--out', '-', ...PINNED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/^\s*subgraph /m);
+    expect(run.stdout).toMatch(/n\d+\["vnet-hub-weu<br\/>/);
+    expect((await cli(['diagram', '--demo', 'bank', '--view', 'overview', '--source', 'snet-card-auth', '--format', 'svg', '--out', 'x.svg'])).code).toBe(2);
+  });
+
+  it('keeps hostile names from an input file as text in every format', async () => {
+    const sub = '00000000-0000-0000-0000-000000000001';
+    const vnetName = 'vnet-<b>x</b>&amp;';
+    const subnetName = 'snet"><script>alert(1)</script>%%end';
+    const vnetId = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${vnetName}`;
+    await writeFile(join(dir, 'hostile.json'), JSON.stringify([{
+      id: vnetId, name: vnetName, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ id: `${vnetId}/subnets/${subnetName}`, name: subnetName, properties: { addressPrefix: '10.0.1.0/24' } }] },
+    }]), 'utf8');
+    for (const format of ['drawio', 'svg', 'mermaid'] as const) {
+      const run = await cli(['diagram', 'hostile.json', '--format', format, '--out', `hostile.${format}`, ...PINNED]);
+      expect(run.code, run.stderr).toBe(0);
+      const text = await readFile(join(dir, `hostile.${format}`), 'utf8');
+      expect(text, format).not.toContain('<script>');
+      expect(text, format).not.toContain('<b>');
+      if (format !== 'mermaid') {
+        const all = descendants(parseXml(text), format === 'svg' ? 'text' : 'UserObject')
+          .map((e) => (format === 'svg' ? e.text : e.attributes['label'] ?? ''));
+        expect(all.some((t) => t.startsWith(subnetName)), format).toBe(true);
+        expect(all.some((t) => t.startsWith(vnetName)), format).toBe(true);
+      }
+    }
+  });
+
+  it('exits 2 for png (not supported yet), a missing --format or --out, and an unknown source', async () => {
+    const png = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--out', 'x.png']);
+    expect(png.code).toBe(2);
+    expect(png.stderr).toContain('--format png is not supported yet');
+    expect((await cli(['diagram', '--demo', 'bank', '--out', 'x.svg'])).code).toBe(2);
+    expect((await cli(['diagram', '--demo', 'bank', '--format', 'svg'])).code).toBe(2);
+    expect((await cli(['diagram', '--demo', 'bank', '--format', 'visio', '--out', 'x'])).code).toBe(2);
+    const unknown = await cli(['diagram', '--demo', 'bank', '--source', 'nope', '--format', 'svg', '--out', 'x.svg']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--source "nope" matches no subnet or NIC');
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * `egress-atlas traffic`, run in-process: the JSON contract, the table, directories read
+ * recursively, --since, and exit codes (0 ok, 2 bad log / usage).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { runCli } from '../../../electron/cli/main';
+import { TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
+import type { TrafficResult } from '../../../shared/traffic/index';
+import { ROOT } from '../../shared/traffic/support';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+
+async function cli(args: readonly string[], cwd = ROOT): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd, env: {} };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'egress-atlas-traffic-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('egress-atlas traffic', () => {
+  it('prints the egress-atlas/traffic@1 JSON for a demo and a directory tree of logs', async () => {
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'test/fixtures/logs', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as TrafficResult;
+    expect(result.schema).toBe(TRAFFIC_SCHEMA);
+    expect(result.window).toEqual({ from: '2024-05-01T00:02:11.000Z', to: '2024-05-07T23:58:40.000Z' });
+    const source = result.sources[0];
+    expect(Object.keys(source?.source ?? {})).toEqual(['type', 'id', 'name']);
+    expect(Object.keys(source?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'rule', 'model']);
+    expect(Object.keys(result.findings[0] ?? {})).toEqual(['code', 'severity', 'subject', 'message']);
+    expect(new Set(result.findings.map((f) => f.code))).toEqual(new Set(['uninspected-public-traffic', 'denied-traffic', 'unused-allow-rule', 'model-disagrees']));
+    // The flow logs in the nested PT1H.json tree were read.
+    expect(result.sources.find((s) => s.source.name === 'nic-vm-payrpt-01')?.observed.some((o) => o.bytes !== null)).toBe(true);
+    expect(result.unattributed.map((u) => u.sourceIp)).toEqual(['10.200.5.9', '203.0.113.50']);
+  });
+
+  it('prints a table: per source observed vs allowed, then findings, then unattributed', async () => {
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'test/fixtures/logs/azfw', 'test/fixtures/logs/flowlogs', '--top', '2']);
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain('nic-vm-payrpt-01 (nic in snet-payments-reporting)');
+    expect(out).toMatch(/203\.0\.113\.99:3389\/TCP\s+deny\s+allowed !/);
+    expect(out).toContain('… 5 more (--top, or --format json)');
+    const findings = out.indexOf('Findings');
+    const unattributed = out.indexOf('Unattributed sources');
+    expect(findings).toBeGreaterThan(out.indexOf('nic-vm-settle-db-01'));
+    expect(unattributed).toBeGreaterThan(findings);
+    expect(out).toContain('warning uninspected-public-traffic');
+  });
+
+  it('filters by --since, relative to the newest record', async () => {
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'test/fixtures/logs', '--since', '2d', '--format', 'json']);
+    const result = JSON.parse(run.stdout) as TrafficResult;
+    expect(result.window.from).toBe('2024-05-05T23:58:40.000Z');
+    expect(result.sources.map((s) => s.source.name)).toEqual(['nic-vm-cardauth-02', 'nic-vm-settle-batch-01']);
+  });
+
+  it('exits 2 naming the file and path of a bad log', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify([{ SourceIp: '10.110.0.4', DestinationIp: '20.1.2.3', DestinationPort: '443', Protocol: 'TCP', Action: 'Perhaps' }]));
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'bad.json'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: bad.json: $[0].Action: expected an action: Allow, Deny, Alert or Drop, found "Perhaps"\n');
+  });
+
+  it('exits 2 for an unrecognised file, saying which formats are understood', async () => {
+    await writeFile(join(dir, 'notes.csv'), 'just,a,csv\n1,2,3\n');
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'notes.csv'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('notes.csv: row 1: expected an Azure Firewall log row');
+    await writeFile(join(dir, 'other.json'), '{"value": []}');
+    const other = await cli(['traffic', '--demo', 'bank', '--logs', 'other.json'], dir);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('VNet flow logs (version 4 PT1H.json)');
+  });
+
+  it('exits 2 for usage mistakes and missing paths', async () => {
+    expect((await cli(['traffic', '--demo', 'bank'])).code).toBe(2);
+    expect((await cli(['traffic', '--demo', 'bank', '--logs', 'no/such/dir'])).stderr).toBe('error: no/such/dir: no such file or directory\n');
+    expect((await cli(['traffic', '--demo', 'bank', '--logs', 'test/fixtures/logs', '--since', 'yesterday'])).code).toBe(2);
+    expect((await cli(['traffic', '--demo', 'bank', '--logs', 'test/fixtures/logs', '--format', 'xml'])).code).toBe(2);
+    const help = await cli(['traffic', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: egress-atlas traffic');
+  });
+});

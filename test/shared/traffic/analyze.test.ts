@@ -1,0 +1,134 @@
+/**
+ * Attribution (NIC IPs incl. secondary configurations, then subnet prefixes; unattributed listed),
+ * aggregation, the model's view per destination, and each finding, on the bank demo with the log
+ * fixtures written from the documented schemas.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeTraffic, buildAttributionIndex, modelViewOf, TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
+import type { ParsedLog, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
+import { ModelBuilder } from '../../support/model-builder';
+import { ALL_FIXTURES, demoInput, fixture } from './support';
+
+function record(partial: Partial<TrafficRecord> & Pick<TrafficRecord, 'sourceIp' | 'destination'>): TrafficRecord {
+  return {
+    time: '2024-05-01T10:00:00.000Z', until: null, destinationIp: null, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes: null,
+    rule: null, firewallId: null, log: 'vnet-flow', ...partial,
+  };
+}
+
+function log(records: readonly TrafficRecord[]): ParsedLog {
+  return { file: 'inline.json', shape: 'rows', records, skipped: [] };
+}
+
+let bankResult: TrafficResult | null = null;
+function bank(): TrafficResult {
+  bankResult ??= analyzeTraffic(demoInput('bank'), ALL_FIXTURES.map(fixture));
+  return bankResult;
+}
+
+function source(result: TrafficResult, name: string): TrafficResult['sources'][number] {
+  const found = result.sources.find((s) => s.source.name === name);
+  if (!found) throw new Error(`no source ${name}`);
+  return found;
+}
+
+describe('attribution', () => {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('vnet-a', ['10.0.0.0/16']);
+  const apps = b.subnet(vnet, 'snet-apps', '10.0.1.0/24');
+  b.subnet(vnet, 'snet-wide', '10.0.0.0/20');
+  const nic = b.nic(apps, 'nic-multi', '10.0.1.4', { secondary: [{ privateIp: '10.0.1.10' }, { privateIp: '10.0.1.11' }] });
+  const model = b.build();
+
+  it('finds a NIC by any of its IP configurations, then the most specific subnet prefix', () => {
+    const index = buildAttributionIndex(model);
+    for (const ip of ['10.0.1.4', '10.0.1.10', '10.0.1.11']) expect(index.attribute(ip)).toMatchObject({ kind: 'nic', nic: { id: nic }, subnet: { id: apps } });
+    expect(index.attribute('10.0.1.99')).toMatchObject({ kind: 'subnet', subnet: { id: apps } });
+    expect(index.attribute('10.0.2.5')).toMatchObject({ kind: 'subnet', subnet: { name: 'snet-wide' } });
+    expect(index.attribute('10.9.9.9')).toEqual({ kind: 'unattributed', reason: 'unknown-private' });
+    expect(index.attribute('8.8.4.4')).toEqual({ kind: 'unattributed', reason: 'public' });
+  });
+
+  it('puts the traffic of every IP of a multi-IP NIC on the NIC, and lists unattributed sources', () => {
+    const result = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100 }),
+      record({ sourceIp: '10.0.1.11', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, time: '2024-05-02T00:00:00.000Z' }),
+      record({ sourceIp: '10.0.1.99', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
+      record({ sourceIp: '10.9.9.9', destination: '20.1.2.3', destinationIp: '20.1.2.3', flows: 4 }),
+    ])]);
+    expect(result.sources.map((s) => [s.source.type, s.source.name, s.subnet.name])).toEqual([['nic', 'nic-multi', 'snet-apps'], ['subnet', 'snet-apps', 'snet-apps']]);
+    expect(result.sources[0]?.observed).toEqual([expect.objectContaining({ destination: '20.1.2.3', flows: 2, bytes: 150, firstSeen: '2024-05-01T10:00:00.000Z', lastSeen: '2024-05-02T00:00:00.000Z' })]);
+    expect(result.unattributed).toEqual([expect.objectContaining({ sourceIp: '10.9.9.9', reason: 'unknown-private', flows: 4, destinations: 1, logs: ['vnet-flow'] })]);
+  });
+});
+
+describe('the bank demo with every log format', () => {
+  it('writes the egress-atlas/traffic@1 contract', () => {
+    const result = bank();
+    expect(result.schema).toBe(TRAFFIC_SCHEMA);
+    expect(result.window).toEqual({ from: '2024-05-01T00:02:11.000Z', to: '2024-05-07T23:58:40.000Z' });
+    expect(Object.keys(result)).toEqual(['schema', 'window', 'sources', 'unattributed', 'findings', 'gaps']);
+    expect(Object.keys(result.sources[0]?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'rule', 'model']);
+  });
+
+  it('attributes to NICs, merges records of several formats, and asks the model per destination', () => {
+    const api = source(bank(), 'nic-vm-payapi-01');
+    expect(api.subnet.name).toBe('snet-payments-api');
+    // az rows (3), the msg_s line (1): one destination, one rule.
+    expect(api.observed.find((o) => o.destination === 'api.stripe.com' && o.port === 443)).toMatchObject({ flows: 4, action: 'allow', model: 'allowed', firstSeen: '2024-05-01T10:00:01.123Z', lastSeen: '2024-05-03T08:41:00.500Z' });
+    expect(api.observed.find((o) => o.destination === 'example.org')).toMatchObject({ action: 'deny', model: 'denied', rule: null });
+    // A firewall network rule naming an FQDN cannot be matched to an IP by the model: not modelled, not a disagreement.
+    expect(api.observed.find((o) => o.destination === '168.61.215.74')).toMatchObject({ flows: 48, model: 'not-modelled' });
+    expect(api.observed.find((o) => o.protocol === 'DNS')).toMatchObject({ model: 'not-modelled' });
+    const reporting = source(bank(), 'nic-vm-payrpt-01');
+    expect(reporting.observed.find((o) => o.destination === '140.82.112.3')).toMatchObject({ flows: 1, bytes: 1012000, model: 'allowed' });
+  });
+
+  it('lists unattributed sources: an unknown private address and a public DNAT client', () => {
+    expect(bank().unattributed.map((u) => [u.sourceIp, u.reason, u.logs])).toEqual([['10.200.5.9', 'unknown-private', ['azfw-network']], ['203.0.113.50', 'public', ['azfw-nat']]]);
+  });
+
+  it('raises uninspected-public-traffic for the reporting subnet on default outbound only', () => {
+    const found = bank().findings.filter((f) => f.code === 'uninspected-public-traffic');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toContain('nic-vm-payrpt-01 (snet-payments-reporting) sent 3 flow(s) to 2 public address(es)');
+    expect(found[0]?.message).toContain('default-outbound');
+  });
+
+  it('raises denied-traffic at the threshold, per source and destination', () => {
+    const denied = bank().findings.filter((f) => f.code === 'denied-traffic').map((f) => f.message);
+    expect(denied).toHaveLength(3);
+    expect(denied.some((m) => m.includes('12 denied flow(s) to pypi.org:443/HTTPS'))).toBe(true);
+    expect(denied.some((m) => m.includes('6 denied flow(s) to 198.51.100.7:25/TCP'))).toBe(true);
+    expect(denied.some((m) => m.includes('5 denied flow(s) to 203.0.113.10:22/TCP'))).toBe(true);
+    const strict = analyzeTraffic(demoInput('bank'), ALL_FIXTURES.map(fixture), { deniedThreshold: 10 });
+    expect(strict.findings.filter((f) => f.code === 'denied-traffic')).toHaveLength(1);
+  });
+
+  it('raises unused-allow-rule for the allow rules of the logged policy that nothing hit', () => {
+    const unused = bank().findings.filter((f) => f.code === 'unused-allow-rule');
+    expect(unused.map((f) => f.subject.split('/').slice(-3).join('/'))).toEqual(['rcg-payments-egress/allow-approved-psp-apis/adyen']);
+    expect(unused[0]?.severity).toBe('info');
+  });
+
+  it('raises model-disagrees both ways, and not for a flow log allow behind a firewall', () => {
+    const disagree = bank().findings.filter((f) => f.code === 'model-disagrees');
+    expect(disagree.map((f) => f.message)).toEqual([
+      expect.stringContaining('nic-vm-payrpt-01 (snet-payments-reporting): 203.0.113.99:3389/TCP was denied'),
+      expect.stringContaining('nic-vm-settle-batch-01 (snet-settlement-batch): www.visa.com:443/HTTPS was allowed'),
+    ]);
+  });
+
+  it('keeps only records in the window given by since', () => {
+    const result = analyzeTraffic(demoInput('bank'), ALL_FIXTURES.map(fixture), { since: '2024-05-06T00:00:00.000Z' });
+    expect(result.window.from).toBe('2024-05-06T00:00:00.000Z');
+    expect(result.sources.map((s) => s.source.name)).toEqual(['nic-vm-cardauth-02', 'nic-vm-settle-batch-01']);
+  });
+});
+
+describe('modelViewOf', () => {
+  it('maps verdicts to allowed, denied or not-modelled', () => {
+    expect([modelViewOf('internet'), modelViewOf('private'), modelViewOf('denied'), modelViewOf('dropped'), modelViewOf('no-outbound'), modelViewOf('unknown'), modelViewOf('on-premises')])
+      .toEqual(['allowed', 'allowed', 'denied', 'denied', 'denied', 'not-modelled', 'not-modelled']);
+  });
+});
