@@ -146,17 +146,32 @@ export function resolveMatrix(
     }
   }
   const byResult = results.map((r) => new Map(r.paths.map((p) => [pathKey(p.source), p])));
+  // A NIC without a path of its own shares its subnet's path object, so it shares the cell too:
+  // one cell per path and destination, not one per row (tens of thousands of rows per destination).
+  const cells = results.map(() => new Map<EgressPath, MatrixCell>());
+  const missing = destinations.map((d) => cell(d.destination, undefined));
   const rows = [...sources.values()]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.type < b.type ? -1 : 1))
-    .map((source): MatrixRow => ({
-      source,
-      results: destinations.map((d, i) => {
-        const paths = byResult[i] ?? new Map<string, EgressPath>();
-        const own = paths.get(pathKey(source));
-        const subnetId = subnetOf.get(source.id);
-        return cell(d.destination, own ?? (subnetId ? paths.get(`subnet|${subnetId}`) : undefined));
-      }),
-    }));
+    .map((source): MatrixRow => {
+      const key = pathKey(source);
+      const subnetId = subnetOf.get(source.id);
+      const subnetKey = subnetId ? `subnet|${subnetId}` : null;
+      return {
+        source,
+        results: destinations.map((d, i) => {
+          const paths = byResult[i];
+          const path = paths?.get(key) ?? (subnetKey === null ? undefined : paths?.get(subnetKey));
+          if (!path) return missing[i] ?? cell(d.destination, undefined);
+          const cache = cells[i];
+          let found = cache?.get(path);
+          if (!found) {
+            found = cell(d.destination, path);
+            cache?.set(path, found);
+          }
+          return found;
+        }),
+      };
+    });
   const seen = new Set<string>();
   const gaps = results.flatMap((r) => r.gaps).filter((g) => {
     const key = `${g.code}|${g.scope}|${g.message}`;
