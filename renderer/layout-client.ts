@@ -17,7 +17,17 @@ export interface GraphRequest {
 
 export type WorkerRequest =
   | { readonly kind: 'load'; readonly resultId: number; readonly model: NetworkModel; readonly result: ResolveResult }
-  | { readonly kind: 'layout'; readonly requestId: number; readonly resultId: number; readonly request: GraphRequest };
+  | { readonly kind: 'layout'; readonly requestId: number; readonly resultId: number; readonly request: GraphRequest }
+  | { readonly kind: 'diagram'; readonly requestId: number; readonly resultId: number; readonly request: DiagramRequest };
+
+/** A graph for a diagram export: the estate (as the view mode shows it) or the selected sources' paths. */
+export interface DiagramRequest {
+  readonly mode: ViewMode;
+  /** Empty: the whole estate. */
+  readonly sourceIds: readonly string[];
+  /** false: the graph only (Mermaid needs no positions). */
+  readonly withLayout: boolean;
+}
 
 export interface GraphAnswer {
   readonly graph: EgressGraph;
@@ -64,6 +74,15 @@ export function prewarmGraphWorker(): void {
 }
 
 export function graphInWorker(model: NetworkModel, result: ResolveResult, request: GraphRequest): Promise<GraphAnswer> {
+  return ask(model, result, (requestId, resultId) => ({ kind: 'layout', requestId, resultId, request }));
+}
+
+/** The graph of a diagram export, laid out with EXPORT_LAYOUT_OPTIONS (no truncated labels) when asked. */
+export function diagramInWorker(model: NetworkModel, result: ResolveResult, request: DiagramRequest): Promise<GraphAnswer> {
+  return ask(model, result, (requestId, resultId) => ({ kind: 'diagram', requestId, resultId, request }));
+}
+
+function ask(model: NetworkModel, result: ResolveResult, message: (requestId: number, resultId: number) => WorkerRequest): Promise<GraphAnswer> {
   const w = getWorker();
   let resultId = loaded.get(result);
   if (resultId === undefined) {
@@ -74,6 +93,6 @@ export function graphInWorker(model: NetworkModel, result: ResolveResult, reques
   const requestId = nextId++;
   return new Promise<GraphAnswer>((resolve, reject) => {
     pending.set(requestId, { resolve, reject });
-    w.postMessage({ kind: 'layout', requestId, resultId, request } satisfies WorkerRequest);
+    w.postMessage(message(requestId, resultId));
   });
 }

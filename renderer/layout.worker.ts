@@ -4,11 +4,12 @@
  * page only draws the positions.
  */
 import { buildDefaultGraph, buildEgressGraph, graphElementCount } from '../shared/graph/build-egress-graph';
+import { EXPORT_LAYOUT_OPTIONS } from '../shared/graph/export/index';
 import { layoutEgressGraph } from '../shared/graph/layout';
 import type { ResolveResult } from '../shared/egress/types';
 import type { EgressGraph, GraphView } from '../shared/graph/types';
 import type { NetworkModel } from '../shared/model/topology';
-import type { GraphRequest, WorkerRequest, WorkerResponse } from './layout-client';
+import type { DiagramRequest, GraphRequest, WorkerRequest, WorkerResponse } from './layout-client';
 
 /** Above this many elements ELK takes seconds; the quick layered layout takes milliseconds. */
 export const ELK_MAX_ELEMENTS = 200;
@@ -45,6 +46,24 @@ async function answer(requestId: number, resultId: number, request: GraphRequest
   return { requestId, ok: true, graph, layout, baseView: baseView.kind, workerMs: performance.now() - started };
 }
 
+/** Same switch as `egress-atlas diagram` (QUICK_LAYOUT_ABOVE_PATHS), so the app's export matches the CLI's. */
+const DIAGRAM_QUICK_LAYOUT_ABOVE_PATHS = 300;
+
+/** A diagram export's graph: the selected sources' paths, or the estate in the chosen view mode, laid out like the CLI does. */
+async function diagram(requestId: number, resultId: number, request: DiagramRequest): Promise<WorkerResponse> {
+  const started = performance.now();
+  if (!current || current.resultId !== resultId) return { requestId, ok: false, message: 'The estate changed before the export started.' };
+  const { model, result } = current;
+  const built = request.sourceIds.length > 0 ? { graph: buildEgressGraph(model, result, { kind: 'path', sourceIds: request.sourceIds }), view: null }
+    : request.mode === 'auto' ? buildDefaultGraph(model, result)
+      : { graph: buildEgressGraph(model, result, { kind: request.mode }), view: null };
+  const graph = built.graph;
+  const layout = request.withLayout
+    ? await layoutEgressGraph(graph, { ...EXPORT_LAYOUT_OPTIONS, engine: result.paths.length > DIAGRAM_QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto' })
+    : { engine: 'quick' as const, width: 0, height: 0, nodes: [], edges: [], fontFamily: '' };
+  return { requestId, ok: true, graph, layout, baseView: graph.view.kind, workerMs: performance.now() - started };
+}
+
 // addEventListener, not `self.onmessage`: elkjs's bundled build, once instantiated inside a worker,
 // installs its own `self.onmessage` (its worker mode), which silently replaced ours after the
 // first layout.
@@ -58,6 +77,14 @@ scope.addEventListener('message', (e: MessageEvent<WorkerRequest>) => {
     case 'layout': {
       const { requestId } = msg;
       answer(requestId, msg.resultId, msg.request).then(
+        (response) => scope.postMessage(response),
+        (error: unknown) => scope.postMessage({ requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+    case 'diagram': {
+      const { requestId } = msg;
+      diagram(requestId, msg.resultId, msg.request).then(
         (response) => scope.postMessage(response),
         (error: unknown) => scope.postMessage({ requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
       );

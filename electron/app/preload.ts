@@ -30,6 +30,7 @@ const api: EgressAtlasApi = {
   startPull: operation('startPull'),
   pullStatus: operation('pullStatus'),
   cancelPull: operation('cancelPull'),
+  openLoaded: operation('openLoaded'),
 };
 
 contextBridge.exposeInMainWorld('egressAtlas', Object.freeze(api));

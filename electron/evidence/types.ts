@@ -8,6 +8,7 @@ import type { DestinationListEntry } from '../../shared/egress/matrix';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { Snapshot } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
+import type { TrafficResult } from '../../shared/traffic/types';
 import type { GraphLayout } from '../../shared/graph/layout-types';
 
 export interface EvidenceSelection {
@@ -45,4 +46,10 @@ export interface EvidenceInput {
    * Absent: no Controls section.
    */
   readonly check?: CheckResult;
+  /**
+   * Observed traffic (`analyzeTraffic` on the same snapshot, with the report's policy when one is
+   * checked): drawn as the "Observed destinations" section after Controls (else after the
+   * summary). Absent: no such section.
+   */
+  readonly traffic?: TrafficResult;
 }

@@ -24,6 +24,8 @@ import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import { additionalGaps, matrixRowLabels, matrixRowsInScope, plural, reachByPath, reachScope, sourceKey, type PathReach } from './reach-facts';
 import { writeMatrixAppendix, writeReachBlock } from './write-reach';
 import { controlAnchor, controlTocTitle, writeControls } from './write-controls';
+import { trafficSourceAnchor, trafficSourcesShown, trafficSourceTitle, writeTraffic } from './write-traffic';
+import type { TrafficResult } from '../../shared/traffic/types';
 import type { EvidenceInput } from './types';
 import { explainPath } from '../../shared/egress/explain';
 
@@ -34,6 +36,7 @@ const MAX_COVER_LIST = 6;
 const SECTIONS = {
   summary: 'Summary',
   controls: 'Controls',
+  traffic: 'Observed destinations',
   gaps: 'Gaps: what could not be read or modelled',
   diagrams: 'Path diagrams',
   paths: 'Egress paths',
@@ -81,6 +84,32 @@ function policyLine(check: CheckResult): TableCell | string {
   const s = check.summary;
   const text = `${check.policy}: ${plural(s.controls, 'control')}, ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable (see "${SECTIONS.controls}")`;
   return s.denyFailed.length > 0 ? { text, color: SEVERITY_COLOR.error } : text;
+}
+
+/** The cover's line for observed traffic: the window and how much of it, pointing to the section. */
+function trafficLine(traffic: TrafficResult): string {
+  const flows = traffic.sources.reduce((n, s) => n + s.observed.reduce((m, o) => m + o.flows, 0), 0);
+  return `${traffic.window.from ?? '?'} to ${traffic.window.to ?? '?'}: ${plural(traffic.sources.length, 'source')}, ${plural(flows, 'attributed flow')}, `
+    + `${plural(traffic.unattributed.length, 'unattributed source IP')}, ${plural(traffic.findings.length, 'finding')} (see "${SECTIONS.traffic}")`;
+}
+
+/**
+ * The traffic as this export shows it: with a selection, only the selected sources (and the findings
+ * about them; rule findings and unattributed sources stay); gaps the Gaps section already lists are
+ * left out (the default-route resolve's).
+ */
+function trafficInScope(traffic: TrafficResult, input: EvidenceInput, knownGaps: readonly Gap[]): TrafficResult {
+  const known = new Set(knownGaps.map((g) => `${g.code}|${g.scope}|${g.message}`));
+  const selected = inSelection(input.snapshot.model, input.selection);
+  const sources = traffic.sources.filter((s) => selected({ type: s.source.type, id: s.source.id, name: s.source.name } as Parameters<typeof selected>[0]));
+  const all = new Set(traffic.sources.map((s) => s.source.id));
+  const kept = new Set(sources.map((s) => s.source.id));
+  return {
+    ...traffic,
+    sources,
+    findings: traffic.findings.filter((f) => !all.has(f.subject) || kept.has(f.subject)),
+    gaps: traffic.gaps.filter((g) => !known.has(`${g.code}|${g.scope}|${g.message}`)),
+  };
 }
 
 function pathTitle(path: EgressPath): string {
@@ -151,6 +180,7 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
       ? [['Destinations list', `${plural(input.destinations.length, 'destination')}, every source against each in "${SECTIONS.matrix}"`] as const]
       : []),
     ...(input.check ? [['Policy checked', policyLine(input.check)] as const] : []),
+    ...(input.traffic ? [['Observed traffic', trafficLine(input.traffic)] as const] : []),
   ], 130, 9.5);
   ed.y += 10;
   ed.keyValues([
@@ -434,11 +464,20 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   });
   ed.setRunningTitle(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
   const inputsAppendix = inputsAppendixTitle(snapshot, extras.matrix !== null);
+  const traffic = input.traffic ? trafficInScope(input.traffic, input, [...gaps, ...extras.gaps]) : null;
+  const trafficSources = traffic ? trafficSourcesShown(traffic) : [];
   writeCover(ed, input, paths, gaps, inputsAppendix);
   writeContents(ed, [
     { destination: 'summary', title: SECTIONS.summary, level: 0 },
     ...(input.check ? [{ destination: 'controls', title: SECTIONS.controls, level: 0 }] : []),
     ...(input.check?.controls ?? []).map((control, i) => ({ destination: controlAnchor(i), title: controlTocTitle(control), level: 1 })),
+    ...(traffic ? [
+      { destination: 'traffic', title: SECTIONS.traffic, level: 0 },
+      ...trafficSources.map((source, i) => ({ destination: trafficSourceAnchor(i), title: trafficSourceTitle(source), level: 1 })),
+      { destination: 'traffic-findings', title: `Traffic findings (${traffic.findings.length})`, level: 1 },
+      { destination: 'traffic-unattributed', title: `Unattributed sources (${traffic.unattributed.length})`, level: 1 },
+      ...(traffic.gaps.length > 0 ? [{ destination: 'traffic-gaps', title: `What the logs could not tell (${traffic.gaps.length})`, level: 1 }] : []),
+    ] : []),
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
     ...(plan.sheets.length > 0 ? [{ destination: 'diagrams', title: SECTIONS.diagrams, level: 0 }] : []),
     ...plan.sheets.map((sheet, i) => ({ destination: `diagram-${i + 1}`, title: `Diagram: ${sheet.page.title}`, level: 1 })),
@@ -458,6 +497,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
       selection: input.selection !== null,
     });
   }
+  if (traffic) writeTraffic(ed, SECTIONS.traffic, 'traffic', traffic, { selection: input.selection !== null });
   ed.y += 10;
   writeGaps(ed, snapshot, input, extras.gaps);
   writeDiagrams(ed, plan);

@@ -67,6 +67,12 @@ export interface MainServiceDeps {
 /** The operations, plus a hook to await a pull job (tests, orderly shutdown). */
 export interface MainServices extends EgressAtlasApi {
   readonly pullSettled: (jobId: string) => Promise<void>;
+  /**
+   * Keeps a snapshot the main side loaded itself (`egress-atlas ui FILE`) as an open estate; the
+   * page then opens it by ID (`openLoaded`) without uploading it. Not added to the recent list
+   * (a whole-tenant file is too large to keep there).
+   */
+  readonly addLoaded: (title: string, snapshot: Snapshot) => OpenedEstate;
 }
 
 function ok<T>(value: T): IpcResult<T> {
@@ -253,6 +259,13 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
       const cancelled = pullJobs?.cancel(jobId) ?? null;
       return cancelled === null ? fail('not-found', `No pull job with ID "${jobId}"`) : ok({ cancelled });
     }),
+
+    openLoaded: ({ estateId }) => guarded(async () => {
+      const estate = estates.get(estateId);
+      return estate ? ok({ summary: estate.summary, snapshot: estate.snapshot }) : unknownEstate(estateId);
+    }),
+
+    addLoaded: (title, snapshot) => estates.add(title, snapshot),
 
     pullSettled: async (jobId) => {
       await pullJobs?.settled(jobId);

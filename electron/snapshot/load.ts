@@ -212,7 +212,7 @@ export function withServiceTags(snapshot: Snapshot, serviceTags: ServiceTagSet):
   return buildSnapshot({ ...content, serviceTags });
 }
 
-interface InputFile {
+export interface InputFile {
   readonly path: string;
   readonly name: string;
   /** See InputText.directory. */
@@ -237,7 +237,8 @@ async function filesIn(dir: string, label: string, directory: string, depth: num
   return files;
 }
 
-async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
+/** The files `loadInputs` reads for these paths (directories expanded), in order. */
+export async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
   const files: InputFile[] = [];
   for (const path of paths) {
     let isDirectory: boolean;

@@ -3,12 +3,28 @@
  * separate build step, the renderer is built here when its index.html is missing or older than any
  * renderer or shared source file (the renderer bundles shared/ code).
  */
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository (or unpacked app) root: this file lives in electron/web/. */
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * The repository (or unpacked app) root: this file lives in electron/web/, but the CLI bundle
+ * (electron/cli/dist) inlines it elsewhere, so look upwards for the folder holding renderer/.
+ */
+function findRoot(): string {
+  const fallback = fileURLToPath(new URL('../..', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'renderer'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return fallback;
+}
+
+export const REPO_ROOT = findRoot();
 
 export function rendererDistDir(root: string = REPO_ROOT): string {
   return join(root, 'renderer', 'dist');
@@ -59,7 +75,9 @@ let building: Promise<void> | null = null;
 
 async function runViteBuild(root: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
-  const { build } = await import('vite');
+  // A computed specifier: the CLI bundle (esbuild) must not try to inline vite.
+  const viteModule = 'vite';
+  const { build } = await import(viteModule) as typeof import('vite');
   // Same as `npm run build:renderer` (`vite build --config renderer/vite.config.ts`).
   await build({
     configFile: join(root, 'renderer', 'vite.config.ts'),

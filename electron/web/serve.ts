@@ -2,10 +2,14 @@
  * `npm run web`: browser mode. Builds the renderer if needed, starts the loopback bridge and
  * prints the one URL to open. Options: --demo <name> (default bank; `--demo none` opens nothing),
  * --port <n> (default: a free port), --data-dir <dir>, --quiet (only the URL line).
+ * `npm run web -- FILE...` opens those snapshot / ARM files or directories instead of a demo: the
+ * main side reads them (progress on stderr) and the page opens the loaded estate without an upload.
  */
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_ESTATES } from '../../shared/demo';
 import { browserDataDir } from '../services/data-dir';
+import { progressPrinter } from '../services/load-estate';
 import { startWebServer, type WebServer } from './server';
 
 export interface ServeOptions {
@@ -13,9 +17,11 @@ export interface ServeOptions {
   readonly port: number;
   readonly dataDir: string | null;
   readonly quiet: boolean;
+  /** Snapshot / ARM files or directories to open instead of a demo (absolute, or relative to the cwd). */
+  readonly paths?: readonly string[];
 }
 
-export const SERVE_USAGE = 'Usage: npm run web -- [--demo <name>|none] [--port <n>] [--data-dir <dir>] [--quiet]';
+export const SERVE_USAGE = 'Usage: npm run web -- [FILE|DIR...] [--demo <name>|none] [--port <n>] [--data-dir <dir>] [--quiet]';
 
 /** Parses the command line; returns an error message for bad usage. */
 export function parseServeArgs(args: readonly string[]): ServeOptions | string {
@@ -23,6 +29,7 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
   let port = 0;
   let dataDir: string | null = null;
   let quiet = false;
+  const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -58,20 +65,30 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         quiet = true;
         break;
       default:
+        if (!arg.startsWith('-') && arg.length > 0) {
+          paths.push(arg);
+          break;
+        }
         return `Unknown option: ${arg}\n${SERVE_USAGE}`;
     }
   }
-  return { demo, port, dataDir, quiet };
+  return { demo, port, dataDir, quiet, ...(paths.length > 0 ? { paths } : {}) };
 }
 
 /** Starts browser mode and prints the URL line. Shared with `npm start` (electron/launch.ts). */
-export async function serveBrowserMode(options: ServeOptions, out: (line: string) => void = console.log): Promise<WebServer> {
+export async function serveBrowserMode(
+  options: ServeOptions, out: (line: string) => void = console.log, err: (line: string) => void = console.error,
+): Promise<WebServer> {
   const log = options.quiet ? () => undefined : out;
+  // `npm run web` runs in the package root; npm keeps the user's directory in INIT_CWD.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const openPaths = (options.paths ?? []).map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
   const server = await startWebServer({
     port: options.port,
     demo: options.demo,
     dataDir: browserDataDir(options.dataDir, process.env),
     log,
+    ...(openPaths.length > 0 ? { openPaths, onLoadProgress: options.quiet ? () => undefined : progressPrinter(err) } : {}),
   });
   out(options.quiet ? server.url : `Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)`);
   const stop = (): void => {

@@ -21,6 +21,8 @@ import type { EgressAtlasApi, IpcResult } from '../../shared/ipc/contract';
 import { API_PATH_PREFIX, CONTENT_SECURITY_POLICY_HEADER, LAUNCH_CODE_HEADER, SESSION_PATH, TOKEN_HEADER } from '../../shared/ipc/security';
 import { isIpcOperation } from '../../shared/ipc/validate';
 import { handleUntrustedRequest } from '../services/dispatch';
+import type { LoadProgress } from '../services/load-estate';
+import type { MainServices } from '../services/main-services';
 import { ensureRendererBuilt } from './renderer-build';
 import { findStaticFile } from './static-files';
 
@@ -30,7 +32,7 @@ export const DEFAULT_MAX_BODY_BYTES = 480 * 1024 * 1024;
 
 export interface WebServerOptions {
   /** The operations to serve. Absent: the app's real services (electron/services/default-services). */
-  readonly services?: EgressAtlasApi;
+  readonly services?: EgressAtlasApi | MainServices;
   /** Where the real services keep the recent list (ignored when `services` is given). Absent: memory only. */
   readonly dataDir?: string | null;
   /** Directory of the built renderer (index.html + assets). Absent: `renderer/dist`, built first if stale. */
@@ -44,13 +46,23 @@ export interface WebServerOptions {
   /** Fixed token (tests); absent: 24 random bytes, base64url. */
   readonly token?: string;
   readonly maxBodyBytes?: number;
+  /**
+   * Snapshot / ARM files or directories to open on the main side before listening (`ui FILE`):
+   * the URL then says `estate=<id>` instead of a demo, and the page opens it without uploading it.
+   * Needs the real services (or `MainServices`). Bad input rejects (InputError) and nothing listens.
+   */
+  readonly openPaths?: readonly string[];
+  /** Progress of loading `openPaths`. */
+  readonly onLoadProgress?: (progress: LoadProgress) => void;
 }
 
 export interface WebServer {
-  /** The URL to open: `http://127.0.0.1:<port>/?launch#code=<one-time code>&demo=<name>`. */
+  /** The URL to open: `http://127.0.0.1:<port>/?launch#code=<one-time code>&demo=<name>` (or `&estate=<id>`). */
   readonly url: string;
   /** A further URL with a fresh one-time code (tests, a second window). */
-  launchUrl(demo: string | null): string;
+  launchUrl(demo: string | null, estateId?: string | null): string;
+  /** The estate loaded from `openPaths`, or null. */
+  readonly estateId: string | null;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly port: number;
@@ -277,18 +289,30 @@ async function createDefaultServicesLazily(dataDir: string | null): Promise<Egre
   return createDefaultServices({ dataDir });
 }
 
-export function openUrl(origin: string, launchCode: string, demo: string | null): string {
-  const demoPart = demo === null ? '' : `&demo=${encodeURIComponent(demo)}`;
+export function openUrl(origin: string, launchCode: string, demo: string | null, estateId: string | null = null): string {
+  const demoPart = estateId !== null ? `&estate=${encodeURIComponent(estateId)}` : demo === null ? '' : `&demo=${encodeURIComponent(demo)}`;
   // `?launch` makes every launch URL a full page load: the page strips it with the code, so
   // opening the printed URL again is not a same-document fragment change.
   return `${origin}/?launch#code=${encodeURIComponent(launchCode)}${demoPart}`;
 }
 
+function hasAddLoaded(services: EgressAtlasApi | MainServices): services is MainServices {
+  return typeof (services as Partial<MainServices>).addLoaded === 'function';
+}
+
 /** Starts the bridge on 127.0.0.1; resolves once it is listening. */
 export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
   const token = options.token ?? newToken();
-  const staticDir = options.staticDir ?? await ensureRendererBuilt({ log: options.log ?? (() => undefined) });
   const services = options.services ?? await createDefaultServicesLazily(options.dataDir ?? null);
+  let estateId: string | null = null;
+  if (options.openPaths !== undefined && options.openPaths.length > 0) {
+    if (!hasAddLoaded(services)) throw new Error('openPaths needs the main services (MainServices)');
+    const { loadEstateFromPaths } = await import('../services/load-estate');
+    const opened = await loadEstateFromPaths(services, options.openPaths, options.onLoadProgress ? { onProgress: options.onLoadProgress } : {});
+    estateId = opened.summary.estateId;
+  }
+  // After loading: a bad file fails before any renderer build.
+  const staticDir = options.staticDir ?? await ensureRendererBuilt({ log: options.log ?? (() => undefined) });
   const ctx: Context = { services, staticDir, token, launchCodes: new Set(), maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
   const server = createServer((req, res) => {
     handleRequest(ctx, req, res).catch(() => {
@@ -298,14 +322,15 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   });
   ctx.port = await listen(server, options.port ?? 0);
   const origin = `http://${LISTEN_HOST}:${ctx.port}`;
-  const launchUrl = (demo: string | null): string => {
+  const launchUrl = (demo: string | null, estate: string | null = null): string => {
     const code = newToken();
     ctx.launchCodes.add(code);
-    return openUrl(origin, code, demo);
+    return openUrl(origin, code, demo, estate);
   };
   return {
-    url: launchUrl(options.demo === undefined ? 'bank' : options.demo),
+    url: launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId),
     launchUrl,
+    estateId,
     origin,
     port: ctx.port,
     token,

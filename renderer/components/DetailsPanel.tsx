@@ -38,25 +38,26 @@ const HOP_KIND_LABEL: Readonly<Record<Hop['kind'], string>> = {
   'drop': 'Path ends',
 };
 
-function DocsLink({ href }: { readonly href: string }) {
+/** `topic` names what the page is about, so the links (and their Copy buttons) have distinct accessible names. */
+function DocsLink({ href, topic }: { readonly href: string; readonly topic: string }) {
   // In Electron the shell opens target=_blank links externally (new windows are denied).
   return (
     <>
-      <a href={href} target="_blank" rel="noreferrer">Microsoft Learn</a>
-      <CopyButton text={href} label="Copy link" />
+      <a href={href} target="_blank" rel="noreferrer" aria-label={`Microsoft Learn: ${topic}`}>Microsoft Learn</a>
+      <CopyButton text={href} label="Copy link" name={`Copy link to Microsoft Learn: ${topic}`} />
     </>
   );
 }
 
-function HopItem({ hop }: { readonly hop: Hop }) {
+function HopItem({ hop, step }: { readonly hop: Hop; readonly step: number }) {
   return (
     <li className="hop" data-testid="hop">
       <div className="kind">{HOP_KIND_LABEL[hop.kind]}</div>
       <div className="rule">{hop.rule}</div>
       <p>{hop.explanation}</p>
-      <div className="links">{hop.docs !== '' ? <DocsLink href={hop.docs} /> : null}</div>
+      <div className="links">{hop.docs !== '' ? <DocsLink href={hop.docs} topic={`hop ${step}, ${HOP_KIND_LABEL[hop.kind]}`} /> : null}</div>
       {hop.verify !== '' ? (
-        <div className="verify"><code>{hop.verify}</code><CopyButton text={hop.verify} /></div>
+        <div className="verify"><code>{hop.verify}</code><CopyButton text={hop.verify} name={`Copy check command of hop ${step}`} /></div>
       ) : null}
     </li>
   );
@@ -68,7 +69,7 @@ export function FindingItem({ finding }: { readonly finding: Finding }) {
       <span className={`sev sev-${finding.severity}`}>{finding.severity}</span> <strong>{finding.code}</strong>
       <p>{finding.message}</p>
       {finding.advice !== undefined ? <p className="advice">{finding.advice}</p> : null}
-      {finding.docs !== undefined ? <div className="links" style={{ marginTop: 4 }}><DocsLink href={finding.docs} /></div> : null}
+      {finding.docs !== undefined ? <div className="links" style={{ marginTop: 4 }}><DocsLink href={finding.docs} topic={finding.code} /></div> : null}
     </div>
   );
 }
@@ -182,7 +183,7 @@ function PathExplanation({ path, destination, reach, model }: {
       {reach ? <CanReach reach={reach} model={model} /> : null}
       <h3>Hop by hop</h3>
       <ol className="hops">
-        {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} />)}
+        {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} step={i + 1} />)}
       </ol>
       {path.findings.length > 0 ? (
         <>

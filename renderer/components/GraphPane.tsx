@@ -2,7 +2,8 @@
  * Centre pane: the cytoscape graph. Layout runs in the Web Worker (the page shows "Laying out…"),
  * then the elements are drawn with a `preset` layout. Selection dims everything but the path.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Core } from 'cytoscape';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { EgressGraph, GraphView } from '../../shared/graph/types';
@@ -55,8 +56,16 @@ export interface GraphPaneProps {
 
 const NO_IDS: ReadonlySet<string> = new Set();
 
-/** Above this many nodes a selection also zooms onto its path. */
-const LARGE_GRAPH_NODES = 150;
+/** Class of the node the keyboard focus is on (arrow keys in the graph); styled in graph/style.ts. */
+const KB_FOCUS = 'kb-focus';
+
+/** The sources on the graph (subnets and NICs) in reading order: top to bottom, then left to right. */
+function keyboardOrder(cy: Core): string[] {
+  return cy.nodes('.k-subnet, .k-nic')
+    .map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y') }))
+    .sort((a, b) => a.y - b.y || a.x - b.x)
+    .map((n) => n.id);
+}
 
 const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewport: string }>> = {
   light: { node: '#9aa6b4', path: '#2c6bd6', viewport: '#1d2530' },
@@ -74,6 +83,12 @@ export function GraphPane(props: GraphPaneProps) {
   const [drawnState, setDrawn] = useState<Drawn | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const [legendOpen, setLegendOpen] = useState(true);
+  /** The source the arrow keys are on (not yet selected: Enter selects it), and its name for screen readers. */
+  const kbFocusRef = useRef<string | null>(null);
+  const [kbAnnouncement, setKbAnnouncement] = useState('');
+  // The legend is a strip under the drawing area (never over the graph): the canvas ends above it.
+  const legendRef = useRef<HTMLDivElement>(null);
+  const [legendHeight, setLegendHeight] = useState(0);
   // What was drawn for this very result and mode (a stale drawing is still shown while laying out).
   const current = drawnState !== null && drawnState.result === result && drawnState.mode === mode ? drawnState : null;
   const drawn = drawnState?.graph ?? null;
@@ -163,20 +178,34 @@ export function GraphPane(props: GraphPaneProps) {
     canvas.markViolating(violatingSourceIds, drawn);
   }, [violatingSourceIds, drawn]);
 
+  useEffect(() => {
+    const legend = legendRef.current;
+    if (!legendOpen || !legend) { setLegendHeight(0); return; }
+    const observer = new ResizeObserver(() => setLegendHeight(legend.offsetHeight));
+    observer.observe(legend);
+    setLegendHeight(legend.offsetHeight);
+    return () => observer.disconnect();
+  }, [legendOpen]);
+
   // Selection → highlight (or the tour's hop-by-hop animation).
+  // The graph drawn for the current selection (in the overview, a selection draws a new path-only graph).
+  const drawnForSelection = drawnState !== null && drawnState.selection === graphSelection;
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || drawn === null) return;
     const started = performance.now();
     if (selectedSourceId === null) {
       canvas.highlight(null);
+      // Esc / clear: back to the whole graph ("Esc for the overview").
+      if (drawnForSelection) canvas.fit();
     } else {
       const path = pathElementIds(drawn, selectedSourceId);
       if (animate) canvas.animatePath(path, selectedSourceId);
       else canvas.highlight(path);
       const done = performance.now();
-      // On big graphs the path is a speck at fit zoom: bring it into view.
-      if (!animate && drawn.nodes.length > LARGE_GRAPH_NODES) canvas.focus(path);
+      // Every selection fits its path, whatever the zoom before (the tour's animation fits by itself).
+      // Not on a stale graph: in the overview the path's own graph is on its way and is fitted when it lands.
+      if (!animate && drawnForSelection) canvas.focus(path);
       testHook.timings.lastHighlightBatchMs = done - started;
       const selectedAt = testHook.timings.selectedAt;
       testHook.timings.lastHighlightMs = selectedAt === null ? null : done - selectedAt;
@@ -187,7 +216,7 @@ export function GraphPane(props: GraphPaneProps) {
       if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
     });
     return () => cancelAnimationFrame(frame);
-  }, [selectedSourceId, drawn, animate]);
+  }, [selectedSourceId, drawn, animate, drawnForSelection]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -197,9 +226,44 @@ export function GraphPane(props: GraphPaneProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusRequest]);
 
+  // Keyboard: arrow keys move between the sources on the graph (reading order), Enter selects the
+  // one the focus is on (as a click would: the details pane explains it).
+  const onGraphKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const cy = canvas.cy;
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (step !== 0) {
+      e.preventDefault();
+      const ids = keyboardOrder(cy);
+      if (ids.length === 0) return;
+      let at = kbFocusRef.current === null ? -1 : ids.indexOf(kbFocusRef.current);
+      if (at < 0 && selectedSourceId !== null) at = ids.indexOf(selectedSourceId);
+      const next = ids[at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length] ?? null;
+      if (next === null) return;
+      cy.$(`.${KB_FOCUS}`).removeClass(KB_FOCUS);
+      const node = cy.getElementById(next);
+      node.addClass(KB_FOCUS);
+      kbFocusRef.current = next;
+      // Keep it in view without changing the zoom.
+      const box = node.renderedBoundingBox();
+      if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(node);
+      setKbAnnouncement(`${String(node.data('label') ?? next)}, ${ids.indexOf(next) + 1} of ${ids.length}. Enter shows its path.`);
+    } else if (e.key === 'Enter' && kbFocusRef.current !== null) {
+      const node = cy.getElementById(kbFocusRef.current);
+      if (node.empty()) return;
+      e.preventDefault();
+      handlers.current.onTapNode(node.id(), String(node.data('kind')));
+    }
+  };
+
   return (
     <section className="graph-pane" aria-label="Egress graph">
-      <div className="graph-canvas" ref={containerRef} data-testid="graph" />
+      <div className="graph-canvas" ref={containerRef} data-testid="graph" tabIndex={0} role="application"
+        aria-label="Egress graph. Arrow keys move between sources, Enter shows the path of the focused one."
+        aria-roledescription="graph" onKeyDown={onGraphKeyDown}
+        onBlur={() => { canvasRef.current?.cy.$(`.${KB_FOCUS}`).removeClass(KB_FOCUS); kbFocusRef.current = null; }} style={{ bottom: legendHeight }} />
+      <div className="sr-only" aria-live="polite" data-testid="graph-announcement">{kbAnnouncement}</div>
       {layingOut ? <div className="graph-overlay" role="status" data-testid="laying-out"><span className="laying-out">Laying out…</span></div> : null}
       {layoutError !== null ? <div className="graph-overlay" role="alert">Layout failed: {layoutError}</div> : null}
       {drawn ? <div className="view-label">{viewLabel(drawn.view)}</div> : null}
@@ -208,13 +272,14 @@ export function GraphPane(props: GraphPaneProps) {
         <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit" data-testid="fit">Fit</button>
       </div>
       {legendOpen ? (
-        <div className="legend" aria-label="Legend">
+        <div className="legend" aria-label="Legend" ref={legendRef} data-testid="legend"
+          style={{ left: 0, right: 0, bottom: 0, borderRadius: 0, boxShadow: 'none', borderWidth: '1px 0 0', display: 'flex', flexWrap: 'wrap', gap: '3px 14px' }}>
           {LEGEND_KINDS.map((k) => (
             <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
           ))}
         </div>
       ) : null}
-      <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap"
+      <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap" style={{ bottom: legendHeight + 10 }}
         onClick={(e) => {
           const canvas = canvasRef.current;
           if (canvas && minimapRef.current) panFromMinimap(minimapRef.current, canvas.cy, e.nativeEvent.offsetX, e.nativeEvent.offsetY);

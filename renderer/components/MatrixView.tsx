@@ -72,6 +72,7 @@ export function MatrixView({ model, matrix, selectedSourceId, onPick, onBack, on
                             <button type="button" className={`matrix-cell tone-${c.badge.tone}`} data-testid="matrix-cell"
                               data-source-id={r.source.id} data-destination={c.destination} data-verdict={c.cell.verdict}
                               title={`${r.source.name} → ${c.destination}: ${c.badge.text}${c.cell.egressIps.length > 0 ? ` (from ${c.cell.egressIps.join(', ')})` : ''}`}
+                              aria-label={`${c.badge.text}: ${r.source.name} to ${c.destination}`}
                               onClick={() => onPick(r.source.id, c.destination)}>
                               {c.badge.text}
                             </button>

@@ -43,7 +43,7 @@ export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
   };
 
   return (
-    <div className="start">
+    <main className="start">
       <h1>Egress Atlas</h1>
       <p className="lede">Where does each Azure subnet reach the internet, through what, from which public IPs, and why.</p>
       {error ? <ErrorBanner error={error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
@@ -82,7 +82,8 @@ export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
           <ul className="recent">
             {recent.map((r) => (
               <li key={r.id}>
-                <button type="button" className="btn small" onClick={() => void openEstate(`Opening ${r.title}…`, () => api.openRecent({ id: r.id }))}>Open</button>
+                <button type="button" className="btn small" aria-label={`Open ${r.title}`}
+                  onClick={() => void openEstate(`Opening ${r.title}…`, () => api.openRecent({ id: r.id }))}>Open</button>
                 <span>{r.title}</span>
                 <span className="when">{r.kind} · {new Date(r.openedAt).toLocaleString()}</span>
               </li>
@@ -93,6 +94,6 @@ export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
 
       <h2>Connect to Azure</h2>
       <PullPanel api={api} dispatch={dispatch} openEstate={openEstate} />
-    </div>
+    </main>
   );
 }

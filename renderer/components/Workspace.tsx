@@ -14,6 +14,7 @@ import {
   buildSourceList, changedSourceIds, resourceDetails, selectedPath, sourceIdForSubnetName, validateDestination,
 } from '../state/selectors';
 import { testHook } from '../test-hook';
+import { buildDiagram, DIAGRAM_FORMATS, type DiagramFormat } from '../diagram-export';
 import { base64ToBlob, downloadBlob, downloadText, fileStem, readFilesAsText } from '../util';
 import { sourceToSelect } from '../state/reach-matrix';
 import { DetailsPanel, type TourProps } from './DetailsPanel';
@@ -23,6 +24,7 @@ import { GraphPane } from './GraphPane';
 import { MatrixView } from './MatrixView';
 import { SourceList } from './SourceList';
 import { useReach } from './useReach';
+import { useDismiss } from './useDismiss';
 import { useTheme } from './useTheme';
 
 /** What the destinations control accepts: one destination per line, CSV `destination,label`, or a JSON array. */
@@ -51,6 +53,10 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [destinationError, setDestinationError] = useState<string | null>(null);
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const exportRef = useRef<HTMLDivElement>(null);
+  const exportButtonRef = useRef<HTMLButtonElement>(null);
+  const closeExport = useCallback(() => setExportOpen(false), []);
+  useDismiss(exportOpen, closeExport, exportRef, exportButtonRef);
   const [listDragOver, setListDragOver] = useState(false);
   const [policyDragOver, setPolicyDragOver] = useState(false);
   const reach = useReach(api, estate?.summary.estateId ?? null, state.selectedSourceId);
@@ -179,6 +185,20 @@ export function Workspace({ api, state, dispatch }: Props) {
     dispatch({ kind: 'idle' });
   };
 
+  const exportDiagram = async (format: DiagramFormat, selectionOnly: boolean) => {
+    dispatch({ kind: 'busy', label: 'Drawing the diagram…' });
+    try {
+      const file = await buildDiagram(format, {
+        snapshot: estate.snapshot, result, title: estate.summary.title, destination: state.destination, mode: state.viewMode,
+        sourceId: selectionOnly ? state.selectedSourceId : null,
+      });
+      downloadText(file.fileName, file.text, file.mimeType);
+      dispatch({ kind: 'idle' });
+    } catch (e) {
+      dispatch({ kind: 'failed', error: { code: 'internal', message: `The diagram could not be drawn: ${e instanceof Error ? e.message : String(e)}` } });
+    }
+  };
+
   const goToLesson = (step: number) => {
     const lesson = TRAINING_TOUR[step];
     if (!lesson) return;
@@ -192,8 +212,8 @@ export function Workspace({ api, state, dispatch }: Props) {
   return (
     <div className="workspace">
       <header className="topbar">
-        <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-estate' })} title="Back to the start screen">←</button>
-        <span className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</span>
+        <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-estate' })} title="Back to the start screen" aria-label="Back to the start screen">←</button>
+        <h1 className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</h1>
         <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
           <label htmlFor="what-if" className="sub">What if to</label>
           <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0, IP, CIDR, FQDN, URL or service tag" title="An IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp" style={{ width: 260 }}
@@ -254,16 +274,22 @@ export function Workspace({ api, state, dispatch }: Props) {
           <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="compare-input"
             onChange={(e) => { void compareWith(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
         </label>
-        <div className="group" style={{ position: 'relative' }}>
-          <button type="button" className="btn small" aria-expanded={exportOpen} onClick={() => setExportOpen(!exportOpen)} data-testid="export-menu">Export ▾</button>
+        <div className="group" style={{ position: 'relative' }} ref={exportRef}>
+          <button type="button" className="btn small" aria-expanded={exportOpen} aria-haspopup="menu" ref={exportButtonRef} onClick={() => setExportOpen(!exportOpen)} data-testid="export-menu">Export ▾</button>
           {exportOpen ? (
-            <div className="menu" role="menu" onClick={() => setExportOpen(false)}>
+            <div className="menu" role="menu" style={{ minWidth: 300 }} onClick={() => setExportOpen(false)}>
               <button type="button" role="menuitem" onClick={exportPng} data-testid="export-png">Graph as PNG</button>
               <button type="button" role="menuitem" onClick={exportSvg} data-testid="export-svg">Graph as SVG</button>
               <button type="button" role="menuitem" onClick={exportJson} data-testid="export-json">Paths as JSON</button>
               <button type="button" role="menuitem" onClick={() => void saveSnapshot()} data-testid="save-snapshot">Save snapshot</button>
               <button type="button" role="menuitem" onClick={() => void exportEvidence(false)} data-testid="export-pdf">Evidence PDF (whole estate)</button>
               <button type="button" role="menuitem" disabled={state.selectedSourceId === null} onClick={() => void exportEvidence(true)}>Evidence PDF (selection)</button>
+              {[false, true].map((selectionOnly) => DIAGRAM_FORMATS.map(({ format, label }) => (
+                <button key={`${format}-${String(selectionOnly)}`} type="button" role="menuitem" disabled={selectionOnly && state.selectedSourceId === null}
+                  onClick={() => void exportDiagram(format, selectionOnly)} data-testid={`export-diagram-${format}${selectionOnly ? '-selection' : ''}`}>
+                  Diagram: {label} ({selectionOnly ? 'selection' : 'whole estate'})
+                </button>
+              )))}
             </div>
           ) : null}
         </div>
@@ -322,7 +348,7 @@ export function Workspace({ api, state, dispatch }: Props) {
           </div>
         ) : null}
       </div>
-      <div className="main">
+      <main className="main">
         <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating}
           header={policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch} /> : null} />
         <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
@@ -340,7 +366,7 @@ export function Workspace({ api, state, dispatch }: Props) {
             onBack={() => dispatch({ kind: 'centre-view', view: 'graph' })}
             onClose={() => dispatch({ kind: 'close-matrix' })} />
         ) : null}
-      </div>
+      </main>
     </div>
   );
 }

@@ -20,6 +20,9 @@ export interface CanvasEvents {
   readonly onViewport: () => void;
 }
 
+/** The closest a selection zooms in (labels are 11 px at zoom 1). */
+const FOCUS_MAX_ZOOM = 1.75;
+
 export class GraphCanvas {
   readonly cy: Core;
   private animationTimers: number[] = [];
@@ -59,6 +62,7 @@ export class GraphCanvas {
   setElements(elements: readonly ElementDefinition[], extent: { readonly width: number; readonly height: number }): void {
     this.stopAnimation();
     const cy = this.cy;
+    cy.stop(true, false);
     cy.startBatch();
     cy.elements().remove();
     cy.add([...elements]);
@@ -111,6 +115,7 @@ export class GraphCanvas {
 
   /** Zoom to fit, from the layout's extent (no label measuring). */
   fit(): void {
+    this.cy.stop(true, false);
     this.fitExtent(this.extent);
   }
 
@@ -177,10 +182,23 @@ export class GraphCanvas {
     cy.animate({ fit: { eles: this.withoutBoxes(keep), padding: 60 }, duration: 350 });
   }
 
-  /** Zooms onto the elements of a path (Enter in the list). */
+  /**
+   * Zooms onto the elements of a path (every selection, and Enter in the list): fitted with a margin,
+   * from whatever zoom the view had, but no closer than FOCUS_MAX_ZOOM (a two-hop path would
+   * otherwise fill the pane at 4×). A running zoom is cut short so the last selection wins.
+   */
   focus(path: PathElements): void {
     const keep = this.withoutBoxes(this.collect(path));
-    if (keep.nonempty()) this.cy.animate({ fit: { eles: keep, padding: 60 }, duration: 300 });
+    if (keep.empty()) return;
+    const cy = this.cy;
+    const padding = 60;
+    const bb = keep.boundingBox({ includeLabels: true, includeOverlays: false });
+    const w = Math.max(1, cy.width() - 2 * padding);
+    const h = Math.max(1, cy.height() - 2 * padding);
+    const zoom = Math.max(cy.minZoom(), Math.min(FOCUS_MAX_ZOOM, w / Math.max(1, bb.w), h / Math.max(1, bb.h)));
+    const pan = { x: cy.width() / 2 - (bb.x1 + bb.w / 2) * zoom, y: cy.height() / 2 - (bb.y1 + bb.h / 2) * zoom };
+    cy.stop(true, false);
+    cy.animate({ zoom, pan, duration: 300 });
   }
 
   private stopAnimation(): void {

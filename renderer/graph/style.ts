@@ -162,5 +162,7 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
       style: { 'opacity': 1, 'line-color': p.highlight, 'target-arrow-color': p.highlight, 'width': 4, 'z-index': 10 },
     },
     { selector: 'node:selected', style: { 'overlay-color': p.highlight, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
+    // The source the graph's keyboard focus is on (arrow keys, GraphPane.tsx): a thick accent ring.
+    { selector: 'node.kb-focus', style: { 'opacity': 1, 'border-width': 4, 'border-color': p.highlight, 'border-style': 'solid', 'overlay-color': p.highlight, 'overlay-opacity': 0.12, 'overlay-padding': 5 } },
   ];
 }

@@ -106,7 +106,8 @@ export const KIND_PALETTE: Readonly<Record<GraphNodeKind, KindPalette>> = {
   'internet': { label: 'Internet', color: '#2c6bd6', tone: 'internet', drawioIcon: null },
   'on-premises': { label: 'On-premises', color: '#5b6f86', tone: 'on-premises', drawioIcon: null },
   'private': { label: 'Private (never internet)', color: '#00796b', tone: 'private', drawioIcon: null },
-  'unknown': { label: 'Unknown', color: '#8a94a3', tone: 'unknown', drawioIcon: null },
+  // Solid sink, white bold label: #667080 gives 5.0:1 (the earlier #8a94a3 gave 3.1:1).
+  'unknown': { label: 'Unknown', color: '#667080', tone: 'unknown', drawioIcon: null },
   'dropped': { label: 'Dropped / denied', color: '#b3261e', tone: 'blocked', drawioIcon: null },
 };
 

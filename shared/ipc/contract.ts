@@ -91,6 +91,8 @@ export interface IpcOperations {
   importFiles: { request: { readonly files: readonly ImportedFile[] }; response: OpenedEstate };
   listRecent: { request: Record<string, never>; response: readonly RecentEntry[] };
   openRecent: { request: { readonly id: string }; response: OpenedEstate };
+  /** An estate the main side already loaded (`egress-atlas ui FILE`, `npm run web -- FILE`): no upload. */
+  openLoaded: { request: { readonly estateId: EstateId }; response: OpenedEstate };
   resolve: { request: { readonly estateId: EstateId; readonly destination: string | null }; response: ResolveResult };
   /** What a source (by its path's source ID), or every source (null), can reach at all. Read-only. */
   reach: { request: { readonly estateId: EstateId; readonly sourceId: string | null }; response: ReachResult };
@@ -133,7 +135,7 @@ export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly
 
 export const IPC_OPERATIONS: readonly IpcOperation[] = [
   'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'reach', 'matrix', 'check', 'saveSnapshot',
-  'exportEvidence', 'startPull', 'pullStatus', 'cancelPull',
+  'exportEvidence', 'startPull', 'pullStatus', 'cancelPull', 'openLoaded',
 ];
 
 export function ipcChannel(op: IpcOperation): string {

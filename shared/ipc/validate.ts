@@ -196,6 +196,8 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
       return validateFiles(raw);
     case 'openRecent':
       return validateIdField(raw, 'id');
+    case 'openLoaded':
+      return validateIdField(raw, 'estateId');
     case 'resolve': {
       const request = expectObject(raw, '$', ['estateId', 'destination']);
       return { estateId: expectId(request.estateId, '$.estateId'), destination: expectDestination(request.destination, '$.destination') };

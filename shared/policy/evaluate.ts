@@ -38,7 +38,7 @@ export interface CheckOptions {
 }
 
 /** Where a source sits: what scopes and exceptions are matched against. */
-interface SourceInfo {
+export interface SourceInfo {
   readonly source: CheckSource;
   readonly path: EgressPath;
   readonly workload: boolean;
@@ -67,7 +67,7 @@ function checkSource(source: PathSource): CheckSource {
   return { type: source.type, id: source.id, name: source.name };
 }
 
-function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet: ReadonlyMap<string, string>): SourceInfo[] {
+export function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet: ReadonlyMap<string, string>): SourceInfo[] {
   const subnets = new Map<string, Subnet>(input.model.subnets.map((s) => [s.id, s]));
   const vnets = new Map<string, VirtualNetwork>(input.model.virtualNetworks.map((v) => [v.id, v]));
   const find = (id: ResourceId): NetworkResource | undefined => vnets.get(id) ?? subnets.get(id);
@@ -99,7 +99,7 @@ function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet: Reado
   });
 }
 
-function inScope(scope: Scope, info: SourceInfo): boolean {
+export function inScope(scope: Scope, info: SourceInfo): boolean {
   if (!info.workload && !scope.includePlatform) return false;
   if (scope.subscriptions.length > 0 && !anyMatches(scope.subscriptions, info.subscription)) return false;
   if (scope.resourceGroups.length > 0 && !anyMatches(scope.resourceGroups, info.resourceGroup)) return false;
@@ -144,7 +144,8 @@ function portsCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
   return entry.ports.length > 0 && entry.ports.every((p) => p.trim() === String(pattern.port));
 }
 
-function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[]): boolean {
+/** Whether a reach entry (or an observed destination put as one: `traffic --policy`) is within a mayReach list. */
+export function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[]): boolean {
   return patterns.some((pattern) => {
     if (pattern.kind === 'any') return true;
     if (!portsCovered(pattern, entry)) return false;

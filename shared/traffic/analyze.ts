@@ -13,7 +13,9 @@ import { parseDestinationSpec } from '../egress/destination-spec';
 import { resolveEgress } from '../egress/resolve';
 import type { ResolveInput } from '../egress/index';
 import type { EgressPath, Verdict } from '../egress/types';
+import type { Policy } from '../policy/index';
 import { buildAttributionIndex } from './attribute';
+import { compareWithPolicy } from './policy';
 import type {
   LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, TrafficAction, TrafficFinding, TrafficRecord,
   TrafficResult, TrafficSource, TrafficSourceRef, UnattributedSource,
@@ -25,6 +27,11 @@ export interface TrafficOptions {
   readonly since?: string | null;
   /** Denied flows per source and destination at or above which `denied-traffic` is raised (default 5). */
   readonly deniedThreshold?: number;
+  /**
+   * A policy (issue 11): allowed traffic outside a control's `mayReach`, from a source in its scope,
+   * is an `observed-outside-policy` finding; what the logs cannot decide is a gap (see policy.ts).
+   */
+  readonly policy?: Policy | null;
 }
 
 export const DEFAULT_DENIED_THRESHOLD = 5;
@@ -253,6 +260,16 @@ export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], 
     result.push({ source: source.ref, subnet: source.subnet, observed: observed.map(({ acc: _acc, ...o }) => o) });
   }
   findings.push(...unusedAllowRules(input, hits, loggedPolicies, loggedFirewalls));
+  const compared = options.policy
+    ? compareWithPolicy(input, options.policy, defaultRoute, ordered.map((s) => ({
+      ref: s.ref, subnetId: s.subnetId, label: sourceLabel(s),
+      observed: [...s.entries.values()].map((e) => ({
+        destination: e.destination, destinationIp: e.destinationIp, port: e.port, protocol: e.protocol, action: e.action,
+        flows: e.flows, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, logs: e.logs,
+      })),
+    })))
+    : { findings: [], gaps: [] };
+  findings.push(...compared.findings);
 
   return {
     schema: TRAFFIC_SCHEMA,
@@ -262,7 +279,7 @@ export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], 
       .sort((a, b) => b.flows - a.flows || compareText(a.sourceIp, b.sourceIp))
       .map((u) => ({ sourceIp: u.sourceIp, reason: u.reason, flows: u.flows, bytes: u.bytes, destinations: u.destinations.size, firstSeen: u.firstSeen, lastSeen: u.lastSeen, logs: [...u.logs].sort() })),
     findings,
-    gaps: [...defaultRoute.gaps, ...gaps],
+    gaps: [...defaultRoute.gaps, ...gaps, ...compared.gaps],
   };
 }
 

@@ -120,7 +120,8 @@ export type TrafficFindingCode =
   | 'uninspected-public-traffic'
   | 'denied-traffic'
   | 'unused-allow-rule'
-  | 'model-disagrees';
+  | 'model-disagrees'
+  | 'observed-outside-policy';  // with a policy: allowed traffic outside a control's mayReach
 
 export interface TrafficFinding {
   readonly code: TrafficFindingCode;
@@ -128,6 +129,18 @@ export interface TrafficFinding {
   /** A source ID, a firewall rule (`policy/collection/rule`) or a firewall policy ID. */
   readonly subject: string;
   readonly message: string;
+  /**
+   * `observed-outside-policy` only: the control whose `mayReach` the traffic is outside, where it is
+   * written (the mayReach line of the policy file), and the destination as observed.
+   */
+  readonly policy?: {
+    readonly file: string;
+    readonly control: string;
+    readonly line: number;
+    readonly destination: string;
+    readonly port: number | null;
+    readonly protocol: string;
+  };
 }
 
 export interface TrafficResult {

@@ -266,6 +266,8 @@ describe('workflows in the browser', () => {
   it('keyboard: arrows select the second source, Enter zooms onto its path, Esc clears', async () => {
     await page.goto(server.launchUrl('bank'));
     await waitForRenders(page, 1);
+    // The whole graph, fitted, before any selection (every selection now zooms onto its path; Enter does again).
+    const fitted = await viewport(page);
     await page.getByTestId('source-list').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -275,7 +277,6 @@ describe('workflows in the browser', () => {
     await expect.poll(() => selectedSourceId(page)).toBe(secondId);
     await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(secondName);
     await expect.poll(() => highlightedIds(page)).toContain(secondId);
-    const fitted = await viewport(page);
     await page.keyboard.press('Enter');
     // The zoom animates (300 ms): wait for it to settle away from the fitted view.
     await expect.poll(async () => {

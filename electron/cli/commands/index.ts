@@ -4,6 +4,7 @@
  */
 import type { CliCommand } from '../command';
 import { checkCommand } from './check';
+import { costCommand } from './cost';
 import { demosCommand } from './demos';
 import { diagramCommand } from './diagram';
 import { pullCommand } from './pull';
@@ -12,6 +13,7 @@ import { reportCommand } from './report';
 import { resolveCommand } from './resolve';
 import { snapshotCommand } from './snapshot';
 import { trafficCommand } from './traffic';
+import { uiCommand } from './ui';
 import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, diagramCommand, trafficCommand, verifyCommand, demosCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, diagramCommand, trafficCommand, costCommand, verifyCommand, demosCommand, uiCommand];

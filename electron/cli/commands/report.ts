@@ -9,11 +9,13 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
+import { analyzeTraffic, type ParsedLog } from '../../../shared/traffic/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { readPolicyFile } from './check';
+import { parseSince, readLogs, takeLogs } from './traffic';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -24,7 +26,9 @@ per subnet and NIC exception (verdict, egress IPs, SNAT, each hop with its rule,
 command, owner tags and what the source can reach), the captured effective routes and the
 resource IDs cited; with --destinations, an appendix with every source against each destination;
 with --policy, a Controls section after the summary (each control's status, its violations with
-the path that proves them, exceptions with ticket and expiry).
+the path that proves them, exceptions with ticket and expiry); with --logs, an "Observed
+destinations" section (per source its top destinations from firewall and flow logs against what
+the model allows, the traffic findings and the unattributed source IPs).
 
 Options:
   --out <file>              the PDF to write (required)
@@ -36,6 +40,10 @@ Options:
                             array), the verdict written in each cell
   --policy <file>           add the Controls section: check this policy (as egress-atlas check
                             does), exception expiry judged as of the export time (--timestamp)
+  --logs <path...>          add the Observed destinations section: firewall and flow logs (files
+                            or directories, as egress-atlas traffic reads them); with --policy,
+                            allowed traffic outside a control's mayReach is a finding too
+  --since <ISO|Nd|Nh>       only log records from this time on (7d: back from the newest record)
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
   --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
   --exported-by <name>      who exports (default: the OS user name)
@@ -50,7 +58,7 @@ Exit codes: 0 ok (whatever the controls' status), 2 bad input, a bad policy or u
 `;
 
 const SPEC = {
-  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', policy: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', sign: 'value', help: 'flag',
+  demo: 'optional-value', out: 'value', destination: 'value', destinations: 'value', policy: 'value', since: 'value', timestamp: 'value', 'exported-by': 'value', 'service-tags': 'value', sign: 'value', help: 'flag',
 } as const;
 
 
@@ -95,7 +103,9 @@ export const reportCommand: CliCommand = {
   summary: 'Write an evidence PDF (scope, hash, diagrams, every path with its rules and owners)',
   usage: USAGE,
   async run(args, io) {
-    const { values: subnets, rest: afterSubnets } = takeRepeated(args, 'subnet', { splitCommas: false });
+    // `--logs a b c` first: it takes every path up to the next option.
+    const { logs: logPaths, rest: afterLogs } = takeLogs(args);
+    const { values: subnets, rest: afterSubnets } = takeRepeated(afterLogs, 'subnet', { splitCommas: false });
     const { values: resolveValues, rest } = takeRepeated(afterSubnets, 'resolve', { splitCommas: false });
     const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
@@ -124,6 +134,12 @@ export const reportCommand: CliCommand = {
       return 2;
     }
 
+    // Logs too: a log that cannot be read fails (exit 2, naming file and row) before the estate is loaded.
+    const sinceText = stringOption(parsed, 'since');
+    if (sinceText !== undefined && logPaths.length === 0) throw new UsageError('--since needs --logs');
+    const logs: readonly ParsedLog[] | null = logPaths.length === 0 ? null : await readLogs(logPaths, io.cwd);
+    const since = logs === null ? null : parseSince(sinceText, logs);
+
     const signWith = stringOption(parsed, 'sign');
     // The key is read first: a bad key fails (exit 2) before the work, and nothing is written unsigned.
     const key = signWith === undefined ? undefined : await readSigningKey(signWith, io.cwd);
@@ -138,6 +154,7 @@ export const reportCommand: CliCommand = {
       ...(destinations === undefined ? {} : { destinations }),
       // The export time as `now`: a pinned --timestamp pins which exceptions have expired.
       ...(policy === undefined ? {} : { check: checkPolicy(snapshot, policy, { now: exportedAt, destination, resolve }) }),
+      ...(logs === null ? {} : { traffic: analyzeTraffic(snapshot, logs, { since, policy: policy ?? null }) }),
     });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);

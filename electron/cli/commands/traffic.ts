@@ -5,11 +5,14 @@
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { formatIssue, PolicyError } from '../../../shared/policy/index';
+import type { Policy } from '../../../shared/policy/index';
 import { analyzeTraffic, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
 import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
+import { readPolicyFile } from './check';
 
 const USAGE = `Usage: egress-atlas traffic <input...> --logs <file-or-directory...> [options]
        egress-atlas traffic --demo [name] --logs <file-or-directory...> [options]
@@ -30,25 +33,30 @@ Options:
   --denied-threshold <n>   denied flows per source and destination that raise denied-traffic (default ${DEFAULT_DENIED_THRESHOLD})
   --format table|json      output format (default: table); json is the egress-atlas/traffic@1 contract
   --top <n>                destinations per source in the table (default 10)
+  --policy <file>          a policy file (as egress-atlas check reads): allowed traffic from a
+                           source in a control's scope to a destination outside its mayReach is
+                           an observed-outside-policy finding (error for deny, warning for audit);
+                           what the logs cannot decide (an address against host names) is a gap
   --demo [name]            use an embedded demo estate (default: bank)
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
   --out <file>             write the output to a file instead of stdout
   --help                   this text
 
 Exit codes: 0 ok, 1 operational failure, 2 bad input (a log file that cannot be read names the
-file, the row or JSON path and what was expected) or usage.
+file, the row or JSON path and what was expected), a bad policy (every problem with file, line
+and field) or usage. Findings never change the exit code (egress-atlas check gates a pipeline).
 `;
 
 const SPEC = {
   demo: 'optional-value', format: 'value', since: 'value', 'denied-threshold': 'value', top: 'value',
-  'service-tags': 'value', out: 'value', help: 'flag',
+  policy: 'value', 'service-tags': 'value', out: 'value', help: 'flag',
 } as const;
 
 /**
  * `--logs a b c` takes every following argument up to the next option (log directories are
  * usually several); estate inputs go before `--logs`.
  */
-function takeLogs(args: readonly string[]): { readonly logs: readonly string[]; readonly rest: readonly string[] } {
+export function takeLogs(args: readonly string[]): { readonly logs: readonly string[]; readonly rest: readonly string[] } {
   const logs: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -200,11 +208,21 @@ export const trafficCommand: CliCommand = {
     const top = positiveInteger(stringOption(parsed, 'top'), 'top', 10);
     const out = stringOption(parsed, 'out');
     const sinceText = stringOption(parsed, 'since');
+    // A broken policy is reported first (file:line: field: problem), as egress-atlas check does.
+    const policyFile = stringOption(parsed, 'policy');
+    let policy: Policy | null;
+    try {
+      policy = policyFile === undefined ? null : await readPolicyFile(policyFile, io.cwd);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
+      return 2;
+    }
     // Logs first: a broken log file is reported before an estate is loaded and resolved.
     const logs = await readLogs(allLogs, io.cwd);
     const since = parseSince(sinceText, logs);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
-    const result = analyzeTraffic(snapshot, logs, { since, deniedThreshold: threshold });
+    const result = analyzeTraffic(snapshot, logs, { since, deniedThreshold: threshold, policy });
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatTrafficTable(result, top);
     if (out === undefined) io.stdout(text);
     else {

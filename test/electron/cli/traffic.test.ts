@@ -93,6 +93,38 @@ describe('egress-atlas traffic', () => {
     expect(other.stderr).toContain('VNet flow logs (version 4 PT1H.json)');
   });
 
+  it('--policy: allowed traffic outside a control\'s mayReach is observed-outside-policy, in the table and the JSON', async () => {
+    await writeFile(join(dir, 'traffic-policy.yaml'), [
+      'version: 1',
+      'controls:',
+      '  - id: card-networks-only',
+      '    title: Card authorisation reaches only Visa',
+      '    effect: deny',
+      '    scope: { subnets: [snet-card-auth] }',
+      '    mayReach: ["*.visa.com", api.stripe.com]',
+      '',
+    ].join('\n'));
+    const logs = join(ROOT, 'test/fixtures/logs');
+    const table = await cli(['traffic', '--demo', 'bank', '--logs', logs, '--policy', 'traffic-policy.yaml'], dir);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('  error observed-outside-policy: NIC nic-vm-cardauth-02 (snet-card-auth): www.mastercard.com:443/HTTPS was allowed (1 flow(s) at 2024-05-01T12:06:00.000Z, '
+      + 'rule allow-approved-psp-apis/card-networks) but is not within mayReach of control card-networks-only (traffic-policy.yaml:7).');
+    const json = JSON.parse((await cli(['traffic', '--demo', 'bank', '--logs', logs, '--policy', 'traffic-policy.yaml', '--format', 'json'], dir)).stdout) as TrafficResult;
+    expect(json.findings.filter((f) => f.code === 'observed-outside-policy')).toEqual([expect.objectContaining({
+      severity: 'error', subject: expect.stringMatching(/\/networkinterfaces\/nic-vm-cardauth-02$/),
+      policy: { file: 'traffic-policy.yaml', control: 'card-networks-only', line: 7, destination: 'www.mastercard.com', port: 443, protocol: 'HTTPS' },
+    })]);
+  });
+
+  it('--policy: a bad policy exits 2 naming file, line and field, before the logs are analysed', async () => {
+    await writeFile(join(dir, 'bad-policy.yaml'), 'version: 1\ncontrols:\n  - id: x\n    title: x\n    effect: deny\n    mayReach: ["*bad*"]\n');
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', join(ROOT, 'test/fixtures/logs'), '--policy', 'bad-policy.yaml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: bad-policy\.yaml:6: controls\[0\]\.mayReach\[0\]: /);
+    expect((await cli(['traffic', '--demo', 'bank', '--logs', join(ROOT, 'test/fixtures/logs'), '--policy', 'missing.yaml'], dir)).stderr).toBe('error: missing.yaml: no such file or directory\n');
+  });
+
   it('exits 2 for usage mistakes and missing paths', async () => {
     expect((await cli(['traffic', '--demo', 'bank'])).code).toBe(2);
     expect((await cli(['traffic', '--demo', 'bank', '--logs', 'no/such/dir'])).stderr).toBe('error: no/such/dir: no such file or directory\n');

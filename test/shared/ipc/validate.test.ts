@@ -58,6 +58,7 @@ const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonl
       { estateId: 'estate-1', policy: 'version: 1', fileName: 'p.yaml', now: '2030-01-01' }],
   },
   saveSnapshot: { valid: { estateId: 'estate-1' }, malformed: [{ estateId: ['estate-1'] }, null] },
+  openLoaded: { valid: { estateId: 'estate-1' }, malformed: [{ estateId: 'a b' }, {}, null] },
   exportEvidence: {
     valid: { estateId: 'estate-1', destination: null, sourceIds: ['/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a'] },
     malformed: [{ estateId: 'estate-1', destination: null }, { estateId: 'estate-1', destination: null, sourceIds: [1] },

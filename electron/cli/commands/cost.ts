@@ -1,0 +1,168 @@
+/**
+ * `egress-atlas cost`: a monthly list-price estimate per egress path, rolled up by owner and
+ * cost-centre tag. Reading files is here; the arithmetic is shared/cost (pure), so the app and the
+ * PDF can render the same result.
+ */
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { resolveEgress } from '../../../shared/egress/index';
+import { estimateCost, PRICE_TABLE } from '../../../shared/cost/index';
+import type { CostLine, CostResult, SourceCost } from '../../../shared/cost/index';
+import { analyzeTraffic } from '../../../shared/traffic/index';
+import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import type { CliCommand } from '../command';
+import { loadEstate } from '../estate';
+import { readLogs } from './traffic';
+
+const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
+       egress-atlas cost --demo [name] [--logs <file-or-directory...>] [options]
+
+Estimates the monthly egress cost of every workload subnet's and NIC's internet path at list
+prices, and rolls it up by owner and cost-centre tag:
+  NAT gateway hours and data processed, Azure Firewall deployment hours and data processed,
+  public IP hours, internet data transfer out (tiers on the estate's total per egress zone).
+A NAT gateway's, firewall's or public IP's fixed hours are divided among the sources whose path
+uses it (--split). Bytes come from flow logs (--logs, as for \`egress-atlas traffic\`: bytes to
+public destinations, scaled from the logs' window to a month) or from NAT gateway ByteCount /
+firewall DataProcessed metrics in the snapshot. Every figure names its price (meter, region,
+source date) and its bytes; a missing price or missing bytes is reported as a gap, never as 0.
+
+Prices: the dated table shipped with Egress Atlas (${PRICE_TABLE.id}; list USD, see
+--format json "prices" for each source and date). Refreshing it from the Azure Retail Prices API
+is not implemented.
+
+Options:
+  --logs <path>              log files or directories (repeatable; also several paths after --logs)
+  --split even|bytes         divide shared fixed costs evenly (default) or by share of bytes
+  --fallback-region <region> price resources in regions missing from the table at that region's
+                             list price (e.g. eastus); each figure says it was substituted
+  --format table|json        output format (default: table); json is the egress-atlas/cost@1 contract
+  --demo [name]              use an embedded demo estate (default: bank)
+  --service-tags <file>      service tag prefixes (ServiceTags_Public_*.json)
+  --out <file>               write the output to a file instead of stdout
+  --help                     this text
+
+Exit codes: 0 ok, 1 operational failure, 2 bad input or usage.
+`;
+
+const SPEC = {
+  demo: 'optional-value', format: 'value', split: 'value', 'fallback-region': 'value', 'service-tags': 'value', out: 'value', help: 'flag',
+} as const;
+
+/** `--logs a b c` takes every following argument up to the next option (as `traffic` does). */
+function takeLogs(args: readonly string[]): { readonly logs: readonly string[]; readonly rest: readonly string[] } {
+  const logs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith('--logs=')) logs.push(arg.slice('--logs='.length));
+    else if (arg === '--logs') {
+      const start = logs.length;
+      while (i + 1 < args.length && !(args[i + 1] ?? '').startsWith('--')) logs.push(args[++i] ?? '');
+      if (logs.length === start) throw new UsageError('--logs needs a file or directory');
+    } else rest.push(arg);
+  }
+  return { logs, rest };
+}
+
+const usd = (n: number | null): string => (n === null ? 'missing' : `$${n.toFixed(2)}`);
+
+function pad(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+function lineLabel(line: CostLine): string {
+  const what = {
+    'nat-gateway-hours': 'NAT gateway hours', 'nat-gateway-data': 'NAT gateway data', 'firewall-hours': 'firewall hours',
+    'firewall-data': 'firewall data', 'public-ip-hours': 'public IP hours', 'internet-egress': 'internet egress',
+  }[line.item];
+  return line.resource === null ? what : `${what} ${line.resource.name}`;
+}
+
+function quantityText(line: CostLine): string {
+  if (line.quantity === null) return '-';
+  return line.unit === 'hour' ? `${line.quantity.toFixed(1)} h` : `${line.quantity.toFixed(4)} GB`;
+}
+
+function priceText(line: CostLine): string {
+  if (line.price === null) return line.missing ?? '-';
+  const p = line.price;
+  const split = line.split ? `, 1/${line.split.among}${line.split.method === 'bytes' ? ' by bytes' : ''}` : '';
+  return `$${p.usdPerUnit}/${line.unit} ${p.pricedAt}${p.substituted ? ' (substituted)' : ''}, ${p.priceDate}${split}`;
+}
+
+function sourceBlock(s: SourceCost): string[] {
+  const lines = [`${s.source.name} (${s.source.type}, ${s.region ?? 'region ?'})  ${usd(s.monthlyUsd)}/month${s.complete ? '' : ' + missing figures'}  owner ${s.owner ?? '-'}  cost centre ${s.costCentre ?? '-'}`];
+  lines.push(`    bytes: ${s.bytes.description}`);
+  lines.push(...pad([['    ITEM', 'QUANTITY', 'MONTHLY', 'PRICE (per unit, region, date, split)'],
+    ...s.lines.map((l) => [`    ${lineLabel(l)}`, quantityText(l), usd(l.monthlyUsd), priceText(l)])]));
+  return lines;
+}
+
+export function formatCostTable(result: CostResult): string {
+  const out: string[] = [
+    `Estimated monthly egress cost (list ${result.currency}, ${result.prices.table}; bytes from ${result.bytesFrom}${result.window ? `, logs ${result.window.from ?? '?'} → ${result.window.to ?? '?'}` : ''})`,
+    '',
+  ];
+  for (const s of result.sources) out.push(...sourceBlock(s), '');
+  for (const [title, rows] of [['By owner', result.rollups.owner], ['By cost centre', result.rollups.costCentre]] as const) {
+    out.push(title, ...pad([['  KEY', 'SOURCES', 'MONTHLY'], ...rows.map((r) => [`  ${r.key}`, String(r.sources), `${usd(r.monthlyUsd)}${r.complete ? '' : ' + missing'}`])]), '');
+  }
+  if (result.unattributed.resources.length > 0) {
+    out.push(`Not on any costed path: ${usd(result.unattributed.monthlyUsd)}/month`);
+    for (const id of result.unattributed.resources) {
+      const r = result.resources.find((x) => x.id === id);
+      out.push(`  ${r?.name ?? id} (${r?.kind ?? '?'})  ${usd(r?.monthlyFixedUsd ?? null)}${r?.missing ? `  ${r.missing}` : ''}`);
+    }
+    out.push('');
+  }
+  out.push('Method');
+  for (const note of result.method.notes) out.push(`  ${note}`);
+  out.push(`  1 GB = ${result.bytesPerGb} bytes; ${result.hoursPerMonth} hours per month.`, '');
+  out.push('Price sources');
+  for (const p of result.prices.sources) out.push(`  ${p.id}: ${p.date ?? 'no date'}${p.url ? `  ${p.url}` : ''}${p.unconfirmed ? '  (UNCONFIRMED vs Microsoft pricing page)' : ''}`);
+  out.push('');
+  if (result.gaps.length > 0) {
+    out.push('Gaps');
+    for (const g of result.gaps) out.push(`  ${g.code} ${g.scope}: ${g.message}`);
+    out.push('');
+  }
+  out.push(`Total ${usd(result.total.monthlyUsd)}/month${result.total.complete ? '' : ' (incomplete: see gaps)'} | ${result.sources.length} costed source(s) | not costed: ${result.notCosted.length} | gaps: ${result.gaps.length}`, '');
+  return out.join('\n');
+}
+
+export const costCommand: CliCommand = {
+  name: 'cost',
+  summary: 'Estimate monthly egress cost per path (list prices) and roll it up by owner / cost-centre tag',
+  usage: USAGE,
+  async run(args, io) {
+    const { logs: logPaths, rest: afterLogs } = takeLogs(args);
+    const { values: moreLogs, rest } = takeRepeated(afterLogs, 'logs', { splitCommas: false });
+    const parsed = parseArgs(rest, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
+    const split = oneOf(parsed, 'split', ['even', 'bytes'] as const, 'even');
+    const fallbackRegion = stringOption(parsed, 'fallback-region');
+    if (fallbackRegion !== undefined && !/^[a-z0-9]+$/i.test(fallbackRegion)) throw new UsageError(`--fallback-region "${fallbackRegion}" is not an Azure region name like eastus`);
+    const out = stringOption(parsed, 'out');
+    const allLogs = [...logPaths, ...moreLogs];
+    const logs = allLogs.length === 0 ? null : await readLogs(allLogs, io.cwd);
+    const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
+    const resolved = resolveEgress(snapshot);
+    const traffic = logs === null ? null : analyzeTraffic(snapshot, logs);
+    const result = estimateCost(snapshot, resolved, { traffic, split, fallbackRegion: fallbackRegion?.toLowerCase() ?? null });
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatCostTable(result);
+    if (out === undefined) io.stdout(text);
+    else {
+      const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+      await writeFile(target, text, 'utf8');
+      io.stderr(`wrote ${relative(io.cwd, target) || out}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * Opens an estate from files on disk on the main side (`egress-atlas ui FILE`,
+ * `npm run web -- FILE`): reads the snapshot or ARM / az JSON files (directories expanded as the
+ * CLI does), builds the snapshot, keeps it as an open estate and resolves the default route once
+ * so the page's first `resolve` is a cache hit. The page then opens it by ID (`openLoaded`): the
+ * file is never uploaded from the page. Progress is reported per stage.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { OpenedEstate } from '../../shared/ipc/contract';
+import type { Snapshot } from '../../shared/model/snapshot';
+import { decodeText, snapshotFromTexts, type InputText } from '../snapshot/index';
+import { inputFiles } from '../snapshot/load';
+import { TOOL_VERSION } from '../snapshot/tool-version';
+import type { MainServices } from './main-services';
+
+export type LoadProgress =
+  | { readonly stage: 'reading'; readonly bytesRead: number; readonly totalBytes: number; readonly file: string }
+  | { readonly stage: 'building'; readonly bytesRead: number }
+  | { readonly stage: 'built'; readonly resources: number; readonly subnets: number; readonly networkInterfaces: number }
+  | { readonly stage: 'resolved'; readonly sources: number };
+
+export interface LoadEstateOptions {
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** Title of the estate; default: the first path's name (`+ n more`). */
+  readonly title?: string;
+}
+
+/** Every resource the normalized model holds (each array in `snapshot.model`). */
+export function countResources(snapshot: Snapshot): number {
+  let n = 0;
+  for (const value of Object.values(snapshot.model) as unknown[]) if (Array.isArray(value)) n += value.length;
+  return n;
+}
+
+function titleForPaths(paths: readonly string[]): string {
+  const [first, ...rest] = paths;
+  if (first === undefined) return 'Opened files';
+  const name = basename(first);
+  return rest.length === 0 ? name : `${name} + ${rest.length} more`;
+}
+
+async function readWithProgress(path: string, onChunk: (bytes: number) => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) {
+    const buffer = chunk as Buffer;
+    chunks.push(buffer);
+    onChunk(buffer.length);
+  }
+  return chunks.length === 1 ? chunks[0] as Buffer : Buffer.concat(chunks);
+}
+
+/** Reads `paths` into an open estate of `services`. Throws InputError for bad input (as the CLI's loader). */
+export async function loadEstateFromPaths(services: Pick<MainServices, 'addLoaded' | 'resolve'>, paths: readonly string[], options: LoadEstateOptions = {}): Promise<OpenedEstate> {
+  const report = options.onProgress ?? (() => undefined);
+  const files = await inputFiles(paths);
+  let totalBytes = 0;
+  for (const file of files) totalBytes += (await stat(file.path)).size;
+  let bytesRead = 0;
+  const texts: InputText[] = [];
+  for (const file of files) {
+    const bytes = await readWithProgress(file.path, (n) => {
+      bytesRead += n;
+      report({ stage: 'reading', bytesRead, totalBytes, file: file.name });
+    });
+    texts.push({ name: file.name, text: decodeText(bytes), bytes, ...(file.directory === undefined ? {} : { directory: file.directory }) });
+  }
+  report({ stage: 'building', bytesRead });
+  const snapshot = snapshotFromTexts(texts, { toolVersion: TOOL_VERSION });
+  report({ stage: 'built', resources: countResources(snapshot), subnets: snapshot.model.subnets.length, networkInterfaces: snapshot.model.networkInterfaces.length });
+  const opened = services.addLoaded(options.title ?? titleForPaths(paths), snapshot);
+  const resolved = await services.resolve({ estateId: opened.summary.estateId, destination: null });
+  if (resolved.ok) report({ stage: 'resolved', sources: resolved.value.paths.length });
+  return opened;
+}
+
+/** One line of progress for a terminal, e.g. `reading 12.5 / 125.0 MB`. */
+export function formatLoadProgress(progress: LoadProgress): string {
+  const mb = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+  switch (progress.stage) {
+    case 'reading':
+      return `reading ${mb(progress.bytesRead)} / ${mb(progress.totalBytes)} MB (${progress.file})`;
+    case 'building':
+      return `read ${mb(progress.bytesRead)} MB; parsing and building the model…`;
+    case 'built':
+      return `${progress.resources} resources (${progress.subnets} subnets, ${progress.networkInterfaces} NICs); resolving…`;
+    case 'resolved':
+      return `${progress.sources} sources resolved`;
+  }
+}
+
+/**
+ * A progress callback that writes lines to `write` (a terminal's stderr): every stage, but the
+ * reading stage only every 10% of the bytes (and at the end), with the elapsed time.
+ */
+export function progressPrinter(write: (line: string) => void, clock: () => number = () => performance.now()): (progress: LoadProgress) => void {
+  const start = clock();
+  let nextReadingStep = 0;
+  return (progress) => {
+    if (progress.stage === 'reading') {
+      const step = progress.totalBytes === 0 ? 10 : Math.floor((progress.bytesRead / progress.totalBytes) * 10);
+      if (step < nextReadingStep && progress.bytesRead < progress.totalBytes) return;
+      nextReadingStep = step + 1;
+    }
+    write(`[${((clock() - start) / 1000).toFixed(1)} s] ${formatLoadProgress(progress)}`);
+  };
+}

@@ -1,0 +1,482 @@
+/**
+ * Cost attribution (issue 13), pure and deterministic:
+ *   estimateCost(input, resolveResult, { traffic, split, fallbackRegion }) → CostResult (`egress-atlas/cost@1`)
+ *
+ * For every source whose modelled path reaches the internet (workload subnets and NICs with a path
+ * of their own), the monthly list-price cost of what the path passes:
+ *   - NAT gateway hours, Azure Firewall deployment hours, public IP hours: the resource's fixed
+ *     monthly cost (hourly price × 730 h), divided among the sources whose path uses it, evenly (the
+ *     default) or by share of bytes;
+ *   - NAT gateway and firewall data processed: the source's GB × the per-GB price;
+ *   - internet data transfer out: the tiers applied to the estate's total GB per egress zone (the
+ *     first-100-GB allowance is account-wide, not per subnet), shared by GB.
+ * Bytes come from a TrafficResult (flow-log bytes to public destinations, allowed, scaled from the
+ * logs' window to a month) or, failing that, from NAT gateway `ByteCount` / firewall `DataProcessed`
+ * metrics in the snapshot (divided evenly among the sources using the resource). Where a price or
+ * the bytes are missing the line's figure is null and a gap says why: never a silent 0.
+ */
+import { effectiveTags } from '../model/tags';
+import { isPublicIp, parseIp } from '../model/ip';
+import { toResourceId, type ResourceId } from '../model/ids';
+import type { ResourceMetric } from '../model/snapshot';
+import type { AzureFirewall, NatGateway, NetworkResource, PublicIpAddress, PublicIpPrefix } from '../model/topology';
+import type { ResolveInput } from '../egress/index';
+import type { EgressPath, ResolveResult } from '../egress/types';
+import type { TrafficResult } from '../traffic/types';
+import { PRICE_TABLE, priceDateText, priceIn, tieredCost } from './prices';
+import type { EgressZone, ListPrice, PriceTable } from './prices';
+import type {
+  BytesBasis, CostContributor, CostGap, CostItem, CostLine, CostPriceRef, CostResource, CostResult, CostRollup,
+  InternetEgressZoneCost, SourceCost, SplitMethod,
+} from './types';
+import { COST_SCHEMA } from './types';
+
+/**
+ * Bytes per billed GB. The reference does not say which GB Azure bills; 2^30 is assumed and
+ * reported in every result (`bytesPerGb`), so a reader can redo the arithmetic with 10^9.
+ */
+export const BYTES_PER_GB = 1024 ** 3;
+
+export interface CostOptions {
+  /** Observed traffic (`analyzeTraffic`): per-source bytes from flow logs. */
+  readonly traffic?: TrafficResult | null;
+  /** How a shared resource's fixed cost is divided; default `even`. */
+  readonly split?: SplitMethod;
+  /**
+   * Price resources in a region the table lacks at this region's listed price (each figure says it
+   * was substituted). Null (the default): such figures are missing.
+   */
+  readonly fallbackRegion?: string | null;
+  readonly prices?: PriceTable;
+}
+
+/** Metrics that carry bytes through a NAT gateway / firewall (Azure Monitor names, Total aggregation). */
+const BYTE_METRICS: Readonly<Record<'nat-gateway' | 'azure-firewall', string>> = { 'nat-gateway': 'bytecount', 'azure-firewall': 'dataprocessed' };
+
+const UNTAGGED = '(untagged)';
+
+const key = (id: string): string => id.toLowerCase();
+
+function tagValue(tags: Readonly<Record<string, string>>, wanted: 'owner' | 'costcentre'): string | null {
+  for (const [k, v] of Object.entries(tags)) {
+    const norm = k.toLowerCase().replace(/[-_ ]/g, '');
+    if (wanted === 'owner' ? norm === 'owner' : norm === 'costcenter' || norm === 'costcentre') return v;
+  }
+  return null;
+}
+
+function hoursBetween(from: string | null, to: string | null): number | null {
+  if (from === null || to === null) return null;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) && ms > 0 ? ms / 3_600_000 : null;
+}
+
+/** Bytes in a log record count as internet egress when the destination is public (or a name: firewall logs). */
+function countsAsInternet(destination: string): boolean {
+  const ip = parseIp(destination);
+  return ip === null || isPublicIp(ip);
+}
+
+const round = (n: number, digits: number): number => Number(n.toFixed(digits));
+
+interface PathPlan {
+  readonly path: EgressPath;
+  readonly region: string | null;
+  readonly owner: string | null;
+  readonly costCentre: string | null;
+  readonly tagsFrom: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly natGateways: readonly NatGateway[];
+  readonly firewalls: readonly AzureFirewall[];
+  /** Fixed-cost resources on the path, in path order (keys into the resource table). */
+  readonly fixed: readonly string[];
+  contributors: CostContributor[];
+  /** Some contributor's records carry bytes (flow logs): the observed total is a measurement, even 0. */
+  hasBytes: boolean;
+  observedBytes: number;
+  basis: BytesBasis;
+  monthlyBytes: number | null;
+}
+
+interface PricedResource {
+  readonly entry: Omit<CostResource, 'usedBy'>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly users: string[];
+}
+
+export function estimateCost(input: ResolveInput, resolved: ResolveResult, options: CostOptions = {}): CostResult {
+  const table = options.prices ?? PRICE_TABLE;
+  const hours = table.hoursPerMonth;
+  const split: SplitMethod = options.split ?? 'even';
+  const fallback = options.fallbackRegion ?? null;
+  const model = input.model;
+  const gaps: CostGap[] = [];
+  const gapKeys = new Set<string>();
+  const addGap = (gap: CostGap): void => {
+    const k = `${gap.code}|${gap.scope}|${gap.message}`;
+    if (!gapKeys.has(k)) {
+      gapKeys.add(k);
+      gaps.push(gap);
+    }
+  };
+  const notes: string[] = [];
+
+  const all = new Map<string, NetworkResource>();
+  for (const list of [model.virtualNetworks, model.subnets, model.networkInterfaces, model.natGateways, model.azureFirewalls, model.publicIpAddresses, model.publicIpPrefixes] as readonly (readonly NetworkResource[])[]) {
+    for (const r of list) all.set(key(r.id), r);
+  }
+  const find = (id: ResourceId): NetworkResource | undefined => all.get(key(id));
+  const natById = new Map(model.natGateways.map((n) => [key(n.id), n]));
+  const fwById = new Map(model.azureFirewalls.map((f) => [key(f.id), f]));
+  const pipById = new Map(model.publicIpAddresses.map((p) => [key(p.id), p]));
+  const prefixById = new Map(model.publicIpPrefixes.map((p) => [key(p.id), p]));
+
+  const priceRef = (priced: { price: ListPrice; pricedAt: string; substituted: boolean }): CostPriceRef => ({
+    meter: priced.price.meter, usdPerUnit: priced.price.usd, pricedAt: priced.pricedAt, substituted: priced.substituted,
+    sourceId: priced.price.sourceId, priceDate: priceDateText(table, priced.price.sourceId),
+  });
+  const noRegionPrice = (what: string, price: ListPrice, region: string | null): string =>
+    `no ${region ?? '(unknown region)'} price for ${what} in the price table (it lists ${price.region} only${fallback === null ? '; --fallback-region ' + price.region + ' uses that price' : ''})`;
+
+  // ---- Fixed-cost resources: NAT gateways, firewalls, their public IPs; instance public IPs on a path.
+  const resources = new Map<string, PricedResource>();
+  const fixedEntry = (id: string, name: string, kind: CostResource['kind'], region: string | null, tags: Readonly<Record<string, string>>,
+    priced: { price: ListPrice; pricedAt: string; substituted: boolean } | null, missing: string | null): void => {
+    if (resources.has(key(id))) return;
+    if (missing !== null) addGap({ code: 'price-missing', scope: id, message: missing });
+    resources.set(key(id), {
+      entry: {
+        id, name, kind, region,
+        monthlyFixedUsd: priced === null ? null : round(priced.price.usd * hours, 6),
+        price: priced === null ? null : priceRef(priced),
+        missing,
+      },
+      tags,
+      users: [],
+    });
+  };
+  const addPublicIp = (pip: PublicIpAddress): void => {
+    if (pip.version !== 'IPv4') {
+      fixedEntry(pip.id, pip.name, 'public-ip', pip.location, pip.tags, null, 'IPv6 public IP: the price table has Standard static IPv4 only');
+      return;
+    }
+    if (pip.skuName !== 'Standard') {
+      fixedEntry(pip.id, pip.name, 'public-ip', pip.location, pip.tags, null, `public IP SKU ${pip.skuName}: the price table has Standard (static) only`);
+      return;
+    }
+    const priced = priceIn(table.publicIpStandard, pip.location, fallback);
+    fixedEntry(pip.id, pip.name, 'public-ip', pip.location, pip.tags, priced, priced === null ? noRegionPrice('a Standard static public IP', table.publicIpStandard, pip.location) : null);
+  };
+  const addPrefix = (prefix: PublicIpPrefix): void => {
+    fixedEntry(prefix.id, prefix.name, 'public-ip-prefix', prefix.location, prefix.tags, null, 'public IP prefix: the per-IP rate is UNCONFIRMED in the reference, so the table has no price');
+  };
+  const natParts = (nat: NatGateway): string[] => {
+    const ids: string[] = [key(nat.id)];
+    if (nat.skuName === 'Standard') fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, priceIn(table.natGateway.hour, nat.location, fallback), null);
+    else fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, null, `NAT gateway SKU ${nat.skuName}: the price table has Standard only (StandardV2 pricing is UNCONFIRMED in the reference)`);
+    for (const id of nat.publicIpAddressIds) {
+      const pip = pipById.get(key(id));
+      if (pip) { addPublicIp(pip); ids.push(key(id)); }
+    }
+    for (const id of nat.publicIpPrefixIds) {
+      const prefix = prefixById.get(key(id));
+      if (prefix) { addPrefix(prefix); ids.push(key(id)); }
+    }
+    return ids;
+  };
+  const firewallParts = (fw: AzureFirewall): string[] => {
+    const ids: string[] = [key(fw.id)];
+    if (fw.skuTier === 'Unknown') fixedEntry(fw.id, fw.name, 'azure-firewall', fw.location, fw.tags, null, 'Azure Firewall tier unknown: no price applies');
+    else {
+      const deployment = table.firewall[fw.skuTier].deployment;
+      const priced = priceIn(deployment, fw.location, fallback);
+      fixedEntry(fw.id, fw.name, 'azure-firewall', fw.location, fw.tags, priced, priced === null ? noRegionPrice(`Azure Firewall ${fw.skuTier} deployment`, deployment, fw.location) : null);
+    }
+    for (const config of [...fw.ipConfigurations, ...(fw.managementIpConfiguration ? [fw.managementIpConfiguration] : [])]) {
+      const pip = config.publicIpAddressId === null ? undefined : pipById.get(key(config.publicIpAddressId));
+      if (pip) { addPublicIp(pip); ids.push(key(pip.id)); }
+    }
+    return ids;
+  };
+  // Every NAT gateway and firewall is listed, used or not: a bypassed one still bills its hours.
+  const natPartsById = new Map(model.natGateways.map((n) => [key(n.id), natParts(n)]));
+  const fwPartsById = new Map(model.azureFirewalls.map((f) => [key(f.id), firewallParts(f)]));
+
+  // ---- The paths that are costed.
+  const plans: PathPlan[] = [];
+  const notCosted: { source: string; reason: string }[] = [];
+  for (const path of resolved.paths) {
+    const role = path.source.role ?? 'workload';
+    if (role !== 'workload') {
+      notCosted.push({ source: path.source.id, reason: `platform subnet (${role}): its internet traffic is that of the sources it carries, costed on their paths` });
+      continue;
+    }
+    if (path.verdict !== 'internet') {
+      notCosted.push({ source: path.source.id, reason: `verdict ${path.verdict}: no internet egress on this path` });
+      continue;
+    }
+    const own = find(toResourceId(path.source.id));
+    const tagged = own ? effectiveTags(own, find) : null;
+    const tags = tagged?.tags ?? {};
+    const region = own?.location ?? null;
+    const natGateways: NatGateway[] = [];
+    const firewalls: AzureFirewall[] = [];
+    const fixed: string[] = [];
+    const push = (ids: readonly string[]): void => { for (const id of ids) if (!fixed.includes(id)) fixed.push(id); };
+    for (const step of path.steps) {
+      if (step.kind === 'nat-gateway') {
+        const nat = natById.get(key(step.natGateway.id));
+        if (nat && !natGateways.includes(nat)) { natGateways.push(nat); push(natPartsById.get(key(nat.id)) ?? []); }
+      } else if (step.kind === 'azure-firewall') {
+        const fw = fwById.get(key(step.firewall.id));
+        if (fw && !firewalls.includes(fw)) { firewalls.push(fw); push(fwPartsById.get(key(fw.id)) ?? []); }
+      } else if (step.kind === 'public-ip' && step.owner === 'instance') {
+        const pip = pipById.get(key(step.resourceId));
+        if (pip) { addPublicIp(pip); push([key(pip.id)]); }
+      }
+    }
+    if (region === null) addGap({ code: 'region-unknown', scope: path.source.id, message: 'the source has no region: regional prices and the egress zone cannot be chosen' });
+    if (path.exit === 'load-balancer') addGap({ code: 'not-costed', scope: path.source.id, message: 'load balancer outbound: the load balancer and its frontend public IPs are not priced (not in the price table)' });
+    if (path.via.some((v) => v.kind === 'nva' || v.kind === 'internal-load-balancer')) addGap({ code: 'not-costed', scope: path.source.id, message: 'the path passes a network virtual appliance / internal load balancer: their VMs and rules are not priced' });
+    if (path.steps.some((st) => st.kind === 'public-ip' && st.owner === 'hub-firewall')) addGap({ code: 'not-costed', scope: path.source.id, message: 'secured-hub firewall public IPs are not ARM resources in the snapshot: not priced' });
+    plans.push({
+      path, region, tags, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'),
+      tagsFrom: tagged === null ? null : (tagged.inheritedFrom?.id ?? (Object.keys(tags).length > 0 ? path.source.id : null)),
+      natGateways, firewalls, fixed,
+      contributors: [], hasBytes: false, observedBytes: 0, basis: { kind: 'none', description: '' }, monthlyBytes: null,
+    });
+    for (const id of fixed) resources.get(id)?.users.push(path.source.id);
+  }
+  const planById = new Map(plans.map((p) => [key(p.path.source.id), p]));
+  const pathIds = new Set(resolved.paths.map((p) => key(p.source.id)));
+
+  // ---- Bytes: flow logs first.
+  const traffic = options.traffic ?? null;
+  let logScale: number | null = null;
+  let logHours: number | null = null;
+  if (traffic !== null) {
+    logHours = hoursBetween(traffic.window.from, traffic.window.to);
+    logScale = logHours === null ? null : hours / logHours;
+    if (logScale === null) notes.push('The logs have no time window: their bytes cannot be scaled to a month, so no byte figures come from them.');
+    for (const s of traffic.sources) {
+      // A NIC with a path of its own is costed on that path (or not at all); others on their subnet's.
+      const plan = pathIds.has(key(s.source.id)) ? planById.get(key(s.source.id)) : planById.get(key(s.subnet.id));
+      if (!plan) continue;
+      let bytes = 0;
+      let any = false;
+      for (const o of s.observed) {
+        if (o.bytes === null) continue;
+        any = true;
+        if (o.action === 'allow' && countsAsInternet(o.destination)) bytes += o.bytes;
+      }
+      const res = find(toResourceId(s.source.id));
+      const tags = res ? effectiveTags(res, find).tags : plan.tags;
+      plan.contributors.push({ source: s.source, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'), observedBytes: bytes });
+      if (any) plan.hasBytes = true;
+      plan.observedBytes += bytes;
+    }
+  }
+  // Then NAT gateway / firewall byte metrics.
+  const metricOf = new Map<string, ResourceMetric>();
+  for (const m of input.metrics) {
+    const name = m.metricName.toLowerCase();
+    const k = key(m.resourceId);
+    if (m.aggregation !== 'Total') continue;
+    if ((natById.has(k) && name === BYTE_METRICS['nat-gateway']) || (fwById.has(k) && name === BYTE_METRICS['azure-firewall'])) metricOf.set(k, m);
+  }
+  let usedLogs = false;
+  let usedMetrics = false;
+  for (const plan of plans) {
+    const window = traffic === null ? '' : `${traffic.window.from ?? '?'} → ${traffic.window.to ?? '?'}`;
+    if (plan.hasBytes && logScale !== null && logHours !== null) {
+      usedLogs = true;
+      plan.monthlyBytes = plan.observedBytes * logScale;
+      plan.basis = {
+        kind: 'flow-logs', observedBytes: plan.observedBytes, scale: round(logScale, 6),
+        description: `flow logs: ${plan.observedBytes} B allowed to public destinations in ${round(logHours, 2)} h (${window}) × ${round(logScale, 4)} = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month (both directions: an upper bound for egress)`,
+      };
+      continue;
+    }
+    const metered = [...plan.natGateways.map((n) => n.id), ...plan.firewalls.map((f) => f.id)].map((id) => metricOf.get(key(id))).find((m) => m !== undefined);
+    if (metered) {
+      const mHours = hoursBetween(metered.windowStart, metered.windowEnd);
+      const users = resources.get(key(metered.resourceId))?.users.length ?? 1;
+      if (mHours !== null) {
+        usedMetrics = true;
+        const scale = hours / mHours;
+        plan.monthlyBytes = (metered.value * scale) / users;
+        plan.basis = {
+          kind: 'metrics', metric: metered.metricName, resourceId: metered.resourceId, resourceBytes: metered.value, sharedAmong: users, scale: round(scale, 6),
+          description: `metric ${metered.metricName} (Total) of ${find(toResourceId(metered.resourceId))?.name ?? metered.resourceId}: ${metered.value} B in ${round(mHours, 2)} h × ${round(scale, 4)} ÷ ${users} source(s) using it (evenly) = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month`,
+        };
+        continue;
+      }
+    }
+    const why = traffic === null
+      ? 'no flow logs given and no NAT gateway ByteCount / firewall DataProcessed metric on the path'
+      : plan.contributors.length === 0 ? 'no log records for this source, and no NAT gateway / firewall byte metric on the path'
+        : 'its log records carry no bytes (firewall logs do not), and no NAT gateway / firewall byte metric on the path';
+    plan.basis = { kind: 'none', description: why };
+    addGap({ code: 'bytes-missing', scope: plan.path.source.id, message: `per-GB figures missing: ${why}` });
+  }
+
+  // ---- Internet egress: tiers on each zone's total GB, shared by GB.
+  const zoneOf = (plan: PathPlan): EgressZone | null => (plan.region === null ? null : table.zoneOfRegion[plan.region.toLowerCase()] ?? null);
+  const zoneTotals = new Map<EgressZone, { gb: number; sources: number }>();
+  for (const plan of plans) {
+    const zone = zoneOf(plan);
+    if (zone === null || plan.monthlyBytes === null) continue;
+    const t = zoneTotals.get(zone) ?? { gb: 0, sources: 0 };
+    t.gb += plan.monthlyBytes / BYTES_PER_GB;
+    t.sources++;
+    zoneTotals.set(zone, t);
+  }
+  const internetEgress: InternetEgressZoneCost[] = [...zoneTotals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([zone, t]) => {
+    const tiers = table.internetEgress.zones[zone];
+    if (!tiers) {
+      addGap({ code: 'price-missing', scope: zone, message: `internet data transfer: the price table has no ${zone} tiers` });
+      return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: null, byTier: [], sources: t.sources };
+    }
+    const cost = tieredCost(tiers, t.gb);
+    return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: round(cost.usd, 6), byTier: cost.byTier.map((b) => ({ tier: b.tier, gb: round(b.gb, 6) })), sources: t.sources };
+  });
+  const egressSource = table.internetEgress.sourceIds[0] ?? '';
+
+  // ---- How each shared resource's fixed cost divides: among how many, and their total bytes (NaN when one lacks bytes).
+  const shareOf = new Map<string, { readonly among: number; readonly totalBytes: number }>();
+  for (const [id, r] of resources) {
+    const users = r.users.map((u) => planById.get(key(u))).filter((p): p is PathPlan => p !== undefined);
+    const totalBytes = users.reduce((n, p) => n + (p.monthlyBytes ?? Number.NaN), 0);
+    shareOf.set(id, { among: users.length, totalBytes });
+    if (split === 'bytes' && users.length > 0 && !(Number.isFinite(totalBytes) && totalBytes > 0)) {
+      notes.push(`${r.entry.name}: split evenly, not by bytes (not every source using it has bytes).`);
+    }
+  }
+
+  // ---- Lines per source.
+  const sources: SourceCost[] = [];
+  for (const plan of plans) {
+    const lines: CostLine[] = [];
+    const gb = plan.monthlyBytes === null ? null : plan.monthlyBytes / BYTES_PER_GB;
+    const bytesText = plan.basis.description;
+    for (const id of plan.fixed) {
+      const r = resources.get(id);
+      if (!r) continue;
+      const { among, totalBytes } = shareOf.get(id) ?? { among: 1, totalBytes: Number.NaN };
+      const byBytes = split === 'bytes' && Number.isFinite(totalBytes) && totalBytes > 0;
+      const share = byBytes ? (plan.monthlyBytes ?? 0) / totalBytes : 1 / among;
+      const method: SplitMethod = byBytes ? 'bytes' : 'even';
+      const item: CostItem = r.entry.kind === 'nat-gateway' ? 'nat-gateway-hours' : r.entry.kind === 'azure-firewall' ? 'firewall-hours' : 'public-ip-hours';
+      lines.push({
+        item, resource: { id: r.entry.id, name: r.entry.name }, quantity: round(hours * share, 6), unit: 'hour',
+        monthlyUsd: r.entry.monthlyFixedUsd === null ? null : round(r.entry.monthlyFixedUsd * share, 6),
+        price: r.entry.price, bytes: null, split: { method, among, share: round(share, 6) }, missing: r.entry.missing,
+      });
+    }
+    const perGb = (item: CostItem, resource: { id: string; name: string }, priced: { price: ListPrice; pricedAt: string; substituted: boolean } | null, missingPrice: string | null): void => {
+      const missing = priced === null ? missingPrice : gb === null ? `no bytes: ${bytesText}` : null;
+      lines.push({
+        item, resource, quantity: gb === null ? null : round(gb, 6), unit: 'GB',
+        monthlyUsd: priced === null || gb === null ? null : round(gb * priced.price.usd, 6),
+        price: priced === null ? null : priceRef(priced), bytes: bytesText, split: null, missing,
+      });
+    };
+    for (const nat of plan.natGateways) {
+      if (nat.skuName === 'Standard') perGb('nat-gateway-data', { id: nat.id, name: nat.name }, priceIn(table.natGateway.dataProcessed, nat.location, fallback), null);
+      else perGb('nat-gateway-data', { id: nat.id, name: nat.name }, null, `NAT gateway SKU ${nat.skuName}: no data-processed price in the table`);
+    }
+    for (const fw of plan.firewalls) {
+      if (fw.skuTier === 'Unknown') perGb('firewall-data', { id: fw.id, name: fw.name }, null, 'Azure Firewall tier unknown: no price applies');
+      else {
+        const dp = table.firewall[fw.skuTier].dataProcessed;
+        const priced = priceIn(dp, fw.location, fallback);
+        if (priced === null) addGap({ code: 'price-missing', scope: fw.id, message: noRegionPrice(`Azure Firewall ${fw.skuTier} data processed`, dp, fw.location) });
+        perGb('firewall-data', { id: fw.id, name: fw.name }, priced, priced === null ? noRegionPrice(`Azure Firewall ${fw.skuTier} data processed`, dp, fw.location) : null);
+      }
+    }
+    {
+      const zone = zoneOf(plan);
+      const zoneCost = zone === null ? undefined : internetEgress.find((z) => z.zone === zone);
+      let missing: string | null = null;
+      let amount: number | null = null;
+      let price: CostPriceRef | null = null;
+      if (zone === null) {
+        missing = `region ${plan.region ?? '(unknown)'} is in no egress zone the price table knows`;
+        addGap({ code: 'price-missing', scope: plan.path.source.id, message: `internet data transfer: ${missing}` });
+      } else if (gb === null) missing = `no bytes: ${bytesText}`;
+      else if (!zoneCost || zoneCost.monthlyUsd === null) missing = `the price table has no ${zone} internet egress tiers`;
+      else {
+        const average = zoneCost.monthlyGb > 0 ? zoneCost.monthlyUsd / zoneCost.monthlyGb : 0;
+        amount = zoneCost.monthlyGb > 0 ? round(zoneCost.monthlyUsd * (gb / zoneCost.monthlyGb), 6) : 0;
+        price = { meter: `${table.internetEgress.meter} (${zone}, tiered; average rate over the estate's ${zoneCost.monthlyGb} GB)`, usdPerUnit: round(average, 6), pricedAt: zone, substituted: false, sourceId: egressSource, priceDate: priceDateText(table, egressSource) };
+      }
+      lines.push({ item: 'internet-egress', resource: null, quantity: gb === null ? null : round(gb, 6), unit: 'GB', monthlyUsd: amount, price, bytes: bytesText, split: null, missing });
+    }
+    const known = lines.reduce((n, l) => n + (l.monthlyUsd ?? 0), 0);
+    sources.push({
+      source: { type: plan.path.source.type, id: plan.path.source.id, name: plan.path.source.name },
+      verdict: plan.path.verdict, exit: plan.path.exit, region: plan.region, owner: plan.owner, costCentre: plan.costCentre, tagsFrom: plan.tagsFrom,
+      monthlyGb: gb === null ? null : round(gb, 6), bytes: plan.basis, contributors: plan.contributors, lines,
+      monthlyUsd: round(known, 6), complete: lines.every((l) => l.monthlyUsd !== null),
+    });
+  }
+
+  // ---- Resources, unattributed fixed costs, rollups, total.
+  const resourceList: CostResource[] = [...resources.values()].map((r) => ({ ...r.entry, usedBy: [...r.users] }));
+  const unused = [...resources.values()].filter((r) => r.users.length === 0);
+  const unattributedUsd = unused.reduce((n, r) => n + (r.entry.monthlyFixedUsd ?? 0), 0);
+
+  const rollup = (which: 'owner' | 'costCentre'): CostRollup[] => {
+    const acc = new Map<string, { usd: number; complete: boolean; sources: Set<string> }>();
+    const add = (k: string | null, usd: number, complete: boolean, source: string | null): void => {
+      const name = k ?? UNTAGGED;
+      const a = acc.get(name) ?? { usd: 0, complete: true, sources: new Set<string>() };
+      a.usd += usd;
+      a.complete = a.complete && complete;
+      if (source !== null) a.sources.add(source);
+      acc.set(name, a);
+    };
+    for (const s of sources) {
+      const fixedUsd = s.lines.filter((l) => l.unit === 'hour').reduce((n, l) => n + (l.monthlyUsd ?? 0), 0);
+      const variableUsd = s.lines.filter((l) => l.unit === 'GB').reduce((n, l) => n + (l.monthlyUsd ?? 0), 0);
+      add(s[which], fixedUsd, s.complete, s.source.id);
+      const observed = s.contributors.reduce((n, c) => n + c.observedBytes, 0);
+      if (s.bytes.kind === 'flow-logs' && observed > 0) {
+        // Variable cost follows the bytes: each NIC's share goes to its own owner / cost centre.
+        for (const c of s.contributors) if (c.observedBytes > 0) add(c[which], variableUsd * (c.observedBytes / observed), s.complete, s.source.id);
+      } else add(s[which], variableUsd, s.complete, s.source.id);
+    }
+    for (const r of unused) add(tagValue(r.tags, which === 'owner' ? 'owner' : 'costcentre'), r.entry.monthlyFixedUsd ?? 0, r.entry.monthlyFixedUsd !== null, null);
+    return [...acc.entries()].map(([k, a]) => ({ key: k, monthlyUsd: round(a.usd, 6), complete: a.complete, sources: a.sources.size }))
+      .sort((a, b) => b.monthlyUsd - a.monthlyUsd || (a.key < b.key ? -1 : 1));
+  };
+
+  notes.unshift(
+    `Fixed costs (hourly list price × ${hours} h) of a NAT gateway, firewall or public IP are divided among the costed sources whose path uses it: ${split === 'even' ? 'evenly' : 'by share of bytes (evenly where bytes are missing)'}.`,
+    'Per-GB charges stack along a path: NAT gateway data processed, firewall data processed, internet data transfer out.',
+    `Egress zone of a source: its region's zone per ${table.zoneSourceId} (${priceDateText(table, table.zoneSourceId)}; UNCONFIRMED against the pricing page).`,
+    `Internet data transfer tiers (first 100 GB free) apply to the estate's total GB per egress zone, not per source (the allowance is account-wide); each source pays its share of GB at the average rate.`,
+    'Variable costs roll up to the owner / cost centre of the NIC that sent the bytes (flow logs); fixed shares to the path\'s own tags (a subnet has none: its VNet\'s). Unused NAT gateways, firewalls and public IPs roll up to their own tags.',
+  );
+  for (const r of unused) if (r.entry.monthlyFixedUsd !== null) notes.push(`${r.entry.name}: ${r.entry.monthlyFixedUsd} USD/month that no costed path uses.`);
+
+  const total = sources.reduce((n, s) => n + s.monthlyUsd, 0) + unattributedUsd;
+  return {
+    schema: COST_SCHEMA,
+    currency: table.currency,
+    hoursPerMonth: hours,
+    bytesPerGb: BYTES_PER_GB,
+    prices: { table: table.id, asOf: table.asOf, compiledFrom: table.compiledFrom, sources: table.sources },
+    method: { split, fallbackRegion: fallback, notes: [...new Set(notes)] },
+    bytesFrom: usedLogs && usedMetrics ? 'flow-logs+metrics' : usedLogs ? 'flow-logs' : usedMetrics ? 'metrics' : 'none',
+    window: traffic === null ? null : traffic.window,
+    sources,
+    resources: resourceList,
+    internetEgress,
+    unattributed: { monthlyUsd: round(unattributedUsd, 6), resources: unused.map((r) => r.entry.id) },
+    rollups: { owner: rollup('owner'), costCentre: rollup('costCentre') },
+    total: { monthlyUsd: round(total, 6), complete: sources.every((s) => s.complete) && resourceList.every((r) => r.monthlyFixedUsd !== null) },
+    notCosted,
+    gaps,
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * Cost attribution (issue 13), pure:
+ *   estimateCost(input, resolveResult, { traffic, split, fallbackRegion }) → CostResult (`egress-atlas/cost@1`)
+ * Prices come from the dated table in prices.ts (reference section 8.1); the CLI (`egress-atlas
+ * cost`), the app and the PDF render the same result.
+ */
+export * from './types';
+export { BYTES_PER_GB, estimateCost } from './estimate';
+export type { CostOptions } from './estimate';
+export { PRICE_TABLE, priceDateText, priceIn, sourceById, tieredCost } from './prices';
+export type { EgressTier, EgressZone, FirewallTier, ListPrice, PriceSource, PriceTable, PricedAt } from './prices';

@@ -1,0 +1,127 @@
+/**
+ * `egress-atlas cost`, run in-process on the bank demo with the log fixtures (test/fixtures/logs):
+ * the egress-atlas/cost@1 JSON, the table, --out, and exit codes (0 ok, 2 usage / bad input).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command';
+import { runCli } from '../../../electron/cli/main';
+import { COST_SCHEMA } from '../../../shared/cost/index';
+import type { CostResult } from '../../../shared/cost/index';
+import { ROOT } from '../../shared/traffic/support';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir = '';
+
+async function cli(args: readonly string[], cwd = ROOT): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd, env: {} };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'egress-atlas-cost-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+// The fixtures' window: 2024-05-01T00:02:11Z → 2024-05-07T23:58:40Z = 6 d 23:56:29 = 604,589 s,
+// so bytes per month = window bytes × 730 × 3,600 / 604,589 (= × 4.34675).
+const SCALE = (730 * 3600) / 604_589;
+const GB = 1024 ** 3;
+
+describe('egress-atlas cost', () => {
+  it('prints egress-atlas/cost@1 JSON with flow-log bytes from the fixtures', async () => {
+    const run = await cli(['cost', '--demo', 'bank', '--logs', 'test/fixtures/logs', '--fallback-region', 'eastus', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as CostResult;
+    expect(result.schema).toBe(COST_SCHEMA);
+    expect(result.bytesFrom).toBe('flow-logs');
+    expect(result.window).toEqual({ from: '2024-05-01T00:02:11.000Z', to: '2024-05-07T23:58:40.000Z' });
+    expect(result.method).toMatchObject({ split: 'even', fallbackRegion: 'eastus' });
+
+    // snet-settlement-batch: the VNet flow log has 1,053,776 B from nic-vm-settle-batch-01 to
+    // 185.40.56.10 (allowed) → × SCALE / 2^30 GB per month, charged NAT 0.045 + firewall 0.016 per GB;
+    // internet egress is inside the free 100 GB.
+    const batch = result.sources.find((s) => s.source.name === 'snet-settlement-batch');
+    expect(batch?.bytes).toMatchObject({ kind: 'flow-logs', observedBytes: 1_053_776 });
+    const gb = (1_053_776 * SCALE) / GB;
+    expect(batch?.monthlyGb).toBeCloseTo(gb, 6);
+    expect(batch?.lines.find((l) => l.item === 'nat-gateway-data')?.monthlyUsd).toBeCloseTo(gb * 0.045, 6);
+    expect(batch?.lines.find((l) => l.item === 'internet-egress')?.monthlyUsd).toBe(0);
+    // Fixed pool (730 h): NAT 32.85 + 2 IPs 7.30 + firewall Premium 1,277.50 + its IP 3.65 = 1,321.30 ÷ 4 = 330.325
+    expect(batch?.monthlyUsd).toBeCloseTo(330.325 + gb * (0.045 + 0.016), 6);
+
+    // snet-payments-reporting: nic-vm-payrpt-01 sent 168,017 + 1,012,000 B to public addresses
+    // (its denied 203.0.113.99 flow carries none); default outbound: internet egress only.
+    const reporting = result.sources.find((s) => s.source.name === 'snet-payments-reporting');
+    expect(reporting?.bytes).toMatchObject({ kind: 'flow-logs', observedBytes: 1_180_017 });
+    expect(reporting?.contributors.map((c) => [c.source.name, c.owner])).toEqual([['nic-vm-payrpt-01', 'payments-bi@contoso-bank.example']]);
+
+    // Firewall logs carry no bytes: the subnets seen only there have their per-GB figures missing.
+    const cardAuth = result.sources.find((s) => s.source.name === 'snet-card-auth');
+    expect(cardAuth?.bytes.kind).toBe('none');
+    expect(cardAuth?.lines.find((l) => l.item === 'nat-gateway-data')?.monthlyUsd).toBeNull();
+    expect(result.gaps.filter((g) => g.code === 'bytes-missing')).toHaveLength(2);
+
+    // Total: 4 × 330.325 + the bypassed ng-card-auth-weu (32.85 + 3.65) + batch's per-GB figure.
+    expect(result.total.monthlyUsd).toBeCloseTo(1321.3 + 36.5 + gb * 0.061, 5);
+    expect(result.rollups.owner.map((r) => r.key)).toContain('card-auth-team@contoso-bank.example');
+    expect(result.prices.sources.every((p) => p.id.length > 0)).toBe(true);
+  });
+
+  it('prints a table per source, by owner and cost centre, with method, sources and gaps', async () => {
+    const run = await cli(['cost', '--demo', 'bank', '--logs', 'test/fixtures/logs']);
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    expect(out).toMatch(/^Estimated monthly egress cost \(list USD, egress-atlas\/prices@2026-09-24; bytes from flow-logs/);
+    expect(out).toContain('snet-settlement-batch (subnet, westeurope)');
+    expect(out).toMatch(/NAT gateway hours ng-hub-egress-weu\s+182\.5 h\s+\$8\.21\s+\$0\.045\/hour Global, no date/);
+    expect(out).toMatch(/firewall hours afw-hub-weu\s+182\.5 h\s+missing\s+no westeurope price for Azure Firewall Premium deployment/);
+    expect(out).toContain('By owner');
+    expect(out).toContain('By cost centre');
+    expect(out).toMatch(/ng-card-auth-weu \(nat-gateway\)\s+\$32\.85/);
+    expect(out).toContain('1 GB = 1073741824 bytes; 730 hours per month.');
+    expect(out).toContain('https://prices.azure.com/api/retail/prices');
+    // Without a fallback region only Global meters price: 4 × 8.2125 + 32.85 + batch's NAT data.
+    expect(out).toMatch(/Total \$65\.70\/month \(incomplete: see gaps\) \| 5 costed source\(s\) \| not costed: 2 \| gaps: \d+\n$/);
+  });
+
+  it('works without logs (no bytes: per-GB figures missing) and writes --out with a wrote line', async () => {
+    const target = join(dir, 'cost.json');
+    const run = await cli(['cost', '--demo', 'bank', '--format', 'json', '--split', 'bytes', '--out', target]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^wrote .*cost\.json\n$/);
+    const result = JSON.parse(await readFile(target, 'utf8')) as CostResult;
+    expect(result.bytesFrom).toBe('none');
+    expect(result.window).toBeNull();
+    expect(result.sources.every((s) => s.bytes.kind === 'none' && !s.complete)).toBe(true);
+    // --split bytes without bytes falls back to even, and says so.
+    expect(result.method.notes.some((n) => n.includes('split evenly, not by bytes'))).toBe(true);
+  });
+
+  it('exits 2 on usage mistakes and unreadable log paths', async () => {
+    const split = await cli(['cost', '--demo', 'bank', '--split', 'nope']);
+    expect(split.code).toBe(2);
+    expect(split.stderr).toMatch(/--split must be one of even, bytes/);
+    const region = await cli(['cost', '--demo', 'bank', '--fallback-region', 'east us!']);
+    expect(region.code).toBe(2);
+    const missing = await cli(['cost', '--demo', 'bank', '--logs', 'test/fixtures/no-such-dir']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or directory');
+    expect((await cli(['cost', '--demo', 'bank', '--logs'])).code).toBe(2);
+  });
+});
