@@ -9,7 +9,7 @@ import type { Gap } from '../model/gaps';
 import { parseDestinationSpec } from './destination-spec';
 import { resolveEgress } from './resolve';
 import type { ResolveInput, ResolveOptions } from './index';
-import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
+import type { EgressPath, ExitMethod, PathSource, Verdict } from './types';
 
 export const MATRIX_SCHEMA = 'egress-atlas/matrix@1' as const;
 
@@ -121,67 +121,55 @@ function pathKey(source: PathSource): string {
  */
 export function resolveMatrix(
   input: ResolveInput, destinations: readonly DestinationListEntry[], options: Pick<ResolveOptions, 'resolve'> = {},
-  onResult?: (result: ResolveResult, index: number) => void,
 ): MatrixResult {
   // The rows: every source of the default-route resolve. Only the NICs that have an entry of their
   // own there are resolved for each destination (the others follow their subnet's path).
   const base = resolveEgress(input, { destination: null, resolve: options.resolve });
   const nicIds = new Set(base.paths.filter((p) => p.source.type === 'nic').map((p) => p.source.id));
-  const results = destinations.map((d, i) => {
-    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false, sorted: false });
-    onResult?.(result, i);
-    return result;
-  });
   const sources = new Map<string, PathSource>();
-  const subnetOf = new Map<string, string>();
   for (const path of base.paths) sources.set(pathKey(path.source), path.source);
-  for (const result of results) {
-    for (const path of result.paths) sources.set(pathKey(path.source), path.source);
-  }
-  const nicSubnets = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, nic.ipConfigurations.find((c) => c.primary)?.subnetId ?? nic.ipConfigurations[0]?.subnetId ?? null]));
-  for (const source of sources.values()) {
-    if (source.type === 'nic') {
-      const subnetId = nicSubnets.get(source.id);
-      if (subnetId) subnetOf.set(source.id, subnetId);
+  // Each destination's result is reduced to its cells straight away and then dropped: holding 100
+  // whole results of a 100,000-NIC estate (every hop of every path) does not fit in memory.
+  const seen = new Set<string>();
+  const gaps: Gap[] = [];
+  const interpretations: string[] = [];
+  const cellsByDestination = destinations.map((d, i) => {
+    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false, sorted: false });
+    interpretations[i] = result.destinationInfo?.interpretation ?? '';
+    for (const gap of result.gaps) {
+      const key = `${gap.code}|${gap.scope}|${gap.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      gaps.push(gap);
     }
-  }
-  const byResult = results.map((r) => new Map(r.paths.map((p) => [pathKey(p.source), p])));
-  // A NIC without a path of its own shares its subnet's path object, so it shares the cell too:
-  // one cell per path and destination, not one per row (tens of thousands of rows per destination).
-  const cells = results.map(() => new Map<EgressPath, MatrixCell>());
+    const cells = new Map<string, MatrixCell>();
+    for (const path of result.paths) {
+      const key = pathKey(path.source);
+      sources.set(key, path.source);
+      cells.set(key, cell(d.destination, path));
+    }
+    return cells;
+  });
+  const nicSubnets = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, nic.ipConfigurations.find((c) => c.primary)?.subnetId ?? nic.ipConfigurations[0]?.subnetId ?? null]));
   const missing = destinations.map((d) => cell(d.destination, undefined));
   const rows = [...sources.values()]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.type < b.type ? -1 : 1))
     .map((source): MatrixRow => {
       const key = pathKey(source);
-      const subnetId = subnetOf.get(source.id);
+      const subnetId = source.type === 'nic' ? nicSubnets.get(source.id) : undefined;
+      // A NIC without a path of its own for a destination follows its subnet's (shared cell).
       const subnetKey = subnetId ? `subnet|${subnetId}` : null;
       return {
         source,
         results: destinations.map((d, i) => {
-          const paths = byResult[i];
-          const path = paths?.get(key) ?? (subnetKey === null ? undefined : paths?.get(subnetKey));
-          if (!path) return missing[i] ?? cell(d.destination, undefined);
-          const cache = cells[i];
-          let found = cache?.get(path);
-          if (!found) {
-            found = cell(d.destination, path);
-            cache?.set(path, found);
-          }
-          return found;
+          const cells = cellsByDestination[i];
+          return cells?.get(key) ?? (subnetKey === null ? undefined : cells?.get(subnetKey)) ?? missing[i] ?? cell(d.destination, undefined);
         }),
       };
     });
-  const seen = new Set<string>();
-  const gaps = results.flatMap((r) => r.gaps).filter((g) => {
-    const key = `${g.code}|${g.scope}|${g.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
   return {
     schema: MATRIX_SCHEMA,
-    destinations: destinations.map((d, i) => ({ ...d, interpretation: results[i]?.destinationInfo?.interpretation ?? '' })),
+    destinations: destinations.map((d, i) => ({ ...d, interpretation: interpretations[i] ?? '' })),
     rows, gaps,
   };
 }
