@@ -30,6 +30,15 @@ export function safe(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/[\n\t]/g, ' ');
 }
+/**
+ * A whole plain-text table (no colours of ours in it): every control character but the line
+ * breaks and tabs the layout uses is shown escaped, whichever cell it came from.
+ */
+export function safeTable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 const plain: Paint = (text) => text;
 
 function verdictPaint(verdict: Verdict, color: boolean): Paint {

@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { checkExitCode, checkPolicy, formatIssue, parsePolicy, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import { safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
 import { parseResolveOptions, validateDestination } from './resolve';
@@ -122,7 +123,7 @@ export const checkCommand: CliCommand = {
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
       : format === 'sarif' ? `${JSON.stringify(toSarif(result, { policyUri: policyUri(policyFile, io.cwd), toolVersion: TOOL_VERSION }), null, 2)}\n`
         : format === 'junit' ? toJunit(result)
-          : formatCheckTable(result);
+          : safeTable(formatCheckTable(result));
     if (out === undefined) io.stdout(text);
     else {
       await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');

@@ -10,9 +10,10 @@ import { estimateCost, PRICE_TABLE } from '../../../shared/cost/index';
 import type { CostLine, CostResult, SourceCost } from '../../../shared/cost/index';
 import { analyzeTraffic } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import { safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
-import { readLogs } from './traffic';
+import { readLogs, takeLogs } from './traffic';
 
 const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
        egress-atlas cost --demo [name] [--logs <file-or-directory...>] [options]
@@ -48,22 +49,6 @@ Exit codes: 0 ok, 1 operational failure, 2 bad input or usage.
 const SPEC = {
   demo: 'optional-value', format: 'value', split: 'value', 'fallback-region': 'value', 'service-tags': 'value', out: 'value', help: 'flag',
 } as const;
-
-/** `--logs a b c` takes every following argument up to the next option (as `traffic` does). */
-function takeLogs(args: readonly string[]): { readonly logs: readonly string[]; readonly rest: readonly string[] } {
-  const logs: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg.startsWith('--logs=')) logs.push(arg.slice('--logs='.length));
-    else if (arg === '--logs') {
-      const start = logs.length;
-      while (i + 1 < args.length && !(args[i + 1] ?? '').startsWith('--')) logs.push(args[++i] ?? '');
-      if (logs.length === start) throw new UsageError('--logs needs a file or directory');
-    } else rest.push(arg);
-  }
-  return { logs, rest };
-}
 
 const usd = (n: number | null): string => (n === null ? 'missing' : `$${n.toFixed(2)}`);
 
@@ -156,7 +141,7 @@ export const costCommand: CliCommand = {
     const resolved = resolveEgress(snapshot);
     const traffic = logs === null ? null : analyzeTraffic(snapshot, logs);
     const result = estimateCost(snapshot, resolved, { traffic, split, fallbackRegion: fallbackRegion?.toLowerCase() ?? null });
-    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatCostTable(result);
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : safeTable(formatCostTable(result));
     if (out === undefined) io.stdout(text);
     else {
       const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);

@@ -10,6 +10,7 @@ import type { Policy } from '../../../shared/policy/index';
 import { analyzeTraffic, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
 import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import { safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
@@ -223,7 +224,7 @@ export const trafficCommand: CliCommand = {
     const since = parseSince(sinceText, logs);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const result = analyzeTraffic(snapshot, logs, { since, deniedThreshold: threshold, policy });
-    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatTrafficTable(result, top);
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : safeTable(formatTrafficTable(result, top));
     if (out === undefined) io.stdout(text);
     else {
       const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);

@@ -52,3 +52,27 @@ describe('names printed to a terminal', () => {
     expect(text).toContain('evil\\x1b[2J\\x1b[31mname');
   });
 });
+
+describe('tables of the other commands', () => {
+  it('check and cost escape control characters in names too', async () => {
+    const sub = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
+    const vnet = {
+      id: `${sub}/virtualNetworks/vnet-hostile`, name: 'vnet-hostile', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: `${sub}/virtualNetworks/vnet-hostile/subnets/evil`, name: 'evil\u001b[2J\u001b[31mname', properties: { addressPrefix: '10.0.1.0/24' } }],
+      },
+    };
+    await writeFile(join(dir, 'hostile.json'), JSON.stringify([vnet]), 'utf8');
+    await writeFile(join(dir, 'p.yaml'), 'version: 1\ncontrols:\n  - { id: no-default-outbound, effect: deny, forbidExits: [default-outbound] }\n', 'utf8');
+    for (const args of [['check', 'hostile.json', '--policy', 'p.yaml'], ['cost', 'hostile.json']]) {
+      let stdout = '';
+      const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, cwd: dir, env: {} };
+      const code = await runCli(args, io);
+      expect(code, args.join(' ')).toBeLessThan(2);
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      expect(stdout, args.join(' ')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(stdout, args.join(' ')).toContain('evil\\x1b[2J\\x1b[31mname');
+    }
+  });
+});
