@@ -39,6 +39,13 @@ export function safeTable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** Rows as lines of columns two spaces apart, each column as wide as its widest cell (the last one unpadded). */
+export function pad(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
 const plain: Paint = (text) => text;
 
 function verdictPaint(verdict: Verdict, color: boolean): Paint {

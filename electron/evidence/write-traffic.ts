@@ -7,6 +7,7 @@
  */
 import type { Gap } from '../../shared/model/gaps';
 import type { ModelView, ObservedDestination, TrafficFinding, TrafficResult, TrafficSource } from '../../shared/traffic/types';
+import { bytesText } from '../../shared/traffic/format';
 import { COLORS, type EvidenceDocument, type TableCell } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import { plural } from './reach-facts';
@@ -47,19 +48,6 @@ export function trafficSourcesShown(result: TrafficResult): readonly TrafficSour
 /** Where the log and the model contradict each other (the model-disagrees finding's rule, per row). */
 export function disagrees(o: ObservedDestination): boolean {
   return (o.action === 'allow' && o.model === 'denied') || (o.action === 'deny' && o.model === 'allowed');
-}
-
-export function bytesText(bytes: number | null): string {
-  if (bytes === null) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit] ?? 'TiB'}`;
 }
 
 /** `2024-05-01 12:06:00` (UTC, said in the column header): fits the column where the ISO form wraps. */

@@ -11,5 +11,6 @@ export type { TrafficOptions } from './analyze';
 export { buildAttributionIndex } from './attribute';
 export type { Attribution, AttributionIndex } from './attribute';
 export { parseFirewallMessage } from './firewall';
+export { bytesText } from './format';
 export { compareWithPolicy, judgeObserved } from './policy';
 export type { PolicyComparison, PolicyObservation, PolicySubject } from './policy';

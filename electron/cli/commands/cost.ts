@@ -10,7 +10,7 @@ import { estimateCost, PRICE_TABLE } from '../../../shared/cost/index';
 import type { CostLine, CostResult, SourceCost } from '../../../shared/cost/index';
 import { analyzeTraffic } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
-import { safeTable } from '../format-table';
+import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
 import { readLogs, takeLogs } from './traffic';
@@ -51,12 +51,6 @@ const SPEC = {
 } as const;
 
 const usd = (n: number | null): string => (n === null ? 'missing' : `$${n.toFixed(2)}`);
-
-function pad(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
-}
 
 function lineLabel(line: CostLine): string {
   const what = {

@@ -7,10 +7,10 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
-import { analyzeTraffic, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
+import { analyzeTraffic, bytesText, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
 import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
-import { safeTable } from '../format-table';
+import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
@@ -135,25 +135,6 @@ export async function readLogs(inputs: readonly string[], cwd: string): Promise<
     logs.push(parseLogFile(file.shown, text));
   }
   return logs;
-}
-
-function bytesText(bytes: number | null): string {
-  if (bytes === null) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit] ?? 'TiB'}`;
-}
-
-function pad(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 }
 
 /** Per source its top destinations, observed vs allowed; then findings; then unattributed sources. */
