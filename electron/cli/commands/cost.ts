@@ -9,7 +9,7 @@ import { resolveEgress } from '../../../shared/egress/index';
 import { estimateCost, PRICE_TABLE } from '../../../shared/cost/index';
 import type { CostLine, CostResult, SourceCost } from '../../../shared/cost/index';
 import { analyzeTraffic } from '../../../shared/traffic/index';
-import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
@@ -117,8 +117,8 @@ export const costCommand: CliCommand = {
   summary: 'Estimate monthly egress cost per path (list prices) and roll it up by owner / cost-centre tag',
   usage: USAGE,
   async run(args, io) {
-    const { logs: logPaths, rest: afterLogs } = takeLogs(args);
-    const { values: moreLogs, rest } = takeRepeated(afterLogs, 'logs', { splitCommas: false });
+    // takeLogs consumes every --logs form (`--logs a b`, `--logs=a`), as report does.
+    const { logs: allLogs, rest } = takeLogs(args);
     const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
@@ -129,7 +129,6 @@ export const costCommand: CliCommand = {
     const fallbackRegion = stringOption(parsed, 'fallback-region');
     if (fallbackRegion !== undefined && !/^[a-z0-9]+$/i.test(fallbackRegion)) throw new UsageError(`--fallback-region "${fallbackRegion}" is not an Azure region name like eastus`);
     const out = stringOption(parsed, 'out');
-    const allLogs = [...logPaths, ...moreLogs];
     const logs = allLogs.length === 0 ? null : await readLogs(allLogs, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const resolved = resolveEgress(snapshot);

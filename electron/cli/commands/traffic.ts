@@ -9,7 +9,7 @@ import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
 import { analyzeTraffic, bytesText, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
 import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
-import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
+import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
@@ -176,14 +176,13 @@ export const trafficCommand: CliCommand = {
   summary: 'Attribute firewall and flow logs to subnets and NICs, and compare them with what the configuration allows',
   usage: USAGE,
   async run(args, io) {
-    const { logs: logPaths, rest: afterLogs } = takeLogs(args);
-    const { values: moreLogs, rest } = takeRepeated(afterLogs, 'logs', { splitCommas: false });
+    // takeLogs consumes every --logs form (`--logs a b`, `--logs=a`), as report does.
+    const { logs: allLogs, rest } = takeLogs(args);
     const parsed = parseArgs(rest, SPEC);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
     }
-    const allLogs = [...logPaths, ...moreLogs];
     if (allLogs.length === 0) throw new UsageError('--logs <file-or-directory> is required');
     const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
     const threshold = positiveInteger(stringOption(parsed, 'denied-threshold'), 'denied-threshold', DEFAULT_DENIED_THRESHOLD);
