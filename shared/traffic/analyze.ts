@@ -149,83 +149,134 @@ function windowed(record: TrafficRecord, since: string | null): boolean {
   return end === null || end >= since;
 }
 
-export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], options: TrafficOptions = {}): TrafficResult {
-  const since = options.since ?? null;
-  const threshold = options.deniedThreshold ?? DEFAULT_DENIED_THRESHOLD;
-  const attribution = buildAttributionIndex(input.model);
-  const sources = new Map<string, SourceAccumulator>();
-  const unattributed = new Map<string, UnattributedAccumulator>();
-  const gaps: Gap[] = [];
-  let from: string | null = null;
-  let to: string | null = null;
-  // Rule hits (policy name / collection / rule, lower case) and firewalls and policies the logs speak for.
-  const hits = new Set<string>();
-  const loggedPolicies = new Set<string>();
-  const loggedFirewalls = new Set<string>();
+/** What the aggregation keeps: counters per source and destination, never the records. */
+interface AggregateState {
+  readonly since: string | null;
+  readonly attribution: ReturnType<typeof buildAttributionIndex>;
+  readonly sources: Map<string, SourceAccumulator>;
+  readonly unattributed: Map<string, UnattributedAccumulator>;
+  readonly gaps: Gap[];
+  from: string | null;
+  to: string | null;
+  /** Rule hits (policy name / collection / rule, lower case) and firewalls and policies the logs speak for. */
+  readonly hits: Set<string>;
+  readonly loggedPolicies: Set<string>;
+  readonly loggedFirewalls: Set<string>;
+  /** Undated rows of the file being read. */
+  undated: number;
+  /** Records added (inside the window or not). */
+  records: number;
+}
 
-  for (const log of logs) {
-    for (const s of log.skipped) gaps.push({ code: 'skipped-input', scope: log.file, message: `${s.count} ${s.reason}.`, count: s.count });
-    let undated = 0;
-    for (const record of log.records) {
-      if (!windowed(record, since)) continue;
-      if (record.time === null) undated += 1;
-      from = earlier(from, record.time);
-      to = later(to, record.until ?? record.time);
-      if (FIREWALL_LOGS.has(record.log)) {
-        if (record.firewallId) loggedFirewalls.add(record.firewallId);
-        if (record.rule?.policy) loggedPolicies.add(record.rule.policy.toLowerCase());
-        if (record.rule && record.action === 'allow') {
-          const policy = (record.rule.policy ?? '').toLowerCase();
-          const collection = (record.rule.collection ?? '').toLowerCase();
-          const name = record.rule.rule.toLowerCase();
-          hits.add(`${policy}|${collection}|${name}`);
-          // The model names a policy rule's collection `group/collection`; classic rules by collection alone.
-          if (record.rule.collectionGroup) hits.add(`${policy}|${record.rule.collectionGroup.toLowerCase()}/${collection}|${name}`);
-        }
+/**
+ * Incremental aggregation: records are added one at a time (file by file, as they are parsed)
+ * and folded into counters per source and destination at once, so memory grows with the number
+ * of distinct (source, destination, port, protocol, action, rule) keys, never with the number of
+ * records or files. `analyzeTraffic` is this over in-memory ParsedLogs; the CLI streams files.
+ */
+export interface TrafficAggregator {
+  /** One record of the file being read; a record that ended before `since` is left out. */
+  readonly add: (record: TrafficRecord) => void;
+  /** Closes a file: what its parser skipped, the gaps it records and its undated rows become gaps naming it. */
+  readonly endFile: (file: string, skipped: ParsedLog['skipped'], recorded?: readonly Gap[]) => void;
+  /** `add` for every record of a parsed file, then `endFile`. */
+  readonly addLog: (log: ParsedLog) => void;
+  /** Records added so far. */
+  readonly recordCount: () => number;
+  readonly state: AggregateState;
+}
+
+export function createTrafficAggregator(model: ResolveInput['model'], options: { readonly since?: string | null } = {}): TrafficAggregator {
+  const state: AggregateState = {
+    since: options.since ?? null, attribution: buildAttributionIndex(model), sources: new Map(), unattributed: new Map(), gaps: [],
+    from: null, to: null, hits: new Set(), loggedPolicies: new Set(), loggedFirewalls: new Set(), undated: 0, records: 0,
+  };
+  const { sources, unattributed, hits, loggedPolicies, loggedFirewalls, attribution } = state;
+  const add = (record: TrafficRecord): void => {
+    state.records += 1;
+    if (!windowed(record, state.since)) return;
+    if (record.time === null) state.undated += 1;
+    state.from = earlier(state.from, record.time);
+    state.to = later(state.to, record.until ?? record.time);
+    if (FIREWALL_LOGS.has(record.log)) {
+      if (record.firewallId) loggedFirewalls.add(record.firewallId);
+      if (record.rule?.policy) loggedPolicies.add(record.rule.policy.toLowerCase());
+      if (record.rule && record.action === 'allow') {
+        const policy = (record.rule.policy ?? '').toLowerCase();
+        const collection = (record.rule.collection ?? '').toLowerCase();
+        const name = record.rule.rule.toLowerCase();
+        hits.add(`${policy}|${collection}|${name}`);
+        // The model names a policy rule's collection `group/collection`; classic rules by collection alone.
+        if (record.rule.collectionGroup) hits.add(`${policy}|${record.rule.collectionGroup.toLowerCase()}/${collection}|${name}`);
       }
-      const who = attribution.attribute(record.sourceIp);
-      if (who.kind === 'unattributed') {
-        let u = unattributed.get(record.sourceIp);
-        if (!u) {
-          u = { sourceIp: record.sourceIp, reason: who.reason, flows: 0, bytes: null, destinations: new Set(), firstSeen: null, lastSeen: null, logs: new Set() };
-          unattributed.set(record.sourceIp, u);
-        }
-        u.flows += record.flows;
-        u.bytes = addBytes(u.bytes, record.bytes);
-        u.destinations.add(record.destination);
-        u.firstSeen = earlier(u.firstSeen, record.time);
-        u.lastSeen = later(u.lastSeen, record.until ?? record.time);
-        u.logs.add(record.log);
-        continue;
+    }
+    const who = attribution.attribute(record.sourceIp);
+    if (who.kind === 'unattributed') {
+      let u = unattributed.get(record.sourceIp);
+      if (!u) {
+        u = { sourceIp: record.sourceIp, reason: who.reason, flows: 0, bytes: null, destinations: new Set(), firstSeen: null, lastSeen: null, logs: new Set() };
+        unattributed.set(record.sourceIp, u);
       }
+      u.flows += record.flows;
+      u.bytes = addBytes(u.bytes, record.bytes);
+      u.destinations.add(record.destination);
+      u.firstSeen = earlier(u.firstSeen, record.time);
+      u.lastSeen = later(u.lastSeen, record.until ?? record.time);
+      u.logs.add(record.log);
+      return;
+    }
+    const sourceKey = who.kind === 'nic' ? `nic|${who.nic.id}` : `subnet|${who.subnet.id}`;
+    let source = sources.get(sourceKey);
+    if (!source) {
       const ref: TrafficSourceRef = who.kind === 'nic'
         ? { type: 'nic', id: who.nic.id, name: who.nic.name }
         : { type: 'subnet', id: who.subnet.id, name: who.subnet.name };
-      const sourceKey = `${ref.type}|${ref.id}`;
-      let source = sources.get(sourceKey);
-      if (!source) {
-        source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map() };
-        sources.set(sourceKey, source);
-      }
-      const key = `${record.destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
-      let entry = source.entries.get(key);
-      if (!entry) {
-        entry = {
-          destination: record.destination, destinationIp: record.destinationIp, port: record.port, protocol: record.protocol, action: record.action,
-          rule: record.rule, flows: 0, bytes: null, firstSeen: null, lastSeen: null, logs: new Set(),
-        };
-        source.entries.set(key, entry);
-      }
-      entry.flows += record.flows;
-      entry.bytes = addBytes(entry.bytes, record.bytes);
-      entry.firstSeen = earlier(entry.firstSeen, record.time);
-      entry.lastSeen = later(entry.lastSeen, record.until ?? record.time);
-      entry.logs.add(record.log);
+      source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map() };
+      sources.set(sourceKey, source);
     }
-    if (undated > 0) {
-      gaps.push({ code: 'not-modelled', scope: log.file, message: `${undated} summarised row(s) carry no time column: they are counted whatever the window.`, count: undated });
+    const key = `${record.destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
+    let entry = source.entries.get(key);
+    if (!entry) {
+      entry = {
+        destination: record.destination, destinationIp: record.destinationIp, port: record.port, protocol: record.protocol, action: record.action,
+        rule: record.rule, flows: 0, bytes: null, firstSeen: null, lastSeen: null, logs: new Set(),
+      };
+      source.entries.set(key, entry);
     }
-  }
+    entry.flows += record.flows;
+    entry.bytes = addBytes(entry.bytes, record.bytes);
+    entry.firstSeen = earlier(entry.firstSeen, record.time);
+    entry.lastSeen = later(entry.lastSeen, record.until ?? record.time);
+    entry.logs.add(record.log);
+  };
+  const endFile = (file: string, skipped: ParsedLog['skipped'], recorded: readonly Gap[] = []): void => {
+    for (const s of skipped) state.gaps.push({ code: 'skipped-input', scope: file, message: `${s.count} ${s.reason}.`, count: s.count });
+    for (const g of recorded) state.gaps.push({ ...g, message: `${g.message} (recorded in ${file})` });
+    if (state.undated > 0) {
+      state.gaps.push({ code: 'not-modelled', scope: file, message: `${state.undated} summarised row(s) carry no time column: they are counted whatever the window.`, count: state.undated });
+    }
+    state.undated = 0;
+  };
+  return {
+    add, endFile, state,
+    addLog(log) {
+      for (const record of log.records) add(record);
+      endFile(log.file, log.skipped, log.gaps);
+    },
+    recordCount: () => state.records,
+  };
+}
+
+export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], options: TrafficOptions = {}): TrafficResult {
+  const aggregator = createTrafficAggregator(input.model, { since: options.since ?? null });
+  for (const log of logs) aggregator.addLog(log);
+  return finishTraffic(input, aggregator, options);
+}
+
+/** The result of an aggregation: the model's view of every observed destination, findings, gaps. */
+export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator, options: Omit<TrafficOptions, 'since'> = {}): TrafficResult {
+  const { since, attribution, sources, unattributed, gaps, from, to, hits, loggedPolicies, loggedFirewalls } = aggregator.state;
+  const threshold = options.deniedThreshold ?? DEFAULT_DENIED_THRESHOLD;
   for (const [ip, nics] of attribution.ambiguous) {
     gaps.push({ code: 'not-modelled', scope: ip, message: `Private IP ${ip} is held by ${nics.length} NICs (overlapping address spaces); its traffic is attributed to ${nics[0] ?? ''}.` });
   }

@@ -8,9 +8,51 @@ import type { TrafficAction, TrafficRecord } from './types';
 import { fail } from './values';
 import type { CellAt } from './values';
 
+/**
+ * Where tuples go as they are read: a file's records are handed on one by one (never an array of
+ * a whole blob), so the CLI can aggregate a 2 GB tree of PT1H.json files in bounded memory.
+ */
 export interface FlowLogRead {
-  readonly records: TrafficRecord[];
+  readonly emit: (record: TrafficRecord) => void;
   inbound: number;
+  /** Per file: addresses already validated, and ISO text per minute (a blob repeats both millions of times). */
+  readonly memo?: FlowLogMemo;
+}
+
+export interface FlowLogMemo {
+  readonly ips: Map<string, boolean>;
+  readonly minutes: Map<number, string>;
+}
+
+export function flowLogMemo(): FlowLogMemo {
+  return { ips: new Map(), minutes: new Map() };
+}
+
+function validIp(text: string, memo: FlowLogMemo | undefined): boolean {
+  if (memo === undefined) return parseIp(text) !== null;
+  let ok = memo.ips.get(text);
+  if (ok === undefined) {
+    ok = parseIp(text) !== null;
+    // Bounded: a file with more distinct addresses than this just validates the rest each time.
+    if (memo.ips.size < 65_536) memo.ips.set(text, ok);
+  }
+  return ok;
+}
+
+/** `new Date(ms).toISOString()`, with the `YYYY-MM-DDTHH:MM:` prefix computed once per minute. */
+function isoTime(ms: number, memo: FlowLogMemo | undefined): string {
+  if (memo === undefined || !Number.isSafeInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
+  const minute = Math.floor(ms / 60_000);
+  let prefix = memo.minutes.get(minute);
+  if (prefix === undefined) {
+    prefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+    if (memo.minutes.size >= 4_096) memo.minutes.clear();
+    memo.minutes.set(minute, prefix);
+  }
+  const rest = ms - minute * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /** IANA protocol numbers in v4 tuples [§2.1]. */
@@ -52,7 +94,7 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
   const f = tuple.split(',');
   if (f.length < 8) fail(at, '', 'a version 4 flow tuple "ts,srcIp,dstIp,srcPort,dstPort,protocol,direction,flowState,encryption,packets,bytes,packets,bytes"', tuple);
   const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', state = ''] = f;
-  if (!/^\d+$/.test(ts) || !parseIp(src) || !parseIp(dst)) fail(at, '', 'a version 4 flow tuple starting "epoch-ms,source IP,destination IP"', tuple);
+  if (!/^\d+$/.test(ts) || !validIp(src, out.memo) || !validIp(dst, out.memo)) fail(at, '', 'a version 4 flow tuple starting "epoch-ms,source IP,destination IP"', tuple);
   if (direction !== 'O') {
     if (direction !== 'I') fail(at, '', 'a flow direction I or O in the flow tuple', tuple);
     out.inbound += 1;
@@ -62,8 +104,8 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
   const protocol = ianaProtocol(proto);
   const action: TrafficAction = state === 'D' ? 'deny' : 'allow';
   const bytes = counter(f[10], at, tuple) + counter(f[12], at, tuple);
-  out.records.push({
-    time: new Date(Number(ts)).toISOString(), until: null, sourceIp: src, destination: dst, destinationIp: dst,
+  out.emit({
+    time: isoTime(Number(ts), out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
     port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state), bytes,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'vnet-flow',
   });
@@ -77,7 +119,7 @@ export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out
   const f = tuple.split(',');
   if (f.length < 8) fail(at, '', 'an NSG flow tuple "ts,srcIp,dstIp,srcPort,dstPort,T|U,I|O,A|D[,state,packets,bytes,packets,bytes]"', tuple);
   const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', decision = '', state] = f;
-  if (!/^\d+$/.test(ts) || !parseIp(src) || !parseIp(dst)) fail(at, '', 'an NSG flow tuple starting "epoch-seconds,source IP,destination IP"', tuple);
+  if (!/^\d+$/.test(ts) || !validIp(src, out.memo) || !validIp(dst, out.memo)) fail(at, '', 'an NSG flow tuple starting "epoch-seconds,source IP,destination IP"', tuple);
   if (direction !== 'O') {
     if (direction !== 'I') fail(at, '', 'a flow direction I or O in the flow tuple', tuple);
     out.inbound += 1;
@@ -88,8 +130,8 @@ export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out
   const hasState = state !== undefined && state !== '';
   if (hasState && !/^[BCE]$/.test(state)) fail(at, '', 'a flow state B, C or E in the version 2 flow tuple', tuple);
   const bytes = hasState ? counter(f[10], at, tuple) + counter(f[12], at, tuple) : null;
-  out.records.push({
-    time: new Date(Number(ts) * 1000).toISOString(), until: null, sourceIp: src, destination: dst, destinationIp: dst,
+  out.emit({
+    time: isoTime(Number(ts) * 1000, out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
     port: port(dport, protocol, at, tuple), protocol, action: decision === 'D' ? 'deny' : 'allow',
     flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined), bytes,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'nsg-flow',

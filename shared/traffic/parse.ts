@@ -4,10 +4,12 @@
  * recognise, and a file none recognises is an InputError listing the formats understood.
  */
 import { InputError } from '../model/errors';
+import type { Gap, GapCode } from '../model/gaps';
 import { firewallRecord, firewallTable } from './firewall';
-import { readNsgTuple, readVnetTuple } from './flow-logs';
+import { isTrafficAnalyticsRow, trafficAnalyticsRecord } from './traffic-analytics';
+import { flowLogMemo, readNsgTuple, readVnetTuple } from './flow-logs';
 import type { FlowLogRead } from './flow-logs';
-import type { LogShape, ParsedLog, TrafficRecord } from './types';
+import type { LogShape, ParsedLog, ParsedLogSummary, RecordSink, TrafficRecord } from './types';
 import { fail, parseCsv, text } from './values';
 import type { CellAt, Row } from './values';
 
@@ -15,6 +17,7 @@ export const UNDERSTOOD_FORMATS =
   'Azure Firewall logs (AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel, or AzureDiagnostics msg_s) as '
   + '`az monitor log-analytics query` JSON, Log Analytics REST / SDK JSON ({"tables": [...]}), portal CSV export, '
   + 'a diagnostic-setting blob ({"records": [...]}) or summarize rows with count_ / hits; '
+  + 'Traffic Analytics NTANetAnalytics summary rows (as egress-atlas pull --logs writes them); '
   + 'VNet flow logs (version 4 PT1H.json) or NSG flow logs (version 1 / 2 PT1H.json)';
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -46,13 +49,18 @@ function keyed(entries: Iterable<readonly [string, unknown]>): { readonly row: R
 }
 
 class Rows {
-  readonly records: TrafficRecord[] = [];
   readonly other = new Map<string, number>();
-  constructor(readonly file: string) {}
+  records = 0;
+  constructor(readonly file: string, private readonly sink: RecordSink) {}
 
   add(keyedRow: ReturnType<typeof keyed>, where: CellAt): void {
     const { row } = keyedRow;
     const at: CellAt = { ...where, columns: keyedRow.columns };
+    if (isTrafficAnalyticsRow(row)) {
+      this.records += 1;
+      this.sink(trafficAnalyticsRecord(row, at));
+      return;
+    }
     const table = firewallTable(row);
     if (table === null) {
       fail(at, '', 'an Azure Firewall log row: a SourceIp column with Fqdn, DestinationIp, QueryName or TranslatedIp (AZFW* tables), or msg_s (AzureDiagnostics)', Object.keys(row).slice(0, 8).join(', '));
@@ -68,20 +76,21 @@ class Rows {
       this.other.set(name, (this.other.get(name) ?? 0) + 1);
       return;
     }
-    this.records.push(firewallRecord(row, at, table.log));
+    this.records += 1;
+    this.sink(firewallRecord(row, at, table.log));
   }
 
-  result(shape: LogShape): ParsedLog {
+  result(shape: LogShape, gaps: readonly Gap[] = []): ParsedLogSummary {
     const skipped = [...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count }));
-    return { file: this.file, shape, records: this.records, skipped };
+    return { file: this.file, shape, recordCount: this.records, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
 }
 
 /** `{ tables: [{ name, columns: [{name,type}], rows: [[...]] }] }` (REST) or `columnDescriptors` (SDK). */
-function readTables(file: string, json: Readonly<Record<string, unknown>>): ParsedLog {
+function readTables(file: string, json: Readonly<Record<string, unknown>>, sink: RecordSink): ParsedLogSummary {
   const tables = json.tables ?? json.partialTables;
   if (!Array.isArray(tables)) notRecognised(file, '$.tables', 'not an array');
-  const rows = new Rows(file);
+  const rows = new Rows(file, sink);
   tables.forEach((table: unknown, t) => {
     const at = `$.tables[${t}]`;
     if (!isObject(table)) fail({ file, path: at }, '', 'a table object with columns and rows', table);
@@ -99,12 +108,34 @@ function readTables(file: string, json: Readonly<Record<string, unknown>>): Pars
       rows.add(keyed(names.map((n, i) => [n, cells[i]] as const)), { file, path });
     });
   });
-  return rows.result('log-analytics-rest');
+  return rows.result('log-analytics-rest', pulledGaps(file, json.egressAtlas));
+}
+
+const GAP_CODES: ReadonlySet<string> = new Set<GapCode>([
+  'unsupported-resource-type', 'access-denied', 'throttled', 'timeout', 'request-failed', 'effective-routes-unavailable',
+  'metrics-unavailable', 'missing-reference', 'skipped-input', 'not-modelled',
+]);
+
+/**
+ * `egressAtlas.gaps` of a file `pull --logs` wrote: the queries that failed. Carried into the
+ * analysis so "no rows" from a refused or missing table is never read as "no traffic".
+ */
+function pulledGaps(file: string, meta: unknown): readonly Gap[] {
+  if (meta === undefined) return [];
+  const path = '$.egressAtlas';
+  if (!isObject(meta) || !Array.isArray(meta.gaps)) fail({ file, path }, 'gaps', 'the pull record of egress-atlas pull --logs, with a gaps array', meta ?? null);
+  return meta.gaps.map((g: unknown, i) => {
+    const at = { file, path: `${path}.gaps[${i}]` };
+    if (!isObject(g) || typeof g.code !== 'string' || !GAP_CODES.has(g.code) || typeof g.scope !== 'string' || typeof g.message !== 'string') {
+      fail(at, '', 'a gap { code, scope, message }', g);
+    }
+    return { code: g.code as GapCode, scope: g.scope, message: g.message, ...(typeof g.count === 'number' ? { count: g.count } : {}) };
+  });
 }
 
 /** `az monitor log-analytics query` output or any array of row objects. */
-function readRowArray(file: string, json: readonly unknown[]): ParsedLog {
-  const rows = new Rows(file);
+function readRowArray(file: string, json: readonly unknown[], sink: RecordSink): ParsedLogSummary {
+  const rows = new Rows(file, sink);
   let allStrings = true;
   json.forEach((row, i) => {
     const path = `$[${i}]`;
@@ -142,7 +173,8 @@ function readVnetRecord(file: string, record: Readonly<Record<string, unknown>>,
       if (!isObject(group)) fail({ file, path: groupPath }, '', 'an object with rule and flowTuples[]', group);
       const rule = typeof group.rule === 'string' && group.rule !== '' ? group.rule : null;
       arrayAt(group.flowTuples, { file, path: groupPath }, 'flowTuples', 'an array of flow tuple strings').forEach((tuple, i) => {
-        const at = { file, path: `${groupPath}.flowTuples[${i}]` };
+        // The path is built only when an error needs it: millions of tuples per blob.
+        const at: CellAt = { file, get path() { return `${groupPath}.flowTuples[${i}]`; } };
         if (typeof tuple !== 'string') fail(at, '', 'a flow tuple string', tuple);
         readVnetTuple(tuple, at, rule, out);
       });
@@ -162,7 +194,7 @@ function readNsgRecord(file: string, record: Readonly<Record<string, unknown>>, 
       const macPath = `${rulePath}.flows[${m}]`;
       if (!isObject(macEntry)) fail({ file, path: macPath }, '', 'an object with mac and flowTuples[]', macEntry);
       arrayAt(macEntry.flowTuples, { file, path: macPath }, 'flowTuples', 'an array of flow tuple strings').forEach((tuple, i) => {
-        const at = { file, path: `${macPath}.flowTuples[${i}]` };
+        const at: CellAt = { file, get path() { return `${macPath}.flowTuples[${i}]`; } };
         if (typeof tuple !== 'string') fail(at, '', 'a flow tuple string', tuple);
         readNsgTuple(tuple, at, rule, out);
       });
@@ -175,11 +207,12 @@ function readNsgRecord(file: string, record: Readonly<Record<string, unknown>>, 
  * `{ time, resourceId, category, properties: { <columns> } }` (legacy categories: `properties.msg`).
  * The first record decides; every record must then be of that kind.
  */
-function readRecords(file: string, records: readonly unknown[]): ParsedLog {
+function readRecords(file: string, records: readonly unknown[], sink: RecordSink): ParsedLogSummary {
   const first = records.find(isObject);
   if (first !== undefined && (isVnetFlowRecord(first) || isNsgFlowRecord(first))) {
     const vnet = isVnetFlowRecord(first);
-    const out: FlowLogRead = { records: [], inbound: 0 };
+    let count = 0;
+    const out: FlowLogRead = { emit: (record) => { count += 1; sink(record); }, inbound: 0, memo: flowLogMemo() };
     records.forEach((record, i) => {
       const path = `$.records[${i}]`;
       if (!isObject(record)) fail({ file, path }, '', 'a flow log record object', record);
@@ -187,9 +220,9 @@ function readRecords(file: string, records: readonly unknown[]): ParsedLog {
       else readNsgRecord(file, record, path, out);
     });
     const skipped = out.inbound > 0 ? [{ reason: 'inbound flow tuples (egress reads outbound flows only)', count: out.inbound }] : [];
-    return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', records: out.records, skipped };
+    return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', recordCount: count, skipped };
   }
-  const rows = new Rows(file);
+  const rows = new Rows(file, sink);
   records.forEach((record, i) => {
     const path = `$.records[${i}]`;
     if (!isObject(record)) fail({ file, path }, '', 'a diagnostic record { time, resourceId, category, properties }', record);
@@ -202,11 +235,11 @@ function readRecords(file: string, records: readonly unknown[]): ParsedLog {
   return rows.result('diagnostic-records');
 }
 
-function readCsv(file: string, content: string): ParsedLog {
+function readCsv(file: string, content: string, sink: RecordSink): ParsedLogSummary {
   const table = parseCsv(content, file);
   const header = table[0];
   if (!header || header.length < 2) notRecognised(file, 'line 1', 'no CSV header');
-  const rows = new Rows(file);
+  const rows = new Rows(file, sink);
   for (let r = 1; r < table.length; r++) {
     const cells = table[r] ?? [];
     if (cells.length !== header.length) fail({ file, path: `row ${r} (line ${r + 1})` }, '', `${header.length} CSV fields, as the header has`, `${cells.length} fields`);
@@ -217,6 +250,16 @@ function readCsv(file: string, content: string): ParsedLog {
 
 /** Parses one log file of any understood shape. Throws InputError naming the file and where. */
 export function parseLogFile(file: string, content: string): ParsedLog {
+  const records: TrafficRecord[] = [];
+  const summary = parseLogFileInto(file, content, (r) => records.push(r));
+  return { file: summary.file, shape: summary.shape, records, skipped: summary.skipped, ...(summary.gaps ? { gaps: summary.gaps } : {}) };
+}
+
+/**
+ * The same parse, handing each record to `sink` as it is read instead of collecting them: the
+ * streaming path (`traffic` / `cost` over a directory tree) keeps no record once it is counted.
+ */
+export function parseLogFileInto(file: string, content: string, sink: RecordSink): ParsedLogSummary {
   const trimmed = content.replace(/^\uFEFF/, '').trimStart();
   if (trimmed === '') notRecognised(file, '$', 'an empty file');
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -226,14 +269,14 @@ export function parseLogFile(file: string, content: string): ParsedLog {
     } catch (error) {
       throw new InputError(file, '$', 'valid JSON', error instanceof Error ? error.message : String(error));
     }
-    if (Array.isArray(json)) return readRowArray(file, json);
+    if (Array.isArray(json)) return readRowArray(file, json, sink);
     if (isObject(json)) {
-      if ('tables' in json || 'partialTables' in json) return readTables(file, json);
-      if (Array.isArray(json.records)) return readRecords(file, json.records);
+      if ('tables' in json || 'partialTables' in json) return readTables(file, json, sink);
+      if (Array.isArray(json.records)) return readRecords(file, json.records, sink);
     }
     return notRecognised(file, '$', 'a JSON object without "tables" or "records"');
   }
   const firstLine = trimmed.slice(0, trimmed.search(/\r?\n|$/));
-  if (firstLine.includes(',')) return readCsv(file, trimmed);
+  if (firstLine.includes(',')) return readCsv(file, trimmed, sink);
   return notRecognised(file, '$', 'neither JSON nor CSV');
 }

@@ -71,6 +71,23 @@ export interface ParsedLog {
   readonly records: readonly TrafficRecord[];
   /** What the parser read but did not turn into records (inbound flow tuples, rows of other tables), counted. */
   readonly skipped: readonly { readonly reason: string; readonly count: number }[];
+  /**
+   * Gaps the file itself records: a `pull --logs` result names the queries that failed (403, 429,
+   * no such table), so a partial pull is never read as a complete one. Absent for other files.
+   */
+  readonly gaps?: readonly Gap[];
+}
+
+/** Receives records one by one as a file is parsed (`parseLogFileInto`). */
+export type RecordSink = (record: TrafficRecord) => void;
+
+/** A parsed file without its records (they went to a sink): what the gaps and the progress need. */
+export interface ParsedLogSummary {
+  readonly file: string;
+  readonly shape: LogShape;
+  readonly recordCount: number;
+  readonly skipped: ParsedLog['skipped'];
+  readonly gaps?: readonly Gap[];
 }
 
 /** What the configuration says about an observed destination, from this source. */

@@ -7,10 +7,15 @@
 import { bankResources } from '../../../shared/demo/bank';
 import { generateSyntheticEstate } from '../../../shared/demo/synthetic';
 import type { Clock } from '../clock';
+import { demoWorkspaceTables } from './log-analytics';
 import { startFakeArm, type FakeArm, type FakeEstate, type FakeResource } from './server';
 
 export const DEMO_TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
 export const DEMO_FORBIDDEN_SUBSCRIPTION = '0b5c9d1e-7a3f-4c2b-9e8d-5f6a7b8c9d0e';
+/** `pull --demo-azure --logs <id>`: the bank's firewall and Traffic Analytics summaries. */
+export const DEMO_WORKSPACE_ID = '4f1c2a9e-6b3d-4e8f-a215-7c9d0e1f2a3b';
+/** A workspace the demo account may not read (403 InsufficientAccessError). */
+export const DEMO_FORBIDDEN_WORKSPACE_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 
 function subscriptionsOf(resources: readonly FakeResource[]): string[] {
   return [...new Set(resources.map((r) => r.id.split('/')[2] ?? ''))].filter((s) => s.length > 0);
@@ -43,6 +48,10 @@ export function demoEstate(): FakeEstate {
     // The first VM NIC's VM is deallocated: the sampler records a gap and tries another NIC.
     stoppedVmNicIds: nics.slice(0, 1).map((n) => n.id),
     metrics,
+    workspaces: new Map([
+      [DEMO_WORKSPACE_ID, { access: 'ok' as const, tables: demoWorkspaceTables() }],
+      [DEMO_FORBIDDEN_WORKSPACE_ID, { access: 'forbidden' as const, tables: new Map() }],
+    ]),
   };
 }
 

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { parseGraphQueryTypes } from './graph-query';
+import { handleWorkspaceQuery, type FakeWorkspace } from './log-analytics';
 
 export interface FakeSubscription {
   readonly subscriptionId: string;
@@ -44,6 +45,8 @@ export interface FakeEstate {
    * shaped like the REST API's example ({@link defaultServiceTagsBody}).
    */
   readonly serviceTags?: unknown;
+  /** Log Analytics workspaces (ID lower case) for `POST /v1/workspaces/{id}/query` (log-analytics.ts). */
+  readonly workspaces?: ReadonlyMap<string, FakeWorkspace>;
 }
 
 export interface CountedFault {
@@ -82,7 +85,7 @@ export interface FakeFaults {
 }
 
 export type FakeRequestKind =
-  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags' | 'refused';
+  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags' | 'log-analytics' | 'refused';
 
 export interface FakeStats {
   requests: number;
@@ -501,6 +504,11 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       return { status: 429, headers: { 'retry-after': String(faults.throttleRetryAfterSeconds) }, body: { error: { code: 'TooManyRequests', message: 'Throttled (injected fault).' } } };
     }
     if (method === 'POST' && /^\/providers\/microsoft\.resourcegraph\/resources$/i.test(path)) return handleGraph(body);
+    const workspaceQuery = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(path);
+    if (workspaceQuery && method === 'POST') {
+      count('log-analytics');
+      return handleWorkspaceQuery(options.estate.workspaces, workspaceQuery[1] ?? '', body, clock.now());
+    }
     const sub = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
     if (sub !== undefined) {
       if (forbidden(sub)) {

@@ -3,17 +3,17 @@
  * cost-centre tag. Reading files is here; the arithmetic is shared/cost (pure), so the app and the
  * PDF can render the same result.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { resolveEgress } from '../../../shared/egress/index';
-import { estimateCost, PRICE_TABLE } from '../../../shared/cost/index';
-import type { CostLine, CostResult, SourceCost } from '../../../shared/cost/index';
-import { analyzeTraffic } from '../../../shared/traffic/index';
+import { estimateCost, parsePriceTable, PRICE_TABLE } from '../../../shared/cost/index';
+import type { CostLine, CostResult, PriceTable, SourceCost } from '../../../shared/cost/index';
+import { InputError } from '../../../shared/model/errors';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
-import { loadEstate } from '../estate';
-import { readLogs, takeLogs } from './traffic';
+import { InputPathError, loadEstate } from '../estate';
+import { analyzeLogFiles, createLogProgress, takeLogs } from './traffic';
 
 const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
        egress-atlas cost --demo [name] [--logs <file-or-directory...>] [options]
@@ -29,11 +29,13 @@ firewall DataProcessed metrics in the snapshot. Every figure names its price (me
 source date) and its bytes; a missing price or missing bytes is reported as a gap, never as 0.
 
 Prices: the dated table shipped with Egress Atlas (${PRICE_TABLE.id}; list USD, see
---format json "prices" for each source and date). Refreshing it from the Azure Retail Prices API
-is not implemented.
+--format json "prices" for each source and date), or a table refreshed from the Azure Retail
+Prices API with \`egress-atlas prices --refresh --region <r> --out <file>\` and given with --prices.
+Each figure names the price date it used.
 
 Options:
   --logs <path>              log files or directories (repeatable; also several paths after --logs)
+  --prices <file>            a price table written by egress-atlas prices --refresh
   --split even|bytes         divide shared fixed costs evenly (default) or by share of bytes
   --fallback-region <region> price resources in regions missing from the table at that region's
                              list price (e.g. eastus); each figure says it was substituted
@@ -47,7 +49,7 @@ Exit codes: 0 ok, 1 operational failure, 2 bad input or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', format: 'value', split: 'value', 'fallback-region': 'value', 'service-tags': 'value', out: 'value', help: 'flag',
+  demo: 'optional-value', format: 'value', split: 'value', 'fallback-region': 'value', 'service-tags': 'value', out: 'value', prices: 'value', help: 'flag',
 } as const;
 
 const usd = (n: number | null): string => (n === null ? 'missing' : `$${n.toFixed(2)}`);
@@ -129,11 +131,13 @@ export const costCommand: CliCommand = {
     const fallbackRegion = stringOption(parsed, 'fallback-region');
     if (fallbackRegion !== undefined && !/^[a-z0-9]+$/i.test(fallbackRegion)) throw new UsageError(`--fallback-region "${fallbackRegion}" is not an Azure region name like eastus`);
     const out = stringOption(parsed, 'out');
-    const logs = allLogs.length === 0 ? null : await readLogs(allLogs, io.cwd);
+    const pricesFile = stringOption(parsed, 'prices');
+    const prices = pricesFile === undefined ? PRICE_TABLE : await readPriceTable(pricesFile, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
+    // Logs streamed file by file into per-source counters (bounded memory, progress on stderr).
+    const traffic = allLogs.length === 0 ? null : await analyzeLogFiles(snapshot, allLogs, io.cwd, { onProgress: createLogProgress(io) });
     const resolved = resolveEgress(snapshot);
-    const traffic = logs === null ? null : analyzeTraffic(snapshot, logs);
-    const result = estimateCost(snapshot, resolved, { traffic, split, fallbackRegion: fallbackRegion?.toLowerCase() ?? null });
+    const result = estimateCost(snapshot, resolved, { traffic, split, fallbackRegion: fallbackRegion?.toLowerCase() ?? null, prices });
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : safeTable(formatCostTable(result));
     if (out === undefined) io.stdout(text);
     else {
@@ -144,3 +148,20 @@ export const costCommand: CliCommand = {
     return 0;
   },
 };
+
+/** `--prices FILE`: a table `egress-atlas prices --refresh` wrote (validated: every figure priced, sourced, dated). */
+async function readPriceTable(path: string, cwd: string): Promise<PriceTable> {
+  let text: string;
+  try {
+    text = await readFile(isAbsolute(path) ? path : resolvePath(cwd, path), 'utf8');
+  } catch {
+    throw new InputPathError(`${path}: no such file or directory`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(path, '$', 'a JSON price table (egress-atlas prices --refresh --out FILE)', error instanceof Error ? error.message : String(error));
+  }
+  return parsePriceTable(json, path);
+}

@@ -7,6 +7,7 @@ import { checkCommand } from './check';
 import { costCommand } from './cost';
 import { demosCommand } from './demos';
 import { diagramCommand } from './diagram';
+import { pricesCommand } from './prices';
 import { pullCommand } from './pull';
 import { reachCommand } from './reach';
 import { reportCommand } from './report';
@@ -16,4 +17,4 @@ import { trafficCommand } from './traffic';
 import { uiCommand } from './ui';
 import { verifyCommand } from './verify';
 
-export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, diagramCommand, trafficCommand, costCommand, verifyCommand, demosCommand, uiCommand];
+export const COMMANDS: readonly CliCommand[] = [resolveCommand, reachCommand, checkCommand, snapshotCommand, pullCommand, reportCommand, diagramCommand, trafficCommand, costCommand, pricesCommand, verifyCommand, demosCommand, uiCommand];

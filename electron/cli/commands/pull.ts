@@ -2,16 +2,19 @@
  * `egress-atlas pull`: a live, read-only pull from Azure into a snapshot file. Progress goes to
  * stderr (a redrawn bar on a terminal, plain lines otherwise); the summary goes to stdout.
  */
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import type { PullProgress } from '../../../shared/ipc/contract';
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import type { CloudName, PullProgress } from '../../../shared/ipc/contract';
 import type { Gap } from '../../../shared/model/gaps';
 // The Azure SDK is loaded only when `pull` runs, so other commands start fast.
 import type { AuthMethod, PullOutcome } from '../../azure/index';
+import type { LogsPullOptions } from '../../azure/logs';
 import { writeSnapshot } from '../../snapshot/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 
-const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json>
+const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json> [--logs <workspace-id> [--since 7d]]
+       egress-atlas pull [options] --logs <workspace-id> --logs-out <logs.json>
 
 Reads the network topology of your Azure subscriptions (read-only: GET requests, Resource Graph
 queries and effective-route reads only) and writes an egress-atlas/snapshot@1 file.
@@ -36,7 +39,23 @@ Options:
                                   all: every VM NIC (slow on big estates); none: skip
   --metrics                       also read 24 h of SNAT metrics (NAT gateways, Azure Firewalls)
   --demo-azure                    pull from a bundled fake Azure on 127.0.0.1 (no account needed)
+  --logs <workspace-id>           also read observed traffic from this Log Analytics workspace (its
+                                  GUID): Azure Firewall AZFWApplicationRule / AZFWNetworkRule /
+                                  AZFWNatRule / AZFWDnsQuery and Traffic Analytics NTANetAnalytics,
+                                  summarised on the server (count, first / last seen, bytes where
+                                  logged, per source, destination, port, protocol, action, rule).
+                                  Read-only: the one request sent is POST .../workspaces/{id}/query
+                                  (Log Analytics Reader on the workspace is enough). The rows are
+                                  written for \`egress-atlas traffic --logs <file>\`; a table the
+                                  workspace lacks, a 403 or throttling is a gap in that file
+  --since <Nd|Nh|Nm|ISO>          the log window (default 7d)
+  --logs-out <file>               where to write the log rows (default: <snapshot>.logs.json)
+  --logs-endpoint <url>           a custom Log Analytics endpoint with its /v1 (default: the cloud's,
+                                  e.g. https://api.loganalytics.io/v1); plain http:// only on loopback
   --help                          this text
+
+With --access-token, the token must be valid for Log Analytics (https://api.loganalytics.io) for
+--logs: an ARM token is refused there (401), which the log file records as a gap.
 `;
 
 
@@ -141,6 +160,7 @@ export const pullCommand: CliCommand = {
     const parsed = parseArgs(rest, {
       out: 'value', 'management-group': 'value', tenant: 'value', cloud: 'value', auth: 'value', 'access-token': 'value',
       'arm-endpoint': 'value', 'token-scope': 'value', 'effective-routes': 'value', metrics: 'flag', 'demo-azure': 'flag', help: 'flag',
+      logs: 'value', since: 'value', 'logs-out': 'value', 'logs-endpoint': 'value',
     });
     if (parsed.options.help === true) {
       io.stdout(USAGE);
@@ -148,7 +168,8 @@ export const pullCommand: CliCommand = {
     }
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
     const out = stringOption(parsed, 'out');
-    if (out === undefined) throw new UsageError('--out <snapshot.json> is required');
+    const logsRequest = logsRequestOf(parsed, out);
+    if (out === undefined && logsRequest === null) throw new UsageError('--out <snapshot.json> is required');
     for (const s of subscriptionIds) if (!GUID.test(s)) throw new UsageError(`--subscription "${s}" is not a subscription ID (a GUID)`);
     const cloudText = stringOption(parsed, 'cloud') ?? 'public';
     const cloud = parseCloudName(cloudText);
@@ -176,6 +197,10 @@ export const pullCommand: CliCommand = {
 
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
+    if (out === undefined && logsRequest !== null) {
+      return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) });
+    }
+    if (out === undefined) return 2;
     process.once('SIGINT', onInterrupt);
     const renderer = createProgressRenderer(io);
     let outcome: PullOutcome;
@@ -198,9 +223,88 @@ export const pullCommand: CliCommand = {
     renderer.finish();
     await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), outcome.snapshot);
     io.stdout(summarize(outcome, out));
+    if (logsRequest !== null) return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) }, out);
     return 0;
   },
 };
+
+interface LogsRequest {
+  readonly workspaceId: string;
+  readonly since: string;
+  readonly out: string;
+  readonly endpoint: string | null;
+}
+
+/** `--logs <workspace-id>` and its options, validated before anything is pulled. */
+function logsRequestOf(parsed: ReturnType<typeof parseArgs>, snapshotOut: string | undefined): LogsRequest | null {
+  const workspaceId = stringOption(parsed, 'logs');
+  const since = stringOption(parsed, 'since');
+  const logsOut = stringOption(parsed, 'logs-out');
+  const endpoint = stringOption(parsed, 'logs-endpoint') ?? null;
+  if (workspaceId === undefined) {
+    for (const [name, value] of [['since', since], ['logs-out', logsOut], ['logs-endpoint', endpoint ?? undefined]] as const) {
+      if (value !== undefined) throw new UsageError(`--${name} needs --logs <workspace-id>`);
+    }
+    return null;
+  }
+  if (!GUID.test(workspaceId)) throw new UsageError(`--logs "${workspaceId}" is not a Log Analytics workspace ID (the workspace's GUID, "Workspace ID" on its overview page)`);
+  if (since !== undefined && !/^\d+[dhm]$/i.test(since) && Number.isNaN(Date.parse(since))) throw new UsageError(`--since "${since}" is not a duration like 7d, 12h or a date (ISO 8601)`);
+  if (since !== undefined && /^0+[dhm]$/i.test(since)) throw new UsageError(`--since ${since}: the window must be at least 1`);
+  const out = logsOut ?? (snapshotOut === undefined ? undefined : `${snapshotOut.replace(/\.json$/i, '')}.logs.json`);
+  if (out === undefined) throw new UsageError('--logs without --out needs --logs-out <file> (where to write the log rows)');
+  return { workspaceId, since: since ?? '7d', out, endpoint };
+}
+
+/**
+ * The workspace query (electron/azure/logs.ts), the file written for `traffic --logs`, and a
+ * summary naming the file, each table's rows and every gap. Gaps do not change the exit code
+ * (as in the estate pull); the file records them, so `traffic` reports them too.
+ */
+async function pullLogsOnly(
+  io: CliIo, request: LogsRequest,
+  auth: { readonly cloud: CloudName; readonly demoAzure: boolean; readonly credential?: LogsPullOptions['credential'] },
+  snapshotOut?: string,
+): Promise<number> {
+  const { ArmEndpointError, parseLogsEndpoint, pullLogs } = await import('../../azure/logs');
+  try {
+    if (request.endpoint !== null) parseLogsEndpoint(request.endpoint);
+  } catch (error) {
+    if (error instanceof ArmEndpointError) throw new UsageError(error.message);
+    throw error;
+  }
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  let outcome;
+  try {
+    outcome = await pullLogs({
+      workspaceId: request.workspaceId, since: request.since, cloud: auth.cloud, endpoint: request.endpoint, demoAzure: auth.demoAzure,
+      ...(auth.credential ? { credential: auth.credential } : {}), signal: controller.signal,
+      onQuery: (table, i, total) => io.stderr(`logs: querying ${table} (${i + 1}/${total})\n`),
+    });
+  } catch (error) {
+    if (controller.signal.aborted) {
+      io.stderr('logs pull cancelled; nothing written\n');
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  const target = isAbsolute(request.out) ? request.out : resolvePath(io.cwd, request.out);
+  await writeFile(target, `${JSON.stringify(outcome.file, null, 2)}\n`, 'utf8');
+  const meta = outcome.file.egressAtlas;
+  const shown = relative(io.cwd, target) || request.out;
+  const lines = [
+    `Read workspace ${meta.workspaceId} (${meta.timespan}) in ${meta.queries.length} server-side summaries: ${formatCount(outcome.rows)} row(s)`,
+    ...meta.queries.map((q) => `  ${q.table}: ${q.status === 'failed' ? 'not read' : `${formatCount(q.rows)} row(s)${q.status === 'partial' ? ' (partial)' : ''}`}`),
+    `  gaps: ${meta.gaps.length}${meta.gaps.length === 0 ? ' (every table was read)' : ''}`,
+    ...meta.gaps.map((g) => `    ${g.code}  ${g.scope}: ${g.message}`),
+    `wrote ${shown} (read it with: egress-atlas traffic ${snapshotOut ?? '<snapshot>'} --logs ${shown})`,
+  ];
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
 
 export const ACCESS_TOKEN_ENV = 'EGRESS_ATLAS_ACCESS_TOKEN';
 

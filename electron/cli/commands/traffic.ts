@@ -7,11 +7,14 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
-import { analyzeTraffic, bytesText, DEFAULT_DENIED_THRESHOLD, parseLogFile, ruleLabel } from '../../../shared/traffic/index';
-import type { ParsedLog, TrafficResult } from '../../../shared/traffic/index';
+import type { ResolveInput } from '../../../shared/egress/index';
+import {
+  bytesText, createTrafficAggregator, DEFAULT_DENIED_THRESHOLD, finishTraffic, parseLogFile, parseLogFileInto, ruleLabel,
+} from '../../../shared/traffic/index';
+import type { ParsedLog, ParsedLogSummary, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safeTable } from '../format-table';
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
 
@@ -26,7 +29,11 @@ never dropped. Log formats (detected from the content):
   as az monitor log-analytics query JSON, Log Analytics REST/SDK JSON, portal CSV export,
   diagnostic-setting blobs {"records": [...]} or summarize rows (count_ / hits); legacy
   AzureDiagnostics msg_s; VNet flow logs (v4) and NSG flow logs (v1/v2) PT1H.json.
-Directories are read recursively (.json and .csv files), as downloaded from storage.
+Directories are read recursively (.json and .csv files), as downloaded from storage. Files are
+read one at a time and folded into per-source counters as they are parsed (no record is kept),
+so a multi-GB tree of PT1H.json blobs runs in memory bounded by the largest single file plus the
+distinct source/destination pairs; progress (files, MB, records, elapsed) goes to stderr.
+--since with a duration (7d) reads the files twice: once for the newest time, once to count.
 
 Options:
   --logs <path>            a log file or directory (repeatable; also several paths after --logs)
@@ -79,17 +86,31 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
   return Number(text);
 }
 
+/** A `--since` duration (`7d`, `12h`, `30m`), or null for an absolute time. */
+function sinceDuration(text: string): RegExpExecArray | null {
+  return /^(\d+)([dhm])$/i.exec(text.trim());
+}
+
+function newer(newest: string | null, record: TrafficRecord): string | null {
+  const end = record.until ?? record.time;
+  return end !== null && (newest === null || end > newest) ? end : newest;
+}
+
 /** `--since`: an ISO date/time, or a duration (`7d`, `12h`, `30m`) back from the newest record. */
 export function parseSince(text: string | undefined, logs: readonly ParsedLog[]): string | null {
+  return sinceFrom(text, () => {
+    let newest: string | null = null;
+    for (const log of logs) for (const r of log.records) newest = newer(newest, r);
+    return newest;
+  });
+}
+
+function sinceFrom(text: string | undefined, newestRecord: () => string | null): string | null {
   if (text === undefined) return null;
-  const duration = /^(\d+)([dhm])$/i.exec(text.trim());
+  const duration = sinceDuration(text);
   if (duration) {
     // Relative to the newest record, not to the clock: an export from last month still has a last week.
-    let newest: string | null = null;
-    for (const log of logs) for (const r of log.records) {
-      const end = r.until ?? r.time;
-      if (end !== null && (newest === null || end > newest)) newest = end;
-    }
+    const newest = newestRecord();
     if (newest === null) return null;
     const unit = (duration[2] ?? 'd').toLowerCase();
     const ms = Number(duration[1]) * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000);
@@ -100,7 +121,14 @@ export function parseSince(text: string | undefined, logs: readonly ParsedLog[])
   return new Date(at).toISOString();
 }
 
-async function collectFiles(path: string, shown: string, out: { path: string; shown: string }[]): Promise<void> {
+/** A log file to read: its path, the name errors use, and its size (for progress). */
+export interface LogFile {
+  readonly path: string;
+  readonly shown: string;
+  readonly bytes: number;
+}
+
+async function collectFiles(path: string, shown: string, out: LogFile[]): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -108,7 +136,7 @@ async function collectFiles(path: string, shown: string, out: { path: string; sh
     throw new InputPathError(`${shown}: no such file or directory`);
   }
   if (!info.isDirectory()) {
-    out.push({ path, shown });
+    out.push({ path, shown, bytes: info.size });
     return;
   }
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -116,25 +144,133 @@ async function collectFiles(path: string, shown: string, out: { path: string; sh
     const child = join(path, entry.name);
     if (entry.isDirectory()) await collectFiles(child, join(shown, entry.name), out);
     // In a directory only log-shaped files: storage downloads also hold .md5, .tmp and the like.
-    else if (/\.(json|csv)$/i.test(entry.name)) out.push({ path: child, shown: join(shown, entry.name) });
+    else if (/\.(json|csv)$/i.test(entry.name)) await collectFiles(child, join(shown, entry.name), out);
   }
 }
 
-export async function readLogs(inputs: readonly string[], cwd: string): Promise<ParsedLog[]> {
-  const files: { path: string; shown: string }[] = [];
+/** Every log file under the inputs (directories recursively, in name order): names and sizes only. */
+export async function listLogFiles(inputs: readonly string[], cwd: string): Promise<readonly LogFile[]> {
+  const files: LogFile[] = [];
   for (const input of inputs) await collectFiles(isAbsolute(input) ? input : resolvePath(cwd, input), input, files);
   if (files.length === 0) throw new InputPathError(`${inputs.join(', ')}: no .json or .csv log files found`);
-  const logs: ParsedLog[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file.path, 'utf8');
-    } catch {
-      throw new InputPathError(`${file.shown}: cannot be read`);
-    }
-    logs.push(parseLogFile(file.shown, text));
+  return files;
+}
+
+async function readLogText(file: LogFile): Promise<string> {
+  try {
+    return await readFile(file.path, 'utf8');
+  } catch {
+    throw new InputPathError(`${file.shown}: cannot be read`);
   }
+}
+
+/** All files parsed and held in memory (the report's path; small inputs). `analyzeLogFiles` streams. */
+export async function readLogs(inputs: readonly string[], cwd: string): Promise<ParsedLog[]> {
+  const logs: ParsedLog[] = [];
+  for (const file of await listLogFiles(inputs, cwd)) logs.push(parseLogFile(file.shown, await readLogText(file)));
   return logs;
+}
+
+/** How far a streamed read has got (progress on stderr). */
+export interface LogReadProgress {
+  /** 1, or 2 of 2 when a relative --since needed a first pass for the newest time. */
+  readonly pass: number;
+  readonly passes: number;
+  readonly files: number;
+  readonly totalFiles: number;
+  readonly bytes: number;
+  readonly totalBytes: number;
+  /** Records parsed: flow tuples, log rows. */
+  readonly records: number;
+  readonly elapsedMs: number;
+  readonly done: boolean;
+}
+
+export interface AnalyzeLogFilesOptions {
+  /** `--since` as typed (ISO or a duration back from the newest record). */
+  readonly since?: string;
+  readonly deniedThreshold?: number;
+  readonly policy?: Policy | null;
+  readonly onProgress?: (p: LogReadProgress) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * The streaming path of `traffic` and `cost`: one file at a time is read, parsed and folded into
+ * the aggregator (shared/traffic), and dropped before the next is read. Memory: the largest file
+ * (its text and its JSON) plus the counters per distinct source and destination; independent of
+ * the number of files and of the number of records.
+ */
+export async function analyzeLogFiles(input: ResolveInput, inputs: readonly string[], cwd: string, options: AnalyzeLogFilesOptions = {}): Promise<TrafficResult> {
+  const files = await listLogFiles(inputs, cwd);
+  const now = options.now ?? Date.now;
+  const started = now();
+  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+  const relative = options.since !== undefined && sinceDuration(options.since) !== null;
+  const passes = relative ? 2 : 1;
+  const report = (pass: number, files_: number, bytes: number, records: number, done: boolean): void => {
+    options.onProgress?.({ pass, passes, files: files_, totalFiles: files.length, bytes, totalBytes, records, elapsedMs: now() - started, done });
+  };
+  const readAll = async (pass: number, sink: (record: TrafficRecord) => void, endFile: (file: LogFile, summary: ParsedLogSummary) => void): Promise<void> => {
+    let bytes = 0;
+    let records = 0;
+    const counted = (record: TrafficRecord): void => {
+      records += 1;
+      sink(record);
+    };
+    for (const [i, file] of files.entries()) {
+      const summary = parseLogFileInto(file.shown, await readLogText(file), counted);
+      endFile(file, summary);
+      bytes += file.bytes;
+      report(pass, i + 1, bytes, records, pass === passes && i + 1 === files.length);
+    }
+  };
+  let newest: string | null = null;
+  if (relative) await readAll(1, (r) => { newest = newer(newest, r); }, () => undefined);
+  const since = sinceFrom(options.since, () => newest);
+  const aggregator = createTrafficAggregator(input.model, { since });
+  await readAll(passes, aggregator.add, (file, summary) => aggregator.endFile(file.shown, summary.skipped, summary.gaps));
+  return finishTraffic(input, aggregator, {
+    ...(options.deniedThreshold === undefined ? {} : { deniedThreshold: options.deniedThreshold }),
+    policy: options.policy ?? null,
+  });
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1_048_576).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+export function logProgressLine(p: LogReadProgress): string {
+  const pass = p.passes > 1 ? ` (pass ${p.pass}/${p.passes}${p.pass === 1 ? ': newest time for --since' : ''})` : '';
+  return `reading logs${pass}: ${p.files.toLocaleString('en-US')}/${p.totalFiles.toLocaleString('en-US')} files, `
+    + `${mb(p.bytes)}/${mb(p.totalBytes)} MB, ${p.records.toLocaleString('en-US')} records, ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Progress of a streamed read on stderr: redrawn in place on a terminal (at most 10 times a
+ * second); otherwise a plain line every 5 s, and a last line when any was printed, so a short
+ * read in a pipeline prints nothing and a long one shows it is alive.
+ */
+export function createLogProgress(io: CliIo, now: () => number = Date.now): (p: LogReadProgress) => void {
+  let last = -Infinity;
+  let printed = false;
+  let width = 0;
+  return (p) => {
+    const t = now();
+    if (io.isTTY) {
+      if (!p.done && t - last < 100) return;
+      const line = logProgressLine(p);
+      io.stderr(`\r${line}${' '.repeat(Math.max(0, width - line.length))}${p.done ? '\n' : ''}`);
+      width = line.length;
+      last = t;
+      return;
+    }
+    if (p.done ? printed : t - last >= 5_000 && p.elapsedMs >= 5_000) {
+      io.stderr(`${logProgressLine(p)}\n`);
+      printed = true;
+      last = t;
+    }
+  };
 }
 
 /** Per source its top destinations, observed vs allowed; then findings; then unattributed sources. */
@@ -199,11 +335,12 @@ export const trafficCommand: CliCommand = {
       for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
       return 2;
     }
-    // Logs first: a broken log file is reported before an estate is loaded and resolved.
-    const logs = await readLogs(allLogs, io.cwd);
-    const since = parseSince(sinceText, logs);
+    if (sinceText !== undefined && sinceDuration(sinceText) === null) sinceFrom(sinceText, () => null); // a bad --since is a usage error before any reading
+    // The estate first (attribution needs it), then the logs streamed file by file into counters.
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
-    const result = analyzeTraffic(snapshot, logs, { since, deniedThreshold: threshold, policy });
+    const result = await analyzeLogFiles(snapshot, allLogs, io.cwd, {
+      ...(sinceText === undefined ? {} : { since: sinceText }), deniedThreshold: threshold, policy, onProgress: createLogProgress(io),
+    });
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : safeTable(formatTrafficTable(result, top));
     if (out === undefined) io.stdout(text);
     else {

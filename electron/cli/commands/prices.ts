@@ -1,0 +1,109 @@
+/**
+ * `egress-atlas prices`: the price table cost attribution uses. `--refresh` reads the public Azure
+ * Retail Prices API (GET only, no credential, NextPageLink followed on the same host) for the
+ * meters the cost model prices, and writes a dated table in the shape shared/cost uses, for
+ * `egress-atlas cost --prices FILE`. Without --refresh: the shipped table, its date and sources.
+ */
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../shared/cost/index';
+import type { PriceTable } from '../../../shared/cost/index';
+import { oneOf, parseArgs, stringOption, UsageError } from '../args';
+import type { CliCommand } from '../command';
+
+/** Tests only: where the fake Retail Prices API listens. */
+export const RETAIL_PRICES_URL_ENV = 'EGRESS_ATLAS_RETAIL_PRICES_URL';
+
+const USAGE = `Usage: egress-atlas prices [--format table|json]
+       egress-atlas prices --refresh [--region <region>] [--out <file>]
+
+Without --refresh: the price table shipped with Egress Atlas (${PRICE_TABLE.id}, prices as of
+${PRICE_TABLE.asOf}), each figure with its meter, region and source date.
+
+--refresh reads the public Azure Retail Prices API (${RETAIL_PRICES_URL}; GET requests only,
+no sign-in, no credential sent; NextPageLink followed on the same host only) for the meters the
+cost model uses: NAT gateway hours and data processed (Global meters), Azure Firewall Standard /
+Premium / Basic deployment hours and data processed, the Standard static public IP, and internet
+data transfer out (Microsoft network routing, tiered) in --region. It writes a dated price table
+for \`egress-atlas cost --prices <file>\`; every figure keeps its meter, effective date and the date
+it was read. A meter the API does not return keeps the shipped figure, with the shipped date, and
+is listed. Consumption list prices in USD.
+
+Options:
+  --refresh            read the Retail Prices API
+  --region <region>    the ARM region for regional meters (default: eastus)
+  --out <file>         write the table to a file (default: stdout)
+  --format table|json  without --refresh: a summary (default) or the table as JSON
+  --help               this text
+
+Exit codes: 0 ok; 2 usage, or the API could not be read (offline, DNS, a non-200 answer): the
+shipped table stays in use and nothing is written.
+`;
+
+const SPEC = { refresh: 'flag', region: 'value', out: 'value', format: 'value', help: 'flag' } as const;
+
+function summary(table: PriceTable): string {
+  const line = (what: string, p: { usd: number; per: string; region: string; meter: string; sourceId: string }): string => {
+    const date = table.sources.find((s) => s.id === p.sourceId)?.date ?? 'no date';
+    return `  ${what.padEnd(34)} $${p.usd}/${p.per}  ${p.region}  ${p.meter}  (${date})`;
+  };
+  const lines = [`${table.id} (prices as of ${table.asOf}, list ${table.currency})`, `  from: ${table.compiledFrom}`, ''];
+  lines.push(line('NAT gateway hour', table.natGateway.hour), line('NAT gateway data processed', table.natGateway.dataProcessed));
+  for (const tier of ['Standard', 'Premium', 'Basic'] as const) {
+    lines.push(line(`Azure Firewall ${tier} deployment`, table.firewall[tier].deployment), line(`Azure Firewall ${tier} data processed`, table.firewall[tier].dataProcessed));
+  }
+  lines.push(line('Standard static public IP hour', table.publicIpStandard));
+  for (const [zone, tiers] of Object.entries(table.internetEgress.zones)) {
+    lines.push(`  internet egress ${zone}: ${(tiers ?? []).map((t) => `${t.fromGb}${t.toGb === null ? '+' : `-${t.toGb}`} GB $${t.usdPerGb}`).join(', ')}`);
+  }
+  lines.push('', 'Sources');
+  for (const s of table.sources) lines.push(`  ${s.id}: ${s.date ?? 'no date'}${s.url ? `  ${s.url}` : ''}${s.unconfirmed ? '  (UNCONFIRMED vs Microsoft pricing page)' : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const pricesCommand: CliCommand = {
+  name: 'prices',
+  summary: 'Show the dated price table, or refresh it from the Azure Retail Prices API (read-only, no sign-in)',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(args, SPEC);
+    if (parsed.options.help === true) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
+    const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
+    const out = stringOption(parsed, 'out');
+    const regionText = stringOption(parsed, 'region');
+    if (parsed.options.refresh !== true) {
+      if (regionText !== undefined || out !== undefined) throw new UsageError('--region and --out go with --refresh');
+      io.stdout(format === 'json' ? `${JSON.stringify(PRICE_TABLE, null, 2)}\n` : summary(PRICE_TABLE));
+      return 0;
+    }
+    const region = (regionText ?? 'eastus').toLowerCase();
+    if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region "${regionText ?? ''}" is not an Azure region name like eastus`);
+    const { fetchRetailPrices, RetailPricesError } = await import('../../azure/retail-prices');
+    const baseUrl = io.env[RETAIL_PRICES_URL_ENV];
+    let fetched;
+    try {
+      fetched = await fetchRetailPrices({ region, ...(baseUrl ? { baseUrl } : {}) });
+    } catch (error) {
+      if (!(error instanceof RetailPricesError)) throw error;
+      io.stderr(`error: could not read the Azure Retail Prices API: ${error.message}\n`
+        + `The shipped price table ${PRICE_TABLE.id} (prices as of ${PRICE_TABLE.asOf}) stays in use; nothing was written.\n`);
+      return 2;
+    }
+    const readAt = new Date().toISOString();
+    const { table, kept } = priceTableFromRetail(fetched.items, { region, readAt, url: fetched.url, base: PRICE_TABLE });
+    const text = `${JSON.stringify(table, null, 2)}\n`;
+    io.stderr(`read ${fetched.items.length} price item(s) in ${fetched.pages} page(s) from ${fetched.url} for ${region}\n`);
+    for (const k of kept) io.stderr(`kept from ${PRICE_TABLE.id} (${PRICE_TABLE.asOf}): ${k} (the API returned no Consumption USD price for it)\n`);
+    if (out === undefined) io.stdout(text);
+    else {
+      const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+      await writeFile(target, text, 'utf8');
+      io.stderr(`wrote ${relative(io.cwd, target) || out} (${table.id}); use it with: egress-atlas cost ... --prices ${relative(io.cwd, target) || out}\n`);
+    }
+    return 0;
+  },
+};
