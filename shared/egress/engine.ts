@@ -10,7 +10,7 @@ import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsIp, parseIp } 
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { lookupRange, lookupRoute } from '../routing/lpm';
 import { privateEndpointForAddress } from '../dns';
@@ -24,8 +24,8 @@ import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
-import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet } from './firewall-rules';
-import type { FirewallDecision } from './firewall-rules';
+import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
+import type { FirewallDecision, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
@@ -58,7 +58,8 @@ export function routeRef(route: ComputedRoute): RouteRef {
 function lookup(ctx: EngineContext, set: RouteSet): RouteLookup {
   const cached = ctx.lookups.get(set);
   if (cached) return cached;
-  const result = lookupRoute(set.routes, toRouteDestination(ctx.traffic.destination));
+  // A context whose trails record no steps never shows the losing candidates: only the winner is looked up.
+  const result = lookupRoute(set.routes, toRouteDestination(ctx.traffic.destination), { candidates: ctx.recordSteps });
   ctx.lookups.set(set, result);
   return result;
 }
@@ -127,7 +128,7 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     const endpoint = serviceEndpointForName(subnet, destination.name);
     if (endpoint) return viaServiceEndpointByName(trail, subnet, destination.name, endpoint);
   }
-  const unexpanded = set.capturedFromNicId === null ? unexpandedServiceEndpoints(ctx, subnet) : [];
+  const unexpanded = set.capturedFromNicId === null ? unexpandedServiceEndpoints(ctx, subnet) : NONE;
   if (unexpanded.length > 0) {
     // A service endpoint's routes carry its service's public prefixes and beat every other route
     // [SE]; without service tag data whether this destination is among them is not known.
@@ -137,7 +138,7 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   let result: RouteLookup;
   if (destination.kind === 'range') {
     // Every address of the range: one route must decide all of it, or no single path describes it [UDR].
-    const range = memoize(ctx, set, 'range', () => lookupRange(set.routes, destination.cidrs));
+    const range = memoize(ctx, set, 'range', () => lookupRange(set.routes, destination.cidrs, { candidates: ctx.recordSteps }));
     if (range.kind === 'split') {
       return trail.end({ kind: 'range-split', destination: ctx.flow.destination, parts: range.parts.map((p) => ({ prefix: p.prefix, nextHop: p.route ? `${nextHopLabel(p.route.nextHop)}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ''}` : 'no route' })) });
     }
@@ -150,7 +151,7 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   if (!route) return trail.end({ kind: 'no-route', subnet: named(subnet) });
   // Shared by all subnets on the same route set, unless the evidence (system route, no route table) is the subnet itself.
   const perSubnet = route.resourceId === null && set.routeTableId === null && set.capturedFromNicId === null;
-  trail.add(memoize(ctx, result, perSubnet ? subnet.id : '', () => routeStep(ctx, subnet, set, result, route)));
+  if (trail.recording) trail.add(memoize(ctx, result, perSubnet ? subnet.id : '', () => routeStep(ctx, subnet, set, result, route)));
   const nextHop = route.nextHop;
   if (nextHop.kind === 'unknown') return unknownNextHop(trail, subnet, route);
   const divertsInternet = nextHop.type === 'VirtualAppliance' || nextHop.type === 'VirtualNetworkGateway';
@@ -245,8 +246,10 @@ const SERVICE_SUFFIXES: readonly (readonly [string, readonly string[]])[] = [
  * Service endpoints whose prefixes are not in the model (no tag data), for a destination that is
  * one or more public addresses: those addresses may be the service's.
  */
+const NONE: readonly string[] = Object.freeze([]);
+
 function unexpandedServiceEndpoints(ctx: EngineContext, subnet: Subnet): readonly string[] {
-  if (ctx.serviceTags || subnet.serviceEndpoints.length === 0) return [];
+  if (ctx.serviceTags || subnet.serviceEndpoints.length === 0) return NONE;
   const destination = ctx.traffic.destination;
   const address = destinationAddress(destination);
   const public_ = address ? isPublicIp(address) : destination.kind === 'range' && !destination.set.intersect(publicIpv4()).isEmpty();
@@ -289,7 +292,7 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
   const endpoint = ctx.index.privateEndpoints.get(peId as ResourceId);
   const match = address ? privateEndpointForAddress(ctx.index, formatIp(address)) : null;
   const pe = endpoint ? named(endpoint) : nameOfId(peId);
-  trail.via.push({ kind: 'private-endpoint', id: pe.id });
+  trail.passVia({ kind: 'private-endpoint', id: pe.id });
   const internet = lookupRoute(ctx.routes.routesFor(subnet).routes, { kind: 'default-route' }).winner;
   if (internet?.nextHop.kind === 'known' && internet.nextHop.type === 'VirtualAppliance') {
     trail.finding('private-endpoint-bypasses-firewall', 'warning',
@@ -406,6 +409,78 @@ function buildExitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { ki
   };
 }
 
+/**
+ * Default outbound access does not depend on the destination: its step and terminal are made once
+ * per subnet and reason, and shared by every resolve (steps are never mutated).
+ */
+const defaultOutboundCache = new WeakMap<Subnet, Map<string, { readonly step: Step; readonly terminal: TerminalStep }>>();
+
+function defaultOutboundSteps(subnet: Subnet, reason: Extract<OutboundMethod, { kind: 'default-outbound' }>['reason']): { readonly step: Step; readonly terminal: TerminalStep } {
+  let byReason = defaultOutboundCache.get(subnet);
+  if (!byReason) {
+    byReason = new Map();
+    defaultOutboundCache.set(subnet, byReason);
+  }
+  let found = byReason.get(reason);
+  if (!found) {
+    found = {
+      step: { kind: 'default-outbound', subnet: named(subnet), defaultOutboundAccess: subnet.defaultOutboundAccess, reason },
+      terminal: { kind: 'terminal', reason: { kind: 'egress', exit: 'default-outbound', egressIps: [], egressText: 'a Microsoft-owned default outbound IP', restrictedTo: null } },
+    };
+    byReason.set(reason, found);
+  }
+  return found;
+}
+
+/**
+ * Exit steps depend on the model alone (buildExitSteps reads only the index): one per exit and
+ * variant per model, shared by every resolve on it (what-ifs, the matrix's destinations).
+ */
+const exitStepCache = new WeakMap<ModelIndex, Map<unknown, Map<string, ExitSteps>>>();
+
+function exitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: 'default-outbound' | 'none' }>, variant: string): ExitSteps {
+  let byKey = exitStepCache.get(ctx.index);
+  if (!byKey) {
+    byKey = new Map();
+    exitStepCache.set(ctx.index, byKey);
+  }
+  const key = exitKey(method);
+  let byVariant = byKey.get(key);
+  if (!byVariant) {
+    byVariant = new Map();
+    byKey.set(key, byVariant);
+  }
+  let found = byVariant.get(variant);
+  if (!found) {
+    found = buildExitSteps(ctx, method, variant);
+    byVariant.set(variant, found);
+  }
+  return found;
+}
+
+/**
+ * chooseOutboundMethod reads only the model, the subnet, the sender and the protocol: for the
+ * sender objects the resolver keeps per NIC / subnet (see resolve.ts), the answer is kept with
+ * them, for every resolve on the model (checked: same model index, same subnet).
+ */
+const outboundMethods = new WeakMap<Sender, { readonly index: ModelIndex; readonly subnet: Subnet; readonly byProtocol: Map<string, OutboundMethod> }>();
+
+function outboundMethod(ctx: EngineContext, subnet: Subnet, sender: Sender): OutboundMethod {
+  // Appliance senders are made per walk (and their walks are shared anyway): not kept.
+  if (sender.kind !== 'nic' && sender.kind !== 'subnet') return chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
+  let cached = outboundMethods.get(sender);
+  if (!cached || cached.index !== ctx.index || cached.subnet !== subnet) {
+    cached = { index: ctx.index, subnet, byProtocol: new Map() };
+    outboundMethods.set(sender, cached);
+  }
+  let method = cached.byProtocol.get(ctx.traffic.protocol);
+  if (!method) {
+    method = chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
+    cached.byProtocol.set(ctx.traffic.protocol, method);
+  }
+  return method;
+}
+
 /** Ends an internet path: shared terminal when unrestricted, else one naming what the rules allow. */
 function endInternet(trail: Trail, shared: TerminalStep, exit: InternetExit, egressIps: readonly string[], snatPorts: number | null): Outcome {
   if (shared.reason.kind === 'egress' && trail.restrictedTo) {
@@ -420,18 +495,16 @@ function isPlatformSender(sender: Sender): boolean {
 
 /** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
 function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
-  const method = chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
+  const method = outboundMethod(ctx, subnet, sender);
   switch (method.kind) {
     case 'default-outbound': {
-      trail.add(memoize(ctx, subnet, `default-outbound:${method.reason}`, (): Step => ({ kind: 'default-outbound', subnet: named(subnet), defaultOutboundAccess: subnet.defaultOutboundAccess, reason: method.reason })));
+      const steps = defaultOutboundSteps(subnet, method.reason);
+      trail.add(steps.step);
       if (method.reason === 'allowed' && !isPlatformSubnet(subnet)) {
         trail.finding('default-outbound', 'warning', `Subnet ${subnet.name} reaches the internet through default outbound access (implicit, deprecated, IP not under your control).`,
           'Attach a NAT gateway to the subnet (or route it through a firewall), then set defaultOutboundAccess = false.', [subnet.id], DOCS.defaultOutbound);
       }
-      const shared = memoize(ctx, subnet, 'default-outbound-internet', (): TerminalStep => ({
-        kind: 'terminal', reason: { kind: 'egress', exit: 'default-outbound', egressIps: [], egressText: 'a Microsoft-owned default outbound IP', restrictedTo: null },
-      }));
-      return endInternet(trail, shared, 'default-outbound', [], null);
+      return endInternet(trail, steps.terminal, 'default-outbound', [], null);
     }
     case 'none': {
       // A firewall whose data path has no public IP and whose subnet has no NAT gateway cannot
@@ -452,7 +525,7 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         return missingReference(ctx, trail, method.natGatewayId, `NAT gateway ${nameOfId(method.natGatewayId).name} of subnet ${subnet.name}`, 'its public IPs (and whether it is really attached)');
       }
       const variant = method.kind === 'nat-gateway' && sender.kind === 'nic' && sender.ipConfiguration?.publicIpAddressId ? 'own-pip' : '';
-      const exit = memoize(ctx, exitKey(method), variant, () => buildExitSteps(ctx, method, variant));
+      const exit = exitSteps(ctx, method, variant);
       trail.add(exit.exitStep);
       if (method.kind === 'nat-gateway') basicWithNat(ctx, trail, subnet, sender, method.natGatewayId);
       if (method.kind === 'instance-public-ip' && method.publicIp?.skuName === 'Basic') {
@@ -501,7 +574,51 @@ function findOwnerCached(ctx: EngineContext, vnet: VirtualNetwork, ip: string): 
   }
   let found = byIp.get(ip);
   if (!found) {
-    found = findOwner(ctx.index, vnet, ip);
+    found = ownerAcrossResolves(ctx.index, vnet, ip);
+    byIp.set(ip, found);
+  }
+  return found;
+}
+
+/**
+ * Whether a peering carries a next hop does not depend on the destination either: kept per route
+ * (which fixes the next-hop IP, and belongs to one model's route sets) and VNet (or subnet, for
+ * subnet peering), as the per-resolve memo keys it.
+ */
+const peeringReaches = new WeakMap<ComputedRoute, { readonly index: ModelIndex; readonly byKey: Map<string, ReturnType<typeof peeringReach>> }>();
+
+function peeringReachAcrossResolves(index: ModelIndex, route: ComputedRoute, peering: VirtualNetworkPeering, subnet: Subnet, ip: string): ReturnType<typeof peeringReach> {
+  let cached = peeringReaches.get(route);
+  if (!cached || cached.index !== index) {
+    cached = { index, byKey: new Map() };
+    peeringReaches.set(route, cached);
+  }
+  const key = peering.peerCompleteVnets === false ? subnet.id : subnet.virtualNetworkId;
+  let found = cached.byKey.get(key);
+  if (!found) {
+    found = peeringReach(index, peering, subnet, ip);
+    cached.byKey.set(key, found);
+  }
+  return found;
+}
+
+/** Who owns a next-hop IP does not depend on the destination: kept per model for every resolve on it. */
+const ownersByIndex = new WeakMap<ModelIndex, WeakMap<VirtualNetwork, Map<string, OwnerLookup>>>();
+
+function ownerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLookup {
+  let byVnet = ownersByIndex.get(index);
+  if (!byVnet) {
+    byVnet = new WeakMap();
+    ownersByIndex.set(index, byVnet);
+  }
+  let byIp = byVnet.get(vnet);
+  if (!byIp) {
+    byIp = new Map();
+    byVnet.set(vnet, byIp);
+  }
+  let found = byIp.get(ip);
+  if (!found) {
+    found = findOwner(index, vnet, ip);
     byIp.set(ip, found);
   }
   return found;
@@ -564,13 +681,17 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
       'Point the route at the firewall / NVA / internal load balancer private IP, or fix the peering to its VNet.', [subnet.id, ...(route.resourceId ? [route.resourceId] : [])], DOCS.udr);
     return trail.end({ kind: 'next-hop-unowned', route: routeRef(route), vnet: vnet ? named(vnet) : nameOfId(subnet.virtualNetworkId), note });
   }
-  const appliance = ownerOf(found.owner);
+  // One name per owner and destination context (not one object per source).
+  const appliance = memoize(ctx, found, 'appliance', () => ownerOf(found.owner));
   if (found.viaPeering && ip) {
     // A next hop in a peered VNet is reachable only inside what the peering carries: its synced
     // remote address space, and with subnet peering only the named subnets [PEER][SUBNETPEER].
     const peering = found.viaPeering.peering;
     // A whole-VNet peering carries the same for every subnet of the VNet: asked once per VNet.
-    const reach = memoize(ctx, peering, `${peering.peerCompleteVnets === false ? subnet.id : subnet.virtualNetworkId}|${ip}`, () => peeringReach(ctx.index, peering, subnet, ip));
+    // The peering follows from the VNet and the route's next-hop IP, so the route and the VNet (or,
+    // for subnet peering, the subnet) key it: no key string per source. Resource IDs cannot collide
+    // with the route's other memo variants ('local', 'remote', ...).
+    const reach = memoize(ctx, route, peering.peerCompleteVnets === false ? subnet.id : subnet.virtualNetworkId, () => peeringReachAcrossResolves(ctx.index, route, peering, subnet, ip));
     if (reach.kind === 'not-carried') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: next hop ${ip} of "${describeRoute(route)}" is in a peered VNet, but peering ${found.viaPeering.peering.name} does not carry it: ${reach.reason}.`,
         'Sync the peering (az network vnet peering sync), or include the appliance subnet in the subnet peering.', [subnet.id, found.viaPeering.peering.id], DOCS.peering);
@@ -587,7 +708,7 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
       `Peering ${found.viaPeering.peering.name} from ${found.viaPeering.localVirtualNetwork.name} to the appliance's network does not allow forwarded traffic; replies forwarded by the appliance may be dropped (which side enforces it is UNCONFIRMED).`,
       'Enable "Allow forwarded traffic" on both peerings of a hub-and-spoke with a hub appliance.', [found.viaPeering.peering.id], DOCS.peering);
   }
-  trail.visited.push(appliance.id);
+  trail.visit(appliance.id);
   trail.depth += 1;
   switch (found.owner.kind) {
     case 'azure-firewall': return toFirewall(ctx, trail, found.owner.firewall, null);
@@ -632,34 +753,64 @@ function decisionKey(decision: FirewallDecision): object | null {
   }
 }
 
+/**
+ * A firewall's rules, sorted and read against the tag data, once per model (they do not depend on
+ * the destination): what-ifs and the matrix then share each source's rule signature.
+ */
+const preparedRuleSets = new WeakMap<ModelIndex, WeakMap<AzureFirewall, WeakMap<object, FirewallRuleSet>>>();
+const NO_TAG_DATA = {};
+
+function preparedRuleSet(ctx: EngineContext, firewall: AzureFirewall): FirewallRuleSet {
+  let byFirewall = preparedRuleSets.get(ctx.index);
+  if (!byFirewall) {
+    byFirewall = new WeakMap();
+    preparedRuleSets.set(ctx.index, byFirewall);
+  }
+  let byTags = byFirewall.get(firewall);
+  if (!byTags) {
+    byTags = new WeakMap();
+    byFirewall.set(firewall, byTags);
+  }
+  let ruleSet = byTags.get(ctx.serviceTags ?? NO_TAG_DATA);
+  if (!ruleSet) {
+    ruleSet = prepareRuleSet(firewallRuleSet(ctx.index, firewall), ctx.serviceTags);
+    byTags.set(ctx.serviceTags ?? NO_TAG_DATA, ruleSet);
+  }
+  return ruleSet;
+}
+
 /** The firewall's rules for this flow; null when the walk goes on. */
 function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   let ruleSet = ctx.firewallRules.get(firewall);
   if (!ruleSet) {
-    ruleSet = prepareRuleSet(firewallRuleSet(ctx.index, firewall), ctx.serviceTags);
+    ruleSet = preparedRuleSet(ctx, firewall);
     ctx.firewallRules.set(firewall, ruleSet);
   }
-  const decision = evaluateFirewallRules(ruleSet, ctx.traffic, trail.source);
+  // Sources the rules cannot tell apart (same match on every rule's source side) share one decision.
+  const rules = ruleSet;
+  // Keyed by the signature itself (a kept string: no key built per source); the rule set owns no other memo entry.
+  const decision = memoize(ctx, rules, sourceSignature(rules, trail.source), () => evaluateFirewallRules(rules, ctx.traffic, trail.source));
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
   // Only the default route is "the internet": for an address or a range, rules that allow names
   // only decide by the name the client uses, which the destination does not tell.
   const isAddress = ctx.traffic.destination.kind !== 'default-route';
-  const make = (): Step => ({ kind: 'firewall-rule', firewall: named(firewall), policyId, decision: firewallDecisionStep(decision, isAddress), flow: ctx.flow });
-  const key = decisionKey(decision);
-  trail.add(key === null ? make() : memoize(ctx, key === decision ? firewall : key, `fw:${decision.kind}`, make));
+  if (trail.recording) {
+    const make = (): Step => ({ kind: 'firewall-rule', firewall: named(firewall), policyId, decision: firewallDecisionStep(decision, isAddress), flow: ctx.flow });
+    const key = decisionKey(decision);
+    trail.add(key === null ? make() : memoize(ctx, key === decision ? firewall : key, `fw:${decision.kind}`, make));
+  }
+  // An allow goes on without words (the common case at estate scale: no text built per source).
+  if (decision.kind === 'allow') return firewallSnatStep(ctx, trail, firewall, decision);
   const flow = `${ctx.traffic.protocol} ${ctx.traffic.port}`;
   switch (decision.kind) {
-    case 'allow':
     case 'allow-partial': {
-      if (decision.kind === 'allow-partial') {
-        if (isAddress) {
-          return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: only named destinations allowed`,
-            missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this destination gets through only for one of those names`,
-            docs: DOCS.firewallRules });
-        }
-        trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns];
+      if (isAddress) {
+        return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: only named destinations allowed`,
+          missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this destination gets through only for one of those names`,
+          docs: DOCS.firewallRules });
       }
+      trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns];
       return firewallSnatStep(ctx, trail, firewall, decision);
     }
     case 'deny':
@@ -679,6 +830,17 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   }
 }
 
+/** The firewall's SNAT answer when it ends the path (no SNAT and a direct Internet route); null when the walk goes on. */
+function firewallSnatOutcome(ctx: EngineContext, firewall: AzureFirewall, decision: FirewallDecision): Extract<FirewallSnat, { kind: 'no-snat' | 'unknown' }> | null {
+  const snat = firewallSnat(ctx.index, firewall, decision, ctx.traffic.destination);
+  if (snat.kind === 'snat' || snat.kind === 'partial-snat') return null;
+  const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
+  const subnet = subnetId ? ctx.index.subnets.get(subnetId) : undefined;
+  const winner = subnet ? lookup(ctx, ctx.routes.routesFor(subnet)).winner : null;
+  const direct = !winner || (winner.nextHop.kind === 'known' && winner.nextHop.type === 'Internet');
+  return direct ? snat : null;
+}
+
 /**
  * Network-rule traffic to destinations in the firewall's SNAT private ranges keeps its private
  * source; with `0.0.0.0/0` the firewall "can never route traffic directly to the Internet"
@@ -687,13 +849,10 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
  */
 function firewallSnatStep(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, decision: FirewallDecision): Outcome | null {
   if (firewall.skuName === 'AZFW_Hub') return null;
-  const snat = firewallSnat(ctx.index, firewall, decision, ctx.traffic.destination);
-  if (snat.kind === 'snat' || snat.kind === 'partial-snat') return null;
-  const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
-  const subnet = subnetId ? ctx.index.subnets.get(subnetId) : undefined;
-  const winner = subnet ? lookup(ctx, ctx.routes.routesFor(subnet)).winner : null;
-  const direct = !winner || (winner.nextHop.kind === 'known' && winner.nextHop.type === 'Internet');
-  if (!direct) return null;
+  // Depends on the firewall, the decision and the destination only: once per decision (sources
+  // with one rule signature share the decision object).
+  const snat = memoize(ctx, decision, firewall.id, () => firewallSnatOutcome(ctx, firewall, decision));
+  if (!snat) return null;
   if (snat.kind === 'unknown') {
     return trail.end({ kind: 'undecided', resourceId: firewall.firewallPolicyId ?? firewall.id, rule: `Azure Firewall ${firewall.name} SNAT private ranges`, missingFact: snat.reason, docs: DOCS.firewallSnatPrivateRanges });
   }
@@ -701,8 +860,8 @@ function firewallSnatStep(ctx: EngineContext, trail: Trail, firewall: AzureFirew
 }
 
 function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, hub: VirtualHub | null): Outcome {
-  trail.via.push({ kind: 'azure-firewall', id: firewall.id });
-  trail.add(memoize(ctx, firewall, hub ? 'hub' : 'vnet', (): Step => ({
+  trail.passVia({ kind: 'azure-firewall', id: firewall.id });
+  if (trail.recording) trail.add(memoize(ctx, firewall, hub ? 'hub' : 'vnet', (): Step => ({
     kind: 'azure-firewall', firewall: named(firewall), skuName: firewall.skuName, skuTier: firewall.skuTier,
     forcedTunnel: firewall.managementIpConfiguration !== null, hub: hub ? named(hub) : null,
   })));
@@ -871,7 +1030,7 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
       'Enable IP forwarding on the NVA NIC (and forwarding in its OS).', [nic.id], DOCS.ipForwarding);
     return trail.end({ kind: 'ip-forwarding-disabled', nic: named(nic), privateIp: config.privateIpAddress });
   }
-  trail.via.push({ kind: 'nva', id: nic.id });
+  trail.passVia({ kind: 'nva', id: nic.id });
   trail.add(memoize(ctx, config, 'nva', (): Step => ({ kind: 'virtual-appliance', nic: named(nic), privateIp: config.privateIpAddress })));
   const subnet = config.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
   if (!subnet) {
@@ -979,7 +1138,7 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
  * Pool members are read from both sides (the LB's pool and the NICs' pool references).
  */
 function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalancer, frontend: LoadBalancerFrontend): Outcome {
-  trail.via.push({ kind: 'internal-load-balancer', id: lb.id });
+  trail.passVia({ kind: 'internal-load-balancer', id: lb.id });
   const match = ilbRuleFor(lb, frontend.id, ctx.traffic.protocol, ctx.traffic.port);
   const rule = match.kind === 'none' ? null : match.rule;
   const members = (rule ? rule.backendAddressPoolIds : [])
@@ -1072,7 +1231,7 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
   }
   const looped = loopGuard(trail, named(firewall));
   if (looped) return looped;
-  trail.visited.push(firewall.id);
+  trail.visit(firewall.id);
   trail.depth += 1;
   return toFirewall(ctx, trail, firewall, hub);
 }

@@ -387,6 +387,38 @@ export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: Traffic
   }
 }
 
+/** Per rule set, per source prefixes (the resolver's cached arrays): the source's signature. */
+const signatures = new WeakMap<FirewallRuleSet, WeakMap<readonly Cidr[], string>>();
+
+/**
+ * How the rule set sees a source: for each rule, in order, whether its source side matches it
+ * (`y`, `n`, `?`). evaluateFirewallRules reads the source only through those matches (sourceMatch,
+ * which reads only the prefixes), so two sources with one signature get one decision for every
+ * flow, and a decision can be shared between them exactly. Not destination-dependent: computed
+ * once per source and rule set.
+ */
+export function sourceSignature(ruleSet: FirewallRuleSet, source: SourceAddress): string {
+  if (ruleSet.kind === 'not-captured') return '';
+  let bySource = signatures.get(ruleSet);
+  if (!bySource) {
+    bySource = new WeakMap();
+    signatures.set(ruleSet, bySource);
+  }
+  let signature = bySource.get(source.cidrs);
+  if (signature === undefined) {
+    const context: RuleContext = { ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags };
+    const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
+    const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
+    signature = '';
+    for (const rule of [...network, ...application]) {
+      const match = sourceMatch(specsOf(rule, context).source, source);
+      signature += match === 'yes' ? 'y' : match === 'no' ? 'n' : '?';
+    }
+    bySource.set(source.cidrs, signature);
+  }
+  return signature;
+}
+
 /** Network rules with FQDNs match a name exactly: "no wildcards" [FWFQDNNET]. */
 function namesName(rule: NetworkRule, name: string): boolean {
   return rule.destinationFqdns.some((f) => f.trim().toLowerCase().replace(/\.$/, '') === name);

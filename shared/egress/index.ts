@@ -36,13 +36,14 @@ export interface ResolveOptions {
   readonly resolve?: Readonly<Record<string, string>>;
   /**
    * Which NICs get an entry of their own: every NIC whose path may differ from its subnet's (the
-   * default), or only these (the destinations matrix asks only for the NICs that differ on the
-   * default route, which is most of the cost at estate scale).
+   * default), or only these (traffic analysis asks only for the NICs that differ on the default
+   * route, which is most of the cost at estate scale; the destinations matrix does the same
+   * through verdictColumns).
    */
   readonly nicIds?: ReadonlySet<string>;
-  /** Estate-level findings (firewall bypass, SNAT metrics); false where only verdicts are wanted (the matrix). */
+  /** Estate-level findings (firewall bypass, SNAT metrics); false where only verdicts are wanted. */
   readonly estateFindings?: boolean;
-  /** Paths sorted by source ID (the default); false where the caller orders them itself (the matrix). */
+  /** Paths sorted by source ID (the default); false where the caller orders them itself. */
   readonly sorted?: boolean;
 }
 

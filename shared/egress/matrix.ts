@@ -1,15 +1,17 @@
 /**
  * Many destinations at once: every source against every destination of a list, in the list's
  * order (`egress-atlas resolve --destinations FILE`, the app's destinations matrix, the PDF
- * appendix). Each destination is one resolve of the whole estate, so the engine's answers and
- * explanations are the same as for a single what-if.
+ * appendix). Each destination is walked by the same engine as a single what-if, so each cell is
+ * exactly that what-if's verdict, exit, appliances and egress IPs for the source (the matrix
+ * shows no explanations: its walks skip building them).
  */
 import { InputError } from '../model/errors';
 import type { Gap } from '../model/gaps';
 import { parseDestinationSpec } from './destination-spec';
-import { resolveEgress } from './resolve';
+import { VerdictInterner, verdictColumn, verdictColumns, verdictSources } from './resolve';
+import type { SourceVerdict } from './resolve';
 import type { ResolveInput, ResolveOptions } from './index';
-import type { EgressPath, ExitMethod, PathSource, Verdict } from './types';
+import type { ExitMethod, PathSource, Verdict } from './types';
 
 export const MATRIX_SCHEMA = 'egress-atlas/matrix@1' as const;
 
@@ -38,6 +40,9 @@ export interface MatrixResult {
   readonly rows: readonly MatrixRow[];
   readonly gaps: readonly Gap[];
 }
+
+/** Destinations walked together, source by source (see verdictColumns): enough to keep each source's data in cache, few enough to bound memory. */
+const MATRIX_BATCH = 25;
 
 /** Most destination lists are short; a bound keeps a pasted log from becoming a day-long run. */
 export const MAX_DESTINATIONS = 1_000;
@@ -105,68 +110,78 @@ export function parseDestinationList(text: string, file: string): readonly Desti
   return entries;
 }
 
-function cell(destination: string, path: EgressPath | undefined): MatrixCell {
-  if (!path) return { destination, verdict: 'unknown', exit: null, via: [], egressIps: [] };
-  return { destination, verdict: path.verdict, exit: path.exit, via: path.via.map((v) => v.id), egressIps: path.egressIps };
-}
-
-function pathKey(source: PathSource): string {
-  return `${source.type}|${source.id}`;
-}
-
 /**
  * Resolves every destination for the whole estate. Rows are the sources of the default-route
- * resolve (each subnet, and each NIC whose path differs) plus any NIC that differs only for some
- * destination; a source without a path of its own for a destination takes its subnet's.
+ * resolve (each subnet, and each NIC whose path differs there); a NIC without a path of its own for
+ * a destination takes its subnet's answer, as it would in that destination's resolveEgress.
+ *
+ * Each destination is walked as resolveEgress walks it (verdictColumn: same engine, same sources,
+ * same gaps), reduced to the cells as it goes: no path objects, explanations or estate findings,
+ * which a matrix of 100 destinations over 30,000 sources has no room or use for.
  */
 export function resolveMatrix(
   input: ResolveInput, destinations: readonly DestinationListEntry[], options: Pick<ResolveOptions, 'resolve'> = {},
 ): MatrixResult {
   // The rows: every source of the default-route resolve. Only the NICs that have an entry of their
-  // own there are resolved for each destination (the others follow their subnet's path).
-  const base = resolveEgress(input, { destination: null, resolve: options.resolve });
-  const nicIds = new Set(base.paths.filter((p) => p.source.type === 'nic').map((p) => p.source.id));
-  const sources = new Map<string, PathSource>();
-  for (const path of base.paths) sources.set(pathKey(path.source), path.source);
-  // Each destination's result is reduced to its cells straight away and then dropped: holding 100
-  // whole results of a 100,000-NIC estate (every hop of every path) does not fit in memory.
+  // own there are walked for each destination (the others follow their subnet's path).
+  const candidates = verdictSources(input);
+  const base = verdictColumn(input, { destination: null, resolve: options.resolve }, candidates);
+  const nicIds = new Set<string>();
+  candidates.sources.forEach((source, i) => {
+    if (source.type === 'nic' && base.own[i]) nicIds.add(source.id);
+  });
+  const sources = verdictSources(input, nicIds);
+  // Answers do not name the destination: one interner for every column, so equal answers are one object throughout.
+  const interner = new VerdictInterner();
   const seen = new Set<string>();
   const gaps: Gap[] = [];
   const interpretations: string[] = [];
-  const cellsByDestination = destinations.map((d, i) => {
-    const result = resolveEgress(input, { destination: d.destination, resolve: options.resolve, nicIds, estateFindings: false, sorted: false });
-    interpretations[i] = result.destinationInfo?.interpretation ?? '';
-    for (const gap of result.gaps) {
-      const key = `${gap.code}|${gap.scope}|${gap.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      gaps.push(gap);
-    }
-    const cells = new Map<string, MatrixCell>();
-    for (const path of result.paths) {
-      const key = pathKey(path.source);
-      sources.set(key, path.source);
-      cells.set(key, cell(d.destination, path));
-    }
-    return cells;
-  });
-  const nicSubnets = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, nic.ipConfigurations.find((c) => c.primary)?.subnetId ?? nic.ipConfigurations[0]?.subnetId ?? null]));
-  const missing = destinations.map((d) => cell(d.destination, undefined));
-  const rows = [...sources.values()]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.type < b.type ? -1 : 1))
-    .map((source): MatrixRow => {
-      const key = pathKey(source);
-      const subnetId = source.type === 'nic' ? nicSubnets.get(source.id) : undefined;
-      // A NIC without a path of its own for a destination follows its subnet's (shared cell).
-      const subnetKey = subnetId ? `subnet|${subnetId}` : null;
-      return {
-        source,
-        results: destinations.map((d, i) => {
-          const cells = cellsByDestination[i];
-          return cells?.get(key) ?? (subnetKey === null ? undefined : cells?.get(subnetKey)) ?? missing[i] ?? cell(d.destination, undefined);
-        }),
+  // Destinations are walked a batch at a time, source by source (verdictColumns): the batch bounds
+  // the memory of the sessions held at once (each keeps its route lookups and decisions).
+  const columns: (readonly MatrixCell[])[] = [];
+  for (let first = 0; first < destinations.length; first += MATRIX_BATCH) {
+    const batch = destinations.slice(first, first + MATRIX_BATCH);
+    const results = verdictColumns(input, batch.map((d) => ({ destination: d.destination, resolve: options.resolve })), sources, interner);
+    results.forEach((column, k) => {
+      const i = first + k;
+      const d = batch[k] as DestinationListEntry;
+      interpretations[i] = column.destinationInfo?.interpretation ?? '';
+      for (const gap of column.gaps) {
+        const key = `${gap.code}|${gap.scope}|${gap.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        gaps.push(gap);
+      }
+      // Equal answers are one object (interned, numbered): one cell each.
+      const cells: (MatrixCell | undefined)[] = new Array<MatrixCell | undefined>(interner.size);
+      const cellOf = (v: SourceVerdict): MatrixCell => {
+        let found = cells[v.id];
+        if (!found) {
+          found = { destination: d.destination, verdict: v.verdict, exit: v.exit, via: v.via, egressIps: v.egressIps };
+          cells[v.id] = found;
+        }
+        return found;
       };
+      const out: MatrixCell[] = new Array<MatrixCell>(column.verdicts.length);
+      column.verdicts.forEach((v, row) => {
+        out[row] = cellOf(v);
+      });
+      columns.push(out);
     });
+  }
+  const order = sources.sources.map((_, i) => i)
+    .sort((x, y) => {
+      const a = sources.sources[x] as PathSource;
+      const b = sources.sources[y] as PathSource;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : x - y;
+    });
+  const rows = order.map((row): MatrixRow => {
+    const results: MatrixCell[] = new Array<MatrixCell>(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      results[i] = columns[i]?.[row] ?? { destination: destinations[i]?.destination ?? '', verdict: 'unknown', exit: null, via: [], egressIps: [] };
+    }
+    return { source: sources.sources[row] as PathSource, results };
+  });
   return {
     schema: MATRIX_SCHEMA,
     destinations: destinations.map((d, i) => ({ ...d, interpretation: interpretations[i] ?? '' })),

@@ -18,8 +18,16 @@ const PLATFORM_ROLES: ReadonlyMap<string, Exclude<SourceRole, 'workload'>> = new
 
 /** The role of a subnet's sources: a platform role by reserved name, else `workload`. */
 export function subnetRole(subnet: Subnet): SourceRole {
-  return PLATFORM_ROLES.get(subnet.name.toLowerCase()) ?? 'workload';
+  // Asked for every subnet of every resolve: kept per subnet (its name does not change).
+  let role = roles.get(subnet);
+  if (role === undefined) {
+    role = PLATFORM_ROLES.get(subnet.name.toLowerCase()) ?? 'workload';
+    roles.set(subnet, role);
+  }
+  return role;
 }
+
+const roles = new WeakMap<Subnet, SourceRole>();
 
 /** Subnets Azure services own (gateways, firewall, Bastion, Route Server). */
 export function isPlatformSubnet(subnet: Subnet): boolean {

@@ -17,9 +17,9 @@ import { DOCS } from './docs';
 import { forward, walkFromSource } from './engine';
 import { stepResourceIds } from './explain';
 import { terminalOf, verdictOf } from './steps';
-import type { DnsStep, Step } from './steps';
+import type { DnsStep, Step, TerminalReason } from './steps';
 import { planDestination, resolveNameFrom } from './destination-plan';
-import type { NameResolutionPlan } from './destination-plan';
+import type { DestinationPlan, NameResolutionPlan } from './destination-plan';
 import { buildServiceTagIndex } from '../model/service-tags';
 import type { ServiceTagIndex, ServiceTagSet } from '../model/service-tags';
 import type { Flow, Named } from './steps';
@@ -30,7 +30,7 @@ import { primaryIpConfiguration } from './outbound';
 import type { Sender } from './outbound';
 import { RESOLVE_SCHEMA } from './types';
 import { platformRoleLabel, subnetRole } from './platform';
-import type { EgressPath, Finding, PathSource, ResolveResult, SourceRole } from './types';
+import type { DestinationInfo, EgressPath, ExitMethod, Finding, PathSource, ResolveResult, SourceRole, Verdict, Via } from './types';
 import type { ResolveInput, ResolveOptions } from './index';
 
 const subnetCidrs = new WeakMap<Subnet, readonly Cidr[]>();
@@ -110,6 +110,35 @@ function sourceCidrs(subnet: Subnet, nic: NetworkInterface | null): readonly Cid
   return cidrs;
 }
 
+/** A source's address and sender, as rules and the outbound method see it. */
+interface SourcePrep {
+  readonly subnet: Subnet;
+  readonly source: SourceAddress;
+  readonly sender: Sender;
+}
+
+/**
+ * Neither depends on the destination: made once per NIC / subnet and kept, so every resolve on the
+ * estate reuses them (and the engine can keep a sender's outbound method with it).
+ */
+const nicPreps = new WeakMap<NetworkInterface, SourcePrep>();
+const subnetPreps = new WeakMap<Subnet, SourcePrep>();
+
+function sourceAndSender(subnet: Subnet, nic: NetworkInterface | null): SourcePrep {
+  const cached = nic ? nicPreps.get(nic) : subnetPreps.get(subnet);
+  if (cached && cached.subnet === subnet) return cached;
+  // A NIC's ASG memberships scope NSG rules to it; the subnet entry is a NIC in no ASG [ASG].
+  const config = nic ? primaryIpConfiguration(nic) : null;
+  const prep: SourcePrep = {
+    subnet,
+    source: { cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? config?.applicationSecurityGroupIds ?? [] : [] },
+    sender: nic ? { kind: 'nic', nic, ipConfiguration: config } : { kind: 'subnet' },
+  };
+  if (nic) nicPreps.set(nic, prep);
+  else subnetPreps.set(subnet, prep);
+  return prep;
+}
+
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
   // A NIC is always a workload: platform instances have no NIC resources in your subscription.
   return nic ? { type: 'nic', id: nic.id, name: nic.name, role: 'workload' } : { type: 'subnet', id: subnet.id, name: subnet.name, role: subnetRole(subnet) };
@@ -140,7 +169,7 @@ function platformSourceStep(trail: Trail, subnet: Subnet, sender: PlatformSender
  * Developer SKU and private-only deployments have no public IP, and Route Server's public IP is
  * for platform management only [BASNSG][ARS], so the snapshot cannot show an internet path.
  */
-function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclude<SourceRole, 'workload'>): EgressPath {
+function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclude<SourceRole, 'workload'>): Walked {
   const trail = new Trail({ cidrs: [] });
   const platform = platformRoleLabel(role);
   const docs = role === 'bastion' ? DOCS.bastionNsg : role === 'route-server' ? DOCS.routeServer
@@ -148,7 +177,7 @@ function platformNotModelledPath(ctx: EngineContext, subnet: Subnet, role: Exclu
   const deployed = role === 'bastion' || role === 'route-server';
   trail.add({ kind: 'source', origin: 'platform-not-modelled', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes, platform, deployed, docs });
   if (deployed) addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: `${platform} in ${subnet.name}: platform-managed egress is not modelled.` });
-  return toPath(sourceOf(subnet, null), trail, trail.end({ kind: 'platform-not-modelled', subnet: named(subnet), platform, deployed, docs }));
+  return { trail, outcome: trail.end({ kind: 'platform-not-modelled', subnet: named(subnet), platform, deployed, docs }) };
 }
 
 /** Source steps do not depend on the destination: one per subnet / NIC, shared by every resolve. */
@@ -156,6 +185,7 @@ const subnetSourceSteps = new WeakMap<Subnet, Step>();
 const nicSourceSteps = new WeakMap<NetworkInterface, Step>();
 
 function sourceStep(trail: Trail, subnet: Subnet, nic: NetworkInterface | null): void {
+  if (!trail.recording) return;
   if (nic) {
     let step = nicSourceSteps.get(nic);
     if (!step) {
@@ -173,40 +203,44 @@ function sourceStep(trail: Trail, subnet: Subnet, nic: NetworkInterface | null):
   trail.add(step);
 }
 
+/** One source's walk: its trail and how it ended. */
+interface Walked {
+  readonly trail: Trail;
+  readonly outcome: Outcome;
+}
+
 /** The verdict comes from the terminal step, never from anywhere else. */
-function toPath(source: PathSource, trail: Trail, outcome: Outcome): EgressPath {
+function toPath(source: PathSource, { trail, outcome }: Walked): EgressPath {
   return {
     source, verdict: verdictOf(outcome.terminal), exit: outcome.exit, via: trail.via, egressIps: outcome.egressIps,
     snatPorts: outcome.snatPorts, steps: trail.steps, findings: trail.findings,
   };
 }
 
-function notEvaluatedPath(subnet: Subnet, nic: NetworkInterface | null, reason: string): EgressPath {
+function notEvaluatedPath(subnet: Subnet, nic: NetworkInterface | null, reason: string): Walked {
   const trail = new Trail({ cidrs: [] });
   sourceStep(trail, subnet, nic);
-  return toPath(sourceOf(subnet, nic), trail, trail.end({ kind: 'not-evaluated', subnet: named(subnet), reason }));
+  return { trail, outcome: trail.end({ kind: 'not-evaluated', subnet: named(subnet), reason }) };
 }
 
 function isIpv6Only(subnet: Subnet): boolean {
   return subnet.addressPrefixes.length > 0 && subnet.addressPrefixes.every((p) => p.includes(':'));
 }
 
-function isIpv6OnlyGap(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null): EgressPath {
+function isIpv6OnlyGap(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null): Walked {
   addGap(ctx, { code: 'not-modelled', scope: subnet.id, message: 'IPv6-only subnet: IPv6 egress is not modelled.' });
   return notEvaluatedPath(subnet, nic, 'the subnet is IPv6-only and IPv6 egress is not modelled');
 }
 
-function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null, firewall: AzureFirewall | null): EgressPath {
+function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface | null, firewall: AzureFirewall | null): Walked {
   if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, nic);
   if (firewall && !nic) return resolvePlatform(ctx, subnet, { kind: 'firewall', firewall });
-  // A NIC's ASG memberships scope NSG rules to it; the subnet entry is a NIC in no ASG [ASG].
-  const source: SourceAddress = { cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? primaryIpConfiguration(nic)?.applicationSecurityGroupIds ?? [] : [] };
-  const trail = new Trail(source);
+  const { source, sender } = sourceAndSender(subnet, nic);
+  const trail = new Trail(source, ctx.recordSteps);
   sourceStep(trail, subnet, nic);
-  const prelude = ctx.prelude?.(subnet);
+  const prelude = trail.recording ? ctx.prelude?.(subnet) : null;
   if (prelude) trail.add(prelude);
-  const sender: Sender = nic ? { kind: 'nic', nic, ipConfiguration: primaryIpConfiguration(nic) } : { kind: 'subnet' };
-  return toPath(sourceOf(subnet, nic), trail, walkFromSource(ctx, trail, subnet, nic, sender));
+  return { trail, outcome: walkFromSource(ctx, trail, subnet, nic, sender) };
 }
 
 /**
@@ -214,16 +248,16 @@ function resolveSource(ctx: EngineContext, subnet: Subnet, nic: NetworkInterface
  * routes (a firewall without direct internet is a real misconfiguration), but the sender is the
  * platform resource, so its own public IPs (or the subnet's NAT gateway) are the exit.
  */
-function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSender): EgressPath {
+function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSender): Walked {
   if (isIpv6Only(subnet)) return isIpv6OnlyGap(ctx, subnet, null);
-  const trail = new Trail({ cidrs: sourceCidrs(subnet, null) });
+  const trail = new Trail({ cidrs: sourceCidrs(subnet, null) }, ctx.recordSteps);
   platformSourceStep(trail, subnet, sender);
   const prelude = ctx.prelude?.(subnet);
   if (prelude) trail.add(prelude);
-  if (sender.kind === 'firewall') trail.visited.push(sender.firewall.id);
+  if (sender.kind === 'firewall') trail.visit(sender.firewall.id);
   // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
   // (AzureFirewallSubnet and GatewaySubnet take no NSG).
-  return toPath(sourceOf(subnet, null), trail, forward(ctx, trail, subnet, sender));
+  return { trail, outcome: forward(ctx, trail, subnet, sender) };
 }
 
 function gatewaysOf(index: ModelIndex, subnet: Subnet): readonly VirtualNetworkGateway[] {
@@ -231,7 +265,7 @@ function gatewaysOf(index: ModelIndex, subnet: Subnet): readonly VirtualNetworkG
 }
 
 /** The subnet-level path, by role. */
-function resolveSubnet(ctx: EngineContext, subnet: Subnet, owners: PlatformOwners): EgressPath {
+function resolveSubnet(ctx: EngineContext, subnet: Subnet, owners: PlatformOwners): Walked {
   const role = subnetRole(subnet);
   const firewall = owners.firewalls.get(subnet.id) ?? null;
   switch (role) {
@@ -259,8 +293,29 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 
 /** Whether a NIC's path says the same as its subnet's (then the NIC gets no entry of its own). */
 function samePath(a: EgressPath, b: EgressPath): boolean {
-  return a.verdict === b.verdict && a.exit === b.exit && a.snatPorts === b.snatPorts && sameList(a.via.map((v) => v.id), b.via.map((v) => v.id)) && sameList(a.egressIps, b.egressIps)
-    && sameList(a.findings.map((f) => f.code).sort(), b.findings.map((f) => f.code).sort());
+  return sameAnswer(a.verdict, a.exit, a.snatPorts, a.via, a.egressIps, a.findings, b.verdict, b.exit, b.snatPorts, b.via, b.egressIps, b.findings);
+}
+
+/** samePath on walks not yet made paths (the verdict is the terminal's). */
+function sameWalk(a: Walked, b: Walked): boolean {
+  return sameAnswer(verdictOf(a.outcome.terminal), a.outcome.exit, a.outcome.snatPorts, a.trail.via, a.outcome.egressIps, a.trail.findings,
+    verdictOf(b.outcome.terminal), b.outcome.exit, b.outcome.snatPorts, b.trail.via, b.outcome.egressIps, b.trail.findings);
+}
+
+function sameAnswer(
+  verdictA: Verdict, exitA: ExitMethod | null, snatA: number | null, viaA: readonly Via[], ipsA: readonly string[], findingsA: readonly Finding[],
+  verdictB: Verdict, exitB: ExitMethod | null, snatB: number | null, viaB: readonly Via[], ipsB: readonly string[], findingsB: readonly Finding[],
+): boolean {
+  return verdictA === verdictB && exitA === exitB && snatA === snatB && viaA.length === viaB.length && viaA.every((v, i) => v.id === viaB[i]?.id) && sameList(ipsA, ipsB)
+    && sameCodes(findingsA, findingsB);
+}
+
+/** The same finding codes, as multisets (no arrays built for the common case of at most one finding). */
+function sameCodes(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 0) return true;
+  if (a.length === 1) return a[0]?.code === b[0]?.code;
+  return sameList(a.map((f) => f.code).sort(), b.map((f) => f.code).sort());
 }
 
 interface PlatformOwners {
@@ -324,31 +379,60 @@ function compareIds(a: string, b: string): number {
 }
 
 /** The path of a source whose destination name does not resolve from its VNet (NXDOMAIN): it never connects. */
-function notResolvedPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsStep): EgressPath {
+function notResolvedPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsStep): Walked {
   const trail = new Trail({ cidrs: [] });
   sourceStep(trail, subnet, nic);
   trail.add(dns);
   const zone = dns.zone ?? { id: subnet.virtualNetworkId, name: '' };
-  return toPath(sourceOf(subnet, nic), trail, trail.end({ kind: 'name-not-resolved', name: dns.name, zone, link: dns.link ?? zone }));
+  return { trail, outcome: trail.end({ kind: 'name-not-resolved', name: dns.name, zone, link: dns.link ?? zone }) };
 }
 
-/** Resolves internet egress for every subnet and every NIC whose path differs from its subnet's. */
-export function resolveEgress(input: ResolveInput, options: ResolveOptions = {}): ResolveResult {
+/**
+ * What one resolve shares between its sources: the destination plan, one engine context per way
+ * the destination is evaluated (one for the estate, or one per way a host name resolves: a
+ * context's caches assume one destination), and how the name resolves from each VNet.
+ */
+interface Session {
+  readonly index: ModelIndex;
+  readonly routes: RouteSetBuilder;
+  readonly plan: DestinationPlan;
+  readonly contexts: Map<string, EngineContext>;
+  readonly byVnet: Map<string, NameResolutionPlan | null>;
+  /** The context estate-wide gaps (unknown answers) are recorded in. */
+  readonly estateContext: EngineContext;
+  readonly owners: PlatformOwners;
+  /** How the sources of a subnet start for this destination. */
+  readonly start: (subnet: Subnet) => SubnetStart;
+}
+
+/**
+ * `walk`: the engine walks each source with this context. `stop`: the destination is not evaluated
+ * from this subnet (or its name does not resolve there); the subnet path says why and its NICs get
+ * no entries of their own. `none`: no path at all.
+ */
+type SubnetStart =
+  | { readonly kind: 'walk'; readonly ctx: EngineContext }
+  | { readonly kind: 'stop'; readonly walked: Walked }
+  | { readonly kind: 'none' };
+
+function unknownVnetReason(subnet: Subnet, name: string): string {
+  return `the virtual network of ${subnet.name} is not in the snapshot, so how ${name} resolves there is unknown`;
+}
+
+function openSession(input: ResolveInput, options: ResolveOptions, recordSteps = true): Session {
   const index = modelIndex(input.model);
   const tags = input.serviceTags ? serviceTagIndex(input.serviceTags) : undefined;
   const routes = routeSetBuilder(index, input, tags);
   const plan = planDestination(options, tags);
   const port = plan.kind === 'not-evaluated' ? options.destinationPort ?? 443 : plan.info.port;
   const protocol = plan.kind === 'not-evaluated' ? options.protocol ?? 'Tcp' : plan.info.protocol;
-  // One engine context per destination as evaluated: one for the estate, or one per way a host
-  // name resolves (its caches assume one destination).
   const contexts = new Map<string, EngineContext>();
   const contextFor = (key: string, destination: EgressDestination): EngineContext => {
     let found = contexts.get(key);
     if (!found) {
       const traffic: TrafficSpec = { destination, port, protocol };
       const flow: Flow = { destination: describeDestination(destination), protocol, port };
-      found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined });
+      found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined, recordSteps });
       contexts.set(key, found);
     }
     return found;
@@ -366,7 +450,39 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   };
   const fixed = plan.kind === 'fixed' ? contextFor('fixed', plan.destination) : null;
   const estateContext = fixed ?? contextFor('default', { kind: 'default-route' });
-  const owners = platformOwners(index);
+  const start = (subnet: Subnet): SubnetStart => {
+    if (plan.kind === 'not-evaluated') return { kind: 'stop', walked: notEvaluatedPath(subnet, null, plan.reason) };
+    let ctx = fixed;
+    const resolution = nameFrom(subnet);
+    if (plan.kind === 'name') {
+      if (!resolution) return { kind: 'stop', walked: notEvaluatedPath(subnet, null, unknownVnetReason(subnet, plan.name)) };
+      if (!resolution.destination) return { kind: 'stop', walked: notResolvedPath(subnet, null, resolution.dns) };
+      ctx = contextFor(resolution.key, resolution.destination);
+    }
+    return ctx ? { kind: 'walk', ctx } : { kind: 'none' };
+  };
+  return { index, routes, plan, contexts, byVnet, estateContext, owners: platformOwners(index), start };
+}
+
+/** Every unknown answer names its missing fact in the gaps too, once per resource; then every gap of the resolve, once each. */
+function sessionGaps(session: Session, input: ResolveInput, terminals: readonly TerminalReason[]): Gap[] {
+  for (const reason of terminals) {
+    if (reason.kind === 'undecided') addGap(session.estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
+  }
+  const { plan, index, routes } = session;
+  const contextGaps = [...session.contexts.values()].flatMap((c) => [...c.gaps.values()]);
+  return dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
+}
+
+function sessionDestinationInfo(session: Session): DestinationInfo | null {
+  const { plan } = session;
+  return plan.kind === 'name' ? { ...plan.info, interpretation: nameInterpretation(plan.name, plan.info.interpretation, [...session.byVnet.values()]) } : plan.info;
+}
+
+/** Resolves internet egress for every subnet and every NIC whose path differs from its subnet's. */
+export function resolveEgress(input: ResolveInput, options: ResolveOptions = {}): ResolveResult {
+  const session = openSession(input, options);
+  const { index, routes, plan, owners } = session;
   const paths: EgressPath[] = [];
   // Model order: the result is sorted at the end (and every cache is order-independent).
   const subnets = input.model.subnets;
@@ -374,32 +490,18 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   for (const subnet of subnets) {
     if (seen.has(subnet.id)) continue;
     seen.add(subnet.id);
-    if (plan.kind === 'not-evaluated') {
-      paths.push(notEvaluatedPath(subnet, null, plan.reason));
-      continue;
-    }
-    let ctx = fixed;
-    const resolution = nameFrom(subnet);
-    if (plan.kind === 'name') {
-      if (!resolution) {
-        paths.push(notEvaluatedPath(subnet, null, `the virtual network of ${subnet.name} is not in the snapshot, so how ${plan.name} resolves there is unknown`));
-        continue;
-      }
-      if (!resolution.destination) {
-        paths.push(notResolvedPath(subnet, null, resolution.dns));
-        continue;
-      }
-      ctx = contextFor(resolution.key, resolution.destination);
-    }
-    if (!ctx) continue;
-    const subnetPath = resolveSubnet(ctx, subnet, owners);
+    const start = session.start(subnet);
+    if (start.kind === 'stop') paths.push(toPath(sourceOf(subnet, null), start.walked));
+    if (start.kind !== 'walk') continue;
+    const { ctx } = start;
+    const subnetPath = toPath(sourceOf(subnet, null), resolveSubnet(ctx, subnet, owners));
     const at = paths.push(subnetPath) - 1;
     if (owners.firewalls.has(subnet.id)) continue;
     // Only NICs that may differ (found while indexing); the final sort orders them.
     let ownEntries = 0;
     for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
       if (options.nicIds && !options.nicIds.has(nic.id)) continue;
-      const nicPath = resolveSource(ctx, subnet, nic, null);
+      const nicPath = toPath(sourceOf(subnet, nic), resolveSource(ctx, subnet, nic, null));
       if (samePath(nicPath, subnetPath)) continue;
       paths.push(nicPath);
       ownEntries += 1;
@@ -408,19 +510,209 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     if (nics.length > 0 && nics.every((n) => n.privateEndpointId)) paths[at] = privateEndpointsOnly(subnetPath);
     else if (nics.length > 0 && ownEntries === nics.length) paths[at] = asHypothetical(subnetPath);
   }
-  // Every unknown answer names its missing fact in the gaps too, once per resource.
-  for (const path of paths) {
-    const reason = terminalOf(path.steps).reason;
-    if (reason.kind === 'undecided') addGap(estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
-  }
+  const gaps = sessionGaps(session, input, paths.map((p) => terminalOf(p.steps).reason));
   if (options.sorted !== false) paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = plan.kind !== 'not-evaluated' && options.estateFindings !== false ? estateFindings(index, routes, paths, input.metrics) : null;
   const findings = estate ? estate.findings : plan.kind === 'not-evaluated' && plan.finding ? [plan.finding] : [];
   const withResourceFindings = estate && estate.byResource.size > 0 ? paths.map((p) => attachResourceFindings(p, estate.byResource)) : paths;
-  const contextGaps = [...contexts.values()].flatMap((c) => [...c.gaps.values()]);
-  const gaps = dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
-  const destinationInfo = plan.kind === 'name' ? { ...plan.info, interpretation: nameInterpretation(plan.name, plan.info.interpretation, [...byVnet.values()]) } : plan.info;
+  const destinationInfo = sessionDestinationInfo(session);
   return { schema: RESOLVE_SCHEMA, destination: plan.label, ...(destinationInfo ? { destinationInfo } : {}), paths: withResourceFindings, findings, gaps };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts only (the destinations matrix)
+
+/**
+ * The sources of a matrix, fixed once for every destination: each subnet (model order) and, after
+ * it, the NICs that get an entry of their own, as resolveEgress walks them.
+ */
+export interface VerdictSources {
+  readonly sources: readonly PathSource[];
+  /** Per source: its subnet, and its NIC (null for the subnet entry). */
+  readonly subnets: readonly Subnet[];
+  readonly nics: readonly (NetworkInterface | null)[];
+  /** Per source: the index of its subnet's entry (itself for a subnet). */
+  readonly subnetRow: readonly number[];
+}
+
+/** One source's answer as the matrix shows it: exactly the path's verdict, exit, appliances and egress IPs. */
+export interface SourceVerdict {
+  readonly verdict: Verdict;
+  readonly exit: ExitMethod | null;
+  readonly via: readonly string[];
+  readonly egressIps: readonly string[];
+  /** Its number in its interner (0, 1, 2, ...): callers index arrays by it. */
+  readonly id: number;
+}
+
+export interface VerdictColumn {
+  /** Per source (same order as VerdictSources.sources); equal answers share one object. */
+  readonly verdicts: readonly SourceVerdict[];
+  readonly gaps: readonly Gap[];
+  readonly destinationInfo: DestinationInfo | null;
+  /** Per source: whether the source has a path of its own (a NIC that differs from its subnet's); subnets always do. */
+  readonly own: readonly boolean[];
+}
+
+/**
+ * The work list of `verdictColumn`: every subnet and the NICs that may differ from it (only those
+ * in `nicIds` when given), in the order resolveEgress walks them.
+ */
+export function verdictSources(input: ResolveInput, nicIds?: ReadonlySet<string>): VerdictSources {
+  const index = modelIndex(input.model);
+  const owners = platformOwners(index);
+  const sources: PathSource[] = [];
+  const subnets: Subnet[] = [];
+  const nics: (NetworkInterface | null)[] = [];
+  const subnetRow: number[] = [];
+  const seen = new Set<ResourceId>();
+  for (const subnet of input.model.subnets) {
+    if (seen.has(subnet.id)) continue;
+    seen.add(subnet.id);
+    const row = sources.push(sourceOf(subnet, null)) - 1;
+    subnets.push(subnet);
+    nics.push(null);
+    subnetRow.push(row);
+    if (owners.firewalls.has(subnet.id)) continue;
+    for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
+      if (nicIds && !nicIds.has(nic.id)) continue;
+      sources.push(sourceOf(subnet, nic));
+      subnets.push(subnet);
+      nics.push(nic);
+      subnetRow.push(row);
+    }
+  }
+  return { sources, subnets, nics, subnetRow };
+}
+
+interface InternNode {
+  value: SourceVerdict | null;
+  readonly next: Map<unknown, InternNode>;
+}
+
+const NOTHING = {};
+
+/**
+ * Equal answers share one object (a matrix of 30,000 sources has a handful of distinct answers per
+ * destination). Keyed level by level on the verdict, exit, egress IP list (by identity: the exit's
+ * shared list) and each appliance ID, so no key string is built per source.
+ */
+export class VerdictInterner {
+  private readonly root: InternNode = { value: null, next: new Map() };
+  private count = 0;
+
+  /** How many distinct answers so far (ids are below this). */
+  get size(): number {
+    return this.count;
+  }
+
+  private static step(node: InternNode, key: unknown): InternNode {
+    let found = node.next.get(key);
+    if (!found) {
+      found = { value: null, next: new Map() };
+      node.next.set(key, found);
+    }
+    return found;
+  }
+
+  of(verdict: Verdict, exit: ExitMethod | null, via: readonly Via[], egressIps: readonly string[]): SourceVerdict {
+    let node = VerdictInterner.step(VerdictInterner.step(this.root, verdict), exit ?? NOTHING);
+    node = VerdictInterner.step(node, egressIps.length === 0 ? NOTHING : egressIps);
+    for (const v of via) node = VerdictInterner.step(node, v.id);
+    node.value ??= { verdict, exit, via: via.map((v) => v.id), egressIps, id: this.count++ };
+    return node.value;
+  }
+}
+
+/**
+ * One destination for every source of `sources`, reduced to what the matrix shows. The same walks
+ * as resolveEgress (same engine, same contexts, same order, so the same gaps); only the parts a
+ * verdict does not need are skipped: no path objects, no sort, no estate findings. A NIC whose
+ * subnet is not walked (destination not evaluated, name not resolved) answers as its subnet, as
+ * resolveEgress's missing NIC entry means.
+ */
+export function verdictColumn(
+  input: ResolveInput, options: VerdictOptions, sources: VerdictSources,
+  interner: VerdictInterner = new VerdictInterner(),
+): VerdictColumn {
+  const [column] = verdictColumns(input, [options], sources, interner);
+  if (!column) throw new Error('verdictColumns returned no column');
+  return column;
+}
+
+export type VerdictOptions = Pick<ResolveOptions, 'destination' | 'destinationPort' | 'protocol' | 'resolve'>;
+
+/** One destination's walk state while the sources are visited. */
+interface ColumnState {
+  readonly session: Session;
+  readonly verdicts: SourceVerdict[];
+  readonly own: boolean[];
+  /** The unknown answers in resolveEgress's path order (a NIC's only when it has an entry of its own): they add gaps in that order. */
+  readonly undecided: TerminalReason[];
+  subnetStart: SubnetStart;
+  subnetWalk: Walked | null;
+}
+
+/**
+ * verdictColumn for several destinations at once, source by source: each source is walked for
+ * every destination before the next source, so what the walks read about it (its subnet's routes,
+ * VNet, NAT gateway, public IPs) is read while it is still in the processor's caches. Each
+ * destination keeps its own session, and sees the sources in the same order as alone: the
+ * answers and the gaps are those of verdictColumn for each destination.
+ */
+export function verdictColumns(
+  input: ResolveInput, destinations: readonly VerdictOptions[], sources: VerdictSources,
+  interner: VerdictInterner = new VerdictInterner(),
+): VerdictColumn[] {
+  const count = sources.sources.length;
+  // Verdicts only: the walks record no steps (the same walks; only their explanations are left out).
+  const states: ColumnState[] = destinations.map((options) => ({
+    session: openSession(input, options, false),
+    verdicts: new Array<SourceVerdict>(count),
+    own: new Array<boolean>(count).fill(false),
+    undecided: [],
+    subnetStart: { kind: 'none' },
+    subnetWalk: null,
+  }));
+  const answer = (walked: Walked): SourceVerdict => interner.of(verdictOf(walked.outcome.terminal), walked.outcome.exit, walked.trail.via, walked.outcome.egressIps);
+  const nothing = interner.of('unknown', null, [], []);
+  for (let i = 0; i < count; i++) {
+    const subnet = sources.subnets[i] as Subnet;
+    const nic = sources.nics[i] ?? null;
+    const subnetRow = sources.subnetRow[i] ?? i;
+    for (const state of states) {
+      if (!nic) {
+        state.own[i] = true;
+        const start = state.session.start(subnet);
+        const walk = start.kind === 'walk' ? resolveSubnet(start.ctx, subnet, state.session.owners) : start.kind === 'stop' ? start.walked : null;
+        state.subnetStart = start;
+        state.subnetWalk = walk;
+        if (walk?.outcome.terminal.kind === 'undecided') state.undecided.push(walk.outcome.terminal);
+        state.verdicts[i] = walk ? answer(walk) : nothing;
+        continue;
+      }
+      const subnetAnswer = state.verdicts[subnetRow] as SourceVerdict;
+      const start = state.subnetStart;
+      if (start.kind !== 'walk' || !state.subnetWalk) {
+        state.verdicts[i] = subnetAnswer;
+        continue;
+      }
+      const walked = resolveSource(start.ctx, subnet, nic, null);
+      if (sameWalk(walked, state.subnetWalk)) {
+        // Same verdict, exit, appliances and egress IPs as the subnet's (samePath): the subnet's answer.
+        state.verdicts[i] = subnetAnswer;
+        continue;
+      }
+      state.own[i] = true;
+      if (walked.outcome.terminal.kind === 'undecided') state.undecided.push(walked.outcome.terminal);
+      state.verdicts[i] = answer(walked);
+    }
+  }
+  return states.map((state) => ({
+    verdicts: state.verdicts, own: state.own,
+    gaps: sessionGaps(state.session, input, state.undecided),
+    destinationInfo: sessionDestinationInfo(state.session),
+  }));
 }
 
 /** "resolved privately from 2 VNets (privatelink.blob.core.windows.net), publicly from 5". */

@@ -39,19 +39,33 @@ export interface EngineContext {
   /** A step every path from this subnet starts with after its source (how a destination name resolved from its VNet). */
   readonly prelude: ((subnet: Subnet) => Step | null) | null;
   /** Steps and exits that do not depend on the source, shared by every path that passes them (memory and GC at estate scale). */
-  readonly memo: Map<unknown, Map<string, unknown>>;
+  readonly memo: Map<unknown, MemoEntry>;
+  /** Whether trails record their steps: false where only verdicts are wanted (the matrix), which never look at them. */
+  readonly recordSteps: boolean;
+}
+
+/**
+ * The values cached for one owner: most owners have one variant, kept inline (a Map per owner
+ * would be tens of thousands of Maps per resolve at estate scale); further variants in `more`.
+ */
+export interface MemoEntry {
+  readonly variant: string;
+  readonly value: unknown;
+  more: Map<string, unknown> | null;
 }
 
 /** Returns the value cached under (owner, variant), making it once. `owner` is a model object or ID. */
 export function memoize<T>(ctx: EngineContext, owner: unknown, variant: string, make: () => T): T {
-  let byVariant = ctx.memo.get(owner);
-  if (!byVariant) {
-    byVariant = new Map<string, unknown>();
-    ctx.memo.set(owner, byVariant);
+  const entry = ctx.memo.get(owner);
+  if (!entry) {
+    const value = make();
+    ctx.memo.set(owner, { variant, value, more: null });
+    return value;
   }
-  if (byVariant.has(variant)) return byVariant.get(variant) as T;
+  if (entry.variant === variant) return entry.value as T;
+  if (entry.more?.has(variant)) return entry.more.get(variant) as T;
   const value = make();
-  byVariant.set(variant, value);
+  (entry.more ??= new Map<string, unknown>()).set(variant, value);
   return value;
 }
 
@@ -68,10 +82,10 @@ export interface Continuation {
 
 export function newEngineContext(
   index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec, flow: Flow,
-  extra: { readonly serviceTags?: ServiceTagIndex; readonly prelude?: (subnet: Subnet) => Step | null } = {},
+  extra: { readonly serviceTags?: ServiceTagIndex; readonly prelude?: (subnet: Subnet) => Step | null; readonly recordSteps?: boolean } = {},
 ): EngineContext {
   return {
-    index, routes, traffic, flow, serviceTags: extra.serviceTags, prelude: extra.prelude ?? null,
+    index, routes, traffic, flow, serviceTags: extra.serviceTags, prelude: extra.prelude ?? null, recordSteps: extra.recordSteps ?? true,
     gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map(),
   };
 }
@@ -88,23 +102,68 @@ export interface Outcome {
 }
 
 /** Everything one path accumulates while it is walked. */
+/** The steps of a trail that records none (never written: add, end and append check `recording`). */
+const NO_STEPS: Step[] = Object.freeze([]) as unknown as Step[];
+
+/** What a trail that records no steps has passed, until it passes something (shared, never written). */
+const NOTHING_YET: readonly never[] = Object.freeze([]);
+
 export class Trail {
-  readonly steps: Step[] = [];
-  readonly via: Via[] = [];
-  readonly findings: Finding[] = [];
-  /** Appliances passed (a path passes at most a few: an array is cheaper than a Set per path at estate scale). */
-  readonly visited: string[] = [];
+  readonly steps: Step[];
+  /**
+   * Appliances on the path, findings, appliances passed (a path passes at most a few: an array is
+   * cheaper than a Set per path at estate scale). A recording trail owns its lists from the start
+   * (they become the path's); one that does not makes them when first written (most walks of a
+   * verdicts-only matrix write none).
+   */
+  private viaList: Via[] | null;
+  private findingList: Finding[] | null;
+  private visitedList: string[] | null;
   /** Firewall or NSG rules restricted the path to these destinations (FQDNs, prefixes, service tags). */
   restrictedTo: readonly string[] | null = null;
   depth = 0;
   /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
   sourceConsulted = false;
-  constructor(readonly source: SourceAddress) {}
+  /**
+   * `recording` false: steps are not kept (the walk and its verdict are the same; only the hops
+   * that explain it are left out). Handlers skip building a step when a trail does not record.
+   */
+  constructor(readonly source: SourceAddress, readonly recording = true) {
+    this.steps = recording ? [] : NO_STEPS;
+    this.viaList = recording ? [] : null;
+    this.findingList = recording ? [] : null;
+    this.visitedList = recording ? [] : null;
+  }
+
+  get via(): readonly Via[] {
+    return this.viaList ?? NOTHING_YET;
+  }
+
+  get findings(): readonly Finding[] {
+    return this.findingList ?? NOTHING_YET;
+  }
+
+  get visited(): readonly string[] {
+    return this.visitedList ?? NOTHING_YET;
+  }
+
+  /** The path passes an appliance (or ends at a private endpoint) that the path's `via` names. */
+  passVia(via: Via): void {
+    // First write: a one-element list (a path passes one or two appliances), not an empty list grown by push.
+    if (this.viaList) this.viaList.push(via);
+    else this.viaList = [via];
+  }
+
+  /** An appliance passed, for loop detection. */
+  visit(id: string): void {
+    if (this.visitedList) this.visitedList.push(id);
+    else this.visitedList = [id];
+  }
 
   /** An empty trail that continues this one (same source, appliances passed, depth). */
   fork(): Trail {
-    const child = new Trail(this.source);
-    child.visited.push(...this.visited);
+    const child = new Trail(this.source, this.recording);
+    for (const id of this.visited) child.visit(id);
     child.depth = this.depth;
     child.restrictedTo = this.restrictedTo;
     return child;
@@ -112,36 +171,36 @@ export class Trail {
 
   /** Appends a continuation walked elsewhere. */
   append(part: Continuation): Outcome {
-    this.steps.push(...part.steps);
-    this.via.push(...part.via);
+    if (this.recording) this.steps.push(...part.steps);
+    for (const v of part.via) this.passVia(v);
     for (const f of part.findings) {
-      if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) this.findings.push(f);
+      if (!this.findings.some((g) => g.code === f.code && g.message === f.message)) (this.findingList ??= []).push(f);
     }
-    for (const id of part.visited) if (!this.visited.includes(id)) this.visited.push(id);
+    for (const id of part.visited) if (!this.visited.includes(id)) this.visit(id);
     this.depth += part.depth;
     return part.outcome;
   }
 
   /** Appends a step (possibly shared with other paths: steps are never mutated). */
   add(step: Step): void {
-    this.steps.push(step);
+    if (this.recording) this.steps.push(step);
   }
 
   /** Ends the walk: records the terminal step; the verdict follows from its reason. */
   end(reason: TerminalReason, exit: { readonly exit: ExitMethod; readonly egressIps: readonly string[]; readonly snatPorts: number | null } | null = null): Outcome {
-    this.steps.push({ kind: 'terminal', reason });
+    if (this.recording) this.steps.push({ kind: 'terminal', reason });
     return { terminal: reason, exit: exit?.exit ?? null, egressIps: exit?.egressIps ?? [], snatPorts: exit?.snatPorts ?? null };
   }
 
   /** Ends the walk with a terminal step shared between paths (memoized elsewhere). */
   endShared(step: Extract<Step, { kind: 'terminal' }>, exit: { readonly exit: ExitMethod; readonly egressIps: readonly string[]; readonly snatPorts: number | null } | null): Outcome {
-    this.steps.push(step);
+    if (this.recording) this.steps.push(step);
     return { terminal: step.reason, exit: exit?.exit ?? null, egressIps: exit?.egressIps ?? [], snatPorts: exit?.snatPorts ?? null };
   }
 
   finding(code: FindingCode, severity: FindingSeverity, message: string, advice: string, resourceIds: readonly string[], docs: string): void {
     if (this.findings.some((f) => f.code === code && f.message === message)) return;
-    this.findings.push({ code, severity, message, advice, resourceIds: [...resourceIds], docs });
+    (this.findingList ??= []).push({ code, severity, message, advice, resourceIds: [...resourceIds], docs });
   }
 }
 

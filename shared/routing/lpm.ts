@@ -48,6 +48,18 @@ function isNonPublicSlashEight(firstOctet: number): boolean {
  * common 0.0.0.0/1 + 128.0.0.0/1 split some NVAs and VPN clients install. Empty when they don't.
  */
 export function splitDefaultRoutes(routes: readonly ComputedRoute[]): readonly ComputedRoute[] {
+  // A route set is looked up for many destinations (what-ifs, the matrix): its split is found once.
+  let found = splitCache.get(routes);
+  if (!found) {
+    found = findSplitDefaultRoutes(routes);
+    splitCache.set(routes, found);
+  }
+  return found;
+}
+
+const splitCache = new WeakMap<readonly ComputedRoute[], readonly ComputedRoute[]>();
+
+function findSplitDefaultRoutes(routes: readonly ComputedRoute[]): readonly ComputedRoute[] {
   const broad = routes.filter((r) => r.active && r.cidr !== null && r.cidr.version === 4
     && r.cidr.prefixLength >= 1 && r.cidr.prefixLength <= SPLIT_MAX_PREFIX_LENGTH);
   if (broad.length === 0) return [];
@@ -95,8 +107,45 @@ function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
 }
 
 /** Picks the route Azure would use for the destination; `winner` is null when nothing matches. */
-export function lookupRoute(routes: readonly ComputedRoute[], destination: RouteDestination): RouteLookup {
+/** Split parts: the widest part first (then User > BGP > System), as lookupRoute orders them. */
+function compareSplit(a: ComputedRoute, b: ComputedRoute): number {
+  return prefixLength(a) - prefixLength(b) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source];
+}
+
+/**
+ * lookupRoute's winner without its candidates, in one pass and no sorting: the same rules
+ * (service endpoints first; protected system routes and BGP overrides shut out gateway routes;
+ * a split default route speaks for the internet) and the same tie-break, since the first of
+ * equally ranked routes wins in both (Array.prototype.sort is stable).
+ */
+function winnerOnly(routes: readonly ComputedRoute[], destination: RouteDestination, split: readonly ComputedRoute[]): ComputedRoute | null {
+  if (split.length > 0) {
+    let best: ComputedRoute | null = null;
+    for (const r of split) if (best === null || compareSplit(r, best) < 0) best = r;
+    return best;
+  }
+  let anyMatch = false;
+  let serviceEndpoint = false;
+  let shutOutGateway = false;
+  for (const r of routes) {
+    if (!routeMatches(r, destination)) continue;
+    anyMatch = true;
+    if (isServiceEndpointRoute(r)) serviceEndpoint = true;
+    if (isProtectedSystemRoute(r) || (r.source === 'User' && r.hasBgpOverride)) shutOutGateway = true;
+  }
+  if (!anyMatch) return null;
+  let best: ComputedRoute | null = null;
+  for (const r of routes) {
+    if (!routeMatches(r, destination)) continue;
+    if (serviceEndpoint ? !isServiceEndpointRoute(r) : shutOutGateway && r.source === 'VirtualNetworkGateway') continue;
+    if (best === null || compareRoutes(r, best) < 0) best = r;
+  }
+  return best;
+}
+
+export function lookupRoute(routes: readonly ComputedRoute[], destination: RouteDestination, options: { readonly candidates?: boolean } = {}): RouteLookup {
   const split = destination.kind === 'default-route' ? splitDefaultRoutes(routes) : [];
+  if (options.candidates === false) return { winner: winnerOnly(routes, destination, split), candidates: [] };
   const matching = [...routes.filter((r) => routeMatches(r, destination)), ...split];
   if (matching.length === 0) return { winner: null, candidates: [] };
   const serviceEndpoint = matching.filter(isServiceEndpointRoute).sort(compareRoutes);
@@ -107,9 +156,7 @@ export function lookupRoute(routes: readonly ComputedRoute[], destination: Route
   else if (protectedSystem || bgpOverride) eligible = matching.filter((r) => r.source !== 'VirtualNetworkGateway');
   // In a split default route the widest part speaks for "the internet" (it carries the most
   // addresses); what-ifs inside narrower parts are decided by plain longest-prefix match.
-  const ordered = split.length > 0
-    ? [...split].sort((a, b) => prefixLength(a) - prefixLength(b) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source])
-    : [...eligible].sort(compareRoutes);
+  const ordered = split.length > 0 ? [...split].sort(compareSplit) : [...eligible].sort(compareRoutes);
   const winner = ordered[0] ?? null;
   if (!winner) return { winner: null, candidates: [] };
   const losers = matching.filter((r) => r !== winner).sort(compareRoutes);
@@ -147,19 +194,19 @@ function cidrWithin(inner: Cidr, outer: Cidr): boolean {
  * part leaves through the same next hop the range is uniform (the first part's lookup explains
  * it); otherwise the range is split and no single path describes it [UDR].
  */
-export function lookupRange(routes: readonly ComputedRoute[], prefixes: readonly Cidr[]): RangeLookup {
+export function lookupRange(routes: readonly ComputedRoute[], prefixes: readonly Cidr[], options: { readonly candidates?: boolean } = {}): RangeLookup {
   const parts: { prefix: string; route: ComputedRoute | null }[] = [];
   let first: RouteLookup | null = null;
   for (const prefix of prefixes) {
     const probe: IpAddress = prefix.version === 4 ? { version: 4, value: prefix.network } : { version: 6, value: prefix.network };
-    const lookup = lookupRoute(routes, { kind: 'address', ip: probe });
+    const lookup = lookupRoute(routes, { kind: 'address', ip: probe }, options);
     first ??= lookup;
     const text = `${prefix.version === 4 ? ipv4Text(prefix.network) : String(prefix.network)}/${prefix.prefixLength}`;
     parts.push({ prefix: text, route: lookup.winner });
     // Routes more specific than the prefix that sit inside it decide those addresses.
     for (const inner of routes) {
       if (!inner.active || inner.cidr === null || inner.cidr.prefixLength <= prefix.prefixLength || !cidrWithin(inner.cidr, prefix)) continue;
-      parts.push({ prefix: inner.addressPrefix, route: lookupRoute(routes, { kind: 'address', ip: inner.cidr.version === 4 ? { version: 4, value: inner.cidr.network } : { version: 6, value: inner.cidr.network } }).winner });
+      parts.push({ prefix: inner.addressPrefix, route: lookupRoute(routes, { kind: 'address', ip: inner.cidr.version === 4 ? { version: 4, value: inner.cidr.network } : { version: 6, value: inner.cidr.network } }, { candidates: false }).winner });
     }
   }
   const signatures = new Set(parts.map((p) => nextHopSignature(p.route)));

@@ -15,6 +15,11 @@ import type { BenchLine } from './types';
 
 const MATRIX_DESTINATIONS = Number(process.env.EGRESS_ATLAS_BENCH_MATRIX ?? 100);
 
+/** The process's lifetime peak resident set so far (the bench process also generated and normalized the estate). */
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 function timed<T>(work: () => T): { readonly value: T; readonly ms: number } {
   const start = performance.now();
   const value = work();
@@ -44,6 +49,9 @@ export async function bench(): Promise<readonly BenchLine[]> {
   const cells = matrix.value.rows.length * list.length;
   return [
     { name: 'reach, every source', value: reach.ms / 1000, unit: 's', target: 2, note: `${reach.value.sources.length} sources (${unrestricted} unrestricted) after a ${(warm.ms / 1000).toFixed(2)} s warm-up resolve` },
-    { name: `matrix, ${list.length} destinations`, value: matrix.ms / 1000, unit: 's', target: 10, note: `${matrix.value.rows.length} sources (${model.subnets.length} subnets) x ${list.length} = ${cells.toLocaleString('en-US')} cells; ${(matrix.ms / list.length).toFixed(0)} ms per destination` },
+    {
+      name: `matrix, ${list.length} destinations`, value: matrix.ms / 1000, unit: 's', target: 10,
+      note: `${matrix.value.rows.length} sources (${model.subnets.length} subnets) x ${list.length} = ${cells.toLocaleString('en-US')} cells; ${(matrix.ms / list.length).toFixed(0)} ms per destination; process peak RSS ${peakRssMb()} MB (incl. generating and normalizing the estate)`,
+    },
   ];
 }
