@@ -90,6 +90,11 @@ function unavailableApi(): EgressAtlasApi {
 
 let api: EgressAtlasApi | null = null;
 
+/** The desktop app (Electron's preload is present): files are opened by the main side's Open dialog. */
+export function isDesktop(): boolean {
+  return window.egressAtlas !== undefined;
+}
+
 export function getApi(): EgressAtlasApi {
   if (api) return api;
   if (window.egressAtlas) api = window.egressAtlas;

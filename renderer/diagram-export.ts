@@ -11,23 +11,71 @@ import { diagramInWorker } from './layout-client';
 import type { ViewMode } from './state/app-state';
 import { fileStem } from './util';
 
-export type DiagramFormat = 'drawio' | 'svg' | 'mermaid';
+export type DiagramFormat = 'drawio' | 'svg' | 'png' | 'mermaid';
 
 export const DIAGRAM_FORMATS: readonly { readonly format: DiagramFormat; readonly label: string }[] = [
   { format: 'drawio', label: 'draw.io' },
   { format: 'svg', label: 'SVG' },
+  { format: 'png', label: 'PNG' },
   { format: 'mermaid', label: 'Mermaid' },
 ];
 
-const EXTENSION: Readonly<Record<DiagramFormat, string>> = { drawio: 'drawio', svg: 'svg', mermaid: 'mmd' };
+const EXTENSION: Readonly<Record<DiagramFormat, string>> = { drawio: 'drawio', svg: 'svg', png: 'png', mermaid: 'mmd' };
 const MIME: Readonly<Record<DiagramFormat, string>> = {
-  drawio: 'application/vnd.jgraph.mxfile', svg: 'image/svg+xml', mermaid: 'text/vnd.mermaid',
+  drawio: 'application/vnd.jgraph.mxfile', svg: 'image/svg+xml', png: 'image/png', mermaid: 'text/vnd.mermaid',
 };
 
 export interface DiagramFile {
   readonly fileName: string;
+  /** The file's text; empty for a PNG, whose bytes are in `blob`. */
   readonly text: string;
   readonly mimeType: string;
+  readonly blob?: Blob;
+}
+
+/** PNG pixels per SVG unit: sharp when printed, as the CLI's PNG. */
+export const PNG_SCALE = 2;
+/** Chromium refuses canvases beyond ~16k px a side or ~268 M px; stay well inside, lowering the scale for huge estates. */
+const MAX_CANVAS_SIDE = 16_384;
+const MAX_CANVAS_AREA = 120_000_000;
+
+/** The scale a `width` × `height` SVG is rasterised at: PNG_SCALE, or less when the canvas would be too big. */
+export function pngScale(width: number, height: number): number {
+  const bySide = MAX_CANVAS_SIDE / Math.max(width, height, 1);
+  const byArea = Math.sqrt(MAX_CANVAS_AREA / Math.max(width * height, 1));
+  return Math.min(PNG_SCALE, bySide, byArea);
+}
+
+/**
+ * The SVG export (title block, legend, date, hash; every label whole) drawn onto a canvas on a
+ * white background: the PNG is the same picture as the SVG, never the on-screen viewport.
+ */
+export async function svgToPng(svgText: string): Promise<Blob> {
+  const root = new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement;
+  const width = Number(root.getAttribute('width'));
+  const height = Number(root.getAttribute('height'));
+  if (!(width > 0 && height > 0)) throw new Error('the SVG has no size');
+  const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.decoding = 'sync';
+    image.src = url;
+    await image.decode();
+    const scale = pngScale(width, height);
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(width * scale);
+    canvas.height = Math.ceil(height * scale);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) => {
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas gave no PNG'))), 'image/png');
+    });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 export interface DiagramInput {
@@ -44,6 +92,10 @@ export interface DiagramInput {
 export async function buildDiagram(format: DiagramFormat, input: DiagramInput): Promise<DiagramFile> {
   const { snapshot, result } = input;
   const source = input.sourceId === null ? null : (result.paths.find((p) => p.source.id === input.sourceId)?.source ?? null);
+  if (format === 'png') {
+    const svgFile = await buildDiagram('svg', input);
+    return { fileName: svgFile.fileName.replace(/\.svg$/, '.png'), text: '', mimeType: MIME.png, blob: await svgToPng(svgFile.text) };
+  }
   const answer = await diagramInWorker(snapshot.model, result, {
     mode: input.mode, sourceIds: source === null ? [] : [source.id], withLayout: format !== 'mermaid',
   });

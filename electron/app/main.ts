@@ -9,6 +9,7 @@ import { createDefaultServices } from '../services/default-services';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { startPageUrl } from './app-url';
 import { registerIpcHandlers } from './ipc';
+import { chooseFilesDialog } from './open-dialog';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
 const DEFAULT_DEMO = 'bank';
@@ -64,7 +65,7 @@ function main(): void {
     const appPath = app.getAppPath();
     hardenSession(session.defaultSession);
     handleAppProtocol(join(appPath, 'renderer', 'dist'));
-    registerIpcHandlers({ services: createDefaultServices({ dataDir: app.getPath('userData') }), isOwnWindow });
+    registerIpcHandlers({ services: createDefaultServices({ dataDir: app.getPath('userData'), chooseFiles: chooseFilesDialog }), isOwnWindow });
     openWindow(appPath, demo);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow(appPath, demo);

@@ -31,6 +31,13 @@ const api: EgressAtlasApi = {
   pullStatus: operation('pullStatus'),
   cancelPull: operation('cancelPull'),
   openLoaded: operation('openLoaded'),
+  loadStatus: operation('loadStatus'),
+  openFileDialog: operation('openFileDialog'),
+  estateOverview: operation('estateOverview'),
+  flowSources: operation('flowSources'),
+  sourcePath: operation('sourcePath'),
+  traffic: operation('traffic'),
+  sampleLogs: operation('sampleLogs'),
 };
 
 contextBridge.exposeInMainWorld('egressAtlas', Object.freeze(api));

@@ -1,6 +1,6 @@
 /**
  * The live pull: sign in, list subscriptions, read the topology in bulk (Resource Graph, ARM lists
- * as fallback), sample effective routes while NIC pages stream in, optionally read SNAT metrics,
+ * as fallback), sample effective routes while NIC pages stream in, optionally read SNAT and byte metrics,
  * then normalize into one snapshot. Partial access is normal: every read that fails becomes a gap
  * and the pull completes; only sign-in/listing failures and cancellation stop it.
  */
@@ -22,7 +22,7 @@ import { startDemoAzure } from './fake-arm/demo';
 import { EffectiveRouteSampler, routeSignatures, toNicRef } from './effective-routes';
 import { isCancellation, messageOf } from './errors';
 import { createLimiter } from './limiter';
-import { fetchMetrics } from './metrics';
+import { fetchMetrics, metricQueries } from './metrics';
 import { pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
 import { createRuntime, type PullRuntime } from './runtime';
 import { fetchServiceTags, pickServiceTagLocation } from './service-tags';
@@ -308,8 +308,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: documents } }]);
     let metrics: readonly ResourceMetric[] = [];
     if (options.metrics) {
-      const n = normalized.model.natGateways.length * 2 + normalized.model.azureFirewalls.length;
-      enter('metrics', 'Reading SNAT metrics (last 24 h)', n);
+      enter('metrics', 'Reading SNAT and byte metrics (last 24 h)', metricQueries(normalized.model).length);
       metrics = await fetchMetrics(rt, normalized.model, clock.now(), () => {
         completed += 1;
         emit();

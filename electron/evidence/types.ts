@@ -9,6 +9,7 @@ import type { ResolveResult } from '../../shared/egress/types';
 import type { Snapshot } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
 import type { TrafficResult } from '../../shared/traffic/types';
+import type { CostResult } from '../../shared/cost/types';
 import type { GraphLayout } from '../../shared/graph/layout-types';
 
 export interface EvidenceSelection {
@@ -52,4 +53,9 @@ export interface EvidenceInput {
    * summary). Absent: no such section.
    */
   readonly traffic?: TrafficResult;
+  /**
+   * The cost estimate (`estimateCost` with `traffic` as the bytes, as `egress-atlas cost --logs`):
+   * drawn as the "Cost by owner" section after "Observed destinations". Absent: no such section.
+   */
+  readonly cost?: CostResult;
 }

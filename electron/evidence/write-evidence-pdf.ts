@@ -25,6 +25,7 @@ import { additionalGaps, matrixRowLabels, matrixRowsInScope, plural, reachByPath
 import { writeMatrixAppendix, writeReachBlock } from './write-reach';
 import { controlAnchor, controlTocTitle, writeControls } from './write-controls';
 import { trafficSourceAnchor, trafficSourcesShown, trafficSourceTitle, writeTraffic } from './write-traffic';
+import { costInScope, writeCost } from './write-cost';
 import type { TrafficResult } from '../../shared/traffic/types';
 import type { EvidenceInput } from './types';
 import { explainPath } from '../../shared/egress/explain';
@@ -37,6 +38,7 @@ const SECTIONS = {
   summary: 'Summary',
   controls: 'Controls',
   traffic: 'Observed destinations',
+  cost: 'Cost by owner',
   gaps: 'Gaps: what could not be read or modelled',
   diagrams: 'Path diagrams',
   paths: 'Egress paths',
@@ -392,7 +394,7 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
     ['Egress IPs', path.egressIps.length > 0 ? path.egressIps.join(', ') : 'none known'],
     ['SNAT ports', path.snatPorts === null ? 'not known' : `${path.snatPorts.toLocaleString('en-US')} available to this source`],
     ...metrics.map((m): readonly [string, string] => [
-      'SNAT metric',
+      m.unit === 'Bytes' ? 'Bytes metric' : 'SNAT metric',
       `${m.metricName}${m.filter ? ` (${m.filter})` : ''} ${m.aggregation}: ${m.value.toLocaleString('en-US')} ${m.unit}, ${m.windowStart} to ${m.windowEnd} on ${resourceLabel(index, m.resourceId)}`,
     ]),
   ], 90, 8.5);
@@ -478,6 +480,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
       { destination: 'traffic-unattributed', title: `Unattributed sources (${traffic.unattributed.length})`, level: 1 },
       ...(traffic.gaps.length > 0 ? [{ destination: 'traffic-gaps', title: `What the logs could not tell (${traffic.gaps.length})`, level: 1 }] : []),
     ] : []),
+    ...(input.cost ? [{ destination: 'cost', title: SECTIONS.cost, level: 0 }] : []),
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
     ...(plan.sheets.length > 0 ? [{ destination: 'diagrams', title: SECTIONS.diagrams, level: 0 }] : []),
     ...plan.sheets.map((sheet, i) => ({ destination: `diagram-${i + 1}`, title: `Diagram: ${sheet.page.title}`, level: 1 })),
@@ -498,6 +501,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     });
   }
   if (traffic) writeTraffic(ed, SECTIONS.traffic, 'traffic', traffic, { selection: input.selection !== null });
+  if (input.cost) writeCost(ed, SECTIONS.cost, 'cost', input.selection === null ? input.cost : costInScope(input.cost, paths), { selection: input.selection !== null });
   ed.y += 10;
   writeGaps(ed, snapshot, input, extras.gaps);
   writeDiagrams(ed, plan);

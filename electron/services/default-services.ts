@@ -8,17 +8,23 @@ import { DEMO_ESTATES, findDemo } from '../../shared/demo';
 import { resolveEgress } from '../../shared/egress';
 import { parseDestinationList, resolveMatrix } from '../../shared/egress/matrix';
 import { computeReach } from '../../shared/egress/reach';
-import type { DemoInfo, ImportedFile, PullRequest, PullProgress } from '../../shared/ipc/contract';
+import { estimateCost } from '../../shared/cost/index';
+import type { DemoInfo, ImportedFile, PullRequest, PullProgress, TrafficAnswer } from '../../shared/ipc/contract';
+import type { ResolveResult } from '../../shared/egress/types';
+import { analyzeTraffic, parseLogFile } from '../../shared/traffic/index';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { checkPolicy, parsePolicy } from '../../shared/policy/index';
 import { buildDemoSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import { createMainServices, type EvidenceInput, type MainServices } from './main-services';
 import { createRecentStore } from './recent-store';
+import { sampleLogsFor } from './sample-logs';
 
 export interface DefaultServicesOptions {
   /** Where the recent list is kept; null: memory only. */
   readonly dataDir: string | null;
+  /** Electron's Open dialog (electron/app/main.ts); absent in browser mode. */
+  readonly chooseFiles?: () => Promise<readonly string[] | null>;
 }
 
 function listDemos(): readonly DemoInfo[] {
@@ -53,7 +59,19 @@ async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
     selection: input.sourceIds === null ? null : { sourceIds: input.sourceIds },
     exportedBy: whoAmI(),
     exportedAt: new Date(),
+    ...(input.logs ? { traffic: input.logs.traffic, cost: input.logs.cost } : {}),
   });
+}
+
+/**
+ * Log texts → what `egress-atlas traffic` and `egress-atlas cost --logs` compute (the same shared
+ * functions, default options: every record, the default denied threshold, fixed costs split evenly).
+ */
+export function analyseLogs(snapshot: Snapshot, result: ResolveResult, files: readonly ImportedFile[]): TrafficAnswer {
+  const logs = files.map((f) => parseLogFile(f.name, f.text));
+  const traffic = analyzeTraffic(snapshot, logs);
+  const cost = estimateCost(snapshot, result, { traffic, split: 'even', fallbackRegion: null });
+  return { files: logs.map((l) => ({ name: l.file, shape: l.shape, records: l.records.length })), traffic, cost };
 }
 
 async function pull(request: PullRequest, onProgress: (progress: PullProgress) => void, signal: AbortSignal): Promise<Snapshot> {
@@ -79,5 +97,8 @@ export function createDefaultServices(options: DefaultServicesOptions): MainServ
     recent: createRecentStore({ dataDir: options.dataDir }),
     writeEvidence,
     pull,
+    traffic: analyseLogs,
+    sampleLogs: sampleLogsFor,
+    ...(options.chooseFiles ? { chooseFiles: options.chooseFiles } : {}),
   });
 }

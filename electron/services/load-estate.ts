@@ -8,23 +8,22 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { OpenedEstate } from '../../shared/ipc/contract';
+import type { LoadProgress, OpenedEstate } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { decodeText, snapshotFromTexts, type InputText } from '../snapshot/index';
 import { inputFiles } from '../snapshot/load';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import type { MainServices } from './main-services';
 
-export type LoadProgress =
-  | { readonly stage: 'reading'; readonly bytesRead: number; readonly totalBytes: number; readonly file: string }
-  | { readonly stage: 'building'; readonly bytesRead: number }
-  | { readonly stage: 'built'; readonly resources: number; readonly subnets: number; readonly networkInterfaces: number }
-  | { readonly stage: 'resolved'; readonly sources: number };
+/** Declared in the IPC contract: the page shows it too (`loadStatus`). */
+export type { LoadProgress } from '../../shared/ipc/contract';
 
 export interface LoadEstateOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
   /** Title of the estate; default: the first path's name (`+ n more`). */
   readonly title?: string;
+  /** Awaited after reading, before the synchronous build (main-services: until the page follows the load). */
+  readonly beforeBuild?: () => Promise<void>;
 }
 
 /** Every resource the normalized model holds (each array in `snapshot.model`). */
@@ -51,6 +50,11 @@ async function readWithProgress(path: string, onChunk: (bytes: number) => void):
   return chunks.length === 1 ? chunks[0] as Buffer : Buffer.concat(chunks);
 }
 
+/** One macrotask later: pending I/O callbacks (HTTP requests, IPC) run first. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Reads `paths` into an open estate of `services`. Throws InputError for bad input (as the CLI's loader). */
 export async function loadEstateFromPaths(services: Pick<MainServices, 'addLoaded' | 'resolve'>, paths: readonly string[], options: LoadEstateOptions = {}): Promise<OpenedEstate> {
   const report = options.onProgress ?? (() => undefined);
@@ -66,9 +70,14 @@ export async function loadEstateFromPaths(services: Pick<MainServices, 'addLoade
     });
     texts.push({ name: file.name, text: decodeText(bytes), bytes, ...(file.directory === undefined ? {} : { directory: file.directory }) });
   }
+  await options.beforeBuild?.();
   report({ stage: 'building', bytesRead });
+  // Building and resolving are synchronous: let the event loop answer what queued up in between
+  // (the page's `loadStatus` polls in browser mode, IPC in Electron) so each stage is seen.
+  await nextTurn();
   const snapshot = snapshotFromTexts(texts, { toolVersion: TOOL_VERSION });
   report({ stage: 'built', resources: countResources(snapshot), subnets: snapshot.model.subnets.length, networkInterfaces: snapshot.model.networkInterfaces.length });
+  await nextTurn();
   const opened = services.addLoaded(options.title ?? titleForPaths(paths), snapshot);
   const resolved = await services.resolve({ estateId: opened.summary.estateId, destination: null });
   if (resolved.ok) report({ stage: 'resolved', sources: resolved.value.paths.length });

@@ -12,7 +12,7 @@ import type { MatrixResult } from '../../shared/egress/matrix';
 import type { ReachResult } from '../../shared/egress/reach';
 import type { ResolveResult } from '../../shared/egress/types';
 import type {
-  DemoInfo, EgressAtlasApi, ImportedFile, IpcError, IpcResult, OpenedEstate, PullRequest,
+  DemoInfo, EgressAtlasApi, ImportedFile, IpcError, IpcResult, OpenedEstate, PullRequest, TrafficAnswer,
 } from '../../shared/ipc/contract';
 import { InputError } from '../../shared/model/errors';
 import type { Snapshot } from '../../shared/model/snapshot';
@@ -21,6 +21,9 @@ import { createEstateStore, type EstateStore } from './estate-store';
 import { createPullJobs, type PullFunction, type PullJobs } from './pull-jobs';
 import type { RecentStore } from './recent-store';
 import { assertNever } from '../../shared/model/assert';
+import { LARGE_ESTATE_SOURCES, type LoadProgress, type LoadStatus } from '../../shared/ipc/contract';
+import { flowOverviewOf, flowSourceWindow, sourceDetails } from './flow-service';
+import { loadEstateFromPaths } from './load-estate';
 
 export type { PullFunction } from './pull-jobs';
 
@@ -31,6 +34,8 @@ export interface EvidenceInput {
   readonly sourceIds: readonly string[] | null;
   /** Estate title, for the report heading. */
   readonly title: string;
+  /** Logs added to the estate (`traffic`), for the Observed destinations and Cost by owner sections; null: none. */
+  readonly logs?: TrafficAnswer | null;
 }
 
 export type EvidenceWriter = (input: EvidenceInput) => Promise<Uint8Array>;
@@ -61,7 +66,26 @@ export interface MainServiceDeps {
   readonly writeEvidence?: EvidenceWriter;
   /** Absent: `startPull` answers `unsupported`. */
   readonly pull?: PullFunction;
+  /**
+   * Log files against a snapshot and its default-route result → traffic analysis and cost estimate.
+   * Throws InputError naming the file and row for a log that does not parse. Absent: `traffic` answers `unsupported`.
+   */
+  readonly traffic?: (snapshot: Snapshot, result: ResolveResult, files: readonly ImportedFile[]) => TrafficAnswer;
+  /** Sample log files shipped for a demo (by demo name); absent or empty: none. */
+  readonly sampleLogs?: (demoName: string) => readonly ImportedFile[];
   readonly newId?: () => string;
+  /** Electron's Open dialog (main side): the chosen paths, or null when cancelled. Absent: `openFileDialog` answers `unsupported`. */
+  readonly chooseFiles?: () => Promise<readonly string[] | null>;
+}
+
+export interface StartLoadOptions {
+  /**
+   * Read at once, but build only once the page first asks `loadStatus`, or this many ms after
+   * reading ends if it does not. Building and resolving block this process's event loop (they are synchronous), so
+   * a page still fetching its scripts then would see no progress at all; once it polls, it is
+   * answered between stages. Absent: build as soon as the files are read.
+   */
+  readonly startWhenPolledOrAfterMs?: number;
 }
 
 /** The operations, plus a hook to await a pull job (tests, orderly shutdown). */
@@ -73,6 +97,13 @@ export interface MainServices extends EgressAtlasApi {
    * (a whole-tenant file is too large to keep there).
    */
   readonly addLoaded: (title: string, snapshot: Snapshot) => OpenedEstate;
+  /**
+   * Loads files on the main side in the background (`ui FILE`, the Open dialog); the page follows
+   * it with `loadStatus` (bytes read, resources, sources resolved) and then opens the estate.
+   */
+  readonly startLoad: (paths: readonly string[], onProgress?: (progress: LoadProgress) => void, options?: StartLoadOptions) => string;
+  /** Settles when that load has finished (either way); tests, `ui FILE` start-up. */
+  readonly loadSettled: (loadId: string) => Promise<LoadStatus | null>;
 }
 
 function ok<T>(value: T): IpcResult<T> {
@@ -134,12 +165,17 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
   const newId = deps.newId ?? (() => randomUUID());
   const now = deps.now ?? (() => new Date());
   const estates: EstateStore = createEstateStore({ newId: () => `estate-${newId()}` });
+  /** Which demo an open estate came from (for its sample logs). */
+  const demoOf = new Map<string, string>();
+  /** The last logs analysed per estate, for an evidence export that includes them. */
+  const trafficOf = new Map<string, TrafficAnswer>();
 
   async function openDemo(name: string): Promise<IpcResult<OpenedEstate>> {
     const demo = deps.listDemos().find((d) => d.name === name);
     const snapshot = demo ? await deps.loadDemo(name) : null;
     if (!demo || !snapshot) return fail('not-found', `No demo estate named "${name}"`);
     const opened = estates.add(demo.title, snapshot);
+    demoOf.set(opened.summary.estateId, name);
     await deps.recent.add(demo.title, { kind: 'demo', demoName: name });
     return ok(opened);
   }
@@ -165,7 +201,45 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
     return estates.resolve(estateId, destination, (snapshot) => deps.resolve(snapshot, destination));
   }
 
-  return {
+  /** Background loads by ID; the last few are kept so a slow page still sees the outcome. */
+  interface LoadEntry { status: LoadStatus; settled: Promise<void>; begin: () => void }
+  const loads = new Map<string, LoadEntry>();
+  function startLoad(paths: readonly string[], onProgress?: (progress: LoadProgress) => void, options: StartLoadOptions = {}): string {
+    const loadId = `load-${newId()}`;
+    let begin: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => { begin = resolve; });
+    const entry: LoadEntry = { status: { loadId, progress: null, estateId: null, error: null }, settled: Promise.resolve(), begin };
+    loads.set(loadId, entry);
+    while (loads.size > 8) loads.delete(loads.keys().next().value as string);
+    const wait = options.startWhenPolledOrAfterMs;
+    if (wait === undefined) begin();
+    // The grace period counts from the end of reading: a slow page still gets its first answer.
+    const beforeBuild = (): Promise<void> => {
+      if (wait !== undefined) setTimeout(begin, wait).unref();
+      return started;
+    };
+    entry.settled = (async () => {
+      try {
+        const opened = await loadEstateFromPaths(
+          { addLoaded: (title, snapshot) => estates.add(title, snapshot), resolve: services.resolve }, paths,
+          { onProgress: (progress) => { entry.status = { ...entry.status, progress }; onProgress?.(progress); }, beforeBuild },
+        );
+        entry.status = { ...entry.status, estateId: opened.summary.estateId };
+      } catch (error) {
+        entry.status = { ...entry.status, error: toIpcError(error) };
+      }
+    })();
+    return loadId;
+  }
+
+  /** The estate and its default-route result, or the not-found answer. */
+  function withDefaultResult<T>(estateId: string, use: (snapshot: Snapshot, result: ResolveResult, summary: OpenedEstate['summary']) => IpcResult<T>): IpcResult<T> {
+    const estate = estates.get(estateId);
+    const result = estate ? resolveCached(estateId, null) : undefined;
+    return estate && result ? use(estate.snapshot, result, estate.summary) : unknownEstate(estateId);
+  }
+
+  const services: MainServices = {
     listDemos: () => guarded(async () => ok(deps.listDemos().map(({ name, title, description }) => ({ name, title, description })))),
 
     openDemo: ({ name }) => guarded(() => openDemo(name)),
@@ -234,15 +308,35 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
       return ok({ fileName, text: deps.formatSnapshot(estate.snapshot) });
     }),
 
-    exportEvidence: ({ estateId, destination, sourceIds }) => guarded(async () => {
+    exportEvidence: ({ estateId, destination, sourceIds, withTraffic }) => guarded(async () => {
       const writeEvidence = deps.writeEvidence;
       if (!writeEvidence) return fail('unsupported', 'Evidence PDF export is not available in this build');
       const estate = estates.get(estateId);
       const result = resolveCached(estateId, destination);
       if (!estate || !result) return unknownEstate(estateId);
-      const bytes = await writeEvidence({ snapshot: estate.snapshot, result, sourceIds, title: estate.summary.title });
+      const logs = withTraffic === true ? (trafficOf.get(estateId) ?? null) : null;
+      if (withTraffic === true && logs === null) return fail('not-found', 'No logs were added to this estate (add them again, then export)');
+      const bytes = await writeEvidence({ snapshot: estate.snapshot, result, sourceIds, title: estate.summary.title, logs });
       const fileName = `${slug(estate.summary.title)}-evidence-${stamp(new Date().toISOString())}.pdf`;
       return ok({ fileName, base64: Buffer.from(bytes).toString('base64') });
+    }),
+
+    traffic: ({ estateId, files }) => guarded(async () => {
+      const analyse = deps.traffic;
+      if (!analyse) return fail('unsupported', 'Observed traffic is not available in this build');
+      const estate = estates.get(estateId);
+      // Observed destinations are judged against the default route (0.0.0.0/0), as `egress-atlas traffic` does.
+      const result = resolveCached(estateId, null);
+      if (!estate || !result) return unknownEstate(estateId);
+      const answer = analyse(estate.snapshot, result, files);
+      trafficOf.set(estateId, answer);
+      return ok(answer);
+    }),
+
+    sampleLogs: ({ estateId }) => guarded(async () => {
+      if (!estates.get(estateId)) return unknownEstate(estateId);
+      const demo = demoOf.get(estateId);
+      return ok({ files: demo === undefined || !deps.sampleLogs ? [] : deps.sampleLogs(demo) });
     }),
 
     startPull: (request) => guarded(async () => {
@@ -267,9 +361,49 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
 
     addLoaded: (title, snapshot) => estates.add(title, snapshot),
 
+    startLoad,
+
+    loadSettled: async (loadId) => {
+      const entry = loads.get(loadId);
+      if (!entry) return null;
+      await entry.settled;
+      return entry.status;
+    },
+
+    loadStatus: ({ loadId }) => guarded(async () => {
+      const entry = loads.get(loadId);
+      entry?.begin();
+      return entry ? ok(entry.status) : fail('not-found', `No load with ID "${loadId}"`);
+    }),
+
+    openFileDialog: () => guarded(async () => {
+      if (!deps.chooseFiles) return fail('unsupported', 'The Open dialog is only available in the desktop app; drop the files on the page instead');
+      const paths = await deps.chooseFiles();
+      return ok({ loadId: paths === null || paths.length === 0 ? null : startLoad(paths) });
+    }),
+
+    estateOverview: ({ estateId, grouping }) => guarded(async () => withDefaultResult(estateId, (snapshot, result, summary) => ok({
+      summary,
+      sourceCount: result.paths.length,
+      large: result.paths.length > LARGE_ESTATE_SOURCES,
+      destination: result.destination,
+      overview: flowOverviewOf(snapshot.model, result, grouping),
+      gaps: result.gaps,
+      findings: result.findings,
+    }))),
+
+    flowSources: ({ estateId, grouping, bandId, offset, limit }) => guarded(async () => withDefaultResult(estateId, (snapshot, result) =>
+      ok(flowSourceWindow(snapshot.model, result, grouping, bandId, offset, limit)))),
+
+    sourcePath: ({ estateId, sourceId }) => guarded(async () => withDefaultResult(estateId, (snapshot, result) => {
+      const details = sourceDetails(snapshot.model, result, sourceId);
+      return details ? ok(details) : fail('not-found', `No source "${sourceId}" in this estate`);
+    })),
+
     pullSettled: async (jobId) => {
       await pullJobs?.settled(jobId);
     },
   };
+  return services;
 }
 

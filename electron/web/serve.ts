@@ -88,7 +88,11 @@ export async function serveBrowserMode(
     demo: options.demo,
     dataDir: browserDataDir(options.dataDir, process.env),
     log,
-    ...(openPaths.length > 0 ? { openPaths, onLoadProgress: options.quiet ? () => undefined : progressPrinter(err) } : {}),
+    // The page shows the load's progress too: it opens at once and follows the load (`loadStatus`).
+    ...(openPaths.length > 0 ? { openPaths, loadInBackground: true, onLoadProgress: options.quiet ? () => undefined : progressPrinter(err) } : {}),
+  });
+  void server.loaded.then((status) => {
+    if (status?.error) err(`Could not open ${openPaths.join(', ')}: ${status.error.message}`);
   });
   out(options.quiet ? server.url : `Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)`);
   const stop = (): void => {

@@ -17,7 +17,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EgressAtlasApi, IpcResult } from '../../shared/ipc/contract';
+import type { EgressAtlasApi, IpcResult, LoadStatus } from '../../shared/ipc/contract';
 import { API_PATH_PREFIX, CONTENT_SECURITY_POLICY_HEADER, LAUNCH_CODE_HEADER, SESSION_PATH, TOKEN_HEADER } from '../../shared/ipc/security';
 import { isIpcOperation } from '../../shared/ipc/validate';
 import { handleUntrustedRequest } from '../services/dispatch';
@@ -54,15 +54,25 @@ export interface WebServerOptions {
   readonly openPaths?: readonly string[];
   /** Progress of loading `openPaths`. */
   readonly onLoadProgress?: (progress: LoadProgress) => void;
+  /**
+   * Listen first and load `openPaths` in the background: the URL then says `load=<id>` and the page
+   * shows the load's progress (`loadStatus`) before opening the estate. Bad input is then reported
+   * to the page (and by `WebServer.loaded`), not by a rejection.
+   */
+  readonly loadInBackground?: boolean;
 }
 
 export interface WebServer {
   /** The URL to open: `http://127.0.0.1:<port>/?launch#code=<one-time code>&demo=<name>` (or `&estate=<id>`). */
   readonly url: string;
   /** A further URL with a fresh one-time code (tests, a second window). */
-  launchUrl(demo: string | null, estateId?: string | null): string;
-  /** The estate loaded from `openPaths`, or null. */
+  launchUrl(demo: string | null, estateId?: string | null, loadId?: string | null): string;
+  /** The estate loaded from `openPaths`, or null (also while it loads in the background). */
   readonly estateId: string | null;
+  /** The background load of `openPaths` (`loadInBackground`), or null. */
+  readonly loadId: string | null;
+  /** Settles with the background load's outcome (null without one). */
+  readonly loaded: Promise<LoadStatus | null>;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly port: number;
@@ -71,6 +81,9 @@ export interface WebServer {
 }
 
 export const LISTEN_HOST = '127.0.0.1';
+
+/** How long a background load waits for the page's first `loadStatus` before starting anyway. */
+export const BACKGROUND_LOAD_GRACE_MS = 1500;
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -289,8 +302,9 @@ async function createDefaultServicesLazily(dataDir: string | null): Promise<Egre
   return createDefaultServices({ dataDir });
 }
 
-export function openUrl(origin: string, launchCode: string, demo: string | null, estateId: string | null = null): string {
-  const demoPart = estateId !== null ? `&estate=${encodeURIComponent(estateId)}` : demo === null ? '' : `&demo=${encodeURIComponent(demo)}`;
+export function openUrl(origin: string, launchCode: string, demo: string | null, estateId: string | null = null, loadId: string | null = null): string {
+  const demoPart = loadId !== null ? `&load=${encodeURIComponent(loadId)}`
+    : estateId !== null ? `&estate=${encodeURIComponent(estateId)}` : demo === null ? '' : `&demo=${encodeURIComponent(demo)}`;
   // `?launch` makes every launch URL a full page load: the page strips it with the code, so
   // opening the printed URL again is not a same-document fragment change.
   return `${origin}/?launch#code=${encodeURIComponent(launchCode)}${demoPart}`;
@@ -305,7 +319,15 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   const token = options.token ?? newToken();
   const services = options.services ?? await createDefaultServicesLazily(options.dataDir ?? null);
   let estateId: string | null = null;
-  if (options.openPaths !== undefined && options.openPaths.length > 0) {
+  let loadId: string | null = null;
+  let loaded: Promise<LoadStatus | null> = Promise.resolve(null);
+  if (options.openPaths !== undefined && options.openPaths.length > 0 && options.loadInBackground === true) {
+    if (!hasAddLoaded(services)) throw new Error('openPaths needs the main services (MainServices)');
+    // Starts when the page first asks for its progress (or after a moment without a page).
+    const id = services.startLoad(options.openPaths, options.onLoadProgress, { startWhenPolledOrAfterMs: BACKGROUND_LOAD_GRACE_MS });
+    loadId = id;
+    loaded = services.loadSettled(id);
+  } else if (options.openPaths !== undefined && options.openPaths.length > 0) {
     if (!hasAddLoaded(services)) throw new Error('openPaths needs the main services (MainServices)');
     const { loadEstateFromPaths } = await import('../services/load-estate');
     const opened = await loadEstateFromPaths(services, options.openPaths, options.onLoadProgress ? { onProgress: options.onLoadProgress } : {});
@@ -322,15 +344,18 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   });
   ctx.port = await listen(server, options.port ?? 0);
   const origin = `http://${LISTEN_HOST}:${ctx.port}`;
-  const launchUrl = (demo: string | null, estate: string | null = null): string => {
+  const launchUrl = (demo: string | null, estate: string | null = null, load: string | null = null): string => {
     const code = newToken();
     ctx.launchCodes.add(code);
-    return openUrl(origin, code, demo, estate);
+    return openUrl(origin, code, demo, estate, load);
   };
+  const url = loadId !== null ? launchUrl(null, null, loadId) : launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId);
   return {
-    url: launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId),
+    url,
     launchUrl,
     estateId,
+    loadId,
+    loaded,
     origin,
     port: ctx.port,
     token,

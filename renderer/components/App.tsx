@@ -2,12 +2,13 @@
  * The app shell: the start screen until an estate is open, then the workspace. Owns the reducer
  * and every call to the main side (through bridge.ts).
  */
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import type { ResolveResult } from '../../shared/egress/types';
-import type { IpcResult, OpenedEstate } from '../../shared/ipc/contract';
-import { getApi } from '../bridge';
+import type { EstateOverview, IpcResult, LoadProgress, OpenedEstate } from '../../shared/ipc/contract';
+import { getApi, isDesktop } from '../bridge';
 import { INITIAL_STATE, perform } from '../state/app-state';
 import { testHook } from '../test-hook';
+import { LargeEstate } from './LargeEstate';
 import { StartScreen } from './StartScreen';
 import { Workspace } from './Workspace';
 
@@ -20,6 +21,15 @@ function demoFromHash(hash: string): string | null {
   return m?.[1] ?? null;
 }
 
+/** `#load=<id>`: the main side is loading files (`npm run web -- FILE`): show its progress, then open the estate. */
+function loadFromHash(hash: string): string | null {
+  const m = /(?:^#|&)load=([A-Za-z0-9._:-]+)/.exec(hash);
+  return m?.[1] ?? null;
+}
+
+/** How often the page asks for a main-side load's progress. */
+const LOAD_POLL_MS = 150;
+
 /** `#estate=<id>` opens an estate the main side already loaded (`egress-atlas ui FILE`). */
 function loadedEstateFromHash(hash: string): string | null {
   const m = /(?:^#|&)estate=([A-Za-z0-9._:-]+)/.exec(hash);
@@ -30,6 +40,9 @@ export function App() {
   const api = getApi();
   const [state, dispatch] = useReducer(perform, INITIAL_STATE);
   useEffect(() => { testHook.state = state; }, [state]);
+  /** A large estate (flow overview, paths on demand): the reducer's estate stays empty. */
+  const [large, setLarge] = useState<EstateOverview | null>(null);
+  const [loadProgress, setLoadProgress] = useState<LoadProgress | null>(null);
 
   const openEstate = useCallback<OpenEstate>(async (label, load, resolving) => {
     dispatch({ kind: 'busy', label });
@@ -42,20 +55,70 @@ export function App() {
     return true;
   }, [api]);
 
+  /**
+   * An estate the main side holds: its overview first; a large one stays on the main side (flow
+   * overview, list rows and paths on demand), a small one is opened whole as before.
+   */
+  const openLoaded = useCallback(async (estateId: string): Promise<void> => {
+    dispatch({ kind: 'busy', label: 'Opening the estate…' });
+    const overview = await api.estateOverview({ estateId, grouping: 'virtual-network' });
+    if (!overview.ok) { dispatch({ kind: 'failed', error: overview.error }); return; }
+    if (overview.value.large) {
+      testHook.timings.resultAt = performance.now();
+      dispatch({ kind: 'idle' });
+      setLarge(overview.value);
+      return;
+    }
+    // Both at once: the bridge serializes one answer while the page parses the other.
+    const resolving = api.resolve({ estateId, destination: null });
+    await openEstate('Opening the estate…', () => api.openLoaded({ estateId }), resolving);
+  }, [api, openEstate]);
+
+  /** Follows a main-side load (`npm run web -- FILE`, the Open dialog), then opens what it loaded. */
+  const followLoad = useCallback(async (loadId: string): Promise<void> => {
+    dispatch({ kind: 'busy', label: 'Loading the files on the main side…' });
+    for (;;) {
+      const status = await api.loadStatus({ loadId });
+      if (!status.ok) { setLoadProgress(null); dispatch({ kind: 'failed', error: status.error }); return; }
+      setLoadProgress(status.value.progress);
+      if (status.value.error) { setLoadProgress(null); dispatch({ kind: 'failed', error: status.value.error }); return; }
+      if (status.value.estateId !== null) {
+        setLoadProgress(null);
+        await openLoaded(status.value.estateId);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOAD_POLL_MS));
+    }
+  }, [api, openLoaded]);
+
+  const openDialog = useCallback(async (): Promise<void> => {
+    const chosen = await api.openFileDialog({});
+    if (!chosen.ok) { dispatch({ kind: 'failed', error: chosen.error }); return; }
+    if (chosen.value.loadId !== null) await followLoad(chosen.value.loadId);
+  }, [api, followLoad]);
+
   useEffect(() => {
+    const loading = loadFromHash(window.location.hash);
+    if (loading !== null) {
+      // In a callback: the progress arrives over time, as an external system's updates do.
+      void Promise.resolve().then(() => followLoad(loading));
+      return;
+    }
     const loaded = loadedEstateFromHash(window.location.hash);
     if (loaded !== null) {
-      // Both at once: the bridge serializes one answer while the page parses the other.
-      const resolving = api.resolve({ estateId: loaded, destination: null });
-      void openEstate('Opening the estate…', () => api.openLoaded({ estateId: loaded }), resolving);
+      void Promise.resolve().then(() => openLoaded(loaded));
       return;
     }
     const demo = demoFromHash(window.location.hash);
     if (demo !== null) void openEstate(`Opening demo ${demo}…`, () => api.openDemo({ name: demo }));
-  }, [api, openEstate]);
+  }, [api, openEstate, openLoaded, followLoad]);
 
+  if (large) return <LargeEstate api={api} estate={large} onClose={() => setLarge(null)} />;
   if (!state.estate || !state.result) {
-    return <StartScreen api={api} busy={state.busy} error={state.error} dispatch={dispatch} openEstate={openEstate} />;
+    return (
+      <StartScreen api={api} busy={state.busy} error={state.error} dispatch={dispatch} openEstate={openEstate}
+        loadProgress={loadProgress} {...(isDesktop() ? { onOpenDialog: () => void openDialog() } : {})} />
+    );
   }
   return <Workspace api={api} state={state} dispatch={dispatch} />;
 }

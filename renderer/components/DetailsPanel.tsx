@@ -4,17 +4,17 @@
  * read-only `az` verify commands, egress IPs, SNAT capacity and findings, and what the source can
  * reach at all ("Can reach"). All text nodes: resource, rule and host names are user data.
  */
-import { Fragment } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
 import type { PrivateReachEntry, ReachSource } from '../../shared/egress/reach';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
-import type { TrainingLesson } from '../../shared/demo/training';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
-import type { ResourceDetails } from '../state/selectors';
+import { estateFindingsBySource, sourceFindings, type ResourceDetails } from '../state/selectors';
 import { badgeFor } from '../state/badges';
 import { groupReachEntries, portsText, verdictBadge } from '../state/reach-matrix';
 import { CopyButton } from './CopyButton';
+import { TourCard, type TourProps } from './TourCard';
 import type { ReachView } from './useReach';
 
 const HOP_KIND_LABEL: Readonly<Record<Hop['kind'], string>> = {
@@ -49,16 +49,29 @@ function DocsLink({ href, topic }: { readonly href: string; readonly topic: stri
   );
 }
 
+/**
+ * A hop's read-only `az` check, collapsed by default (the explanation reads first); <summary> is
+ * keyboard-operable as it is. The command and its Copy button are mounted only while open, so a
+ * closed one leaves no hidden, nameless control behind.
+ */
+function VerifyCommand({ command, step }: { readonly command: string; readonly step: number }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="verify-details" data-testid="verify" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Check it with <code>az</code></summary>
+      {open ? <div className="verify"><code>{command}</code><CopyButton text={command} name={`Copy check command of hop ${step}`} /></div> : null}
+    </details>
+  );
+}
+
 function HopItem({ hop, step }: { readonly hop: Hop; readonly step: number }) {
   return (
-    <li className="hop" data-testid="hop">
+    <li className="hop" data-testid="hop" data-step={step} data-hop-kind={hop.kind}>
       <div className="kind">{HOP_KIND_LABEL[hop.kind]}</div>
       <div className="rule">{hop.rule}</div>
       <p>{hop.explanation}</p>
       <div className="links">{hop.docs !== '' ? <DocsLink href={hop.docs} topic={`hop ${step}, ${HOP_KIND_LABEL[hop.kind]}`} /> : null}</div>
-      {hop.verify !== '' ? (
-        <div className="verify"><code>{hop.verify}</code><CopyButton text={hop.verify} name={`Copy check command of hop ${step}`} /></div>
-      ) : null}
+      {hop.verify !== '' ? <VerifyCommand command={hop.verify} step={step} /> : null}
     </li>
   );
 }
@@ -164,15 +177,25 @@ function CanReach({ reach, model }: { readonly reach: ReachView; readonly model:
   );
 }
 
-function PathExplanation({ path, destination, reach, model }: {
+function PathExplanation({ path, destination, reach, model, estateFindings, observed }: {
   readonly path: EgressPath; readonly destination: string; readonly reach: ReachView | null; readonly model: NetworkModel;
+  readonly estateFindings: readonly Finding[]; readonly observed?: ReactNode;
 }) {
   const badge = badgeFor(path);
+  // The path's own findings, then the estate's that name this source (as the list counts them).
+  const findings = sourceFindings(path, estateFindingsBySource(estateFindings));
   return (
     <div data-testid="explanation">
       <h2>{path.source.name}</h2>
       <div className="sub">{path.source.type === 'subnet' ? 'Subnet' : 'Network interface'} · to {destination}</div>
       <div style={{ marginTop: 8 }}><span className={`badge tone-${badge.tone}`} data-testid="verdict-badge">{badge.text}</span></div>
+      {/* The verdict, then the reason (the findings), then the hops: an auditor reads the answer first. */}
+      <section data-testid="path-findings" aria-label="Findings">
+        <h3>Findings ({findings.length})</h3>
+        {findings.length > 0
+          ? findings.map((f, i) => <FindingItem key={`${f.code}-${i}`} finding={f} />)
+          : <div className="sub">None on this path.</div>}
+      </section>
       <h3>Leaves from</h3>
       <dl className="kv">
         <dt>Public IPs</dt>
@@ -180,17 +203,12 @@ function PathExplanation({ path, destination, reach, model }: {
         <dt>SNAT ports</dt>
         <dd>{path.snatPorts === null ? 'not known' : path.snatPorts.toLocaleString()}</dd>
       </dl>
-      {reach ? <CanReach reach={reach} model={model} /> : null}
       <h3>Hop by hop</h3>
-      <ol className="hops">
+      <ol className="hops" data-testid="hops">
         {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} step={i + 1} />)}
       </ol>
-      {path.findings.length > 0 ? (
-        <>
-          <h3>Findings ({path.findings.length})</h3>
-          {path.findings.map((f, i) => <FindingItem key={`${f.code}-${i}`} finding={f} />)}
-        </>
-      ) : null}
+      {reach ? <CanReach reach={reach} model={model} /> : null}
+      {observed}
     </div>
   );
 }
@@ -217,30 +235,7 @@ function ResourceCard({ details }: { readonly details: ResourceDetails }) {
   );
 }
 
-export interface TourProps {
-  readonly lessons: readonly TrainingLesson[];
-  readonly step: number;
-  readonly onStep: (step: number) => void;
-  readonly onEnd: () => void;
-}
-
-function TourCard({ lessons, step, onStep, onEnd }: TourProps) {
-  const lesson = lessons[step];
-  if (!lesson) return null;
-  return (
-    <div className="tour" data-testid="tour">
-      <div className="step">Lesson {step + 1} of {lessons.length}</div>
-      <h2>{lesson.title}</h2>
-      <p>{lesson.text}</p>
-      <div className="nav">
-        <button type="button" className="btn small" disabled={step === 0} onClick={() => onStep(step - 1)}>Previous</button>
-        <button type="button" className="btn small primary" disabled={step >= lessons.length - 1} onClick={() => onStep(step + 1)}>Next</button>
-        <span style={{ flex: 1 }} />
-        <button type="button" className="btn small ghost" onClick={onEnd}>End tour</button>
-      </div>
-    </div>
-  );
-}
+export type { TourProps };
 
 export interface DetailsPanelProps {
   readonly path: EgressPath | null;
@@ -252,14 +247,16 @@ export interface DetailsPanelProps {
   readonly reach: ReachView | null;
   /** For the badges of reach entries (their appliances are given as resource IDs). */
   readonly model: NetworkModel;
+  /** Observed destinations from added logs (ObservedTraffic.tsx), after "Can reach". */
+  readonly observed?: ReactNode;
 }
 
-export function DetailsPanel({ path, destination, details, tour, estateFindings, reach, model }: DetailsPanelProps) {
+export function DetailsPanel({ path, destination, details, tour, estateFindings, reach, model, observed }: DetailsPanelProps) {
   return (
     <aside className="details" aria-label="Explanation">
       {tour ? <TourCard {...tour} /> : null}
       {details ? <ResourceCard details={details} /> : null}
-      {path ? <PathExplanation path={path} destination={destination} reach={reach} model={model} /> : null}
+      {path ? <PathExplanation path={path} destination={destination} reach={reach} model={model} estateFindings={estateFindings} observed={observed} /> : null}
       {!path && !details ? (
         <div>
           <p className="empty">Select a subnet in the list or on the graph to see where its internet traffic goes and why.</p>

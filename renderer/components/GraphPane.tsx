@@ -2,16 +2,19 @@
  * Centre pane: the cytoscape graph. Layout runs in the Web Worker (the page shows "Laying out…"),
  * then the elements are drawn with a `preset` layout. Selection dims everything but the path.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Core } from 'cytoscape';
+import { explainPath } from '../../shared/egress/explain';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { EgressGraph, GraphView } from '../../shared/graph/types';
 import type { NetworkModel } from '../../shared/model/topology';
-import { drawMinimap, GraphCanvas, panFromMinimap } from '../graph/canvas';
-import { toCytoscapeElements } from '../graph/elements';
-import { KIND_LOOK, LEGEND_KINDS, type Theme } from '../graph/style';
+import { drawMinimap, FOCUS_HIDDEN, GraphCanvas, panFromMinimap, type PathLayoutMode } from '../graph/canvas';
+import { bypassedNodeIds, graphEncodings, toCytoscapeElements } from '../graph/elements';
+import { hopNumbers, type NumberableNode } from '../graph/path-steps';
+import { KIND_LOOK, LEGEND_KINDS, SOURCE_ENCODINGS, verdictColors, type Theme } from '../graph/style';
 import { graphInWorker } from '../layout-client';
+import { applyTrafficMarks, type TrafficMarks } from '../graph/traffic-marks';
 import type { ViewMode } from '../state/app-state';
 import { testHook } from '../test-hook';
 
@@ -44,6 +47,8 @@ export interface GraphPaneProps {
   readonly changedSourceIds: ReadonlySet<string>;
   /** Lower-cased IDs of the selected policy control's violating sources. */
   readonly violatingSourceIds?: ReadonlySet<string>;
+  /** The sources the list's filters show (null: no filter): the rest are faded on the graph too. */
+  readonly visibleSourceIds?: readonly string[] | null;
   /** Increments on Enter: zoom onto the selected path. */
   readonly focusRequest: number;
   /** Tour mode: animate the highlight hop by hop. */
@@ -52,6 +57,9 @@ export interface GraphPaneProps {
   readonly onTapBackground: () => void;
   /** The canvas, for exports. */
   readonly onCanvas: (canvas: GraphCanvas | null) => void;
+  /** Observed traffic (TrafficPanel.tsx): edge widths and source badges for the drawn graph, and their legend entry. */
+  readonly trafficMarks?: ((graph: EgressGraph) => TrafficMarks) | null;
+  readonly trafficLegend?: ReactNode;
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
@@ -61,7 +69,7 @@ const KB_FOCUS = 'kb-focus';
 
 /** The sources on the graph (subnets and NICs) in reading order: top to bottom, then left to right. */
 function keyboardOrder(cy: Core): string[] {
-  return cy.nodes('.k-subnet, .k-nic')
+  return cy.nodes('.k-subnet, .k-nic').not(`.filtered, .${FOCUS_HIDDEN}`).nodes()
     .map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y') }))
     .sort((a, b) => a.y - b.y || a.x - b.x)
     .map((n) => n.id);
@@ -75,6 +83,16 @@ const MINIMAP_COLORS: Readonly<Record<Theme, { node: string; path: string; viewp
 export function GraphPane(props: GraphPaneProps) {
   const { model, result, mode, theme, selectedSourceId, changedSourceIds, focusRequest, animate, onCanvas } = props;
   const violatingSourceIds = props.violatingSourceIds ?? NO_IDS;
+  const visibleList = props.visibleSourceIds ?? null;
+  const visibleSet = useMemo(() => (visibleList === null ? null : new Set(visibleList.map((id) => id.toLowerCase()))), [visibleList]);
+  /** False when the fit / path zoom shows a readable window of the graph, not all of it. */
+  const [wholeInView, setWholeInView] = useState(true);
+  const [filteredCount, setFilteredCount] = useState(0);
+  /** How the selected path is drawn: whole in the layout, in the path view, or as a window onto it in the estate. */
+  const [pathLayout, setPathLayout] = useState<PathLayoutMode>('fits');
+  /** The source whose path the user asked to see in the estate layout ("Show in estate"); any other selection gets the path view. */
+  const [estateFor, setEstateFor] = useState<string | null>(null);
+  const inEstate = selectedSourceId !== null && estateFor === selectedSourceId;
   const containerRef = useRef<HTMLDivElement>(null);
   const minimapRef = useRef<HTMLCanvasElement>(null);
   const canvasRef = useRef<GraphCanvas | null>(null);
@@ -118,6 +136,8 @@ export function GraphPane(props: GraphPaneProps) {
       },
     });
     canvasRef.current = canvas;
+    canvas.onWholeInView(setWholeInView);
+    canvas.onPathLayout(setPathLayout);
     testHook.cy = canvas.cy;
     onCanvas(canvas);
     return () => {
@@ -178,6 +198,26 @@ export function GraphPane(props: GraphPaneProps) {
     canvas.markViolating(violatingSourceIds, drawn);
   }, [violatingSourceIds, drawn]);
 
+  // Observed traffic: edge widths and badges, redrawn with every new graph (setElements replaces them).
+  const trafficMarksFor = props.trafficMarks ?? null;
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null) return;
+    applyTrafficMarks(canvas.cy, trafficMarksFor === null ? null : trafficMarksFor(drawn), drawn);
+  }, [trafficMarksFor, drawn]);
+
+  // The legend strip sets the drawing area's bottom: resize (and refit an untouched fit) when it changes.
+  useEffect(() => {
+    canvasRef.current?.resized();
+  }, [legendHeight]);
+
+  // The list's filters: what they hide is faded on the graph as well.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || drawn === null) return;
+    setFilteredCount(canvas.markFiltered(visibleSet, drawn));
+  }, [visibleSet, drawn]);
+
   useEffect(() => {
     const legend = legendRef.current;
     if (!legendOpen || !legend) { setLegendHeight(0); return; }
@@ -196,16 +236,21 @@ export function GraphPane(props: GraphPaneProps) {
     const started = performance.now();
     if (selectedSourceId === null) {
       canvas.highlight(null);
-      // Esc / clear: back to the whole graph ("Esc for the overview").
-      if (drawnForSelection) canvas.fit();
+      canvas.setHopNumbers(new Map());
+      // Esc / clear: back to the whole graph, in its own layout ("Esc for the overview").
+      const wasPathView = canvas.exitPathView();
+      if (drawnForSelection || wasPathView) canvas.fit();
     } else {
       const path = pathElementIds(drawn, selectedSourceId);
-      if (animate) canvas.animatePath(path, selectedSourceId);
+      // Hop numbers first: they widen the numbered boxes, which the path view lays out.
+      canvas.setHopNumbers(pathHopNumbers(drawn, result, selectedSourceId));
+      if (animate) canvas.animatePath(path, selectedSourceId, undefined, inEstate);
       else canvas.highlight(path);
       const done = performance.now();
-      // Every selection fits its path, whatever the zoom before (the tour's animation fits by itself).
+      // Every selection fits its path, whatever the zoom before (the tour's animation fits by itself):
+      // whole in the layout drawn, else in the path view (only the path, laid out to fit the pane).
       // Not on a stale graph: in the overview the path's own graph is on its way and is fitted when it lands.
-      if (!animate && drawnForSelection) canvas.focus(path);
+      if (!animate && drawnForSelection) canvas.focus(path, selectedSourceId, inEstate);
       testHook.timings.lastHighlightBatchMs = done - started;
       const selectedAt = testHook.timings.selectedAt;
       testHook.timings.lastHighlightMs = selectedAt === null ? null : done - selectedAt;
@@ -216,12 +261,14 @@ export function GraphPane(props: GraphPaneProps) {
       if (minimapRef.current) drawMinimap(minimapRef.current, canvas.cy, MINIMAP_COLORS[themeRef.current]);
     });
     return () => cancelAnimationFrame(frame);
-  }, [selectedSourceId, drawn, animate, drawnForSelection]);
+    // `result` is read for the hop numbers; a new result redraws the graph (`drawn`) anyway.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedSourceId, drawn, animate, drawnForSelection, inEstate]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || drawn === null || focusRequest === 0 || selectedSourceId === null) return;
-    canvas.focus(pathElementIds(drawn, selectedSourceId));
+    canvas.focus(pathElementIds(drawn, selectedSourceId), selectedSourceId, inEstate);
     // Only a new Enter press should zoom, not every selection change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusRequest]);
@@ -235,6 +282,9 @@ export function GraphPane(props: GraphPaneProps) {
     const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
     if (step !== 0) {
       e.preventDefault();
+      // The arrow keys browse the sources of the whole graph: leave the path view (only the selected
+      // path) for the graph's own layout, the path still highlighted; Enter then shows the new path.
+      if (canvas.exitPathView()) setPathLayout('estate-window');
       const ids = keyboardOrder(cy);
       if (ids.length === 0) return;
       let at = kbFocusRef.current === null ? -1 : ids.indexOf(kbFocusRef.current);
@@ -257,6 +307,9 @@ export function GraphPane(props: GraphPaneProps) {
     }
   };
 
+  // The legend explains the encodings this graph uses (not every one there is).
+  const legendEncodings = useMemo(() => (drawn === null ? [] : graphEncodings(drawn)), [drawn]);
+
   return (
     <section className="graph-pane" aria-label="Egress graph">
       <div className="graph-canvas" ref={containerRef} data-testid="graph" tabIndex={0} role="application"
@@ -266,24 +319,68 @@ export function GraphPane(props: GraphPaneProps) {
       <div className="sr-only" aria-live="polite" data-testid="graph-announcement">{kbAnnouncement}</div>
       {layingOut ? <div className="graph-overlay" role="status" data-testid="laying-out"><span className="laying-out">Laying out…</span></div> : null}
       {layoutError !== null ? <div className="graph-overlay" role="alert">Layout failed: {layoutError}</div> : null}
-      {drawn ? <div className="view-label">{viewLabel(drawn.view)}</div> : null}
+      {drawn ? (
+        <div className="view-label" data-testid="view-label">
+          {selectedSourceId !== null && pathLayout === 'path-view' && drawn.view.kind !== 'path' ? 'Path view · Esc for the whole graph' : viewLabel(drawn.view)}
+          {wholeInView ? null : <span data-testid="partial-view"> · part of it, at a readable size (drag, or use the map)</span>}
+          {visibleSet !== null && filteredCount > 0 ? <span data-testid="graph-filtered"> · list filter applied</span> : null}
+        </div>
+      ) : null}
       <div className="graph-tools">
+        {selectedSourceId !== null && pathLayout !== 'fits' ? (
+          // The path did not fit readable in the estate layout: the path view is the default, the estate one click away.
+          <div className="segmented" role="group" aria-label="Selected path layout" data-testid="path-layout-toggle">
+            <button type="button" className="btn small" aria-pressed={pathLayout === 'path-view'} data-testid="path-view"
+              title="Only the selected path, laid out to fit the pane" onClick={() => setEstateFor(null)}>Path view</button>
+            <button type="button" className="btn small" aria-pressed={pathLayout === 'estate-window'} data-testid="show-in-estate"
+              title="The path highlighted in the graph's own layout (part of it in view, at a readable size)" onClick={() => setEstateFor(selectedSourceId)}>
+              {/* The overview's path-only graph is not the estate: say what the other layout is. */}
+              {drawn?.view.kind === 'path' ? 'Left to right' : 'Show in estate'}
+            </button>
+          </div>
+        ) : null}
         <button type="button" className="btn small" aria-pressed={legendOpen} onClick={() => setLegendOpen(!legendOpen)}>Legend</button>
         <button type="button" className="btn small" onClick={() => canvasRef.current?.fit()} title="Zoom to fit" data-testid="fit">Fit</button>
       </div>
       {legendOpen ? (
         <div className="legend" aria-label="Legend" ref={legendRef} data-testid="legend"
           style={{ left: 0, right: 0, bottom: 0, borderRadius: 0, boxShadow: 'none', borderWidth: '1px 0 0', display: 'flex', flexWrap: 'wrap', gap: '3px 14px' }}>
+          {legendEncodings.map((k) => {
+            const e = SOURCE_ENCODINGS[k];
+            return (
+              <span key={k} data-testid="legend-encoding" data-encoding={k}>
+                <b className="legend-source" style={{ borderColor: verdictColors(theme)[e.tone], borderStyle: e.border }} aria-hidden="true">{e.glyph}</b>{e.text}
+              </span>
+            );
+          })}
+          {props.trafficLegend}
+          {drawn !== null && drawn.edges.some((e) => e.bypassed === true) ? (
+            <span data-testid="legend-bypassed"><b className="legend-source" style={{ borderColor: KIND_LOOK['nat-gateway'].color, borderStyle: 'dashed' }} aria-hidden="true">&nbsp;</b>NAT gateway attached but bypassed by a route</span>
+          ) : null}
+          {selectedSourceId !== null ? <span data-testid="legend-hops"><b className="legend-glyph" aria-hidden="true">①②</b>Step numbers of the explanation</span> : null}
           {LEGEND_KINDS.map((k) => (
             <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
           ))}
         </div>
       ) : null}
-      <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap" style={{ bottom: legendHeight + 10 }}
+      {/* Not in the path view: the whole path is in view, and the map would cover its last hops. */}
+      <canvas className="minimap" ref={minimapRef} aria-label="Overview map" data-testid="minimap"
+        style={{ bottom: legendHeight + 10, ...(selectedSourceId !== null && pathLayout === 'path-view' ? { display: 'none' } : {}) }}
         onClick={(e) => {
           const canvas = canvasRef.current;
           if (canvas && minimapRef.current) panFromMinimap(minimapRef.current, canvas.cy, e.nativeEvent.offsetX, e.nativeEvent.offsetY);
         }} />
     </section>
   );
+}
+
+/** The selected path's hop numbers on the drawn graph: the explanation's step numbers (DetailsPanel). */
+function pathHopNumbers(graph: EgressGraph, result: ResolveResult, sourceId: string): ReadonlyMap<string, readonly number[]> {
+  const wanted = sourceId.toLowerCase();
+  const path = result.paths.find((p) => p.source.id.toLowerCase() === wanted);
+  if (!path) return new Map();
+  const bypassed = bypassedNodeIds(graph);
+  const onPath = new Set(pathElementIds(graph, sourceId).nodeIds.filter((id) => !bypassed.has(id)));
+  const nodes: NumberableNode[] = graph.nodes.filter((n) => onPath.has(n.id)).map((n) => ({ id: n.id, kind: n.kind, resourceId: n.resourceId }));
+  return hopNumbers(explainPath(path), nodes);
 }

@@ -50,7 +50,7 @@ const Row = memo(function Row({ entry, selected, violating, onSelect, top, posit
       onClick={() => onSelect(entry.sourceId)} title={violating ? `${entry.name} (violates the selected control)` : entry.name}
       // Platform subnets stay listed, a little quieter: nothing of yours runs there.
       style={{ top, height: ROW_HEIGHT.source }}>
-      <span className="name">{entry.name}</span>
+      <span className="name">{entry.name}{entry.changed ? <span className="sr-only"> (changed in the comparison)</span> : null}</span>
       <span className="addr">{entry.addresses.join(', ')}{entry.findingCount > 0 ? ` · ${entry.findingCount} finding${entry.findingCount === 1 ? '' : 's'}` : ''}</span>
       <span className={`badge tone-${entry.badge.tone}`}>{entry.badge.text}</span>
     </div>

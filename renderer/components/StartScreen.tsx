@@ -3,7 +3,7 @@
  * "Connect to Azure" (a live pull, or the bundled fake Azure).
  */
 import { useEffect, useState, type Dispatch, type DragEvent } from 'react';
-import type { DemoInfo, EgressAtlasApi, IpcError, RecentEntry } from '../../shared/ipc/contract';
+import type { DemoInfo, EgressAtlasApi, IpcError, LoadProgress, RecentEntry } from '../../shared/ipc/contract';
 import type { Action } from '../state/app-state';
 import { readFilesAsText } from '../util';
 import type { OpenEstate } from './App';
@@ -16,9 +16,24 @@ interface Props {
   readonly error: IpcError | null;
   readonly dispatch: Dispatch<Action>;
   readonly openEstate: OpenEstate;
+  /** A main-side load in progress (bytes read, resources, sources resolved). */
+  readonly loadProgress?: LoadProgress | null;
+  /** Desktop app: the main side's Open dialog reads the files (no upload). Absent: the page's file picker. */
+  readonly onOpenDialog?: () => void;
 }
 
-export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
+/** A main-side load's progress in words: `Reading 12.5 of 125.0 MB (tenant.json)`. */
+export function describeLoadProgress(progress: LoadProgress): string {
+  const mb = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+  switch (progress.stage) {
+    case 'reading': return `Reading ${mb(progress.bytesRead)} of ${mb(progress.totalBytes)} MB (${progress.file})`;
+    case 'building': return `Read ${mb(progress.bytesRead)} MB; parsing and building the model…`;
+    case 'built': return `${progress.resources.toLocaleString('en-US')} resources (${progress.subnets.toLocaleString('en-US')} subnets, ${progress.networkInterfaces.toLocaleString('en-US')} NICs); resolving every path…`;
+    case 'resolved': return `${progress.sources.toLocaleString('en-US')} sources resolved; drawing the overview…`;
+  }
+}
+
+export function StartScreen({ api, busy, error, dispatch, openEstate, loadProgress = null, onOpenDialog }: Props) {
   const [demos, setDemos] = useState<readonly DemoInfo[]>([]);
   const [recent, setRecent] = useState<readonly RecentEntry[]>([]);
   const [dragOver, setDragOver] = useState(false);
@@ -47,7 +62,21 @@ export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
       <h1>Egress Atlas</h1>
       <p className="lede">Where does each Azure subnet reach the internet, through what, from which public IPs, and why.</p>
       {error ? <ErrorBanner error={error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
-      {busy ? <div className="banner info" role="status">{busy}</div> : null}
+      {busy ? (
+        <div className="banner info" role="status">
+          <div className="grow">
+            {busy}
+            {loadProgress ? (
+              <div className="load-progress" data-testid="load-progress">
+                {describeLoadProgress(loadProgress)}
+                {loadProgress.stage === 'reading' ? (
+                  <progress max={loadProgress.totalBytes} value={loadProgress.bytesRead} aria-label="Bytes read" style={{ display: 'block', width: 320, marginTop: 4 }} />
+                ) : null}
+              </div>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
 
       <h2>Demo estates</h2>
       <div className="cards">
@@ -68,11 +97,15 @@ export function StartScreen({ api, busy, error, dispatch, openEstate }: Props) {
         onDrop={onDrop}>
         <div>Drop an Egress Atlas snapshot, ARM template export or <code>az … -o json</code> output here.</div>
         <div className="row">
-          <label className="btn primary">
-            Choose files…
-            <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="file-input"
-              onChange={(e) => { void importFiles(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
-          </label>
+          {onOpenDialog ? (
+            <button type="button" className="btn primary" data-testid="open-dialog" onClick={onOpenDialog}>Choose files…</button>
+          ) : (
+            <label className="btn primary">
+              Choose files…
+              <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="file-input"
+                onChange={(e) => { void importFiles(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+            </label>
+          )}
         </div>
       </div>
 

@@ -5,25 +5,34 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type DragEvent } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
+import { chooseDefaultView, DEFAULT_ELEMENT_BUDGET } from '../../shared/graph/build-egress-graph';
+import { aggregateFlow, bandMembers, describeBand, flowFacts, type FlowBand, type FlowGrouping } from '../../shared/graph/flow-overview';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import type { GraphCanvas } from '../graph/canvas';
 import type { Action, AppState } from '../state/app-state';
 import { sourceChanges } from '../state/compare';
 import { violatingSourceIds } from '../state/controls';
 import {
-  buildSourceList, changedSourceIds, resourceDetails, selectedPath, sourceIdForSubnetName, validateDestination,
+  buildSourceList, changedSourceIds, resourceDetails, selectedPath, sourceIdForSubnetName, validateDestination, whatIfPrivateNote,
 } from '../state/selectors';
 import { testHook } from '../test-hook';
 import { buildDiagram, DIAGRAM_FORMATS, type DiagramFormat } from '../diagram-export';
 import { base64ToBlob, downloadBlob, downloadText, fileStem, readFilesAsText } from '../util';
 import { sourceToSelect } from '../state/reach-matrix';
+import { filterListByBand, showsFlow, type BandFilter } from '../state/flow-overview';
+import { FlowOverview } from './FlowOverview';
 import { DetailsPanel, type TourProps } from './DetailsPanel';
 import { ControlsPanel } from './ControlsPanel';
+import { CompareBanner } from './CompareBanner';
 import { ErrorBanner } from './ErrorBanner';
 import { GraphPane } from './GraphPane';
 import { MatrixView } from './MatrixView';
 import { SourceList } from './SourceList';
 import { useReach } from './useReach';
+import { AddLogsButton, ObservedSources, TrafficBanner, TrafficLegend, trafficMarks, useTraffic } from './TrafficPanel';
+import { ObservedTraffic } from './ObservedTraffic';
+import { CostView } from './CostView';
+import type { EgressGraph } from '../../shared/graph/types';
 import { useDismiss } from './useDismiss';
 import { useTheme } from './useTheme';
 
@@ -60,13 +69,40 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [listDragOver, setListDragOver] = useState(false);
   const [policyDragOver, setPolicyDragOver] = useState(false);
   const reach = useReach(api, estate?.summary.estateId ?? null, state.selectedSourceId);
+  // Observed traffic (issue 13): logs added to the estate, their graph marks, details rows and cost view.
+  const traffic = useTraffic(api, estate?.summary.estateId ?? null, result, dispatch);
+  const trafficMarksFor = useMemo(() => (traffic.traffic === null ? null : (g: EgressGraph) => trafficMarks(g, traffic.volumes)), [traffic.traffic, traffic.volumes]);
 
   // Selection changes must not rebuild the list (thousands of rows on big estates): only its inputs count.
   const { search, badgeFilter, severityFilter, compare } = state;
-  const list = useMemo(
+  const fullList = useMemo(
     () => buildSourceList({ estate, result, search, badgeFilter, severityFilter, compare }),
     [estate, result, search, badgeFilter, severityFilter, compare],
   );
+  // The flow overview (FlowOverview.tsx): the default centre view when the estate is too large for
+  // a node-per-subnet graph; a band click filters the list to its sources until the chip is cleared.
+  const [flowPicked, setFlowPicked] = useState(false);
+  const [grouping, setGrouping] = useState<FlowGrouping>('virtual-network');
+  // Kept with the result and grouping it was picked in: a what-if or regrouping makes it stale.
+  const [bandPick, setBandFilter] = useState<{ readonly filter: BandFilter; readonly result: typeof result; readonly grouping: FlowGrouping } | null>(null);
+  const facts = useMemo(() => (estate && result ? flowFacts(estate.snapshot.model, result) : []), [estate, result]);
+  const flow = useMemo(() => aggregateFlow(facts, grouping), [facts, grouping]);
+  const tooLargeForGraph = useMemo(
+    () => result !== null && (result.paths.length > DEFAULT_ELEMENT_BUDGET || chooseDefaultView(result).kind === 'overview'),
+    [result],
+  );
+  const bandFilter = bandPick !== null && bandPick.result === result && bandPick.grouping === grouping ? bandPick.filter : null;
+  const list = useMemo(() => filterListByBand(fullList, bandFilter), [fullList, bandFilter]);
+  const flowShown = showsFlow(flowPicked ? 'flow' : state.viewMode === 'auto' ? 'auto' : 'other', tooLargeForGraph, state.selectedSourceId)
+    && state.centreView === 'graph';
+  const pickBand = (band: FlowBand) => {
+    const members = new Set(bandMembers(facts, flow, band.id).map((f) => f.sourceId.toLowerCase()));
+    setBandFilter({ filter: { bandId: band.id, label: describeBand(flow, band), sourceIds: members }, result, grouping });
+    // Open the band: its first source in list order is selected (its path drawn); Esc returns here.
+    const first = fullList.visibleSourceIds.find((id) => members.has(id.toLowerCase())) ?? null;
+    testHook.timings.selectedAt = performance.now();
+    dispatch({ kind: 'select-source', sourceId: first });
+  };
   const changed = useMemo(() => changedSourceIds({ compare }), [compare]);
   const { policy, selectedControlId } = state;
   const violating = useMemo(() => violatingSourceIds({ policy, selectedControlId }), [policy, selectedControlId]);
@@ -118,7 +154,7 @@ export function Workspace({ api, state, dispatch }: Props) {
     if (!opened.ok) { dispatch({ kind: 'failed', error: opened.error }); return; }
     const other = await api.resolve({ estateId: opened.value.summary.estateId, destination: state.destination });
     if (!other.ok) { dispatch({ kind: 'failed', error: other.error }); return; }
-    dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes: sourceChanges(result, other.value) } });
+    dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes: sourceChanges(result, other.value), capturedAt: opened.value.snapshot.metadata.capturedAt } });
   };
 
   const loadDestinations = async (files: readonly File[]) => {
@@ -179,6 +215,7 @@ export function Workspace({ api, state, dispatch }: Props) {
     const r = await api.exportEvidence({
       estateId, destination: state.destination,
       sourceIds: selectionOnly && state.selectedSourceId !== null ? [state.selectedSourceId] : null,
+      ...(traffic.traffic === null ? {} : { withTraffic: true }),
     });
     if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }
     downloadBlob(r.value.fileName, base64ToBlob(r.value.base64, 'application/pdf'));
@@ -192,7 +229,7 @@ export function Workspace({ api, state, dispatch }: Props) {
         snapshot: estate.snapshot, result, title: estate.summary.title, destination: state.destination, mode: state.viewMode,
         sourceId: selectionOnly ? state.selectedSourceId : null,
       });
-      downloadText(file.fileName, file.text, file.mimeType);
+      if (file.blob) downloadBlob(file.fileName, file.blob); else downloadText(file.fileName, file.text, file.mimeType);
       dispatch({ kind: 'idle' });
     } catch (e) {
       dispatch({ kind: 'failed', error: { code: 'internal', message: `The diagram could not be drawn: ${e instanceof Error ? e.message : String(e)}` } });
@@ -216,7 +253,7 @@ export function Workspace({ api, state, dispatch }: Props) {
         <h1 className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</h1>
         <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
           <label htmlFor="what-if" className="sub">What if to</label>
-          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0, IP, CIDR, FQDN, URL or service tag" title="An IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp" style={{ width: 260 }}
+          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0, IP, CIDR, FQDN, URL or service tag" title="An IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp"
             value={destinationText} data-testid="what-if-input"
             onChange={(e) => {
               setDestinationText(e.target.value);
@@ -230,9 +267,14 @@ export function Workspace({ api, state, dispatch }: Props) {
         <span className="sep" />
         <div className="group">
           <label className="sub" htmlFor="view-mode">View</label>
-          <select id="view-mode" className="input" style={{ height: 26 }} value={state.viewMode}
-            onChange={(e) => dispatch({ kind: 'view-mode', mode: e.target.value === 'full' ? 'full' : e.target.value === 'overview' ? 'overview' : 'auto' })}>
+          <select id="view-mode" className="input" style={{ height: 26 }} value={flowPicked ? 'flow' : state.viewMode}
+            onChange={(e) => {
+              // The flow overview keeps the VNet overview's path view underneath for a selected source.
+              setFlowPicked(e.target.value === 'flow');
+              dispatch({ kind: 'view-mode', mode: e.target.value === 'full' ? 'full' : e.target.value === 'overview' || e.target.value === 'flow' ? 'overview' : 'auto' });
+            }}>
             <option value="auto">Automatic</option>
+            <option value="flow">Flow overview</option>
             <option value="full">All paths</option>
             <option value="overview">VNet overview</option>
           </select>
@@ -258,6 +300,7 @@ export function Workspace({ api, state, dispatch }: Props) {
           <input type="file" accept={DESTINATION_LIST_ACCEPT} className="sr-only" data-testid="destinations-input"
             onChange={(e) => { void loadDestinations(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
         </label>
+        <AddLogsButton controls={traffic} />
         {/* One toggle, not a Graph | Matrix pair: the top bar must still fit one line at 1440 px
             with the tour button; the matrix has its own "Back to the graph". */}
         {state.matrix ? (
@@ -298,10 +341,12 @@ export function Workspace({ api, state, dispatch }: Props) {
         {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
         {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
+        <TrafficBanner controls={traffic} />
         {state.destination !== null ? (
           <div className="banner info" data-testid="what-if-banner">
             <span className="grow">What-if: every path resolved for <strong>{result.destinationInfo?.label ?? state.destination}</strong>
-              {result.destinationInfo ? <span data-testid="what-if-interpretation"> · {result.destinationInfo.interpretation}</span> : null}.</span>
+              {result.destinationInfo ? <span data-testid="what-if-interpretation"> · {result.destinationInfo.interpretation}</span> : null}.
+              {whatIfPrivateNote(result) !== null ? <span className="what-if-note" data-testid="what-if-private">{whatIfPrivateNote(result)}</span> : null}</span>
             <button type="button" className="btn small" onClick={() => { setDestinationText(''); void (async () => {
               const r = await api.resolve({ estateId, destination: null });
               if (r.ok) dispatch({ kind: 'resolved', destination: null, result: r.value }); else dispatch({ kind: 'failed', error: r.error });
@@ -324,39 +369,38 @@ export function Workspace({ api, state, dispatch }: Props) {
             </div>
           </div>
         ) : null}
-        {state.compare ? (
-          <div className="banner info" data-testid="compare-banner">
-            <div className="grow">
-              <strong>Compared with {state.compare.title}:</strong> {state.compare.changes.length} source{state.compare.changes.length === 1 ? '' : 's'} changed (marked ● in the list and dashed on the graph).
-              {state.compare.changes.length > 0 ? (
-                <div className="compare">
-                  <table>
-                    <thead><tr><th>Source</th><th>Was</th><th>Now</th></tr></thead>
-                    <tbody>
-                      {state.compare.changes.map((c) => (
-                        <tr key={c.sourceId} data-testid="compare-row" style={{ cursor: 'pointer' }}
-                          onClick={() => dispatch({ kind: 'select-source', sourceId: c.sourceId })}>
-                          <td>{c.name}</td><td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              ) : null}
-            </div>
-            <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-compare' })} aria-label="Close comparison">✕</button>
-          </div>
-        ) : null}
+        {state.compare ? <CompareBanner compare={state.compare} dispatch={dispatch}
+          shown={{ title: estate.summary.title, capturedAt: estate.snapshot.metadata.capturedAt }} /> : null}
       </div>
       <main className="main">
         <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating}
-          header={policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch} /> : null} />
+          header={(
+            <>
+              {bandFilter ? (
+                <div className="band-chip" data-testid="band-chip" title={bandFilter.label}>
+                  <span className="grow">Filtered by band {bandFilter.label}</span>
+                  <button type="button" className="btn small ghost" aria-label="Clear the band filter" data-testid="band-chip-clear"
+                    onClick={() => setBandFilter(null)}>×</button>
+                </div>
+              ) : null}
+              <ObservedSources controls={traffic} result={result} selectedSourceId={state.selectedSourceId}
+                onSelect={(sourceId) => dispatch({ kind: 'select-source', sourceId })} />
+              {policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch} /> : null}
+            </>
+          )} />
         <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}
           selectedSourceId={state.selectedSourceId} changedSourceIds={changed} violatingSourceIds={violating}
+          visibleSourceIds={search !== '' || badgeFilter.length > 0 || severityFilter.length > 0 ? list.visibleSourceIds : null}
           focusRequest={state.focusRequest} animate={state.tour !== null}
-          onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas} />
+          onTapNode={onTapNode} onTapBackground={onTapBackground} onCanvas={onCanvas}
+          trafficMarks={trafficMarksFor} trafficLegend={<TrafficLegend controls={traffic} />} />
+        {flowShown ? (
+          <FlowOverview overview={flow} grouping={grouping} onGrouping={setGrouping} theme={theme}
+            activeBandId={bandFilter?.bandId ?? null} onBand={pickBand} />
+        ) : null}
         <DetailsPanel path={path} destination={result.destination} details={nodeDetails} tour={tour} estateFindings={result.findings}
-          reach={path ? reach : null} model={estate.snapshot.model} />
+          reach={path ? reach : null} model={estate.snapshot.model}
+          observed={<ObservedTraffic controls={traffic} sourceId={state.selectedSourceId} />} />
         {/* The matrix lies over the graph and the explanation rather than replacing them: the graph
             keeps its layout and viewport, so going back is instant, and the matrix gets the width
             of both (columns are destinations; at 1440 px the graph's width alone shows three). */}
@@ -365,6 +409,11 @@ export function Workspace({ api, state, dispatch }: Props) {
             onPick={(sourceId, destination) => void pickMatrixCell(sourceId, destination)}
             onBack={() => dispatch({ kind: 'centre-view', view: 'graph' })}
             onClose={() => dispatch({ kind: 'close-matrix' })} />
+        ) : null}
+        {traffic.costOpen && traffic.traffic !== null ? (
+          <CostView cost={traffic.traffic.answer.cost} selectedSourceId={state.selectedSourceId}
+            onSelect={(sourceId) => { dispatch({ kind: 'select-source', sourceId }); traffic.setCostOpen(false); }}
+            onClose={() => traffic.setCostOpen(false)} />
         ) : null}
       </main>
     </div>

@@ -4,9 +4,11 @@
  * on a canvas, never as HTML.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { GraphLayout, NodeBox } from '../../shared/graph/layout-types';
-import type { EgressGraph, GraphNode } from '../../shared/graph/types';
-import { KIND_LOOK, SOLID_KINDS } from './style';
+import { pathElementIds } from '../../shared/graph/build-egress-graph';
+import type { EdgeRoute, GraphLayout, NodeBox, Point } from '../../shared/graph/layout-types';
+import type { EgressGraph, GraphNode, GraphNodeKind } from '../../shared/graph/types';
+import { estimateTextWidth } from '../../shared/graph/text-width';
+import { KIND_LOOK, NODE_FONT_SIZE, SOLID_KINDS, SOURCE_ENCODINGS, sourceEncoding, type SourceEncodingKey } from './style';
 
 /** Longest line a label keeps before an ellipsis, so labels never spill over neighbours. */
 export const LABEL_MAX_CHARS = 28;
@@ -23,18 +25,64 @@ export function displayLabel(node: GraphNode, box?: NodeBox): string {
   return sub === '' ? truncateLabel(node.label) : `${truncateLabel(node.label)}\n${truncateLabel(sub)}`;
 }
 
+/** Node kinds that inspect traffic: a path through one of them is "inspected". */
+const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
+
+/** Whether a source's own path (the graph's path index) passes a firewall, NVA or ILB. */
+export function isInspected(graph: EgressGraph, kinds: ReadonlyMap<string, GraphNodeKind>, sourceId: string): boolean {
+  return pathElementIds(graph, sourceId).nodeIds.some((id) => {
+    const kind = kinds.get(id);
+    return kind !== undefined && INSPECTING_KINDS.has(kind);
+  });
+}
+
+/** The verdict encoding of a source node (subnet with a path of its own, or NIC), else null. */
+export function nodeEncoding(node: GraphNode, inspected: boolean): SourceEncodingKey | null {
+  if (node.kind !== 'subnet' && node.kind !== 'nic') return null;
+  if (node.verdict === null) return null;
+  return sourceEncoding(node.verdict, node.exit, inspected);
+}
+
+/**
+ * Nodes only bypassed edges lead to (an attached NAT gateway a route overrides): drawn dashed,
+ * never numbered as a hop, not lit as part of the path.
+ */
+export function bypassedNodeIds(graph: EgressGraph): ReadonlySet<string> {
+  const real = new Set<string>();
+  const bypassed = new Set<string>();
+  for (const e of graph.edges) {
+    if (e.bypassed === true) bypassed.add(e.target);
+    else { real.add(e.source); real.add(e.target); }
+  }
+  return new Set([...bypassed].filter((id) => !real.has(id)));
+}
+
+/** The source encodings a graph uses, in legend order (the legend explains only these). */
+export function graphEncodings(graph: EgressGraph): readonly SourceEncodingKey[] {
+  const kinds = new Map<string, GraphNodeKind>(graph.nodes.map((n) => [n.id, n.kind]));
+  const used = new Set<SourceEncodingKey>();
+  for (const node of graph.nodes) {
+    const key = nodeEncoding(node, (node.kind === 'subnet' || node.kind === 'nic') && isInspected(graph, kinds, node.id));
+    if (key !== null) used.add(key);
+  }
+  return (Object.keys(SOURCE_ENCODINGS) as SourceEncodingKey[]).filter((k) => used.has(k));
+}
+
 /** CSS-ish classes: the kind, plus the verdict for sources (colours the border). */
-function nodeClasses(node: GraphNode, changed: ReadonlySet<string>): string {
+function nodeClasses(node: GraphNode, changed: ReadonlySet<string>, inspected: boolean): string {
   const classes: string[] = [`k-${node.kind}`];
   switch (node.kind) {
     case 'vnet':
       if (node.compound) classes.push('compound');
       break;
     case 'subnet':
-      if (node.verdict !== null) classes.push(`v-${node.verdict}`);
-      break;
     case 'nic':
-      classes.push(`v-${node.verdict}`);
+      if (node.verdict !== null) {
+        classes.push(`v-${node.verdict}`);
+        if (node.exit !== null) classes.push(`x-${node.exit}`);
+        // Internet without a firewall / NVA on the way: dashed (the legend's "not inspected").
+        if (node.verdict === 'internet' && !inspected) classes.push('direct');
+      }
       break;
     case 'dropped':
       classes.push(`r-${node.reason}`);
@@ -70,6 +118,25 @@ function titleMarginY(box: NodeBox | undefined): number {
 }
 
 /**
+ * The layout's bend points as cytoscape segment weights and distances (edge-distances
+ * `node-position`): weight = position along source centre → target centre, distance = signed offset
+ * along the normal (-dy, dx)/len, cytoscape's own convention. Null when the route is straight.
+ */
+export function segmentsOf(route: EdgeRoute | undefined, source: Point | undefined, target: Point | undefined): { readonly weights: string; readonly distances: string } | null {
+  if (!route || !source || !target || route.points.length <= 2) return null;
+  const dx = target.x - source.x;
+  const dy = target.y - source.y;
+  const len2 = dx * dx + dy * dy;
+  if (len2 < 1) return null;
+  const len = Math.sqrt(len2);
+  const bends = route.points.slice(1, -1);
+  const weights = bends.map((p) => ((p.x - source.x) * dx + (p.y - source.y) * dy) / len2);
+  const distances = bends.map((p) => ((p.x - source.x) * -dy + (p.y - source.y) * dx) / len);
+  const fmt = (v: number) => (Math.round(v * 1000) / 1000).toString();
+  return { weights: weights.map(fmt).join(' '), distances: distances.map(fmt).join(' ') };
+}
+
+/**
  * Graph + layout → cytoscape elements, positioned (no cytoscape layout runs). The layout gives
  * top-left corners; cytoscape wants centres.
  *
@@ -80,34 +147,56 @@ function titleMarginY(box: NodeBox | undefined): number {
  */
 export function toCytoscapeElements(graph: EgressGraph, layout: GraphLayout | null, changedSourceIds: ReadonlySet<string> = new Set()): ElementDefinition[] {
   const boxes = new Map<string, NodeBox>((layout?.nodes ?? []).map((b) => [b.id, b]));
+  const kinds = new Map<string, GraphNodeKind>(graph.nodes.map((n) => [n.id, n.kind]));
+  const bypassed = bypassedNodeIds(graph);
   const elements: ElementDefinition[] = [];
+  const centres = new Map<string, Point>();
   for (const node of graph.nodes) {
     const b = boxes.get(node.id);
     const isBox = node.kind === 'vnet' && node.compound;
+    const inspected = (node.kind === 'subnet' || node.kind === 'nic') && isInspected(graph, kinds, node.id);
+    const encoding = nodeEncoding(node, inspected);
+    // The verdict glyph leads the label; the box grows by its width (centred: both sides).
+    const glyph = encoding === null ? '' : `${SOURCE_ENCODINGS[encoding].glyph} `;
+    const glyphWidth = glyph === '' ? 0 : Math.ceil(estimateTextWidth(glyph, NODE_FONT_SIZE, 'bold'));
+    if (b) centres.set(node.id, { x: b.x + b.width / 2, y: b.y + b.height / 2 });
     elements.push({
       group: 'nodes',
       data: {
         id: node.id,
         label: displayLabel(node, b),
+        // What the node shows: the verdict glyph first (data.label stays the plain name, for screen readers).
+        shownLabel: `${glyph}${displayLabel(node, b)}`,
+        ...(encoding === null ? {} : { encoding }),
         fullLabel: node.label,
         kind: node.kind,
         shape: KIND_LOOK[node.kind].shape,
         color: node.kind === 'dropped' && node.reason === 'no-outbound' ? NO_OUTBOUND_COLOR : KIND_LOOK[node.kind].color,
         resourceId: node.resourceId,
         ...(node.parent !== null ? { box: node.parent } : {}),
-        width: b?.width ?? FALLBACK_SIZE,
+        width: (b?.width ?? FALLBACK_SIZE) + glyphWidth,
         height: b?.height ?? FALLBACK_SIZE,
         ...(isBox ? { titleMarginY: titleMarginY(b) } : {}),
       },
       ...(b ? { position: { x: b.x + b.width / 2, y: b.y + b.height / 2 } } : {}),
-      classes: `${nodeClasses(node, changedSourceIds)}${isBox ? ' vnet-box' : ''}${SOLID_KINDS.includes(node.kind) ? ' solid' : ''}`,
+      classes: `${nodeClasses(node, changedSourceIds, inspected)}${bypassed.has(node.id) ? ' bypassed' : ''}${isBox ? ' vnet-box' : ''}${SOLID_KINDS.includes(node.kind) ? ' solid' : ''}`,
     });
   }
+  const routes = new Map<string, EdgeRoute>((layout?.edges ?? []).map((r) => [r.id, r]));
   for (const edge of graph.edges) {
+    const segments = segmentsOf(routes.get(edge.id), centres.get(edge.source), centres.get(edge.target));
+    const classes = [
+      ...(edge.sourceIds.some((id) => changedSourceIds.has(id.toLowerCase())) ? ['changed'] : []),
+      ...(segments ? ['routed'] : []),
+      ...(edge.bypassed === true ? ['bypassed'] : []),
+    ];
     elements.push({
       group: 'edges',
-      data: { id: edge.id, source: edge.source, target: edge.target, weight: edge.weight, label: truncateLabel(edge.label) },
-      classes: edge.sourceIds.some((id) => changedSourceIds.has(id.toLowerCase())) ? 'changed' : '',
+      data: {
+        id: edge.id, source: edge.source, target: edge.target, weight: edge.weight, label: truncateLabel(edge.label),
+        ...(segments ? { segmentWeights: segments.weights, segmentDistances: segments.distances } : {}),
+      },
+      classes: classes.join(' '),
     });
   }
   return elements;

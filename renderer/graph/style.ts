@@ -4,6 +4,7 @@
  */
 import type { Css, NodeSingular, StylesheetJson } from 'cytoscape';
 import { KIND_PALETTE } from '../../shared/graph/palette';
+import type { ExitMethod, Verdict } from '../../shared/egress/types';
 import type { GraphNodeKind } from '../../shared/graph/types';
 
 export type Theme = 'light' | 'dark';
@@ -58,6 +59,65 @@ export const KIND_LOOK: Readonly<Record<GraphNodeKind, KindLook>> = Object.fromE
 /** Sinks are drawn solid with white text; everything else as a tinted box with a coloured border. */
 export const SOLID_KINDS: readonly GraphNodeKind[] = ['internet', 'private', 'on-premises', 'unknown', 'dropped'];
 
+/**
+ * Text size. Node and edge labels are drawn at this size in model units, and hidden below
+ * MIN_LABEL_PX on screen (cytoscape's min-zoomed-font-size), so no label is ever drawn smaller than
+ * 11 px: the fit and the path zoom (canvas.ts) never go below READABLE_ZOOM when that would hide them.
+ */
+export const NODE_FONT_SIZE = 11;
+export const EDGE_FONT_SIZE = 11;
+export const MIN_LABEL_PX = 11;
+/** Traffic badges (traffic-marks.ts) draw their counts at the node font size. */
+export const TRAFFIC_BADGE_FONT_SIZE = NODE_FONT_SIZE;
+export const READABLE_ZOOM = MIN_LABEL_PX / Math.min(NODE_FONT_SIZE, EDGE_FONT_SIZE);
+
+/** How a source node says its verdict and whether its traffic is inspected. */
+export type SourceEncodingKey =
+  | 'inspected' | 'direct' | 'default-outbound' | 'on-premises' | 'private' | 'no-outbound' | 'blocked' | 'unknown';
+
+export interface SourceEncoding {
+  /** Leads the node's label. Glyphs DejaVu Sans and Segoe UI Symbol both carry (no emoji font needed). */
+  readonly glyph: string;
+  readonly border: 'solid' | 'dashed' | 'dotted' | 'double';
+  readonly tone: keyof Palette['verdict'];
+  readonly text: string;
+}
+
+/** Legend order. Colour, border style and glyph all say the same thing, so none is needed alone. */
+export const SOURCE_ENCODINGS: Readonly<Record<SourceEncodingKey, SourceEncoding>> = {
+  'inspected': { glyph: '✓', border: 'solid', tone: 'good', text: 'Internet, inspected by a firewall / NVA' },
+  'direct': { glyph: '↗', border: 'dashed', tone: 'neutral', text: 'Internet, not inspected (NAT / public IP / LB)' },
+  'default-outbound': { glyph: '⚠', border: 'dashed', tone: 'warn', text: 'Default outbound access (implicit IP)' },
+  'on-premises': { glyph: '⇄', border: 'solid', tone: 'good', text: 'Forced to on-premises' },
+  'private': { glyph: '⌂', border: 'solid', tone: 'good', text: 'Private: never reaches the internet' },
+  'no-outbound': { glyph: '⊘', border: 'dotted', tone: 'neutral', text: 'No outbound method' },
+  'blocked': { glyph: '✕', border: 'double', tone: 'bad', text: 'Dropped or denied' },
+  'unknown': { glyph: '?', border: 'dotted', tone: 'warn', text: 'Unknown (see gaps)' },
+};
+
+/** The encoding of a source with a path of its own. */
+export function sourceEncoding(verdict: Verdict, exit: ExitMethod | null, inspected: boolean): SourceEncodingKey {
+  switch (verdict) {
+    case 'internet':
+      if (exit === 'default-outbound') return 'default-outbound';
+      return inspected ? 'inspected' : 'direct';
+    case 'on-premises': return 'on-premises';
+    case 'private': return 'private';
+    case 'no-outbound': return 'no-outbound';
+    case 'dropped': case 'denied': return 'blocked';
+    case 'unknown': return 'unknown';
+    default: {
+      const never: never = verdict;
+      return never;
+    }
+  }
+}
+
+/** The verdict colours, for the legend's swatches. */
+export function verdictColors(theme: Theme): Palette['verdict'] {
+  return PALETTES[theme].verdict;
+}
+
 export const LEGEND_KINDS: readonly GraphNodeKind[] = [
   'subnet', 'nic', 'azure-firewall', 'nva', 'nat-gateway', 'load-balancer', 'default-outbound', 'public-ip',
   'virtual-network-gateway', 'internet', 'on-premises', 'dropped',
@@ -69,14 +129,14 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
     {
       selector: 'node',
       style: {
-        'label': 'data(label)',
+        'label': 'data(shownLabel)',
         'width': 'data(width)',
         'height': 'data(height)',
         'shape': 'data(shape)' as Css.NodeShape,
         'background-color': 'data(color)',
         'border-color': 'data(color)',
         'color': p.text,
-        'font-size': 11,
+        'font-size': NODE_FONT_SIZE,
         'font-family': 'Segoe UI, system-ui, Helvetica, Arial, sans-serif',
         // Labels sit inside the boxes the layout sized for them (truncated there with an ellipsis).
         'text-valign': 'center',
@@ -86,8 +146,8 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
         // elements, and the layout already truncated labels to 200 px.
         'text-max-width': '240px',
         'line-height': 1.3,
-        // Below this on-screen size labels are hidden instead of overlapping [cytoscape min-zoomed-font-size].
-        'min-zoomed-font-size': 7,
+        // Below this on-screen size labels are hidden rather than drawn illegibly [cytoscape min-zoomed-font-size].
+        'min-zoomed-font-size': MIN_LABEL_PX,
         'z-index-compare': 'manual',
         'z-index': 10,
         'background-opacity': theme === 'light' ? 0.14 : 0.22,
@@ -119,10 +179,17 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
         'z-index': 0,
       },
     },
-    { selector: 'node.v-internet, node.v-on-premises', style: { 'border-width': 3, 'border-color': p.verdict.good } },
-    { selector: 'node.v-no-outbound', style: { 'border-width': 3, 'border-color': p.verdict.neutral } },
-    { selector: 'node.v-unknown', style: { 'border-width': 3, 'border-color': p.verdict.warn } },
-    { selector: 'node.v-dropped, node.v-denied', style: { 'border-width': 3, 'border-color': p.verdict.bad } },
+    // Verdict and inspection, each said three ways (colour, border style, the label's glyph: see
+    // SOURCE_ENCODINGS): inspected internet solid green ✓; uninspected internet dashed; default
+    // outbound dashed amber ⚠; no way out dotted; dropped / denied double red ✕.
+    { selector: 'node.v-internet, node.v-on-premises, node.v-private', style: { 'border-width': 3, 'border-color': p.verdict.good } },
+    { selector: 'node.v-internet.direct', style: { 'border-color': p.verdict.neutral, 'border-style': 'dashed' } },
+    { selector: 'node.v-internet.x-default-outbound', style: { 'border-color': p.verdict.warn, 'border-style': 'dashed' } },
+    { selector: 'node.v-no-outbound', style: { 'border-width': 3, 'border-color': p.verdict.neutral, 'border-style': 'dotted' } },
+    { selector: 'node.v-unknown', style: { 'border-width': 3, 'border-color': p.verdict.warn, 'border-style': 'dotted' } },
+    { selector: 'node.v-dropped, node.v-denied', style: { 'border-width': 4, 'border-color': p.verdict.bad, 'border-style': 'double' } },
+    // A NAT gateway attached to the subnet but bypassed by a route: drawn, dashed, not on the path.
+    { selector: 'node.bypassed', style: { 'border-style': 'dashed', 'border-width': 2, 'background-opacity': 0.05 } },
     {
       selector: 'edge',
       style: {
@@ -131,7 +198,8 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
         'target-arrow-color': p.edge,
         'target-arrow-shape': 'triangle',
         'arrow-scale': 0.8,
-        // Straight edges: bezier bundling costs seconds on the first paint of big graphs.
+        // Straight edges unless the layout routed them (ELK, orthogonal around the boxes: the
+        // `routed` rule below); bezier bundling costs seconds on the first paint of big graphs.
         'curve-style': 'straight',
         'z-index-compare': 'manual',
         'z-index': 5,
@@ -140,29 +208,57 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
         // another node; an opaque background keeps it legible over lines.
         'source-label': 'data(label)',
         'source-text-offset': 56,
-        'font-size': 10,
+        'font-size': EDGE_FONT_SIZE,
         'color': p.text,
         'text-background-color': p.textOutline,
         'text-background-opacity': 0.92,
         'text-background-padding': '2px',
         'text-background-shape': 'roundrectangle',
-        'min-zoomed-font-size': 8,
+        'min-zoomed-font-size': MIN_LABEL_PX,
       },
     },
+    {
+      // The layout's own bend points (elements.ts turns them into cytoscape's relative segments), so
+      // an edge goes around boxes instead of through them.
+      selector: 'edge.routed',
+      style: {
+        'curve-style': 'segments',
+        'segment-weights': 'data(segmentWeights)',
+        'segment-distances': 'data(segmentDistances)',
+        'edge-distances': 'node-position',
+      },
+    },
+    // The path view (path-focus.ts): the path's edges run straight between the moved nodes, the
+    // estate layout's bend points no longer apply; everything else is hidden.
+    { selector: 'edge.focus-edge', style: { 'curve-style': 'straight' } },
+    { selector: '.focus-hidden', style: { 'display': 'none' } },
+    { selector: 'edge.bypassed', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none' } },
     { selector: 'node.changed', style: { 'border-width': 4, 'border-color': p.changed, 'border-style': 'double' } },
     { selector: 'edge.changed', style: { 'line-color': p.changed, 'target-arrow-color': p.changed, 'line-style': 'dashed' } },
     // Policy control: its violating sources and the edges they use, in the verdict's red.
     { selector: 'node.violating', style: { 'border-width': 4, 'border-color': p.verdict.bad, 'underlay-color': p.verdict.bad, 'underlay-opacity': 0.22, 'underlay-padding': 8 } },
     { selector: 'edge.violating', style: { 'line-color': p.verdict.bad, 'target-arrow-color': p.verdict.bad, 'width': 3 } },
+    // Sources the list's filters hide, and what only they use: faded on the graph as well.
+    { selector: '.filtered', style: { 'opacity': 0.12 } },
     { selector: '.dim', style: { 'opacity': 0.18 } },
     { selector: 'node.path', style: { 'opacity': 1, 'underlay-color': p.highlight, 'underlay-opacity': 0.25, 'underlay-padding': 6 } },
     { selector: 'node.vnet-box.path', style: { 'underlay-opacity': 0 } },
+    // The selected path's hop numbers (path-steps.ts: the explanation's step numbers) before the name.
+    { selector: 'node.hop', style: { 'label': 'data(hopLabel)' } },
     {
       selector: 'edge.path',
       style: { 'opacity': 1, 'line-color': p.highlight, 'target-arrow-color': p.highlight, 'width': 4, 'z-index': 10 },
     },
+    // A bypassed NAT gateway stays on screen with its path, but never reads as a hop of it.
+    { selector: 'node.bypassed.path', style: { 'underlay-opacity': 0 } },
+    { selector: 'edge.bypassed.path', style: { 'line-color': p.verdict.warn, 'width': 2 } },
     { selector: 'node:selected', style: { 'overlay-color': p.highlight, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
     // The source the graph's keyboard focus is on (arrow keys, GraphPane.tsx): a thick accent ring.
     { selector: 'node.kb-focus', style: { 'opacity': 1, 'border-width': 4, 'border-color': p.highlight, 'border-style': 'solid', 'overlay-color': p.highlight, 'overlay-opacity': 0.12, 'overlay-padding': 5 } },
+    // Observed traffic (graph/traffic-marks.ts): width by observed flows, log scale; last, so it wins over .path / .violating.
+    { selector: 'edge.observed', style: { 'width': 'data(trafficWidth)' } },
+    // The badge's text is its `shownLabel` (the node label rule), white on the badge colour (≥ 4.5:1:
+    // contrast.test.ts), at the node font size so it is as readable as the names at the fitted zoom.
+    { selector: 'node.traffic-badge', style: { 'background-opacity': 1, 'border-width': 0, 'color': '#ffffff', 'font-size': TRAFFIC_BADGE_FONT_SIZE, 'font-weight': 'bold', 'opacity': 1, 'events': 'no', 'z-index': 30, 'text-max-width': '400px', 'text-wrap': 'none' } },
   ];
 }

@@ -20,6 +20,8 @@ export interface SourceChange {
 export interface CompareState {
   readonly title: string;
   readonly changes: readonly SourceChange[];
+  /** When the compared snapshot was captured (ISO 8601), to say which of the two the graph shows. */
+  readonly capturedAt?: string | null;
 }
 
 export interface TourState {

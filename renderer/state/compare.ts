@@ -18,3 +18,24 @@ export function sourceChanges(before: ResolveResult, after: ResolveResult): read
     .filter((c) => c.kind !== 'unchanged')
     .map((c) => ({ sourceId: c.sourceId, name: c.source.name, was: describe(c.before), now: describe(c.after) }));
 }
+
+/** Which of the two snapshots the graph shows, relative to the other. */
+export type ShownRole = 'newer' | 'older' | 'same capture time' | 'capture times unknown';
+
+export interface SnapshotRef {
+  readonly title: string;
+  /** ISO 8601, or null when the snapshot does not say. */
+  readonly capturedAt: string | null;
+}
+
+export function shownRole(shown: SnapshotRef, other: SnapshotRef): ShownRole {
+  const a = shown.capturedAt === null ? NaN : Date.parse(shown.capturedAt);
+  const b = other.capturedAt === null ? NaN : Date.parse(other.capturedAt);
+  if (Number.isNaN(a) || Number.isNaN(b)) return 'capture times unknown';
+  return a > b ? 'newer' : a < b ? 'older' : 'same capture time';
+}
+
+/** The comparison banner's first line: "Showing: A (newer) — 12 changed against B". */
+export function compareHeadline(shown: SnapshotRef, other: SnapshotRef, changed: number): string {
+  return `Showing: ${shown.title} (${shownRole(shown, other)}) — ${changed} source${changed === 1 ? '' : 's'} changed against ${other.title}`;
+}

@@ -2,13 +2,14 @@
  * Derived views of the state: the grouped, filtered subnet list, counts, keyboard order, the
  * changed sources of a comparison and resource details. Pure functions of the state.
  */
-import type { EgressPath, FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import type { EgressPath, Finding, FindingSeverity, ResolveResult } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import { effectiveTags } from '../../shared/model/tags';
 import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { AppState } from './app-state';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
 import { parseDestinationSpec } from '../../shared/egress/destination-spec';
+import { isPublicIp, parseCidr, parseIp } from '../../shared/model/ip';
 
 export interface SourceEntry {
   readonly sourceId: string;
@@ -49,7 +50,7 @@ export interface SourceList {
 
 const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 1, warning: 2, error: 3 };
 
-export function worstSeverity(path: EgressPath): FindingSeverity | null {
+export function worstSeverity(path: Pick<EgressPath, 'findings'>): FindingSeverity | null {
   let worst: FindingSeverity | null = null;
   for (const f of path.findings) {
     if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
@@ -115,6 +116,24 @@ function vnetIdOf(subnetId: string): string {
   return at < 0 ? subnetId : subnetId.slice(0, at);
 }
 
+/**
+ * Estate-level findings (`result.findings`, e.g. firewall-bypass) per source they name, lower-cased
+ * source ID → findings: they count in the list's severity chips and filters like a path's own.
+ */
+export function estateFindingsBySource(findings: readonly Finding[]): ReadonlyMap<string, readonly Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    for (const id of new Set((f.resourceIds ?? []).map((r) => r.toLowerCase()))) out.set(id, [...(out.get(id) ?? []), f]);
+  }
+  return out;
+}
+
+/** A source's findings: its path's own, then the estate findings that name it. */
+export function sourceFindings(path: EgressPath, estate: ReadonlyMap<string, readonly Finding[]>): readonly Finding[] {
+  const extra = estate.get(path.source.id.toLowerCase()) ?? [];
+  return extra.length === 0 ? path.findings : [...path.findings, ...extra];
+}
+
 export function changedSourceIds(state: Pick<AppState, 'compare'>): ReadonlySet<string> {
   return new Set((state.compare?.changes ?? []).map((c) => c.sourceId.toLowerCase()));
 }
@@ -134,11 +153,13 @@ export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'sea
   const subnets = new Map<string, Draft>();
   const nicsBySubnet = new Map<string, { entry: SourceEntry; matches: boolean }[]>();
 
+  const estateFindings = estateFindingsBySource(state.result.findings);
   for (const path of state.result.paths) {
     const badge = badgeFor(path);
-    const severity = worstSeverity(path);
+    const findings = sourceFindings(path, estateFindings);
+    const severity = worstSeverity({ findings });
     badgeCounts.set(badge.kind, (badgeCounts.get(badge.kind) ?? 0) + 1);
-    for (const sev of new Set(path.findings.map((f) => f.severity))) severityCounts.set(sev, (severityCounts.get(sev) ?? 0) + 1);
+    for (const sev of new Set(findings.map((f) => f.severity))) severityCounts.set(sev, (severityCounts.get(sev) ?? 0) + 1);
     const addresses = sourceAddresses(model, path);
     const entry: SourceEntry = {
       sourceId: path.source.id,
@@ -147,13 +168,13 @@ export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'sea
       badge,
       addresses,
       worstSeverity: severity,
-      findingCount: path.findings.length,
+      findingCount: findings.length,
       changed: changed.has(path.source.id.toLowerCase()),
       nics: [],
     };
     const matches = matchesSearch(path, badge, addresses, needle)
       && (state.badgeFilter.length === 0 || state.badgeFilter.includes(badge.kind))
-      && (state.severityFilter.length === 0 || path.findings.some((f) => state.severityFilter.includes(f.severity)));
+      && (state.severityFilter.length === 0 || findings.some((f) => state.severityFilter.includes(f.severity)));
     if (path.source.type === 'subnet') {
       subnets.set(path.source.id.toLowerCase(), { entry, matches, nics: [] });
     } else {
@@ -331,4 +352,34 @@ export function validateDestination(text: string): { readonly ok: true; readonly
   if (t === '') return { ok: true, destination: null };
   const parsed = parseDestinationSpec(t);
   return parsed.kind === 'ok' ? { ok: true, destination: t } : { ok: false, message: parsed.message };
+}
+
+/** What the `private` verdict means, in the words the what-if banner uses. */
+export const PRIVATE_VERDICT_MEANING = '"Private (never internet)" means Azure delivers the traffic inside its own network (the virtual network, a peering or a private endpoint); it never leaves for the internet';
+
+/**
+ * The what-if banner's note when the destination is not on the internet: a private (RFC 1918,
+ * RFC 6598, link-local…) address or range, or a name some sources reach privately. Null when there
+ * is nothing to explain.
+ */
+export function whatIfPrivateNote(result: Pick<ResolveResult, 'destinationInfo' | 'paths'>): string | null {
+  const info = result.destinationInfo;
+  if (!info || info.kind === 'default-route') return null;
+  const privateCount = result.paths.filter((p) => p.verdict === 'private').length;
+  const host = info.label.replace(/:\d+\/(tcp|udp)$/i, '').replace(/\/(tcp|udp)$/i, '');
+  let nonPublic = false;
+  if (info.kind === 'address') {
+    const ip = parseIp(host);
+    nonPublic = ip !== null && !isPublicIp(ip);
+  } else if (info.kind === 'cidr') {
+    const cidr = parseCidr(host);
+    nonPublic = cidr !== null && cidr.version === 4 && !isPublicIp({ version: 4, value: cidr.network });
+  }
+  if (nonPublic) {
+    return `${host} is a private (non-internet) address: traffic to it never reaches the internet. ${PRIVATE_VERDICT_MEANING}; "On-premises" means a gateway carries it to your own network; "Dropped" or "No outbound" means nothing delivers it.`;
+  }
+  if (privateCount > 0) {
+    return `${privateCount} source${privateCount === 1 ? '' : 's'} reach ${host} privately. ${PRIVATE_VERDICT_MEANING}.`;
+  }
+  return null;
 }

@@ -12,7 +12,9 @@
  *     first-100-GB allowance is account-wide, not per subnet), shared by GB.
  * Bytes come from a TrafficResult (flow-log bytes to public destinations, allowed, scaled from the
  * logs' window to a month) or, failing that, from NAT gateway `ByteCount` / firewall `DataProcessed`
- * metrics in the snapshot (divided evenly among the sources using the resource). Where a price or
+ * metrics in the snapshot (`pull --metrics`; scaled from their window to a month, divided evenly
+ * among the sources using the resource). A NAT gateway's ByteCount total (In + Out) prices its data
+ * processed; its `Direction eq 'Out'` series, when the snapshot has it, prices internet egress. Where a price or
  * the bytes are missing the line's figure is null and a gap says why: never a silent 0.
  */
 import { effectiveTags } from '../model/tags';
@@ -96,6 +98,8 @@ interface PathPlan {
   observedBytes: number;
   basis: BytesBasis;
   monthlyBytes: number | null;
+  /** Of those, the bytes internet egress is priced on: a NAT gateway's Out series where known, else monthlyBytes. */
+  egressMonthlyBytes: number | null;
 }
 
 interface PricedResource {
@@ -243,7 +247,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       path, region, tags, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'),
       tagsFrom: tagged === null ? null : (tagged.inheritedFrom?.id ?? (Object.keys(tags).length > 0 ? path.source.id : null)),
       natGateways, firewalls, fixed,
-      contributors: [], hasBytes: false, observedBytes: 0, basis: { kind: 'none', description: '' }, monthlyBytes: null,
+      contributors: [], hasBytes: false, observedBytes: 0, basis: { kind: 'none', description: '' }, monthlyBytes: null, egressMonthlyBytes: null,
     });
     for (const id of fixed) resources.get(id)?.users.push(path.source.id);
   }
@@ -276,14 +280,28 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       plan.observedBytes += bytes;
     }
   }
-  // Then NAT gateway / firewall byte metrics.
+  // Then NAT gateway / firewall byte metrics: the unfiltered Total (a NAT gateway's ByteCount over
+  // both directions, In + Out, as its data processed is "bytes processed inbound and outbound"
+  // [nat-metrics]); the per-Direction records `pull --metrics` also keeps are not added on top.
+  // Of several windows (merged snapshots), the latest.
+  // Internet data transfer bills the outbound bytes only: where a NAT gateway's `Direction eq 'Out'`
+  // series of the same window is there, internet egress is priced on it.
   const metricOf = new Map<string, ResourceMetric>();
+  const outbound: ResourceMetric[] = [];
   for (const m of input.metrics) {
     const name = m.metricName.toLowerCase();
     const k = key(m.resourceId);
-    if (m.aggregation !== 'Total') continue;
-    if ((natById.has(k) && name === BYTE_METRICS['nat-gateway']) || (fwById.has(k) && name === BYTE_METRICS['azure-firewall'])) metricOf.set(k, m);
+    if (m.aggregation !== 'Total' || !Number.isFinite(m.value) || m.value < 0) continue;
+    if (!((natById.has(k) && name === BYTE_METRICS['nat-gateway']) || (fwById.has(k) && name === BYTE_METRICS['azure-firewall']))) continue;
+    if (m.filter !== null) {
+      if (natById.has(k) && /^direction eq 'out'$/i.test(m.filter.trim())) outbound.push(m);
+      continue;
+    }
+    const previous = metricOf.get(k);
+    if (previous === undefined || Date.parse(m.windowEnd) > Date.parse(previous.windowEnd)) metricOf.set(k, m);
   }
+  const outboundOf = (m: ResourceMetric): ResourceMetric | undefined =>
+    outbound.find((o) => key(o.resourceId) === key(m.resourceId) && o.windowStart === m.windowStart && o.windowEnd === m.windowEnd);
   let usedLogs = false;
   let usedMetrics = false;
   for (const plan of plans) {
@@ -291,6 +309,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     if (plan.hasBytes && logScale !== null && logHours !== null) {
       usedLogs = true;
       plan.monthlyBytes = plan.observedBytes * logScale;
+      plan.egressMonthlyBytes = plan.monthlyBytes;
       plan.basis = {
         kind: 'flow-logs', observedBytes: plan.observedBytes, scale: round(logScale, 6),
         description: `flow logs: ${plan.observedBytes} B allowed to public destinations in ${round(logHours, 2)} h (${window}) × ${round(logScale, 4)} = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month (both directions: an upper bound for egress)`,
@@ -305,9 +324,17 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
         usedMetrics = true;
         const scale = hours / mHours;
         plan.monthlyBytes = (metered.value * scale) / users;
+        const out = outboundOf(metered);
+        plan.egressMonthlyBytes = out === undefined ? plan.monthlyBytes : (out.value * scale) / users;
+        const name = find(toResourceId(metered.resourceId))?.name ?? metered.resourceId;
+        const isNat = natById.has(key(metered.resourceId));
         plan.basis = {
-          kind: 'metrics', metric: metered.metricName, resourceId: metered.resourceId, resourceBytes: metered.value, sharedAmong: users, scale: round(scale, 6),
-          description: `metric ${metered.metricName} (Total) of ${find(toResourceId(metered.resourceId))?.name ?? metered.resourceId}: ${metered.value} B in ${round(mHours, 2)} h × ${round(scale, 4)} ÷ ${users} source(s) using it (evenly) = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month`,
+          kind: 'metrics', metric: metered.metricName, resourceId: metered.resourceId, resourceBytes: metered.value, outboundBytes: out?.value ?? null,
+          sharedAmong: users, scale: round(scale, 6),
+          description: `metric ${metered.metricName} (Total) of ${name}: ${metered.value} B in ${round(mHours, 2)} h (${metered.windowStart} → ${metered.windowEnd}) × ${round(scale, 4)} ÷ ${users} source(s) using it (evenly) = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month (${isNat ? 'both directions, In + Out' : 'all data the firewall processed'})`
+            + (out === undefined
+              ? '; internet egress on the same bytes: an upper bound, as it bills outbound bytes only'
+              : `; internet egress on the Direction Out series: ${out.value} B × ${round(scale, 4)} ÷ ${users} = ${round(plan.egressMonthlyBytes / BYTES_PER_GB, 6)} GB/month`),
         };
         continue;
       }
@@ -325,9 +352,9 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   const zoneTotals = new Map<EgressZone, { gb: number; sources: number }>();
   for (const plan of plans) {
     const zone = zoneOf(plan);
-    if (zone === null || plan.monthlyBytes === null) continue;
+    if (zone === null || plan.egressMonthlyBytes === null) continue;
     const t = zoneTotals.get(zone) ?? { gb: 0, sources: 0 };
-    t.gb += plan.monthlyBytes / BYTES_PER_GB;
+    t.gb += plan.egressMonthlyBytes / BYTES_PER_GB;
     t.sources++;
     zoneTotals.set(zone, t);
   }
@@ -395,6 +422,8 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       }
     }
     {
+      // Internet data transfer out: the outbound bytes where a NAT gateway's Out series gave them.
+      const egressGb = plan.egressMonthlyBytes === null ? null : plan.egressMonthlyBytes / BYTES_PER_GB;
       const zone = zoneOf(plan);
       const zoneCost = zone === null ? undefined : internetEgress.find((z) => z.zone === zone);
       let missing: string | null = null;
@@ -403,14 +432,14 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       if (zone === null) {
         missing = `region ${plan.region ?? '(unknown)'} is in no egress zone the price table knows`;
         addGap({ code: 'price-missing', scope: plan.path.source.id, message: `internet data transfer: ${missing}` });
-      } else if (gb === null) missing = `no bytes: ${bytesText}`;
+      } else if (egressGb === null) missing = `no bytes: ${bytesText}`;
       else if (!zoneCost || zoneCost.monthlyUsd === null) missing = `the price table has no ${zone} internet egress tiers`;
       else {
         const average = zoneCost.monthlyGb > 0 ? zoneCost.monthlyUsd / zoneCost.monthlyGb : 0;
-        amount = zoneCost.monthlyGb > 0 ? round(zoneCost.monthlyUsd * (gb / zoneCost.monthlyGb), 6) : 0;
+        amount = zoneCost.monthlyGb > 0 ? round(zoneCost.monthlyUsd * (egressGb / zoneCost.monthlyGb), 6) : 0;
         price = { meter: `${table.internetEgress.meter} (${zone}, tiered; average rate over the estate's ${zoneCost.monthlyGb} GB)`, usdPerUnit: round(average, 6), pricedAt: zone, substituted: false, sourceId: egressSource, priceDate: priceDateText(table, egressSource) };
       }
-      lines.push({ item: 'internet-egress', resource: null, quantity: gb === null ? null : round(gb, 6), unit: 'GB', monthlyUsd: amount, price, bytes: bytesText, split: null, missing });
+      lines.push({ item: 'internet-egress', resource: null, quantity: egressGb === null ? null : round(egressGb, 6), unit: 'GB', monthlyUsd: amount, price, bytes: bytesText, split: null, missing });
     }
     const known = lines.reduce((n, l) => n + (l.monthlyUsd ?? 0), 0);
     sources.push({

@@ -66,8 +66,14 @@ export type BytesBasis =
       readonly kind: 'metrics';
       readonly metric: string;
       readonly resourceId: string;
-      /** The resource's bytes over the metric window. */
+      /** The resource's bytes over the metric window (a NAT gateway's: both directions). */
       readonly resourceBytes: number;
+      /**
+       * A NAT gateway's outbound bytes (ByteCount, Direction Out) over the same window: internet
+       * egress is priced on these. Null: no Out series (a firewall, an older snapshot), so internet
+       * egress uses resourceBytes, an upper bound.
+       */
+      readonly outboundBytes: number | null;
       /** Number of costed sources the resource's bytes were divided among (evenly). */
       readonly sharedAmong: number;
       readonly scale: number;

@@ -28,6 +28,31 @@ interface PathSketch {
   readonly vnetId: string | null;
   readonly nodes: readonly GraphNode[];
   readonly edges: readonly (readonly [string, string])[];
+  /** Attached NAT gateways a route overrides, and the (bypassed) edges to them from the source. */
+  readonly bypassNodes: readonly GraphNode[];
+  readonly bypassEdges: readonly (readonly [string, string])[];
+}
+
+/** What to draw beyond the paths themselves. */
+export interface GraphOptions {
+  /**
+   * Also draw a NAT gateway attached to a source subnet that a route overrides (finding
+   * `nat-gateway-bypassed`), with a `bypassed` edge: the app shows it dashed. Off by default: the
+   * exports and the PDF draw only what traffic takes.
+   */
+  readonly bypassedNat?: boolean;
+}
+
+/**
+ * The NAT gateway a `nat-gateway-bypassed` finding names (the engine lists the subnet, then its
+ * NAT gateway, then the route) [NAT] https://learn.microsoft.com/azure/nat-gateway/nat-overview
+ */
+function bypassedNatIds(path: EgressPath): string[] {
+  return path.findings
+    .filter((f) => f.code === 'nat-gateway-bypassed')
+    .flatMap((f) => f.resourceIds ?? [])
+    .filter((id) => /\/providers\/microsoft\.network\/natgateways\/[^/]+$/i.test(id))
+    .map((id) => topLevelResourceId(toResourceId(id)));
 }
 
 const EXIT_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>(['internet', 'unknown']);
@@ -101,7 +126,7 @@ function sourceNode(lookup: ModelLookup, path: EgressPath, nicCountBySubnet: Rea
     : nicNode(lookup, path);
 }
 
-function sketchPath(lookup: ModelLookup, path: EgressPath, nicCountBySubnet: ReadonlyMap<string, number>): PathSketch {
+function sketchPath(lookup: ModelLookup, path: EgressPath, nicCountBySubnet: ReadonlyMap<string, number>, options: GraphOptions = {}): PathSketch {
   const source = sourceNode(lookup, path, nicCountBySubnet);
   const chain: GraphNode[] = [source, ...middleNodes(lookup, path)];
   const showExit = EXIT_VERDICTS.has(path.verdict);
@@ -119,7 +144,12 @@ function sketchPath(lookup: ModelLookup, path: EgressPath, nicCountBySubnet: Rea
   for (const ip of ips) edges.push([last.id, ip.id], [ip.id, sink.id]);
   if (ips.length === 0) edges.push([last.id, sink.id]);
   const vnetId = source.kind === 'subnet' || source.kind === 'nic' ? source.parent : null;
-  return { path, vnetId, nodes: [...chain, ...ips, sink], edges };
+  const used = new Set([...chain, ...ips, sink].map((n) => n.id));
+  const bypassNodes = options.bypassedNat === true
+    ? [...new Set(bypassedNatIds(path))].filter((id) => !used.has(id)).map((id) => exitNode(lookup, 'nat-gateway', id))
+    : [];
+  const bypassEdges = bypassNodes.map((n) => [source.id, n.id] as const);
+  return { path, vnetId, nodes: [...chain, ...ips, sink], edges, bypassNodes, bypassEdges };
 }
 
 function countNicsBySubnet(lookup: ModelLookup, result: ResolveResult): Map<string, number> {
@@ -135,16 +165,18 @@ function countNicsBySubnet(lookup: ModelLookup, result: ResolveResult): Map<stri
 /** Accumulates nodes and aggregated edges. */
 class GraphAccumulator {
   readonly nodes = new Map<string, GraphNode>();
-  private readonly edges = new Map<string, { source: string; target: string; sourceIds: Set<string>; labels: Set<string> }>();
+  private readonly edges = new Map<string, { source: string; target: string; sourceIds: Set<string>; labels: Set<string>; bypassed: boolean }>();
   private readonly index = new Map<string, { nodeIds: Set<string>; edgeIds: Set<string> }>();
 
   addNode(node: GraphNode): void {
     if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
   }
 
-  addEdge(sourceId: string, from: string, to: string, labels: readonly string[]): void {
+  addEdge(sourceId: string, from: string, to: string, labels: readonly string[], bypassed = false): void {
     const id = edgeId(from, to);
-    const edge = this.edges.get(id) ?? { source: from, target: to, sourceIds: new Set<string>(), labels: new Set<string>() };
+    const known = this.edges.get(id);
+    // An edge some path takes is a real edge, even if another path only bypasses it.
+    const edge = known ? { ...known, bypassed: known.bypassed && bypassed } : { source: from, target: to, sourceIds: new Set<string>(), labels: new Set<string>(), bypassed };
     edge.sourceIds.add(sourceId);
     for (const label of labels) edge.labels.add(label);
     this.edges.set(id, edge);
@@ -173,6 +205,7 @@ class GraphAccumulator {
       .map(([id, e]) => ({
         id, source: e.source, target: e.target, weight: e.sourceIds.size,
         sourceIds: [...e.sourceIds].sort(compareText), label: foldedLabel(e.labels),
+        ...(e.bypassed ? { bypassed: true as const } : {}),
       }));
     const pathIndex: Record<string, PathElements> = {};
     for (const sourceId of [...this.index.keys()].sort(compareText)) {
@@ -217,6 +250,11 @@ function addDetailedPath(acc: GraphAccumulator, sketch: PathSketch): void {
     acc.addPathNode(sourceId, node.id);
   }
   for (const [from, to] of sketch.edges) acc.addEdge(sourceId, from, to, []);
+  for (const node of sketch.bypassNodes) {
+    acc.addNode(node);
+    acc.addPathNode(sourceId, node.id);
+  }
+  for (const [from, to] of sketch.bypassEdges) acc.addEdge(sourceId, from, to, [], true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,14 +355,15 @@ function buildOverview(lookup: ModelLookup, sketches: readonly PathSketch[], vie
  * Builds the graph for a view of the result. Pure and deterministic: nodes, edges and the path
  * index come out sorted, and IDs do not depend on input order.
  */
-export function buildEgressGraph(model: NetworkModel, result: ResolveResult, view: GraphView): EgressGraph {
+export function buildEgressGraph(model: NetworkModel, result: ResolveResult, view: GraphView, options: GraphOptions = {}): EgressGraph {
   const lookup = buildModelLookup(model);
   const nicCountBySubnet = countNicsBySubnet(lookup, result);
   const wanted = view.kind === 'path' ? new Set(view.sourceIds) : null;
   const paths = wanted === null ? result.paths : result.paths.filter((p) => wanted.has(p.source.id));
   const sketches = [...paths]
     .sort((a, b) => compareText(a.source.id, b.source.id))
-    .map((p) => sketchPath(lookup, p, nicCountBySubnet));
+    // The overview folds sources into VNets: no per-subnet bypassed NAT there.
+    .map((p) => sketchPath(lookup, p, nicCountBySubnet, view.kind === 'overview' ? {} : options));
   switch (view.kind) {
     case 'overview':
       return buildOverview(lookup, sketches, view);
@@ -366,9 +405,9 @@ export function chooseDefaultView(result: ResolveResult, elementBudget: number =
  * (with the model, so the count is exact) and kept when it fits the budget; otherwise the overview.
  */
 export function buildDefaultGraph(
-  model: NetworkModel, result: ResolveResult, elementBudget: number = DEFAULT_ELEMENT_BUDGET,
+  model: NetworkModel, result: ResolveResult, elementBudget: number = DEFAULT_ELEMENT_BUDGET, options: GraphOptions = {},
 ): { readonly view: GraphView; readonly graph: EgressGraph } {
-  const full = buildEgressGraph(model, result, { kind: 'full' });
+  const full = buildEgressGraph(model, result, { kind: 'full' }, options);
   if (graphElementCount(full) <= elementBudget) return { view: { kind: 'full' }, graph: full };
   const view: GraphView = { kind: 'overview' };
   return { view, graph: buildEgressGraph(model, result, view) };

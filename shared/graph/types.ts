@@ -112,6 +112,12 @@ export interface GraphEdge {
   readonly sourceIds: readonly string[];
   /** Short plain-text edge label; empty except in overview where exits folded into a VNet are named here. */
   readonly label: string;
+  /**
+   * Set on an edge no traffic takes: from a subnet to the NAT gateway attached to it that a route
+   * overrides (the engine's `nat-gateway-bypassed` finding). Drawn dashed, never as a hop. Only in
+   * graphs built with `{ bypassedNat: true }` (the app's), so other consumers never meet it.
+   */
+  readonly bypassed?: true;
 }
 
 /** Which part of the result to draw. */

@@ -8,10 +8,14 @@
  */
 import type { MatrixResult } from '../egress/matrix';
 import type { ReachResult } from '../egress/reach';
-import type { ResolveResult } from '../egress/types';
+import type { EgressPath, Finding, ResolveResult, Verdict } from '../egress/types';
+import type { FlowGrouping, FlowOverview } from '../graph/flow-overview';
+import type { NetworkModel } from '../model/topology';
 import type { Gap } from '../model/gaps';
 import type { Snapshot } from '../model/snapshot';
 import type { CheckResult } from '../policy/types';
+import type { CostResult } from '../cost/types';
+import type { LogShape, TrafficResult } from '../traffic/types';
 
 export type EstateId = string;
 
@@ -85,6 +89,71 @@ export interface PullStatus {
   readonly error: IpcError | null;
 }
 
+/** Logs added to an open estate (issue 13): what each file was read as, the analysis and the cost estimate. */
+export interface TrafficAnswer {
+  readonly files: readonly { readonly name: string; readonly shape: LogShape; readonly records: number }[];
+  /** `analyzeTraffic` on the estate's snapshot (`egress-atlas/traffic@1`). */
+  readonly traffic: TrafficResult;
+  /** `estimateCost` with the logs' bytes (`egress-atlas/cost@1`), as `egress-atlas cost --logs` prints it. */
+  readonly cost: CostResult;
+}
+
+/**
+ * Sources above which an estate the main side loaded is opened as a LARGE estate: the page gets
+ * the summary and the flow overview (aggregated on the main side) and asks for list rows and one
+ * source's path when it needs them, never the whole snapshot or every path.
+ */
+export const LARGE_ESTATE_SOURCES = 2_000;
+
+/** Progress of a main-side load (`egress-atlas ui FILE`, `npm run web -- FILE`, the Open dialog). */
+export type LoadProgress =
+  | { readonly stage: 'reading'; readonly bytesRead: number; readonly totalBytes: number; readonly file: string }
+  | { readonly stage: 'building'; readonly bytesRead: number }
+  | { readonly stage: 'built'; readonly resources: number; readonly subnets: number; readonly networkInterfaces: number }
+  | { readonly stage: 'resolved'; readonly sources: number };
+
+export interface LoadStatus {
+  readonly loadId: string;
+  /** The last stage reported; null before the first. */
+  readonly progress: LoadProgress | null;
+  /** Set once loaded: open it with `estateOverview` / `openLoaded`. */
+  readonly estateId: EstateId | null;
+  readonly error: IpcError | null;
+}
+
+/** What the page opens first for an estate the main side holds. */
+export interface EstateOverview {
+  readonly summary: EstateSummary;
+  /** Paths of the default route (0.0.0.0/0). */
+  readonly sourceCount: number;
+  /** More than LARGE_ESTATE_SOURCES: use `flowSources` / `sourcePath`, not `openLoaded` + `resolve`. */
+  readonly large: boolean;
+  readonly destination: string;
+  readonly overview: FlowOverview;
+  readonly gaps: ResolveResult['gaps'];
+  /** Estate-level findings. */
+  readonly findings: readonly Finding[];
+}
+
+/** One row of a large estate's source list. */
+export interface FlowSourceRow {
+  readonly sourceId: string;
+  readonly name: string;
+  readonly type: 'subnet' | 'nic';
+  readonly verdict: Verdict;
+  readonly group: string;
+  readonly inspection: string;
+  readonly exit: string;
+  readonly bypass: boolean;
+}
+
+/** One source's path and just the resources it touches (for its graph and details). */
+export interface SourceDetails {
+  readonly path: EgressPath;
+  readonly destination: string;
+  readonly model: NetworkModel;
+}
+
 export interface IpcOperations {
   listDemos: { request: Record<string, never>; response: readonly DemoInfo[] };
   openDemo: { request: { readonly name: string }; response: OpenedEstate };
@@ -93,6 +162,19 @@ export interface IpcOperations {
   openRecent: { request: { readonly id: string }; response: OpenedEstate };
   /** An estate the main side already loaded (`egress-atlas ui FILE`, `npm run web -- FILE`): no upload. */
   openLoaded: { request: { readonly estateId: EstateId }; response: OpenedEstate };
+  /** Progress of a load the main side runs (`ui FILE` in the background, the Open dialog). */
+  loadStatus: { request: { readonly loadId: string }; response: LoadStatus };
+  /** Electron: the Open dialog on the main side, the chosen files read there (no upload); `loadId: null` when cancelled. */
+  openFileDialog: { request: Record<string, never>; response: { readonly loadId: string | null } };
+  /** Summary + flow overview of an open estate (default route), aggregated on the main side. */
+  estateOverview: { request: { readonly estateId: EstateId; readonly grouping: FlowGrouping }; response: EstateOverview };
+  /** A window of a large estate's sources, all or those on one band of the overview for `grouping`. */
+  flowSources: {
+    request: { readonly estateId: EstateId; readonly grouping: FlowGrouping; readonly bandId: string | null; readonly offset: number; readonly limit: number };
+    response: { readonly total: number; readonly offset: number; readonly rows: readonly FlowSourceRow[] };
+  };
+  /** One source's default-route path and the resources it touches. */
+  sourcePath: { request: { readonly estateId: EstateId; readonly sourceId: string }; response: SourceDetails };
   resolve: { request: { readonly estateId: EstateId; readonly destination: string | null }; response: ResolveResult };
   /** What a source (by its path's source ID), or every source (null), can reach at all. Read-only. */
   reach: { request: { readonly estateId: EstateId; readonly sourceId: string | null }; response: ReachResult };
@@ -109,9 +191,24 @@ export interface IpcOperations {
   check: { request: { readonly estateId: EstateId; readonly policy: string; readonly fileName: string }; response: CheckResult };
   saveSnapshot: { request: { readonly estateId: EstateId }; response: { readonly fileName: string; readonly text: string } };
   exportEvidence: {
-    request: { readonly estateId: EstateId; readonly destination: string | null; readonly sourceIds: readonly string[] | null };
+    /**
+     * `withTraffic`: add the "Observed destinations" and "Cost by owner" sections from the logs last
+     * added to this estate (`traffic`), as `report --logs` does. Absent: false.
+     */
+    request: {
+      readonly estateId: EstateId; readonly destination: string | null; readonly sourceIds: readonly string[] | null;
+      readonly withTraffic?: boolean;
+    };
     response: { readonly fileName: string; readonly base64: string };
   };
+  /**
+   * Firewall / flow log files (their text, as the file picker read them) against the estate: any
+   * export shape `egress-atlas traffic` reads. A file that does not parse is an `input-error` naming
+   * the file and the row or JSON path.
+   */
+  traffic: { request: { readonly estateId: EstateId; readonly files: readonly ImportedFile[] }; response: TrafficAnswer };
+  /** Sample logs shipped for a demo estate (for demonstrations); no files when the estate has none. */
+  sampleLogs: { request: { readonly estateId: EstateId }; response: { readonly files: readonly ImportedFile[] } };
   startPull: { request: PullRequest; response: { readonly jobId: string } };
   pullStatus: { request: { readonly jobId: string }; response: PullStatus };
   cancelPull: { request: { readonly jobId: string }; response: { readonly cancelled: boolean } };
@@ -135,7 +232,7 @@ export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly
 
 export const IPC_OPERATIONS: readonly IpcOperation[] = [
   'listDemos', 'openDemo', 'importFiles', 'listRecent', 'openRecent', 'resolve', 'reach', 'matrix', 'check', 'saveSnapshot',
-  'exportEvidence', 'startPull', 'pullStatus', 'cancelPull', 'openLoaded',
+  'exportEvidence', 'startPull', 'pullStatus', 'cancelPull', 'openLoaded', 'loadStatus', 'openFileDialog', 'estateOverview', 'flowSources', 'sourcePath', 'traffic', 'sampleLogs',
 ];
 
 export function ipcChannel(op: IpcOperation): string {

@@ -4,6 +4,7 @@
  * treated as untrusted input, so types, lengths and counts are checked here, once, and the services
  * only ever see a freshly built, well-typed request object (never the caller's object itself).
  */
+import { FLOW_GROUPINGS, type FlowGrouping } from '../graph/flow-overview';
 import { assertNever } from '../model/assert';
 import {
   IPC_OPERATIONS,
@@ -46,8 +47,16 @@ export const IPC_LIMITS = {
    * hundred controls and exceptions stays under 100 KB; 1 MiB bounds the parser's work.
    */
   maxPolicyChars: 1024 * 1024,
+  /**
+   * Log files in one `traffic` request: flow logs are one PT1H.json per hour and NIC (a week of
+   * one NIC is 168 files), so a downloaded folder holds thousands.
+   */
+  maxLogFiles: 5000,
+  /** Rows of a large estate's source list in one `flowSources` answer (a screenful is ~40). */
+  maxFlowRows: 2000,
 } as const;
 
+const FLOW_GROUPING_NAMES: readonly FlowGrouping[] = FLOW_GROUPINGS.map((g) => g.grouping);
 const CLOUD_NAMES: readonly CloudName[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
 const EFFECTIVE_ROUTE_MODES: readonly PullRequest['effectiveRoutes'][] = ['none', 'sample', 'all'];
 
@@ -109,6 +118,12 @@ function expectOneOf<T extends string>(value: unknown, path: string, allowed: re
   return match;
 }
 
+/** A whole number from 0 to `max` (offsets, window sizes). */
+function expectCount(value: unknown, path: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new RequestShapeError(path, `a whole number from 0 to ${max}`);
+  return value;
+}
+
 function expectArray(value: unknown, path: string, maxItems: number): readonly unknown[] {
   if (!Array.isArray(value)) throw new RequestShapeError(path, 'an array');
   if (value.length > maxItems) throw new RequestShapeError(path, `at most ${maxItems} items`);
@@ -146,6 +161,34 @@ function validateFiles(raw: unknown): IpcRequest<'importFiles'> {
     throw new RequestShapeError('$.files', `at most ${IPC_LIMITS.maxImportChars} characters in all`);
   }
   return { files };
+}
+
+/**
+ * The log files of a `traffic` request. Their content is parsed on the main side (a bad row is an
+ * input error naming the file and row); here count and sizes are bounded, and a bad entry's error
+ * names the file as well as the JSON path, since the user picked files, not array indices.
+ */
+function validateLogFiles(raw: unknown): IpcRequest<'traffic'> {
+  const request = expectObject(raw, '$', ['estateId', 'files']);
+  const estateId = expectId(request.estateId, '$.estateId');
+  const items = expectArray(request.files, '$.files', IPC_LIMITS.maxLogFiles);
+  if (items.length === 0) throw new RequestShapeError('$.files', 'at least one log file');
+  let totalChars = 0;
+  const files: ImportedFile[] = items.map((item, i) => {
+    const path = `$.files[${i}]`;
+    const file = expectObject(item, path, ['name', 'text']);
+    const name = expectString(file.name, `${path}.name`, IPC_LIMITS.maxFileNameChars);
+    if (typeof file.text !== 'string') throw new RequestShapeError(`${path}.text`, `the text of log file "${name}"`);
+    if (file.text.length > IPC_LIMITS.maxFileChars) {
+      throw new RequestShapeError(`${path}.text`, `at most ${IPC_LIMITS.maxFileChars} characters in log file "${name}"`);
+    }
+    totalChars += file.text.length;
+    return { name, text: file.text };
+  });
+  if (totalChars > IPC_LIMITS.maxImportChars) {
+    throw new RequestShapeError('$.files', `at most ${IPC_LIMITS.maxImportChars} characters in all`);
+  }
+  return { estateId, files };
 }
 
 function validateSourceIds(value: unknown, path: string): readonly string[] | null {
@@ -198,6 +241,28 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
       return validateIdField(raw, 'id');
     case 'openLoaded':
       return validateIdField(raw, 'estateId');
+    case 'loadStatus':
+      return validateIdField(raw, 'loadId');
+    case 'openFileDialog':
+      return validateEmpty(raw);
+    case 'estateOverview': {
+      const request = expectObject(raw, '$', ['estateId', 'grouping']);
+      return { estateId: expectId(request.estateId, '$.estateId'), grouping: expectOneOf(request.grouping, '$.grouping', FLOW_GROUPING_NAMES) };
+    }
+    case 'flowSources': {
+      const request = expectObject(raw, '$', ['estateId', 'grouping', 'bandId', 'offset', 'limit']);
+      return {
+        estateId: expectId(request.estateId, '$.estateId'),
+        grouping: expectOneOf(request.grouping, '$.grouping', FLOW_GROUPING_NAMES),
+        bandId: request.bandId === null ? null : expectString(request.bandId, '$.bandId', 3 * IPC_LIMITS.maxResourceIdChars),
+        offset: expectCount(request.offset, '$.offset', Number.MAX_SAFE_INTEGER),
+        limit: expectCount(request.limit, '$.limit', IPC_LIMITS.maxFlowRows),
+      };
+    }
+    case 'sourcePath': {
+      const request = expectObject(raw, '$', ['estateId', 'sourceId']);
+      return { estateId: expectId(request.estateId, '$.estateId'), sourceId: expectString(request.sourceId, '$.sourceId', IPC_LIMITS.maxResourceIdChars) };
+    }
     case 'resolve': {
       const request = expectObject(raw, '$', ['estateId', 'destination']);
       return { estateId: expectId(request.estateId, '$.estateId'), destination: expectDestination(request.destination, '$.destination') };
@@ -232,13 +297,18 @@ function buildRequest(op: IpcOperation, raw: unknown): IpcRequest<IpcOperation> 
     case 'saveSnapshot':
       return validateIdField(raw, 'estateId');
     case 'exportEvidence': {
-      const request = expectObject(raw, '$', ['estateId', 'destination', 'sourceIds']);
+      const request = expectObject(raw, '$', ['estateId', 'destination', 'sourceIds', 'withTraffic']);
       return {
         estateId: expectId(request.estateId, '$.estateId'),
         destination: expectDestination(request.destination, '$.destination'),
         sourceIds: validateSourceIds(request.sourceIds, '$.sourceIds'),
+        ...(request.withTraffic === undefined ? {} : { withTraffic: expectBoolean(request.withTraffic, '$.withTraffic') }),
       };
     }
+    case 'traffic':
+      return validateLogFiles(raw);
+    case 'sampleLogs':
+      return validateIdField(raw, 'estateId');
     case 'startPull':
       return validatePull(raw);
     case 'pullStatus':

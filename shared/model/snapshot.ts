@@ -51,9 +51,16 @@ export interface SnapshotInputFile {
 /** An Azure Monitor metric series reduced to what the `snat-capacity` finding needs. */
 export interface ResourceMetric {
   readonly resourceId: ResourceId;
-  /** e.g. `SNATConnectionCount` (filter ConnectionState=Failed), `PacketDropCount`, `SNATPortUtilization`. */
+  /**
+   * e.g. `SNATConnectionCount` (filter ConnectionState=Failed), `PacketDropCount`, `SNATPortUtilization`;
+   * bytes for cost: NAT gateway `ByteCount`, Azure Firewall `DataProcessed` (Total, unit Bytes).
+   */
   readonly metricName: string;
-  /** Dimension filter used, e.g. `ConnectionState eq 'Failed'`. */
+  /**
+   * Dimension filter used, e.g. `ConnectionState eq 'Failed'`; null: every series summed. A split
+   * query (`Direction eq '*'`) gives the unfiltered total plus one record per dimension value, with
+   * the filter that value stands for (`Direction eq 'Out'`, `Direction eq 'In'`).
+   */
   readonly filter: string | null;
   readonly aggregation: 'Total' | 'Maximum' | 'Average';
   readonly windowStart: string;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import type { WebServer } from '../../electron/web/server';
 import { highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
+import { READABLE_ZOOM } from '../../renderer/graph/style';
 
 let app: AppSession;
 let server: WebServer;
@@ -207,7 +208,20 @@ describe('selecting a source fits its path', () => {
   async function expectFitted(name: string): Promise<void> {
     const fit = await pathOnScreen(page);
     expect(fit.leaves, `${name}: path leaves`).toBeGreaterThan(1);
-    expect(fit.inside, `${name}: path inside the view ${JSON.stringify(fit)}`).toBe(true);
+    if (!fit.inside) {
+      // Labels never go under 11 px (issue 12): a path too long for the pane at that zoom is shown
+      // at the readable zoom from its source end, and the view label says only part is in view.
+      expect(fit.zoom, `${name}: ${JSON.stringify(fit)}`).toBeCloseTo(READABLE_ZOOM, 6);
+      expect(await page.getByTestId('partial-view').count(), `${name}: partial view label`).toBe(1);
+      const sourceInView = await page.evaluate(() => {
+        const cy = window.__egressAtlasTest?.cy;
+        const id = window.__egressAtlasTest?.state?.selectedSourceId;
+        if (!cy || !id) return false;
+        const bb = cy.getElementById(id).renderedBoundingBox({ includeLabels: true });
+        return bb.x1 >= 0 && bb.y1 >= 0 && bb.x2 <= cy.width() && bb.y2 <= cy.height();
+      });
+      expect(sourceInView, `${name}: source in view`).toBe(true);
+    }
     // The path spans most of the drawing area in one direction (fitted with a margin), not a speck.
     expect(Math.max(fit.fillW, fit.fillH), `${name}: ${JSON.stringify(fit)}`).toBeGreaterThan(0.6);
   }

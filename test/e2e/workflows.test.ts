@@ -278,23 +278,27 @@ describe('workflows in the browser', () => {
     await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(secondName);
     await expect.poll(() => highlightedIds(page)).toContain(secondId);
     await page.keyboard.press('Enter');
-    // The zoom animates (300 ms): wait for it to settle away from the fitted view.
+    // The zoom animates (300 ms): wait for it to settle away from the fitted view. Both may be at
+    // the readable zoom (labels never under 11 px), so the pan tells them apart.
     await expect.poll(async () => {
       const now = await viewport(page);
-      return now.zoom > fitted.zoom * 1.05 && (now.x !== fitted.x || now.y !== fitted.y);
+      return now.zoom >= fitted.zoom && (Math.abs(now.x - fitted.x) > 1 || Math.abs(now.y - fitted.y) > 1);
     }, { timeout: 5_000 }).toBe(true);
-    // Every element of the path is in view after the zoom.
+    // Every element of the path is in view after the zoom, or (a path too long for the pane at the
+    // readable zoom) its source end is, and the view label says only part is shown.
     const pathInView = await page.evaluate(() => {
       const cy = window.__egressAtlasTest?.cy;
-      if (!cy) return false;
+      if (!cy) return 'no graph';
       const ext = cy.extent();
       // VNet boxes are compound parents as big as the whole VNet: only leaf nodes count.
       const leaves = cy.nodes('.path:childless');
-      if (leaves.empty()) return false;
-      const bb = leaves.boundingBox({ includeLabels: false });
-      return bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2;
+      if (leaves.empty()) return 'no path';
+      const inside = (bb: { x1: number; x2: number; y1: number; y2: number }) => bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2;
+      if (inside(leaves.boundingBox({ includeLabels: false }))) return 'whole';
+      const id = window.__egressAtlasTest?.state?.selectedSourceId ?? '';
+      return inside(cy.getElementById(id).boundingBox({ includeLabels: false })) && document.querySelector('[data-testid="partial-view"]') !== null ? 'source end' : 'lost';
     });
-    expect(pathInView).toBe(true);
+    expect(['whole', 'source end']).toContain(pathInView);
     await page.waitForTimeout(400);
     await screenshot(page, 'workflow-keyboard');
     await page.keyboard.press('Escape');
@@ -313,7 +317,7 @@ describe('workflows in the browser', () => {
     // In the path view the user clicks the subnet on the graph to read its details...
     await clickGraphNode(page, id);
     await page.getByTestId('resource-details').waitFor();
-    await expect(page.locator('.view-label').textContent()).resolves.toBe('Selected path · Esc for the overview');
+    await expect(page.locator('.view-label').textContent()).resolves.toMatch(/^Selected path · Esc for the overview/);
     // ...then presses Esc, wherever the keyboard focus now is.
     await page.keyboard.press('Escape');
     await expect.poll(() => selectedSourceId(page)).toBeNull();

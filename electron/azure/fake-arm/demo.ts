@@ -38,8 +38,15 @@ export function demoEstate(): FakeEstate {
   natGateways.forEach((n, i) => {
     metrics.set(`${n.id.toLowerCase()}|snatconnectioncount`, Array.from({ length: 24 }, (_, h) => (i === 0 && h > 18 ? 40 + h : 0)));
     metrics.set(`${n.id.toLowerCase()}|packetdropcount`, Array.from({ length: 24 }, () => 0));
+    // Bytes per hour by Direction (Out: requests and uploads; In: the answers, larger), busier by day.
+    const mib = 1024 ** 2;
+    metrics.set(`${n.id.toLowerCase()}|bytecount|direction=Out`, Array.from({ length: 24 }, (_, h) => (h >= 7 && h < 19 ? 180 : 40) * mib * (i + 1)));
+    metrics.set(`${n.id.toLowerCase()}|bytecount|direction=In`, Array.from({ length: 24 }, (_, h) => (h >= 7 && h < 19 ? 620 : 90) * mib * (i + 1)));
   });
-  firewalls.forEach((f, i) => metrics.set(`${f.id.toLowerCase()}|snatportutilization`, Array.from({ length: 24 }, (_, h) => (i === 0 ? 20 + h * 2 : 5))));
+  firewalls.forEach((f, i) => {
+    metrics.set(`${f.id.toLowerCase()}|snatportutilization`, Array.from({ length: 24 }, (_, h) => (i === 0 ? 20 + h * 2 : 5)));
+    metrics.set(`${f.id.toLowerCase()}|dataprocessed`, Array.from({ length: 24 }, (_, h) => Math.round((i === 0 ? 1.5 + (h % 4) * 0.25 : 0.2) * 1024 ** 3)));
+  });
   return {
     tenantId: DEMO_TENANT_ID,
     subscriptions: [...subscriptions, { subscriptionId: DEMO_FORBIDDEN_SUBSCRIPTION, displayName: 'Contoso Legacy (no access)' }],

@@ -38,8 +38,15 @@ export interface FakeEstate {
   readonly effectiveRoutes?: ReadonlyMap<string, readonly unknown[]>;
   /** NICs whose VM is stopped: the LRO fails with NicMustBeAttachedToRunningVmToGetEffectiveRoutes. */
   readonly stoppedVmNicIds?: readonly string[];
-  /** `${resourceId lower}|${metricName}` → data points (hourly). */
+  /**
+   * `${resourceId lower}|${metricName lower}` → data points (hourly), or per dimension value
+   * `${resourceId lower}|${metricName lower}|${dimension lower}=${Value}` (e.g. `…|bytecount|direction=Out`):
+   * answered as one series per value when the query splits by that dimension (`Direction eq '*'`),
+   * summed into one series otherwise.
+   */
   readonly metrics?: ReadonlyMap<string, readonly number[]>;
+  /** Resources whose metrics answer 403 (a role without Microsoft.Insights/metrics/read). */
+  readonly forbiddenMetrics?: readonly string[];
   /**
    * The body of `GET .../locations/{location}/serviceTags` (REST shape). Absent: a small document
    * shaped like the REST API's example ({@link defaultServiceTagsBody}).
@@ -119,6 +126,13 @@ export interface FakeArmOptions {
 }
 
 const NETWORK_API = '2026-01-01';
+
+/** Units and display names Azure Monitor gives the metrics the pull reads (supported-metrics reference). */
+const METRIC_UNITS: Readonly<Record<string, string>> = { SNATPortUtilization: 'Percent', ByteCount: 'Bytes', DataProcessed: 'Bytes' };
+const METRIC_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  SNATConnectionCount: 'SNAT Connection Count', PacketDropCount: 'Dropped Packets', ByteCount: 'Bytes',
+  SNATPortUtilization: 'SNAT port utilization', DataProcessed: 'Data processed',
+};
 
 /**
  * A Service Tag Discovery answer in the shape of Microsoft's REST example (`ServiceTagsList.json`:
@@ -417,22 +431,45 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
 
   const handleMetrics = (resourcePath: string, url: URL): Reply => {
     count('metrics');
+    if ((options.estate.forbiddenMetrics ?? []).some((id) => id.toLowerCase() === resourcePath.toLowerCase())) {
+      return armError(403, 'AuthorizationFailed', `The client 'user@contoso.example' does not have authorization to perform action 'Microsoft.Insights/metrics/read' over scope '${resourcePath}/providers/Microsoft.Insights' or the scope is invalid.`);
+    }
     const names = (url.searchParams.get('metricnames') ?? '').split(',').filter((n) => n.length > 0);
     const aggregation = url.searchParams.get('aggregation') ?? 'Total';
     const field = aggregation.toLowerCase();
     const timespan = url.searchParams.get('timespan') ?? '';
+    // `<dimension> eq '*'` splits the answer: one series per dimension value, named in metadatavalues
+    // (lower case, as Azure Monitor answers).
+    const split = /(\w+)\s+eq\s+'\*'/i.exec(url.searchParams.get('$filter') ?? '')?.[1]?.toLowerCase() ?? null;
+    const startMs = Date.parse(timespan.split('/')[0] ?? '');
+    const stamp = (i: number): string => new Date((Number.isFinite(startMs) ? startMs : Date.UTC(2026, 0, 1)) + i * 3_600_000).toISOString();
+    const data = (points: readonly number[]): unknown[] => points.map((v, i) => ({ timeStamp: stamp(i), [field]: v }));
+    const all = options.estate.metrics ?? new Map<string, readonly number[]>();
     return {
       status: 200,
       body: {
         timespan, interval: 'PT1H', namespace: 'Microsoft.Network', resourceregion: 'westeurope',
         value: names.map((name) => {
-          const points = options.estate.metrics?.get(`${resourcePath.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+          const key = `${resourcePath.toLowerCase()}|${name.toLowerCase()}`;
+          const dimensioned = [...all.entries()].filter(([k]) => k.startsWith(`${key}|`)).map(([k, points]) => {
+            const [dimension = '', value = ''] = k.slice(key.length + 1).split('=');
+            return { dimension: dimension.toLowerCase(), value, points };
+          });
+          let timeseries: unknown[];
+          if (split !== null) {
+            timeseries = dimensioned.filter((d) => d.dimension === split).map((d) => ({ metadatavalues: [{ name: { value: d.dimension, localizedValue: d.dimension }, value: d.value }], data: data(d.points) }));
+          } else {
+            const plain = all.get(key);
+            const summed = dimensioned.length === 0 ? [] : Array.from({ length: Math.max(...dimensioned.map((d) => d.points.length)) }, (_, i) => dimensioned.reduce((n, d) => n + (d.points[i] ?? 0), 0));
+            timeseries = [{ metadatavalues: [], data: data(plain ?? summed) }];
+          }
           return {
             id: `${resourcePath}/providers/Microsoft.Insights/metrics/${name}`,
             type: 'Microsoft.Insights/metrics',
-            name: { value: name, localizedValue: name },
-            unit: name === 'SNATPortUtilization' ? 'Percent' : 'Count',
-            timeseries: [{ metadatavalues: [], data: points.map((v, i) => ({ timeStamp: new Date(Date.UTC(2026, 0, 1, i)).toISOString(), [field]: v })) }],
+            name: { value: name, localizedValue: METRIC_DISPLAY_NAMES[name] ?? name },
+            unit: METRIC_UNITS[name] ?? 'Count',
+            timeseries,
+            errorCode: 'Success',
           };
         }),
       },

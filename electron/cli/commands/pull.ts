@@ -37,7 +37,9 @@ Options:
   --effective-routes none|sample|all
                                   sample (default): one NIC per distinct subnet route signature;
                                   all: every VM NIC (slow on big estates); none: skip
-  --metrics                       also read 24 h of SNAT metrics (NAT gateways, Azure Firewalls)
+  --metrics                       also read 24 h of Azure Monitor metrics: SNAT health (NAT gateways,
+                                  Azure Firewalls) and the bytes \`egress-atlas cost\` prices (NAT
+                                  gateway ByteCount per Direction, firewall DataProcessed)
   --demo-azure                    pull from a bundled fake Azure on 127.0.0.1 (no account needed)
   --logs <workspace-id>           also read observed traffic from this Log Analytics workspace (its
                                   GUID): Azure Firewall AZFWApplicationRule / AZFWNetworkRule /

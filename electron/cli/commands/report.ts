@@ -10,6 +10,7 @@ import { resolveEgress, type ResolveResult } from '../../../shared/egress/index'
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
 import { analyzeTraffic, type ParsedLog } from '../../../shared/traffic/index';
+import { estimateCost } from '../../../shared/cost/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { loadEstate } from '../estate';
@@ -42,7 +43,8 @@ Options:
                             does), exception expiry judged as of the export time (--timestamp)
   --logs <path...>          add the Observed destinations section: firewall and flow logs (files
                             or directories, as egress-atlas traffic reads them); with --policy,
-                            allowed traffic outside a control's mayReach is a finding too
+                            allowed traffic outside a control's mayReach is a finding too; and
+                            the Cost by owner section (as egress-atlas cost --logs estimates it)
   --since <ISO|Nd|Nh>       only log records from this time on (7d: back from the newest record)
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
   --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
@@ -147,6 +149,10 @@ export const reportCommand: CliCommand = {
     const snapshot = await loadSnapshot(parsed.positionals, parsed.options.demo, exportedAt, io, stringOption(parsed, 'service-tags'));
     const result = resolveEgress(snapshot, { destination, resolve });
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
+    // With logs, the observed traffic and the cost estimate its bytes give (as `egress-atlas cost --logs`;
+    // priced on the default route's paths, whatever the what-if destination).
+    const traffic = logs === null ? null : analyzeTraffic(snapshot, logs, { since, policy: policy ?? null });
+    const cost = traffic === null ? null : estimateCost(snapshot, destination === null ? result : resolveEgress(snapshot), { traffic });
     // pdfkit is loaded only when a report is written, so other commands start fast.
     const { writeEvidencePdf } = await import('../../evidence/index');
     const pdf = await writeEvidencePdf({
@@ -154,7 +160,8 @@ export const reportCommand: CliCommand = {
       ...(destinations === undefined ? {} : { destinations }),
       // The export time as `now`: a pinned --timestamp pins which exceptions have expired.
       ...(policy === undefined ? {} : { check: checkPolicy(snapshot, policy, { now: exportedAt, destination, resolve }) }),
-      ...(logs === null ? {} : { traffic: analyzeTraffic(snapshot, logs, { since, policy: policy ?? null }) }),
+      ...(traffic === null ? {} : { traffic }),
+      ...(cost === null ? {} : { cost }),
     });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);

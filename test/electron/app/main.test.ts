@@ -74,7 +74,7 @@ describe('Electron main', () => {
     expect(calls).toContain('services:/home/ops/.config/Egress Atlas/userData');
     // One handler per operation of the contract (14 with reach, matrix and check), no more.
     expect(calls.filter((c) => c.startsWith('ipc:'))).toHaveLength(IPC_OPERATIONS.length);
-    expect(IPC_OPERATIONS).toHaveLength(15);
+    expect(IPC_OPERATIONS).toHaveLength(22);
     // Every IPC handler exists before the window (and its page) does.
     expect(calls.indexOf('window')).toBeGreaterThan(calls.lastIndexOf('ipc:egress-atlas:cancelPull'));
     expect(calls.indexOf('window')).toBeGreaterThan(calls.indexOf('handle:app'));

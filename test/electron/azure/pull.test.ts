@@ -235,7 +235,7 @@ describe('effective routes and metrics', () => {
     expect(outcome.snapshot.gaps.filter((g) => g.code === 'effective-routes-unavailable').map((g) => g.scope)).toContain(STOPPED_NIC);
   });
 
-  it('metrics: SNAT failures and drops per NAT gateway, SNAT port utilization per firewall', async () => {
+  it('metrics: SNAT failures and drops per NAT gateway, SNAT port utilization per firewall; byte counters without data are gaps', async () => {
     const { fake: f, clock } = await start();
     const outcome = await pull(f, clock, { effectiveRoutes: 'none', metrics: true });
     const m = outcome.snapshot.metrics;
@@ -246,6 +246,11 @@ describe('effective routes and metrics', () => {
       expect.objectContaining({ metricName: 'PacketDropCount', aggregation: 'Total', value: 2 }),
     ]));
     expect(m.find((x) => x.metricName === 'SNATPortUtilization')).toMatchObject({ aggregation: 'Maximum', value: 87, unit: 'Percent' });
-    expect(outcome.stats.byKind.get('metrics')).toBe(5);
+    // Also asked: ByteCount per NAT gateway and DataProcessed per firewall (test/azure/metrics-bytes.test.ts);
+    // this estate serves no byte series, so each is a gap, not 0 bytes.
+    expect(outcome.stats.byKind.get('metrics')).toBe(8);
+    expect(outcome.snapshot.gaps.filter((g) => g.code === 'metrics-unavailable').map((g) => g.message.replace(/ for .*/, '')).sort()).toEqual([
+      'Azure Monitor returned no ByteCount data points', 'Azure Monitor returned no ByteCount data points', 'Azure Monitor returned no DataProcessed data points',
+    ]);
   });
 });

@@ -91,7 +91,7 @@ describe('evidence PDF: Observed destinations (report --logs --policy)', async (
   });
 
   it('comes after Controls, in the contents and the bookmarks, one entry per source', () => {
-    expect(contentsTitles(layout).slice(0, 4)).toEqual(['Summary', 'Controls', 'Observed destinations', 'Gaps: what could not be read or modelled']);
+    expect(contentsTitles(layout).slice(0, 5)).toEqual(['Summary', 'Controls', 'Observed destinations', 'Cost by owner', 'Gaps: what could not be read or modelled']);
     expect(trafficPage).toBeGreaterThan(contentsPage(layout, 'Controls'));
     expect(pageText(file, trafficPage)).toMatch(/^Observed destinations\n/);
     const raw = bytes.toString('latin1');

@@ -3,7 +3,8 @@
  * the stylesheet itself, in both colour schemes (WCAG 2 AA: ≥ 4.5:1 for text of this size).
  */
 import { describe, expect, it } from 'vitest';
-import { graphStylesheet, KIND_LOOK, SOLID_KINDS, type Theme } from '../../../renderer/graph/style';
+import { graphStylesheet, KIND_LOOK, MIN_LABEL_PX, SOLID_KINDS, type Theme } from '../../../renderer/graph/style';
+import { TRAFFIC_BADGE_COLORS } from '../../../renderer/graph/traffic-marks';
 import type { GraphNodeKind } from '../../../shared/graph/types';
 
 /** The graph pane's background (renderer/styles.css `--bg`). */
@@ -57,5 +58,14 @@ describe.each(['light', 'dark'] as const)('graph label contrast, %s', (theme) =>
     const edge = styleOf(theme, 'edge');
     const back = blend(rgb(String(edge['text-background-color'])), bg, Number(edge['text-background-opacity']));
     expect(contrast(rgb(String(edge['color'])), back)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('traffic badge counts: white on the badge fill, drawn at a label size (not a blank bar)', () => {
+    const badge = styleOf(theme, 'node.traffic-badge');
+    expect(Number(badge['background-opacity'])).toBe(1);
+    expect(Number(badge['font-size'])).toBeGreaterThanOrEqual(MIN_LABEL_PX);
+    for (const fill of Object.values(TRAFFIC_BADGE_COLORS)) {
+      expect(contrast(rgb(String(badge['color'])), rgb(fill)), `badge text on ${fill}`).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

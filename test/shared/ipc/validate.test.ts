@@ -29,6 +29,24 @@ const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonl
     ],
   },
   openRecent: { valid: { id: '3f1c9a2e-0d4b-4c55-9e1a-7b2d8c6f0a11' }, malformed: [{ id: null }, { id: 'has space' }, {}] },
+  loadStatus: { valid: { loadId: 'load-1' }, malformed: [{}, { loadId: 'a b' }, { loadId: 'load-1', estateId: 'e' }] },
+  openFileDialog: { valid: {}, malformed: [{ path: '/etc/passwd' }, 'x'] },
+  estateOverview: {
+    valid: { estateId: 'estate-1', grouping: 'virtual-network' },
+    malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', grouping: 'tag' }, { estateId: 'estate-1', grouping: 'owner', extra: 1 }],
+  },
+  flowSources: {
+    valid: { estateId: 'estate-1', grouping: 'owner', bandId: 's:a>i:none!', offset: 200, limit: 200 },
+    malformed: [{ estateId: 'estate-1', grouping: 'owner', bandId: null, offset: -1, limit: 10 },
+      { estateId: 'estate-1', grouping: 'owner', bandId: null, offset: 0, limit: IPC_LIMITS.maxFlowRows + 1 },
+      { estateId: 'estate-1', grouping: 'owner', bandId: null, offset: 1.5, limit: 10 },
+      { estateId: 'estate-1', grouping: 'owner', bandId: 7, offset: 0, limit: 10 },
+      { estateId: 'estate-1', grouping: 'owner', offset: 0, limit: 10 }],
+  },
+  sourcePath: {
+    valid: { estateId: 'estate-1', sourceId: '/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/a' },
+    malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', sourceId: '' }, { estateId: 'estate-1', sourceId: null }],
+  },
   resolve: {
     valid: { estateId: 'estate-1', destination: '20.50.1.1' },
     malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', destination: 5 }, { estateId: '', destination: null },
@@ -78,6 +96,13 @@ const CASES: { readonly [Op in IpcOperation]: { readonly valid: unknown; readonl
   },
   pullStatus: { valid: { jobId: 'pull-1' }, malformed: [{ jobId: 1 }, { job: 'pull-1' }] },
   cancelPull: { valid: { jobId: 'pull-1' }, malformed: [{}, 'pull-1'] },
+  traffic: {
+    valid: { estateId: 'estate-1', files: [{ name: 'PT1H.json', text: '{"records":[]}' }] },
+    malformed: [{ estateId: 'estate-1' }, { estateId: 'estate-1', files: [] }, { estateId: 'estate-1', files: [{ name: 'a.csv' }] },
+      { estateId: 'estate-1', files: [{ name: 'a.csv', text: 1 }] }, { estateId: 'a b', files: [{ name: 'a.csv', text: '' }] },
+      { estateId: 'estate-1', files: [{ name: 'a.csv', text: '' }], since: '7d' }],
+  },
+  sampleLogs: { valid: { estateId: 'estate-1' }, malformed: [{}, { estateId: 'a b' }, { name: 'bank' }] },
 };
 
 describe('validateRequest', () => {

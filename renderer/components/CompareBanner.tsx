@@ -1,0 +1,41 @@
+/**
+ * The comparison banner: which snapshot the graph and the list show (the one opened first; the
+ * compared one only feeds the table), newer or older, and the changed sources, each a button-row
+ * that selects it. Changed sources are also marked in the list (a bar and ●) and on the graph
+ * (a double border, dashed edges).
+ */
+import type { Dispatch } from 'react';
+import type { Action, CompareState } from '../state/app-state';
+import { compareHeadline, type SnapshotRef } from '../state/compare';
+
+export function CompareBanner({ compare, shown, dispatch }: {
+  readonly compare: CompareState;
+  readonly shown: SnapshotRef;
+  readonly dispatch: Dispatch<Action>;
+}) {
+  const other: SnapshotRef = { title: compare.title, capturedAt: compare.capturedAt ?? null };
+  return (
+    <div className="banner info" data-testid="compare-banner">
+      <div className="grow">
+        <strong data-testid="compare-showing">{compareHeadline(shown, other, compare.changes.length)}</strong>
+        <span> · changed sources are marked ● in the list and with a double border on the graph.</span>
+        {compare.changes.length > 0 ? (
+          <div className="compare">
+            <table>
+              <thead><tr><th>Source</th><th>Shown: {shown.title}</th><th>Compared: {compare.title}</th></tr></thead>
+              <tbody>
+                {compare.changes.map((c) => (
+                  <tr key={c.sourceId} data-testid="compare-row" style={{ cursor: 'pointer' }}
+                    onClick={() => dispatch({ kind: 'select-source', sourceId: c.sourceId })}>
+                    <td>{c.name}</td><td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+      <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-compare' })} aria-label="Close comparison">✕</button>
+    </div>
+  );
+}
