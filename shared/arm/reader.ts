@@ -83,13 +83,17 @@ const LOWER_KEYS = new Map<string, string>();
 export function keyIn(obj: JsonRecord, key: string): string | undefined {
   const exact = obj[key];
   if (exact !== undefined && exact !== null) return key;
-  let lower = LOWER_KEYS.get(key);
-  if (lower === undefined) {
-    lower = key.toLowerCase();
-    LOWER_KEYS.set(key, lower);
-  }
+  // Looked up only when some key has the length: most misses (an absent optional field) never need it.
+  let lower: string | undefined;
   for (const candidate in obj) {
     if (candidate.length !== key.length || candidate === key) continue;
+    if (lower === undefined) {
+      lower = LOWER_KEYS.get(key);
+      if (lower === undefined) {
+        lower = key.toLowerCase();
+        LOWER_KEYS.set(key, lower);
+      }
+    }
     if (candidate.toLowerCase() !== lower) continue;
     const value = obj[candidate];
     if (value !== undefined && value !== null) return candidate;

@@ -1,7 +1,6 @@
 /**
  * `egress-atlas resolve`: where does each subnet's and NIC's internet-bound traffic go?
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type EgressPath, type FindingSeverity, type PathSource, type ResolveResult } from '../../../shared/egress/index';
@@ -15,7 +14,7 @@ import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../arg
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { allFindings, formatExplain, formatMatrix, formatTable } from '../format-table';
-import { writePrettyJson } from '../json-stream';
+import { BatchedArray, prettyJsonChunks, writeChunksToFile, writePrettyJson } from '../json-stream';
 
 const USAGE = `Usage: egress-atlas resolve <input...> [options]
        egress-atlas resolve --demo [name] [options]
@@ -102,6 +101,20 @@ export function hasFindingsAtOrAbove(result: ResolveResult, threshold: FindingSe
   return allFindings(result).some((f) => RANK[f.severity] >= RANK[threshold]);
 }
 
+/**
+ * `toResolveJson(result)`, its paths converted a batch at a time as they are written (see
+ * BatchedArray): the same JSON, without all converted paths alive at once.
+ */
+function resolveJsonBatched(result: ResolveResult): unknown {
+  const shell = toResolveJson({ ...result, paths: [] });
+  return { ...shell, paths: new BatchedArray(result.paths.length, (start, end) => toResolveJson({ ...result, paths: result.paths.slice(start, end) }).paths) };
+}
+
+function* withNewline(value: unknown): Generator<string, void, undefined> {
+  yield* prettyJsonChunks(value);
+  yield '\n';
+}
+
 /** Pretty JSON in pieces (an estate's result can be 180 MB): to stdout, or to `--out` through one file handle. */
 async function emitJson(value: unknown, out: string | undefined, io: CliIo): Promise<void> {
   if (out === undefined) {
@@ -109,14 +122,7 @@ async function emitJson(value: unknown, out: string | undefined, io: CliIo): Pro
     io.stdout('\n');
     return;
   }
-  const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
-  const fd = openSync(path, 'w');
-  try {
-    writePrettyJson(value, (chunk) => writeSync(fd, chunk, null, 'utf8'));
-    writeSync(fd, '\n', null, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  await writeChunksToFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), withNewline(value));
   io.stderr(`wrote ${out}\n`);
 }
 
@@ -173,7 +179,7 @@ export const resolveCommand: CliCommand = {
     }
 
     // Colours only when writing to a terminal, and never with NO_COLOR (https://no-color.org).
-    if (format === 'json') await emitJson(toResolveJson(result), out, io);
+    if (format === 'json') await emitJson(resolveJsonBatched(result), out, io);
     else {
       let text = formatTable(result, snapshot.model, { color });
       if (parsed.options.explain === true) text += formatExplain(result, { color });

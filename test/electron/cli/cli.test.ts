@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm/index';
-import { findDemo } from '../../../shared/demo/index';
+import { findDemo, generateSyntheticEstate } from '../../../shared/demo/index';
 import { RESOLVE_SCHEMA, resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { CliIo } from '../../../electron/cli/command';
 import { runCli } from '../../../electron/cli/main';
@@ -309,4 +309,28 @@ describe('bin.mjs (real process)', () => {
     expect(child.status).toBe(0);
     expect(JSON.parse(child.stdout)).toEqual(demoResult('bank'));
   }, 90_000);
+
+  it('runs an input over 32 MB in a child Node with a larger young generation, passing output and exit codes through', async () => {
+    const repo = join(import.meta.dirname, '..', '..', '..');
+    const estate = generateSyntheticEstate({ subscriptions: 2, virtualNetworks: 6, subnets: 30, networkInterfaces: 60, seed: 3 });
+    // Trailing whitespace is valid JSON: a small estate in a file as large as a big one.
+    await writeFile(join(dir, 'large.json'), `${JSON.stringify(estate)}${' '.repeat(33 * 1024 * 1024)}`);
+    const run = (args: readonly string[]) => spawnSync(process.execPath, [join(repo, 'electron', 'cli', 'bin.mjs'), ...args], {
+      cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, EGRESS_ATLAS_DEBUG: '1' },
+    });
+    const ok = run(['resolve', 'large.json', '--format', 'json']);
+    expect(ok.stderr).toBe('egress-atlas: 35 MB of input: running with --max-semi-space-size=32\n');
+    expect(ok.status).toBe(0);
+    const normalized = normalizeArm([{ fileName: 'large.json', json: estate }]);
+    expect(JSON.parse(ok.stdout)).toEqual(toResolveJson(resolveEgress({ ...normalized, metrics: [] }, {})));
+    const failed = run(['resolve', 'large.json', '--source', 'no-such-nic']);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/^egress-atlas: 35 MB of input: .*\nerror: --source "no-such-nic" matches no subnet or NIC\n$/);
+    // An explicit choice of young generation (or a small input) runs in this process.
+    const chosen = spawnSync(process.execPath, ['--max-semi-space-size=16', join(repo, 'electron', 'cli', 'bin.mjs'), 'resolve', 'large.json', '--source', 'no-such-nic'], {
+      cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, EGRESS_ATLAS_DEBUG: '1' },
+    });
+    expect(chosen.status).toBe(2);
+    expect(chosen.stderr).toBe('error: --source "no-such-nic" matches no subnet or NIC\n');
+  }, 180_000);
 });

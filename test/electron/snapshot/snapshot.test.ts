@@ -201,6 +201,8 @@ describe('loading inputs', () => {
       // Names, sizes and hashes of the files read: trust.test.ts checks them.
       inputs: expect.any(Array) as unknown,
     });
+    // `scope` and `inputs` are computed when first read, yet written in the snapshot's member order.
+    expect(Object.keys(JSON.parse(formatSnapshot(snapshot)).metadata as object)).toEqual(['capturedAt', 'source', 'origin', 'capturedBy', 'scope', 'toolVersion', 'inputs']);
     expect(snapshot.model.virtualNetworks.map((v) => v.name)).toEqual(['vnet-spoke', 'vnet-hub']);
     expect(snapshot.model.azureFirewalls).toHaveLength(1);
     expect(snapshot.effectiveRoutes).toHaveLength(1);
@@ -253,6 +255,9 @@ describe('loading inputs', () => {
 
   it('decodes UTF-8 with BOM and UTF-16 (LE and BE) with BOM', () => {
     expect(decodeText(Buffer.from('\uFEFF{"a":1}', 'utf8'))).toBe('{"a":1}');
+    // ASCII, and UTF-8 beyond it (multi-byte characters decoded, not read byte by byte).
+    expect(decodeText(Buffer.from('{"a":"plain"}', 'utf8'))).toBe('{"a":"plain"}');
+    expect(decodeText(Buffer.from('{"a":"é → ü \u{1F600}"}', 'utf8'))).toBe('{"a":"é → ü \u{1F600}"}');
     expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')]))).toBe('{"a":1}');
     const be = Buffer.from('{"a":1}', 'utf16le').swap16();
     expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe('{"a":1}');
