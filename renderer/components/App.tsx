@@ -59,6 +59,13 @@ export function App() {
    * An estate the main side holds: its overview first; a large one stays on the main side (flow
    * overview, list rows and paths on demand), a small one is opened whole as before.
    */
+  /** The whole estate in the page (every feature), as a small estate always opens. */
+  const openWhole = useCallback(async (estateId: string): Promise<void> => {
+    // Both at once: the bridge serializes one answer while the page parses the other.
+    const resolving = api.resolve({ estateId, destination: null });
+    await openEstate('Opening the estate…', () => api.openLoaded({ estateId }), resolving);
+  }, [api, openEstate]);
+
   const openLoaded = useCallback(async (estateId: string): Promise<void> => {
     dispatch({ kind: 'busy', label: 'Opening the estate…' });
     const overview = await api.estateOverview({ estateId, grouping: 'virtual-network' });
@@ -69,10 +76,8 @@ export function App() {
       setLarge(overview.value);
       return;
     }
-    // Both at once: the bridge serializes one answer while the page parses the other.
-    const resolving = api.resolve({ estateId, destination: null });
-    await openEstate('Opening the estate…', () => api.openLoaded({ estateId }), resolving);
-  }, [api, openEstate]);
+    await openWhole(estateId);
+  }, [api, openWhole]);
 
   /** Follows a main-side load (`npm run web -- FILE`, the Open dialog), then opens what it loaded. */
   const followLoad = useCallback(async (loadId: string): Promise<void> => {
@@ -113,7 +118,10 @@ export function App() {
     if (demo !== null) void openEstate(`Opening demo ${demo}…`, () => api.openDemo({ name: demo }));
   }, [api, openEstate, openLoaded, followLoad]);
 
-  if (large) return <LargeEstate api={api} estate={large} onClose={() => setLarge(null)} />;
+  if (large) {
+    return <LargeEstate api={api} estate={large} onClose={() => setLarge(null)}
+      onOpenFull={() => { const estateId = large.summary.estateId; setLarge(null); void openWhole(estateId); }} />;
+  }
   if (!state.estate || !state.result) {
     return (
       <StartScreen api={api} busy={state.busy} error={state.error} dispatch={dispatch} openEstate={openEstate}

@@ -357,7 +357,7 @@ export function GraphPane(props: GraphPaneProps) {
           {drawn !== null && drawn.edges.some((e) => e.bypassed === true) ? (
             <span data-testid="legend-bypassed"><b className="legend-source" style={{ borderColor: KIND_LOOK['nat-gateway'].color, borderStyle: 'dashed' }} aria-hidden="true">&nbsp;</b>NAT gateway attached but bypassed by a route</span>
           ) : null}
-          {selectedSourceId !== null ? <span data-testid="legend-hops"><b className="legend-glyph" aria-hidden="true">①②</b>Step numbers of the explanation</span> : null}
+          {selectedSourceId !== null ? <span data-testid="legend-hops"><b className="legend-glyph" aria-hidden="true">1.</b>Step number of the explanation (e.g. "4,5." = steps 4 and 5)</span> : null}
           {LEGEND_KINDS.map((k) => (
             <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
           ))}

@@ -40,11 +40,13 @@ interface Props {
   readonly api: EgressAtlasApi;
   readonly estate: EstateOverview;
   readonly onClose: () => void;
+  /** Opens the estate whole in the page (what-if, policies, matrix, compare, exports). */
+  readonly onOpenFull: () => void;
 }
 
 interface BandPick { readonly bandId: string; readonly label: string }
 
-export function LargeEstate({ api, estate, onClose }: Props) {
+export function LargeEstate({ api, estate, onClose, onOpenFull }: Props) {
   const estateId = estate.summary.estateId;
   const theme = useTheme();
   const [grouping, setGrouping] = useState<FlowGrouping>(estate.overview.grouping);
@@ -160,6 +162,10 @@ export function LargeEstate({ api, estate, onClose }: Props) {
           {estate.sourceCount.toLocaleString('en-US')} sources · {s.subnetCount.toLocaleString('en-US')} subnets · {s.networkInterfaceCount.toLocaleString('en-US')} NICs · {s.virtualNetworkCount.toLocaleString('en-US')} VNets · paths to {estate.destination}, loaded per source
         </span>
         <span className="spacer" />
+        <button type="button" className="btn small" data-testid="open-full-workspace" onClick={onOpenFull}
+          title="Loads the whole estate into the page: what-if, destinations, policies, compare, traffic and exports (slower to open on an estate this size)">
+          All features…
+        </button>
       </header>
       <div className="banners">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
