@@ -1,6 +1,6 @@
 /**
  * `egress-atlas diagram`: the path graph as a file people file and edit: draw.io (plain mxGraph
- * XML), a standalone SVG (light by default) or a Mermaid flowchart. The graph is the app's
+ * XML), a standalone SVG (light by default), that SVG as a PNG, or a Mermaid flowchart. The graph is the app's
  * (`buildEgressGraph`: the default view for the whole estate, the `path` view for `--source`), laid
  * out like the evidence PDF does: ELK, or the quick layered layout above the PDF's path threshold
  * (ELK took seconds on 2,000-subnet estates), with labels never truncated.
@@ -18,8 +18,8 @@ import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo }
 import { parseTimestamp } from './report';
 import { parseResolveOptions, sourceMatches, validateDestination } from './resolve';
 
-const USAGE = `Usage: egress-atlas diagram <input...> --format drawio|svg|mermaid --out <file> [options]
-       egress-atlas diagram --demo [name] --format drawio|svg|mermaid --out <file> [options]
+const USAGE = `Usage: egress-atlas diagram <input...> --format drawio|svg|png|mermaid --out <file> [options]
+       egress-atlas diagram --demo [name] --format drawio|svg|png|mermaid --out <file> [options]
 
 Draws the egress path graph to a file: VNets holding their subnets, firewalls, NAT gateways,
 public IPs, load balancers and gateways, and where each path ends, coloured by verdict, with a
@@ -29,19 +29,21 @@ Formats:
   drawio    plain (uncompressed) draw.io XML: VNets as containers, Azure icons from draw.io's
             built-in Azure set; opens in draw.io / diagrams.net and the VS Code extension
   svg       a standalone SVG (light background; --theme dark for a dark one)
+  png       the same drawing as a PNG at 2x (--scale), fonts embedded, so it looks the same anywhere
   mermaid   a Mermaid flowchart (GitHub renders it in Markdown files and pull requests)
-  (png is not supported yet: convert the SVG, or use the app's Export menu)
 
 Options:
-  --format <format>         drawio, svg or mermaid (required)
-  --out <file>              the file to write (required; - for stdout)
+  --format <format>         drawio, svg, png or mermaid (required)
+  --out <file>              the file to write (required; - for stdout, not for png)
+  --scale <n>               png pixels per SVG unit, 0.5 to 4 (default 2; less if the image
+                            would pass 16,384 px a side or 120 million pixels)
   --demo [name]             use an embedded demo estate (default: bank)
   --source <name-or-id>     only this subnet's or NIC's path (repeatable)
   --view full|overview      the whole estate node by node, or one box per VNet (default: full
                             unless the estate is too big for it, as in the app)
   --destination <dest>      what-if: draw the paths to this destination (default: 0.0.0.0/0)
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
-  --theme light|dark        SVG colours (default: light)
+  --theme light|dark        SVG / PNG colours (default: light)
   --timestamp <ISO8601>     export time to record (default: now; a demo's capture time too)
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json)
   --help                    this text
@@ -50,7 +52,7 @@ Exit codes: 0 ok, 2 bad input or usage.
 `;
 
 const SPEC = {
-  demo: 'optional-value', format: 'value', out: 'value', destination: 'value', theme: 'value', timestamp: 'value', view: 'value',
+  demo: 'optional-value', format: 'value', out: 'value', destination: 'value', theme: 'value', timestamp: 'value', view: 'value', scale: 'value',
   'service-tags': 'value', help: 'flag',
 } as const;
 
@@ -65,7 +67,7 @@ async function loadSnapshot(inputs: readonly string[], demo: string | true | und
 
 export const diagramCommand: CliCommand = {
   name: 'diagram',
-  summary: 'Draw the path graph as draw.io, SVG or Mermaid (title, legend, snapshot hash)',
+  summary: 'Draw the path graph as draw.io, SVG, PNG or Mermaid (title, legend, snapshot hash)',
   usage: USAGE,
   async run(args, io) {
     const { values: sources, rest: afterSources } = takeRepeated(args, 'source', { splitCommas: false });
@@ -76,16 +78,16 @@ export const diagramCommand: CliCommand = {
       return 0;
     }
     const formatText = stringOption(parsed, 'format');
-    if (formatText === undefined) throw new UsageError('--format drawio|svg|mermaid is required');
-    if (formatText.toLowerCase() === 'png') {
-      // No renderer ships with the CLI (Chromium is only a test dependency); say so rather than write a broken file.
-      io.stderr('error: --format png is not supported yet; write --format svg and convert it, or use the app\'s Export menu\n');
-      return 2;
-    }
-    const format = oneOf(parsed, 'format', ['drawio', 'svg', 'mermaid'] as const, 'svg');
+    if (formatText === undefined) throw new UsageError('--format drawio|svg|png|mermaid is required');
+    const format = oneOf(parsed, 'format', ['drawio', 'svg', 'png', 'mermaid'] as const, 'svg');
     const theme = oneOf(parsed, 'theme', ['light', 'dark'] as const, 'light');
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file> is required (- for stdout)');
+    if (format === 'png' && out === '-') throw new UsageError('--format png writes a binary file: give --out <file>.png');
+    const scaleText = stringOption(parsed, 'scale');
+    if (scaleText !== undefined && format !== 'png') throw new UsageError('--scale applies to --format png only');
+    const scale = scaleText === undefined ? 2 : Number(scaleText);
+    if (!/^\d+(\.\d+)?$/.test(scaleText ?? '2') || scale < 0.5 || scale > 4) throw new UsageError(`--scale needs a number from 0.5 to 4, not "${scaleText ?? ''}"`);
     const destinationText = stringOption(parsed, 'destination');
     const destination = destinationText === undefined ? null : validateDestination(destinationText);
     const resolve = parseResolveOptions(resolveValues);
@@ -113,6 +115,7 @@ export const diagramCommand: CliCommand = {
     const meta = diagramMeta(snapshot, { destination, sources: sourceNames, exportedAt: exportedAt.toISOString() });
 
     let text: string;
+    let png: { readonly png: Uint8Array; readonly width: number; readonly height: number; readonly scale: number } | null = null;
     if (format === 'mermaid') {
       text = toMermaid(graph, meta);
       const problem = mermaidLimitProblem(text, graph.edges.length);
@@ -124,14 +127,22 @@ export const diagramCommand: CliCommand = {
       const { layoutEgressGraph } = await import('../../../shared/graph/layout');
       const layout = await layoutEgressGraph(graph, { ...EXPORT_LAYOUT_OPTIONS, engine });
       text = format === 'drawio' ? toDrawio(graph, layout, meta) : toSvg(graph, layout, meta, { theme });
+      if (format === 'png') {
+        // resvg (WebAssembly, 2.5 MB) loads only for a PNG.
+        const { svgToPng } = await import('../../evidence/svg-to-png');
+        png = await svgToPng(text, { scale, background: theme === 'dark' ? '#0d1117' : '#ffffff' });
+      }
     }
     if (out === '-') {
       io.stdout(text);
       return 0;
     }
-    await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');
+    const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+    if (png !== null) await writeFile(target, png.png);
+    else await writeFile(target, text, 'utf8');
     const kind = graph.view.kind === 'path' ? `${sourceIds.length} source(s)` : `${graph.view.kind} view`;
-    io.stderr(`wrote ${out} (${format}, ${kind}: ${graph.nodes.length} nodes, ${graph.edges.length} edges; snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    const pixels = png === null ? '' : `, ${png.width}×${png.height} px at ${Number(png.scale.toFixed(2))}x`;
+    io.stderr(`wrote ${out} (${format}${pixels}, ${kind}: ${graph.nodes.length} nodes, ${graph.edges.length} edges; snapshot ${snapshot.sha256.slice(0, 12)})\n`);
     return 0;
   },
 };

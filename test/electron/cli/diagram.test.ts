@@ -1,7 +1,7 @@
 /**
  * `egress-atlas diagram`: writes draw.io, SVG and Mermaid files from a demo or input files, with the
- * snapshot's hash in the title block; hostile names from an input file come out as text; PNG and
- * usage mistakes exit 2.
+ * snapshot's hash in the title block, and the PNG of the SVG; hostile names from an input file come
+ * out as text; usage mistakes exit 2.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -131,10 +131,44 @@ describe('egress-atlas diagram', () => {
     }
   });
 
-  it('exits 2 for png (not supported yet), a missing --format or --out, and an unknown source', async () => {
-    const png = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--out', 'x.png']);
-    expect(png.code).toBe(2);
-    expect(png.stderr).toContain('--format png is not supported yet');
+  it('writes a PNG of the same drawing: 2x the SVG, fonts embedded (the text is drawn), light or dark', async () => {
+    const svgRun = await cli(['diagram', '--demo', 'bank', '--format', 'svg', '--out', 'p.svg', ...PINNED]);
+    expect(svgRun.code, svgRun.stderr).toBe(0);
+    const svg = await readFile(join(dir, 'p.svg'), 'utf8');
+    const svgWidth = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]);
+    const svgHeight = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(svg)?.[1]);
+    const run = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--out', 'p.png', ...PINNED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/wrote p\.png \(png, \d+×\d+ px at 2x, full view/);
+    const png = await readFile(join(dir, 'p.png'));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(Math.round(svgWidth * 2));
+    expect(png.readUInt32BE(20)).toBe(Math.round(svgHeight * 2));
+    // The same SVG without its text gives a different, smaller image: the labels were drawn.
+    const { svgToPng } = await import('../../../electron/evidence/svg-to-png');
+    const bare = await svgToPng(svg.replace(/<text\b[\s\S]*?<\/text>/g, ''), { scale: 2, background: '#ffffff' });
+    expect(Buffer.from(bare.png).equals(png)).toBe(false);
+    expect(png.length).toBeGreaterThan(bare.png.length * 1.2);
+    const dark = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--theme', 'dark', '--scale', '1', '--out', 'd.png', ...PINNED]);
+    expect(dark.code, dark.stderr).toBe(0);
+    const darkPng = await readFile(join(dir, 'd.png'));
+    expect(darkPng.readUInt32BE(16)).toBe(Math.round(svgWidth));
+  }, 60_000);
+
+  it('scales a PNG down rather than pass 16,384 px a side or 120 million pixels', async () => {
+    const { fittingScale } = await import('../../../electron/evidence/svg-to-png');
+    expect(fittingScale(1000, 800, 2)).toBe(2);
+    expect(fittingScale(20_000, 1000, 2)).toBeCloseTo(16_384 / 20_000, 6);
+    expect(fittingScale(9000, 9000, 2)).toBeCloseTo(Math.sqrt(120_000_000 / 81_000_000), 6);
+  });
+
+  it('exits 2 for png to stdout or a bad --scale, a missing --format or --out, and an unknown source', async () => {
+    const stdoutPng = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--out', '-']);
+    expect(stdoutPng.code).toBe(2);
+    expect(stdoutPng.stderr).toContain('--format png writes a binary file');
+    const badScale = await cli(['diagram', '--demo', 'bank', '--format', 'png', '--scale', '9', '--out', 'x.png']);
+    expect(badScale.code).toBe(2);
+    expect(badScale.stderr).toContain('--scale needs a number from 0.5 to 4');
     expect((await cli(['diagram', '--demo', 'bank', '--out', 'x.svg'])).code).toBe(2);
     expect((await cli(['diagram', '--demo', 'bank', '--format', 'svg'])).code).toBe(2);
     expect((await cli(['diagram', '--demo', 'bank', '--format', 'visio', '--out', 'x'])).code).toBe(2);
