@@ -14,7 +14,7 @@ import type { ResolveResult } from '../../shared/egress/types';
 import type {
   DemoInfo, EgressAtlasApi, ImportedFile, IpcError, IpcResult, OpenedEstate, PullRequest, TrafficAnswer,
 } from '../../shared/ipc/contract';
-import { InputError } from '../../shared/model/errors';
+import { InputError, SnapshotIntegrityError } from '../../shared/model/errors';
 import type { Snapshot } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
 import { createEstateStore, type EstateStore } from './estate-store';
@@ -116,6 +116,9 @@ function fail(code: IpcError['code'], message: string): { readonly ok: false; re
 
 /** InputError → `input-error` naming the file and JSON path; anything else → `internal`. */
 export function toIpcError(error: unknown): IpcError {
+  if (error instanceof SnapshotIntegrityError) {
+    return { code: 'integrity-error', message: error.plain, file: error.file, path: error.path };
+  }
   if (error instanceof InputError) {
     return { code: 'input-error', message: error.message, file: error.file, path: error.path };
   }

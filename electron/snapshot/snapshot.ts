@@ -6,7 +6,7 @@
  * alone, so the same inputs give the same value whatever the capture time. Neither is a
  * signature: whoever edits the file can recompute both (signing is `--sign` / `verify`).
  */
-import { InputError } from '../../shared/model/errors';
+import { InputError, SnapshotIntegrityError } from '../../shared/model/errors';
 import { validateServiceTagSet } from '../../shared/model/service-tags';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
 import { canonicalMembers, sha256OfMembers } from './canonical';
@@ -144,13 +144,12 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
   // The message never states the hash the content has: printing it would hand whoever edited the
   // file the one value that makes the edit load.
   if (hashes.sha256 !== json.sha256) {
-    throw new InputError(fileName, '$.sha256', 'the SHA-256 of the snapshot content: the file was modified since capture (or damaged); '
-      + 're-export it or rebuild it from its input files', 'a value that does not match the content');
+    throw new SnapshotIntegrityError(fileName, '$.sha256', 'the SHA-256 of the snapshot content: the file was modified since capture (or damaged); '
+      + 're-export it or rebuild it from its input files');
   }
   // Older snapshots lack contentSha256: it is computed (below); when present it must match too.
   if (json.contentSha256 !== undefined && hashes.contentSha256 !== json.contentSha256) {
-    throw new InputError(fileName, '$.contentSha256', 'the SHA-256 of the model, effective routes, metrics and service tags: the file was modified since capture (or damaged)',
-      'a value that does not match the content');
+    throw new SnapshotIntegrityError(fileName, '$.contentSha256', 'the SHA-256 of the model, effective routes, metrics and service tags: the file was modified since capture (or damaged)');
   }
   const snapshot = json as unknown as Snapshot;
   // Closed-union fields are compared directly by the resolver: normalize casing (older snapshots) once here.

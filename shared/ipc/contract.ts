@@ -218,7 +218,8 @@ export type IpcOperation = keyof IpcOperations;
 export type IpcRequest<Op extends IpcOperation> = IpcOperations[Op]['request'];
 export type IpcResponse<Op extends IpcOperation> = IpcOperations[Op]['response'];
 
-export type IpcErrorCode = 'invalid-request' | 'unknown-sender' | 'not-found' | 'input-error' | 'unsupported' | 'azure-error' | 'internal';
+/** `integrity-error`: a snapshot whose recorded SHA-256 does not match its content (the message is plain language). */
+export type IpcErrorCode = 'invalid-request' | 'unknown-sender' | 'not-found' | 'input-error' | 'integrity-error' | 'unsupported' | 'azure-error' | 'internal';
 
 export interface IpcError {
   readonly code: IpcErrorCode;

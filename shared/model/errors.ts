@@ -17,3 +17,18 @@ export class InputError extends Error {
     super(`${file}: ${path}: expected ${expected}${found === undefined ? '' : `, found ${found}`}`);
   }
 }
+
+/**
+ * A snapshot whose recorded SHA-256 does not match its content: the CLI prints the technical
+ * message (file, field, expectation); the app shows `plain`, which says what it means for an
+ * auditor. Neither states the hash the content has (that would hand a forger the value to write).
+ */
+export class SnapshotIntegrityError extends InputError {
+  readonly plain: string;
+  constructor(file: string, path: string, expected: string) {
+    super(file, path, expected, 'a value that does not match the content');
+    this.plain = `${file} was changed after it was captured, or damaged: its content no longer matches the SHA-256 `
+      + 'recorded in it, so it cannot be shown as evidence. Open the original file, export the snapshot again, '
+      + 'or rebuild it from its input files.';
+  }
+}

@@ -121,6 +121,24 @@ describe('workflows in the browser', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
+  it('a snapshot edited after capture is refused in plain language', async () => {
+    await goToStart();
+    const [{ buildDemoSnapshot }, { formatSnapshot }, { DEMO_ESTATES }] = await Promise.all([
+      import('../../electron/snapshot/demo-snapshot'), import('../../electron/snapshot/snapshot'), import('../../shared/demo/index'),
+    ]);
+    const bank = DEMO_ESTATES.find((d) => d.name === 'bank');
+    if (!bank) throw new Error('no bank demo');
+    const text = formatSnapshot(buildDemoSnapshot(bank)).replace('"snet-payments-reporting"', '"snet-payments-reportinh"');
+    await dragFileOntoDropzone('evidence-2026.json', text, ['dragenter', 'dragover', 'drop']);
+    await page.getByRole('alert').waitFor();
+    const alert = await page.getByRole('alert').textContent();
+    expect(alert).toContain('This snapshot cannot be trusted');
+    expect(alert).toContain('evidence-2026.json was changed after it was captured, or damaged');
+    expect(alert).not.toMatch(/[0-9a-f]{64}/);
+    expect(await page.getByTestId('estate-title').count()).toBe(0);
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+  });
+
   it('drag-and-drop of an ARM bundle on the start screen opens it', async () => {
     await goToStart();
     const before = await renders(page);

@@ -86,6 +86,20 @@ describe('default services', () => {
     expect(imported.value.summary.subnetCount).toBe(estate.summary.subnetCount);
   });
 
+  it('a snapshot edited after capture is refused in plain language, without the hash that would make it load', async () => {
+    const estate = await openBank();
+    const saved = await api.saveSnapshot({ estateId: estate.summary.estateId });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const edited = saved.value.text.replace('"snet-payments-reporting"', '"snet-payments-reportinh"');
+    expect(edited).not.toBe(saved.value.text);
+    const result = await api.importFiles({ files: [{ name: 'evidence.json', text: edited }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'integrity-error', file: 'evidence.json', path: '$.sha256' } });
+    if (result.ok) return;
+    expect(result.error.message).toBe('evidence.json was changed after it was captured, or damaged: its content no longer matches the SHA-256 '
+      + 'recorded in it, so it cannot be shown as evidence. Open the original file, export the snapshot again, or rebuild it from its input files.');
+    expect(result.error.message).not.toMatch(/[0-9a-f]{64}/);
+  });
+
   it('reports malformed imported JSON as input-error naming the file', async () => {
     const result = await api.importFiles({ files: [{ name: 'broken.json', text: '{"value": [' }] });
     expect(result).toMatchObject({ ok: false, error: { code: 'input-error', file: 'broken.json' } });
