@@ -32,6 +32,13 @@ export function PullPanel({ api, dispatch, openEstate }: Props) {
   useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
 
   useEffect(() => { runningJob.current = jobId; }, [jobId]);
+  // The progress block appears below the fold on a short window: bring it (and Cancel) into view
+  // once per pull, without moving the page again on every update.
+  const progressBlock = useRef<HTMLDivElement>(null);
+  const hasProgress = progress !== null;
+  useEffect(() => {
+    if (jobId !== null && hasProgress) progressBlock.current?.scrollIntoView({ block: 'nearest' });
+  }, [jobId, hasProgress]);
   // Leaving the start screen while a pull runs (a demo or a file opened meanwhile) abandons it:
   // nothing would show its progress or offer Cancel any more, and its estate would never open.
   // Cancelling a job that has just finished is a no-op on the main side.
@@ -102,14 +109,14 @@ export function PullPanel({ api, dispatch, openEstate }: Props) {
           : <button type="button" className="btn" onClick={() => void cancel()}>Cancel</button>}
       </div>
       {progress ? (
-        <div data-testid="pull-progress">
+        <div data-testid="pull-progress" ref={progressBlock} aria-live="polite">
           <div className="progress"><div style={{ width: `${percent ?? 5}%` }} /></div>
           <div className="stats">
             <span>Phase <b>{progress.phase}</b></span>
             <span>Resources <b>{progress.resourcesFound}</b></span>
             <span>Requests <b>{progress.requestsMade}</b></span>
             <span>Throttled <b>{formatMs(progress.throttleWaitMs)}</b></span>
-            <span>ETA <b>{formatMs(progress.etaMs)}</b></span>
+            <span>ETA <b>{progress.etaMs === null && jobId !== null ? 'estimating…' : formatMs(progress.etaMs)}</b></span>
           </div>
           {progress.message !== '' ? <div className="sub" style={{ marginTop: 6 }}>{progress.message}</div> : null}
           {progress.gaps.length > 0 ? <div className="sub">{progress.gaps.length} gap(s) so far</div> : null}

@@ -239,6 +239,27 @@ describe('workflows in the browser', () => {
     await screenshot(page, 'workflow-export');
   });
 
+  it('a demo-Azure pull on a short window brings its progress and Cancel into view', async () => {
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1280, height: 560 });
+    try {
+      await goToStart();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByRole('button', { name: 'Connect' }).click();
+      const progress = page.getByTestId('pull-progress');
+      await progress.waitFor();
+      await expect.poll(async () => {
+        const box = await progress.boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 560;
+      }, { timeout: 5_000 }).toBe(true);
+      await expect(progress.getByText(/^ETA /).textContent()).resolves.toMatch(/^ETA (estimating…|\d+ s|\d+ min \d+ s)$/);
+      const cancel = page.getByRole('button', { name: 'Cancel' });
+      if (await cancel.count() > 0) await cancel.click().catch(() => undefined);
+    } finally {
+      if (viewport) await page.setViewportSize(viewport);
+    }
+  });
+
   it('cancelling a demo-Azure pull shows it cancelled and leaves a usable start screen', async () => {
     await goToStart();
     await page.getByRole('button', { name: 'Connect' }).click();
