@@ -9,14 +9,13 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
-import { analyzeTraffic, type ParsedLog } from '../../../shared/traffic/index';
 import { estimateCost } from '../../../shared/cost/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { readPolicyFile } from './check';
-import { parseSince, readLogs, takeLogs } from './traffic';
+import { analyzeLogFiles, createLogProgress, sinceDuration, sinceFrom, takeLogs } from './traffic';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -136,11 +135,10 @@ export const reportCommand: CliCommand = {
       return 2;
     }
 
-    // Logs too: a log that cannot be read fails (exit 2, naming file and row) before the estate is loaded.
     const sinceText = stringOption(parsed, 'since');
     if (sinceText !== undefined && logPaths.length === 0) throw new UsageError('--since needs --logs');
-    const logs: readonly ParsedLog[] | null = logPaths.length === 0 ? null : await readLogs(logPaths, io.cwd);
-    const since = logs === null ? null : parseSince(sinceText, logs);
+    // A bad --since is a usage error before any reading (a duration is resolved against the logs).
+    if (sinceText !== undefined && sinceDuration(sinceText) === null) sinceFrom(sinceText, () => null);
 
     const signWith = stringOption(parsed, 'sign');
     // The key is read first: a bad key fails (exit 2) before the work, and nothing is written unsigned.
@@ -151,7 +149,11 @@ export const reportCommand: CliCommand = {
     const selection = subnets.length === 0 ? null : { sourceIds: matchSources(result, subnets) };
     // With logs, the observed traffic and the cost estimate its bytes give (as `egress-atlas cost --logs`;
     // priced on the default route's paths, whatever the what-if destination).
-    const traffic = logs === null ? null : analyzeTraffic(snapshot, logs, { since, policy: policy ?? null });
+    // Streamed file by file, as `traffic` reads them (memory bounded by the largest file); a log that
+    // cannot be read fails (exit 2, naming file and row) before anything is written.
+    const traffic = logPaths.length === 0 ? null : await analyzeLogFiles(snapshot, logPaths, io.cwd, {
+      ...(sinceText === undefined ? {} : { since: sinceText }), policy: policy ?? null, onProgress: createLogProgress(io),
+    });
     const cost = traffic === null ? null : estimateCost(snapshot, destination === null ? result : resolveEgress(snapshot), { traffic });
     // pdfkit is loaded only when a report is written, so other commands start fast.
     const { writeEvidencePdf } = await import('../../evidence/index');

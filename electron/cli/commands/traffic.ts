@@ -87,7 +87,7 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
 }
 
 /** A `--since` duration (`7d`, `12h`, `30m`), or null for an absolute time. */
-function sinceDuration(text: string): RegExpExecArray | null {
+export function sinceDuration(text: string): RegExpExecArray | null {
   return /^(\d+)([dhm])$/i.exec(text.trim());
 }
 
@@ -105,7 +105,7 @@ export function parseSince(text: string | undefined, logs: readonly ParsedLog[])
   });
 }
 
-function sinceFrom(text: string | undefined, newestRecord: () => string | null): string | null {
+export function sinceFrom(text: string | undefined, newestRecord: () => string | null): string | null {
   if (text === undefined) return null;
   const duration = sinceDuration(text);
   if (duration) {
