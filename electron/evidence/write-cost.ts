@@ -7,22 +7,13 @@
  * $0.00; a roll-up that includes one says so. It draws the CostResult as it is: nothing is
  * re-priced here.
  */
-import type { CostLine, CostResult, CostRollup, SourceCost } from '../../shared/cost/types';
+import { COST_ITEM_LABEL, type CostLine, type CostResult, type CostRollup, type SourceCost } from '../../shared/cost/types';
 import { COLORS, type EvidenceDocument, type TableCell } from './evidence-document';
 import { SEVERITY_COLOR } from './palette';
 import { plural } from './reach-facts';
 
 /** Paths with a block of their own; past this, the most expensive (a big estate's PDF stays readable; the roll-ups cover all). */
 export const MAX_COST_PATHS = 100;
-
-const ITEM_LABEL: Readonly<Record<CostLine['item'], string>> = {
-  'nat-gateway-hours': 'NAT gateway hours',
-  'nat-gateway-data': 'NAT gateway data processed',
-  'firewall-hours': 'Firewall deployment hours',
-  'firewall-data': 'Firewall data processed',
-  'public-ip-hours': 'Public IP hours',
-  'internet-egress': 'Internet data transfer out',
-};
 
 /** `$1,234.56`, or the gap. */
 export function usd(value: number | null): string {
@@ -86,7 +77,7 @@ function sourceBlock(ed: EvidenceDocument, s: SourceCost): void {
     { header: 'Per month', width: w * 0.14 },
   ], s.lines.map((l) => [
     // A line's bytes are named only where they differ from the path's (said once above the table).
-    `${ITEM_LABEL[l.item]}${l.resource === null ? '' : `\n${l.resource.name}`}${l.bytes === null || l.bytes === s.bytes.description ? '' : `\nbytes: ${l.bytes}`}`,
+    `${COST_ITEM_LABEL[l.item]}${l.resource === null ? '' : `\n${l.resource.name}`}${l.bytes === null || l.bytes === s.bytes.description ? '' : `\nbytes: ${l.bytes}`}`,
     quantityText(l),
     l.price === null ? { text: priceText(l), color: SEVERITY_COLOR.warning } : priceText(l),
     l.monthlyUsd === null ? missingCell() : usd(l.monthlyUsd),

@@ -4,7 +4,7 @@
  * what the workspace draws: per graph source its observed volume and denied flows, edge widths,
  * the details pane's "observed vs allowed" rows, and the cost tables. Nothing is re-analysed here.
  */
-import type { CostLine, CostResult } from '../../shared/cost/types';
+import { COST_ITEM_LABEL, type CostLine, type CostResult } from '../../shared/cost/types';
 import type { EgressPath, ResolveResult } from '../../shared/egress/types';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
 import type { EgressGraph } from '../../shared/graph/types';
@@ -156,17 +156,8 @@ export function usdText(usd: number | null): string {
   return usd === null ? 'missing' : `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-const ITEM_LABEL: Readonly<Record<CostLine['item'], string>> = {
-  'nat-gateway-hours': 'NAT gateway hours',
-  'nat-gateway-data': 'NAT gateway data processed',
-  'firewall-hours': 'Firewall deployment hours',
-  'firewall-data': 'Firewall data processed',
-  'public-ip-hours': 'Public IP hours',
-  'internet-egress': 'Internet data transfer out',
-};
-
 export function costItemLabel(line: CostLine): string {
-  return line.resource === null ? ITEM_LABEL[line.item] : `${ITEM_LABEL[line.item]} · ${line.resource.name}`;
+  return line.resource === null ? COST_ITEM_LABEL[line.item] : `${COST_ITEM_LABEL[line.item]} · ${line.resource.name}`;
 }
 
 export function costQuantityText(line: CostLine): string {

@@ -179,3 +179,13 @@ export interface CostResult {
   readonly notCosted: readonly { readonly source: string; readonly reason: string }[];
   readonly gaps: readonly CostGap[];
 }
+
+/** The line item as the app, the PDF and the CLI name it. */
+export const COST_ITEM_LABEL: Readonly<Record<CostLine['item'], string>> = {
+  'nat-gateway-hours': 'NAT gateway hours',
+  'nat-gateway-data': 'NAT gateway data processed',
+  'firewall-hours': 'Firewall deployment hours',
+  'firewall-data': 'Firewall data processed',
+  'public-ip-hours': 'Public IP hours',
+  'internet-egress': 'Internet data transfer out',
+};

@@ -38,7 +38,7 @@ export interface SyntheticEstate {
 }
 
 /** mulberry32: small, fast, good enough to pick patterns; deterministic per seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

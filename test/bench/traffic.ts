@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeArm } from '../../shared/arm/index';
 import { generateSyntheticEstate } from '../../shared/demo/index';
+import { prng } from '../../shared/demo/synthetic';
 import type { ResolveInput } from '../../shared/egress/index';
 import { analyzeTraffic } from '../../shared/traffic/index';
 import { analyzeLogFiles, readLogs } from '../../electron/cli/commands/traffic';
@@ -86,18 +87,6 @@ function runChildProcess(mode: ChildMode, inputPath: string, tree: string): Prom
       }
     });
   });
-}
-
-/** mulberry32, as the synthetic estate uses: deterministic trees. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
