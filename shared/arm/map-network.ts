@@ -39,7 +39,10 @@ function scopeOf(rawId: string): { readonly subscriptionId: string; readonly res
   if (subStart === 0) return { subscriptionId: '', resourceGroup: '' };
   const subEnd = rawId.indexOf('/', subStart);
   const subscriptionId = rawId.slice(subStart, subEnd < 0 ? undefined : subEnd);
-  if (subEnd < 0 || rawId.slice(subEnd + 1, subEnd + 16).toLowerCase() !== 'resourcegroups/') return { subscriptionId, resourceGroup: '' };
+  // The usual casing is compared in place; only another one pays for a lower-cased copy.
+  if (subEnd < 0 || (!rawId.startsWith('resourceGroups/', subEnd + 1) && rawId.slice(subEnd + 1, subEnd + 16).toLowerCase() !== 'resourcegroups/')) {
+    return { subscriptionId, resourceGroup: '' };
+  }
   const rgStart = subEnd + 16;
   const rgEnd = rawId.indexOf('/', rgStart);
   return { subscriptionId, resourceGroup: rawId.slice(rgStart, rgEnd < 0 ? undefined : rgEnd) };

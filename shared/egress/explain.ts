@@ -427,10 +427,32 @@ export interface ResolveJson extends Omit<ResolveResult, 'paths'> {
 
 /** The JSON contract (`resolve --format json`): typed steps rendered as hops, in words. */
 export function toResolveJson(result: ResolveResult): ResolveJson {
-  return {
-    ...result,
-    paths: result.paths.map(({ steps, via, ...rest }) => ({
-      ...rest, via: via.map((v) => v.id), viaKinds: via.map((v) => v.kind), hops: explainPath({ steps }),
-    })),
-  };
+  const paths: ResolveJsonPath[] = new Array<ResolveJsonPath>(result.paths.length);
+  for (let i = 0; i < paths.length; i++) paths[i] = toResolveJsonPath(result.paths[i] as EgressPath);
+  return { ...result, paths };
+}
+
+/**
+ * `{ ...path without steps and via, via, viaKinds, hops }`, members in the same order. Copied by a
+ * loop rather than `({ steps, via, ...rest }) => ({ ...rest, … })`: an object rest pattern is a
+ * runtime call in V8, once per path (~33,500 for the 100,000-NIC estate).
+ */
+function toResolveJsonPath(path: EgressPath): ResolveJsonPath {
+  const out: Record<string, unknown> = {};
+  for (const key in path) {
+    if (key === 'steps' || key === 'via' || !Object.prototype.hasOwnProperty.call(path, key)) continue;
+    out[key] = (path as unknown as Readonly<Record<string, unknown>>)[key];
+  }
+  const via = path.via;
+  const ids: string[] = new Array<string>(via.length);
+  const kinds: Via['kind'][] = new Array<Via['kind']>(via.length);
+  for (let i = 0; i < via.length; i++) {
+    const v = via[i] as Via;
+    ids[i] = v.id;
+    kinds[i] = v.kind;
+  }
+  out.via = ids;
+  out.viaKinds = kinds;
+  out.hops = explainPath(path);
+  return out as unknown as ResolveJsonPath;
 }

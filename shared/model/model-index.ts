@@ -244,11 +244,13 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     return refs;
   };
   const inAsgReferencedBySubnetNsg = (nic: NetworkInterface, subnetId: ResourceId): boolean => {
-    const nsgId = subnets.get(subnetId)?.networkSecurityGroupId;
-    if (!nsgId) return false;
+    // Memberships first: most NICs have none, and then the subnet lookup is not needed.
+    let nsgId: ResourceId | null | undefined;
     for (const config of nic.ipConfigurations) {
       const memberships = config.applicationSecurityGroupIds;
       if (!memberships || memberships.length === 0) continue;
+      nsgId ??= subnets.get(subnetId)?.networkSecurityGroupId ?? null;
+      if (!nsgId) return false;
       const refs = asgsReferencedBy(nsgId);
       if (memberships.some((id) => refs.has(id))) return true;
     }
