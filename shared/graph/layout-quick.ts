@@ -1,6 +1,7 @@
 /**
  * A cheap synchronous layered layout, O((nodes + edges) · log): for graphs too big for ELK, and for
- * fast tests. Straight edges, same output shape as `layoutEgressGraph`.
+ * fast tests. Same output shape as `layoutEgressGraph`; edges are orthogonal polylines through the
+ * free channels the packing leaves (see `routeEdge`), so no edge runs through a node box.
  *
  * Layering works on "units": a VNet compound (with all its children) or a top-level leaf. Units get
  * a longest-path layer from the sources (sinks alone in the last layer); children get a layer of
@@ -11,7 +12,7 @@
  * Within a layer, units are ordered by subscription, then name, with a wider gap where the
  * subscription changes, so each landing zone reads as a group.
  */
-import type { EdgeRoute, GraphLayout, LayoutOptions, NodeBox } from './layout-types';
+import type { EdgeRoute, GraphLayout, LayoutOptions, NodeBox, Point } from './layout-types';
 import type { ResolvedLayoutOptions } from './node-sizes';
 import { COMPOUND_PADDING, compoundMinWidth, compoundTopPadding, leafSize, resolveLayoutOptions, round2, textLines } from './node-sizes';
 import { GRAPH_FONT_FAMILY } from './text-width';
@@ -47,6 +48,8 @@ interface Offset {
   readonly dy: number;
   readonly width: number;
   readonly height: number;
+  /** Index of the compound's inner column the child sits in. */
+  readonly column: number;
 }
 
 /** What the outer grid places: a compound with its children, or a top-level leaf. */
@@ -56,6 +59,13 @@ interface Unit {
   readonly width: number;
   readonly height: number;
   readonly children: readonly Offset[];
+  /**
+   * Compounds only: x (relative) of the free vertical strip left of inner column i (index i) and
+   * right of the last one (index = column count), and y (relative) of the free band under all
+   * children (inside the bottom padding).
+   */
+  readonly channels: readonly number[];
+  readonly bandDy: number;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -144,15 +154,20 @@ function compoundUnit(compound: GraphNode, children: readonly GraphNode[], outgo
   const offsets: Offset[] = [];
   let x = COMPOUND_PADDING;
   let bottom = top;
+  const channels: number[] = [COMPOUND_PADDING / 2];
+  let previousRight: number | null = null;
   for (const layer of [...byLayer.keys()].sort((a, b) => a - b)) {
     const members = (byLayer.get(layer) ?? []).sort(byName);
     const cap = innerRowCap(members.length);
     for (let start = 0; start < members.length; start += cap) {
       const column = members.slice(start, start + cap).map((node) => ({ node, ...leafSize(node, o) }));
       const width = column.reduce((max, c) => Math.max(max, c.width), 0);
+      if (previousRight !== null) channels.push((previousRight + x) / 2);
+      previousRight = x + width;
+      const index = channels.length - 1;
       let y = top;
       for (const c of column) {
-        offsets.push({ id: c.node.id, dx: x + (width - c.width) / 2, dy: y, width: c.width, height: c.height });
+        offsets.push({ id: c.node.id, dx: x + (width - c.width) / 2, dy: y, width: c.width, height: c.height, column: index });
         y += c.height + ROW_GAP;
       }
       bottom = Math.max(bottom, y - ROW_GAP);
@@ -161,12 +176,15 @@ function compoundUnit(compound: GraphNode, children: readonly GraphNode[], outgo
     x += COLUMN_GAP - SUBCOLUMN_GAP;
   }
   const contentRight = x - COLUMN_GAP;
+  channels.push(contentRight + COMPOUND_PADDING / 2);
   return {
     node: compound,
     subscription: subscriptionOf(compound.id),
     width: Math.max(contentRight + COMPOUND_PADDING, compoundMinWidth(compound, o)),
     height: bottom + COMPOUND_PADDING,
     children: offsets,
+    channels,
+    bandDy: bottom + COMPOUND_PADDING / 2,
   };
 }
 
@@ -277,6 +295,139 @@ function packNearAspect(layers: readonly (readonly Unit[])[]): Packing {
   return best;
 }
 
+/** Where a node sits for routing: its unit's global sub-column, and for a compound's child, the compound's inner grid. */
+interface Placed {
+  readonly column: number;
+  readonly compound: {
+    readonly id: string;
+    /** The child's inner column. */
+    readonly column: number;
+    readonly columns: number;
+    /** Absolute x of the free strip left of inner column i; the last one is right of all. */
+    readonly channels: readonly number[];
+    /** Absolute y of the free band under the compound's children. */
+    readonly bandY: number;
+  } | null;
+}
+
+/** The picture's free corridors: vertical strips between sub-columns, the margin bands above and below everything. */
+interface Grid {
+  readonly channels: readonly number[];
+  readonly top: number;
+  readonly bottom: number;
+  /** Whether a horizontal line at `y` crosses global sub-column `column` clear of its units. */
+  readonly clear: (column: number, y: number) => boolean;
+}
+
+/** Space kept between a horizontal run and a unit it passes (less than half the smallest row gap). */
+const RUN_CLEARANCE = 3;
+/** A run straight across at most this many sub-columns is tried before the margin band (keeps routing O(edges · log)). */
+const MAX_STRAIGHT_COLUMNS = 64;
+
+/** Units of one sub-column, top to bottom (they never overlap), as parallel lists of tops and bottoms. */
+interface Stack {
+  readonly tops: number[];
+  readonly bottoms: number[];
+}
+
+/** Binary search: is `y` at least RUN_CLEARANCE away from every unit in the stack? */
+function stackClear(stack: Stack | undefined, y: number): boolean {
+  if (stack === undefined) return true;
+  let [low, high] = [0, stack.tops.length - 1];
+  let candidate = -1; // the last unit whose top is at or above y + clearance
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((stack.tops[middle] ?? Infinity) <= y + RUN_CLEARANCE) [candidate, low] = [middle, middle + 1];
+    else high = middle - 1;
+  }
+  return candidate < 0 || (stack.bottoms[candidate] ?? -Infinity) < y - RUN_CLEARANCE;
+}
+
+/** Can a horizontal run at `y` cross sub-columns first..last (inclusive)? */
+function runClear(grid: Grid, first: number, last: number, y: number): boolean {
+  if (last - first + 1 > MAX_STRAIGHT_COLUMNS) return false;
+  for (let c = first; c <= last; c++) if (!grid.clear(c, y)) return false;
+  return true;
+}
+
+function at(list: readonly number[], index: number): number {
+  const value = list[index];
+  if (value === undefined) throw new Error(`quick layout: no routing channel ${index}`);
+  return value;
+}
+
+/**
+ * An orthogonal route from the source's right border to the target's left border that only uses
+ * space the packing keeps free of leaf boxes:
+ * - the strip between two inner columns of a compound and the band under its children (children
+ *   of one compound stay inside it; a child leaves through that band unless it is in the last
+ *   inner column, whose right padding is free, and enters the same way);
+ * - the strip between two global sub-columns (sub-columns never overlap in x, units stack without
+ *   overlapping in y inside one, so a horizontal line at a unit's own height meets only that unit);
+ * - the margin band above or below everything, to cross columns that are not adjacent.
+ */
+function routeEdge(source: { readonly box: Box; readonly at: Placed }, target: { readonly box: Box; readonly at: Placed }, grid: Grid): Point[] {
+  const start = { x: source.box.x + source.box.width, y: source.box.y + source.box.height / 2 };
+  const end = { x: target.box.x, y: target.box.y + target.box.height / 2 };
+  const inner = source.at.compound;
+  const innerTarget = target.at.compound;
+  if (inner !== null && innerTarget !== null && inner.id === innerTarget.id) {
+    const right = at(inner.channels, inner.column + 1);
+    const left = at(innerTarget.channels, innerTarget.column);
+    if (inner.column + 1 === innerTarget.column) return [start, { x: right, y: start.y }, { x: right, y: end.y }, end];
+    return [start, { x: right, y: start.y }, { x: right, y: inner.bandY }, { x: left, y: inner.bandY }, { x: left, y: end.y }, end];
+  }
+  // Out of the source's compound (if any) to a point at height `exitY` in the unit's own sub-column.
+  const exit: Point[] = [start];
+  let exitY = start.y;
+  if (inner !== null && inner.column + 1 < inner.columns) {
+    const right = at(inner.channels, inner.column + 1);
+    exit.push({ x: right, y: start.y }, { x: right, y: inner.bandY });
+    exitY = inner.bandY;
+  }
+  const entry: Point[] = [end];
+  let entryY = end.y;
+  if (innerTarget !== null && innerTarget.column > 0) {
+    const left = at(innerTarget.channels, innerTarget.column);
+    entry.unshift({ x: left, y: innerTarget.bandY }, { x: left, y: end.y });
+    entryY = innerTarget.bandY;
+  }
+  return [...exit, ...crossing(source.at.column, target.at.column, exitY, entryY, grid), ...entry];
+}
+
+/**
+ * From height `exitY` in the strip right of sub-column `from` to height `entryY` in the strip left
+ * of sub-column `to`: straight down the shared strip when they are neighbours; else straight across
+ * at the exit or entry height when no unit of the sub-columns in between is in the way; else
+ * through the margin band above or below everything (always free; the nearer one).
+ */
+function crossing(from: number, to: number, exitY: number, entryY: number, grid: Grid): Point[] {
+  const out = at(grid.channels, from + 1);
+  const into = at(grid.channels, to);
+  if (from + 1 === to) return [{ x: out, y: exitY }, { x: out, y: entryY }];
+  if (from + 1 < to) {
+    if (runClear(grid, from + 1, to - 1, exitY)) return [{ x: out, y: exitY }, { x: into, y: exitY }, { x: into, y: entryY }];
+    if (runClear(grid, from + 1, to - 1, entryY)) return [{ x: out, y: exitY }, { x: out, y: entryY }, { x: into, y: entryY }];
+  }
+  const viaTop = Math.abs(exitY - grid.top) + Math.abs(entryY - grid.top);
+  const viaBottom = Math.abs(exitY - grid.bottom) + Math.abs(entryY - grid.bottom);
+  const band = viaTop <= viaBottom ? grid.top : grid.bottom;
+  return [{ x: out, y: exitY }, { x: out, y: band }, { x: into, y: band }, { x: into, y: entryY }];
+}
+
+/** Drops repeated points and the middle of three collinear ones. */
+function simplify(points: readonly Point[]): Point[] {
+  const out: Point[] = [];
+  for (const p of points) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.x === p.x && last.y === p.y) continue;
+    const before = out[out.length - 2];
+    if (before !== undefined && last !== undefined && ((before.x === last.x && last.x === p.x) || (before.y === last.y && last.y === p.y))) out.pop();
+    out.push(p);
+  }
+  return out;
+}
+
 /** Synchronous layered layout: same output shape as `layoutEgressGraph`. */
 export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions): GraphLayout {
   const o: ResolvedLayoutOptions = resolveLayoutOptions(options);
@@ -308,7 +459,7 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
     if (unitOf.get(node.id) !== node.id) continue;
     const children = childrenOf.get(node.id);
     units.set(node.id, children === undefined
-      ? { node, subscription: subscriptionOf(node.id), ...leafSize(node, o), children: [] }
+      ? { node, subscription: subscriptionOf(node.id), ...leafSize(node, o), children: [], channels: [], bandDy: 0 }
       : compoundUnit(node, children, innerLinks, o));
   }
   const layer = longestPathLayers([...units.keys()], unitLinks);
@@ -323,6 +474,11 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
   const packing = packNearAspect(layers.filter((members) => members.length > 0));
 
   const boxes = new Map<string, Box>();
+  const placed = new Map<string, Placed>();
+  const stacks: Stack[] = [];
+  // Free vertical strips: channel c runs left of global sub-column c, the last one right of all.
+  const channels: number[] = [MARGIN / 2];
+  let column = 0;
   const contentHeight = packing.height - 2 * MARGIN;
   let x = MARGIN;
   packing.layers.forEach((columns, i) => {
@@ -331,18 +487,36 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
     // Each layer's block is centred vertically, so a lone firewall sits where the fan of edges
     // meets; the sub-columns of a wrapped layer share their top edge, so the grid's rows line up.
     const blockTop = MARGIN + (contentHeight - columns.reduce((max, c) => Math.max(max, c.height), 0)) / 2;
-    columns.forEach((column, j) => {
+    columns.forEach((sub, j) => {
       if (j > 0) x += SUBCOLUMN_GAP;
-      const top = columns.length === 1 ? MARGIN + (contentHeight - column.height) / 2 : blockTop;
-      for (const { unit, dy } of column.units) {
-        const ux = x + (column.width - unit.width) / 2;
+      if (column > 0) {
+        const right = channels.pop() ?? x;
+        channels.push((right + x) / 2);
+      }
+      const top = columns.length === 1 ? MARGIN + (contentHeight - sub.height) / 2 : blockTop;
+      const stack: Stack = { tops: [], bottoms: [] };
+      stacks.push(stack);
+      for (const { unit, dy } of sub.units) {
+        const ux = x + (sub.width - unit.width) / 2;
         const uy = top + dy;
         boxes.set(unit.node.id, { x: ux, y: uy, width: unit.width, height: unit.height });
-        for (const child of unit.children) boxes.set(child.id, { x: ux + child.dx, y: uy + child.dy, width: child.width, height: child.height });
+        placed.set(unit.node.id, { column, compound: null });
+        stack.tops.push(uy);
+        stack.bottoms.push(uy + unit.height);
+        const inner = { channels: unit.channels.map((c) => ux + c), bandY: uy + unit.bandDy, columns: unit.channels.length - 1 };
+        for (const child of unit.children) {
+          boxes.set(child.id, { x: ux + child.dx, y: uy + child.dy, width: child.width, height: child.height });
+          placed.set(child.id, { column, compound: { id: unit.node.id, column: child.column, ...inner } });
+        }
       }
-      x += column.width;
+      x += sub.width;
+      // Provisional: the right edge, turned into the gap's middle once the next sub-column starts.
+      channels.push(x);
+      column += 1;
     });
   });
+  if (column > 0) channels.push((channels.pop() ?? x) + MARGIN / 2);
+  const grid: Grid = { channels, top: MARGIN / 2, bottom: packing.height - MARGIN / 2, clear: (c, y) => stackClear(stacks[c], y) };
 
   const nodes: NodeBox[] = graph.nodes.map((node) => {
     const box = boxes.get(node.id) ?? { x: 0, y: 0, width: 0, height: 0 };
@@ -353,10 +527,10 @@ export function layoutLayeredQuick(graph: EgressGraph, options?: LayoutOptions):
   const edges: EdgeRoute[] = graph.edges.map((edge) => {
     const from = boxes.get(edge.source);
     const to = boxes.get(edge.target);
-    const points = from === undefined || to === undefined ? [] : [
-      { x: round2(from.x + from.width), y: round2(from.y + from.height / 2) },
-      { x: round2(to.x), y: round2(to.y + to.height / 2) },
-    ];
+    const fromAt = placed.get(edge.source);
+    const toAt = placed.get(edge.target);
+    const points = from === undefined || to === undefined || fromAt === undefined || toAt === undefined ? []
+      : simplify(routeEdge({ box: from, at: fromAt }, { box: to, at: toAt }, grid)).map((p) => ({ x: round2(p.x), y: round2(p.y) }));
     return { id: edge.id, source: edge.source, target: edge.target, points, label: null };
   });
   return { engine: 'quick', width: round2(packing.width), height: round2(packing.height), nodes, edges, fontFamily: GRAPH_FONT_FAMILY };

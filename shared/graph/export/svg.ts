@@ -144,8 +144,8 @@ export function toSvg(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta
       out.push(text(edge.label, ink.muted, dx, dy));
     }
   }
-  // VNet titles after the edges, on a halo of the background: in big quick layouts straight edges
-  // cross VNet boxes, and a title under a bundle of lines could not be read.
+  // VNet titles after the edges, on a halo of the background: edges may cross a VNet box's title
+  // band (in and out of the box, or through its padding), and a title under lines could not be read.
   for (const box of layout.nodes) {
     if (!box.compound) continue;
     box.lines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy, ink.tones.neutral.fill)));

@@ -172,15 +172,17 @@ describe('segmentsOf', () => {
 });
 
 describe('edges around nodes', () => {
-  it('on the bank demo, no edge as cytoscape draws it (source centre → layout bends → target centre) crosses another node', async () => {
+  // Quick: the layout big estates get (issue 12), forced here on a demo small enough to read.
+  for (const [demoName, engine] of [['bank', 'elk'], ['bank', 'quick'], ['training', 'quick'], ['manufacturer', 'quick']] as const) it(`on the ${demoName} demo (${engine} layout), no edge as cytoscape draws it (source centre → layout bends → target centre) crosses another node`, async () => {
     const { normalizeArm } = await import('../../../shared/arm/index');
     const { findDemo } = await import('../../../shared/demo/index');
     const { resolveEgress } = await import('../../../shared/egress/index');
-    const demo = findDemo('bank');
-    if (!demo) throw new Error('no bank demo');
+    const demo = findDemo(demoName);
+    if (!demo) throw new Error(`no ${demoName} demo`);
     const normalized = normalizeArm(demo.documents);
     const graph = buildEgressGraph(normalized.model, resolveEgress({ ...normalized, metrics: [] }, {}), { kind: 'full' }, { bypassedNat: true });
-    const layout = await layoutEgressGraph(graph, { engine: 'elk' });
+    const layout = await layoutEgressGraph(graph, { engine });
+    expect(layout.engine).toBe(engine);
     const elements = toCytoscapeElements(graph, layout);
     const leaves = layout.nodes.filter((b) => !b.compound);
     const centre = (id: string) => {
