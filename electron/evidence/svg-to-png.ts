@@ -56,19 +56,30 @@ export async function svgToPng(svg: string, options: { readonly scale?: number; 
   const scale = fittingScale(size.width, size.height, options.scale ?? 2);
   const files = evidenceFontFiles();
   const fontBuffers = await Promise.all([files.Sans, files['Sans-Bold'], fallbackFontFile()].map(async (f) => new Uint8Array(await readFile(f))));
-  const renderer = new Resvg(svg, {
-    font: { fontBuffers, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-    fitTo: { mode: 'zoom', value: scale },
-    ...(options.background === undefined ? {} : { background: options.background }),
-  });
   try {
-    const image = renderer.render();
+    const renderer = new Resvg(svg, {
+      font: { fontBuffers, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+      fitTo: { mode: 'zoom', value: scale },
+      ...(options.background === undefined ? {} : { background: options.background }),
+    });
     try {
-      return { png: image.asPng(), width: image.width, height: image.height, scale };
+      const image = renderer.render();
+      try {
+        return { png: image.asPng(), width: image.width, height: image.height, scale };
+      } finally {
+        image.free();
+      }
     } finally {
-      image.free();
+      renderer.free();
     }
-  } finally {
-    renderer.free();
+  } catch (error) {
+    // A panic inside the WebAssembly renderer surfaces as `RuntimeError: unreachable`: say what
+    // failed and what still works, rather than that word.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PngRenderError(`the PNG could not be drawn (resvg: ${reason}); --format svg writes the same diagram`);
   }
+}
+
+export class PngRenderError extends Error {
+  override readonly name = 'PngRenderError';
 }

@@ -155,6 +155,11 @@ describe('egress-atlas diagram', () => {
     expect(darkPng.readUInt32BE(16)).toBe(Math.round(svgWidth));
   }, 60_000);
 
+  it('an SVG the renderer cannot draw is a clear error, not a WebAssembly trap', async () => {
+    const { svgToPng } = await import('../../../electron/evidence/svg-to-png');
+    await expect(svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"', {})).rejects.toThrow(/^the PNG could not be drawn \(resvg: .+\); --format svg writes the same diagram$/);
+  });
+
   it('scales a PNG down rather than pass 16,384 px a side or 120 million pixels', async () => {
     const { fittingScale } = await import('../../../electron/evidence/svg-to-png');
     expect(fittingScale(1000, 800, 2)).toBe(2);
