@@ -6,20 +6,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
-import { runCli } from '../../../electron/cli/main';
+import { runCliIn, type CliRun } from '../../support/cli-run';
 import type { MatrixResult } from '../../../shared/egress/matrix';
 import type { ReachResult } from '../../../shared/egress/reach';
 import type { ResolveJson } from '../../../shared/egress/explain';
 
 let dir = '';
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: readonly string[]): Promise<CliRun> {
+  return runCliIn(dir, args);
 }
 
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'egress-atlas-dest-')); });

@@ -7,26 +7,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
-import { runCli } from '../../../electron/cli/main';
+import { runCliIn, type CliRun } from '../../support/cli-run';
 import { childrenNamed, parseXml, type XmlElement } from '../../shared/policy/xml';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'egress-atlas-diagram-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-async function cli(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: readonly string[]): Promise<CliRun> {
+  return runCliIn(dir, args);
 }
 
 const PINNED = ['--timestamp', '2026-11-26T06:00:00Z'];

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
+import { runCliIn, type CliRun } from '../../support/cli-run';
 import { formatTable } from '../../../electron/cli/format-table';
-import { runCli } from '../../../electron/cli/main';
 import { normalizeArm } from '../../../shared/arm/index';
 import { resolveEgress } from '../../../shared/egress/index';
 
@@ -18,12 +17,8 @@ const AZ_DIR = fileURLToPath(new URL('../../fixtures/az-outputs/', import.meta.u
 
 let dir = '';
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: readonly string[]): Promise<CliRun> {
+  return runCliIn(dir, args);
 }
 
 beforeAll(async () => {

@@ -6,26 +6,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
-import { runCli } from '../../../electron/cli/main';
+import { runCliIn, type CliRun } from '../../support/cli-run';
 import { TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
 import type { TrafficResult } from '../../../shared/traffic/index';
 import { ROOT } from '../../shared/traffic/support';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let dir = '';
 
-async function cli(args: readonly string[], cwd = ROOT): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
+  return runCliIn(cwd, args);
 }
 
 beforeAll(async () => {

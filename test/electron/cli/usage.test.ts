@@ -1,14 +1,10 @@
 /** The CLI's rough edges (issue 10): help everywhere, did-you-mean, why --fail-on exits 1. */
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
+import { runCliIn, type CliRun } from '../../support/cli-run';
 import { COMMANDS } from '../../../electron/cli/commands/index';
-import { runCli } from '../../../electron/cli/main';
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: process.cwd(), env: {} };
-  return { code: await runCli(args, io), stdout, stderr };
+function cli(args: readonly string[]): Promise<CliRun> {
+  return runCliIn(process.cwd(), args);
 }
 
 describe('CLI usage', () => {

@@ -10,24 +10,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command';
-import { runCli } from '../../../electron/cli/main';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runCliIn, type CliRun } from '../../support/cli-run';
 
 let dir = '';
 
-async function cli(...args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: {} };
-  // The real registry: verify must be reachable as `egress-atlas verify`.
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+function cli(...args: readonly string[]): Promise<CliRun> {
+  return runCliIn(dir, args);
 }
 
 function ed25519Pair(): { readonly privatePem: string; readonly publicPem: string } {
