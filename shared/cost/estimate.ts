@@ -267,16 +267,16 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       const plan = pathIds.has(key(s.source.id)) ? planById.get(key(s.source.id)) : planById.get(key(s.subnet.id));
       if (!plan) continue;
       let bytes = 0;
-      let any = false;
+      let logsCarryBytes = false;
       for (const o of s.observed) {
         if (o.bytes === null) continue;
-        any = true;
+        logsCarryBytes = true;
         if (o.action === 'allow' && countsAsInternet(o.destination)) bytes += o.bytes;
       }
       const res = find(toResourceId(s.source.id));
       const tags = res ? effectiveTags(res, find).tags : plan.tags;
       plan.contributors.push({ source: s.source, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'), observedBytes: bytes });
-      if (any) plan.hasBytes = true;
+      if (logsCarryBytes) plan.hasBytes = true;
       plan.observedBytes += bytes;
     }
   }

@@ -241,6 +241,11 @@ interface RequirementOutcome {
 const PASS: RequirementOutcome = { findings: [], applicable: true };
 const fail = (findings: readonly Finding[]): RequirementOutcome => ({ findings, applicable: true });
 
+/** No path to a destination for this source: the requirement is unproven, never passed. */
+function noPathTo(requirement: RequirementKind, subject: string, path: EgressPath): Finding {
+  return { requirement, subject, path, reason: `could not be proven: no path to ${subject} for this source` };
+}
+
 function unproven(requirement: RequirementKind, path: EgressPath, subject: string | null, what: string, ev: Evaluation): Finding {
   return { requirement, subject, path, reason: `could not be proven: ${what} is unknown (${ending(path, ev.json)})` };
 }
@@ -310,7 +315,7 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
       for (const { spec } of requirement.destinations) {
         const to = ev.pathTo(spec.label, spec.text, info.path.source);
         if (!to) {
-          findings.push({ requirement: kind, subject: spec.label, path, reason: `could not be proven: no path to ${spec.label} for this source` });
+          findings.push(noPathTo(kind, spec.label, path));
           continue;
         }
         if (to.verdict === 'internet' || to.verdict === 'private') continue;
@@ -325,7 +330,7 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
       for (const { spec } of requirement.destinations) {
         const to = ev.pathTo(spec.label, spec.text, info.path.source);
         if (!to) {
-          findings.push({ requirement: kind, subject: spec.label, path, reason: `could not be proven: no path to ${spec.label} for this source` });
+          findings.push(noPathTo(kind, spec.label, path));
           continue;
         }
         if (to.verdict === 'denied' || to.verdict === 'dropped' || to.verdict === 'no-outbound') continue;
@@ -345,7 +350,7 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
       for (const { spec } of requirement.destinations) {
         const to = ev.pathTo(spec.label, spec.text, info.path.source);
         if (!to) {
-          findings.push({ requirement: kind, subject: spec.label, path, reason: `could not be proven: no path to ${spec.label} for this source` });
+          findings.push(noPathTo(kind, spec.label, path));
           continue;
         }
         if (to.verdict === 'private' && to.exit === 'private-endpoint') continue;
