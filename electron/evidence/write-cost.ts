@@ -7,18 +7,13 @@
  * $0.00; a roll-up that includes one says so. It draws the CostResult as it is: nothing is
  * re-priced here.
  */
-import { COST_ITEM_LABEL, type CostLine, type CostResult, type CostRollup, type SourceCost } from '../../shared/cost/types';
+import { COST_ITEM_LABEL, usdText, type CostLine, type CostResult, type CostRollup, type SourceCost } from '../../shared/cost/types';
 import { COLORS, type EvidenceDocument, type TableCell } from './evidence-document';
 import { SEVERITY_COLOR } from './palette';
 import { plural } from './reach-facts';
 
 /** Paths with a block of their own; past this, the most expensive (a big estate's PDF stays readable; the roll-ups cover all). */
 export const MAX_COST_PATHS = 100;
-
-/** `$1,234.56`, or the gap. */
-export function usd(value: number | null): string {
-  return value === null ? 'missing' : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
 
 function missingCell(text = 'missing'): TableCell {
   return { text, color: SEVERITY_COLOR.warning, font: 'Sans-Bold' };
@@ -47,7 +42,7 @@ function rollupTable(ed: EvidenceDocument, header: string, rows: readonly CostRo
   ], rows.map((r) => [
     r.key,
     String(r.sources),
-    usd(r.monthlyUsd),
+    usdText(r.monthlyUsd),
     r.complete ? 'yes' : missingCell('no: a figure is missing'),
   ]), 8);
 }
@@ -66,7 +61,7 @@ function quantityText(line: CostLine): string {
 
 function sourceBlock(ed: EvidenceDocument, s: SourceCost): void {
   ed.ensureSpace(110);
-  ed.heading(`${s.source.name} (${s.source.type === 'nic' ? 'NIC' : 'subnet'}): ${usd(s.monthlyUsd)} per month${s.complete ? '' : ' + missing figures'}`, 2, { keepWith: 60 });
+  ed.heading(`${s.source.name} (${s.source.type === 'nic' ? 'NIC' : 'subnet'}): ${usdText(s.monthlyUsd)} per month${s.complete ? '' : ' + missing figures'}`, 2, { keepWith: 60 });
   ed.paragraph(`Owner ${s.owner ?? '(untagged)'} · cost centre ${s.costCentre ?? '(untagged)'}${s.tagsFrom ? ` (tags of ${s.tagsFrom.split('/').pop() ?? s.tagsFrom})` : ''} · region ${s.region ?? 'unknown'}`, { size: 7.5, color: COLORS.muted, gapAfter: 1 });
   ed.paragraph(`Bytes used: ${s.bytes.description}`, { size: 7.5, color: COLORS.muted, gapAfter: 3 });
   const w = ed.contentWidth;
@@ -80,7 +75,7 @@ function sourceBlock(ed: EvidenceDocument, s: SourceCost): void {
     `${COST_ITEM_LABEL[l.item]}${l.resource === null ? '' : `\n${l.resource.name}`}${l.bytes === null || l.bytes === s.bytes.description ? '' : `\nbytes: ${l.bytes}`}`,
     quantityText(l),
     l.price === null ? { text: priceText(l), color: SEVERITY_COLOR.warning } : priceText(l),
-    l.monthlyUsd === null ? missingCell() : usd(l.monthlyUsd),
+    l.monthlyUsd === null ? missingCell() : usdText(l.monthlyUsd),
   ]), 7);
 }
 
@@ -89,7 +84,7 @@ export function writeCost(ed: EvidenceDocument, title: string, anchor: string, c
   ed.newPage();
   ed.heading(title, 0, { anchor });
   ed.paragraph(costBasis(cost), { size: 8.5, color: COLORS.muted, gapAfter: 4 });
-  ed.paragraph(`Estimated total ${usd(cost.total.monthlyUsd)} per month${cost.total.complete ? '' : ', not counting the missing figures listed below (a missing price or byte count is a gap, never $0.00)'}; `
+  ed.paragraph(`Estimated total ${usdText(cost.total.monthlyUsd)} per month${cost.total.complete ? '' : ', not counting the missing figures listed below (a missing price or byte count is a gap, never $0.00)'}; `
     + `${plural(cost.sources.length, 'costed path')}, ${plural(cost.notCosted.length, 'path')} not costed.`,
   { font: 'Sans-Bold', size: 9, color: cost.total.complete ? COLORS.text : SEVERITY_COLOR.warning, gapAfter: 6 });
   if (options.selection) {
@@ -111,7 +106,7 @@ export function writeCost(ed: EvidenceDocument, title: string, anchor: string, c
 
   if (cost.unattributed.resources.length > 0) {
     ed.ensureSpace(70);
-    ed.heading(`Not on any costed path (${usd(cost.unattributed.monthlyUsd)} per month)`, 1);
+    ed.heading(`Not on any costed path (${usdText(cost.unattributed.monthlyUsd)} per month)`, 1);
     const w = ed.contentWidth;
     ed.table([
       { header: 'Resource', width: w * 0.34 },
@@ -120,7 +115,7 @@ export function writeCost(ed: EvidenceDocument, title: string, anchor: string, c
       { header: 'Why missing', width: w * 0.34 },
     ], cost.unattributed.resources.map((id) => {
       const r = cost.resources.find((x) => x.id === id);
-      return [r?.name ?? id, r?.kind ?? '-', r?.monthlyFixedUsd === null || r === undefined ? missingCell() : usd(r.monthlyFixedUsd), r?.missing ?? ''];
+      return [r?.name ?? id, r?.kind ?? '-', r?.monthlyFixedUsd === null || r === undefined ? missingCell() : usdText(r.monthlyFixedUsd), r?.missing ?? ''];
     }), 7.5);
   }
   if (cost.gaps.length > 0) {

@@ -5,6 +5,7 @@
  * the details pane's "observed vs allowed" rows, and the cost tables. Nothing is re-analysed here.
  */
 import { COST_ITEM_LABEL, type CostLine, type CostResult } from '../../shared/cost/types';
+export { usdText } from '../../shared/cost/types';
 import type { EgressPath, ResolveResult } from '../../shared/egress/types';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
 import type { EgressGraph } from '../../shared/graph/types';
@@ -149,11 +150,6 @@ export function totalFlows(traffic: TrafficResult): number {
 /** `1,234` */
 export function countText(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** US dollars, or the gap: a missing figure is never shown as $0. */
-export function usdText(usd: number | null): string {
-  return usd === null ? 'missing' : `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 export function costItemLabel(line: CostLine): string {

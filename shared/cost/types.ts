@@ -189,3 +189,8 @@ export const COST_ITEM_LABEL: Readonly<Record<CostLine['item'], string>> = {
   'public-ip-hours': 'Public IP hours',
   'internet-egress': 'Internet data transfer out',
 };
+
+/** US dollars for the app and the PDF (`$1,234.56`), or `missing`: a missing figure is never shown as $0. */
+export function usdText(usd: number | null): string {
+  return usd === null ? 'missing' : `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
