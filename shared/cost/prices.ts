@@ -109,7 +109,7 @@ export const PRICE_TABLE: PriceTable = {
   id: 'egress-atlas/prices@2026-09-24',
   currency: 'USD',
   asOf: '2026-09-24',
-  compiledFrom: 'the table shipped with Egress Atlas (shared/cost/prices.ts): list prices from the public sources cited with each figure',
+  compiledFrom: '../shared/reference/destinations.md section 8.1 (Egress pricing for cost attribution)',
   hoursPerMonth: 730,
   sources: [
     {
