@@ -486,10 +486,18 @@ export function drawMinimap(canvas: HTMLCanvasElement, cy: Core, colors: { reado
     const size = n.hasClass('path') ? 3 : 2;
     ctx.fillRect(p.x * scale + ox - size / 2, p.y * scale + oy - size / 2, size, size);
   });
+  // The visible part, clipped to the map: a view wider than the graph on some sides (the usual
+  // case when only part of it is readable) would otherwise draw as a single stray line.
   const ext = cy.extent();
+  const inset = 1;
+  const x1 = Math.max(inset, ext.x1 * scale + ox);
+  const y1 = Math.max(inset, ext.y1 * scale + oy);
+  const x2 = Math.min(width - inset, ext.x2 * scale + ox);
+  const y2 = Math.min(height - inset, ext.y2 * scale + oy);
   ctx.strokeStyle = colors.viewport;
   ctx.lineWidth = 1.5;
-  ctx.strokeRect(ext.x1 * scale + ox, ext.y1 * scale + oy, ext.w * scale, ext.h * scale);
+  if (x2 > x1 && y2 > y1) ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
+  canvas.dataset['viewport'] = x2 > x1 && y2 > y1 ? [x1, y1, x2 - x1, y2 - y1].map((v) => v.toFixed(1)).join(',') : '';
   canvas.dataset['scale'] = String(scale);
   canvas.dataset['ox'] = String(ox);
   canvas.dataset['oy'] = String(oy);

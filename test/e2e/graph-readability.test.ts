@@ -443,6 +443,16 @@ describe('the path view: a selected path always fits whole, readable (1440×900)
     expect(await page.getByTestId('show-in-estate').getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('minimap').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('partial-view').count()).toBe(1);
+    // Part of the estate is on screen: the map shows that part as a box inside the map, not a line.
+    const map = await page.getByTestId('minimap').evaluate((c) => ({ viewport: (c as HTMLCanvasElement).dataset['viewport'] ?? '', width: c.clientWidth, height: c.clientHeight }));
+    const [vx, vy, vw, vh] = map.viewport.split(',').map(Number) as [number, number, number, number];
+    expect(vx).toBeGreaterThanOrEqual(0);
+    expect(vy).toBeGreaterThanOrEqual(0);
+    expect(vx + vw).toBeLessThanOrEqual(map.width);
+    expect(vy + vh).toBeLessThanOrEqual(map.height);
+    expect(vw).toBeGreaterThan(10);
+    expect(vh).toBeGreaterThan(10);
+    expect(vw * vh).toBeLessThan(map.width * map.height);
     await page.screenshot({ path: '/tmp/h8-show-in-estate.png' });
 
     await page.getByTestId('path-view').click();
