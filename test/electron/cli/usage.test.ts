@@ -1,4 +1,5 @@
 /** The CLI's rough edges (issue 10): help everywhere, did-you-mean, why --fail-on exits 1. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCliIn, type CliRun } from '../../support/cli-run';
 import { COMMANDS } from '../../../electron/cli/commands/index';
@@ -30,5 +31,13 @@ describe('CLI usage', () => {
     const run = await cli(['resolve', '--demo', 'bank', '--fail-on', 'warning']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^--fail-on warning: 3 findings at or above warning \(.*default-outbound.*\): exit 1\n$/);
+  });
+
+  it('the README names every option that a command\'s --help shows', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const missing = COMMANDS.flatMap((c) => [...new Set(c.usage.match(/--[a-z][a-z0-9-]+/g) ?? [])]
+      .filter((option) => !new RegExp(`${option}(?![a-z0-9-])`).test(readme))
+      .map((option) => `${c.name} ${option}`));
+    expect(missing).toEqual([]);
   });
 });
