@@ -271,7 +271,10 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
   const lines: string[] = [];
   for (const s of reach.sources) {
     const head = `${safe(s.source.name)} (${s.source.type === 'nic' ? 'NIC' : 'subnet'})`;
-    const verdict = s.unrestricted ? 'UNRESTRICTED: any public destination (TCP 443)' : `restricted (default route: ${s.defaultRoute})`;
+    // An undecided default route is not a restriction: what the source reaches is not known.
+    const undecided = !s.unrestricted && s.defaultRoute === 'unknown';
+    const verdict = s.unrestricted ? 'UNRESTRICTED: any public destination (TCP 443)'
+      : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {
       if (e.kind === 'any' && s.unrestricted) {
@@ -281,10 +284,11 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
       const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
       lines.push(safe(`  ${e.kind.padEnd(14)}  ${e.value}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
-    if (s.allowed.length === 0) lines.push('  (no public destination allowed)');
+    if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : '  (no public destination allowed)');
     for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;
-  lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${reach.sources.length - open} restricted | gaps: ${reach.gaps.length}`);
+  const unknown = reach.sources.filter((s) => !s.unrestricted && s.defaultRoute === 'unknown').length;
+  lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${reach.sources.length - open - unknown} restricted${unknown > 0 ? `, ${unknown} unknown` : ''} | gaps: ${reach.gaps.length}`);
   return `${lines.join('\n')}\n`;
 }

@@ -129,9 +129,18 @@ function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly 
           {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
         </div>
       ) : (
-        <div className="reach-summary sub" data-testid="reach-restricted">
-          {groups.length > 0 ? 'Only what these rules allow:' : `Nothing public is allowed (default route: ${reach.defaultRoute}).`}
-        </div>
+        reach.defaultRoute === 'unknown' ? (
+          // An undecided default route is not a restriction: say what is not known instead.
+          <div className="reach-summary sub" data-testid="reach-unknown">
+            {groups.length > 0
+              ? 'Unknown: the default route could not be decided (see the gaps). What these rules allow:'
+              : 'Unknown: the default route could not be decided, so what it can reach is not known (see the gaps).'}
+          </div>
+        ) : (
+          <div className="reach-summary sub" data-testid="reach-restricted">
+            {groups.length > 0 ? 'Only what these rules allow:' : `Nothing public is allowed (default route: ${reach.defaultRoute}).`}
+          </div>
+        )
       )}
       {groups.map((g) => (
         <div key={g.kind} className="reach-group">

@@ -293,10 +293,49 @@ function describeDocument(json: JsonRecord): string {
   return describeFound(json);
 }
 
+const HTTP_STATUS = /^(\d{3}|default)$/;
+
+/**
+ * A REST API example from Microsoft's specifications (`x-ms-examples`, as the REST reference on
+ * Learn shows them and azure-rest-api-specs stores them): `{ "parameters": {…}, "responses":
+ * { "200": { "body": … } } }`. The body ARM returned is the document: a resource, or a list.
+ * A `200` body is preferred to a `201` (both are the resource after a PUT).
+ */
+function exampleResponse(file: string, json: JsonRecord): { readonly path: string; readonly body: unknown } | null {
+  const responses = json.responses;
+  if (!isRecord(responses) || resourceIdOf(json) !== undefined) return null;
+  const codes = Object.keys(responses);
+  if (codes.length === 0 || !codes.every((code) => HTTP_STATUS.test(code))) return null;
+  for (const code of ['200', '201']) {
+    const response = responses[code];
+    if (isRecord(response) && response.body !== undefined && response.body !== null) return { path: `$.responses["${code}"].body`, body: response.body };
+  }
+  throw new InputError(file, '$.responses', 'a REST API example with a 200 or 201 response body (the resource ARM returned)', `responses ${codes.join(', ')} without one`);
+}
+
+/** `documentParts` of a document found at `prefix` inside the file: every path, and every error's path, starts there. */
+function nestedDocumentParts(doc: ArmDocument, prefix: string, json: unknown): DocumentParts {
+  const rebase = (path: string): string => (path.startsWith('$') ? `${prefix}${path.slice(1)}` : path);
+  let parts: DocumentParts;
+  try {
+    parts = documentParts({ ...doc, json });
+  } catch (error) {
+    if (!(error instanceof InputError) || error.file !== doc.fileName) throw error;
+    throw new InputError(error.file, rebase(error.path), error.expected, error.found);
+  }
+  return {
+    lists: parts.lists.map((list) => ({ ...list, path: rebase(list.path) })),
+    ...(parts.effectiveRouteTables ? { effectiveRouteTables: { ...parts.effectiveRouteTables, path: rebase(parts.effectiveRouteTables.path) } } : {}),
+    ...(parts.gap ? { gap: parts.gap } : {}),
+  };
+}
+
 function documentParts(doc: ArmDocument): DocumentParts {
   const { fileName: file, json } = doc;
   if (Array.isArray(json)) return { lists: [resourceList(file, '$', json)] };
   if (!isRecord(json)) fail(file, '$', DOCUMENT_EXPECTED, json);
+  const example = exampleResponse(file, json);
+  if (example !== null) return nestedDocumentParts(doc, example.path, example.body);
   if (typeof json.$schema === 'string' && json.$schema.toLowerCase().includes('deploymenttemplate')) {
     fail(file, '$', `${DOCUMENT_EXPECTED} (exported resources, not an ARM deployment template)`, json.$schema);
   }

@@ -123,6 +123,13 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   if (subnet.routeTableId && set.capturedFromNicId === null && !ctx.index.routeTables.has(subnet.routeTableId)) {
     return missingReference(ctx, trail, subnet.routeTableId, `route table ${nameOfId(subnet.routeTableId).name} of subnet ${subnet.name}`, 'which routes the subnet uses');
   }
+  // The virtual network adds routes of its own: its gateway's BGP routes (a 0.0.0.0/0 from on-premises
+  // forces tunnelling), its peerings and a virtual hub connection's routing intent [UDR]. Without
+  // it (a subnet exported on its own), only captured effective routes can say where traffic goes.
+  if (set.capturedFromNicId === null && !ctx.index.subnetVirtualNetwork.has(subnet.id)) {
+    return missingReference(ctx, trail, subnet.virtualNetworkId, `virtual network ${nameOfId(subnet.virtualNetworkId).name} of subnet ${subnet.name}`,
+      'which routes the subnet uses (gateway, peering and virtual hub routes come with the virtual network)');
+  }
   const destination = ctx.traffic.destination;
   if (destination.kind === 'name' && destination.address === null) {
     const endpoint = serviceEndpointForName(subnet, destination.name);
@@ -308,7 +315,7 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
 
 /** A resource the path depends on is referenced but not in the input: unknown, with a gap naming it. */
 function missingReference(ctx: EngineContext, trail: Trail, resourceId: string, what: string, consequence: string): Outcome {
-  addGap(ctx, { code: 'missing-reference', scope: resourceId, message: `${what} is referenced but not in the input, so ${consequence} is unknown.` });
+  addGap(ctx, { code: 'missing-reference', scope: resourceId, message: `${what.charAt(0).toUpperCase()}${what.slice(1)} is referenced but not in the input, so ${consequence} is unknown.` });
   return trail.end({ kind: 'missing-resource', resourceId, what, consequence });
 }
 

@@ -353,7 +353,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
         'The destination is covered by a service-endpoint route: traffic goes to the Azure service over the backbone with the subnet\'s private identity. This is not internet egress; which service prefixes the route covers is not modelled.',
         DOCS.serviceEndpoints, prevVerify);
     case 'missing-resource':
-      return hop('drop', reason.resourceId, `Not in the snapshot: ${reason.what}`, `${reason.what} is not in the snapshot, so ${reason.consequence} is unknown.`, DOCS.udr, prevVerify);
+      return hop('drop', reason.resourceId, `Not in the snapshot: ${reason.what}`, `${reason.what.charAt(0).toUpperCase()}${reason.what.slice(1)} is not in the snapshot, so ${reason.consequence} is unknown.`, DOCS.udr, prevVerify);
     case 'unsupported-gateway-target':
       return hop('drop', reason.gateway.id, 'Unsupported gateway target',
         reason.why === 'virtual-wan' ? 'A UDR to VirtualNetworkGateway in a VNet connected to Virtual WAN is not supported: where the traffic goes is unknown.'

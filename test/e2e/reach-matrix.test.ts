@@ -2,7 +2,7 @@
  * "Can reach" in the details pane and the destinations matrix, in headless Chromium against the
  * real main-side services (the `reach` and `matrix` operations through the loopback bridge).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -73,6 +73,23 @@ describe('Can reach', () => {
     await expect(badge.textContent()).resolves.toBe('Unrestricted: any public destination (TCP 443)');
     await expect(page.getByTestId('can-reach').textContent()).resolves.toContain('AllowInternetOutBound');
     await screenshot(page, 'reach-payments-reporting');
+  });
+
+  it('a subnet whose default route is unknown (its VNet not exported) is "unknown", never "nothing is allowed"', async () => {
+    // Microsoft's Subnets_Get REST example, as published: the subnet without its virtual network.
+    const example = await readFile(new URL('../fixtures/arm-examples/SubnetGet.json', import.meta.url));
+    await page.goto(server.launchUrl(null));
+    await page.getByTestId('file-input').setInputFiles({ name: 'SubnetGet.json', mimeType: 'application/json', buffer: example });
+    await waitForRenders(page, 1, 60_000);
+    await row(await sourceIdByName(page, 'subnet1')).click();
+    const section = page.getByTestId('can-reach');
+    await section.getByTestId('reach-unknown').waitFor();
+    await expect(section.getByTestId('reach-unknown').textContent()).resolves.toContain('Unknown: the default route could not be decided');
+    expect(await section.getByTestId('reach-restricted').count()).toBe(0);
+    expect(await section.getByTestId('reach-unrestricted').count()).toBe(0);
+    await screenshot(page, 'reach-unknown-default-route');
+    await page.goto(server.launchUrl('bank'));
+    await waitForRenders(page, 1);
   });
 });
 

@@ -3,7 +3,7 @@
  * Azure exports resolves (they are listed as gaps); YAML / table files and input without network
  * resources exit 2 with one line; the table keeps same-named VNets of different resource groups apart.
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { normalizeArm } from '../../../shared/arm/index';
 import { resolveEgress } from '../../../shared/egress/index';
 
 const AZ_DIR = fileURLToPath(new URL('../../fixtures/az-outputs/', import.meta.url));
+/** Microsoft's REST API examples (azure-rest-api-specs `x-ms-examples`), as they are published. */
+const EXAMPLES_DIR = fileURLToPath(new URL('../../fixtures/arm-examples/', import.meta.url));
 
 let dir = '';
 
@@ -78,3 +80,41 @@ describe('the table groups by VNet resource ID', () => {
     expect(table.indexOf('snet-rg-team-b')).toBeGreaterThan(table.indexOf('(rg-team-b)'));
   });
 });
+
+describe('Microsoft REST API examples ({ parameters, responses: { "200": { body } } })', () => {
+  it('are read through the body ARM returned: a VNet example resolves its subnet', async () => {
+    const run = await runCliIn(EXAMPLES_DIR, ['resolve', 'VirtualNetworkGet.json', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { paths: { source: { id: string }; verdict: string; exit: string | null }[] };
+    expect(result.paths.map((p) => [p.source.id, p.verdict, p.exit])).toEqual([
+      ['/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/virtualnetworks/test-vnet/subnets/subnet1', 'internet', 'default-outbound'],
+    ]);
+  });
+
+  it('the whole directory resolves; what is not topology is a gap naming the file and the body\'s JSON path', async () => {
+    const run = await runCliIn(EXAMPLES_DIR, ['resolve', '.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('skipped-input  arm-examples/NetworkInterfaceEffectiveRouteTableList.json: arm-examples/NetworkInterfaceEffectiveRouteTableList.json: $.responses["200"].body: expected ARM resources; this is an effective route table');
+    expect(run.stdout).toMatch(/not-modelled {2}arm-examples\/NetworkWatcherNextHopGet\.json: .* is a Network Watcher next-hop result/);
+    // A subnet example alone (its VNet not exported): unknown, and the gap names the VNet.
+    expect(run.stdout).toMatch(/ {2}subnet1 +unknown /);
+    expect(run.stdout).toContain('Virtual network vnetname of subnet subnet1 is referenced but not in the input');
+  });
+
+  it('reach calls a subnet with an undecided default route unknown, not restricted', async () => {
+    const run = await runCliIn(EXAMPLES_DIR, ['reach', 'SubnetGet.json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('subnet1 (subnet)  UNKNOWN: the default route could not be decided (see gaps)\n  (what it can reach is not known until the gaps are closed)\n');
+    expect(run.stdout).toContain('1 source: 0 unrestricted, 0 restricted, 1 unknown | gaps: 2');
+    expect(run.stdout).not.toContain('no public destination allowed');
+  });
+
+  it('an example without a 200 or 201 body (a delete) exits 2 naming what it has', async () => {
+    await writeFile(join(dir, 'delete-example.json'), JSON.stringify({ parameters: { 'api-version': '2024-05-01' }, responses: { 200: {}, 202: { headers: {} }, 204: {} } }));
+    const run = await cli(['resolve', 'delete-example.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: delete-example.json: $.responses: expected a REST API example with a 200 or 201 response body (the resource ARM returned), found responses 200, 202, 204 without one\n');
+  });
+});
+

@@ -116,6 +116,23 @@ describe('resolveEgress: exits', () => {
     expect(pathOf(result, s).verdict).toBe('unknown');
     expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: ghost }));
   });
+
+  it('a subnet exported without its virtual network is unknown (gateway, peering and hub routes come with the VNet), unless its routes were captured', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.9.9.9')] });
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { natGatewayId: nat });
+    const nic = b.nic(s, 'vm1-nic', '10.0.1.4');
+    const whole = b.build();
+    expect(pathOf(resolve(whole), s).verdict).toBe('internet');
+    const subnetOnly = { ...whole, virtualNetworks: [] };
+    const result = resolve(subnetOnly);
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [] });
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: v, message: expect.stringContaining('Virtual network v of subnet app is referenced but not in the input') }));
+    expect(explainPath(pathOf(result, s)).at(-1)?.rule).toBe('Not in the snapshot: virtual network v of subnet app');
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'Internet')] }];
+    expect(summary(pathOf(resolve(subnetOnly, {}, { effectiveRoutes }), s))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.9.9.9'] });
+  });
 });
 
 describe('resolveEgress: captured effective routes', () => {
