@@ -8,9 +8,9 @@
  *   firewall makes it dead configuration [NATOV].
  */
 import {
-  azureFirewall, defaultRouteTo, firewallPolicy, inGroup, natGateway, networkInterface,
-  networkSecurityGroup, publicIp, routeTable, ruleCollectionGroup, subnetId,
-  virtualNetwork, virtualNetworkGateway, vnetId, armId, type ArmResource, type Scope,
+  azureFirewall, defaultRouteTo, effectiveRoute, firewallPolicy, inGroup, natGateway, networkInterface,
+  networkSecurityGroup, publicIp, routeTable, ruleCollectionGroup, subnetId, systemEffectiveRoutes,
+  virtualNetwork, virtualNetworkGateway, vnetId, armId, type ArmResource, type CapturedRoutes, type EffectiveRouteSpec, type Scope,
 } from './arm-builders';
 
 export const BANK_HUB_SUBSCRIPTION = '6b1f3c2a-8d4e-4f7a-9c15-2e8b7d0a4c91';
@@ -147,5 +147,22 @@ export function bankResources(): readonly ArmResource[] {
     nic(settlement, 'vnet-settlement-weu', 'snet-settlement-batch', 'vm-settle-batch-01', '10.130.0.4'),
     nic(settlement, 'vnet-settlement-weu', 'snet-settlement-db', 'vm-settle-db-01', '10.130.1.4'),
   ];
+}
+
+/**
+ * The bank estate with the effective routes captured from the reporting VM (as `egress-atlas pull`
+ * captures one NIC per route signature). The hub's VPN gateway speaks BGP: without a capture in
+ * its gateway domain, whether on-premises advertises 0.0.0.0/0 (forced tunnelling) is not known.
+ * The capture shows what it does advertise (the data centre, 172.20.0.0/16) and that the reporting
+ * subnet's 0.0.0.0/0 is the system route to the internet: the bypass is proven, not assumed.
+ */
+export function bankEstate(): { readonly resources: readonly ArmResource[]; readonly effectiveRoutes: readonly CapturedRoutes[] } {
+  const reportingNicId = armId(reporting, 'Microsoft.Network/networkInterfaces', 'nic-vm-payrpt-01');
+  const routes = ([
+    ...systemEffectiveRoutes(['10.110.0.0/22']),
+    { source: 'Default', addressPrefix: ['10.100.0.0/22'], nextHopType: 'VNetPeering' },
+    { source: 'VirtualNetworkGateway', addressPrefix: ['172.20.0.0/16'], nextHopType: 'VirtualNetworkGateway', nextHopIpAddress: ['10.100.1.30'] },
+  ] satisfies readonly EffectiveRouteSpec[]).map(effectiveRoute);
+  return { resources: bankResources(), effectiveRoutes: [{ networkInterfaceId: reportingNicId, routes }] };
 }
 

@@ -6,7 +6,7 @@
 import type { ArmDocument } from '../arm/index';
 import type { ServiceTagSet } from '../model/service-tags';
 import type { ArmResource, CapturedRoutes } from './arm-builders';
-import { bankResources } from './bank';
+import { bankEstate } from './bank';
 import { healthResources } from './health';
 import { DEMO_SERVICE_TAGS_EXCERPT } from './service-tags';
 import { manufacturerEstate } from './manufacturer';
@@ -50,7 +50,7 @@ function estate(name: string, title: string, description: string, build: () => r
 export const DEMO_ESTATES: readonly DemoEstate[] = [
   estate('bank', 'Bank payment spokes behind a hub firewall',
     'Payment spokes reach approved card-network and PSP APIs only through a hub Azure Firewall with a NAT gateway (two allow-listed IPs). Find the reporting subnet that bypasses the firewall and the card-auth NAT gateway nobody uses.',
-    () => bundle('bank', bankResources())),
+    () => { const e = bankEstate(); return bundle('bank', e.resources, e.effectiveRoutes); }),
   estate('manufacturer', 'Manufacturer: Container Apps, NVA pair and forced-tunnelled plants',
     'Container Apps jobs pull packages through an HA-ports internal load balancer and an NVA pair with a NAT gateway; plant-floor subnets are forced-tunnelled on-premises by a BGP default route; build agents escape with their own public IPs. Image builds reach only the package feeds their hub Azure Firewall names (what-if pypi.org, then example.com).',
     () => { const e = manufacturerEstate(); return bundle('manufacturer', e.resources, e.effectiveRoutes); }),

@@ -198,6 +198,12 @@ export function generateSyntheticEstate(options: SyntheticEstateOptions): Synthe
     resources.push(hubRoute);
 
     let capturedThisSub = s % every !== 0;
+    // The spokes' route tables stop gateway route propagation, so their captures show no learned
+    // routes: a capture in the hub (propagation on) is what tells which routes the BGP gateway
+    // learned, as `pull` samples one NIC per route signature. On-premises advertises its data
+    // centre, no default route.
+    const gatewaySubnet = hubPlan.subnets[1];
+    let capturedHub = s % every !== 0 || hubPlan.subnets.length <= 1 || gatewaySubnet === undefined;
     for (const plan of vnets) {
       const scope = plan.scope;
       const isHub = plan.index === 0;
@@ -254,6 +260,11 @@ export function generateSyntheticEstate(options: SyntheticEstateOptions): Synthe
               capturedThisSub = true;
               effectiveRouteTables[nic.id] = { value: capturedSpokeRoutes(plan.prefix, hubPlan.prefix, firewallIp).map(effectiveRoute) };
             }
+            if (!capturedHub && p.pattern === 'hub-shared' && gatewaySubnet !== undefined) {
+              capturedHub = true;
+              const spokePrefixes = vnets.slice(1).map((v) => v.prefix);
+              effectiveRouteTables[nic.id] = { value: capturedHubRoutes(hubPlan.prefix, spokePrefixes, firewallIp, ipv4(gatewaySubnet.firstHost)).map(effectiveRoute) };
+            }
           }
         }
       }
@@ -278,6 +289,16 @@ function capturedSpokeRoutes(spokePrefix: string, hubPrefix: string, firewallIp:
   return [
     ...systemEffectiveRoutes([spokePrefix]).map((r) => r.addressPrefix[0] === '0.0.0.0/0' ? { ...r, state: 'Invalid' as const } : r),
     { source: 'Default', addressPrefix: [hubPrefix], nextHopType: 'VNetPeering' },
+    { source: 'User', name: 'default-to-hub-firewall', addressPrefix: ['0.0.0.0/0'], nextHopType: 'VirtualAppliance', nextHopIpAddress: [firewallIp] },
+  ];
+}
+
+/** A hub subnet's capture: its UDR to the firewall, the peered spokes, and what the gateway learned over BGP. */
+function capturedHubRoutes(hubPrefix: string, spokePrefixes: readonly string[], firewallIp: string, gatewayIp: string): readonly EffectiveRouteSpec[] {
+  return [
+    ...systemEffectiveRoutes([hubPrefix]).map((r) => r.addressPrefix[0] === '0.0.0.0/0' ? { ...r, state: 'Invalid' as const } : r),
+    ...spokePrefixes.map((prefix): EffectiveRouteSpec => ({ source: 'Default', addressPrefix: [prefix], nextHopType: 'VNetPeering' })),
+    { source: 'VirtualNetworkGateway', addressPrefix: ['172.20.0.0/16'], nextHopType: 'VirtualNetworkGateway', nextHopIpAddress: [gatewayIp] },
     { source: 'User', name: 'default-to-hub-firewall', addressPrefix: ['0.0.0.0/0'], nextHopType: 'VirtualAppliance', nextHopIpAddress: [firewallIp] },
   ];
 }

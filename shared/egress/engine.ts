@@ -159,6 +159,21 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   // Shared by all subnets on the same route set, unless the evidence (system route, no route table) is the subnet itself.
   const perSubnet = route.resourceId === null && set.routeTableId === null && set.capturedFromNicId === null;
   if (trail.recording) trail.add(memoize(ctx, result, perSubnet ? subnet.id : '', () => routeStep(ctx, subnet, set, result, route)));
+  // The system default route wins only while nothing learned over BGP beats it: with a BGP
+  // gateway in the gateway domain and no captured routes, on-premises may be advertising 0.0.0.0/0
+  // (forced tunnelling) and the configuration cannot tell [UDR][S2SFT][ERROUTE].
+  if (set.capturedFromNicId === null && sender.kind !== 'gateway') {
+    const systemDefault = route.source === 'Default' && route.cidr !== null && route.cidr.prefixLength === 0;
+    // A what-if destination could also match a more specific prefix learned over BGP than the winning UDR.
+    const learned = systemDefault || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
+    if (learned !== null) {
+      addGap(ctx, { code: 'not-modelled', scope: learned.resourceId, message: `Routes learned over BGP through ${learned.name} are not in the input: a 0.0.0.0/0 advertised from on-premises would send internet traffic of the subnets that use it on-premises (and a more specific prefix, traffic to it). Capture a NIC's effective routes (egress-atlas pull captures them) to decide.` });
+    }
+    if (learned !== null && systemDefault) {
+      return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: `Routes learned over BGP through ${learned.name}`, docs: DOCS.expressRouteRouting,
+        missingFact: `whether on-premises advertises 0.0.0.0/0 over BGP through ${learned.name}, which would beat the system default route of subnet ${subnet.name} (capture the effective routes of a NIC in it)` });
+    }
+  }
   const nextHop = route.nextHop;
   if (nextHop.kind === 'unknown') return unknownNextHop(trail, subnet, route);
   const divertsInternet = nextHop.type === 'VirtualAppliance' || nextHop.type === 'VirtualNetworkGateway';

@@ -127,6 +127,10 @@ export class RouteSetBuilder {
     for (const [subnetId, table] of [...this.capturedBySubnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const vnet = index.subnetVirtualNetwork.get(subnetId);
       if (!vnet) continue;
+      // A subnet whose route table stops gateway route propagation shows none of the learned routes
+      // [UDR]: its capture says nothing about them (nor does one whose route table is not in the input).
+      const routeTableId = index.subnets.get(subnetId)?.routeTableId ?? null;
+      if (routeTableId !== null && (index.routeTables.get(routeTableId)?.disableBgpRoutePropagation ?? true)) continue;
       const key = domainKey(gatewayDomainOf(index, vnet));
       if (!key) continue;
       const learned = this.learnedByDomain.get(key) ?? [];
@@ -137,6 +141,34 @@ export class RouteSetBuilder {
       }
       this.learnedByDomain.set(key, learned);
     }
+  }
+
+  /**
+   * The gateway whose learned routes reach this subnet but are not known: it speaks BGP (every
+   * ExpressRoute gateway, a VPN gateway with BGP on) and no effective routes were captured in its
+   * gateway domain. On-premises may advertise 0.0.0.0/0 through it, which beats the system default
+   * route and sends internet traffic on-premises [UDR][S2SFT][ERROUTE]; the configuration does not say.
+   * Null when the subnet's routes are known (captured), propagation is off, or there is no such gateway.
+   */
+  unknownLearnedRoutes(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
+    if (this.capturedBySubnet.has(subnet.id)) return null;
+    const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
+    if (!vnet) return null;
+    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
+    if (table?.disableBgpRoutePropagation === true) return null;
+    const domain = gatewayDomainOf(this.index, vnet);
+    if (domain.kind !== 'local' && domain.kind !== 'remote') return null;
+    const key = domainKey(domain);
+    if (key !== null && this.learnedByDomain.has(key)) return null;
+    const gateways = this.index.gateways.get(domain.virtualNetworkId) ?? [];
+    const bgp = gateways.find((g) => g.gatewayType === 'ExpressRoute')
+      ?? gateways.find((g) => (g.gatewayType === 'Vpn' && g.enableBgp) || g.gatewayType === 'Unknown');
+    if (bgp) return { resourceId: bgp.id, name: bgp.name };
+    // Gateway transit to a VNet that is not in the input: its gateway (and whether it speaks BGP) is not known either.
+    if (domain.kind === 'remote' && !this.index.virtualNetworks.has(domain.virtualNetworkId)) {
+      return { resourceId: domain.virtualNetworkId, name: `the gateway of ${domain.virtualNetworkId.slice(domain.virtualNetworkId.lastIndexOf('/') + 1)} (not in the input)` };
+    }
+    return null;
   }
 
   capturedFor(subnetId: ResourceId): CapturedEffectiveRoutes | null {

@@ -37,8 +37,16 @@ function idOf(estate: FakeEstate, name: string): string {
  * ng-hub (on AzureFirewallSubnet, behind afw-hub for snet-shared / snet-web / snet-api) 10 MiB out
  * per hour and no In series; afw-hub 100 MiB processed per hour.
  */
+/**
+ * The hub gateway with static routing: these pulls read no effective routes, and with a BGP gateway
+ * whether on-premises advertises 0.0.0.0/0 would be unknown (the paths, and so their cost, `unknown`).
+ */
+function withStaticRouting(estate: FakeEstate): FakeEstate {
+  return { ...estate, resources: estate.resources.map((r) => (r.type === 'Microsoft.Network/virtualNetworkGateways' ? { ...r, properties: { ...r.properties, enableBgp: false } } : r)) };
+}
+
 function bytesEstate(): FakeEstate {
-  const base = smallEstate();
+  const base = withStaticRouting(smallEstate());
   const metrics = new Map(base.metrics);
   const ngApps = idOf(base, 'ng-apps').toLowerCase();
   metrics.set(`${ngApps}|bytecount|direction=Out`, Array.from({ length: 24 }, () => 50 * MIB));
@@ -302,7 +310,7 @@ describe('missing, forbidden and throttled metrics are gaps', () => {
   });
 
   it('no data points: a gap, and cost reports the bytes missing rather than $0', async () => {
-    const outcome = await pullWith(smallEstate()); // SNAT metrics only: no ByteCount / DataProcessed series
+    const outcome = await pullWith(withStaticRouting(smallEstate())); // SNAT metrics only: no ByteCount / DataProcessed series
     const gaps = outcome.snapshot.gaps.filter((g) => g.code === 'metrics-unavailable');
     expect(gaps.map((g) => g.message).sort()).toEqual([
       expect.stringMatching(/^Azure Monitor returned no ByteCount data points/),

@@ -399,10 +399,10 @@ export class ModelBuilder {
     return peering.id;
   }
 
-  gateway(name: string, vnetId: ResourceId, opts: { readonly type?: GatewayType; readonly vpnType?: VpnType; readonly defaultSiteId?: ResourceId; readonly publicIpIds?: readonly ResourceId[] } = {}): ResourceId {
+  gateway(name: string, vnetId: ResourceId, opts: { readonly type?: GatewayType; readonly vpnType?: VpnType; readonly defaultSiteId?: ResourceId; readonly publicIpIds?: readonly ResourceId[]; readonly enableBgp?: boolean } = {}): ResourceId {
     const id = networkId('virtualnetworkgateways', name);
     this.gateways.push({ ...base(id, name), kind: 'virtualNetworkGateway', gatewayType: opts.type ?? 'Vpn', vpnType: opts.vpnType ?? (opts.type === 'ExpressRoute' ? null : 'RouteBased'),
-      virtualNetworkId: vnetId, gatewayDefaultSiteId: opts.defaultSiteId ?? null, enableBgp: true, publicIpAddressIds: opts.publicIpIds ?? [] });
+      virtualNetworkId: vnetId, gatewayDefaultSiteId: opts.defaultSiteId ?? null, enableBgp: opts.enableBgp ?? true, publicIpAddressIds: opts.publicIpIds ?? [] });
     return id;
   }
 

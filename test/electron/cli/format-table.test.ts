@@ -9,7 +9,8 @@ function estate() {
   const fwSubnet = b.subnet(v, 'AzureFirewallSubnet', '10.0.1.0/26');
   b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], rules: [networkRule('web')] });
   b.subnet(v, 'GatewaySubnet', '10.0.255.0/27');
-  b.gateway('vpn', v, { publicIpIds: [b.publicIp('vpn-pip', '20.5.5.5')] });
+  // Static routing (no BGP): the subnets' default route is decided without captured routes.
+  b.gateway('vpn', v, { publicIpIds: [b.publicIp('vpn-pip', '20.5.5.5')], enableBgp: false });
   b.subnet(v, 'app', '10.0.2.0/24');
   const model = b.build();
   return { model, result: resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps: [] }) };

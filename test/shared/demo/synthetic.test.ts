@@ -54,9 +54,12 @@ describe('generateSyntheticEstate', () => {
     expect(result.paths.flatMap((p) => p.findings).map((f) => f.code)).toContain('nat-gateway-bypassed');
   });
 
-  it('captures consistent effective routes for one NIC per subscription', () => {
-    expect(Object.keys(estate.effectiveRouteTables)).toHaveLength(3);
-    expect(normalized.effectiveRoutes).toHaveLength(3);
+  it('captures consistent effective routes for two NICs per subscription: a spoke VM, and a hub VM that shows the BGP-learned routes', () => {
+    expect(Object.keys(estate.effectiveRouteTables)).toHaveLength(6);
+    expect(normalized.effectiveRoutes).toHaveLength(6);
+    const learned = normalized.effectiveRoutes.filter((c) => c.routes.some((r) => r.source === 'VirtualNetworkGateway'));
+    expect(learned.map((c) => c.networkInterfaceId).every((id) => id.includes('/networkinterfaces/nic-vm-shared-'))).toBe(true);
+    expect(learned).toHaveLength(3);
     const nicIds = new Set(normalized.model.networkInterfaces.map((n) => n.id));
     for (const captured of normalized.effectiveRoutes) expect(nicIds.has(captured.networkInterfaceId)).toBe(true);
   });
