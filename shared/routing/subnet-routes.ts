@@ -148,7 +148,9 @@ export class RouteSetBuilder {
    * ExpressRoute gateway, a VPN gateway with BGP on) and no effective routes were captured in its
    * gateway domain. On-premises may advertise 0.0.0.0/0 through it, which beats the system default
    * route and sends internet traffic on-premises [UDR][S2SFT][ERROUTE]; the configuration does not say.
-   * Null when the subnet's routes are known (captured), propagation is off, or there is no such gateway.
+   * Azure Route Server counts too: NVAs advertise routes to it over BGP, 0.0.0.0/0 included [RS]
+   * https://learn.microsoft.com/azure/route-server/overview. Null when the subnet's routes are known
+   * (captured), propagation is off, or there is no such gateway.
    */
   unknownLearnedRoutes(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
     if (this.capturedBySubnet.has(subnet.id)) return null;
@@ -157,9 +159,18 @@ export class RouteSetBuilder {
     const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
     if (table?.disableBgpRoutePropagation === true) return null;
     const domain = gatewayDomainOf(this.index, vnet);
-    if (domain.kind !== 'local' && domain.kind !== 'remote') return null;
+    if (domain.kind === 'virtual-hub') return null;
+    if (domain.kind === 'none') {
+      // Azure Route Server injects the routes NVAs advertise to it over BGP into every subnet of its
+      // VNet [RS]; a VNet with no gateway of its own can still hold one.
+      const routeServer = this.routeServerSubnet(vnet);
+      return routeServer === null ? null : { resourceId: routeServer, name: `the Azure Route Server of ${vnet.name}` };
+    }
     const key = domainKey(domain);
     if (key !== null && this.learnedByDomain.has(key)) return null;
+    const domainVnet = this.index.virtualNetworks.get(domain.virtualNetworkId);
+    const routeServer = domainVnet ? this.routeServerSubnet(domainVnet) : null;
+    if (routeServer !== null && domainVnet) return { resourceId: routeServer, name: `the Azure Route Server of ${domainVnet.name}` };
     const gateways = this.index.gateways.get(domain.virtualNetworkId) ?? [];
     const bgp = gateways.find((g) => g.gatewayType === 'ExpressRoute')
       ?? gateways.find((g) => (g.gatewayType === 'Vpn' && g.enableBgp) || g.gatewayType === 'Unknown');
@@ -167,6 +178,14 @@ export class RouteSetBuilder {
     // Gateway transit to a VNet that is not in the input: its gateway (and whether it speaks BGP) is not known either.
     if (domain.kind === 'remote' && !this.index.virtualNetworks.has(domain.virtualNetworkId)) {
       return { resourceId: domain.virtualNetworkId, name: `the gateway of ${domain.virtualNetworkId.slice(domain.virtualNetworkId.lastIndexOf('/') + 1)} (not in the input)` };
+    }
+    return null;
+  }
+
+  /** The VNet's RouteServerSubnet (the name Azure requires for Route Server), or null. */
+  private routeServerSubnet(vnet: VirtualNetwork): ResourceId | null {
+    for (const id of vnet.subnetIds) {
+      if (this.index.subnets.get(id)?.name.toLowerCase() === 'routeserversubnet') return id;
     }
     return null;
   }

@@ -106,4 +106,25 @@ describe('BGP-learned routes that are not in the input', () => {
     expect(row?.results.map((c) => c.verdict)).toEqual(['unknown', 'unknown']);
     expect(pathOf(resolve(model, { destination: '8.8.8.8' }), app).verdict).toBe('unknown');
   });
+
+  it('Azure Route Server: the routes NVAs advertise to it are not known either, in its VNet and in spokes that use it', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/22']);
+    const routeServer = b.subnet(hub, 'RouteServerSubnet', '10.0.1.0/27');
+    const local = b.subnet(hub, 'snet-local', '10.0.2.0/24');
+    const localNic = b.nic(local, 'vm-local-nic', '10.0.2.4');
+    const result = resolve(b.build());
+    expect(pathOf(result, local).verdict).toBe('unknown');
+    expect(explainPath(pathOf(result, local)).at(-1)?.rule).toBe('Unknown: Routes learned over BGP through the Azure Route Server of hub');
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'not-modelled', scope: routeServer }));
+    // The subnet's own capture decides it.
+    const effectiveRoutes = [{ networkInterfaceId: localNic, routes: [effectiveRoute('10.0.0.0/22', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'Internet')] }];
+    expect(pathOf(resolve(b.build(), {}, { effectiveRoutes }), local).verdict).toBe('internet');
+    // A spoke that uses the hub's Route Server (gateway transit) is unknown too.
+    const spoke = b.vnet('spoke', ['10.1.0.0/22']);
+    const app = b.subnet(spoke, 'snet-app', '10.1.0.0/24');
+    b.peer(spoke, hub, { useRemoteGateways: true });
+    expect(pathOf(resolve(b.build()), app).verdict).toBe('unknown');
+  });
 });
+
