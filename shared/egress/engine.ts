@@ -846,9 +846,11 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
       return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name} rule ${ruleLabel(decision.rule)}`,
         missingFact: decision.reason, docs: decision.missingIpGroupIds.length > 0 ? DOCS.ipGroups : DOCS.firewallRules });
     case 'not-captured':
+      // Rules that were not read could allow or deny anything: unknown, never assumed to allow.
       trail.finding('firewall-rules-not-captured', 'warning', `Azure Firewall ${firewall.name}: ${decision.reason}, so whether it allows internet traffic is not known.`,
         'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
-      return null;
+      return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: rules not captured`,
+        missingFact: `the rules of firewall ${firewall.name} (${decision.reason}), which decide whether it allows ${ctx.flow.destination}`, docs: DOCS.firewallRules });
   }
 }
 

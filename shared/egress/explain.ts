@@ -142,7 +142,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
             `No network rule allows ${flow} to ${what}. The firewall allows only named destinations (matched by SNI / Host header or its DNS proxy): ${d.fqdns.join(', ')}. Traffic to ${what} gets through only if it is for one of those names; anything else is denied by default.`,
             DOCS.firewallRules, verify);
         case 'not-captured':
-          return hop('firewall-rule', id, 'Rules not captured', `The firewall's rules are not in the snapshot (${d.reason}); the path below assumes they allow the traffic.`, DOCS.firewallRules, verify);
+          return hop('firewall-rule', id, 'Rules not captured', `The firewall's rules are not in the snapshot (${d.reason}): whether it allows ${flow} to ${what} is not known.`, DOCS.firewallRules, verify);
         case 'unknown':
           return hop('firewall-rule', id, 'Rules cannot be decided', `Whether the firewall allows ${flow} to ${what} cannot be decided: ${stop(d.reason)}.`, DOCS.firewallRules, verify);
         default: return assertNever(d, 'firewall decision');

@@ -316,17 +316,18 @@ describe('1. firewall policy completeness', () => {
 
     // https://learn.microsoft.com/azure/firewall/policy-rule-sets: a policy GET lists only its rule
     // collection groups' IDs; a group that was not read could hold any allow or deny.
-    it(`a group listed by the policy but not in the input → firewall-rules-not-captured warning, the path continues (${shape})`, () => {
+    it(`a group listed by the policy but not in the input → unknown (never assumed to allow), with a firewall-rules-not-captured warning (${shape})`, () => {
       const result = resolveArm(hubAndSpoke({
         policy: policyJson('fwp-hub', [groupId('fwp-hub', 'DefaultDnatRuleCollectionGroup'), groupId('fwp-hub', 'rcg-egress')]),
         extra: [groupJson('fwp-hub', 'DefaultDnatRuleCollectionGroup', 100, [DNAT_COLLECTION])],
       }), {}, shape);
       const path = at(result, APP);
-      expect(path.verdict).toBe('internet');
-      expect(path.exit).toBe('public-ip');
-      expect(path.egressIps).toEqual([FW_PIP]);
+      expect(path.verdict).toBe('unknown');
+      expect(path.exit).toBeNull();
+      expect(path.egressIps).toEqual([]);
       expect(path.via).toEqual([FIREWALL]);
-      expect(kinds(path)).toEqual(['source', 'route', 'azure-firewall', 'firewall-rule', 'route', 'public-ip', 'terminal']);
+      expect(kinds(path)).toEqual(['source', 'route', 'azure-firewall', 'firewall-rule', 'terminal']);
+      expect(terminal(path)).toMatchObject({ kind: 'undecided', rule: 'Firewall afw-hub: rules not captured' });
       const decision = stepOf(path, 'firewall-rule').decision;
       expect(decision.kind).toBe('not-captured');
       expect(decision.kind === 'not-captured' ? decision.reason : '').toContain('rcg-egress');

@@ -236,14 +236,15 @@ describe('resolveEgress: appliances', () => {
     expect(result.gaps.map((g) => [g.code, g.scope])).toEqual([['missing-reference', remote]]);
   });
 
-  it('a firewall whose policy is not in the snapshot: path still followed, warning firewall-rules-not-captured', () => {
+  it('a firewall whose policy is not in the snapshot: unknown (its rules decide), warning firewall-rules-not-captured', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
     const fwSubnet = b.subnet(v, 'AzureFirewallSubnet', '10.0.0.0/26');
     const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.0.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/firewallpolicies/gone' as ResourceId });
     const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.0.4' }]) });
     const result = resolve(b.build());
-    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', via: [fw], egressIps: ['20.0.0.10'], findings: ['firewall-rules-not-captured'] });
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'unknown', via: [fw], egressIps: [], findings: ['firewall-rules-not-captured'] });
+    expect(explainPath(pathOf(result, s)).at(-1)?.explanation).toContain('the rules of firewall fw (firewall policy /subscriptions/x/resourcegroups/rg/providers/microsoft.network/firewallpolicies/gone is not in the snapshot)');
     expect(result.gaps.map((g) => g.code)).toContain('missing-reference');
   });
 
