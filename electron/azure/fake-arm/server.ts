@@ -614,6 +614,11 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
 }
 
 /** The system routes of the NIC's VNet (what Azure shows with no UDR). */
+/**
+ * The effective routes Azure would return for a NIC not given explicitly: the VNet's system routes,
+ * one route per peered prefix, and the subnet's route table (a user 0.0.0.0/0 makes the system one
+ * `Invalid`), so the demo's captures agree with its own configuration. Gateway-learned routes: none.
+ */
 function systemRoutesFor(nic: FakeResource | undefined, index: Indexed): readonly unknown[] {
   const ipConfigs = nic?.properties['ipConfigurations'];
   const first = Array.isArray(ipConfigs) ? (ipConfigs[0] as { properties?: { subnet?: { id?: string } } } | undefined) : undefined;
@@ -621,10 +626,20 @@ function systemRoutesFor(nic: FakeResource | undefined, index: Indexed): readonl
   const vnet = index.byId.get(subnetId.toLowerCase().replace(/\/subnets\/[^/]+$/, ''));
   const space = vnet?.properties['addressSpace'] as { addressPrefixes?: string[] } | undefined;
   const prefixes = space?.addressPrefixes ?? [];
-  const route = (addressPrefix: string, nextHopType: string): unknown => ({ source: 'Default', state: 'Active', addressPrefix: [addressPrefix], nextHopType, nextHopIpAddress: [] });
+  const subnets = (vnet?.properties['subnets'] ?? []) as readonly { id?: string; properties?: { routeTable?: { id?: string } } }[];
+  const routeTableId = subnets.find((sn) => (sn.id ?? '').toLowerCase() === subnetId.toLowerCase())?.properties?.routeTable?.id ?? '';
+  const routeTable = routeTableId === '' ? undefined : index.byId.get(routeTableId.toLowerCase());
+  const udrs = ((routeTable?.properties['routes'] ?? []) as readonly { name?: string; properties?: { addressPrefix?: string; nextHopType?: string; nextHopIpAddress?: string } }[])
+    .map((r) => ({ name: r.name ?? null, source: 'User', state: 'Active', addressPrefix: [r.properties?.addressPrefix ?? ''], nextHopType: r.properties?.nextHopType ?? 'None', nextHopIpAddress: r.properties?.nextHopIpAddress ? [r.properties.nextHopIpAddress] : [] }));
+  const peerings = (vnet?.properties['virtualNetworkPeerings'] ?? []) as readonly { properties?: { remoteAddressSpace?: { addressPrefixes?: string[] } } }[];
+  const peered = peerings.flatMap((pe) => pe.properties?.remoteAddressSpace?.addressPrefixes ?? []);
+  const overridden = new Set(udrs.map((u) => u.addressPrefix[0]));
+  const route = (addressPrefix: string, nextHopType: string): unknown => ({ source: 'Default', state: overridden.has(addressPrefix) ? 'Invalid' : 'Active', addressPrefix: [addressPrefix], nextHopType, nextHopIpAddress: [] });
   return [
     ...prefixes.map((p) => route(p, 'VnetLocal')),
+    ...peered.map((p) => route(p, 'VNetPeering')),
     route('0.0.0.0/0', 'Internet'), route('10.0.0.0/8', 'None'), route('172.16.0.0/12', 'None'),
     route('192.168.0.0/16', 'None'), route('100.64.0.0/10', 'None'),
+    ...udrs,
   ];
 }

@@ -10,6 +10,7 @@ import { scaledClock } from '../../../electron/azure/clock';
 import { DEMO_FORBIDDEN_SUBSCRIPTION } from '../../../electron/azure/fake-arm/demo';
 import type { PullProgress } from '../../../shared/ipc/contract';
 import { smallEstate, startFakeArm, SUB_APPS, SUB_LEGACY, type FakeArm } from '../../fake-arm';
+import { resolveEgress } from '../../../shared/egress/index';
 
 function captureIo(cwd: string, isTTY = false): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -120,5 +121,12 @@ describe('--demo-azure', () => {
     expect(stats.throttleWaitMs).toBeGreaterThan(0);
     expect(snapshot.effectiveRoutes.length).toBeGreaterThan(3);
     expect(snapshot.metrics.length).toBeGreaterThan(0);
+    // The demo Azure answers effective routes that agree with its own route tables and peerings
+    // (UDRs included), as Azure does: no route drift, and the bank's spokes still go through the firewall.
+    const result = resolveEgress(snapshot);
+    expect(result.findings.filter((f) => f.code === 'route-drift')).toEqual([]);
+    const cardAuth = result.paths.find((p) => p.source.name === 'snet-card-auth');
+    expect(cardAuth?.via.map((v) => v.id.split('/').pop())).toEqual(['afw-hub-weu']);
+    expect(result.paths.filter((p) => p.verdict === 'unknown')).toEqual([]);
   });
 });
