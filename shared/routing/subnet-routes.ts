@@ -89,6 +89,7 @@ export class RouteSetBuilder {
   private readonly bySubnet = new Map<Subnet, RouteSet>();
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
+  private readonly unknownLearned = new Map<Subnet, { readonly resourceId: ResourceId; readonly name: string } | null>();
   private readonly serviceTagTablesReported = new Set<string>();
   /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
   private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
@@ -153,6 +154,16 @@ export class RouteSetBuilder {
    * (captured), propagation is off, or there is no such gateway.
    */
   unknownLearnedRoutes(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
+    // Asked once per source and destination by the matrix: the answer depends on the subnet alone.
+    let known = this.unknownLearned.get(subnet);
+    if (known === undefined) {
+      known = this.unknownLearnedUncached(subnet);
+      this.unknownLearned.set(subnet, known);
+    }
+    return known;
+  }
+
+  private unknownLearnedUncached(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
     if (this.capturedBySubnet.has(subnet.id)) return null;
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
     if (!vnet) return null;
