@@ -163,15 +163,19 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   // gateway in the gateway domain and no captured routes, on-premises may be advertising 0.0.0.0/0
   // (forced tunnelling) and the configuration cannot tell [UDR][S2SFT][ERROUTE].
   if (set.capturedFromNicId === null && sender.kind !== 'gateway') {
-    const systemDefault = route.source === 'Default' && route.cidr !== null && route.cidr.prefixLength === 0;
+    // System routes a learned route beats [UDR]: 0.0.0.0/0 → Internet, and the None routes of the
+    // private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10) that on-premises ranges override.
+    const overridable = route.source === 'Default' && route.nextHop.kind === 'known' && (route.nextHop.type === 'Internet' || route.nextHop.type === 'None');
     // A what-if destination could also match a more specific prefix learned over BGP than the winning UDR.
-    const learned = systemDefault || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
+    const learned = overridable || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
     if (learned !== null) {
       addGap(ctx, { code: 'not-modelled', scope: learned.resourceId, message: `Routes learned over BGP through ${learned.name} are not in the input: a 0.0.0.0/0 advertised from on-premises would send internet traffic of the subnets that use it on-premises (and a more specific prefix, traffic to it). Capture a NIC's effective routes (egress-atlas pull captures them) to decide.` });
     }
-    if (learned !== null && systemDefault) {
-      return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: `Routes learned over BGP through ${learned.name}`, docs: DOCS.expressRouteRouting,
-        missingFact: `whether on-premises advertises 0.0.0.0/0 over BGP through ${learned.name}, which would beat the system default route of subnet ${subnet.name} (capture the effective routes of a NIC in it)` });
+    if (learned !== null && overridable) {
+      const missingFact = route.cidr !== null && route.cidr.prefixLength === 0
+        ? `whether on-premises advertises 0.0.0.0/0 over BGP through ${learned.name}, which would beat the system default route of subnet ${subnet.name} (capture the effective routes of a NIC in it)`
+        : `whether a route for ${ctx.flow.destination} is learned over BGP through ${learned.name} (on-premises ranges usually are), which would beat the system route ${route.addressPrefix} → None of subnet ${subnet.name} (capture the effective routes of a NIC in it)`;
+      return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: `Routes learned over BGP through ${learned.name}`, docs: DOCS.expressRouteRouting, missingFact });
     }
   }
   const nextHop = route.nextHop;

@@ -126,5 +126,21 @@ describe('BGP-learned routes that are not in the input', () => {
     b.peer(spoke, hub, { useRemoteGateways: true });
     expect(pathOf(resolve(b.build()), app).verdict).toBe('unknown');
   });
+
+  it('a what-if to an on-premises range: the system None route for 172.16.0.0/12 loses to a learned route, so without a capture it is unknown', () => {
+    const { model, app, sharedNic } = hubAndSpoke();
+    const path = pathOf(resolve(model, { destination: '172.20.1.10' }), app);
+    expect(path.verdict).toBe('unknown');
+    expect(explainPath(path).at(-1)?.explanation).toContain('whether a route for 172.20.1.10 is learned over BGP through gw-hub');
+    // With the capture, the learned 172.20.0.0/16 decides: on-premises through the gateway.
+    const effectiveRoutes = [{
+      networkInterfaceId: sharedNic,
+      routes: [effectiveRoute('10.0.0.0/22', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'Internet'), effectiveRoute('172.16.0.0/12', 'None'),
+        effectiveRoute('172.20.0.0/16', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.0.1.4'] })],
+    }];
+    expect(pathOf(resolve(model, { destination: '172.20.1.10' }, { effectiveRoutes }), app).verdict).toBe('on-premises');
+    // Inside the VNet: its own system route beats every learned route [UDR], decided without a capture.
+    expect(pathOf(resolve(model, { destination: '10.1.0.10' }), app).verdict).toBe('private');
+  });
 });
 
