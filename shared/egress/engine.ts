@@ -671,6 +671,41 @@ function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLo
   return { kind: 'unowned' };
 }
 
+/** The VNet (the subnet's own, or a Connected peered one in the input) whose address space holds `ip`. */
+function addressVnet(index: ModelIndex, vnet: VirtualNetwork, ip: string): VirtualNetwork | null {
+  const address = parseIp(ip);
+  if (!address) return null;
+  if (vnetContains(vnet.addressPrefixes, address)) return vnet;
+  for (const { peering } of index.peerings.get(vnet.id) ?? []) {
+    if (peering.peeringState !== 'Connected' || !peering.remoteVirtualNetworkId) continue;
+    const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
+    if (remote && vnetContains(remote.addressPrefixes, address)) return remote;
+  }
+  return null;
+}
+
+const addressOwnersByIndex = new WeakMap<ModelIndex, Map<ResourceId, boolean>>();
+
+/** Whether the input holds anything that owns private IPs in the VNet: a NIC, a firewall or an internal load balancer frontend. */
+function holdsAddressOwners(index: ModelIndex, vnet: VirtualNetwork): boolean {
+  let byVnet = addressOwnersByIndex.get(index);
+  if (!byVnet) {
+    byVnet = new Map();
+    addressOwnersByIndex.set(index, byVnet);
+  }
+  let holds = byVnet.get(vnet.id);
+  if (holds === undefined) {
+    // Subnets by their own VNet reference too: subnets listed on their own may be missing from vnet.subnetIds.
+    const subnets = new Set(vnet.subnetIds);
+    for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) subnets.add(subnetId);
+    holds = [...subnets].some((id) => (index.subnetNics.get(id)?.length ?? 0) > 0)
+      || [...index.azureFirewalls.values()].some((f) => f.ipConfigurations.some((c) => c.subnetId !== null && subnets.has(c.subnetId)))
+      || [...index.frontends.values()].some(({ frontend }) => frontend.subnetId !== null && subnets.has(frontend.subnetId));
+    byVnet.set(vnet.id, holds);
+  }
+  return holds;
+}
+
 function ownerOf(owner: PrivateIpOwner): Named {
   switch (owner.kind) {
     case 'azure-firewall': return named(owner.firewall);
@@ -695,6 +730,16 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     const remoteId = found.peering.peering.remoteVirtualNetworkId ?? found.peering.peering.id;
     addGap(ctx, { code: 'missing-reference', scope: remoteId, message: `Next-hop appliance ${ip ?? ''} is in a peered virtual network that is not in the snapshot.` });
     return trail.end({ kind: 'missing-resource', resourceId: remoteId, what: `peered virtual network ${nameOfId(remoteId).name} (holding next hop ${ip ?? ''})`, consequence: 'what happens after the next hop' });
+  }
+  if (found.kind === 'unowned' && vnet && ip) {
+    // An export of VNets and route tables alone holds no address owner at all: the owner is
+    // missing from the input, not from Azure (an invalid UDR is only concluded from a VNet whose
+    // NICs, firewalls and load balancers were read).
+    const holder = addressVnet(ctx.index, vnet, ip);
+    if (holder !== null && !holdsAddressOwners(ctx.index, holder)) {
+      return missingReference(ctx, trail, holder.id, `the NICs, firewalls and internal load balancers of virtual network ${holder.name} (none is in the input; one of them owns next hop ${ip})`,
+        'what happens at the next hop');
+    }
   }
   if (found.kind === 'unowned') {
     // A secured hub's firewall is reached through Virtual WAN, which a UDR next hop cannot be [UDR].

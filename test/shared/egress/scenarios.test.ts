@@ -277,9 +277,23 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const b = new ModelBuilder();
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.9.9.9' }]);
     const s = b.subnet(b.vnet('v', ['10.0.0.0/8']), 'app', '10.0.1.0/24', { routeTableId: rt });
+    // The VNet's NICs were read (the workload's own), and none owns 10.9.9.9.
+    b.nic(s, 'vm-app-nic', '10.0.1.4');
     const path = pathOf(resolve(b.build()), s);
     expect(summary(path)).toEqual({ verdict: 'dropped', exit: null, via: [], egressIps: [], snatPorts: null, hops: ['source', 'route', 'drop'], findings: ['next-hop-unreachable'] });
     expect(explainPath(path)[2]?.explanation).toContain('UNCONFIRMED');
+  });
+
+  it('scenario 20, partial input: VNets and route tables exported without NICs, firewalls or load balancers → unknown, not dropped', () => {
+    const b = new ModelBuilder();
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.9.9.9' }]);
+    const v = b.vnet('v', ['10.0.0.0/8']);
+    const s = b.subnet(v, 'app', '10.0.1.0/24', { routeTableId: rt });
+    const result = resolve(b.build());
+    const path = pathOf(result, s);
+    expect(summary(path)).toMatchObject({ verdict: 'unknown', findings: [] });
+    expect(explainPath(path).at(-1)?.rule).toBe('Not in the snapshot: the NICs, firewalls and internal load balancers of virtual network v (none is in the input; one of them owns next hop 10.9.9.9)');
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: v }));
   });
 
   it('scenario 21: NVA NIC without IP forwarding → dropped, nva-ip-forwarding-disabled', () => {
