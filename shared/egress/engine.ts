@@ -5,7 +5,7 @@
  * step (steps.ts); the walk always ends with a terminal step whose reason fixes the verdict. The
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
-import type { ResourceId } from '../model/ids';
+import { parentResourceId, type ResourceId } from '../model/ids';
 import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
@@ -522,6 +522,16 @@ function isPlatformSender(sender: Sender): boolean {
 /** Next hop Internet: the outbound method of the sender decides the public IP [NATOV][LBOUT][DOA]. */
 function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const method = outboundMethod(ctx, subnet, sender);
+  // A NIC in the backend pool of a load balancer that is not in the input: a public one's outbound or
+  // load-balancing rules would give it outbound access ahead of default outbound [LBOUT].
+  if (sender.kind === 'nic' && (method.kind === 'default-outbound' || method.kind === 'none')) {
+    const poolId = sender.ipConfiguration?.loadBalancerBackendAddressPoolIds.find((id) => !ctx.index.backendPools.has(id));
+    if (poolId !== undefined) {
+      const loadBalancerId = parentResourceId(poolId);
+      return missingReference(ctx, trail, loadBalancerId, `load balancer ${nameOfId(loadBalancerId).name} (NIC ${sender.nic.name} is in its backend pool ${nameOfId(poolId).name})`,
+        'whether it gives the NIC outbound access (a public load balancer\'s outbound or load-balancing rules do)');
+    }
+  }
   switch (method.kind) {
     case 'default-outbound': {
       const steps = defaultOutboundSteps(subnet, method.reason);

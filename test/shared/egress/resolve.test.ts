@@ -117,6 +117,20 @@ describe('resolveEgress: exits', () => {
     expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: ghost }));
   });
 
+  it('a NIC in the backend pool of a load balancer missing from the input is unknown (its rules could give it outbound), not default outbound', () => {
+    const b = new ModelBuilder();
+    const ghostLb = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/loadbalancers/lb-ghost' as ResourceId;
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.2.0/24');
+    const nic = b.nic(s, 'vm1-nic', '10.0.2.4', { poolIds: [`${ghostLb}/backendaddresspools/pool-web` as ResourceId] });
+    b.nic(s, 'vm2-nic', '10.0.2.5');
+    const result = resolve(b.build());
+    expect(pathOf(result, nic).verdict).toBe('unknown');
+    expect(explainPath(pathOf(result, nic)).at(-1)?.rule).toBe('Not in the snapshot: load balancer lb-ghost (NIC vm1-nic is in its backend pool pool-web)');
+    expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'missing-reference', scope: ghostLb }));
+    // The other NIC, and the subnet entry, are decided.
+    expect(pathOf(result, s)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+  });
+
   it('a subnet exported without its virtual network is unknown (gateway, peering and hub routes come with the VNet), unless its routes were captured', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
