@@ -8,7 +8,7 @@
 import { parentResourceId, type ResourceId } from '../model/ids';
 import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
-import type { ModelIndex, PrivateIpOwner } from '../model/model-index';
+import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
@@ -669,16 +669,22 @@ function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLo
     if (own) return { kind: 'found', owner: own, viaPeering: null };
   }
   const peerings = [...(index.peerings.get(vnet.id) ?? [])].sort((a, b) => (a.peering.id < b.peering.id ? -1 : 1));
+  let stateUnknown: PeeringRef | null = null;
   for (const ref of peerings) {
     const { peering } = ref;
-    if (peering.peeringState !== 'Connected' || !peering.remoteVirtualNetworkId) continue;
+    if (!peering.remoteVirtualNetworkId) continue;
+    if (peering.peeringState !== 'Connected') {
+      // A state the input does not give (a projection without it) is not "disconnected".
+      if (peering.peeringState === 'Unknown' && address && vnetContains(peering.remoteAddressPrefixes, address)) stateUnknown ??= ref;
+      continue;
+    }
     const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
     if (remote && address && !vnetContains(remote.addressPrefixes, address)) continue;
     const owner = index.privateIpOwner(peering.remoteVirtualNetworkId, ip);
     if (owner) return { kind: 'found', owner, viaPeering: ref };
     if (!remote && address && vnetContains(peering.remoteAddressPrefixes, address)) return { kind: 'out-of-scope', peering: ref };
   }
-  return { kind: 'unowned' };
+  return stateUnknown === null ? { kind: 'unowned' } : { kind: 'peering-state-unknown', peering: stateUnknown };
 }
 
 /** The VNet (the subnet's own, or a Connected peered one in the input) whose address space holds `ip`. */
@@ -740,6 +746,11 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     const remoteId = found.peering.peering.remoteVirtualNetworkId ?? found.peering.peering.id;
     addGap(ctx, { code: 'missing-reference', scope: remoteId, message: `Next-hop appliance ${ip ?? ''} is in a peered virtual network that is not in the snapshot.` });
     return trail.end({ kind: 'missing-resource', resourceId: remoteId, what: `peered virtual network ${nameOfId(remoteId).name} (holding next hop ${ip ?? ''})`, consequence: 'what happens after the next hop' });
+  }
+  if (found.kind === 'peering-state-unknown') {
+    const peering = found.peering.peering;
+    return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}: state not in the input`, docs: DOCS.peering,
+      missingFact: `the state of peering ${peering.name} to ${nameOfId(peering.remoteVirtualNetworkId ?? peering.id).name}, which holds next hop ${ip ?? ''}: only a Connected peering carries traffic` });
   }
   if (found.kind === 'unowned' && vnet && ip) {
     // An export of VNets and route tables alone holds no address owner at all: the owner is

@@ -18,6 +18,8 @@ import type { ExitMethod, Finding, FindingCode, FindingSeverity, Via } from './t
 export type OwnerLookup =
   | { readonly kind: 'found'; readonly owner: PrivateIpOwner; readonly viaPeering: PeeringRef | null }
   | { readonly kind: 'out-of-scope'; readonly peering: PeeringRef }
+  /** The address is in a peered VNet whose peering state the input does not give. */
+  | { readonly kind: 'peering-state-unknown'; readonly peering: PeeringRef }
   | { readonly kind: 'unowned' };
 
 export interface EngineContext {

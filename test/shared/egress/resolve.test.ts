@@ -250,6 +250,30 @@ describe('resolveEgress: appliances', () => {
     expect(result.gaps.map((g) => [g.code, g.scope])).toEqual([['missing-reference', remote]]);
   });
 
+  it('a next hop behind a peering whose state the input does not give → unknown naming the peering, not dropped', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.100.0.0/16']);
+    const nvaSubnet = b.subnet(hub, 'nva', '10.100.1.0/24');
+    b.nic(nvaSubnet, 'nva-nic', '10.100.1.4', { ipForwarding: true });
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.100.1.4' }]) });
+    b.nic(s, 'vm-nic', '10.1.1.4');
+    const peering = b.peer(spoke, hub, { state: 'Unknown' });
+    const path = pathOf(resolve(b.build()), s);
+    expect(summary(path)).toMatchObject({ verdict: 'unknown', findings: [] });
+    expect(explainPath(path).at(-1)?.explanation).toContain('the state of peering to-hub to hub, which holds next hop 10.100.1.4');
+    expect(explainPath(path).at(-1)?.id).toBe(peering);
+    // Disconnected is a fact: the next hop is unreachable.
+    const b2 = new ModelBuilder();
+    const hub2 = b2.vnet('hub', ['10.100.0.0/16']);
+    b2.nic(b2.subnet(hub2, 'nva', '10.100.1.0/24'), 'nva-nic', '10.100.1.4', { ipForwarding: true });
+    const spoke2 = b2.vnet('spoke', ['10.1.0.0/16']);
+    const s2 = b2.subnet(spoke2, 'app', '10.1.1.0/24', { routeTableId: b2.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.100.1.4' }]) });
+    b2.nic(s2, 'vm-nic', '10.1.1.4');
+    b2.peer(spoke2, hub2, { state: 'Disconnected' });
+    expect(pathOf(resolve(b2.build()), s2).verdict).toBe('dropped');
+  });
+
   it('a firewall whose policy is not in the snapshot: unknown (its rules decide), warning firewall-rules-not-captured', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
