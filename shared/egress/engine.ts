@@ -531,6 +531,14 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
       return missingReference(ctx, trail, loadBalancerId, `load balancer ${nameOfId(loadBalancerId).name} (NIC ${sender.nic.name} is in its backend pool ${nameOfId(poolId).name})`,
         'whether it gives the NIC outbound access (a public load balancer\'s outbound or load-balancing rules do)');
     }
+    // Basic and Standard differ exactly here: a Basic public one gives outbound, a Standard one only
+    // by its rules and otherwise ends default outbound access [LBOUT][DOA]; an unrecognised SKU decides nothing.
+    const unknownSku = sender.ipConfiguration ? ctx.index.poolsOfIpConfiguration(sender.ipConfiguration).find(({ loadBalancer }) => loadBalancer.skuName === 'Unknown') : undefined;
+    if (unknownSku !== undefined) {
+      const lb = unknownSku.loadBalancer;
+      return trail.end({ kind: 'undecided', resourceId: lb.id, rule: `Load balancer ${lb.name}: SKU not known`, docs: DOCS.lbOutboundConnections,
+        missingFact: `the SKU of load balancer ${lb.name} (NIC ${sender.nic.name} is in its backend pool ${unknownSku.pool.name}): a Basic public one gives outbound access, a Standard one only through its rules and otherwise ends default outbound access` });
+    }
   }
   switch (method.kind) {
     case 'default-outbound': {

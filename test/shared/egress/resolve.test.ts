@@ -131,6 +131,16 @@ describe('resolveEgress: exits', () => {
     expect(pathOf(result, s)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
   });
 
+  it('a NIC in the pool of a load balancer whose SKU is not recognised is unknown (Basic and Standard give different answers)', () => {
+    const b = new ModelBuilder();
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.2.0/24');
+    const lb = b.loadBalancer('lb-web', { sku: 'Unknown', frontends: [{ name: 'fe', publicIpId: b.publicIp('lb-pip', '20.2.2.2') }], pools: [{ name: 'pool-web' }] });
+    const nic = b.nic(s, 'vm1-nic', '10.0.2.4', { poolIds: [ModelBuilder.poolId(lb, 'pool-web')] });
+    const path = pathOf(resolve(b.build()), nic);
+    expect(path.verdict).toBe('unknown');
+    expect(explainPath(path).at(-1)?.explanation).toContain('the SKU of load balancer lb-web (NIC vm1-nic is in its backend pool pool-web)');
+  });
+
   it('a subnet exported without its virtual network is unknown (gateway, peering and hub routes come with the VNet), unless its routes were captured', () => {
     const b = new ModelBuilder();
     const v = b.vnet('v', ['10.0.0.0/16']);
