@@ -171,6 +171,12 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     if (learned !== null) {
       addGap(ctx, { code: 'not-modelled', scope: learned.resourceId, message: `Routes learned over BGP through ${learned.name} are not in the input: a 0.0.0.0/0 advertised from on-premises would send internet traffic of the subnets that use it on-premises (and a more specific prefix, traffic to it). Capture a NIC's effective routes (egress-atlas pull captures them) to decide.` });
     }
+    if (learned !== null && overridable && sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null) {
+      // The firewall "must have direct Internet connectivity": a learned 0/0 on its subnet takes it [FWDIRECT].
+      trail.finding('firewall-subnet-default-route', 'warning',
+        `Azure Firewall ${sender.firewall.name} has no management NIC (so no forced tunnelling) and AzureFirewallSubnet has no 0.0.0.0/0 → Internet UDR while it learns routes over BGP through ${learned.name}: a default route advertised from on-premises would take the firewall's direct internet connectivity.`,
+        'Add a UDR 0.0.0.0/0 → Internet on AzureFirewallSubnet (Microsoft\'s guidance for hubs with a gateway).', [sender.firewall.id, subnet.id], DOCS.firewallForcedTunnel);
+    }
     if (learned !== null && overridable) {
       const missingFact = route.cidr !== null && route.cidr.prefixLength === 0
         ? `whether on-premises advertises 0.0.0.0/0 over BGP through ${learned.name}, which would beat the system default route of subnet ${subnet.name} (capture the effective routes of a NIC in it)`

@@ -142,5 +142,27 @@ describe('BGP-learned routes that are not in the input', () => {
     // Inside the VNet: its own system route beats every learned route [UDR], decided without a capture.
     expect(pathOf(resolve(model, { destination: '10.1.0.10' }), app).verdict).toBe('private');
   });
+
+  it('a hub firewall whose subnet learns over BGP without a 0/0 → Internet UDR: unknown, and a warning to add the UDR', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/22']);
+    b.subnet(hub, 'GatewaySubnet', '10.0.1.0/27');
+    b.gateway('gw-hub', hub, { type: 'ExpressRoute' });
+    const firewallSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.0.0/26');
+    const firewall = b.firewall('afw', { subnetId: firewallSubnet, privateIp: '10.0.0.4', publicIpIds: [b.publicIp('afw-pip', '20.0.0.4')] });
+    const result = resolve(b.build());
+    const path = pathOf(result, firewallSubnet);
+    expect(path.verdict).toBe('unknown');
+    expect(path.findings).toContainEqual(expect.objectContaining({ code: 'firewall-subnet-default-route', severity: 'warning', resourceIds: [firewall, firewallSubnet] }));
+    // With the UDR Microsoft asks for, the firewall's egress is decided.
+    const b2 = new ModelBuilder();
+    const hub2 = b2.vnet('hub', ['10.0.0.0/22']);
+    b2.subnet(hub2, 'GatewaySubnet', '10.0.1.0/27');
+    b2.gateway('gw-hub', hub2, { type: 'ExpressRoute' });
+    const rt = b2.routeTable('rt-afw', [{ prefix: '0.0.0.0/0', nextHopType: 'Internet' }]);
+    const firewallSubnet2 = b2.subnet(hub2, 'AzureFirewallSubnet', '10.0.0.0/26', { routeTableId: rt });
+    b2.firewall('afw', { subnetId: firewallSubnet2, privateIp: '10.0.0.4', publicIpIds: [b2.publicIp('afw-pip', '20.0.0.4')] });
+    expect(summary(pathOf(resolve(b2.build()), firewallSubnet2))).toMatchObject({ verdict: 'internet', exit: 'public-ip', findings: [] });
+  });
 });
 
