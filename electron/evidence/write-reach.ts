@@ -83,6 +83,13 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
       ed.paragraph(`Also allowed (${plural(others.length, 'more entry', 'more entries')})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
       allowedTable(ed, others);
     }
+  } else if (reach.defaultRoute === 'unknown') {
+    // An undecided default route is not a restriction: say what is not known, never "nothing is allowed".
+    ed.paragraph(others.length === 0
+      ? 'Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.'
+      : `Not known in full: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps); the rules on this path allow ${plural(others.length, 'public destination')}, each with its own verdict:`,
+    { size: 8, x, gapAfter: others.length === 0 ? 4 : 3 });
+    if (others.length > 0) allowedTable(ed, others);
   } else if (others.length === 0) {
     ed.paragraph(`No public destination is allowed: the default route (0.0.0.0/0, TCP 443) ends ${SHORT_VERDICT[reach.defaultRoute]}, and no rule on this path allows a named destination.`, { size: 8, x, gapAfter: 4 });
   } else {

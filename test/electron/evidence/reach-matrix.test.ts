@@ -10,6 +10,8 @@ import { SHORT_VERDICT } from '../../../electron/evidence/reach-facts';
 import { resolveEgress } from '../../../shared/egress/index';
 import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
 import { computeReach } from '../../../shared/egress/reach';
+import { bankResources } from '../../../shared/demo/bank';
+import { snapshotFromTexts } from '../../../electron/snapshot/index';
 import { EXPORTED_AT } from './fixture';
 import { pageText, pdfInfo, pdfText, renderPages, savePdf } from './poppler';
 
@@ -128,3 +130,20 @@ describe('evidence PDF: destinations matrix appendix', async () => {
     expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
   });
 });
+
+describe('evidence PDF: a source whose default route is undecided', async () => {
+  // The bank's resources without the reporting VM's capture: the hub gateway speaks BGP and nothing
+  // shows what it learned, so every path but the gateway's own is unknown.
+  const undecided = snapshotFromTexts([{ name: 'bank-resources.json', text: JSON.stringify(bankResources()) }], { toolVersion: 'test', now: () => EXPORTED_AT });
+  const undecidedResult = resolveEgress(undecided, {});
+  const file = savePdf('bank-reach-undecided', await writeEvidencePdf({ snapshot: undecided, result: undecidedResult, selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT }));
+  const text = pdfText(file);
+
+  it('says what is not known, never that nothing is allowed', () => {
+    expect(undecidedResult.paths.find((p) => p.source.name === 'snet-payments-reporting')?.verdict).toBe('unknown');
+    const own = squash(section(text, 'snet-payments-reporting (subnet): Unknown'));
+    expect(own).toContain(squash('Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.'));
+    expect(squash(text)).not.toContain(squash('No public destination is allowed: the default route (0.0.0.0/0, TCP 443) ends Unknown'));
+  });
+});
+
