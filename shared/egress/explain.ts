@@ -369,7 +369,9 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
     case 'not-evaluated':
       return hop('drop', reason.subnet.id, 'Not evaluated', `Not evaluated: ${reason.reason}.`, DOCS.udr, VERIFY.subnet(reason.subnet.id));
     case 'undecided':
-      return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${stop(reason.missingFact)}.`, reason.docs, prevVerify);
+      // A gateway's learned routes are the missing fact: the command that lists them is the evidence to fetch.
+      return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${stop(reason.missingFact)}.`, reason.docs,
+        /\/virtualnetworkgateways\/[^/]+$/i.test(reason.resourceId) ? VERIFY.gatewayLearnedRoutes(reason.resourceId) : prevVerify);
     default: return assertNever(reason, 'terminal reason');
   }
 }

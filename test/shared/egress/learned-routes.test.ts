@@ -38,6 +38,8 @@ describe('BGP-learned routes that are not in the input', () => {
       expect(last?.rule).toBe('Unknown: Routes learned over BGP through gw-hub');
       expect(last?.explanation).toContain('whether on-premises advertises 0.0.0.0/0 over BGP through gw-hub');
       expect(last?.docs).toBe('https://learn.microsoft.com/azure/expressroute/expressroute-routing');
+      // The evidence to fetch: what the gateway learned.
+      expect(last?.verify).toBe("az network vnet-gateway list-learned-routes -n 'gw-hub' -g 'rg-net' -o table");
     }
     expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'not-modelled', scope: gateway, message: expect.stringContaining('Routes learned over BGP through gw-hub are not in the input') }));
   });
