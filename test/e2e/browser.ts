@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 
@@ -112,4 +112,16 @@ export async function clickGraphNode(page: Page, nodeId: string): Promise<void> 
   }, nodeId);
   if (!point) throw new Error(`Node ${nodeId} is not on the graph`);
   await page.mouse.click(point.x, point.y);
+}
+
+/** The source ID of the path whose source has this name, from the page's current result. */
+export async function sourceIdByName(page: Page, name: string): Promise<string> {
+  const id = await page.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
+  if (id === null) throw new Error(`No path for ${name}`);
+  return id;
+}
+
+/** A source's row in the source list (other panels tag elements with the same data-source-id). */
+export function sourceRow(page: Page, sourceId: string): Locator {
+  return page.locator(`[data-testid="source-row"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
 }

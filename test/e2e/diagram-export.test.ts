@@ -8,7 +8,7 @@ import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import type { WebServer } from '../../electron/web/server';
-import { highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
+import { highlightedIds, openAppSession, renders, screenshot, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
 import { READABLE_ZOOM } from '../../renderer/graph/style';
 
 let app: AppSession;
@@ -16,18 +16,8 @@ let server: WebServer;
 let page: Page;
 let pageErrors: string[] = [];
 
-async function sourceIdByName(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
-}
-
 function selectedSourceId(p: Page): Promise<string | null> {
   return p.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null);
-}
-
-function row(sourceId: string) {
-  return page.locator(`[data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
 }
 
 /** Opens the Export menu, clicks an item and reads the file it downloads. */
@@ -153,7 +143,7 @@ describe('diagram exports from the Export menu', () => {
     await expect(page.getByTestId('export-diagram-drawio-selection').isDisabled()).resolves.toBe(true);
     await page.keyboard.press('Escape');
     const id = await sourceIdByName(page, 'snet-card-auth');
-    await row(id).click();
+    await sourceRow(page, id).click();
     await expect.poll(() => selectedSourceId(page)).toBe(id);
     const drawio = await exportFrom('export-diagram-drawio-selection');
     expect(drawio.name).toMatch(/-snet-card-auth-diagram\.drawio$/);
@@ -174,7 +164,7 @@ describe('diagram exports from the Export menu', () => {
 describe('menus close on Esc and on a click outside', () => {
   it('Esc closes the Export menu only (the selection stays) and gives the focus back to its button', async () => {
     const id = await sourceIdByName(page, 'snet-card-auth');
-    if ((await selectedSourceId(page)) !== id) await row(id).click();
+    if ((await selectedSourceId(page)) !== id) await sourceRow(page, id).click();
     await page.getByTestId('export-menu').click();
     await page.getByRole('menu').waitFor();
     await page.keyboard.press('Escape');
@@ -232,7 +222,7 @@ describe('selecting a source fits its path', () => {
     await settled(page);
     const overview = await page.evaluate(() => window.__egressAtlasTest?.cy?.zoom() ?? 0);
     const first = await sourceIdByName(page, 'snet-payments-reporting');
-    await row(first).click();
+    await sourceRow(page, first).click();
     await expect.poll(() => highlightedIds(page)).toContain(first);
     await settled(page);
     await expectFitted('snet-payments-reporting');
@@ -244,7 +234,7 @@ describe('selecting a source fits its path', () => {
     // Whatever the zoom before (here: zoomed into a corner), the selection fits its path.
     await page.evaluate(() => { window.__egressAtlasTest?.cy?.viewport({ zoom: 3, pan: { x: -1200, y: -900 } }); });
     const second = await sourceIdByName(page, 'snet-card-auth');
-    await row(second).click();
+    await sourceRow(page, second).click();
     await expect.poll(() => highlightedIds(page)).toContain(second);
     await settled(page);
     await expectFitted('snet-card-auth');
@@ -259,7 +249,7 @@ describe('selecting a source fits its path', () => {
     for (const name of ['snet-card-auth', 'snet-payments-reporting']) {
       const id = await sourceIdByName(page, name);
       const n = await renders(page);
-      await row(id).click();
+      await sourceRow(page, id).click();
       await waitForRenders(page, n + 1);
       await expect.poll(() => highlightedIds(page)).toContain(id);
       await settled(page);
@@ -270,7 +260,7 @@ describe('selecting a source fits its path', () => {
       await expect.poll(() => selectedSourceId(page)).toBeNull();
     }
     const id = await sourceIdByName(page, 'snet-card-auth');
-    await row(id).click();
+    await sourceRow(page, id).click();
     await expect.poll(() => highlightedIds(page)).toContain(id);
     await settled(page);
     await screenshot(page, 'diagram-fit-after-esc-overview');
@@ -294,7 +284,7 @@ describe('selecting a source fits its path', () => {
       for (const [i, id] of [ids[1] ?? '', ids[4] ?? '', ids[8] ?? ''].entries()) {
         // The user had zoomed into a corner of the graph before selecting (block body: returning cy would serialize it).
         await page.evaluate(() => { window.__egressAtlasTest?.cy?.viewport({ zoom: 2.5, pan: { x: -900, y: -700 } }); });
-        await row(id).click();
+        await sourceRow(page, id).click();
         await expect.poll(() => highlightedIds(page)).toContain(id);
         await page.waitForFunction(() => window.__egressAtlasTest?.layingOut === false);
         await settled(page);

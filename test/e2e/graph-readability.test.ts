@@ -13,7 +13,7 @@ import type { WebServer } from '../../electron/web/server';
 import { hopKindsOf, parseStepPrefix } from '../../renderer/graph/path-steps';
 import { MIN_LABEL_PX } from '../../renderer/graph/style';
 import type { GraphNodeKind } from '../../shared/graph/types';
-import { openAppSession, waitForRenders, type AppSession } from './browser';
+import { openAppSession, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -25,17 +25,6 @@ const SHOTS = '/tmp/h5';
 async function openDemo(name: string): Promise<void> {
   await page.goto(server.launchUrl(name));
   await waitForRenders(page, 1);
-}
-
-async function sourceIdByName(name: string): Promise<string> {
-  const id = await page.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
-}
-
-function row(sourceId: string) {
-  // The list's row (the observed-traffic panel lists sources with the same attribute).
-  return page.locator(`[data-testid="source-row"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
 }
 
 /** Waits until cytoscape's viewport has stopped moving (zoom animations run 300–350 ms). */
@@ -132,7 +121,7 @@ describe('labels at the fitted zoom (1440×900)', () => {
     await openDemo('bank');
     await settle();
     const opened = await viewport();
-    await row(await sourceIdByName('snet-card-auth')).click();
+    await sourceRow(page, await sourceIdByName(page, 'snet-card-auth')).click();
     await settle();
     const selected = await labelSizes();
     expect(selected.minPx).toBeGreaterThanOrEqual(MIN_LABEL_PX - 1e-9);
@@ -202,8 +191,8 @@ describe('labels at the fitted zoom (1440×900)', () => {
 describe('the selected path', () => {
   it('numbers its graph nodes with the explanation’s step numbers', async () => {
     await openDemo('bank');
-    const id = await sourceIdByName('snet-card-auth');
-    await row(id).click();
+    const id = await sourceIdByName(page, 'snet-card-auth');
+    await sourceRow(page, id).click();
     await page.getByTestId('explanation').waitFor();
     await settle();
     const numbered = await page.evaluate(() => {
@@ -234,7 +223,7 @@ describe('the selected path', () => {
 
   it('the explanation leads with the verdict and the findings, then the hops; az commands start collapsed and open from the keyboard', async () => {
     await openDemo('bank');
-    await row(await sourceIdByName('snet-payments-reporting')).click();
+    await sourceRow(page, await sourceIdByName(page, 'snet-payments-reporting')).click();
     await page.getByTestId('explanation').waitFor();
     const order = await page.evaluate(() => {
       const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
@@ -263,8 +252,8 @@ describe('the selected path', () => {
     await openDemo('bank');
     // snet-payments-reporting has two warnings (its own default-outbound, the estate's firewall-bypass):
     // the row says 2 findings and the warning filter keeps it.
-    const id = await sourceIdByName('snet-payments-reporting');
-    await expect.poll(() => row(id).locator('.addr').textContent()).toContain('2 findings');
+    const id = await sourceIdByName(page, 'snet-payments-reporting');
+    await expect.poll(() => sourceRow(page, id).locator('.addr').textContent()).toContain('2 findings');
     await page.locator('[data-severity="warning"]').click();
     await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.visibleSourceIds ?? [])).toContain(id);
   });
@@ -379,8 +368,8 @@ describe('exports and banners', () => {
     await page.getByTestId('compare-banner').waitFor();
     const showing = await page.getByTestId('compare-showing').textContent();
     expect(showing).toMatch(/^Showing: .+ \((newer|older|same capture time|capture times unknown)\) — 1 source changed against bank-changed\.json/);
-    const id = await sourceIdByName('snet-card-auth');
-    const mark = await row(id).evaluate((el) => ({ cls: el.className, shadow: getComputedStyle(el).boxShadow, sr: el.textContent ?? '' }));
+    const id = await sourceIdByName(page, 'snet-card-auth');
+    const mark = await sourceRow(page, id).evaluate((el) => ({ cls: el.className, shadow: getComputedStyle(el).boxShadow, sr: el.textContent ?? '' }));
     expect(mark.cls).toContain('changed');
     expect(mark.shadow).toContain('inset');
     expect(mark.sr).toContain('changed in the comparison');
@@ -412,7 +401,7 @@ describe('the path view: a selected path always fits whole, readable (1440×900)
     await openDemo('bank');
     await settle();
     const opened = await viewport();
-    await row(await sourceIdByName('snet-card-auth')).click();
+    await sourceRow(page, await sourceIdByName(page, 'snet-card-auth')).click();
     await page.getByTestId('path-layout-toggle').waitFor();
     await settle();
     const shown = await selectedPathOnScreen();
@@ -479,7 +468,7 @@ describe('the path view: a selected path always fits whole, readable (1440×900)
     expect(names.length).toBeGreaterThanOrEqual(5);
     let pathViews = 0;
     for (const name of names.slice(0, 5)) {
-      await row(await sourceIdByName(name)).click();
+      await sourceRow(page, await sourceIdByName(page, name)).click();
       await settle();
       const shown = await selectedPathOnScreen();
       expect(shown.nodes, name).toBeGreaterThanOrEqual(2);
@@ -550,10 +539,10 @@ describe('the top bar and traffic badges', () => {
     }
     await page.screenshot({ path: '/tmp/h8-traffic-badges.png' });
     // A selected observed source keeps its badge in the path view.
-    await row(await sourceIdByName('snet-card-auth')).click();
+    await sourceRow(page, await sourceIdByName(page, 'snet-card-auth')).click();
     await settle();
     const kept = await page.evaluate(() => window.__egressAtlasTest?.cy?.nodes('.traffic-badge').not('.focus-hidden').map((n) => String(n.data('badgeFor'))) ?? []);
-    expect(kept).toEqual([await sourceIdByName('snet-card-auth')]);
+    expect(kept).toEqual([await sourceIdByName(page, 'snet-card-auth')]);
     await page.screenshot({ path: '/tmp/h8-path-view-traffic.png' });
     expect(pageErrors).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebServer } from '../../electron/web/server';
-import { highlightedIds, openAppSession, screenshot, waitForRenders, type AppSession } from './browser';
+import { highlightedIds, openAppSession, screenshot, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -19,16 +19,6 @@ let pageErrors: string[] = [];
 let policyDir: string;
 
 const BANK_POLICY = join(process.cwd(), 'shared/policy/starters/bank.yaml');
-
-async function sourceIdByName(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
-}
-
-function row(sourceId: string) {
-  return page.locator(`[data-testid="source-row"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
-}
 
 function control(id: string) {
   return page.locator(`[data-testid="control"][data-control-id="${id}"]`);
@@ -92,8 +82,8 @@ describe('policy controls', () => {
     const api = await sourceIdByName(page, 'snet-payments-api');
     await control('no-default-outbound').getByRole('button', { pressed: false }).first().click();
     await expect.poll(() => violatingGraphIds(page)).toEqual([reporting.toLowerCase()]);
-    expect(await row(reporting).getAttribute('data-violating')).toBe('true');
-    expect(await row(api).getAttribute('data-violating')).toBeNull();
+    expect(await sourceRow(page, reporting).getAttribute('data-violating')).toBe('true');
+    expect(await sourceRow(page, api).getAttribute('data-violating')).toBeNull();
     const violations = control('no-default-outbound').getByTestId('violation');
     await expect(violations.allTextContents()).resolves.toEqual(['snet-payments-reportingforbidExits']);
 

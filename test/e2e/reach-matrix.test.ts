@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebServer } from '../../electron/web/server';
-import { highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
+import { highlightedIds, openAppSession, renders, screenshot, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -19,16 +19,6 @@ let listDir: string;
 
 const LIST_FILE = 'destinations.txt';
 const LIST_TEXT = '# what the payments team asked about\napi.stripe.com\nexfil.example.net\n';
-
-async function sourceIdByName(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
-}
-
-function row(sourceId: string) {
-  return page.locator(`[data-testid="source-row"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
-}
 
 function cell(sourceId: string, destination: string) {
   return page.locator(`[data-testid="matrix-cell"][data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"][data-destination="${destination}"]`);
@@ -50,7 +40,7 @@ afterAll(async () => {
 describe('Can reach', () => {
   it('lists what snet-payments-api may reach, each entry with its verdict and the rule that allows it', async () => {
     const id = await sourceIdByName(page, 'snet-payments-api');
-    await row(id).click();
+    await sourceRow(page, id).click();
     const section = page.getByTestId('can-reach');
     await section.getByTestId('reach-entry').first().waitFor();
     expect(await section.getByTestId('reach-unrestricted').count()).toBe(0);
@@ -67,7 +57,7 @@ describe('Can reach', () => {
 
   it('says snet-payments-reporting is unrestricted, and why', async () => {
     const id = await sourceIdByName(page, 'snet-payments-reporting');
-    await row(id).click();
+    await sourceRow(page, id).click();
     const badge = page.getByTestId('can-reach').getByTestId('reach-unrestricted');
     await badge.waitFor();
     await expect(badge.textContent()).resolves.toBe('Unrestricted: any public destination (TCP 443)');
@@ -81,7 +71,7 @@ describe('Can reach', () => {
     await page.goto(server.launchUrl(null));
     await page.getByTestId('file-input').setInputFiles({ name: 'SubnetGet.json', mimeType: 'application/json', buffer: example });
     await waitForRenders(page, 1, 60_000);
-    await row(await sourceIdByName(page, 'subnet1')).click();
+    await sourceRow(page, await sourceIdByName(page, 'subnet1')).click();
     const section = page.getByTestId('can-reach');
     await section.getByTestId('reach-unknown').waitFor();
     await expect(section.getByTestId('reach-unknown').textContent()).resolves.toContain('Unknown: the default route could not be decided');

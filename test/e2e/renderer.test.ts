@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDemo } from '../../shared/demo';
 import { networkInterface, publicIp, virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
 import type { WebServer } from '../../electron/web/server';
-import { clickGraphNode, highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
+import { clickGraphNode, highlightedIds, openAppSession, renders, screenshot, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -23,12 +23,6 @@ function bankBundleText(mutate: (bundle: { resources: Record<string, unknown>[] 
   return JSON.stringify(json);
 }
 
-async function sourceIdByName(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
-}
-
 /** A fresh page load (the render counter starts again at 0) that opens a demo. */
 async function openDemo(name: string): Promise<void> {
   await page.goto(server.launchUrl(name));
@@ -36,10 +30,6 @@ async function openDemo(name: string): Promise<void> {
 }
 
 /** The list row of a source; IDs may hold quotes and angle brackets (hostile names). */
-function row(sourceId: string) {
-  return page.locator(`[data-source-id="${sourceId.replace(/["\\]/g, '\\$&')}"]`);
-}
-
 beforeAll(async () => {
   app = await openAppSession();
   ({ server, page, pageErrors } = app);
@@ -79,7 +69,7 @@ describe('renderer in the browser', () => {
 
   it('selecting a subnet in the list highlights its path and explains it', async () => {
     const id = await sourceIdByName(page, 'snet-payments-reporting');
-    await row(id).click();
+    await sourceRow(page, id).click();
     await expect.poll(() => highlightedIds(page)).toContain(id);
     const lit = await highlightedIds(page);
     expect(lit).toContain('default-outbound');
@@ -175,7 +165,7 @@ describe('renderer in the browser', () => {
     const snapshotJson = JSON.parse(await readFile(await snapshot.path(), 'utf8')) as { format?: string };
     expect(snapshotJson.format).toBe('egress-atlas/snapshot@1');
     const id = await sourceIdByName(page, 'snet-card-auth');
-    await row(id).click();
+    await sourceRow(page, id).click();
     await page.getByTestId('export-menu').click();
     const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('menuitem', { name: 'Evidence PDF (selection)' }).click()]);
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
@@ -246,7 +236,7 @@ describe('renderer in the browser', () => {
     await expect(page.getByText(vnetName, { exact: true }).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText(nicName, { exact: true }).first().isVisible()).resolves.toBe(true);
     const id = await sourceIdByName(page, subnetName);
-    await row(id).click();
+    await sourceRow(page, id).click();
     await expect(page.getByTestId('explanation').locator('h2').textContent()).resolves.toBe(subnetName);
     // The NIC (a per-NIC exception: it has its own public IP) carries the hostile owner tag.
     const nicId = await sourceIdByName(page, nicName);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLogsFor } from '../../electron/services/sample-logs';
 import type { WebServer } from '../../electron/web/server';
 import AxeBuilder from '@axe-core/playwright';
-import { openAppSession, screenshot, waitForRenders, type AppSession } from './browser';
+import { openAppSession, screenshot, sourceIdByName, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -30,12 +30,6 @@ async function expectAccessible(p: Page, selectors: readonly string[]): Promise<
   const results = await builder.analyze();
   const report = results.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(report, report.join('\n')).toEqual([]);
-}
-
-async function sourceIdByName(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate((n) => window.__egressAtlasTest?.state?.result?.paths.find((x) => x.source.name === n)?.source.id ?? null, name);
-  if (id === null) throw new Error(`No path for ${name}`);
-  return id;
 }
 
 /** Observed edges' drawn widths (px at zoom 1) by edge ID. */
