@@ -60,7 +60,8 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-export async function openAppSession(options: { readonly dataDir?: string | null } = {}): Promise<AppSession> {
+/** A server, Chromium and a page; with `demo`, the page has opened that demo and drawn it once. */
+export async function openAppSession(options: { readonly dataDir?: string | null; readonly demo?: string } = {}): Promise<AppSession> {
   const renderer = await buildRendererOnce();
   const server = await startServer({ staticDir: renderer.dir, dataDir: options.dataDir ?? null });
   const browser = await launchChromium();
@@ -68,6 +69,10 @@ export async function openAppSession(options: { readonly dataDir?: string | null
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (options.demo !== undefined) {
+    await page.goto(server.launchUrl(options.demo));
+    await waitForRenders(page, 1);
+  }
   return {
     server, browser, context, page, pageErrors,
     close: async () => {

@@ -68,10 +68,8 @@ async function settled(p: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  app = await openAppSession();
+  app = await openAppSession({ demo: 'bank' });
   ({ server, page, pageErrors } = app);
-  await page.goto(server.launchUrl('bank'));
-  await waitForRenders(page, 1);
 }, 120_000);
 
 afterAll(async () => {

@@ -8,11 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebServer } from '../../electron/web/server';
-import { highlightedIds, openAppSession, screenshot, sourceIdByName, sourceRow, waitForRenders, type AppSession } from './browser';
+import { highlightedIds, openAppSession, screenshot, sourceIdByName, sourceRow, type AppSession } from './browser';
 
 let app: AppSession;
-let server: WebServer;
 let page: Page;
 let pageErrors: string[] = [];
 /** Where the test keeps the policy files it hands to the file picker. */
@@ -34,10 +32,8 @@ async function violatingGraphIds(p: Page): Promise<string[]> {
 
 beforeAll(async () => {
   policyDir = await mkdtemp(join(tmpdir(), 'egress-atlas-policies-'));
-  app = await openAppSession();
-  ({ server, page, pageErrors } = app);
-  await page.goto(server.launchUrl('bank'));
-  await waitForRenders(page, 1);
+  app = await openAppSession({ demo: 'bank' });
+  ({ page, pageErrors } = app);
 }, 120_000);
 
 afterAll(async () => {

@@ -26,10 +26,8 @@ function cell(sourceId: string, destination: string) {
 
 beforeAll(async () => {
   listDir = await mkdtemp(join(tmpdir(), 'egress-atlas-lists-'));
-  app = await openAppSession();
+  app = await openAppSession({ demo: 'bank' });
   ({ server, page, pageErrors } = app);
-  await page.goto(server.launchUrl('bank'));
-  await waitForRenders(page, 1);
 }, 120_000);
 
 afterAll(async () => {

@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLogsFor } from '../../electron/services/sample-logs';
-import type { WebServer } from '../../electron/web/server';
 import AxeBuilder from '@axe-core/playwright';
-import { openAppSession, screenshot, sourceIdByName, waitForRenders, type AppSession } from './browser';
+import { openAppSession, screenshot, sourceIdByName, type AppSession } from './browser';
 
 let app: AppSession;
-let server: WebServer;
 let page: Page;
 let pageErrors: string[] = [];
 let logDir: string;
@@ -58,10 +56,8 @@ beforeAll(async () => {
     await writeFile(path, f.text);
     logPaths.push(path);
   }
-  app = await openAppSession();
-  ({ server, page, pageErrors } = app);
-  await page.goto(server.launchUrl('bank'));
-  await waitForRenders(page, 1);
+  app = await openAppSession({ demo: 'bank' });
+  ({ page, pageErrors } = app);
 }, 120_000);
 
 afterAll(async () => {
