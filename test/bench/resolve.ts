@@ -9,7 +9,6 @@
  * `resolve heap growth` is heapUsed right after the last resolve minus heapUsed before the first
  * one (after a forced GC): the result plus the garbage a run leaves.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { normalizeArm } from '../../shared/arm/index';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import { resolveEgress, type ResolveInput } from '../../shared/egress/index';
 import type { BenchLine } from './types';
+import { runChildReport } from './child-report';
 
 export const ESTATE = { subscriptions: 100, virtualNetworks: 2000, subnets: 20000, networkInterfaces: 100000, seed: 20261126 } as const;
 
@@ -84,28 +84,7 @@ async function runChild(inputPath: string): Promise<void> {
 }
 
 function runChildProcess(inputPath: string): Promise<ChildReport> {
-  const self = fileURLToPath(import.meta.url);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self], {
-      env: { ...process.env, [CHILD_ENV]: inputPath },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => { out += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`resolve bench child exited with ${code}`));
-        return;
-      }
-      try {
-        resolvePromise(JSON.parse(out.trim().split('\n').pop() ?? '') as ChildReport);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
+  return runChildReport<ChildReport>(fileURLToPath(import.meta.url), ['--expose-gc'], { [CHILD_ENV]: inputPath }, 'resolve bench child');
 }
 
 export async function bench(): Promise<readonly BenchLine[]> {

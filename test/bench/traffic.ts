@@ -12,7 +12,6 @@
  *
  * Sizes: EGRESS_ATLAS_BENCH_TRAFFIC_TUPLES (default 10,000,000), 5,000 tuples per file.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import type { ResolveInput } from '../../shared/egress/index';
 import { analyzeTraffic } from '../../shared/traffic/index';
 import { analyzeLogFiles, readLogs } from '../../electron/cli/commands/traffic';
 import type { BenchLine } from './types';
+import { runChildReport } from './child-report';
 
 const ESTATE = { subscriptions: 4, virtualNetworks: 40, subnets: 400, networkInterfaces: 4000, seed: 20261205 } as const;
 const CHILD_ENV = 'EGRESS_ATLAS_BENCH_TRAFFIC_CHILD';
@@ -65,28 +65,7 @@ async function runChild(spec: string): Promise<void> {
 }
 
 function runChildProcess(mode: ChildMode, inputPath: string, tree: string): Promise<ChildReport> {
-  const self = fileURLToPath(import.meta.url);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', self], {
-      env: { ...process.env, [CHILD_ENV]: JSON.stringify({ mode, inputPath, tree }) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => { out += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`traffic bench child (${mode}) exited with ${code}`));
-        return;
-      }
-      try {
-        resolvePromise(JSON.parse(out.trim().split('\n').pop() ?? '') as ChildReport);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
+  return runChildReport<ChildReport>(fileURLToPath(import.meta.url), ['--max-old-space-size=8192'], { [CHILD_ENV]: JSON.stringify({ mode, inputPath, tree }) }, `traffic bench child (${mode})`);
 }
 
 /**
