@@ -678,7 +678,8 @@ function ownerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: string
 function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLookup {
   const address = parseIp(ip);
   // Only look where the address can be: the VNet or peered VNet whose address space contains it.
-  if (!address || vnetContains(vnet.addressPrefixes, address)) {
+  let holder: VirtualNetwork | null = address && vnetContains(vnet.addressPrefixes, address) ? vnet : null;
+  if (!address || holder !== null) {
     const own = index.privateIpOwner(vnet.id, ip);
     if (own) return { kind: 'found', owner: own, viaPeering: null };
   }
@@ -694,24 +695,12 @@ function findOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): OwnerLo
     }
     const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
     if (remote && address && !vnetContains(remote.addressPrefixes, address)) continue;
+    if (remote && address) holder ??= remote;
     const owner = index.privateIpOwner(peering.remoteVirtualNetworkId, ip);
     if (owner) return { kind: 'found', owner, viaPeering: ref };
     if (!remote && address && vnetContains(peering.remoteAddressPrefixes, address)) return { kind: 'out-of-scope', peering: ref };
   }
-  return stateUnknown === null ? { kind: 'unowned' } : { kind: 'peering-state-unknown', peering: stateUnknown };
-}
-
-/** The VNet (the subnet's own, or a Connected peered one in the input) whose address space holds `ip`. */
-function addressVnet(index: ModelIndex, vnet: VirtualNetwork, ip: string): VirtualNetwork | null {
-  const address = parseIp(ip);
-  if (!address) return null;
-  if (vnetContains(vnet.addressPrefixes, address)) return vnet;
-  for (const { peering } of index.peerings.get(vnet.id) ?? []) {
-    if (peering.peeringState !== 'Connected' || !peering.remoteVirtualNetworkId) continue;
-    const remote = index.virtualNetworks.get(peering.remoteVirtualNetworkId);
-    if (remote && vnetContains(remote.addressPrefixes, address)) return remote;
-  }
-  return null;
+  return stateUnknown === null ? { kind: 'unowned', holder } : { kind: 'peering-state-unknown', peering: stateUnknown };
 }
 
 const addressOwnersByIndex = new WeakMap<ModelIndex, Map<ResourceId, boolean>>();
@@ -755,7 +744,7 @@ function loopGuard(trail: Trail, appliance: Named): Outcome | null {
 function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   const ip = route.nextHopIpAddress;
-  const found = vnet && ip ? findOwnerCached(ctx, vnet, ip) : { kind: 'unowned' as const };
+  const found: OwnerLookup = vnet && ip ? findOwnerCached(ctx, vnet, ip) : { kind: 'unowned', holder: null };
   if (found.kind === 'out-of-scope') {
     const remoteId = found.peering.peering.remoteVirtualNetworkId ?? found.peering.peering.id;
     addGap(ctx, { code: 'missing-reference', scope: remoteId, message: `Next-hop appliance ${ip ?? ''} is in a peered virtual network that is not in the snapshot.` });
@@ -766,11 +755,11 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}: state not in the input`, docs: DOCS.peering,
       missingFact: `the state of peering ${peering.name} to ${nameOfId(peering.remoteVirtualNetworkId ?? peering.id).name}, which holds next hop ${ip ?? ''}: only a Connected peering carries traffic` });
   }
-  if (found.kind === 'unowned' && vnet && ip) {
+  if (found.kind === 'unowned' && ip) {
     // An export of VNets and route tables alone holds no address owner at all: the owner is
     // missing from the input, not from Azure (an invalid UDR is only concluded from a VNet whose
     // NICs, firewalls and load balancers were read).
-    const holder = addressVnet(ctx.index, vnet, ip);
+    const holder = found.holder;
     if (holder !== null && !holdsAddressOwners(ctx.index, holder)) {
       return missingReference(ctx, trail, holder.id, `the NICs, firewalls and internal load balancers of virtual network ${holder.name} (none is in the input; one of them owns next hop ${ip})`,
         'what happens at the next hop');

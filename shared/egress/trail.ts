@@ -20,7 +20,8 @@ export type OwnerLookup =
   | { readonly kind: 'out-of-scope'; readonly peering: PeeringRef }
   /** The address is in a peered VNet whose peering state the input does not give. */
   | { readonly kind: 'peering-state-unknown'; readonly peering: PeeringRef }
-  | { readonly kind: 'unowned' };
+  /** Nobody owns it; `holder` is the VNet (own, or Connected peered in the input) whose address space holds it. */
+  | { readonly kind: 'unowned'; readonly holder: VirtualNetwork | null };
 
 export interface EngineContext {
   readonly index: ModelIndex;
