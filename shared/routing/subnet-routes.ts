@@ -6,7 +6,7 @@
  * subnets share one.
  */
 import type { Gap } from '../model/gaps';
-import type { ResourceId } from '../model/ids';
+import { nameFromResourceId, type ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
@@ -188,7 +188,7 @@ export class RouteSetBuilder {
     if (bgp) return { resourceId: bgp.id, name: bgp.name };
     // Gateway transit to a VNet that is not in the input: its gateway (and whether it speaks BGP) is not known either.
     if (domain.kind === 'remote' && !this.index.virtualNetworks.has(domain.virtualNetworkId)) {
-      return { resourceId: domain.virtualNetworkId, name: `the gateway of ${domain.virtualNetworkId.slice(domain.virtualNetworkId.lastIndexOf('/') + 1)} (not in the input)` };
+      return { resourceId: domain.virtualNetworkId, name: `the gateway of ${nameFromResourceId(domain.virtualNetworkId)} (not in the input)` };
     }
     return null;
   }
