@@ -82,6 +82,17 @@ async function viewport(): Promise<{ zoom: number; x: number; y: number }> {
   });
 }
 
+/** Esc clears the selection and puts the view back where it was when the estate opened. */
+async function escapeRestores(opened: { zoom: number; x: number; y: number }): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null)).toBeNull();
+  await settle();
+  const after = await viewport();
+  expect(after.zoom).toBeCloseTo(opened.zoom, 5);
+  expect(after.x).toBeCloseTo(opened.x, 1);
+  expect(after.y).toBeCloseTo(opened.y, 1);
+}
+
 beforeAll(async () => {
   app = await openAppSession();
   ({ server, page, pageErrors } = app);
@@ -137,13 +148,7 @@ describe('labels at the fitted zoom (1440×900)', () => {
     await page.screenshot({ path: `${SHOTS}-selected-path.png` });
     // Zoom elsewhere first: Esc must not leave the view where it was.
     await page.evaluate(() => { const cy = window.__egressAtlasTest?.cy; cy?.zoom({ level: 2.5, position: { x: 0, y: 0 } }); });
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null)).toBeNull();
-    await settle();
-    const after = await viewport();
-    expect(after.zoom).toBeCloseTo(opened.zoom, 5);
-    expect(after.x).toBeCloseTo(opened.x, 1);
-    expect(after.y).toBeCloseTo(opened.y, 1);
+    await escapeRestores(opened);
     expect((await labelSizes()).minPx).toBeGreaterThanOrEqual(MIN_LABEL_PX - 1e-9);
   });
 
@@ -448,13 +453,7 @@ describe('the path view: a selected path always fits whole, readable (1440×900)
     await settle();
     expect((await selectedPathOnScreen()).outside).toEqual([]);
 
-    await page.keyboard.press('Escape');
-    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId ?? null)).toBeNull();
-    await settle();
-    const after = await viewport();
-    expect(after.zoom).toBeCloseTo(opened.zoom, 5);
-    expect(after.x).toBeCloseTo(opened.x, 1);
-    expect(after.y).toBeCloseTo(opened.y, 1);
+    await escapeRestores(opened);
     expect(await page.evaluate(() => window.__egressAtlasTest?.cy?.elements('.focus-hidden').length ?? -1)).toBe(0);
     expect(await page.getByTestId('path-layout-toggle').count()).toBe(0);
   });
