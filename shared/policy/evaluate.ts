@@ -14,6 +14,7 @@ import { primaryIpConfiguration } from '../egress/outbound';
 import { computeReach } from '../egress/reach';
 import type { ReachEntry, ReachResult, ReachSource } from '../egress/reach';
 import { resolveEgress } from '../egress/resolve';
+import { terminalOf } from '../egress/steps';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
 import { nameFromResourceId } from '../model/ids';
@@ -144,11 +145,39 @@ function portsCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
   return entry.ports.length > 0 && entry.ports.every((p) => p.trim() === String(pattern.port));
 }
 
+/**
+ * The transport a rule's or a log's protocol runs on: application protocols (Http, Https, Mssql)
+ * are TCP; `Any`, ICMP, a DNS question or an unknown protocol are neither one nor the other.
+ */
+export function transportOf(protocol: string): 'Tcp' | 'Udp' | null {
+  switch (protocol.trim().toLowerCase()) {
+    case 'tcp': case 'http': case 'https': case 'mssql': return 'Tcp';
+    case 'udp': return 'Udp';
+    default: return null;
+  }
+}
+
+/**
+ * A `/tcp` or `/udp` pattern covers only entries on that protocol (policy.schema.json: a destination
+ * "optionally with :port and /tcp or /udp"; destinations.md §6.6: header space = ports AND
+ * protocols); a rule allowing `Any` or TCP and UDP is not within a UDP-only pattern.
+ */
+function protocolsCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
+  if (pattern.protocol === null) return true;
+  return entry.protocols.length > 0 && entry.protocols.every((p) => transportOf(p) === pattern.protocol);
+}
+
+/** `*`, `0.0.0.0/0` or `internet` with neither port nor protocol: everything is allowed. */
+function allowsEverything(pattern: ReachPattern): boolean {
+  return pattern.kind === 'any' && pattern.port === null && pattern.protocol === null;
+}
+
 /** Whether a reach entry (or an observed destination put as one: `traffic --policy`) is within a mayReach list. */
 export function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[]): boolean {
   return patterns.some((pattern) => {
+    // The port and protocol first: `0.0.0.0/0:443` allows any destination on port 443 only.
+    if (!portsCovered(pattern, entry) || !protocolsCovered(pattern, entry)) return false;
     if (pattern.kind === 'any') return true;
-    if (!portsCovered(pattern, entry)) return false;
     switch (entry.kind) {
       case 'any': return false;
       case 'fqdn': return pattern.kind === 'fqdn' && fqdnCovers(pattern.pattern, entry.value);
@@ -294,11 +323,23 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
     case 'mayReach': {
       const reach = ev.reachOf(info.path.source);
       if (!reach) return fail([{ requirement: kind, subject: null, path, reason: 'could not be proven: no reach answer for this source' }]);
-      const everything = requirement.patterns.some((p) => p.kind === 'any');
+      const everything = requirement.patterns.some(allowsEverything);
       if (reach.defaultRoute === 'unknown' && !everything) return fail([unproven(kind, path, null, 'the default route', ev)]);
+      // reach.ts lists an unrestricted path as one `any` entry on TCP 443, the port the default route
+      // is resolved on: other ports are not evaluated, so only a pattern allowing everything covers it
+      // (`0.0.0.0/0:443` cannot be shown to hold there; a confident pass would be a guess).
+      const terminal = terminalOf(info.path.steps).reason;
+      const open = info.path.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
       const findings: Finding[] = [];
       for (const entry of reach.allowed) {
-        if (entryCovered(entry, requirement.patterns)) continue;
+        if (entryCovered(entry, requirement.patterns)) {
+          if (!(open && entry.kind === 'any' && !everything)) continue;
+          findings.push({
+            requirement: kind, subject: '*', path,
+            reason: `can reach any public destination (${entry.rule}); only TCP 443 is evaluated on this unrestricted path, so it cannot be shown to stay within the mayReach list`,
+          });
+          continue;
+        }
         const prefix = entry.verdict === 'unknown' ? 'may reach (not proven blocked)' : 'can reach';
         const subject = entry.kind === 'any' ? '*' : entry.value;
         findings.push({

@@ -11,7 +11,7 @@
 export * from './types';
 export { formatIssue, parsePolicy, PolicyError, readPolicy } from './parse';
 export type { PolicyIssue, PolicyParse } from './parse';
-export { buildSources, checkExitCode, checkPolicy, entryCovered, inScope } from './evaluate';
+export { buildSources, checkExitCode, checkPolicy, entryCovered, inScope, transportOf } from './evaluate';
 export type { CheckOptions, SourceInfo } from './evaluate';
 export { fingerprint, sourceLabel, toJunit, toSarif, xmlEscape, SARIF_SCHEMA_URI } from './report';
 export type { SarifLog, SarifOptions } from './report';

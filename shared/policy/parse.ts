@@ -244,6 +244,16 @@ function explicitPort(text: string): number | null {
   return a.kind === 'ok' && b.kind === 'ok' && a.spec.port === b.spec.port ? a.spec.port : null;
 }
 
+/**
+ * Whether the text names its own protocol (`/tcp`, `/udp`), told the same way. policy.schema.json:
+ * a destination is "optionally with :port and /tcp or /udp"; without a suffix a pattern allows both.
+ */
+function explicitProtocol(text: string): 'Tcp' | 'Udp' | null {
+  const a = parseDestinationSpec(text, { protocol: 'Tcp' });
+  const b = parseDestinationSpec(text, { protocol: 'Udp' });
+  return a.kind === 'ok' && b.kind === 'ok' && a.spec.protocol === b.spec.protocol ? a.spec.protocol : null;
+}
+
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
 const WILDCARD = /^\*([^:/]*)(?::(\d+))?(?:\/(tcp|udp))?$/i;
 
@@ -253,27 +263,31 @@ function reachPattern(text: string): ReachPattern | string {
   if (wild) {
     const tail = (wild[1] ?? '').toLowerCase();
     const port = wild[2] === undefined ? null : Number(wild[2]);
+    const protocol = wild[3] === undefined ? null : wild[3].toLowerCase() === 'udp' ? 'Udp' : 'Tcp';
     if (port !== null && (port < 1 || port > 65535)) return `"${t}": port ${port} is outside 1-65535`;
-    if (tail === '') return port === null ? { kind: 'any', text: t, port: null } : `"${t}": give a host pattern with the port (like *.example.com:443)`;
+    if (tail === '') return port === null ? { kind: 'any', text: t, port: null, protocol } : `"${t}": give a host pattern with the port (like *.example.com:443)`;
     const host = tail.replace(/^\./, '');
     // One label is enough after a wildcard (`*.com`), unlike a host name to resolve.
     if (!DOMAIN.test(host)) return `"${t}": "${host}" after the * is not a domain name (like *.riskapi.example)`;
-    return { kind: 'fqdn', pattern: `*${tail}`, text: t, port };
+    return { kind: 'fqdn', pattern: `*${tail}`, text: t, port, protocol };
   }
   if (t.includes('*')) return `"${t}": * is only allowed at the start of a host pattern (*.example.com), as in Azure Firewall rules`;
   const parsed = parseDestinationSpec(t);
   if (parsed.kind === 'error') return parsed.message;
   const port = explicitPort(t);
+  const protocol = explicitProtocol(t);
   const target = parsed.spec.target;
   switch (target.kind) {
-    case 'default-route': return { kind: 'any', text: t, port: null };
+    // `0.0.0.0/0:443` is any destination on port 443 only (policy.schema.json reachPattern: "without
+    // a port any port is allowed", so with one only that port is), never the whole internet.
+    case 'default-route': return { kind: 'any', text: t, port, protocol };
     case 'address': {
       const cidr = parseCidr(formatIp(target.ip));
-      return cidr ? { kind: 'cidr', cidr, text: t, port } : `"${t}": cannot read the address`;
+      return cidr ? { kind: 'cidr', cidr, text: t, port, protocol } : `"${t}": cannot read the address`;
     }
-    case 'cidr': return { kind: 'cidr', cidr: target.cidr, text: t, port };
-    case 'fqdn': return { kind: 'fqdn', pattern: target.name, text: t, port };
-    case 'service-tag': return { kind: 'service-tag', tag: target.tag, text: t, port };
+    case 'cidr': return { kind: 'cidr', cidr: target.cidr, text: t, port, protocol };
+    case 'fqdn': return { kind: 'fqdn', pattern: target.name, text: t, port, protocol };
+    case 'service-tag': return { kind: 'service-tag', tag: target.tag, text: t, port, protocol };
   }
 }
 

@@ -48,13 +48,15 @@ export interface PolicyDestination {
 /**
  * One entry of a `mayReach` allow-list. Unlike a resolved destination it may be an FQDN pattern
  * (`*.riskapi.example`, Azure Firewall's wildcard rules) and its port is optional: without one,
- * any port of that destination is allowed.
+ * any port of that destination is allowed. Likewise the protocol: policy.schema.json's destination
+ * is "optionally with :port and /tcp or /udp", and a header space is ports AND protocols
+ * (destinations.md §6.6), so `/udp` allows UDP only; without a suffix both are allowed.
  */
-export type ReachPattern = { readonly text: string; readonly port: number | null } & (
+export type ReachPattern = { readonly text: string; readonly port: number | null; readonly protocol: 'Tcp' | 'Udp' | null } & (
   | { readonly kind: 'fqdn'; readonly pattern: string }
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
   | { readonly kind: 'service-tag'; readonly tag: string }
-  /** `*`, `0.0.0.0/0` or `internet`: anything. */
+  /** `*`, `0.0.0.0/0` or `internet`: any destination (on the port / protocol given, if one is: `0.0.0.0/0:443`). */
   | { readonly kind: 'any' }
 );
 

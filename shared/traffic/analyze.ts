@@ -17,7 +17,7 @@ import type { Policy } from '../policy/index';
 import { buildAttributionIndex } from './attribute';
 import { compareWithPolicy } from './policy';
 import type {
-  LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, TrafficAction, TrafficFinding, TrafficRecord,
+  FirewallRuleLog, LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, TrafficAction, TrafficFinding, TrafficRecord,
   TrafficResult, TrafficSource, TrafficSourceRef, UnattributedSource,
 } from './types';
 import { TRAFFIC_SCHEMA } from './types';
@@ -82,6 +82,23 @@ function later(a: string | null, b: string | null): string | null {
 
 function addBytes(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : a + b;
+}
+
+/**
+ * Which rule kind's log a record proves was given: its table (AZFWApplicationRule /
+ * AZFWNetworkRule) or its legacy category (destinations.md §1.1, §1.4). NAT, threat-intel and DNS
+ * rows prove neither.
+ */
+function ruleLogOf(record: TrafficRecord): FirewallRuleLog | null {
+  if (record.log === 'azfw-application') return 'application';
+  if (record.log === 'azfw-network') return 'network';
+  return record.log === 'azure-diagnostics' ? record.ruleLog ?? null : null;
+}
+
+function addKind(map: Map<string, Set<FirewallRuleLog>>, key: string, kind: FirewallRuleLog): void {
+  const kinds = map.get(key) ?? new Set<FirewallRuleLog>();
+  kinds.add(kind);
+  map.set(key, kinds);
 }
 
 function ruleKey(rule: LoggedRule | null): string {
@@ -158,10 +175,14 @@ interface AggregateState {
   readonly gaps: Gap[];
   from: string | null;
   to: string | null;
-  /** Rule hits (policy name / collection / rule, lower case) and firewalls and policies the logs speak for. */
+  /**
+   * Rule hits (policy name / collection / rule, lower case) and the firewalls and policies the logs
+   * speak for, with the rule kinds whose logs were given for each (an application rule's hits are
+   * only ever in AZFWApplicationRule, a network rule's in AZFWNetworkRule: destinations.md §1.1).
+   */
   readonly hits: Set<string>;
-  readonly loggedPolicies: Set<string>;
-  readonly loggedFirewalls: Set<string>;
+  readonly loggedPolicies: Map<string, Set<FirewallRuleLog>>;
+  readonly loggedFirewalls: Map<string, Set<FirewallRuleLog>>;
   /** Undated rows of the file being read. */
   undated: number;
   /** Records added (inside the window or not). */
@@ -189,7 +210,7 @@ export interface TrafficAggregator {
 export function createTrafficAggregator(model: ResolveInput['model'], options: { readonly since?: string | null } = {}): TrafficAggregator {
   const state: AggregateState = {
     since: options.since ?? null, attribution: buildAttributionIndex(model), sources: new Map(), unattributed: new Map(), gaps: [],
-    from: null, to: null, hits: new Set(), loggedPolicies: new Set(), loggedFirewalls: new Set(), undated: 0, records: 0,
+    from: null, to: null, hits: new Set(), loggedPolicies: new Map(), loggedFirewalls: new Map(), undated: 0, records: 0,
   };
   const { sources, unattributed, hits, loggedPolicies, loggedFirewalls, attribution } = state;
   const add = (record: TrafficRecord): void => {
@@ -199,8 +220,11 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
     state.from = earlier(state.from, record.time);
     state.to = later(state.to, record.until ?? record.time);
     if (FIREWALL_LOGS.has(record.log)) {
-      if (record.firewallId) loggedFirewalls.add(record.firewallId);
-      if (record.rule?.policy) loggedPolicies.add(record.rule.policy.toLowerCase());
+      const kind = ruleLogOf(record);
+      if (kind !== null) {
+        if (record.firewallId) addKind(loggedFirewalls, record.firewallId, kind);
+        if (record.rule?.policy) addKind(loggedPolicies, record.rule.policy.toLowerCase(), kind);
+      }
       if (record.rule && record.action === 'allow') {
         const policy = (record.rule.policy ?? '').toLowerCase();
         const collection = (record.rule.collection ?? '').toLowerCase();
@@ -284,19 +308,34 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
   // The model's view: one resolve per distinct destination + port + protocol, read for every source.
   const nicIds = new Set([...sources.values()].filter((s) => s.ref.type === 'nic').map((s) => s.ref.id));
   const resolves = new Map<string, ReadonlyMap<string, EgressPath>>();
-  const modelFor = (source: SourceAccumulator, entry: Accumulator): ModelView => {
+  const pathOf = (source: SourceAccumulator, entry: Accumulator): EgressPath | undefined => {
     const text = whatIf(entry);
-    if (text === null) return 'not-modelled';
+    if (text === null) return undefined;
     let index = resolves.get(text);
     if (!index) {
       index = pathIndex(resolveEgress(input, { destination: text, nicIds, estateFindings: false, sorted: false }).paths);
       resolves.set(text, index);
     }
-    const path = pathFor(index, source);
+    return pathFor(index, source);
+  };
+  const modelFor = (source: SourceAccumulator, entry: Accumulator): ModelView => {
+    const path = pathOf(source, entry);
     return path ? modelViewOf(path.verdict) : 'not-modelled';
   };
   const defaultRoute = resolveEgress(input, { nicIds, estateFindings: false });
   const defaultPaths = pathIndex(defaultRoute.paths);
+  /**
+   * The firewalls and NVAs on the model's path to an observed destination and on the source's
+   * default route (a path the model stops early, at an NSG deny or a platform block, names no hop
+   * past it); null when the model has neither. The policy comparison needs it: a flow log's
+   * "allowed" is the NSG's word only (destinations.md §2.1).
+   */
+  const inspectedBy = (source: SourceAccumulator, entry: Accumulator): readonly string[] | null => {
+    const paths = [pathOf(source, entry), pathFor(defaultPaths, source)].filter((p): p is EgressPath => p !== undefined);
+    if (paths.length === 0) return null;
+    const via = paths.flatMap((p) => p.via).filter((v) => v.kind === 'azure-firewall' || v.kind === 'nva');
+    return [...new Set(via.map((v) => v.id.slice(v.id.lastIndexOf('/') + 1)))];
+  };
 
   const findings: TrafficFinding[] = [];
   const result: TrafficSource[] = [];
@@ -316,7 +355,7 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
       ref: s.ref, subnetId: s.subnetId, label: sourceLabel(s),
       observed: [...s.entries.values()].map((e) => ({
         destination: e.destination, destinationIp: e.destinationIp, port: e.port, protocol: e.protocol, action: e.action,
-        flows: e.flows, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, logs: e.logs,
+        flows: e.flows, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, logs: e.logs, inspectedBy: inspectedBy(s, e),
       })),
     })))
     : { findings: [], gaps: [] };
@@ -394,21 +433,29 @@ function sourceFindings(
 
 /**
  * Allow rules of the policies (and classic firewalls) the logs speak for, with no hit in the
- * window. Only those: a firewall whose logs were not given says nothing about its rules.
+ * window. Only those: a firewall whose logs were not given says nothing about its rules, and only
+ * rules of a kind whose log was given: application-rule hits are in AZFWApplicationRule (legacy
+ * category AzureFirewallApplicationRule), never in AZFWNetworkRule (destinations.md §1.1, §1.2), so
+ * a network-rule export alone says nothing about the application rules.
  */
-function unusedAllowRules(input: ResolveInput, hits: ReadonlySet<string>, loggedPolicies: ReadonlySet<string>, loggedFirewalls: ReadonlySet<string>): TrafficFinding[] {
+function unusedAllowRules(
+  input: ResolveInput, hits: ReadonlySet<string>,
+  loggedPolicies: ReadonlyMap<string, ReadonlySet<FirewallRuleLog>>, loggedFirewalls: ReadonlyMap<string, ReadonlySet<FirewallRuleLog>>,
+): TrafficFinding[] {
   const findings: TrafficFinding[] = [];
-  const policyIds = new Set<string>();
+  const policyKinds = new Map<string, Set<FirewallRuleLog>>();
   for (const firewall of input.model.azureFirewalls) {
-    if (!loggedFirewalls.has(firewall.id.toLowerCase())) continue;
-    if (firewall.firewallPolicyId) policyIds.add(firewall.firewallPolicyId.toLowerCase());
+    const kinds = loggedFirewalls.get(firewall.id.toLowerCase());
+    if (!kinds) continue;
+    if (firewall.firewallPolicyId) for (const kind of kinds) addKind(policyKinds, firewall.firewallPolicyId.toLowerCase(), kind);
     // Classic rules log no policy name.
-    findings.push(...unused(firewall.rules, firewall.id, firewall.name, '', hits));
+    findings.push(...unused(firewall.rules.filter((r) => kinds.has(r.kind)), firewall.id, firewall.name, '', hits));
   }
   const policies = [...input.model.firewallPolicies].sort((a, b) => compareText(a.id, b.id));
   for (const policy of policies) {
-    if (!policyIds.has(policy.id.toLowerCase()) && !loggedPolicies.has(policy.name.toLowerCase())) continue;
-    findings.push(...unused(policy.rules, policy.id, policy.name, policy.name.toLowerCase(), hits));
+    const kinds = new Set([...policyKinds.get(policy.id.toLowerCase()) ?? [], ...loggedPolicies.get(policy.name.toLowerCase()) ?? []]);
+    if (kinds.size === 0) continue;
+    findings.push(...unused(policy.rules.filter((r) => kinds.has(r.kind)), policy.id, policy.name, policy.name.toLowerCase(), hits));
   }
   return findings;
 }

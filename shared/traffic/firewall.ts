@@ -5,7 +5,7 @@
  * from `msg_s` with the patterns of §1.4.
  */
 import { parseIp } from '../model/ip';
-import type { LogKind, LoggedRule, TrafficAction, TrafficRecord } from './types';
+import type { FirewallRuleLog, LogKind, LoggedRule, TrafficAction, TrafficRecord } from './types';
 import { fail, integer, ipAddress, requiredText, text, time } from './values';
 import type { CellAt, Row } from './values';
 
@@ -98,6 +98,18 @@ function portOf(row: Row, at: CellAt, protocol: string): number | null {
   return protocol === 'HTTPS' ? 443 : protocol === 'HTTP' ? 80 : protocol === 'MSSQL' ? 1433 : null;
 }
 
+/**
+ * The legacy category of an AzureDiagnostics row (destinations.md §1.4: Category
+ * AzureFirewallApplicationRule | AzureFirewallNetworkRule | AzureFirewallDnsProxy; OperationName
+ * AzureFirewall{ApplicationRule,NetworkRule,...}Log): which rule kind's log was exported.
+ */
+function legacyRuleLog(row: Row): FirewallRuleLog | null {
+  const name = (text(row, 'category') ?? text(row, 'operationname') ?? '').toLowerCase();
+  if (name.startsWith('azurefirewallapplicationrule')) return 'application';
+  if (name.startsWith('azurefirewallnetworkrule')) return 'network';
+  return null;
+}
+
 /** One structured (AZFW*) or legacy row as a record. */
 export function firewallRecord(row: Row, at: CellAt, log: Exclude<LogKind, 'vnet-flow' | 'nsg-flow'>): TrafficRecord {
   const firstColumn = first(row, FIRST_COLUMNS);
@@ -112,7 +124,8 @@ export function firewallRecord(row: Row, at: CellAt, log: Exclude<LogKind, 'vnet
   if (log === 'azure-diagnostics') {
     const column = 'msg_s' in row ? 'msg_s' : 'msg';
     const message = requiredText(row, column, at, 'the AzureDiagnostics message text (msg_s)');
-    return { ...base, ...parseFirewallMessage(message, { file: at.file, path: `${at.path}.${at.columns?.[column] ?? column}` }), log };
+    const ruleLog = legacyRuleLog(row);
+    return { ...base, ...parseFirewallMessage(message, { file: at.file, path: `${at.path}.${at.columns?.[column] ?? column}` }), log, ...(ruleLog ? { ruleLog } : {}) };
   }
   const sourceIp = ipAddress(row, 'sourceip', at);
   if (log === 'azfw-dns') {

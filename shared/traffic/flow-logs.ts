@@ -92,8 +92,12 @@ function flowCount(state: string | undefined): number {
  */
 export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, out: FlowLogRead): void {
   const f = tuple.split(',');
-  if (f.length < 8) fail(at, '', 'a version 4 flow tuple "ts,srcIp,dstIp,srcPort,dstPort,protocol,direction,flowState,encryption,packets,bytes,packets,bytes"', tuple);
-  const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', state = ''] = f;
+  // Exactly 13 fields (§2.1; a B tuple's counters are empty or 0, never left out): a tuple without
+  // the encryption field shifts every counter by one, so it is refused rather than misread.
+  if (f.length !== 13) fail(at, '', `a version 4 flow tuple of 13 fields "ts,srcIp,dstIp,srcPort,dstPort,protocol,direction,flowState,encryption,packets,bytes,packets,bytes" (found ${f.length} fields)`, tuple);
+  const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', state = '', encryption = ''] = f;
+  // Encryption is X or NX / NX_<reason> (§2.1): a number here means a field is missing before it.
+  if (!/^(X|NX(_[A-Z_]+)?)$/.test(encryption)) fail(at, '', 'an encryption status X, NX or NX_<reason> as the 9th field of the version 4 flow tuple', tuple);
   if (!/^\d+$/.test(ts) || !validIp(src, out.memo) || !validIp(dst, out.memo)) fail(at, '', 'a version 4 flow tuple starting "epoch-ms,source IP,destination IP"', tuple);
   if (direction !== 'O') {
     if (direction !== 'I') fail(at, '', 'a flow direction I or O in the flow tuple', tuple);
@@ -117,7 +121,8 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
  */
 export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out: FlowLogRead): void {
   const f = tuple.split(',');
-  if (f.length < 8) fail(at, '', 'an NSG flow tuple "ts,srcIp,dstIp,srcPort,dstPort,T|U,I|O,A|D[,state,packets,bytes,packets,bytes]"', tuple);
+  // Version 1 has 8 fields, version 2 13 (§2.2): any other count would shift the counters.
+  if (f.length !== 8 && f.length !== 13) fail(at, '', `an NSG flow tuple of 8 (version 1) or 13 (version 2) fields "ts,srcIp,dstIp,srcPort,dstPort,T|U,I|O,A|D[,state,packets,bytes,packets,bytes]" (found ${f.length} fields)`, tuple);
   const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', decision = '', state] = f;
   if (!/^\d+$/.test(ts) || !validIp(src, out.memo) || !validIp(dst, out.memo)) fail(at, '', 'an NSG flow tuple starting "epoch-seconds,source IP,destination IP"', tuple);
   if (direction !== 'O') {

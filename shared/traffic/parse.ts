@@ -6,7 +6,7 @@
 import { InputError } from '../model/errors';
 import type { Gap, GapCode } from '../model/gaps';
 import { firewallRecord, firewallTable } from './firewall';
-import { isTrafficAnalyticsRow, trafficAnalyticsRecord } from './traffic-analytics';
+import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, trafficAnalyticsRecord } from './traffic-analytics';
 import { flowLogMemo, readNsgTuple, readVnetTuple } from './flow-logs';
 import type { FlowLogRead } from './flow-logs';
 import type { LogShape, ParsedLog, ParsedLogSummary, RecordSink, TrafficRecord } from './types';
@@ -17,7 +17,7 @@ export const UNDERSTOOD_FORMATS =
   'Azure Firewall logs (AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel, or AzureDiagnostics msg_s) as '
   + '`az monitor log-analytics query` JSON, Log Analytics REST / SDK JSON ({"tables": [...]}), portal CSV export, '
   + 'a diagnostic-setting blob ({"records": [...]}) or summarize rows with count_ / hits; '
-  + 'Traffic Analytics NTANetAnalytics summary rows (as egress-atlas pull --logs writes them); '
+  + 'Traffic Analytics NTANetAnalytics rows (as egress-atlas pull --logs summarises them, or raw rows with FlowDirection and the AllowedOutFlows / DeniedOutFlows counters); '
   + 'VNet flow logs (version 4 PT1H.json) or NSG flow logs (version 1 / 2 PT1H.json)';
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -50,6 +50,8 @@ function keyed(entries: Iterable<readonly [string, unknown]>): { readonly row: R
 
 class Rows {
   readonly other = new Map<string, number>();
+  /** Inbound Traffic Analytics rows (FlowDirection I): counted, not read, as inbound flow tuples are. */
+  inbound = 0;
   records = 0;
   constructor(readonly file: string, private readonly sink: RecordSink) {}
 
@@ -57,6 +59,10 @@ class Rows {
     const { row } = keyedRow;
     const at: CellAt = { ...where, columns: keyedRow.columns };
     if (isTrafficAnalyticsRow(row)) {
+      if (isInboundTrafficAnalyticsRow(row, at)) {
+        this.inbound += 1;
+        return;
+      }
       this.records += 1;
       this.sink(trafficAnalyticsRecord(row, at));
       return;
@@ -81,7 +87,10 @@ class Rows {
   }
 
   result(shape: LogShape, gaps: readonly Gap[] = []): ParsedLogSummary {
-    const skipped = [...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count }));
+    const skipped = [
+      ...(this.inbound > 0 ? [{ reason: 'inbound Traffic Analytics rows (FlowDirection I; egress reads outbound flows only)', count: this.inbound }] : []),
+      ...[...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count })),
+    ];
     return { file: this.file, shape, recordCount: this.records, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
 }
@@ -108,7 +117,33 @@ function readTables(file: string, json: Readonly<Record<string, unknown>>, sink:
       rows.add(keyed(names.map((n, i) => [n, cells[i]] as const)), { file, path });
     });
   });
-  return rows.result('log-analytics-rest', pulledGaps(file, json.egressAtlas));
+  return rows.result('log-analytics-rest', [...partialGaps(file, json, rows.records), ...pulledGaps(file, json.egressAtlas)]);
+}
+
+/** `code: message` of a Log Analytics error object (`{ code, message, details? }`), or the value as text. */
+function errorText(error: unknown): string {
+  if (isObject(error)) {
+    const code = typeof error.code === 'string' ? error.code : null;
+    const message = typeof error.message === 'string' ? error.message : null;
+    if (code !== null || message !== null) return [code, message].filter((p): p is string => p !== null).join(': ');
+  }
+  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+}
+
+/**
+ * A saved partial result: the SDK's `{ status: "PartialFailure", partialTables, partialError }` or
+ * the REST response's `{ tables, error }` (destinations.md §1.5). Its rows are kept and read, and a
+ * gap names the error, so a truncated or partly failed query is never read as the whole window.
+ */
+function partialGaps(file: string, json: Readonly<Record<string, unknown>>, records: number): readonly Gap[] {
+  const sdkPartial = json.status === 'PartialFailure' || 'partialTables' in json;
+  const error = sdkPartial ? json.partialError ?? json.error : json.error;
+  if (!sdkPartial && (error === undefined || error === null)) return [];
+  const why = error === undefined || error === null ? 'no error given' : errorText(error);
+  return [{
+    code: 'request-failed', scope: file, count: records,
+    message: `Log Analytics returned a partial result (${why}): ${records} record(s) read, the rest of the query's rows are missing.`,
+  }];
 }
 
 const GAP_CODES: ReadonlySet<string> = new Set<GapCode>([

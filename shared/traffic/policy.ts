@@ -23,7 +23,7 @@ import type { Ipv4Set } from '../model/ip-set';
 import { buildServiceTagIndex } from '../model/service-tags';
 import type { ServiceTagIndex } from '../model/service-tags';
 import { primaryIpConfiguration } from '../egress/outbound';
-import { buildSources, entryCovered, inScope } from '../policy/index';
+import { buildSources, entryCovered, inScope, transportOf } from '../policy/index';
 import type { Control, Policy, PolicyException, ReachPattern, SourceInfo } from '../policy/index';
 import { anyMatches } from '../policy/glob';
 import type { LogKind, LoggedRule, TrafficFinding, TrafficSourceRef } from './types';
@@ -41,6 +41,11 @@ export interface PolicyObservation {
   readonly lastSeen: string | null;
   readonly rule: LoggedRule | null;
   readonly logs: ReadonlySet<LogKind>;
+  /**
+   * Names of the firewalls / NVAs on the model's path from this source to this destination: `[]`
+   * none; null or absent when not known. A flow log's allow behind one of them is the NSG's word only.
+   */
+  readonly inspectedBy?: readonly string[] | null;
 }
 
 export interface PolicySubject {
@@ -83,8 +88,9 @@ function cidrOf(ip: string): string {
   return ip.includes(':') ? `${ip}/128` : `${ip}/32`;
 }
 
+/** Whether a pattern speaks about this port and protocol at all (`:443`, `/udp`; policy.schema.json). */
 function portApplies(pattern: ReachPattern, o: PolicyObservation): boolean {
-  return pattern.port === null || pattern.port === o.port;
+  return (pattern.port === null || pattern.port === o.port) && (pattern.protocol === null || transportOf(o.protocol) === pattern.protocol);
 }
 
 type Judgement = { readonly kind: 'within' } | { readonly kind: 'outside' } | { readonly kind: 'unknown'; readonly missing: Missing; readonly tags: readonly string[] };
@@ -121,11 +127,33 @@ export function judgeObserved(o: PolicyObservation, patterns: readonly ReachPatt
   return { kind: 'outside' };
 }
 
+const FLOW_LOGS: ReadonlySet<LogKind> = new Set<LogKind>(['vnet-flow', 'nsg-flow']);
+
+/**
+ * Whether an observation's "allowed" is only an NSG's: every log of it is a flow log (or Traffic
+ * Analytics, read as one) and the path may go through a firewall or NVA. destinations.md §2.1:
+ * flowGroups[].rule is the NSG / ACL rule, and "when traffic is forced through Azure Firewall, the
+ * VM-side tuple shows the real destination IP": the firewall decides after the tuple is written
+ * (its default deny is an AZFWNetworkRule row, §1.3). Only a path known to have none is taken at
+ * the flow log's word.
+ */
+function nsgOnly(o: PolicyObservation): boolean {
+  return [...o.logs].every((l) => FLOW_LOGS.has(l)) && (o.inspectedBy === undefined || o.inspectedBy === null || o.inspectedBy.length > 0);
+}
+
+/** Destination address (or name), port and transport: how a flow-log record finds the firewall's record of the same flow. */
+function flowKey(o: PolicyObservation): string {
+  return `${(o.destinationIp ?? o.destination).toLowerCase()}|${o.port ?? ''}|${transportOf(o.protocol) ?? o.protocol}`;
+}
+
 /** Traffic the policy speaks about: allowed connections to a public address or a host name (not DNS questions, not VNet traffic). */
 function comparable(o: PolicyObservation): boolean {
   if (o.action !== 'allow') return false;
-  // A DNS query log says which name was asked, not that a connection was made.
-  if ([...o.logs].every((l) => l === 'azfw-dns')) return false;
+  // A DNS query log says which name was asked, not that a connection was made (destinations.md
+  // §2.1: "firewall DNS logs only tell you names asked, not answers"). The question comes from
+  // AZFWDnsQuery or, in legacy mode, from an AzureDiagnostics "DNS Request: ..." msg_s line (§1.4);
+  // firewall.ts reads both, and only those, as protocol DNS.
+  if (o.protocol === 'DNS' || [...o.logs].every((l) => l === 'azfw-dns')) return false;
   const ip = parseIp(o.destination);
   return ip === null || isPublicIp(ip);
 }
@@ -168,17 +196,33 @@ export function compareWithPolicy(input: ResolveInput, policy: Policy, base: Res
       // A NIC without a path of its own is covered through its subnet, as `check` covers it.
       const info: SourceInfo | undefined = infos.get(`${subject.ref.type}|${subject.ref.id}`) ?? infos.get(`subnet|${subject.subnetId}`);
       if (!info || !inScope(control.scope, info)) continue;
+      // Flows a firewall log recorded from this source (its connection logs, not DNS questions).
+      const firewallSeen = new Set(subject.observed.filter((o) => o.protocol !== 'DNS' && [...o.logs].some((l) => !FLOW_LOGS.has(l))).map(flowKey));
       for (const requirement of control.requirements) {
         if (requirement.kind !== 'mayReach') continue;
         const where = `${policy.fileName}:${requirement.line}`;
         // One line per destination, port and protocol: the rules that let it through are listed together.
         const outside = new Map<string, { o: PolicyObservation; flows: number; first: string | null; last: string | null; rules: Set<string> }>();
         const unknown = new Map<Missing, { labels: Set<string>; tags: Set<string> }>();
+        // Outside mayReach but allowed by the NSG only, on a path through a firewall or NVA (nsgOnly).
+        const unconfirmed = new Map<string, { flows: number; via: Set<string> }>();
         for (const o of subject.observed) {
           if (!comparable(o)) continue;
           const judgement = judgeObserved(o, requirement.patterns, tags);
           if (judgement.kind === 'within') continue;
           const label = destinationLabel(o);
+          if (nsgOnly(o)) {
+            // The firewall's own record of the same flow decides: its allow is judged as that
+            // observation, its deny (e.g. the default action, §1.3) means no connection was made.
+            if (firewallSeen.has(flowKey(o))) continue;
+            if (judgement.kind === 'outside') {
+              const u = unconfirmed.get(label) ?? { flows: 0, via: new Set<string>() };
+              u.flows += o.flows;
+              for (const v of o.inspectedBy ?? []) u.via.add(v);
+              unconfirmed.set(label, u);
+              continue;
+            }
+          }
           if (judgement.kind === 'unknown') {
             const u = unknown.get(judgement.missing) ?? { labels: new Set<string>(), tags: new Set<string>() };
             u.labels.add(label);
@@ -206,6 +250,16 @@ export function compareWithPolicy(input: ResolveInput, policy: Policy, base: Res
               ? `${base}; waived by the exception for "${waiver.source.text}" (${waiver.ticket ? `${waiver.ticket}, ` : ''}until ${waiver.expires}, line ${waiver.line}): ${waiver.reason}.`
               : `${base}.`,
             policy: { file: policy.fileName, control: control.id, line: requirement.line, destination: f.o.destination, port: f.o.port, protocol: f.o.protocol },
+          });
+        }
+        if (unconfirmed.size > 0) {
+          const labels = [...unconfirmed.keys()];
+          const via = [...new Set([...unconfirmed.values()].flatMap((u) => [...u.via]))];
+          const flows = [...unconfirmed.values()].reduce((n, u) => n + u.flows, 0);
+          gaps.push({
+            code: 'not-modelled', scope: subject.ref.id, count: labels.length,
+            message: `${control.id} (${where}): ${subject.label} passed the NSG to ${labels.length} destination(s) outside mayReach (${listText(labels)}; ${flows} flow(s) in flow logs), `
+              + `but its path goes through ${via.length > 0 ? via.join(', ') : 'a firewall or NVA'}, and whether that allowed them is not in the logs given: a flow log records the NSG's decision only, so they are not reported as allowed.`,
           });
         }
         for (const [missing, u] of unknown) {

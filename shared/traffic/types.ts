@@ -53,7 +53,16 @@ export interface TrafficRecord {
   /** The firewall's ARM ID (lower case) when the log names it. */
   readonly firewallId: string | null;
   readonly log: LogKind;
+  /**
+   * Legacy AzureDiagnostics rows only: the diagnostic category they were exported under
+   * (AzureFirewallApplicationRule / AzureFirewallNetworkRule, destinations.md §1.4), i.e. which rule
+   * kind's log this row proves was given. Absent when the row names neither (then it proves none).
+   */
+  readonly ruleLog?: FirewallRuleLog;
 }
+
+/** Which kind of firewall rule a log speaks for: AZFWApplicationRule or AZFWNetworkRule (§1.1 / §1.2). */
+export type FirewallRuleLog = 'application' | 'network';
 
 /** The export shape a file was recognised as (reported, so a user sees how a file was read). */
 export type LogShape =
