@@ -131,6 +131,7 @@ const FIREWALL_RULE: FieldType = {
       application: {
         name: 'string', collection: 'string', priority: 'number', action: { enum: ['Allow', 'Deny'] }, protocols: 'strings',
         sourceAddresses: 'strings', targetFqdns: 'strings', fqdnTags: 'strings', sourceIpGroupIds: { optional: 'ids' },
+        webCategories: { optional: 'strings' }, targetUrls: { optional: 'strings' },
       },
     },
   },
@@ -212,6 +213,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     securityRules: { list: {
       name: 'string', priority: 'number', direction: { enum: ['Inbound', 'Outbound'] }, access: { enum: ['Allow', 'Deny'] },
       protocol: 'string', sourceAddressPrefixes: 'strings', destinationAddressPrefixes: 'strings', destinationPortRanges: 'strings',
+      sourcePortRanges: { optional: 'strings' },
       isDefault: 'boolean', sourceApplicationSecurityGroupIds: { optional: 'ids' }, destinationApplicationSecurityGroupIds: { optional: 'ids' },
     } },
   }),

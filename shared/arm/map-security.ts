@@ -37,6 +37,11 @@ function singleAndMany(node: JsonNode, single: string, many: string): readonly s
 }
 
 export function mapSecurityRule(node: JsonNode, isDefault: boolean): SecurityRule {
+  // Source ports are part of the five-tuple a rule matches [NSG]
+  // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+  // Set only when they restrict the port, so rules with `*` (nearly all) keep their old shape.
+  const sourcePorts = singleAndMany(node, 'sourcePortRange', 'sourcePortRanges');
+  const anySourcePort = sourcePorts.every((p) => p.trim() === '*' || p.trim().toLowerCase() === 'any');
   return {
     name: optString(node, 'name') ?? '',
     priority: requiredNumber(node, 'priority', 'a rule priority number (100-4096)'),
@@ -47,6 +52,7 @@ export function mapSecurityRule(node: JsonNode, isDefault: boolean): SecurityRul
     sourceAddressPrefixes: singleAndMany(node, 'sourceAddressPrefix', 'sourceAddressPrefixes'),
     destinationAddressPrefixes: singleAndMany(node, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
     destinationPortRanges: singleAndMany(node, 'destinationPortRange', 'destinationPortRanges'),
+    ...(anySourcePort ? {} : { sourcePortRanges: sourcePorts }),
     isDefault,
     // `[{ "id": ".../applicationSecurityGroups/x" }]` in both the REST and the az shape; set only when
     // present so rules without ASGs keep their old shape [ASG]
@@ -160,6 +166,8 @@ function applicationRule(node: JsonNode, collection: string, priority: number, a
     sourceIpGroupIds: ipGroupRefs(node, 'sourceIpGroups'),
     targetFqdns: optStrings(node, 'targetFqdns') ?? [],
     fqdnTags: optStrings(node, 'fqdnTags') ?? [],
+    webCategories: optStrings(node, 'webCategories') ?? [],
+    targetUrls: optStrings(node, 'targetUrls') ?? [],
   };
 }
 

@@ -39,8 +39,20 @@ export type NameResolution =
   | { readonly kind: 'public'; readonly chain: readonly string[]; readonly reason: string }
   /** A linked zone holds the name's zone but not the name, and its link does not fall back: clients get NXDOMAIN. */
   | { readonly kind: 'nxdomain'; readonly zone: NamedRef; readonly link: NamedRef; readonly chain: readonly string[]; readonly reason: string }
-  /** The snapshot cannot tell (custom DNS servers, VNet or zone records not captured). */
-  | { readonly kind: 'unknown'; readonly reason: string; readonly chain: readonly string[] };
+  /**
+   * The snapshot cannot tell (custom DNS servers, VNet or zone records not captured).
+   * `privateAnswer`: with custom DNS servers, a private answer for the name that the snapshot
+   * knows (a private endpoint serving it, a private zone's record): the servers may return it.
+   */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly chain: readonly string[]; readonly privateAnswer?: PrivateAnswer };
+
+/** A private address a name has somewhere in the snapshot, and what holds it. */
+export interface PrivateAnswer {
+  /** The private endpoint serving the name, else the private DNS zone holding its record. */
+  readonly source: NamedRef;
+  readonly kind: 'private-endpoint' | 'zone-record';
+  readonly addresses: readonly string[];
+}
 
 /** Azure-provided DNS: listing it as a "custom" server changes nothing. */
 export const AZURE_DNS_IP = '168.63.129.16';
@@ -154,6 +166,33 @@ function knownEndpointFor(index: ModelIndex, names: readonly string[]): PrivateE
 }
 
 /**
+ * A private answer the snapshot holds for `asked` (or its privatelink alias), wherever it is linked:
+ * a private endpoint that serves the name, else an A record in a private DNS zone. Null: none known.
+ */
+function privateAnswerFor(index: ModelIndex, asked: string): PrivateAnswer | null {
+  const mapping = privateLinkMappingFor(asked);
+  const alias = mapping === null ? null : privateLinkName(asked, mapping);
+  const names = alias === null || alias === asked ? [asked] : [asked, alias];
+  const endpoint = knownEndpointFor(index, names);
+  if (endpoint) {
+    const addresses = [...new Set([
+      ...endpoint.customDnsConfigs.filter((c) => names.includes(c.fqdn)).flatMap((c) => c.ipAddresses),
+      ...endpoint.privateDnsZoneGroups.flatMap((g) => g.privateDnsZoneConfigs.flatMap((z) => z.recordSets.filter((r) => r.fqdn !== null && names.includes(r.fqdn)).flatMap((r) => r.ipAddresses))),
+    ])];
+    return { source: named(endpoint), kind: 'private-endpoint', addresses };
+  }
+  for (const zone of index.privateDnsZones.values()) {
+    const zoneName = normalizeName(zone.name);
+    for (const name of names) {
+      if (!isUnder(name, zoneName)) continue;
+      const answer = lookupRecord(index, zone, name);
+      if (answer.kind === 'a') return { source: named(zone), kind: 'zone-record', addresses: answer.addresses };
+    }
+  }
+  return null;
+}
+
+/**
  * How `fqdn` resolves for clients in `vnetId` (see the module comment). `chain` lists every name
  * followed, the asked name first.
  */
@@ -166,10 +205,11 @@ export function resolveName(index: ModelIndex, vnetId: ResourceId, fqdn: string)
   }
   const custom = (vnet.dnsServers ?? []).filter((s) => s.trim() !== AZURE_DNS_IP);
   if (custom.length > 0) {
-    return {
-      kind: 'unknown', chain: [asked],
-      reason: `Virtual network ${vnet.name} uses custom DNS servers (${custom.join(', ')}): the answer is whatever those servers do (a forwarder to Azure DNS uses the private DNS zones linked to the forwarder's VNet), which the topology does not show.`,
-    };
+    const reason = `Virtual network ${vnet.name} uses custom DNS servers (${custom.join(', ')}): the answer is whatever those servers do (a forwarder to Azure DNS uses the private DNS zones linked to the forwarder's VNet), which the topology does not show.`;
+    // A forwarder that resolves through Azure DNS in a VNet linked to the privatelink zone returns the
+    // endpoint's private address [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+    const privateAnswer = privateAnswerFor(index, asked);
+    return privateAnswer === null ? { kind: 'unknown', chain: [asked], reason } : { kind: 'unknown', chain: [asked], reason, privateAnswer };
   }
   const links = effectiveLinks(index, vnet.id);
   const chain: string[] = [asked];

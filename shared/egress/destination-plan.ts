@@ -158,6 +158,18 @@ export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: E
       if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
       return { dns: { ...base, resolution: 'public', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
     case 'unknown':
+      // Custom DNS servers and a private answer the snapshot knows for the name: they may return the
+      // private address or the public one, so neither path (nor the user's public address) is the answer.
+      if (resolution.privateAnswer) {
+        const answer = resolution.privateAnswer;
+        const what = `${answer.kind === 'private-endpoint' ? 'private endpoint' : 'private DNS zone'} ${answer.source.name}${answer.addresses.length > 0 ? ` (${answer.addresses.join(', ')})` : ''}`;
+        const note = `${resolution.reason} ${what} serves ${plan.name} privately, so those servers may answer with its private address.`;
+        return {
+          dns: { ...base, resolution: 'unknown', addresses: [], note },
+          destination: { kind: 'name', name: plan.name, address: null, text: plan.name, mayResolvePrivately: { resourceId: answer.source.id, what, addresses: answer.addresses } },
+          key: `custom-dns:${vnet.id}`,
+        };
+      }
       if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
       return { dns: { ...base, resolution: 'unknown', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
   }

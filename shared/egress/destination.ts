@@ -17,7 +17,25 @@ export type EgressDestination =
    * A host name. Application rules match the name (SNI / Host header); routing, NSGs and network
    * rules see the address it resolves to, when the snapshot (private DNS) or the user tells it.
    */
-  | { readonly kind: 'name'; readonly name: string; readonly address: IpAddress | null; readonly text: string };
+  | {
+      readonly kind: 'name'; readonly name: string; readonly address: IpAddress | null; readonly text: string;
+      /**
+       * Set when the name's answer is not knowable (custom DNS servers) but the snapshot has a
+       * private answer for it (a private endpoint, a private zone record): the servers may return
+       * that address or the public one, so the path is not known [PEDNS]
+       * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+       */
+      readonly mayResolvePrivately?: MayResolvePrivately;
+    };
+
+/** Why a name may resolve to a private address: the resolver and the private answer it may give. */
+export interface MayResolvePrivately {
+  /** What holds the private answer (a private endpoint, else a private DNS zone). */
+  readonly resourceId: string;
+  /** Words for explanations: `private endpoint pe-st (10.0.5.6)`. */
+  readonly what: string;
+  readonly addresses: readonly string[];
+}
 
 /** The address a destination is routed by, when it has exactly one. */
 export function destinationAddress(destination: EgressDestination): IpAddress | null {

@@ -6,19 +6,20 @@
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
 import { parentResourceId, type ResourceId } from '../model/ids';
-import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsIp, parseIp } from '../model/ip';
+import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { lookupRange, lookupRoute } from '../routing/lpm';
-import { privateEndpointForAddress } from '../dns';
+import { privateEndpointForAddress, privateEndpointVirtualNetworkId } from '../dns';
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
-import { gatewayDomainOf } from '../routing/subnet-routes';
-import { peeringReach } from '../routing/peering';
+import { gatewayDomainOf, routeServerSubnetOf } from '../routing/subnet-routes';
+import type { UnknownLearnedRoutes } from '../routing/subnet-routes';
+import { peeringReach, unknownStatePeering } from '../routing/peering';
 import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS } from './docs';
@@ -32,7 +33,8 @@ import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
-import type { OutboundMethod, Sender } from './outbound';
+import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
+import type { Gap } from '../model/gaps';
 import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
 import type { FirewallRule } from '../model/topology';
 import type { InternetExit } from './types';
@@ -131,6 +133,14 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       'which routes the subnet uses (gateway, peering and virtual hub routes come with the virtual network)');
   }
   const destination = ctx.traffic.destination;
+  if (destination.kind === 'name' && destination.mayResolvePrivately) {
+    // Custom DNS servers may answer with the private endpoint's address (its /32 route, Private Link)
+    // or the public one (the subnet's internet path): theirs to decide, not the snapshot's [PEDNS]
+    // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+    const answer = destination.mayResolvePrivately;
+    return trail.end({ kind: 'undecided', resourceId: subnet.virtualNetworkId, rule: `${destination.name} through custom DNS servers`, docs: DOCS.privateEndpointDns,
+      missingFact: `what the custom DNS servers of virtual network ${nameOfId(subnet.virtualNetworkId).name} answer for ${destination.name}: ${answer.what} serves it privately, so they may return that private address (Private Link) or the public one (the internet path)` });
+  }
   if (destination.kind === 'name' && destination.address === null) {
     const endpoint = serviceEndpointForName(subnet, destination.name);
     if (endpoint) return viaServiceEndpointByName(trail, subnet, destination.name, endpoint);
@@ -159,6 +169,14 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   // Shared by all subnets on the same route set, unless the evidence (system route, no route table) is the subnet itself.
   const perSubnet = route.resourceId === null && set.routeTableId === null && set.capturedFromNicId === null;
   if (trail.recording) trail.add(memoize(ctx, result, perSubnet ? subnet.id : '', () => routeStep(ctx, subnet, set, result, route)));
+  if (set.capturedFromNicId === null) {
+    const unreported = peeringStateUnknownFor(ctx, subnet, route);
+    if (unreported !== null) {
+      const { peering, prefix } = unreported;
+      return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name} (state not reported)`, docs: DOCS.peering,
+        missingFact: `the state of peering ${peering.name}: only a Connected peering carries traffic, and then its route for ${formatCidr(prefix)} would beat "${describeRoute(route)}" for ${ctx.flow.destination}` });
+    }
+  }
   // The system default route wins only while nothing learned over BGP beats it: with a BGP
   // gateway in the gateway domain and no captured routes, on-premises may be advertising 0.0.0.0/0
   // (forced tunnelling) and the configuration cannot tell [UDR][S2SFT][ERROUTE].
@@ -167,21 +185,25 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     // private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10) that on-premises ranges override.
     const overridable = route.source === 'Default' && route.nextHop.kind === 'known' && (route.nextHop.type === 'Internet' || route.nextHop.type === 'None');
     // A what-if destination could also match a more specific prefix learned over BGP than the winning UDR.
-    const learned = overridable || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
-    if (learned !== null) {
-      addGap(ctx, { code: 'not-modelled', scope: learned.resourceId, message: `Routes learned over BGP through ${learned.name} are not in the input: a 0.0.0.0/0 advertised from on-premises would send internet traffic of the subnets that use it on-premises (and a more specific prefix, traffic to it). Capture a NIC's effective routes (egress-atlas pull captures them) to decide.` });
+    const possible = overridable || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
+    // Static (local network gateway) and virtual hub routes stand for specific prefixes only: they
+    // can beat a system None route of a private range, not the system default route or a UDR here.
+    const learned = possible !== null && (possible.via === 'bgp' || (overridable && route.nextHop.kind === 'known' && route.nextHop.type === 'None')) ? possible : null;
+    const words = learned === null ? null : learnedRoutesWords(learned);
+    if (learned !== null && words !== null) {
+      addGap(ctx, { code: 'not-modelled', scope: learned.resourceId, message: words.gap });
     }
-    if (learned !== null && overridable && sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null) {
+    if (learned !== null && learned.via === 'bgp' && overridable && sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null) {
       // The firewall "must have direct Internet connectivity": a learned 0/0 on its subnet takes it [FWDIRECT].
       trail.finding('firewall-subnet-default-route', 'warning',
         `Azure Firewall ${sender.firewall.name} has no management NIC (so no forced tunnelling) and AzureFirewallSubnet has no 0.0.0.0/0 → Internet UDR while it learns routes over BGP through ${learned.name}: a default route advertised from on-premises would take the firewall's direct internet connectivity.`,
         'Add a UDR 0.0.0.0/0 → Internet on AzureFirewallSubnet (Microsoft\'s guidance for hubs with a gateway).', [sender.firewall.id, subnet.id], DOCS.firewallForcedTunnel);
     }
-    if (learned !== null && overridable) {
+    if (learned !== null && words !== null && overridable) {
       const missingFact = route.cidr !== null && route.cidr.prefixLength === 0
         ? `whether on-premises advertises 0.0.0.0/0 over BGP through ${learned.name}, which would beat the system default route of subnet ${subnet.name} (capture the effective routes of a NIC in it)`
-        : `whether a route for ${ctx.flow.destination} is learned over BGP through ${learned.name} (on-premises ranges usually are), which would beat the system route ${route.addressPrefix} → None of subnet ${subnet.name} (capture the effective routes of a NIC in it)`;
-      return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: `Routes learned over BGP through ${learned.name}`, docs: DOCS.expressRouteRouting, missingFact });
+        : `whether a route for ${ctx.flow.destination} is ${words.how}, which would beat the system route ${route.addressPrefix} → None of subnet ${subnet.name} (capture the effective routes of a NIC in it)`;
+      return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: words.rule, docs: words.docs, missingFact });
     }
   }
   const nextHop = route.nextHop;
@@ -222,6 +244,53 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
       return toGateway(ctx, trail, subnet, route);
   }
+}
+
+/** How routes a subnet may hold but the input lacks are named, per where they come from (see UnknownLearnedRoutes). */
+function learnedRoutesWords(learned: UnknownLearnedRoutes): { readonly rule: string; readonly how: string; readonly gap: string; readonly docs: string } {
+  const capture = 'Capture a NIC\'s effective routes (egress-atlas pull captures them) to decide.';
+  switch (learned.via) {
+    case 'bgp':
+      return {
+        rule: `Routes learned over BGP through ${learned.name}`, how: `learned over BGP through ${learned.name} (on-premises ranges usually are)`, docs: DOCS.expressRouteRouting,
+        gap: `Routes learned over BGP through ${learned.name} are not in the input: a 0.0.0.0/0 advertised from on-premises would send internet traffic of the subnets that use it on-premises (and a more specific prefix, traffic to it). ${capture}`,
+      };
+    case 'static':
+      // "prefixes learned over BGP or configured in the local network gateway" [UDR]
+      return {
+        rule: `Static routes of VPN gateway ${learned.name}`, docs: DOCS.udr,
+        how: `among the address prefixes of the local network gateways of VPN gateway ${learned.name} (BGP off: Azure installs those prefixes as routes to the gateway)`,
+        gap: `The local network gateways of VPN gateway ${learned.name} (BGP off) are not in the input: Azure installs their address prefixes as routes to the gateway in the subnets that use it, so traffic to on-premises ranges may go there. ${capture}`,
+      };
+    case 'virtual-hub':
+      return {
+        rule: `Routes of ${learned.name}`, docs: 'https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing',
+        how: `propagated by the router of ${learned.name} (the ranges of its other connections and branches)`,
+        gap: `The routes ${learned.name} propagates to its connections (the other connected VNets' and branches' ranges) are not in the input. ${capture}`,
+      };
+  }
+}
+
+/**
+ * A peering whose state the input does not give installs no route (only a Connected one does
+ * [PEER]), so a destination in its remote range falls to a broader route: the peering's route would
+ * beat a shorter one, and a BGP route of any length ("System routes for traffic related to virtual
+ * network, virtual network peerings ... are preferred routes, even if BGP routes are more specific"
+ * [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview). A UDR at
+ * least as specific wins either way. Null when the winning route stands regardless.
+ */
+function peeringStateUnknownFor(ctx: EngineContext, subnet: Subnet, route: ComputedRoute): ReturnType<typeof unknownStatePeering> {
+  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
+  const destination = ctx.traffic.destination;
+  const ip = destinationAddress(destination);
+  if (!vnet || route.cidr === null || (ip === null && destination.kind !== 'range')) return null;
+  const winner = route.cidr;
+  const found = unknownStatePeering(ctx.index, vnet, (prefix) => (ip !== null ? cidrContainsIp(prefix, ip)
+    : destination.kind === 'range' && destination.cidrs.some((c) => cidrContainsCidr(prefix, c) || cidrContainsCidr(c, prefix))));
+  if (found === null) return null;
+  const beaten = winner.prefixLength < found.prefix.prefixLength || route.source === 'VirtualNetworkGateway'
+    || (route.source === 'Default' && winner.prefixLength === found.prefix.prefixLength);
+  return beaten ? found : null;
 }
 
 /**
@@ -324,7 +393,15 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
   const endpoint = ctx.index.privateEndpoints.get(peId as ResourceId);
   const match = address ? privateEndpointForAddress(ctx.index, formatIp(address)) : null;
   const pe = endpoint ? named(endpoint) : nameOfId(peId);
+  // A captured route names the NIC, not the endpoint: then the endpoint holding the address in the
+  // subnet's VNet or a peered one (private IPs repeat across VNets).
+  const served = endpoint ?? (address ? privateEndpointForAddress(ctx.index, formatIp(address), subnet.virtualNetworkId)?.privateEndpoint : undefined) ?? null;
+  const across = served ? endpointPeering(ctx, subnet, served, address ?? parseIp(route.addressPrefix.slice(0, route.addressPrefix.indexOf('/')))) : null;
+  if (across?.reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(across.peering), reason: across.reach.reason });
+  if (across?.reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: across.peering.id, rule: `Peering ${across.peering.name}`, missingFact: across.reach.reason, docs: DOCS.peering });
   trail.passVia({ kind: 'private-endpoint', id: pe.id });
+  const notApproved = served ? unapprovedConnection(trail, subnet, served, address ? formatIp(address) : route.addressPrefix) : null;
+  if (notApproved) return notApproved;
   const internet = lookupRoute(ctx.routes.routesFor(subnet).routes, { kind: 'default-route' }).winner;
   if (internet?.nextHop.kind === 'known' && internet.nextHop.type === 'VirtualAppliance') {
     trail.finding('private-endpoint-bypasses-firewall', 'warning',
@@ -336,6 +413,44 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
     kind: 'delivered-to-private-endpoint', privateEndpoint: pe, address: address ? formatIp(address) : route.addressPrefix,
     target: match?.target ?? null, groupIds: match?.groupIds ?? [],
   }, { exit: 'private-endpoint', egressIps: [], snatPorts: null });
+}
+
+/**
+ * The peering a private endpoint in a peered VNet is reached over, and whether it carries the
+ * traffic: the endpoint's /32 route reaches the peered VNet, but allowVirtualNetworkAccess, subnet
+ * peering and the peering state apply to the endpoint's address as to a VM's [PEER][SUBPEER] (see
+ * peeringReach). Null for an endpoint in the subnet's own VNet (or no peering to its VNet known).
+ */
+function endpointPeering(ctx: EngineContext, subnet: Subnet, endpoint: PrivateEndpoint, address: IpAddress | null): { readonly peering: VirtualNetworkPeering; readonly reach: ReturnType<typeof peeringReach> } | null {
+  const endpointVnetId = privateEndpointVirtualNetworkId(ctx.index, endpoint);
+  if (address === null || endpointVnetId === null || endpointVnetId === subnet.virtualNetworkId) return null;
+  const peering = (ctx.index.peerings.get(subnet.virtualNetworkId) ?? []).find((ref) => ref.peering.remoteVirtualNetworkId === endpointVnetId)?.peering;
+  return peering ? { peering, reach: peeringReach(ctx.index, peering, subnet, address) } : null;
+}
+
+/**
+ * Only an Approved connection carries traffic to the service: a manual request stays Pending until
+ * the resource owner approves it ("The service provider has to manually approve the request before
+ * connections can be established"), and Rejected or Disconnected connections carry none [PEMANAGE]
+ * https://learn.microsoft.com/azure/private-link/manage-private-endpoint
+ * The service is then not reached; what Azure does with the packets is not documented, so the
+ * verdict is unknown with the connection state as the reason. Null when a connection is Approved.
+ */
+function unapprovedConnection(trail: Trail, subnet: Subnet, endpoint: PrivateEndpoint, address: string): Outcome | null {
+  if (endpoint.connections.some((c) => c.status === 'Approved')) return null;
+  const docs = 'https://learn.microsoft.com/azure/private-link/manage-private-endpoint';
+  const connection = endpoint.connections.find((c) => c.status !== 'Unknown');
+  if (!connection) {
+    return trail.end({ kind: 'undecided', resourceId: endpoint.id, rule: `Private endpoint ${endpoint.name}: connection state not reported`, docs,
+      missingFact: `the state of private endpoint ${endpoint.name}'s connection (only an Approved connection carries traffic to the service)` });
+  }
+  const target = connection.privateLinkServiceId ? nameOfId(connection.privateLinkServiceId).name : 'its target';
+  trail.finding('next-hop-unreachable', 'error',
+    `Subnet ${subnet.name}: private endpoint ${endpoint.name} (${address}) has its connection to ${target} ${connection.status}; only an Approved connection carries traffic, so traffic to ${address} does not reach the service.`,
+    connection.status === 'Pending' ? `Have the owner of ${target} approve connection ${connection.name}.` : `Request the connection again and have it approved, or remove the endpoint and its DNS records.`,
+    [subnet.id, endpoint.id], docs);
+  return trail.end({ kind: 'undecided', resourceId: endpoint.id, rule: `Private endpoint ${endpoint.name}: connection ${connection.status}`, docs,
+    missingFact: `what becomes of traffic to ${address}: connection ${connection.name} of private endpoint ${endpoint.name} is ${connection.status}${connection.status === 'Pending' ? ' (awaiting approval by the owner of the target)' : ''}, and only an Approved connection carries traffic, so it does not reach ${target}; Azure does not document what happens to the packets` });
 }
 
 /** A resource the path depends on is referenced but not in the input: unknown, with a gap naming it. */
@@ -357,7 +472,7 @@ function natBypassed(trail: Trail, subnet: Subnet, route: ComputedRoute): void {
     [subnet.id, ...(subnet.natGatewayId ? [subnet.natGatewayId] : []), ...(route.resourceId ? [route.resourceId] : [])], DOCS.natGateway);
 }
 
-function exitOf(method: Exclude<OutboundMethod, { kind: 'none' }>): InternetExit {
+function exitOf(method: Exclude<OutboundMethod, { kind: 'none' | 'undecided' }>): InternetExit {
   switch (method.kind) {
     case 'nat-gateway': return 'nat-gateway';
     case 'instance-public-ip': case 'firewall-public-ip': case 'platform-public-ip': return 'public-ip';
@@ -381,7 +496,7 @@ function exitKey(method: OutboundMethod): unknown {
     case 'lb-outbound-rule': return method.rule;
     case 'lb-rule-snat': return method.rule;
     case 'lb-basic': return method.pool;
-    case 'default-outbound': case 'none': return null;
+    case 'default-outbound': case 'none': case 'undecided': return null;
   }
 }
 
@@ -399,9 +514,9 @@ function egressText(ips: readonly string[]): string {
 }
 
 /** The exit step (NAT gateway, public IP, load balancer) and the internet terminal, for methods that are not per subnet. */
-function buildExitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: 'default-outbound' | 'none' }>, variant: string): ExitSteps {
+function buildExitSteps(ctx: EngineContext, method: ExitMethodOf, variant: string, version: FlowIpVersion): ExitSteps {
   const { index } = ctx;
-  const egress = methodEgress(index, method);
+  const egress = methodEgress(index, method, version);
   let exitStep: Step;
   switch (method.kind) {
     case 'nat-gateway':
@@ -470,7 +585,15 @@ function defaultOutboundSteps(subnet: Subnet, reason: Extract<OutboundMethod, { 
  */
 const exitStepCache = new WeakMap<ModelIndex, Map<unknown, Map<string, ExitSteps>>>();
 
-function exitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: 'default-outbound' | 'none' }>, variant: string): ExitSteps {
+/** Methods with an exit of their own (not default outbound, not an end without one). */
+type ExitMethodOf = Exclude<OutboundMethod, { kind: 'default-outbound' | 'none' | 'undecided' }>;
+
+/** The flow's IP version: its destination's; the default route and unresolved names are IPv4 (0.0.0.0/0). */
+function flowIpVersion(ctx: EngineContext): FlowIpVersion {
+  return destinationAddress(ctx.traffic.destination)?.version === 6 ? 'IPv6' : 'IPv4';
+}
+
+function exitSteps(ctx: EngineContext, method: ExitMethodOf, variant: string): ExitSteps {
   let byKey = exitStepCache.get(ctx.index);
   if (!byKey) {
     byKey = new Map();
@@ -482,10 +605,13 @@ function exitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: '
     byVariant = new Map();
     byKey.set(key, byVariant);
   }
-  let found = byVariant.get(variant);
+  // Egress IPs differ by the flow's IP version (a dual-stack NAT gateway or load balancer).
+  const version = flowIpVersion(ctx);
+  const key2 = version === 'IPv4' ? variant : `${variant}|${version}`;
+  let found = byVariant.get(key2);
   if (!found) {
-    found = buildExitSteps(ctx, method, variant);
-    byVariant.set(variant, found);
+    found = buildExitSteps(ctx, method, variant, version);
+    byVariant.set(key2, found);
   }
   return found;
 }
@@ -498,17 +624,19 @@ function exitSteps(ctx: EngineContext, method: Exclude<OutboundMethod, { kind: '
 const outboundMethods = new WeakMap<Sender, { readonly index: ModelIndex; readonly subnet: Subnet; readonly byProtocol: Map<string, OutboundMethod> }>();
 
 function outboundMethod(ctx: EngineContext, subnet: Subnet, sender: Sender): OutboundMethod {
+  const version = flowIpVersion(ctx);
   // Appliance senders are made per walk (and their walks are shared anyway): not kept.
-  if (sender.kind !== 'nic' && sender.kind !== 'subnet') return chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
+  if (sender.kind !== 'nic' && sender.kind !== 'subnet') return chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol, version);
   let cached = outboundMethods.get(sender);
   if (!cached || cached.index !== ctx.index || cached.subnet !== subnet) {
     cached = { index: ctx.index, subnet, byProtocol: new Map() };
     outboundMethods.set(sender, cached);
   }
-  let method = cached.byProtocol.get(ctx.traffic.protocol);
+  const key = version === 'IPv4' ? ctx.traffic.protocol : `${ctx.traffic.protocol}|${version}`;
+  let method = cached.byProtocol.get(key);
   if (!method) {
-    method = chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol);
-    cached.byProtocol.set(ctx.traffic.protocol, method);
+    method = chooseOutboundMethod(ctx.index, subnet, sender, ctx.traffic.protocol, version);
+    cached.byProtocol.set(key, method);
   }
   return method;
 }
@@ -554,7 +682,15 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         trail.finding('default-outbound', 'warning', `Subnet ${subnet.name} reaches the internet through default outbound access (implicit, deprecated, IP not under your control).`,
           'Attach a NAT gateway to the subnet (or route it through a firewall), then set defaultOutboundAccess = false.', [subnet.id], DOCS.defaultOutbound);
       }
+      if (!ctx.gaps.has(VMSS_GAP_KEY) && restsOnVmssMembership(ctx.index, subnet, sender)) addGap(ctx, vmssMembershipGap(subnet));
       return endInternet(trail, steps.terminal, 'default-outbound', [], null);
+    }
+    case 'undecided': {
+      if (method.misconfiguration) {
+        trail.finding('nat-gateway-no-public-ip', 'error', method.misconfiguration, 'Attach a public IP address or public IP prefix to the NAT gateway (or remove it from the subnet).',
+          [method.resourceId, subnet.id], method.docs);
+      }
+      return trail.end({ kind: 'undecided', resourceId: method.resourceId, rule: method.rule, missingFact: method.missingFact, docs: method.docs });
     }
     case 'none': {
       // A firewall whose data path has no public IP and whose subnet has no NAT gateway cannot
@@ -585,6 +721,34 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
       return endInternet(trail, exit.terminal, exit.exit, exit.egressIps, exit.snatPorts);
     }
   }
+}
+
+/**
+ * Flexible-orchestration scale set instances "never get default outbound access" [DOA], and a NIC
+ * does not say whether its VM is one: only the VM resource does (`virtualMachineScaleSet`), and the
+ * normalizer marks the NIC when the input carries it. A default-outbound verdict for a NIC with a
+ * VM not marked (or for a subnet holding such NICs) rests on that fact: one gap per estate names it
+ * (the verdicts stay: most inputs have no VM resources, and most VMs are not Flexible instances).
+ */
+const VMSS_GAP_SCOPE = 'Microsoft.Compute/virtualMachines';
+const VMSS_GAP_KEY = `not-modelled|${VMSS_GAP_SCOPE}`;
+
+function restsOnVmssMembership(index: ModelIndex, subnet: Subnet, sender: Sender): boolean {
+  if (sender.kind === 'nic') return sender.nic.virtualMachineId !== null && !sender.nic.flexibleScaleSetMember;
+  if (sender.kind !== 'subnet') return false;
+  // The subnet entry answers for the NICs without an entry of their own (those answer for themselves).
+  const own = index.subnetNicsWithOwnEgress.get(subnet.id);
+  const ownSet = own && own.length > 0 ? new Set(own) : null;
+  return (index.subnetNics.get(subnet.id) ?? []).some((nic) => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && !ownSet?.has(nic));
+}
+
+function vmssMembershipGap(subnet: Subnet): Gap {
+  return {
+    code: 'not-modelled', scope: VMSS_GAP_SCOPE,
+    message: `Default outbound access verdicts (first: subnet ${subnet.name}) assume the VMs are not Flexible-orchestration virtual machine scale set instances, `
+      + 'which never get default outbound access. A NIC does not say it: only its VM resource (Microsoft.Compute/virtualMachines, virtualMachineScaleSet) does, '
+      + `and VMs not included in the input count as not in a scale set. Include the VM resources, or check them: an instance of a Flexible scale set has no outbound access unless an explicit method is configured (${DOCS.defaultOutbound}).`,
+  };
 }
 
 function basicSku(trail: Trail, resourceId: string, what: string): void {
@@ -823,7 +987,10 @@ function ruleLabel(rule: FirewallRule): string {
 /** The step for a firewall decision. */
 function firewallDecisionStep(decision: FirewallDecision, isAddress: boolean): FirewallRuleDecision {
   switch (decision.kind) {
-    case 'allow': return { kind: 'allow', rule: ruleRef(decision.rule), anyFqdn: decision.rule.kind === 'application' };
+    case 'allow': return {
+      kind: 'allow', rule: ruleRef(decision.rule), anyFqdn: decision.rule.kind === 'application',
+      ...(decision.exceptFqdns ? { exceptFqdns: decision.exceptFqdns } : {}),
+    };
     case 'deny': return { kind: 'deny', rule: ruleRef(decision.rule) };
     case 'default-deny': return { kind: 'default-deny' };
     case 'not-captured': return { kind: 'not-captured', reason: decision.reason };
@@ -834,14 +1001,17 @@ function firewallDecisionStep(decision: FirewallDecision, isAddress: boolean): F
       // depends on the name the client uses, which an IP does not tell [FWRULES] (scenario 15).
       return isAddress
         ? { kind: 'name-based', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns }
-        : { kind: 'restricted', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns, prefixes: [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`)] };
+        : {
+          kind: 'restricted', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns, prefixes: [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`)],
+          ...(decision.exceptFqdns ? { exceptFqdns: decision.exceptFqdns } : {}),
+        };
   }
 }
 
 /** The key under which a decision's step is shared between sources (null: not shared). */
 function decisionKey(decision: FirewallDecision): object | null {
   switch (decision.kind) {
-    case 'allow': return decision.rule;
+    case 'allow': return decision.exceptFqdns ? null : decision.rule;
     case 'deny': return decision.rules.length === 1 ? decision.rule : null;
     case 'default-deny': case 'not-captured': return decision;
     case 'unknown': case 'allow-partial': return null;
@@ -896,16 +1066,25 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
     trail.add(key === null ? make() : memoize(ctx, key === decision ? firewall : key, `fw:${decision.kind}`, make));
   }
   // An allow goes on without words (the common case at estate scale: no text built per source).
-  if (decision.kind === 'allow') return firewallSnatStep(ctx, trail, firewall, decision);
+  if (decision.kind === 'allow') {
+    // Names an earlier rule denies stay denied: the internet is allowed except their addresses.
+    if (decision.exceptFqdns) trail.restrictedTo = [`every destination except ${decision.exceptFqdns.join(', ')}`];
+    return firewallSnatStep(ctx, trail, firewall, decision);
+  }
   const flow = `${ctx.traffic.protocol} ${ctx.traffic.port}`;
   switch (decision.kind) {
     case 'allow-partial': {
       if (isAddress) {
+        // Application rules match the SNI / Host name, never the IP; HTTPS without SNI is denied [FWRULES].
+        const allowed = decision.fqdns.includes('*')
+          ? `to any host name (application rule \`*\`), matched by the TLS SNI / HTTP Host header; a connection to the bare IP without a name is denied`
+          : `only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this destination gets through only for one of those names`;
         return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: only named destinations allowed`,
-          missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} only to ${decision.fqdns.join(', ')} (matched by SNI / Host header or its DNS proxy), so traffic to this destination gets through only for one of those names`,
+          missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} ${allowed}`,
           docs: DOCS.firewallRules });
       }
-      trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns];
+      trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns,
+        ...(decision.exceptFqdns ? [`(except ${decision.exceptFqdns.join(', ')})`] : [])];
       return firewallSnatStep(ctx, trail, firewall, decision);
     }
     case 'deny':
@@ -1272,6 +1451,20 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     return toVirtualHub(ctx, trail, subnet, route, index.virtualHubs.get(hubId as ResourceId) ?? null, hubId);
   }
   const gatewayVnetId = domain.kind === 'local' || domain.kind === 'remote' ? domain.virtualNetworkId : null;
+  // With Azure Route Server in the VNet (or in the VNet whose gateway it uses) "the VNet's gateway"
+  // is the Route Server, and a UDR to VirtualNetworkGateway is supported only for a VPN gateway,
+  // "not ExpressRoute, RouteServer or Virtual WAN hub router" [UDR]: what Azure then does is not documented.
+  const gatewayVnet = gatewayVnetId ? index.virtualNetworks.get(gatewayVnetId) : vnet;
+  const routeServer = route.source === 'User' && gatewayVnet ? routeServerSubnetOf(index, gatewayVnet) : null;
+  if (routeServer !== null && gatewayVnet) {
+    trail.finding('unsupported-udr-gateway', 'error',
+      `Subnet ${subnet.name}: "${describeRoute(route)}" targets VirtualNetworkGateway, but virtual network ${gatewayVnet.name} has Azure Route Server, which is then the VNet's gateway; UDRs to VirtualNetworkGateway are supported only with a VPN gateway.`,
+      'Point the UDR at a firewall/NVA, or have the route advertised over BGP instead.', [subnet.id, routeServer], DOCS.udr);
+    // Scoped to the route: the RouteServerSubnet already carries the gap for its own (platform) egress.
+    addGap(ctx, { code: 'not-modelled', scope: route.resourceId ?? subnet.id, message: `Virtual network ${gatewayVnet.name} has Azure Route Server, so a UDR to VirtualNetworkGateway targets an unsupported gateway ("not ExpressRoute, RouteServer or Virtual WAN hub router", ${DOCS.udr}); where its traffic goes is not documented.` });
+    return trail.end({ kind: 'undecided', resourceId: routeServer, rule: `UDR to VirtualNetworkGateway with Azure Route Server in ${gatewayVnet.name}`, docs: DOCS.udr,
+      missingFact: `where Azure sends traffic on "${describeRoute(route)}": with Azure Route Server in ${gatewayVnet.name} the VNet's gateway is the Route Server, and the route table documentation supports this next hop only for a VPN gateway without saying what happens otherwise` });
+  }
   const gateways = gatewayVnetId ? [...(index.gateways.get(gatewayVnetId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)) : [];
   // With both VPN and ExpressRoute gateways, "the VNet's gateway" is the ExpressRoute one [UDR].
   const gateway = gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
@@ -1318,7 +1511,22 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
       'Use routing intent on the hub instead of a UDR to the gateway.', [subnet.id, hubId], DOCS.vwanRoutingPolicies);
     return trail.end({ kind: 'unsupported-gateway-target', gateway: hubRef, why: 'virtual-wan' });
   }
-  const policy = hub?.routingPolicies.find((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'));
+  // The Internet policy takes internet-bound traffic (the hub's 0.0.0.0/0); traffic on a more
+  // specific hub route (another connection, a branch) goes to the appliance only under a Private
+  // Traffic policy [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+  const specificRoute = route.cidr !== null && route.cidr.prefixLength > 0;
+  const policy = hub?.routingPolicies.find((p) => p.destinations.some((d) => d.toLowerCase() === (specificRoute ? 'privatetraffic' : 'internet')));
+  if (specificRoute && !policy) {
+    return trail.end({ kind: 'undecided', resourceId: hubId, rule: `Virtual hub ${hubRef.name}: no Private Traffic routing policy`, docs: DOCS.vwanRoutingPolicies,
+      missingFact: `where the router of virtual hub ${hubRef.name} sends traffic for ${route.addressPrefix}: without a Private Traffic routing policy it goes to the connection or branch that advertises the range, as the hub's route tables say, and they are not read` });
+  }
+  if (specificRoute && policy) {
+    // The appliance forwards inter-connection traffic to the connection or branch holding the range
+    // (not to the internet): the hub firewall's egress walk would misread it, so it is not followed.
+    const appliance = policy.nextHopId ? nameOfId(policy.nextHopId).name : 'its next hop';
+    return trail.end({ kind: 'undecided', resourceId: policy.nextHopId ?? hubId, rule: `Virtual hub ${hubRef.name}: Private Traffic routing policy ${policy.name}`, docs: DOCS.vwanRoutingPolicies,
+      missingFact: `what ${appliance} decides for traffic to ${ctx.flow.destination} and where the hub then delivers it: routing intent sends private traffic (${route.addressPrefix}) through the appliance to the connection or branch that holds it, which is not modelled` });
+  }
   const firewallId = policy?.nextHopId ?? hub?.azureFirewallId ?? null;
   const firewall = firewallId ? ctx.index.azureFirewalls.get(firewallId) : undefined;
   trail.add({ kind: 'virtual-hub', hub: hubRef, routingIntent: policy?.name ?? null, udr: false, subnetId: subnet.id });

@@ -126,7 +126,8 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       switch (d.kind) {
         case 'allow':
           return hop('firewall-rule', id, `${fwRule(d.rule)} Allow`,
-            `Azure Firewall evaluates network rules, then application rules, in priority order; rule ${d.rule.name} allows ${flow} to ${what}${d.anyFqdn ? ' (any FQDN)' : ''}.`, DOCS.firewallRules, verify);
+            `Azure Firewall evaluates network rules, then application rules, in priority order; rule ${d.rule.name} allows ${flow} to ${what}${d.anyFqdn ? ' (any FQDN)' : ''}${
+              d.exceptFqdns ? `, except ${d.exceptFqdns.join(', ')}, which rules processed before it deny (rules are terminating)` : ''}.`, DOCS.firewallRules, verify);
         case 'deny':
           return hop('firewall-rule', id, `${fwRule(d.rule)} Deny`, `Rule ${d.rule.name} denies ${flow} to ${what}; firewall rules are terminating.`, DOCS.firewallRules, verify);
         case 'default-deny':
@@ -134,7 +135,8 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
         case 'restricted': {
           const allowed = [...d.prefixes, ...d.fqdns];
           return hop('firewall-rule', id, `Rules ${ruleList(d.rules)} Allow ${d.prefixes.length > 0 ? 'some destinations' : 'FQDNs'} only`,
-            `No rule allows ${flow} to all of ${what}; only these destinations are allowed${d.fqdns.length > 0 ? ' (names matched by SNI / Host header)' : ''}: ${allowed.join(', ')}. Everything else is denied by default.`,
+            `No rule allows ${flow} to all of ${what}; only these destinations are allowed${d.fqdns.length > 0 ? ' (names matched by SNI / Host header)' : ''}: ${allowed.join(', ')}${
+              d.exceptFqdns ? `, except ${d.exceptFqdns.join(', ')}, which rules processed before them deny` : ''}. Everything else is denied by default.`,
             DOCS.firewallRules, verify);
         }
         case 'name-based':
@@ -150,7 +152,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
     }
     case 'virtual-appliance':
       return hop('virtual-appliance', step.nic.id, `NVA NIC ${step.nic.name} (${step.privateIp ?? ''})`,
-        'The route\'s next hop is a network virtual appliance NIC with IP forwarding. The NVA is assumed to SNAT to its own private IP; Azure then applies the NVA subnet\'s routes and the NVA NIC\'s own outbound method.',
+        'The route\'s next hop is a network virtual appliance NIC with IP forwarding. The NVA is assumed to forward the traffic and SNAT it to its own private IP (its own rules run in its operating system and are not visible to Azure); Azure then applies the NVA subnet\'s routes and the NVA NIC\'s own outbound method.',
         DOCS.udr, VERIFY.nic(step.nic.id));
     case 'internal-load-balancer': {
       const carried = step.rule
@@ -263,7 +265,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
             `Virtual network ${step.vnet.name} is linked to private DNS zone ${step.zone?.name ?? ''}, which has no record for this name, and the link does not fall back to internet resolution (resolutionPolicy Default): the name does not resolve (NXDOMAIN).`,
             DOCS.privateEndpointDns, step.zone ? VERIFY.privateDnsRecords(step.zone.id) : VERIFY.vnet(step.vnet.id));
         case 'unknown':
-          return hop('dns', step.vnet.id, `${step.name}: resolution not known`, `How ${step.name} resolves from ${step.vnet.name} is not in the snapshot${step.note ? `: ${stop(step.note)}` : ''}. Routing uses the default route (0.0.0.0/0).`,
+          return hop('dns', step.vnet.id, `${step.name}: resolution not known`, `How ${step.name} resolves from ${step.vnet.name} is not in the snapshot${step.note ? `: ${stop(step.note)}` : ''}. Where the answer depends on it the verdict is unknown; otherwise routing uses the default route (0.0.0.0/0).`,
             DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
         default: return assertNever(step.resolution, 'DNS resolution');
       }
@@ -323,9 +325,15 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
         `No Azure Firewall, NIC or internal load balancer frontend in virtual network ${reason.vnet.name} or a connected peered network owns ${reason.route.nextHopIpAddress ?? 'the next hop'}: the UDR is invalid. Azure is assumed to drop the traffic (UNCONFIRMED: the docs only call such a route invalid).${reason.note ? ` ${reason.note}` : ''}`,
         DOCS.udr, prevVerify);
     case 'next-hop-not-carried':
-      return hop('drop', reason.peering.id, `Next hop ${reason.route.nextHopIpAddress ?? ''} not carried by peering ${reason.peering.name}`,
-        `The next hop ${reason.route.nextHopIpAddress ?? ''} is in a peered virtual network, but peering ${reason.peering.name} does not carry it: ${reason.reason}. The next hop is unreachable.`,
+    {
+      // A private endpoint's /32 has no next-hop IP: then the destination itself is behind the peering.
+      const nextHop = reason.route.nextHopIpAddress;
+      return hop('drop', reason.peering.id, nextHop ? `Next hop ${nextHop} not carried by peering ${reason.peering.name}` : `Not carried by peering ${reason.peering.name}`,
+        nextHop
+          ? `The next hop ${nextHop} is in a peered virtual network, but peering ${reason.peering.name} does not carry it: ${stop(reason.reason)}. The next hop is unreachable.`
+          : `The destination is in a peered virtual network, but peering ${reason.peering.name} does not carry this traffic: ${stop(reason.reason)}. The destination is not reached.`,
         DOCS.peering, VERIFY.peering(reason.peering.id));
+    }
     case 'ip-forwarding-disabled':
       return hop('drop', reason.nic.id, `NIC ${reason.nic.name} (${reason.privateIp ?? ''}) without IP forwarding`,
         'The next hop is a NIC whose Azure IP forwarding is disabled: Azure drops traffic not addressed to the NIC itself.', DOCS.ipForwarding, VERIFY.nic(reason.nic.id));

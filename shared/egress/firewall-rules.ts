@@ -10,7 +10,7 @@
  * 128.0.0.0/1 together deny everything.
  */
 import type { ResourceId } from '../model/ids';
-import { cidrContainsCidr, cidrContainsIp, isPublicIp, NON_PUBLIC_IPV4_CIDRS, parseCidr, parseIpv4Range } from '../model/ip';
+import { cidrContainsCidr, cidrContainsIp, formatCidr, formatIp, isPublicIp, NON_PUBLIC_IPV4_CIDRS, parseCidr, parseIpv4Range } from '../model/ip';
 import type { Cidr, IpAddress, Ipv6Cidr } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
 import type { ModelIndex } from '../model/model-index';
@@ -47,8 +47,12 @@ export type FirewallRuleSet =
   | { readonly kind: 'not-captured'; readonly reason: string };
 
 export type FirewallDecision =
-  /** Allowed. `rules`: every rule that allowed a part, in processing order (`rule` is the first). */
-  | { readonly kind: 'allow'; readonly rule: FirewallRule; readonly rules: readonly FirewallRule[] }
+  /**
+   * Allowed. `rules`: every rule that allowed a part, in processing order (`rule` is the first).
+   * `exceptFqdns`: names (or FQDN tags, web categories, URLs) that rules processed earlier deny,
+   * so their addresses are not allowed (the default route only).
+   */
+  | { readonly kind: 'allow'; readonly rule: FirewallRule; readonly rules: readonly FirewallRule[]; readonly exceptFqdns?: readonly string[] }
   /** Denied by rules. For the default route, several deny rules may together cover the internet. */
   | { readonly kind: 'deny'; readonly rule: FirewallRule; readonly rules: readonly FirewallRule[] }
   /**
@@ -62,6 +66,8 @@ export type FirewallDecision =
       readonly prefixes: readonly string[];
       readonly serviceTags: readonly string[];
       readonly fqdns: readonly string[];
+      /** Names denied by rules processed before the allows (see `allow`). */
+      readonly exceptFqdns?: readonly string[];
     }
   | { readonly kind: 'default-deny' }
   | { readonly kind: 'not-captured'; readonly reason: string }
@@ -280,12 +286,32 @@ function knownOrMissing(known: boolean, spec: AddressSpec): Match {
   return known ? 'yes' : spec.missingIpGroupIds.length > 0 ? 'unknown' : 'no';
 }
 
-/** Every source prefix must lie inside the rule's sources. `VirtualNetwork` covers any VNet source. */
-function sourceMatch(spec: AddressSpec, source: SourceAddress): Match {
+/**
+ * Every source prefix must lie inside the rule's sources (`VirtualNetwork` covers any VNet source).
+ * `partial`: the rule names some of the source's addresses only (a subnet entry stands for any
+ * NIC in the subnet, and the firewall matches each packet's source address [FWRULES]), so whether
+ * it applies depends on the workload's own address.
+ */
+type SourceMatch = Match | 'partial';
+
+function sourceMatch(spec: AddressSpec, source: SourceAddress): SourceMatch {
   if (spec.any || spec.tags.includes('virtualnetwork')) return 'yes';
   const known = source.cidrs.length > 0 && source.cidrs.every((c) =>
     (c.version === 4 ? spec.v4.containsSet(Ipv4Set.fromCidr(c)) : spec.v6.some((r) => cidrContainsCidr(r, c))));
-  return knownOrMissing(known, spec);
+  const match = knownOrMissing(known, spec);
+  if (match !== 'no') return match;
+  const overlaps = source.cidrs.some((c) =>
+    (c.version === 4 ? spec.v4.overlaps(Ipv4Set.fromCidr(c)) : spec.v6.some((r) => cidrContainsCidr(r, c) || cidrContainsCidr(c, r))));
+  return overlaps ? 'partial' : 'no';
+}
+
+/** A rule that applies to part of the source's addresses decides the flow: unknown, saying which part. */
+function partialSourceDecision(rule: FirewallRule, source: SourceAddress): FirewallDecision {
+  const named = [...rule.sourceAddresses, ...rule.sourceIpGroupIds.map(lastSegment)].join(', ');
+  return {
+    kind: 'unknown', rule, missingIpGroupIds: [], missingServiceTags: [],
+    reason: `rule ${rule.collection}/${rule.name} (${rule.action}) applies to sources ${named}, which hold only part of ${source.cidrs.map(formatCidr).join(', ')}: the answer depends on the workload's own address`,
+  };
 }
 
 /**
@@ -412,7 +438,7 @@ export function sourceSignature(ruleSet: FirewallRuleSet, source: SourceAddress)
     signature = '';
     for (const rule of [...network, ...application]) {
       const match = sourceMatch(specsOf(rule, context).source, source);
-      signature += match === 'yes' ? 'y' : match === 'no' ? 'n' : '?';
+      signature += match === 'yes' ? 'y' : match === 'no' ? 'n' : match === 'partial' ? 'p' : '?';
     }
     bySource.set(source.cidrs, signature);
   }
@@ -448,13 +474,16 @@ function evaluateName(
     const part = byName ? remaining : remaining.intersect(destinationSet(dest));
     const openTags = byName || dest.any ? [] : dest.unknownTags;
     if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0) continue;
+    if (src === 'partial') return partialSourceDecision(rule, source);
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
     // Whether the name's address is in a tag without prefix data is open.
     if (openTags.length > 0) return unknownDecision(rule, [], openTags, context.serviceTags !== undefined);
     (rule.action === 'Allow' ? allows : denies).push(rule);
     remaining = remaining.subtract(part);
   }
-  const byApplication = remaining.isEmpty() ? null : evaluateApplication(application, context, traffic, source, { rules: [], fqdns: [] }, null, name);
+  const byApplication = remaining.isEmpty() ? null : applicationForName(application, context, traffic, source, name);
+  // Application rules alone decide nothing certain (an FQDN tag, a web category): their reason stands.
+  if (byApplication?.kind === 'unknown' && allows.length === 0 && denies.length === 0) return byApplication;
   const outcomes = new Set<string>([...(allows.length > 0 ? ['allow'] : []), ...(denies.length > 0 ? ['deny'] : [])]);
   if (byApplication) outcomes.add(byApplication.kind === 'default-deny' ? 'deny' : byApplication.kind);
   const [firstAllow] = allows;
@@ -481,12 +510,33 @@ function allowNames(names: NameAllows, rule: FirewallRule, fqdns: readonly strin
   names.fqdns.push(...fqdns);
 }
 
-/** One address (a what-if IP): the first matching rule decides. */
+/** `name` lists FQDN network rules: the rule label and its names, for reasons. */
+function fqdnRuleText(rule: NetworkRule): string {
+  return `rule ${rule.collection}/${rule.name} (${rule.destinationFqdns.join(', ')})`;
+}
+
+/**
+ * One address (a what-if IP, with the host name when one was given): the first matching rule
+ * decides. A network rule on FQDNs matches the addresses the firewall itself resolves those names
+ * to [FWFQDNNET] https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules, which
+ * the snapshot does not hold: for a bare IP such a rule may or may not match, so a later rule
+ * decides only when both outcomes agree.
+ */
 function evaluateAddress(
   network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
   traffic: TrafficSpec, destination: IpAddress, name: string | null, source: SourceAddress,
 ): FirewallDecision {
   const names: NameAllows = { rules: [], fqdns: [] };
+  const fqdnDenies: NetworkRule[] = [];
+  // Rules that match the destination for part of the source's addresses: they decide nothing
+  // unless the outcome for the rest agrees with them.
+  const partial: NetworkRule[] = [];
+  const agreeing = (decision: FirewallDecision): FirewallDecision => {
+    const allows = decision.kind === 'allow';
+    const denies = decision.kind === 'deny' || decision.kind === 'default-deny';
+    const against = partial.find((r) => !(r.action === 'Allow' ? allows : denies));
+    return against && decision.kind !== 'unknown' ? partialSourceDecision(against, source) : decision;
+  };
   for (const rule of network) {
     if (!networkRuleCoversFlow(rule, traffic)) continue;
     const specs = specsOf(rule, context);
@@ -496,67 +546,185 @@ function evaluateAddress(
     // A network rule naming the destination's host name matches it (the firewall resolves the name itself).
     const dst = name !== null && namesName(rule, name) ? 'yes' : destinationMatchesAddress(dest, destination);
     // With the name known, an FQDN rule for other names does not match it.
-    const fqdnAllow = name === null && rule.action === 'Allow' && rule.destinationFqdns.length > 0;
-    if (dst === 'no' && !fqdnAllow) continue;
+    const maybeByName = name === null && rule.destinationFqdns.length > 0;
+    if (dst === 'no' && !maybeByName) continue;
+    if (src === 'partial' && dst === 'yes') {
+      partial.push(rule);
+      continue;
+    }
+    if (src === 'partial') return partialSourceDecision(rule, source);
     if (src === 'unknown' || dst === 'unknown') {
       // Whether this address is one of the tag's is open: the first rule that may decide it decides nothing certain.
       const tags = dst === 'unknown' && dest.missingIpGroupIds.length === 0 ? dest.unknownTags : [];
       return unknownDecision(rule, [specs.source, dest], tags, context.serviceTags !== undefined);
     }
-    if (dst === 'yes') return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
-    // FQDN network rules: the firewall resolves the names itself; this IP may or may not be one of them.
-    allowNames(names, rule, rule.destinationFqdns);
+    if (dst === 'yes') {
+      if (rule.action === 'Allow') {
+        const [deny] = fqdnDenies;
+        if (!deny) return agreeing({ kind: 'allow', rule, rules: [rule] });
+        const ip = formatIp(destination);
+        return {
+          kind: 'unknown', rule: deny, missingIpGroupIds: [], missingServiceTags: [],
+          reason: `${fqdnRuleText(deny)} denies ${ip} if it is an address of one of those names, which the firewall resolves itself; otherwise rule ${rule.collection}/${rule.name} allows it (give the name: --destination NAME --resolve NAME=${ip})`,
+        };
+      }
+      // An earlier FQDN allow may have matched this address first: then the name decides.
+      if (names.fqdns.length > 0) return { kind: 'allow-partial', rules: names.rules, prefixes: [], serviceTags: [], fqdns: [...new Set(names.fqdns)] };
+      return agreeing({ kind: 'deny', rule, rules: [rule] });
+    }
+    if (rule.action === 'Allow') allowNames(names, rule, rule.destinationFqdns);
+    else fqdnDenies.push(rule);
   }
-  return evaluateApplication(application, context, traffic, source, names, null, name);
+  return agreeing(name !== null ? applicationForName(application, context, traffic, source, name) : applicationForAddress(application, context, traffic, source, names));
+}
+
+/** An application rule's conditions the snapshot cannot decide for a name, as text (`FQDN tag WindowsUpdate`). */
+function openConditions(rule: ApplicationRule, name: string | null): string[] {
+  const open = [...rule.fqdnTags.map((t) => `FQDN tag ${t}`), ...(rule.webCategories ?? []).map((c) => `web category ${c}`)];
+  for (const url of rule.targetUrls ?? []) if (name === null || fqdnPatternMatches(urlHost(url), name)) open.push(`URL ${url}`);
+  return open;
+}
+
+/** `https://www.contoso.com:443/docs/*` → `www.contoso.com`. */
+function urlHost(url: string): string {
+  const rest = url.trim().replace(/^[a-z]+:\/\//i, '');
+  const host = rest.split('/')[0] ?? '';
+  return host.replace(/:\d+$/, '');
+}
+
+/** Why an open condition cannot be decided from the snapshot. */
+function openConditionsWhy(conditions: readonly string[]): string {
+  const why: string[] = [];
+  if (conditions.some((c) => c.startsWith('FQDN tag'))) why.push('Microsoft does not publish the FQDNs behind a tag');
+  if (conditions.some((c) => c.startsWith('web category'))) why.push('a Microsoft service categorises names at run time');
+  if (conditions.some((c) => c.startsWith('URL'))) why.push('a URL rule matches some paths of the host only, with TLS inspection');
+  return why.join('; ');
+}
+
+interface OpenRule {
+  readonly rule: ApplicationRule;
+  readonly conditions: readonly string[];
+}
+
+/** The decision when a rule that may or may not match the name (tag, category, URL) came first and the outcomes differ. */
+function contingent(name: string, open: OpenRule, then: ApplicationRule | null): FirewallDecision {
+  const verb = (rule: FirewallRule): string => (rule.action === 'Allow' ? 'allows' : 'denies');
+  const otherwise = then ? `rule ${then.collection}/${then.name} ${verb(then)} it` : 'no rule allows it (default deny)';
+  return {
+    kind: 'unknown', rule: open.rule, missingIpGroupIds: [], missingServiceTags: [],
+    reason: `rule ${open.rule.collection}/${open.rule.name} ${verb(open.rule)} ${name} only if it matches ${open.conditions.join(' or ')} (${openConditionsWhy(open.conditions)}); otherwise ${otherwise}`,
+  };
 }
 
 /**
- * Application rules for what no network rule decided. `remaining` (default route only) is the
- * part of the internet still undecided; a `*` application rule decides all of it.
+ * Application rules for a host name: the first rule whose target FQDNs match the SNI / Host name
+ * decides, wildcards as Azure documents them [FWFAQ]. A rule that matches by FQDN tag [FWFQDNTAG],
+ * web category [FWWEBCAT] or URL path [FWPREMIUM] may or may not match the name: it decides
+ * nothing unless every later outcome agrees with it.
  */
-function evaluateApplication(
-  application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress,
-  names: NameAllows, internet: InternetState | null, name: string | null = null,
+function applicationForName(
+  application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress, name: string,
 ): FirewallDecision {
-  const byTag: ApplicationRule[] = [];
+  const open: OpenRule[] = [];
   for (const rule of application) {
     if (!applicationRuleCoversPort(rule, traffic)) continue;
     const specs = specsOf(rule, context);
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
     if (src === 'unknown') return unknownDecision(rule, [specs.source]);
-    if (name !== null) {
-      // The name is the SNI / Host header the rule matches, wildcards as Azure documents them [FWFAQ].
-      if (rule.targetFqdns.some((pattern) => fqdnPatternMatches(pattern, name))) {
-        return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
-      }
-      if (rule.action === 'Allow' && rule.fqdnTags.length > 0) byTag.push(rule);
-      continue;
+    const conditions = openConditions(rule, name);
+    const byName = rule.targetFqdns.some((pattern) => fqdnPatternMatches(pattern, name));
+    if (src === 'partial' && (byName || conditions.length > 0)) return partialSourceDecision(rule, source);
+    if (src === 'partial') continue;
+    if (byName) {
+      const against = open.find((o) => o.rule.action !== rule.action);
+      if (against) return contingent(name, against, rule);
+      return rule.action === 'Allow' ? { kind: 'allow', rule, rules: [rule] } : { kind: 'deny', rule, rules: [rule] };
     }
-    if (rule.targetFqdns.some((f) => f.trim() === '*')) {
-      if (internet) {
-        if (rule.action === 'Allow') internet.allow(rule, internet.remaining, internet.remaining, []);
-        else internet.deny(rule, internet.remaining);
+    if (conditions.length > 0) open.push({ rule, conditions });
+  }
+  // Nothing matched for sure: denied by default, unless an open rule allows it.
+  const openAllow = open.find((o) => o.rule.action === 'Allow');
+  return openAllow ? contingent(name, openAllow, null) : { kind: 'default-deny' };
+}
+
+/**
+ * Application rules for a bare IP: they match the TLS SNI / HTTP Host name, not the address, and
+ * HTTPS without SNI is denied [FWRULES]. So they never allow the IP as such: traffic gets through
+ * only for a name they allow (`name-based`), `*` included.
+ */
+function applicationForAddress(
+  application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress, names: NameAllows,
+): FirewallDecision {
+  for (const rule of application) {
+    if (!applicationRuleCoversPort(rule, traffic)) continue;
+    const specs = specsOf(rule, context);
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    const catchAll = rule.targetFqdns.some((f) => f.trim() === '*');
+    // Deny rules on names only take names away from a bare IP: they decide nothing here.
+    if (src === 'partial' && (catchAll || rule.action === 'Allow')) return partialSourceDecision(rule, source);
+    if (src === 'partial') continue;
+    if (catchAll) {
+      if (rule.action === 'Allow') {
+        allowNames(names, rule, ['*']);
         break;
       }
-      if (rule.action === 'Allow') return { kind: 'allow', rule, rules: [rule] };
       // A catch-all deny after some named allows: only those names get through.
       if (names.fqdns.length === 0) return { kind: 'deny', rule, rules: [rule] };
       break;
     }
-    if (rule.action === 'Allow') allowNames(names, rule, [...rule.targetFqdns, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)]);
-  }
-  if (internet) return internet.decision(names);
-  const [tagRule] = byTag;
-  if (name !== null && tagRule) {
-    // FQDN tags are Microsoft-maintained lists whose contents are not published [FWFQDNTAG].
-    return {
-      kind: 'unknown', rule: tagRule, missingIpGroupIds: [], missingServiceTags: [],
-      reason: `${name} is allowed only if it is one of the FQDNs behind FQDN tag ${byTag.flatMap((r) => r.fqdnTags).join(', ')} (rule ${tagRule.collection}/${tagRule.name}); Microsoft does not publish the tags' contents`,
-    };
+    if (rule.action === 'Allow') allowNames(names, rule, [...rule.targetFqdns, ...openConditions(rule, null)]);
   }
   if (names.fqdns.length > 0) return { kind: 'allow-partial', rules: names.rules, prefixes: [], serviceTags: [], fqdns: [...new Set(names.fqdns)] };
   return { kind: 'default-deny' };
+}
+
+/** Whether every name `allowed` matches also matches `denied` (both FQDN patterns as rules write them). */
+function patternCovers(denied: string, allowed: string): boolean {
+  const d = denied.trim().toLowerCase().replace(/\.$/, '');
+  const a = allowed.trim().toLowerCase().replace(/\.$/, '');
+  if (d === '*') return true;
+  if (!a.startsWith('*')) return fqdnPatternMatches(d, a);
+  if (!d.startsWith('*')) return false;
+  const tail = a.slice(1);
+  const shortest = tail.startsWith('.') ? `a${tail}` : tail;
+  return tail.endsWith(d.slice(1)) && fqdnPatternMatches(d, shortest);
+}
+
+/**
+ * Application rules for the part of the internet (or range) no network rule decided. A `*` rule
+ * decides all of it; names a Deny rule matched first are never allowed by a later rule [FWRULES],
+ * so they leave the allowed names and are reported as exceptions.
+ */
+function applicationForInternet(
+  application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress,
+  names: NameAllows, internet: InternetState,
+): FirewallDecision {
+  const deniedPatterns: string[] = [];
+  for (const rule of application) {
+    if (!applicationRuleCoversPort(rule, traffic)) continue;
+    const specs = specsOf(rule, context);
+    const src = sourceMatch(specs.source, source);
+    if (src === 'no') continue;
+    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    if (src === 'partial') return partialSourceDecision(rule, source);
+    if (rule.targetFqdns.some((f) => f.trim() === '*')) {
+      if (rule.action === 'Allow') internet.allow(rule, internet.remaining, internet.remaining, []);
+      else internet.deny(rule, internet.remaining);
+      break;
+    }
+    const conditions = openConditions(rule, null);
+    if (rule.action === 'Deny') {
+      deniedPatterns.push(...rule.targetFqdns);
+      internet.denyNames([...rule.targetFqdns, ...conditions]);
+      continue;
+    }
+    const allowed = rule.targetFqdns.filter((f) => !deniedPatterns.some((d) => patternCovers(d, f)));
+    if (allowed.length > 0 || conditions.length > 0) allowNames(names, rule, [...allowed, ...conditions]);
+  }
+  return internet.decision(names);
 }
 
 /** The default route, decided part by part: what is still undecided, what was allowed, by which rules. */
@@ -574,6 +742,8 @@ class InternetState {
    * address allowed after it may be one the deny already stopped, so such an allow is not known.
    */
   private unknownDeny: { readonly rule: FirewallRule; readonly tags: readonly string[]; readonly namesBefore: number } | null = null;
+  /** Names (FQDN network rules, application rules: FQDNs, tags, categories, URLs) denied before later allows. */
+  private readonly deniedNames: string[] = [];
   private allowedAfterUnknownDeny = false;
 
   constructor(private readonly hasTagData: boolean, private readonly universe: Ipv4Set) {
@@ -595,6 +765,11 @@ class InternetState {
     this.denyRules.push(rule);
   }
 
+  /** Names a Deny rule matches: whatever is allowed after it is allowed except their addresses [FWRULES]. */
+  denyNames(names: readonly string[]): void {
+    this.deniedNames.push(...names);
+  }
+
   /** An allow by service tags without prefix data: some Azure ranges, named but not listed. */
   allowTags(rule: FirewallRule, tags: readonly string[]): void {
     this.serviceTagRules.push(rule);
@@ -614,7 +789,9 @@ class InternetState {
       return unknownDecision(pending.rule, [], pending.tags, this.hasTagData);
     }
     const [firstAllow] = this.allowRules;
-    if (firstAllow && this.allowed.containsSet(this.universe)) return { kind: 'allow', rule: firstAllow, rules: this.allowRules };
+    const except = [...new Set(this.deniedNames)];
+    const exceptions = except.length > 0 ? { exceptFqdns: except } : {};
+    if (firstAllow && this.allowed.containsSet(this.universe)) return { kind: 'allow', rule: firstAllow, rules: this.allowRules, ...exceptions };
     if (this.allowed.isEmpty() && names.fqdns.length === 0 && this.serviceTags.length === 0) {
       const [firstDeny] = this.denyRules;
       // Rules deny every part explicitly; otherwise (some or all of it unmatched) default deny.
@@ -627,6 +804,7 @@ class InternetState {
       prefixes: this.allowedWritten.toCidrs(),
       serviceTags: [...new Set(this.serviceTags)],
       fqdns: [...new Set(names.fqdns)],
+      ...exceptions,
     };
   }
 }
@@ -646,10 +824,13 @@ function evaluateInternet(
     if (src === 'no') continue;
     const part = internet.remaining.intersect(destinationSet(dest));
     const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
+    // The firewall resolves the names itself [FWFQDNNET]: their addresses, unknown here, are denied.
+    const fqdnDeny = rule.action === 'Deny' && rule.destinationFqdns.length > 0;
     const unknownTags = dest.any ? [] : dest.unknownTags;
-    const relevant = !part.isEmpty() || fqdnAllow || unknownTags.length > 0 || dest.missingIpGroupIds.length > 0;
+    const relevant = !part.isEmpty() || fqdnAllow || fqdnDeny || unknownTags.length > 0 || dest.missingIpGroupIds.length > 0;
     if (!relevant) continue;
     // The rule is reached with part of the internet still undecided: an unknown group decides it.
+    if (src === 'partial') return partialSourceDecision(rule, source);
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
     if (!part.isEmpty()) {
       if (rule.action === 'Allow') {
@@ -666,9 +847,10 @@ function evaluateInternet(
       else internet.denyTags(rule, unknownTags, names);
     }
     if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
+    if (fqdnDeny) internet.denyNames(rule.destinationFqdns);
   }
   if (internet.remaining.isEmpty()) return internet.decision(names);
-  return evaluateApplication(application, context, traffic, source, names, internet);
+  return applicationForInternet(application, context, traffic, source, names, internet);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 import type { ResourceId } from '../model/ids';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { NetworkSecurityGroup, SecurityRule } from '../model/topology';
-import { destinationCoverage, entriesCoverDestination, entriesCoverSource, portRangeCovers } from './destination';
+import type { Cidr } from '../model/ip';
+import { destinationCoverage, entriesCoverDestination, portRangeCovers } from './destination';
 import type { CoverageOptions, SourceAddress, TrafficSpec } from './destination';
 
 /** Azure's default outbound rules, used when a captured NSG came without them [NSG]. */
@@ -32,14 +33,132 @@ function protocolCovers(ruleProtocol: string, protocol: 'Tcp' | 'Udp'): boolean 
 }
 
 /**
+ * How a rule's match condition relates to a source: it certainly matches, certainly does not, or
+ * may match (`maybe`), when the answer depends on a fact the source entry does not carry. A subnet
+ * entry stands for every VM of the subnet, so a rule naming only part of the subnet matches some of
+ * them; an outbound connection's source port is chosen by the VM's OS.
+ */
+type Match = 'yes' | 'no' | 'maybe';
+
+/** Why a rule may or may not match this source: the fact that would decide it. */
+export type SourceUncertainty =
+  /** The rule's source prefixes cover part of the source (a subnet entry): it depends on the VM's private IP. */
+  | { readonly kind: 'source-address'; readonly covered: readonly string[]; readonly source: readonly string[] }
+  /** The rule's source ports cover part of the ephemeral range: it depends on the OS's ephemeral port range. */
+  | { readonly kind: 'source-port'; readonly ports: readonly string[] };
+
+/**
+ * The source port of an outbound client connection is an ephemeral port the VM's OS picks. Every
+ * common ephemeral range lies in 1024–65535: IANA's dynamic range is 49152–65535 and ports 0–1023
+ * are system (well-known) ports (RFC 6335 §6, https://www.rfc-editor.org/rfc/rfc6335#section-6);
+ * Windows uses 49152–65535 (https://learn.microsoft.com/troubleshoot/windows-server/networking/default-dynamic-port-range-tcpip-chang);
+ * Linux 32768–60999 (`net.ipv4.ip_local_port_range`, https://www.kernel.org/doc/html/latest/networking/ip-sysctl.html).
+ * So a rule covering all of 1024–65535 matches whatever the OS, one disjoint from it never does,
+ * and anything in between depends on the OS's range: unknown.
+ */
+export const EPHEMERAL_PORTS = { low: 1024, high: 65535 } as const;
+
+/** Per source-port list: does it match an ephemeral source port. */
+const sourcePortMatches = new WeakMap<readonly string[], Match>();
+
+function sourcePortMatch(rule: SecurityRule): Match {
+  const ranges = rule.sourcePortRanges;
+  // Absent (any port, or a snapshot from before the field was kept) or empty: any source port.
+  if (!ranges || ranges.length === 0) return 'yes';
+  let found = sourcePortMatches.get(ranges);
+  if (found) return found;
+  const intervals: { readonly low: number; readonly high: number }[] = [];
+  let unreadable = false;
+  for (const raw of ranges) {
+    const r = raw.trim();
+    if (r === '*' || r.toLowerCase() === 'any') { intervals.push({ low: 0, high: 65535 }); continue; }
+    const dash = r.indexOf('-');
+    const low = Number(dash < 0 ? r : r.slice(0, dash));
+    const high = Number(dash < 0 ? r : r.slice(dash + 1));
+    if (r === '' || !Number.isInteger(low) || !Number.isInteger(high) || low > high) { unreadable = true; continue; }
+    intervals.push({ low, high });
+  }
+  // The part of the ephemeral range the rule covers, walked in port order.
+  const overlapping = intervals
+    .map((i) => ({ low: Math.max(i.low, EPHEMERAL_PORTS.low), high: Math.min(i.high, EPHEMERAL_PORTS.high) }))
+    .filter((i) => i.low <= i.high).sort((a, b) => a.low - b.low);
+  let next: number = EPHEMERAL_PORTS.low;
+  for (const i of overlapping) if (i.low <= next) next = Math.max(next, i.high + 1);
+  found = next > EPHEMERAL_PORTS.high ? 'yes' : overlapping.length === 0 && !unreadable ? 'no' : 'maybe';
+  sourcePortMatches.set(ranges, found);
+  return found;
+}
+
+/**
+ * A rule's source prefixes, parsed once: `*`/`Any` and `VirtualNetwork` cover every source here
+ * (each is a private address in a VNet); IPv4 CIDRs, addresses and `a-b` ranges form one set (an
+ * augmented rule matches a source in any of its prefixes [NSG] "Augmented security rules"); other
+ * service tags (`Internet`, `AzureCloud`, ...) hold public Azure ranges and cover no VNet source.
+ */
+interface SourcePrefixes {
+  readonly any: boolean;
+  readonly set: Ipv4Set;
+}
+
+const parsedSourcePrefixes = new WeakMap<readonly string[], SourcePrefixes>();
+
+function sourcePrefixesOf(entries: readonly string[]): SourcePrefixes {
+  let parsed = parsedSourcePrefixes.get(entries);
+  if (!parsed) {
+    let any = false;
+    let set = Ipv4Set.empty();
+    for (const raw of entries) {
+      const e = raw.trim();
+      const lower = e.toLowerCase();
+      if (lower === '*' || lower === 'any' || lower === 'virtualnetwork' || lower === 'virtual_network') { any = true; continue; }
+      const exact = e.includes('-') ? Ipv4Set.tryFromRange(e) : Ipv4Set.tryFromCidr(e);
+      if (exact) set = set.union(exact);
+    }
+    parsed = { any, set };
+    parsedSourcePrefixes.set(entries, parsed);
+  }
+  return parsed;
+}
+
+/** The source's IPv4 addresses as a set, made once per source CIDR list. */
+const sourceSets = new WeakMap<readonly Cidr[], Ipv4Set>();
+
+function sourceSetOf(source: SourceAddress): Ipv4Set {
+  let set = sourceSets.get(source.cidrs);
+  if (!set) {
+    set = source.cidrs.reduce((acc, c) => acc.union(Ipv4Set.tryFromCidr(c) ?? Ipv4Set.empty()), Ipv4Set.empty());
+    sourceSets.set(source.cidrs, set);
+  }
+  return set;
+}
+
+/**
  * The source side of a rule: with source ASGs, only members match (a subnet entry, which carries no
- * memberships, never does) [ASG]; otherwise the address prefixes (none listed = any).
+ * memberships, never does) [ASG]; otherwise the union of the address prefixes (none listed = any):
+ * covering the whole source, it matches; disjoint from it, it does not; covering part of it (a
+ * subnet entry, whose VMs' addresses are the subnet's), it matches some VMs and not others.
  * https://learn.microsoft.com/azure/virtual-network/application-security-groups
  */
-function sourceMatches(rule: SecurityRule, source: SourceAddress): boolean {
+function sourceMatch(rule: SecurityRule, source: SourceAddress): Match {
   const asgs = rule.sourceApplicationSecurityGroupIds;
-  if (asgs && asgs.length > 0) return isMember(source.applicationSecurityGroupIds, asgs);
-  return rule.sourceAddressPrefixes.length === 0 || entriesCoverSource(rule.sourceAddressPrefixes, source);
+  if (asgs && asgs.length > 0) return isMember(source.applicationSecurityGroupIds, asgs) ? 'yes' : 'no';
+  if (rule.sourceAddressPrefixes.length === 0) return 'yes';
+  const prefixes = sourcePrefixesOf(rule.sourceAddressPrefixes);
+  if (prefixes.any) return 'yes';
+  const own = sourceSetOf(source);
+  // No IPv4 source address (none known, or IPv6 only): no IPv4 prefix covers it, as before.
+  if (own.isEmpty() || prefixes.set.isEmpty()) return 'no';
+  if (prefixes.set.containsSet(own)) return 'yes';
+  return prefixes.set.overlaps(own) ? 'maybe' : 'no';
+}
+
+/** What decides a `maybe` match of this rule for this source (address first, then port). */
+function uncertaintyOf(rule: SecurityRule, source: SourceAddress): SourceUncertainty {
+  if (sourceMatch(rule, source) === 'maybe') {
+    const own = sourceSetOf(source);
+    return { kind: 'source-address', covered: sourcePrefixesOf(rule.sourceAddressPrefixes).set.intersect(own).toCidrs(), source: own.toCidrs() };
+  }
+  return { kind: 'source-port', ports: rule.sourcePortRanges ?? [] };
 }
 
 function isMember(memberships: readonly ResourceId[] | undefined, asgs: readonly ResourceId[]): boolean {
@@ -51,15 +170,20 @@ function hasDestinationAsgs(rule: SecurityRule): boolean {
   return (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0;
 }
 
-/** Protocol, source and port: everything but the destination. */
-function ruleMatchesExceptDestination(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): boolean {
-  return protocolCovers(rule.protocol, traffic.protocol)
-    && sourceMatches(rule, source)
-    && (rule.destinationPortRanges.length === 0 || rule.destinationPortRanges.some((r) => portRangeCovers(r, traffic.port)));
+/** Protocol, source, source port and destination port: everything but the destination. */
+function ruleMatchExceptDestination(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): Match {
+  if (!protocolCovers(rule.protocol, traffic.protocol)) return 'no';
+  if (rule.destinationPortRanges.length > 0 && !rule.destinationPortRanges.some((r) => portRangeCovers(r, traffic.port))) return 'no';
+  const bySource = sourceMatch(rule, source);
+  if (bySource === 'no') return 'no';
+  const byPort = sourcePortMatch(rule);
+  if (byPort === 'no') return 'no';
+  return bySource === 'yes' && byPort === 'yes' ? 'yes' : 'maybe';
 }
 
+/** Only certain matches: the legacy first-match evaluation below takes a rule that may match as not matching. */
 function ruleMatches(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): boolean {
-  return ruleMatchesExceptDestination(rule, traffic, source)
+  return ruleMatchExceptDestination(rule, traffic, source) === 'yes'
     && !hasDestinationAsgs(rule)
     && entriesCoverDestination(rule.destinationAddressPrefixes, traffic.destination);
 }
@@ -107,7 +231,11 @@ export interface NsgRuleEffect {
    * `kind: 'uncertain-tag'`, the addresses it decides if its tag covers them.
    */
   readonly prefixes: readonly string[];
-  readonly kind: 'decided' | 'uncertain-tag';
+  /**
+   * `uncertain-source`: the rule may or may not match the source (part of a subnet's addresses, or
+   * part of the ephemeral source ports); `prefixes` are the addresses it decides if it does.
+   */
+  readonly kind: 'decided' | 'uncertain-tag' | 'uncertain-source';
   /** The tag (as written) for `uncertain-tag`; null otherwise. */
   readonly tag: string | null;
 }
@@ -123,7 +251,12 @@ export type NsgMissingFact =
    */
   | { readonly kind: 'virtual-network-tag-contents'; readonly tag: string }
   /** IPv6 destinations are not evaluated by this range model. */
-  | { readonly kind: 'ipv6-destination' };
+  | { readonly kind: 'ipv6-destination' }
+  /**
+   * Whether a rule matches the sender: its source prefixes cover only part of the source (a subnet
+   * entry: it depends on the VM's private IP), or its source ports only part of the ephemeral range.
+   */
+  | (SourceUncertainty & { readonly rule: string });
 
 interface VerdictBase {
   /** The rules that decided (or may decide) part of the destination space, in evaluation order. */
@@ -154,12 +287,19 @@ export type NsgVerdict =
 /** A rule's part, in evaluation order: a certain decision, or a possible one through a tag. */
 type ScanEffect =
   | { readonly kind: 'decided'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly region: Ipv4Set }
-  | { readonly kind: 'virtual-network' | 'service-tag'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly tag: string; readonly region: Ipv4Set };
+  | { readonly kind: 'virtual-network' | 'service-tag'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly tag: string; readonly region: Ipv4Set }
+  /** A rule that may or may not match the source (see {@link SourceUncertainty}): it possibly decides `region`. */
+  | { readonly kind: 'uncertain-source'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly uncertainty: SourceUncertainty; readonly region: Ipv4Set };
 
-type TagHit = Exclude<ScanEffect, { kind: 'decided' }>;
+type TagHit = Extract<ScanEffect, { kind: 'virtual-network' | 'service-tag' }>;
+type SourceHit = Extract<ScanEffect, { kind: 'uncertain-source' }>;
 
 function isTagHit(e: ScanEffect): e is TagHit {
-  return e.kind !== 'decided';
+  return e.kind === 'virtual-network' || e.kind === 'service-tag';
+}
+
+function isSourceHit(e: ScanEffect): e is SourceHit {
+  return e.kind === 'uncertain-source';
 }
 
 /** Per-address outcomes of one NSG over the destination universe, across unknown tag contents. */
@@ -204,8 +344,20 @@ function scanNsg(nsg: NetworkSecurityGroup, traffic: TrafficSpec, source: Source
   const effects: ScanEffect[] = [];
   for (const rule of rules) {
     if (pending.isEmpty()) break;
-    if (!ruleMatchesExceptDestination(rule, traffic, source) || hasDestinationAsgs(rule)) continue;
+    const match = hasDestinationAsgs(rule) ? 'no' : ruleMatchExceptDestination(rule, traffic, source);
+    if (match === 'no') continue;
     const coverage = destinationCoverage(rule.destinationAddressPrefixes, options);
+    if (match === 'maybe') {
+      // Like a tag of unknown contents: the addresses it would decide are possibly decided by it,
+      // and stay undecided for the rules after it (the VMs / ports it does not match).
+      const scope = coverage.uncertainTags.reduce((set, t) => set.union(t.scope), coverage.certain);
+      const maybe = pending.intersect(scope);
+      if (maybe.isEmpty()) continue;
+      if (rule.access === 'Allow') possibleAllow = possibleAllow.union(maybe);
+      else possibleDeny = possibleDeny.union(maybe);
+      effects.push({ kind: 'uncertain-source', nsgId: nsg.id, rule, uncertainty: uncertaintyOf(rule, source), region: maybe });
+      continue;
+    }
     const region = pending.intersect(coverage.certain);
     if (!region.isEmpty()) {
       if (rule.access === 'Allow') { possibleAllow = possibleAllow.union(region); baseAllowed = baseAllowed.union(region); }
@@ -299,11 +451,12 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
     baseAllowed = baseAllowed.intersect(scan.baseAllowed);
   }
   const uncertain = universe.subtract(certainlyAllowed).subtract(certainlyDenied);
-  const relevant = scans.flatMap((s) => s.effects).filter((e) => !isTagHit(e) || e.region.overlaps(uncertain));
+  const relevant = scans.flatMap((s) => s.effects).filter((e) => e.kind === 'decided' || e.region.overlaps(uncertain));
   const relevantHits = relevant.filter(isTagHit);
+  const sourceHits = relevant.filter(isSourceHit);
   const rules = relevant.map((e): NsgRuleEffect => (isTagHit(e)
     ? { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: 'uncertain-tag', tag: e.tag }
-    : { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: 'decided', tag: null }));
+    : { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: e.kind === 'decided' ? 'decided' : 'uncertain-source', tag: null }));
   const defaultsAssumed = scans.some((s) => s.defaultsAssumed);
   const what = traffic.destination.kind === 'default-route' ? 'the internet' : traffic.destination.text;
   const flow = `${direction.toLowerCase()} ${traffic.protocol} ${traffic.port} to ${what}`;
@@ -317,6 +470,13 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
       reason: `Only part of ${what} is allowed (${flow}): ${listPrefixes(allowedPrefixes)} by ${deciders('Allow')}; ${deciders('Deny')} deny the rest.` };
   }
 
+  if (sourceHits.length > 0) {
+    // The answer depends on which VM sends (or on its OS's ephemeral ports): never a guess, never a
+    // Partial that would read as "these prefixes are allowed from every VM".
+    const missing = sourceHits.map((h): NsgMissingFact => ({ ...h.uncertainty, rule: h.rule.name }));
+    return { access: 'Unknown', rules, defaultsAssumed, missing,
+      reason: `${flow}: ${[...new Set(sourceHits.map((h) => sourceUncertaintyText(h.rule, h.uncertainty)))].join(' ')}` };
+  }
   const vnetHits = relevantHits.filter((h) => h.kind === 'virtual-network');
   if (vnetHits.length > 0) {
     const tag = vnetHits[0]?.tag ?? 'VirtualNetwork';
@@ -339,6 +499,14 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
   const except = exceptServiceTags.length > 0 ? `, except service tag ${exceptServiceTags.join(', ')}` : '';
   return { access: 'Partial', rules, defaultsAssumed, allowedPrefixes, allowedServiceTags, exceptServiceTags,
     reason: `Only part of ${what} is allowed (${flow}): ${parts || 'nothing named'}${except}. Service tag prefixes are not in ${tagDataName(options)} (${TAG_DOC}).` };
+}
+
+/** The missing fact behind a rule that may or may not match the source, in words. */
+function sourceUncertaintyText(rule: SecurityRule, u: SourceUncertainty): string {
+  if (u.kind === 'source-address') {
+    return `rule ${ruleLabel(rule)} applies only to sources in ${listPrefixes(u.covered)}, part of ${listPrefixes(u.source)}: whether it decides depends on the VM's private IP address (a NIC whose address the rule names has an entry of its own).`;
+  }
+  return `rule ${ruleLabel(rule)} matches source ports ${u.ports.join(', ')} only: an outbound connection's source port is an ephemeral port chosen by the VM's OS (somewhere in ${EPHEMERAL_PORTS.low}-${EPHEMERAL_PORTS.high}), so whether it matches depends on the OS's ephemeral port range.`;
 }
 
 /** Where tag prefixes would have come from: the snapshot has none, or the given data lacks the tag. */

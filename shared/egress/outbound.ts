@@ -12,6 +12,7 @@ import type {
   AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
 } from '../model/topology';
+import { DOCS } from './docs';
 import { protocolCovers, type FlowProtocol } from './load-balancer';
 
 /** Who sends the packet out of the subnet. */
@@ -35,9 +36,26 @@ export type OutboundMethod =
   | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rule: LoadBalancingRule; readonly pool: LoadBalancerBackendPool }
   | { readonly kind: 'lb-basic'; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool }
   | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' }
-  | { readonly kind: 'none'; readonly reason: string };
+  | { readonly kind: 'none'; readonly reason: string }
+  /**
+   * What the traffic uses is not documented for this configuration (or rests on a fact the input
+   * lacks): the path ends unknown, naming the missing fact, never a guessed exit.
+   * `misconfiguration`: a configuration error to report with it (an `error` finding), if any.
+   */
+  | { readonly kind: 'undecided'; readonly resourceId: ResourceId; readonly rule: string; readonly missingFact: string; readonly docs: string; readonly misconfiguration: string | null };
 
 export type TransportProtocol = FlowProtocol;
+
+/**
+ * The IP version of the flow (of its destination). Public IPs, prefixes and frontends carry one
+ * version each, and a flow leaves only from an address of its own version: "IPv4 outbound traffic
+ * uses the NAT gateway, and IPv6 outbound traffic uses the load balancer" (azure-docs
+ * articles/nat-gateway/tutorial-dual-stack-outbound-nat-load-balancer.md).
+ */
+export type FlowIpVersion = 'IPv4' | 'IPv6';
+
+/** Troubleshooting NAT gateway: "NAT gateway isn't operational until a public IP and subnet attached". */
+const NAT_TROUBLESHOOT = 'https://learn.microsoft.com/azure/nat-gateway/troubleshoot-nat-connectivity';
 
 export const SNAT_PORTS_PER_IP = 64_512;
 export const FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE = 2_496;
@@ -50,9 +68,33 @@ export function primaryIpConfiguration(nic: NetworkInterface): NicIpConfiguratio
     ?? nic.ipConfigurations[0] ?? null;
 }
 
-function isPublicLoadBalancer(lb: LoadBalancer, frontendIds?: readonly ResourceId[]): boolean {
-  return lb.frontendIpConfigurations.some((f) => (frontendIds === undefined || frontendIds.includes(f.id))
-    && (f.publicIpAddressId !== null || f.publicIpPrefixId !== null));
+/**
+ * Whether a public IP / prefix (by ID) has the flow's version. One that is not in the input has
+ * an unknown version: it is kept (its absence is already a missing-reference gap, and it is shown
+ * by name), as before versions were compared.
+ */
+function pipHasVersion(index: ModelIndex, id: ResourceId, version: FlowIpVersion): boolean {
+  return (index.publicIpAddresses.get(id)?.version ?? version) === version;
+}
+
+function prefixHasVersion(index: ModelIndex, id: ResourceId, version: FlowIpVersion): boolean {
+  return (index.publicIpPrefixes.get(id)?.version ?? version) === version;
+}
+
+/** A public frontend that can carry the flow: its public IP or prefix has the flow's version [LBRULES]. */
+function frontendServes(index: ModelIndex, f: LoadBalancer['frontendIpConfigurations'][number], version: FlowIpVersion | undefined): boolean {
+  if (version === undefined) return f.publicIpAddressId !== null || f.publicIpPrefixId !== null;
+  return (f.publicIpAddressId !== null && pipHasVersion(index, f.publicIpAddressId, version))
+    || (f.publicIpPrefixId !== null && prefixHasVersion(index, f.publicIpPrefixId, version));
+}
+
+/**
+ * Whether the load balancer (or the given frontends) is public; with `version`, public for that IP
+ * version: an IPv6 frontend SNATs IPv6 flows only, so an IPv6-only outbound rule gives IPv4
+ * traffic nothing (dual-stack: "IPv6 outbound traffic uses the load balancer", tutorial above).
+ */
+function isPublicLoadBalancer(index: ModelIndex, lb: LoadBalancer, frontendIds?: readonly ResourceId[], version?: FlowIpVersion): boolean {
+  return lb.frontendIpConfigurations.some((f) => (frontendIds === undefined || frontendIds.includes(f.id)) && frontendServes(index, f, version));
 }
 
 /**
@@ -63,25 +105,26 @@ function isPublicLoadBalancer(lb: LoadBalancer, frontendIds?: readonly ResourceI
  */
 const ruleProtocolCovers = protocolCovers;
 
-function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, protocol: TransportProtocol): OutboundMethod | null {
+function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, protocol: TransportProtocol, version: FlowIpVersion): OutboundMethod | null {
   // Membership from both sides (the NIC's pool list and the LB pool's member list), sorted by pool ID.
   const pools = index.poolsOfIpConfiguration(config);
   for (const { loadBalancer, pool } of pools) {
     // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an
-    // `Unknown` SKU claims nothing.
+    // `Unknown` SKU claims nothing. The rule whose frontends have the flow's IP version carries it,
+    // whatever the order of the rules.
     if (loadBalancer.skuName !== 'Standard') continue;
     const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)
-      && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
+      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version));
     if (rule) return { kind: 'lb-outbound-rule', loadBalancer, rule, pool };
   }
   for (const { loadBalancer, pool } of pools) {
     if (loadBalancer.skuName !== 'Standard') continue;
     const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
-      && isPublicLoadBalancer(loadBalancer, r.frontendIpConfigurationIds));
+      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version));
     if (rule) return { kind: 'lb-rule-snat', loadBalancer, rule, pool };
   }
   for (const { loadBalancer, pool } of pools) {
-    if (loadBalancer.skuName === 'Basic' && isPublicLoadBalancer(loadBalancer)) return { kind: 'lb-basic', loadBalancer, pool };
+    if (loadBalancer.skuName === 'Basic' && isPublicLoadBalancer(index, loadBalancer, undefined, version)) return { kind: 'lb-basic', loadBalancer, pool };
   }
   return null;
 }
@@ -108,6 +151,29 @@ function standardPoolOf(index: ModelIndex, config: NicIpConfiguration | null): {
   return index.poolsOfIpConfiguration(config).find((ref) => ref.loadBalancer.skuName === 'Standard') ?? null;
 }
 
+/**
+ * Pool membership counts per VM, as public IPs do: "The default outbound access IP is disabled when
+ * ... The VM is placed in the back-end pool of a standard load balancer" (azure-docs VM quickstart
+ * include; [DOA]), whichever IP configuration of whichever NIC of the VM is the member. Another
+ * configuration of this NIC, or another NIC of the VM, in a Standard pool: found here.
+ */
+function vmStandardPool(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration | null): { readonly holder: string; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool } | null {
+  for (const other of nic.ipConfigurations) {
+    if (other === config) continue;
+    const found = standardPoolOf(index, other);
+    if (found) return { holder: `IP configuration ${other.name} of NIC ${nic.name}`, ...found };
+  }
+  if (!nic.virtualMachineId) return null;
+  for (const sibling of index.vmNicsInBackendPool.get(nic.virtualMachineId) ?? []) {
+    if (sibling.id === nic.id) continue;
+    for (const other of sibling.ipConfigurations) {
+      const found = standardPoolOf(index, other);
+      if (found) return { holder: `NIC ${sibling.name} of the same VM`, ...found };
+    }
+  }
+  return null;
+}
+
 function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null, config: NicIpConfiguration | null = null): OutboundMethod {
   if (nic?.flexibleScaleSetMember) return { kind: 'none', reason: 'the VM is a Flexible-orchestration scale set instance, which never gets default outbound access' };
   const sibling = nic ? otherVmNicHasPublicIp(index, nic) : null;
@@ -122,8 +188,22 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
   }
   const standard = standardPoolOf(index, config);
   if (standard) {
-    const why = isPublicLoadBalancer(standard.loadBalancer) ? 'no outbound rule or load-balancing rule programs outbound SNAT for this protocol (disableOutboundSnat, another protocol, or no rule at all)' : 'it is an internal load balancer';
+    const why = isPublicLoadBalancer(index, standard.loadBalancer)
+      ? 'no outbound rule or load-balancing rule programs outbound SNAT for this protocol and IP version (disableOutboundSnat, another protocol, frontends of the other IP version, or no rule at all)'
+      : 'it is an internal load balancer';
     return { kind: 'none', reason: `the NIC is in backend pool ${standard.pool.name} of Standard load balancer ${standard.loadBalancer.name}, which gives no outbound (${why}) and turns default outbound access off` };
+  }
+  // Another configuration or NIC of the VM is the pool member: default outbound is off for the VM,
+  // and LB outbound SNAT serves only a member's primary IPv4 configuration [LBRULES] (egress-rules
+  // §3.2). What this configuration's traffic then uses is not documented (as for a sibling's public
+  // IP, egress-rules §13 #51): unknown, not default outbound and not a guessed "no outbound".
+  const vmPool = nic ? vmStandardPool(index, nic, config) : null;
+  if (nic && vmPool) {
+    return {
+      kind: 'undecided', resourceId: vmPool.loadBalancer.id, rule: `Default outbound access of NIC ${nic.name}: the VM is in a Standard load balancer backend pool`,
+      docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `what traffic from ${config ? `IP configuration ${config.name} of ` : ''}NIC ${nic.name} uses: ${vmPool.holder} is in backend pool ${vmPool.pool.name} of Standard load balancer ${vmPool.loadBalancer.name}, which turns default outbound access off for the whole VM, while load balancer outbound SNAT serves only the pool member's primary IPv4 configuration; Azure does not document this configuration's outbound path`,
+    };
   }
   // Private subnets do not apply to delegated (PaaS) subnets: the service manages outbound [DOA].
   if (subnet.delegations.length > 0) return { kind: 'default-outbound', reason: 'delegated' };
@@ -131,11 +211,45 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
   return { kind: 'default-outbound', reason: 'allowed' };
 }
 
+/**
+ * The subnet's NAT gateway for a flow of this IP version: the method, an undecided end, or null
+ * when it does not carry the flow (a Standard NAT gateway is IPv4-only [NATRES]: IPv6 traffic
+ * takes the next method, "IPv6 outbound traffic uses the load balancer").
+ */
+function natGatewayMethod(index: ModelIndex, subnet: Subnet, natGatewayId: ResourceId, version: FlowIpVersion): OutboundMethod | null {
+  const natGateway = index.natGateways.get(natGatewayId) ?? null;
+  // Not in the input: the engine reports the missing reference (its public IPs are unknown).
+  if (!natGateway) return { kind: 'nat-gateway', natGatewayId, natGateway };
+  if (natGateway.publicIpAddressIds.length === 0 && natGateway.publicIpPrefixIds.length === 0) {
+    // "NAT gateway isn't operational until a public IP and subnet attached" (NAT_TROUBLESHOOT). What
+    // the subnet's traffic uses meanwhile (default outbound, another method, nothing) is not documented.
+    return {
+      kind: 'undecided', resourceId: natGateway.id, rule: `NAT gateway ${natGateway.name}: no public IP address or prefix`, docs: NAT_TROUBLESHOOT,
+      misconfiguration: `NAT gateway ${natGateway.name} on subnet ${subnet.name} has no public IP address or public IP prefix: a NAT gateway isn't operational until a public IP and subnet are attached.`,
+      missingFact: `what internet traffic from subnet ${subnet.name} uses while its NAT gateway ${natGateway.name} has no public IP address or prefix: Azure documents only that the NAT gateway isn't operational, not what the subnet gets instead`,
+    };
+  }
+  const ofVersion = natGateway.publicIpAddressIds.some((id) => pipHasVersion(index, id, version))
+    || natGateway.publicIpPrefixIds.some((id) => prefixHasVersion(index, id, version));
+  if (ofVersion) return { kind: 'nat-gateway', natGatewayId, natGateway };
+  if (version === 'IPv6' && natGateway.skuName === 'Standard') return null;
+  // StandardV2 "supports 16 IPv4 + 16 IPv6 addresses" [NATRES]; one with none of the flow's version
+  // has no address to translate it to, and what that traffic uses is not documented.
+  return {
+    kind: 'undecided', resourceId: natGateway.id, rule: `NAT gateway ${natGateway.name}: no ${version} public IP address or prefix`, docs: DOCS.natGatewayResource,
+    misconfiguration: null,
+    missingFact: `what ${version} internet traffic from subnet ${subnet.name} uses: its NAT gateway ${natGateway.name} (${natGateway.skuName}) has public IPs of the other IP version only`,
+  };
+}
+
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
-export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender, protocol: TransportProtocol = 'Tcp'): OutboundMethod {
+export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender, protocol: TransportProtocol = 'Tcp', version: FlowIpVersion = 'IPv4'): OutboundMethod {
   // NAT gateway is not supported on GatewaySubnet [NATRES]: the gateway keeps its own public IPs
   // (the nat-gateway-on-gateway-subnet finding reports the misconfiguration).
-  if (subnet.natGatewayId && sender.kind !== 'gateway') return { kind: 'nat-gateway', natGatewayId: subnet.natGatewayId, natGateway: index.natGateways.get(subnet.natGatewayId) ?? null };
+  if (subnet.natGatewayId && sender.kind !== 'gateway') {
+    const nat = natGatewayMethod(index, subnet, subnet.natGatewayId, version);
+    if (nat) return nat;
+  }
   switch (sender.kind) {
     case 'firewall': {
       const publicIpAddressIds = sender.firewall.ipConfigurations.map((c) => c.publicIpAddressId).filter((id): id is ResourceId => id !== null);
@@ -162,7 +276,7 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       if (config?.publicIpAddressId) {
         return { kind: 'instance-public-ip', publicIpAddressId: config.publicIpAddressId, publicIp: index.publicIpAddresses.get(config.publicIpAddressId) ?? null };
       }
-      const lb = config ? loadBalancerMethod(index, config, protocol) : null;
+      const lb = config ? loadBalancerMethod(index, config, protocol, version) : null;
       return lb ?? defaultOutbound(index, subnet, sender.nic, config);
     }
     case 'subnet':
@@ -201,12 +315,13 @@ export interface MethodEgress {
   readonly snatPorts: number | null;
 }
 
-function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[]): string[] {
+/** The frontends' public IPs and prefixes of the flow's IP version (a flow leaves only from its own version). */
+function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[], version: FlowIpVersion): string[] {
   const ips: string[] = [];
   for (const f of lb.frontendIpConfigurations) {
     if (!frontendIds.includes(f.id)) continue;
-    if (f.publicIpAddressId) ips.push(publicIpLabel(index, f.publicIpAddressId));
-    if (f.publicIpPrefixId) ips.push(prefixLabel(index, f.publicIpPrefixId));
+    if (f.publicIpAddressId && pipHasVersion(index, f.publicIpAddressId, version)) ips.push(publicIpLabel(index, f.publicIpAddressId));
+    if (f.publicIpPrefixId && prefixHasVersion(index, f.publicIpPrefixId, version)) ips.push(prefixLabel(index, f.publicIpPrefixId));
   }
   return ips;
 }
@@ -216,12 +331,12 @@ function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readon
  * the IP addresses within public IP prefix provides an extra 64,000 ephemeral ports" [LBRULES]).
  * The default allocation is "per frontend IP, up to a maximum of 1024 ports" [LBOUT].
  */
-function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[]): number {
+function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[], version: FlowIpVersion): number {
   let count = 0;
   for (const f of lb.frontendIpConfigurations) {
     if (!frontendIds.includes(f.id)) continue;
-    if (f.publicIpAddressId) count += 1;
-    if (f.publicIpPrefixId) count += Math.max(1, prefixAddressCount(index, f.publicIpPrefixId));
+    if (f.publicIpAddressId && pipHasVersion(index, f.publicIpAddressId, version)) count += 1;
+    if (f.publicIpPrefixId && prefixHasVersion(index, f.publicIpPrefixId, version)) count += Math.max(1, prefixAddressCount(index, f.publicIpPrefixId));
   }
   return Math.max(1, count);
 }
@@ -231,18 +346,24 @@ function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
   return index.poolMembers(pool.id).length + pool.backendIpAddresses.length;
 }
 
-/** The public IPs traffic leaves from and the SNAT ports available at that exit. */
-export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodEgress {
+/**
+ * The public IPs traffic of the flow's IP version leaves from and the SNAT ports available at that
+ * exit. A StandardV2 NAT gateway holds IPv4 and IPv6 addresses [NATRES]; an IPv4 flow is translated
+ * to an IPv4 one only (and an IPv6 flow to an IPv6 one).
+ */
+export function methodEgress(index: ModelIndex, method: OutboundMethod, version: FlowIpVersion = 'IPv4'): MethodEgress {
   switch (method.kind) {
     case 'nat-gateway': {
       const nat = method.natGateway;
       if (!nat) return { egressIps: [], snatPorts: null };
-      const v4Ips = nat.publicIpAddressIds.filter((id) => index.publicIpAddresses.get(id)?.version !== 'IPv6');
-      const addresses = v4Ips.length + nat.publicIpPrefixIds.reduce((n, id) => n + prefixAddressCount(index, id), 0);
+      const ips = nat.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version));
+      const prefixes = nat.publicIpPrefixIds.filter((id) => prefixHasVersion(index, id, version));
+      const addresses = ips.length + prefixes.reduce((n, id) => n + prefixAddressCount(index, id), 0);
       return {
-        egressIps: [...nat.publicIpAddressIds.map((id) => publicIpLabel(index, id)), ...nat.publicIpPrefixIds.map((id) => prefixLabel(index, id))],
-        // 64,512 ports per IPv4 address, shared by every subnet on the NAT gateway [NATRES].
-        snatPorts: addresses > 0 ? addresses * SNAT_PORTS_PER_IP : null,
+        egressIps: [...ips.map((id) => publicIpLabel(index, id)), ...prefixes.map((id) => prefixLabel(index, id))],
+        // 64,512 ports per IPv4 address, shared by every subnet on the NAT gateway [NATRES]; IPv6 port
+        // capacity is not stated there, so not claimed.
+        snatPorts: version === 'IPv4' && addresses > 0 ? addresses * SNAT_PORTS_PER_IP : null,
       };
     }
     case 'instance-public-ip':
@@ -259,22 +380,23 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod): MethodE
       const frontends = method.rule.frontendIpConfigurationIds;
       const allocated = method.rule.allocatedOutboundPorts;
       return {
-        egressIps: frontendEgress(index, method.loadBalancer, frontends),
-        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends)),
+        egressIps: frontendEgress(index, method.loadBalancer, frontends, version),
+        snatPorts: allocated !== null && allocated > 0 ? allocated : defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends, version)),
       };
     }
     case 'lb-rule-snat': {
       const frontends = method.rule.frontendIpConfigurationIds;
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends)) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends, version)) };
     }
     case 'lb-basic': {
       const frontends = method.loadBalancer.frontendIpConfigurations.map((f) => f.id);
       // "Load Balancer Basic chooses a single frontend to be used for outbound flows when multiple (public) IP
       // frontends are candidates" (random, not configurable) [LBOUT, 2020 text]: ports of one frontend.
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), 1) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), 1) };
     }
     case 'default-outbound':
     case 'none':
+    case 'undecided':
       return { egressIps: [], snatPorts: null };
   }
 }

@@ -125,6 +125,7 @@ function candidatesOfRule(rule: FirewallRule, label: string): Candidate[] {
   return [
     ...rule.targetFqdns.map((f): Candidate => (f.trim() === '*' ? { ...base, kind: 'any', value: '*' } : { ...base, kind: 'fqdn', value: f.trim().toLowerCase() })),
     ...rule.fqdnTags.map((t): Candidate => ({ ...base, kind: 'fqdn-tag', value: t })),
+    ...(rule.webCategories ?? []).map((c): Candidate => ({ ...base, kind: 'web-category', value: c })),
   ];
 }
 
@@ -203,10 +204,13 @@ function privateReach(index: ModelIndex, subnetId: string | null): PrivateReachE
   const out: PrivateReachEntry[] = subnet.serviceEndpoints.map((e) => ({ kind: 'service-endpoint', value: e.service, target: e.locations.join(', ') || '*' }));
   const vnets = new Set<string>([subnet.virtualNetworkId]);
   for (const { peering } of index.peerings.get(subnet.virtualNetworkId) ?? []) {
-    if (peering.peeringState === 'Connected' && peering.remoteVirtualNetworkId) vnets.add(peering.remoteVirtualNetworkId);
+    // A peering that blocks VNet access carries nothing to the endpoints behind it [PEER].
+    if (peering.peeringState === 'Connected' && peering.allowVirtualNetworkAccess && peering.remoteVirtualNetworkId) vnets.add(peering.remoteVirtualNetworkId);
   }
   for (const vnetId of [...vnets].sort()) {
     for (const endpoint of index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []) {
+      // Only an Approved connection carries traffic https://learn.microsoft.com/azure/private-link/manage-private-endpoint
+      if (!endpoint.connections.some((c) => c.status === 'Approved')) continue;
       const fqdns = endpoint.customDnsConfigs.map((c) => c.fqdn).filter((f): f is string => typeof f === 'string' && f.length > 0);
       const target = endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '';
       out.push({ kind: 'private-endpoint', value: fqdns.length > 0 ? fqdns.join(', ') : endpoint.name, target });

@@ -77,11 +77,15 @@ export interface FirewallRuleRef {
 }
 
 export type FirewallRuleDecision =
-  | { readonly kind: 'allow'; readonly rule: FirewallRuleRef; readonly anyFqdn: boolean }
+  /** `exceptFqdns`: names earlier rules deny, whose addresses stay denied (absent: none). */
+  | { readonly kind: 'allow'; readonly rule: FirewallRuleRef; readonly anyFqdn: boolean; readonly exceptFqdns?: readonly string[] }
   | { readonly kind: 'deny'; readonly rule: FirewallRuleRef }
   | { readonly kind: 'default-deny' }
   /** Only some destinations (FQDNs, prefixes) are allowed: internet, restricted to them. */
-  | { readonly kind: 'restricted'; readonly rules: readonly FirewallRuleRef[]; readonly fqdns: readonly string[]; readonly prefixes: readonly string[] }
+  | {
+      readonly kind: 'restricted'; readonly rules: readonly FirewallRuleRef[]; readonly fqdns: readonly string[]; readonly prefixes: readonly string[];
+      readonly exceptFqdns?: readonly string[];
+    }
   /** An IP destination where only name-based rules could allow it: the name decides, which an IP does not tell. */
   | { readonly kind: 'name-based'; readonly rules: readonly FirewallRuleRef[]; readonly fqdns: readonly string[] }
   | { readonly kind: 'not-captured'; readonly reason: string }

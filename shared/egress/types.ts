@@ -113,7 +113,8 @@ export type FindingCode =
   | 'unknown-next-hop'
   | 'ipv6-not-modelled'
   | 'firewall-rules-not-captured'
-  | 'private-endpoint-bypasses-firewall';
+  | 'private-endpoint-bypasses-firewall'
+  | 'nat-gateway-no-public-ip';
 
 export interface Finding {
   readonly code: FindingCode;

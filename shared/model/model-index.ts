@@ -4,12 +4,13 @@
  * that is not in the model becomes a `missing-reference` gap here, once, never a crash.
  */
 import type { Gap } from './gaps';
+import { Ipv4Set } from './ip-set';
 import { parentResourceId } from './ids';
 import type { ResourceId } from './ids';
 import type {
   AzureFirewall, FirewallPolicy, FirewallRule, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
   LoadBalancerFrontend, NatGateway, NetworkInterface, NetworkModel, NetworkSecurityGroup, NicIpConfiguration,
-  PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway,
+  PublicIpAddress, PublicIpPrefix, RouteTable, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkGateway,
   VirtualNetworkPeering, VirtualWan, IpGroup, PrivateDnsZone, PrivateDnsZoneLink, PrivateEndpoint,
 } from './topology';
 
@@ -87,7 +88,9 @@ export interface ModelIndex {
   /**
    * Subnet → the NICs whose egress may differ from the subnet's own: a public IP, a load balancer
    * pool, a NIC NSG, Flexible-VMSS membership, membership of an application security group that the
-   * subnet's NSG references [ASG], or a sibling NIC (same VM) with a public IP [DOA].
+   * subnet's NSG references [ASG], a private IP that an outbound rule of the subnet's NSG names
+   * while covering only part of the subnet [NSG], or a sibling NIC (same VM) with a public IP or in
+   * a load balancer backend pool [DOA].
    * Found in the same pass, so the resolver never touches the (many) plain NICs.
    */
   readonly subnetNicsWithOwnEgress: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
@@ -125,6 +128,12 @@ export interface ModelIndex {
    * whole VM" [DOA]). Only those NICs: a map of every VM's NICs would cost 100,000 entries for a rare case.
    */
   readonly vmNicsWithPublicIp: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
+  /**
+   * VM → its NICs with an IP configuration in a load balancer backend pool (from either side):
+   * "the VM is placed in the back-end pool of a standard load balancer" ends default outbound access
+   * for the whole VM [DOA]. Only those NICs, as for public IPs.
+   */
+  readonly vmNicsInBackendPool: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   readonly gaps: readonly Gap[];
 }
 
@@ -138,6 +147,33 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** `*`, `Any` and `VirtualNetwork` as a source cover every source in a VNet. */
+function isAnyVnetSource(entry: string): boolean {
+  const lower = entry.trim().toLowerCase();
+  return lower === '*' || lower === 'any' || lower === 'virtualnetwork' || lower === 'virtual_network';
+}
+
+/** An outbound rule that selects its sources by address (not `*` / VirtualNetwork, not ASGs). */
+function namesSourceAddresses(rule: SecurityRule): boolean {
+  return rule.direction === 'Outbound' && (rule.sourceApplicationSecurityGroupIds?.length ?? 0) === 0
+    && rule.sourceAddressPrefixes.length > 0 && !rule.sourceAddressPrefixes.some(isAnyVnetSource);
+}
+
+/** The IPv4 addresses a rule's source prefixes name (union: an augmented rule matches any of them [NSG]). */
+function sourcePrefixSet(prefixes: readonly string[]): Ipv4Set {
+  let set = Ipv4Set.empty();
+  for (const raw of prefixes) {
+    const entry = raw.trim();
+    set = set.union((entry.includes('-') ? Ipv4Set.tryFromRange(entry) : Ipv4Set.tryFromCidr(entry)) ?? Ipv4Set.empty());
+  }
+  return set;
+}
+
+/** Whether a NIC's private IP is among the addresses partial source rules name (parsed only when there are some). */
+function namedByPartialSourceRule(named: Ipv4Set | null, privateIp: string | null | undefined): boolean {
+  return named !== null && !!privateIp && named.contains(privateIp.trim());
 }
 
 /** Builds every lookup once. Never throws on dangling references; they become gaps. */
@@ -257,9 +293,43 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     return false;
   };
 
+  /**
+   * Security rules match on the packet's source address (five-tuple) [NSG]
+   * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+   * An outbound rule whose source prefixes cover part of a subnet decides for some of its VMs and
+   * not others, so the subnet entry cannot answer for the VMs it names (the resolver says unknown
+   * there): a NIC whose private IP such a rule of its subnet's NSG names gets its own entry. Per
+   * subnet on first use: the subnet addresses those rules name, or null (nearly every subnet).
+   * Prefixes are read as the NSG evaluator reads them (`*`, `Any`, `VirtualNetwork`: every VNet
+   * source; CIDRs, addresses, `a-b` ranges; other tags: no VNet source).
+   */
+  const prefixSourceRules = model.networkSecurityGroups.some((nsg) => nsg.securityRules.some(namesSourceAddresses));
+  const partialSourceBySubnet = new Map<ResourceId, Ipv4Set | null>();
+  const partialSourceAddresses = (subnetId: ResourceId): Ipv4Set | null => {
+    let named = partialSourceBySubnet.get(subnetId);
+    if (named === undefined) {
+      named = null;
+      const subnet = subnets.get(subnetId);
+      const nsg = subnet?.networkSecurityGroupId ? networkSecurityGroups.get(subnet.networkSecurityGroupId) : undefined;
+      if (subnet && nsg) {
+        const own = subnet.addressPrefixes.reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
+        let found = Ipv4Set.empty();
+        for (const rule of nsg.securityRules) {
+          if (!namesSourceAddresses(rule)) continue;
+          const covered = sourcePrefixSet(rule.sourceAddressPrefixes).intersect(own);
+          if (!covered.isEmpty() && !covered.equals(own)) found = found.union(covered);
+        }
+        named = found.isEmpty() ? null : found;
+      }
+      partialSourceBySubnet.set(subnetId, named);
+    }
+    return named;
+  };
+
   const subnetNics = new Map<ResourceId, NetworkInterface[]>();
   const subnetNicsWithOwnEgress = new Map<ResourceId, NetworkInterface[]>();
   const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
+  const vmNicsInBackendPool = new Map<ResourceId, NetworkInterface[]>();
   const privateEndpointNics = new Map<ResourceId, NetworkInterface[]>();
   // The hot loop at estate scale (100,000 NICs): one pass, no allocation for plain NICs.
   for (const nic of model.networkInterfaces) {
@@ -287,9 +357,11 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
       missing(nic.id, nic.networkSecurityGroupId, 'Network security group');
     }
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
+    if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
     if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
-      || inAsgReferencedBySubnetNsg(nic, subnetId))) {
+      || inAsgReferencedBySubnetNsg(nic, subnetId)
+      || (prefixSourceRules && namedByPartialSourceRule(partialSourceAddresses(subnetId), primaryConfig?.privateIpAddress)))) {
       push(subnetNicsWithOwnEgress, subnetId, nic);
     }
   }
@@ -299,10 +371,11 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     for (const nic of nics) if (nic.ipConfigurations[0]?.subnetId === subnetId) missing(nic.id, subnetId, 'Subnet');
   }
 
-  if (vmNicsWithPublicIp.size > 0) {
-    // A NIC whose VM has another NIC with a public IP loses default outbound access: it differs too.
+  if (vmNicsWithPublicIp.size > 0 || vmNicsInBackendPool.size > 0) {
+    // A NIC whose VM has another NIC with a public IP or in a load balancer pool loses default
+    // outbound access: it differs too.
     for (const nic of model.networkInterfaces) {
-      if (!nic.virtualMachineId || !vmNicsWithPublicIp.has(nic.virtualMachineId)) continue;
+      if (!nic.virtualMachineId || !(vmNicsWithPublicIp.has(nic.virtualMachineId) || vmNicsInBackendPool.has(nic.virtualMachineId))) continue;
       const subnetId = (nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0])?.subnetId;
       const list = subnetId ? subnetNicsWithOwnEgress.get(subnetId) : undefined;
       if (subnetId && !list?.includes(nic)) push(subnetNicsWithOwnEgress, subnetId, nic);
@@ -439,7 +512,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections,
-    gateways, natGatewaySubnets, vmNicsWithPublicIp, privateEndpoints, privateDnsZones, privateEndpointNics,
+    gateways, natGatewaySubnets, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
     privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };
 }

@@ -237,6 +237,18 @@ export type FirewallRule =
       readonly sourceIpGroupIds: readonly ResourceId[];
       readonly targetFqdns: readonly string[];
       readonly fqdnTags: readonly string[];
+      /**
+       * Web categories (`Gambling`, `SearchEnginesAndPortals`): which names are in one is decided
+       * by a Microsoft service at run time, so a rule naming one decides a name only "if it is in
+       * that category" [FWWEBCAT] https://learn.microsoft.com/azure/firewall/web-categories.
+       * Absent in snapshots written before the field existed.
+       */
+      readonly webCategories?: readonly string[];
+      /**
+       * Premium `targetUrls` (`www.example.com/docs/*`, TLS inspection): they match some paths of
+       * a host, never a whole name [FWPREMIUM] https://learn.microsoft.com/azure/firewall/premium-features.
+       */
+      readonly targetUrls?: readonly string[];
     };
 
 export interface AzureFirewall extends ResourceBase {
@@ -310,6 +322,13 @@ export interface SecurityRule {
   readonly destinationAddressPrefixes: readonly string[];
   /** `*`, `443`, `1000-2000`. */
   readonly destinationPortRanges: readonly string[];
+  /**
+   * `sourcePortRange` / `sourcePortRanges` (`443`, `1000-2000`): rules match on the five-tuple,
+   * source port included [NSG] https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+   * Set only when it restricts the source port; absent (any port, and snapshots written before the
+   * field existed) = `*`.
+   */
+  readonly sourcePortRanges?: readonly string[];
   readonly isDefault: boolean;
   /**
    * `sourceApplicationSecurityGroups` / `destinationApplicationSecurityGroups`: a rule names either

@@ -63,11 +63,16 @@ function findSplitDefaultRoutes(routes: readonly ComputedRoute[]): readonly Comp
   const broad = routes.filter((r) => r.active && r.cidr !== null && r.cidr.version === 4
     && r.cidr.prefixLength >= 1 && r.cidr.prefixLength <= SPLIT_MAX_PREFIX_LENGTH);
   if (broad.length === 0) return [];
+  // hasBgpOverride: the UDR "overrides overlapping BGP routes regardless of LPM" [ROUTEAPI]
+  // https://learn.microsoft.com/javascript/api/@azure-rest/arm-network/routepropertiesformat
+  // so a BGP part of a split never carries the addresses such a UDR covers.
+  const overrides = routes.filter((r) => r.active && r.source === 'User' && r.hasBgpOverride && r.cidr !== null && r.cidr.version === 4);
   const covering = new Set<ComputedRoute>();
   for (let firstOctet = 0; firstOctet < 256; firstOctet++) {
     if (isNonPublicSlashEight(firstOctet)) continue;
     const probe: IpAddress = { version: 4, value: firstOctet * 0x1000000 };
-    const cover = broad.filter((r) => r.cidr !== null && cidrContainsIp(r.cidr, probe));
+    const overridden = overrides.some((o) => o.cidr !== null && cidrContainsIp(o.cidr, probe));
+    const cover = broad.filter((r) => r.cidr !== null && cidrContainsIp(r.cidr, probe) && !(overridden && r.source === 'VirtualNetworkGateway'));
     if (cover.length === 0) return [];
     for (const r of cover) covering.add(r);
   }

@@ -13,7 +13,7 @@
  *    https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
  */
 import { cidrContainsCidr, cidrContainsIp, formatIp, parseCidr, parseIp } from '../model/ip';
-import type { IpAddress } from '../model/ip';
+import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
 import type { Subnet, VirtualNetwork, VirtualNetworkPeering } from '../model/topology';
 
@@ -154,4 +154,24 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
     }
   }
   return { kind: 'carried' };
+}
+
+/**
+ * A peering of `vnet` whose state the input does not give (`Unknown`), and the range of it that
+ * `covers` accepts (the destination's address or range). Route computation leaves such a peering
+ * out (only a Connected peering installs routes [PEER]), so a destination in the remote VNet falls
+ * to a broader route (the 10.0.0.0/8 → None system route, say) that a Connected peering's route
+ * would beat: what happens to it is not known. Null when no such peering holds the destination.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+ */
+export function unknownStatePeering(index: ModelIndex, vnet: VirtualNetwork, covers: (prefix: Cidr) => boolean): { readonly peering: VirtualNetworkPeering; readonly prefix: Cidr } | null {
+  for (const { peering } of index.peerings.get(vnet.id) ?? []) {
+    if (peering.peeringState !== 'Unknown') continue;
+    const space = [...(carriedRemotePrefixes(index, peering) ?? []), ...(peering.remoteVirtualNetworkAddressPrefixes ?? [])];
+    for (const text of space) {
+      const prefix = parseCidr(text);
+      if (prefix && covers(prefix)) return { peering, prefix };
+    }
+  }
+  return null;
 }

@@ -44,6 +44,33 @@ export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): Gatewa
   return { kind: 'none' };
 }
 
+/**
+ * Routes that reach a subnet but are not in the snapshot (no effective routes captured in their
+ * gateway domain), and which prefixes they can carry:
+ *  - `bgp`: a gateway or Route Server that speaks BGP; anything, 0.0.0.0/0 included [UDR][S2SFT][ERROUTE][RS].
+ *  - `static`: a VPN gateway without BGP still installs the address prefixes "configured in the
+ *    local network gateway" in every subnet [UDR]
+ *    https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
+ *    Without BGP a default route comes only from GatewayDefaultSite, which the model reads [S2SFT],
+ *    so these stand for specific (on-premises) prefixes only.
+ *  - `virtual-hub`: the hub router propagates the ranges of the hub's other connections and
+ *    branches to a connected VNet [VWAN] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ *    The hub's 0.0.0.0/0 follows routing intent, which the model reads: specific prefixes only here too.
+ */
+export interface UnknownLearnedRoutes {
+  readonly resourceId: ResourceId;
+  readonly name: string;
+  readonly via: 'bgp' | 'static' | 'virtual-hub';
+}
+
+/** The VNet's RouteServerSubnet (the name Azure requires for Route Server), or null [RS]. */
+export function routeServerSubnetOf(index: ModelIndex, vnet: VirtualNetwork): ResourceId | null {
+  for (const id of vnet.subnetIds) {
+    if (index.subnets.get(id)?.name.toLowerCase() === 'routeserversubnet') return id;
+  }
+  return null;
+}
+
 function domainKey(domain: GatewayDomain): string | null {
   switch (domain.kind) {
     case 'local': case 'remote': return `vnet:${domain.virtualNetworkId}`;
@@ -89,7 +116,7 @@ export class RouteSetBuilder {
   private readonly bySubnet = new Map<Subnet, RouteSet>();
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
-  private readonly unknownLearned = new Map<Subnet, { readonly resourceId: ResourceId; readonly name: string } | null>();
+  private readonly unknownLearned = new Map<Subnet, UnknownLearnedRoutes | null>();
   private readonly serviceTagTablesReported = new Set<string>();
   /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
   private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
@@ -151,9 +178,10 @@ export class RouteSetBuilder {
    * route and sends internet traffic on-premises [UDR][S2SFT][ERROUTE]; the configuration does not say.
    * Azure Route Server counts too: NVAs advertise routes to it over BGP, 0.0.0.0/0 included [RS]
    * https://learn.microsoft.com/azure/route-server/overview. Null when the subnet's routes are known
-   * (captured), propagation is off, or there is no such gateway.
+   * (captured), propagation is off, or there is no such gateway. `via` says which prefixes the
+   * unknown routes can carry (see UnknownLearnedRoutes).
    */
-  unknownLearnedRoutes(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
+  unknownLearnedRoutes(subnet: Subnet): UnknownLearnedRoutes | null {
     // Asked once per source and destination by the matrix: the answer depends on the subnet alone.
     let known = this.unknownLearned.get(subnet);
     if (known === undefined) {
@@ -163,41 +191,41 @@ export class RouteSetBuilder {
     return known;
   }
 
-  private unknownLearnedUncached(subnet: Subnet): { readonly resourceId: ResourceId; readonly name: string } | null {
+  private unknownLearnedUncached(subnet: Subnet): UnknownLearnedRoutes | null {
     if (this.capturedBySubnet.has(subnet.id)) return null;
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
     if (!vnet) return null;
     const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
     if (table?.disableBgpRoutePropagation === true) return null;
     const domain = gatewayDomainOf(this.index, vnet);
-    if (domain.kind === 'virtual-hub') return null;
+    if (domain.kind === 'virtual-hub') {
+      const hubKey = domainKey(domain);
+      if (hubKey !== null && this.learnedByDomain.has(hubKey)) return null;
+      const hub = this.index.virtualHubs.get(domain.virtualHubId);
+      return { resourceId: domain.virtualHubId, name: `virtual hub ${hub?.name ?? nameFromResourceId(domain.virtualHubId)}`, via: 'virtual-hub' };
+    }
     if (domain.kind === 'none') {
       // Azure Route Server injects the routes NVAs advertise to it over BGP into every subnet of its
       // VNet [RS]; a VNet with no gateway of its own can still hold one.
-      const routeServer = this.routeServerSubnet(vnet);
-      return routeServer === null ? null : { resourceId: routeServer, name: `the Azure Route Server of ${vnet.name}` };
+      const routeServer = routeServerSubnetOf(this.index, vnet);
+      return routeServer === null ? null : { resourceId: routeServer, name: `the Azure Route Server of ${vnet.name}`, via: 'bgp' };
     }
     const key = domainKey(domain);
     if (key !== null && this.learnedByDomain.has(key)) return null;
     const domainVnet = this.index.virtualNetworks.get(domain.virtualNetworkId);
-    const routeServer = domainVnet ? this.routeServerSubnet(domainVnet) : null;
-    if (routeServer !== null && domainVnet) return { resourceId: routeServer, name: `the Azure Route Server of ${domainVnet.name}` };
+    const routeServer = domainVnet ? routeServerSubnetOf(this.index, domainVnet) : null;
+    if (routeServer !== null && domainVnet) return { resourceId: routeServer, name: `the Azure Route Server of ${domainVnet.name}`, via: 'bgp' };
     const gateways = this.index.gateways.get(domain.virtualNetworkId) ?? [];
     const bgp = gateways.find((g) => g.gatewayType === 'ExpressRoute')
       ?? gateways.find((g) => (g.gatewayType === 'Vpn' && g.enableBgp) || g.gatewayType === 'Unknown');
-    if (bgp) return { resourceId: bgp.id, name: bgp.name };
+    if (bgp) return { resourceId: bgp.id, name: bgp.name, via: 'bgp' };
     // Gateway transit to a VNet that is not in the input: its gateway (and whether it speaks BGP) is not known either.
     if (domain.kind === 'remote' && !this.index.virtualNetworks.has(domain.virtualNetworkId)) {
-      return { resourceId: domain.virtualNetworkId, name: `the gateway of ${nameFromResourceId(domain.virtualNetworkId)} (not in the input)` };
+      return { resourceId: domain.virtualNetworkId, name: `the gateway of ${nameFromResourceId(domain.virtualNetworkId)} (not in the input)`, via: 'bgp' };
     }
-    return null;
-  }
-
-  /** The VNet's RouteServerSubnet (the name Azure requires for Route Server), or null. */
-  private routeServerSubnet(vnet: VirtualNetwork): ResourceId | null {
-    for (const id of vnet.subnetIds) {
-      if (this.index.subnets.get(id)?.name.toLowerCase() === 'routeserversubnet') return id;
-    }
+    // A VPN gateway without BGP: its local network gateways' prefixes are routes too [UDR], and they are not in the input.
+    const vpn = gateways.find((g) => g.gatewayType === 'Vpn');
+    if (vpn) return { resourceId: vpn.id, name: vpn.name, via: 'static' };
     return null;
   }
 

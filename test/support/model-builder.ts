@@ -104,6 +104,8 @@ export interface PeeringOptions {
   /** Subnet peering on both sides: `from`'s subnets ↔ `to`'s subnets (names). */
   readonly subnetPeering?: { readonly localSubnetNames: readonly string[]; readonly remoteSubnetNames: readonly string[] };
   readonly allowForwardedTraffic?: boolean;
+  /** `allowVirtualNetworkAccess` of the `from` side (default true). */
+  readonly allowVirtualNetworkAccess?: boolean;
   readonly allowGatewayTransit?: boolean;
   /** Set on the `from` side (the spoke uses the hub's gateway); the `to` side gets allowGatewayTransit. */
   readonly useRemoteGateways?: boolean;
@@ -127,6 +129,7 @@ export function applicationRule(name: string, fqdns: readonly string[], opts: Pa
     kind: 'application', name, collection: opts.collection ?? 'app', priority: opts.priority ?? 300, action: opts.action ?? 'Allow',
     protocols: opts.protocols ?? ['Https:443'], sourceAddresses: opts.sourceAddresses ?? ['*'], sourceIpGroupIds: opts.sourceIpGroupIds ?? [],
     targetFqdns: fqdns, fqdnTags: opts.fqdnTags ?? [],
+    ...(opts.webCategories ? { webCategories: opts.webCategories } : {}), ...(opts.targetUrls ? { targetUrls: opts.targetUrls } : {}),
   };
 }
 
@@ -374,7 +377,7 @@ export class ModelBuilder {
         id: `${local}/virtualnetworkpeerings/to-${remoteName}` as ResourceId, name: `to-${remoteName}`, remoteVirtualNetworkId: remote,
         remoteAddressPrefixes: (isFrom ? opts.remoteAddressPrefixes : undefined) ?? remoteSubnetPrefixes ?? remoteVnet?.addressPrefixes ?? [],
         remoteVirtualNetworkAddressPrefixes: remoteVnet?.addressPrefixes ?? null,
-        allowVirtualNetworkAccess: true, allowForwardedTraffic: opts.allowForwardedTraffic ?? true,
+        allowVirtualNetworkAccess: isFrom ? opts.allowVirtualNetworkAccess ?? true : true, allowForwardedTraffic: opts.allowForwardedTraffic ?? true,
         allowGatewayTransit, useRemoteGateways, peeringState: opts.state ?? 'Connected', peeringSyncLevel: opts.syncLevel ?? 'FullyInSync',
         peerCompleteVnets: names === null, localSubnetNames: names?.localSubnetNames ?? [], remoteSubnetNames: names?.remoteSubnetNames ?? [],
         enableOnlyIPv6Peering: false,

@@ -95,11 +95,15 @@ describe('every demo estate', () => {
       }
     });
 
-    it(`${demo.name}: resolves deterministically with no gaps`, () => {
+    it(`${demo.name}: resolves deterministically with no gaps but the VMs' scale set membership`, () => {
       const first = resolveDemo(demo.name).result;
       const again = resolveEgress({ ...normalizeArm(demo.documents), metrics: [] }, {});
       expect(again).toEqual(first);
-      expect(first.gaps).toEqual([]);
+      // The demos carry NICs, not their VM resources: whether a VM that gets default outbound access
+      // is a Flexible scale set instance (which never gets it [DOA]) is not in the input.
+      expect(first.gaps.filter((g) => g.scope !== 'Microsoft.Compute/virtualMachines')).toEqual([]);
+      // ... and only where some verdict is default outbound.
+      expect(first.gaps.length === 0 || first.paths.some((p) => p.exit === 'default-outbound')).toBe(true);
       expect(first.paths.length).toBeGreaterThan(3);
     });
   }

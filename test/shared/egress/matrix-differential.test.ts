@@ -191,7 +191,10 @@ describe('destinations matrix = resolveEgress, cell by cell', () => {
     const verdicts = Object.fromEntries(matrix.rows.map((r) => [r.source.name, r.results.map((c) => c.verdict)]));
     expect(verdicts).toEqual({
       'AzureFirewallSubnet': ['internet', 'internet', 'internet'],
-      'a': ['internet', 'denied', 'internet'], // web-from-a; nothing allows UDP 53 from a
+      // deny-one-vm names part of a: the subnet's answer depends on the VM's address, except for
+      // UDP 53, which nothing allows from a anyway; each VM of a gets its own exact answer.
+      'a': ['unknown', 'denied', 'unknown'],
+      'vm-a': ['internet', 'denied', 'internet'], // web-from-a; nothing allows UDP 53 from a
       'b': ['unknown', 'internet', 'unknown'], // half of b is allowed, the missing IP group decides the rest; dns-from-b
       'c': ['unknown', 'denied', 'unknown'], // the missing IP group's rule is reached before the application rule
       'd': ['unknown', 'denied', 'unknown'],

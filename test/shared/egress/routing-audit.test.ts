@@ -1,0 +1,324 @@
+/**
+ * Routing, private endpoints and DNS where the snapshot alone cannot give a confident verdict, or
+ * where Azure's rule changes the answer. Each test asserts what Azure does (or that the engine says
+ * "unknown" and names the missing fact), citing the reference (/work/shared/reference/egress-rules.md,
+ * destinations.md) and the Microsoft Learn page.
+ */
+import { describe, expect, it } from 'vitest';
+import { computeReach } from '../../../shared/egress/reach';
+import { terminalOf } from '../../../shared/egress/steps';
+import type { TerminalReason } from '../../../shared/egress/steps';
+import { effectiveRoute, ModelBuilder, networkRule } from '../../support/model-builder';
+import { pathOf, resolve } from './support';
+
+function walk(model: ReturnType<ModelBuilder['build']>, source: string, destination: string): { readonly verdict: string; readonly reason: TerminalReason } {
+  const path = pathOf(resolve(model, { destination }), source);
+  return { verdict: path.verdict, reason: terminalOf(path.steps).reason };
+}
+
+function undecided(reason: TerminalReason): Extract<TerminalReason, { kind: 'undecided' }> {
+  if (reason.kind !== 'undecided') throw new Error(`expected an undecided end, got ${reason.kind}`);
+  return reason;
+}
+
+describe('private endpoints over peering', () => {
+  /**
+   * Peering property allowVirtualNetworkAccess: "whether the VMs in the local virtual network space
+   * would be able to access the VMs in remote virtual network space" [PEER SDK]
+   * (egress-rules.md §6.1; https://learn.microsoft.com/en-us/javascript/api/@azure/arm-network-profile-2020-09-01-hybrid/virtualnetworkpeering).
+   * A private endpoint's /32 reached over that peering is no exception.
+   */
+  it('a private endpoint in a peered VNet is not reached when the peering has allowVirtualNetworkAccess = false', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    // Access blocked on the spoke's peering to the hub.
+    b.peer(spoke, hub, { allowVirtualNetworkAccess: false });
+    const data = b.subnet(hub, 'data', '10.0.5.0/24');
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24');
+    b.privateEndpoint(data, 'pe-st', '10.0.5.6');
+    const model = b.build();
+    // A VM address in the hub over the same peering is not delivered either.
+    expect(walk(model, app, '10.0.5.20').reason.kind).not.toBe('delivered-over-peering');
+    const pe = walk(model, app, '10.0.5.6');
+    expect(pe.verdict).toBe('dropped');
+    expect(pe.reason).toMatchObject({ kind: 'next-hop-not-carried', reason: expect.stringContaining('allowVirtualNetworkAccess = false') as unknown as string });
+  });
+
+  /**
+   * Subnet peering: a subnet left out of `localSubnetNames` still gets the route but "the packet
+   * gets dropped and don't reach VM" [SUBPEER]
+   * https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+   * (quoted in shared/routing/peering.ts). The endpoint's /32 over that peering is no different.
+   */
+  it('a private endpoint over a subnet peering that leaves the source subnet out is not reached', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const data = b.subnet(hub, 'data', '10.0.5.0/24');
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24');
+    const other = b.subnet(spoke, 'other', '10.1.2.0/24');
+    b.peer(spoke, hub, { subnetPeering: { localSubnetNames: ['other'], remoteSubnetNames: ['data'] } });
+    b.privateEndpoint(data, 'pe-st', '10.0.5.6');
+    const model = b.build();
+    expect(walk(model, app, '10.0.5.20').reason.kind).toBe('next-hop-not-carried');
+    const pe = walk(model, app, '10.0.5.6');
+    expect(pe.verdict).toBe('dropped');
+    expect(pe.reason).toMatchObject({ kind: 'next-hop-not-carried', reason: expect.stringContaining('not one of the local subnets') as unknown as string });
+    // The subnet the peering names still reaches the endpoint.
+    expect(walk(model, other, '10.0.5.6').reason.kind).toBe('delivered-to-private-endpoint');
+  });
+});
+
+describe('private endpoint connection state', () => {
+  /**
+   * Manual approval: "the connection request appears on the service resources as Pending. The
+   * service provider has to manually approve the request before connections can be established."
+   * https://learn.microsoft.com/azure/private-link/manage-private-endpoint ; destinations.md §3.1:
+   * `manualPrivateLinkServiceConnections` = pending manual approval (status Pending / Approved /
+   * Rejected / Disconnected); topology.ts: "only `Approved` connections carry traffic".
+   */
+  it.each(['Pending', 'Rejected', 'Disconnected'] as const)('a %s private endpoint connection does not deliver traffic to the service', (status) => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    const data = b.subnet(vnet, 'data', '10.0.5.0/24');
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24');
+    b.privateEndpoint(data, 'pe-st', '10.0.5.6', { status, manual: true });
+    const result = resolve(b.build(), { destination: '10.0.5.6' });
+    const path = pathOf(result, app);
+    const reason = undecided(terminalOf(path.steps).reason);
+    expect(path.verdict).toBe('unknown');
+    expect(reason.rule).toBe(`Private endpoint pe-st: connection ${status}`);
+    expect(reason.missingFact).toContain('only an Approved connection carries traffic');
+    expect(path.findings.map((f) => f.code)).toContain('next-hop-unreachable');
+    expect(result.gaps.some((g) => g.message.includes(`connection ${status}`))).toBe(true);
+  });
+
+  it('a private endpoint whose connection state is not reported is unknown, not delivered', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    const data = b.subnet(vnet, 'data', '10.0.5.0/24');
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24');
+    b.privateEndpoint(data, 'pe-st', '10.0.5.6', { status: 'Unknown' });
+    const r = walk(b.build(), app, '10.0.5.6');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason).missingFact).toContain('the state of private endpoint pe-st\'s connection');
+  });
+
+  it('an Approved connection still delivers to the private endpoint', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    const data = b.subnet(vnet, 'data', '10.0.5.0/24');
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24');
+    b.privateEndpoint(data, 'pe-st', '10.0.5.6', { status: 'Approved', manual: true });
+    expect(walk(b.build(), app, '10.0.5.6')).toMatchObject({ verdict: 'private', reason: { kind: 'delivered-to-private-endpoint' } });
+  });
+
+  it('reach lists only endpoints whose connection is Approved, in VNets the peering lets it reach', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    const blocked = b.vnet('blocked', ['10.9.0.0/16']);
+    b.peer(vnet, blocked, { allowVirtualNetworkAccess: false });
+    const data = b.subnet(vnet, 'data', '10.0.5.0/24');
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24');
+    b.privateEndpoint(data, 'pe-approved', '10.0.5.6', { fqdns: ['stok.blob.core.windows.net'] });
+    b.privateEndpoint(data, 'pe-pending', '10.0.5.7', { status: 'Pending', manual: true, fqdns: ['stpending.blob.core.windows.net'] });
+    b.privateEndpoint(b.subnet(blocked, 'far', '10.9.5.0/24'), 'pe-far', '10.9.5.6', { fqdns: ['stfar.blob.core.windows.net'] });
+    const reach = computeReach({ model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] });
+    const listed = reach.sources.find((s) => s.source.id === app)?.private.map((p) => p.value);
+    expect(listed).toEqual(['stok.blob.core.windows.net']);
+  });
+});
+
+describe('custom DNS servers', () => {
+  function estate(withEndpoint: boolean) {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16'], { dnsServers: ['10.0.0.4'] });
+    b.peer(spoke, hub);
+    const data = b.subnet(hub, 'data', '10.0.5.0/24');
+    b.subnet(hub, 'dns', '10.0.0.0/28');
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24');
+    if (withEndpoint) {
+      b.privateEndpoint(data, 'pe-stpatients', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
+      const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+      b.link(zone, hub, { name: 'link-hub' });
+      b.aRecord(zone, 'stpatients', ['10.0.5.6']);
+    }
+    return { model: b.build(), app };
+  }
+
+  /**
+   * "Custom DNS servers (VMs, Azure DNS Private Resolver inbound endpoint, Azure Firewall DNS proxy)
+   * → resolution is whatever those servers do; the Azure-DNS step happens in the VNet where the
+   * forwarder sits." destinations.md §3.5 [private-endpoint-dns.md]. A hub forwarder resolving
+   * through Azure DNS in the hub (linked to privatelink.blob) returns the private endpoint IP, so
+   * "internet" is not a safe answer: the verdict must be unknown.
+   * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+   */
+  it('a VNet with custom DNS servers asking for a storage account that has a private endpoint: verdict unknown, not internet', () => {
+    const { model, app } = estate(true);
+    const r = walk(model, app, 'stpatients.blob.core.windows.net');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason).missingFact).toContain('private endpoint pe-stpatients (10.0.5.6)');
+  });
+
+  it('with custom DNS servers and no private endpoint known for the name, the public path stands', () => {
+    const { model, app } = estate(false);
+    expect(walk(model, app, 'stpatients.blob.core.windows.net').verdict).toBe('internet');
+  });
+});
+
+describe('gateway routes for private destinations', () => {
+  /**
+   * "Virtual network gateway | prefixes learned over BGP or configured in the local network gateway
+   * | VirtualNetworkGateway | all" (egress-rules.md §2.2 [UDR]); propagation "covers both BGP and
+   * static (local network gateway) routes" (§2.4). A VPN gateway without BGP still installs the
+   * local network gateway's prefixes, which the snapshot does not hold: traffic to an on-premises
+   * range is not known to be dropped by the system None route.
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+   */
+  it('a VPN gateway without BGP: an on-premises private address is unknown, not dropped; internet traffic keeps its path', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.0.255.0/27');
+    const gateway = b.gateway('vpngw', vnet, { type: 'Vpn', enableBgp: false });
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24');
+    const model = b.build();
+    const r = walk(model, app, '192.168.10.5');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason)).toMatchObject({ resourceId: gateway, rule: 'Static routes of VPN gateway vpngw' });
+    // Without BGP no default route is learned: the internet path is unchanged.
+    expect(walk(model, app, '8.8.8.8').verdict).toBe('internet');
+    expect(pathOf(resolve(model, {}), app).verdict).toBe('internet');
+  });
+
+  /**
+   * Virtual WAN: "Spokes may still have UDRs. Keep 'Propagate gateway routes = Yes' so that the spoke
+   * learns the vWAN routes" (egress-rules.md §6.4 [VWAN]); the Private Traffic policy "sends
+   * branch/VNet/inter-hub traffic to the appliance". A spoke connected to a hub learns the other
+   * connections' ranges from the hub router; the snapshot does not hold them, so spoke-to-spoke
+   * traffic is not known to be dropped by the 10.0.0.0/8 None system route.
+   * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+   */
+  it('a vWAN-connected spoke sending to another spoke of the same hub is unknown, not dropped', () => {
+    const b = new ModelBuilder();
+    const a = b.vnet('spoke-a', ['10.1.0.0/16']);
+    const c = b.vnet('spoke-b', ['10.2.0.0/16']);
+    const app = b.subnet(a, 'app', '10.1.1.0/24');
+    b.subnet(c, 'app', '10.2.1.0/24');
+    const hub = b.virtualHub('hub', { connections: [{ vnetId: a, enableInternetSecurity: false }, { vnetId: c, enableInternetSecurity: false }] });
+    const r = walk(b.build(), app, '10.2.1.4');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason).resourceId).toBe(hub);
+  });
+
+  /**
+   * "A VirtualNetworkGateway UDR is supported only when the VNet's gateway is a VPN gateway — 'not
+   * ExpressRoute, RouteServer or Virtual WAN hub router' [UDR]. How the platform picks 'the VNet's
+   * gateway': Route Server present → Route Server." (egress-rules.md §2.3). The engine detects a
+   * Route Server by its RouteServerSubnet.
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+   */
+  it('a UDR 0/0 → VirtualNetworkGateway in a VNet with Azure Route Server is unknown, not a forced tunnel', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.0.255.0/27');
+    b.subnet(vnet, 'RouteServerSubnet', '10.0.254.0/27');
+    b.gateway('vpngw', vnet, { type: 'Vpn', vpnType: 'RouteBased' });
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24', { routeTableId: rt });
+    const result = resolve(b.build(), { destination: '0.0.0.0/0' });
+    const path = pathOf(result, app);
+    expect(path.verdict).toBe('unknown');
+    expect(undecided(terminalOf(path.steps).reason).docs).toBe('https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview');
+    expect(path.findings.map((f) => f.code)).toContain('unsupported-udr-gateway');
+    expect(result.gaps.some((g) => g.message.includes('Azure Route Server') && g.message.includes('virtual-networks-udr-overview'))).toBe(true);
+  });
+});
+
+describe('peering state not reported', () => {
+  /**
+   * "Only a Connected peering carries traffic"; a state the input does not give is not
+   * "disconnected" (engine.ts findOwner), and peeringReach answers unknown for it. A destination in
+   * the peered VNet is then unknown, not dropped by the 10/8 None route.
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+   */
+  it('a destination in a peered VNet whose peering state is Unknown is unknown, not dropped', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const peering = b.peer(spoke, hub, { state: 'Unknown' });
+    b.subnet(hub, 'data', '10.0.5.0/24');
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24');
+    const r = walk(b.build(), app, '10.0.5.20');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason).resourceId).toBe(peering);
+  });
+});
+
+describe('Virtual WAN hub routes for private destinations (captured)', () => {
+  /**
+   * The hub's Internet routing policy concerns internet traffic only: "Internet Traffic Routing
+   * Policy: all branch and VNet connections of the hub send internet-bound traffic to the hub's Azure
+   * Firewall"; inter-VNet traffic goes to the appliance only with a Private Traffic Routing Policy
+   * (egress-rules.md §6.4 [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies).
+   * A spoke's captured route to another spoke of the hub (next hop VirtualNetworkGateway = the hub
+   * router) must not be turned into internet egress through the hub firewall.
+   */
+  it('a captured hub route to another spoke, with an Internet-only routing intent, does not go through the hub firewall', () => {
+    const b = new ModelBuilder();
+    const a = b.vnet('spoke-a', ['10.1.0.0/16']);
+    const c = b.vnet('spoke-b', ['10.2.0.0/16']);
+    const app = b.subnet(a, 'app', '10.1.1.0/24');
+    const nic = b.nic(app, 'vm-a-nic', '10.1.1.4');
+    b.subnet(c, 'app', '10.2.1.0/24');
+    const policy = b.firewallPolicy('hub-policy', [networkRule('any', { destinationPorts: ['*'] })]);
+    const fw = b.firewall('hub-fw', { hubPrivateIp: '10.255.0.132', hubPublicIps: ['20.9.9.9'], policyId: policy });
+    b.virtualHub('hub', { firewallId: fw, internetPolicy: true, connections: [{ vnetId: a, enableInternetSecurity: true }, { vnetId: c, enableInternetSecurity: true }] });
+    const model = b.build();
+    const effectiveRoutes = [{
+      networkInterfaceId: nic,
+      routes: [effectiveRoute('10.1.0.0/16', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.255.0.132'] }),
+        effectiveRoute('10.2.0.0/16', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.255.0.68'] })],
+    }];
+    const path = pathOf(resolve(model, { destination: '10.2.1.4' }, { effectiveRoutes }), app);
+    expect(['private', 'unknown']).toContain(path.verdict);
+    expect(path.via.map((v) => v.id)).not.toContain(fw);
+    // Internet traffic on the hub's 0.0.0.0/0 still goes through the hub firewall.
+    const internet = pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), app);
+    expect(internet.verdict).toBe('internet');
+    expect(internet.via.map((v) => v.id)).toContain(fw);
+  });
+});
+
+describe('hasBgpOverride and a split default route', () => {
+  /**
+   * hasBgpOverride: "whether this route overrides overlapping BGP routes regardless of LPM" [ROUTEAPI];
+   * the reference's model: "a UDR with this flag beats any overlapping BGP route" (egress-rules.md
+   * §2.3, UNCONFIRMED runtime semantics). It holds for the split default (0.0.0.0/1 + 128.0.0.0/1
+   * learned over BGP) as for one address.
+   * https://learn.microsoft.com/javascript/api/@azure-rest/arm-network/routepropertiesformat
+   */
+  it('a 0/0 UDR with hasBgpOverride beats BGP-learned 0.0.0.0/1 + 128.0.0.0/1', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.0.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.0.255.0/27');
+    b.gateway('vpngw', vnet, { type: 'Vpn', enableBgp: true });
+    const shared = b.subnet(vnet, 'shared', '10.0.2.0/24');
+    const sharedNic = b.nic(shared, 'vm-shared-nic', '10.0.2.4');
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'Internet', hasBgpOverride: true }]);
+    const app = b.subnet(vnet, 'app', '10.0.1.0/24', { routeTableId: rt });
+    const model = b.build();
+    const effectiveRoutes = [{
+      networkInterfaceId: sharedNic,
+      routes: [effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'Internet', { state: 'Invalid' }),
+        effectiveRoute('0.0.0.0/1', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.0.255.4'] }),
+        effectiveRoute('128.0.0.0/1', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.0.255.4'] })],
+    }];
+    expect(pathOf(resolve(model, { destination: '8.8.8.8' }, { effectiveRoutes }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, {}, { effectiveRoutes }), app).verdict).toBe('internet');
+    // Without the override the split default sends internet traffic on-premises.
+    expect(pathOf(resolve(model, {}, { effectiveRoutes }), shared).verdict).toBe('on-premises');
+  });
+});
