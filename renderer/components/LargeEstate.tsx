@@ -167,12 +167,12 @@ export function LargeEstate({ api, estate, onClose, onOpenFull }: Props) {
           All features…
         </button>
       </header>
-      <div className="banners">
+      <section className="banners" aria-label="Notices">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
         {estate.gaps.length > 0 ? (
           <div className="banner gaps" data-testid="gaps-banner">{estate.gaps.length} gap{estate.gaps.length === 1 ? '' : 's'} in this snapshot: some things could not be seen or modelled ({[...new Set(estate.gaps.map((g) => g.code))].slice(0, 4).join(', ')}).</div>
         ) : null}
-      </div>
+      </section>
       <main className="main">
         <aside className="sidebar" aria-label="Subnets">
           {band ? (

@@ -337,7 +337,7 @@ export function Workspace({ api, state, dispatch }: Props) {
           ) : null}
         </div>
       </header>
-      <div className="banners">
+      <section className="banners" aria-label="Notices">
         {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
         {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
@@ -371,7 +371,7 @@ export function Workspace({ api, state, dispatch }: Props) {
         ) : null}
         {state.compare ? <CompareBanner compare={state.compare} dispatch={dispatch}
           shown={{ title: estate.summary.title, capturedAt: estate.snapshot.metadata.capturedAt }} /> : null}
-      </div>
+      </section>
       <main className="main">
         <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating}
           header={(
