@@ -64,7 +64,10 @@ export function badgeKind(path: BadgeInput): BadgeKind {
   const role = path.source?.role;
   // A platform subnet is named by what runs there, unless its path is broken: then the break shows.
   const broken = path.verdict === 'dropped' || path.verdict === 'denied' || path.verdict === 'no-outbound';
-  if (role !== undefined && role !== 'workload' && !broken) return platformBadge(role);
+  // Firewall and gateway egress is modelled, so their `unknown` is a missing fact worth showing;
+  // Bastion and Route Server egress is Azure's own and never modelled.
+  const unknownModelled = path.verdict === 'unknown' && (role === 'azure-firewall' || role === 'firewall-management' || role === 'gateway');
+  if (role !== undefined && role !== 'workload' && !broken && !unknownModelled) return platformBadge(role);
   switch (path.verdict) {
     case 'internet':
       // An appliance in the path is what a reviewer cares about first: it inspects the traffic.

@@ -404,7 +404,8 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
       return fail(findings);
     }
     case 'maxSnatUtilisation': {
-      if (path.verdict !== 'internet') return PASS;
+      // Only internet traffic is SNATed; an unknown path may be (through what it passed so far).
+      if (path.verdict !== 'internet' && path.verdict !== 'unknown') return PASS;
       const metrics = ev.snat();
       const resources = new Set<string>([...path.via.map((v) => v.id), ...path.steps.flatMap((s) => stepResourceIds(s))]);
       const measured = [...resources].flatMap((id) => {
@@ -412,6 +413,11 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
         return m ? [{ id, ...m }] : [];
       });
       if (measured.length === 0) return { findings: [], applicable: false };
+      if (path.verdict === 'unknown') {
+        const load = measured.map((m) => `${nameFromResourceId(m.id)} at ${m.value}%`).join(', ');
+        return fail([{ requirement: kind, subject: null, path,
+          reason: `could not be proven: the path is unknown (${ending(path, ev.json)}), so whether its traffic is SNATed by ${load} is not known` }]);
+      }
       const over = measured.filter((m) => m.value > requirement.percent);
       return fail(over.map((m) => ({
         requirement: kind, subject: m.id, path,

@@ -199,6 +199,12 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
     const out = waived.length > 0
       ? `      <system-out>${xmlEscape(waived.map((a) => `waived by exception (line ${a.exception.line}${a.exception.ticket ? `, ${a.exception.ticket}` : ''}, until ${a.exception.expires}): ${a.waived.map((w) => w.reason).join('; ')}`).join('\n'))}</system-out>\n`
       : '';
+    if (violations.length === 0 && c.status === 'not-applicable') {
+      // Nothing was judged (no metrics, a disabled control): a skip, never a pass CI could count.
+      skipped += 1;
+      cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <skipped message="${xmlEscape(c.notes.join('; ') || 'not applicable')}"/>\n${out}    </testcase>\n`);
+      continue;
+    }
     if (violations.length === 0) {
       cases.push(out === '' ? `    <testcase classname="${classname}" name="${name}" time="0"/>\n` : `    <testcase classname="${classname}" name="${name}" time="0">\n${out}    </testcase>\n`);
       continue;

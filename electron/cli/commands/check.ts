@@ -74,7 +74,7 @@ function parseNow(text: string | undefined): Date {
 const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' };
 
 export function formatCheckTable(result: CheckResult): string {
-  const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} sources), ${result.evaluatedAt}`, ''];
+  const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} source${result.sources.length === 1 ? '' : 's'}), ${result.evaluatedAt}`, ''];
   for (const c of result.controls) {
     const counts = c.status === 'not-applicable' ? '' : `  ${c.violations.length} violation(s) in ${c.inScope.length} source(s)`;
     lines.push(`${STATUS[c.status]}  ${c.effect.padEnd(8)} ${c.id}: ${c.title}${counts}`);
@@ -86,7 +86,7 @@ export function formatCheckTable(result: CheckResult): string {
     for (const n of c.notes) lines.push(`        note: ${n}`);
   }
   const s = result.summary;
-  lines.push('', `${s.controls} controls: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}`, '');
+  lines.push('', `${s.controls} control${s.controls === 1 ? '' : 's'}: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}`, '');
   return lines.join('\n');
 }
 

@@ -41,5 +41,8 @@ describe('platform badges', () => {
     expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: { role: 'workload' } }).text).toBe('Internet via public IP');
     expect(badgeFor({ verdict: 'internet', exit: 'public-ip', via: [], source: {} }).text).toBe('Internet via public IP');
     expect(badgeFor({ verdict: 'dropped', exit: null, via: [], source: { role: 'azure-firewall' } })).toEqual({ kind: 'dropped', text: 'Dropped', tone: 'bad' });
+    // Firewall and gateway egress is modelled: its unknown is a missing fact, shown as such.
+    expect(badgeFor({ verdict: 'unknown', exit: null, via: [], source: { role: 'azure-firewall' } }).kind).toBe('unknown');
+    expect(badgeFor({ verdict: 'unknown', exit: null, via: [], source: { role: 'gateway' } }).kind).toBe('unknown');
   });
 });
