@@ -121,6 +121,12 @@ export class DraftStore {
     return true;
   }
 
+  /** Whether a resource of any kind has this ID. */
+  has(id: ResourceId): boolean {
+    for (const drafts of this.byKind.values()) if (drafts.has(id)) return true;
+    return false;
+  }
+
   get<K extends NetworkResourceKind>(kind: K, id: ResourceId): DraftOf<K> | undefined {
     return this.byKind.get(kind)?.get(id) as DraftOf<K> | undefined;
   }

@@ -11,7 +11,7 @@ import type {
 } from '../model/topology';
 import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
 import {
-  childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrOrList, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
 } from './reader';
 
@@ -146,12 +146,13 @@ function dnsServersOf(node: JsonNode): readonly string[] | undefined {
 
 export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: ResourceId): DraftOf<'subnet'> {
   // A subnet has `addressPrefix`, `addressPrefixes` (multi-prefix and dual-stack subnets), or both.
-  const single = optCidr(node, 'addressPrefix');
+  const singles = optCidrOrList(node, 'addressPrefix');
   const many = optCidrs(node, 'addressPrefixes');
   let addressPrefixes: readonly string[] | undefined;
-  if (single !== undefined || many !== undefined) {
-    if (many === undefined) addressPrefixes = [single as string];
-    else addressPrefixes = single === undefined || many.includes(single) ? many : [single, ...many];
+  if (singles !== undefined || many !== undefined) {
+    addressPrefixes = [...new Set([...(singles ?? []), ...(many ?? [])])];
+    // The plural list's order stands when it holds every single prefix (REST prints both alike).
+    if (many !== undefined && (singles ?? []).every((p) => many.includes(p))) addressPrefixes = many;
   }
   return {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,

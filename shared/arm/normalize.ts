@@ -112,6 +112,8 @@ interface ReadState {
   readonly effectiveRoutes: Map<ResourceId, CapturedEffectiveRoutes>;
   /** Parents of child resources (listed on their own) that were malformed: dropped at the end. */
   readonly brokenParents: Map<ResourceId, string>;
+  /** Modelled resources listed with `"properties": null` (see readResourceStrict), by ID: their ARM type. */
+  readonly withoutProperties: Map<ResourceId, string>;
 }
 
 function lowerType(state: ReadState, rawType: string): string {
@@ -149,6 +151,15 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
   const type = typeOf(state, node, rawId);
   const topLevel = TOP_LEVEL.get(type);
   if (topLevel !== undefined) {
+    // `az resource list` (ARM Resources_List) answers from ARM's cache, which holds no properties:
+    // it prints `"properties": null`. Read as a resource, a route table would have no routes and
+    // an NSG only the default rules: a confident wrong verdict. It is left out instead (a full
+    // copy elsewhere in the input stands; otherwise a gap names it).
+    // (Get-AzResource without -ExpandProperties prints `"Properties": null` the same way.)
+    if (node.raw.properties === null || node.raw.Properties === null) {
+      state.withoutProperties.set(id, type);
+      return;
+    }
     topLevel(state.store, node, readBase(node, rawId, id));
     return;
   }
@@ -313,6 +324,27 @@ function exampleResponse(file: string, json: JsonRecord): { readonly path: strin
   throw new InputError(file, '$.responses', 'a REST API example with a 200 or 201 response body (the resource ARM returned)', `responses ${codes.join(', ')} without one`);
 }
 
+/**
+ * One page of a paged list saved as the whole answer: ARM lists continue at `nextLink`
+ * (`az rest` prints one page), Resource Graph at `$skipToken` (`az graph query` prints
+ * `skip_token` and `total_records`; it returns 100 rows unless `--first` says more)
+ * https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data.
+ * The rows are read; what the later pages hold is a gap, never silently absent.
+ */
+function morePages(file: string, json: JsonRecord, rows: number): Gap | null {
+  const next = field(json, 'nextLink');
+  const token = field(json, 'skip_token') ?? field(json, '$skipToken') ?? field(json, 'skipToken');
+  const total = field(json, 'total_records') ?? field(json, 'totalRecords');
+  const missing = typeof total === 'number' && total > rows ? ` (${rows} of ${total} rows)` : '';
+  if ((typeof next === 'string' && next.trim() !== '') || (typeof token === 'string' && token !== '') || missing !== '') {
+    return {
+      code: 'skipped-input', scope: file,
+      message: `${file} is one page of a longer list${missing}: the resources on the following pages are not in the input. Export every page (az graph query --first 1000 and its skip token, or az network … list, which follows nextLink).`,
+    };
+  }
+  return null;
+}
+
 /** `documentParts` of a document found at `prefix` inside the file: every path, and every error's path, starts there. */
 function nestedDocumentParts(doc: ArmDocument, prefix: string, json: unknown): DocumentParts {
   const rebase = (path: string): string => (path.startsWith('$') ? `${prefix}${path.slice(1)}` : path);
@@ -339,6 +371,11 @@ function documentParts(doc: ArmDocument): DocumentParts {
   if (typeof json.$schema === 'string' && json.$schema.toLowerCase().includes('deploymenttemplate')) {
     fail(file, '$', `${DOCUMENT_EXPECTED} (exported resources, not an ARM deployment template)`, json.$schema);
   }
+  // One resource that carries its children in `resources` (`az vm show`: the VM and its
+  // extensions, as VirtualMachines_Get returns them): the resource, then the children.
+  if (resourceIdOf(json) !== undefined && typeof json.type === 'string' && Array.isArray(json.resources)) {
+    return { lists: [{ path: '$', items: [json], single: true }, { path: '$.resources', items: json.resources }] };
+  }
   if (json.resources !== undefined || json.effectiveRouteTables !== undefined) {
     const lists: DocumentParts['lists'][number][] = [];
     if (json.resources !== undefined && json.resources !== null) {
@@ -358,7 +395,8 @@ function documentParts(doc: ArmDocument): DocumentParts {
     const list = json[listKey];
     if (list === undefined) continue;
     if (!Array.isArray(list)) fail(file, `$.${listKey}`, 'an array of ARM resources', list);
-    return { lists: [resourceList(file, `$.${listKey}`, list)] };
+    const more = morePages(file, json, list.length);
+    return { lists: [resourceList(file, `$.${listKey}`, list)], ...(more ? { gap: more } : {}) };
   }
   const wrapped = unwrapCreateOutput(json);
   if (wrapped !== null) return { lists: [{ path: `$.${wrapped.key}`, items: [wrapped.value], single: true }] };
@@ -398,8 +436,17 @@ function compareGaps(a: Gap, b: Gap): number {
 
 /** ARM JSON documents → the normalized model. Pure; throws InputError on malformed input. */
 export function normalizeArm(documents: readonly ArmDocument[]): NormalizeResult {
-  const state: ReadState = { store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), brokenParents: new Map() };
+  const state: ReadState = {
+    store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), brokenParents: new Map(), withoutProperties: new Map(),
+  };
   for (const doc of documents) readDocument(state, doc);
+  for (const [id, type] of state.withoutProperties) {
+    if (state.store.has(id)) continue;
+    state.store.gaps.push({
+      code: 'skipped-input', scope: id,
+      message: `${id} (${type}) was listed without its properties ("properties": null, as az resource list prints every resource), so it is not modelled and what references it is unknown. Export it with az network … list or show, or Resource Graph.`,
+    });
+  }
   state.store.attachChildren();
   for (const [parentId, childId] of state.brokenParents) {
     if (!state.store.discard(parentId)) continue;

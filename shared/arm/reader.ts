@@ -316,6 +316,18 @@ export function optCidr(node: JsonNode, key: string): string | undefined {
   return value.trim();
 }
 
+/**
+ * A field that REST and az print as one CIDR and Azure PowerShell as a list (`PSSubnet.AddressPrefix`
+ * is a `List<string>`, so `ConvertTo-Json` prints an array): either shape, as a list.
+ */
+export function optCidrOrList(node: JsonNode, key: string): readonly string[] | undefined {
+  return Array.isArray(find(node, key)) ? optCidrs(node, key) : mapOptional(optCidr(node, key));
+}
+
+function mapOptional(value: string | undefined): readonly string[] | undefined {
+  return value === undefined ? undefined : [value];
+}
+
 export function optCidrs(node: JsonNode, key: string): readonly string[] | undefined {
   const items = optArray(node, key);
   if (items === undefined) return undefined;

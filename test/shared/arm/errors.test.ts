@@ -74,9 +74,22 @@ describe('malformed ARM input', () => {
   it('tolerates missing optional fields (absent → null / [] / defaults)', () => {
     const { model } = normalizeArm([{ fileName: 'min.json', json: [
       { id: `${NET}/virtualNetworks/v/subnets/s`, type: 'Microsoft.Network/virtualNetworks/subnets' },
-      { id: `${NET}/networkInterfaces/n`, type: 'Microsoft.Network/networkInterfaces', properties: null },
+      { id: `${NET}/networkInterfaces/n`, type: 'Microsoft.Network/networkInterfaces', properties: {} },
     ] }]);
     expect(model.subnets[0]).toMatchObject({ name: 's', addressPrefixes: [], routeTableId: null, defaultOutboundAccess: null, location: null });
     expect(model.networkInterfaces[0]).toMatchObject({ name: 'n', ipConfigurations: [], enableIPForwarding: false, primary: null, virtualMachineId: null });
+  });
+
+  // `"properties": null` is how az resource list (ARM's cache) prints every resource: nothing of
+  // it was captured, so it is left out with a gap, unless a full copy is in the input too.
+  it('a resource with "properties": null is not read as an empty one', () => {
+    const bare = { id: `${NET}/networkInterfaces/n`, type: 'Microsoft.Network/networkInterfaces', properties: null };
+    const alone = normalizeArm([{ fileName: 'resources.json', json: [bare] }]);
+    expect(alone.model.networkInterfaces).toEqual([]);
+    expect(alone.gaps).toEqual([expect.objectContaining({ code: 'skipped-input', scope: `${NET}/networkInterfaces/n`.toLowerCase(), message: expect.stringContaining('without its properties') })]);
+    const full = { id: `${NET}/networkInterfaces/n`, type: 'Microsoft.Network/networkInterfaces', properties: { enableIPForwarding: true } };
+    const both = normalizeArm([{ fileName: 'resources.json', json: [bare] }, { fileName: 'nics.json', json: [full] }]);
+    expect(both.model.networkInterfaces[0]).toMatchObject({ enableIPForwarding: true });
+    expect(both.gaps).toEqual([]);
   });
 });
