@@ -22,7 +22,8 @@ function missingCell(text = 'missing'): TableCell {
 /** The sentence under the heading: price table and date, where the bytes came from, the window. */
 export function costBasis(cost: CostResult): string {
   const bytes = {
-    'flow-logs': 'flow logs (bytes to public destinations, scaled from the logs\' window to a month)',
+    // Scaled by the span of the records that carry bytes, not every log's window (shared/cost/estimate.ts).
+    'flow-logs': 'flow logs (bytes to public destinations, scaled to a month from the span of the records that carry bytes; internet egress on the bytes sent only)',
     'metrics': 'NAT gateway ByteCount / firewall DataProcessed metrics in the snapshot',
     'flow-logs+metrics': 'flow logs where a path has them, else NAT gateway / firewall metrics',
     'none': 'nowhere: no flow log or metric carried bytes, so every data line is a gap',

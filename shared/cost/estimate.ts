@@ -8,10 +8,14 @@
  *     monthly cost (hourly price × 730 h), divided among the sources whose path uses it, evenly (the
  *     default) or by share of bytes;
  *   - NAT gateway and firewall data processed: the source's GB × the per-GB price;
- *   - internet data transfer out: the tiers applied to the estate's total GB per egress zone (the
- *     first-100-GB allowance is account-wide, not per subnet), shared by GB.
- * Bytes come from a TrafficResult (flow-log bytes to public destinations, allowed, scaled from the
- * logs' window to a month) or, failing that, from NAT gateway `ByteCount` / firewall `DataProcessed`
+ *   - internet data transfer out: on the bytes sent out of Azure only (flow logs split sent /
+ *     received, destinations.md §2.1), the tiers applied to each egress zone's total GB with one
+ *     first-100-GB allowance for the whole account (§8.1: account-wide, not per subnet or zone),
+ *     shared by GB; missing when a costed source has no bytes, as the account's total is then unknown;
+ *   - VNet peering per GB (both directions, §8.1) where the path crosses VNets before leaving Azure:
+ *     the price table has no peering meter, so the line is missing and a gap names the peering.
+ * Bytes come from a TrafficResult (flow-log bytes to public destinations, allowed, scaled to a month
+ * from the span of the records that carry bytes) or, failing that, from NAT gateway `ByteCount` / firewall `DataProcessed`
  * metrics in the snapshot (`pull --metrics`; scaled from their window to a month, divided evenly
  * among the sources using the resource). A NAT gateway's ByteCount total (In + Out) prices its data
  * processed; its `Direction eq 'Out'` series, when the snapshot has it, prices internet egress. Where a price or
@@ -26,7 +30,7 @@ import type { ResolveInput } from '../egress/index';
 import type { EgressPath, ResolveResult } from '../egress/types';
 import type { TrafficResult } from '../traffic/types';
 import { PRICE_TABLE, priceDateText, priceIn, tieredCost } from './prices';
-import type { EgressZone, ListPrice, PriceTable } from './prices';
+import type { EgressTier, EgressZone, ListPrice, PriceTable } from './prices';
 import type {
   BytesBasis, CostContributor, CostGap, CostItem, CostLine, CostPriceRef, CostResource, CostResult, CostRollup,
   InternetEgressZoneCost, SourceCost, SplitMethod,
@@ -81,6 +85,54 @@ function countsAsInternet(destination: string): boolean {
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
 
+/**
+ * The span of the log records that carry bytes: flow-log bytes are scaled to a month by it, not by
+ * the window of every log given (firewall logs carry no bytes, destinations.md §1, and may cover days
+ * the flow logs do not). Inside the traffic window's start (`--since`).
+ */
+function bytesWindow(traffic: TrafficResult): { readonly from: string | null; readonly to: string | null } {
+  let from: string | null = null;
+  let to: string | null = null;
+  const spans = [...traffic.sources.flatMap((s) => s.observed), ...traffic.unattributed].filter((x) => x.bytes !== null);
+  for (const { firstSeen, lastSeen } of spans) {
+    if (firstSeen !== null && (from === null || firstSeen < from)) from = firstSeen;
+    if (lastSeen !== null && (to === null || lastSeen > to)) to = lastSeen;
+  }
+  const start = traffic.window.from;
+  return { from: from !== null && start !== null && from < start ? start : from, to };
+}
+
+/**
+ * Tiered cost of a zone's GB when only `freeGb` of the tiers' leading free band is this zone's (the
+ * first-100-GB allowance is one per account, destinations.md §8.1): GB of the band beyond it are
+ * billed at the first paid tier's rate; the volume tiers above stay on the zone's own GB.
+ */
+function tieredWithAllowance(tiers: readonly EgressTier[], gb: number, freeGb: number): { readonly usd: number; readonly byTier: readonly { readonly tier: EgressTier; readonly gb: number }[] } {
+  const base = tieredCost(tiers, gb);
+  const free = tiers[0]?.usdPerGb === 0 ? tiers[0] : undefined;
+  const paid = tiers[1];
+  const inFree = free === undefined ? 0 : base.byTier.find((b) => b.tier === free)?.gb ?? 0;
+  const billed = Math.max(0, inFree - freeGb);
+  if (free === undefined || paid === undefined || billed === 0) return base;
+  const byTier = base.byTier.map((b) => (b.tier === free ? { tier: b.tier, gb: b.gb - billed } : b.tier === paid ? { tier: b.tier, gb: b.gb + billed } : b));
+  if (!byTier.some((b) => b.tier === paid)) byTier.push({ tier: paid, gb: billed });
+  return { usd: base.usd + billed * paid.usdPerGb, byTier };
+}
+
+/** The width (GB) of a zone's leading free band: the first-100-GB allowance as the table lists it. */
+function freeBandGb(tiers: readonly EgressTier[]): number {
+  const first = tiers[0];
+  return first !== undefined && first.usdPerGb === 0 ? first.toGb ?? Number.POSITIVE_INFINITY : 0;
+}
+
+/** A VNet boundary a path crosses before leaving Azure: a peering, or a VNet's connection to a virtual hub. */
+interface Crossing {
+  readonly id: string;
+  readonly name: string;
+  /** `vnet-a → vnet-b` in words. */
+  readonly between: string;
+}
+
 interface PathPlan {
   readonly path: EgressPath;
   readonly region: string | null;
@@ -92,10 +144,16 @@ interface PathPlan {
   readonly firewalls: readonly AzureFirewall[];
   /** Fixed-cost resources on the path, in path order (keys into the resource table). */
   readonly fixed: readonly string[];
+  /** VNet peerings / hub connections the path crosses (per-GB charges, both directions: §8.1). */
+  readonly crossings: readonly Crossing[];
   contributors: CostContributor[];
   /** Some contributor's records carry bytes (flow logs): the observed total is a measurement, even 0. */
   hasBytes: boolean;
   observedBytes: number;
+  /** Of observedBytes, the sent ones (src→dst), or both directions where a record did not split them. */
+  observedEgressBytes: number;
+  /** Some of observedEgressBytes are both directions (the log gave one total): an upper bound. */
+  egressUpperBound: boolean;
   basis: BytesBasis;
   monthlyBytes: number | null;
   /** Of those, the bytes internet egress is priced on: a NAT gateway's Out series where known, else monthlyBytes. */
@@ -206,6 +264,52 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   const natPartsById = new Map(model.natGateways.map((n) => [key(n.id), natParts(n)]));
   const fwPartsById = new Map(model.azureFirewalls.map((f) => [key(f.id), firewallParts(f)]));
 
+  // ---- VNet boundaries on a path: destinations.md §8.1, "cross-VNet hops add VNet peering per-GB
+  // both directions". Where each hop sits (source subnet, firewall, NVA NIC, virtual hub) is read
+  // from the model; a change of VNet is one crossing, named after the peering that carries it.
+  const subnetById = new Map(model.subnets.map((x) => [key(x.id), x]));
+  const vnetById = new Map(model.virtualNetworks.map((v) => [key(v.id), v]));
+  const nicById = new Map(model.networkInterfaces.map((n) => [key(n.id), n]));
+  const hubById = new Map(model.virtualHubs.map((h) => [key(h.id), h]));
+  const vnetOfSubnet = (subnetId: string | null | undefined): string | null => {
+    if (!subnetId) return null;
+    const subnet = subnetById.get(key(subnetId));
+    return subnet ? key(subnet.virtualNetworkId) : key(subnetId).split('/subnets/')[0] ?? null;
+  };
+  const nameOf = (id: string): string => vnetById.get(id)?.name ?? hubById.get(id)?.name ?? id.slice(id.lastIndexOf('/') + 1);
+  const crossingsOf = (path: EgressPath): Crossing[] => {
+    const out: Crossing[] = [];
+    let at: string | null = null;
+    const enter = (next: string | null): void => {
+      if (next === null) return;
+      if (at !== null && at !== next) {
+        const between = `${nameOf(at)} → ${nameOf(next)}`;
+        const hub = hubById.get(next) ?? hubById.get(at);
+        if (hub) {
+          const spoke = hub === hubById.get(next) ? at : next;
+          const connection = hub.connections.find((c) => c.remoteVirtualNetworkId !== null && key(c.remoteVirtualNetworkId) === spoke);
+          out.push({ id: connection?.id ?? hub.id, name: connection?.name ?? `${nameOf(spoke)} connection to ${hub.name}`, between });
+        } else {
+          const from = at;
+          const peering = vnetById.get(from)?.peerings.find((pe) => pe.remoteVirtualNetworkId !== null && key(pe.remoteVirtualNetworkId) === next)
+            ?? vnetById.get(next)?.peerings.find((pe) => pe.remoteVirtualNetworkId !== null && key(pe.remoteVirtualNetworkId) === from);
+          out.push({ id: peering?.id ?? next, name: peering?.name ?? `peering ${between} (not in the snapshot)`, between });
+        }
+      }
+      at = next;
+    };
+    for (const step of path.steps) {
+      if (step.kind === 'source') enter(vnetOfSubnet(step.subnet.id));
+      else if (step.kind === 'virtual-hub') enter(key(step.hub.id));
+      else if (step.kind === 'azure-firewall') {
+        const fw = fwById.get(key(step.firewall.id));
+        if (fw?.virtualHubId) enter(key(fw.virtualHubId));
+        else enter(vnetOfSubnet(fw?.ipConfigurations[0]?.subnetId));
+      } else if (step.kind === 'virtual-appliance') enter(vnetOfSubnet(nicById.get(key(step.nic.id))?.ipConfigurations[0]?.subnetId));
+    }
+    return out;
+  };
+
   // ---- The paths that are costed.
   const plans: PathPlan[] = [];
   const notCosted: { source: string; reason: string }[] = [];
@@ -246,8 +350,9 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     plans.push({
       path, region, tags, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'),
       tagsFrom: tagged === null ? null : (tagged.inheritedFrom?.id ?? (Object.keys(tags).length > 0 ? path.source.id : null)),
-      natGateways, firewalls, fixed,
-      contributors: [], hasBytes: false, observedBytes: 0, basis: { kind: 'none', description: '' }, monthlyBytes: null, egressMonthlyBytes: null,
+      natGateways, firewalls, fixed, crossings: crossingsOf(path),
+      contributors: [], hasBytes: false, observedBytes: 0, observedEgressBytes: 0, egressUpperBound: false,
+      basis: { kind: 'none', description: '' }, monthlyBytes: null, egressMonthlyBytes: null,
     });
     for (const id of fixed) resources.get(id)?.users.push(path.source.id);
   }
@@ -258,10 +363,12 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   const traffic = options.traffic ?? null;
   let logScale: number | null = null;
   let logHours: number | null = null;
-  if (traffic !== null) {
-    logHours = hoursBetween(traffic.window.from, traffic.window.to);
+  const byteWindow = traffic === null ? null : bytesWindow(traffic);
+  if (traffic !== null && byteWindow !== null) {
+    logHours = hoursBetween(byteWindow.from, byteWindow.to);
     logScale = logHours === null ? null : hours / logHours;
-    if (logScale === null) notes.push('The logs have no time window: their bytes cannot be scaled to a month, so no byte figures come from them.');
+    if (logScale === null) notes.push('The log records that carry bytes have no time span: their bytes cannot be scaled to a month, so no byte figures come from them.');
+    else notes.push(`Flow-log bytes are scaled to a month by the span of the records that carry bytes (${byteWindow.from ?? '?'} → ${byteWindow.to ?? '?'}, ${round(logHours ?? 0, 2)} h), not by the window of every log given: firewall logs carry no bytes.`);
     for (const s of traffic.sources) {
       // A NIC with a path of its own is costed on that path (or not at all); others on their subnet's.
       const plan = pathIds.has(key(s.source.id)) ? planById.get(key(s.source.id)) : planById.get(key(s.subnet.id));
@@ -271,7 +378,14 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       for (const o of s.observed) {
         if (o.bytes === null) continue;
         logsCarryBytes = true;
-        if (o.action === 'allow' && countsAsInternet(o.destination)) bytes += o.bytes;
+        if (o.action === 'allow' && countsAsInternet(o.destination)) {
+          bytes += o.bytes;
+          // Internet data transfer out bills the bytes sent (§8.1, "Data Transfer Out"); flow logs give
+          // them apart (§2.1). A record with one total only leaves both directions in: an upper bound.
+          const sent = o.bytesSent ?? null;
+          plan.observedEgressBytes += sent ?? o.bytes;
+          if (sent === null) plan.egressUpperBound = true;
+        }
       }
       const res = find(toResourceId(s.source.id));
       const tags = res ? effectiveTags(res, find).tags : plan.tags;
@@ -305,14 +419,18 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   let usedLogs = false;
   let usedMetrics = false;
   for (const plan of plans) {
-    const window = traffic === null ? '' : `${traffic.window.from ?? '?'} → ${traffic.window.to ?? '?'}`;
-    if (plan.hasBytes && logScale !== null && logHours !== null) {
+    const window = byteWindow === null ? '' : `${byteWindow.from ?? '?'} → ${byteWindow.to ?? '?'}`;
+    if (plan.hasBytes && logScale !== null && logHours !== null && byteWindow !== null) {
       usedLogs = true;
       plan.monthlyBytes = plan.observedBytes * logScale;
-      plan.egressMonthlyBytes = plan.monthlyBytes;
+      plan.egressMonthlyBytes = plan.observedEgressBytes * logScale;
       plan.basis = {
-        kind: 'flow-logs', observedBytes: plan.observedBytes, scale: round(logScale, 6),
-        description: `flow logs: ${plan.observedBytes} B allowed to public destinations in ${round(logHours, 2)} h (${window}) × ${round(logScale, 4)} = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month (both directions: an upper bound for egress)`,
+        kind: 'flow-logs', observedBytes: plan.observedBytes, egressBytes: plan.observedEgressBytes, egressUpperBound: plan.egressUpperBound,
+        window: byteWindow, scale: round(logScale, 6),
+        description: `flow logs: ${plan.observedBytes} B allowed to public destinations in ${round(logHours, 2)} h (${window}) × ${round(logScale, 4)} = ${round(plan.monthlyBytes / BYTES_PER_GB, 6)} GB/month (both directions, as NAT gateway and firewall data processed bill them)`
+          + (plan.egressUpperBound
+            ? `; internet egress on ${plan.observedEgressBytes} B = ${round(plan.egressMonthlyBytes / BYTES_PER_GB, 6)} GB/month, partly both directions (the logs give one total): an upper bound, as it bills bytes sent only`
+            : `; internet egress on the ${plan.observedEgressBytes} B sent (src→dst) = ${round(plan.egressMonthlyBytes / BYTES_PER_GB, 6)} GB/month`),
       };
       continue;
     }
@@ -347,7 +465,9 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     addGap({ code: 'bytes-missing', scope: plan.path.source.id, message: `per-GB figures missing: ${why}` });
   }
 
-  // ---- Internet egress: tiers on each zone's total GB, shared by GB.
+  // ---- Internet egress: tiers on each zone's total GB, with ONE first-100-GB allowance for the
+  // account (destinations.md §8.1: "account-wide per month", not per subnet, hence not per zone either),
+  // shared by GB.
   const zoneOf = (plan: PathPlan): EgressZone | null => (plan.region === null ? null : table.zoneOfRegion[plan.region.toLowerCase()] ?? null);
   const zoneTotals = new Map<EgressZone, { gb: number; sources: number }>();
   for (const plan of plans) {
@@ -358,15 +478,37 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     t.sources++;
     zoneTotals.set(zone, t);
   }
+  // The account's GB, every zone (and sources of no known zone) together: the allowance is the account's.
+  const accountGb = plans.reduce((n, p) => n + (p.egressMonthlyBytes === null ? 0 : p.egressMonthlyBytes / BYTES_PER_GB), 0);
+  const allowanceGb = Math.max(0, ...[...zoneTotals.keys()].map((z) => freeBandGb(table.internetEgress.zones[z] ?? [])));
+  // Divided among the zones in proportion to their GB: how Azure divides it is not in the reference (a method note says so).
+  const allowanceShare = (gb: number): number => (accountGb <= allowanceGb ? gb : allowanceGb * (gb / accountGb));
+  // A costed path without bytes leaves the account's total unknown, and with it every zone's tier and
+  // share of the allowance: each source's share is then missing (never priced on the known part as if
+  // it were the whole), and a zone's figure on the known GB is marked incomplete, a lower bound.
+  const withoutBytes = plans.filter((p) => p.egressMonthlyBytes === null);
+  const unknownTotal = withoutBytes.length === 0 ? null
+    : `the tiers and the one account-wide first-100-GB allowance apply to the account's total GB, unknown while ${withoutBytes.length} costed source(s) have no bytes (${withoutBytes.slice(0, 3).map((p) => p.path.source.name).join(', ')}${withoutBytes.length > 3 ? ', …' : ''})`;
   const internetEgress: InternetEgressZoneCost[] = [...zoneTotals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([zone, t]) => {
     const tiers = table.internetEgress.zones[zone];
     if (!tiers) {
       addGap({ code: 'price-missing', scope: zone, message: `internet data transfer: the price table has no ${zone} tiers` });
-      return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: null, byTier: [], sources: t.sources };
+      return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: null, freeAllowanceGb: round(allowanceShare(t.gb), 6), byTier: [], sources: t.sources, complete: false };
     }
-    const cost = tieredCost(tiers, t.gb);
-    return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: round(cost.usd, 6), byTier: cost.byTier.map((b) => ({ tier: b.tier, gb: round(b.gb, 6) })), sources: t.sources };
+    const free = allowanceShare(t.gb);
+    const cost = tieredWithAllowance(tiers, t.gb, free);
+    // More GB (here or in another zone, which takes more of the allowance) never bills less: on the
+    // known GB alone the zone's figure is a lower bound, but no source's share of it is known.
+    if (unknownTotal !== null) addGap({ code: 'bytes-missing', scope: zone, message: `internet data transfer out (${zone}): ${unknownTotal}; ${round(cost.usd, 2)} USD/month on the known ${round(t.gb, 3)} GB is a lower bound, and each source's share of it is missing` });
+    return {
+      zone, monthlyGb: round(t.gb, 6), monthlyUsd: round(cost.usd, 6), freeAllowanceGb: round(free, 6),
+      byTier: cost.byTier.map((b) => ({ tier: b.tier, gb: round(b.gb, 6) })), sources: t.sources, complete: unknownTotal === null,
+    };
   });
+  const zonesNoted = [...zoneTotals.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  if (accountGb > allowanceGb && (zonesNoted.length > 1 || zonesNoted.reduce((n, [, t]) => n + t.gb, 0) < accountGb)) {
+    notes.push(`The ${allowanceGb} GB allowance, one for the account, is divided among the egress zones in proportion to their GB (${accountGb.toFixed(3)} GB in all): ${zonesNoted.map(([z, t]) => `${z} ${round(allowanceShare(t.gb), 3)} GB of it`).join(', ')}.`);
+  }
   const egressSource = table.internetEgress.sourceIds[0] ?? '';
 
   // ---- How each shared resource's fixed cost divides: among how many, and their total bytes (NaN when one lacks bytes).
@@ -421,6 +563,16 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
         perGb('firewall-data', { id: fw.id, name: fw.name }, priced, priced === null ? noRegionPrice(`Azure Firewall ${fw.skuTier} data processed`, dp, fw.location) : null);
       }
     }
+    for (const c of plan.crossings) {
+      // §8.1 implementer notes: "cross-VNet hops add VNet peering per-GB both directions". The table
+      // has no peering meter, so the line says what it would bill on and why it has no figure.
+      lines.push({
+        item: 'vnet-peering-data', resource: { id: c.id, name: c.name }, quantity: gb === null ? null : round(gb, 6), unit: 'GB', monthlyUsd: null, price: null,
+        bytes: bytesText, split: null,
+        missing: 'no VNet peering per-GB price in the price table (destinations.md §8.1: cross-VNet hops add VNet peering per-GB charges, both directions)',
+      });
+      addGap({ code: 'price-missing', scope: plan.path.source.id, message: `the path crosses ${c.between} over ${c.name}: the per-GB charge of that cross-VNet hop (VNet peering, both directions, destinations.md §8.1) is not in the price table, so the path's cost is not complete` });
+    }
     {
       // Internet data transfer out: the outbound bytes where a NAT gateway's Out series gave them.
       const egressGb = plan.egressMonthlyBytes === null ? null : plan.egressMonthlyBytes / BYTES_PER_GB;
@@ -433,11 +585,15 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
         missing = `region ${plan.region ?? '(unknown)'} is in no egress zone the price table knows`;
         addGap({ code: 'price-missing', scope: plan.path.source.id, message: `internet data transfer: ${missing}` });
       } else if (egressGb === null) missing = `no bytes: ${bytesText}`;
-      else if (!zoneCost || zoneCost.monthlyUsd === null) missing = `the price table has no ${zone} internet egress tiers`;
+      else if (!table.internetEgress.zones[zone]) missing = `the price table has no ${zone} internet egress tiers`;
+      else if (unknownTotal !== null || !zoneCost || zoneCost.monthlyUsd === null) {
+        // Short here (the zone's gap names the sources): the share depends on the account's unknown total.
+        missing = unknownTotal === null ? `no ${zone} internet egress figure` : `share unknown: tiers and the one free 100 GB apply to the account's total GB, unknown while ${withoutBytes.length} costed source(s) have no bytes`;
+      }
       else {
         const average = zoneCost.monthlyGb > 0 ? zoneCost.monthlyUsd / zoneCost.monthlyGb : 0;
         amount = zoneCost.monthlyGb > 0 ? round(zoneCost.monthlyUsd * (egressGb / zoneCost.monthlyGb), 6) : 0;
-        price = { meter: `${table.internetEgress.meter} (${zone}, tiered; average rate over the estate's ${zoneCost.monthlyGb} GB)`, usdPerUnit: round(average, 6), pricedAt: zone, substituted: false, sourceId: egressSource, priceDate: priceDateText(table, egressSource) };
+        price = { meter: `${table.internetEgress.meter} (${zone}, tiered; average rate over the zone's ${zoneCost.monthlyGb} GB, ${zoneCost.freeAllowanceGb} GB of them in the account's free allowance)`, usdPerUnit: round(average, 6), pricedAt: zone, substituted: false, sourceId: egressSource, priceDate: priceDateText(table, egressSource) };
       }
       lines.push({ item: 'internet-egress', resource: null, quantity: egressGb === null ? null : round(egressGb, 6), unit: 'GB', monthlyUsd: amount, price, bytes: bytesText, split: null, missing });
     }
@@ -482,9 +638,9 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
 
   notes.unshift(
     `Fixed costs (hourly list price × ${hours} h) of a NAT gateway, firewall or public IP are divided among the costed sources whose path uses it: ${split === 'even' ? 'evenly' : 'by share of bytes (evenly where bytes are missing)'}.`,
-    'Per-GB charges stack along a path: NAT gateway data processed, firewall data processed, internet data transfer out.',
+    'Per-GB charges stack along a path: NAT gateway and firewall data processed on the bytes of both directions, VNet peering on both directions where the path crosses VNets (no price in the table: missing), internet data transfer out on the bytes sent only (flow logs give them apart; a NAT gateway\'s Direction Out series).',
     `Egress zone of a source: its region's zone per ${table.zoneSourceId} (${priceDateText(table, table.zoneSourceId)}; UNCONFIRMED against the pricing page).`,
-    `Internet data transfer tiers (first 100 GB free) apply to the estate's total GB per egress zone, not per source (the allowance is account-wide); each source pays its share of GB at the average rate.`,
+    'Internet data transfer tiers apply to each egress zone\'s total GB; the first 100 GB free is one allowance for the whole account (destinations.md §8.1, UNCONFIRMED), not per source or per zone: with egress in several zones it is divided among them in proportion to their GB (the reference does not say how Azure divides it), and a zone\'s GB beyond its share are billed at its first paid tier. Each source pays its share of its zone\'s GB at the average rate. While a costed source has no bytes, the account\'s total is unknown: each source\'s share is then missing and a zone\'s figure on the known GB is a lower bound.',
     'Variable costs roll up to the owner / cost centre of the NIC that sent the bytes (flow logs); fixed shares to the path\'s own tags (a subnet has none: its VNet\'s). Unused NAT gateways, firewalls and public IPs roll up to their own tags.',
   );
   for (const r of unused) if (r.entry.monthlyFixedUsd !== null) notes.push(`${r.entry.name}: ${r.entry.monthlyFixedUsd} USD/month that no costed path uses.`);

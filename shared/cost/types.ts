@@ -16,7 +16,10 @@ export type CostItem =
   | 'firewall-hours'
   | 'firewall-data'
   | 'public-ip-hours'
-  | 'internet-egress';
+  | 'internet-egress'
+  // A VNet peering (or hub connection) the path crosses: billed per GB both directions
+  // (destinations.md §8.1 implementer notes); the price table has no such meter, so always missing.
+  | 'vnet-peering-data';
 
 /** How a shared resource's fixed monthly cost is divided among the sources whose path uses it. */
 export type SplitMethod = 'even' | 'bytes';
@@ -58,6 +61,15 @@ export type BytesBasis =
       readonly kind: 'flow-logs';
       /** Bytes to public destinations, allowed, in the logs' window (flow logs count both directions). */
       readonly observedBytes: number;
+      /**
+       * Of observedBytes, those internet data transfer out is priced on: the bytes sent (src→dst,
+       * destinations.md §2.1 / §8.1) where the logs split the directions, else both directions.
+       */
+      readonly egressBytes: number;
+      /** Some of egressBytes came from records that give one total only (both directions): an upper bound. */
+      readonly egressUpperBound: boolean;
+      /** The span of the log records that carry bytes (firewall logs carry none), which `scale` is computed from. */
+      readonly window: { readonly from: string | null; readonly to: string | null };
       /** observed × scale = per month. */
       readonly scale: number;
       readonly description: string;
@@ -134,9 +146,21 @@ export interface CostRollup {
 
 export interface InternetEgressZoneCost {
   readonly zone: EgressZone;
+  /** GB out per month of the zone's sources that have bytes. */
   readonly monthlyGb: number;
-  /** Null when the table has no tiers for the zone. */
+  /** Null when the table has no tiers for the zone. A lower bound when not `complete`. */
   readonly monthlyUsd: number | null;
+  /**
+   * The part of the account's one free allowance (GB) given to this zone's GB (destinations.md §8.1:
+   * account-wide, not per zone).
+   */
+  readonly freeAllowanceGb: number;
+  /**
+   * False when a costed source has no bytes: the account's total GB, on which the tiers and the one
+   * allowance depend, is unknown, so monthlyUsd (on the known GB) is a lower bound and each source's
+   * share of it is missing (a gap says so).
+   */
+  readonly complete: boolean;
   readonly byTier: readonly { readonly tier: EgressTier; readonly gb: number }[];
   readonly sources: number;
 }
@@ -188,6 +212,7 @@ export const COST_ITEM_LABEL: Readonly<Record<CostLine['item'], string>> = {
   'firewall-data': 'Firewall data processed',
   'public-ip-hours': 'Public IP hours',
   'internet-egress': 'Internet data transfer out',
+  'vnet-peering-data': 'VNet peering data',
 };
 
 /** US dollars for the app and the PDF (`$1,234.56`), or `missing`: a missing figure is never shown as $0. */

@@ -48,6 +48,10 @@ interface Accumulator {
   readonly rule: LoggedRule | null;
   flows: number;
   bytes: number | null;
+  /** Sum of the records' bytesSent; meaningful only while `sentSplit` holds. */
+  bytesSent: number | null;
+  /** Every record with bytes also gave bytesSent (else the outbound share is unknown). */
+  sentSplit: boolean;
   firstSeen: string | null;
   lastSeen: string | null;
   readonly logs: Set<LogKind>;
@@ -263,12 +267,19 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
     if (!entry) {
       entry = {
         destination: record.destination, destinationIp: record.destinationIp, port: record.port, protocol: record.protocol, action: record.action,
-        rule: record.rule, flows: 0, bytes: null, firstSeen: null, lastSeen: null, logs: new Set(),
+        rule: record.rule, flows: 0, bytes: null, bytesSent: null, sentSplit: true, firstSeen: null, lastSeen: null, logs: new Set(),
       };
       source.entries.set(key, entry);
     }
     entry.flows += record.flows;
     entry.bytes = addBytes(entry.bytes, record.bytes);
+    // Sent bytes (internet egress bills those only, destinations.md §8.1) stay known only while every
+    // record with bytes split them: a summary's one total mixed in makes the share unknown.
+    if (record.bytes !== null) {
+      const sent = record.bytesSent ?? null;
+      if (sent === null) entry.sentSplit = false;
+      else entry.bytesSent = (entry.bytesSent ?? 0) + sent;
+    }
     entry.firstSeen = earlier(entry.firstSeen, record.time);
     entry.lastSeen = later(entry.lastSeen, record.until ?? record.time);
     entry.logs.add(record.log);
@@ -343,7 +354,7 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
   for (const source of ordered) {
     const observed: (ObservedDestination & { readonly acc: Accumulator })[] = [...source.entries.values()].map((e) => ({
       destination: e.destination, port: e.port, protocol: e.protocol, action: e.action, flows: e.flows, bytes: e.bytes,
-      firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, model: modelFor(source, e), acc: e,
+      bytesSent: e.sentSplit && e.bytes !== null ? e.bytesSent : null, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, model: modelFor(source, e), acc: e,
     }));
     observed.sort((a, b) => b.flows - a.flows || compareText(a.destination, b.destination) || (a.port ?? 0) - (b.port ?? 0) || compareText(a.action, b.action));
     findings.push(...sourceFindings(source, observed, pathFor(defaultPaths, source), threshold));

@@ -80,7 +80,8 @@ function port(value: string, protocol: string, at: CellAt, tuple: string): numbe
 /**
  * Flows: one per `B` (begin) or `D` (denied) tuple; `C` (continuing) and `E` (end) tuples carry
  * the byte counters of a flow already counted. Version 1 has no state: every tuple is a flow.
- * Bytes: sent plus received (both directions cross the NAT gateway or firewall that bills them).
+ * Bytes: sent plus received (both directions cross the NAT gateway or firewall that bills them),
+ * and the sent ones apart (internet data transfer out bills only those: destinations.md §8.1).
  */
 function flowCount(state: string | undefined): number {
   return state === undefined || state === 'B' || state === 'D' ? 1 : 0;
@@ -107,10 +108,12 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
   if (!/^[BCED]$/.test(state)) fail(at, '', 'a flow state B, C, E or D in the flow tuple', tuple);
   const protocol = ianaProtocol(proto);
   const action: TrafficAction = state === 'D' ? 'deny' : 'allow';
-  const bytes = counter(f[10], at, tuple) + counter(f[12], at, tuple);
+  // Sent (src→dst, field 11) kept apart from the total: internet egress bills it alone (§2.1, §8.1).
+  const bytesSent = counter(f[10], at, tuple);
+  const bytes = bytesSent + counter(f[12], at, tuple);
   out.emit({
     time: isoTime(Number(ts), out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
-    port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state), bytes,
+    port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state), bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'vnet-flow',
   });
 }
@@ -134,11 +137,13 @@ export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out
   const protocol = proto === 'T' ? 'TCP' : proto === 'U' ? 'UDP' : fail(at, '', 'a protocol T or U in the flow tuple', tuple);
   const hasState = state !== undefined && state !== '';
   if (hasState && !/^[BCE]$/.test(state)) fail(at, '', 'a flow state B, C or E in the version 2 flow tuple', tuple);
-  const bytes = hasState ? counter(f[10], at, tuple) + counter(f[12], at, tuple) : null;
+  // Version 2 counts source → destination (field 11) apart from destination → source (§2.2).
+  const bytesSent = hasState ? counter(f[10], at, tuple) : null;
+  const bytes = bytesSent === null ? null : bytesSent + counter(f[12], at, tuple);
   out.emit({
     time: isoTime(Number(ts) * 1000, out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
     port: port(dport, protocol, at, tuple), protocol, action: decision === 'D' ? 'deny' : 'allow',
-    flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined), bytes,
+    flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined), bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'nsg-flow',
   });
 }

@@ -49,13 +49,19 @@ function flowsOf(row: Row, at: CellAt): number {
   return 1;
 }
 
-/** Bytes: the summary's `Bytes`, else the raw row's BytesSrcToDest + BytesDestToSrc (§2.3), else unknown. */
-function bytesOf(row: Row, at: CellAt): number | null {
-  if ('bytes' in row) return integer(row, 'bytes', at);
-  if (!('bytessrctodest' in row) && !('bytesdesttosrc' in row)) return null;
+/**
+ * Bytes: the summary's `Bytes` (one total: the direction split is unknown), else the raw row's
+ * BytesSrcToDest + BytesDestToSrc (§2.3) with BytesSrcToDest as the sent ones (an outbound row's
+ * source is the Azure side), else unknown. Internet data transfer out bills the sent ones (§8.1).
+ */
+function bytesOf(row: Row, at: CellAt): { readonly bytes: number | null; readonly bytesSent: number | null } {
+  if ('bytes' in row) return { bytes: integer(row, 'bytes', at), bytesSent: null };
+  if (!('bytessrctodest' in row) && !('bytesdesttosrc' in row)) return { bytes: null, bytesSent: null };
   const sent = integer(row, 'bytessrctodest', at);
   const received = integer(row, 'bytesdesttosrc', at);
-  return sent === null && received === null ? null : (sent ?? 0) + (received ?? 0);
+  if (sent === null && received === null) return { bytes: null, bytesSent: null };
+  // A missing BytesSrcToDest leaves the sent share unknown, not 0.
+  return { bytes: (sent ?? 0) + (received ?? 0), bytesSent: sent };
 }
 
 function protocolOf(value: string, at: CellAt): string {
@@ -75,12 +81,12 @@ export function trafficAnalyticsRecord(row: Row, at: CellAt): TrafficRecord {
   const ruleName = text(row, 'nsgrule') ?? text(row, 'aclrule');
   const rule: LoggedRule | null = ruleName === null ? null : { policy: null, collectionGroup: null, collection: null, rule: ruleName };
   const flows = flowsOf(row, at);
-  const bytes = bytesOf(row, at);
+  const { bytes, bytesSent } = bytesOf(row, at);
   const first = ['firstseen', 'flowstarttime', 'timegenerated'].find((c) => c in row);
   const last = ['lastseen', 'flowendtime'].find((c) => c in row);
   return {
     time: first === undefined ? null : time(row, first, at), until: last === undefined ? null : time(row, last, at),
     sourceIp, destination, destinationIp: destination, port: integer(row, 'destport', at), protocol,
-    action: status === 'D' ? 'deny' : 'allow', flows, bytes, rule, firewallId: null, log: 'vnet-flow',
+    action: status === 'D' ? 'deny' : 'allow', flows, bytes, bytesSent, rule, firewallId: null, log: 'vnet-flow',
   };
 }

@@ -49,6 +49,13 @@ export interface TrafficRecord {
   readonly flows: number;
   /** Bytes both ways, where the log has them (flow logs); null for firewall logs. */
   readonly bytes: number | null;
+  /**
+   * Of `bytes`, those sent source → destination: out of Azure for an outbound flow. Flow logs count
+   * the two directions separately (destinations.md §2.1 v4 "Bytes sent (src→dst)" / "Bytes received
+   * (dst→src)", §2.3 BytesSrcToDest), and internet data transfer out bills this direction only
+   * (§8.1). Null or absent when the log gives one total only (a summary's `Bytes`).
+   */
+  readonly bytesSent?: number | null;
   readonly rule: LoggedRule | null;
   /** The firewall's ARM ID (lower case) when the log names it. */
   readonly firewallId: string | null;
@@ -114,7 +121,13 @@ export interface ObservedDestination {
   readonly protocol: string;
   readonly action: TrafficAction;
   readonly flows: number;
+  /** Bytes both ways (TrafficRecord.bytes, summed); null when no record of this destination carries bytes. */
   readonly bytes: number | null;
+  /**
+   * Of `bytes`, those sent source → destination (TrafficRecord.bytesSent, summed); null or absent
+   * when a record with bytes did not split them, so the outbound share is unknown.
+   */
+  readonly bytesSent?: number | null;
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
   readonly rule: LoggedRule | null;

@@ -21,12 +21,15 @@ const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...
 Estimates the monthly egress cost of every workload subnet's and NIC's internet path at list
 prices, and rolls it up by owner and cost-centre tag:
   NAT gateway hours and data processed, Azure Firewall deployment hours and data processed,
-  public IP hours, internet data transfer out (tiers on the estate's total per egress zone).
+  public IP hours, internet data transfer out on the bytes sent (tiers per egress zone, one
+  first-100-GB allowance for the whole account), VNet peering where a path crosses VNets (no
+  price in the table: reported missing).
 A NAT gateway's, firewall's or public IP's fixed hours are divided among the sources whose path
 uses it (--split). Bytes come from flow logs (--logs, as for \`egress-atlas traffic\`: bytes to
-public destinations, scaled from the logs' window to a month) or from NAT gateway ByteCount /
-firewall DataProcessed metrics in the snapshot. Every figure names its price (meter, region,
-source date) and its bytes; a missing price or missing bytes is reported as a gap, never as 0.
+public destinations, scaled to a month from the span of the records that carry bytes) or from
+NAT gateway ByteCount / firewall DataProcessed metrics in the snapshot. Every figure names its
+price (meter, region, source date) and its bytes; a missing price or missing bytes is reported
+as a gap, never as 0.
 
 Prices: the dated table shipped with Egress Atlas (${PRICE_TABLE.id}; list USD, see
 --format json "prices" for each source and date), or a table refreshed from the Azure Retail
@@ -58,6 +61,7 @@ function lineLabel(line: CostLine): string {
   const what = {
     'nat-gateway-hours': 'NAT gateway hours', 'nat-gateway-data': 'NAT gateway data', 'firewall-hours': 'firewall hours',
     'firewall-data': 'firewall data', 'public-ip-hours': 'public IP hours', 'internet-egress': 'internet egress',
+    'vnet-peering-data': 'VNet peering data',
   }[line.item];
   return line.resource === null ? what : `${what} ${line.resource.name}`;
 }

@@ -35,7 +35,7 @@ describe('egress-atlas traffic', () => {
     expect(result.window).toEqual({ from: '2024-05-01T00:02:11.000Z', to: '2024-05-07T23:58:40.000Z' });
     const source = result.sources[0];
     expect(Object.keys(source?.source ?? {})).toEqual(['type', 'id', 'name']);
-    expect(Object.keys(source?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'rule', 'model']);
+    expect(Object.keys(source?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'bytesSent', 'firstSeen', 'lastSeen', 'rule', 'model']);
     expect(Object.keys(result.findings[0] ?? {})).toEqual(['code', 'severity', 'subject', 'message']);
     expect(new Set(result.findings.map((f) => f.code))).toEqual(new Set(['uninspected-public-traffic', 'denied-traffic', 'unused-allow-rule', 'model-disagrees']));
     // The flow logs in the nested PT1H.json tree were read.

@@ -70,31 +70,39 @@ describe('estimateCost: flow-log bytes, even split', () => {
   it('computes each path by hand', () => {
     expect(result.schema).toBe(COST_SCHEMA);
     expect(result.bytesFrom).toBe('flow-logs');
-    // Internet egress, zone 1: total 100 + 50 + 50 = 200 GB → 100 × 0 + 100 × 0.087 = 8.70.
+    // Internet egress, zone 1: the known 100 + 50 + 50 = 200 GB → 100 × 0 + 100 × 0.087 = 8.70, a lower
+    // bound: snet-settlement-db and snet-card-auth have no bytes, so the account's total (which the tiers
+    // and the one first-100-GB allowance apply to, destinations.md §8.1) is unknown.
     expect(result.internetEgress).toHaveLength(1);
     expect(result.internetEgress[0]?.monthlyGb).toBeCloseTo(200, 6);
     expect(result.internetEgress[0]?.monthlyUsd).toBeCloseTo(8.7, 6);
+    expect(result.internetEgress[0]?.complete).toBe(false);
 
-    // settlement-batch, 100 GB: 330.325 + NAT 100 × 0.045 = 4.50 + firewall 100 × 0.016 = 1.60
-    //   + egress 8.70 × 100/200 = 4.35 → 340.775
+    // settlement-batch, 100 GB: 330.325 + NAT 100 × 0.045 = 4.50 + firewall 100 × 0.016 = 1.60 → 336.425;
+    // its share of internet egress is missing (the account's total is unknown), and so is the VNet
+    // peering to the hub (§8.1: cross-VNet hops add VNet peering per GB; the table has no such price).
     const batch = pathCost(result, 'snet-settlement-batch');
     expect(batch.monthlyGb).toBeCloseTo(100, 6);
     expect(line(batch, 'nat-gateway-data')?.monthlyUsd).toBeCloseTo(4.5, 6);
     expect(line(batch, 'firewall-data')?.monthlyUsd).toBeCloseTo(1.6, 6);
-    expect(line(batch, 'internet-egress')?.monthlyUsd).toBeCloseTo(4.35, 6);
+    expect(line(batch, 'internet-egress')?.quantity).toBeCloseTo(100, 6);
+    expect(line(batch, 'internet-egress')?.monthlyUsd).toBeNull();
+    expect(line(batch, 'vnet-peering-data')?.resource?.name).toBe('peer-vnet-settlement-weu-to-hub');
+    expect(line(batch, 'vnet-peering-data')?.monthlyUsd).toBeNull();
     expect(line(batch, 'firewall-hours')?.monthlyUsd).toBeCloseTo(1277.5 / 4, 6);
     expect(line(batch, 'nat-gateway-hours')?.split).toEqual({ method: 'even', among: 4, share: 0.25 });
-    expect(batch.monthlyUsd).toBeCloseTo(340.775, 6);
-    expect(batch.complete).toBe(true);
+    expect(batch.monthlyUsd).toBeCloseTo(336.425, 6);
+    expect(batch.complete).toBe(false);
     expect(batch.bytes.kind).toBe('flow-logs');
     expect(batch.bytes.description).toContain('73 h');
 
-    // payments-api, 50 GB: 330.325 + 50 × 0.045 = 2.25 + 50 × 0.016 = 0.80 + 8.70 × 50/200 = 2.175 → 335.55
-    expect(pathCost(result, 'snet-payments-api').monthlyUsd).toBeCloseTo(335.55, 6);
-    // payments-reporting (default outbound), 50 GB: egress only, 2.175.
+    // payments-api, 50 GB: 330.325 + 50 × 0.045 = 2.25 + 50 × 0.016 = 0.80 → 333.375 (+ missing egress share, peering)
+    expect(pathCost(result, 'snet-payments-api').monthlyUsd).toBeCloseTo(333.375, 6);
+    // payments-reporting (default outbound), 50 GB: egress only, its share missing.
     const reporting = pathCost(result, 'snet-payments-reporting');
     expect(reporting.lines.map((l) => l.item)).toEqual(['internet-egress']);
-    expect(reporting.monthlyUsd).toBeCloseTo(2.175, 6);
+    expect(reporting.monthlyUsd).toBe(0);
+    expect(reporting.complete).toBe(false);
   });
 
   it('says which price and which bytes every figure used', () => {
@@ -103,7 +111,7 @@ describe('estimateCost: flow-log bytes, even split', () => {
     expect(fw?.price).toMatchObject({ usdPerUnit: 1.75, pricedAt: 'eastus', substituted: true });
     expect(fw?.price?.priceDate).toMatch(/^no date/);
     expect(line(batch, 'nat-gateway-hours')?.price).toMatchObject({ pricedAt: 'Global', substituted: false });
-    expect(line(batch, 'internet-egress')?.price?.priceDate).toBe('2026');
+    expect(line(batch, 'internet-egress')?.missing).toMatch(/account's total GB, unknown while 2 costed source\(s\) have no bytes/);
     for (const l of batch.lines.filter((x) => x.unit === 'GB')) expect(l.bytes).toMatch(/^flow logs: 10737418240 B/);
     expect(result.method.notes.join(' ')).toContain('evenly');
   });
@@ -116,23 +124,25 @@ describe('estimateCost: flow-log bytes, even split', () => {
     expect(line(db, 'internet-egress')?.missing).toMatch(/^no bytes: no log records/);
     expect(db.monthlyUsd).toBeCloseTo(330.325, 6);
     expect(db.complete).toBe(false);
-    expect(result.gaps.filter((g) => g.code === 'bytes-missing').map((g) => g.scope.split('/').pop()).sort()).toEqual(['snet-card-auth', 'snet-settlement-db']);
+    // And the zone's egress figure says it is a lower bound (the account's total is unknown, §8.1).
+    expect(result.gaps.filter((g) => g.code === 'bytes-missing').map((g) => g.scope.split('/').pop()).sort()).toEqual(['snet-card-auth', 'snet-settlement-db', 'zone-1']);
   });
 
   it('rolls up by owner and cost centre: variable cost follows the NIC, fixed the path; unused resources their own tags', () => {
     const owner = new Map(result.rollups.owner.map((r) => [r.key, r.monthlyUsd]));
-    // settlement-ops: batch 340.775 + db 330.325 = 671.10
-    expect(owner.get('settlement-ops@contoso-bank.example')).toBeCloseTo(671.1, 6);
+    // settlement-ops: batch 336.425 + db 330.325 = 666.75 (internet egress shares missing: see above)
+    expect(owner.get('settlement-ops@contoso-bank.example')).toBeCloseTo(666.75, 6);
     // card-auth-team: card-auth path 330.325 + bypassed ng-card-auth-weu 32.85 + its IP 3.65 = 366.825
     expect(owner.get('card-auth-team@contoso-bank.example')).toBeCloseTo(366.825, 6);
-    // payments-team (the VNet's tag): payments-api 335.55 (payapi-01 is payments-team too)
-    expect(owner.get('payments-team@contoso-bank.example')).toBeCloseTo(335.55, 6);
-    // payments-bi (nic-vm-payrpt-01's own tag): the reporting subnet's egress 2.175
-    expect(owner.get('payments-bi@contoso-bank.example')).toBeCloseTo(2.175, 6);
-    expect(new Map(result.rollups.costCentre.map((r) => [r.key, r.monthlyUsd])).get('CC-2290-BI')).toBeCloseTo(2.175, 6);
+    // payments-team (the VNet's tag): payments-api 333.375 (payapi-01 is payments-team too)
+    expect(owner.get('payments-team@contoso-bank.example')).toBeCloseTo(333.375, 6);
+    // payments-bi (nic-vm-payrpt-01's own tag): the reporting subnet's egress, missing (0 known), not complete
+    expect(owner.get('payments-bi@contoso-bank.example')).toBe(0);
+    expect(result.rollups.owner.find((r) => r.key === 'payments-bi@contoso-bank.example')?.complete).toBe(false);
+    expect(new Map(result.rollups.costCentre.map((r) => [r.key, r.monthlyUsd])).get('CC-2290-BI')).toBe(0);
     expect(result.unattributed.monthlyUsd).toBeCloseTo(36.5, 6);
-    // Total: 340.775 + 335.55 + 2.175 + 2 × 330.325 + 36.50 = 1,375.65
-    expect(result.total.monthlyUsd).toBeCloseTo(1375.65, 6);
+    // Total: 336.425 + 333.375 + 0 + 2 × 330.325 + 36.50 = 1,366.95
+    expect(result.total.monthlyUsd).toBeCloseTo(1366.95, 6);
     expect(result.total.complete).toBe(false);
     const sum = result.rollups.owner.reduce((n, r) => n + r.monthlyUsd, 0);
     expect(sum).toBeCloseTo(result.total.monthlyUsd, 6);
@@ -165,9 +175,15 @@ describe('estimateCost: split by bytes', () => {
     expect(fixed('snet-card-auth')).toBeCloseTo(198.195, 6);
     expect(fixed('snet-settlement-db')).toBeCloseTo(132.13, 6);
     expect(line(pathCost(result, 'snet-card-auth'), 'firewall-hours')?.split).toEqual({ method: 'bytes', among: 4, share: 0.15 });
-    // Egress: 200 GB → 100 × 0.087 = 8.70; cardauth 30/200 × 8.70 = 1.305
-    expect(line(pathCost(result, 'snet-card-auth'), 'internet-egress')?.monthlyUsd).toBeCloseTo(1.305, 6);
-    for (const name of ['snet-settlement-batch', 'snet-payments-api', 'snet-card-auth', 'snet-settlement-db']) expect(pathCost(result, name).complete).toBe(true);
+    // Egress: the four paths' 200 GB → 100 × 0.087 = 8.70, a lower bound: snet-payments-reporting has no
+    // bytes, so the account's total is unknown and each path's share of it is missing (destinations.md §8.1).
+    expect(result.internetEgress[0]?.monthlyUsd).toBeCloseTo(8.7, 6);
+    expect(line(pathCost(result, 'snet-card-auth'), 'internet-egress')?.monthlyUsd).toBeNull();
+    // Each of them also crosses a VNet peering to the hub, which has no price in the table (§8.1): not complete.
+    for (const name of ['snet-settlement-batch', 'snet-payments-api', 'snet-card-auth', 'snet-settlement-db']) {
+      expect(line(pathCost(result, name), 'vnet-peering-data')?.missing).toMatch(/^no VNet peering per-GB price/);
+      expect(pathCost(result, name).complete).toBe(false);
+    }
     // The reporting subnet had no records: incomplete, so the total is too.
     expect(pathCost(result, 'snet-payments-reporting').complete).toBe(false);
     expect(result.total.complete).toBe(false);
@@ -189,10 +205,13 @@ describe('estimateCost: bytes from NAT gateway metrics', () => {
     const db = pathCost(result, 'snet-settlement-db');
     expect(db.bytes).toMatchObject({ kind: 'metrics', metric: 'ByteCount', sharedAmong: 4, scale: 10 });
     expect(db.monthlyGb).toBeCloseTo(100, 6);
-    // NAT 100 × 0.045 = 4.50; firewall 100 × 0.016 = 1.60; egress: 400 GB → 300 × 0.087 = 26.10, ÷ 4 = 6.525
+    // NAT 100 × 0.045 = 4.50; firewall 100 × 0.016 = 1.60; egress: 400 GB → 300 × 0.087 = 26.10 for the
+    // zone, a lower bound: the reporting subnet has no bytes, so the account's total is unknown and the
+    // path's share (6.525, were 400 GB the account's whole total) is missing (destinations.md §8.1).
     expect(line(db, 'nat-gateway-data')?.monthlyUsd).toBeCloseTo(4.5, 6);
-    expect(line(db, 'internet-egress')?.monthlyUsd).toBeCloseTo(6.525, 6);
-    expect(db.monthlyUsd).toBeCloseTo(330.325 + 4.5 + 1.6 + 6.525, 6);
+    expect(result.internetEgress[0]?.monthlyUsd).toBeCloseTo(26.1, 6);
+    expect(line(db, 'internet-egress')?.monthlyUsd).toBeNull();
+    expect(db.monthlyUsd).toBeCloseTo(330.325 + 4.5 + 1.6, 6);
     expect(line(db, 'nat-gateway-data')?.bytes).toMatch(/^metric ByteCount \(Total\) of ng-hub-egress-weu/);
     // The default-outbound subnet has no metered resource: its bytes are missing.
     expect(pathCost(result, 'snet-payments-reporting').bytes.kind).toBe('none');

@@ -60,6 +60,22 @@ describe('attribution', () => {
     expect(result.sources[0]?.observed).toEqual([expect.objectContaining({ destination: '20.1.2.3', flows: 2, bytes: 150, firstSeen: '2024-05-01T10:00:00.000Z', lastSeen: '2024-05-02T00:00:00.000Z' })]);
     expect(result.unattributed).toEqual([expect.objectContaining({ sourceIp: '10.9.9.9', reason: 'unknown-private', flows: 4, destinations: 1, logs: ['vnet-flow'] })]);
   });
+
+  it('sums the bytes sent apart from the total, and leaves them unknown when a record with bytes did not split them', () => {
+    // Internet data transfer out bills the bytes sent only (destinations.md §8.1); a summary row's one
+    // total (§2.3 `Bytes`) mixed in makes the sent share unknown, never a partial sum.
+    const split = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, bytesSent: 5 }),
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
+    ])]);
+    expect(split.sources[0]?.observed[0]).toMatchObject({ bytes: 150, bytesSent: 15 });
+    const mixed = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
+      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50 }),
+    ])]);
+    expect(mixed.sources[0]?.observed[0]).toMatchObject({ bytes: 150, bytesSent: null });
+  });
 });
 
 describe('the bank demo with every log format', () => {
@@ -68,7 +84,7 @@ describe('the bank demo with every log format', () => {
     expect(result.schema).toBe(TRAFFIC_SCHEMA);
     expect(result.window).toEqual({ from: '2024-05-01T00:02:11.000Z', to: '2024-05-07T23:58:40.000Z' });
     expect(Object.keys(result)).toEqual(['schema', 'window', 'sources', 'unattributed', 'findings', 'gaps']);
-    expect(Object.keys(result.sources[0]?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'rule', 'model']);
+    expect(Object.keys(result.sources[0]?.observed[0] ?? {})).toEqual(['destination', 'port', 'protocol', 'action', 'flows', 'bytes', 'bytesSent', 'firstSeen', 'lastSeen', 'rule', 'model']);
   });
 
   it('attributes to NICs, merges records of several formats, and asks the model per destination', () => {

@@ -34,6 +34,8 @@ describe('Traffic Analytics rows: direction and counters (§2.3)', () => {
   it('counts a row standing for 40 denied outbound flows as 40, and sums the byte counters', () => {
     const log = parseLogFile('nta.json', raw({ BytesSrcToDest: 1200, BytesDestToSrc: 300 }));
     expect(log.records.map((r) => [r.sourceIp, r.action, r.flows, r.bytes])).toEqual([['10.110.0.4', 'deny', 40, 1500]]);
+    // BytesSrcToDest is the bytes sent (§2.3): internet data transfer out bills only those (§8.1).
+    expect(log.records.map((r) => r.bytesSent)).toEqual([1200]);
   });
 
   it('counts allowed outbound flows from AllowedOutFlows', () => {

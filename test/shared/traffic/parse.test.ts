@@ -128,6 +128,8 @@ describe('flow logs', () => {
     const github = log.records.filter((r) => r.destination === '140.82.112.3');
     expect(github.reduce((n, r) => n + r.flows, 0)).toBe(1);
     expect(github.reduce((n, r) => n + (r.bytes ?? 0), 0)).toBe(20000 + 900000 + 2000 + 90000);
+    // Bytes sent (src→dst, the 11th field) kept apart: internet data transfer out bills only those (destinations.md §2.1, §8.1).
+    expect(github.reduce((n, r) => n + (r.bytesSent ?? 0), 0)).toBe(20000 + 2000);
     expect(github[0]).toMatchObject({ time: '2024-05-01T10:00:02.000Z', protocol: 'TCP', port: 443, action: 'allow', rule: { rule: 'DefaultRule_AllowInternetOutBound' }, log: 'vnet-flow' });
     const denied = log.records.filter((r) => r.action === 'deny');
     expect(denied.map((r) => [r.destination, r.port, r.flows])).toEqual([['203.0.113.99', 3389, 1], ['203.0.113.99', 3389, 1]]);
@@ -143,6 +145,8 @@ describe('flow logs', () => {
       ['2024-05-02T09:01:20.000Z', '185.40.56.11', 22, 'TCP', 'allow', 1, null],
     ]);
     expect(log.skipped[0]?.count).toBe(1);
+    // Version 2 counts bytes source → destination apart (§2.2); version 1 has no counters.
+    expect(log.records.map((r) => r.bytesSent)).toEqual([0, 5200, null]);
   });
 
   it('names the tuple path of a malformed tuple', () => {
