@@ -173,11 +173,14 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     } },
     // Added with private DNS support; absent = Azure-provided DNS.
     dnsServers: { optional: 'strings' },
+    defaultPublicNatGatewayId: { optional: 'id' },
   }),
   subnets: resource('subnet', {
     virtualNetworkId: 'id', addressPrefixes: 'strings', routeTableId: 'id?', natGatewayId: 'id?', networkSecurityGroupId: 'id?',
     defaultOutboundAccess: 'boolean?', delegations: 'strings',
     serviceEndpoints: { list: { service: 'string', locations: 'strings' } }, privateEndpointNetworkPolicies: 'string?',
+    // Added with service endpoint policies; absent = none.
+    serviceEndpointPolicyIds: { optional: 'ids' },
   }),
   routeTables: resource('routeTable', {
     routes: { list: { id: 'id', name: 'string', addressPrefix: 'string', nextHopType: 'string', nextHopIpAddress: 'string?', hasBgpOverride: 'boolean' } },

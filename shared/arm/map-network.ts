@@ -130,6 +130,7 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
     // Custom DNS servers decide how names resolve (private DNS zones only through Azure-provided DNS) [PEDNS].
     // Set only when the input carried `dhcpOptions`: absent = Azure-provided DNS.
     dnsServers: dnsServersOf(node),
+    defaultPublicNatGatewayId: optRef(node, 'defaultPublicNatGateway'),
   };
   // Written only once everything was read: a VNet that fails half-way (a bad peering) must leave
   // none of its subnets behind (normalize.ts skips a malformed resource as a whole).
@@ -154,7 +155,7 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
     // The plural list's order stands when it holds every single prefix (REST prints both alike).
     if (many !== undefined && (singles ?? []).every((p) => many.includes(p))) addressPrefixes = many;
   }
-  return {
+  const subnet: DraftOf<'subnet'> = {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,
     location: base.location, tags: base.tags,
     kind: 'subnet',
@@ -168,6 +169,11 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
     serviceEndpoints: mapNodes(node, 'serviceEndpoints', mapServiceEndpoint, null),
     privateEndpointNetworkPolicies: optString(node, 'privateEndpointNetworkPolicies'),
   };
+  // Service endpoint policies restrict which storage accounts the subnet's Storage endpoint
+  // reaches [SEP]; set only when present, so subnets without them carry no extra field.
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+  const policies = optRefs(node, 'serviceEndpointPolicies');
+  return policies === undefined || policies.length === 0 ? subnet : { ...subnet, serviceEndpointPolicyIds: policies };
 }
 
 function delegationService(node: JsonNode): string | undefined {

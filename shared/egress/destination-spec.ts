@@ -36,6 +36,32 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /** A service tag name: `Storage`, `AzureCloud`, or regional `Storage.WestEurope`. */
 const TAG_NAME = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)?$/;
 
+/**
+ * The WHATWG URL class, a standard global in Node and browsers; shared/'s ES2022 lib does not
+ * declare it (no DOM, no Node types), so only the part used here is declared.
+ */
+declare const URL: new (input: string) => { readonly hostname: string };
+
+/**
+ * A host name with non-ASCII characters (`bücher.de`) in its ASCII form (`xn--bcher-kva.de`),
+ * as WHATWG URL host parsing gives it (IDNA: mapping, then punycode per label): DNS, SNI and
+ * firewall rules see that form. Null when it is not a valid host.
+ * https://url.spec.whatwg.org/#host-parsing
+ */
+function asciiHost(host: string): string | null {
+  if (!/[\u0080-\uffff]/.test(host)) return host;
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** `Internet` (any case) stands for the default route: the tag is "the internet" as a whole. */
+function isInternet(text: string): boolean {
+  return text.toLowerCase() === 'internet';
+}
+
 function isHostName(text: string): boolean {
   const labels = text.split('.');
   return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1] ?? '');
@@ -96,7 +122,7 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
   const text = raw.trim();
   const defaultPort = defaults.port ?? 443;
   const defaultProtocol = defaults.protocol ?? 'Tcp';
-  if (text === '' || text === '0.0.0.0/0' || text.toLowerCase() === 'internet') {
+  if (text === '' || text === '0.0.0.0/0' || isInternet(text)) {
     return ok({ kind: 'default-route' }, defaultPort, defaultProtocol, text || '0.0.0.0/0');
   }
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]+)([/?#].*)?$/i.exec(text);
@@ -119,6 +145,9 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
     const split = splitSuffixes(tagPrefix[1] ?? '');
     if (split.error) return { kind: 'error', message: `"${text}": ${split.error}` };
     if (!TAG_NAME.test(split.rest)) return { kind: 'error', message: `"${text}": "${split.rest}" is not a service tag name (like Storage or Storage.WestEurope)` };
+    // The Internet tag is not in the service tag data (the platform resolves it): it is the
+    // default route, as `internet` alone is.
+    if (isInternet(split.rest)) return ok({ kind: 'default-route' }, split.port ?? defaultPort, split.protocol ?? defaultProtocol, text);
     return ok({ kind: 'service-tag', tag: split.rest }, split.port ?? defaultPort, split.protocol ?? defaultProtocol, text);
   }
   const split = splitSuffixes(text);
@@ -134,8 +163,11 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
   }
   const ip = parseIp(rest);
   if (ip) return ok({ kind: 'address', ip }, port, protocol, text);
+  // `Internet:53/udp`, `internet/udp`: the default route with that port / protocol, not a service
+  // tag (Internet is never in the service tag data, so as a tag it would never be evaluated).
+  if (isInternet(rest)) return ok({ kind: 'default-route' }, port, protocol, text);
   if (looksLikeServiceTag(rest)) return ok({ kind: 'service-tag', tag: rest }, port, protocol, text);
-  const host = rest.toLowerCase().replace(/\.$/, '');
+  const host = asciiHost(rest)?.toLowerCase().replace(/\.$/, '') ?? '';
   if (isHostName(host)) return ok({ kind: 'fqdn', name: host }, port, protocol, text);
   return {
     kind: 'error',
@@ -146,7 +178,7 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
 function hostTarget(host: string): DestinationTarget | null {
   const ip = parseIp(host);
   if (ip) return { kind: 'address', ip };
-  const name = host.toLowerCase().replace(/\.$/, '');
+  const name = asciiHost(host)?.toLowerCase().replace(/\.$/, '') ?? '';
   return isHostName(name) ? { kind: 'fqdn', name } : null;
 }
 

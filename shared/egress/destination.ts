@@ -171,7 +171,8 @@ export interface CoverageOptions {
   /**
    * Prefixes the `VirtualNetwork` tag certainly holds where its full expansion is not known: the
    * VNet's own address space and what its connected peerings carry ("the virtual network address
-   * space ... peered virtual networks" [TAG]). Outside them the tag stays uncertain.
+   * space ... peered virtual networks" [TAG]). Outside them the tag stays uncertain. The
+   * `Internet` tag ("outside the virtual network" [TAG]) leaves them out.
    */
   readonly virtualNetworkKnown?: readonly string[];
   /**
@@ -179,6 +180,11 @@ export interface CoverageOptions {
    * there covers exactly its IPv4 prefixes [TAG]; a tag it does not list stays uncertain.
    */
   readonly serviceTags?: ServiceTagIndex;
+}
+
+/** The IPv4 addresses of a list of prefixes (IPv6 and unreadable entries add nothing). */
+function prefixSet(prefixes: readonly string[]): Ipv4Set {
+  return prefixes.reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
 }
 
 /** 168.63.129.16: the `AzureLoadBalancer` tag is the host's virtual IP [TAG][NSG]. */
@@ -190,7 +196,7 @@ const NO_SERVICE_TAGS = {};
 
 /**
  * What a rule's address entries cover of the IPv4 space: `*`/`Any`/`0.0.0.0/0` all of it, the
- * `Internet` tag all public space [TAG], CIDRs, addresses and `a-b` ranges exactly (IPv6 entries
+ * `Internet` tag all public space outside `options.virtualNetworkKnown` [TAG], CIDRs, addresses and `a-b` ranges exactly (IPv6 entries
  * nothing), `AzureLoadBalancer` 168.63.129.16, every other service tag its IPv4 prefixes when
  * `options.serviceTags` lists it, else an uncertain part of the public space (no prefix data).
  * Classic spellings (`INTERNET`, `VIRTUAL_NETWORK`,
@@ -208,6 +214,7 @@ export function destinationCoverage(entries: readonly string[], options: Coverag
   if (cached) return cached;
   let certain = Ipv4Set.empty();
   const uncertainTags: UncertainTag[] = [];
+  const virtualNetworkKnown = options.virtualNetworkKnown === undefined ? null : prefixSet(options.virtualNetworkKnown);
   for (const raw of entries) {
     const entry = raw.trim();
     const lower = entry.toLowerCase();
@@ -217,7 +224,10 @@ export function destinationCoverage(entries: readonly string[], options: Coverag
     if (parseCidr(entry)) continue; // IPv6: nothing of the IPv4 space
     switch (lower) {
       case 'internet':
-        certain = certain.union(publicIpv4());
+        // "The IP address space that's outside the virtual network and reachable by the public
+        // internet" [TAG]: a VNet using public ranges as its address space (and the peered VNets it
+        // reaches) is inside the VirtualNetwork tag, not this one.
+        certain = certain.union(virtualNetworkKnown === null ? publicIpv4() : publicIpv4().subtract(virtualNetworkKnown));
         break;
       case 'azureloadbalancer': case 'azure_loadbalancer':
         certain = certain.union(AZURE_LOAD_BALANCER);
@@ -226,7 +236,7 @@ export function destinationCoverage(entries: readonly string[], options: Coverag
         if (options.virtualNetworkPrefixes) {
           for (const p of options.virtualNetworkPrefixes) certain = certain.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty());
         } else {
-          const known = (options.virtualNetworkKnown ?? []).reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
+          const known = virtualNetworkKnown ?? Ipv4Set.empty();
           certain = certain.union(known);
           uncertainTags.push({ kind: 'virtual-network', tag: entry, scope: Ipv4Set.all().subtract(known) });
         }

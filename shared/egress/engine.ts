@@ -29,7 +29,7 @@ import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, s
 import type { FirewallDecision, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
-import { Ipv4Set, publicIpv4 } from '../model/ip-set';
+import { Ipv4Set } from '../model/ip-set';
 import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
@@ -143,15 +143,10 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   }
   if (destination.kind === 'name' && destination.address === null) {
     const endpoint = serviceEndpointForName(subnet, destination.name);
-    if (endpoint) return viaServiceEndpointByName(trail, subnet, destination.name, endpoint);
+    if (endpoint) return viaServiceEndpointByName(ctx, trail, subnet, destination.name, endpoint);
   }
-  const unexpanded = set.capturedFromNicId === null ? unexpandedServiceEndpoints(ctx, subnet) : NONE;
-  if (unexpanded.length > 0) {
-    // A service endpoint's routes carry its service's public prefixes and beat every other route
-    // [SE]; without service tag data whether this destination is among them is not known.
-    return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint${unexpanded.length > 1 ? 's' : ''} ${unexpanded.join(', ')}`, docs: DOCS.serviceEndpoints,
-      missingFact: `whether ${ctx.flow.destination} is among the prefixes of subnet ${subnet.name}'s service endpoint${unexpanded.length > 1 ? 's' : ''} for ${unexpanded.join(', ')} (give the service tag data with --service-tags FILE)` });
-  }
+  const uncertainEndpoint = set.capturedFromNicId === null ? uncertainServiceEndpoint(ctx, trail, subnet) : null;
+  if (uncertainEndpoint) return uncertainEndpoint;
   let result: RouteLookup;
   if (destination.kind === 'range') {
     // Every address of the range: one route must decide all of it, or no single path describes it [UDR].
@@ -215,6 +210,16 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       `Azure Firewall ${sender.firewall.name} has no management NIC (so no forced tunnelling) but its subnet's route for internet traffic is "${describeRoute(route)}": the firewall needs direct internet connectivity.`,
       'Add a UDR 0.0.0.0/0 → Internet on AzureFirewallSubnet (or redeploy the firewall with a management NIC for forced tunnelling).',
       [sender.firewall.id, subnet.id], DOCS.firewallForcedTunnel);
+    // Sending the firewall's internet traffic on to a gateway or appliance is documented only in
+    // forced-tunnel mode, which "must be enabled when the firewall is created" (management NIC)
+    // [FWFT]; without it the firewall "must have direct Internet connectivity" [FWDIRECT]. What it
+    // then does with that traffic is not documented: unknown, not a confident on-premises / NVA path.
+    // https://learn.microsoft.com/azure/firewall/forced-tunneling
+    if (divertsInternet) {
+      return trail.end({ kind: 'undecided', resourceId: sender.firewall.id, rule: `Azure Firewall ${sender.firewall.name} without a management NIC: AzureFirewallSubnet route "${describeRoute(route)}"`,
+        docs: DOCS.firewallForcedTunnel,
+        missingFact: `what Azure Firewall ${sender.firewall.name} does with internet traffic when AzureFirewallSubnet's route for it is "${describeRoute(route)}": the firewall has no management NIC, so it is not in forced-tunnel mode (which must be enabled when the firewall is created) and it must have direct internet connectivity; Azure does not document what happens otherwise` });
+    }
   }
   switch (nextHop.type) {
     case 'Internet': {
@@ -235,7 +240,9 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     case 'VirtualNetworkServiceEndpoint':
       // The service endpoint's route carries the service's prefixes: the traffic goes to the
       // service over the backbone, whatever the default route says [SE].
-      return trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
+      // A captured route names its prefix, not its service (null: any of the subnet's endpoints).
+      return servicePolicyUnknown(ctx, trail, subnet, route.origin === 'service-endpoint' ? route.addressPrefix : null)
+        ?? trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
     case 'InterfaceEndpoint':
       return toPrivateEndpoint(ctx, trail, subnet, route);
     case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, route);
@@ -344,17 +351,65 @@ const SERVICE_SUFFIXES: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /**
- * Service endpoints whose prefixes are not in the model (no tag data), for a destination that is
- * one or more public addresses: those addresses may be the service's.
+ * A service endpoint whose routes the model knows only in part (no service tag data; no tag known
+ * for the service; or data that lacks the regional tag of one of its locations, see
+ * UncertainServiceEndpoint) while the destination may be among the addresses it would carry. Its
+ * routes beat every other route, "even by a route table" [SE][UDR], so the path is not known: an
+ * undecided end naming the missing fact, never the path of the other routes. Null otherwise.
  */
-const NONE: readonly string[] = Object.freeze([]);
-
-function unexpandedServiceEndpoints(ctx: EngineContext, subnet: Subnet): readonly string[] {
-  if (ctx.serviceTags || subnet.serviceEndpoints.length === 0) return NONE;
+function uncertainServiceEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet): Outcome | null {
+  const endpoints = ctx.routes.uncertainServiceEndpoints(subnet);
+  if (endpoints.length === 0) return null;
   const destination = ctx.traffic.destination;
   const address = destinationAddress(destination);
-  const public_ = address ? isPublicIp(address) : destination.kind === 'range' && !destination.set.intersect(publicIpv4()).isEmpty();
-  return public_ ? subnet.serviceEndpoints.map((e) => e.service) : [];
+  const open = endpoints.filter((e) => {
+    // IPv6: the range model holds no IPv6 endpoint prefixes; any public address may be the service's.
+    if (address) return address.version === 4 ? e.scope.contains(address.value) : isPublicIp(address);
+    return destination.kind === 'range' && destination.set.overlaps(e.scope);
+  });
+  if (open.length === 0) return null;
+  const services = open.map((e) => e.service).join(', ');
+  const plural = open.length > 1 ? 's' : '';
+  const missingTags = open.flatMap((e) => e.missingTags);
+  if (missingTags.length > 0) {
+    const data = ctx.serviceTags ? `the service tag data (change number ${ctx.serviceTags.changeNumber})` : 'the service tag data';
+    addGap(ctx, { code: 'not-modelled', scope: subnet.id,
+      message: `Subnet ${subnet.name} has a service endpoint for ${services} in regions whose service tag ${missingTags.join(', ')} is not in ${data}: the endpoint's routes for ${missingTags.length > 1 ? 'those regions' : 'that region'} are not known, so paths to the service's other addresses are unknown.` });
+  }
+  const why = open.map((e) => {
+    switch (e.reason) {
+      case 'no-tag-data': return `${e.service} (give the service tag data with --service-tags FILE)`;
+      case 'unknown-service': return `${e.service} (no service tag is known to hold that service's prefixes)`;
+      case 'missing-tags': return `${e.service} in ${e.locations.join(', ')}: the service tag data does not list ${e.missingTags.join(', ')}, whose prefixes that endpoint's routes carry`;
+    }
+  }).join('; ');
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint${plural} ${services}`, docs: DOCS.serviceEndpoints,
+    missingFact: `whether ${ctx.flow.destination} is among the prefixes of subnet ${subnet.name}'s service endpoint${plural} for ${why}` });
+}
+
+/** The services whose endpoint traffic service endpoint policies filter: Azure Storage [SEP]. */
+const POLICY_SERVICES: readonly string[] = ['microsoft.storage', 'microsoft.storage.global'];
+const SERVICE_ENDPOINT_POLICIES_DOC = 'https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview';
+
+/**
+ * Traffic over a Storage service endpoint of a subnet with service endpoint policies: "only the
+ * resources specified in the policy can be accessed ... Access to all other storage accounts will
+ * be denied" [SEP]. The policies' definitions (which accounts) are not in the model, so whether
+ * this destination is allowed is not known: an undecided end naming the policy. Null when no
+ * policy applies. `service` null: the endpoint route's service is not known (a captured route),
+ * so a policy applies if the subnet has a Storage endpoint at all.
+ */
+function servicePolicyUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, known: string | null): Outcome | null {
+  const policies = subnet.serviceEndpointPolicyIds ?? [];
+  if (policies.length === 0) return null;
+  const service = known ?? subnet.serviceEndpoints.find((e) => POLICY_SERVICES.includes(e.service.trim().toLowerCase()))?.service ?? null;
+  if (service === null || !POLICY_SERVICES.includes(service.trim().toLowerCase())) return null;
+  const names = policies.map((id) => nameOfId(id).name).join(', ');
+  const plural = policies.length > 1 ? 'ies' : 'y';
+  addGap(ctx, { code: 'not-modelled', scope: policies[0] ?? subnet.id,
+    message: `Subnet ${subnet.name} has service endpoint polic${plural} ${names}: which storage accounts ${policies.length > 1 ? 'they allow' : 'it allows'} is not read, so traffic over its ${service} service endpoint is unknown.` });
+  return trail.end({ kind: 'undecided', resourceId: policies[0] ?? subnet.id, rule: `Service endpoint polic${plural} ${names} on subnet ${subnet.name}`, docs: SERVICE_ENDPOINT_POLICIES_DOC,
+    missingFact: `whether service endpoint polic${plural} ${names} of subnet ${subnet.name} allow${policies.length > 1 ? '' : 's'} ${ctx.flow.destination}: over the ${service} service endpoint only the storage accounts a policy lists can be reached, and the policy definitions are not in the input` });
 }
 
 function serviceEndpointForName(subnet: Subnet, name: string): Subnet['serviceEndpoints'][number] | null {
@@ -370,11 +425,12 @@ function serviceEndpointForName(subnet: Subnet, name: string): Subnet['serviceEn
  * so with `*` the traffic goes over the backbone [SE]; for named regions it does only if the
  * resource is in one of them, which the name does not tell.
  */
-function viaServiceEndpointByName(trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
+function viaServiceEndpointByName(ctx: EngineContext, trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
   const route: RouteRef = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
     nextHop: { kind: 'known', type: 'VirtualNetworkServiceEndpoint' }, nextHopIpAddress: null, resourceId: subnet.id };
   if (endpoint.locations.length === 0 || endpoint.locations.some((l) => l.trim() === '*')) {
-    return trail.end({ kind: 'delivered-to-service-endpoint', service: endpoint.service, route }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
+    return servicePolicyUnknown(ctx, trail, subnet, endpoint.service)
+      ?? trail.end({ kind: 'delivered-to-service-endpoint', service: endpoint.service, route }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
   }
   return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} (${endpoint.locations.join(', ')})`, docs: DOCS.serviceEndpoints,
     missingFact: `the region of ${name}: subnet ${subnet.name}'s service endpoint for ${endpoint.service} covers ${endpoint.locations.join(', ')} only; inside those regions the traffic goes over the backbone, elsewhere the public way` });
@@ -1110,6 +1166,12 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
 function firewallSnatOutcome(ctx: EngineContext, firewall: AzureFirewall, decision: FirewallDecision): Extract<FirewallSnat, { kind: 'no-snat' | 'unknown' }> | null {
   const snat = firewallSnat(ctx.index, firewall, decision, ctx.traffic.destination);
   if (snat.kind === 'snat' || snat.kind === 'partial-snat') return null;
+  // A secured-hub firewall (AZFW_Hub) has no AzureFirewallSubnet of ours to route through: it
+  // egresses straight from its hub public IPs (hubPublicIpAddresses, see hubFirewallEgress), and
+  // forced tunnelling from a secured hub "is not currently supported" [FWFT]. Its only way out is
+  // direct, so no-SNAT (policy SNAT private ranges, which hub firewalls read as VNet ones do) ends it
+  // https://learn.microsoft.com/azure/firewall/snat-private-range
+  if (firewall.skuName === 'AZFW_Hub' || firewall.virtualHubId !== null) return snat;
   const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
   const subnet = subnetId ? ctx.index.subnets.get(subnetId) : undefined;
   const winner = subnet ? lookup(ctx, ctx.routes.routesFor(subnet)).winner : null;
@@ -1124,7 +1186,9 @@ function firewallSnatOutcome(ctx: EngineContext, firewall: AzureFirewall, decisi
  * forced-tunnel next hop, so only a direct Internet route ends the path.
  */
 function firewallSnatStep(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, decision: FirewallDecision): Outcome | null {
-  if (firewall.skuName === 'AZFW_Hub') return null;
+  // Hub (AZFW_Hub) firewalls are checked too: the SNAT private ranges live in the firewall policy,
+  // which secured-hub firewalls use as VNet firewalls do, and 0.0.0.0/0 there means never SNAT, so
+  // no direct internet egress from the hub public IPs either [FWSNAT].
   // Depends on the firewall, the decision and the destination only: once per decision (sources
   // with one rule signature share the decision object).
   const snat = memoize(ctx, decision, firewall.id, () => firewallSnatOutcome(ctx, firewall, decision));
@@ -1466,8 +1530,15 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
       missingFact: `where Azure sends traffic on "${describeRoute(route)}": with Azure Route Server in ${gatewayVnet.name} the VNet's gateway is the Route Server, and the route table documentation supports this next hop only for a VPN gateway without saying what happens otherwise` });
   }
   const gateways = gatewayVnetId ? [...(index.gateways.get(gatewayVnetId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)) : [];
-  // With both VPN and ExpressRoute gateways, "the VNet's gateway" is the ExpressRoute one [UDR].
-  const gateway = gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
+  // A GatewayDefaultSite route is the VPN gateway's own: it is set on a route-based VPN gateway and
+  // forces internet traffic to that site over the VPN [S2SFT][DEFSITE]; the route names that gateway.
+  // https://learn.microsoft.com/powershell/module/az.network/set-azvirtualnetworkgatewaydefaultsite
+  // Otherwise, with both VPN and ExpressRoute gateways, "the VNet's gateway" is the ExpressRoute one [UDR]
+  // (the rule for UDR next hops; it plays no part in the Default Site).
+  const defaultSiteGateway = route.origin === 'default-site'
+    ? gateways.find((g) => g.id === route.resourceId) ?? gateways.find((g) => g.gatewayType === 'Vpn' && g.gatewayDefaultSiteId !== null)
+    : undefined;
+  const gateway = defaultSiteGateway ?? gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
   if (!gateway) {
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,

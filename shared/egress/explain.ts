@@ -225,14 +225,14 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       const verify = VERIFY.loadBalancer(step.loadBalancer.id);
       switch (step.method) {
         case 'outbound-rule': {
-          const ports = step.portsFromRule !== null ? `${step.portsFromRule} ports per instance set by the rule` : `${step.snatPorts ?? 0} ports per instance from the default allocation table`;
+          const ports = step.portsFromRule !== null ? `${step.portsFromRule} ports per instance set by the rule` : step.snatPorts !== null ? `${step.snatPorts} ports per instance from the default allocation table` : 'ports per instance not known: the default allocation table stops at 1,000 instances, or a frontend prefix is not in the input';
           return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} outbound rule ${step.ruleName ?? ''} (pool ${step.poolName})`,
             `The primary IPv4 configuration is in a NIC-based backend pool of Standard public load balancer ${step.loadBalancer.name}, whose outbound rule SNATs to ${text} (${ports}).`,
             DOCS.lbOutboundRules, verify);
         }
         case 'rule-snat':
           return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} rule ${step.ruleName ?? ''} implicit SNAT (pool ${step.poolName})`,
-            `The NIC is in the backend pool of a load-balancing rule with disableOutboundSnat = false, which programs outbound SNAT to ${text} with ${step.snatPorts ?? 0} ports per instance (default table by pool size). Ranking this below outbound rules is INFERRED.`,
+            `The NIC is in the backend pool of a load-balancing rule with disableOutboundSnat = false, which programs outbound SNAT to ${text} with ${step.snatPorts !== null ? `${step.snatPorts} ports per instance (default table by pool size)` : 'a number of ports per instance the default table does not give (it stops at 1,000 instances, or a frontend prefix is not in the input)'}. Ranking this below outbound rules is INFERRED.`,
             DOCS.lbOutboundRules, verify);
         case 'basic':
           return hop('load-balancer', step.loadBalancer.id, `Basic public LB ${step.loadBalancer.name} (pool ${step.poolName})`,

@@ -6,6 +6,7 @@
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { ResourceMetric } from '../model/snapshot';
+import type { AzureFirewall } from '../model/topology';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { DOCS } from './docs';
 import { isPlatformSubnet } from './platform';
@@ -61,12 +62,49 @@ function firewallBypass(index: ModelIndex, paths: readonly EgressPath[]): Findin
   return findings;
 }
 
+/**
+ * A secured virtual hub firewall (AZFW_Hub): "Azure NAT Gateway isn't supported in a secured virtual
+ * hub network (vWAN) architecture" [NATRES][FWNAT], so its SNAT capacity grows only with public IPs.
+ * https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway
+ */
+function isHubFirewall(firewall: AzureFirewall): boolean {
+  return firewall.skuName === 'AZFW_Hub' || firewall.virtualHubId !== null;
+}
+
+/** SNAT capacity advice for a firewall: a NAT gateway on AzureFirewallSubnet only where one is supported. */
+function firewallCapacityAdvice(hub: boolean): string {
+  return hub
+    ? 'Add public IPs to the secured-hub firewall (2,496 SNAT ports per public IP per instance), or reduce connection churn (connection pooling, Private Link for PaaS).'
+    : 'Attach a NAT gateway to AzureFirewallSubnet (64,512 ports per IP) or add public IPs to the firewall.';
+}
+
+type MetricResourceKind = 'NAT gateway' | 'Azure Firewall' | 'Load balancer' | 'Resource';
+
+/** What a metric belongs to, from the model or else the resource type in its (lower-case) ID. */
+function metricResourceKind(metric: ResourceMetric, index: ModelIndex): MetricResourceKind {
+  const id = metric.resourceId;
+  if (index.natGateways.has(id) || id.includes('/microsoft.network/natgateways/')) return 'NAT gateway';
+  if (index.azureFirewalls.has(id) || id.includes('/microsoft.network/azurefirewalls/')) return 'Azure Firewall';
+  if (index.loadBalancers.has(id) || id.includes('/microsoft.network/loadbalancers/')) return 'Load balancer';
+  return 'Resource';
+}
+
 function metricFinding(metric: ResourceMetric, index: ModelIndex): Finding | null {
   const name = metric.metricName.toLowerCase();
-  const kind = metric.resourceId.includes('/microsoft.network/natgateways/') ? 'NAT gateway' : metric.resourceId.includes('/microsoft.network/azurefirewalls/') ? 'Azure Firewall' : 'Resource';
-  const resourceName = index.natGateways.get(metric.resourceId)?.name ?? index.azureFirewalls.get(metric.resourceId)?.name ?? metric.resourceId;
+  const kind = metricResourceKind(metric, index);
+  const firewall = index.azureFirewalls.get(metric.resourceId);
+  const resourceName = index.natGateways.get(metric.resourceId)?.name ?? firewall?.name ?? index.loadBalancers.get(metric.resourceId)?.name ?? metric.resourceId;
   const window = `${metric.windowStart} – ${metric.windowEnd}`;
   if (name === 'snatconnectioncount' && (metric.filter ?? '').toLowerCase().includes('failed') && metric.value > 0) {
+    if (kind === 'Load balancer') {
+      // A load balancer's SNAT ports come from its frontend IPs (64,000 each) and the outbound
+      // rules' allocatedOutboundPorts (or the default table by pool size) [LBMET][LBOUT][LBRULES]:
+      // the remedy is on the load balancer, not another resource's public IPs.
+      // https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections
+      return { code: 'snat-capacity', severity: 'error', message: `Load balancer ${resourceName}: ${metric.value} failed SNAT connections (${window}) suggest SNAT port exhaustion on its outbound frontends.`,
+        advice: 'Add frontend public IPs (or a public IP prefix) to the load balancer\'s outbound rule and raise allocatedOutboundPorts there (an outbound rule instead of load-balancing-rule SNAT), or reduce connection churn (connection pooling, Private Link for PaaS).',
+        resourceIds: [metric.resourceId], docs: DOCS.lbOutboundConnections };
+    }
     return { code: 'snat-capacity', severity: 'error', message: `${kind} ${resourceName}: ${metric.value} failed SNAT connections (${window}) suggest SNAT port exhaustion or the connection limit.`,
       advice: 'Add public IPs or a prefix to the NAT gateway, or reduce connection churn (connection pooling, Private Link for PaaS).', resourceIds: [metric.resourceId], docs: DOCS.natGatewayMetrics };
   }
@@ -76,7 +114,7 @@ function metricFinding(metric: ResourceMetric, index: ModelIndex): Finding | nul
   }
   if (name === 'snatportutilization' && metric.value >= FIREWALL_SNAT_UTILIZATION_WARNING_PERCENT) {
     return { code: 'snat-capacity', severity: 'warning', message: `${kind} ${resourceName}: SNAT port utilization reached ${metric.value}% (${window}).`,
-      advice: 'Attach a NAT gateway to AzureFirewallSubnet or add public IPs to the firewall.', resourceIds: [metric.resourceId], docs: DOCS.firewallNatGateway };
+      advice: firewallCapacityAdvice(firewall !== undefined && isHubFirewall(firewall)), resourceIds: [metric.resourceId], docs: DOCS.firewallNatGateway };
   }
   return null;
 }
@@ -96,9 +134,12 @@ function staticFirewallCapacity(index: ModelIndex, paths: readonly EgressPath[])
     if (!firewall) continue;
     const publicIps = firewall.hubPublicIpAddresses.length || firewall.ipConfigurations.filter((c) => c.publicIpAddressId !== null).length;
     if (publicIps !== 1 || subnets.size <= FIREWALL_SUBNETS_PER_PUBLIC_IP_WARNING) continue;
+    const hub = isHubFirewall(firewall);
     findings.push({ code: 'snat-capacity', severity: 'warning',
-      message: `Azure Firewall ${firewall.name} has one public IP and no NAT gateway but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`,
-      advice: 'Attach a NAT gateway to AzureFirewallSubnet (64,512 ports per IP) or add public IPs to the firewall.', resourceIds: [firewall.id], docs: DOCS.firewallNatGateway });
+      message: hub
+        ? `Secured-hub Azure Firewall ${firewall.name} has one public IP but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`
+        : `Azure Firewall ${firewall.name} has one public IP and no NAT gateway but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`,
+      advice: firewallCapacityAdvice(hub), resourceIds: [firewall.id], docs: DOCS.firewallNatGateway });
   }
   return findings;
 }

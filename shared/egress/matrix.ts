@@ -96,13 +96,17 @@ export function parseDestinationList(text: string, file: string): readonly Desti
   } else {
     entries = [];
     const lines = trimmed.split(/\r?\n/);
+    // The CSV header, if any, is the first line that is not blank or a `#` comment.
+    let first = true;
     lines.forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
       const cells = csvCells(line);
-      const first = cells[0] ?? '';
-      if (i === 0 && first.toLowerCase() === 'destination') return; // CSV header
-      entries.push(checked({ destination: first, label: cells[1] !== undefined && cells[1] !== '' ? cells[1] : null }, file, `line ${i + 1}`));
+      const destination = cells[0] ?? '';
+      const header = first && destination.toLowerCase() === 'destination';
+      first = false;
+      if (header) return;
+      entries.push(checked({ destination, label: cells[1] !== undefined && cells[1] !== '' ? cells[1] : null }, file, `line ${i + 1}`));
     });
   }
   if (entries.length === 0) throw new InputError(file, '$', 'at least one destination');

@@ -418,6 +418,9 @@ const TAG_DOC = 'https://learn.microsoft.com/azure/virtual-network/service-tags-
  *   Deny (none, e.g. deny 0.0.0.0/1 + deny 128.0.0.0/1), or Partial with the allowed prefixes.
  * - An address: first match, as Azure does.
  * - Source ASGs match members only; destination ASGs never match an internet address [ASG].
+ * - The `Internet` tag is "the IP address space that's outside the virtual network" [TAG]: the
+ *   VNet's own and peered ranges (`options.virtualNetworkKnown`) are left out of it, so a deny on
+ *   Internet does not drop traffic to a VNet that uses public ranges as its address space.
  * - Tags without prefix data: an allow on one makes the default route Partial (naming the tag);
  *   wherever the answer would depend on the tag's contents for a specific address, Unknown.
  * - The `VirtualNetwork` tag "might also contain default routes" [TAG]: unless its prefixes are

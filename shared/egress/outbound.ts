@@ -250,6 +250,18 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
     const nat = natGatewayMethod(index, subnet, subnet.natGatewayId, version);
     if (nat) return nat;
   }
+  const vnetNat = subnet.natGatewayId || sender.kind === 'gateway' ? undefined : index.subnetVirtualNetwork.get(subnet.id)?.defaultPublicNatGatewayId;
+  if (vnetNat) {
+    // A NAT gateway on the virtual network (StandardV2, `defaultPublicNatGateway`) outranks every
+    // other method if it carries this subnet, as a subnet's NAT gateway does [NATRES]; whether it
+    // does is not documented in our sources, so the method is not known, never guessed.
+    const name = vnetNat.slice(vnetNat.lastIndexOf('/') + 1);
+    return {
+      kind: 'undecided', resourceId: vnetNat, rule: `NAT gateway ${name} of the virtual network (defaultPublicNatGateway)`, docs: 'https://learn.microsoft.com/azure/nat-gateway/nat-overview',
+      missingFact: `whether NAT gateway ${name}, associated with the whole virtual network of subnet ${subnet.name}, carries its outbound traffic (the subnet has no NAT gateway of its own; Azure's rules for a virtual-network-level NAT gateway are not in our sources)`,
+      misconfiguration: null,
+    };
+  }
   switch (sender.kind) {
     case 'firewall': {
       const publicIpAddressIds = sender.firewall.ipConfigurations.map((c) => c.publicIpAddressId).filter((id): id is ResourceId => id !== null);
@@ -295,18 +307,33 @@ function prefixLabel(index: ModelIndex, id: ResourceId): string {
   return prefix?.ipPrefix ?? prefix?.name ?? parseResourceId(id)?.name ?? id;
 }
 
-/** IPv4 addresses a public IP prefix holds (2^(32-len)); 0 when unknown or IPv6. */
-function prefixAddressCount(index: ModelIndex, id: ResourceId): number {
+/**
+ * IPv4 addresses a public IP prefix holds (2^(32-len)); 0 for an IPv6 prefix; null when the prefix
+ * is not in the input or its length is not known. Unknown is not 0: each address of the prefix adds
+ * 64,512 NAT gateway SNAT ports [NATRES], so counting a missing prefix as empty would state a
+ * definite undercount (https://learn.microsoft.com/azure/nat-gateway/nat-gateway-resource).
+ */
+function prefixAddressCount(index: ModelIndex, id: ResourceId): number | null {
   const prefix = index.publicIpPrefixes.get(id);
-  if (!prefix || prefix.version === 'IPv6') return 0;
+  if (!prefix) return null;
+  if (prefix.version === 'IPv6') return 0;
   const length = prefix.prefixLength ?? (prefix.ipPrefix ? parseCidr(prefix.ipPrefix)?.prefixLength ?? null : null);
-  return length === null ? 0 : 2 ** (32 - length);
+  return length === null ? null : 2 ** (32 - length);
 }
 
-/** Default SNAT ports per instance by backend pool size, per frontend IP, capped at 1,024 [LBOUT]. */
-export function defaultLoadBalancerSnatPorts(poolSize: number, frontendCount: number): number {
+/**
+ * Default SNAT ports per instance by backend pool size, per frontend IP, capped at 1,024 [LBOUT].
+ * The documented table ends at "801-1,000 → 32": for a larger pool the allocation is not
+ * documented, so null (not known), never 0 — a path that leaves through LB SNAT with 0 ports
+ * would contradict itself. `frontendCount` null (a frontend prefix of unknown size) is known
+ * only when the cap is reached anyway.
+ * https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections#default-port-allocation-table
+ */
+export function defaultLoadBalancerSnatPorts(poolSize: number, frontendCount: number | null): number | null {
   const perFrontend = poolSize <= 50 ? 1024 : poolSize <= 100 ? 512 : poolSize <= 200 ? 256 : poolSize <= 400 ? 128
-    : poolSize <= 800 ? 64 : poolSize <= 1000 ? 32 : 0;
+    : poolSize <= 800 ? 64 : poolSize <= 1000 ? 32 : null;
+  if (perFrontend === null) return null;
+  if (frontendCount === null) return perFrontend >= 1024 ? 1024 : null;
   return Math.min(1024, perFrontend * Math.max(1, frontendCount));
 }
 
@@ -330,13 +357,18 @@ function frontendEgress(index: ModelIndex, lb: LoadBalancer, frontendIds: readon
  * Frontend IPs behind the frontends: 1 per public IP, every address of a public IP prefix ("each of
  * the IP addresses within public IP prefix provides an extra 64,000 ephemeral ports" [LBRULES]).
  * The default allocation is "per frontend IP, up to a maximum of 1024 ports" [LBOUT].
+ * Null when a frontend prefix's size is not known (not in the input): the count is then unknown.
  */
-function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[], version: FlowIpVersion): number {
+function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: readonly ResourceId[], version: FlowIpVersion): number | null {
   let count = 0;
   for (const f of lb.frontendIpConfigurations) {
     if (!frontendIds.includes(f.id)) continue;
     if (f.publicIpAddressId && pipHasVersion(index, f.publicIpAddressId, version)) count += 1;
-    if (f.publicIpPrefixId && prefixHasVersion(index, f.publicIpPrefixId, version)) count += Math.max(1, prefixAddressCount(index, f.publicIpPrefixId));
+    if (f.publicIpPrefixId && prefixHasVersion(index, f.publicIpPrefixId, version)) {
+      const addresses = prefixAddressCount(index, f.publicIpPrefixId);
+      if (addresses === null) return null;
+      count += Math.max(1, addresses);
+    }
   }
   return Math.max(1, count);
 }
@@ -358,12 +390,15 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
       if (!nat) return { egressIps: [], snatPorts: null };
       const ips = nat.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version));
       const prefixes = nat.publicIpPrefixIds.filter((id) => prefixHasVersion(index, id, version));
-      const addresses = ips.length + prefixes.reduce((n, id) => n + prefixAddressCount(index, id), 0);
+      // A prefix not in the input (or of unknown length) makes the address count, and so the
+      // ports, unknown: never counted as 0, which would understate the capacity [NATRES].
+      const prefixAddresses = prefixes.map((id) => prefixAddressCount(index, id));
+      const addresses = prefixAddresses.includes(null) ? null : ips.length + prefixAddresses.reduce<number>((n, c) => n + (c ?? 0), 0);
       return {
         egressIps: [...ips.map((id) => publicIpLabel(index, id)), ...prefixes.map((id) => prefixLabel(index, id))],
         // 64,512 ports per IPv4 address, shared by every subnet on the NAT gateway [NATRES]; IPv6 port
         // capacity is not stated there, so not claimed.
-        snatPorts: version === 'IPv4' && addresses > 0 ? addresses * SNAT_PORTS_PER_IP : null,
+        snatPorts: version === 'IPv4' && addresses !== null && addresses > 0 ? addresses * SNAT_PORTS_PER_IP : null,
       };
     }
     case 'instance-public-ip':

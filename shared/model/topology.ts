@@ -63,6 +63,13 @@ export interface VirtualNetwork extends ResourceBase {
    * Optional: older snapshots and inputs without `dhcpOptions` mean Azure-provided DNS.
    */
   readonly dnsServers?: readonly string[];
+  /**
+   * `defaultPublicNatGateway` (read-only, API 2025+): a NAT gateway associated with the whole
+   * virtual network (StandardV2 `sourceVirtualNetwork`). Which of its subnets' traffic it carries
+   * is not documented in our sources, so subnets without a NAT gateway of their own are `unknown`
+   * where it matters. Absent in older inputs.
+   */
+  readonly defaultPublicNatGatewayId?: ResourceId;
 }
 
 export interface VirtualNetworkPeering {
@@ -114,6 +121,13 @@ export interface Subnet extends ResourceBase {
   /** Delegation service names, e.g. `Microsoft.App/environments`. */
   readonly delegations: readonly string[];
   readonly serviceEndpoints: readonly ServiceEndpoint[];
+  /**
+   * `serviceEndpointPolicies`: policies that let traffic over the subnet's Storage service endpoint
+   * reach only the storage accounts they list; "Access to all other storage accounts will be
+   * denied" [SEP] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+   * Absent (older snapshots, inputs without the property) = none.
+   */
+  readonly serviceEndpointPolicyIds?: readonly ResourceId[];
   readonly privateEndpointNetworkPolicies: string | null;
 }
 

@@ -6,7 +6,7 @@
 import { cidrContainsIp } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import type { IpAddress } from '../model/ip';
-import type { ComputedRoute, RouteSource } from './route';
+import type { ComputedRoute, RouteSource, ServiceTagRouteKind } from './route';
 
 /** What is being routed: the default route (generic internet traffic) or one address (what-if). */
 export type RouteDestination =
@@ -93,9 +93,34 @@ function prefixLength(route: ComputedRoute): number {
   return route.cidr?.prefixLength ?? -1;
 }
 
-/** Standard order: longer prefix first, then User > BGP > System. */
+/**
+ * UDRs with exactly the same prefix [UDR]: "If there are exact prefix matches between a route with
+ * an explicit IP prefix and a route with a Service Tag, then preference is given to the route with
+ * the explicit prefix. If multiple routes with Service Tags have matching IP prefixes, routes are
+ * evaluated in the following order: Regional tags, Top level tags, AzureCloud regional tags, The
+ * AzureCloud tag."
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+ */
+const UDR_PREFIX_RANK: Readonly<Record<ServiceTagRouteKind | 'explicit', number>> = {
+  explicit: 5, regional: 4, 'top-level': 3, 'azurecloud-regional': 2, azurecloud: 1,
+};
+
+function udrPrefixRank(route: ComputedRoute): number {
+  return UDR_PREFIX_RANK[route.serviceTag ?? 'explicit'];
+}
+
+/**
+ * The tie rule above, for two UDRs on exactly the same prefix; 0 otherwise (then the first listed
+ * wins, as before). Only reached when prefix length and source already tie: off the hot path.
+ */
+function compareSamePrefixUdrs(a: ComputedRoute, b: ComputedRoute): number {
+  if (a.source !== 'User' || b.source !== 'User' || a.cidr === null || b.cidr === null || a.cidr.network !== b.cidr.network) return 0;
+  return udrPrefixRank(b) - udrPrefixRank(a);
+}
+
+/** Standard order: longer prefix first, then User > BGP > System, then the same-prefix UDR tie rule. */
 function compareRoutes(a: ComputedRoute, b: ComputedRoute): number {
-  return prefixLength(b) - prefixLength(a) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source];
+  return prefixLength(b) - prefixLength(a) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source] || compareSamePrefixUdrs(a, b);
 }
 
 function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
@@ -108,13 +133,18 @@ function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
   if (SOURCE_RANK[loser.source] < SOURCE_RANK[winner.source]) {
     return `same prefix: a ${winner.source === 'User' ? 'user-defined' : 'BGP'} route beats a ${loser.source === 'Default' ? 'system' : 'BGP'} route`;
   }
+  if (compareSamePrefixUdrs(winner, loser) < 0) {
+    return winner.serviceTag === undefined
+      ? `same prefix: a UDR on an explicit prefix beats one on service tag ${loser.addressPrefix}`
+      : `same prefix: service tag ${winner.addressPrefix} goes before ${loser.addressPrefix} (regional tag > top-level tag > AzureCloud.<region> > AzureCloud)`;
+  }
   return 'an equal route listed earlier won';
 }
 
 /** Picks the route Azure would use for the destination; `winner` is null when nothing matches. */
 /** Split parts: the widest part first (then User > BGP > System), as lookupRoute orders them. */
 function compareSplit(a: ComputedRoute, b: ComputedRoute): number {
-  return prefixLength(a) - prefixLength(b) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source];
+  return prefixLength(a) - prefixLength(b) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source] || compareSamePrefixUdrs(a, b);
 }
 
 /**

@@ -47,7 +47,21 @@ export interface ComputedRoute {
   readonly resourceId: string | null;
   /** Captured `state`: only `Active` routes can win. Computed routes are always active. */
   readonly active: boolean;
+  /**
+   * Set on a UDR written on a service tag (one route per prefix of the tag): which kind of tag, for
+   * Azure's tie rule between UDRs with exactly the same prefix (see lpm.ts). Absent on every other
+   * route, explicit-prefix UDRs included [UDR]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+   */
+  readonly serviceTag?: ServiceTagRouteKind;
 }
+
+/**
+ * The kinds of service tag a UDR may name, in Azure's order for routes with the same prefix:
+ * "Regional tags (for example, Storage.EastUS ...), Top level tags (for example, Storage ...),
+ * AzureCloud regional tags (...), The AzureCloud tag" [UDR].
+ */
+export type ServiceTagRouteKind = 'regional' | 'top-level' | 'azurecloud-regional' | 'azurecloud';
 
 /** All routes that apply to one subnet. */
 export interface RouteSet {

@@ -9,15 +9,16 @@ import type { Gap } from '../model/gaps';
 import { nameFromResourceId, type ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
+import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { ModelIndex } from '../model/model-index';
-import type { ServiceTagIndex } from '../model/service-tags';
+import type { ServiceTag, ServiceTagIndex } from '../model/service-tags';
 import type {
-  CapturedEffectiveRoutes, EffectiveRoute, PeeringState, RouteTable, Subnet, VirtualNetwork, VirtualNetworkPeering,
+  CapturedEffectiveRoutes, EffectiveRoute, PeeringState, RouteTable, ServiceEndpoint, Subnet, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
 import { applyPrivateEndpointRoutePolicies, privateEndpointRoutes } from './private-endpoint-routes';
 import { toNextHop, toRouteSource } from './route';
-import type { ComputedRoute, RouteSet } from './route';
+import type { ComputedRoute, RouteSet, ServiceTagRouteKind } from './route';
 import { buildSystemRoutes } from './system-routes';
 
 /** The gateway a VNet's gateway routes come from [UDR]: its own, a peer's (gateway transit), or a vWAN hub. */
@@ -118,6 +119,9 @@ export class RouteSetBuilder {
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
   private readonly unknownLearned = new Map<Subnet, UnknownLearnedRoutes | null>();
   private readonly serviceTagTablesReported = new Set<string>();
+  /** Per endpoint signature (service and locations): its known prefixes and what is not known. */
+  private readonly endpointPrefixCache = new Map<string, ServiceEndpointPrefixes>();
+  private readonly uncertainEndpoints = new Map<Subnet, readonly UncertainServiceEndpoint[]>();
   /** System + peering + gateway routes depend on the VNet only: computed once per VNet (and propagation setting). */
   private readonly vnetRoutes = new Map<string, readonly ComputedRoute[]>();
   private readonly udrs = new Map<RouteTable, readonly ComputedRoute[]>();
@@ -229,6 +233,31 @@ export class RouteSetBuilder {
     return null;
   }
 
+  /**
+   * The subnet's service endpoints whose routes the model knows only in part (see
+   * UncertainServiceEndpoint). Empty when the subnet's effective routes were captured: then Azure
+   * listed the endpoint routes itself.
+   */
+  uncertainServiceEndpoints(subnet: Subnet): readonly UncertainServiceEndpoint[] {
+    if (subnet.serviceEndpoints.length === 0 || this.capturedBySubnet.has(subnet.id)) return NO_UNCERTAIN_ENDPOINTS;
+    let known = this.uncertainEndpoints.get(subnet);
+    if (known === undefined) {
+      known = subnet.serviceEndpoints.map((e) => this.endpointPrefixes(e).uncertain).filter((u): u is UncertainServiceEndpoint => u !== null);
+      this.uncertainEndpoints.set(subnet, known);
+    }
+    return known;
+  }
+
+  private endpointPrefixes(endpoint: ServiceEndpoint): ServiceEndpointPrefixes {
+    const key = endpointKey(endpoint);
+    let found = this.endpointPrefixCache.get(key);
+    if (found === undefined) {
+      found = serviceEndpointPrefixes(this.serviceTags, endpoint);
+      this.endpointPrefixCache.set(key, found);
+    }
+    return found;
+  }
+
   capturedFor(subnetId: ResourceId): CapturedEffectiveRoutes | null {
     return this.capturedBySubnet.get(subnetId) ?? null;
   }
@@ -257,7 +286,8 @@ export class RouteSetBuilder {
 
   /** The routes the model implies, ignoring captures (used to detect drift). */
   computedRoutesFor(subnet: Subnet): RouteSet {
-    const serviceList = subnet.serviceEndpoints.length === 0 ? '' : subnet.serviceEndpoints.map((s) => s.service).sort().join(',');
+    // An endpoint's locations decide its prefixes (the regional tags' [SE]): part of the key.
+    const serviceList = subnet.serviceEndpoints.length === 0 ? '' : subnet.serviceEndpoints.map(endpointKey).sort().join(',');
     // Subnet peerings that leave this subnet out change its peering routes (see peeringRoutes); the
     // common case (no subnet peering in the VNet) adds nothing to the key.
     const excluded = this.excludedPeerings(subnet);
@@ -291,11 +321,13 @@ export class RouteSetBuilder {
     for (const endpoint of subnet.serviceEndpoints) {
       const base: ComputedRoute = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
         cidr: null, nextHop: toNextHop('VirtualNetworkServiceEndpoint'), nextHopIpAddress: null, hasBgpOverride: false, resourceId: subnet.id, active: true };
-      // The endpoint's routes carry "the same prefixes as the service tag" for its locations [SE];
-      // without tag data the route is listed by service name and never matches an address here.
-      const prefixes = serviceEndpointPrefixes(this.serviceTags, endpoint.service, endpoint.locations);
-      if (prefixes === null) routes.push(base);
-      else for (const cidr of prefixes) routes.push({ ...base, cidr });
+      // The endpoint's routes carry "the same prefixes as the service tag" for its locations [SE]:
+      // those of the locations the tag data lists. With none known the route is listed by service
+      // name and never matches an address here; the addresses it may hold are `uncertain` (see
+      // uncertainServiceEndpoints), never silently left to the other routes.
+      const { cidrs, uncertain } = this.endpointPrefixes(endpoint);
+      if (cidrs.length === 0 && uncertain !== null) routes.push(base);
+      else for (const cidr of cidrs) routes.push({ ...base, cidr });
     }
     if (!table) return routes;
     const udrs = this.userRoutes(table);
@@ -359,9 +391,10 @@ export class RouteSetBuilder {
   private expandServiceTag(udr: ComputedRoute): ComputedRoute[] | null {
     const tag = this.serviceTags?.tag(udr.addressPrefix) ?? null;
     if (tag === null) return null;
+    const serviceTag = serviceTagRouteKind(tag);
     return tag.addressPrefixes.flatMap((prefix) => {
       const cidr = parseCidr(prefix);
-      return cidr === null ? [] : [{ ...udr, cidr }];
+      return cidr === null ? [] : [{ ...udr, cidr, serviceTag }];
     });
   }
 
@@ -430,6 +463,18 @@ export class RouteSetBuilder {
 }
 
 /**
+ * Which kind of tag a UDR names, for the same-prefix tie rule (regional > top-level >
+ * AzureCloud.<region> > AzureCloud) [UDR]. The data's `region` (`''` for a global tag) tells
+ * regional tags from top-level ones: a dot does not (`AzureFrontDoor.Frontend` is top-level).
+ */
+function serviceTagRouteKind(tag: ServiceTag): ServiceTagRouteKind {
+  const name = tag.name.trim().toLowerCase();
+  if (name === 'azurecloud') return 'azurecloud';
+  if (name.startsWith('azurecloud.')) return 'azurecloud-regional';
+  return tag.region === '' ? 'top-level' : 'regional';
+}
+
+/**
  * The service tag whose prefixes a service endpoint's routes carry ("the same prefixes as the
  * service tag") [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  */
@@ -447,13 +492,64 @@ export const SERVICE_ENDPOINT_TAGS: Readonly<Record<string, string>> = {
   'microsoft.azureactivedirectory': 'AzureActiveDirectory',
 };
 
-/** The IPv4 prefixes of a service endpoint for its locations (`*` = every region), or null without tag data. */
-function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, service: string, locations: readonly string[]): readonly Cidr[] | null {
+/**
+ * A service endpoint whose routes the model knows only in part. Its routes beat every other route
+ * ("can't be overridden, even by a route table" [UDR]), so for an address in `scope` the path is
+ * not known: it may go over the endpoint or follow the other routes.
+ */
+export interface UncertainServiceEndpoint {
+  readonly service: string;
+  readonly locations: readonly string[];
+  /**
+   * - `no-tag-data`: no service tag data at all;
+   * - `unknown-service`: the data is there, but which tag holds the service's prefixes is not known here;
+   * - `missing-tags`: the data lacks the tag of some locations (`missingTags`), e.g. one page of
+   *   serviceTagDetails: the prefixes of the locations it lists are routed, the rest is open.
+   */
+  readonly reason: 'no-tag-data' | 'unknown-service' | 'missing-tags';
+  /** Tags the data lacks, as looked up (`Storage.northeurope`); empty unless `missing-tags`. */
+  readonly missingTags: readonly string[];
+  /** IPv4 addresses that may be in the endpoint's routes but are not among the known ones. */
+  readonly scope: Ipv4Set;
+}
+
+interface ServiceEndpointPrefixes {
+  /** The IPv4 prefixes the endpoint's routes certainly carry. */
+  readonly cidrs: readonly Cidr[];
+  readonly uncertain: UncertainServiceEndpoint | null;
+}
+
+const NO_UNCERTAIN_ENDPOINTS: readonly UncertainServiceEndpoint[] = Object.freeze([]);
+
+function endpointKey(endpoint: ServiceEndpoint): string {
+  return `${endpoint.service.trim().toLowerCase()}@${endpoint.locations.map((l) => l.trim().toLowerCase()).sort().join('+')}`;
+}
+
+/**
+ * The IPv4 prefixes of a service endpoint for its locations (`*` = every region): the union of
+ * the regional tags the data lists [SE]. A location whose regional tag the data lacks does not
+ * cancel the others: its addresses are those of the top-level tag outside the known regional
+ * ones (all public space when the top-level tag is missing too: service tags hold public Azure
+ * ranges [TAG]), and stay uncertain.
+ */
+function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, endpoint: ServiceEndpoint): ServiceEndpointPrefixes {
+  const { service, locations } = endpoint;
+  if (!tags) return { cidrs: [], uncertain: { service, locations, reason: 'no-tag-data', missingTags: [], scope: publicIpv4() } };
   const tagName = SERVICE_ENDPOINT_TAGS[service.trim().toLowerCase()];
-  if (!tags || !tagName) return null;
-  const names = locations.length === 0 || locations.some((l) => l.trim() === '*') ? [tagName] : locations.map((l) => `${tagName}.${l.trim()}`);
-  const sets = names.map((n) => tags.prefixes(n));
-  if (sets.some((set) => set === null)) return null;
-  const cidrs = sets.flatMap((set) => set?.toCidrs() ?? []).map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
-  return cidrs;
+  if (!tagName) return { cidrs: [], uncertain: { service, locations, reason: 'unknown-service', missingTags: [], scope: publicIpv4() } };
+  const everyRegion = locations.length === 0 || locations.some((l) => l.trim() === '*');
+  const names = everyRegion ? [tagName] : locations.map((l) => `${tagName}.${l.trim()}`);
+  let known = Ipv4Set.empty();
+  const missingTags: string[] = [];
+  for (const name of names) {
+    const set = tags.prefixes(name);
+    if (set === null) missingTags.push(name);
+    else known = known.union(set);
+  }
+  const cidrs = known.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
+  if (missingTags.length === 0) return { cidrs, uncertain: null };
+  // With `*` the missing tag is the top-level one itself.
+  const topLevel = everyRegion ? null : tags.prefixes(tagName);
+  const open = (topLevel ?? publicIpv4()).subtract(known);
+  return { cidrs, uncertain: open.isEmpty() ? null : { service, locations, reason: 'missing-tags', missingTags, scope: open } };
 }

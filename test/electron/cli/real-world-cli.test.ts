@@ -88,7 +88,8 @@ describe('Microsoft REST API examples ({ parameters, responses: { "200": { body 
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { paths: { source: { id: string }; verdict: string; exit: string | null }[] };
     expect(result.paths.map((p) => [p.source.id, p.verdict, p.exit])).toEqual([
-      ['/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/virtualnetworks/test-vnet/subnets/subnet1', 'internet', 'default-outbound'],
+      // The example's VNet names a defaultPublicNatGateway, whose reach over subnets is not documented.
+      ['/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/virtualnetworks/test-vnet/subnets/subnet1', 'unknown', null],
     ]);
   });
 

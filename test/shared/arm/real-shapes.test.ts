@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import type { ArmDocument } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
+import { exampleBody } from './helpers';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers';
 const S = `${SUB}/Microsoft.Network`;
@@ -148,5 +149,27 @@ describe('PowerShell (the reader claims PowerShell casing support)', () => {
     } }]);
     expect(gaps.filter((g) => g.code === 'skipped-input')).toEqual([]);
     expect(model.subnets.map((s) => s.addressPrefixes)).toEqual([['10.0.1.0/24']]);
+  });
+});
+
+describe('a NAT gateway on the virtual network (defaultPublicNatGateway, API 2025+)', () => {
+  // VirtualNetworks_Get (Microsoft's example, API 2026-01-01) names a defaultPublicNatGateway; its
+  // subnet has no NAT gateway of its own. Whether the VNet's NAT gateway carries that subnet is not
+  // documented in our sources: the subnet is unknown, never "default outbound".
+  it('a subnet without its own NAT gateway in a VNet with one is unknown, naming the NAT gateway', () => {
+    const normalized = normalizeArm([{ fileName: 'VirtualNetworkGet.json', json: exampleBody('VirtualNetworkGet') }]);
+    expect(normalized.model.virtualNetworks[0]?.defaultPublicNatGatewayId).toBe('/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/natgateways/test-ngw');
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps }, {});
+    const path = result.paths.find((p) => p.source.name === 'subnet1');
+    expect(path?.verdict).toBe('unknown');
+    expect(JSON.stringify(path)).toContain('NAT gateway test-ngw, associated with the whole virtual network');
+  });
+
+  it('without it the same subnet keeps default outbound access', () => {
+    const body = structuredClone(exampleBody('VirtualNetworkGet')) as { properties: Record<string, unknown> };
+    delete body.properties.defaultPublicNatGateway;
+    const normalized = normalizeArm([{ fileName: 'VirtualNetworkGet.json', json: body }]);
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps }, {});
+    expect(result.paths.find((p) => p.source.name === 'subnet1')?.exit).toBe('default-outbound');
   });
 });

@@ -576,7 +576,10 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     expect(summary(pathOf(resolve(b.build(), { destination: '20.30.0.9' }), s))).toMatchObject({ verdict: 'private', exit: 'virtual-network', hops: ['source', 'route', 'private'] });
   });
 
-  it('scenario 48: AzureFirewallSubnet learns 0/0 over BGP (not forced-tunnel mode) → firewall-subnet-default-route', () => {
+  // §13 #48 states only the misconfiguration ("the firewall loses direct internet"); without forced-tunnel
+  // mode (management NIC from creation [FWFT]) what the firewall does with a learned 0/0 is not documented
+  // [FWDIRECT]: unknown, with the finding, not a forced tunnel.
+  it('scenario 48: AzureFirewallSubnet learns 0/0 over BGP (not forced-tunnel mode) → firewall-subnet-default-route, verdict unknown', () => {
     const { b, hub, spoke, fw, fwSubnet } = hubAndSpoke();
     b.gateway('vpn', hub);
     const hubSubnet = b.subnet(hub, 'shared', '10.0.2.0/24');
@@ -585,7 +588,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const s = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     const effectiveRoutes = [{ networkInterfaceId: hubNic, routes: [effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway' })] }];
     const result = resolve(b.build(), {}, { effectiveRoutes });
-    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'on-premises', via: [fw], findings: ['firewall-subnet-default-route', 'forced-tunnel'] });
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'unknown', via: [fw], findings: ['firewall-subnet-default-route'] });
     expect(summary(pathOf(result, fwSubnet)).findings).toContain('firewall-subnet-default-route');
   });
 
