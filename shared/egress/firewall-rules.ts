@@ -578,6 +578,17 @@ function evaluateAddress(
   return agreeing(name !== null ? applicationForName(application, context, traffic, source, name) : applicationForAddress(application, context, traffic, source, names));
 }
 
+/**
+ * Whether an application rule applies to the flow's port and source: `no` (skip it), a decision
+ * when its source names an IP group that is not in the input, else how its source matches.
+ */
+function applicationRuleSource(rule: ApplicationRule, context: RuleContext, traffic: TrafficSpec, source: SourceAddress): Exclude<SourceMatch, 'unknown'> | { readonly decided: FirewallDecision } {
+  if (!applicationRuleCoversPort(rule, traffic)) return 'no';
+  const specs = specsOf(rule, context);
+  const src = sourceMatch(specs.source, source);
+  return src === 'unknown' ? { decided: unknownDecision(rule, [specs.source]) } : src;
+}
+
 /** An application rule's conditions the snapshot cannot decide for a name, as text (`FQDN tag WindowsUpdate`). */
 function openConditions(rule: ApplicationRule, name: string | null): string[] {
   const open = [...rule.fqdnTags.map((t) => `FQDN tag ${t}`), ...(rule.webCategories ?? []).map((c) => `web category ${c}`)];
@@ -627,11 +638,9 @@ function applicationForName(
 ): FirewallDecision {
   const open: OpenRule[] = [];
   for (const rule of application) {
-    if (!applicationRuleCoversPort(rule, traffic)) continue;
-    const specs = specsOf(rule, context);
-    const src = sourceMatch(specs.source, source);
+    const src = applicationRuleSource(rule, context, traffic, source);
     if (src === 'no') continue;
-    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    if (typeof src === 'object') return src.decided;
     const conditions = openConditions(rule, name);
     const byName = rule.targetFqdns.some((pattern) => fqdnPatternMatches(pattern, name));
     if (src === 'partial' && (byName || conditions.length > 0)) return partialSourceDecision(rule, source);
@@ -657,11 +666,9 @@ function applicationForAddress(
   application: readonly ApplicationRule[], context: RuleContext, traffic: TrafficSpec, source: SourceAddress, names: NameAllows,
 ): FirewallDecision {
   for (const rule of application) {
-    if (!applicationRuleCoversPort(rule, traffic)) continue;
-    const specs = specsOf(rule, context);
-    const src = sourceMatch(specs.source, source);
+    const src = applicationRuleSource(rule, context, traffic, source);
     if (src === 'no') continue;
-    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    if (typeof src === 'object') return src.decided;
     const catchAll = rule.targetFqdns.some((f) => f.trim() === '*');
     // Deny rules on names only take names away from a bare IP: they decide nothing here.
     if (src === 'partial' && (catchAll || rule.action === 'Allow')) return partialSourceDecision(rule, source);
@@ -704,11 +711,9 @@ function applicationForInternet(
 ): FirewallDecision {
   const deniedPatterns: string[] = [];
   for (const rule of application) {
-    if (!applicationRuleCoversPort(rule, traffic)) continue;
-    const specs = specsOf(rule, context);
-    const src = sourceMatch(specs.source, source);
+    const src = applicationRuleSource(rule, context, traffic, source);
     if (src === 'no') continue;
-    if (src === 'unknown') return unknownDecision(rule, [specs.source]);
+    if (typeof src === 'object') return src.decided;
     if (src === 'partial') return partialSourceDecision(rule, source);
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {
       if (rule.action === 'Allow') internet.allow(rule, internet.remaining, internet.remaining, []);
