@@ -109,19 +109,24 @@ describe('flow-log bytes are scaled by the flow logs\' own window', () => {
   });
 });
 
+/** The bank estate's costs with nic-vm-settle-batch-01 sending `gib` GiB to a public address over 73 hours (the only source with bytes). */
+function settleBatchCost(gib: number) {
+  const observed: ObservedDestination = {
+    destination: '185.40.56.10', port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes: gib * GIB,
+    firstSeen: '2024-05-01T00:00:00.000Z', lastSeen: '2024-05-04T01:00:00.000Z', rule: null, model: 'allowed',
+  };
+  const nic = bank.model.networkInterfaces.find((x) => x.name === 'nic-vm-settle-batch-01');
+  const subnetId = nic?.ipConfigurations[0]?.subnetId ?? '';
+  const src: TrafficSource = { source: { type: 'nic', id: nic?.id ?? '', name: 'nic-vm-settle-batch-01' }, subnet: { id: subnetId, name: 'snet-settlement-batch' }, observed: [observed] };
+  const traffic: TrafficResult = { schema: TRAFFIC_SCHEMA, window: { from: '2024-05-01T00:00:00.000Z', to: '2024-05-04T01:00:00.000Z' }, sources: [src], unattributed: [], findings: [], gaps: [] };
+  return { subnetId, result: estimateCost(bank, resolved, { traffic, fallbackRegion: 'eastus' }) };
+}
+
 describe('VNet peering on a hub-and-spoke path is not silently left out', () => {
   // §8.1 implementer notes: "cross-VNet hops add VNet peering per-GB both directions". The bank's spokes
   // (vnet-settlement-weu, ...) reach the hub firewall afw-hub-weu over a peering. The price table has no
   // peering meter, so the figure must say so (a gap / not-costed), never present the path as complete.
-  const observed = (destination: string, bytes: number): ObservedDestination => ({
-    destination, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes,
-    firstSeen: '2024-05-01T00:00:00.000Z', lastSeen: '2024-05-04T01:00:00.000Z', rule: null, model: 'allowed',
-  });
-  const nic = bank.model.networkInterfaces.find((x) => x.name === 'nic-vm-settle-batch-01');
-  const subnetId = nic?.ipConfigurations[0]?.subnetId ?? '';
-  const src: TrafficSource = { source: { type: 'nic', id: nic?.id ?? '', name: 'nic-vm-settle-batch-01' }, subnet: { id: subnetId, name: 'snet-settlement-batch' }, observed: [observed('185.40.56.10', 10 * GIB)] };
-  const traffic: TrafficResult = { schema: TRAFFIC_SCHEMA, window: { from: '2024-05-01T00:00:00.000Z', to: '2024-05-04T01:00:00.000Z' }, sources: [src], unattributed: [], findings: [], gaps: [] };
-  const result = estimateCost(bank, resolved, { traffic, fallbackRegion: 'eastus' });
+  const { subnetId, result } = settleBatchCost(10);
 
   it('reports the peering charge of a spoke → hub firewall path as a gap', () => {
     const batch = pathCost(result, 'snet-settlement-batch');
@@ -140,15 +145,7 @@ describe('internet egress tiers when some sources of the zone have no bytes', ()
   // snet-card-auth (zone 1) lacking bytes, that total is unknown, so each known source's share of the free
   // allowance (and its tiered amount) is unknown too: the figure must be marked (gap / missing), not given
   // as a complete $ amount (settlement-batch's 50 GB, all "free" on the known part alone, would read $0.00).
-  const observed = (destination: string, bytes: number): ObservedDestination => ({
-    destination, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes,
-    firstSeen: '2024-05-01T00:00:00.000Z', lastSeen: '2024-05-04T01:00:00.000Z', rule: null, model: 'allowed',
-  });
-  const nic = bank.model.networkInterfaces.find((x) => x.name === 'nic-vm-settle-batch-01');
-  const subnetId = nic?.ipConfigurations[0]?.subnetId ?? '';
-  const src: TrafficSource = { source: { type: 'nic', id: nic?.id ?? '', name: 'nic-vm-settle-batch-01' }, subnet: { id: subnetId, name: 'snet-settlement-batch' }, observed: [observed('185.40.56.10', 5 * GIB)] };
-  const traffic: TrafficResult = { schema: TRAFFIC_SCHEMA, window: { from: '2024-05-01T00:00:00.000Z', to: '2024-05-04T01:00:00.000Z' }, sources: [src], unattributed: [], findings: [], gaps: [] };
-  const result = estimateCost(bank, resolved, { traffic, fallbackRegion: 'eastus' });
+  const { result } = settleBatchCost(5);
 
   it('does not present a zone-tiered egress figure as complete when the zone total is unknown', () => {
     const batch = pathCost(result, 'snet-settlement-batch');
