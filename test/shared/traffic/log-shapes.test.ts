@@ -4,18 +4,9 @@
  * (§2.1 v4, §2.2 v1 / v2). Bad input is an InputError naming the file, where and what was expected.
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../shared/model/errors';
 import { parseLogFile } from '../../../shared/traffic/index';
+import { inputError } from '../../support/errors';
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('Traffic Analytics rows: direction and counters (§2.3)', () => {
   // NTANetAnalytics has FlowDirection (I/O) and counters AllowedOutFlows, DeniedOutFlows, ...; "One

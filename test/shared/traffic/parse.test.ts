@@ -4,22 +4,13 @@
  * errors that name the file, the row or JSON path and what was expected.
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../shared/model/errors';
 import { parseFirewallMessage, parseLogFile, UNDERSTOOD_FORMATS } from '../../../shared/traffic/index';
 import type { TrafficRecord } from '../../../shared/traffic/index';
 import { fixture, LOGS, NSG_BLOB, VNET_BLOB_10, VNET_BLOB_11 } from './support';
+import { inputError } from '../../support/errors';
 
 const FW = '/subscriptions/6b1f3c2a-8d4e-4f7a-9c15-2e8b7d0a4c91/resourcegroups/rg-hub-network-weu/providers/microsoft.network/azurefirewalls/afw-hub-weu';
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('Azure Firewall structured logs', () => {
   it('reads az monitor log-analytics query output, where every value is a string', () => {
