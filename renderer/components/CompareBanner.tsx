@@ -6,7 +6,7 @@
  */
 import type { Dispatch } from 'react';
 import type { Action, CompareState } from '../state/app-state';
-import { compareHeadline, type SnapshotRef } from '../state/compare';
+import { compareHeadline, unknownChangeCount, type SnapshotRef } from '../state/compare';
 
 export function CompareBanner({ compare, shown, dispatch }: {
   readonly compare: CompareState;
@@ -14,11 +14,20 @@ export function CompareBanner({ compare, shown, dispatch }: {
   readonly dispatch: Dispatch<Action>;
 }) {
   const other: SnapshotRef = { title: compare.title, capturedAt: compare.capturedAt ?? null };
+  const unknown = unknownChangeCount(compare.changes);
   return (
     <div className="banner info" data-testid="compare-banner">
       <div className="grow">
         <strong data-testid="compare-showing">{compareHeadline(shown, other, compare.changes.length)}</strong>
         <span> · changed sources are marked ● in the list and with a double border on the graph.</span>
+        {unknown > 0 ? (
+          // Internet → Unknown usually means the other input lacks a fact (captured routes, a resource),
+          // not that egress changed: say so before the table is read as a list of regressions.
+          <div className="compare-note" data-testid="compare-unknown-note">
+            {unknown === compare.changes.length ? (unknown === 1 ? 'This one is' : `All ${unknown} are`) : `${unknown} of them are`} Unknown
+            in one snapshot: a fact needed to decide is missing there, which by itself is not a change in the network.
+          </div>
+        ) : null}
         {compare.changes.length > 0 ? (
           <div className="compare">
             <table>

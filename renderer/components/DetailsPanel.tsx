@@ -7,6 +7,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
 import type { PrivateReachEntry, ReachSource } from '../../shared/egress/reach';
+import { terminalOf } from '../../shared/egress/steps';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -64,10 +65,18 @@ function VerifyCommand({ command, step }: { readonly command: string; readonly s
   );
 }
 
-function HopItem({ hop, step }: { readonly hop: Hop; readonly step: number }) {
+/**
+ * The engine ends an unknown path with a `drop` hop, whose generic label ("Path ends") would read
+ * as "dropped" to an auditor: the last hop of an unknown path says it was not decided instead.
+ */
+export function hopLabel(hop: Hop, isLast: boolean, verdict: EgressPath['verdict']): string {
+  return isLast && verdict === 'unknown' && hop.kind === 'drop' ? 'Not decided (unknown)' : HOP_KIND_LABEL[hop.kind];
+}
+
+function HopItem({ hop, step, label, undecided }: { readonly hop: Hop; readonly step: number; readonly label: string; readonly undecided: boolean }) {
   return (
-    <li className="hop" data-testid="hop" data-step={step} data-hop-kind={hop.kind}>
-      <div className="kind">{HOP_KIND_LABEL[hop.kind]}</div>
+    <li className={`hop${undecided ? ' hop-undecided' : ''}`} data-testid="hop" data-step={step} data-hop-kind={hop.kind}>
+      <div className="kind">{label}</div>
       <div className="rule">{hop.rule}</div>
       <p>{hop.explanation}</p>
       <div className="links">{hop.docs !== '' ? <DocsLink href={hop.docs} topic={`hop ${step}, ${HOP_KIND_LABEL[hop.kind]}`} /> : null}</div>
@@ -116,7 +125,46 @@ function PrivateReachList({ title, entries }: { readonly title: string; readonly
   );
 }
 
-function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly model: NetworkModel }) {
+/**
+ * What the verdict rests on, right under the badge: an unknown path's missing fact (its last hop,
+ * which otherwise sits below the findings and every hop), or the destinations the rules on an
+ * internet path restrict it to. An auditor reading only the top of the pane must not take
+ * "Unknown" for a finding-free pass, nor "Internet via firewall" for "anything goes".
+ */
+function VerdictBasis({ path, hops }: { readonly path: EgressPath; readonly hops: readonly Hop[] }) {
+  const last = hops[hops.length - 1];
+  if (path.verdict === 'unknown' && last) {
+    return (
+      <p className="verdict-basis warn" data-testid="verdict-basis" data-basis="unknown">
+        <strong>Why unknown (step {hops.length}):</strong> {last.explanation}
+      </p>
+    );
+  }
+  const restrictedTo = restrictionOf(path);
+  if (restrictedTo !== null) {
+    return (
+      <p className="verdict-basis" data-testid="verdict-basis" data-basis="restricted">
+        <strong>The rules on the path allow:</strong> {restrictedTo.join(', ')}
+      </p>
+    );
+  }
+  return null;
+}
+
+/** The destinations an internet path is restricted to (`every destination except …` included), or null when it is open. */
+function restrictionOf(path: EgressPath): readonly string[] | null {
+  if (path.verdict !== 'internet' || path.steps.length === 0) return null;
+  const terminal = terminalOf(path.steps).reason;
+  return terminal.kind === 'egress' ? terminal.restrictedTo : null;
+}
+
+/** `every destination except …` among a path's restrictions: names earlier deny rules keep out of an otherwise open path. */
+function exceptionsOf(path: EgressPath | null): string | null {
+  const r = path ? restrictionOf(path) : null;
+  return r?.find((item) => item.startsWith('every destination except ')) ?? null;
+}
+
+function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSource; readonly model: NetworkModel; readonly exceptions: string | null }) {
   const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e.kind === 'any')));
   const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
   const endpoints = reach.private.filter((e) => e.kind === 'private-endpoint');
@@ -125,7 +173,10 @@ function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly 
     <>
       {reach.unrestricted ? (
         <div className="reach-summary">
-          <span className="badge tone-warn" data-testid="reach-unrestricted">Unrestricted: any public destination (TCP 443)</span>
+          {/* Deny rules processed before the allow keep some names out: "any" would overstate it. */}
+          <span className="badge tone-warn" data-testid="reach-unrestricted">
+            {exceptions === null ? 'Unrestricted: any public destination (TCP 443)' : `Unrestricted: ${exceptions} (TCP 443)`}
+          </span>
           {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
         </div>
       ) : (
@@ -173,7 +224,7 @@ function ReachDetails({ reach, model }: { readonly reach: ReachSource; readonly 
   );
 }
 
-function CanReach({ reach, model }: { readonly reach: ReachView; readonly model: NetworkModel }) {
+function CanReach({ reach, model, exceptions }: { readonly reach: ReachView; readonly model: NetworkModel; readonly exceptions: string | null }) {
   return (
     <section data-testid="can-reach" aria-busy={reach.status === 'loading'}>
       <h3>Can reach</h3>
@@ -181,9 +232,21 @@ function CanReach({ reach, model }: { readonly reach: ReachView; readonly model:
       {reach.status === 'failed' ? <div className="sub reach-failed">Could not work out its reach: {reach.message}</div> : null}
       {reach.status === 'loaded' && reach.source === null
         ? <div className="sub">No reach answer for this source (it has no default-route path of its own).</div> : null}
-      {reach.status === 'loaded' && reach.source !== null ? <ReachDetails reach={reach.source} model={model} /> : null}
+      {reach.status === 'loaded' && reach.source !== null ? <ReachDetails reach={reach.source} model={model} exceptions={exceptions} /> : null}
     </section>
   );
+}
+
+const DEFAULT_ROUTE = '0.0.0.0/0';
+
+/** An unknown path's exit is not known either: "none" would claim it never leaves. */
+function egressIpsText(path: EgressPath): string {
+  if (path.egressIps.length > 0) return path.egressIps.join(', ');
+  switch (path.verdict) {
+    case 'internet': return 'not known (Microsoft-owned or unallocated)';
+    case 'unknown': return 'not known (the verdict is unknown)';
+    default: return 'none';
+  }
 }
 
 function PathExplanation({ path, destination, reach, model, estateFindings, observed }: {
@@ -193,11 +256,15 @@ function PathExplanation({ path, destination, reach, model, estateFindings, obse
   const badge = badgeFor(path);
   // The path's own findings, then the estate's that name this source (as the list counts them).
   const findings = sourceFindings(path, estateFindingsBySource(estateFindings));
+  const hops = explainPath(path);
+  // "Can reach" answers for the default route: only that path's exceptions qualify it.
+  const reachExceptions = destination === DEFAULT_ROUTE ? exceptionsOf(path) : null;
   return (
     <div data-testid="explanation">
       <h2>{path.source.name}</h2>
       <div className="sub">{path.source.type === 'subnet' ? 'Subnet' : 'Network interface'} · to {destination}</div>
       <div style={{ marginTop: 8 }}><span className={`badge tone-${badge.tone}`} data-testid="verdict-badge">{badge.text}</span></div>
+      <VerdictBasis path={path} hops={hops} />
       {/* The verdict, then the reason (the findings), then the hops: an auditor reads the answer first. */}
       <section data-testid="path-findings" aria-label="Findings">
         <h3>Findings ({findings.length})</h3>
@@ -208,15 +275,18 @@ function PathExplanation({ path, destination, reach, model, estateFindings, obse
       <h3>Leaves from</h3>
       <dl className="kv">
         <dt>Public IPs</dt>
-        <dd data-testid="egress-ips">{path.egressIps.length > 0 ? path.egressIps.join(', ') : (path.verdict === 'internet' ? 'not known (Microsoft-owned or unallocated)' : 'none')}</dd>
+        <dd data-testid="egress-ips">{path.egressIps.length > 0 ? path.egressIps.join(', ') : egressIpsText(path)}</dd>
         <dt>SNAT ports</dt>
         <dd>{path.snatPorts === null ? 'not known' : path.snatPorts.toLocaleString()}</dd>
       </dl>
       <h3>Hop by hop</h3>
       <ol className="hops" data-testid="hops">
-        {explainPath(path).map((hop, i) => <HopItem key={`${i}-${hop.id}`} hop={hop} step={i + 1} />)}
+        {hops.map((hop, i) => {
+          const label = hopLabel(hop, i === hops.length - 1, path.verdict);
+          return <HopItem key={`${i}-${hop.id}`} hop={hop} step={i + 1} label={label} undecided={label !== HOP_KIND_LABEL[hop.kind]} />;
+        })}
       </ol>
-      {reach ? <CanReach reach={reach} model={model} /> : null}
+      {reach ? <CanReach reach={reach} model={model} exceptions={reachExceptions} /> : null}
       {observed}
     </div>
   );

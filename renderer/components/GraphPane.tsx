@@ -10,9 +10,9 @@ import type { ResolveResult } from '../../shared/egress/types';
 import type { EgressGraph, GraphView } from '../../shared/graph/types';
 import type { NetworkModel } from '../../shared/model/topology';
 import { drawMinimap, FOCUS_HIDDEN, GraphCanvas, panFromMinimap, type PathLayoutMode } from '../graph/canvas';
-import { bypassedNodeIds, graphEncodings, toCytoscapeElements } from '../graph/elements';
+import { bypassedNodeIds, graphEncodings, legendKinds, toCytoscapeElements } from '../graph/elements';
 import { hopNumbers, type NumberableNode } from '../graph/path-steps';
-import { KIND_LOOK, LEGEND_KINDS, SOURCE_ENCODINGS, verdictColors, type Theme } from '../graph/style';
+import { KIND_LOOK, SOURCE_ENCODINGS, verdictColors, type Theme } from '../graph/style';
 import { graphInWorker } from '../layout-client';
 import { applyTrafficMarks, type TrafficMarks } from '../graph/traffic-marks';
 import type { ViewMode } from '../state/app-state';
@@ -358,8 +358,8 @@ export function GraphPane(props: GraphPaneProps) {
             <span data-testid="legend-bypassed"><b className="legend-source" style={{ borderColor: KIND_LOOK['nat-gateway'].color, borderStyle: 'dashed' }} aria-hidden="true">&nbsp;</b>NAT gateway attached but bypassed by a route</span>
           ) : null}
           {selectedSourceId !== null ? <span data-testid="legend-hops"><b className="legend-glyph" aria-hidden="true">1.</b>Step number of the explanation (e.g. "4,5." = steps 4 and 5)</span> : null}
-          {LEGEND_KINDS.map((k) => (
-            <span key={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
+          {legendKinds(drawn).map((k) => (
+            <span key={k} data-testid="legend-kind" data-kind={k}><i style={{ background: KIND_LOOK[k].color }} />{KIND_LOOK[k].label}</span>
           ))}
         </div>
       ) : null}

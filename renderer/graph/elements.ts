@@ -8,7 +8,7 @@ import { pathElementIds } from '../../shared/graph/build-egress-graph';
 import type { EdgeRoute, GraphLayout, NodeBox, Point } from '../../shared/graph/layout-types';
 import type { EgressGraph, GraphNode, GraphNodeKind } from '../../shared/graph/types';
 import { estimateTextWidth } from '../../shared/graph/text-width';
-import { KIND_LOOK, NODE_FONT_SIZE, SOLID_KINDS, SOURCE_ENCODINGS, sourceEncoding, type SourceEncodingKey } from './style';
+import { KIND_LOOK, LEGEND_KINDS, NODE_FONT_SIZE, SOLID_KINDS, SOURCE_ENCODINGS, sourceEncoding, type SourceEncodingKey } from './style';
 
 /** Longest line a label keeps before an ellipsis, so labels never spill over neighbours. */
 export const LABEL_MAX_CHARS = 28;
@@ -55,6 +55,18 @@ export function bypassedNodeIds(graph: EgressGraph): ReadonlySet<string> {
     else { real.add(e.source); real.add(e.target); }
   }
   return new Set([...bypassed].filter((id) => !real.has(id)));
+}
+
+/**
+ * Sinks the fixed kind legend leaves out, listed when the graph draws them: the grey "Unknown" box
+ * is otherwise unexplained next to the grey "On-premises" one, and so is teal "Private".
+ */
+const DRAWN_ONLY_KINDS: readonly GraphNodeKind[] = ['private', 'unknown'];
+
+/** The node kinds the legend names: the fixed ones, then the sinks above that this graph draws. */
+export function legendKinds(graph: EgressGraph | null): readonly GraphNodeKind[] {
+  const drawn = new Set(graph?.nodes.map((n) => n.kind) ?? []);
+  return [...LEGEND_KINDS, ...DRAWN_ONLY_KINDS.filter((k) => drawn.has(k))];
 }
 
 /** The source encodings a graph uses, in legend order (the legend explains only these). */

@@ -92,7 +92,9 @@ export const SOURCE_ENCODINGS: Readonly<Record<SourceEncodingKey, SourceEncoding
   'private': { glyph: '⌂', border: 'solid', tone: 'good', text: 'Private: never reaches the internet' },
   'no-outbound': { glyph: '⊘', border: 'dotted', tone: 'neutral', text: 'No outbound method' },
   'blocked': { glyph: '✕', border: 'double', tone: 'bad', text: 'Dropped or denied' },
-  'unknown': { glyph: '?', border: 'dotted', tone: 'warn', text: 'Unknown (see gaps)' },
+  // Not "see gaps": most unknowns name their missing fact on the path itself (a what-if IP behind
+  // name-only firewall rules has no gap at all), and the explanation pane shows it first.
+  'unknown': { glyph: '?', border: 'dotted', tone: 'warn', text: 'Unknown: a fact is missing (see the explanation)' },
 };
 
 /** The encoding of a source with a path of its own. */

@@ -15,6 +15,8 @@ export interface SourceChange {
   /** Badge text before and after (`null` = the source did not exist). */
   readonly was: string | null;
   readonly now: string | null;
+  /** Unknown in one snapshot or both (absent otherwise): the row may reflect a missing fact rather than a change. */
+  readonly unknown?: true;
 }
 
 export interface CompareState {

@@ -279,7 +279,11 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
   const prevVerify = previous?.verify ?? '';
   switch (reason.kind) {
     case 'egress': {
-      const restricted = reason.restrictedTo ? ` Only these destinations are allowed by the rules on the path: ${reason.restrictedTo.join(', ')}.` : '';
+      const allowed = reason.restrictedTo;
+      // "every destination except …" is already a restriction: not "only these".
+      const restricted = allowed === null ? ''
+        : allowed.length === 1 && allowed[0]?.startsWith('every destination except ') ? ` The rules on the path allow ${allowed[0]}.`
+          : ` Only these destinations are allowed by the rules on the path: ${allowed.join(', ')}.`;
       return hop('internet', 'internet', reason.restrictedTo ? 'Internet (restricted)' : 'Internet', `Traffic leaves Azure for the internet from ${reason.egressText}.${restricted}`, DOCS.udr, prevVerify);
     }
     case 'delivered-in-vnet':

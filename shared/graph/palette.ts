@@ -33,7 +33,7 @@ export const TONE_COLORS: Readonly<Record<Tone, ToneColors>> = {
   'on-premises': { fill: '#efe6fb', stroke: '#6f42c1', legend: 'Forced to on-premises' },
   'private': { fill: '#e0f2f1', stroke: '#00796b', legend: 'Delivered privately (never internet)' },
   'blocked': { fill: '#fde8e8', stroke: '#cf222e', legend: 'Dropped / denied / no way out' },
-  'unknown': { fill: '#fff4d6', stroke: '#9a6700', legend: 'Unknown (see gaps)' },
+  'unknown': { fill: '#fff4d6', stroke: '#9a6700', legend: 'Unknown: a fact is missing (see the explanation)' },
   'inspection': { fill: '#e3effc', stroke: '#0b5cad', legend: 'Firewall / NVA / hub' },
   'exit': { fill: '#f1f3f5', stroke: '#57606a', legend: 'Exit: NAT / public IP / LB / default' },
   'neutral': { fill: '#f8fafc', stroke: '#8c959f', legend: 'Virtual network' },
