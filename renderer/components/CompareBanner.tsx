@@ -36,7 +36,9 @@ export function CompareBanner({ compare, shown, dispatch }: {
                 {compare.changes.map((c) => (
                   <tr key={c.sourceId} data-testid="compare-row" style={{ cursor: 'pointer' }}
                     onClick={() => dispatch({ kind: 'select-source', sourceId: c.sourceId })}>
-                    <td>{c.name}</td><td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td>
+                    {/* A button in the first cell: keyboard users select the source as a click does. */}
+                    <td><button type="button" className="link-button" onClick={(e) => { e.stopPropagation(); dispatch({ kind: 'select-source', sourceId: c.sourceId }); }}>{c.name}</button></td>
+                    <td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td>
                   </tr>
                 ))}
               </tbody>

@@ -146,6 +146,13 @@ describe('renderer in the browser', () => {
     expect(rows[0]).toContain('Internet via firewall');
     const cardAuth = await sourceIdByName(page, 'snet-card-auth');
     await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.cy?.$('node.changed').map((n) => n.id()) ?? [])).toEqual([cardAuth]);
+    // The row selects its source from the keyboard too (a button in its first cell).
+    const other = await sourceIdByName(page, 'snet-payments-api');
+    await sourceRow(page, other).click();
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId)).toBe(other);
+    await page.getByTestId('compare-row').getByRole('button', { name: 'snet-card-auth' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.__egressAtlasTest?.state?.selectedSourceId)).toBe(cardAuth);
     await screenshot(page, 'bank-compare');
   });
 
