@@ -26,7 +26,7 @@ import { fetchMetrics, metricQueries } from './metrics';
 import { pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
 import { createRuntime, type PullRuntime } from './runtime';
 import { fetchServiceTags, pickServiceTagLocation } from './service-tags';
-import { CORE_TYPES, fetchChildren, fetchGroup, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
+import { CORE_TYPES, fetchChildren, fetchGroup, fetchVirtualMachines, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
 
 export interface PullBudgets {
   /** Per HTTP request, in clock ms. */
@@ -242,6 +242,9 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     const erLimiter = createLimiter(options.effectiveRouteConcurrency ?? 32);
     const samplers: EffectiveRouteSampler[] = [];
     const documents: Item[] = [];
+    // VM rows (slim: Flexible scale set membership only) go to the normalizer alone: they are not
+    // network resources, so they count in no progress total and pick no service-tag region.
+    const virtualMachines: Item[] = [];
     const scopes: GraphScope[] = options.managementGroupId
       ? [{ kind: 'managementGroup', managementGroupId: options.managementGroupId, subscriptionIds }]
       : chunk(subscriptionIds, GRAPH_SUBSCRIPTION_BATCH).map((ids) => ({ kind: 'subscriptions', subscriptionIds: ids }));
@@ -280,12 +283,16 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       const core = await corePromise;
       const children = fetchChildren(rt, core);
       children.catch(() => undefined);
+      // After the core group: the subscriptions Resource Graph refused are known, and skipped.
+      const vms = fetchVirtualMachines(rt, scope);
+      vms.catch(() => undefined);
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }
-      const [nics, childItems] = await Promise.all([nicsPromise, children]);
+      const [nics, childItems, vmItems] = await Promise.all([nicsPromise, children, vms]);
       countRows(childItems);
       documents.push(...core, ...childItems, ...nics);
+      virtualMachines.push(...vmItems);
     }));
 
     // Service tag prefixes: one GET, alongside the effective-route reads; a failure is a gap.
@@ -305,7 +312,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
 
     const serviceTags = await serviceTagsPromise;
     rt.checkCancelled();
-    const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: documents } }]);
+    const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: [...documents, ...virtualMachines] } }]);
     let metrics: readonly ResourceMetric[] = [];
     if (options.metrics) {
       enter('metrics', 'Reading SNAT and byte metrics (last 24 h)', metricQueries(normalized.model).length);

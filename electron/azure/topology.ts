@@ -19,6 +19,12 @@ export const CORE_TYPES: readonly string[] = [
   'microsoft.network/ipgroups',
 ];
 export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterfaces'];
+/**
+ * VMs, read only for `properties.virtualMachineScaleSet`: a Flexible-orchestration scale set
+ * instance never gets default outbound access, and only its VM resource says it is one [DOA]
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+export const VM_TYPES: readonly string[] = ['microsoft.compute/virtualmachines'];
 
 /** Resource Graph's maximum page. */
 export const GRAPH_PAGE_SIZE = 1000;
@@ -31,6 +37,21 @@ export function buildGraphQuery(types: readonly string[]): string {
     'resources',
     `| where type in~ (${types.map((t) => `'${t}'`).join(', ')})`,
     '| project id, name, type, location, subscriptionId, resourceGroup, tags, sku, zones, properties',
+    '| order by id asc',
+  ].join('\n');
+}
+
+/**
+ * The VM query: the envelope and `properties.virtualMachineScaleSet` alone, packed back under
+ * `properties` so the row keeps the REST shape. A VM's full properties (profiles, instance view
+ * fragments) are most of its bytes and none of the answer. Ordered by `id` for `$skipToken` paging.
+ * [ARG query language] https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language
+ */
+export function buildVirtualMachineQuery(): string {
+  return [
+    'resources',
+    `| where type in~ (${VM_TYPES.map((t) => `'${t}'`).join(', ')})`,
+    "| project id, name, type, location, subscriptionId, resourceGroup, properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet)",
     '| order by id asc',
   ].join('\n');
 }
@@ -52,10 +73,9 @@ function isItem(value: unknown): value is Item {
 }
 
 /** Reads every page of one query; `complete` is false when rows went missing on the way. */
-async function queryAllPages(rt: PullRuntime, scope: GraphScope, types: readonly string[], onPage: (rows: readonly Item[]) => void, onTotal: (totalRecords: number) => void): Promise<GraphOutcome> {
+async function queryAllPages(rt: PullRuntime, scope: GraphScope, query: string, onPage: (rows: readonly Item[]) => void, onTotal: (totalRecords: number) => void): Promise<GraphOutcome> {
   const pageSize = rt.graphPageSize;
   const rows: Item[] = [];
-  const query = buildGraphQuery(types);
   let skipToken: string | undefined;
   let shortPageRetries = 0;
   for (;;) {
@@ -120,7 +140,7 @@ export async function fetchGroup(
 
   const attempt = async (s: GraphScope): Promise<{ rows: readonly Item[] } | { error: unknown; forbidden: boolean } | { incomplete: string }> => {
     try {
-      const outcome = await queryAllPages(rt, s, types, (r) => onPage(r, 'resource-graph'), onTotal);
+      const outcome = await queryAllPages(rt, s, buildGraphQuery(types), (r) => onPage(r, 'resource-graph'), onTotal);
       return outcome.complete ? { rows: outcome.rows } : { incomplete: outcome.reason };
     } catch (error) {
       if (isCancellation(error, rt.signal)) throw error;
@@ -158,6 +178,56 @@ export async function fetchGroup(
 
   results.push(...await solve(graphScope, true));
   return results;
+}
+
+/**
+ * The VMs of one scope through Resource Graph (slim rows, see buildVirtualMachineQuery), for
+ * Flexible scale set membership. Run after the core group, so subscriptions Resource Graph already
+ * refused are not asked again. There is no ARM fallback (the pull has no compute client): a refusal
+ * or failure is a gap, rows read before an incomplete answer are kept, and the engine keeps its own
+ * gap for every NIC whose VM was not read. Resource Graph leaves out VMs the account may not read
+ * (no 403): those NICs simply stay "not captured".
+ * [ARG paging] https://learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results
+ */
+export async function fetchVirtualMachines(rt: PullRuntime, scope: GraphScope): Promise<readonly Item[]> {
+  const refused = scope.subscriptionIds.filter((s) => rt.graphDeniedSubscriptions.has(s.toLowerCase()));
+  // A subscription ARM refused too already has its gap, and none of its NICs were read.
+  const unread = refused.filter((s) => !rt.armDeniedSubscriptions.has(s.toLowerCase()));
+  if (unread.length > 0) {
+    rt.addGap({
+      ...vmGapScope(unread), code: 'access-denied',
+      message: `Resource Graph refused ${unread.length === 1 ? `subscription ${unread[0] ?? ''}` : `${unread.length} subscriptions (${listSome(unread)})`}: `
+        + `its VMs (Microsoft.Compute/virtualMachines) were not read, and there is no ARM list fallback for them, so whether a VM is a Flexible scale set instance (no default outbound access) is not known there.`,
+    });
+  }
+  const rest = scope.subscriptionIds.filter((s) => !rt.graphDeniedSubscriptions.has(s.toLowerCase()));
+  if (rest.length === 0) return [];
+  const graphScope: GraphScope = scope.kind === 'subscriptions' ? { kind: 'subscriptions', subscriptionIds: rest } : scope;
+  const where = scope.kind === 'managementGroup' ? { scope: `/providers/Microsoft.Management/managementGroups/${scope.managementGroupId}` } : vmGapScope(rest);
+  const what = 'Reading the VMs (Microsoft.Compute/virtualMachines, for Flexible scale set membership) through Resource Graph';
+  try {
+    const outcome = await queryAllPages(rt, graphScope, buildVirtualMachineQuery(), () => undefined, () => undefined);
+    if (!outcome.complete) {
+      rt.addGap({ ...where, code: 'request-failed', message: `${what} was incomplete: ${outcome.reason}; there is no ARM list fallback for VMs, so the VMs not read count as not known.` });
+    }
+    return outcome.rows;
+  } catch (error) {
+    if (isCancellation(error, rt.signal)) throw error;
+    const gap = gapFromError(where.scope, what, error, 'count' in where ? where.count : undefined);
+    rt.addGap({ ...gap, message: `${gap.message} There is no ARM list fallback for VMs: whether they are Flexible scale set instances is not known.` });
+    return [];
+  }
+}
+
+/** One subscription: its VM type scope; several: the type, with how many subscriptions. */
+function vmGapScope(subscriptionIds: readonly string[]): { readonly scope: string; readonly count?: number } {
+  return subscriptionIds.length === 1
+    ? { scope: `/subscriptions/${subscriptionIds[0] ?? ''}/providers/Microsoft.Compute/virtualMachines` }
+    : { scope: 'Microsoft.Compute/virtualMachines', count: subscriptionIds.length };
+}
+
+function listSome(ids: readonly string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')}, …`;
 }
 
 // ---------------------------------------------------------------------------------------------

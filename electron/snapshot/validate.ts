@@ -200,7 +200,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       id: 'id', name: 'string', primary: 'boolean', privateIpAddress: 'string?', privateIpAddressVersion: { enum: ['IPv4', 'IPv6'] },
       subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids', applicationSecurityGroupIds: { optional: 'ids' },
     } },
-    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', primary: 'boolean?', privateEndpointId: { optional: 'id?' },
+    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', virtualMachineCaptured: { optional: 'boolean' }, primary: 'boolean?', privateEndpointId: { optional: 'id?' },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },

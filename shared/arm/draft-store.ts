@@ -87,6 +87,8 @@ export class DraftStore {
   private readonly ranks = new Map<ResourceId, number>();
   private readonly children: PendingChild[] = [];
   readonly flexibleScaleSetVms = new Set<ResourceId>();
+  /** VMs read with their properties: their NICs' Flexible scale set membership is known (see mapVirtualMachineHint). */
+  readonly capturedVms = new Set<ResourceId>();
   readonly gaps: Gap[] = [];
 
   put<K extends NetworkResourceKind>(kind: K, draft: DraftOf<K>, rank: number = RANK_STANDALONE): void {

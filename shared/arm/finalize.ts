@@ -96,6 +96,7 @@ export function buildModel(store: DraftStore): NetworkModel {
     return subnet.location !== null ? subnet : { ...subnet, location: vnetLocation.get(subnet.virtualNetworkId) ?? null };
   });
   const flexibleVms = store.flexibleScaleSetVms;
+  const capturedVms = store.capturedVms;
   return {
     virtualNetworks: virtualNetworks.map((vnet) => ({
       ...vnet, subnetIds: [...new Set([...vnet.subnetIds, ...(subnetIdsByVnet.get(vnet.id) ?? [])])].sort(compareIds),
@@ -106,8 +107,11 @@ export function buildModel(store: DraftStore): NetworkModel {
     publicIpAddresses: finalizeAll(store, 'publicIpAddress'),
     publicIpPrefixes: finalizeAll(store, 'publicIpPrefix'),
     // Most inputs hold no VM resources: then no NIC's VM ID needs hashing (60 ms for 100,000 NICs).
-    networkInterfaces: flexibleVms.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) =>
-      (nic.virtualMachineId !== null && flexibleVms.has(nic.virtualMachineId) ? { ...nic, flexibleScaleSetMember: true } : nic)),
+    // Every Flexible VM is also captured, so the one set decides whether to look at all.
+    networkInterfaces: capturedVms.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) => {
+      if (nic.virtualMachineId === null || !capturedVms.has(nic.virtualMachineId)) return nic;
+      return flexibleVms.has(nic.virtualMachineId) ? { ...nic, flexibleScaleSetMember: true, virtualMachineCaptured: true } : { ...nic, virtualMachineCaptured: true };
+    }),
     azureFirewalls: finalizeAll(store, 'azureFirewall'),
     firewallPolicies: finalizeAll(store, 'firewallPolicy').map((p) => ({
       ...p, ruleCollectionGroupIds: [...p.ruleCollectionGroupIds].sort(compareIds),

@@ -12,7 +12,7 @@ import type {
 import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
 import {
   childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrOrList, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
-  optStrings, pathOf, readTags, topString, toCidrText, type JsonNode,
+  optStrings, pathOf, readTags, topString, toCidrText, type JsonNode, type JsonRecord,
 } from './reader';
 
 /**
@@ -387,7 +387,21 @@ export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, 
  * whose `virtualMachineScaleSet.id` names its scale set; its NIC does not say so. When the input
  * includes the VM resources, their NICs are marked; without them the flag stays false.
  * [DOA] https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ *
+ * The VM also counts as captured (its NICs' "not Flexible" is then known, not assumed) when its
+ * properties were read: a `properties` object (ARM GET, a Resource Graph row or the pull's slim
+ * projection, which may hold only `virtualMachineScaleSet`, null or absent), or a flattened object
+ * naming `virtualMachineScaleSet` (az and PowerShell print it, null when not in a scale set). A
+ * listing without properties (`az resource list`: `"properties": null`) says nothing either way.
  */
 export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: ResourceId): void {
-  if (optRef(node, 'virtualMachineScaleSet') !== undefined) store.flexibleScaleSetVms.add(id);
+  const flexible = optRef(node, 'virtualMachineScaleSet') !== undefined;
+  if (flexible) store.flexibleScaleSetVms.add(id);
+  if (flexible || node.props !== null || namesKey(node.raw, 'virtualmachinescaleset')) store.capturedVms.add(id);
+}
+
+/** Whether `obj` has the key in any casing, whatever its value (null included, unlike `field`). */
+function namesKey(obj: JsonRecord, lowerKey: string): boolean {
+  for (const key in obj) if (key.toLowerCase() === lowerKey) return true;
+  return false;
 }

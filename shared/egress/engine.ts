@@ -782,28 +782,32 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
 /**
  * Flexible-orchestration scale set instances "never get default outbound access" [DOA], and a NIC
  * does not say whether its VM is one: only the VM resource does (`virtualMachineScaleSet`), and the
- * normalizer marks the NIC when the input carries it. A default-outbound verdict for a NIC with a
- * VM not marked (or for a subnet holding such NICs) rests on that fact: one gap per estate names it
- * (the verdicts stay: most inputs have no VM resources, and most VMs are not Flexible instances).
+ * normalizer marks the NIC when the input carries it (`virtualMachineCaptured`, and
+ * `flexibleScaleSetMember` when it is one). A default-outbound verdict for a NIC whose VM was not
+ * captured (or for a subnet holding such NICs) rests on an assumption: one gap per estate names it
+ * (the verdicts stay: most VMs are not Flexible instances). A captured VM not in a scale set is a
+ * known fact and needs no gap.
  */
 const VMSS_GAP_SCOPE = 'Microsoft.Compute/virtualMachines';
 const VMSS_GAP_KEY = `not-modelled|${VMSS_GAP_SCOPE}`;
 
 function restsOnVmssMembership(index: ModelIndex, subnet: Subnet, sender: Sender): boolean {
-  if (sender.kind === 'nic') return sender.nic.virtualMachineId !== null && !sender.nic.flexibleScaleSetMember;
+  // A NIC of a VM whose resource was not read: whether that VM is a Flexible instance is not known.
+  const unknown = (nic: NetworkInterface): boolean => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && nic.virtualMachineCaptured !== true;
+  if (sender.kind === 'nic') return unknown(sender.nic);
   if (sender.kind !== 'subnet') return false;
   // The subnet entry answers for the NICs without an entry of their own (those answer for themselves).
   const own = index.subnetNicsWithOwnEgress.get(subnet.id);
   const ownSet = own && own.length > 0 ? new Set(own) : null;
-  return (index.subnetNics.get(subnet.id) ?? []).some((nic) => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && !ownSet?.has(nic));
+  return (index.subnetNics.get(subnet.id) ?? []).some((nic) => unknown(nic) && !ownSet?.has(nic));
 }
 
 function vmssMembershipGap(subnet: Subnet): Gap {
   return {
     code: 'not-modelled', scope: VMSS_GAP_SCOPE,
-    message: `Default outbound access verdicts (first: subnet ${subnet.name}) assume the VMs are not Flexible-orchestration virtual machine scale set instances, `
+    message: `Default outbound access verdicts (first: subnet ${subnet.name}) assume that VMs whose resource was not read are not Flexible-orchestration virtual machine scale set instances, `
       + 'which never get default outbound access. A NIC does not say it: only its VM resource (Microsoft.Compute/virtualMachines, virtualMachineScaleSet) does, '
-      + `and VMs not included in the input count as not in a scale set. Include the VM resources, or check them: an instance of a Flexible scale set has no outbound access unless an explicit method is configured (${DOCS.defaultOutbound}).`,
+      + `and VMs not included in the input (or listed without their properties) count as not in a scale set. Include those VM resources (pull reads them through Resource Graph), or check them: an instance of a Flexible scale set has no outbound access unless an explicit method is configured (${DOCS.defaultOutbound}).`,
   };
 }
 

@@ -206,6 +206,12 @@ export interface NetworkInterface extends ResourceBase {
   readonly virtualMachineId: ResourceId | null;
   /** True when the VM is a Flexible-orchestration VMSS instance: never gets default outbound [DOA]. */
   readonly flexibleScaleSetMember: boolean;
+  /**
+   * True when the input carried this NIC's VM resource with its properties, so a false
+   * `flexibleScaleSetMember` is known rather than assumed: only the VM resource says whether it is
+   * a Flexible scale set instance [DOA]. Absent (older snapshots, inputs without VMs) = not known.
+   */
+  readonly virtualMachineCaptured?: boolean;
   /** Set when the NIC belongs to a private endpoint (`privateEndpoint.id`): such NICs initiate nothing [PE]. */
   readonly privateEndpointId?: ResourceId | null;
   /** The NIC is the VM's primary NIC (null when unknown). */

@@ -116,6 +116,41 @@ export function smallEstate(): FakeEstate {
   };
 }
 
+/** nic-tools-1's VM in smallEstateWithVirtualMachines: a Flexible scale set instance in a subnet with no explicit outbound method. */
+export const FLEXIBLE_VM = armId(apps, 'Microsoft.Compute/virtualMachines', 'vm-tools-1');
+
+/**
+ * The small estate plus an isolated `vnet-tools` (snet-tools: no route table, NAT gateway or public
+ * IP, so default outbound access) holding nic-tools-1 and nic-tools-2, and one VM resource per VM
+ * NIC (REST shape, with more properties than the pull's slim Resource Graph projection keeps).
+ * vm-tools-1 is a Flexible-orchestration scale set instance: without its VM resource its NIC would
+ * be read as using default outbound access, which such instances never get [DOA]
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+export function smallEstateWithVirtualMachines(): FakeEstate {
+  const estate = smallEstate();
+  const toolsVnet = virtualNetwork(apps, 'vnet-tools', ['10.5.0.0/16'], [{ name: 'snet-tools', addressPrefix: '10.5.1.0/24' }]);
+  const toolsNic = (name: string, ip: string): ArmResource =>
+    networkInterface(apps, `nic-${name}`, { subnetId: subnetId(toolsVnet.id, 'snet-tools'), privateIp: ip, vmName: `vm-${name}` });
+  const network = [...estate.resources, toolsVnet, toolsNic('tools-1', '10.5.1.4'), toolsNic('tools-2', '10.5.1.5')] as readonly FakeResource[];
+  const vms: FakeResource[] = [];
+  for (const nic of network) {
+    const vm = nic.properties['virtualMachine'] as { id?: string } | undefined;
+    if (nic.type !== 'Microsoft.Network/networkInterfaces' || vm?.id === undefined) continue;
+    const name = vm.id.split('/').pop() ?? '';
+    vms.push({
+      id: vm.id, name, type: 'Microsoft.Compute/virtualMachines', location: nic.location ?? 'westeurope',
+      properties: {
+        hardwareProfile: { vmSize: 'Standard_B2s' },
+        networkProfile: { networkInterfaces: [{ id: nic.id, properties: { primary: true } }] },
+        provisioningState: 'Succeeded',
+        ...(vm.id === FLEXIBLE_VM ? { virtualMachineScaleSet: { id: armId(apps, 'Microsoft.Compute/virtualMachineScaleSets', 'vmss-tools') } } : {}),
+      },
+    });
+  }
+  return { ...estate, resources: [...network, ...vms] };
+}
+
 /** A generated estate (for paging: more rows than a page) as a fake estate. */
 export function syntheticFakeEstate(options: { subscriptions: number; virtualNetworks: number; subnets: number; networkInterfaces: number; seed: number }): FakeEstate {
   const estate = generateSyntheticEstate(options);
@@ -129,13 +164,16 @@ export function syntheticFakeEstate(options: { subscriptions: number; virtualNet
   };
 }
 
-/** Lower-case IDs of the estate's top-level resources (and subnets) in the given subscriptions. */
+/**
+ * Lower-case IDs of the estate's top-level network resources (and subnets) in the given
+ * subscriptions. VMs are read only for what they say about their NICs: they are no model resource.
+ */
 export function expectedIds(estate: FakeEstate, subscriptions: readonly string[]): ReadonlySet<string> {
   const subs = new Set(subscriptions.map((s) => s.toLowerCase()));
   const out = new Set<string>();
   for (const r of estate.resources) {
     const sub = (r.id.split('/')[2] ?? '').toLowerCase();
-    if (!subs.has(sub) || r.type.split('/').length > 2) continue;
+    if (!subs.has(sub) || r.type.split('/').length > 2 || r.type.toLowerCase() === 'microsoft.compute/virtualmachines') continue;
     out.add(r.id.toLowerCase());
     const subnets = r.properties['subnets'];
     if (Array.isArray(subnets)) for (const s of subnets as { id: string }[]) out.add(s.id.toLowerCase());

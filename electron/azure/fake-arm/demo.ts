@@ -2,7 +2,8 @@
  * `--demo-azure`: a small, realistic estate served by the fake ARM server on 127.0.0.1, with the
  * things a real tenant shows: some latency, one subscription the account cannot read (403), a
  * moment of throttling (429 + Retry-After) and a stopped VM, so a new user sees progress, waits and
- * gaps without an Azure account. The data: the `bank` demo plus a two-subscription synthetic estate.
+ * gaps without an Azure account. The data: the `bank` demo plus a two-subscription synthetic estate,
+ * and the bank's VM resources (see demoVirtualMachines).
  */
 import { bankResources } from '../../../shared/demo/bank';
 import { generateSyntheticEstate } from '../../../shared/demo/synthetic';
@@ -26,9 +27,45 @@ function isResource(value: unknown): value is FakeResource {
     && typeof (value as { type?: unknown }).type === 'string';
 }
 
+/** The bank's reporting VM: an instance of a Flexible-orchestration scale set. */
+export const DEMO_FLEXIBLE_VM_NAME = 'vm-payrpt-01';
+
+/**
+ * One VM resource per bank NIC with a VM, REST-shaped with more than the pull asks for (its
+ * Resource Graph query keeps only `virtualMachineScaleSet`). The reporting VM is a Flexible scale
+ * set instance: its subnet has no explicit outbound method, so without its VM resource the NIC
+ * would be read as using default outbound access, which such instances never get [DOA]
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ * The synthetic estate's VMs are not served: their default-outbound verdicts keep the gap.
+ */
+export function demoVirtualMachines(resources: readonly FakeResource[]): FakeResource[] {
+  const vms: FakeResource[] = [];
+  for (const nic of resources) {
+    if (nic.type.toLowerCase() !== 'microsoft.network/networkinterfaces') continue;
+    const vm = nic.properties['virtualMachine'];
+    const vmId = typeof vm === 'object' && vm !== null && typeof (vm as { id?: unknown }).id === 'string' ? (vm as { id: string }).id : null;
+    if (vmId === null) continue;
+    const name = vmId.split('/').pop() ?? '';
+    const flexible = name === DEMO_FLEXIBLE_VM_NAME;
+    vms.push({
+      id: vmId, name, type: 'Microsoft.Compute/virtualMachines', ...(nic.location === undefined ? {} : { location: nic.location }),
+      ...(nic.tags === undefined ? {} : { tags: nic.tags }),
+      properties: {
+        hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+        storageProfile: { osDisk: { osType: 'Linux', name: `${name}-osdisk`, createOption: 'FromImage' } },
+        networkProfile: { networkInterfaces: [{ id: nic.id, properties: { primary: true } }] },
+        provisioningState: 'Succeeded',
+        ...(flexible ? { virtualMachineScaleSet: { id: `${vmId.slice(0, vmId.toLowerCase().indexOf('/providers/'))}/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-payrpt` } } : {}),
+      },
+    });
+  }
+  return vms;
+}
+
 export function demoEstate(): FakeEstate {
   const synthetic = generateSyntheticEstate({ subscriptions: 2, virtualNetworks: 8, subnets: 40, networkInterfaces: 240, seed: 42 });
-  const resources: FakeResource[] = [...bankResources(), ...synthetic.resources.filter(isResource)];
+  const bank: readonly FakeResource[] = bankResources();
+  const resources: FakeResource[] = [...bank, ...demoVirtualMachines(bank), ...synthetic.resources.filter(isResource)];
   const names = ['Contoso Bank Hub', 'Contoso Payments', 'Landing zone A', 'Landing zone B'];
   const subscriptions = subscriptionsOf(resources).map((subscriptionId, i) => ({ subscriptionId, displayName: names[i] ?? `Subscription ${i + 1}` }));
   const nics = resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/networkinterfaces' && r.properties['virtualMachine'] !== undefined);

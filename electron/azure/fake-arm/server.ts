@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../clock';
-import { parseGraphQueryTypes } from './graph-query';
+import { parseGraphProjection, parseGraphQueryTypes } from './graph-query';
 import { handleWorkspaceQuery, type FakeWorkspace } from './log-analytics';
 
 export interface FakeSubscription {
@@ -74,6 +74,8 @@ export interface FakeFaults {
   forbiddenSubscriptions: readonly string[];
   /** Resource Graph refuses every query (403) or is down (503). */
   resourceGraph: 'ok' | 'forbidden' | 'unavailable';
+  /** Resource Graph answers 403 to a query filtering on any of these types (lower case), e.g. the VM query alone. */
+  forbiddenGraphTypes: readonly string[];
   /** Forced 429s with this Retry-After (seconds). */
   throttles: CountedFault[];
   throttleRetryAfterSeconds: number;
@@ -106,6 +108,8 @@ export interface FakeStats {
   readonly authorizations: Set<string>;
   /** Scope of each Resource Graph query: `subscriptions:<n>` or `managementGroups:<ids>`. */
   readonly graphScopes: string[];
+  /** The KQL of each Resource Graph query. */
+  readonly graphQueries: string[];
   readonly log: { method: string; path: string; status: number }[];
 }
 
@@ -159,7 +163,7 @@ export function defaultServiceTagsBody(subscriptionId: string): unknown {
 
 export function defaultFaults(): FakeFaults {
   return {
-    latencyMs: 0, armThrottle: null, graphQuota: null, forbiddenSubscriptions: [], resourceGraph: 'ok',
+    latencyMs: 0, armThrottle: null, graphQuota: null, forbiddenSubscriptions: [], resourceGraph: 'ok', forbiddenGraphTypes: [],
     throttles: [], throttleRetryAfterSeconds: 1, hangs: [], serverErrors: [], truncatedGraphPages: 0,
     graphResultTruncated: 0, armPageSize: 100, lroPendingPolls: 1,
   };
@@ -290,7 +294,7 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   const faults: FakeFaults = { ...defaultFaults(), ...options.faults };
   const index = indexEstate(options.estate);
   const stats: FakeStats = {
-    requests: 0, byKind: new Map(), byMethod: new Map(), throttled: 0, mutations: 0, authorizations: new Set(), graphScopes: [], log: [],
+    requests: 0, byKind: new Map(), byMethod: new Map(), throttled: 0, mutations: 0, authorizations: new Set(), graphScopes: [], graphQueries: [], log: [],
   };
   const stopped = new Set((options.estate.stoppedVmNicIds ?? []).map((s) => s.toLowerCase()));
   const effective = new Map([...(options.estate.effectiveRoutes ?? new Map<string, readonly unknown[]>())].map(([k, v]) => [k.toLowerCase(), v]));
@@ -373,11 +377,17 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
     if (denied.length > 0) {
       return { status: 403, headers: quota.headers, body: { error: { code: 'AuthorizationFailed', message: `Authorization failed for subscriptions ${denied.join(', ')}.` } } };
     }
+    stats.graphQueries.push(request.query ?? '');
     const types = parseGraphQueryTypes(request.query ?? '');
+    if ([...(types ?? [])].some((t) => faults.forbiddenGraphTypes.includes(t))) {
+      return armError(403, 'AuthorizationFailed', 'The client does not have authorization to perform action Microsoft.ResourceGraph/resources/read (injected fault for this query).');
+    }
+    // Rows carry only the projected columns (the pull's slim VM query packs one property).
+    const project = parseGraphProjection(request.query ?? '');
     const matched = index.graphRows.filter((r) => subs.has(r.subscriptionLower) && (types === null || types.has(r.typeLower)));
     const top = Math.min(1000, request.options?.$top ?? 1000);
     const offset = request.options?.$skipToken ? Number(Buffer.from(request.options.$skipToken, 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
-    let data = matched.slice(offset, offset + top).map((r) => r.row);
+    let data = matched.slice(offset, offset + top).map((r) => (project === null ? r.row : project(r.row)));
     const nextOffset = offset + top;
     if (faults.graphResultTruncated > 0) {
       faults.graphResultTruncated -= 1;

@@ -128,5 +128,10 @@ describe('--demo-azure', () => {
     const cardAuth = result.paths.find((p) => p.source.name === 'snet-card-auth');
     expect(cardAuth?.via.map((v) => v.id.split('/').pop())).toEqual(['afw-hub-weu']);
     expect(result.paths.filter((p) => p.verdict === 'unknown')).toEqual([]);
+    // The bank's VMs are served (slim Resource Graph rows): the reporting VM is a Flexible scale set
+    // instance, so its NIC has no outbound access instead of default outbound access [DOA].
+    expect(snapshot.model.networkInterfaces.find((n) => n.name === 'nic-vm-payrpt-01')).toMatchObject({ flexibleScaleSetMember: true, virtualMachineCaptured: true });
+    expect(snapshot.model.networkInterfaces.find((n) => n.name === 'nic-vm-payapi-02')).toMatchObject({ flexibleScaleSetMember: false, virtualMachineCaptured: true });
+    expect(result.paths.find((p) => p.source.name === 'nic-vm-payrpt-01')).toMatchObject({ verdict: 'no-outbound' });
   });
 });

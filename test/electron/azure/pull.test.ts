@@ -3,9 +3,10 @@ import { pullEstate, type PullOptions, type PullOutcome } from '../../../electro
 import { PullCancelledError, scaledClock, virtualClock, type Clock } from '../../../electron/azure/clock';
 import { routeSignatures } from '../../../electron/azure/effective-routes';
 import type { PullProgress } from '../../../shared/ipc/contract';
+import { resolveEgress } from '../../../shared/egress/index';
 import {
-  expectedIds, modelIds, smallEstate, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY, syntheticFakeEstate,
-  type FakeArm, type FakeEstate, type FakeFaults,
+  expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
+  syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults,
 } from '../../fake-arm';
 import { recordingCredential } from './helpers';
 
@@ -126,7 +127,9 @@ describe('partial access and faults: the pull completes, nothing is lost, gaps s
     expect(outcome.snapshot.model.virtualNetworkGateways.map((g) => g.name)).toEqual(['vgw-hub']);
     expect(outcome.snapshot.model.firewallPolicies[0]?.rules.length).toBeGreaterThan(0);
     expect(outcome.stats.byKind.get('arm-list')).toBeGreaterThan(30);
-    expect(outcome.snapshot.gaps.map((g) => g.code)).toEqual(['effective-routes-unavailable']);
+    // VMs have no ARM fallback (no compute client): the refused Resource Graph is a gap for them.
+    expect(outcome.snapshot.gaps.map((g) => g.code)).toEqual(['access-denied', 'effective-routes-unavailable']);
+    expect(outcome.snapshot.gaps[0]).toMatchObject({ scope: 'Microsoft.Compute/virtualMachines', count: 3 });
   });
 
   it('Resource Graph rows (REST shape) and SDK listAll objects (flattened) give the same model', async () => {
@@ -175,7 +178,7 @@ describe('partial access and faults: the pull completes, nothing is lost, gaps s
     expect(ids(outcome)).toEqual(expected(estate, ALL)); // the estate has no load balancers: nothing lost
     expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({
       code: 'request-failed', scope: `/subscriptions/${SUB_APPS}/providers/microsoft.network/loadbalancers`, message: expect.stringContaining('503'),
-    })]);
+    }), expect.objectContaining({ code: 'access-denied', scope: 'Microsoft.Compute/virtualMachines' })]); // Resource Graph is forbidden: VMs have no ARM fallback
     expect(outcome.stats.retries).toBeGreaterThanOrEqual(4);
   });
 
@@ -252,5 +255,54 @@ describe('effective routes and metrics', () => {
     expect(outcome.snapshot.gaps.filter((g) => g.code === 'metrics-unavailable').map((g) => g.message.replace(/ for .*/, '')).sort()).toEqual([
       'Azure Monitor returned no ByteCount data points', 'Azure Monitor returned no ByteCount data points', 'Azure Monitor returned no DataProcessed data points',
     ]);
+  });
+});
+
+describe('VMs for Flexible scale set membership (Resource Graph only)', () => {
+  // A Flexible-orchestration scale set instance never gets default outbound access, and only the VM
+  // resource says a VM is one [DOA] https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+  const nicOf = (outcome: PullOutcome, name: string) => outcome.snapshot.model.networkInterfaces.find((n) => n.name === name);
+  const vmssGaps = (outcome: PullOutcome) => resolveEgress(outcome.snapshot).gaps.filter((g) => g.code === 'not-modelled' && g.scope === 'Microsoft.Compute/virtualMachines');
+
+  it('reads the VMs with a slim projection, marks the Flexible instance and every captured VM; the engine needs no VMSS gap', async () => {
+    const { fake: f, clock, estate } = await start({}, smallEstateWithVirtualMachines());
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    const vmQueries = f.stats.graphQueries.filter((q) => /microsoft\.compute\/virtualmachines/i.test(q));
+    // 11 VMs in pages of 5: three pages of the one VM query; only virtualMachineScaleSet is asked for.
+    expect(vmQueries).toHaveLength(3);
+    expect(vmQueries[0]).toContain("properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet)");
+    expect(vmQueries[0]).not.toMatch(/,\s*properties\s*(\n|,|$)/);
+    expect(nicOf(outcome, 'nic-tools-1')).toMatchObject({ virtualMachineId: FLEXIBLE_VM.toLowerCase(), flexibleScaleSetMember: true, virtualMachineCaptured: true });
+    expect(nicOf(outcome, 'nic-web-1')).toMatchObject({ flexibleScaleSetMember: false, virtualMachineCaptured: true });
+    expect(nicOf(outcome, 'nic-pe-1')?.virtualMachineCaptured).toBeUndefined();
+    expect(outcome.snapshot.gaps.filter((g) => /Compute/.test(g.scope))).toEqual([]);
+    const result = resolveEgress(outcome.snapshot);
+    expect(result.paths.find((p) => p.source.name === 'nic-tools-1')).toMatchObject({ verdict: 'no-outbound' });
+    expect(vmssGaps(outcome)).toEqual([]);
+  });
+
+  it('a 403 on the VM query is a gap naming it; the network pull still completes, and the engine keeps its VMSS gap', async () => {
+    const { fake: f, clock, estate } = await start({ forbiddenGraphTypes: ['microsoft.compute/virtualmachines'] }, smallEstateWithVirtualMachines());
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({
+      code: 'access-denied', scope: 'Microsoft.Compute/virtualMachines', count: 3, message: expect.stringMatching(/^Reading the VMs .* through Resource Graph failed: HTTP 403 .*no ARM list fallback/),
+    })]);
+    // No compute reads through ARM: the pull has no compute client.
+    expect(f.stats.log.filter((l) => /microsoft\.compute/i.test(l.path))).toEqual([]);
+    expect(nicOf(outcome, 'nic-tools-1')).toMatchObject({ flexibleScaleSetMember: false });
+    expect(nicOf(outcome, 'nic-tools-1')?.virtualMachineCaptured).toBeUndefined();
+    expect(vmssGaps(outcome)).toHaveLength(1);
+  });
+
+  it('a subscription Resource Graph refuses is not asked for VMs again; one that ARM refused too needs no second gap', async () => {
+    const { fake: f, clock } = await start({ forbiddenSubscriptions: [SUB_LEGACY] }, smallEstateWithVirtualMachines());
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    const vmQueries = f.stats.graphQueries.filter((q) => /microsoft\.compute\/virtualmachines/i.test(q));
+    expect(vmQueries.length).toBeGreaterThan(0);
+    expect(f.stats.graphScopes.slice(-vmQueries.length).every((s) => s === 'subscriptions:2')).toBe(true);
+    expect(outcome.snapshot.gaps.map((g) => g.scope)).toEqual([`/subscriptions/${SUB_LEGACY}`]);
+    expect(nicOf(outcome, 'nic-web-1')?.virtualMachineCaptured).toBe(true);
   });
 });

@@ -184,6 +184,38 @@ describe('Flexible scale set membership not in the input', () => {
     expect(result.gaps.filter((g) => g.scope === 'Microsoft.Compute/virtualMachines')).toEqual([]);
   });
 
+  // The normalizer marks a NIC `virtualMachineCaptured` when its VM resource was read: "not a
+  // Flexible instance" is then a fact, not an assumption, and needs no gap.
+  const plainVm = (properties: JsonObject | null): JsonObject => ({ name: 'vmss-flex_1a2b3c4d', id: vmId, type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', properties });
+  const vmssGaps = (result: ResolveResult) => result.gaps.filter((g) => g.scope === 'Microsoft.Compute/virtualMachines');
+
+  it('with the VM resource in the input (not in a scale set, e.g. the pull\'s slim Resource Graph row), the default-outbound verdict stands and there is no gap', () => {
+    for (const properties of [{ virtualMachineScaleSet: null }, { hardwareProfile: { vmSize: 'Standard_D2s_v5' } }]) {
+      const model = normalize([vnet, nicWithVm(), plainVm(properties)], 'rest');
+      expect(model.networkInterfaces[0]).toMatchObject({ virtualMachineCaptured: true, flexibleScaleSetMember: false });
+      const result = resolve(model);
+      expect(result.paths.find((p) => p.source.type === 'subnet')).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+      expect(vmssGaps(result)).toEqual([]);
+    }
+  });
+
+  it('a VM listed without its properties (az resource list) is not captured: the gap stays', () => {
+    const model = normalize([vnet, nicWithVm(), plainVm(null)], 'rest');
+    expect(vmssGaps(resolve(model))).toEqual([expect.objectContaining({ code: 'not-modelled', message: expect.stringMatching(/whose resource was not read/) })]);
+  });
+
+  it('one captured VM does not answer for another NIC of the subnet whose VM was not read', () => {
+    const b = new ModelBuilder();
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
+    const vm = (n: string): ResourceId => `/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/virtualmachines/${n}` as ResourceId;
+    b.nic(s, 'nic-a', '10.0.1.4', { vmId: vm('a') });
+    b.nic(s, 'nic-b', '10.0.1.5', { vmId: vm('b') });
+    const base = b.build();
+    const capture = (names: readonly string[]) => ({ ...base, networkInterfaces: base.networkInterfaces.map((n) => (names.includes(n.name) ? { ...n, virtualMachineCaptured: true } : n)) });
+    expect(vmssGaps(resolve(capture(['nic-a'])))).toHaveLength(1);
+    expect(vmssGaps(resolve(capture(['nic-a', 'nic-b'])))).toEqual([]);
+  });
+
   it('a subnet whose NICs name no VM (and a NAT gateway exit) has no such gap', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');

@@ -1,0 +1,40 @@
+/**
+ * `virtualMachineCaptured` on NICs (the VM resource was read, so "not a Flexible scale set
+ * instance" is known): new snapshots keep it, snapshots written before the field existed still load,
+ * and a value that is not a boolean is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
+import type { ResourceId } from '../../../shared/model/ids';
+import { SNAPSHOT_FORMAT, type SnapshotContent } from '../../../shared/model/snapshot';
+import type { NetworkModel } from '../../../shared/model/topology';
+import { ModelBuilder } from '../../support/model-builder';
+
+function written(model: NetworkModel): unknown {
+  const content: SnapshotContent = {
+    format: SNAPSHOT_FORMAT,
+    metadata: { capturedAt: '2026-01-01T00:00:00.000Z', source: 'import', origin: ['vm.json'], capturedBy: null,
+      scope: { tenantId: null, subscriptionIds: [], managementGroupId: null, cloud: null }, toolVersion: '0.1.0' },
+    model, effectiveRoutes: [], metrics: [], gaps: [],
+  } as unknown as SnapshotContent;
+  return JSON.parse(JSON.stringify(buildSnapshot(content))) as unknown;
+}
+
+function model(captured: unknown): NetworkModel {
+  const b = new ModelBuilder();
+  const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
+  b.nic(s, 'nic-vm', '10.0.1.4', { vmId: '/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1' as ResourceId });
+  const built = b.build();
+  return captured === undefined ? built : { ...built, networkInterfaces: built.networkInterfaces.map((n) => ({ ...n, virtualMachineCaptured: captured as boolean })) };
+}
+
+describe('snapshots and NIC virtualMachineCaptured', () => {
+  it('keeps the field; an older snapshot without it loads unchanged', () => {
+    expect(parseSnapshotJson(written(model(true)), 'new.snapshot.json').model.networkInterfaces[0]?.virtualMachineCaptured).toBe(true);
+    expect(parseSnapshotJson(written(model(undefined)), 'old.snapshot.json').model.networkInterfaces[0]).not.toHaveProperty('virtualMachineCaptured');
+  });
+
+  it('refuses a value that is not a boolean', () => {
+    expect(() => parseSnapshotJson(written(model('yes')), 'bad.snapshot.json')).toThrow(/virtualMachineCaptured/);
+  });
+});

@@ -1,0 +1,28 @@
+/** The fake Resource Graph answers projected queries with the projected columns only. */
+import { describe, expect, it } from 'vitest';
+import { buildGraphQuery, buildVirtualMachineQuery } from '../../electron/azure/topology';
+import { parseGraphProjection, parseGraphQueryTypes } from './index';
+
+const vm = {
+  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', name: 'vm1', type: 'Microsoft.Compute/virtualMachines',
+  location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg', tenantId: 't', tags: { a: 'b' },
+  properties: { hardwareProfile: { vmSize: 'Standard_D2s_v5' }, virtualMachineScaleSet: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/flex' } },
+};
+
+describe('fake Resource Graph projection', () => {
+  it('the VM query keeps the envelope and virtualMachineScaleSet alone (null when the VM has none)', () => {
+    const query = buildVirtualMachineQuery();
+    expect(parseGraphQueryTypes(query)).toEqual(new Set(['microsoft.compute/virtualmachines']));
+    const project = parseGraphProjection(query);
+    expect(project?.(vm)).toEqual({
+      id: vm.id, name: 'vm1', type: vm.type, location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg',
+      properties: { virtualMachineScaleSet: vm.properties.virtualMachineScaleSet },
+    });
+    expect(project?.({ ...vm, properties: { hardwareProfile: {} } })).toMatchObject({ properties: { virtualMachineScaleSet: null } });
+  });
+
+  it('the network query keeps whole properties; a column the row lacks stays absent', () => {
+    const row = parseGraphProjection(buildGraphQuery(['microsoft.network/virtualnetworks']))?.({ ...vm, sku: undefined });
+    expect(row).toEqual({ id: vm.id, name: 'vm1', type: vm.type, location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg', tags: vm.tags, properties: vm.properties });
+  });
+});
