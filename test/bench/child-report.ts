@@ -4,6 +4,7 @@
  * report as its last stdout line.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Runs `script` under tsx with the Node `flags` and `env`; resolves to the JSON of its last stdout line. */
 export function runChildReport<T>(script: string, flags: readonly string[], env: Readonly<Record<string, string>>, label: string): Promise<T> {
@@ -25,4 +26,22 @@ export function runChildReport<T>(script: string, flags: readonly string[], env:
       }
     });
   });
+}
+
+/**
+ * This process's peak resident set size, in bytes. On Linux `getrusage` (Node's
+ * `resourceUsage().maxRSS`) keeps the high-water mark across `fork` + `exec`, so a child spawned
+ * by a bench runner that already holds 500 MB reports at least that much; `VmHWM` in
+ * /proc/self/status belongs to the process's own address space, created at `exec`
+ * (https://man7.org/linux/man-pages/man5/proc_pid_status.5.html). Elsewhere, maxRSS.
+ */
+export function peakRssBytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kb !== undefined) return Number(kb) * 1024;
+  } catch {
+    // Not Linux: fall back below.
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }

@@ -12,12 +12,13 @@ import type { DestinationListEntry } from '../../shared/egress/matrix';
 import { computeReach } from '../../shared/egress/reach';
 import { ESTATE } from './resolve';
 import type { BenchLine } from './types';
+import { peakRssBytes } from './child-report';
 
 const MATRIX_DESTINATIONS = Number(process.env.EGRESS_ATLAS_BENCH_MATRIX ?? 100);
 
 /** The process's lifetime peak resident set so far (the bench process also generated and normalized the estate). */
 function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
+  return Math.round(peakRssBytes() / (1024 * 1024));
 }
 
 function timed<T>(work: () => T): { readonly value: T; readonly ms: number } {

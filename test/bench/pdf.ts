@@ -12,6 +12,7 @@ import { generateSyntheticEstate } from '../../shared/demo/index';
 import { resolveEgress } from '../../shared/egress/index';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
 import type { BenchLine } from './types';
+import { peakRssBytes } from './child-report';
 
 const OPTIONS = { subscriptions: Number(process.env.BENCH_SUBS ?? 10), virtualNetworks: Number(process.env.BENCH_VNETS ?? 100), subnets: Number(process.env.BENCH_SUBNETS ?? 2_000), networkInterfaces: Number(process.env.BENCH_NICS ?? 4_000), seed: 7, effectiveRoutesEvery: 1 } as const;
 
@@ -51,7 +52,7 @@ async function measure(): Promise<ChildReport> {
   const pages = (Buffer.from(pdf).toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
   return {
     paths: result.paths.length, resolveMs: t1 - t0, pdfMs: t2 - t1, pdfCpuMs: (cpuUsed.user + cpuUsed.system) / 1000, pages, bytes: pdf.length,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024, rssBeforePdfMiB,
+    peakRssMiB: peakRssBytes() / (1024 * 1024), rssBeforePdfMiB,
   };
 }
 

@@ -17,7 +17,7 @@ import { normalizeArm } from '../../shared/arm/index';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import { resolveEgress, type ResolveInput } from '../../shared/egress/index';
 import type { BenchLine } from './types';
-import { runChildReport } from './child-report';
+import { peakRssBytes, runChildReport } from './child-report';
 
 export const ESTATE = { subscriptions: 100, virtualNetworks: 2000, subnets: 20000, networkInterfaces: 100000, seed: 20261126 } as const;
 
@@ -78,7 +78,7 @@ async function runChild(inputPath: string): Promise<void> {
   const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
   const report: ChildReport = {
     runsMs, runsCpuMs, warmupMs: warmup.ms, loadMs, paths: last.paths.length,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterLoadBytes, heapGrowthBytes,
+    maxRssBytes: peakRssBytes(), rssAfterLoadBytes, heapGrowthBytes,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

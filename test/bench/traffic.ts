@@ -23,7 +23,7 @@ import type { ResolveInput } from '../../shared/egress/index';
 import { analyzeTraffic } from '../../shared/traffic/index';
 import { analyzeLogFiles, readLogs } from '../../electron/cli/commands/traffic';
 import type { BenchLine } from './types';
-import { runChildReport } from './child-report';
+import { peakRssBytes, runChildReport } from './child-report';
 
 const ESTATE = { subscriptions: 4, virtualNetworks: 40, subnets: 400, networkInterfaces: 4000, seed: 20261205 } as const;
 const CHILD_ENV = 'EGRESS_ATLAS_BENCH_TRAFFIC_CHILD';
@@ -57,7 +57,7 @@ async function runChild(spec: string): Promise<void> {
     : analyzeTraffic(input, await readLogs([tree], tmpdir()));
   const used = process.cpuUsage(cpu);
   const report: ChildReport = {
-    ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, maxRssBytes: peakRssBytes(),
     sources: result.sources.length, flows: result.sources.reduce((n, s) => n + s.observed.reduce((m, o) => m + o.flows, 0), 0),
     unattributed: result.unattributed.length,
   };
