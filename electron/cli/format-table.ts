@@ -10,6 +10,8 @@ import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
 import type { ReachResult } from '../../shared/egress/reach';
+// The same words as the evidence PDF for an unknown path and an open path's exceptions.
+import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
 
 export interface TableOptions {
   /** ANSI colours (only on a TTY, and never with NO_COLOR). */
@@ -227,8 +229,13 @@ export function formatExplain(result: ResolveResult, options: TableOptions): str
   for (const path of result.paths) {
     const exit = path.exit === null ? '' : ` via ${path.exit}`;
     lines.push('', bold(`${safe(path.source.name)} (${path.source.type}) → ${verdictPaint(path.verdict, options.color)(path.verdict)}${exit}`));
-    explainPath(path).forEach((hop, i) => {
-      lines.push(`  ${String(i + 1).padStart(2)}. ${hop.kind}: ${safe(hop.rule)}`);
+    const hops = explainPath(path);
+    // An unknown path's missing fact sits in its last hop, below every other: say it under the heading too.
+    if (path.verdict === 'unknown') lines.push(`      not decided: ${safe(undecidedBecause(path))}`);
+    const exceptions = exceptionsOf(path);
+    if (exceptions !== null) lines.push(`      allows every destination except: ${safe(exceptions)}`);
+    hops.forEach((hop, i) => {
+      lines.push(`  ${String(i + 1).padStart(2)}. ${hopKindLabel(hop, i === hops.length - 1, path.verdict)}: ${safe(hop.rule)}`);
       lines.push(`      why:    ${safe(hop.explanation)}`);
       if (hop.docs.length > 0) lines.push(`      docs:   ${hop.docs}`);
       if (hop.verify.length > 0) lines.push(`      verify: ${safe(hop.verify)}`);

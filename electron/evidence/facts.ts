@@ -3,9 +3,10 @@
  * recomputing any verdict: which paths are in scope, the summary counts, the owner tags of each
  * hop, the SNAT metrics of each exit. Pure, so it is tested without drawing a PDF.
  */
-import { stepResourceIds } from '../../shared/egress/explain';
+import { explainPath, stepResourceIds } from '../../shared/egress/explain';
+import { terminalOf } from '../../shared/egress/steps';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
-import type { EgressPath, Finding, FindingSeverity, PathSource, ResolveResult, Verdict } from '../../shared/egress/types';
+import type { EgressPath, Finding, FindingSeverity, Hop, PathSource, ResolveResult, Verdict } from '../../shared/egress/types';
 import { assertNever } from '../../shared/model/assert';
 import type { Gap } from '../../shared/model/gaps';
 import { parseResourceId, toResourceId } from '../../shared/model/ids';
@@ -141,6 +142,11 @@ export interface EvidenceSummary {
   readonly defaultOutbound: readonly SourceLine[];
   /** Verdict `no-outbound`: no way out at all. */
   readonly noOutbound: readonly SourceLine[];
+  /**
+   * Verdict `unknown`, with the fact that is missing. Without this list an estate whose paths are
+   * all undecided shows "None." under every risk heading, which reads as a clean bill of health.
+   */
+  readonly undecided: readonly SourceLine[];
 }
 
 /** Findings of the selected paths plus the estate-level ones. */
@@ -172,8 +178,47 @@ export function summarize(paths: readonly EgressPath[], result: ResolveResult): 
     noOutbound: paths
       .filter((p) => p.verdict === 'no-outbound')
       .map((p) => sourceLine(p, p.findings[0]?.message ?? 'no route, NAT gateway, public IP or default outbound access')),
+    undecided: paths
+      .filter((p) => p.verdict === 'unknown')
+      .map((p) => sourceLine(p, undecidedBecause(p))),
   };
 }
+
+/**
+ * Why an unknown path is unknown, in one sentence: the engine's named missing fact when it gave
+ * one, else the words of the last hop (which states what is not in the snapshot).
+ */
+export function undecidedBecause(path: EgressPath): string {
+  if (path.steps.length === 0) return 'a fact the verdict depends on is missing (see the gaps)';
+  const reason = terminalOf(path.steps).reason;
+  if (reason.kind === 'undecided') return `${reason.rule}. Missing: ${reason.missingFact.replace(/\.$/, '')}.`;
+  const hops = explainPath(path);
+  return hops[hops.length - 1]?.explanation ?? 'a fact the verdict depends on is missing (see the gaps)';
+}
+
+/**
+ * How a hop is labelled. The engine ends an unknown path with a `drop` hop: printed as "drop" it
+ * would tell an auditor the traffic is dropped, when in truth nobody knows where it goes.
+ */
+export function hopKindLabel(hop: Hop, isLast: boolean, verdict: Verdict): string {
+  return isLast && verdict === 'unknown' && hop.kind === 'drop' ? 'not decided' : hop.kind.replace(/-/g, ' ');
+}
+
+/**
+ * Names earlier deny rules keep out of an otherwise open internet path (`exceptFqdns`), as the
+ * engine lists them after "every destination except ", or null. "Any public destination" alone
+ * would contradict the hop that names the exceptions.
+ */
+export function exceptionsOf(path: EgressPath): string | null {
+  if (path.verdict !== 'internet' || path.steps.length === 0) return null;
+  const reason = terminalOf(path.steps).reason;
+  if (reason.kind !== 'egress' || reason.restrictedTo === null) return null;
+  const item = reason.restrictedTo.find((r) => r.startsWith(EXCEPT_PREFIX));
+  return item === undefined ? null : item.slice(EXCEPT_PREFIX.length);
+}
+
+/** How the engine words an open path's exceptions (shared/egress/engine.ts, `restrictedTo`). */
+const EXCEPT_PREFIX = 'every destination except ';
 
 /** Labels are declared once, with the verdicts and exits (shared/egress/types.ts). */
 export function exitLabel(path: EgressPath): string {

@@ -16,9 +16,9 @@ import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
 import { drawDiagramPage } from './draw-diagram';
 import { COLORS, EvidenceDocument, PAGE, type TableCell, type TableColumn } from './evidence-document';
 import {
-  allFindings, citedResourceIds, describeDestination, describeSource, exitLabel, findOwningResource,
-  indexResources, inSelection, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
-  summarize, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
+  allFindings, citedResourceIds, describeDestination, describeSource, exceptionsOf, exitLabel, findOwningResource,
+  hopKindLabel, indexResources, inSelection, mergeGaps, metricsForPath, ownerTagsForHop, routesInScope, scopeResourceGroups, selectPaths,
+  summarize, undecidedBecause, verdictLabel, SEVERITIES, VERDICTS, type ResourceIndex, type SourceLine,
 } from './facts';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import { additionalGaps, matrixRowLabels, matrixRowsInScope, plural, reachByPath, reachScope, sourceKey, type PathReach } from './reach-facts';
@@ -293,6 +293,10 @@ function writeSummary(ed: EvidenceDocument, input: EvidenceInput, paths: readonl
   sourceTable(ed, summary.defaultOutbound, 'Egress IPs');
   ed.heading(`No way out (${summary.noOutbound.length})`, 1);
   sourceTable(ed, summary.noOutbound, 'Why');
+  // Unknown paths are in none of the lists above: without their own list, "None." there reads as a pass.
+  ed.heading(`Not decided: a fact is missing (${summary.undecided.length})`, 1);
+  ed.paragraph('These paths may reach the internet, with or without inspection; the lists above cannot include or exclude them until the missing fact is captured.', { size: 8, color: COLORS.muted });
+  sourceTable(ed, summary.undecided, 'What is missing');
   const estate = input.result.findings;
   ed.heading(`Estate-level findings (${estate.length})`, 1);
   if (estate.length === 0) ed.paragraph('None.', { size: 8.5, color: COLORS.muted });
@@ -349,13 +353,13 @@ function resourceLabel(index: ResourceIndex, id: string): string {
   return resource ? resource.name : nameFromResourceId(id);
 }
 
-function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceIndex): void {
+function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceIndex, kindLabel: string): void {
   const resource = findOwningResource(index, hop.id);
   const tags = ownerTagsForHop(index, hop.id);
   const labelW = 56;
   const x = ed.left + 10;
   const valueW = ed.contentWidth - 10 - labelW;
-  const title = `${n}. ${hop.kind.replace(/-/g, ' ')} · ${resource ? resource.name : hop.id}`;
+  const title = `${n}. ${kindLabel} · ${resource ? resource.name : hop.id}`;
   const rows: readonly { readonly label: string; readonly text: string; readonly font: 'Sans' | 'Mono'; readonly size: number; readonly link?: string }[] = [
     { label: 'Rule', text: hop.rule, font: 'Mono', size: 7.5 },
     { label: 'Why', text: hop.explanation, font: 'Sans', size: 8 },
@@ -389,9 +393,11 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
   const via = path.via.map((v) => resourceLabel(index, v.id));
   ed.keyValues([
     ['Verdict', { text: `${verdictLabel(path.verdict)}${path.exit ? ` via ${exitLabel(path)}` : ''}`, color: VERDICT_COLOR[path.verdict], font: 'Sans-Bold' }],
+    // An unknown verdict names its missing fact right under it: the hop that says so can be pages below.
+    ...(path.verdict === 'unknown' ? [['Why unknown', undecidedBecause(path)] as const] : []),
     ['Source', { text: path.source.id, font: 'Mono' }],
     ['Inspected by', via.length > 0 ? via.join(' → ') : 'nothing (no firewall, NVA or internal load balancer)'],
-    ['Egress IPs', path.egressIps.length > 0 ? path.egressIps.join(', ') : 'none known'],
+    ['Egress IPs', path.egressIps.length > 0 ? path.egressIps.join(', ') : path.verdict === 'unknown' ? 'not known (the verdict is unknown)' : 'none known'],
     ['SNAT ports', path.snatPorts === null ? 'not known' : `${path.snatPorts.toLocaleString('en-US')} available to this source`],
     ...metrics.map((m): readonly [string, string] => [
       m.unit === 'Bytes' ? 'Bytes metric' : 'SNAT metric',
@@ -399,12 +405,12 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
     ]),
   ], 90, 8.5);
   ed.y += 3;
-  writeReachBlock(ed, reach, (id) => resourceLabel(index, id));
+  writeReachBlock(ed, reach, (id) => resourceLabel(index, id), exceptionsOf(path));
   ed.y += 3;
   ed.ensureSpace(90);
   const hops = explainPath(path);
   ed.paragraph(`Hops (${hops.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 4 });
-  hops.forEach((hop, i) => hopBlock(ed, hop, i + 1, index));
+  hops.forEach((hop, i) => hopBlock(ed, hop, i + 1, index, hopKindLabel(hop, i === hops.length - 1, path.verdict)));
   if (path.findings.length > 0) {
     ed.paragraph(`Findings (${path.findings.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 3 });
     for (const f of path.findings) {

@@ -56,8 +56,12 @@ function privateTable(ed: EvidenceDocument, reach: PathReach['reach']): void {
     : ['Service endpoint', e.value, `locations: ${e.target}`]), 7.5);
 }
 
-/** "What this source can reach": unrestricted in one line, or the allowed destinations; then private reach. */
-export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | undefined, resourceName: (id: string) => string): void {
+/**
+ * "What this source can reach": unrestricted in one line, or the allowed destinations; then private reach.
+ * `exceptions`: the names earlier deny rules keep out of the path (`exceptFqdns`), or null; an open
+ * path with exceptions must not read "any public destination — no restriction".
+ */
+export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | undefined, resourceName: (id: string) => string, exceptions: string | null = null): void {
   ed.ensureSpace(70);
   ed.paragraph('What this source can reach', { font: 'Sans-Bold', size: 9, gapAfter: 3 });
   const x = ed.left + INDENT;
@@ -73,7 +77,10 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   const open = openEntry(reach);
   const others = reach.allowed.filter((e) => e !== open);
   if (reach.unrestricted) {
-    ed.paragraph('Any public destination (TCP 443) — no restriction on this path.', { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
+    const headline = exceptions === null
+      ? 'Any public destination (TCP 443) — no restriction on this path.'
+      : `Any public destination (TCP 443) except ${exceptions}, which rules processed earlier deny.`;
+    ed.paragraph(headline, { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
     if (open) {
       const via = open.via.length > 0 ? ` through ${open.via.map(resourceName).join(' → ')}` : '';
       const ips = open.egressIps.length > 0 ? ` from ${open.egressIps.join(', ')}` : '';
