@@ -207,10 +207,13 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     managementIpConfiguration: { object: FIREWALL_IP_CONFIG, nullable: true }, firewallPolicyId: 'id?', virtualHubId: 'id?',
     hubPrivateIpAddress: 'string?', hubPublicIpAddresses: 'strings',
     snatPrivateRanges: { optional: 'strings?' }, snatAutoLearnPrivateRanges: { optional: 'boolean' },
+    // Added with threat intelligence / DNS proxy reading; absent in older snapshots (= not said).
+    threatIntelMode: { optional: 'string?' }, dnsProxyEnabled: { optional: 'boolean?' },
   }),
   firewallPolicies: resource('firewallPolicy', {
     basePolicyId: 'id?', snatPrivateRanges: 'strings?', threatIntelMode: 'string?', ruleCollectionGroupIds: 'ids',
     snatAutoLearnPrivateRanges: { optional: 'boolean' }, loadedRuleCollectionGroupIds: { optional: 'ids' },
+    dnsProxyEnabled: { optional: 'boolean?' },
   }),
   networkSecurityGroups: resource('networkSecurityGroup', {
     securityRules: { list: {

@@ -9,7 +9,7 @@ import { upsert, type DraftStore } from './draft-store';
 import type { BaseFields } from './map-network';
 import { parseCidr, parseIpv4Range } from '../model/ip';
 import {
-  childId, fail, optArray, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings, pathOf,
+  childId, fail, optArray, optBool, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings, pathOf,
   type JsonNode,
 } from './reader';
 
@@ -244,7 +244,22 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
         }),
     rules: classicRules(node),
     ...classicSnat(node),
+    // Classic firewalls only (a policy's own setting wins when one is attached): threat
+    // intelligence in Deny mode drops known-malicious traffic before any rule [FWTI]
+    // https://learn.microsoft.com/azure/firewall/threat-intel
+    threatIntelMode: optString(node, 'threatIntelMode'),
+    ...classicDnsProxy(node),
   });
+}
+
+/**
+ * Classic firewalls turn DNS proxy on with `additionalProperties["Network.DNS.EnableProxy"]`
+ * (`"true"`) [FWDNS] https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+function classicDnsProxy(node: JsonNode): { readonly dnsProxyEnabled?: boolean } {
+  const proxy = additionalProperty(node, 'Network.DNS.EnableProxy');
+  if (proxy === undefined) return {};
+  return { dnsProxyEnabled: enabledFlag(node.file, `${pathOf(node, 'additionalProperties')}["Network.DNS.EnableProxy"]`, proxy) };
 }
 
 /** An `additionalProperties` entry, its key matched case-insensitively (exporters vary); must be a string. */
@@ -339,6 +354,7 @@ export function mapFirewallPolicy(store: DraftStore, node: JsonNode, base: BaseF
   const snat = optObject(node, 'snat');
   const groups = embeddedGroups(node, base.id);
   const autoLearn = snat === undefined ? undefined : optString(snat, 'autoLearnPrivateRanges');
+  const dns = optObject(node, 'dnsSettings');
   store.put('firewallPolicy', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'firewallPolicy',
@@ -348,6 +364,9 @@ export function mapFirewallPolicy(store: DraftStore, node: JsonNode, base: BaseF
     snatAutoLearnPrivateRanges: snat === undefined || autoLearn === undefined
       ? undefined : enabledFlag(snat.file, pathOf(snat, 'autoLearnPrivateRanges'), autoLearn),
     threatIntelMode: optString(node, 'threatIntelMode'),
+    // `dnsSettings.enableProxy`: FQDNs in network rules resolve reliably only through the
+    // firewall's DNS proxy [FWFQDNNET] https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+    dnsProxyEnabled: dns === undefined ? undefined : optBool(dns, 'enableProxy'),
     rules: groups.rules,
     ruleCollectionGroupIds: groups.ids,
     loadedRuleCollectionGroupIds: groups.loadedIds,

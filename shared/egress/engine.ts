@@ -26,7 +26,7 @@ import { DOCS } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
 import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
-import type { FirewallDecision, FirewallRuleSet, FirewallSnat } from './firewall-rules';
+import type { FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set } from '../model/ip-set';
@@ -37,7 +37,7 @@ import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
 import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
 import type { FirewallRule } from '../model/topology';
-import type { InternetExit } from './types';
+import type { Finding, InternetExit } from './types';
 
 /** Appliance chains deeper than this are reported as a loop: no real design chains this many. */
 export const MAX_APPLIANCE_DEPTH = 8;
@@ -1104,6 +1104,36 @@ function preparedRuleSet(ctx: EngineContext, firewall: AzureFirewall): FirewallR
   return ruleSet;
 }
 
+/** [FWTI] Threat intelligence: Deny mode drops known-malicious traffic before any rule is processed. */
+const THREAT_INTEL_DOC = 'https://learn.microsoft.com/azure/firewall/threat-intel';
+const THREAT_INTEL_ADVICE = 'Check the firewall\'s threat intelligence logs (AZFWThreatIntel) for drops; add a destination that must never be blocked to the policy\'s threat intelligence allowlist.';
+
+/**
+ * Threat intelligence in Deny mode is evaluated before the rules [FWRULES]; its feed (known-
+ * malicious IPs and FQDNs) is Microsoft's and changes continuously, so a snapshot cannot decide
+ * it: the verdict stays what the rules decide, and this says so.
+ */
+function threatIntelText(ctx: EngineContext, firewall: AzureFirewall): string {
+  const what = ctx.traffic.destination.kind === 'default-route'
+    ? 'internet destinations'
+    : `${ctx.flow.destination} (the verdict shows what the rules decide)`;
+  return `Azure Firewall ${firewall.name} has threat intelligence in Deny mode: traffic to known-malicious IP addresses and FQDNs is dropped before any rule is processed. The rules allow ${ctx.traffic.protocol} ${ctx.traffic.port} to ${what}; whether Microsoft's threat intelligence feed lists a destination cannot be evaluated from the snapshot.`;
+}
+
+/** Caveats on FQDN network rules (no DNS proxy, Basic SKU): the verdict stands, the finding says why it may not hold. */
+function firewallNotes(firewall: AzureFirewall, notes: readonly FirewallNote[]): readonly Finding[] {
+  return notes.map((note) => {
+    const basic = note.kind === 'fqdn-basic-sku';
+    return {
+      code: 'firewall-fqdn-network-rule', severity: basic ? 'warning' : 'info', message: `Azure Firewall ${firewall.name}: ${note.text}.`,
+      advice: basic ? 'Use IP addresses, service tags or IP groups in Basic network rules, or application rules for names (or move to Standard).'
+        : 'Enable DNS proxy on the firewall policy and set the VNets\' DNS servers to the firewall\'s private IP.',
+      resourceIds: [firewall.id, ...(firewall.firewallPolicyId ? [firewall.firewallPolicyId] : [])],
+      docs: basic ? 'https://learn.microsoft.com/azure/firewall/basic-features' : 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules',
+    };
+  });
+}
+
 /** The firewall's rules for this flow; null when the walk goes on. */
 function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   let ruleSet = ctx.firewallRules.get(firewall);
@@ -1117,6 +1147,16 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   const decision = memoize(ctx, rules, sourceSignature(rules, trail.source), () => evaluateFirewallRules(rules, ctx.traffic, trail.source));
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
+  if (decision.notes) {
+    const notes = decision.notes;
+    // Texts built once per decision (shared by sources with one rule signature), not per path.
+    for (const f of memoize(ctx, decision, 'notes', () => firewallNotes(firewall, notes))) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? '');
+  }
+  if (rules.kind === 'rules' && rules.threatIntelDeny && (decision.kind === 'allow' || (decision.kind === 'allow-partial' && ctx.traffic.destination.kind === 'default-route'))) {
+    // Built once per decision (sources with one rule signature share it), not once per path.
+    const text = memoize(ctx, decision, 'threat-intel', () => threatIntelText(ctx, firewall));
+    trail.finding('firewall-threat-intel-deny', 'info', text, THREAT_INTEL_ADVICE, [firewall.id, ...(policyId ? [policyId] : [])], THREAT_INTEL_DOC);
+  }
   // Only the default route is "the internet": for an address or a range, rules that allow names
   // only decide by the name the client uses, which the destination does not tell.
   const isAddress = ctx.traffic.destination.kind !== 'default-route';
@@ -1144,7 +1184,7 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
           docs: DOCS.firewallRules });
       }
       trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns,
-        ...(decision.exceptFqdns ? [`(except ${decision.exceptFqdns.join(', ')})`] : [])];
+        ...(decision.exceptFqdns ? [`except ${decision.exceptFqdns.join(', ')}`] : [])];
       return firewallSnatStep(ctx, trail, firewall, decision);
     }
     case 'deny':

@@ -242,7 +242,7 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       }
     }
     case 'default-outbound':
-      return hop('default-outbound', step.subnet.id, `Default outbound access (defaultOutboundAccess = ${String(step.defaultOutboundAccess)})`,
+      return hop('default-outbound', step.subnet.id, `Default outbound access (defaultOutboundAccess ${step.defaultOutboundAccess === null ? 'not set' : `= ${String(step.defaultOutboundAccess)}`})`,
         step.reason === 'delegated'
           ? 'The subnet is delegated to a service: private-subnet settings do not apply and outbound is managed by the service (shown as default outbound).'
           : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
@@ -283,7 +283,8 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
       // "every destination except …" is already a restriction: not "only these".
       const restricted = allowed === null ? ''
         : allowed.length === 1 && allowed[0]?.startsWith('every destination except ') ? ` The rules on the path allow ${allowed[0]}.`
-          : ` Only these destinations are allowed by the rules on the path: ${allowed.join(', ')}.`;
+          : ` Only these destinations are allowed by the rules on the path: ${allowed.filter((d) => !d.startsWith('except ')).join(', ')}${
+            allowed.filter((d) => d.startsWith('except ')).map((d) => `, ${d}, which rules processed earlier deny`).join('')}.`;
       return hop('internet', 'internet', reason.restrictedTo ? 'Internet (restricted)' : 'Internet', `Traffic leaves Azure for the internet from ${reason.egressText}.${restricted}`, DOCS.udr, prevVerify);
     }
     case 'delivered-in-vnet':

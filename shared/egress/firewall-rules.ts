@@ -43,10 +43,43 @@ export type FirewallRuleSet =
        * (or a tag it does not list): a decision that depends on the tag is `unknown`.
        */
       readonly serviceTags?: ServiceTagIndex;
+      /**
+       * Threat intelligence in Deny mode: known-malicious IPs and FQDNs are dropped before any rule
+       * [FWTI] https://learn.microsoft.com/azure/firewall/threat-intel, from a Microsoft feed the
+       * snapshot does not hold. Set by firewallRuleSet; absent = not Deny.
+       */
+      readonly threatIntelDeny?: boolean;
+      /**
+       * How FQDNs in network rules resolve: `proxy` (DNS proxy on), `no-proxy` (the firewall and
+       * the client may resolve a name differently [FWFQDNNET]), `unavailable` (Basic SKU: no DNS
+       * proxy, so no FQDN network rules [FWBASIC]). Absent = `proxy` (no caveat).
+       */
+      readonly fqdnNetworkRules?: FqdnNetworkRuleMode;
     }
   | { readonly kind: 'not-captured'; readonly reason: string };
 
-export type FirewallDecision =
+/** See FirewallRuleSet `fqdnNetworkRules`. */
+export type FqdnNetworkRuleMode = 'proxy' | 'no-proxy' | 'unavailable';
+
+/** [FWFQDNNET] Network rules with FQDNs: the firewall resolves them itself; DNS proxy keeps client and firewall in step. */
+const FQDN_NETWORK_DOC = 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules';
+/** [FWBASIC] Basic SKU: no DNS proxy (so no FQDN network rules), threat intelligence alert-only. */
+const BASIC_DOC = 'https://learn.microsoft.com/azure/firewall/basic-features';
+
+/**
+ * A caveat on a decision that the verdict does not show: an FQDN network rule decided it without
+ * DNS proxy (`fqdn-no-dns-proxy`), or was skipped because the SKU is Basic (`fqdn-basic-sku`).
+ */
+export interface FirewallNote {
+  readonly kind: 'fqdn-no-dns-proxy' | 'fqdn-basic-sku';
+  readonly rule: FirewallRule;
+  readonly text: string;
+}
+
+/** A decision with the caveats (if any) found while reaching it. */
+export type FirewallDecision = FirewallVerdict & { readonly notes?: readonly FirewallNote[] };
+
+type FirewallVerdict =
   /**
    * Allowed. `rules`: every rule that allowed a part, in processing order (`rule` is the first).
    * `exceptFqdns`: names (or FQDN tags, web categories, URLs) that rules processed earlier deny,
@@ -99,9 +132,22 @@ function lastSegment(id: ResourceId): string {
  */
 export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): FirewallRuleSet {
   const ipGroups = index.ipGroups;
-  if (!firewall.firewallPolicyId) return { kind: 'rules', rules: firewall.rules, policyIds: [], ipGroups };
+  // Basic has no DNS proxy, so no FQDN network rules, and its threat intelligence only alerts [FWBASIC].
+  const basic = firewall.skuTier === 'Basic';
+  if (!firewall.firewallPolicyId) {
+    return {
+      kind: 'rules', rules: firewall.rules, policyIds: [], ipGroups,
+      threatIntelDeny: !basic && isDeny(firewall.threatIntelMode),
+      fqdnNetworkRules: basic ? 'unavailable' : firewall.dnsProxyEnabled === true ? 'proxy' : 'no-proxy',
+    };
+  }
   const chain: string[] = [];
   const rules: FirewallRule[][] = [];
+  let threatIntelDeny = false;
+  // DNS settings of the policy the firewall uses; inheritance of DNS settings from a base policy is
+  // not in our reference, so only the attached policy's `dnsSettings.enableProxy` counts.
+  const attached = index.firewallPolicies.get(firewall.firewallPolicyId);
+  const dnsProxy = attached?.dnsProxyEnabled === true;
   let policyId: ResourceId | null = firewall.firewallPolicyId;
   while (policyId && !chain.includes(policyId)) {
     const policy = index.firewallPolicies.get(policyId);
@@ -119,10 +165,21 @@ export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): Fir
     }
     chain.push(policyId);
     rules.unshift([...policy.rules]);
+    // A child policy inherits its parent's threat intelligence mode and may only make it stricter
+    // https://learn.microsoft.com/azure/firewall-manager/policy-overview: Deny anywhere in the chain is Deny.
+    threatIntelDeny ||= isDeny(policy.threatIntelMode);
     policyId = policy.basePolicyId;
   }
   // Parent (base) policy rule collection groups always win [FWRULES]: they come first.
-  return { kind: 'rules', rules: rules.flat(), tiers: rules, policyIds: chain, ipGroups };
+  return {
+    kind: 'rules', rules: rules.flat(), tiers: rules, policyIds: chain, ipGroups,
+    threatIntelDeny: !basic && threatIntelDeny,
+    fqdnNetworkRules: basic ? 'unavailable' : dnsProxy ? 'proxy' : 'no-proxy',
+  };
+}
+
+function isDeny(mode: string | null | undefined): boolean {
+  return mode?.trim().toLowerCase() === 'deny';
 }
 
 function byPriority<T extends FirewallRule>(rules: readonly T[]): T[] {
@@ -257,6 +314,31 @@ const NO_SERVICE_TAGS = {};
 interface RuleContext {
   readonly ipGroups: ReadonlyMap<ResourceId, IpGroup>;
   readonly serviceTags: ServiceTagIndex | undefined;
+}
+
+/** One flow's evaluation: how FQDN network rules resolve, and the caveats met on the way. */
+interface EvalContext extends RuleContext {
+  readonly fqdnMode: FqdnNetworkRuleMode;
+  readonly notes: FirewallNote[];
+}
+
+/** Whether the rule's FQDNs can match at all: not on Basic, which has no DNS proxy [FWBASIC]. */
+function fqdnsActive(context: EvalContext): boolean {
+  return context.fqdnMode !== 'unavailable';
+}
+
+/**
+ * Records why a decision by an FQDN network rule needs a caveat. Basic: the rule matches nothing
+ * ("no FQDN network rules", [FWBASIC]). Without DNS proxy: the verdict stands (Learn recommends
+ * the proxy, it does not say the rule fails), but the firewall resolves the name itself and the
+ * client may get other addresses (CDN, geo-DNS) [FWFQDNNET].
+ */
+function noteFqdnRule(rule: NetworkRule, context: EvalContext): void {
+  if (context.fqdnMode === 'proxy' || context.notes.some((n) => n.rule === rule)) return;
+  const label = fqdnRuleText(rule);
+  context.notes.push(context.fqdnMode === 'unavailable'
+    ? { kind: 'fqdn-basic-sku', rule, text: `${label} names FQDNs, but a Basic firewall has no DNS proxy, so FQDNs in network rules are not available (${BASIC_DOC}): the rule is read as matching no name` }
+    : { kind: 'fqdn-no-dns-proxy', rule, text: `${label} matches the addresses the firewall itself resolves the name to, and DNS proxy is not enabled: the firewall and the client may resolve it to different addresses (CDN, geo-DNS), so the client's connection may not match (${FQDN_NETWORK_DOC})` });
 }
 
 function specsOf(rule: FirewallRule, context: RuleContext): RuleSpecs {
@@ -400,7 +482,16 @@ export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: Traffic
   if (ruleSet.kind === 'not-captured') return ruleSet;
   const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
   const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
-  const context: RuleContext = { ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags };
+  const context: EvalContext = {
+    ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags, fqdnMode: ruleSet.fqdnNetworkRules ?? 'proxy', notes: [],
+  };
+  const decision = evaluateFlow(network, application, context, traffic, source);
+  return context.notes.length > 0 && decision.kind !== 'not-captured' ? { ...decision, notes: context.notes } : decision;
+}
+
+function evaluateFlow(
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: EvalContext, traffic: TrafficSpec, source: SourceAddress,
+): FirewallDecision {
   const destination = traffic.destination;
   switch (destination.kind) {
     case 'address': return evaluateAddress(network, application, context, traffic, destination.ip, null, source);
@@ -457,7 +548,7 @@ function namesName(rule: NetworkRule, name: string): boolean {
  * unknown (give --resolve name=ip).
  */
 function evaluateName(
-  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: EvalContext,
   traffic: TrafficSpec, name: string, source: SourceAddress,
 ): FirewallDecision {
   let remaining = INTERNET;
@@ -470,7 +561,9 @@ function evaluateName(
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
-    const byName = namesName(rule, name);
+    const named = namesName(rule, name);
+    if (named) noteFqdnRule(rule, context);
+    const byName = named && fqdnsActive(context);
     const part = byName ? remaining : remaining.intersect(destinationSet(dest));
     const openTags = byName || dest.any ? [] : dest.unknownTags;
     if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0) continue;
@@ -523,7 +616,7 @@ function fqdnRuleText(rule: NetworkRule): string {
  * decides only when both outcomes agree.
  */
 function evaluateAddress(
-  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: EvalContext,
   traffic: TrafficSpec, destination: IpAddress, name: string | null, source: SourceAddress,
 ): FirewallDecision {
   const names: NameAllows = { rules: [], fqdns: [] };
@@ -544,9 +637,11 @@ function evaluateAddress(
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
     // A network rule naming the destination's host name matches it (the firewall resolves the name itself).
-    const dst = name !== null && namesName(rule, name) ? 'yes' : destinationMatchesAddress(dest, destination);
-    // With the name known, an FQDN rule for other names does not match it.
-    const maybeByName = name === null && rule.destinationFqdns.length > 0;
+    const named = name !== null && namesName(rule, name);
+    if (named) noteFqdnRule(rule, context);
+    const dst = named && fqdnsActive(context) ? 'yes' : destinationMatchesAddress(dest, destination);
+    // With the name known, an FQDN rule for other names does not match it; on Basic none matches.
+    const maybeByName = name === null && rule.destinationFqdns.length > 0 && fqdnsActive(context);
     if (dst === 'no' && !maybeByName) continue;
     if (src === 'partial' && dst === 'yes') {
       partial.push(rule);
@@ -815,7 +910,7 @@ class InternetState {
 }
 
 function evaluateInternet(
-  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: RuleContext,
+  network: readonly NetworkRule[], application: readonly ApplicationRule[], context: EvalContext,
   traffic: TrafficSpec, source: SourceAddress, universe: Ipv4Set,
 ): FirewallDecision {
   const internet = new InternetState(context.serviceTags !== undefined, universe);
@@ -828,11 +923,15 @@ function evaluateInternet(
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
     const part = internet.remaining.intersect(destinationSet(dest));
-    const fqdnAllow = rule.action === 'Allow' && rule.destinationFqdns.length > 0;
+    // On Basic the names match nothing [FWBASIC].
+    const hasFqdns = rule.destinationFqdns.length > 0 && fqdnsActive(context);
+    const fqdnAllow = rule.action === 'Allow' && hasFqdns;
     // The firewall resolves the names itself [FWFQDNNET]: their addresses, unknown here, are denied.
-    const fqdnDeny = rule.action === 'Deny' && rule.destinationFqdns.length > 0;
+    const fqdnDeny = rule.action === 'Deny' && hasFqdns;
     const unknownTags = dest.any ? [] : dest.unknownTags;
     const relevant = !part.isEmpty() || fqdnAllow || fqdnDeny || unknownTags.length > 0 || dest.missingIpGroupIds.length > 0;
+    // A Basic firewall's FQDN rule would have decided names here: say it does not.
+    if (rule.destinationFqdns.length > 0 && !hasFqdns) noteFqdnRule(rule, context);
     if (!relevant) continue;
     // The rule is reached with part of the internet still undecided: an unknown group decides it.
     if (src === 'partial') return partialSourceDecision(rule, source);
@@ -851,6 +950,7 @@ function evaluateInternet(
       if (rule.action === 'Allow') internet.allowTags(rule, unknownTags);
       else internet.denyTags(rule, unknownTags, names);
     }
+    if (hasFqdns) noteFqdnRule(rule, context);
     if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
     if (fqdnDeny) internet.denyNames(rule.destinationFqdns);
   }

@@ -114,7 +114,9 @@ export type FindingCode =
   | 'ipv6-not-modelled'
   | 'firewall-rules-not-captured'
   | 'private-endpoint-bypasses-firewall'
-  | 'nat-gateway-no-public-ip';
+  | 'nat-gateway-no-public-ip'
+  | 'firewall-threat-intel-deny'
+  | 'firewall-fqdn-network-rule';
 
 export interface Finding {
   readonly code: FindingCode;

@@ -295,6 +295,18 @@ export interface AzureFirewall extends ResourceBase {
   readonly snatPrivateRanges: readonly string[] | null;
   /** Classic firewalls: `additionalProperties["Network.SNAT.AutoLearnPrivateRanges"]` is `Enabled`. */
   readonly snatAutoLearnPrivateRanges: boolean;
+  /**
+   * Classic firewalls: `threatIntelMode` (`Alert` | `Deny` | `Off`); ignored when a policy is
+   * attached. Optional: older snapshots lack it (absent = not said) [FWTI]
+   * https://learn.microsoft.com/azure/firewall/threat-intel
+   */
+  readonly threatIntelMode?: string | null;
+  /**
+   * Classic firewalls: `additionalProperties["Network.DNS.EnableProxy"]` is `true`; absent = not
+   * said (off). FQDNs in network rules are reliable only with DNS proxy [FWDNS]
+   * https://learn.microsoft.com/azure/firewall/dns-settings
+   */
+  readonly dnsProxyEnabled?: boolean | null;
 }
 
 export interface FirewallPolicy extends ResourceBase {
@@ -308,6 +320,13 @@ export interface FirewallPolicy extends ResourceBase {
    */
   readonly snatAutoLearnPrivateRanges: boolean;
   readonly threatIntelMode: string | null;
+  /**
+   * `dnsSettings.enableProxy`; absent or null = not enabled. Without DNS proxy the firewall and the
+   * client may resolve an FQDN of a network rule differently [FWFQDNNET]
+   * https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules. Optional: older
+   * snapshots lack it.
+   */
+  readonly dnsProxyEnabled?: boolean | null;
   /** Rules from the policy's rule collection groups (merged when groups are separate resources). */
   readonly rules: readonly FirewallRule[];
   /** The groups the policy lists (`ruleCollectionGroups[].id`). */

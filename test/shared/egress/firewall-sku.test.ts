@@ -1,0 +1,183 @@
+/**
+ * Firewall settings that change what the rules mean, read from the snapshot:
+ * - threat intelligence in Deny mode drops known-malicious traffic before any rule; the feed is not
+ *   in the snapshot, so it is reported (info), never evaluated
+ *   https://learn.microsoft.com/azure/firewall/threat-intel, https://learn.microsoft.com/azure/firewall/rule-processing
+ * - Basic SKU has no DNS proxy, so FQDNs in network rules are not available, and its threat
+ *   intelligence only alerts https://learn.microsoft.com/azure/firewall/basic-features
+ * - FQDN network rules without DNS proxy: the firewall and the client may resolve a name
+ *   differently; the verdict stands with a caveat https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+ */
+import { describe, expect, it } from 'vitest';
+import { normalizeArm } from '../../../shared/arm';
+import type { SourceAddress, TrafficSpec } from '../../../shared/egress/destination';
+import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from '../../../shared/egress/firewall-rules';
+import type { FirewallRuleSet } from '../../../shared/egress/firewall-rules';
+import { toResourceId } from '../../../shared/model/ids';
+import { parseCidr } from '../../../shared/model/ip';
+import type { Cidr } from '../../../shared/model/ip';
+import { buildModelIndex } from '../../../shared/model/model-index';
+import type { FirewallRule, FirewallSkuTier, NetworkModel } from '../../../shared/model/topology';
+import { applicationRule, ModelBuilder, networkRule } from '../../support/model-builder';
+import { pathOf, resolve } from './support';
+
+const FW_IP = '10.0.1.4';
+const NTP = networkRule('ntp', { protocols: ['UDP'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['123'] });
+
+interface Settings {
+  readonly skuTier?: FirewallSkuTier;
+  readonly threatIntelMode?: string;
+  readonly dnsProxyEnabled?: boolean;
+}
+
+/** Hub and spoke, the spoke's internet traffic through a policy-based firewall with these settings. */
+function estate(rules: readonly FirewallRule[], settings: Settings = {}): { readonly model: NetworkModel; readonly app: string } {
+  const b = new ModelBuilder();
+  const hub = b.vnet('hub', ['10.0.0.0/16']);
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  b.peer(spoke, hub);
+  b.peer(hub, spoke);
+  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+  const policy = b.firewallPolicy('fw-policy', rules);
+  b.firewall('fw', { subnetId: fwSubnet, privateIp: FW_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy, skuTier: settings.skuTier ?? 'Standard' });
+  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
+  const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+  const built = b.build();
+  const model: NetworkModel = {
+    ...built,
+    firewallPolicies: built.firewallPolicies.map((p) => ({
+      ...p,
+      ...(settings.threatIntelMode !== undefined ? { threatIntelMode: settings.threatIntelMode } : {}),
+      ...(settings.dnsProxyEnabled !== undefined ? { dnsProxyEnabled: settings.dnsProxyEnabled } : {}),
+    })),
+  };
+  return { model, app };
+}
+
+const codes = (findings: readonly { readonly code: string }[]): string[] => findings.map((f) => f.code);
+
+describe('threat intelligence in Deny mode', () => {
+  it('adds one info finding to an internet path: known-malicious destinations are dropped before the rules', () => {
+    const { model, app } = estate([networkRule('all', { destinationPorts: ['*'] })], { threatIntelMode: 'Deny' });
+    const path = pathOf(resolve(model), app);
+    expect(path.verdict).toBe('internet');
+    const found = path.findings.filter((f) => f.code === 'firewall-threat-intel-deny');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'info', docs: 'https://learn.microsoft.com/azure/firewall/threat-intel' });
+    expect(found[0]?.message).toContain('dropped before any rule is processed');
+  });
+
+  it('a what-if keeps the rules\' verdict and says so, naming the destination', () => {
+    const { model, app } = estate([applicationRule('stripe', ['api.stripe.com'])], { threatIntelMode: 'deny' });
+    const path = pathOf(resolve(model, { destination: 'api.stripe.com' }), app);
+    expect(path.verdict).toBe('internet');
+    const finding = path.findings.find((f) => f.code === 'firewall-threat-intel-deny');
+    expect(finding?.message).toContain('api.stripe.com');
+    expect(finding?.message).toContain('the verdict shows what the rules decide');
+  });
+
+  it('says nothing for Alert mode, for a denied path, or on Basic (alert-only there)', () => {
+    const allowAll = [networkRule('all', { destinationPorts: ['*'] })];
+    const alert = estate(allowAll, { threatIntelMode: 'Alert' });
+    expect(codes(pathOf(resolve(alert.model), alert.app).findings)).not.toContain('firewall-threat-intel-deny');
+    const denied = estate([], { threatIntelMode: 'Deny' });
+    const deniedPath = pathOf(resolve(denied.model), denied.app);
+    expect(deniedPath.verdict).toBe('denied');
+    expect(codes(deniedPath.findings)).not.toContain('firewall-threat-intel-deny');
+    const basic = estate(allowAll, { threatIntelMode: 'Deny', skuTier: 'Basic' });
+    expect(codes(pathOf(resolve(basic.model), basic.app).findings)).not.toContain('firewall-threat-intel-deny');
+  });
+
+  it('a base policy in Deny mode makes the chain Deny (a child may only be stricter)', () => {
+    // https://learn.microsoft.com/azure/firewall-manager/policy-overview
+    const b = new ModelBuilder();
+    const base = b.firewallPolicy('base', [networkRule('all')]);
+    const child = b.firewallPolicy('child', [], { basePolicyId: base });
+    const v = b.vnet('hub', ['10.0.0.0/16']);
+    b.firewall('fw', { subnetId: b.subnet(v, 'AzureFirewallSubnet', '10.0.0.0/26'), privateIp: '10.0.0.4', policyId: child });
+    const built = b.build();
+    const model: NetworkModel = { ...built, firewallPolicies: built.firewallPolicies.map((p) => (p.id === base ? { ...p, threatIntelMode: 'Deny' } : p)) };
+    const index = buildModelIndex(model);
+    const [firewall] = index.azureFirewalls.values();
+    if (!firewall) throw new Error('no firewall');
+    expect(firewallRuleSet(index, firewall)).toMatchObject({ kind: 'rules', threatIntelDeny: true });
+  });
+});
+
+describe('FQDN network rules and DNS proxy', () => {
+  it('Basic SKU: an FQDN network rule matches nothing (no DNS proxy), with a warning naming the rule', () => {
+    const { model, app } = estate([NTP], { skuTier: 'Basic' });
+    const path = pathOf(resolve(model, { destination: 'time.windows.com:123/udp' }), app);
+    expect(path.verdict).toBe('denied');
+    const finding = path.findings.find((f) => f.code === 'firewall-fqdn-network-rule');
+    expect(finding).toMatchObject({ severity: 'warning', docs: 'https://learn.microsoft.com/azure/firewall/basic-features' });
+    expect(finding?.message).toContain('net/ntp');
+    // The same rule on Standard (DNS proxy on) allows it, without a caveat.
+    const standard = estate([NTP], { dnsProxyEnabled: true });
+    const allowed = pathOf(resolve(standard.model, { destination: 'time.windows.com:123/udp' }), standard.app);
+    expect(allowed.verdict).toBe('internet');
+    expect(codes(allowed.findings)).not.toContain('firewall-fqdn-network-rule');
+  });
+
+  it('Basic SKU, default route: the FQDN allow is not counted as allowing names', () => {
+    const { model, app } = estate([networkRule('names', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] })], { skuTier: 'Basic' });
+    const path = pathOf(resolve(model), app);
+    expect(path.verdict).toBe('denied');
+    expect(codes(path.findings)).toContain('firewall-fqdn-network-rule');
+  });
+
+  it('without DNS proxy the verdict stands, and an info finding says the firewall and the client may resolve differently', () => {
+    for (const dnsProxyEnabled of [false, undefined]) {
+      const { model, app } = estate([NTP], dnsProxyEnabled === undefined ? {} : { dnsProxyEnabled });
+      const path = pathOf(resolve(model, { destination: 'time.windows.com:123/udp' }), app);
+      expect(path.verdict).toBe('internet');
+      const finding = path.findings.find((f) => f.code === 'firewall-fqdn-network-rule');
+      expect(finding).toMatchObject({ severity: 'info', docs: 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules' });
+      expect(finding?.message).toContain('DNS proxy is not enabled');
+      expect(finding?.message).toContain('different addresses');
+    }
+  });
+
+  it('a decision not made by an FQDN network rule carries no caveat', () => {
+    const { model, app } = estate([NTP, applicationRule('stripe', ['api.stripe.com'])]);
+    const path = pathOf(resolve(model, { destination: 'api.stripe.com' }), app);
+    expect(path.verdict).toBe('internet');
+    expect(codes(path.findings)).not.toContain('firewall-fqdn-network-rule');
+  });
+
+  it('the rule evaluator attaches the caveat to the decision (rule sets built by hand have no caveat)', () => {
+    const source: SourceAddress = { cidrs: [parseCidr('10.1.1.0/24') as Cidr] };
+    const ntp: TrafficSpec = { destination: { kind: 'name', name: 'time.windows.com', address: null, text: 'time.windows.com' }, port: 123, protocol: 'Udp' };
+    const base: FirewallRuleSet = { kind: 'rules', rules: [NTP], policyIds: [] };
+    expect(evaluateFirewallRules(prepareRuleSet(base), ntp, source)).toEqual({ kind: 'allow', rule: NTP, rules: [NTP] });
+    const noProxy = evaluateFirewallRules(prepareRuleSet({ ...base, fqdnNetworkRules: 'no-proxy' }), ntp, source);
+    expect(noProxy).toMatchObject({ kind: 'allow', notes: [{ kind: 'fqdn-no-dns-proxy', rule: NTP }] });
+    const basic = evaluateFirewallRules(prepareRuleSet({ ...base, fqdnNetworkRules: 'unavailable' }), ntp, source);
+    expect(basic).toMatchObject({ kind: 'default-deny', notes: [{ kind: 'fqdn-basic-sku', rule: NTP }] });
+  });
+});
+
+describe('reading the settings from ARM', () => {
+  const NET = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-hub/providers/Microsoft.Network';
+
+  it('policy dnsSettings.enableProxy and threatIntelMode, classic threatIntelMode and Network.DNS.EnableProxy', () => {
+    const policyId = `${NET}/firewallPolicies/fwp`;
+    const { model } = normalizeArm([{ fileName: 'estate.json', json: [
+      { id: policyId, name: 'fwp', type: 'Microsoft.Network/firewallPolicies', location: 'westeurope',
+        properties: { sku: { tier: 'Standard' }, threatIntelMode: 'Deny', dnsSettings: { enableProxy: true, servers: [] } } },
+      { id: `${NET}/firewallPolicies/plain`, name: 'plain', type: 'Microsoft.Network/firewallPolicies', location: 'westeurope', properties: { threatIntelMode: 'Alert' } },
+      { id: `${NET}/azureFirewalls/classic`, name: 'classic', type: 'Microsoft.Network/azureFirewalls', location: 'westeurope',
+        properties: { sku: { name: 'AZFW_VNet', tier: 'Basic' }, threatIntelMode: 'Deny', additionalProperties: { 'Network.DNS.EnableProxy': 'true' } } },
+    ] }]);
+    const policy = model.firewallPolicies.find((p) => p.name === 'fwp');
+    expect(policy).toMatchObject({ threatIntelMode: 'Deny', dnsProxyEnabled: true });
+    expect(model.firewallPolicies.find((p) => p.name === 'plain')?.dnsProxyEnabled).toBeUndefined();
+    const classic = model.azureFirewalls[0];
+    expect(classic).toMatchObject({ skuTier: 'Basic', threatIntelMode: 'Deny', dnsProxyEnabled: true });
+    // Basic: no FQDN network rules, threat intelligence alert-only, whatever the settings say.
+    const index = buildModelIndex(model);
+    const firewall = index.azureFirewalls.get(toResourceId(`${NET}/azureFirewalls/classic`));
+    if (!firewall) throw new Error('no firewall');
+    expect(firewallRuleSet(index, firewall)).toMatchObject({ kind: 'rules', threatIntelDeny: false, fqdnNetworkRules: 'unavailable' });
+  });
+});
