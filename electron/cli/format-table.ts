@@ -280,7 +280,8 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
     const head = `${safe(s.source.name)} (${s.source.type === 'nic' ? 'NIC' : 'subnet'})`;
     // An undecided default route is not a restriction: what the source reaches is not known.
     const undecided = !s.unrestricted && s.defaultRoute === 'unknown';
-    const verdict = s.unrestricted ? 'UNRESTRICTED: any public destination (TCP 443)'
+    const except = s.allowed.find((e) => e.kind === 'any' && e.except !== undefined)?.except ?? [];
+    const verdict = s.unrestricted ? `UNRESTRICTED: any public destination${except.length > 0 ? ` except ${except.join(', ')}` : ''} (TCP 443)`
       : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {

@@ -38,6 +38,8 @@ export interface ReachEntry {
   readonly egressIps: readonly string[];
   /** Which rule allows it: `policy/collection/rule` (firewall) or `nsg/rule`; for `any`, what lets everything out. */
   readonly rule: string;
+  /** For `any`: names that rules processed before the allow deny (absent: none). */
+  readonly except?: readonly string[];
 }
 
 export interface PrivateReachEntry {
@@ -181,6 +183,14 @@ function destinationOf(candidate: Candidate): string | null {
   }
 }
 
+/** Names a firewall denies before its allow-all on this path ("every destination except …"): the exceptions to an `any` entry. */
+function exceptionsOf(path: EgressPath): readonly string[] {
+  const terminal = terminalOf(path.steps).reason;
+  const restricted = terminal.kind === 'egress' ? terminal.restrictedTo ?? [] : [];
+  const prefix = 'every destination except ';
+  return restricted.filter((r) => r.startsWith(prefix)).flatMap((r) => r.slice(prefix.length).split(', '));
+}
+
 function pathKey(source: PathSource): string {
   return `${source.type}|${source.id}`;
 }
@@ -263,9 +273,11 @@ export function computeReach(input: ResolveInput, options: Pick<ResolveOptions, 
       // `any` on other ports and FQDN tags are not resolved: the tag's names are not published.
       const verdict: Verdict = resolved ? resolved.verdict : candidate.kind === 'any' ? path.verdict : 'unknown';
       if (verdict !== 'internet' && verdict !== 'unknown') continue;
+      const except = candidate.kind === 'any' ? exceptionsOf(resolved ?? path) : [];
       allowed.push({
         kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict,
         exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], rule: candidate.rule,
+        ...(except.length > 0 ? { except } : {}),
       });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');

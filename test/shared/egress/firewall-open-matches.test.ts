@@ -349,6 +349,16 @@ describe('end to end: the verdict a user sees', () => {
     expect(text).toContain('"exceptFqdns":["bad.example.com"]');
   });
 
+  it('reach: an allow-all after a Deny on names is unrestricted, except those names', () => {
+    const { model, app } = hubAndSpoke([
+      applicationRule('deny-paste', ['pastebin.com'], { collection: 'c100', priority: 100, action: 'Deny' }),
+      applicationRule('allow-all', ['*'], { collection: 'c200', priority: 200 }),
+    ]);
+    const source = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [] }).sources.find((s) => s.source.id === app);
+    expect(source?.unrestricted).toBe(true);
+    expect(source?.allowed).toContainEqual(expect.objectContaining({ kind: 'any', except: ['pastebin.com'] }));
+  });
+
   it('reach lists a web category an application rule allows, as a web-category destination', () => {
     const { model, app } = hubAndSpoke([applicationRule('search', [], { collection: 'c100', priority: 100, webCategories: ['SearchEnginesAndPortals'] })]);
     const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [] });
