@@ -1525,11 +1525,14 @@ function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalanc
   trail.passVia({ kind: 'internal-load-balancer', id: lb.id });
   const match = ilbRuleFor(lb, frontend.id, ctx.traffic.protocol, ctx.traffic.port);
   const rule = match.kind === 'none' ? null : match.rule;
-  const members = (rule ? rule.backendAddressPoolIds : [])
-    .flatMap((poolId) => ctx.index.poolMembers(poolId))
-    .map((id) => ctx.index.ipConfiguration(id))
+  const poolIds = rule ? rule.backendAddressPoolIds : [];
+  const memberIds = [...new Set(poolIds.flatMap((poolId) => ctx.index.poolMembers(poolId)))];
+  const resolved = memberIds.map((id) => ({ id, ref: ctx.index.ipConfiguration(id) }));
+  const members = resolved
+    .map((m) => m.ref)
     .filter((m): m is NonNullable<typeof m> => m !== undefined)
-    .sort((a, b) => (a.nic.id < b.nic.id ? -1 : 1));
+    .sort((a, b) => (a.nic.id < b.nic.id ? -1 : a.nic.id > b.nic.id ? 1 : a.ipConfiguration.id < b.ipConfiguration.id ? -1 : 1));
+  const absent = resolved.filter((m) => m.ref === undefined).map((m) => m.id);
   const first = members[0];
   trail.add({
     kind: 'internal-load-balancer', loadBalancer: named(lb), frontend: frontend.privateIpAddress ?? frontend.name,
@@ -1541,12 +1544,54 @@ function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalanc
       'Use an HA-ports rule (protocol All, port 0) on the frontend used as the next hop.', [lb.id], DOCS.haPorts);
     return trail.end({ kind: 'ilb-no-rule', loadBalancer: named(lb), flow: ctx.flow });
   }
+  // The load balancer hashes each flow to one backend [HAP]: a backend the input names but does not
+  // hold may be the one chosen, so the pool's NICs missing from the input leave the answer unknown
+  // (never "no backend", which would claim a drop the input does not show).
+  // https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview
+  const firstAbsent = absent[0];
+  if (firstAbsent !== undefined) {
+    addGap(ctx, { code: 'missing-reference', scope: lb.id, message: `${absent.length} backend IP configuration(s) of internal load balancer ${lb.name} are not in the input (${nameOfId(parentResourceId(firstAbsent)).name}${absent.length > 1 ? ', ...' : ''}).` });
+    return trail.end({ kind: 'missing-resource', resourceId: firstAbsent,
+      what: `${absent.length} of the ${memberIds.length} backend NIC(s) of internal load balancer ${lb.name} (${nameOfId(parentResourceId(firstAbsent)).name}${absent.length > 1 ? ', ...' : ''})`,
+      consequence: 'which appliance the load balancer sends the flow to, and that appliance\'s egress' });
+  }
+  // IP-based backend pool members are not resolved to NICs here: what they do is not modelled,
+  // which is not the same as an empty pool.
+  // https://learn.microsoft.com/azure/load-balancer/backend-pool-management
+  const ipBased = poolIds.flatMap((poolId) => ctx.index.backendPools.get(poolId)?.pool.backendIpAddresses ?? []);
+  if (ipBased.length > 0) {
+    addGap(ctx, { code: 'not-modelled', scope: lb.id, message: `Internal load balancer ${lb.name} has IP-address backend pool members (${ipBased.join(', ')}): the appliances behind them are not followed.` });
+    return trail.end({ kind: 'undecided', resourceId: lb.id, rule: `Internal load balancer ${lb.name}: IP-based backend pool`,
+      missingFact: `what the IP-based backend members ${ipBased.join(', ')} do with the flow`, docs: DOCS.haPorts });
+  }
   if (!first) {
     trail.finding('next-hop-unreachable', 'error', `Internal load balancer ${lb.name} is a next hop but has no backend NICs.`,
       'Add the NVA NICs to the backend pool used by the HA-ports rule.', [lb.id], DOCS.udr);
     return trail.end({ kind: 'ilb-no-backend', loadBalancer: named(lb) });
   }
-  return toNva(ctx, trail, first.nic, first.ipConfiguration);
+  if (members.length === 1) return toNva(ctx, trail, first.nic, first.ipConfiguration);
+  // Several backends: the flow goes to the one the 5-tuple hash picks among the healthy ones [HAP],
+  // which the model cannot tell. Each backend is walked; the answer stands only when all of them end
+  // the same way (same terminal kind, exit, egress IPs and ports), else it is unknown, never the
+  // first backend's answer. https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview
+  const walks = members.map((m) => {
+    const child = trail.fork();
+    const outcome = toNva(ctx, child, m.nic, m.ipConfiguration);
+    const part: Continuation = {
+      outcome, steps: child.steps, via: child.via, findings: child.findings,
+      visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
+    };
+    return { member: m, part, sourceConsulted: child.sourceConsulted };
+  });
+  if (walks.some((w) => w.sourceConsulted)) trail.sourceConsulted = true;
+  const signature = (o: Outcome): string => JSON.stringify([o.terminal.kind, o.exit, [...o.egressIps].sort(), o.snatPorts]);
+  const firstWalk = walks[0];
+  if (firstWalk && walks.every((w) => signature(w.part.outcome) === signature(firstWalk.part.outcome))) return trail.append(firstWalk.part);
+  // Misconfigurations found on any backend are real, whichever backend the flow takes.
+  for (const w of walks) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? DOCS.haPorts);
+  const ends = walks.map((w) => `${w.member.nic.name}: ${w.part.outcome.terminal.kind}${w.part.outcome.egressIps.length > 0 ? ` (${w.part.outcome.egressIps.join(', ')})` : ''}`).join('; ');
+  return trail.end({ kind: 'undecided', resourceId: lb.id, rule: `Internal load balancer ${lb.name}: backends end differently`,
+    missingFact: `which backend the load balancer sends the flow to (health probes and the flow hash are not in the input); the backends end differently: ${ends}`, docs: DOCS.haPorts });
 }
 
 /** Next hop VirtualNetworkGateway: vWAN hub, VPN forced tunnel, or an unsupported ExpressRoute target [UDR][S2SFT][VWAN]. */
