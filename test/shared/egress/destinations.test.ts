@@ -11,26 +11,14 @@ import { computeReach } from '../../../shared/egress/reach';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
-import { pathOf, resolve } from './support';
-import type { NetworkModel } from '../../../shared/model/topology';
+import { hubSpokeFirewall, HUB_FIREWALL_IP, pathOf, resolve } from './support';
+import type { FirewallRule, NetworkModel } from '../../../shared/model/topology';
 import type { ResourceId } from '../../../shared/model/ids';
 
-const FW_IP = '10.0.1.4';
+const FW_IP = HUB_FIREWALL_IP;
 
 /** A hub firewall with the given rules; spoke `app` routes 0/0 to it. */
-function hubAndSpoke(rules: Parameters<ModelBuilder['firewallPolicy']>[1]) {
-  const b = new ModelBuilder();
-  const hub = b.vnet('hub', ['10.0.0.0/16']);
-  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-  b.peer(spoke, hub);
-  b.peer(hub, spoke);
-  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
-  const policy = b.firewallPolicy('fw-policy', rules);
-  const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: FW_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
-  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
-  const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
-  return { b, hub, spoke, fw, app };
-}
+const hubAndSpoke = (rules: readonly FirewallRule[]) => hubSpokeFirewall(rules);
 
 const TAGS: ServiceTagSet = {
   changeNumber: 7, cloud: 'Public',

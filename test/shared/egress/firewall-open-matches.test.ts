@@ -17,9 +17,9 @@ import { parseCidr, parseIp } from '../../../shared/model/ip';
 import type { Cidr, IpAddress } from '../../../shared/model/ip';
 import { buildModelIndex } from '../../../shared/model/model-index';
 import type { FirewallRule } from '../../../shared/model/topology';
-import { applicationRule, ModelBuilder, networkRule } from '../../support/model-builder';
+import { applicationRule, networkRule } from '../../support/model-builder';
 import { computeReach } from '../../../shared/egress/reach';
-import { pathOf, resolve } from './support';
+import { hubSpokeFirewall, pathOf, resolve } from './support';
 
 const NET = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-hub/providers/Microsoft.Network';
 const POLICY_ID = `${NET}/firewallPolicies/fwp-hub`;
@@ -304,18 +304,9 @@ describe('passing checks (ordering, inheritance, wildcards)', () => {
 });
 
 describe('end to end: the verdict a user sees', () => {
-  /** Spoke `app` routes 0/0 to a hub firewall with these policy rules (as destinations.test.ts builds it). */
+  /** Spoke `app` routes 0/0 to a hub firewall with these policy rules. */
   function hubAndSpoke(list: readonly FirewallRule[]) {
-    const b = new ModelBuilder();
-    const hub = b.vnet('hub', ['10.0.0.0/16']);
-    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-    b.peer(spoke, hub);
-    b.peer(hub, spoke);
-    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
-    const policy = b.firewallPolicy('fw-policy', list);
-    b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
-    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
-    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    const { b, app } = hubSpokeFirewall(list);
     return { model: b.build(), app };
   }
 

@@ -19,9 +19,8 @@ import type { Cidr } from '../../../shared/model/ip';
 import { buildModelIndex } from '../../../shared/model/model-index';
 import type { FirewallRule, FirewallSkuTier, NetworkModel } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkRule } from '../../support/model-builder';
-import { pathOf, resolve } from './support';
+import { hubSpokeFirewall, pathOf, resolve } from './support';
 
-const FW_IP = '10.0.1.4';
 const NTP = networkRule('ntp', { protocols: ['UDP'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['123'] });
 
 interface Settings {
@@ -32,16 +31,7 @@ interface Settings {
 
 /** Hub and spoke, the spoke's internet traffic through a policy-based firewall with these settings. */
 function estate(rules: readonly FirewallRule[], settings: Settings = {}): { readonly model: NetworkModel; readonly app: string } {
-  const b = new ModelBuilder();
-  const hub = b.vnet('hub', ['10.0.0.0/16']);
-  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-  b.peer(spoke, hub);
-  b.peer(hub, spoke);
-  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
-  const policy = b.firewallPolicy('fw-policy', rules);
-  b.firewall('fw', { subnetId: fwSubnet, privateIp: FW_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy, skuTier: settings.skuTier ?? 'Standard' });
-  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: FW_IP }]);
-  const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+  const { b, app } = hubSpokeFirewall(rules, { skuTier: settings.skuTier ?? 'Standard' });
   const built = b.build();
   const model: NetworkModel = {
     ...built,

@@ -5,6 +5,8 @@ import type { ResolveOptions } from '../../../shared/egress';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/model/topology';
 import type { ResourceMetric } from '../../../shared/model/snapshot';
 import { explainPath } from '../../../shared/egress/explain';
+import type { FirewallRule } from '../../../shared/model/topology';
+import { ModelBuilder, type FirewallOptions } from '../../support/model-builder';
 
 export function resolve(model: NetworkModel, options: ResolveOptions = {}, extra: { effectiveRoutes?: readonly CapturedEffectiveRoutes[]; metrics?: readonly ResourceMetric[] } = {}): ResolveResult {
   return resolveEgress({ model, effectiveRoutes: extra.effectiveRoutes ?? [], metrics: extra.metrics ?? [], gaps: [] }, options);
@@ -28,4 +30,26 @@ export function summary(path: EgressPath): {
 
 export function explanations(path: EgressPath): string {
   return explainPath(path).map((h) => `${h.rule} :: ${h.explanation}`).join('\n');
+}
+
+/** The hub firewall's private IP in `hubSpokeFirewall`. */
+export const HUB_FIREWALL_IP = '10.0.1.4';
+
+/**
+ * A hub VNet with a policy-based Azure Firewall (these rules, public IP 20.0.0.10) and a peered
+ * spoke whose subnet `app` routes 0.0.0.0/0 to it; `firewall` adds or overrides firewall options.
+ * The builder is returned so a test can add to the estate before building it.
+ */
+export function hubSpokeFirewall(rules: readonly FirewallRule[], firewall: Partial<FirewallOptions> = {}) {
+  const b = new ModelBuilder();
+  const hub = b.vnet('hub', ['10.0.0.0/16']);
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  b.peer(spoke, hub);
+  b.peer(hub, spoke);
+  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+  const policy = b.firewallPolicy('fw-policy', rules);
+  const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: HUB_FIREWALL_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy, ...firewall });
+  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }]);
+  const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+  return { b, hub, spoke, fw, app };
 }
