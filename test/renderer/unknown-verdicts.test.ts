@@ -7,8 +7,6 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { buildDemoSnapshot } from '../../electron/snapshot/demo-snapshot';
-import { findDemo, type DemoEstate } from '../../shared/demo/index';
 import { resolveEgress, type EgressPath, type ResolveResult } from '../../shared/egress/index';
 import { computeReach } from '../../shared/egress/reach';
 import { buildEgressGraph } from '../../shared/graph/build-egress-graph';
@@ -19,40 +17,10 @@ import { legendKinds } from '../../renderer/graph/elements';
 import { SOURCE_ENCODINGS } from '../../renderer/graph/style';
 import { sourceChanges, unknownChangeCount } from '../../renderer/state/compare';
 import type { ReachView } from '../../renderer/components/useReach';
+import { bankSnapshot, bankWithExceptions, bankWithoutCapture } from '../support/bank-variants';
 
-const NOW = new Date('2026-12-01T00:00:00Z');
-
-function bankDemo(): DemoEstate {
-  const demo = findDemo('bank');
-  if (!demo) throw new Error('no bank demo');
-  return demo;
-}
-
-const bank = buildDemoSnapshot(bankDemo(), NOW);
-/** Without captured effective routes: whether on-premises advertises 0.0.0.0/0 is not known. */
-const noCapture: Snapshot = { ...bank, effectiveRoutes: [] };
-
-/**
- * The bank demo with a Deny application collection (processed first) and, for snet-card-auth, an
- * application rule allowing any FQDN: the firewall then allows every destination except the denied names.
- */
-function bankWithExceptions(): Snapshot {
-  const demo = bankDemo();
-  const documents = demo.documents.map((doc) => {
-    const json = JSON.parse(JSON.stringify(doc.json)) as { resources: { name?: string; properties: { ruleCollections: Record<string, unknown>[] } }[] };
-    const group = json.resources.find((r) => r.name?.endsWith('rcg-platform'));
-    if (!group) throw new Error('no rcg-platform');
-    const [updates] = group.properties.ruleCollections as [{ rules: Record<string, unknown>[] }];
-    const appRule = updates.rules[0] ?? {};
-    group.properties.ruleCollections.unshift({
-      ...updates, name: 'deny-exfil', priority: 105, action: { type: 'Deny' },
-      rules: [{ ...appRule, name: 'block-paste-sites', targetFqdns: ['pastebin.com', '*.ngrok.io'] }],
-    });
-    updates.rules.push({ ...appRule, name: 'card-auth-any-https', sourceAddresses: ['10.120.0.0/24'], targetFqdns: ['*'] });
-    return { ...doc, json };
-  });
-  return buildDemoSnapshot({ ...demo, documents }, NOW);
-}
+const bank = bankSnapshot();
+const noCapture = bankWithoutCapture();
 
 function pathOf(result: ResolveResult, name: string): EgressPath {
   const path = result.paths.find((p) => p.source.name === name);

@@ -8,41 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { writeEvidencePdf } from '../../../electron/evidence';
 import { exceptionsOf, hopKindLabel, summarize, undecidedBecause } from '../../../electron/evidence/facts';
 import { formatExplain } from '../../../electron/cli/format-table';
-import { buildDemoSnapshot } from '../../../electron/snapshot/demo-snapshot';
-import { findDemo, type DemoEstate } from '../../../shared/demo/index';
 import { explainPath } from '../../../shared/egress/explain';
 import { resolveEgress, type EgressPath, type ResolveResult } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { pdfText, savePdf } from './poppler';
+import { bankWithExceptions, bankWithoutCapture } from '../../support/bank-variants';
 
+/** The export time the PDFs cite (fixed, so the files are the same every run). */
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-function bankDemo(): DemoEstate {
-  const demo = findDemo('bank');
-  if (!demo) throw new Error('no bank demo');
-  return demo;
-}
-
-const bank = buildDemoSnapshot(bankDemo(), NOW);
-const noCapture: Snapshot = { ...bank, effectiveRoutes: [] };
-
-function bankWithExceptions(): Snapshot {
-  const demo = bankDemo();
-  const documents = demo.documents.map((doc) => {
-    const json = JSON.parse(JSON.stringify(doc.json)) as { resources: { name?: string; properties: { ruleCollections: Record<string, unknown>[] } }[] };
-    const group = json.resources.find((r) => r.name?.endsWith('rcg-platform'));
-    if (!group) throw new Error('no rcg-platform');
-    const [updates] = group.properties.ruleCollections as [{ rules: Record<string, unknown>[] }];
-    const appRule = updates.rules[0] ?? {};
-    group.properties.ruleCollections.unshift({
-      ...updates, name: 'deny-exfil', priority: 105, action: { type: 'Deny' },
-      rules: [{ ...appRule, name: 'block-paste-sites', targetFqdns: ['pastebin.com', '*.ngrok.io'] }],
-    });
-    updates.rules.push({ ...appRule, name: 'card-auth-any-https', sourceAddresses: ['10.120.0.0/24'], targetFqdns: ['*'] });
-    return { ...doc, json };
-  });
-  return buildDemoSnapshot({ ...demo, documents }, NOW);
-}
+const noCapture = bankWithoutCapture();
 
 function resolve(snapshot: Snapshot): ResolveResult {
   return resolveEgress(snapshot, {});
