@@ -509,7 +509,7 @@ const signatures = new WeakMap<FirewallRuleSet, WeakMap<readonly Cidr[], string>
 
 /**
  * How the rule set sees a source: for each rule, in order, whether its source side matches it
- * (`y`, `n`, `?`). evaluateFirewallRules reads the source only through those matches (sourceMatch,
+ * (`y`, `n`, `p` for part of the source, `?`). evaluateFirewallRules reads the source only through those matches (sourceMatch,
  * which reads only the prefixes), so two sources with one signature get one decision for every
  * flow, and a decision can be shared between them exactly. Not destination-dependent: computed
  * once per source and rule set.

@@ -160,18 +160,29 @@ describe('internet egress tiers when some sources of the zone have no bytes', ()
   });
 });
 
+/** The price table with zone-2 egress tiers too (as `prices --refresh --region japaneast` gives them). */
+const WITH_ZONE_2: PriceTable = {
+  ...PRICE_TABLE,
+  internetEgress: {
+    ...PRICE_TABLE.internetEgress,
+    zones: {
+      ...PRICE_TABLE.internetEgress.zones,
+      'zone-2': [
+        { fromGb: 0, toGb: 100, usdPerGb: 0 },
+        { fromGb: 100, toGb: 10335, usdPerGb: 0.11 },
+        { fromGb: 10335, toGb: null, usdPerGb: 0.075 },
+      ],
+    },
+  },
+};
+
 describe('the first-100-GB allowance is applied once per account, not once per zone', () => {
   // §8.1: "The first-100-GB internet-egress allowance is described by third parties as account-wide per month";
   // the method note says "the allowance is account-wide". With a table that has zone-2 tiers
   // (as `prices --refresh --region japaneast` gives) and 150 GB/month out in each zone, one 100 GB allowance
   // leaves 200 GB billed: at least 150 × 0.087 + 150 × 0.11 − 100 × 0.11 = $18.55 (freeing 100 GB in
   // each zone would give 50 × 0.087 + 50 × 0.11 = $9.85).
-  const zone2 = [
-    { fromGb: 0, toGb: 100, usdPerGb: 0 },
-    { fromGb: 100, toGb: 10335, usdPerGb: 0.11 },
-    { fromGb: 10335, toGb: null, usdPerGb: 0.075 },
-  ];
-  const table: PriceTable = { ...PRICE_TABLE, internetEgress: { ...PRICE_TABLE.internetEgress, zones: { ...PRICE_TABLE.internetEgress.zones, 'zone-2': zone2 } } };
+  const table = WITH_ZONE_2;
   // Move snet-payments-reporting (default outbound) and its NIC / VNet to japaneast (zone 2).
   const reportingSubnet = bank.model.subnets.find((s) => s.name === 'snet-payments-reporting');
   const vnetId = reportingSubnet?.id.toLowerCase().split('/subnets/')[0] ?? '';
@@ -211,12 +222,7 @@ describe('the first-100-GB allowance across zones, every source with bytes', () 
   // is known): 150 GB out in zone 1 and 150 GB in zone 2. The one 100 GB allowance is divided in
   // proportion to GB (the method note says so): 50 GB each. Zone 1: (150 − 50) × 0.087 = 8.70;
   // zone 2: (150 − 50) × 0.11 = 11.00; 19.70 in all.
-  const zone2 = [
-    { fromGb: 0, toGb: 100, usdPerGb: 0 },
-    { fromGb: 100, toGb: 10335, usdPerGb: 0.11 },
-    { fromGb: 10335, toGb: null, usdPerGb: 0.075 },
-  ];
-  const table: PriceTable = { ...PRICE_TABLE, internetEgress: { ...PRICE_TABLE.internetEgress, zones: { ...PRICE_TABLE.internetEgress.zones, 'zone-2': zone2 } } };
+  const table = WITH_ZONE_2;
   const reportingSubnet = bank.model.subnets.find((s) => s.name === 'snet-payments-reporting');
   const vnetId = reportingSubnet?.id.toLowerCase().split('/subnets/')[0] ?? '';
   const model = {
