@@ -86,7 +86,7 @@ export function reachByPath(reach: ReachResult, paths: readonly EgressPath[], mo
   return out;
 }
 
-/** The entry that makes a source unrestricted: any public destination allowed to the internet. */
+/** The entry that makes a source unrestricted, every public destination allowed to the internet. */
 export function openEntry(reach: ReachSource): ReachEntry | null {
   if (!reach.unrestricted) return null;
   return reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet') ?? null;

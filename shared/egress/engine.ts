@@ -240,7 +240,7 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     case 'VirtualNetworkServiceEndpoint':
       // The service endpoint's route carries the service's prefixes: the traffic goes to the
       // service over the backbone, whatever the default route says [SE].
-      // A captured route names its prefix, not its service (null: any of the subnet's endpoints).
+      // A captured route names its prefix, not its service (null stands for every endpoint of the subnet).
       return servicePolicyUnknown(ctx, trail, subnet, route.origin === 'service-endpoint' ? route.addressPrefix : null)
         ?? trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
     case 'InterfaceEndpoint':

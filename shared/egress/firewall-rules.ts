@@ -838,7 +838,7 @@ class InternetState {
   private readonly serviceTagRules: FirewallRule[] = [];
   private readonly serviceTags: string[] = [];
   /**
-   * The first deny on tags without prefix data, and how many names were allowed before it: any
+   * The first deny on tags without prefix data, and how many names were allowed before it. Any
    * address allowed after it may be one the deny already stopped, so such an allow is not known.
    */
   private unknownDeny: { readonly rule: FirewallRule; readonly tags: readonly string[]; readonly namesBefore: number } | null = null;

@@ -63,7 +63,7 @@ const sourcePortMatches = new WeakMap<readonly string[], Match>();
 
 function sourcePortMatch(rule: SecurityRule): Match {
   const ranges = rule.sourcePortRanges;
-  // Absent (any port, or a snapshot from before the field was kept) or empty: any source port.
+  // Absent (any port, or a snapshot from before the field was kept) or empty means every source port.
   if (!ranges || ranges.length === 0) return 'yes';
   let found = sourcePortMatches.get(ranges);
   if (found) return found;

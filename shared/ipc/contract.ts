@@ -202,7 +202,7 @@ export interface IpcOperations {
     response: { readonly fileName: string; readonly base64: string };
   };
   /**
-   * Firewall / flow log files (their text, as the file picker read them) against the estate: any
+   * Firewall / flow log files (their text, as the file picker read them) against the estate, in every
    * export shape `egress-atlas traffic` reads. A file that does not parse is an `input-error` naming
    * the file and the row or JSON path.
    */

@@ -56,7 +56,7 @@ export type ReachPattern = { readonly text: string; readonly port: number | null
   | { readonly kind: 'fqdn'; readonly pattern: string }
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
   | { readonly kind: 'service-tag'; readonly tag: string }
-  /** `*`, `0.0.0.0/0` or `internet`: any destination (on the port / protocol given, if one is: `0.0.0.0/0:443`). */
+  /** `*`, `0.0.0.0/0` or `internet` allow every destination (on the port / protocol given, if one is: `0.0.0.0/0:443`). */
   | { readonly kind: 'any' }
 );
 

@@ -124,7 +124,7 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
  */
 export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out: FlowLogRead): void {
   const f = tuple.split(',');
-  // Version 1 has 8 fields, version 2 13 (§2.2): any other count would shift the counters.
+  // Version 1 has 8 fields, version 2 13 (§2.2). Another count would shift the counters.
   if (f.length !== 8 && f.length !== 13) fail(at, '', `an NSG flow tuple of 8 (version 1) or 13 (version 2) fields "ts,srcIp,dstIp,srcPort,dstPort,T|U,I|O,A|D[,state,packets,bytes,packets,bytes]" (found ${f.length} fields)`, tuple);
   const [ts = '', src = '', dst = '', , dport = '', proto = '', direction = '', decision = '', state] = f;
   if (!/^\d+$/.test(ts) || !validIp(src, out.memo) || !validIp(dst, out.memo)) fail(at, '', 'an NSG flow tuple starting "epoch-seconds,source IP,destination IP"', tuple);

@@ -119,7 +119,7 @@ export function judgeObserved(o: PolicyObservation, patterns: readonly ReachPatt
     }
   }
   if (name === null && address === null) return { kind: 'unknown', missing: 'sni', tags: [] };
-  // An address only (flow logs, network rules): any listed host name may be the one it serves.
+  // An address only (flow logs, network rules). Each listed host name may be the one it serves.
   if (name === null && relevant.some((p) => p.kind === 'fqdn')) return { kind: 'unknown', missing: 'name', tags: [] };
   if (unknownTags.length > 0) return { kind: 'unknown', missing: 'service-tags', tags: unknownTags };
   // A name only, against a tag: an FQDN tag (WindowsUpdate) lists host names, a service tag addresses; neither is in the input.
