@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import type { SourceAddress, TrafficSpec } from '../../../shared/egress/destination';
 import { evaluateFirewallRules, firewallRuleSet, prepareRuleSet } from '../../../shared/egress/firewall-rules';
+import { computeReach } from '../../../shared/egress/reach';
 import type { FirewallRuleSet } from '../../../shared/egress/firewall-rules';
 import { toResourceId } from '../../../shared/model/ids';
 import { parseCidr } from '../../../shared/model/ip';
@@ -114,6 +115,17 @@ describe('FQDN network rules and DNS proxy', () => {
     const path = pathOf(resolve(model), app);
     expect(path.verdict).toBe('denied');
     expect(codes(path.findings)).toContain('firewall-fqdn-network-rule');
+  });
+
+  it('Basic SKU: reach lists no name from an FQDN network rule, alone or before an allow-all', () => {
+    for (const tail of [[], [networkRule('all', { destinationPorts: ['*'] })]]) {
+      const { model, app } = estate([NTP, ...tail], { skuTier: 'Basic' });
+      const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+      const allowed = reach.sources.find((s) => s.source.id === app)?.allowed ?? [];
+      expect(allowed.filter((e) => e.kind === 'fqdn')).toEqual([]);
+      // The allow-all still lets everything out; the NTP rule is not what allows it.
+      expect(allowed.map((e) => e.rule)).toEqual(tail.length === 0 ? [] : ['fw: net/all']);
+    }
   });
 
   it('without DNS proxy the verdict stands, and an info finding says the firewall and the client may resolve differently', () => {
