@@ -181,6 +181,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     serviceEndpoints: { list: { service: 'string', locations: 'strings' } }, privateEndpointNetworkPolicies: 'string?',
     // Added with service endpoint policies; absent = none.
     serviceEndpointPolicyIds: { optional: 'ids' },
+    // Added with service gateways (API 2025-05-01); absent = none.
+    serviceGatewayId: { optional: 'id' },
   }),
   routeTables: resource('routeTable', {
     routes: { list: { id: 'id', name: 'string', addressPrefix: 'string', nextHopType: 'string', nextHopIpAddress: 'string?', hasBgpOverride: 'boolean' } },

@@ -173,7 +173,10 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
   // reaches [SEP]; set only when present, so subnets without them carry no extra field.
   // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
   const policies = optRefs(node, 'serviceEndpointPolicies');
-  return policies === undefined || policies.length === 0 ? subnet : { ...subnet, serviceEndpointPolicyIds: policies };
+  const withPolicies = policies === undefined || policies.length === 0 ? subnet : { ...subnet, serviceEndpointPolicyIds: policies };
+  // Likewise the service gateway (API 2025-05-01+), set only when the subnet names one.
+  const serviceGatewayId = optRef(node, 'serviceGateway');
+  return serviceGatewayId === undefined ? withPolicies : { ...withPolicies, serviceGatewayId };
 }
 
 function delegationService(node: JsonNode): string | undefined {

@@ -244,6 +244,18 @@ function natGatewayMethod(index: ModelIndex, subnet: Subnet, natGatewayId: Resou
 
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
 export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender, protocol: TransportProtocol = 'Tcp', version: FlowIpVersion = 'IPv4'): OutboundMethod {
+  if (subnet.serviceGatewayId && sender.kind !== 'gateway') {
+    // A service gateway's outbound services name a NAT gateway or load balancer pools
+    // (serviceGateway.json, Microsoft's REST specs, API 2025-05-01), so the association may change
+    // which method carries the subnet's traffic, ahead of or instead of the subnet's own; how is not
+    // documented in our sources: not known, never guessed.
+    const name = subnet.serviceGatewayId.slice(subnet.serviceGatewayId.lastIndexOf('/') + 1);
+    return {
+      kind: 'undecided', resourceId: subnet.serviceGatewayId, rule: `Service gateway ${name} associated with subnet ${subnet.name}`, docs: DOCS.defaultOutbound,
+      missingFact: `how service gateway ${name}, associated with subnet ${subnet.name}, changes its outbound traffic (its outbound services may name a NAT gateway or load balancer pools; Azure's rules for a subnet's service gateway are not in our sources)`,
+      misconfiguration: null,
+    };
+  }
   // NAT gateway is not supported on GatewaySubnet [NATRES]: the gateway keeps its own public IPs
   // (the nat-gateway-on-gateway-subnet finding reports the misconfiguration).
   if (subnet.natGatewayId && sender.kind !== 'gateway') {

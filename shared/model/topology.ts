@@ -129,6 +129,13 @@ export interface Subnet extends ResourceBase {
    */
   readonly serviceEndpointPolicyIds?: readonly ResourceId[];
   readonly privateEndpointNetworkPolicies: string | null;
+  /**
+   * `serviceGateway` (API 2025-05-01+): the service gateway the subnet is associated with. Its
+   * outbound services name a NAT gateway or load balancer pools (serviceGateway.json in Microsoft's
+   * REST specs), so it is one more outbound construct; how it changes the subnet's internet
+   * traffic is not documented in our sources. Absent = none.
+   */
+  readonly serviceGatewayId?: ResourceId;
 }
 
 export interface Route {

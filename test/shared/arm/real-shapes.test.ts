@@ -173,3 +173,51 @@ describe('a NAT gateway on the virtual network (defaultPublicNatGateway, API 202
     expect(result.paths.find((p) => p.source.name === 'subnet1')?.exit).toBe('default-outbound');
   });
 });
+
+describe('a subnet associated with a service gateway (serviceGateway, API 2025-05-01)', () => {
+  // A service gateway's outbound services name a NAT gateway or load balancer pools
+  // (serviceGateway.json in Microsoft's REST specs); how the association changes the subnet's
+  // internet traffic is not documented in our sources: unknown, naming it, never "default outbound".
+  const SERVICE_GATEWAY = `${S}/serviceGateways/sgw1`;
+
+  it('REST shape: the subnet is unknown, and the missing fact names the service gateway', () => {
+    const { result } = resolveDocs([{ fileName: 'vnets.json', json: [vnet({ serviceGateway: { id: SERVICE_GATEWAY } })] }]);
+    const path = result.paths.find((p) => p.source.id === SUBNET_ID.toLowerCase());
+    expect(path?.verdict).toBe('unknown');
+    expect(path?.exit).toBeNull();
+    expect(JSON.stringify(path)).toContain('how service gateway sgw1, associated with subnet app, changes its outbound traffic');
+    expect(result.gaps.some((g) => g.message.includes('service gateway sgw1'))).toBe(true);
+  });
+
+  it('az shape (flattened, as `az network vnet subnet show` prints it) is read the same way', () => {
+    const subnet = {
+      id: SUBNET_ID, name: 'app', addressPrefix: '10.0.1.0/24', serviceGateway: { id: SERVICE_GATEWAY, resourceGroup: 'rg1' },
+      resourceGroup: 'rg1', type: 'Microsoft.Network/virtualNetworks/subnets',
+    };
+    expect(normalizeArm([{ fileName: 'subnet.json', json: subnet }]).model.subnets[0]?.serviceGatewayId).toBe(SERVICE_GATEWAY.toLowerCase());
+  });
+
+  it('the subnet\'s own NAT gateway does not decide it either', () => {
+    // The NAT gateway and its public IP as `az network nat gateway show` / `az network public-ip show` print them.
+    const natGateway = {
+      id: `${S}/natGateways/ng1`, name: 'ng1', type: 'Microsoft.Network/natGateways', location: 'westeurope', resourceGroup: 'rg1',
+      sku: { name: 'Standard' }, publicIpAddresses: [{ id: `${S}/publicIPAddresses/pip-ng1`, resourceGroup: 'rg1' }], idleTimeoutInMinutes: 4,
+    };
+    const pip = {
+      id: `${S}/publicIPAddresses/pip-ng1`, name: 'pip-ng1', type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', resourceGroup: 'rg1',
+      sku: { name: 'Standard', tier: 'Regional' }, ipAddress: '20.1.2.3', publicIPAddressVersion: 'IPv4', publicIPAllocationMethod: 'Static',
+    };
+    const nat = { natGateway: { id: natGateway.id } };
+    const withGateway = subnetPath([{ fileName: 'net.json', json: [vnet({ ...nat, serviceGateway: { id: SERVICE_GATEWAY } }), natGateway, pip] }]);
+    expect(withGateway.path.verdict).toBe('unknown');
+    // Control: the same subnet without the service gateway leaves through its NAT gateway.
+    const without = subnetPath([{ fileName: 'net.json', json: [vnet(nat), natGateway, pip] }]);
+    expect(without.path).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.1.2.3'] });
+  });
+
+  it('without it the same subnet keeps default outbound access, and carries no serviceGatewayId', () => {
+    const { path } = subnetPath([{ fileName: 'vnets.json', json: [vnet({ serviceGateway: null })] }]);
+    expect(path.exit).toBe('default-outbound');
+    expect(normalizeArm([{ fileName: 'vnets.json', json: [vnet()] }]).model.subnets[0]).not.toHaveProperty('serviceGatewayId');
+  });
+});
