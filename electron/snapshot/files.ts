@@ -1,5 +1,5 @@
 /** Snapshot files on disk, and input text decoding (az on Windows PowerShell writes UTF-16). */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { formatSnapshot, parseSnapshotText } from './snapshot';
@@ -18,6 +18,31 @@ export function decodeText(bytes: Uint8Array): string {
   }
   const text = buffer.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * A whole file in one read of its size: `readFile` reads in 512 kB pieces, one thread-pool round
+ * trip each (~25 ms more for a 175 MB export). A file that is not regular (a pipe, a `/proc` file:
+ * size 0) or that grows while read goes through `readFile`.
+ */
+export async function readWholeFile(path: string): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return await readFile(file);
+    const bytes = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await file.read(bytes, at, size - at, at);
+      if (bytesRead === 0) return bytes.subarray(0, at);
+      at += bytesRead;
+    }
+    // Grown since the stat (a file still being written): read it again, whole.
+    const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, size);
+    return bytesRead === 0 ? bytes : await readFile(path);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Writes pretty JSON + newline; through a temporary file so a crash never leaves half a snapshot. */

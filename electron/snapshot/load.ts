@@ -3,7 +3,7 @@
  * everything is merged: the model (same resource ID → the later copy wins), effective routes (per
  * NIC), metrics and gaps. A single snapshot given alone is returned unchanged, hash and all.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { normalizeArm } from '../../shared/arm/index';
 import type { ArmDocument } from '../../shared/arm/index';
@@ -14,7 +14,7 @@ import type { CaptureScope, ResourceMetric, Snapshot, SnapshotInputFile } from '
 import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource } from '../../shared/model/topology';
 import { sha256OfBytes } from './canonical';
-import { decodeText } from './files';
+import { decodeText, readWholeFile } from './files';
 import { assertNetworkResources, parseInputJson } from './input-kind';
 import { buildSnapshot, defineLazyMembers, isSnapshotJson, parseSnapshotJson } from './snapshot';
 
@@ -287,7 +287,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions)
   const files = await inputFiles(paths);
   const texts: InputText[] = [];
   for (const file of files) {
-    const bytes = await readFile(file.path);
+    const bytes = await readWholeFile(file.path);
     texts.push({ name: file.name, text: decodeText(bytes), bytes, ...(file.directory === undefined ? {} : { directory: file.directory }) });
   }
   return snapshotFromTexts(texts, options);
