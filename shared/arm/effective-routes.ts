@@ -4,12 +4,18 @@
  * array. Routes have no `properties` envelope in any of them.
  */
 import type { EffectiveRoute } from '../model/topology';
-import { fail, isRecord, optBool, optString, optStrings, toNode, type JsonNode } from './reader';
+import { fail, field, isRecord, optBool, optString, optStrings, toNode, type JsonNode } from './reader';
 
-/** `addressPrefix` / `nextHopIpAddress` are arrays; a lone string is accepted as one element. */
+/**
+ * `addressPrefix` / `nextHopIpAddress` are arrays; a lone string is accepted as one element. The
+ * key is matched as every other field is (field(): exact, else case-insensitive): a
+ * `Get-AzEffectiveRouteTable | ConvertTo-Json` capture spells them `AddressPrefix` and
+ * `NextHopIpAddress` (PSEffectiveRoute), and reading them as absent would lose every prefix.
+ * https://learn.microsoft.com/powershell/module/az.network/get-azeffectiveroutetable
+ */
 function stringList(node: JsonNode, key: string): readonly string[] {
-  const value = node.raw[key];
-  if (value === undefined || value === null) return [];
+  const value = field(node.raw, key);
+  if (value === undefined) return [];
   if (typeof value === 'string') return [value];
   return optStrings(node, key) ?? [];
 }
@@ -31,18 +37,20 @@ export function mapEffectiveRoute(node: JsonNode): EffectiveRoute {
 export function mapEffectiveRouteList(file: string, path: string, value: unknown): readonly EffectiveRoute[] {
   let items: unknown = value;
   let itemsPath = path;
-  if (isRecord(value) && Array.isArray(value.value)) {
-    items = value.value;
+  const list = isRecord(value) ? field(value, 'value') : undefined;
+  if (Array.isArray(list)) {
+    items = list;
     itemsPath = `${path}.value`;
   }
   if (!Array.isArray(items)) {
     fail(file, path, 'an effective route list: an array of routes or { "value": [...] }', value);
   }
-  const list: unknown[] = items;
-  return list.map((item, i) => mapEffectiveRoute(toNode(file, `${itemsPath}[${i}]`, item, 'an effective route object')));
+  const routes: unknown[] = items;
+  return routes.map((item, i) => mapEffectiveRoute(toNode(file, `${itemsPath}[${i}]`, item, 'an effective route object')));
 }
 
-/** Whether an array item looks like an effective route rather than an ARM resource. */
+/** Whether an array item looks like an effective route rather than an ARM resource (in any of the spellings above). */
 export function looksLikeEffectiveRoute(value: unknown): boolean {
-  return isRecord(value) && value.id === undefined && typeof value.nextHopType === 'string' && 'addressPrefix' in value;
+  return isRecord(value) && field(value, 'id') === undefined && typeof field(value, 'nextHopType') === 'string'
+    && Object.keys(value).some((key) => key.toLowerCase() === 'addressprefix');
 }

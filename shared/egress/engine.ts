@@ -119,7 +119,9 @@ function classicSecuredHub(ctx: EngineContext, subnet: Subnet): VirtualHub | nul
 
 /** Walks on from a subnet: route lookup, then the next hop's handler. */
 export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender): Outcome {
-  const set = ctx.routes.routesFor(subnet);
+  // A NIC with captured effective routes of its own follows them: they are Azure's word for it.
+  const nic = sender.kind === 'nic' ? sender.nic : null;
+  const set = ctx.routes.routesFor(subnet, nic);
   // A route table the subnet names but the input lacks decides its routes: never answer from the
   // system routes alone (captured effective routes, when present, already hold its routes).
   if (subnet.routeTableId && set.capturedFromNicId === null && !ctx.index.routeTables.has(subnet.routeTableId)) {
@@ -158,6 +160,8 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   } else {
     result = lookup(ctx, set);
   }
+  const disagreeing = nic !== null && set.capturedFromNicId === nic.id ? null : capturesDisagree(ctx, trail, subnet, set, result);
+  if (disagreeing) return disagreeing;
   checkDrift(ctx, trail, subnet, set, result);
   const route = result.winner;
   if (!route) return trail.end({ kind: 'no-route', subnet: named(subnet) });
@@ -201,6 +205,12 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: words.rule, docs: words.docs, missingFact });
     }
   }
+  if (result.equalCost.length > 0) return equalCostRoutes(ctx, trail, subnet, set, sender, route, result.equalCost);
+  return followRoute(ctx, trail, subnet, set, sender, route);
+}
+
+/** The handler of the winning route's next hop (the walk goes on there). */
+function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, sender: Sender, route: ComputedRoute): Outcome {
   const nextHop = route.nextHop;
   if (nextHop.kind === 'unknown') return unknownNextHop(trail, subnet, route);
   const divertsInternet = nextHop.type === 'VirtualAppliance' || nextHop.type === 'VirtualNetworkGateway';
@@ -251,6 +261,103 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
       return toGateway(ctx, trail, subnet, route);
   }
+}
+
+/** The Route Server FAQ: learned routes' next hops and ECMP [RS]. */
+const ROUTE_SERVER_FAQ_DOC = 'https://learn.microsoft.com/azure/route-server/route-server-faq';
+
+function nextHopText(route: ComputedRoute): string {
+  return `${nextHopLabel(route.nextHop)}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ''}`;
+}
+
+/** `0.0.0.0/0 → VirtualNetworkGateway 10.0.2.4`: a route's prefix and where it leads, with any next-hop IP. */
+function routeKey(route: ComputedRoute | null): string {
+  return route ? `${route.cidr ? formatCidr(route.cidr) : route.addressPrefix} → ${nextHopText(route)}` : 'no route';
+}
+
+/**
+ * Equal-cost routes: the winner and routes that tie with it on every rule but lead to other next
+ * hops. "The VM hosts will do Equal-Cost Multi-Path (ECMP) routing" across them [RS]
+ * https://learn.microsoft.com/azure/route-server/route-server-faq
+ * and which flow takes which next hop is not in the input. Each next hop is walked; the answer
+ * stands only when all end the same way (same end, exit, egress IPs and ports), else it is
+ * unknown, never the first route's answer.
+ */
+function equalCostRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, sender: Sender, winner: ComputedRoute, others: readonly ComputedRoute[]): Outcome {
+  const routes = [winner, ...others];
+  const walks = walkEach(trail, routes, (child, r) => followRoute(ctx, child, subnet, set, sender, r));
+  if (walks.same) return trail.append(walks.same);
+  for (const w of walks.parts) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? ROUTE_SERVER_FAQ_DOC);
+  const ends = walks.parts.map((w) => `${nextHopText(w.item)}: ${endText(w.part.outcome)}`).join('; ');
+  return trail.end({ kind: 'undecided', resourceId: set.capturedFromNicId ?? winner.resourceId ?? subnet.id, rule: `Equal-cost routes for ${winner.addressPrefix} (ECMP)`, docs: ROUTE_SERVER_FAQ_DOC,
+    missingFact: `which of the ${routes.length} equal-cost routes for ${winner.addressPrefix} of subnet ${subnet.name} (next hops ${routes.map(nextHopText).join(', ')}) carries this flow: Azure spreads flows across them by a hash the input does not show, and they end differently: ${ends}` });
+}
+
+/** A walk's end in a few words, for naming alternatives that end differently. */
+function endText(outcome: Outcome): string {
+  return `${outcome.terminal.kind}${outcome.egressIps.length > 0 ? ` (${outcome.egressIps.join(', ')})` : ''}`;
+}
+
+/**
+ * Walks each alternative (ECMP next hops, load balancer backends) on a fork of the trail. `same`:
+ * the first walk, when every walk ends the same way (end, exit, egress IPs, ports); else null and
+ * the caller says the answer is unknown.
+ */
+function walkEach<T>(trail: Trail, items: readonly T[], walk: (child: Trail, item: T) => Outcome): { readonly same: Continuation | null; readonly parts: readonly { readonly item: T; readonly part: Continuation }[] } {
+  const parts = items.map((item) => {
+    const child = trail.fork();
+    const outcome = walk(child, item);
+    const part: Continuation = {
+      outcome, steps: child.steps, via: child.via, findings: child.findings,
+      visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
+    };
+    if (child.sourceConsulted) trail.sourceConsulted = true;
+    return { item, part };
+  });
+  const signature = (o: Outcome): string => JSON.stringify([o.terminal.kind, o.exit, [...o.egressIps].sort(), o.snatPorts]);
+  const first = parts[0];
+  const same = first && parts.every((p) => signature(p.part.outcome) === signature(first.part.outcome)) ? first.part : null;
+  return { same, parts };
+}
+
+/**
+ * The destination's deciding routes in one text (winner and equal-cost routes), to compare route sets.
+ * A range is decided as `forward` decides it (lookupRange).
+ */
+function decidingRoutes(ctx: EngineContext, set: RouteSet): string {
+  const destination = ctx.traffic.destination;
+  let result: RouteLookup;
+  if (destination.kind === 'range') {
+    const range = memoize(ctx, set, 'range', () => lookupRange(set.routes, destination.cidrs, { candidates: ctx.recordSteps }));
+    if (range.kind === 'split') return range.parts.map((p) => `${p.prefix}:${routeKey(p.route)}`).join(';');
+    result = range.lookup;
+  } else {
+    result = lookup(ctx, set);
+  }
+  return [result.winner, ...result.equalCost].map(routeKey).sort().join(';');
+}
+
+/**
+ * Captured effective routes of several NICs of one subnet that decide this destination
+ * differently. NICs of one subnet share its routes ("the effective routes for the subnet a network
+ * interface is in" [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview),
+ * so one capture is older than the other, and which one is current is not known: the subnet's
+ * answer (what a NIC without a capture of its own follows) is unknown, naming the captures. Null
+ * when they agree (or there is at most one); a NIC with its own capture never asks (it follows it).
+ */
+function capturesDisagree(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, result: RouteLookup): Outcome | null {
+  if (set.capturedFromNicId === null) return null;
+  const sets = ctx.routes.capturedRouteSetsOf(subnet);
+  if (sets.length < 2) return null;
+  const own = decidingRoutes(ctx, set);
+  if (sets.every((s) => s === set || decidingRoutes(ctx, s) === own)) return null;
+  const describe = (s: RouteSet): string => {
+    const found = s === set ? result : lookup(ctx, s);
+    const route = found.winner;
+    return `NIC ${nameOfId(s.capturedFromNicId ?? '').name}: ${route ? `"${describeRoute(route)}"${found.equalCost.length > 0 ? ` and ${found.equalCost.length} equal-cost route(s)` : ''}` : 'no route'}`;
+  };
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Captured effective routes of subnet ${subnet.name} disagree`, docs: DOCS.effectiveRoutes,
+    missingFact: `which captured effective routes of subnet ${subnet.name} are current: for ${ctx.flow.destination} ${sets.map(describe).join('; ')}. NICs of one subnet share its routes, so one capture is out of date (capture them again)` });
 }
 
 /** How routes a subnet may hold but the input lacks are named, per where they come from (see UnknownLearnedRoutes). */
@@ -329,6 +436,18 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
         peering: named(peering), addressPrefix: route.addressPrefix,
       }, { exit: 'peering', egressIps: [], snatPorts: null });
     }
+  }
+  // A captured system route (VnetLocal, VNetPeering / VNetGlobalPeering) is Azure's word that the
+  // range is the VNet's own or a peered VNet's: Azure adds peering routes "for each address range
+  // within the address space of each peered virtual network" [UDR]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#optional-default-routes
+  // The snapshot holding no such range (a peering or address space added or synced after it) does
+  // not make the traffic dropped: where it is delivered, and whether that side lets it in, is not known.
+  if (route.origin === 'captured' && route.source === 'Default') {
+    const peered = route.nextHop.kind === 'known' && route.nextHop.type === 'VNetPeering';
+    const nicName = nameOfId(route.resourceId ?? subnet.id).name;
+    return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Captured route ${route.addressPrefix} → ${nextHopLabel(route.nextHop)}`, docs: peered ? DOCS.peering : DOCS.udr,
+      missingFact: `where ${ctx.flow.destination} is delivered: the captured effective routes of NIC ${nicName} send ${route.addressPrefix} to ${peered ? 'a peered virtual network' : 'the virtual network'} (${nextHopLabel(route.nextHop)}), but no ${peered ? 'peering' : 'address range of virtual network'} in the snapshot covers ${ctx.flow.destination} (the capture is newer than the snapshot, or the ${peered ? 'peering' : 'virtual network'} is not in the input)` });
   }
   return trail.end({ kind: 'stays-in-vnet', route: routeRef(route) });
 }
@@ -1574,22 +1693,11 @@ function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalanc
   // which the model cannot tell. Each backend is walked; the answer stands only when all of them end
   // the same way (same terminal kind, exit, egress IPs and ports), else it is unknown, never the
   // first backend's answer. https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview
-  const walks = members.map((m) => {
-    const child = trail.fork();
-    const outcome = toNva(ctx, child, m.nic, m.ipConfiguration);
-    const part: Continuation = {
-      outcome, steps: child.steps, via: child.via, findings: child.findings,
-      visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
-    };
-    return { member: m, part, sourceConsulted: child.sourceConsulted };
-  });
-  if (walks.some((w) => w.sourceConsulted)) trail.sourceConsulted = true;
-  const signature = (o: Outcome): string => JSON.stringify([o.terminal.kind, o.exit, [...o.egressIps].sort(), o.snatPorts]);
-  const firstWalk = walks[0];
-  if (firstWalk && walks.every((w) => signature(w.part.outcome) === signature(firstWalk.part.outcome))) return trail.append(firstWalk.part);
+  const walks = walkEach(trail, members, (child, m) => toNva(ctx, child, m.nic, m.ipConfiguration));
+  if (walks.same) return trail.append(walks.same);
   // Misconfigurations found on any backend are real, whichever backend the flow takes.
-  for (const w of walks) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? DOCS.haPorts);
-  const ends = walks.map((w) => `${w.member.nic.name}: ${w.part.outcome.terminal.kind}${w.part.outcome.egressIps.length > 0 ? ` (${w.part.outcome.egressIps.join(', ')})` : ''}`).join('; ');
+  for (const w of walks.parts) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? DOCS.haPorts);
+  const ends = walks.parts.map((w) => `${w.item.nic.name}: ${endText(w.part.outcome)}`).join('; ');
   return trail.end({ kind: 'undecided', resourceId: lb.id, rule: `Internal load balancer ${lb.name}: backends end differently`,
     missingFact: `which backend the load balancer sends the flow to (health probes and the flow hash are not in the input); the backends end differently: ${ends}`, docs: DOCS.haPorts });
 }
@@ -1604,10 +1712,14 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     return toVirtualHub(ctx, trail, subnet, route, index.virtualHubs.get(hubId as ResourceId) ?? null, hubId);
   }
   const gatewayVnetId = domain.kind === 'local' || domain.kind === 'remote' ? domain.virtualNetworkId : null;
+  const gatewayVnet = gatewayVnetId ? index.virtualNetworks.get(gatewayVnetId) : vnet;
+  if (route.source === 'VirtualNetworkGateway' && route.nextHopIpAddress !== null && vnet) {
+    const toAppliance = learnedFromAppliance(ctx, trail, subnet, route, vnet, gatewayVnet ?? null);
+    if (toAppliance) return toAppliance;
+  }
   // With Azure Route Server in the VNet (or in the VNet whose gateway it uses) "the VNet's gateway"
   // is the Route Server, and a UDR to VirtualNetworkGateway is supported only for a VPN gateway,
   // "not ExpressRoute, RouteServer or Virtual WAN hub router" [UDR]: what Azure then does is not documented.
-  const gatewayVnet = gatewayVnetId ? index.virtualNetworks.get(gatewayVnetId) : vnet;
   const routeServer = route.source === 'User' && gatewayVnet ? routeServerSubnetOf(index, gatewayVnet) : null;
   if (routeServer !== null && gatewayVnet) {
     trail.finding('unsupported-udr-gateway', 'error',
@@ -1655,6 +1767,37 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     transit: domain.kind === 'remote', learned: route.origin === 'gateway' || route.origin === 'captured',
   })));
   return forcedTunnel(trail, subnet, gateway, isExpressRoute);
+}
+
+/**
+ * A learned route (source VirtualNetworkGateway) whose next-hop IP is not the gateway's. Azure
+ * Route Server programs the routes an NVA advertises with that NVA as the next hop: "Azure Route
+ * Server doesn't route data traffic"; the VM sends it directly to the NVA [RS]
+ * https://learn.microsoft.com/azure/route-server/route-server-faq
+ * (effective routes list them with next hop type VirtualNetworkGateway and the NVA's IP). A VPN or
+ * ExpressRoute gateway's own routes name its instances in GatewaySubnet, and stay with the gateway.
+ * Walks on at the appliance that owns the IP; unknown when Route Server is there and nothing in the
+ * input owns it (an NVA not in the input); null when the gateway handles the route.
+ */
+function learnedFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, vnet: VirtualNetwork, gatewayVnet: VirtualNetwork | null): Outcome | null {
+  const ip = route.nextHopIpAddress;
+  const address = ip === null ? null : parseIp(ip);
+  if (ip === null || address === null || (gatewayVnet !== null && inGatewaySubnet(ctx.index, gatewayVnet, address))) return null;
+  const found = findOwnerCached(ctx, vnet, ip);
+  if (found.kind !== 'unowned') return toVirtualAppliance(ctx, trail, subnet, route);
+  const routeServer = gatewayVnet ? routeServerSubnetOf(ctx.index, gatewayVnet) : null;
+  if (routeServer === null || gatewayVnet === null) return null;
+  return trail.end({ kind: 'undecided', resourceId: routeServer, rule: `Route learned through the Azure Route Server of ${gatewayVnet.name}`, docs: ROUTE_SERVER_FAQ_DOC,
+    missingFact: `which appliance owns next hop ${ip} of "${describeRoute(route)}": with Azure Route Server in ${gatewayVnet.name}, a learned route points straight at the NVA that advertised it, and no NIC, firewall or internal load balancer in the input holds ${ip}` });
+}
+
+/** Whether the address is in the VNet's GatewaySubnet (where VPN and ExpressRoute gateway instances live). */
+function inGatewaySubnet(index: ModelIndex, vnet: VirtualNetwork, address: IpAddress): boolean {
+  for (const id of vnet.subnetIds) {
+    const candidate = index.subnets.get(id);
+    if (candidate?.name.toLowerCase() === 'gatewaysubnet' && vnetContains(candidate.addressPrefixes, address)) return true;
+  }
+  return false;
 }
 
 function forcedTunnel(trail: Trail, subnet: Subnet, gateway: { readonly id: string; readonly name: string } | null, expressRoute: boolean): Outcome {

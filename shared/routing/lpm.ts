@@ -23,7 +23,18 @@ export interface RouteLookup {
   readonly winner: ComputedRoute | null;
   /** The winner first, then the losers in preference order. */
   readonly candidates: readonly RouteCandidate[];
+  /**
+   * Routes that tie with the winner on every rule (same prefix, same source and tie rank) but lead
+   * to another next hop. Azure spreads flows across all of them (ECMP): "Azure Route Server will
+   * program multiple copies of the route, each with a different next hop ... the VM hosts will do
+   * Equal-Cost Multi-Path (ECMP) routing" [RS] https://learn.microsoft.com/azure/route-server/route-server-faq
+   * so the winner alone does not say where a flow goes. Empty (nearly always) when there is none.
+   */
+  readonly equalCost: readonly ComputedRoute[];
 }
+
+const NO_ROUTES: readonly ComputedRoute[] = Object.freeze([]);
+const NO_CANDIDATES: readonly RouteCandidate[] = Object.freeze([]);
 
 const SOURCE_RANK: Readonly<Record<RouteSource, number>> = { User: 3, VirtualNetworkGateway: 2, Default: 1 };
 
@@ -123,6 +134,25 @@ function compareRoutes(a: ComputedRoute, b: ComputedRoute): number {
   return prefixLength(b) - prefixLength(a) || SOURCE_RANK[b.source] - SOURCE_RANK[a.source] || compareSamePrefixUdrs(a, b);
 }
 
+function sameCidr(a: ComputedRoute, b: ComputedRoute): boolean {
+  return a.cidr !== null && b.cidr !== null && a.cidr.version === b.cidr.version && a.cidr.network === b.cidr.network && a.cidr.prefixLength === b.cidr.prefixLength;
+}
+
+/** Whether `route` ties with `winner` (exactly the same prefix, equal under `compare`) and leads elsewhere. */
+function isEqualCost(route: ComputedRoute, winner: ComputedRoute, compare: (a: ComputedRoute, b: ComputedRoute) => number): boolean {
+  return route !== winner && sameCidr(route, winner) && compare(route, winner) === 0 && nextHopSignature(route) !== nextHopSignature(winner);
+}
+
+/** The winner's equal-cost alternatives among `routes` (already eligible), one per next hop. */
+function equalCostOf(winner: ComputedRoute, routes: readonly ComputedRoute[], compare: (a: ComputedRoute, b: ComputedRoute) => number): readonly ComputedRoute[] {
+  let found: ComputedRoute[] | null = null;
+  for (const r of routes) {
+    if (!isEqualCost(r, winner, compare) || found?.some((f) => nextHopSignature(f) === nextHopSignature(r))) continue;
+    (found ??= []).push(r);
+  }
+  return found ?? NO_ROUTES;
+}
+
 function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
   if (isServiceEndpointRoute(winner)) return 'service-endpoint routes cannot be overridden, not even by a route table';
   if (loser.source === 'VirtualNetworkGateway' && isProtectedSystemRoute(winner)) {
@@ -138,6 +168,7 @@ function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
       ? `same prefix: a UDR on an explicit prefix beats one on service tag ${loser.addressPrefix}`
       : `same prefix: service tag ${winner.addressPrefix} goes before ${loser.addressPrefix} (regional tag > top-level tag > AzureCloud.<region> > AzureCloud)`;
   }
+  if (isEqualCost(loser, winner, compareRoutes)) return 'equal cost (ECMP): same prefix and source as the route shown, to another next hop; Azure spreads flows across both';
   return 'an equal route listed earlier won';
 }
 
@@ -148,16 +179,16 @@ function compareSplit(a: ComputedRoute, b: ComputedRoute): number {
 }
 
 /**
- * lookupRoute's winner without its candidates, in one pass and no sorting: the same rules
- * (service endpoints first; protected system routes and BGP overrides shut out gateway routes;
- * a split default route speaks for the internet) and the same tie-break, since the first of
- * equally ranked routes wins in both (Array.prototype.sort is stable).
+ * lookupRoute's winner (and equal-cost routes) without its candidates, in one pass and no sorting:
+ * the same rules (service endpoints first; protected system routes and BGP overrides shut out
+ * gateway routes; a split default route speaks for the internet) and the same tie-break, since the
+ * first of equally ranked routes wins in both (Array.prototype.sort is stable).
  */
-function winnerOnly(routes: readonly ComputedRoute[], destination: RouteDestination, split: readonly ComputedRoute[]): ComputedRoute | null {
+function winnerOnly(routes: readonly ComputedRoute[], destination: RouteDestination, split: readonly ComputedRoute[]): RouteLookup {
   if (split.length > 0) {
     let best: ComputedRoute | null = null;
     for (const r of split) if (best === null || compareSplit(r, best) < 0) best = r;
-    return best;
+    return { winner: best, candidates: NO_CANDIDATES, equalCost: best === null ? NO_ROUTES : equalCostOf(best, split, compareSplit) };
   }
   let anyMatch = false;
   let serviceEndpoint = false;
@@ -168,21 +199,33 @@ function winnerOnly(routes: readonly ComputedRoute[], destination: RouteDestinat
     if (isServiceEndpointRoute(r)) serviceEndpoint = true;
     if (isProtectedSystemRoute(r) || (r.source === 'User' && r.hasBgpOverride)) shutOutGateway = true;
   }
-  if (!anyMatch) return null;
+  if (!anyMatch) return { winner: null, candidates: NO_CANDIDATES, equalCost: NO_ROUTES };
   let best: ComputedRoute | null = null;
+  // Routes tying with the current best (kept only while it stays best): rare, so no list until one.
+  let ties: ComputedRoute[] | null = null;
   for (const r of routes) {
     if (!routeMatches(r, destination)) continue;
     if (serviceEndpoint ? !isServiceEndpointRoute(r) : shutOutGateway && r.source === 'VirtualNetworkGateway') continue;
-    if (best === null || compareRoutes(r, best) < 0) best = r;
+    if (best === null) {
+      best = r;
+      continue;
+    }
+    const order = compareRoutes(r, best);
+    if (order < 0) {
+      best = r;
+      ties = null;
+    } else if (order === 0 && isEqualCost(r, best, compareRoutes)) {
+      (ties ??= []).push(r);
+    }
   }
-  return best;
+  return { winner: best, candidates: NO_CANDIDATES, equalCost: best === null || ties === null ? NO_ROUTES : equalCostOf(best, ties, compareRoutes) };
 }
 
 export function lookupRoute(routes: readonly ComputedRoute[], destination: RouteDestination, options: { readonly candidates?: boolean } = {}): RouteLookup {
   const split = destination.kind === 'default-route' ? splitDefaultRoutes(routes) : [];
-  if (options.candidates === false) return { winner: winnerOnly(routes, destination, split), candidates: [] };
+  if (options.candidates === false) return winnerOnly(routes, destination, split);
   const matching = [...routes.filter((r) => routeMatches(r, destination)), ...split];
-  if (matching.length === 0) return { winner: null, candidates: [] };
+  if (matching.length === 0) return { winner: null, candidates: NO_CANDIDATES, equalCost: NO_ROUTES };
   const serviceEndpoint = matching.filter(isServiceEndpointRoute).sort(compareRoutes);
   const protectedSystem = matching.some(isProtectedSystemRoute);
   const bgpOverride = matching.some((r) => r.source === 'User' && r.hasBgpOverride);
@@ -193,10 +236,11 @@ export function lookupRoute(routes: readonly ComputedRoute[], destination: Route
   // addresses); what-ifs inside narrower parts are decided by plain longest-prefix match.
   const ordered = split.length > 0 ? [...split].sort(compareSplit) : [...eligible].sort(compareRoutes);
   const winner = ordered[0] ?? null;
-  if (!winner) return { winner: null, candidates: [] };
+  if (!winner) return { winner: null, candidates: NO_CANDIDATES, equalCost: NO_ROUTES };
   const losers = matching.filter((r) => r !== winner).sort(compareRoutes);
   return {
     winner,
+    equalCost: equalCostOf(winner, ordered, split.length > 0 ? compareSplit : compareRoutes),
     candidates: [{ route: winner, lostBecause: null }, ...losers.map((route) => ({
       route,
       lostBecause: split.length > 0 && prefixLength(route) === 0

@@ -1,7 +1,9 @@
 /**
  * The routes that apply to a subnet: system + peering + service endpoint + gateway + UDR, or the
  * captured effective routes when Azure gave us some for a NIC in that subnet (all NICs of a subnet
- * share one effective route table, and Azure's word beats our model of it).
+ * share one effective route table, and Azure's word beats our model of it). A NIC's own capture
+ * decides for that NIC; captures of one subnet that disagree leave the subnet's answer open (see
+ * capturedRouteSetsOf).
  * Route sets are cached by signature (VNet, route table, service endpoints): at estate scale many
  * subnets share one.
  */
@@ -13,11 +15,11 @@ import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { ModelIndex } from '../model/model-index';
 import type { ServiceTag, ServiceTagIndex } from '../model/service-tags';
 import type {
-  CapturedEffectiveRoutes, EffectiveRoute, PeeringState, RouteTable, ServiceEndpoint, Subnet, VirtualNetwork, VirtualNetworkPeering,
+  CapturedEffectiveRoutes, NetworkInterface, PeeringState, RouteTable, ServiceEndpoint, Subnet, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
 import { applyPrivateEndpointRoutePolicies, privateEndpointRoutes } from './private-endpoint-routes';
-import { toNextHop, toRouteSource } from './route';
+import { nextHopLabel, toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet, ServiceTagRouteKind } from './route';
 import { buildSystemRoutes } from './system-routes';
 
@@ -72,12 +74,42 @@ export function routeServerSubnetOf(index: ModelIndex, vnet: VirtualNetwork): Re
   return null;
 }
 
-function domainKey(domain: GatewayDomain): string | null {
+/**
+ * Which subnets get the same learned routes, so that one capture's learned routes speak for all of
+ * them. A VNet gateway's routes go to every subnet of its VNet and of the spokes that use it
+ * (gateway transit) that propagate gateway routes [UDR]. A Virtual WAN hub's routes do not: what
+ * the hub router gives a connection depends on that connection ("Propagate default route" /
+ * enableInternetSecurity decides whether it learns 0.0.0.0/0, its route table association and
+ * propagation the rest) [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * so a spoke's capture speaks for its own VNet only.
+ */
+function sharingKey(domain: GatewayDomain, vnet: VirtualNetwork): string | null {
   switch (domain.kind) {
     case 'local': case 'remote': return `vnet:${domain.virtualNetworkId}`;
-    case 'virtual-hub': return `hub:${domain.virtualHubId}`;
+    case 'virtual-hub': return `hub:${domain.virtualHubId}|${vnet.id}`;
     case 'none': return null;
   }
+}
+
+/** The resource shared learned routes name: the gateway's VNet, or the hub. */
+function domainResourceId(domain: Exclude<GatewayDomain, { kind: 'none' }>): ResourceId {
+  return domain.kind === 'virtual-hub' ? domain.virtualHubId : domain.virtualNetworkId;
+}
+
+/**
+ * Whether a capture was taken with gateway route propagation off: "If true, on-premises routes are
+ * not propagated to the network interfaces in the subnet"
+ * https://learn.microsoft.com/javascript/api/@azure/arm-network/effectiveroute
+ * Such a capture cannot show a learned route, so it says nothing about what other subnets learn.
+ */
+function capturedWithoutGatewayRoutes(table: CapturedEffectiveRoutes): boolean {
+  return table.routes.some((r) => r.disableBgpRoutePropagation === true);
+}
+
+/** A capture's routes as one comparable text (order-insensitive): equal texts, same routes. */
+function captureSignature(table: CapturedEffectiveRoutes): string {
+  return table.routes.map((r) => [r.source, r.state, [...r.addressPrefixes].sort().join(','), r.nextHopType, [...r.nextHopIpAddresses].sort().join(',')]
+    .join('|').toLowerCase()).sort().join('\n');
 }
 
 function hasDefaultRoute(routes: readonly ComputedRoute[]): boolean {
@@ -93,20 +125,29 @@ function route(partial: Omit<ComputedRoute, 'cidr' | 'hasBgpOverride' | 'active'
   return { ...partial, cidr: parseCidr(partial.addressPrefix), hasBgpOverride: partial.hasBgpOverride ?? false, active: true };
 }
 
-/** Converts captured effective routes: one ComputedRoute per address prefix. */
+/**
+ * Converts captured effective routes: one ComputedRoute per address prefix and next-hop IP. A route
+ * with several next-hop IPs is several equal-cost routes (ECMP), as Route Server programs "multiple
+ * copies of the route, each with a different next hop" [RS]
+ * https://learn.microsoft.com/azure/route-server/route-server-faq
+ * so longest-prefix match keeps them as a tie (lpm.ts `equalCost`), never just the first IP.
+ */
 export function fromEffectiveRoutes(captured: CapturedEffectiveRoutes): ComputedRoute[] {
-  return captured.routes.flatMap((r: EffectiveRoute) => r.addressPrefixes.map((addressPrefix) => ({
-    source: toRouteSource(r.source),
-    origin: 'captured' as const,
-    name: r.name ?? '',
-    addressPrefix,
-    cidr: parseCidr(addressPrefix),
-    nextHop: toNextHop(r.nextHopType),
-    nextHopIpAddress: r.nextHopIpAddresses[0] ?? null,
-    hasBgpOverride: false,
-    resourceId: captured.networkInterfaceId,
-    active: r.state.trim().toLowerCase() !== 'invalid',
-  })));
+  const routes: ComputedRoute[] = [];
+  for (const r of captured.routes) {
+    const nextHop = toNextHop(r.nextHopType);
+    const source = toRouteSource(r.source);
+    const active = r.state.trim().toLowerCase() !== 'invalid';
+    const nextHopIps: readonly (string | null)[] = r.nextHopIpAddresses.length > 0 ? r.nextHopIpAddresses : [null];
+    for (const addressPrefix of r.addressPrefixes) {
+      const cidr = parseCidr(addressPrefix);
+      for (const nextHopIpAddress of nextHopIps) {
+        routes.push({ source, origin: 'captured', name: r.name ?? '', addressPrefix, cidr, nextHop, nextHopIpAddress,
+          hasBgpOverride: false, resourceId: captured.networkInterfaceId, active });
+      }
+    }
+  }
+  return routes;
 }
 
 /** Computes (and caches) route sets. Construct once per resolve. */
@@ -115,7 +156,11 @@ export class RouteSetBuilder {
   private readonly computed = new Map<string, Map<string, Map<string, RouteSet>>>();
   /** Per subnet object: avoids rebuilding the signature string on every lookup. */
   private readonly bySubnet = new Map<Subnet, RouteSet>();
-  private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes>();
+  /** Per subnet: the captures of its NICs (primary IP configuration there), lowest NIC ID first. */
+  private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes[]>();
+  /** Per captured NIC: the subnet its capture applies to. */
+  private readonly capturedNicSubnet = new Map<ResourceId, ResourceId>();
+  /** Per sharing key (see sharingKey): the learned routes captures there show; present once a capture speaks for it. */
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
   private readonly unknownLearned = new Map<Subnet, UnknownLearnedRoutes | null>();
   private readonly serviceTagTablesReported = new Set<string>();
@@ -137,7 +182,7 @@ export class RouteSetBuilder {
   constructor(private readonly index: ModelIndex, captured: readonly CapturedEffectiveRoutes[], private readonly serviceTags?: ServiceTagIndex) {
     // One scan of the NICs instead of a 100,000-entry map: captures are few.
     const capturedNics = new Map<ResourceId, CapturedEffectiveRoutes>(captured.map((t) => [t.networkInterfaceId, t]));
-    const found = new Set<ResourceId>();
+    const usable: { readonly subnetId: ResourceId; readonly table: CapturedEffectiveRoutes }[] = [];
     if (capturedNics.size > 0) {
       for (const nic of index.model.networkInterfaces) {
         const table = capturedNics.get(nic.id);
@@ -145,31 +190,48 @@ export class RouteSetBuilder {
         const config = nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0];
         // A capture whose subnet is not in the input has nowhere to apply: a gap below, not silence.
         if (!config?.subnetId || !index.subnets.has(config.subnetId)) continue;
-        found.add(nic.id);
-        // One capture per subnet is enough (they are identical); keep the first by NIC ID for determinism.
-        const existing = this.capturedBySubnet.get(config.subnetId);
-        if (!existing || table.networkInterfaceId < existing.networkInterfaceId) this.capturedBySubnet.set(config.subnetId, table);
+        usable.push({ subnetId: config.subnetId, table });
       }
     }
+    usable.sort((a, b) => (a.table.networkInterfaceId < b.table.networkInterfaceId ? -1 : 1));
+    for (const { subnetId, table } of usable) {
+      this.capturedNicSubnet.set(table.networkInterfaceId, subnetId);
+      const list = this.capturedBySubnet.get(subnetId);
+      if (list) list.push(table);
+      else this.capturedBySubnet.set(subnetId, [table]);
+    }
     for (const table of captured) {
-      if (found.has(table.networkInterfaceId)) continue;
+      if (this.capturedNicSubnet.has(table.networkInterfaceId)) continue;
       this.gaps.push({ code: 'missing-reference', scope: table.networkInterfaceId, message: 'Captured effective routes belong to a NIC that is not in the snapshot, or whose subnet is not (or that has none); they were not used.' });
     }
-    // Gateway-learned routes are only known from captures: share them with every subnet of the same gateway domain.
-    for (const [subnetId, table] of [...this.capturedBySubnet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [subnetId, tables] of this.capturedBySubnet) {
+      if (tables.length < 2 || tables.every((t) => captureSignature(t) === captureSignature(tables[0] as CapturedEffectiveRoutes))) continue;
+      // NICs of one subnet share its routes [UDR]: captures that differ were taken at different times.
+      this.gaps.push({ code: 'not-modelled', scope: subnetId,
+        message: `The captured effective routes of the NICs of subnet ${index.subnets.get(subnetId)?.name ?? nameFromResourceId(subnetId)} differ (${tables.map((t) => nameFromResourceId(t.networkInterfaceId)).join(', ')}): NICs of one subnet share its routes, so some capture is out of date. Each of those NICs follows its own capture; where they disagree, the subnet's answer is unknown. Capture them again.` });
+    }
+    // Gateway-learned routes are only known from captures: share them with every subnet that gets the same ones (see sharingKey).
+    for (const { subnetId, table } of usable) {
       const vnet = index.subnetVirtualNetwork.get(subnetId);
       if (!vnet) continue;
       // A subnet whose route table stops gateway route propagation shows none of the learned routes
-      // [UDR]: its capture says nothing about them (nor does one whose route table is not in the input).
+      // [UDR]: its capture says nothing about them (nor does one whose route table is not in the
+      // input, nor a capture that itself says propagation was off when it was taken).
       const routeTableId = index.subnets.get(subnetId)?.routeTableId ?? null;
       if (routeTableId !== null && (index.routeTables.get(routeTableId)?.disableBgpRoutePropagation ?? true)) continue;
-      const key = domainKey(gatewayDomainOf(index, vnet));
-      if (!key) continue;
+      if (capturedWithoutGatewayRoutes(table)) continue;
+      const domain = gatewayDomainOf(index, vnet);
+      const key = sharingKey(domain, vnet);
+      if (!key || domain.kind === 'none') continue;
       const learned = this.learnedByDomain.get(key) ?? [];
       for (const r of fromEffectiveRoutes(table)) {
-        if (r.source !== 'VirtualNetworkGateway' || !r.active) continue;
-        if (learned.some((l) => l.addressPrefix === r.addressPrefix && l.nextHopIpAddress === r.nextHopIpAddress)) continue;
-        learned.push({ ...r, origin: 'gateway', resourceId: key.slice(key.indexOf(':') + 1) });
+        if (r.source !== 'VirtualNetworkGateway') continue;
+        if (learned.some((l) => l.addressPrefix === r.addressPrefix && l.nextHopIpAddress === r.nextHopIpAddress && nextHopLabel(l.nextHop) === nextHopLabel(r.nextHop))) continue;
+        // Invalid in the captured subnet says only that a route of that subnet (its UDR) beat it
+        // there: "The state of this route is still Active for all other subnets" [UDR]
+        // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#routing-example
+        // Each subnet's own longest-prefix match decides it again.
+        learned.push({ ...r, origin: 'gateway', resourceId: domainResourceId(domain), active: true });
       }
       this.learnedByDomain.set(key, learned);
     }
@@ -203,7 +265,7 @@ export class RouteSetBuilder {
     if (table?.disableBgpRoutePropagation === true) return null;
     const domain = gatewayDomainOf(this.index, vnet);
     if (domain.kind === 'virtual-hub') {
-      const hubKey = domainKey(domain);
+      const hubKey = sharingKey(domain, vnet);
       if (hubKey !== null && this.learnedByDomain.has(hubKey)) return null;
       const hub = this.index.virtualHubs.get(domain.virtualHubId);
       return { resourceId: domain.virtualHubId, name: `virtual hub ${hub?.name ?? nameFromResourceId(domain.virtualHubId)}`, via: 'virtual-hub' };
@@ -214,7 +276,7 @@ export class RouteSetBuilder {
       const routeServer = routeServerSubnetOf(this.index, vnet);
       return routeServer === null ? null : { resourceId: routeServer, name: `the Azure Route Server of ${vnet.name}`, via: 'bgp' };
     }
-    const key = domainKey(domain);
+    const key = sharingKey(domain, vnet);
     if (key !== null && this.learnedByDomain.has(key)) return null;
     const domainVnet = this.index.virtualNetworks.get(domain.virtualNetworkId);
     const routeServer = domainVnet ? routeServerSubnetOf(this.index, domainVnet) : null;
@@ -258,12 +320,20 @@ export class RouteSetBuilder {
     return found;
   }
 
+  /** The capture that stands for the subnet (its lowest NIC ID), or null. */
   capturedFor(subnetId: ResourceId): CapturedEffectiveRoutes | null {
-    return this.capturedBySubnet.get(subnetId) ?? null;
+    return this.capturedBySubnet.get(subnetId)?.[0] ?? null;
   }
 
-  /** The routes Azure uses for the subnet: captured when available, else computed. */
-  routesFor(subnet: Subnet): RouteSet {
+  /**
+   * The routes Azure uses for the subnet: captured when available, else computed. With `nic`: that
+   * NIC's own capture when it has one (in this subnet), as Azure showed them for it.
+   */
+  routesFor(subnet: Subnet, nic: NetworkInterface | null = null): RouteSet {
+    if (nic !== null && this.capturedNicSubnet.size > 0 && this.capturedNicSubnet.get(nic.id) === subnet.id) {
+      const own = this.capturedBySubnet.get(subnet.id)?.find((t) => t.networkInterfaceId === nic.id);
+      if (own) return this.capturedSet(subnet, own);
+    }
     const known = this.bySubnet.get(subnet);
     if (known) return known;
     const set = this.routesForUncached(subnet);
@@ -271,17 +341,28 @@ export class RouteSetBuilder {
     return set;
   }
 
+  /**
+   * Every capture of the subnet's NICs as a route set, lowest NIC ID first (the first is the one
+   * routesFor gives the subnet); empty when none. With two or more, the engine checks they agree
+   * for the destination before one speaks for the subnet.
+   */
+  capturedRouteSetsOf(subnet: Subnet): readonly RouteSet[] {
+    const tables = this.capturedBySubnet.get(subnet.id);
+    return tables ? tables.map((t) => this.capturedSet(subnet, t)) : [];
+  }
+
+  private capturedSet(subnet: Subnet, captured: CapturedEffectiveRoutes): RouteSet {
+    const key = `captured:${captured.networkInterfaceId}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const set: RouteSet = { key, routes: fromEffectiveRoutes(captured), routeTableId: subnet.routeTableId, capturedFromNicId: captured.networkInterfaceId };
+    this.cache.set(key, set);
+    return set;
+  }
+
   private routesForUncached(subnet: Subnet): RouteSet {
-    const captured = this.capturedBySubnet.get(subnet.id);
-    if (captured) {
-      const key = `captured:${captured.networkInterfaceId}`;
-      const cached = this.cache.get(key);
-      if (cached) return cached;
-      const set: RouteSet = { key, routes: fromEffectiveRoutes(captured), routeTableId: subnet.routeTableId, capturedFromNicId: captured.networkInterfaceId };
-      this.cache.set(key, set);
-      return set;
-    }
-    return this.computedRoutesFor(subnet);
+    const captured = this.capturedBySubnet.get(subnet.id)?.[0];
+    return captured ? this.capturedSet(subnet, captured) : this.computedRoutesFor(subnet);
   }
 
   /** The routes the model implies, ignoring captures (used to detect drift). */
@@ -440,7 +521,7 @@ export class RouteSetBuilder {
 
   private gatewayRoutes(vnet: VirtualNetwork): ComputedRoute[] {
     const domain = gatewayDomainOf(this.index, vnet);
-    const key = domainKey(domain);
+    const key = sharingKey(domain, vnet);
     const routes: ComputedRoute[] = key ? [...(this.learnedByDomain.get(key) ?? [])] : [];
     if (domain.kind === 'local' || domain.kind === 'remote') {
       const gateway = (this.index.gateways.get(domain.virtualNetworkId) ?? [])

@@ -99,6 +99,33 @@ describe('lookupRoute', () => {
   });
 
   it('no matching route → no winner', () => {
-    expect(lookupRoute([r('10.0.0.0/8', 'None', 'Default')], to('8.8.8.8'))).toEqual({ winner: null, candidates: [] });
+    expect(lookupRoute([r('10.0.0.0/8', 'None', 'Default')], to('8.8.8.8'))).toEqual({ winner: null, candidates: [], equalCost: [] });
+  });
+});
+
+describe('lookupRoute: equal-cost routes (ECMP)', () => {
+  // "Azure Route Server will program multiple copies of the route, each with a different next hop ...
+  // the VM hosts will do Equal-Cost Multi-Path (ECMP) routing." https://learn.microsoft.com/azure/route-server/route-server-faq
+  const nva = (ip: string): ComputedRoute => r('0.0.0.0/0', 'VirtualNetworkGateway', 'VirtualNetworkGateway', { nextHopIpAddress: ip });
+
+  it('routes tying on every rule with other next hops are kept as equal cost, with and without candidates', () => {
+    const routes = [r('0.0.0.0/0', 'Internet', 'Default', { active: false }), nva('10.0.2.4'), nva('10.0.2.5'), nva('10.0.2.4')];
+    for (const candidates of [true, false]) {
+      const result = lookupRoute(routes, DEFAULT, { candidates });
+      expect(result.winner?.nextHopIpAddress).toBe('10.0.2.4');
+      // One per next hop: the duplicate of the winner is not an alternative.
+      expect(result.equalCost.map((x) => x.nextHopIpAddress)).toEqual(['10.0.2.5']);
+    }
+    expect(decide(routes, DEFAULT).losers).toContainEqual(['Gateway route 0.0.0.0/0 → VirtualNetworkGateway 10.0.2.5',
+      'equal cost (ECMP): same prefix and source as the route shown, to another next hop; Azure spreads flows across both']);
+  });
+
+  it('a better route, another prefix or another source is no tie', () => {
+    const udr = r('0.0.0.0/0', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.9.4' });
+    expect(lookupRoute([nva('10.0.2.4'), nva('10.0.2.5'), udr], DEFAULT).equalCost).toEqual([]);
+    expect(lookupRoute([nva('10.0.2.4'), nva('10.0.2.5'), udr], DEFAULT, { candidates: false }).equalCost).toEqual([]);
+    const split = [r('0.0.0.0/1', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.2.4' }), r('128.0.0.0/1', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.2.5' })];
+    expect(lookupRoute(split, DEFAULT).equalCost).toEqual([]);
+    expect(lookupRoute([r('8.8.0.0/16', 'None', 'User'), nva('10.0.2.4')], to('8.8.8.8')).equalCost).toEqual([]);
   });
 });

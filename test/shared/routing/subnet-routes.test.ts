@@ -11,7 +11,7 @@ function routesOf(b: ModelBuilder, subnetId: ResourceId, captured: ConstructorPa
   const builder = new RouteSetBuilder(buildModelIndex(model), captured);
   const subnet = model.subnets.find((s) => s.id === subnetId) as Subnet;
   const set = builder.routesFor(subnet);
-  return { set, builder, lines: set.routes.map((r) => `${r.source} ${r.origin} ${r.addressPrefix} ${nextHopLabel(r.nextHop)}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''}${r.active ? '' : ' (invalid)'}`) };
+  return { set, builder, subnet, lines: set.routes.map((r) => `${r.source} ${r.origin} ${r.addressPrefix} ${nextHopLabel(r.nextHop)}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''}${r.active ? '' : ' (invalid)'}`) };
 }
 
 const SYSTEM = ['Default system 0.0.0.0/0 Internet', 'Default system 10.0.0.0/8 None', 'Default system 172.16.0.0/12 None', 'Default system 192.168.0.0/16 None', 'Default system 100.64.0.0/10 None'];
@@ -65,6 +65,60 @@ describe('RouteSetBuilder', () => {
     expect(own.lines).toEqual([
       'Default captured 192.168.0.0/16 VnetLocal', 'Default captured 0.0.0.0/0 Internet (invalid)', 'VirtualNetworkGateway captured 0.0.0.0/0 VirtualNetworkGateway 192.168.255.4',
     ]);
+  });
+
+  it('shares a learned route the captured subnet shows Invalid (its own UDR beat it there), but nothing from a capture taken with propagation off', () => {
+    // "The state of this route is still Active for all other subnets"
+    // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#routing-example
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['192.168.0.0/16']);
+    b.gateway('er', v, { type: 'ExpressRoute' });
+    const captured = b.subnet(v, 'captured', '192.168.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '192.168.9.4' }]) });
+    const nic = b.nic(captured, 'nic', '192.168.1.4');
+    const plain = b.subnet(v, 'plain', '192.168.2.0/24');
+    const routes = (off: boolean) => [{ networkInterfaceId: nic, routes: [
+      effectiveRoute('192.168.0.0/16', 'VnetLocal', { disableBgpRoutePropagation: off }),
+      effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', state: 'Invalid', nextHopIpAddresses: ['192.168.255.4', '192.168.255.5'], disableBgpRoutePropagation: off }),
+      effectiveRoute('0.0.0.0/0', 'VirtualAppliance', { source: 'User', nextHopIpAddresses: ['192.168.9.4'], disableBgpRoutePropagation: off }),
+    ] }];
+    // One route per next-hop IP (equal cost), both active in the other subnet.
+    expect(routesOf(b, plain, routes(false)).lines.slice(-2)).toEqual([
+      'VirtualNetworkGateway gateway 0.0.0.0/0 VirtualNetworkGateway 192.168.255.4', 'VirtualNetworkGateway gateway 0.0.0.0/0 VirtualNetworkGateway 192.168.255.5',
+    ]);
+    // With propagation off the capture cannot show learned routes: the other subnet's stay unknown.
+    const off = routesOf(b, plain, routes(true));
+    expect(off.lines.some((l) => l.startsWith('VirtualNetworkGateway'))).toBe(false);
+    expect(off.builder.unknownLearnedRoutes(off.subnet)?.name).toBe('er');
+  });
+
+  it('a vWAN spoke\'s capture speaks for its own VNet only: the hub gives each connection its own routes', () => {
+    const b = new ModelBuilder();
+    const a = b.vnet('a', ['192.168.0.0/24']);
+    const c = b.vnet('c', ['192.168.1.0/24']);
+    b.virtualHub('hub', { connections: [{ vnetId: a, enableInternetSecurity: true }, { vnetId: c, enableInternetSecurity: false }] });
+    const nic = b.nic(b.subnet(a, 's', '192.168.0.0/25'), 'nic', '192.168.0.4');
+    const sibling = b.subnet(a, 'sibling', '192.168.0.128/25');
+    const other = b.subnet(c, 's', '192.168.1.0/25');
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.100.0.4'] })] }];
+    expect(routesOf(b, sibling, effectiveRoutes).lines.at(-1)).toBe('VirtualNetworkGateway gateway 0.0.0.0/0 VirtualNetworkGateway 10.100.0.4');
+    expect(routesOf(b, other, effectiveRoutes).lines.some((l) => l.startsWith('VirtualNetworkGateway'))).toBe(false);
+  });
+
+  it('a NIC with its own capture gets it; the subnet gets the lowest NIC ID\'s, and every capture is listed', () => {
+    const b = new ModelBuilder();
+    const s = b.subnet(b.vnet('v', ['192.168.0.0/24']), 's', '192.168.0.0/25');
+    const first = b.nic(s, 'a-nic', '192.168.0.4');
+    const second = b.nic(s, 'b-nic', '192.168.0.5');
+    const model = b.build();
+    const builder = new RouteSetBuilder(buildModelIndex(model), [
+      { networkInterfaceId: second, routes: [effectiveRoute('0.0.0.0/0', 'None')] }, { networkInterfaceId: first, routes: [effectiveRoute('0.0.0.0/0', 'Internet')] },
+    ]);
+    const subnet = model.subnets.find((x) => x.id === s) as Subnet;
+    const nicOf = (id: ResourceId) => model.networkInterfaces.find((n) => n.id === id) ?? null;
+    expect(builder.routesFor(subnet).capturedFromNicId).toBe(first);
+    expect(builder.routesFor(subnet, nicOf(second)).capturedFromNicId).toBe(second);
+    expect(builder.capturedRouteSetsOf(subnet).map((x) => x.capturedFromNicId)).toEqual([first, second]);
+    expect(builder.gaps.map((g) => [g.code, g.scope])).toEqual([['not-modelled', s]]);
   });
 
   it('adds the GatewayDefaultSite 0/0 to subnets of the gateway VNet and of spokes using its gateway', () => {
