@@ -1,12 +1,19 @@
 /**
  * Input files → one snapshot. Each file is a snapshot or ARM / az JSON; both may be mixed, and
- * everything is merged: the model (same resource ID → the later copy wins), effective routes (per
- * NIC), metrics and gaps. A single snapshot given alone is returned unchanged, hash and all.
+ * everything is merged: the model and effective routes (per NIC), metrics and gaps. When inputs
+ * hold the same resource (or a NIC's effective routes):
+ *  - between snapshots, the newer capture (`metadata.capturedAt`) wins (equal times: the later input);
+ *  - between a snapshot and the exports, the later input wins (an export carries no capture time:
+ *    the order the user gave is all there is);
+ *  - copies in different export files must agree, else the resource is left out (normalizeArm).
+ * Every disagreement is a gap naming the resource, the fields and both inputs. A child saved on
+ * its own (a route, an NSG rule) whose parent is in a snapshot joins it. A single snapshot given
+ * alone is returned unchanged, hash and all.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { normalizeArm } from '../../shared/arm/index';
-import type { ArmDocument } from '../../shared/arm/index';
+import { basename, join, resolve, sep } from 'node:path';
+import { disagreeingFields, joinDetached, normalizeArm } from '../../shared/arm/index';
+import type { ArmDocument, MergeFacts, NormalizeResult } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
 import type { ServiceTagSet } from '../../shared/model/service-tags';
@@ -46,15 +53,17 @@ export interface InputText {
 }
 
 /**
- * Name, size and SHA-256 of each input, for `metadata.inputs`. Raw bytes when the caller has them,
- * so the hash matches `sha256sum FILE` on the auditor's copy. Without them (the app import hands
- * over decoded text only) the UTF-8 encoding of the text is hashed: that equals the file's hash
- * for a UTF-8 file without a BOM, and differs for UTF-16 or BOM-prefixed exports.
+ * Name, size and SHA-256 of each input, for `metadata.inputs`, and a snapshot input's own capture
+ * time. Raw bytes when the caller has them, so the hash matches `sha256sum FILE` on the auditor's
+ * copy. Without them (the app import hands over decoded text only) the UTF-8 encoding of the text
+ * is hashed: that equals the file's hash for a UTF-8 file without a BOM, and differs for UTF-16 or
+ * BOM-prefixed exports.
  */
-function inputFileRecords(files: readonly InputText[]): SnapshotInputFile[] {
+function inputFileRecords(files: readonly InputText[], capturedAt: ReadonlyMap<string, string>): SnapshotInputFile[] {
   return files.map((file) => {
     const bytes = file.bytes ?? Buffer.from(file.text, 'utf8');
-    return { name: file.name, size: bytes.byteLength, sha256: sha256OfBytes(bytes) };
+    const captured = capturedAt.get(file.name);
+    return { name: file.name, size: bytes.byteLength, sha256: sha256OfBytes(bytes), ...(captured === undefined ? {} : { capturedAt: captured }) };
   });
 }
 
@@ -70,21 +79,124 @@ const MODEL_KEYS: readonly ModelKey[] = [
   'ipGroups', 'privateEndpoints', 'privateDnsZones',
 ];
 
-/** Resources of every model, same ID → the later model's copy, sorted by ID. */
-function mergeModels(models: readonly NetworkModel[]): NetworkModel {
+/** Where a copy of a resource (or of a NIC's effective routes) came from: what orders it against other copies. */
+interface InputRef {
+  readonly name: string;
+  /** Position among the inputs as given. */
+  readonly position: number;
+  /** The snapshot's `metadata.capturedAt`; null for an export, which carries none. */
+  readonly capturedAt: string | null;
+}
+
+interface SnapshotInput {
+  readonly snapshot: Snapshot;
+  readonly input: InputRef;
+}
+
+/** The exports, normalized together, and the input each of their documents is. */
+interface ArmInput {
+  readonly normalized: NormalizeResult;
+  readonly facts: MergeFacts;
+  readonly documents: readonly InputRef[];
+}
+
+/** Milliseconds of a capture time, or null when there is none (an export) or it does not parse. */
+function captureTime(input: InputRef): number | null {
+  if (input.capturedAt === null) return null;
+  const time = Date.parse(input.capturedAt);
+  return Number.isNaN(time) ? null : time;
+}
+
+/** Whether a copy from `challenger` replaces one from `holder`: the newer capture between snapshots, else the later input. */
+function replaces(challenger: InputRef, holder: InputRef): boolean {
+  const a = captureTime(holder);
+  const b = captureTime(challenger);
+  if (a !== null && b !== null && a !== b) return b > a;
+  return challenger.position > holder.position;
+}
+
+/** Why capture times could not order two copies. */
+function orderReason(a: InputRef, b: InputRef): string {
+  if (a.capturedAt === null || b.capturedAt === null) return 'an export carries no capture time';
+  return captureTime(a) === null || captureTime(b) === null ? 'a capture time does not parse' : 'both were captured at the same time';
+}
+
+function conflictGap(scope: string, what: string, fields: readonly string[], kept: InputRef, dropped: InputRef): Gap {
+  const a = captureTime(kept);
+  const b = captureTime(dropped);
+  const why = a !== null && b !== null && a !== b
+    ? `the copy of ${kept.name}, captured ${kept.capturedAt ?? ''}, is used; that of ${dropped.name}, captured ${dropped.capturedAt ?? ''}, is left out`
+    : `the copy of ${kept.name}, given later, is used; that of ${dropped.name} is left out (${orderReason(kept, dropped)}, so the order of the inputs decides)`;
+  return { code: 'skipped-input', scope, message: `${dropped.name} and ${kept.name} disagree about ${what} (${fields.join(', ')}): ${why}.` };
+}
+
+/**
+ * Copies of items keyed alike (resources by ID, effective routes by NIC), merged by `replaces`;
+ * every disagreement is a gap. Each list comes with the input of its items.
+ */
+class CopyMerger<T extends object> {
+  private readonly held = new Map<string, T>();
+  private readonly from = new Map<string, InputRef>();
+
+  constructor(private readonly keyOf: (item: T) => string, private readonly what: (key: string) => string, private readonly gaps: Gap[]) {}
+
+  add(item: T, input: InputRef): void {
+    const key = this.keyOf(item);
+    const current = this.held.get(key);
+    const holder = this.from.get(key);
+    if (current === undefined || holder === undefined) {
+      this.held.set(key, item);
+      this.from.set(key, input);
+      return;
+    }
+    const wins = replaces(input, holder);
+    const fields = disagreeingFields(current, item);
+    if (fields.length > 0) this.gaps.push(conflictGap(key, this.what(key), fields, wins ? input : holder, wins ? holder : input));
+    if (wins) {
+      this.held.set(key, item);
+      this.from.set(key, input);
+    }
+  }
+
+  delete(key: string): void {
+    this.held.delete(key);
+  }
+
+  /** The items kept, sorted by key. */
+  items(): T[] {
+    return [...this.held.entries()].sort((a, b) => compareText(a[0], b[0])).map(([, item]) => item);
+  }
+}
+
+/**
+ * The model of every input: the snapshots' among themselves first (newest capture), then the
+ * exports' against the copy kept (later input); see the module comment. A resource the exports
+ * left out as disputed stays out, whatever a snapshot holds: the inputs disagree about it.
+ */
+function mergeModels(snapshots: readonly SnapshotInput[], arm: ArmInput | null, gaps: Gap[]): NetworkModel {
   const merged: Record<string, readonly NetworkResource[]> = {};
   for (const key of MODEL_KEYS) {
-    const byId = new Map<string, NetworkResource>();
-    for (const model of models) for (const resource of model[key]) byId.set(resource.id, resource);
-    merged[key] = [...byId.values()].sort((a, b) => compareText(a.id, b.id));
+    const copies = new CopyMerger<NetworkResource>((r) => r.id, (id) => id, gaps);
+    for (const { snapshot, input } of snapshots) for (const resource of snapshot.model[key]) copies.add(resource, input);
+    if (arm !== null) {
+      const { normalized, facts, documents } = arm;
+      for (const resource of normalized.model[key]) copies.add(resource, documents[facts.documentOf.get(resource.id) ?? 0] as InputRef);
+      for (const id of facts.disputed) copies.delete(id);
+    }
+    merged[key] = copies.items();
   }
   return merged as unknown as NetworkModel;
 }
 
-function mergeEffectiveRoutes(lists: readonly (readonly CapturedEffectiveRoutes[])[]): CapturedEffectiveRoutes[] {
-  const byNic = new Map<string, CapturedEffectiveRoutes>();
-  for (const list of lists) for (const entry of list) byNic.set(entry.networkInterfaceId, entry);
-  return [...byNic.values()].sort((a, b) => compareText(a.networkInterfaceId, b.networkInterfaceId));
+/** Effective routes per NIC, ordered as the model's copies are. */
+function mergeEffectiveRoutes(snapshots: readonly SnapshotInput[], arm: ArmInput | null, gaps: Gap[]): CapturedEffectiveRoutes[] {
+  const copies = new CopyMerger<CapturedEffectiveRoutes>((e) => e.networkInterfaceId, (id) => `the effective routes of ${id}`, gaps);
+  for (const { snapshot, input } of snapshots) for (const entry of snapshot.effectiveRoutes) copies.add(entry, input);
+  if (arm !== null) {
+    const { normalized, facts, documents } = arm;
+    for (const entry of normalized.effectiveRoutes) copies.add(entry, documents[facts.effectiveRoutesDocumentOf.get(entry.networkInterfaceId) ?? 0] as InputRef);
+  }
+  return copies.items();
 }
 
 function mergeMetrics(lists: readonly (readonly ResourceMetric[])[]): ResourceMetric[] {
@@ -123,11 +235,17 @@ function agreed(values: readonly (string | null)[]): string | null {
   return distinct.size === 1 ? ([...distinct][0] ?? null) : null;
 }
 
+/**
+ * The scope of a merge: tenant, management group and cloud when every snapshot agrees; the
+ * subscriptions the resources are in, and every one an input snapshot read (one read and found
+ * empty is part of the evidence too).
+ */
 function mergedScope(model: NetworkModel, snapshots: readonly Snapshot[]): CaptureScope {
   const scopes = snapshots.map((s) => s.metadata.scope);
+  const read = scopes.flatMap((s) => s.subscriptionIds.map((id) => id.toLowerCase()));
   return {
     tenantId: agreed(scopes.map((s) => s.tenantId)),
-    subscriptionIds: subscriptionsOf(model),
+    subscriptionIds: [...new Set([...subscriptionsOf(model), ...read])].sort(compareText),
     managementGroupId: agreed(scopes.map((s) => s.managementGroupId)),
     cloud: agreed(scopes.map((s) => s.cloud)),
   };
@@ -165,44 +283,96 @@ export function maxNesting(text: string): number {
   return max;
 }
 
-function snapshotFromTextsUnguarded(files: readonly InputText[], options: LoadOptions): Snapshot {
-  if (files.length === 0) throw new InputError('<input>', '$', 'at least one input file');
-  const snapshots: Snapshot[] = [];
+/**
+ * The files with names that tell them apart: `origin`, `metadata.inputs`, gaps and errors name
+ * files, and two alike (the same file given twice, two drag-and-dropped files of one name) would
+ * read as one. The second and later get " (2)", " (3)"….
+ */
+function withUniqueNames(files: readonly InputText[]): readonly InputText[] {
+  const seen = new Map<string, number>();
+  const taken = new Set(files.map((f) => f.name));
+  return files.map((file) => {
+    const count = (seen.get(file.name) ?? 0) + 1;
+    seen.set(file.name, count);
+    if (count === 1) return file;
+    let n = count;
+    while (taken.has(`${file.name} (${n})`)) n++;
+    const name = `${file.name} (${n})`;
+    taken.add(name);
+    return { ...file, name };
+  });
+}
+
+/** The oldest capture time of the snapshots (as written), or null when there is none. */
+function oldestCapture(snapshots: readonly SnapshotInput[]): string | null {
+  let oldest: InputRef | null = null;
+  for (const { input } of snapshots) {
+    const time = captureTime(input);
+    if (time !== null && (oldest === null || time < (captureTime(oldest) ?? Infinity))) oldest = input;
+  }
+  return oldest?.capturedAt ?? null;
+}
+
+function snapshotFromTextsUnguarded(given: readonly InputText[], options: LoadOptions): Snapshot {
+  if (given.length === 0) throw new InputError('<input>', '$', 'at least one input file');
+  const files = withUniqueNames(given);
+  const snapshots: SnapshotInput[] = [];
   const documents: ArmDocument[] = [];
+  const documentInputs: InputRef[] = [];
   const skippedFiles: Gap[] = [];
   const read: InputText[] = [];
-  for (const file of files) {
+  files.forEach((file, position) => {
     const parsed = parseInputJson(file.name, file.text, file.directory !== undefined, skippedFiles);
-    if (parsed === null) continue;
+    if (parsed === null) return;
     read.push(file);
-    if (isSnapshotJson(parsed.json)) snapshots.push(parseSnapshotJson(parsed.json, file.name));
-    else documents.push({ fileName: file.name, json: parsed.json, skippable: file.directory !== undefined });
-  }
+    if (isSnapshotJson(parsed.json)) {
+      const snapshot = parseSnapshotJson(parsed.json, file.name);
+      snapshots.push({ snapshot, input: { name: file.name, position, capturedAt: snapshot.metadata.capturedAt } });
+    } else {
+      documents.push({ fileName: file.name, json: parsed.json, skippable: file.directory !== undefined });
+      documentInputs.push({ name: file.name, position, capturedAt: null });
+    }
+  });
   // What the lazy `metadata.inputs` hashes: the bytes when the caller read a file, without
   // keeping their decoded text (175 MB for a 100,000-NIC export) alive for the rest of the run.
   const hashSources = files.map((f) => (f.bytes === undefined ? f : { name: f.name, text: '', bytes: f.bytes }));
   const only = snapshots[0];
-  if (files.length === 1 && only !== undefined) return options.serviceTags ? withServiceTags(only, options.serviceTags) : only;
-  const serviceTags = options.serviceTags ?? newestServiceTags(snapshots);
+  if (files.length === 1 && only !== undefined) return options.serviceTags ? withServiceTags(only.snapshot, options.serviceTags) : only.snapshot;
+  const mergeGapList: Gap[] = [];
+  const serviceTags = options.serviceTags ?? mergedServiceTags(snapshots, mergeGapList);
 
-  const normalized = documents.length > 0 ? normalizeArm(documents) : null;
-  // ARM files alone: normalizeArm's model is already merged and sorted.
-  const model = snapshots.length === 0 && normalized !== null
-    ? normalized.model
-    : mergeModels([...snapshots.map((s) => s.model), ...(normalized === null ? [] : [normalized.model])]);
+  const normalized = documents.length > 0 ? normalizeArm(documents, { mergedWithOthers: snapshots.length > 0 }) : null;
+  let model: NetworkModel;
+  let effectiveRoutes: readonly CapturedEffectiveRoutes[];
+  if (normalized !== null && normalized.merge === undefined) {
+    // ARM files alone: normalizeArm's model is already merged and sorted.
+    model = normalized.model;
+    effectiveRoutes = normalized.effectiveRoutes;
+  } else {
+    const arm = normalized?.merge === undefined ? null : { normalized, facts: normalized.merge, documents: documentInputs };
+    const merged = mergeModels(snapshots, arm, mergeGapList);
+    const joined = arm === null ? { model: merged, gaps: [] } : joinDetached(merged, arm.facts.detached);
+    model = joined.model;
+    mergeGapList.push(...joined.gaps);
+    effectiveRoutes = mergeEffectiveRoutes(snapshots, arm, mergeGapList);
+  }
   const armGaps = [...skippedFiles, ...(normalized?.gaps ?? [])];
   // A snapshot may legitimately be empty; exports that resolve to nothing are a mistake to report.
   if (snapshots.length === 0) assertNetworkResources(model, [...new Set(files.map((f) => f.directory ?? f.name))], armGaps);
+  const snapshotList = snapshots.map((s) => s.snapshot);
+  const capturedAt = new Map(snapshots.map(({ snapshot, input }) => [input.name, snapshot.metadata.capturedAt]));
   return buildSnapshot({
     format: SNAPSHOT_FORMAT,
     metadata: importMetadata(
-      (options.now ?? (() => new Date()))().toISOString(), read.map((f) => f.name), options.toolVersion,
-      () => mergedScope(model, snapshots), () => inputFileRecords(hashSources),
+      // The data is as old as its oldest capture: stamping the import time would make January's
+      // data look newer than a June capture in a comparison. Exports alone carry no capture time.
+      oldestCapture(snapshots) ?? (options.now ?? (() => new Date()))().toISOString(), read.map((f) => f.name), options.toolVersion,
+      () => mergedScope(model, snapshotList), () => inputFileRecords(hashSources, capturedAt),
     ),
     model,
-    effectiveRoutes: mergeEffectiveRoutes([...snapshots.map((s) => s.effectiveRoutes), normalized?.effectiveRoutes ?? []]),
-    metrics: mergeMetrics(snapshots.map((s) => s.metrics)),
-    gaps: mergeGaps([...snapshots.map((s) => s.gaps), armGaps]),
+    effectiveRoutes,
+    metrics: mergeMetrics(snapshotList.map((s) => s.metrics)),
+    gaps: mergeGaps([...snapshotList.map((s) => s.gaps), armGaps, mergeGapList]),
     ...(serviceTags === null ? {} : { serviceTags }),
   });
 }
@@ -221,10 +391,29 @@ function importMetadata(
   return defineLazyMembers(metadata, { inputs }) as unknown as Snapshot['metadata'];
 }
 
-/** Of the inputs' service tag data, the newest (highest change number; the first of equals). */
-function newestServiceTags(snapshots: readonly Snapshot[]): ServiceTagSet | null {
+/**
+ * Of the snapshots' service tag data, the newest (highest change number; the first of equals).
+ * Change numbers count one cloud's data (Public, AzureGovernment, AzureChinaCloud… are separate
+ * series), and one cloud's prefixes say nothing of another's: data of several clouds, or snapshots
+ * captured in several clouds, leave the data out with a gap (rules naming tags are then unknown)
+ * rather than read one cloud's prefixes against another's resources.
+ */
+function mergedServiceTags(snapshots: readonly SnapshotInput[], gaps: Gap[]): ServiceTagSet | null {
+  const carrying = snapshots.filter((s) => s.snapshot.serviceTags !== undefined);
+  if (carrying.length === 0) return null;
+  const tagClouds = new Set(carrying.map((s) => s.snapshot.serviceTags?.cloud.toLowerCase() ?? ''));
+  const estateClouds = new Set(snapshots.flatMap((s) => (s.snapshot.metadata.scope.cloud === null ? [] : [s.snapshot.metadata.scope.cloud.toLowerCase()])));
+  if (tagClouds.size > 1 || estateClouds.size > 1) {
+    const tags = carrying.map((s) => `${s.input.name}: ${s.snapshot.serviceTags?.cloud || 'cloud not stated'}, change ${s.snapshot.serviceTags?.changeNumber ?? 0}`);
+    const estates = snapshots.map((s) => `${s.input.name}: ${s.snapshot.metadata.scope.cloud ?? 'not recorded'}`);
+    gaps.push({
+      code: 'skipped-input', scope: 'service tags',
+      message: `The inputs' service tag data (${tags.join('; ')}) was left out: the inputs are of more than one cloud (${estates.join('; ')}), and one cloud's tag prefixes and change numbers say nothing of another's. Give --service-tags FILE for the estate's cloud.`,
+    });
+    return null;
+  }
   let newest: ServiceTagSet | null = null;
-  for (const s of snapshots) if (s.serviceTags && (newest === null || s.serviceTags.changeNumber > newest.changeNumber)) newest = s.serviceTags;
+  for (const { snapshot } of carrying) if (snapshot.serviceTags && (newest === null || snapshot.serviceTags.changeNumber > newest.changeNumber)) newest = snapshot.serviceTags;
   return newest;
 }
 
@@ -259,10 +448,35 @@ async function filesIn(dir: string, label: string, directory: string, depth: num
   return files;
 }
 
+/**
+ * The names the paths go by in the snapshot: the base name (not the full path: origin and every
+ * message show it, and the auditor's home directory is none of the evidence's business), or, for
+ * paths that share one (`q1/estate`, `q3/estate`), as many trailing segments as tell them apart.
+ */
+function pathLabels(paths: readonly string[]): string[] {
+  const segments = paths.map((p) => resolve(p).split(sep).filter((s) => s !== ''));
+  const tail = (parts: readonly string[], n: number): string => parts.slice(-n).join('/');
+  const byBase = new Map<string, number[]>();
+  segments.forEach((parts, i) => {
+    const alike = byBase.get(tail(parts, 1));
+    if (alike === undefined) byBase.set(tail(parts, 1), [i]);
+    else alike.push(i);
+  });
+  return segments.map((parts, i) => {
+    // The same path given twice cannot be told apart by its segments: snapshotFromTexts numbers the second.
+    const whole = tail(parts, parts.length);
+    const alike = (byBase.get(tail(parts, 1)) ?? []).map((j) => segments[j] ?? []).filter((other) => tail(other, other.length) !== whole);
+    let n = 1;
+    while (n < parts.length && alike.some((other) => tail(other, n) === tail(parts, n))) n++;
+    return tail(parts, n) || basename(paths[i] ?? '');
+  });
+}
+
 /** The files `loadInputs` reads for these paths (directories expanded), in order. */
 export async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
+  const labels = pathLabels(paths);
   const files: InputFile[] = [];
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     let isDirectory: boolean;
     try {
       isDirectory = (await stat(path)).isDirectory();
@@ -270,13 +484,13 @@ export async function inputFiles(paths: readonly string[]): Promise<InputFile[]>
       const code = (error as { code?: unknown }).code;
       throw new InputError(path, '$', 'a readable file or directory', typeof code === 'string' ? code : 'an unreadable path');
     }
+    const label = labels[i] ?? basename(path);
     if (isDirectory) {
-      const found = await filesIn(path, basename(path), basename(path), 1);
+      const found = await filesIn(path, label, label, 1);
       if (found.length === 0) throw new InputError(path, '$', 'a directory with at least one file', 'none');
       files.push(...found);
     } else {
-      // The file name (not the full path) goes into the snapshot's origin and every error message.
-      files.push({ path, name: basename(path) });
+      files.push({ path, name: label });
     }
   }
   return files;

@@ -280,8 +280,9 @@ const METADATA: Schema = {
   capturedBy: 'string?',
   scope: { object: { tenantId: 'string?', subscriptionIds: 'strings', managementGroupId: 'string?', cloud: 'string?' } },
   toolVersion: 'string',
-  // Added with input file hashes; imports only (demos and pulls read no files).
-  inputs: { optional: { list: { name: 'string', size: 'number', sha256: 'string' } } },
+  // Added with input file hashes; imports only (demos and pulls read no files). `capturedAt`
+  // (a snapshot input's own capture time) was added later still.
+  inputs: { optional: { list: { name: 'string', size: 'number', sha256: 'string', capturedAt: { optional: 'string' } } } },
 };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

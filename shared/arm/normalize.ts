@@ -7,16 +7,17 @@
  *  - a bundle `{ "resources": [...], "effectiveRouteTables": { "<NIC id>": <routes> } }`;
  *  - a single resource (what `az ... show -o json` prints).
  * Resources may be REST-shaped or flattened, mixed freely. Copies of one resource (IDs compare
- * case-insensitively) are merged; unknown types are counted as gaps. A malformed resource is left
+ * case-insensitively) in one file are merged; copies in different files that disagree leave it out
+ * with a gap (see draft-store.ts); unknown types are counted as gaps. A malformed resource is left
  * out with a `skipped-input` gap (file, JSON path, expectation); a document that is no Azure
  * resource document throws InputError, or, for a `skippable` file (found in a directory), is
  * skipped with a gap.
  */
-import type { ArmDocument, NormalizeResult } from './index';
+import type { ArmDocument, DetachedChildren, NormalizeOptions, NormalizeResult } from './index';
 import type { Gap } from '../model/gaps';
 import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
-import type { CapturedEffectiveRoutes } from '../model/topology';
-import { compareIds, DraftStore, RANK_STANDALONE } from './draft-store';
+import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource, NetworkResourceKind } from '../model/topology';
+import { compareIds, DraftStore, orphanGap, RANK_STANDALONE, sameValue, type Dispute, type DraftOf } from './draft-store';
 import { buildModel } from './finalize';
 import { looksLikeEffectiveRoute, mapEffectiveRouteList } from './effective-routes';
 import {
@@ -110,6 +111,9 @@ interface ReadState {
   readonly types: Map<string, string>;
   readonly unsupported: Map<string, number>;
   readonly effectiveRoutes: Map<ResourceId, CapturedEffectiveRoutes>;
+  /** The document (index) each NIC's effective routes were last read from. */
+  readonly effectiveRouteDocuments: Map<ResourceId, number>;
+  readonly documentNames: readonly string[];
   /** Parents of child resources (listed on their own) that were malformed: dropped at the end. */
   readonly brokenParents: Map<ResourceId, string>;
   /** Modelled resources listed with `"properties": null` (see readResourceStrict), by ID: their ARM type. */
@@ -203,14 +207,27 @@ function readResources(state: ReadState, file: string, path: string, items: read
   for (let i = 0; i < items.length; i++) readResource(state, file, `${path}[${i}]`, items[i]);
 }
 
-function readEffectiveRouteTables(state: ReadState, file: string, path: string, value: JsonRecord): void {
+function readEffectiveRouteTables(state: ReadState, document: number, path: string, value: JsonRecord): void {
+  const file = state.documentNames[document] ?? '';
   for (const [key, routes] of Object.entries(value)) {
     const keyPath = `${path}[${JSON.stringify(key)}]`;
     // One NIC's malformed capture is left out (its subnet is then resolved from the topology alone).
     try {
       if (parseResourceId(key) === null) fail(file, keyPath, `a NIC resource ID as the key (${ID_EXPECTED})`, key);
       const networkInterfaceId = toResourceId(key);
-      state.effectiveRoutes.set(networkInterfaceId, { networkInterfaceId, routes: mapEffectiveRouteList(file, keyPath, routes) });
+      const entry = { networkInterfaceId, routes: mapEffectiveRouteList(file, keyPath, routes) };
+      const held = state.effectiveRoutes.get(networkInterfaceId);
+      const from = state.effectiveRouteDocuments.get(networkInterfaceId);
+      // Two captures of one NIC's routes are two moments: the later file's is used (as for
+      // snapshots given after an export), and the difference is not silent.
+      if (held !== undefined && from !== undefined && from !== document && !sameValue(held.routes, entry.routes)) {
+        state.store.gaps.push({
+          code: 'skipped-input', scope: networkInterfaceId,
+          message: `${state.documentNames[from] ?? ''} and ${file} hold different effective routes of ${networkInterfaceId}: those of ${file}, given later, are used; the others are left out.`,
+        });
+      }
+      state.effectiveRoutes.set(networkInterfaceId, entry);
+      state.effectiveRouteDocuments.set(networkInterfaceId, document);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       state.store.gaps.push({ code: 'skipped-input', scope: key, message: `${error.message}. These effective routes were left out.` });
@@ -403,7 +420,7 @@ function documentParts(doc: ArmDocument): DocumentParts {
   return fail(file, '$', DOCUMENT_EXPECTED, describeDocument(json));
 }
 
-function readDocument(state: ReadState, doc: ArmDocument): void {
+function readDocument(state: ReadState, doc: ArmDocument, index: number): void {
   let parts: DocumentParts;
   try {
     parts = documentParts(doc);
@@ -418,7 +435,7 @@ function readDocument(state: ReadState, doc: ArmDocument): void {
     if (list.single === true) readResource(state, doc.fileName, list.path, list.items[0]);
     else readResources(state, doc.fileName, list.path, list.items);
   }
-  if (parts.effectiveRouteTables !== undefined) readEffectiveRouteTables(state, doc.fileName, parts.effectiveRouteTables.path, parts.effectiveRouteTables.value);
+  if (parts.effectiveRouteTables !== undefined) readEffectiveRouteTables(state, index, parts.effectiveRouteTables.path, parts.effectiveRouteTables.value);
 }
 
 function unsupportedGaps(unsupported: ReadonlyMap<string, number>): Gap[] {
@@ -434,12 +451,26 @@ function compareGaps(a: Gap, b: Gap): number {
   return compareIds(a.code, b.code) || compareIds(a.scope, b.scope) || compareIds(a.message, b.message);
 }
 
-/** ARM JSON documents → the normalized model. Pure; throws InputError on malformed input. */
-export function normalizeArm(documents: readonly ArmDocument[]): NormalizeResult {
-  const state: ReadState = {
-    store: new DraftStore(), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), brokenParents: new Map(), withoutProperties: new Map(),
+function disputeGap(id: ResourceId, dispute: Dispute, documentNames: readonly string[]): Gap {
+  const files = [...dispute.files].sort((a, b) => a - b).map((i) => documentNames[i] ?? '');
+  return {
+    code: 'skipped-input', scope: id,
+    message: `${files.join(' and ')} hold copies of ${id} that disagree about ${[...dispute.fields].sort(compareIds).join(', ')} (a value in one and none in the other counts): `
+      + 'an export carries no capture time, so nothing says which is current. It was left out, so no verdict rests on either copy (what references it is unknown); give one export of it.',
   };
-  for (const doc of documents) readDocument(state, doc);
+}
+
+/** ARM JSON documents → the normalized model. Pure; throws InputError on malformed input. */
+export function normalizeArm(documents: readonly ArmDocument[], options: NormalizeOptions = {}): NormalizeResult {
+  const documentNames = documents.map((d) => d.fileName);
+  const state: ReadState = {
+    store: new DraftStore(documents.length), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), effectiveRouteDocuments: new Map(),
+    documentNames, brokenParents: new Map(), withoutProperties: new Map(),
+  };
+  documents.forEach((doc, index) => {
+    state.store.readingFile(index);
+    readDocument(state, doc, index);
+  });
   for (const [id, type] of state.withoutProperties) {
     if (state.store.has(id)) continue;
     state.store.gaps.push({
@@ -447,16 +478,77 @@ export function normalizeArm(documents: readonly ArmDocument[]): NormalizeResult
       message: `${id} (${type}) was listed without its properties ("properties": null, as az resource list prints every resource), so it is not modelled and what references it is unknown. Export it with az network … list or show, or Resource Graph.`,
     });
   }
-  state.store.attachChildren();
+  const elsewhere = options.mergedWithOthers === true;
+  const orphans = state.store.attachChildren();
+  if (!elsewhere) state.store.gaps.push(...orphans.map(orphanGap));
+  const brokenElsewhere = new Map<ResourceId, string>();
   for (const [parentId, childId] of state.brokenParents) {
-    if (!state.store.discard(parentId)) continue;
-    state.store.gaps.push({
-      code: 'skipped-input', scope: parentId,
-      message: `${parentId} was left out because its child ${childId} was malformed: without it the rest would be read as complete.`,
-    });
+    if (!state.store.discard(parentId)) {
+      if (elsewhere) brokenElsewhere.set(parentId, childId);
+      continue;
+    }
+    state.store.gaps.push(brokenParentGap(parentId, childId));
   }
+  // After attaching: the children of a disputed resource go with it, and never to another copy.
+  const disputes = state.store.settleDisputes();
+  for (const [id, dispute] of disputes) state.store.gaps.push(disputeGap(id, dispute, documentNames));
   const model = buildModel(state.store);
   const effectiveRoutes = [...state.effectiveRoutes.values()].sort((a, b) => compareIds(a.networkInterfaceId, b.networkInterfaceId));
   const gaps = [...state.store.gaps, ...unsupportedGaps(state.unsupported)].sort(compareGaps);
-  return { model, effectiveRoutes, gaps };
+  if (!elsewhere) return { model, effectiveRoutes, gaps };
+  return {
+    model, effectiveRoutes, gaps,
+    merge: {
+      documentOf: state.store.files, effectiveRoutesDocumentOf: state.effectiveRouteDocuments, disputed: new Set(disputes.keys()),
+      detached: { children: orphans, brokenParents: brokenElsewhere },
+    },
+  };
+}
+
+function brokenParentGap(parentId: ResourceId, childId: string): Gap {
+  return {
+    code: 'skipped-input', scope: parentId,
+    message: `${parentId} was left out because its child ${childId} was malformed: without it the rest would be read as complete.`,
+  };
+}
+
+type ModelKey = keyof NetworkModel;
+
+/**
+ * Children saved on their own whose parent is in another input (a snapshot), joined to the parent
+ * the merged model holds: a route added with `az network route-table route create` must change
+ * the route table a snapshot captured, or the subnet would be answered from a table that no longer
+ * exists. A parent whose child (listed on its own) was malformed is left out, as in `normalizeArm`;
+ * a child whose parent is in no input is a `missing-reference` gap.
+ */
+export function joinDetached(model: NetworkModel, detached: DetachedChildren): { readonly model: NetworkModel; readonly gaps: readonly Gap[] } {
+  if (detached.children.length === 0 && detached.brokenParents.size === 0) return { model, gaps: [] };
+  const wanted = new Set<ResourceId>([...detached.children.map((c) => c.parentId), ...detached.brokenParents.keys()]);
+  const keys = Object.keys(model) as ModelKey[];
+  // Only the parents go through a store of their own: attached there by the children's own code,
+  // then finalized (child lists sorted) as any normalized resource. Copies: finalizing completes a
+  // draft in place, and the model's resources are not ours to change.
+  const store = new DraftStore();
+  for (const key of keys) {
+    for (const resource of model[key] as readonly NetworkResource[]) {
+      if (wanted.has(resource.id)) store.put(resource.kind, { ...resource } as DraftOf<NetworkResourceKind>);
+    }
+  }
+  const gaps: Gap[] = [];
+  for (const child of detached.children) if (!child.attach(store)) gaps.push(orphanGap(child));
+  const dropped: string[] = [];
+  for (const [parentId, childId] of detached.brokenParents) {
+    if (!store.discard(parentId)) continue;
+    dropped.push(parentId);
+    gaps.push(brokenParentGap(parentId, childId));
+  }
+  const joined = buildModel(store);
+  const replaced = new Map<ResourceId, NetworkResource>();
+  for (const key of keys) for (const resource of joined[key] as readonly NetworkResource[]) replaced.set(resource.id, resource);
+  const isDropped = (id: ResourceId): boolean => dropped.some((p) => id === p || id.startsWith(`${p}/`));
+  const out: Record<string, readonly NetworkResource[]> = {};
+  for (const key of keys) {
+    out[key] = (model[key] as readonly NetworkResource[]).filter((r) => dropped.length === 0 || !isDropped(r.id)).map((r) => replaced.get(r.id) ?? r);
+  }
+  return { model: out as unknown as NetworkModel, gaps };
 }

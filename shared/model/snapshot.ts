@@ -46,6 +46,11 @@ export interface SnapshotInputFile {
   readonly size: number;
   /** Hex SHA-256 of the file's bytes (see electron/snapshot/load.ts for text-only imports). */
   readonly sha256: string;
+  /**
+   * For a snapshot input, its own `metadata.capturedAt` (an import of several is stamped with the
+   * oldest). Absent for export files, which carry no capture time, and in older snapshots.
+   */
+  readonly capturedAt?: string;
 }
 
 /** An Azure Monitor metric series reduced to what the `snat-capacity` finding needs. */

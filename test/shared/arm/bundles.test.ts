@@ -164,10 +164,70 @@ describe('duplicates and child resources', () => {
       { fileName: 'b.json', json: [upper] },
     ]);
     expect(model.virtualNetworks).toHaveLength(1);
-    // The later copy wins per field it carries; the subnet list only the first copy had survives.
+    // The copies agree on what both carry: the later one's tags stand (not compared: no verdict reads
+    // them), and the subnet list only the first copy had survives (a copy without one is sparse).
     expect(model.virtualNetworks[0]?.tags).toEqual({ owner: 'netops' });
     expect(model.virtualNetworks[0]?.subnetIds).toEqual([id(`${HUB}/virtualNetworks/vnet-hub/subnets/GatewaySubnet`)]);
     expect(model.subnets.map((s) => s.name)).toEqual(['GatewaySubnet']);
+  });
+
+  // Two files are two exports, maybe months apart: merged field by field they would make a
+  // resource that never existed (ARM omits a reference that is not set, so one copy's NAT gateway
+  // would survive the other's "none"). Nothing in an export says which is current.
+  it('copies in two files that disagree (a reference in one and not the other) leave the resource out with a gap naming fields and files', () => {
+    const subnetId = `${HUB}/virtualNetworks/vnet-hub/subnets/app`;
+    const subnet = (extra: Record<string, unknown>) => ({ id: subnetId, name: 'app', properties: { addressPrefix: '10.0.8.0/24', ...extra } });
+    const result = normalizeArm([
+      { fileName: 'q1.json', json: [vnet({}, { subnets: [subnet({ natGateway: { id: `${HUB}/natGateways/ngw` } })] })] },
+      { fileName: 'q4.json', json: [vnet({}, { subnets: [subnet({ defaultOutboundAccess: false })] })] },
+    ]);
+    expect(result.model.subnets).toEqual([]);
+    expect(result.model.virtualNetworks.map((v) => v.name)).toEqual(['vnet-hub']);
+    expect(result.gaps).toEqual([{
+      code: 'skipped-input', scope: id(subnetId),
+      message: `q1.json and q4.json hold copies of ${id(subnetId)} that disagree about defaultOutboundAccess, natGatewayId (a value in one and none in the other counts): `
+        + 'an export carries no capture time, so nothing says which is current. It was left out, so no verdict rests on either copy (what references it is unknown); give one export of it.',
+    }]);
+  });
+
+  it('a disputed VNet goes alone: its subnets stay, and its children saved on their own go with it', () => {
+    const peering = {
+      id: `${HUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/to-spoke`, name: 'to-spoke', type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+      properties: { peeringState: 'Connected', remoteVirtualNetwork: { id: `${SPOKE}/virtualNetworks/vnet-spoke` } },
+    };
+    const result = normalizeArm([
+      { fileName: 'a.json', json: [vnet({}, { subnets: [{ name: 'app', properties: { addressPrefix: '10.0.8.0/24' } }] }), peering] },
+      { fileName: 'b.json', json: [{ ...vnet({}), properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16', '10.9.0.0/16'] } } }] },
+    ]);
+    expect(result.model.virtualNetworks).toEqual([]);
+    expect(result.model.subnets.map((s) => s.id)).toEqual([id(`${HUB}/virtualNetworks/vnet-hub/subnets/app`)]);
+    const vnetId = id(`${HUB}/virtualNetworks/vnet-hub`);
+    expect(result.gaps).toEqual([{
+      code: 'skipped-input', scope: vnetId,
+      message: `a.json and b.json hold copies of ${vnetId} that disagree about addressPrefixes (a value in one and none in the other counts): `
+        + 'an export carries no capture time, so nothing says which is current. It was left out, so no verdict rests on either copy (what references it is unknown); give one export of it.',
+    }]);
+  });
+
+  it('copies in two files that agree are one resource, with no gap; so are copies within one file that differ', () => {
+    const twoFiles = normalizeArm([{ fileName: 'a.json', json: [vnet({ owner: 'a' })] }, { fileName: 'b.json', json: [vnet({ owner: 'b' })] }]);
+    expect(twoFiles.model.virtualNetworks).toHaveLength(1);
+    expect(twoFiles.gaps).toEqual([]);
+    // One file: a standalone copy and the embedded one are merged field by field (next test), as ever.
+    const oneFile = normalizeArm([{ fileName: 'a.json', json: [vnet({}), { ...vnet({}), properties: { addressSpace: { addressPrefixes: ['10.9.0.0/16'] } } }] }]);
+    expect(oneFile.model.virtualNetworks[0]?.addressPrefixes).toEqual(['10.9.0.0/16']);
+    expect(oneFile.gaps).toEqual([]);
+  });
+
+  it('effective routes of one NIC in two files that differ: the later file\'s are used, and a gap says so', () => {
+    const nicId = `${SPOKE}/networkInterfaces/nic1`;
+    const routes = (nextHopType: string) => ({ effectiveRouteTables: { [nicId]: [{ source: 'Default', state: 'Active', addressPrefix: ['0.0.0.0/0'], nextHopType, nextHopIpAddress: [] }] } });
+    const result = normalizeArm([{ fileName: 'a.json', json: routes('Internet') }, { fileName: 'b.json', json: routes('None') }]);
+    expect(result.effectiveRoutes.map((e) => e.routes.map((r) => r.nextHopType))).toEqual([['None']]);
+    expect(result.gaps).toEqual([{
+      code: 'skipped-input', scope: id(nicId),
+      message: `a.json and b.json hold different effective routes of ${id(nicId)}: those of b.json, given later, are used; the others are left out.`,
+    }]);
   });
 
   it('a standalone subnet wins over the embedded copy even when it comes first', () => {
