@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type DragEvent } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
+import { captureExtentOf } from '../../shared/egress/compare';
 import { chooseDefaultView, DEFAULT_ELEMENT_BUDGET } from '../../shared/graph/build-egress-graph';
 import { aggregateFlow, bandMembers, describeBand, flowFacts, type FlowBand, type FlowGrouping } from '../../shared/graph/flow-overview';
 import type { EgressAtlasApi } from '../../shared/ipc/contract';
@@ -154,7 +155,10 @@ export function Workspace({ api, state, dispatch }: Props) {
     if (!opened.ok) { dispatch({ kind: 'failed', error: opened.error }); return; }
     const other = await api.resolve({ estateId: opened.value.summary.estateId, destination: state.destination });
     if (!other.ok) { dispatch({ kind: 'failed', error: other.error }); return; }
-    dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes: sourceChanges(result, other.value), capturedAt: opened.value.snapshot.metadata.capturedAt } });
+    // With each snapshot's scope and NICs, compare tells a NIC that now follows its subnet from one
+    // that is gone, and a subscription the other capture did not cover from one emptied.
+    const changes = sourceChanges({ ...result, capture: captureExtentOf(estate.snapshot) }, { ...other.value, capture: captureExtentOf(opened.value.snapshot) });
+    dispatch({ kind: 'compared', compare: { title: opened.value.summary.title, changes, capturedAt: opened.value.snapshot.metadata.capturedAt } });
   };
 
   const loadDestinations = async (files: readonly File[]) => {

@@ -8,16 +8,34 @@ import type { IpcError, OpenedEstate } from '../../shared/ipc/contract';
 import type { CheckResult } from '../../shared/policy/types';
 import type { BadgeKind } from './badges';
 
-/** One subnet / NIC whose verdict differs between the compared snapshots. */
-export interface SourceChange {
+interface SourceChangeRow {
   readonly sourceId: string;
   readonly name: string;
-  /** Badge text before and after (`null` = the source did not exist). */
+  /**
+   * What the shown snapshot (`was`) and the compared one (`now`) say: badge text, or for a NIC with
+   * no entry of its own there, its subnet's ("Follows subnet app: …"). `null` = not in that
+   * snapshot; a `not-captured` row says instead why that snapshot could not have seen it.
+   */
   readonly was: string | null;
   readonly now: string | null;
   /** Unknown in one snapshot or both (absent otherwise): the row may reflect a missing fact rather than a change. */
   readonly unknown?: true;
 }
+
+/**
+ * One subnet / NIC that differs between the compared snapshots (`compareResults` in shared/egress):
+ * - `changed`: both answer, differently (`difference` says how: the badge can read the same on
+ *   both sides, e.g. a default-outbound finding going from info to warning);
+ * - `absent`: in one snapshot only (added or removed, depending on which is the newer);
+ * - `not-captured`: in one snapshot only because the other could not have seen it (a gap, or a
+ *   subscription outside its scope): missing data, not a change in the network.
+ */
+export type SourceChange =
+  | (SourceChangeRow & { readonly kind: 'changed'; readonly difference: string })
+  | (SourceChangeRow & { readonly kind: 'absent' })
+  | (SourceChangeRow & { readonly kind: 'not-captured' });
+
+export type SourceChangeKind = SourceChange['kind'];
 
 export interface CompareState {
   readonly title: string;

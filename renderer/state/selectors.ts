@@ -134,8 +134,12 @@ export function sourceFindings(path: EgressPath, estate: ReadonlyMap<string, rea
   return extra.length === 0 ? path.findings : [...path.findings, ...extra];
 }
 
+/**
+ * Sources marked as changed in the list and on the graph: not those one snapshot could not see
+ * (`not-captured`), which are missing data, not a change in the network.
+ */
 export function changedSourceIds(state: Pick<AppState, 'compare'>): ReadonlySet<string> {
-  return new Set((state.compare?.changes ?? []).map((c) => c.sourceId.toLowerCase()));
+  return new Set((state.compare?.changes ?? []).filter((c) => c.kind !== 'not-captured').map((c) => c.sourceId.toLowerCase()));
 }
 
 export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'search' | 'badgeFilter' | 'severityFilter' | 'compare'>): SourceList {

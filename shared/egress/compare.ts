@@ -1,18 +1,66 @@
 /**
  * Compares two resolver results (e.g. two snapshots of the same estate, or before/after a change),
- * source by source: what now leaves differently, and how. Pure; reads only the result contract.
+ * source by source: what now leaves differently, and how. Pure; reads only the result contract
+ * (and, when the caller has them, what each snapshot held: `CaptureExtent`).
+ *
+ * Three things make "present on one side only" subtler than added / removed:
+ * - a NIC has an entry only while its path differs from its subnet's; where it has none it
+ *   follows its subnet, so its subnet's path stands in for it on that side;
+ * - a side that could not read part of the estate (its gaps: 403, throttling, a skipped file, …)
+ *   or did not look at a subscription at all says nothing about what is there: such a source is
+ *   "not captured" on that side, which is missing data, not a change in the network;
+ * - a finding keeps its code but changes severity (default outbound access no VM uses yet is
+ *   `info`; once a VM uses it, `warning`): that is a change.
  */
-import { nameFromResourceId } from '../model/ids';
-import type { EgressPath, ExitMethod, FindingCode, PathSource, ResolveResult, Verdict } from './types';
+import type { Gap, GapCode } from '../model/gaps';
+import { nameFromResourceId, parseResourceId } from '../model/ids';
+import type { CaptureScope } from '../model/snapshot';
+import type { NetworkModel } from '../model/topology';
+import type { EgressPath, ExitMethod, FindingCode, FindingSeverity, PathSource, ResolveResult, Verdict } from './types';
 
-/** A `ResolveResult` (only its destination and paths are read). */
-export type ComparableResult = Pick<ResolveResult, 'destination' | 'paths'>;
+/** Which of the two compared results. */
+export type Side = 'before' | 'after';
 
-export type SourceChangeKind = 'unchanged' | 'changed' | 'added' | 'removed';
+/**
+ * What a side's snapshot held beyond its paths, for callers that have the snapshot (the app has
+ * both). Without it compare judges from the paths and gaps alone: a NIC without an entry whose
+ * subnet is there is taken to follow its subnet, and no subscription is taken as out of scope.
+ */
+export interface CaptureExtent {
+  /** Subscriptions the capture covered (`metadata.scope.subscriptionIds`); empty = not known. */
+  readonly subscriptionIds: readonly string[];
+  /** Every NIC in the snapshot's model, whether or not it has an entry of its own. */
+  readonly nicIds: readonly string[];
+}
+
+/** A `ResolveResult` (only its destination, paths and gaps are read), with what its snapshot held when known. */
+export interface ComparableResult extends Pick<ResolveResult, 'destination' | 'paths' | 'gaps'> {
+  readonly capture?: CaptureExtent;
+}
+
+/** The capture extent of a snapshot, for `ComparableResult.capture` (only its scope's subscriptions and its NICs are read). */
+export function captureExtentOf(snapshot: {
+  readonly metadata: { readonly scope: Pick<CaptureScope, 'subscriptionIds'> };
+  readonly model: Pick<NetworkModel, 'networkInterfaces'>;
+}): CaptureExtent {
+  return { subscriptionIds: snapshot.metadata.scope.subscriptionIds, nicIds: snapshot.model.networkInterfaces.map((n) => n.id) };
+}
+
+/**
+ * `not-captured`: the source is in one result only, and the other could not have seen it (its gaps,
+ * or a subscription outside its scope). Missing data, not a change: neither added nor removed.
+ */
+export type SourceChangeKind = 'unchanged' | 'changed' | 'added' | 'removed' | 'not-captured';
 
 export interface FieldChange<T> {
   readonly was: T;
   readonly now: T;
+}
+
+/** A finding as compare sees it: its code and how severe it is (`info` also marks a hypothetical one). */
+export interface FindingKey {
+  readonly code: FindingCode;
+  readonly severity: FindingSeverity;
 }
 
 /** What changed for one source. Each field is null when that aspect did not change (always null unless `changed`). */
@@ -23,25 +71,67 @@ export interface PathDifferences {
   readonly via: FieldChange<readonly string[]> | null;
   /** Compared as sets; the lists are sorted. */
   readonly egressIps: FieldChange<readonly string[]> | null;
-  /** Compared as sets of codes; the lists are sorted and de-duplicated. */
-  readonly findings: FieldChange<readonly FindingCode[]> | null;
+  /**
+   * Compared as sets of (code, severity); the lists are sorted by code, then severity, and
+   * de-duplicated. Severity counts: default-outbound going from `info` (no VM uses it) to
+   * `warning` (a VM now egresses through this deprecated path) is a change.
+   */
+  readonly findings: FieldChange<readonly FindingKey[]> | null;
 }
 
-export interface SourceChange {
+interface SourceChangeBase {
   readonly sourceId: string;
-  /** The source as the `after` result names it (the `before` one when removed). */
+  /** The source as the `after` result names it (the `before` one when only that has it). */
   readonly source: PathSource;
-  readonly kind: SourceChangeKind;
-  readonly before: EgressPath | null;
-  readonly after: EgressPath | null;
   readonly differences: PathDifferences;
 }
+
+/** Both sides answer for the source. */
+export interface ComparedSource extends SourceChangeBase {
+  readonly kind: 'unchanged' | 'changed';
+  readonly before: EgressPath;
+  readonly after: EgressPath;
+  /**
+   * Set for a NIC with an entry of its own on one side only: on this side it had none, so it
+   * followed its subnet, and `before` / `after` there is the subnet's path (source: the subnet).
+   */
+  readonly followsSubnet: Side | null;
+}
+
+export interface AddedSource extends SourceChangeBase {
+  readonly kind: 'added';
+  readonly before: null;
+  readonly after: EgressPath;
+}
+
+export interface RemovedSource extends SourceChangeBase {
+  readonly kind: 'removed';
+  readonly before: EgressPath;
+  readonly after: null;
+}
+
+/** Why the side without the source could not have seen it. */
+export type NotCapturedBecause =
+  /** That side's gaps that could hide it (read failures over its subscription, type, VNet, file, …). */
+  | { readonly kind: 'gaps'; readonly gaps: readonly Gap[] }
+  /** That side's capture did not cover the source's subscription at all. */
+  | { readonly kind: 'outside-scope'; readonly subscriptionId: string };
+
+export type NotCapturedSource = SourceChangeBase & { readonly kind: 'not-captured'; readonly because: NotCapturedBecause } & (
+  | { readonly missingFrom: 'after'; readonly before: EgressPath; readonly after: null }
+  | { readonly missingFrom: 'before'; readonly before: null; readonly after: EgressPath }
+);
+
+/** What changed for one source. */
+export type SourceChange = ComparedSource | AddedSource | RemovedSource | NotCapturedSource;
 
 export interface ComparisonSummary {
   readonly unchanged: number;
   readonly changed: number;
   readonly added: number;
   readonly removed: number;
+  /** In one result only because the other could not have seen it: not counted as added or removed. */
+  readonly notCaptured: number;
   readonly total: number;
 }
 
@@ -71,8 +161,16 @@ function changeOf<T>(was: T, now: T, same: (a: T, b: T) => boolean): FieldChange
   return same(was, now) ? null : { was, now };
 }
 
-function findingCodes(path: EgressPath): FindingCode[] {
-  return sortedUnique(path.findings.map((f) => f.code));
+const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
+
+function findingKeys(path: EgressPath): FindingKey[] {
+  const byKey = new Map<string, FindingKey>();
+  for (const f of path.findings) byKey.set(`${f.code}|${f.severity}`, { code: f.code, severity: f.severity });
+  return [...byKey.values()].sort((a, b) => compareText(a.code, b.code) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+function sameFindings(a: readonly FindingKey[], b: readonly FindingKey[]): boolean {
+  return a.length === b.length && a.every((k, i) => k.code === b[i]?.code && k.severity === b[i]?.severity);
 }
 
 export function diffPaths(before: EgressPath, after: EgressPath): PathDifferences {
@@ -81,13 +179,16 @@ export function diffPaths(before: EgressPath, after: EgressPath): PathDifference
     exit: changeOf(before.exit, after.exit, (a, b) => a === b),
     via: changeOf<readonly string[]>(before.via.map((v) => v.id), after.via.map((v) => v.id), sameList),
     egressIps: changeOf<readonly string[]>(sortedUnique(before.egressIps), sortedUnique(after.egressIps), sameList),
-    findings: changeOf<readonly FindingCode[]>(findingCodes(before), findingCodes(after), sameList),
+    findings: changeOf<readonly FindingKey[]>(findingKeys(before), findingKeys(after), sameFindings),
   };
 }
 
 function hasDifferences(d: PathDifferences): boolean {
   return d.verdict !== null || d.exit !== null || d.via !== null || d.egressIps !== null || d.findings !== null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Each side, indexed
 
 /** ARM IDs are case-insensitive; results normally carry canonical lower-case IDs already. */
 function sourceKey(path: EgressPath): string {
@@ -98,30 +199,163 @@ function bySource(paths: readonly EgressPath[]): Map<string, EgressPath> {
   return new Map(paths.map((p) => [sourceKey(p), p]));
 }
 
-function compareSource(sourceId: string, before: EgressPath | undefined, after: EgressPath | undefined): SourceChange | null {
-  if (before !== undefined && after !== undefined) {
-    const differences = diffPaths(before, after);
-    const kind = hasDifferences(differences) ? 'changed' : 'unchanged';
-    return { sourceId, source: after.source, kind, before, after, differences };
+interface SideIndex {
+  readonly paths: ReadonlyMap<string, EgressPath>;
+  /** Lower-cased NIC IDs of the side's model, when its capture extent is known. */
+  readonly nicIds: ReadonlySet<string> | null;
+  /** Lower-cased subscriptions of its capture scope; empty = not known. */
+  readonly subscriptionIds: ReadonlySet<string>;
+  /** Its gaps that mean something was not read, each scope parsed once (an estate can have thousands of gaps). */
+  readonly unread: readonly UnreadPart[];
+}
+
+function indexSide(result: ComparableResult): SideIndex {
+  return {
+    paths: bySource(result.paths),
+    nicIds: result.capture ? new Set(result.capture.nicIds.map((id) => id.toLowerCase())) : null,
+    subscriptionIds: new Set(result.capture?.subscriptionIds.map((id) => id.toLowerCase()) ?? []),
+    unread: result.gaps.filter((g) => UNREAD.has(g.code)).map(unreadPart),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a side could not have seen
+
+/**
+ * Gap codes meaning part of the input was not read, so what they cover may exist unseen. Not the
+ * others: `unsupported-resource-type` and `not-modelled` were read (subnets and NICs are modelled),
+ * and `effective-routes-unavailable` / `metrics-unavailable` concern a resource that was read.
+ */
+const UNREAD: ReadonlySet<GapCode> = new Set<GapCode>(['access-denied', 'throttled', 'timeout', 'request-failed', 'skipped-input', 'missing-reference']);
+
+/** The resource types a source's entry is built from: subnets come with their VNet; a NIC needs its own read and its subnet's. */
+const SUBNET_TYPES: readonly string[] = ['microsoft.network/virtualnetworks', 'microsoft.network/virtualnetworks/subnets'];
+const NIC_TYPE = 'microsoft.network/networkinterfaces';
+
+/** One source as the gap and scope checks see it: lower-cased IDs. */
+interface SourceFacts {
+  readonly ids: readonly string[];
+  readonly types: readonly string[];
+  readonly subscriptionId: string | null;
+}
+
+/**
+ * `subnetSeen`: the side has the NIC's subnet. A NIC is only resolved through its subnet, so
+ * whatever hid the subnet (its VNet, a VNet list that failed) hid the NIC too; but when the subnet
+ * was read, a gap about it (say a route table it names is missing) says nothing about the NIC.
+ */
+function factsOf(source: PathSource, subnetSeen: boolean): SourceFacts {
+  const id = source.id.toLowerCase();
+  const subscriptionId = parseResourceId(id)?.subscriptionId ?? null;
+  if (source.type === 'subnet') return { ids: [id], types: SUBNET_TYPES, subscriptionId };
+  const subnetId = subnetSeen ? undefined : source.subnetId?.toLowerCase();
+  return {
+    ids: subnetId === undefined ? [id] : [id, subnetId],
+    types: subnetSeen ? [NIC_TYPE] : [NIC_TYPE, ...SUBNET_TYPES],
+    subscriptionId,
+  };
+}
+
+/** `/subscriptions/{s}/providers/{namespace}/{type}`: one type listed in one subscription (the live pull's ARM lists). */
+const TYPE_IN_SUBSCRIPTION = /^\/subscriptions\/([^/]+)\/providers\/([^/]+\/[^/]+)$/;
+/** A bare resource type: the same read over several subscriptions. */
+const BARE_TYPE = /^microsoft\.[a-z0-9]+(?:\/[a-z0-9]+)+$/;
+
+/**
+ * What a gap says was not read. Its scope names a resource ID (and so its children: a VNet's
+ * subnets), a resource group or a subscription; or a type, in one subscription or in several.
+ * Any other scope (a skipped file, a refused tenant or management group) does not say which
+ * resources it held, so it could hold any.
+ */
+type UnreadPart =
+  | { readonly kind: 'under'; readonly gap: Gap; readonly id: string }
+  | { readonly kind: 'type'; readonly gap: Gap; readonly type: string; readonly subscriptionId: string | null }
+  | { readonly kind: 'anything'; readonly gap: Gap };
+
+function unreadPart(gap: Gap): UnreadPart {
+  const scope = gap.scope.trim().replace(/\/+$/, '').toLowerCase();
+  const typed = TYPE_IN_SUBSCRIPTION.exec(scope);
+  if (typed) return { kind: 'type', gap, type: typed[2] ?? '', subscriptionId: typed[1] ?? null };
+  if (scope.startsWith('/subscriptions/')) return { kind: 'under', gap, id: scope };
+  if (BARE_TYPE.test(scope)) return { kind: 'type', gap, type: scope, subscriptionId: null };
+  return { kind: 'anything', gap };
+}
+
+function couldHide(part: UnreadPart, source: SourceFacts): boolean {
+  switch (part.kind) {
+    case 'under': return source.ids.some((id) => id === part.id || id.startsWith(`${part.id}/`));
+    case 'type': return (part.subscriptionId === null || part.subscriptionId === source.subscriptionId) && source.types.includes(part.type);
+    case 'anything': return true;
   }
-  if (after !== undefined) return { sourceId, source: after.source, kind: 'added', before: null, after, differences: NO_DIFFERENCES };
-  if (before !== undefined) return { sourceId, source: before.source, kind: 'removed', before, after: null, differences: NO_DIFFERENCES };
+}
+
+/** Why `side` could not have seen the source, or null when it could have (then absent means absent). */
+function notCapturedBecause(source: PathSource, side: SideIndex): NotCapturedBecause | null {
+  const subnetSeen = source.type === 'nic' && source.subnetId !== undefined && side.paths.has(source.subnetId.toLowerCase());
+  const facts = factsOf(source, subnetSeen);
+  // An empty scope is an unknown scope (older snapshots), not "nothing captured".
+  if (side.subscriptionIds.size > 0 && facts.subscriptionId !== null && !side.subscriptionIds.has(facts.subscriptionId)) {
+    return { kind: 'outside-scope', subscriptionId: facts.subscriptionId };
+  }
+  const gaps = side.unread.filter((part) => couldHide(part, facts)).map((part) => part.gap);
+  return gaps.length > 0 ? { kind: 'gaps', gaps } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source by source
+
+function compared(sourceId: string, source: PathSource, before: EgressPath, after: EgressPath, followsSubnet: Side | null): ComparedSource {
+  const differences = diffPaths(before, after);
+  return { sourceId, source, kind: hasDifferences(differences) ? 'changed' : 'unchanged', before, after, differences, followsSubnet };
+}
+
+/**
+ * The path a NIC without an entry of its own on `side` follows there: its subnet's, unless that
+ * side's model is known not to hold the NIC (then it is gone, not following anything).
+ */
+function subnetStandIn(source: PathSource, side: SideIndex): EgressPath | null {
+  if (source.type !== 'nic' || source.subnetId === undefined) return null;
+  if (side.nicIds !== null && !side.nicIds.has(source.id.toLowerCase())) return null;
+  return side.paths.get(source.subnetId.toLowerCase()) ?? null;
+}
+
+function compareSource(sourceId: string, was: SideIndex, now: SideIndex): SourceChange | null {
+  const before = was.paths.get(sourceId);
+  const after = now.paths.get(sourceId);
+  if (before !== undefined && after !== undefined) return compared(sourceId, after.source, before, after, null);
+  if (after !== undefined) {
+    const standIn = subnetStandIn(after.source, was);
+    if (standIn !== null) return compared(sourceId, after.source, standIn, after, 'before');
+    const because = notCapturedBecause(after.source, was);
+    if (because !== null) return { sourceId, source: after.source, kind: 'not-captured', missingFrom: 'before', because, before: null, after, differences: NO_DIFFERENCES };
+    return { sourceId, source: after.source, kind: 'added', before: null, after, differences: NO_DIFFERENCES };
+  }
+  if (before !== undefined) {
+    const standIn = subnetStandIn(before.source, now);
+    if (standIn !== null) return compared(sourceId, before.source, before, standIn, 'after');
+    const because = notCapturedBecause(before.source, now);
+    if (because !== null) return { sourceId, source: before.source, kind: 'not-captured', missingFrom: 'after', because, before, after: null, differences: NO_DIFFERENCES };
+    return { sourceId, source: before.source, kind: 'removed', before, after: null, differences: NO_DIFFERENCES };
+  }
   return null;
 }
 
 /** Source-by-source comparison of two results, with summary counts. */
 export function compareResults(before: ComparableResult, after: ComparableResult): ResultComparison {
-  const was = bySource(before.paths);
-  const now = bySource(after.paths);
-  const keys = [...new Set([...was.keys(), ...now.keys()])].sort(compareText);
+  const was = indexSide(before);
+  const now = indexSide(after);
+  const keys = [...new Set([...was.paths.keys(), ...now.paths.keys()])].sort(compareText);
   const changes = keys.flatMap((key) => {
-    const change = compareSource(key, was.get(key), now.get(key));
+    const change = compareSource(key, was, now);
     return change === null ? [] : [change];
   });
   const count = (kind: SourceChangeKind): number => changes.filter((c) => c.kind === kind).length;
   return {
     changes,
-    summary: { unchanged: count('unchanged'), changed: count('changed'), added: count('added'), removed: count('removed'), total: changes.length },
+    summary: {
+      unchanged: count('unchanged'), changed: count('changed'), added: count('added'), removed: count('removed'),
+      notCaptured: count('not-captured'), total: changes.length,
+    },
     destination: changeOf(before.destination, after.destination, (a, b) => a === b),
   };
 }
@@ -143,13 +377,26 @@ function describeList(items: readonly string[]): string {
   return items.length === 0 ? 'none' : items.join(', ');
 }
 
-function describeFindings(change: FieldChange<readonly FindingCode[]>): string {
-  const added = change.now.filter((c) => !change.was.includes(c)).map((c) => `+${c}`);
-  const removed = change.was.filter((c) => !change.now.includes(c)).map((c) => `\u2212${c}`);
-  return `findings ${[...added, ...removed].join(' ')}`;
+function severitiesOf(keys: readonly FindingKey[], code: FindingCode): string {
+  return keys.filter((k) => k.code === code).map((k) => k.severity).join(', ');
 }
 
-function describeDifferences(before: EgressPath, after: EgressPath, d: PathDifferences): string {
+/** `findings +firewall-default-deny −default-outbound`; a code on both sides whose severity moved: `default-outbound info → warning`. */
+function describeFindings(change: FieldChange<readonly FindingKey[]>): string {
+  const was = sortedUnique(change.was.map((k) => k.code));
+  const now = sortedUnique(change.now.map((k) => k.code));
+  const added = now.filter((c) => !was.includes(c)).map((c) => `+${c}`);
+  const removed = was.filter((c) => !now.includes(c)).map((c) => `\u2212${c}`);
+  const moved = now.filter((c) => was.includes(c) && severitiesOf(change.was, c) !== severitiesOf(change.now, c))
+    .map((c) => `${c} ${severitiesOf(change.was, c)} \u2192 ${severitiesOf(change.now, c)}`);
+  return `findings ${[...added, ...removed, ...moved].join(' ')}`;
+}
+
+/**
+ * What differs, in one line, without saying which side is which beyond before → after:
+ * `exit public-ip → default-outbound; egress IPs 20.0.0.9 → none`. Empty when nothing does.
+ */
+export function describeDifferences(before: EgressPath, after: EgressPath, d: PathDifferences): string {
   const parts: string[] = [];
   // The exit rides along with a verdict change (`internet (nat-gateway) → denied`), else stands alone.
   if (d.verdict !== null) parts.push(`verdict ${describeOutcome(before.verdict, before.exit)} \u2192 ${describeOutcome(after.verdict, after.exit)}`);
@@ -160,16 +407,42 @@ function describeDifferences(before: EgressPath, after: EgressPath, d: PathDiffe
   return parts.join('; ');
 }
 
+const MAX_GAPS_NAMED = 3;
+
+/** Why a source is not captured, in words: `access-denied on /subscriptions/…`, or the subscription outside the scope. */
+export function describeNotCapturedBecause(because: NotCapturedBecause): string {
+  switch (because.kind) {
+    case 'outside-scope':
+      return `subscription ${because.subscriptionId} is outside that capture's scope`;
+    case 'gaps': {
+      const named = because.gaps.slice(0, MAX_GAPS_NAMED).map((g) => `${g.code} on ${g.scope}`);
+      const more = because.gaps.length - named.length;
+      return `${named.join(', ')}${more > 0 ? ` (+${more} more gap${more === 1 ? '' : 's'})` : ''}`;
+    }
+  }
+}
+
+/** `(after: no entry of its own, follows subnet app)`: the subnet's path stood in on that side. */
+function describeFollows(change: ComparedSource): string {
+  if (change.followsSubnet === null) return '';
+  const standIn = change.followsSubnet === 'before' ? change.before : change.after;
+  return ` (${change.followsSubnet}: no entry of its own, follows subnet ${standIn.source.name})`;
+}
+
 /** One line, e.g. `verdict internet (nat-gateway) → denied; findings +firewall-default-deny`. */
 export function describeChange(change: SourceChange): string {
   switch (change.kind) {
     case 'unchanged':
-      return change.after === null ? 'unchanged' : `unchanged: ${describeOutcome(change.after.verdict, change.after.exit)}`;
+      return `unchanged: ${describeOutcome(change.after.verdict, change.after.exit)}${describeFollows(change)}`;
     case 'added':
-      return change.after === null ? 'added' : `added: ${describeOutcome(change.after.verdict, change.after.exit)}`;
+      return `added: ${describeOutcome(change.after.verdict, change.after.exit)}`;
     case 'removed':
-      return change.before === null ? 'removed' : `removed (was ${describeOutcome(change.before.verdict, change.before.exit)})`;
+      return `removed (was ${describeOutcome(change.before.verdict, change.before.exit)})`;
     case 'changed':
-      return change.before === null || change.after === null ? 'changed' : describeDifferences(change.before, change.after, change.differences);
+      return `${describeDifferences(change.before, change.after, change.differences)}${describeFollows(change)}`;
+    case 'not-captured': {
+      const present = change.missingFrom === 'after' ? `was ${describeOutcome(change.before.verdict, change.before.exit)}` : `now ${describeOutcome(change.after.verdict, change.after.exit)}`;
+      return `not captured ${change.missingFrom} (${present}): ${describeNotCapturedBecause(change.because)}`;
+    }
   }
 }

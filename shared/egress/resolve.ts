@@ -141,7 +141,11 @@ function sourceAndSender(subnet: Subnet, nic: NetworkInterface | null): SourcePr
 
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
   // A NIC is always a workload: platform instances have no NIC resources in your subscription.
-  return nic ? { type: 'nic', id: nic.id, name: nic.name, role: 'workload' } : { type: 'subnet', id: subnet.id, name: subnet.name, role: subnetRole(subnet) };
+  // The NIC's subnet rides along so a comparison can stand the subnet's path in for a NIC that has
+  // no entry of its own on the other side (compare.ts).
+  return nic
+    ? { type: 'nic', id: nic.id, name: nic.name, role: 'workload', subnetId: subnet.id }
+    : { type: 'subnet', id: subnet.id, name: subnet.name, role: subnetRole(subnet) };
 }
 
 /** Who runs in a platform subnet, found in the snapshot (null: nothing found, or not modelled). */

@@ -137,13 +137,30 @@ export interface Finding {
  */
 export type SourceRole = 'workload' | 'azure-firewall' | 'firewall-management' | 'gateway' | 'bastion' | 'route-server';
 
-export interface PathSource {
-  readonly type: 'subnet' | 'nic';
+interface PathSourceBase {
   readonly id: string;
   readonly name: string;
   /** Set on every path the resolver emits (optional only so older JSON still reads). */
   readonly role?: SourceRole;
 }
+
+export interface SubnetSource extends PathSourceBase {
+  readonly type: 'subnet';
+}
+
+export interface NicSource extends PathSourceBase {
+  readonly type: 'nic';
+  /**
+   * The NIC's subnet. A NIC gets an entry only while its path differs from its subnet's; where it
+   * has none it follows that subnet's path, so a comparison needs this to tell "the NIC now leaves
+   * like its subnet" from "the NIC is gone". Set on every NIC path the resolver emits (optional
+   * only so older JSON still reads).
+   */
+  readonly subnetId?: string;
+}
+
+/** Where a path starts: a subnet (its NICs without an entry of their own), or one NIC. */
+export type PathSource = SubnetSource | NicSource;
 
 export interface EgressPath {
   readonly source: PathSource;

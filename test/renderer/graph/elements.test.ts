@@ -71,10 +71,13 @@ describe('comparison', () => {
     const before = result();
     const after = { ...before, paths: before.paths.map((p) => (p.source.id === LEGACY ? { ...p, exit: 'nat-gateway' as const, egressIps: ['20.2.2.2'], findings: [] } : p)) };
     expect(sourceChanges(before, after)).toEqual([
-      { sourceId: LEGACY, name: 'snet-legacy', was: 'Default outbound', now: 'Internet via NAT (20.2.2.2)' },
+      {
+        sourceId: LEGACY, name: 'snet-legacy', kind: 'changed', was: 'Default outbound', now: 'Internet via NAT (20.2.2.2)',
+        difference: 'exit default-outbound \u2192 nat-gateway; egress IPs none \u2192 20.2.2.2; findings \u2212default-outbound',
+      },
     ]);
     expect(sourceChanges(before, { ...before, paths: before.paths.filter((p) => p.source.id !== DB) })).toEqual([
-      { sourceId: DB, name: 'snet-db', was: 'Dropped', now: null },
+      { sourceId: DB, name: 'snet-db', kind: 'absent', was: 'Dropped', now: null },
     ]);
   });
 });

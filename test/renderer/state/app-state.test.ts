@@ -88,7 +88,14 @@ describe('comparison and tour', () => {
   it('marks changed sources in the list and exposes them for the graph', () => {
     const state = perform(opened(), {
       kind: 'compared',
-      compare: { title: 'after.json', changes: [{ sourceId: DB, name: 'snet-db', was: 'Dropped', now: 'Internet via NAT' }] },
+      compare: {
+        title: 'after.json',
+        changes: [
+          { sourceId: DB, name: 'snet-db', kind: 'changed', was: 'Dropped', now: 'Internet via NAT', difference: 'verdict dropped \u2192 internet (nat-gateway)' },
+          // Missing data, not a change in the network: listed in the banner, never marked.
+          { sourceId: APP, name: 'snet-app', kind: 'not-captured', was: 'Internet via NAT', now: 'Not captured: access-denied on /subscriptions/s1' },
+        ],
+      },
     });
     expect([...changedSourceIds(state)]).toEqual([DB]);
     const entries = buildSourceList(state).groups.flatMap((g) => g.vnets.flatMap((v) => v.entries));

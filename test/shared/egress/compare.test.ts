@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareResults, describeChange } from '../../../shared/egress/compare';
-import type { SourceChange } from '../../../shared/egress/compare';
-import type { Finding } from '../../../shared/egress/types';
+import { resolveEgress } from '../../../shared/egress';
+import { captureExtentOf, compareResults, describeChange } from '../../../shared/egress/compare';
+import type { ComparableResult, SourceChange } from '../../../shared/egress/compare';
+import type { Finding, ResolveResult } from '../../../shared/egress/types';
+import type { Gap } from '../../../shared/model/gaps';
+import type { NetworkModel } from '../../../shared/model/topology';
+import { ModelBuilder, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
 import { ids, path, result } from '../graph/hub-spoke-fixture';
+import { pathOf } from './support';
 
 const finding = (code: Finding['code']): Finding => ({ code, severity: 'warning', message: code });
 
@@ -33,6 +38,8 @@ describe('compareResults', () => {
   const comparison = compareResults(before, after);
 
   it('classifies every source, sorted by source ID, with summary counts', () => {
+    // vm1-nic's source has no subnetId (resolve@1 JSON written before it had one): its subnet
+    // cannot stand in for it, so with no gap to explain it, it reads removed.
     expect(comparison.changes.map((c) => [c.source.name, c.kind])).toEqual([
       ['vm1-nic', 'removed'],
       ['mgmt', 'unchanged'],
@@ -41,7 +48,7 @@ describe('compareResults', () => {
       ['locked', 'changed'],
       ['web', 'added'],
     ]);
-    expect(comparison.summary).toEqual({ unchanged: 2, changed: 2, added: 1, removed: 1, total: 6 });
+    expect(comparison.summary).toEqual({ unchanged: 2, changed: 2, added: 1, removed: 1, notCaptured: 0, total: 6 });
     expect(comparison.destination).toBeNull();
   });
 
@@ -51,14 +58,14 @@ describe('compareResults', () => {
       exit: { was: 'nat-gateway', now: null },
       via: null,
       egressIps: { was: ['20.0.0.2'], now: [] },
-      findings: { was: [], now: ['firewall-default-deny'] },
+      findings: { was: [], now: [{ code: 'firewall-default-deny', severity: 'warning' }] },
     });
     expect(change(comparison.changes, ids.locked).differences).toEqual({
       verdict: null,
       exit: { was: 'default-outbound', now: 'nat-gateway' },
       via: null,
       egressIps: { was: [], now: ['20.0.0.2'] },
-      findings: { was: ['default-outbound'], now: [] },
+      findings: { was: [{ code: 'default-outbound', severity: 'warning' }], now: [] },
     });
   });
 
@@ -74,7 +81,7 @@ describe('compareResults', () => {
 
   it('matches source IDs case-insensitively (ARM IDs are)', () => {
     const upper = result([{ ...before.paths[0]!, source: { ...before.paths[0]!.source, id: before.paths[0]!.source.id.toUpperCase() } }]);
-    expect(compareResults(result([before.paths[0]!]), upper).summary).toEqual({ unchanged: 1, changed: 0, added: 0, removed: 0, total: 1 });
+    expect(compareResults(result([before.paths[0]!]), upper).summary).toEqual({ unchanged: 1, changed: 0, added: 0, removed: 0, notCaptured: 0, total: 1 });
   });
 });
 
@@ -90,5 +97,193 @@ describe('describeChange', () => {
       'exit default-outbound \u2192 nat-gateway; egress IPs none \u2192 20.0.0.2; findings \u2212default-outbound',
       'added: no-outbound',
     ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Resolved estates (ModelBuilder), as two captures of the same estate
+
+const SUB = TEST_SUBSCRIPTION;
+const OTHER_SUB = '00000000-0000-0000-0000-000000000002';
+
+/** The estate resolved as a capture with these gaps (what a snapshot hands the resolver). */
+function resolved(model: NetworkModel, gaps: readonly Gap[] = []): ResolveResult {
+  return resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps });
+}
+
+/** The same, with what its snapshot held (scope and NICs), as the app passes it. */
+function captured(model: NetworkModel, subscriptionIds: readonly string[], gaps: readonly Gap[] = []): ComparableResult {
+  return { ...resolved(model, gaps), capture: captureExtentOf({ metadata: { scope: { subscriptionIds } }, model }) };
+}
+
+/** VNet spoke; subnet app with NAT gateway nat (20.0.0.1), route table rt (no routes), NSG nsg (defaults only). */
+function natEstate() {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+  const rt = b.routeTable('rt', []);
+  const nsg = b.nsg('nsg', []);
+  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: rt, networkSecurityGroupId: nsg });
+  return { b, vnet, app, rt, nat, nsg };
+}
+
+/** Subnet app (no NAT: default outbound); vm2-nic without a public IP; vm1-nic with 20.0.0.9 or without. */
+function pipEstate(withPip: boolean) {
+  const b = new ModelBuilder();
+  const app = b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24');
+  const pip = b.publicIp('vm-pip', '20.0.0.9');
+  b.nic(app, 'vm2-nic', '10.1.1.5');
+  const nic = b.nic(app, 'vm1-nic', '10.1.1.4', withPip ? { publicIpId: pip } : {});
+  return { model: b.build(), nic, app };
+}
+
+describe('a NIC with an entry of its own on one side only', () => {
+  it('the resolver names the subnet of every NIC it emits (resolve@1 source.subnetId)', () => {
+    const { model, nic, app } = pipEstate(true);
+    expect(pathOf(resolved(model), nic).source).toEqual({ type: 'nic', id: nic, name: 'vm1-nic', role: 'workload', subnetId: app });
+    // Subnets carry no subnetId.
+    expect(pathOf(resolved(model), app).source).toEqual({ type: 'subnet', id: app, name: 'app', role: 'workload' });
+  });
+
+  it('a NIC that lost its public IP is a change (public-ip → its subnet\'s exit), not "removed"', () => {
+    // The resolver emits a NIC entry only while it differs from its subnet. vm1-nic still exists and
+    // now leaves through default outbound access instead of 20.0.0.9; matched by source ID only it
+    // read "removed" (UI: "(absent)"), hiding the change of exit and IP. Its subnet's path stands in.
+    const before = pipEstate(true);
+    const after = pipEstate(false);
+    const comparison = compareResults(resolved(before.model), resolved(after.model));
+    const nicChange = change(comparison.changes, before.nic);
+    expect(nicChange.kind).toBe('changed');
+    expect(nicChange.kind === 'changed' ? nicChange.followsSubnet : null).toBe('after');
+    expect(nicChange.after?.source.id).toBe(before.app);
+    expect(nicChange.differences).toEqual({
+      verdict: null,
+      exit: { was: 'public-ip', now: 'default-outbound' },
+      via: null,
+      egressIps: { was: ['20.0.0.9'], now: [] },
+      findings: { was: [], now: [{ code: 'default-outbound', severity: 'warning' }] },
+    });
+    expect(describeChange(nicChange)).toBe(
+      'exit public-ip \u2192 default-outbound; egress IPs 20.0.0.9 \u2192 none; findings +default-outbound (after: no entry of its own, follows subnet app)');
+    expect(comparison.summary).toEqual({ unchanged: 1, changed: 1, added: 0, removed: 0, notCaptured: 0, total: 2 });
+  });
+
+  it('a NIC that gained a public IP is compared with the subnet path it followed before', () => {
+    const before = pipEstate(false);
+    const comparison = compareResults(resolved(before.model), resolved(pipEstate(true).model));
+    const nicChange = change(comparison.changes, before.nic);
+    expect([nicChange.kind, nicChange.kind === 'changed' ? nicChange.followsSubnet : null]).toEqual(['changed', 'before']);
+    expect(nicChange.differences.exit).toEqual({ was: 'default-outbound', now: 'public-ip' });
+    expect(nicChange.differences.egressIps).toEqual({ was: [], now: ['20.0.0.9'] });
+  });
+
+  it('a NIC the other snapshot does not hold at all is removed, not "follows its subnet"', () => {
+    // Without the snapshot a deleted NIC and one that now follows its subnet look alike (no entry
+    // either way); the app passes each snapshot's NICs, so a deleted one is told apart.
+    const before = pipEstate(true);
+    const b = new ModelBuilder();
+    const app = b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24');
+    b.nic(app, 'vm2-nic', '10.1.1.5');
+    const comparison = compareResults(captured(before.model, [SUB]), captured(b.build(), [SUB]));
+    expect(change(comparison.changes, before.nic).kind).toBe('removed');
+    expect(comparison.summary).toEqual({ unchanged: 1, changed: 0, added: 0, removed: 1, notCaptured: 0, total: 2 });
+  });
+});
+
+describe('a source the other capture could not have seen is "not captured", not added or removed', () => {
+  const denied: Gap = { code: 'access-denied', scope: `/subscriptions/${SUB}`, message: 'No read access.' };
+
+  it('a source missing because the later capture could not read its subscription', () => {
+    // The later capture got 403 on the subscription (gap access-denied). Read from paths alone,
+    // every subnet of it read "removed": missing data presented as a network change.
+    const { b, app } = natEstate();
+    const comparison = compareResults(resolved(b.build()), resolved(new ModelBuilder().build(), [denied]));
+    const appChange = change(comparison.changes, app);
+    expect(appChange).toMatchObject({ kind: 'not-captured', missingFrom: 'after', because: { kind: 'gaps', gaps: [denied] }, after: null });
+    expect(describeChange(appChange)).toBe(`not captured after (was internet (nat-gateway)): access-denied on /subscriptions/${SUB}`);
+    expect(comparison.summary).toEqual({ unchanged: 0, changed: 0, added: 0, removed: 0, notCaptured: 1, total: 1 });
+  });
+
+  it('the same when the earlier capture could not read it: not "added"', () => {
+    const { b, app } = natEstate();
+    const comparison = compareResults(resolved(new ModelBuilder().build(), [denied]), resolved(b.build()));
+    expect(change(comparison.changes, app)).toMatchObject({ kind: 'not-captured', missingFrom: 'before', before: null });
+    expect(comparison.summary.added).toBe(0);
+  });
+
+  const rg = `/subscriptions/${SUB}/resourceGroups/${TEST_RESOURCE_GROUP}`;
+  it.each<[string, Gap, boolean]>([
+    ['the VNet list of its subscription failed', { code: 'request-failed', scope: `/subscriptions/${SUB}/providers/microsoft.network/virtualNetworks`, message: 'm' }, true],
+    ['the VNet list failed over several subscriptions', { code: 'timeout', scope: 'Microsoft.Network/virtualNetworks', message: 'm', count: 3 }, true],
+    ['its resource group was throttled (ARM casing)', { code: 'throttled', scope: rg, message: 'm' }, true],
+    ['its VNet was skipped as malformed', { code: 'skipped-input', scope: `${rg}/providers/Microsoft.Network/virtualNetworks/spoke`, message: 'm' }, true],
+    ['a whole file was skipped (it could have held anything)', { code: 'skipped-input', scope: 'exports/vnets.json', message: 'm' }, true],
+    ['the tenant was refused', { code: 'access-denied', scope: 'tenant', message: 'm' }, true],
+    ['only route tables failed to list', { code: 'request-failed', scope: `/subscriptions/${SUB}/providers/Microsoft.Network/routeTables`, message: 'm' }, false],
+    ['only VMs were refused', { code: 'access-denied', scope: 'Microsoft.Compute/virtualMachines', message: 'm', count: 2 }, false],
+    ['another subscription was refused', { code: 'access-denied', scope: `/subscriptions/${OTHER_SUB}`, message: 'm' }, false],
+    ['a type was not modelled (it was read)', { code: 'unsupported-resource-type', scope: 'microsoft.network/virtualnetworks', message: 'm' }, false],
+    ['effective routes were unavailable (the resource was read)', { code: 'effective-routes-unavailable', scope: rg, message: 'm' }, false],
+  ])('a removed subnet: %s (hides it: %j)', (_why, gap, hidden) => {
+    const { b, app } = natEstate();
+    const kind = change(compareResults(resolved(b.build()), resolved(new ModelBuilder().build(), [gap])).changes, app).kind;
+    expect(kind).toBe(hidden ? 'not-captured' : 'removed');
+  });
+
+  it('a subscription outside the other capture\'s scope is not captured; an unknown (empty) scope says nothing', () => {
+    const { b, app } = natEstate();
+    const model = b.build();
+    const elsewhere = compareResults(captured(model, [SUB]), captured(new ModelBuilder().build(), [OTHER_SUB]));
+    expect(change(elsewhere.changes, app)).toMatchObject({ kind: 'not-captured', because: { kind: 'outside-scope', subscriptionId: SUB } });
+    expect(describeChange(change(elsewhere.changes, app))).toBe(`not captured after (was internet (nat-gateway)): subscription ${SUB} is outside that capture's scope`);
+    expect(change(compareResults(captured(model, [SUB]), captured(new ModelBuilder().build(), [])).changes, app).kind).toBe('removed');
+  });
+
+  it('a NIC is not captured when its subnet could not be read, but a gap about a subnet that was read does not hide a deleted NIC', () => {
+    const before = pipEstate(true);
+    const vnetsFailed: Gap = { code: 'request-failed', scope: `/subscriptions/${SUB}/providers/Microsoft.Network/virtualNetworks`, message: 'm' };
+    const unread = compareResults(resolved(before.model), resolved(new ModelBuilder().build(), [vnetsFailed]));
+    expect(change(unread.changes, before.nic)).toMatchObject({ kind: 'not-captured', because: { kind: 'gaps', gaps: [vnetsFailed] } });
+    // The subnet was read (it merely names a route table the capture lacks); the NIC is gone from the model.
+    const b = new ModelBuilder();
+    const app = b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24');
+    b.nic(app, 'vm2-nic', '10.1.1.5');
+    const aboutSubnet: Gap = { code: 'missing-reference', scope: app, message: 'Route table … is referenced but not in the snapshot.' };
+    const deleted = compareResults(captured(before.model, [SUB]), captured(b.build(), [SUB], [aboutSubnet]));
+    expect(change(deleted.changes, before.nic).kind).toBe('removed');
+  });
+});
+
+describe('findings compare by code and severity', () => {
+  it('default outbound access going from hypothetical (no VM uses it) to used by a VM is a change', () => {
+    // Before: the only VM has its own public IP, so the subnet's default-outbound finding is "info"
+    // (hypothetical). After: a VM without one is added and really egresses via default outbound
+    // (deprecated, non-deterministic IP [egress-rules.md, DOA]); the finding is now a "warning".
+    // Compared by code only, the comparison reported nothing changed at all.
+    const estate = (withSecondVm: boolean) => {
+      const b = new ModelBuilder();
+      const app = b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24');
+      b.nic(app, 'vm1-nic', '10.1.1.4', { publicIpId: b.publicIp('vm-pip', '20.0.0.9') });
+      if (withSecondVm) b.nic(app, 'vm2-nic', '10.1.1.5');
+      return { model: b.build(), app };
+    };
+    const before = estate(false);
+    const comparison = compareResults(resolved(before.model), resolved(estate(true).model));
+    const appChange = change(comparison.changes, before.app);
+    expect(appChange.kind).toBe('changed');
+    expect(appChange.differences).toEqual({
+      verdict: null, exit: null, via: null, egressIps: null,
+      findings: { was: [{ code: 'default-outbound', severity: 'info' }], now: [{ code: 'default-outbound', severity: 'warning' }] },
+    });
+    expect(describeChange(appChange)).toBe('findings default-outbound info \u2192 warning');
+    // vm1-nic keeps its own public IP: unchanged.
+    expect(comparison.summary).toEqual({ unchanged: 1, changed: 1, added: 0, removed: 0, notCaptured: 0, total: 2 });
+  });
+
+  it('lists codes added, removed and re-graded in one line', () => {
+    const f = (code: Finding['code'], severity: Finding['severity']): Finding => ({ code, severity, message: code });
+    const a = result([path({ id: ids.app, verdict: 'internet', exit: 'default-outbound', findings: [f('default-outbound', 'info'), f('basic-sku', 'warning')] })]);
+    const b = result([path({ id: ids.app, verdict: 'internet', exit: 'default-outbound', findings: [f('default-outbound', 'warning'), f('route-drift', 'error')] })]);
+    expect(describeChange(compareResults(a, b).changes[0]!)).toBe('findings +route-drift \u2212basic-sku default-outbound info \u2192 warning');
   });
 });
