@@ -4,25 +4,36 @@
  * (`unrestricted`, the exfiltration question in one word); the Allow rules of the firewalls on the
  * path, and the NSG allows of a restricted path, name the candidate destinations, and each
  * candidate is resolved like a what-if, so a later deny, a route or an NSG is taken into account.
+ * The default route is one flow (TCP 443); ports and protocols that the source's NSGs treat
+ * differently (an NSG that denies TCP 443 but allows TCP 80) are each resolved as a what-if of
+ * the whole internet on that port, so what they let out is listed too.
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
  * and the VNets it peers with.
  */
 import { firewallRuleSet, allowRulesFor, applicationRulePorts, prepareRuleSet } from './firewall-rules';
 import type { SourceAddress } from './destination';
-import { parseCidr } from '../model/ip';
+import { explainPath } from './explain';
+import { evaluateNsgChain } from './nsg';
+import type { NsgVerdict } from './nsg';
+import { formatCidr, parseCidr } from '../model/ip';
+import { Ipv4Set } from '../model/ip-set';
 import type { Cidr } from '../model/ip';
+import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
-import type { FirewallRule, NetworkInterface, Subnet } from '../model/topology';
+import type { FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, SecurityRule, Subnet } from '../model/topology';
 import { primaryIpConfiguration } from './outbound';
 import { resolveEgress } from './resolve';
 import { terminalOf } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
-import type { EgressPath, ExitMethod, PathSource, Verdict } from './types';
+import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
 import type { Gap } from '../model/gaps';
 
 export const REACH_SCHEMA = 'egress-atlas/reach@1' as const;
+
+/** How resolveEgress labels the default route (destination null). */
+const DEFAULT_ROUTE_LABEL = '0.0.0.0/0';
 
 export type ReachKind = 'fqdn' | 'fqdn-tag' | 'cidr' | 'service-tag' | 'web-category' | 'any';
 
@@ -52,7 +63,10 @@ export interface PrivateReachEntry {
 
 export interface ReachSource {
   readonly source: PathSource;
-  /** True when any public destination is allowed on TCP 443 (a direct path, or rules that allow everything). */
+  /**
+   * True when any public destination is allowed: on TCP 443 (a direct path), or on the ports of
+   * a rule that allows every destination or of an NSG port class open to the whole internet.
+   */
   readonly unrestricted: boolean;
   /** How the default route (0.0.0.0/0, TCP 443) ends for this source. */
   readonly defaultRoute: Verdict;
@@ -74,6 +88,12 @@ interface Candidate {
   readonly ports: readonly string[];
   readonly protocols: readonly string[];
   readonly rule: string;
+  /**
+   * Already answered, nothing to resolve: `path` for an NSG port class open to the whole internet
+   * (the what-if of the internet on that port); `unknown` for a rule on an IP group the input
+   * lacks, whose addresses (so the destinations it allows) are not known.
+   */
+  readonly answer?: { readonly kind: 'path'; readonly path: EgressPath } | { readonly kind: 'unknown' };
 }
 
 const modelIndexes = new WeakMap<object, ModelIndex>();
@@ -106,8 +126,23 @@ function ruleLabel(policyName: string, rule: FirewallRule): string {
   return `${policyName}/${rule.collection}/${rule.name}`;
 }
 
+/** An IP group's addresses as CIDR texts (`a.b.c.d-e.f.g.h` ranges as the CIDRs that make them up). */
+function ipGroupCidrs(group: IpGroup): readonly string[] {
+  return group.ipAddresses.flatMap((a) => {
+    const t = a.trim();
+    if (parseCidr(t)) return [t];
+    return Ipv4Set.tryFromRange(t)?.toCidrs() ?? [];
+  });
+}
+
+/** The host a Premium target URL names (`www.example.com/docs/*` → `www.example.com`). */
+function urlHost(url: string): string {
+  const rest = url.trim().replace(/^[a-z]+:\/\//i, '');
+  return (rest.split('/')[0] ?? '').replace(/:\d+$/, '').toLowerCase();
+}
+
 /** Candidate destinations from one firewall rule. */
-function candidatesOfRule(rule: FirewallRule, label: string): Candidate[] {
+function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>): Candidate[] {
   if (rule.kind === 'network') {
     const port = firstPort(rule.destinationPorts);
     const protocol = protocolOf(rule.protocols);
@@ -117,7 +152,14 @@ function candidatesOfRule(rule: FirewallRule, label: string): Candidate[] {
       if (t === '*' || t.toLowerCase() === 'any' || t === '0.0.0.0/0') return { ...base, kind: 'any', value: '*' };
       return parseCidr(t) ? { ...base, kind: 'cidr', value: t } : { ...base, kind: 'service-tag', value: t };
     });
-    return [...fromAddresses, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];
+    // destinationIpGroups match like the addresses they hold [FWIPG]; a group the input lacks could
+    // hold any address, so the rule may let anything out: never dropped as if it allowed nothing.
+    const fromGroups = rule.destinationIpGroupIds.flatMap((id): Candidate[] => {
+      const group = ipGroups.get(id);
+      if (!group) return [{ ...base, kind: 'any', value: '*', rule: `${label} (IP group ${nameFromResourceId(id)} is not in the input)`, answer: { kind: 'unknown' } }];
+      return ipGroupCidrs(group).map((cidr): Candidate => ({ ...base, kind: 'cidr', value: cidr }));
+    });
+    return [...fromAddresses, ...fromGroups, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];
   }
   const ports = applicationRulePorts(rule);
   const port = ports[0] ?? 443;
@@ -126,6 +168,9 @@ function candidatesOfRule(rule: FirewallRule, label: string): Candidate[] {
   const base = { port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label };
   return [
     ...rule.targetFqdns.map((f): Candidate => (f.trim() === '*' ? { ...base, kind: 'any', value: '*' } : { ...base, kind: 'fqdn', value: f.trim().toLowerCase() })),
+    // Premium target URLs allow some paths of a host [FWPREMIUM]: the host is what reaches it
+    // (a superset, so an allow-list that names the host covers the URL).
+    ...(rule.targetUrls ?? []).map((u): Candidate => ({ ...base, kind: 'fqdn', value: urlHost(u) })),
     ...rule.fqdnTags.map((t): Candidate => ({ ...base, kind: 'fqdn-tag', value: t })),
     ...(rule.webCategories ?? []).map((c): Candidate => ({ ...base, kind: 'web-category', value: c })),
   ];
@@ -150,27 +195,185 @@ function sourceAddressOf(index: ModelIndex, path: EgressPath): SourceAddress | n
   return { cidrs, applicationSecurityGroupIds: [] };
 }
 
-/** Candidates for one source: the Allow rules of the firewalls it passes, and what a restricting NSG allows. */
-function candidatesFor(index: ModelIndex, path: EgressPath): Candidate[] {
+/**
+ * Ports of one or both protocols that a source's NSGs treat alike (the same verdict for the whole
+ * internet), and the flow a what-if probes them with. NSG rules match a protocol and port
+ * ranges, so the ports fall into a few such classes; everything else on the way out (routes, the
+ * firewall's rules, which reach lists with their own ports) is resolved per candidate.
+ */
+interface FlowClass {
+  readonly protocols: readonly ('Tcp' | 'Udp')[];
+  readonly ports: readonly string[];
+  readonly probe: { readonly port: number; readonly protocol: 'Tcp' | 'Udp' };
+}
+
+interface SourceFlows {
+  /** The class of the default route's flow, TCP 443: what the source's own path speaks for. */
+  readonly defaultRoute: FlowClass;
+  /** Classes whose NSG verdict lets something out and differs from TCP 443's. */
+  readonly others: readonly FlowClass[];
+}
+
+const PROTOCOLS = ['Tcp', 'Udp'] as const;
+const ALL_PORTS: readonly string[] = ['*'];
+const DEFAULT_FLOW = { port: 443, protocol: 'Tcp' } as const;
+const UNIFORM: SourceFlows = { defaultRoute: { protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }, others: [] };
+
+/** The NSGs an outbound packet from this source crosses, in Azure's order: the NIC's, then the subnet's [NSG]. */
+function sourceNsgs(index: ModelIndex, path: EgressPath, subnetId: string | null): readonly NetworkSecurityGroup[] {
+  const nic = path.source.type === 'nic' ? index.networkInterfaces.get(path.source.id as ResourceId) : undefined;
+  const subnet = subnetId ? index.subnets.get(subnetId as ResourceId) : undefined;
+  return [nic?.networkSecurityGroupId, subnet?.networkSecurityGroupId]
+    .flatMap((id) => (id ? [index.networkSecurityGroups.get(id)] : []))
+    .filter((n): n is NetworkSecurityGroup => n !== undefined);
+}
+
+function coversProtocol(rule: SecurityRule, protocol: 'Tcp' | 'Udp'): boolean {
+  const p = rule.protocol.trim().toLowerCase();
+  return p === '*' || p === 'any' || p === protocol.toLowerCase();
+}
+
+/** Where a rule's port ranges start and end (each end as the port after it): the class boundaries. */
+function portBoundaries(rules: readonly SecurityRule[], protocol: 'Tcp' | 'Udp'): readonly number[] {
+  const bounds = new Set<number>([0, 65536]);
+  for (const rule of rules) {
+    if (!coversProtocol(rule, protocol)) continue;
+    for (const raw of rule.destinationPortRanges) {
+      const r = raw.trim();
+      if (r === '*' || r.toLowerCase() === 'any') continue;
+      const dash = r.indexOf('-');
+      const low = Number(dash < 0 ? r : r.slice(0, dash));
+      const high = Number(dash < 0 ? r : r.slice(dash + 1));
+      if (!Number.isInteger(low) || !Number.isInteger(high) || low > high) continue;
+      bounds.add(Math.max(0, low));
+      bounds.add(Math.min(65536, high + 1));
+    }
+  }
+  return [...bounds].sort((a, b) => a - b);
+}
+
+/** What an NSG verdict lets out, as a comparable key (Deny lets nothing out). */
+function verdictKey(verdict: NsgVerdict): string {
+  switch (verdict.access) {
+    case 'Allow': case 'Deny': return verdict.access;
+    case 'Partial': return `Partial|${verdict.allowedPrefixes.join(',')}|${verdict.allowedServiceTags.join(',')}|${verdict.exceptServiceTags.join(',')}`;
+    case 'Unknown': return `Unknown|${verdict.missing.map((m) => JSON.stringify(m)).join(',')}`;
+  }
+}
+
+function portText(low: number, high: number): string {
+  if (low === 0 && high === 65535) return '*';
+  return low === high ? String(low) : `${low}-${high}`;
+}
+
+/** Per NSG chain (and source, when a rule's source side depends on it): computed once. */
+const flowCache = new WeakMap<ModelIndex, Map<string, SourceFlows>>();
+
+/** Whether a rule matches every source in a VNet alike, so the classes can be shared between sources. */
+function sourceIndependent(rule: SecurityRule): boolean {
+  if ((rule.sourceApplicationSecurityGroupIds?.length ?? 0) > 0) return false;
+  return rule.sourceAddressPrefixes.every((p) => ['*', 'any', 'virtualnetwork'].includes(p.trim().toLowerCase()));
+}
+
+/**
+ * The default route is resolved on TCP 443 only; an NSG with port-specific rules may let out on
+ * other ports what it denies on 443 (allow TCP 80, deny the rest), which that path never shows.
+ * Every port class of the source's NSGs is evaluated for the whole internet, the engine's NSG
+ * semantics (evaluateNsgChain); the classes that let something out and differ from TCP 443's are
+ * resolved as what-ifs of their own.
+ */
+function sourceFlows(index: ModelIndex, path: EgressPath, source: SourceAddress | null, subnetId: string | null): SourceFlows {
+  const nsgs = sourceNsgs(index, path, subnetId);
+  if (nsgs.length === 0 || !source) return UNIFORM;
+  const rules = nsgs.flatMap((n) => n.securityRules.filter((r) => r.direction === 'Outbound'));
+  const specific = rules.some((r) => r.destinationPortRanges.some((p) => !['*', 'any'].includes(p.trim().toLowerCase())) || !['*', 'any'].includes(r.protocol.trim().toLowerCase()));
+  if (!specific) return UNIFORM;
+  let cache = flowCache.get(index);
+  if (!cache) {
+    cache = new Map();
+    flowCache.set(index, cache);
+  }
+  const sourceKey = rules.every(sourceIndependent) ? '' : `${source.cidrs.map(formatCidr).join(',')}|${(source.applicationSecurityGroupIds ?? []).join(',')}`;
+  const cacheKey = `${nsgs.map((n) => n.id).join('+')}|${sourceKey}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  // Verdict key → protocol → the ports with that verdict and the port that probes them.
+  const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>>();
+  let defaultKey = '';
+  for (const protocol of PROTOCOLS) {
+    const bounds = portBoundaries(rules, protocol);
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const low = bounds[i] ?? 0;
+      const high = (bounds[i + 1] ?? 65536) - 1;
+      const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
+      // Port 0 is no destination port a client uses; probe the class at a real one.
+      const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
+      const key = verdictKey(evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound'));
+      if (holdsDefault) defaultKey = key;
+      let byProtocol = classes.get(key);
+      if (!byProtocol) {
+        byProtocol = new Map();
+        classes.set(key, byProtocol);
+      }
+      const found = byProtocol.get(protocol);
+      if (found) {
+        found.ports.push(portText(low, high));
+        if (holdsDefault) found.probe = port;
+      } else byProtocol.set(protocol, { ports: [portText(low, high)], probe: port });
+    }
+  }
+  // The default route's path speaks for every port with TCP 443's verdict, whatever the protocol.
+  const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>();
+  const defaultRoute: FlowClass = { protocols: PROTOCOLS.filter((p) => same.has(p)), ports: [...new Set([...same.values()].flatMap((c) => c.ports))], probe: DEFAULT_FLOW };
+  const others = [...classes].filter(([key]) => key !== defaultKey && key !== 'Deny')
+    .flatMap(([, byProtocol]) => [...byProtocol].map(([protocol, c]): FlowClass => ({ protocols: [protocol], ports: c.ports, probe: { port: c.probe, protocol } })));
+  const flows: SourceFlows = { defaultRoute, others };
+  cache.set(cacheKey, flows);
+  return flows;
+}
+
+/** Candidates for one path: the Allow rules of the firewalls it passes, and what a restricting NSG allows (on the ports of `flows`). */
+function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddress | null, flows: FlowClass): Candidate[] {
   const out: Candidate[] = [];
-  const source = sourceAddressOf(index, path);
   for (const via of path.via) {
     if (via.kind !== 'azure-firewall' || !source) continue;
     const firewall = index.azureFirewalls.get(via.id as ResourceId);
     if (!firewall) continue;
     const policyName = firewall.firewallPolicyId ? index.firewallPolicies.get(firewall.firewallPolicyId)?.name ?? firewall.name : firewall.name;
     const ruleSet = prepareRuleSet(firewallRuleSet(index, firewall));
-    for (const { rule } of allowRulesFor(ruleSet, source)) out.push(...candidatesOfRule(rule, ruleLabel(policyName, rule)));
+    for (const { rule } of allowRulesFor(ruleSet, source)) out.push(...candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups));
   }
   for (const step of path.steps) {
     if (step.kind !== 'nsg' || step.access !== 'Partial') continue;
     const rule = `${step.nsg.name}/${step.rules.filter((r) => r.access === 'Allow').map((r) => r.name).join('+')}`;
     for (const allowed of step.allowed) {
       const tag = /^service tag (.+)$/.exec(allowed);
-      out.push({ kind: tag ? 'service-tag' : 'cidr', value: tag?.[1] ?? allowed, port: step.flow.port, protocol: step.flow.protocol, ports: [String(step.flow.port)], protocols: [step.flow.protocol], rule });
+      // The NSG allows these prefixes on every port of the class, not only on the one probed.
+      out.push({ kind: tag ? 'service-tag' : 'cidr', value: tag?.[1] ?? allowed, port: step.flow.port, protocol: step.flow.protocol, ports: flows.ports, protocols: flows.protocols, rule });
     }
   }
   return out;
+}
+
+/** Whether a path gets out to every public destination: internet, restricted by nothing. */
+function isOpen(path: EgressPath): boolean {
+  const terminal = terminalOf(path.steps).reason;
+  return path.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
+}
+
+/** The what-if that probes an NSG port class: the whole internet on that port. */
+function probeDestination(flow: FlowClass): string {
+  return `0.0.0.0/0:${flow.probe.port}/${flow.probe.protocol.toLowerCase()}`;
+}
+
+/** Candidates from an NSG port class, given the what-if of the internet on its probe port. */
+function flowClassCandidates(index: ModelIndex, probe: EgressPath, source: SourceAddress | null, flow: FlowClass): Candidate[] {
+  const base = { port: flow.probe.port, protocol: flow.probe.protocol, ports: flow.ports, protocols: flow.protocols, answer: { kind: 'path' as const, path: probe } };
+  if (isOpen(probe)) return [{ ...base, kind: 'any', value: '*', rule: unrestrictedRule(probe) }];
+  const named = candidatesFor(index, probe, source, flow);
+  if (named.length > 0 || probe.verdict !== 'unknown') return named;
+  // Not decided, and nothing on the path names what it lets out: anything may get out on these ports.
+  return [{ ...base, kind: 'any', value: '*', rule: explainPath(probe).at(-1)?.rule ?? 'not decided' }];
 }
 
 function destinationOf(candidate: Candidate): string | null {
@@ -229,34 +432,73 @@ function privateReach(index: ModelIndex, subnetId: string | null): PrivateReachE
   return out;
 }
 
-/** Computes what every source can reach. */
-export function computeReach(input: ResolveInput, options: Pick<ResolveOptions, 'resolve'> & { readonly source?: (source: PathSource) => boolean } = {}): ReachResult {
-  const index = indexOf(input);
-  const base = resolveEgress(input, { destination: null, resolve: options.resolve });
-  const paths = options.source ? base.paths.filter((p) => options.source?.(p.source) ?? true) : base.paths;
-  const candidates = new Map<string, Candidate[]>();
-  const destinations = new Set<string>();
-  for (const path of paths) {
-    const list = candidatesFor(index, path);
-    candidates.set(pathKey(path.source), list);
-    for (const c of list) {
-      const d = destinationOf(c);
-      if (d) destinations.add(d);
-    }
-  }
-  // One resolve per distinct candidate destination serves every source.
-  const answers = new Map<string, Map<string, EgressPath>>();
-  const gaps: Gap[] = [...base.gaps];
+/** A source's answer in a what-if: its own entry, or (a NIC without one) its subnet's. */
+function answerFor(answers: ReadonlyMap<string, ReadonlyMap<string, EgressPath>>, destination: string, key: string, subnetId: string | null): EgressPath | undefined {
+  const answer = answers.get(destination);
+  return answer ? answer.get(key) ?? (subnetId ? answer.get(`subnet|${subnetId}`) : undefined) : undefined;
+}
+
+/** One resolve per distinct destination serves every source. */
+function resolveAll(input: ResolveInput, destinations: ReadonlySet<string>, resolve: ResolveOptions['resolve'], gaps: Gap[]): Map<string, ReadonlyMap<string, EgressPath>> {
+  const answers = new Map<string, ReadonlyMap<string, EgressPath>>();
   for (const destination of [...destinations].sort()) {
-    const result = resolveEgress(input, { destination, resolve: options.resolve });
+    const result = resolveEgress(input, { destination, resolve });
     answers.set(destination, new Map(result.paths.map((p) => [pathKey(p.source), p])));
     gaps.push(...result.gaps);
   }
+  return answers;
+}
+
+export interface ReachOptions extends Pick<ResolveOptions, 'resolve'> {
+  readonly source?: (source: PathSource) => boolean;
+  /**
+   * The default-route resolve (destination null, the same `resolve`) when the caller already
+   * has it: it is not resolved again. Any other destination's result is ignored.
+   */
+  readonly defaultRoute?: ResolveResult;
+}
+
+/** Computes what every source can reach. */
+export function computeReach(input: ResolveInput, options: ReachOptions = {}): ReachResult {
+  const index = indexOf(input);
+  const given = options.defaultRoute;
+  const base = given && given.destination === DEFAULT_ROUTE_LABEL ? given : resolveEgress(input, { destination: null, resolve: options.resolve });
+  const paths = options.source ? base.paths.filter((p) => options.source?.(p.source) ?? true) : base.paths;
   const subnetOfNic = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, primaryIpConfiguration(nic)?.subnetId ?? null]));
+  const subnetOf = (source: PathSource): string | null => (source.type === 'nic' ? subnetOfNic.get(source.id) ?? null : source.id);
+  const gaps: Gap[] = [...base.gaps];
+  // NSG port classes first: each is a what-if of the whole internet on its port.
+  const flows = new Map<string, { readonly source: SourceAddress | null; readonly flows: SourceFlows }>();
+  const probes = new Set<string>();
+  for (const path of paths) {
+    const source = sourceAddressOf(index, path);
+    const f = sourceFlows(index, path, source, subnetOf(path.source));
+    flows.set(pathKey(path.source), { source, flows: f });
+    for (const c of f.others) probes.add(probeDestination(c));
+  }
+  const probeAnswers = resolveAll(input, probes, options.resolve, gaps);
+  const candidates = new Map<string, Candidate[]>();
+  const destinations = new Set<string>();
+  for (const path of paths) {
+    const key = pathKey(path.source);
+    const own = flows.get(key);
+    const source = own?.source ?? null;
+    const list = candidatesFor(index, path, source, own?.flows.defaultRoute ?? UNIFORM.defaultRoute);
+    for (const flow of own?.flows.others ?? []) {
+      const probe = answerFor(probeAnswers, probeDestination(flow), key, subnetOf(path.source));
+      if (probe) list.push(...flowClassCandidates(index, probe, source, flow));
+    }
+    candidates.set(key, list);
+    for (const c of list) {
+      const d = c.answer ? null : destinationOf(c);
+      if (d) destinations.add(d);
+    }
+  }
+  const answers = resolveAll(input, destinations, options.resolve, gaps);
   const sources = paths.map((path): ReachSource => {
     const key = pathKey(path.source);
-    const terminal = terminalOf(path.steps).reason;
-    const open = path.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
+    const subnetId = subnetOf(path.source);
+    const open = isOpen(path);
     const allowed: ReachEntry[] = [];
     if (open) {
       allowed.push({ kind: 'any', value: '*', ports: ['443'], protocols: ['Tcp'], verdict: path.verdict, exit: path.exit, via: path.via.map((v) => v.id), egressIps: path.egressIps, rule: unrestrictedRule(path) });
@@ -264,16 +506,15 @@ export function computeReach(input: ResolveInput, options: Pick<ResolveOptions, 
     const seen = new Set<string>();
     for (const candidate of candidates.get(key) ?? []) {
       const id = `${candidate.kind}|${candidate.value}|${candidate.ports.join(',')}|${candidate.protocols.join(',')}`;
-      if (seen.has(id) || (open && candidate.kind === 'any')) continue;
+      // The open path's entry already says "everything"; an NSG port class's own answer is about other ports.
+      if (seen.has(id) || (open && candidate.kind === 'any' && candidate.answer?.kind !== 'path')) continue;
       seen.add(id);
-      const destination = destinationOf(candidate);
-      const subnetId = path.source.type === 'nic' ? subnetOfNic.get(path.source.id) ?? null : path.source.id;
-      const answer = destination ? answers.get(destination) : undefined;
-      const resolved = answer ? answer.get(key) ?? (subnetId ? answer.get(`subnet|${subnetId}`) : undefined) : undefined;
+      const destination = candidate.answer ? null : destinationOf(candidate);
+      const resolved = candidate.answer?.kind === 'path' ? candidate.answer.path : destination ? answerFor(answers, destination, key, subnetId) : undefined;
       // `any` on other ports and FQDN tags are not resolved: the tag's names are not published.
-      const verdict: Verdict = resolved ? resolved.verdict : candidate.kind === 'any' ? path.verdict : 'unknown';
+      const verdict: Verdict = candidate.answer?.kind === 'unknown' ? 'unknown' : resolved ? resolved.verdict : candidate.kind === 'any' ? path.verdict : 'unknown';
       if (verdict !== 'internet' && verdict !== 'unknown') continue;
-      const except = candidate.kind === 'any' ? exceptionsOf(resolved ?? path) : [];
+      const except = candidate.kind === 'any' && candidate.answer?.kind !== 'unknown' ? exceptionsOf(resolved ?? path) : [];
       allowed.push({
         kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict,
         exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], rule: candidate.rule,
@@ -281,7 +522,6 @@ export function computeReach(input: ResolveInput, options: Pick<ResolveOptions, 
       });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
-    const subnetId = path.source.type === 'nic' ? subnetOfNic.get(path.source.id) ?? null : path.source.id;
     return { source: path.source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId) };
   });
   const seenGaps = new Set<string>();

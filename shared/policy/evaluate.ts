@@ -5,6 +5,10 @@
  * per distinct destination (shared by every control that names it), and `computeReach` for
  * `mayReach`. A path the engine calls `unknown` never passes a must / forbid requirement: it is a
  * violation saying it could not be proven, because an auditor needs a pass they can rely on.
+ *
+ * Each requirement judges the entries of the resolve it is about: a NIC whose path differs from its
+ * subnet's only for one destination (an NSG rule for its ASG) has an entry in that destination's
+ * resolve and none in the default route's, and is judged there under its own name.
  */
 import { fqdnPatternMatches } from '../egress/destination-spec';
 import { stepResourceIds, toResolveJson } from '../egress/explain';
@@ -17,6 +21,7 @@ import { resolveEgress } from '../egress/resolve';
 import { terminalOf } from '../egress/steps';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
+import type { DestinationSpec } from '../egress/destination-spec';
 import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, parseCidr } from '../model/ip';
@@ -60,9 +65,13 @@ interface Finding {
   readonly subject: string | null;
   readonly reason: string;
   readonly path: EgressPath;
+  /** mayReach: the ports and protocols of the reach entry (two entries on one destination differ by them). */
+  readonly ports?: readonly string[];
+  readonly protocols?: readonly string[];
 }
 
 const key = (source: Pick<PathSource, 'type' | 'id'>): string => `${source.type}|${source.id}`;
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function checkSource(source: PathSource): CheckSource {
   return { type: source.type, id: source.id, name: source.name };
@@ -98,6 +107,15 @@ export function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet
       tags: subnet ? tagsOf(subnet) : new Map(),
     };
   });
+}
+
+/**
+ * A NIC that has an entry of its own only in some other resolve (a destination's, or the default
+ * route's under --destination): its route-level path is its subnet's, and it is scoped and
+ * waived through its subnet like any NIC.
+ */
+function nicInfo(subnet: SourceInfo, nic: PathSource): SourceInfo {
+  return { ...subnet, source: checkSource(nic), workload: (nic.role ?? 'workload') === 'workload', own: [nic.name, nic.id] };
 }
 
 export function inScope(scope: Scope, info: SourceInfo): boolean {
@@ -199,18 +217,34 @@ function entryLabel(entry: ReachEntry): string {
 
 // ---- the evaluator ----------------------------------------------------------------------------
 
+/** A source judged for a requirement beyond the base resolve's, and the destinations it is judged for (null: all). */
+interface OwnEntry {
+  readonly info: SourceInfo;
+  readonly destinations: ReadonlySet<string> | null;
+}
+
 class Evaluation {
   private readonly jsonCache = new WeakMap<EgressPath, ResolveJsonPath>();
   private readonly destinationCache = new Map<string, ReadonlyMap<string, EgressPath>>();
+  private defaultRouteCache: ReadonlyMap<string, EgressPath> | null = null;
+  private defaultRouteResult: ResolveResult | null = null;
   private reach: ReadonlyMap<string, ReachSource> | null = null;
   private snatMetrics: ReadonlyMap<string, { readonly value: number; readonly window: string }> | null = null;
+  private readonly nicInfos = new Map<string, SourceInfo>();
+  private readonly ownNicCache = new Map<string, readonly EgressPath[]>();
   readonly nicSubnet = new Map<string, string>();
+  /** The base resolve's sources by key, set once they are built. */
+  private sources: ReadonlyMap<string, SourceInfo> = new Map();
 
-  constructor(private readonly input: ResolveInput, private readonly options: CheckOptions) {
+  constructor(private readonly input: ResolveInput, private readonly options: CheckOptions, private readonly base: ResolveResult) {
     for (const nic of input.model.networkInterfaces) {
       const subnetId = primaryIpConfiguration(nic)?.subnetId;
       if (subnetId) this.nicSubnet.set(nic.id, subnetId);
     }
+  }
+
+  useSources(sources: readonly SourceInfo[]): void {
+    this.sources = new Map(sources.map((s) => [key(s.source), s]));
   }
 
   readonly json = (path: EgressPath): ResolveJsonPath => {
@@ -224,27 +258,118 @@ class Evaluation {
     return found;
   };
 
-  /** One resolve per distinct destination, shared across controls. */
-  pathTo(label: string, text: string, source: PathSource): EgressPath | null {
-    let byKey = this.destinationCache.get(label);
-    if (!byKey) {
-      const result = resolveEgress(this.input, { destination: text, resolve: this.options.resolve, estateFindings: false });
-      byKey = new Map(result.paths.map((p) => [key(p.source), p]));
-      this.destinationCache.set(label, byKey);
-    }
+  /** A source's entry in a resolve, or (a NIC without one) its subnet's, which it follows. */
+  private entryIn(byKey: ReadonlyMap<string, EgressPath>, source: Pick<PathSource, 'type' | 'id'>): EgressPath | null {
     const own = byKey.get(key(source));
     if (own) return own;
-    // A NIC without an entry of its own for this destination follows its subnet's path.
     const subnetId = source.type === 'nic' ? this.nicSubnet.get(source.id) : undefined;
     return subnetId ? byKey.get(`subnet|${subnetId}`) ?? null : null;
   }
 
+  /** One resolve per distinct destination, shared across controls. */
+  private destination(spec: DestinationSpec): ReadonlyMap<string, EgressPath> {
+    let byKey = this.destinationCache.get(spec.label);
+    if (!byKey) {
+      const result = resolveEgress(this.input, { destination: spec.text, resolve: this.options.resolve, estateFindings: false });
+      byKey = new Map(result.paths.map((p) => [key(p.source), p]));
+      this.destinationCache.set(spec.label, byKey);
+    }
+    return byKey;
+  }
+
+  pathTo(spec: DestinationSpec, source: PathSource): EgressPath | null {
+    return this.entryIn(this.destination(spec), source);
+  }
+
+  /** The default-route resolve: mayReach is about it whatever --destination the route-level requirements follow. */
+  private defaultRoute(): ResolveResult {
+    if (!this.defaultRouteResult) {
+      this.defaultRouteResult = (this.options.destination ?? null) === null
+        ? this.base
+        : resolveEgress(this.input, { destination: null, resolve: this.options.resolve });
+    }
+    return this.defaultRouteResult;
+  }
+
+  defaultRoutePath(source: PathSource): EgressPath | null {
+    if (!this.defaultRouteCache) this.defaultRouteCache = new Map(this.defaultRoute().paths.map((p) => [key(p.source), p]));
+    return this.entryIn(this.defaultRouteCache, source);
+  }
+
   reachOf(source: PathSource): ReachSource | null {
     if (!this.reach) {
-      const result: ReachResult = computeReach(this.input, { resolve: this.options.resolve });
+      const result: ReachResult = computeReach(this.input, { resolve: this.options.resolve, defaultRoute: this.defaultRoute() });
       this.reach = new Map(result.sources.map((s) => [key(s.source), s]));
     }
-    return this.reach.get(key(source)) ?? null;
+    const own = this.reach.get(key(source));
+    if (own) return own;
+    // A NIC with an entry of its own only under --destination follows its subnet on the default route.
+    const subnetId = source.type === 'nic' ? this.nicSubnet.get(source.id) : undefined;
+    return subnetId ? this.reach.get(`subnet|${subnetId}`) ?? null : null;
+  }
+
+  /** The NIC as a source of its own, scoped through its subnet (null when the subnet is not a source). */
+  private nic(nic: PathSource): SourceInfo | null {
+    const found = this.nicInfos.get(nic.id);
+    if (found) return found;
+    const subnetId = this.nicSubnet.get(nic.id);
+    const subnet = subnetId ? this.sources.get(`subnet|${subnetId}`) : undefined;
+    if (!subnet) return null;
+    const info = nicInfo(subnet, nic);
+    this.nicInfos.set(nic.id, info);
+    return info;
+  }
+
+  /** NIC entries of a resolve that the base resolve has none for (their path differs only there). */
+  private ownNics(paths: Iterable<EgressPath>): EgressPath[] {
+    return [...paths].filter((p) => p.source.type === 'nic' && !this.sources.has(key(p.source)));
+  }
+
+  /** {@link ownNics} of a destination's resolve, once per destination however many controls name it. */
+  private ownNicsTo(spec: DestinationSpec): readonly EgressPath[] {
+    let found = this.ownNicCache.get(spec.label);
+    if (!found) {
+      found = this.ownNics(this.destination(spec).values());
+      this.ownNicCache.set(spec.label, found);
+    }
+    return found;
+  }
+
+  /**
+   * The sources a requirement judges beyond the base resolve's: for a destination requirement, the
+   * NICs with an entry of their own in that destination's resolve (judged for those destinations
+   * only: elsewhere they follow their subnet, already judged); for mayReach under --destination,
+   * the NICs with one in the default route's.
+   */
+  ownEntries(requirement: Requirement): readonly OwnEntry[] {
+    switch (requirement.kind) {
+      case 'mustReach': case 'mustNotReach': case 'privateOnly': {
+        const labels = new Map<string, { readonly info: SourceInfo; readonly destinations: Set<string> }>();
+        for (const { spec } of requirement.destinations) {
+          for (const path of this.ownNicsTo(spec)) {
+            const info = this.nic(path.source);
+            if (!info) continue;
+            const entry = labels.get(info.source.id) ?? { info, destinations: new Set<string>() };
+            entry.destinations.add(spec.label);
+            labels.set(info.source.id, entry);
+          }
+        }
+        return [...labels.values()].sort((a, b) => compareText(a.info.source.id, b.info.source.id));
+      }
+      case 'mayReach': {
+        if ((this.options.destination ?? null) === null) return [];
+        return this.ownNics(this.defaultRoute().paths).flatMap((p) => {
+          const info = this.nic(p.source);
+          return info ? [{ info, destinations: null }] : [];
+        });
+      }
+      default: return [];
+    }
+  }
+
+  /** The NICs judged as sources of their own beyond the base resolve, by ID. */
+  nicSources(): ReadonlyMap<string, SourceInfo> {
+    return this.nicInfos;
   }
 
   snat(): ReadonlyMap<string, { readonly value: number; readonly window: string }> {
@@ -279,7 +404,16 @@ function unproven(requirement: RequirementKind, path: EgressPath, subject: strin
   return { requirement, subject, path, reason: `could not be proven: ${what} is unknown (${ending(path, ev.json)})` };
 }
 
-function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): RequirementOutcome {
+/** `on Tcp 80`, `on Tcp/Udp *`: the ports and protocols of an entry that allows every destination. */
+function onPorts(entry: ReachEntry): string {
+  return entry.ports.length > 0 ? ` on ${entry.protocols.join('/')} ${entry.ports.join(',')}` : '';
+}
+
+/**
+ * @param only for a destination requirement, judge only these destinations (labels): a NIC judged
+ * beyond the base resolve has an entry of its own for them, and follows its subnet for the rest.
+ */
+function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, only: ReadonlySet<string> | null = null): RequirementOutcome {
   const path = info.path;
   const kind = requirement.kind;
   switch (requirement.kind) {
@@ -321,21 +455,26 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
       return fail([{ requirement: kind, subject: outside.join(','), path, reason: `egress IP(s) ${outside.join(', ')} outside ${requirement.texts.join(', ')}` }]);
     }
     case 'mayReach': {
-      const reach = ev.reachOf(info.path.source);
-      if (!reach) return fail([{ requirement: kind, subject: null, path, reason: 'could not be proven: no reach answer for this source' }]);
+      // Reach is about the default route whatever --destination is: so is every judgement here.
+      const defaultPath = ev.defaultRoutePath(info.source) ?? path;
+      const reach = ev.reachOf(info.source);
+      if (!reach) return fail([{ requirement: kind, subject: null, path: defaultPath, reason: 'could not be proven: no reach answer for this source' }]);
       const everything = requirement.patterns.some(allowsEverything);
-      if (reach.defaultRoute === 'unknown' && !everything) return fail([unproven(kind, path, null, 'the default route', ev)]);
+      if (reach.defaultRoute === 'unknown' && !everything) return fail([unproven(kind, defaultPath, null, 'the default route', ev)]);
       // reach.ts lists an unrestricted path as one `any` entry on TCP 443, the port the default route
       // is resolved on: other ports are not evaluated, so only a pattern allowing everything covers it
       // (`0.0.0.0/0:443` cannot be shown to hold there; a confident pass would be a guess).
-      const terminal = terminalOf(info.path.steps).reason;
-      const open = info.path.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
+      const terminal = terminalOf(defaultPath.steps).reason;
+      const open = defaultPath.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
       const findings: Finding[] = [];
       for (const entry of reach.allowed) {
+        const flow = { ports: entry.ports, protocols: entry.protocols };
+        // The open path's own entry (TCP 443); an NSG port class's `any` entry carries its own ports.
+        const defaultRouteEntry = open && entry.kind === 'any' && entry.ports.join(',') === '443' && entry.protocols.join(',') === 'Tcp';
         if (entryCovered(entry, requirement.patterns)) {
-          if (!(open && entry.kind === 'any' && !everything)) continue;
+          if (!defaultRouteEntry || everything) continue;
           findings.push({
-            requirement: kind, subject: '*', path,
+            requirement: kind, subject: '*', path: defaultPath, ...flow,
             reason: `can reach any public destination (${entry.rule}); only TCP 443 is evaluated on this unrestricted path, so it cannot be shown to stay within the mayReach list`,
           });
           continue;
@@ -343,9 +482,9 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
         const prefix = entry.verdict === 'unknown' ? 'may reach (not proven blocked)' : 'can reach';
         const subject = entry.kind === 'any' ? '*' : entry.value;
         findings.push({
-          requirement: kind, subject, path,
+          requirement: kind, subject, path: defaultPath, ...flow,
           reason: entry.kind === 'any'
-            ? `can reach any public destination (${entry.rule}), not only the mayReach list`
+            ? `${prefix} any public destination${onPorts(entry)} (${entry.rule}), not only the mayReach list`
             : `${prefix} ${entryLabel(entry)} (rule ${entry.rule}), which is not in mayReach`,
         });
       }
@@ -354,7 +493,8 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
     case 'mustReach': {
       const findings: Finding[] = [];
       for (const { spec } of requirement.destinations) {
-        const to = ev.pathTo(spec.label, spec.text, info.path.source);
+        if (only && !only.has(spec.label)) continue;
+        const to = ev.pathTo(spec, info.source);
         if (!to) {
           findings.push(noPathTo(kind, spec.label, path));
           continue;
@@ -369,7 +509,8 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
     case 'mustNotReach': {
       const findings: Finding[] = [];
       for (const { spec } of requirement.destinations) {
-        const to = ev.pathTo(spec.label, spec.text, info.path.source);
+        if (only && !only.has(spec.label)) continue;
+        const to = ev.pathTo(spec, info.source);
         if (!to) {
           findings.push(noPathTo(kind, spec.label, path));
           continue;
@@ -389,7 +530,8 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
     case 'privateOnly': {
       const findings: Finding[] = [];
       for (const { spec } of requirement.destinations) {
-        const to = ev.pathTo(spec.label, spec.text, info.path.source);
+        if (only && !only.has(spec.label)) continue;
+        const to = ev.pathTo(spec, info.source);
         if (!to) {
           findings.push(noPathTo(kind, spec.label, path));
           continue;
@@ -412,12 +554,14 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation): R
         const m = metrics.get(id);
         return m ? [{ id, ...m }] : [];
       });
-      if (measured.length === 0) return { findings: [], applicable: false };
+      // Before "no metric on its path": an unknown path may go on through a metered device the
+      // walk never reached, so the absence of a metric proves nothing about it.
       if (path.verdict === 'unknown') {
-        const load = measured.map((m) => `${nameFromResourceId(m.id)} at ${m.value}%`).join(', ');
+        const by = measured.length > 0 ? measured.map((m) => `${nameFromResourceId(m.id)} at ${m.value}%`).join(', ') : 'a device with a SNAT port utilisation metric';
         return fail([{ requirement: kind, subject: null, path,
-          reason: `could not be proven: the path is unknown (${ending(path, ev.json)}), so whether its traffic is SNATed by ${load} is not known` }]);
+          reason: `could not be proven: the path is unknown (${ending(path, ev.json)}), so whether its traffic is SNATed by ${by} is not known` }]);
       }
+      if (measured.length === 0) return { findings: [], applicable: false };
       const over = measured.filter((m) => m.value > requirement.percent);
       return fail(over.map((m) => ({
         requirement: kind, subject: m.id, path,
@@ -451,56 +595,85 @@ function evaluateControl(control: Control, sources: readonly SourceInfo[], polic
   let applicable = 0;
   const snatNoMetric: string[] = [];
   const hasSnatMetrics = ev.snat().size > 0;
+  /** Sources some requirement judged; the others in scope were not judged at all (JUnit skips them). */
+  const judged = new Set<string>();
+  /** NICs judged beyond the base resolve (their path differs only for what a requirement resolves), in scope. */
+  const ownScoped = new Map<string, SourceInfo>();
+  const record = (info: SourceInfo, findings: readonly Finding[]): void => {
+    judged.add(info.source.id);
+    if (findings.length === 0) return;
+    const waiver = active.find((e) => anyMatches([e.source], info.own) || anyMatches([e.source], info.subnet));
+    if (waiver) {
+      const existing = applied.findIndex((a) => a.source.id === info.source.id && a.exception.line === waiver.line);
+      const waived = findings.map((f) => ({ requirement: f.requirement, subject: f.subject, reason: f.reason, ...portsOf(f) }));
+      if (existing >= 0) {
+        const previous = applied[existing];
+        if (previous) applied[existing] = { ...previous, waived: [...previous.waived, ...waived] };
+      } else applied.push({ exception: exceptionRef(waiver), source: info.source, waived });
+      return;
+    }
+    for (const f of findings) violations.push({ source: info.source, requirement: f.requirement, subject: f.subject, reason: f.reason, path: ev.json(f.path), ...portsOf(f) });
+  };
   for (const requirement of control.requirements) {
     if (requirement.kind === 'maxSnatUtilisation' && !hasSnatMetrics) {
       notes.push('maxSnatUtilisation: not applicable: the input has no SNAT port utilisation metrics (capture them with egress-atlas pull --metrics)');
       continue;
     }
-    let judged = false;
+    let judgedHere = false;
     for (const info of scoped) {
       const outcome = evaluate(requirement, info, ev);
       if (!outcome.applicable) {
         snatNoMetric.push(info.source.name);
         continue;
       }
-      judged = true;
-      if (outcome.findings.length === 0) continue;
-      const waiver = active.find((e) => anyMatches([e.source], info.own) || anyMatches([e.source], info.subnet));
-      if (waiver) {
-        const existing = applied.findIndex((a) => a.source.id === info.source.id && a.exception.line === waiver.line);
-        const waived = outcome.findings.map((f) => ({ requirement: f.requirement, subject: f.subject, reason: f.reason }));
-        if (existing >= 0) {
-          const previous = applied[existing];
-          if (previous) applied[existing] = { ...previous, waived: [...previous.waived, ...waived] };
-        } else applied.push({ exception: exceptionRef(waiver), source: info.source, waived });
-        continue;
-      }
-      for (const f of outcome.findings) violations.push({ source: info.source, requirement: f.requirement, subject: f.subject, reason: f.reason, path: ev.json(f.path) });
+      judgedHere = true;
+      record(info, outcome.findings);
     }
-    if (judged) applicable += 1;
+    for (const own of ev.ownEntries(requirement)) {
+      if (!inScope(control.scope, own.info)) continue;
+      ownScoped.set(own.info.source.id, own.info);
+      const outcome = evaluate(requirement, own.info, ev, own.destinations);
+      if (!outcome.applicable) continue;
+      judgedHere = true;
+      record(own.info, outcome.findings);
+    }
+    if (judgedHere) applicable += 1;
   }
   if (snatNoMetric.length > 0) {
     const names = [...new Set(snatNoMetric)];
     notes.push(`maxSnatUtilisation: not applicable to ${names.length} source(s) with no SNAT port utilisation metric on their path (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`);
   }
+  // ownEntries never returns a base source, so the two lists do not overlap.
+  const covered = [...scoped.map((s) => s.source.id), ...[...ownScoped.keys()].sort(compareText)];
   const status: ControlStatus = violations.length > 0 ? 'fail' : applicable > 0 ? 'pass' : 'not-applicable';
-  return { ...base, status, inScope: scoped.map((s) => s.source.id), violations, exceptionsApplied: applied, notes };
+  // A not-applicable control judged none of them: its status says so for all.
+  const notJudged = status === 'not-applicable' ? [] : covered.filter((id) => !judged.has(id));
+  return { ...base, status, inScope: covered, violations, exceptionsApplied: applied, notes, ...(notJudged.length > 0 ? { notJudged } : {}) };
+}
+
+/** A finding's ports and protocols, when it has them (mayReach), as the result carries them. */
+function portsOf(f: Finding): { readonly ports?: readonly string[]; readonly protocols?: readonly string[] } {
+  return f.ports && f.protocols ? { ports: f.ports, protocols: f.protocols } : {};
 }
 
 /** Checks every control of the policy against the estate. */
 export function checkPolicy(input: ResolveInput, policy: Policy, options: CheckOptions): CheckResult {
   const base = resolveEgress(input, { destination: options.destination ?? null, resolve: options.resolve });
-  const ev = new Evaluation(input, options);
+  const ev = new Evaluation(input, options, base);
   const sources = buildSources(input, base, ev.nicSubnet);
+  ev.useSources(sources);
   const now = options.now.getTime();
   const controls = policy.controls.map((c) => evaluateControl(c, sources, policy, now, ev));
   const failed = controls.filter((c) => c.status === 'fail');
+  // NICs judged on their own for some destination are sources too (JUnit and the app name them).
+  const inAnyScope = new Set(controls.flatMap((c) => c.inScope));
+  const own = [...ev.nicSources().values()].filter((s) => inAnyScope.has(s.source.id)).map((s) => s.source).sort((a, b) => compareText(a.id, b.id));
   return {
     schema: CHECK_SCHEMA,
     policy: policy.fileName,
     evaluatedAt: options.now.toISOString(),
     destination: base.destination,
-    sources: sources.map((s) => s.source),
+    sources: [...sources.map((s) => s.source), ...own],
     controls,
     summary: {
       controls: controls.length,

@@ -9,7 +9,7 @@
  *   toSarif(result, { policyUri, toolVersion }) / toJunit(result)
  */
 export * from './types';
-export { formatIssue, parsePolicy, PolicyError, readPolicy } from './parse';
+export { formatIssue, parsePolicy, parseUtcDay, parseZonedDateTime, PolicyError, readPolicy } from './parse';
 export type { PolicyIssue, PolicyParse } from './parse';
 export { buildSources, checkExitCode, checkPolicy, entryCovered, inScope, transportOf } from './evaluate';
 export type { CheckOptions, SourceInfo } from './evaluate';

@@ -5,7 +5,7 @@
  * (instead of converting to plain objects first) is what keeps each value's line.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { Node as YamlNode, Scalar } from 'yaml';
 import { parseDestinationSpec } from '../egress/destination-spec';
 import { EXITS, VERDICTS } from '../egress/types';
 import type { ExitMethod, Verdict } from '../egress/types';
@@ -130,7 +130,9 @@ class Reader {
 
   string(node: YamlNode | null, line: number, field: string, options: { readonly allowNumber?: boolean } = {}): string | null {
     if (isScalar(node) && typeof node.value === 'string') return node.value;
-    if (options.allowNumber && isScalar(node) && typeof node.value === 'number') return String(node.value);
+    // A number where text is meant (a tag value, a ticket) is the text as written: YAML reads
+    // `0042` as 42 and `1.50` as 1.5, which would match a different tag value.
+    if (options.allowNumber && isScalar(node) && typeof node.value === 'number') return scalarText(node);
     return this.fail(this.lineOf(node, line), field, `expected a string, found ${describe(node)}`);
   }
 
@@ -144,6 +146,11 @@ class Reader {
     }
     return out;
   }
+}
+
+/** A scalar's text as written in the file (plain scalars keep it), else its value as text. */
+function scalarText(node: Scalar): string {
+  return typeof node.source === 'string' && node.source !== '' ? node.source : String(node.value);
 }
 
 function describe(node: YamlNode | null | undefined): string {
@@ -188,7 +195,7 @@ function readScope(reader: Reader, entry: Entry | undefined, field: string): Sco
         reader.fail(keyLine, `${field}.tags`, `tag names must be strings, found ${describe(keyNode)}`);
         continue;
       }
-      const key = String(keyNode.value);
+      const key = typeof keyNode.value === 'number' ? scalarText(keyNode) : String(keyNode.value);
       const value = reader.string(pair.value as YamlNode | null, keyLine, `${field}.tags.${key}`, { allowNumber: true });
       if (value === null) continue;
       const glob = compileGlob(value);
@@ -339,19 +346,45 @@ function readRequirement(reader: Reader, kind: RequirementKind, entry: Entry, fi
   }
 }
 
-/** `YYYY-MM-DD` is valid through that whole day (UTC); a full ISO date-time until that instant. */
-function expiryOf(text: string): number | null {
+/** Whether year, month and day name a day that exists (Date.UTC would roll 2027-02-30 into March). */
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
+}
+
+/** The first instant (UTC) of a `YYYY-MM-DD` day that exists, epoch ms; null otherwise. */
+export function parseUtcDay(text: string): number | null {
   const day = DAY.exec(text);
-  if (day) {
-    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
-    const start = Date.UTC(y, m - 1, d);
-    const check = new Date(start);
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null;
-    return start + DAY_MS;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  if (!day) return null;
+  const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  return isCalendarDay(y, m, d) ? Date.UTC(y, m - 1, d) : null;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO 8601 date-time with its time zone (`Z` or `±hh:mm`), every field in range, epoch ms;
+ * null otherwise. Date.parse alone is not enough: it rolls 2027-02-30T12:00:00Z over to 2 March
+ * and reads a date-time without a zone in the local time zone of whatever machine runs it, so the
+ * same policy would expire at different instants on different runners.
+ */
+export function parseZonedDateTime(text: string): number | null {
+  const t = DATE_TIME.exec(text);
+  if (!t) return null;
+  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i] ?? 0)) as [number, number, number, number, number, number];
+  if (!isCalendarDay(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
+  if (t[8] !== 'Z' && (Number(t[9]) > 23 || Number(t[10]) > 59)) return null;
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : at;
+}
+
+/** `YYYY-MM-DD` is valid through that whole day (UTC); a full ISO date-time until that instant. */
+function expiryOf(text: string): number | null {
+  if (DAY.test(text)) {
+    const start = parseUtcDay(text);
+    return start === null ? null : start + DAY_MS;
+  }
+  return parseZonedDateTime(text);
 }
 
 function readExceptions(reader: Reader, entry: Entry | undefined, field: string): readonly PolicyException[] {

@@ -5,7 +5,9 @@
  * SARIF: one rule per control, one result per violation (error for deny, warning for audit), each
  * located at the control's line in the policy file because network resources are not files; the
  * source's resource ID is the logical location. Waived violations are results with an accepted
- * suppression, so code scanning shows them as dismissed instead of losing them.
+ * suppression, so code scanning shows them as dismissed instead of losing them. A control that
+ * judged nothing (no source in scope, no metrics) is a tool configuration notification at its
+ * line: a typo in a scope must not read as a clean run.
  */
 import type { CheckResult, CheckSource, ControlResult, Effect, Violation } from './types';
 
@@ -68,16 +70,25 @@ export interface SarifResult {
   readonly properties: Readonly<Record<string, string | null>>;
 }
 
+export interface SarifNotification {
+  readonly level: SarifLevel;
+  readonly message: SarifText;
+  readonly locations: readonly SarifLocation[];
+  /** The control (rule) it is about, when it is about one. */
+  readonly associatedRule?: { readonly id: string; readonly index: number };
+}
+
 interface SarifInvocation {
   readonly executionSuccessful: boolean;
-  readonly toolConfigurationNotifications: readonly { readonly level: SarifLevel; readonly message: SarifText; readonly locations: readonly SarifLocation[] }[];
+  readonly toolConfigurationNotifications: readonly SarifNotification[];
 }
 
 const FINGERPRINT_KEY = 'egressAtlas/v1';
 
 /**
- * A stable fingerprint: FNV-1a over (control, source, requirement, subject), two 32-bit lanes.
- * The reason's wording is left out on purpose, so rewording a message does not reopen every alert.
+ * A stable fingerprint: FNV-1a over (control, source, requirement, subject, and for mayReach the
+ * protocols and ports), two 32-bit lanes. The reason's wording is left out on purpose, so
+ * rewording a message does not reopen every alert.
  */
 export function fingerprint(parts: readonly string[]): string {
   const text = parts.join('\u0000');
@@ -89,6 +100,13 @@ export function fingerprint(parts: readonly string[]): string {
     b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
   }
   return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}
+
+/** What identifies a violation (or a waived one) among the others of its control. */
+function fingerprintOf(control: string, source: CheckSource, v: { readonly requirement: string; readonly subject: string | null; readonly ports?: readonly string[]; readonly protocols?: readonly string[] }): string {
+  // Without ports the parts are those of results written before they were added: alerts keep their identity.
+  const flow = v.ports && v.protocols ? [v.protocols.join('/'), v.ports.join(',')] : [];
+  return fingerprint([control, source.id, v.requirement, v.subject ?? '', ...flow]);
 }
 
 function level(effect: Effect): SarifLevel {
@@ -123,7 +141,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
         ruleId: c.id, ruleIndex, level: level(c.effect),
         message: { text: `${v.source.name}: ${v.reason}` },
         locations: [location(options.policyUri, c.line, v.source)],
-        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([c.id, v.source.id, v.requirement, v.subject ?? '']) },
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(c.id, v.source, v) },
         properties: { requirement: v.requirement, subject: v.subject, verdict: v.path.verdict, exit: v.path.exit, sourceType: v.source.type },
       });
     }
@@ -134,16 +152,25 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
           ruleId: c.id, ruleIndex, level: level(c.effect),
           message: { text: `${applied.source.name}: ${w.reason}` },
           locations: [location(options.policyUri, c.line, applied.source)],
-          partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([c.id, applied.source.id, w.requirement, w.subject ?? '']) },
+          partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(c.id, applied.source, w) },
           suppressions: [{ kind: 'external', status: 'accepted', justification: `${e.reason}${e.ticket ? ` (${e.ticket})` : ''}, until ${e.expires}` }],
           properties: { requirement: w.requirement, subject: w.subject, sourceType: applied.source.type },
         });
       }
     }
   });
-  const notifications = result.controls.flatMap((c) => c.exceptionsExpired.map((e) => ({
-    level: 'error' as const, message: { text: e.message }, locations: [location(options.policyUri, e.exception.line, null)],
+  const expired = result.controls.flatMap((c): SarifNotification[] => c.exceptionsExpired.map((e) => ({
+    level: 'error', message: { text: e.message }, locations: [location(options.policyUri, e.exception.line, null)],
   })));
+  // An enabled control that judged nothing has no result at all: without this, a scope that
+  // matches nothing (a typo in a glob) would look like a clean run on the Security tab.
+  const notApplicable = result.controls.flatMap((c, index): SarifNotification[] => (c.status !== 'not-applicable' || c.effect === 'disabled' ? [] : [{
+    level: c.effect === 'deny' ? 'warning' : 'note',
+    message: { text: `${options.policyUri}:${c.line}: control ${c.id} is not applicable, nothing was checked: ${c.notes.join('; ') || 'no source was judged'}` },
+    locations: [location(options.policyUri, c.line, null)],
+    associatedRule: { id: c.id, index },
+  }]));
+  const notifications = [...expired, ...notApplicable];
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -191,6 +218,7 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
   }
   const bySource = new Map<string, Violation[]>();
   for (const v of c.violations) bySource.set(v.source.id, [...(bySource.get(v.source.id) ?? []), v]);
+  const notJudged = new Set(c.notJudged ?? []);
   for (const id of c.inScope) {
     const source = sources.get(id) ?? { type: 'subnet' as const, id, name: id };
     const name = xmlEscape(sourceLabel(source));
@@ -199,8 +227,9 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
     const out = waived.length > 0
       ? `      <system-out>${xmlEscape(waived.map((a) => `waived by exception (line ${a.exception.line}${a.exception.ticket ? `, ${a.exception.ticket}` : ''}, until ${a.exception.expires}): ${a.waived.map((w) => w.reason).join('; ')}`).join('\n'))}</system-out>\n`
       : '';
-    if (violations.length === 0 && c.status === 'not-applicable') {
-      // Nothing was judged (no metrics, a disabled control): a skip, never a pass CI could count.
+    if (violations.length === 0 && (c.status === 'not-applicable' || notJudged.has(id))) {
+      // Nothing was judged for this source (no metric on its path, no metrics at all): a skip,
+      // never a pass CI could count.
       skipped += 1;
       cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <skipped message="${xmlEscape(c.notes.join('; ') || 'not applicable')}"/>\n${out}    </testcase>\n`);
       continue;

@@ -133,6 +133,13 @@ export interface Violation {
   readonly reason: string;
   /** The resolve@1 path that proves it (for reach requirements: the path to that destination). */
   readonly path: ResolveJsonPath;
+  /**
+   * mayReach: the ports and protocols of the reach entry, as reach lists them. Two violations on
+   * one destination (TCP 22 and TCP 443 to the same CIDR) differ only by them, so fingerprints use
+   * them too. Absent for the other requirements.
+   */
+  readonly ports?: readonly string[];
+  readonly protocols?: readonly string[];
 }
 
 export interface ExceptionRef {
@@ -147,7 +154,11 @@ export interface ExceptionApplied {
   readonly exception: ExceptionRef;
   readonly source: CheckSource;
   /** The violations it waived (reasons only: the paths are in no auditor's interest once waived). */
-  readonly waived: readonly { readonly requirement: RequirementKind; readonly subject: string | null; readonly reason: string }[];
+  readonly waived: readonly {
+    readonly requirement: RequirementKind; readonly subject: string | null; readonly reason: string;
+    /** As in {@link Violation}: mayReach only. */
+    readonly ports?: readonly string[]; readonly protocols?: readonly string[];
+  }[];
 }
 
 export interface ExceptionExpired {
@@ -162,8 +173,18 @@ export interface ControlResult {
   readonly effect: Effect;
   readonly status: ControlStatus;
   readonly line: number;
-  /** IDs of the sources the control covers (JUnit writes one testcase per source; the app highlights them). */
+  /**
+   * IDs of the sources the control covers (JUnit writes one testcase per source; the app highlights
+   * them): the scope's subnets and NICs, then NICs judged on their own for a destination.
+   */
   readonly inScope: readonly string[];
+  /**
+   * IDs of sources in scope that no requirement could judge (no SNAT metric on their path) in a
+   * control that judged others: not a pass, and JUnit writes them as skipped. Absent when every
+   * source was judged, when the control is not applicable (it judged none), and in results written
+   * before the field existed.
+   */
+  readonly notJudged?: readonly string[];
   readonly violations: readonly Violation[];
   readonly exceptionsApplied: readonly ExceptionApplied[];
   readonly exceptionsExpired: readonly ExceptionExpired[];
@@ -187,7 +208,10 @@ export interface CheckResult {
   readonly evaluatedAt: string;
   /** What the route-level requirements were evaluated against (`0.0.0.0/0` unless `--destination`). */
   readonly destination: string;
-  /** Every source considered (subnets, and NICs whose path differs), once. */
+  /**
+   * Every source considered, once: subnets and NICs whose path differs (the base resolve's
+   * entries), then NICs whose path differs only for a destination a control resolves.
+   */
   readonly sources: readonly CheckSource[];
   readonly controls: readonly ControlResult[];
   readonly summary: CheckSummary;

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
-import { checkExitCode, checkPolicy, formatIssue, parsePolicy, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
+import { checkExitCode, checkPolicy, formatIssue, parsePolicy, parseUtcDay, parseZonedDateTime, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import { safeTable } from '../format-table';
@@ -31,7 +31,9 @@ Options:
                            against this destination instead of the default route 0.0.0.0/0
   --resolve <name=ip>      the public address a host name resolves to (repeatable)
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
-  --now <date>             judge exception expiry as of this date (default: now)
+  --now <date>             judge exception expiry as of this instant (default: now):
+                           YYYY-MM-DD (its start, UTC) or an ISO 8601 date-time with a
+                           time zone (2027-04-01T03:00:00Z); no zone is a usage error
   --help                   this text
 
 Exit codes: 0 no deny control failed (audit controls never change it), 1 a deny control failed,
@@ -64,11 +66,24 @@ function policyUri(file: string, cwd: string): string {
   return (rel === '' ? file : rel).split(sep).join('/');
 }
 
-function parseNow(text: string | undefined): Date {
+/**
+ * `--now`: a day (its start, UTC) or a date-time with its time zone, read as exception `expires`
+ * is. A date-time without a zone is refused rather than read in the runner's local time zone: the
+ * same command would then judge a waiver expired on one CI agent and valid on another.
+ */
+export function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
-  if (Number.isNaN(at)) throw new UsageError(`--now "${text}" is not a date (YYYY-MM-DD or ISO 8601)`);
-  return new Date(at);
+  const t = text.trim();
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(t) ? parseUtcDay(t) : parseZonedDateTime(t);
+  if (at !== null) return new Date(at);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(t)) {
+    throw new UsageError(`--now "${text}" has no time zone; add Z (UTC) or an offset, like ${t}Z, or give a day (YYYY-MM-DD, read as UTC)`);
+  }
+  // Written as a date, but not one the calendar has (2027-02-30): never rolled over into another day.
+  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(t)) {
+    throw new UsageError(`--now "${text}" names a day or a time of day that does not exist`);
+  }
+  throw new UsageError(`--now "${text}" is not a date: expected YYYY-MM-DD (UTC) or an ISO 8601 date-time with a time zone (2027-04-01T03:00:00Z)`);
 }
 
 const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' };

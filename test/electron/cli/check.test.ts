@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliIn, type CliRun } from '../../support/cli-run';
+import { parseNow } from '../../../electron/cli/commands/check';
 import { CHECK_SCHEMA } from '../../../shared/policy/index';
 import type { CheckResult, SarifLog } from '../../../shared/policy/index';
 import { ROOT } from '../../shared/policy/support';
@@ -39,11 +40,22 @@ controls:
       - { source: snet-payments-reporting, reason: move to hub, ticket: CHG-7, expires: 2026-12-31 }
 `;
 
+/** A waiver valid through 31 March 2027 (UTC). */
+const WAIVER = `version: 1
+controls:
+  - id: no-dao
+    effect: deny
+    forbidExits: [default-outbound]
+    exceptions:
+      - { source: snet-payments-reporting, reason: moving to the hub, expires: 2027-03-31 }
+`;
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'egress-atlas-check-'));
   await writeFile(join(dir, 'pass.yaml'), PASSING);
   await writeFile(join(dir, 'fail.yaml'), FAILING);
   await writeFile(join(dir, 'bad.yaml'), 'version: 1\ncontrols:\n  - id: x\n    effect: deny\n    forbidExit: [public-ip]\n');
+  await writeFile(join(dir, 'waiver.yaml'), WAIVER);
 });
 
 afterAll(async () => {
@@ -125,5 +137,51 @@ describe('egress-atlas check: formats', () => {
     const run = await cli(['--help']);
     expect(run.stdout).toMatch(/^ {2}check +Check the estate against an egress policy/m);
     expect((await cli(['check', '--help'])).stdout).toMatch(/Exit codes: 0 no deny control failed/);
+  });
+});
+
+describe('egress-atlas check: --now', () => {
+  /** Runs the waiver policy against the bank demo with this --now, the process in time zone `tz`. */
+  async function at(now: string, tz = 'UTC'): Promise<CliRun> {
+    const previous = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      return await cli(['check', '--demo', 'bank', '--policy', 'waiver.yaml', '--now', now, '--format', 'json']);
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  }
+
+  it('a date-time without a zone is a usage error whatever the runner\'s time zone, as it is for expires', async () => {
+    // README: exceptions run "until the end of its expires day (UTC)" and "--now fixes the date for
+    // reproducible reports"; parseNow used Date.parse, which reads a zone-less date-time as local
+    // time: UTC exited 1 (waiver expired), Asia/Tokyo 0 (judged as 2027-03-31T18:00Z, still valid).
+    for (const tz of ['UTC', 'Asia/Tokyo']) {
+      const run = await at('2027-04-01T03:00:00', tz);
+      expect(run.code, tz).toBe(2);
+      expect(run.stdout, tz).toBe('');
+      expect(run.stderr.split('\n')[0], tz).toBe('error: --now "2027-04-01T03:00:00" has no time zone; add Z (UTC) or an offset, like 2027-04-01T03:00:00Z, or give a day (YYYY-MM-DD, read as UTC)');
+    }
+    // With its zone it is one instant everywhere: 03:00 UTC is after the waiver, 03:00 in Tokyo before its end.
+    expect((await at('2027-04-01T03:00:00Z', 'Asia/Tokyo')).code).toBe(1);
+    expect((await at('2027-04-01T03:00:00Z', 'UTC')).code).toBe(1);
+    expect((await at('2027-04-01T03:00:00+09:00', 'UTC')).code).toBe(0);
+  });
+
+  it('an impossible date is a usage error (exit 2), not silently another day', async () => {
+    // parseNow promised "YYYY-MM-DD or ISO 8601"; 2027-02-30 is no real date, and was evaluated as 2027-03-02.
+    for (const now of ['2027-02-30', '2027-02-30T12:00:00Z', '2027-03-01T25:00:00Z']) {
+      const run = await at(now);
+      expect(run.code, now).toBe(2);
+      expect(run.stderr.split('\n')[0], now).toBe(`error: --now "${now}" names a day or a time of day that does not exist`);
+    }
+    expect((await at('soon')).stderr.split('\n')[0]).toBe('error: --now "soon" is not a date: expected YYYY-MM-DD (UTC) or an ISO 8601 date-time with a time zone (2027-04-01T03:00:00Z)');
+  });
+
+  it('reads a day as its start in UTC and a zoned date-time as that instant', () => {
+    expect(parseNow('2027-03-31').toISOString()).toBe('2027-03-31T00:00:00.000Z');
+    expect(parseNow('2027-03-31T23:59:59.5+01:00').toISOString()).toBe('2027-03-31T22:59:59.500Z');
+    expect(parseNow('2028-02-29T00:00Z').toISOString()).toBe('2028-02-29T00:00:00.000Z');
   });
 });

@@ -4,9 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
+import { resolveEgress } from '../../../shared/egress/index';
 import { toResourceId } from '../../../shared/model/ids';
+import type { SecurityRule } from '../../../shared/model/topology';
 import { checkExitCode, checkPolicy, CHECK_SCHEMA } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
+import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
+import { hubSpokeFirewall } from '../egress/support';
 import { demoInput, NOW, policy } from './support';
 
 function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
@@ -26,6 +30,15 @@ function one(body: string, input?: ResolveInput, options?: { readonly now?: Date
 
 const names = (c: ControlResult): string[] => [...new Set(c.violations.map((v) => v.source.name))].sort();
 const scopeNames = (c: ControlResult, result?: CheckResult): string[] => c.inScope.map((id) => result?.sources.find((s) => s.id === id)?.name ?? id).sort();
+
+const modelInput = (model: ResolveInput['model']): ResolveInput => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+
+function snatMetric(resourceId: string, value: number): ResolveInput['metrics'][number] {
+  return {
+    resourceId: toResourceId(resourceId), metricName: 'SNATPortUtilization', filter: null, aggregation: 'Maximum',
+    windowStart: '2026-11-25T09:00:00Z', windowEnd: '2026-11-26T09:00:00Z', unit: 'Percent', value,
+  };
+}
 
 function subnetId(input: ResolveInput, name: string): string {
   const subnet = input.model.subnets.find((s) => s.name === name);
@@ -274,5 +287,124 @@ describe('--destination', () => {
     const result = run('version: 1\ncontrols:\n  - { id: c, effect: deny, scope: { subnets: [snet-settlement-db] }, forbidVerdicts: [denied] }\n', demoInput('bank'), { destination: 'api.stripe.com' });
     expect(result.destination).toBe('api.stripe.com');
     expect(only(result).status).toBe('fail');
+  });
+});
+
+describe('a NIC whose path differs from its subnet\'s only for one destination', () => {
+  // Subnet `app` (NAT gateway) holds nic-web, in ASG asg-web, and nic-db. The subnet NSG's rules name
+  // the ASG for 203.0.113.10 only: on the default route nic-web's path is its subnet's, so it is no
+  // source of the default-route resolve; for 203.0.113.10 the engine gives it a path of its own.
+  const asg = networkId('applicationsecuritygroups', 'asg-web');
+  function estate(rules: readonly SecurityRule[]): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', rules) });
+    b.nic(app, 'nic-web', '10.1.1.4', { asgIds: [asg] });
+    b.nic(app, 'nic-db', '10.1.1.5');
+    return modelInput(b.build());
+  }
+  const webOnly = (access: 'Allow' | 'Deny'): SecurityRule => securityRule(`${access.toLowerCase()}-web-to-exfil`, 100, access, '203.0.113.10/32', { sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] });
+  /** Only nic-web may reach 203.0.113.10. */
+  const letOut = (): ResolveInput => estate([webOnly('Allow'), securityRule('deny-exfil', 200, 'Deny', '203.0.113.10/32')]);
+  const control = (input: ResolveInput, body: string): { readonly result: CheckResult; readonly c: ControlResult } => {
+    const result = run(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n${body}`, input);
+    return { result, c: only(result) };
+  };
+  const why = (c: ControlResult): string[][] => c.violations.map((v) => [v.source.name, v.source.type, v.subject ?? '', v.reason]);
+
+  it('fails mustNotReach when an ASG rule lets it reach the forbidden destination (the subnet alone is denied)', () => {
+    const input = letOut();
+    // The engine itself says nic-web reaches the destination over the internet.
+    expect(resolveEgress(input, { destination: '203.0.113.10' }).paths.map((p) => [p.source.name, p.verdict])).toEqual([['nic-web', 'internet'], ['app', 'denied']]);
+    expect(resolveEgress(input).paths.map((p) => p.source.name)).toEqual(['app']);
+    const { result, c } = control(input, '    mustNotReach: ["203.0.113.10"]\n');
+    // README: mustNotReach destinations "must be proven blocked"; before, this passed with no violation.
+    expect(c.status).toBe('fail');
+    expect(why(c)).toEqual([['nic-web', 'nic', '203.0.113.10:443/tcp', 'reaches 203.0.113.10:443/tcp: internet, NAT gateway']]);
+    expect(c.violations[0]?.path.verdict).toBe('internet');
+    // Judged under its own name, in scope through its subnet, and listed as a source.
+    expect(scopeNames(c, result)).toEqual(['app', 'nic-web']);
+    expect(result.sources.map((s) => [s.name, s.type])).toEqual([['app', 'subnet'], ['nic-web', 'nic']]);
+  });
+
+  it('fails mustReach when an ASG rule denies it what its subnet reaches, and privateOnly judges it as well', () => {
+    const input = estate([webOnly('Deny')]);
+    expect(why(control(input, '    mustReach: ["203.0.113.10"]\n').c)).toEqual([['nic-web', 'nic', '203.0.113.10:443/tcp', 'cannot reach 203.0.113.10:443/tcp: denied (Denied by NSG nsg-app)']]);
+    expect(why(control(letOut(), '    privateOnly: ["203.0.113.10"]\n').c)).toEqual([
+      ['app', 'subnet', '203.0.113.10:443/tcp', 'does not reach 203.0.113.10:443/tcp through a private endpoint: denied (Denied by NSG nsg-app)'],
+      ['nic-web', 'nic', '203.0.113.10:443/tcp', 'reaches 203.0.113.10:443/tcp over the internet (NAT gateway), not through a private endpoint'],
+    ]);
+  });
+
+  it('is waived by an exception for its subnet, like any NIC, and left out by a scope that excludes its subnet', () => {
+    const waived = control(letOut(), '    mustNotReach: ["203.0.113.10"]\n    exceptions:\n      - { source: app, reason: r, expires: 2027-01-01 }\n').c;
+    expect(waived.status).toBe('pass');
+    expect(waived.exceptionsApplied.map((a) => [a.source.name, a.waived.map((w) => w.reason)])).toEqual([['nic-web', ['reaches 203.0.113.10:443/tcp: internet, NAT gateway']]]);
+    const elsewhere = control(letOut(), '    scope: { subnets: [other] }\n    mustNotReach: ["203.0.113.10"]\n').c;
+    expect(elsewhere).toMatchObject({ status: 'not-applicable', inScope: [], violations: [] });
+  });
+});
+
+describe('mayReach: what reach lists beyond the default route\'s flow and rule fields', () => {
+  it('an unrestricted source fails ["0.0.0.0/0:443"] whatever --destination is (a private or an IPv6 address)', () => {
+    // snet-payments-reporting leaves by default outbound access with no inspection. mayReach is about
+    // reach (the default route) whatever --destination is; the unrestricted-path guard used to read
+    // the --destination path instead, and a private or IPv6 destination flipped the verdict to pass.
+    const body = '    scope: { subnets: [snet-payments-reporting] }\n    mayReach: ["0.0.0.0/0:443"]\n';
+    const expected = [[
+      '*', ['443'], ['Tcp'], 'internet',
+      'can reach any public destination (no inspection; NSG nsg-snet-payments-reporting rule AllowInternetOutBound allows it); only TCP 443 is evaluated on this unrestricted path, so it cannot be shown to stay within the mayReach list',
+    ]];
+    for (const destination of [undefined, '10.0.0.5', '2001:db8::1']) {
+      const c = one(body, demoInput('bank'), destination === undefined ? {} : { destination });
+      expect(c.status, destination).toBe('fail');
+      // The proof is the default-route path, not the --destination one.
+      expect(c.violations.map((v) => [v.subject, v.ports, v.protocols, v.path.verdict, v.reason]), destination).toEqual(expected);
+    }
+  });
+
+  it('a firewall network rule to an IP group is something the source can reach', () => {
+    // destinations.md §5.3: network rules match the destination "IP/CIDR/service tag/IP group/FQDN→IPs".
+    const ipg = networkId('ipgroups', 'ipg-partners');
+    const { b } = hubSpokeFirewall([networkRule('to-partners', { destinationAddresses: [], destinationIpGroupIds: [ipg] })]);
+    b.ipGroup('ipg-partners', ['198.51.100.0/24']);
+    const c = one('    scope: { subnets: [app] }\n    mayReach: [api.stripe.com]\n', modelInput(b.build()));
+    // Before: pass with no violation (the rule's IP group was never read).
+    expect(c.status).toBe('fail');
+    expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([['198.51.100.0/24', 'can reach 198.51.100.0/24 TCP 443 (rule fw-policy/net/to-partners), which is not in mayReach']]);
+  });
+
+  it('a Premium application rule with targetUrls: the engine\'s unknown for the host is "may reach", not a silent pass', () => {
+    // destinations.md §5.1/§5.3: application rules match "targetFqdns | fqdnTags | webCategories | targetUrls".
+    const { b } = hubSpokeFirewall([applicationRule('paste', [], { targetUrls: ['www.pastebin.example/upload'] })], { skuTier: 'Premium' });
+    const input = modelInput(b.build());
+    const c = one('    scope: { subnets: [app] }\n    mayReach: [api.stripe.com]\n', input);
+    expect(c.status).toBe('fail');
+    expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([['www.pastebin.example', 'may reach (not proven blocked) www.pastebin.example Https 443 (rule fw-policy/app/paste), which is not in mayReach']]);
+    // The URL allows some paths of that host: naming the host covers it.
+    expect(one('    scope: { subnets: [app] }\n    mayReach: [www.pastebin.example]\n', input).status).toBe('pass');
+  });
+});
+
+describe('maxSnatUtilisation and unknown paths', () => {
+  it('an unknown path is "could not be proven", not "no SNAT metric on its path", and does not let the control pass', () => {
+    // app goes through the metered firewall (50%); mystery routes 0.0.0.0/0 to an appliance in a
+    // VNet outside the input: verdict unknown, so whether a metered device SNATs it is unknown.
+    const { b, spoke, fw } = hubSpokeFirewall([networkRule('all')]);
+    b.peerOutOfScope(spoke, networkId('virtualnetworks', 'remote'), ['10.9.0.0/16']);
+    const rt = b.routeTable('rt-remote-nva', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.9.9.9' }]);
+    b.subnet(spoke, 'mystery', '10.1.2.0/24', { routeTableId: rt });
+    const input: ResolveInput = { ...modelInput(b.build()), metrics: [snatMetric(fw, 50)] };
+    expect(resolveEgress(input).paths.find((p) => p.source.name === 'mystery')?.verdict).toBe('unknown');
+    const c = one('    maxSnatUtilisation: 80\n', input);
+    // evaluate.ts / README: a path the engine calls unknown never passes a must requirement. Before:
+    // status pass, with mystery only in a note claiming it had no metric on its path.
+    expect(c.status).toBe('fail');
+    expect(c.notes).toEqual([]);
+    expect(c.violations.map((v) => [v.source.name, v.reason])).toEqual([[
+      'mystery',
+      'could not be proven: the path is unknown (Not in the snapshot: peered virtual network remote (holding next hop 10.9.9.9)), so whether its traffic is SNATed by a device with a SNAT port utilisation metric is not known',
+    ]]);
   });
 });

@@ -3,8 +3,10 @@
  * line and the field (a policy is fixed in a pull request, from the error alone).
  */
 import { describe, expect, it } from 'vitest';
-import { formatIssue, parsePolicy, PolicyError, readPolicy } from '../../../shared/policy/index';
+import { checkPolicy, formatIssue, parsePolicy, PolicyError, readPolicy } from '../../../shared/policy/index';
 import type { PolicyIssue } from '../../../shared/policy/index';
+import { ModelBuilder } from '../../support/model-builder';
+import { NOW } from './support';
 
 const ISSUE_EXAMPLE = `version: 1
 controls:
@@ -121,6 +123,36 @@ describe('parsePolicy', () => {
     ]);
     expect(found[1]?.message).toMatch(/"2027-02-30" is not a date/);
     expect(issues(control('    forbidExits: [default-outbound]\n    exceptions:\n      - { source: a, reason: r }\n'))[0]?.message).toMatch(/time-boxed/);
+  });
+
+  it('an exception expiring at a time on a day that does not exist (2027-02-30T…Z) is rejected, not rolled into March', () => {
+    // expiryOf rejected 2027-02-30 as a date, but Date.parse rolled the date-time over to 2027-03-02,
+    // so the waiver silently ran two days longer than any real date the author could have meant.
+    const at = (expires: string): readonly PolicyIssue[] => issues(control(`    forbidExits: [default-outbound]\n    exceptions:\n      - { source: snet-a, reason: r, expires: "${expires}" }\n`));
+    for (const expires of ['2027-02-30T12:00:00Z', '2027-04-31T00:00:00+02:00', '2027-03-01T24:30:00Z', '2027-03-01T12:60:00Z', '2027-03-01T12:00:61Z', '2027-03-01T12:00:00+25:00']) {
+      expect(at(expires), expires).toEqual([{
+        file: 'p.yaml', line: 7, field: 'controls[0].exceptions[0].expires',
+        message: `"${expires}" is not a date (YYYY-MM-DD) or an ISO 8601 date-time with a time zone`,
+      }]);
+    }
+    // A real instant with its zone still reads, to the millisecond.
+    const ok = parsePolicy(control('    forbidExits: [default-outbound]\n    exceptions:\n      - { source: snet-a, reason: r, expires: "2028-02-29T23:30:00.5-01:00" }\n'), 'p.yaml');
+    expect(ok.controls[0]?.exceptions[0]?.expiresAt).toBe(Date.parse('2028-03-01T00:30:00.500Z'));
+  });
+
+  it('a numeric-looking tag value keeps its text: costcenter: 0042 selects the subnet tagged "0042"', () => {
+    // policy.schema.json allows numbers as tag values; YAML reads 0042 as the integer 42 and the
+    // parser made it "42", so the deny control silently selected nothing (not-applicable, exit 0).
+    const read = parsePolicy(control('    scope: { tags: { costcenter: 0042, 2024: 1.50 } }\n    forbidExits: [default-outbound]\n    exceptions:\n      - { source: snet-a, reason: r, ticket: 00123, expires: 2027-01-01 }\n'), 'p.yaml');
+    expect(read.controls[0]?.scope.tags.map((t) => [t.key, t.value.text])).toEqual([['costcenter', '0042'], ['2024', '1.50']]);
+    expect(read.controls[0]?.exceptions[0]?.ticket).toBe('00123');
+    const b = new ModelBuilder();
+    b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24');
+    const model = b.build();
+    const tagged = { ...model, subnets: model.subnets.map((s) => ({ ...s, tags: { costcenter: '0042' } })) };
+    const c = checkPolicy({ model: tagged, effectiveRoutes: [], metrics: [], gaps: [] }, parsePolicy(control('    scope: { tags: { costcenter: 0042 } }\n    forbidExits: [default-outbound]\n'), 'p.yaml'), { now: NOW }).controls[0];
+    expect(c?.inScope.map((id) => id.split('/').pop())).toEqual(['app']);
+    expect(c?.status).toBe('fail');
   });
 
   it('YAML syntax errors, aliases, wrong versions and empty files are reported, not thrown raw', () => {

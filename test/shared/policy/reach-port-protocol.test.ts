@@ -7,11 +7,12 @@
  * Judged the same way by `check` (what rules allow) and `traffic --policy` (what was observed).
  */
 import { describe, expect, it } from 'vitest';
+import type { ResolveInput } from '../../../shared/egress/index';
 import { checkPolicy } from '../../../shared/policy/index';
 import type { ControlResult, ReachPattern } from '../../../shared/policy/index';
 import { judgeObserved } from '../../../shared/traffic/index';
 import type { PolicyObservation } from '../../../shared/traffic/index';
-import { ModelBuilder } from '../../support/model-builder';
+import { ModelBuilder, securityRule } from '../../support/model-builder';
 import { demoInput, NOW, policy } from './support';
 
 function control(yaml: string, input = demoInput('bank')): ControlResult {
@@ -104,6 +105,38 @@ controls:
     expect(ported.status).toBe('fail');
     expect(ported.violations.map((v) => [v.subject, v.reason])).toEqual([['*', expect.stringContaining('only TCP 443 is evaluated on this unrestricted path')]]);
     expect(control(yaml('["0.0.0.0/0"]'), input).status).toBe('pass');
+  });
+});
+
+describe('check: mayReach where an NSG allows other ports than TCP 443', () => {
+  // README (reach): "each destination the firewall or NSG rules on its path allow"; egress-rules.md §7:
+  // NSG rules are matched per flow, first match wins, so TCP 80 to any public address is allowed.
+  function httpOnly(): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    const nsg = b.nsg('nsg-app', [
+      securityRule('allow-http-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80'] }),
+      securityRule('deny-internet', 200, 'Deny', 'Internet'),
+    ]);
+    b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: nsg });
+    return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+  }
+  const yaml = (body: string): string => `version: 1\ncontrols:\n  - { id: c, effect: deny, ${body} }\n`;
+
+  it('a source that can reach anything on TCP 80 is not within [api.stripe.com], as mustNotReach on port 80 already says', () => {
+    const input = httpOnly();
+    // The same tool proves the subnet reaches an arbitrary host on port 80 ...
+    const exfil = control(yaml('mustNotReach: ["exfil.example.net:80"]'), input);
+    expect(exfil.violations.map((v) => v.reason)).toEqual(['reaches exfil.example.net:80/tcp: internet, NAT gateway']);
+    // ... so everything it can reach is not within [api.stripe.com]. Before: pass (reach probed TCP 443 only, which the NSG denies).
+    const c = control(yaml('mayReach: [api.stripe.com]'), input);
+    expect(c.status).toBe('fail');
+    expect(c.violations.map((v) => [v.subject, v.ports, v.protocols, v.reason])).toEqual([
+      ['*', ['80'], ['Tcp'], 'can reach any public destination on Tcp 80 (no inspection; NSG nsg-app rule allow-http-out allows it), not only the mayReach list'],
+    ]);
+    // A pattern that allows everything on TCP 80 does cover it.
+    expect(control(yaml('mayReach: ["0.0.0.0/0:80/tcp"]'), input).status).toBe('pass');
   });
 });
 

@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+import type { ResolveInput } from '../../../shared/egress/index';
+import { toResourceId } from '../../../shared/model/ids';
 import { checkPolicy, fingerprint, sourceLabel, toJunit, toSarif, xmlEscape } from '../../../shared/policy/index';
 import type { CheckResult } from '../../../shared/policy/index';
+import { networkRule } from '../../support/model-builder';
+import { hubSpokeFirewall } from '../egress/support';
 import { demoInput, NOW, policy, ROOT } from './support';
 import { childrenNamed, parseXml } from './xml';
 
@@ -34,6 +38,11 @@ controls:
 
 function result(): CheckResult {
   return checkPolicy(demoInput('bank'), policy(POLICY, 'policies/egress.yaml'), { now: NOW });
+}
+
+/** One deny control `c` with this flow-mapping body, checked against `input`. */
+function checkOne(input: ResolveInput, body: string): CheckResult {
+  return checkPolicy(input, policy(`version: 1\ncontrols:\n  - { id: c, effect: deny, ${body} }\n`), { now: NOW });
 }
 
 /** The OASIS schema is draft-04; Ajv 8 reads it as draft-07 once `id` is `$id` (see test/fixtures/sarif/SOURCES.md). */
@@ -78,8 +87,16 @@ describe('SARIF 2.1.0', () => {
     expect(waived).toHaveLength(1);
     expect(waived[0]).toMatchObject({ ruleId: 'inspected', level: 'warning', locations: [{ physicalLocation: { region: { startLine: 7 } } }] });
     expect(waived[0]?.suppressions?.[0]?.justification).toBe('Q1 move <CHG> (CHG-1), until 2027-03-31');
-    // The expired exception is a configuration notification at its own line.
-    expect(run?.invocations[0]?.toolConfigurationNotifications).toEqual([expect.objectContaining({ level: 'error', locations: [expect.objectContaining({ physicalLocation: expect.objectContaining({ region: { startLine: 13 } }) })] })]);
+    // The expired exception is a configuration notification at its own line; so is the SNAT control,
+    // which judged nothing (no metrics): a note for an audit control, tied to its rule.
+    expect(run?.invocations[0]?.toolConfigurationNotifications).toEqual([
+      expect.objectContaining({ level: 'error', locations: [expect.objectContaining({ physicalLocation: expect.objectContaining({ region: { startLine: 13 } }) })] }),
+      {
+        level: 'note', associatedRule: { id: 'snat', index: 3 },
+        message: { text: 'policies/egress.yaml:17: control snat is not applicable, nothing was checked: maxSnatUtilisation: not applicable: the input has no SNAT port utilisation metrics (capture them with egress-atlas pull --metrics)' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'policies/egress.yaml' }, region: { startLine: 17 } } }],
+      },
+    ]);
   });
 
   it('partialFingerprints are stable across runs and distinct per (control, source, requirement, subject)', () => {
@@ -89,6 +106,46 @@ describe('SARIF 2.1.0', () => {
     expect(prints(sarif).every((p) => /^[0-9a-f]{16}$/.test(p))).toBe(true);
     expect(new Set(prints(sarif)).size).toBe(prints(sarif).length);
     expect(fingerprint(['a', 'b'])).not.toBe(fingerprint(['ab', '']));
+  });
+});
+
+describe('SARIF: what a run without results must still say', () => {
+  it('a deny control whose scope matches no source is a configuration notification at its line (not an empty, green run)', () => {
+    // A typo in a glob (snet-paymnets-*) selects nothing: the table says N/A with a note, JUnit a
+    // skipped case, exit 0. SARIF 2.1.0 schema: invocation.toolConfigurationNotifications holds
+    // "conditions detected by the tool that are relevant to the tool's configuration".
+    const typo = checkOne(demoInput('bank'), 'scope: { subnets: [snet-paymnets-*] }, forbidExits: [default-outbound]');
+    expect(typo.controls[0]).toMatchObject({ status: 'not-applicable', notes: ['no source is in scope'] });
+    const log = toSarif(typo, { policyUri: 'policy.yaml', toolVersion: '1' });
+    expect(log.runs[0]?.results).toEqual([]);
+    expect(log.runs[0]?.invocations).toEqual([{
+      executionSuccessful: true,
+      toolConfigurationNotifications: [{
+        level: 'warning', associatedRule: { id: 'c', index: 0 },
+        message: { text: 'policy.yaml:3: control c is not applicable, nothing was checked: no source is in scope' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'policy.yaml' }, region: { startLine: 3 } } }],
+      }],
+    }]);
+    const validate = sarifValidator();
+    expect(validate(JSON.parse(JSON.stringify(log)))).toBe(true);
+  });
+
+  it('partialFingerprints differ for violations that differ only in port (same CIDR reachable on TCP 22 and 443)', () => {
+    // SARIF 2.1.0 schema: partialFingerprints "contribute to the stable, unique identity of the result";
+    // equal prints made code scanning merge the TCP 22 and TCP 443 findings into one alert.
+    const { b } = hubSpokeFirewall([
+      networkRule('ssh', { destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['22'] }),
+      networkRule('https', { destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['443'] }),
+    ]);
+    const twoPorts = checkOne({ model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] }, 'scope: { subnets: [app] }, mayReach: [api.stripe.com]');
+    expect(twoPorts.controls[0]?.violations.map((v) => [v.subject, v.ports, v.protocols])).toEqual([['203.0.113.0/24', ['22'], ['TCP']], ['203.0.113.0/24', ['443'], ['TCP']]]);
+    const prints = toSarif(twoPorts, { policyUri: 'policy.yaml', toolVersion: '1' }).runs[0]?.results.map((r) => r.partialFingerprints['egressAtlas/v1']) ?? [];
+    expect(prints).toHaveLength(2);
+    expect(new Set(prints).size).toBe(2);
+    // Violations without ports (every other requirement) keep the prints they always had.
+    const dao = result().controls[0]?.violations[0];
+    const daoPrint = toSarif(result(), { policyUri: 'policies/egress.yaml', toolVersion: '1' }).runs[0]?.results[0]?.partialFingerprints['egressAtlas/v1'];
+    expect(daoPrint).toBe(fingerprint(['no-default-outbound', dao?.source.id ?? '', 'forbidExits', 'default-outbound']));
   });
 });
 
@@ -114,6 +171,33 @@ describe('JUnit XML', () => {
     const reporting = childrenNamed(inspected ?? root, 'testcase').find((t) => t.attributes.name === 'vnet-payments-api-weu/snet-payments-reporting');
     expect(reporting?.children.map((c) => c.name)).toEqual(['system-out']);
     expect(reporting?.children[0]?.text).toMatch(/waived by exception \(line 12, CHG-1, until 2027-03-31\)/);
+  });
+
+  it('a source the control could not judge (no SNAT metric on its path) is a skipped test case, not a pass', () => {
+    const bank = demoInput('bank');
+    const firewall = bank.model.azureFirewalls.find((f) => f.name === 'afw-hub-weu')?.id ?? '';
+    const metric = {
+      resourceId: toResourceId(firewall), metricName: 'SNATPortUtilization', filter: null, aggregation: 'Maximum' as const,
+      windowStart: '2026-11-25T09:00:00Z', windowEnd: '2026-11-26T09:00:00Z', unit: 'Percent', value: 50,
+    };
+    const snat = checkOne({ ...bank, metrics: [metric] }, 'maxSnatUtilisation: 80');
+    const c = snat.controls[0];
+    // JSON says snet-payments-reporting was not judged (it bypasses the firewall) ...
+    const note = 'maxSnatUtilisation: not applicable to 1 source(s) with no SNAT port utilisation metric on their path (snet-payments-reporting)';
+    expect(c?.status).toBe('pass');
+    expect(c?.notes).toEqual([note]);
+    expect(c?.notJudged?.map((id) => id.split('/').pop())).toEqual(['snet-payments-reporting']);
+    // ... and JUnit skips it ("a skip, never a pass CI could count"); before, it was a bare passing case.
+    const suite = childrenNamed(parseXml(toJunit(snat)), 'testsuite')[0] ?? root;
+    expect(suite.attributes).toMatchObject({ tests: '5', failures: '0', skipped: '1' });
+    const cases = childrenNamed(suite, 'testcase').map((t) => [t.attributes.name, t.children.map((ch) => [ch.name, ch.attributes.message])]);
+    expect(cases).toEqual([
+      ['vnet-card-auth-weu/snet-card-auth', []],
+      ['vnet-payments-api-weu/snet-payments-api', []],
+      ['vnet-payments-api-weu/snet-payments-reporting', [['skipped', note]]],
+      ['vnet-settlement-weu/snet-settlement-batch', []],
+      ['vnet-settlement-weu/snet-settlement-db', []],
+    ]);
   });
 
   it('failures carry the reason and the path', () => {
