@@ -139,6 +139,19 @@ function sourceAndSender(subnet: Subnet, nic: NetworkInterface | null): SourcePr
   return prep;
 }
 
+/**
+ * The NICs of a subnet that may answer differently from it, in the order they are walked: those the
+ * index found (own public IP, NSG, load balancer pool…), then those whose captured effective routes
+ * differ from another NIC's of the subnet (each follows its own capture).
+ */
+function nicsWithOwnEntry(index: ModelIndex, routes: RouteSetBuilder, subnet: Subnet): readonly NetworkInterface[] {
+  const own = index.subnetNicsWithOwnEgress.get(subnet.id) ?? [];
+  const captured = routes.nicsWithDifferingCaptures(subnet.id);
+  if (captured.length === 0) return own;
+  const extra = captured.map((id) => index.networkInterfaces.get(id)).filter((nic): nic is NetworkInterface => nic !== undefined && !own.includes(nic));
+  return extra.length === 0 ? own : [...own, ...extra];
+}
+
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
   // A NIC is always a workload: platform instances have no NIC resources in your subscription.
   // The NIC's subnet rides along so a comparison can stand the subnet's path in for a NIC that has
@@ -503,7 +516,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     if (owners.firewalls.has(subnet.id)) continue;
     // Only NICs that may differ (found while indexing); the final sort orders them.
     let ownEntries = 0;
-    for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
+    for (const nic of nicsWithOwnEntry(index, routes, subnet)) {
       if (options.nicIds && !options.nicIds.has(nic.id)) continue;
       const nicPath = toPath(sourceOf(subnet, nic), resolveSource(ctx, subnet, nic, null));
       if (samePath(nicPath, subnetPath)) continue;
@@ -564,6 +577,7 @@ export interface VerdictColumn {
  */
 export function verdictSources(input: ResolveInput, nicIds?: ReadonlySet<string>): VerdictSources {
   const index = modelIndex(input.model);
+  const routes = routeSetBuilder(index, input, input.serviceTags ? serviceTagIndex(input.serviceTags) : undefined);
   const owners = platformOwners(index);
   const sources: PathSource[] = [];
   const subnets: Subnet[] = [];
@@ -578,7 +592,7 @@ export function verdictSources(input: ResolveInput, nicIds?: ReadonlySet<string>
     nics.push(null);
     subnetRow.push(row);
     if (owners.firewalls.has(subnet.id)) continue;
-    for (const nic of index.subnetNicsWithOwnEgress.get(subnet.id) ?? []) {
+    for (const nic of nicsWithOwnEntry(index, routes, subnet)) {
       if (nicIds && !nicIds.has(nic.id)) continue;
       sources.push(sourceOf(subnet, nic));
       subnets.push(subnet);

@@ -158,6 +158,8 @@ export class RouteSetBuilder {
   private readonly bySubnet = new Map<Subnet, RouteSet>();
   /** Per subnet: the captures of its NICs (primary IP configuration there), lowest NIC ID first. */
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes[]>();
+  /** Subnets whose NICs' captures differ: the NICs with a capture, in NIC ID order. */
+  private readonly differingCaptures = new Map<ResourceId, readonly ResourceId[]>();
   /** Per captured NIC: the subnet its capture applies to. */
   private readonly capturedNicSubnet = new Map<ResourceId, ResourceId>();
   /** Per sharing key (see sharingKey): the learned routes captures there show; present once a capture speaks for it. */
@@ -206,6 +208,7 @@ export class RouteSetBuilder {
     }
     for (const [subnetId, tables] of this.capturedBySubnet) {
       if (tables.length < 2 || tables.every((t) => captureSignature(t) === captureSignature(tables[0] as CapturedEffectiveRoutes))) continue;
+      this.differingCaptures.set(subnetId, tables.map((t) => t.networkInterfaceId));
       // NICs of one subnet share its routes [UDR]: captures that differ were taken at different times.
       this.gaps.push({ code: 'not-modelled', scope: subnetId,
         message: `The captured effective routes of the NICs of subnet ${index.subnets.get(subnetId)?.name ?? nameFromResourceId(subnetId)} differ (${tables.map((t) => nameFromResourceId(t.networkInterfaceId)).join(', ')}): NICs of one subnet share its routes, so some capture is out of date. Each of those NICs follows its own capture; where they disagree, the subnet's answer is unknown. Capture them again.` });
@@ -346,6 +349,15 @@ export class RouteSetBuilder {
    * routesFor gives the subnet); empty when none. With two or more, the engine checks they agree
    * for the destination before one speaks for the subnet.
    */
+  /**
+   * The NICs of a subnet whose captured effective routes differ from another NIC's capture there
+   * (empty when they agree or there is at most one): each follows its own capture, so each answers
+   * for itself (an entry of its own), while the subnet's entry is unknown where they disagree.
+   */
+  nicsWithDifferingCaptures(subnetId: ResourceId): readonly ResourceId[] {
+    return this.differingCaptures.get(subnetId) ?? [];
+  }
+
   capturedRouteSetsOf(subnet: Subnet): readonly RouteSet[] {
     const tables = this.capturedBySubnet.get(subnet.id);
     return tables ? tables.map((t) => this.capturedSet(subnet, t)) : [];

@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { explainPath } from '../../../shared/egress/explain';
+import { resolveEgress } from '../../../shared/egress';
+import { verdictColumn, verdictSources } from '../../../shared/egress/resolve';
 import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
 import type { ResourceId } from '../../../shared/model/ids';
 import type { EffectiveRoute } from '../../../shared/model/topology';
@@ -281,7 +283,8 @@ describe('captured effective routes: which capture represents the subnet', () =>
       { networkInterfaceId: nicB, routes: [effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('0.0.0.0/0', 'Internet', { state: 'Invalid' }),
         effectiveRoute('0.0.0.0/0', 'None', { source: 'User', name: 'blackhole' })] },
     ];
-    return { result: resolve(b.build(), {}, { effectiveRoutes }), s, nicA, nicB };
+    const input = { model: b.build(), effectiveRoutes, metrics: [], gaps: [] };
+    return { result: resolveEgress(input, {}), input, s, nicA, nicB };
   }
 
   it('two NICs of one subnet with contradicting captures: the subnet is unknown, naming both, and no capture is silently ignored', () => {
@@ -296,8 +299,19 @@ describe('captured effective routes: which capture represents the subnet', () =>
     expect(lastWords(subnetPath)).toContain('which captured effective routes of subnet app are current: for the internet (0.0.0.0/0) '
       + 'NIC a-nic: "System route 0.0.0.0/0 → Internet"; NIC b-nic: "UDR blackhole 0.0.0.0/0 → None"');
     expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'not-modelled', scope: s, message: expect.stringContaining('differ (a-nic, b-nic)') }));
-    // b-nic has no entry of its own (nothing else sets it apart), so it follows the subnet's: unknown, not "internet".
-    expect(nicEntry(result, nicB)).toBeUndefined();
+    // Each NIC with a differing capture answers for itself, from its own capture, even when nothing
+    // else (public IP, NSG, pool) sets it apart: b-nic is dropped, never "internet".
+    expect(nicEntry(result, nicB)?.verdict).toBe('dropped');
+    expect(explainPath(nicEntry(result, nicB) as EgressPath).find((h) => h.kind === 'route')?.rule).toBe('UDR blackhole 0.0.0.0/0 → None');
+  });
+
+  it('the destinations matrix lists the same NIC entries as resolve, with the same answers', () => {
+    const { result, input, nicA, nicB } = contradictingCaptures({ ownEntries: false });
+    const sources = verdictSources(input);
+    expect(sources.sources.filter((x) => x.type === 'nic').map((x) => x.id).sort()).toEqual([nicA, nicB].sort());
+    const column = verdictColumn(input, { destination: null }, sources);
+    const answer = (id: string): string | undefined => column.verdicts[sources.sources.findIndex((x) => x.id === id)]?.verdict;
+    expect([answer(nicA), answer(nicB)]).toEqual([nicEntry(result, nicA)?.verdict, nicEntry(result, nicB)?.verdict]);
   });
 
   it('a NIC with an entry of its own follows its own capture', () => {
