@@ -96,10 +96,6 @@ export function planDestination(options: PlanOptions, tags: ServiceTagIndex | un
     }
     case 'fqdn': {
       const userAddress = userAddressFor(target.name, options.resolve);
-      // A name the user resolves to an IPv6 address is an IPv6 flow: not modelled, like an IPv6
-      // address given directly (no IPv6 system routes, no default outbound access for IPv6 [IPV6]
-      // https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview).
-      if (userAddress?.version === 6) return ipv6NotModelled(`${target.name} (${formatIp(userAddress)})`, spec);
       return {
         kind: 'name', name: target.name, label: target.name, spec, userAddress,
         info: info(spec, `host name ${target.name}, ${flow}: application rules match the name; routing uses the address it resolves to`),

@@ -12,7 +12,7 @@ import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-inde
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
-import { lookupRange, lookupRoute } from '../routing/lpm';
+import { lookupRange, lookupRoute, splitDefaultRoutes } from '../routing/lpm';
 import { privateEndpointForAddress, privateEndpointVirtualNetworkId } from '../dns';
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
@@ -289,7 +289,12 @@ function equalCostRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: 
   if (walks.same) return trail.append(walks.same);
   for (const w of walks.parts) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? ROUTE_SERVER_FAQ_DOC);
   const ends = walks.parts.map((w) => `${nextHopText(w.item)}: ${endText(w.part.outcome)}`).join('; ');
-  return trail.end({ kind: 'undecided', resourceId: set.capturedFromNicId ?? winner.resourceId ?? subnet.id, rule: `Equal-cost routes for ${winner.addressPrefix} (ECMP)`, docs: ROUTE_SERVER_FAQ_DOC,
+  const resourceId = set.capturedFromNicId ?? winner.resourceId ?? subnet.id;
+  if (winner.source === 'Default') {
+    return trail.end({ kind: 'undecided', resourceId, rule: `System routes for ${winner.addressPrefix} with no documented order`, docs: DOCS.udr,
+      missingFact: `which of the system routes for ${winner.addressPrefix} of subnet ${subnet.name} (${routes.map((r) => `${describeRoute(r)}`).join('; ')}) Azure uses: it documents the order of user, BGP and system routes, not of two system routes on one prefix, and they end differently: ${ends}` });
+  }
+  return trail.end({ kind: 'undecided', resourceId, rule: `Equal-cost routes for ${winner.addressPrefix} (ECMP)`, docs: ROUTE_SERVER_FAQ_DOC,
     missingFact: `which of the ${routes.length} equal-cost routes for ${winner.addressPrefix} of subnet ${subnet.name} (next hops ${routes.map(nextHopText).join(', ')}) carries this flow: Azure spreads flows across them by a hash the input does not show, and they end differently: ${ends}` });
 }
 
@@ -332,6 +337,10 @@ function decidingRoutes(ctx: EngineContext, set: RouteSet): string {
     if (range.kind === 'split') return range.parts.map((p) => `${p.prefix}:${routeKey(p.route)}`).join(';');
     result = range.lookup;
   } else {
+    // The internet as a whole: a split default route (0.0.0.0/1 + 128.0.0.0/1) decides it through
+    // all its parts, whichever part the lookup shows, so captures listing them in another order agree.
+    const split = destination.kind === 'default-route' ? splitDefaultRoutes(set.routes) : [];
+    if (split.length > 0) return split.map(routeKey).sort().join(';');
     result = lookup(ctx, set);
   }
   return [result.winner, ...result.equalCost].map(routeKey).sort().join(';');
@@ -445,6 +454,12 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
   // not make the traffic dropped: where it is delivered, and whether that side lets it in, is not known.
   if (route.origin === 'captured' && route.source === 'Default') {
     const peered = route.nextHop.kind === 'known' && route.nextHop.type === 'VNetPeering';
+    // Azure creates a VnetLocal system route only "for each address range defined within the address
+    // space of a virtual network" [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
+    // so a captured one is the VNet's own range (added after the snapshot): delivered in the VNet.
+    if (!peered && vnet && route.nextHop.kind === 'known' && route.nextHop.type === 'VnetLocal') {
+      return trail.end({ kind: 'delivered-in-vnet', vnet: named(vnet), addressPrefix: route.addressPrefix }, { exit: 'virtual-network', egressIps: [], snatPorts: null });
+    }
     const nicName = nameOfId(route.resourceId ?? subnet.id).name;
     return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Captured route ${route.addressPrefix} → ${nextHopLabel(route.nextHop)}`, docs: peered ? DOCS.peering : DOCS.udr,
       missingFact: `where ${ctx.flow.destination} is delivered: the captured effective routes of NIC ${nicName} send ${route.addressPrefix} to ${peered ? 'a peered virtual network' : 'the virtual network'} (${nextHopLabel(route.nextHop)}), but no ${peered ? 'peering' : 'address range of virtual network'} in the snapshot covers ${ctx.flow.destination} (the capture is newer than the snapshot, or the ${peered ? 'peering' : 'virtual network'} is not in the input)` });
@@ -1776,17 +1791,21 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
  * https://learn.microsoft.com/azure/route-server/route-server-faq
  * (effective routes list them with next hop type VirtualNetworkGateway and the NVA's IP). A VPN or
  * ExpressRoute gateway's own routes name its instances in GatewaySubnet, and stay with the gateway.
- * Walks on at the appliance that owns the IP; unknown when Route Server is there and nothing in the
- * input owns it (an NVA not in the input); null when the gateway handles the route.
+ * With Route Server in the gateway's VNet: walks on at the appliance that owns the IP, or unknown
+ * when nothing in the input owns it (an NVA not in the input). Null (the gateway handles the route)
+ * without Route Server or for an address in GatewaySubnet.
  */
 function learnedFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, vnet: VirtualNetwork, gatewayVnet: VirtualNetwork | null): Outcome | null {
   const ip = route.nextHopIpAddress;
   const address = ip === null ? null : parseIp(ip);
   if (ip === null || address === null || (gatewayVnet !== null && inGatewaySubnet(ctx.index, gatewayVnet, address))) return null;
-  const found = findOwnerCached(ctx, vnet, ip);
-  if (found.kind !== 'unowned') return toVirtualAppliance(ctx, trail, subnet, route);
+  // Only Route Server injects routes that point at an appliance; without it a learned route is the
+  // gateway's (an ExpressRoute next hop is an edge-router address outside the VNet, even when some
+  // NIC elsewhere happens to hold the same private IP).
   const routeServer = gatewayVnet ? routeServerSubnetOf(ctx.index, gatewayVnet) : null;
   if (routeServer === null || gatewayVnet === null) return null;
+  const found = findOwnerCached(ctx, vnet, ip);
+  if (found.kind !== 'unowned') return toVirtualAppliance(ctx, trail, subnet, route);
   return trail.end({ kind: 'undecided', resourceId: routeServer, rule: `Route learned through the Azure Route Server of ${gatewayVnet.name}`, docs: ROUTE_SERVER_FAQ_DOC,
     missingFact: `which appliance owns next hop ${ip} of "${describeRoute(route)}": with Azure Route Server in ${gatewayVnet.name}, a learned route points straight at the NVA that advertised it, and no NIC, firewall or internal load balancer in the input holds ${ip}` });
 }

@@ -5,7 +5,7 @@
  */
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
-import { parseCidr } from '../model/ip';
+import { formatIp, parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
@@ -474,6 +474,16 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
     if (plan.kind === 'name') {
       if (!resolution) return { kind: 'stop', walked: notEvaluatedPath(subnet, null, unknownVnetReason(subnet, plan.name)) };
       if (!resolution.destination) return { kind: 'stop', walked: notResolvedPath(subnet, null, resolution.dns) };
+      const address = resolution.destination.kind === 'name' ? resolution.destination.address : null;
+      if (address?.version === 6 && resolution.dns.resolution !== 'private') {
+        // The user's public answer is IPv6: an IPv6 flow, not modelled, like an IPv6 address given
+        // directly (no IPv6 system routes, no default outbound access for IPv6 [IPV6]
+        // https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview). VNets that
+        // resolve the name privately (a linked privatelink zone) still walk to the private address.
+        const label = `${plan.name} (${formatIp(address)})`;
+        addGap(estateContext, { code: 'not-modelled', scope: label, message: `${label}: IPv6 egress (NAT gateway StandardV2, LB IPv6 outbound rules, no default outbound for IPv6) is not modelled.` });
+        return { kind: 'stop', walked: notEvaluatedPath(subnet, null, `${plan.name} resolves to the IPv6 address ${formatIp(address)} here, and IPv6 egress is not modelled`) };
+      }
       ctx = contextFor(resolution.key, resolution.destination);
     }
     return ctx ? { kind: 'walk', ctx } : { kind: 'none' };

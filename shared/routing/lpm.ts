@@ -140,7 +140,13 @@ function sameCidr(a: ComputedRoute, b: ComputedRoute): boolean {
 
 /** Whether `route` ties with `winner` (exactly the same prefix, equal under `compare`) and leads elsewhere. */
 function isEqualCost(route: ComputedRoute, winner: ComputedRoute, compare: (a: ComputedRoute, b: ComputedRoute) => number): boolean {
-  return route !== winner && sameCidr(route, winner) && compare(route, winner) === 0 && nextHopSignature(route) !== nextHopSignature(winner);
+  // Ties that leave the next hop open: one prefix learned over BGP with several next hops (ECMP:
+  // several NVAs through Route Server, several gateway instances) [RS]
+  // https://learn.microsoft.com/azure/route-server/route-server-faq, and two system routes on one
+  // prefix (a reserved `None` range that a peered VNet's address space equals), whose order Azure
+  // does not document [UDR]. A route table holds one route per prefix, so user routes never tie.
+  return route !== winner && route.source === winner.source && route.source !== 'User'
+    && sameCidr(route, winner) && compare(route, winner) === 0 && nextHopSignature(route) !== nextHopSignature(winner);
 }
 
 /** The winner's equal-cost alternatives among `routes` (already eligible), one per next hop. */
@@ -168,7 +174,11 @@ function whyLost(loser: ComputedRoute, winner: ComputedRoute): string {
       ? `same prefix: a UDR on an explicit prefix beats one on service tag ${loser.addressPrefix}`
       : `same prefix: service tag ${winner.addressPrefix} goes before ${loser.addressPrefix} (regional tag > top-level tag > AzureCloud.<region> > AzureCloud)`;
   }
-  if (isEqualCost(loser, winner, compareRoutes)) return 'equal cost (ECMP): same prefix and source as the route shown, to another next hop; Azure spreads flows across both';
+  if (isEqualCost(loser, winner, compareRoutes)) {
+    return winner.source === 'Default'
+      ? 'same prefix, both system routes: Azure documents no order between them'
+      : 'equal cost (ECMP): same prefix and source as the route shown, to another next hop; Azure spreads flows across both';
+  }
   return 'an equal route listed earlier won';
 }
 

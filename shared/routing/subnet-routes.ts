@@ -158,6 +158,8 @@ export class RouteSetBuilder {
   private readonly bySubnet = new Map<Subnet, RouteSet>();
   /** Per subnet: the captures of its NICs (primary IP configuration there), lowest NIC ID first. */
   private readonly capturedBySubnet = new Map<ResourceId, CapturedEffectiveRoutes[]>();
+  /** Each usable capture by its NIC (a NIC with a capture follows it: one lookup per walk). */
+  private readonly capturedTables = new Map<ResourceId, CapturedEffectiveRoutes>();
   /** Subnets whose NICs' captures differ: the NICs with a capture, in NIC ID order. */
   private readonly differingCaptures = new Map<ResourceId, readonly ResourceId[]>();
   /** Per captured NIC: the subnet its capture applies to. */
@@ -198,6 +200,7 @@ export class RouteSetBuilder {
     usable.sort((a, b) => (a.table.networkInterfaceId < b.table.networkInterfaceId ? -1 : 1));
     for (const { subnetId, table } of usable) {
       this.capturedNicSubnet.set(table.networkInterfaceId, subnetId);
+      this.capturedTables.set(table.networkInterfaceId, table);
       const list = this.capturedBySubnet.get(subnetId);
       if (list) list.push(table);
       else this.capturedBySubnet.set(subnetId, [table]);
@@ -334,7 +337,7 @@ export class RouteSetBuilder {
    */
   routesFor(subnet: Subnet, nic: NetworkInterface | null = null): RouteSet {
     if (nic !== null && this.capturedNicSubnet.size > 0 && this.capturedNicSubnet.get(nic.id) === subnet.id) {
-      const own = this.capturedBySubnet.get(subnet.id)?.find((t) => t.networkInterfaceId === nic.id);
+      const own = this.capturedTables.get(nic.id);
       if (own) return this.capturedSet(subnet, own);
     }
     const known = this.bySubnet.get(subnet);
@@ -345,11 +348,6 @@ export class RouteSetBuilder {
   }
 
   /**
-   * Every capture of the subnet's NICs as a route set, lowest NIC ID first (the first is the one
-   * routesFor gives the subnet); empty when none. With two or more, the engine checks they agree
-   * for the destination before one speaks for the subnet.
-   */
-  /**
    * The NICs of a subnet whose captured effective routes differ from another NIC's capture there
    * (empty when they agree or there is at most one): each follows its own capture, so each answers
    * for itself (an entry of its own), while the subnet's entry is unknown where they disagree.
@@ -358,6 +356,11 @@ export class RouteSetBuilder {
     return this.differingCaptures.get(subnetId) ?? [];
   }
 
+  /**
+   * Every capture of the subnet's NICs as a route set, lowest NIC ID first (the first is the one
+   * routesFor gives the subnet); empty when none. With two or more, the engine checks they agree
+   * for the destination before one speaks for the subnet.
+   */
   capturedRouteSetsOf(subnet: Subnet): readonly RouteSet[] {
     const tables = this.capturedBySubnet.get(subnet.id);
     return tables ? tables.map((t) => this.capturedSet(subnet, t)) : [];

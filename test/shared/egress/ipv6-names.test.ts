@@ -15,6 +15,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';
 import type { CapturedEffectiveRoutes, NetworkModel, NicIpConfiguration } from '../../../shared/model/topology';
+import { explainPath } from '../../../shared/egress/explain';
+import type { EgressPath } from '../../../shared/egress/types';
 import { effectiveRoute, ModelBuilder } from '../../support/model-builder';
 import { resolve } from './support';
 
@@ -154,7 +156,7 @@ describe('an IPv6 flow by name (--resolve name=IPv6) is not modelled', () => {
         expect({ verdict: path.verdict, exit: path.exit, egressIps: path.egressIps }).toEqual({ verdict: 'unknown', exit: null, egressIps: [] });
         expect(path.findings.map((f) => f.code)).not.toContain('route-drift');
       }
-      expect(result.findings.map((f) => f.code)).toContain('ipv6-not-modelled');
+      expect(explainPath(result.paths[0] as EgressPath).at(-1)?.explanation).toContain(`${NAME} resolves to the IPv6 address ${V6} here, and IPv6 egress is not modelled`);
       expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'not-modelled', scope: `${NAME} (${V6})` }));
     });
   }
@@ -163,6 +165,6 @@ describe('an IPv6 flow by name (--resolve name=IPv6) is not modelled', () => {
     const { model, effectiveRoutes } = CASES[0]?.build() ?? { model: new ModelBuilder().build(), effectiveRoutes: [] };
     const result = resolve(model, { destination: NAME, resolve: { [NAME]: '20.30.40.50' } }, { effectiveRoutes });
     expect(result.paths.some((p) => p.verdict === 'internet')).toBe(true);
-    expect(result.findings.map((f) => f.code)).not.toContain('ipv6-not-modelled');
+    expect(result.gaps.map((g) => g.scope)).not.toContain(`${NAME} (20.30.40.50)`);
   });
 });
