@@ -5,7 +5,10 @@
  *  - between snapshots, the newer capture (`metadata.capturedAt`) wins (equal times: the later input);
  *  - between a snapshot and the exports, the later input wins (an export carries no capture time:
  *    the order the user gave is all there is);
- *  - copies in different export files must agree, else the resource is left out (normalizeArm).
+ *  - copies in different export files must agree, else the resource is left out (normalizeArm):
+ *    they disagree when both say something of a field, differently (child lists in any order); a
+ *    whole copy (REST `properties`, or flattened with its type's core fields) says an omitted
+ *    reference is not set, a partial one (`az vm nic list`'s NIC stubs) only what it carries.
  * Every disagreement is a gap naming the resource, the fields and both inputs. A child saved on
  * its own (a route, an NSG rule) whose parent is in a snapshot joins it. A single snapshot given
  * alone is returned unchanged, hash and all.

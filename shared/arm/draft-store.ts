@@ -8,18 +8,27 @@
  * field by field (the higher-ranked, then the later, copy wins for each field it carries), and
  * defaults are applied only once, at the end, so a sparse copy never erases what a fuller one said.
  *
- * Copies from different files are compared instead: two exports of one VNet taken months apart are
+ * Copies from different files are compared first: two exports of one VNet taken months apart are
  * two states of it, and merging them field by field makes one that never existed (ARM omits a
  * reference that is not set, so the older copy's NAT gateway would survive the newer copy that has
- * none). When they disagree, a value in one and none in the other included, nothing in an export
- * says which is current: the resource is left out with a gap naming it, the fields and the files,
- * so what depends on it is unknown (see `settleDisputes`).
+ * none). A copy speaks for a field when it carries a value for it, and a *whole* copy also for every
+ * single value (a reference, a flag, a number) it omits: that one is not set. A copy is whole when
+ * it has its `properties` envelope (REST, Resource Graph, `az rest`) or, flattened (`az … list`,
+ * PowerShell, the SDK), its type's core fields (`WHOLE_BY`: a subnet's prefixes, a NIC's IP
+ * configurations); anything else is partial (`az vm nic list` prints `{id, primary, deleteOption}`
+ * per NIC; a `--query` projection) and speaks only for what it carries. Copies disagree about a
+ * field when both speak for it with different values, compared as the model holds them: child lists
+ * in ID order, as finalize sorts them, and no default filled in. A list or object a copy lacks is
+ * never a disagreement (a copy without `subnets` or `routes` is sparse, not "none"). When copies
+ * disagree, nothing in an export says which is current: the resource is left out with a gap naming
+ * it, the fields and the files, so what depends on it is unknown (see `settleDisputes`). One file
+ * compares nothing and records nothing per resource.
  */
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import type {
   AzureFirewall, FirewallPolicy, LoadBalancer, NatGateway, NetworkInterface, NetworkResourceKind,
-  NetworkSecurityGroup, PublicIpAddress, PublicIpPrefix, RouteTable, Subnet, VirtualHub, VirtualNetwork,
+  NetworkSecurityGroup, PublicIpAddress, PublicIpPrefix, RouteTable, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
   VirtualNetworkGateway, VirtualWan, IpGroup, PrivateEndpoint, PrivateDnsZone,
 } from '../model/topology';
 
@@ -106,30 +115,87 @@ export function sameValue(a: unknown, b: unknown): boolean {
  * sorted: different values, or a value in one and none in the other.
  */
 export function disagreeingFields(a: object, b: object): string[] {
-  return fieldsApart(a, b, () => true);
+  return fieldsApart(a as Entry, b as Entry, (_key, p, q) => !sameValue(p, q));
+}
+
+/** Child lists sorted by ID (order in the input carries no meaning for these): finalize sorts the model's so, and copies are compared so. */
+export const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly (keyof KindMap[K] & string)[] } = {
+  virtualNetwork: ['peerings'], subnet: [], routeTable: ['routes'], natGateway: [], publicIpAddress: [], publicIpPrefix: [],
+  networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
+  loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
+  virtualHub: ['connections'], virtualWan: [], ipGroup: [],
+  privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
+};
+
+export function sortedById<T extends { readonly id: string }>(items: readonly T[]): readonly T[] {
+  return items.length < 2 ? items : [...items].sort((a, b) => compareIds(a.id, b.id));
+}
+
+type OrderKey = (item: unknown) => string;
+const byId: OrderKey = (item) => String((item as { readonly id?: unknown }).id);
+const asText: OrderKey = (item) => String(item);
+/** As a rule listed on its own replaces one (map-security.ts): Azure applies NSG rules by priority, never by position. */
+const byRule: OrderKey = (item) => {
+  const rule = item as SecurityRule;
+  return `${rule.isDefault ? 'default' : 'custom'}/${rule.name.toLowerCase()}`;
+};
+
+/** Lists whose order carries no meaning, with the key copies are compared in: SORTED_CHILDREN, the ID sets buildModel sorts, NSG rules. */
+const UNORDERED: ReadonlyMap<NetworkResourceKind, ReadonlyMap<string, OrderKey>> = new Map(
+  (Object.keys(SORTED_CHILDREN) as NetworkResourceKind[]).map((kind) => {
+    const keys = new Map<string, OrderKey>(SORTED_CHILDREN[kind].map((field) => [field, byId]));
+    if (kind === 'virtualNetwork') keys.set('subnetIds', asText);
+    if (kind === 'firewallPolicy') keys.set('ruleCollectionGroupIds', asText).set('loadedRuleCollectionGroupIds', asText);
+    if (kind === 'networkSecurityGroup') keys.set('securityRules', byRule);
+    return [kind, keys];
+  }),
+);
+
+/**
+ * Fields every whole copy of a type carries, flattened too (ARM always returns them; az, PowerShell
+ * and the SDK print them): a copy without `properties` that carries one of them is whole. A stub or
+ * projection that lacks them speaks only for what it carries.
+ */
+const WHOLE_BY: { readonly [K in NetworkResourceKind]: readonly (keyof KindMap[K] & string)[] } = {
+  virtualNetwork: ['addressPrefixes'], subnet: ['addressPrefixes'], routeTable: ['routes'], natGateway: ['idleTimeoutInMinutes'],
+  publicIpAddress: ['version'], publicIpPrefix: ['prefixLength'], networkInterface: ['ipConfigurations'],
+  azureFirewall: ['ipConfigurations', 'virtualHubId'], firewallPolicy: ['ruleCollectionGroupIds', 'threatIntelMode'],
+  networkSecurityGroup: ['securityRules'], loadBalancer: ['frontendIpConfigurations'], virtualNetworkGateway: ['gatewayType'],
+  virtualHub: ['addressPrefix'], virtualWan: ['virtualHubIds'], ipGroup: ['ipAddresses'], privateEndpoint: ['subnetId'],
+  privateDnsZone: ['numberOfRecordSets'],
+};
+
+/** A single value (a reference, a flag, a number, a string), which a whole copy omits only when it is not set. */
+function isSingle(value: unknown): boolean {
+  return typeof value !== 'object' || value === null;
+}
+
+function inOrder(keyOf: OrderKey | undefined, value: unknown): unknown {
+  if (keyOf === undefined || !Array.isArray(value) || value.length < 2) return value;
+  return [...(value as readonly unknown[])].sort((a, b) => compareIds(keyOf(a), keyOf(b)));
 }
 
 /**
- * The same for drafts, which carry only what their input did. A single value one carries and the
- * other lacks (a reference, a setting) is a disagreement: ARM omits those when not set, so the
- * lacking copy says "none". A list or object one lacks is not: a copy without `subnets` or
- * `routes` is a sparse one (a `--query` projection), and the other's stands, as within one file.
+ * The same for drafts from two files, which carry only what their input did (see the module
+ * comment): a field both speak for with different values, lists compared in the order of UNORDERED.
+ * A whole copy speaks for a single value it omits ("not set"); a partial one does not, and a list
+ * or object a copy lacks is never a disagreement.
  */
-function draftFieldsApart(a: object, b: object): string[] {
-  return fieldsApart(a, b, (value) => typeof value !== 'object' || value === null);
+function draftFieldsApart(kind: NetworkResourceKind, a: Entry, aWhole: boolean, b: Entry, bWhole: boolean): string[] {
+  const unordered = UNORDERED.get(kind);
+  return fieldsApart(a, b, (key, p, q) => {
+    if (p === undefined) return q !== undefined && aWhole && isSingle(q);
+    if (q === undefined) return bWhole && isSingle(p);
+    const keyOf = unordered?.get(key);
+    return !sameValue(inOrder(keyOf, p), inOrder(keyOf, q));
+  });
 }
 
-function fieldsApart(a: object, b: object, absenceCounts: (present: unknown) => boolean): string[] {
-  const x = a as Readonly<Record<string, unknown>>;
-  const y = b as Readonly<Record<string, unknown>>;
+/** The compared fields for which `differ` holds, sorted; an absent field is `undefined`. */
+function fieldsApart(x: Entry, y: Entry, differ: (key: string, p: unknown, q: unknown) => boolean): string[] {
   const fields: string[] = [];
-  const differ = (p: unknown, q: unknown): boolean => {
-    if (p === undefined) return q !== undefined && absenceCounts(q);
-    if (q === undefined) return absenceCounts(p);
-    return !sameValue(p, q);
-  };
-  for (const key of Object.keys(x)) if (!NOT_COMPARED.has(key) && differ(x[key], own(y, key))) fields.push(key);
-  for (const key of Object.keys(y)) if (!NOT_COMPARED.has(key) && !hasOwn(x, key) && differ(undefined, y[key])) fields.push(key);
+  for (const key of Object.keys(x)) if (!NOT_COMPARED.has(key) && differ(key, x[key], own(y, key))) fields.push(key);
+  for (const key of Object.keys(y)) if (!NOT_COMPARED.has(key) && !hasOwn(x, key) && differ(key, undefined, y[key])) fields.push(key);
   return fields.sort(compareIds);
 }
 
@@ -179,7 +245,11 @@ export class DraftStore {
    * one read of one file has nothing to compare, and spares a map entry per resource.
    */
   private readonly fileOf: Map<ResourceId, number> | null;
+  /** With more than one file, the resources whose copies so far are all partial (see the module comment); few. */
+  private readonly partial: Set<ResourceId> | null;
   private file = 0;
+  /** Whether the resource being read has its `properties` envelope (see `readingResource`). */
+  private enveloped = false;
   private readonly disputes = new Map<ResourceId, { readonly fields: Set<string>; readonly files: Set<number> }>();
   readonly flexibleScaleSetVms = new Set<ResourceId>();
   /** VMs read with their properties: their NICs' Flexible scale set membership is known (see mapVirtualMachineHint). */
@@ -189,11 +259,20 @@ export class DraftStore {
   /** `files`: how many input files the drafts come from (see `readingFile`). */
   constructor(files = 1) {
     this.fileOf = files > 1 ? new Map() : null;
+    this.partial = files > 1 ? new Set() : null;
   }
 
   /** Drafts put from now on come from input file `index` (0 to files - 1). */
   readingFile(index: number): void {
     this.file = index;
+  }
+
+  /**
+   * The resource read next (its standalone draft; embedded ones go by their fields) has its
+   * `properties` envelope: a whole copy, whose omitted single values are "not set".
+   */
+  readingResource(enveloped: boolean): void {
+    this.enveloped = enveloped;
   }
 
   /**
@@ -216,10 +295,13 @@ export class DraftStore {
     if (existing === undefined) {
       drafts.set(id, incoming);
       if (rank !== RANK_STANDALONE) this.ranks.set(id, rank);
-      if (this.fileOf !== null) this.fileOf.set(id, this.file);
+      if (this.fileOf !== null && this.partial !== null) {
+        this.fileOf.set(id, this.file);
+        if (!this.isWhole(kind, incoming, rank)) this.partial.add(id);
+      }
       return;
     }
-    if (this.fileOf !== null) this.compareAcrossFiles(this.fileOf, id, existing, incoming);
+    if (this.fileOf !== null && this.partial !== null) this.compareAcrossFiles(kind, this.fileOf, this.partial, id, existing, incoming, rank);
     const existingRank = this.ranks.get(id) ?? RANK_STANDALONE;
     if (rank >= existingRank) {
       drafts.set(id, overlay(existing, incoming));
@@ -229,12 +311,27 @@ export class DraftStore {
     }
   }
 
-  /** Records a dispute when `incoming` comes from another file than the copy held and they disagree. */
-  private compareAcrossFiles(fileOf: Map<ResourceId, number>, id: ResourceId, existing: Entry, incoming: Entry): void {
+  /** Whether a draft is a whole copy: an enveloped standalone one, or one with a core field of its type. */
+  private isWhole(kind: NetworkResourceKind, draft: Entry, rank: number): boolean {
+    if (this.enveloped && rank === RANK_STANDALONE) return true;
+    for (const key of WHOLE_BY[kind] as readonly string[]) if (draft[key] !== undefined) return true;
+    return false;
+  }
+
+  /**
+   * Records a dispute when `incoming` comes from another file than the copy held and they disagree.
+   * The copy held is whole when any copy merged into it was.
+   */
+  private compareAcrossFiles(
+    kind: NetworkResourceKind, fileOf: Map<ResourceId, number>, partial: Set<ResourceId>, id: ResourceId, existing: Entry, incoming: Entry, rank: number,
+  ): void {
+    const whole = this.isWhole(kind, incoming, rank);
+    const heldWhole = !partial.has(id);
+    if (whole) partial.delete(id);
     const from = fileOf.get(id);
     if (from === undefined || from === this.file) return;
     fileOf.set(id, this.file);
-    const fields = draftFieldsApart(existing, incoming);
+    const fields = draftFieldsApart(kind, existing, heldWhole, incoming, whole);
     if (fields.length === 0) return;
     let dispute = this.disputes.get(id);
     if (dispute === undefined) {

@@ -7,7 +7,7 @@
  */
 import type { ResourceId } from '../model/ids';
 import type { NetworkModel, NetworkResourceKind } from '../model/topology';
-import { compareIds, type DraftOf, type DraftStore, type KindMap } from './draft-store';
+import { compareIds, SORTED_CHILDREN, sortedById, type DraftOf, type DraftStore, type KindMap } from './draft-store';
 
 /** Every field except those each draft always has. */
 type Defaults<K extends NetworkResourceKind> = Omit<KindMap[K], 'id' | 'name' | 'subscriptionId' | 'resourceGroup'>;
@@ -54,24 +54,11 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   privateDnsZone: { ...COMMON, kind: 'privateDnsZone', virtualNetworkLinks: [], recordSets: [], numberOfRecordSets: null, recordSetsCaptured: false },
 };
 
-/** Child lists sorted by ID (order in the input carries no meaning for these). */
-const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly string[] } = {
-  virtualNetwork: ['peerings'], subnet: [], routeTable: ['routes'], natGateway: [], publicIpAddress: [], publicIpPrefix: [],
-  networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
-  loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
-  virtualHub: ['connections'], virtualWan: [], ipGroup: [],
-  privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
-};
-
-function sortedById(items: readonly { readonly id: string }[]): readonly { readonly id: string }[] {
-  return items.length < 2 ? items : [...items].sort((a, b) => compareIds(a.id, b.id));
-}
-
 function finalizeAll<K extends NetworkResourceKind>(store: DraftStore, kind: K): KindMap[K][] {
   const defaults = DEFAULTS[kind] as Defaults<K>;
   const keys = Object.keys(defaults);
   const values = keys.map((k) => (defaults as Readonly<Record<string, unknown>>)[k]);
-  const sortedChildren = SORTED_CHILDREN[kind];
+  const sortedChildren = SORTED_CHILDREN[kind] as readonly string[];
   return store.drafts(kind).map((draft: DraftOf<K>) => {
     const fields = draft as Record<string, unknown>;
     for (let i = 0; i < keys.length; i++) {

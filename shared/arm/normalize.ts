@@ -7,7 +7,8 @@
  *  - a bundle `{ "resources": [...], "effectiveRouteTables": { "<NIC id>": <routes> } }`;
  *  - a single resource (what `az ... show -o json` prints).
  * Resources may be REST-shaped or flattened, mixed freely. Copies of one resource (IDs compare
- * case-insensitively) in one file are merged; copies in different files that disagree leave it out
+ * case-insensitively) in one file are merged; copies in different files that disagree (both say
+ * something of a field, and differently: a partial copy says nothing of what it lacks) leave it out
  * with a gap (see draft-store.ts); unknown types are counted as gaps. A malformed resource is left
  * out with a `skipped-input` gap (file, JSON path, expectation); a document that is no Azure
  * resource document throws InputError, or, for a `skippable` file (found in a directory), is
@@ -164,6 +165,9 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
       state.withoutProperties.set(id, type);
       return;
     }
+    // With its `properties` envelope, a copy is whole: compared with another file's copy, what it
+    // omits is "not set" (see draft-store.ts).
+    state.store.readingResource(node.props !== null);
     topLevel(state.store, node, readBase(node, rawId, id));
     return;
   }

@@ -81,6 +81,21 @@ function dispute(scope: string, files: string, fields: string): Gap {
   };
 }
 
+/** Writes the files into a fresh directory, loads it as `egress-atlas resolve DIR` does, removes it. */
+async function loadDirectory(files: Readonly<Record<string, unknown>>): Promise<Snapshot> {
+  const root = await mkdtemp(join(tmpdir(), 'merge-inputs-'));
+  try {
+    const dir = join(root, 'estate');
+    await mkdir(dir);
+    for (const [name, json] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(json, null, 2));
+    return await loadInputs([dir], OPTIONS);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+const disputes = (gaps: readonly Gap[]): string[] => gaps.filter((g) => / hold copies of /.test(g.message)).map((g) => g.message);
+
 const byOrder = (kept: string, dropped: string): string =>
   `the copy of ${kept}, given later, is used; that of ${dropped} is left out (an export carries no capture time, so the order of the inputs decides)`;
 
@@ -299,6 +314,111 @@ describe('merging inputs: the same resource in two inputs', () => {
     // One cloud: the highest change number is kept, as before.
     const newer = snapshotOf(china.build(), '2026-11-20T00:00:00.000Z', { serviceTags: { changeNumber: 301, cloud: 'Public', tags: [] } });
     expect(snapshotFromTexts([snapshotText('a.json', a), snapshotText('b.json', newer)], OPTIONS).serviceTags?.changeNumber).toBe(301);
+  });
+});
+
+describe('merging inputs: copies in two export files that agree are not left out', () => {
+  // From the review of 6c1828f: the rule "copies in different export files must agree" counted a
+  // field one copy lacks, and a list in another order, as disagreements, and dropped resources on
+  // ordinary input. A copy that lacks fields is partial; child lists carry no order.
+  const NET = `/subscriptions/${SUB}/resourceGroups/${TEST_RESOURCE_GROUP}/providers/Microsoft.Network`;
+  const VM = `/subscriptions/${SUB}/resourceGroups/${TEST_RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachines/vm-app-01`;
+  const rg = TEST_RESOURCE_GROUP;
+  /** `az network vnet list -o json`: one VNet, one subnet without NAT gateway (flattened az shape). */
+  const VNET = {
+    addressSpace: { addressPrefixes: ['10.20.0.0/16'] }, dhcpOptions: { dnsServers: [] }, enableDdosProtection: false, etag: 'W/"0a1b"',
+    id: `${NET}/virtualNetworks/vnet-app`, location: 'westeurope', name: 'vnet-app', provisioningState: 'Succeeded', resourceGroup: rg,
+    subnets: [{
+      addressPrefix: '10.20.1.0/24', delegations: [], etag: 'W/"0a1b"', id: `${NET}/virtualNetworks/vnet-app/subnets/snet-app`, name: 'snet-app',
+      natGateway: null, networkSecurityGroup: null, routeTable: null, privateEndpointNetworkPolicies: 'Disabled', privateLinkServiceNetworkPolicies: 'Enabled',
+      provisioningState: 'Succeeded', resourceGroup: rg, serviceEndpoints: [], type: 'Microsoft.Network/virtualNetworks/subnets',
+    }],
+    type: 'Microsoft.Network/virtualNetworks', virtualNetworkPeerings: [],
+  };
+  const nicId = `${NET}/networkInterfaces/vm-app-01-nic`;
+  /** `az network nic list -o json`: the VM's NIC, with an instance-level public IP. */
+  const NIC = {
+    id: nicId, name: 'vm-app-01-nic', location: 'westeurope', resourceGroup: rg, type: 'Microsoft.Network/networkInterfaces',
+    enableAcceleratedNetworking: true, enableIPForwarding: false, networkSecurityGroup: null, primary: true, provisioningState: 'Succeeded',
+    virtualMachine: { id: VM, resourceGroup: rg },
+    ipConfigurations: [{
+      id: `${nicId}/ipConfigurations/ipconfig1`, name: 'ipconfig1', primary: true, privateIPAddress: '10.20.1.4', privateIPAddressVersion: 'IPv4',
+      privateIPAllocationMethod: 'Dynamic', provisioningState: 'Succeeded', resourceGroup: rg,
+      subnet: { id: `${NET}/virtualNetworks/vnet-app/subnets/snet-app`, resourceGroup: rg },
+      publicIPAddress: { id: `${NET}/publicIPAddresses/vm-app-01-pip`, resourceGroup: rg },
+    }],
+  };
+  const PIP = {
+    id: `${NET}/publicIPAddresses/vm-app-01-pip`, name: 'vm-app-01-pip', ipAddress: '20.50.1.10', publicIPAddressVersion: 'IPv4', publicIPAllocationMethod: 'Static',
+    sku: { name: 'Standard', tier: 'Regional' }, ipConfiguration: { id: `${nicId}/ipConfigurations/ipconfig1`, resourceGroup: rg },
+    location: 'westeurope', resourceGroup: rg, type: 'Microsoft.Network/publicIPAddresses', provisioningState: 'Succeeded',
+  };
+
+  it('a NIC listed by `az vm nic list` next to `az network nic list` keeps its own public IP (no dispute, no wrong egress IP)', async () => {
+    // `az vm nic list --vm-name vm-app-01` prints the VM's networkProfile.networkInterfaces, i.e.
+    // NetworkInterfaceReference objects {id, primary, deleteOption} (azure-cli vm/custom.py
+    // list_vm_nics; https://learn.microsoft.com/cli/azure/vm/nic#az-vm-nic-list). The normalizer
+    // reads it as a NIC (type from the ID) that carries only `primary`: a partial copy, which says
+    // nothing of IP forwarding, the VM or the NSG. The rule counted every scalar the full copy has
+    // as "a value in one and none in the other" and left the NIC out: the VM's instance-level public
+    // IP disappeared and the auditor was shown the subnet's default outbound path instead of
+    // 20.50.1.10, a confident wrong egress IP. A partial copy is merged as within one file.
+    const snapshot = await loadDirectory({
+      'vnets.json': [VNET],
+      'public-ips.json': [PIP],
+      'nics.json': [NIC],
+      'vm-app-01-nics.json': [{ deleteOption: 'Delete', id: nicId, primary: true, resourceGroup: rg }],
+    });
+    expect(disputes(snapshot.gaps)).toEqual([]);
+    expect(snapshot.model.networkInterfaces.map((n) => n.name)).toEqual(['vm-app-01-nic']);
+    const path = resolveEgress(snapshot, { destination: null }).paths.find((p) => p.source.name === 'vm-app-01-nic');
+    expect(path?.exit).toBe('public-ip');
+    expect(path?.egressIps).toEqual(['20.50.1.10']);
+  });
+
+  it('two exports of one route table whose routes are listed in another order are the same route table', async () => {
+    // finalize.ts sorts a route table's `routes` by ID ("order in the input carries no meaning for
+    // these"), so both copies normalize to the identical resource; Azure matches routes by longest
+    // prefix, never by list position (https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route).
+    // The copies' lists were compared in input order, so the route table was left out and every
+    // subnet using it (here the forced tunnel to the firewall) was unknown. They are now compared in
+    // the order finalize gives them (draft-store.ts SORTED_CHILDREN).
+    const rt = (routes: readonly unknown[]) => [{
+      id: `${NET}/routeTables/rt-app`, name: 'rt-app', location: 'westeurope', resourceGroup: rg, type: 'Microsoft.Network/routeTables',
+      disableBgpRoutePropagation: false, provisioningState: 'Succeeded', routes,
+    }];
+    const toFirewall = {
+      id: `${NET}/routeTables/rt-app/routes/default-to-fw`, name: 'default-to-fw', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance',
+      nextHopIpAddress: '10.0.1.4', hasBgpOverride: false, provisioningState: 'Succeeded', type: 'Microsoft.Network/routeTables/routes',
+    };
+    const onPrem = {
+      id: `${NET}/routeTables/rt-app/routes/onprem`, name: 'onprem', addressPrefix: '192.168.0.0/16', nextHopType: 'VirtualNetworkGateway',
+      hasBgpOverride: false, provisioningState: 'Succeeded', type: 'Microsoft.Network/routeTables/routes',
+    };
+    const vnets = [{ ...VNET, subnets: [{ ...VNET.subnets[0], routeTable: { id: `${NET}/routeTables/rt-app`, resourceGroup: rg } }] }];
+    const snapshot = await loadDirectory({
+      'vnets.json': vnets,
+      'route-tables.json': rt([toFirewall, onPrem]),
+      'rt-app.json': rt([onPrem, toFirewall]),
+    });
+    expect(disputes(snapshot.gaps)).toEqual([]);
+    expect(snapshot.model.routeTables.map((r) => [r.name, r.routes.map((x) => x.name)])).toEqual([['rt-app', ['default-to-fw', 'onprem']]]);
+  });
+
+  it('a later whole az export without the NAT gateway an older REST export names is still a disagreement (absent = not set)', async () => {
+    // The protection the rule is for, across shapes: `az network vnet subnet list` prints a subnet
+    // flattened (whole: it has its prefix), `natGateway: null` when none is attached; the older
+    // REST copy names one. Neither says which is current: the subnet is left out, with the gap.
+    const subnetId = `${NET}/virtualNetworks/vnet-app/subnets/snet-app`;
+    const snapshot = await loadDirectory({
+      'public-ips.json': [PIP],
+      'q1-subnets.json': { value: [{ id: subnetId, name: 'snet-app', type: 'Microsoft.Network/virtualNetworks/subnets',
+        properties: { addressPrefix: '10.20.1.0/24', natGateway: { id: `${NET}/natGateways/ngw` }, privateEndpointNetworkPolicies: 'Disabled' } }] },
+      'q4-subnets.json': [VNET.subnets[0]],
+    });
+    const subnet = toResourceId(subnetId);
+    expect(snapshot.model.subnets).toEqual([]);
+    expect(snapshot.gaps).toEqual([dispute(subnet, 'estate/q1-subnets.json and estate/q4-subnets.json', 'natGatewayId')]);
   });
 });
 

@@ -219,6 +219,88 @@ describe('duplicates and child resources', () => {
     expect(oneFile.gaps).toEqual([]);
   });
 
+  // A copy is whole with its `properties` envelope, or flattened with its type's core fields (a
+  // subnet's prefix, a NIC's IP configurations); whole copies speak for every single value they omit
+  // ("not set"), partial ones (a stub, a --query projection) only for what they carry.
+  const dispute = (scope: string, files: string, fields: string) => ({
+    code: 'skipped-input', scope,
+    message: `${files} hold copies of ${scope} that disagree about ${fields} (a value in one and none in the other counts): `
+      + 'an export carries no capture time, so nothing says which is current. It was left out, so no verdict rests on either copy (what references it is unknown); give one export of it.',
+  });
+
+  it('a partial copy (az vm nic list: {id, primary, deleteOption}) given before the whole one is merged, not a disagreement', () => {
+    const nicId = `${SPOKE}/networkInterfaces/nic1`;
+    const whole = {
+      id: nicId, name: 'nic1', type: 'Microsoft.Network/networkInterfaces', enableIPForwarding: true, primary: true,
+      virtualMachine: { id: `${SPOKE.replace('Microsoft.Network', 'Microsoft.Compute')}/virtualMachines/vm1` },
+      ipConfigurations: [{ id: `${nicId}/ipConfigurations/ipconfig1`, name: 'ipconfig1', privateIPAddress: '10.20.1.4', subnet: { id: `${SPOKE}/virtualNetworks/vnet-spoke/subnets/app` } }],
+    };
+    const result = normalizeArm([
+      { fileName: 'vm1-nics.json', json: [{ id: nicId, primary: true, deleteOption: 'Delete', resourceGroup: 'rg-spoke' }] },
+      { fileName: 'nics.json', json: [whole] },
+    ]);
+    expect(result.gaps).toEqual([]);
+    expect(result.model.networkInterfaces).toMatchObject([{ id: id(nicId), enableIPForwarding: true, primary: true, ipConfigurations: [{ privateIpAddress: '10.20.1.4' }] }]);
+    // The stub disagreeing about what it does carry is a disagreement.
+    const other = normalizeArm([
+      { fileName: 'vm1-nics.json', json: [{ id: nicId, primary: false, deleteOption: 'Delete' }] },
+      { fileName: 'nics.json', json: [whole] },
+    ]);
+    expect(other.model.networkInterfaces).toEqual([]);
+    expect(other.gaps).toEqual([dispute(id(nicId), 'vm1-nics.json and nics.json', 'primary')]);
+  });
+
+  it('a partial copy naming a reference a whole copy omits disagrees with it; partial copies agree on what they do not both carry', () => {
+    // `az network vnet subnet list --query "[].{id:id, natGateway:natGateway}"`: the projection
+    // names a NAT gateway, the whole copy has none (ARM omits a reference that is not set).
+    const subnetId = `${HUB}/virtualNetworks/vnet-hub/subnets/app`;
+    const projection = (natGateway: string | null, nsg?: string) => ({
+      id: subnetId, natGateway: natGateway === null ? null : { id: natGateway }, ...(nsg === undefined ? {} : { networkSecurityGroup: { id: nsg } }),
+    });
+    const wholeCopy = vnet({}, { subnets: [{ id: subnetId, name: 'app', properties: { addressPrefix: '10.0.8.0/24' } }] });
+    const named = normalizeArm([{ fileName: 'nat.json', json: [projection(`${HUB}/natGateways/ngw`)] }, { fileName: 'vnets.json', json: [wholeCopy] }]);
+    expect(named.model.subnets).toEqual([]);
+    expect(named.gaps).toEqual([dispute(id(subnetId), 'nat.json and vnets.json', 'natGatewayId')]);
+    // Two projections: the one without a NAT gateway (null, absent) says nothing of it, and the NSG only one carries stands.
+    const partials = normalizeArm([
+      { fileName: 'a.json', json: [projection(`${HUB}/natGateways/ngw`)] },
+      { fileName: 'b.json', json: [projection(null, `${HUB}/networkSecurityGroups/nsg`)] },
+      { fileName: 'vnets.json', json: [vnet({})] },
+    ]);
+    expect(partials.gaps).toEqual([]);
+    expect(partials.model.subnets).toMatchObject([{ natGatewayId: id(`${HUB}/natGateways/ngw`), networkSecurityGroupId: id(`${HUB}/networkSecurityGroups/nsg`) }]);
+    // Both carry it, differently: a disagreement.
+    const apart = normalizeArm([{ fileName: 'a.json', json: [projection(`${HUB}/natGateways/ngw`)] }, { fileName: 'b.json', json: [projection(`${HUB}/natGateways/ngw2`)] }]);
+    expect(apart.gaps).toEqual([dispute(id(subnetId), 'a.json and b.json', 'natGatewayId')]);
+  });
+
+  it('child lists in another order are the same (peerings, NSG rules, load balancer parts); a changed child is not', () => {
+    const peering = (name: string, state = 'Connected') => ({
+      id: `${HUB}/virtualNetworks/vnet-hub/virtualNetworkPeerings/${name}`, name,
+      properties: { peeringState: state, remoteVirtualNetwork: { id: `${SPOKE}/virtualNetworks/${name}` } },
+    });
+    const rule = (name: string, priority: number) => ({
+      name, properties: { priority, direction: 'Outbound', access: 'Deny', protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*',
+        destinationAddressPrefix: 'Internet', destinationPortRange: '*' },
+    });
+    const nsg = (rules: readonly unknown[]) => ({ id: `${HUB}/networkSecurityGroups/nsg`, type: 'Microsoft.Network/networkSecurityGroups', properties: { securityRules: rules } });
+    const result = normalizeArm([
+      { fileName: 'a.json', json: [vnet({}, { virtualNetworkPeerings: [peering('p1'), peering('p2')] }), nsg([rule('r1', 100), rule('r2', 200)])] },
+      { fileName: 'b.json', json: [vnet({}, { virtualNetworkPeerings: [peering('p2'), peering('p1')] }), nsg([rule('r2', 200), rule('r1', 100)])] },
+    ]);
+    expect(result.gaps).toEqual([]);
+    expect(result.model.virtualNetworks[0]?.peerings.map((p) => p.name)).toEqual(['p1', 'p2']);
+    expect(result.model.networkSecurityGroups[0]?.securityRules.map((r) => r.name)).toEqual(['r2', 'r1']);
+    const changed = normalizeArm([
+      { fileName: 'a.json', json: [vnet({}, { virtualNetworkPeerings: [peering('p1'), peering('p2')] }), nsg([rule('r1', 100), rule('r2', 200)])] },
+      { fileName: 'b.json', json: [vnet({}, { virtualNetworkPeerings: [peering('p2', 'Disconnected'), peering('p1')] }), nsg([rule('r2', 200), rule('r1', 300)])] },
+    ]);
+    expect(changed.gaps.map((g) => [g.scope, g.message.slice(g.message.indexOf('disagree about'), g.message.indexOf(' ('))])).toEqual([
+      [id(`${HUB}/networkSecurityGroups/nsg`), 'disagree about securityRules'],
+      [id(`${HUB}/virtualNetworks/vnet-hub`), 'disagree about peerings'],
+    ]);
+  });
+
   it('effective routes of one NIC in two files that differ: the later file\'s are used, and a gap says so', () => {
     const nicId = `${SPOKE}/networkInterfaces/nic1`;
     const routes = (nextHopType: string) => ({ effectiveRouteTables: { [nicId]: [{ source: 'Default', state: 'Active', addressPrefix: ['0.0.0.0/0'], nextHopType, nextHopIpAddress: [] }] } });
