@@ -6,11 +6,15 @@
  * candidate is resolved like a what-if, so a later deny, a route or an NSG is taken into account.
  * The default route is one flow (TCP 443); ports and protocols that the source's NSGs treat
  * differently (an NSG that denies TCP 443 but allows TCP 80) are each resolved as a what-if of
- * the whole internet on that port, so what they let out is listed too.
+ * the whole internet on that port, so what they let out is listed too, and so is a rule that
+ * allows any address on some port (NTP on UDP 123). An open path's entry says the ports its NSGs
+ * treat like TCP 443. A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its
+ * subnet's is a source of its own, though it follows its subnet's path on TCP 443.
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
  * and the VNets it peers with.
  */
 import { firewallRuleSet, allowRulesFor, applicationRulePorts, prepareRuleSet } from './firewall-rules';
+import { portRangeCovers } from './destination';
 import type { SourceAddress } from './destination';
 import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
@@ -22,10 +26,11 @@ import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
-import type { FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, SecurityRule, Subnet } from '../model/topology';
+import type { AzureFirewall, FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, SecurityRule, Subnet } from '../model/topology';
 import { primaryIpConfiguration } from './outbound';
 import { resolveEgress } from './resolve';
 import { terminalOf } from './steps';
+import type { LoadBalancerStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
 import type { Gap } from '../model/gaps';
@@ -64,8 +69,9 @@ export interface PrivateReachEntry {
 export interface ReachSource {
   readonly source: PathSource;
   /**
-   * True when any public destination is allowed: on TCP 443 (a direct path), or on the ports of
-   * a rule that allows every destination or of an NSG port class open to the whole internet.
+   * True when any public destination is allowed: on TCP 443 and the ports NSG-treated like it (a
+   * direct path), or on the ports of a rule that allows every destination or of an NSG port class
+   * open to the whole internet.
    */
   readonly unrestricted: boolean;
   /** How the default route (0.0.0.0/0, TCP 443) ends for this source. */
@@ -91,7 +97,8 @@ interface Candidate {
   /**
    * Already answered, nothing to resolve: `path` for an NSG port class open to the whole internet
    * (the what-if of the internet on that port); `unknown` for a rule on an IP group the input
-   * lacks, whose addresses (so the destinations it allows) are not known.
+   * lacks, whose addresses (so the destinations it allows) are not known. Otherwise the candidate
+   * is resolved on `port`/`protocol` (`any`: the whole internet on them).
    */
   readonly answer?: { readonly kind: 'path'; readonly path: EgressPath } | { readonly kind: 'unknown' };
 }
@@ -122,8 +129,20 @@ function protocolOf(protocols: readonly string[]): 'Tcp' | 'Udp' {
   return lower.length > 0 && lower.every((p) => p === 'udp') ? 'Udp' : 'Tcp';
 }
 
-function ruleLabel(policyName: string, rule: FirewallRule): string {
+/** Whether a network rule matches this flow's protocol and port (no protocols or ports: any). */
+function networkRuleCovers(rule: Extract<FirewallRule, { kind: 'network' }>, flow: ProbeFlow): boolean {
+  const protocols = rule.protocols.map((p) => p.trim().toLowerCase());
+  return (protocols.length === 0 || protocols.some((p) => p === 'any' || p === '*' || p === flow.protocol.toLowerCase()))
+    && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, flow.port)));
+}
+
+function ruleLabel(policyName: string, rule: Pick<FirewallRule, 'collection' | 'name'>): string {
   return `${policyName}/${rule.collection}/${rule.name}`;
+}
+
+/** What a firewall's rules are labelled with: its policy's name, or its own for classic rules. */
+function policyNameOf(index: ModelIndex, firewall: AzureFirewall): string {
+  return firewall.firewallPolicyId ? index.firewallPolicies.get(firewall.firewallPolicyId)?.name ?? firewall.name : firewall.name;
 }
 
 /** An IP group's addresses as CIDR texts (`a.b.c.d-e.f.g.h` ranges as the CIDRs that make them up). */
@@ -141,11 +160,15 @@ function urlHost(url: string): string {
   return (rest.split('/')[0] ?? '').replace(/:\d+$/, '').toLowerCase();
 }
 
-/** Candidate destinations from one firewall rule. */
-function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>): Candidate[] {
+/**
+ * Candidate destinations from one firewall rule, found on the path of `flow`. A rule is judged on
+ * that flow when it covers it (a rule on `*` found on an NSG port class's what-if is judged on that
+ * class's port, not on TCP 443 where the NSG may deny what the class lets out), else on its own
+ * first port and protocol.
+ */
+function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>, flow: ProbeFlow): Candidate[] {
   if (rule.kind === 'network') {
-    const port = firstPort(rule.destinationPorts);
-    const protocol = protocolOf(rule.protocols);
+    const { port, protocol } = networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) };
     const base = { port, protocol, ports: rule.destinationPorts.length > 0 ? rule.destinationPorts : ['*'], protocols: rule.protocols.length > 0 ? rule.protocols : ['Any'], rule: label };
     const fromAddresses = rule.destinationAddresses.map((a): Candidate => {
       const t = a.trim();
@@ -162,7 +185,7 @@ function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyM
     return [...fromAddresses, ...fromGroups, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];
   }
   const ports = applicationRulePorts(rule);
-  const port = ports[0] ?? 443;
+  const port = flow.protocol === 'Tcp' && ports.includes(flow.port) ? flow.port : ports[0] ?? 443;
   // Application protocols (`Https:443`) are TCP; the ports are listed on their own.
   const types = [...new Set((rule.protocols.length > 0 ? rule.protocols : ['Http', 'Https']).map((p) => p.split(':')[0]?.trim() ?? p))];
   const base = { port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label };
@@ -183,14 +206,14 @@ function probeName(pattern: string): string {
   return pattern;
 }
 
-function sourceAddressOf(index: ModelIndex, path: EgressPath): SourceAddress | null {
-  if (path.source.type === 'nic') {
-    const nic: NetworkInterface | undefined = index.networkInterfaces.get(path.source.id as ResourceId);
+function sourceAddressOf(index: ModelIndex, source: PathSource): SourceAddress | null {
+  if (source.type === 'nic') {
+    const nic: NetworkInterface | undefined = index.networkInterfaces.get(source.id as ResourceId);
     const config = nic ? primaryIpConfiguration(nic) : null;
     const cidr = config?.privateIpAddress ? parseCidr(config.privateIpAddress) : null;
     return cidr ? { cidrs: [cidr], applicationSecurityGroupIds: config?.applicationSecurityGroupIds ?? [] } : null;
   }
-  const subnet: Subnet | undefined = index.subnets.get(path.source.id as ResourceId);
+  const subnet: Subnet | undefined = index.subnets.get(source.id as ResourceId);
   const cidrs = (subnet?.addressPrefixes ?? []).map((p) => parseCidr(p)).filter((c): c is Cidr => c !== null && c.version === 4);
   return { cidrs, applicationSecurityGroupIds: [] };
 }
@@ -201,27 +224,52 @@ function sourceAddressOf(index: ModelIndex, path: EgressPath): SourceAddress | n
  * ranges, so the ports fall into a few such classes; everything else on the way out (routes, the
  * firewall's rules, which reach lists with their own ports) is resolved per candidate.
  */
-interface FlowClass {
+interface FlowClass extends PortRanges {
+  readonly probe: ProbeFlow;
+}
+
+/** One protocol and port: the flow a what-if resolves. */
+interface ProbeFlow {
+  readonly port: number;
+  readonly protocol: 'Tcp' | 'Udp';
+}
+
+/** Ports of one or both protocols, as a reach entry states them. */
+interface PortRanges {
   readonly protocols: readonly ('Tcp' | 'Udp')[];
   readonly ports: readonly string[];
-  readonly probe: { readonly port: number; readonly protocol: 'Tcp' | 'Udp' };
+}
+
+/** Ports of TCP 443's class and the NSG rule that lets them out (`NSG nsg-app rule allow-ntp-out`; empty: no NSG). */
+interface AllowedRange extends PortRanges {
+  readonly allowedBy: string;
 }
 
 interface SourceFlows {
   /** The class of the default route's flow, TCP 443: what the source's own path speaks for. */
   readonly defaultRoute: FlowClass;
+  /**
+   * The same class exactly, one range per port list and allowing rule: `defaultRoute` merges the
+   * protocols' ports (an NSG allowing TCP 443 and UDP 123 would read as TCP and UDP on both),
+   * which an entry that says what gets out must not.
+   */
+  readonly defaultRouteRanges: readonly AllowedRange[];
   /** Classes whose NSG verdict lets something out and differs from TCP 443's. */
   readonly others: readonly FlowClass[];
+  /** Every class with its NSG verdict, as text: sources with equal texts are treated alike on every port. */
+  readonly signature: string;
 }
 
 const PROTOCOLS = ['Tcp', 'Udp'] as const;
 const ALL_PORTS: readonly string[] = ['*'];
 const DEFAULT_FLOW = { port: 443, protocol: 'Tcp' } as const;
-const UNIFORM: SourceFlows = { defaultRoute: { protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }, others: [] };
+const UNIFORM: SourceFlows = {
+  defaultRoute: { protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }, defaultRouteRanges: [{ protocols: PROTOCOLS, ports: ALL_PORTS, allowedBy: '' }], others: [], signature: '',
+};
 
 /** The NSGs an outbound packet from this source crosses, in Azure's order: the NIC's, then the subnet's [NSG]. */
-function sourceNsgs(index: ModelIndex, path: EgressPath, subnetId: string | null): readonly NetworkSecurityGroup[] {
-  const nic = path.source.type === 'nic' ? index.networkInterfaces.get(path.source.id as ResourceId) : undefined;
+function sourceNsgs(index: ModelIndex, source: PathSource, subnetId: string | null): readonly NetworkSecurityGroup[] {
+  const nic = source.type === 'nic' ? index.networkInterfaces.get(source.id as ResourceId) : undefined;
   const subnet = subnetId ? index.subnets.get(subnetId as ResourceId) : undefined;
   return [nic?.networkSecurityGroupId, subnet?.networkSecurityGroupId]
     .flatMap((id) => (id ? [index.networkSecurityGroups.get(id)] : []))
@@ -269,6 +317,11 @@ function portText(low: number, high: number): string {
 /** Per NSG chain (and source, when a rule's source side depends on it): computed once. */
 const flowCache = new WeakMap<ModelIndex, Map<string, SourceFlows>>();
 
+/** Whether an NSG rule names a protocol or ports: one that does not treats every port alike. */
+function decidesByPort(rule: SecurityRule): boolean {
+  return rule.destinationPortRanges.some((p) => !['*', 'any'].includes(p.trim().toLowerCase())) || !['*', 'any'].includes(rule.protocol.trim().toLowerCase());
+}
+
 /** Whether a rule matches every source in a VNet alike, so the classes can be shared between sources. */
 function sourceIndependent(rule: SecurityRule): boolean {
   if ((rule.sourceApplicationSecurityGroupIds?.length ?? 0) > 0) return false;
@@ -282,12 +335,11 @@ function sourceIndependent(rule: SecurityRule): boolean {
  * semantics (evaluateNsgChain); the classes that let something out and differ from TCP 443's are
  * resolved as what-ifs of their own.
  */
-function sourceFlows(index: ModelIndex, path: EgressPath, source: SourceAddress | null, subnetId: string | null): SourceFlows {
-  const nsgs = sourceNsgs(index, path, subnetId);
+function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress | null, subnetId: string | null): SourceFlows {
+  const nsgs = sourceNsgs(index, from, subnetId);
   if (nsgs.length === 0 || !source) return UNIFORM;
   const rules = nsgs.flatMap((n) => n.securityRules.filter((r) => r.direction === 'Outbound'));
-  const specific = rules.some((r) => r.destinationPortRanges.some((p) => !['*', 'any'].includes(p.trim().toLowerCase())) || !['*', 'any'].includes(r.protocol.trim().toLowerCase()));
-  if (!specific) return UNIFORM;
+  if (!rules.some(decidesByPort)) return UNIFORM;
   let cache = flowCache.get(index);
   if (!cache) {
     cache = new Map();
@@ -297,8 +349,8 @@ function sourceFlows(index: ModelIndex, path: EgressPath, source: SourceAddress 
   const cacheKey = `${nsgs.map((n) => n.id).join('+')}|${sourceKey}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  // Verdict key → protocol → the ports with that verdict and the port that probes them.
-  const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>>();
+  // Verdict key → protocol → the ports with that verdict, the rule that decides each, and the port that probes them.
+  const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>>();
   let defaultKey = '';
   for (const protocol of PROTOCOLS) {
     const bounds = portBoundaries(rules, protocol);
@@ -308,7 +360,11 @@ function sourceFlows(index: ModelIndex, path: EgressPath, source: SourceAddress 
       const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
       // Port 0 is no destination port a client uses; probe the class at a real one.
       const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
-      const key = verdictKey(evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound'));
+      const verdict = evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound');
+      const key = verdictKey(verdict);
+      // The last NSG's rule, as a path's own hops name it: one verdict key may come from several rules.
+      const last = verdict.rules.at(-1);
+      const decidedBy = last ? `NSG ${nsgs.find((n) => n.id === last.nsgId)?.name ?? nameFromResourceId(last.nsgId)} rule ${last.rule.name}` : '';
       if (holdsDefault) defaultKey = key;
       let byProtocol = classes.get(key);
       if (!byProtocol) {
@@ -318,16 +374,32 @@ function sourceFlows(index: ModelIndex, path: EgressPath, source: SourceAddress 
       const found = byProtocol.get(protocol);
       if (found) {
         found.ports.push(portText(low, high));
+        found.decidedBy.push(decidedBy);
         if (holdsDefault) found.probe = port;
-      } else byProtocol.set(protocol, { ports: [portText(low, high)], probe: port });
+      } else byProtocol.set(protocol, { ports: [portText(low, high)], decidedBy: [decidedBy], probe: port });
     }
   }
   // The default route's path speaks for every port with TCP 443's verdict, whatever the protocol.
-  const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>();
+  const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>();
   const defaultRoute: FlowClass = { protocols: PROTOCOLS.filter((p) => same.has(p)), ports: [...new Set([...same.values()].flatMap((c) => c.ports))], probe: DEFAULT_FLOW };
+  // One range per rule and port list, the protocols that share both merged.
+  const ranges = new Map<string, { readonly ports: string[]; readonly protocols: ('Tcp' | 'Udp')[]; readonly allowedBy: string }>();
+  for (const [protocol, c] of same) {
+    const byRule = new Map<string, string[]>();
+    c.ports.forEach((ports, i) => {
+      const rule = c.decidedBy[i] ?? '';
+      byRule.set(rule, [...byRule.get(rule) ?? [], ports]);
+    });
+    for (const [allowedBy, ports] of byRule) {
+      const found = ranges.get(`${allowedBy}|${ports.join(',')}`);
+      if (found) found.protocols.push(protocol);
+      else ranges.set(`${allowedBy}|${ports.join(',')}`, { ports, protocols: [protocol], allowedBy });
+    }
+  }
   const others = [...classes].filter(([key]) => key !== defaultKey && key !== 'Deny')
     .flatMap(([, byProtocol]) => [...byProtocol].map(([protocol, c]): FlowClass => ({ protocols: [protocol], ports: c.ports, probe: { port: c.probe, protocol } })));
-  const flows: SourceFlows = { defaultRoute, others };
+  const signature = [...classes].map(([key, byProtocol]) => `${key}=${[...byProtocol].map(([protocol, c]) => `${protocol} ${c.ports.join(',')}`).join(';')}`).join('|');
+  const flows: SourceFlows = { defaultRoute, defaultRouteRanges: [...ranges.values()], others, signature };
   cache.set(cacheKey, flows);
   return flows;
 }
@@ -339,9 +411,9 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
     if (via.kind !== 'azure-firewall' || !source) continue;
     const firewall = index.azureFirewalls.get(via.id as ResourceId);
     if (!firewall) continue;
-    const policyName = firewall.firewallPolicyId ? index.firewallPolicies.get(firewall.firewallPolicyId)?.name ?? firewall.name : firewall.name;
+    const policyName = policyNameOf(index, firewall);
     const ruleSet = prepareRuleSet(firewallRuleSet(index, firewall));
-    for (const { rule } of allowRulesFor(ruleSet, source)) out.push(...candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups));
+    for (const { rule } of allowRulesFor(ruleSet, source)) out.push(...candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe));
   }
   for (const step of path.steps) {
     if (step.kind !== 'nsg' || step.access !== 'Partial') continue;
@@ -361,9 +433,12 @@ function isOpen(path: EgressPath): boolean {
   return path.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
 }
 
-/** The what-if that probes an NSG port class: the whole internet on that port. */
-function probeDestination(flow: FlowClass): string {
-  return `0.0.0.0/0:${flow.probe.port}/${flow.probe.protocol.toLowerCase()}`;
+/**
+ * The what-if of the whole internet on one flow: how an NSG port class, or a rule that allows any
+ * address, is judged. On TCP 443 it is the default route itself (the same resolve).
+ */
+function internetOn(flow: ProbeFlow): string {
+  return `${DEFAULT_ROUTE_LABEL}:${flow.port}/${flow.protocol.toLowerCase()}`;
 }
 
 /** Candidates from an NSG port class, given the what-if of the internet on its probe port. */
@@ -378,7 +453,8 @@ function flowClassCandidates(index: ModelIndex, probe: EgressPath, source: Sourc
 
 function destinationOf(candidate: Candidate): string | null {
   switch (candidate.kind) {
-    case 'any': return null;
+    // On its own port and protocol: a rule allowing `*` on UDP 123 says nothing about TCP 443.
+    case 'any': return internetOn(candidate);
     case 'fqdn-tag': case 'web-category': return null;
     case 'fqdn': return `${probeName(candidate.value)}:${candidate.port}/${candidate.protocol.toLowerCase()}`;
     case 'cidr': return `${candidate.value}:${candidate.port}/${candidate.protocol.toLowerCase()}`;
@@ -438,15 +514,160 @@ function answerFor(answers: ReadonlyMap<string, ReadonlyMap<string, EgressPath>>
   return answer ? answer.get(key) ?? (subnetId ? answer.get(`subnet|${subnetId}`) : undefined) : undefined;
 }
 
-/** One resolve per distinct destination serves every source. */
-function resolveAll(input: ResolveInput, destinations: ReadonlySet<string>, resolve: ResolveOptions['resolve'], gaps: Gap[]): Map<string, ReadonlyMap<string, EgressPath>> {
-  const answers = new Map<string, ReadonlyMap<string, EgressPath>>();
-  for (const destination of [...destinations].sort()) {
+/** Resolves the destinations not answered yet: one resolve per distinct destination serves every source. */
+function resolveInto(answers: Map<string, ReadonlyMap<string, EgressPath>>, input: ResolveInput, destinations: Iterable<string>, resolve: ResolveOptions['resolve'], gaps: Gap[]): void {
+  for (const destination of [...new Set(destinations)].filter((d) => !answers.has(d)).sort()) {
     const result = resolveEgress(input, { destination, resolve });
     answers.set(destination, new Map(result.paths.map((p) => [pathKey(p.source), p])));
     gaps.push(...result.gaps);
   }
-  return answers;
+}
+
+/** Protocols a rule may name that run on TCP: application rules' are TCP only. */
+const ON_TCP: readonly string[] = ['tcp', 'http', 'https', 'mssql'];
+
+/** Whether an entry allows TCP 443 and nothing else. */
+function onlyTcp443(entry: { readonly ports: readonly string[]; readonly protocols: readonly string[] }): boolean {
+  return entry.ports.length > 0 && entry.ports.every((p) => p.trim() === '443')
+    && entry.protocols.length > 0 && entry.protocols.every((p) => ON_TCP.includes(p.trim().toLowerCase()));
+}
+
+/**
+ * Whether the load balancer rule a path leaves by SNATs UDP as it does TCP: protocol `All`, or a
+ * Basic SKU (no rule) [LBRULES] https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario6out
+ */
+function snatsBothProtocols(index: ModelIndex, step: LoadBalancerStep): boolean {
+  if (step.method === 'basic') return true;
+  const loadBalancer = index.loadBalancers.get(step.loadBalancer.id as ResourceId);
+  const rules = step.method === 'outbound-rule' ? loadBalancer?.outboundRules : loadBalancer?.loadBalancingRules;
+  return rules?.find((r) => r.name === step.ruleName)?.protocol === 'All';
+}
+
+/**
+ * A hop after the source's own NSGs where the engine's answer depends on the port or protocol, and
+ * whose rules reach does not list on their own ports (a firewall's it does): an NSG with port rules
+ * on the way (an NVA's subnet or NIC), an internal load balancer rule that is not HA ports, or a
+ * load balancer rule that SNATs TCP only when UDP is in the class. Null: the default route's
+ * answer holds for every port of the class (an NVA's own rules are not in the snapshot for any
+ * port, and the open entry names it).
+ */
+function portDecidingHop(index: ModelIndex, path: EgressPath, flow: FlowClass): string | null {
+  // The source's own NSGs are checked before the first route, and are what the classes are made of.
+  let pastSource = false;
+  for (const step of path.steps) {
+    pastSource ||= step.kind === 'route';
+    if (!pastSource) continue;
+    if (step.kind === 'nsg' && (index.networkSecurityGroups.get(step.nsg.id as ResourceId)?.securityRules ?? []).some((r) => r.direction === step.direction && decidesByPort(r))) {
+      return `NSG ${step.nsg.name}`;
+    }
+    if (step.kind === 'internal-load-balancer' && step.rule?.haPorts !== true) return `internal load balancer ${step.loadBalancer.name}`;
+    if (step.kind === 'load-balancer' && flow.protocols.includes('Udp') && !snatsBothProtocols(index, step)) return `load balancer ${step.loadBalancer.name} (its rule SNATs TCP only)`;
+  }
+  return null;
+}
+
+/** The firewall rule that lets a path out to every destination (`policy/collection/rule`, as candidates are labelled). */
+function openingRule(index: ModelIndex, path: EgressPath): string | null {
+  const step = [...path.steps].reverse().find((s) => s.kind === 'firewall-rule' && s.decision.kind === 'allow');
+  if (step?.kind !== 'firewall-rule' || step.decision.kind !== 'allow') return null;
+  const firewall = index.azureFirewalls.get(step.firewall.id as ResourceId);
+  return firewall ? ruleLabel(policyNameOf(index, firewall), step.decision.rule) : null;
+}
+
+/** A port list as intervals (`*` and `Any`: every port); a range that cannot be read is left out. */
+function portIntervals(ports: readonly string[]): (readonly [number, number])[] {
+  return ports.flatMap((raw): (readonly [number, number])[] => {
+    const r = raw.trim();
+    if (r === '*' || r.toLowerCase() === 'any') return [[0, 65535]];
+    const dash = r.indexOf('-');
+    const low = Number(dash < 0 ? r : r.slice(0, dash));
+    const high = Number(dash < 0 ? r : r.slice(dash + 1));
+    return Number.isInteger(low) && Number.isInteger(high) && low <= high ? [[low, high]] : [];
+  });
+}
+
+/** The transports a rule's protocols run on (`Any`: both; application protocols: TCP; ICMP: neither). */
+function transportsOf(protocols: readonly string[]): readonly ('Tcp' | 'Udp')[] {
+  const lower = protocols.map((p) => p.trim().toLowerCase());
+  if (lower.length === 0 || lower.some((p) => p === 'any' || p === '*')) return PROTOCOLS;
+  return PROTOCOLS.filter((t) => lower.some((p) => (t === 'Udp' ? p === 'udp' : ON_TCP.includes(p))));
+}
+
+/** Per NSG classes (shared by the sources behind the same NSGs): rule ports and protocols → what it allows within TCP 443's class. */
+const withinCache = new WeakMap<SourceFlows, Map<string, readonly PortRanges[]>>();
+
+/** What a rule allows within TCP 443's NSG class: the ports and protocols in both. */
+function withinDefaultClass(rule: Pick<Candidate, 'ports' | 'protocols'>, flows: SourceFlows): readonly PortRanges[] {
+  let byRule = withinCache.get(flows);
+  if (!byRule) {
+    byRule = new Map();
+    withinCache.set(flows, byRule);
+  }
+  const key = `${rule.ports.join(',')}|${rule.protocols.join(',')}`;
+  const cached = byRule.get(key);
+  if (cached) return cached;
+  const transports = transportsOf(rule.protocols);
+  const intervals = portIntervals(rule.ports);
+  const within = flows.defaultRouteRanges.flatMap((r): PortRanges[] => {
+    const protocols = r.protocols.filter((p) => transports.includes(p));
+    const ports = portIntervals(r.ports).flatMap(([low, high]) => intervals.flatMap(([l, h]) => (Math.max(low, l) <= Math.min(high, h) ? [portText(Math.max(low, l), Math.min(high, h))] : [])));
+    return protocols.length > 0 && ports.length > 0 ? [{ protocols, ports }] : [];
+  });
+  byRule.set(key, within);
+  return within;
+}
+
+/**
+ * The `any` entries of an open default route, which is resolved on TCP 443. Where nothing after
+ * the source's NSGs decides by port, that answer holds for every port NSG-treated like TCP 443,
+ * and the entries say those ports: an NSG that lets out only TCP 443 reads as exactly that. Through
+ * an Azure Firewall they say what the rule that opens the path allows within those ports (its
+ * other allow rules are listed on their own ports). Past a hop that decides by port otherwise (an
+ * NSG with port rules at an NVA) the other ports are not resolved: the source "may reach" them.
+ * @param opening the candidate of the firewall rule that opens the path, when it has one
+ */
+function openEntries(index: ModelIndex, path: EgressPath, flows: SourceFlows, opening: Candidate | undefined): ReachEntry[] {
+  const rule = unrestrictedRule(path);
+  const hop = portDecidingHop(index, path, flows.defaultRoute);
+  if (hop) {
+    const open = anyEntry(path, TCP_443, 'internet', rule);
+    if (flows.defaultRouteRanges.every(onlyTcp443)) return [open];
+    return [open, ...flows.defaultRouteRanges.map((r) => anyEntry(path, r, 'unknown', `only TCP 443 is resolved past ${hop}`))];
+  }
+  if (!path.via.some((v) => v.kind === 'azure-firewall')) {
+    // The path's own hops name the rule that lets TCP 443 out; the class's other ports say theirs.
+    return flows.defaultRouteRanges.map((r) => anyEntry(path, r, 'internet', holdsTcp443(r) || r.allowedBy === '' ? rule : `no inspection; ${r.allowedBy} allows it`));
+  }
+  const allowed = opening ? withinDefaultClass(opening, flows) : [];
+  return (allowed.length > 0 ? allowed : [TCP_443]).map((r) => anyEntry(path, r, 'internet', rule));
+}
+
+const TCP_443: PortRanges = { ports: ['443'], protocols: ['Tcp'] };
+
+function holdsTcp443(range: PortRanges): boolean {
+  return range.protocols.includes('Tcp') && range.ports.some((p) => portRangeCovers(p, DEFAULT_FLOW.port));
+}
+
+/** Any public destination on these ports, as the open path answers (what is only "may reach" has no exit). */
+function anyEntry(path: EgressPath, ranges: PortRanges, verdict: Verdict, rule: string): ReachEntry {
+  const out = verdict === 'internet';
+  return { kind: 'any', value: '*', ports: ranges.ports, protocols: ranges.protocols, verdict, exit: out ? path.exit : null, via: path.via.map((v) => v.id), egressIps: out ? path.egressIps : [], rule };
+}
+
+/** A candidate's answer: its own (an NSG port class's what-if), or the resolve of its destination for this source. */
+function resolvedOf(candidate: Candidate, answers: ReadonlyMap<string, ReadonlyMap<string, EgressPath>>, key: string, subnetId: string | null): EgressPath | undefined {
+  if (candidate.answer) return candidate.answer.kind === 'path' ? candidate.answer.path : undefined;
+  const destination = destinationOf(candidate);
+  return destination ? answerFor(answers, destination, key, subnetId) : undefined;
+}
+
+/** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
+interface ReachSubject {
+  readonly source: PathSource;
+  readonly path: EgressPath;
+  readonly subnetId: string | null;
+  readonly address: SourceAddress | null;
+  readonly flows: SourceFlows;
 }
 
 export interface ReachOptions extends Pick<ResolveOptions, 'resolve'> {
@@ -458,35 +679,52 @@ export interface ReachOptions extends Pick<ResolveOptions, 'resolve'> {
   readonly defaultRoute?: ResolveResult;
 }
 
+const entryId = (e: Pick<ReachEntry, 'kind' | 'value' | 'ports' | 'protocols'>): string => `${e.kind}|${e.value}|${e.ports.join(',')}|${e.protocols.join(',')}`;
+
 /** Computes what every source can reach. */
 export function computeReach(input: ResolveInput, options: ReachOptions = {}): ReachResult {
   const index = indexOf(input);
   const given = options.defaultRoute;
   const base = given && given.destination === DEFAULT_ROUTE_LABEL ? given : resolveEgress(input, { destination: null, resolve: options.resolve });
-  const paths = options.source ? base.paths.filter((p) => options.source?.(p.source) ?? true) : base.paths;
+  const wanted = (source: PathSource): boolean => options.source?.(source) ?? true;
   const subnetOfNic = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, primaryIpConfiguration(nic)?.subnetId ?? null]));
   const subnetOf = (source: PathSource): string | null => (source.type === 'nic' ? subnetOfNic.get(source.id) ?? null : source.id);
+  const subjectOf = (source: PathSource, path: EgressPath, subnetId: string | null): ReachSubject => {
+    const address = sourceAddressOf(index, source);
+    return { source, path, subnetId, address, flows: sourceFlows(index, source, address, subnetId) };
+  };
   const gaps: Gap[] = [...base.gaps];
-  // NSG port classes first: each is a what-if of the whole internet on its port.
-  const flows = new Map<string, { readonly source: SourceAddress | null; readonly flows: SourceFlows }>();
-  const probes = new Set<string>();
-  for (const path of paths) {
-    const source = sourceAddressOf(index, path);
-    const f = sourceFlows(index, path, source, subnetOf(path.source));
-    flows.set(pathKey(path.source), { source, flows: f });
-    for (const c of f.others) probes.add(probeDestination(c));
+  // Every what-if of the internet on one flow, the default route's (TCP 443) among them.
+  const defaultRoute = new Map(base.paths.map((p) => [pathKey(p.source), p]));
+  const answers = new Map<string, ReadonlyMap<string, EgressPath>>([[internetOn(DEFAULT_FLOW), defaultRoute]]);
+  const subjects: ReachSubject[] = [];
+  for (const path of base.paths) {
+    const subnetId = subnetOf(path.source);
+    // NICs that follow their subnet on TCP 443 but whose NSG rules treat other ports differently
+    // (a rule for their ASG opens TCP 22; their own NSG) reach what their subnet does not: they
+    // are sources of their own [ASG] https://learn.microsoft.com/azure/virtual-network/application-security-groups
+    const nics = path.source.type === 'subnet' && subnetId
+      ? (index.subnetNicsWithOwnEgress.get(subnetId as ResourceId) ?? []).filter((nic) => !defaultRoute.has(`nic|${nic.id}`))
+        .map((nic): PathSource => ({ type: 'nic', id: nic.id, name: nic.name, role: 'workload', subnetId })).filter(wanted)
+      : [];
+    if (!wanted(path.source) && nics.length === 0) continue;
+    const subject = subjectOf(path.source, path, subnetId);
+    if (wanted(path.source)) subjects.push(subject);
+    for (const nic of nics) {
+      const own = subjectOf(nic, path, subnetId);
+      if (own.flows.signature !== subject.flows.signature) subjects.push(own);
+    }
   }
-  const probeAnswers = resolveAll(input, probes, options.resolve, gaps);
+  // NSG port classes first: each is a what-if of the whole internet on its port.
+  resolveInto(answers, input, subjects.flatMap((s) => s.flows.others.map((c) => internetOn(c.probe))), options.resolve, gaps);
   const candidates = new Map<string, Candidate[]>();
   const destinations = new Set<string>();
-  for (const path of paths) {
-    const key = pathKey(path.source);
-    const own = flows.get(key);
-    const source = own?.source ?? null;
-    const list = candidatesFor(index, path, source, own?.flows.defaultRoute ?? UNIFORM.defaultRoute);
-    for (const flow of own?.flows.others ?? []) {
-      const probe = answerFor(probeAnswers, probeDestination(flow), key, subnetOf(path.source));
-      if (probe) list.push(...flowClassCandidates(index, probe, source, flow));
+  for (const { source, path, subnetId, address, flows } of subjects) {
+    const key = pathKey(source);
+    const list = candidatesFor(index, path, address, flows.defaultRoute);
+    for (const flow of flows.others) {
+      const probe = answerFor(answers, internetOn(flow.probe), key, subnetId);
+      if (probe) list.push(...flowClassCandidates(index, probe, address, flow));
     }
     candidates.set(key, list);
     for (const c of list) {
@@ -494,27 +732,26 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       if (d) destinations.add(d);
     }
   }
-  const answers = resolveAll(input, destinations, options.resolve, gaps);
-  const sources = paths.map((path): ReachSource => {
-    const key = pathKey(path.source);
-    const subnetId = subnetOf(path.source);
+  resolveInto(answers, input, destinations, options.resolve, gaps);
+  const sources = subjects.map(({ source, path, subnetId, flows }): ReachSource => {
+    const key = pathKey(source);
     const open = isOpen(path);
-    const allowed: ReachEntry[] = [];
-    if (open) {
-      allowed.push({ kind: 'any', value: '*', ports: ['443'], protocols: ['Tcp'], verdict: path.verdict, exit: path.exit, via: path.via.map((v) => v.id), egressIps: path.egressIps, rule: unrestrictedRule(path) });
-    }
-    const seen = new Set<string>();
-    for (const candidate of candidates.get(key) ?? []) {
-      const id = `${candidate.kind}|${candidate.value}|${candidate.ports.join(',')}|${candidate.protocols.join(',')}`;
-      // The open path's entry already says "everything"; an NSG port class's own answer is about other ports.
-      if (seen.has(id) || (open && candidate.kind === 'any' && candidate.answer?.kind !== 'path')) continue;
-      seen.add(id);
-      const destination = candidate.answer ? null : destinationOf(candidate);
-      const resolved = candidate.answer?.kind === 'path' ? candidate.answer.path : destination ? answerFor(answers, destination, key, subnetId) : undefined;
-      // `any` on other ports and FQDN tags are not resolved: the tag's names are not published.
-      const verdict: Verdict = candidate.answer?.kind === 'unknown' ? 'unknown' : resolved ? resolved.verdict : candidate.kind === 'any' ? path.verdict : 'unknown';
+    const list = candidates.get(key) ?? [];
+    const openedBy = open ? openingRule(index, path) : null;
+    const opening = openedBy === null ? undefined : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path);
+    const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening) : [];
+    const listed = new Set(allowed.map(entryId));
+    for (const candidate of list) {
+      if (candidate === opening || listed.has(entryId(candidate))) continue;
+      const resolved = resolvedOf(candidate, answers, key, subnetId);
+      // A rule allowing any address on TCP 443 alone says what the open path's own entry says.
+      if (open && candidate.kind === 'any' && resolved === path && onlyTcp443(candidate)) continue;
+      // FQDN tags and web categories are not resolved: the tag's names are not published.
+      const verdict: Verdict = candidate.answer?.kind === 'unknown' || !resolved ? 'unknown' : resolved.verdict;
       if (verdict !== 'internet' && verdict !== 'unknown') continue;
-      const except = candidate.kind === 'any' && candidate.answer?.kind !== 'unknown' ? exceptionsOf(resolved ?? path) : [];
+      // Only once listed: the same rule found on another port class's path may get out there.
+      listed.add(entryId(candidate));
+      const except = candidate.kind === 'any' && resolved ? exceptionsOf(resolved) : [];
       allowed.push({
         kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict,
         exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], rule: candidate.rule,
@@ -522,7 +759,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
-    return { source: path.source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId) };
+    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId) };
   });
   const seenGaps = new Set<string>();
   return {

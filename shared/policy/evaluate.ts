@@ -18,7 +18,6 @@ import { primaryIpConfiguration } from '../egress/outbound';
 import { computeReach } from '../egress/reach';
 import type { ReachEntry, ReachResult, ReachSource } from '../egress/reach';
 import { resolveEgress } from '../egress/resolve';
-import { terminalOf } from '../egress/steps';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
 import type { DestinationSpec } from '../egress/destination-spec';
@@ -158,11 +157,6 @@ function fqdnCovers(outer: string, inner: string): boolean {
   return inner.slice(1).toLowerCase().endsWith(o.slice(1));
 }
 
-function portsCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
-  if (pattern.port === null) return true;
-  return entry.ports.length > 0 && entry.ports.every((p) => p.trim() === String(pattern.port));
-}
-
 /**
  * The transport a rule's or a log's protocol runs on: application protocols (Http, Https, Mssql)
  * are TCP; `Any`, ICMP, a DNS question or an unknown protocol are neither one nor the other.
@@ -176,13 +170,31 @@ export function transportOf(protocol: string): 'Tcp' | 'Udp' | null {
 }
 
 /**
- * A `/tcp` or `/udp` pattern covers only entries on that protocol (policy.schema.json: a destination
- * "optionally with :port and /tcp or /udp"; destinations.md §6.6: header space = ports AND
- * protocols); a rule allowing `Any` or TCP and UDP is not within a UDP-only pattern.
+ * Whether a pattern allows one port of an entry on one of its protocols. A `:port` pattern allows
+ * that port alone, not a range or `*`; a `/tcp` or `/udp` pattern only that protocol
+ * (policy.schema.json: a destination "optionally with :port and /tcp or /udp"; destinations.md
+ * §6.6: header space = ports AND protocols), so `Any` is not within a UDP-only pattern. Null: the
+ * entry names none, which only a pattern without one allows.
  */
-function protocolsCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
-  if (pattern.protocol === null) return true;
-  return entry.protocols.length > 0 && entry.protocols.every((p) => transportOf(p) === pattern.protocol);
+function flowCovered(pattern: ReachPattern, port: string | null, protocol: string | null): boolean {
+  return (pattern.port === null || (port !== null && port.trim() === String(pattern.port)))
+    && (pattern.protocol === null || (protocol !== null && transportOf(protocol) === pattern.protocol));
+}
+
+/** Whether a pattern allows an entry's destination, whatever its ports. */
+function destinationCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
+  if (pattern.kind === 'any') return true;
+  switch (entry.kind) {
+    case 'any': return false;
+    case 'fqdn': return pattern.kind === 'fqdn' && fqdnCovers(pattern.pattern, entry.value);
+    case 'cidr': {
+      const cidr = parseCidr(entry.value);
+      return pattern.kind === 'cidr' && cidr !== null && cidrContainsCidr(pattern.cidr, cidr);
+    }
+    // Tags, FQDN tags and web categories are covered only by naming them: their contents change without notice.
+    case 'service-tag': case 'fqdn-tag': case 'web-category':
+      return pattern.kind === 'service-tag' && pattern.tag.toLowerCase() === entry.value.toLowerCase();
+  }
 }
 
 /** `*`, `0.0.0.0/0` or `internet` with neither port nor protocol: everything is allowed. */
@@ -190,24 +202,17 @@ function allowsEverything(pattern: ReachPattern): boolean {
   return pattern.kind === 'any' && pattern.port === null && pattern.protocol === null;
 }
 
-/** Whether a reach entry (or an observed destination put as one: `traffic --policy`) is within a mayReach list. */
+/**
+ * Whether a reach entry (or an observed destination put as one: `traffic --policy`) is within a
+ * mayReach list: each of its ports on each of its protocols, by patterns that allow its
+ * destination. They add up: `0.0.0.0/0:80/tcp` and `0.0.0.0/0:443/tcp` together allow an entry
+ * on TCP 80 and 443 (an NSG that lets out both), while `0.0.0.0/0:443` alone allows only 443.
+ */
 export function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[]): boolean {
-  return patterns.some((pattern) => {
-    // The port and protocol first: `0.0.0.0/0:443` allows any destination on port 443 only.
-    if (!portsCovered(pattern, entry) || !protocolsCovered(pattern, entry)) return false;
-    if (pattern.kind === 'any') return true;
-    switch (entry.kind) {
-      case 'any': return false;
-      case 'fqdn': return pattern.kind === 'fqdn' && fqdnCovers(pattern.pattern, entry.value);
-      case 'cidr': {
-        const cidr = parseCidr(entry.value);
-        return pattern.kind === 'cidr' && cidr !== null && cidrContainsCidr(pattern.cidr, cidr);
-      }
-      // Tags, FQDN tags and web categories are covered only by naming them: their contents change without notice.
-      case 'service-tag': case 'fqdn-tag': case 'web-category':
-        return pattern.kind === 'service-tag' && pattern.tag.toLowerCase() === entry.value.toLowerCase();
-    }
-  });
+  const allowing = patterns.filter((pattern) => destinationCovered(pattern, entry));
+  const ports = entry.ports.length > 0 ? entry.ports : [null];
+  const protocols = entry.protocols.length > 0 ? entry.protocols : [null];
+  return allowing.length > 0 && ports.every((port) => protocols.every((protocol) => allowing.some((pattern) => flowCovered(pattern, port, protocol))));
 }
 
 function entryLabel(entry: ReachEntry): string {
@@ -296,16 +301,21 @@ class Evaluation {
     return this.entryIn(this.defaultRouteCache, source);
   }
 
-  reachOf(source: PathSource): ReachSource | null {
+  private reachSources(): ReadonlyMap<string, ReachSource> {
     if (!this.reach) {
       const result: ReachResult = computeReach(this.input, { resolve: this.options.resolve, defaultRoute: this.defaultRoute() });
       this.reach = new Map(result.sources.map((s) => [key(s.source), s]));
     }
-    const own = this.reach.get(key(source));
+    return this.reach;
+  }
+
+  reachOf(source: PathSource): ReachSource | null {
+    const reach = this.reachSources();
+    const own = reach.get(key(source));
     if (own) return own;
     // A NIC with an entry of its own only under --destination follows its subnet on the default route.
     const subnetId = source.type === 'nic' ? this.nicSubnet.get(source.id) : undefined;
-    return subnetId ? this.reach.get(`subnet|${subnetId}`) ?? null : null;
+    return subnetId ? reach.get(`subnet|${subnetId}`) ?? null : null;
   }
 
   /** The NIC as a source of its own, scoped through its subnet (null when the subnet is not a source). */
@@ -338,8 +348,9 @@ class Evaluation {
   /**
    * The sources a requirement judges beyond the base resolve's: for a destination requirement, the
    * NICs with an entry of their own in that destination's resolve (judged for those destinations
-   * only: elsewhere they follow their subnet, already judged); for mayReach under --destination,
-   * the NICs with one in the default route's.
+   * only: elsewhere they follow their subnet, already judged); for mayReach, the NICs with a reach
+   * of their own: an entry in the default route's (under --destination), or NSG port classes of
+   * their own (a rule for their ASG opens TCP 22 while their TCP 443 path is their subnet's).
    */
   ownEntries(requirement: Requirement): readonly OwnEntry[] {
     switch (requirement.kind) {
@@ -357,9 +368,8 @@ class Evaluation {
         return [...labels.values()].sort((a, b) => compareText(a.info.source.id, b.info.source.id));
       }
       case 'mayReach': {
-        if ((this.options.destination ?? null) === null) return [];
-        return this.ownNics(this.defaultRoute().paths).flatMap((p) => {
-          const info = this.nic(p.source);
+        return [...this.reachSources().values()].flatMap((r) => {
+          const info = r.source.type === 'nic' && !this.sources.has(key(r.source)) ? this.nic(r.source) : null;
           return info ? [{ info, destinations: null }] : [];
         });
       }
@@ -459,26 +469,13 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
       const defaultPath = ev.defaultRoutePath(info.source) ?? path;
       const reach = ev.reachOf(info.source);
       if (!reach) return fail([{ requirement: kind, subject: null, path: defaultPath, reason: 'could not be proven: no reach answer for this source' }]);
-      const everything = requirement.patterns.some(allowsEverything);
-      if (reach.defaultRoute === 'unknown' && !everything) return fail([unproven(kind, defaultPath, null, 'the default route', ev)]);
-      // reach.ts lists an unrestricted path as one `any` entry on TCP 443, the port the default route
-      // is resolved on: other ports are not evaluated, so only a pattern allowing everything covers it
-      // (`0.0.0.0/0:443` cannot be shown to hold there; a confident pass would be a guess).
-      const terminal = terminalOf(defaultPath.steps).reason;
-      const open = defaultPath.verdict === 'internet' && terminal.kind === 'egress' && terminal.restrictedTo === null;
+      if (reach.defaultRoute === 'unknown' && !requirement.patterns.some(allowsEverything)) return fail([unproven(kind, defaultPath, null, 'the default route', ev)]);
+      // An unrestricted path's entries say the ports its answer holds for (the NSG port class of TCP
+      // 443), and the ports it was not resolved on (past an NVA) as "may reach": judged like any other.
       const findings: Finding[] = [];
       for (const entry of reach.allowed) {
         const flow = { ports: entry.ports, protocols: entry.protocols };
-        // The open path's own entry (TCP 443); an NSG port class's `any` entry carries its own ports.
-        const defaultRouteEntry = open && entry.kind === 'any' && entry.ports.join(',') === '443' && entry.protocols.join(',') === 'Tcp';
-        if (entryCovered(entry, requirement.patterns)) {
-          if (!defaultRouteEntry || everything) continue;
-          findings.push({
-            requirement: kind, subject: '*', path: defaultPath, ...flow,
-            reason: `can reach any public destination (${entry.rule}); only TCP 443 is evaluated on this unrestricted path, so it cannot be shown to stay within the mayReach list`,
-          });
-          continue;
-        }
+        if (entryCovered(entry, requirement.patterns)) continue;
         const prefix = entry.verdict === 'unknown' ? 'may reach (not proven blocked)' : 'can reach';
         const subject = entry.kind === 'any' ? '*' : entry.value;
         findings.push({

@@ -348,13 +348,14 @@ describe('a NIC whose path differs from its subnet\'s only for one destination',
 
 describe('mayReach: what reach lists beyond the default route\'s flow and rule fields', () => {
   it('an unrestricted source fails ["0.0.0.0/0:443"] whatever --destination is (a private or an IPv6 address)', () => {
-    // snet-payments-reporting leaves by default outbound access with no inspection. mayReach is about
-    // reach (the default route) whatever --destination is; the unrestricted-path guard used to read
-    // the --destination path instead, and a private or IPv6 destination flipped the verdict to pass.
+    // snet-payments-reporting leaves by default outbound access with no inspection, and its NSG has
+    // only the default rules: every port of both protocols gets out. mayReach is about reach (the
+    // default route) whatever --destination is; the unrestricted-path guard used to read the
+    // --destination path instead, and a private or IPv6 destination flipped the verdict to pass.
     const body = '    scope: { subnets: [snet-payments-reporting] }\n    mayReach: ["0.0.0.0/0:443"]\n';
     const expected = [[
-      '*', ['443'], ['Tcp'], 'internet',
-      'can reach any public destination (no inspection; NSG nsg-snet-payments-reporting rule AllowInternetOutBound allows it); only TCP 443 is evaluated on this unrestricted path, so it cannot be shown to stay within the mayReach list',
+      '*', ['*'], ['Tcp', 'Udp'], 'internet',
+      'can reach any public destination on Tcp/Udp * (no inspection; NSG nsg-snet-payments-reporting rule AllowInternetOutBound allows it), not only the mayReach list',
     ]];
     for (const destination of [undefined, '10.0.0.5', '2001:db8::1']) {
       const c = one(body, demoInput('bank'), destination === undefined ? {} : { destination });
@@ -384,6 +385,112 @@ describe('mayReach: what reach lists beyond the default route\'s flow and rule f
     expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([['www.pastebin.example', 'may reach (not proven blocked) www.pastebin.example Https 443 (rule fw-policy/app/paste), which is not in mayReach']]);
     // The URL allows some paths of that host: naming the host covers it.
     expect(one('    scope: { subnets: [app] }\n    mayReach: [www.pastebin.example]\n', input).status).toBe('pass');
+  });
+});
+
+describe('mayReach: ports beyond TCP 443, and NICs whose NSG rules treat ports otherwise', () => {
+  /** Subnet `app` behind a NAT gateway (20.0.0.1), its NSG holding these outbound rules. */
+  function natSubnet(rules: readonly SecurityRule[]): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', rules) });
+    return modelInput(b.build());
+  }
+  const why = (c: ControlResult): unknown[] => c.violations.map((v) => [v.source.name, v.subject, v.ports, v.protocols, v.reason]);
+
+  it('a firewall rule allowing NTP (UDP 123) to any address fails mayReach [time.windows.com]', () => {
+    // 0.0.0.0/0 goes to the hub firewall, whose policy allows only UDP 123 to `*`. Azure Firewall
+    // network rules match protocol, port and address (https://learn.microsoft.com/azure/firewall/rule-processing):
+    // any public address is reachable on UDP 123. The rule used to be judged on the default route's
+    // TCP 443 (denied) and dropped, so reach listed nothing and the control passed.
+    const { b } = hubSpokeFirewall([networkRule('ntp-anywhere', { protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['123'] })]);
+    const c = one('    scope: { subnets: [app] }\n    mayReach: [time.windows.com]\n', modelInput(b.build()));
+    expect(c.status).toBe('fail');
+    expect(why(c)).toEqual([['app', '*', ['123'], ['UDP'], 'can reach any public destination on UDP 123 (fw-policy/net/ntp-anywhere), not only the mayReach list']]);
+  });
+
+  it('an NSG that allows only TCP 443 to Internet passes ["0.0.0.0/0:443/tcp"]', () => {
+    // "HTTPS out only" (allow Internet TCP 443, deny Internet) is the most common outbound NSG. Every
+    // NSG port class is evaluated: all ports but TCP 443 are denied, and a NAT gateway treats every
+    // port alike, so nothing but TCP 443 gets out. The open path's entry used to be TCP 443 because
+    // nothing else was looked at, and evaluate.ts failed it as "only TCP 443 is evaluated on this
+    // unrestricted path": a control stating exactly what the estate enforces failed.
+    const https = natSubnet([
+      securityRule('allow-https-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+    ]);
+    const c = one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0:443/tcp"]\n', https);
+    expect(c.violations).toEqual([]);
+    expect(c.status).toBe('pass');
+  });
+
+  it('patterns add up: TCP 80 and 443 let out pass [":80/tcp", ":443/tcp"] and fail [":443/tcp"] alone', () => {
+    // One NSG rule for both ports makes one reach entry on TCP 80 and 443; each port is allowed by
+    // its own pattern.
+    const web = natSubnet([
+      securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }),
+      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+    ]);
+    expect(one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0:80/tcp", "0.0.0.0/0:443/tcp"]\n', web).status).toBe('pass');
+    expect(why(one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0:443/tcp"]\n', web))).toEqual([
+      ['app', '*', ['80', '443'], ['Tcp'], 'can reach any public destination on Tcp 80,443 (no inspection; NSG nsg-app rule allow-web-out allows it), not only the mayReach list'],
+    ]);
+  });
+
+  it('still fails where the other ports are not resolved: past an NSG with port rules at an NVA', () => {
+    // nsg-nva lets TCP 80 and 443 out at the NVA: TCP 443 is resolved, the other ports "may reach",
+    // never a pass for a port-restricted list (the engine itself says TCP 80 gets out).
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    b.peer(spoke, hub);
+    b.peer(hub, spoke);
+    const nsg = b.nsg('nsg-nva', [
+      securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
+      securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }),
+      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+    ]);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) });
+    const input = modelInput(b.build());
+    expect(resolveEgress(input, { destination: '0.0.0.0/0:80/tcp' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('internet');
+    const c = one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0:443/tcp"]\n', input);
+    expect(why(c)).toEqual([['app', '*', ['*'], ['Tcp', 'Udp'], 'may reach (not proven blocked) any public destination on Tcp/Udp * (only TCP 443 is resolved past NSG nsg-nva), not only the mayReach list']]);
+    expect(one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0"]\n', input).status).toBe('pass');
+  });
+
+  it('a NIC whose ASG opens TCP 22 to Internet is judged by mayReach under its own name, as mustNotReach judges it', () => {
+    // NSG rules apply to the members of the ASGs they name
+    // (https://learn.microsoft.com/azure/virtual-network/application-security-groups): the jump host
+    // may SSH to any public address. Its TCP 443 path equals its subnet's, so it has no entry in the
+    // default-route resolve; reach walked only those entries, and mayReach (partner range only)
+    // passed while mustNotReach [203.0.113.9:22/tcp] failed for nic-jump in the same run.
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    const asg = networkId('applicationsecuritygroups', 'asg-jump');
+    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', [
+      securityRule('allow-ssh-jump', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'], sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] }),
+      securityRule('allow-partner', 200, 'Allow', '198.51.100.0/24', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+    ]) });
+    b.nic(app, 'nic-jump', '10.1.1.4', { asgIds: [asg] });
+    b.nic(app, 'nic-web', '10.1.1.5');
+    const input = modelInput(b.build());
+    expect(names(one('    scope: { subnets: [app] }\n    mustNotReach: ["203.0.113.9:22/tcp"]\n', input))).toEqual(['nic-jump']);
+    const result = run('version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: [app] }\n    mayReach: ["198.51.100.0/24"]\n', input);
+    const c = only(result);
+    expect(c.status).toBe('fail');
+    expect(why(c)).toEqual([['nic-jump', '*', ['22'], ['Tcp'], 'can reach any public destination on Tcp 22 (no inspection; NSG nsg-app rule allow-ssh-jump allows it), not only the mayReach list']]);
+    // In scope through its subnet, and a source of the result (JUnit names it); nic-web is its subnet.
+    expect(scopeNames(c, result)).toEqual(['app', 'nic-jump']);
+    expect(result.sources.map((s) => [s.name, s.type])).toEqual([['app', 'subnet'], ['nic-jump', 'nic']]);
+    // The same under --destination, and waived by an exception for its subnet like any NIC.
+    expect(why(one('    scope: { subnets: [app] }\n    mayReach: ["198.51.100.0/24"]\n', input, { destination: '198.51.100.7' }))).toEqual(why(c));
+    const waived = one('    scope: { subnets: [app] }\n    mayReach: ["198.51.100.0/24"]\n    exceptions:\n      - { source: app, reason: r, expires: 2027-01-01 }\n', input);
+    expect(waived.status).toBe('pass');
+    expect(waived.exceptionsApplied.map((a) => a.source.name)).toEqual(['nic-jump']);
   });
 });
 

@@ -95,7 +95,9 @@ controls:
     expect(c.violations.filter((v) => v.subject === '185.40.56.0/24' || v.subject === 'time.windows.com')).toEqual([]);
   });
 
-  it('["0.0.0.0/0:443"] is not shown to hold on an unrestricted path, where only TCP 443 is evaluated', () => {
+  it('["0.0.0.0/0:443"] fails on an unrestricted path with no NSG: every port of both protocols gets out', () => {
+    // No NSG and default outbound access: nothing on the path decides by port, so the default
+    // route's answer holds for TCP and UDP on every port, and reach says so.
     const b = new ModelBuilder();
     const vnet = b.vnet('vnet-open', ['10.0.0.0/16']);
     b.subnet(vnet, 'snet-open', '10.0.1.0/24');
@@ -103,7 +105,7 @@ controls:
     const yaml = (mayReach: string): string => `version: 1\ncontrols:\n  - id: open\n    effect: deny\n    scope: { subnets: [snet-open] }\n    mayReach: ${mayReach}\n`;
     const ported = control(yaml('["0.0.0.0/0:443"]'), input);
     expect(ported.status).toBe('fail');
-    expect(ported.violations.map((v) => [v.subject, v.reason])).toEqual([['*', expect.stringContaining('only TCP 443 is evaluated on this unrestricted path')]]);
+    expect(ported.violations.map((v) => [v.subject, v.reason])).toEqual([['*', 'can reach any public destination on Tcp/Udp * (no inspection and no NSG on the path), not only the mayReach list']]);
     expect(control(yaml('["0.0.0.0/0"]'), input).status).toBe('pass');
   });
 });
