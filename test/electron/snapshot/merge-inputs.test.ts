@@ -18,6 +18,7 @@ import { SNAPSHOT_FORMAT, type Snapshot } from '../../../shared/model/snapshot';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/model/topology';
 import { shownRole } from '../../../renderer/state/compare';
 import { ModelBuilder, networkId, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
+import { natEstate } from '../../shared/egress/support';
 
 const OPTIONS = { toolVersion: '9.9.9-test', now: () => new Date('2026-11-26T06:00:00.000Z') };
 const SUB = TEST_SUBSCRIPTION;
@@ -52,17 +53,6 @@ function pathOf(result: ResolveResult, id: string): EgressPath {
   const path = result.paths.find((p) => p.source.id === id);
   if (!path) throw new Error(`no path for ${id}: ${result.paths.map((p) => p.source.id).join(', ')}`);
   return path;
-}
-
-/** VNet spoke; subnet app with NAT gateway nat (20.0.0.1), route table rt (no routes), NSG nsg (defaults only). */
-function natEstate() {
-  const b = new ModelBuilder();
-  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-  const rt = b.routeTable('rt', []);
-  const nsg = b.nsg('nsg', []);
-  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: rt, networkSecurityGroupId: nsg });
-  return { b, vnet, app, rt, nat, nsg };
 }
 
 const APP = `${networkId('virtualnetworks', 'spoke')}/subnets/app`;

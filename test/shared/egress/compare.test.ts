@@ -8,6 +8,7 @@ import type { NetworkModel } from '../../../shared/model/topology';
 import { ModelBuilder, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
 import { ids, path, result } from '../graph/hub-spoke-fixture';
 import { pathOf } from './support';
+import { natEstate } from './support';
 
 const finding = (code: Finding['code']): Finding => ({ code, severity: 'warning', message: code });
 
@@ -114,17 +115,6 @@ function resolved(model: NetworkModel, gaps: readonly Gap[] = []): ResolveResult
 /** The same, with what its snapshot held (scope and NICs), as the app passes it. */
 function captured(model: NetworkModel, subscriptionIds: readonly string[], gaps: readonly Gap[] = []): ComparableResult {
   return { ...resolved(model, gaps), capture: captureExtentOf({ metadata: { scope: { subscriptionIds } }, model }) };
-}
-
-/** VNet spoke; subnet app with NAT gateway nat (20.0.0.1), route table rt (no routes), NSG nsg (defaults only). */
-function natEstate() {
-  const b = new ModelBuilder();
-  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-  const rt = b.routeTable('rt', []);
-  const nsg = b.nsg('nsg', []);
-  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: rt, networkSecurityGroupId: nsg });
-  return { b, vnet, app, rt, nat, nsg };
 }
 
 /** Subnet app (no NAT: default outbound); vm2-nic without a public IP; vm1-nic with 20.0.0.9 or without. */

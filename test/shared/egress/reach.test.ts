@@ -12,7 +12,7 @@ import { computeReach } from '../../../shared/egress/reach';
 import type { ReachSource } from '../../../shared/egress/reach';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall } from './support';
+import { hubSpokeFirewall, jumpHostModel } from './support';
 
 const input = (model: ResolveInput['model']): ResolveInput => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
 
@@ -238,20 +238,8 @@ describe('reach: an open path\'s entries say the ports its NSGs let out like TCP
 });
 
 describe('reach: a NIC whose NSG rules treat ports otherwise than its subnet\'s', () => {
-  /** Subnet `app` (NAT gateway): TCP 443 to a partner range only; the jump host's ASG may SSH anywhere. */
   function jumpHost(): ResolveInput {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-    const asg = networkId('applicationsecuritygroups', 'asg-jump');
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', [
-      securityRule('allow-ssh-jump', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'], sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] }),
-      securityRule('allow-partner', 200, 'Allow', '198.51.100.0/24', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
-    ]) });
-    b.nic(app, 'nic-jump', '10.1.1.4', { asgIds: [asg] });
-    b.nic(app, 'nic-web', '10.1.1.5');
-    return input(b.build());
+    return input(jumpHostModel());
   }
 
   it('an ASG rule opening TCP 22 to Internet: the NIC is a source of its own; its subnet and the other NIC are unchanged', () => {

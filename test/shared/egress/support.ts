@@ -6,7 +6,7 @@ import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/mode
 import type { ResourceMetric } from '../../../shared/model/snapshot';
 import { explainPath } from '../../../shared/egress/explain';
 import type { FirewallRule } from '../../../shared/model/topology';
-import { ModelBuilder, type FirewallOptions } from '../../support/model-builder';
+import { ModelBuilder, networkId, securityRule, type FirewallOptions } from '../../support/model-builder';
 
 export function resolve(model: NetworkModel, options: ResolveOptions = {}, extra: { effectiveRoutes?: readonly CapturedEffectiveRoutes[]; metrics?: readonly ResourceMetric[] } = {}): ResolveResult {
   return resolveEgress({ model, effectiveRoutes: extra.effectiveRoutes ?? [], metrics: extra.metrics ?? [], gaps: [] }, options);
@@ -52,4 +52,34 @@ export function hubSpokeFirewall(rules: readonly FirewallRule[], firewall: Parti
   const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }]);
   const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
   return { b, hub, spoke, fw, app };
+}
+
+/** VNet spoke; subnet app with NAT gateway nat (20.0.0.1), route table rt (no routes), NSG nsg (defaults only). */
+export function natEstate() {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+  const rt = b.routeTable('rt', []);
+  const nsg = b.nsg('nsg', []);
+  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: rt, networkSecurityGroupId: nsg });
+  return { b, vnet, app, rt, nat, nsg };
+}
+
+/**
+ * Subnet `app` (NAT gateway 20.0.0.1) whose NSG lets out TCP 443 to a partner range only, while the
+ * jump host's ASG may SSH anywhere: nic-jump (in asg-jump) and nic-web.
+ */
+export function jumpHostModel(): NetworkModel {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+  const asg = networkId('applicationsecuritygroups', 'asg-jump');
+  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', [
+    securityRule('allow-ssh-jump', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'], sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] }),
+    securityRule('allow-partner', 200, 'Allow', '198.51.100.0/24', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+    securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+  ]) });
+  b.nic(app, 'nic-jump', '10.1.1.4', { asgIds: [asg] });
+  b.nic(app, 'nic-web', '10.1.1.5');
+  return b.build();
 }

@@ -10,7 +10,7 @@ import type { SecurityRule } from '../../../shared/model/topology';
 import { checkExitCode, checkPolicy, CHECK_SCHEMA } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall } from '../egress/support';
+import { hubSpokeFirewall, jumpHostModel } from '../egress/support';
 import { demoInput, NOW, policy } from './support';
 
 function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
@@ -466,18 +466,7 @@ describe('mayReach: ports beyond TCP 443, and NICs whose NSG rules treat ports o
     // may SSH to any public address. Its TCP 443 path equals its subnet's, so it has no entry in the
     // default-route resolve; reach walked only those entries, and mayReach (partner range only)
     // passed while mustNotReach [203.0.113.9:22/tcp] failed for nic-jump in the same run.
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-    const asg = networkId('applicationsecuritygroups', 'asg-jump');
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', [
-      securityRule('allow-ssh-jump', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'], sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] }),
-      securityRule('allow-partner', 200, 'Allow', '198.51.100.0/24', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
-    ]) });
-    b.nic(app, 'nic-jump', '10.1.1.4', { asgIds: [asg] });
-    b.nic(app, 'nic-web', '10.1.1.5');
-    const input = modelInput(b.build());
+    const input = modelInput(jumpHostModel());
     expect(names(one('    scope: { subnets: [app] }\n    mustNotReach: ["203.0.113.9:22/tcp"]\n', input))).toEqual(['nic-jump']);
     const result = run('version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: [app] }\n    mayReach: ["198.51.100.0/24"]\n', input);
     const c = only(result);
