@@ -530,7 +530,7 @@ export function joinDetached(model: NetworkModel, detached: DetachedChildren): {
   const wanted = new Set<ResourceId>([...detached.children.map((c) => c.parentId), ...detached.brokenParents.keys()]);
   const keys = Object.keys(model) as ModelKey[];
   // Only the parents go through a store of their own: attached there by the children's own code,
-  // then finalized (child lists sorted) as any normalized resource. Copies: finalizing completes a
+  // then finalized (child lists sorted) as every normalized resource. Copies: finalizing completes a
   // draft in place, and the model's resources are not ours to change.
   const store = new DraftStore();
   for (const key of keys) {

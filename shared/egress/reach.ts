@@ -129,7 +129,7 @@ function protocolOf(protocols: readonly string[]): 'Tcp' | 'Udp' {
   return lower.length > 0 && lower.every((p) => p === 'udp') ? 'Udp' : 'Tcp';
 }
 
-/** Whether a network rule matches this flow's protocol and port (no protocols or ports: any). */
+/** Whether a network rule matches this flow's protocol and port (no protocols or ports: every one). */
 function networkRuleCovers(rule: Extract<FirewallRule, { kind: 'network' }>, flow: ProbeFlow): boolean {
   const protocols = rule.protocols.map((p) => p.trim().toLowerCase());
   return (protocols.length === 0 || protocols.some((p) => p === 'any' || p === '*' || p === flow.protocol.toLowerCase()))
