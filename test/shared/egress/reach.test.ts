@@ -12,7 +12,7 @@ import { computeReach } from '../../../shared/egress/reach';
 import type { ReachSource } from '../../../shared/egress/reach';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall, jumpHostModel } from './support';
+import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from './support';
 
 const input = (model: ResolveInput['model']): ResolveInput => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
 
@@ -188,25 +188,7 @@ describe('reach: an open path\'s entries say the ports its NSGs let out like TCP
     // The engine passes an NVA alike on every port (its own rules are not in the snapshot, and the
     // open entry says so), so without port rules on the way the answer holds for the whole class.
     // nsg-nva decides by port at the NVA (TCP 80 and 443 out): TCP 443's answer is not the others'.
-    const nva = (portRules: boolean): ResolveInput => {
-      const b = new ModelBuilder();
-      const hub = b.vnet('hub', ['10.0.0.0/16']);
-      const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-      b.peer(spoke, hub);
-      b.peer(hub, spoke);
-      const nsg = b.nsg('nsg-nva', [
-        securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
-        ...(portRules ? [securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }), securityRule('deny-internet-out', 4000, 'Deny', 'Internet')] : []),
-      ]);
-      b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
-      const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
-      b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
-      b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
-        securityRule('allow-https-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-        securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
-      ]) });
-      return input(b.build());
-    };
+    const nva = (portRules: boolean): ResolveInput => input(nvaWithNsgModel(portRules));
     const byNva = 'NVA nva-nic: its own rules are not visible to Azure';
     expect(entries(reachOf(nva(false)))).toEqual([['any', '*', ['*'], ['Tcp', 'Udp'], 'internet', byNva]]);
     const ported = nva(true);

@@ -83,3 +83,28 @@ export function jumpHostModel(): NetworkModel {
   b.nic(app, 'nic-web', '10.1.1.5');
   return b.build();
 }
+
+/**
+ * Hub NVA nva-nic (10.0.2.4, public IP 20.0.0.20) that spoke subnets `app` and `web` route 0.0.0.0/0
+ * to; `web`'s own NSG lets out TCP 443 alone. With `portRules`, the NVA subnet's NSG nsg-nva lets
+ * out only TCP 80 and 443 (it decides by port at the NVA).
+ */
+export function nvaWithNsgModel(portRules: boolean): NetworkModel {
+  const b = new ModelBuilder();
+  const hub = b.vnet('hub', ['10.0.0.0/16']);
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  b.peer(spoke, hub);
+  b.peer(hub, spoke);
+  const nsg = b.nsg('nsg-nva', [
+    securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
+    ...(portRules ? [securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }), securityRule('deny-internet-out', 4000, 'Deny', 'Internet')] : []),
+  ]);
+  b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
+  b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+  b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
+    securityRule('allow-https-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+    securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+  ]) });
+  return b.build();
+}

@@ -10,7 +10,7 @@ import type { SecurityRule } from '../../../shared/model/topology';
 import { checkExitCode, checkPolicy, CHECK_SCHEMA } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall, jumpHostModel } from '../egress/support';
+import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
 import { demoInput, NOW, policy } from './support';
 
 function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
@@ -441,19 +441,7 @@ describe('mayReach: ports beyond TCP 443, and NICs whose NSG rules treat ports o
   it('still fails where the other ports are not resolved: past an NSG with port rules at an NVA', () => {
     // nsg-nva lets TCP 80 and 443 out at the NVA: TCP 443 is resolved, the other ports "may reach",
     // never a pass for a port-restricted list (the engine itself says TCP 80 gets out).
-    const b = new ModelBuilder();
-    const hub = b.vnet('hub', ['10.0.0.0/16']);
-    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-    b.peer(spoke, hub);
-    b.peer(hub, spoke);
-    const nsg = b.nsg('nsg-nva', [
-      securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
-      securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }),
-      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
-    ]);
-    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
-    b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) });
-    const input = modelInput(b.build());
+    const input = modelInput(nvaWithNsgModel(true));
     expect(resolveEgress(input, { destination: '0.0.0.0/0:80/tcp' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('internet');
     const c = one('    scope: { subnets: [app] }\n    mayReach: ["0.0.0.0/0:443/tcp"]\n', input);
     expect(why(c)).toEqual([['app', '*', ['*'], ['Tcp', 'Udp'], 'may reach (not proven blocked) any public destination on Tcp/Udp * (only TCP 443 is resolved past NSG nsg-nva), not only the mayReach list']]);
