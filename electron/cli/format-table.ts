@@ -4,7 +4,7 @@
  * and finding is read from the result, never recomputed.
  */
 import { explainPath } from '../../shared/egress/explain';
-import { VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
+import { ANY_PUBLIC_DESTINATION, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -281,7 +281,7 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
     // An undecided default route is not a restriction: what the source reaches is not known.
     const undecided = !s.unrestricted && s.defaultRoute === 'unknown';
     const except = s.allowed.find((e) => e.kind === 'any' && e.except !== undefined)?.except ?? [];
-    const verdict = s.unrestricted ? `UNRESTRICTED: any public destination${except.length > 0 ? ` except ${except.join(', ')}` : ''} (TCP 443)`
+    const verdict = s.unrestricted ? `UNRESTRICTED: ${ANY_PUBLIC_DESTINATION}${except.length > 0 ? ` except ${except.join(', ')}` : ''} (TCP 443)`
       : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {

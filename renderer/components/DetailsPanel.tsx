@@ -8,6 +8,7 @@ import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
 import type { PrivateReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
+import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -175,7 +176,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
         <div className="reach-summary">
           {/* Deny rules processed before the allow keep some names out: "any" would overstate it. */}
           <span className="badge tone-warn" data-testid="reach-unrestricted">
-            {exceptions === null ? 'Unrestricted: any public destination (TCP 443)' : `Unrestricted: ${exceptions} (TCP 443)`}
+            {exceptions === null ? `Unrestricted: ${ANY_PUBLIC_DESTINATION} (TCP 443)` : `Unrestricted: ${exceptions} (TCP 443)`}
           </span>
           {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
         </div>

@@ -10,6 +10,9 @@ export const RESOLVE_SCHEMA = 'egress-atlas/resolve@1' as const;
 import type { Step } from './steps';
 
 /** Every verdict, declared once with its label (CLI, UI and PDF all read this). */
+/** How an unrestricted source's reach is worded, the same in the CLI table and the app. */
+export const ANY_PUBLIC_DESTINATION = 'any public destination';
+
 export const VERDICTS = {
   internet: 'Internet',
   private: 'Private (never internet)',
