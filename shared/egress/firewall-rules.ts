@@ -1088,12 +1088,17 @@ export function allowRulesFor(ruleSet: FirewallRuleSet, source: SourceAddress): 
   });
 }
 
-/** `Https:443` → TCP 443; `Http` → TCP 80; `mssql:1433` → TCP 1433 (application rules are TCP only). */
-export function applicationRulePorts(rule: Extract<FirewallRule, { kind: 'application' }>): readonly number[] {
-  if (rule.protocols.length === 0) return [443, 80];
+/** `Https:443` → Https on TCP 443; `Http` → Http on TCP 80; none: HTTPS and HTTP (application rules are TCP only). */
+export function applicationRuleProtocols(rule: Extract<FirewallRule, { kind: 'application' }>): readonly { readonly type: string; readonly port: number }[] {
+  if (rule.protocols.length === 0) return [{ type: 'Https', port: 443 }, { type: 'Http', port: 80 }];
   return rule.protocols.flatMap((p) => {
     const [type = '', portText] = p.split(':');
     const port = portText === undefined ? DEFAULT_APP_PORTS[type.trim().toLowerCase()] : Number(portText);
-    return port === undefined || !Number.isFinite(port) ? [] : [port];
+    return port === undefined || !Number.isFinite(port) ? [] : [{ type: type.trim(), port }];
   });
+}
+
+/** `Https:443` → TCP 443; `Http` → TCP 80; `mssql:1433` → TCP 1433. */
+export function applicationRulePorts(rule: Extract<FirewallRule, { kind: 'application' }>): readonly number[] {
+  return applicationRuleProtocols(rule).map((t) => t.port);
 }

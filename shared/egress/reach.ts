@@ -13,7 +13,7 @@
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
  * and the VNets it peers with.
  */
-import { firewallRuleSet, allowRulesFor, applicationRulePorts, prepareRuleSet } from './firewall-rules';
+import { firewallRuleSet, allowRulesFor, applicationRulePorts, applicationRuleProtocols, prepareRuleSet } from './firewall-rules';
 import { portRangeCovers } from './destination';
 import type { SourceAddress } from './destination';
 import { explainPath } from './explain';
@@ -101,6 +101,18 @@ interface Candidate {
    * is resolved on `port`/`protocol` (`any`: the whole internet on them).
    */
   readonly answer?: { readonly kind: 'path'; readonly path: EgressPath } | { readonly kind: 'unknown' };
+  /**
+   * A rule with several port items or protocols: each (protocol, port item) on its own, the
+   * candidate's own flow among them. An earlier rule may deny one of them and not the others, so
+   * the rule reaches what each part's what-if answers; parts that all end alike are one entry.
+   */
+  readonly parts?: readonly CandidatePart[];
+}
+
+/** One protocol and port item of a rule: the flow that judges it and what an entry of it states. */
+interface CandidatePart extends ProbeFlow {
+  readonly ports: readonly string[];
+  readonly protocols: readonly string[];
 }
 
 const modelIndexes = new WeakMap<object, ModelIndex>();
@@ -127,6 +139,32 @@ function firstPort(ports: readonly string[]): number {
 function protocolOf(protocols: readonly string[]): 'Tcp' | 'Udp' {
   const lower = protocols.map((p) => p.trim().toLowerCase());
   return lower.length > 0 && lower.every((p) => p === 'udp') ? 'Udp' : 'Tcp';
+}
+
+/**
+ * The parts of a network rule: each transport it names (`Any`: TCP and UDP, as Azure Firewall
+ * states them) on each port item, judged on the flow when the part covers it, else on the item's
+ * first port. A range is judged on its first port only: an earlier rule that denies part of it is not seen.
+ */
+function networkRuleParts(rule: Extract<FirewallRule, { kind: 'network' }>, ports: readonly string[], flow: ProbeFlow): readonly CandidatePart[] {
+  const named = rule.protocols.map((p) => p.trim());
+  const transports = transportsOf(rule.protocols);
+  if (transports.length === 0) return [];
+  return transports.flatMap((transport) => {
+    // The rule's own word for the transport (`TCP`); `Any` states both by name.
+    const label = named.find((p) => p.toLowerCase() === transport.toLowerCase()) ?? transport.toUpperCase();
+    return ports.map((item): CandidatePart => {
+      const port = transport === flow.protocol && portRangeCovers(item, flow.port) ? flow.port : firstPort([item]);
+      return { port, protocol: transport, ports: [item], protocols: [label] };
+    });
+  });
+}
+
+/** The parts of an application rule: one per port, with the application protocols on it (`Http:80`, `Https:443`). */
+function applicationRuleParts(types: readonly { readonly type: string; readonly port: number }[]): readonly CandidatePart[] {
+  const byPort = new Map<number, string[]>();
+  for (const { type, port } of types) byPort.set(port, [...new Set([...byPort.get(port) ?? [], type])]);
+  return [...byPort].map(([port, protocols]): CandidatePart => ({ port, protocol: 'Tcp', ports: [String(port)], protocols }));
 }
 
 /** Whether a network rule matches this flow's protocol and port (no protocols or ports: every one). */
@@ -168,8 +206,11 @@ function urlHost(url: string): string {
  */
 function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>, flow: ProbeFlow): Candidate[] {
   if (rule.kind === 'network') {
-    const { port, protocol } = networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) };
-    const base = { port, protocol, ports: rule.destinationPorts.length > 0 ? rule.destinationPorts : ['*'], protocols: rule.protocols.length > 0 ? rule.protocols : ['Any'], rule: label };
+    const ports = rule.destinationPorts.length > 0 ? rule.destinationPorts : ['*'];
+    const parts = networkRuleParts(rule, ports, flow);
+    const judged = parts.find((p) => p.port === flow.port && p.protocol === flow.protocol) ?? parts[0];
+    const { port, protocol } = judged ?? (networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) });
+    const base = { port, protocol, ports, protocols: rule.protocols.length > 0 ? rule.protocols : ['Any'], rule: label, ...(parts.length > 1 ? { parts } : {}) };
     const fromAddresses = rule.destinationAddresses.map((a): Candidate => {
       const t = a.trim();
       if (t === '*' || t.toLowerCase() === 'any' || t === '0.0.0.0/0') return { ...base, kind: 'any', value: '*' };
@@ -188,7 +229,8 @@ function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyM
   const port = flow.protocol === 'Tcp' && ports.includes(flow.port) ? flow.port : ports[0] ?? 443;
   // Application protocols (`Https:443`) are TCP; the ports are listed on their own.
   const types = [...new Set((rule.protocols.length > 0 ? rule.protocols : ['Http', 'Https']).map((p) => p.split(':')[0]?.trim() ?? p))];
-  const base = { port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label };
+  const parts = applicationRuleParts(applicationRuleProtocols(rule));
+  const base = { port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label, ...(parts.length > 1 ? { parts } : {}) };
   return [
     ...rule.targetFqdns.map((f): Candidate => (f.trim() === '*' ? { ...base, kind: 'any', value: '*' } : { ...base, kind: 'fqdn', value: f.trim().toLowerCase() })),
     // Premium target URLs allow some paths of a host [FWPREMIUM]: the host is what reaches it
@@ -661,6 +703,30 @@ function resolvedOf(candidate: Candidate, answers: ReadonlyMap<string, ReadonlyM
   return destination ? answerFor(answers, destination, key, subnetId) : undefined;
 }
 
+/** A part of a candidate as a candidate of its own (judged on its flow, stating its ports). */
+function partOf(candidate: Candidate, part: CandidatePart): Candidate {
+  const { parts: _parts, ...whole } = candidate;
+  return { ...whole, ...part };
+}
+
+/** What an entry says of an answer: verdict, exit, the appliances on the way, addresses, exceptions. */
+function answerText(resolved: EgressPath | undefined): string {
+  if (!resolved) return 'unknown';
+  return [resolved.verdict, resolved.exit ?? '', resolved.via.map((v) => v.id).join(','), resolved.egressIps.join(','), exceptionsOf(resolved).join(',')].join('|');
+}
+
+/**
+ * The candidate as one entry when all its parts end alike (the rule's ports as it states them),
+ * else each part on its own: an earlier Deny on one port of an Allow leaves its other ports open
+ * [FWRULES] https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+function judgedAsOne(candidate: Candidate, answers: ReadonlyMap<string, ReadonlyMap<string, EgressPath>>, key: string, subnetId: string | null): readonly Candidate[] {
+  if (!candidate.parts || candidate.answer) return [candidate];
+  const parts = candidate.parts.map((part) => partOf(candidate, part));
+  const texts = new Set(parts.map((part) => answerText(resolvedOf(part, answers, key, subnetId))));
+  return texts.size <= 1 ? [candidate] : parts;
+}
+
 /** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
 interface ReachSubject {
   readonly source: PathSource;
@@ -728,8 +794,11 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
     candidates.set(key, list);
     for (const c of list) {
-      const d = c.answer ? null : destinationOf(c);
-      if (d) destinations.add(d);
+      if (c.answer) continue;
+      for (const one of [c, ...(c.parts ?? []).map((part) => partOf(c, part))]) {
+        const d = destinationOf(one);
+        if (d) destinations.add(d);
+      }
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
@@ -738,11 +807,13 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const open = isOpen(path);
     const list = candidates.get(key) ?? [];
     const openedBy = open ? openingRule(index, path) : null;
-    const opening = openedBy === null ? undefined : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path);
+    // A rule whose ports end differently is listed part by part, not as what opens every port.
+    const opening = openedBy === null ? undefined
+      : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path && judgedAsOne(c, answers, key, subnetId).length === 1);
     const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening) : [];
     const listed = new Set(allowed.map(entryId));
-    for (const candidate of list) {
-      if (candidate === opening || listed.has(entryId(candidate))) continue;
+    for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : judgedAsOne(c, answers, key, subnetId)))) {
+      if (listed.has(entryId(candidate))) continue;
       const resolved = resolvedOf(candidate, answers, key, subnetId);
       // A rule allowing any address on TCP 443 alone says what the open path's own entry says.
       if (open && candidate.kind === 'any' && resolved === path && onlyTcp443(candidate)) continue;

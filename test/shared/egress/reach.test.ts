@@ -140,6 +140,55 @@ describe('reach: a firewall rule allowing any address is judged on its own port 
   });
 });
 
+describe('reach: a rule with several ports or protocols is judged on each of them', () => {
+  // Azure Firewall matches a network rule per flow (protocol, port, address) and processes rule
+  // collections by priority, Deny and Allow alike, first match wins
+  // (https://learn.microsoft.com/azure/firewall/rule-processing): an earlier Deny on one port of a
+  // later Allow leaves the Allow's other ports open. Reach used to judge such a rule on one port.
+  const partner = '203.0.113.0/24';
+
+  it('an earlier Deny on the port judged first does not hide the rule\'s other ports', () => {
+    // Judged on TCP 22 (denied), the rule was dropped: reach listed nothing, and a mayReach control
+    // that forbids the partner range passed although TCP 3389 reaches it.
+    const { b } = hubSpokeFirewall([
+      networkRule('deny-partner-ssh', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['22'] }),
+      networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+    ]);
+    const estate = input(b.build());
+    expect(resolveEgress(estate, { destination: '203.0.113.5:3389/tcp' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('internet');
+    expect(entries(reachOf(estate))).toEqual([['cidr', partner, ['3389'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+  });
+
+  it('an earlier Deny on another port: the entry no longer claims that port', () => {
+    const { b } = hubSpokeFirewall([
+      networkRule('deny-partner-rdp', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['3389'] }),
+      networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+    ]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['22'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+  });
+
+  it('TCP and UDP on one rule: each protocol on its own (UDP denied earlier)', () => {
+    const { b } = hubSpokeFirewall([
+      networkRule('deny-udp-dns', { action: 'Deny', priority: 100, collection: 'deny', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['53'] }),
+      networkRule('dns-out', { priority: 200, protocols: ['TCP', 'UDP'], destinationAddresses: [partner], destinationPorts: ['53'] }),
+    ]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['53'], ['TCP'], 'internet', 'fw-policy/net/dns-out']]);
+  });
+
+  it('an application rule on Http:80 and Https:443, HTTP denied earlier: HTTPS only', () => {
+    const { b } = hubSpokeFirewall([
+      applicationRule('deny-http', ['*.example.com'], { priority: 100, collection: 'deny', action: 'Deny', protocols: ['Http:80'] }),
+      applicationRule('example-web', ['www.example.com'], { priority: 200, protocols: ['Http:80', 'Https:443'] }),
+    ]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['fqdn', 'www.example.com', ['443'], ['Https'], 'internet', 'fw-policy/app/example-web']]);
+  });
+
+  it('ports that all end alike stay one entry, as the rule states them', () => {
+    const { b } = hubSpokeFirewall([networkRule('partner-admin', { protocols: ['TCP', 'UDP'], destinationAddresses: [partner], destinationPorts: ['22', '3389'] })]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['22', '3389'], ['TCP', 'UDP'], 'internet', 'fw-policy/net/partner-admin']]);
+  });
+});
+
 describe('reach: an open path\'s entries say the ports its NSGs let out like TCP 443', () => {
   it('"HTTPS out only": any public destination on TCP 443 and nothing else', () => {
     // Every port class is evaluated (sourceFlows): all but TCP 443 are denied, and a NAT gateway

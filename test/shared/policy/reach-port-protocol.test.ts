@@ -12,7 +12,8 @@ import { checkPolicy } from '../../../shared/policy/index';
 import type { ControlResult, ReachPattern } from '../../../shared/policy/index';
 import { judgeObserved } from '../../../shared/traffic/index';
 import type { PolicyObservation } from '../../../shared/traffic/index';
-import { ModelBuilder, securityRule } from '../../support/model-builder';
+import { ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { hubSpokeFirewall } from '../egress/support';
 import { demoInput, NOW, policy } from './support';
 
 function control(yaml: string, input = demoInput('bank')): ControlResult {
@@ -139,6 +140,28 @@ describe('check: mayReach where an NSG allows other ports than TCP 443', () => {
     ]);
     // A pattern that allows everything on TCP 80 does cover it.
     expect(control(yaml('mayReach: ["0.0.0.0/0:80/tcp"]'), input).status).toBe('pass');
+  });
+});
+
+describe('check: mayReach where a firewall rule\'s ports end differently', () => {
+  it('an Allow on TCP 22 and 3389 whose TCP 22 an earlier Deny stops fails ["203.0.113.0/24:22"] on TCP 3389', () => {
+    // Reach used to judge the rule on TCP 22 alone (denied) and list nothing: the control passed
+    // although the firewall lets TCP 3389 out to the range (rule processing: first match wins).
+    const { b } = hubSpokeFirewall([
+      networkRule('deny-partner-ssh', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['22'] }),
+      networkRule('partner-admin', { priority: 200, destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['22', '3389'] }),
+    ]);
+    const c = control(`version: 1
+controls:
+  - id: partner-ssh-only
+    effect: deny
+    scope: { subnets: [app] }
+    mayReach: ["203.0.113.0/24:22"]
+`, { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] });
+    expect(c.status).toBe('fail');
+    expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([
+      ['203.0.113.0/24', expect.stringMatching(/^can reach 203\.0\.113\.0\/24 TCP 3389 \(rule fw-policy\/net\/partner-admin\)/)],
+    ]);
   });
 });
 
