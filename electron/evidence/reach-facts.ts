@@ -52,36 +52,65 @@ export function sourceKey(source: PathSource): string {
  * only for a what-if destination takes its subnet's reach.
  */
 export function reachScope(paths: readonly EgressPath[], model: NetworkModel): (source: PathSource) => boolean {
-  const keys = new Set(paths.map((p) => sourceKey(p.source)));
+  const sections = new Set(paths.map((p) => sourceKey(p.source)));
+  const keys = new Set(sections);
   const subnets = nicSubnets(model);
   for (const p of paths) {
     const subnetId = p.source.type === 'nic' ? subnets.get(toResourceId(p.source.id)) : undefined;
     if (subnetId) keys.add(`subnet|${subnetId}`);
   }
-  return (source) => keys.has(sourceKey(source));
+  // A NIC reach answers for on its own (its NSG rules treat other ports otherwise) while it has no
+  // path of its own: its subnet's section states it, so it is in scope with that section.
+  return (source) => keys.has(sourceKey(source)) || (source.type === 'nic' && source.subnetId !== undefined && sections.has(`subnet|${toResourceId(source.subnetId)}`));
 }
 
 export interface PathReach {
   readonly reach: ReachSource;
   /** Name of the subnet whose reach a NIC path shows, when the NIC has no default-route path of its own. */
   readonly sameAsSubnet: string | null;
+  /**
+   * For a subnet: its NICs that reach answers for on their own and that have no path section (they
+   * follow the subnet on TCP 443; their NSG rules, an ASG's, open other ports), each with the
+   * entries the subnet's reach does not have.
+   */
+  readonly nics: readonly NicReach[];
+}
+
+export interface NicReach {
+  readonly reach: ReachSource;
+  /** The NIC's entries that its subnet's reach does not list alike. */
+  readonly beyondSubnet: readonly ReachEntry[];
+}
+
+/** An entry as the reach tables state it: what, on which ports, ending how, allowed by which rule. */
+function stated(e: ReachEntry): string {
+  return [e.kind, e.value, e.ports.join(','), e.protocols.join(','), e.verdict, e.exit ?? '', e.rule].join('|');
 }
 
 /** The reach answer for each path in scope, by `sourceKey`. */
 export function reachByPath(reach: ReachResult, paths: readonly EgressPath[], model: NetworkModel): ReadonlyMap<string, PathReach> {
   const bySource = new Map(reach.sources.map((s) => [sourceKey(s.source), s]));
   const subnets = nicSubnets(model);
+  const sections = new Set(paths.map((p) => sourceKey(p.source)));
+  const nicsBySubnet = new Map<string, ReachSource[]>();
+  for (const s of reach.sources) {
+    if (s.source.type !== 'nic' || s.source.subnetId === undefined || sections.has(sourceKey(s.source))) continue;
+    const key = `subnet|${toResourceId(s.source.subnetId)}`;
+    nicsBySubnet.set(key, [...nicsBySubnet.get(key) ?? [], s]);
+  }
   const out = new Map<string, PathReach>();
   for (const path of paths) {
     const key = sourceKey(path.source);
     const own = bySource.get(key);
     if (own) {
-      out.set(key, { reach: own, sameAsSubnet: null });
+      const subnetStates = new Set(own.allowed.map(stated));
+      const nics = (nicsBySubnet.get(key) ?? []).map((nic): NicReach => ({ reach: nic, beyondSubnet: nic.allowed.filter((e) => !subnetStates.has(stated(e))) }));
+      out.set(key, { reach: own, sameAsSubnet: null, nics });
       continue;
     }
     const subnetId = path.source.type === 'nic' ? subnets.get(toResourceId(path.source.id)) : undefined;
     const subnet = subnetId ? bySource.get(`subnet|${subnetId}`) : undefined;
-    if (subnet) out.set(key, { reach: subnet, sameAsSubnet: subnet.source.name });
+    if (subnet) out.set(key, { reach: subnet, sameAsSubnet: subnet.source.name, nics: [] });
   }
   return out;
 }

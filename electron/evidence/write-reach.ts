@@ -10,7 +10,7 @@ import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import {
   columnChunks, matrixCounts, openEntry, plural, portsLabel, privateTargetLabel, REACH_KIND_LABEL, SHORT_VERDICT, verdictWithExit,
-  type PathReach,
+  type NicReach, type PathReach,
 } from './reach-facts';
 
 const INDENT = 10;
@@ -103,7 +103,25 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
     ed.paragraph(`Restricted: ${plural(others.length, 'public destination')} allowed by the rules on this path, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });
     allowedTable(ed, others);
   }
+  nicsBeyondSubnet(ed, pathReach.nics);
   privateTable(ed, reach);
+}
+
+/**
+ * NICs of this subnet that reach answers for on their own: they take the subnet's path on TCP 443,
+ * but their NSG rules (their own NSG, a rule for their application security group) let out other
+ * ports, so they reach more (or otherwise) than the subnet does [ASG].
+ */
+function nicsBeyondSubnet(ed: EvidenceDocument, nics: readonly NicReach[]): void {
+  if (nics.length === 0) return;
+  const x = ed.left + INDENT;
+  ed.paragraph(`NICs in this subnet with reach of their own (${nics.length})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
+  ed.paragraph('They take this subnet\'s path on TCP 443, but their own NSG rules (their NIC\'s NSG, rules for their application security groups) treat other ports otherwise. Each lists what it reaches that the subnet\'s list above does not.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
+  for (const { reach, beyondSubnet } of nics) {
+    ed.paragraph(`${reach.source.name}${reach.unrestricted ? ' — any public destination on some port' : ''}`, { font: 'Mono', size: 8, x, gapAfter: 2 });
+    if (beyondSubnet.length > 0) allowedTable(ed, beyondSubnet);
+    else ed.paragraph('Nothing beyond the subnet\'s list: on its other ports it reaches less than the subnet, or the same.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
+  }
 }
 
 /**
