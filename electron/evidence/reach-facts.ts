@@ -5,6 +5,7 @@
  * so it is tested without a PDF. No verdict is recomputed here.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
+import { entriesBeyondSubnet, nicsFollowingSubnet } from '../../shared/egress/reach';
 import type { ReachEntry, ReachKind, ReachResult, ReachSource } from '../../shared/egress/reach';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, ExitMethod, PathSource, Verdict } from '../../shared/egress/types';
@@ -59,8 +60,8 @@ export function reachScope(paths: readonly EgressPath[], model: NetworkModel): (
     const subnetId = p.source.type === 'nic' ? subnets.get(toResourceId(p.source.id)) : undefined;
     if (subnetId) keys.add(`subnet|${subnetId}`);
   }
-  // A NIC reach answers for on its own (its NSG rules treat other ports otherwise) while it has no
-  // path of its own: its subnet's section states it, so it is in scope with that section.
+  // A NIC reach answers for on its own while it follows its subnet's path (see `followsSubnet`):
+  // its subnet's section states it, so it is in scope with that section.
   return (source) => keys.has(sourceKey(source)) || (source.type === 'nic' && source.subnetId !== undefined && sections.has(`subnet|${toResourceId(source.subnetId)}`));
 }
 
@@ -82,29 +83,18 @@ export interface NicReach {
   readonly beyondSubnet: readonly ReachEntry[];
 }
 
-/** An entry as the reach tables state it: what, on which ports, ending how, allowed by which rule. */
-function stated(e: ReachEntry): string {
-  return [e.kind, e.value, e.ports.join(','), e.protocols.join(','), e.verdict, e.exit ?? '', e.rule].join('|');
-}
-
 /** The reach answer for each path in scope, by `sourceKey`. */
 export function reachByPath(reach: ReachResult, paths: readonly EgressPath[], model: NetworkModel): ReadonlyMap<string, PathReach> {
   const bySource = new Map(reach.sources.map((s) => [sourceKey(s.source), s]));
   const subnets = nicSubnets(model);
-  const sections = new Set(paths.map((p) => sourceKey(p.source)));
-  const nicsBySubnet = new Map<string, ReachSource[]>();
-  for (const s of reach.sources) {
-    if (s.source.type !== 'nic' || s.source.subnetId === undefined || sections.has(sourceKey(s.source))) continue;
-    const key = `subnet|${toResourceId(s.source.subnetId)}`;
-    nicsBySubnet.set(key, [...nicsBySubnet.get(key) ?? [], s]);
-  }
   const out = new Map<string, PathReach>();
   for (const path of paths) {
     const key = sourceKey(path.source);
     const own = bySource.get(key);
     if (own) {
-      const subnetStates = new Set(own.allowed.map(stated));
-      const nics = (nicsBySubnet.get(key) ?? []).map((nic): NicReach => ({ reach: nic, beyondSubnet: nic.allowed.filter((e) => !subnetStates.has(stated(e))) }));
+      const nics = path.source.type === 'subnet'
+        ? nicsFollowingSubnet(reach, path.source.id).map((nic): NicReach => ({ reach: nic, beyondSubnet: entriesBeyondSubnet(nic, own) }))
+        : [];
       out.set(key, { reach: own, sameAsSubnet: null, nics });
       continue;
     }

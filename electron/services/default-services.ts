@@ -89,7 +89,10 @@ export function createDefaultServices(options: DefaultServicesOptions): MainServ
       if (sourceId === null) return computeReach(snapshot);
       // Resource IDs are case-insensitive in Azure, and the renderer passes the ID as its path has it.
       const wanted = sourceId.toLowerCase();
-      return computeReach(snapshot, { source: (source) => source.id.toLowerCase() === wanted });
+      // A subnet's answer comes with its NICs that follow its path but reach more on other ports
+      // (followsSubnet): they have no path of their own for the app to show them under.
+      const reach = computeReach(snapshot, { source: (source) => source.id.toLowerCase() === wanted || (source.type === 'nic' && source.subnetId?.toLowerCase() === wanted) });
+      return { ...reach, sources: reach.sources.filter((s) => s.source.id.toLowerCase() === wanted || s.followsSubnet === true) };
     },
     matrix: (snapshot, listText, fileName) => resolveMatrix(snapshot, parseDestinationList(listText, fileName)),
     check: (snapshot, policyText, fileName, now) => checkPolicy(snapshot, parsePolicy(policyText, fileName), { now }),

@@ -6,7 +6,8 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import type { PrivateReachEntry, ReachSource } from '../../shared/egress/reach';
+import { entriesBeyondSubnet } from '../../shared/egress/reach';
+import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
@@ -165,6 +166,46 @@ function exceptionsOf(path: EgressPath | null): string | null {
   return r?.find((item) => item.startsWith('every destination except ')) ?? null;
 }
 
+function ReachEntryItem({ entry, model }: { readonly entry: ReachEntry; readonly model: NetworkModel }) {
+  const badge = verdictBadge(model, entry);
+  return (
+    <li className="reach-entry" data-testid="reach-entry" data-kind={entry.kind} data-value={entry.value}>
+      <div className="reach-line">
+        <span className="reach-value mono"><BreakableName text={entry.value === '*' ? 'any' : entry.value} /></span>
+        <span className="reach-ports">{portsText(entry)}</span>
+      </div>
+      <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>
+      <div className="reach-rule mono" data-testid="reach-rule">{entry.rule}</div>
+    </li>
+  );
+}
+
+/**
+ * A subnet's NICs that take its path on TCP 443 but whose own NSG rules (their NIC's NSG, rules for
+ * their application security groups) let out other ports: they have no path to select, so the
+ * subnet shows what each reaches beyond it.
+ */
+function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly ReachSource[]; readonly subnet: ReachSource; readonly model: NetworkModel }) {
+  if (nics.length === 0) return null;
+  return (
+    <div className="reach-group" data-testid="reach-nics">
+      <div className="reach-kind">NICs with reach of their own ({nics.length})</div>
+      <div className="sub">They take this subnet's path on TCP 443, but their own NSG rules (their NIC's NSG, rules for their application security groups) treat other ports otherwise. Beyond what this subnet reaches:</div>
+      {nics.map((nic) => {
+        const beyond = entriesBeyondSubnet(nic, subnet);
+        return (
+          <div key={nic.source.id} data-testid="reach-nic" data-name={nic.source.name}>
+            <div className="reach-value mono"><BreakableName text={nic.source.name} /></div>
+            {beyond.length > 0
+              ? <ul className="reach-list">{beyond.map((e, i) => <ReachEntryItem key={`${e.value}-${e.rule}-${i}`} entry={e} model={model} />)}</ul>
+              : <div className="sub">Nothing more: on its other ports it reaches less than the subnet, or the same.</div>}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
 function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSource; readonly model: NetworkModel; readonly exceptions: string | null }) {
   const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e.kind === 'any')));
   const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
@@ -198,19 +239,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
         <div key={g.kind} className="reach-group">
           <div className="reach-kind">{g.label} ({g.entries.length})</div>
           <ul className="reach-list">
-            {g.entries.map((e, i) => {
-              const badge = verdictBadge(model, e);
-              return (
-                <li key={`${e.value}-${e.rule}-${i}`} className="reach-entry" data-testid="reach-entry" data-kind={e.kind} data-value={e.value}>
-                  <div className="reach-line">
-                    <span className="reach-value mono"><BreakableName text={e.value === '*' ? 'any' : e.value} /></span>
-                    <span className="reach-ports">{portsText(e)}</span>
-                  </div>
-                  <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>
-                  <div className="reach-rule mono" data-testid="reach-rule">{e.rule}</div>
-                </li>
-              );
-            })}
+            {g.entries.map((e, i) => <ReachEntryItem key={`${e.value}-${e.rule}-${i}`} entry={e} model={model} />)}
           </ul>
         </div>
       ))}
@@ -234,6 +263,7 @@ function CanReach({ reach, model, exceptions }: { readonly reach: ReachView; rea
       {reach.status === 'loaded' && reach.source === null
         ? <div className="sub">No reach answer for this source (it has no default-route path of its own).</div> : null}
       {reach.status === 'loaded' && reach.source !== null ? <ReachDetails reach={reach.source} model={model} exceptions={exceptions} /> : null}
+      {reach.status === 'loaded' && reach.source !== null ? <NicsWithOwnReach nics={reach.nics} subnet={reach.source} model={model} /> : null}
     </section>
   );
 }

@@ -78,6 +78,12 @@ export interface ReachSource {
   readonly defaultRoute: Verdict;
   readonly allowed: readonly ReachEntry[];
   readonly private: readonly PrivateReachEntry[];
+  /**
+   * A NIC without a default-route path of its own (on TCP 443 it takes its subnet's) whose NSG
+   * rules, its own NSG's or an application security group's, treat other ports otherwise: listed
+   * for what it reaches on them. Absent for every other source.
+   */
+  readonly followsSubnet?: true;
 }
 
 export interface ReachResult {
@@ -734,6 +740,7 @@ interface ReachSubject {
   readonly subnetId: string | null;
   readonly address: SourceAddress | null;
   readonly flows: SourceFlows;
+  readonly followsSubnet: boolean;
 }
 
 export interface ReachOptions extends Pick<ResolveOptions, 'resolve'> {
@@ -755,9 +762,9 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   const wanted = (source: PathSource): boolean => options.source?.(source) ?? true;
   const subnetOfNic = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, primaryIpConfiguration(nic)?.subnetId ?? null]));
   const subnetOf = (source: PathSource): string | null => (source.type === 'nic' ? subnetOfNic.get(source.id) ?? null : source.id);
-  const subjectOf = (source: PathSource, path: EgressPath, subnetId: string | null): ReachSubject => {
+  const subjectOf = (source: PathSource, path: EgressPath, subnetId: string | null, followsSubnet = false): ReachSubject => {
     const address = sourceAddressOf(index, source);
-    return { source, path, subnetId, address, flows: sourceFlows(index, source, address, subnetId) };
+    return { source, path, subnetId, address, flows: sourceFlows(index, source, address, subnetId), followsSubnet };
   };
   const gaps: Gap[] = [...base.gaps];
   // Every what-if of the internet on one flow, the default route's (TCP 443) among them.
@@ -777,7 +784,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const subject = subjectOf(path.source, path, subnetId);
     if (wanted(path.source)) subjects.push(subject);
     for (const nic of nics) {
-      const own = subjectOf(nic, path, subnetId);
+      const own = subjectOf(nic, path, subnetId, true);
       if (own.flows.signature !== subject.flows.signature) subjects.push(own);
     }
   }
@@ -802,7 +809,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
-  const sources = subjects.map(({ source, path, subnetId, flows }): ReachSource => {
+  const sources = subjects.map(({ source, path, subnetId, flows, followsSubnet }): ReachSource => {
     const key = pathKey(source);
     const open = isOpen(path);
     const list = candidates.get(key) ?? [];
@@ -830,7 +837,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
-    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId) };
+    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId), ...(followsSubnet ? { followsSubnet: true } : {}) };
   });
   const seenGaps = new Set<string>();
   return {
@@ -842,4 +849,21 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       return true;
     }),
   };
+}
+
+/** An entry as reach states it: what, on which ports, ending how, allowed by which rule. */
+function statedAs(e: ReachEntry): string {
+  return [e.kind, e.value, e.ports.join(','), e.protocols.join(','), e.verdict, e.exit ?? '', e.rule].join('|');
+}
+
+/** The entries of a NIC that follows its subnet (`followsSubnet`) that the subnet's reach does not list alike. */
+export function entriesBeyondSubnet(nic: ReachSource, subnet: ReachSource): readonly ReachEntry[] {
+  const subnetEntries = new Set(subnet.allowed.map(statedAs));
+  return nic.allowed.filter((e) => !subnetEntries.has(statedAs(e)));
+}
+
+/** The NICs of a subnet that reach answers for on their own while following the subnet's path (see `followsSubnet`). */
+export function nicsFollowingSubnet(reach: ReachResult, subnetId: string): readonly ReachSource[] {
+  const wanted = subnetId.toLowerCase();
+  return reach.sources.filter((s) => s.followsSubnet === true && s.source.type === 'nic' && s.source.subnetId?.toLowerCase() === wanted);
 }

@@ -176,7 +176,7 @@ export interface IpcOperations {
   /** One source's default-route path and the resources it touches. */
   sourcePath: { request: { readonly estateId: EstateId; readonly sourceId: string }; response: SourceDetails };
   resolve: { request: { readonly estateId: EstateId; readonly destination: string | null }; response: ResolveResult };
-  /** What a source (by its path's source ID), or every source (null), can reach at all. Read-only. */
+  /** What a source (by its path's source ID; a subnet's comes with its NICs that follow it, `followsSubnet`), or every source (null), can reach at all. Read-only. */
   reach: { request: { readonly estateId: EstateId; readonly sourceId: string | null }; response: ReachResult };
   /**
    * Every source against every destination of a list file (its text, as the file picker read it).

@@ -77,7 +77,7 @@ describe('a firewall that allows every destination except some names', () => {
   const snapshot = bankWithExceptions();
   const result = resolveEgress(snapshot, {});
   const reach = computeReach(snapshot).sources.find((s) => s.source.name === 'snet-card-auth') ?? null;
-  const markup = details(snapshot, result, 'snet-card-auth', { status: 'loaded', source: reach });
+  const markup = details(snapshot, result, 'snet-card-auth', { status: 'loaded', source: reach, nics: [] });
 
   it('shows the restriction under the badge', () => {
     expect(pathOf(result, 'snet-card-auth').verdict).toBe('internet');

@@ -7,25 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { writeEvidencePdf } from '../../../electron/evidence';
-import { buildSnapshot } from '../../../electron/snapshot/snapshot';
 import { resolveEgress } from '../../../shared/egress/index';
 import { computeReach } from '../../../shared/egress/reach';
-import { SNAPSHOT_FORMAT, type Snapshot } from '../../../shared/model/snapshot';
-import { jumpHostModel } from '../../shared/egress/support';
+import { jumpHostSnapshot } from '../../support/jump-host';
 import { EXPORTED_AT } from './fixture';
 import { pdfText, savePdf } from './poppler';
-
-function jumpHostSnapshot(): Snapshot {
-  return buildSnapshot({
-    format: SNAPSHOT_FORMAT,
-    metadata: {
-      capturedAt: '2026-12-01T00:00:00Z', source: 'live-pull', origin: ['auditor@contoso.com'], capturedBy: 'auditor@contoso.com',
-      scope: { tenantId: 'tenant-1', subscriptionIds: ['00000000-0000-0000-0000-000000000001'], managementGroupId: null, cloud: 'AzurePublicCloud' },
-      toolVersion: '0.1.0',
-    },
-    model: jumpHostModel(), effectiveRoutes: [], metrics: [], gaps: [],
-  });
-}
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
 import { resolveEgress } from '../../../shared/egress/index';
-import { computeReach } from '../../../shared/egress/reach';
+import { computeReach, entriesBeyondSubnet, nicsFollowingSubnet } from '../../../shared/egress/reach';
 import type { ReachSource } from '../../../shared/egress/reach';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
@@ -289,5 +289,18 @@ describe('reach: a NIC whose NSG rules treat ports otherwise than its subnet\'s'
     // Asked about the NIC alone (the app's "Can reach" for a NIC), reach answers for it.
     const jump = reachOf(estate, 'nic-jump').source.id;
     expect(computeReach(estate, { source: (s) => s.id === jump }).sources.map((s) => s.source.name)).toEqual(['nic-jump']);
+  });
+
+  it('such a NIC says it follows its subnet, and what it reaches beyond the subnet is its TCP 22 entry alone', () => {
+    // The app and the evidence PDF list it under its subnet (it has no path of its own to show it under).
+    const estate = jumpHost();
+    const reach = computeReach(estate);
+    expect(reach.sources.map((s) => [s.source.name, s.followsSubnet])).toEqual([['app', undefined], ['nic-jump', true]]);
+    const app = reachOf(estate);
+    const following = nicsFollowingSubnet(reach, app.source.id.toUpperCase());
+    expect(following.map((s) => s.source.name)).toEqual(['nic-jump']);
+    expect(entriesBeyondSubnet(following[0] as ReachSource, app).map((e) => [e.kind, e.ports, e.protocols, e.rule])).toEqual([
+      ['any', ['22'], ['Tcp'], 'no inspection; NSG nsg-app rule allow-ssh-jump allows it'],
+    ]);
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * "Can reach" for a subnet lists its NICs that follow its path but reach more on other ports, with
+ * what each reaches beyond the subnet (nic-jump: any public destination on TCP 22, by the NSG rule
+ * for its ASG); the subnet's own list stays as it was.
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { DetailsPanel } from '../../renderer/components/DetailsPanel';
+import { resolveEgress } from '../../shared/egress/index';
+import { computeReach, nicsFollowingSubnet } from '../../shared/egress/reach';
+import { jumpHostSnapshot } from '../support/jump-host';
+
+const snapshot = jumpHostSnapshot();
+const result = resolveEgress(snapshot, {});
+const path = result.paths.find((p) => p.source.name === 'app');
+const reach = computeReach(snapshot);
+const subnet = reach.sources.find((s) => s.source.name === 'app') ?? null;
+
+function render(nics: ReturnType<typeof nicsFollowingSubnet>): string {
+  if (!path) throw new Error('no path for app');
+  return renderToStaticMarkup(createElement(DetailsPanel, {
+    path, destination: result.destination, details: null, tour: null, estateFindings: result.findings, model: snapshot.model,
+    reach: { status: 'loaded', source: subnet, nics },
+  }));
+}
+
+const text = (markup: string): string => markup.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+/** Names break at dots and slashes (<wbr>): compare without the spaces the tags leave. */
+const squash = (markup: string): string => text(markup).replace(/\s+/g, '');
+
+describe('Can reach: NICs with reach of their own', () => {
+  it('names nic-jump under its subnet with its TCP 22 entry and the rule, after the subnet\'s list', () => {
+    const markup = render(nicsFollowingSubnet(reach, subnet?.source.id ?? ''));
+    const canReach = squash(markup.slice(markup.indexOf('data-testid="can-reach"')));
+    const nics = text(markup.slice(markup.indexOf('data-testid="reach-nics"')));
+    expect(nics).toContain('NICs with reach of their own (1)');
+    expect(nics).toMatch(/nic-jump any TCP 22 Internet[^]*no inspection; NSG nsg-app rule allow-ssh-jump allows it/);
+    // The partner range is the subnet's own entry, listed before the NICs and not repeated under them.
+    expect(canReach.indexOf('198.51.100.0/24')).toBeGreaterThanOrEqual(0);
+    expect(canReach.indexOf('198.51.100.0/24')).toBeLessThan(canReach.indexOf('nic-jump'));
+    expect(squash(markup.slice(markup.indexOf('data-testid="reach-nics"')))).not.toContain('198.51.100.0/24');
+  });
+
+  it('shows nothing extra when no NIC follows the subnet with reach of its own', () => {
+    expect(text(render([]))).not.toContain('NICs with reach of their own');
+  });
+});
