@@ -9,7 +9,7 @@ import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } fro
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
-import type { ReachResult } from '../../shared/egress/reach';
+import { reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
 // The same words as the evidence PDF for an unknown path and an open path's exceptions.
 import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
 
@@ -281,12 +281,13 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
     // An undecided default route is not a restriction: what the source reaches is not known.
     const undecided = !s.unrestricted && s.defaultRoute === 'unknown';
     const except = s.allowed.find((e) => e.kind === 'any' && e.except !== undefined)?.except ?? [];
-    const verdict = s.unrestricted ? `UNRESTRICTED: ${ANY_PUBLIC_DESTINATION}${except.length > 0 ? ` except ${except.join(', ')}` : ''} (TCP 443)`
+    // The ports it is open on: TCP 443 when the default route gets out, else those of the rules that open it (NTP: UDP 123).
+    const verdict = s.unrestricted ? `UNRESTRICTED: ${ANY_PUBLIC_DESTINATION}${except.length > 0 ? ` except ${except.join(', ')}` : ''} (${unrestrictedOn(s) ?? 'TCP 443'})`
       : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {
       if (e.kind === 'any' && s.unrestricted) {
-        lines.push(safe(`  any             via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`));
+        lines.push(safe(`  any             ${reachPortsText(e)}  via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`));
         continue;
       }
       const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;

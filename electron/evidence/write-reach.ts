@@ -4,7 +4,7 @@
  * and the row order come from reach-facts.ts.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import type { ReachEntry } from '../../shared/egress/reach';
+import { unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
 import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
@@ -77,9 +77,11 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   const open = openEntry(reach);
   const others = reach.allowed.filter((e) => e !== open);
   if (reach.unrestricted) {
+    // On TCP 443 when the default route gets out; else on the ports of the rules that open it (NTP: UDP 123).
+    const on = unrestrictedOn(reach) ?? 'TCP 443';
     const headline = exceptions === null
-      ? 'Any public destination (TCP 443) — no restriction on this path.'
-      : `Any public destination (TCP 443) except ${exceptions}, which rules processed earlier deny.`;
+      ? `Any public destination (${on}) — no restriction on ${on === 'TCP 443' ? 'this path' : 'these ports'}.`
+      : `Any public destination (${on}) except ${exceptions}, which rules processed earlier deny.`;
     ed.paragraph(headline, { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
     if (open) {
       const via = open.via.length > 0 ? ` through ${open.via.map(resourceName).join(' → ')}` : '';

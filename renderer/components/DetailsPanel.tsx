@@ -6,7 +6,7 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import { entriesBeyondSubnet } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, unrestrictedOn } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
@@ -217,7 +217,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
         <div className="reach-summary">
           {/* Deny rules processed before the allow keep some names out: "any" would overstate it. */}
           <span className="badge tone-warn" data-testid="reach-unrestricted">
-            {exceptions === null ? `Unrestricted: ${ANY_PUBLIC_DESTINATION} (TCP 443)` : `Unrestricted: ${exceptions} (TCP 443)`}
+            {exceptions === null ? `Unrestricted: ${ANY_PUBLIC_DESTINATION} (${unrestrictedOn(reach) ?? 'TCP 443'})` : `Unrestricted: ${exceptions} (TCP 443)`}
           </span>
           {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
         </div>

@@ -34,11 +34,8 @@ export function groupReachEntries(entries: readonly ReachEntry[]): readonly Reac
 }
 
 /** `Https 443`, `UDP 123`, `TCP 22, 2222`: the protocols, then the ports. */
-export function portsText(entry: Pick<ReachEntry, 'ports' | 'protocols'>): string {
-  const protocols = entry.protocols.map((p) => (/^(tcp|udp|icmp|any)$/i.test(p) ? p.toUpperCase() : p));
-  const ports = entry.ports.map((p) => (p === '*' ? 'any port' : p));
-  return [protocols.join('/'), ports.join(', ')].filter((t) => t !== '').join(' ');
-}
+/** An entry's protocols and ports in words (one wording for the app, the CLI and the PDF headline). */
+export { reachPortsText as portsText } from '../../shared/egress/reach';
 
 /**
  * Reach entries and matrix cells carry the appliances passed as resource IDs only; the badge needs

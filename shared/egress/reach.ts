@@ -867,3 +867,29 @@ export function nicsFollowingSubnet(reach: ReachResult, subnetId: string): reado
   const wanted = subnetId.toLowerCase();
   return reach.sources.filter((s) => s.followsSubnet === true && s.source.type === 'nic' && s.source.subnetId?.toLowerCase() === wanted);
 }
+
+/** An entry's protocols and ports in words: `TCP 443`, `UDP 123`, `TCP/UDP any port`, `Https 443`. */
+export function reachPortsText(entry: Pick<ReachEntry, 'ports' | 'protocols'>): string {
+  const protocols = entry.protocols.map((p) => (/^(tcp|udp|icmp|any)$/i.test(p) ? p.toUpperCase() : p));
+  const ports = entry.ports.map((p) => (p === '*' ? 'any port' : p));
+  return [protocols.join('/'), ports.join(', ')].filter((t) => t !== '').join(' ');
+}
+
+/** Whether an entry holds the default route's flow, TCP 443. */
+function holdsDefaultFlow(entry: Pick<ReachEntry, 'ports' | 'protocols'>): boolean {
+  const tcp = entry.protocols.some((p) => ['*', 'any', ...ON_TCP].includes(p.trim().toLowerCase()));
+  return tcp && entry.ports.some((p) => portRangeCovers(p.trim(), DEFAULT_FLOW.port));
+}
+
+/**
+ * The ports on which an unrestricted source lets any public destination out, as a headline states
+ * them: `TCP 443` when the default route's flow is among them (the entries list the rest), else the
+ * ports of the entries that open it (a rule allowing `*` on UDP 123: `UDP 123`, TCP 443 is not
+ * open). Null when the source is not unrestricted.
+ */
+export function unrestrictedOn(source: ReachSource): string | null {
+  if (!source.unrestricted) return null;
+  const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
+  if (open.length === 0 || open.some(holdsDefaultFlow)) return 'TCP 443';
+  return [...new Set(open.map(reachPortsText))].join('; ');
+}

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { DetailsPanel } from '../../renderer/components/DetailsPanel';
 import { resolveEgress } from '../../shared/egress/index';
 import { computeReach, nicsFollowingSubnet } from '../../shared/egress/reach';
-import { jumpHostSnapshot } from '../support/jump-host';
+import { jumpHostSnapshot, snapshotOfModel } from '../support/jump-host';
+import { networkRule } from '../support/model-builder';
+import { hubSpokeFirewall } from '../shared/egress/support';
 
 const snapshot = jumpHostSnapshot();
 const result = resolveEgress(snapshot, {});
@@ -44,5 +46,21 @@ describe('Can reach: NICs with reach of their own', () => {
 
   it('shows nothing extra when no NIC follows the subnet with reach of its own', () => {
     expect(text(render([]))).not.toContain('NICs with reach of their own');
+  });
+});
+
+describe('Can reach: unrestricted on which ports', () => {
+  it('a rule allowing `*` on UDP 123 while TCP 443 is denied: the badge says UDP 123, not TCP 443', () => {
+    const ntp = snapshotOfModel(hubSpokeFirewall([networkRule('ntp-anywhere', { protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['123'] })]).b.build());
+    const ntpResult = resolveEgress(ntp, {});
+    const app = ntpResult.paths.find((p) => p.source.name === 'app');
+    if (!app) throw new Error('no path for app');
+    const markup = renderToStaticMarkup(createElement(DetailsPanel, {
+      path: app, destination: ntpResult.destination, details: null, tour: null, estateFindings: ntpResult.findings, model: ntp.model,
+      reach: { status: 'loaded', source: computeReach(ntp).sources.find((s) => s.source.name === 'app') ?? null, nics: [] },
+    }));
+    expect(app.verdict).toBe('denied');
+    expect(text(markup)).toContain('Unrestricted: any public destination (UDP 123)');
+    expect(text(markup)).not.toContain('(TCP 443)');
   });
 });

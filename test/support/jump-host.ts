@@ -5,9 +5,15 @@
  */
 import { buildSnapshot, formatSnapshot } from '../../electron/snapshot/snapshot';
 import { SNAPSHOT_FORMAT, type Snapshot } from '../../shared/model/snapshot';
+import type { NetworkModel } from '../../shared/model/topology';
 import { jumpHostModel } from '../shared/egress/support';
 
 export function jumpHostSnapshot(): Snapshot {
+  return snapshotOfModel(jumpHostModel());
+}
+
+/** A live-pull snapshot of a built model (no captured routes, metrics or gaps). */
+export function snapshotOfModel(model: NetworkModel): Snapshot {
   return buildSnapshot({
     format: SNAPSHOT_FORMAT,
     metadata: {
@@ -15,7 +21,7 @@ export function jumpHostSnapshot(): Snapshot {
       scope: { tenantId: 'tenant-1', subscriptionIds: ['00000000-0000-0000-0000-000000000001'], managementGroupId: null, cloud: 'AzurePublicCloud' },
       toolVersion: '0.1.0',
     },
-    model: jumpHostModel(), effectiveRoutes: [], metrics: [], gaps: [],
+    model, effectiveRoutes: [], metrics: [], gaps: [],
   });
 }
 
