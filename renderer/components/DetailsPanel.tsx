@@ -207,8 +207,10 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
 }
 
 function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSource; readonly model: NetworkModel; readonly exceptions: string | null }) {
-  const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e.kind === 'any')));
   const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
+  // The badge states the entry that opens the source; every other one is listed, `any` entries on
+  // other ports too (a rule allowing `*` on UDP 123 besides an open TCP 443), as the PDF lists them.
+  const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e === openEntry)));
   const endpoints = reach.private.filter((e) => e.kind === 'private-endpoint');
   const serviceEndpoints = reach.private.filter((e) => e.kind === 'service-endpoint');
   return (

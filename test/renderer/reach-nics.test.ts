@@ -49,7 +49,28 @@ describe('Can reach: NICs with reach of their own', () => {
   });
 });
 
+function canReachOf(model: ReturnType<typeof snapshotOfModel>): string {
+  const result = resolveEgress(model, {});
+  const app = result.paths.find((p) => p.source.name === 'app');
+  if (!app) throw new Error('no path for app');
+  const markup = renderToStaticMarkup(createElement(DetailsPanel, {
+    path: app, destination: result.destination, details: null, tour: null, estateFindings: result.findings, model: model.model,
+    reach: { status: 'loaded', source: computeReach(model).sources.find((s) => s.source.name === 'app') ?? null, nics: [] },
+  }));
+  return text(markup.slice(markup.indexOf('data-testid="can-reach"')));
+}
+
 describe('Can reach: unrestricted on which ports', () => {
+  it('open on TCP 443 and, by another rule, on UDP 123: the badge says TCP 443 and the UDP 123 entry is listed (as the PDF lists it)', () => {
+    const both = snapshotOfModel(hubSpokeFirewall([
+      networkRule('https-anywhere', { destinationAddresses: ['*'], destinationPorts: ['443'] }),
+      networkRule('ntp-anywhere', { protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['123'] }),
+    ]).b.build());
+    const shown = canReachOf(both);
+    expect(shown).toContain('Unrestricted: any public destination (TCP 443)');
+    expect(shown).toMatch(/any UDP 123 Internet via firewall fw-policy\/net\/ntp-anywhere/);
+  });
+
   it('a rule allowing `*` on UDP 123 while TCP 443 is denied: the badge says UDP 123, not TCP 443', () => {
     const ntp = snapshotOfModel(hubSpokeFirewall([networkRule('ntp-anywhere', { protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['123'] })]).b.build());
     const ntpResult = resolveEgress(ntp, {});
