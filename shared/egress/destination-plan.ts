@@ -6,6 +6,7 @@
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
  */
 import { resolveName } from '../dns';
+import type { DnsUndecided } from '../dns';
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
@@ -108,33 +109,40 @@ function rangeSet(cidrs: readonly Cidr[]): Ipv4Set {
   return cidrs.reduce((set, c) => set.union(Ipv4Set.fromCidr(c)), Ipv4Set.empty());
 }
 
-/** Whether a private endpoint in the snapshot serves one of the names of the chain (custom DNS configs or zone-group records). */
-function hasKnownEndpoint(index: ModelIndex, chain: readonly string[]): boolean {
-  const names = new Set(chain.map((n) => n.toLowerCase().replace(/\.$/, '')));
-  for (const endpoint of index.privateEndpoints.values()) {
-    if (endpoint.customDnsConfigs.some((c) => c.fqdn !== null && names.has(c.fqdn.toLowerCase().replace(/\.$/, '')))) return true;
-    if (endpoint.privateDnsZoneGroups.some((g) => g.privateDnsZoneConfigs.some((z) => z.recordSets.some((r) => r.fqdn !== null && names.has(r.fqdn.toLowerCase().replace(/\.$/, '')))))) return true;
-  }
-  return false;
-}
-
-/** How a name resolves from one VNet, as a step and the destination the engine routes by (null: NXDOMAIN). */
+/**
+ * How a name resolves from one VNet, as a step and the destination the engine routes by (null:
+ * NXDOMAIN). `undecided`: the answer waits for a fact the snapshot lacks and the public path is
+ * not known to be it (a linked zone may answer instead): the path ends unknown at the DNS step,
+ * naming that fact.
+ */
 export interface NameResolutionPlan {
   readonly dns: DnsStep;
   readonly destination: EgressDestination | null;
   /** Key of the engine context: sources whose name resolves the same way share one. */
   readonly key: string;
+  readonly undecided?: DnsUndecided;
 }
 
 /**
  * Resolves a host name from a VNet: a linked privatelink zone's record (private endpoint), else
  * the user's `--resolve` address, else the public path with the address unknown.
+ *
+ * `--resolve name=ip` is the user's own statement of the answer: it is used where the snapshot
+ * cannot tell how the name resolves (custom DNS servers, a name that may or may not be CNAMEd into
+ * a linked privatelink zone), and the DNS step says what may answer otherwise. It does not
+ * override a private answer the snapshot holds (a linked zone's record, a known private endpoint).
  */
 export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: Extract<DestinationPlan, { kind: 'name' }>): NameResolutionPlan {
   const resolution = resolveName(index, vnet.id as ResourceId, plan.name);
   const vnetRef = { id: vnet.id, name: vnet.name };
   const base = { kind: 'dns' as const, name: plan.name, vnet: vnetRef, zone: null, link: null, record: null, chain: resolution.chain };
   const user = plan.userAddress;
+  const given = (note: string): NameResolutionPlan | null => (user
+    ? { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` }
+    : null);
+  const stopped = (note: string, fact: DnsUndecided): NameResolutionPlan => ({
+    dns: { ...base, resolution: 'unknown', addresses: [], note }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: `undecided:${vnet.id}`, undecided: fact,
+  });
   switch (resolution.kind) {
     case 'private': {
       const first = resolution.addresses.map((a) => parseIp(a)).find((a): a is IpAddress => a !== null) ?? null;
@@ -147,17 +155,20 @@ export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: E
     case 'nxdomain':
       // Public DNS sends a name into the privatelink zone only when the resource has private
       // endpoint connections [PEDNS]; if the snapshot knows none for it, they may exist outside it
-      // (then NXDOMAIN) or not (then the public answer): not known.
-      if (!hasKnownEndpoint(index, resolution.chain)) {
+      // (then NXDOMAIN) or not (then the public answer): not known. This is the "private DNS zone
+      // linked but no record" failure of https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+      if (resolution.conditional) {
         const note = `the linked zone ${resolution.zone.name} has no record for it, and no private endpoint for ${plan.name} is in the snapshot: it resolves publicly if the resource has no private endpoint connections at all, and not at all (NXDOMAIN) if it has some elsewhere`;
-        if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
-        return { dns: { ...base, resolution: 'unknown', addresses: [], note }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+        return given(`${note}; the answer used is the one given with --resolve`) ?? stopped(note, resolution.conditional);
       }
       return { dns: { ...base, resolution: 'not-resolved', zone: resolution.zone, link: resolution.link, addresses: [], note: resolution.reason }, destination: null, key: 'nxdomain' };
     case 'public':
-      if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
-      return { dns: { ...base, resolution: 'public', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
-    case 'unknown':
+      return given(resolution.reason) ?? { dns: { ...base, resolution: 'public', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+    case 'unknown': {
+      if (resolution.undecided) {
+        // A linked zone, not public DNS, may answer (or the answer is not usable): not the public path.
+        return (resolution.privateAnswer ? null : given(`${resolution.reason} The answer used is the one given with --resolve.`)) ?? stopped(resolution.reason, resolution.undecided);
+      }
       // Custom DNS servers and a private answer the snapshot knows for the name: they may return the
       // private address or the public one, so neither path (nor the user's public address) is the answer.
       if (resolution.privateAnswer) {
@@ -170,7 +181,14 @@ export function resolveNameFrom(index: ModelIndex, vnet: VirtualNetwork, plan: E
           key: `custom-dns:${vnet.id}`,
         };
       }
-      if (user) return { dns: { ...base, resolution: 'user', addresses: [formatIp(user)], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: user, text: plan.name }, key: `user:${formatIp(user)}` };
-      return { dns: { ...base, resolution: 'unknown', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+      // The user states the answer; custom DNS servers (VMs, forwarders to zones outside the
+      // snapshot) may answer otherwise, and the step says so [DNSOWN]
+      // https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances#name-resolution-that-uses-your-own-dns-server
+      const servers = resolution.customDnsServers ?? [];
+      const userNote = servers.length > 0
+        ? `Virtual network ${vnet.name} uses custom DNS servers (${servers.join(', ')}), which may answer otherwise (forwarders, conditional zones not in the snapshot); the answer used is the one given with --resolve.`
+        : resolution.reason;
+      return given(userNote) ?? { dns: { ...base, resolution: 'unknown', addresses: [], note: resolution.reason }, destination: { kind: 'name', name: plan.name, address: null, text: plan.name }, key: 'public' };
+    }
   }
 }

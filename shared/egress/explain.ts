@@ -3,6 +3,7 @@
  * explanation, the Microsoft Learn page and a read-only `az` command. The CLI, the UI and the
  * evidence PDF all call this module, so a path reads the same everywhere.
  */
+import { isPrivateLinkZoneName } from '../dns/zones';
 import { assertNever } from '../model/assert';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import { DOCS, VERIFY } from './docs';
@@ -51,6 +52,22 @@ function fwRule(rule: FirewallRuleRef): string {
 /** Ends a clause that may already end with a full stop. */
 function stop(text: string): string {
   return text.replace(/[.\s]+$/, '');
+}
+
+/**
+ * Why a linked zone's missing record is final: fallback to internet resolution (NxDomainRedirect)
+ * exists only for links to privatelink zones https://learn.microsoft.com/azure/dns/private-dns-fallback
+ */
+function fallbackWords(zoneName: string): string {
+  return isPrivateLinkZoneName(zoneName.toLowerCase())
+    ? 'the link does not fall back to internet resolution (resolutionPolicy Default)'
+    : 'a custom (non-privatelink) zone never falls back to internet resolution';
+}
+
+/** A note as a sentence of its own: capital first letter, one full stop. */
+function sentence(text: string): string {
+  const body = stop(text);
+  return `${body.charAt(0).toUpperCase()}${body.slice(1)}.`;
 }
 
 function ruleList(rules: readonly FirewallRuleRef[]): string {
@@ -259,10 +276,10 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
             `From virtual network ${step.vnet.name}, ${step.name} resolves to public addresses${step.note ? `: ${stop(step.note)}` : ''}. Which public address is not in the snapshot, so routing uses the default route (0.0.0.0/0); give --resolve name=ip to route a specific address.`,
             DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
         case 'user':
-          return hop('dns', step.vnet.id, `${step.name} → ${step.addresses.join(', ')} (given)`, `The address of ${step.name} was given by the user (--resolve); routing uses it.`, DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
+          return hop('dns', step.vnet.id, `${step.name} → ${step.addresses.join(', ')} (given)`, `The address of ${step.name} was given by the user (--resolve); routing uses it.${step.note ? ` ${sentence(step.note)}` : ''}`, DOCS.privateEndpointDns, VERIFY.vnet(step.vnet.id));
         case 'not-resolved':
           return hop('dns', step.zone?.id ?? step.vnet.id, `${step.name}: no record in linked zone ${step.zone?.name ?? ''}`,
-            `Virtual network ${step.vnet.name} is linked to private DNS zone ${step.zone?.name ?? ''}, which has no record for this name, and the link does not fall back to internet resolution (resolutionPolicy Default): the name does not resolve (NXDOMAIN).`,
+            `Virtual network ${step.vnet.name} is linked to private DNS zone ${step.zone?.name ?? ''}, which has no record for this name, and ${fallbackWords(step.zone?.name ?? '')}: the name does not resolve (NXDOMAIN).`,
             DOCS.privateEndpointDns, step.zone ? VERIFY.privateDnsRecords(step.zone.id) : VERIFY.vnet(step.vnet.id));
         case 'unknown':
           return hop('dns', step.vnet.id, `${step.name}: resolution not known`, `How ${step.name} resolves from ${step.vnet.name} is not in the snapshot${step.note ? `: ${stop(step.note)}` : ''}. Where the answer depends on it the verdict is unknown; otherwise routing uses the default route (0.0.0.0/0).`,
@@ -304,7 +321,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
         `The subnet has a service endpoint for ${reason.service}: its route (next hop VirtualNetworkServiceEndpoint) takes the traffic to the service over the Azure backbone, with the subnet's private address as source, whatever the default route says.`,
         DOCS.serviceEndpoints, prevVerify);
     case 'name-not-resolved':
-      return hop('drop', reason.zone.id, `${reason.name} does not resolve`, `The linked private DNS zone ${reason.zone.name} has no record for ${reason.name} and link ${reason.link.name} does not fall back to internet resolution: clients get NXDOMAIN and never connect.`, DOCS.privateEndpointDns, VERIFY.privateDnsRecords(reason.zone.id));
+      return hop('drop', reason.zone.id, `${reason.name} does not resolve`, `The linked private DNS zone ${reason.zone.name} has no record for ${reason.name} and ${isPrivateLinkZoneName(reason.zone.name.toLowerCase()) ? `link ${reason.link.name} does not fall back to internet resolution` : 'a custom zone never falls back to internet resolution'}: clients get NXDOMAIN and never connect.`, DOCS.privateEndpointDns, VERIFY.privateDnsRecords(reason.zone.id));
     case 'range-split':
       return hop('drop', 'range', `${reason.destination}: routes split the range`, `Different routes decide different parts of ${reason.destination} (${reason.parts.slice(0, 4).map((p) => `${p.prefix} → ${p.nextHop}`).join('; ')}${reason.parts.length > 4 ? '; …' : ''}), so no single path describes it. Ask for a narrower destination.`, DOCS.udr, prevVerify);
     case 'forced-tunnel':

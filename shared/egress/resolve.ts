@@ -3,6 +3,7 @@
  * balancer membership), plus one per NIC whose path differs, each with the hops that decided it.
  * Pure and deterministic.
  */
+import type { DnsUndecided } from '../dns';
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
 import { formatIp, parseCidr } from '../model/ip';
@@ -405,6 +406,18 @@ function notResolvedPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsS
 }
 
 /**
+ * The path of a source whose destination name's answer waits for a fact the snapshot lacks, where
+ * the public path is not known to be the answer (a linked zone whose records were not read, a name
+ * that may be NXDOMAIN, a record pointing at another resource's private endpoint): unknown, naming it.
+ */
+function undecidedDnsPath(subnet: Subnet, nic: NetworkInterface | null, dns: DnsStep, fact: DnsUndecided): Walked {
+  const trail = new Trail({ cidrs: [] });
+  sourceStep(trail, subnet, nic);
+  trail.add(dns);
+  return { trail, outcome: trail.end({ kind: 'undecided', resourceId: fact.resourceId, rule: fact.rule, missingFact: fact.missingFact, docs: fact.docs }) };
+}
+
+/**
  * What one resolve shares between its sources: the destination plan, one engine context per way
  * the destination is evaluated (one for the estate, or one per way a host name resolves: a
  * context's caches assume one destination), and how the name resolves from each VNet.
@@ -474,6 +487,7 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
     if (plan.kind === 'name') {
       if (!resolution) return { kind: 'stop', walked: notEvaluatedPath(subnet, null, unknownVnetReason(subnet, plan.name)) };
       if (!resolution.destination) return { kind: 'stop', walked: notResolvedPath(subnet, null, resolution.dns) };
+      if (resolution.undecided) return { kind: 'stop', walked: undecidedDnsPath(subnet, null, resolution.dns, resolution.undecided) };
       const address = resolution.destination.kind === 'name' ? resolution.destination.address : null;
       if (address?.version === 6 && resolution.dns.resolution !== 'private') {
         // The user's public answer is IPv6: an IPv6 flow, not modelled, like an IPv6 address given

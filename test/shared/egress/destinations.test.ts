@@ -194,10 +194,18 @@ describe('private endpoints and private DNS', () => {
 
   // Public DNS points a name into the privatelink zone only when the resource has private
   // endpoint connections https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+  // Changed deliberately (was `internet`): the resource may have connections outside the snapshot
+  // (another subscription or tenant), and then the linked zone without the record answers NXDOMAIN,
+  // the "private DNS zone linked but no record" failure of that page; the snapshot cannot tell
+  // which, so the path is unknown with a gap naming that fact, not the public path.
   it('without any known private endpoint for the name, a linked zone without the record leaves the resolution unknown', () => {
-    const { model, other } = estate();
-    const path = pathOf(resolve(model, { destination: 'starchive.blob.core.windows.net' }), other);
-    expect(path.verdict).toBe('internet');
+    const { model, other, zone } = estate();
+    const result = resolve(model, { destination: 'starchive.blob.core.windows.net' });
+    const path = pathOf(result, other);
+    expect(path.verdict).toBe('unknown');
+    expect(terminalOf(path.steps).reason).toMatchObject({ kind: 'undecided', resourceId: zone });
+    expect(result.gaps.map((g) => g.message)).toContainEqual(expect.stringContaining(
+      'whether the resource behind starchive.blob.core.windows.net has private endpoint connections outside the snapshot (another subscription or tenant)'));
     const dns = explainPath(path).find((h) => h.kind === 'dns');
     expect(dns?.rule).toBe('starchive.blob.core.windows.net: resolution not known');
     expect(dns?.explanation).toContain('no private endpoint for starchive.blob.core.windows.net is in the snapshot');
