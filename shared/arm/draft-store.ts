@@ -23,6 +23,15 @@
  * disagree, nothing in an export says which is current: the resource is left out with a gap naming
  * it, the fields and the files, so what depends on it is unknown (see `settleDisputes`). One file
  * compares nothing and records nothing per resource.
+ *
+ * Child items (a route, an NSG rule, a rule collection group) are compared the same way: a copy
+ * listed on its own with another file's copy listed on its own, or with the copy embedded in
+ * another file's copy of the parent. Attached, the later would silently replace the other, so when
+ * they disagree the parent is left out, its gap naming the child (see `child`, `attachChildren`).
+ * A child item is mapped whole by its own mapper, so unlike a parent's copy it speaks for every
+ * field: a list it omits is empty (a rule's ASGs, source ports that are `*`), and only a value its
+ * mapper filled in for one the input lacked says nothing (`withDefaulted`). A parent copy without
+ * the child's list at all (a `--query` projection) still says nothing of its children.
  */
 import type { Gap } from '../model/gaps';
 import type { ResourceId } from '../model/ids';
@@ -68,12 +77,29 @@ export const RANK_STANDALONE = 1;
 
 type Entry = Readonly<Record<string, unknown>>;
 
+/**
+ * What a child listed on its own writes into its parent: the parent's kind, the field, and its items
+ * there as `attach` writes them (a route; a rule collection group's rules, sorted as the policy holds
+ * them; an intent's policies; none for a record set that is not modelled). Declared by the mapper
+ * next to `attach`, so copies of the child from different files are compared as the model would hold
+ * them (see `DraftStore.child`). A firewall's IP configuration names `ipConfigurations`; it is
+ * compared with the management configuration when the parent's has its ID (as `attach` places it).
+ */
+export type ChildWrites = {
+  readonly [K in NetworkResourceKind]: {
+    readonly kind: K;
+    readonly field: keyof KindMap[K] & string;
+    readonly items: readonly object[];
+  };
+}[NetworkResourceKind];
+
 /** A child resource listed on its own, attached to its parent once every parent is merged. */
 export interface PendingChild {
   readonly id: ResourceId;
   /** ARM type, lower case, for the gap message when the parent is missing. */
   readonly type: string;
   readonly parentId: ResourceId;
+  readonly writes: ChildWrites;
   /** Returns false when the parent is not in the input. */
   attach(store: DraftStore): boolean;
 }
@@ -187,6 +213,10 @@ function draftFieldsApart(kind: NetworkResourceKind, a: Entry, aWhole: boolean, 
     if (p === undefined) return q !== undefined && aWhole && isSingle(q);
     if (q === undefined) return bWhole && isSingle(p);
     const keyOf = unordered?.get(key);
+    // Child items (routes, NSG rules) as one copy of them is compared with another (`sameItem`).
+    if (keyOf !== undefined && keyOf !== asText && Array.isArray(p) && Array.isArray(q)) {
+      return !sameItems(inOrder(keyOf, p) as readonly unknown[], inOrder(keyOf, q) as readonly unknown[]);
+    }
     return !sameValue(inOrder(keyOf, p), inOrder(keyOf, q));
   });
 }
@@ -205,6 +235,207 @@ export interface Dispute {
   readonly fields: ReadonlySet<string>;
   /** The files (by index) whose copies were compared. */
   readonly files: ReadonlySet<number>;
+  /** Child items (a route, an NSG rule) whose copies disagree, with the fields they disagree about. */
+  readonly children: ReadonlyMap<ResourceId, ReadonlySet<string>>;
+}
+
+/** A dispute while it is collected. */
+interface DisputeRecord {
+  readonly fields: Set<string>;
+  readonly files: Set<number>;
+  readonly children: Map<ResourceId, Set<string>>;
+}
+
+/**
+ * The fields of a parent that children listed on their own write into (ChildWrites; CHILD_TYPES in
+ * normalize.ts): a copy of the parent carrying one of them may hold an embedded copy of such a child.
+ */
+const CHILD_FIELDS: { readonly [K in NetworkResourceKind]?: readonly (keyof KindMap[K] & string)[] } = {
+  virtualNetwork: ['peerings'], routeTable: ['routes'], networkInterface: ['ipConfigurations'],
+  azureFirewall: ['ipConfigurations', 'managementIpConfiguration'], firewallPolicy: ['rules'], networkSecurityGroup: ['securityRules'],
+  loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'],
+  virtualHub: ['connections', 'routingPolicies'], privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
+};
+
+function carriesChildren(fields: readonly string[], draft: Entry): boolean {
+  for (const field of fields) if (own(draft, field) !== undefined) return true;
+  return false;
+}
+
+/**
+ * Input files (by index): a bit set while every index fits in one (a merge has a few files, and a
+ * number per parent costs no allocation), else a Set.
+ */
+type FileSet = number | ReadonlySet<number>;
+
+function withFile(set: FileSet, file: number): FileSet {
+  if (typeof set === 'number' && file < 31) return set | (1 << file);
+  return new Set([...filesIn(set), file]);
+}
+
+function filesIn(set: FileSet): number[] {
+  if (typeof set !== 'number') return [...set];
+  const files: number[] = [];
+  for (let file = 0; file < 31; file++) if ((set & (1 << file)) !== 0) files.push(file);
+  return files;
+}
+
+/** A rule collection group's rules carry `group/collection` (map-security.ts): the group they came from. */
+const byGroup: OrderKey = (item) => {
+  const collection = (item as { readonly collection?: unknown }).collection;
+  const text = typeof collection === 'string' ? collection : '';
+  const slash = text.indexOf('/');
+  return (slash < 0 ? text : text.slice(0, slash)).toLowerCase();
+};
+
+/** Routing policies are replaced by name (mergePolicies in map-gateways.ts). */
+const byName: OrderKey = (item) => String((item as { readonly name?: unknown }).name).toLowerCase();
+
+/**
+ * How an item a child writes into its parent is matched with the parent's own items, as the child's
+ * `attach` replaces it: by ID; NSG rules as `byRule`, routing policies by name, a policy's rules by
+ * their group.
+ */
+function childItemKey(writes: ChildWrites): OrderKey {
+  if (writes.kind === 'firewallPolicy') return byGroup;
+  if (writes.kind === 'virtualHub' && writes.field === 'routingPolicies') return byName;
+  if (writes.kind === 'networkSecurityGroup') return byRule;
+  return byId;
+}
+
+/** A child listed on its own, as compared with other files' copies of it (only with more than one file). */
+interface ChildCopy {
+  readonly parentId: ResourceId;
+  readonly writes: ChildWrites;
+  /** The files whose copies of it agree. */
+  readonly files: Set<number>;
+}
+
+/** Lists up to this long are searched; longer ones (a zone's 20,000 records) are indexed once. */
+const SCANNED = 8;
+
+/**
+ * The items of parents' lists by key, built once per list while children are compared with them
+ * (a parent's field is always matched by one key, `childItemKey`, so the list alone identifies it).
+ */
+class ItemIndex {
+  private readonly lists = new Map<readonly unknown[], Map<string, unknown[]>>();
+
+  find(list: readonly unknown[], keyOf: OrderKey, key: string): readonly unknown[] {
+    if (list.length <= SCANNED) return list.filter((item) => keyOf(item) === key);
+    let byKey = this.lists.get(list);
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const item of list) {
+        const k = keyOf(item);
+        const same = byKey.get(k);
+        if (same === undefined) byKey.set(k, [item]);
+        else same.push(item);
+      }
+      this.lists.set(list, byKey);
+    }
+    return byKey.get(key) ?? [];
+  }
+}
+
+/**
+ * The copy of a child the parent draft itself holds (embedded in it), as the child would replace it;
+ * undefined when the parent's copy does not have it: a list the copy lacks is sparse, and a child
+ * missing from a list is one added since (joinDetached relies on that), neither a disagreement.
+ */
+function heldItems(writes: ChildWrites, parent: Entry, childId: ResourceId, index: ItemIndex): readonly unknown[] | undefined {
+  const [first] = writes.items;
+  if (writes.kind === 'azureFirewall' && first !== undefined) {
+    // `attach` replaces the management configuration when the parent's has the child's ID.
+    const management = own(parent, 'managementIpConfiguration');
+    if (management !== undefined && management !== null && byId(management) === byId(first)) return [management];
+  }
+  const list = own(parent, writes.field);
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  if (writes.kind === 'firewallPolicy') {
+    // A group embedded as a bare `{ id }` reference was not loaded: it says nothing of its rules.
+    const loaded = own(parent, 'loadedRuleCollectionGroupIds');
+    if (!Array.isArray(loaded) || !loaded.includes(childId)) return undefined;
+    return index.find(list, byGroup, childId.slice(childId.lastIndexOf('/') + 1));
+  }
+  // A hub has one routing intent, whose policies `attach` merges by name: the hub's list is the
+  // embedded intent whole, so a policy the other copy dropped (Internet traffic no longer to the
+  // firewall) is compared, whichever file is read first.
+  if (writes.kind === 'virtualHub' && writes.field === 'routingPolicies') return list;
+  const keyOf = childItemKey(writes);
+  const held: unknown[] = [];
+  for (const item of writes.items) held.push(...index.find(list, keyOf, keyOf(item)));
+  return held.length === 0 ? undefined : held;
+}
+
+/**
+ * Fields a mapper filled in for a child item whose input lacked them (a route's `hasBgpOverride`,
+ * which older api-versions do not return): the model needs a value, but the copy said nothing of it, so copies
+ * are not compared on it. Keyed by the item object, which drafts share rather than copy.
+ */
+const DEFAULTED = new WeakMap<object, readonly string[]>();
+
+/** Marks `fields` of a mapped child item as filled in by its mapper (see DEFAULTED). */
+export function withDefaulted<T extends object>(item: T, fields: readonly (keyof T & string)[]): T {
+  DEFAULTED.set(item, fields);
+  return item;
+}
+
+/**
+ * Whether two copies of one child item agree on `key`. A child item is mapped whole by its own
+ * mapper, which omits a list only when it is empty (a rule's ASGs, source ports that are `*`): none
+ * and empty are the same, while a value against none (a single value or a non-empty list) is a
+ * disagreement, unlike for a parent's fields. A value the mapper filled in says nothing.
+ */
+function itemValuesAgree(key: string, p: unknown, q: unknown, filledX: readonly string[] | undefined, filledY: readonly string[] | undefined): boolean {
+  if (filledX?.includes(key) === true || filledY?.includes(key) === true) return true;
+  if (p === undefined) return q === undefined || (Array.isArray(q) && q.length === 0);
+  if (q === undefined) return Array.isArray(p) && p.length === 0;
+  return sameValue(p, q);
+}
+
+function isEntry(value: unknown): value is Entry {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The fields two copies of one child item disagree about (see `itemValuesAgree`). */
+function itemFieldsApart(x: Entry, y: Entry): string[] {
+  const filledX = DEFAULTED.get(x);
+  const filledY = DEFAULTED.get(y);
+  return fieldsApart(x, y, (key, p, q) => !itemValuesAgree(key, p, q, filledX, filledY));
+}
+
+/** Whether two copies of one child item agree (see `itemValuesAgree`). */
+function sameItem(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (!isEntry(x) || !isEntry(y)) return sameValue(x, y);
+  const filledX = DEFAULTED.get(x);
+  const filledY = DEFAULTED.get(y);
+  for (const key of Object.keys(x)) if (!NOT_COMPARED.has(key) && !itemValuesAgree(key, x[key], own(y, key), filledX, filledY)) return false;
+  for (const key of Object.keys(y)) if (!NOT_COMPARED.has(key) && !hasOwn(x, key) && !itemValuesAgree(key, undefined, y[key], filledX, filledY)) return false;
+  return true;
+}
+
+/** Lists of child items, in their order (sorted by the caller where order carries no meaning). */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameItem(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * The fields two copies of what a child writes into its parent disagree about: one item each (a
+ * route, an NSG rule) field by field, else the parent's field. Items are compared in key order, a
+ * policy's rules of one group (which their key does not tell apart) in the order the policy holds
+ * them.
+ */
+function childItemsApart(writes: ChildWrites, a: readonly unknown[], b: readonly unknown[]): string[] {
+  const [x] = a;
+  const [y] = b;
+  const keyOf = writes.kind === 'firewallPolicy' ? undefined : childItemKey(writes);
+  // Two items are one only under one key: two routing policies of another name are two policies.
+  if (keyOf !== undefined && a.length === 1 && b.length === 1 && isEntry(x) && isEntry(y) && keyOf(x) === keyOf(y)) return itemFieldsApart(x, y);
+  return sameItems(inOrder(keyOf, a) as readonly unknown[], inOrder(keyOf, b) as readonly unknown[]) ? [] : [writes.field];
 }
 
 /** The gap for a child listed on its own whose parent is in no input. */
@@ -250,7 +481,17 @@ export class DraftStore {
   private file = 0;
   /** Whether the resource being read has its `properties` envelope (see `readingResource`). */
   private enveloped = false;
-  private readonly disputes = new Map<ResourceId, { readonly fields: Set<string>; readonly files: Set<number> }>();
+  private readonly disputes = new Map<ResourceId, DisputeRecord>();
+  /**
+   * With more than one file, for parents (CHILD_FIELDS) read from more than one: the files whose
+   * copies carried a child list, so an embedded child is compared only with other files' copies (in
+   * one file the copy listed on its own wins). A parent read from one file carried them from that
+   * one (`fileOf`), and one no copy of which carried any has no entry: a number per parent, for
+   * estates whose parents are all in two files.
+   */
+  private readonly carriers: Map<ResourceId, FileSet> | null;
+  /** With more than one file, the last copy of each child listed on its own. */
+  private readonly childCopies: Map<ResourceId, ChildCopy> | null;
   readonly flexibleScaleSetVms = new Set<ResourceId>();
   /** VMs read with their properties: their NICs' Flexible scale set membership is known (see mapVirtualMachineHint). */
   readonly capturedVms = new Set<ResourceId>();
@@ -260,6 +501,8 @@ export class DraftStore {
   constructor(files = 1) {
     this.fileOf = files > 1 ? new Map() : null;
     this.partial = files > 1 ? new Set() : null;
+    this.carriers = files > 1 ? new Map() : null;
+    this.childCopies = files > 1 ? new Map() : null;
   }
 
   /** Drafts put from now on come from input file `index` (0 to files - 1). */
@@ -329,17 +572,49 @@ export class DraftStore {
     const heldWhole = !partial.has(id);
     if (whole) partial.delete(id);
     const from = fileOf.get(id);
-    if (from === undefined || from === this.file) return;
+    if (from === undefined) return;
+    const childFields = CHILD_FIELDS[kind] as readonly string[] | undefined;
+    if (this.carriers !== null && childFields !== undefined && (from !== this.file || this.carriers.has(id))) {
+      this.noteCarriers(this.carriers, childFields, id, from, existing, incoming);
+    }
+    if (from === this.file) return;
     fileOf.set(id, this.file);
     const fields = draftFieldsApart(kind, existing, heldWhole, incoming, whole);
     if (fields.length === 0) return;
-    let dispute = this.disputes.get(id);
-    if (dispute === undefined) {
-      dispute = { fields: new Set(), files: new Set() };
-      this.disputes.set(id, dispute);
-    }
+    const dispute = this.disputeOf(id);
     for (const f of fields) dispute.fields.add(f);
     dispute.files.add(from).add(this.file);
+  }
+
+  /**
+   * Records the files whose copies of a parent read from more than one carried a child list; without
+   * an entry yet, what the parent holds came from `from` (files are read in order).
+   */
+  private noteCarriers(carriers: Map<ResourceId, FileSet>, childFields: readonly string[], id: ResourceId, from: number, existing: Entry, incoming: Entry): void {
+    let carried = carriers.get(id) ?? (carriesChildren(childFields, existing) ? withFile(0, from) : 0);
+    if (carriesChildren(childFields, incoming)) carried = withFile(carried, this.file);
+    if (carried !== 0) carriers.set(id, carried);
+  }
+
+  private disputeOf(id: ResourceId): DisputeRecord {
+    let dispute = this.disputes.get(id);
+    if (dispute === undefined) {
+      dispute = { fields: new Set(), files: new Set(), children: new Map() };
+      this.disputes.set(id, dispute);
+    }
+    return dispute;
+  }
+
+  /** A parent left out (see `settleDisputes`) because copies of its child from `files` disagree about `fields`. */
+  private childDispute(parentId: ResourceId, childId: ResourceId, fields: readonly string[], files: Iterable<number>): void {
+    const dispute = this.disputeOf(parentId);
+    let apart = dispute.children.get(childId);
+    if (apart === undefined) {
+      apart = new Set();
+      dispute.children.set(childId, apart);
+    }
+    for (const f of fields) apart.add(f);
+    for (const f of files) dispute.files.add(f);
   }
 
   /**
@@ -374,13 +649,57 @@ export class DraftStore {
     return this.byKind.get(kind)?.get(id) as DraftOf<K> | undefined;
   }
 
+  /**
+   * Queues a child listed on its own. With more than one file, a copy of it from another file that
+   * disagrees leaves its parent out, as copies of a resource do: attached, the later copy would
+   * silently replace the other (a route to the firewall turned into one to the internet).
+   */
   child(pending: PendingChild): void {
     this.children.push(pending);
+    if (this.childCopies === null) return;
+    const copy: ChildCopy = { parentId: pending.parentId, writes: pending.writes, files: new Set([this.file]) };
+    const held = this.childCopies.get(pending.id);
+    // Within one file the later copy wins, as for resources.
+    if (held === undefined || held.files.has(this.file)) {
+      this.childCopies.set(pending.id, copy);
+      return;
+    }
+    const fields = held.writes.field === copy.writes.field ? childItemsApart(copy.writes, held.writes.items, copy.writes.items) : [copy.writes.field];
+    if (fields.length === 0) {
+      held.files.add(this.file);
+      return;
+    }
+    this.childDispute(pending.parentId, pending.id, fields, [...held.files, this.file]);
+    this.childCopies.set(pending.id, copy);
   }
 
-  /** Attaches standalone children in input order; returns those whose parent is not in the store. */
+  /**
+   * Attaches standalone children in input order; returns those whose parent is not in the store.
+   * First compares each with the copy embedded in its parent, when another file's copy of the
+   * parent carried it (before any is attached: attaching replaces the embedded copy).
+   */
   attachChildren(): PendingChild[] {
+    if (this.childCopies !== null) {
+      const index = new ItemIndex();
+      for (const [id, copy] of this.childCopies) this.compareEmbedded(id, copy, index);
+    }
     return this.children.filter((pending) => !pending.attach(this));
+  }
+
+  private compareEmbedded(childId: ResourceId, copy: ChildCopy, index: ItemIndex): void {
+    const parent = this.byKind.get(copy.writes.kind)?.get(copy.parentId);
+    if (parent === undefined) return;
+    const held = heldItems(copy.writes, parent, childId, index);
+    if (held === undefined) return;
+    // Per parent, not per list: a file whose copy carried another of the parent's child lists but
+    // not this one (a projection) is counted too. That can only add a comparison (in that corner, a
+    // dispute where the file's own copy listed on its own was newer), never miss one.
+    const from = this.fileOf?.get(copy.parentId);
+    const carried = this.carriers?.get(copy.parentId) ?? (from === undefined ? 0 : withFile(0, from));
+    const others = filesIn(carried).filter((file) => !copy.files.has(file));
+    if (others.length === 0) return;
+    const fields = childItemsApart(copy.writes, held, copy.writes.items);
+    if (fields.length > 0) this.childDispute(copy.parentId, childId, fields, [...others, ...copy.files]);
   }
 
   /**

@@ -8,7 +8,7 @@ import type {
   HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule,
   RoutingPolicy,
 } from '../model/topology';
-import { upsert, type DraftStore } from './draft-store';
+import { upsert, type ChildWrites, type DraftStore } from './draft-store';
 import type { BaseFields } from './map-network';
 import {
   childId, optBool, optCidr, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings,
@@ -106,28 +106,33 @@ export function standaloneLoadBalancerChild(store: DraftStore, node: JsonNode, i
   const byId = (x: { readonly id: ResourceId }): string => x.id;
   const segment = type.slice(type.lastIndexOf('/') + 1);
   let attach: (store: DraftStore) => boolean;
+  let writes: ChildWrites;
   switch (segment) {
     case 'outboundrules': {
       const rule = mapOutboundRule(node, parentId);
+      writes = { kind: 'loadBalancer', field: 'outboundRules', items: [rule] };
       attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, outboundRules: upsert(lb.outboundRules, rule, byId) }));
       break;
     }
     case 'backendaddresspools': {
       const pool = mapBackendPool(node, parentId);
+      writes = { kind: 'loadBalancer', field: 'backendAddressPools', items: [pool] };
       attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, backendAddressPools: upsert(lb.backendAddressPools, pool, byId) }));
       break;
     }
     case 'frontendipconfigurations': {
       const frontend = mapFrontend(node, parentId);
+      writes = { kind: 'loadBalancer', field: 'frontendIpConfigurations', items: [frontend] };
       attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, frontendIpConfigurations: upsert(lb.frontendIpConfigurations, frontend, byId) }));
       break;
     }
     default: {
       const rule = mapLoadBalancingRule(node, parentId);
+      writes = { kind: 'loadBalancer', field: 'loadBalancingRules', items: [rule] };
       attach = (s) => s.update('loadBalancer', parentId, (lb) => ({ ...lb, loadBalancingRules: upsert(lb.loadBalancingRules, rule, byId) }));
     }
   }
-  store.child({ id, type, parentId, attach });
+  store.child({ id, type, parentId, writes, attach });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,14 +214,14 @@ export function standaloneHubChild(store: DraftStore, node: JsonNode, id: Resour
   if (type.endsWith('/routingintent')) {
     const policies = mapRoutingPolicies(node);
     store.child({
-      id, type, parentId,
+      id, type, parentId, writes: { kind: 'virtualHub', field: 'routingPolicies', items: policies },
       attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, routingPolicies: mergePolicies(hub.routingPolicies, policies) })),
     });
     return;
   }
   const connection = mapHubConnection(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'virtualHub', field: 'connections', items: [connection] },
     attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, connections: upsert(hub.connections, connection, (c) => c.id) })),
   });
 }

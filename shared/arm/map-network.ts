@@ -9,7 +9,7 @@ import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
 } from '../model/topology';
-import { RANK_EMBEDDED, upsert, type DraftOf, type DraftStore } from './draft-store';
+import { RANK_EMBEDDED, upsert, withDefaulted, type DraftOf, type DraftStore } from './draft-store';
 import {
   childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrOrList, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode, type JsonRecord,
@@ -233,13 +233,23 @@ export function standalonePeering(store: DraftStore, node: JsonNode, id: Resourc
   const parentId = parentResourceId(id);
   const peering = mapPeering(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'virtualNetwork', field: 'peerings', items: [peering] },
     attach: (s) => s.update('virtualNetwork', parentId, (vnet) => ({ ...vnet, peerings: upsert(vnet.peerings, peering, (p) => p.id) })),
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Route tables
+
+/**
+ * ARM's next hop types (RouteNextHopType), by lower case, written in ARM's casing: routing reads
+ * them case-insensitively (toNextHop), so copies of a route differing only in casing are one route
+ * and must compare equal, in a table as listed on its own. Other values are kept as written (see
+ * Route.nextHopType).
+ */
+const NEXT_HOP_TYPES: ReadonlyMap<string, string> = new Map(
+  ['VirtualNetworkGateway', 'VnetLocal', 'Internet', 'VirtualAppliance', 'None'].map((type) => [type.toLowerCase(), type]),
+);
 
 export function mapRoute(node: JsonNode, routeTableId: ResourceId): Route {
   const { id, name } = childId(node, routeTableId, 'routes');
@@ -253,14 +263,18 @@ export function mapRoute(node: JsonNode, routeTableId: ResourceId): Route {
   if (nextHopType === undefined) {
     fail(node.file, pathOf(node, 'nextHopType'), 'a next hop type string like "VirtualAppliance"', undefined);
   }
-  return {
+  const hasBgpOverride = optBool(node, 'hasBgpOverride');
+  const route: Route = {
     id,
     name,
     addressPrefix: prefix,
-    nextHopType,
+    nextHopType: NEXT_HOP_TYPES.get(nextHopType.toLowerCase()) ?? nextHopType,
     nextHopIpAddress: optString(node, 'nextHopIpAddress') ?? null,
-    hasBgpOverride: optBool(node, 'hasBgpOverride') ?? false,
+    hasBgpOverride: hasBgpOverride ?? false,
   };
+  // Older api-versions do not return `hasBgpOverride`: false for the model, but not a value another
+  // copy of the route could disagree with.
+  return hasBgpOverride === undefined ? withDefaulted(route, ['hasBgpOverride']) : route;
 }
 
 export function mapRouteTable(store: DraftStore, node: JsonNode, base: BaseFields): void {
@@ -276,7 +290,7 @@ export function standaloneRoute(store: DraftStore, node: JsonNode, id: ResourceI
   const parentId = parentResourceId(id);
   const route = mapRoute(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'routeTable', field: 'routes', items: [route] },
     attach: (s) => s.update('routeTable', parentId, (rt) => ({ ...rt, routes: upsert(rt.routes, route, (r) => r.id) })),
   });
 }
@@ -378,7 +392,7 @@ export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, 
   const parentId = parentResourceId(id);
   const config = mapNicIpConfiguration(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'networkInterface', field: 'ipConfigurations', items: [config] },
     attach: (s) => s.update('networkInterface', parentId, (nic) => ({
       ...nic, ipConfigurations: upsert(nic.ipConfigurations, config, (c) => c.id),
     })),

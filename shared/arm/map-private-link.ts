@@ -138,7 +138,7 @@ export function standalonePrivateDnsZoneGroup(store: DraftStore, node: JsonNode,
   const parentId = parentResourceId(id);
   const group = mapZoneGroup(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'privateEndpoint', field: 'privateDnsZoneGroups', items: [group] },
     attach: (s) => s.update('privateEndpoint', parentId, (pe) => ({ ...pe, privateDnsZoneGroups: upsert(pe.privateDnsZoneGroups, group, (g) => g.id) })),
   });
 }
@@ -222,7 +222,7 @@ export function standalonePrivateDnsZoneLink(store: DraftStore, node: JsonNode, 
   const parentId = parentResourceId(id);
   const link = mapLink(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'privateDnsZone', field: 'virtualNetworkLinks', items: [link] },
     attach: (s) => s.update('privateDnsZone', parentId, (zone) => ({ ...zone, virtualNetworkLinks: upsert(zone.virtualNetworkLinks, link, (l) => l.id) })),
   });
 }
@@ -237,7 +237,7 @@ export function standalonePrivateDnsRecordSet(store: DraftStore, node: JsonNode,
   const kind = recordKind(node);
   const record = kind === 'other' ? null : mapRecordSet(node, parentId, kind);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'privateDnsZone', field: 'recordSets', items: record === null ? [] : [record] },
     attach: (s) => s.update('privateDnsZone', parentId, (zone) => ({
       ...zone,
       recordSetsCaptured: true,

@@ -84,7 +84,7 @@ export function standaloneSecurityRule(store: DraftStore, node: JsonNode, id: Re
   const parentId = parentResourceId(id);
   const rule = mapSecurityRule(node, type.endsWith('/defaultsecurityrules'));
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'networkSecurityGroup', field: 'securityRules', items: [rule] },
     attach: (s) => s.update('networkSecurityGroup', parentId, (nsg) => ({
       ...nsg,
       securityRules: upsert(nsg.securityRules, rule, (r) => `${r.isDefault ? 'default' : 'custom'}/${r.name.toLowerCase()}`),
@@ -115,7 +115,7 @@ export function standaloneFirewallIpConfiguration(store: DraftStore, node: JsonN
   const parentId = parentResourceId(id);
   const config = mapFirewallIpConfiguration(node, parentId);
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'azureFirewall', field: 'ipConfigurations', items: [config] },
     attach: (s) => s.update('azureFirewall', parentId, (fw) => (fw.managementIpConfiguration?.id === config.id
       ? { ...fw, managementIpConfiguration: config }
       : { ...fw, ipConfigurations: upsert(fw.ipConfigurations, config, (c) => c.id) })),
@@ -383,7 +383,7 @@ export function standaloneRuleCollectionGroup(store: DraftStore, node: JsonNode,
   const rules = mapRuleCollectionGroup(node);
   const prefix = `${optString(node, 'name') ?? ''}/`;
   store.child({
-    id, type, parentId,
+    id, type, parentId, writes: { kind: 'firewallPolicy', field: 'rules', items: sortRules(rules) },
     attach: (s) => s.update('firewallPolicy', parentId, (policy) => ({
       ...policy,
       ruleCollectionGroupIds: [...new Set([...(policy.ruleCollectionGroupIds ?? []), id])],

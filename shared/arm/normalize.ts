@@ -457,9 +457,15 @@ function compareGaps(a: Gap, b: Gap): number {
 
 function disputeGap(id: ResourceId, dispute: Dispute, documentNames: readonly string[]): Gap {
   const files = [...dispute.files].sort((a, b) => a - b).map((i) => documentNames[i] ?? '');
+  // A child item's copies (a route, an NSG rule) disagreeing leave the parent out the same way: the
+  // gap names the child, since that is what to export once.
+  const about = [
+    ...(dispute.fields.size === 0 ? [] : [[...dispute.fields].sort(compareIds).join(', ')]),
+    ...[...dispute.children].sort(([a], [b]) => compareIds(a, b)).map(([child, fields]) => `${[...fields].sort(compareIds).join(', ')} of ${child}`),
+  ].join('; ');
   return {
     code: 'skipped-input', scope: id,
-    message: `${files.join(' and ')} hold copies of ${id} that disagree about ${[...dispute.fields].sort(compareIds).join(', ')} (a value in one and none in the other counts): `
+    message: `${files.join(' and ')} hold copies of ${id} that disagree about ${about} (a value in one and none in the other counts): `
       + 'an export carries no capture time, so nothing says which is current. It was left out, so no verdict rests on either copy (what references it is unknown); give one export of it.',
   };
 }
