@@ -203,6 +203,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids', applicationSecurityGroupIds: { optional: 'ids' },
     } },
     enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', virtualMachineCaptured: { optional: 'boolean' }, primary: 'boolean?', privateEndpointId: { optional: 'id?' },
+    dnsServers: { optional: 'strings' },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },
@@ -266,7 +267,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       id: 'id', name: 'string', virtualNetworkId: 'id?', registrationEnabled: 'boolean', resolutionPolicy: 'string', linkState: 'string?',
     } },
     // recordSets: a list of a union, checked by recordSetList.
-    numberOfRecordSets: 'number?', recordSetsCaptured: 'boolean',
+    numberOfRecordSets: 'number?', recordSetsCaptured: 'boolean', otherRecordSetIds: { optional: 'ids' },
   }),
 };
 

@@ -383,9 +383,13 @@ export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: Bas
     virtualMachineId: optRef(node, 'virtualMachine'),
     primary: optBool(node, 'primary'),
   };
-  // Only a private endpoint's NIC names one (no spread in the literal: see mapNicIpConfiguration).
+  // Only a private endpoint's NIC names one, and few NICs have DNS servers of their own (no spread
+  // in the common literal: see mapNicIpConfiguration).
   const privateEndpointId = optRef(node, 'privateEndpoint');
-  store.put('networkInterface', privateEndpointId === undefined ? draft : { ...draft, privateEndpointId });
+  const dnsSettings = optObject(node, 'dnsSettings');
+  const dnsServers = dnsSettings === undefined ? [] : (optStrings(dnsSettings, 'dnsServers') ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  const withEndpoint = privateEndpointId === undefined ? draft : { ...draft, privateEndpointId };
+  store.put('networkInterface', dnsServers.length === 0 ? withEndpoint : { ...withEndpoint, dnsServers });
 }
 
 export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {

@@ -12,7 +12,7 @@
  * [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
  */
 import { parsePrivateDnsResolutionPolicy, parsePrivateLinkConnectionStatus } from '../model/arm-values';
-import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
+import { nameFromResourceId, parentResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type {
   PrivateDnsRecordSet, PrivateDnsZoneConfig, PrivateDnsZoneGroup, PrivateDnsZoneGroupRecordSet, PrivateDnsZoneLink,
   PrivateEndpointDnsConfig, PrivateEndpointIpConfiguration, PrivateLinkServiceConnection,
@@ -154,8 +154,9 @@ function mapLink(node: JsonNode, zoneId: ResourceId): PrivateDnsZoneLink {
     name,
     virtualNetworkId: optRef(node, ci(node, 'virtualNetwork')) ?? null,
     registrationEnabled: optBool(node, ci(node, 'registrationEnabled')) ?? false,
-    // The property exists from API 2024-06-01; before it every link behaved as Default [PDNSFALLBACK].
-    resolutionPolicy: policy === undefined ? 'Default' : parsePrivateDnsResolutionPolicy(policy),
+    // The property is returned from API 2024-06-01 on [PDNSFALLBACK]: an export made with an older
+    // API version omits it even for a link set to NxDomainRedirect, so its absence says nothing.
+    resolutionPolicy: policy === undefined ? 'Unknown' : parsePrivateDnsResolutionPolicy(policy),
     linkState: optString(node, ci(node, 'virtualNetworkLinkState')) ?? null,
   };
 }
@@ -204,8 +205,16 @@ function mapEmbeddedRecordSet(node: JsonNode, zoneId: ResourceId): PrivateDnsRec
   return kind === 'other' ? null : mapRecordSet(node, zoneId, kind);
 }
 
+/** The ID of an embedded record set of a type not modelled (SOA, TXT...), to count what was read. */
+function otherRecordSetId(node: JsonNode, _zoneId: ResourceId): ResourceId | null {
+  if (recordKind(node) !== 'other') return null;
+  const rawId = field(node.raw, 'id');
+  return typeof rawId === 'string' && rawId.trim() !== '' ? toResourceId(rawId) : null;
+}
+
 export function mapPrivateDnsZone(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const records = mapNodes(node, ci(node, 'recordSets'), mapEmbeddedRecordSet, base.id);
+  const others = (mapNodes(node, ci(node, 'recordSets'), otherRecordSetId, base.id) ?? []).filter((r): r is ResourceId => r !== null);
   store.put('privateDnsZone', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'privateDnsZone',
@@ -214,6 +223,7 @@ export function mapPrivateDnsZone(store: DraftStore, node: JsonNode, base: BaseF
     numberOfRecordSets: optNumber(node, ci(node, 'numberOfRecordSets')),
     // Left unset when absent, so a sparse copy of the zone never erases records another copy carried.
     recordSetsCaptured: records === undefined ? undefined : true,
+    ...(others.length > 0 ? { otherRecordSetIds: others } : {}),
   });
 }
 
@@ -242,6 +252,7 @@ export function standalonePrivateDnsRecordSet(store: DraftStore, node: JsonNode,
       ...zone,
       recordSetsCaptured: true,
       recordSets: record === null ? (zone.recordSets ?? []) : upsert(zone.recordSets, record, (r) => r.id),
+      ...(record === null ? { otherRecordSetIds: [...new Set([...zone.otherRecordSetIds ?? [], id])] } : {}),
     })),
   });
 }

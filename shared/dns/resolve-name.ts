@@ -202,9 +202,9 @@ function wildcardFor(index: ModelIndex, zone: PrivateDnsZone, name: string): Pri
   return null;
 }
 
-/** Record sets of types the model does not carry (AAAA, TXT, MX...): reported count minus SOA minus those read. */
+/** Whether the zone reports more record sets than the input carried (A and CNAME, and the others read, at least its SOA). */
 function unreadRecordSets(zone: PrivateDnsZone): boolean {
-  return zone.numberOfRecordSets !== null && zone.numberOfRecordSets > zone.recordSets.length + 1;
+  return zone.numberOfRecordSets !== null && zone.numberOfRecordSets > zone.recordSets.length + Math.max(zone.otherRecordSetIds?.length ?? 0, 1);
 }
 
 function lookupRecord(index: ModelIndex, zone: PrivateDnsZone, name: string): RecordAnswer {
@@ -231,8 +231,14 @@ function lookupRecord(index: ModelIndex, zone: PrivateDnsZone, name: string): Re
 }
 
 /** Whether the zone's records are all known: captured, or the zone reports only its SOA. */
+/**
+ * Whether the zone's records are all known: the input carried record sets, as many as the zone
+ * reports (when it reports a count; its SOA counted when not read), or the zone reports only its
+ * SOA. A list of one type (`record-set cname list`) is not all of a zone that reports more.
+ */
 function recordsKnown(zone: PrivateDnsZone): boolean {
-  return zone.recordSetsCaptured || (zone.numberOfRecordSets !== null && zone.numberOfRecordSets <= 1);
+  if (zone.numberOfRecordSets !== null && zone.numberOfRecordSets <= 1) return true;
+  return zone.recordSetsCaptured && !unreadRecordSets(zone);
 }
 
 /** A private endpoint in the snapshot that serves this name (by its DNS configs or zone group records). */
@@ -451,7 +457,8 @@ function missingRecord(index: ModelIndex, vnetName: string, holder: PrivateDnsZo
   const asked = chain[0] ?? name;
   const endpoint = knownEndpointFor(index, chain);
   if (!recordsKnown(zone)) {
-    const reason = `Zone ${zone.name} is linked to virtual network ${vnetName}, but its record sets are not in the snapshot, so whether it holds ${name} is unknown.`;
+    const read = zone.recordSetsCaptured ? `only ${zone.recordSets.length + (zone.otherRecordSetIds?.length ?? 0)} of its ${zone.numberOfRecordSets ?? ''} record sets are` : 'its record sets are not';
+    const reason = `Zone ${zone.name} is linked to virtual network ${vnetName}, but ${read} in the snapshot, so whether it holds ${name} is unknown.`;
     // Azure DNS answers the name from the linked zone, not from public DNS [PEDNSI]
     // https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration#virtual-network-workloads-without-custom-dns-server
     const privateAnswer = privateAnswerFor(index, asked);
@@ -471,7 +478,7 @@ function missingRecord(index: ModelIndex, vnetName: string, holder: PrivateDnsZo
       };
     }
     if (link.resolutionPolicy === 'Unknown') {
-      return undecided(chain, `Zone ${zone.name} has no record for ${name}, and the resolution policy of link ${link.name} is not one this tool knows.`, {
+      return undecided(chain, `Zone ${zone.name} has no record for ${name}, and the resolution policy of link ${link.name} is not in the input (exports made with API versions before 2024-06-01 do not return it) or is not one this tool knows.`, {
         resourceId: link.id, rule: `Link ${link.name} of private DNS zone ${zone.name}`, docs: 'https://learn.microsoft.com/azure/dns/private-dns-fallback',
         missingFact: `the resolution policy of link ${link.name} (virtual network ${vnetName} to zone ${zone.name}), which has no record for ${name}: NxDomainRedirect resolves it publicly, Default answers NXDOMAIN`,
       });

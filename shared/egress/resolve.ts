@@ -417,6 +417,31 @@ function undecidedDnsPath(subnet: Subnet, nic: NetworkInterface | null, dns: Dns
   return { trail, outcome: trail.end({ kind: 'undecided', resourceId: fact.resourceId, rule: fact.rule, missingFact: fact.missingFact, docs: fact.docs }) };
 }
 
+/** Azure DNS as a NIC's DNS servers may name it: the keyword or its virtual IP. */
+const AZURE_DNS = new Set(['azureprovideddns', '168.63.129.16']);
+
+/** NICs of the subnet whose own DNS servers (`dnsSettings.dnsServers`) replace Azure DNS for their VM. */
+function nicsWithOwnDns(index: ModelIndex, subnet: Subnet): readonly NetworkInterface[] {
+  return (index.subnetNics.get(subnet.id) ?? []).filter((nic) => (nic.dnsServers ?? []).some((s) => !AZURE_DNS.has(s.trim().toLowerCase())));
+}
+
+/**
+ * A subnet where some VM resolves names through DNS servers of its NIC's own: they replace the
+ * VNet's for that VM [NICDNS], and what they answer (their forwarders and zones) is not in the
+ * snapshot, so the name's answer there is not known. The subnet's entry speaks for its VMs alike,
+ * so it is unknown, naming the NICs (never the VNet's answer for a VM that does not use it).
+ */
+function ownDnsPath(subnet: Subnet, dns: DnsStep, name: string, nics: readonly NetworkInterface[]): Walked {
+  const first = nics[0] as NetworkInterface;
+  const listed = nics.slice(0, 3).map((n) => `${n.name} (${(n.dnsServers ?? []).join(', ')})`).join(', ') + (nics.length > 3 ? ` and ${nics.length - 3} more` : '');
+  const note = `NIC${nics.length === 1 ? '' : 's'} ${listed} in subnet ${subnet.name} use${nics.length === 1 ? 's' : ''} DNS servers of ${nics.length === 1 ? 'its' : 'their'} own, which replace the virtual network's for ${nics.length === 1 ? 'its VM' : 'their VMs'}`;
+  return undecidedDnsPath(subnet, null, { ...dns, resolution: 'unknown', addresses: [], zone: null, link: null, record: null, note }, {
+    resourceId: first.id as ResourceId, rule: `DNS servers of NIC ${first.name}: ${(first.dnsServers ?? []).join(', ')}`,
+    missingFact: `what ${name} resolves to through the DNS servers of ${listed}: they replace the virtual network's for ${nics.length === 1 ? 'its VM' : 'their VMs'}, and their forwarders and zones are not in the snapshot`,
+    docs: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers',
+  });
+}
+
 /**
  * What one resolve shares between its sources: the destination plan, one engine context per way
  * the destination is evaluated (one for the estate, or one per way a host name resolves: a
@@ -488,6 +513,8 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
       if (!resolution) return { kind: 'stop', walked: notEvaluatedPath(subnet, null, unknownVnetReason(subnet, plan.name)) };
       if (!resolution.destination) return { kind: 'stop', walked: notResolvedPath(subnet, null, resolution.dns) };
       if (resolution.undecided) return { kind: 'stop', walked: undecidedDnsPath(subnet, null, resolution.dns, resolution.undecided) };
+      const ownDns = resolution.dns.resolution === 'user' ? [] : nicsWithOwnDns(index, subnet);
+      if (ownDns.length > 0) return { kind: 'stop', walked: ownDnsPath(subnet, resolution.dns, plan.name, ownDns) };
       const address = resolution.destination.kind === 'name' ? resolution.destination.address : null;
       if (address?.version === 6 && resolution.dns.resolution !== 'private') {
         // The user's public answer is IPv6: an IPv6 flow, not modelled, like an IPv6 address given

@@ -223,6 +223,13 @@ export interface NetworkInterface extends ResourceBase {
   readonly privateEndpointId?: ResourceId | null;
   /** The NIC is the VM's primary NIC (null when unknown). */
   readonly primary: boolean | null;
+  /**
+   * `dnsSettings.dnsServers`: the NIC's own DNS servers, which replace the VNet's for its VM
+   * (`AzureProvidedDNS` switches it back to Azure DNS) [NICDNS]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
+   * Set only when the input carried a non-empty list; absent = the VNet's DNS servers.
+   */
+  readonly dnsServers?: readonly string[];
 }
 
 export interface FirewallIpConfiguration {
@@ -558,7 +565,8 @@ export interface PrivateEndpoint extends ResourceBase {
  * VNet link `resolutionPolicy`: `NxDomainRedirect` = a name missing from a privatelink zone falls
  * back to public resolution instead of NXDOMAIN [PDNSFALLBACK]
  * https://learn.microsoft.com/azure/dns/private-dns-fallback
- * Absent (API versions before 2024-06-01) = `Default`.
+ * `Unknown`: not in the input (exports made with API versions before 2024-06-01 do not return it,
+ * whatever the link's setting), or a value this tool does not know.
  */
 export type PrivateDnsResolutionPolicy = 'Default' | 'NxDomainRedirect' | 'Unknown';
 
@@ -597,6 +605,13 @@ export interface PrivateDnsZone extends ResourceBase {
    * `az network private-dns zone list` do not: then a name missing from `recordSets` is unknown, not NXDOMAIN.
    */
   readonly recordSetsCaptured: boolean;
+  /**
+   * IDs of the record sets read whose type is not modelled (SOA, TXT, MX, AAAA...): with
+   * `recordSets` they count what the input carried, against `numberOfRecordSets`, so a list of one
+   * type (`az network private-dns record-set cname list`) is not taken for all of the zone's records.
+   * Absent in older snapshots (= none read).
+   */
+  readonly otherRecordSetIds?: readonly ResourceId[];
 }
 
 export type NetworkResource =

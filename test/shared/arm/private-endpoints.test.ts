@@ -139,7 +139,7 @@ describe('Microsoft.Network/privateEndpoints', () => {
 describe('Microsoft.Network/privateDnsZones with links and record sets', () => {
   const zoneWithChildren = () => [example('PrivateZoneGet'), example('VirtualNetworkLinkGet'), example('RecordSetAGet'), example('RecordSetCNAMEGet')];
 
-  it('attaches links and A / CNAME record sets listed apart (REST examples); FQDNs lose the root dot; absent resolutionPolicy = Default', () => {
+  it('attaches links and A / CNAME record sets listed apart (REST examples); FQDNs lose the root dot; an absent resolutionPolicy is Unknown (API versions before 2024-06-01 omit it whatever the link says)', () => {
     const { model, gaps } = load(zoneWithChildren());
     expect(gaps).toEqual([]);
     expect(model.privateDnsZones).toEqual([{
@@ -148,7 +148,7 @@ describe('Microsoft.Network/privateDnsZones with links and record sets', () => {
       virtualNetworkLinks: [{
         id: id(`${ZONE}/virtualNetworkLinks/virtualNetworkLink1`), name: 'virtualNetworkLink1',
         virtualNetworkId: id('/subscriptions/virtualNetworkSubscriptionId/resourceGroups/virtualNetworkResourceGroup/providers/Microsoft.Network/virtualNetworks/virtualNetworkName'),
-        registrationEnabled: false, resolutionPolicy: 'Default', linkState: 'Completed',
+        registrationEnabled: false, resolutionPolicy: 'Unknown', linkState: 'Completed',
       }],
       recordSets: [
         { id: id(`${ZONE}/A/recorda`), name: 'recorda', fqdn: 'recorda.privatezone1.com', recordType: 'A', ipv4Addresses: ['1.2.3.4'] },
