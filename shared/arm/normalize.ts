@@ -117,8 +117,8 @@ interface ReadState {
   readonly documentNames: readonly string[];
   /** Parents of child resources (listed on their own) that were malformed: dropped at the end. */
   readonly brokenParents: Map<ResourceId, string>;
-  /** Modelled resources listed with `"properties": null` (see readResourceStrict), by ID: their ARM type. */
-  readonly withoutProperties: Map<ResourceId, string>;
+  /** Modelled resources listed with `"properties": null` or as an identity-only projection (see readResourceStrict), by ID. */
+  readonly withoutProperties: Map<ResourceId, { readonly type: string; readonly how: string }>;
 }
 
 function lowerType(state: ReadState, rawType: string): string {
@@ -143,6 +143,20 @@ function typeOf(state: ReadState, node: JsonNode, rawId: string): string {
   return typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
 }
 
+const NSG_TYPE = 'microsoft.network/networksecuritygroups';
+
+/** Top-level fields every ARM resource may carry that say nothing about its configuration. */
+const IDENTITY_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'name', 'type', 'location', 'resourcegroup', 'subscriptionid', 'tenantid', 'tags', 'etag', 'kind', 'sku', 'zones',
+  'managedby', 'identity', 'extendedlocation', 'apiversion', 'systemdata',
+]);
+
+/** Whether a resource object holds nothing but identity fields (no `properties`, no flattened ones). */
+function identityOnly(raw: Readonly<Record<string, unknown>>): boolean {
+  for (const key in raw) if (!IDENTITY_FIELDS.has(key.toLowerCase())) return false;
+  return true;
+}
+
 function readResourceStrict(state: ReadState, file: string, path: string, value: unknown): void {
   const node = toNode(file, path, value, 'an ARM resource object');
   const rawId = field(node.raw, 'id');
@@ -162,7 +176,19 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
     // copy elsewhere in the input stands; otherwise a gap names it).
     // (Get-AzResource without -ExpandProperties prints `"Properties": null` the same way.)
     if (node.raw.properties === null || node.raw.Properties === null) {
-      state.withoutProperties.set(id, type);
+      state.withoutProperties.set(id, { type, how: 'listed without its properties ("properties": null, as az resource list prints every resource)' });
+      return;
+    }
+    // A projection that kept the identity fields only (Resource Graph `project id, name, type,
+    // location`, an `--query` of names) carries no properties at all, neither the envelope nor
+    // PowerShell's flattened fields: the same as `"properties": null`, not a resource with nothing
+    // set (an NSG would read as Azure's default rules only, and its custom rules, processed first
+    // [NSG] https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview,
+    // may deny what the defaults allow).
+    // Limited to NSGs: other resources are read with nothing set from a bare object on purpose
+    // (optional fields absent → defaults), and their defaults do not read as "allowed".
+    if (type === NSG_TYPE && identityOnly(node.raw)) {
+      state.withoutProperties.set(id, { type, how: 'captured with its identity fields only (a projection without properties, e.g. Resource Graph `project id, name, type, location`)' });
       return;
     }
     // With its `properties` envelope, a copy is whole: compared with another file's copy, what it
@@ -481,11 +507,11 @@ export function normalizeArm(documents: readonly ArmDocument[], options: Normali
     state.store.readingFile(index);
     readDocument(state, doc, index);
   });
-  for (const [id, type] of state.withoutProperties) {
+  for (const [id, { type, how }] of state.withoutProperties) {
     if (state.store.has(id)) continue;
     state.store.gaps.push({
       code: 'skipped-input', scope: id,
-      message: `${id} (${type}) was listed without its properties ("properties": null, as az resource list prints every resource), so it is not modelled and what references it is unknown. Export it with az network … list or show, or Resource Graph.`,
+      message: `${id} (${type}) was ${how}, so it is not modelled and what references it is unknown. Export it with az network … list or show, or Resource Graph.`,
     });
   }
   const elsewhere = options.mergedWithOthers === true;

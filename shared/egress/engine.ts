@@ -29,7 +29,7 @@ import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, s
 import type { FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
-import { Ipv4Set } from '../model/ip-set';
+import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
@@ -1302,7 +1302,10 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   // An allow goes on without words (the common case at estate scale: no text built per source).
   if (decision.kind === 'allow') {
     // Names an earlier rule denies stay denied: the internet is allowed except their addresses.
-    if (decision.exceptFqdns) trail.restrictedTo = [`every destination except ${decision.exceptFqdns.join(', ')}`];
+    if (decision.exceptFqdns) {
+      const stopped = restrictByFirewall(ctx, trail, firewall, [`${EVERY_EXCEPT}${decision.exceptFqdns.join(', ')}`]);
+      if (stopped) return stopped;
+    }
     return firewallSnatStep(ctx, trail, firewall, decision);
   }
   const flow = `${ctx.traffic.protocol} ${ctx.traffic.port}`;
@@ -1317,9 +1320,9 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
           missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} ${allowed}`,
           docs: DOCS.firewallRules });
       }
-      trail.restrictedTo = [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns,
-        ...(decision.exceptFqdns ? [`except ${decision.exceptFqdns.join(', ')}`] : [])];
-      return firewallSnatStep(ctx, trail, firewall, decision);
+      const stopped = restrictByFirewall(ctx, trail, firewall, [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns,
+        ...(decision.exceptFqdns ? [`except ${decision.exceptFqdns.join(', ')}`] : [])]);
+      return stopped ?? firewallSnatStep(ctx, trail, firewall, decision);
     }
     case 'deny':
       return trail.end({ kind: 'firewall-deny', firewall: named(firewall), rule: decision.rules.map(ruleLabel).join(' + ') });
@@ -1337,6 +1340,27 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
         'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: rules not captured`,
         missingFact: `the rules of firewall ${firewall.name} (${decision.reason}), which decide whether it allows ${ctx.flow.destination}`, docs: DOCS.firewallRules });
+  }
+}
+
+/**
+ * The firewall's restriction after what the rules before it (the source NSGs) allow: NSGs match the
+ * packet's original destination, so they still apply to traffic routed to the firewall [NSG]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview; both must
+ * allow it. Nothing in common: denied (the firewall allows nothing the NSG lets through; INFERRED,
+ * as scenario 33 of shared/reference/egress-rules.md); not known without tag / name data: unknown.
+ * Null when the walk goes on.
+ */
+function restrictByFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, allowed: readonly string[]): Outcome | null {
+  const both = intersectRestrictions(ctx, trail.restrictedTo, allowed);
+  switch (both.kind) {
+    case 'restricted': trail.restrictedTo = both.list; return null;
+    case 'empty':
+      trail.finding('firewall-default-deny', 'warning', `Azure Firewall ${firewall.name} allows none of the destinations the NSG rules before it let through (${(trail.restrictedTo ?? []).join(', ')}): internet traffic sent to it is denied.`,
+        'Align the NSG rules and the firewall rules for the traffic that should reach the internet.', [firewall.id, ...(firewall.firewallPolicyId ? [firewall.firewallPolicyId] : [])], DOCS.firewallRules);
+      return trail.end({ kind: 'firewall-deny', firewall: named(firewall), rule: null });
+    case 'unknown':
+      return trail.end({ kind: 'undecided', resourceId: firewall.firewallPolicyId ?? firewall.id, rule: `Firewall ${firewall.name} after the NSG rules`, missingFact: both.fact, docs: DOCS.firewallRules });
   }
 }
 
@@ -1445,18 +1469,52 @@ function virtualNetworkTagKnown(ctx: EngineContext, vnetId: string): readonly st
   });
 }
 
-function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): { readonly verdict: NsgVerdict; readonly step: NsgStep } {
+/**
+ * The application security groups of the NIC IP configurations in the input holding a private
+ * address (a rule naming destination ASGs applies to the members' addresses [ASG]
+ * https://learn.microsoft.com/azure/virtual-network/application-security-groups). Null when no NIC
+ * holds it, or when NICs holding it (in different VNets) disagree: membership is then not known.
+ */
+function asgsHolding(ctx: EngineContext, ip: string): readonly ResourceId[] | null {
+  const byIp = memoize(ctx, ctx.index, 'asgs-by-private-ip', () => {
+    const map = new Map<string, (readonly ResourceId[])[]>();
+    for (const nic of ctx.index.model.networkInterfaces) {
+      for (const config of nic.ipConfigurations) {
+        if (!config.privateIpAddress) continue;
+        const list = map.get(config.privateIpAddress) ?? [];
+        list.push(config.applicationSecurityGroupIds ?? []);
+        map.set(config.privateIpAddress, list);
+      }
+    }
+    return map;
+  });
+  const held = byIp.get(ip);
+  if (!held || held.length === 0) return null;
+  const first = held[0] ?? [];
+  const key = (ids: readonly ResourceId[]): string => [...ids].sort().join(',');
+  return held.every((ids) => key(ids) === key(first)) ? first : null;
+}
+
+function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): { readonly verdict: NsgVerdict; readonly step: NsgStep; readonly restriction: readonly string[] } {
   const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
   return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}`, () => {
-    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction, { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId) });
+    const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction,
+      { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: (ip) => asgsHolding(ctx, ip) });
     const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `service tag ${t}`)] : [];
+    // A deny on a service tag without prefix data, processed before the allows, removes the tag's
+    // addresses from what is allowed ("once traffic matches a rule, processing stops" [NSG]
+    // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview): the
+    // restriction must keep it, or the path would read as allowing those addresses.
+    const excepted = verdict.access === 'Partial' ? verdict.exceptServiceTags.map((t) => `service tag ${t}`) : [];
     const step: NsgStep = {
       kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,
       rules: uniqueRules(verdict.rules.map((e) => e.rule)).map((r) => ({ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault })),
       defaultsAssumed: verdict.defaultsAssumed && verdict.rules.some((e) => e.rule.isDefault), allowed,
-      note: verdict.access === 'Unknown' ? verdict.reason : null, flow: ctx.flow,
+      note: verdict.access === 'Unknown' ? verdict.reason
+        : excepted.length > 0 ? `Except the addresses of ${excepted.join(', ')}, which an earlier deny rule drops (the tag's prefixes are not in the snapshot).` : null,
+      flow: ctx.flow,
     };
-    return { verdict, step };
+    return { verdict, step, restriction: [...allowed, ...excepted.map((e) => `except ${e}`)] };
   });
 }
 
@@ -1476,7 +1534,7 @@ function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, at
     addGap(ctx, { code: 'missing-reference', scope: nsgId, message: `Network security group ${nameOfId(nsgId).name} is referenced but not in the input: its rules decide whether traffic passes.` });
     return { kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name}`, consequence: 'whether its rules let the traffic through' };
   }
-  const { verdict, step } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId);
+  const { verdict, step, restriction } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId);
   if (!sourceInsensitive(nsg, direction)) trail.sourceConsulted = true;
   trail.add(step);
   switch (verdict.access) {
@@ -1489,8 +1547,12 @@ function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, at
         return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, docs: DOCS.nsg,
           missingFact: `the address ${destination.name} resolves to: the NSG allows only ${step.allowed.join(', ')} (give it with --resolve ${destination.name}=IP)` };
       }
-      trail.restrictedTo = intersectRestrictions(trail.restrictedTo, step.allowed);
+      const both = intersectRestrictions(ctx, trail.restrictedTo, restriction);
       trail.sourceConsulted = true;
+      // Both NSGs must allow a packet [NSGHOW]: empty means this one denies everything the earlier one allows.
+      if (both.kind === 'empty') return { kind: 'nsg-deny', nsg: named(nsg), rules: step.rules.filter((r) => r.access === 'Deny').map((r) => r.name), direction };
+      if (both.kind === 'unknown') return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, missingFact: both.fact, docs: DOCS.nsg };
+      trail.restrictedTo = both.list;
       return null;
     }
     case 'Unknown':
@@ -1502,15 +1564,101 @@ function endIf(trail: Trail, reason: TerminalReason | null): Outcome | null {
   return reason ? trail.end(reason) : null;
 }
 
-/** Two restrictions in a row allow only what both allow (prefixes intersected; names and tags kept from both, marked). */
-function intersectRestrictions(current: readonly string[] | null, next: readonly string[]): readonly string[] {
-  if (!current) return next;
-  const prefixes = (list: readonly string[]): Ipv4Set => list.reduce((set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty());
-  const others = (list: readonly string[]): string[] => list.filter((p) => Ipv4Set.tryFromCidr(p) === null);
-  const a = prefixes(current);
-  const b = prefixes(next);
-  const both = a.isEmpty() ? b : b.isEmpty() ? a : a.intersect(b);
-  return [...both.toCidrs(), ...new Set([...others(current), ...others(next)])];
+/**
+ * A path restriction read back from its entries: `every` (the whole destination, e.g. the
+ * firewall's "every destination except …" or an NSG whose allowed prefixes cover all of it),
+ * IPv4 prefixes, other positive entries (service tags, FQDNs) and the excepted entries (`except …`:
+ * denied by a rule processed earlier, e.g. an NSG deny on a service tag without prefix data).
+ */
+interface ParsedRestriction {
+  readonly every: boolean;
+  readonly prefixes: Ipv4Set;
+  readonly names: readonly string[];
+  readonly excepts: readonly string[];
+}
+
+const EVERY_EXCEPT = 'every destination except ';
+
+function parseRestriction(list: readonly string[], universe: Ipv4Set | null): ParsedRestriction {
+  let every = false;
+  let prefixes = Ipv4Set.empty();
+  const names: string[] = [];
+  const excepts: string[] = [];
+  for (const entry of list) {
+    if (entry.startsWith(EVERY_EXCEPT)) { every = true; excepts.push(entry.slice(EVERY_EXCEPT.length)); continue; }
+    if (entry.startsWith('except ')) { excepts.push(entry.slice('except '.length)); continue; }
+    const set = Ipv4Set.tryFromCidr(entry);
+    if (set) prefixes = prefixes.union(set);
+    else names.push(entry);
+  }
+  // Prefixes that hold the whole destination restrict nothing but the exceptions.
+  if (!every && universe && !universe.isEmpty() && prefixes.containsSet(universe)) every = true;
+  return { every, prefixes: every ? Ipv4Set.empty() : prefixes, names: every ? [] : names, excepts };
+}
+
+/** The result of two restrictions in a row: what both allow, nothing, or not known without tag / name data. */
+type Intersection =
+  /** `list` null: nothing is restricted after all. */
+  | { readonly kind: 'restricted'; readonly list: readonly string[] | null }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'unknown'; readonly fact: string };
+
+/** The destination addresses restrictions are relative to (null: one not given as IPv4 addresses). */
+function restrictionUniverse(ctx: EngineContext): Ipv4Set | null {
+  const d = ctx.traffic.destination;
+  switch (d.kind) {
+    case 'default-route': return publicIpv4();
+    case 'range': return d.set;
+    case 'address': return d.ip.version === 4 ? Ipv4Set.fromRange(d.ip.value, d.ip.value) : null;
+    case 'name': return d.address && d.address.version === 4 ? Ipv4Set.fromRange(d.address.value, d.address.value) : null;
+  }
+}
+
+/**
+ * Two restrictions in a row allow only what both allow (the NIC NSG then the subnet NSG, or an NSG
+ * then a firewall: each must allow the packet [NSGHOW]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works). Prefixes
+ * are intersected exactly; a service tag or FQDN is kept only where the other side allows all of
+ * the destination or names the same entry. Otherwise its addresses within the other side's
+ * allowed set are not known without tag / DNS data: listing both sides would read as a union
+ * (wider than either), so such a part is named as conditional, and when nothing else certainly
+ * passes the answer is unknown. Exceptions (denied first by either side) add up.
+ */
+function intersectRestrictions(ctx: EngineContext, current: readonly string[] | null, next: readonly string[]): Intersection {
+  const universe = restrictionUniverse(ctx);
+  const b = parseRestriction(next, universe);
+  if (!current) return { kind: 'restricted', list: b.every ? everyExcept(b.excepts) : next };
+  const a = parseRestriction(current, universe);
+  const excepts = [...new Set([...a.excepts, ...b.excepts])];
+  if (a.every && b.every) return { kind: 'restricted', list: everyExcept(excepts) };
+  const prefixes = a.every ? b.prefixes : b.every ? a.prefixes : a.prefixes.intersect(b.prefixes);
+  const names = a.every ? [...b.names] : b.every ? [...a.names] : a.names.filter((n) => b.names.includes(n));
+  const conditional: string[] = [];
+  if (!a.every && !b.every) {
+    for (const n of a.names) if (!b.names.includes(n)) conditional.push(`${n} (only its addresses also in ${listOf(b, universe)})`);
+    for (const n of b.names) if (!a.names.includes(n)) conditional.push(`${n} (only its addresses also in ${listOf(a, universe)})`);
+  }
+  const exceptList = excepts.map((e) => `except ${e}`);
+  if (prefixes.isEmpty() && names.length === 0) {
+    if (conditional.length === 0) return { kind: 'empty' };
+    return { kind: 'unknown', fact: `whether any address is allowed by both rule sets on the path: one allows ${listOf(a, universe)}, the other ${listOf(b, universe)}, and the addresses of service tags / names are not in the snapshot (${DOCS.nsg})` };
+  }
+  return { kind: 'restricted', list: [...prefixes.toCidrs(), ...names, ...conditional, ...exceptList] };
+}
+
+/** A restriction in words, short: prefixes that hold most of the destination are named by what they leave out. */
+function listOf(r: ParsedRestriction, universe: Ipv4Set | null): string {
+  if (r.every) return 'every destination';
+  const cidrs = r.prefixes.toCidrs();
+  const missing = universe && !r.prefixes.isEmpty() ? universe.subtract(r.prefixes).toCidrs() : null;
+  const list = (entries: readonly string[]): string => (entries.length <= 4 ? entries.join(', ') : `${entries.slice(0, 4).join(', ')} and ${entries.length - 4} more`);
+  const prefixWords = missing && missing.length < cidrs.length ? `every address but ${list(missing)}` : list(cidrs);
+  return [prefixWords, list(r.names)].filter((w) => w !== '').join(', ') || 'nothing';
+}
+
+/** The whole destination but the exceptions; null when there are none (no restriction). */
+function everyExcept(excepts: readonly string[]): readonly string[] | null {
+  return excepts.length > 0 ? [`${EVERY_EXCEPT}${excepts.join(', ')}`] : null;
 }
 
 /** Outbound: the NIC NSG first, then the subnet NSG; a deny in either drops the traffic [NSGHOW]. */

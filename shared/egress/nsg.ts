@@ -7,6 +7,7 @@ import type { ResourceId } from '../model/ids';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { NetworkSecurityGroup, SecurityRule } from '../model/topology';
 import type { Cidr } from '../model/ip';
+import { formatIp } from '../model/ip';
 import { destinationCoverage, entriesCoverDestination, portRangeCovers } from './destination';
 import type { CoverageOptions, SourceAddress, TrafficSpec } from './destination';
 
@@ -170,6 +171,30 @@ function hasDestinationAsgs(rule: SecurityRule): boolean {
   return (rule.destinationApplicationSecurityGroupIds?.length ?? 0) > 0;
 }
 
+/**
+ * The part of `universe` a rule with destination ASGs certainly covers (addresses of NICs in the
+ * input that are members) and the part it may cover: a private address (or one in the VNet's own
+ * or peered space) whose NIC is not in the input, or, for a range, any such address other than the
+ * known NICs'. ASG members are NICs, addressed by their private IPs [ASG]
+ * https://learn.microsoft.com/azure/virtual-network/application-security-groups, so an internet
+ * address outside the VNet space is never covered.
+ */
+function destinationAsgScope(rule: SecurityRule, traffic: TrafficSpec, universe: Ipv4Set, options: NsgEvaluationOptions): { readonly members: Ipv4Set; readonly unknown: Ipv4Set } {
+  const asgs = rule.destinationApplicationSecurityGroupIds ?? [];
+  const privateSpace = universe.subtract(publicIpv4()).union(universe.intersect((options.virtualNetworkKnown ?? []).reduce(
+    (set, p) => set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty()), Ipv4Set.empty())));
+  const d = traffic.destination;
+  // The default route (0.0.0.0/0) never carries VNet addresses (the VnetLocal / peering routes do).
+  if (privateSpace.isEmpty() || d.kind === 'default-route') return { members: Ipv4Set.empty(), unknown: Ipv4Set.empty() };
+  const ip = d.kind === 'address' ? d.ip : d.kind === 'name' ? d.address : null;
+  if (ip && ip.version === 4 && options.destinationAsgsOf) {
+    const held = options.destinationAsgsOf(formatIp(ip));
+    if (held !== null) return { members: held.some((id) => asgs.includes(id)) ? privateSpace : Ipv4Set.empty(), unknown: Ipv4Set.empty() };
+  }
+  // No NIC known for the address, or a range of addresses: membership not known there.
+  return { members: Ipv4Set.empty(), unknown: privateSpace };
+}
+
 /** Protocol, source, source port and destination port: everything but the destination. */
 function ruleMatchExceptDestination(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): Match {
   if (!protocolCovers(rule.protocol, traffic.protocol)) return 'no';
@@ -220,7 +245,16 @@ export const DEFAULT_INBOUND_RULES: readonly SecurityRule[] = [
     destinationAddressPrefixes: ['*'], destinationPortRanges: ['*'], isDefault: true },
 ];
 
-export type NsgEvaluationOptions = CoverageOptions;
+export interface NsgEvaluationOptions extends CoverageOptions {
+  /**
+   * The application security groups of the NIC IP configuration(s) holding a private address (as
+   * written, e.g. `10.1.2.4`), or null when no NIC in the input holds it. A rule naming destination
+   * ASGs applies to the members' addresses [ASG]
+   * https://learn.microsoft.com/azure/virtual-network/application-security-groups; without this,
+   * whether such a rule matches a private destination is not known.
+   */
+  readonly destinationAsgsOf?: (address: string) => readonly ResourceId[] | null;
+}
 
 /** One rule's part in a verdict. */
 export interface NsgRuleEffect {
@@ -235,7 +269,7 @@ export interface NsgRuleEffect {
    * `uncertain-source`: the rule may or may not match the source (part of a subnet's addresses, or
    * part of the ephemeral source ports); `prefixes` are the addresses it decides if it does.
    */
-  readonly kind: 'decided' | 'uncertain-tag' | 'uncertain-source';
+  readonly kind: 'decided' | 'uncertain-tag' | 'uncertain-source' | 'uncertain-destination-asg';
   /** The tag (as written) for `uncertain-tag`; null otherwise. */
   readonly tag: string | null;
 }
@@ -256,7 +290,9 @@ export type NsgMissingFact =
    * Whether a rule matches the sender: its source prefixes cover only part of the source (a subnet
    * entry: it depends on the VM's private IP), or its source ports only part of the ephemeral range.
    */
-  | (SourceUncertainty & { readonly rule: string });
+  | (SourceUncertainty & { readonly rule: string })
+  /** Whether the destination address belongs to a NIC in one of these destination ASGs: no NIC in the input holds it. */
+  | { readonly kind: 'destination-asg-membership'; readonly rule: string; readonly asgs: readonly string[]; readonly address: string };
 
 interface VerdictBase {
   /** The rules that decided (or may decide) part of the destination space, in evaluation order. */
@@ -289,10 +325,20 @@ type ScanEffect =
   | { readonly kind: 'decided'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly region: Ipv4Set }
   | { readonly kind: 'virtual-network' | 'service-tag'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly tag: string; readonly region: Ipv4Set }
   /** A rule that may or may not match the source (see {@link SourceUncertainty}): it possibly decides `region`. */
-  | { readonly kind: 'uncertain-source'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly uncertainty: SourceUncertainty; readonly region: Ipv4Set };
+  | { readonly kind: 'uncertain-source'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly uncertainty: SourceUncertainty; readonly region: Ipv4Set }
+  /** A rule naming destination ASGs whose members' addresses are not known for `region`: it possibly decides it. */
+  | { readonly kind: 'destination-asg'; readonly nsgId: ResourceId; readonly rule: SecurityRule; readonly region: Ipv4Set };
 
 type TagHit = Extract<ScanEffect, { kind: 'virtual-network' | 'service-tag' }>;
 type SourceHit = Extract<ScanEffect, { kind: 'uncertain-source' }>;
+type AsgHit = Extract<ScanEffect, { kind: 'destination-asg' }>;
+
+const ASG_DOC = 'https://learn.microsoft.com/azure/virtual-network/application-security-groups';
+
+/** A rule's destination ASGs by name (the last segment of the ID). */
+function asgNames(rule: SecurityRule): string[] {
+  return (rule.destinationApplicationSecurityGroupIds ?? []).map((id) => id.slice(id.lastIndexOf('/') + 1));
+}
 
 function isTagHit(e: ScanEffect): e is TagHit {
   return e.kind === 'virtual-network' || e.kind === 'service-tag';
@@ -344,8 +390,29 @@ function scanNsg(nsg: NetworkSecurityGroup, traffic: TrafficSpec, source: Source
   const effects: ScanEffect[] = [];
   for (const rule of rules) {
     if (pending.isEmpty()) break;
-    const match = hasDestinationAsgs(rule) ? 'no' : ruleMatchExceptDestination(rule, traffic, source);
+    const match = ruleMatchExceptDestination(rule, traffic, source);
     if (match === 'no') continue;
+    if (hasDestinationAsgs(rule)) {
+      // The rule's destination is its ASGs' member addresses [ASG]: decided where membership is
+      // known, possibly decided where a private address's NIC is not in the input.
+      const { members, unknown } = destinationAsgScope(rule, traffic, pending, options);
+      const maybeRegion = match === 'maybe' ? pending.intersect(members.union(unknown)) : pending.intersect(unknown);
+      const region = match === 'maybe' ? Ipv4Set.empty() : pending.intersect(members);
+      if (!region.isEmpty()) {
+        if (rule.access === 'Allow') { possibleAllow = possibleAllow.union(region); baseAllowed = baseAllowed.union(region); }
+        else possibleDeny = possibleDeny.union(region);
+        pending = pending.subtract(region);
+        effects.push({ kind: 'decided', nsgId: nsg.id, rule, region });
+      }
+      if (!maybeRegion.isEmpty()) {
+        if (rule.access === 'Allow') possibleAllow = possibleAllow.union(maybeRegion);
+        else possibleDeny = possibleDeny.union(maybeRegion);
+        effects.push(match === 'maybe' && !pending.intersect(members).isEmpty()
+          ? { kind: 'uncertain-source', nsgId: nsg.id, rule, uncertainty: uncertaintyOf(rule, source), region: maybeRegion }
+          : { kind: 'destination-asg', nsgId: nsg.id, rule, region: maybeRegion });
+      }
+      continue;
+    }
     const coverage = destinationCoverage(rule.destinationAddressPrefixes, options);
     if (match === 'maybe') {
       // Like a tag of unknown contents: the addresses it would decide are possibly decided by it,
@@ -457,9 +524,10 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
   const relevant = scans.flatMap((s) => s.effects).filter((e) => e.kind === 'decided' || e.region.overlaps(uncertain));
   const relevantHits = relevant.filter(isTagHit);
   const sourceHits = relevant.filter(isSourceHit);
+  const asgHits = relevant.filter((e): e is AsgHit => e.kind === 'destination-asg');
   const rules = relevant.map((e): NsgRuleEffect => (isTagHit(e)
     ? { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: 'uncertain-tag', tag: e.tag }
-    : { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: e.kind === 'decided' ? 'decided' : 'uncertain-source', tag: null }));
+    : { nsgId: e.nsgId, rule: e.rule, prefixes: e.region.toCidrs(), kind: e.kind === 'decided' ? 'decided' : e.kind === 'destination-asg' ? 'uncertain-destination-asg' : 'uncertain-source', tag: null }));
   const defaultsAssumed = scans.some((s) => s.defaultsAssumed);
   const what = traffic.destination.kind === 'default-route' ? 'the internet' : traffic.destination.text;
   const flow = `${direction.toLowerCase()} ${traffic.protocol} ${traffic.port} to ${what}`;
@@ -479,6 +547,13 @@ export function evaluateNsgChain(nsgs: readonly NetworkSecurityGroup[], traffic:
     const missing = sourceHits.map((h): NsgMissingFact => ({ ...h.uncertainty, rule: h.rule.name }));
     return { access: 'Unknown', rules, defaultsAssumed, missing,
       reason: `${flow}: ${[...new Set(sourceHits.map((h) => sourceUncertaintyText(h.rule, h.uncertainty)))].join(' ')}` };
+  }
+  if (asgHits.length > 0) {
+    // Which NICs are in a destination ASG is not in the input for these addresses: never a guess.
+    const address = traffic.destination.kind === 'default-route' ? what : traffic.destination.text;
+    const missing = asgHits.map((h): NsgMissingFact => ({ kind: 'destination-asg-membership', rule: h.rule.name, asgs: asgNames(h.rule), address }));
+    return { access: 'Unknown', rules, defaultsAssumed, missing,
+      reason: `${flow}: ${[...new Set(asgHits.map((h) => `rule ${ruleLabel(h.rule)} applies to destinations in application security group ${asgNames(h.rule).join(', ')}, and no NIC holding ${address} is in the input, so whether it is a member is not known (${ASG_DOC}).`))].join(' ')}` };
   }
   const vnetHits = relevantHits.filter((h) => h.kind === 'virtual-network');
   if (vnetHits.length > 0) {

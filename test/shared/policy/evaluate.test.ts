@@ -292,8 +292,9 @@ describe('--destination', () => {
 
 describe('a NIC whose path differs from its subnet\'s only for one destination', () => {
   // Subnet `app` (NAT gateway) holds nic-web, in ASG asg-web, and nic-db. The subnet NSG's rules name
-  // the ASG for 203.0.113.10 only: on the default route nic-web's path is its subnet's, so it is no
-  // source of the default-route resolve; for 203.0.113.10 the engine gives it a path of its own.
+  // the ASG for 203.0.113.10 only: on the default route nic-web's path differs from its subnet's in
+  // its restriction alone (the subnet entry excludes 203.0.113.10), which gives it an entry there
+  // too; for 203.0.113.10 its verdict differs as well.
   const asg = networkId('applicationsecuritygroups', 'asg-web');
   function estate(rules: readonly SecurityRule[]): ResolveInput {
     const b = new ModelBuilder();
@@ -317,7 +318,9 @@ describe('a NIC whose path differs from its subnet\'s only for one destination',
     const input = letOut();
     // The engine itself says nic-web reaches the destination over the internet.
     expect(resolveEgress(input, { destination: '203.0.113.10' }).paths.map((p) => [p.source.name, p.verdict])).toEqual([['nic-web', 'internet'], ['app', 'denied']]);
-    expect(resolveEgress(input).paths.map((p) => p.source.name)).toEqual(['app']);
+    // On the default route nic-web is not restricted (the deny on 203.0.113.10 skips it) while the
+    // subnet entry is: a different restriction is a different answer, so nic-web has an entry too.
+    expect(resolveEgress(input).paths.map((p) => p.source.name)).toEqual(['nic-web', 'app']);
     const { result, c } = control(input, '    mustNotReach: ["203.0.113.10"]\n');
     // README: mustNotReach destinations "must be proven blocked"; before, this passed with no violation.
     expect(c.status).toBe('fail');
@@ -325,15 +328,15 @@ describe('a NIC whose path differs from its subnet\'s only for one destination',
     expect(c.violations[0]?.path.verdict).toBe('internet');
     // Judged under its own name, in scope through its subnet, and listed as a source.
     expect(scopeNames(c, result)).toEqual(['app', 'nic-web']);
-    expect(result.sources.map((s) => [s.name, s.type])).toEqual([['app', 'subnet'], ['nic-web', 'nic']]);
+    expect(result.sources.map((s) => [s.name, s.type])).toEqual([['nic-web', 'nic'], ['app', 'subnet']]);
   });
 
   it('fails mustReach when an ASG rule denies it what its subnet reaches, and privateOnly judges it as well', () => {
     const input = estate([webOnly('Deny')]);
     expect(why(control(input, '    mustReach: ["203.0.113.10"]\n').c)).toEqual([['nic-web', 'nic', '203.0.113.10:443/tcp', 'cannot reach 203.0.113.10:443/tcp: denied (Denied by NSG nsg-app)']]);
     expect(why(control(letOut(), '    privateOnly: ["203.0.113.10"]\n').c)).toEqual([
-      ['app', 'subnet', '203.0.113.10:443/tcp', 'does not reach 203.0.113.10:443/tcp through a private endpoint: denied (Denied by NSG nsg-app)'],
       ['nic-web', 'nic', '203.0.113.10:443/tcp', 'reaches 203.0.113.10:443/tcp over the internet (NAT gateway), not through a private endpoint'],
+      ['app', 'subnet', '203.0.113.10:443/tcp', 'does not reach 203.0.113.10:443/tcp through a private endpoint: denied (Denied by NSG nsg-app)'],
     ]);
   });
 
