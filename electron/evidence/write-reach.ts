@@ -76,6 +76,8 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   }
   const open = openEntry(reach);
   const others = reach.allowed.filter((e) => e !== open);
+  // The default path's exceptions, or, when another port opens the source, its entry's own.
+  exceptions ??= open?.except !== undefined && open.except.length > 0 ? open.except.join(', ') : null;
   if (reach.unrestricted) {
     // On TCP 443 when the default route gets out; else on the ports of the rules that open it (NTP: UDP 123).
     const on = unrestrictedOn(reach) ?? 'TCP 443';

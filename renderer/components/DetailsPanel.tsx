@@ -208,6 +208,8 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
 
 function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSource; readonly model: NetworkModel; readonly exceptions: string | null }) {
   const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
+  // The default path's exceptions, or, when another port opens the source, its entry's own.
+  const badgeExceptions = exceptions ?? (openEntry?.except !== undefined && openEntry.except.length > 0 ? `every destination except ${openEntry.except.join(', ')}` : null);
   // The badge states the entry that opens the source; every other one is listed, `any` entries on
   // other ports too (a rule allowing `*` on UDP 123 besides an open TCP 443), as the PDF lists them.
   const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e === openEntry)));
@@ -219,7 +221,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
         <div className="reach-summary">
           {/* Deny rules processed before the allow keep some names out: "any" would overstate it. */}
           <span className="badge tone-warn" data-testid="reach-unrestricted">
-            {exceptions === null ? `Unrestricted: ${ANY_PUBLIC_DESTINATION} (${unrestrictedOn(reach) ?? 'TCP 443'})` : `Unrestricted: ${exceptions} (TCP 443)`}
+            {badgeExceptions === null ? `Unrestricted: ${ANY_PUBLIC_DESTINATION} (${unrestrictedOn(reach) ?? 'TCP 443'})` : `Unrestricted: ${badgeExceptions} (${unrestrictedOn(reach) ?? 'TCP 443'})`}
           </span>
           {openEntry ? <div className="reach-rule">{openEntry.rule}</div> : null}
         </div>

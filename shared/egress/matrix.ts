@@ -8,7 +8,7 @@
 import { InputError } from '../model/errors';
 import type { Gap } from '../model/gaps';
 import { parseDestinationSpec } from './destination-spec';
-import { VerdictInterner, verdictColumn, verdictColumns, verdictSources } from './resolve';
+import { hasOwnDns, VerdictInterner, verdictColumn, verdictColumns, verdictSources } from './resolve';
 import type { SourceVerdict } from './resolve';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { ExitMethod, PathSource, Verdict } from './types';
@@ -132,7 +132,9 @@ export function resolveMatrix(
   const base = verdictColumn(input, { destination: null, resolve: options.resolve }, candidates);
   const nicIds = new Set<string>();
   candidates.sources.forEach((source, i) => {
-    if (source.type === 'nic' && base.own[i]) nicIds.add(source.id);
+    // A NIC with DNS servers of its own differs for host names only: a row of its own too.
+    const nic = candidates.nics[i];
+    if (source.type === 'nic' && (base.own[i] || (nic && hasOwnDns(nic)))) nicIds.add(source.id);
   });
   const sources = verdictSources(input, nicIds);
   // Answers do not name the destination: one interner for every column, so equal answers are one object throughout.

@@ -108,17 +108,14 @@ interface Candidate {
    */
   readonly answer?: { readonly kind: 'path'; readonly path: EgressPath } | { readonly kind: 'unknown' };
   /**
-   * A rule with several port items or protocols: each (protocol, port item) on its own, the
-   * candidate's own flow among them. An earlier rule may deny one of them and not the others, so
-   * the rule reaches what each part's what-if answers; parts that all end alike are one entry.
+   * The rule's ports and protocols that the one flow it is judged on does not speak for (its other
+   * port items, the rest of a range or `*`, its other protocols); null when that flow is all of it.
+   * An earlier rule may stop the judged flow and not these (a Deny on TCP 22 before an Allow on TCP
+   * 22 and 3389), and resolving each would cost a whole-estate resolve per port: when the judged
+   * flow is stopped they are listed as "may reach" (`unknown`), never dropped [FWRULES]
+   * https://learn.microsoft.com/azure/firewall/rule-processing
    */
-  readonly parts?: readonly CandidatePart[];
-}
-
-/** One protocol and port item of a rule: the flow that judges it and what an entry of it states. */
-interface CandidatePart extends ProbeFlow {
-  readonly ports: readonly string[];
-  readonly protocols: readonly string[];
+  readonly rest?: PortRanges | null;
 }
 
 const modelIndexes = new WeakMap<object, ModelIndex>();
@@ -147,30 +144,23 @@ function protocolOf(protocols: readonly string[]): 'Tcp' | 'Udp' {
   return lower.length > 0 && lower.every((p) => p === 'udp') ? 'Udp' : 'Tcp';
 }
 
-/**
- * The parts of a network rule: each transport it names (`Any`: TCP and UDP, as Azure Firewall
- * states them) on each port item, judged on the flow when the part covers it, else on the item's
- * first port. A range is judged on its first port only: an earlier rule that denies part of it is not seen.
- */
-function networkRuleParts(rule: Extract<FirewallRule, { kind: 'network' }>, ports: readonly string[], flow: ProbeFlow): readonly CandidatePart[] {
-  const named = rule.protocols.map((p) => p.trim());
-  const transports = transportsOf(rule.protocols);
-  if (transports.length === 0) return [];
-  return transports.flatMap((transport) => {
-    // The rule's own word for the transport (`TCP`); `Any` states both by name.
-    const label = named.find((p) => p.toLowerCase() === transport.toLowerCase()) ?? transport.toUpperCase();
-    return ports.map((item): CandidatePart => {
-      const port = transport === flow.protocol && portRangeCovers(item, flow.port) ? flow.port : firstPort([item]);
-      return { port, protocol: transport, ports: [item], protocols: [label] };
-    });
-  });
+/** Whether a port item is one port (`22`, `22-22`), not a range or `*`. */
+function singlePort(item: string, port: number): boolean {
+  const t = item.trim();
+  const dash = t.indexOf('-');
+  return dash < 0 ? Number(t) === port : Number(t.slice(0, dash)) === port && Number(t.slice(dash + 1)) === port;
 }
 
-/** The parts of an application rule: one per port, with the application protocols on it (`Http:80`, `Https:443`). */
-function applicationRuleParts(types: readonly { readonly type: string; readonly port: number }[]): readonly CandidatePart[] {
-  const byPort = new Map<number, string[]>();
-  for (const { type, port } of types) byPort.set(port, [...new Set([...byPort.get(port) ?? [], type])]);
-  return [...byPort].map(([port, protocols]): CandidatePart => ({ port, protocol: 'Tcp', ports: [String(port)], protocols }));
+/**
+ * What a network rule allows beyond the flow it is judged on (see `Candidate.rest`): the port
+ * items other than that one port; and, when the rule names another protocol than the flow's (`Any`,
+ * TCP and UDP, ICMP), every item on every protocol it names.
+ */
+function networkRuleRest(ports: readonly string[], protocols: readonly string[], flow: ProbeFlow): PortRanges | null {
+  const others = protocols.some((p) => !['*', 'any', flow.protocol.toLowerCase()].includes(p.trim().toLowerCase())) || protocols.some((p) => ['*', 'any'].includes(p.trim().toLowerCase()));
+  if (others) return { ports, protocols: protocols as readonly ('Tcp' | 'Udp')[] };
+  const rest = ports.filter((item) => !singlePort(item, flow.port));
+  return rest.length === 0 ? null : { ports: rest, protocols: protocols as readonly ('Tcp' | 'Udp')[] };
 }
 
 /** Whether a network rule matches this flow's protocol and port (no protocols or ports: every one). */
@@ -213,10 +203,11 @@ function urlHost(url: string): string {
 function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>, flow: ProbeFlow): Candidate[] {
   if (rule.kind === 'network') {
     const ports = rule.destinationPorts.length > 0 ? rule.destinationPorts : ['*'];
-    const parts = networkRuleParts(rule, ports, flow);
-    const judged = parts.find((p) => p.port === flow.port && p.protocol === flow.protocol) ?? parts[0];
-    const { port, protocol } = judged ?? (networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) });
-    const base = { port, protocol, ports, protocols: rule.protocols.length > 0 ? rule.protocols : ['Any'], rule: label, ...(parts.length > 1 ? { parts } : {}) };
+    const protocols = rule.protocols.length > 0 ? rule.protocols : ['Any'];
+    const judged = networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) };
+    // ICMP (or any protocol other than TCP and UDP) alone: not modelled, so what it lets out is not known.
+    const unmodelled = transportsOf(protocols).length === 0 ? { answer: { kind: 'unknown' as const } } : {};
+    const base = { ...judged, ports, protocols, rule: label, rest: networkRuleRest(ports, protocols, judged), ...unmodelled };
     const fromAddresses = rule.destinationAddresses.map((a): Candidate => {
       const t = a.trim();
       if (t === '*' || t.toLowerCase() === 'any' || t === '0.0.0.0/0') return { ...base, kind: 'any', value: '*' };
@@ -235,8 +226,12 @@ function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyM
   const port = flow.protocol === 'Tcp' && ports.includes(flow.port) ? flow.port : ports[0] ?? 443;
   // Application protocols (`Https:443`) are TCP; the ports are listed on their own.
   const types = [...new Set((rule.protocols.length > 0 ? rule.protocols : ['Http', 'Https']).map((p) => p.split(':')[0]?.trim() ?? p))];
-  const parts = applicationRuleParts(applicationRuleProtocols(rule));
-  const base = { port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label, ...(parts.length > 1 ? { parts } : {}) };
+  // The application protocols on other ports than the judged one (`Http:80` beside `Https:443`).
+  const rest = applicationRuleProtocols(rule).filter((t) => t.port !== port);
+  const base = {
+    port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label,
+    rest: rest.length === 0 ? null : { ports: [...new Set(rest.map((t) => String(t.port)))], protocols: [...new Set(rest.map((t) => t.type))] as readonly string[] as readonly ('Tcp' | 'Udp')[] },
+  };
   return [
     ...rule.targetFqdns.map((f): Candidate => (f.trim() === '*' ? { ...base, kind: 'any', value: '*' } : { ...base, kind: 'fqdn', value: f.trim().toLowerCase() })),
     // Premium target URLs allow some paths of a host [FWPREMIUM]: the host is what reaches it
@@ -461,7 +456,9 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
     if (!firewall) continue;
     const policyName = policyNameOf(index, firewall);
     const ruleSet = prepareRuleSet(firewallRuleSet(index, firewall));
-    for (const { rule } of allowRulesFor(ruleSet, source)) out.push(...candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe));
+    for (const { rule } of allowRulesFor(ruleSet, source)) {
+      for (const c of candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe)) out.push(withinClass(c, flows));
+    }
   }
   for (const step of path.steps) {
     if (step.kind !== 'nsg' || step.access !== 'Partial') continue;
@@ -473,6 +470,33 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
     }
   }
   return out;
+}
+
+/**
+ * A candidate judged on the flow of an NSG port class speaks for the ports of that class only:
+ * the source's NSGs treat its other ports otherwise (deny them, or they are a class of their own,
+ * whose what-if lists the rule again). A rule on `*` found on the what-if of an HTTPS-only NSG's
+ * class states TCP 443, not every port. A candidate judged on its own port keeps its ports: its
+ * what-if covers the NSGs on that port.
+ */
+function withinClass(candidate: Candidate, flows: FlowClass): Candidate {
+  if (candidate.port !== flows.probe.port || candidate.protocol !== flows.probe.protocol || candidate.answer) return candidate;
+  const everyPort = flows.ports.length === 1 && flows.ports[0] === '*' && flows.protocols.length === PROTOCOLS.length;
+  if (everyPort) return candidate;
+  const transports = transportsOf(candidate.protocols).filter((t) => flows.protocols.includes(t));
+  const intervals = portIntervals(flows.ports);
+  const ports = portIntervals(candidate.ports).flatMap(([l, h]) => intervals.flatMap(([low, high]) => (Math.max(low, l) <= Math.min(high, h) ? [portText(Math.max(low, l), Math.min(high, h))] : [])));
+  if (transports.length === 0 || ports.length === 0) return candidate;
+  // The rule's own words for the protocols kept (`TCP`, `Https`); `Any` is stated as what is kept.
+  const named = candidate.protocols.filter((p) => transportsOf([p]).some((t) => transports.includes(t)) && !['*', 'any'].includes(p.trim().toLowerCase()));
+  const protocols = named.length > 0 ? named : transports.map((t) => t.toUpperCase());
+  const kept = [...new Set(ports)];
+  // What the judged flow does not speak for, within the class: the class's other ports of the rule,
+  // and all of them when another of its transports is in the class.
+  const otherTransport = transports.some((t) => t !== candidate.protocol);
+  const restPorts = otherTransport ? kept : kept.filter((item) => !singlePort(item, candidate.port));
+  const rest = candidate.rest && restPorts.length > 0 ? { ports: restPorts, protocols: protocols as readonly ('Tcp' | 'Udp')[] } : null;
+  return { ...candidate, ports: kept, protocols, rest };
 }
 
 /** Whether a path gets out to every public destination: internet, restricted by nothing. */
@@ -709,28 +733,27 @@ function resolvedOf(candidate: Candidate, answers: ReadonlyMap<string, ReadonlyM
   return destination ? answerFor(answers, destination, key, subnetId) : undefined;
 }
 
-/** A part of a candidate as a candidate of its own (judged on its flow, stating its ports). */
-function partOf(candidate: Candidate, part: CandidatePart): Candidate {
-  const { parts: _parts, ...whole } = candidate;
-  return { ...whole, ...part };
-}
-
-/** What an entry says of an answer: verdict, exit, the appliances on the way, addresses, exceptions. */
-function answerText(resolved: EgressPath | undefined): string {
-  if (!resolved) return 'unknown';
-  return [resolved.verdict, resolved.exit ?? '', resolved.via.map((v) => v.id).join(','), resolved.egressIps.join(','), exceptionsOf(resolved).join(',')].join('|');
+/** Whether a path was denied by the source's own NSGs (a Deny before its first route). */
+function stoppedAtSourceNsg(path: EgressPath): boolean {
+  for (const step of path.steps) {
+    if (step.kind === 'route') return false;
+    if (step.kind === 'nsg' && step.access === 'Deny') return true;
+  }
+  return false;
 }
 
 /**
- * The candidate as one entry when all its parts end alike (the rule's ports as it states them),
- * else each part on its own: an earlier Deny on one port of an Allow leaves its other ports open
- * [FWRULES] https://learn.microsoft.com/azure/firewall/rule-processing
+ * The rest of a rule whose judged flow is stopped (see `Candidate.rest`): its other ports and
+ * protocols, answered "may reach" (`unknown`) rather than left out, so a control never passes on
+ * a port nobody resolved.
  */
-function judgedAsOne(candidate: Candidate, answers: ReadonlyMap<string, ReadonlyMap<string, EgressPath>>, key: string, subnetId: string | null): readonly Candidate[] {
-  if (!candidate.parts || candidate.answer) return [candidate];
-  const parts = candidate.parts.map((part) => partOf(candidate, part));
-  const texts = new Set(parts.map((part) => answerText(resolvedOf(part, answers, key, subnetId))));
-  return texts.size <= 1 ? [candidate] : parts;
+function restOf(candidate: Candidate, resolved: EgressPath | undefined): readonly Candidate[] {
+  if (!candidate.rest || candidate.answer || !resolved || resolved.verdict === 'internet' || resolved.verdict === 'unknown') return [];
+  // Stopped by the source's own NSGs: a port class of their own, whose what-if (sourceFlows) finds
+  // the rule again on the ports they let out; the rule is not what stopped it.
+  if (stoppedAtSourceNsg(resolved)) return [];
+  const rule = `${candidate.rule} (judged on ${candidate.protocol.toUpperCase()} ${candidate.port}, which is stopped; these ports are not resolved)`;
+  return [{ ...candidate, ports: candidate.rest.ports, protocols: candidate.rest.protocols, rule, rest: null, answer: { kind: 'unknown' } }];
 }
 
 /** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
@@ -801,11 +824,8 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
     candidates.set(key, list);
     for (const c of list) {
-      if (c.answer) continue;
-      for (const one of [c, ...(c.parts ?? []).map((part) => partOf(c, part))]) {
-        const d = destinationOf(one);
-        if (d) destinations.add(d);
-      }
+      const d = c.answer ? null : destinationOf(c);
+      if (d) destinations.add(d);
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
@@ -814,12 +834,10 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const open = isOpen(path);
     const list = candidates.get(key) ?? [];
     const openedBy = open ? openingRule(index, path) : null;
-    // A rule whose ports end differently is listed part by part, not as what opens every port.
-    const opening = openedBy === null ? undefined
-      : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path && judgedAsOne(c, answers, key, subnetId).length === 1);
+    const opening = openedBy === null ? undefined : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path);
     const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening) : [];
     const listed = new Set(allowed.map(entryId));
-    for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : judgedAsOne(c, answers, key, subnetId)))) {
+    for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : [c, ...restOf(c, resolvedOf(c, answers, key, subnetId))]))) {
       if (listed.has(entryId(candidate))) continue;
       const resolved = resolvedOf(candidate, answers, key, subnetId);
       // A rule allowing any address on TCP 443 alone says what the open path's own entry says.
@@ -890,6 +908,8 @@ function holdsDefaultFlow(entry: Pick<ReachEntry, 'ports' | 'protocols'>): boole
 export function unrestrictedOn(source: ReachSource): string | null {
   if (!source.unrestricted) return null;
   const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
-  if (open.length === 0 || open.some(holdsDefaultFlow)) return 'TCP 443';
+  // TCP 443 only when the default route itself gets out: an entry's stated ports may hold 443 on a
+  // source whose NSG denies it (what a rule allows is not what gets out).
+  if (open.length === 0 || (source.defaultRoute === 'internet' && open.some(holdsDefaultFlow))) return 'TCP 443';
   return [...new Set(open.map(reachPortsText))].join('; ');
 }

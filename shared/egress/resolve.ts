@@ -148,9 +148,11 @@ function sourceAndSender(subnet: Subnet, nic: NetworkInterface | null): SourcePr
 function nicsWithOwnEntry(index: ModelIndex, routes: RouteSetBuilder, subnet: Subnet): readonly NetworkInterface[] {
   const own = index.subnetNicsWithOwnEgress.get(subnet.id) ?? [];
   const captured = routes.nicsWithDifferingCaptures(subnet.id);
-  if (captured.length === 0) return own;
-  const extra = captured.map((id) => index.networkInterfaces.get(id)).filter((nic): nic is NetworkInterface => nic !== undefined && !own.includes(nic));
-  return extra.length === 0 ? own : [...own, ...extra];
+  // NICs with DNS servers of their own answer host names otherwise than their subnet (see ownDnsPath).
+  const dns = nicsWithOwnDns(index, subnet);
+  if (captured.length === 0 && dns.length === 0) return own;
+  const extra = [...captured.map((id) => index.networkInterfaces.get(id)), ...dns].filter((nic): nic is NetworkInterface => nic !== undefined && !own.includes(nic));
+  return extra.length === 0 ? own : [...own, ...new Set(extra)];
 }
 
 function sourceOf(subnet: Subnet, nic: NetworkInterface | null): PathSource {
@@ -311,13 +313,28 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 
 /** Whether a NIC's path says the same as its subnet's (then the NIC gets no entry of its own). */
 function samePath(a: EgressPath, b: EgressPath): boolean {
-  return sameAnswer(a.verdict, a.exit, a.snatPorts, a.via, a.egressIps, a.findings, b.verdict, b.exit, b.snatPorts, b.via, b.egressIps, b.findings);
+  return sameAnswer(a.verdict, a.exit, a.snatPorts, a.via, a.egressIps, a.findings, b.verdict, b.exit, b.snatPorts, b.via, b.egressIps, b.findings)
+    && sameRestriction(a.steps[a.steps.length - 1], b.steps[b.steps.length - 1]);
 }
 
 /** samePath on walks not yet made paths (the verdict is the terminal's). */
 function sameWalk(a: Walked, b: Walked): boolean {
   return sameAnswer(verdictOf(a.outcome.terminal), a.outcome.exit, a.outcome.snatPorts, a.trail.via, a.outcome.egressIps, a.trail.findings,
-    verdictOf(b.outcome.terminal), b.outcome.exit, b.outcome.snatPorts, b.trail.via, b.outcome.egressIps, b.trail.findings);
+    verdictOf(b.outcome.terminal), b.outcome.exit, b.outcome.snatPorts, b.trail.via, b.outcome.egressIps, b.trail.findings)
+    && sameRestriction({ kind: 'terminal', reason: a.outcome.terminal }, { kind: 'terminal', reason: b.outcome.terminal });
+}
+
+/**
+ * The same destinations allowed: a NIC whose own NSG narrows what its subnet's rules allow says
+ * something else than the subnet entry (both NSGs must allow [NSGHOW]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works), so it
+ * keeps an entry of its own. Compared on the terminal, which samePath and sameWalk both have.
+ */
+function sameRestriction(a: Step | undefined, b: Step | undefined): boolean {
+  const of = (s: Step | undefined): readonly string[] | null => (s?.kind === 'terminal' && s.reason.kind === 'egress' ? s.reason.restrictedTo : null);
+  const ra = of(a);
+  const rb = of(b);
+  return ra === rb || (ra !== null && rb !== null && sameList(ra, rb));
 }
 
 function sameAnswer(
@@ -420,24 +437,28 @@ function undecidedDnsPath(subnet: Subnet, nic: NetworkInterface | null, dns: Dns
 /** Azure DNS as a NIC's DNS servers may name it: the keyword or its virtual IP. */
 const AZURE_DNS = new Set(['azureprovideddns', '168.63.129.16']);
 
-/** NICs of the subnet whose own DNS servers (`dnsSettings.dnsServers`) replace Azure DNS for their VM. */
+/** Whether a NIC's own DNS servers (`dnsSettings.dnsServers`) replace Azure DNS for its VM. */
+export function hasOwnDns(nic: NetworkInterface): boolean {
+  return nic.dnsServers !== undefined && nic.dnsServers.some((s) => !AZURE_DNS.has(s.trim().toLowerCase()));
+}
+
+/** NICs of the subnet whose own DNS servers replace Azure DNS for their VM. */
 function nicsWithOwnDns(index: ModelIndex, subnet: Subnet): readonly NetworkInterface[] {
-  return (index.subnetNics.get(subnet.id) ?? []).filter((nic) => (nic.dnsServers ?? []).some((s) => !AZURE_DNS.has(s.trim().toLowerCase())));
+  return (index.subnetNics.get(subnet.id) ?? []).filter(hasOwnDns);
 }
 
 /**
- * A subnet where some VM resolves names through DNS servers of its NIC's own: they replace the
- * VNet's for that VM [NICDNS], and what they answer (their forwarders and zones) is not in the
- * snapshot, so the name's answer there is not known. The subnet's entry speaks for its VMs alike,
- * so it is unknown, naming the NICs (never the VNet's answer for a VM that does not use it).
+ * A NIC whose VM resolves names through DNS servers of its own: they replace the VNet's for that
+ * VM [NICDNS], and what they answer (their forwarders and zones) is not in the snapshot, so the
+ * name's answer for it is not known, whatever the VNet's Azure DNS answers (a record, NXDOMAIN).
+ * The NIC gets an entry of its own; the subnet's speaks for its other VMs.
  */
-function ownDnsPath(subnet: Subnet, dns: DnsStep, name: string, nics: readonly NetworkInterface[]): Walked {
-  const first = nics[0] as NetworkInterface;
-  const listed = nics.slice(0, 3).map((n) => `${n.name} (${(n.dnsServers ?? []).join(', ')})`).join(', ') + (nics.length > 3 ? ` and ${nics.length - 3} more` : '');
-  const note = `NIC${nics.length === 1 ? '' : 's'} ${listed} in subnet ${subnet.name} use${nics.length === 1 ? 's' : ''} DNS servers of ${nics.length === 1 ? 'its' : 'their'} own, which replace the virtual network's for ${nics.length === 1 ? 'its VM' : 'their VMs'}`;
-  return undecidedDnsPath(subnet, null, { ...dns, resolution: 'unknown', addresses: [], zone: null, link: null, record: null, note }, {
-    resourceId: first.id as ResourceId, rule: `DNS servers of NIC ${first.name}: ${(first.dnsServers ?? []).join(', ')}`,
-    missingFact: `what ${name} resolves to through the DNS servers of ${listed}: they replace the virtual network's for ${nics.length === 1 ? 'its VM' : 'their VMs'}, and their forwarders and zones are not in the snapshot`,
+function ownDnsPath(subnet: Subnet, nic: NetworkInterface, dns: DnsStep, name: string): Walked {
+  const servers = (nic.dnsServers ?? []).join(', ');
+  const note = `NIC ${nic.name} uses DNS servers of its own (${servers}), which replace the virtual network's for its VM`;
+  return undecidedDnsPath(subnet, nic, { ...dns, resolution: 'unknown', addresses: [], zone: null, link: null, record: null, note }, {
+    resourceId: nic.id as ResourceId, rule: `DNS servers of NIC ${nic.name}: ${servers}`,
+    missingFact: `what ${name} resolves to through the DNS servers of NIC ${nic.name} (${servers}): they replace the virtual network's for its VM, and their forwarders and zones are not in the snapshot`,
     docs: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers',
   });
 }
@@ -458,6 +479,8 @@ interface Session {
   readonly owners: PlatformOwners;
   /** How the sources of a subnet start for this destination. */
   readonly start: (subnet: Subnet) => SubnetStart;
+  /** A NIC's own answer when its DNS servers, not the VNet's, resolve the destination's name (see ownDnsPath); null otherwise. */
+  readonly nicDnsStop: (subnet: Subnet, nic: NetworkInterface) => Walked | null;
 }
 
 /**
@@ -513,8 +536,6 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
       if (!resolution) return { kind: 'stop', walked: notEvaluatedPath(subnet, null, unknownVnetReason(subnet, plan.name)) };
       if (!resolution.destination) return { kind: 'stop', walked: notResolvedPath(subnet, null, resolution.dns) };
       if (resolution.undecided) return { kind: 'stop', walked: undecidedDnsPath(subnet, null, resolution.dns, resolution.undecided) };
-      const ownDns = resolution.dns.resolution === 'user' ? [] : nicsWithOwnDns(index, subnet);
-      if (ownDns.length > 0) return { kind: 'stop', walked: ownDnsPath(subnet, resolution.dns, plan.name, ownDns) };
       const address = resolution.destination.kind === 'name' ? resolution.destination.address : null;
       if (address?.version === 6 && resolution.dns.resolution !== 'private') {
         // The user's public answer is IPv6: an IPv6 flow, not modelled, like an IPv6 address given
@@ -529,7 +550,14 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
     }
     return ctx ? { kind: 'walk', ctx } : { kind: 'none' };
   };
-  return { index, routes, plan, contexts, byVnet, estateContext, owners: platformOwners(index), start };
+  const nicDnsStop = (subnet: Subnet, nic: NetworkInterface): Walked | null => {
+    if (plan.kind !== 'name' || !hasOwnDns(nic)) return null;
+    const resolution = nameFrom(subnet);
+    // The user's --resolve answer is the user's statement for every resolver (as with custom DNS on the VNet).
+    if (!resolution || resolution.dns.resolution === 'user') return null;
+    return ownDnsPath(subnet, nic, resolution.dns, plan.name);
+  };
+  return { index, routes, plan, contexts, byVnet, estateContext, owners: platformOwners(index), start, nicDnsStop };
 }
 
 /** Every unknown answer names its missing fact in the gaps too, once per resource; then every gap of the resolve, once each. */
@@ -559,7 +587,19 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     if (seen.has(subnet.id)) continue;
     seen.add(subnet.id);
     const start = session.start(subnet);
-    if (start.kind === 'stop') paths.push(toPath(sourceOf(subnet, null), start.walked));
+    if (start.kind === 'stop') {
+      const at = paths.push(toPath(sourceOf(subnet, null), start.walked)) - 1;
+      // A name the VNet's DNS does not answer usably: NICs with DNS servers of their own still differ.
+      let own = 0;
+      for (const nic of nicsWithOwnDns(index, subnet)) {
+        const walked = options.nicIds && !options.nicIds.has(nic.id) ? null : session.nicDnsStop(subnet, nic);
+        if (!walked) continue;
+        paths.push(toPath(sourceOf(subnet, nic), walked));
+        own += 1;
+      }
+      const all = index.subnetNics.get(subnet.id) ?? [];
+      if (all.length > 0 && own === all.length) paths[at] = asHypothetical(paths[at] as EgressPath);
+    }
     if (start.kind !== 'walk') continue;
     const { ctx } = start;
     const subnetPath = toPath(sourceOf(subnet, null), resolveSubnet(ctx, subnet, owners));
@@ -569,7 +609,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     let ownEntries = 0;
     for (const nic of nicsWithOwnEntry(index, routes, subnet)) {
       if (options.nicIds && !options.nicIds.has(nic.id)) continue;
-      const nicPath = toPath(sourceOf(subnet, nic), resolveSource(ctx, subnet, nic, null));
+      const nicPath = toPath(sourceOf(subnet, nic), session.nicDnsStop(subnet, nic) ?? resolveSource(ctx, subnet, nic, null));
       if (samePath(nicPath, subnetPath)) continue;
       paths.push(nicPath);
       ownEntries += 1;
@@ -762,6 +802,14 @@ export function verdictColumns(
       }
       const subnetAnswer = state.verdicts[subnetRow] as SourceVerdict;
       const start = state.subnetStart;
+      const dnsStop = state.session.nicDnsStop(subnet, nic);
+      if (dnsStop) {
+        // Its DNS servers, not the VNet's, answer the name: its own answer (as resolveEgress gives it).
+        state.own[i] = true;
+        if (dnsStop.outcome.terminal.kind === 'undecided') state.undecided.push(dnsStop.outcome.terminal);
+        state.verdicts[i] = answer(dnsStop);
+        continue;
+      }
       if (start.kind !== 'walk' || !state.subnetWalk) {
         state.verdicts[i] = subnetAnswer;
         continue;

@@ -135,55 +135,61 @@ describe('reach: a firewall rule allowing any address is judged on its own port 
     ]) });
     const web = reachOf(input(b.build()), 'web');
     expect(web.defaultRoute).toBe('denied');
-    expect(web.allowed.map((e) => [e.kind, e.ports, e.protocols, e.verdict, e.rule, e.except])).toEqual([['any', ['*'], ['TCP'], 'internet', 'fw-policy/net/all-tcp', ['evil.example']]]);
+    // The entry states the ports the NSG lets out (every TCP port but 443), not the rule's `*`.
+    expect(web.allowed.map((e) => [e.kind, e.ports, e.protocols, e.verdict, e.rule, e.except])).toEqual([['any', ['0-442', '444-65535'], ['TCP'], 'internet', 'fw-policy/net/all-tcp', ['evil.example']]]);
     expect(web.unrestricted).toBe(true);
   });
 });
 
-describe('reach: a rule with several ports or protocols is judged on each of them', () => {
+describe('reach: a rule with several ports or protocols, judged on one of them', () => {
   // Azure Firewall matches a network rule per flow (protocol, port, address) and processes rule
   // collections by priority, Deny and Allow alike, first match wins
   // (https://learn.microsoft.com/azure/firewall/rule-processing): an earlier Deny on one port of a
-  // later Allow leaves the Allow's other ports open. Reach used to judge such a rule on one port.
+  // later Allow leaves the Allow's other ports open. Reach resolves a rule on one flow (one
+  // whole-estate resolve per destination); when that flow is stopped, the rule's other ports and
+  // protocols are "may reach" (unknown), never dropped: a control must not pass on a port nobody resolved.
   const partner = '203.0.113.0/24';
+  const stopped = (rule: string, on: string): string => `fw-policy/net/${rule} (judged on ${on}, which is stopped; these ports are not resolved)`;
 
-  it('an earlier Deny on the port judged first does not hide the rule\'s other ports', () => {
-    // Judged on TCP 22 (denied), the rule was dropped: reach listed nothing, and a mayReach control
-    // that forbids the partner range passed although TCP 3389 reaches it.
+  it('an earlier Deny on the port judged does not hide the rule\'s other ports: they may reach', () => {
+    // Judged on TCP 22 (denied), the rule used to be dropped: reach listed nothing, and a mayReach
+    // control that forbids the partner range passed although TCP 3389 reaches it.
     const { b } = hubSpokeFirewall([
       networkRule('deny-partner-ssh', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['22'] }),
       networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
     ]);
     const estate = input(b.build());
     expect(resolveEgress(estate, { destination: '203.0.113.5:3389/tcp' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('internet');
-    expect(entries(reachOf(estate))).toEqual([['cidr', partner, ['3389'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+    expect(entries(reachOf(estate))).toEqual([['cidr', partner, ['3389'], ['TCP'], 'unknown', stopped('partner-admin', 'TCP 22')]]);
   });
 
-  it('an earlier Deny on another port: the entry no longer claims that port', () => {
-    const { b } = hubSpokeFirewall([
-      networkRule('deny-partner-rdp', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['3389'] }),
-      networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+  it('a range or `*` whose judged port an earlier Deny stops: the whole item may reach', () => {
+    const range = hubSpokeFirewall([
+      networkRule('deny-1000', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['1000'] }),
+      networkRule('partner-range', { priority: 200, destinationAddresses: [partner], destinationPorts: ['1000-2000'] }),
     ]);
-    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['22'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+    expect(entries(reachOf(input(range.b.build())))).toEqual([['cidr', partner, ['1000-2000'], ['TCP'], 'unknown', stopped('partner-range', 'TCP 1000')]]);
+    const all = hubSpokeFirewall([
+      networkRule('deny-https', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: [partner], destinationPorts: ['443'] }),
+      networkRule('partner-any-port', { priority: 200, destinationAddresses: [partner], destinationPorts: ['*'] }),
+    ]);
+    expect(entries(reachOf(input(all.b.build())))).toEqual([['cidr', partner, ['*'], ['TCP'], 'unknown', stopped('partner-any-port', 'TCP 443')]]);
   });
 
-  it('TCP and UDP on one rule: each protocol on its own (UDP denied earlier)', () => {
+  it('TCP and UDP on one rule, the judged TCP stopped: both protocols may reach', () => {
     const { b } = hubSpokeFirewall([
-      networkRule('deny-udp-dns', { action: 'Deny', priority: 100, collection: 'deny', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['53'] }),
+      networkRule('deny-tcp-dns', { action: 'Deny', priority: 100, collection: 'deny', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: ['53'] }),
       networkRule('dns-out', { priority: 200, protocols: ['TCP', 'UDP'], destinationAddresses: [partner], destinationPorts: ['53'] }),
     ]);
-    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['53'], ['TCP'], 'internet', 'fw-policy/net/dns-out']]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['53'], ['TCP', 'UDP'], 'unknown', stopped('dns-out', 'TCP 53')]]);
   });
 
-  it('an application rule on Http:80 and Https:443, HTTP denied earlier: HTTPS only', () => {
-    const { b } = hubSpokeFirewall([
-      applicationRule('deny-http', ['*.example.com'], { priority: 100, collection: 'deny', action: 'Deny', protocols: ['Http:80'] }),
-      applicationRule('example-web', ['www.example.com'], { priority: 200, protocols: ['Http:80', 'Https:443'] }),
-    ]);
-    expect(entries(reachOf(input(b.build())))).toEqual([['fqdn', 'www.example.com', ['443'], ['Https'], 'internet', 'fw-policy/app/example-web']]);
+  it('an ICMP rule: not modelled, so it may reach (never left out)', () => {
+    const { b } = hubSpokeFirewall([networkRule('ping-partner', { protocols: ['ICMP'], destinationAddresses: [partner], destinationPorts: ['*'] })]);
+    expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['*'], ['ICMP'], 'unknown', 'fw-policy/net/ping-partner']]);
   });
 
-  it('ports that all end alike stay one entry, as the rule states them', () => {
+  it('ports that all get out stay one entry, as the rule states them', () => {
     const { b } = hubSpokeFirewall([networkRule('partner-admin', { protocols: ['TCP', 'UDP'], destinationAddresses: [partner], destinationPorts: ['22', '3389'] })]);
     expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['22', '3389'], ['TCP', 'UDP'], 'internet', 'fw-policy/net/partner-admin']]);
   });

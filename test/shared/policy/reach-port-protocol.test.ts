@@ -145,8 +145,9 @@ describe('check: mayReach where an NSG allows other ports than TCP 443', () => {
 
 describe('check: mayReach where a firewall rule\'s ports end differently', () => {
   it('an Allow on TCP 22 and 3389 whose TCP 22 an earlier Deny stops fails ["203.0.113.0/24:22"] on TCP 3389', () => {
-    // Reach used to judge the rule on TCP 22 alone (denied) and list nothing: the control passed
+    // Reach judges the rule on TCP 22 alone (denied) and used to list nothing: the control passed
     // although the firewall lets TCP 3389 out to the range (rule processing: first match wins).
+    // TCP 3389 is now "may reach", which fails the control.
     const { b } = hubSpokeFirewall([
       networkRule('deny-partner-ssh', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['22'] }),
       networkRule('partner-admin', { priority: 200, destinationAddresses: ['203.0.113.0/24'], destinationPorts: ['22', '3389'] }),
@@ -160,7 +161,7 @@ controls:
 `, { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] });
     expect(c.status).toBe('fail');
     expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([
-      ['203.0.113.0/24', expect.stringMatching(/^can reach 203\.0\.113\.0\/24 TCP 3389 \(rule fw-policy\/net\/partner-admin\)/)],
+      ['203.0.113.0/24', expect.stringMatching(/^may reach \(not proven blocked\) 203\.0\.113\.0\/24 TCP 3389 \(rule fw-policy\/net\/partner-admin /)],
     ]);
   });
 });
