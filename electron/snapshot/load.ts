@@ -4,7 +4,8 @@
  * hold the same resource (or a NIC's effective routes):
  *  - between snapshots, the newer capture (`metadata.capturedAt`) wins (equal times: the later input);
  *  - between a snapshot and the exports, the later input wins (an export carries no capture time:
- *    the order the user gave is all there is);
+ *    the order the user gave is all there is), but a partial export copy (`az vm nic list`'s NIC
+ *    stubs) never replaces a snapshot's whole one;
  *  - copies in different export files must agree, else the resource is left out (normalizeArm):
  *    they disagree when both say something of a field, differently (child lists in any order); a
  *    whole copy (REST `properties`, or flattened with its type's core fields) says an omitted
@@ -165,6 +166,11 @@ class CopyMerger<T extends object> {
     this.held.delete(key);
   }
 
+  /** The input of the copy held for a key, if any. */
+  holder(key: string): InputRef | undefined {
+    return this.held.has(key) ? this.from.get(key) : undefined;
+  }
+
   /** The items kept, sorted by key. */
   items(): T[] {
     return [...this.held.entries()].sort((a, b) => compareText(a[0], b[0])).map(([, item]) => item);
@@ -183,7 +189,21 @@ function mergeModels(snapshots: readonly SnapshotInput[], arm: ArmInput | null, 
     for (const { snapshot, input } of snapshots) for (const resource of snapshot.model[key]) copies.add(resource, input);
     if (arm !== null) {
       const { normalized, facts, documents } = arm;
-      for (const resource of normalized.model[key]) copies.add(resource, documents[facts.documentOf.get(resource.id) ?? 0] as InputRef);
+      for (const resource of normalized.model[key]) {
+        const input = documents[facts.documentOf.get(resource.id) ?? 0] as InputRef;
+        const holder = facts.partialOnly.has(resource.id) ? copies.holder(resource.id) : undefined;
+        if (holder === undefined) {
+          copies.add(resource, input);
+          continue;
+        }
+        // A partial export copy (only some fields, as `az vm nic list` prints a NIC) read whole
+        // would replace a snapshot's copy with defaults for what it lacks (no IP configuration, no
+        // NSG): the whole copy stays, and the gap says the partial one was not used.
+        gaps.push({
+          code: 'skipped-input', scope: resource.id,
+          message: `${input.name} holds a partial copy of ${resource.id} (only some of its fields): the whole copy of ${holder.name} is used. If the partial copy is newer, export the whole resource (az network … show or list).`,
+        });
+      }
       for (const id of facts.disputed) copies.delete(id);
     }
     merged[key] = copies.items();

@@ -526,6 +526,11 @@ export class DraftStore {
     return this.fileOf ?? new Map();
   }
 
+  /** Resources every copy of which was partial (`az vm nic list`'s NIC stubs); tracked with more than one file. */
+  get partialOnly(): ReadonlySet<ResourceId> {
+    return this.partial ?? new Set();
+  }
+
   put<K extends NetworkResourceKind>(kind: K, draft: DraftOf<K>, rank: number = RANK_STANDALONE): void {
     let drafts = this.byKind.get(kind);
     if (drafts === undefined) {

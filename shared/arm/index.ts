@@ -44,6 +44,8 @@ export interface MergeFacts {
   readonly effectiveRoutesDocumentOf: ReadonlyMap<ResourceId, number>;
   /** Resources left out because their copies in different documents disagree (each has a gap): other inputs' copies must not stand in. */
   readonly disputed: ReadonlySet<ResourceId>;
+  /** Resources whose every copy in the documents was partial (`az vm nic list`'s NIC stubs): they never replace a whole copy from another input. */
+  readonly partialOnly: ReadonlySet<ResourceId>;
   /** Children saved on their own whose parent is not among the documents (for `joinDetached`). */
   readonly detached: DetachedChildren;
 }

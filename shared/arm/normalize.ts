@@ -500,7 +500,9 @@ function disputeGap(id: ResourceId, dispute: Dispute, documentNames: readonly st
 export function normalizeArm(documents: readonly ArmDocument[], options: NormalizeOptions = {}): NormalizeResult {
   const documentNames = documents.map((d) => d.fileName);
   const state: ReadState = {
-    store: new DraftStore(documents.length), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), effectiveRouteDocuments: new Map(),
+    // Merged with snapshots, even one export file is one input of several: which of its copies are
+    // partial matters (a partial copy never replaces a snapshot's whole one, see load.ts).
+    store: new DraftStore(options.mergedWithOthers === true ? Math.max(documents.length, 2) : documents.length), types: new Map(), unsupported: new Map(), effectiveRoutes: new Map(), effectiveRouteDocuments: new Map(),
     documentNames, brokenParents: new Map(), withoutProperties: new Map(),
   };
   documents.forEach((doc, index) => {
@@ -535,7 +537,7 @@ export function normalizeArm(documents: readonly ArmDocument[], options: Normali
   return {
     model, effectiveRoutes, gaps,
     merge: {
-      documentOf: state.store.files, effectiveRoutesDocumentOf: state.effectiveRouteDocuments, disputed: new Set(disputes.keys()),
+      documentOf: state.store.files, effectiveRoutesDocumentOf: state.effectiveRouteDocuments, disputed: new Set(disputes.keys()), partialOnly: state.store.partialOnly,
       detached: { children: orphans, brokenParents: brokenElsewhere },
     },
   };

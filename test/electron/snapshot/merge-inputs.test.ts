@@ -366,6 +366,23 @@ describe('merging inputs: copies in two export files that agree are not left out
     expect(path?.egressIps).toEqual(['20.50.1.10']);
   });
 
+  it('a later `az vm nic list` stub does not replace the NIC a snapshot holds whole (its public IP stays)', async () => {
+    // The stub {id, primary, deleteOption} says nothing of the NIC's IP configurations, NSG or VM: a
+    // partial copy. Given after a snapshot, "the later input wins" replaced the snapshot's NIC with
+    // one built from defaults: no IP configuration, so the VM's public IP 20.50.1.10 disappeared.
+    // A partial export copy never replaces a whole one; a gap says it was not used.
+    const whole = await loadDirectory({ 'vnets.json': [VNET], 'public-ips.json': [PIP], 'nics.json': [NIC] });
+    const merged = snapshotFromTexts([
+      snapshotText('estate.snapshot.json', whole),
+      jsonText('vm-app-01-nics.json', [{ deleteOption: 'Delete', id: nicId, primary: true, resourceGroup: rg }]),
+    ], OPTIONS);
+    const path = resolveEgress(merged, { destination: null }).paths.find((p) => p.source.name === 'vm-app-01-nic');
+    expect(path?.egressIps).toEqual(['20.50.1.10']);
+    expect(merged.model.networkInterfaces.find((n) => n.name === 'vm-app-01-nic')?.ipConfigurations).toHaveLength(1);
+    const note = merged.gaps.find((g) => g.scope.toLowerCase() === nicId.toLowerCase());
+    expect(note?.message).toMatch(/vm-app-01-nics\.json holds a partial copy .* estate\.snapshot\.json/);
+  });
+
   it('two exports of one route table whose routes are listed in another order are the same route table', async () => {
     // finalize.ts sorts a route table's `routes` by ID ("order in the input carries no meaning for
     // these"), so both copies normalize to the identical resource; Azure matches routes by longest
