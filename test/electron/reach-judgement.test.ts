@@ -22,7 +22,7 @@ import type { NetworkModel } from '../../shared/model/topology';
 import { checkPolicy, parsePolicy } from '../../shared/policy';
 import { snapshotOfModel } from '../support/jump-host';
 import { ModelBuilder, networkRule, securityRule } from '../support/model-builder';
-import { hubSpokeFirewall } from '../shared/egress/support';
+import { hubSpokeFirewall, webDeniesHttpsModel } from '../shared/egress/support';
 
 const NOW = new Date('2026-12-05T09:00:00Z');
 const input = (model: NetworkModel): ResolveInput => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
@@ -157,17 +157,7 @@ describe('reach: ICMP rules', () => {
 // denies TCP 443 while a firewall rule on TCP `*` lets the other ports out, it names those ports.
 
 describe('unrestrictedOn: a source whose TCP 443 is denied', () => {
-  function webEstate() {
-    const { b, spoke } = hubSpokeFirewall([
-      networkRule('deny-evil', { action: 'Deny', priority: 100, destinationAddresses: [], destinationFqdns: ['evil.example'], destinationPorts: ['*'] }),
-      networkRule('all-tcp', { priority: 200, destinationPorts: ['*'] }),
-    ]);
-    const rt = b.routeTable('rt-web', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
-    b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
-      securityRule('deny-https-out', 100, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-    ]) });
-    return b.build();
-  }
+  const webEstate = webDeniesHttpsModel;
 
   it('the headline does not say TCP 443 when the default route (TCP 443) is denied', () => {
     const estate = input(webEstate());

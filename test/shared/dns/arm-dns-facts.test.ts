@@ -8,30 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
-import type { ResolveInput } from '../../../shared/egress';
-import type { NetworkModel } from '../../../shared/model/topology';
-import { checkPolicy, parsePolicy } from '../../../shared/policy';
+import { control, input, pathFor } from './support';
 
-const NOW = new Date('2026-11-26T09:00:00Z');
-
-function input(model: NetworkModel): ResolveInput {
-  return { model, effectiveRoutes: [], metrics: [], gaps: [] };
-}
-
-function pathFor(result: ReturnType<typeof resolveEgress>, id: string) {
-  const path = result.paths.find((p) => p.source.id === id);
-  if (!path) throw new Error(`no path for ${id}; have ${result.paths.map((p) => p.source.id).join(', ')}`);
-  return path;
-}
-
-/** One deny control with this body, checked against the model. */
-function control(model: NetworkModel, body: string) {
-  const policy = parsePolicy(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n${body}`, 'policy.yaml');
-  const result = checkPolicy(input(model), policy, { now: NOW, destination: null });
-  const [c] = result.controls;
-  if (!c) throw new Error('no control');
-  return c;
-}
 
 // -------------------------------------------------------------------------------------------------
 // ARM shapes (REST, as az and Resource Graph print them)

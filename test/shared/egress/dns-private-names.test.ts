@@ -11,34 +11,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveEgress } from '../../../shared/egress';
-import type { ResolveInput } from '../../../shared/egress';
 import { explainPath } from '../../../shared/egress/explain';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { ResourceId } from '../../../shared/model/ids';
-import type { NetworkModel } from '../../../shared/model/topology';
-import { checkPolicy, parsePolicy } from '../../../shared/policy';
 import { ModelBuilder, storageAccountId } from '../../support/model-builder';
+import { control, input, pathFor } from '../dns/support';
 
-const NOW = new Date('2026-11-26T09:00:00Z');
-
-function input(model: NetworkModel): ResolveInput {
-  return { model, effectiveRoutes: [], metrics: [], gaps: [] };
-}
-
-function pathFor(result: ReturnType<typeof resolveEgress>, id: string) {
-  const path = result.paths.find((p) => p.source.id === id);
-  if (!path) throw new Error(`no path for ${id}; have ${result.paths.map((p) => p.source.id).join(', ')}`);
-  return path;
-}
-
-/** One deny control with this body, checked against the model. */
-function control(model: NetworkModel, body: string) {
-  const policy = parsePolicy(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n${body}`, 'policy.yaml');
-  const result = checkPolicy(input(model), policy, { now: NOW, destination: null });
-  const [c] = result.controls;
-  if (!c) throw new Error('no control');
-  return c;
-}
 
 /** A VNet `app` (10.1.0.0/16) whose subnet `web` goes out through a NAT gateway (20.0.0.1). */
 function natVnet(b: ModelBuilder, opts: { readonly dnsServers?: readonly string[] } = {}) {

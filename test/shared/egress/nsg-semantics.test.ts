@@ -44,6 +44,26 @@ function subnetPath(result: ResolveResult, subnetId: string): EgressPath {
 
 const ASG_DB = networkId('applicationsecuritygroups', 'asg-db');
 
+/** Subnet app behind a NAT gateway (20.0.0.1), whose NSG denies the Storage tag before the default rules. */
+function denyStorageEstate() {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+  const nsg = b.nsg('nsg-app', [securityRule('deny-storage', 100, 'Deny', 'Storage')]);
+  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: nsg });
+  return { b, app };
+}
+
+/** Subnet app (10.1.1.0/24), whose NSG denies traffic to members of asg-db first, and subnet db (10.1.2.0/24), in VNet spoke. */
+function denyDbEstate() {
+  const b = new ModelBuilder();
+  const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+  const nsg = b.nsg('nsg-app', [{ ...securityRule('deny-db', 100, 'Deny', '*', { destinationApplicationSecurityGroupIds: [ASG_DB] }), destinationAddressPrefixes: [] }]);
+  const app = b.subnet(vnet, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg });
+  const db = b.subnet(vnet, 'db', '10.1.2.0/24');
+  return { b, app, db };
+}
+
 describe('NSG verdicts combined along the path', () => {
   // [NSG] "Once traffic matches a rule, processing stops": with `Deny Storage` (100) before
   // AllowInternetOutBound (65001), every address of the Storage tag is denied [TAG]. nsg.ts knows
@@ -51,11 +71,7 @@ describe('NSG verdicts combined along the path', () => {
   // from allowedPrefixes + allowedServiceTags only, so the path reads "only these destinations are
   // allowed: <all public IPv4 space>; everything else is denied", i.e. Storage addresses allowed.
   it('a deny on a service tag without prefix data is kept in the path restriction (not "all public space allowed")', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-    const nsg = b.nsg('nsg-app', [securityRule('deny-storage', 100, 'Deny', 'Storage')]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: nsg });
+    const { b, app } = denyStorageEstate();
     const path = subnetPath(resolve(b.build()), app);
     expect(path.verdict).toBe('internet');
     // Whatever the wording, the restriction must say that the Storage tag is excepted.
@@ -133,11 +149,7 @@ describe('application security groups on the destination side', () => {
   // matches first, the traffic is dropped. Engine: "AllowVnetOutBound allows Tcp 1433 to 10.1.2.4",
   // verdict private (delivered in the VNet).
   it('a deny to a destination ASG applies to a private destination whose NIC is a member', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nsg = b.nsg('nsg-app', [{ ...securityRule('deny-db', 100, 'Deny', '*', { destinationApplicationSecurityGroupIds: [ASG_DB] }), destinationAddressPrefixes: [] }]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg });
-    const db = b.subnet(vnet, 'db', '10.1.2.0/24');
+    const { b, app, db } = denyDbEstate();
     b.nic(db, 'db-nic', '10.1.2.4', { asgIds: [ASG_DB] });
     const path = subnetPath(resolve(b.build(), { destination: '10.1.2.4:1433' }), app);
     expect(path.verdict).toBe('denied');
@@ -147,11 +159,7 @@ describe('application security groups on the destination side', () => {
   // so whether deny-db drops the traffic) is not known. Must be `unknown`, naming the ASG membership;
   // the engine answers `private` (allowed by AllowVnetOutBound).
   it('a deny to a destination ASG whose members are not in the input makes a private destination unknown', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nsg = b.nsg('nsg-app', [{ ...securityRule('deny-db', 100, 'Deny', '*', { destinationApplicationSecurityGroupIds: [ASG_DB] }), destinationAddressPrefixes: [] }]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg });
-    b.subnet(vnet, 'db', '10.1.2.0/24');
+    const { b, app } = denyDbEstate();
     const path = subnetPath(resolve(b.build(), { destination: '10.1.2.4:1433' }), app);
     expect(path.verdict).toBe('unknown');
   });
@@ -185,11 +193,7 @@ describe('NSG exports that lack the rules', () => {
 
 describe('NSG and firewall restrictions combined (what the fixes keep)', () => {
   it('a deny on a service tag reads "every destination except service tag Storage" in the explanation', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
-    const nsg = b.nsg('nsg-app', [securityRule('deny-storage', 100, 'Deny', 'Storage')]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: nsg });
+    const { b, app } = denyStorageEstate();
     const path = subnetPath(resolve(b.build()), app);
     expect(restrictionOf(path)).toEqual(['every destination except service tag Storage']);
     expect(explainPath(path).at(-1)?.explanation).toContain('The rules on the path allow every destination except service tag Storage.');
@@ -268,22 +272,14 @@ describe('NSG and firewall restrictions combined (what the fixes keep)', () => {
 
 describe('destination ASGs (what the fixes keep)', () => {
   it('a deny to a destination ASG does not apply to a private destination whose NIC is not a member', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nsg = b.nsg('nsg-app', [{ ...securityRule('deny-db', 100, 'Deny', '*', { destinationApplicationSecurityGroupIds: [ASG_DB] }), destinationAddressPrefixes: [] }]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg });
-    const db = b.subnet(vnet, 'db', '10.1.2.0/24');
+    const { b, app, db } = denyDbEstate();
     b.nic(db, 'other-nic', '10.1.2.4');
     const path = subnetPath(resolve(b.build(), { destination: '10.1.2.4:1433' }), app);
     expect(path.verdict).toBe('private');
   });
 
   it('the unknown names the ASG whose membership is missing', () => {
-    const b = new ModelBuilder();
-    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
-    const nsg = b.nsg('nsg-app', [{ ...securityRule('deny-db', 100, 'Deny', '*', { destinationApplicationSecurityGroupIds: [ASG_DB] }), destinationAddressPrefixes: [] }]);
-    const app = b.subnet(vnet, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg });
-    b.subnet(vnet, 'db', '10.1.2.0/24');
+    const { b, app } = denyDbEstate();
     const path = subnetPath(resolve(b.build(), { destination: '10.1.2.4:1433' }), app);
     expect(explainPath(path).at(-1)?.explanation).toContain('application security group asg-db');
   });

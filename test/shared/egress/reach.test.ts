@@ -12,7 +12,7 @@ import { computeReach, entriesBeyondSubnet, nicsFollowingSubnet } from '../../..
 import type { ReachSource } from '../../../shared/egress/reach';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from './support';
+import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel, webDeniesHttpsModel } from './support';
 
 const input = (model: ResolveInput['model']): ResolveInput => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
 
@@ -125,15 +125,7 @@ describe('reach: a firewall rule allowing any address is judged on its own port 
     // web's NSG denies TCP 443 and lets the other ports out to the firewall, which allows every TCP
     // port to every address but one name. The rule is found on the what-if of TCP 1-442/444-65535;
     // judged on TCP 443, where the NSG denies, it was dropped and reach listed nothing.
-    const { b, spoke } = hubSpokeFirewall([
-      networkRule('deny-evil', { action: 'Deny', priority: 100, destinationAddresses: [], destinationFqdns: ['evil.example'], destinationPorts: ['*'] }),
-      networkRule('all-tcp', { priority: 200, destinationPorts: ['*'] }),
-    ]);
-    const rt = b.routeTable('rt-web', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
-    b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
-      securityRule('deny-https-out', 100, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-    ]) });
-    const web = reachOf(input(b.build()), 'web');
+    const web = reachOf(input(webDeniesHttpsModel()), 'web');
     expect(web.defaultRoute).toBe('denied');
     // The entry states the ports the NSG lets out (every TCP port but 443), not the rule's `*`.
     expect(web.allowed.map((e) => [e.kind, e.ports, e.protocols, e.verdict, e.rule, e.except])).toEqual([['any', ['0-442', '444-65535'], ['TCP'], 'internet', 'fw-policy/net/all-tcp', ['evil.example']]]);

@@ -6,7 +6,7 @@ import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/mode
 import type { ResourceMetric } from '../../../shared/model/snapshot';
 import { explainPath } from '../../../shared/egress/explain';
 import type { FirewallRule } from '../../../shared/model/topology';
-import { ModelBuilder, networkId, securityRule, type FirewallOptions } from '../../support/model-builder';
+import { ModelBuilder, networkId, networkRule, securityRule, type FirewallOptions } from '../../support/model-builder';
 
 export function resolve(model: NetworkModel, options: ResolveOptions = {}, extra: { effectiveRoutes?: readonly CapturedEffectiveRoutes[]; metrics?: readonly ResourceMetric[] } = {}): ResolveResult {
   return resolveEgress({ model, effectiveRoutes: extra.effectiveRoutes ?? [], metrics: extra.metrics ?? [], gaps: [] }, options);
@@ -105,6 +105,23 @@ export function nvaWithNsgModel(portRules: boolean): NetworkModel {
   b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
     securityRule('allow-https-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
     securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+  ]) });
+  return b.build();
+}
+
+/**
+ * The hub-spoke firewall estate whose policy denies evil.example and then allows every TCP port to
+ * every address, plus spoke subnet `web` whose NSG denies TCP 443 to the internet: every other TCP
+ * port gets out through the firewall, TCP 443 does not.
+ */
+export function webDeniesHttpsModel(): NetworkModel {
+  const { b, spoke } = hubSpokeFirewall([
+    networkRule('deny-evil', { action: 'Deny', priority: 100, destinationAddresses: [], destinationFqdns: ['evil.example'], destinationPorts: ['*'] }),
+    networkRule('all-tcp', { priority: 200, destinationPorts: ['*'] }),
+  ]);
+  const rt = b.routeTable('rt-web', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+  b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
+    securityRule('deny-https-out', 100, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
   ]) });
   return b.build();
 }
