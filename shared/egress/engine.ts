@@ -29,7 +29,8 @@ import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, s
 import type { FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
-import { Ipv4Set, publicIpv4 } from '../model/ip-set';
+import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
+import type { ServiceTagIndex } from '../model/service-tags';
 import type { SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
@@ -1579,18 +1580,43 @@ interface ParsedRestriction {
 
 const EVERY_EXCEPT = 'every destination except ';
 
-function parseRestriction(list: readonly string[], universe: Ipv4Set | null): ParsedRestriction {
+/** Per restriction list (lists are shared: an NSG's is memoized per NSG), destination universe and tag data. */
+const parsedRestrictions = new WeakMap<readonly string[], { readonly universe: Ipv4Set | null; readonly tags: ServiceTagIndex | null; readonly parsed: ParsedRestriction }[]>();
+
+function parseRestriction(list: readonly string[], universe: Ipv4Set | null, tags: ServiceTagIndex | null): ParsedRestriction {
+  let held = parsedRestrictions.get(list);
+  if (!held) {
+    held = [];
+    parsedRestrictions.set(list, held);
+  }
+  const found = held.find((h) => h.universe === universe && h.tags === tags);
+  if (found) return found.parsed;
+  const parsed = readRestriction(list, universe, tags);
+  held.push({ universe, tags, parsed });
+  return parsed;
+}
+
+const SERVICE_TAG = 'service tag ';
+
+/**
+ * A restriction's entries read back. A service tag the tag data lists is its prefixes (an NSG
+ * allowing Storage and a firewall allowing the Storage tag then intersect as addresses).
+ */
+function readRestriction(list: readonly string[], universe: Ipv4Set | null, tags: ServiceTagIndex | null): ParsedRestriction {
   let every = false;
-  let prefixes = Ipv4Set.empty();
+  // One set built from every prefix at once: a service tag's thousands of prefixes, unioned one by
+  // one, cost quadratic time.
+  const intervals: Ipv4Interval[] = [];
   const names: string[] = [];
   const excepts: string[] = [];
   for (const entry of list) {
     if (entry.startsWith(EVERY_EXCEPT)) { every = true; excepts.push(entry.slice(EVERY_EXCEPT.length)); continue; }
     if (entry.startsWith('except ')) { excepts.push(entry.slice('except '.length)); continue; }
-    const set = Ipv4Set.tryFromCidr(entry);
-    if (set) prefixes = prefixes.union(set);
+    const set = Ipv4Set.tryFromCidr(entry) ?? (tags && entry.startsWith(SERVICE_TAG) ? tags.prefixes(entry.slice(SERVICE_TAG.length)) : null);
+    if (set) intervals.push(...set.intervals);
     else names.push(entry);
   }
+  const prefixes = Ipv4Set.fromIntervals(intervals);
   // Prefixes that hold the whole destination restrict nothing but the exceptions.
   if (!every && universe && !universe.isEmpty() && prefixes.containsSet(universe)) every = true;
   return { every, prefixes: every ? Ipv4Set.empty() : prefixes, names: every ? [] : names, excepts };
@@ -1603,8 +1629,19 @@ type Intersection =
   | { readonly kind: 'empty' }
   | { readonly kind: 'unknown'; readonly fact: string };
 
-/** The destination addresses restrictions are relative to (null: one not given as IPv4 addresses). */
+const universes = new WeakMap<EngineContext, Ipv4Set | null>();
+
+/** The destination addresses restrictions are relative to (null: one not given as IPv4 addresses); one set per context. */
 function restrictionUniverse(ctx: EngineContext): Ipv4Set | null {
+  let universe = universes.get(ctx);
+  if (universe === undefined) {
+    universe = destinationUniverse(ctx);
+    universes.set(ctx, universe);
+  }
+  return universe;
+}
+
+function destinationUniverse(ctx: EngineContext): Ipv4Set | null {
   const d = ctx.traffic.destination;
   switch (d.kind) {
     case 'default-route': return publicIpv4();
@@ -1626,9 +1663,10 @@ function restrictionUniverse(ctx: EngineContext): Ipv4Set | null {
  */
 function intersectRestrictions(ctx: EngineContext, current: readonly string[] | null, next: readonly string[]): Intersection {
   const universe = restrictionUniverse(ctx);
-  const b = parseRestriction(next, universe);
+  const tags = ctx.serviceTags ?? null;
+  const b = parseRestriction(next, universe, tags);
   if (!current) return { kind: 'restricted', list: b.every ? everyExcept(b.excepts) : next };
-  const a = parseRestriction(current, universe);
+  const a = parseRestriction(current, universe, tags);
   const excepts = [...new Set([...a.excepts, ...b.excepts])];
   if (a.every && b.every) return { kind: 'restricted', list: everyExcept(excepts) };
   const prefixes = a.every ? b.prefixes : b.every ? a.prefixes : a.prefixes.intersect(b.prefixes);
@@ -1641,7 +1679,7 @@ function intersectRestrictions(ctx: EngineContext, current: readonly string[] | 
   const exceptList = excepts.map((e) => `except ${e}`);
   if (prefixes.isEmpty() && names.length === 0) {
     if (conditional.length === 0) return { kind: 'empty' };
-    return { kind: 'unknown', fact: `whether any address is allowed by both rule sets on the path: one allows ${listOf(a, universe)}, the other ${listOf(b, universe)}, and the addresses of service tags / names are not in the snapshot (${DOCS.nsg})` };
+    return { kind: 'unknown', fact: `whether any address is allowed by both rule sets on the path: one allows ${listOf(a, universe)}, the other ${listOf(b, universe)}, and the addresses of ${a.names.length + b.names.length > 0 ? [...a.names, ...b.names].join(', ') : 'these names'} are not known (FQDNs, or service tags the tag data does not list) (${DOCS.nsg})` };
   }
   return { kind: 'restricted', list: [...prefixes.toCidrs(), ...names, ...conditional, ...exceptList] };
 }

@@ -334,7 +334,8 @@ function sameRestriction(a: Step | undefined, b: Step | undefined): boolean {
   const of = (s: Step | undefined): readonly string[] | null => (s?.kind === 'terminal' && s.reason.kind === 'egress' ? s.reason.restrictedTo : null);
   const ra = of(a);
   const rb = of(b);
-  return ra === rb || (ra !== null && rb !== null && sameList(ra, rb));
+  // A restriction is a set of entries: NSGs that allow the same tags in another rule order agree.
+  return ra === rb || (ra !== null && rb !== null && ra.length === rb.length && sameList([...ra].sort(), [...rb].sort()));
 }
 
 function sameAnswer(
