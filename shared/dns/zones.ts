@@ -40,7 +40,7 @@ export interface PrivateLinkZoneMapping {
   readonly layout: 'fixed' | 'scoped';
   /**
    * How many labels the service's names have before the suffix, where services share a suffix
-   * (SQL Database `{server}` = 1, SQL Managed Instance `{instance}.{dnsPrefix}` = 2); null: any.
+   * (SQL Database `{server}` = 1, SQL Managed Instance `{instance}.{dnsPrefix}` = 2); null when any number of labels is one of the service's.
    */
   readonly labels: number | null;
 }
