@@ -5,7 +5,7 @@
  * so it is tested without a PDF. No verdict is recomputed here.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { entriesBeyondSubnet, nicsFollowingSubnet } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, nicsFollowingSubnet, openingEntry } from '../../shared/egress/reach';
 import type { ReachEntry, ReachKind, ReachResult, ReachSource } from '../../shared/egress/reach';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, ExitMethod, PathSource, Verdict } from '../../shared/egress/types';
@@ -106,10 +106,7 @@ export function reachByPath(reach: ReachResult, paths: readonly EgressPath[], mo
 }
 
 /** The entry that makes a source unrestricted, every public destination allowed to the internet. */
-export function openEntry(reach: ReachSource): ReachEntry | null {
-  if (!reach.unrestricted) return null;
-  return reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet') ?? null;
-}
+export const openEntry = openingEntry;
 
 /**
  * Matrix rows in the export, in the order of the path sections (a NIC that differs only for some

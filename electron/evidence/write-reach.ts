@@ -4,7 +4,7 @@
  * and the row order come from reach-facts.ts.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
+import { openingExceptions, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
 import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
@@ -76,14 +76,15 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   }
   const open = openEntry(reach);
   const others = reach.allowed.filter((e) => e !== open);
-  // The default path's exceptions, or, when another port opens the source, its entry's own.
-  exceptions ??= open?.except !== undefined && open.except.length > 0 ? open.except.join(', ') : null;
+  // The default path's exceptions, or, when another port opens the source, its opening entry's own.
+  const excepted = openingExceptions(reach);
+  const headlineExceptions = exceptions ?? (excepted.length > 0 ? excepted.join(', ') : null);
   if (reach.unrestricted) {
     // On TCP 443 when the default route gets out; else on the ports of the rules that open it (NTP: UDP 123).
     const on = unrestrictedOn(reach) ?? 'TCP 443';
-    const headline = exceptions === null
+    const headline = headlineExceptions === null
       ? `Any public destination (${on}) — no restriction on ${on === 'TCP 443' ? 'this path' : 'these ports'}.`
-      : `Any public destination (${on}) except ${exceptions}, which rules processed earlier deny.`;
+      : `Any public destination (${on}) except ${headlineExceptions}, which rules processed earlier deny.`;
     ed.paragraph(headline, { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
     if (open) {
       const via = open.via.length > 0 ? ` through ${open.via.map(resourceName).join(' → ')}` : '';

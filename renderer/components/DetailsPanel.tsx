@@ -6,7 +6,7 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import { entriesBeyondSubnet, unrestrictedOn } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, openingEntry, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
@@ -207,12 +207,13 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
 }
 
 function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSource; readonly model: NetworkModel; readonly exceptions: string | null }) {
-  const openEntry = reach.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet');
+  const openEntry = openingEntry(reach);
   // The default path's exceptions, or, when another port opens the source, its entry's own.
-  const badgeExceptions = exceptions ?? (openEntry?.except !== undefined && openEntry.except.length > 0 ? `every destination except ${openEntry.except.join(', ')}` : null);
+  const excepted = openingExceptions(reach);
+  const badgeExceptions = exceptions ?? (excepted.length > 0 ? `every destination except ${excepted.join(', ')}` : null);
   // The badge states the entry that opens the source; every other one is listed, `any` entries on
   // other ports too (a rule allowing `*` on UDP 123 besides an open TCP 443), as the PDF lists them.
-  const groups = groupReachEntries(reach.allowed.filter((e) => !(reach.unrestricted && e === openEntry)));
+  const groups = groupReachEntries(reach.allowed.filter((e) => e !== openEntry));
   const endpoints = reach.private.filter((e) => e.kind === 'private-endpoint');
   const serviceEndpoints = reach.private.filter((e) => e.kind === 'service-endpoint');
   return (

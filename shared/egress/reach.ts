@@ -115,7 +115,13 @@ interface Candidate {
    * flow is stopped they are listed as "may reach" (`unknown`), never dropped [FWRULES]
    * https://learn.microsoft.com/azure/firewall/rule-processing
    */
-  readonly rest?: PortRanges | null;
+  readonly rest?: StatedPorts | null;
+}
+
+/** Ports and protocols as a rule states them (`TCP`, `Any`, `Https`): what an entry says. */
+interface StatedPorts {
+  readonly ports: readonly string[];
+  readonly protocols: readonly string[];
 }
 
 const modelIndexes = new WeakMap<object, ModelIndex>();
@@ -156,11 +162,11 @@ function singlePort(item: string, port: number): boolean {
  * items other than that one port; and, when the rule names another protocol than the flow's (`Any`,
  * TCP and UDP, ICMP), every item on every protocol it names.
  */
-function networkRuleRest(ports: readonly string[], protocols: readonly string[], flow: ProbeFlow): PortRanges | null {
-  const others = protocols.some((p) => !['*', 'any', flow.protocol.toLowerCase()].includes(p.trim().toLowerCase())) || protocols.some((p) => ['*', 'any'].includes(p.trim().toLowerCase()));
-  if (others) return { ports, protocols: protocols as readonly ('Tcp' | 'Udp')[] };
+function networkRuleRest(ports: readonly string[], protocols: readonly string[], flow: ProbeFlow): StatedPorts | null {
+  // `Any`, `*`, a second transport or ICMP: more than the judged flow's protocol.
+  if (protocols.some((p) => p.trim().toLowerCase() !== flow.protocol.toLowerCase())) return { ports, protocols };
   const rest = ports.filter((item) => !singlePort(item, flow.port));
-  return rest.length === 0 ? null : { ports: rest, protocols: protocols as readonly ('Tcp' | 'Udp')[] };
+  return rest.length === 0 ? null : { ports: rest, protocols };
 }
 
 /** Whether a network rule matches this flow's protocol and port (no protocols or ports: every one). */
@@ -230,7 +236,7 @@ function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyM
   const rest = applicationRuleProtocols(rule).filter((t) => t.port !== port);
   const base = {
     port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label,
-    rest: rest.length === 0 ? null : { ports: [...new Set(rest.map((t) => String(t.port)))], protocols: [...new Set(rest.map((t) => t.type))] as readonly string[] as readonly ('Tcp' | 'Udp')[] },
+    rest: rest.length === 0 ? null : { ports: [...new Set(rest.map((t) => String(t.port)))], protocols: [...new Set(rest.map((t) => t.type))] },
   };
   return [
     ...rule.targetFqdns.map((f): Candidate => (f.trim() === '*' ? { ...base, kind: 'any', value: '*' } : { ...base, kind: 'fqdn', value: f.trim().toLowerCase() })),
@@ -495,7 +501,7 @@ function withinClass(candidate: Candidate, flows: FlowClass): Candidate {
   // and all of them when another of its transports is in the class.
   const otherTransport = transports.some((t) => t !== candidate.protocol);
   const restPorts = otherTransport ? kept : kept.filter((item) => !singlePort(item, candidate.port));
-  const rest = candidate.rest && restPorts.length > 0 ? { ports: restPorts, protocols: protocols as readonly ('Tcp' | 'Udp')[] } : null;
+  const rest = candidate.rest && restPorts.length > 0 ? { ports: restPorts, protocols } : null;
   return { ...candidate, ports: kept, protocols, rest };
 }
 
@@ -912,4 +918,18 @@ export function unrestrictedOn(source: ReachSource): string | null {
   // source whose NSG denies it (what a rule allows is not what gets out).
   if (open.length === 0 || (source.defaultRoute === 'internet' && open.some(holdsDefaultFlow))) return 'TCP 443';
   return [...new Set(open.map(reachPortsText))].join('; ');
+}
+
+/**
+ * The names an unrestricted source's opening entry excepts (denied by rules processed before its
+ * allow-all), for a headline when the default path has none of its own (another port opens it).
+ */
+export function openingExceptions(source: ReachSource): readonly string[] {
+  return openingEntry(source)?.except ?? [];
+}
+
+/** The entry that makes a source unrestricted (any public destination allowed to the internet), or null. */
+export function openingEntry(source: ReachSource): ReachEntry | null {
+  if (!source.unrestricted) return null;
+  return source.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet') ?? null;
 }
