@@ -9,7 +9,7 @@ import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } fro
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
-import { reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
+import { reachDestinationText, reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
 // The same words as the evidence PDF for an unknown path and an open path's exceptions.
 import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
 
@@ -291,7 +291,7 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
         continue;
       }
       const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
-      lines.push(safe(`  ${e.kind.padEnd(14)}  ${e.value}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
+      lines.push(safe(`  ${e.kind.padEnd(14)}  ${reachDestinationText(e, '*')}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
     if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : '  (no public destination allowed)');
     for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));

@@ -4,7 +4,7 @@
  * and the row order come from reach-facts.ts.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { openingExceptions, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
+import { openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
 import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
@@ -32,7 +32,7 @@ function allowedTable(ed: EvidenceDocument, entries: readonly ReachEntry[]): voi
     { header: 'Allowed by (rule)', width: w * 0.35, font: 'Mono' },
   ], entries.map((e) => [
     REACH_KIND_LABEL[e.kind],
-    e.kind === 'any' ? 'any public destination' : e.value,
+    reachDestinationText(e),
     portsLabel(e),
     { text: verdictWithExit(e.verdict, e.exit), color: VERDICT_COLOR[e.verdict] },
     e.rule,

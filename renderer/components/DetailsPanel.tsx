@@ -6,7 +6,7 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import { entriesBeyondSubnet, openingEntry, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
@@ -171,7 +171,7 @@ function ReachEntryItem({ entry, model }: { readonly entry: ReachEntry; readonly
   return (
     <li className="reach-entry" data-testid="reach-entry" data-kind={entry.kind} data-value={entry.value}>
       <div className="reach-line">
-        <span className="reach-value mono"><BreakableName text={entry.value === '*' ? 'any' : entry.value} /></span>
+        <span className="reach-value mono"><BreakableName text={reachDestinationText(entry, 'any')} /></span>
         <span className="reach-ports">{portsText(entry)}</span>
       </div>
       <span className={`badge tone-${badge.tone}`} data-testid="reach-verdict">{badge.text}</span>

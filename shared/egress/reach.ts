@@ -54,7 +54,10 @@ export interface ReachEntry {
   readonly egressIps: readonly string[];
   /** Which rule allows it: `policy/collection/rule` (firewall) or `nsg/rule`; for `any`, what lets everything out. */
   readonly rule: string;
-  /** For `any`: names that rules processed before the allow deny (absent: none). */
+  /**
+   * Names and tags that rules processed before the allow deny (absent: none): a firewall's deny
+   * before its allow-all, an NSG's deny on a service tag before its allows.
+   */
   readonly except?: readonly string[];
 }
 
@@ -540,12 +543,57 @@ function destinationOf(candidate: Candidate): string | null {
   }
 }
 
-/** Names a firewall denies before its allow-all on this path ("every destination except …"): the exceptions to an `any` entry. */
+const EVERY_EXCEPT = 'every destination except ';
+const EXCEPT = 'except ';
+
+/**
+ * What rules processed before the allow keep out of a path that gets out: names a firewall denies
+ * before its allow-all ("every destination except …"), service tags an NSG denies before its
+ * allows. The exceptions to the entry the path answers for, whatever its kind: a CIDR an NSG
+ * allows after denying the Storage tag reaches that CIDR but Storage's addresses in it.
+ */
 function exceptionsOf(path: EgressPath): readonly string[] {
   const terminal = terminalOf(path.steps).reason;
   const restricted = terminal.kind === 'egress' ? terminal.restrictedTo ?? [] : [];
-  const prefix = 'every destination except ';
-  return restricted.filter((r) => r.startsWith(prefix)).flatMap((r) => r.slice(prefix.length).split(', '));
+  return restricted.flatMap((r) => (r.startsWith(EVERY_EXCEPT) ? r.slice(EVERY_EXCEPT.length).split(', ') : r.startsWith(EXCEPT) ? r.slice(EXCEPT.length).split(', ') : []));
+}
+
+/** One destination of a path's restriction, read back as a reach entry's kind, value and verdict. */
+interface RestrictedDestination {
+  readonly kind: 'cidr' | 'service-tag' | 'fqdn';
+  readonly value: string;
+  readonly verdict: 'internet' | 'unknown';
+}
+
+const CONDITIONAL = / \(only its addresses also in .*\)$/;
+
+/**
+ * The destinations a path that gets out is restricted to, when rules on it name them (an NSG that
+ * allows some prefixes, intersected with what a firewall allows); null when the path is open or
+ * only excepts names. A rule allowing any address on such a path reaches these, not "any public
+ * destination": the NSG rules before the firewall still apply to the packet's destination [NSG]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview. A name
+ * whose addresses the input does not list, allowed only where they fall in the other rule set's
+ * prefixes, is "may reach".
+ */
+function restrictedDestinations(path: EgressPath): readonly RestrictedDestination[] | null {
+  const terminal = terminalOf(path.steps).reason;
+  if (path.verdict !== 'internet' || terminal.kind !== 'egress' || !terminal.restrictedTo) return null;
+  const named = terminal.restrictedTo.filter((r) => !r.startsWith(EXCEPT) && !r.startsWith(EVERY_EXCEPT));
+  if (named.length === 0) return null;
+  return named.map((item): RestrictedDestination => {
+    const conditional = CONDITIONAL.exec(item);
+    const name = conditional ? item.slice(0, conditional.index) : item;
+    const tag = /^service tag (.+)$/.exec(name);
+    const kind = tag ? 'service-tag' : parseCidr(name) ? 'cidr' : 'fqdn';
+    return { kind, value: tag?.[1] ?? name, verdict: conditional ? 'unknown' : 'internet' };
+  });
+}
+
+/** The NSG rules that restrict a path to what they allow, as reach names a rule (`nsg/rule+rule`). */
+function restrictingNsgRules(path: EgressPath): readonly string[] {
+  return path.steps.flatMap((step) => (step.kind === 'nsg' && step.access === 'Partial'
+    ? [`${step.nsg.name}/${step.rules.filter((r) => r.access === 'Allow').map((r) => r.name).join('+')}`] : []));
 }
 
 function pathKey(source: PathSource): string {
@@ -853,12 +901,23 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       if (verdict !== 'internet' && verdict !== 'unknown') continue;
       // Only once listed: the same rule found on another port class's path may get out there.
       listed.add(entryId(candidate));
-      const except = candidate.kind === 'any' && resolved ? exceptionsOf(resolved) : [];
-      allowed.push({
-        kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict,
-        exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], rule: candidate.rule,
-        ...(except.length > 0 ? { except } : {}),
-      });
+      const except = resolved ? exceptionsOf(resolved) : [];
+      const exit = { exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], ...(except.length > 0 ? { except } : {}) };
+      // A rule allowing any address, on a path an NSG restricts: it reaches what the path is restricted to.
+      const restricted = candidate.kind === 'any' && resolved ? restrictedDestinations(resolved) : null;
+      if (restricted && resolved) {
+        const within = restrictingNsgRules(resolved);
+        const rule = within.length > 0 ? `${candidate.rule}, within ${within.join(', ')}` : candidate.rule;
+        for (const d of restricted) {
+          const entry: ReachEntry = { kind: d.kind, value: d.value, ports: candidate.ports, protocols: candidate.protocols, verdict: d.verdict, rule, ...exit,
+            ...(d.verdict === 'unknown' ? { exit: null, egressIps: [] } : {}) };
+          if (listed.has(entryId(entry))) continue;
+          listed.add(entryId(entry));
+          allowed.push(entry);
+        }
+        continue;
+      }
+      allowed.push({ kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict, rule: candidate.rule, ...exit });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
     return { source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId), ...(followsSubnet ? { followsSubnet: true } : {}) };
@@ -926,6 +985,15 @@ export function unrestrictedOn(source: ReachSource): string | null {
  */
 export function openingExceptions(source: ReachSource): readonly string[] {
   return openingEntry(source)?.except ?? [];
+}
+
+/**
+ * An entry's destination in words, with what rules processed before its allow keep out:
+ * "any public destination except evil.example", "20.0.0.0/8 except service tag Storage".
+ */
+export function reachDestinationText(entry: Pick<ReachEntry, 'kind' | 'value' | 'except'>, anyText = 'any public destination'): string {
+  const value = entry.kind === 'any' ? anyText : entry.value;
+  return entry.except && entry.except.length > 0 ? `${value} except ${entry.except.join(', ')}` : value;
 }
 
 /** The entry that makes a source unrestricted (any public destination allowed to the internet), or null. */

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
 import { resolveEgress } from '../../../shared/egress/index';
-import { computeReach, entriesBeyondSubnet, nicsFollowingSubnet } from '../../../shared/egress/reach';
-import type { ReachSource } from '../../../shared/egress/reach';
+import { computeReach, entriesBeyondSubnet, nicsFollowingSubnet, reachDestinationText } from '../../../shared/egress/reach';
+import type { ReachEntry, ReachSource } from '../../../shared/egress/reach';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
 import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel, webDeniesHttpsModel } from './support';
@@ -300,5 +300,59 @@ describe('reach: a NIC whose NSG rules treat ports otherwise than its subnet\'s'
     expect(entriesBeyondSubnet(following[0] as ReachSource, app).map((e) => [e.kind, e.ports, e.protocols, e.rule])).toEqual([
       ['any', ['22'], ['Tcp'], 'no inspection; NSG nsg-app rule allow-ssh-jump allows it'],
     ]);
+  });
+});
+
+describe('reach: what rules before the allow keep out', () => {
+  /** hubSpokeFirewall's estate with an NSG of these outbound rules on subnet `app`. */
+  function behindNsg(firewallRules: Parameters<typeof hubSpokeFirewall>[0], nsgRules: readonly SecurityRule[]): ResolveInput {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    b.peer(spoke, hub);
+    b.peer(hub, spoke);
+    const policy = b.firewallPolicy('fw-policy', firewallRules);
+    b.firewall('fw', { subnetId: b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26'), privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
+    const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+    b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-app', nsgRules) });
+    return input(b.build());
+  }
+
+  it('a firewall rule allowing any address, behind an NSG that allows one prefix: the prefix the firewall lets through, not any public destination', () => {
+    // NSG rules match the packet's original destination, so they still apply to traffic routed to
+    // the firewall (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview):
+    // the subnet reaches 203.0.113.0/24 less what the firewall denies first. Reach used to list the
+    // firewall rule as "any public destination" and call the subnet unrestricted, while every
+    // address outside 203.0.113.0/24 is denied.
+    const estate = behindNsg([
+      networkRule('deny-upper', { destinationAddresses: ['203.0.113.128/25'], action: 'Deny', collection: 'deny', priority: 100 }),
+      networkRule('all', { destinationAddresses: ['*'] }),
+    ], [securityRule('allow-partner', 100, 'Allow', '203.0.113.0/24'), securityRule('deny-internet', 200, 'Deny', 'Internet')]);
+    expect(resolveEgress(estate, { destination: '198.51.100.1' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('denied');
+    const reach = reachOf(estate);
+    expect(reach.unrestricted).toBe(false);
+    expect(reach.allowed.filter((e) => e.kind === 'any')).toEqual([]);
+    expect(reach.allowed[0]).toMatchObject({ kind: 'cidr', value: '203.0.113.0/25', ports: ['443'], verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.10'], rule: 'fw-policy/net/all, within nsg-app/allow-partner' });
+  });
+
+  it('behind an NSG that allows a service tag the input has no prefixes for: the tag, not any public destination', () => {
+    const estate = behindNsg([networkRule('all', { destinationAddresses: ['*'] })],
+      [securityRule('allow-storage', 100, 'Allow', 'Storage'), securityRule('deny-internet', 200, 'Deny', 'Internet')]);
+    const reach = reachOf(estate);
+    expect(reach.unrestricted).toBe(false);
+    expect(entries(reach)).toContainEqual(['service-tag', 'Storage', ['443'], ['TCP'], 'internet', 'fw-policy/net/all, within nsg-app/allow-storage']);
+    expect(reach.allowed.filter((e) => e.kind === 'any')).toEqual([]);
+  });
+
+  it('a prefix an NSG allows after denying a service tag carries the tag as its exception', () => {
+    // "Once traffic matches a rule, processing stops" (NSG overview): the Storage addresses inside
+    // 20.0.0.0/8 are denied. The entry used to read "20.0.0.0/8" alone.
+    const reach = reachOf(natSubnet([
+      securityRule('deny-storage', 100, 'Deny', 'Storage'),
+      securityRule('allow-20', 200, 'Allow', '20.0.0.0/8'),
+      securityRule('deny-internet', 300, 'Deny', 'Internet'),
+    ]));
+    expect(reach.allowed.map((e) => [e.kind, e.value, e.verdict, e.except])).toEqual([['cidr', '20.0.0.0/8', 'internet', ['service tag Storage']]]);
+    expect(reachDestinationText(reach.allowed[0] as ReachEntry)).toBe('20.0.0.0/8 except service tag Storage');
   });
 });
