@@ -85,13 +85,13 @@ export function createDefaultServices(options: DefaultServicesOptions): MainServ
     loadDemo,
     importFiles,
     resolve: (snapshot, destination) => resolveEgress(snapshot, { destination }),
-    reach: (snapshot, sourceId) => {
-      if (sourceId === null) return computeReach(snapshot);
+    reach: (snapshot, sourceId, defaultRoute) => {
+      if (sourceId === null) return computeReach(snapshot, { defaultRoute });
       // Resource IDs are case-insensitive in Azure, and the renderer passes the ID as its path has it.
       const wanted = sourceId.toLowerCase();
       // A subnet's answer comes with its NICs that follow its path but reach more on other ports
       // (followsSubnet): they have no path of their own for the app to show them under.
-      const reach = computeReach(snapshot, { source: (source) => source.id.toLowerCase() === wanted || (source.type === 'nic' && source.subnetId?.toLowerCase() === wanted) });
+      const reach = computeReach(snapshot, { defaultRoute, source: (source) => source.id.toLowerCase() === wanted || (source.type === 'nic' && source.subnetId?.toLowerCase() === wanted) });
       return { ...reach, sources: reach.sources.filter((s) => s.source.id.toLowerCase() === wanted || s.followsSubnet === true) };
     },
     matrix: (snapshot, listText, fileName) => resolveMatrix(snapshot, parseDestinationList(listText, fileName)),

@@ -48,8 +48,11 @@ export interface MainServiceDeps {
   readonly importFiles: (files: readonly ImportedFile[]) => Snapshot | Promise<Snapshot>;
   /** The egress resolver. Throws InputError for a destination it cannot use. */
   readonly resolve: (snapshot: Snapshot, destination: string | null) => ResolveResult;
-  /** What one source (by path source ID) or every source (null) can reach; no match: no sources. */
-  readonly reach: (snapshot: Snapshot, sourceId: string | null) => ReachResult;
+  /**
+   * What one source (by path source ID) or every source (null) can reach; no match: no sources.
+   * `defaultRoute`: the estate's default-route resolve, already held, so it is not resolved again.
+   */
+  readonly reach: (snapshot: Snapshot, sourceId: string | null, defaultRoute?: ResolveResult) => ReachResult;
   /** A destinations list's text → the matrix. Throws InputError naming `fileName` and the line for a bad list. */
   readonly matrix: (snapshot: Snapshot, listText: string, fileName: string) => MatrixResult;
   /**
@@ -285,7 +288,8 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
     }),
 
     reach: ({ estateId, sourceId }) => guarded(async () => {
-      const result = estates.reach(estateId, sourceId, (snapshot) => deps.reach(snapshot, sourceId));
+      // The default route is the estate's cached resolve (a large estate's list holds it already).
+      const result = estates.reach(estateId, sourceId, (snapshot) => deps.reach(snapshot, sourceId, resolveCached(estateId, null)));
       return result ? ok(result) : unknownEstate(estateId);
     }),
 

@@ -15,6 +15,7 @@ import type { GraphCanvas } from '../graph/canvas';
 import { resourceDetails } from '../state/selectors';
 import { testHook } from '../test-hook';
 import { DetailsPanel } from './DetailsPanel';
+import { useReach } from './useReach';
 import { ErrorBanner } from './ErrorBanner';
 import { FlowOverview } from './FlowOverview';
 import { GraphPane } from './GraphPane';
@@ -142,6 +143,8 @@ export function LargeEstate({ api, estate, onClose, onOpenFull }: Props) {
   const onTapBackground = useCallback(() => setSelectedNodeId(null), []);
   const selectedId = selected?.path.source.id ?? null;
   const nodeDetails = selected && selectedNodeId !== null ? resourceDetails(selected.model, selectedNodeId) : null;
+  // "Can reach" for the selected source, asked of the main side as in the whole workspace.
+  const reach = useReach(api, estate.summary.estateId, selectedId);
 
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -210,7 +213,7 @@ export function LargeEstate({ api, estate, onClose, onOpenFull }: Props) {
             activeBandId={band?.bandId ?? null} onBand={pickBand} />
         )}
         <DetailsPanel path={selected?.path ?? null} destination={estate.destination} details={nodeDetails} tour={null}
-          estateFindings={estate.findings} reach={null} model={selected?.model ?? EMPTY_MODEL} />
+          estateFindings={estate.findings} reach={selected ? reach : null} model={selected?.model ?? EMPTY_MODEL} />
       </main>
     </div>
   );

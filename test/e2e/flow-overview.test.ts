@@ -143,6 +143,11 @@ describe('a large estate opened from a file: the flow overview', () => {
     await page.getByTestId('graph').waitFor({ timeout: 30_000 });
     await waitForRenders(page, 1, 60_000);
     await expect(page.getByTestId('flow-svg').count()).resolves.toBe(0);
+    // "Can reach", asked of the main side for the opened source as in the whole workspace: a
+    // source that bypasses every firewall reaches any public destination.
+    await expect.poll(() => page.getByTestId('can-reach').getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
+    await expect(page.getByTestId('reach-unrestricted').textContent()).resolves.toMatch(/^Unrestricted: any public destination/);
+    expect(operations).toContain('reach');
     await shot(page, 'large-band-opened');
     await page.keyboard.press('Escape');
     await page.getByTestId('flow-svg').waitFor();

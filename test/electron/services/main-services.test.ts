@@ -117,6 +117,22 @@ describe('main services', () => {
     expect(reachCalls()).toBe(3);
   });
 
+  it('reach is given the estate\'s cached default-route resolve, not left to resolve the whole estate again', async () => {
+    // A large estate's list holds the default route already; one source's reach then costs its
+    // own what-ifs alone (about 0.1-0.4 s on the 100,000-NIC estate instead of 1.5 s more).
+    const given: unknown[] = [];
+    const { api, resolveCalls } = services({ reach: (snapshot, sourceId, defaultRoute) => { given.push(defaultRoute); return fakeReach(snapshot, sourceId); } });
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error('demo');
+    const { estateId } = opened.value.summary;
+    const resolved = await api.resolve({ estateId, destination: null });
+    if (!resolved.ok) throw new Error(resolved.error.message);
+    const calls = resolveCalls();
+    await api.reach({ estateId, sourceId: opened.value.snapshot.model.subnets[0]?.id ?? '' });
+    expect(given).toEqual([resolved.value]);
+    expect(resolveCalls()).toBe(calls);
+  });
+
   it('resolves a destinations list into a matrix, cached per estate and list text', async () => {
     const { api, matrixCalls } = services();
     const opened = await api.openDemo({ name: 'bank' });
