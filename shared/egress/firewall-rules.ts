@@ -1102,3 +1102,17 @@ export function applicationRuleProtocols(rule: Extract<FirewallRule, { kind: 'ap
 export function applicationRulePorts(rule: Extract<FirewallRule, { kind: 'application' }>): readonly number[] {
   return applicationRuleProtocols(rule).map((t) => t.port);
 }
+
+/**
+ * The Deny rules a flow meets before `rule` that may apply to this source, in processing order:
+ * network rules before application rules, parent policy first, then priority [FWRULES]
+ * https://learn.microsoft.com/azure/firewall/rule-processing. What `rule` allows on a port such a
+ * rule names may be stopped there. A rule the set does not hold: every Deny rule (never fewer).
+ */
+export function denyRulesBefore(ruleSet: FirewallRuleSet, source: SourceAddress, rule: FirewallRule): readonly FirewallRule[] {
+  if (ruleSet.kind === 'not-captured') return [];
+  const context: RuleContext = { ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags };
+  const all = [...ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule), ...ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule)];
+  const at = all.indexOf(rule);
+  return (at < 0 ? all : all.slice(0, at)).filter((r) => r.action === 'Deny' && sourceMatch(specsOf(r, context).source, source) !== 'no');
+}

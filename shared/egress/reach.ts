@@ -13,7 +13,8 @@
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
  * and the VNets it peers with.
  */
-import { firewallRuleSet, allowRulesFor, applicationRulePorts, applicationRuleProtocols, prepareRuleSet } from './firewall-rules';
+import { firewallRuleSet, allowRulesFor, applicationRulePorts, applicationRuleProtocols, denyRulesBefore, prepareRuleSet } from './firewall-rules';
+import type { FirewallRuleSet } from './firewall-rules';
 import { portRangeCovers } from './destination';
 import type { SourceAddress } from './destination';
 import { explainPath } from './explain';
@@ -119,6 +120,8 @@ interface Candidate {
    * https://learn.microsoft.com/azure/firewall/rule-processing
    */
   readonly rest?: StatedPorts | null;
+  /** The firewall rule it comes from, with the rule set it was found in (see `judgedAndRest`). */
+  readonly firewallRule?: { readonly rule: FirewallRule; readonly ruleSet: FirewallRuleSet };
 }
 
 /** Ports and protocols as a rule states them (`TCP`, `Any`, `Https`): what an entry says. */
@@ -466,7 +469,7 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
     const policyName = policyNameOf(index, firewall);
     const ruleSet = prepareRuleSet(firewallRuleSet(index, firewall));
     for (const { rule } of allowRulesFor(ruleSet, source)) {
-      for (const c of candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe)) out.push(withinClass(c, flows));
+      for (const c of candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe)) out.push({ ...withinClass(c, flows), firewallRule: { rule, ruleSet } });
     }
   }
   for (const step of path.steps) {
@@ -797,17 +800,53 @@ function stoppedAtSourceNsg(path: EgressPath): boolean {
 }
 
 /**
- * The rest of a rule whose judged flow is stopped (see `Candidate.rest`): its other ports and
- * protocols, answered "may reach" (`unknown`) rather than left out, so a control never passes on
- * a port nobody resolved.
+ * A candidate as its judged flow speaks for it (see `Candidate.rest`). Stopped: the rule's other
+ * ports and protocols follow, answered "may reach" (`unknown`) rather than left out, so a control
+ * never passes on a port nobody resolved. Got out: the judged flow's answer holds for them too,
+ * unless something on the path may treat them otherwise (a Deny rule processed before the allow
+ * that names one of them, a hop deciding by port): then the entry states the judged port alone
+ * and the rest is "may reach", never claimed as reaching.
  */
-function restOf(candidate: Candidate, resolved: EgressPath | undefined): readonly Candidate[] {
-  if (!candidate.rest || candidate.answer || !resolved || resolved.verdict === 'internet' || resolved.verdict === 'unknown') return [];
-  // Stopped by the source's own NSGs: a port class of their own, whose what-if (sourceFlows) finds
-  // the rule again on the ports they let out; the rule is not what stopped it.
-  if (stoppedAtSourceNsg(resolved)) return [];
-  const rule = `${candidate.rule} (judged on ${candidate.protocol.toUpperCase()} ${candidate.port}, which is stopped; these ports are not resolved)`;
-  return [{ ...candidate, ports: candidate.rest.ports, protocols: candidate.rest.protocols, rule, rest: null, answer: { kind: 'unknown' } }];
+function judgedAndRest(index: ModelIndex, source: SourceAddress | null, candidate: Candidate, resolved: EgressPath | undefined): readonly Candidate[] {
+  const rest = candidate.rest;
+  if (!rest || candidate.answer || !resolved || resolved.verdict === 'unknown') return [candidate];
+  const judgedOn = `${candidate.protocol.toUpperCase()} ${candidate.port}`;
+  const unjudged = (rule: string): Candidate => ({ ...candidate, ports: rest.ports, protocols: rest.protocols, rule, rest: null, answer: { kind: 'unknown' } });
+  if (resolved.verdict !== 'internet') {
+    // Stopped by the source's own NSGs: a port class of their own, whose what-if (sourceFlows) finds
+    // the rule again on the ports they let out; the rule is not what stopped it.
+    if (stoppedAtSourceNsg(resolved)) return [candidate];
+    return [candidate, unjudged(`${candidate.rule} (judged on ${judgedOn}, which is stopped; these ports are not resolved)`)];
+  }
+  const otherwise = restDecidedOtherwise(index, source, candidate, rest, resolved);
+  if (otherwise === null) return [candidate];
+  const judged: Candidate = { ...candidate, ports: [String(candidate.port)], protocols: [candidate.protocol.toUpperCase()], rest: null };
+  return [judged, unjudged(`${candidate.rule} (judged on ${judgedOn}; ${otherwise} may stop these ports, which are not resolved)`)];
+}
+
+/**
+ * What on a path that lets a rule's judged flow out may treat its other ports otherwise, or null:
+ * a Deny rule of a firewall on the path, processed before the allow, that names one of them (first
+ * match wins [FWRULES] https://learn.microsoft.com/azure/firewall/rule-processing), or a hop past
+ * the source that decides by port (an NSG with port rules at an NVA, a load balancer rule).
+ */
+function restDecidedOtherwise(index: ModelIndex, source: SourceAddress | null, candidate: Candidate, rest: StatedPorts, resolved: EgressPath): string | null {
+  const transports = transportsOf(rest.protocols);
+  const intervals = portIntervals(rest.ports);
+  if (candidate.firewallRule && source) {
+    const { rule, ruleSet } = candidate.firewallRule;
+    // A Deny that also names the judged flow treats it and the rest alike (rules match protocol,
+    // port and destination together): the judged answer already holds it (a denied name is an
+    // exception of the entry). Only one naming some of the rest but not the judged flow differs.
+    const deny = denyRulesBefore(ruleSet, source, rule).find((d) => {
+      const ports = portIntervals(d.kind === 'network' ? (d.destinationPorts.length > 0 ? d.destinationPorts : ['*']) : applicationRulePorts(d).map(String));
+      const protocols = d.kind === 'network' ? transportsOf(d.protocols) : ['Tcp' as const];
+      const namesJudged = protocols.includes(candidate.protocol) && ports.some(([l, h]) => l <= candidate.port && candidate.port <= h);
+      return !namesJudged && protocols.some((t) => transports.includes(t)) && ports.some(([l, h]) => intervals.some(([low, high]) => Math.max(l, low) <= Math.min(h, high)));
+    });
+    if (deny) return `Deny rule ${deny.collection}/${deny.name} (processed before it)`;
+  }
+  return portDecidingHop(index, resolved, { ports: rest.ports, protocols: transports, probe: { port: candidate.port, protocol: candidate.protocol } });
 }
 
 /** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
@@ -883,7 +922,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
-  const sources = subjects.map(({ source, path, subnetId, flows, followsSubnet }): ReachSource => {
+  const sources = subjects.map(({ source, path, subnetId, address, flows, followsSubnet }): ReachSource => {
     const key = pathKey(source);
     const open = isOpen(path);
     const list = candidates.get(key) ?? [];
@@ -891,7 +930,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const opening = openedBy === null ? undefined : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path);
     const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening) : [];
     const listed = new Set(allowed.map(entryId));
-    for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : [c, ...restOf(c, resolvedOf(c, answers, key, subnetId))]))) {
+    for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : judgedAndRest(index, address, c, resolvedOf(c, answers, key, subnetId))))) {
       if (listed.has(entryId(candidate))) continue;
       const resolved = resolvedOf(candidate, answers, key, subnetId);
       // A rule allowing any address on TCP 443 alone says what the open path's own entry says.

@@ -181,6 +181,36 @@ describe('reach: a rule with several ports or protocols, judged on one of them',
     expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['*'], ['ICMP'], 'unknown', 'fw-policy/net/ping-partner']]);
   });
 
+  it('the judged port gets out, but an earlier Deny names another of its ports: that port may reach, never claimed', () => {
+    // First match wins (https://learn.microsoft.com/azure/firewall/rule-processing): TCP 3389 to the
+    // partner meets deny-rdp before partner-admin. Judged on TCP 22 (allowed), the entry used to
+    // claim TCP 22 and 3389 both reached the partner.
+    const { b } = hubSpokeFirewall([
+      networkRule('deny-rdp', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: ['*'], destinationPorts: ['3389'] }),
+      networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+    ]);
+    const estate = input(b.build());
+    expect(resolveEgress(estate, { destination: '203.0.113.5:3389/tcp' }).paths.find((p) => p.source.name === 'app')?.verdict).toBe('denied');
+    expect(entries(reachOf(estate))).toEqual([
+      ['cidr', partner, ['22'], ['TCP'], 'internet', 'fw-policy/net/partner-admin'],
+      ['cidr', partner, ['3389'], ['TCP'], 'unknown', 'fw-policy/net/partner-admin (judged on TCP 22; Deny rule deny/deny-rdp (processed before it) may stop these ports, which are not resolved)'],
+    ]);
+  });
+
+  it('a Deny processed after the allow, or one that names the judged port too, leaves the entry whole', () => {
+    // After: the allow has matched first. Both ports: the judged flow met it as the others do.
+    const after = hubSpokeFirewall([
+      networkRule('partner-admin', { priority: 100, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+      networkRule('deny-rdp', { action: 'Deny', priority: 200, collection: 'deny', destinationAddresses: ['*'], destinationPorts: ['3389'] }),
+    ]);
+    expect(entries(reachOf(input(after.b.build())))).toEqual([['cidr', partner, ['22', '3389'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+    const both = hubSpokeFirewall([
+      networkRule('deny-other', { action: 'Deny', priority: 100, collection: 'deny', destinationAddresses: ['198.51.100.0/24'], destinationPorts: ['22', '3389'] }),
+      networkRule('partner-admin', { priority: 200, destinationAddresses: [partner], destinationPorts: ['22', '3389'] }),
+    ]);
+    expect(entries(reachOf(input(both.b.build())))).toEqual([['cidr', partner, ['22', '3389'], ['TCP'], 'internet', 'fw-policy/net/partner-admin']]);
+  });
+
   it('ports that all get out stay one entry, as the rule states them', () => {
     const { b } = hubSpokeFirewall([networkRule('partner-admin', { protocols: ['TCP', 'UDP'], destinationAddresses: [partner], destinationPorts: ['22', '3389'] })]);
     expect(entries(reachOf(input(b.build())))).toEqual([['cidr', partner, ['22', '3389'], ['TCP', 'UDP'], 'internet', 'fw-policy/net/partner-admin']]);
