@@ -11,11 +11,25 @@
 import { open } from 'node:fs/promises';
 
 /**
- * Elements stringified per piece: a few hundred kB of text for resolve paths. Pieces of
- * megabytes go to V8's large-object space and live until a full GC: 64 keeps the peak RSS of a
- * 180 MB output where writing it element by element kept it, 1,024 added 0.7 GB.
+ * Elements asked of a BatchedArray at a time (and the most in one piece): a few hundred kB of
+ * text for resolve paths. Batches of megabytes go to V8's large-object space and live until a
+ * full GC: 64 keeps the peak RSS of a 180 MB output where writing it element by element kept it,
+ * 1,024 added 0.7 GB.
  */
 const BATCH = 64;
+
+/**
+ * Characters of JSON text aimed at per piece written: a batch is stringified in pieces of as many
+ * elements as make about this much (from the previous piece's size). Writing a piece flattens
+ * JSON.stringify's rope into one string, two bytes a character when any text is not Latin-1 (the
+ * resolve output's "→"): a string over 128 kB goes to V8's large-object space, freshly mapped
+ * memory each time, so 64 paths per piece page-faulted ~90,000 times (~0.3 s of system time) on
+ * the 100,000-NIC estate's output. Pieces of ~32,000 characters stay below that size (a few
+ * more scavenges instead) with room for elements larger than the ones before them.
+ */
+const PIECE_CHARS = 32 * 1024;
+/** Elements in the first piece (about 33,000 characters of resolve paths). */
+const FIRST_PIECE = 6;
 
 /** What JSON.stringify leaves out of an object (and turns into null in an array). */
 function isOmitted(value: unknown): boolean {
@@ -85,11 +99,20 @@ export function* prettyJsonChunks(value: unknown): Generator<string, void, undef
       continue;
     }
     yield `${pending}  ${JSON.stringify(key)}: [\n`;
+    let piece = FIRST_PIECE;
     for (let start = 0; start < list.length; start += BATCH) {
       const end = Math.min(start + BATCH, list.length);
-      // Two pieces, not one concatenation: a concatenated string is copied again before encoding.
-      yield elementsText(key, list.batch(start, end));
-      yield end < list.length ? ',\n' : '\n';
+      const elements = list.batch(start, end);
+      let at = 0;
+      do {
+        const next = Math.min(at + piece, elements.length);
+        const text = elementsText(key, at === 0 && next === elements.length ? elements : elements.slice(at, next));
+        // Two pieces, not one concatenation: a concatenated string is copied again before encoding.
+        yield text;
+        yield next < elements.length || end < list.length ? ',\n' : '\n';
+        piece = Math.max(1, Math.min(BATCH, Math.floor(((next - at) * PIECE_CHARS) / Math.max(text.length, 1))));
+        at = next;
+      } while (at < elements.length);
     }
     pending = `  ]${separator}`;
   }

@@ -85,6 +85,18 @@ describe('writePrettyJson', () => {
 });
 
 describe('BatchedArray', () => {
+  it('elements whose size jumps (tiny, then 100,000 characters, then tiny) are written whole and in order, in pieces sized to them', () => {
+    // Pieces are sized from the previous piece's length (to stay under V8's large-object size):
+    // a jump either way must neither split an element nor drop or repeat one.
+    const all = Array.from({ length: 400 }, (_, i) => ({ i, text: (i >= 100 && i < 110 ? 'x\u2192'.repeat(50_000) : `e${i}`) }));
+    const pieces = [...prettyJsonChunks({ list: new BatchedArray(all.length, (start, end) => all.slice(start, end)) })];
+    expect(pieces.join('')).toBe(JSON.stringify({ list: all }, null, 2));
+    // After the large elements, small ones are again gathered into pieces of many elements.
+    const lastPieces = pieces.slice(-10).filter((p) => p.length > 10);
+    expect(lastPieces.every((p) => p.length < 70_000)).toBe(true);
+    expect(Math.max(...pieces.slice(0, 4).map((p) => p.length))).toBeLessThan(70_000);
+  });
+
   it('is written as its whole array, each batch made only when it is written', () => {
     const all = Array.from({ length: 1000 }, (_, i) => ({ i, text: `element ${i} \u2192` }));
     const asked: [number, number][] = [];
