@@ -212,11 +212,13 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     snatPrivateRanges: { optional: 'strings?' }, snatAutoLearnPrivateRanges: { optional: 'boolean' },
     // Added with threat intelligence / DNS proxy reading; absent in older snapshots (= not said).
     threatIntelMode: { optional: 'string?' }, dnsProxyEnabled: { optional: 'boolean?' },
+    // Absent in older snapshots (= captured).
+    rulesCaptured: { optional: 'boolean' },
   }),
   firewallPolicies: resource('firewallPolicy', {
     basePolicyId: 'id?', snatPrivateRanges: 'strings?', threatIntelMode: 'string?', ruleCollectionGroupIds: 'ids',
     snatAutoLearnPrivateRanges: { optional: 'boolean' }, loadedRuleCollectionGroupIds: { optional: 'ids' },
-    dnsProxyEnabled: { optional: 'boolean?' },
+    dnsProxyEnabled: { optional: 'boolean?' }, ruleCollectionGroupsCaptured: { optional: 'boolean' },
   }),
   networkSecurityGroups: resource('networkSecurityGroup', {
     securityRules: { list: {
@@ -248,7 +250,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
-  ipGroups: resource('ipGroup', { ipAddresses: 'strings' }),
+  ipGroups: resource('ipGroup', { ipAddresses: 'strings', ipAddressesCaptured: { optional: 'boolean' } }),
   privateEndpoints: resource('privateEndpoint', {
     subnetId: 'id?', networkInterfaceIds: 'ids',
     connections: { list: { id: 'id', name: 'string', privateLinkServiceId: 'id?', groupIds: 'strings', status: 'string', manual: 'boolean' } },

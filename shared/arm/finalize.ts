@@ -33,10 +33,15 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   },
   azureFirewall: {
     ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null,
-    firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [],
+    // rulesCaptured: false until a copy holds the classic rule collection lists (see AzureFirewall).
+    firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [], rulesCaptured: false,
     snatPrivateRanges: null, snatAutoLearnPrivateRanges: false,
   },
-  firewallPolicy: { ...COMMON, kind: 'firewallPolicy', basePolicyId: null, snatPrivateRanges: null, snatAutoLearnPrivateRanges: false, threatIntelMode: null, rules: [], ruleCollectionGroupIds: [], loadedRuleCollectionGroupIds: [] },
+  // ruleCollectionGroupsCaptured: false until a copy lists its groups or a group is listed on its own.
+  firewallPolicy: {
+    ...COMMON, kind: 'firewallPolicy', basePolicyId: null, snatPrivateRanges: null, snatAutoLearnPrivateRanges: false, threatIntelMode: null, rules: [],
+    ruleCollectionGroupIds: [], ruleCollectionGroupsCaptured: false, loadedRuleCollectionGroupIds: [],
+  },
   networkSecurityGroup: { ...COMMON, kind: 'networkSecurityGroup', securityRules: [] },
   loadBalancer: { ...COMMON, kind: 'loadBalancer', skuName: 'Unknown', frontendIpConfigurations: [], backendAddressPools: [], loadBalancingRules: [], outboundRules: [] },
   virtualNetworkGateway: {
@@ -45,7 +50,8 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   },
   virtualHub: { ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [] },
   virtualWan: { ...COMMON, kind: 'virtualWan', virtualHubIds: [] },
-  ipGroup: { ...COMMON, kind: 'ipGroup', ipAddresses: [] },
+  // ipAddressesCaptured: false until a copy holds `ipAddresses`.
+  ipGroup: { ...COMMON, kind: 'ipGroup', ipAddresses: [], ipAddressesCaptured: false },
   privateEndpoint: {
     ...COMMON, kind: 'privateEndpoint', subnetId: null, networkInterfaceIds: [], connections: [], customDnsConfigs: [], ipConfigurations: [],
     privateDnsZoneGroups: [],

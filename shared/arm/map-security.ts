@@ -212,6 +212,16 @@ function classicRules(node: JsonNode): readonly FirewallRule[] | undefined {
   return rules;
 }
 
+/**
+ * The classic rules and whether this copy held them: a copy without either list (a projection, a
+ * stub) says nothing of them, and if no copy does, finalize marks them not captured (the rules are
+ * unknown, never "none") [FWRULES] https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+function classicRulesOf(node: JsonNode): { readonly rules?: readonly FirewallRule[]; readonly rulesCaptured?: boolean } {
+  const rules = classicRules(node);
+  return rules === undefined ? {} : { rules, rulesCaptured: true };
+}
+
 /** `sku.name` parsed; absent or unrecognised, a firewall with a `virtualHub` reference is a hub firewall. */
 function firewallSkuName(raw: string | undefined, inHub: boolean): FirewallSkuName | undefined {
   const parsed = raw === undefined ? undefined : parseFirewallSkuName(raw);
@@ -242,7 +252,7 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
           const address = optString(a, 'address');
           return address === undefined ? [] : [address];
         }),
-    rules: classicRules(node),
+    ...classicRulesOf(node),
     ...classicSnat(node),
     // Classic firewalls only (a policy's own setting wins when one is attached): threat
     // intelligence in Deny mode drops known-malicious traffic before any rule [FWTI]
@@ -369,6 +379,10 @@ export function mapFirewallPolicy(store: DraftStore, node: JsonNode, base: BaseF
     dnsProxyEnabled: dns === undefined ? undefined : optBool(dns, 'enableProxy'),
     rules: groups.rules,
     ruleCollectionGroupIds: groups.ids,
+    // A copy that lists `ruleCollectionGroups` (even `[]`) says which groups the policy has; one
+    // without the key (a stub `{ id, name, type }`, a projection) says nothing, and if no copy and
+    // no group listed on its own does, the policy's rules are not known.
+    ruleCollectionGroupsCaptured: groups.ids === undefined ? undefined : true,
     loadedRuleCollectionGroupIds: groups.loadedIds,
   });
 }
@@ -387,6 +401,7 @@ export function standaloneRuleCollectionGroup(store: DraftStore, node: JsonNode,
     attach: (s) => s.update('firewallPolicy', parentId, (policy) => ({
       ...policy,
       ruleCollectionGroupIds: [...new Set([...(policy.ruleCollectionGroupIds ?? []), id])],
+      ruleCollectionGroupsCaptured: true,
       // Listed on its own, the group was loaded: with no filter collections it adds no rules, and
       // the policy's rule set is still complete (default deny) [FWRULES].
       loadedRuleCollectionGroupIds: [...new Set([...(policy.loadedRuleCollectionGroupIds ?? []), id])],
@@ -420,5 +435,7 @@ export function mapIpGroup(store: DraftStore, node: JsonNode, base: BaseFields):
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'ipGroup',
     ipAddresses,
+    // Without `ipAddresses` the group's addresses are not known (not "none": see IpGroup).
+    ipAddressesCaptured: ipAddresses === undefined ? undefined : true,
   });
 }

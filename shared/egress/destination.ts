@@ -71,6 +71,14 @@ export interface SourceAddress {
    * https://learn.microsoft.com/azure/virtual-network/application-security-groups
    */
   readonly applicationSecurityGroupIds?: readonly ResourceId[];
+  /**
+   * Where the sender's names are resolved: its VNet (whose `dnsServers` apply) and the NIC's own
+   * DNS servers, which replace the VNet's for its VM [NICDNS]. Read for FQDN network rules, which
+   * hold only when the client resolves through the firewall's DNS proxy [FWDNS]
+   * https://learn.microsoft.com/azure/firewall/dns-settings. Absent for sources built without a
+   * subnet (by hand): read as resolving through the firewall.
+   */
+  readonly dns?: { readonly virtualNetworkId: ResourceId; readonly nicDnsServers?: readonly string[] };
 }
 
 /** A rule's address entry, parsed once: `*`/`Any`, a service tag, or a CIDR / IP. */

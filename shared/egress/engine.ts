@@ -25,8 +25,8 @@ import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
-import { evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
-import type { FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
+import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
+import type { ClientDns, FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
@@ -1255,7 +1255,10 @@ function threatIntelText(ctx: EngineContext, firewall: AzureFirewall): string {
   return `Azure Firewall ${firewall.name} has threat intelligence in Deny mode: traffic to known-malicious IP addresses and FQDNs is dropped before any rule is processed. The rules allow ${ctx.traffic.protocol} ${ctx.traffic.port} to ${what}; whether Microsoft's threat intelligence feed lists a destination cannot be evaluated from the snapshot.`;
 }
 
-/** Caveats on FQDN network rules (no DNS proxy, Basic SKU): the verdict stands, the finding says why it may not hold. */
+/**
+ * Caveats on FQDN network rules (no DNS proxy, Basic SKU): the finding says why such a rule may not
+ * hold (without DNS proxy a decision by one is `unknown`; on Basic it matches nothing) and how to fix it.
+ */
 function firewallNotes(firewall: AzureFirewall, notes: readonly FirewallNote[]): readonly Finding[] {
   return notes.map((note) => {
     const basic = note.kind === 'fqdn-basic-sku';
@@ -1269,6 +1272,31 @@ function firewallNotes(firewall: AzureFirewall, notes: readonly FirewallNote[]):
   });
 }
 
+/** [FWDNS] DNS proxy, and the VNet DNS servers it needs. */
+const FIREWALL_DNS_DOC = 'https://learn.microsoft.com/azure/firewall/dns-settings';
+
+/**
+ * How the source resolves names, for FQDN network rules: through the firewall's DNS proxy only
+ * when its DNS servers (the NIC's own, else its VNet's; none = Azure-provided DNS) are all the
+ * firewall's private IP. "To enable DNS proxy, you must configure your virtual network DNS servers
+ * setting to use the firewall private IP address" [FWDNS]; otherwise the client "may travel to a
+ * DNS server at a different time or return a different response compared to that of the firewall".
+ */
+function clientDns(ctx: EngineContext, source: SourceAddress, firewall: AzureFirewall): ClientDns {
+  const dns = source.dns;
+  if (!dns) return { kind: 'firewall' };
+  const vnet = ctx.index.virtualNetworks.get(dns.virtualNetworkId);
+  const servers = (dns.nicDnsServers ?? vnet?.dnsServers ?? []).map((s) => s.trim());
+  const firewallIps = [...firewall.ipConfigurations.map((c) => c.privateIpAddress), firewall.hubPrivateIpAddress].filter((ip): ip is string => !!ip);
+  if (servers.length > 0 && servers.every((s) => firewallIps.includes(s))) return { kind: 'firewall' };
+  const owner = dns.nicDnsServers ? 'the sending NIC' : `virtual network ${vnet?.name ?? dns.virtualNetworkId}`;
+  const used = servers.length === 0 ? 'Azure-provided DNS' : servers.join(', ');
+  return {
+    kind: 'other',
+    fact: `the DNS servers of ${owner} (${used}) are not the firewall's private IP (${firewallIps.join(', ') || 'not in the snapshot'}), so the client does not resolve through the firewall's DNS proxy and may get other addresses than the firewall does (${FIREWALL_DNS_DOC})`,
+  };
+}
+
 /** The firewall's rules for this flow; null when the walk goes on. */
 function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   let ruleSet = ctx.firewallRules.get(firewall);
@@ -1279,7 +1307,10 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   // Sources the rules cannot tell apart (same match on every rule's source side) share one decision.
   const rules = ruleSet;
   // Keyed by the signature itself (a kept string: no key built per source); the rule set owns no other memo entry.
-  const decision = memoize(ctx, rules, sourceSignature(rules, trail.source), () => evaluateFirewallRules(rules, ctx.traffic, trail.source));
+  // With FQDN network rules behind DNS proxy, how the source resolves names is part of the key.
+  const dns = dependsOnClientDns(rules) ? clientDns(ctx, trail.source, firewall) : null;
+  const key = dns?.kind === 'other' ? `${sourceSignature(rules, trail.source)}\u0000${dns.fact}` : sourceSignature(rules, trail.source);
+  const decision = memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, trail.source, dns ?? undefined));
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
   if (decision.notes) {
@@ -1338,7 +1369,8 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
     case 'not-captured':
       // Rules that were not read could allow or deny anything: unknown, never assumed to allow.
       trail.finding('firewall-rules-not-captured', 'warning', `Azure Firewall ${firewall.name}: ${decision.reason}, so whether it allows internet traffic is not known.`,
-        'Capture the firewall policy and its rule collection groups.', [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
+        policyId ? 'Capture the firewall policy and its rule collection groups.' : 'Capture the firewall with its rule collections (az network firewall show -o json prints them).',
+        [firewall.id, ...(policyId ? [policyId] : [])], DOCS.firewallRules);
       return trail.end({ kind: 'undecided', resourceId: policyId ?? firewall.id, rule: `Firewall ${firewall.name}: rules not captured`,
         missingFact: `the rules of firewall ${firewall.name} (${decision.reason}), which decide whether it allows ${ctx.flow.destination}`, docs: DOCS.firewallRules });
   }

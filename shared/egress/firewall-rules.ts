@@ -135,6 +135,11 @@ export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): Fir
   // Basic has no DNS proxy, so no FQDN network rules, and its threat intelligence only alerts [FWBASIC].
   const basic = firewall.skuTier === 'Basic';
   if (!firewall.firewallPolicyId) {
+    // Rule collections the input does not hold are not "no rules": default deny applies to rules
+    // that exist and were read [FWRULES], so the verdict is not known.
+    if (firewall.rulesCaptured === false) {
+      return { kind: 'not-captured', reason: `the rule collections of firewall ${firewall.name} (networkRuleCollections, applicationRuleCollections) were not captured` };
+    }
     return {
       kind: 'rules', rules: firewall.rules, policyIds: [], ipGroups,
       threatIntelDeny: !basic && isDeny(firewall.threatIntelMode),
@@ -152,6 +157,10 @@ export function firewallRuleSet(index: ModelIndex, firewall: AzureFirewall): Fir
   while (policyId && !chain.includes(policyId)) {
     const policy = index.firewallPolicies.get(policyId);
     if (!policy) return { kind: 'not-captured', reason: `firewall policy ${policyId} is not in the snapshot` };
+    // A stub of the policy (no `ruleCollectionGroups`) does not say it has no groups.
+    if (policy.ruleCollectionGroupsCaptured === false) {
+      return { kind: 'not-captured', reason: `the rule collection groups of firewall policy ${policy.name} were not captured (the input holds the policy without its ruleCollectionGroups)` };
+    }
     const loaded = new Set(policy.loadedRuleCollectionGroupIds);
     const missing = policy.ruleCollectionGroupIds.filter((id) => !loaded.has(id));
     if (missing.length > 0 && missing.length === policy.ruleCollectionGroupIds.length) {
@@ -222,14 +231,23 @@ interface AddressSpec {
   readonly any: boolean;
   /** Lower-case service tags (`internet`, `virtualnetwork`, `azurecloud.westeurope`, ...). */
   readonly tags: readonly string[];
+  /**
+   * Tags (as written) whose meaning in a firewall rule Azure does not document: every tag in a
+   * source field (service tags are for "the network rules destination field" [FWTAG]), and in a
+   * destination `Internet` / `VirtualNetwork`, which the service tags table marks "No" under
+   * "Usable in Azure Firewall rules" [TAG]. What they match is not known: a decision that depends
+   * on them is `unknown`, never read as "every address" or "every VNet source".
+   */
+  readonly unsupportedTags: readonly string[];
+  readonly side: 'source' | 'destination';
   /** Addresses and ranges written in the rule or its IP groups. */
   readonly v4: Ipv4Set;
-  /** The prefixes of the tags (other than `Internet`) the service tag data lists. */
+  /** The prefixes of the tags (other than unsupported ones) the service tag data lists. */
   readonly tagV4: Ipv4Set;
   readonly tagV6: readonly Ipv6Cidr[];
   /**
-   * Tags (other than `Internet`, as written) with prefix data, and without: those may cover any
-   * public address [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+   * Tags (other than unsupported ones, as written) with prefix data, and without: those may cover
+   * any public address [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
    */
   readonly knownTags: readonly string[];
   readonly unknownTags: readonly string[];
@@ -251,9 +269,17 @@ function parseAddress(entry: string): Ipv4Set | Ipv6Cidr | null {
   return cidr.version === 4 ? Ipv4Set.fromCidr(cidr) : cidr;
 }
 
-function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, emptyIsAny: boolean,
+/**
+ * [TAG] "Available service tags" table, column "Usable in Azure Firewall rules": `Internet` and
+ * `VirtualNetwork` are "No" (lower-case).
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
+ */
+const TAGS_NOT_FOR_FIREWALL_RULES: ReadonlySet<string> = new Set(['internet', 'virtualnetwork']);
+
+function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[], ipGroups: ReadonlyMap<ResourceId, IpGroup>, side: 'source' | 'destination',
   serviceTags: ServiceTagIndex | undefined): AddressSpec {
-  let any = emptyIsAny && addresses.length === 0 && groupIds.length === 0;
+  // An empty source with IP groups is the groups' addresses; with nothing at all, any source.
+  let any = side === 'source' && addresses.length === 0 && groupIds.length === 0;
   const tags: string[] = [];
   const written: string[] = [];
   const v6: Ipv6Cidr[] = [];
@@ -279,16 +305,22 @@ function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[]
   for (const id of groupIds) {
     const group = ipGroups.get(id);
     // A group with no addresses contributes nothing: "If you delete all the IP addresses in an IP
-    // Group while it is still in use in a rule, that rule is skipped" [FWIPG].
-    if (group) for (const entry of group.ipAddresses) add(entry, true);
+    // Group while it is still in use in a rule, that rule is skipped" [FWIPG]. That holds for a
+    // group known to be empty; one whose addresses the input lacks (a stub) is as unknown as a
+    // group that is not in the input at all.
+    if (group && group.ipAddressesCaptured !== false) for (const entry of group.ipAddresses) add(entry, true);
     else missingIpGroupIds.push(id);
   }
   let tagV4 = Ipv4Set.empty();
   const tagV6: Ipv6Cidr[] = [];
   const knownTags: string[] = [];
   const unknownTags: string[] = [];
+  const unsupportedTags: string[] = [];
   written.forEach((tag, i) => {
-    if (tags[i] === 'internet') return;
+    if (side === 'source' || TAGS_NOT_FOR_FIREWALL_RULES.has(tags[i] ?? '')) {
+      unsupportedTags.push(tag);
+      return;
+    }
     const prefixes = serviceTags?.prefixes(tag) ?? null;
     if (prefixes) {
       tagV4 = tagV4.union(prefixes);
@@ -301,7 +333,7 @@ function buildSpec(addresses: readonly string[], groupIds: readonly ResourceId[]
       unknownTags.push(tag);
     }
   });
-  return { any, tags, v4, tagV4, tagV6, knownTags, unknownTags, v6, missingIpGroupIds };
+  return { any, tags, unsupportedTags, side, v4, tagV4, tagV6, knownTags, unknownTags, v6, missingIpGroupIds };
 }
 
 type RuleSpecs = { readonly source: AddressSpec; readonly destination: AddressSpec | null };
@@ -319,7 +351,71 @@ interface RuleContext {
 /** One flow's evaluation: how FQDN network rules resolve, and the caveats met on the way. */
 interface EvalContext extends RuleContext {
   readonly fqdnMode: FqdnNetworkRuleMode;
+  readonly clientDns: ClientDns;
   readonly notes: FirewallNote[];
+}
+
+/**
+ * Whether the source resolves names through the firewall's DNS proxy: `firewall` (its DNS servers
+ * are the firewall's private IP), or `other`, with the fact that says it does not (Azure-provided
+ * DNS, other servers). "To enable DNS proxy, you must configure your virtual network DNS servers
+ * setting to use the firewall private IP address" [FWDNS] https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+export type ClientDns = { readonly kind: 'firewall' } | { readonly kind: 'other'; readonly fact: string };
+
+const CLIENT_USES_FIREWALL_DNS: ClientDns = { kind: 'firewall' };
+
+const clientDnsMatters = new WeakMap<FirewallRuleSet, boolean>();
+
+/**
+ * Whether a decision may depend on how the source resolves names (ClientDns): DNS proxy is on and
+ * some network rule names FQDNs. Without the proxy every FQDN network rule is uncertain anyway.
+ */
+export function dependsOnClientDns(ruleSet: FirewallRuleSet): boolean {
+  if (ruleSet.kind === 'not-captured' || (ruleSet.fqdnNetworkRules ?? 'proxy') !== 'proxy') return false;
+  let found = clientDnsMatters.get(ruleSet);
+  if (found === undefined) {
+    found = ruleSet.rules.some((r) => r.kind === 'network' && r.destinationFqdns.length > 0);
+    clientDnsMatters.set(ruleSet, found);
+  }
+  return found;
+}
+
+/**
+ * Why an FQDN network rule naming a host may not match the client's connection to it, or null
+ * when it does: the rule matches the addresses the firewall resolves the name to [FWFQDNNET], the
+ * client connects to the addresses it resolved, and only when the client asks the firewall's DNS
+ * proxy are they known to agree. "You must enable DNS Proxy to use FQDNs in your network rules";
+ * without it "DNS requests from the client may travel to a DNS server at a different time or
+ * return a different response compared to that of the firewall" [FWDNS].
+ */
+function fqdnUncertainty(context: EvalContext): string | null {
+  if (context.fqdnMode === 'no-proxy') {
+    return `DNS proxy is not enabled on the firewall, so the firewall resolves the name itself and the client may get other addresses (CDN, geo-DNS; ${FQDN_NETWORK_DOC})`;
+  }
+  return context.fqdnMode === 'proxy' && context.clientDns.kind === 'other' ? context.clientDns.fact : null;
+}
+
+/**
+ * Why an FQDN network rule may match a destination it does not name: it matches addresses, and
+ * "cannot discern between two FQDNs that resolve to the same IP address" [FWFQDNNET].
+ */
+function sharedAddressText(rule: NetworkRule, destination: string): string {
+  return `${fqdnRuleText(rule)} ${rule.action === 'Allow' ? 'allows' : 'denies'} the addresses the firewall resolves those names to, and an FQDN network rule cannot tell apart names that resolve to one address (${FQDN_NETWORK_DOC}): ${destination} may be one of them`;
+}
+
+/** An FQDN rule may match first (`why`); otherwise `decider` (or, without one, default deny) decides the other way. */
+function maybeDecision(rule: NetworkRule, why: string, decider: FirewallRule | undefined, allowed: boolean): FirewallDecision {
+  const otherwise = decider ? `rule ${decider.collection}/${decider.name} ${allowed ? 'allows' : 'denies'} it` : allowed ? 'it is allowed' : 'no rule allows it (default deny)';
+  return { kind: 'unknown', rule, missingIpGroupIds: [], missingServiceTags: [], reason: `${why}; otherwise ${otherwise}` };
+}
+
+/** Why `rule` may or may not match `destination` (named `name`, or null for a bare IP). */
+function maybeMatchText(rule: NetworkRule, name: string | null, destination: string, context: EvalContext): string {
+  const why = name !== null && namesName(rule, name) ? fqdnUncertainty(context) : null;
+  return why === null
+    ? sharedAddressText(rule, destination)
+    : `${fqdnRuleText(rule)} ${rule.action === 'Allow' ? 'allows' : 'denies'} ${destination} only at the addresses the firewall resolves it to, and ${why}`;
 }
 
 /** Whether the rule's FQDNs can match at all: not on Basic, which has no DNS proxy [FWBASIC]. */
@@ -329,9 +425,10 @@ function fqdnsActive(context: EvalContext): boolean {
 
 /**
  * Records why a decision by an FQDN network rule needs a caveat. Basic: the rule matches nothing
- * ("no FQDN network rules", [FWBASIC]). Without DNS proxy: the verdict stands (Learn recommends
- * the proxy, it does not say the rule fails), but the firewall resolves the name itself and the
- * client may get other addresses (CDN, geo-DNS) [FWFQDNNET].
+ * ("no FQDN network rules", [FWBASIC]). Without DNS proxy ("You must enable DNS Proxy to use FQDNs
+ * in your network rules" [FWFQDNNET]) the firewall resolves the name itself and the client may get
+ * other addresses (CDN, geo-DNS): the decision is `unknown` (fqdnUncertainty) and the note says how
+ * to fix it.
  */
 function noteFqdnRule(rule: NetworkRule, context: EvalContext): void {
   if (context.fqdnMode === 'proxy' || context.notes.some((n) => n.rule === rule)) return;
@@ -355,9 +452,8 @@ function specsOf(rule: FirewallRule, context: RuleContext): RuleSpecs {
   }
   let specs = byRule.get(rule);
   if (!specs) {
-    // An empty source with IP groups is the groups' addresses, not "any".
-    const source = buildSpec(rule.sourceAddresses, rule.sourceIpGroupIds, ipGroups, true, serviceTags);
-    const destination = rule.kind === 'network' ? buildSpec(rule.destinationAddresses, rule.destinationIpGroupIds, ipGroups, false, serviceTags) : null;
+    const source = buildSpec(rule.sourceAddresses, rule.sourceIpGroupIds, ipGroups, 'source', serviceTags);
+    const destination = rule.kind === 'network' ? buildSpec(rule.destinationAddresses, rule.destinationIpGroupIds, ipGroups, 'destination', serviceTags) : null;
     specs = { source, destination };
     byRule.set(rule, specs);
   }
@@ -369,7 +465,9 @@ function knownOrMissing(known: boolean, spec: AddressSpec): Match {
 }
 
 /**
- * Every source prefix must lie inside the rule's sources (`VirtualNetwork` covers any VNet source).
+ * Every source prefix must lie inside the rule's sources. A service tag there (`VirtualNetwork`)
+ * is not documented for firewall rules [FWTAG]: unless the rule's addresses already cover the
+ * source, whether it matches is `unknown`.
  * `partial`: the rule names some of the source's addresses only (a subnet entry stands for any
  * NIC in the subnet, and the firewall matches each packet's source address [FWRULES]), so whether
  * it applies depends on the workload's own address.
@@ -377,11 +475,12 @@ function knownOrMissing(known: boolean, spec: AddressSpec): Match {
 type SourceMatch = Match | 'partial';
 
 function sourceMatch(spec: AddressSpec, source: SourceAddress): SourceMatch {
-  if (spec.any || spec.tags.includes('virtualnetwork')) return 'yes';
+  if (spec.any) return 'yes';
   const known = source.cidrs.length > 0 && source.cidrs.every((c) =>
     (c.version === 4 ? spec.v4.containsSet(Ipv4Set.fromCidr(c)) : spec.v6.some((r) => cidrContainsCidr(r, c))));
   const match = knownOrMissing(known, spec);
   if (match !== 'no') return match;
+  if (spec.unsupportedTags.length > 0) return 'unknown';
   const overlaps = source.cidrs.some((c) =>
     (c.version === 4 ? spec.v4.overlaps(Ipv4Set.fromCidr(c)) : spec.v6.some((r) => cidrContainsCidr(r, c) || cidrContainsCidr(c, r))));
   return overlaps ? 'partial' : 'no';
@@ -398,21 +497,24 @@ function partialSourceDecision(rule: FirewallRule, source: SourceAddress): Firew
 
 /**
  * Whether the rule's destination covers one address. A tag without prefix data may cover any
- * public address (service tags list public Azure ranges [TAG]), so for those the answer is open.
+ * public address (service tags list public Azure ranges [TAG]), so for those the answer is open;
+ * so it is for a tag not documented for firewall rules, except that `Internet` ("outside the
+ * virtual network and reachable by the public internet" [TAG]) never holds a non-public address.
  */
 function destinationMatchesAddress(spec: AddressSpec, ip: IpAddress): Match {
-  if (spec.any || spec.tags.includes('internet')) return 'yes';
+  if (spec.any) return 'yes';
   const known = ip.version === 4
     ? spec.v4.contains(ip.value) || spec.tagV4.contains(ip.value)
     : spec.v6.some((c) => cidrContainsIp(c, ip)) || spec.tagV6.some((c) => cidrContainsIp(c, ip));
   if (known) return 'yes';
   if (spec.missingIpGroupIds.length > 0) return 'unknown';
+  if (spec.unsupportedTags.some((t) => t.toLowerCase() !== 'internet' || isPublicIp(ip))) return 'unknown';
   return spec.unknownTags.length > 0 && isPublicIp(ip) ? 'unknown' : 'no';
 }
 
-/** The part of the IPv4 space a destination spec certainly names (tags without data excluded). */
+/** The part of the IPv4 space a destination spec certainly names (tags without data, and unsupported tags, excluded). */
 function destinationSet(spec: AddressSpec): Ipv4Set {
-  return spec.any || spec.tags.includes('internet') ? Ipv4Set.all() : spec.v4.union(spec.tagV4);
+  return spec.any ? Ipv4Set.all() : spec.v4.union(spec.tagV4);
 }
 
 function protocolCovers(protocols: readonly string[], protocol: 'Tcp' | 'Udp'): boolean {
@@ -431,34 +533,68 @@ const DEFAULT_APP_PORTS: Readonly<Record<string, number>> = { http: 80, https: 4
 
 /** Application protocols look like `Https:443`, `Http`, `mssql:1433`; they are TCP only. */
 function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec): boolean {
-  if (traffic.protocol !== 'Tcp') return false;
-  if (rule.protocols.length === 0) return traffic.port === 443 || traffic.port === 80;
-  return rule.protocols.some((p) => {
-    const [type = '', portText] = p.split(':');
-    const port = portText === undefined ? DEFAULT_APP_PORTS[type.trim().toLowerCase()] : Number(portText);
-    return port === traffic.port;
-  });
+  return traffic.protocol === 'Tcp' && applicationRuleProtocols(rule).some((t) => t.port === traffic.port);
+}
+
+/**
+ * Application rules match HTTP, HTTPS and MSSQL only: "if the protocol is HTTP, HTTPS, or MSSQL,
+ * then the packet is then evaluated by the application rules" [FWRULES]. A flow is TCP and a port;
+ * on a protocol's own port (Https:443, Http:80, Mssql:1433) it is read as that protocol, as
+ * everywhere in this tool. On another port (`Https:22` for TCP 22) whether the flow speaks that
+ * protocol (TLS with SNI, not SSH) is not in the snapshot: the condition, as text; null when the
+ * rule covers the flow on a protocol's own port (or not at all).
+ */
+function openApplicationProtocol(rule: ApplicationRule, traffic: TrafficSpec): string | null {
+  if (traffic.protocol !== 'Tcp') return null;
+  const entries = applicationRuleProtocols(rule).filter((t) => t.port === traffic.port);
+  if (entries.length === 0 || entries.some((t) => DEFAULT_APP_PORTS[t.type.toLowerCase()] === t.port)) return null;
+  return `application protocol ${[...new Set(entries.map((t) => t.type))].join(' or ')} on TCP ${traffic.port}`;
 }
 
 /** [FWTAG] Service tags in Azure Firewall rules. */
 const TAG_DOC = 'https://learn.microsoft.com/azure/firewall/service-tags';
+/** [FWRULES] Rule processing: network rules, then application rules for HTTP, HTTPS and MSSQL. */
+const RULE_PROCESSING_DOC = 'https://learn.microsoft.com/azure/firewall/rule-processing';
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
 
-/** The decision depends on IP groups or service tag prefixes the input does not have: say which, never guess. */
+/** An application rule reached for a flow whose application protocol is not known (see openApplicationProtocol). */
+function openProtocolDecision(rule: ApplicationRule, protocol: string): FirewallDecision {
+  return {
+    kind: 'unknown', rule, missingIpGroupIds: [], missingServiceTags: [],
+    reason: `rule ${rule.collection}/${rule.name} (${rule.action}) applies only to ${protocol}: application rules match HTTP, HTTPS and MSSQL only, and which application protocol this flow speaks is not in the snapshot (${RULE_PROCESSING_DOC})`,
+  };
+}
+
+/** [TAG] The service tags table, with the column "Usable in Azure Firewall rules". */
+const TAG_TABLE_DOC = 'https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags';
+
+/**
+ * The decision depends on IP groups or service tag prefixes the input does not have, or on service
+ * tags Azure does not document for firewall rules: say which, never guess.
+ */
 function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[], missingServiceTags: readonly string[] = [], hasTagData = false): FirewallDecision {
   const missingIpGroupIds = [...new Set(specs.flatMap((s) => s.missingIpGroupIds))];
   const tags = [...new Set(missingServiceTags)];
+  const unsupported = [...new Set(specs.flatMap((s) => s.unsupportedTags))];
   const parts: string[] = [];
+  for (const side of ['source', 'destination'] as const) {
+    const list = [...new Set(specs.filter((s) => s.side === side).flatMap((s) => s.unsupportedTags))];
+    if (list.length === 0) continue;
+    const what = `${side} service tag${plural(list.length, '', 's')} ${list.join(', ')}`;
+    parts.push(side === 'source'
+      ? `${what}, though Azure documents service tags in firewall rules for the network rules destination field only (${TAG_DOC}), so what ${plural(list.length, 'it matches', 'they match')} is not known`
+      : `${what}, which Azure's service tags table marks as not usable in Azure Firewall rules (${TAG_TABLE_DOC}), so what ${plural(list.length, 'it matches', 'they match')} is not known`);
+  }
   if (missingIpGroupIds.length > 0) {
-    parts.push(`IP group${plural(missingIpGroupIds.length, '', 's')} ${missingIpGroupIds.map(lastSegment).join(', ')} that ${plural(missingIpGroupIds.length, 'is', 'are')} not in the snapshot`);
+    parts.push(`IP group${plural(missingIpGroupIds.length, '', 's')} ${missingIpGroupIds.map(lastSegment).join(', ')} whose addresses are not in the snapshot`);
   }
   if (tags.length > 0) {
     parts.push(`service tag${plural(tags.length, '', 's')} ${tags.join(', ')} whose prefixes ${plural(tags.length, 'is', 'are')} not in ${hasTagData ? 'the service tag data' : 'the snapshot'} (${TAG_DOC})`);
   }
-  const count = missingIpGroupIds.length + tags.length;
+  const count = missingIpGroupIds.length + tags.length + unsupported.length;
   return {
     kind: 'unknown',
     rule,
@@ -476,14 +612,16 @@ function unknownDecision(rule: FirewallRule, specs: readonly AddressSpec[], miss
  * matched, for HTTP/HTTPS/MSSQL only [FWRULES]. For the default route the destination is the
  * whole public IPv4 space, decided part by part. Service tags in network rules match their
  * prefixes when the prepared rule set carries tag data [FWTAG]; otherwise a decision that depends
- * on a tag's contents is `unknown`.
+ * on a tag's contents is `unknown`. `clientDns`: how the source resolves names (see ClientDns);
+ * rule sets read by hand default to the firewall's DNS proxy.
  */
-export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress): FirewallDecision {
+export function evaluateFirewallRules(ruleSet: FirewallRuleSet, traffic: TrafficSpec, source: SourceAddress,
+  clientDns: ClientDns = CLIENT_USES_FIREWALL_DNS): FirewallDecision {
   if (ruleSet.kind === 'not-captured') return ruleSet;
   const network = ruleSet.sorted?.network ?? ordered(ruleSet, isNetworkRule);
   const application = ruleSet.sorted?.application ?? ordered(ruleSet, isApplicationRule);
   const context: EvalContext = {
-    ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags, fqdnMode: ruleSet.fqdnNetworkRules ?? 'proxy', notes: [],
+    ipGroups: ruleSet.ipGroups ?? NO_IP_GROUPS, serviceTags: ruleSet.serviceTags, fqdnMode: ruleSet.fqdnNetworkRules ?? 'proxy', clientDns, notes: [],
   };
   const decision = evaluateFlow(network, application, context, traffic, source);
   return context.notes.length > 0 && decision.kind !== 'not-captured' ? { ...decision, notes: context.notes } : decision;
@@ -554,6 +692,7 @@ function evaluateName(
   let remaining = INTERNET;
   const allows: FirewallRule[] = [];
   const denies: FirewallRule[] = [];
+  const maybes: NetworkRule[] = [];
   for (const rule of network) {
     if (remaining.isEmpty()) break;
     if (!networkRuleCoversFlow(rule, traffic)) continue;
@@ -563,14 +702,20 @@ function evaluateName(
     if (src === 'no') continue;
     const named = namesName(rule, name);
     if (named) noteFqdnRule(rule, context);
-    const byName = named && fqdnsActive(context);
+    const active = rule.destinationFqdns.length > 0 && fqdnsActive(context);
+    // Only a rule naming this very name, resolved as the client resolves it, surely matches it.
+    const byName = named && active && fqdnUncertainty(context) === null;
+    // Any other FQDN rule matches addresses the name may resolve to [FWFQDNNET]: it may or may not decide.
+    const maybe = active && !byName;
     const part = byName ? remaining : remaining.intersect(destinationSet(dest));
-    const openTags = byName || dest.any ? [] : dest.unknownTags;
-    if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0) continue;
+    const openTags = byName || dest.any ? [] : [...dest.unknownTags, ...dest.unsupportedTags];
+    if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0 && !maybe) continue;
     if (src === 'partial') return partialSourceDecision(rule, source);
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
-    // Whether the name's address is in a tag without prefix data is open.
-    if (openTags.length > 0) return unknownDecision(rule, [], openTags, context.serviceTags !== undefined);
+    // Whether the name's address is in a tag without prefix data (or in a tag not documented for firewall rules) is open.
+    if (openTags.length > 0) return unknownDecision(rule, [dest], dest.unknownTags, context.serviceTags !== undefined);
+    if (maybe) maybes.push(rule);
+    if (part.isEmpty()) continue;
     (rule.action === 'Allow' ? allows : denies).push(rule);
     remaining = remaining.subtract(part);
   }
@@ -581,6 +726,14 @@ function evaluateName(
   if (byApplication) outcomes.add(byApplication.kind === 'default-deny' ? 'deny' : byApplication.kind);
   const [firstAllow] = allows;
   const [firstDeny] = denies;
+  // An FQDN rule that may match first decides nothing unless it agrees with what decides otherwise.
+  const against = outcomes.size === 1 ? maybes.find((r) => !outcomes.has(r.action === 'Allow' ? 'allow' : 'deny')) : undefined;
+  if (against) {
+    const allowed = outcomes.has('allow');
+    const decider = allowed ? firstAllow ?? (byApplication?.kind === 'allow' ? byApplication.rule : undefined)
+      : firstDeny ?? (byApplication?.kind === 'deny' ? byApplication.rule : undefined);
+    return maybeDecision(against, maybeMatchText(against, name, name, context), decider, allowed);
+  }
   if (outcomes.size === 1 && byApplication) return byApplication.kind === 'allow' && firstAllow ? { kind: 'allow', rule: firstAllow, rules: [...allows, ...byApplication.rules] } : byApplication;
   if (outcomes.size === 1 && outcomes.has('allow') && firstAllow) return { kind: 'allow', rule: firstAllow, rules: allows };
   if (outcomes.size === 1 && outcomes.has('deny') && firstDeny) return { kind: 'deny', rule: firstDeny, rules: denies };
@@ -620,7 +773,10 @@ function evaluateAddress(
   traffic: TrafficSpec, destination: IpAddress, name: string | null, source: SourceAddress,
 ): FirewallDecision {
   const names: NameAllows = { rules: [], fqdns: [] };
+  const fqdnAllows: NetworkRule[] = [];
   const fqdnDenies: NetworkRule[] = [];
+  const ip = formatIp(destination);
+  const shown = name === null ? ip : `${name} (${ip})`;
   // Rules that match the destination for part of the source's addresses: they decide nothing
   // unless the outcome for the rest agrees with them.
   const partial: NetworkRule[] = [];
@@ -636,12 +792,18 @@ function evaluateAddress(
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
-    // A network rule naming the destination's host name matches it (the firewall resolves the name itself).
+    // A network rule naming the destination's host name matches it when the client resolves the
+    // name as the firewall does (DNS proxy, used by the client); on Basic no FQDN matches.
     const named = name !== null && namesName(rule, name);
     if (named) noteFqdnRule(rule, context);
-    const dst = named && fqdnsActive(context) ? 'yes' : destinationMatchesAddress(dest, destination);
-    // With the name known, an FQDN rule for other names does not match it; on Basic none matches.
-    const maybeByName = name === null && rule.destinationFqdns.length > 0 && fqdnsActive(context);
+    const active = rule.destinationFqdns.length > 0 && fqdnsActive(context);
+    const byName = named && active && fqdnUncertainty(context) === null;
+    const dst = byName ? 'yes' : destinationMatchesAddress(dest, destination);
+    // Otherwise an FQDN rule matches the addresses the firewall resolves its names to, whatever name
+    // the client used: "FQDN filtering in network rules" cannot "discern between two FQDNs that are
+    // resolved to the same IP address" [FWFQDNNET]. So it may match this address (a bare IP, another
+    // name at that address, or this name resolved differently): it decides nothing certain.
+    const maybeByName = active && !byName;
     if (dst === 'no' && !maybeByName) continue;
     if (src === 'partial' && dst === 'yes') {
       partial.push(rule);
@@ -657,20 +819,36 @@ function evaluateAddress(
       if (rule.action === 'Allow') {
         const [deny] = fqdnDenies;
         if (!deny) return agreeing({ kind: 'allow', rule, rules: [rule] });
-        const ip = formatIp(destination);
+        if (name !== null) return maybeDecision(deny, maybeMatchText(deny, name, shown, context), rule, true);
         return {
           kind: 'unknown', rule: deny, missingIpGroupIds: [], missingServiceTags: [],
           reason: `${fqdnRuleText(deny)} denies ${ip} if it is an address of one of those names, which the firewall resolves itself; otherwise rule ${rule.collection}/${rule.name} allows it (give the name: --destination NAME --resolve NAME=${ip})`,
         };
       }
       // An earlier FQDN allow may have matched this address first: then the name decides.
+      const [allow] = fqdnAllows;
+      if (allow && name !== null) return maybeDecision(allow, maybeMatchText(allow, name, shown, context), rule, false);
       if (names.fqdns.length > 0) return { kind: 'allow-partial', rules: names.rules, prefixes: [], serviceTags: [], fqdns: [...new Set(names.fqdns)] };
       return agreeing({ kind: 'deny', rule, rules: [rule] });
     }
-    if (rule.action === 'Allow') allowNames(names, rule, rule.destinationFqdns);
-    else fqdnDenies.push(rule);
+    if (rule.action === 'Allow') {
+      allowNames(names, rule, rule.destinationFqdns);
+      fqdnAllows.push(rule);
+    } else {
+      fqdnDenies.push(rule);
+    }
   }
-  return agreeing(name !== null ? applicationForName(application, context, traffic, source, name) : applicationForAddress(application, context, traffic, source, names));
+  if (name === null) return agreeing(applicationForAddress(application, context, traffic, source, names));
+  const byApplication = applicationForName(application, context, traffic, source, name);
+  // An FQDN rule that may have matched first decides nothing unless application rules agree with it.
+  const allowed = byApplication.kind === 'allow';
+  const denied = byApplication.kind === 'deny' || byApplication.kind === 'default-deny';
+  const [against] = allowed ? fqdnDenies : denied ? fqdnAllows : [];
+  if (against) {
+    const decider = byApplication.kind === 'allow' || byApplication.kind === 'deny' ? byApplication.rule : undefined;
+    return maybeDecision(against, maybeMatchText(against, name, shown, context), decider, allowed);
+  }
+  return agreeing(byApplication);
 }
 
 /**
@@ -704,6 +882,7 @@ function openConditionsWhy(conditions: readonly string[]): string {
   if (conditions.some((c) => c.startsWith('FQDN tag'))) why.push('Microsoft does not publish the FQDNs behind a tag');
   if (conditions.some((c) => c.startsWith('web category'))) why.push('a Microsoft service categorises names at run time');
   if (conditions.some((c) => c.startsWith('URL'))) why.push('a URL rule matches some paths of the host only, with TLS inspection');
+  if (conditions.some((c) => c.startsWith('application protocol'))) why.push('application rules match HTTP, HTTPS and MSSQL only, and which one a flow on another port than the protocol\'s own speaks is not in the snapshot');
   return why.join('; ');
 }
 
@@ -740,6 +919,12 @@ function applicationForName(
     const byName = rule.targetFqdns.some((pattern) => fqdnPatternMatches(pattern, name));
     if (src === 'partial' && (byName || conditions.length > 0)) return partialSourceDecision(rule, source);
     if (src === 'partial') continue;
+    // On a port that is not its protocol's own, the rule may not apply at all: it decides nothing certain.
+    const protocol = openApplicationProtocol(rule, traffic);
+    if (protocol !== null) {
+      if (byName || conditions.length > 0) open.push({ rule, conditions: [byName ? protocol : `${protocol} and ${conditions.join(' or ')}`] });
+      continue;
+    }
     if (byName) {
       const against = open.find((o) => o.rule.action !== rule.action);
       if (against) return contingent(name, against, rule);
@@ -768,6 +953,9 @@ function applicationForAddress(
     // Deny rules on names only take names away from a bare IP: they decide nothing here.
     if (src === 'partial' && (catchAll || rule.action === 'Allow')) return partialSourceDecision(rule, source);
     if (src === 'partial') continue;
+    const protocol = openApplicationProtocol(rule, traffic);
+    if (protocol !== null && (catchAll || rule.action === 'Allow')) return openProtocolDecision(rule, protocol);
+    if (protocol !== null) continue;
     if (catchAll) {
       if (rule.action === 'Allow') {
         allowNames(names, rule, ['*']);
@@ -810,6 +998,8 @@ function applicationForInternet(
     if (src === 'no') continue;
     if (typeof src === 'object') return src.decided;
     if (src === 'partial') return partialSourceDecision(rule, source);
+    const protocol = openApplicationProtocol(rule, traffic);
+    if (protocol !== null) return openProtocolDecision(rule, protocol);
     if (rule.targetFqdns.some((f) => f.trim() === '*')) {
       if (rule.action === 'Allow') internet.allow(rule, internet.remaining, internet.remaining, []);
       else internet.deny(rule, internet.remaining);
@@ -841,7 +1031,7 @@ class InternetState {
    * The first deny on tags without prefix data, and how many names were allowed before it. Any
    * address allowed after it may be one the deny already stopped, so such an allow is not known.
    */
-  private unknownDeny: { readonly rule: FirewallRule; readonly tags: readonly string[]; readonly namesBefore: number } | null = null;
+  private unknownDeny: { readonly decision: FirewallDecision; readonly namesBefore: number } | null = null;
   /** Names (FQDN network rules, application rules: FQDNs, tags, categories, URLs) denied before later allows. */
   private readonly deniedNames: string[] = [];
   private allowedAfterUnknownDeny = false;
@@ -879,14 +1069,19 @@ class InternetState {
 
   /** A deny by service tags without prefix data: which addresses it stops is not known. */
   denyTags(rule: FirewallRule, tags: readonly string[], names: NameAllows): void {
-    this.unknownDeny ??= { rule, tags, namesBefore: names.fqdns.length };
+    this.denyUnknown(unknownDecision(rule, [], tags, this.hasTagData), names);
+  }
+
+  /** A deny whose extent is not known (`why` says why), decisive only if something is allowed after it. */
+  denyUnknown(why: FirewallDecision, names: NameAllows): void {
+    this.unknownDeny ??= { decision: why, namesBefore: names.fqdns.length };
   }
 
   decision(names: NameAllows): FirewallDecision {
     const pending = this.unknownDeny;
     if (pending && (this.allowedAfterUnknownDeny || names.fqdns.length > pending.namesBefore)) {
       // Something is allowed after a deny whose extent is unknown: it may all have been denied already.
-      return unknownDecision(pending.rule, [], pending.tags, this.hasTagData);
+      return pending.decision;
     }
     const [firstAllow] = this.allowRules;
     const except = [...new Set(this.deniedNames)];
@@ -915,6 +1110,8 @@ function evaluateInternet(
 ): FirewallDecision {
   const internet = new InternetState(context.serviceTags !== undefined, universe);
   const names: NameAllows = { rules: [], fqdns: [] };
+  // The first FQDN allow whose names the client may resolve otherwise than the firewall (see fqdnUncertainty).
+  let uncertainAllow: NetworkRule | null = null;
   for (const rule of network) {
     if (internet.remaining.isEmpty()) break;
     if (!networkRuleCoversFlow(rule, traffic)) continue;
@@ -929,16 +1126,21 @@ function evaluateInternet(
     // The firewall resolves the names itself [FWFQDNNET]: their addresses, unknown here, are denied.
     const fqdnDeny = rule.action === 'Deny' && hasFqdns;
     const unknownTags = dest.any ? [] : dest.unknownTags;
-    const relevant = !part.isEmpty() || fqdnAllow || fqdnDeny || unknownTags.length > 0 || dest.missingIpGroupIds.length > 0;
+    const unsupportedTags = dest.any ? [] : dest.unsupportedTags;
+    const relevant = !part.isEmpty() || fqdnAllow || fqdnDeny || unknownTags.length > 0 || unsupportedTags.length > 0 || dest.missingIpGroupIds.length > 0;
     // A Basic firewall's FQDN rule would have decided names here: say it does not.
     if (rule.destinationFqdns.length > 0 && !hasFqdns) noteFqdnRule(rule, context);
     if (!relevant) continue;
     // The rule is reached with part of the internet still undecided: an unknown group decides it.
     if (src === 'partial') return partialSourceDecision(rule, source);
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
+    // A tag not documented for firewall rules (`Internet` [TAG]): an allow by it is not known; a
+    // deny by it matters only if something is allowed after it.
+    if (unsupportedTags.length > 0 && rule.action === 'Allow') return unknownDecision(rule, [dest]);
+    if (unsupportedTags.length > 0) internet.denyUnknown(unknownDecision(rule, [dest]), names);
     if (!part.isEmpty()) {
       if (rule.action === 'Allow') {
-        const written = internet.remaining.intersect(dest.any || dest.tags.includes('internet') ? Ipv4Set.all() : dest.v4);
+        const written = internet.remaining.intersect(dest.any ? Ipv4Set.all() : dest.v4);
         // Tags with data are listed by name (AzureCloud alone has thousands of prefixes), where they decided something.
         const tags = dest.knownTags.filter((t) => internet.remaining.overlaps(context.serviceTags?.prefixes(t) ?? Ipv4Set.empty()));
         internet.allow(rule, part, written, tags);
@@ -952,10 +1154,20 @@ function evaluateInternet(
     }
     if (hasFqdns) noteFqdnRule(rule, context);
     if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
+    if (fqdnAllow && fqdnUncertainty(context) !== null) uncertainAllow ??= rule;
     if (fqdnDeny) internet.denyNames(rule.destinationFqdns);
   }
-  if (internet.remaining.isEmpty()) return internet.decision(names);
-  return applicationForInternet(application, context, traffic, source, names, internet);
+  const decision = internet.remaining.isEmpty() ? internet.decision(names) : applicationForInternet(application, context, traffic, source, names, internet);
+  // "Only these names" is not known to hold when the client may resolve a name to addresses the
+  // firewall's rule does not hold [FWDNS]: whether traffic to them gets through is not known.
+  if (uncertainAllow && decision.kind === 'allow-partial' && decision.rules.includes(uncertainAllow)) {
+    const why = fqdnUncertainty(context) ?? '';
+    return {
+      kind: 'unknown', rule: uncertainAllow, missingIpGroupIds: [], missingServiceTags: [],
+      reason: `${fqdnRuleText(uncertainAllow)} allows the addresses the firewall resolves those names to, and ${why}: whether the client's connections to them match the rule is not known`,
+    };
+  }
+  return decision;
 }
 
 // ---------------------------------------------------------------------------------------------

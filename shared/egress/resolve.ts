@@ -132,7 +132,10 @@ function sourceAndSender(subnet: Subnet, nic: NetworkInterface | null): SourcePr
   const config = nic ? primaryIpConfiguration(nic) : null;
   const prep: SourcePrep = {
     subnet,
-    source: { cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? config?.applicationSecurityGroupIds ?? [] : [] },
+    source: {
+      cidrs: sourceCidrs(subnet, nic), applicationSecurityGroupIds: nic ? config?.applicationSecurityGroupIds ?? [] : [],
+      dns: nic?.dnsServers ? { virtualNetworkId: subnet.virtualNetworkId, nicDnsServers: nic.dnsServers } : { virtualNetworkId: subnet.virtualNetworkId },
+    },
     sender: nic ? { kind: 'nic', nic, ipConfiguration: config } : { kind: 'subnet' },
   };
   if (nic) nicPreps.set(nic, prep);

@@ -405,9 +405,15 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     const seen = new Set<ResourceId>();
     for (const rule of rules) {
       for (const groupId of rule.kind === 'network' ? [...rule.sourceIpGroupIds, ...rule.destinationIpGroupIds] : rule.sourceIpGroupIds) {
-        if (!ipGroups.has(groupId) && !seen.has(groupId)) {
+        if (seen.has(groupId)) continue;
+        const group = ipGroups.get(groupId);
+        if (!group) {
           seen.add(groupId);
           missing(owner, groupId, 'IP group');
+        } else if (group.ipAddressesCaptured === false) {
+          // In the input without its addresses (a stub): rules naming it cannot be decided either.
+          seen.add(groupId);
+          gaps.push({ code: 'missing-reference', scope: owner, message: `IP group ${groupId} is in the snapshot without its addresses (ipAddresses), so rules naming it cannot be decided.` });
         }
       }
     }

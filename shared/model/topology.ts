@@ -302,6 +302,14 @@ export interface AzureFirewall extends ResourceBase {
   /** Classic rule collections on the firewall itself (network + application). */
   readonly rules: readonly FirewallRule[];
   /**
+   * `false`: no copy of the firewall in the input held `networkRuleCollections` or
+   * `applicationRuleCollections` (a `--query` projection, a Resource Graph row or a stub), so its
+   * classic rules were not read: "no rules" (default deny [FWRULES]) would be a guess. `az network
+   * firewall show` prints both lists, empty ones too. Absent (snapshots written before the field,
+   * models built by hand) or `true`: `rules` is what the input said. Ignored when a policy is attached.
+   */
+  readonly rulesCaptured?: boolean;
+  /**
    * Classic firewalls: `additionalProperties["Network.SNAT.PrivateRanges"]` split on commas; null =
    * not set (IANA private ranges). Ignored when a policy is attached [FWSNAT]
    * https://learn.microsoft.com/azure/firewall/snat-private-range
@@ -346,6 +354,13 @@ export interface FirewallPolicy extends ResourceBase {
   /** The groups the policy lists (`ruleCollectionGroups[].id`). */
   readonly ruleCollectionGroupIds: readonly ResourceId[];
   /**
+   * `false`: no copy of the policy in the input listed `ruleCollectionGroups` and no group of it was
+   * listed on its own (a stub `{ id, name, type }`, a projection), so which groups it has is not
+   * known and neither are its rules. Absent (older snapshots, models built by hand) or `true`: the
+   * groups listed are all it has.
+   */
+  readonly ruleCollectionGroupsCaptured?: boolean;
+  /**
    * The groups whose content was in the input (a group resource, or an embedded group with its
    * `ruleCollections`). A listed group that is not loaded makes the rule set incomplete; loaded
    * groups with no filter collections (empty, or DNAT only) are a complete set: default deny.
@@ -361,6 +376,13 @@ export interface IpGroup extends ResourceBase {
   readonly kind: 'ipGroup';
   /** `ipAddresses`: single IPs, CIDRs, or ranges `a.b.c.d-e.f.g.h`, as written. */
   readonly ipAddresses: readonly string[];
+  /**
+   * `false`: no copy of the group in the input held `ipAddresses` (a stub or projection), so its
+   * addresses are not known: `ipAddresses` is empty for want of data, not an empty group (which
+   * makes a rule "skipped" [FWIPG]). Absent (older snapshots, models built by hand) or `true`:
+   * `ipAddresses` is what the input said.
+   */
+  readonly ipAddressesCaptured?: boolean;
 }
 
 export interface SecurityRule {

@@ -41,6 +41,7 @@ describe('Microsoft.Network/ipGroups', () => {
     expect(model.ipGroups).toEqual([{
       id: id(`${NET}/ipGroups/ipg-onprem`), name: 'ipg-onprem', kind: 'ipGroup', subscriptionId: '11111111-1111-1111-1111-111111111111',
       resourceGroup: 'RG-Hub', location: 'westeurope', tags: { owner: 'netops' }, ipAddresses: ['10.0.0.0', '10.1.0.0/32', '10.2.0.0-10.2.0.31'],
+      ipAddressesCaptured: true,
     }]);
   });
 

@@ -336,6 +336,18 @@ describe('1. firewall policy completeness', () => {
       expect(codes(path)).not.toContain('firewall-default-deny');
       expect(explainPath(path).find((h) => h.kind === 'firewall-rule')?.rule).toBe('Rules not captured');
     });
+
+    // A classic firewall (no policy) whose copy holds neither networkRuleCollections nor
+    // applicationRuleCollections (a projection): its rules were not read, so default deny
+    // ("If still no match is found ... denied by default" [FWRULES]) does not apply (it was `denied`).
+    it(`a classic firewall whose rule collections are not in the input → unknown, firewall-rules-not-captured (${shape})`, () => {
+      const result = resolveArm(hubAndSpoke({ policy: policyJson('fwp-hub', []), firewall: { policy: undefined } }), {}, shape);
+      const path = at(result, APP);
+      expect(path.verdict).toBe('unknown');
+      expect(terminal(path)).toMatchObject({ kind: 'undecided', rule: 'Firewall afw-hub: rules not captured' });
+      expect(codes(path)).toEqual(['firewall-rules-not-captured']);
+      expect(path.findings[0]?.advice).toContain('az network firewall show');
+    });
   }
 });
 

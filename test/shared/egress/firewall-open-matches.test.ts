@@ -28,6 +28,10 @@ const FIREWALL_ID = `${NET}/azureFirewalls/afw-hub`;
 const INTERNET: TrafficSpec = { destination: { kind: 'default-route' }, port: 443, protocol: 'Tcp' };
 const toIp = (ip: string, port = 443): TrafficSpec => ({ destination: { kind: 'address', ip: parseIp(ip) as IpAddress, text: ip }, port, protocol: 'Tcp' });
 const toName = (name: string, port = 443): TrafficSpec => ({ destination: { kind: 'name', name, address: null, text: name }, port, protocol: 'Tcp' });
+/** A host name with the address the client resolved it to (what-if `NAME --resolve NAME=IP`). */
+const toResolvedName = (name: string, ip: string, port = 443): TrafficSpec => ({
+  destination: { kind: 'name', name, address: parseIp(ip) as IpAddress, text: name }, port, protocol: 'Tcp',
+});
 const from = (cidr: string): SourceAddress => ({ cidrs: [parseCidr(cidr) as Cidr] });
 const FROM_APP = from('10.1.1.0/24');
 
@@ -115,6 +119,117 @@ describe('FQDN network rules when the destination is a bare IP', () => {
     expect(decide(set, INTERNET)).toMatchObject({ kind: 'allow', rule: { name: 'allow-all' }, exceptFqdns: ['bad.example.com'] });
     // Without the deny the internet is allowed with no exception.
     expect(decide(rules([networkRule('allow-all', { destinationAddresses: ['*'] })]), INTERNET)).not.toHaveProperty('exceptFqdns');
+  });
+});
+
+describe('FQDN network rules and a named destination: they match addresses, not names', () => {
+  // [FWFQDNNET] "FQDN filtering in application rules ... can discern between two FQDNs that are
+  // resolved to the same IP address. This is not the case with FQDN filtering in network rules."
+  // A network Deny on bad.example.com is a deny on the addresses that name resolves to: if
+  // good.example.com shares one (shared hosting, CDN), the deny (priority 100) decides. The bare IP
+  // was already unknown; giving the name must not make the answer more certain (it was `allow`).
+  const denyThenAllow = (): FirewallRuleSet => rules([
+    networkRule('deny-bad', { collection: 'c100', priority: 100, action: 'Deny', destinationAddresses: [], destinationFqdns: ['bad.example.com'] }),
+    networkRule('allow-all', { collection: 'c200', priority: 200, destinationAddresses: ['*'] }),
+  ]);
+
+  it('an FQDN network deny on another name: a named destination at an address is not confidently allowed', () => {
+    const set = denyThenAllow();
+    expect(decide(set, toIp('20.1.2.3')).kind).toBe('unknown');
+    const named = decide(set, toResolvedName('good.example.com', '20.1.2.3'));
+    expect(named).toMatchObject({ kind: 'unknown', rule: { name: 'deny-bad' } });
+    expect(named.kind === 'unknown' ? named.reason : '').toContain('cannot tell apart names that resolve to one address');
+  });
+
+  it('an FQDN network deny on another name: a name with no known address is not confidently allowed', () => {
+    expect(decide(denyThenAllow(), toName('good.example.com'))).toMatchObject({ kind: 'unknown', rule: { name: 'deny-bad' } });
+  });
+
+  // The mirror case: an allow of contoso.com allows the addresses contoso.com resolves to, which
+  // www.contoso.com commonly shares; the bare IP was already not a default deny (it was `default-deny`).
+  it('an FQDN network allow on another name: a named destination at an address is not confidently denied', () => {
+    const set = rules([networkRule('allow-apex', { destinationAddresses: [], destinationFqdns: ['contoso.com'] })]);
+    expect(decide(set, toIp('20.1.2.3')).kind).not.toBe('default-deny');
+    expect(decide(set, toResolvedName('www.contoso.com', '20.1.2.3'))).toMatchObject({ kind: 'unknown', rule: { name: 'allow-apex' } });
+  });
+
+  // Rules that agree whatever the FQDN rule matches still decide: the deny on bad.example.com before
+  // a deny-all denies good.example.com either way.
+  it('an FQDN rule on another name decides nothing only where the outcome could differ', () => {
+    const set = rules([
+      networkRule('deny-bad', { collection: 'c100', priority: 100, action: 'Deny', destinationAddresses: [], destinationFqdns: ['bad.example.com'] }),
+      networkRule('deny-all', { collection: 'c200', priority: 200, action: 'Deny', destinationAddresses: ['*'] }),
+    ]);
+    expect(decide(set, toName('good.example.com'))).toMatchObject({ kind: 'deny', rule: { name: 'deny-all' } });
+    expect(decide(set, toResolvedName('good.example.com', '20.1.2.3'))).toMatchObject({ kind: 'deny', rule: { name: 'deny-all' } });
+  });
+});
+
+describe('service tags Azure Firewall does not document in rules', () => {
+  // [TAG] "Available service tags", column "Usable in Azure Firewall rules":
+  //   "| **Internet** | ... | Both | No | No |", "| **VirtualNetwork** | ... | Both | No | No |"
+  // [FWTAG] "Azure Firewall service tags can be used in the network rules destination field."
+  // What a firewall does with a rule naming them is not documented: it was read as "every address"
+  // (a confident allow of the internet) and "every source".
+  it('a network rule to the `Internet` tag does not confidently allow the internet', () => {
+    const set = rules([networkRule('to-internet', { destinationAddresses: ['Internet'] })]);
+    const internet = decide(set, INTERNET);
+    expect(internet).toMatchObject({ kind: 'unknown', rule: { name: 'to-internet' } });
+    expect(internet.kind === 'unknown' ? internet.reason : '').toContain('destination service tag Internet, which Azure\'s service tags table marks as not usable in Azure Firewall rules');
+    expect(decide(set, toIp('20.1.2.3')).kind).toBe('unknown');
+    expect(decide(set, toName('www.contoso.com')).kind).toBe('unknown');
+  });
+
+  // Even under the NSG meaning ("outside the virtual network and reachable by the public internet"
+  // [TAG]) a private address is not in `Internet` (it was `allow`).
+  it('a network rule to the `Internet` tag does not allow a private (RFC 1918) destination', () => {
+    const set = rules([networkRule('to-internet', { destinationAddresses: ['Internet'] })]);
+    expect(decide(set, toIp('10.2.0.4'))).toEqual({ kind: 'default-deny' });
+  });
+
+  // A Deny on `Internet` with nothing allowed after it: denied whatever the tag matches.
+  it('a Deny on the `Internet` tag decides nothing only where something is allowed after it', () => {
+    const deny = networkRule('deny-internet', { collection: 'c100', priority: 100, action: 'Deny', destinationAddresses: ['Internet'] });
+    expect(decide(rules([deny]), INTERNET)).toEqual({ kind: 'default-deny' });
+    const allowAll = networkRule('allow-all', { collection: 'c200', priority: 200, destinationAddresses: ['*'] });
+    expect(decide(rules([deny, allowAll]), INTERNET)).toMatchObject({ kind: 'unknown', rule: { name: 'deny-internet' } });
+  });
+
+  // [FWTAG]: service tags are for the destination field; `VirtualNetwork` as a source matched every
+  // source (a confident allow).
+  it('a `VirtualNetwork` source tag does not confidently match the subnet; an address that covers it still does', () => {
+    const set = rules([networkRule('from-vnet', { sourceAddresses: ['VirtualNetwork'], destinationAddresses: ['*'] })]);
+    const internet = decide(set, INTERNET);
+    expect(internet).toMatchObject({ kind: 'unknown', rule: { name: 'from-vnet' } });
+    expect(internet.kind === 'unknown' ? internet.reason : '').toContain('source service tag VirtualNetwork');
+    expect(decide(set, toIp('20.1.2.3')).kind).toBe('unknown');
+    const covered = rules([networkRule('from-vnet', { sourceAddresses: ['VirtualNetwork', '10.1.0.0/16'], destinationAddresses: ['*'] })]);
+    expect(decide(covered, INTERNET)).toMatchObject({ kind: 'allow', rule: { name: 'from-vnet' } });
+  });
+});
+
+describe('application rules on a port that is not their protocol\'s own', () => {
+  // [FWRULES] "If there is no network rule match, and if the protocol is HTTP, HTTPS, or MSSQL, then
+  // the packet is then evaluated by the application rules". A flow is TCP and a port: on 443 it is
+  // read as HTTPS (the default route question, "TCP 443 to the internet"), but whether a TCP 22 flow
+  // speaks TLS (not SSH) is not in the snapshot. `Https:22` gave a confident allow.
+  it('an `Https:22` application rule does not confidently allow TCP 22', () => {
+    const set = rules([applicationRule('git-by-name', ['git.contoso.com'], { protocols: ['Https:22'] })]);
+    const decision = decide(set, toName('git.contoso.com', 22));
+    expect(decision).toMatchObject({ kind: 'unknown', rule: { name: 'git-by-name' } });
+    expect(decision.kind === 'unknown' ? decision.reason : '').toContain('application protocol Https on TCP 22');
+    expect(decide(set, { ...INTERNET, port: 22 }).kind).toBe('unknown');
+    expect(decide(set, toIp('20.1.2.3', 22)).kind).toBe('unknown');
+    // Another name is not matched by the rule whatever the protocol: default deny.
+    expect(decide(set, toName('other.contoso.com', 22))).toEqual({ kind: 'default-deny' });
+  });
+
+  it('`Https:443` (and a rule with no protocols) on TCP 443 keeps its answers', () => {
+    for (const protocols of [['Https:443'], []]) {
+      const set = rules([applicationRule('web', ['www.contoso.com'], { protocols })]);
+      expect(decide(set, toName('www.contoso.com'))).toMatchObject({ kind: 'allow', rule: { name: 'web' } });
+      expect(decide(set, INTERNET)).toMatchObject({ kind: 'allow-partial', fqdns: ['www.contoso.com'] });
+    }
   });
 });
 

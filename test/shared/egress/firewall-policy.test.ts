@@ -150,6 +150,48 @@ describe('firewall policy completeness', () => {
     expect(decide(l)).toMatchObject({ kind: 'allow', rule: { name: 'https' } });
   });
 
+  // A policy listed only as a stub (a resource listing, a Resource Graph projection: id / name /
+  // type, no properties) does not say it has no rule collection groups. "If still no match is
+  // found ... the packet is denied by default" [FWRULES] holds for rules that exist and were read.
+  it('a policy present only as a stub (no properties) is not captured, never a default deny', () => {
+    const stub = { id: POLICY_ID, name: 'fwp-hub', type: 'Microsoft.Network/firewallPolicies', location: 'westeurope' };
+    const l = load([firewallRest(), stub]);
+    expect(l.ruleSet).toEqual({
+      kind: 'not-captured',
+      reason: 'the rule collection groups of firewall policy fwp-hub were not captured (the input holds the policy without its ruleCollectionGroups)',
+    });
+    expect(decide(l)).toMatchObject({ kind: 'not-captured' });
+    // A policy that lists no groups (`ruleCollectionGroups: []`) is complete: default deny.
+    expect(decide(load([firewallRest(), policyRest({ ruleCollectionGroups: [] })]))).toEqual({ kind: 'default-deny' });
+    // The stub next to a full copy in another file says nothing against it.
+    const { model } = normalizeArm([{ fileName: 'list.json', json: [stub] }, { fileName: 'fw.json', json: [firewallRest(), policyRest({ ruleCollectionGroups: [] })] }]);
+    expect(model.firewallPolicies[0]?.ruleCollectionGroupsCaptured).toBe(true);
+  });
+
+  // A classic firewall (no policy) whose copy holds no networkRuleCollections /
+  // applicationRuleCollections at all: `az network firewall show` prints both lists (empty ones
+  // too, test/fixtures/az-outputs/firewall-create.json), so absent keys mean "not read", not "none".
+  it('a classic firewall whose rule collections are absent from the input is not captured; empty lists are a default deny', () => {
+    const classic = (properties: Readonly<Record<string, unknown>>): unknown => ({
+      id: FIREWALL_ID, name: 'afw-hub', type: 'Microsoft.Network/azureFirewalls', location: 'westeurope',
+      properties: {
+        sku: { name: 'AZFW_VNet', tier: 'Standard' },
+        ipConfigurations: [{
+          id: `${FIREWALL_ID}/azureFirewallIpConfigurations/ipconfig1`, name: 'ipconfig1',
+          properties: { privateIPAddress: '10.0.1.4', subnet: { id: `${NET}/virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet` } },
+        }],
+        ...properties,
+      },
+    });
+    const absent = load([classic({})]);
+    expect(absent.ruleSet).toEqual({
+      kind: 'not-captured', reason: 'the rule collections of firewall afw-hub (networkRuleCollections, applicationRuleCollections) were not captured',
+    });
+    expect(decide(absent, to('20.1.2.3'))).toMatchObject({ kind: 'not-captured' });
+    const empty = load([classic({ networkRuleCollections: [], applicationRuleCollections: [], natRuleCollections: [] })]);
+    expect(decide(empty)).toEqual({ kind: 'default-deny' });
+  });
+
   // Rule collection `priority` is optional in the REST spec (firewallPolicy.json); rule processing
   // is by priority (https://learn.microsoft.com/azure/firewall/rule-processing), so a collection
   // without one is processed after those that have one.
@@ -203,6 +245,28 @@ describe('IP groups in firewall rules', () => {
     expect((decide(l) as Extract<FirewallDecision, { kind: 'unknown' }>).reason).toContain('ipg-elsewhere');
     // The snapshot reports the dangling reference as a gap too.
     expect(l.index.gaps).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'missing-reference', scope: id(POLICY_ID) })]));
+  });
+
+  // [FWIPG] "If you delete all the IP addresses in an IP Group while it is still in use in a rule,
+  // that rule is skipped": that holds for a group known to be empty. A group listed only as a stub
+  // (no `ipAddresses`) may hold the address: the Deny on it is not skipped, the decision is unknown
+  // and the index records the gap, as for a group missing from the input altogether.
+  it('a Deny to an IP group whose addresses are not in the input is not skipped: unknown, with a gap', () => {
+    const ipGroupId = `${NET}/ipGroups/ipg-blocked`;
+    const stub = { id: ipGroupId, name: 'ipg-blocked', type: 'Microsoft.Network/ipGroups', location: 'westeurope' };
+    const rules = groupRest('rcg', 200, [
+      filterCollection('deny', 100, 'Deny', [netRule('deny-blocked', { sourceAddresses: ['*'], destinationIpGroups: [ipGroupId] })]),
+      filterCollection('allow', 200, 'Allow', [netRule('all-https', { sourceAddresses: ['*'], destinationAddresses: ['*'] })]),
+    ]);
+    const l = load([firewallRest(), policyRest({ ruleCollectionGroups: [groupRef('rcg')] }), rules, stub]);
+    const unknown = { kind: 'unknown', rule: { name: 'deny-blocked' }, missingIpGroupIds: [id(ipGroupId)] };
+    expect(decide(l, to('20.1.2.3'))).toMatchObject(unknown);
+    expect(decide(l)).toMatchObject(unknown);
+    expect((decide(l) as Extract<FirewallDecision, { kind: 'unknown' }>).reason).toContain('IP group ipg-blocked whose addresses are not in the snapshot');
+    expect(l.index.gaps).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'missing-reference', scope: id(POLICY_ID), message: expect.stringContaining('without its addresses') })]));
+    // A group known to be empty (`ipAddresses: []`) is skipped [FWIPG]: the allow decides.
+    const empty = load([firewallRest(), policyRest({ ruleCollectionGroups: [groupRef('rcg')] }), rules, ipGroupRest('ipg-blocked', [])]);
+    expect(decide(empty, to('20.1.2.3'))).toMatchObject({ kind: 'allow', rule: { name: 'all-https' } });
   });
 
   // https://learn.microsoft.com/azure/firewall/rule-processing: "rules are terminating": a missing

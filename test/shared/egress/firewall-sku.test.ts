@@ -5,8 +5,11 @@
  *   https://learn.microsoft.com/azure/firewall/threat-intel, https://learn.microsoft.com/azure/firewall/rule-processing
  * - Basic SKU has no DNS proxy, so FQDNs in network rules are not available, and its threat
  *   intelligence only alerts https://learn.microsoft.com/azure/firewall/basic-features
- * - FQDN network rules without DNS proxy: the firewall and the client may resolve a name
- *   differently; the verdict stands with a caveat https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+ * - FQDN network rules hold only with DNS proxy on and the client's VNet using the firewall as its
+ *   DNS server: "You must enable DNS Proxy to use FQDNs in your network rules"; otherwise the
+ *   firewall and the client may resolve a name differently, so a decision by such a rule is
+ *   `unknown` (with an info finding saying why) https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules,
+ *   https://learn.microsoft.com/azure/firewall/dns-settings
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
@@ -20,7 +23,8 @@ import type { Cidr } from '../../../shared/model/ip';
 import { buildModelIndex } from '../../../shared/model/model-index';
 import type { FirewallRule, FirewallSkuTier, NetworkModel } from '../../../shared/model/topology';
 import { applicationRule, ModelBuilder, networkRule } from '../../support/model-builder';
-import { hubSpokeFirewall, pathOf, resolve } from './support';
+import { explainPath } from '../../../shared/egress/explain';
+import { hubSpokeFirewall, HUB_FIREWALL_IP, pathOf, resolve } from './support';
 
 const NTP = networkRule('ntp', { protocols: ['UDP'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['123'] });
 
@@ -28,6 +32,8 @@ interface Settings {
   readonly skuTier?: FirewallSkuTier;
   readonly threatIntelMode?: string;
   readonly dnsProxyEnabled?: boolean;
+  /** The spoke VNet's DNS servers (absent: Azure-provided DNS). */
+  readonly spokeDnsServers?: readonly string[];
 }
 
 /** Hub and spoke, the spoke's internet traffic through a policy-based firewall with these settings. */
@@ -41,6 +47,7 @@ function estate(rules: readonly FirewallRule[], settings: Settings = {}): { read
       ...(settings.threatIntelMode !== undefined ? { threatIntelMode: settings.threatIntelMode } : {}),
       ...(settings.dnsProxyEnabled !== undefined ? { dnsProxyEnabled: settings.dnsProxyEnabled } : {}),
     })),
+    virtualNetworks: built.virtualNetworks.map((v) => (v.name === 'spoke' && settings.spokeDnsServers ? { ...v, dnsServers: settings.spokeDnsServers } : v)),
   };
   return { model, app };
 }
@@ -103,8 +110,8 @@ describe('FQDN network rules and DNS proxy', () => {
     const finding = path.findings.find((f) => f.code === 'firewall-fqdn-network-rule');
     expect(finding).toMatchObject({ severity: 'warning', docs: 'https://learn.microsoft.com/azure/firewall/basic-features' });
     expect(finding?.message).toContain('net/ntp');
-    // The same rule on Standard (DNS proxy on) allows it, without a caveat.
-    const standard = estate([NTP], { dnsProxyEnabled: true });
+    // The same rule on Standard (DNS proxy on, the spoke's DNS server the firewall) allows it, without a caveat.
+    const standard = estate([NTP], { dnsProxyEnabled: true, spokeDnsServers: [HUB_FIREWALL_IP] });
     const allowed = pathOf(resolve(standard.model, { destination: 'time.windows.com:123/udp' }), standard.app);
     expect(allowed.verdict).toBe('internet');
     expect(codes(allowed.findings)).not.toContain('firewall-fqdn-network-rule');
@@ -128,16 +135,53 @@ describe('FQDN network rules and DNS proxy', () => {
     }
   });
 
-  it('without DNS proxy the verdict stands, and an info finding says the firewall and the client may resolve differently', () => {
+  // "You must enable DNS Proxy to use FQDNs in your network rules" [FWFQDNNET]; without it "DNS
+  // requests from the client may travel to a DNS server at a different time or return a different
+  // response compared to that of the firewall" [FWDNS]: the client may connect to addresses the rule
+  // does not hold, so the allow is not known (it was a confident `internet` with an info note).
+  it('without DNS proxy an FQDN network allow is unknown, naming DNS proxy, and an info finding says why', () => {
     for (const dnsProxyEnabled of [false, undefined]) {
       const { model, app } = estate([NTP], dnsProxyEnabled === undefined ? {} : { dnsProxyEnabled });
       const path = pathOf(resolve(model, { destination: 'time.windows.com:123/udp' }), app);
-      expect(path.verdict).toBe('internet');
+      expect(path.verdict).toBe('unknown');
+      expect(explainPath(path).at(-1)?.explanation).toContain('DNS proxy is not enabled');
       const finding = path.findings.find((f) => f.code === 'firewall-fqdn-network-rule');
       expect(finding).toMatchObject({ severity: 'info', docs: 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules' });
       expect(finding?.message).toContain('DNS proxy is not enabled');
       expect(finding?.message).toContain('different addresses');
     }
+  });
+
+  // [FWDNS] "To enable DNS proxy, you must configure your virtual network DNS servers setting to use
+  // the firewall private IP address. Then, enable DNS Proxy in Azure Firewall DNS settings." With the
+  // proxy on but the spoke on Azure-provided DNS (or other servers), its clients do not ask the
+  // firewall, and the mismatch [FWDNS] describes applies in full (it was a confident `internet` with
+  // no caveat at all).
+  it('DNS proxy on, but the spoke VNet does not use the firewall as DNS server: unknown, naming the VNet\'s DNS servers', () => {
+    const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
+    const azureDns = estate([api], { dnsProxyEnabled: true });
+    const path = pathOf(resolve(azureDns.model, { destination: 'api.contoso.com' }), azureDns.app);
+    expect(path.verdict).toBe('unknown');
+    expect(explainPath(path).at(-1)?.explanation).toContain(`the DNS servers of virtual network spoke (Azure-provided DNS) are not the firewall's private IP (${HUB_FIREWALL_IP})`);
+    const otherDns = estate([api], { dnsProxyEnabled: true, spokeDnsServers: ['10.0.2.4'] });
+    expect(pathOf(resolve(otherDns.model, { destination: 'api.contoso.com' }), otherDns.app).verdict).toBe('unknown');
+    // The firewall's private IP as the spoke's DNS server: the name resolves as the firewall resolves it.
+    const proxied = estate([api], { dnsProxyEnabled: true, spokeDnsServers: [HUB_FIREWALL_IP] });
+    expect(pathOf(resolve(proxied.model, { destination: 'api.contoso.com' }), proxied.app).verdict).toBe('internet');
+  });
+
+  // The default route: "only api.contoso.com" is what the rule intends, but without the client
+  // resolving through the firewall's proxy the names it lists are not known to get through [FWDNS].
+  it('default route: an FQDN network allow restricts the internet only when the client resolves through the proxy', () => {
+    const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
+    for (const settings of [{}, { dnsProxyEnabled: true }] as const) {
+      const { model, app } = estate([api], settings);
+      expect(pathOf(resolve(model), app).verdict).toBe('unknown');
+    }
+    const proxied = estate([api], { dnsProxyEnabled: true, spokeDnsServers: [HUB_FIREWALL_IP] });
+    const path = pathOf(resolve(proxied.model), proxied.app);
+    expect(path.verdict).toBe('internet');
+    expect(JSON.stringify(path.steps.at(-1))).toContain('api.contoso.com');
   });
 
   it('a decision not made by an FQDN network rule carries no caveat', () => {
@@ -153,7 +197,12 @@ describe('FQDN network rules and DNS proxy', () => {
     const base: FirewallRuleSet = { kind: 'rules', rules: [NTP], policyIds: [] };
     expect(evaluateFirewallRules(prepareRuleSet(base), ntp, source)).toEqual({ kind: 'allow', rule: NTP, rules: [NTP] });
     const noProxy = evaluateFirewallRules(prepareRuleSet({ ...base, fqdnNetworkRules: 'no-proxy' }), ntp, source);
-    expect(noProxy).toMatchObject({ kind: 'allow', notes: [{ kind: 'fqdn-no-dns-proxy', rule: NTP }] });
+    expect(noProxy).toMatchObject({ kind: 'unknown', rule: NTP, notes: [{ kind: 'fqdn-no-dns-proxy', rule: NTP }] });
+    // The same on TCP 443 for a name an FQDN network rule allows: no confident allow without DNS proxy [FWFQDNNET].
+    const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
+    const https: TrafficSpec = { destination: { kind: 'name', name: 'api.contoso.com', address: null, text: 'api.contoso.com' }, port: 443, protocol: 'Tcp' };
+    const apiNoProxy = evaluateFirewallRules(prepareRuleSet({ kind: 'rules', rules: [api], policyIds: [], fqdnNetworkRules: 'no-proxy' }), https, source);
+    expect(apiNoProxy).toMatchObject({ kind: 'unknown', rule: api, reason: expect.stringContaining('DNS proxy is not enabled') });
     const basic = evaluateFirewallRules(prepareRuleSet({ ...base, fqdnNetworkRules: 'unavailable' }), ntp, source);
     expect(basic).toMatchObject({ kind: 'default-deny', notes: [{ kind: 'fqdn-basic-sku', rule: NTP }] });
   });
@@ -169,7 +218,11 @@ describe('reading the settings from ARM', () => {
         properties: { sku: { tier: 'Standard' }, threatIntelMode: 'Deny', dnsSettings: { enableProxy: true, servers: [] } } },
       { id: `${NET}/firewallPolicies/plain`, name: 'plain', type: 'Microsoft.Network/firewallPolicies', location: 'westeurope', properties: { threatIntelMode: 'Alert' } },
       { id: `${NET}/azureFirewalls/classic`, name: 'classic', type: 'Microsoft.Network/azureFirewalls', location: 'westeurope',
-        properties: { sku: { name: 'AZFW_VNet', tier: 'Basic' }, threatIntelMode: 'Deny', additionalProperties: { 'Network.DNS.EnableProxy': 'true' } } },
+        properties: {
+          sku: { name: 'AZFW_VNet', tier: 'Basic' }, threatIntelMode: 'Deny', additionalProperties: { 'Network.DNS.EnableProxy': 'true' },
+          // As `az network firewall show` prints them (without them the rules are not captured).
+          networkRuleCollections: [], applicationRuleCollections: [], natRuleCollections: [],
+        } },
     ] }]);
     const policy = model.firewallPolicies.find((p) => p.name === 'fwp');
     expect(policy).toMatchObject({ threatIntelMode: 'Deny', dnsProxyEnabled: true });

@@ -54,6 +54,19 @@ export function hubSpokeFirewall(rules: readonly FirewallRule[], firewall: Parti
   return { b, hub, spoke, fw, app };
 }
 
+/**
+ * `hubSpokeFirewall`'s model with DNS proxy on its policies and the spoke using the firewall as its
+ * DNS server: the set-up under which FQDN network rules match a name as the client resolves it
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+export function withFirewallDns(model: NetworkModel): NetworkModel {
+  return {
+    ...model,
+    firewallPolicies: model.firewallPolicies.map((p) => ({ ...p, dnsProxyEnabled: true })),
+    virtualNetworks: model.virtualNetworks.map((v) => (v.name === 'spoke' ? { ...v, dnsServers: [HUB_FIREWALL_IP] } : v)),
+  };
+}
+
 /** VNet spoke; subnet app with NAT gateway nat (20.0.0.1), route table rt (no routes), NSG nsg (defaults only). */
 export function natEstate() {
   const b = new ModelBuilder();
