@@ -5,7 +5,7 @@
  * the IPC bridge.
  */
 import type { ResolveResult } from '../shared/egress/types';
-import { diagramMeta, toDrawio, toMermaid, toSvg } from '../shared/graph/export/index';
+import { diagramMeta, mermaidLimitProblem, toDrawio, toMermaid, toSvg } from '../shared/graph/export/index';
 import type { Snapshot } from '../shared/model/snapshot';
 import { diagramInWorker } from './layout-client';
 import type { ViewMode } from './state/app-state';
@@ -31,6 +31,22 @@ export interface DiagramFile {
   readonly text: string;
   readonly mimeType: string;
   readonly blob?: Blob;
+  /** Something the user must know about the file (it is still written), e.g. GitHub will not render it. */
+  readonly warning?: string;
+}
+
+/**
+ * The CLI's warning (`egress-atlas diagram`, mermaidLimitProblem) for the app: past Mermaid's
+ * default maxTextSize or maxEdges, which GitHub does not raise, GitHub shows an error instead of
+ * the diagram. The advice names what the app offers for the view drawn.
+ */
+export function mermaidWarning(text: string, edgeCount: number, view: 'full' | 'overview' | 'path'): string | undefined {
+  const problem = mermaidLimitProblem(text, edgeCount);
+  if (problem === null) return undefined;
+  const advice = view === 'full' ? 'export the VNet overview (View: VNet overview) or a selection instead, or use draw.io or SVG'
+    : view === 'overview' ? 'this is already the VNet overview: export a selection instead, or use draw.io or SVG'
+      : 'use draw.io or SVG for this selection';
+  return `The Mermaid file was saved, but ${problem}: GitHub will not render it; ${advice}.`;
 }
 
 /** PNG pixels per SVG unit: sharp when printed, as the CLI's PNG. */
@@ -107,5 +123,6 @@ export async function buildDiagram(format: DiagramFormat, input: DiagramInput): 
     : format === 'svg' ? toSvg(answer.graph, answer.layout, meta, { theme: 'light' })
       : toMermaid(answer.graph, meta);
   const stem = source === null ? fileStem(input.title) : `${fileStem(input.title)}-${fileStem(source.name)}`;
-  return { fileName: `${stem}-diagram.${EXTENSION[format]}`, text, mimeType: MIME[format] };
+  const warning = format === 'mermaid' ? mermaidWarning(text, answer.graph.edges.length, answer.graph.view.kind) : undefined;
+  return { fileName: `${stem}-diagram.${EXTENSION[format]}`, text, mimeType: MIME[format], ...(warning === undefined ? {} : { warning }) };
 }

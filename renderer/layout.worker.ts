@@ -4,7 +4,7 @@
  * page only draws the positions.
  */
 import { buildDefaultGraph, buildEgressGraph, graphElementCount } from '../shared/graph/build-egress-graph';
-import { EXPORT_LAYOUT_OPTIONS } from '../shared/graph/export/index';
+import { EXPORT_LAYOUT_OPTIONS, exportGraph } from '../shared/graph/export/index';
 import { layoutEgressGraph } from '../shared/graph/layout';
 import type { ResolveResult } from '../shared/egress/types';
 import type { EgressGraph, GraphView } from '../shared/graph/types';
@@ -61,8 +61,10 @@ async function diagram(requestId: number, resultId: number, request: DiagramRequ
     : request.mode === 'auto' ? buildDefaultGraph(model, result)
       : { graph: buildEgressGraph(model, result, { kind: request.mode }), view: null };
   const graph = built.graph;
+  // Laid out with the texts the exports draw (verdict words, collision qualifiers: export/labels.ts),
+  // so draw.io and SVG boxes fit them; the plain graph is answered, the exporters label it.
   const layout = request.withLayout
-    ? await layoutEgressGraph(graph, { ...EXPORT_LAYOUT_OPTIONS, engine: result.paths.length > DIAGRAM_QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto' })
+    ? await layoutEgressGraph(exportGraph(graph), { ...EXPORT_LAYOUT_OPTIONS, engine: result.paths.length > DIAGRAM_QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto' })
     : { engine: 'quick' as const, width: 0, height: 0, nodes: [], edges: [], fontFamily: '' };
   return { requestId, ok: true, graph, layout, baseView: graph.view.kind, workerMs: performance.now() - started };
 }

@@ -63,6 +63,8 @@ export function Workspace({ api, state, dispatch }: Props) {
   const [destinationError, setDestinationError] = useState<string | null>(null);
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  // A warning about an exported file (a Mermaid diagram past GitHub's limits), shown until dismissed.
+  const [exportWarning, setExportWarning] = useState<string | null>(null);
   const exportRef = useRef<HTMLDivElement>(null);
   const exportButtonRef = useRef<HTMLButtonElement>(null);
   const closeExport = useCallback(() => setExportOpen(false), []);
@@ -234,6 +236,7 @@ export function Workspace({ api, state, dispatch }: Props) {
         sourceId: selectionOnly ? state.selectedSourceId : null,
       });
       if (file.blob) downloadBlob(file.fileName, file.blob); else downloadText(file.fileName, file.text, file.mimeType);
+      setExportWarning(file.warning ?? null);
       dispatch({ kind: 'idle' });
     } catch (e) {
       dispatch({ kind: 'failed', error: { code: 'internal', message: `The diagram could not be drawn: ${e instanceof Error ? e.message : String(e)}` } });
@@ -345,6 +348,12 @@ export function Workspace({ api, state, dispatch }: Props) {
         {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
         {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
+        {exportWarning !== null ? (
+          <div className="banner gaps" role="status" data-testid="export-warning">
+            <span className="grow">{exportWarning}</span>
+            <button type="button" className="btn small ghost" onClick={() => setExportWarning(null)} aria-label="Dismiss the export warning">✕</button>
+          </div>
+        ) : null}
         <TrafficBanner controls={traffic} />
         {state.destination !== null ? (
           <div className="banner info" data-testid="what-if-banner">

@@ -14,7 +14,7 @@
  * jgraph/drawio `src/main/webapp/js/diagramly/sidebar/Sidebar-Azure2.js` (see
  * docs reference destinations.md §7.2).
  */
-import type { Verdict } from '../egress/types';
+import type { ExitMethod, Verdict } from '../egress/types';
 import type { GraphNode, GraphNodeKind } from './types';
 
 /** Fill/stroke role of a box in the PDF and the exports. */
@@ -118,10 +118,50 @@ export function drawioImageStyle(icon: string): string {
   return `image;aspect=fixed;points=[];align=center;verticalLabelPosition=bottom;verticalAlign=top;fontSize=11;image=${icon};`;
 }
 
-/** The tone a node is filled and stroked with: a source by its own verdict, anything else by its kind. */
+/**
+ * The tone a node is filled and stroked with: a source by its own verdict; an overview VNet (a leaf
+ * standing for its sources) by its sources' verdicts when they all share one tone, so a VNet whose
+ * every source is denied is not drawn like one that reaches the internet (`verdictCounts`,
+ * shared/graph/types.ts); anything else by its kind.
+ */
 export function nodeTone(node: GraphNode): Tone {
   if ((node.kind === 'subnet' || node.kind === 'nic') && node.verdict !== null) return VERDICT_TONE[node.verdict];
+  if (node.kind === 'vnet' && !node.compound) {
+    const tones = new Set((Object.keys(node.verdictCounts) as Verdict[]).filter((v) => node.verdictCounts[v] > 0).map((v) => VERDICT_TONE[v]));
+    // Mixed verdicts keep the VNet tone: the label says how many of each (export/labels.ts).
+    const [only] = tones;
+    if (tones.size === 1 && only !== undefined) return only;
+  }
   return KIND_PALETTE[node.kind].tone;
+}
+
+/** How a source says its verdict besides colour: the keys of the app's legend (renderer/graph/style.ts `SourceEncodingKey`). */
+export type SourceEncodingKey =
+  | 'inspected' | 'direct' | 'default-outbound' | 'on-premises' | 'private' | 'no-outbound' | 'blocked' | 'unknown';
+
+/**
+ * The app's verdict glyphs (renderer/graph/style.ts `SOURCE_ENCODINGS`, pinned equal by a test),
+ * for the exports: colour alone must not carry the verdict (WCAG 2.2 SC 1.4.1 Use of Color), and a
+ * diagram printed in greyscale loses the difference between the light green and light red fills.
+ * Glyphs that DejaVu Sans (the PDF's and PNG's font) and Segoe UI Symbol both carry.
+ */
+export const SOURCE_GLYPHS: Readonly<Record<SourceEncodingKey, string>> = {
+  'inspected': '\u2713', 'direct': '\u2197', 'default-outbound': '\u26a0', 'on-premises': '\u21c4',
+  'private': '\u2302', 'no-outbound': '\u2298', 'blocked': '\u2715', 'unknown': '?',
+};
+
+/** The encoding of a source with a path of its own (the app's `sourceEncoding`, same rules). */
+export function sourceEncodingKey(verdict: Verdict, exit: ExitMethod | null, inspected: boolean): SourceEncodingKey {
+  switch (verdict) {
+    case 'internet':
+      if (exit === 'default-outbound') return 'default-outbound';
+      return inspected ? 'inspected' : 'direct';
+    case 'on-premises': return 'on-premises';
+    case 'private': return 'private';
+    case 'no-outbound': return 'no-outbound';
+    case 'dropped': case 'denied': return 'blocked';
+    case 'unknown': return 'unknown';
+  }
 }
 
 /**

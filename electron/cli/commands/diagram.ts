@@ -10,7 +10,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress } from '../../../shared/egress/index';
 import { buildDefaultGraph, buildEgressGraph } from '../../../shared/graph/build-egress-graph';
 import type { EgressGraph } from '../../../shared/graph/types';
-import { diagramMeta, EXPORT_LAYOUT_OPTIONS, mermaidLimitProblem, toDrawio, toMermaid, toSvg } from '../../../shared/graph/export/index';
+import { diagramMeta, EXPORT_LAYOUT_OPTIONS, exportGraph, mermaidLimitProblem, toDrawio, toMermaid, toSvg } from '../../../shared/graph/export/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
@@ -62,7 +62,24 @@ const QUICK_LAYOUT_ABOVE_PATHS = 300;
 async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo, serviceTags: string | undefined): Promise<Snapshot> {
   // As in `report`: a demo's capture time is the export time, so --timestamp pins the whole file.
   if (demo !== undefined && inputs.length === 0) return applyServiceTags(demoSnapshot(pickDemo(demo), exportedAt), await loadServiceTags(serviceTags, io.cwd));
-  return loadEstate(inputs, demo, io.cwd, serviceTags);
+  // ARM / az exports carry no capture time, so an import of exports alone is stamped with its read
+  // time (electron/snapshot/load.ts). Read "now" as the export time, as `report` does: the files
+  // are read as the diagram is drawn, so that is the true read time, and with --timestamp the
+  // stamp, the snapshot hash and so the whole file are the same at every run. The title block says
+  // the time is a read time, not a capture (meta.ts `captureTimeRecorded`).
+  return loadEstate(inputs, demo, io.cwd, serviceTags, exportedAt);
+}
+
+/**
+ * How to get under Mermaid's limits from the view drawn: advice that names the view already drawn
+ * (the overview is what a large estate gets by default) would send the user round in a circle.
+ */
+function narrowingAdvice(view: EgressGraph['view']['kind']): string {
+  switch (view) {
+    case 'full': return 'narrow it with --source or --view overview';
+    case 'overview': return 'this is already the VNet overview: narrow it with --source, or use --format svg or drawio';
+    case 'path': return 'give fewer --source, or use --format svg or drawio';
+  }
 }
 
 export const diagramCommand: CliCommand = {
@@ -120,12 +137,13 @@ export const diagramCommand: CliCommand = {
       text = toMermaid(graph, meta);
       const problem = mermaidLimitProblem(text, graph.edges.length);
       // Still written (a wiki may raise the limits), but GitHub would show an error instead of the diagram.
-      if (problem !== null) io.stderr(`warning: ${problem}: GitHub will not render it; narrow it with --source or --view overview\n`);
+      if (problem !== null) io.stderr(`warning: ${problem}: GitHub will not render it; ${narrowingAdvice(graph.view.kind)}\n`);
     } else {
       const engine = result.paths.length > QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto';
       // ELK (1.5 MB) loads only when a diagram is drawn: every other command starts without it.
       const { layoutEgressGraph } = await import('../../../shared/graph/layout');
-      const layout = await layoutEgressGraph(graph, { ...EXPORT_LAYOUT_OPTIONS, engine });
+      // Laid out with the texts the exports draw (verdict words, collision qualifiers), so boxes fit them.
+      const layout = await layoutEgressGraph(exportGraph(graph), { ...EXPORT_LAYOUT_OPTIONS, engine });
       text = format === 'drawio' ? toDrawio(graph, layout, meta) : toSvg(graph, layout, meta, { theme });
       if (format === 'png') {
         // resvg (WebAssembly, 2.5 MB) loads only for a PNG.

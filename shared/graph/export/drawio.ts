@@ -11,7 +11,13 @@
  *   routing them as the architect moves things.
  * - Every cell is a `UserObject` carrying the resource ID, kind and verdict, visible in draw.io's
  *   "Edit Data", so the file stays traceable after editing.
- * - Labels are plain text (no `html=1`): names are user data and must not be read as HTML.
+ * - Labels are plain text (no `html=1`): names are user data and must not be read as HTML. For
+ *   the same reason no cell has a `tooltip` attribute: draw.io shows that attribute as HTML
+ *   (jgraph/drawio Graph.js `getTooltipForCell`: `this.sanitizeHtml(tooltip)`), so a name such as
+ *   `<img src=x onerror=…>` would become markup. Without it draw.io lists the cell's attributes
+ *   (armId, kind, verdict) as its tooltip through `mxUtils.htmlEntities`, i.e. as text.
+ * - Box texts are the exports' (labels.ts): a source's verdict in words and glyph, an overview
+ *   VNet's verdict counts, a subscription where names collide.
  *
  * The app's layout places text boxes tightly (16 px between rows); an icon with its label below
  * needs more room, so positions are spread by `SPREAD` around each box's centre while boxes keep
@@ -22,6 +28,7 @@ import type { GraphLayout, NodeBox } from '../layout-types';
 import { drawioImageStyle, edgeTone, KIND_PALETTE, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
 import { estimateTextWidth } from '../text-width';
 import type { EgressGraph, GraphNode } from '../types';
+import { exportGraph } from './labels';
 import { legendEntries } from './legend';
 import { metaLines, type DiagramMeta } from './meta';
 import { num, xmlAttributes } from './xml';
@@ -80,7 +87,8 @@ function spreadCentre(box: NodeBox, width: number, height: number, top: number):
   return { x: MARGIN + cx - width / 2, y: top + cy - height / 2, width, height };
 }
 
-export function toDrawio(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta): string {
+export function toDrawio(given: EgressGraph, layout: GraphLayout, meta: DiagramMeta): string {
+  const graph = exportGraph(given);
   const boxes = new Map(layout.nodes.map((b) => [b.id, b]));
   const childBoxes = new Map<string, NodeBox[]>();
   for (const b of layout.nodes) {
@@ -146,7 +154,6 @@ export function toDrawio(graph: EgressGraph, layout: GraphLayout, meta: DiagramM
     const exit = node.kind === 'subnet' || node.kind === 'nic' ? (node.exit ?? undefined) : undefined;
     cells.push(userObject(id, label, {
       kind: KIND_PALETTE[node.kind].label, armId: node.resourceId ?? undefined, verdict, exit,
-      tooltip: node.resourceId ?? undefined,
     }, { style, vertex: '1', parent: parentGeometry === undefined || parentId === undefined ? '1' : parentId }, relative));
   }
 

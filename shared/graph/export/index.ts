@@ -3,8 +3,6 @@
  * functions of a graph, its layout and a title block (`DiagramMeta`), so the CLI and the app's
  * Export menu write the same files.
  */
-import type { LayoutOptions } from '../layout-types';
-
 export { toDrawio } from './drawio';
 export { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT_SIZE, mermaidLimitProblem, mermaidText, toMermaid } from './mermaid';
 export { toSvg } from './svg';
@@ -14,9 +12,4 @@ export type { DiagramMeta, DiagramMetaOptions } from './meta';
 export { DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
 export type { LegendEntry } from './legend';
 export { xmlEscape } from './xml';
-
-/**
- * Layout options for an export: labels are never truncated (the app truncates at 200 px to keep
- * a dense screen readable; a filed diagram must show every name in full).
- */
-export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };
+export { EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText, verdictCountsText } from './labels';

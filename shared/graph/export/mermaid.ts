@@ -1,8 +1,11 @@
 /**
  * The egress graph as a Mermaid `flowchart LR` for wikis and pull requests (GitHub renders it):
  * a subgraph per VNet holding its subnets, firewalls as hexagons, sinks as stadiums, sources
- * coloured by verdict through `classDef`s from the shared palette, and the title block as YAML
- * front matter (title) plus `%%` comment lines (scope, destination, capture time, hash).
+ * coloured by verdict through `classDef`s from the shared palette (and said in words: labels.ts),
+ * the title as YAML front matter, and the rest of the title block (scope, destination, capture
+ * time, hashes) and a legend of the colours used as nodes of their own: Mermaid deletes `%%`
+ * comment lines before it parses (packages/mermaid/src/diagram-api/comments.ts `cleanupComments`),
+ * so only a node shows them. The same lines are kept as `%%` comments for readers of the source.
  *
  * Names are user data. Node and subgraph IDs are generated (`n1`, `v1`), never names, so no name
  * can collide with a keyword (`end`, `subgraph`) or break the syntax; every label is quoted and
@@ -11,6 +14,8 @@
  */
 import { edgeTone, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
 import type { EgressGraph, GraphNode } from '../types';
+import { exportGraph } from './labels';
+import { legendEntries } from './legend';
 import { metaLines, type DiagramMeta } from './meta';
 
 const TEXT_COLOR = '#1f2328';
@@ -32,25 +37,52 @@ export function mermaidLimitProblem(text: string, edgeCount: number): string | n
 /** Letters, digits and punctuation with no meaning inside a quoted Mermaid label. */
 const SAFE = /[A-Za-z0-9 .,:/()_+=@-]/;
 
-/** A label's text for inside `"…"`: unsafe ASCII (and C0/C1 controls, line and bidi separators) as `#<code>;`. */
-export function mermaidText(text: string): string {
+/**
+ * Words that make Mermaid rewrite a line before parsing: its `encodeEntities`
+ * (packages/mermaid/src/mermaidAPI.ts, run on the whole text) deletes the last `;` of any line
+ * matching `/style.*:\S*#.*;/` or `/classDef.*:\S*#.*;/` (meant for `style x fill:#f00;`), which
+ * breaks the entity codes this writer uses (`style:a&b` showed as `style:a#38b`). Those patterns
+ * need a literal `:` after the word, so in a text holding either word `:` is written `#58;` too and
+ * no label line can match. Other texts keep `:` (times, IPv6, "Scope:") readable in the source.
+ * Checked case-insensitively: escaping more than needed is harmless.
+ */
+const ENCODE_ENTITIES_TRIGGER = /style|classdef/i;
+
+/**
+ * A label's text for inside `"…"`: unsafe ASCII (and C0/C1 controls, line and bidi separators) as
+ * `#<code>;`. `colonUnsafe`: whether the LINE the text is written on holds `style` / `classDef`
+ * (see above); by default, whether the text does.
+ */
+export function mermaidText(text: string, colonUnsafe = ENCODE_ENTITIES_TRIGGER.test(text)): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 32;
     const plainUnicode = code >= 0xa0 && !(code >= 0x2000 && code <= 0x206f) && code !== 0xfeff;
-    out += SAFE.test(ch) || plainUnicode ? ch : `#${code};`;
+    out += (SAFE.test(ch) && !(colonUnsafe && ch === ':')) || plainUnicode ? ch : `#${code};`;
   }
   return out;
 }
 
-/** A `%%` comment line: cannot end the comment early, since it has no line breaks. */
+/**
+ * A `%%` comment line: cannot end the comment early, since it has no line breaks; and holds no
+ * directive. Mermaid finds `%%{…}%%` directives anywhere in the text (`directiveRegex`,
+ * packages/mermaid/src/diagram-api/regexes.ts) and applies them BEFORE it removes comments
+ * (preprocess.ts: `processDirectives` then `cleanupComments`), so `%%{init: …}%%` in a file name,
+ * tenant ID or source name would restyle the diagram. Every `%` followed by `%` gets a space after
+ * it, so no `%%` is left in the text (and `%%{` / `}%%` cannot form).
+ */
 function comment(text: string): string {
-  return `%% ${text.replace(/[\r\n\u2028\u2029]+/g, ' ')}`;
+  return `%% ${text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/%(?=%)/g, '% ')}`;
+}
+
+/** Lines of one label, joined by `<br/>`; `:` is escaped in all of them when any holds a trigger word, as they share one line of the file. */
+function mermaidLines(texts: readonly string[]): string {
+  const colonUnsafe = texts.some((t) => ENCODE_ENTITIES_TRIGGER.test(t));
+  return texts.map((t) => mermaidText(t, colonUnsafe)).join('<br/>');
 }
 
 function label(node: GraphNode): string {
-  const main = mermaidText(node.label);
-  return node.sublabel.length > 0 ? `${main}<br/>${mermaidText(node.sublabel)}` : main;
+  return mermaidLines(node.sublabel.length > 0 ? [node.label, node.sublabel] : [node.label]);
 }
 
 function shape(node: GraphNode, id: string): string {
@@ -71,7 +103,16 @@ function className(tone: Tone): string {
   return `t_${tone.replace(/-/g, '_')}`;
 }
 
-export function toMermaid(graph: EgressGraph, meta: DiagramMeta): string {
+/**
+ * IDs of the title block and legend: fixed, distinct from the graph's `n<i>` / `v<i>`, and no
+ * keyword or direction (`TB`) nor holding `end`, which Mermaid's flowchart lexer trips on.
+ */
+const TITLE_BLOCK_ID = 'meta_block';
+const TITLE_LINES_ID = 'meta_lines';
+const LEGEND_ID = 'key_block';
+
+export function toMermaid(given: EgressGraph, meta: DiagramMeta): string {
+  const graph = exportGraph(given);
   const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i + 1}`]));
   const tones = new Map(graph.nodes.map((n) => [n.id, nodeTone(n)]));
   const children = new Map<string, GraphNode[]>();
@@ -104,11 +145,31 @@ export function toMermaid(graph: EgressGraph, meta: DiagramMeta): string {
   // A child whose parent was not drawn as a subgraph (cannot happen for well-formed graphs) still gets a node.
   for (const node of graph.nodes) if (!placed.has(node.id)) emit(node, '  ');
 
+  // The title block, shown: the `%%` lines above are deleted by Mermaid before it parses, and the
+  // README promises scope, destination, capture time and hash on every diagram. One node (a
+  // subgraph titled "Title block"), its lines joined by `<br/>` as in the node labels.
+  lines.push(`  subgraph ${TITLE_BLOCK_ID}["Title block"]`);
+  lines.push(`    ${TITLE_LINES_ID}["${mermaidLines(metaLines(meta))}"]`);
+  lines.push('  end');
+  lines.push(`  style ${TITLE_BLOCK_ID} fill:#ffffff,stroke:${TONE_COLORS.neutral.stroke},color:${TEXT_COLOR}`);
+  lines.push(`  style ${TITLE_LINES_ID} fill:#ffffff,stroke:#ffffff,color:${TEXT_COLOR}`);
+  // The legend: one swatch node per encoding used, filled like the nodes it explains (the entries
+  // draw.io and SVG draw, legend.ts), so the colours mean something on the page.
+  const legend = legendEntries(graph);
+  const legendIds = legend.map((_entry, i) => `key_${i + 1}`);
+  if (legend.length > 0) {
+    lines.push(`  subgraph ${LEGEND_ID}["Legend"]`);
+    lines.push('    direction TB');
+    legend.forEach((entry, i) => lines.push(`    ${legendIds[i] ?? ''}["${mermaidLines([entry.text])}"]`));
+    lines.push('  end');
+    lines.push(`  style ${LEGEND_ID} fill:#ffffff,stroke:${TONE_COLORS.neutral.stroke},color:${TEXT_COLOR}`);
+  }
+
   for (const edge of graph.edges) {
     const source = ids.get(edge.source);
     const target = ids.get(edge.target);
     if (source === undefined || target === undefined) continue;
-    lines.push(edge.label.length > 0 ? `  ${source} -->|"${mermaidText(edge.label)}"| ${target}` : `  ${source} --> ${target}`);
+    lines.push(edge.label.length > 0 ? `  ${source} -->|"${mermaidLines([edge.label])}"| ${target}` : `  ${source} --> ${target}`);
   }
   // Edge colours: linkStyle by index, in the order the edges were written.
   graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).forEach((edge, i) => {
@@ -117,20 +178,27 @@ export function toMermaid(graph: EgressGraph, meta: DiagramMeta): string {
   });
 
   const byTone = new Map<Tone, string[]>();
+  const addToTone = (tone: Tone, id: string): void => {
+    const list = byTone.get(tone) ?? [];
+    list.push(id);
+    byTone.set(tone, list);
+  };
   for (const node of graph.nodes) {
     const id = ids.get(node.id);
     const tone = tones.get(node.id);
     if (id === undefined || tone === undefined || (node.kind === 'vnet' && (children.get(node.id)?.length ?? 0) > 0)) continue;
-    const list = byTone.get(tone) ?? [];
-    list.push(id);
-    byTone.set(tone, list);
+    addToTone(tone, id);
   }
+  legend.forEach((entry, i) => addToTone(entry.tone, legendIds[i] ?? ''));
   for (const [tone, members] of byTone) {
     const colors = TONE_COLORS[tone];
     lines.push(`  classDef ${className(tone)} fill:${colors.fill},stroke:${colors.stroke},color:${TEXT_COLOR}`);
     lines.push(`  class ${members.join(',')} ${className(tone)}`);
   }
-  const dashed = graph.nodes.filter(usesDefaultOutbound).map((n) => ids.get(n.id)).filter((id): id is string => id !== undefined);
+  const dashed = [
+    ...graph.nodes.filter(usesDefaultOutbound).map((n) => ids.get(n.id)),
+    ...legend.map((entry, i) => (entry.dashed ? legendIds[i] : undefined)),
+  ].filter((id): id is string => id !== undefined);
   if (dashed.length > 0) {
     lines.push('  classDef default_outbound stroke-dasharray:6 3,stroke-width:2px');
     lines.push(`  class ${dashed.join(',')} default_outbound`);

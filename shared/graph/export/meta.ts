@@ -13,6 +13,13 @@ export interface DiagramMeta {
   readonly destination: string;
   /** ISO 8601, from the snapshot. */
   readonly capturedAt: string;
+  /**
+   * False when no input recorded a capture time: ARM / `az` exports carry none, so an import of
+   * exports alone is stamped with the time it was read (electron/snapshot/load.ts, README
+   * "exports alone get the import time"). The title block then says so rather than call the read
+   * time a capture time. Absent: `capturedAt` is a capture time.
+   */
+  readonly captureTimeRecorded?: false;
   /** Hex SHA-256 of the snapshot (changes with the capture time: an import made twice gets two). */
   readonly snapshotSha256: string;
   /** Hex SHA-256 of the snapshot's content alone (the same for the same resources), when known. */
@@ -36,6 +43,15 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * Whether the snapshot's `capturedAt` is only its import time: an import whose every input file is
+ * an export (`metadata.inputs` records a snapshot input's own capture time, never an export's).
+ */
+function importedFromExportsAlone(snapshot: Snapshot): boolean {
+  const { source, inputs } = snapshot.metadata;
+  return source === 'import' && inputs !== undefined && inputs.length > 0 && inputs.every((input) => input.capturedAt === undefined);
+}
+
 export function diagramMeta(snapshot: Snapshot, options: DiagramMetaOptions): DiagramMeta {
   const { scope, origin } = snapshot.metadata;
   const estate = [
@@ -52,6 +68,7 @@ export function diagramMeta(snapshot: Snapshot, options: DiagramMetaOptions): Di
     scope: `${estate.length === 0 ? 'estate' : estate.join('; ')}; ${sources}`,
     destination: options.destination ?? DEFAULT_DESTINATION_TEXT,
     capturedAt: snapshot.metadata.capturedAt,
+    ...(importedFromExportsAlone(snapshot) ? { captureTimeRecorded: false as const } : {}),
     snapshotSha256: snapshot.sha256,
     ...(snapshot.contentSha256 === undefined ? {} : { contentSha256: snapshot.contentSha256 }),
     ...(options.exportedAt === undefined ? {} : { exportedAt: options.exportedAt }),
@@ -63,7 +80,7 @@ export function metaLines(meta: DiagramMeta): readonly string[] {
   return [
     `Scope: ${meta.scope}`,
     `Destination: ${meta.destination}`,
-    `Captured: ${meta.capturedAt}`,
+    meta.captureTimeRecorded === false ? `Captured: not recorded in the input files; read at ${meta.capturedAt}` : `Captured: ${meta.capturedAt}`,
     `Snapshot SHA-256: ${meta.snapshotSha256}`,
     ...(meta.contentSha256 === undefined ? [] : [`Content SHA-256: ${meta.contentSha256}`]),
     ...(meta.exportedAt === undefined ? [] : [`Exported: ${meta.exportedAt}`]),

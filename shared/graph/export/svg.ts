@@ -7,11 +7,18 @@
  * DejaVu Sans metrics this file declares first in `font-family`; lay out with
  * `EXPORT_LAYOUT_OPTIONS` so no label is truncated either. The canvas is sized to the widest of
  * the graph, the title lines and the legend rows.
+ *
+ * Box texts are the exports' (labels.ts: a source's verdict in words and glyph, an overview VNet's
+ * verdict counts, a subscription where names collide), placed as the layout places lines. Lay out
+ * `exportGraph(graph)` so the boxes are sized for them; a box laid out for shorter texts is widened
+ * here (about its centre; a VNet box to the right) rather than let its text spill out.
  */
 import type { GraphLayout, NodeBox, Point, TextLine } from '../layout-types';
+import { COMPOUND_PADDING, displayTexts, LEAF_PADDING_X, resolveLayoutOptions, textLines } from '../node-sizes';
 import { edgeTone, nodeTone, TONE_COLORS, TONE_COLORS_DARK, usesDefaultOutbound, type Tone, type ToneColors } from '../palette';
 import { estimateTextWidth, GRAPH_FONT_FAMILY } from '../text-width';
 import type { EgressGraph, GraphNode } from '../types';
+import { EXPORT_LAYOUT_OPTIONS, exportGraph } from './labels';
 import { legendEntries } from './legend';
 import { metaLines, type DiagramMeta } from './meta';
 import { num, xmlAttributes, xmlEscape } from './xml';
@@ -86,9 +93,35 @@ function legendRows(entries: readonly { readonly text: string }[], maxWidth: num
   return placed;
 }
 
-export function toSvg(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta, options: SvgOptions = {}): string {
+/**
+ * The box as drawn and its text lines: the export texts placed like the layout's lines, in a box
+ * widened when the layout sized it for shorter texts (font sizes as the layout used).
+ */
+function placedBox(box: NodeBox, node: GraphNode | undefined): { readonly box: NodeBox; readonly lines: readonly TextLine[] } {
+  if (node === undefined) return { box, lines: box.lines };
+  const o = resolveLayoutOptions({
+    ...EXPORT_LAYOUT_OPTIONS,
+    ...(box.lines[0] === undefined ? {} : { labelFontSize: box.lines[0].fontSize }),
+    ...(box.lines[1] === undefined ? {} : { sublabelFontSize: box.lines[1].fontSize }),
+  });
+  const { label, sublabel } = displayTexts(node, o);
+  const inset = box.compound ? COMPOUND_PADDING : LEAF_PADDING_X;
+  const needed = Math.ceil(Math.max(estimateTextWidth(label, o.labelFontSize, 'bold'), estimateTextWidth(sublabel, o.sublabelFontSize))) + 2 * inset;
+  const grow = Math.max(0, needed - box.width);
+  const x = box.compound ? box.x : box.x - grow / 2;
+  const drawn: NodeBox = grow === 0 ? box : { ...box, x, width: box.width + grow };
+  return { box: drawn, lines: textLines(node, box.compound, drawn.x, box.y, drawn.width, o) };
+}
+
+export function toSvg(given: EgressGraph, layout: GraphLayout, meta: DiagramMeta, options: SvgOptions = {}): string {
+  const graph = exportGraph(given);
   const ink = INK[options.theme ?? 'light'];
   const nodes = new Map<string, GraphNode>(graph.nodes.map((n) => [n.id, n]));
+  const placed = new Map(layout.nodes.map((b) => [b.id, placedBox(b, nodes.get(b.id))]));
+  const boxesOf = (compound: boolean): { readonly box: NodeBox; readonly lines: readonly TextLine[] }[] =>
+    layout.nodes.filter((b) => b.compound === compound).map((b) => placed.get(b.id) ?? { box: b, lines: b.lines });
+  const drawnWidth = Math.max(layout.width, ...[...placed.values()].map((p) => p.box.x + p.box.width));
+  const drawnLeft = Math.min(0, ...[...placed.values()].map((p) => p.box.x));
   const tones = new Map(graph.nodes.map((n) => [n.id, nodeTone(n)]));
   const weights = new Map(graph.edges.map((e) => [e.id, e.weight]));
   const lines = metaLines(meta);
@@ -96,11 +129,11 @@ export function toSvg(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta
 
   const headerWidth = Math.max(estimateTextWidth(meta.title, TITLE_SIZE, 'bold'), ...lines.map((l) => estimateTextWidth(l, META_SIZE)));
   const legendWidest = Math.max(0, ...legend.map((e) => LEGEND_SWATCH + 6 + estimateTextWidth(e.text, LEGEND_SIZE)));
-  const width = Math.ceil(Math.max(layout.width, headerWidth, legendWidest, 480) + 2 * MARGIN);
+  const width = Math.ceil(Math.max(drawnWidth - drawnLeft, headerWidth, legendWidest, 480) + 2 * MARGIN);
   const headerHeight = MARGIN + TITLE_SIZE * 1.3 + 6 + lines.length * META_SIZE * 1.45 + 14;
   const graphTop = headerHeight + 10;
-  const placed = legendRows(legend, width - 2 * MARGIN);
-  const legendRowsCount = placed.length === 0 ? 0 : Math.max(...placed.map((p) => p.row)) + 1;
+  const legendPlaces = legendRows(legend, width - 2 * MARGIN);
+  const legendRowsCount = legendPlaces.length === 0 ? 0 : Math.max(...legendPlaces.map((p) => p.row)) + 1;
   const legendTop = graphTop + layout.height + 20;
   const height = Math.ceil(legendTop + legendRowsCount * 20 + MARGIN);
 
@@ -125,12 +158,11 @@ export function toSvg(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta
   out.push('</g>');
 
   // The graph, offset so its origin sits under the title; compounds first, then edges, then leaves on top.
-  const dx = MARGIN;
+  const dx = MARGIN - drawnLeft;
   const dy = graphTop;
   out.push('<g class="graph">');
   const at = (box: NodeBox): { x: number; y: number; width: number; height: number } => ({ x: box.x + dx, y: box.y + dy, width: box.width, height: box.height });
-  for (const box of layout.nodes) {
-    if (!box.compound) continue;
+  for (const { box } of boxesOf(true)) {
     const colors = ink.tones[tones.get(box.id) ?? 'neutral'];
     out.push(rect(at(box), 6, colors.fill, colors.stroke, 1, true));
   }
@@ -146,25 +178,23 @@ export function toSvg(graph: EgressGraph, layout: GraphLayout, meta: DiagramMeta
   }
   // VNet titles after the edges, on a halo of the background: edges may cross a VNet box's title
   // band (in and out of the box, or through its padding), and a title under lines could not be read.
-  for (const box of layout.nodes) {
-    if (!box.compound) continue;
-    box.lines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy, ink.tones.neutral.fill)));
+  for (const { lines: boxLines } of boxesOf(true)) {
+    boxLines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy, ink.tones.neutral.fill)));
   }
-  for (const box of layout.nodes) {
-    if (box.compound) continue;
+  for (const { box, lines: boxLines } of boxesOf(false)) {
     const node = nodes.get(box.id);
     const tone = tones.get(box.id) ?? 'neutral';
     const colors = ink.tones[tone];
     const source = node?.kind === 'subnet' || node?.kind === 'nic';
     out.push(rect(at(box), 4, colors.fill, colors.stroke, source ? 2 : 1.2, node !== undefined && usesDefaultOutbound(node)));
-    box.lines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy)));
+    boxLines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy)));
   }
   out.push('</g>');
 
   // Legend.
   out.push('<g class="legend">');
   legend.forEach((entry, i) => {
-    const place = placed[i] ?? { x: 0, row: 0 };
+    const place = legendPlaces[i] ?? { x: 0, row: 0 };
     const x = MARGIN + place.x;
     const y = legendTop + place.row * 20;
     const colors = ink.tones[entry.tone];

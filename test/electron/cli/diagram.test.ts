@@ -91,7 +91,8 @@ describe('egress-atlas diagram', () => {
   it('draws one box per VNet with --view overview', async () => {
     const run = await cli(['diagram', '--demo', 'bank', '--view', 'overview', '--format', 'mermaid', '--out', '-', ...PINNED]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).not.toMatch(/^\s*subgraph /m);
+    // No VNet subgraph (only the title block's and the legend's).
+    expect(run.stdout).not.toMatch(/^\s*subgraph v\d+/m);
     expect(run.stdout).toMatch(/n\d+\["vnet-hub-weu<br\/>/);
     expect((await cli(['diagram', '--demo', 'bank', '--view', 'overview', '--source', 'snet-card-auth', '--format', 'svg', '--out', 'x.svg'])).code).toBe(2);
   });
@@ -169,5 +170,55 @@ describe('egress-atlas diagram', () => {
     const unknown = await cli(['diagram', '--demo', 'bank', '--source', 'nope', '--format', 'svg', '--out', 'x.svg']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--source "nope" matches no subnet or NIC');
+  });
+});
+
+/** An ARM export (no capture time of its own) of `count` VNets with one subnet each, on default outbound. */
+function armExport(count: number): string {
+  return JSON.stringify(Array.from({ length: count }, (_unused, i) => {
+    const name = `vnet-${String(i).padStart(4, '0')}`;
+    const vnetId = `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/${name}`;
+    return {
+      id: vnetId, name, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: { addressSpace: { addressPrefixes: [`10.${Math.floor(i / 250)}.${i % 250}.0/24`] }, subnets: [{ id: `${vnetId}/subnets/snet-a`, name: 'snet-a', properties: { addressPrefix: `10.${Math.floor(i / 250)}.${i % 250}.0/26` } }] },
+    };
+  }));
+}
+
+describe('egress-atlas diagram: title block of an ARM-export input', () => {
+  it('--timestamp pins the output; the read time is not called a capture time', async () => {
+    // README: "`--timestamp` pins the output." An ARM export carries no capture time, so the import
+    // is stamped with its read time (electron/snapshot/load.ts): that used to be the wall clock, so
+    // `Captured:` and `Snapshot SHA-256:` changed at every run, and `Captured` came after `Exported`.
+    await writeFile(join(dir, 'arm.json'), armExport(1), 'utf8');
+    const args = ['diagram', 'arm.json', '--format', 'mermaid', '--out', '-', '--timestamp', '2026-01-01T00:00:00Z'];
+    const first = await cli(args);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await cli(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(first.stdout).toContain('%% Captured: not recorded in the input files; read at 2026-01-01T00:00:00.000Z\n');
+    expect(first.stdout).toContain('%% Exported: 2026-01-01T00:00:00.000Z\n');
+    // The content hash, the same whenever the same files are read.
+    expect(first.stdout).toMatch(/Content SHA-256: [0-9a-f]{64}/);
+    const svg = await cli(['diagram', 'arm.json', '--format', 'svg', '--out', '-', '--timestamp', '2026-01-01T00:00:00Z']);
+    expect(svg.stdout).toContain('>Captured: not recorded in the input files; read at 2026-01-01T00:00:00.000Z</text>');
+  });
+
+  it('a snapshot input keeps its capture time', async () => {
+    const saved = await cli(['snapshot', '--demo', 'bank', '--out', 'captured.json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    const run = await cli(['diagram', 'captured.json', '--format', 'mermaid', '--out', '-', '--timestamp', '2026-12-01T00:00:00Z']);
+    expect(run.stdout).toMatch(/%% Captured: \d{4}-\d\d-\d\dT[\d:.]+Z\n/);
+  });
+
+  it('past Mermaid\'s edge limit the warning gives advice that fits the view drawn', async () => {
+    await writeFile(join(dir, 'many.json'), armExport(520), 'utf8');
+    const overview = await cli(['diagram', 'many.json', '--view', 'overview', '--format', 'mermaid', '--out', 'many.mmd', ...PINNED]);
+    expect(overview.code, overview.stderr).toBe(0);
+    expect(overview.stderr).toMatch(/^warning: \d+ (edges|characters) is more than Mermaid's default max(Edges|TextSize) \(\d+\): GitHub will not render it; this is already the VNet overview: narrow it with --source, or use --format svg or drawio\n/);
+    expect(overview.stderr).not.toContain('--view overview');
+    const full = await cli(['diagram', 'many.json', '--view', 'full', '--format', 'mermaid', '--out', 'many.mmd', ...PINNED]);
+    expect(full.stderr).toContain('narrow it with --source or --view overview\n');
   });
 });

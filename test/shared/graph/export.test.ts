@@ -8,11 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { buildEgressGraph, estimateTextWidth, layoutLayeredQuick } from '../../../shared/graph';
 import type { EgressGraph, GraphLayout, GraphNode } from '../../../shared/graph';
 import {
-  DEFAULT_OUTBOUND_LEGEND, EXPORT_LAYOUT_OPTIONS, mermaidText, toDrawio, toMermaid, toSvg, type DiagramMeta,
+  DEFAULT_OUTBOUND_LEGEND, EXPORT_LAYOUT_OPTIONS, exportGraph, mermaidText, toDrawio, toMermaid, toSvg, type DiagramMeta,
 } from '../../../shared/graph/export';
-import { KIND_PALETTE, TONE_COLORS, TONE_COLORS_DARK, VERDICT_COLOR } from '../../../shared/graph/palette';
+import { KIND_PALETTE, SOURCE_GLYPHS, TONE_COLORS, TONE_COLORS_DARK, VERDICT_COLOR, type SourceEncodingKey } from '../../../shared/graph/palette';
+import { toResourceId } from '../../../shared/model/ids';
+import type { NetworkModel } from '../../../shared/model/topology';
+import { SOURCE_ENCODINGS } from '../../../renderer/graph/style';
 import { childrenNamed, parseXml, type XmlElement } from '../policy/xml';
-import { hubSpokeModel, hubSpokeResult, ids, path, result } from './hub-spoke-fixture';
+import { hop, hubSpokeModel, hubSpokeResult, ids, path, result } from './hub-spoke-fixture';
 
 const HOSTILE = 'a"><script>alert(1)</script> & end %% ;|[x]{y} `#1\' \u0007';
 const HOSTILE_VNET = 'vnet <b>hub</b> "&amp;" subgraph end';
@@ -36,8 +39,9 @@ function hostileGraph(): EgressGraph {
   return { ...graph, nodes: graph.nodes.map(rename) };
 }
 
+/** Laid out as the CLI and the app lay out an export: the graph with the exports' texts (so boxes fit them). */
 function layoutOf(graph: EgressGraph): GraphLayout {
-  return layoutLayeredQuick(graph, EXPORT_LAYOUT_OPTIONS);
+  return layoutLayeredQuick(exportGraph(graph), EXPORT_LAYOUT_OPTIONS);
 }
 
 function all(element: XmlElement, name: string): XmlElement[] {
@@ -165,12 +169,14 @@ describe('toMermaid', () => {
     expect(lines.slice(0, 4)).toEqual(['---', `title: ${JSON.stringify(META.title)}`, '---', 'flowchart LR']);
     const opened = lines.filter((l) => /^\s*subgraph /.test(l)).length;
     const closed = lines.filter((l) => /^\s*end$/.test(l)).length;
-    expect(opened).toBe(3);
+    // One per VNet, the title block and the legend.
+    expect(lines.filter((l) => /^\s*subgraph v\d+\[/.test(l))).toHaveLength(3);
+    expect(opened).toBe(5);
     expect(closed).toBe(opened);
     for (const line of lines.slice(4)) {
       if (line.trim() === '' || line.trim().startsWith('%%') || line.trim() === 'end') continue;
       // Every statement starts with a keyword or a generated id.
-      expect(line, line).toMatch(/^\s*(subgraph v\d+\[|style v\d+ |n\d+[[({]|n\d+ -->|linkStyle \d+ |classDef [a-z_]+ |class [n\d,]+ [a-z_]+$)/);
+      expect(line, line).toMatch(/^\s*(subgraph (v\d+|meta_block|key_block)\[|style (v\d+|meta_block|meta_lines|key_block) |(n\d+|meta_lines|key_\d+)[[({]|n\d+ -->|linkStyle \d+ |direction TB$|classDef [a-z_]+ |class [a-z\d_,]+ [a-z_]+$)/);
     }
   });
 
@@ -256,5 +262,220 @@ describe('palette', () => {
     for (const kind of ['azure-firewall', 'nat-gateway', 'public-ip', 'load-balancer', 'internal-load-balancer', 'virtual-network-gateway', 'virtual-hub'] as const) {
       expect(KIND_PALETTE[kind].drawioIcon, kind).toMatch(/^img\/lib\/azure2\/networking\/[A-Za-z_]+\.svg$/);
     }
+  });
+});
+
+/**
+ * Mermaid's directive pattern, verbatim from mermaid-js/mermaid
+ * packages/mermaid/src/diagram-api/regexes.ts (`directiveRegex`). `utils.detectDirective` runs it
+ * over the whole text (not only at line starts), and `preprocessDiagram` (preprocess.ts) calls
+ * `processDirectives` BEFORE `cleanupComments`, so a `%%{init: …}%%` inside a `%%` comment line is
+ * still applied.
+ */
+const MERMAID_DIRECTIVE = /%{2}{\s*(?:(\w+)\s*:|(\w+))\s*(?:(\w+)|((?:(?!}%{2}).|\r?\n)*))?\s*(?:}%{2})?/gi;
+
+/**
+ * What Mermaid keeps of the text: front matter removed (frontmatter.ts) and every line starting with
+ * `%%` removed (diagram-api/comments.ts `cleanupComments`: `/^\s*%%(?!{)[^\n]+\n?/gm`). Only this
+ * part can reach the rendered diagram (plus the front matter `title`).
+ */
+function mermaidRenderedPart(text: string): string {
+  return text.replace(/^---\n[\s\S]*?\n---\n/, '').replace(/^\s*%%(?!{)[^\n]+\n?/gm, '');
+}
+
+/**
+ * What Mermaid shows of one node's first label line: its `encodeEntities` (mermaidAPI.ts, run on the
+ * whole text before parsing), verbatim, then the entity codes decoded as the label's HTML would be.
+ * `encodeEntities` first deletes the LAST `;` of any line matching `/style.*:\S*#.*;/`.
+ */
+function mermaidFirstLabelLine(line: string): string {
+  let txt = line.replace(/style.*:\S*#.*;/g, (m) => m.substring(0, m.length - 1));
+  txt = txt.replace(/classDef.*:\S*#.*;/g, (m) => m.substring(0, m.length - 1));
+  txt = txt.replace(/#\w+;/g, (m) => {
+    const inner = m.substring(1, m.length - 1);
+    return /^\+?\d+$/.test(inner) ? `\ufb02\u00b0\u00b0${inner}\u00b6\u00df` : `\ufb02\u00b0${inner}\u00b6\u00df`;
+  });
+  const label = /"([^"]*)"/.exec(txt)?.[1] ?? '';
+  const decoded = label.replace(/\ufb02\u00b0\u00b0/g, '&#').replace(/\ufb02\u00b0/g, '&').replace(/\u00b6\u00df/g, ';');
+  return (decoded.split('<br/>')[0] ?? '').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
+}
+
+/** The Mermaid label (inside `["…"]`) of a graph node, by its generated `n<i>` id. */
+function mermaidLabelOf(text: string, graph: EgressGraph, nodeId: string): string {
+  const index = graph.nodes.findIndex((n) => n.id === nodeId);
+  if (index < 0) throw new Error(`no node ${nodeId}`);
+  const line = text.split('\n').find((l) => l.includes(`n${index + 1}[`)) ?? '';
+  return /\["(.*)"\]/.exec(line)?.[1] ?? '';
+}
+
+function renamed(graph: EgressGraph, id: string, patch: Partial<Pick<GraphNode, 'label' | 'resourceId'>>): EgressGraph {
+  return { ...graph, nodes: graph.nodes.map((n: GraphNode): GraphNode => (n.id === id ? { ...n, ...patch } : n)) };
+}
+
+describe('toMermaid: text Mermaid rewrites before it parses', () => {
+  it('a %%{init}%% directive in a title-block value (file name, tenant, source name) is not applied', () => {
+    // An ARM export saved as `export %%{init: {"theme":"dark"}}%%.json` is a legal file name, and
+    // diagramMeta puts file names, tenant IDs and --source names in the scope line.
+    const meta: DiagramMeta = {
+      ...META,
+      scope: 'from export %%{init: {"theme":"dark","themeVariables":{"primaryColor":"#00ff00"},"flowchart":{"htmlLabels":false}}}%%.json; all sources',
+    };
+    const text = toMermaid(buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' }), meta);
+    const afterFrontMatter = text.replace(/^---\n[\s\S]*?\n---\n/, '');
+    expect([...afterFrontMatter.matchAll(MERMAID_DIRECTIVE)].map((m) => m[0])).toEqual([]);
+    // The comment line still says what the scope is.
+    expect(text).toContain('%% Scope: from export % %{init:');
+  });
+
+  it('a name with "style", a colon and an escaped character keeps its text (encodeEntities)', () => {
+    const name = 'style:a&b';
+    const graph = renamed(buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' }), ids.app, { label: name });
+    const text = toMermaid(graph, META);
+    const id = `n${graph.nodes.findIndex((n) => n.id === ids.app) + 1}`;
+    const line = text.split('\n').find((l) => l.trim().startsWith(`${id}[`)) ?? '';
+    expect(line).not.toBe('');
+    // The simulation decodes an entity code on a line without "style" correctly.
+    expect(mermaidFirstLabelLine('    n1["a#38;b<br/>10.1.1.0/24"]')).toBe('a&b');
+    expect(mermaidFirstLabelLine(line)).toBe(name);
+    expect(mermaidText('classDef:x;')).toBe('classDef#58;x#59;');
+    // Without a trigger word `:` stays readable.
+    expect(mermaidText('Captured: 2026-11-26T06:00:00.000Z')).toBe('Captured: 2026-11-26T06:00:00.000Z');
+  });
+});
+
+describe('toMermaid: the title block and legend are rendered', () => {
+  const graph = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' });
+  const text = toMermaid(graph, META);
+  const rendered = mermaidRenderedPart(text);
+
+  it('carries scope, destination, capture time and snapshot hash outside %% comments', () => {
+    expect(rendered).toContain(META.snapshotSha256);
+    expect(rendered).toContain(META.capturedAt);
+    expect(rendered).toContain('Destination: 0.0.0.0/0 (default route)');
+    expect(rendered).toMatch(/subgraph meta_block\["Title block"\]\n {4}meta_lines\["Scope: tenant t1#59; 1 subscription#59; all sources<br\/>/);
+  });
+
+  it('has a legend of the colours it uses, each swatch in its colour', () => {
+    expect(rendered).toContain(TONE_COLORS.internet.legend);
+    expect(rendered).toContain(TONE_COLORS.blocked.legend);
+    expect(rendered).toContain(TONE_COLORS['on-premises'].legend);
+    const swatch = /(key_\d+)\["Dropped \/ denied \/ no way out"\]/.exec(text)?.[1] ?? '';
+    expect(text).toMatch(new RegExp(`class [a-z\\d_,]*\\b${swatch}\\b[a-z\\d_,]* t_blocked\\n`));
+  });
+});
+
+describe('toDrawio: no tooltip attribute (draw.io renders it as HTML)', () => {
+  it('a resource ID holding markup is never in an HTML-rendered attribute', () => {
+    // jgraph/drawio Graph.js getTooltipForCell: a `tooltip` attribute is shown through
+    // sanitizeHtml, i.e. as HTML; without it draw.io lists the attributes through htmlEntities.
+    const hostile = '<img src=x onerror=alert(1)>';
+    const hostileId = `${ids.spoke1}/subnets/${hostile}`;
+    const graph = renamed(buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' }), ids.app, { label: hostile, resourceId: hostileId });
+    const doc = parseXml(toDrawio(graph, layoutOf(graph), META));
+    const objects = all(doc, 'UserObject');
+    const cell = objects.find((o) => o.attributes['armId'] === hostileId);
+    expect(cell?.attributes['label']?.split('\n')[0]).toBe(hostile);
+    expect(objects.filter((o) => o.attributes['tooltip'] !== undefined)).toEqual([]);
+  });
+});
+
+describe('exports: a source\'s verdict in text, not only in colour (WCAG 2.2 SC 1.4.1)', () => {
+  const graph = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'full' });
+  const layout = layoutOf(graph);
+
+  it('a denied subnet says so in words and the app\'s glyph in draw.io, SVG and Mermaid', () => {
+    const drawio = cells(parseXml(toDrawio(graph, layout, META)));
+    expect(drawio.find((c) => c.armId === ids.locked)?.label).toBe('locked\n10.1.3.0/24 \u00b7 \u2715 denied');
+    const texts = all(parseXml(toSvg(graph, layout, META)), 'text').map((t) => t.text);
+    const at = texts.indexOf('locked');
+    expect(texts.slice(at, at + 2)).toEqual(['locked', '10.1.3.0/24 \u00b7 \u2715 denied']);
+    expect(mermaidLabelOf(toMermaid(graph, META), graph, ids.locked)).toBe('locked<br/>10.1.3.0/24 \u00b7 \u2715 denied');
+  });
+
+  it('says whether internet traffic is inspected, and names on-premises, as the app does', () => {
+    const text = toMermaid(graph, META);
+    expect(mermaidLabelOf(text, graph, ids.app)).toBe('app<br/>10.1.1.0/24 \u00b7 \u2713 internet, inspected');
+    expect(mermaidLabelOf(text, graph, ids.web)).toBe('web<br/>10.2.1.0/24 \u00b7 \u2197 internet, not inspected');
+    expect(mermaidLabelOf(text, graph, ids.mgmt)).toBe('mgmt<br/>10.0.2.0/24 \u00b7 \u21c4 on-premises');
+  });
+
+  it('uses the app\'s glyphs (renderer/graph/style.ts SOURCE_ENCODINGS)', () => {
+    const keys = Object.keys(SOURCE_ENCODINGS) as SourceEncodingKey[];
+    expect(Object.fromEntries(keys.map((k) => [k, SOURCE_GLYPHS[k]]))).toEqual(Object.fromEntries(keys.map((k) => [k, SOURCE_ENCODINGS[k].glyph])));
+    expect(Object.keys(SOURCE_GLYPHS).sort()).toEqual([...keys].sort());
+  });
+});
+
+describe('exports: overview VNets by their sources\' verdicts', () => {
+  // vnet-spoke1's subnets are all denied at fw-hub; vnet-spoke2's reaches the internet through it.
+  const res = result([
+    path({ id: ids.app, verdict: 'denied', exit: null, via: [ids.firewall] }),
+    path({ id: ids.data, verdict: 'denied', exit: null, via: [ids.firewall] }),
+    path({ id: ids.web, verdict: 'internet', exit: 'public-ip', via: [ids.firewall], egressIps: ['20.0.0.1'], hops: [hop('source', ids.web)] }),
+  ]);
+  const graph = buildEgressGraph(hubSpokeModel, res, { kind: 'overview' });
+
+  it('an all-denied VNet is drawn blocked and says "2 denied"; one that reaches the internet says so', () => {
+    const text = toMermaid(graph, META);
+    expect(mermaidLabelOf(text, graph, ids.spoke1)).toBe('vnet-spoke1<br/>2 subnets \u00b7 2 denied');
+    expect(mermaidLabelOf(text, graph, ids.spoke2)).toBe('vnet-spoke2<br/>1 subnet \u00b7 1 internet');
+    const id = `n${graph.nodes.findIndex((n) => n.id === ids.spoke1) + 1}`;
+    expect(text).toMatch(new RegExp(`class [a-z\\d_,]*\\b${id}\\b[a-z\\d_,]* t_blocked\\n`));
+    const layout = layoutOf(graph);
+    const drawio = cells(parseXml(toDrawio(graph, layout, META)));
+    expect(drawio.find((c) => c.armId === ids.spoke1)?.style).toContain(`strokeColor=${TONE_COLORS.blocked.stroke};`);
+    expect(drawio.find((c) => c.armId === ids.spoke2)?.style).toContain(`strokeColor=${TONE_COLORS.internet.stroke};`);
+    expect(all(parseXml(toSvg(graph, layout, META)), 'text').map((t) => t.text)).toContain('2 subnets \u00b7 2 denied');
+  });
+
+  it('a VNet with mixed verdicts keeps the VNet tone and lists each verdict', () => {
+    const mixed = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'overview' });
+    const text = toMermaid(mixed, META);
+    expect(mermaidLabelOf(text, mixed, ids.spoke1)).toBe('vnet-spoke1<br/>3 subnets, 1 NIC \u00b7 3 internet, 1 denied');
+  });
+});
+
+describe('exports: same names in different subscriptions', () => {
+  // Landing zones repeat names per subscription: `vnet-spoke1` / `app` in s1 (reaches the internet)
+  // and a copy in s2 (denied). Node IDs differ, the names do not.
+  const s2 = '/subscriptions/s2/resourcegroups/rg/providers/microsoft.network';
+  const vnet2 = toResourceId(`${s2}/virtualnetworks/vnet-spoke1`);
+  const app2 = toResourceId(`${s2}/virtualnetworks/vnet-spoke1/subnets/app`);
+  const vnet1 = hubSpokeModel.virtualNetworks.find((v) => v.id === ids.spoke1);
+  const app1 = hubSpokeModel.subnets.find((x) => x.id === ids.app);
+  if (vnet1 === undefined || app1 === undefined) throw new Error('fixture changed');
+  const model: NetworkModel = {
+    ...hubSpokeModel,
+    virtualNetworks: [...hubSpokeModel.virtualNetworks, { ...vnet1, id: vnet2, subscriptionId: 's2', subnetIds: [app2] }],
+    subnets: [...hubSpokeModel.subnets, { ...app1, id: app2, subscriptionId: 's2', virtualNetworkId: vnet2 }],
+  };
+  const graph = buildEgressGraph(model, result([...hubSpokeResult.paths, path({ id: app2, verdict: 'denied', exit: null, via: [ids.firewall] })]), { kind: 'full' });
+
+  it('labels carry the subscription where names collide, and only there (Mermaid, SVG, draw.io)', () => {
+    const text = toMermaid(graph, META);
+    expect(mermaidLabelOf(text, graph, ids.app)).toBe('app (subscription s1)<br/>10.1.1.0/24 \u00b7 \u2713 internet, inspected');
+    expect(mermaidLabelOf(text, graph, app2)).toBe('app (subscription s2)<br/>10.1.1.0/24 \u00b7 \u2715 denied');
+    expect(mermaidLabelOf(text, graph, ids.data)).toBe('data<br/>10.1.2.0/24 \u00b7 \u2713 internet, inspected');
+    const subgraphs = text.split('\n').filter((l) => /^\s*subgraph v\d+/.test(l)).map((l) => l.replace(/^\s*subgraph v\d+/, ''));
+    expect(subgraphs).toContain('["vnet-spoke1 (subscription s1)<br/>10.1.0.0/16"]');
+    expect(subgraphs).toContain('["vnet-spoke1 (subscription s2)<br/>10.1.0.0/16"]');
+    expect(subgraphs).toContain('["vnet-hub<br/>10.0.0.0/16"]');
+    const layout = layoutOf(graph);
+    const texts = all(parseXml(toSvg(graph, layout, META)), 'text').map((t) => t.text);
+    expect(texts).toEqual(expect.arrayContaining(['vnet-spoke1 (subscription s1)', 'vnet-spoke1 (subscription s2)']));
+    expect(texts).not.toContain('vnet-spoke1');
+    const drawio = cells(parseXml(toDrawio(graph, layout, META)));
+    expect(drawio.find((c) => c.armId === vnet2)?.label.split('\n')[0]).toBe('vnet-spoke1 (subscription s2)');
+  });
+
+  it('falls back to the resource group when the copies share a subscription', () => {
+    const rg2 = toResourceId('/subscriptions/s1/resourcegroups/rg-b/providers/microsoft.network/virtualnetworks/vnet-spoke1');
+    const copy: EgressGraph = {
+      ...graph,
+      nodes: graph.nodes.map((n: GraphNode): GraphNode => (n.id === vnet2 ? { ...n, resourceId: rg2 } : n)),
+    };
+    const subgraphs = toMermaid(copy, META).split('\n').filter((l) => /^\s*subgraph v\d+/.test(l)).map((l) => l.replace(/^\s*subgraph v\d+/, ''));
+    expect(subgraphs).toContain('["vnet-spoke1 (resource group rg)<br/>10.1.0.0/16"]');
+    expect(subgraphs).toContain('["vnet-spoke1 (resource group rg-b)<br/>10.1.0.0/16"]');
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * What the exports write in each box, beyond the app's name and sublabel. A filed diagram is read
+ * without the app (printed, often in greyscale, pasted into a wiki), so its text must say what the
+ * app shows by other means:
+ *
+ * - a source's verdict as the app's glyph plus a word ("✕ denied"), after its prefix: colour alone
+ *   must not carry information (WCAG 2.2 SC 1.4.1 Use of Color); the app says it three ways
+ *   (colour, border style, glyph: renderer/graph/style.ts `SOURCE_ENCODINGS`);
+ * - an overview VNet's paths per verdict ("2 subnets · 2 denied"): the overview folds the sources
+ *   into their VNet and the graph keeps `verdictCounts` for exactly this;
+ * - where two resources of one kind have the same name (in VNets of the same name), the
+ *   subscription (short ID) or resource group that tells them apart: landing zones repeat names
+ *   per subscription, and node IDs (resource IDs) are not shown.
+ *
+ * The name stays the first line, whole: draw.io's "Edit Data" and the tests read it there.
+ *
+ * `exportGraph` is pure and applied by every exporter to the graph it is given. Callers that lay
+ * the graph out for draw.io or SVG lay out `exportGraph(graph)` instead of `graph`, so the boxes
+ * are sized for these longer texts (the SVG writer widens a box that is too narrow otherwise).
+ */
+import type { ExitMethod, Verdict } from '../../egress/types';
+import { parseResourceId } from '../../model/ids';
+import type { LayoutOptions } from '../layout-types';
+import { SOURCE_GLYPHS, sourceEncodingKey } from '../palette';
+import type { EgressGraph, GraphNode, GraphNodeKind, VerdictCounts } from '../types';
+
+/**
+ * Layout options for an export: labels are never truncated (the app truncates at 200 px to keep
+ * a dense screen readable; a filed diagram must show every name in full).
+ */
+export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };
+
+/** Verdict words, in the order counts are listed. */
+const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
+  'internet': 'internet', 'on-premises': 'on-premises', 'private': 'private', 'dropped': 'dropped',
+  'denied': 'denied', 'no-outbound': 'no outbound', 'unknown': 'unknown',
+};
+
+/** Kinds that inspect traffic: a path through one is "inspected" (the app's rule, renderer/graph/elements.ts). */
+const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
+
+/** Separator between a sublabel and what the export adds to it. */
+const JOIN = ' \u00b7 ';
+
+function joined(first: string, second: string): string {
+  return first.length === 0 ? second : `${first}${JOIN}${second}`;
+}
+
+/** "✕ denied", "✓ internet, inspected": the glyph the app leads the label with, and what it means in words. */
+export function sourceVerdictText(verdict: Verdict, exit: ExitMethod | null, inspected: boolean): string {
+  const key = sourceEncodingKey(verdict, exit, inspected);
+  const words = key === 'inspected' ? 'internet, inspected'
+    : key === 'direct' ? 'internet, not inspected'
+      : key === 'default-outbound' ? 'internet, default outbound'
+        : VERDICT_WORDS[verdict];
+  return `${SOURCE_GLYPHS[key]} ${words}`;
+}
+
+/** "2 denied", "1 internet, 2 denied": an overview VNet's paths per verdict. */
+export function verdictCountsText(counts: VerdictCounts): string {
+  return (Object.keys(VERDICT_WORDS) as Verdict[])
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${VERDICT_WORDS[v]}`)
+    .join(', ');
+}
+
+/** Nodes (by ID) whose source path passes a firewall, NVA or internal load balancer. */
+function inspectedSources(graph: EgressGraph): ReadonlySet<string> {
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const out = new Set<string>();
+  for (const [sourceId, elements] of Object.entries(graph.pathIndex)) {
+    if (elements.nodeIds.some((id) => INSPECTING_KINDS.has(kinds.get(id) ?? 'vnet'))) out.add(sourceId);
+  }
+  return out;
+}
+
+/** Shortest prefix length (from 8) at which the subscription IDs differ, or the whole IDs. */
+function shortSubscriptions(subscriptions: readonly string[]): (id: string) => string {
+  for (let length = 8; length < 36; length += 4) {
+    if (new Set(subscriptions.map((s) => s.slice(0, length).toLowerCase())).size === new Set(subscriptions.map((s) => s.toLowerCase())).size) {
+      return (id) => id.slice(0, length);
+    }
+  }
+  return (id) => id;
+}
+
+/**
+ * Qualifiers for nodes that would read the same: same kind, same name, in a parent of the same
+ * name. The subscription when the copies differ there, else the resource group.
+ */
+function collisionQualifiers(graph: EgressGraph): ReadonlyMap<string, string> {
+  const names = new Map(graph.nodes.map((n) => [n.id, n.label]));
+  const groups = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    if (node.resourceId === null) continue;
+    const key = JSON.stringify([node.kind, node.label, node.parent === null ? null : (names.get(node.parent) ?? node.parent)]);
+    const list = groups.get(key) ?? [];
+    list.push(node);
+    groups.set(key, list);
+  }
+  const out = new Map<string, string>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const parts = group.map((n) => ({ node: n, id: parseResourceId(n.resourceId ?? '') }));
+    const subscriptions = [...new Set(parts.map((p) => (p.id?.subscriptionId ?? '').toLowerCase()))];
+    const groupsOf = new Set(parts.map((p) => `${p.id?.subscriptionId ?? ''}/${p.id?.resourceGroup ?? ''}`.toLowerCase()));
+    const short = shortSubscriptions(subscriptions);
+    for (const { node, id } of parts) {
+      if (id === null) continue;
+      if (subscriptions.length > 1) out.set(node.id, `subscription ${short(id.subscriptionId)}`);
+      else if (groupsOf.size > 1) out.set(node.id, `resource group ${id.resourceGroup}`);
+    }
+  }
+  return out;
+}
+
+/** The graph with the labels every export draws (see the module comment). Node IDs, kinds and edges are unchanged. */
+export function exportGraph(graph: EgressGraph): EgressGraph {
+  const inspected = inspectedSources(graph);
+  const qualifiers = collisionQualifiers(graph);
+  const nodes = graph.nodes.map((node): GraphNode => {
+    const qualifier = qualifiers.get(node.id);
+    const label = qualifier === undefined ? node.label : `${node.label} (${qualifier})`;
+    switch (node.kind) {
+      case 'subnet': case 'nic':
+        return node.verdict === null ? { ...node, label }
+          : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, inspected.has(node.id))) };
+      case 'vnet': {
+        const counts = verdictCountsText(node.verdictCounts);
+        return { ...node, label, sublabel: node.compound || counts.length === 0 ? node.sublabel : joined(node.sublabel, counts) };
+      }
+      default:
+        return { ...node, label };
+    }
+  });
+  return { ...graph, nodes };
+}
