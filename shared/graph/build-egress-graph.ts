@@ -18,6 +18,7 @@ import {
   applianceNode, buildModelLookup, DEFAULT_OUTBOUND_ID, emptyVerdictCounts, exitNode, nicNode, nicSubnetId,
   publicIpNode, sinkNode, subnetNode, topLevelResourceId, vnetNode,
 } from './graph-nodes';
+import { verdictCountsText } from './palette';
 import type { ModelLookup } from './graph-nodes';
 import type { EgressGraph, GraphEdge, GraphNode, GraphView, PathElements, VnetNode } from './types';
 
@@ -322,10 +323,14 @@ function buildOverview(lookup: ModelLookup, sketches: readonly PathSketch[], vie
     vnets.set(vnetId, entry);
   }
   for (const [id, entry] of vnets) {
-    const sublabel = [
+    const sources = [
       entry.subnets > 0 ? `${entry.subnets} subnet${entry.subnets === 1 ? '' : 's'}` : '',
       entry.nics > 0 ? `${entry.nics} NIC${entry.nics === 1 ? '' : 's'}` : '',
     ].filter((part) => part.length > 0).join(', ');
+    // The overview folds the sources into their VNet: its box says how their paths end ("2 subnets
+    // · 2 denied"), or past a shared firewall a VNet whose every path is denied reads like one that
+    // reaches the internet (the app, the PDF and the exports draw this label alike).
+    const sublabel = [sources, verdictCountsText(entry.counts)].filter((part) => part.length > 0).join(' \u00b7 ');
     acc.addNode({
       ...entry.node, id, sublabel, parent: null, compound: false,
       subnetCount: entry.subnets, nicCount: entry.nics, verdictCounts: entry.counts,

@@ -15,7 +15,7 @@
  * docs reference destinations.md §7.2).
  */
 import type { ExitMethod, Verdict } from '../egress/types';
-import type { GraphNode, GraphNodeKind } from './types';
+import type { GraphNode, GraphNodeKind, VerdictCounts } from './types';
 
 /** Fill/stroke role of a box in the PDF and the exports. */
 export type Tone = 'internet' | 'private' | 'on-premises' | 'blocked' | 'unknown' | 'inspection' | 'exit' | 'neutral';
@@ -178,3 +178,18 @@ export function edgeTone(source: Tone, target: Tone): Tone {
   if (target === 'internet' || target === 'blocked' || target === 'on-premises' || target === 'unknown') return target;
   return source === 'neutral' ? 'exit' : source;
 }
+
+/** Verdict words, in the order counts are listed. */
+export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
+  'internet': 'internet', 'on-premises': 'on-premises', 'private': 'private', 'dropped': 'dropped',
+  'denied': 'denied', 'no-outbound': 'no outbound', 'unknown': 'unknown',
+};
+
+/** "2 denied", "1 internet, 2 denied": an overview VNet's paths per verdict. */
+export function verdictCountsText(counts: VerdictCounts): string {
+  return (Object.keys(VERDICT_WORDS) as Verdict[])
+    .filter((v) => counts[v] > 0)
+    .map((v) => `${counts[v]} ${VERDICT_WORDS[v]}`)
+    .join(', ');
+}
+

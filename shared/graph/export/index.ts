@@ -12,4 +12,5 @@ export type { DiagramMeta, DiagramMetaOptions } from './meta';
 export { DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
 export type { LegendEntry } from './legend';
 export { xmlEscape } from './xml';
-export { EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText, verdictCountsText } from './labels';
+export { EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText } from './labels';
+export { verdictCountsText } from '../palette';

@@ -6,8 +6,6 @@
  * - a source's verdict as the app's glyph plus a word ("✕ denied"), after its prefix: colour alone
  *   must not carry information (WCAG 2.2 SC 1.4.1 Use of Color); the app says it three ways
  *   (colour, border style, glyph: renderer/graph/style.ts `SOURCE_ENCODINGS`);
- * - an overview VNet's paths per verdict ("2 subnets · 2 denied"): the overview folds the sources
- *   into their VNet and the graph keeps `verdictCounts` for exactly this;
  * - where two resources of one kind have the same name (in VNets of the same name), the
  *   subscription (short ID) or resource group that tells them apart: landing zones repeat names
  *   per subscription, and node IDs (resource IDs) are not shown.
@@ -21,20 +19,14 @@
 import type { ExitMethod, Verdict } from '../../egress/types';
 import { parseResourceId } from '../../model/ids';
 import type { LayoutOptions } from '../layout-types';
-import { SOURCE_GLYPHS, sourceEncodingKey } from '../palette';
-import type { EgressGraph, GraphNode, GraphNodeKind, VerdictCounts } from '../types';
+import { SOURCE_GLYPHS, sourceEncodingKey, VERDICT_WORDS } from '../palette';
+import type { EgressGraph, GraphNode, GraphNodeKind } from '../types';
 
 /**
  * Layout options for an export: labels are never truncated (the app truncates at 200 px to keep
  * a dense screen readable; a filed diagram must show every name in full).
  */
 export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };
-
-/** Verdict words, in the order counts are listed. */
-const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
-  'internet': 'internet', 'on-premises': 'on-premises', 'private': 'private', 'dropped': 'dropped',
-  'denied': 'denied', 'no-outbound': 'no outbound', 'unknown': 'unknown',
-};
 
 /** Kinds that inspect traffic: a path through one is "inspected" (the app's rule, renderer/graph/elements.ts). */
 const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
@@ -54,14 +46,6 @@ export function sourceVerdictText(verdict: Verdict, exit: ExitMethod | null, ins
       : key === 'default-outbound' ? 'internet, default outbound'
         : VERDICT_WORDS[verdict];
   return `${SOURCE_GLYPHS[key]} ${words}`;
-}
-
-/** "2 denied", "1 internet, 2 denied": an overview VNet's paths per verdict. */
-export function verdictCountsText(counts: VerdictCounts): string {
-  return (Object.keys(VERDICT_WORDS) as Verdict[])
-    .filter((v) => counts[v] > 0)
-    .map((v) => `${counts[v]} ${VERDICT_WORDS[v]}`)
-    .join(', ');
 }
 
 /** Nodes (by ID) whose source path passes a firewall, NVA or internal load balancer. */
@@ -125,10 +109,7 @@ export function exportGraph(graph: EgressGraph): EgressGraph {
       case 'subnet': case 'nic':
         return node.verdict === null ? { ...node, label }
           : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, inspected.has(node.id))) };
-      case 'vnet': {
-        const counts = verdictCountsText(node.verdictCounts);
-        return { ...node, label, sublabel: node.compound || counts.length === 0 ? node.sublabel : joined(node.sublabel, counts) };
-      }
+      // An overview VNet's sublabel already counts its paths per verdict (build-egress-graph.ts).
       default:
         return { ...node, label };
     }

@@ -187,7 +187,7 @@ describe('buildEgressGraph: path shapes', () => {
       path({ type: 'nic', id: nicB, verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.7'] }),
     ]), { kind: 'overview' });
     expect(overview.nodes.map((n) => [n.id, n.label, n.sublabel])).toEqual([
-      ['vnet:unknown', 'Unknown VNet', '1 NIC'],
+      ['vnet:unknown', 'Unknown VNet', '1 NIC · 1 internet'],
       ['internet', 'Internet', ''],
     ]);
     expect(overview.edges.map((e) => [e.source, e.target, e.label])).toEqual([['vnet:unknown', 'internet', 'Load balancer, 20.0.0.7']]);
@@ -213,9 +213,9 @@ describe('buildEgressGraph: views', () => {
   it('overview: one node per VNet with verdict counts; exits private to one VNet fold into the edge label', () => {
     const graph = buildEgressGraph(hubSpokeModel, hubSpokeResult, { kind: 'overview' });
     expect(graph.nodes.filter((n) => n.kind === 'vnet')).toEqual([
-      { ...vnetCompound(ids.hub, 'vnet-hub', '1 subnet'), compound: false, subnetCount: 1, verdictCounts: { ...zeroCounts, 'on-premises': 1 } },
-      { ...vnetCompound(ids.spoke1, 'vnet-spoke1', '3 subnets, 1 NIC'), compound: false, subnetCount: 3, nicCount: 1, verdictCounts: { ...zeroCounts, internet: 3, denied: 1 } },
-      { ...vnetCompound(ids.spoke2, 'vnet-spoke2', '1 subnet'), compound: false, subnetCount: 1, verdictCounts: { ...zeroCounts, internet: 1 } },
+      { ...vnetCompound(ids.hub, 'vnet-hub', '1 subnet · 1 on-premises'), compound: false, subnetCount: 1, verdictCounts: { ...zeroCounts, 'on-premises': 1 } },
+      { ...vnetCompound(ids.spoke1, 'vnet-spoke1', '3 subnets, 1 NIC · 3 internet, 1 denied'), compound: false, subnetCount: 3, nicCount: 1, verdictCounts: { ...zeroCounts, internet: 3, denied: 1 } },
+      { ...vnetCompound(ids.spoke2, 'vnet-spoke2', '1 subnet · 1 internet'), compound: false, subnetCount: 1, verdictCounts: { ...zeroCounts, internet: 1 } },
     ]);
     expect(graph.nodes.map((n) => n.kind)).toEqual(['vnet', 'vnet', 'vnet', 'azure-firewall', 'virtual-network-gateway', 'dropped', 'internet', 'on-premises']);
     expect(graph.nodes.every((n) => n.parent === null)).toBe(true);
