@@ -11,7 +11,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { HttpClient, Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { CloudTarget } from './clouds';
-import { armOriginPolicy, loopbackBearerPolicy, readOnlyPolicy } from './policies';
+import { armOriginPolicy, jsonResponsePolicy, loopbackBearerPolicy, malformedResponseError, readOnlyPolicy } from './policies';
 
 export interface ClientContext {
   readonly credential: TokenCredential;
@@ -20,10 +20,15 @@ export interface ClientContext {
   readonly httpClient?: HttpClient;
 }
 
-/** Adds the read-only guard, the pacing policy and the ARM-origin guard, removes the SDK retry policy, fixes auth. */
+/**
+ * Adds the read-only guard, the JSON-answer check, the pacing policy and the ARM-origin guard,
+ * removes the SDK retry policy, fixes auth.
+ */
 export function hardenPipeline(pipeline: Pipeline, ctx: ClientContext): void {
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   pipeline.addPolicy(readOnlyPolicy());
+  // Outside the retry layer: sees the final answer, and a 200 HTML page fails as "not ARM JSON".
+  pipeline.addPolicy(jsonResponsePolicy());
   pipeline.addPolicy(ctx.pacing, { phase: 'Retry' });
   if (ctx.target.insecureLoopback) {
     pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
@@ -81,7 +86,12 @@ export function createArmGetter(ctx: ClientContext): ArmGetter {
       const response = await pipeline.sendRequest(httpClient, request);
       const text = response.bodyAsText ?? '';
       const body = parseBody(text);
-      if (response.status >= 200 && response.status < 300) return body;
+      if (response.status >= 200 && response.status < 300) {
+        // A 2xx body that does not parse (cut short, or a proxy's page) is a failed read, never
+        // "nothing": read as null, the subscriptions list became "can read no subscription".
+        if (body === null && text.trim().length > 0) throw malformedResponseError('GET', url, response.status, response.headers.get('content-type'));
+        return body;
+      }
       const error = errorOf(body);
       throw new RestError(error.message ?? `HTTP ${response.status} for GET ${new URL(url).pathname}`, {
         statusCode: response.status, request, response, ...(error.code ? { code: error.code } : {}),

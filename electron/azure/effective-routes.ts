@@ -86,7 +86,18 @@ export interface SamplerOptions {
   /** NICs tried per signature before giving up (stopped VMs). */
   readonly attemptsPerSignature: number;
   readonly pollIntervalMs: number;
+  /** Status polls one LRO may take before it is given up (a `timeout` gap for that NIC). Default 40. */
+  readonly maxPolls?: number;
+  /** Clock ms one LRO may take before it is given up. Default 300,000. */
+  readonly maxLroMs?: number;
+  /** Subscriptions whose NICs are not asked (Disabled: POST actions are refused there; the pull has its gap). */
+  readonly excludedSubscriptions?: ReadonlySet<string>;
   readonly onChange: () => void;
+}
+
+/** An effective-route LRO that outlasted its poll or time budget. */
+class LroBudgetError extends Error {
+  override readonly name = 'LroBudgetError';
 }
 
 interface SignatureState {
@@ -143,6 +154,7 @@ export class EffectiveRouteSampler {
       const key = nic.id.toLowerCase();
       // Effective routes exist only for a NIC attached to a running VM; others cannot answer.
       if (this.seen.has(key) || !nic.hasVm || nic.subnetId === null) continue;
+      if (this.options.excludedSubscriptions?.has(nic.subscriptionId.toLowerCase()) === true) continue;
       this.seen.add(key);
       if (this.options.mode === 'all') {
         this.planned += 1;
@@ -205,20 +217,52 @@ export class EffectiveRouteSampler {
     void task.finally(() => this.running.delete(task));
   }
 
+  /**
+   * One POST LRO, polled by the SDK. An operation that answers 202 for ever would be polled for ever
+   * (each poll answers at once, so the per-request timeout never fires): it is given up after
+   * `maxPolls` polls or `maxLroMs` of clock time, and recorded as a `timeout` gap for that NIC
+   * (README "Live pull": timeouts are gaps; the standard: no hangs). Then the next NIC of the
+   * signature is tried.
+   */
   private async read(nic: NicRef): Promise<boolean> {
     if (this.rt.signal?.aborted) return false;
     const startedAt = this.rt.clock.now();
+    const maxPolls = this.options.maxPolls ?? 40;
+    const maxLroMs = this.options.maxLroMs ?? 300_000;
+    // Our own stop, following the pull's cancellation; aborting it ends the SDK's polling.
+    const stop = new AbortController();
+    const outer = this.rt.signal;
+    const onOuterAbort = (): void => stop.abort();
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    let polls = 0;
+    const budget: { exceeded: LroBudgetError | null } = { exceeded: null };
     try {
-      const result = await this.rt.network(nic.subscriptionId).networkInterfaces.getEffectiveRouteTable(nic.resourceGroup, nic.name, {
+      const poller = this.rt.network(nic.subscriptionId).networkInterfaces.getEffectiveRouteTable(nic.resourceGroup, nic.name, {
         updateIntervalInMs: this.options.pollIntervalMs,
-        abortSignal: this.rt.signal,
+        abortSignal: stop.signal,
       });
+      poller.onProgress(() => {
+        polls += 1;
+        const elapsedMs = this.rt.clock.now() - startedAt;
+        if (budget.exceeded === null && (polls >= maxPolls || elapsedMs >= maxLroMs)) {
+          budget.exceeded = new LroBudgetError(`The effective-route operation did not finish after ${polls} status poll(s) (${Math.round(elapsedMs / 1000)} s); gave up on it.`);
+          stop.abort();
+        }
+      });
+      const result = await poller;
       this.captured.push(mapEffectiveRoutes(nic.id, result));
       this.rt.stats.effectiveRouteReads += 1;
       this.rt.stats.effectiveRouteTimeMs += this.rt.clock.now() - startedAt;
       return true;
     } catch (error) {
-      if (isCancellation(error, this.rt.signal)) return false;
+      if (isCancellation(error, this.rt.signal) || outer?.aborted === true) return false;
+      if (budget.exceeded !== null) {
+        this.rt.addGap({
+          code: 'timeout', scope: nic.id,
+          message: `Reading effective routes timed out: ${budget.exceeded.message} Routes are computed from configuration where no other NIC of the route signature answered.`,
+        });
+        return false;
+      }
       if (codeOf(error) === 'NicMustBeAttachedToRunningVmToGetEffectiveRoutes') {
         const gap: Gap = {
           code: 'effective-routes-unavailable', scope: nic.id,
@@ -229,6 +273,8 @@ export class EffectiveRouteSampler {
         this.rt.addGap({ ...gapFromError(nic.id, 'Reading effective routes', error), code: 'effective-routes-unavailable' });
       }
       return false;
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
     }
   }
 

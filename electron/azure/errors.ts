@@ -2,7 +2,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { Gap, GapCode } from '../../shared/model/gaps';
 import { PullCancelledError } from './clock';
-import { ReadOnlyViolationError, RequestTimeoutError } from './policies';
+import { MalformedResponseError, ReadOnlyViolationError, RequestTimeoutError, RETRY_AFTER_TOO_LONG } from './policies';
 
 export function statusOf(error: unknown): number | null {
   return isRestError(error) && typeof error.statusCode === 'number' ? error.statusCode : null;
@@ -16,6 +16,16 @@ export function codeOf(error: unknown): string | null {
 
 export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
   return error instanceof PullCancelledError || (signal?.aborted === true && error instanceof Error && error.name === 'AbortError');
+}
+
+/**
+ * A list whose `nextLink` (or Resource Graph `$skipToken`) leads back to a page already read: it
+ * makes no progress, and following it would never end (the standard: no hangs). The list stops
+ * there and the rest of it is a gap.
+ */
+export class PagingLoopError extends Error {
+  override readonly name = 'PagingLoopError';
+  readonly code = 'PagingLoop';
 }
 
 export function gapCodeFor(error: unknown): GapCode {
@@ -74,12 +84,31 @@ export function messageOf(error: unknown): string {
   return maskIdentities(rawMessageOf(error));
 }
 
+/**
+ * Errors whose own text is the whole story (the SDK pager's "Couldn't paginate response" and the
+ * like are not: statusHint / PAGE_HINT say what they mean).
+ */
+function ownMessage(error: unknown): string | null {
+  if (error instanceof ReadOnlyViolationError || error instanceof MalformedResponseError || error instanceof PagingLoopError) return error.message;
+  if (isRestError(error) && error.code === RETRY_AFTER_TOO_LONG) return `HTTP 429: ${error.message}`;
+  return null;
+}
+
+/**
+ * The SDK pager's own errors for a 2xx page it cannot read (JSON with no `value` array, or a
+ * `nextLink` that is not a string): "the answer was not an ARM list page". An auditor reads the gap.
+ * (A TypeError thrown inside the pager is mapped where lists are drained: topology.ts drain.)
+ */
+const PAGE_ERROR = /^Couldn't paginate response|^Body Property \S+ should be/i;
+const PAGE_HINT = 'Azure answered with a page that is not an ARM list (no `value` array); the list was not read';
+
 function rawMessageOf(error: unknown): string {
-  if (error instanceof ReadOnlyViolationError) return error.message;
+  const own = ownMessage(error);
+  if (own !== null) return own;
   const status = statusOf(error);
   const code = codeOf(error);
   const raw = bodyMessage(error) ?? (error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
-  const text = /^Pagination failed|^Unexpected status code/i.test(raw) ? statusHint(status) : raw;
+  const text = PAGE_ERROR.test(raw) ? PAGE_HINT : /^Pagination failed|^Unexpected status code/i.test(raw) ? statusHint(status) : raw;
   const head = [status === null ? null : `HTTP ${status}`, code].filter((x) => x !== null).join(' ');
   return head.length > 0 ? `${head}: ${text}` : text;
 }

@@ -58,6 +58,51 @@ export function readOnlyPolicy(): PipelinePolicy {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Answers that are not ARM JSON
+
+/**
+ * A 2xx answer whose body is not JSON: a proxy, captive portal or sign-in page answered in Azure's
+ * place. Without this the SDKs read such a page as an empty result (Resource Graph: no rows and
+ * `totalRecords` undefined) or fail inside their own code (a list pager: "Cannot read properties of
+ * undefined"), and the plain GET read it as "no subscriptions". README "Live pull": a failed read
+ * is a gap that says why, never an empty answer.
+ */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+  readonly code = 'MalformedResponse';
+}
+
+export const JSON_RESPONSE_POLICY_NAME = 'egressAtlasJsonResponsePolicy';
+
+/** Every ARM, Resource Graph and LRO answer with a body is a JSON object or array. */
+export function isJsonBody(text: string): boolean {
+  const first = /\S/.exec(text)?.[0];
+  return first === '{' || first === '[';
+}
+
+export function malformedResponseError(method: string, url: string, status: number, contentType: string | undefined, what = 'Azure'): MalformedResponseError {
+  return new MalformedResponseError(
+    `${what} answered ${method} ${safePath(url)} with HTTP ${status} but ${contentType ? `a ${contentType.split(';')[0] ?? contentType} body` : 'a body'} `
+    + 'that is not ARM JSON (a proxy, captive portal or sign-in page may have answered in its place); nothing of it was used.',
+  );
+}
+
+/** Refuses 2xx answers whose non-empty body is not JSON (see MalformedResponseError). Runs after the retry layer. */
+export function jsonResponsePolicy(): PipelinePolicy {
+  return {
+    name: JSON_RESPONSE_POLICY_NAME,
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      const response = await next(request);
+      const text = response.bodyAsText;
+      if (response.status >= 200 && response.status < 300 && typeof text === 'string' && text.trim().length > 0 && !isJsonBody(text)) {
+        throw malformedResponseError(request.method, request.url, response.status, response.headers.get('content-type'));
+      }
+      return response;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Token scope guard
 
 export class ForeignOriginError extends Error {
@@ -123,7 +168,7 @@ export function classifyRequest(method: string, url: string): RequestKind {
   if (path.includes('/providers/microsoft.insights/metrics')) return 'metrics';
   if (/\/providers\/microsoft\.network\/locations\/[^/]+\/servicetag(s|details)$/.test(path)) return 'service-tags';
   if (/\/operation(results|statuses)\//.test(path)) return 'lro-poll';
-  if (path === '/subscriptions') return 'subscriptions';
+  if (path === '/subscriptions' || /^\/subscriptions\/[^/]+$/.test(path)) return 'subscriptions';
   return 'arm-list';
 }
 
@@ -181,7 +226,8 @@ export class TokenBucket {
 export class ResourceGraphQuota {
   private remaining: number | null = null;
   private resetAt = 0;
-  constructor(private readonly clock: Clock) {}
+  /** `maxWaitMs`: a reset announced further away than this is waited at most this long (see PacingOptions.maxRetryAfterMs). */
+  constructor(private readonly clock: Clock, private readonly maxWaitMs = 300_000) {}
 
   /** ms to wait before the next query (reserves one query of the remaining quota). */
   reserve(): number {
@@ -202,8 +248,9 @@ export class ResourceGraphQuota {
     const resets = headers.get('x-ms-user-quota-resets-after');
     if (remaining === undefined || resets === undefined) return;
     const n = Number(remaining);
-    const ms = parseTimeSpanMs(resets);
-    if (!Number.isFinite(n) || ms === null) return;
+    const parsed = parseTimeSpanMs(resets);
+    if (!Number.isFinite(n) || parsed === null) return;
+    const ms = Math.min(parsed, this.maxWaitMs);
     const resetAt = this.clock.now() + ms;
     // Answers of concurrent queries arrive out of order: within one window, the lowest count wins.
     const sameWindow = this.remaining !== null && Math.abs(resetAt - this.resetAt) < 1_500;
@@ -251,6 +298,13 @@ export interface PacingOptions {
   readonly baseRetryDelayMs: number;
   readonly maxRetryDelayMs: number;
   /**
+   * The longest server-asked wait (Retry-After, quota reset) honoured, in clock ms. A longer one is
+   * not waited out: the 429 is given back at once as a `throttled` failure (a gap), so one answer
+   * saying "Retry-After: 86400" cannot stop the pull for a day (README "Live pull": throttling
+   * that outlasts its retries is a gap; "no hangs"). Default DEFAULT_MAX_RETRY_AFTER_MS.
+   */
+  readonly maxRetryAfterMs?: number;
+  /**
    * Extra wait (clock ms) before each LRO poll. 0 in production, where the SDK's own
    * `updateIntervalInMs` paces polls; the bench sets it so polling is part of its time model.
    */
@@ -260,6 +314,16 @@ export interface PacingOptions {
 }
 
 export const PACING_POLICY_NAME = 'egressAtlasPacingPolicy';
+
+/** ARM asks for seconds to a minute; Resource Graph's quota window is seconds. Five minutes is generous. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 300_000;
+
+/**
+ * The RestError code of a 429 whose Retry-After is beyond `maxRetryAfterMs`: given up, not waited
+ * out. (A plain RestError, not a subclass: RestError's `instanceof` checks the name, and the
+ * status must stay readable as 429 so the gap is `throttled`.)
+ */
+export const RETRY_AFTER_TOO_LONG = 'RetryAfterTooLong';
 
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeoutError';
@@ -277,6 +341,7 @@ function isTransientStatus(status: number): boolean {
 
 export function pacingPolicy(options: PacingOptions): PipelinePolicy {
   const { clock, stats } = options;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
 
   const wait = async (ms: number): Promise<void> => {
     if (ms <= 0) return;
@@ -346,13 +411,22 @@ export function pacingPolicy(options: PacingOptions): PipelinePolicy {
         if (response.status === 429) {
           stats.throttledResponses += 1;
           if (throttles >= options.maxThrottleRetries) return response;
-          await wait(retryAfterMs(response.headers, clock.now()) ?? backoffMs(throttles));
+          const asked = retryAfterMs(response.headers, clock.now());
+          if (asked !== null && asked > maxRetryAfterMs) {
+            throw new RestError(
+              `Throttled: Azure asked to wait ${Math.round(asked / 1000)} s before retrying ${request.method} ${safePath(request.url)}, `
+              + `longer than the pull waits (${Math.round(maxRetryAfterMs / 1000)} s); not retried.`,
+              { statusCode: 429, code: RETRY_AFTER_TOO_LONG, request },
+            );
+          }
+          await wait(asked ?? backoffMs(throttles));
           throttles += 1;
           stats.retries += 1;
           continue;
         }
         if (isTransientStatus(response.status) && transientFailures < options.maxRetries) {
-          await wait(retryAfterMs(response.headers, clock.now()) ?? backoffMs(transientFailures));
+          // A 503's Retry-After is capped the same way (waited at most maxRetryAfterMs).
+          await wait(Math.min(retryAfterMs(response.headers, clock.now()) ?? backoffMs(transientFailures), maxRetryAfterMs));
           transientFailures += 1;
           stats.retries += 1;
           continue;

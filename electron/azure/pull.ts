@@ -20,10 +20,10 @@ import { resolveCloudTarget } from './clouds';
 import { createCredential, staticTokenCredential } from './credential';
 import { startDemoAzure } from './fake-arm/demo';
 import { EffectiveRouteSampler, routeSignatures, toNicRef } from './effective-routes';
-import { isCancellation, messageOf } from './errors';
+import { gapFromError, isCancellation, messageOf, statusOf } from './errors';
 import { createLimiter } from './limiter';
 import { fetchMetrics, metricQueries } from './metrics';
-import { pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
+import { DEFAULT_MAX_RETRY_AFTER_MS, MalformedResponseError, pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
 import { createRuntime, type PullRuntime } from './runtime';
 import { fetchServiceTags, pickServiceTagLocation } from './service-tags';
 import { CORE_TYPES, fetchChildren, fetchGroup, fetchVirtualMachines, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
@@ -44,6 +44,16 @@ export interface PullBudgets {
   readonly lroPollIntervalMs: number;
   /** Extra clock-time wait before each LRO poll (0: the SDK interval alone paces polls). */
   readonly lroPollDelayMs: number;
+  /**
+   * Status polls one effective-route LRO may take before it is given up as a `timeout` gap for that
+   * NIC (an operation answering 202 for ever must not hold the pull: "no hangs"). Counted, so the
+   * budget holds whatever the clock does.
+   */
+  readonly lroMaxPolls: number;
+  /** Clock ms one effective-route LRO may take, as a second bound next to lroMaxPolls. */
+  readonly lroTimeoutMs: number;
+  /** The longest Retry-After (clock ms) waited out; a longer one is a `throttled` gap at once. */
+  readonly maxRetryAfterMs: number;
   /** NICs tried per route signature before giving up (stopped VMs). */
   readonly sampleAttemptsPerSignature: number;
   /** Rows per Resource Graph page (max 1,000). */
@@ -60,6 +70,10 @@ export const DEFAULT_BUDGETS: PullBudgets = {
   armReadsPerSecond: 20,
   lroPollIntervalMs: 2_000,
   lroPollDelayMs: 0,
+  // Azure computes a NIC's effective routes in seconds to a minute; 40 polls at 2 s is 80 s.
+  lroMaxPolls: 40,
+  lroTimeoutMs: 300_000,
+  maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
   sampleAttemptsPerSignature: 3,
   graphPageSize: GRAPH_PAGE_SIZE,
 };
@@ -96,28 +110,124 @@ export interface PullOutcome {
 interface SubscriptionEntry {
   readonly subscriptionId: string;
   readonly tenantId: string | null;
+  /** `state` as ARM gives it (Enabled, Warned, PastDue, Disabled, Deleted); null when not known. */
+  readonly state: string | null;
 }
 
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 
+function asRecord(value: unknown): Readonly<Record<string, unknown>> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Readonly<Record<string, unknown>> : null;
+}
+
+function toSubscriptionEntry(value: unknown): SubscriptionEntry | null {
+  const rec = asRecord(value);
+  if (rec === null || typeof rec['subscriptionId'] !== 'string') return null;
+  return {
+    subscriptionId: rec['subscriptionId'].toLowerCase(),
+    tenantId: typeof rec['tenantId'] === 'string' ? rec['tenantId'] : null,
+    state: typeof rec['state'] === 'string' ? rec['state'] : null,
+  };
+}
+
+/**
+ * Every page of `GET /subscriptions`. A subscription that comes on two pages (the list moved while
+ * it was paged) is one subscription: kept once, so the snapshot's scope and every Resource Graph
+ * batch name it once. A `nextLink` leading back to a page already read makes no progress: listing
+ * stops there with a gap (the standard: no hangs, and never silently incomplete). A page that is
+ * not a list (no `value` array) is a failed listing, never "no subscriptions".
+ */
 async function listSubscriptions(rt: PullRuntime): Promise<readonly SubscriptionEntry[]> {
-  const out: SubscriptionEntry[] = [];
+  const byId = new Map<string, SubscriptionEntry>();
+  const followed = new Set<string>();
   let next: string | null = `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
   while (next !== null) {
-    const body = await rt.arm.getJson(next, rt.signal) as { value?: unknown; nextLink?: unknown } | null;
-    const value = Array.isArray(body?.value) ? body.value : [];
-    for (const s of value) {
-      if (typeof s !== 'object' || s === null) continue;
-      const rec = s as Record<string, unknown>;
-      // Disabled/deleted subscriptions answer reads with errors; Warned and PastDue still serve reads.
-      if (typeof rec['state'] === 'string' && /^(disabled|deleted)$/i.test(rec['state'])) continue;
-      if (typeof rec['subscriptionId'] === 'string') {
-        out.push({ subscriptionId: rec['subscriptionId'], tenantId: typeof rec['tenantId'] === 'string' ? rec['tenantId'] : null });
-      }
+    const body = asRecord(await rt.arm.getJson(next, rt.signal));
+    const value = body?.['value'];
+    if (body === null || !Array.isArray(value)) {
+      throw new MalformedResponseError('Azure answered GET /subscriptions with JSON that is not a subscriptions list (no `value` array).');
     }
-    next = typeof body?.nextLink === 'string' && body.nextLink.length > 0 ? body.nextLink : null;
+    for (const item of value) {
+      const entry = toSubscriptionEntry(item);
+      if (entry !== null && !byId.has(entry.subscriptionId)) byId.set(entry.subscriptionId, entry);
+    }
+    const link = typeof body['nextLink'] === 'string' && body['nextLink'].length > 0 ? body['nextLink'] : null;
+    if (link !== null && followed.has(link)) {
+      rt.addGap({
+        code: 'request-failed', scope: '/subscriptions',
+        message: `The subscriptions list's nextLink led back to a page already read; listing stopped there after ${byId.size} subscription(s). `
+          + 'Subscriptions on later pages, if any, were not read and are not in this snapshot.',
+      });
+      break;
+    }
+    if (link !== null) followed.add(link);
+    next = link;
   }
-  return out;
+  return [...byId.values()];
+}
+
+/**
+ * `--subscription` IDs, each checked with `GET /subscriptions/{id}` (a read; cheaper than listing a
+ * large tenant). Resource Graph answers for the subscriptions it can read and says nothing about
+ * the rest, so a requested subscription the account cannot see would otherwise be claimed as read
+ * in the snapshot's scope, empty, with no gap (README "Live pull": never silently dropped).
+ *  - 404: not visible to the account (or no such subscription): left out of the scope, with a gap.
+ *  - 401/403: kept (reads are tried; what is refused is a gap of its own), with a gap saying so.
+ *  - anything else: kept as given, with a gap saying visibility could not be checked.
+ */
+async function checkGivenSubscriptions(rt: PullRuntime, ids: readonly string[], tenantId: string | null): Promise<readonly SubscriptionEntry[]> {
+  const checked = await Promise.all(ids.map(async (id): Promise<SubscriptionEntry | null> => {
+    const scope = `/subscriptions/${id}`;
+    try {
+      const entry = toSubscriptionEntry(await rt.arm.getJson(`/subscriptions/${encodeURIComponent(id)}?api-version=${SUBSCRIPTIONS_API_VERSION}`, rt.signal));
+      if (entry !== null) return { ...entry, tenantId: entry.tenantId ?? tenantId };
+      rt.addGap({ code: 'request-failed', scope, message: `Checking that subscription ${id} (--subscription) is visible to the account gave no subscription; it is read as given, and if the account cannot see it, Resource Graph leaves it out without saying so.` });
+      return { subscriptionId: id, tenantId, state: null };
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      const status = statusOf(error);
+      if (status === 404) {
+        rt.addGap({ code: 'access-denied', scope, message: `Subscription ${id} was asked for (--subscription) but the signed-in account cannot see it (${messageOf(error)}); nothing of it was read.` });
+        return null;
+      }
+      const gap = gapFromError(scope, `Checking that subscription ${id} (--subscription) is visible to the account`, error);
+      rt.addGap({ ...gap, message: `${gap.message} It is read as given; what the account may not read there is left out.` });
+      return { subscriptionId: id, tenantId, state: null };
+    }
+  }));
+  return checked.filter((e): e is SubscriptionEntry => e !== null);
+}
+
+/**
+ * Subscription states [subscription states]
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states :
+ * Enabled, Warned and PastDue serve every operation. Disabled (and Expired): "Operations that take
+ * an action (POST) are also disabled ... Your resources are still available, so you can retrieve
+ * ... them (GET)", and its VMs are deallocated: read it (topology), skip its effective routes (a
+ * POST), and say so in a gap. Deleted: "No operations are available": left out, with a gap. No
+ * subscription is dropped without a gap (README "Live pull").
+ */
+function admitByState(rt: PullRuntime, entries: readonly SubscriptionEntry[]): { readonly admitted: readonly SubscriptionEntry[]; readonly readOnly: ReadonlySet<string> } {
+  const admitted: SubscriptionEntry[] = [];
+  const readOnly = new Set<string>();
+  for (const entry of entries) {
+    const state = entry.state ?? '';
+    const scope = `/subscriptions/${entry.subscriptionId}`;
+    if (/^deleted$/i.test(state)) {
+      rt.addGap({ code: 'access-denied', scope, message: `Subscription ${entry.subscriptionId} is ${state}: Azure answers no operation on a deleted subscription, so nothing of it was read.` });
+      continue;
+    }
+    if (/^(disabled|expired)$/i.test(state)) {
+      readOnly.add(entry.subscriptionId);
+      rt.addGap({
+        code: 'effective-routes-unavailable', scope,
+        message: `Subscription ${entry.subscriptionId} is ${state}: Azure still answers reads (GET) there, so its topology was read, but it refuses POST actions and its VMs are deallocated: `
+          + 'no effective routes were read, and its egress paths describe its configuration, not live traffic.',
+      });
+    }
+    admitted.push(entry);
+  }
+  return { admitted, readOnly };
 }
 
 function chunk<T>(list: readonly T[], size: number): T[][] {
@@ -166,12 +276,13 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
   const pacing = pacingPolicy({
     clock, stats,
     armBucket: new TokenBucket(budgets.armReadBurst, budgets.armReadsPerSecond, clock),
-    graphQuota: new ResourceGraphQuota(clock),
+    graphQuota: new ResourceGraphQuota(clock, budgets.maxRetryAfterMs),
     requestTimeoutMs: budgets.requestTimeoutMs,
     maxRetries: budgets.maxRetries,
     maxThrottleRetries: budgets.maxThrottleRetries,
     baseRetryDelayMs: budgets.baseRetryDelayMs,
     maxRetryDelayMs: budgets.maxRetryDelayMs,
+    maxRetryAfterMs: budgets.maxRetryAfterMs,
     lroPollDelayMs: budgets.lroPollDelayMs,
     ...(signal ? { signal } : {}),
   });
@@ -222,18 +333,19 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     rt.checkCancelled();
 
     enter('listing-subscriptions', options.subscriptionIds.length > 0 ? 'Using the given subscriptions' : 'Listing subscriptions', null);
-    let subscriptions: readonly SubscriptionEntry[];
+    let listed: readonly SubscriptionEntry[];
     if (options.subscriptionIds.length > 0) {
-      subscriptions = [...new Set(options.subscriptionIds.map((s) => s.trim().toLowerCase()))].map((subscriptionId) => ({ subscriptionId, tenantId: options.tenantId }));
+      listed = await checkGivenSubscriptions(rt, [...new Set(options.subscriptionIds.map((s) => s.trim().toLowerCase()))], options.tenantId);
     } else {
       try {
-        subscriptions = await listSubscriptions(rt);
+        listed = await listSubscriptions(rt);
       } catch (error) {
         if (isCancellation(error, signal) || signal?.aborted) throw new PullCancelledError();
         throw new Error(`Listing subscriptions failed: ${messageOf(error)}`, { cause: error });
       }
     }
-    if (subscriptions.length === 0) {
+    const { admitted: subscriptions, readOnly: readOnlySubscriptions } = admitByState(rt, listed);
+    if (subscriptions.length === 0 && options.subscriptionIds.length === 0) {
       rt.addGap({ code: 'access-denied', scope: options.tenantId ?? 'tenant', message: 'The signed-in account can read no subscription in this tenant.' });
     }
     const subscriptionIds = subscriptions.map((s) => s.subscriptionId);
@@ -260,7 +372,8 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     await Promise.all(scopes.map(async (scope) => {
       const sampler = new EffectiveRouteSampler(rt, {
         mode: options.effectiveRoutes, concurrency: 0, attemptsPerSignature: budgets.sampleAttemptsPerSignature,
-        pollIntervalMs: budgets.lroPollIntervalMs, onChange: () => {
+        pollIntervalMs: budgets.lroPollIntervalMs, maxPolls: budgets.lroMaxPolls, maxLroMs: budgets.lroTimeoutMs,
+        excludedSubscriptions: readOnlySubscriptions, onChange: () => {
           if (phase === 'effective-routes') {
             completed = samplers.reduce((a, s) => a + s.finished, 0);
             total = samplers.reduce((a, s) => a + s.planned, 0);

@@ -6,7 +6,8 @@
  * [ARG paging] https://learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results
  */
 import type { NetworkManagementClient } from '@azure/arm-network';
-import { gapFromError, isCancellation, statusOf } from './errors';
+import { gapFromError, isCancellation, PagingLoopError, statusOf } from './errors';
+import { MalformedResponseError } from './policies';
 import type { PullRuntime } from './runtime';
 
 /** Resource types read for the egress model (lower case, as Resource Graph compares them). */
@@ -68,34 +69,86 @@ interface GraphOutcome {
   readonly reason: string;
 }
 
+/**
+ * arm-api.md §5.2: tenant and management-group scopes stop at 10,000 subscriptions and say so with
+ * this header; the answer then covers part of the scope, and nothing else in it says so.
+ */
+const SUBSCRIPTION_LIMIT_HEADER = 'x-ms-tenant-subscription-limit-hit';
+
+function scopeName(scope: GraphScope): string {
+  return scope.kind === 'managementGroup' ? `/providers/Microsoft.Management/managementGroups/${scope.managementGroupId}` : 'tenant';
+}
+
+/** Rows by distinct resource ID (ARM IDs are case-insensitive); a row without an ID counts alone. */
+function distinctRows(rows: readonly Item[]): number {
+  const ids = new Set<string>();
+  let withoutId = 0;
+  for (const row of rows) {
+    if (typeof row['id'] === 'string') ids.add(row['id'].toLowerCase());
+    else withoutId += 1;
+  }
+  return ids.size + withoutId;
+}
+
 function isItem(value: unknown): value is Item {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads every page of one query; `complete` is false when rows went missing on the way. */
+/**
+ * Reads every page of one query; `complete` is false when rows went missing on the way. Paging is
+ * complete only when the last page has no `$skipToken` and the DISTINCT rows read equal
+ * `totalRecords` (arm-api.md §5.2, [ARG paging]): a row repeated on a later page (the result moved
+ * under paging) keeps the row count right while a resource was never sent.
+ */
 async function queryAllPages(rt: PullRuntime, scope: GraphScope, query: string, onPage: (rows: readonly Item[]) => void, onTotal: (totalRecords: number) => void): Promise<GraphOutcome> {
   const pageSize = rt.graphPageSize;
   const rows: Item[] = [];
   let skipToken: string | undefined;
   let shortPageRetries = 0;
+  let totalReported = false;
+  // Every token already followed: one handed back again makes no progress, and following it
+  // would never end (the standard: no hangs). Its page is then incomplete, re-read through ARM.
+  const tokensFollowed = new Set<string>();
   for (;;) {
     rt.checkCancelled();
+    const header = { limitHit: false };
     const response = await rt.graph.resources(
       {
         ...(scope.kind === 'subscriptions' ? { subscriptions: [...scope.subscriptionIds] } : { managementGroups: [scope.managementGroupId] }),
         query,
         options: { top: pageSize, resultFormat: 'objectArray', ...(skipToken === undefined ? {} : { skipToken }) },
       },
-      { abortSignal: rt.signal },
+      {
+        abortSignal: rt.signal,
+        onResponse: (raw) => {
+          header.limitHit = raw.headers.get(SUBSCRIPTION_LIMIT_HEADER)?.trim().toLowerCase() === 'true';
+        },
+      },
     );
-    if (skipToken === undefined && shortPageRetries === 0) onTotal(response.totalRecords);
-    const data: readonly unknown[] = Array.isArray(response.data) ? (response.data as unknown[]) : [];
+    if (header.limitHit) {
+      rt.addGap({
+        code: 'request-failed', scope: scopeName(scope),
+        message: `Resource Graph stopped at its limit of 10,000 subscriptions for a ${scope.kind === 'managementGroup' ? 'management-group' : 'tenant'} scope `
+          + `(${SUBSCRIPTION_LIMIT_HEADER}: true): its answers cover only part of the scope, and resources in the subscriptions beyond the limit were not read. `
+          + 'Pull with --subscription (batches under the limit) to read them.',
+      });
+    }
+    // The SDK takes any 200 JSON object as a result; one without `totalRecords` and `data` is not one.
+    const totalRecords: unknown = response.totalRecords;
+    const data: unknown = response.data;
+    if (typeof totalRecords !== 'number' || !Number.isFinite(totalRecords) || !Array.isArray(data)) {
+      return { rows, complete: false, reason: `Resource Graph answered with something that is not a Resource Graph result (no totalRecords or data) after ${rows.length} rows` };
+    }
+    if (!totalReported) {
+      totalReported = true;
+      onTotal(totalRecords);
+    }
     const page = data.filter(isItem);
     if (response.resultTruncated === 'true') {
-      return { rows, complete: false, reason: `Resource Graph truncated the result (resultTruncated) after ${rows.length + page.length} of ${response.totalRecords} rows` };
+      return { rows, complete: false, reason: `Resource Graph truncated the result (resultTruncated) after ${rows.length + page.length} of ${totalRecords} rows` };
     }
     // A page with a skipToken must be full; a short one lost rows. Ask for it again.
-    const expected = response.skipToken ? pageSize : response.totalRecords - rows.length;
+    const expected = response.skipToken ? pageSize : totalRecords - rows.length;
     if (page.length < expected) {
       if (shortPageRetries < 2) {
         shortPageRetries += 1;
@@ -108,10 +161,19 @@ async function queryAllPages(rt: PullRuntime, scope: GraphScope, query: string, 
     rows.push(...page);
     onPage(page);
     if (!response.skipToken) {
-      return rows.length === response.totalRecords
-        ? { rows, complete: true, reason: '' }
-        : { rows, complete: false, reason: `Resource Graph returned ${rows.length} of ${response.totalRecords} rows` };
+      const distinct = distinctRows(rows);
+      if (rows.length === totalRecords && distinct === totalRecords) return { rows, complete: true, reason: '' };
+      return {
+        rows, complete: false,
+        reason: distinct === rows.length
+          ? `Resource Graph returned ${rows.length} of ${totalRecords} rows`
+          : `Resource Graph returned ${rows.length} rows but only ${distinct} distinct resources for totalRecords ${totalRecords} (a row came twice: the result changed while it was paged)`,
+      };
     }
+    if (tokensFollowed.has(response.skipToken)) {
+      return { rows, complete: false, reason: `Resource Graph handed back a $skipToken it had already been asked with, after ${rows.length} of ${totalRecords} rows (paging made no progress)` };
+    }
+    tokensFollowed.add(response.skipToken);
     skipToken = response.skipToken;
   }
 }
@@ -153,30 +215,42 @@ export async function fetchGroup(
     return listWithArm(rt, subs, types, (r) => onPage(r, 'arm'));
   };
 
-  const solve = async (s: GraphScope, splitAllowed: boolean): Promise<readonly Item[]> => {
+  const isDenied = (sub: string): boolean => rt.graphDeniedSubscriptions.has(sub.toLowerCase());
+
+  /**
+   * A 403 on a batch says only that SOME subscription in it is refused. Bisect until every refused
+   * subscription is asked alone: a subscription is recorded as refused only when Resource Graph
+   * refused it alone (README "Live pull": a gap names the subscription and why; one never refused
+   * must not be reported as refused, nor lose its VMs, which have no ARM fallback). Depth is at most
+   * ceil(log2 n) levels; k refused subscriptions cost at most 2k·ceil(log2 n) queries, and a
+   * subscription another group has already isolated is not asked again.
+   */
+  const solve = async (s: GraphScope): Promise<readonly Item[]> => {
+    const known = s.kind === 'subscriptions' ? s.subscriptionIds.filter(isDenied) : [];
+    if (s.kind === 'subscriptions' && known.length > 0) {
+      const rest = s.subscriptionIds.filter((sub) => !isDenied(sub));
+      const [viaList, viaGraph] = await Promise.all([
+        fallback(known, `Resource Graph refused ${known.length === 1 ? `subscription ${known[0] ?? ''}` : `${known.length} subscriptions`}`),
+        rest.length === 0 ? Promise.resolve([]) : solve({ kind: 'subscriptions', subscriptionIds: rest }),
+      ]);
+      return [...viaList, ...viaGraph];
+    }
     const result = await attempt(s);
     if ('rows' in result) return result.rows;
     if ('incomplete' in result) return fallback(s.subscriptionIds, result.incomplete);
-    if (!result.forbidden || s.kind === 'managementGroup' || s.subscriptionIds.length === 1 || !splitAllowed) {
+    if (!result.forbidden || s.kind === 'managementGroup' || s.subscriptionIds.length === 1) {
       if (result.forbidden) for (const sub of s.subscriptionIds) rt.graphDeniedSubscriptions.add(sub.toLowerCase());
-      return fallback(s.subscriptionIds, `Resource Graph failed (${String(statusOf(result.error) ?? 'network')})`);
+      const why = result.forbidden && s.subscriptionIds.length === 1
+        ? `Resource Graph refused subscription ${s.subscriptionIds[0] ?? ''}`
+        : `Resource Graph failed (${String(statusOf(result.error) ?? 'network')})`;
+      return fallback(s.subscriptionIds, why);
     }
-    // 403 on a multi-subscription batch: split to find the subscription(s) it refuses.
     const [left, right] = halves(s.subscriptionIds);
-    const [l, r] = await Promise.all([attempt({ kind: 'subscriptions', subscriptionIds: left }), attempt({ kind: 'subscriptions', subscriptionIds: right })]);
-    const bothForbidden = 'error' in l && l.forbidden && 'error' in r && r.forbidden;
-    const settle = async (part: readonly string[], res: typeof l): Promise<readonly Item[]> => {
-      if ('rows' in res) return res.rows;
-      if ('incomplete' in res) return fallback(part, res.incomplete);
-      if (res.forbidden && part.length > 1 && !bothForbidden) return solve({ kind: 'subscriptions', subscriptionIds: part }, true);
-      if (res.forbidden) for (const sub of part) rt.graphDeniedSubscriptions.add(sub.toLowerCase());
-      return fallback(part, `Resource Graph refused ${part.length === 1 ? `subscription ${part[0] ?? ''}` : `${part.length} subscriptions`}`);
-    };
-    const [a, b] = await Promise.all([settle(left, l), settle(right, r)]);
+    const [a, b] = await Promise.all([solve({ kind: 'subscriptions', subscriptionIds: left }), solve({ kind: 'subscriptions', subscriptionIds: right })]);
     return [...a, ...b];
   };
 
-  results.push(...await solve(graphScope, true));
+  results.push(...await solve(graphScope));
   return results;
 }
 
@@ -233,7 +307,12 @@ function listSome(ids: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // ARM list fallback (the SDK returns flattened objects; normalizeArm accepts both shapes)
 
-type Lister = (client: NetworkManagementClient, signal: AbortSignal | undefined) => AsyncIterable<unknown>;
+/** An SDK list, read a page at a time (each page carries the `nextLink` it continues with). */
+interface Pager {
+  byPage(): AsyncIterable<readonly unknown[] & { readonly continuationToken?: string }>;
+}
+
+type Lister = (client: NetworkManagementClient, signal: AbortSignal | undefined) => Pager;
 
 const LISTERS: Readonly<Record<string, Lister>> = {
   'microsoft.network/virtualnetworks': (c, abortSignal) => c.virtualNetworks.listAll({ abortSignal }),
@@ -251,10 +330,41 @@ const LISTERS: Readonly<Record<string, Lister>> = {
   'microsoft.network/networkinterfaces': (c, abortSignal) => c.networkInterfaces.listAll({ abortSignal }),
 };
 
-async function drain(iterable: AsyncIterable<unknown>): Promise<Item[]> {
+/**
+ * Every page of one ARM list. A `nextLink` that leads back to a page already read makes no
+ * progress and would be followed for ever (the standard: no hangs): the list stops with a
+ * PagingLoopError, a gap for that list. A TypeError thrown inside the SDK pager means a page that
+ * is not an ARM list at all; it becomes a MalformedResponseError so the gap says that.
+ */
+async function drain(pager: Pager): Promise<Item[]> {
   const out: Item[] = [];
-  for await (const item of iterable) if (isItem(item)) out.push(item);
+  const followed = new Set<string>();
+  try {
+    for await (const page of pager.byPage()) {
+      for (const item of page) if (isItem(item)) out.push(item);
+      const next = page.continuationToken;
+      if (next === undefined || next.length === 0) continue;
+      if (followed.has(next)) {
+        throw new PagingLoopError(`The list's nextLink (${pathOf(next)}) led back to a page already read; following it would never end, so the list was stopped after ${out.length} item(s) and is incomplete.`);
+      }
+      followed.add(next);
+    }
+  } catch (error) {
+    if (error instanceof TypeError) {
+      // The TypeError's own text ("Cannot read properties of undefined") says nothing to an auditor.
+      throw new MalformedResponseError('Azure answered with a list page that is not an ARM list (no `value` array); the list was not read.');
+    }
+    throw error;
+  }
   return out;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url, 'https://management.azure.com').pathname;
+  } catch {
+    return url;
+  }
 }
 
 /** Reads a value from REST (`properties.x`) or flattened (`x`) shape. */
@@ -303,7 +413,7 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
   const key = subscriptionId.toLowerCase();
   let denied = rt.armDeniedSubscriptions.has(key);
   const out: Item[] = [];
-  const readType = async (type: string, list: () => AsyncIterable<unknown>): Promise<void> => {
+  const readType = async (type: string, list: () => Pager): Promise<void> => {
     if (denied) return;
     try {
       const items = await rt.limiter.run(() => drain(list()));
@@ -359,7 +469,7 @@ function parseParent(id: string): { subscriptionId: string; resourceGroup: strin
  */
 export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<readonly Item[]> {
   const items: Item[] = [];
-  const read = async (scope: string, what: string, list: () => AsyncIterable<unknown>): Promise<void> => {
+  const read = async (scope: string, what: string, list: () => Pager): Promise<void> => {
     try {
       items.push(...await rt.limiter.run(() => drain(list())));
     } catch (error) {

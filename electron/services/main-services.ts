@@ -18,7 +18,7 @@ import { InputError, SnapshotIntegrityError } from '../../shared/model/errors';
 import type { Snapshot } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
 import { createEstateStore, type EstateStore } from './estate-store';
-import { createPullJobs, type PullFunction, type PullJobs } from './pull-jobs';
+import { createPullJobs, type PulledEstate, type PullFunction, type PullJobs } from './pull-jobs';
 import type { RecentStore } from './recent-store';
 import { assertNever } from '../../shared/model/assert';
 import { LARGE_ESTATE_SOURCES, type LoadProgress, type LoadStatus } from '../../shared/ipc/contract';
@@ -186,17 +186,29 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
     return ok(opened);
   }
 
-  async function openPulled(request: PullRequest, snapshot: Snapshot): Promise<OpenedEstate> {
+  /**
+   * The pulled estate is delivered whatever happens to the recent list: keeping a copy there (so the
+   * pull can be reopened without signing in again) is best effort. A data directory that cannot be
+   * written (EACCES, ENOSPC, ENOTDIR) costs that copy and a notice, not the pull, and is never
+   * reported as an Azure error: the pull itself succeeded.
+   */
+  async function openPulled(request: PullRequest, snapshot: Snapshot): Promise<PulledEstate> {
     const title = pullTitle(request, snapshot);
     const opened = estates.add(title, snapshot);
-    // Keep the pulled snapshot's text so the pull can be reopened without signing in again.
     const fileName = `live-pull-${stamp(snapshot.metadata.capturedAt)}.json`;
-    await deps.recent.add(title, { kind: 'live-pull', files: [{ name: fileName, text: deps.formatSnapshot(snapshot) }] });
-    return opened;
+    try {
+      await deps.recent.add(title, { kind: 'live-pull', files: [{ name: fileName, text: deps.formatSnapshot(snapshot) }] });
+      return { estate: opened, notice: null };
+    } catch (error) {
+      return {
+        estate: opened,
+        notice: `The estate is open, but no copy could be kept in the recent list (${toIpcError(error).message}): to open it again later, pull again`,
+      };
+    }
   }
 
   const pullJobs: PullJobs | null = deps.pull
-    ? createPullJobs({ pull: deps.pull, openPulled, toError: toPullError, newId: () => `pull-${newId()}` })
+    ? createPullJobs({ pull: deps.pull, openPulled, toError: toPullError, toLocalError: toIpcError, newId: () => `pull-${newId()}` })
     : null;
 
   function unknownEstate(estateId: string): { readonly ok: false; readonly error: IpcError } {

@@ -14,12 +14,24 @@ export type PullFunction = (
   signal: AbortSignal,
 ) => Promise<Snapshot>;
 
+/** The opened estate, and a sentence for the user when a best-effort step after it failed. */
+export interface PulledEstate {
+  readonly estate: OpenedEstate;
+  /** e.g. the recent list could not keep a copy; null when everything worked. */
+  readonly notice: string | null;
+}
+
 export interface PullJobsOptions {
   readonly pull: PullFunction;
-  /** Opens the pulled snapshot as an estate (store + recent list). */
-  readonly openPulled: (request: PullRequest, snapshot: Snapshot) => Promise<OpenedEstate>;
-  /** Maps a thrown error to IPC error data. */
+  /** Opens the pulled snapshot as an estate (store + recent list, the latter best effort). */
+  readonly openPulled: (request: PullRequest, snapshot: Snapshot) => Promise<PulledEstate>;
+  /** Maps an error the pull threw (Azure, sign-in, bad input) to IPC error data. */
   readonly toError: (error: unknown) => IpcError;
+  /**
+   * Maps an error thrown AFTER the pull succeeded (opening the estate on this machine) to IPC error
+   * data: it is never Azure's, so it must not be labelled as Azure's. Default: `toError`.
+   */
+  readonly toLocalError?: (error: unknown) => IpcError;
   readonly newId: () => string;
   readonly maxJobs?: number;
 }
@@ -79,8 +91,20 @@ export function createPullJobs(options: PullJobsOptions): PullJobs {
         job.progress = progress;
       }, signal);
       if (signal.aborted) throw signal.reason;
-      job.estate = await options.openPulled(request, snapshot);
-      job.progress = { ...job.progress, phase: 'done', etaMs: 0, message: finalMessage, gaps: snapshot.gaps };
+      let pulled: PulledEstate;
+      try {
+        pulled = await options.openPulled(request, snapshot);
+      } catch (error) {
+        // The pull itself succeeded: a failure here is local (memory, disk), not Azure's.
+        job.error = (options.toLocalError ?? options.toError)(error);
+        job.progress = { ...job.progress, phase: 'failed', etaMs: null, message: job.error.message };
+        return;
+      }
+      job.estate = pulled.estate;
+      job.progress = {
+        ...job.progress, phase: 'done', etaMs: 0, gaps: snapshot.gaps,
+        message: pulled.notice === null ? finalMessage : `${finalMessage}. ${pulled.notice}`,
+      };
     } catch (error) {
       if (signal.aborted) {
         job.progress = { ...job.progress, phase: 'cancelled', etaMs: null, message: 'Pull cancelled' };

@@ -1,5 +1,5 @@
 /** Snapshot files on disk, and input text decoding (az on Windows PowerShell writes UTF-16). */
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { formatSnapshot, parseSnapshotText } from './snapshot';
@@ -45,11 +45,21 @@ export async function readWholeFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Writes pretty JSON + newline; through a temporary file so a crash never leaves half a snapshot. */
+/**
+ * Writes pretty JSON + newline; through a temporary file so a crash never leaves half a snapshot.
+ * When the write or the rename fails (ENOSPC, EACCES, EISDIR: `path` is a directory), the
+ * temporary file is removed before the error is reported: it holds the estate's whole network
+ * topology, and a pull that failed to save must leave nothing half-written behind.
+ */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, formatSnapshot(snapshot), 'utf8');
-  await rename(temporary, path);
+  try {
+    await writeFile(temporary, formatSnapshot(snapshot), 'utf8');
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function readSnapshotFile(path: string): Promise<Snapshot> {

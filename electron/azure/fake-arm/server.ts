@@ -497,6 +497,16 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       }));
       return { status: 200, body: pageOf(items, url, '/subscriptions') };
     }
+    // GET /subscriptions/{id}: one subscription (how the pull checks `--subscription` IDs); ARM
+    // answers 404 SubscriptionNotFound for one the caller cannot see.
+    const oneSubscription = /^\/subscriptions\/([^/]+)$/.exec(lowerPath)?.[1];
+    if (oneSubscription !== undefined) {
+      count('arm-get');
+      const s = options.estate.subscriptions.find((x) => x.subscriptionId.toLowerCase() === oneSubscription);
+      return s === undefined
+        ? armError(404, 'SubscriptionNotFound', `The subscription '${oneSubscription}' could not be found.`)
+        : { status: 200, body: { id: `/subscriptions/${s.subscriptionId}`, subscriptionId: s.subscriptionId, displayName: s.displayName, state: 'Enabled', tenantId: options.estate.tenantId } };
+    }
     if (/\/operationresults\/[^/]+$/.test(lowerPath)) return handlePoll(seg[seg.length - 1] ?? '', `${base}${url.pathname}${url.search}`);
     if (lowerPath.endsWith('/providers/microsoft.insights/metrics')) return handleMetrics(path.replace(/\/providers\/microsoft\.insights\/metrics$/i, ''), url);
     // /subscriptions/{s}/providers/Microsoft.Network/locations/{location}/serviceTags

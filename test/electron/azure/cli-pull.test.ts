@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,26 @@ describe('--demo-azure', () => {
     expect(snapshot.model.networkInterfaces.find((n) => n.name === 'nic-vm-payrpt-01')).toMatchObject({ flexibleScaleSetMember: true, virtualMachineCaptured: true });
     expect(snapshot.model.networkInterfaces.find((n) => n.name === 'nic-vm-payapi-02')).toMatchObject({ flexibleScaleSetMember: false, virtualMachineCaptured: true });
     expect(result.paths.find((p) => p.source.name === 'nic-vm-payrpt-01')).toMatchObject({ verdict: 'no-outbound' });
+  });
+});
+
+describe('egress-atlas pull: a snapshot that cannot be written', () => {
+  it('reports the error and leaves no temporary file (the estate topology) behind', async () => {
+    // writeSnapshot writes `<out>.<pid>.tmp`, then renames it; here the rename fails (--out names a
+    // directory, EISDIR), the path ENOSPC / EACCES take in the middle of the write as well.
+    const fake = await startFakeArm({ estate: smallEstate() });
+    const dir = await mkdtemp(join(tmpdir(), 'egress-atlas-pull-write-'));
+    try {
+      const out = join(dir, 'snap.json');
+      await mkdir(out);
+      const io = captureIo(dir);
+      const result = await pullCommand.run(['--arm-endpoint', fake.url, '--access-token', 'tok', '--effective-routes', 'none', '--out', out], io)
+        .then((code) => `exit ${code}`, (e: unknown) => `threw: ${String(e)}`);
+      expect(result).toMatch(/^threw: .*EISDIR/);
+      expect(await readdir(dir)).toEqual(['snap.json']);
+    } finally {
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,8 +3,10 @@ import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import { createArmGetter, createNetworkClient } from '../../../electron/azure/clients';
 import { scaledClock } from '../../../electron/azure/clock';
 import {
-  classifyRequest, isReadOnlyRequest, parseTimeSpanMs, ReadOnlyViolationError, retryAfterMs, TokenBucket,
+  classifyRequest, isReadOnlyRequest, MalformedResponseError, parseTimeSpanMs, ReadOnlyViolationError, RETRY_AFTER_TOO_LONG, retryAfterMs, TokenBucket,
 } from '../../../electron/azure/policies';
+import { gapCodeFor, messageOf } from '../../../electron/azure/errors';
+import { forwardingTransport, htmlPage } from '../../support/forwarding-transport';
 import { smallEstate, startFakeArm, SUB_APPS, type FakeArm } from '../../fake-arm';
 import { manualClock, testContext } from './helpers';
 
@@ -93,6 +95,33 @@ describe('pacing policy: one retry layer, counted', () => {
       for await (const n of client.natGateways.listAll()) void n;
     })()).rejects.toMatchObject({ statusCode: 503 });
     expect(stats.requests).toBe(6);
+  });
+
+  it('a Retry-After beyond maxRetryAfterMs is not waited out: the 429 fails at once, as throttled', async () => {
+    const { ctx, stats } = testContext(fake.url, scaledClock(1), { maxRetryAfterMs: 5_000 });
+    const client = createNetworkClient(ctx, SUB_APPS);
+    fake.faults.throttles.push({ match: /^GET .*\/ipGroups$/i, times: 1 });
+    fake.faults.throttleRetryAfterSeconds = 86_400;
+    const failed = await (async () => {
+      for await (const g of client.ipGroups.list()) void g;
+    })().then(() => null, (e: unknown) => e);
+    expect(failed).toMatchObject({ statusCode: 429, code: RETRY_AFTER_TOO_LONG });
+    expect(gapCodeFor(failed)).toBe('throttled');
+    expect(messageOf(failed)).toMatch(/^HTTP 429: Throttled: Azure asked to wait 86400 s before retrying GET .*ipGroups, longer than the pull waits \(5 s\)/);
+    expect(stats.throttleWaitMs).toBe(0);
+    fake.faults.throttleRetryAfterSeconds = 1;
+  });
+
+  it('a 200 answer that is not JSON (a proxy page) is a MalformedResponseError, on SDK clients and the plain GET', async () => {
+    const { ctx } = testContext(fake.url, scaledClock(1));
+    const httpClient = forwardingTransport((request) => htmlPage(request));
+    const client = createNetworkClient({ ...ctx, httpClient }, SUB_APPS);
+    const listed = await (async () => {
+      for await (const t of client.routeTables.listAll()) void t;
+    })().then(() => null, (e: unknown) => e);
+    expect(listed).toBeInstanceOf(MalformedResponseError);
+    expect(messageOf(listed)).toMatch(/^Azure answered GET \/subscriptions\/.*\/routeTables with HTTP 200 but a text\/html body that is not ARM JSON/);
+    await expect(createArmGetter({ ...ctx, httpClient }).getJson('/subscriptions?api-version=2022-12-01')).rejects.toBeInstanceOf(MalformedResponseError);
   });
 
   it('times out a request that never answers and retries it', async () => {

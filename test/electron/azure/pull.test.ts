@@ -9,6 +9,9 @@ import {
   syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults,
 } from '../../fake-arm';
 import { recordingCredential } from './helpers';
+import {
+  answer, asRecord, forwardingTransport, htmlPage, isGraph, isSubscriptions, pathOf, requestBody, skipTokenOf,
+} from '../../support/forwarding-transport';
 
 const ALL = [SUB_HUB, SUB_APPS, SUB_LEGACY];
 let fake: FakeArm | null = null;
@@ -304,5 +307,244 @@ describe('VMs for Flexible scale set membership (Resource Graph only)', () => {
     expect(f.stats.graphScopes.slice(-vmQueries.length).every((s) => s === 'subscriptions:2')).toBe(true);
     expect(outcome.snapshot.gaps.map((g) => g.scope)).toEqual([`/subscriptions/${SUB_LEGACY}`]);
     expect(nicOf(outcome, 'nic-web-1')?.virtualMachineCaptured).toBe(true);
+  });
+});
+
+// Answers the fake cannot give by itself are made by a forwarding transport (test/support). Each
+// scenario below was a defect: the pull followed a loop for ever, or returned an incomplete result
+// with no gap, or a gap that did not say why (README "Live pull": never silently dropped; no hangs).
+
+describe('Resource Graph paging: loops, repeats and limits (arm-api.md §5.2)', () => {
+  it('a $skipToken handed back unchanged is not followed again: the group is re-read through ARM lists', async () => {
+    const { fake: f, clock, estate } = await start();
+    const sent = new Map<string, number>();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isGraph(request) || response.status !== 200) return null;
+      const token = skipTokenOf(request);
+      if (token === null) return null;
+      const key = `${String(requestBody(request)['query'] ?? '')}|${token}`;
+      const n = (sent.get(key) ?? 0) + 1;
+      sent.set(key, n);
+      // Guard so a regression ends: the same token 40 times.
+      if (n > 40) return answer(request, 400, { error: { code: 'TestGuard', message: 'the same skipToken 40 times' } });
+      return answer(request, 200, { ...asRecord(body), $skipToken: token });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(Math.max(...sent.values()), 'queries sent with one and the same $skipToken').toBe(1);
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.stats.byKind.get('arm-list')).toBeGreaterThan(3);
+  });
+
+  it('a row repeated on a later page (same row count, one NIC never sent) is caught by counting distinct IDs: re-read through ARM', async () => {
+    const { fake: f, clock, estate } = await start();
+    const firstPage = new Map<string, unknown[]>();
+    let edited = 0;
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isGraph(request) || response.status !== 200) return null;
+      const query = String(requestBody(request)['query'] ?? '');
+      const data = asRecord(body)['data'];
+      if (!Array.isArray(data)) return null;
+      if (skipTokenOf(request) === null) {
+        firstPage.set(query, data);
+        return null;
+      }
+      const earlier = firstPage.get(query);
+      if (edited > 0 || earlier === undefined || earlier.length === 0 || data.length === 0 || !/networkinterfaces/i.test(query)) return null;
+      edited += 1;
+      // Page 2: its first row replaced by the last row of page 1.
+      return answer(request, 200, { ...asRecord(body), data: [earlier[earlier.length - 1], ...data.slice(1)] });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(edited).toBe(1);
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.gaps).toEqual([]);
+  });
+
+  it('management-group scope: x-ms-tenant-subscription-limit-hit: true is a gap saying the result is limited', async () => {
+    const { fake: f, clock } = await start();
+    const httpClient = forwardingTransport((request, response) => {
+      if (!isGraph(request) || response.status !== 200) return null;
+      response.headers.set('x-ms-tenant-subscription-limit-hit', 'true');
+      return response;
+    });
+    const outcome = await pull(f, clock, { httpClient, managementGroupId: 'mg-contoso', effectiveRoutes: 'none' });
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({
+      code: 'request-failed', scope: '/providers/Microsoft.Management/managementGroups/mg-contoso', message: expect.stringMatching(/limit of 10,000 subscriptions/),
+    })]);
+  });
+});
+
+describe('Resource Graph refusals and answers that are not Resource Graph JSON', () => {
+  it('403 in both halves of a batch: bisects until each refused subscription is asked alone; the one never refused keeps its VMs', async () => {
+    const { fake: f, clock } = await start({ forbiddenSubscriptions: [SUB_HUB, SUB_LEGACY] }, smallEstateWithVirtualMachines());
+    const outcome = await pull(f, clock);
+    expect(outcome.snapshot.gaps.filter((g) => g.scope.includes(SUB_APPS) && /refused/i.test(g.message)).map((g) => g.message)).toEqual([]);
+    expect(outcome.snapshot.model.networkInterfaces.find((n) => n.name === 'nic-tools-1')).toMatchObject({ flexibleScaleSetMember: true });
+    // Exactly the two refused subscriptions are named (ARM refuses them too: one gap each covers their VMs as well).
+    expect(outcome.snapshot.gaps.filter((g) => g.code === 'access-denied').map((g) => g.scope).sort()).toEqual([`/subscriptions/${SUB_HUB}`, `/subscriptions/${SUB_LEGACY}`].sort());
+  });
+
+  it('a 200 HTML page from Resource Graph: ARM lists read the topology; the VM gap says the answer was not ARM JSON', async () => {
+    const { fake: f, clock, estate } = await start();
+    const httpClient = forwardingTransport((request, response) => (isGraph(request) && response.status === 200 ? htmlPage(request) : null));
+    const totals: (number | null)[] = [];
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' }, (p) => totals.push(p.total));
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({
+      code: 'request-failed', scope: 'Microsoft.Compute/virtualMachines', message: expect.stringMatching(/text\/html body that is not ARM JSON/),
+    })]);
+    expect(outcome.snapshot.gaps.map((g) => g.message).join('\n')).not.toMatch(/undefined|NaN/);
+    expect(totals.filter((t) => t !== null && !Number.isFinite(t))).toEqual([]);
+  });
+});
+
+describe('ARM lists (the fallback): malformed pages and loops', () => {
+  it('a 200 HTML page on a list is a gap per subscription saying the answer was not ARM JSON (not a TypeError)', async () => {
+    const { fake: f, clock } = await start({ resourceGraph: 'forbidden' });
+    const httpClient = forwardingTransport((request, response) => (/\/routeTables$/i.test(pathOf(request)) && response.status === 200 ? htmlPage(request) : null));
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    const routeTableGaps = outcome.snapshot.gaps.filter((g) => /routetables/i.test(g.scope));
+    expect(routeTableGaps).toHaveLength(3);
+    for (const gap of routeTableGaps) {
+      expect(gap).toMatchObject({ code: 'request-failed', message: expect.stringMatching(/^Listing microsoft\.network\/routetables in subscription .* failed: .*not ARM JSON/) });
+      expect(gap.message).not.toMatch(/Cannot read properties|undefined/);
+    }
+  });
+
+  it('a nextLink pointing at its own page is followed once, then the list stops with a gap for that type', async () => {
+    const { fake: f, clock } = await start({ resourceGraph: 'forbidden' });
+    const pages = new Map<string, number>();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!/\/natGateways$/i.test(pathOf(request)) || response.status !== 200) return null;
+      const n = (pages.get(pathOf(request)) ?? 0) + 1;
+      pages.set(pathOf(request), n);
+      if (n > 30) return answer(request, 400, { error: { code: 'TestGuard', message: 'the same page 30 times' } });
+      return answer(request, 200, { ...asRecord(body), nextLink: request.url });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(Math.max(...pages.values()), 'GETs of one self-linked natGateways page').toBe(2);
+    const natGaps = outcome.snapshot.gaps.filter((g) => /natgateways$/i.test(g.scope));
+    expect(natGaps).toHaveLength(3);
+    expect(natGaps[0]).toMatchObject({ code: 'request-failed', message: expect.stringMatching(/nextLink .* led back to a page already read/) });
+  });
+});
+
+describe('subscriptions: every one visible or asked for is read or named in a gap', () => {
+  it('a subscription on two pages of the list is one subscription in the scope', async () => {
+    const { fake: f, clock } = await start();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isSubscriptions(request) || response.status !== 200) return null;
+      const url = new URL(request.url);
+      if (url.searchParams.get('page') === '2') return null; // page 2: the same subscriptions, no nextLink
+      url.searchParams.set('page', '2');
+      return answer(request, 200, { ...asRecord(body), nextLink: url.toString() });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(outcome.snapshot.metadata.scope.subscriptionIds).toEqual([...ALL].sort());
+  });
+
+  it('a subscriptions nextLink pointing at its own page: listing stops after one repeat, with a gap', async () => {
+    const { fake: f, clock, estate } = await start();
+    let pages = 0;
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isSubscriptions(request) || response.status !== 200) return null;
+      pages += 1;
+      if (pages > 30) return null;
+      return answer(request, 200, { ...asRecord(body), nextLink: request.url });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(pages, 'GET /subscriptions requests').toBe(2);
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({ code: 'request-failed', scope: '/subscriptions', message: expect.stringMatching(/nextLink led back/) })]);
+  });
+
+  it('a Disabled subscription is read (GETs still answer) and named in a gap; its NICs get no effective-route POST', async () => {
+    // https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states
+    const { fake: f, clock, estate } = await start();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isSubscriptions(request) || response.status !== 200) return null;
+      const value = asRecord(body)['value'];
+      if (!Array.isArray(value)) return null;
+      const edited = value.map((s) => (asRecord(s)['subscriptionId'] === SUB_LEGACY ? { ...asRecord(s), state: 'Disabled' } : s));
+      return answer(request, 200, { ...asRecord(body), value: edited });
+    });
+    const outcome = await pull(f, clock, { httpClient });
+    expect(outcome.snapshot.metadata.scope.subscriptionIds).toEqual([...ALL].sort());
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(outcome.snapshot.gaps).toContainEqual(expect.objectContaining({ code: 'effective-routes-unavailable', scope: `/subscriptions/${SUB_LEGACY}`, message: expect.stringMatching(/is Disabled/) }));
+    expect(f.stats.log.filter((l) => l.method === 'POST' && l.path.includes(SUB_LEGACY))).toEqual([]);
+  });
+
+  it('a Deleted subscription in the list is left out with a gap naming it', async () => {
+    const { fake: f, clock, estate } = await start();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isSubscriptions(request) || response.status !== 200) return null;
+      const value = asRecord(body)['value'];
+      if (!Array.isArray(value)) return null;
+      return answer(request, 200, { ...asRecord(body), value: value.map((s) => (asRecord(s)['subscriptionId'] === SUB_LEGACY ? { ...asRecord(s), state: 'Deleted' } : s)) });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'none' });
+    expect(outcome.snapshot.metadata.scope.subscriptionIds).toEqual([SUB_HUB, SUB_APPS].sort());
+    expect(ids(outcome)).toEqual(expected(estate, [SUB_HUB, SUB_APPS]));
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({ code: 'access-denied', scope: `/subscriptions/${SUB_LEGACY}`, message: expect.stringMatching(/is Deleted/) })]);
+  });
+
+  it('--subscription naming one the account cannot see: left out of the scope, with a gap naming it', async () => {
+    const { fake: f, clock, estate } = await start();
+    const unknown = '44444444-4444-4444-8444-444444444444';
+    const outcome = await pull(f, clock, { subscriptionIds: [SUB_APPS, unknown], effectiveRoutes: 'none' });
+    expect(outcome.snapshot.metadata.scope.subscriptionIds).toEqual([SUB_APPS]);
+    expect(ids(outcome)).toEqual(expected(estate, [SUB_APPS]));
+    expect(outcome.snapshot.gaps).toEqual([expect.objectContaining({ code: 'access-denied', scope: `/subscriptions/${unknown}`, message: expect.stringMatching(/cannot see it/) })]);
+    // Checked one by one (GET /subscriptions/{id}), not by listing the tenant.
+    expect(f.stats.byKind.get('subscriptions') ?? 0).toBe(0);
+  });
+
+  it('a 200 HTML page for the subscriptions list fails the pull saying so, not "can read no subscription"', async () => {
+    const { fake: f, clock } = await start();
+    const httpClient = forwardingTransport((request, response) => (isSubscriptions(request) && response.status === 200
+      ? htmlPage(request, '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>') : null));
+    await expect(pull(f, clock, { httpClient, effectiveRoutes: 'none' })).rejects.toThrow(/^Listing subscriptions failed: .*text\/html body that is not ARM JSON/);
+  });
+});
+
+describe('budgets: nothing is waited or polled for ever', () => {
+  it('an effective-route LRO answering 202 for ever is given up after its poll budget: a timeout gap per NIC', async () => {
+    const { fake: f, clock } = await start();
+    let polls = 0;
+    const httpClient = forwardingTransport((request) => {
+      if (request.method !== 'GET' || !/\/operationresults\//i.test(pathOf(request))) return null;
+      polls += 1;
+      if (polls > 300) return null; // guard so a regression ends
+      return answer(request, 202, '', { location: request.url });
+    });
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1, budgets: { lroPollIntervalMs: 1, lroMaxPolls: 4 } });
+    expect(outcome.snapshot.effectiveRoutes).toEqual([]);
+    // Every LRO that got going (the stopped VM's NIC is refused at once) ended after exactly 4 polls.
+    const timeouts = outcome.snapshot.gaps.filter((g) => g.code === 'timeout');
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(polls).toBe(timeouts.length * 4);
+    expect(timeouts[0]?.message).toMatch(/did not finish after 4 status poll/);
+  });
+
+  it('a 429 asking to wait a day is not waited out: the read fails at once as throttled, and its group is re-read through ARM', async () => {
+    const { fake: f, clock, estate } = await start({
+      throttles: [{ match: /^POST \/providers\/Microsoft\.ResourceGraph\/resources$/i, times: 1 }],
+      throttleRetryAfterSeconds: 86_400,
+    });
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    expect(outcome.stats.throttleWaitMs, 'ms waited on throttling (clock ms)').toBe(0);
+    expect(outcome.stats.throttledResponses).toBe(1);
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+  });
+
+  it('the same 429 on a read with no fallback (the VM query) is a throttled gap saying why', async () => {
+    const { fake: f, clock } = await start({ throttleRetryAfterSeconds: 86_400 });
+    f.faults.throttles.push({ match: /^POST \/providers\/Microsoft\.ResourceGraph\/resources$/i, times: 99 });
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    expect(outcome.snapshot.gaps).toContainEqual(expect.objectContaining({
+      code: 'throttled', scope: 'Microsoft.Compute/virtualMachines', message: expect.stringMatching(/asked to wait 86400 s .* longer than the pull waits/),
+    }));
+    expect(outcome.stats.throttleWaitMs).toBe(0);
   });
 });

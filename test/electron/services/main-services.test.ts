@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -328,6 +328,22 @@ describe('live pull jobs', () => {
     expect(seenSignal).not.toBeNull();
     expect(seenSignal!.aborted).toBe(true);
     expect(await api.pullStatus({ jobId })).toMatchObject({ ok: true, value: { progress: { phase: 'cancelled' }, estate: null, error: null } });
+  });
+
+  it('a recent list that cannot be written does not fail a pull that succeeded: the estate is delivered, with a notice', async () => {
+    // Keeping a recent copy is best effort; the data directory here is a file (ENOTDIR; EACCES and
+    // ENOSPC take the same path). It is never reported as an Azure error.
+    const notADir = join(dataDir, 'data');
+    await writeFile(notADir, 'a file, not a directory');
+    const pull: PullFunction = async () => fakeSnapshot('pull', ['snet-a', 'snet-b']);
+    const { api } = services({ pull, recent: createRecentStore({ dataDir: notADir }) });
+    const started = await api.startPull(PULL);
+    if (!started.ok) throw new Error('start');
+    await api.pullSettled(started.value.jobId);
+    const status = await api.pullStatus({ jobId: started.value.jobId });
+    if (!status.ok) throw new Error(status.error.message);
+    expect(status.value).toMatchObject({ progress: { phase: 'done' }, error: null, estate: { summary: { title: 'Live pull contoso.example', subnetCount: 2 } } });
+    expect(status.value.progress.message).toMatch(/no copy could be kept in the recent list \(.*ENOTDIR/);
   });
 
   it('reports a failed pull as azure-error data', async () => {
