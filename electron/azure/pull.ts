@@ -70,8 +70,9 @@ export const DEFAULT_BUDGETS: PullBudgets = {
   armReadsPerSecond: 20,
   lroPollIntervalMs: 2_000,
   lroPollDelayMs: 0,
-  // Azure computes a NIC's effective routes in seconds to a minute; 40 polls at 2 s is 80 s.
-  lroMaxPolls: 40,
+  // Azure computes a NIC's effective routes in seconds, sometimes over a minute: 150 polls at 2 s
+  // reach the 300 s clock budget, so a slow answer is waited for and only one that never ends is cut.
+  lroMaxPolls: 150,
   lroTimeoutMs: 300_000,
   maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
   sampleAttemptsPerSignature: 3,
