@@ -122,6 +122,11 @@ const RULE = 'Policy, RuleCollectionGroup, RuleCollection, Rule';
  * NTANetAnalytics: outbound FlowLog rows; for public flows the public address is in
  * DestPublicIps (`IP|started|ended|outPkts|inPkts|outBytes|inBytes`, entries space-separated:
  * the separator is UNCONFIRMED, §2.3), so those are expanded and their own counters used.
+ * Rows with a blank SrcIp are kept, not filtered: traffic-analytics-schema.md says SrcIP is "Blank
+ * in AzurePublic and ExternalPublic flows", so `isnotempty(SrcIp)` could drop exactly the internet
+ * flows without a trace; the reader counts such rows as a gap (no address to attribute them by).
+ * IsFlowCapturedAtUdrHop is kept as a group key: a flow captured again at an NVA's NIC (True) is
+ * the same flow as at the sending NIC, and the reader skips and counts those rows (traffic-analytics.ts).
  */
 export const LOG_QUERIES: readonly LogTableQuery[] = [
   {
@@ -144,7 +149,7 @@ export const LOG_QUERIES: readonly LogTableQuery[] = [
     table: 'NTANetAnalytics',
     kql: [
       'NTANetAnalytics',
-      '| where SubType == "FlowLog" and FlowDirection == "O" and isnotempty(SrcIp)',
+      '| where SubType == "FlowLog" and FlowDirection == "O"',
       '| mv-expand PublicIp = iff(isempty(DestIp), split(DestPublicIps, " "), dynamic([""])) to typeof(string)',
       '| extend Fields = split(PublicIp, "|")',
       '| extend Dest = iff(isempty(DestIp), tostring(Fields[0]), DestIp)',
@@ -152,7 +157,7 @@ export const LOG_QUERIES: readonly LogTableQuery[] = [
       '| extend RowBytes = iff(isempty(DestIp), tolong(Fields[5]) + tolong(Fields[6]), tolong(BytesSrcToDest + BytesDestToSrc))',
       '| where isnotempty(Dest)',
       '| summarize Flows = sum(RowFlows), Bytes = sum(RowBytes), FirstSeen = min(FlowStartTime), LastSeen = max(FlowEndTime)',
-      '    by Type, SrcIp, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule',
+      '    by Type, SrcIp, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule, IsFlowCapturedAtUdrHop',
     ].join('\n'),
   },
 ];

@@ -7,7 +7,8 @@
  * `pull --logs` produces ParsedLogs (summary rows) and calls analyzeTraffic the same way.
  */
 import type { Gap } from '../model/gaps';
-import { isPublicIp, parseIp } from '../model/ip';
+import { cidrContainsIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
+import type { Cidr } from '../model/ip';
 import type { FirewallRule } from '../model/topology';
 import { parseDestinationSpec } from '../egress/destination-spec';
 import { resolveEgress } from '../egress/resolve';
@@ -63,6 +64,18 @@ interface SourceAccumulator {
   /** The subnet's ID: the path a NIC without an entry of its own follows. */
   readonly subnetId: string;
   readonly entries: Map<string, Accumulator>;
+  /** What NSG flow logs and VNet flow logs each recorded from this source (see flowLogOverlap). */
+  readonly flowLogs: Map<FlowLogKind, FlowLogSpan>;
+}
+
+type FlowLogKind = Extract<LogKind, 'nsg-flow' | 'vnet-flow'>;
+
+/** One flow-log kind's share of a source: two counters and a time span, bounded per source. */
+interface FlowLogSpan {
+  flows: number;
+  bytes: number | null;
+  first: string | null;
+  last: string | null;
 }
 
 interface UnattributedAccumulator {
@@ -86,6 +99,51 @@ function later(a: string | null, b: string | null): string | null {
 
 function addBytes(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : a + b;
+}
+
+function addFlowLogSpan(spans: Map<FlowLogKind, FlowLogSpan>, kind: FlowLogKind, record: TrafficRecord): void {
+  const span = spans.get(kind) ?? { flows: 0, bytes: null, first: null, last: null };
+  span.flows += record.flows;
+  span.bytes = addBytes(span.bytes, record.bytes);
+  span.first = earlier(span.first, record.time);
+  span.last = later(span.last, record.until ?? record.time);
+  spans.set(kind, span);
+}
+
+function spanText(span: FlowLogSpan): string {
+  return `${span.flows} flow(s), ${span.bytes ?? 0} bytes, ${span.first ?? '?'} to ${span.last ?? '?'}`;
+}
+
+/**
+ * A source both NSG flow logs and VNet flow logs recorded over overlapping times. Learn
+ * (vnet-flow-logs-overview.md, IMPORTANT box): with NSG flow logs on a subnet's NSG and VNet flow
+ * logs on the subnet or its VNet "you might get duplicate logging (both network security group flow
+ * logs and virtual network flow logs generated for all supported workloads in that particular
+ * subnet)". Which connections are in both is not provable from counters (matching them one by one
+ * would keep every connection in memory), so the counts add both and this gap says the same
+ * connections may be counted twice, with each log's share: the true figures lie between the larger
+ * share and the sum. Undated spans are taken as overlapping. (`cost` prices these bytes and does
+ * not carry traffic gaps yet: its figure for such a source is the sum, an upper bound.)
+ */
+function flowLogOverlap(source: SourceAccumulator): Gap | null {
+  const nsg = source.flowLogs.get('nsg-flow');
+  const vnet = source.flowLogs.get('vnet-flow');
+  if (!nsg || !vnet) return null;
+  const apart = (nsg.last !== null && vnet.first !== null && nsg.last < vnet.first) || (vnet.last !== null && nsg.first !== null && vnet.last < nsg.first);
+  if (apart) return null;
+  return {
+    code: 'not-modelled', scope: source.ref.id,
+    message: `${sourceLabel(source)}: both NSG flow logs (${spanText(nsg)}) and VNet flow logs (${spanText(vnet)}) recorded its traffic over overlapping times; `
+      + 'with both enabled on one subnet Learn warns of duplicate logging, so its flows and bytes (which add both logs) may count the same connections twice: '
+      + 'the true figures lie between the larger share and the sum. Give one kind of flow log per subnet for exact counts.',
+  };
+}
+
+/** The own address space of each subnet's VNet (public ranges included), as the engine reads it. */
+function ownAddressSpaces(model: ResolveInput['model']): (subnetId: string) => readonly Cidr[] {
+  const vnetOf = new Map<string, string>(model.subnets.map((s) => [s.id, s.virtualNetworkId]));
+  const spaces = new Map<string, readonly Cidr[]>(model.virtualNetworks.map((v) => [v.id, v.addressPrefixes.map(parseCidr).filter((c): c is Cidr => c !== null)]));
+  return (subnetId) => spaces.get(vnetOf.get(subnetId) ?? '') ?? [];
 }
 
 /**
@@ -164,10 +222,17 @@ function pathFor(index: ReadonlyMap<string, EgressPath>, source: SourceAccumulat
   return index.get(`${source.ref.type}|${source.ref.id}`) ?? index.get(`subnet|${source.subnetId}`);
 }
 
-function windowed(record: TrafficRecord, since: string | null): boolean {
-  if (since === null) return true;
+/**
+ * Where a record falls against `--since`: inside, outside (ended before it), or `straddles`: a
+ * summarised row (hits, firstSeen, lastSeen; destinations.md §1.5) first seen before `since` and
+ * last seen inside. How many of its flows fell inside is not in the row: it is counted whole, and a
+ * gap says how many rows and flows did so.
+ */
+function windowed(record: TrafficRecord, since: string | null): 'inside' | 'outside' | 'straddles' {
+  if (since === null) return 'inside';
   const end = record.until ?? record.time;
-  return end === null || end >= since;
+  if (end !== null && end < since) return 'outside';
+  return record.until !== null && record.time !== null && record.time < since ? 'straddles' : 'inside';
 }
 
 /** What the aggregation keeps: counters per source and destination, never the records. */
@@ -189,6 +254,8 @@ interface AggregateState {
   readonly loggedFirewalls: Map<string, Set<FirewallRuleLog>>;
   /** Undated rows of the file being read. */
   undated: number;
+  /** Rows of the file being read that began before `since` and ended inside the window, and their flows. */
+  straddling: { rows: number; flows: number };
   /** Records added (inside the window or not). */
   records: number;
 }
@@ -214,12 +281,17 @@ export interface TrafficAggregator {
 export function createTrafficAggregator(model: ResolveInput['model'], options: { readonly since?: string | null } = {}): TrafficAggregator {
   const state: AggregateState = {
     since: options.since ?? null, attribution: buildAttributionIndex(model), sources: new Map(), unattributed: new Map(), gaps: [],
-    from: null, to: null, hits: new Set(), loggedPolicies: new Map(), loggedFirewalls: new Map(), undated: 0, records: 0,
+    from: null, to: null, hits: new Set(), loggedPolicies: new Map(), loggedFirewalls: new Map(), undated: 0, straddling: { rows: 0, flows: 0 }, records: 0,
   };
   const { sources, unattributed, hits, loggedPolicies, loggedFirewalls, attribution } = state;
   const add = (record: TrafficRecord): void => {
     state.records += 1;
-    if (!windowed(record, state.since)) return;
+    const place = windowed(record, state.since);
+    if (place === 'outside') return;
+    if (place === 'straddles') {
+      state.straddling.rows += 1;
+      state.straddling.flows += record.flows;
+    }
     if (record.time === null) state.undated += 1;
     state.from = earlier(state.from, record.time);
     state.to = later(state.to, record.until ?? record.time);
@@ -259,9 +331,10 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
       const ref: TrafficSourceRef = who.kind === 'nic'
         ? { type: 'nic', id: who.nic.id, name: who.nic.name }
         : { type: 'subnet', id: who.subnet.id, name: who.subnet.name };
-      source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map() };
+      source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map(), flowLogs: new Map() };
       sources.set(sourceKey, source);
     }
+    if (record.log === 'nsg-flow' || record.log === 'vnet-flow') addFlowLogSpan(source.flowLogs, record.log, record);
     const key = `${record.destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
     let entry = source.entries.get(key);
     if (!entry) {
@@ -290,7 +363,15 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
     if (state.undated > 0) {
       state.gaps.push({ code: 'not-modelled', scope: file, message: `${state.undated} summarised row(s) carry no time column: they are counted whatever the window.`, count: state.undated });
     }
+    const { rows, flows } = state.straddling;
+    if (rows > 0) {
+      state.gaps.push({
+        code: 'not-modelled', scope: file, count: rows,
+        message: `${rows} summarised row(s) (${flows} flow(s)) were first seen before --since ${state.since ?? ''} and last seen inside the window: how many of their flows fell inside it is not in the rows, so they are counted whole (the window's counts are an upper bound for them).`,
+      });
+    }
     state.undated = 0;
+    state.straddling = { rows: 0, flows: 0 };
   };
   return {
     add, endFile, state,
@@ -315,6 +396,13 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
   for (const [ip, nics] of attribution.ambiguous) {
     gaps.push({ code: 'not-modelled', scope: ip, message: `Private IP ${ip} is held by ${nics.length} NICs (overlapping address spaces); its traffic is attributed to ${nics[0] ?? ''}.` });
   }
+  for (const [ip, subnets] of attribution.ambiguousSubnets) {
+    gaps.push({
+      code: 'not-modelled', scope: ip,
+      message: `Private IP ${ip} (held by no NIC of the snapshot) is inside ${subnets.length} subnets of VNets with overlapping address spaces (${subnets.join(', ')}); `
+        + `which sent its traffic is not in the logs: it is attributed to ${subnets[0] ?? ''}.`,
+    });
+  }
 
   // The model's view: one resolve per distinct destination + port + protocol, read for every source.
   const nicIds = new Set([...sources.values()].filter((s) => s.ref.type === 'nic').map((s) => s.ref.id));
@@ -332,6 +420,20 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
   const modelFor = (source: SourceAccumulator, entry: Accumulator): ModelView => {
     const path = pathOf(source, entry);
     return path ? modelViewOf(path.verdict) : 'not-modelled';
+  };
+  const ownSpace = ownAddressSpaces(input.model);
+  /**
+   * Whether traffic to this destination stays inside the VNet (or what a peering carries): the
+   * engine's own notion, verdict `private` (README: "the destination is inside the VNet's own address
+   * space (public ranges included) or what a peering carries"); where the engine cannot evaluate the
+   * destination (ICMP, no port), the VNet's own address space. Such traffic is not internet traffic,
+   * whatever range its address is in.
+   */
+  const staysPrivate = (source: SourceAccumulator, entry: Accumulator): boolean => {
+    const path = pathOf(source, entry);
+    if (path) return path.verdict === 'private';
+    const ip = entry.destinationIp === null ? null : parseIp(entry.destinationIp);
+    return ip !== null && ownSpace(source.subnetId).some((c) => cidrContainsIp(c, ip));
   };
   const defaultRoute = resolveEgress(input, { nicIds, estateFindings: false });
   const defaultPaths = pathIndex(defaultRoute.paths);
@@ -352,13 +454,16 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
   const result: TrafficSource[] = [];
   const ordered = [...sources.values()].sort((a, b) => compareText(a.ref.name, b.ref.name) || compareText(a.ref.id, b.ref.id));
   for (const source of ordered) {
-    const observed: (ObservedDestination & { readonly acc: Accumulator })[] = [...source.entries.values()].map((e) => ({
+    const observed: (ObservedDestination & { readonly acc: Accumulator; readonly staysPrivate: boolean })[] = [...source.entries.values()].map((e) => ({
       destination: e.destination, port: e.port, protocol: e.protocol, action: e.action, flows: e.flows, bytes: e.bytes,
       bytesSent: e.sentSplit && e.bytes !== null ? e.bytesSent : null, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, model: modelFor(source, e), acc: e,
+      staysPrivate: staysPrivate(source, e),
     }));
     observed.sort((a, b) => b.flows - a.flows || compareText(a.destination, b.destination) || (a.port ?? 0) - (b.port ?? 0) || compareText(a.action, b.action));
     findings.push(...sourceFindings(source, observed, pathFor(defaultPaths, source), threshold));
-    result.push({ source: source.ref, subnet: source.subnet, observed: observed.map(({ acc: _acc, ...o }) => o) });
+    result.push({ source: source.ref, subnet: source.subnet, observed: observed.map(({ acc: _acc, staysPrivate: _private, ...o }) => o) });
+    const overlap = flowLogOverlap(source);
+    if (overlap) gaps.push(overlap);
   }
   findings.push(...unusedAllowRules(input, hits, loggedPolicies, loggedFirewalls));
   const compared = options.policy
@@ -367,6 +472,7 @@ export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator
       observed: [...s.entries.values()].map((e) => ({
         destination: e.destination, destinationIp: e.destinationIp, port: e.port, protocol: e.protocol, action: e.action,
         flows: e.flows, firstSeen: e.firstSeen, lastSeen: e.lastSeen, rule: e.rule, logs: e.logs, inspectedBy: inspectedBy(s, e),
+        staysPrivate: staysPrivate(s, e),
       })),
     })))
     : { findings: [], gaps: [] };
@@ -393,13 +499,14 @@ function sourceLabel(source: SourceAccumulator): string {
 }
 
 function sourceFindings(
-  source: SourceAccumulator, observed: readonly (ObservedDestination & { readonly acc: Accumulator })[], defaultPath: EgressPath | undefined, threshold: number,
+  source: SourceAccumulator, observed: readonly (ObservedDestination & { readonly acc: Accumulator; readonly staysPrivate: boolean })[], defaultPath: EgressPath | undefined, threshold: number,
 ): TrafficFinding[] {
   const findings: TrafficFinding[] = [];
   const subject = source.ref.id;
   // Flows a firewall logged were inspected whatever the model says; the question is the flows no firewall saw.
   if (defaultPath?.verdict === 'internet' && !inspected(defaultPath)) {
-    const direct = observed.filter((o) => o.action === 'allow' && isPublicAddress(o.acc.destinationIp) && ![...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)));
+    // A public-range address the VNet holds (or a peering carries) is VNet traffic, as the engine says.
+    const direct = observed.filter((o) => o.action === 'allow' && isPublicAddress(o.acc.destinationIp) && !o.staysPrivate && ![...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)));
     if (direct.length > 0) {
       const flows = direct.reduce((n, o) => n + o.flows, 0);
       const addresses = [...new Set(direct.map((o) => o.destination))];

@@ -3,7 +3,7 @@
  * configuration of every NIC (secondary configurations too: a VM with several IPs sends from any
  * of them), then the longest subnet prefix that holds the address. Pure; built once per model.
  */
-import { cidrContainsIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
+import { cidrContainsIp, formatIp, isPublicIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import type { NetworkInterface, NetworkModel, Subnet } from '../model/topology';
 
@@ -16,11 +16,24 @@ export interface AttributionIndex {
   readonly attribute: (ip: string) => Attribution;
   /** Private IPs held by more than one NIC (overlapping address spaces): attributed to the first by ID, listed as a gap. */
   readonly ambiguous: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Addresses no NIC holds that the prefixes of more than one subnet contain (VNets with overlapping
+   * address spaces, e.g. two copies of one landing-zone template): subnet IDs, the one attributed
+   * first. Filled as addresses are attributed (a log names them, the model does not), so read it
+   * after the records were added. Bounded by the distinct source addresses, as the answer cache is.
+   */
+  readonly ambiguousSubnets: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Canonical text of an address, so `10.0.0.04`-style variants and IPv6 spellings meet. */
-function canonical(ip: string): string {
-  return ip.trim().toLowerCase();
+/**
+ * Canonical text of an address, so the spellings of one address meet: IPv6 in its RFC 5952 form
+ * (`fd00:db8:0:1:0:0:0:4` and `fd00:db8:0:1::4` are one address, RFC 4291 §2.2), IPv4 dotted
+ * decimal. Text that is not an address is only trimmed and lower-cased.
+ */
+export function canonicalIp(ip: string): string {
+  const text = ip.trim().toLowerCase();
+  const parsed = parseIp(text);
+  return parsed === null ? text : formatIp(parsed);
 }
 
 export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
@@ -34,12 +47,19 @@ export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
   }
   // Longest prefix first: the first containing prefix is the most specific.
   prefixes.sort((a, b) => b.cidr.prefixLength - a.cidr.prefixLength || (a.subnet.id < b.subnet.id ? -1 : 1));
-  const bySubnetPrefix = (ip: string): Subnet | null => {
+  /**
+   * Every subnet whose prefixes hold the address, most specific first. Subnets of one VNet never
+   * overlap (Azure refuses it), so more than one means VNets with overlapping address spaces: the
+   * address alone does not say which sent the traffic, whatever the prefix lengths.
+   */
+  const subnetsHolding = (ip: string): readonly Subnet[] => {
     const address = parseIp(ip);
-    if (!address) return null;
-    for (const p of prefixes) if (cidrContainsIp(p.cidr, address)) return p.subnet;
-    return null;
+    if (!address) return [];
+    const found: Subnet[] = [];
+    for (const p of prefixes) if (cidrContainsIp(p.cidr, address) && !found.includes(p.subnet)) found.push(p.subnet);
+    return found;
   };
+  const bySubnetPrefix = (ip: string): Subnet | null => subnetsHolding(ip)[0] ?? null;
 
   const nicIps = new Map<string, { readonly nic: NetworkInterface; readonly subnet: Subnet | null }>();
   const ambiguous = new Map<string, string[]>();
@@ -47,7 +67,7 @@ export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
   for (const nic of nics) {
     for (const config of nic.ipConfigurations) {
       if (!config.privateIpAddress) continue;
-      const ip = canonical(config.privateIpAddress);
+      const ip = canonicalIp(config.privateIpAddress);
       const held = nicIps.get(ip);
       if (held) {
         if (held.nic.id !== nic.id) ambiguous.set(ip, [...(ambiguous.get(ip) ?? [held.nic.id]), nic.id]);
@@ -60,20 +80,31 @@ export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
 
   // Logs repeat a few thousand sources millions of times: one answer per address.
   const cache = new Map<string, Attribution>();
+  const ambiguousSubnets = new Map<string, readonly string[]>();
   const attribute = (raw: string): Attribution => {
-    const ip = canonical(raw);
+    // The raw text first: logs repeat one spelling millions of times, and parsing each is the cost.
+    const seen = cache.get(raw);
+    if (seen) return seen;
+    const ip = canonicalIp(raw);
     const cached = cache.get(ip);
-    if (cached) return cached;
+    if (cached) {
+      cache.set(raw, cached);
+      return cached;
+    }
     let answer: Attribution;
     const nic = nicIps.get(ip);
     if (nic?.subnet) answer = { kind: 'nic', nic: nic.nic, subnet: nic.subnet };
     else {
-      const subnet = bySubnetPrefix(ip);
+      const holding = subnetsHolding(ip);
+      const subnet = holding[0];
+      // As for an IP two NICs hold: attributed to one (the most specific, then by ID) and listed as a gap.
+      if (holding.length > 1) ambiguousSubnets.set(ip, holding.map((s) => s.id));
       const address = parseIp(ip);
       answer = subnet ? { kind: 'subnet', subnet } : { kind: 'unattributed', reason: address && isPublicIp(address) ? 'public' : 'unknown-private' };
     }
     cache.set(ip, answer);
+    cache.set(raw, answer);
     return answer;
   };
-  return { attribute, ambiguous };
+  return { attribute, ambiguous, ambiguousSubnets };
 }

@@ -45,6 +45,9 @@ export function firewallTable(row: Row): FirewallTable | null {
   }
   if ('msg_s' in row || 'msg' in row) return { kind: 'read', log: 'azure-diagnostics' };
   if (!('sourceip' in row)) return null;
+  // AZFWIdpsSignature (§1.2: SignatureId, Severity, Description; no rule table has them) exported
+  // without Type: signature alerts, not connections, and never read (as a row typed so is not).
+  if ('signatureid' in row) return { kind: 'other', table: 'AZFWIdpsSignature' };
   if ('translatedip' in row) return { kind: 'read', log: 'azfw-nat' };
   if ('queryname' in row) return { kind: 'read', log: 'azfw-dns' };
   if ('threatdescription' in row) return { kind: 'read', log: 'azfw-threat-intel' };
@@ -101,13 +104,53 @@ function portOf(row: Row, at: CellAt, protocol: string): number | null {
 /**
  * The legacy category of an AzureDiagnostics row (destinations.md §1.4: Category
  * AzureFirewallApplicationRule | AzureFirewallNetworkRule | AzureFirewallDnsProxy; OperationName
- * AzureFirewall{ApplicationRule,NetworkRule,...}Log): which rule kind's log was exported.
+ * AzureFirewall{ApplicationRule,NetworkRule,NatRule,ThreatIntel,IDS,DnsProxy}Log): which rule kind's
+ * log was exported. OperationName first: Category AzureFirewallNetworkRule holds network, NAT,
+ * threat-intel and IDS rows alike (§1.4; the ASIM parser splits NAT rows out by OperationName
+ * == "AzureFirewallNatRuleLog"), and only network-rule rows prove the network rules' log was given.
+ * Category decides only for a row without OperationName.
  */
 function legacyRuleLog(row: Row): FirewallRuleLog | null {
-  const name = (text(row, 'category') ?? text(row, 'operationname') ?? '').toLowerCase();
+  const operation = text(row, 'operationname');
+  const name = (operation ?? text(row, 'category') ?? '').toLowerCase();
+  if (operation !== null) return name === 'azurefirewallapplicationrulelog' ? 'application' : name === 'azurefirewallnetworkrulelog' ? 'network' : null;
   if (name.startsWith('azurefirewallapplicationrule')) return 'application';
   if (name.startsWith('azurefirewallnetworkrule')) return 'network';
   return null;
+}
+
+/**
+ * Why a firewall row is not a connection of its own, or null. Alert-mode threat-intel and IDPS rows
+ * annotate a connection the rule logs record too (threat intel in Alert mode lets the connection
+ * continue to rule processing; §1.1 "threat-intel alert/deny"): the Sentinel ASIM parser
+ * (Azure/Azure-Sentinel Parsers/ASimNetworkSession/Parsers/vimNetworkSessionAzureFirewall.yaml)
+ * filters `UpperAction != "ALERT"` with "IDPS Signature and ThreatIntel tables contain alerts,
+ * exclude these to avoid duplicate network session logs", and reads legacy sessions from
+ * OperationName AzureFirewallNetworkRuleLog / AzureFirewallThreatIntelLog only (no IDS rows). Such
+ * rows are counted as skipped (a gap names them), never added as a second flow.
+ */
+export function firewallSkipReason(row: Row, log: Exclude<LogKind, 'vnet-flow' | 'nsg-flow'>): string | null {
+  const alert = 'alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)';
+  if (log === 'azfw-threat-intel') return text(row, 'action')?.toLowerCase() === 'alert' ? `AZFWThreatIntel rows with Action Alert: ${alert}` : null;
+  if (log !== 'azure-diagnostics') return null;
+  const operation = text(row, 'operationname')?.toLowerCase() ?? null;
+  const ids = 'signature hits on connections the rule logs record (not read, as AZFWIdpsSignature rows are not; ASIM reads legacy sessions from network-rule and threat-intel rows only)';
+  if (operation === 'azurefirewallidslog') return `legacy IDPS rows (OperationName AzureFirewallIDSLog): ${ids}`;
+  const message = text(row, 'msg_s') ?? text(row, 'msg') ?? '';
+  const threatIntel = operation === 'azurefirewallthreatintellog' || /\bThreatIntel: /.test(message);
+  if (threatIntel && /Action: Alert\b/i.test(message)) return `legacy threat-intel rows with "Action: Alert": ${alert}`;
+  // An IDS line logged without OperationName (a projected export) still names its signature.
+  if (/\. Signature: \d+\. IDS: /.test(message)) return `legacy IDPS rows ("Signature: ... IDS: ..."): ${ids}`;
+  return null;
+}
+
+/**
+ * The threat-intelligence filter as the decider of an AZFWThreatIntel row: it names no rule, and
+ * "no rule" reads as the default action (§1.3: that is an empty-rule AZFWNetworkRule /
+ * AZFWApplicationRule row with ActionReason "Default Action"), a wrong reason for a TI deny.
+ */
+function threatIntelRule(description: string | null): LoggedRule {
+  return { policy: null, collectionGroup: null, collection: null, rule: description === null ? 'threat intelligence' : `threat intelligence: ${description}` };
 }
 
 /** One structured (AZFW*) or legacy row as a record. */
@@ -143,7 +186,8 @@ export function firewallRecord(row: Row, at: CellAt, log: Exclude<LogKind, 'vnet
     const fqdn = text(row, 'fqdn');
     // Threat intel on an IP has no FQDN; an application rule without SNI has neither (§1.4).
     const destination = fqdn !== null ? hostName(fqdn) : destinationIp ?? '(no SNI)';
-    return { ...base, sourceIp, destination, destinationIp, port: portOf(row, at, protocol), protocol, action, rule: log === 'azfw-threat-intel' ? null : rule, log };
+    const decided = log === 'azfw-threat-intel' ? threatIntelRule(text(row, 'threatdescription')) : rule;
+    return { ...base, sourceIp, destination, destinationIp, port: portOf(row, at, protocol), protocol, action, rule: decided, log };
   }
   const protocol = protocolOf(requiredText(row, 'protocol', at, 'a protocol (TCP, UDP, ICMP)'));
   const destination = destinationIp ?? fail(at, 'destinationip', 'the destination IP address', row.destinationip ?? null);
@@ -160,6 +204,18 @@ const REQUEST = /^([A-Za-z]+(?: Type=\d+)?)\s+request from ([0-9A-Fa-f.:]+?)(?::
 const ACTION = /Action: (\w+)/i;
 const POLICY_RULE = /Policy: (.+?)\. Rule Collection Group: (.+?)\. Rule Collection: (.+?)\. Rule: (.+?)(?:\.\s|\.?$)/;
 const CLASSIC_RULE = /Rule Collection: (.+?)\. Rule: (.+?)(?:\.\s|\.?$)/;
+/** `... Action: Deny. ThreatIntel: Bot Networks` (§1.4): the threat-intelligence filter decided. */
+const THREAT_INTEL = /ThreatIntel: (.+?)(?:\.\s|\.?$)/;
+
+/** The rule a message's tail names: policy form, classic form, the threat-intel filter, or none. */
+function messageRule(rest: string): LoggedRule | null {
+  const policy = POLICY_RULE.exec(rest);
+  if (policy) return { policy: policy[1] ?? null, collectionGroup: policy[2] ?? null, collection: policy[3] ?? null, rule: policy[4] ?? '' };
+  const classic = CLASSIC_RULE.exec(rest);
+  if (classic) return { policy: null, collectionGroup: null, collection: classic[1] ?? null, rule: classic[2] ?? '' };
+  const threat = THREAT_INTEL.exec(rest);
+  return threat ? threatIntelRule(threat[1] ?? null) : null;
+}
 
 const MESSAGE_FORMS = 'an Azure Firewall log line like "TCP request from 10.0.0.4:5000 to 20.1.2.3:443. Action: Allow. ..." or "DNS Request: 10.0.0.4:53000 - ..."';
 
@@ -173,7 +229,9 @@ export function parseFirewallMessage(message: string, at: CellAt): MessageFields
   }
   const dnat = DNAT.exec(message);
   if (dnat) {
-    return { sourceIp: dnat[2] ?? '', destination: dnat[4] ?? '', destinationIp: dnat[4] ?? null, port: Number(dnat[5]), protocol: protocolOf(dnat[1] ?? ''), action: 'allow', rule: null };
+    // A policy DNAT line goes on ". Policy: P. Rule Collection Group: G. Rule Collection: C. Rule: R" (§1.4).
+    const rule = messageRule(message.slice(dnat[0].length));
+    return { sourceIp: dnat[2] ?? '', destination: dnat[4] ?? '', destinationIp: dnat[4] ?? null, port: Number(dnat[5]), protocol: protocolOf(dnat[1] ?? ''), action: 'allow', rule };
   }
   const request = REQUEST.exec(message);
   if (!request) return fail(at, '', MESSAGE_FORMS, message);
@@ -184,12 +242,7 @@ export function parseFirewallMessage(message: string, at: CellAt): MessageFields
   const protocol = protocolOf(request[1] ?? '');
   const target = request[4] ?? null;
   const destinationIp = target !== null && parseIp(target) ? target : null;
-  const rest = request[6] ?? '';
-  const policy = POLICY_RULE.exec(rest);
-  const classic = policy ? null : CLASSIC_RULE.exec(rest);
-  const rule: LoggedRule | null = policy
-    ? { policy: policy[1] ?? null, collectionGroup: policy[2] ?? null, collection: policy[3] ?? null, rule: policy[4] ?? '' }
-    : classic ? { policy: null, collectionGroup: null, collection: classic[1] ?? null, rule: classic[2] ?? '' } : null;
+  const rule = messageRule(request[6] ?? '');
   const port = request[5] !== undefined ? Number(request[5]) : protocol === 'HTTPS' ? 443 : protocol === 'HTTP' ? 80 : null;
   return {
     sourceIp,

@@ -17,6 +17,32 @@ export interface FlowLogRead {
   inbound: number;
   /** Per file: addresses already validated, and ISO text per minute (a blob repeats both millions of times). */
   readonly memo?: FlowLogMemo;
+  /** The connections a read has seen begin and not end, across its files (see flowCount). */
+  readonly connections?: FlowConnections;
+}
+
+/**
+ * Connections seen begin (B) or continue (C) and not yet end (E), across the files of one read:
+ * what tells a C or E tuple of a connection already counted from one whose B tuple was never read.
+ * Keyed by log kind and 5-tuple (source, destination, ports, protocol), the connection's identity
+ * in a flow log; an entry leaves at the connection's E tuple, so the set holds the connections open
+ * at a time (those crossing an hourly blob), not every connection. Bounded: at OPEN_CONNECTION_LIMIT
+ * the oldest entry is dropped and counted (`evicted`); a later C / E tuple of it then counts as a
+ * connection again, which the gap of that file says. Cost: about 100 bytes per entry, so at most
+ * ~10 MB whatever the number of tuples or files.
+ */
+export interface FlowConnections {
+  readonly open: Set<string>;
+  /** Flows counted from a C or E tuple with no B tuple (nor earlier C) read before it. */
+  orphans: number;
+  /** Entries dropped from `open` at its limit. */
+  evicted: number;
+}
+
+export const OPEN_CONNECTION_LIMIT = 100_000;
+
+export function flowConnections(): FlowConnections {
+  return { open: new Set(), orphans: 0, evicted: 0 };
 }
 
 export interface FlowLogMemo {
@@ -78,13 +104,53 @@ function port(value: string, protocol: string, at: CellAt, tuple: string): numbe
 }
 
 /**
- * Flows: one per `B` (begin) or `D` (denied) tuple; `C` (continuing) and `E` (end) tuples carry
- * the byte counters of a flow already counted. Version 1 has no state: every tuple is a flow.
+ * Flows: one per connection. A `B` (begin) or `D` (denied) tuple is one; `C` (continuing) and `E`
+ * (end) tuples carry the byte counters of a connection, counted already when its B (or an earlier
+ * C) was read. A C or E tuple with none before it is a connection too, counted once: its B tuple is
+ * in an hour's blob not given, or never written (the flow log's `recordTypes` filters "any comma
+ * separated combination of B,C,E or D", @azure/arm-network FlowLogInformation; the Learn version 2
+ * sample has connections seen only by their E or C tuple), and counting it 0 would report its bytes
+ * with no flow. `connections` (the read's open set) tells them apart; without one only B and D count.
+ * Version 1 has no state: every tuple is a flow.
  * Bytes: sent plus received (both directions cross the NAT gateway or firewall that bills them),
  * and the sent ones apart (internet data transfer out bills only those: destinations.md §8.1).
  */
-function flowCount(state: string | undefined): number {
-  return state === undefined || state === 'B' || state === 'D' ? 1 : 0;
+function flowCount(state: string | undefined, key: string, connections: FlowConnections | undefined): number {
+  if (state === undefined || state === 'D') return 1;
+  if (connections === undefined) return state === 'B' ? 1 : 0;
+  const { open } = connections;
+  if (state === 'B') {
+    // A B tuple begins a connection even when the 5-tuple was open (a source port reused).
+    open.delete(key);
+    track(connections, key);
+    return 1;
+  }
+  if (state === 'E' ? open.delete(key) : open.has(key)) return 0;
+  if (state === 'C') track(connections, key);
+  connections.orphans += 1;
+  return 1;
+}
+
+function track(connections: FlowConnections, key: string): void {
+  if (connections.open.size >= OPEN_CONNECTION_LIMIT) {
+    const oldest = connections.open.values().next();
+    if (oldest.done !== true) connections.open.delete(oldest.value);
+    connections.evicted += 1;
+  }
+  connections.open.add(key);
+}
+
+/**
+ * VNet flow log encryption statuses under which the packet is dropped (vnet-flow-logs-overview.md,
+ * "Flow encryption": NX_SW_NOT_READY "In all these scenarios, the packet is dropped"; NX_NOT_ACCEPTED
+ * "Drop due to no encryption ... If traffic encryption fails, the packet is dropped"; NX_NOT_SUPPORTED
+ * "In this case, the packet is dropped"). Such a tuple's flow state is not D, yet nothing passed.
+ */
+const DROPPED_BY_ENCRYPTION: ReadonlySet<string> = new Set(['NX_SW_NOT_READY', 'NX_NOT_ACCEPTED', 'NX_NOT_SUPPORTED']);
+
+/** Log kind and 5-tuple (fields 2-6 of either tuple form): which tuples are of one connection. */
+function connectionKey(kind: 'v' | 'n', f: readonly string[]): string {
+  return `${kind}${f[1] ?? ''},${f[2] ?? ''},${f[3] ?? ''},${f[4] ?? ''},${f[5] ?? ''}`;
 }
 
 /**
@@ -107,13 +173,13 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
   }
   if (!/^[BCED]$/.test(state)) fail(at, '', 'a flow state B, C, E or D in the flow tuple', tuple);
   const protocol = ianaProtocol(proto);
-  const action: TrafficAction = state === 'D' ? 'deny' : 'allow';
+  const action: TrafficAction = state === 'D' || DROPPED_BY_ENCRYPTION.has(encryption) ? 'deny' : 'allow';
   // Sent (src→dst, field 11) kept apart from the total: internet egress bills it alone (§2.1, §8.1).
   const bytesSent = counter(f[10], at, tuple);
   const bytes = bytesSent + counter(f[12], at, tuple);
   out.emit({
     time: isoTime(Number(ts), out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
-    port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state), bytes, bytesSent,
+    port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state, connectionKey('v', f), out.connections), bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'vnet-flow',
   });
 }
@@ -143,7 +209,7 @@ export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out
   out.emit({
     time: isoTime(Number(ts) * 1000, out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
     port: port(dport, protocol, at, tuple), protocol, action: decision === 'D' ? 'deny' : 'allow',
-    flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined), bytes, bytesSent,
+    flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined, hasState ? connectionKey('n', f) : '', out.connections), bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'nsg-flow',
   });
 }

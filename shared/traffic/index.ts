@@ -7,7 +7,8 @@
  * The CLI reads the files; the app and a live `pull --logs` can hand over ParsedLogs the same way.
  */
 export * from './types';
-export { parseLogFile, parseLogFileInto, UNDERSTOOD_FORMATS } from './parse';
+export { createLogReadSession, parseLogFile, parseLogFileInto, UNDERSTOOD_FORMATS } from './parse';
+export type { LogReadSession } from './parse';
 export { analyzeTraffic, createTrafficAggregator, DEFAULT_DENIED_THRESHOLD, finishTraffic, modelViewOf, ruleLabel } from './analyze';
 export type { TrafficAggregator, TrafficOptions } from './analyze';
 export { buildAttributionIndex } from './attribute';

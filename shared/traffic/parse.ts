@@ -5,10 +5,10 @@
  */
 import { InputError } from '../model/errors';
 import type { Gap, GapCode } from '../model/gaps';
-import { firewallRecord, firewallTable } from './firewall';
-import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, trafficAnalyticsRecord } from './traffic-analytics';
-import { flowLogMemo, readNsgTuple, readVnetTuple } from './flow-logs';
-import type { FlowLogRead } from './flow-logs';
+import { firewallRecord, firewallSkipReason, firewallTable } from './firewall';
+import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, readTrafficAnalyticsRow } from './traffic-analytics';
+import { flowConnections, flowLogMemo, OPEN_CONNECTION_LIMIT, readNsgTuple, readVnetTuple } from './flow-logs';
+import type { FlowConnections, FlowLogRead } from './flow-logs';
 import type { LogShape, ParsedLog, ParsedLogSummary, RecordSink, TrafficRecord } from './types';
 import { fail, parseCsv, text } from './values';
 import type { CellAt, Row } from './values';
@@ -50,6 +50,8 @@ function keyed(entries: Iterable<readonly [string, unknown]>): { readonly row: R
 
 class Rows {
   readonly other = new Map<string, number>();
+  /** Rows read but not counted as connections, by reason (alert rows, UDR-hop captures, no source address). */
+  readonly notConnections = new Map<string, number>();
   /** Inbound Traffic Analytics rows (FlowDirection I): counted, not read, as inbound flow tuples are. */
   inbound = 0;
   records = 0;
@@ -63,8 +65,15 @@ class Rows {
         this.inbound += 1;
         return;
       }
-      this.records += 1;
-      this.sink(trafficAnalyticsRecord(row, at));
+      const read = readTrafficAnalyticsRow(row, at);
+      if (read.kind === 'skipped') {
+        this.notConnections.set(read.reason, (this.notConnections.get(read.reason) ?? 0) + 1);
+        return;
+      }
+      for (const record of read.records) {
+        this.records += 1;
+        this.sink(record);
+      }
       return;
     }
     const table = firewallTable(row);
@@ -82,6 +91,11 @@ class Rows {
       this.other.set(name, (this.other.get(name) ?? 0) + 1);
       return;
     }
+    const skip = firewallSkipReason(row, table.log);
+    if (skip !== null) {
+      this.notConnections.set(skip, (this.notConnections.get(skip) ?? 0) + 1);
+      return;
+    }
     this.records += 1;
     this.sink(firewallRecord(row, at, table.log));
   }
@@ -90,6 +104,7 @@ class Rows {
     const skipped = [
       ...(this.inbound > 0 ? [{ reason: 'inbound Traffic Analytics rows (FlowDirection I; egress reads outbound flows only)', count: this.inbound }] : []),
       ...[...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count })),
+      ...[...this.notConnections].map(([reason, count]) => ({ reason, count })),
     ];
     return { file: this.file, shape, recordCount: this.records, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
@@ -238,16 +253,51 @@ function readNsgRecord(file: string, record: Readonly<Record<string, unknown>>, 
 }
 
 /**
+ * What one read of several files shares: the flow-log connections begun and not ended, so a
+ * connection whose B tuple is in one hour's blob and whose E tuple is in the next is counted once.
+ * Create one per read (per pass) and give it to every parseLogFileInto / parseLogFile of that read.
+ */
+export interface LogReadSession {
+  readonly connections: FlowConnections;
+}
+
+export function createLogReadSession(): LogReadSession {
+  return { connections: flowConnections() };
+}
+
+/**
+ * The gaps of a flow-log file: connections seen without their B tuple (counted once each, see
+ * flow-logs.ts flowCount), and connections the bounded open set stopped tracking while reading it.
+ */
+function connectionGaps(file: string, orphans: number, evicted: number): readonly Gap[] {
+  return [
+    ...(orphans === 0 ? [] : [{
+      code: 'not-modelled' as const, scope: file, count: orphans,
+      message: `${orphans} connection(s) were seen only by C (continuing) or E (end) tuples, without a B (begin) tuple read before them `
+        + '(their B tuple is in an hour not given or read later, or the flow log\'s recordTypes leave B out): each is counted as one flow; '
+        + 'if its B tuple is in a file read after this one, that connection is counted twice.',
+    }]),
+    ...(evicted === 0 ? [] : [{
+      code: 'not-modelled' as const, scope: file, count: evicted,
+      message: `More than ${OPEN_CONNECTION_LIMIT.toLocaleString('en-US')} connections were open at once while reading this file: ${evicted} were no longer tracked, `
+        + `and a later C or E tuple of each counts as a connection again (flows overcounted by at most ${evicted}).`,
+    }]),
+  ];
+}
+
+/**
  * `{ records: [...] }`: a flow log blob, or a firewall diagnostic-setting blob whose records are
  * `{ time, resourceId, category, properties: { <columns> } }` (legacy categories: `properties.msg`).
  * The first record decides; every record must then be of that kind.
  */
-function readRecords(file: string, records: readonly unknown[], sink: RecordSink): ParsedLogSummary {
+function readRecords(file: string, records: readonly unknown[], sink: RecordSink, session: LogReadSession): ParsedLogSummary {
   const first = records.find(isObject);
   if (first !== undefined && (isVnetFlowRecord(first) || isNsgFlowRecord(first))) {
     const vnet = isVnetFlowRecord(first);
     let count = 0;
-    const out: FlowLogRead = { emit: (record) => { count += 1; sink(record); }, inbound: 0, memo: flowLogMemo() };
+    const { connections } = session;
+    const before = { orphans: connections.orphans, evicted: connections.evicted };
+    const out: FlowLogRead = { emit: (record) => { count += 1; sink(record); }, inbound: 0, memo: flowLogMemo(), connections };
     records.forEach((record, i) => {
       const path = `$.records[${i}]`;
       if (!isObject(record)) fail({ file, path }, '', 'a flow log record object', record);
@@ -255,7 +305,8 @@ function readRecords(file: string, records: readonly unknown[], sink: RecordSink
       else readNsgRecord(file, record, path, out);
     });
     const skipped = out.inbound > 0 ? [{ reason: 'inbound flow tuples (egress reads outbound flows only)', count: out.inbound }] : [];
-    return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', recordCount: count, skipped };
+    const gaps = connectionGaps(file, connections.orphans - before.orphans, connections.evicted - before.evicted);
+    return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', recordCount: count, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
   const rows = new Rows(file, sink);
   records.forEach((record, i) => {
@@ -270,10 +321,27 @@ function readRecords(file: string, records: readonly unknown[], sink: RecordSink
   return rows.result('diagnostic-records');
 }
 
+/**
+ * The portal writes the zone of its rendered datetimes into the header: `TimeGenerated [UTC]`, or
+ * `[Local Time]` when the user's display zone is the browser's. The file does not say which zone
+ * that was, so such values cannot be placed in time (every first / last seen and the --since
+ * window would shift by an unknown offset): refused, naming the column. Any suffix but `[UTC]` too.
+ */
+function refuseLocalTimes(file: string, header: readonly string[]): void {
+  header.forEach((name, i) => {
+    const suffix = /\[([^\]]*)\]\s*$/.exec(name);
+    if (suffix && (suffix[1] ?? '').trim().toUpperCase() !== 'UTC') {
+      throw new InputError(file, `line 1, column ${i + 1} (${name.trim()})`,
+        'datetimes in UTC (a "[UTC]" header): the file does not record the zone of a "[Local Time]" export; export again with the portal\'s display time zone set to UTC', name.trim());
+    }
+  });
+}
+
 function readCsv(file: string, content: string, sink: RecordSink): ParsedLogSummary {
   const table = parseCsv(content, file);
   const header = table[0];
   if (!header || header.length < 2) notRecognised(file, 'line 1', 'no CSV header');
+  refuseLocalTimes(file, header);
   const rows = new Rows(file, sink);
   for (let r = 1; r < table.length; r++) {
     const cells = table[r] ?? [];
@@ -283,10 +351,14 @@ function readCsv(file: string, content: string, sink: RecordSink): ParsedLogSumm
   return rows.result('csv');
 }
 
-/** Parses one log file of any understood shape. Throws InputError naming the file and where. */
-export function parseLogFile(file: string, content: string): ParsedLog {
+/**
+ * Parses one log file of any understood shape. Throws InputError naming the file and where. Give
+ * the files of one read one `session` (createLogReadSession), so a flow-log connection crossing two
+ * hourly blobs is counted once; without one, the file is read on its own.
+ */
+export function parseLogFile(file: string, content: string, session: LogReadSession = createLogReadSession()): ParsedLog {
   const records: TrafficRecord[] = [];
-  const summary = parseLogFileInto(file, content, (r) => records.push(r));
+  const summary = parseLogFileInto(file, content, (r) => records.push(r), session);
   return { file: summary.file, shape: summary.shape, records, skipped: summary.skipped, ...(summary.gaps ? { gaps: summary.gaps } : {}) };
 }
 
@@ -294,7 +366,7 @@ export function parseLogFile(file: string, content: string): ParsedLog {
  * The same parse, handing each record to `sink` as it is read instead of collecting them: the
  * streaming path (`traffic` / `cost` over a directory tree) keeps no record once it is counted.
  */
-export function parseLogFileInto(file: string, content: string, sink: RecordSink): ParsedLogSummary {
+export function parseLogFileInto(file: string, content: string, sink: RecordSink, session: LogReadSession = createLogReadSession()): ParsedLogSummary {
   const trimmed = content.replace(/^\uFEFF/, '').trimStart();
   if (trimmed === '') notRecognised(file, '$', 'an empty file');
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -307,7 +379,7 @@ export function parseLogFileInto(file: string, content: string, sink: RecordSink
     if (Array.isArray(json)) return readRowArray(file, json, sink);
     if (isObject(json)) {
       if ('tables' in json || 'partialTables' in json) return readTables(file, json, sink);
-      if (Array.isArray(json.records)) return readRecords(file, json.records, sink);
+      if (Array.isArray(json.records)) return readRecords(file, json.records, sink, session);
     }
     return notRecognised(file, '$', 'a JSON object without "tables" or "records"');
   }

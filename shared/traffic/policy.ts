@@ -46,6 +46,12 @@ export interface PolicyObservation {
    * none; null or absent when not known. A flow log's allow behind one of them is the NSG's word only.
    */
   readonly inspectedBy?: readonly string[] | null;
+  /**
+   * The traffic stays inside the VNet or what a peering carries: the engine's verdict `private` for
+   * this destination from this source (README: "inside the VNet's own address space (public ranges
+   * included)"). Absent: judged by the address alone (public or not).
+   */
+  readonly staysPrivate?: boolean;
 }
 
 export interface PolicySubject {
@@ -154,6 +160,8 @@ function comparable(o: PolicyObservation): boolean {
   // AZFWDnsQuery or, in legacy mode, from an AzureDiagnostics "DNS Request: ..." msg_s line (§1.4);
   // firewall.ts reads both, and only those, as protocol DNS.
   if (o.protocol === 'DNS' || [...o.logs].every((l) => l === 'azfw-dns')) return false;
+  // VNet traffic to a public range the VNet holds is not egress: the engine's notion of private.
+  if (o.staysPrivate === true) return false;
   const ip = parseIp(o.destination);
   return ip === null || isPublicIp(ip);
 }

@@ -8,6 +8,7 @@
  * AllowedOutFlows / DeniedOutFlows / BytesSrcToDest / BytesDestToSrc how much it stands for.
  * A row is flow-log evidence (the NSG's word, as a VNet flow log tuple is), so it is logged as `vnet-flow`.
  */
+import { parseIp } from '../model/ip';
 import type { LoggedRule, TrafficRecord } from './types';
 import { fail, integer, ipAddress, requiredText, text, time } from './values';
 import type { CellAt, Row } from './values';
@@ -72,21 +73,82 @@ function protocolOf(value: string, at: CellAt): string {
   }
 }
 
-export function trafficAnalyticsRecord(row: Row, at: CellAt): TrafficRecord {
+/** What a Traffic Analytics row gives: its records (one per destination), or why it is skipped (counted, a gap names it). */
+export type TrafficAnalyticsRead =
+  | { readonly kind: 'records'; readonly records: readonly TrafficRecord[] }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+/**
+ * traffic-analytics-schema.md (virtual network flow logs tab): "MACAddress | MAC address of the NIC
+ * at which the flow was captured", "AllowedOutFlows | ... Outbound to the network interface at which
+ * the flow was captured", "IsFlowCapturedAtUDRHop | If the flow was captured at a UDR hop, the value
+ * is True". A spoke VM's flow that a UDR sends through a hub NVA is captured at the VM's NIC and
+ * again at the NVA's, both rows with the VM's SrcIp: the hop's row is the same flow a second time,
+ * so it is skipped and counted (a gap names how many), never summed. Where only the NVA's subnet is
+ * flow-logged, those flows are in that gap, not lost silently.
+ */
+const UDR_HOP = 'Traffic Analytics rows captured at a UDR hop (IsFlowCapturedAtUdrHop True: the same flow as captured at the sending NIC, not counted twice; if only the appliance is flow-logged, these flows are missing from the counts)';
+/** traffic-analytics-schema.md: "SrcIP | Source IP address | Blank in AzurePublic and ExternalPublic flows". */
+const NO_SOURCE = 'Traffic Analytics rows with a blank SrcIp (blank in AzurePublic and ExternalPublic flows, traffic-analytics-schema.md): the sending address is not in the row, so their flows are attributed to no NIC or subnet and not counted';
+
+function capturedAtUdrHop(row: Row, at: CellAt): boolean {
+  const value = text(row, 'isflowcapturedatudrhop');
+  if (value === null) return false;
+  switch (value.toLowerCase()) {
+    case 'true': case '1': return true;
+    case 'false': case '0': return false;
+    default: return fail(at, 'isflowcapturedatudrhop', 'IsFlowCapturedAtUdrHop True or False', value);
+  }
+}
+
+function whole(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * One `DestPublicIps` entry `IP|FLOW_STARTED_COUNT|FLOW_ENDED_COUNT|OUTBOUND_PACKETS|INBOUND_PACKETS|
+ * OUTBOUND_BYTES|INBOUND_BYTES` (traffic-analytics-schema.md) as the destination, flows (started, as
+ * the pull's KQL counts them) and bytes (outbound bytes the sent ones) of a record.
+ */
+function publicEntry(entry: string, at: CellAt): Pick<TrafficRecord, 'destination' | 'destinationIp' | 'flows' | 'bytes' | 'bytesSent'> {
+  const f = entry.split('|');
+  const [ip = '', started, , , , outBytes, inBytes] = f;
+  const counts = [whole(started), whole(outBytes), whole(inBytes)];
+  if (f.length !== 7 || parseIp(ip) === null || counts.some((n) => n === null) || f.slice(1).some((n) => whole(n) === null)) {
+    fail(at, 'destpublicips', 'DestPublicIps entries "IP|started|ended|outPackets|inPackets|outBytes|inBytes" (7 fields, whole-number counters), space-separated', entry);
+  }
+  const [flows = 0, sent = 0, received = 0] = counts.map((n) => n ?? 0);
+  return { destination: ip, destinationIp: ip, flows, bytes: sent + received, bytesSent: sent };
+}
+
+/**
+ * The records of an outbound row: one for its DestIp, or, for AzurePublic / ExternalPublic flows
+ * whose DestIp is blank (traffic-analytics-schema.md: "DestIP ... Blank in AzurePublic and
+ * ExternalPublic flows"), one per `DestPublicIps` entry. The entry separator is taken as a space
+ * (UNCONFIRMED, destinations.md §2.3; the `|` fields are documented), as the pull's KQL splits it.
+ */
+export function readTrafficAnalyticsRow(row: Row, at: CellAt): TrafficAnalyticsRead {
+  if (capturedAtUdrHop(row, at)) return { kind: 'skipped', reason: UDR_HOP };
+  if (text(row, 'srcip') === null) return { kind: 'skipped', reason: NO_SOURCE };
   const sourceIp = ipAddress(row, 'srcip', at);
-  const destination = ipAddress(row, 'destip', at);
   const protocol = protocolOf(requiredText(row, 'l4protocol', at, 'an L4Protocol (T or U)'), at);
   const status = requiredText(row, 'flowstatus', at, 'a FlowStatus (A or D)').toUpperCase();
   if (status !== 'A' && status !== 'D') fail(at, 'flowstatus', 'a FlowStatus A (allowed) or D (denied)', status);
   const ruleName = text(row, 'nsgrule') ?? text(row, 'aclrule');
   const rule: LoggedRule | null = ruleName === null ? null : { policy: null, collectionGroup: null, collection: null, rule: ruleName };
-  const flows = flowsOf(row, at);
-  const { bytes, bytesSent } = bytesOf(row, at);
   const first = ['firstseen', 'flowstarttime', 'timegenerated'].find((c) => c in row);
   const last = ['lastseen', 'flowendtime'].find((c) => c in row);
-  return {
+  const base = {
     time: first === undefined ? null : time(row, first, at), until: last === undefined ? null : time(row, last, at),
-    sourceIp, destination, destinationIp: destination, port: integer(row, 'destport', at), protocol,
-    action: status === 'D' ? 'deny' : 'allow', flows, bytes, bytesSent, rule, firewallId: null, log: 'vnet-flow',
+    sourceIp, port: integer(row, 'destport', at), protocol, action: status === 'D' ? 'deny' as const : 'allow' as const, rule, firewallId: null, log: 'vnet-flow' as const,
   };
+  const publicIps = text(row, 'destip') === null ? text(row, 'destpublicips') : null;
+  if (publicIps === null) {
+    const destination = text(row, 'destip') === null
+      ? fail(at, 'destip', 'an IP address in DestIp, or DestPublicIps entries "IP|started|ended|outPackets|inPackets|outBytes|inBytes" (AzurePublic / ExternalPublic flows)', row.destip ?? null)
+      : ipAddress(row, 'destip', at);
+    return { kind: 'records', records: [{ ...base, destination, destinationIp: destination, flows: flowsOf(row, at), ...bytesOf(row, at) }] };
+  }
+  const entries = publicIps.split(/\s+/).filter((e) => e !== '');
+  return { kind: 'records', records: entries.map((e) => ({ ...base, ...publicEntry(e, at) })) };
 }

@@ -68,9 +68,36 @@ export function ipAddress(row: Row, column: string, at: CellAt): string {
 const MONTHS = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AP]M)?$/i;
 
 /**
+ * Date.UTC for the parts as written, or null when they are no date: Date.UTC rolls over silently
+ * (month 13 of 2024 is January 2025, 30 February is 1 March), and a date read as another date is
+ * a wrong first / last seen and a wrong --since window. So the parts must come back unchanged.
+ */
+function utcOf(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const back = new Date(at);
+  return Number.isNaN(at) || back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day ? null : at;
+}
+
+/** The portal CSV's display form `5/1/2024, 10:00:00.000 AM` (US order), or null. */
+function displayTime(us: RegExpExecArray): string | null {
+  let hour = Number(us[4]);
+  const half = us[8]?.toUpperCase();
+  // A 12-hour clock runs 1..12; "13:00 PM" is no time.
+  if (half !== undefined && (hour < 1 || hour > 12)) return null;
+  if (half === 'PM' && hour < 12) hour += 12;
+  if (half === 'AM' && hour === 12) hour = 0;
+  const ms = Number((us[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  const at = utcOf(Number(us[3]), Number(us[1]), Number(us[2]), hour, Number(us[5]), Number(us[6] ?? '0'), ms);
+  return at === null ? null : new Date(at).toISOString();
+}
+
+/**
  * A datetime cell as ISO 8601 UTC. ISO strings (with or without a zone: Log Analytics is always
  * UTC) and the portal CSV's display form `5/1/2024, 10:00:00.000 AM` (US order; the exact format
- * depends on UI settings and is undocumented, so only this common form is read, as UTC).
+ * depends on UI settings and is undocumented, so only this common form is read, as UTC). A value
+ * whose parts are no valid date (`13/5/2024` in US order: a D/M locale's export) is null, so the
+ * caller refuses it naming the cell, never reads it as another date.
  */
 export function timeValue(value: unknown): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
@@ -79,16 +106,11 @@ export function timeValue(value: unknown): string | null {
   const t = value.trim();
   if (t === '' || t === 'None') return null;
   const us = MONTHS.exec(t);
-  if (us) {
-    let hour = Number(us[4]);
-    const half = us[8]?.toUpperCase();
-    if (half === 'PM' && hour < 12) hour += 12;
-    if (half === 'AM' && hour === 12) hour = 0;
-    const ms = Number((us[7] ?? '0').padEnd(3, '0').slice(0, 3));
-    const at = Date.UTC(Number(us[3]), Number(us[1]) - 1, Number(us[2]), hour, Number(us[5]), Number(us[6] ?? '0'), ms);
-    return Number.isNaN(at) ? null : new Date(at).toISOString();
-  }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return null;
+  if (us) return displayTime(us);
+  const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(t);
+  if (!date) return null;
+  // Date.parse accepts 2024-02-30 as 1 March: the calendar parts are checked first.
+  if (utcOf(Number(date[1]), Number(date[2]), Number(date[3]), Number(date[4] ?? '0'), Number(date[5] ?? '0'), Number(date[6] ?? '0'), 0) === null) return null;
   // Log Analytics datetimes are UTC; a value without a zone (CSV, some tools) is read as UTC too.
   // Fractions beyond milliseconds (.0000000Z) are legal ISO but not for every Date parser: trimmed.
   const normalised = t.replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1');
@@ -100,7 +122,7 @@ export function timeValue(value: unknown): string | null {
 export function time(row: Row, column: string, at: CellAt): string | null {
   const value = row[column];
   if (value === null || value === undefined || value === '' || value === 'None') return null;
-  return timeValue(value) ?? fail(at, column, 'a datetime (ISO 8601 like "2024-05-01T10:00:00Z")', value);
+  return timeValue(value) ?? fail(at, column, 'a valid datetime: ISO 8601 like "2024-05-01T10:00:00Z", or the portal CSV form "5/1/2024, 10:00:00.000 AM" (month/day/year, UTC)', value);
 }
 
 /**

@@ -9,7 +9,7 @@ import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
 import type { ResolveInput } from '../../../shared/egress/index';
 import {
-  bytesText, createTrafficAggregator, DEFAULT_DENIED_THRESHOLD, finishTraffic, parseLogFile, parseLogFileInto, ruleLabel,
+  bytesText, createLogReadSession, createTrafficAggregator, DEFAULT_DENIED_THRESHOLD, finishTraffic, parseLogFile, parseLogFileInto, ruleLabel,
 } from '../../../shared/traffic/index';
 import type { ParsedLog, ParsedLogSummary, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
@@ -128,7 +128,14 @@ export interface LogFile {
   readonly bytes: number;
 }
 
-async function collectFiles(path: string, shown: string, out: LogFile[]): Promise<void> {
+/** The log files under the inputs, and the files of their directories that are not read. */
+export interface LogFileList {
+  readonly files: readonly LogFile[];
+  /** Files in a log directory that are not .json or .csv (shown paths): named in a gap, never skipped silently. */
+  readonly ignored: readonly string[];
+}
+
+async function collectFiles(path: string, shown: string, out: LogFile[], ignored: string[]): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -142,18 +149,34 @@ async function collectFiles(path: string, shown: string, out: LogFile[]): Promis
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) await collectFiles(child, join(shown, entry.name), out);
-    // In a directory only log-shaped files: storage downloads also hold .md5, .tmp and the like.
-    else if (/\.(json|csv)$/i.test(entry.name)) await collectFiles(child, join(shown, entry.name), out);
+    if (entry.isDirectory()) await collectFiles(child, join(shown, entry.name), out, ignored);
+    // In a directory only log-shaped files: storage downloads also hold .md5 / .tmp companions
+    // (checksums, partial downloads: never logs). Any other file is listed, and a gap names it: a
+    // log saved as .txt, .log or .gz would otherwise vanish from the counts unnoticed.
+    else if (/\.(json|csv)$/i.test(entry.name)) await collectFiles(child, join(shown, entry.name), out, ignored);
+    else if (!/\.(md5|tmp)$/i.test(entry.name)) ignored.push(join(shown, entry.name));
   }
+}
+
+/** Every log file under the inputs (directories recursively, in name order), and the files of those directories not read. */
+export async function listLogInputs(inputs: readonly string[], cwd: string): Promise<LogFileList> {
+  const files: LogFile[] = [];
+  const ignored: string[] = [];
+  for (const input of inputs) await collectFiles(isAbsolute(input) ? input : resolvePath(cwd, input), input, files, ignored);
+  if (files.length === 0) throw new InputPathError(`${inputs.join(', ')}: no .json or .csv log files found`);
+  return { files, ignored };
 }
 
 /** Every log file under the inputs (directories recursively, in name order): names and sizes only. */
 export async function listLogFiles(inputs: readonly string[], cwd: string): Promise<readonly LogFile[]> {
-  const files: LogFile[] = [];
-  for (const input of inputs) await collectFiles(isAbsolute(input) ? input : resolvePath(cwd, input), input, files);
-  if (files.length === 0) throw new InputPathError(`${inputs.join(', ')}: no .json or .csv log files found`);
-  return files;
+  return (await listLogInputs(inputs, cwd)).files;
+}
+
+/** The `skipped` entry (a skipped-input gap) naming the files of the log directories not read. */
+export function ignoredFilesSkipped(ignored: readonly string[]): ParsedLog['skipped'] {
+  if (ignored.length === 0) return [];
+  const names = `${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? `, … (${ignored.length - 5} more)` : ''}`;
+  return [{ reason: `file(s) in the log directories not read (only .json and .csv files are): ${names}`, count: ignored.length }];
 }
 
 async function readLogText(file: LogFile): Promise<string> {
@@ -164,10 +187,15 @@ async function readLogText(file: LogFile): Promise<string> {
   }
 }
 
-/** All files parsed and held in memory (the report's path; small inputs). `analyzeLogFiles` streams. */
+/**
+ * All files parsed and held in memory (small inputs; tests). `analyzeLogFiles` streams, and also
+ * records as a gap the files of the log directories it does not read (see listLogInputs).
+ */
 export async function readLogs(inputs: readonly string[], cwd: string): Promise<ParsedLog[]> {
   const logs: ParsedLog[] = [];
-  for (const file of await listLogFiles(inputs, cwd)) logs.push(parseLogFile(file.shown, await readLogText(file)));
+  // One session: a flow-log connection whose B and E tuples are in two hourly blobs is counted once.
+  const session = createLogReadSession();
+  for (const file of await listLogFiles(inputs, cwd)) logs.push(parseLogFile(file.shown, await readLogText(file), session));
   return logs;
 }
 
@@ -202,7 +230,7 @@ export interface AnalyzeLogFilesOptions {
  * the number of files and of the number of records.
  */
 export async function analyzeLogFiles(input: ResolveInput, inputs: readonly string[], cwd: string, options: AnalyzeLogFilesOptions = {}): Promise<TrafficResult> {
-  const files = await listLogFiles(inputs, cwd);
+  const { files, ignored } = await listLogInputs(inputs, cwd);
   const now = options.now ?? Date.now;
   const started = now();
   const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
@@ -218,8 +246,10 @@ export async function analyzeLogFiles(input: ResolveInput, inputs: readonly stri
       records += 1;
       sink(record);
     };
+    // One session per pass: a flow-log connection whose B and E tuples are in two hourly blobs is counted once.
+    const session = createLogReadSession();
     for (const [i, file] of files.entries()) {
-      const summary = parseLogFileInto(file.shown, await readLogText(file), counted);
+      const summary = parseLogFileInto(file.shown, await readLogText(file), counted, session);
       endFile(file, summary);
       bytes += file.bytes;
       report(pass, i + 1, bytes, records, pass === passes && i + 1 === files.length);
@@ -229,6 +259,7 @@ export async function analyzeLogFiles(input: ResolveInput, inputs: readonly stri
   if (relative) await readAll(1, (r) => { newest = newer(newest, r); }, () => undefined);
   const since = sinceFrom(options.since, () => newest);
   const aggregator = createTrafficAggregator(input.model, { since });
+  aggregator.endFile(inputs.join(', '), ignoredFilesSkipped(ignored));
   await readAll(passes, aggregator.add, (file, summary) => aggregator.endFile(file.shown, summary.skipped, summary.gaps));
   return finishTraffic(input, aggregator, {
     ...(options.deniedThreshold === undefined ? {} : { deniedThreshold: options.deniedThreshold }),

@@ -2,7 +2,7 @@
  * `egress-atlas traffic`, run in-process: the JSON contract, the table, directories read
  * recursively, --since, and exit codes (0 ok, 2 bad log / usage).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,23 @@ describe('egress-atlas traffic', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error: bad-policy\.yaml:6: controls\[0\]\.mayReach\[0\]: /);
     expect((await cli(['traffic', '--demo', 'bank', '--logs', join(ROOT, 'test/fixtures/logs'), '--policy', 'missing.yaml'], dir)).stderr).toBe('error: missing.yaml: no such file or directory\n');
+  });
+
+  it('names the files of a log directory it does not read in a gap (a log saved as .txt or .gz never vanishes), but not .md5 / .tmp companions', async () => {
+    const tree = join(dir, 'mixed');
+    await mkdir(join(tree, 'h=10'), { recursive: true });
+    await writeFile(join(tree, 'h=10', 'PT1H.json'), JSON.stringify({ records: [{ time: '2024-05-01T10:01:00Z', flowLogVersion: 4, macAddress: '000D3A000001', category: 'FlowLogFlowEvent',
+      flowRecords: { flows: [{ aclID: 'a', flowGroups: [{ rule: 'DefaultRule_AllowInternetOutBound', flowTuples: ['1714557600000,10.110.1.4,203.0.113.5,40000,443,6,O,B,NX,0,0,0,0'] }] }] } }] }));
+    await writeFile(join(tree, 'h=10', 'PT1H.json.md5'), 'checksum');
+    await writeFile(join(tree, 'h=10', 'PT1H.txt'), 'a log saved under another name');
+    await writeFile(join(tree, 'firewall.json.gz'), 'compressed');
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', tree, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as TrafficResult;
+    expect(result.gaps.filter((g) => g.scope === tree)).toEqual([{
+      code: 'skipped-input', scope: tree, count: 2,
+      message: `2 file(s) in the log directories not read (only .json and .csv files are): ${join(tree, 'firewall.json.gz')}, ${join(tree, 'h=10', 'PT1H.txt')}.`,
+    }]);
   });
 
   it('exits 2 for usage mistakes and missing paths', async () => {

@@ -4,10 +4,10 @@
  * fixtures written from the documented schemas.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeTraffic, buildAttributionIndex, modelViewOf, TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
+import { analyzeTraffic, buildAttributionIndex, modelViewOf, parseLogFile, TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
 import type { ParsedLog, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
 import { ModelBuilder } from '../../support/model-builder';
-import { ALL_FIXTURES, demoInput, fixture } from './support';
+import { ALL_FIXTURES, demoInput, fixture, natEstate, totalFlows } from './support';
 
 function record(partial: Partial<TrafficRecord> & Pick<TrafficRecord, 'sourceIp' | 'destination'>): TrafficRecord {
   return {
@@ -139,6 +139,58 @@ describe('the bank demo with every log format', () => {
     const result = analyzeTraffic(demoInput('bank'), ALL_FIXTURES.map(fixture), { since: '2024-05-06T00:00:00.000Z' });
     expect(result.window.from).toBe('2024-05-06T00:00:00.000Z');
     expect(result.sources.map((s) => s.source.name)).toEqual(['nic-vm-cardauth-02', 'nic-vm-settle-batch-01']);
+  });
+});
+
+describe('private destinations in public ranges', () => {
+  const toOwnSpace = (partial: Partial<TrafficRecord>): TrafficRecord => record({
+    sourceIp: '10.0.1.4', destination: '20.40.0.5', destinationIp: '20.40.0.5', flows: 3, bytes: 900, bytesSent: 300,
+    rule: { policy: null, collectionGroup: null, collection: null, rule: 'AllowVnetOutBound' }, ...partial,
+  });
+
+  it('traffic to the VNet\'s own (public-range) address space is not "uninspected public traffic"', () => {
+    // README verdicts: "private | ... the destination is inside the VNet's own address space (public
+    // ranges included)". 20.40.0.0/24 is vnet-a's own space; the finding uses the engine's notion.
+    const { input } = natEstate();
+    const result = analyzeTraffic(input, [log([toOwnSpace({})])]);
+    expect(result.sources[0]?.observed[0]?.model).toBe('allowed');
+    expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic')).toEqual([]);
+  });
+
+  it('also where the engine cannot evaluate the destination (ICMP: no port), by the VNet\'s address space', () => {
+    const { input } = natEstate();
+    const result = analyzeTraffic(input, [log([toOwnSpace({ port: null, protocol: 'ICMP' })])]);
+    expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic')).toEqual([]);
+  });
+
+  it('a public address outside the VNet is still uninspected public traffic', () => {
+    const { input } = natEstate();
+    const result = analyzeTraffic(input, [log([toOwnSpace({ destination: '20.41.0.5', destinationIp: '20.41.0.5' })])]);
+    expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic').map((f) => f.message)).toEqual([
+      'NIC nic-app-01 (snet-apps) sent 3 flow(s) to 1 public address(es) (20.41.0.5) on a path with no firewall or NVA (exit: nat-gateway).',
+    ]);
+  });
+});
+
+describe('--since and pre-aggregated rows', () => {
+  it('a summarize row that began before --since and ended inside is counted whole, and a gap says how many rows and flows straddle the window', () => {
+    // destinations.md §1.5: summarize rows carry hits, firstSeen, lastSeen. How many of a row's 120
+    // hits fell after --since is not in the row: counted whole (an upper bound), never silently.
+    const { input } = natEstate();
+    const rows = JSON.stringify([{
+      TableName: 'PrimaryResult', Type: 'AZFWNetworkRule', SourceIp: '10.0.1.4', DestinationIp: '203.0.113.50', DestinationPort: '443', Protocol: 'TCP',
+      Action: 'Allow', Rule: 'allow-https', RuleCollection: 'net-allow', hits: '120', firstSeen: '2024-05-01T00:02:11Z', lastSeen: '2024-05-07T23:58:40Z',
+    }, {
+      TableName: 'PrimaryResult', Type: 'AZFWNetworkRule', SourceIp: '10.0.1.4', DestinationIp: '203.0.113.51', DestinationPort: '443', Protocol: 'TCP',
+      Action: 'Allow', Rule: 'allow-https', RuleCollection: 'net-allow', hits: '7', firstSeen: '2024-05-07T01:00:00Z', lastSeen: '2024-05-07T02:00:00Z',
+    }]);
+    const result = analyzeTraffic(input, [parseLogFile('summary.json', rows)], { since: '2024-05-07T00:00:00.000Z' });
+    expect(result.window.from).toBe('2024-05-07T00:00:00.000Z');
+    expect([totalFlows(result, '203.0.113.50'), totalFlows(result, '203.0.113.51')]).toEqual([120, 7]);
+    expect(result.gaps.filter((g) => g.scope === 'summary.json')).toEqual([{
+      code: 'not-modelled', scope: 'summary.json', count: 1,
+      message: '1 summarised row(s) (120 flow(s)) were first seen before --since 2024-05-07T00:00:00.000Z and last seen inside the window: how many of their flows fell inside it is not in the rows, so they are counted whole (the window\'s counts are an upper bound for them).',
+    }]);
   });
 });
 

@@ -8,6 +8,7 @@ import { parseFirewallMessage, parseLogFile, UNDERSTOOD_FORMATS } from '../../..
 import type { TrafficRecord } from '../../../shared/traffic/index';
 import { fixture, LOGS, NSG_BLOB, VNET_BLOB_10, VNET_BLOB_11 } from './support';
 import { inputError } from '../../support/errors';
+import { timeValue } from '../../../shared/traffic/values';
 
 const FW = '/subscriptions/6b1f3c2a-8d4e-4f7a-9c15-2e8b7d0a4c91/resourcegroups/rg-hub-network-weu/providers/microsoft.network/azurefirewalls/afw-hub-weu';
 
@@ -69,11 +70,13 @@ describe('Azure Firewall structured logs', () => {
       ['azfw-application', '10.110.0.5', 'fe2.update.microsoft.com', 443, 'allow'],
       ['azfw-network', '10.130.1.4', '203.0.113.10', 22, 'deny'],
       ['azfw-dns', '10.110.0.4', 'api.stripe.com', 53, 'allow'],
-      // Threat intel in alert mode: the traffic passed.
-      ['azfw-threat-intel', '10.110.0.5', '45.33.32.156', 443, 'allow'],
+      // Threat intel in alert mode is an alert on a connection the rule logs record: counted as skipped, not a flow.
       ['azfw-nat', '203.0.113.50', '20.61.14.10', 3389, 'allow'],
     ]);
-    expect(log.skipped).toEqual([{ reason: 'rows of AZFWIdpsSignature (not read)', count: 1 }]);
+    expect(log.skipped).toEqual([
+      { reason: 'rows of AZFWIdpsSignature (not read)', count: 1 },
+      { reason: 'AZFWThreatIntel rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1 },
+    ]);
   });
 });
 
@@ -88,7 +91,8 @@ describe('legacy AzureDiagnostics msg_s', () => {
       ['10.130.0.4', '8.8.8.8', null, 'ICMP', 'deny', null],
       ['10.110.0.4', 'api.stripe.com', 53, 'DNS', 'allow', null],
       ['10.120.0.5', 'www.mastercard.com', 443, 'HTTPS', 'allow', '||allow-approved-psp-apis|card-networks'],
-      ['10.110.0.5', 'malicious.example', 80, 'HTTP', 'deny', null],
+      // The threat-intelligence filter decided ("ThreatIntel: Bot Networks"), not the default action.
+      ['10.110.0.5', 'malicious.example', 80, 'HTTP', 'deny', '|||threat intelligence: Bot Networks'],
     ]);
     expect(log.records.every((r) => r.log === 'azure-diagnostics' && r.firewallId === FW)).toBe(true);
     expect(log.skipped).toEqual([{ reason: 'rows of ApplicationGatewayAccessLog (not read)', count: 1 }]);
@@ -166,5 +170,39 @@ describe('bad input', () => {
     }
     expect(inputError(() => parseLogFile('rows.json', '[{"a": 1}]')).expected).toContain('an Azure Firewall log row');
     expect(inputError(() => parseLogFile('broken.json', '{"records": [')).expected).toBe('valid JSON');
+  });
+});
+
+describe('portal CSV datetimes', () => {
+  const csv = (header: string, time: string): string => [
+    `${header},SourceIp,DestinationIp,DestinationPort,Protocol,Action,Type`,
+    `"${time}",10.0.1.4,203.0.113.50,443,TCP,Allow,AZFWNetworkRule`,
+  ].join('\n');
+
+  it('refuses a display datetime that is no US month/day, naming the file, the cell and the form expected, instead of rolling it to another date', () => {
+    // values.ts reads the display form as US order M/D/YYYY (§1.5: the format "depends on UI
+    // settings"). "13/5/2024" is 13 May in a D/M locale and no date in M/D; Date.UTC(2024, 12, 5)
+    // silently rolled it to 2025-01-05. README: a log it cannot read exits 2 naming the file, the row
+    // and what was expected.
+    const error = inputError(() => parseLogFile('query_data.csv', csv('TimeGenerated [UTC]', '13/5/2024, 10:00:00.000 AM')));
+    expect([error.file, error.path, error.found]).toEqual(['query_data.csv', 'row 1.TimeGenerated [UTC]', '"13/5/2024, 10:00:00.000 AM"']);
+    expect(error.expected).toContain('the portal CSV form "5/1/2024, 10:00:00.000 AM" (month/day/year, UTC)');
+  });
+
+  it('refuses impossible calendar dates and clock times in either form', () => {
+    for (const bad of ['2/30/2024, 10:00:00.000 AM', '5/1/2024, 13:00:00.000 PM', '5/1/2024, 10:61:00.000 AM', '2024-02-30T10:00:00Z', '2023-02-29 10:00:00']) {
+      expect(timeValue(bad), bad).toBeNull();
+    }
+    expect(timeValue('2/29/2024, 12:30:00.000 AM')).toBe('2024-02-29T00:30:00.000Z');
+    expect(timeValue('2024-02-29T23:59:59.1234567Z')).toBe('2024-02-29T23:59:59.123Z');
+  });
+
+  it('refuses a "[Local Time]" column: the zone of its values is not in the file', () => {
+    // The header suffix names the zone of the rendered values; "[Local Time]" is the browser's, which
+    // the file does not record, so reading them as UTC would shift every time by an unknown offset.
+    const error = inputError(() => parseLogFile('query_data.csv', csv('TimeGenerated [Local Time]', '5/1/2024, 10:00:00.000 AM')));
+    expect([error.file, error.path, error.found]).toEqual(['query_data.csv', 'line 1, column 1 (TimeGenerated [Local Time])', 'TimeGenerated [Local Time]']);
+    expect(error.expected).toContain('datetimes in UTC');
+    expect(parseLogFile('query_data.csv', csv('TimeGenerated [UTC]', '5/1/2024, 10:00:00.000 AM')).records[0]?.time).toBe('2024-05-01T10:00:00.000Z');
   });
 });
