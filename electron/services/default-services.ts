@@ -11,7 +11,7 @@ import { computeReach } from '../../shared/egress/reach';
 import { estimateCost } from '../../shared/cost/index';
 import type { DemoInfo, ImportedFile, PullRequest, PullProgress, TrafficAnswer } from '../../shared/ipc/contract';
 import type { ResolveResult } from '../../shared/egress/types';
-import { analyzeTraffic, parseLogFile } from '../../shared/traffic/index';
+import { analyzeTraffic, createLogReadSession, parseLogFile } from '../../shared/traffic/index';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { checkPolicy, parsePolicy } from '../../shared/policy/index';
 import { buildDemoSnapshot, formatSnapshot, snapshotFromTexts } from '../snapshot';
@@ -68,7 +68,10 @@ async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
  * functions, default options: every record, the default denied threshold, fixed costs split evenly).
  */
 export function analyseLogs(snapshot: Snapshot, result: ResolveResult, files: readonly ImportedFile[]): TrafficAnswer {
-  const logs = files.map((f) => parseLogFile(f.name, f.text));
+  // One read session for all the files, in name order (hourly blobs' paths sort by time): a
+  // connection whose B tuple is in one hour's blob and E tuple in the next counts once, as in the CLI.
+  const session = createLogReadSession();
+  const logs = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => parseLogFile(f.name, f.text, session));
   const traffic = analyzeTraffic(snapshot, logs);
   const cost = estimateCost(snapshot, result, { traffic, split: 'even', fallbackRegion: null });
   return { files: logs.map((l) => ({ name: l.file, shape: l.shape, records: l.records.length })), traffic, cost };

@@ -24,6 +24,8 @@ import { resolveEgress } from '../../../shared/egress';
 import type { ImportedFile, IpcResult, TrafficAnswer } from '../../../shared/ipc/contract';
 import { IPC_LIMITS, validateRequest } from '../../../shared/ipc/validate';
 import { analyzeTraffic, parseLogFile } from '../../../shared/traffic/index';
+import { snapshotOfModel } from '../../support/jump-host';
+import { natEstate, observedTo, vnetBlob } from '../../shared/traffic/support';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -105,6 +107,19 @@ describe('traffic', () => {
     // Same answer as the function the services wrap (no hidden options).
     const snapshot = buildDemoSnapshot(findDemo('bank')!);
     expect(answer).toEqual(analyseLogs(snapshot, resolveEgress(snapshot), files));
+  });
+
+  it('log files added together are read in one session: a connection whose B and E tuples are in two hourly blobs counts once, whatever order they are given in', () => {
+    // The CLI reads a directory tree in one read session (shared/traffic/parse.ts createLogReadSession);
+    // the app's Add logs used to parse each file on its own, counting such a connection twice.
+    const { input } = natEstate();
+    const snapshot = snapshotOfModel(input.model);
+    const files: ImportedFile[] = [
+      { name: 'y=2024/m=05/d=01/h=11/PT1H.json', text: vnetBlob(['1714561260000,10.0.1.4,203.0.113.8,40001,443,6,O,E,NX,2,300,2,400']) },
+      { name: 'y=2024/m=05/d=01/h=10/PT1H.json', text: vnetBlob(['1714557590000,10.0.1.4,203.0.113.8,40001,443,6,O,B,NX,0,0,0,0']) },
+    ];
+    const answer = analyseLogs(snapshot, resolveEgress(snapshot), files);
+    expect(observedTo(answer.traffic, '203.0.113.8').map((o) => [o.flows, o.bytes])).toEqual([[1, 700]]);
   });
 
   it('a log that does not parse is an input error naming the file', async () => {
