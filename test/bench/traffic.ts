@@ -100,12 +100,14 @@ async function writeTree(root: string, ips: readonly string[], tuples: number): 
       const list: string[] = [];
       if (!stray) attributedFlows += Math.ceil((written + n) / 2) - Math.ceil(written / 2);
       for (let i = 0; i < n; i++) {
-        const to = mine[i % mine.length] ?? { dst: '20.42.65.92', port: 443 };
-        const sport = 1024 + ((written + i) % 60000);
+        // Tuples come in pairs, B then E of one connection (the same 5-tuple): one flow each.
+        const pair = Math.floor((written + i) / 2);
+        const to = mine[pair % mine.length] ?? { dst: '20.42.65.92', port: 443 };
+        const sport = 1024 + (pair % 60000);
         const proto = to.port === 123 ? 17 : 6;
         list.push((written + i) % 2 === 0
           ? `"${t0 + i},${src},${to.dst},${sport},${to.port},${proto},O,B,NX,0,0,0,0"`
-          : `"${t0 + i},${src},${to.dst},${sport - 1},${to.port},${proto},O,E,NX,12,${1500 + i},10,${9000 + i}"`);
+          : `"${t0 + i},${src},${to.dst},${sport},${to.port},${proto},O,E,NX,12,${1500 + i},10,${9000 + i}"`);
       }
       written += n;
       records.push(`{"time":"${new Date(t0).toISOString()}","flowLogVersion":4,"flowLogGUID":"66aa66aa-bb77-cc88-dd99-00ee00ee00ee","macAddress":"${mac}",`
