@@ -39,6 +39,11 @@ export interface DiagramNode {
   readonly parentId: string | null;
   /** Pre-placed label lines (from the app's layout); absent: `label` and `sublabel` are centred. */
   readonly lines?: readonly DiagramText[];
+  /**
+   * The full text of each of `lines`, same order, where the app's layout cut it short with "…"
+   * (it keeps the full text in the graph node only); absent when not known.
+   */
+  readonly fullLines?: readonly string[];
 }
 
 export interface DiagramEdge {

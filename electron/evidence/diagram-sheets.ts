@@ -41,7 +41,7 @@ async function appLayout(input: EvidenceInput, view: GraphView): Promise<Diagram
 
 async function layoutGraph(input: EvidenceInput, graph: EgressGraph): Promise<DiagramLayout> {
   const engine = input.result.paths.length > QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto';
-  return toDiagramLayout(await layoutEgressGraph(graph, { engine }), input.result);
+  return toDiagramLayout(await layoutEgressGraph(graph, { engine }), input.result, graph);
 }
 
 function sourcesByVnet(paths: readonly EgressPath[], input: EvidenceInput): ReadonlyMap<string, readonly string[]> {

@@ -28,7 +28,9 @@ export interface DiagramPlan {
 }
 
 const HEADER_H = 40;
-const LEGEND_H = 22;
+/** Room for two legend rows (the eight tones do not fit one row of a landscape page). */
+const LEGEND_H = 26;
+const LEGEND_ROW = 11;
 
 /** The drawable area of a landscape page, below the title and above the legend and footer. */
 export const DIAGRAM_AREA = {
@@ -84,18 +86,60 @@ function groupRegion(layout: DiagramLayout, group: DiagramNode, byId: ReadonlyMa
   return union(boxes);
 }
 
+/**
+ * Where tiles split one axis of a region, start to end. Each tile takes an even share of what is
+ * left (no thin, nearly empty last tile) and at most `tile`; a cut that would pass through a box is
+ * moved back to the box's near edge, so the box is drawn whole on the next tile. (Fixed-size tiles
+ * cut egress-IP boxes in half at tile edges.) A box longer than a tile cannot be kept whole: it is cut.
+ */
+export function tileCuts(start: number, end: number, tile: number, boxes: readonly (readonly [number, number])[]): readonly number[] {
+  const cuts = [start];
+  let from = start;
+  while (end - from > 0.5) {
+    const parts = Math.ceil((end - from) / tile - 1e-9);
+    let cut = parts <= 1 ? end : from + (end - from) / parts;
+    for (let moved = true; moved && cut < end;) {
+      moved = false;
+      for (const [low, high] of boxes) {
+        // Only to a box edge past the previous cut: a box starting before it is longer than a tile.
+        if (low < cut && cut < high && low > from + 1) {
+          cut = low;
+          moved = true;
+        }
+      }
+    }
+    cuts.push(cut);
+    from = cut;
+  }
+  return cuts;
+}
+
 /** One region of a layout on as few pages as keep labels legible: fitted, or tiled at the minimum label size. */
 export function planRegion(layout: DiagramLayout, region: Viewport, title: string): readonly DiagramPagePlan[] {
   const scale = fitScale(region);
   if (scale * layout.labelSize >= MIN_LABEL_PT) return [{ title, viewport: region, scale, showLabels: true }];
   const pageScale = MIN_LABEL_PT / layout.labelSize;
-  const tileW = DIAGRAM_AREA.width / pageScale;
-  const tileH = DIAGRAM_AREA.height / pageScale;
-  const tiles: Viewport[] = [];
-  for (let ty = region.y; ty < region.y + region.height; ty += tileH) {
-    for (let tx = region.x; tx < region.x + region.width; tx += tileW) tiles.push({ x: tx, y: ty, width: tileW, height: tileH });
+  // A box the region's edge passes through (another VNet's sink beside this one) is taken whole,
+  // and so is one the grown region then reaches, until no edge passes through a box.
+  let whole = region;
+  let boxes = layout.nodes.filter((n) => n.role !== 'group' && intersects(n, whole));
+  for (let count = -1; boxes.length > 0 && boxes.length !== count;) {
+    count = boxes.length;
+    whole = union([whole, ...boxes]);
+    boxes = layout.nodes.filter((n) => n.role !== 'group' && intersects(n, whole));
   }
-  return tiles.map((viewport, i) => ({ title: `${title} (part ${i + 1} of ${tiles.length})`, viewport, scale: pageScale, showLabels: true }));
+  const xs = tileCuts(whole.x, whole.x + whole.width, DIAGRAM_AREA.width / pageScale, boxes.map((n) => [n.x, n.x + n.width] as const));
+  const ys = tileCuts(whole.y, whole.y + whole.height, DIAGRAM_AREA.height / pageScale, boxes.map((n) => [n.y, n.y + n.height] as const));
+  const tiles: Viewport[] = [];
+  for (let j = 0; j + 1 < ys.length; j++) {
+    for (let i = 0; i + 1 < xs.length; i++) {
+      const [x1, x2, y1, y2] = [xs[i] ?? 0, xs[i + 1] ?? 0, ys[j] ?? 0, ys[j + 1] ?? 0];
+      const tile = { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
+      // A tile with no box on it only repeats bits of arrows drawn in full elsewhere: no page for it.
+      if (boxes.length === 0 || boxes.some((n) => intersects(n, tile))) tiles.push(tile);
+    }
+  }
+  return tiles.map((viewport, i) => ({ title: tiles.length === 1 ? title : `${title} (part ${i + 1} of ${tiles.length})`, viewport, scale: pageScale, showLabels: true }));
 }
 
 export function wholeLayout(layout: DiagramLayout): Viewport {
@@ -168,19 +212,61 @@ function intersects(a: Viewport, b: Viewport): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
+/** Whether a placed line fits its width on one line; else pdfkit draws it cut, ending in "…". */
+function fitsOneLine(ed: EvidenceDocument, text: string, font: 'Sans' | 'Sans-Bold', size: number, width: number, height: number): boolean {
+  return ed.measure(text, { font, size, width }) <= height + 0.01;
+}
+
+/**
+ * The names a planned page draws cut short ("snet-10-nva-without-forwar…"), each once, in layout
+ * order: the key after the diagrams gives them in full, since a cut name on a filed page may match
+ * several resources, or none.
+ */
+export function shortenedTexts(ed: EvidenceDocument, layout: DiagramLayout, page: DiagramPagePlan): readonly string[] {
+  if (!page.showLabels) return [];
+  const out = new Set<string>();
+  for (const n of layout.nodes) {
+    if (!intersects(n, page.viewport)) continue;
+    if (n.lines) {
+      n.lines.forEach((line, i) => {
+        // Cut by the app's layout (the graph node keeps the full text), or too long for its width here.
+        const fullText = n.fullLines?.[i];
+        if (fullText !== undefined && fullText !== '' && fullText !== line.text) out.add(fullText);
+        else if (!fitsOneLine(ed, line.text, line.bold ? 'Sans-Bold' : 'Sans', line.fontSize, line.width, line.fontSize * 1.3)) out.add(line.text);
+      });
+    } else {
+      // As drawDiagramPage draws a label without placed lines.
+      const width = n.role === 'group' ? n.width - 16 : n.width - 12;
+      if (!fitsOneLine(ed, n.label, 'Sans-Bold', layout.labelSize, width, layout.labelSize * (n.role === 'group' ? 1.3 : 1.25))) out.add(n.label);
+    }
+  }
+  return [...out];
+}
+
 function drawPlacedText(ed: EvidenceDocument, line: DiagramText, color: string = COLORS.text): void {
   ed.drawText(line.text, line.x, line.y, { font: line.bold ? 'Sans-Bold' : 'Sans', size: line.fontSize, width: line.width, height: line.fontSize * 1.3, align: line.align, color });
 }
 
+/**
+ * The key to the colours, wrapped onto a new row when an item would pass the diagram's right edge:
+ * in one row the last item ran past the page edge (x = 846 pt on an 841.89 pt page), and a clipped
+ * "Firewall / NVA / hu" is no key.
+ */
 function drawLegend(ed: EvidenceDocument): void {
-  const y = DIAGRAM_AREA.y + DIAGRAM_AREA.height + 8;
+  let y = DIAGRAM_AREA.y + DIAGRAM_AREA.height + 8;
   let x = DIAGRAM_AREA.x;
+  const right = DIAGRAM_AREA.x + DIAGRAM_AREA.width;
   for (const tone of Object.values(TONES)) {
+    ed.setFont('Sans', 7);
+    const width = 18 + ed.doc.widthOfString(tone.legend);
+    if (x > DIAGRAM_AREA.x && x + width > right) {
+      x = DIAGRAM_AREA.x;
+      y += LEGEND_ROW;
+    }
     ed.doc.roundedRect(x, y, 14, 9, 2).fillColor(tone.fill).fill();
     ed.doc.roundedRect(x, y, 14, 9, 2).lineWidth(0.8).strokeColor(tone.stroke).stroke();
     ed.drawText(tone.legend, x + 18, y + 0.5, { size: 7, color: COLORS.muted, lineBreak: false });
-    ed.setFont('Sans', 7);
-    x += 18 + ed.doc.widthOfString(tone.legend) + 14;
+    x += width + 14;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ResolveResult } from '../../shared/egress/types';
 import type { GraphLayout, NodeBox, TextLine } from '../../shared/graph/layout-types';
+import type { EgressGraph } from '../../shared/graph/types';
 import { verdictTone, type DiagramLayout, type DiagramNode, type DiagramText, type DiagramTone } from './diagram-layout';
 
 function toText(line: TextLine): DiagramText {
@@ -25,11 +26,18 @@ function toneOf(box: NodeBox, verdicts: ReadonlyMap<string, DiagramTone>): Diagr
   }
 }
 
-export function toDiagramLayout(layout: GraphLayout, result: ResolveResult): DiagramLayout {
+/**
+ * `graph`: the graph the layout was made from, whose nodes keep the full label and sublabel the
+ * layout cut short with "…": the PDF's diagram key gives them in full.
+ */
+export function toDiagramLayout(layout: GraphLayout, result: ResolveResult, graph?: EgressGraph): DiagramLayout {
   const verdicts = new Map<string, DiagramTone>(result.paths.map((p) => [p.source.id.toLowerCase(), verdictTone(p.verdict)]));
+  const full = new Map((graph?.nodes ?? []).map((n) => [n.id, [n.label, n.sublabel] as const]));
   const nodes: DiagramNode[] = layout.nodes.map((box) => {
     const lines = box.lines.map(toText);
+    const texts = full.get(box.id);
     return {
+      ...(texts === undefined ? {} : { fullLines: texts }),
       id: box.id,
       label: lines[0]?.text ?? box.id,
       sublabel: lines[1]?.text ?? null,

@@ -5,7 +5,7 @@
  * so it is tested without a PDF. No verdict is recomputed here.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { entriesBeyondSubnet, nicsFollowingSubnet, openingEntry } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, nicsFollowingSubnet, openingEntry, reachPortsText } from '../../shared/egress/reach';
 import type { ReachEntry, ReachKind, ReachResult, ReachSource } from '../../shared/egress/reach';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, ExitMethod, PathSource, Verdict } from '../../shared/egress/types';
@@ -31,11 +31,15 @@ export const SHORT_VERDICT: Readonly<Record<Verdict, string>> = {
 /** Verdicts in their declared order, for counts that read the same in every report. */
 const VERDICT_ORDER = Object.keys(VERDICT_LABELS) as readonly Verdict[];
 
-/** Rules write "*" and "Any"; an auditor reads words. */
+/**
+ * Rules write "*" and "Any"; an auditor reads words. Ports as `reachPortsText` says them (ranges
+ * that touch merged: reach's `0-442`, `443`, `444-65535` is "any port"), so the table, the headline,
+ * the app and the CLI say one thing.
+ */
 export function portsLabel(entry: Pick<ReachEntry, 'ports' | 'protocols'>): string {
   const protocols = entry.protocols.map((p) => (p === '*' || p.toLowerCase() === 'any' ? 'any protocol' : p));
-  const ports = entry.ports.map((p) => (p === '*' || p.toLowerCase() === 'any' ? 'any port' : p));
-  return `${protocols.join('/') || 'any protocol'} ${ports.join(', ') || 'any port'}`;
+  const ports = entry.ports.map((p) => (p.toLowerCase() === 'any' ? '*' : p));
+  return `${protocols.join('/') || 'any protocol'} ${ports.length === 0 ? 'any port' : reachPortsText({ ports, protocols: [] })}`;
 }
 
 export function verdictWithExit(verdict: Verdict, exit: ExitMethod | null): string {

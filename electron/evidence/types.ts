@@ -6,7 +6,7 @@
  */
 import type { DestinationListEntry } from '../../shared/egress/matrix';
 import type { ResolveResult } from '../../shared/egress/types';
-import type { Snapshot } from '../../shared/model/snapshot';
+import type { Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
 import type { TrafficResult } from '../../shared/traffic/types';
 import type { CostResult } from '../../shared/cost/types';
@@ -58,4 +58,11 @@ export interface EvidenceInput {
    * drawn as the "Cost by owner" section after "Observed destinations". Absent: no such section.
    */
   readonly cost?: CostResult;
+  /**
+   * The files the caller read to get `snapshot` when the snapshot itself records none: a snapshot
+   * file given as is (`report snap.json`) keeps its own metadata, whose `inputs` list the files
+   * *it* was built from, if any. Name, size and SHA-256 of the bytes read (what `sha256sum`
+   * prints), listed on the cover beside the snapshot's canonical-JSON hash. Absent: not recorded.
+   */
+  readonly readFiles?: readonly SnapshotInputFile[];
 }

@@ -136,23 +136,33 @@ function violationsTable(ed: EvidenceDocument, violations: readonly Violation[],
   ed.y += 6;
 }
 
+/**
+ * An exception's expiry with its time zone. A bare day lasts until the end of that day in UTC
+ * (README, "exceptions"): printed alone it reads as local time to a reader east or west of UTC.
+ * A date-time carries its own zone (`Z` or an offset) and is printed as written.
+ */
+export function expiryText(expires: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires.trim()) ? `${expires.trim()} (end of day UTC)` : expires;
+}
+
 function exceptionsTables(ed: EvidenceDocument, control: ControlResult): void {
   const w = ed.contentWidth;
   if (control.exceptionsApplied.length > 0) {
     ed.paragraph(`Exceptions applied (${control.exceptionsApplied.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 3 });
     // Source columns fit a 24-character subnet name on one line; the policy line is cited with the expiry.
     ed.table([
-      { header: 'Source', width: w * 0.23 },
+      { header: 'Source', width: w * 0.22 },
       { header: 'Violations waived', width: w * 0.28 },
-      { header: 'Exception reason', width: w * 0.22 },
-      { header: 'Ticket', width: w * 0.10 },
-      { header: 'Expires (line)', width: w * 0.17 },
+      { header: 'Exception reason', width: w * 0.17 },
+      { header: 'Ticket', width: w * 0.09 },
+      // Wide enough for "2027-12-31 (end of day UTC)" on one line.
+      { header: 'Expires (line)', width: w * 0.24 },
     ], control.exceptionsApplied.map((a) => [
       a.source.name,
       a.waived.map((x) => `${x.requirement}: ${x.reason}`).join('; '),
       a.exception.reason,
       a.exception.ticket ?? 'none',
-      `${a.exception.expires} (line ${a.exception.line})`,
+      `${expiryText(a.exception.expires)} (line ${a.exception.line})`,
     ]), 7.5);
   }
   if (control.exceptionsExpired.length > 0) {
@@ -160,17 +170,29 @@ function exceptionsTables(ed: EvidenceDocument, control: ControlResult): void {
     ed.table([
       { header: 'Status', width: w * 0.11 },
       { header: 'Source', width: w * 0.23 },
-      { header: 'Exception reason', width: w * 0.35 },
-      { header: 'Ticket', width: w * 0.12 },
-      { header: 'Expired (line)', width: w * 0.19 },
+      { header: 'Exception reason', width: w * 0.31 },
+      { header: 'Ticket', width: w * 0.11 },
+      { header: 'Expired (line)', width: w * 0.24 },
     ], control.exceptionsExpired.map(({ exception: e }) => [
       { text: 'EXPIRED', color: SEVERITY_COLOR.error, font: 'Sans-Bold' },
       e.source,
       e.reason,
       e.ticket ?? 'none',
-      `${e.expires} (line ${e.line})`,
+      `${expiryText(e.expires)} (line ${e.line})`,
     ]), 7.5);
   }
+}
+
+/** Sources in scope that no requirement could judge, by name (with "(NIC)" for a NIC), as `check` lists them in notJudged. */
+function notJudgedList(ed: EvidenceDocument, check: CheckResult, notJudged: readonly string[]): void {
+  if (notJudged.length === 0) return;
+  const byId = new Map(check.sources.map((s) => [s.id.toLowerCase(), s] as const));
+  const names = notJudged.map((id) => {
+    const source = byId.get(id.toLowerCase());
+    return source === undefined ? id : source.type === 'nic' ? `${source.name} (NIC)` : source.name;
+  });
+  ed.paragraph(`Not judged (${notJudged.length}): no requirement could judge these sources, so they neither pass nor fail`, { font: 'Sans-Bold', size: 9, color: SEVERITY_COLOR.warning, gapAfter: 3 });
+  ed.paragraph(names.join(', '), { size: 8.5, gapAfter: 4 });
 }
 
 function writeControl(ed: EvidenceDocument, check: CheckResult, control: ControlResult, index: number, pathAnchor: PathAnchor): void {
@@ -186,16 +208,23 @@ function writeControl(ed: EvidenceDocument, check: CheckResult, control: Control
     ['Policy', `${check.policy}, line ${control.line}`],
     ['Counts', control.effect === 'disabled' ? 'not evaluated'
       : `${plural(control.inScope.length, 'source')} in scope; ${plural(control.violations.length, 'violation')}${control.violations.length > 0 ? ` in ${plural(sources, 'source')}` : ''}; `
-        + `${plural(waived, 'source')} waived by an exception; ${plural(control.exceptionsExpired.length, 'expired exception')}`],
+        + `${plural(waived, 'source')} waived by an exception; ${plural(control.exceptionsExpired.length, 'expired exception')}`
+        + `${(control.notJudged ?? []).length > 0 ? `; ${plural((control.notJudged ?? []).length, 'source')} not judged` : ''}`],
     ...control.notes.map((note): readonly [string, string] => ['Note', note]),
   ], 80, 8.5);
   ed.y += 3;
+  const notJudged = control.notJudged ?? [];
   if (control.violations.length > 0) {
     ed.paragraph(`Violations (${control.violations.length})`, { font: 'Sans-Bold', size: 9, gapAfter: 3 });
     violationsTable(ed, control.violations, pathAnchor);
-  } else if (control.status === 'pass') {
+  } else if (control.status === 'pass' && notJudged.length === 0) {
     ed.paragraph(`No violation: every source in scope meets every requirement${waived > 0 ? ' or is waived by an exception below' : ''}.`, { size: 8.5, color: COLORS.muted });
+  } else if (control.status === 'pass') {
+    // A source no requirement could judge (no SNAT metric on its path) is not shown to meet anything:
+    // `check` lists it in notJudged and JUnit skips it, never a pass (README, "check").
+    ed.paragraph(`No violation among the ${plural(control.inScope.length - notJudged.length, 'source')} judged${waived > 0 ? ' (or waived by an exception below)' : ''}; ${plural(notJudged.length, 'source')} in scope could not be judged (listed below): nothing shows that they meet the requirements.`, { size: 8.5, color: COLORS.muted });
   }
+  notJudgedList(ed, check, notJudged);
   exceptionsTables(ed, control);
   ed.y += 4;
 }
@@ -228,7 +257,8 @@ export function writeControls(
     { header: 'Violations', width: w * 0.11 },
     { header: 'Waived', width: w * 0.10 },
   ], check.controls.map((c) => [
-    { text: STATUS_LABEL[c.status], color: STATUS_COLOR[c.status], font: 'Sans-Bold' },
+    // A pass with sources not judged says so where a reviewer scans first.
+    { text: `${STATUS_LABEL[c.status]}${(c.notJudged ?? []).length > 0 ? `, ${(c.notJudged ?? []).length} not judged` : ''}`, color: STATUS_COLOR[c.status], font: 'Sans-Bold' },
     c.effect,
     `${c.id}: ${c.title}`,
     String(c.line),

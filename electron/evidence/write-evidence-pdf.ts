@@ -13,7 +13,7 @@ import { nameFromResourceId } from '../../shared/model/ids';
 import type { Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
 import type { CheckResult } from '../../shared/policy/types';
 import { buildDiagramSheets, type DiagramSheets } from './diagram-sheets';
-import { drawDiagramPage } from './draw-diagram';
+import { drawDiagramPage, shortenedTexts } from './draw-diagram';
 import { COLORS, EvidenceDocument, PAGE, type TableCell, type TableColumn } from './evidence-document';
 import {
   allFindings, citedResourceIds, describeDestination, describeSource, exceptionsOf, exitLabel, findOwningResource,
@@ -123,16 +123,34 @@ function pathTitle(path: EgressPath): string {
  * Said on the cover, where the hashes are cited, because a hash is easily taken for more than it
  * is: it shows that a file is unchanged and which content it holds, not who made it.
  */
-const HASHES_NOTE = 'The snapshot SHA-256 covers the whole snapshot file; the content SHA-256 covers only its model, effective routes, metrics and '
-  + 'service tags, so the same input files give the same value whenever they are captured; input files are hashed as they were read. '
+const HASHES_NOTE = 'The snapshot SHA-256 is over the snapshot\'s canonical JSON (keys sorted, no whitespace; every member but the two hashes), '
+  // Not over the file's bytes: `sha256sum snap.json` prints another value, and an auditor comparing
+  // the two must be told why (README "Snapshot format"). Loading a snapshot recomputes and checks it.
+  + 'not the file\'s bytes: sha256sum of the file prints another value; loading a snapshot recomputes it and refuses a mismatch. '
+  + 'The content SHA-256 (only the model, effective routes, metrics and service tags) is the same for the same input files whenever they are captured. '
+  + 'Input files are hashed byte for byte as read (what sha256sum prints). '
   + 'A SHA-256 detects accidental change and identifies content. It is not a signature: whoever edits a file can compute a new one. '
   + 'To show who produced a snapshot or this PDF, sign it with --sign KEY.pem (egress-atlas snapshot or report) and check the signature with '
   + 'egress-atlas verify FILE --public-key KEY.pub.pem.';
 
+/**
+ * The files the cover lists: those the snapshot was built from (`metadata.inputs`), else those the
+ * caller read to get it (a snapshot file given as is records no inputs of its own).
+ */
+function coverInputs(input: EvidenceInput): { readonly files: readonly SnapshotInputFile[]; readonly readForExport: boolean } {
+  const recorded = input.snapshot.metadata.inputs ?? [];
+  if (recorded.length > 0 || input.readFiles === undefined || input.readFiles.length === 0) return { files: recorded, readForExport: false };
+  return { files: input.readFiles, readForExport: true };
+}
+
 /** The cover's summary of the input files, pointing to the appendix when they do not all fit. */
-function inputFilesLine(inputs: readonly SnapshotInputFile[] | undefined, appendix: string | null): string {
-  if (inputs === undefined || inputs.length === 0) return 'none recorded (a live pull, a demo, or a snapshot written before input files were recorded)';
-  const listed = `${plural(inputs.length, 'file')}: name, size and SHA-256 of the bytes read`;
+function inputFilesLine(inputs: readonly SnapshotInputFile[], readForExport: boolean, appendix: string | null): string {
+  // "none recorded" must not read as "no file was read": a snapshot file read as is is identified
+  // by the snapshot SHA-256 above (canonical JSON), not by a file hash, unless the caller passed it.
+  if (inputs.length === 0) return 'none recorded (a live pull, a demo, or a snapshot file read as is, which records none)';
+  const listed = readForExport
+    ? `${plural(inputs.length, 'file')} read for this export (the snapshot records no input files of its own): name, size and SHA-256 of the bytes read`
+    : `${plural(inputs.length, 'file')}: name, size and SHA-256 of the bytes read`;
   return appendix === null ? listed : `${listed}; the first ${MAX_COVER_LIST} below, all in "${appendix}"`;
 }
 
@@ -142,23 +160,31 @@ function inputFileLines(ed: EvidenceDocument, file: SnapshotInputFile, x: number
   ed.paragraph(file.sha256, { font: 'Mono', size: 7, x: x + 8, color: COLORS.muted, gapAfter: 2 });
 }
 
-function writeInputFiles(ed: EvidenceDocument, title: string, inputs: readonly SnapshotInputFile[]): void {
+function writeInputFiles(ed: EvidenceDocument, title: string, inputs: readonly SnapshotInputFile[], readForExport: boolean): void {
   ed.newPage();
   ed.heading(title, 0, { anchor: 'inputs' });
-  ed.paragraph('The files the snapshot was built from, as read: name, size in bytes and SHA-256 of the bytes.', { size: 8.5, color: COLORS.muted });
+  ed.paragraph(`${readForExport ? 'The files read for this export' : 'The files the snapshot was built from'}, as read: name, size in bytes and SHA-256 of the bytes.`, { size: 8.5, color: COLORS.muted });
   for (const file of inputs) inputFileLines(ed, file, ed.left);
 }
 
 /** The input files appendix's title when the cover cannot list them all, else null. */
-function inputsAppendixTitle(snapshot: Snapshot, hasMatrix: boolean): string | null {
-  const count = snapshot.metadata.inputs?.length ?? 0;
+function inputsAppendixTitle(input: EvidenceInput, hasMatrix: boolean): string | null {
+  const count = coverInputs(input).files.length;
   // Lettered after the appendices before it: C when there is no destinations matrix.
   return count > MAX_COVER_LIST ? `Appendix ${hasMatrix ? 'D' : 'C'}: input files` : null;
 }
 
-function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gaps: readonly Gap[], inputsAppendix: string | null): void {
+/**
+ * The cover's gap count: every gap the Gaps section lists, those the reach and matrix resolves met
+ * included (`extraGaps`), so the cover never states fewer than the document holds.
+ */
+function writeCover(
+  ed: EvidenceDocument, input: EvidenceInput, paths: readonly EgressPath[], gaps: readonly Gap[], extraGaps: readonly Gap[], trafficGaps: number, inputsAppendix: string | null,
+): void {
   const { snapshot, result, selection } = input;
   const meta = snapshot.metadata;
+  const inputs = coverInputs(input);
+  const allGaps = [...gaps, ...extraGaps];
   ed.newPage();
   ed.y = 90;
   ed.drawText('Egress evidence', ed.left, ed.y, { font: 'Sans-Bold', size: 26, color: COLORS.accent });
@@ -191,23 +217,42 @@ function writeCover(ed: EvidenceDocument, input: EvidenceInput, paths: readonly 
     ['Tool version', `Egress Atlas ${meta.toolVersion}`],
     ['Snapshot SHA-256', { text: snapshot.sha256, font: 'Mono' }],
     ['Content SHA-256', snapshot.contentSha256 === undefined ? 'not recorded' : { text: snapshot.contentSha256, font: 'Mono' }],
-    ['Input files', inputFilesLine(meta.inputs, inputsAppendix)],
+    ['Input files', inputFilesLine(inputs.files, inputs.readForExport, inputsAppendix)],
   ], 130, 9.5);
-  for (const file of (meta.inputs ?? []).slice(0, MAX_COVER_LIST)) inputFileLines(ed, file, ed.left + 130);
+  for (const file of inputs.files.slice(0, MAX_COVER_LIST)) inputFileLines(ed, file, ed.left + 130);
   ed.y += 4;
   ed.paragraph(HASHES_NOTE, { size: 8, x: ed.left + 130, color: COLORS.muted });
   ed.y += 10;
   ed.keyValues([
     ['Exported by', input.exportedBy],
     ['Exported at', input.exportedAt.toISOString()],
-    ['Gaps', gaps.length === 0 ? 'none: everything in scope was read and modelled' : { text: `${gaps.length} (all listed under "${SECTIONS.gaps}")`, color: SEVERITY_COLOR.warning }],
+    ['Gaps', allGaps.length === 0 ? 'none: everything in scope was read and modelled' : { text: gapsLine(gaps, extraGaps, (input.destinations ?? []).length > 0), color: SEVERITY_COLOR.warning }],
+    // What the logs could not tell is listed in its own section: counted here too, apart.
+    ...(trafficGaps > 0 ? [['Log gaps', `${trafficGaps} (listed under "${SECTIONS.traffic}")`] as const] : []),
   ], 130, 9.5);
-  for (const gap of gaps.slice(0, MAX_COVER_LIST)) {
-    ed.paragraph(`${gap.code}${gap.count === undefined ? '' : ` (${gap.count})`}: ${gap.message} (${gap.scope})`, { size: 8, x: ed.left + 130, color: COLORS.muted, gapAfter: 1.5 });
+  const closing = 'This document renders the resolver output for the snapshot identified above. Every verdict cites the rule that decided each hop, a Microsoft Learn reference and a read-only az command that shows the same evidence in Azure. Re-running the export on the same snapshot, options and export time gives a byte-identical file.';
+  // The cover is one page: gaps are listed while they fit above the closing paragraph; the count
+  // above says how many there are, and the Gaps section lists them all.
+  const reserve = 18 + ed.measure(closing, { size: 8.5, width: ed.contentWidth }) + 14;
+  const gapWidth = ed.contentWidth - 130;
+  let shown = 0;
+  for (const gap of allGaps.slice(0, MAX_COVER_LIST)) {
+    const text = `${gap.code}${gap.count === undefined ? '' : ` (${gap.count})`}: ${gap.message} (${gap.scope})`;
+    if (ed.y + ed.measure(text, { size: 8, width: gapWidth }) + 1.5 + reserve > ed.bottom) break;
+    ed.paragraph(text, { size: 8, x: ed.left + 130, color: COLORS.muted, gapAfter: 1.5 });
+    shown += 1;
   }
-  if (gaps.length > MAX_COVER_LIST) ed.paragraph(`… and ${gaps.length - MAX_COVER_LIST} more`, { size: 8, x: ed.left + 130, color: COLORS.muted });
+  if (allGaps.length > shown) ed.paragraph(`… and ${allGaps.length - shown} more under "${SECTIONS.gaps}"`, { size: 8, x: ed.left + 130, color: COLORS.muted });
   ed.y += 18;
-  ed.paragraph('This document renders the resolver output for the snapshot identified above. Every verdict cites the rule that decided each hop, a Microsoft Learn reference and a read-only az command that shows the same evidence in Azure. Re-running the export on the same snapshot, options and export time gives a byte-identical file.', { size: 8.5, color: COLORS.muted });
+  ed.paragraph(closing, { size: 8.5, color: COLORS.muted });
+}
+
+/** "2 (all listed under "Gaps: …"; 1 of them met while checking what sources can reach)". */
+function gapsLine(gaps: readonly Gap[], extraGaps: readonly Gap[], withDestinations: boolean): string {
+  const total = gaps.length + extraGaps.length;
+  const where = `met while checking what sources can reach${withDestinations ? ' and the destinations list' : ''}`;
+  const extra = extraGaps.length === 0 ? '' : `; ${gaps.length === 0 ? (extraGaps.length === 1 ? 'it was' : 'all were') : `${extraGaps.length} of them`} ${where}`;
+  return `${total} (all listed under "${SECTIONS.gaps}"${extra})`;
 }
 
 interface TocItem {
@@ -331,17 +376,30 @@ function writeGaps(ed: EvidenceDocument, snapshot: Snapshot, input: EvidenceInpu
   gapTable(ed, extraGaps);
 }
 
-function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets): void {
+/** The page after the diagrams that gives in full every name a diagram page draws cut short. */
+const DIAGRAM_KEY = 'Diagram key: names shortened';
+
+function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets, shortened: readonly (readonly string[])[]): void {
   plan.sheets.forEach(({ layout, page }, i) => {
     ed.newPage('landscape');
     if (i === 0) ed.anchor('diagrams', SECTIONS.diagrams, 0);
     ed.anchor(`diagram-${i + 1}`, `Diagram: ${page.title}`, 1);
     ed.drawText(`Diagram: ${page.title}`, ed.left, PAGE.marginTop - 14, { font: 'Sans-Bold', size: 13, color: COLORS.accent, width: ed.contentWidth, height: 18 });
+    const cut = (shortened[i] ?? []).length > 0 ? ` Names ending in … are given in full under "${DIAGRAM_KEY}".` : '';
     const caption = i === 0 && !page.showLabels
       ? `The whole estate at ${Math.round(page.scale * 100)}%: too small for labels, which are on the per-VNet pages that follow.`
-      : `Scale ${Math.round(page.scale * 100)}%. Boxes are coloured by verdict; arrows follow the path from the source to its exit.`;
+      : `Scale ${Math.round(page.scale * 100)}%. Boxes are coloured by verdict; arrows follow the path from the source to its exit.${cut}`;
     drawDiagramPage(ed, layout, page, caption);
   });
+  const rows = plan.sheets.flatMap(({ page }, i) => (shortened[i] ?? []).map((name) => [page.title, name]));
+  if (rows.length > 0) {
+    ed.newPage();
+    ed.anchor('diagram-key', DIAGRAM_KEY, 1);
+    ed.heading(DIAGRAM_KEY, 1);
+    ed.paragraph('Names too long for their box are drawn cut short, ending in "…". Each is given here in full, with the diagram page that shows it.', { size: 8.5, color: COLORS.muted, gapAfter: 4 });
+    const w = ed.contentWidth;
+    ed.table([{ header: 'Diagram', width: w * 0.35 }, { header: 'Full name', width: w * 0.65, font: 'Mono' }], rows, 7.5);
+  }
   if (plan.omittedGroups.length > 0) {
     ed.newPage();
     ed.paragraph(`${plan.omittedGroups.length} virtual networks are not drawn on their own page (page cap): ${listOrNone(plan.omittedGroups, 30)}. Each of their paths has its own section below.`, { size: 9 });
@@ -471,10 +529,13 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     producer: `Egress Atlas ${snapshot.metadata.toolVersion}`,
   });
   ed.setRunningTitle(`Egress evidence · snapshot ${snapshot.sha256.slice(0, 16)}… · exported ${input.exportedAt.toISOString()}`);
-  const inputsAppendix = inputsAppendixTitle(snapshot, extras.matrix !== null);
+  const inputsAppendix = inputsAppendixTitle(input, extras.matrix !== null);
   const traffic = input.traffic ? trafficInScope(input.traffic, input, [...gaps, ...extras.gaps]) : null;
   const trafficSources = traffic ? trafficSourcesShown(traffic) : [];
-  writeCover(ed, input, paths, gaps, inputsAppendix);
+  writeCover(ed, input, paths, gaps, extras.gaps, traffic?.gaps.length ?? 0, inputsAppendix);
+  // Measured before the contents are written (and once a page exists to measure on): the key page
+  // has a contents line when a name is cut.
+  const shortened = plan.sheets.map(({ layout, page }) => shortenedTexts(ed, layout, page));
   writeContents(ed, [
     { destination: 'summary', title: SECTIONS.summary, level: 0 },
     ...(input.check ? [{ destination: 'controls', title: SECTIONS.controls, level: 0 }] : []),
@@ -490,6 +551,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
     { destination: 'gaps', title: SECTIONS.gaps, level: 0 },
     ...(plan.sheets.length > 0 ? [{ destination: 'diagrams', title: SECTIONS.diagrams, level: 0 }] : []),
     ...plan.sheets.map((sheet, i) => ({ destination: `diagram-${i + 1}`, title: `Diagram: ${sheet.page.title}`, level: 1 })),
+    ...(shortened.some((names) => names.length > 0) ? [{ destination: 'diagram-key', title: DIAGRAM_KEY, level: 1 }] : []),
     { destination: 'paths', title: SECTIONS.paths, level: 0 },
     ...paths.map((path, i) => ({ destination: `path-${i + 1}`, title: pathTitle(path), level: 1 })),
     { destination: 'routes', title: SECTIONS.routes, level: 0 },
@@ -510,7 +572,7 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   if (input.cost) writeCost(ed, SECTIONS.cost, 'cost', input.selection === null ? input.cost : costInScope(input.cost, paths), { selection: input.selection !== null });
   ed.y += 10;
   writeGaps(ed, snapshot, input, extras.gaps);
-  writeDiagrams(ed, plan);
+  writeDiagrams(ed, plan, shortened);
   ed.newPage();
   ed.heading(SECTIONS.paths, 0, { anchor: 'paths' });
   ed.paragraph('One section per subnet and per NIC exception: the verdict, the egress IPs and SNAT capacity, what the source can reach, each hop with the rule that decided it, and the findings.', { size: 8.5, color: COLORS.muted, gapAfter: 6 });
@@ -521,6 +583,9 @@ export async function writeEvidencePdf(input: EvidenceInput): Promise<Uint8Array
   writeRoutes(ed, input, paths, index);
   writeResourceIds(ed, input, paths);
   if (extras.matrix) writeMatrixAppendix(ed, SECTIONS.matrix, 'matrix', extras.matrix.result, extras.matrix.rows, extras.matrix.labels);
-  if (inputsAppendix !== null) writeInputFiles(ed, inputsAppendix, snapshot.metadata.inputs ?? []);
+  if (inputsAppendix !== null) {
+    const { files, readForExport } = coverInputs(input);
+    writeInputFiles(ed, inputsAppendix, files, readForExport);
+  }
   return ed.finish();
 }

@@ -5,7 +5,7 @@
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
 import { openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
-import { EXITS } from '../../shared/egress/types';
+import { EXITS, type Verdict } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import {
@@ -57,6 +57,57 @@ function privateTable(ed: EvidenceDocument, reach: PathReach['reach']): void {
 }
 
 /**
+ * How many entries the rules on the path allow, told apart from those the source "may reach": an
+ * entry whose verdict is Unknown (a reach gap: the firewall resolves a name itself, an IP group the
+ * input lacks) is neither allowed nor denied, so it is never counted among the destinations
+ * "allowed". `noun` names what is counted: "public destination", "more entry".
+ */
+export function splitByKnown(entries: readonly ReachEntry[]): { readonly allowed: number; readonly mayReach: number } {
+  const mayReach = entries.filter((e) => e.verdict === 'unknown').length;
+  return { allowed: entries.length - mayReach, mayReach };
+}
+
+/** ", and 1 public destination it may reach (verdict Unknown: see the gaps)", or "" when there is none. */
+function mayReachClause(mayReach: number, noun: string, nounPlural = `${noun}s`): string {
+  return mayReach === 0 ? '' : `, and ${plural(mayReach, noun, nounPlural)} it may reach (verdict Unknown: see the gaps)`;
+}
+
+/** The "Also allowed" heading over the entries beside the one that opens a source. */
+export function alsoAllowedText(entries: readonly ReachEntry[]): string {
+  const { allowed, mayReach } = splitByKnown(entries);
+  if (allowed === 0) return `Also ${plural(mayReach, 'more entry', 'more entries')} it may reach (verdict Unknown: see the gaps)`;
+  return `Also allowed (${plural(allowed, 'more entry', 'more entries')})${mayReachClause(mayReach, 'more entry', 'more entries')}`;
+}
+
+/** "6 public destinations allowed by the rules on this path, and 1 public destination it may reach (…)". */
+export function allowedCountText(entries: readonly ReachEntry[]): string {
+  const { allowed, mayReach } = splitByKnown(entries);
+  return `${plural(allowed, 'public destination')} allowed by the rules on this path${mayReachClause(mayReach, 'public destination')}`;
+}
+
+/**
+ * What a source with no entry reaches, by how its default route ends. Only what the input shows:
+ * a forced tunnel hands the traffic to the on-premises network, whose proxies and firewalls the
+ * input does not hold, so "nothing is allowed" would be a claim the evidence cannot back.
+ */
+export function noEntriesText(defaultRoute: Verdict): string {
+  const ends = `the default route (0.0.0.0/0, TCP 443) ends ${SHORT_VERDICT[defaultRoute]}`;
+  switch (defaultRoute) {
+    case 'on-premises':
+      return 'Not known beyond Azure: the default route (0.0.0.0/0, TCP 443) sends internet-bound traffic to the on-premises network (forced tunnel). What it reaches from there (through an on-premises proxy or firewall) is not in the input; no rule on the Azure side of this path allows a named public destination.';
+    case 'private':
+      return `No public destination is reached through Azure: ${ends} (delivered inside the private network, never to the internet), and no rule on this path allows a named public destination.`;
+    case 'dropped': case 'denied': case 'no-outbound':
+      return `No public destination is reached: ${ends}, and no rule on this path allows a named public destination.`;
+    case 'unknown':
+      return 'Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.';
+    case 'internet':
+      // Not expected (a default route that gets out is either open or lists what it allows): say what is known.
+      return `${ends[0]?.toUpperCase() ?? ''}${ends.slice(1)}, and reach lists no public destination for this source.`;
+  }
+}
+
+/**
  * "What this source can reach": unrestricted in one line, or the allowed destinations; then private reach.
  * `exceptions`: the names earlier deny rules keep out of the path (`exceptFqdns`), or null; an open
  * path with exceptions must not read "any public destination — no restriction".
@@ -80,7 +131,8 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   const excepted = openingExceptions(reach);
   const headlineExceptions = exceptions ?? (excepted.length > 0 ? excepted.join(', ') : null);
   if (reach.unrestricted) {
-    // On TCP 443 when the default route gets out; else on the ports of the rules that open it (NTP: UDP 123).
+    // Every port and protocol of the entries that open it (TCP/UDP any port for a subnet no NSG narrows;
+    // UDP 123 for an NTP rule on `*`): the opening entry is not in the table below, so this is where they are said.
     const on = unrestrictedOn(reach) ?? 'TCP 443';
     const headline = headlineExceptions === null
       ? `Any public destination (${on}) — no restriction on ${on === 'TCP 443' ? 'this path' : 'these ports'}.`
@@ -92,20 +144,24 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
       ed.paragraph(`Allowed by: ${open.rule}. Leaves${via}${open.exit === null ? '' : ` via ${EXITS[open.exit]}`}${ips}.`, { size: 8, x, gapAfter: 3 });
     }
     if (others.length > 0) {
-      ed.paragraph(`Also allowed (${plural(others.length, 'more entry', 'more entries')})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
+      ed.paragraph(alsoAllowedText(others), { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
       allowedTable(ed, others);
     }
+  } else if (others.length === 0) {
+    // Nothing listed: what that means depends on how the default route ends (a forced tunnel is not
+    // "nothing allowed", an undecided route is not a restriction).
+    ed.paragraph(noEntriesText(reach.defaultRoute), { size: 8, x, gapAfter: 4 });
   } else if (reach.defaultRoute === 'unknown') {
     // An undecided default route is not a restriction: say what is not known, never "nothing is allowed".
-    ed.paragraph(others.length === 0
-      ? 'Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.'
-      : `Not known in full: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps); the rules on this path allow ${plural(others.length, 'public destination')}, each with its own verdict:`,
-    { size: 8, x, gapAfter: others.length === 0 ? 4 : 3 });
-    if (others.length > 0) allowedTable(ed, others);
-  } else if (others.length === 0) {
-    ed.paragraph(`No public destination is allowed: the default route (0.0.0.0/0, TCP 443) ends ${SHORT_VERDICT[reach.defaultRoute]}, and no rule on this path allows a named destination.`, { size: 8, x, gapAfter: 4 });
+    ed.paragraph(`Not known in full: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps); the rules on this path allow ${plural(others.length, 'public destination')}, each with its own verdict:`, { size: 8, x, gapAfter: 3 });
+    allowedTable(ed, others);
+  } else if (reach.defaultRoute === 'on-premises') {
+    // A forced tunnel with some destinations let out in Azure (a route or firewall rule of their own):
+    // the rest goes on-premises, where what happens to it is not in the input.
+    ed.paragraph(`Forced tunnel: ${allowedCountText(others)}, each with the rule that allows it; any other internet-bound traffic goes to the on-premises network, and what it reaches from there is not in the input.`, { size: 8, x, gapAfter: 3 });
+    allowedTable(ed, others);
   } else {
-    ed.paragraph(`Restricted: ${plural(others.length, 'public destination')} allowed by the rules on this path, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });
+    ed.paragraph(`Restricted: ${allowedCountText(others)}, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });
     allowedTable(ed, others);
   }
   nicsBeyondSubnet(ed, pathReach.nics);
@@ -123,7 +179,7 @@ function nicsBeyondSubnet(ed: EvidenceDocument, nics: readonly NicReach[]): void
   ed.paragraph(`NICs in this subnet with reach of their own (${nics.length})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
   ed.paragraph('They take this subnet\'s path on TCP 443, but their own NSG rules (their NIC\'s NSG, rules for their application security groups) treat other ports otherwise. Each lists what it reaches that the subnet\'s list above does not.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
   for (const { reach, beyondSubnet } of nics) {
-    ed.paragraph(`${reach.source.name}${reach.unrestricted ? ' — any public destination on some port' : ''}`, { font: 'Mono', size: 8, x, gapAfter: 2 });
+    ed.paragraph(`${reach.source.name}${reach.unrestricted ? ` — any public destination (${unrestrictedOn(reach) ?? 'TCP 443'})` : ''}`, { font: 'Mono', size: 8, x, gapAfter: 2 });
     if (beyondSubnet.length > 0) allowedTable(ed, beyondSubnet);
     else ed.paragraph('Nothing beyond the subnet\'s list: on its other ports it reaches less than the subnet, or the same.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
   }

@@ -990,10 +990,35 @@ export function nicsFollowingSubnet(reach: ReachResult, subnetId: string): reado
   return reach.sources.filter((s) => s.followsSubnet === true && s.source.type === 'nic' && s.source.subnetId?.toLowerCase() === wanted);
 }
 
+/**
+ * Numeric ports and ranges merged where they touch, sorted; `*` when they cover 0-65535. Reach
+ * splits an open port class at the default flow (`0-442`, `443`, `444-65535`): said as written,
+ * "every TCP port" reads as three restrictions. Anything not numeric is kept as written.
+ */
+function mergedPorts(ports: readonly string[]): readonly string[] {
+  const ranges: (readonly [number, number])[] = [];
+  for (const port of ports) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(port.trim());
+    if (!m) return ports;
+    ranges.push([Number(m[1]), Number(m[2] ?? m[1])]);
+  }
+  if (ranges.length < 2) return ports;
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: [number, number][] = [];
+  for (const [low, high] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && low <= last[1] + 1) last[1] = Math.max(last[1], high);
+    else merged.push([low, high]);
+  }
+  const [only] = merged;
+  if (merged.length === 1 && only && only[0] === 0 && only[1] >= 65535) return ['*'];
+  return merged.map(([low, high]) => (low === high ? String(low) : `${low}-${high}`));
+}
+
 /** An entry's protocols and ports in words: `TCP 443`, `UDP 123`, `TCP/UDP any port`, `Https 443`. */
 export function reachPortsText(entry: Pick<ReachEntry, 'ports' | 'protocols'>): string {
   const protocols = entry.protocols.map((p) => (/^(tcp|udp|icmp|any)$/i.test(p) ? p.toUpperCase() : p));
-  const ports = entry.ports.map((p) => (p === '*' ? 'any port' : p));
+  const ports = mergedPorts(entry.ports).map((p) => (p === '*' ? 'any port' : p));
   return [protocols.join('/'), ports.join(', ')].filter((t) => t !== '').join(' ');
 }
 
@@ -1005,17 +1030,20 @@ function holdsDefaultFlow(entry: Pick<ReachEntry, 'ports' | 'protocols'>): boole
 
 /**
  * The ports on which an unrestricted source lets any public destination out, as a headline states
- * them: `TCP 443` when the default route's flow is among them (the entries list the rest), else the
- * ports of the entries that open it (a rule allowing `*` on UDP 123: `UDP 123`, TCP 443 is not
- * open). Null when the source is not unrestricted.
+ * them: every port and protocol of its opening entry (`openingEntry`): `TCP/UDP any port` for a
+ * subnet no NSG narrows, `TCP 443` for a rule allowing `*` on HTTPS, `UDP 123` for one on NTP while
+ * TCP 443 is denied. Other entries that open it on other ports are listed with the rest. Null when
+ * the source is not unrestricted.
+ *
+ * It used to say `TCP 443` whenever the default route got out, "the entries list the rest"; but the
+ * app's badge and the PDF's headline leave the opening entry out of their lists, so a subnet open on
+ * every TCP and UDP port read "open on TCP 443" there: the headline is the only place its ports are said.
  */
 export function unrestrictedOn(source: ReachSource): string | null {
   if (!source.unrestricted) return null;
-  const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
-  // TCP 443 only when the default route itself gets out: an entry's stated ports may hold 443 on a
-  // source whose NSG denies it (what a rule allows is not what gets out).
-  if (open.length === 0 || (source.defaultRoute === 'internet' && open.some(holdsDefaultFlow))) return 'TCP 443';
-  return [...new Set(open.map(reachPortsText))].join('; ');
+  const open = openingEntry(source);
+  // No entry to state (not expected: reach lists what opens a source): the default route's flow.
+  return open === null ? 'TCP 443' : reachPortsText(open);
 }
 
 /**
@@ -1035,8 +1063,13 @@ export function reachDestinationText(entry: Pick<ReachEntry, 'kind' | 'value' | 
   return entry.except && entry.except.length > 0 ? `${value} except ${entry.except.join(', ')}` : value;
 }
 
-/** The entry that makes a source unrestricted (any public destination allowed to the internet), or null. */
+/**
+ * The entry that makes a source unrestricted (any public destination allowed to the internet), or
+ * null: the one holding the default route's flow (TCP 443) when there are several and that flow gets
+ * out, so the rule cited beside the headline is the one that opens the default route.
+ */
 export function openingEntry(source: ReachSource): ReachEntry | null {
   if (!source.unrestricted) return null;
-  return source.allowed.find((e) => e.kind === 'any' && e.verdict === 'internet') ?? null;
+  const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
+  return (source.defaultRoute === 'internet' ? open.find(holdsDefaultFlow) : undefined) ?? open[0] ?? null;
 }

@@ -58,7 +58,8 @@ describe('Can reach', () => {
     await sourceRow(page, id).click();
     const badge = page.getByTestId('can-reach').getByTestId('reach-unrestricted');
     await badge.waitFor();
-    await expect(badge.textContent()).resolves.toBe('Unrestricted: any public destination (TCP 443)');
+    // Its opening entry (AllowInternetOutBound, no narrower NSG rule) is every port of TCP and UDP.
+    await expect(badge.textContent()).resolves.toBe('Unrestricted: any public destination (TCP/UDP any port)');
     await expect(page.getByTestId('can-reach').textContent()).resolves.toContain('AllowInternetOutBound');
     await screenshot(page, 'reach-payments-reporting');
   });

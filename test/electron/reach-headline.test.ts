@@ -32,8 +32,12 @@ describe('unrestricted on which ports', () => {
   it('the CLI table says UDP 123, not TCP 443, and prints the ports of each any entry', () => {
     const table = formatReach(computeReach(ntp), { color: false });
     expect(table).toContain('app (subnet)  UNRESTRICTED: any public destination (UDP 123)');
-    // The firewall's own subnet does get out on TCP 443: its line keeps saying so.
-    expect(table.split('\n').filter((l) => l.includes('(TCP 443)'))).toEqual(['AzureFirewallSubnet (subnet)  UNRESTRICTED: any public destination (TCP 443)']);
+    // The firewall's own subnet gets out on every port of TCP and UDP (no NSG): its line says so,
+    // and no line claims TCP 443 alone.
+    expect(table.split('\n').filter((l) => l.includes('UNRESTRICTED'))).toEqual([
+      'AzureFirewallSubnet (subnet)  UNRESTRICTED: any public destination (TCP/UDP any port)',
+      'app (subnet)  UNRESTRICTED: any public destination (UDP 123)',
+    ]);
     expect(table).toMatch(/ {2}any {13}UDP 123 {2}via fw, exit public-ip: fw-policy\/net\/ntp-anywhere/);
     expect(formatReach(computeReach(https), { color: false })).toContain('app (subnet)  UNRESTRICTED: any public destination (TCP 443)');
   });

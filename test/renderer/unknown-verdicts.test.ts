@@ -86,7 +86,8 @@ describe('a firewall that allows every destination except some names', () => {
 
   it('does not call the reach "any public destination"', () => {
     expect(reach?.unrestricted).toBe(true);
-    expect(text(markup)).toContain('Unrestricted: every destination except pastebin.com, *.ngrok.io (TCP 443)');
+    // The ports of the opening entry, an application rule on HTTPS 443 (shared/egress/reach.ts unrestrictedOn).
+    expect(text(markup)).toContain('Unrestricted: every destination except pastebin.com, *.ngrok.io (Https 443)');
     expect(text(markup)).not.toContain('any public destination');
   });
 });

@@ -137,13 +137,14 @@ describe('evidence PDF: exceptions in the Controls section', async () => {
 
   it('lists an applied exception with its ticket and expiry, and the control passes', () => {
     expect(check.controls[0]?.status).toBe('pass');
-    expect(text).toMatch(/snet-payments-reporting\s+forbidExits: leaves through default\s+moves behind the hub\s+CHG-1234\s+2027-03-31 \(line 9\)/);
+    // The expiry names its zone: a bare day lasts until the end of that day in UTC.
+    expect(text).toMatch(/snet-payments-reporting\s+forbidExits: leaves through default\s+moves behind the\s+CHG-1234\s+2027-03-31 \(end of day UTC\)[^]{0,200}?\(line 9\)/);
   });
 
   it('flags an expired exception, which no longer applies', () => {
     expect(check.controls[1]?.exceptionsExpired).toHaveLength(1);
     expect(text).toContain('Expired exceptions (1): no longer applied');
-    expect(text).toMatch(/EXPIRED\s+snet-payments-reporting\s+legacy batch export\s+CHG-0999\s+2026-06-30 \(line 16\)/);
+    expect(text).toMatch(/EXPIRED\s+snet-payments-reporting\s+legacy batch export\s+CHG-0999\s+2026-06-30 \(end of day UTC\)[^]{0,200}?\(line 16\)/);
     expect(text).toMatch(/payments-inspected: Fail/);
   });
 

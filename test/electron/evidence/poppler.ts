@@ -63,3 +63,21 @@ export function renderGray(file: string, page: number, crop: { readonly x: numbe
   const region = ['-x', String(crop.x), '-y', String(crop.y), '-W', String(crop.width), '-H', String(crop.height)];
   return execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(page), '-l', String(page), ...region, file]);
 }
+
+/** One word of `pdftotext -bbox` with its box (PDF points, origin top-left) and its page's size. */
+export interface WordBox { readonly page: number; readonly pageWidth: number; readonly pageHeight: number; readonly xMin: number; readonly xMax: number; readonly text: string }
+
+/** Every word with its box, page by page (1-based): to find text drawn past a page edge. */
+export function wordBoxes(file: string): readonly WordBox[] {
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out: WordBox[] = [];
+  html.split('<page ').slice(1).forEach((page, i) => {
+    const size = /width="([\d.]+)" height="([\d.]+)"/.exec(page);
+    const pageWidth = Number(size?.[1]);
+    const pageHeight = Number(size?.[2]);
+    for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)) {
+      out.push({ page: i + 1, pageWidth, pageHeight, xMin: Number(m[1]), xMax: Number(m[2]), text: m[3] ?? '' });
+    }
+  });
+  return out;
+}

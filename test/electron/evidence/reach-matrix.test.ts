@@ -61,7 +61,8 @@ describe('evidence PDF: what each source can reach', async () => {
 
   it('states plainly that an uninspected subnet can reach any public destination', () => {
     const own = section(text, 'snet-payments-reporting (subnet): Internet');
-    expect(own).toContain('Any public destination (TCP 443) — no restriction on this path.');
+    // AllowInternetOutBound is not narrowed: every port of TCP and UDP, not only the default route's TCP 443.
+    expect(own).toContain('Any public destination (TCP/UDP any port) — no restriction on these ports.');
     expect(own).toContain('Allowed by: no inspection; NSG nsg-snet-payments-reporting rule AllowInternetOutBound allows it.');
     expect(own).toContain('Private reach: none');
   });

@@ -98,7 +98,8 @@ describe('a firewall that allows every destination except some names', () => {
     const text = pdfText(file).replace(/\s+/g, ' ');
     const section = text.slice(text.indexOf('snet-card-auth (subnet): Internet Verdict'));
     const reach = section.slice(section.indexOf('What this source can reach'), section.indexOf('Hops ('));
-    expect(reach).toContain('Any public destination (TCP 443) except pastebin.com, *.ngrok.io, which rules processed earlier deny.');
+    // The opening entry is the application rule card-auth-any-https: HTTPS on 443, as reach states it.
+    expect(reach).toContain('Any public destination (Https 443) except pastebin.com, *.ngrok.io, which rules processed earlier deny.');
     expect(reach).not.toContain('no restriction');
   });
 });

@@ -24,7 +24,8 @@ describe('writeEvidencePdf', async () => {
     expect(cover).toContain('Zoë Auditor');
     expect(cover).toContain('2026-11-26T06:00:00.000Z');
     expect(cover).toContain('Default route 0.0.0.0/0');
-    expect(cover).toContain('2 (all listed under');
+    // The two gaps of the snapshot and the two the reach block met (the Gaps section lists all four).
+    expect(cover).toContain('4 (all listed under');
     expect(cover).toContain('access-denied: The account has no Reader role on rg-secret.');
   });
 
@@ -68,7 +69,8 @@ describe('writeEvidencePdf', async () => {
   it('says in each section what the source can reach, private endpoints and service endpoints included', () => {
     const web = text.slice(text.lastIndexOf('snet-web (subnet): Internet'));
     expect(web).toContain('What this source can reach');
-    expect(web).toContain('Any public destination (TCP 443) — no restriction on this path.');
+    // No NSG narrows snet-web: every port of TCP and UDP, as reach's opening entry states it.
+    expect(web).toContain('Any public destination (TCP/UDP any port) — no restriction on these ports.');
     expect(web).toContain('Private reach (2 endpoints)');
     expect(web).toContain('Microsoft.Storage');
     expect(web).toContain('locations: westeurope, northeurope');
