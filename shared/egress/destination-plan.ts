@@ -24,7 +24,7 @@ import type { DestinationInfo, Finding } from './types';
 
 export type DestinationPlan =
   | { readonly kind: 'not-evaluated'; readonly label: string; readonly reason: string; readonly gap: Gap; readonly finding: Finding | null; readonly info: DestinationInfo | null }
-  | { readonly kind: 'fixed'; readonly destination: EgressDestination; readonly label: string; readonly info: DestinationInfo }
+  | { readonly kind: 'fixed'; readonly destination: EgressDestination; readonly label: string; readonly info: DestinationInfo; readonly spec: DestinationSpec }
   | { readonly kind: 'name'; readonly name: string; readonly label: string; readonly info: DestinationInfo; readonly userAddress: IpAddress | null; readonly spec: DestinationSpec };
 
 export interface PlanOptions {
@@ -67,17 +67,17 @@ export function planDestination(options: PlanOptions, tags: ServiceTagIndex | un
   const target = spec.target;
   switch (target.kind) {
     case 'default-route':
-      return { kind: 'fixed', destination: { kind: 'default-route' }, label: '0.0.0.0/0', info: info(spec, `the internet as a whole (0.0.0.0/0), ${flow}`) };
+      return { kind: 'fixed', destination: { kind: 'default-route' }, label: '0.0.0.0/0', info: info(spec, `the internet as a whole (0.0.0.0/0), ${flow}`), spec };
     case 'address': {
       const label = formatIp(target.ip);
       if (target.ip.version === 6) return ipv6NotModelled(label, spec);
-      return { kind: 'fixed', destination: { kind: 'address', ip: target.ip, text: label }, label, info: info(spec, `one address, ${label}, ${flow}`) };
+      return { kind: 'fixed', destination: { kind: 'address', ip: target.ip, text: label }, label, info: info(spec, `one address, ${label}, ${flow}`), spec };
     }
     case 'cidr': {
       const label = formatCidr(target.cidr);
       if (target.cidr.version === 6) return ipv6NotModelled(label, spec);
       const set = rangeSet([target.cidr]);
-      return { kind: 'fixed', destination: { kind: 'range', cidrs: [target.cidr], set, text: label }, label, info: info(spec, `every address in ${label}, ${flow}; a path is shown where one route decides the whole range`) };
+      return { kind: 'fixed', destination: { kind: 'range', cidrs: [target.cidr], set, text: label }, label, info: info(spec, `every address in ${label}, ${flow}; a path is shown where one route decides the whole range`), spec };
     }
     case 'service-tag': {
       const set = tags?.prefixes(target.tag) ?? null;
@@ -91,7 +91,7 @@ export function planDestination(options: PlanOptions, tags: ServiceTagIndex | un
       }
       const cidrs = set.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
       return {
-        kind: 'fixed', destination: { kind: 'range', cidrs, set, text: target.tag }, label: target.tag,
+        kind: 'fixed', destination: { kind: 'range', cidrs, set, text: target.tag }, label: target.tag, spec,
         info: info(spec, `service tag ${target.tag}: ${cidrs.length} IPv4 prefixes from the service tag data (change number ${tags?.changeNumber ?? '?'}), ${flow}`),
       };
     }

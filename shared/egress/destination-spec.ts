@@ -14,10 +14,18 @@ export type DestinationTarget =
   | { readonly kind: 'fqdn'; readonly name: string }
   | { readonly kind: 'service-tag'; readonly tag: string };
 
+/** An application protocol a URL can state, spelled as Azure Firewall application rules write it (`Https:443`). */
+export type ApplicationProtocol = 'Http' | 'Https' | 'Mssql';
+
 export interface DestinationSpec {
   readonly target: DestinationTarget;
   readonly port: number;
   readonly protocol: 'Tcp' | 'Udp';
+  /**
+   * The application protocol the URL's scheme states (`https://host:8443/` is HTTPS on TCP 8443);
+   * absent when the destination is not a URL, which says a transport and a port only.
+   */
+  readonly applicationProtocol?: ApplicationProtocol;
   /** How the user wrote it (trimmed), for reports. */
   readonly text: string;
   /** A short canonical form: `api.stripe.com:443/tcp`. */
@@ -29,6 +37,7 @@ export type DestinationParse =
   | { readonly kind: 'error'; readonly message: string };
 
 const SCHEME_PORTS: Readonly<Record<string, number>> = { https: 443, http: 80, mssql: 1433 };
+const SCHEME_PROTOCOLS: Readonly<Record<string, ApplicationProtocol>> = { https: 'Https', http: 'Http', mssql: 'Mssql' };
 
 /** A DNS label (RFC 1123). */
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -138,7 +147,7 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
     const host = (hostPort[1] ?? '').replace(/^\[|\]$/g, '');
     const target = hostTarget(host);
     if (!target) return { kind: 'error', message: `"${text}": "${host}" is not a host name or IP address` };
-    return ok(target, port, 'Tcp', text);
+    return ok(target, port, 'Tcp', text, SCHEME_PROTOCOLS[scheme]);
   }
   const tagPrefix = /^tag:(.+)$/i.exec(text);
   if (tagPrefix) {
@@ -182,8 +191,9 @@ function hostTarget(host: string): DestinationTarget | null {
   return isHostName(name) ? { kind: 'fqdn', name } : null;
 }
 
-function ok(target: DestinationTarget, port: number, protocol: 'Tcp' | 'Udp', text: string): DestinationParse {
-  return { kind: 'ok', spec: { target, port, protocol, text, label: labelOf(target, port, protocol) } };
+function ok(target: DestinationTarget, port: number, protocol: 'Tcp' | 'Udp', text: string, applicationProtocol?: ApplicationProtocol): DestinationParse {
+  const spec = { target, port, protocol, text, label: labelOf(target, port, protocol) };
+  return { kind: 'ok', spec: applicationProtocol ? { ...spec, applicationProtocol } : spec };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Cidr, IpAddress } from '../model/ip';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
 import type { RouteDestination } from '../routing/lpm';
+import type { ApplicationProtocol } from './destination-spec';
 
 export type EgressDestination =
   | { readonly kind: 'default-route' }
@@ -50,6 +51,13 @@ export interface TrafficSpec {
   readonly destination: EgressDestination;
   readonly port: number;
   readonly protocol: 'Tcp' | 'Udp';
+  /**
+   * The application protocol the user stated (a URL's scheme: `https://partner.example:8443`);
+   * absent when only a port was given. Application rules match HTTP, HTTPS and MSSQL only [FWRULES]
+   * https://learn.microsoft.com/azure/firewall/rule-processing, so a rule on another port than its
+   * protocol's own is decided by it (see openApplicationProtocol).
+   */
+  readonly applicationProtocol?: ApplicationProtocol;
 }
 
 /** What longest-prefix match looks up: one address, or the default route (a range is looked up part by part: lookupRange). */
@@ -75,8 +83,9 @@ export interface SourceAddress {
    * Where the sender's names are resolved: its VNet (whose `dnsServers` apply) and the NIC's own
    * DNS servers, which replace the VNet's for its VM [NICDNS]. Read for FQDN network rules, which
    * hold only when the client resolves through the firewall's DNS proxy [FWDNS]
-   * https://learn.microsoft.com/azure/firewall/dns-settings. Absent for sources built without a
-   * subnet (by hand): read as resolving through the firewall.
+   * https://learn.microsoft.com/azure/firewall/dns-settings. Absent for platform senders (a gateway
+   * forwarding on-premises clients, a firewall's own traffic) and sources built by hand: the engine
+   * then does not assume they resolve through the firewall (see clientDns in engine.ts).
    */
   readonly dns?: { readonly virtualNetworkId: ResourceId; readonly nicDnsServers?: readonly string[] };
 }

@@ -13,6 +13,8 @@ export const DOCS = {
   lbOutboundRules: 'https://learn.microsoft.com/azure/load-balancer/outbound-rules',
   lbOutboundConnections: 'https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections',
   firewallRules: 'https://learn.microsoft.com/azure/firewall/rule-processing',
+  /** DNS proxy, and the VNet DNS servers it needs [FWDNS]. */
+  firewallDns: 'https://learn.microsoft.com/azure/firewall/dns-settings',
   firewallNatGateway: 'https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway',
   firewallForcedTunnel: 'https://learn.microsoft.com/azure/firewall/forced-tunneling',
   nsg: 'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works',

@@ -1256,24 +1256,28 @@ function threatIntelText(ctx: EngineContext, firewall: AzureFirewall): string {
 }
 
 /**
- * Caveats on FQDN network rules (no DNS proxy, Basic SKU): the finding says why such a rule may not
- * hold (without DNS proxy a decision by one is `unknown`; on Basic it matches nothing) and how to fix it.
+ * Caveats on FQDN network rules (no DNS proxy, a client not using it, Basic SKU): the finding says
+ * why such a rule may not hold (without DNS proxy a decision by one is `unknown`; with the proxy on
+ * but the client resolving elsewhere, a what-if on a name is `unknown` and the default route keeps
+ * its restriction; on Basic it matches nothing) and how to fix it.
  */
 function firewallNotes(firewall: AzureFirewall, notes: readonly FirewallNote[]): readonly Finding[] {
   return notes.map((note) => {
     const basic = note.kind === 'fqdn-basic-sku';
+    const client = note.kind === 'fqdn-client-dns';
     return {
       code: 'firewall-fqdn-network-rule', severity: basic ? 'warning' : 'info', message: `Azure Firewall ${firewall.name}: ${note.text}.`,
       advice: basic ? 'Use IP addresses, service tags or IP groups in Basic network rules, or application rules for names (or move to Standard).'
-        : 'Enable DNS proxy on the firewall policy and set the VNets\' DNS servers to the firewall\'s private IP.',
+        : client ? 'Set the DNS servers of the VNet (or of the NIC) to the firewall\'s private IP, so clients resolve through its DNS proxy.'
+          : 'Enable DNS proxy on the firewall policy and set the VNets\' DNS servers to the firewall\'s private IP.',
       resourceIds: [firewall.id, ...(firewall.firewallPolicyId ? [firewall.firewallPolicyId] : [])],
-      docs: basic ? 'https://learn.microsoft.com/azure/firewall/basic-features' : 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules',
+      docs: basic ? 'https://learn.microsoft.com/azure/firewall/basic-features' : client ? DOCS.firewallDns : 'https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules',
     };
   });
 }
 
-/** [FWDNS] DNS proxy, and the VNet DNS servers it needs. */
-const FIREWALL_DNS_DOC = 'https://learn.microsoft.com/azure/firewall/dns-settings';
+/** The client resolves through the firewall's DNS proxy: no memo key suffix. */
+const FIREWALL_CLIENT_DNS = { dns: { kind: 'firewall' }, key: '' } as const;
 
 /**
  * How the source resolves names, for FQDN network rules: through the firewall's DNS proxy only
@@ -1281,19 +1285,30 @@ const FIREWALL_DNS_DOC = 'https://learn.microsoft.com/azure/firewall/dns-setting
  * firewall's private IP. "To enable DNS proxy, you must configure your virtual network DNS servers
  * setting to use the firewall private IP address" [FWDNS]; otherwise the client "may travel to a
  * DNS server at a different time or return a different response compared to that of the firewall".
+ * A sender whose DNS settings are not known (a platform instance: the gateway forwards traffic of
+ * on-premises clients, whose resolvers are not in the snapshot; a firewall's own traffic does not
+ * pass its own rules) is not known to ask the proxy: never assumed to. `key`: what decides the
+ * answer (the servers, sorted, and whose they are), for the decision memo; its text names no VNet
+ * so sources in VNets with the same servers share one decision.
  */
-function clientDns(ctx: EngineContext, source: SourceAddress, firewall: AzureFirewall): ClientDns {
+function clientDns(ctx: EngineContext, source: SourceAddress, firewall: AzureFirewall): { readonly dns: ClientDns; readonly key: string } {
   const dns = source.dns;
-  if (!dns) return { kind: 'firewall' };
-  const vnet = ctx.index.virtualNetworks.get(dns.virtualNetworkId);
-  const servers = (dns.nicDnsServers ?? vnet?.dnsServers ?? []).map((s) => s.trim());
+  const ownServers = dns?.nicDnsServers !== undefined && dns.nicDnsServers.length > 0 ? dns.nicDnsServers : null;
+  const vnet = dns ? ctx.index.virtualNetworks.get(dns.virtualNetworkId) : undefined;
+  if (!ownServers && !vnet) {
+    return { key: '\u0000?', dns: { kind: 'other', fact: `the sender's DNS servers are not in the snapshot, so it is not known to resolve through the firewall's DNS proxy and may get other addresses than the firewall does (${DOCS.firewallDns})` } };
+  }
+  const servers = [...new Set((ownServers ?? vnet?.dnsServers ?? []).map((s) => s.trim()))].sort();
   const firewallIps = [...firewall.ipConfigurations.map((c) => c.privateIpAddress), firewall.hubPrivateIpAddress].filter((ip): ip is string => !!ip);
-  if (servers.length > 0 && servers.every((s) => firewallIps.includes(s))) return { kind: 'firewall' };
-  const owner = dns.nicDnsServers ? 'the sending NIC' : `virtual network ${vnet?.name ?? dns.virtualNetworkId}`;
+  if (servers.length > 0 && servers.every((s) => firewallIps.includes(s))) return FIREWALL_CLIENT_DNS;
+  const whose = ownServers ? 'the sending NIC\'s DNS servers' : 'the DNS servers of the source\'s virtual network';
   const used = servers.length === 0 ? 'Azure-provided DNS' : servers.join(', ');
   return {
-    kind: 'other',
-    fact: `the DNS servers of ${owner} (${used}) are not the firewall's private IP (${firewallIps.join(', ') || 'not in the snapshot'}), so the client does not resolve through the firewall's DNS proxy and may get other addresses than the firewall does (${FIREWALL_DNS_DOC})`,
+    key: `\u0000${ownServers ? 'nic' : 'vnet'}:${servers.join(',')}`,
+    dns: {
+      kind: 'other',
+      fact: `${whose} (${used}) are not the firewall's private IP (${firewallIps.join(', ') || 'not in the snapshot'}), so the client does not resolve through the firewall's DNS proxy and may get other addresses than the firewall does (${DOCS.firewallDns})`,
+    },
   };
 }
 
@@ -1308,9 +1323,9 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   const rules = ruleSet;
   // Keyed by the signature itself (a kept string: no key built per source); the rule set owns no other memo entry.
   // With FQDN network rules behind DNS proxy, how the source resolves names is part of the key.
-  const dns = dependsOnClientDns(rules) ? clientDns(ctx, trail.source, firewall) : null;
-  const key = dns?.kind === 'other' ? `${sourceSignature(rules, trail.source)}\u0000${dns.fact}` : sourceSignature(rules, trail.source);
-  const decision = memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, trail.source, dns ?? undefined));
+  const dns = dependsOnClientDns(rules) ? clientDns(ctx, trail.source, firewall) : FIREWALL_CLIENT_DNS;
+  const key = dns.key === '' ? sourceSignature(rules, trail.source) : `${sourceSignature(rules, trail.source)}${dns.key}`;
+  const decision = memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, trail.source, dns.dns));
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
   if (decision.notes) {

@@ -55,6 +55,8 @@ export type FirewallRuleSet =
        * proxy, so no FQDN network rules [FWBASIC]). Absent = `proxy` (no caveat).
        */
       readonly fqdnNetworkRules?: FqdnNetworkRuleMode;
+      /** Set by prepareRuleSet: see dependsOnClientDns. */
+      readonly clientDnsMatters?: boolean;
     }
   | { readonly kind: 'not-captured'; readonly reason: string };
 
@@ -67,11 +69,12 @@ const FQDN_NETWORK_DOC = 'https://learn.microsoft.com/azure/firewall/fqdn-filter
 const BASIC_DOC = 'https://learn.microsoft.com/azure/firewall/basic-features';
 
 /**
- * A caveat on a decision that the verdict does not show: an FQDN network rule decided it without
- * DNS proxy (`fqdn-no-dns-proxy`), or was skipped because the SKU is Basic (`fqdn-basic-sku`).
+ * A caveat on a decision by an FQDN network rule: without DNS proxy (`fqdn-no-dns-proxy`), with the
+ * proxy on but the client resolving elsewhere (`fqdn-client-dns`), or skipped because the SKU is
+ * Basic (`fqdn-basic-sku`).
  */
 export interface FirewallNote {
-  readonly kind: 'fqdn-no-dns-proxy' | 'fqdn-basic-sku';
+  readonly kind: 'fqdn-no-dns-proxy' | 'fqdn-basic-sku' | 'fqdn-client-dns';
   readonly rule: FirewallRule;
   readonly text: string;
 }
@@ -216,6 +219,7 @@ export function prepareRuleSet(ruleSet: FirewallRuleSet, serviceTags?: ServiceTa
       application: ordered(ruleSet, isApplicationRule),
     },
     ...(serviceTags ? { serviceTags } : {}),
+    clientDnsMatters: clientDnsMatters(ruleSet),
   };
 }
 
@@ -365,20 +369,17 @@ export type ClientDns = { readonly kind: 'firewall' } | { readonly kind: 'other'
 
 const CLIENT_USES_FIREWALL_DNS: ClientDns = { kind: 'firewall' };
 
-const clientDnsMatters = new WeakMap<FirewallRuleSet, boolean>();
-
 /**
  * Whether a decision may depend on how the source resolves names (ClientDns): DNS proxy is on and
  * some network rule names FQDNs. Without the proxy every FQDN network rule is uncertain anyway.
+ * Read from prepareRuleSet's answer; computed for a rule set that was not prepared.
  */
 export function dependsOnClientDns(ruleSet: FirewallRuleSet): boolean {
-  if (ruleSet.kind === 'not-captured' || (ruleSet.fqdnNetworkRules ?? 'proxy') !== 'proxy') return false;
-  let found = clientDnsMatters.get(ruleSet);
-  if (found === undefined) {
-    found = ruleSet.rules.some((r) => r.kind === 'network' && r.destinationFqdns.length > 0);
-    clientDnsMatters.set(ruleSet, found);
-  }
-  return found;
+  return ruleSet.kind === 'rules' && (ruleSet.clientDnsMatters ?? clientDnsMatters(ruleSet));
+}
+
+function clientDnsMatters(ruleSet: Extract<FirewallRuleSet, { kind: 'rules' }>): boolean {
+  return (ruleSet.fqdnNetworkRules ?? 'proxy') === 'proxy' && ruleSet.rules.some((r) => r.kind === 'network' && r.destinationFqdns.length > 0);
 }
 
 /**
@@ -428,14 +429,21 @@ function fqdnsActive(context: EvalContext): boolean {
  * ("no FQDN network rules", [FWBASIC]). Without DNS proxy ("You must enable DNS Proxy to use FQDNs
  * in your network rules" [FWFQDNNET]) the firewall resolves the name itself and the client may get
  * other addresses (CDN, geo-DNS): the decision is `unknown` (fqdnUncertainty) and the note says how
- * to fix it.
+ * to fix it. With the proxy on but a client that does not ask it (ClientDns `other`) the same
+ * mismatch applies to that client [FWDNS]: a what-if on a name is `unknown`, the default route
+ * keeps its restriction (evaluateInternet), and the note says so.
  */
 function noteFqdnRule(rule: NetworkRule, context: EvalContext): void {
-  if (context.fqdnMode === 'proxy' || context.notes.some((n) => n.rule === rule)) return;
+  const clientDns = context.clientDns;
+  if ((context.fqdnMode === 'proxy' && clientDns.kind === 'firewall') || context.notes.some((n) => n.rule === rule)) return;
   const label = fqdnRuleText(rule);
-  context.notes.push(context.fqdnMode === 'unavailable'
-    ? { kind: 'fqdn-basic-sku', rule, text: `${label} names FQDNs, but a Basic firewall has no DNS proxy, so FQDNs in network rules are not available (${BASIC_DOC}): the rule is read as matching no name` }
-    : { kind: 'fqdn-no-dns-proxy', rule, text: `${label} matches the addresses the firewall itself resolves the name to, and DNS proxy is not enabled: the firewall and the client may resolve it to different addresses (CDN, geo-DNS), so the client's connection may not match (${FQDN_NETWORK_DOC})` });
+  if (context.fqdnMode === 'unavailable') {
+    context.notes.push({ kind: 'fqdn-basic-sku', rule, text: `${label} names FQDNs, but a Basic firewall has no DNS proxy, so FQDNs in network rules are not available (${BASIC_DOC}): the rule is read as matching no name` });
+  } else if (context.fqdnMode === 'no-proxy') {
+    context.notes.push({ kind: 'fqdn-no-dns-proxy', rule, text: `${label} matches the addresses the firewall itself resolves the name to, and DNS proxy is not enabled: the firewall and the client may resolve it to different addresses (CDN, geo-DNS), so the client's connection may not match (${FQDN_NETWORK_DOC})` });
+  } else if (clientDns.kind === 'other') {
+    context.notes.push({ kind: 'fqdn-client-dns', rule, text: `${label} matches the addresses the firewall resolves the name to through its DNS proxy, and ${clientDns.fact}, so the client's connection may not match` });
+  }
 }
 
 function specsOf(rule: FirewallRule, context: RuleContext): RuleSpecs {
@@ -537,18 +545,46 @@ function applicationRuleCoversPort(rule: ApplicationRule, traffic: TrafficSpec):
 }
 
 /**
+ * Well-known TCP ports of protocols other than HTTP and HTTPS (IANA service name and port number
+ * registry, https://www.iana.org/assignments/service-names-port-numbers): SSH, Telnet, SMTP, DNS,
+ * NTP, SMB, MSSQL, MySQL, RDP, PostgreSQL, the mail and directory ports. An `Http`/`Https` entry on
+ * one of them (`Https:22`) is an odd combination: a flow there most likely speaks that port's own
+ * protocol, which no application rule matches [FWRULES], so the rule is not read as applying.
+ */
+const OTHER_PROTOCOL_PORTS: ReadonlySet<number> = new Set([20, 21, 22, 23, 25, 53, 110, 123, 143, 389, 445, 465, 587, 636, 993, 995, 1433, 3306, 3389, 5432]);
+
+/**
+ * Whether a bare TCP flow (no scheme stated) on an entry's port is read as the entry's protocol:
+ * on the protocol's own port (Https:443, Http:80, Mssql:1433), as everywhere in this tool; and on
+ * another port that the rule declares for HTTP or HTTPS (`Https:8443`, `Http:8080`), as the admin
+ * declared it, unless that port is another application protocol's own (Http:443) or a well-known
+ * port of another protocol (OTHER_PROTOCOL_PORTS). Mssql on another port than 1433 stays open.
+ */
+function declaredProtocolHolds(entry: { readonly type: string; readonly port: number }): boolean {
+  const type = entry.type.toLowerCase();
+  if (DEFAULT_APP_PORTS[type] === entry.port) return true;
+  if (type !== 'http' && type !== 'https') return false;
+  return !Object.values(DEFAULT_APP_PORTS).includes(entry.port) && !OTHER_PROTOCOL_PORTS.has(entry.port);
+}
+
+/**
  * Application rules match HTTP, HTTPS and MSSQL only: "if the protocol is HTTP, HTTPS, or MSSQL,
- * then the packet is then evaluated by the application rules" [FWRULES]. A flow is TCP and a port;
- * on a protocol's own port (Https:443, Http:80, Mssql:1433) it is read as that protocol, as
- * everywhere in this tool. On another port (`Https:22` for TCP 22) whether the flow speaks that
- * protocol (TLS with SNI, not SSH) is not in the snapshot: the condition, as text; null when the
- * rule covers the flow on a protocol's own port (or not at all).
+ * then the packet is then evaluated by the application rules" [FWRULES]. A flow is TCP and a port,
+ * and, when the destination was a URL, the application protocol its scheme states: then the rule
+ * applies when one of its entries on that port is that protocol. Without a stated protocol an entry
+ * on the port is read as its protocol where declaredProtocolHolds says so. Otherwise (`Https:22`
+ * for TCP 22: TLS with SNI, or SSH?) which protocol the flow speaks is not in the snapshot: the
+ * condition, as text; null when the rule covers the flow (or does not cover its port at all).
  */
 function openApplicationProtocol(rule: ApplicationRule, traffic: TrafficSpec): string | null {
   if (traffic.protocol !== 'Tcp') return null;
   const entries = applicationRuleProtocols(rule).filter((t) => t.port === traffic.port);
-  if (entries.length === 0 || entries.some((t) => DEFAULT_APP_PORTS[t.type.toLowerCase()] === t.port)) return null;
-  return `application protocol ${[...new Set(entries.map((t) => t.type))].join(' or ')} on TCP ${traffic.port}`;
+  if (entries.length === 0) return null;
+  const stated = traffic.applicationProtocol?.toLowerCase();
+  if (stated !== undefined ? entries.some((t) => t.type.toLowerCase() === stated) : entries.some(declaredProtocolHolds)) return null;
+  const types = [...new Set(entries.map((t) => t.type))].join(' or ');
+  // A stated protocol the rule does not name on this port: whether Azure's rule still matches it is not documented.
+  return `application protocol ${types} on TCP ${traffic.port}${traffic.applicationProtocol ? ` (the URL states ${traffic.applicationProtocol})` : ''}`;
 }
 
 /** [FWTAG] Service tags in Azure Firewall rules. */
@@ -680,6 +716,22 @@ function namesName(rule: NetworkRule, name: string): boolean {
 }
 
 /**
+ * How a network rule's FQDNs match the destination (`name`, or null for a bare IP): `yes` when it
+ * names this very name and the client resolves it as the firewall does (DNS proxy, used by the
+ * client); `maybe` for any other active FQDN rule, which matches the addresses the firewall resolves
+ * its names to whatever name the client used and "cannot discern between two FQDNs that are
+ * resolved to the same IP address" [FWFQDNNET] (a bare IP, another name at a shared address, or this
+ * name resolved differently); `no` without FQDNs, or on Basic, where they match nothing [FWBASIC].
+ * A rule naming the name records its caveat (noteFqdnRule).
+ */
+function fqdnMatch(rule: NetworkRule, name: string | null, context: EvalContext): 'yes' | 'maybe' | 'no' {
+  const named = name !== null && namesName(rule, name);
+  if (named) noteFqdnRule(rule, context);
+  if (rule.destinationFqdns.length === 0 || !fqdnsActive(context)) return 'no';
+  return named && fqdnUncertainty(context) === null ? 'yes' : 'maybe';
+}
+
+/**
  * A host name whose address is not known: network rules decide by the address (any public
  * address), application rules by the name [FWRULES]. When every address the name could resolve
  * to gets the same answer, that is the answer; otherwise it depends on the address, which is
@@ -700,21 +752,18 @@ function evaluateName(
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
-    const named = namesName(rule, name);
-    if (named) noteFqdnRule(rule, context);
-    const active = rule.destinationFqdns.length > 0 && fqdnsActive(context);
-    // Only a rule naming this very name, resolved as the client resolves it, surely matches it.
-    const byName = named && active && fqdnUncertainty(context) === null;
-    // Any other FQDN rule matches addresses the name may resolve to [FWFQDNNET]: it may or may not decide.
-    const maybe = active && !byName;
-    const part = byName ? remaining : remaining.intersect(destinationSet(dest));
-    const openTags = byName || dest.any ? [] : [...dest.unknownTags, ...dest.unsupportedTags];
-    if (part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0 && !maybe) continue;
-    if (src === 'partial') return partialSourceDecision(rule, source);
+    const byFqdn = fqdnMatch(rule, name, context);
+    const part = byFqdn === 'yes' ? remaining : remaining.intersect(destinationSet(dest));
+    const openTags = byFqdn === 'yes' || dest.any ? [] : [...dest.unknownTags, ...dest.unsupportedTags];
+    const onlyMaybe = part.isEmpty() && openTags.length === 0 && dest.missingIpGroupIds.length === 0;
+    if (onlyMaybe && byFqdn === 'no') continue;
+    // A rule for part of the source that only may match (by its FQDNs) is weighed like any other
+    // maybe: it decides nothing if its action agrees with what decides otherwise.
+    if (src === 'partial' && !onlyMaybe) return partialSourceDecision(rule, source);
     if (src === 'unknown' || dest.missingIpGroupIds.length > 0) return unknownDecision(rule, [specs.source, dest]);
     // Whether the name's address is in a tag without prefix data (or in a tag not documented for firewall rules) is open.
     if (openTags.length > 0) return unknownDecision(rule, [dest], dest.unknownTags, context.serviceTags !== undefined);
-    if (maybe) maybes.push(rule);
+    if (byFqdn === 'maybe') maybes.push(rule);
     if (part.isEmpty()) continue;
     (rule.action === 'Allow' ? allows : denies).push(rule);
     remaining = remaining.subtract(part);
@@ -792,20 +841,12 @@ function evaluateAddress(
     const dest = specs.destination as AddressSpec;
     const src = sourceMatch(specs.source, source);
     if (src === 'no') continue;
-    // A network rule naming the destination's host name matches it when the client resolves the
-    // name as the firewall does (DNS proxy, used by the client); on Basic no FQDN matches.
-    const named = name !== null && namesName(rule, name);
-    if (named) noteFqdnRule(rule, context);
-    const active = rule.destinationFqdns.length > 0 && fqdnsActive(context);
-    const byName = named && active && fqdnUncertainty(context) === null;
-    const dst = byName ? 'yes' : destinationMatchesAddress(dest, destination);
-    // Otherwise an FQDN rule matches the addresses the firewall resolves its names to, whatever name
-    // the client used: "FQDN filtering in network rules" cannot "discern between two FQDNs that are
-    // resolved to the same IP address" [FWFQDNNET]. So it may match this address (a bare IP, another
-    // name at that address, or this name resolved differently): it decides nothing certain.
-    const maybeByName = active && !byName;
-    if (dst === 'no' && !maybeByName) continue;
-    if (src === 'partial' && dst === 'yes') {
+    const byFqdn = fqdnMatch(rule, name, context);
+    const dst = byFqdn === 'yes' ? 'yes' : destinationMatchesAddress(dest, destination);
+    if (dst === 'no' && byFqdn === 'no') continue;
+    // For part of the source, a rule that matches (or only may match, by its FQDNs) decides
+    // nothing unless the outcome for the rest disagrees with it (agreeing).
+    if (src === 'partial' && (dst === 'yes' || dst === 'no')) {
       partial.push(rule);
       continue;
     }
@@ -1110,7 +1151,7 @@ function evaluateInternet(
 ): FirewallDecision {
   const internet = new InternetState(context.serviceTags !== undefined, universe);
   const names: NameAllows = { rules: [], fqdns: [] };
-  // The first FQDN allow whose names the client may resolve otherwise than the firewall (see fqdnUncertainty).
+  // Without DNS proxy, the first FQDN allow: the rule may not work at all (see below).
   let uncertainAllow: NetworkRule | null = null;
   for (const rule of network) {
     if (internet.remaining.isEmpty()) break;
@@ -1154,12 +1195,16 @@ function evaluateInternet(
     }
     if (hasFqdns) noteFqdnRule(rule, context);
     if (fqdnAllow) allowNames(names, rule, rule.destinationFqdns);
-    if (fqdnAllow && fqdnUncertainty(context) !== null) uncertainAllow ??= rule;
+    if (fqdnAllow && context.fqdnMode === 'no-proxy') uncertainAllow ??= rule;
     if (fqdnDeny) internet.denyNames(rule.destinationFqdns);
   }
   const decision = internet.remaining.isEmpty() ? internet.decision(names) : applicationForInternet(application, context, traffic, source, names, internet);
-  // "Only these names" is not known to hold when the client may resolve a name to addresses the
-  // firewall's rule does not hold [FWDNS]: whether traffic to them gets through is not known.
+  // Without DNS proxy "only these names" is not known to hold: "You must enable DNS Proxy to use
+  // FQDNs in your network rules" [FWFQDNNET], and the firewall and the client may resolve a name
+  // differently [FWDNS]. With the proxy on, the firewall lets through only the addresses it
+  // resolves the names to, whatever the client resolves: the restriction holds (a client with
+  // another answer is denied, never let through elsewhere), and the note (noteFqdnRule) says its
+  // connections may not match. Client DNS matters for a what-if on the name, not for this question.
   if (uncertainAllow && decision.kind === 'allow-partial' && decision.rules.includes(uncertainAllow)) {
     const why = fqdnUncertainty(context) ?? '';
     return {

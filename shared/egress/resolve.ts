@@ -508,11 +508,13 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
   const plan = planDestination(options, tags);
   const port = plan.kind === 'not-evaluated' ? options.destinationPort ?? 443 : plan.info.port;
   const protocol = plan.kind === 'not-evaluated' ? options.protocol ?? 'Tcp' : plan.info.protocol;
+  // A URL's scheme states the application protocol (application rules on other ports read it).
+  const applicationProtocol = plan.kind === 'not-evaluated' ? undefined : plan.spec.applicationProtocol;
   const contexts = new Map<string, EngineContext>();
   const contextFor = (key: string, destination: EgressDestination): EngineContext => {
     let found = contexts.get(key);
     if (!found) {
-      const traffic: TrafficSpec = { destination, port, protocol };
+      const traffic: TrafficSpec = { destination, port, protocol, ...(applicationProtocol ? { applicationProtocol } : {}) };
       const flow: Flow = { destination: describeDestination(destination), protocol, port };
       found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined, recordSteps });
       contexts.set(key, found);

@@ -70,6 +70,13 @@ interface Finding {
 }
 
 const key = (source: Pick<PathSource, 'type' | 'id'>): string => `${source.type}|${source.id}`;
+
+/**
+ * What a destination's resolve depends on: its label, and the application protocol a URL states
+ * (`https://git.example:22` is HTTPS on TCP 22, `git.example:22` only TCP 22: application rules
+ * may answer them differently), so the two never share a resolve.
+ */
+const destinationKey = (spec: DestinationSpec): string => (spec.applicationProtocol ? `${spec.label}|${spec.applicationProtocol}` : spec.label);
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function checkSource(source: PathSource): CheckSource {
@@ -273,11 +280,11 @@ class Evaluation {
 
   /** One resolve per distinct destination, shared across controls. */
   private destination(spec: DestinationSpec): ReadonlyMap<string, EgressPath> {
-    let byKey = this.destinationCache.get(spec.label);
+    let byKey = this.destinationCache.get(destinationKey(spec));
     if (!byKey) {
       const result = resolveEgress(this.input, { destination: spec.text, resolve: this.options.resolve, estateFindings: false });
       byKey = new Map(result.paths.map((p) => [key(p.source), p]));
-      this.destinationCache.set(spec.label, byKey);
+      this.destinationCache.set(destinationKey(spec), byKey);
     }
     return byKey;
   }
@@ -337,10 +344,10 @@ class Evaluation {
 
   /** {@link ownNics} of a destination's resolve, once per destination however many controls name it. */
   private ownNicsTo(spec: DestinationSpec): readonly EgressPath[] {
-    let found = this.ownNicCache.get(spec.label);
+    let found = this.ownNicCache.get(destinationKey(spec));
     if (!found) {
       found = this.ownNics(this.destination(spec).values());
-      this.ownNicCache.set(spec.label, found);
+      this.ownNicCache.set(destinationKey(spec), found);
     }
     return found;
   }

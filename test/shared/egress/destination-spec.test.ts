@@ -38,7 +38,10 @@ describe('destinations as users write them', () => {
   it('reads URLs: host, scheme port or explicit port; path and query are ignored', () => {
     expect(spec('https://api.stripe.com/v1/charges?x=1')).toMatchObject({ target: { kind: 'fqdn', name: 'api.stripe.com' }, port: 443, protocol: 'Tcp' });
     expect(spec('http://repo.example.org/debian')).toMatchObject({ port: 80 });
-    expect(spec('https://registry.npmjs.org:8443/')).toMatchObject({ port: 8443 });
+    expect(spec('https://registry.npmjs.org:8443/')).toMatchObject({ port: 8443, applicationProtocol: 'Https' });
+    // The scheme is the application protocol (application rules read it); a host and port state none.
+    expect(spec('http://legacy.example:8080/')).toMatchObject({ port: 8080, applicationProtocol: 'Http' });
+    expect(spec('registry.npmjs.org:8443').applicationProtocol).toBeUndefined();
     expect(spec('https://20.1.2.3/health')).toMatchObject({ target: { kind: 'address' }, port: 443 });
     expect(error('ftp://files.example.org/x')).toContain('unknown URL scheme "ftp"');
   });

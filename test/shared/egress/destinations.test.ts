@@ -87,6 +87,22 @@ describe('destination kinds through the firewall', () => {
     expect(explainPath(other).at(-1)?.explanation).toContain('cannot tell apart names that resolve to one address');
   });
 
+  // A URL states its application protocol: https://partner.example:8443 is HTTPS (TLS with SNI
+  // partner.example) on TCP 8443, exactly what `Https:8443 partner.example` matches [FWRULES]
+  // https://learn.microsoft.com/azure/firewall/rule-processing. 0c96c2a answered `unknown` (the
+  // scheme was dropped before the firewall, which then could not tell the protocol); it was
+  // `internet` before it (from the review of 0c96c2a).
+  it('a URL what-if that states its scheme is decided by an application rule on that protocol and port', () => {
+    const https = hubAndSpoke([applicationRule('partner', ['partner.example'], { protocols: ['Https:8443'] })]);
+    expect(pathOf(resolve(https.b.build(), { destination: 'https://partner.example:8443/api' }), https.app).verdict).toBe('internet');
+    const http = hubAndSpoke([applicationRule('legacy', ['legacy.example'], { protocols: ['Http:8080'] })]);
+    expect(pathOf(resolve(http.b.build(), { destination: 'http://legacy.example:8080/' }), http.app).verdict).toBe('internet');
+    // A scheme the rule does not name on that port: whether Azure matches it is not documented.
+    const stated = pathOf(resolve(http.b.build(), { destination: 'https://legacy.example:8080/' }), http.app);
+    expect(stated.verdict).toBe('unknown');
+    expect(explainPath(stated).at(-1)?.explanation).toContain('application protocol Http on TCP 8080 (the URL states Https)');
+  });
+
   it('a CIDR inside an allowed network range is allowed; one that straddles it is not a single answer', () => {
     const { b, app } = hubAndSpoke([networkRule('partner', { destinationAddresses: ['40.1.0.0/16'] })]);
     const model = b.build();

@@ -19,7 +19,7 @@ import { buildModelIndex } from '../../../shared/model/model-index';
 import type { FirewallRule } from '../../../shared/model/topology';
 import { applicationRule, networkRule } from '../../support/model-builder';
 import { computeReach } from '../../../shared/egress/reach';
-import { hubSpokeFirewall, pathOf, resolve } from './support';
+import { hubSpokeFirewall, pathOf, resolve, withFirewallDns } from './support';
 
 const NET = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-hub/providers/Microsoft.Network';
 const POLICY_ID = `${NET}/firewallPolicies/fwp-hub`;
@@ -224,6 +224,27 @@ describe('application rules on a port that is not their protocol\'s own', () => 
     expect(decide(set, toName('other.contoso.com', 22))).toEqual({ kind: 'default-deny' });
   });
 
+  // The admin declared HTTPS on TCP 8443 (HTTP on 8080): a bare `host:8443` is read as that
+  // protocol, as TCP 443 is read as HTTPS. Unknown stays for a port that is another protocol's own:
+  // an application protocol's (Http:443, Https:80) or a well-known one (22 SSH, 3389 RDP, 25 SMTP,
+  // 1433 MSSQL ...), where the flow most likely speaks that protocol, which no application rule
+  // matches [FWRULES]. A URL's scheme (applicationProtocol) states the protocol outright.
+  it('an `Https:8443` / `Http:8080` rule decides a bare flow on its port; another protocol\'s port stays open', () => {
+    const partner = rules([applicationRule('partner', ['partner.example'], { protocols: ['Https:8443'] })]);
+    expect(decide(partner, toName('partner.example', 8443))).toMatchObject({ kind: 'allow', rule: { name: 'partner' } });
+    expect(decide(partner, { ...INTERNET, port: 8443 })).toMatchObject({ kind: 'allow-partial', fqdns: ['partner.example'] });
+    const legacy = rules([applicationRule('legacy', ['legacy.example'], { protocols: ['Http:8080'] })]);
+    expect(decide(legacy, toName('legacy.example', 8080))).toMatchObject({ kind: 'allow', rule: { name: 'legacy' } });
+    for (const [protocols, port] of [[['Http:443'], 443], [['Https:80'], 80], [['Https:3389'], 3389], [['Https:25'], 25], [['Https:1433'], 1433], [['Mssql:11000'], 11000]] as const) {
+      const set = rules([applicationRule('odd', ['odd.example'], { protocols })]);
+      expect(decide(set, toName('odd.example', port))).toMatchObject({ kind: 'unknown', rule: { name: 'odd' } });
+    }
+    // Stated by a URL: `https://git.contoso.com:22` is HTTPS on TCP 22, which `Https:22` matches.
+    const git = rules([applicationRule('git-by-name', ['git.contoso.com'], { protocols: ['Https:22'] })]);
+    expect(decide(git, { ...toName('git.contoso.com', 22), applicationProtocol: 'Https' })).toMatchObject({ kind: 'allow', rule: { name: 'git-by-name' } });
+    expect(decide(partner, { ...toName('partner.example', 8443), applicationProtocol: 'Http' }).kind).toBe('unknown');
+  });
+
   it('`Https:443` (and a rule with no protocols) on TCP 443 keeps its answers', () => {
     for (const protocols of [['Https:443'], []]) {
       const set = rules([applicationRule('web', ['www.contoso.com'], { protocols })]);
@@ -359,6 +380,26 @@ describe('rules whose source covers part of the source subnet', () => {
     // A VM inside the denied half is denied; one outside it is allowed.
     expect(decide(set, toIp('20.1.2.3'), from('10.1.1.5/32'))).toMatchObject({ kind: 'deny', rule: { name: 'deny-half' } });
     expect(decide(set, toIp('20.1.2.3'), from('10.1.1.200/32'))).toMatchObject({ kind: 'allow', rule: { name: 'allow-all' } });
+  });
+
+  // An FQDN network Allow for another name (time.windows.com) may match any name's address
+  // [FWFQDNNET]; for one VM (10.1.1.4) of subnet 10.1.1.0/24 it decided the subnet's answer for
+  // api.stripe.com (`unknown`) before the check that drops a maybe agreeing with the outcome, though
+  // the application rule allows api.stripe.com for every source (from the review of 0c96c2a; it was
+  // `internet` before 0c96c2a). The maybe decides only if its action disagrees.
+  it('a partial-source FQDN network allow for another name does not make a name every rule allows unknown', () => {
+    const ntp = networkRule('vm-ntp', { sourceAddresses: ['10.1.1.4'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['443'] });
+    const { b, app } = hubSpokeFirewall([ntp, applicationRule('stripe', ['api.stripe.com'])]);
+    const model = withFirewallDns(b.build());
+    expect(pathOf(resolve(model, { destination: 'api.stripe.com' }), app).verdict).toBe('internet');
+    expect(pathOf(resolve(model, { destination: 'api.stripe.com', resolve: { 'api.stripe.com': '203.0.113.9' } }), app).verdict).toBe('internet');
+    // Where the outcome disagrees (nothing else allows the name), the VM's rule may still decide it: unknown.
+    const alone = rules([ntp]);
+    expect(decide(alone, toName('api.stripe.com')).kind).toBe('unknown');
+    expect(decide(alone, toResolvedName('api.stripe.com', '203.0.113.9')).kind).toBe('unknown');
+    // A partial-source FQDN Deny before an allow for everyone: the VM may be denied.
+    const deny = networkRule('vm-deny', { action: 'Deny', sourceAddresses: ['10.1.1.4'], destinationAddresses: [], destinationFqdns: ['time.windows.com'], destinationPorts: ['443'] });
+    expect(decide(rules([deny, applicationRule('stripe', ['api.stripe.com'])]), toResolvedName('api.stripe.com', '203.0.113.9')).kind).toBe('unknown');
   });
 
   it('a rule on part of the source that agrees with the rest decides nothing new', () => {

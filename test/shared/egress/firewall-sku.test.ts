@@ -157,12 +157,16 @@ describe('FQDN network rules and DNS proxy', () => {
   // proxy on but the spoke on Azure-provided DNS (or other servers), its clients do not ask the
   // firewall, and the mismatch [FWDNS] describes applies in full (it was a confident `internet` with
   // no caveat at all).
+  // The fact names whose servers they are (the VNet's, or the NIC's own), not the VNet by name: one
+  // decision is shared by every source whose servers are the same (the memo keys on the servers).
   it('DNS proxy on, but the spoke VNet does not use the firewall as DNS server: unknown, naming the VNet\'s DNS servers', () => {
     const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
     const azureDns = estate([api], { dnsProxyEnabled: true });
     const path = pathOf(resolve(azureDns.model, { destination: 'api.contoso.com' }), azureDns.app);
     expect(path.verdict).toBe('unknown');
-    expect(explainPath(path).at(-1)?.explanation).toContain(`the DNS servers of virtual network spoke (Azure-provided DNS) are not the firewall's private IP (${HUB_FIREWALL_IP})`);
+    expect(explainPath(path).at(-1)?.explanation).toContain(`the DNS servers of the source's virtual network (Azure-provided DNS) are not the firewall's private IP (${HUB_FIREWALL_IP})`);
+    // The caveat is also an info finding, with the fix (the VNet's DNS servers) [FWDNS].
+    expect(path.findings.find((f) => f.code === 'firewall-fqdn-network-rule')).toMatchObject({ severity: 'info', docs: 'https://learn.microsoft.com/azure/firewall/dns-settings' });
     const otherDns = estate([api], { dnsProxyEnabled: true, spokeDnsServers: ['10.0.2.4'] });
     expect(pathOf(resolve(otherDns.model, { destination: 'api.contoso.com' }), otherDns.app).verdict).toBe('unknown');
     // The firewall's private IP as the spoke's DNS server: the name resolves as the firewall resolves it.
@@ -170,18 +174,37 @@ describe('FQDN network rules and DNS proxy', () => {
     expect(pathOf(resolve(proxied.model, { destination: 'api.contoso.com' }), proxied.app).verdict).toBe('internet');
   });
 
-  // The default route: "only api.contoso.com" is what the rule intends, but without the client
-  // resolving through the firewall's proxy the names it lists are not known to get through [FWDNS].
-  it('default route: an FQDN network allow restricts the internet only when the client resolves through the proxy', () => {
+  // The default route. Without DNS proxy the rule may not work at all ("You must enable DNS Proxy
+  // to use FQDNs in your network rules" [FWFQDNNET]): unknown. With the proxy on (this test asserted
+  // `unknown` for that case too, until the review of 0c96c2a) the firewall lets through TCP 443 only
+  // to the addresses it resolves api.contoso.com to, whatever the client resolves [FWFQDNNET]: a
+  // client with another answer is denied, never let through elsewhere. So "internet, restricted to
+  // api.contoso.com" holds whether or not the spoke resolves through the proxy; when it does not,
+  // an info finding says its connections may not match. Client DNS matters for a what-if on the
+  // name (above), not for "where can internet-bound traffic go".
+  it('default route: an FQDN network allow restricts the internet when DNS proxy is on, whatever the client\'s DNS servers', () => {
     const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
-    for (const settings of [{}, { dnsProxyEnabled: true }] as const) {
-      const { model, app } = estate([api], settings);
-      expect(pathOf(resolve(model), app).verdict).toBe('unknown');
+    const { model, app } = estate([api]);
+    expect(pathOf(resolve(model), app).verdict).toBe('unknown');
+    for (const spokeDnsServers of [undefined, [HUB_FIREWALL_IP]]) {
+      const proxied = estate([api], { dnsProxyEnabled: true, ...(spokeDnsServers ? { spokeDnsServers } : {}) });
+      const path = pathOf(resolve(proxied.model), proxied.app);
+      expect(path.verdict).toBe('internet');
+      expect(explainPath(path).at(-1)?.explanation).toContain('api.contoso.com');
+      expect(codes(path.findings).includes('firewall-fqdn-network-rule')).toBe(spokeDnsServers === undefined);
     }
-    const proxied = estate([api], { dnsProxyEnabled: true, spokeDnsServers: [HUB_FIREWALL_IP] });
-    const path = pathOf(resolve(proxied.model), proxied.app);
+  });
+
+  // As hubSpokeFirewall builds it (the spoke on Azure-provided DNS), with DNS proxy on: the answer
+  // names api.contoso.com (from the review of 0c96c2a, which answered `unknown`).
+  it('default route: DNS proxy on, client on Azure DNS: an FQDN network allow still restricts the internet to its names', () => {
+    const api = networkRule('api', { destinationAddresses: [], destinationFqdns: ['api.contoso.com'] });
+    const { b, app } = hubSpokeFirewall([api]);
+    const built = b.build();
+    const model = { ...built, firewallPolicies: built.firewallPolicies.map((p) => ({ ...p, dnsProxyEnabled: true })) };
+    const path = pathOf(resolve(model), app);
     expect(path.verdict).toBe('internet');
-    expect(JSON.stringify(path.steps.at(-1))).toContain('api.contoso.com');
+    expect(explainPath(path).at(-1)?.explanation).toContain('api.contoso.com');
   });
 
   it('a decision not made by an FQDN network rule carries no caveat', () => {

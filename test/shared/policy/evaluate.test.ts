@@ -379,6 +379,15 @@ describe('mayReach: what reach lists beyond the default route\'s flow and rule f
     expect(c.violations.map((v) => [v.subject, v.reason])).toEqual([['198.51.100.0/24', 'can reach 198.51.100.0/24 TCP 443 (rule fw-policy/net/to-partners), which is not in mayReach']]);
   });
 
+  // `https://git.contoso.com:22` states HTTPS, which `Https:22` matches; `git.contoso.com:22` is only
+  // TCP 22 (SSH, most likely): one label (git.contoso.com:22/tcp), two answers. Sharing one resolve
+  // per label gave the bare port the URL's confident answer.
+  it('a URL and a bare host:port with one label are resolved apart (the URL states the application protocol)', () => {
+    const { b } = hubSpokeFirewall([applicationRule('git', ['git.contoso.com'], { protocols: ['Https:22'] })]);
+    const c = one('    scope: { subnets: [app] }\n    mustReach: ["https://git.contoso.com:22", "git.contoso.com:22"]\n', modelInput(b.build()));
+    expect(c.violations.map((v) => v.reason)).toEqual(['could not be proven: whether it reaches git.contoso.com:22/tcp is unknown (Unknown: Firewall fw rule app/git)']);
+  });
+
   it('a Premium application rule with targetUrls: the engine\'s unknown for the host is "may reach", not a silent pass', () => {
     // destinations.md §5.1/§5.3: application rules match "targetFqdns | fqdnTags | webCategories | targetUrls".
     const { b } = hubSpokeFirewall([applicationRule('paste', [], { targetUrls: ['www.pastebin.example/upload'] })], { skuTier: 'Premium' });
