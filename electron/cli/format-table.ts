@@ -9,7 +9,7 @@ import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } fro
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
-import { reachDestinationText, reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
+import { nothingListedText, reachDestinationText, reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
 // The same words as the evidence PDF for an unknown path and an open path's exceptions.
 import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
 
@@ -283,7 +283,9 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
     const except = s.allowed.find((e) => e.kind === 'any' && e.except !== undefined)?.except ?? [];
     // The ports it is open on: TCP 443 when the default route gets out, else those of the rules that open it (NTP: UDP 123).
     const verdict = s.unrestricted ? `UNRESTRICTED: ${ANY_PUBLIC_DESTINATION}${except.length > 0 ? ` except ${except.join(', ')}` : ''} (${unrestrictedOn(s) ?? 'TCP 443'})`
-      : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)' : `restricted (default route: ${s.defaultRoute})`;
+      : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)'
+        // A forced tunnel is not a restriction: what the on-premises network lets out is not in the input.
+        : s.defaultRoute === 'on-premises' ? 'FORCED TUNNEL: beyond Azure not known (default route: on-premises)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     for (const e of s.allowed) {
       if (e.kind === 'any' && s.unrestricted) {
@@ -293,7 +295,7 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
       const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
       lines.push(safe(`  ${e.kind.padEnd(14)}  ${reachDestinationText(e, '*')}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
-    if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : '  (no public destination allowed)');
+    if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : `  (${nothingListedText(s.defaultRoute)})`);
     for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;

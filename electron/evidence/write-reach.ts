@@ -4,8 +4,8 @@
  * and the row order come from reach-facts.ts.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
-import { EXITS, type Verdict } from '../../shared/egress/types';
+import { nothingListedText, openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
+import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
 import {
@@ -86,28 +86,6 @@ export function allowedCountText(entries: readonly ReachEntry[]): string {
 }
 
 /**
- * What a source with no entry reaches, by how its default route ends. Only what the input shows:
- * a forced tunnel hands the traffic to the on-premises network, whose proxies and firewalls the
- * input does not hold, so "nothing is allowed" would be a claim the evidence cannot back.
- */
-export function noEntriesText(defaultRoute: Verdict): string {
-  const ends = `the default route (0.0.0.0/0, TCP 443) ends ${SHORT_VERDICT[defaultRoute]}`;
-  switch (defaultRoute) {
-    case 'on-premises':
-      return 'Not known beyond Azure: the default route (0.0.0.0/0, TCP 443) sends internet-bound traffic to the on-premises network (forced tunnel). What it reaches from there (through an on-premises proxy or firewall) is not in the input; no rule on the Azure side of this path allows a named public destination.';
-    case 'private':
-      return `No public destination is reached through Azure: ${ends} (delivered inside the private network, never to the internet), and no rule on this path allows a named public destination.`;
-    case 'dropped': case 'denied': case 'no-outbound':
-      return `No public destination is reached: ${ends}, and no rule on this path allows a named public destination.`;
-    case 'unknown':
-      return 'Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.';
-    case 'internet':
-      // Not expected (a default route that gets out is either open or lists what it allows): say what is known.
-      return `${ends[0]?.toUpperCase() ?? ''}${ends.slice(1)}, and reach lists no public destination for this source.`;
-  }
-}
-
-/**
  * "What this source can reach": unrestricted in one line, or the allowed destinations; then private reach.
  * `exceptions`: the names earlier deny rules keep out of the path (`exceptFqdns`), or null; an open
  * path with exceptions must not read "any public destination — no restriction".
@@ -150,7 +128,7 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   } else if (others.length === 0) {
     // Nothing listed: what that means depends on how the default route ends (a forced tunnel is not
     // "nothing allowed", an undecided route is not a restriction).
-    ed.paragraph(noEntriesText(reach.defaultRoute), { size: 8, x, gapAfter: 4 });
+    ed.paragraph(nothingListedText(reach.defaultRoute), { size: 8, x, gapAfter: 4 });
   } else if (reach.defaultRoute === 'unknown') {
     // An undecided default route is not a restriction: say what is not known, never "nothing is allowed".
     ed.paragraph(`Not known in full: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps); the rules on this path allow ${plural(others.length, 'public destination')}, each with its own verdict:`, { size: 8, x, gapAfter: 3 });

@@ -6,7 +6,7 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import { entriesBeyondSubnet, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
+import { entriesBeyondSubnet, nothingListedText, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
@@ -236,7 +236,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
           </div>
         ) : (
           <div className="reach-summary sub" data-testid="reach-restricted">
-            {groups.length > 0 ? 'Only what these rules allow:' : `Nothing public is allowed (default route: ${reach.defaultRoute}).`}
+            {groups.length > 0 ? 'Only what these rules allow:' : nothingListedText(reach.defaultRoute)}
           </div>
         )
       )}

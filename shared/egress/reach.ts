@@ -1073,3 +1073,31 @@ export function openingEntry(source: ReachSource): ReachEntry | null {
   const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
   return (source.defaultRoute === 'internet' ? open.find(holdsDefaultFlow) : undefined) ?? open[0] ?? null;
 }
+
+/** How a default route ends, as the sentence below says it. */
+const DEFAULT_ROUTE_ENDS: Readonly<Record<Verdict, string>> = {
+  'internet': 'Internet', 'private': 'Private', 'on-premises': 'On-premises', 'dropped': 'Dropped', 'denied': 'Denied', 'no-outbound': 'No outbound', 'unknown': 'Unknown',
+};
+
+/**
+ * What a source with no reach entry reaches, by how its default route ends (the app, the CLI and
+ * the evidence PDF say it alike). Only what the input shows:
+ * a forced tunnel hands the traffic to the on-premises network, whose proxies and firewalls the
+ * input does not hold, so "nothing is allowed" would be a claim the evidence cannot back.
+ */
+export function nothingListedText(defaultRoute: Verdict): string {
+  const ends = `the default route (0.0.0.0/0, TCP 443) ends ${DEFAULT_ROUTE_ENDS[defaultRoute]}`;
+  switch (defaultRoute) {
+    case 'on-premises':
+      return 'Not known beyond Azure: the default route (0.0.0.0/0, TCP 443) sends internet-bound traffic to the on-premises network (forced tunnel). What it reaches from there (through an on-premises proxy or firewall) is not in the input; no rule on the Azure side of this path allows a named public destination.';
+    case 'private':
+      return `No public destination is reached through Azure: ${ends} (delivered inside the private network, never to the internet), and no rule on this path allows a named public destination.`;
+    case 'dropped': case 'denied': case 'no-outbound':
+      return `No public destination is reached: ${ends}, and no rule on this path allows a named public destination.`;
+    case 'unknown':
+      return 'Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.';
+    case 'internet':
+      // Not expected (a default route that gets out is either open or lists what it allows): say what is known.
+      return `${ends[0]?.toUpperCase() ?? ''}${ends.slice(1)}, and reach lists no public destination for this source.`;
+  }
+}

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { writeEvidencePdf } from '../../electron/evidence';
 import { formatReach } from '../../electron/cli/format-table';
 import { resolveEgress } from '../../shared/egress/index';
-import { computeReach, unrestrictedOn } from '../../shared/egress/reach';
+import { computeReach, nothingListedText, unrestrictedOn } from '../../shared/egress/reach';
+import { demoSnapshot, pickDemo } from '../../electron/cli/estate';
 import { networkRule } from '../support/model-builder';
 import { snapshotOfModel } from '../support/jump-host';
 import { hubSpokeFirewall } from '../shared/egress/support';
@@ -47,5 +48,18 @@ describe('unrestricted on which ports', () => {
     const section = text.slice(text.lastIndexOf('app (subnet): '));
     expect(section).toContain('Any public destination (UDP 123) — no restriction on these ports.');
     expect(section).not.toContain('Any public destination (TCP 443)');
+  });
+});
+
+describe('a source with nothing listed, in the app, the CLI and the PDF alike', () => {
+  it('a forced tunnel is not "no public destination allowed": what the on-premises network lets out is not in the input', () => {
+    // manufacturer's snet-plant-floor-line1 sends 0.0.0.0/0 to the VPN gateway (forced tunnel):
+    // the CLI table used to print "restricted ... (no public destination allowed)".
+    const snapshot = demoSnapshot(pickDemo('manufacturer'), new Date(0));
+    const table = formatReach(computeReach(snapshot), { color: false }).split('\n');
+    const head = table.findIndex((l) => l.startsWith('snet-plant-floor-line1 (subnet)'));
+    expect(table[head]).toBe('snet-plant-floor-line1 (subnet)  FORCED TUNNEL: beyond Azure not known (default route: on-premises)');
+    expect(table[head + 1]).toBe(`  (${nothingListedText('on-premises')})`);
+    expect(nothingListedText('on-premises')).toMatch(/^Not known beyond Azure: .* is not in the input/);
   });
 });

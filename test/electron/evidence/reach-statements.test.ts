@@ -8,9 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { demoSnapshot, pickDemo } from '../../../electron/cli/estate';
 import { writeEvidencePdf } from '../../../electron/evidence';
-import { noEntriesText } from '../../../electron/evidence/write-reach';
 import { resolveEgress } from '../../../shared/egress/index';
-import { computeReach, reachPortsText, unrestrictedOn, type ReachSource } from '../../../shared/egress/reach';
+import { computeReach, nothingListedText, reachPortsText, unrestrictedOn, type ReachSource } from '../../../shared/egress/reach';
 import { VERDICTS } from '../../../shared/egress/types';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { EXPORTED_AT } from './fixture';
@@ -101,17 +100,17 @@ describe('an Unknown reach entry is not counted as allowed (bank demo, snet-card
 
 describe('a source with nothing listed: the words follow how its default route ends', () => {
   it('a forced tunnel is "not known beyond Azure", never "no public destination is allowed"', () => {
-    const text = noEntriesText('on-premises');
+    const text = nothingListedText('on-premises');
     expect(text).toContain('on-premises network (forced tunnel)');
     expect(text).toContain('is not in the input');
     expect(text).not.toMatch(/is allowed/);
   });
 
   it('no verdict reads "No public destination is allowed"; each says what the input shows', () => {
-    for (const verdict of Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]) expect(noEntriesText(verdict)).not.toContain('No public destination is allowed');
-    expect(noEntriesText('unknown')).toBe('Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.');
-    expect(noEntriesText('dropped')).toBe('No public destination is reached: the default route (0.0.0.0/0, TCP 443) ends Dropped, and no rule on this path allows a named public destination.');
-    expect(noEntriesText('private')).toContain('never to the internet');
+    for (const verdict of Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]) expect(nothingListedText(verdict)).not.toContain('No public destination is allowed');
+    expect(nothingListedText('unknown')).toBe('Not known: the default route (0.0.0.0/0, TCP 443) could not be decided (see the gaps), so what this source can reach is not known.');
+    expect(nothingListedText('dropped')).toBe('No public destination is reached: the default route (0.0.0.0/0, TCP 443) ends Dropped, and no rule on this path allows a named public destination.');
+    expect(nothingListedText('private')).toContain('never to the internet');
   });
 
   it('manufacturer demo: snet-plant-floor-line1 (on-premises, nothing listed) says what leaves Azure and that the rest is not in the input', async () => {
@@ -119,16 +118,16 @@ describe('a source with nothing listed: the words follow how its default route e
     const line1 = sourceOf(computeReach(manufacturer, {}).sources, 'snet-plant-floor-line1');
     expect([line1.defaultRoute, line1.allowed.length]).toEqual(['on-premises', 0]);
     const block = reachBlock(await layoutOf('manufacturer', manufacturer), 'snet-plant-floor-line1');
-    expect(block).toContain(noEntriesText('on-premises'));
+    expect(block).toContain(nothingListedText('on-premises'));
     expect(block).not.toContain('No public destination is allowed');
   });
 
   it('training demo: a dropped, a denied and a no-outbound subnet say "is reached", with their verdict', async () => {
     const training = demoSnapshot(pickDemo('training'), EXPORTED_AT);
     const layout = await layoutOf('training', training);
-    expect(reachBlock(layout, 'snet-08-udr-none')).toContain(noEntriesText('dropped'));
-    expect(reachBlock(layout, 'snet-17-nsg-deny-internet')).toContain(noEntriesText('denied'));
-    expect(reachBlock(layout, 'snet-02-private-no-method')).toContain(noEntriesText('no-outbound'));
-    expect(reachBlock(layout, 'snet-14-vpn-forced-tunnel')).toContain(noEntriesText('on-premises'));
+    expect(reachBlock(layout, 'snet-08-udr-none')).toContain(nothingListedText('dropped'));
+    expect(reachBlock(layout, 'snet-17-nsg-deny-internet')).toContain(nothingListedText('denied'));
+    expect(reachBlock(layout, 'snet-02-private-no-method')).toContain(nothingListedText('no-outbound'));
+    expect(reachBlock(layout, 'snet-14-vpn-forced-tunnel')).toContain(nothingListedText('on-premises'));
   }, 60_000);
 });
