@@ -229,7 +229,11 @@ function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyM
     // hold any address, so the rule may let anything out: never dropped as if it allowed nothing.
     const fromGroups = rule.destinationIpGroupIds.flatMap((id): Candidate[] => {
       const group = ipGroups.get(id);
-      if (!group) return [{ ...base, kind: 'any', value: '*', rule: `${label} (IP group ${nameFromResourceId(id)} is not in the input)`, answer: { kind: 'unknown' } }];
+      // A group listed without its addresses (a stub) is as unknown as a missing one, never empty.
+      if (!group || group.ipAddressesCaptured === false) {
+        const why = group ? 'is in the input without its addresses' : 'is not in the input';
+        return [{ ...base, kind: 'any', value: '*', rule: `${label} (IP group ${nameFromResourceId(id)} ${why})`, answer: { kind: 'unknown' } }];
+      }
       return ipGroupCidrs(group).map((cidr): Candidate => ({ ...base, kind: 'cidr', value: cidr }));
     });
     return [...fromAddresses, ...fromGroups, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];

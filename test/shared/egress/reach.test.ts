@@ -82,6 +82,12 @@ describe('reach: firewall rules', () => {
       ['cidr', '192.0.2.10/31', ['443'], ['TCP'], 'internet', 'fw-policy/net/to-partners'],
       ['cidr', '192.0.2.12/31', ['443'], ['TCP'], 'internet', 'fw-policy/net/to-partners'],
     ]);
+    // A group listed without its addresses (a stub: id, name, type) is as unknown, never empty.
+    const model = b.build();
+    const stub = input({ ...model, ipGroups: model.ipGroups.map((g) => ({ ...g, ipAddresses: [], ipAddressesCaptured: false })) });
+    expect(entries(reachOf(stub))).toEqual([
+      ['any', '*', ['443'], ['TCP'], 'unknown', 'fw-policy/net/to-partners (IP group ipg-partners is in the input without its addresses)'],
+    ]);
     const gone = hubSpokeFirewall([networkRule('to-partners', { destinationAddresses: [], destinationIpGroupIds: [networkId('ipgroups', 'ipg-gone')] })]);
     expect(entries(reachOf(input(gone.b.build())))).toEqual([
       ['any', '*', ['443'], ['TCP'], 'unknown', 'fw-policy/net/to-partners (IP group ipg-gone is not in the input)'],
