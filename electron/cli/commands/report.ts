@@ -3,11 +3,13 @@
  * app and `resolve` show. `--timestamp` pins the export time (and a demo's capture time), so the
  * same inputs give a byte-identical PDF.
  */
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
-import type { Snapshot } from '../../../shared/model/snapshot';
+import type { Snapshot, SnapshotInputFile } from '../../../shared/model/snapshot';
 import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
 import { estimateCost } from '../../../shared/cost/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
@@ -93,6 +95,26 @@ function osUser(env: CliIo['env']): string {
   }
 }
 
+/**
+ * The files a report read, when its snapshot records no inputs of its own (a snapshot file read as
+ * is, or one pulled live and saved): name as given, size and SHA-256 of the bytes (what `sha256sum`
+ * prints), so the cover identifies the file the evidence came from. Directories are left out: an
+ * export read from a directory records its files itself.
+ */
+async function filesRead(snapshot: Snapshot, paths: readonly string[], cwd: string): Promise<readonly SnapshotInputFile[]> {
+  if ((snapshot.metadata.inputs?.length ?? 0) > 0) return [];
+  const out: SnapshotInputFile[] = [];
+  for (const name of paths) {
+    const path = isAbsolute(name) ? name : resolvePath(cwd, name);
+    const info = await stat(path);
+    if (!info.isFile()) continue;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    out.push({ name, size: info.size, sha256: hash.digest('hex') });
+  }
+  return out;
+}
+
 async function loadSnapshot(inputs: readonly string[], demo: string | true | undefined, exportedAt: Date, io: CliIo, serviceTagsPath: string | undefined): Promise<Snapshot> {
   // A demo's or converted ARM export's capture time is "now"; use the export time so a pinned
   // --timestamp pins the whole PDF.
@@ -157,8 +179,10 @@ export const reportCommand: CliCommand = {
     const cost = traffic === null ? null : estimateCost(snapshot, destination === null ? result : resolveEgress(snapshot), { traffic });
     // pdfkit is loaded only when a report is written, so other commands start fast.
     const { writeEvidencePdf } = await import('../../evidence/index');
+    const readFiles = parsed.options.demo === undefined ? await filesRead(snapshot, parsed.positionals, io.cwd) : [];
     const pdf = await writeEvidencePdf({
       snapshot, result, selection, exportedBy, exportedAt, resolve,
+      ...(readFiles.length === 0 ? {} : { readFiles }),
       ...(destinations === undefined ? {} : { destinations }),
       // The export time as `now`: a pinned --timestamp pins which exceptions have expired.
       ...(policy === undefined ? {} : { check: checkPolicy(snapshot, policy, { now: exportedAt, destination, resolve }) }),

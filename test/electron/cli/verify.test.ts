@@ -133,3 +133,17 @@ describe('report --sign', () => {
     expect((await cli('verify', 'evidence.pdf', '--public-key', 'key.pub.pem')).code).toBe(1);
   }, 60_000);
 });
+
+describe('report of a snapshot file read as is', () => {
+  it('the cover names the file read with the SHA-256 of its bytes, as sha256sum prints it', async () => {
+    // A saved snapshot records no input files of its own: the cover used to say "none recorded",
+    // so nothing in the PDF identified the file the evidence was built from.
+    expect((await cli('snapshot', '--demo', 'bank', '--out', 'bank.snapshot.json')).code).toBe(0);
+    expect((await cli('report', 'bank.snapshot.json', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'from-file.pdf')).code).toBe(0);
+    const sha = execFileSync('sha256sum', [join(dir, 'bank.snapshot.json')], { encoding: 'utf8' }).split(' ')[0] ?? '';
+    const text = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '2', join(dir, 'from-file.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(text).toContain('bank.snapshot.json');
+    expect(text).toContain(sha);
+  }, 60_000);
+});
