@@ -3,8 +3,7 @@
  * Node shape and colour say the kind; the border says the verdict of a source.
  */
 import type { Css, NodeSingular, StylesheetJson } from 'cytoscape';
-import { KIND_PALETTE } from '../../shared/graph/palette';
-import type { ExitMethod, Verdict } from '../../shared/egress/types';
+import { KIND_PALETTE, sourceEncodingKey, type SourceEncodingKey } from '../../shared/graph/palette';
 import type { GraphNodeKind } from '../../shared/graph/types';
 
 export type Theme = 'light' | 'dark';
@@ -71,9 +70,8 @@ export const MIN_LABEL_PX = 11;
 export const TRAFFIC_BADGE_FONT_SIZE = NODE_FONT_SIZE;
 export const READABLE_ZOOM = MIN_LABEL_PX / Math.min(NODE_FONT_SIZE, EDGE_FONT_SIZE);
 
-/** How a source node says its verdict and whether its traffic is inspected. */
-export type SourceEncodingKey =
-  | 'inspected' | 'direct' | 'default-outbound' | 'on-premises' | 'private' | 'no-outbound' | 'blocked' | 'unknown';
+/** How a source node says its verdict and whether its traffic is inspected (one rule for the app and the exports). */
+export type { SourceEncodingKey };
 
 export interface SourceEncoding {
   /** Leads the node's label. Glyphs DejaVu Sans and Segoe UI Symbol both carry (no emoji font needed). */
@@ -97,23 +95,8 @@ export const SOURCE_ENCODINGS: Readonly<Record<SourceEncodingKey, SourceEncoding
   'unknown': { glyph: '?', border: 'dotted', tone: 'warn', text: 'Unknown: a fact is missing (see the explanation)' },
 };
 
-/** The encoding of a source with a path of its own. */
-export function sourceEncoding(verdict: Verdict, exit: ExitMethod | null, inspected: boolean): SourceEncodingKey {
-  switch (verdict) {
-    case 'internet':
-      if (exit === 'default-outbound') return 'default-outbound';
-      return inspected ? 'inspected' : 'direct';
-    case 'on-premises': return 'on-premises';
-    case 'private': return 'private';
-    case 'no-outbound': return 'no-outbound';
-    case 'dropped': case 'denied': return 'blocked';
-    case 'unknown': return 'unknown';
-    default: {
-      const never: never = verdict;
-      return never;
-    }
-  }
-}
+/** The encoding of a source with a path of its own (shared with the diagram exports). */
+export const sourceEncoding = sourceEncodingKey;
 
 /** The verdict colours, for the legend's swatches. */
 export function verdictColors(theme: Theme): Palette['verdict'] {
