@@ -10,6 +10,7 @@ import { toResourceId, type ResourceId } from '../../shared/model/ids';
 import type { CapturedEffectiveRoutes, EffectiveRoute, NetworkModel } from '../../shared/model/topology';
 import { createLimiter, type Limiter } from './limiter';
 import { codeOf, gapFromError, isCancellation } from './errors';
+import { DEFAULT_MAX_RETRY_AFTER_MS } from './policies';
 import type { PullRuntime } from './runtime';
 import { field, refId, type Item } from './topology';
 
@@ -85,11 +86,14 @@ export interface SamplerOptions {
   readonly concurrency: number;
   /** NICs tried per signature before giving up (stopped VMs). */
   readonly attemptsPerSignature: number;
+  /** Clock ms between two status polls of one LRO (waited on the pull's clock, cancellable). */
   readonly pollIntervalMs: number;
   /** Status polls one LRO may take before it is given up (a `timeout` gap for that NIC). Default 40. */
   readonly maxPolls?: number;
   /** Clock ms one LRO may take before it is given up. Default 300,000. */
   readonly maxLroMs?: number;
+  /** The longest wait (clock ms) between two polls, whatever else asks for more (PullBudgets.maxRetryAfterMs). */
+  readonly maxRetryAfterMs?: number;
   /** Subscriptions whose NICs are not asked (Disabled: POST actions are refused there; the pull has its gap). */
   readonly excludedSubscriptions?: ReadonlySet<string>;
   readonly onChange: () => void;
@@ -218,48 +222,69 @@ export class EffectiveRouteSampler {
   }
 
   /**
-   * One POST LRO, polled by the SDK. An operation that answers 202 for ever would be polled for ever
-   * (each poll answers at once, so the per-request timeout never fires): it is given up after
-   * `maxPolls` polls or `maxLroMs` of clock time, and recorded as a `timeout` gap for that NIC
-   * (README "Live pull": timeouts are gaps; the standard: no hangs). Then the next NIC of the
-   * signature is tried.
+   * One POST LRO, its status polls driven here rather than by `pollUntilDone`. core-lro takes the
+   * `Retry-After` of every 202 poll answer as its next wait, uncapped, and waits it on a real-time
+   * timer that only a `pollUntilDone({ abortSignal })` signal can end (core-lro poller.js: setDelay
+   * → delay(currentPollIntervalInMs)); one answer saying "Retry-After: 3600" would hold the pull for
+   * an hour whatever the budgets say. So each wait here is `clock.sleep(min(pollIntervalMs, the
+   * budget left, maxRetryAfterMs), stop)` on the injected clock, ended by the pull's cancellation,
+   * and the LRO is given up after `maxPolls` polls or `maxLroMs` of clock time as a `timeout` gap
+   * for that NIC at once (README "Live pull": timeouts are gaps; the standard: no hangs). The
+   * server's Retry-After is not honoured above pollIntervalMs (core-lro keeps it private); the ARM
+   * read bucket paces the polls like every other read. Then the next NIC of the signature is tried.
+   * [ARM async operations] https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations
    */
   private async read(nic: NicRef): Promise<boolean> {
     if (this.rt.signal?.aborted) return false;
-    const startedAt = this.rt.clock.now();
+    const clock = this.rt.clock;
+    const startedAt = clock.now();
     const maxPolls = this.options.maxPolls ?? 40;
     const maxLroMs = this.options.maxLroMs ?? 300_000;
-    // Our own stop, following the pull's cancellation; aborting it ends the SDK's polling.
+    const maxWaitMs = this.options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    // Our own stop, following the pull's cancellation; it ends a poll in flight and every wait.
     const stop = new AbortController();
     const outer = this.rt.signal;
     const onOuterAbort = (): void => stop.abort();
     outer?.addEventListener('abort', onOuterAbort, { once: true });
     let polls = 0;
-    const budget: { exceeded: LroBudgetError | null } = { exceeded: null };
+    const overBudget = (): LroBudgetError | null => {
+      const elapsedMs = clock.now() - startedAt;
+      return polls >= maxPolls || elapsedMs >= maxLroMs
+        ? new LroBudgetError(`The effective-route operation did not finish after ${polls} status poll(s) (${Math.round(elapsedMs / 1000)} s); gave up on it.`)
+        : null;
+    };
     try {
       const poller = this.rt.network(nic.subscriptionId).networkInterfaces.getEffectiveRouteTable(nic.resourceGroup, nic.name, {
         updateIntervalInMs: this.options.pollIntervalMs,
         abortSignal: stop.signal,
       });
-      poller.onProgress(() => {
-        polls += 1;
-        const elapsedMs = this.rt.clock.now() - startedAt;
-        if (budget.exceeded === null && (polls >= maxPolls || elapsedMs >= maxLroMs)) {
-          budget.exceeded = new LroBudgetError(`The effective-route operation did not finish after ${polls} status poll(s) (${Math.round(elapsedMs / 1000)} s); gave up on it.`);
-          stop.abort();
+      // The initial POST (rejects with its error, e.g. a stopped VM's NIC).
+      await poller.submitted();
+      while (!poller.isDone) {
+        const exceeded = overBudget();
+        if (exceeded !== null) throw exceeded;
+        // The first poll goes at once (as core-lro's own loop does); later ones wait on the clock.
+        if (polls > 0) {
+          const leftMs = maxLroMs - (clock.now() - startedAt);
+          await clock.sleep(Math.max(0, Math.min(this.options.pollIntervalMs, leftMs, maxWaitMs)), stop.signal);
+          const late = overBudget();
+          if (late !== null) throw late;
         }
-      });
-      const result = await poller;
+        await poller.poll({ abortSignal: stop.signal });
+        polls += 1;
+      }
+      // Done: no wait left; gives the result, or throws the operation's error.
+      const result = await poller.pollUntilDone({ abortSignal: stop.signal });
       this.captured.push(mapEffectiveRoutes(nic.id, result));
       this.rt.stats.effectiveRouteReads += 1;
-      this.rt.stats.effectiveRouteTimeMs += this.rt.clock.now() - startedAt;
+      this.rt.stats.effectiveRouteTimeMs += clock.now() - startedAt;
       return true;
     } catch (error) {
-      if (isCancellation(error, this.rt.signal) || outer?.aborted === true) return false;
-      if (budget.exceeded !== null) {
+      if (outer?.aborted === true || isCancellation(error, this.rt.signal)) return false;
+      if (error instanceof LroBudgetError) {
         this.rt.addGap({
           code: 'timeout', scope: nic.id,
-          message: `Reading effective routes timed out: ${budget.exceeded.message} Routes are computed from configuration where no other NIC of the route signature answered.`,
+          message: `Reading effective routes timed out: ${error.message} Routes are computed from configuration where no other NIC of the route signature answered.`,
         });
         return false;
       }
@@ -274,6 +299,7 @@ export class EffectiveRouteSampler {
       }
       return false;
     } finally {
+      stop.abort();
       outer?.removeEventListener('abort', onOuterAbort);
     }
   }

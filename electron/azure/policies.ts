@@ -80,22 +80,23 @@ export function isJsonBody(text: string): boolean {
   return first === '{' || first === '[';
 }
 
-export function malformedResponseError(method: string, url: string, status: number, contentType: string | undefined, what = 'Azure'): MalformedResponseError {
+/** `what`: the service that should have answered; `format`: what it answers in (Log Analytics: plain JSON). */
+export function malformedResponseError(method: string, url: string, status: number, contentType: string | undefined, what = 'Azure', format = 'ARM JSON'): MalformedResponseError {
   return new MalformedResponseError(
     `${what} answered ${method} ${safePath(url)} with HTTP ${status} but ${contentType ? `a ${contentType.split(';')[0] ?? contentType} body` : 'a body'} `
-    + 'that is not ARM JSON (a proxy, captive portal or sign-in page may have answered in its place); nothing of it was used.',
+    + `that is not ${format} (a proxy, captive portal or sign-in page may have answered in its place); nothing of it was used.`,
   );
 }
 
 /** Refuses 2xx answers whose non-empty body is not JSON (see MalformedResponseError). Runs after the retry layer. */
-export function jsonResponsePolicy(): PipelinePolicy {
+export function jsonResponsePolicy(what = 'Azure', format = 'ARM JSON'): PipelinePolicy {
   return {
     name: JSON_RESPONSE_POLICY_NAME,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
       const response = await next(request);
       const text = response.bodyAsText;
       if (response.status >= 200 && response.status < 300 && typeof text === 'string' && text.trim().length > 0 && !isJsonBody(text)) {
-        throw malformedResponseError(request.method, request.url, response.status, response.headers.get('content-type'));
+        throw malformedResponseError(request.method, request.url, response.status, response.headers.get('content-type'), what, format);
       }
       return response;
     },
@@ -222,28 +223,74 @@ export class TokenBucket {
   }
 }
 
-/** Paces Resource Graph queries by the `x-ms-user-quota-*` headers of earlier answers. */
+/**
+ * Paces Resource Graph queries by the `x-ms-user-quota-*` headers of earlier answers. A query that
+ * finds the current window spent is booked into the first later window with room, first come first
+ * served, and waits for that window: never all of them at the same reset. Releasing every waiter at
+ * one reset sent them together into a quota of 15 per 5 s, and most were answered 429 ([ARG
+ * throttling] guidance-for-throttled-requests: stagger queries, never burst, and use the
+ * `x-ms-user-quota-remaining` / `x-ms-user-quota-resets-after` headers to pace them).
+ */
 export class ResourceGraphQuota {
+  /** Queries left in the current window (the lower of the server's count and ours); null: not known yet. */
   private remaining: number | null = null;
   private resetAt = 0;
+  /** Queries per window, learned from the answers (the highest `remaining` seen, plus the query it answered). */
+  private limit = 0;
+  /** The window's length, learned from the answers (the longest `resets-after` seen). */
+  private windowMs = 0;
+  /** Queries booked into the windows after the current one: booked[0] is the next window. */
+  private readonly booked: number[] = [];
+  /**
+   * Queries sent and not answered yet. An answer's `remaining` may not count them (the server
+   * counts a query when it receives it), so they are taken off it: the estimate errs low, never high.
+   */
+  private outstanding = 0;
   /** `maxWaitMs`: a reset announced further away than this is waited at most this long (see PacingOptions.maxRetryAfterMs). */
   constructor(private readonly clock: Clock, private readonly maxWaitMs = 300_000) {}
 
-  /** ms to wait before the next query (reserves one query of the remaining quota). */
+  /** ms to wait before the next query (reserves one query of the remaining quota, or of a later window). */
   reserve(): number {
     const now = this.clock.now();
+    this.outstanding += 1;
     if (this.remaining === null) return 0;
-    if (now >= this.resetAt) {
-      this.remaining = null;
+    this.roll(now);
+    if (this.remaining === null) return 0;
+    if (this.remaining > 0) {
+      this.remaining -= 1;
       return 0;
     }
-    this.remaining -= 1;
-    if (this.remaining >= 0) return 0;
-    // Quota spent: wait for the window to reset (plus a small margin: the header has 1 s resolution).
-    return this.resetAt - now + 50;
+    // Quota spent: the first later window with room (FIFO: each caller books after those before it).
+    const perWindow = Math.max(1, this.limit);
+    let index = 0;
+    while ((this.booked[index] ?? 0) >= perWindow) index += 1;
+    this.booked[index] = (this.booked[index] ?? 0) + 1;
+    // Plus a small margin: the header has 1 s resolution.
+    return this.resetAt + index * this.windowMs - now + 50;
   }
 
+  /** Moves to the window `now` is in: its booked queries take its first slots. */
+  private roll(now: number): void {
+    while (this.remaining !== null && now >= this.resetAt) {
+      const bookedHere = this.booked.shift() ?? 0;
+      if (this.windowMs <= 0 || this.limit <= 0) {
+        this.remaining = null;
+        this.booked.length = 0;
+        return;
+      }
+      this.resetAt += this.windowMs;
+      this.remaining = Math.max(0, this.limit - bookedHere);
+    }
+  }
+
+  /** A reserved query that got no answer (a network error, a timeout, cancellation). */
+  release(): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+  }
+
+  /** The answer to a reserved query (every answer, with quota headers or not). */
   observe(headers: HttpHeaders): void {
+    this.release();
     const remaining = headers.get('x-ms-user-quota-remaining');
     const resets = headers.get('x-ms-user-quota-resets-after');
     if (remaining === undefined || resets === undefined) return;
@@ -251,10 +298,15 @@ export class ResourceGraphQuota {
     const parsed = parseTimeSpanMs(resets);
     if (!Number.isFinite(n) || parsed === null) return;
     const ms = Math.min(parsed, this.maxWaitMs);
-    const resetAt = this.clock.now() + ms;
+    const now = this.clock.now();
+    const resetAt = now + ms;
+    this.limit = Math.max(this.limit, n + 1);
+    this.windowMs = Math.max(this.windowMs, ms);
+    this.roll(now);
+    const left = Math.max(0, n - this.outstanding);
     // Answers of concurrent queries arrive out of order: within one window, the lowest count wins.
     const sameWindow = this.remaining !== null && Math.abs(resetAt - this.resetAt) < 1_500;
-    this.remaining = sameWindow && this.remaining !== null ? Math.min(this.remaining, n) : n;
+    this.remaining = sameWindow && this.remaining !== null ? Math.min(this.remaining, left) : left;
     this.resetAt = sameWindow ? Math.max(this.resetAt, resetAt) : resetAt;
   }
 }
@@ -305,8 +357,8 @@ export interface PacingOptions {
    */
   readonly maxRetryAfterMs?: number;
   /**
-   * Extra wait (clock ms) before each LRO poll. 0 in production, where the SDK's own
-   * `updateIntervalInMs` paces polls; the bench sets it so polling is part of its time model.
+   * Extra wait (clock ms) before each LRO poll. 0 in production, where the sampler's
+   * `lroPollIntervalMs` paces polls; the bench sets it to model polling latency.
    */
   readonly lroPollDelayMs?: number;
   /** The pull's cancellation signal: waits stop at once. */
@@ -390,7 +442,17 @@ export function pacingPolicy(options: PacingOptions): PipelinePolicy {
       if (kind === 'lro-poll' && (options.lroPollDelayMs ?? 0) > 0) await clock.sleep(options.lroPollDelayMs ?? 0, options.signal);
       for (;;) {
         if (options.signal?.aborted) throw new PullCancelledError();
-        await wait(kind === 'resource-graph' ? options.graphQuota.reserve() : options.armBucket.reserve(subscriptionOf(request.url)));
+        if (kind === 'resource-graph') {
+          const quotaWaitMs = options.graphQuota.reserve();
+          try {
+            await wait(quotaWaitMs);
+          } catch (error) {
+            options.graphQuota.release();
+            throw error;
+          }
+        } else {
+          await wait(options.armBucket.reserve(subscriptionOf(request.url)));
+        }
         stats.count(kind);
         let response: PipelineResponse;
         try {
@@ -398,6 +460,7 @@ export function pacingPolicy(options: PacingOptions): PipelinePolicy {
           response = await sendOnce(request, next);
           clock.touch?.();
         } catch (error) {
+          if (kind === 'resource-graph') options.graphQuota.release();
           if (options.signal?.aborted) throw new PullCancelledError();
           if (error instanceof RequestTimeoutError) stats.timeouts += 1;
           const retryable = error instanceof RequestTimeoutError || (error instanceof RestError && error.code === RestError.REQUEST_SEND_ERROR);

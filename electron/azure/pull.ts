@@ -40,7 +40,10 @@ export interface PullBudgets {
   /** Client-side token bucket per subscription, kept below ARM's 250 burst / 25 per second. */
   readonly armReadBurst: number;
   readonly armReadsPerSecond: number;
-  /** Effective-route LRO polling interval (real ms; the SDK's own timer). */
+  /**
+   * Effective-route LRO polling interval, in clock ms: waited by the sampler on the pull's clock
+   * (cancellable, capped by maxRetryAfterMs), not by core-lro's real-time timer.
+   */
   readonly lroPollIntervalMs: number;
   /** Extra clock-time wait before each LRO poll (0: the SDK interval alone paces polls). */
   readonly lroPollDelayMs: number;
@@ -201,12 +204,15 @@ async function checkGivenSubscriptions(rt: PullRuntime, ids: readonly string[], 
 
 /**
  * Subscription states [subscription states]
- * https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states :
- * Enabled, Warned and PastDue serve every operation. Disabled (and Expired): "Operations that take
- * an action (POST) are also disabled ... Your resources are still available, so you can retrieve
- * ... them (GET)", and its VMs are deallocated: read it (topology), skip its effective routes (a
- * POST), and say so in a gap. Deleted: "No operations are available": left out, with a gap. No
- * subscription is dropped without a gap (README "Live pull").
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states (ms.date
+ * 03/21/2024): Enabled and PastDue serve every operation. Warned: "You can retrieve or delete
+ * resources (GET/DELETE), but you can't create any resources (PUT/PATCH/POST). Resources in this
+ * state go offline", so it is read like Disabled (and Expired): "Operations that take an action
+ * (POST) are also disabled ... Your resources are still available, so you can retrieve ... them
+ * (GET)", and its VMs are deallocated. Both are read with GETs only (topology; Resource Graph's
+ * POST is a tenant-level query, not an operation on the subscription), their effective routes (a
+ * POST per NIC) are skipped, and a gap names the state. Deleted: "No operations are available":
+ * left out, with a gap. No subscription is dropped without a gap (README "Live pull").
  */
 function admitByState(rt: PullRuntime, entries: readonly SubscriptionEntry[]): { readonly admitted: readonly SubscriptionEntry[]; readonly readOnly: ReadonlySet<string> } {
   const admitted: SubscriptionEntry[] = [];
@@ -218,11 +224,15 @@ function admitByState(rt: PullRuntime, entries: readonly SubscriptionEntry[]): {
       rt.addGap({ code: 'access-denied', scope, message: `Subscription ${entry.subscriptionId} is ${state}: Azure answers no operation on a deleted subscription, so nothing of it was read.` });
       continue;
     }
-    if (/^(disabled|expired)$/i.test(state)) {
-      readOnly.add(entry.subscriptionId);
+    if (/^(disabled|expired|warned)$/i.test(state)) {
+      // Lower-case: the sampler compares NIC subscription IDs lower-cased (ARM IDs are case-insensitive).
+      readOnly.add(entry.subscriptionId.toLowerCase());
+      const offline = /^warned$/i.test(state)
+        ? 'it refuses POST actions and its resources may be offline (Warned: GET and DELETE only)'
+        : 'it refuses POST actions and its VMs are deallocated';
       rt.addGap({
         code: 'effective-routes-unavailable', scope,
-        message: `Subscription ${entry.subscriptionId} is ${state}: Azure still answers reads (GET) there, so its topology was read, but it refuses POST actions and its VMs are deallocated: `
+        message: `Subscription ${entry.subscriptionId} is ${state}: Azure still answers reads (GET) there, so its topology was read with GETs only, but ${offline}: `
           + 'no effective routes were read, and its egress paths describe its configuration, not live traffic.',
       });
     }
@@ -374,6 +384,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       const sampler = new EffectiveRouteSampler(rt, {
         mode: options.effectiveRoutes, concurrency: 0, attemptsPerSignature: budgets.sampleAttemptsPerSignature,
         pollIntervalMs: budgets.lroPollIntervalMs, maxPolls: budgets.lroMaxPolls, maxLroMs: budgets.lroTimeoutMs,
+        maxRetryAfterMs: budgets.maxRetryAfterMs,
         excludedSubscriptions: readOnlySubscriptions, onChange: () => {
           if (phase === 'effective-routes') {
             completed = samplers.reduce((a, s) => a + s.finished, 0);

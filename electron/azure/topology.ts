@@ -245,8 +245,13 @@ export async function fetchGroup(
         : `Resource Graph failed (${String(statusOf(result.error) ?? 'network')})`;
       return fallback(s.subscriptionIds, why);
     }
+    // One half after the other, not both at once: with many refused subscriptions a level of the
+    // bisection is dozens of queries, and Resource Graph's quota (15 per 5 s per user) answers a
+    // burst with 429s ([ARG throttling] guidance-for-throttled-requests: stagger queries). The
+    // right half also profits from what the left one isolated (isDenied).
     const [left, right] = halves(s.subscriptionIds);
-    const [a, b] = await Promise.all([solve({ kind: 'subscriptions', subscriptionIds: left }), solve({ kind: 'subscriptions', subscriptionIds: right })]);
+    const a = await solve({ kind: 'subscriptions', subscriptionIds: left });
+    const b = await solve({ kind: 'subscriptions', subscriptionIds: right });
     return [...a, ...b];
   };
 

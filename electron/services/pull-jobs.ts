@@ -41,6 +41,7 @@ interface Job {
   readonly controller: AbortController;
   progress: PullProgress;
   estate: OpenedEstate | null;
+  notice: string | null;
   error: IpcError | null;
   finished: boolean;
   readonly done: Promise<void>;
@@ -101,6 +102,7 @@ export function createPullJobs(options: PullJobsOptions): PullJobs {
         return;
       }
       job.estate = pulled.estate;
+      job.notice = pulled.notice;
       job.progress = {
         ...job.progress, phase: 'done', etaMs: 0, gaps: snapshot.gaps,
         message: pulled.notice === null ? finalMessage : `${finalMessage}. ${pulled.notice}`,
@@ -124,7 +126,7 @@ export function createPullJobs(options: PullJobsOptions): PullJobs {
       let startJob: () => void = () => undefined;
       const started = new Promise<void>((resolve) => { startJob = resolve; });
       const job: Job = {
-        jobId, controller, progress: initialProgress(), estate: null, error: null, finished: false,
+        jobId, controller, progress: initialProgress(), estate: null, notice: null, error: null, finished: false,
         done: started.then(() => run(job, request)),
       };
       jobs.set(jobId, job);
@@ -135,7 +137,7 @@ export function createPullJobs(options: PullJobsOptions): PullJobs {
     status(jobId) {
       const job = jobs.get(jobId);
       if (!job) return null;
-      return { jobId, progress: job.progress, estate: job.estate, error: job.error };
+      return { jobId, progress: job.progress, estate: job.estate, notice: job.notice, error: job.error };
     },
     cancel(jobId) {
       const job = jobs.get(jobId);

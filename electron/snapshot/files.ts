@@ -1,5 +1,5 @@
 /** Snapshot files on disk, and input text decoding (az on Windows PowerShell writes UTF-16). */
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { formatSnapshot, parseSnapshotText } from './snapshot';
@@ -45,16 +45,45 @@ export async function readWholeFile(path: string): Promise<Buffer> {
   }
 }
 
+export interface WriteSnapshotOptions {
+  /**
+   * Cancellation (the CLI's Ctrl+C): the write stops between two pieces, the temporary file is
+   * removed and nothing is renamed into place; the promise rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
+  /** After each piece written: bytes written so far, and in all. */
+  readonly onProgress?: (writtenBytes: number, totalBytes: number) => void;
+}
+
+/** Bytes per write: a large estate's snapshot is written in pieces, so a cancel is seen between two. */
+const WRITE_PIECE_BYTES = 1 << 20;
+
 /**
  * Writes pretty JSON + newline; through a temporary file so a crash never leaves half a snapshot.
- * When the write or the rename fails (ENOSPC, EACCES, EISDIR: `path` is a directory), the
- * temporary file is removed before the error is reported: it holds the estate's whole network
- * topology, and a pull that failed to save must leave nothing half-written behind.
+ * When the write or the rename fails (ENOSPC, EACCES, EISDIR: `path` is a directory) or is
+ * cancelled (`options.signal`), the temporary file is removed before the error is reported: it
+ * holds the estate's whole network topology, and a pull that failed to save must leave nothing
+ * half-written behind.
  */
-export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
+export async function writeSnapshot(path: string, snapshot: Snapshot, options: WriteSnapshotOptions = {}): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
+  const { signal } = options;
   try {
-    await writeFile(temporary, formatSnapshot(snapshot), 'utf8');
+    signal?.throwIfAborted();
+    const bytes = Buffer.from(formatSnapshot(snapshot), 'utf8');
+    const file = await open(temporary, 'w');
+    try {
+      let at = 0;
+      while (at < bytes.length) {
+        signal?.throwIfAborted();
+        const { bytesWritten } = await file.write(bytes, at, Math.min(WRITE_PIECE_BYTES, bytes.length - at));
+        at += bytesWritten;
+        options.onProgress?.(at, bytes.length);
+      }
+    } finally {
+      await file.close();
+    }
+    signal?.throwIfAborted();
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);

@@ -12,8 +12,12 @@ import { LargeEstate } from './LargeEstate';
 import { StartScreen } from './StartScreen';
 import { Workspace } from './Workspace';
 
-/** `resolving`: the default-route answer, already requested (when the estate ID is known up front). */
-export type OpenEstate = (label: string, load: () => Promise<IpcResult<OpenedEstate>>, resolving?: Promise<IpcResult<ResolveResult>>) => Promise<boolean>;
+/**
+ * `resolving`: the default-route answer, already requested (when the estate ID is known up front).
+ * `notice`: a sentence that came with the estate (a pull whose recent-list copy failed), shown in
+ * the workspace until dismissed.
+ */
+export type OpenEstate = (label: string, load: () => Promise<IpcResult<OpenedEstate>>, resolving?: Promise<IpcResult<ResolveResult>>, notice?: string | null) => Promise<boolean>;
 
 /** `#demo=bank` opens that demo straight away. */
 function demoFromHash(hash: string): string | null {
@@ -43,14 +47,17 @@ export function App() {
   /** A large estate (flow overview, paths on demand): the reducer's estate stays empty. */
   const [large, setLarge] = useState<EstateOverview | null>(null);
   const [loadProgress, setLoadProgress] = useState<LoadProgress | null>(null);
+  /** The notice that came with the open estate (PullStatus.notice); each estate opened replaces it. */
+  const [notice, setNotice] = useState<string | null>(null);
 
-  const openEstate = useCallback<OpenEstate>(async (label, load, resolving) => {
+  const openEstate = useCallback<OpenEstate>(async (label, load, resolving, withNotice) => {
     dispatch({ kind: 'busy', label });
     const opened = await load();
     if (!opened.ok) { dispatch({ kind: 'failed', error: opened.error }); return false; }
     const resolved = await (resolving ?? api.resolve({ estateId: opened.value.summary.estateId, destination: null }));
     if (!resolved.ok) { dispatch({ kind: 'failed', error: resolved.error }); return false; }
     testHook.timings.resultAt = performance.now();
+    setNotice(withNotice ?? null);
     dispatch({ kind: 'estate-opened', estate: opened.value, result: resolved.value });
     return true;
   }, [api]);
@@ -115,7 +122,8 @@ export function App() {
       return;
     }
     const demo = demoFromHash(window.location.hash);
-    if (demo !== null) void openEstate(`Opening demo ${demo}…`, () => api.openDemo({ name: demo }));
+    // In a callback too: opening sets state (the estate's notice) once the answer is in.
+    if (demo !== null) void Promise.resolve().then(() => openEstate(`Opening demo ${demo}…`, () => api.openDemo({ name: demo })));
   }, [api, openEstate, openLoaded, followLoad]);
 
   if (large) {
@@ -128,5 +136,5 @@ export function App() {
         loadProgress={loadProgress} {...(isDesktop() ? { onOpenDialog: () => void openDialog() } : {})} />
     );
   }
-  return <Workspace api={api} state={state} dispatch={dispatch} />;
+  return <Workspace api={api} state={state} dispatch={dispatch} notice={notice} onDismissNotice={() => setNotice(null)} />;
 }

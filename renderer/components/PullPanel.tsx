@@ -59,7 +59,9 @@ export function PullPanel({ api, dispatch, openEstate }: Props) {
       if (phase === 'done' && status.value.estate) {
         const estate = status.value.estate;
         setJobId(null);
-        await openEstate('Resolving the pulled estate…', async () => ({ ok: true, value: estate }));
+        // The estate opens at once and this panel goes with the start screen: its notice (the
+        // recent list kept no copy) travels with the estate to the workspace, or nobody sees it.
+        await openEstate('Resolving the pulled estate…', async () => ({ ok: true, value: estate }), undefined, status.value.notice);
         return;
       }
       if (phase === 'failed' || phase === 'cancelled') {

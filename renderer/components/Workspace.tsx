@@ -52,9 +52,12 @@ interface Props {
   readonly api: EgressAtlasApi;
   readonly state: AppState;
   readonly dispatch: Dispatch<Action>;
+  /** A sentence that came with the estate (a pull's recent-list copy failed), shown until dismissed. */
+  readonly notice?: string | null;
+  readonly onDismissNotice?: () => void;
 }
 
-export function Workspace({ api, state, dispatch }: Props) {
+export function Workspace({ api, state, dispatch, notice = null, onDismissNotice }: Props) {
   const estate = state.estate;
   const result = state.result;
   const theme = useTheme();
@@ -348,6 +351,12 @@ export function Workspace({ api, state, dispatch }: Props) {
         {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
         {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
+        {notice !== null ? (
+          <div className="banner gaps" role="status" data-testid="estate-notice">
+            <span className="grow">{notice}</span>
+            {onDismissNotice ? <button type="button" className="btn small ghost" onClick={onDismissNotice} aria-label="Dismiss the notice">✕</button> : null}
+          </div>
+        ) : null}
         {exportWarning !== null ? (
           <div className="banner gaps" role="status" data-testid="export-warning">
             <span className="grow">{exportWarning}</span>

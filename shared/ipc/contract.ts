@@ -86,6 +86,12 @@ export interface PullStatus {
   readonly progress: PullProgress;
   /** Set when phase is `done`. */
   readonly estate: OpenedEstate | null;
+  /**
+   * With the estate: a sentence for the user when a best-effort step after the pull failed (the
+   * recent list could not keep a copy); null when everything worked. The page opens the estate at
+   * once, so the pull panel's last message is never seen: the workspace shows this instead.
+   */
+  readonly notice: string | null;
   readonly error: IpcError | null;
 }
 

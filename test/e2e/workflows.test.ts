@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { virtualNetwork, type Scope } from '../../shared/demo/arm-builders';
-import type { IpcResult, PullStatus } from '../../shared/ipc/contract';
+import type { IpcResult, OpenedEstate, PullProgress, PullStatus } from '../../shared/ipc/contract';
 import { API_PATH_PREFIX, TOKEN_HEADER } from '../../shared/ipc/security';
 import type { WebServer } from '../../electron/web/server';
 import { clickGraphNode, highlightedIds, openAppSession, renders, screenshot, waitForRenders, type AppSession } from './browser';
@@ -76,16 +76,21 @@ async function dragFileOntoDropzone(name: string, text: string, types: readonly 
   }, { name, text, types });
 }
 
-/** A pull job's status straight from the bridge, as the page would ask for it. */
-async function pullStatus(jobId: string): Promise<PullStatus> {
-  const response = await fetch(`${server.origin}${API_PATH_PREFIX}pullStatus`, {
+/** One operation straight from the bridge, as the page would send it. */
+async function callBridge<T>(op: string, request: unknown): Promise<T> {
+  const response = await fetch(`${server.origin}${API_PATH_PREFIX}${op}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: server.token },
-    body: JSON.stringify({ jobId }),
+    body: JSON.stringify(request),
   });
-  const result = await response.json() as IpcResult<PullStatus>;
+  const result = await response.json() as IpcResult<T>;
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
+}
+
+/** A pull job's status straight from the bridge, as the page would ask for it. */
+function pullStatus(jobId: string): Promise<PullStatus> {
+  return callBridge<PullStatus>('pullStatus', { jobId });
 }
 
 /** The list entry of a recent item, by its title. */
@@ -300,6 +305,36 @@ describe('workflows in the browser', () => {
     // The pull panel is gone with the start screen: nothing could show or cancel that job any more.
     await expect.poll(async () => (await pullStatus(jobId ?? '')).progress.phase, { timeout: 10_000 }).toBe('cancelled');
     await expect(page.getByTestId('estate-title').textContent()).resolves.toContain('Bank');
+  });
+
+  it('a pull whose recent-list copy failed opens with that notice in the workspace, until dismissed', async () => {
+    // The services give the notice with the estate (test/electron/services/main-services.test.ts);
+    // here the page's part: the pull panel goes with the start screen as soon as the estate opens,
+    // so the notice must reach the workspace. The bridge's pull answers are replaced by a finished
+    // job holding an estate the main side really holds (the bank demo) and the notice.
+    const estate = await callBridge<OpenedEstate>('openDemo', { name: 'bank' });
+    const notice = 'The estate is open, but no copy could be kept in the recent list (ENOSPC: no space left on device): to open it again later, pull again';
+    const done: PullProgress = {
+      phase: 'done', resourcesFound: 1, requestsMade: 1, throttleWaitMs: 0, etaMs: 0, completed: 1, total: 1, gaps: [], message: `Pull complete. ${notice}`,
+    };
+    const status: PullStatus = { jobId: 'pull-e2e-notice', progress: done, estate, notice, error: null };
+    await page.route('**/api/startPull', (route) => route.fulfill({ json: { ok: true, value: { jobId: status.jobId } } }));
+    await page.route('**/api/pullStatus', (route) => route.fulfill({ json: { ok: true, value: status } }));
+    try {
+      await goToStart();
+      const before = await renders(page);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await waitForRenders(page, before + 1);
+      const banner = page.getByTestId('estate-notice');
+      await expect(banner.locator('.grow').textContent()).resolves.toBe(notice);
+      await screenshot(page, 'workflow-pull-notice');
+      await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+      await expect.poll(() => banner.count()).toBe(0);
+      expect(await page.getByTestId('source-row').count()).toBeGreaterThan(3);
+    } finally {
+      await page.unroute('**/api/startPull');
+      await page.unroute('**/api/pullStatus');
+    }
   });
 
   it('keyboard: arrows select the second source, Enter zooms onto its path, Esc clears', async () => {

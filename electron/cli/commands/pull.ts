@@ -203,17 +203,25 @@ export const pullCommand: CliCommand = {
       return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) });
     }
     if (out === undefined) return 2;
+    // The handler stays through the write: Ctrl+C there (a large estate's snapshot takes a while)
+    // must stop the write and remove `<out>.<pid>.tmp`, the estate's whole topology, not kill the
+    // process with it left behind (README "Live pull": a pull that failed to save leaves nothing
+    // half-written; Node's default SIGINT action exits at once, running no cleanup).
     process.once('SIGINT', onInterrupt);
     const renderer = createProgressRenderer(io);
     let outcome: PullOutcome;
     try {
-      outcome = await pullEstate({
-        cloud, tenantId, subscriptionIds, effectiveRoutes, metrics: parsed.options.metrics === true, demoAzure,
-        armEndpoint, tokenScope, managementGroupId: stringOption(parsed, 'management-group') ?? null,
-        ...(credential ? { credential } : {}),
-      }, (p) => renderer.update(p), controller.signal);
+      try {
+        outcome = await pullEstate({
+          cloud, tenantId, subscriptionIds, effectiveRoutes, metrics: parsed.options.metrics === true, demoAzure,
+          armEndpoint, tokenScope, managementGroupId: stringOption(parsed, 'management-group') ?? null,
+          ...(credential ? { credential } : {}),
+        }, (p) => renderer.update(p), controller.signal);
+      } finally {
+        renderer.finish();
+      }
+      await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), outcome.snapshot, { signal: controller.signal });
     } catch (error) {
-      renderer.finish();
       if (controller.signal.aborted) {
         io.stderr('pull cancelled; nothing written\n');
         return 1;
@@ -222,8 +230,6 @@ export const pullCommand: CliCommand = {
     } finally {
       process.removeListener('SIGINT', onInterrupt);
     }
-    renderer.finish();
-    await writeSnapshot(isAbsolute(out) ? out : resolvePath(io.cwd, out), outcome.snapshot);
     io.stdout(summarize(outcome, out));
     if (logsRequest !== null) return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) }, out);
     return 0;

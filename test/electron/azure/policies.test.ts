@@ -3,7 +3,7 @@ import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import { createArmGetter, createNetworkClient } from '../../../electron/azure/clients';
 import { scaledClock } from '../../../electron/azure/clock';
 import {
-  classifyRequest, isReadOnlyRequest, MalformedResponseError, parseTimeSpanMs, ReadOnlyViolationError, RETRY_AFTER_TOO_LONG, retryAfterMs, TokenBucket,
+  classifyRequest, isReadOnlyRequest, MalformedResponseError, parseTimeSpanMs, ReadOnlyViolationError, ResourceGraphQuota, RETRY_AFTER_TOO_LONG, retryAfterMs, TokenBucket,
 } from '../../../electron/azure/policies';
 import { gapCodeFor, messageOf } from '../../../electron/azure/errors';
 import { forwardingTransport, htmlPage } from '../../support/forwarding-transport';
@@ -147,6 +147,32 @@ describe('pacing helpers', () => {
     expect(bucket.reserve('other')).toBe(0);
     clock.advance(5000);
     expect(bucket.reserve('s')).toBe(0);
+  });
+
+  it('Resource Graph quota: queries past a spent window are booked first come first served into later windows, never all at one reset', () => {
+    // [ARG throttling] guidance-for-throttled-requests: stagger queries by the quota headers.
+    const clock = manualClock();
+    const quota = new ResourceGraphQuota(clock);
+    const answer = (remaining: number): void => quota.observe(createHttpHeaders({ 'x-ms-user-quota-remaining': String(remaining), 'x-ms-user-quota-resets-after': '00:00:05' }));
+    expect(quota.reserve()).toBe(0);
+    answer(2); // 3 queries per 5 s window
+    expect([quota.reserve(), quota.reserve()]).toEqual([0, 0]);
+    // Spent: three per later window, in the order asked (plus the 50 ms margin).
+    expect(Array.from({ length: 7 }, () => quota.reserve())).toEqual([5050, 5050, 5050, 10_050, 10_050, 10_050, 15_050]);
+    // In the next window, a new query queues behind those booked before it.
+    clock.advance(5050);
+    expect(quota.reserve()).toBe(10_000);
+  });
+
+  it('Resource Graph quota: an answer that does not count queries still in flight is not trusted past them', () => {
+    const clock = manualClock();
+    const quota = new ResourceGraphQuota(clock);
+    // Two queries sent before any answer; the first answer says 14 left, but the second was sent
+    // after the server counted the first (or not): 13 are taken as left.
+    expect([quota.reserve(), quota.reserve()]).toEqual([0, 0]);
+    quota.observe(createHttpHeaders({ 'x-ms-user-quota-remaining': '14', 'x-ms-user-quota-resets-after': '00:00:05' }));
+    expect(Array.from({ length: 13 }, () => quota.reserve()).every((ms) => ms === 0)).toBe(true);
+    expect(quota.reserve()).toBe(5050);
   });
 
   it('reads Retry-After, retry-after-ms and the Resource Graph quota reset', () => {

@@ -384,6 +384,22 @@ describe('Resource Graph refusals and answers that are not Resource Graph JSON',
     expect(outcome.snapshot.gaps.filter((g) => g.code === 'access-denied').map((g) => g.scope).sort()).toEqual([`/subscriptions/${SUB_HUB}`, `/subscriptions/${SUB_LEGACY}`].sort());
   });
 
+  it('1 readable among 63 refused subscriptions under the 15 / 5 s quota: the bisection sends no query into a spent quota (no 429)', async () => {
+    // Both halves of every level went at once (~250 queries per group in bursts of up to 64), and
+    // every caller that found the quota spent was released at the same reset: 307 of 500 answers
+    // were 429 ([ARG throttling] guidance-for-throttled-requests: stagger queries, do not burst).
+    const estate = syntheticFakeEstate({ subscriptions: 64, virtualNetworks: 64, subnets: 128, networkInterfaces: 128, seed: 7 });
+    const subs = estate.subscriptions.map((s) => s.subscriptionId);
+    const readable = subs[0] ?? '';
+    const { fake: f, clock } = await start({ forbiddenSubscriptions: subs.slice(1), graphQuota: { queries: 15, windowMs: 5_000 } }, estate);
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none', budgets: { graphPageSize: 1000 } });
+    // The readable subscription is not reported refused, and keeps its resources.
+    expect(outcome.snapshot.gaps.filter((g) => g.scope.toLowerCase().includes(readable.toLowerCase()))).toEqual([]);
+    expect(ids(outcome)).toEqual(expected(estate, [readable]));
+    expect(f.stats.throttled, '429s Resource Graph answered').toBe(0);
+    expect(outcome.stats.throttledResponses).toBe(0);
+  }, 60_000);
+
   it('a 200 HTML page from Resource Graph: ARM lists read the topology; the VM gap says the answer was not ARM JSON', async () => {
     const { fake: f, clock, estate } = await start();
     const httpClient = forwardingTransport((request, response) => (isGraph(request) && response.status === 200 ? htmlPage(request) : null));
@@ -475,6 +491,25 @@ describe('subscriptions: every one visible or asked for is read or named in a ga
     expect(f.stats.log.filter((l) => l.method === 'POST' && l.path.includes(SUB_LEGACY))).toEqual([]);
   });
 
+  it('a Warned subscription is read with GETs only (no effective-route POST) and named in a gap saying its resources may be offline', async () => {
+    // The current page (ms.date 03/21/2024): Warned — "You can retrieve or delete resources
+    // (GET/DELETE), but you can't create any resources (PUT/PATCH/POST). Resources in this state go
+    // offline". It was read like Enabled: effective-route POSTs were sent (each refused).
+    const { fake: f, clock, estate } = await start();
+    const httpClient = forwardingTransport((request, response, body) => {
+      if (!isSubscriptions(request) || response.status !== 200) return null;
+      const value = asRecord(body)['value'];
+      if (!Array.isArray(value)) return null;
+      return answer(request, 200, { ...asRecord(body), value: value.map((s) => (asRecord(s)['subscriptionId'] === SUB_LEGACY ? { ...asRecord(s), state: 'Warned' } : s)) });
+    });
+    const outcome = await pull(f, clock, { httpClient });
+    expect(ids(outcome)).toEqual(expected(estate, ALL));
+    expect(f.stats.log.filter((l) => l.method === 'POST' && l.path.includes(SUB_LEGACY))).toEqual([]);
+    expect(outcome.snapshot.gaps).toContainEqual(expect.objectContaining({
+      code: 'effective-routes-unavailable', scope: `/subscriptions/${SUB_LEGACY}`, message: expect.stringMatching(/is Warned: .*GETs only.*may be offline/),
+    }));
+  });
+
   it('a Deleted subscription in the list is left out with a gap naming it', async () => {
     const { fake: f, clock, estate } = await start();
     const httpClient = forwardingTransport((request, response, body) => {
@@ -525,6 +560,65 @@ describe('budgets: nothing is waited or polled for ever', () => {
     expect(timeouts.length).toBeGreaterThan(0);
     expect(polls).toBe(timeouts.length * 4);
     expect(timeouts[0]?.message).toMatch(/did not finish after 4 status poll/);
+  });
+
+  // core-lro takes the Retry-After of each 202 poll answer as its next wait (uncapped) and waits it
+  // on a real-time timer only a pollUntilDone({ abortSignal }) signal ends; the sampler awaited the
+  // poller without one, so one "Retry-After: 3600" held the pull for an hour whatever lroMaxPolls,
+  // lroTimeoutMs or maxRetryAfterMs said. Before the fix both tests below hang (the test times out).
+  it('a 202 poll answer with Retry-After: 3600 does not hold the pull past its LRO budget: a timeout gap per NIC, at once', async () => {
+    const { fake: f, clock } = await start();
+    let polls = 0;
+    const httpClient = forwardingTransport((request) => {
+      if (request.method !== 'GET' || !/\/operationresults\//i.test(pathOf(request))) return null;
+      polls += 1;
+      return answer(request, 202, '', { location: request.url, 'retry-after': '3600' });
+    });
+    const outcome = await pull(f, clock, {
+      httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1,
+      budgets: { lroPollIntervalMs: 1, lroMaxPolls: 3, lroTimeoutMs: 1_000, maxRetryAfterMs: 1_000 },
+    });
+    const timeouts = outcome.snapshot.gaps.filter((g) => g.code === 'timeout');
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(polls).toBe(timeouts.length * 3);
+    expect(outcome.snapshot.effectiveRoutes).toEqual([]);
+  });
+
+  it('a poll interval longer than the LRO budget is cut to the budget: the NIC is a timeout gap after one poll', async () => {
+    const { fake: f, clock } = await start();
+    let polls = 0;
+    const httpClient = forwardingTransport((request) => {
+      if (request.method !== 'GET' || !/\/operationresults\//i.test(pathOf(request))) return null;
+      polls += 1;
+      return answer(request, 202, '', { location: request.url, 'retry-after': '3600' });
+    });
+    const outcome = await pull(f, clock, {
+      httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1,
+      budgets: { lroPollIntervalMs: 3_600_000, lroMaxPolls: 100, lroTimeoutMs: 10_000, maxRetryAfterMs: 60_000 },
+    });
+    const timeouts = outcome.snapshot.gaps.filter((g) => g.code === 'timeout');
+    expect(timeouts.length).toBeGreaterThan(0);
+    // One poll at once, then one wait of the 10 s left (not the hour asked), then given up.
+    expect(polls).toBe(timeouts.length);
+    expect(timeouts[0]?.message).toMatch(/did not finish after 1 status poll\(s\) \(10 s\)/);
+  });
+
+  it('cancelling the pull while an LRO waits between polls ends the pull (PullCancelledError), sending no further poll', async () => {
+    const { fake: f, clock } = await start();
+    const controller = new AbortController();
+    let polls = 0;
+    const httpClient = forwardingTransport((request) => {
+      if (request.method !== 'GET' || !/\/operationresults\//i.test(pathOf(request))) return null;
+      polls += 1;
+      // The app's Cancel / the CLI's Ctrl+C, as the first poll is answered "come back in an hour".
+      controller.abort();
+      return answer(request, 202, '', { location: request.url, 'retry-after': '3600' });
+    });
+    await expect(pull(f, clock, {
+      httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1,
+      budgets: { lroPollIntervalMs: 3_600_000, lroMaxPolls: 1_000, lroTimeoutMs: 36_000_000, maxRetryAfterMs: 3_600_000 },
+    }, () => undefined, controller.signal)).rejects.toBeInstanceOf(PullCancelledError);
+    expect(polls).toBe(1);
   });
 
   it('a 429 asking to wait a day is not waited out: the read fails at once as throttled, and its group is re-read through ARM', async () => {

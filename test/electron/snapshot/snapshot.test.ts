@@ -3,6 +3,7 @@
  * mixed inputs (snapshots + ARM / az JSON, files and directories).
  */
 import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,33 @@ describe('snapshot files', () => {
     const read = await readSnapshotFile(path);
     expect(read.sha256).toBe(snapshot.sha256);
     expect(read).toEqual(snapshot);
+  });
+
+  it('a write cancelled half-way (Ctrl+C) rejects and leaves neither the snapshot nor `<out>.<pid>.tmp` behind', async () => {
+    // The CLI kept no SIGINT handler through the write, so Ctrl+C left the temporary file (the
+    // estate's whole topology) behind. Cancelled here from the write itself: no timing involved.
+    const sub = await mkdtemp(join(dir, 'cancelled-'));
+    const path = join(sub, 'hub.snapshot.json');
+    const controller = new AbortController();
+    const seen: string[][] = [];
+    const writing = writeSnapshot(path, hubSnapshot(), {
+      signal: controller.signal,
+      onProgress: () => {
+        seen.push(readdirSync(sub));
+        controller.abort();
+      },
+    });
+    await expect(writing).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen[0], 'the temporary file existed when the write was cancelled').toEqual([`hub.snapshot.json.${process.pid}.tmp`]);
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('a write cancelled before it starts writes nothing', async () => {
+    const sub = await mkdtemp(join(dir, 'cancelled-before-'));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(writeSnapshot(join(sub, 'hub.snapshot.json'), hubSnapshot(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(readdirSync(sub)).toEqual([]);
   });
 
   it('a file edited after capture is rejected: the hash no longer matches', () => {
