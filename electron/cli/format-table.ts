@@ -9,7 +9,9 @@ import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } fro
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
-import { nothingListedText, reachDestinationText, reachPortsText, unrestrictedOn, type ReachResult } from '../../shared/egress/reach';
+import {
+  forcedTunnelListedText, nothingListedText, reachDestinationText, reachPortsText, unrestrictedOn, type ReachEntry, type ReachResult,
+} from '../../shared/egress/reach';
 // The same words as the evidence PDF for an unknown path and an open path's exceptions.
 import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
 
@@ -272,6 +274,14 @@ export function formatMatrix(matrix: MatrixResult, options: TableOptions): strin
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * An entry's verdict as the table prints it. Unknown is "may reach" (a reach gap: neither allowed
+ * nor denied), so it never reads as one more allowed entry.
+ */
+function reachVerdictText(entry: ReachEntry): string {
+  return `-> ${entry.verdict}${entry.verdict === 'unknown' ? ' (may reach: see gaps)' : ''}`;
+}
+
 /** `reach`: per source, whether anything public gets out, then each allowed destination with the rule that allows it. */
 export function formatReach(reach: ReachResult, options: TableOptions): string {
   const bold: Paint = options.color ? ansi(1) : plain;
@@ -287,19 +297,27 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
         // A forced tunnel is not a restriction: what the on-premises network lets out is not in the input.
         : s.defaultRoute === 'on-premises' ? 'FORCED TUNNEL: beyond Azure not known (default route: on-premises)' : `restricted (default route: ${s.defaultRoute})`;
     lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
+    // A forced tunnel that lists entries: the rest goes on-premises, as the app and the PDF say it.
+    if (!s.unrestricted && s.defaultRoute === 'on-premises' && s.allowed.length > 0) lines.push(`  (${forcedTunnelListedText(s.allowed)})`);
     for (const e of s.allowed) {
       if (e.kind === 'any' && s.unrestricted) {
-        lines.push(safe(`  any             ${reachPortsText(e)}  via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`));
+        // With its verdict: an unrestricted source's other `any` entry may be Unknown ("may reach"),
+        // and printed like the opening one it read as a second allowed entry.
+        lines.push(safe(`  any             ${reachPortsText(e)}  ${reachVerdictText(e)}  via ${e.via.length === 0 ? 'no inspection' : e.via.map(nameFromResourceId).join(' > ')}, exit ${e.exit ?? '-'}: ${e.rule}`));
         continue;
       }
-      const ports = `${e.protocols.join('/')} ${e.ports.join(',')}`;
-      lines.push(safe(`  ${e.kind.padEnd(14)}  ${reachDestinationText(e, '*')}  ${ports}  -> ${e.verdict}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
+      // Ports as the PDF and the app print them (reachPortsText: ranges merged, `*` as "any port").
+      lines.push(safe(`  ${e.kind.padEnd(14)}  ${reachDestinationText(e, '*')}  ${reachPortsText(e)}  ${reachVerdictText(e)}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
     if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : `  (${nothingListedText(s.defaultRoute)})`);
     for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;
   const unknown = reach.sources.filter((s) => !s.unrestricted && s.defaultRoute === 'unknown').length;
-  lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${reach.sources.length - open - unknown} restricted${unknown > 0 ? `, ${unknown} unknown` : ''} | gaps: ${reach.gaps.length}`);
+  // A forced tunnel is counted apart, as its heading says: not a restriction (what the on-premises
+  // network lets out is not in the input), so not among the restricted.
+  const tunnelled = reach.sources.filter((s) => !s.unrestricted && s.defaultRoute === 'on-premises').length;
+  const restricted = reach.sources.length - open - unknown - tunnelled;
+  lines.push('', `${reach.sources.length} source${reach.sources.length === 1 ? '' : 's'}: ${open} unrestricted, ${restricted} restricted${tunnelled > 0 ? `, ${tunnelled} forced tunnel${tunnelled === 1 ? '' : 's'}` : ''}${unknown > 0 ? `, ${unknown} unknown` : ''} | gaps: ${reach.gaps.length}`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,14 +3,15 @@
  * `layoutEgressGraph`, deterministic), so the PDF shows the picture the user saw: the caller's
  * layout when it passes one, else the app's default view (`full`, or `overview` for big estates)
  * or the `path` view of the selection. When the overview is too small to read and has no VNet
- * boxes to zoom into, each VNet gets the app's `path` view of its own sources.
+ * boxes to zoom into, each VNet gets the app's `path` view of its own sources; so does a VNet box
+ * too big for one page (its tiles show its own paths only, see `groupSheets`).
  */
 import type { EgressPath } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import { buildDefaultGraph, buildEgressGraph, layoutEgressGraph, type EgressGraph, type GraphView } from '../../shared/graph';
 import { buildPathDiagram, type DiagramLayout } from './diagram-layout';
 import {
-  fitsOnePage, hasGroups, MAX_DETAIL_PAGES, planDiagramPages, planRegion, wholeLayout, type DiagramPagePlan,
+  fitsOnePage, hasGroups, MAX_DETAIL_PAGES, overviewPage, planDiagramPages, planGroupPages, planRegion, wholeLayout, type DiagramPagePlan,
 } from './draw-diagram';
 import { indexResources, virtualNetworkOf } from './facts';
 import { toDiagramLayout } from './graph-adapter';
@@ -56,6 +57,46 @@ function sourcesByVnet(paths: readonly EgressPath[], input: EvidenceInput): Read
   return new Map([...byVnet.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * The overview, then a page per VNet box zoomed into the overview's own layout (the picture the
+ * app shows), up to `maxDetailPages`. A VNet whose region needs tiles gets the app's `path` view of
+ * its own sources laid out alone, as the fallback below does: in the shared layout its region holds
+ * other VNets' boxes, and tiles grown to keep those whole chained across the estate (training:
+ * one-subnet VNets on 4 pages, some drawing none of their own paths' boxes, an empty VNet box with
+ * arrows from off-page). Alone, every box on its tiles is on its own paths, so growing a tile to
+ * keep a box whole (planRegion) never reaches another VNet's.
+ */
+async function groupSheets(
+  input: EvidenceInput, overview: DiagramLayout, byVnet: ReadonlyMap<string, readonly string[]>, maxDetailPages: number,
+): Promise<Omit<DiagramSheets, 'view'>> {
+  const sheets: DiagramSheet[] = [{ layout: overview, page: overviewPage(overview) }];
+  const sourcesOf = new Map([...byVnet].map(([id, sources]) => [id.toLowerCase(), sources] as const));
+  const omittedGroups: string[] = [];
+  let detail = 0;
+  for (const group of planGroupPages(overview)) {
+    let layout = overview;
+    let pages = group.pages;
+    const sourceIds = sourcesOf.get(group.id.toLowerCase()) ?? [];
+    if (pages.length > 1 && sourceIds.length > 0) {
+      try {
+        layout = await appLayout(input, { kind: 'path', sourceIds });
+        pages = planRegion(layout, wholeLayout(layout), group.label);
+      } catch {
+        // A layout engine failing must not fail the export: keep the tiles of the overview's layout.
+        layout = overview;
+        pages = group.pages;
+      }
+    }
+    if (detail + pages.length > maxDetailPages) {
+      omittedGroups.push(group.label);
+      continue;
+    }
+    detail += pages.length;
+    sheets.push(...pages.map((page) => ({ layout, page })));
+  }
+  return { sheets, omittedGroups };
+}
+
 export async function buildDiagramSheets(input: EvidenceInput, paths: readonly EgressPath[], maxDetailPages = MAX_DETAIL_PAGES): Promise<DiagramSheets> {
   if (paths.length === 0) return { sheets: [], omittedGroups: [], view: 'caller' };
   // The caller's layout (the app's) is drawn as is; otherwise the selection's paths, or the default
@@ -72,16 +113,18 @@ export async function buildDiagramSheets(input: EvidenceInput, paths: readonly E
     overview = buildPathDiagram(paths, input.snapshot.model);
     viewName = 'fallback';
   }
-  if (fitsOnePage(overview) || hasGroups(overview)) {
+  if (fitsOnePage(overview)) {
     const plan = planDiagramPages(overview, maxDetailPages);
     return { sheets: plan.pages.map((page) => ({ layout: overview, page })), omittedGroups: plan.omittedGroups, view: viewName };
   }
+  const byVnet = sourcesByVnet(paths, input);
+  if (hasGroups(overview)) return { ...(await groupSheets(input, overview, byVnet, maxDetailPages)), view: viewName };
   // The overview alone (cap 0): detail pages come from per-VNet layouts below.
   const sheets: DiagramSheet[] = planDiagramPages(overview, 0).pages.map((page) => ({ layout: overview, page }));
   const index = indexResources(input.snapshot.model);
   const omittedGroups: string[] = [];
   let detail = 0;
-  for (const [vnetId, sourceIds] of sourcesByVnet(paths, input)) {
+  for (const [vnetId, sourceIds] of byVnet) {
     const name = index.get(vnetId)?.name ?? nameFromResourceId(vnetId);
     if (detail >= maxDetailPages) {
       omittedGroups.push(name);

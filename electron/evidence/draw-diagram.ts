@@ -120,7 +120,10 @@ export function planRegion(layout: DiagramLayout, region: Viewport, title: strin
   if (scale * layout.labelSize >= MIN_LABEL_PT) return [{ title, viewport: region, scale, showLabels: true }];
   const pageScale = MIN_LABEL_PT / layout.labelSize;
   // A box the region's edge passes through (another VNet's sink beside this one) is taken whole,
-  // and so is one the grown region then reaches, until no edge passes through a box.
+  // and so is one the grown region then reaches, until no edge passes through a box. In a layout
+  // shared by many VNets this chains across the estate (pages of other VNets' boxes only), so the
+  // evidence PDF tiles a VNet in a layout of its own paths (diagram-sheets.ts groupSheets), where
+  // every box it grows to is one of them.
   let whole = region;
   let boxes = layout.nodes.filter((n) => n.role !== 'group' && intersects(n, whole));
   for (let count = -1; boxes.length > 0 && boxes.length !== count;) {
@@ -155,18 +158,22 @@ export function hasGroups(layout: DiagramLayout): boolean {
   return layout.nodes.some((n) => n.role === 'group' && n.parentId === null);
 }
 
-/**
- * The overview (fitted, labels only when legible), then, when the overview is too small to read,
- * one page (or tiles) per VNet box of the same layout, up to `maxDetailPages`.
- */
-export function planDiagramPages(layout: DiagramLayout, maxDetailPages = MAX_DETAIL_PAGES): DiagramPlan {
-  if (layout.nodes.length === 0) return { pages: [], omittedGroups: [] };
-  const whole = wholeLayout(layout);
-  const overviewScale = fitScale(whole);
-  const overviewLegible = overviewScale * layout.labelSize >= MIN_LABEL_PT;
-  const pages: DiagramPagePlan[] = [{ title: 'Overview', viewport: whole, scale: overviewScale, showLabels: overviewLegible }];
-  if (overviewLegible) return { pages, omittedGroups: [] };
+/** One top-level VNet box of a layout and the pages its region takes (before any page cap). */
+export interface GroupPages {
+  readonly id: string;
+  readonly label: string;
+  readonly pages: readonly DiagramPagePlan[];
+}
 
+/** The overview page of a layout: fitted, labels only when legible. */
+export function overviewPage(layout: DiagramLayout): DiagramPagePlan {
+  const whole = wholeLayout(layout);
+  const scale = fitScale(whole);
+  return { title: 'Overview', viewport: whole, scale, showLabels: scale * layout.labelSize >= MIN_LABEL_PT };
+}
+
+/** Each top-level VNet box's region (the box and everything its members lead to), planned as pages. */
+export function planGroupPages(layout: DiagramLayout): readonly GroupPages[] {
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
   const children = new Map<string, DiagramNode[]>();
   for (const n of layout.nodes) {
@@ -175,18 +182,28 @@ export function planDiagramPages(layout: DiagramLayout, maxDetailPages = MAX_DET
     list.push(n);
     children.set(n.parentId, list);
   }
-  const groups = layout.nodes.filter((n) => n.role === 'group' && n.parentId === null);
+  return layout.nodes.filter((n) => n.role === 'group' && n.parentId === null).map((group) => ({
+    id: group.id, label: group.label, pages: planRegion(layout, pad(groupRegion(layout, group, byId, children), 8), group.label),
+  }));
+}
+
+/**
+ * The overview (fitted, labels only when legible), then, when the overview is too small to read,
+ * one page (or tiles) per VNet box of the same layout, up to `maxDetailPages`.
+ */
+export function planDiagramPages(layout: DiagramLayout, maxDetailPages = MAX_DETAIL_PAGES): DiagramPlan {
+  if (layout.nodes.length === 0) return { pages: [], omittedGroups: [] };
+  const pages: DiagramPagePlan[] = [overviewPage(layout)];
+  if (pages[0]?.showLabels === true) return { pages, omittedGroups: [] };
   const omittedGroups: string[] = [];
   let detail = 0;
-  for (const group of groups) {
-    const region = pad(groupRegion(layout, group, byId, children), 8);
-    const tiles = planRegion(layout, region, group.label);
-    if (detail + tiles.length > maxDetailPages) {
+  for (const group of planGroupPages(layout)) {
+    if (detail + group.pages.length > maxDetailPages) {
       omittedGroups.push(group.label);
       continue;
     }
-    detail += tiles.length;
-    pages.push(...tiles);
+    detail += group.pages.length;
+    pages.push(...group.pages);
   }
   return { pages, omittedGroups };
 }

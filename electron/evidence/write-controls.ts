@@ -36,9 +36,19 @@ export function controlAnchor(index: number): string {
   return `control-${index + 1}`;
 }
 
+/**
+ * A control's status in words, with the sources in scope no requirement could judge: "Pass, 1 not
+ * judged". Said alike in the overview table, the contents line, the bookmark and the control's
+ * Status row; a bare "Pass" there claimed sources met a requirement nothing showed they meet.
+ */
+export function controlStatusText(control: ControlResult): string {
+  const notJudged = (control.notJudged ?? []).length;
+  return `${STATUS_LABEL[control.status]}${notJudged > 0 ? `, ${notJudged} not judged` : ''}`;
+}
+
 /** A control's bookmark and contents line: its id and status, what a reviewer scans for. */
 export function controlTocTitle(control: ControlResult): string {
-  return `${control.id}: ${STATUS_LABEL[control.status]}`;
+  return `${control.id}: ${controlStatusText(control)}`;
 }
 
 function shorten(text: string, max: number): string {
@@ -203,7 +213,7 @@ function writeControl(ed: EvidenceDocument, check: CheckResult, control: Control
   const sources = new Set(control.violations.map((v) => v.source.id)).size;
   const waived = control.exceptionsApplied.length;
   ed.keyValues([
-    ['Status', { text: STATUS_LABEL[control.status], color: STATUS_COLOR[control.status], font: 'Sans-Bold' }],
+    ['Status', { text: controlStatusText(control), color: STATUS_COLOR[control.status], font: 'Sans-Bold' }],
     ['Effect', EFFECT_LABEL[control.effect]],
     ['Policy', `${check.policy}, line ${control.line}`],
     ['Counts', control.effect === 'disabled' ? 'not evaluated'
@@ -258,7 +268,7 @@ export function writeControls(
     { header: 'Waived', width: w * 0.10 },
   ], check.controls.map((c) => [
     // A pass with sources not judged says so where a reviewer scans first.
-    { text: `${STATUS_LABEL[c.status]}${(c.notJudged ?? []).length > 0 ? `, ${(c.notJudged ?? []).length} not judged` : ''}`, color: STATUS_COLOR[c.status], font: 'Sans-Bold' },
+    { text: controlStatusText(c), color: STATUS_COLOR[c.status], font: 'Sans-Bold' },
     c.effect,
     `${c.id}: ${c.title}`,
     String(c.line),

@@ -391,14 +391,17 @@ function writeDiagrams(ed: EvidenceDocument, plan: DiagramSheets, shortened: rea
       : `Scale ${Math.round(page.scale * 100)}%. Boxes are coloured by verdict; arrows follow the path from the source to its exit.${cut}`;
     drawDiagramPage(ed, layout, page, caption);
   });
-  const rows = plan.sheets.flatMap(({ page }, i) => (shortened[i] ?? []).map((name) => [page.title, name]));
+  // The key promises "the diagram page that shows it": the title alone names a VNet that may span
+  // several parts, so each row gives the page number too (every diagram page is written above, so
+  // its anchor's page is already known).
+  const rows = plan.sheets.flatMap(({ page }, i) => (shortened[i] ?? []).map((name) => [page.title, String(ed.anchorPages.get(`diagram-${i + 1}`) ?? '?'), name]));
   if (rows.length > 0) {
     ed.newPage();
     ed.anchor('diagram-key', DIAGRAM_KEY, 1);
     ed.heading(DIAGRAM_KEY, 1);
     ed.paragraph('Names too long for their box are drawn cut short, ending in "…". Each is given here in full, with the diagram page that shows it.', { size: 8.5, color: COLORS.muted, gapAfter: 4 });
     const w = ed.contentWidth;
-    ed.table([{ header: 'Diagram', width: w * 0.35 }, { header: 'Full name', width: w * 0.65, font: 'Mono' }], rows, 7.5);
+    ed.table([{ header: 'Diagram', width: w * 0.3 }, { header: 'Page', width: w * 0.07 }, { header: 'Full name', width: w * 0.63, font: 'Mono' }], rows, 7.5);
   }
   if (plan.omittedGroups.length > 0) {
     ed.newPage();

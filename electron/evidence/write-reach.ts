@@ -4,7 +4,9 @@
  * and the row order come from reach-facts.ts.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { nothingListedText, openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry } from '../../shared/egress/reach';
+import {
+  coversEveryPort, forcedTunnelListedText, nothingListedText, openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry,
+} from '../../shared/egress/reach';
 import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
 import { SEVERITY_COLOR, VERDICT_COLOR } from './palette';
@@ -112,8 +114,15 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
     // Every port and protocol of the entries that open it (TCP/UDP any port for a subnet no NSG narrows;
     // UDP 123 for an NTP rule on `*`): the opening entry is not in the table below, so this is where they are said.
     const on = unrestrictedOn(reach) ?? 'TCP 443';
+    // "No restriction on this path" was said whenever the ports were TCP 443 (a relic of the headline
+    // that always said TCP 443): for a firewall letting out TCP 443 alone, filed evidence then said it
+    // restricts nothing. The headline speaks of its own ports only, and when they are not every port
+    // it says what holds on the rest: the entries listed below (some may be Unknown, "may reach"), or
+    // none at all.
+    const otherPorts = open !== null && coversEveryPort(open) ? ''
+      : others.length > 0 ? ' Other ports: only as listed below.' : ' Only on these ports: no other public destination is listed for this source.';
     const headline = headlineExceptions === null
-      ? `Any public destination (${on}) — no restriction on ${on === 'TCP 443' ? 'this path' : 'these ports'}.`
+      ? `Any public destination (${on}) — no restriction on these ports.${otherPorts}`
       : `Any public destination (${on}) except ${headlineExceptions}, which rules processed earlier deny.`;
     ed.paragraph(headline, { font: 'Sans-Bold', size: 8.5, color: SEVERITY_COLOR.warning, x, gapAfter: 2 });
     if (open) {
@@ -136,7 +145,8 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
   } else if (reach.defaultRoute === 'on-premises') {
     // A forced tunnel with some destinations let out in Azure (a route or firewall rule of their own):
     // the rest goes on-premises, where what happens to it is not in the input.
-    ed.paragraph(`Forced tunnel: ${allowedCountText(others)}, each with the rule that allows it; any other internet-bound traffic goes to the on-premises network, and what it reaches from there is not in the input.`, { size: 8, x, gapAfter: 3 });
+    // The sentence is shared (shared/egress/reach.ts) so the app and the CLI say the same.
+    ed.paragraph(forcedTunnelListedText(others), { size: 8, x, gapAfter: 3 });
     allowedTable(ed, others);
   } else {
     ed.paragraph(`Restricted: ${allowedCountText(others)}, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });

@@ -6,7 +6,9 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
-import { entriesBeyondSubnet, nothingListedText, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn } from '../../shared/egress/reach';
+import {
+  entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn,
+} from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
@@ -236,7 +238,11 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
           </div>
         ) : (
           <div className="reach-summary sub" data-testid="reach-restricted">
-            {groups.length > 0 ? 'Only what these rules allow:' : nothingListedText(reach.defaultRoute)}
+            {/* A forced tunnel is not "only what these rules allow": the rest goes on-premises, whose
+                rules the input does not hold (the PDF and the CLI say the same shared sentence). */}
+            {groups.length === 0 ? nothingListedText(reach.defaultRoute)
+              : reach.defaultRoute === 'on-premises' ? forcedTunnelListedText(groups.flatMap((g) => g.entries))
+                : 'Only what these rules allow:'}
           </div>
         )
       )}

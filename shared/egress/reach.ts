@@ -1026,6 +1026,17 @@ export function reachPortsText(entry: Pick<ReachEntry, 'ports' | 'protocols'>): 
   return [protocols.join('/'), ports.join(', ')].filter((t) => t !== '').join(' ');
 }
 
+/**
+ * Whether an entry holds every TCP and UDP port (`TCP/UDP any port`, protocol Any on `*`): only then
+ * does "any public destination on these ports" leave no port out, so a headline can stop there.
+ */
+export function coversEveryPort(entry: Pick<ReachEntry, 'ports' | 'protocols'>): boolean {
+  const protocols = entry.protocols.map((p) => p.trim().toLowerCase());
+  const holds = (name: string): boolean => protocols.some((p) => p === '*' || p === 'any' || p === name);
+  const ports = mergedPorts(entry.ports);
+  return holds('tcp') && holds('udp') && ports.length === 1 && ports[0]?.trim() === '*';
+}
+
 /** Whether an entry holds the default route's flow, TCP 443. */
 function holdsDefaultFlow(entry: Pick<ReachEntry, 'ports' | 'protocols'>): boolean {
   const tcp = entry.protocols.some((p) => ['*', 'any', ...ON_TCP].includes(p.trim().toLowerCase()));
@@ -1076,6 +1087,24 @@ export function openingEntry(source: ReachSource): ReachEntry | null {
   if (!source.unrestricted) return null;
   const open = source.allowed.filter((e) => e.kind === 'any' && e.verdict === 'internet');
   return (source.defaultRoute === 'internet' ? open.find(holdsDefaultFlow) : undefined) ?? open[0] ?? null;
+}
+
+function countText(n: number, singular: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : `${singular}s`}`;
+}
+
+/**
+ * What a forced-tunnel source (default route on-premises) with entries of its own reaches, said
+ * before those entries (the app, the CLI and the evidence PDF say it alike). The entries are let out
+ * in Azure by a route or rule of their own; the rest goes to the on-premises network, whose proxies
+ * and firewalls the input does not hold, so "only what these rules allow" would be a claim the
+ * evidence cannot back. An entry whose verdict is Unknown is counted as one it may reach, never as
+ * allowed.
+ */
+export function forcedTunnelListedText(entries: readonly Pick<ReachEntry, 'verdict'>[]): string {
+  const mayReach = entries.filter((e) => e.verdict === 'unknown').length;
+  const unknown = mayReach === 0 ? '' : `, and ${countText(mayReach, 'public destination')} it may reach (verdict Unknown: see the gaps)`;
+  return `Forced tunnel: ${countText(entries.length - mayReach, 'public destination')} allowed by the rules on this path${unknown}, each with the rule that allows it; any other internet-bound traffic goes to the on-premises network, and what it reaches from there is not in the input.`;
 }
 
 /** How a default route ends, as the sentence below says it. */

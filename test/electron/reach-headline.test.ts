@@ -39,7 +39,7 @@ describe('unrestricted on which ports', () => {
       'AzureFirewallSubnet (subnet)  UNRESTRICTED: any public destination (TCP/UDP any port)',
       'app (subnet)  UNRESTRICTED: any public destination (UDP 123)',
     ]);
-    expect(table).toMatch(/ {2}any {13}UDP 123 {2}via fw, exit public-ip: fw-policy\/net\/ntp-anywhere/);
+    expect(table).toMatch(/ {2}any {13}UDP 123 {2}-> internet {2}via fw, exit public-ip: fw-policy\/net\/ntp-anywhere/);
     expect(formatReach(computeReach(https), { color: false })).toContain('app (subnet)  UNRESTRICTED: any public destination (TCP 443)');
   });
 
@@ -48,6 +48,47 @@ describe('unrestricted on which ports', () => {
     const section = text.slice(text.lastIndexOf('app (subnet): '));
     expect(section).toContain('Any public destination (UDP 123) — no restriction on these ports.');
     expect(section).not.toContain('Any public destination (TCP 443)');
+  });
+});
+
+/** A path section's "What this source can reach" block, whitespace collapsed (as reach-statements.test.ts reads it). */
+function reachBlock(layout: string, source: string, type: 'subnet' | 'NIC exception' = 'subnet'): string {
+  const start = layout.search(new RegExp(`[\\n\\f]${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${type}\\): `));
+  if (start < 0) throw new Error(`no section for ${source}`);
+  const rest = layout.slice(start + 1);
+  const end = rest.search(/[\n\f]Hops \(/);
+  const block = rest.slice(0, end < 0 ? undefined : end).replace(/\n?Egress evidence · snapshot[^\n]*\n/g, '\n').replace(/\f/g, '');
+  return block.slice(block.indexOf('What this source can reach')).replace(/\s+/g, ' ');
+}
+
+describe('the PDF headline of a source opened on TCP 443 only', () => {
+  // The headline said "no restriction on this path" whenever its ports were exactly TCP 443 (a relic
+  // of when it always said TCP 443): filed evidence then stated that a firewall letting out one port
+  // restricts nothing. It speaks of its own ports only, and says what holds on the others.
+  it('a firewall allowing any destination on TCP 443 alone: "no restriction on these ports", only on these ports', async () => {
+    const app = computeReach(https).sources.find((s) => s.source.name === 'app');
+    expect(app?.unrestricted).toBe(true);
+    expect(app?.allowed.map((e) => [e.kind, e.protocols, e.ports])).toEqual([['any', ['Tcp'], ['443']]]);
+    const layout = pdfText(savePdf('reach-headline-https', await writeEvidencePdf({ snapshot: https, result: resolveEgress(https, {}), selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT })), true);
+    const block = reachBlock(layout, 'app');
+    expect(block).toContain('Any public destination (TCP 443) — no restriction on these ports. Only on these ports: no other public destination is listed for this source.');
+    expect(block).not.toContain('no restriction on this path');
+  });
+
+  const training = demoSnapshot(pickDemo('training'), EXPORTED_AT);
+  const trainingLayout = writeEvidencePdf({ snapshot: training, result: resolveEgress(training, {}), selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT })
+    .then((bytes) => pdfText(savePdf('reach-headline-training', bytes), true));
+
+  it('training nic-vm-lesson06-01 (TCP 443 out, its other ports Unknown): no "only", the may-reach entry listed below', async () => {
+    const block = reachBlock(await trainingLayout, 'nic-vm-lesson06-01', 'NIC exception');
+    expect(block).toContain('Any public destination (TCP 443) — no restriction on these ports. Other ports: only as listed below.');
+    expect(block).toContain('Also 1 more entry it may reach (verdict Unknown: see the gaps)');
+    expect(block).not.toContain('no restriction on this path');
+    expect(block).not.toContain('Only on these ports');
+  });
+
+  it('a source open on every TCP and UDP port says no more than "no restriction on these ports"', async () => {
+    expect(reachBlock(await trainingLayout, 'snet-01-default-outbound')).toMatch(/Any public destination \(TCP\/UDP any port\) — no restriction on these ports\. Allowed by:/);
   });
 });
 

@@ -108,6 +108,63 @@ function className(tone: Tone): string {
  * keyword or direction (`TB`) nor holding `end`, which Mermaid's flowchart lexer trips on.
  */
 const TITLE_BLOCK_ID = 'meta_block';
+/** Hex characters of a SHA-256 the shown title block keeps (as the evidence PDF's footer does). */
+const HASH_SHOWN = 16;
+/**
+ * Characters per shown title-block line: a tenant GUID with its label fits. Mermaid does not wrap
+ * a plain label, so the block was one node as wide as its longest line (a 64-character hash, a long
+ * scope) beside a much smaller graph.
+ */
+const TITLE_LINE_MAX = 56;
+
+/** Words packed into lines of at most `max` characters (a word longer than that keeps its own line). */
+function wrapWords(text: string, max: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > max) {
+      out.push(current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+/**
+ * A line wrapped at its `; ` parts first (the scope's tenant; subscriptions; sources), so a part is
+ * not split across lines when it fits one; a part longer than a line is wrapped at its spaces.
+ */
+function wrapLine(line: string, max: number): readonly string[] {
+  const out: string[] = [];
+  for (const part of line.split(/(?<=;) /)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.length + 1 + part.length <= max) out[out.length - 1] = `${last} ${part}`;
+    else out.push(...wrapWords(part, max));
+  }
+  return out;
+}
+
+/**
+ * The title block as shown: one fact per line, long lines wrapped, and each SHA-256 cut to its first
+ * 16 characters and "…" (the full values stay in the `%%` comment lines at the top, which Mermaid
+ * does not show; the block says so, so no reader takes the prefix for the whole hash).
+ */
+function shownTitleLines(meta: DiagramMeta): readonly string[] {
+  const short = (hash: string): string => (hash.length > HASH_SHOWN ? `${hash.slice(0, HASH_SHOWN)}\u2026` : hash);
+  const shortened = meta.snapshotSha256.length > HASH_SHOWN || (meta.contentSha256 ?? '').length > HASH_SHOWN;
+  const shown = metaLines({
+    ...meta,
+    snapshotSha256: short(meta.snapshotSha256),
+    ...(meta.contentSha256 === undefined ? {} : { contentSha256: short(meta.contentSha256) }),
+  });
+  return [
+    ...shown.flatMap((line) => wrapLine(line, TITLE_LINE_MAX)),
+    ...(shortened ? ['SHA-256 values shortened here: the full values', 'are in the %% comment lines at the top of the file.'] : []),
+  ];
+}
 const TITLE_LINES_ID = 'meta_lines';
 const LEGEND_ID = 'key_block';
 
@@ -147,9 +204,10 @@ export function toMermaid(given: EgressGraph, meta: DiagramMeta): string {
 
   // The title block, shown: the `%%` lines above are deleted by Mermaid before it parses, and the
   // README promises scope, destination, capture time and hash on every diagram. One node (a
-  // subgraph titled "Title block"), its lines joined by `<br/>` as in the node labels.
+  // subgraph titled "Title block"), its lines joined by `<br/>` as in the node labels, wrapped and
+  // with the hashes shortened so the block is not wider than the diagram (shownTitleLines).
   lines.push(`  subgraph ${TITLE_BLOCK_ID}["Title block"]`);
-  lines.push(`    ${TITLE_LINES_ID}["${mermaidLines(metaLines(meta))}"]`);
+  lines.push(`    ${TITLE_LINES_ID}["${mermaidLines(shownTitleLines(meta))}"]`);
   lines.push('  end');
   lines.push(`  style ${TITLE_BLOCK_ID} fill:#ffffff,stroke:${TONE_COLORS.neutral.stroke},color:${TEXT_COLOR}`);
   lines.push(`  style ${TITLE_LINES_ID} fill:#ffffff,stroke:#ffffff,color:${TEXT_COLOR}`);

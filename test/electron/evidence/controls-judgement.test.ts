@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoSnapshot, pickDemo } from '../../../electron/cli/estate';
 import { writeEvidencePdf } from '../../../electron/evidence';
-import { expiryText } from '../../../electron/evidence/write-controls';
+import { controlTocTitle, expiryText } from '../../../electron/evidence/write-controls';
 import { buildSnapshot } from '../../../electron/snapshot/snapshot';
 import { resolveEgress } from '../../../shared/egress/index';
 import type { Snapshot } from '../../../shared/model/snapshot';
@@ -52,6 +52,17 @@ describe('a control that could not judge every source in scope (SNAT metric on t
 
   it('says so in the overview table too', () => {
     expect(layout.replace(/\s+/g, ' ')).toMatch(/Pass, 1 not deny snat-headroom: SNAT headroom 3 5 0 0 judged/);
+  });
+
+  // The contents line, the bookmark and the control's Status row said a bare "Pass" (only the
+  // overview table named the sources not judged), although they are what a reviewer scans first.
+  it('says so in the contents line and bookmark (controlTocTitle), not a bare "Pass"', () => {
+    expect(control ? controlTocTitle(control) : '').toBe('snat-headroom: Pass, 1 not judged');
+    expect(layout.replace(/\s+/g, ' ')).toMatch(/snat-headroom: Pass, 1 not judged \d+ /);
+  });
+
+  it('says so in the control\'s Status row', () => {
+    expect(section).toMatch(/^snat-headroom: SNAT headroom Status Pass, 1 not judged Effect /);
   });
 });
 

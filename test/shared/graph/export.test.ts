@@ -349,10 +349,46 @@ describe('toMermaid: the title block and legend are rendered', () => {
   const rendered = mermaidRenderedPart(text);
 
   it('carries scope, destination, capture time and snapshot hash outside %% comments', () => {
-    expect(rendered).toContain(META.snapshotSha256);
+    // The hash shown is its first 16 characters and "…" (#8230;), as the PDF's footer shows it; the
+    // full value is in the %% comment lines, and the block says so.
+    expect(rendered).toContain(`Snapshot SHA-256: ${META.snapshotSha256.slice(0, 16)}#8230;`);
+    expect(text).toContain(`  %% Snapshot SHA-256: ${META.snapshotSha256}\n`);
     expect(rendered).toContain(META.capturedAt);
     expect(rendered).toContain('Destination: 0.0.0.0/0 (default route)');
     expect(rendered).toMatch(/subgraph meta_block\["Title block"\]\n {4}meta_lines\["Scope: tenant t1#59; 1 subscription#59; all sources<br\/>/);
+  });
+
+  it('wraps the title block: one fact a line, no line wider than 56 characters, hashes shortened and said to be', () => {
+    // Mermaid does not wrap a plain label: the block was one node as wide as a 64-character hash
+    // line or a long scope, beside a much smaller graph.
+    const long: DiagramMeta = {
+      ...META, contentSha256: 'cd'.repeat(32), exportedAt: '2026-11-26T06:00:00.000Z',
+      scope: 'tenant 8f2d6c1e-3b4a-4e5f-9a0b-1c2d3e4f5a6b; 3 subscriptions; sources: snet-payments-api, snet-payments-reporting, snet-settlement-batch',
+    };
+    const out = toMermaid(graph, long);
+    const block = /meta_lines\["([^"]*)"\]/.exec(out)?.[1] ?? '';
+    const shown = block.split('<br/>').map((line) => line.replace(/#\d+;/g, '_'));
+    expect(shown).toEqual([
+      'Scope: tenant 8f2d6c1e-3b4a-4e5f-9a0b-1c2d3e4f5a6b_',
+      '3 subscriptions_',
+      'sources: snet-payments-api, snet-payments-reporting,',
+      'snet-settlement-batch',
+      'Destination: 0.0.0.0/0 (default route)',
+      'Captured: 2026-11-26T06:00:00.000Z',
+      `Snapshot SHA-256: ${'ab'.repeat(8)}_`,
+      `Content SHA-256: ${'cd'.repeat(8)}_`,
+      'Exported: 2026-11-26T06:00:00.000Z',
+      'SHA-256 values shortened here: the full values',
+      'are in the __ comment lines at the top of the file.',
+    ]);
+    // The full values, and every fact unwrapped, stay in the comment lines Mermaid does not show.
+    expect(out).toContain(`  %% Content SHA-256: ${'cd'.repeat(32)}\n`);
+    expect(out).toContain(`  %% Scope: ${long.scope}\n`);
+  });
+
+  it('ends with a newline (a .mmd file is a text file; git and cat expect one)', () => {
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.endsWith('\n\n')).toBe(false);
   });
 
   it('has a legend of the colours it uses, each swatch in its colour', () => {
