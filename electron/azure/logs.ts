@@ -24,7 +24,7 @@ import { ArmEndpointError, isLoopbackHost } from './clouds';
 import { staticTokenCredential } from './credential';
 import { gapFromError, isCancellation, maskIdentities } from './errors';
 import { DEMO_WORKSPACE_ID, startDemoAzure } from './fake-arm/demo';
-import { loopbackBearerPolicy, pacingPolicy, PullStats, ReadOnlyViolationError, ResourceGraphQuota, TokenBucket, ForeignOriginError } from './policies';
+import { jsonResponsePolicy, loopbackBearerPolicy, pacingPolicy, PullStats, ReadOnlyViolationError, ResourceGraphQuota, TokenBucket, ForeignOriginError } from './policies';
 
 export const LOGS_PULL_SCHEMA = 'egress-atlas/logs-pull@1' as const;
 
@@ -124,7 +124,8 @@ const RULE = 'Policy, RuleCollectionGroup, RuleCollection, Rule';
  * the separator is UNCONFIRMED, §2.3), so those are expanded and their own counters used.
  * Rows with a blank SrcIp are kept, not filtered: traffic-analytics-schema.md says SrcIP is "Blank
  * in AzurePublic and ExternalPublic flows", so `isnotempty(SrcIp)` could drop exactly the internet
- * flows without a trace; the reader counts such rows as a gap (no address to attribute them by).
+ * flows without a trace; SrcNic and SrcSubnet are grouped by too, and the reader attributes such
+ * rows by them (traffic-analytics.ts), or lists them as unattributed under those names.
  * IsFlowCapturedAtUdrHop is kept as a group key: a flow captured again at an NVA's NIC (True) is
  * the same flow as at the sending NIC, and the reader skips and counts those rows (traffic-analytics.ts).
  */
@@ -157,7 +158,7 @@ export const LOG_QUERIES: readonly LogTableQuery[] = [
       '| extend RowBytes = iff(isempty(DestIp), tolong(Fields[5]) + tolong(Fields[6]), tolong(BytesSrcToDest + BytesDestToSrc))',
       '| where isnotempty(Dest)',
       '| summarize Flows = sum(RowFlows), Bytes = sum(RowBytes), FirstSeen = min(FlowStartTime), LastSeen = max(FlowEndTime)',
-      '    by Type, SrcIp, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule, IsFlowCapturedAtUdrHop',
+      '    by Type, SrcIp, SrcNic, SrcSubnet, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule, IsFlowCapturedAtUdrHop',
     ].join('\n'),
   },
 ];
@@ -306,6 +307,11 @@ export async function pullLogs(options: LogsPullOptions): Promise<LogsPullOutcom
   client.pipeline.removePolicy({ name: 'throttlingRetryPolicy' });
   client.pipeline.removePolicy({ name: 'systemErrorRetryPolicy' });
   client.pipeline.addPolicy(logsReadOnlyPolicy(endpoint.url));
+  // Outside the retry layer, as in hardenPipeline: a proxy's or sign-in page's 200 fails as "not
+  // JSON" (MalformedResponseError, a gap saying so), not inside the SDK as a TypeError ("Cannot read
+  // properties of undefined") that tells an auditor nothing. The Log Analytics query API answers
+  // JSON only ([Log Analytics query API] https://learn.microsoft.com/azure/azure-monitor/logs/api/response-format).
+  client.pipeline.addPolicy(jsonResponsePolicy('Log Analytics', 'JSON'));
   client.pipeline.addPolicy(pacingPolicy({
     clock, stats, armBucket: new TokenBucket(10, 5, clock), graphQuota: new ResourceGraphQuota(clock),
     requestTimeoutMs: options.requestTimeoutMs ?? 200_000, maxRetries: options.maxRetries ?? 3, maxThrottleRetries: options.maxThrottleRetries ?? 6,

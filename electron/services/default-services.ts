@@ -68,8 +68,11 @@ async function writeEvidence(input: EvidenceInput): Promise<Uint8Array> {
  * functions, default options: every record, the default denied threshold, fixed costs split evenly).
  */
 export function analyseLogs(snapshot: Snapshot, result: ResolveResult, files: readonly ImportedFile[]): TrafficAnswer {
-  // One read session for all the files, in name order (hourly blobs' paths sort by time): a
-  // connection whose B tuple is in one hour's blob and E tuple in the next counts once, as in the CLI.
+  // One read session for all the files: a connection whose B tuple is in one hour's blob and E tuple
+  // in the next counts once, as in the CLI, in any order. The renderer sends File.name, the base
+  // name (every hourly blob is PT1H.json, destinations.md §2.1), so the name order below says
+  // nothing of time: the session's counting does not depend on it (flow-logs.ts flowCount
+  // remembers connections counted from a later tuple). The sort only makes the file list stable.
   const session = createLogReadSession();
   const logs = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => parseLogFile(f.name, f.text, session));
   const traffic = analyzeTraffic(snapshot, logs);

@@ -14,7 +14,7 @@ import type { Action } from '../state/app-state';
 import type { EgressGraph } from '../../shared/graph/types';
 import { bytesText } from '../../shared/traffic/format';
 import {
-  countText, edgeWidths, LEGEND_FLOWS, totalFlows, volumesBySource, widthForFlows, type SourceVolume, type TrafficState,
+  countText, edgeWidths, LEGEND_FLOWS, mergeLogFiles, totalFlows, volumesBySource, widthForFlows, type SourceVolume, type TrafficState,
 } from '../state/traffic';
 import { readFilesAsText } from '../util';
 
@@ -56,12 +56,12 @@ export function useTraffic(api: EgressAtlasApi, estateId: string | null, result:
     return () => { live = false; };
   }, [api, estateId]);
 
-  // Files add up: the analysis runs over every file added so far (a file of the same name replaces
-  // the earlier one), as `egress-atlas traffic --logs a b` reads them together.
+  // Files add up: the analysis runs over every file added so far, as `egress-atlas traffic --logs a b`
+  // reads them together. Only the same file added again replaces itself: every flow-log blob is
+  // named PT1H.json, so a name alone would drop one hour's blob for the next (mergeLogFiles).
   const analyse = useCallback(async (added: readonly ImportedFile[], label: string) => {
     if (estateId === null || added.length === 0) return;
-    const names = new Set(added.map((f) => f.name));
-    const files = [...(traffic?.files ?? []).filter((f) => !names.has(f.name)), ...added];
+    const files = mergeLogFiles(traffic?.files ?? [], added);
     dispatch({ kind: 'busy', label });
     const r = await api.traffic({ estateId, files });
     if (!r.ok) { dispatch({ kind: 'failed', error: r.error }); return; }

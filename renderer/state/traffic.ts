@@ -21,6 +21,30 @@ export interface TrafficState {
   readonly answer: TrafficAnswer;
 }
 
+/**
+ * The files to analyse after an addition. A browser gives a dropped or picked file's base name only
+ * (File.name), and every flow-log blob is called PT1H.json (destinations.md §2.1: one per hour and
+ * NIC, `.../h=HH/m=00/macAddress=.../PT1H.json`), so a name says nothing of which file it is: hour 11
+ * added after hour 10 is another file, never a replacement. A file replaces an earlier one only when
+ * it is the same file again: same text (compared in full, length first, so no hash collision can
+ * merge two hours). Another file of a name already listed is kept under a name made distinct,
+ * `PT1H.json (2)`, so the answer's file list and every gap naming a file tell them apart.
+ */
+export function mergeLogFiles(existing: readonly ImportedFile[], added: readonly ImportedFile[]): readonly ImportedFile[] {
+  const files: ImportedFile[] = [];
+  const push = (file: ImportedFile): void => {
+    const same = files.findIndex((f) => f.text.length === file.text.length && f.text === file.text);
+    if (same >= 0) files.splice(same, 1);
+    const taken = new Set(files.map((f) => f.name));
+    let name = file.name;
+    for (let n = 2; taken.has(name); n++) name = `${file.name} (${n})`;
+    files.push(name === file.name ? file : { ...file, name });
+  };
+  for (const file of existing) push(file);
+  for (const file of added) push(file);
+  return files;
+}
+
 /** One graph source's (a path's source) observed traffic: its own, and its NICs' when they have no path of their own. */
 export interface SourceVolume {
   /** The path's source ID, as the resolve result has it. */

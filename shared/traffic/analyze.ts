@@ -15,10 +15,10 @@ import { resolveEgress } from '../egress/resolve';
 import type { ResolveInput } from '../egress/index';
 import type { EgressPath, Verdict } from '../egress/types';
 import type { Policy } from '../policy/index';
-import { buildAttributionIndex } from './attribute';
+import { buildAttributionIndex, canonicalIp } from './attribute';
 import { compareWithPolicy } from './policy';
 import type {
-  FirewallRuleLog, LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, TrafficAction, TrafficFinding, TrafficRecord,
+  FirewallRuleLog, LogKind, LoggedRule, ModelView, ObservedDestination, ParsedLog, SkippedInput, TrafficAction, TrafficFinding, TrafficRecord,
   TrafficResult, TrafficSource, TrafficSourceRef, UnattributedSource,
 } from './types';
 import { TRAFFIC_SCHEMA } from './types';
@@ -37,7 +37,7 @@ export interface TrafficOptions {
 
 export const DEFAULT_DENIED_THRESHOLD = 5;
 
-const FIREWALL_LOGS: ReadonlySet<LogKind> = new Set(['azfw-application', 'azfw-network', 'azfw-nat', 'azfw-threat-intel', 'azure-diagnostics']);
+const FIREWALL_LOGS: ReadonlySet<LogKind> = new Set(['azfw-application', 'azfw-network', 'azfw-nat', 'azfw-threat-intel', 'azfw-idps', 'azure-diagnostics']);
 
 /** One observed destination while aggregating. */
 interface Accumulator {
@@ -64,11 +64,19 @@ interface SourceAccumulator {
   /** The subnet's ID: the path a NIC without an entry of its own follows. */
   readonly subnetId: string;
   readonly entries: Map<string, Accumulator>;
-  /** What NSG flow logs and VNet flow logs each recorded from this source (see flowLogOverlap). */
+  /** What NSG flow logs, VNet flow logs and Traffic Analytics each recorded from this source (see flowLogOverlap). */
   readonly flowLogs: Map<FlowLogKind, FlowLogSpan>;
 }
 
-type FlowLogKind = Extract<LogKind, 'nsg-flow' | 'vnet-flow'>;
+type FlowLogKind = Extract<LogKind, 'nsg-flow' | 'vnet-flow' | 'traffic-analytics'>;
+
+const FLOW_LOG_KINDS: readonly FlowLogKind[] = ['nsg-flow', 'vnet-flow', 'traffic-analytics'];
+
+const FLOW_LOG_NAMES: Readonly<Record<FlowLogKind, string>> = { 'nsg-flow': 'NSG flow logs', 'vnet-flow': 'VNet flow logs', 'traffic-analytics': 'Traffic Analytics' };
+
+function isFlowLogKind(log: LogKind): log is FlowLogKind {
+  return log === 'nsg-flow' || log === 'vnet-flow' || log === 'traffic-analytics';
+}
 
 /** One flow-log kind's share of a source: two counters and a time span, bounded per source. */
 interface FlowLogSpan {
@@ -115,34 +123,60 @@ function spanText(span: FlowLogSpan): string {
 }
 
 /**
- * A source both NSG flow logs and VNet flow logs recorded over overlapping times. Learn
- * (vnet-flow-logs-overview.md, IMPORTANT box): with NSG flow logs on a subnet's NSG and VNet flow
- * logs on the subnet or its VNet "you might get duplicate logging (both network security group flow
- * logs and virtual network flow logs generated for all supported workloads in that particular
- * subnet)". Which connections are in both is not provable from counters (matching them one by one
- * would keep every connection in memory), so the counts add both and this gap says the same
- * connections may be counted twice, with each log's share: the true figures lie between the larger
- * share and the sum. Undated spans are taken as overlapping. (`cost` prices these bytes and does
- * not carry traffic gaps yet: its figure for such a source is the sum, an upper bound.)
+ * A source two kinds of flow evidence recorded over overlapping times (each pair of NSG flow logs,
+ * VNet flow logs and Traffic Analytics). Learn (vnet-flow-logs-overview.md, IMPORTANT box): with NSG
+ * flow logs on a subnet's NSG and VNet flow logs on the subnet or its VNet "you might get duplicate
+ * logging (both network security group flow logs and virtual network flow logs generated for all
+ * supported workloads in that particular subnet)"; and Traffic Analytics is computed from those
+ * blobs (traffic-analytics-schema.md: "traffic analytics picks blobs from the storage account for
+ * aggregation"), so blobs and the TA rows of them are the same connections. Which connections are
+ * in both is not provable from counters (matching them one by one would keep every connection in
+ * memory), so the counts add them and this gap says the same connections may be counted twice,
+ * with each log's share: the true figures lie between the larger share and the sum. Undated spans
+ * are taken as overlapping. One gap per source, naming every overlapping pair. (`cost` prices these
+ * bytes and does not carry traffic gaps yet: its figure for such a source is the sum, an upper bound.)
  */
 function flowLogOverlap(source: SourceAccumulator): Gap | null {
-  const nsg = source.flowLogs.get('nsg-flow');
-  const vnet = source.flowLogs.get('vnet-flow');
-  if (!nsg || !vnet) return null;
-  const apart = (nsg.last !== null && vnet.first !== null && nsg.last < vnet.first) || (vnet.last !== null && nsg.first !== null && vnet.last < nsg.first);
-  if (apart) return null;
+  const present = FLOW_LOG_KINDS.flatMap((kind) => {
+    const span = source.flowLogs.get(kind);
+    return span ? [{ kind, span }] : [];
+  });
+  const overlapping = new Set<FlowLogKind>();
+  for (const [i, a] of present.entries()) {
+    for (const b of present.slice(i + 1)) {
+      const apart = (a.span.last !== null && b.span.first !== null && a.span.last < b.span.first) || (b.span.last !== null && a.span.first !== null && b.span.last < a.span.first);
+      if (!apart) { overlapping.add(a.kind); overlapping.add(b.kind); }
+    }
+  }
+  if (overlapping.size < 2) return null;
+  const shares = present.filter((p) => overlapping.has(p.kind)).map((p) => `${FLOW_LOG_NAMES[p.kind]} (${spanText(p.span)})`);
   return {
     code: 'not-modelled', scope: source.ref.id,
-    message: `${sourceLabel(source)}: both NSG flow logs (${spanText(nsg)}) and VNet flow logs (${spanText(vnet)}) recorded its traffic over overlapping times; `
-      + 'with both enabled on one subnet Learn warns of duplicate logging, so its flows and bytes (which add both logs) may count the same connections twice: '
-      + 'the true figures lie between the larger share and the sum. Give one kind of flow log per subnet for exact counts.',
+    message: `${sourceLabel(source)}: ${shares.join(' and ')} recorded its traffic over overlapping times; `
+      + 'NSG and VNet flow logs both enabled on one subnet log the same flows (Learn warns of duplicate logging), and Traffic Analytics is computed from the flow-log blobs, '
+      + 'so its flows and bytes (which add every log) may count the same connections twice: '
+      + 'the true figures lie between the larger share and the sum. Give one kind of flow evidence per subnet for exact counts.',
   };
 }
 
-/** The own address space of each subnet's VNet (public ranges included), as the engine reads it. */
+/**
+ * The own address space of each subnet's VNet (public ranges included) and what its connected
+ * peerings carry (`remoteAddressSpace`, else the remote VNet's space): the engine's `private`
+ * (README: "inside the VNet's own address space (public ranges included) or what a peering
+ * carries"; engine.ts virtualNetworkTagKnown reads connected peerings' remoteAddressPrefixes the
+ * same way). Only `Connected` peerings carry traffic (topology.ts PeeringState).
+ */
 function ownAddressSpaces(model: ResolveInput['model']): (subnetId: string) => readonly Cidr[] {
   const vnetOf = new Map<string, string>(model.subnets.map((s) => [s.id, s.virtualNetworkId]));
-  const spaces = new Map<string, readonly Cidr[]>(model.virtualNetworks.map((v) => [v.id, v.addressPrefixes.map(parseCidr).filter((c): c is Cidr => c !== null)]));
+  const vnets = new Map(model.virtualNetworks.map((v) => [v.id as string, v]));
+  const spaces = new Map<string, readonly Cidr[]>(model.virtualNetworks.map((v) => {
+    const peered = v.peerings.flatMap((p) => {
+      if (p.peeringState !== 'Connected') return [];
+      if (p.remoteAddressPrefixes.length > 0) return p.remoteAddressPrefixes;
+      return (p.remoteVirtualNetworkId ? vnets.get(p.remoteVirtualNetworkId)?.addressPrefixes : undefined) ?? p.remoteVirtualNetworkAddressPrefixes ?? [];
+    });
+    return [v.id, [...v.addressPrefixes, ...peered].map(parseCidr).filter((c): c is Cidr => c !== null)];
+  }));
   return (subnetId) => spaces.get(vnetOf.get(subnetId) ?? '') ?? [];
 }
 
@@ -258,6 +292,15 @@ interface AggregateState {
   straddling: { rows: number; flows: number };
   /** Records added (inside the window or not). */
   records: number;
+  /**
+   * Firewalls whose rule-log rows (AZFWNetworkRule / AZFWApplicationRule, legacy rule categories)
+   * were read in this run, window or not (lower-case ID; '' for rows naming none): whether the
+   * threat-intel / IDPS Alert rows skipped as duplicates really annotate a connection the counts
+   * hold. A small set: one entry per firewall.
+   */
+  readonly ruleLogFirewalls: Set<string>;
+  /** Alert rows skipped, by file, reason and firewall, worded at the end (see alertGaps). */
+  readonly alerts: Map<string, { readonly file: string; readonly entry: SkippedInput; rows: number; flows: number }>;
 }
 
 /**
@@ -282,12 +325,19 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
   const state: AggregateState = {
     since: options.since ?? null, attribution: buildAttributionIndex(model), sources: new Map(), unattributed: new Map(), gaps: [],
     from: null, to: null, hits: new Set(), loggedPolicies: new Map(), loggedFirewalls: new Map(), undated: 0, straddling: { rows: 0, flows: 0 }, records: 0,
+    ruleLogFirewalls: new Set(), alerts: new Map(),
   };
   const { sources, unattributed, hits, loggedPolicies, loggedFirewalls, attribution } = state;
-  const add = (record: TrafficRecord): void => {
+  const add = (read: TrafficRecord): void => {
     state.records += 1;
-    const place = windowed(record, state.since);
+    if (FIREWALL_LOGS.has(read.log) && ruleLogOf(read) !== null) state.ruleLogFirewalls.add(read.firewallId ?? '');
+    const place = windowed(read, state.since);
     if (place === 'outside') return;
+    // A flow-log tuple of a connection counted from an earlier tuple (flows 0) whose earlier tuple
+    // (its B) fell before --since and so was left out: the connection is one flow in the window,
+    // counted by its first tuple inside it (flow-logs.ts flowCount). Without this the window would
+    // hold the connection's bytes and no flow.
+    const record = read.flows === 0 && state.since !== null && (read.continuesFrom ?? null) !== null && (read.continuesFrom ?? '') < state.since ? { ...read, flows: 1 } : read;
     if (place === 'straddles') {
       state.straddling.rows += 1;
       state.straddling.flows += record.flows;
@@ -310,12 +360,17 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
         if (record.rule.collectionGroup) hits.add(`${policy}|${record.rule.collectionGroup.toLowerCase()}/${collection}|${name}`);
       }
     }
-    const who = attribution.attribute(record.sourceIp);
+    // A Traffic Analytics row with a blank SrcIp names its sender (SrcNIC / SrcSubnet) instead.
+    const names = record.sourceIp === '' ? record.sourceNames : undefined;
+    const who = (names ? attribution.attributeByName(names.nic, names.subnet) : null)
+      ?? (names ? { kind: 'unattributed' as const, reason: 'unknown-private' as const } : attribution.attribute(record.sourceIp));
     if (who.kind === 'unattributed') {
-      let u = unattributed.get(record.sourceIp);
+      // Listed by the name the row gives when it has no address: never dropped.
+      const sourceIp = names ? `SrcNic ${names.nic ?? '-'} / SrcSubnet ${names.subnet ?? '-'}` : record.sourceIp;
+      let u = unattributed.get(sourceIp);
       if (!u) {
-        u = { sourceIp: record.sourceIp, reason: who.reason, flows: 0, bytes: null, destinations: new Set(), firstSeen: null, lastSeen: null, logs: new Set() };
-        unattributed.set(record.sourceIp, u);
+        u = { sourceIp, reason: who.reason, flows: 0, bytes: null, destinations: new Set(), firstSeen: null, lastSeen: null, logs: new Set() };
+        unattributed.set(sourceIp, u);
       }
       u.flows += record.flows;
       u.bytes = addBytes(u.bytes, record.bytes);
@@ -334,12 +389,17 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
       source = { ref, subnet: { id: who.subnet.id, name: who.subnet.name }, subnetId: who.subnet.id, entries: new Map(), flowLogs: new Map() };
       sources.set(sourceKey, source);
     }
-    if (record.log === 'nsg-flow' || record.log === 'vnet-flow') addFlowLogSpan(source.flowLogs, record.log, record);
-    const key = `${record.destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
+    if (isFlowLogKind(record.log)) addFlowLogSpan(source.flowLogs, record.log, record);
+    // One address, one entry: IPv6 in its RFC 5952 form, as sources are (attribute.ts canonicalIp;
+    // RFC 4291 §2.2: 2001:db8::10 and 2001:DB8:0:0:0:0:0:10 are one address). Only text with a
+    // colon can be IPv6: IPv4 and names (already lower case) skip the parse, per record.
+    const destination = record.destination.includes(':') ? canonicalIp(record.destination) : record.destination;
+    const destinationIp = record.destinationIp !== null && record.destinationIp.includes(':') ? canonicalIp(record.destinationIp) : record.destinationIp;
+    const key = `${destination}|${record.port ?? ''}|${record.protocol}|${record.action}|${ruleKey(record.rule)}`;
     let entry = source.entries.get(key);
     if (!entry) {
       entry = {
-        destination: record.destination, destinationIp: record.destinationIp, port: record.port, protocol: record.protocol, action: record.action,
+        destination, destinationIp, port: record.port, protocol: record.protocol, action: record.action,
         rule: record.rule, flows: 0, bytes: null, bytesSent: null, sentSplit: true, firstSeen: null, lastSeen: null, logs: new Set(),
       };
       source.entries.set(key, entry);
@@ -358,7 +418,18 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
     entry.logs.add(record.log);
   };
   const endFile = (file: string, skipped: ParsedLog['skipped'], recorded: readonly Gap[] = []): void => {
-    for (const s of skipped) state.gaps.push({ code: 'skipped-input', scope: file, message: `${s.count} ${s.reason}.`, count: s.count });
+    for (const s of skipped) {
+      if (s.alert) {
+        // Worded at the end, once every file's rule-log rows are known (alertGaps).
+        const key = `${file}\n${s.reason}\n${s.alert.firewallId ?? ''}`;
+        const held = state.alerts.get(key) ?? { file, entry: s, rows: 0, flows: 0 };
+        held.rows += s.count;
+        held.flows += s.flows ?? s.count;
+        state.alerts.set(key, held);
+        continue;
+      }
+      state.gaps.push({ code: 'skipped-input', scope: file, message: `${s.count} ${s.reason}${flowsText(s.count, s.flows)}.`, count: s.count });
+    }
     for (const g of recorded) state.gaps.push({ ...g, message: `${g.message} (recorded in ${file})` });
     if (state.undated > 0) {
       state.gaps.push({ code: 'not-modelled', scope: file, message: `${state.undated} summarised row(s) carry no time column: they are counted whatever the window.`, count: state.undated });
@@ -383,6 +454,33 @@ export function createTrafficAggregator(model: ResolveInput['model'], options: {
   };
 }
 
+/** ` (N flows)` when a skipped entry's rows stand for more flows than rows (summarised rows' count_). */
+function flowsText(rows: number, flows: number | undefined): string {
+  return flows === undefined || flows === rows ? '' : ` (standing for ${flows} flow(s): summarised rows' counts)`;
+}
+
+/**
+ * The gaps of the threat-intel / IDPS Alert rows skipped (firewall.ts firewallSkipReason). Skipping
+ * is right when the rule logs of that firewall were read too: the connection is in them (ASIM drops
+ * Alert rows "to avoid duplicate network session logs", assuming the rule tables are collected).
+ * When no rule-log row of that firewall was in the input (only AZFWThreatIntel ticked in the
+ * diagnostic setting, destinations.md §1.1, or a TI-only export), the alert is the only record of
+ * the connection: the gap says the connections are NOT counted and why, with rows and flows.
+ */
+function alertGaps(state: AggregateState): Gap[] {
+  return [...state.alerts.values()].map(({ file, entry, rows, flows }) => {
+    const firewallId = entry.alert?.firewallId ?? null;
+    const seen = firewallId === null ? state.ruleLogFirewalls.size > 0 : state.ruleLogFirewalls.has(firewallId) || state.ruleLogFirewalls.has('');
+    const cut = entry.reason.indexOf(': alerts');
+    const table = cut < 0 ? entry.reason : entry.reason.slice(0, cut);
+    const message = seen
+      ? `${rows} ${entry.reason}${flowsText(rows, flows)}.`
+      : `${rows} ${table}${flowsText(rows, flows)}: not counted, and no network- or application-rule rows of ${firewallId === null ? 'any firewall' : `firewall ${firewallId}`} were in the input, `
+        + 'so these alerts may be the only record of their connections, which are missing from the counts (give the AZFWNetworkRule / AZFWApplicationRule logs of the same window).';
+    return { code: 'skipped-input' as const, scope: file, message, count: rows };
+  });
+}
+
 export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], options: TrafficOptions = {}): TrafficResult {
   const aggregator = createTrafficAggregator(input.model, { since: options.since ?? null });
   for (const log of logs) aggregator.addLog(log);
@@ -392,6 +490,8 @@ export function analyzeTraffic(input: ResolveInput, logs: readonly ParsedLog[], 
 /** The result of an aggregation: the model's view of every observed destination, findings, gaps. */
 export function finishTraffic(input: ResolveInput, aggregator: TrafficAggregator, options: Omit<TrafficOptions, 'since'> = {}): TrafficResult {
   const { since, attribution, sources, unattributed, gaps, from, to, hits, loggedPolicies, loggedFirewalls } = aggregator.state;
+  gaps.push(...alertGaps(aggregator.state));
+  aggregator.state.alerts.clear();
   const threshold = options.deniedThreshold ?? DEFAULT_DENIED_THRESHOLD;
   for (const [ip, nics] of attribution.ambiguous) {
     gaps.push({ code: 'not-modelled', scope: ip, message: `Private IP ${ip} is held by ${nics.length} NICs (overlapping address spaces); its traffic is attributed to ${nics[0] ?? ''}.` });

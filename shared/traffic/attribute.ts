@@ -14,6 +14,14 @@ export type Attribution =
 
 export interface AttributionIndex {
   readonly attribute: (ip: string) => Attribution;
+  /**
+   * By the names a Traffic Analytics row gives when its SrcIp is blank: SrcNIC
+   * (`<resourcegroup>/<nic>`, or a NIC resource ID), else SrcSubnet (`<resourcegroup>/<vnet>/<subnet>`,
+   * or a subnet resource ID), traffic-analytics-schema.md. Null when the snapshot holds neither.
+   * Names compare case-insensitively (ARM names are); a name two subscriptions both hold is
+   * attributed to the first by ID, as an IP two NICs hold is.
+   */
+  readonly attributeByName: (nic: string | null, subnet: string | null) => Attribution | null;
   /** Private IPs held by more than one NIC (overlapping address spaces): attributed to the first by ID, listed as a gap. */
   readonly ambiguous: ReadonlyMap<string, readonly string[]>;
   /**
@@ -28,12 +36,23 @@ export interface AttributionIndex {
 /**
  * Canonical text of an address, so the spellings of one address meet: IPv6 in its RFC 5952 form
  * (`fd00:db8:0:1:0:0:0:4` and `fd00:db8:0:1::4` are one address, RFC 4291 §2.2), IPv4 dotted
- * decimal. Text that is not an address is only trimmed and lower-cased.
+ * decimal. An IPv4-mapped IPv6 address `::ffff:a.b.c.d` is the IPv4 node a.b.c.d (RFC 4291
+ * §2.5.5.2; dual-stack sockets report IPv4 peers so): it becomes `a.b.c.d`. Text that is not an
+ * address is only trimmed and lower-cased.
  */
 export function canonicalIp(ip: string): string {
   const text = ip.trim().toLowerCase();
   const parsed = parseIp(text);
-  return parsed === null ? text : formatIp(parsed);
+  if (parsed === null) return text;
+  if (parsed.version === 6 && parsed.value >> 32n === 0xffffn) return formatIp({ version: 4, value: Number(parsed.value & 0xffffffffn) });
+  return formatIp(parsed);
+}
+
+/** `<resourcegroup>/<name>...` of a resource ID (`/subscriptions/s/resourceGroups/rg/providers/p/t/name/...`), or the text itself, lower case. */
+function rgName(text: string): string {
+  const t = text.trim().toLowerCase();
+  const m = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/(?:networkinterfaces|virtualnetworks)\/(.+)$/.exec(t);
+  return m ? `${m[1] ?? ''}/${(m[2] ?? '').replace('/subnets/', '/')}` : t;
 }
 
 export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
@@ -78,6 +97,27 @@ export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
     }
   }
 
+  const nicsByName = new Map<string, { readonly nic: NetworkInterface; readonly subnet: Subnet | null }>();
+  for (const nic of nics) {
+    const key = rgName(nic.id);
+    const subnetId = nic.ipConfigurations.find((c) => c.subnetId)?.subnetId;
+    if (!nicsByName.has(key)) nicsByName.set(key, { nic, subnet: subnetId ? subnetsById.get(subnetId) ?? null : null });
+  }
+  const subnetsByName = new Map<string, Subnet>();
+  for (const subnet of [...model.subnets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const key = rgName(subnet.id);
+    if (!subnetsByName.has(key)) subnetsByName.set(key, subnet);
+  }
+  const attributeByName = (nicName: string | null, subnetName: string | null): Attribution | null => {
+    const nic = nicName === null ? undefined : nicsByName.get(rgName(nicName));
+    const subnet = subnetName === null ? undefined : subnetsByName.get(rgName(subnetName));
+    if (nic) {
+      const held = nic.subnet ?? subnet;
+      if (held) return { kind: 'nic', nic: nic.nic, subnet: held };
+    }
+    return subnet ? { kind: 'subnet', subnet } : null;
+  };
+
   // Logs repeat a few thousand sources millions of times: one answer per address.
   const cache = new Map<string, Attribution>();
   const ambiguousSubnets = new Map<string, readonly string[]>();
@@ -106,5 +146,5 @@ export function buildAttributionIndex(model: NetworkModel): AttributionIndex {
     cache.set(raw, answer);
     return answer;
   };
-  return { attribute, ambiguous, ambiguousSubnets };
+  return { attribute, attributeByName, ambiguous, ambiguousSubnets };
 }

@@ -9,17 +9,21 @@ import type { FirewallRuleLog, LogKind, LoggedRule, TrafficAction, TrafficRecord
 import { fail, integer, ipAddress, requiredText, text, time } from './values';
 import type { CellAt, Row } from './values';
 
+/** The log kinds of firewall rows. */
+export type FirewallLogKind = Exclude<LogKind, 'vnet-flow' | 'nsg-flow' | 'traffic-analytics'>;
+
 /** Which firewall table a row belongs to, or why it is not read. */
 export type FirewallTable =
-  | { readonly kind: 'read'; readonly log: Exclude<LogKind, 'vnet-flow' | 'nsg-flow'> }
+  | { readonly kind: 'read'; readonly log: FirewallLogKind }
   | { readonly kind: 'other'; readonly table: string };
 
-const TABLES: Readonly<Record<string, Exclude<LogKind, 'vnet-flow' | 'nsg-flow'>>> = {
+const TABLES: Readonly<Record<string, FirewallLogKind>> = {
   azfwapplicationrule: 'azfw-application',
   azfwnetworkrule: 'azfw-network',
   azfwnatrule: 'azfw-nat',
   azfwdnsquery: 'azfw-dns',
   azfwthreatintel: 'azfw-threat-intel',
+  azfwidpssignature: 'azfw-idps',
   azurediagnostics: 'azure-diagnostics',
   // Legacy diagnostic categories, as a storage blob's `category` names them.
   azurefirewallapplicationrule: 'azure-diagnostics',
@@ -46,8 +50,8 @@ export function firewallTable(row: Row): FirewallTable | null {
   if ('msg_s' in row || 'msg' in row) return { kind: 'read', log: 'azure-diagnostics' };
   if (!('sourceip' in row)) return null;
   // AZFWIdpsSignature (§1.2: SignatureId, Severity, Description; no rule table has them) exported
-  // without Type: signature alerts, not connections, and never read (as a row typed so is not).
-  if ('signatureid' in row) return { kind: 'other', table: 'AZFWIdpsSignature' };
+  // without Type: read as a row typed so is (its Deny / Drop rows are connections; firewallSkipReason).
+  if ('signatureid' in row) return { kind: 'read', log: 'azfw-idps' };
   if ('translatedip' in row) return { kind: 'read', log: 'azfw-nat' };
   if ('queryname' in row) return { kind: 'read', log: 'azfw-dns' };
   if ('threatdescription' in row) return { kind: 'read', log: 'azfw-threat-intel' };
@@ -81,6 +85,11 @@ function ruleOf(policy: string | null, collectionGroup: string | null, collectio
 function first(row: Row, columns: readonly string[]): string | null {
   for (const c of columns) if (c in row) return c;
   return null;
+}
+
+/** The flows a row stands for: its `count_` / `hits` (a summarised row), else 1. Also for a skipped row's gap. */
+export function firewallFlows(row: Row, at: CellAt): number {
+  return flowsOf(row, at);
 }
 
 function flowsOf(row: Row, at: CellAt): number {
@@ -120,28 +129,36 @@ function legacyRuleLog(row: Row): FirewallRuleLog | null {
 }
 
 /**
- * Why a firewall row is not a connection of its own, or null. Alert-mode threat-intel and IDPS rows
- * annotate a connection the rule logs record too (threat intel in Alert mode lets the connection
- * continue to rule processing; §1.1 "threat-intel alert/deny"): the Sentinel ASIM parser
- * (Azure/Azure-Sentinel Parsers/ASimNetworkSession/Parsers/vimNetworkSessionAzureFirewall.yaml)
- * filters `UpperAction != "ALERT"` with "IDPS Signature and ThreatIntel tables contain alerts,
- * exclude these to avoid duplicate network session logs", and reads legacy sessions from
- * OperationName AzureFirewallNetworkRuleLog / AzureFirewallThreatIntelLog only (no IDS rows). Such
- * rows are counted as skipped (a gap names them), never added as a second flow.
+ * Why a firewall row is not a connection of its own, or null. Only Alert rows: alert-mode
+ * threat-intel and IDPS rows annotate a connection the rule logs record too (threat intel in Alert
+ * mode lets the connection continue to rule processing; §1.1 "threat-intel alert/deny"): the
+ * Sentinel ASIM parser (Azure/Azure-Sentinel Parsers/ASimNetworkSession/Parsers/
+ * vimNetworkSessionAzureFirewall.yaml) unions AZFWNetworkRule, AZFWNatRule, AZFWIdpsSignature and
+ * AZFWThreatIntel and filters `UpperAction != "ALERT"` ("IDPS Signature and ThreatIntel tables contain
+ * alerts, exclude these to avoid duplicate network session logs"), keeping their Deny / Drop rows as
+ * failed sessions (DvcActionLookup "DENY" / "DROP"). So a Deny or Drop IDPS / threat-intel row, typed,
+ * untyped or legacy (`Action: Drop. Signature: ... IDS: ...`, §1.4), is read as a deny: in "Alert and
+ * deny" mode IDPS stops a connection the network rule allowed, and only its row says so. Alert rows
+ * are counted as skipped; whether rule-log rows of the same firewall were in the input, i.e. whether
+ * they really duplicate a connection the counts hold, is the aggregator's to say (analyze.ts).
  */
-export function firewallSkipReason(row: Row, log: Exclude<LogKind, 'vnet-flow' | 'nsg-flow'>): string | null {
+export function firewallSkipReason(row: Row, log: FirewallLogKind): string | null {
   const alert = 'alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)';
   if (log === 'azfw-threat-intel') return text(row, 'action')?.toLowerCase() === 'alert' ? `AZFWThreatIntel rows with Action Alert: ${alert}` : null;
+  if (log === 'azfw-idps') return text(row, 'action')?.toLowerCase() === 'alert' ? `AZFWIdpsSignature rows with Action Alert: ${alert}` : null;
   if (log !== 'azure-diagnostics') return null;
-  const operation = text(row, 'operationname')?.toLowerCase() ?? null;
-  const ids = 'signature hits on connections the rule logs record (not read, as AZFWIdpsSignature rows are not; ASIM reads legacy sessions from network-rule and threat-intel rows only)';
-  if (operation === 'azurefirewallidslog') return `legacy IDPS rows (OperationName AzureFirewallIDSLog): ${ids}`;
   const message = text(row, 'msg_s') ?? text(row, 'msg') ?? '';
-  const threatIntel = operation === 'azurefirewallthreatintellog' || /\bThreatIntel: /.test(message);
-  if (threatIntel && /Action: Alert\b/i.test(message)) return `legacy threat-intel rows with "Action: Alert": ${alert}`;
+  if (!/Action: Alert\b/i.test(message)) return null;
+  const operation = text(row, 'operationname')?.toLowerCase() ?? null;
   // An IDS line logged without OperationName (a projected export) still names its signature.
-  if (/\. Signature: \d+\. IDS: /.test(message)) return `legacy IDPS rows ("Signature: ... IDS: ..."): ${ids}`;
+  if (operation === 'azurefirewallidslog' || IDS.test(message)) return `legacy IDPS rows with "Action: Alert": ${alert}`;
+  if (operation === 'azurefirewallthreatintellog' || /\bThreatIntel: /.test(message)) return `legacy threat-intel rows with "Action: Alert": ${alert}`;
   return null;
+}
+
+/** The IDPS signature as the decider of a Deny / Drop IDPS row: it names no rule of the policy. */
+function idpsRule(signature: string | null, description: string | null): LoggedRule {
+  return { policy: null, collectionGroup: null, collection: null, rule: `IDPS signature${signature === null ? '' : ` ${signature}`}${description === null ? '' : `: ${description}`}` };
 }
 
 /**
@@ -154,7 +171,7 @@ function threatIntelRule(description: string | null): LoggedRule {
 }
 
 /** One structured (AZFW*) or legacy row as a record. */
-export function firewallRecord(row: Row, at: CellAt, log: Exclude<LogKind, 'vnet-flow' | 'nsg-flow'>): TrafficRecord {
+export function firewallRecord(row: Row, at: CellAt, log: FirewallLogKind): TrafficRecord {
   const firstColumn = first(row, FIRST_COLUMNS);
   const lastColumn = first(row, LAST_COLUMNS);
   const base = {
@@ -191,7 +208,8 @@ export function firewallRecord(row: Row, at: CellAt, log: Exclude<LogKind, 'vnet
   }
   const protocol = protocolOf(requiredText(row, 'protocol', at, 'a protocol (TCP, UDP, ICMP)'));
   const destination = destinationIp ?? fail(at, 'destinationip', 'the destination IP address', row.destinationip ?? null);
-  return { ...base, sourceIp, destination, destinationIp, port: portOf(row, at, protocol), protocol, action, rule, log };
+  const decided = log === 'azfw-idps' ? idpsRule(text(row, 'signatureid'), text(row, 'description')) : rule;
+  return { ...base, sourceIp, destination, destinationIp, port: portOf(row, at, protocol), protocol, action, rule: decided, log };
 }
 
 type MessageFields = Pick<TrafficRecord, 'sourceIp' | 'destination' | 'destinationIp' | 'port' | 'protocol' | 'action' | 'rule'>;
@@ -206,6 +224,8 @@ const POLICY_RULE = /Policy: (.+?)\. Rule Collection Group: (.+?)\. Rule Collect
 const CLASSIC_RULE = /Rule Collection: (.+?)\. Rule: (.+?)(?:\.\s|\.?$)/;
 /** `... Action: Deny. ThreatIntel: Bot Networks` (§1.4): the threat-intelligence filter decided. */
 const THREAT_INTEL = /ThreatIntel: (.+?)(?:\.\s|\.?$)/;
+/** `... Action: drop. Signature: 2028816. IDS: <description>. Priority: ...` (§1.4): an IDPS signature decided. */
+const IDS = /\bSignature: (\d+)\. IDS: (.+?)(?:\.\s|\.?$)/;
 
 /** The rule a message's tail names: policy form, classic form, the threat-intel filter, or none. */
 function messageRule(rest: string): LoggedRule | null {
@@ -214,7 +234,9 @@ function messageRule(rest: string): LoggedRule | null {
   const classic = CLASSIC_RULE.exec(rest);
   if (classic) return { policy: null, collectionGroup: null, collection: classic[1] ?? null, rule: classic[2] ?? '' };
   const threat = THREAT_INTEL.exec(rest);
-  return threat ? threatIntelRule(threat[1] ?? null) : null;
+  if (threat) return threatIntelRule(threat[1] ?? null);
+  const ids = IDS.exec(rest);
+  return ids ? idpsRule(ids[1] ?? null, ids[2] ?? null) : null;
 }
 
 const MESSAGE_FORMS = 'an Azure Firewall log line like "TCP request from 10.0.0.4:5000 to 20.1.2.3:443. Action: Allow. ..." or "DNS Request: 10.0.0.4:53000 - ..."';

@@ -19,30 +19,53 @@ export interface FlowLogRead {
   readonly memo?: FlowLogMemo;
   /** The connections a read has seen begin and not end, across its files (see flowCount). */
   readonly connections?: FlowConnections;
+  /**
+   * The log kind and the capturing NIC of the tuples being read (`v` / `n` and the record's
+   * `macAddress` (VNet, §2.1) or `flows[].mac` (NSG, §2.2)), set by the reader once per record / MAC
+   * entry: the prefix of every connection key of those tuples (see connectionKey).
+   */
+  connectionPrefix?: string;
 }
 
 /**
  * Connections seen begin (B) or continue (C) and not yet end (E), across the files of one read:
  * what tells a C or E tuple of a connection already counted from one whose B tuple was never read.
- * Keyed by log kind and 5-tuple (source, destination, ports, protocol), the connection's identity
- * in a flow log; an entry leaves at the connection's E tuple, so the set holds the connections open
- * at a time (those crossing an hourly blob), not every connection. Bounded: at OPEN_CONNECTION_LIMIT
- * the oldest entry is dropped and counted (`evicted`); a later C / E tuple of it then counts as a
- * connection again, which the gap of that file says. Cost: about 100 bytes per entry, so at most
- * ~10 MB whatever the number of tuples or files.
+ * Keyed by log kind, capturing NIC and 5-tuple (see connectionKey); an entry leaves at the
+ * connection's E tuple, so the map holds the connections open at a time (those crossing an hourly
+ * blob), not every connection. Bounded and least-recently-used: a C tuple moves its connection to
+ * the end, and at OPEN_CONNECTION_LIMIT the entry unseen longest is dropped and counted (`evicted`);
+ * a later C / E tuple of it then counts as a connection again, which the gap of that file says.
+ * Cost: about 250 bytes per entry (the key retains its tuple text), so at most ~25 MB (and as much
+ * for `orphaned`) whatever the number of tuples or files.
  */
 export interface FlowConnections {
-  readonly open: Set<string>;
+  /** Open connection → the time (ISO, as its record has it) of its latest tuple read. */
+  readonly open: Map<string, string>;
+  /**
+   * Connections counted from a C or E tuple with no B tuple read before it ("orphans") → the time of
+   * that tuple. Files may be read in any order (the app gets every hourly blob as `PT1H.json`, so
+   * names say nothing of time): a B, C or E tuple of one of them read later, no later than that
+   * time, is the same connection and counts 0, so the count does not depend on the file order.
+   * Bounded as `open` is (oldest dropped first, counted in `forgotten`).
+   */
+  readonly orphaned: Map<string, string>;
   /** Flows counted from a C or E tuple with no B tuple (nor earlier C) read before it. */
   orphans: number;
   /** Entries dropped from `open` at its limit. */
   evicted: number;
+  /** Entries dropped from `orphaned` at its limit: a B tuple of each read later counts it again. */
+  forgotten: number;
+  /**
+   * Set by each flowCount: for a tuple of a connection already counted, the time of that
+   * connection's previous tuple; else null. Carried on the record as `continuesFrom`.
+   */
+  previous: string | null;
 }
 
 export const OPEN_CONNECTION_LIMIT = 100_000;
 
 export function flowConnections(): FlowConnections {
-  return { open: new Set(), orphans: 0, evicted: 0 };
+  return { open: new Map(), orphaned: new Map(), orphans: 0, evicted: 0, forgotten: 0, previous: null };
 }
 
 export interface FlowLogMemo {
@@ -111,33 +134,63 @@ function port(value: string, protocol: string, at: CellAt, tuple: string): numbe
  * separated combination of B,C,E or D", @azure/arm-network FlowLogInformation; the Learn version 2
  * sample has connections seen only by their E or C tuple), and counting it 0 would report its bytes
  * with no flow. `connections` (the read's open set) tells them apart; without one only B and D count.
+ * The count does not depend on the order the files are read in: a connection counted from a C / E
+ * tuple (an orphan) is remembered, and its B (or an earlier C / E) tuple read afterwards counts 0.
+ * A C / E tuple of a connection already counted carries the time of its previous tuple
+ * (`continuesFrom`): with `--since` the aggregator counts the connection in the window when that
+ * earlier tuple (its B) fell before the window (analyze.ts), so no window holds bytes without a flow.
  * Version 1 has no state: every tuple is a flow.
  * Bytes: sent plus received (both directions cross the NAT gateway or firewall that bills them),
  * and the sent ones apart (internet data transfer out bills only those: destinations.md §8.1).
  */
-function flowCount(state: string | undefined, key: string, connections: FlowConnections | undefined): number {
+function flowCount(state: string | undefined, key: string, time: string, connections: FlowConnections | undefined): number {
+  if (connections !== undefined) connections.previous = null;
   if (state === undefined || state === 'D') return 1;
   if (connections === undefined) return state === 'B' ? 1 : 0;
-  const { open } = connections;
+  const { open, orphaned } = connections;
   if (state === 'B') {
     // A B tuple begins a connection even when the 5-tuple was open (a source port reused).
     open.delete(key);
-    track(connections, key);
+    track(connections, key, time);
+    // Unless a later tuple of it was read first (files out of time order) and counted it already.
+    const orphanAt = orphaned.size === 0 ? undefined : orphaned.get(key);
+    if (orphanAt !== undefined && time <= orphanAt) {
+      orphaned.delete(key);
+      return 0;
+    }
     return 1;
   }
-  if (state === 'E' ? open.delete(key) : open.has(key)) return 0;
-  if (state === 'C') track(connections, key);
+  const previous = open.get(key);
+  if (previous !== undefined) {
+    // Least recently used: a C tuple proves the connection alive, so it moves to the end of the
+    // Map's order (delete + set) and the entry evicted at the limit is the one unseen longest.
+    open.delete(key);
+    if (state === 'C') open.set(key, time);
+    connections.previous = previous;
+    return 0;
+  }
+  // An earlier tuple of a connection already counted from a later one (files read out of order).
+  const orphanAt = orphaned.size === 0 ? undefined : orphaned.get(key);
+  if (orphanAt !== undefined && time <= orphanAt) return 0;
+  if (state === 'C') track(connections, key, time);
+  orphaned.delete(key);
+  if (orphaned.size >= OPEN_CONNECTION_LIMIT) {
+    const oldest = orphaned.keys().next();
+    if (oldest.done !== true) orphaned.delete(oldest.value);
+    connections.forgotten += 1;
+  }
+  orphaned.set(key, time);
   connections.orphans += 1;
   return 1;
 }
 
-function track(connections: FlowConnections, key: string): void {
+function track(connections: FlowConnections, key: string, time: string): void {
   if (connections.open.size >= OPEN_CONNECTION_LIMIT) {
-    const oldest = connections.open.values().next();
+    const oldest = connections.open.keys().next();
     if (oldest.done !== true) connections.open.delete(oldest.value);
     connections.evicted += 1;
   }
-  connections.open.add(key);
+  connections.open.set(key, time);
 }
 
 /**
@@ -148,9 +201,18 @@ function track(connections: FlowConnections, key: string): void {
  */
 const DROPPED_BY_ENCRYPTION: ReadonlySet<string> = new Set(['NX_SW_NOT_READY', 'NX_NOT_ACCEPTED', 'NX_NOT_SUPPORTED']);
 
-/** Log kind and 5-tuple (fields 2-6 of either tuple form): which tuples are of one connection. */
-function connectionKey(kind: 'v' | 'n', f: readonly string[]): string {
-  return `${kind}${f[1] ?? ''},${f[2] ?? ''},${f[3] ?? ''},${f[4] ?? ''},${f[5] ?? ''}`;
+/**
+ * Which tuples are of one connection: the log kind and capturing NIC (`out.connectionPrefix`) and
+ * the 5-tuple, fields 2-6 of either tuple form, taken as one slice of the tuple text (no string is
+ * built per field: this runs for every B / C / E tuple). The NIC belongs in the key: a flow routed
+ * through an NVA is captured at the VM's NIC and again at the NVA's with the same 5-tuple
+ * (traffic-analytics-schema.md, IsFlowCapturedAtUDRHop; one PT1H.json per MAC, destinations.md
+ * §2.1), and each NIC's B and E tuples pair with each other only.
+ */
+function connectionKey(out: FlowLogRead, kind: string, tuple: string, f: readonly string[]): string {
+  const start = (f[0] ?? '').length + 1;
+  const end = start + (f[1] ?? '').length + (f[2] ?? '').length + (f[3] ?? '').length + (f[4] ?? '').length + (f[5] ?? '').length + 4;
+  return (out.connectionPrefix ?? kind) + tuple.slice(start, end);
 }
 
 /**
@@ -177,10 +239,15 @@ export function readVnetTuple(tuple: string, at: CellAt, rule: string | null, ou
   // Sent (src→dst, field 11) kept apart from the total: internet egress bills it alone (§2.1, §8.1).
   const bytesSent = counter(f[10], at, tuple);
   const bytes = bytesSent + counter(f[12], at, tuple);
+  const time = isoTime(Number(ts), out.memo);
+  const { connections } = out;
+  // The key only where it is used: a D tuple, or a read without a session, needs none.
+  const flows = flowCount(state, state === 'D' || connections === undefined ? '' : connectionKey(out, 'v,', tuple, f), time, connections);
   out.emit({
-    time: isoTime(Number(ts), out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
-    port: port(dport, protocol, at, tuple), protocol, action, flows: flowCount(state, connectionKey('v', f), out.connections), bytes, bytesSent,
+    time, until: null, sourceIp: src, destination: dst, destinationIp: dst,
+    port: port(dport, protocol, at, tuple), protocol, action, flows, bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'vnet-flow',
+    continuesFrom: connections?.previous ?? null,
   });
 }
 
@@ -206,10 +273,14 @@ export function readNsgTuple(tuple: string, at: CellAt, rule: string | null, out
   // Version 2 counts source → destination (field 11) apart from destination → source (§2.2).
   const bytesSent = hasState ? counter(f[10], at, tuple) : null;
   const bytes = bytesSent === null ? null : bytesSent + counter(f[12], at, tuple);
+  const time = isoTime(Number(ts) * 1000, out.memo);
+  const { connections } = out;
+  const counted = decision !== 'D' && hasState;
+  const flows = flowCount(counted ? state : undefined, counted && connections !== undefined ? connectionKey(out, 'n,', tuple, f) : '', time, connections);
   out.emit({
-    time: isoTime(Number(ts) * 1000, out.memo), until: null, sourceIp: src, destination: dst, destinationIp: dst,
-    port: port(dport, protocol, at, tuple), protocol, action: decision === 'D' ? 'deny' : 'allow',
-    flows: decision === 'D' ? 1 : flowCount(hasState ? state : undefined, hasState ? connectionKey('n', f) : '', out.connections), bytes, bytesSent,
+    time, until: null, sourceIp: src, destination: dst, destinationIp: dst,
+    port: port(dport, protocol, at, tuple), protocol, action: decision === 'D' ? 'deny' : 'allow', flows, bytes, bytesSent,
     rule: rule === null ? null : { policy: null, collectionGroup: null, collection: null, rule }, firewallId: null, log: 'nsg-flow',
+    continuesFrom: connections?.previous ?? null,
   });
 }

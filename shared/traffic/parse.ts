@@ -5,16 +5,16 @@
  */
 import { InputError } from '../model/errors';
 import type { Gap, GapCode } from '../model/gaps';
-import { firewallRecord, firewallSkipReason, firewallTable } from './firewall';
-import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, readTrafficAnalyticsRow } from './traffic-analytics';
+import { firewallFlows, firewallRecord, firewallSkipReason, firewallTable } from './firewall';
+import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, readTrafficAnalyticsRow, trafficAnalyticsFlows } from './traffic-analytics';
 import { flowConnections, flowLogMemo, OPEN_CONNECTION_LIMIT, readNsgTuple, readVnetTuple } from './flow-logs';
 import type { FlowConnections, FlowLogRead } from './flow-logs';
-import type { LogShape, ParsedLog, ParsedLogSummary, RecordSink, TrafficRecord } from './types';
+import type { LogShape, ParsedLog, ParsedLogSummary, RecordSink, SkippedInput, TrafficRecord } from './types';
 import { fail, parseCsv, text } from './values';
 import type { CellAt, Row } from './values';
 
 export const UNDERSTOOD_FORMATS =
-  'Azure Firewall logs (AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel, or AzureDiagnostics msg_s) as '
+  'Azure Firewall logs (AZFWApplicationRule, AZFWNetworkRule, AZFWNatRule, AZFWDnsQuery, AZFWThreatIntel, AZFWIdpsSignature, or AzureDiagnostics msg_s) as '
   + '`az monitor log-analytics query` JSON, Log Analytics REST / SDK JSON ({"tables": [...]}), portal CSV export, '
   + 'a diagnostic-setting blob ({"records": [...]}) or summarize rows with count_ / hits; '
   + 'Traffic Analytics NTANetAnalytics rows (as egress-atlas pull --logs summarises them, or raw rows with FlowDirection and the AllowedOutFlows / DeniedOutFlows counters); '
@@ -50,8 +50,12 @@ function keyed(entries: Iterable<readonly [string, unknown]>): { readonly row: R
 
 class Rows {
   readonly other = new Map<string, number>();
-  /** Rows read but not counted as connections, by reason (alert rows, UDR-hop captures, no source address). */
-  readonly notConnections = new Map<string, number>();
+  /**
+   * Rows read but not counted as connections, by reason and firewall (alert rows, UDR-hop captures,
+   * no source address), with the flows they stand for: a summarised row with count_ 250 is 250
+   * connections left out, not 1.
+   */
+  readonly notConnections = new Map<string, { readonly reason: string; count: number; flows: number; readonly alert?: { readonly firewallId: string | null } }>();
   /** Inbound Traffic Analytics rows (FlowDirection I): counted, not read, as inbound flow tuples are. */
   inbound = 0;
   records = 0;
@@ -67,7 +71,7 @@ class Rows {
       }
       const read = readTrafficAnalyticsRow(row, at);
       if (read.kind === 'skipped') {
-        this.notConnections.set(read.reason, (this.notConnections.get(read.reason) ?? 0) + 1);
+        this.skip(read.reason, trafficAnalyticsFlows(row, at), null);
         return;
       }
       for (const record of read.records) {
@@ -93,18 +97,29 @@ class Rows {
     }
     const skip = firewallSkipReason(row, table.log);
     if (skip !== null) {
-      this.notConnections.set(skip, (this.notConnections.get(skip) ?? 0) + 1);
+      // Every firewall skip is an Alert row: whether it duplicates a counted connection depends on the
+      // rule logs of its firewall in the whole run, which the aggregator knows (analyze.ts alertGaps).
+      const firewallId = (text(row, '_resourceid') ?? text(row, 'resourceid'))?.toLowerCase() ?? null;
+      this.skip(skip, firewallFlows(row, at), { firewallId });
       return;
     }
     this.records += 1;
     this.sink(firewallRecord(row, at, table.log));
   }
 
+  private skip(reason: string, flows: number, alert: { readonly firewallId: string | null } | null): void {
+    const key = alert === null ? reason : `${reason}\n${alert.firewallId ?? ''}`;
+    const held = this.notConnections.get(key) ?? { reason, count: 0, flows: 0, ...(alert ? { alert } : {}) };
+    held.count += 1;
+    held.flows += flows;
+    this.notConnections.set(key, held);
+  }
+
   result(shape: LogShape, gaps: readonly Gap[] = []): ParsedLogSummary {
-    const skipped = [
+    const skipped: SkippedInput[] = [
       ...(this.inbound > 0 ? [{ reason: 'inbound Traffic Analytics rows (FlowDirection I; egress reads outbound flows only)', count: this.inbound }] : []),
       ...[...this.other].map(([table, count]) => ({ reason: `rows of ${table} (not read)`, count })),
-      ...[...this.notConnections].map(([reason, count]) => ({ reason, count })),
+      ...[...this.notConnections.values()].map(({ reason, count, flows, alert }) => ({ reason, count, ...(flows !== count ? { flows } : {}), ...(alert ? { alert } : {}) })),
     ];
     return { file: this.file, shape, recordCount: this.records, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
@@ -215,6 +230,8 @@ function arrayAt(value: unknown, at: CellAt, column: string, expected: string): 
 function readVnetRecord(file: string, record: Readonly<Record<string, unknown>>, path: string, out: FlowLogRead): void {
   const flowRecords = record.flowRecords;
   if (!isObject(flowRecords)) fail({ file, path }, 'flowRecords', 'an object with flows[] (VNet flow log version 4)', flowRecords ?? null);
+  // The capturing NIC (§2.1 `macAddress`): part of every connection key (flow-logs.ts connectionKey).
+  out.connectionPrefix = `v${typeof record.macAddress === 'string' ? record.macAddress.toUpperCase() : ''},`;
   arrayAt(flowRecords.flows, { file, path: `${path}.flowRecords` }, 'flows', 'an array of ACL entries').forEach((flow, f) => {
     const flowPath = `${path}.flowRecords.flows[${f}]`;
     if (!isObject(flow)) fail({ file, path: flowPath }, '', 'an object with aclID and flowGroups[]', flow);
@@ -243,6 +260,8 @@ function readNsgRecord(file: string, record: Readonly<Record<string, unknown>>, 
     arrayAt(ruleEntry.flows, { file, path: rulePath }, 'flows', 'an array of { mac, flowTuples }').forEach((macEntry, m) => {
       const macPath = `${rulePath}.flows[${m}]`;
       if (!isObject(macEntry)) fail({ file, path: macPath }, '', 'an object with mac and flowTuples[]', macEntry);
+      // The capturing NIC (§2.2 `flows[].mac`): part of every connection key (flow-logs.ts connectionKey).
+      out.connectionPrefix = `n${typeof macEntry.mac === 'string' ? macEntry.mac.toUpperCase() : ''},`;
       arrayAt(macEntry.flowTuples, { file, path: macPath }, 'flowTuples', 'an array of flow tuple strings').forEach((tuple, i) => {
         const at: CellAt = { file, get path() { return `${macPath}.flowTuples[${i}]`; } };
         if (typeof tuple !== 'string') fail(at, '', 'a flow tuple string', tuple);
@@ -269,18 +288,23 @@ export function createLogReadSession(): LogReadSession {
  * The gaps of a flow-log file: connections seen without their B tuple (counted once each, see
  * flow-logs.ts flowCount), and connections the bounded open set stopped tracking while reading it.
  */
-function connectionGaps(file: string, orphans: number, evicted: number): readonly Gap[] {
+function connectionGaps(file: string, orphans: number, evicted: number, forgotten: number): readonly Gap[] {
   return [
     ...(orphans === 0 ? [] : [{
       code: 'not-modelled' as const, scope: file, count: orphans,
       message: `${orphans} connection(s) were seen only by C (continuing) or E (end) tuples, without a B (begin) tuple read before them `
         + '(their B tuple is in an hour not given or read later, or the flow log\'s recordTypes leave B out): each is counted as one flow; '
-        + 'if its B tuple is in a file read after this one, that connection is counted twice.',
+        + 'a B tuple of one of them in a file read later is recognised and counts 0.',
     }]),
     ...(evicted === 0 ? [] : [{
       code: 'not-modelled' as const, scope: file, count: evicted,
       message: `More than ${OPEN_CONNECTION_LIMIT.toLocaleString('en-US')} connections were open at once while reading this file: ${evicted} were no longer tracked, `
         + `and a later C or E tuple of each counts as a connection again (flows overcounted by at most ${evicted}).`,
+    }]),
+    ...(forgotten === 0 ? [] : [{
+      code: 'not-modelled' as const, scope: file, count: forgotten,
+      message: `More than ${OPEN_CONNECTION_LIMIT.toLocaleString('en-US')} connections counted without their B tuple were remembered while reading this file: ${forgotten} were forgotten, `
+        + `and if the B tuple of one of them is in a file read after this one, that connection is counted twice (flows overcounted by at most ${forgotten}).`,
     }]),
   ];
 }
@@ -296,7 +320,7 @@ function readRecords(file: string, records: readonly unknown[], sink: RecordSink
     const vnet = isVnetFlowRecord(first);
     let count = 0;
     const { connections } = session;
-    const before = { orphans: connections.orphans, evicted: connections.evicted };
+    const before = { orphans: connections.orphans, evicted: connections.evicted, forgotten: connections.forgotten };
     const out: FlowLogRead = { emit: (record) => { count += 1; sink(record); }, inbound: 0, memo: flowLogMemo(), connections };
     records.forEach((record, i) => {
       const path = `$.records[${i}]`;
@@ -305,7 +329,7 @@ function readRecords(file: string, records: readonly unknown[], sink: RecordSink
       else readNsgRecord(file, record, path, out);
     });
     const skipped = out.inbound > 0 ? [{ reason: 'inbound flow tuples (egress reads outbound flows only)', count: out.inbound }] : [];
-    const gaps = connectionGaps(file, connections.orphans - before.orphans, connections.evicted - before.evicted);
+    const gaps = connectionGaps(file, connections.orphans - before.orphans, connections.evicted - before.evicted, connections.forgotten - before.forgotten);
     return { file, shape: vnet ? 'vnet-flow-log' : 'nsg-flow-log', recordCount: count, skipped, ...(gaps.length > 0 ? { gaps } : {}) };
   }
   const rows = new Rows(file, sink);

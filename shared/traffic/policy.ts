@@ -133,7 +133,8 @@ export function judgeObserved(o: PolicyObservation, patterns: readonly ReachPatt
   return { kind: 'outside' };
 }
 
-const FLOW_LOGS: ReadonlySet<LogKind> = new Set<LogKind>(['vnet-flow', 'nsg-flow']);
+// Traffic Analytics rows are flow-log evidence too (computed from the flow-log blobs, §2.3): the NSG's word.
+const FLOW_LOGS: ReadonlySet<LogKind> = new Set<LogKind>(['vnet-flow', 'nsg-flow', 'traffic-analytics']);
 
 /**
  * Whether an observation's "allowed" is only an NSG's: every log of it is a flow log (or Traffic

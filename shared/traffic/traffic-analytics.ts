@@ -6,7 +6,10 @@
  * (A/D), NsgRule, plus the summarize's Flows, Bytes, FirstSeen, LastSeen. A raw row (exported
  * from the table itself) is read too: FlowDirection decides whether it is egress, and its counters
  * AllowedOutFlows / DeniedOutFlows / BytesSrcToDest / BytesDestToSrc how much it stands for.
- * A row is flow-log evidence (the NSG's word, as a VNet flow log tuple is), so it is logged as `vnet-flow`.
+ * A row is flow-log evidence (the NSG's word, as a VNet flow log tuple is), logged as `traffic-analytics`:
+ * a kind of its own, not `vnet-flow`, because Traffic Analytics is computed FROM the flow-log blobs
+ * (traffic-analytics-schema.md: "traffic analytics picks blobs from the storage account"), so blobs
+ * and rows given together are the same connections twice (analyze.ts flowLogOverlap says so).
  */
 import { parseIp } from '../model/ip';
 import type { LoggedRule, TrafficRecord } from './types';
@@ -44,6 +47,11 @@ export function isInboundTrafficAnalyticsRow(row: Row, at: CellAt): boolean {
  * AllowedOutFlows + DeniedOutFlows (§2.3: one row per aggregated flow, counted there; the same sum
  * the pull's KQL takes), else 1 (a row holds at least one flow).
  */
+/** The flows a row stands for (also for a skipped row's gap: a UDR-hop row of 40 flows is 40 left out). */
+export function trafficAnalyticsFlows(row: Row, at: CellAt): number {
+  return flowsOf(row, at);
+}
+
 function flowsOf(row: Row, at: CellAt): number {
   if ('flows' in row) return integer(row, 'flows', at) ?? 0;
   if ('allowedoutflows' in row || 'deniedoutflows' in row) return (integer(row, 'allowedoutflows', at) ?? 0) + (integer(row, 'deniedoutflows', at) ?? 0);
@@ -88,8 +96,14 @@ export type TrafficAnalyticsRead =
  * flow-logged, those flows are in that gap, not lost silently.
  */
 const UDR_HOP = 'Traffic Analytics rows captured at a UDR hop (IsFlowCapturedAtUdrHop True: the same flow as captured at the sending NIC, not counted twice; if only the appliance is flow-logged, these flows are missing from the counts)';
-/** traffic-analytics-schema.md: "SrcIP | Source IP address | Blank in AzurePublic and ExternalPublic flows". */
-const NO_SOURCE = 'Traffic Analytics rows with a blank SrcIp (blank in AzurePublic and ExternalPublic flows, traffic-analytics-schema.md): the sending address is not in the row, so their flows are attributed to no NIC or subnet and not counted';
+/**
+ * traffic-analytics-schema.md: "SrcIP | Source IP address | Blank in AzurePublic and ExternalPublic
+ * flows" — exactly the internet egress rows. Such a row still names its sender: "SrcNIC | NIC
+ * associated with the source IP in the flow" (`<resourcegroup_Name>/<NetworkInterfaceName>`) and
+ * SrcSubnet (`<resourcegroup_Name>/<VirtualNetwork_Name>/<SubnetName>`), so it is read with those
+ * (`sourceNames`, attributed by name: attribute.ts) and skipped only when all three are blank.
+ */
+const NO_SOURCE = 'Traffic Analytics rows with a blank SrcIp, SrcNic and SrcSubnet (SrcIp is blank in AzurePublic and ExternalPublic flows, traffic-analytics-schema.md): the sender is not in the row, so their flows are attributed to no NIC or subnet and not counted';
 
 function capturedAtUdrHop(row: Row, at: CellAt): boolean {
   const value = text(row, 'isflowcapturedatudrhop');
@@ -129,8 +143,11 @@ function publicEntry(entry: string, at: CellAt): Pick<TrafficRecord, 'destinatio
  */
 export function readTrafficAnalyticsRow(row: Row, at: CellAt): TrafficAnalyticsRead {
   if (capturedAtUdrHop(row, at)) return { kind: 'skipped', reason: UDR_HOP };
-  if (text(row, 'srcip') === null) return { kind: 'skipped', reason: NO_SOURCE };
-  const sourceIp = ipAddress(row, 'srcip', at);
+  const srcNic = text(row, 'srcnic');
+  const srcSubnet = text(row, 'srcsubnet');
+  const named = text(row, 'srcip') === null;
+  if (named && srcNic === null && srcSubnet === null) return { kind: 'skipped', reason: NO_SOURCE };
+  const sourceIp = named ? '' : ipAddress(row, 'srcip', at);
   const protocol = protocolOf(requiredText(row, 'l4protocol', at, 'an L4Protocol (T or U)'), at);
   const status = requiredText(row, 'flowstatus', at, 'a FlowStatus (A or D)').toUpperCase();
   if (status !== 'A' && status !== 'D') fail(at, 'flowstatus', 'a FlowStatus A (allowed) or D (denied)', status);
@@ -140,7 +157,8 @@ export function readTrafficAnalyticsRow(row: Row, at: CellAt): TrafficAnalyticsR
   const last = ['lastseen', 'flowendtime'].find((c) => c in row);
   const base = {
     time: first === undefined ? null : time(row, first, at), until: last === undefined ? null : time(row, last, at),
-    sourceIp, port: integer(row, 'destport', at), protocol, action: status === 'D' ? 'deny' as const : 'allow' as const, rule, firewallId: null, log: 'vnet-flow' as const,
+    sourceIp, port: integer(row, 'destport', at), protocol, action: status === 'D' ? 'deny' as const : 'allow' as const, rule, firewallId: null, log: 'traffic-analytics' as const,
+    ...(named ? { sourceNames: { nic: srcNic, subnet: srcSubnet } } : {}),
   };
   const publicIps = text(row, 'destip') === null ? text(row, 'destpublicips') : null;
   if (publicIps === null) {

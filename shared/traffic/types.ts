@@ -13,9 +13,14 @@ export type LogKind =
   | 'azfw-nat'           // AZFWNatRule (DNAT: inbound)
   | 'azfw-dns'           // AZFWDnsQuery (the name asked, not a connection)
   | 'azfw-threat-intel'  // AZFWThreatIntel
+  | 'azfw-idps'          // AZFWIdpsSignature (Deny / Drop rows only: Alert rows annotate a rule-log row)
   | 'azure-diagnostics'  // legacy AzureDiagnostics, parsed from msg_s
   | 'vnet-flow'          // VNet flow logs, version 4
-  | 'nsg-flow';          // NSG flow logs, version 1 / 2
+  | 'nsg-flow'           // NSG flow logs, version 1 / 2
+  // Traffic Analytics (NTANetAnalytics): computed FROM the flow-log blobs (traffic-analytics-schema.md,
+  // "traffic analytics picks blobs from the storage account"), so a kind of its own: given with the
+  // blobs, the same connections are in both (analyze.ts flowLogOverlap).
+  | 'traffic-analytics';
 
 export type TrafficAction = 'allow' | 'deny';
 
@@ -66,6 +71,33 @@ export interface TrafficRecord {
    * kind's log this row proves was given. Absent when the row names neither (then it proves none).
    */
   readonly ruleLog?: FirewallRuleLog;
+  /**
+   * Flow logs: on a C / E tuple of a connection already counted (flows 0), the time of that
+   * connection's previous tuple read. With `--since`, a connection whose earlier tuple (its B) fell
+   * before the window is counted once in the window by the first of its tuples inside it (analyze.ts).
+   */
+  readonly continuesFrom?: string | null;
+  /**
+   * Traffic Analytics rows whose SrcIp is blank (traffic-analytics-schema.md: "Blank in AzurePublic and
+   * ExternalPublic flows"): the sender as the row names it, SrcNIC / SrcSubnet
+   * (`<resourcegroup>/<nic>`, `<resourcegroup>/<vnet>/<subnet>`). `sourceIp` is then ''.
+   */
+  readonly sourceNames?: { readonly nic: string | null; readonly subnet: string | null };
+}
+
+/** A skipped-input entry of a parsed file: what was read but not turned into records, counted. */
+export interface SkippedInput {
+  readonly reason: string;
+  /** Rows (or tuples). */
+  readonly count: number;
+  /** Flows those rows stand for, where it differs from `count` (summarised rows with count_ / hits). */
+  readonly flows?: number;
+  /**
+   * Threat-intel / IDPS Alert rows: skipped as annotations of a connection the rule logs record, which
+   * holds only if rule-log rows of that firewall were read in the same run: the aggregator decides the
+   * gap's wording at the end (analyze.ts). `firewallId` lower case, null when the rows do not name it.
+   */
+  readonly alert?: { readonly firewallId: string | null };
 }
 
 /** Which kind of firewall rule a log speaks for: AZFWApplicationRule or AZFWNetworkRule (§1.1 / §1.2). */
@@ -86,7 +118,7 @@ export interface ParsedLog {
   readonly shape: LogShape;
   readonly records: readonly TrafficRecord[];
   /** What the parser read but did not turn into records (inbound flow tuples, rows of other tables), counted. */
-  readonly skipped: readonly { readonly reason: string; readonly count: number }[];
+  readonly skipped: readonly SkippedInput[];
   /**
    * Gaps the file itself records: a `pull --logs` result names the queries that failed (403, 429,
    * no such table), so a partial pull is never read as a complete one. Absent for other files.

@@ -17,6 +17,12 @@ describe('NTANetAnalytics pull query', () => {
 
   it('expands DestPublicIps for rows whose DestIp is blank, and keeps IsFlowCapturedAtUdrHop as a group key', () => {
     expect(kql).toContain('split(DestPublicIps, " ")');
-    expect(kql).toMatch(/by Type, SrcIp, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule, IsFlowCapturedAtUdrHop$/);
+    expect(kql).toMatch(/by Type, SrcIp, SrcNic, SrcSubnet, DestIp = Dest, DestPort, L4Protocol, FlowStatus, NsgRule, IsFlowCapturedAtUdrHop$/);
+  });
+
+  it('keeps SrcNic and SrcSubnet as group keys: a row with a blank SrcIp is attributed by them (traffic-analytics.ts)', () => {
+    // NTANetAnalytics columns (azure-reference-other ntanetanalytics-include.md): SrcNic "NIC associated
+    // with the source IP in the flow", SrcSubnet "Subnet associated with the source IP in the flow".
+    expect(kql).toMatch(/by Type, SrcIp, SrcNic, SrcSubnet, /);
   });
 });

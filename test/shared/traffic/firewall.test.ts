@@ -29,7 +29,8 @@ describe('alert rows are not connections', () => {
     const result = analyzeTraffic(input, [parsed]);
     expect(totalFlows(result, '203.0.113.50')).toBe(1);
     // Not lost silently: counted, and a skipped-input gap names it.
-    expect(parsed.skipped).toEqual([{ reason: 'AZFWThreatIntel rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1 }]);
+    // The firewall the rows name (none here) decides, at the end of the run, how the gap is worded (analyze.ts alertGaps).
+    expect(parsed.skipped).toEqual([{ reason: 'AZFWThreatIntel rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1, alert: { firewallId: null } }]);
     expect(result.gaps).toContainEqual(expect.objectContaining({ code: 'skipped-input', scope: 'fw.json', count: 1 }));
   });
 
@@ -45,7 +46,7 @@ describe('alert rows are not connections', () => {
     ]);
     const parsed = parseLogFile('legacy.json', rows);
     expect(totalFlows(analyzeTraffic(input, [parsed]), '203.0.113.50')).toBe(1);
-    expect(parsed.skipped.map((s) => [s.reason.slice(0, s.reason.indexOf(':')), s.count])).toEqual([['legacy IDPS rows (OperationName AzureFirewallIDSLog)', 1]]);
+    expect(parsed.skipped.map((s) => [s.reason.slice(0, s.reason.indexOf(': alerts')), s.count])).toEqual([['legacy IDPS rows with "Action: Alert"', 1]]);
   });
 
   it('a legacy threat-intel "Action: Alert" line is skipped; its "Action: Deny" line is read', () => {
@@ -60,15 +61,16 @@ describe('alert rows are not connections', () => {
     expect(parsed.skipped.map((s) => s.count)).toEqual([1]);
   });
 
-  it('AZFWIdpsSignature rows exported without Type are not read as AZFWNetworkRule connections', () => {
-    // [REF] §1.2 AZFWIdpsSignature: SignatureId, Severity, Description (no rule table has them).
+  it('AZFWIdpsSignature Alert rows exported without Type are not read as AZFWNetworkRule connections', () => {
+    // [REF] §1.2 AZFWIdpsSignature: SignatureId, Severity, Description (no rule table has them): read
+    // as the typed table is, so its Alert rows are skipped as alerts (its Deny / Drop rows are read).
     const rows = JSON.stringify([
       { TimeGenerated: '2024-05-01T10:00:00Z', SourceIp: '10.0.1.4', SourcePort: '50111', DestinationIp: '203.0.113.50', DestinationPort: '443', Protocol: 'TCP',
         Action: 'alert', Category: 'A Network Trojan was detected', Description: 'ET MALWARE Suspicious User Agent', SignatureId: '2008983', Severity: '1' },
     ]);
     const parsed = parseLogFile('idps.json', rows);
     expect(parsed.records).toEqual([]);
-    expect(parsed.skipped).toEqual([{ reason: 'rows of AZFWIdpsSignature (not read)', count: 1 }]);
+    expect(parsed.skipped).toEqual([{ reason: 'AZFWIdpsSignature rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1, alert: { firewallId: null } }]);
   });
 });
 

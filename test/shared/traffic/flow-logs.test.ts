@@ -65,9 +65,10 @@ describe('one flow per connection, whichever of its tuples were given', () => {
     const result = analyzeTraffic(input, [hour10, hour11]);
     expect(observedTo(result, '203.0.113.8').map((o) => [o.flows, o.bytes])).toEqual([[1, 700]]);
     expect([hour10.gaps, hour11.gaps]).toEqual([undefined, undefined]);
-    // Read apart (no shared session), the E tuple is a connection of its own, and its gap says it may be counted twice.
+    // Read apart (no shared session), the E tuple is a connection of its own, and its gap says so (in a
+    // shared session, a B tuple read after it is recognised: counting does not depend on file order).
     const apart = parseLogFile('h=11/PT1H.json', vnetBlob(['1714561260000,10.0.1.4,203.0.113.8,40001,443,6,O,E,NX,2,300,2,400']));
-    expect(apart.gaps?.[0]?.message).toContain('if its B tuple is in a file read after this one, that connection is counted twice');
+    expect(apart.gaps?.[0]?.message).toContain('each is counted as one flow; a B tuple of one of them in a file read later is recognised and counts 0');
   });
 
   it('keeps at most OPEN_CONNECTION_LIMIT open connections, and names the ones it stopped tracking', () => {
@@ -96,10 +97,11 @@ describe('NSG and VNet flow logs of one subnet', () => {
     const result = analyzeTraffic(input, [nsg, vnet]);
     expect(observedTo(result, '203.0.113.118').reduce((n, o) => n + o.flows, 0)).toBe(2);
     const gap = result.gaps.find((g) => g.scope === nicId);
-    expect(gap?.message).toBe('NIC nic-app-01 (snet-apps): both NSG flow logs (1 flow(s), 4000 bytes, 2024-05-01T10:00:00.000Z to 2024-05-01T10:01:00.000Z) '
+    expect(gap?.message).toBe('NIC nic-app-01 (snet-apps): NSG flow logs (1 flow(s), 4000 bytes, 2024-05-01T10:00:00.000Z to 2024-05-01T10:01:00.000Z) '
       + 'and VNet flow logs (1 flow(s), 4000 bytes, 2024-05-01T10:00:00.000Z to 2024-05-01T10:01:00.000Z) recorded its traffic over overlapping times; '
-      + 'with both enabled on one subnet Learn warns of duplicate logging, so its flows and bytes (which add both logs) may count the same connections twice: '
-      + 'the true figures lie between the larger share and the sum. Give one kind of flow log per subnet for exact counts.');
+      + 'NSG and VNet flow logs both enabled on one subnet log the same flows (Learn warns of duplicate logging), and Traffic Analytics is computed from the flow-log blobs, '
+      + 'so its flows and bytes (which add every log) may count the same connections twice: '
+      + 'the true figures lie between the larger share and the sum. Give one kind of flow evidence per subnet for exact counts.');
   });
 
   it('no gap when the two logs cover different times (NSG flow logs retired, then VNet flow logs)', () => {

@@ -73,9 +73,11 @@ describe('Azure Firewall structured logs', () => {
       // Threat intel in alert mode is an alert on a connection the rule logs record: counted as skipped, not a flow.
       ['azfw-nat', '203.0.113.50', '20.61.14.10', 3389, 'allow'],
     ]);
+    // Alert rows of threat intel and IDPS alike (their Deny / Drop rows are read), with the firewall they name.
+    const alert = { firewallId: '/subscriptions/6b1f3c2a-8d4e-4f7a-9c15-2e8b7d0a4c91/resourcegroups/rg-hub-network-weu/providers/microsoft.network/azurefirewalls/afw-hub-weu' };
     expect(log.skipped).toEqual([
-      { reason: 'rows of AZFWIdpsSignature (not read)', count: 1 },
-      { reason: 'AZFWThreatIntel rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1 },
+      { reason: 'AZFWThreatIntel rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1, alert },
+      { reason: 'AZFWIdpsSignature rows with Action Alert: alerts on a connection the rule logs record (ASIM excludes them as duplicate sessions)', count: 1, alert },
     ]);
   });
 });

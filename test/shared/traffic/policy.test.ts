@@ -101,6 +101,14 @@ describe('traffic --policy on the bank demo and every log fixture', () => {
       + 'a flow log records the NSG\'s decision only, so they are not reported as allowed.');
   });
 
+  it('takes a Traffic Analytics row\'s allow as the NSG\'s word too (TA is computed from the flow logs): the same gap', () => {
+    // traffic-analytics.ts logs TA rows as `traffic-analytics`, a kind of their own: still flow-log evidence (policy.ts FLOW_LOGS).
+    const asTa = logs.map((l) => ({ ...l, records: l.records.map((r) => (r.log === 'nsg-flow' ? { ...r, log: 'traffic-analytics' as const } : r)) }));
+    const ta = analyzeTraffic(demoInput('bank'), asTa, { policy: policy(BANK_POLICY, 'bank-traffic.yaml') });
+    expect(ta.findings.some((f) => f.policy?.destination === '185.40.56.11')).toBe(false);
+    expect(ta.gaps.find((g) => /passed the NSG/.test(g.message))).toMatchObject({ code: 'not-modelled', count: 1 });
+  });
+
   it('adds nothing without a policy', () => {
     const plain = analyzeTraffic(demoInput('bank'), logs);
     expect(plain.findings.some((f) => f.code === 'observed-outside-policy')).toBe(false);

@@ -39,12 +39,12 @@ describe('internet flows: DestIp blank, the addresses in DestPublicIps', () => {
     expect(none.expected).toContain('DestPublicIps');
   });
 
-  it('counts a row with a blank SrcIp as skipped (a gap), never drops it silently or guesses its source', () => {
+  it('counts a row with a blank SrcIp and no SrcNic / SrcSubnet as skipped (a gap), never drops it silently or guesses its source', () => {
     // [TA] "SrcIP | Source IP address | Blank in AzurePublic and ExternalPublic flows".
     const { input } = natEstate();
     const parsed = parseLogFile('nta.json', JSON.stringify([raw({ SrcIp: '', DestPublicIps: '203.0.113.9|2|2|10|8|1200|3400' })]));
     expect(parsed.records).toEqual([]);
-    expect(parsed.skipped).toEqual([{ reason: expect.stringMatching(/^Traffic Analytics rows with a blank SrcIp \(blank in AzurePublic and ExternalPublic flows/), count: 1 }]);
+    expect(parsed.skipped).toEqual([{ reason: expect.stringMatching(/^Traffic Analytics rows with a blank SrcIp, SrcNic and SrcSubnet \(SrcIp is blank in AzurePublic and ExternalPublic flows/), count: 1, flows: 2 }]);
     expect(analyzeTraffic(input, [parsed]).gaps).toContainEqual(expect.objectContaining({ code: 'skipped-input', scope: 'nta.json', count: 1 }));
   });
 });
