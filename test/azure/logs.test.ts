@@ -131,7 +131,7 @@ describe('pullLogs with the real SDK against the fake workspace', () => {
     const log = parseLogFile('ws.logs.json', JSON.stringify(outcome.file));
     expect(log.shape).toBe('log-analytics-rest');
     expect(log.records).toHaveLength(4 + 3 + 2);
-    expect(log.records.filter((r) => r.log === 'vnet-flow').map((r) => [r.sourceIp, r.destination, r.port, r.protocol, r.action, r.flows, r.bytes])).toEqual([
+    expect(log.records.filter((r) => r.log === 'traffic-analytics').map((r) => [r.sourceIp, r.destination, r.port, r.protocol, r.action, r.flows, r.bytes])).toEqual([
       ['10.110.1.4', '52.239.148.4', 443, 'TCP', 'allow', 412, 9_874_120_448], ['10.130.1.4', '20.42.65.92', 1433, 'TCP', 'deny', 28, 0],
     ]);
     const result = analyzeTraffic(demoInput('bank'), [log]);

@@ -24,11 +24,11 @@ describe('NTANetAnalytics rows', () => {
         time: '2026-12-01T00:00:00.000Z', until: '2026-12-05T09:00:00.000Z', sourceIp: '10.110.1.4', destination: '52.239.148.4', destinationIp: '52.239.148.4',
         // The summary's Bytes is one total: the bytes sent are unknown (null), not guessed.
         port: 443, protocol: 'TCP', action: 'allow', flows: 412, bytes: 9874120448, bytesSent: null,
-        rule: { policy: null, collectionGroup: null, collection: null, rule: 'AllowInternetOutBound' }, firewallId: null, log: 'vnet-flow',
+        rule: { policy: null, collectionGroup: null, collection: null, rule: 'AllowInternetOutBound' }, firewallId: null, log: 'traffic-analytics',
       },
       {
         time: '2026-12-02T00:00:00.000Z', until: '2026-12-02T01:00:00.000Z', sourceIp: '10.130.1.4', destination: '20.42.65.92', destinationIp: '20.42.65.92',
-        port: 53, protocol: 'UDP', action: 'deny', flows: 3, bytes: 0, bytesSent: null, rule: null, firewallId: null, log: 'vnet-flow',
+        port: 53, protocol: 'UDP', action: 'deny', flows: 3, bytes: 0, bytesSent: null, rule: null, firewallId: null, log: 'traffic-analytics',
       },
     ]);
   });
