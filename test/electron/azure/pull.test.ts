@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { pullEstate, type PullOptions, type PullOutcome } from '../../../electron/azure/pull';
+import { pullEstate, type PullBudgets, type PullOptions, type PullOutcome } from '../../../electron/azure/pull';
 import { PullCancelledError, scaledClock, virtualClock, type Clock } from '../../../electron/azure/clock';
 import { routeSignatures } from '../../../electron/azure/effective-routes';
 import type { PullProgress } from '../../../shared/ipc/contract';
@@ -566,7 +566,8 @@ describe('budgets: nothing is waited or polled for ever', () => {
   // on a real-time timer only a pollUntilDone({ abortSignal }) signal ends; the sampler awaited the
   // poller without one, so one "Retry-After: 3600" held the pull for an hour whatever lroMaxPolls,
   // lroTimeoutMs or maxRetryAfterMs said. Before the fix both tests below hang (the test times out).
-  it('a 202 poll answer with Retry-After: 3600 does not hold the pull past its LRO budget: a timeout gap per NIC, at once', async () => {
+  /** A pull whose effective-route operations answer 202 with Retry-After: 3600 to every poll, under these budgets. */
+  async function pollsForever(budgets: Partial<PullBudgets>) {
     const { fake: f, clock } = await start();
     let polls = 0;
     const httpClient = forwardingTransport((request) => {
@@ -574,29 +575,19 @@ describe('budgets: nothing is waited or polled for ever', () => {
       polls += 1;
       return answer(request, 202, '', { location: request.url, 'retry-after': '3600' });
     });
-    const outcome = await pull(f, clock, {
-      httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1,
-      budgets: { lroPollIntervalMs: 1, lroMaxPolls: 3, lroTimeoutMs: 1_000, maxRetryAfterMs: 1_000 },
-    });
-    const timeouts = outcome.snapshot.gaps.filter((g) => g.code === 'timeout');
+    const outcome = await pull(f, clock, { httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1, budgets });
+    return { outcome, polls, timeouts: outcome.snapshot.gaps.filter((g) => g.code === 'timeout') };
+  }
+
+  it('a 202 poll answer with Retry-After: 3600 does not hold the pull past its LRO budget: a timeout gap per NIC, at once', async () => {
+    const { outcome, polls, timeouts } = await pollsForever({ lroPollIntervalMs: 1, lroMaxPolls: 3, lroTimeoutMs: 1_000, maxRetryAfterMs: 1_000 });
     expect(timeouts.length).toBeGreaterThan(0);
     expect(polls).toBe(timeouts.length * 3);
     expect(outcome.snapshot.effectiveRoutes).toEqual([]);
   });
 
   it('a poll interval longer than the LRO budget is cut to the budget: the NIC is a timeout gap after one poll', async () => {
-    const { fake: f, clock } = await start();
-    let polls = 0;
-    const httpClient = forwardingTransport((request) => {
-      if (request.method !== 'GET' || !/\/operationresults\//i.test(pathOf(request))) return null;
-      polls += 1;
-      return answer(request, 202, '', { location: request.url, 'retry-after': '3600' });
-    });
-    const outcome = await pull(f, clock, {
-      httpClient, effectiveRoutes: 'sample', effectiveRouteConcurrency: 1,
-      budgets: { lroPollIntervalMs: 3_600_000, lroMaxPolls: 100, lroTimeoutMs: 10_000, maxRetryAfterMs: 60_000 },
-    });
-    const timeouts = outcome.snapshot.gaps.filter((g) => g.code === 'timeout');
+    const { polls, timeouts } = await pollsForever({ lroPollIntervalMs: 3_600_000, lroMaxPolls: 100, lroTimeoutMs: 10_000, maxRetryAfterMs: 60_000 });
     expect(timeouts.length).toBeGreaterThan(0);
     // One poll at once, then one wait of the 10 s left (not the hour asked), then given up.
     expect(polls).toBe(timeouts.length);
