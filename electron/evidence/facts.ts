@@ -4,7 +4,7 @@
  * hop, the SNAT metrics of each exit. Pure, so it is tested without drawing a PDF.
  */
 import { explainPath, stepResourceIds } from '../../shared/egress/explain';
-import { terminalOf } from '../../shared/egress/steps';
+import { EVERY_DESTINATION_EXCEPT, terminalOf } from '../../shared/egress/steps';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, Hop, PathSource, ResolveResult, Verdict } from '../../shared/egress/types';
 import { assertNever } from '../../shared/model/assert';
@@ -217,8 +217,8 @@ export function exceptionsOf(path: EgressPath): string | null {
   return item === undefined ? null : item.slice(EXCEPT_PREFIX.length);
 }
 
-/** How the engine words an open path's exceptions (shared/egress/engine.ts, `restrictedTo`). */
-const EXCEPT_PREFIX = 'every destination except ';
+/** How the engine words an open path's exceptions (shared/egress/steps.ts, `restrictedTo`). */
+const EXCEPT_PREFIX = EVERY_DESTINATION_EXCEPT;
 
 /** Labels are declared once, with the verdicts and exits (shared/egress/types.ts). */
 export function exitLabel(path: EgressPath): string {

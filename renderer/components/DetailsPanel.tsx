@@ -10,7 +10,7 @@ import {
   entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn,
 } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
-import { terminalOf } from '../../shared/egress/steps';
+import { EVERY_DESTINATION_EXCEPT, terminalOf } from '../../shared/egress/steps';
 import { ANY_PUBLIC_DESTINATION } from '../../shared/egress/types';
 import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
@@ -165,7 +165,7 @@ function restrictionOf(path: EgressPath): readonly string[] | null {
 /** `every destination except …` among a path's restrictions: names earlier deny rules keep out of an otherwise open path. */
 function exceptionsOf(path: EgressPath | null): string | null {
   const r = path ? restrictionOf(path) : null;
-  return r?.find((item) => item.startsWith('every destination except ')) ?? null;
+  return r?.find((item) => item.startsWith(EVERY_DESTINATION_EXCEPT)) ?? null;
 }
 
 function ReachEntryItem({ entry, model }: { readonly entry: ReachEntry; readonly model: NetworkModel }) {
@@ -212,7 +212,7 @@ function ReachDetails({ reach, model, exceptions }: { readonly reach: ReachSourc
   const openEntry = openingEntry(reach);
   // The default path's exceptions, or, when another port opens the source, its entry's own.
   const excepted = openingExceptions(reach);
-  const badgeExceptions = exceptions ?? (excepted.length > 0 ? `every destination except ${excepted.join(', ')}` : null);
+  const badgeExceptions = exceptions ?? (excepted.length > 0 ? `${EVERY_DESTINATION_EXCEPT}${excepted.join(', ')}` : null);
   // The badge states the entry that opens the source; every other one is listed, `any` entries on
   // other ports too (a rule allowing `*` on UDP 123 besides an open TCP 443), as the PDF lists them.
   const groups = groupReachEntries(reach.allowed.filter((e) => e !== openEntry));

@@ -37,6 +37,7 @@ import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './ou
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
 import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
+import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY } from './steps';
 import type { FirewallRule } from '../model/topology';
 import type { Finding, InternetExit } from './types';
 
@@ -1197,7 +1198,7 @@ function firewallDecisionStep(decision: FirewallDecision, isAddress: boolean): F
       return isAddress
         ? { kind: 'name-based', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns }
         : {
-          kind: 'restricted', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns, prefixes: [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`)],
+          kind: 'restricted', rules: decision.rules.map(ruleRef), fqdns: decision.fqdns, prefixes: [...decision.prefixes, ...decision.serviceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`)],
           ...(decision.exceptFqdns ? { exceptFqdns: decision.exceptFqdns } : {}),
         };
   }
@@ -1367,8 +1368,8 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
           missingFact: `the host name the client uses for ${ctx.flow.destination}: the firewall allows ${flow} ${allowed}`,
           docs: DOCS.firewallRules });
       }
-      const stopped = restrictByFirewall(ctx, trail, firewall, [...decision.prefixes, ...decision.serviceTags.map((t) => `service tag ${t}`), ...decision.fqdns,
-        ...(decision.exceptFqdns ? [`except ${decision.exceptFqdns.join(', ')}`] : [])]);
+      const stopped = restrictByFirewall(ctx, trail, firewall, [...decision.prefixes, ...decision.serviceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`), ...decision.fqdns,
+        ...(decision.exceptFqdns ? [`${RESTRICTION_EXCEPT}${decision.exceptFqdns.join(', ')}`] : [])]);
       return stopped ?? firewallSnatStep(ctx, trail, firewall, decision);
     }
     case 'deny':
@@ -1548,12 +1549,12 @@ function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: '
   return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}`, () => {
     const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction,
       { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: (ip) => asgsHolding(ctx, ip) });
-    const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `service tag ${t}`)] : [];
+    const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`)] : [];
     // A deny on a service tag without prefix data, processed before the allows, removes the tag's
     // addresses from what is allowed ("once traffic matches a rule, processing stops" [NSG]
     // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview): the
     // restriction must keep it, or the path would read as allowing those addresses.
-    const excepted = verdict.access === 'Partial' ? verdict.exceptServiceTags.map((t) => `service tag ${t}`) : [];
+    const excepted = verdict.access === 'Partial' ? verdict.exceptServiceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`) : [];
     const step: NsgStep = {
       kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,
       rules: uniqueRules(verdict.rules.map((e) => e.rule)).map((r) => ({ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault })),
@@ -1562,7 +1563,7 @@ function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: '
         : excepted.length > 0 ? `Except the addresses of ${excepted.join(', ')}, which an earlier deny rule drops (the tag's prefixes are not in the snapshot).` : null,
       flow: ctx.flow,
     };
-    return { verdict, step, restriction: [...allowed, ...excepted.map((e) => `except ${e}`)] };
+    return { verdict, step, restriction: [...allowed, ...excepted.map((e) => `${RESTRICTION_EXCEPT}${e}`)] };
   });
 }
 
@@ -1625,7 +1626,7 @@ interface ParsedRestriction {
   readonly excepts: readonly string[];
 }
 
-const EVERY_EXCEPT = 'every destination except ';
+const EVERY_EXCEPT = EVERY_DESTINATION_EXCEPT;
 
 /** Per restriction list (lists are shared: an NSG's is memoized per NSG), destination universe and tag data. */
 const parsedRestrictions = new WeakMap<readonly string[], { readonly universe: Ipv4Set | null; readonly tags: ServiceTagIndex | null; readonly parsed: ParsedRestriction }[]>();
@@ -1643,7 +1644,7 @@ function parseRestriction(list: readonly string[], universe: Ipv4Set | null, tag
   return parsed;
 }
 
-const SERVICE_TAG = 'service tag ';
+const SERVICE_TAG = SERVICE_TAG_ENTRY;
 
 /**
  * A restriction's entries read back. A service tag the tag data lists is its prefixes (an NSG
@@ -1658,7 +1659,7 @@ function readRestriction(list: readonly string[], universe: Ipv4Set | null, tags
   const excepts: string[] = [];
   for (const entry of list) {
     if (entry.startsWith(EVERY_EXCEPT)) { every = true; excepts.push(entry.slice(EVERY_EXCEPT.length)); continue; }
-    if (entry.startsWith('except ')) { excepts.push(entry.slice('except '.length)); continue; }
+    if (entry.startsWith(RESTRICTION_EXCEPT)) { excepts.push(entry.slice(RESTRICTION_EXCEPT.length)); continue; }
     const set = Ipv4Set.tryFromCidr(entry) ?? (tags && entry.startsWith(SERVICE_TAG) ? tags.prefixes(entry.slice(SERVICE_TAG.length)) : null);
     if (set) intervals.push(...set.intervals);
     else names.push(entry);
@@ -1720,10 +1721,10 @@ function intersectRestrictions(ctx: EngineContext, current: readonly string[] | 
   const names = a.every ? [...b.names] : b.every ? [...a.names] : a.names.filter((n) => b.names.includes(n));
   const conditional: string[] = [];
   if (!a.every && !b.every) {
-    for (const n of a.names) if (!b.names.includes(n)) conditional.push(`${n} (only its addresses also in ${listOf(b, universe)})`);
-    for (const n of b.names) if (!a.names.includes(n)) conditional.push(`${n} (only its addresses also in ${listOf(a, universe)})`);
+    for (const n of a.names) if (!b.names.includes(n)) conditional.push(`${n}${CONDITIONAL_ENTRY}${listOf(b, universe)})`);
+    for (const n of b.names) if (!a.names.includes(n)) conditional.push(`${n}${CONDITIONAL_ENTRY}${listOf(a, universe)})`);
   }
-  const exceptList = excepts.map((e) => `except ${e}`);
+  const exceptList = excepts.map((e) => `${RESTRICTION_EXCEPT}${e}`);
   if (prefixes.isEmpty() && names.length === 0) {
     if (conditional.length === 0) return { kind: 'empty' };
     return { kind: 'unknown', fact: `whether any address is allowed by both rule sets on the path: one allows ${listOf(a, universe)}, the other ${listOf(b, universe)}, and the addresses of ${a.names.length + b.names.length > 0 ? [...a.names, ...b.names].join(', ') : 'these names'} are not known (FQDNs, or service tags the tag data does not list) (${DOCS.nsg})` };

@@ -30,8 +30,8 @@ import type { ModelIndex } from '../model/model-index';
 import type { AzureFirewall, FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, SecurityRule, Subnet } from '../model/topology';
 import { primaryIpConfiguration } from './outbound';
 import { resolveEgress } from './resolve';
-import { terminalOf } from './steps';
-import type { LoadBalancerStep } from './steps';
+import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY, terminalOf } from './steps';
+import type { LoadBalancerStep, NsgStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
 import type { Gap } from '../model/gaps';
@@ -478,11 +478,11 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
   }
   for (const step of path.steps) {
     if (step.kind !== 'nsg' || step.access !== 'Partial') continue;
-    const rule = `${step.nsg.name}/${step.rules.filter((r) => r.access === 'Allow').map((r) => r.name).join('+')}`;
+    const rule = nsgAllowRule(step);
     for (const allowed of step.allowed) {
-      const tag = /^service tag (.+)$/.exec(allowed);
+      const tag = allowed.startsWith(SERVICE_TAG_ENTRY) ? allowed.slice(SERVICE_TAG_ENTRY.length) : null;
       // The NSG allows these prefixes on every port of the class, not only on the one probed.
-      out.push({ kind: tag ? 'service-tag' : 'cidr', value: tag?.[1] ?? allowed, port: step.flow.port, protocol: step.flow.protocol, ports: flows.ports, protocols: flows.protocols, rule });
+      out.push({ kind: tag !== null ? 'service-tag' : 'cidr', value: tag ?? allowed, port: step.flow.port, protocol: step.flow.protocol, ports: flows.ports, protocols: flows.protocols, rule });
     }
   }
   return out;
@@ -550,8 +550,8 @@ function destinationOf(candidate: Candidate): string | null {
   }
 }
 
-const EVERY_EXCEPT = 'every destination except ';
-const EXCEPT = 'except ';
+const EVERY_EXCEPT = EVERY_DESTINATION_EXCEPT;
+const EXCEPT = RESTRICTION_EXCEPT;
 
 /**
  * What rules processed before the allow keep out of a path that gets out: names a firewall denies
@@ -572,8 +572,6 @@ interface RestrictedDestination {
   readonly verdict: 'internet' | 'unknown';
 }
 
-const CONDITIONAL = / \(only its addresses also in .*\)$/;
-
 /**
  * The destinations a path that gets out is restricted to, when rules on it name them (an NSG that
  * allows some prefixes, intersected with what a firewall allows); null when the path is open or
@@ -589,18 +587,22 @@ function restrictedDestinations(path: EgressPath): readonly RestrictedDestinatio
   const named = terminal.restrictedTo.filter((r) => !r.startsWith(EXCEPT) && !r.startsWith(EVERY_EXCEPT));
   if (named.length === 0) return null;
   return named.map((item): RestrictedDestination => {
-    const conditional = CONDITIONAL.exec(item);
-    const name = conditional ? item.slice(0, conditional.index) : item;
-    const tag = /^service tag (.+)$/.exec(name);
-    const kind = tag ? 'service-tag' : parseCidr(name) ? 'cidr' : 'fqdn';
-    return { kind, value: tag?.[1] ?? name, verdict: conditional ? 'unknown' : 'internet' };
+    const at = item.indexOf(CONDITIONAL_ENTRY);
+    const name = at < 0 ? item : item.slice(0, at);
+    const tag = name.startsWith(SERVICE_TAG_ENTRY) ? name.slice(SERVICE_TAG_ENTRY.length) : null;
+    const kind = tag !== null ? 'service-tag' : parseCidr(name) ? 'cidr' : 'fqdn';
+    return { kind, value: tag ?? name, verdict: at < 0 ? 'internet' : 'unknown' };
   });
+}
+
+/** A restricting NSG step's Allow rules, as reach names a rule: `nsg/rule+rule`. */
+function nsgAllowRule(step: NsgStep): string {
+  return `${step.nsg.name}/${step.rules.filter((r) => r.access === 'Allow').map((r) => r.name).join('+')}`;
 }
 
 /** The NSG rules that restrict a path to what they allow, as reach names a rule (`nsg/rule+rule`). */
 function restrictingNsgRules(path: EgressPath): readonly string[] {
-  return path.steps.flatMap((step) => (step.kind === 'nsg' && step.access === 'Partial'
-    ? [`${step.nsg.name}/${step.rules.filter((r) => r.access === 'Allow').map((r) => r.name).join('+')}`] : []));
+  return path.steps.flatMap((step) => (step.kind === 'nsg' && step.access === 'Partial' ? [nsgAllowRule(step)] : []));
 }
 
 function pathKey(source: PathSource): string {

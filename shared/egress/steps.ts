@@ -273,3 +273,18 @@ export function terminalOf(steps: readonly Step[]): TerminalStep {
   if (!last || last.kind !== 'terminal') throw new Error('a path must end with a terminal step');
   return last;
 }
+
+/*
+ * How an egress end's `restrictedTo` words its entries, written by the engine (engine.ts
+ * intersectRestrictions, nsgVerdict, the firewall's partial allows) and read back by reach, the app
+ * and the evidence PDF: one vocabulary, so a reader never drifts from the writer.
+ * - `every destination except A, B`: the whole internet but names earlier deny rules keep out;
+ * - `except A, B`: the same exceptions to a list of allowed destinations;
+ * - `service tag X`: a service tag (NSG or firewall), beside CIDRs and FQDNs as written;
+ * - `X (only its addresses also in …)`: a name allowed only where its addresses (not in the input)
+ *   fall in what the other rule set allows.
+ */
+export const EVERY_DESTINATION_EXCEPT = 'every destination except ';
+export const RESTRICTION_EXCEPT = 'except ';
+export const SERVICE_TAG_ENTRY = 'service tag ';
+export const CONDITIONAL_ENTRY = ' (only its addresses also in ';

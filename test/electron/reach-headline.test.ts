@@ -15,7 +15,7 @@ import { networkRule } from '../support/model-builder';
 import { snapshotOfModel } from '../support/jump-host';
 import { hubSpokeFirewall } from '../shared/egress/support';
 import { EXPORTED_AT } from './evidence/fixture';
-import { pdfText, savePdf } from './evidence/poppler';
+import { pdfText, reachBlock, savePdf } from './evidence/poppler';
 
 const ntp = snapshotOfModel(hubSpokeFirewall([networkRule('ntp-anywhere', { protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: ['123'] })]).b.build());
 const https = snapshotOfModel(hubSpokeFirewall([networkRule('https-anywhere', { destinationAddresses: ['*'], destinationPorts: ['443'] })]).b.build());
@@ -51,15 +51,6 @@ describe('unrestricted on which ports', () => {
   });
 });
 
-/** A path section's "What this source can reach" block, whitespace collapsed (as reach-statements.test.ts reads it). */
-function reachBlock(layout: string, source: string, type: 'subnet' | 'NIC exception' = 'subnet'): string {
-  const start = layout.search(new RegExp(`[\\n\\f]${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${type}\\): `));
-  if (start < 0) throw new Error(`no section for ${source}`);
-  const rest = layout.slice(start + 1);
-  const end = rest.search(/[\n\f]Hops \(/);
-  const block = rest.slice(0, end < 0 ? undefined : end).replace(/\n?Egress evidence · snapshot[^\n]*\n/g, '\n').replace(/\f/g, '');
-  return block.slice(block.indexOf('What this source can reach')).replace(/\s+/g, ' ');
-}
 
 describe('the PDF headline of a source opened on TCP 443 only', () => {
   // The headline said "no restriction on this path" whenever its ports were exactly TCP 443 (a relic

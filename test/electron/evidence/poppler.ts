@@ -81,3 +81,14 @@ export function wordBoxes(file: string): readonly WordBox[] {
   });
   return out;
 }
+
+/** A path section's "What this source can reach" block, whitespace collapsed: from its heading to its "Hops (" line, running footers removed. */
+export function reachBlock(layout: string, source: string, type: 'subnet' | 'NIC exception' = 'subnet'): string {
+  // A section may start a page: after a form feed rather than a newline.
+  const start = layout.search(new RegExp(`[\\n\\f]${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${type}\\): `));
+  if (start < 0) throw new Error(`no section for ${source}`);
+  const rest = layout.slice(start + 1);
+  const end = rest.search(/[\n\f]Hops \(/);
+  const block = rest.slice(0, end < 0 ? undefined : end).replace(/\n?Egress evidence · snapshot[^\n]*\n/g, '\n').replace(/\f/g, '');
+  return block.slice(block.indexOf('What this source can reach')).replace(/\s+/g, ' ');
+}

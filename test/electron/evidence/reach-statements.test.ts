@@ -13,23 +13,13 @@ import { computeReach, nothingListedText, reachPortsText, unrestrictedOn, type R
 import { VERDICTS } from '../../../shared/egress/types';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { EXPORTED_AT } from './fixture';
-import { pdfText, savePdf } from './poppler';
+import { pdfText, reachBlock, savePdf } from './poppler';
 
 async function layoutOf(name: string, snapshot: Snapshot): Promise<string> {
   const bytes = await writeEvidencePdf({ snapshot, result: resolveEgress(snapshot, {}), selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT });
   return pdfText(savePdf(`reach-statements-${name}`, bytes), true);
 }
 
-/** A path section's reach block, whitespace collapsed: from its heading to its "Hops (" line, running footers removed. */
-function reachBlock(layout: string, source: string, type: 'subnet' | 'NIC exception' = 'subnet'): string {
-  // A section may start a page: after a form feed rather than a newline.
-  const start = layout.search(new RegExp(`[\\n\\f]${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${type}\\): `));
-  if (start < 0) throw new Error(`no section for ${source}`);
-  const rest = layout.slice(start + 1);
-  const end = rest.search(/[\n\f]Hops \(/);
-  const block = rest.slice(0, end < 0 ? undefined : end).replace(/\n?Egress evidence · snapshot[^\n]*\n/g, '\n').replace(/\f/g, '');
-  return block.slice(block.indexOf('What this source can reach')).replace(/\s+/g, ' ');
-}
 
 function sourceOf(sources: readonly ReachSource[], name: string): ReachSource {
   const found = sources.find((s) => s.source.name === name);

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeTraffic } from '../../../shared/traffic/index';
+import type { ResolveInput } from '../../../shared/egress/index';
 import { canonicalIp } from '../../../shared/traffic/attribute';
 import type { TrafficRecord } from '../../../shared/traffic/index';
 import { ModelBuilder } from '../../support/model-builder';
@@ -38,21 +39,27 @@ describe('IPv6 spellings', () => {
   });
 });
 
+/** vnet-a (NIC 10.0.1.4 behind a NAT gateway) peered to vnet-b, whose address space is the public 20.60.0.0/24. */
+function peeredToPublicRange(state?: 'Disconnected', withSubnet = true): ResolveInput {
+  const b = new ModelBuilder();
+  const vnetA = b.vnet('vnet-a', ['10.0.0.0/16']);
+  const vnetB = b.vnet('vnet-b', ['20.60.0.0/24']);
+  const pip = b.publicIp('pip-nat', '20.10.0.1');
+  const nat = b.natGateway('nat-a', { publicIpIds: [pip] });
+  const apps = b.subnet(vnetA, 'snet-apps', '10.0.1.0/24', { natGatewayId: nat });
+  if (withSubnet) b.subnet(vnetB, 'snet-b', '20.60.0.0/24');
+  b.nic(apps, 'nic-app-01', '10.0.1.4');
+  if (state) b.peer(vnetA, vnetB, { state });
+  else b.peer(vnetA, vnetB);
+  return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+}
+
 describe('private ranges without a port (staysPrivate)', () => {
   it('ICMP to a peered VNet\'s own public range is VNet traffic, not uninspected public traffic', () => {
     // README / analyze.ts: private = "inside the VNet's own address space (public ranges included) or
     // what a peering carries". For ICMP (no port: no engine answer) the fallback must read the
     // connected peerings' remote prefixes too.
-    const b = new ModelBuilder();
-    const vnetA = b.vnet('vnet-a', ['10.0.0.0/16']);
-    const vnetB = b.vnet('vnet-b', ['20.60.0.0/24']);
-    const pip = b.publicIp('pip-nat', '20.10.0.1');
-    const nat = b.natGateway('nat-a', { publicIpIds: [pip] });
-    const apps = b.subnet(vnetA, 'snet-apps', '10.0.1.0/24', { natGatewayId: nat });
-    b.subnet(vnetB, 'snet-b', '20.60.0.0/24');
-    b.nic(apps, 'nic-app-01', '10.0.1.4');
-    b.peer(vnetA, vnetB);
-    const input = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+    const input = peeredToPublicRange();
     const tcp = analyzeTraffic(input, [inlineLog([record({ sourceIp: '10.0.1.4', destination: '20.60.0.6', log: 'vnet-flow' })])]);
     // Control: the engine already calls the TCP flow private (no finding).
     expect(tcp.findings.filter((f) => f.code === 'uninspected-public-traffic')).toEqual([]);
@@ -61,15 +68,7 @@ describe('private ranges without a port (staysPrivate)', () => {
   });
 
   it('a disconnected peering carries nothing: ICMP to its range is public traffic', () => {
-    const b = new ModelBuilder();
-    const vnetA = b.vnet('vnet-a', ['10.0.0.0/16']);
-    const vnetB = b.vnet('vnet-b', ['20.60.0.0/24']);
-    const pip = b.publicIp('pip-nat', '20.10.0.1');
-    const nat = b.natGateway('nat-a', { publicIpIds: [pip] });
-    const apps = b.subnet(vnetA, 'snet-apps', '10.0.1.0/24', { natGatewayId: nat });
-    b.nic(apps, 'nic-app-01', '10.0.1.4');
-    b.peer(vnetA, vnetB, { state: 'Disconnected' });
-    const input = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+    const input = peeredToPublicRange('Disconnected', false);
     const icmp = analyzeTraffic(input, [inlineLog([record({ sourceIp: '10.0.1.4', destination: '20.60.0.5', port: null, protocol: 'ICMP', log: 'vnet-flow' })])]);
     expect(icmp.findings.map((f) => f.code)).toEqual(['uninspected-public-traffic']);
   });
