@@ -5,7 +5,7 @@
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
 import {
-  coversEveryPort, forcedTunnelListedText, nothingListedText, openingExceptions, reachDestinationText, unrestrictedOn, type ReachEntry,
+  coversEveryPort, forcedTunnelListedText, nothingListedText, openingExceptions, privateEndpointReachText, reachDestinationText, unrestrictedOn, type ReachEntry,
 } from '../../shared/egress/reach';
 import { EXITS } from '../../shared/egress/types';
 import { COLORS, type EvidenceDocument } from './evidence-document';
@@ -44,18 +44,21 @@ function allowedTable(ed: EvidenceDocument, entries: readonly ReachEntry[]): voi
 function privateTable(ed: EvidenceDocument, reach: PathReach['reach']): void {
   const entries = reach.private;
   if (entries.length === 0) {
-    ed.paragraph('Private reach: none (no service endpoint on the subnet, no private endpoint in its VNet or a peered VNet).', { size: 8, color: COLORS.muted, x: ed.left + INDENT, gapAfter: 4 });
+    // Private endpoints are judged by the engine for this source: one it does not reach is not listed.
+    ed.paragraph('Private reach: none (no service endpoint on the subnet; no private endpoint in its VNet or a peered VNet that its path reaches, or may reach, on TCP 443).', { size: 8, color: COLORS.muted, x: ed.left + INDENT, gapAfter: 4 });
     return;
   }
   ed.paragraph(`Private reach (${plural(entries.length, 'endpoint')})`, { font: 'Sans-Bold', size: 8.5, x: ed.left + INDENT, gapAfter: 2 });
   const w = ed.contentWidth;
   ed.table([
-    { header: 'Kind', width: w * 0.17 },
-    { header: 'FQDN or service', width: w * 0.43, font: 'Mono' },
-    { header: 'Target', width: w * 0.40 },
+    { header: 'Kind', width: w * 0.12 },
+    { header: 'FQDN or service', width: w * 0.26, font: 'Mono' },
+    { header: 'Target', width: w * 0.29 },
+    { header: 'Verdict', width: w * 0.33 },
   ], entries.map((e) => e.kind === 'private-endpoint'
-    ? ['Private endpoint', e.value, e.target === '' ? 'target not recorded' : privateTargetLabel(e.target)]
-    : ['Service endpoint', e.value, `locations: ${e.target}`]), 7.5);
+    // A "may reach" entry (verdict Unknown) says so in its own words, never as reached.
+    ? ['Private endpoint', e.value, e.target === '' ? 'target not recorded' : privateTargetLabel(e.target), { text: privateEndpointReachText(e), color: VERDICT_COLOR[e.verdict] }]
+    : ['Service endpoint', e.value, `locations: ${e.target}`, 'Configured on the subnet (its service\'s prefixes are not resolved)']), 7.5);
 }
 
 /**

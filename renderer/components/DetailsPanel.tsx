@@ -7,7 +7,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
 import {
-  entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, reachDestinationText, openingExceptions, unrestrictedOn,
+  entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, privateEndpointReachText, reachDestinationText, openingExceptions, unrestrictedOn,
 } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { EVERY_DESTINATION_EXCEPT, terminalOf } from '../../shared/egress/steps';
@@ -16,7 +16,7 @@ import type { EgressPath, Finding, Hop } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import { estateFindingsBySource, sourceFindings, type ResourceDetails } from '../state/selectors';
-import { badgeFor } from '../state/badges';
+import { badgeFor, badgeTone } from '../state/badges';
 import { groupReachEntries, portsText, verdictBadge } from '../state/reach-matrix';
 import { CopyButton } from './CopyButton';
 import { TourCard, type TourProps } from './TourCard';
@@ -118,10 +118,15 @@ function PrivateReachList({ title, entries }: { readonly title: string; readonly
         {entries.map((e, i) => (
           <li key={`${e.value}-${i}`} className="reach-entry" data-testid="reach-private" data-kind={e.kind}>
             <div className="reach-line"><span className="reach-value mono"><BreakableName text={e.value} /></span></div>
+            {/* Judged by the engine for this source: "May reach" (Unknown) is never shown as reached. */}
+            {e.kind === 'private-endpoint'
+              ? <span className={`badge tone-${badgeTone(e.verdict === 'private' ? 'private' : 'unknown')}`} data-testid="reach-private-verdict">{e.verdict === 'private' ? 'Private' : 'May reach'}</span>
+              : null}
             {/* A private endpoint's target is a resource ID: its name reads better, the ID is one hover away. */}
             <div className="reach-rule" title={e.target}>
               {e.kind === 'private-endpoint' ? `→ ${e.target === '' ? 'target not visible' : nameFromResourceId(e.target)}` : `locations: ${e.target}`}
             </div>
+            {e.kind === 'private-endpoint' ? <div className="reach-rule" data-testid="reach-private-how">{privateEndpointReachText(e)}</div> : null}
           </li>
         ))}
       </ul>

@@ -17,7 +17,7 @@ import type { ServiceTagIndex } from '../model/service-tags';
 import type { VirtualNetwork } from '../model/topology';
 import { DOCS } from './docs';
 import type { EgressDestination } from './destination';
-import { parseDestinationSpec } from './destination-spec';
+import { asServiceTag, parseDestinationSpec } from './destination-spec';
 import type { DestinationSpec } from './destination-spec';
 import type { DnsStep } from './steps';
 import type { DestinationInfo, Finding } from './types';
@@ -36,7 +36,9 @@ export interface PlanOptions {
 }
 
 function info(spec: DestinationSpec, interpretation: string): DestinationInfo {
-  return { kind: spec.target.kind, label: spec.label, port: spec.port, protocol: spec.protocol, interpretation };
+  // A text that reads two ways says which reading was taken (and how to ask for the other).
+  const text = spec.reading ? `${interpretation} (${spec.reading})` : interpretation;
+  return { kind: spec.target.kind, label: spec.label, port: spec.port, protocol: spec.protocol, interpretation: text };
 }
 
 function ipv6NotModelled(label: string, spec: DestinationSpec): DestinationPlan {
@@ -62,7 +64,10 @@ export function planDestination(options: PlanOptions, tags: ServiceTagIndex | un
     const text = options.destination?.trim() ?? '';
     return { kind: 'not-evaluated', label: text, reason: parsed.message, gap: { code: 'not-modelled', scope: text, message: `Destination ${parsed.message}; no path was evaluated.` }, finding: null, info: null };
   }
-  const spec = parsed.spec;
+  // `AzureCloud.NewRegion` reads as a host name when its suffix is no region this version knows;
+  // service tag data that lists it says it is a tag (the data names no host).
+  const candidate = parsed.spec.tagCandidate;
+  const spec = candidate !== undefined && tags?.tag(candidate) ? asServiceTag(parsed.spec, candidate) : parsed.spec;
   const flow = `${spec.protocol.toUpperCase()} ${spec.port}`;
   const target = spec.target;
   switch (target.kind) {

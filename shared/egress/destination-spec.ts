@@ -28,6 +28,17 @@ export interface DestinationSpec {
   readonly applicationProtocol?: ApplicationProtocol;
   /** How the user wrote it (trimmed), for reports. */
   readonly text: string;
+  /**
+   * How a text that could be read two ways was read, and how to ask for the other reading (a host
+   * name written like a service tag, a service tag whose region this version does not know). The
+   * destination's interpretation shows it, so the reading is never a silent guess.
+   */
+  readonly reading?: string;
+  /**
+   * For a host name written in a service tag's shape (`Name.Suffix`): that text as a tag. Service tag
+   * data that lists it decides for the tag (destination-plan.ts), since no tag data names a host.
+   */
+  readonly tagCandidate?: string;
   /** A short canonical form: `api.stripe.com:443/tcp`. */
   readonly label: string;
 }
@@ -42,7 +53,7 @@ const SCHEME_PROTOCOLS: Readonly<Record<string, ApplicationProtocol>> = { https:
 /** A DNS label (RFC 1123). */
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** A service tag name: `Storage`, `AzureCloud`, or regional `Storage.WestEurope`. */
+/** A service tag's shape: `Storage`, `AzureCloud`, or regional `Storage.WestEurope` (readTagShaped decides). */
 const TAG_NAME = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)?$/;
 
 /**
@@ -77,13 +88,105 @@ function isHostName(text: string): boolean {
 }
 
 /**
- * A service tag is written as Azure names it: `Storage`, `AzureCloud`, `Storage.WestEurope`.
- * Host names are case-insensitive and users write them in lower case, so a dotless word, or a
- * two-part name with a capital letter, is read as a tag; `tag:X` forces it.
+ * The region suffixes of regional service tags (`Storage.WestEurope`, `AzureCloud.eastus2`),
+ * lower case: every suffix and `region` of Microsoft's ServiceTags_Public (change number 376,
+ * 2025-11-09) and ServiceTags_AzureGovernment files, which spell some regions short (`norwaye`,
+ * `germanywc`, `brazilse`), plus the ARM names of the Azure China regions. A tag's suffix is its
+ * region [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview; none of
+ * these is a top-level domain.
  */
-function looksLikeServiceTag(text: string): boolean {
-  if (!TAG_NAME.test(text)) return false;
-  return !text.includes('.') || /[A-Z]/.test(text);
+const TAG_REGIONS: ReadonlySet<string> = new Set([
+  'australiacentral', 'australiacentral2', 'australiaeast', 'australiasoutheast', 'austriaeast', 'belgiumcentral',
+  'brazilne', 'brazilse', 'brazilsouth', 'brazilsoutheast', 'canadacentral', 'canadaeast', 'centralfrance', 'centralindia',
+  'centralus', 'centraluseuap', 'chilec', 'chilecentral', 'eastasia', 'eastus', 'eastus2', 'eastus2euap', 'eastus2stage',
+  'eastusstg', 'francecentral', 'francesouth', 'germanyn', 'germanynorth', 'germanywc', 'germanywestcentral',
+  'indonesiacentral', 'israelcentral', 'israelnorthwest', 'italynorth', 'japaneast', 'japanwest', 'jioindiacentral',
+  'jioindiawest', 'koreacentral', 'koreasouth', 'malaysiasouth', 'malaysiawest', 'mexicocentral', 'newzealandnorth',
+  'northcentralus', 'northcentralusstage', 'northeurope', 'northeurope2', 'norwaye', 'norwayeast', 'norwayw', 'norwaywest',
+  'polandcentral', 'qatarcentral', 'southafricanorth', 'southafricawest', 'southcentralus', 'southcentralus2',
+  'southcentralusstg', 'southeastasia', 'southeastus', 'southeastus3', 'southfrance', 'southindia', 'spaincentral',
+  'swedencentral', 'swedensouth', 'switzerlandn', 'switzerlandnorth', 'switzerlandw', 'switzerlandwest', 'taiwannorth',
+  'taiwannorthwest', 'uaecentral', 'uaenorth', 'uksouth', 'ukwest', 'usstagec', 'usstagee', 'westcentralus', 'westeurope',
+  'westindia', 'westus', 'westus2', 'westus3',
+  'usdodcentral', 'usdodeast', 'usgovarizona', 'usgovtexas', 'usgovvirginia',
+  'chinaeast', 'chinaeast2', 'chinaeast3', 'chinanorth', 'chinanorth2', 'chinanorth3',
+]);
+
+/** The dotted service tags whose suffix is not a region (same files), lower case. */
+const DOTTED_TAGS: ReadonlySet<string> = new Set([
+  'azureactivedirectory.serviceendpoint', 'azurefrontdoor.backend', 'azurefrontdoor.firstparty', 'azurefrontdoor.frontend',
+  'azurefrontdoor.microsoftsecurity', 'azuremonitor.core', 'azureportal.azureappserviceux',
+]);
+
+/**
+ * The service tag names a regional tag is built on (the part before the dot), lower case, from the
+ * same files: a host name that starts with one (`Grafana.com`) is read as the host, and says so.
+ */
+const TAG_BASES: ReadonlySet<string> = new Set([
+  'actiongroup', 'apimanagement', 'appconfiguration', 'appservice', 'appservicemanagement', 'applicationinsightsavailability',
+  'autonomousdevelopmentplatform', 'azureactivedirectory', 'azureactivedirectorydomainservices', 'azureadvancedthreatprotection',
+  'azurearcinfrastructure', 'azureattestation', 'azurebackup', 'azurebotservice', 'azurecloud', 'azurecognitivesearch',
+  'azureconnectors', 'azurecontainerregistry', 'azurecosmosdb', 'azuredataexplorermanagement', 'azuredatalake',
+  'azuredatabricks', 'azuredevops', 'azuredevspaces', 'azuredeviceupdate', 'azuredigitaltwins', 'azureeventgrid',
+  'azurefrontdoor', 'azurehealthcareapis', 'azureinformationprotection', 'azureiothub', 'azurekeyvault',
+  'azureloadtestinginstancemanagement', 'azuremachinelearning', 'azuremachinelearninginference', 'azuremanagedgrafana',
+  'azuremonitor', 'azuremonitorforsap', 'azureopendatasets', 'azureportal', 'azureresourcemanager', 'azuresecuritycenter',
+  'azuresentinel', 'azuresignalr', 'azuresiterecovery', 'azuresphere', 'azurespringcloud', 'azurestack',
+  'azuretrafficmanager', 'azureupdatedelivery', 'azurewebpubsub', 'batchnodemanagement', 'chaosstudio',
+  'cognitiveservicesfrontend', 'cognitiveservicesmanagement', 'datafactory', 'datafactorymanagement',
+  'dynamics365businesscentral', 'dynamics365formarketingemail', 'eopexternalpublishedips', 'eventhub', 'gatewaymanager',
+  'grafana', 'guestandhybridmanagement', 'hdinsight', 'kustoanalytics', 'logicapps', 'logicappsmanagement',
+  'm365managementactivityapi', 'm365managementactivityapiwebhook', 'marketplace', 'microsoftazurefluidrelay',
+  'microsoftcloudappsecurity', 'microsoftcontainerregistry', 'microsoftdefenderforendpoint',
+  'microsoftpurviewpolicydistribution', 'onedscollector', 'powerbi', 'powerplatforminfra', 'powerplatformplex',
+  'powerqueryonline', 'sccservice', 'scuba', 'securitycopilot', 'serialconsole', 'servicebus', 'servicefabric', 'sql',
+  'sqlmanagement', 'storage', 'storagemover', 'storagesyncservice', 'videoindexer', 'windowsadmincenter',
+  'windowsvirtualdesktop',
+]);
+
+/**
+ * A top-level domain's shape: letters only (or an IDN's `xn--` form). "The highest-level component
+ * label will be alphabetic" (RFC 1123 section 2.1), so a last label with a digit is no internet host's.
+ */
+const TLD_LIKE = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+
+/** How a name in a service tag's shape (`Word` or `Word.Word`) is read. */
+type NameReading =
+  | { readonly kind: 'tag'; readonly reading?: string }
+  | { readonly kind: 'host'; readonly reading?: string; readonly tagCandidate: string };
+
+/**
+ * Service tag or host name, by the real rule rather than by letter case (DNS names are
+ * case-insensitive [RFC4343] https://www.rfc-editor.org/rfc/rfc4343, so `GitHub.com` is the host
+ * github.com). A service tag is `Name` or `Name.Suffix` where the suffix is an Azure region [TAG]
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview (or one of the few dotted
+ * tags listed above). So: one word is a tag (a host name to resolve has a dot); a known region
+ * suffix makes a tag; a suffix that cannot be a top-level domain (a digit: a region this version
+ * does not know, like a new `eastus4`) is read as a tag and says so; any other suffix is a
+ * top-level domain, so the text is a host name. `tag:X` forces the tag, a trailing dot the host.
+ * Null: not in a tag's shape (three labels, hyphens…), so only a host name or an error.
+ */
+function readTagShaped(text: string): NameReading | null {
+  if (!TAG_NAME.test(text)) return null;
+  const dot = text.indexOf('.');
+  if (dot < 0) return { kind: 'tag' };
+  const base = text.slice(0, dot);
+  const suffix = text.slice(dot + 1);
+  if (TAG_REGIONS.has(suffix.toLowerCase()) || DOTTED_TAGS.has(text.toLowerCase())) return { kind: 'tag' };
+  const host = text.toLowerCase();
+  if (!TLD_LIKE.test(suffix)) {
+    return {
+      kind: 'tag',
+      reading: `read as a service tag: ${suffix} is not an Azure region this version knows, and no top-level domain has a digit, so ${text} is no internet host name; for a host name write ${host}. (with a trailing dot)`,
+    };
+  }
+  if (TAG_BASES.has(base.toLowerCase())) {
+    return {
+      kind: 'host', tagCandidate: text,
+      reading: `read as the host name ${host}: ${base} is also a service tag's name, but ${suffix} is no Azure region; for a service tag write tag:${text}`,
+    };
+  }
+  return { kind: 'host', tagCandidate: text };
 }
 
 function labelOf(target: DestinationTarget, port: number, protocol: 'Tcp' | 'Udp'): string {
@@ -123,10 +226,14 @@ function splitSuffixes(text: string): { readonly rest: string; readonly port: nu
   return { rest, port, protocol, error: null };
 }
 
+/** Every form a destination may take, as error messages list them. */
+export const DESTINATION_FORMS = 'an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL (https://api.stripe.com/v1) or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp';
+
 /**
  * Parses one destination. Defaults: TCP 443, or the URL scheme's port. `0.0.0.0/0` (or empty) is
  * the default route: "the internet" as a whole.
  */
+
 export function parseDestinationSpec(raw: string, defaults: { readonly port?: number; readonly protocol?: 'Tcp' | 'Udp' } = {}): DestinationParse {
   const text = raw.trim();
   const defaultPort = defaults.port ?? 443;
@@ -159,6 +266,8 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
     if (isInternet(split.rest)) return ok({ kind: 'default-route' }, split.port ?? defaultPort, split.protocol ?? defaultProtocol, text);
     return ok({ kind: 'service-tag', tag: split.rest }, split.port ?? defaultPort, split.protocol ?? defaultProtocol, text);
   }
+  // An ARM resource ID names a resource, not where traffic goes: say which forms are accepted.
+  if (/^\/?(subscriptions|providers)\//i.test(text)) return { kind: 'error', message: resourceIdMessage(text) };
   const split = splitSuffixes(text);
   if (split.error) return { kind: 'error', message: `"${text}": ${split.error}` };
   const port = split.port ?? defaultPort;
@@ -166,7 +275,7 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
   const rest = split.rest;
   if (rest.includes('/')) {
     const cidr = parseCidr(rest);
-    if (!cidr || !/\/\d+$/.test(rest)) return { kind: 'error', message: `"${text}": "${rest}" is not a CIDR (like 20.50.0.0/16)` };
+    if (!cidr || !/\/\d+$/.test(rest)) return { kind: 'error', message: notCidrMessage(text, rest) };
     if (cidr.prefixLength === 0 && cidr.version === 4) return ok({ kind: 'default-route' }, port, protocol, text);
     return ok({ kind: 'cidr', cidr }, port, protocol, text);
   }
@@ -175,13 +284,30 @@ export function parseDestinationSpec(raw: string, defaults: { readonly port?: nu
   // `Internet:53/udp`, `internet/udp`: the default route with that port / protocol, not a service
   // tag (Internet is never in the service tag data, so as a tag it would never be evaluated).
   if (isInternet(rest)) return ok({ kind: 'default-route' }, port, protocol, text);
-  if (looksLikeServiceTag(rest)) return ok({ kind: 'service-tag', tag: rest }, port, protocol, text);
+  const shaped = readTagShaped(rest);
+  if (shaped?.kind === 'tag') return ok({ kind: 'service-tag', tag: rest }, port, protocol, text, undefined, shaped.reading);
   const host = asciiHost(rest)?.toLowerCase().replace(/\.$/, '') ?? '';
-  if (isHostName(host)) return ok({ kind: 'fqdn', name: host }, port, protocol, text);
+  if (isHostName(host)) return ok({ kind: 'fqdn', name: host }, port, protocol, text, undefined, shaped?.reading, shaped?.tagCandidate);
   return {
     kind: 'error',
-    message: `"${text}" is not a destination: expected an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL (https://api.stripe.com/v1) or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp`,
+    message: `"${text}" is not a destination: expected ${DESTINATION_FORMS}`,
   };
+}
+
+/**
+ * `api.stripe.com/v1` is a URL without its scheme (which says the port and protocol): say so,
+ * rather than only that it is no CIDR.
+ */
+function notCidrMessage(text: string, rest: string): string {
+  const head = rest.slice(0, rest.indexOf('/'));
+  const hostFirst = parseIp(head) === null && isHostName(asciiHost(head)?.toLowerCase() ?? '');
+  return `"${text}": "${rest}" is not a CIDR (like 20.50.0.0/16)${hostFirst ? `; for a URL write its scheme (https://${rest})` : ''}`;
+}
+
+/** An ARM resource ID names a resource, not where its traffic goes: say what to give instead. */
+function resourceIdMessage(text: string): string {
+  const name = text.replace(/\/+$/, '').split('/').pop() ?? text;
+  return `"${text}" is an Azure resource ID, not a destination (a destination is ${DESTINATION_FORMS}): give what the traffic is addressed to, such as the IP address or host name of ${name} (a private endpoint's private IP, a storage account's <name>.blob.core.windows.net)`;
 }
 
 function hostTarget(host: string): DestinationTarget | null {
@@ -191,9 +317,29 @@ function hostTarget(host: string): DestinationTarget | null {
   return isHostName(name) ? { kind: 'fqdn', name } : null;
 }
 
-function ok(target: DestinationTarget, port: number, protocol: 'Tcp' | 'Udp', text: string, applicationProtocol?: ApplicationProtocol): DestinationParse {
-  const spec = { target, port, protocol, text, label: labelOf(target, port, protocol) };
-  return { kind: 'ok', spec: applicationProtocol ? { ...spec, applicationProtocol } : spec };
+function ok(
+  target: DestinationTarget, port: number, protocol: 'Tcp' | 'Udp', text: string, applicationProtocol?: ApplicationProtocol,
+  reading?: string, tagCandidate?: string,
+): DestinationParse {
+  const spec: DestinationSpec = {
+    target, port, protocol, text, label: labelOf(target, port, protocol),
+    ...(applicationProtocol ? { applicationProtocol } : {}), ...(reading ? { reading } : {}), ...(tagCandidate ? { tagCandidate } : {}),
+  };
+  return { kind: 'ok', spec };
+}
+
+/**
+ * A host name in a service tag's shape read as that tag instead (its `tagCandidate`), once service
+ * tag data lists the tag: the data names no host, so it settles the reading. The reading says so.
+ */
+export function asServiceTag(spec: DestinationSpec, tag: string): DestinationSpec {
+  const target: DestinationTarget = { kind: 'service-tag', tag };
+  const name = spec.target.kind === 'fqdn' ? spec.target.name : tag.toLowerCase();
+  return {
+    target, port: spec.port, protocol: spec.protocol, text: spec.text, label: labelOf(target, spec.port, spec.protocol),
+    ...(spec.applicationProtocol ? { applicationProtocol: spec.applicationProtocol } : {}),
+    reading: `read as the service tag ${tag}, which the service tag data lists; for the host name write ${name}. (with a trailing dot)`,
+  };
 }
 
 /**

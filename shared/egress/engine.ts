@@ -31,12 +31,12 @@ import { evaluateNsgForDestination } from './nsg';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
-import type { SourceAddress } from './destination';
+import type { EgressDestination, SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
 import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
-import type { FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
+import type { DestinationScope, EndpointNetworkPolicies, FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
 import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY } from './steps';
 import type { FirewallRule } from '../model/topology';
 import type { Finding, InternetExit } from './types';
@@ -217,15 +217,28 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
   if (nextHop.kind === 'unknown') return unknownNextHop(trail, subnet, route);
   const divertsInternet = nextHop.type === 'VirtualAppliance' || nextHop.type === 'VirtualNetworkGateway';
   if (subnet.natGatewayId && divertsInternet) natBypassed(trail, subnet, route);
-  if (sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null && nextHop.type !== 'Internet') {
-    trail.finding('firewall-subnet-default-route', 'error',
-      `Azure Firewall ${sender.firewall.name} has no management NIC (so no forced tunnelling) but its subnet's route for internet traffic is "${describeRoute(route)}": the firewall needs direct internet connectivity.`,
-      'Add a UDR 0.0.0.0/0 → Internet on AzureFirewallSubnet (or redeploy the firewall with a management NIC for forced tunnelling).',
-      [sender.firewall.id, subnet.id], DOCS.firewallForcedTunnel);
+  if (sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null) {
+    // "Direct Internet connectivity" [FWDIRECT] is AzureFirewallSubnet's route for internet traffic
+    // (0.0.0.0/0), whatever flow is being walked: a flow the firewall forwards to a private
+    // destination follows its own, more specific route (a private endpoint's /32 when the firewall
+    // inspects endpoint traffic [PEFW], a spoke's peering route, an on-premises prefix), which says
+    // nothing about the firewall's internet connectivity.
+    // https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
+    const internet = ctx.traffic.destination.kind === 'default-route' ? route : firewallInternetRoute(ctx, set);
+    if (!isInternetHop(internet)) {
+      trail.finding('firewall-subnet-default-route', 'error',
+        `Azure Firewall ${sender.firewall.name} has no management NIC (so no forced tunnelling) but its subnet's route for internet traffic (0.0.0.0/0) is ${internet ? `"${describeRoute(internet)}"` : 'missing'}: the firewall needs direct internet connectivity.`,
+        'Add a UDR 0.0.0.0/0 → Internet on AzureFirewallSubnet (or redeploy the firewall with a management NIC for forced tunnelling).',
+        [sender.firewall.id, subnet.id], DOCS.firewallForcedTunnel);
+    }
+  }
+  if (sender.kind === 'firewall' && sender.firewall.managementIpConfiguration === null && nextHop.type !== 'Internet' && destinationScope(ctx) !== 'private') {
     // Sending the firewall's internet traffic on to a gateway or appliance is documented only in
     // forced-tunnel mode, which "must be enabled when the firewall is created" (management NIC)
     // [FWFT]; without it the firewall "must have direct Internet connectivity" [FWDIRECT]. What it
     // then does with that traffic is not documented: unknown, not a confident on-premises / NVA path.
+    // Only internet traffic (a public destination) raises the question; traffic to private
+    // addresses (endpoints, spokes, on-premises ranges) is forwarded by the firewall's routes.
     // https://learn.microsoft.com/azure/firewall/forced-tunneling
     if (divertsInternet) {
       return trail.end({ kind: 'undecided', resourceId: sender.firewall.id, rule: `Azure Firewall ${sender.firewall.name} without a management NIC: AzureFirewallSubnet route "${describeRoute(route)}"`,
@@ -248,7 +261,7 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
       return trail.end({ kind: 'next-hop-none', route: routeRef(route) });
     case 'VnetLocal':
     case 'VNetPeering':
-      return delivered(ctx, trail, subnet, route);
+      return delivered(ctx, trail, subnet, sender, route);
     case 'VirtualNetworkServiceEndpoint':
       // The service endpoint's route carries the service's prefixes: the traffic goes to the
       // service over the backbone, whatever the default route says [SE].
@@ -256,13 +269,22 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
       return servicePolicyUnknown(ctx, trail, subnet, route.origin === 'service-endpoint' ? route.addressPrefix : null)
         ?? trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
     case 'InterfaceEndpoint':
-      return toPrivateEndpoint(ctx, trail, subnet, route);
+      return toPrivateEndpoint(ctx, trail, subnet, sender, route);
     case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, route);
     case 'VirtualNetworkGateway':
       // On GatewaySubnet the "gateway" next hop is the sender itself: its own traffic leaves from its public IPs.
       if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
       return toGateway(ctx, trail, subnet, route);
   }
+}
+
+/** AzureFirewallSubnet's winning route for internet traffic (0.0.0.0/0), looked up once per route set. */
+function firewallInternetRoute(ctx: EngineContext, set: RouteSet): ComputedRoute | null {
+  return memoize(ctx, set, 'internet-route', () => lookupRoute(set.routes, { kind: 'default-route' }, { candidates: false }).winner);
+}
+
+function isInternetHop(route: ComputedRoute | null): boolean {
+  return route !== null && route.nextHop.kind === 'known' && route.nextHop.type === 'Internet';
 }
 
 /** The Route Server FAQ: learned routes' next hops and ECMP [RS]. */
@@ -424,14 +446,25 @@ function peeringStateUnknownFor(ctx: EngineContext, subnet: Subnet, route: Compu
  * internet traffic, whatever the range (public ranges included) [UDR][PEER]. Anything else on such a
  * next hop has no documented behaviour: dropped, said so.
  */
-function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
+function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const destination = ctx.traffic.destination;
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   // A range is decided by one route here (lookupRange): its first address stands for it.
   const first = destination.kind === 'range' ? destination.cidrs[0] : undefined;
   const ip = destinationAddress(destination) ?? (first ? (first.version === 4 ? { version: 4 as const, value: first.network } : { version: 6 as const, value: first.network }) : null);
+  // A private endpoint's address delivered by a VNet or peering route (its /32 route invalidated, or
+  // missing from captured routes): the endpoint subnet's NSG applies to it as on the /32 route [PENP].
+  const address = destinationAddress(destination);
+  const endpoint = address ? privateEndpointForAddress(ctx.index, formatIp(address), subnet.virtualNetworkId)?.privateEndpoint ?? null : null;
+  const endpointNsg = (): Outcome | null => {
+    if (!endpoint) return null;
+    const filtered = endpointSubnetNsg(ctx, trail, subnet, sender, endpoint, named(endpoint), address);
+    return filtered.kind === 'end' ? filtered.outcome : null;
+  };
   if (ip && vnet) {
     if (route.origin !== 'peering' && vnetContains(vnet.addressPrefixes, ip)) {
+      const stopped = endpointNsg();
+      if (stopped) return stopped;
       return trail.end({ kind: 'delivered-in-vnet', vnet: named(vnet), addressPrefix: route.addressPrefix }, { exit: 'virtual-network', egressIps: [], snatPorts: null });
     }
     for (const ref of ctx.index.peerings.get(vnet.id) ?? []) {
@@ -442,6 +475,8 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
       const reach = peeringReach(ctx.index, peering, subnet, ip);
       if (reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(peering), reason: reach.reason });
       if (reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
+      const stopped = endpointNsg();
+      if (stopped) return stopped;
       return trail.end({
         kind: 'delivered-over-peering', vnet: named(vnet), remoteVnet: remote ? named(remote) : nameOfId(peering.remoteVirtualNetworkId ?? peering.id),
         peering: named(peering), addressPrefix: route.addressPrefix,
@@ -460,6 +495,8 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
     // space of a virtual network" [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
     // so a captured one is the VNet's own range (added after the snapshot): delivered in the VNet.
     if (!peered && vnet && route.nextHop.kind === 'known' && route.nextHop.type === 'VnetLocal') {
+      const stopped = endpointNsg();
+      if (stopped) return stopped;
       return trail.end({ kind: 'delivered-in-vnet', vnet: named(vnet), addressPrefix: route.addressPrefix }, { exit: 'virtual-network', egressIps: [], snatPorts: null });
     }
     const nicName = nameOfId(route.resourceId ?? subnet.id).name;
@@ -576,10 +613,11 @@ function viaServiceEndpointByName(ctx: EngineContext, trail: Trail, subnet: Subn
  * A private endpoint's /32 route won: the traffic reaches the service over Private Link. A 0/0 UDR
  * does not override that route, so where the subnet's internet traffic goes through a firewall or
  * NVA, traffic to the endpoint goes around it unless network policies are enabled on the
- * endpoint's subnet and a UDR covers it [PENP]
+ * endpoint's subnet and a UDR covers it [PENP]. With NSG network policies on the endpoint's
+ * subnet, that subnet's NSG filters the traffic on its way in (see endpointSubnetNsg).
  * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
  */
-function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
+function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const address = destinationAddress(ctx.traffic.destination);
   const peId = route.resourceId ?? '';
   const endpoint = ctx.index.privateEndpoints.get(peId as ResourceId);
@@ -591,6 +629,8 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
   const across = served ? endpointPeering(ctx, subnet, served, address ?? parseIp(route.addressPrefix.slice(0, route.addressPrefix.indexOf('/')))) : null;
   if (across?.reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(across.peering), reason: across.reach.reason });
   if (across?.reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: across.peering.id, rule: `Peering ${across.peering.name}`, missingFact: across.reach.reason, docs: DOCS.peering });
+  const filtered = endpointSubnetNsg(ctx, trail, subnet, sender, served, pe, address ?? parseIp(route.addressPrefix.slice(0, route.addressPrefix.indexOf('/'))));
+  if (filtered.kind === 'end') return filtered.outcome;
   trail.passVia({ kind: 'private-endpoint', id: pe.id });
   const notApproved = served ? unapprovedConnection(trail, subnet, served, address ? formatIp(address) : route.addressPrefix) : null;
   if (notApproved) return notApproved;
@@ -604,7 +644,142 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, rou
   return trail.end({
     kind: 'delivered-to-private-endpoint', privateEndpoint: pe, address: address ? formatIp(address) : route.addressPrefix,
     target: match?.target ?? null, groupIds: match?.groupIds ?? [],
+    ...(filtered.policies ? { networkPolicies: filtered.policies } : {}),
   }, { exit: 'private-endpoint', egressIps: [], snatPorts: null });
+}
+
+/** `privateEndpointNetworkPolicies` values under which the subnet's NSG applies to its private endpoints [PENP]. */
+const NSG_POLICY_VALUES: readonly string[] = ['enabled', 'networksecuritygroupenabled'];
+/** Values under which it does not: `Disabled` (Azure's default) and `RouteTableEnabled` (route tables only) [PENP]. */
+const NO_NSG_POLICY_VALUES: readonly string[] = ['disabled', 'routetableenabled'];
+
+type EndpointNsgCheck =
+  | { readonly kind: 'end'; readonly outcome: Outcome }
+  | { readonly kind: 'pass'; readonly policies: EndpointNetworkPolicies | null };
+
+/**
+ * The private endpoint subnet's NSG, on traffic to the endpoint. "To use network policies like
+ * user-defined routes and network security group support, network policy support must be enabled
+ * for the subnet. This setting only applies to private endpoints in the subnet"; it can be enabled
+ * "for network security groups only, for user-defined routes only, or for both" [PENP]
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ * So with `Enabled` or `NetworkSecurityGroupEnabled` the subnet NSG's inbound rules decide whether
+ * the traffic gets in (a deny: denied); with `Disabled` (the default) or `RouteTableEnabled` they
+ * do not apply at all. A value the input does not give is decisive only when the NSG would stop the
+ * traffic: then the verdict is unknown, naming it. Route-table policies change the routes towards
+ * the endpoint (routing/private-endpoint-routes.ts), never this check: a route table on the
+ * endpoint's subnet steers traffic leaving that subnet, not traffic arriving at the endpoint [UDR].
+ */
+function endpointSubnetNsg(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, served: PrivateEndpoint | null, pe: Named, address: IpAddress | null): EndpointNsgCheck {
+  const end = (outcome: Outcome): EndpointNsgCheck => ({ kind: 'end', outcome });
+  const located = endpointSubnetOf(ctx, subnet, served, address);
+  if (located.kind === 'missing') {
+    return end(missingReference(ctx, trail, located.subnetId, `subnet ${nameOfId(located.subnetId).name} of private endpoint ${pe.name}`,
+      'whether its network security group filters traffic to the endpoint (private endpoint network policies)'));
+  }
+  if (located.kind === 'unknown') {
+    addGap(ctx, { code: 'not-modelled', scope: pe.id, message: `Private endpoint ${pe.name}: the subnet it is in is not in the input, so whether that subnet's NSG filters traffic to it (private endpoint network policies) is unknown.` });
+    return end(trail.end({ kind: 'undecided', resourceId: pe.id, rule: `Private endpoint ${pe.name}: subnet not in the input`, docs: DOCS.privateEndpointNetworkPolicies,
+      missingFact: `the subnet of private endpoint ${pe.name}${address ? ` (${formatIp(address)})` : ''}: its privateEndpointNetworkPolicies and NSG decide whether NSG rules filter traffic to the endpoint` }));
+  }
+  const endpointSubnet = located.subnet;
+  const value = endpointSubnet.privateEndpointNetworkPolicies;
+  const policy = value === null ? null : value.trim().toLowerCase();
+  const nsgId = endpointSubnet.networkSecurityGroupId;
+  const policies = (nsgEffect: EndpointNetworkPolicies['nsgEffect']): EndpointNsgCheck => ({ kind: 'pass', policies: {
+    subnet: named(endpointSubnet), value, nsg: nsgId ? nameOfId(nsgId) : null, nsgEffect,
+  } });
+  if (!nsgId) return policies('no-nsg');
+  if (policy !== null && NO_NSG_POLICY_VALUES.includes(policy)) return policies('not-applied');
+  const applies = policy !== null && NSG_POLICY_VALUES.includes(policy);
+  const vnetId = endpointSubnet.virtualNetworkId;
+  const nsg = ctx.index.networkSecurityGroups.get(nsgId);
+  if (!nsg) {
+    // Its rules may apply (or, with the policy value missing, may or may not): unknown, with a gap naming it.
+    addGap(ctx, { code: 'missing-reference', scope: nsgId, message: `Network security group ${nameOfId(nsgId).name} of subnet ${endpointSubnet.name} is referenced but not in the input: its rules decide whether traffic reaches private endpoint ${pe.name}.` });
+    return end(trail.end({ kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name} (subnet ${endpointSubnet.name} of private endpoint ${pe.name})`,
+      consequence: 'whether its rules let the traffic through to the endpoint' }));
+  }
+  const source = endpointSource(ctx, trail, subnet, sender, nsg, vnetId, pe);
+  if (source.kind === 'undecided') return end(trail.end(source.reason));
+  if (applies) {
+    const stopped = endIf(trail, nsgCheck(ctx, trail, nsgId, 'subnet', 'Inbound', source.source, vnetId, pe));
+    return stopped ? end(stopped) : policies('applied');
+  }
+  // The policy value is not in the input (or is one this tool does not know): decisive only if the NSG would stop the traffic.
+  const { verdict } = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', source.source, vnetId, pe);
+  if (!sourceInsensitive(nsg, 'Inbound')) trail.sourceConsulted = true;
+  if (verdict.access === 'Allow') return policies('allows-either-way');
+  const shown = value === null ? 'is not in the input' : `is "${value}", a value this tool does not know`;
+  addGap(ctx, { code: 'not-modelled', scope: endpointSubnet.id,
+    message: `Subnet ${endpointSubnet.name}: privateEndpointNetworkPolicies ${shown}, so whether NSG ${nsg.name} filters traffic to its private endpoints is unknown.` });
+  return end(trail.end({ kind: 'undecided', resourceId: endpointSubnet.id, rule: `Private endpoint network policies of subnet ${endpointSubnet.name}`, docs: DOCS.privateEndpointNetworkPolicies,
+    missingFact: `whether network policies for NSGs are enabled on subnet ${endpointSubnet.name} (privateEndpointNetworkPolicies ${shown}): if they are, NSG ${nsg.name} ${verdict.access === 'Deny' ? 'denies' : 'may not allow'} traffic to private endpoint ${pe.name} (${stop(verdict.reason)}); if not, its rules do not apply to the endpoint` }));
+}
+
+function stop(text: string): string {
+  return text.replace(/[.\s]+$/, '');
+}
+
+type EndpointSubnet =
+  | { readonly kind: 'found'; readonly subnet: Subnet }
+  /** The endpoint names a subnet the input lacks. */
+  | { readonly kind: 'missing'; readonly subnetId: ResourceId }
+  /** The endpoint itself is not in the input (a captured route), and no subnet in reach holds its address. */
+  | { readonly kind: 'unknown' };
+
+/**
+ * The private endpoint's subnet. A captured route may name an endpoint the snapshot lacks: then the
+ * subnet holding its address in the forwarding subnet's VNet or a VNet peered with it (an
+ * endpoint's address comes from its subnet [PE]).
+ */
+function endpointSubnetOf(ctx: EngineContext, subnet: Subnet, served: PrivateEndpoint | null, address: IpAddress | null): EndpointSubnet {
+  if (served) {
+    if (!served.subnetId) return { kind: 'unknown' };
+    const found = ctx.index.subnets.get(served.subnetId);
+    return found ? { kind: 'found', subnet: found } : { kind: 'missing', subnetId: served.subnetId };
+  }
+  if (!address) return { kind: 'unknown' };
+  const vnets = [subnet.virtualNetworkId, ...(ctx.index.peerings.get(subnet.virtualNetworkId) ?? []).flatMap((ref) => (ref.peering.remoteVirtualNetworkId ? [ref.peering.remoteVirtualNetworkId] : []))];
+  for (const vnetId of vnets) {
+    const vnet = ctx.index.virtualNetworks.get(vnetId);
+    for (const id of vnet?.subnetIds ?? []) {
+      const candidate = ctx.index.subnets.get(id);
+      if (candidate && vnetContains(candidate.addressPrefixes, address)) return { kind: 'found', subnet: candidate };
+    }
+  }
+  return { kind: 'unknown' };
+}
+
+/**
+ * The source address the endpoint subnet's NSG sees. Straight from the sender: the trail's source.
+ * Through an appliance: the original sender's address, or the appliance's if it SNATs (Azure
+ * Firewall SNATs application-rule traffic and, by its SNAT settings, network-rule traffic, from its
+ * instances' addresses in AzureFirewallSubnet [FWSNAT] https://learn.microsoft.com/azure/firewall/snat-private-range;
+ * an NVA's SNAT is its own configuration, not in the input). When the NSG answers the same for
+ * both, that answer holds; otherwise which source it sees decides, and it is named as unknown.
+ */
+function endpointSource(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, nsg: NetworkSecurityGroup, vnetId: string, pe: Named):
+  { readonly kind: 'source'; readonly source: SourceAddress } | { readonly kind: 'undecided'; readonly reason: TerminalReason } {
+  const original = { kind: 'source' as const, source: trail.source };
+  if (trail.depth === 0 || sourceInsensitive(nsg, 'Inbound')) return original;
+  const appliance = sender.kind === 'firewall'
+    ? { name: `Azure Firewall ${sender.firewall.name}`, source: subnetSource(subnet) }
+    : sender.kind === 'nic' ? { name: `NVA ${sender.nic.name}`, source: applianceSource(sender.nic) } : null;
+  if (appliance === null) return original;
+  trail.sourceConsulted = true;
+  const before = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', trail.source, vnetId, pe).verdict;
+  const after = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', appliance.source, vnetId, pe).verdict;
+  // The same answer either way (an Unknown one is then reported with its own missing fact by nsgCheck).
+  if (before.access === after.access) return original;
+  return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`, docs: DOCS.nsg,
+    missingFact: `whether ${appliance.name} SNATs traffic to private endpoint ${pe.name}: with the original source, ${stop(before.reason)}; with the appliance's own address (${appliance.source.cidrs.map(formatCidr).join(', ') || 'not known'}), ${stop(after.reason)}` } };
+}
+
+/** A subnet's IPv4 prefixes as a source (an appliance SNATing from one of its addresses in it). */
+function subnetSource(subnet: Subnet): SourceAddress {
+  const cidrs = subnet.addressPrefixes.map(parseCidr).filter((c): c is Cidr => c !== null && c.version === 4);
+  return { cidrs };
 }
 
 /**
@@ -1544,11 +1719,18 @@ function asgsHolding(ctx: EngineContext, ip: string): readonly ResourceId[] | nu
   return held.every((ids) => key(ids) === key(first)) ? first : null;
 }
 
-function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): { readonly verdict: NsgVerdict; readonly step: NsgStep; readonly restriction: readonly string[] } {
+/**
+ * `endpoint`: the NSG is a private endpoint subnet's, applied to traffic to that endpoint by its
+ * network policies [PENP]. An endpoint's application security groups are a property of the endpoint
+ * (`applicationSecurityGroups`), which the model does not read, so a rule naming destination ASGs
+ * is undecided there (never decided from the endpoint NIC's IP configuration, which need not carry them).
+ */
+function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string,
+  endpoint: Named | null = null): { readonly verdict: NsgVerdict; readonly step: NsgStep; readonly restriction: readonly string[] } {
   const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
-  return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}`, () => {
+  return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}${endpoint ? `:pe:${endpoint.id}` : ''}`, () => {
     const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction,
-      { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: (ip) => asgsHolding(ctx, ip) });
+      { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: endpoint ? () => null : (ip) => asgsHolding(ctx, ip) });
     const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`)] : [];
     // A deny on a service tag without prefix data, processed before the allows, removes the tag's
     // addresses from what is allowed ("once traffic matches a rule, processing stops" [NSG]
@@ -1559,12 +1741,46 @@ function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: '
       kind: 'nsg', nsg: named(nsg), attachedTo, direction, access: verdict.access,
       rules: uniqueRules(verdict.rules.map((e) => e.rule)).map((r) => ({ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault })),
       defaultsAssumed: verdict.defaultsAssumed && verdict.rules.some((e) => e.rule.isDefault), allowed,
-      note: verdict.access === 'Unknown' ? verdict.reason
+      note: verdict.access === 'Unknown' ? unknownNsgNote(verdict, endpoint)
         : excepted.length > 0 ? `Except the addresses of ${excepted.join(', ')}, which an earlier deny rule drops (the tag's prefixes are not in the snapshot).` : null,
-      flow: ctx.flow,
+      flow: ctx.flow, destinationScope: destinationScope(ctx),
+      ...(endpoint ? { privateEndpoint: endpoint } : {}),
     };
     return { verdict, step, restriction: [...allowed, ...excepted.map((e) => `${RESTRICTION_EXCEPT}${e}`)] };
   });
+}
+
+/** The fact an Unknown NSG verdict lacks; for a private endpoint, its ASG memberships are what is not read (see nsgVerdict). */
+function unknownNsgNote(verdict: Extract<NsgVerdict, { access: 'Unknown' }>, endpoint: Named | null): string {
+  const asgRules = endpoint ? verdict.missing.flatMap((m) => (m.kind === 'destination-asg-membership' ? [m] : [])) : [];
+  if (!endpoint || asgRules.length === 0) return verdict.reason;
+  return asgRules.map((m) => `rule ${m.rule} applies to destinations in application security group ${m.asgs.join(', ')}, and whether private endpoint ${endpoint.name} is in it is not known: an endpoint's application security groups are not read from the input (https://learn.microsoft.com/cli/azure/network/private-endpoint/asg).`).join(' ');
+}
+
+/** The flow's destination as address space (see NsgStep.destinationScope); one answer per context. */
+function destinationScope(ctx: EngineContext): DestinationScope {
+  let scope = destinationScopes.get(ctx);
+  if (scope === undefined) {
+    scope = scopeOf(ctx.traffic.destination);
+    destinationScopes.set(ctx, scope);
+  }
+  return scope;
+}
+
+const destinationScopes = new WeakMap<EngineContext, DestinationScope>();
+
+function scopeOf(destination: EgressDestination): DestinationScope {
+  switch (destination.kind) {
+    case 'default-route': return 'public';
+    case 'address': return isPublicIp(destination.ip) ? 'public' : 'private';
+    // A name whose address is not known is evaluated as the internet (all public space), as the NSG evaluation does.
+    case 'name': return destination.address === null || isPublicIp(destination.address) ? 'public' : 'private';
+    case 'range': {
+      // An IPv6 range has no IPv4 set: neither word is certain.
+      if (destination.set.isEmpty()) return 'mixed';
+      return publicIpv4().containsSet(destination.set) ? 'public' : publicIpv4().overlaps(destination.set) ? 'mixed' : 'private';
+    }
+  }
 }
 
 function uniqueRules(rules: readonly SecurityRule[]): SecurityRule[] {
@@ -1576,14 +1792,15 @@ function uniqueRules(rules: readonly SecurityRule[]): SecurityRule[] {
  * restricts it to what is allowed (it is not a denial); an answer that needs data the model lacks
  * (service-tag prefixes, what the VirtualNetwork tag holds) ends it as unknown, naming the fact.
  */
-function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string): TerminalReason | null {
+function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, attachedTo: 'NIC' | 'subnet', direction: NsgDirection, source: SourceAddress, vnetId: string,
+  endpoint: Named | null = null): TerminalReason | null {
   if (!nsgId) return null;
   const nsg = ctx.index.networkSecurityGroups.get(nsgId);
   if (!nsg) {
     addGap(ctx, { code: 'missing-reference', scope: nsgId, message: `Network security group ${nameOfId(nsgId).name} is referenced but not in the input: its rules decide whether traffic passes.` });
     return { kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name}`, consequence: 'whether its rules let the traffic through' };
   }
-  const { verdict, step, restriction } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId);
+  const { verdict, step, restriction } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId, endpoint);
   if (!sourceInsensitive(nsg, direction)) trail.sourceConsulted = true;
   trail.add(step);
   switch (verdict.access) {
@@ -1605,7 +1822,7 @@ function nsgCheck(ctx: EngineContext, trail: Trail, nsgId: ResourceId | null, at
       return null;
     }
     case 'Unknown':
-      return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, missingFact: verdict.reason, docs: DOCS.nsg };
+      return { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (${direction.toLowerCase()})`, missingFact: step.note ?? verdict.reason, docs: DOCS.nsg };
   }
 }
 

@@ -7,7 +7,7 @@ import { isPrivateLinkZoneName } from '../dns/zones';
 import { assertNever } from '../model/assert';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import { DOCS, VERIFY } from './docs';
-import type { Flow, FirewallRuleRef, RouteStep, Step, TerminalReason } from './steps';
+import type { EndpointNetworkPolicies, Flow, FirewallRuleRef, NsgStep, RouteStep, Step, TerminalReason } from './steps';
 import type { EgressPath, Hop, HopKind, ResolveResult, Via } from './types';
 
 function hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
@@ -70,6 +70,20 @@ function sentence(text: string): string {
   return `${body.charAt(0).toUpperCase()}${body.slice(1)}.`;
 }
 
+/**
+ * What an outbound NSG evaluates: the packet's destination as the sender addresses it, before any
+ * SNAT further on changes its source [NSGHOW]. Only a public destination is "public": a private
+ * endpoint's or a VNet's address is private, and saying otherwise would misdescribe the evidence.
+ */
+function destinationSeen(scope: NsgStep['destinationScope']): string {
+  switch (scope) {
+    case 'public': return 'NSGs see the original public destination, before any SNAT.';
+    case 'private': return 'NSGs see the private address the packet is sent to (for a name, the private address it resolved to), with the sender\'s own private address as source.';
+    case 'mixed': case undefined: return 'NSGs see each packet\'s original destination, before any SNAT.';
+    default: return assertNever(scope, 'destination scope');
+  }
+}
+
 function ruleList(rules: readonly FirewallRuleRef[]): string {
   return rules.map((r) => `${r.collection}/${r.name}`).join(', ');
 }
@@ -113,7 +127,8 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       const first = step.rules[0];
       const ruleText = step.rules.map((r) => `${r.name} (${r.priority}) ${r.access}`).join(', ');
       const assumed = step.defaultsAssumed ? ' (Azure default rule; the captured NSG listed no defaults)' : '';
-      const where = step.direction === 'Inbound' ? `Inbound rules of the appliance ${step.attachedTo}'s NSG` : `Outbound rules of the ${step.attachedTo}'s NSG`;
+      const where = step.privateEndpoint ? `Inbound rules of the private endpoint's subnet NSG`
+        : step.direction === 'Inbound' ? `Inbound rules of the appliance ${step.attachedTo}'s NSG` : `Outbound rules of the ${step.attachedTo}'s NSG`;
       let decided: string;
       switch (step.access) {
         case 'Allow': decided = `${first?.name ?? 'a rule'} allows ${flowText(step.flow)} to ${step.flow.destination}${assumed}`; break;
@@ -124,10 +139,13 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
         case 'Unknown': decided = `the decision cannot be made: ${stop(step.note ?? 'a fact is missing')}`; break;
         default: return assertNever(step.access, 'NSG access');
       }
-      const why = step.direction === 'Inbound'
-        ? `${where} are evaluated for traffic entering the appliance, by priority, first match: ${decided}.`
-        : `${where} are evaluated by priority and the first match decides: ${decided}. NSGs see the original public destination, before any SNAT.`;
-      return hop('nsg', step.nsg.id, `NSG ${step.nsg.name}${step.direction === 'Inbound' ? ' (inbound)' : ''} rule ${ruleText || step.access}`, why + (step.note && step.access !== 'Unknown' ? ` ${step.note}` : ''), DOCS.nsg, VERIFY.nsgRules(step.nsg.id));
+      const why = step.privateEndpoint
+        ? `Network policies for NSGs are enabled on the subnet of private endpoint ${step.privateEndpoint.name} (privateEndpointNetworkPolicies Enabled or NetworkSecurityGroupEnabled), so its NSG filters traffic to the endpoint. ${where} are evaluated by priority, first match: ${decided}.`
+        : step.direction === 'Inbound'
+          ? `${where} are evaluated for traffic entering the appliance, by priority, first match: ${decided}.`
+          : `${where} are evaluated by priority and the first match decides: ${decided}. ${destinationSeen(step.destinationScope)}`;
+      return hop('nsg', step.nsg.id, `NSG ${step.nsg.name}${step.direction === 'Inbound' ? ' (inbound)' : ''} rule ${ruleText || step.access}`, why + (step.note && step.access !== 'Unknown' ? ` ${step.note}` : ''),
+        step.privateEndpoint ? DOCS.privateEndpointNetworkPolicies : DOCS.nsg, VERIFY.nsgRules(step.nsg.id));
     }
     case 'route': return routeHop(step);
     case 'azure-firewall':
@@ -292,6 +310,26 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
   }
 }
 
+/**
+ * Whether the endpoint subnet's NSG filtered the traffic [PENP]: NSG rules apply to a private
+ * endpoint only with network policies for NSGs enabled on its subnet.
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+function endpointPoliciesText(policies: EndpointNetworkPolicies | undefined): string {
+  if (!policies || !policies.nsg) return '';
+  const { subnet, value, nsg } = policies;
+  switch (policies.nsgEffect) {
+    case 'no-nsg': return '';
+    case 'not-applied':
+      return ` Subnet ${subnet.name} has privateEndpointNetworkPolicies ${value ?? 'Disabled'}${value?.trim().toLowerCase() === 'routetableenabled' ? ' (route tables only)' : ''}, so its NSG ${nsg.name} does not filter traffic to the endpoint: NSG rules apply to private endpoints only with network policies for NSGs enabled (Enabled or NetworkSecurityGroupEnabled).`;
+    case 'applied':
+      return ` Network policies for NSGs are enabled on subnet ${subnet.name} (${value ?? 'Enabled'}), and the inbound rules of its NSG ${nsg.name} let the traffic in.`;
+    case 'allows-either-way':
+      return ` Whether network policies for NSGs are enabled on subnet ${subnet.name} is not in the input, but the inbound rules of its NSG ${nsg.name} let the traffic in either way.`;
+    default: return assertNever(policies.nsgEffect, 'endpoint NSG effect');
+  }
+}
+
 function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
   const prevVerify = previous?.verify ?? '';
   switch (reason.kind) {
@@ -314,7 +352,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
         DOCS.peering, VERIFY.peering(reason.peering.id));
     case 'delivered-to-private-endpoint':
       return hop('private', reason.privateEndpoint.id, `Private endpoint ${reason.privateEndpoint.name} (${reason.address})`,
-        `The address is a private endpoint${reason.target ? ` for ${reason.target}${reason.groupIds.length > 0 ? ` (${reason.groupIds.join(', ')})` : ''}` : ''}: the traffic reaches the service over Private Link and never becomes internet traffic.`,
+        `The address is a private endpoint${reason.target ? ` for ${reason.target}${reason.groupIds.length > 0 ? ` (${reason.groupIds.join(', ')})` : ''}` : ''}: the traffic reaches the service over Private Link and never becomes internet traffic.${endpointPoliciesText(reason.networkPolicies)}`,
         DOCS.privateEndpoints, VERIFY.privateEndpoint(reason.privateEndpoint.id));
     case 'delivered-to-service-endpoint':
       return hop('private', reason.route.resourceId ?? 'service-endpoint', `Service endpoint ${reason.service}`,

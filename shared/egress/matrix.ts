@@ -7,8 +7,8 @@
  */
 import { InputError } from '../model/errors';
 import type { Gap } from '../model/gaps';
-import { parseDestinationSpec } from './destination-spec';
-import { hasOwnDns, VerdictInterner, verdictColumn, verdictColumns, verdictSources } from './resolve';
+import { DESTINATION_FORMS, parseDestinationSpec } from './destination-spec';
+import { VerdictInterner, verdictColumns, verdictSources } from './resolve';
 import type { SourceVerdict } from './resolve';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { ExitMethod, PathSource, Verdict } from './types';
@@ -64,7 +64,14 @@ function csvCells(line: string): string[] {
 
 function checked(entry: DestinationListEntry, file: string, where: string): DestinationListEntry {
   const parsed = parseDestinationSpec(entry.destination);
-  if (parsed.kind === 'error') throw new InputError(file, where, 'a destination (IP, CIDR, FQDN, URL or service tag, optionally :port and /tcp|udp)', parsed.message);
+  if (parsed.kind === 'error') {
+    // The forms are listed once per line: for a text of no known form the spec's message is only
+    // that list (the value alone is shown), a message that lists them itself (a resource ID) keeps
+    // its words, and a specific reason (a bad port) is kept after the list.
+    if (parsed.message.endsWith(DESTINATION_FORMS)) throw new InputError(file, where, `a destination: ${DESTINATION_FORMS}`, `"${entry.destination}"`);
+    if (parsed.message.includes(DESTINATION_FORMS)) throw new InputError(file, where, 'a destination', parsed.message);
+    throw new InputError(file, where, `a destination: ${DESTINATION_FORMS}`, parsed.message);
+  }
   return entry;
 }
 
@@ -115,36 +122,48 @@ export function parseDestinationList(text: string, file: string): readonly Desti
 }
 
 /**
- * Resolves every destination for the whole estate. Rows are the sources of the default-route
- * resolve (each subnet, and each NIC whose path differs there); a NIC without a path of its own for
- * a destination takes its subnet's answer, as it would in that destination's resolveEgress.
+ * Resolves every destination for the whole estate. Per destination, the NICs with an entry of their
+ * own are exactly those of that destination's resolveEgress: its candidates (verdictSources, the
+ * NICs resolveEgress may give an entry: own NSG, ASG membership, public IP, LB pool, own DNS
+ * servers, own captured routes) are walked for every destination, and each keeps an entry where its
+ * walk differs from its subnet's, as resolveEgress decides it (verdictColumns' `own`). A NIC's own
+ * NSG or ASG may open or close one destination and not another (NSG rules match destination and
+ * port [NSG] https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works),
+ * so whether it differs is a question per destination, never settled by the default route.
  *
- * Each destination is walked as resolveEgress walks it (verdictColumn: same engine, same sources,
+ * Rows: every subnet, and every NIC with an entry of its own for at least one destination of the
+ * list. In a column where such a NIC has no entry of its own, its cell is its subnet's answer, as
+ * resolveEgress's missing NIC entry means for that destination.
+ *
+ * Each destination is walked as resolveEgress walks it (verdictColumns: same engine, same sources,
  * same gaps), reduced to the cells as it goes: no path objects, explanations or estate findings,
- * which a matrix of 100 destinations over 30,000 sources has no room or use for.
+ * which a matrix of 100 destinations over 30,000 sources has no room or use for. Plain NICs (no
+ * entry possible) are never walked: their subnet's row speaks for them.
  */
 export function resolveMatrix(
   input: ResolveInput, destinations: readonly DestinationListEntry[], options: Pick<ResolveOptions, 'resolve'> = {},
 ): MatrixResult {
-  // The rows: every source of the default-route resolve. Only the NICs that have an entry of their
-  // own there are walked for each destination (the others follow their subnet's path).
-  const candidates = verdictSources(input);
-  const base = verdictColumn(input, { destination: null, resolve: options.resolve }, candidates);
-  const nicIds = new Set<string>();
-  candidates.sources.forEach((source, i) => {
-    // A NIC with DNS servers of its own differs for host names only: a row of its own too.
-    const nic = candidates.nics[i];
-    if (source.type === 'nic' && (base.own[i] || (nic && hasOwnDns(nic)))) nicIds.add(source.id);
-  });
-  const sources = verdictSources(input, nicIds);
+  // Every subnet and every NIC that may differ from it for some destination, as resolveEgress walks them.
+  const sources = verdictSources(input);
+  // Per source: whether it has an entry of its own for at least one destination (subnets always do).
+  const kept = sources.nics.map((nic) => nic === null);
   // Answers do not name the destination: one interner for every column, so equal answers are one object throughout.
   const interner = new VerdictInterner();
   const seen = new Set<string>();
   const gaps: Gap[] = [];
   const interpretations: string[] = [];
+  // Each subnet's place among the subnets (-1 for a NIC): a column keeps a cell per subnet and only
+  // the NICs' own cells, so its memory follows the subnets and the NICs that differ, not every NIC
+  // that may differ (an estate with an NSG on every NIC walks them all, and most say what their subnet says).
+  const subnetOrdinal = new Int32Array(sources.sources.length).fill(-1);
+  let subnetCount = 0;
+  sources.nics.forEach((nic, i) => {
+    if (nic === null) subnetOrdinal[i] = subnetCount++;
+  });
+  interface Column { readonly subnets: readonly MatrixCell[]; readonly own: ReadonlyMap<number, MatrixCell> }
   // Destinations are walked a batch at a time, source by source (verdictColumns): the batch bounds
   // the memory of the sessions held at once (each keeps its route lookups and decisions).
-  const columns: (readonly MatrixCell[])[] = [];
+  const columns: Column[] = [];
   for (let first = 0; first < destinations.length; first += MATRIX_BATCH) {
     const batch = destinations.slice(first, first + MATRIX_BATCH);
     const results = verdictColumns(input, batch.map((d) => ({ destination: d.destination, resolve: options.resolve })), sources, interner);
@@ -168,14 +187,22 @@ export function resolveMatrix(
         }
         return found;
       };
-      const out: MatrixCell[] = new Array<MatrixCell>(column.verdicts.length);
+      const subnets: MatrixCell[] = new Array<MatrixCell>(subnetCount);
+      const own = new Map<number, MatrixCell>();
       column.verdicts.forEach((v, row) => {
-        out[row] = cellOf(v);
+        const ordinal = subnetOrdinal[row] ?? -1;
+        if (ordinal >= 0) subnets[ordinal] = cellOf(v);
+        else if (column.own[row]) {
+          // A NIC with an entry of its own for this destination (as in its resolveEgress): a row.
+          own.set(row, cellOf(v));
+          kept[row] = true;
+        }
       });
-      columns.push(out);
+      columns.push({ subnets, own });
     });
   }
-  const order = sources.sources.map((_, i) => i)
+  // resolveEgress's order (source ID, then type), over the sources kept.
+  const order = sources.sources.map((_, i) => i).filter((i) => kept[i])
     .sort((x, y) => {
       const a = sources.sources[x] as PathSource;
       const b = sources.sources[y] as PathSource;
@@ -183,8 +210,12 @@ export function resolveMatrix(
     });
   const rows = order.map((row): MatrixRow => {
     const results: MatrixCell[] = new Array<MatrixCell>(columns.length);
+    // Where a NIC has no entry of its own, its subnet's answer is its answer (resolveEgress gives it no path).
+    const subnetAt = subnetOrdinal[sources.subnetRow[row] ?? row] ?? -1;
     for (let i = 0; i < columns.length; i++) {
-      results[i] = columns[i]?.[row] ?? { destination: destinations[i]?.destination ?? '', verdict: 'unknown', exit: null, via: [], egressIps: [] };
+      const column = columns[i];
+      results[i] = column?.own.get(row) ?? column?.subnets[subnetAt]
+        ?? { destination: destinations[i]?.destination ?? '', verdict: 'unknown', exit: null, via: [], egressIps: [] };
     }
     return { source: sources.sources[row] as PathSource, results };
   });

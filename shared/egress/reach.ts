@@ -11,7 +11,11 @@
  * treat like TCP 443. A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its
  * subnet's is a source of its own, though it follows its subnet's path on TCP 443.
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
- * and the VNets it peers with.
+ * and the VNets it peers with that the source's own path reaches: each endpoint's address and
+ * FQDNs are resolved for the source by the same engine (verdicts only, on TCP 443), so an NSG, a
+ * UDR to a firewall that denies it, or a VNet whose DNS does not resolve the name to the endpoint
+ * counts; an endpoint the engine cannot decide is listed as "may reach" (verdict Unknown), never
+ * as reached.
  */
 import { firewallRuleSet, allowRulesFor, applicationRulePorts, applicationRuleProtocols, denyRulesBefore, prepareRuleSet } from './firewall-rules';
 import type { FirewallRuleSet } from './firewall-rules';
@@ -27,9 +31,12 @@ import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
-import type { AzureFirewall, FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, SecurityRule, Subnet } from '../model/topology';
+import type { AzureFirewall, FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, PrivateEndpoint, SecurityRule, Subnet } from '../model/topology';
 import { primaryIpConfiguration } from './outbound';
-import { resolveEgress } from './resolve';
+import { resolveEgress, verdictColumns } from './resolve';
+import type { SourceVerdict, VerdictOptions, VerdictSources } from './resolve';
+import { subnetRole } from './platform';
+import { privateEndpointAddresses } from '../dns';
 import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY, terminalOf } from './steps';
 import type { LoadBalancerStep, NsgStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
@@ -62,13 +69,43 @@ export interface ReachEntry {
   readonly except?: readonly string[];
 }
 
-export interface PrivateReachEntry {
-  readonly kind: 'private-endpoint' | 'service-endpoint';
-  /** The FQDN(s) of a private endpoint, or a service endpoint's service. */
+/**
+ * A private endpoint the source's path reaches (`private`) or may reach (`unknown`), judged by the
+ * engine for this source: an endpoint its path does not reach (denied by an NSG, by a firewall a
+ * UDR sends it to, dropped) is not listed.
+ */
+export interface PrivateEndpointReachEntry {
+  readonly kind: 'private-endpoint';
+  /**
+   * The endpoint's FQDNs that lead to it by name from this source (its VNet's DNS resolves them to
+   * the endpoint and the path gets there); when none does, the endpoint's name and the addresses
+   * that reach it: a name that resolves publicly from here is not reached privately by name
+   * [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+   */
   readonly value: string;
-  /** The private endpoint's target resource, or the service endpoint's locations. */
+  /** The endpoint's target resource ('' when the input does not name it). */
+  readonly target: string;
+  /** `private`: the engine's path ends at the endpoint; `unknown`: it may (see the gaps and `note`). */
+  readonly verdict: 'private' | 'unknown';
+  /** The appliances the path passes on the way (a firewall a UDR sends it to), as resource IDs. */
+  readonly via: readonly string[];
+  /** What the entry does not claim: FQDNs of the endpoint not reached by name from here, what is not known. */
+  readonly note?: string;
+}
+
+/** A service endpoint configured on the source's subnet (not resolved: its service's prefixes are not modelled). */
+export interface ServiceEndpointReachEntry {
+  readonly kind: 'service-endpoint';
+  /** The service (`Microsoft.Storage`). */
+  readonly value: string;
+  /** Its locations (`*`: every one). */
   readonly target: string;
 }
+
+export type PrivateReachEntry = PrivateEndpointReachEntry | ServiceEndpointReachEntry;
+
+/** What every private endpoint entry is judged on: the flow of the default route, as a what-if of its address or name states it. */
+export const PRIVATE_REACH_FLOW = 'TCP 443' as const;
 
 export interface ReachSource {
   readonly source: PathSource;
@@ -621,26 +658,246 @@ function unrestrictedRule(path: EgressPath): string {
   return nsg && nsg.kind === 'nsg' ? `no inspection; NSG ${nsg.nsg.name} rule ${nsg.rules[0]?.name ?? ''} allows it` : 'no inspection and no NSG on the path';
 }
 
-function privateReach(index: ModelIndex, subnetId: string | null): PrivateReachEntry[] {
-  if (!subnetId) return [];
-  const subnet = index.subnets.get(subnetId as ResourceId);
-  if (!subnet) return [];
-  const out: PrivateReachEntry[] = subnet.serviceEndpoints.map((e) => ({ kind: 'service-endpoint', value: e.service, target: e.locations.join(', ') || '*' }));
-  const vnets = new Set<string>([subnet.virtualNetworkId]);
-  for (const { peering } of index.peerings.get(subnet.virtualNetworkId) ?? []) {
-    // A peering that blocks VNet access carries nothing to the endpoints behind it [PEER].
-    if (peering.peeringState === 'Connected' && peering.allowVirtualNetworkAccess && peering.remoteVirtualNetworkId) vnets.add(peering.remoteVirtualNetworkId);
+/** The service endpoints configured on a source's subnet, as configured. */
+function serviceEndpointsOf(index: ModelIndex, subnetId: string | null): ServiceEndpointReachEntry[] {
+  const subnet = subnetId ? index.subnets.get(subnetId as ResourceId) : undefined;
+  return (subnet?.serviceEndpoints ?? []).map((e) => ({ kind: 'service-endpoint', value: e.service, target: e.locations.join(', ') || '*' }));
+}
+
+/** A private endpoint as reach judges it: what a what-if names it by (its FQDNs, its addresses). */
+interface EndpointProbe {
+  readonly endpoint: PrivateEndpoint;
+  /** `customDnsConfigs` FQDNs, lower case, each once. */
+  readonly names: readonly string[];
+  readonly addresses: readonly string[];
+  readonly target: string;
+}
+
+/** Per index: VNet → the endpoints a source in it may reach privately (see `endpointsNear`). */
+const nearCache = new WeakMap<ModelIndex, Map<string, readonly string[]>>();
+/** Per index: endpoint VNet → its probes. */
+const probeCache = new WeakMap<ModelIndex, Map<string, readonly EndpointProbe[]>>();
+
+/**
+ * Whether an endpoint may carry traffic to its service: an Approved connection, or no connection
+ * state reported (the engine answers that Unknown). Pending, Rejected and Disconnected connections
+ * carry none [PEMANAGE] https://learn.microsoft.com/azure/private-link/manage-private-endpoint
+ */
+function mayCarry(endpoint: PrivateEndpoint): boolean {
+  return endpoint.connections.some((c) => c.status === 'Approved') || endpoint.connections.every((c) => c.status === 'Unknown');
+}
+
+/** The endpoints of one VNet that may carry traffic, with what names them. */
+function probesOf(index: ModelIndex, vnetId: string): readonly EndpointProbe[] {
+  let cache = probeCache.get(index);
+  if (!cache) {
+    cache = new Map();
+    probeCache.set(index, cache);
   }
-  for (const vnetId of [...vnets].sort()) {
-    for (const endpoint of index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []) {
-      // Only an Approved connection carries traffic https://learn.microsoft.com/azure/private-link/manage-private-endpoint
-      if (!endpoint.connections.some((c) => c.status === 'Approved')) continue;
-      const fqdns = endpoint.customDnsConfigs.map((c) => c.fqdn).filter((f): f is string => typeof f === 'string' && f.length > 0);
-      const target = endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '';
-      out.push({ kind: 'private-endpoint', value: fqdns.length > 0 ? fqdns.join(', ') : endpoint.name, target });
+  const cached = cache.get(vnetId);
+  if (cached) return cached;
+  const probes = (index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []).filter(mayCarry).map((endpoint): EndpointProbe => ({
+    endpoint,
+    names: [...new Set(endpoint.customDnsConfigs.map((c) => c.fqdn.trim().toLowerCase()).filter((f) => f.length > 0))],
+    addresses: privateEndpointAddresses(index, endpoint).map((a) => a.address),
+    target: endpoint.connections.find((c) => c.status === 'Approved' && c.privateLinkServiceId !== null)?.privateLinkServiceId
+      ?? endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '',
+  }));
+  cache.set(vnetId, probes);
+  return probes;
+}
+
+/**
+ * The VNets whose private endpoints a source in this VNet is asked about: its own and those it
+ * peers with, whose endpoints' /32 routes it receives [PENP]
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ * Whether a peering carries the traffic (state, allowVirtualNetworkAccess) the engine decides.
+ */
+function endpointVnetsNear(index: ModelIndex, vnetId: string): readonly string[] {
+  let cache = nearCache.get(index);
+  if (!cache) {
+    cache = new Map();
+    nearCache.set(index, cache);
+  }
+  const cached = cache.get(vnetId);
+  if (cached) return cached;
+  const vnets = new Set<string>([vnetId]);
+  for (const { peering } of index.peerings.get(vnetId as ResourceId) ?? []) if (peering.remoteVirtualNetworkId) vnets.add(peering.remoteVirtualNetworkId);
+  const near = [...vnets].sort().filter((v) => probesOf(index, v).length > 0);
+  cache.set(vnetId, near);
+  return near;
+}
+
+/** Destinations walked together (see verdictColumns): as the destinations matrix batches them. */
+const PRIVATE_REACH_BATCH = 25;
+
+/** The walks of one endpoint VNet's destinations: each destination's column, rows as in `rows`. */
+interface EndpointAnswers {
+  readonly columns: ReadonlyMap<string, readonly SourceVerdict[]>;
+  /** Subject key → its row. */
+  readonly rows: ReadonlyMap<string, number>;
+}
+
+/**
+ * The work list of one endpoint VNet's walks: each subject's subnet, then its NICs that are
+ * subjects (verdictColumns walks a NIC after its subnet and takes the subnet's answer where the NIC's
+ * walk says the same, as resolveEgress does).
+ */
+function subjectSources(index: ModelIndex, subjects: readonly ReachSubject[]): { readonly sources: VerdictSources; readonly rows: ReadonlyMap<string, number> } {
+  const bySubnet = new Map<string, ReachSubject[]>();
+  for (const subject of subjects) {
+    if (!subject.subnetId) continue;
+    const list = bySubnet.get(subject.subnetId);
+    if (list) list.push(subject);
+    else bySubnet.set(subject.subnetId, [subject]);
+  }
+  const sources: PathSource[] = [];
+  const subnets: Subnet[] = [];
+  const nics: (NetworkInterface | null)[] = [];
+  const subnetRow: number[] = [];
+  const rows = new Map<string, number>();
+  for (const [subnetId, list] of bySubnet) {
+    const subnet = index.subnets.get(subnetId as ResourceId);
+    if (!subnet) continue;
+    const row = sources.push(list.find((s) => s.source.type === 'subnet')?.source ?? { type: 'subnet', id: subnet.id, name: subnet.name, role: subnetRole(subnet) }) - 1;
+    subnets.push(subnet);
+    nics.push(null);
+    subnetRow.push(row);
+    for (const subject of list) {
+      if (subject.source.type === 'subnet') {
+        rows.set(pathKey(subject.source), row);
+        continue;
+      }
+      const nic = index.networkInterfaces.get(subject.source.id as ResourceId);
+      if (!nic) continue;
+      rows.set(pathKey(subject.source), sources.push(subject.source) - 1);
+      subnets.push(subnet);
+      nics.push(nic);
+      subnetRow.push(row);
     }
   }
+  return { sources: { sources, subnets, nics, subnetRow }, rows };
+}
+
+/**
+ * Which private endpoints each subject reaches, judged as the single-destination resolve judges
+ * them: every endpoint near the subject (its VNet and peered VNets) is resolved by address and by
+ * each of its FQDNs through the engine, for the subjects that may reach it only. An NSG of the
+ * source, a UDR that sends it to a firewall that denies it [PEFW]
+ * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall, a peering
+ * that does not carry it, or private DNS that does not answer the name from the source's VNet
+ * [PEDNS] then counts. The walks are verdicts only (no steps recorded, no estate findings), one
+ * session per destination shared by every subject that asks it, on the engine's shared caches
+ * (model index, route sets): per source in the app that is a handful of walks.
+ */
+function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: readonly ReachSubject[], resolve: ResolveOptions['resolve'], gaps: Gap[]): ReadonlyMap<string, readonly PrivateEndpointReachEntry[]> {
+  // Endpoint VNet → the subjects that may reach its endpoints.
+  const askedBy = new Map<string, ReachSubject[]>();
+  const nearOf = new Map<string, readonly string[]>();
+  for (const subject of subjects) {
+    const subnet = subject.subnetId ? index.subnets.get(subject.subnetId as ResourceId) : undefined;
+    if (!subnet) continue;
+    const near = endpointVnetsNear(index, subnet.virtualNetworkId);
+    nearOf.set(pathKey(subject.source), near);
+    for (const vnetId of near) {
+      const list = askedBy.get(vnetId);
+      if (list) list.push(subject);
+      else askedBy.set(vnetId, [subject]);
+    }
+  }
+  const answers = new Map<string, EndpointAnswers>();
+  for (const [vnetId, asking] of askedBy) {
+    const { sources, rows } = subjectSources(index, asking);
+    const destinations = [...new Set(probesOf(index, vnetId).flatMap((p) => [...p.addresses, ...p.names]))];
+    const columns = new Map<string, readonly SourceVerdict[]>();
+    for (let i = 0; i < destinations.length; i += PRIVATE_REACH_BATCH) {
+      const batch = destinations.slice(i, i + PRIVATE_REACH_BATCH);
+      const options = batch.map((destination): VerdictOptions => ({ destination, ...(resolve ? { resolve } : {}) }));
+      verdictColumns(input, options, sources).forEach((column, j) => {
+        columns.set(batch[j] ?? '', column.verdicts);
+        // An answer not known names its missing fact in the gaps, as a what-if's does.
+        if ([...rows.values()].some((row) => column.verdicts[row]?.verdict === 'unknown')) gaps.push(...column.gaps);
+      });
+    }
+    answers.set(vnetId, { columns, rows });
+  }
+  const out = new Map<string, readonly PrivateEndpointReachEntry[]>();
+  for (const subject of subjects) {
+    const key = pathKey(subject.source);
+    const entries = (nearOf.get(key) ?? []).flatMap((vnetId) => {
+      const answered = answers.get(vnetId);
+      const row = answered?.rows.get(key);
+      if (!answered || row === undefined) return [];
+      const answerOf = (destination: string): SourceVerdict | undefined => answered.columns.get(destination)?.[row];
+      return probesOf(index, vnetId).flatMap((probe) => {
+        const entry = endpointEntry(probe, answerOf, gaps);
+        return entry ? [entry] : [];
+      });
+    });
+    out.set(key, entries);
+  }
   return out;
+}
+
+/** Whether a what-if's answer ends at this endpoint: private, delivered to it (its via names it). */
+function endsAt(answer: SourceVerdict | undefined, endpoint: PrivateEndpoint): boolean {
+  return answer?.verdict === 'private' && answer.exit === 'private-endpoint' && answer.via.includes(endpoint.id);
+}
+
+const VERDICT_WORD: Readonly<Record<Verdict, string>> = {
+  'internet': 'Internet', 'private': 'Private', 'on-premises': 'On-premises', 'dropped': 'Dropped', 'denied': 'Denied', 'no-outbound': 'No outbound', 'unknown': 'Unknown',
+};
+
+/** How a what-if ends, in a word; a private answer that ends elsewhere than at the endpoint says so. */
+function endsText(answer: SourceVerdict | undefined): string {
+  if (!answer) return 'not resolved';
+  if (answer.verdict === 'private' && answer.exit !== 'private-endpoint') return `Private (${answer.exit ?? 'delivered'}), not at this endpoint`;
+  return answer.verdict === 'private' ? 'Private, at another private endpoint' : VERDICT_WORD[answer.verdict];
+}
+
+/**
+ * One endpoint for one source, from the answers of its address and FQDN what-ifs: reached when one
+ * ends at it, listed by the FQDNs that do (else by name and address); "may reach" when none does
+ * and one is not known; not listed when each is denied, dropped or ends elsewhere.
+ */
+function endpointEntry(probe: EndpointProbe, answerOf: (destination: string) => SourceVerdict | undefined, gaps: Gap[]): PrivateEndpointReachEntry | null {
+  const { endpoint } = probe;
+  const byName = probe.names.map((name) => ({ name, answer: answerOf(name) }));
+  const byAddress = probe.addresses.map((address) => ({ address, answer: answerOf(address) }));
+  const reachedNames = byName.filter((n) => endsAt(n.answer, endpoint));
+  const reachedAddresses = byAddress.filter((a) => endsAt(a.answer, endpoint));
+  const base = { kind: 'private-endpoint' as const, target: probe.target };
+  const appliances = (answers: readonly (SourceVerdict | undefined)[]): readonly string[] => [...new Set(answers.flatMap((a) => a?.via ?? []))].filter((id) => id !== endpoint.id);
+  if (reachedNames.length > 0 || reachedAddresses.length > 0) {
+    const value = reachedNames.length > 0 ? reachedNames.map((n) => n.name).join(', ') : `${endpoint.name} (${reachedAddresses.map((a) => a.address).join(', ')})`;
+    // A name that does not lead here from this source (it resolves publicly in this VNet's DNS,
+    // to another address, or its path is stopped) is said, never listed as reached.
+    const notByName = byName.filter((n) => !endsAt(n.answer, endpoint)).map((n) => `${n.name}: ${endsText(n.answer)}`);
+    const note = notByName.length === 0 ? undefined
+      : `${reachedNames.length > 0 ? 'not by every name' : `by address only (${reachedAddresses.map((a) => a.address).join(', ')})`}: from this source a what-if of the name does not end at this endpoint (${notByName.join('; ')})`;
+    return { ...base, value, verdict: 'private', via: appliances([...reachedNames, ...reachedAddresses].map((r) => r.answer)), ...(note ? { note } : {}) };
+  }
+  if (probe.names.length === 0 && probe.addresses.length === 0) {
+    // Nothing to resolve: whether it is reached is not known, not "not reached".
+    gaps.push({ code: 'not-modelled', scope: endpoint.id, message: `Private endpoint ${endpoint.name}: neither its address nor an FQDN is in the input, so whether the sources near it reach it is not known.` });
+    return { ...base, value: endpoint.name, verdict: 'unknown', via: [], note: 'its address and FQDNs are not in the input' };
+  }
+  const unknownNames = byName.filter((n) => n.answer?.verdict === 'unknown' || !n.answer);
+  const unknownAddresses = byAddress.filter((a) => a.answer?.verdict === 'unknown' || !a.answer);
+  if (unknownNames.length === 0 && unknownAddresses.length === 0) return null;
+  const value = unknownNames.length > 0 ? unknownNames.map((n) => n.name).join(', ') : `${endpoint.name} (${unknownAddresses.map((a) => a.address).join(', ')})`;
+  const undecided = [...unknownNames.map((n) => n.name), ...unknownAddresses.map((a) => a.address)];
+  return { ...base, value, verdict: 'unknown', via: appliances([...unknownNames, ...unknownAddresses].map((u) => u.answer)), note: `whether ${undecided.join(', ')} reaches it from this source is not known (see the gaps)` };
+}
+
+/**
+ * A private endpoint entry's verdict in words, as the app, the CLI and the PDF say it: what was
+ * judged (TCP 443), through what, and what the entry does not claim.
+ */
+export function privateEndpointReachText(entry: PrivateEndpointReachEntry): string {
+  const via = entry.via.length > 0 ? ` via ${entry.via.map(nameFromResourceId).join(' > ')}` : '';
+  const head = entry.verdict === 'private' ? `Reached privately on ${PRIVATE_REACH_FLOW}${via}` : `May reach on ${PRIVATE_REACH_FLOW}${via} (verdict Unknown: see the gaps)`;
+  return entry.note ? `${head}; ${entry.note}` : head;
 }
 
 /** A source's answer in a what-if: its own entry, or (a NIC without one) its subnet's. */
@@ -928,6 +1185,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
+  const privateBySubject = privateEndpointReach(input, index, subjects, options.resolve, gaps);
   const sources = subjects.map(({ source, path, subnetId, address, flows, followsSubnet }): ReachSource => {
     const key = pathKey(source);
     const open = isOpen(path);
@@ -965,7 +1223,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       allowed.push({ kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict, rule: candidate.rule, ...exit });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
-    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: privateReach(index, subnetId), ...(followsSubnet ? { followsSubnet: true } : {}) };
+    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])], ...(followsSubnet ? { followsSubnet: true } : {}) };
   });
   const seenGaps = new Set<string>();
   return {

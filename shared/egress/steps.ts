@@ -55,6 +55,44 @@ export interface NsgStep {
   /** For `Unknown`: the missing fact. For inbound at an appliance: what was evaluated. */
   readonly note: string | null;
   readonly flow: Flow;
+  /**
+   * Whether the destination the rules were evaluated for is public (internet) address space,
+   * private (a private endpoint, a VNet or on-premises address) or both (a range): the words say
+   * what the NSG saw, and calling a private endpoint's address "public" would be false. Absent in
+   * steps written before the field existed.
+   */
+  readonly destinationScope?: DestinationScope;
+  /**
+   * Set on the inbound check of a private endpoint's subnet NSG: the endpoint the traffic goes to.
+   * Network policies on the endpoint's subnet (`Enabled` or `NetworkSecurityGroupEnabled`) apply
+   * that NSG to traffic to the endpoint [PENP]
+   * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+   */
+  readonly privateEndpoint?: Named;
+}
+
+/** What kind of address space a destination is: see NsgStep.destinationScope. */
+export type DestinationScope = 'public' | 'private' | 'mixed';
+
+/**
+ * How the private endpoint's subnet NSG bore on traffic to the endpoint [PENP]: NSG rules apply to
+ * a private endpoint only when `privateEndpointNetworkPolicies` is `Enabled` or
+ * `NetworkSecurityGroupEnabled` on its subnet; with `Disabled` (Azure's default) or
+ * `RouteTableEnabled` they do not.
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+export interface EndpointNetworkPolicies {
+  readonly subnet: Named;
+  /** `privateEndpointNetworkPolicies` as read; null when the input does not give it. */
+  readonly value: string | null;
+  /** The endpoint subnet's NSG; null when it has none. */
+  readonly nsg: Named | null;
+  /**
+   * `no-nsg`: nothing to apply; `not-applied`: the policies leave NSGs off; `applied`: its inbound
+   * rules were evaluated and let the traffic in; `allows-either-way`: the policy value is not in
+   * the input, and the NSG lets the traffic in whether it applies or not.
+   */
+  readonly nsgEffect: 'no-nsg' | 'not-applied' | 'applied' | 'allows-either-way';
 }
 
 export interface RouteStep {
@@ -205,7 +243,11 @@ export type TerminalReason =
   // private: the traffic never becomes internet traffic
   | { readonly kind: 'delivered-in-vnet'; readonly vnet: Named; readonly addressPrefix: string }
   | { readonly kind: 'delivered-over-peering'; readonly vnet: Named; readonly remoteVnet: Named; readonly peering: Named; readonly addressPrefix: string }
-  | { readonly kind: 'delivered-to-private-endpoint'; readonly privateEndpoint: Named; readonly address: string; readonly target: string | null; readonly groupIds: readonly string[] }
+  | {
+      readonly kind: 'delivered-to-private-endpoint'; readonly privateEndpoint: Named; readonly address: string; readonly target: string | null; readonly groupIds: readonly string[];
+      /** Whether the endpoint subnet's NSG applied (absent in results written before the field existed). */
+      readonly networkPolicies?: EndpointNetworkPolicies;
+    }
   | { readonly kind: 'delivered-to-service-endpoint'; readonly service: string; readonly route: RouteRef }
   // on-premises
   | { readonly kind: 'forced-tunnel'; readonly gateway: Named | null; readonly expressRoute: boolean }

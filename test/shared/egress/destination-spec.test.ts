@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fqdnPatternMatches, parseDestinationSpec } from '../../../shared/egress/destination-spec';
 import type { DestinationSpec } from '../../../shared/egress/destination-spec';
+import { resolveEgress } from '../../../shared/egress';
+import type { ServiceTagSet } from '../../../shared/model/service-tags';
+import { applicationRule } from '../../support/model-builder';
+import { hubSpokeFirewall, pathOf, resolve } from './support';
 
 function spec(text: string): DestinationSpec {
   const parsed = parseDestinationSpec(text);
@@ -60,6 +64,79 @@ describe('destinations as users write them', () => {
     expect(error('api.stripe.com:99999')).toContain('port 99999 is outside 1-65535');
     expect(error('api.stripe.com:https')).toContain('"https" is not a port number');
     expect(error('20.50.0.0/40')).toContain('is not a CIDR');
+  });
+});
+
+/*
+ * Service tag or host name, by the real rule: DNS names are case-insensitive [RFC4343]
+ * https://www.rfc-editor.org/rfc/rfc4343, and a service tag's suffix is an Azure region [TAG]
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview. Capitals say nothing.
+ */
+describe('destination spec: a host name with capitals is a host name', () => {
+  it('`GitHub.com` is evaluated as github.com, not as a service tag', () => {
+    const { b, app } = hubSpokeFirewall([applicationRule('gh', ['github.com'])]);
+    const model = b.build();
+    expect(pathOf(resolve(model, { destination: 'github.com' }), app).verdict).toBe('internet');
+    const upper = resolve(model, { destination: 'GitHub.com' });
+    expect(upper.destinationInfo?.kind).toBe('fqdn');
+    expect(pathOf(upper, app).verdict).toBe('internet');
+    expect(upper.gaps.map((g) => g.message)).not.toContainEqual(expect.stringContaining('Service tag GitHub.com'));
+  });
+
+  it('two-part names with capitals and a top-level domain are host names; region suffixes make tags in any case', () => {
+    expect(spec('GitHub.com').target).toEqual({ kind: 'fqdn', name: 'github.com' });
+    expect(spec('Contoso.Local:8443').target).toEqual({ kind: 'fqdn', name: 'contoso.local' });
+    expect(spec('GitHub.com').reading).toBeUndefined();
+    // Region suffixes, as the service tag files spell them (some short), in any case.
+    expect(spec('storage.westeurope').target).toEqual({ kind: 'service-tag', tag: 'storage.westeurope' });
+    expect(spec('AzureCloud.eastus2').target).toEqual({ kind: 'service-tag', tag: 'AzureCloud.eastus2' });
+    expect(spec('Sql.NorwayE').target).toEqual({ kind: 'service-tag', tag: 'Sql.NorwayE' });
+    expect(spec('AzureCloud.usgovvirginia').target).toEqual({ kind: 'service-tag', tag: 'AzureCloud.usgovvirginia' });
+    // The few dotted tags whose suffix is not a region.
+    expect(spec('AzureFrontDoor.Backend').target).toEqual({ kind: 'service-tag', tag: 'AzureFrontDoor.Backend' });
+    // One word is a tag (a host name to resolve has a dot); a trailing dot or a third label is a host.
+    expect(spec('AzureCloud').target).toEqual({ kind: 'service-tag', tag: 'AzureCloud' });
+    expect(spec('Storage.WestEurope.').target).toEqual({ kind: 'fqdn', name: 'storage.westeurope' });
+    expect(spec('API.GitHub.com').target).toEqual({ kind: 'fqdn', name: 'api.github.com' });
+  });
+
+  it('an ambiguous text says how it was read and how to ask for the other reading', () => {
+    // A suffix with a digit is no top-level domain (RFC 1123 section 2.1): a region this version does not know.
+    const newRegion = spec('AzureCloud.eastus9');
+    expect(newRegion.target).toEqual({ kind: 'service-tag', tag: 'AzureCloud.eastus9' });
+    expect(newRegion.reading).toContain('azurecloud.eastus9. (with a trailing dot)');
+    // A tag's name with a top-level domain: the host, saying so.
+    const grafana = spec('Grafana.com');
+    expect(grafana.target).toEqual({ kind: 'fqdn', name: 'grafana.com' });
+    expect(grafana.reading).toContain('tag:Grafana.com');
+  });
+
+  it('the interpretation shows the reading; service tag data that lists the name settles it as the tag', () => {
+    const { b, app } = hubSpokeFirewall([applicationRule('grafana', ['grafana.com'])]);
+    const model = b.build();
+    const asHost = resolve(model, { destination: 'Grafana.com' });
+    expect(asHost.destinationInfo?.kind).toBe('fqdn');
+    expect(asHost.destinationInfo?.interpretation).toContain('read as the host name grafana.com');
+    expect(pathOf(asHost, app).verdict).toBe('internet');
+    // A region this version does not know yet, spelled in letters only: the data lists the tag.
+    const tags: ServiceTagSet = {
+      changeNumber: 9, cloud: 'Public',
+      tags: [{ name: 'AzureCloud.DenmarkEast', region: 'denmarkeast', systemService: '', addressPrefixes: ['20.251.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] }],
+    };
+    const listed = resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: tags }, { destination: 'AzureCloud.DenmarkEast' });
+    expect(listed.destinationInfo?.kind).toBe('service-tag');
+    expect(listed.destinationInfo?.interpretation).toContain('which the service tag data lists');
+    expect(resolve(model, { destination: 'AzureCloud.DenmarkEast' }).destinationInfo?.kind).toBe('fqdn');
+  });
+
+  it('an Azure resource ID is refused with what to give instead; a URL without its scheme is named as such', () => {
+    const id = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stpatients';
+    const message = error(id);
+    expect(message).toContain('is an Azure resource ID, not a destination');
+    expect(message).toContain('an IP address, a CIDR');
+    expect(message).toContain('stpatients');
+    expect(message).not.toContain('is not a CIDR');
+    expect(error('api.stripe.com/v1')).toContain('for a URL write its scheme (https://api.stripe.com/v1)');
   });
 });
 

@@ -11,7 +11,7 @@ import { computeReach } from '../../../shared/egress/reach';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall, HUB_FIREWALL_IP, pathOf, resolve, withFirewallDns } from './support';
+import { hubSpokeFirewall, HUB_FIREWALL_IP, jumpHostModel, pathOf, resolve, withFirewallDns } from './support';
 import type { FirewallRule, NetworkModel } from '../../../shared/model/topology';
 import type { ResourceId } from '../../../shared/model/ids';
 
@@ -276,5 +276,84 @@ describe('reach and the destinations matrix', () => {
   it('a destinations list that is not one names the file and the line', () => {
     expect(() => parseDestinationList('api.stripe.com\nnot a destination!\n', 'dests.txt')).toThrow(/dests\.txt: line 2: expected a destination/);
     expect(() => parseDestinationList('[1]', 'dests.json')).toThrow(/dests\.json: \$\[0\]/);
+  });
+});
+
+/*
+ * A NIC's own NSG, or an ASG its subnet's NSG names, may open or close one destination and not
+ * another: NSG rules match destination and port, and outbound traffic meets the NIC's NSG then the
+ * subnet's [NSG] https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works,
+ * [ASG] https://learn.microsoft.com/azure/virtual-network/application-security-groups. So whether a
+ * NIC differs from its subnet is decided per destination, exactly as that destination's resolveEgress
+ * decides it, never by the default route alone (audit: an SSH exfiltration path hidden from the matrix).
+ */
+describe('destinations matrix: NICs that differ from their subnet for a destination', () => {
+  const PE_IP = '10.0.5.6';
+  const inputOf = (model: NetworkModel) => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
+
+  /** nic-a's own NSG denies the private endpoint pe-st (10.0.5.6) and nothing else; nic-b has no NSG. */
+  function nicNsgDeniesEndpoint(): NetworkModel {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const app = b.subnet(v, 'app', '10.0.1.0/24');
+    const data = b.subnet(v, 'data', '10.0.5.0/24');
+    b.privateEndpoint(data, 'pe-st', PE_IP);
+    b.nic(app, 'nic-a', '10.0.1.4', { nsgId: b.nsg('nsg-nic-a', [securityRule('deny-pe', 100, 'Deny', PE_IP)]) });
+    b.nic(app, 'nic-b', '10.0.1.5');
+    return b.build();
+  }
+
+  it('the jump host (ASG rule opening TCP 22) has its own row for 8.8.8.8:22, as in resolveEgress', () => {
+    const input = inputOf(jumpHostModel());
+    const single = resolveEgress(input, { destination: '8.8.8.8:22' });
+    expect(single.paths.find((p) => p.source.name === 'nic-jump')?.verdict).toBe('internet');
+    const matrix = resolveMatrix(input, [{ destination: '8.8.8.8:22', label: null }]);
+    const row = matrix.rows.find((r) => r.source.name === 'nic-jump');
+    expect(row?.results[0]?.verdict).toBe('internet');
+  });
+
+  it('a NIC whose own NSG denies a private endpoint has its own row for that endpoint', () => {
+    const input = inputOf(nicNsgDeniesEndpoint());
+    expect(resolveEgress(input, { destination: PE_IP }).paths.find((p) => p.source.name === 'nic-a')?.verdict).toBe('denied');
+    const matrix = resolveMatrix(input, [{ destination: PE_IP, label: null }]);
+    expect(matrix.rows.find((r) => r.source.name === 'nic-a')?.results[0]?.verdict).toBe('denied');
+  });
+
+  it('a NIC with its own entry for one destination takes its subnet\'s answer in the columns where it has none', () => {
+    const input = inputOf(jumpHostModel());
+    const matrix = resolveMatrix(input, parseDestinationList('8.8.8.8:22\n8.8.8.8\n198.51.100.7\n', 'dests.txt'));
+    const verdicts = Object.fromEntries(matrix.rows.map((r) => [r.source.name, r.results.map((c) => c.verdict)]));
+    // nic-web is in no ASG and has no NSG of its own: it never differs, so the subnet row speaks for it.
+    expect(verdicts).toEqual({ app: ['denied', 'denied', 'internet'], 'nic-jump': ['internet', 'denied', 'internet'] });
+    const subnetRow = matrix.rows.find((r) => r.source.name === 'app');
+    const jumpRow = matrix.rows.find((r) => r.source.name === 'nic-jump');
+    expect(jumpRow?.results[1]).toEqual(subnetRow?.results[1]);
+    expect(jumpRow?.results[2]).toEqual(subnetRow?.results[2]);
+  });
+
+  it('a NIC has a row only when some destination of the list gives it an entry of its own', () => {
+    // nic-a's NSG is its own, so resolveEgress walks it for every destination; it differs for the
+    // endpoint only, and for 8.8.8.8 its subnet's answer is its answer.
+    const input = inputOf(nicNsgDeniesEndpoint());
+    expect(resolveEgress(input, { destination: '8.8.8.8' }).paths.map((p) => p.source.name)).not.toContain('nic-a');
+    expect(resolveMatrix(input, [{ destination: '8.8.8.8', label: null }]).rows.map((r) => r.source.name)).toEqual(['app', 'data']);
+    // Rows in resolveEgress's order (by resource ID: the NIC before the subnets).
+    expect(resolveMatrix(input, [{ destination: '8.8.8.8', label: null }, { destination: PE_IP, label: null }]).rows.map((r) => [r.source.name, r.results.map((c) => c.verdict)]))
+      .toEqual([['nic-a', ['internet', 'denied']], ['app', ['internet', 'private']], ['data', ['internet', 'private']]]);
+  });
+
+  it('a NIC with a public IP of its own differs on the default route, and not for a private endpoint its subnet reaches', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    const app = b.subnet(v, 'app', '10.0.1.0/24');
+    b.privateEndpoint(b.subnet(v, 'data', '10.0.5.0/24'), 'pe-st', PE_IP);
+    b.nic(app, 'nic-pip', '10.0.1.4', { publicIpId: b.publicIp('pip', '20.0.0.9') });
+    b.nic(app, 'nic-plain', '10.0.1.5');
+    const input = inputOf(b.build());
+    expect(resolveEgress(input, {}).paths.map((p) => p.source.name)).toContain('nic-pip');
+    expect(resolveEgress(input, { destination: PE_IP }).paths.map((p) => p.source.name)).not.toContain('nic-pip');
+    expect(resolveMatrix(input, [{ destination: PE_IP, label: null }]).rows.map((r) => r.source.name)).toEqual(['app', 'data']);
+    const both = resolveMatrix(input, [{ destination: PE_IP, label: null }, { destination: '8.8.8.8', label: null }]);
+    expect(both.rows.find((r) => r.source.name === 'nic-pip')?.results.map((c) => [c.verdict, c.exit])).toEqual([['private', 'private-endpoint'], ['internet', 'public-ip']]);
   });
 });

@@ -19,7 +19,7 @@ import type { EgressPath, PathSource } from '../../../shared/egress/types';
 import type { Gap } from '../../../shared/model/gaps';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import type { ResourceId } from '../../../shared/model/ids';
-import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
 
 function inputOf(documents: readonly ArmDocument[], serviceTags: ServiceTagSet | null): ResolveInput {
   const { model, effectiveRoutes, gaps } = normalizeArm(documents);
@@ -62,8 +62,34 @@ function sourceSensitiveFirewall(): ResolveInput {
   return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
 }
 
+/**
+ * NICs that differ from their subnet for some destinations only: an ASG the subnet's NSG opens TCP 22
+ * for (the jump host), a NIC's own NSG that denies a private endpoint and a partner range, a NIC with
+ * a public IP of its own (differs on the default route, not for the endpoint), and a plain NIC. The
+ * rows of each destination's resolve differ, and so must the matrix's columns.
+ */
+function nicLevelRules(): ResolveInput {
+  const b = new ModelBuilder();
+  const v = b.vnet('spoke', ['10.1.0.0/16']);
+  const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+  const asg = networkId('applicationsecuritygroups', 'asg-jump');
+  const app = b.subnet(v, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', [
+    securityRule('allow-ssh-jump', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'], sourceAddressPrefixes: [], sourceApplicationSecurityGroupIds: [asg] }),
+    securityRule('deny-ssh', 110, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['22'] }),
+  ]) });
+  const data = b.subnet(v, 'data', '10.1.5.0/24');
+  b.privateEndpoint(data, 'pe-st', '10.1.5.6');
+  b.nic(app, 'nic-jump', '10.1.1.4', { asgIds: [asg] });
+  b.nic(app, 'nic-locked', '10.1.1.5', { nsgId: b.nsg('nsg-locked', [securityRule('deny-pe', 100, 'Deny', '10.1.5.6'), securityRule('deny-partner', 110, 'Deny', '198.51.100.0/24')]) });
+  // In `data`, which has no NAT gateway (a NAT gateway would take precedence over the instance public IP).
+  b.nic(data, 'nic-pip', '10.1.5.10', { publicIpId: b.publicIp('pip-vm', '20.0.0.9') });
+  b.nic(app, 'nic-plain', '10.1.1.7');
+  return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+}
+
 const ESTATES: readonly { readonly name: string; readonly input: () => ResolveInput }[] = [
   { name: 'source-sensitive firewall rules', input: sourceSensitiveFirewall },
+  { name: 'NIC-level rules that differ per destination', input: nicLevelRules },
   ...DEMO_ESTATES.map((d) => ({ name: d.name, input: () => inputOf(d.documents, d.serviceTags) })),
   {
     name: 'synthetic',
@@ -95,6 +121,9 @@ function destinationsFor(input: ResolveInput): DestinationListEntry[] {
     'http://pkgs.example.net/simple', // URL, port from the scheme
     '8.8.8.8:53/udp', // UDP
     '203.0.113.9:3389', // another port
+    '8.8.8.8:22', // SSH, which an ASG rule may open for one NIC
+    '198.51.100.7', // a partner address a NIC's own NSG may deny
+    '10.1.5.6', // a private endpoint a NIC's own NSG may deny
     '10.0.1.4', // private address (hub ranges of several demos)
     '192.168.1.10', // private, usually not in any VNet
     ...nicIps.slice(0, 2), // private addresses of real NICs
@@ -122,22 +151,31 @@ function dedupe(gaps: readonly Gap[]): Gap[] {
   });
 }
 
+function compareKeys(a: PathSource, b: PathSource): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+}
+
 /** Every cell of the matrix of `list` against resolveEgress for its destination; returns the number of cells compared. */
 function expectMatrixEqualsResolves(input: ResolveInput, list: readonly DestinationListEntry[]): number {
   const matrix = resolveMatrix(input, list);
-  // Rows: every source of the default-route resolve, in its order.
-  const base = resolveEgress(input, {});
-  expect(matrix.rows.map((r) => keyOf(r.source))).toEqual(base.paths.map((p) => keyOf(p.source)));
-  expect(matrix.rows.map((r) => r.source)).toEqual(base.paths.map((p) => p.source));
+  const fulls = list.map((entry) => resolveEgress(input, { destination: entry.destination }));
+  // Rows: every subnet, and every NIC that has an entry of its own in the resolve of at least one
+  // destination of the list (whatever the default route says), in resolveEgress's order.
+  const expectedSources = new Map<string, PathSource>();
+  for (const full of fulls) for (const p of full.paths) if (!expectedSources.has(keyOf(p.source))) expectedSources.set(keyOf(p.source), p.source);
+  const expectedRows = [...expectedSources.values()].sort(compareKeys);
+  expect(matrix.rows.map((r) => keyOf(r.source))).toEqual(expectedRows.map(keyOf));
+  expect(matrix.rows.map((r) => r.source)).toEqual(expectedRows);
 
   const nicSubnet = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, (nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0])?.subnetId ?? null]));
-  const nicIds = new Set(base.paths.filter((p) => p.source.type === 'nic').map((p) => p.source.id));
   const expectedGaps: Gap[] = [];
   let compared = 0;
   list.forEach((entry, column) => {
-    const full = resolveEgress(input, { destination: entry.destination });
+    const full = fulls[column];
+    if (!full) throw new Error(`no resolve for ${entry.destination}`);
     const byKey = new Map(full.paths.map((p) => [keyOf(p.source), p]));
     for (const row of matrix.rows) {
+      // A NIC without an entry of its own for this destination takes its subnet's answer.
       const own = byKey.get(keyOf(row.source));
       const subnetId = row.source.type === 'nic' ? nicSubnet.get(row.source.id) : null;
       const path = own ?? (subnetId ? byKey.get(`subnet|${subnetId}`) : undefined);
@@ -146,8 +184,8 @@ function expectMatrixEqualsResolves(input: ResolveInput, list: readonly Destinat
       compared += 1;
     }
     expect(matrix.destinations[column]?.interpretation).toBe(full.destinationInfo?.interpretation ?? '');
-    // Gaps as the matrix always reported them: each destination's resolve of the matrix's NICs.
-    expectedGaps.push(...resolveEgress(input, { destination: entry.destination, nicIds, estateFindings: false, sorted: false }).gaps);
+    // Gaps: each destination's own resolve (every NIC it walks), in list order, once each.
+    expectedGaps.push(...resolveEgress(input, { destination: entry.destination, estateFindings: false, sorted: false }).gaps);
   });
   expect(compared).toBe(matrix.rows.length * list.length);
   expect(matrix.gaps).toEqual(dedupe(expectedGaps));
@@ -200,6 +238,23 @@ describe('destinations matrix = resolveEgress, cell by cell', () => {
       'd': ['unknown', 'denied', 'unknown'],
       'vm-b-low': ['internet', 'internet', 'internet'], // inside web-from-half-b
       'vm-denied': ['denied', 'denied', 'denied'], // its /32 is denied everything
+    });
+  });
+
+  // The default-route resolve gives nic-pip an entry of its own and nic-jump / nic-locked none: the
+  // matrix's NIC rows come from each destination's resolve, not from the default route.
+  it('NIC-level rules: each NIC has a row for the destinations where it differs, and its subnet\'s answer elsewhere', () => {
+    const input = nicLevelRules();
+    // By resource ID: nic-locked's NSG restricts it, nic-pip has its own public IP.
+    expect(resolveEgress(input, {}).paths.filter((p) => p.source.type === 'nic').map((p) => p.source.name)).toEqual(['nic-locked', 'nic-pip']);
+    const list = ['8.8.8.8:22', '198.51.100.7', '10.1.5.6'].map((destination) => ({ destination, label: null }));
+    const answers = Object.fromEntries(resolveMatrix(input, list).rows.map((r) => [r.source.name, r.results.map((c) => `${c.verdict}/${c.exit ?? '-'}`)]));
+    expect(answers).toEqual({
+      'app': ['denied/-', 'internet/nat-gateway', 'private/private-endpoint'],
+      'data': ['internet/default-outbound', 'internet/default-outbound', 'private/private-endpoint'],
+      'nic-jump': ['internet/nat-gateway', 'internet/nat-gateway', 'private/private-endpoint'], // its own entry for 8.8.8.8:22 only
+      'nic-locked': ['denied/-', 'denied/-', 'denied/-'], // its own entries for the partner and the endpoint; app's denial of SSH
+      'nic-pip': ['internet/public-ip', 'internet/public-ip', 'private/private-endpoint'], // its public IP; data's answer for the endpoint
     });
   });
 
