@@ -19,16 +19,79 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function parseArgs(args: readonly string[], spec: OptionSpec): ParsedArgs {
+/** Edit distance (Levenshtein), for "did you mean" on a mistyped command or option. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/**
+ * The candidate `text` most likely meant: within two edits, else the only one it is a prefix of
+ * (`--dest` is both --destination and --destinations, so no guess), else undefined.
+ */
+export function nearest(text: string, candidates: readonly string[]): string | undefined {
+  const lower = text.toLowerCase();
+  const best = candidates.map((name) => ({ name, d: editDistance(lower, name) })).sort((x, y) => x.d - y.d)[0];
+  if (best !== undefined && best.d <= 2) return best.name;
+  const prefixed = lower.length >= 2 ? candidates.filter((name) => name.startsWith(lower)) : [];
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/**
+ * `unknown option --x`, with the option most likely meant: the same help a mistyped command gets,
+ * so `--fromat json` is one glance away from `--format json`.
+ */
+function unknownOption(written: string, guess: string | undefined): UsageError {
+  return new UsageError(`unknown option ${written}${guess === undefined ? '' : ` (did you mean "--${guess}"?)`}`);
+}
+
+/** The long option a single-dash one most likely means: `-o` the only one starting with o (--out), `-format` by spelling. */
+function guessLong(name: string, known: readonly string[]): string | undefined {
+  if (name.length !== 1) return nearest(name, known);
+  const starting = known.filter((k) => k.startsWith(name.toLowerCase()));
+  return starting.length === 1 ? starting[0] : undefined;
+}
+
+/**
+ * A value that is empty or only blanks is a mistake, never a choice: `--destination "$DEST"` with
+ * DEST unset would otherwise run as if the option were absent (the default route), and a pipeline
+ * would gate on a question nobody asked.
+ */
+function refuseEmpty(name: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`--${name} is empty (an unset shell variable?): give it a value`);
+  return value;
+}
+
+/**
+ * `repeatable` names the options a command takes out with takeRepeated before parsing: they are
+ * not in `spec`, but a mistyped one (`--resolv`) is still suggested.
+ */
+export function parseArgs(args: readonly string[], spec: OptionSpec, repeatable: readonly string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const options: Record<string, string | true> = {};
+  const known = [...Object.keys(spec), ...repeatable];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--') {
       positionals.push(...args.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('--') || arg === '--') {
+    // `-o`, `-format`: no command has single-dash options (-h is answered before a command runs),
+    // and taken as an input path the user would get an error about something else entirely.
+    // A lone `-` stays a positional, as a file name it is conventional for.
+    if (arg.startsWith('-') && !arg.startsWith('--') && arg.length > 1) {
+      throw unknownOption(arg, guessLong(arg.slice(1).split('=')[0] ?? '', known));
+    }
+    if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;
     }
@@ -36,7 +99,7 @@ export function parseArgs(args: readonly string[], spec: OptionSpec): ParsedArgs
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
+    if (kind === undefined) throw unknownOption(`--${name}`, nearest(name, known));
     if (name in options) throw new UsageError(`--${name} given twice`);
     switch (kind) {
       case 'flag':
@@ -47,7 +110,7 @@ export function parseArgs(args: readonly string[], spec: OptionSpec): ParsedArgs
         const value = inline ?? args[i + 1];
         if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
         if (inline === undefined) i++;
-        options[name] = value;
+        options[name] = refuseEmpty(name, value);
         break;
       }
       case 'optional-value': {
@@ -97,10 +160,10 @@ export function takeRepeated(
     if (arg === `--${name}`) {
       const value = args[i + 1];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      add(value);
+      add(refuseEmpty(name, value));
       i++;
     } else if (arg.startsWith(`--${name}=`)) {
-      add(arg.slice(name.length + 3));
+      add(refuseEmpty(name, arg.slice(name.length + 3)));
     } else {
       rest.push(arg);
     }

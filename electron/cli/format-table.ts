@@ -10,7 +10,7 @@ import { nameFromResourceId } from '../../shared/model/ids';
 import type { NetworkModel } from '../../shared/model/topology';
 import type { MatrixResult } from '../../shared/egress/matrix';
 import {
-  forcedTunnelListedText, nothingListedText, reachDestinationText, reachPortsText, unrestrictedOn, type ReachEntry, type ReachResult,
+  forcedTunnelListedText, nothingListedText, privateEndpointReachText, reachDestinationText, reachPortsText, unrestrictedOn, type ReachEntry, type ReachResult,
 } from '../../shared/egress/reach';
 // The same words as the evidence PDF for an unknown path and an open path's exceptions.
 import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts';
@@ -296,7 +296,9 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
       : undecided ? 'UNKNOWN: the default route could not be decided (see gaps)'
         // A forced tunnel is not a restriction: what the on-premises network lets out is not in the input.
         : s.defaultRoute === 'on-premises' ? 'FORCED TUNNEL: beyond Azure not known (default route: on-premises)' : `restricted (default route: ${s.defaultRoute})`;
-    lines.push('', `${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
+    // A blank line between sources, none before the first: the output starts with what it is about.
+    if (lines.length > 0) lines.push('');
+    lines.push(`${bold(head)}  ${s.unrestricted && options.color ? ansi(33)(verdict) : verdict}`);
     // A forced tunnel that lists entries: the rest goes on-premises, as the app and the PDF say it.
     if (!s.unrestricted && s.defaultRoute === 'on-premises' && s.allowed.length > 0) lines.push(`  (${forcedTunnelListedText(s.allowed)})`);
     for (const e of s.allowed) {
@@ -310,7 +312,8 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
       lines.push(safe(`  ${e.kind.padEnd(14)}  ${reachDestinationText(e, '*')}  ${reachPortsText(e)}  ${reachVerdictText(e)}${e.exit ? ` (${e.exit})` : ''}  rule ${e.rule}`));
     }
     if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : `  (${nothingListedText(s.defaultRoute)})`);
-    for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}`));
+    // A private endpoint with its verdict: "may reach" (Unknown) must not read as reached.
+    for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}${p.kind === 'private-endpoint' ? `  ${privateEndpointReachText(p)}` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;
   const unknown = reach.sources.filter((s) => !s.unrestricted && s.defaultRoute === 'unknown').length;

@@ -3,11 +3,14 @@
  * to the process (it talks only to a CliIo and returns the exit code), so tests run it in-process;
  * `runFromProcess` wires it to the real streams for bin.mjs.
  */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { InputError } from '../../shared/model/errors';
-import { UsageError } from './args';
+import { nearest, UsageError } from './args';
 import type { CliCommand, CliIo } from './command';
 import { COMMANDS } from './commands/index';
 import { InputPathError, TOOL_VERSION } from './estate';
+import { safeTable } from './format-table';
 
 function usage(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -28,43 +31,60 @@ function usage(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
-/** Edit distance, for "did you mean" on a mistyped command. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
+/** The words that ask for help, wherever they stand. */
+const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
 
 function didYouMean(text: string, commands: readonly CliCommand[]): string {
-  const best = [...commands].map((c) => ({ name: c.name, d: distance(text.toLowerCase(), c.name) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 2 ? ` (did you mean "${best.name}"?)` : '';
+  const guess = nearest(text, commands.map((c) => c.name));
+  return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
 }
 
-/** One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected. */
+/** What a failed file operation means, in words: Node's own message names the system call and the raw path. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  EISDIR: 'is a directory', ENOENT: 'no such file or directory', ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+};
+
+/**
+ * A file operation that failed (mostly writing `--out` to a directory or a missing folder), as
+ * one line naming the file the user gave: never the `<out>.<pid>.tmp` a safe write goes through,
+ * which the user did not name and which is already removed.
+ */
+function fileErrorLine(error: unknown, cwd: string): string | null {
+  if (!(error instanceof Error)) return null;
+  const { code, path, dest } = error as NodeJS.ErrnoException & { readonly dest?: string };
+  const reason = code === undefined ? undefined : FILE_ERRORS[code];
+  const target = (dest ?? path)?.replace(/\.\d+\.tmp$/, '');
+  if (reason === undefined || target === undefined) return null;
+  const show = (path: string): string => {
+    const rel = relative(cwd, path);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  };
+  // ENOENT on a write means the folder is missing, not the file the command was about to create.
+  const folder = dirname(target);
+  if (code === 'ENOENT' && !existsSync(folder)) return `${show(target)}: the folder ${show(folder)} does not exist`;
+  return `${show(target)}: ${reason}`;
+}
+
+/**
+ * One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected. Messages
+ * quote input (a file's first bytes, a name, an argument): control characters in them are shown
+ * escaped, as the tables show them, so a file cannot recolour or rewrite the terminal through an error.
+ */
 function reportError(error: unknown, command: CliCommand | undefined, io: CliIo): number {
-  if (error instanceof InputError) {
-    io.stderr(`error: ${error.message}\n`);
+  // A message of several lines (every issue of a policy) is one `error:` line each.
+  const say = (message: string): void => io.stderr(safeTable(message).split('\n').map((line) => `error: ${line}\n`).join(''));
+  if (error instanceof InputError || error instanceof InputPathError) {
+    say(error.message);
     return 2;
   }
   if (error instanceof UsageError) {
-    io.stderr(`error: ${error.message}\n`);
+    say(error.message);
     if (command !== undefined) io.stderr(`(see "egress-atlas ${command.name} --help")\n`);
     return 2;
   }
-  if (error instanceof InputPathError) {
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`error: ${message.split('\n')[0] ?? message}\n`);
+  const message = fileErrorLine(error, io.cwd) ?? (error instanceof Error ? error.message : String(error));
+  say(message.split('\n')[0] ?? message);
   if ((io.env.EGRESS_ATLAS_DEBUG ?? '') !== '' && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
   return 1;
 }
@@ -76,26 +96,33 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     return 2;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    const asked = first === 'help' ? rest[0] : undefined;
+    // `help help`, `help -h`: help about help is the general help.
+    const asked = first === 'help' && !HELP_WORDS.includes(rest[0] ?? '') ? rest[0] : undefined;
     const topic = asked === undefined ? undefined : commands.find((c) => c.name === asked);
     if (asked !== undefined && topic === undefined) {
-      io.stderr(`error: unknown command "${asked}"${didYouMean(asked, commands)}\n`);
+      io.stderr(`error: unknown command "${safeTable(asked)}"${didYouMean(asked, commands)}\n`);
       return 2;
     }
-    if (rest.length > (asked === undefined ? 0 : 1)) {
-      io.stderr(`error: unexpected argument "${rest[asked === undefined ? 0 : 1] ?? ''}" after help\n`);
+    const extra = rest[first === 'help' && rest.length > 0 ? 1 : 0];
+    if (extra !== undefined) {
+      io.stderr(`error: unexpected argument "${safeTable(extra)}" after help\n`);
       return 2;
     }
     io.stdout(topic?.usage ?? usage(commands));
     return 0;
   }
   if (first === '--version' || first === '-v') {
+    // As for help: an extra word is a mistake to say, not something to ignore.
+    if (rest.length > 0) {
+      io.stderr(`error: unexpected argument "${safeTable(rest[0] ?? '')}" after ${first}\n`);
+      return 2;
+    }
     io.stdout(`egress-atlas ${TOOL_VERSION}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === first);
   if (command === undefined) {
-    io.stderr(`error: unknown command "${first}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
+    io.stderr(`error: unknown command "${safeTable(first)}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
     return 2;
   }
   // -h and --help on every command (a command may not list -h in its own option spec).

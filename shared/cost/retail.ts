@@ -51,17 +51,31 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A value as an error names it. JSON.stringify writes Infinity (JSON.parse's reading of 1e999)
+ * as `null`, which the file does not hold: the user could not find what is wrong.
+ */
+function foundText(value: unknown): string | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `a ${value < 0 ? 'negative ' : ''}number too large to be finite (read as ${value})`;
+  return JSON.stringify(value ?? null)?.slice(0, 60);
+}
+
+/** A non-negative finite number (JSON has no Infinity, but 1e999 parses to it). */
+function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
 /** Reads `Items[i]`; a field the mapping needs that is missing or mistyped is an InputError naming it. */
 export function retailItem(value: unknown, at: string): RetailPriceItem {
-  if (!isObject(value)) throw new InputError('prices.azure.com', at, 'a price item object', JSON.stringify(value)?.slice(0, 60));
+  if (!isObject(value)) throw new InputError('prices.azure.com', at, 'a price item object', foundText(value));
   const str = (k: string): string => {
     const v = value[k];
-    if (typeof v !== 'string') throw new InputError('prices.azure.com', `${at}.${k}`, 'a string', JSON.stringify(v ?? null));
+    if (typeof v !== 'string') throw new InputError('prices.azure.com', `${at}.${k}`, 'a string', foundText(v));
     return v;
   };
   const num = (k: string): number => {
     const v = value[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InputError('prices.azure.com', `${at}.${k}`, 'a non-negative number', JSON.stringify(v ?? null));
+    if (!isAmount(v)) throw new InputError('prices.azure.com', `${at}.${k}`, 'a non-negative number', foundText(v));
     return v;
   };
   return {
@@ -186,13 +200,13 @@ export function priceTableFromRetail(
 // Reading a price-table file (`cost --prices FILE`)
 
 function need(cond: boolean, file: string, path: string, expected: string, found: unknown): void {
-  if (!cond) throw new InputError(file, path, expected, JSON.stringify(found ?? null)?.slice(0, 60));
+  if (!cond) throw new InputError(file, path, expected, foundText(found));
 }
 
 function readListPrice(value: unknown, file: string, path: string, per: 'hour' | 'GB', sourceIds: ReadonlySet<string>): ListPrice {
   need(isObject(value), file, path, 'a price { usd, per, region, meter, sourceId }', value);
   const v = value as Readonly<Record<string, unknown>>;
-  need(typeof v.usd === 'number' && Number.isFinite(v.usd) && v.usd >= 0, file, `${path}.usd`, 'a non-negative number of USD', v.usd);
+  need(isAmount(v.usd), file, `${path}.usd`, 'a non-negative number of USD', v.usd);
   need(v.per === per, file, `${path}.per`, `"${per}"`, v.per);
   need(typeof v.region === 'string' && v.region !== '', file, `${path}.region`, 'a meter region', v.region);
   need(typeof v.meter === 'string', file, `${path}.meter`, 'the meter name', v.meter);
@@ -208,7 +222,7 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
   need(t.currency === 'USD', file, '$.currency', '"USD"', t.currency);
   need(typeof t.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(t.asOf), file, '$.asOf', 'the price date (YYYY-MM-DD)', t.asOf);
   need(typeof t.compiledFrom === 'string', file, '$.compiledFrom', 'where the prices came from', t.compiledFrom);
-  need(typeof t.hoursPerMonth === 'number' && t.hoursPerMonth > 0, file, '$.hoursPerMonth', 'hours per month (730)', t.hoursPerMonth);
+  need(isAmount(t.hoursPerMonth) && t.hoursPerMonth > 0, file, '$.hoursPerMonth', 'hours per month (730)', t.hoursPerMonth);
   need(Array.isArray(t.sources) && t.sources.length > 0, file, '$.sources', 'a non-empty array of sources', t.sources);
   const sources = (t.sources as unknown[]).map((s, i): PriceSource => {
     const at = `$.sources[${i}]`;
@@ -252,8 +266,8 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
     zones[zone as EgressZone] = (tiers as unknown[]).map((tier, i) => {
       const o = isObject(tier) ? tier : {};
       need(o.fromGb === from, file, `${at}[${i}].fromGb`, `${from} (tiers contiguous from 0)`, o.fromGb);
-      need(o.toGb === null || (typeof o.toGb === 'number' && o.toGb > from), file, `${at}[${i}].toGb`, 'a bound above fromGb, or null for the last tier', o.toGb);
-      need(typeof o.usdPerGb === 'number' && o.usdPerGb >= 0, file, `${at}[${i}].usdPerGb`, 'a non-negative USD per GB', o.usdPerGb);
+      need(o.toGb === null || (isAmount(o.toGb) && o.toGb > from), file, `${at}[${i}].toGb`, 'a bound above fromGb, or null for the last tier', o.toGb);
+      need(isAmount(o.usdPerGb), file, `${at}[${i}].usdPerGb`, 'a non-negative USD per GB', o.usdPerGb);
       need(o.toGb !== null || i === (tiers as unknown[]).length - 1, file, `${at}[${i}].toGb`, 'a bound (only the last tier is open)', o.toGb);
       from = (o.toGb as number | null) ?? from;
       return { fromGb: o.fromGb as number, toGb: o.toGb as number | null, usdPerGb: o.usdPerGb as number };

@@ -10,6 +10,7 @@ import { parseDestinationSpec } from '../egress/destination-spec';
 import { EXITS, VERDICTS } from '../egress/types';
 import type { ExitMethod, Verdict } from '../egress/types';
 import { InputError } from '../model/errors';
+import { parseUtcDay, parseZonedDateTime } from '../model/dates';
 import { formatIp, parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
 import { compileGlob } from './glob';
@@ -26,7 +27,8 @@ export interface PolicyIssue {
 }
 
 export function formatIssue(issue: PolicyIssue): string {
-  return `${issue.file}:${issue.line}: ${issue.field}: ${issue.message}`;
+  // The document itself has no field name: `(file)`, as for the other document-level problems.
+  return `${issue.file}:${issue.line}: ${issue.field === '' ? '(file)' : issue.field}: ${issue.message}`;
 }
 
 /** A policy that cannot be used: exit 2 in the CLI (it is an InputError), with every issue listed. */
@@ -346,37 +348,9 @@ function readRequirement(reader: Reader, kind: RequirementKind, entry: Entry, fi
   }
 }
 
-/** Whether year, month and day name a day that exists (Date.UTC would roll 2027-02-30 into March). */
-function isCalendarDay(y: number, m: number, d: number): boolean {
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
-}
-
-/** The first instant (UTC) of a `YYYY-MM-DD` day that exists, epoch ms; null otherwise. */
-export function parseUtcDay(text: string): number | null {
-  const day = DAY.exec(text);
-  if (!day) return null;
-  const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
-  return isCalendarDay(y, m, d) ? Date.UTC(y, m - 1, d) : null;
-}
-
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/;
-
-/**
- * An ISO 8601 date-time with its time zone (`Z` or `±hh:mm`), every field in range, epoch ms;
- * null otherwise. Date.parse alone is not enough: it rolls 2027-02-30T12:00:00Z over to 2 March
- * and reads a date-time without a zone in the local time zone of whatever machine runs it, so the
- * same policy would expire at different instants on different runners.
- */
-export function parseZonedDateTime(text: string): number | null {
-  const t = DATE_TIME.exec(text);
-  if (!t) return null;
-  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i] ?? 0)) as [number, number, number, number, number, number];
-  if (!isCalendarDay(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
-  if (t[8] !== 'Z' && (Number(t[9]) > 23 || Number(t[10]) > 59)) return null;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? null : at;
-}
+// One strict date reader for the policy, --now, --since and --timestamp (shared/model/dates.ts):
+// re-exported here, where check and the policy index have always found them.
+export { parseUtcDay, parseZonedDateTime };
 
 /** `YYYY-MM-DD` is valid through that whole day (UTC); a full ISO date-time until that instant. */
 function expiryOf(text: string): number | null {
@@ -454,7 +428,12 @@ export function readPolicy(text: string, fileName: string): PolicyParse {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader = new Reader(fileName, lines);
   for (const error of doc.errors) {
-    reader.fail(reader.lineAt(error.pos[0]), '(file)', error.message.split('\n')[0] ?? error.message);
+    // The yaml library's wording for a second document advises a programmer (use parseAllDocuments);
+    // the person editing the policy needs to know the file must hold one.
+    const message = error.code === 'MULTIPLE_DOCS'
+      ? 'expected one YAML document, found more than one (a second "---"); put each policy in a file of its own'
+      : error.message.split('\n')[0] ?? error.message;
+    reader.fail(reader.lineAt(error.pos[0]), '(file)', message);
   }
   if (reader.issues.length > 0) return { kind: 'error', issues: reader.issues };
   const contents = doc.contents as YamlNode | null;

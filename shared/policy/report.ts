@@ -14,8 +14,13 @@ import type { CheckResult, CheckSource, ControlResult, Effect, Violation } from 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 export interface SarifOptions {
-  /** The policy file as a URI relative to the repository root (forward slashes). */
+  /**
+   * The policy file as a URI reference (SARIF 2.1.0 §3.10.2): relative to the repository root,
+   * forward slashes, percent-encoded (RFC 3986: a space is %20, `#` is %23, else it starts a fragment).
+   */
   readonly policyUri: string;
+  /** The policy file as people read it, in message texts (default: policyUri). */
+  readonly policyName?: string;
   readonly toolVersion: string;
   readonly informationUri?: string;
 }
@@ -130,7 +135,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
     name: ruleName(c.id),
     shortDescription: { text: c.title },
     fullDescription: { text: `${c.title} (policy control ${c.id}, effect ${c.effect}).` },
-    help: { text: `Each result is a source (subnet or NIC) that breaks this control; the message says why, and egress-atlas resolve --source <name> --explain shows the path hop by hop. Fix the network, or add a time-boxed exception to the control in ${options.policyUri}.` },
+    help: { text: `Each result is a source (subnet or NIC) that breaks this control; the message says why, and egress-atlas resolve --source <name> --explain shows the path hop by hop. Fix the network, or add a time-boxed exception to the control in ${options.policyName ?? options.policyUri}.` },
     defaultConfiguration: { level: level(c.effect), enabled: c.effect !== 'disabled' },
     properties: { tags: ['egress', 'network', 'azure'], precision: 'high', effect: c.effect },
   }));
@@ -166,7 +171,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
   // matches nothing (a typo in a glob) would look like a clean run on the Security tab.
   const notApplicable = result.controls.flatMap((c, index): SarifNotification[] => (c.status !== 'not-applicable' || c.effect === 'disabled' ? [] : [{
     level: c.effect === 'deny' ? 'warning' : 'note',
-    message: { text: `${options.policyUri}:${c.line}: control ${c.id} is not applicable, nothing was checked: ${c.notes.join('; ') || 'no source was judged'}` },
+    message: { text: `${options.policyName ?? options.policyUri}:${c.line}: control ${c.id} is not applicable, nothing was checked: ${c.notes.join('; ') || 'no source was judged'}` },
     locations: [location(options.policyUri, c.line, null)],
     associatedRule: { id: c.id, index },
   }]));

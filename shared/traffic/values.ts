@@ -5,6 +5,7 @@
  * and the string form, and says exactly where it found something else.
  */
 import { InputError } from '../model/errors';
+import { utcOf } from '../model/dates';
 import { parseIp } from '../model/ip';
 
 /** Where a cell is, for error messages: `$[3].DestinationPort`, `$.tables[0].rows[3]`, `row 4`. */
@@ -66,18 +67,6 @@ export function ipAddress(row: Row, column: string, at: CellAt): string {
 }
 
 const MONTHS = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AP]M)?$/i;
-
-/**
- * Date.UTC for the parts as written, or null when they are no date: Date.UTC rolls over silently
- * (month 13 of 2024 is January 2025, 30 February is 1 March), and a date read as another date is
- * a wrong first / last seen and a wrong --since window. So the parts must come back unchanged.
- */
-function utcOf(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number | null {
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const back = new Date(at);
-  return Number.isNaN(at) || back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day ? null : at;
-}
 
 /** The portal CSV's display form `5/1/2024, 10:00:00.000 AM` (US order), or null. */
 function displayTime(us: RegExpExecArray): string | null {

@@ -224,7 +224,9 @@ describe('egress-atlas pull --demo-azure --logs', () => {
     expect(pulled.out).toContain(`Read workspace ${WS} (P3D)`);
     expect(pulled.out).toMatch(/AZFWDnsQuery: not read/);
     expect(pulled.out).toMatch(/gaps: 1\n {4}not-modelled {2}.*\/AZFWDnsQuery: Table AZFWDnsQuery does not exist/);
-    expect(pulled.out).toContain('wrote bank.logs.json (read it with: egress-atlas traffic <snapshot> --logs bank.logs.json)');
+    // As every command's "wrote" line: on stderr, so stdout is only the summary.
+    expect(pulled.err).toContain('wrote bank.logs.json (read it with: egress-atlas traffic <snapshot> --logs bank.logs.json)');
+    expect(pulled.out).not.toMatch(/^wrote /m);
     expect(pulled.err).toContain('logs: querying NTANetAnalytics (5/5)');
     const file = JSON.parse(await readFile(join(dir, 'bank.logs.json'), 'utf8')) as { egressAtlas: { timespan: string } };
     expect(file.egressAtlas.timespan).toBe('P3D');

@@ -4,7 +4,7 @@
  * JSON shape, the mapping onto the PriceTable shape, the file validation, and the failures that
  * must leave the shipped table in use (exit 2, nothing written).
  */
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,5 +185,55 @@ describe('egress-atlas prices / cost --prices', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/bad\.json: \$\.currency: expected "USD"/);
     expect((await cli(['cost', '--demo', 'bank', '--prices', 'none.json'])).err).toContain('none.json: no such file or directory');
+  });
+
+  it('--prices naming a directory says it is a directory, not that it does not exist', async () => {
+    await mkdir(join(dir, 'prices-dir'), { recursive: true });
+    const run = await cli(['cost', '--demo', 'bank', '--prices', 'prices-dir']);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe('error: prices-dir: is a directory, expected a price JSON file (egress-atlas prices --refresh --out FILE)\n');
+  });
+
+  it('reads a price table saved with a UTF-8 BOM or as UTF-16, as snapshots, policies and logs are read', async () => {
+    const shipped = (await cli(['prices', '--format', 'json'])).out;
+    await writeFile(join(dir, 'prices-bom.json'), `\uFEFF${shipped}`, 'utf8');
+    // Windows PowerShell 5 redirection (`egress-atlas prices --format json > p.json`) writes UTF-16LE with a BOM.
+    await writeFile(join(dir, 'prices-utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(shipped, 'utf16le')]));
+    const plain = await cli(['cost', '--demo', 'bank', '--format', 'json']);
+    for (const file of ['prices-bom.json', 'prices-utf16.json']) {
+      const run = await cli(['cost', '--demo', 'bank', '--prices', file, '--format', 'json']);
+      expect({ file, code: run.code, err: run.err }).toEqual({ file, code: 0, err: '' });
+      expect(run.out).toBe(plain.out);
+    }
+  });
+
+  it('a number too large to be finite (1e999) is named as not finite, never as the null the file does not hold', async () => {
+    const shipped = (await cli(['prices', '--format', 'json'])).out;
+    const cases = [
+      ['"usd": 0.045', '"usd": 1e999', '$.natGateway.hour.usd: expected a non-negative number of USD, found a number too large to be finite (read as Infinity)'],
+      ['"usd": 0.045', '"usd": -1e999', '$.natGateway.hour.usd: expected a non-negative number of USD, found a negative number too large to be finite (read as -Infinity)'],
+      ['"hoursPerMonth": 730', '"hoursPerMonth": 1e999', '$.hoursPerMonth: expected hours per month (730), found a number too large to be finite (read as Infinity)'],
+      ['"usdPerGb": 0.087', '"usdPerGb": 1e400', '$.internetEgress.zones.zone-1[1].usdPerGb: expected a non-negative USD per GB, found a number too large to be finite (read as Infinity)'],
+      ['"toGb": null', '"toGb": 1e999', '$.internetEgress.zones.zone-1[5].toGb: expected a bound above fromGb, or null for the last tier, found a number too large to be finite (read as Infinity)'],
+    ] as const;
+    for (const [from, to, message] of cases) {
+      expect(shipped).toContain(from);
+      await writeFile(join(dir, 'prices-huge.json'), shipped.replace(from, to), 'utf8');
+      const run = await cli(['cost', '--demo', 'bank', '--prices', 'prices-huge.json']);
+      expect({ to, code: run.code, err: run.err }).toEqual({ to, code: 2, err: `error: prices-huge.json: ${message}\n` });
+    }
+    // The Retail Prices API's items are read the same way.
+    expect(() => retailItem({ ...sampleRetailItems()[0], retailPrice: Infinity }, '$.Items[0]')).toThrow(/\$\.Items\[0\]\.retailPrice: expected a non-negative number, found a number too large to be finite \(read as Infinity\)/);
+  });
+
+  it('prices --refresh refuses --format (it applies without --refresh only) before any request is sent', async () => {
+    const before = fake.requests.length;
+    for (const format of ['table', 'json']) {
+      const run = await cli(['prices', '--refresh', '--format', format]);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/^error: --format applies without --refresh only/);
+      expect(run.err).not.toContain('Retail Prices API');
+    }
+    expect(fake.requests.length).toBe(before);
   });
 });

@@ -4,10 +4,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkExitCode, checkPolicy, formatIssue, parsePolicy, parseUtcDay, parseZonedDateTime, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
-import { safeTable } from '../format-table';
+import { safe, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
 import { parseResolveOptions, validateDestination } from './resolve';
@@ -59,11 +60,25 @@ export async function readPolicyFile(file: string, cwd: string): Promise<Policy>
   return parsePolicy(text, file);
 }
 
-/** The policy's path as SARIF wants it: relative to the working directory (the repository root in CI), forward slashes. */
-function policyUri(file: string, cwd: string): string {
+/**
+ * The policy's location as SARIF wants it (§3.10.2, a URI reference): relative to the working
+ * directory (the repository root in CI), forward slashes, each segment percent-encoded (RFC 3986
+ * §2.1): `egress #1.yaml` as written would be a file "egress " and a fragment. A file outside the
+ * working directory has no path relative to the repository that code scanning could open (`../`
+ * climbs out of it), so it is given as an absolute file: URI instead.
+ */
+export function policyUri(file: string, cwd: string): string {
   const path = isAbsolute(file) ? file : resolvePath(cwd, file);
   const rel = relative(cwd, path);
-  return (rel === '' ? file : rel).split(sep).join('/');
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return pathToFileURL(path).href;
+  return rel.split(sep).map(encodeURIComponent).join('/');
+}
+
+/** The policy's path for people: as policyUri, without the encoding. */
+function policyName(file: string, cwd: string): string {
+  const path = isAbsolute(file) ? file : resolvePath(cwd, file);
+  const rel = relative(cwd, path);
+  return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
 
 /**
@@ -111,7 +126,7 @@ export const checkCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const { values: resolveValues, rest } = takeRepeated(args, 'resolve', { splitCommas: false });
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['resolve']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
@@ -130,13 +145,14 @@ export const checkCommand: CliCommand = {
       policy = await readPolicyFile(policyFile, io.cwd);
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
-      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
+      // An issue quotes the file ("found ..."): its control characters are shown escaped, as in the tables.
+      for (const issue of error.issues) io.stderr(`error: ${safeTable(formatIssue(issue))}\n`);
       return 2;
     }
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const result = checkPolicy(snapshot, policy, { now, destination, resolve });
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
-      : format === 'sarif' ? `${JSON.stringify(toSarif(result, { policyUri: policyUri(policyFile, io.cwd), toolVersion: TOOL_VERSION }), null, 2)}\n`
+      : format === 'sarif' ? `${JSON.stringify(toSarif(result, { policyUri: policyUri(policyFile, io.cwd), policyName: policyName(policyFile, io.cwd), toolVersion: TOOL_VERSION }), null, 2)}\n`
         : format === 'junit' ? toJunit(result)
           : safeTable(formatCheckTable(result));
     if (out === undefined) io.stdout(text);
@@ -145,11 +161,12 @@ export const checkCommand: CliCommand = {
       io.stderr(`wrote ${out}\n`);
     }
     // Expired waivers are errors in the policy, said on stderr whatever the format; the check still ran without them.
-    for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(`error: ${e.message}\n`);
+    for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(`error: ${safeTable(e.message)}\n`);
     const code = checkExitCode(result);
     if (code === 1) {
       const failed = result.controls.filter((c) => c.effect === 'deny' && c.status === 'fail');
-      io.stderr(`check failed: ${failed.length} deny control(s) failed: ${failed.map((c) => `${c.id} (${c.violations.length} violation(s): ${[...new Set(c.violations.map((v) => v.source.name))].slice(0, 3).join(', ')}${new Set(c.violations.map((v) => v.source.name)).size > 3 ? ', …' : ''})`).join('; ')}\n`);
+      // Source names are the estate's data: escaped, as the table on stdout shows them.
+      io.stderr(safe(`check failed: ${failed.length} deny control(s) failed: ${failed.map((c) => `${c.id} (${c.violations.length} violation(s): ${[...new Set(c.violations.map((v) => v.source.name))].slice(0, 3).join(', ')}${new Set(c.violations.map((v) => v.source.name)).size > 3 ? ', …' : ''})`).join('; ')}`) + '\n');
     }
     return code;
   },

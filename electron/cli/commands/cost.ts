@@ -13,6 +13,7 @@ import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
+import { decodeText } from '../../snapshot/files';
 import { analyzeLogFiles, createLogProgress, takeLogs } from './traffic';
 
 const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
@@ -157,9 +158,16 @@ export const costCommand: CliCommand = {
 async function readPriceTable(path: string, cwd: string): Promise<PriceTable> {
   let text: string;
   try {
-    text = await readFile(isAbsolute(path) ? path : resolvePath(cwd, path), 'utf8');
-  } catch {
-    throw new InputPathError(`${path}: no such file or directory`);
+    // Decoded as snapshots, policies and logs are: a UTF-8 BOM (Windows editors, PowerShell
+    // Set-Content) is dropped and a UTF-16 file from PowerShell 5 redirection is read.
+    text = decodeText(await readFile(isAbsolute(path) ? path : resolvePath(cwd, path)));
+  } catch (error) {
+    // Named by what went wrong: "no such file" for a directory sends the user looking for a typo.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory'
+      : code === 'EISDIR' ? 'is a directory, expected a price JSON file (egress-atlas prices --refresh --out FILE)'
+        : `cannot be read${code === undefined ? '' : ` (${code})`}`;
+    throw new InputPathError(`${path}: ${why}`);
   }
   let json: unknown;
   try {

@@ -2,12 +2,14 @@
  * `egress-atlas demos`: the embedded demo estates `resolve --demo <name>` accepts.
  */
 import { DEFAULT_DEMO, DEMO_ESTATES } from '../../../shared/demo/index';
-import { parseArgs } from '../args';
+import { parseArgs, UsageError } from '../args';
 import type { CliCommand } from '../command';
 
 const USAGE = `Usage: egress-atlas demos
 
 Lists the embedded demo estates (use one with "egress-atlas resolve --demo <name>").
+
+Exit codes: 0 ok, 2 usage.
 `;
 
 export const demosCommand: CliCommand = {
@@ -16,10 +18,12 @@ export const demosCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args, { help: 'flag' });
-    if (parsed.options.help === true || parsed.positionals.length > 0) {
+    if (parsed.options.help === true) {
       io.stdout(USAGE);
-      return parsed.options.help === true ? 0 : 2;
+      return 0;
     }
+    // What is wrong goes to stderr: the usage on stdout would be read by a pipeline as the list.
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0] ?? ''}"`);
     const width = Math.max(...DEMO_ESTATES.map((d) => d.name.length)) + 2;
     const lines = DEMO_ESTATES.map((d) => {
       const mark = d.name === DEFAULT_DEMO ? ' (default)' : '';

@@ -43,7 +43,7 @@ Options:
                             unless the estate is too big for it, as in the app)
   --destination <dest>      what-if: draw the paths to this destination (default: 0.0.0.0/0)
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
-  --theme light|dark        SVG / PNG colours (default: light)
+  --theme light|dark        SVG / PNG colours (default: light; svg and png only)
   --timestamp <ISO8601>     export time to record (default: now; a demo's capture time too)
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json)
   --help                    this text
@@ -103,6 +103,8 @@ export const diagramCommand: CliCommand = {
     if (format === 'png' && out === '-') throw new UsageError('--format png writes a binary file: give --out <file>.png');
     const scaleText = stringOption(parsed, 'scale');
     if (scaleText !== undefined && format !== 'png') throw new UsageError('--scale applies to --format png only');
+    // draw.io and Mermaid files carry no colour scheme of their own: a --theme there would be ignored silently.
+    if (stringOption(parsed, 'theme') !== undefined && format !== 'svg' && format !== 'png') throw new UsageError('--theme applies to --format svg and png only');
     const scale = scaleText === undefined ? 2 : Number(scaleText);
     if (!/^\d+(\.\d+)?$/.test(scaleText ?? '2') || scale < 0.5 || scale > 4) throw new UsageError(`--scale needs a number from 0.5 to 4, not "${scaleText ?? ''}"`);
     const destinationText = stringOption(parsed, 'destination');

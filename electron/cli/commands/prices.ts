@@ -80,6 +80,8 @@ export const pricesCommand: CliCommand = {
       io.stdout(format === 'json' ? `${JSON.stringify(PRICE_TABLE, null, 2)}\n` : summary(PRICE_TABLE));
       return 0;
     }
+    // --refresh writes the table as JSON whatever --format says: refused before any request is sent.
+    if (stringOption(parsed, 'format') !== undefined) throw new UsageError('--format applies without --refresh only (--refresh writes the price table as JSON)');
     const region = (regionText ?? 'eastus').toLowerCase();
     if (!/^[a-z0-9]+$/.test(region)) throw new UsageError(`--region "${regionText ?? ''}" is not an Azure region name like eastus`);
     const { fetchRetailPrices, RetailPricesError } = await import('../../azure/retail-prices');

@@ -1,11 +1,13 @@
 /**
  * `egress-atlas pull`: a live, read-only pull from Azure into a snapshot file. Progress goes to
- * stderr (a redrawn bar on a terminal, plain lines otherwise); the summary goes to stdout.
+ * stderr (a redrawn bar on a terminal, plain lines otherwise), and so does "wrote <file>", as for
+ * every command that writes a file; the summary goes to stdout.
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CloudName, PullProgress } from '../../../shared/ipc/contract';
 import type { Gap } from '../../../shared/model/gaps';
+import { readInstantOption } from '../../../shared/model/dates';
 // The Azure SDK is loaded only when `pull` runs, so other commands start fast.
 import type { AuthMethod, PullOutcome } from '../../azure/index';
 import type { LogsPullOptions } from '../../azure/logs';
@@ -58,6 +60,11 @@ Options:
 
 With --access-token, the token must be valid for Log Analytics (https://api.loganalytics.io) for
 --logs: an ARM token is refused there (401), which the log file records as a gap.
+
+The summary goes to stdout; progress and the "wrote <file>" lines go to stderr.
+
+Exit codes: 0 written (gaps do not change it: the file records them), 1 the pull failed or was
+cancelled (nothing written), 2 bad input or usage.
 `;
 
 
@@ -132,7 +139,7 @@ export function createProgressRenderer(io: CliIo, now: () => number = Date.now):
   };
 }
 
-function summarize(outcome: PullOutcome, out: string): string {
+function summarize(outcome: PullOutcome): string {
   const { snapshot, stats } = outcome;
   const m = snapshot.model;
   const byKind = [...stats.byKind.entries()].map(([k, v]) => `${k} ${formatCount(v)}`).join(', ');
@@ -146,7 +153,6 @@ function summarize(outcome: PullOutcome, out: string): string {
       snapshot.serviceTags ? `${formatCount(snapshot.serviceTags.tags.length)} (change number ${snapshot.serviceTags.changeNumber})` : 'none'}`,
     `  gaps: ${snapshot.gaps.length}${snapshot.gaps.length === 0 ? ' (nothing was left out)' : ''}`,
     ...snapshot.gaps.map((g: Gap) => `    ${g.code}  ${g.scope}${g.count === undefined ? '' : ` (${g.count})`}: ${g.message}`),
-    `wrote ${out} (sha256 ${snapshot.sha256})`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -163,7 +169,7 @@ export const pullCommand: CliCommand = {
       out: 'value', 'management-group': 'value', tenant: 'value', cloud: 'value', auth: 'value', 'access-token': 'value',
       'arm-endpoint': 'value', 'token-scope': 'value', 'effective-routes': 'value', metrics: 'flag', 'demo-azure': 'flag', help: 'flag',
       logs: 'value', since: 'value', 'logs-out': 'value', 'logs-endpoint': 'value',
-    });
+    }, ['subscription']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
@@ -230,7 +236,8 @@ export const pullCommand: CliCommand = {
     } finally {
       process.removeListener('SIGINT', onInterrupt);
     }
-    io.stdout(summarize(outcome, out));
+    io.stdout(summarize(outcome));
+    io.stderr(`wrote ${out} (sha256 ${outcome.snapshot.sha256})\n`);
     if (logsRequest !== null) return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) }, out);
     return 0;
   },
@@ -256,7 +263,9 @@ function logsRequestOf(parsed: ReturnType<typeof parseArgs>, snapshotOut: string
     return null;
   }
   if (!GUID.test(workspaceId)) throw new UsageError(`--logs "${workspaceId}" is not a Log Analytics workspace ID (the workspace's GUID, "Workspace ID" on its overview page)`);
-  if (since !== undefined && !/^\d+[dhm]$/i.test(since) && Number.isNaN(Date.parse(since))) throw new UsageError(`--since "${since}" is not a duration like 7d, 12h or a date (ISO 8601)`);
+  // A date read strictly, as traffic's --since: never a zone-less time, "7" as 2001 or 30 February as 1 March.
+  const sinceDate = since === undefined || /^\d+[dhm]$/i.test(since) ? null : readInstantOption(since, { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from now' });
+  if (sinceDate?.ok === false) throw new UsageError(sinceDate.message);
   if (since !== undefined && /^0+[dhm]$/i.test(since)) throw new UsageError(`--since ${since}: the window must be at least 1`);
   const out = logsOut ?? (snapshotOut === undefined ? undefined : `${snapshotOut.replace(/\.json$/i, '')}.logs.json`);
   if (out === undefined) throw new UsageError('--logs without --out needs --logs-out <file> (where to write the log rows)');
@@ -308,9 +317,9 @@ async function pullLogsOnly(
     ...meta.queries.map((q) => `  ${q.table}: ${q.status === 'failed' ? 'not read' : `${formatCount(q.rows)} row(s)${q.status === 'partial' ? ' (partial)' : ''}`}`),
     `  gaps: ${meta.gaps.length}${meta.gaps.length === 0 ? ' (every table was read)' : ''}`,
     ...meta.gaps.map((g) => `    ${g.code}  ${g.scope}: ${g.message}`),
-    `wrote ${shown} (read it with: egress-atlas traffic ${snapshotOut ?? '<snapshot>'} --logs ${shown})`,
   ];
   io.stdout(`${lines.join('\n')}\n`);
+  io.stderr(`wrote ${shown} (read it with: egress-atlas traffic ${snapshotOut ?? '<snapshot>'} --logs ${shown})\n`);
   return 0;
 }
 

@@ -17,7 +17,9 @@ Lists, per subnet (and NIC whose path differs), the internet destinations its co
 allows: "unrestricted" when any public destination gets out on TCP 443 (a direct path, or rules
 that allow everything), otherwise each destination the firewall or NSG rules on its path allow,
 checked through the same engine as a what-if, with the rule that allows it. Private reach lists
-service endpoints and the private endpoints in the VNet and its peered VNets.
+the subnet's service endpoints and the private endpoints in the VNet and its peered VNets that the
+source's path reaches: each endpoint's address and FQDNs are resolved through the same engine on
+TCP 443 (an NSG, a route to a firewall and private DNS count); "may reach" when not known.
 
 Options:
   --demo [name]            use an embedded demo estate (default: bank)
@@ -39,7 +41,7 @@ export const reachCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const { values: resolveValues, rest } = takeRepeated(args, 'resolve', { splitCommas: false });
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['resolve']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;

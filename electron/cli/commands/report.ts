@@ -9,6 +9,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
+import { readInstantOption } from '../../../shared/model/dates';
 import type { Snapshot, SnapshotInputFile } from '../../../shared/model/snapshot';
 import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
 import { estimateCost } from '../../../shared/cost/index';
@@ -36,7 +37,10 @@ Options:
   --out <file>              the PDF to write (required)
   --demo [name]             use an embedded demo estate (default: bank)
   --subnet <name-or-id>     only this subnet or NIC (repeatable); NIC exceptions in it are included
-  --destination <ip>        what-if: a public IPv4/IPv6 destination (default: the 0.0.0.0/0 route)
+  --destination <dest>      what-if: an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com),
+                            a URL (https://api.stripe.com/v1) or a service tag (Storage.WestEurope),
+                            optionally with :port and /tcp|/udp, as egress-atlas resolve takes it
+                            (default: the 0.0.0.0/0 route)
   --destinations <file>     add the destinations matrix appendix: every source against every
                             destination of a list (one per line, CSV destination,label, or a JSON
                             array), the verdict written in each cell
@@ -46,9 +50,10 @@ Options:
                             or directories, as egress-atlas traffic reads them); with --policy,
                             allowed traffic outside a control's mayReach is a finding too; and
                             the Cost by owner section (as egress-atlas cost --logs estimates it)
-  --since <ISO|Nd|Nh>       only log records from this time on (7d: back from the newest record)
+  --since <when>            only log records from this time on: 7d / 12h / 30m back from the
+                            newest record, a day (YYYY-MM-DD, UTC) or a date-time with a time zone
   --resolve <name=ip>       the public address a host name resolves to (repeatable)
-  --timestamp <ISO8601>     export time to record (default: now); pins the output bytes
+  --timestamp <ISO8601>     export time to record, with a time zone (default: now); pins the output bytes
   --exported-by <name>      who exports (default: the OS user name)
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json, or saved az network
                             list-service-tags output): rules and routes on service tags then match
@@ -65,14 +70,15 @@ const SPEC = {
 } as const;
 
 
-/** An ISO 8601 date-time with a zone (`2026-11-26T06:00:00Z`), or a usage error. */
+/**
+ * `--timestamp` (report, diagram): a day (its start, UTC) or an ISO 8601 date-time with a zone
+ * (`2026-11-26T06:00:00Z`), read strictly, or a usage error. It is the time the evidence records,
+ * so 2026-02-30 is refused, never recorded as 2 March.
+ */
 export function parseTimestamp(text: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
-  const date = new Date(text);
-  if (!iso.test(text.trim()) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--timestamp "${text}" is not an ISO 8601 date-time like 2026-11-26T06:00:00Z`);
-  }
-  return date;
+  const read = readInstantOption(text, { option: '--timestamp', example: '2026-11-26T06:00:00Z' });
+  if (!read.ok) throw new UsageError(read.message);
+  return new Date(read.at);
 }
 
 /** The source IDs the `--subnet` values name (subnet or NIC, by name or resource ID, any casing). */

@@ -9,7 +9,7 @@ import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matr
 import type { DestinationListEntry } from '../../../shared/egress/matrix';
 import { toResolveJson } from '../../../shared/egress/explain';
 import { toResourceId } from '../../../shared/model/ids';
-import { parseIp } from '../../../shared/model/ip';
+import { formatIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
@@ -35,7 +35,10 @@ Options:
                            destination,label, or a JSON array): the egress-atlas/matrix@1 result
   --source <name-or-id>    only paths whose source (subnet or NIC) name or resource ID matches
   --explain                print each path's hops: rule, explanation, docs and a verify command
-  --fail-on warning|error  exit 1 when a finding at or above this severity is present
+                           (the JSON always has them; not with --destinations)
+  --fail-on warning|error  exit 1 when a finding at or above this severity is present (not with
+                           --destinations: the matrix has verdicts, not findings; gate those
+                           with egress-atlas check)
   --out <file>             write the output to a file instead of stdout
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json, or saved az network
                            list-service-tags output): rules and routes on service tags then match
@@ -49,21 +52,37 @@ const SPEC = {
   'fail-on': 'value', out: 'value', 'service-tags': 'value', destinations: 'value', help: 'flag',
 } as const;
 
-/** Any destination kind (see destination-spec.ts), or a usage error saying what was expected. */
+/**
+ * Any destination kind (see destination-spec.ts), or a usage error saying what was expected. An
+ * empty one is refused: parseDestinationSpec reads it as the default route, and a script's unset
+ * `$DEST` must not turn a what-if into the plain 0.0.0.0/0 run.
+ */
 export function validateDestination(text: string): string {
+  if (text.trim() === '') throw new UsageError('--destination is empty (an unset shell variable?); give a destination, or leave the option out for the default route 0.0.0.0/0');
   const parsed = parseDestinationSpec(text);
   if (parsed.kind === 'error') throw new UsageError(`--destination ${parsed.message}`);
   return text.trim();
 }
 
-/** `--resolve name=ip`, repeatable: what the user knows a host name resolves to. */
+/**
+ * `--resolve name=ip`, repeatable: what the user knows a host name resolves to (reach, check,
+ * diagram and report read it here too). A name is walked to one address, so two different
+ * addresses for one name are refused: keeping either would answer for an address the user may
+ * not have meant. The same address twice is harmless.
+ */
 export function parseResolveOptions(values: readonly string[]): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const value of values) {
     const at = value.indexOf('=');
     const name = at < 0 ? '' : value.slice(0, at).trim().toLowerCase();
     const ip = at < 0 ? '' : value.slice(at + 1).trim();
-    if (name === '' || parseIp(ip) === null) throw new UsageError(`--resolve "${value}" is not name=ip (e.g. --resolve api.stripe.com=54.187.174.169)`);
+    const parsed = parseIp(ip);
+    if (name === '' || parsed === null) throw new UsageError(`--resolve "${value}" is not name=ip (e.g. --resolve api.stripe.com=54.187.174.169)`);
+    const earlier = out[name];
+    const before = earlier === undefined ? null : parseIp(earlier);
+    if (earlier !== undefined && (before === null || formatIp(before) !== formatIp(parsed))) {
+      throw new UsageError(`--resolve gives ${name} two addresses (${earlier} and ${ip}); give one`);
+    }
     out[name] = ip;
   }
   return out;
@@ -142,7 +161,7 @@ export const resolveCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const { values: resolveValues, rest } = takeRepeated(args, 'resolve', { splitCommas: false });
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['resolve']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;
@@ -151,6 +170,17 @@ export const resolveCommand: CliCommand = {
     const resolve = parseResolveOptions(resolveValues);
     const destinationsFile = stringOption(parsed, 'destinations');
     if (destinationsFile !== undefined && stringOption(parsed, 'destination') !== undefined) throw new UsageError('give either --destination or --destinations, not both');
+    // The matrix holds verdicts only, no findings and no hops (resolveMatrix skips building them):
+    // a gate or an explanation asked of it would be silently missing, and a pipeline would
+    // believe it gated. Refused instead, with what to use.
+    if (destinationsFile !== undefined && parsed.options['fail-on'] !== undefined) {
+      throw new UsageError('--fail-on does not apply to --destinations: the matrix has verdicts, not findings; to gate on what may be reached, use "egress-atlas check" with mustNotReach / mustReach controls');
+    }
+    if (destinationsFile !== undefined && parsed.options.explain === true) {
+      throw new UsageError('--explain does not apply to --destinations (the matrix has no hops); explain one cell with --destination <dest> --source <name> --explain');
+    }
+    // The JSON carries every hop's rule, explanation, docs and verify command already.
+    if (format === 'json' && parsed.options.explain === true) io.stderr('note: --explain adds nothing to --format json, which has every hop (rule, explanation, docs, verify) in paths[].hops\n');
     const failOn = stringOption(parsed, 'fail-on') === undefined ? null : oneOf(parsed, 'fail-on', ['warning', 'error'] as const, 'error');
     const destinationText = stringOption(parsed, 'destination');
     const destination = destinationText === undefined ? null : validateDestination(destinationText);

@@ -26,6 +26,8 @@ Options:
                    private key (PEM, PKCS#8: openssl genpkey -algorithm ed25519 -out key.pem);
                    check it with egress-atlas verify
   --help           this text
+
+Exit codes: 0 written, 1 operational failure (the file could not be written), 2 bad input or usage.
 `;
 
 export const snapshotCommand: CliCommand = {

@@ -5,6 +5,7 @@
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { readInstantOption, type InstantOption } from '../../../shared/model/dates';
 import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
 import type { ResolveInput } from '../../../shared/egress/index';
@@ -37,7 +38,8 @@ distinct source/destination pairs; progress (files, MB, records, elapsed) goes t
 
 Options:
   --logs <path>            a log file or directory (repeatable; also several paths after --logs)
-  --since <ISO|Nd|Nh>      only records from this time on; 7d / 12h count back from the newest record
+  --since <when>           only records from this time on: 7d / 12h / 30m count back from the newest
+                           record; or a day (YYYY-MM-DD, UTC) or a date-time with a time zone
   --denied-threshold <n>   denied flows per source and destination that raise denied-traffic (default ${DEFAULT_DENIED_THRESHOLD})
   --format table|json      output format (default: table); json is the egress-atlas/traffic@1 contract
   --top <n>                destinations per source in the table (default 10)
@@ -86,6 +88,9 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
   return Number(text);
 }
 
+/** How `--since` is named in its refusals (traffic, report): durations count back from the newest record. */
+const SINCE_OPTION: InstantOption = { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from the newest record' };
+
 /** A `--since` duration (`7d`, `12h`, `30m`), or null for an absolute time. */
 export function sinceDuration(text: string): RegExpExecArray | null {
   return /^(\d+)([dhm])$/i.exec(text.trim());
@@ -116,9 +121,11 @@ export function sinceFrom(text: string | undefined, newestRecord: () => string |
     const ms = Number(duration[1]) * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000);
     return new Date(Date.parse(newest) - ms).toISOString();
   }
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
-  if (Number.isNaN(at)) throw new UsageError(`--since "${text}" is not a date (ISO 8601) or a duration like 7d, 12h`);
-  return new Date(at).toISOString();
+  // Strictly read: a window that silently starts on another day (2024-02-30 as 1 March, "7" as
+  // 2001, a zone-less time in the runner's zone) would put wrong counts in the evidence.
+  const read = readInstantOption(text, SINCE_OPTION);
+  if (!read.ok) throw new UsageError(read.message);
+  return new Date(read.at).toISOString();
 }
 
 /** A log file to read: its path, the name errors use, and its size (for progress). */

@@ -20,6 +20,9 @@ Options:
   --port <n>        Port to listen on (default: a free one)
   --data-dir <dir>  Where the recent list is kept (default: the browser-mode data folder)
   -h, --help        This help
+
+Exit codes: 0 stopped (Ctrl+C), 1 the server could not start, 2 bad input or usage (a missing
+file, a bad --port).
 `;
 
 const SPEC = { port: 'value', 'data-dir': 'value', help: 'flag' } as const;

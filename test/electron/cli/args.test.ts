@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oneOf, parseArgs, UsageError } from '../../../electron/cli/args';
+import { nearest, oneOf, parseArgs, takeRepeated, UsageError } from '../../../electron/cli/args';
 
 const SPEC = { demo: 'optional-value', format: 'value', explain: 'flag' } as const;
 
@@ -33,5 +33,27 @@ describe('parseArgs', () => {
     expect(oneOf(parseArgs(['--format', 'JSON'], SPEC), 'format', ['table', 'json'], 'table')).toBe('json');
     expect(oneOf(parseArgs([], SPEC), 'format', ['table', 'json'], 'table')).toBe('table');
     expect(() => oneOf(parseArgs(['--format', 'csv'], SPEC), 'format', ['table', 'json'], 'table')).toThrow('--format must be one of table, json (got "csv")');
+  });
+
+  it('an unknown option suggests the nearest known one, repeatable options included', () => {
+    expect(() => parseArgs(['--fromat', 'json'], SPEC)).toThrow(new UsageError('unknown option --fromat (did you mean "--format"?)'));
+    expect(() => parseArgs(['--resolv', 'a=1.1.1.1'], SPEC, ['resolve'])).toThrow(new UsageError('unknown option --resolv (did you mean "--resolve"?)'));
+    // A prefix shared by two options is no guess.
+    expect(nearest('dest', ['destination', 'destinations'])).toBeUndefined();
+    expect(nearest('expl', ['explain', 'format'])).toBe('explain');
+  });
+
+  it('a single-dash option is refused by name (never taken as an input path); a lone - stays a positional', () => {
+    expect(() => parseArgs(['a.json', '-o', 'out.txt'], { ...SPEC, out: 'value' })).toThrow(new UsageError('unknown option -o (did you mean "--out"?)'));
+    expect(() => parseArgs(['-format', 'json'], SPEC)).toThrow(new UsageError('unknown option -format (did you mean "--format"?)'));
+    expect(() => parseArgs(['-q'], SPEC)).toThrow(new UsageError('unknown option -q'));
+    expect(parseArgs(['-'], SPEC).positionals).toEqual(['-']);
+  });
+
+  it('an empty or blank value is a usage error, for valued and repeatable options alike', () => {
+    expect(() => parseArgs(['--format', ''], SPEC)).toThrow(/^--format is empty/);
+    expect(() => parseArgs(['--format=  '], SPEC)).toThrow(/^--format is empty/);
+    expect(() => takeRepeated(['--subscription', ''], 'subscription', { splitCommas: true })).toThrow(/^--subscription is empty/);
+    expect(() => takeRepeated(['--resolve='], 'resolve', { splitCommas: false })).toThrow(/^--resolve is empty/);
   });
 });

@@ -2,9 +2,10 @@
  * `egress-atlas check`, run in-process: exit codes (0 no deny control failed, 1 one did, 2 bad
  * input or policy), each output format, --out, --now and the stderr explanations.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliIn, type CliRun } from '../../support/cli-run';
 import { parseNow } from '../../../electron/cli/commands/check';
@@ -103,6 +104,40 @@ describe('egress-atlas check: exit codes', () => {
   });
 });
 
+describe('egress-atlas check: messages for people', () => {
+  it('a multi-document YAML policy is one issue saying one document per file, not advice to a programmer', async () => {
+    await writeFile(join(dir, 'multi.yaml'), '---\nversion: 1\ncontrols: []\n---\nversion: 1\n', 'utf8');
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'multi.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: multi.yaml:4: (file): expected one YAML document, found more than one (a second "---"); put each policy in a file of its own\n');
+  });
+
+  it('an empty --policy (an unset variable) says the option is empty, not that "" cannot be read', async () => {
+    const run = await cli(['check', '--demo', 'bank', '--policy', '']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --policy is empty/);
+  });
+
+  it('the "check failed" line escapes control characters in resource names, as the table does', async () => {
+    const sub = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
+    const vnet = {
+      id: `${sub}/virtualNetworks/vnet-hostile`, name: 'vnet-hostile', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: `${sub}/virtualNetworks/vnet-hostile/subnets/evil`, name: 'evil\u001b[31m\u0001name', properties: { addressPrefix: '10.0.1.0/24' } }],
+      },
+    };
+    await writeFile(join(dir, 'hostile.json'), JSON.stringify([vnet]), 'utf8');
+    await writeFile(join(dir, 'no-default.yaml'), 'version: 1\ncontrols:\n  - { id: no-default-outbound, effect: deny, forbidExits: [default-outbound] }\n', 'utf8');
+    const run = await cli(['check', 'hostile.json', '--policy', 'no-default.yaml']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('check failed: 1 deny control(s) failed: no-default-outbound (1 violation(s): evil\\x1b[31m\\x01name)\n');
+    expect(run.stdout).toContain('evil\\x1b[31m\\x01name');
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
 describe('egress-atlas check: formats', () => {
   it('json is egress-atlas/check@1', async () => {
     const run = await cli(['check', '--demo', 'bank', '--policy', 'fail.yaml', '--format', 'json', '--now', '2026-11-26']);
@@ -119,6 +154,30 @@ describe('egress-atlas check: formats', () => {
     const sarif = JSON.parse(run.stdout) as SarifLog;
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'fail.yaml' }, region: { startLine: 3 } });
+  });
+
+  it('sarif percent-encodes the policy path (RFC 3986), and names a policy outside the working directory by a file: URI', async () => {
+    await mkdir(join(dir, 'my policies'), { recursive: true });
+    await writeFile(join(dir, 'my policies', 'egress #1.yaml'), FAILING, 'utf8');
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'my policies/egress #1.yaml', '--format', 'sarif', '--now', '2027-01-01']);
+    expect(run.code).toBe(1);
+    const sarif = JSON.parse(run.stdout) as SarifLog;
+    const uris = sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri) ?? [];
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) expect(uri).toBe('my%20policies/egress%20%231.yaml');
+    // Texts for people keep the path as written.
+    expect(sarif.runs[0]?.tool.driver.rules[0]?.help.text).toContain('in my policies/egress #1.yaml.');
+
+    const outside = await mkdtemp(join(tmpdir(), 'egress-atlas-check-outside-'));
+    try {
+      await writeFile(join(outside, 'up #2.yaml'), FAILING, 'utf8');
+      const far = await cli(['check', '--demo', 'bank', '--policy', join(outside, 'up #2.yaml'), '--format', 'sarif', '--now', '2027-01-01']);
+      const uri = (JSON.parse(far.stdout) as SarifLog).runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri ?? '';
+      expect(uri).toBe(pathToFileURL(join(outside, 'up #2.yaml')).href);
+      expect(uri).toMatch(/^file:\/\/.*up%20%232\.yaml$/);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('junit, written with --out', async () => {

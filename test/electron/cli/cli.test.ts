@@ -303,6 +303,16 @@ describe('egress-atlas snapshot', () => {
   });
 });
 
+describe('egress-atlas pull', () => {
+  it('"wrote ..." goes to stderr and stdout carries only the summary, as for every command that writes a file', async () => {
+    const run = await cli(['pull', '--demo-azure', '--out', 'pulled.json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Pulled \d+ subscription\(s\)/);
+    expect(run.stdout).not.toMatch(/^wrote /m);
+    expect(run.stderr).toMatch(/^wrote pulled\.json \(sha256 [0-9a-f]{64}\)$/m);
+  }, 60_000);
+});
+
 describe('bin.mjs (real process)', () => {
   it('node electron/cli/bin.mjs resolve --demo bank --format json exits 0 with the JSON result', () => {
     const repo = join(import.meta.dirname, '..', '..', '..');

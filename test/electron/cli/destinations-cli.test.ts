@@ -67,6 +67,56 @@ describe('egress-atlas resolve with destinations', () => {
     expect(run.stderr).toMatch(/^error: bad\.txt: line 2: expected a destination/);
     expect((await cli(['resolve', '--demo', 'bank', '--destinations', 'missing.txt'])).stderr).toMatch(/missing\.txt: no such file or directory/);
   });
+
+  it('a line of no known form says "expected" once: the forms, then the value as written', async () => {
+    await writeFile(join(dir, 'bad.txt'), 'api.stripe.com\nnot a destination!\n', 'utf8');
+    const run = await cli(['resolve', '--demo', 'bank', '--destinations', 'bad.txt']);
+    expect(run.stderr).toMatch(/^error: bad\.txt: line 2: expected a destination: an IP address, .*, found "not a destination!"\n$/);
+    expect(run.stderr.match(/expected/g)).toHaveLength(1);
+  });
+
+  it('--fail-on and --explain with --destinations are refused (the matrix has no findings or hops), never silently dropped', async () => {
+    await writeFile(join(dir, 'gate.txt'), '20.50.1.1\napi.stripe.com\n', 'utf8');
+    const gate = await cli(['resolve', '--demo', 'bank', '--destinations', 'gate.txt', '--fail-on', 'warning']);
+    expect(gate.code).toBe(2);
+    expect(gate.stdout).toBe('');
+    expect(gate.stderr).toMatch(/^error: --fail-on does not apply to --destinations/);
+    const explain = await cli(['resolve', '--demo', 'bank', '--destinations', 'gate.txt', '--explain']);
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toMatch(/^error: --explain does not apply to --destinations/);
+  });
+
+  it('--explain with --format json says on stderr that the JSON has the hops already', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '--format', 'json', '--explain']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^note: --explain adds nothing to --format json/);
+    expect((JSON.parse(run.stdout) as ResolveJson).paths.length).toBeGreaterThan(0);
+  });
+
+  it('an empty --destination (an unset $DEST) is a usage error, not the default route', async () => {
+    for (const args of [['resolve', '--demo', 'bank', '--destination', ''], ['check', '--demo', 'bank', '--policy', 'p.yaml', '--destination', ' ']]) {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^error: --destination is empty/);
+    }
+  });
+
+  it('two different --resolve addresses for one name are a conflict in every command that takes --resolve; the same one twice is not', async () => {
+    const conflict = ['--resolve', 'api.stripe.com=20.50.1.1', '--resolve', 'API.stripe.com=54.187.174.169'];
+    for (const args of [
+      ['resolve', '--demo', 'bank', '--destination', 'api.stripe.com'],
+      ['reach', '--demo', 'bank'],
+      ['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-'],
+      ['report', '--demo', 'bank', '--out', 'r.pdf'],
+    ]) {
+      const run = await cli([...args, ...conflict]);
+      expect(run.code, args[0]).toBe(2);
+      expect(run.stderr).toMatch(/^error: --resolve gives api\.stripe\.com two addresses \(20\.50\.1\.1 and 54\.187\.174\.169\)/);
+    }
+    const same = await cli(['resolve', '--demo', 'bank', '--destination', 'api.stripe.com', '--resolve', 'api.stripe.com=54.187.174.169', '--resolve', 'api.stripe.com=54.187.174.169']);
+    expect(same.code).toBe(0);
+  });
 });
 
 describe('egress-atlas reach', () => {

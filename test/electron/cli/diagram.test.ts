@@ -171,6 +171,33 @@ describe('egress-atlas diagram', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--source "nope" matches no subnet or NIC');
   });
+
+  it('refuses --theme for mermaid and drawio (they have no theme), as --scale without png is refused', async () => {
+    for (const format of ['mermaid', 'drawio']) {
+      const run = await cli(['diagram', '--demo', 'bank', '--format', format, '--out', '-', '--theme', 'dark', ...PINNED]);
+      expect({ format, code: run.code, stdout: run.stdout }).toEqual({ format, code: 2, stdout: '' });
+      expect(run.stderr).toMatch(/^error: --theme applies to --format svg and png only\n/);
+    }
+    // --theme light is refused too: it would be as silently ignored as dark.
+    expect((await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--theme', 'light'])).code).toBe(2);
+  });
+
+  it('a --timestamp day or time that does not exist is a usage error, never a rolled-over date in the file', async () => {
+    for (const timestamp of ['2026-02-30T00:00:00Z', '2026-02-29', '2026-11-26T24:00:00Z', '2026-11-26T06:00:00+24:00']) {
+      const run = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', timestamp]);
+      expect({ timestamp, code: run.code, stdout: run.stdout }).toEqual({ timestamp, code: 2, stdout: '' });
+      expect(run.stderr).toContain(`--timestamp "${timestamp}" names a day or a time of day that does not exist`);
+    }
+    const zoneless = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', '2026-11-26T06:00:00']);
+    expect(zoneless.code).toBe(2);
+    expect(zoneless.stderr).toContain('--timestamp "2026-11-26T06:00:00" has no time zone');
+    // An offset with or without its colon names the same instant.
+    for (const timestamp of ['2026-11-26T07:00:00+01:00', '2026-11-26T07:00:00+0100']) {
+      const run = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', timestamp]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('2026-11-26T06:00:00.000Z');
+    }
+  });
 });
 
 /** An ARM export (no capture time of its own) of `count` VNets with one subnet each, on default outbound. */

@@ -76,3 +76,41 @@ describe('tables of the other commands', () => {
     }
   });
 });
+
+describe('error messages quoting input', () => {
+  it('show control characters from the file escaped, for every command that quotes a file (one shared error path)', async () => {
+    // A file beginning with ESC[2J (clear screen): each message quotes its first bytes.
+    await writeFile(join(dir, 'esc.json'), '\u001b[2J{}', 'utf8');
+    await writeFile(join(dir, 'esc.txt'), '\u001b[2Jvnet\n', 'utf8');
+    for (const args of [
+      ['cost', '--demo', 'bank', '--prices', 'esc.json'],
+      ['resolve', '--demo', 'bank', '--service-tags', 'esc.json'],
+      ['check', '--demo', 'bank', '--policy', 'esc.json'],
+      ['resolve', '--demo', 'bank', '--destinations', 'esc.txt'],
+    ]) {
+      const run = await cli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toContain('\\x1b[2J');
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      expect(run.stderr, args.join(' ')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+  });
+
+  it('an unknown command with an escape sequence in it is shown escaped', async () => {
+    const run = await cli(['\u001b[2Jresolve']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('error: unknown command "\\x1b[2Jresolve"');
+  });
+});
+
+describe('a failed write to --out', () => {
+  it('is one line naming the path given, never the temporary file a safe write goes through', async () => {
+    for (const command of [['resolve', '--demo', 'bank'], ['resolve', '--demo', 'bank', '--format', 'json'], ['snapshot', '--demo', 'bank']]) {
+      const run = await cli([...command, '--out', dir]);
+      expect(run.code, command.join(' ')).toBe(1);
+      expect(run.stderr, command.join(' ')).toBe(`error: ${dir}: is a directory\n`);
+    }
+    const missing = await cli(['snapshot', '--demo', 'bank', '--out', join('no-such-folder', 'snap.json')]);
+    expect(missing.stderr).toBe(`error: ${join('no-such-folder', 'snap.json')}: the folder no-such-folder does not exist\n`);
+  });
+});

@@ -51,7 +51,8 @@ describe('entries of a restricted source and of a forced tunnel', () => {
         entry({ kind: 'fqdn', value: 'unresolved.example.com', verdict: 'unknown', exit: null, ports: ['*'], protocols: ['Tcp'] }),
       ])],
     };
-    expect(formatReach(reach, { color: false }).split('\n').slice(1, 4)).toEqual([
+    // The output starts with the first source: no blank line before it (README's reach example).
+    expect(formatReach(reach, { color: false }).split('\n').slice(0, 3)).toEqual([
       'app (subnet)  restricted (default route: denied)',
       '  cidr            20.0.0.0/8  TCP 80-443  -> internet (nat-gateway)  rule fw/app/allow',
       '  fqdn            unresolved.example.com  TCP any port  -> unknown (may reach: see gaps)  rule fw/app/allow',
@@ -62,8 +63,8 @@ describe('entries of a restricted source and of a forced tunnel', () => {
     const allowed = [entry({})];
     const reach: ReachResult = { schema: training.schema, gaps: [], sources: [source('plant', 'on-premises', allowed)] };
     const out = formatReach(reach, { color: false }).split('\n');
-    expect(out[1]).toBe('plant (subnet)  FORCED TUNNEL: beyond Azure not known (default route: on-premises)');
-    expect(out[2]).toBe(`  (${forcedTunnelListedText(allowed)})`);
+    expect(out[0]).toBe('plant (subnet)  FORCED TUNNEL: beyond Azure not known (default route: on-premises)');
+    expect(out[1]).toBe(`  (${forcedTunnelListedText(allowed)})`);
     expect(forcedTunnelListedText(allowed)).toBe('Forced tunnel: 1 public destination allowed by the rules on this path, each with the rule that allows it; any other internet-bound traffic goes to the on-premises network, and what it reaches from there is not in the input.');
     expect(out.at(-2)).toBe('1 source: 0 unrestricted, 0 restricted, 1 forced tunnel | gaps: 0');
   });

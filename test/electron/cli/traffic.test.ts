@@ -12,6 +12,7 @@ import type { TrafficResult } from '../../../shared/traffic/index';
 import { ROOT } from '../../shared/traffic/support';
 
 let dir = '';
+const APP_RULE_LOG = 'test/fixtures/logs/azfw/app-rule-az-cli.json';
 
 function cli(args: readonly string[], cwd = ROOT): Promise<CliRun> {
   return runCliIn(cwd, args);
@@ -62,6 +63,40 @@ describe('egress-atlas traffic', () => {
     const result = JSON.parse(run.stdout) as TrafficResult;
     expect(result.window.from).toBe('2024-05-05T23:58:40.000Z');
     expect(result.sources.map((s) => s.source.name)).toEqual(['nic-vm-cardauth-02', 'nic-vm-settle-batch-01']);
+  });
+
+  it('reads an absolute --since as a UTC day or a date-time in its own zone (with or without the offset colon)', async () => {
+    for (const since of ['2024-05-05', '2024-05-05T00:00:00Z', '2024-05-05T02:00:00+02:00', '2024-05-05T02:00:00+0200', '2024-05-04T19:00:00-05:00']) {
+      const run = await cli(['traffic', '--demo', 'bank', '--logs', APP_RULE_LOG, '--since', since, '--format', 'json']);
+      expect({ since, code: run.code }).toEqual({ since, code: 0 });
+      // Every form names the same instant: the window starts there, whatever zone the runner is in.
+      expect((JSON.parse(run.stdout) as TrafficResult).window.from).toBe('2024-05-05T00:00:00.000Z');
+    }
+  });
+});
+
+describe('egress-atlas traffic --since: read strictly, as check --now is', () => {
+  const since = (value: string): Promise<CliRun> => cli(['traffic', '--demo', 'bank', '--logs', APP_RULE_LOG, '--since', value, '--format', 'json']);
+  const FORMS = 'expected a duration (7d, 12h or 30m back from the newest record), a day (YYYY-MM-DD, read as UTC) or an ISO 8601 date-time with a time zone (2024-05-01T10:00:00Z)';
+
+  it('a date-time without a time zone is refused, not read in the runner\'s zone', async () => {
+    const run = await since('2024-05-02T10:00:00');
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr).toBe(`error: --since "2024-05-02T10:00:00" has no time zone, so the runner's local zone would decide the instant: add Z (UTC) or an offset, like 2024-05-02T10:00:00Z; ${FORMS}\n(see "egress-atlas traffic --help")\n`);
+  });
+
+  it('a number without a unit ("7", meant as 7d) is a usage error, not July 2001', async () => {
+    const run = await since('7');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--since "7" is not an ISO 8601 date-time or a duration (a duration needs its unit: 7d, 7h or 7m); ${FORMS}`);
+  });
+
+  it('a day or time the calendar does not have is a usage error, not the next month', async () => {
+    for (const value of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-05-01T24:00:00Z', '2024-05-01T10:60:00Z', '2024-05-01T10:00:00+25:00']) {
+      const run = await since(value);
+      expect({ value, code: run.code }).toEqual({ value, code: 2 });
+      expect(run.stderr).toContain(`--since "${value}" names a day or a time of day that does not exist; ${FORMS}`);
+    }
   });
 
   it('exits 2 naming the file and path of a bad log', async () => {

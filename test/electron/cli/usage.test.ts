@@ -40,4 +40,44 @@ describe('CLI usage', () => {
       .map((option) => `${c.name} ${option}`));
     expect(missing).toEqual([]);
   });
+
+  it('a mistyped option suggests the nearest one, as a mistyped command does', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '--fromat', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('error: unknown option --fromat (did you mean "--format"?)');
+  });
+
+  it('a single-dash option is an error naming it, not an input path', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '-o', 'out.txt']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('error: unknown option -o (did you mean "--out"?)');
+  });
+
+  it('--version with an extra argument is a usage error, as help with one is', async () => {
+    const run = await cli(['--version', 'extra']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('error: unexpected argument "extra" after --version\n');
+  });
+
+  it('demos with an extra argument says so on stderr and prints nothing on stdout', async () => {
+    const run = await cli(['demos', 'extra']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: unexpected argument "extra"\n/);
+  });
+
+  it('every command\'s --help states its exit codes', () => {
+    expect(COMMANDS.filter((c) => !/^Exit codes: 0 /m.test(c.usage)).map((c) => c.name)).toEqual([]);
+  });
+
+  it('help about help (help help, help -h, help --help) is the general help', async () => {
+    const general = await cli(['--help']);
+    for (const args of [['help', 'help'], ['help', '-h'], ['help', '--help']]) {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(general.stdout);
+    }
+    expect((await cli(['help', 'help', 'extra'])).code).toBe(2);
+  });
 });

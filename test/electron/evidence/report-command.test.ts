@@ -115,4 +115,31 @@ describe('egress-atlas report', () => {
     expect(stderr.split('\n')[0]).toMatch(message);
     expect(stderr.split('\n')[0]).toMatch(/^error: /);
   });
+
+  it.each([
+    ['--timestamp', '2026-02-30T00:00:00Z', 'names a day or a time of day that does not exist'],
+    ['--timestamp', '2026-11-26T06:00:00', 'has no time zone'],
+    ['--since', '2024-05-02T10:00:00', 'has no time zone'],
+    ['--since', '7', 'is not an ISO 8601 date-time or a duration (a duration needs its unit: 7d, 7h or 7m)'],
+    ['--since', '2024-02-30', 'names a day or a time of day that does not exist'],
+  ])('refuses %s %s (exit 2, nothing written), never recording another date', async (option, value, problem) => {
+    const out = `refused-${option.slice(2)}.pdf`;
+    const { code, stderr } = await report('--demo', 'bank', '--logs', 'no-such-logs', option, value, '--out', out);
+    expect(code).toBe(2);
+    const line = stderr.split('\n')[0] ?? '';
+    expect(line).toContain(`error: ${option} "${value}" ${problem}`);
+    expect(line).toMatch(/; expected (a duration|a day) .* or an ISO 8601 date-time with a time zone \(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\)$/);
+    expect(() => readFileSync(join(dir, out))).toThrow();
+  });
+
+  it('--help describes --destination as the destination forms resolve takes, not as an IP only', async () => {
+    const stream = io();
+    expect(await runCli(['report', '--help'], stream, [reportCommand])).toBe(0);
+    const help = stream.out.join('');
+    expect(help).not.toMatch(/--destination <ip>|a public IPv4\/IPv6 destination/);
+    expect(help).toMatch(/--destination <dest> +what-if: an IP address, a CIDR \(20\.50\.0\.0\/16\), an FQDN \(api\.stripe\.com\),\n +a URL \(https:\/\/api\.stripe\.com\/v1\) or a service tag/);
+    // And it takes them: a host name with its address given, as resolve does.
+    const named = await report('--demo', 'bank', '--destination', 'api.stripe.com', '--resolve', 'api.stripe.com=54.187.174.169', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'named.pdf');
+    expect(named.code).toBe(0);
+  });
 });
