@@ -147,6 +147,7 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   }
   if (destination.kind === 'name' && destination.address === null) {
     const endpoint = serviceEndpointForName(subnet, destination.name);
+    if (endpoint && isManagedInstanceName(destination.name)) return managedInstanceBehindSqlEndpoint(trail, subnet, destination.name, endpoint);
     if (endpoint) return viaServiceEndpointByName(ctx, trail, subnet, destination.name, endpoint);
   }
   const uncertainEndpoint = set.capturedFromNicId === null ? uncertainServiceEndpoint(ctx, trail, subnet) : null;
@@ -583,6 +584,28 @@ function servicePolicyUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, 
     message: `Subnet ${subnet.name} has service endpoint polic${plural} ${names}: which storage accounts ${policies.length > 1 ? 'they allow' : 'it allows'} is not read, so traffic over its ${service} service endpoint is unknown.` });
   return trail.end({ kind: 'undecided', resourceId: policies[0] ?? subnet.id, rule: `Service endpoint polic${plural} ${names} on subnet ${subnet.name}`, docs: SERVICE_ENDPOINT_POLICIES_DOC,
     missingFact: `whether service endpoint polic${plural} ${names} of subnet ${subnet.name} allow${policies.length > 1 ? '' : 's'} ${ctx.flow.destination}: over the ${service} service endpoint only the storage accounts a policy lists can be reached, and the policy definitions are not in the input` });
+}
+
+/**
+ * A SQL Managed Instance name: `{instance}.{dnsPrefix}.database.windows.net`, or its public endpoint
+ * `{instance}.public.{dnsPrefix}.database.windows.net` (two labels or more before the suffix, where
+ * a SQL Database server has one) [PEDNS].
+ */
+function isManagedInstanceName(name: string): boolean {
+  const suffix = '.database.windows.net';
+  return name.endsWith(suffix) && name.slice(0, -suffix.length).includes('.');
+}
+
+/**
+ * The Microsoft.Sql service endpoint is documented for Azure SQL Database and Azure Synapse
+ * Analytics, not for SQL Managed Instance, whose public endpoint is an address of its own virtual
+ * cluster [SE]: whether that address is among the prefixes the endpoint's routes carry is not
+ * documented, so neither path (backbone or the subnet's internet route) can be claimed.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
+function managedInstanceBehindSqlEndpoint(trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} and SQL Managed Instance ${name}`, docs: DOCS.serviceEndpoints,
+    missingFact: `whether the public endpoint address of SQL Managed Instance ${name} is among the prefixes that subnet ${subnet.name}'s ${endpoint.service} service endpoint routes carry: service endpoints are documented for SQL Database, not for Managed Instance` });
 }
 
 function serviceEndpointForName(subnet: Subnet, name: string): Subnet['serviceEndpoints'][number] | null {

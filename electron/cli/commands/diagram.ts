@@ -89,7 +89,7 @@ export const diagramCommand: CliCommand = {
   async run(args, io) {
     const { values: sources, rest: afterSources } = takeRepeated(args, 'source', { splitCommas: false });
     const { values: resolveValues, rest } = takeRepeated(afterSources, 'resolve', { splitCommas: false });
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['source', 'resolve']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;

@@ -136,7 +136,7 @@ export const reportCommand: CliCommand = {
     const { logs: logPaths, rest: afterLogs } = takeLogs(args);
     const { values: subnets, rest: afterSubnets } = takeRepeated(afterLogs, 'subnet', { splitCommas: false });
     const { values: resolveValues, rest } = takeRepeated(afterSubnets, 'resolve', { splitCommas: false });
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['logs', 'subnet', 'resolve']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;

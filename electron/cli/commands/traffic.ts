@@ -352,7 +352,7 @@ export const trafficCommand: CliCommand = {
   async run(args, io) {
     // takeLogs consumes every --logs form (`--logs a b`, `--logs=a`), as report does.
     const { logs: allLogs, rest } = takeLogs(args);
-    const parsed = parseArgs(rest, SPEC);
+    const parsed = parseArgs(rest, SPEC, ['logs']);
     if (parsed.options.help === true) {
       io.stdout(USAGE);
       return 0;

@@ -255,6 +255,26 @@ describe('service endpoint policies', () => {
   });
 });
 
+describe('a SQL Managed Instance name from a subnet with a Microsoft.Sql service endpoint', () => {
+  // [SE] lists SQL Database and Synapse Analytics for Microsoft.Sql, not SQL Managed Instance,
+  // whose public endpoint is its own virtual cluster's address: the endpoint's routes may or may not
+  // carry it, so the path is unknown; a SQL Database server name (one label) still goes over it.
+  const b = new ModelBuilder();
+  const v = b.vnet('v', ['10.1.0.0/16']);
+  const s = b.subnet(v, 'app', '10.1.1.0/24', { serviceEndpoints: [{ service: 'Microsoft.Sql', locations: ['*'] }] });
+  const model = b.build();
+
+  it.each(['sqlmi1.a1b2c3d4e5f6.database.windows.net', 'sqlmi1.public.a1b2c3d4e5f6.database.windows.net'])('%s is unknown, naming the missing fact', (name) => {
+    const path = pathOf(resolve(model, { destination: name }), s);
+    expect(path.verdict).toBe('unknown');
+    expect(JSON.stringify(path)).toMatch(/Managed Instance/);
+  });
+
+  it('a SQL Database server name goes over the endpoint', () => {
+    expect(pathOf(resolve(model, { destination: 'sqlsrv1.database.windows.net' }), s)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+});
+
 describe('the Internet tag in NSG rules', () => {
   // [TAG] Internet: "The IP address space that's outside the virtual network and reachable by the
   // public internet" (egress-rules.md §7). A VNet may use public ranges as its address space; its
