@@ -5,7 +5,7 @@
  * so it is tested without a PDF. No verdict is recomputed here.
  */
 import type { MatrixResult, MatrixRow } from '../../shared/egress/matrix';
-import { entriesBeyondSubnet, nicsFollowingSubnet, openingEntry, reachPortsText } from '../../shared/egress/reach';
+import { endpointsBeyondSubnet, entriesBeyondSubnet, nicsFollowingSubnet, openingEntry, reachPortsText } from '../../shared/egress/reach';
 import type { ReachEntry, ReachKind, ReachResult, ReachSource } from '../../shared/egress/reach';
 import { EXITS, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, ExitMethod, PathSource, Verdict } from '../../shared/egress/types';
@@ -85,6 +85,8 @@ export interface NicReach {
   readonly reach: ReachSource;
   /** The NIC's entries that its subnet's reach does not list alike. */
   readonly beyondSubnet: readonly ReachEntry[];
+  /** Its private endpoint entries the subnet does not state alike, and the subnet's it does not reach. */
+  readonly endpoints: ReturnType<typeof endpointsBeyondSubnet>;
 }
 
 /** The reach answer for each path in scope, by `sourceKey`. */
@@ -97,7 +99,7 @@ export function reachByPath(reach: ReachResult, paths: readonly EgressPath[], mo
     const own = bySource.get(key);
     if (own) {
       const nics = path.source.type === 'subnet'
-        ? nicsFollowingSubnet(reach, path.source.id).map((nic): NicReach => ({ reach: nic, beyondSubnet: entriesBeyondSubnet(nic, own) }))
+        ? nicsFollowingSubnet(reach, path.source.id).map((nic): NicReach => ({ reach: nic, beyondSubnet: entriesBeyondSubnet(nic, own), endpoints: endpointsBeyondSubnet(nic, own) }))
         : [];
       out.set(key, { reach: own, sameAsSubnet: null, nics });
       continue;

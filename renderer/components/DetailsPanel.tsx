@@ -7,7 +7,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
 import {
-  entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, privateEndpointReachText, reachDestinationText, openingExceptions, unrestrictedOn,
+  endpointsBeyondSubnet, entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, privateEndpointReachText, reachDestinationText, openingExceptions, unrestrictedOn,
 } from '../../shared/egress/reach';
 import type { PrivateReachEntry, ReachEntry, ReachSource } from '../../shared/egress/reach';
 import { EVERY_DESTINATION_EXCEPT, terminalOf } from '../../shared/egress/steps';
@@ -197,15 +197,24 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
   return (
     <div className="reach-group" data-testid="reach-nics">
       <div className="reach-kind">NICs with reach of their own ({nics.length})</div>
-      <div className="sub">They take this subnet's path on TCP 443, but their own NSG rules (their NIC's NSG, rules for their application security groups) treat other ports otherwise. Beyond what this subnet reaches:</div>
+      <div className="sub">They take this subnet's path on TCP 443, but their own NSG rules (their NIC's NSG, rules for their application security groups) treat other ports or private endpoints otherwise. Beyond what this subnet reaches:</div>
       {nics.map((nic) => {
         const beyond = entriesBeyondSubnet(nic, subnet);
+        const endpoints = endpointsBeyondSubnet(nic, subnet);
         return (
           <div key={nic.source.id} data-testid="reach-nic" data-name={nic.source.name}>
             <div className="reach-value mono"><BreakableName text={nic.source.name} /></div>
             {beyond.length > 0
               ? <ul className="reach-list">{beyond.map((e, i) => <ReachEntryItem key={`${e.value}-${e.rule}-${i}`} entry={e} model={model} />)}</ul>
-              : <div className="sub">Nothing more: on its other ports it reaches less than the subnet, or the same.</div>}
+              : endpoints.own.length === 0 && endpoints.notReached.length === 0
+                ? <div className="sub">Nothing more: on its other ports it reaches less than the subnet, or the same.</div>
+                : null}
+            {endpoints.own.map((e) => (
+              <div key={`own-${e.endpointId}`} className="sub" data-testid="reach-nic-endpoint">Private endpoint <span className="mono">{e.value}</span>: {privateEndpointReachText(e)}</div>
+            ))}
+            {endpoints.notReached.length > 0
+              ? <div className="sub" data-testid="reach-nic-endpoint-not-reached">Not reached from this NIC (a rule that applies to it and not to the subnet's other NICs stops it): <span className="mono">{endpoints.notReached.map((e) => e.value).join('; ')}</span></div>
+              : null}
           </div>
         );
       })}

@@ -85,6 +85,8 @@ export interface PrivateEndpointReachEntry {
   readonly value: string;
   /** The endpoint's target resource ('' when the input does not name it). */
   readonly target: string;
+  /** The private endpoint's resource ID. */
+  readonly endpointId: string;
   /** `private`: the engine's path ends at the endpoint; `unknown`: it may (see the gaps and `note`). */
   readonly verdict: 'private' | 'unknown';
   /** The appliances the path passes on the way (a firewall a UDR sends it to), as resource IDs. */
@@ -121,8 +123,8 @@ export interface ReachSource {
   readonly private: readonly PrivateReachEntry[];
   /**
    * A NIC without a default-route path of its own (on TCP 443 it takes its subnet's) whose NSG
-   * rules, its own NSG's or an application security group's, treat other ports otherwise: listed
-   * for what it reaches on them. Absent for every other source.
+   * rules, its own NSG's or an application security group's, treat other ports or a private
+   * endpoint otherwise: listed for what it reaches on them. Absent for every other source.
    */
   readonly followsSubnet?: true;
 }
@@ -866,7 +868,7 @@ function endpointEntry(probe: EndpointProbe, answerOf: (destination: string) => 
   const byAddress = probe.addresses.map((address) => ({ address, answer: answerOf(address) }));
   const reachedNames = byName.filter((n) => endsAt(n.answer, endpoint));
   const reachedAddresses = byAddress.filter((a) => endsAt(a.answer, endpoint));
-  const base = { kind: 'private-endpoint' as const, target: probe.target };
+  const base = { kind: 'private-endpoint' as const, target: probe.target, endpointId: endpoint.id as string };
   const appliances = (answers: readonly (SourceVerdict | undefined)[]): readonly string[] => [...new Set(answers.flatMap((a) => a?.via ?? []))].filter((id) => id !== endpoint.id);
   if (reachedNames.length > 0 || reachedAddresses.length > 0) {
     const value = reachedNames.length > 0 ? reachedNames.map((n) => n.name).join(', ') : `${endpoint.name} (${reachedAddresses.map((a) => a.address).join(', ')})`;
@@ -1150,6 +1152,9 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   const defaultRoute = new Map(base.paths.map((p) => [pathKey(p.source), p]));
   const answers = new Map<string, ReadonlyMap<string, EgressPath>>([[internetOn(DEFAULT_FLOW), defaultRoute]]);
   const subjects: ReachSubject[] = [];
+  // NICs that follow their subnet on every port class: their own NSG (or an ASG rule) may still
+  // treat a private endpoint's address otherwise, so they are judged on the endpoints too.
+  const endpointOnly: ReachSubject[] = [];
   for (const path of base.paths) {
     const subnetId = subnetOf(path.source);
     // NICs that follow their subnet on TCP 443 but whose NSG rules treat other ports differently
@@ -1165,6 +1170,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     for (const nic of nics) {
       const own = subjectOf(nic, path, subnetId, true);
       if (own.flows.signature !== subject.flows.signature) subjects.push(own);
+      else endpointOnly.push(own);
     }
   }
   // NSG port classes first: each is a what-if of the whole internet on its port.
@@ -1185,7 +1191,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     }
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
-  const privateBySubject = privateEndpointReach(input, index, subjects, options.resolve, gaps);
+  const privateBySubject = privateEndpointReach(input, index, [...subjects, ...endpointOnly], options.resolve, gaps);
   const sources = subjects.map(({ source, path, subnetId, address, flows, followsSubnet }): ReachSource => {
     const key = pathKey(source);
     const open = isOpen(path);
@@ -1225,9 +1231,22 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
     return { source, unrestricted, defaultRoute: path.verdict, allowed, private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])], ...(followsSubnet ? { followsSubnet: true } : {}) };
   });
+  // A NIC whose private endpoint entries differ from its subnet's is a source of its own: its
+  // subnet's entries on every port, its own private endpoints.
+  const bySubnet = new Map(sources.filter((s) => s.source.type === 'subnet').map((s) => [s.source.id, s]));
+  const endpointNics = new Map<ReachSource, ReachSource[]>();
+  for (const nic of endpointOnly) {
+    const subnet = nic.subnetId ? bySubnet.get(nic.subnetId) : undefined;
+    const own = privateBySubject.get(pathKey(nic.source)) ?? [];
+    if (!subnet || sameEndpoints(own, subnet.private.filter((e) => e.kind === 'private-endpoint'))) continue;
+    const list = endpointNics.get(subnet) ?? [];
+    list.push({ ...subnet, source: nic.source, private: [...serviceEndpointsOf(index, nic.subnetId), ...own], followsSubnet: true });
+    endpointNics.set(subnet, list);
+  }
+  const withEndpointNics = endpointNics.size === 0 ? sources : sources.flatMap((s) => [s, ...(endpointNics.get(s) ?? [])]);
   const seenGaps = new Set<string>();
   return {
-    schema: REACH_SCHEMA, sources,
+    schema: REACH_SCHEMA, sources: withEndpointNics,
     gaps: gaps.filter((g) => {
       const k = `${g.code}|${g.scope}|${g.message}`;
       if (seenGaps.has(k)) return false;
@@ -1246,6 +1265,32 @@ function statedAs(e: ReachEntry): string {
 export function entriesBeyondSubnet(nic: ReachSource, subnet: ReachSource): readonly ReachEntry[] {
   const subnetEntries = new Set(subnet.allowed.map(statedAs));
   return nic.allowed.filter((e) => !subnetEntries.has(statedAs(e)));
+}
+
+function endpointStated(e: PrivateReachEntry): string {
+  return e.kind === 'private-endpoint' ? [e.endpointId, e.value, e.verdict, e.via.join(','), e.note ?? ''].join('|') : [e.kind, e.value, e.target].join('|');
+}
+
+function sameEndpoints(a: readonly PrivateReachEntry[], b: readonly PrivateReachEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  const stated = new Set(a.map(endpointStated));
+  return b.every((e) => stated.has(endpointStated(e)));
+}
+
+/**
+ * How a NIC that follows its subnet differs from it on private endpoints: the entries it has that
+ * the subnet does not state alike (`own`), and the subnet's entries it does not have (`notReached`:
+ * its own NSG or an ASG rule stops them, or its answer is not known there).
+ */
+export function endpointsBeyondSubnet(nic: ReachSource, subnet: ReachSource): { readonly own: readonly PrivateEndpointReachEntry[]; readonly notReached: readonly PrivateEndpointReachEntry[] } {
+  const endpoints = (s: ReachSource): readonly PrivateEndpointReachEntry[] => s.private.filter((e): e is PrivateEndpointReachEntry => e.kind === 'private-endpoint');
+  const subnetStated = new Set(endpoints(subnet).map(endpointStated));
+  const nicStated = new Set(endpoints(nic).map(endpointStated));
+  const nicEndpoints = new Set(endpoints(nic).map((e) => e.endpointId));
+  return {
+    own: endpoints(nic).filter((e) => !subnetStated.has(endpointStated(e))),
+    notReached: endpoints(subnet).filter((e) => !nicStated.has(endpointStated(e)) && !nicEndpoints.has(e.endpointId)),
+  };
 }
 
 /** The NICs of a subnet that reach answers for on their own while following the subnet's path (see `followsSubnet`). */

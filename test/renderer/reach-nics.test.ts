@@ -10,7 +10,7 @@ import { DetailsPanel } from '../../renderer/components/DetailsPanel';
 import { resolveEgress } from '../../shared/egress/index';
 import { computeReach, nicsFollowingSubnet } from '../../shared/egress/reach';
 import { jumpHostSnapshot, snapshotOfModel } from '../support/jump-host';
-import { networkRule } from '../support/model-builder';
+import { networkRule, securityRule } from '../support/model-builder';
 import { hubSpokeFirewall } from '../shared/egress/support';
 
 const snapshot = jumpHostSnapshot();
@@ -83,5 +83,35 @@ describe('Can reach: unrestricted on which ports', () => {
     expect(app.verdict).toBe('denied');
     expect(text(markup)).toContain('Unrestricted: any public destination (UDP 123)');
     expect(text(markup)).not.toContain('(TCP 443)');
+  });
+});
+
+describe('Can reach: a NIC that follows its subnet but whose own NSG denies a private endpoint', () => {
+  // The subnet reaches the hub's private endpoint; nic-locked's own NSG denies its address [NSG].
+  const { b, hub, spoke } = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
+  const data = b.subnet(hub, 'data', '10.0.5.0/24');
+  b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
+  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+  b.link(zone, hub, { name: 'link-hub' });
+  b.link(zone, spoke, { name: 'link-spoke' });
+  b.aRecord(zone, 'stpatients', ['10.0.5.6']);
+  const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+  b.nic(web, 'nic-locked', '10.1.4.4', { nsgId: b.nsg('nsg-nic-locked', [securityRule('deny-pe', 100, 'Deny', '10.0.5.6')]) });
+  const estate = snapshotOfModel(b.build());
+
+  it('lists the NIC under the subnet with the endpoint it does not reach', () => {
+    const resolved = resolveEgress(estate, {});
+    const webPath = resolved.paths.find((p) => p.source.name === 'web');
+    const answer = computeReach(estate);
+    const webReach = answer.sources.find((s) => s.source.name === 'web') ?? null;
+    if (!webPath || !webReach) throw new Error('no path for web');
+    const markup = renderToStaticMarkup(createElement(DetailsPanel, {
+      path: webPath, destination: resolved.destination, details: null, tour: null, estateFindings: resolved.findings, model: estate.model,
+      reach: { status: 'loaded', source: webReach, nics: nicsFollowingSubnet(answer, webReach.source.id) },
+    }));
+    const nics = squash(markup.slice(markup.indexOf('data-testid="reach-nics"')));
+    expect(nics).toContain('nic-locked');
+    expect(nics).toContain(squash('Not reached from this NIC'));
+    expect(nics).toContain('stpatients.blob.core.windows.net');
   });
 });

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { writeEvidencePdf } from '../../../electron/evidence';
 import { resolveEgress } from '../../../shared/egress/index';
 import { computeReach } from '../../../shared/egress/reach';
-import { jumpHostSnapshot } from '../../support/jump-host';
+import { jumpHostSnapshot, snapshotOfModel } from '../../support/jump-host';
+import { networkRule, securityRule } from '../../support/model-builder';
+import { hubSpokeFirewall } from '../../shared/egress/support';
 import { EXPORTED_AT } from './fixture';
 import { pdfText, savePdf } from './poppler';
 
@@ -34,5 +36,30 @@ describe('evidence PDF: NICs that reach more than their subnet on other ports', 
     expect(squash(section)).toContain('allow-ssh-jump');
     // nic-web's NSG rules treat every port as the subnet's do: it is not listed.
     expect(section).not.toContain('nic-web');
+  });
+});
+
+describe('evidence PDF: a NIC that follows its subnet but whose own NSG denies a private endpoint', async () => {
+  // The subnet reaches the hub's private endpoint; nic-locked's own NSG denies its address [NSG]:
+  // the subnet's section must not let its entry stand for that NIC.
+  const { b, hub, spoke } = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
+  const data = b.subnet(hub, 'data', '10.0.5.0/24');
+  b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
+  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+  b.link(zone, hub, { name: 'link-hub' });
+  b.link(zone, spoke, { name: 'link-spoke' });
+  b.aRecord(zone, 'stpatients', ['10.0.5.6']);
+  const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+  b.nic(web, 'nic-locked', '10.1.4.4', { nsgId: b.nsg('nsg-nic-locked', [securityRule('deny-pe', 100, 'Deny', '10.0.5.6')]) });
+  const snapshot = snapshotOfModel(b.build());
+  const result = resolveEgress(snapshot, {});
+  const text = pdfText(savePdf('reach-nic-endpoints', await writeEvidencePdf({ snapshot, result, selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT })));
+  const section = squash(text.slice(text.lastIndexOf('web (subnet): ')));
+
+  it('names the NIC and the endpoint it does not reach', () => {
+    expect(section).toContain(squash('NICs in this subnet with reach of their own (1)'));
+    expect(section).toContain('nic-locked');
+    expect(section).toContain(squash('Not reached from this NIC'));
+    expect(section).toContain('stpatients.blob.core.windows.net');
   });
 });

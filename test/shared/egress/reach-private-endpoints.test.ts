@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatReach } from '../../../electron/cli/format-table';
-import { computeReach, privateEndpointReachText } from '../../../shared/egress/reach';
+import { computeReach, endpointsBeyondSubnet, privateEndpointReachText } from '../../../shared/egress/reach';
 import type { PrivateEndpointReachEntry, ReachResult } from '../../../shared/egress/reach';
 import type { NetworkModel } from '../../../shared/model/topology';
 import { networkRule, securityRule } from '../../support/model-builder';
@@ -141,6 +141,36 @@ describe('reach: private endpoints judged per source', () => {
     const reach = computeReach(inputOf(b.build()));
     expect(endpointsOf(reach, 'nic-locked')).toEqual([]);
     expect(endpointsOf(reach, 'web').map((e) => e.value)).toEqual([PE_NAME]);
+  });
+
+  // A NIC that takes its subnet's path on every port (no public IP: its own NSG alone sets it
+  // apart) but whose NSG denies the endpoint: the subnet's entry must not stand for it [NSG].
+  it('a NIC that follows its subnet but whose own NSG denies the endpoint is a source of its own, without the endpoint', () => {
+    const { b, spoke } = peEstate();
+    const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+    b.nic(web, 'nic-plain', '10.1.4.5');
+    b.nic(web, 'nic-locked', '10.1.4.4', { nsgId: b.nsg('nsg-nic-locked', [securityRule('deny-pe', 100, 'Deny', PE_IP)]) });
+    const reach = computeReach(inputOf(b.build()));
+    const subnet = reach.sources.find((s) => s.source.name === 'web');
+    const nic = reach.sources.find((s) => s.source.name === 'nic-locked');
+    expect(endpointsOf(reach, 'web').map((e) => e.value)).toEqual([PE_NAME]);
+    expect(nic?.followsSubnet).toBe(true);
+    expect(endpointsOf(reach, 'nic-locked')).toEqual([]);
+    expect(reach.sources.some((s) => s.source.name === 'nic-plain')).toBe(false);
+    if (!subnet || !nic) throw new Error('missing sources');
+    expect(endpointsBeyondSubnet(nic, subnet).notReached.map((e) => e.value)).toEqual([PE_NAME]);
+    // Its other entries are the subnet's: it follows the subnet on every port.
+    expect(nic.allowed).toEqual(subnet.allowed);
+    // The single resolve agrees: the NIC's own entry for the endpoint's name is denied.
+    expect(pathOf(resolve(b.build(), { destination: PE_NAME }), nic.source.id).verdict).toBe('denied');
+  });
+
+  it('a NIC with its own NSG that allows the endpoint alike is not listed apart', () => {
+    const { b, spoke } = peEstate();
+    const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+    b.nic(web, 'nic-own-nsg', '10.1.4.4', { nsgId: b.nsg('nsg-nic', [securityRule('deny-other', 100, 'Deny', '10.9.9.9')]) });
+    const reach = computeReach(inputOf(b.build()));
+    expect(reach.sources.some((s) => s.source.name === 'nic-own-nsg')).toBe(false);
   });
 
   it('an endpoint whose connection state is not reported is "may reach" (Unknown), with the gap naming that fact', () => {
