@@ -271,11 +271,11 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
         ?? trail.end({ kind: 'delivered-to-service-endpoint', service: route.addressPrefix, route: routeRef(route) }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
     case 'InterfaceEndpoint':
       return toPrivateEndpoint(ctx, trail, subnet, sender, route);
-    case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, route);
+    case 'VirtualAppliance': return toVirtualAppliance(ctx, trail, subnet, sender, route);
     case 'VirtualNetworkGateway':
       // On GatewaySubnet the "gateway" next hop is the sender itself: its own traffic leaves from its public IPs.
       if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
-      return toGateway(ctx, trail, subnet, route);
+      return toGateway(ctx, trail, subnet, sender, route);
   }
 }
 
@@ -457,10 +457,13 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
   // missing from captured routes): the endpoint subnet's NSG applies to it as on the /32 route [PENP].
   const address = destinationAddress(destination);
   const endpoint = address ? privateEndpointForAddress(ctx.index, formatIp(address), subnet.virtualNetworkId)?.privateEndpoint ?? null : null;
+  // Delivered to the endpoint's address by a VNet route, the packet still reaches the service only
+  // over an Approved connection, as over the /32 route [PEMANAGE].
   const endpointNsg = (): Outcome | null => {
     if (!endpoint) return null;
     const filtered = endpointSubnetNsg(ctx, trail, subnet, sender, endpoint, named(endpoint), address);
-    return filtered.kind === 'end' ? filtered.outcome : null;
+    if (filtered.kind === 'end') return filtered.outcome;
+    return address ? unapprovedConnection(trail, subnet, endpoint, formatIp(address)) : null;
   };
   if (ip && vnet) {
     if (route.origin !== 'peering' && vnetContains(vnet.addressPrefixes, ip)) {
@@ -476,6 +479,8 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       const reach = peeringReach(ctx.index, peering, subnet, ip);
       if (reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(peering), reason: reach.reason });
       if (reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
+      const forwarded = forwardedIntoPeeredVnet(ctx, trail, subnet, sender, peering, route, ctx.flow.destination);
+      if (forwarded) return forwarded;
       const stopped = endpointNsg();
       if (stopped) return stopped;
       return trail.end({
@@ -652,6 +657,8 @@ function toPrivateEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, sen
   const across = served ? endpointPeering(ctx, subnet, served, address ?? parseIp(route.addressPrefix.slice(0, route.addressPrefix.indexOf('/')))) : null;
   if (across?.reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(across.peering), reason: across.reach.reason });
   if (across?.reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: across.peering.id, rule: `Peering ${across.peering.name}`, missingFact: across.reach.reason, docs: DOCS.peering });
+  const forwarded = across ? forwardedIntoPeeredVnet(ctx, trail, subnet, sender, across.peering, route, `private endpoint ${pe.name}`) : null;
+  if (forwarded) return forwarded;
   const filtered = endpointSubnetNsg(ctx, trail, subnet, sender, served, pe, address ?? parseIp(route.addressPrefix.slice(0, route.addressPrefix.indexOf('/'))));
   if (filtered.kind === 'end') return filtered.outcome;
   trail.passVia({ kind: 'private-endpoint', id: pe.id });
@@ -776,11 +783,18 @@ function endpointSubnetOf(ctx: EngineContext, subnet: Subnet, served: PrivateEnd
 
 /**
  * The source address the endpoint subnet's NSG sees. Straight from the sender: the trail's source.
- * Through an appliance: the original sender's address, or the appliance's if it SNATs (Azure
- * Firewall SNATs application-rule traffic and, by its SNAT settings, network-rule traffic, from its
- * instances' addresses in AzureFirewallSubnet [FWSNAT] https://learn.microsoft.com/azure/firewall/snat-private-range;
- * an NVA's SNAT is its own configuration, not in the input). When the NSG answers the same for
- * both, that answer holds; otherwise which source it sees decides, and it is named as unknown.
+ * Through Azure Firewall, its SNAT decides [FWSNAT] https://learn.microsoft.com/azure/firewall/snat-private-range:
+ * "Application rules are always SNATed using a transparent proxy whatever the destination IP
+ * address"; network-rule traffic is not SNATed when the destination is in the firewall's SNAT
+ * private ranges (by default "a private IP address range per IANA RFC 1918 or shared address space
+ * per IANA RFC 6598", which holds every endpoint address in such a range), and otherwise is SNATed
+ * "to one of the firewall's private IP addresses in AzureFirewallSubnet". So the NSG sees the
+ * original sender (no SNAT) or an address of AzureFirewallSubnet (SNAT), read from the rule that
+ * allowed the flow and the firewall's (or its policy's) SNAT settings (firewallSnat). Where those do
+ * not decide (auto-learned ranges, settings not in the input, a flow allowed partly by each kind of
+ * rule), and through an NVA (whose SNAT is its own configuration, not in the input): when the NSG
+ * answers the same for both sources, that answer holds; otherwise which source it sees decides,
+ * and it is named as unknown.
  */
 function endpointSource(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, nsg: NetworkSecurityGroup, vnetId: string, pe: Named):
   { readonly kind: 'source'; readonly source: SourceAddress } | { readonly kind: 'undecided'; readonly reason: TerminalReason } {
@@ -791,12 +805,22 @@ function endpointSource(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     : sender.kind === 'nic' ? { name: `NVA ${sender.nic.name}`, source: applianceSource(sender.nic) } : null;
   if (appliance === null) return original;
   trail.sourceConsulted = true;
+  let snatFact: string | null = null;
+  if (sender.kind === 'firewall') {
+    const { decision } = firewallDecision(ctx, sender.firewall, trail.source);
+    const snat = firewallSnat(ctx.index, sender.firewall, decision, ctx.traffic.destination);
+    if (snat.kind === 'no-snat') return original;
+    if (snat.kind === 'snat') return { kind: 'source', source: appliance.source };
+    snatFact = snat.kind === 'unknown' ? snat.reason
+      : `the flow is allowed by application rules (always SNATed) and by network rules, which do not SNAT ${snat.noSnatPrefixes.join(', ')} (SNAT private ranges ${snat.privateRanges.join(', ') || 'the IANA defaults'})`;
+  }
   const before = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', trail.source, vnetId, pe).verdict;
   const after = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', appliance.source, vnetId, pe).verdict;
   // The same answer either way (an Unknown one is then reported with its own missing fact by nsgCheck).
   if (before.access === after.access) return original;
-  return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`, docs: DOCS.nsg,
-    missingFact: `whether ${appliance.name} SNATs traffic to private endpoint ${pe.name}: with the original source, ${stop(before.reason)}; with the appliance's own address (${appliance.source.cidrs.map(formatCidr).join(', ') || 'not known'}), ${stop(after.reason)}` } };
+  return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`,
+    docs: sender.kind === 'firewall' ? DOCS.firewallSnatPrivateRanges : DOCS.nsg,
+    missingFact: `whether ${appliance.name} SNATs traffic to private endpoint ${pe.name}${snatFact ? ` (${snatFact})` : ''}: with the original source, ${stop(before.reason)}; with the appliance's own address (${appliance.source.cidrs.map(formatCidr).join(', ') || 'not known'}), ${stop(after.reason)}` } };
 }
 
 /** A subnet's IPv4 prefixes as a source (an appliance SNATing from one of its addresses in it). */
@@ -816,6 +840,68 @@ function endpointPeering(ctx: EngineContext, subnet: Subnet, endpoint: PrivateEn
   if (address === null || endpointVnetId === null || endpointVnetId === subnet.virtualNetworkId) return null;
   const peering = (ctx.index.peerings.get(subnet.virtualNetworkId) ?? []).find((ref) => ref.peering.remoteVirtualNetworkId === endpointVnetId)?.peering;
   return peering ? { peering, reach: peeringReach(ctx.index, peering, subnet, address) } : null;
+}
+
+/**
+ * Traffic an appliance (Azure Firewall, an NVA) forwards across `peering` into the remote VNet. The
+ * remote VNet's own peering back decides whether it flows: "Traffic forwarded from remote virtual
+ * network: Select Allow (default) if you want traffic forwarded by a network virtual appliance in
+ * the remote virtual network (that didn't originate from the remote virtual network) to flow to
+ * this virtual network through a peering ... If this setting isn't selected for the peering between
+ * each spoke virtual network and the hub virtual network, traffic doesn't flow between the spoke
+ * virtual networks because the hub isn't forwarding the traffic" [PEER]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
+ * So with allowForwardedTraffic off on the remote side:
+ *  - a flow whose source is in the forwarding VNet itself did originate there: it flows;
+ *  - a flow the appliance forwards keeping another VNet's (or on-premises) source doesn't flow:
+ *    dropped, naming the setting (Azure Firewall network-rule traffic to its SNAT private ranges);
+ *  - a flow the appliance SNATs to its own address in the forwarding VNet: whether that counts as
+ *    originating there is not documented, and whether an NVA SNATs is not in the input: unknown.
+ * The peering back not in the input (the remote VNet outside the snapshot) or its copies
+ * disagreeing: the setting is not known, so neither is the answer. Null when the walk goes on.
+ */
+function forwardedIntoPeeredVnet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, peering: VirtualNetworkPeering, route: ComputedRoute, what: string): Outcome | null {
+  if (trail.depth === 0 || (sender.kind !== 'firewall' && sender.kind !== 'nic')) return null;
+  const localVnetId = subnet.virtualNetworkId;
+  const remoteId = peering.remoteVirtualNetworkId;
+  const remoteName = remoteId ? nameOfId(remoteId).name : peering.name;
+  const localName = nameOfId(localVnetId).name;
+  const appliance = sender.kind === 'firewall' ? `Azure Firewall ${sender.firewall.name}` : `NVA ${sender.nic.name}`;
+  const backs = remoteId ? (ctx.index.peerings.get(remoteId) ?? []).filter((ref) => ref.peering.remoteVirtualNetworkId === localVnetId).map((ref) => ref.peering) : [];
+  // Allowed: the same for every source (the walk after the appliance stays shared between sources).
+  if (backs.length > 0 && backs.every((b) => b.allowForwardedTraffic)) return null;
+  const local = ctx.index.virtualNetworks.get(localVnetId);
+  // Originated in the forwarding VNet (every source address in its space): not "forwarded" traffic.
+  trail.sourceConsulted = true;
+  if (local && trail.source.cidrs.length > 0 && trail.source.cidrs.every((c) => local.addressPrefixes.some((p) => {
+    const prefix = parseCidr(p);
+    return prefix !== null && cidrContainsCidr(prefix, c);
+  }))) return null;
+  const back = backs[0];
+  if (!back || backs.some((b) => b.allowForwardedTraffic)) {
+    return trail.end({ kind: 'undecided', resourceId: back?.id ?? remoteId ?? peering.id, rule: `Peering back from ${remoteName} to ${localName}: allowForwardedTraffic`, docs: DOCS.peering,
+      missingFact: back
+        ? `whether peering ${back.name} of ${remoteName} allows forwarded traffic: the input holds copies of it that disagree on allowForwardedTraffic, and traffic ${appliance} forwards to ${what} flows into ${remoteName} only if it does`
+        : `allowForwardedTraffic of ${remoteName}'s peering back to ${localName} (not in the input): traffic ${appliance} forwards to ${what} flows into ${remoteName} only if that peering allows forwarded traffic` });
+  }
+  let snat: 'no' | 'yes' | 'unknown' = 'unknown';
+  let snatFact = `whether ${appliance} SNATs it to its own address is its own configuration, not in the input`;
+  if (sender.kind === 'firewall') {
+    const found = firewallSnat(ctx.index, sender.firewall, firewallDecision(ctx, sender.firewall, trail.source).decision, ctx.traffic.destination);
+    snat = found.kind === 'no-snat' ? 'no' : found.kind === 'snat' ? 'yes' : 'unknown';
+    snatFact = found.kind === 'snat' ? `${appliance} SNATs it to its own address in ${localName} (application rules always SNAT; network rules outside the SNAT private ranges too)`
+      : found.kind === 'unknown' ? `whether ${appliance} SNATs it is not known (${stop(found.reason)})`
+      : `${appliance} SNATs part of it (the flow is allowed by both application and network rules)`;
+  }
+  if (snat === 'no') {
+    trail.finding('allow-forwarded-traffic-missing', 'error',
+      `Peering ${back.name} from ${remoteName} to ${localName} does not allow forwarded traffic: traffic ${appliance} forwards to ${what} (not originating in ${localName}, and not SNATed) does not flow into ${remoteName}.`,
+      `Enable "Allow forwarded traffic" (allowForwardedTraffic) on peering ${back.name}.`, [back.id, ...(route.resourceId ? [route.resourceId] : [])], DOCS.peering);
+    return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(back),
+      reason: `peering ${back.name} from ${remoteName} to ${localName} has allowForwardedTraffic off, so traffic forwarded by ${appliance} that did not originate in ${localName} (its source stays the original sender's: ${trail.source.cidrs.map(formatCidr).join(', ') || 'not known'}) doesn't flow into ${remoteName}` });
+  }
+  return trail.end({ kind: 'undecided', resourceId: back.id, rule: `Peering ${back.name} (${remoteName} → ${localName}): allowForwardedTraffic off`, docs: DOCS.peering,
+    missingFact: `whether traffic ${appliance} forwards to ${what} flows into ${remoteName}: peering ${back.name} does not allow forwarded traffic, so traffic from ${trail.source.cidrs.map(formatCidr).join(', ') || 'the source'} forwarded unchanged would not flow; ${snatFact}, and whether SNATed traffic counts as originating in ${localName} is not documented` });
 }
 
 /**
@@ -1299,7 +1385,7 @@ function loopGuard(trail: Trail, appliance: Named): Outcome | null {
 }
 
 /** Next hop VirtualAppliance: Azure Firewall, NVA NIC, or internal LB frontend [UDR]. */
-function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
+function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   const ip = route.nextHopIpAddress;
   const found: OwnerLookup = vnet && ip ? findOwnerCached(ctx, vnet, ip) : { kind: 'unowned', holder: null };
@@ -1353,6 +1439,9 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, ro
     if (reach.kind === 'unknown') {
       return trail.end({ kind: 'undecided', resourceId: found.viaPeering.peering.id, rule: `Peering ${found.viaPeering.peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
     }
+    // One appliance forwarding to the next in a peered VNet: that VNet's peering back decides [PEER].
+    const forwarded = forwardedIntoPeeredVnet(ctx, trail, subnet, sender, peering, route, `next hop ${ip}`);
+    if (forwarded) return forwarded;
   }
   const looped = loopGuard(trail, appliance);
   if (looped) return looped;
@@ -1511,8 +1600,8 @@ function clientDns(ctx: EngineContext, source: SourceAddress, firewall: AzureFir
   };
 }
 
-/** The firewall's rules for this flow; null when the walk goes on. */
-function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
+/** The firewall's decision for this flow from a source (memoized per rule-set source signature). */
+function firewallDecision(ctx: EngineContext, firewall: AzureFirewall, source: SourceAddress): { readonly rules: FirewallRuleSet; readonly decision: FirewallDecision } {
   let ruleSet = ctx.firewallRules.get(firewall);
   if (!ruleSet) {
     ruleSet = preparedRuleSet(ctx, firewall);
@@ -1522,9 +1611,14 @@ function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall
   const rules = ruleSet;
   // Keyed by the signature itself (a kept string: no key built per source); the rule set owns no other memo entry.
   // With FQDN network rules behind DNS proxy, how the source resolves names is part of the key.
-  const dns = dependsOnClientDns(rules) ? clientDns(ctx, trail.source, firewall) : FIREWALL_CLIENT_DNS;
-  const key = dns.key === '' ? sourceSignature(rules, trail.source) : `${sourceSignature(rules, trail.source)}${dns.key}`;
-  const decision = memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, trail.source, dns.dns));
+  const dns = dependsOnClientDns(rules) ? clientDns(ctx, source, firewall) : FIREWALL_CLIENT_DNS;
+  const key = dns.key === '' ? sourceSignature(rules, source) : `${sourceSignature(rules, source)}${dns.key}`;
+  return { rules, decision: memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, source, dns.dns)) };
+}
+
+/** The firewall's rules for this flow; null when the walk goes on. */
+function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
+  const { rules, decision } = firewallDecision(ctx, firewall, trail.source);
   trail.sourceConsulted = true;
   const policyId = firewall.firewallPolicyId;
   if (decision.notes) {
@@ -1753,7 +1847,10 @@ function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: '
   const key = sourceInsensitive(nsg, direction) ? '' : sourceKey(source);
   return memoize(ctx, nsg, `nsg:${attachedTo}:${direction}:${vnetId}:${key}${endpoint ? `:pe:${endpoint.id}` : ''}`, () => {
     const verdict = evaluateNsgForDestination(nsg, ctx.traffic, source, direction,
-      { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: endpoint ? () => null : (ip) => asgsHolding(ctx, ip) });
+      { serviceTags: ctx.serviceTags, virtualNetworkKnown: virtualNetworkTagKnown(ctx, vnetId), destinationAsgsOf: endpoint ? () => null : (ip) => asgsHolding(ctx, ip),
+        // Traffic destined to a private endpoint: "Source port filtering is interpreted as *" [PEOV]
+        // https://learn.microsoft.com/azure/private-link/private-endpoint-overview#network-security-group
+        sourcePortsAsAny: endpoint !== null });
     const allowed = verdict.access === 'Partial' ? [...verdict.allowedPrefixes, ...verdict.allowedServiceTags.map((t) => `${SERVICE_TAG_ENTRY}${t}`)] : [];
     // A deny on a service tag without prefix data, processed before the allows, removes the tag's
     // addresses from what is allowed ("once traffic matches a rule, processing stops" [NSG]
@@ -1765,12 +1862,25 @@ function nsgVerdict(ctx: EngineContext, nsg: NetworkSecurityGroup, attachedTo: '
       rules: uniqueRules(verdict.rules.map((e) => e.rule)).map((r) => ({ name: r.name, priority: r.priority, access: r.access, isDefault: r.isDefault })),
       defaultsAssumed: verdict.defaultsAssumed && verdict.rules.some((e) => e.rule.isDefault), allowed,
       note: verdict.access === 'Unknown' ? unknownNsgNote(verdict, endpoint)
-        : excepted.length > 0 ? `Except the addresses of ${excepted.join(', ')}, which an earlier deny rule drops (the tag's prefixes are not in the snapshot).` : null,
+        : [excepted.length > 0 ? `Except the addresses of ${excepted.join(', ')}, which an earlier deny rule drops (the tag's prefixes are not in the snapshot).` : null,
+          endpoint ? sourcePortsReadAsAny(verdict.rules.map((e) => e.rule)) : null].filter((n): n is string => n !== null).join(' ') || null,
       flow: ctx.flow, destinationScope: destinationScope(ctx),
       ...(endpoint ? { privateEndpoint: endpoint } : {}),
     };
     return { verdict, step, restriction: [...allowed, ...excepted.map((e) => `${RESTRICTION_EXCEPT}${e}`)] };
   });
+}
+
+/**
+ * For traffic destined to a private endpoint, "Source port filtering is interpreted as *" [PEOV]:
+ * said when a deciding rule names source ports, so the hop does not read as that rule matching
+ * only those ports. Null when no deciding rule names any.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-overview#network-security-group
+ */
+function sourcePortsReadAsAny(rules: readonly SecurityRule[]): string | null {
+  const limited = uniqueRules(rules).filter((r) => (r.sourcePortRanges ?? []).some((p) => !['*', 'any'].includes(p.trim().toLowerCase())));
+  if (limited.length === 0) return null;
+  return `Rule ${limited.map((r) => `${r.name} (source ports ${(r.sourcePortRanges ?? []).join(', ')})`).join(', ')} applies to every source port here: for traffic destined to a private endpoint, source port filtering is interpreted as * (https://learn.microsoft.com/azure/private-link/private-endpoint-overview#network-security-group).`;
 }
 
 /** The fact an Unknown NSG verdict lacks; for a private endpoint, its ASG memberships are what is not read (see nsgVerdict). */
@@ -2192,7 +2302,7 @@ function toInternalLoadBalancer(ctx: EngineContext, trail: Trail, lb: LoadBalanc
 }
 
 /** Next hop VirtualNetworkGateway: vWAN hub, VPN forced tunnel, or an unsupported ExpressRoute target [UDR][S2SFT][VWAN]. */
-function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
+function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const { index } = ctx;
   const vnet = index.subnetVirtualNetwork.get(subnet.id);
   const domain = vnet ? gatewayDomainOf(index, vnet) : { kind: 'none' as const };
@@ -2203,7 +2313,7 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
   const gatewayVnetId = domain.kind === 'local' || domain.kind === 'remote' ? domain.virtualNetworkId : null;
   const gatewayVnet = gatewayVnetId ? index.virtualNetworks.get(gatewayVnetId) : vnet;
   if (route.source === 'VirtualNetworkGateway' && route.nextHopIpAddress !== null && vnet) {
-    const toAppliance = learnedFromAppliance(ctx, trail, subnet, route, vnet, gatewayVnet ?? null);
+    const toAppliance = learnedFromAppliance(ctx, trail, subnet, sender, route, vnet, gatewayVnet ?? null);
     if (toAppliance) return toAppliance;
   }
   // With Azure Route Server in the VNet (or in the VNet whose gateway it uses) "the VNet's gateway"
@@ -2269,7 +2379,7 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, route: Comp
  * when nothing in the input owns it (an NVA not in the input). Null (the gateway handles the route)
  * without Route Server or for an address in GatewaySubnet.
  */
-function learnedFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, vnet: VirtualNetwork, gatewayVnet: VirtualNetwork | null): Outcome | null {
+function learnedFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute, vnet: VirtualNetwork, gatewayVnet: VirtualNetwork | null): Outcome | null {
   const ip = route.nextHopIpAddress;
   const address = ip === null ? null : parseIp(ip);
   if (ip === null || address === null || (gatewayVnet !== null && inGatewaySubnet(ctx.index, gatewayVnet, address))) return null;
@@ -2279,7 +2389,7 @@ function learnedFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
   const routeServer = gatewayVnet ? routeServerSubnetOf(ctx.index, gatewayVnet) : null;
   if (routeServer === null || gatewayVnet === null) return null;
   const found = findOwnerCached(ctx, vnet, ip);
-  if (found.kind !== 'unowned') return toVirtualAppliance(ctx, trail, subnet, route);
+  if (found.kind !== 'unowned') return toVirtualAppliance(ctx, trail, subnet, sender, route);
   return trail.end({ kind: 'undecided', resourceId: routeServer, rule: `Route learned through the Azure Route Server of ${gatewayVnet.name}`, docs: ROUTE_SERVER_FAQ_DOC,
     missingFact: `which appliance owns next hop ${ip} of "${describeRoute(route)}": with Azure Route Server in ${gatewayVnet.name}, a learned route points straight at the NVA that advertised it, and no NIC, firewall or internal load balancer in the input holds ${ip}` });
 }

@@ -195,13 +195,16 @@ function destinationAsgScope(rule: SecurityRule, traffic: TrafficSpec, universe:
   return { members: Ipv4Set.empty(), unknown: privateSpace };
 }
 
-/** Protocol, source, source port and destination port: everything but the destination. */
-function ruleMatchExceptDestination(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress): Match {
+/**
+ * Protocol, source, source port and destination port: everything but the destination.
+ * `sourcePortsAsAny`: every rule's source ports are read as `*` (see NsgEvaluationOptions).
+ */
+function ruleMatchExceptDestination(rule: SecurityRule, traffic: TrafficSpec, source: SourceAddress, sourcePortsAsAny = false): Match {
   if (!protocolCovers(rule.protocol, traffic.protocol)) return 'no';
   if (rule.destinationPortRanges.length > 0 && !rule.destinationPortRanges.some((r) => portRangeCovers(r, traffic.port))) return 'no';
   const bySource = sourceMatch(rule, source);
   if (bySource === 'no') return 'no';
-  const byPort = sourcePortMatch(rule);
+  const byPort = sourcePortsAsAny ? 'yes' : sourcePortMatch(rule);
   if (byPort === 'no') return 'no';
   return bySource === 'yes' && byPort === 'yes' ? 'yes' : 'maybe';
 }
@@ -254,6 +257,15 @@ export interface NsgEvaluationOptions extends CoverageOptions {
    * whether such a rule matches a private destination is not known.
    */
   readonly destinationAsgsOf?: (address: string) => readonly ResourceId[] | null;
+  /**
+   * Read every rule's source port ranges as `*`. For traffic destined to a private endpoint (its
+   * subnet's NSG, applied by network policies), "Source port filtering is interpreted as *":
+   * "Source port filtering isn't actively used as valid scenario of traffic filtering for traffic
+   * destined to a private endpoint" [PEOV] https://learn.microsoft.com/azure/private-link/private-endpoint-overview#network-security-group
+   * So a rule limited to source port 80 matches every source port there: a Deny denies all of it,
+   * an Allow allows all of it (never the ephemeral-port reading used elsewhere).
+   */
+  readonly sourcePortsAsAny?: boolean;
 }
 
 /** One rule's part in a verdict. */
@@ -390,7 +402,7 @@ function scanNsg(nsg: NetworkSecurityGroup, traffic: TrafficSpec, source: Source
   const effects: ScanEffect[] = [];
   for (const rule of rules) {
     if (pending.isEmpty()) break;
-    const match = ruleMatchExceptDestination(rule, traffic, source);
+    const match = ruleMatchExceptDestination(rule, traffic, source, options.sourcePortsAsAny === true);
     if (match === 'no') continue;
     if (hasDestinationAsgs(rule)) {
       // The rule's destination is its ASGs' member addresses [ASG]: decided where membership is

@@ -10,8 +10,9 @@
  * allows any address on some port (NTP on UDP 123). An open path's entry says the ports its NSGs
  * treat like TCP 443. A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its
  * subnet's is a source of its own, though it follows its subnet's path on TCP 443.
- * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet
- * and the VNets it peers with that the source's own path reaches: each endpoint's address and
+ * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet,
+ * the VNets it peers with and the VNets peered with an appliance its routes send to (see
+ * `endpointVnetsNear`) that the source's own path reaches: each endpoint's address and
  * FQDNs are resolved for the source by the same engine (verdicts only, on TCP 443), so an NSG, a
  * UDR to a firewall that denies it, or a VNet whose DNS does not resolve the name to the endpoint
  * counts; an endpoint the engine cannot decide is listed as "may reach" (verdict Unknown), never
@@ -24,19 +25,19 @@ import type { SourceAddress } from './destination';
 import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
 import type { NsgVerdict } from './nsg';
-import { formatCidr, parseCidr } from '../model/ip';
+import { cidrContainsIp, formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
-import type { Cidr } from '../model/ip';
+import type { Cidr, IpAddress } from '../model/ip';
 import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { buildModelIndex } from '../model/model-index';
 import type { ModelIndex } from '../model/model-index';
 import type { AzureFirewall, FirewallRule, IpGroup, NetworkInterface, NetworkSecurityGroup, PrivateEndpoint, SecurityRule, Subnet } from '../model/topology';
 import { primaryIpConfiguration } from './outbound';
-import { resolveEgress, verdictColumns } from './resolve';
+import { hasOwnDns, resolveEgress, verdictColumns } from './resolve';
 import type { SourceVerdict, VerdictOptions, VerdictSources } from './resolve';
 import { subnetRole } from './platform';
-import { privateEndpointAddresses } from '../dns';
+import { privateEndpointAddresses, resolveName } from '../dns';
 import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY, terminalOf } from './steps';
 import type { LoadBalancerStep, NsgStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
@@ -669,14 +670,17 @@ function serviceEndpointsOf(index: ModelIndex, subnetId: string | null): Service
 /** A private endpoint as reach judges it: what a what-if names it by (its FQDNs, its addresses). */
 interface EndpointProbe {
   readonly endpoint: PrivateEndpoint;
+  /** The VNet it is in. */
+  readonly vnetId: string;
   /** `customDnsConfigs` FQDNs, lower case, each once. */
   readonly names: readonly string[];
+  /** Its addresses as the input writes them: each is a what-if. */
   readonly addresses: readonly string[];
+  /** The same, canonical (`formatIp`; null where unreadable): what a DNS answer is compared with. */
+  readonly canonical: readonly (string | null)[];
   readonly target: string;
 }
 
-/** Per index: VNet → the endpoints a source in it may reach privately (see `endpointsNear`). */
-const nearCache = new WeakMap<ModelIndex, Map<string, readonly string[]>>();
 /** Per index: endpoint VNet → its probes. */
 const probeCache = new WeakMap<ModelIndex, Map<string, readonly EndpointProbe[]>>();
 
@@ -689,6 +693,11 @@ function mayCarry(endpoint: PrivateEndpoint): boolean {
   return endpoint.connections.some((c) => c.status === 'Approved') || endpoint.connections.every((c) => c.status === 'Unknown');
 }
 
+function canonicalIp(text: string): string | null {
+  const ip = parseIp(text.trim());
+  return ip ? formatIp(ip) : null;
+}
+
 /** The endpoints of one VNet that may carry traffic, with what names them. */
 function probesOf(index: ModelIndex, vnetId: string): readonly EndpointProbe[] {
   let cache = probeCache.get(index);
@@ -698,47 +707,72 @@ function probesOf(index: ModelIndex, vnetId: string): readonly EndpointProbe[] {
   }
   const cached = cache.get(vnetId);
   if (cached) return cached;
-  const probes = (index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []).filter(mayCarry).map((endpoint): EndpointProbe => ({
-    endpoint,
-    names: [...new Set(endpoint.customDnsConfigs.map((c) => c.fqdn.trim().toLowerCase()).filter((f) => f.length > 0))],
-    addresses: privateEndpointAddresses(index, endpoint).map((a) => a.address),
-    target: endpoint.connections.find((c) => c.status === 'Approved' && c.privateLinkServiceId !== null)?.privateLinkServiceId
-      ?? endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '',
-  }));
+  const probes = (index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []).filter(mayCarry).map((endpoint): EndpointProbe => {
+    const addresses = privateEndpointAddresses(index, endpoint).map((a) => a.address);
+    return {
+      endpoint, vnetId, addresses, canonical: addresses.map(canonicalIp),
+      names: [...new Set(endpoint.customDnsConfigs.map((c) => c.fqdn.trim().toLowerCase()).filter((f) => f.length > 0))],
+      target: endpoint.connections.find((c) => c.status === 'Approved' && c.privateLinkServiceId !== null)?.privateLinkServiceId
+        ?? endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '',
+    };
+  });
   cache.set(vnetId, probes);
   return probes;
 }
 
-/**
- * The VNets whose private endpoints a source in this VNet is asked about: its own and those it
- * peers with, whose endpoints' /32 routes it receives [PENP]
- * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
- * Whether a peering carries the traffic (state, allowVirtualNetworkAccess) the engine decides.
- */
-function endpointVnetsNear(index: ModelIndex, vnetId: string): readonly string[] {
-  let cache = nearCache.get(index);
-  if (!cache) {
-    cache = new Map();
-    nearCache.set(index, cache);
+function peeredVnets(index: ModelIndex, vnetId: string): readonly string[] {
+  return (index.peerings.get(vnetId as ResourceId) ?? []).flatMap(({ peering }) => (peering.remoteVirtualNetworkId ? [peering.remoteVirtualNetworkId] : []));
+}
+
+function vnetHolds(index: ModelIndex, vnetId: string, ip: IpAddress): boolean {
+  return (index.virtualNetworks.get(vnetId as ResourceId)?.addressPrefixes ?? []).some((p) => {
+    const cidr = parseCidr(p.trim());
+    return cidr !== null && cidrContainsIp(cidr, ip);
+  });
+}
+
+/** Per subnet: the VirtualAppliance next hops of its NICs' captured effective routes (Active ones). */
+function capturedApplianceHops(input: ResolveInput): ReadonlyMap<string, readonly string[]> {
+  const subnetOfNic = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, primaryIpConfiguration(nic)?.subnetId ?? null]));
+  const out = new Map<string, string[]>();
+  for (const capture of input.effectiveRoutes) {
+    const subnetId = subnetOfNic.get(capture.networkInterfaceId);
+    if (!subnetId) continue;
+    const hops = capture.routes.filter((r) => r.nextHopType.toLowerCase() === 'virtualappliance' && r.state.toLowerCase() !== 'invalid').flatMap((r) => r.nextHopIpAddresses);
+    if (hops.length > 0) out.set(subnetId, [...out.get(subnetId) ?? [], ...hops]);
   }
-  const cached = cache.get(vnetId);
-  if (cached) return cached;
-  const vnets = new Set<string>([vnetId]);
-  for (const { peering } of index.peerings.get(vnetId as ResourceId) ?? []) if (peering.remoteVirtualNetworkId) vnets.add(peering.remoteVirtualNetworkId);
-  const near = [...vnets].sort().filter((v) => probesOf(index, v).length > 0);
-  cache.set(vnetId, near);
-  return near;
+  return out;
+}
+
+/**
+ * The VNets whose private endpoints the sources of a subnet are asked about, bounded by where its
+ * routes can take a packet:
+ * - its own VNet and those it peers with, whose endpoints' /32 routes it receives [PENP]
+ *   https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ * - the VNets peered with the VNet (its own or a peered one) that holds a VirtualAppliance next hop
+ *   of its routes (its route table's UDRs, its NICs' captured effective routes): the hub firewall
+ *   or NVA forwards there, the hub and spoke "dedicated virtual network for private endpoints" of
+ *   [PEFW] Scenario 1 https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
+ * Peering is not transitive [PEER] https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+ * so beyond these a packet needs an appliance that forwards to another VNet's appliance: such
+ * chains (and virtual WAN hubs) are not asked about, so their endpoints are not listed (never
+ * listed as reached). Whether a peering, a route or an appliance carries the traffic, the engine decides.
+ */
+function endpointVnetsNear(index: ModelIndex, subnet: Subnet, capturedHops: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  const direct = [subnet.virtualNetworkId, ...peeredVnets(index, subnet.virtualNetworkId)];
+  const vnets = new Set<string>(direct);
+  const table = subnet.routeTableId ? index.routeTables.get(subnet.routeTableId) : undefined;
+  const udrHops = (table?.routes ?? []).flatMap((r) => (r.nextHopType.toLowerCase() === 'virtualappliance' && r.nextHopIpAddress ? [r.nextHopIpAddress] : []));
+  for (const hop of new Set([...udrHops, ...capturedHops.get(subnet.id) ?? []])) {
+    const ip = parseIp(hop.trim());
+    const holder = ip ? direct.find((v) => vnetHolds(index, v, ip)) : undefined;
+    if (holder) for (const v of peeredVnets(index, holder)) vnets.add(v);
+  }
+  return [...vnets].sort().filter((v) => probesOf(index, v).length > 0);
 }
 
 /** Destinations walked together (see verdictColumns): as the destinations matrix batches them. */
 const PRIVATE_REACH_BATCH = 25;
-
-/** The walks of one endpoint VNet's destinations: each destination's column, rows as in `rows`. */
-interface EndpointAnswers {
-  readonly columns: ReadonlyMap<string, readonly SourceVerdict[]>;
-  /** Subject key → its row. */
-  readonly rows: ReadonlyMap<string, number>;
-}
 
 /**
  * The work list of one endpoint VNet's walks: each subject's subnet, then its NICs that are
@@ -781,25 +815,50 @@ function subjectSources(index: ModelIndex, subjects: readonly ReachSubject[]): {
   return { sources: { sources, subnets, nics, subnetRow }, rows };
 }
 
+/** Per destination (an endpoint's address or FQDN), each subject's answer (subject key → answer). */
+type EndpointAnswers = Map<string, Map<string, SourceVerdict>>;
+
+/** How one subject's what-ifs are read: where its VNet's DNS sends a name, where an answer is delivered. */
+interface EndpointJudge {
+  readonly answerOf: (destination: string) => SourceVerdict | undefined;
+  /** The canonical address a name resolves to from the subject (null: not privately known, or its NIC's own DNS servers answer). */
+  readonly addressOf: (name: string) => string | null;
+  /** The VNet the subject's traffic is in when an answer ends (past its appliances); null when not known. */
+  readonly deliveredFrom: (answer: SourceVerdict, endpoint: PrivateEndpoint) => string | null;
+}
+
 /**
  * Which private endpoints each subject reaches, judged as the single-destination resolve judges
- * them: every endpoint near the subject (its VNet and peered VNets) is resolved by address and by
+ * them: every endpoint near the subject (see `endpointVnetsNear`) is resolved by address and by
  * each of its FQDNs through the engine, for the subjects that may reach it only. An NSG of the
- * source, a UDR that sends it to a firewall that denies it [PEFW]
- * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall, a peering
- * that does not carry it, or private DNS that does not answer the name from the source's VNet
- * [PEDNS] then counts. The walks are verdicts only (no steps recorded, no estate findings), one
- * session per destination shared by every subject that asks it, on the engine's shared caches
- * (model index, route sets): per source in the app that is a handful of walks.
+ * source, a UDR that sends it to a firewall that denies it [PEFW], a peering that does not carry
+ * it, or private DNS that does not answer the name from the source's VNet [PEDNS] then counts. The
+ * walks are verdicts only (no steps recorded, no estate findings), one session per destination
+ * shared by every subject that asks it, on the engine's shared caches (model index, route sets).
+ *
+ * Addresses first, names only where their answer may differ. A name that the subject's VNet
+ * resolves privately to an address just walked (its NIC using no DNS servers of its own) is routed,
+ * filtered and delivered as that address [PEDNS]; only an appliance on the way reads the name
+ * (Azure Firewall's application rules and FQDN network rules), and an unknown answer's missing fact
+ * names the destination it was asked for. So the address's answer stands for the name's where it
+ * is known and passes no appliance; the name is walked for every other subject (other DNS, a NIC's
+ * own DNS servers, a firewall on the way, an unknown answer). On a hub and spoke estate with a
+ * privatelink zone linked to the spokes, that halves the walks.
  */
 function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: readonly ReachSubject[], resolve: ResolveOptions['resolve'], gaps: Gap[]): ReadonlyMap<string, readonly PrivateEndpointReachEntry[]> {
+  const capturedHops = capturedApplianceHops(input);
   // Endpoint VNet → the subjects that may reach its endpoints.
   const askedBy = new Map<string, ReachSubject[]>();
   const nearOf = new Map<string, readonly string[]>();
+  const nearBySubnet = new Map<string, readonly string[]>();
   for (const subject of subjects) {
     const subnet = subject.subnetId ? index.subnets.get(subject.subnetId as ResourceId) : undefined;
     if (!subnet) continue;
-    const near = endpointVnetsNear(index, subnet.virtualNetworkId);
+    let near = nearBySubnet.get(subnet.id);
+    if (!near) {
+      near = endpointVnetsNear(index, subnet, capturedHops);
+      nearBySubnet.set(subnet.id, near);
+    }
     nearOf.set(pathKey(subject.source), near);
     for (const vnetId of near) {
       const list = askedBy.get(vnetId);
@@ -807,43 +866,164 @@ function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: 
       else askedBy.set(vnetId, [subject]);
     }
   }
-  const answers = new Map<string, EndpointAnswers>();
-  for (const [vnetId, asking] of askedBy) {
+  const answers: EndpointAnswers = new Map();
+  const walk = (asking: readonly ReachSubject[], destinations: readonly string[]): void => {
     const { sources, rows } = subjectSources(index, asking);
-    const destinations = [...new Set(probesOf(index, vnetId).flatMap((p) => [...p.addresses, ...p.names]))];
-    const columns = new Map<string, readonly SourceVerdict[]>();
     for (let i = 0; i < destinations.length; i += PRIVATE_REACH_BATCH) {
       const batch = destinations.slice(i, i + PRIVATE_REACH_BATCH);
       const options = batch.map((destination): VerdictOptions => ({ destination, ...(resolve ? { resolve } : {}) }));
       verdictColumns(input, options, sources).forEach((column, j) => {
-        columns.set(batch[j] ?? '', column.verdicts);
+        const destination = batch[j] ?? '';
+        const byKey = answers.get(destination) ?? new Map<string, SourceVerdict>();
+        answers.set(destination, byKey);
+        let unknown = false;
+        for (const [key, row] of rows) {
+          const answer = column.verdicts[row];
+          if (!answer) continue;
+          byKey.set(key, answer);
+          unknown ||= answer.verdict === 'unknown';
+        }
         // An answer not known names its missing fact in the gaps, as a what-if's does.
-        if ([...rows.values()].some((row) => column.verdicts[row]?.verdict === 'unknown')) gaps.push(...column.gaps);
+        if (unknown) gaps.push(...column.gaps);
       });
     }
-    answers.set(vnetId, { columns, rows });
+  };
+  // VNet → name → the canonical address its DNS answers privately (null when it answers otherwise).
+  const resolved = new Map<string, Map<string, string | null>>();
+  const vnetAddressOf = (vnetId: string | undefined, name: string): string | null => {
+    if (!vnetId) return null;
+    let byName = resolved.get(vnetId);
+    if (!byName) {
+      byName = new Map();
+      resolved.set(vnetId, byName);
+    }
+    let address = byName.get(name);
+    if (address === undefined) {
+      const resolution = resolveName(index, vnetId as ResourceId, name);
+      // As the engine routes a private answer: by its first address (destination-plan.ts resolveNameFrom).
+      const first = resolution.kind === 'private' ? resolution.addresses.map(canonicalIp).find((a): a is string => a !== null) : undefined;
+      address = first ?? null;
+      byName.set(name, address);
+    }
+    return address;
+  };
+  const judgeOf = (subject: ReachSubject): EndpointJudge => {
+    const key = pathKey(subject.source);
+    const vnetId = subject.subnetId ? index.subnetVirtualNetwork.get(subject.subnetId as ResourceId)?.id : undefined;
+    const nic = subject.source.type === 'nic' ? index.networkInterfaces.get(subject.source.id as ResourceId) : undefined;
+    // Its own DNS servers replace the VNet's for its VM [NICDNS]: what they answer is not in the input.
+    const ownDns = nic !== undefined && hasOwnDns(nic);
+    return {
+      answerOf: (destination) => answers.get(destination)?.get(key),
+      addressOf: (name) => (ownDns ? null : vnetAddressOf(vnetId, name)),
+      deliveredFrom: (answer, endpoint) => {
+        const last = answer.via.filter((id) => id !== endpoint.id).at(-1);
+        return last === undefined ? vnetId ?? null : applianceVnet(index, last);
+      },
+    };
+  };
+  for (const [vnetId, asking] of askedBy) {
+    const probes = probesOf(index, vnetId);
+    walk(asking, [...new Set(probes.flatMap((p) => p.addresses))]);
+    const judges = asking.map(judgeOf);
+    // Names grouped by the subjects that must walk them (subjects by their place in `asking`).
+    const byNeed = new Map<string, { readonly subjects: readonly ReachSubject[]; readonly names: string[] }>();
+    for (const probe of probes) {
+      for (const name of probe.names) {
+        const byKey = answers.get(name) ?? new Map<string, SourceVerdict>();
+        answers.set(name, byKey);
+        const need: number[] = [];
+        asking.forEach((subject, i) => {
+          const judge = judges[i];
+          const address = judge?.addressOf(name) ?? null;
+          const at = address === null ? -1 : probe.canonical.indexOf(address);
+          const answer = at < 0 ? undefined : judge?.answerOf(probe.addresses[at] ?? '');
+          if (answer && answer.verdict !== 'unknown' && answer.via.every((id) => id === probe.endpoint.id)) byKey.set(pathKey(subject.source), answer);
+          else need.push(i);
+        });
+        if (need.length === 0) continue;
+        const needKey = need.join(',');
+        const group = byNeed.get(needKey);
+        if (group) group.names.push(name);
+        else byNeed.set(needKey, { subjects: need.flatMap((i) => (asking[i] ? [asking[i]] : [])), names: [name] });
+      }
+    }
+    for (const { subjects: needing, names } of byNeed.values()) walk(needing, [...new Set(names)]);
   }
   const out = new Map<string, readonly PrivateEndpointReachEntry[]>();
+  // An entry depends on the subject only through its answers, its VNet and its NIC's own DNS: subjects
+  // alike share it (tens of thousands of sources, a handful of distinct answers per endpoint).
+  const answerIds = new Map<SourceVerdict, number>();
+  const idOf = (answer: SourceVerdict | undefined): string => {
+    if (!answer) return '-';
+    let id = answerIds.get(answer);
+    if (id === undefined) {
+      id = answerIds.size;
+      answerIds.set(answer, id);
+    }
+    return String(id);
+  };
+  const shared = new Map<EndpointProbe, Map<string, PrivateEndpointReachEntry | null>>();
   for (const subject of subjects) {
     const key = pathKey(subject.source);
-    const entries = (nearOf.get(key) ?? []).flatMap((vnetId) => {
-      const answered = answers.get(vnetId);
-      const row = answered?.rows.get(key);
-      if (!answered || row === undefined) return [];
-      const answerOf = (destination: string): SourceVerdict | undefined => answered.columns.get(destination)?.[row];
-      return probesOf(index, vnetId).flatMap((probe) => {
-        const entry = endpointEntry(probe, answerOf, gaps);
-        return entry ? [entry] : [];
-      });
-    });
+    const judge = judgeOf(subject);
+    const nic = subject.source.type === 'nic' ? index.networkInterfaces.get(subject.source.id as ResourceId) : undefined;
+    const alike = `${subject.subnetId ? index.subnetVirtualNetwork.get(subject.subnetId as ResourceId)?.id ?? '' : ''}|${nic && hasOwnDns(nic) ? 'own-dns' : ''}`;
+    const entries = (nearOf.get(key) ?? []).flatMap((vnetId) => probesOf(index, vnetId).flatMap((probe) => {
+      let byAnswers = shared.get(probe);
+      if (!byAnswers) {
+        byAnswers = new Map();
+        shared.set(probe, byAnswers);
+      }
+      const answersKey = `${alike}|${probe.addresses.map((a) => idOf(judge.answerOf(a))).join(',')}|${probe.names.map((n) => idOf(judge.answerOf(n))).join(',')}`;
+      let entry = byAnswers.get(answersKey);
+      if (entry === undefined) {
+        entry = endpointEntry(index, probe, judge, gaps);
+        byAnswers.set(answersKey, entry);
+      }
+      return entry ? [entry] : [];
+    }));
     out.set(key, entries);
   }
   return out;
 }
 
-/** Whether a what-if's answer ends at this endpoint: private, delivered to it (its via names it). */
-function endsAt(answer: SourceVerdict | undefined, endpoint: PrivateEndpoint): boolean {
-  return answer?.verdict === 'private' && answer.exit === 'private-endpoint' && answer.via.includes(endpoint.id);
+/** The VNet an appliance on a path is in (an Azure Firewall's subnet, an NVA NIC's); null when not known (a virtual hub's firewall). */
+function applianceVnet(index: ModelIndex, id: string): string | null {
+  const firewall = index.azureFirewalls.get(id as ResourceId);
+  const nic = firewall ? undefined : index.networkInterfaces.get(id as ResourceId);
+  const subnetId = firewall ? firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null : nic ? primaryIpConfiguration(nic)?.subnetId ?? null : null;
+  return subnetId ? index.subnetVirtualNetwork.get(subnetId)?.id ?? null : null;
+}
+
+/** How a what-if's answer relates to the endpoint: it reaches it, it may (not known), or neither. */
+type Ending = 'reached' | 'may-reach' | 'elsewhere';
+
+/**
+ * Whether a what-if's answer ends at this endpoint:
+ * - private, at the endpoint (the engine's Private Link delivery: its via names it); or
+ * - private, delivered to the endpoint's address by a VnetLocal or peering route, in the VNet that
+ *   holds it: a UDR at least as specific as the VNet range replaces the endpoint's /32 route when
+ *   route-table network policies are on [PENP], and the packet still goes to the endpoint's
+ *   address, through the endpoint subnet's NSG (engine.ts `delivered`). The address is the what-if's
+ *   own, or the one its name resolves to from the source. Only an Approved connection carries the
+ *   traffic on to the service [PEMANAGE]: with no state reported it may (not known).
+ */
+function endingOf(answer: SourceVerdict | undefined, destination: string, probe: EndpointProbe, judge: EndpointJudge, index: ModelIndex): Ending {
+  if (answer?.verdict === 'unknown' || !answer) return 'may-reach';
+  if (answer.verdict !== 'private') return 'elsewhere';
+  if (answer.exit === 'private-endpoint') return answer.via.includes(probe.endpoint.id) ? 'reached' : 'elsewhere';
+  if (answer.exit !== 'virtual-network' && answer.exit !== 'peering') return 'elsewhere';
+  const address = canonicalIp(destination) ?? judge.addressOf(destination);
+  if (address === null || !probe.canonical.includes(address)) return 'elsewhere';
+  const from = judge.deliveredFrom(answer, probe.endpoint);
+  const ip = parseIp(address);
+  if (from === null || ip === null) return 'elsewhere';
+  // Over a peering the engine delivers to the peered VNet whose space holds the address: it must be
+  // the endpoint's, and the only one (peered VNets may overlap one another).
+  const holders = answer.exit === 'virtual-network' ? [from] : peeredVnets(index, from).filter((v) => vnetHolds(index, v, ip));
+  if (holders.length !== 1 || holders[0] !== probe.vnetId) return 'elsewhere';
+  return probe.endpoint.connections.some((c) => c.status === 'Approved') ? 'reached' : 'may-reach';
 }
 
 const VERDICT_WORD: Readonly<Record<Verdict, string>> = {
@@ -862,19 +1042,23 @@ function endsText(answer: SourceVerdict | undefined): string {
  * ends at it, listed by the FQDNs that do (else by name and address); "may reach" when none does
  * and one is not known; not listed when each is denied, dropped or ends elsewhere.
  */
-function endpointEntry(probe: EndpointProbe, answerOf: (destination: string) => SourceVerdict | undefined, gaps: Gap[]): PrivateEndpointReachEntry | null {
+function endpointEntry(index: ModelIndex, probe: EndpointProbe, judge: EndpointJudge, gaps: Gap[]): PrivateEndpointReachEntry | null {
   const { endpoint } = probe;
-  const byName = probe.names.map((name) => ({ name, answer: answerOf(name) }));
-  const byAddress = probe.addresses.map((address) => ({ address, answer: answerOf(address) }));
-  const reachedNames = byName.filter((n) => endsAt(n.answer, endpoint));
-  const reachedAddresses = byAddress.filter((a) => endsAt(a.answer, endpoint));
+  const judged = (destination: string): { readonly answer: SourceVerdict | undefined; readonly ending: Ending } => {
+    const answer = judge.answerOf(destination);
+    return { answer, ending: endingOf(answer, destination, probe, judge, index) };
+  };
+  const byName = probe.names.map((name) => ({ name, ...judged(name) }));
+  const byAddress = probe.addresses.map((address) => ({ address, ...judged(address) }));
+  const reachedNames = byName.filter((n) => n.ending === 'reached');
+  const reachedAddresses = byAddress.filter((a) => a.ending === 'reached');
   const base = { kind: 'private-endpoint' as const, target: probe.target, endpointId: endpoint.id as string };
   const appliances = (answers: readonly (SourceVerdict | undefined)[]): readonly string[] => [...new Set(answers.flatMap((a) => a?.via ?? []))].filter((id) => id !== endpoint.id);
   if (reachedNames.length > 0 || reachedAddresses.length > 0) {
     const value = reachedNames.length > 0 ? reachedNames.map((n) => n.name).join(', ') : `${endpoint.name} (${reachedAddresses.map((a) => a.address).join(', ')})`;
     // A name that does not lead here from this source (it resolves publicly in this VNet's DNS,
     // to another address, or its path is stopped) is said, never listed as reached.
-    const notByName = byName.filter((n) => !endsAt(n.answer, endpoint)).map((n) => `${n.name}: ${endsText(n.answer)}`);
+    const notByName = byName.filter((n) => n.ending !== 'reached').map((n) => `${n.name}: ${endsText(n.answer)}`);
     const note = notByName.length === 0 ? undefined
       : `${reachedNames.length > 0 ? 'not by every name' : `by address only (${reachedAddresses.map((a) => a.address).join(', ')})`}: from this source a what-if of the name does not end at this endpoint (${notByName.join('; ')})`;
     return { ...base, value, verdict: 'private', via: appliances([...reachedNames, ...reachedAddresses].map((r) => r.answer)), ...(note ? { note } : {}) };
@@ -884,9 +1068,13 @@ function endpointEntry(probe: EndpointProbe, answerOf: (destination: string) => 
     gaps.push({ code: 'not-modelled', scope: endpoint.id, message: `Private endpoint ${endpoint.name}: neither its address nor an FQDN is in the input, so whether the sources near it reach it is not known.` });
     return { ...base, value: endpoint.name, verdict: 'unknown', via: [], note: 'its address and FQDNs are not in the input' };
   }
-  const unknownNames = byName.filter((n) => n.answer?.verdict === 'unknown' || !n.answer);
-  const unknownAddresses = byAddress.filter((a) => a.answer?.verdict === 'unknown' || !a.answer);
+  const unknownNames = byName.filter((n) => n.ending === 'may-reach');
+  const unknownAddresses = byAddress.filter((a) => a.ending === 'may-reach');
   if (unknownNames.length === 0 && unknownAddresses.length === 0) return null;
+  // Delivered to its address, but the connection's state is not reported: the engine's words for it (toPrivateEndpoint).
+  if ([...unknownNames, ...unknownAddresses].some((u) => u.answer?.verdict === 'private')) {
+    gaps.push({ code: 'not-modelled', scope: endpoint.id, message: `Private endpoint ${endpoint.name}: connection state not reported: the state of private endpoint ${endpoint.name}'s connection (only an Approved connection carries traffic to the service)` });
+  }
   const value = unknownNames.length > 0 ? unknownNames.map((n) => n.name).join(', ') : `${endpoint.name} (${unknownAddresses.map((a) => a.address).join(', ')})`;
   const undecided = [...unknownNames.map((n) => n.name), ...unknownAddresses.map((a) => a.address)];
   return { ...base, value, verdict: 'unknown', via: appliances([...unknownNames, ...unknownAddresses].map((u) => u.answer)), note: `whether ${undecided.join(', ')} reaches it from this source is not known (see the gaps)` };
@@ -1155,23 +1343,29 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   // NICs that follow their subnet on every port class: their own NSG (or an ASG rule) may still
   // treat a private endpoint's address otherwise, so they are judged on the endpoints too.
   const endpointOnly: ReachSubject[] = [];
+  // Subnets computed only for a NIC of theirs that follows them (asked about that NIC alone): not listed.
+  const unlisted = new Set<string>();
   for (const path of base.paths) {
     const subnetId = subnetOf(path.source);
     // NICs that follow their subnet on TCP 443 but whose NSG rules treat other ports differently
     // (a rule for their ASG opens TCP 22; their own NSG) reach what their subnet does not: they
     // are sources of their own [ASG] https://learn.microsoft.com/azure/virtual-network/application-security-groups
-    const nics = path.source.type === 'subnet' && subnetId
-      ? (index.subnetNicsWithOwnEgress.get(subnetId as ResourceId) ?? []).filter((nic) => !defaultRoute.has(`nic|${nic.id}`))
-        .map((nic): PathSource => ({ type: 'nic', id: nic.id, name: nic.name, role: 'workload', subnetId })).filter(wanted)
+    // So may a NIC whose own DNS servers replace the VNet's for its VM [NICDNS]
+    // https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
+    // (resolve.ts hasOwnDns): a private endpoint's FQDN may resolve otherwise for it.
+    const candidates = path.source.type === 'subnet' && subnetId
+      ? [...new Set([...index.subnetNicsWithOwnEgress.get(subnetId as ResourceId) ?? [], ...(index.subnetNics.get(subnetId as ResourceId) ?? []).filter(hasOwnDns)])]
       : [];
+    const nics = candidates.filter((nic) => !defaultRoute.has(`nic|${nic.id}`))
+      .map((nic): PathSource => ({ type: 'nic', id: nic.id, name: nic.name, role: 'workload', ...(subnetId ? { subnetId } : {}) })).filter(wanted);
     if (!wanted(path.source) && nics.length === 0) continue;
     const subject = subjectOf(path.source, path, subnetId);
-    if (wanted(path.source)) subjects.push(subject);
-    for (const nic of nics) {
-      const own = subjectOf(nic, path, subnetId, true);
-      if (own.flows.signature !== subject.flows.signature) subjects.push(own);
-      else endpointOnly.push(own);
-    }
+    const own = nics.map((nic) => subjectOf(nic, path, subnetId, true));
+    const following = own.filter((nic) => nic.flows.signature === subject.flows.signature);
+    // A NIC that follows its subnet is stated as the subnet's entries: the subnet is computed for it.
+    if (!wanted(path.source) && following.length > 0) unlisted.add(pathKey(path.source));
+    if (wanted(path.source) || following.length > 0) subjects.push(subject);
+    for (const nic of own) (following.includes(nic) ? endpointOnly : subjects).push(nic);
   }
   // NSG port classes first: each is a what-if of the whole internet on its port.
   resolveInto(answers, input, subjects.flatMap((s) => s.flows.others.map((c) => internetOn(c.probe))), options.resolve, gaps);
@@ -1243,7 +1437,8 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     list.push({ ...subnet, source: nic.source, private: [...serviceEndpointsOf(index, nic.subnetId), ...own], followsSubnet: true });
     endpointNics.set(subnet, list);
   }
-  const withEndpointNics = endpointNics.size === 0 ? sources : sources.flatMap((s) => [s, ...(endpointNics.get(s) ?? [])]);
+  const withEndpointNics = endpointNics.size === 0 && unlisted.size === 0 ? sources
+    : sources.flatMap((s) => [...(unlisted.has(pathKey(s.source)) ? [] : [s]), ...(endpointNics.get(s) ?? [])]);
   const seenGaps = new Set<string>();
   return {
     schema: REACH_SCHEMA, sources: withEndpointNics,

@@ -91,10 +91,14 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
   if (peering.peeringState !== 'Connected') {
     return { kind: 'not-carried', reason: `Peering ${peering.name} is ${peering.peeringState}, not Connected: it carries no traffic until both sides are peered.` };
   }
-  // [PEER SDK] allowVirtualNetworkAccess: "whether the VMs in the local virtual network space would
-  // be able to access the VMs in remote virtual network space".
+  // allowVirtualNetworkAccess = false ("Block all traffic to the remote virtual network") "only
+  // changes the definition of the VirtualNetwork service tag. It doesn't fully prevent traffic flow
+  // across the peer connection": NSG rules that allow the peer's addresses (or its application
+  // security groups) explicitly still let traffic through [PEERMANAGE]. Whether it flows depends on
+  // rules the default ones do not decide, and with no NSG it is not documented: not known.
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering
   if (!peering.allowVirtualNetworkAccess) {
-    return { kind: 'not-carried', reason: `Peering ${peering.name} has allowVirtualNetworkAccess = false: the local virtual network is not allowed to access ${remoteName}.` };
+    return { kind: 'unknown', reason: `Peering ${peering.name} blocks traffic to ${remoteName} by default (allowVirtualNetworkAccess = false), which only takes the peered range out of the VirtualNetwork service tag: NSG rules that allow its addresses explicitly still let traffic through, so whether this traffic flows is not known.` };
   }
   // [SUBPEER] --enable-only-ipv6: the peering is done over IPv6 only.
   if (peering.enableOnlyIPv6Peering && ip.version === 4) {

@@ -10,6 +10,7 @@
  * [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns
  * [PEFW]  https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
  * [PEMANAGE] https://learn.microsoft.com/azure/private-link/manage-private-endpoint
+ * [NICDNS] https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
  */
 import { describe, expect, it } from 'vitest';
 import { formatReach } from '../../../electron/cli/format-table';
@@ -125,13 +126,18 @@ describe('reach: private endpoints judged per source', () => {
     expect(entry?.note).toContain(`${PE_NAME}: Internet`);
   });
 
-  it('a peering that does not allow VNet access carries nothing to the endpoint: not listed', () => {
+  // allowVirtualNetworkAccess = false "only changes the definition of the VirtualNetwork service
+  // tag. It doesn't fully prevent traffic flow across the peer connection" [PEERMANAGE]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering: "may reach".
+  it('a peering that blocks VNet access by default makes the endpoint "may reach", never reached', () => {
     const { b, hub } = peEstate();
     const partner = b.vnet('partner', ['10.3.0.0/16']);
     b.peer(partner, hub, { allowVirtualNetworkAccess: false });
     b.peer(hub, partner);
     b.subnet(partner, 'partner-app', '10.3.1.0/24');
-    expect(privateEntries(b.build(), 'partner-app')).toEqual([]);
+    const entries = privateEntries(b.build(), 'partner-app');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.verdict === 'unknown')).toBe(true);
   });
 
   it('a NIC with a path of its own whose NSG denies the endpoint does not reach it; its subnet still does', () => {
@@ -236,3 +242,135 @@ describe('reach: private endpoints judged per source', () => {
     }
   });
 });
+
+/**
+ * From the review of bf14834 (test/audit/destinations-review.test.ts, "reach: private endpoints
+ * (privateEndpointReach)"): [PEFW] Scenario 1, private endpoints in a dedicated spoke (pe-spoke
+ * 10.2.0.0/16, peered with the hub only), clients in another spoke whose UDR sends the endpoints'
+ * range to the hub firewall.
+ */
+function dedicatedEndpointVnet() {
+  const endpointIp = '10.2.5.6';
+  const { b, hub, spoke, fw } = hubSpokeFirewall([networkRule('to-pe', { destinationAddresses: ['10.2.0.0/16'], destinationPorts: ['443'] })]);
+  const peSpoke = b.vnet('pe-spoke', ['10.2.0.0/16']);
+  b.peer(peSpoke, hub, { allowForwardedTraffic: true });
+  b.peer(hub, peSpoke);
+  const data = b.subnet(peSpoke, 'pe-data', '10.2.5.0/24');
+  b.privateEndpoint(data, 'pe-st', endpointIp, { fqdns: [PE_NAME] });
+  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+  b.link(zone, hub, { name: 'link-hub' });
+  b.link(zone, spoke, { name: 'link-spoke' });
+  b.aRecord(zone, 'stpatients', [endpointIp]);
+  const rt = b.routeTable('rt-client', [
+    { prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP },
+    { prefix: '10.2.0.0/16', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP },
+  ]);
+  b.subnet(spoke, 'client', '10.1.7.0/24', { routeTableId: rt });
+  // A spoke subnet with no UDR: its routes reach no appliance, so pe-spoke is not near it.
+  b.subnet(spoke, 'plain', '10.1.8.0/24');
+  const model = b.build();
+  return { model, client: model.subnets.find((s) => s.name === 'client')?.id ?? '', fw };
+}
+
+/** peEstate with NSG policies on the endpoint's subnet (its NSG allows web) and subnet web in the hub routing the hub's range VnetLocal by UDR. */
+function vnetLocalEstate() {
+  const allowWeb = securityRule('allow-web-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.0.2.0/24'] });
+  const { b, hub } = peEstate({ privateEndpointNetworkPolicies: 'Enabled' });
+  const nsg = b.nsg('nsg-data', [allowWeb]);
+  b.subnet(hub, 'web', '10.0.2.0/24', { routeTableId: b.routeTable('rt-web', [{ prefix: '10.0.0.0/16', nextHopType: 'VnetLocal' }]) });
+  const built = b.build();
+  const model: NetworkModel = { ...built, subnets: built.subnets.map((s) => (s.name === 'data' ? { ...s, networkSecurityGroupId: nsg } : s)) };
+  return { model, web: model.subnets.find((s) => s.name === 'web')?.id ?? '' };
+}
+
+describe('reach: private endpoints beyond the source\'s own and peered VNets, over VNet routes, behind a NIC\'s own DNS (from the review)', () => {
+  // [PEFW] Scenario 1: reach and resolve agree.
+  it('an endpoint in a dedicated VNet reached through the hub firewall is listed, as resolve reaches it', () => {
+    const { model, client, fw } = dedicatedEndpointVnet();
+    expect(pathOf(resolve(model, { destination: PE_NAME }), client)).toMatchObject({ verdict: 'private', exit: 'private-endpoint' });
+    const reach = computeReach(inputOf(model));
+    expect(endpointsOf(reach, 'client')).toContainEqual(expect.objectContaining({ value: PE_NAME, verdict: 'private', via: [fw] }));
+    // No route of `plain` reaches an appliance: the dedicated VNet is not asked about (and resolve does not reach it).
+    expect(endpointsOf(reach, 'plain')).toEqual([]);
+    const plain = model.subnets.find((s) => s.name === 'plain')?.id ?? '';
+    expect(pathOf(resolve(model, { destination: '10.2.5.6' }), plain).verdict).not.toBe('private');
+  });
+
+  // [PENP]: a UDR as specific as the VNet range replaces the endpoint's /32; the traffic is still delivered to its address.
+  it('a Pending endpoint reached over a VnetLocal route is not "private" in resolve, nor listed as reached', () => {
+    const { b, hub } = peEstate({ privateEndpointNetworkPolicies: 'RouteTableEnabled', endpoint: { status: 'Pending', manual: true } });
+    b.subnet(hub, 'web', '10.0.2.0/24', { routeTableId: b.routeTable('rt-web', [{ prefix: '10.0.0.0/16', nextHopType: 'VnetLocal' }]) });
+    const model = b.build();
+    const web = model.subnets.find((s) => s.name === 'web')?.id ?? '';
+    expect(pathOf(resolve(model, { destination: PE_IP }), web).verdict).not.toBe('private');
+    expect(endpointsOf(computeReach(inputOf(model)), 'web').filter((e) => e.verdict === 'private')).toEqual([]);
+  });
+
+  it('an endpoint reached over a VnetLocal route (its /32 invalidated) is still listed for that source', () => {
+    const { model, web } = vnetLocalEstate();
+    expect(pathOf(resolve(model, { destination: PE_IP }), web)).toMatchObject({ verdict: 'private', exit: 'virtual-network' });
+    expect(pathOf(resolve(model, { destination: PE_NAME }), web)).toMatchObject({ verdict: 'private', exit: 'virtual-network' });
+    expect(endpointsOf(computeReach(inputOf(model)), 'web')).toEqual([expect.objectContaining({ value: PE_NAME, verdict: 'private', via: [] })]);
+  });
+
+  it('over a VnetLocal route, an endpoint whose connection state is not reported is "may reach", with the gap', () => {
+    const { b, hub } = peEstate({ privateEndpointNetworkPolicies: 'RouteTableEnabled', endpoint: { status: 'Unknown' } });
+    b.subnet(hub, 'web', '10.0.2.0/24', { routeTableId: b.routeTable('rt-web', [{ prefix: '10.0.0.0/16', nextHopType: 'VnetLocal' }]) });
+    const model = b.build();
+    const web = model.subnets.find((s) => s.name === 'web')?.id ?? '';
+    // Delivered to the endpoint's address by a VNet route, the service is reached only over an
+    // Approved connection [PEMANAGE]: resolve and reach both say not known.
+    expect(pathOf(resolve(model, { destination: PE_IP }), web).verdict).toBe('unknown');
+    const reach = computeReach(inputOf(model));
+    expect(endpointsOf(reach, 'web')).toEqual([expect.objectContaining({ verdict: 'unknown' })]);
+    expect(reach.gaps.map((g) => g.message)).toContainEqual(expect.stringContaining('connection state not reported'));
+  });
+
+  // [NICDNS]: its own DNS servers answer the name; what they answer is not in the input.
+  it('a NIC whose own DNS servers answer the FQDN is a source of its own, not "reached by name"; asked about alone, it is answered', () => {
+    const { b, spoke } = peEstate();
+    const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+    const nicId = b.nic(web, 'nic-dns', '10.1.4.4');
+    b.nic(web, 'nic-plain', '10.1.4.5');
+    const built = b.build();
+    const model: NetworkModel = { ...built, networkInterfaces: built.networkInterfaces.map((n) => (n.id === nicId ? { ...n, dnsServers: ['10.9.9.9'] } : n)) };
+    expect(pathOf(resolve(model, { destination: PE_NAME }), nicId).verdict).toBe('unknown');
+    const reach = computeReach(inputOf(model));
+    expect(endpointsOf(reach, 'web').map((e) => [e.value, e.verdict])).toEqual([[PE_NAME, 'private']]);
+    const nic = reach.sources.find((s) => s.source.id === nicId);
+    expect(nic?.followsSubnet).toBe(true);
+    expect(nic?.private).not.toContainEqual(expect.objectContaining({ kind: 'private-endpoint', value: PE_NAME, verdict: 'private' }));
+    // Its address still reaches the endpoint; the entry says the name is not known from it.
+    expect(endpointsOf(reach, 'nic-dns')).toEqual([expect.objectContaining({ value: `pe-st (${PE_IP})`, verdict: 'private' })]);
+    expect(endpointsOf(reach, 'nic-dns')[0]?.note).toContain(`${PE_NAME}: Unknown`);
+    expect(reach.sources.some((s) => s.source.name === 'nic-plain')).toBe(false);
+    // The app's per-source reach: that NIC alone, with the same entries, and not its subnet.
+    const one = computeReach(inputOf(model), { source: (s) => s.id === nicId });
+    expect(one.sources.map((s) => s.source.name)).toEqual(['nic-dns']);
+    expect(endpointsOf(one, 'nic-dns')).toEqual(endpointsOf(reach, 'nic-dns'));
+  });
+
+  it('judging names by their address where DNS sends them there gives what walking each name gives', () => {
+    // Through the firewall the name is walked (application rules read it); around it the address's answer stands.
+    const estates = [dedicatedEndpointVnet().model, vnetLocalEstate().model];
+    {
+      const { b, hub } = peEstate({ firewallRules: [networkRule('to-pe', { destinationAddresses: [PE_IP], destinationPorts: ['443'] })] });
+      const partner = b.vnet('partner', ['10.3.0.0/16']);
+      b.peer(partner, hub);
+      b.peer(hub, partner);
+      b.subnet(partner, 'partner-app', '10.3.1.0/24');
+      estates.push(b.build());
+    }
+    for (const model of estates) {
+      const reach = computeReach(inputOf(model));
+      const byName = resolve(model, { destination: PE_NAME });
+      for (const source of reach.sources) {
+        const subnetId = source.source.type === 'nic' ? source.source.subnetId : source.source.id;
+        const name = byName.paths.find((p) => p.source.id === source.source.id) ?? byName.paths.find((p) => p.source.type === 'subnet' && p.source.id === subnetId);
+        const listedByName = source.private.some((e) => e.kind === 'private-endpoint' && e.verdict === 'private' && e.value.split(', ').includes(PE_NAME));
+        expect(listedByName, source.source.name).toBe(name?.verdict === 'private' && (name.exit === 'private-endpoint' || name.exit === 'virtual-network' || name.exit === 'peering'));
+      }
+    }
+  });
+});
+

@@ -226,11 +226,13 @@ describe('peering state and what the snapshot can tell', () => {
     expect(reach.kind === 'not-carried' ? reach.reason : '').toMatch(/10\.50\.1\.0\/24.*replies cannot return/);
   });
 
-  it('allowVirtualNetworkAccess = false: the local VNet may not access the remote one', () => {
+  // "Only changes the definition of the VirtualNetwork service tag. It doesn't fully prevent traffic
+  // flow across the peer connection" [PEERMANAGE]: not known, never "not carried".
+  it('allowVirtualNetworkAccess = false: whether the traffic flows is not known (NSG rules may still allow it)', () => {
     const resources = [vnet('a', ['10.1.0.0/16'], [['app', '10.1.1.0/24']], [['a-to-b', {
       remoteVirtualNetwork: { id: `${NET}/virtualNetworks/b` }, peeringState: 'Connected', remoteAddressSpace: space('10.2.0.0/16'), allowVirtualNetworkAccess: false,
     }]])];
     const index = load(resources, false);
-    expect(peeringReach(index, peering(index, 'a', 'a-to-b'), subnet(index, 'a', 'app'), '10.2.0.4').kind).toBe('not-carried');
+    expect(peeringReach(index, peering(index, 'a', 'a-to-b'), subnet(index, 'a', 'app'), '10.2.0.4').kind).toBe('unknown');
   });
 });
