@@ -35,15 +35,23 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate `text` most likely meant: within two edits, else the only one it is a prefix of
- * (`--dest` is both --destination and --destinations, so no guess), else undefined.
+ * The candidate `text` most likely meant, or undefined when no guess is safe. A unique prefix
+ * first: an abbreviation names what was meant (`--pol` is --policy, `dia` is diagram), where the
+ * nearest spelling of a short word is often another option entirely (`--pol` is two edits from
+ * --now, `dia` two from ui), and a wrong guess sends a user to an option that means something
+ * else. Several candidates starting so (`--dest`: --destination and --destinations) get no guess.
+ * Else the one candidate clearly close in spelling: at most two edits and at most a third of what
+ * was typed (`--fromat` is --format), never a tie.
  */
 export function nearest(text: string, candidates: readonly string[]): string | undefined {
   const lower = text.toLowerCase();
-  const best = candidates.map((name) => ({ name, d: editDistance(lower, name) })).sort((x, y) => x.d - y.d)[0];
-  if (best !== undefined && best.d <= 2) return best.name;
+  if (candidates.includes(lower)) return lower;
   const prefixed = lower.length >= 2 ? candidates.filter((name) => name.startsWith(lower)) : [];
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  if (prefixed.length > 0) return prefixed.length === 1 ? prefixed[0] : undefined;
+  const limit = Math.min(2, Math.floor(lower.length / 3));
+  const close = candidates.map((name) => ({ name, d: editDistance(lower, name) })).filter((c) => c.d <= limit).sort((x, y) => x.d - y.d);
+  const [best, second] = close;
+  return best === undefined || (second !== undefined && second.d === best.d) ? undefined : best.name;
 }
 
 /**
@@ -66,7 +74,7 @@ function guessLong(name: string, known: readonly string[]): string | undefined {
  * DEST unset would otherwise run as if the option were absent (the default route), and a pipeline
  * would gate on a question nobody asked.
  */
-function refuseEmpty(name: string, value: string): string {
+export function refuseEmpty(name: string, value: string): string {
   if (value.trim() === '') throw new UsageError(`--${name} is empty (an unset shell variable?): give it a value`);
   return value;
 }
@@ -152,8 +160,16 @@ export function takeRepeated(
   const values: string[] = [];
   const rest: string[] = [];
   const add = (value: string): void => {
-    if (!options.splitCommas) values.push(value);
-    else values.push(...value.split(',').map((v) => v.trim()).filter((v) => v.length > 0));
+    if (!options.splitCommas) {
+      values.push(value);
+      return;
+    }
+    // An empty item is an unset variable too (`"$A,$B"` with B unset), and a list of nothing but
+    // commas would read as no list at all: the default scope (pull: every readable subscription),
+    // wider than what was asked. Refused, as an empty value is.
+    const items = value.split(',').map((v) => v.trim());
+    if (items.some((v) => v === '')) throw new UsageError(`--${name} "${value}" has an empty item (an unset shell variable?): give the values separated by commas`);
+    values.push(...items);
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';

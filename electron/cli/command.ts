@@ -1,7 +1,8 @@
 /**
  * Every `egress-atlas <command>` implements this. Commands never call process.exit or write to
  * process.stdout directly, so they run in-process in tests.
- * Exit codes: 0 ok, 1 findings/operational failure where the command says so, 2 bad input or usage.
+ * Exit codes: 0 ok, 1 findings where the command says so or an operational failure (every command:
+ * an unwritable --out; its --help lists it), 2 bad input or usage.
  */
 export interface CliIo {
   readonly stdout: (text: string) => void;

@@ -27,20 +27,44 @@ type Paint = (text: string) => string;
 const ansi = (code: number): Paint => (text) => `\u001b[${code}m${text}\u001b[0m`;
 
 /**
- * Names and texts from the input are user data: control characters (an escape sequence in a
- * resource name or tag would recolour or rewrite the terminal) are shown escaped, `\x1b`.
+ * What a terminal must never receive raw from input: the C0 and C1 control characters (an escape
+ * sequence in a resource name or tag would recolour or rewrite the terminal; a line break in one
+ * would forge a line of its own, an `error:` line or a table row) and the bidirectional embedding,
+ * override and isolate controls U+202A-U+202E and U+2066-U+2069, which make a terminal show text
+ * in another order than it is (CVE-2021-42574, "Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// As TERMINAL_CONTROLS, but for a whole text laid out by us: its line breaks and tabs are the layout.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A control character as text: `\x1b` (the form the tables have always shown), `\u202e` above U+00FF. */
+function escaped(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * One line of user data (a name, a message quoting input, a table row), every control character
+ * shown escaped, line breaks included: the result is always exactly one line.
  */
 export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/[\n\t]/g, ' ');
+  return text.replace(TERMINAL_CONTROLS, escaped);
 }
+
 /**
  * A whole plain-text table (no colours of ours in it): every control character but the line
- * breaks and tabs the layout uses is shown escaped, whichever cell it came from.
+ * breaks and tabs the layout uses is shown escaped, whichever cell it came from. It cannot tell a
+ * line break in a cell from one of the layout: the formatters escape each row with `safe` first.
  */
 export function safeTable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROLS_BUT_LAYOUT, escaped);
+}
+
+/** `error: <message>` as one stderr line: the message escaped whole (safe), so input it quotes cannot add a line. */
+export function errorLine(message: string): string {
+  return `error: ${safe(message)}\n`;
 }
 
 /** Rows as lines of columns two spaces apart, each column as wide as its widest cell (the last one unpadded). */

@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { InputError } from '../../shared/model/errors';
+import { formatIssue, PolicyError } from '../../shared/policy/index';
 import { nearest, UsageError } from './args';
 import type { CliCommand, CliIo } from './command';
 import { COMMANDS } from './commands/index';
 import { InputPathError, TOOL_VERSION } from './estate';
-import { safeTable } from './format-table';
+import { ownTemporarySuffix } from './signing';
+import { errorLine, safe } from './format-table';
 
 function usage(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -50,11 +52,13 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
  * one line naming the file the user gave: never the `<out>.<pid>.tmp` a safe write goes through,
  * which the user did not name and which is already removed.
  */
-function fileErrorLine(error: unknown, cwd: string): string | null {
+export function fileErrorLine(error: unknown, cwd: string): string | null {
   if (!(error instanceof Error)) return null;
   const { code, path, dest } = error as NodeJS.ErrnoException & { readonly dest?: string };
   const reason = code === undefined ? undefined : FILE_ERRORS[code];
-  const target = (dest ?? path)?.replace(/\.\d+\.tmp$/, '');
+  const failed = dest ?? path;
+  const suffix = ownTemporarySuffix();
+  const target = failed?.endsWith(suffix) === true ? failed.slice(0, -suffix.length) : failed;
   if (reason === undefined || target === undefined) return null;
   const show = (path: string): string => {
     const rel = relative(cwd, path);
@@ -67,24 +71,29 @@ function fileErrorLine(error: unknown, cwd: string): string | null {
 }
 
 /**
- * One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected. Messages
- * quote input (a file's first bytes, a name, an argument): control characters in them are shown
- * escaped, as the tables show them, so a file cannot recolour or rewrite the terminal through an error.
+ * One line for any failure; exit 2 for bad input or usage, 1 for anything unexpected (an
+ * operational failure: an unwritable --out, a full disk). Messages quote input (a file's first
+ * bytes, a name, an argument): each is one `error:` line with its control characters and line
+ * breaks shown escaped (errorLine), so a file can neither recolour the terminal nor forge a line.
  */
 function reportError(error: unknown, command: CliCommand | undefined, io: CliIo): number {
-  // A message of several lines (every issue of a policy) is one `error:` line each.
-  const say = (message: string): void => io.stderr(safeTable(message).split('\n').map((line) => `error: ${line}\n`).join(''));
+  // A policy's every issue is one line of its own (file:line: field: problem), each escaped: the
+  // one path for check, report --policy and traffic --policy.
+  if (error instanceof PolicyError) {
+    io.stderr(error.issues.map((issue) => errorLine(formatIssue(issue))).join(''));
+    return 2;
+  }
   if (error instanceof InputError || error instanceof InputPathError) {
-    say(error.message);
+    io.stderr(errorLine(error.message));
     return 2;
   }
   if (error instanceof UsageError) {
-    say(error.message);
+    io.stderr(errorLine(error.message));
     if (command !== undefined) io.stderr(`(see "egress-atlas ${command.name} --help")\n`);
     return 2;
   }
   const message = fileErrorLine(error, io.cwd) ?? (error instanceof Error ? error.message : String(error));
-  say(message.split('\n')[0] ?? message);
+  io.stderr(errorLine(message.split('\n')[0] ?? message));
   if ((io.env.EGRESS_ATLAS_DEBUG ?? '') !== '' && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
   return 1;
 }
@@ -100,12 +109,12 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     const asked = first === 'help' && !HELP_WORDS.includes(rest[0] ?? '') ? rest[0] : undefined;
     const topic = asked === undefined ? undefined : commands.find((c) => c.name === asked);
     if (asked !== undefined && topic === undefined) {
-      io.stderr(`error: unknown command "${safeTable(asked)}"${didYouMean(asked, commands)}\n`);
+      io.stderr(`error: unknown command "${safe(asked)}"${didYouMean(asked, commands)}\n`);
       return 2;
     }
     const extra = rest[first === 'help' && rest.length > 0 ? 1 : 0];
     if (extra !== undefined) {
-      io.stderr(`error: unexpected argument "${safeTable(extra)}" after help\n`);
+      io.stderr(`error: unexpected argument "${safe(extra)}" after help\n`);
       return 2;
     }
     io.stdout(topic?.usage ?? usage(commands));
@@ -114,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   if (first === '--version' || first === '-v') {
     // As for help: an extra word is a mistake to say, not something to ignore.
     if (rest.length > 0) {
-      io.stderr(`error: unexpected argument "${safeTable(rest[0] ?? '')}" after ${first}\n`);
+      io.stderr(`error: unexpected argument "${safe(rest[0] ?? '')}" after ${first}\n`);
       return 2;
     }
     io.stdout(`egress-atlas ${TOOL_VERSION}\n`);
@@ -122,7 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
   const command = commands.find((c) => c.name === first);
   if (command === undefined) {
-    io.stderr(`error: unknown command "${safeTable(first)}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
+    io.stderr(`error: unknown command "${safe(first)}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
     return 2;
   }
   // -h and --help on every command (a command may not list -h in its own option spec).

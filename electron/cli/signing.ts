@@ -79,10 +79,19 @@ export function signatureText(bytes: Uint8Array, key: KeyObject): string {
   return `${sign(null, bytes, key).toString('base64')}\n`;
 }
 
+/**
+ * The suffix this process's safe writes add to the file they write (`<out>.<pid>.tmp`, then a
+ * rename): here and in snapshot/files.ts. The CLI's error line takes exactly it off a failed path
+ * (main.ts fileErrorLine), never any `.digits.tmp` a user's own file name may end in.
+ */
+export function ownTemporarySuffix(): string {
+  return `.${process.pid}.tmp`;
+}
+
 /** Writes `<path>.sig` for the bytes just written to `path`; through a temporary file, as snapshots are. */
 export async function writeSignature(path: string, bytes: Uint8Array, key: KeyObject): Promise<string> {
   const out = signaturePath(path);
-  const temporary = `${out}.${process.pid}.tmp`;
+  const temporary = `${out}${ownTemporarySuffix()}`;
   await writeFile(temporary, signatureText(bytes, key), 'utf8');
   await rename(temporary, out);
   return out;

@@ -8,9 +8,11 @@
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // The offset may be written with or without its colon (+01:00, +0100): both name one instant.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
+// RFC 3339 §5.6 (the profile of ISO 8601 that Azure and most tools write): "T" and "Z" may be lower
+// case, and a space may separate the date and the time.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|([+-])(\d{2}):?(\d{2}))$/;
 // Written as a date-time but with no zone: which instant it is would depend on the runner.
-const ZONELESS = /^\d{4}-\d{2}-\d{2}T[\d:.]+$/;
+const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
 
 /**
  * Date.UTC for the parts as written, or null when they are no date or time: Date.UTC rolls over
@@ -42,7 +44,7 @@ export function parseZonedDateTime(text: string): number | null {
   const ms = Number((t[7] ?? '.0').slice(1, 4).padEnd(3, '0'));
   const local = utcOf(y, mo, d, h, mi, sec, ms);
   if (local === null) return null;
-  if (t[8] === 'Z') return local;
+  if (t[8] === 'Z' || t[8] === 'z') return local;
   const [offsetH, offsetM] = [Number(t[10]), Number(t[11])];
   if (offsetH > 23 || offsetM > 59) return null;
   // The wall-clock time minus its offset is the instant (UTC+02:00 at 12:00 is 10:00Z).
@@ -52,20 +54,43 @@ export function parseZonedDateTime(text: string): number | null {
 /** What a typed date or date-time is: an instant, or why it is none. */
 export type InstantReading =
   | { readonly kind: 'instant'; readonly at: number }
-  /** `2024-05-02T10:00:00`: a date-time without a zone. */
+  /** `2024-05-02T10:00:00`: a date-time without a zone, every field in range. */
   | { readonly kind: 'no-zone' }
-  /** Shaped as a date or date-time, but the calendar or the clock has no such day or time (2024-02-30). */
+  /** Shaped as a date or date-time, but the calendar or the clock has no such day or time (2024-02-30, T25:00). */
   | { readonly kind: 'no-such-time' }
+  /**
+   * A day or time that exists but is not read: 24:00 (the end of a day), a leap second (:60), a
+   * year 0000-0099 (Date.UTC would read it as 1900-1999). `reason` says which, as a phrase.
+   */
+  | { readonly kind: 'unsupported'; readonly reason: string }
   | { readonly kind: 'not-a-date' };
+
+/**
+ * Why parts that are no instant are none: a form that exists but is not read (`unsupported`),
+ * else a day or time that does not exist. The day is judged first: 2024-02-30T24:00 has no day.
+ */
+function whyNoInstant(parts: readonly string[]): InstantReading {
+  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(parts[i] ?? 0)) as [number, number, number, number, number, number];
+  const fraction = Number(parts[7] ?? '0');
+  if (y < 100) return { kind: 'unsupported', reason: `has the year ${parts[1] ?? ''}; years 0000 to 0099 are not supported` };
+  if (utcOf(y, mo, d) === null) return { kind: 'no-such-time' };
+  if (h === 24 && mi === 0 && sec === 0 && fraction === 0) return { kind: 'unsupported', reason: 'uses 24:00 (the end of the day), which is not supported: write 00:00 of the next day' };
+  if (h <= 23 && mi <= 59 && sec === 60) return { kind: 'unsupported', reason: 'has a leap second (:60), which is not supported: write :59' };
+  return { kind: 'no-such-time' };
+}
 
 /** A day (`YYYY-MM-DD`, its first instant in UTC) or an ISO 8601 date-time with a time zone. */
 export function readInstant(text: string): InstantReading {
   const t = text.trim();
   const at = DAY.test(t) ? parseUtcDay(t) : parseZonedDateTime(t);
   if (at !== null) return { kind: 'instant', at };
-  if (ZONELESS.test(t)) return { kind: 'no-zone' };
-  if (DAY.test(t) || DATE_TIME.test(t)) return { kind: 'no-such-time' };
-  return { kind: 'not-a-date' };
+  const zoned = DAY.exec(t) ?? DATE_TIME.exec(t);
+  if (zoned) return whyNoInstant(zoned);
+  const zoneless = ZONELESS.exec(t);
+  if (zoneless === null) return { kind: 'not-a-date' };
+  // Only a time that exists is told to add a zone: `T25:00` would be refused again as `T25:00Z`.
+  const reading = whyNoInstant(zoneless);
+  return parseZonedDateTime(`${t}Z`) === null ? reading : { kind: 'no-zone' };
 }
 
 /** How an option that takes a date is named in its refusals. */
@@ -101,6 +126,8 @@ export function readInstantOption(text: string, spec: InstantOption): InstantOpt
       return { ok: false, message: `${quoted} has no time zone, so the runner's local zone would decide the instant: add Z (UTC) or an offset, like ${t}Z; ${expected}` };
     case 'no-such-time':
       return { ok: false, message: `${quoted} names a day or a time of day that does not exist; ${expected}` };
+    case 'unsupported':
+      return { ok: false, message: `${quoted} ${reading.reason}; ${expected}` };
     case 'not-a-date': {
       // A bare number is most likely a duration without its unit ("7" meant as 7d).
       const unit = spec.durations !== undefined && /^\d+$/.test(t) ? ` (a duration needs its unit: ${t}d, ${t}h or ${t}m)` : '';

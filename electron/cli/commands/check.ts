@@ -5,10 +5,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkExitCode, checkPolicy, formatIssue, parsePolicy, parseUtcDay, parseZonedDateTime, PolicyError, toJunit, toSarif } from '../../../shared/policy/index';
+import { readInstantOption } from '../../../shared/model/dates';
+import { checkExitCode, checkPolicy, parsePolicy, toJunit, toSarif } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
-import { safe, safeTable } from '../format-table';
+import { errorLine, safe, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
 import { parseResolveOptions, validateDestination } from './resolve';
@@ -37,8 +38,9 @@ Options:
                            time zone (2027-04-01T03:00:00Z); no zone is a usage error
   --help                   this text
 
-Exit codes: 0 no deny control failed (audit controls never change it), 1 a deny control failed,
-2 bad input, a bad policy (every problem listed with file, line and field) or usage.
+Exit codes: 0 no deny control failed (audit controls never change it), 1 a deny control failed
+or an operational failure such as an unwritable --out (stderr says which), 2 bad input, a bad
+policy (every problem listed with file, line and field) or usage.
 `;
 
 const SPEC = {
@@ -82,23 +84,16 @@ function policyName(file: string, cwd: string): string {
 }
 
 /**
- * `--now`: a day (its start, UTC) or a date-time with its time zone, read as exception `expires`
- * is. A date-time without a zone is refused rather than read in the runner's local time zone: the
- * same command would then judge a waiver expired on one CI agent and valid on another.
+ * `--now`: a day (its start, UTC) or a date-time with its time zone, read by the one strict reader
+ * `--since` and `--timestamp` use (readInstantOption), so every date option is refused in the same
+ * words. A date-time without a zone is refused rather than read in the runner's local time zone:
+ * the same command would then judge a waiver expired on one CI agent and valid on another.
  */
 export function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const t = text.trim();
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(t) ? parseUtcDay(t) : parseZonedDateTime(t);
-  if (at !== null) return new Date(at);
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(t)) {
-    throw new UsageError(`--now "${text}" has no time zone; add Z (UTC) or an offset, like ${t}Z, or give a day (YYYY-MM-DD, read as UTC)`);
-  }
-  // Written as a date, but not one the calendar has (2027-02-30): never rolled over into another day.
-  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(t)) {
-    throw new UsageError(`--now "${text}" names a day or a time of day that does not exist`);
-  }
-  throw new UsageError(`--now "${text}" is not a date: expected YYYY-MM-DD (UTC) or an ISO 8601 date-time with a time zone (2027-04-01T03:00:00Z)`);
+  const read = readInstantOption(text, { option: '--now', example: '2027-04-01T03:00:00Z' });
+  if (!read.ok) throw new UsageError(read.message);
+  return new Date(read.at);
 }
 
 const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' };
@@ -117,7 +112,8 @@ export function formatCheckTable(result: CheckResult): string {
   }
   const s = result.summary;
   lines.push('', `${s.controls} control${s.controls === 1 ? '' : 's'}: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}`, '');
-  return lines.join('\n');
+  // Each row escaped on its own (safe): a line break in a name, a reason or a ticket cannot add a row.
+  return lines.map(safe).join('\n');
 }
 
 export const checkCommand: CliCommand = {
@@ -139,16 +135,9 @@ export const checkCommand: CliCommand = {
     const resolve = parseResolveOptions(resolveValues);
     const now = parseNow(stringOption(parsed, 'now'));
     const out = stringOption(parsed, 'out');
-    // The policy first: a broken policy is reported before minutes are spent loading an estate.
-    let policy: Policy;
-    try {
-      policy = await readPolicyFile(policyFile, io.cwd);
-    } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      // An issue quotes the file ("found ..."): its control characters are shown escaped, as in the tables.
-      for (const issue of error.issues) io.stderr(`error: ${safeTable(formatIssue(issue))}\n`);
-      return 2;
-    }
+    // The policy first: a broken policy is reported before minutes are spent loading an estate. Its
+    // PolicyError goes to main.ts reportError, the one path that prints every issue (escaped, exit 2).
+    const policy = await readPolicyFile(policyFile, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const result = checkPolicy(snapshot, policy, { now, destination, resolve });
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n`
@@ -161,7 +150,7 @@ export const checkCommand: CliCommand = {
       io.stderr(`wrote ${out}\n`);
     }
     // Expired waivers are errors in the policy, said on stderr whatever the format; the check still ran without them.
-    for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(`error: ${safeTable(e.message)}\n`);
+    for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(errorLine(e.message));
     const code = checkExitCode(result);
     if (code === 1) {
       const failed = result.controls.filter((c) => c.effect === 'deny' && c.status === 'fail');

@@ -10,7 +10,7 @@ import { estimateCost, parsePriceTable, PRICE_TABLE } from '../../../shared/cost
 import type { CostLine, CostResult, PriceTable, SourceCost } from '../../../shared/cost/index';
 import { InputError } from '../../../shared/model/errors';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
-import { pad, safeTable } from '../format-table';
+import { pad, safe, safeTable } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { decodeText } from '../../snapshot/files';
@@ -49,7 +49,7 @@ Options:
   --out <file>               write the output to a file instead of stdout
   --help                     this text
 
-Exit codes: 0 ok, 1 operational failure, 2 bad input or usage.
+Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input or usage.
 `;
 
 const SPEC = {
@@ -83,7 +83,7 @@ function sourceBlock(s: SourceCost): string[] {
   const lines = [`${s.source.name} (${s.source.type}, ${s.region ?? 'region ?'})  ${usd(s.monthlyUsd)}/month${s.complete ? '' : ' + missing figures'}  owner ${s.owner ?? '-'}  cost centre ${s.costCentre ?? '-'}`];
   lines.push(`    bytes: ${s.bytes.description}`);
   lines.push(...pad([['    ITEM', 'QUANTITY', 'MONTHLY', 'PRICE (per unit, region, date, split)'],
-    ...s.lines.map((l) => [`    ${lineLabel(l)}`, quantityText(l), usd(l.monthlyUsd), priceText(l)])]));
+    ...s.lines.map((l) => [`    ${lineLabel(l)}`, quantityText(l), usd(l.monthlyUsd), priceText(l)].map(safe))]));
   return lines;
 }
 
@@ -94,7 +94,7 @@ export function formatCostTable(result: CostResult): string {
   ];
   for (const s of result.sources) out.push(...sourceBlock(s), '');
   for (const [title, rows] of [['By owner', result.rollups.owner], ['By cost centre', result.rollups.costCentre]] as const) {
-    out.push(title, ...pad([['  KEY', 'SOURCES', 'MONTHLY'], ...rows.map((r) => [`  ${r.key}`, String(r.sources), `${usd(r.monthlyUsd)}${r.complete ? '' : ' + missing'}`])]), '');
+    out.push(title, ...pad([['  KEY', 'SOURCES', 'MONTHLY'], ...rows.map((r) => [`  ${r.key}`, String(r.sources), `${usd(r.monthlyUsd)}${r.complete ? '' : ' + missing'}`].map(safe))]), '');
   }
   if (result.unattributed.resources.length > 0) {
     out.push(`Not on any costed path: ${usd(result.unattributed.monthlyUsd)}/month`);
@@ -116,7 +116,8 @@ export function formatCostTable(result: CostResult): string {
     out.push('');
   }
   out.push(`Total ${usd(result.total.monthlyUsd)}/month${result.total.complete ? '' : ' (incomplete: see gaps)'} | ${result.sources.length} costed source(s) | not costed: ${result.notCosted.length} | gaps: ${result.gaps.length}`, '');
-  return out.join('\n');
+  // Each row escaped on its own (safe): a line break in a name or a tag value cannot add a row.
+  return out.map(safe).join('\n');
 }
 
 export const costCommand: CliCommand = {

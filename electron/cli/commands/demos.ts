@@ -9,7 +9,7 @@ const USAGE = `Usage: egress-atlas demos
 
 Lists the embedded demo estates (use one with "egress-atlas resolve --demo <name>").
 
-Exit codes: 0 ok, 2 usage.
+Exit codes: 0 ok, 1 an operational failure (stderr says which), 2 usage.
 `;
 
 export const demosCommand: CliCommand = {

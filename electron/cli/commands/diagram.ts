@@ -48,7 +48,7 @@ Options:
   --service-tags <file>     service tag prefixes (ServiceTags_Public_*.json)
   --help                    this text
 
-Exit codes: 0 ok, 2 bad input or usage.
+Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input or usage.
 `;
 
 const SPEC = {

@@ -10,6 +10,7 @@ import { PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../s
 import type { PriceTable } from '../../../shared/cost/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { errorLine } from '../format-table';
 
 /** Tests only: where the fake Retail Prices API listens. */
 export const RETAIL_PRICES_URL_ENV = 'EGRESS_ATLAS_RETAIL_PRICES_URL';
@@ -36,8 +37,9 @@ Options:
   --format table|json  without --refresh: a summary (default) or the table as JSON
   --help               this text
 
-Exit codes: 0 ok; 2 usage, or the API could not be read (offline, DNS, a non-200 answer): the
-shipped table stays in use and nothing is written.
+Exit codes: 0 ok; 1 an operational failure such as an unwritable --out (the prices read are not
+saved); 2 usage, or the API could not be read (offline, DNS, a non-200 answer): the shipped table
+stays in use and nothing is written.
 `;
 
 const SPEC = { refresh: 'flag', region: 'value', out: 'value', format: 'value', help: 'flag' } as const;
@@ -91,7 +93,8 @@ export const pricesCommand: CliCommand = {
       fetched = await fetchRetailPrices({ region, ...(baseUrl ? { baseUrl } : {}) });
     } catch (error) {
       if (!(error instanceof RetailPricesError)) throw error;
-      io.stderr(`error: could not read the Azure Retail Prices API: ${error.message}\n`
+      // The message quotes the API's (or a proxy's) answer body: escaped as one line (errorLine).
+      io.stderr(errorLine(`could not read the Azure Retail Prices API: ${error.message}`)
         + `The shipped price table ${PRICE_TABLE.id} (prices as of ${PRICE_TABLE.asOf}) stays in use; nothing was written.\n`);
       return 2;
     }

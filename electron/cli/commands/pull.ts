@@ -8,6 +8,7 @@ import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import type { CloudName, PullProgress } from '../../../shared/ipc/contract';
 import type { Gap } from '../../../shared/model/gaps';
 import { readInstantOption } from '../../../shared/model/dates';
+import { sinceDurationMs } from './traffic';
 // The Azure SDK is loaded only when `pull` runs, so other commands start fast.
 import type { AuthMethod, PullOutcome } from '../../azure/index';
 import type { LogsPullOptions } from '../../azure/logs';
@@ -63,8 +64,9 @@ With --access-token, the token must be valid for Log Analytics (https://api.loga
 
 The summary goes to stdout; progress and the "wrote <file>" lines go to stderr.
 
-Exit codes: 0 written (gaps do not change it: the file records them), 1 the pull failed or was
-cancelled (nothing written), 2 bad input or usage.
+Exit codes: 0 written (gaps do not change it: the file records them), 1 an operational failure:
+the pull failed or was cancelled, or --out could not be written (nothing written; stderr says
+which), 2 bad input or usage.
 `;
 
 
@@ -264,12 +266,14 @@ function logsRequestOf(parsed: ReturnType<typeof parseArgs>, snapshotOut: string
   }
   if (!GUID.test(workspaceId)) throw new UsageError(`--logs "${workspaceId}" is not a Log Analytics workspace ID (the workspace's GUID, "Workspace ID" on its overview page)`);
   // A date read strictly, as traffic's --since: never a zone-less time, "7" as 2001 or 30 February as 1 March.
-  const sinceDate = since === undefined || /^\d+[dhm]$/i.test(since) ? null : readInstantOption(since, { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from now' });
+  // A duration is checked as traffic checks it (at least 1, not past the earliest date there is).
+  const sinceDate = since === undefined || sinceDurationMs(since) !== null ? null : readInstantOption(since, { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from now' });
   if (sinceDate?.ok === false) throw new UsageError(sinceDate.message);
-  if (since !== undefined && /^0+[dhm]$/i.test(since)) throw new UsageError(`--since ${since}: the window must be at least 1`);
   const out = logsOut ?? (snapshotOut === undefined ? undefined : `${snapshotOut.replace(/\.json$/i, '')}.logs.json`);
   if (out === undefined) throw new UsageError('--logs without --out needs --logs-out <file> (where to write the log rows)');
-  return { workspaceId, since: since ?? '7d', out, endpoint };
+  // The instant as read here, in UTC: the query reads it with Date.parse, which could read a form
+  // the strict reader accepts (a space separator, an offset without its colon) otherwise.
+  return { workspaceId, since: sinceDate?.ok === true ? new Date(sinceDate.at).toISOString() : since ?? '7d', out, endpoint };
 }
 
 /**

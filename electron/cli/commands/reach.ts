@@ -7,7 +7,7 @@ import { computeReach } from '../../../shared/egress/reach';
 import { oneOf, parseArgs, stringOption, takeRepeated } from '../args';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
-import { formatReach } from '../format-table';
+import { errorLine, formatReach } from '../format-table';
 import { parseResolveOptions, sourceMatchesSource } from './resolve';
 
 const USAGE = `Usage: egress-atlas reach <input...> [options]
@@ -30,7 +30,7 @@ Options:
   --out <file>             write the output to a file instead of stdout
   --help                   this text
 
-Exit codes: 0 ok, 1 operational failure, 2 bad input or usage.
+Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input or usage.
 `;
 
 const SPEC = { demo: 'optional-value', format: 'value', source: 'value', out: 'value', 'service-tags': 'value', help: 'flag' } as const;
@@ -53,7 +53,7 @@ export const reachCommand: CliCommand = {
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const reach = computeReach(snapshot, { resolve, ...(source === undefined ? {} : { source: (s) => sourceMatchesSource(s, source) }) });
     if (source !== undefined && reach.sources.length === 0) {
-      io.stderr(`error: --source "${source}" matches no subnet or NIC\n`);
+      io.stderr(errorLine(`--source "${source}" matches no subnet or NIC`));
       return 2;
     }
     const color = out === undefined && io.isTTY && (io.env.NO_COLOR ?? '') === '';

@@ -11,14 +11,14 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveEgress, type ResolveResult } from '../../../shared/egress/index';
 import { readInstantOption } from '../../../shared/model/dates';
 import type { Snapshot, SnapshotInputFile } from '../../../shared/model/snapshot';
-import { checkPolicy, formatIssue, PolicyError, type Policy } from '../../../shared/policy/index';
+import { checkPolicy, type Policy } from '../../../shared/policy/index';
 import { estimateCost } from '../../../shared/cost/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { readPolicyFile } from './check';
-import { analyzeLogFiles, createLogProgress, sinceDuration, sinceFrom, takeLogs } from './traffic';
+import { analyzeLogFiles, createLogProgress, sinceFrom, takeLogs } from './traffic';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
@@ -62,7 +62,8 @@ Options:
                             -out key.pem); check it with egress-atlas verify
   --help                    this text
 
-Exit codes: 0 ok (whatever the controls' status), 2 bad input, a bad policy or usage.
+Exit codes: 0 ok (whatever the controls' status), 1 an operational failure such as an
+unwritable --out or .sig file, 2 bad input, a bad policy or usage.
 `;
 
 const SPEC = {
@@ -154,19 +155,13 @@ export const reportCommand: CliCommand = {
     const destinations = destinationsFile === undefined ? undefined : await readDestinations(destinationsFile, io.cwd);
     // Likewise a bad policy: every problem named file:line, as egress-atlas check reports them.
     const policyFile = stringOption(parsed, 'policy');
-    let policy: Policy | undefined;
-    try {
-      policy = policyFile === undefined ? undefined : await readPolicyFile(policyFile, io.cwd);
-    } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
-      return 2;
-    }
+    // Its PolicyError goes to main.ts reportError, the one path that prints every issue (escaped, exit 2).
+    const policy: Policy | undefined = policyFile === undefined ? undefined : await readPolicyFile(policyFile, io.cwd);
 
     const sinceText = stringOption(parsed, 'since');
     if (sinceText !== undefined && logPaths.length === 0) throw new UsageError('--since needs --logs');
     // A bad --since is a usage error before any reading (a duration is resolved against the logs).
-    if (sinceText !== undefined && sinceDuration(sinceText) === null) sinceFrom(sinceText, () => null);
+    if (sinceText !== undefined) sinceFrom(sinceText, () => null);
 
     const signWith = stringOption(parsed, 'sign');
     // The key is read first: a bad key fails (exit 2) before the work, and nothing is written unsigned.

@@ -13,7 +13,7 @@ import { formatIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
-import { allFindings, formatExplain, formatMatrix, formatTable } from '../format-table';
+import { allFindings, errorLine, formatExplain, formatMatrix, formatTable } from '../format-table';
 import { BatchedArray, prettyJsonChunks, writeChunksToFile, writePrettyJson } from '../json-stream';
 
 const USAGE = `Usage: egress-atlas resolve <input...> [options]
@@ -44,7 +44,8 @@ Options:
                            list-service-tags output): rules and routes on service tags then match
   --help                   this text
 
-Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
+Exit codes: 0 ok, 1 findings at or above --fail-on or an operational failure such as an
+unwritable --out (stderr says which), 2 bad input or usage.
 `;
 
 const SPEC = {
@@ -65,16 +66,24 @@ export function validateDestination(text: string): string {
 }
 
 /**
+ * A `--resolve` name as the engine matches it (destination-plan.ts userAddressFor): case folded and
+ * without the root's trailing dot, so `API.Stripe.com.` and `api.stripe.com` are one name here too.
+ */
+export function resolveNameKey(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/**
  * `--resolve name=ip`, repeatable: what the user knows a host name resolves to (reach, check,
  * diagram and report read it here too). A name is walked to one address, so two different
- * addresses for one name are refused: keeping either would answer for an address the user may
- * not have meant. The same address twice is harmless.
+ * addresses for one name (in any of its spellings: resolveNameKey) are refused: keeping either
+ * would answer for an address the user may not have meant. The same address twice is harmless.
  */
 export function parseResolveOptions(values: readonly string[]): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const value of values) {
     const at = value.indexOf('=');
-    const name = at < 0 ? '' : value.slice(0, at).trim().toLowerCase();
+    const name = at < 0 ? '' : resolveNameKey(value.slice(0, at));
     const ip = at < 0 ? '' : value.slice(at + 1).trim();
     const parsed = parseIp(ip);
     if (name === '' || parsed === null) throw new UsageError(`--resolve "${value}" is not name=ip (e.g. --resolve api.stripe.com=54.187.174.169)`);
@@ -194,7 +203,7 @@ export const resolveCommand: CliCommand = {
       const matrix = resolveMatrix(snapshot, list, { resolve });
       const rows = source === undefined ? matrix.rows : matrix.rows.filter((r) => sourceMatchesSource(r.source, source));
       if (source !== undefined && rows.length === 0) {
-        io.stderr(`error: --source "${source}" matches no subnet or NIC\n`);
+        io.stderr(errorLine(`--source "${source}" matches no subnet or NIC`));
         return 2;
       }
       const shown = { ...matrix, rows };
@@ -204,7 +213,7 @@ export const resolveCommand: CliCommand = {
     const full = resolveEgress(snapshot, { destination, resolve });
     const result = source === undefined ? full : filterBySource(full, source);
     if (source !== undefined && result.paths.length === 0) {
-      io.stderr(`error: --source "${source}" matches no subnet or NIC\n`);
+      io.stderr(errorLine(`--source "${source}" matches no subnet or NIC`));
       return 2;
     }
 

@@ -27,7 +27,8 @@ Options:
                    check it with egress-atlas verify
   --help           this text
 
-Exit codes: 0 written, 1 operational failure (the file could not be written), 2 bad input or usage.
+Exit codes: 0 written, 1 an operational failure such as an unwritable --out (the file could not
+be written), 2 bad input or usage.
 `;
 
 export const snapshotCommand: CliCommand = {

@@ -6,15 +6,14 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { readInstantOption, type InstantOption } from '../../../shared/model/dates';
-import { formatIssue, PolicyError } from '../../../shared/policy/index';
 import type { Policy } from '../../../shared/policy/index';
 import type { ResolveInput } from '../../../shared/egress/index';
 import {
   bytesText, createLogReadSession, createTrafficAggregator, DEFAULT_DENIED_THRESHOLD, finishTraffic, parseLogFile, parseLogFileInto, ruleLabel,
 } from '../../../shared/traffic/index';
 import type { ParsedLog, ParsedLogSummary, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
-import { oneOf, parseArgs, stringOption, UsageError } from '../args';
-import { pad, safeTable } from '../format-table';
+import { oneOf, parseArgs, refuseEmpty, stringOption, UsageError } from '../args';
+import { pad, safe, safeTable } from '../format-table';
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
@@ -52,9 +51,9 @@ Options:
   --out <file>             write the output to a file instead of stdout
   --help                   this text
 
-Exit codes: 0 ok, 1 operational failure, 2 bad input (a log file that cannot be read names the
-file, the row or JSON path and what was expected), a bad policy (every problem with file, line
-and field) or usage. Findings never change the exit code (egress-atlas check gates a pipeline).
+Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input (a log file
+that cannot be read names the file, the row or JSON path and what was expected), a bad policy
+(every problem with file, line and field) or usage. Findings never change the exit code (egress-atlas check gates a pipeline).
 `;
 
 const SPEC = {
@@ -71,11 +70,14 @@ export function takeLogs(args: readonly string[]): { readonly logs: readonly str
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
+    // Every path through refuseEmpty, as every other option's value: `--logs "$LOGDIR"` with the
+    // variable unset would otherwise be the path '', read as the working directory, and the
+    // evidence would count whatever logs lie there.
     if (arg.startsWith('--logs=')) {
-      logs.push(arg.slice('--logs='.length));
+      logs.push(refuseEmpty('logs', arg.slice('--logs='.length)));
     } else if (arg === '--logs') {
       const start = logs.length;
-      while (i + 1 < args.length && !(args[i + 1] ?? '').startsWith('--')) logs.push(args[++i] ?? '');
+      while (i + 1 < args.length && !(args[i + 1] ?? '').startsWith('--')) logs.push(refuseEmpty('logs', args[++i] ?? ''));
       if (logs.length === start) throw new UsageError('--logs needs a file or directory');
     } else rest.push(arg);
   }
@@ -96,6 +98,30 @@ export function sinceDuration(text: string): RegExpExecArray | null {
   return /^(\d+)([dhm])$/i.exec(text.trim());
 }
 
+/** The farthest a Date reaches from 1970 either way (ECMA-262 time values): ±8.64e15 ms, about 273,790 years. */
+const DATE_RANGE_MS = 8.64e15;
+
+function sinceTooFar(text: string): UsageError {
+  return new UsageError(`--since ${text.trim()} reaches back past the earliest date there is: give a shorter duration (7d, 12h or 30m) or a day (YYYY-MM-DD)`);
+}
+
+/**
+ * A `--since` duration in milliseconds, or null for an absolute time (traffic, report, pull). A
+ * zero window is refused: it would count nothing and still print a window as if it were evidence.
+ * A window longer than any date reaches is refused by name too, not left to fail as an
+ * "Invalid time value" (exit 1, an operational failure it is not).
+ */
+export function sinceDurationMs(text: string): number | null {
+  const duration = sinceDuration(text);
+  if (duration === null) return null;
+  const count = Number(duration[1]);
+  if (count < 1) throw new UsageError(`--since ${text.trim()}: the window must be at least 1`);
+  const unit = (duration[2] ?? 'd').toLowerCase();
+  const ms = count * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000);
+  if (!(ms <= DATE_RANGE_MS)) throw sinceTooFar(text);
+  return ms;
+}
+
 function newer(newest: string | null, record: TrafficRecord): string | null {
   const end = record.until ?? record.time;
   return end !== null && (newest === null || end > newest) ? end : newest;
@@ -110,16 +136,20 @@ export function parseSince(text: string | undefined, logs: readonly ParsedLog[])
   });
 }
 
+/**
+ * The start of the `--since` window (ISO), or null for none. Called with `() => null` before any
+ * log is read, it checks the value alone: every usage error comes before the reading.
+ */
 export function sinceFrom(text: string | undefined, newestRecord: () => string | null): string | null {
   if (text === undefined) return null;
-  const duration = sinceDuration(text);
-  if (duration) {
+  const ms = sinceDurationMs(text);
+  if (ms !== null) {
     // Relative to the newest record, not to the clock: an export from last month still has a last week.
     const newest = newestRecord();
     if (newest === null) return null;
-    const unit = (duration[2] ?? 'd').toLowerCase();
-    const ms = Number(duration[1]) * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000);
-    return new Date(Date.parse(newest) - ms).toISOString();
+    const start = Date.parse(newest) - ms;
+    if (!(start >= -DATE_RANGE_MS)) throw sinceTooFar(text);
+    return new Date(start).toISOString();
   }
   // Strictly read: a window that silently starts on another day (2024-02-30 as 1 March, "7" as
   // 2001, a zone-less time in the runner's zone) would put wrong counts in the evidence.
@@ -322,7 +352,7 @@ export function formatTrafficTable(result: TrafficResult, top: number): string {
       const mark = (o.action === 'allow' && o.model === 'denied') || (o.action === 'deny' && o.model === 'allowed') ? ' !' : '';
       rows.push([`    ${o.destination}${o.port === null ? '' : `:${o.port}`}/${o.protocol}`, o.action, `${o.model}${mark}`, String(o.flows), bytesText(o.bytes), ruleLabel(o.rule, o.action)]);
     }
-    lines.push(...pad(rows));
+    lines.push(...pad(rows.map((row) => row.map(safe))));
     if (s.observed.length > top) lines.push(`    … ${s.observed.length - top} more (--top, or --format json)`);
     lines.push('');
   }
@@ -332,7 +362,7 @@ export function formatTrafficTable(result: TrafficResult, top: number): string {
   if (result.unattributed.length > 0) {
     lines.push('Unattributed sources (no NIC or subnet in the snapshot holds them)');
     lines.push(...pad([['  SOURCE IP', 'REASON', 'FLOWS', 'BYTES', 'DESTINATIONS', 'LOGS'],
-      ...result.unattributed.map((u) => [`  ${u.sourceIp}`, u.reason, String(u.flows), bytesText(u.bytes), String(u.destinations), u.logs.join(', ')])]));
+      ...result.unattributed.map((u) => [`  ${u.sourceIp}`, u.reason, String(u.flows), bytesText(u.bytes), String(u.destinations), u.logs.join(', ')].map(safe))]));
     lines.push('');
   }
   if (result.gaps.length > 0) {
@@ -342,7 +372,8 @@ export function formatTrafficTable(result: TrafficResult, top: number): string {
   }
   const flows = result.sources.reduce((n, s) => n + s.observed.reduce((m, o) => m + o.flows, 0), 0);
   lines.push(`${result.sources.length} source(s), ${flows} attributed flow(s) | ${result.unattributed.length} unattributed source IP(s) | findings: ${result.findings.length} | gaps: ${result.gaps.length}`, '');
-  return lines.join('\n');
+  // Each row escaped on its own (safe): a line break in a log's destination or a name cannot add a row.
+  return lines.map(safe).join('\n');
 }
 
 export const trafficCommand: CliCommand = {
@@ -365,15 +396,9 @@ export const trafficCommand: CliCommand = {
     const sinceText = stringOption(parsed, 'since');
     // A broken policy is reported first (file:line: field: problem), as egress-atlas check does.
     const policyFile = stringOption(parsed, 'policy');
-    let policy: Policy | null;
-    try {
-      policy = policyFile === undefined ? null : await readPolicyFile(policyFile, io.cwd);
-    } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      for (const issue of error.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
-      return 2;
-    }
-    if (sinceText !== undefined && sinceDuration(sinceText) === null) sinceFrom(sinceText, () => null); // a bad --since is a usage error before any reading
+    // Its PolicyError goes to main.ts reportError, the one path that prints every issue (escaped, exit 2).
+    const policy: Policy | null = policyFile === undefined ? null : await readPolicyFile(policyFile, io.cwd);
+    if (sinceText !== undefined) sinceFrom(sinceText, () => null); // a bad --since is a usage error before any reading
     // The estate first (attribution needs it), then the logs streamed file by file into counters.
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const result = await analyzeLogFiles(snapshot, allLogs, io.cwd, {

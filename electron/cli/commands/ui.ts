@@ -21,8 +21,8 @@ Options:
   --data-dir <dir>  Where the recent list is kept (default: the browser-mode data folder)
   -h, --help        This help
 
-Exit codes: 0 stopped (Ctrl+C), 1 the server could not start, 2 bad input or usage (a missing
-file, a bad --port).
+Exit codes: 0 stopped (Ctrl+C), 1 an operational failure such as a server that could not start,
+2 bad input or usage (a missing file, a bad --port).
 `;
 
 const SPEC = { port: 'value', 'data-dir': 'value', help: 'flag' } as const;

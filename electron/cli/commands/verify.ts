@@ -19,9 +19,9 @@ Options:
   --signature <file>   the signature file (default: <file>.sig)
   --help               this text
 
-Exit codes: 0 signature valid, 1 signature does not match (the file was changed after signing,
-or signed with another key), 2 bad input or usage (missing file, unreadable key, not Ed25519,
-not a signature file).
+Exit codes: 0 signature valid, 1 signature does not match (the file was changed after signing
+or signed with another key) or an operational failure (stderr says which), 2 bad input or usage
+(missing file, unreadable key, not Ed25519, not a signature file).
 `;
 
 export const verifyCommand: CliCommand = {

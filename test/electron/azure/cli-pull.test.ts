@@ -45,7 +45,9 @@ describe('egress-atlas pull', () => {
     const summary = io.out.join('');
     expect(summary).toMatch(/Pulled 3 subscription\(s\)/);
     expect(summary).toContain(`access-denied  /subscriptions/${SUB_LEGACY}`);
-    expect(summary).toContain(`sha256 ${written.sha256}`);
+    // "wrote … (sha256 …)" goes to stderr, as every command's does; stdout is the summary alone.
+    expect(summary).not.toContain('sha256');
+    expect(io.err.join('')).toContain(`sha256 ${written.sha256}`);
     // Not a terminal: plain progress lines, no carriage returns.
     expect(io.err.join('')).not.toContain('\r');
     expect(io.err.join('')).toMatch(/^gap: access-denied/m);

@@ -56,4 +56,50 @@ describe('parseArgs', () => {
     expect(() => takeRepeated(['--subscription', ''], 'subscription', { splitCommas: true })).toThrow(/^--subscription is empty/);
     expect(() => takeRepeated(['--resolve='], 'resolve', { splitCommas: false })).toThrow(/^--resolve is empty/);
   });
+
+  it('a comma list with an empty item (`"$A,$B"` with one unset, or only commas) is a usage error, not a shorter or no list', () => {
+    // `--subscription ","` split to no ID at all, and pull then read every readable subscription.
+    for (const value of [',', ' , ', 'a,', 'a,,b']) {
+      expect(() => takeRepeated(['--subscription', value], 'subscription', { splitCommas: true }), value).toThrow(/^--subscription ".*" has an empty item/);
+    }
+    expect(takeRepeated(['--subscription', 'a, b', '--subscription=c'], 'subscription', { splitCommas: true }).values).toEqual(['a', 'b', 'c']);
+  });
 });
+
+describe('nearest (did you mean)', () => {
+  it('prefers a unique prefix over a spelling two edits away: an abbreviation names what was meant', () => {
+    // check: --pol was "--now" (two edits), the evidence instant, not the policy.
+    expect(nearest('pol', ['demo', 'policy', 'format', 'out', 'destination', 'service-tags', 'now', 'help', 'resolve'])).toBe('policy');
+    // report: --sub was "--out"; the repeatable --subnet starts so.
+    expect(nearest('sub', ['demo', 'out', 'destination', 'destinations', 'policy', 'since', 'timestamp', 'logs', 'subnet', 'resolve'])).toBe('subnet');
+    // Commands: every 1-2 letter word was within two edits of "ui".
+    const commands = ['check', 'cost', 'demos', 'diagram', 'prices', 'pull', 'reach', 'report', 'resolve', 'snapshot', 'traffic', 'ui', 'verify'];
+    expect(nearest('dia', commands)).toBe('diagram');
+    expect(nearest('ch', commands)).toBe('check');
+  });
+
+  it('gives no guess where several start so, and never one across meaning', () => {
+    // `--dest` is both --destination and --destinations: no guess, and never --demo.
+    expect(nearest('dest', ['demo', 'destination', 'destinations', 'source'])).toBeUndefined();
+    // Where only --destination starts so, it is the guess; where none does, there is none (not --demo).
+    expect(nearest('dest', ['demo', 'destination', 'format'])).toBe('destination');
+    expect(nearest('dest', ['demo', 'format', 'source', 'out'])).toBeUndefined();
+    expect(nearest('re', commands())).toBeUndefined();
+  });
+
+  it('keeps a spelling suggestion only when clearly close: at most two edits and a third of the length, no tie', () => {
+    expect(nearest('fromat', ['format', 'out'])).toBe('format');
+    expect(nearest('resolv', ['resolve'])).toBe('resolve');
+    expect(nearest('tarffic', commands())).toBe('traffic');
+    expect(nearest('FORMAT', ['format'])).toBe('format');
+    // Two edits in three letters is another word: `--pol` is not --now, `dia` not ui, `xy` not ui.
+    expect(nearest('xy', commands())).toBeUndefined();
+    expect(nearest('sorce', ['source', 'scope'])).toBe('source');
+    // A tie is no guess.
+    expect(nearest('cast', ['cost', 'cest'])).toBeUndefined();
+  });
+});
+
+function commands(): readonly string[] {
+  return ['check', 'cost', 'demos', 'diagram', 'prices', 'pull', 'reach', 'report', 'resolve', 'snapshot', 'traffic', 'ui', 'verify'];
+}

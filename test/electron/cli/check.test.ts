@@ -199,6 +199,9 @@ describe('egress-atlas check: formats', () => {
   });
 });
 
+/** The forms every refusal of --now lists (shared/model/dates.ts readInstantOption). */
+const NOW_FORMS = 'expected a day (YYYY-MM-DD, read as UTC) or an ISO 8601 date-time with a time zone (2027-04-01T03:00:00Z)';
+
 describe('egress-atlas check: --now', () => {
   /** Runs the waiver policy against the bank demo with this --now, the process in time zone `tz`. */
   async function at(now: string, tz = 'UTC'): Promise<CliRun> {
@@ -220,7 +223,7 @@ describe('egress-atlas check: --now', () => {
       const run = await at('2027-04-01T03:00:00', tz);
       expect(run.code, tz).toBe(2);
       expect(run.stdout, tz).toBe('');
-      expect(run.stderr.split('\n')[0], tz).toBe('error: --now "2027-04-01T03:00:00" has no time zone; add Z (UTC) or an offset, like 2027-04-01T03:00:00Z, or give a day (YYYY-MM-DD, read as UTC)');
+      expect(run.stderr.split('\n')[0], tz).toBe(`error: --now "2027-04-01T03:00:00" has no time zone, so the runner's local zone would decide the instant: add Z (UTC) or an offset, like 2027-04-01T03:00:00Z; ${NOW_FORMS}`);
     }
     // With its zone it is one instant everywhere: 03:00 UTC is after the waiver, 03:00 in Tokyo before its end.
     expect((await at('2027-04-01T03:00:00Z', 'Asia/Tokyo')).code).toBe(1);
@@ -233,9 +236,10 @@ describe('egress-atlas check: --now', () => {
     for (const now of ['2027-02-30', '2027-02-30T12:00:00Z', '2027-03-01T25:00:00Z']) {
       const run = await at(now);
       expect(run.code, now).toBe(2);
-      expect(run.stderr.split('\n')[0], now).toBe(`error: --now "${now}" names a day or a time of day that does not exist`);
+      expect(run.stderr.split('\n')[0], now).toBe(`error: --now "${now}" names a day or a time of day that does not exist; ${NOW_FORMS}`);
     }
-    expect((await at('soon')).stderr.split('\n')[0]).toBe('error: --now "soon" is not a date: expected YYYY-MM-DD (UTC) or an ISO 8601 date-time with a time zone (2027-04-01T03:00:00Z)');
+    // The wording of every date option (readInstantOption): --now says it as --since and --timestamp do.
+    expect((await at('soon')).stderr.split('\n')[0]).toBe(`error: --now "soon" is not an ISO 8601 date-time; ${NOW_FORMS}`);
   });
 
   it('reads a day as its start in UTC and a zoned date-time as that instant', () => {

@@ -119,3 +119,13 @@ describe('egress-atlas cost', () => {
     expect((await cli(['cost', '--demo', 'bank', '--logs'])).code).toBe(2);
   });
 });
+
+describe('egress-atlas cost --logs ""', () => {
+  // The shared --logs reader (takeLogs) refuses an empty path, as every option's reader does: an
+  // unset `$LOGDIR` would otherwise read the working directory as the logs.
+  it('is a usage error, not a read of the working directory', async () => {
+    const run = await cli(['cost', '--demo', 'bank', '--logs', ''], join(ROOT, 'test/fixtures/logs'));
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(/^error: --logs is empty/);
+  });
+});

@@ -117,6 +117,24 @@ describe('egress-atlas resolve with destinations', () => {
     const same = await cli(['resolve', '--demo', 'bank', '--destination', 'api.stripe.com', '--resolve', 'api.stripe.com=54.187.174.169', '--resolve', 'api.stripe.com=54.187.174.169']);
     expect(same.code).toBe(0);
   });
+
+  // The engine reads `api.stripe.com.` and `api.stripe.com` as one name (trailing dot stripped,
+  // case folded), but the options were keyed apart: two addresses passed and the first one won.
+  it.each([
+    [['resolve', '--demo', 'bank', '--destination', 'api.stripe.com', '--source', 'snet-payments-api', '--resolve', 'api.stripe.com.=54.187.174.169', '--resolve', 'api.stripe.com=20.50.1.1']],
+    [['reach', '--demo', 'bank', '--source', 'snet-payments-api', '--resolve', 'API.Stripe.com.=54.187.174.169', '--resolve', 'api.stripe.com=20.50.1.1']],
+  ])('a trailing-dot or other-case spelling of one name with another address is the same conflict: %j', async (args) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --resolve gives api\.stripe\.com two addresses \(54\.187\.174\.169 and 20\.50\.1\.1\)/);
+  });
+
+  it('a trailing-dot spelling with the same address is no conflict, and answers as the plain name does', async () => {
+    const plain = await cli(['resolve', '--demo', 'bank', '--destination', 'api.stripe.com', '--format', 'json', '--resolve', 'api.stripe.com=54.187.174.169']);
+    const dotted = await cli(['resolve', '--demo', 'bank', '--destination', 'api.stripe.com', '--format', 'json', '--resolve', 'API.stripe.com.=54.187.174.169', '--resolve', 'api.stripe.com=54.187.174.169']);
+    expect(dotted.code).toBe(0);
+    expect(dotted.stdout).toBe(plain.stdout);
+  });
 });
 
 describe('egress-atlas reach', () => {

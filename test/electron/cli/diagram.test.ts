@@ -183,11 +183,15 @@ describe('egress-atlas diagram', () => {
   });
 
   it('a --timestamp day or time that does not exist is a usage error, never a rolled-over date in the file', async () => {
-    for (const timestamp of ['2026-02-30T00:00:00Z', '2026-02-29', '2026-11-26T24:00:00Z', '2026-11-26T06:00:00+24:00']) {
+    for (const timestamp of ['2026-02-30T00:00:00Z', '2026-02-29', '2026-11-26T06:00:00+24:00']) {
       const run = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', timestamp]);
       expect({ timestamp, code: run.code, stdout: run.stdout }).toEqual({ timestamp, code: 2, stdout: '' });
       expect(run.stderr).toContain(`--timestamp "${timestamp}" names a day or a time of day that does not exist`);
     }
+    // 24:00 exists (the end of a day) but is not read: said so, not called a time that does not exist.
+    const endOfDay = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', '2026-11-26T24:00:00Z']);
+    expect({ code: endOfDay.code, stdout: endOfDay.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(endOfDay.stderr).toContain('--timestamp "2026-11-26T24:00:00Z" uses 24:00 (the end of the day), which is not supported: write 00:00 of the next day');
     const zoneless = await cli(['diagram', '--demo', 'bank', '--format', 'mermaid', '--out', '-', '--timestamp', '2026-11-26T06:00:00']);
     expect(zoneless.code).toBe(2);
     expect(zoneless.stderr).toContain('--timestamp "2026-11-26T06:00:00" has no time zone');

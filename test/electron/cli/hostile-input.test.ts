@@ -6,10 +6,33 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { CliIo } from '../../../electron/cli/command';
-import { runCli } from '../../../electron/cli/main';
+import { RETAIL_PRICES_URL_ENV } from '../../../electron/cli/commands/prices';
+import { errorLine, safe, safeTable } from '../../../electron/cli/format-table';
+import { fileErrorLine, runCli } from '../../../electron/cli/main';
+import { ownTemporarySuffix } from '../../../electron/cli/signing';
 import { snapshotFromTexts } from '../../../electron/snapshot/load';
 import { InputError } from '../../../shared/model/errors';
+
+const LOGS = join(__dirname, '../../fixtures/logs');
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** A policy whose exception quotes ESC (YAML "\\e") and a line break: the issue quotes the value. */
+const BAD_POLICY = [
+  'version: 1',
+  'controls:',
+  '  - id: no-default-outbound',
+  '    title: t',
+  '    effect: deny',
+  '    scope: { subnets: ["*"] }',
+  '    forbidExits: [default-outbound]',
+  '    exceptions:',
+  '      - { source: snet-a, reason: r, expires: "\\e[2J2027-13-01\\nerror: forged" }',
+  '',
+].join('\n');
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'egress-atlas-hostile-')); });
@@ -75,6 +98,27 @@ describe('tables of the other commands', () => {
       expect(stdout, args.join(' ')).toContain('evil\\x1b[2J\\x1b[31mname');
     }
   });
+
+  it('check and cost tables escape a line break or a bidirectional control in a name: no forged row', async () => {
+    const sub = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
+    const vnet = {
+      id: `${sub}/virtualNetworks/vnet-forge`, name: 'vnet-forge', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: `${sub}/virtualNetworks/vnet-forge/subnets/evil`, name: 'evil\nPASS  deny     forged: all clear\u202e', properties: { addressPrefix: '10.0.1.0/24' } }],
+      },
+    };
+    await writeFile(join(dir, 'forge.json'), JSON.stringify([vnet]), 'utf8');
+    await writeFile(join(dir, 'p.yaml'), 'version: 1\ncontrols:\n  - { id: no-default-outbound, effect: deny, forbidExits: [default-outbound] }\n', 'utf8');
+    for (const args of [['check', 'forge.json', '--policy', 'p.yaml'], ['cost', 'forge.json']]) {
+      let stdout = '';
+      const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: () => undefined, isTTY: false, cwd: dir, env: {} };
+      expect(await runCli(args, io), args.join(' ')).toBeLessThan(2);
+      expect(stdout, args.join(' ')).toContain('evil\\x0aPASS  deny     forged: all clear\\u202e');
+      expect(stdout.split('\n').some((l) => l.startsWith('PASS  deny     forged')), args.join(' ')).toBe(false);
+      expect(stdout, args.join(' ')).not.toContain('\u202e');
+    }
+  });
 });
 
 describe('error messages quoting input', () => {
@@ -101,9 +145,80 @@ describe('error messages quoting input', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe('error: unknown command "\\x1b[2Jresolve"');
   });
+
+  // check escaped a policy's issues, but report --policy and traffic --policy printed them raw: the
+  // policy file could clear or recolour the terminal. One path now (main.ts reportError).
+  it.each([
+    [['report', '--demo', 'bank', '--policy', 'esc-policy.yaml', '--out', 'r.pdf']],
+    [['traffic', '--demo', 'bank', '--policy', 'esc-policy.yaml', '--logs', LOGS]],
+    [['check', '--demo', 'bank', '--policy', 'esc-policy.yaml']],
+  ])('%j shows the policy\'s control characters escaped, each issue one line', async (args) => {
+    await writeFile(join(dir, 'esc-policy.yaml'), BAD_POLICY, 'utf8');
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('\\x1b[2J');
+    expect(run.stderr).not.toMatch(RAW_CONTROL);
+    // The quoted "\n" in the value is shown escaped: no line of the policy's own making.
+    expect(run.stderr.split('\n').filter((l) => l !== '').every((l) => l.startsWith('error: esc-policy.yaml:'))).toBe(true);
+  });
+
+  // resolve and reach wrote a --source that matches nothing with io.stderr directly, raw.
+  it.each(['resolve', 'reach'])('%s: a --source that matches nothing is quoted escaped, on one line', async (command) => {
+    const run = await cli([command, '--demo', 'bank', '--source', '\u001b[2Jx\nerror: forged\u202e']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: --source "\\x1b[2Jx\\x0aerror: forged\\u202e" matches no subnet or NIC\n');
+  });
+
+  it('a usage error quoting an argument cannot forge a second error line', async () => {
+    const run = await cli(['resolve', '--demo', 'bank', '--format', 'json\nerror: all clear']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('error: --format must be one of table, json (got "json\\x0aerror: all clear")');
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+  });
+
+  // prices --refresh quoted the API's (or a proxy's) answer body in its error line, unescaped.
+  it('prices --refresh quotes a non-200 body escaped', async () => {
+    const server: Server = createServer((_, res) => { res.writeHead(503, { 'content-type': 'text/plain' }); res.end('\u001b[2Jproxy says no\nerror: forged'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/retail/prices`;
+      let stderr = '';
+      const io: CliIo = { stdout: () => undefined, stderr: (t) => { stderr += t; }, isTTY: false, cwd: dir, env: { [RETAIL_PRICES_URL_ENV]: url } };
+      expect(await runCli(['prices', '--refresh'], io)).toBe(2);
+      expect(stderr).toContain('proxy says no');
+      expect(stderr).not.toMatch(RAW_CONTROL);
+      expect(stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('the terminal-escape helpers', () => {
+  it('safe shows every control character escaped, line breaks and bidirectional controls included', () => {
+    expect(safe('a\u001b[31mb\nc\td\re')).toBe('a\\x1b[31mb\\x0ac\\x09d\\x0de');
+    for (const c of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      expect(safe(`x${c}y`)).toBe(`x\\u${c.charCodeAt(0).toString(16)}y`);
+    }
+    // Other text is untouched, escaping twice changes nothing.
+    expect(safe('snet-ä → 20.0.0.0/8 …')).toBe('snet-ä → 20.0.0.0/8 …');
+    expect(safe(safe('\u001b\u202e'))).toBe(safe('\u001b\u202e'));
+  });
+
+  it('safeTable keeps the layout\'s line breaks and tabs, and escapes the bidirectional controls too', () => {
+    expect(safeTable('a\tb\nc\u202ed\u001b')).toBe('a\tb\nc\\u202ed\\x1b');
+    expect(errorLine('x\ny')).toBe('error: x\\x0ay\n');
+  });
 });
 
 describe('a failed write to --out', () => {
+  it('takes only the CLI\'s own temporary suffix off the path, never a `.digits.tmp` the user named', () => {
+    const failed = (path: string): NodeJS.ErrnoException => Object.assign(new Error('EISDIR'), { code: 'EISDIR', path });
+    expect(fileErrorLine(failed(join(dir, `evidence.pdf${ownTemporarySuffix()}`)), dir)).toBe('evidence.pdf: is a directory');
+    expect(fileErrorLine(failed(join(dir, 'evidence.2026.tmp')), dir)).toBe('evidence.2026.tmp: is a directory');
+    expect(fileErrorLine(failed(join(dir, `evidence${ownTemporarySuffix()}.tmp`)), dir)).toBe(`evidence${ownTemporarySuffix()}.tmp: is a directory`);
+  });
+
   it('is one line naming the path given, never the temporary file a safe write goes through', async () => {
     for (const command of [['resolve', '--demo', 'bank'], ['resolve', '--demo', 'bank', '--format', 'json'], ['snapshot', '--demo', 'bank']]) {
       const run = await cli([...command, '--out', dir]);

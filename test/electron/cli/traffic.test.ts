@@ -92,10 +92,16 @@ describe('egress-atlas traffic --since: read strictly, as check --now is', () =>
   });
 
   it('a day or time the calendar does not have is a usage error, not the next month', async () => {
-    for (const value of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-05-01T24:00:00Z', '2024-05-01T10:60:00Z', '2024-05-01T10:00:00+25:00']) {
+    for (const value of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-05-01T24:01:00Z', '2024-05-01T10:60:00Z', '2024-05-01T10:00:00+25:00']) {
       const run = await since(value);
       expect({ value, code: run.code }).toEqual({ value, code: 2 });
       expect(run.stderr).toContain(`--since "${value}" names a day or a time of day that does not exist; ${FORMS}`);
+    }
+    // 24:00 and a leap second exist but are not read: "not supported", never "does not exist".
+    for (const [value, why] of [['2024-05-01T24:00:00Z', 'uses 24:00 (the end of the day), which is not supported: write 00:00 of the next day'], ['2024-06-30T23:59:60Z', 'has a leap second (:60), which is not supported: write :59']] as const) {
+      const run = await since(value);
+      expect({ value, code: run.code }).toEqual({ value, code: 2 });
+      expect(run.stderr).toContain(`--since "${value}" ${why}; ${FORMS}`);
     }
   });
 
@@ -174,5 +180,59 @@ describe('egress-atlas traffic --since: read strictly, as check --now is', () =>
     const help = await cli(['traffic', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: egress-atlas traffic');
+  });
+});
+
+describe('egress-atlas traffic: --logs and --since values that are mistakes', () => {
+  const LOGS = join(ROOT, 'test/fixtures/logs');
+
+  // `--logs "$LOGDIR"` with the variable unset: takeLogs bypassed refuseEmpty, and the working
+  // directory was read recursively as the log set (the evidence counted whatever logs lay there).
+  it.each([
+    [['traffic', '--demo', 'bank', '--logs', '']],
+    [['traffic', '--demo', 'bank', '--logs=']],
+    [['traffic', '--demo', 'bank', '--logs', LOGS, '']],
+  ])('%j is a usage error, not a read of the working directory', async (args) => {
+    const run = await cli(args, LOGS);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(/^error: --logs is empty/);
+  });
+
+  // A duration past the Date range built an Invalid Date: exit 1 "Invalid time value" (an
+  // operational failure, by traffic's help), not a usage error naming the option.
+  it.each([
+    [['traffic', '--demo', 'bank', '--logs', LOGS, '--since', '999999999d']],
+    [['report', '--demo', 'bank', '--logs', LOGS, '--since', '999999999d', '--timestamp', '2026-01-01T00:00:00Z', '--out', 'since.pdf']],
+  ])('%j is a usage error naming --since', async (args) => {
+    const run = await cli(args, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --since 999999999d reaches back past the earliest date there is/);
+    expect(run.stderr).not.toMatch(/Invalid time value/);
+  }, 60_000);
+
+  // pull refuses a zero window; traffic printed "Observed traffic T → T" for one.
+  it.each(['0d', '0h', '00m'])('--since %s is refused as pull refuses it', async (value) => {
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', LOGS, '--since', value], dir);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr.split('\n')[0]).toBe(`error: --since ${value}: the window must be at least 1`);
+  });
+
+  // RFC 3339 §5.6: "T" and "Z" may be lower case, and a space may separate date and time.
+  it('--since with lower-case t and z, or a space for the T, reads as the upper-case form', async () => {
+    const upper = await cli(['traffic', '--demo', 'bank', '--logs', LOGS, '--since', '2024-05-05T00:00:00Z', '--format', 'json'], dir);
+    expect(upper.code).toBe(0);
+    for (const value of ['2024-05-05t00:00:00z', '2024-05-05 00:00:00Z']) {
+      const other = await cli(['traffic', '--demo', 'bank', '--logs', LOGS, '--since', value, '--format', 'json'], dir);
+      expect({ value, code: other.code, stderr: other.stderr }).toEqual({ value, code: 0, stderr: upper.stderr });
+      expect(other.stdout).toBe(upper.stdout);
+    }
+  });
+
+  // `T25:00` was told to add Z, and `T25:00Z` is then refused as a time that does not exist.
+  it('an impossible zone-less time is named impossible, not advised to add Z', async () => {
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', LOGS, '--since', '2024-05-02T25:00'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain('like 2024-05-02T25:00Z');
+    expect(run.stderr.split('\n')[0]).toMatch(/^error: --since "2024-05-02T25:00" names a day or a time of day that does not exist; /);
   });
 });
