@@ -168,14 +168,14 @@ function nicsBeyondSubnet(ed: EvidenceDocument, nics: readonly NicReach[]): void
   if (nics.length === 0) return;
   const x = ed.left + INDENT;
   ed.paragraph(`NICs in this subnet with reach of their own (${nics.length})`, { font: 'Sans-Bold', size: 8.5, x, gapAfter: 2 });
-  ed.paragraph('They take this subnet\'s path on TCP 443, but their own NSG rules (their NIC\'s NSG, rules for their application security groups) treat other ports or private endpoints otherwise. Each lists what it reaches that the subnet\'s list above does not, and the subnet\'s private endpoints it does not reach.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
+  ed.paragraph('They take this subnet\'s path on TCP 443, but their own NSG rules (their NIC\'s NSG, rules for their application security groups) treat other ports or private endpoints otherwise, or their own DNS servers answer private endpoint names. Each lists what it reaches that the subnet\'s list above does not, and the subnet\'s private endpoints it does not reach.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
   for (const { reach, beyondSubnet, endpoints } of nics) {
     ed.paragraph(`${reach.source.name}${reach.unrestricted ? ` — any public destination (${unrestrictedOn(reach) ?? 'TCP 443'})` : ''}`, { font: 'Mono', size: 8, x, gapAfter: 2 });
     if (beyondSubnet.length > 0) allowedTable(ed, beyondSubnet);
     else if (endpoints.own.length === 0 && endpoints.notReached.length === 0) ed.paragraph('Nothing beyond the subnet\'s list: on its other ports it reaches less than the subnet, or the same.', { size: 8, color: COLORS.muted, x, gapAfter: 3 });
     if (endpoints.own.length > 0) privateTable(ed, { ...reach, private: endpoints.own });
     if (endpoints.notReached.length > 0) {
-      ed.paragraph(`Not reached from this NIC (a rule that applies to it and not to the subnet's other NICs stops it): ${endpoints.notReached.map((e) => e.value).join('; ')}`, { size: 8, x, gapAfter: 3 });
+      ed.paragraph(`Not reached from this NIC (an NSG rule that applies to it and not to the subnet's other NICs stops it): ${endpoints.notReached.map((e) => e.value).join('; ')}`, { size: 8, x, gapAfter: 3 });
     }
   }
 }

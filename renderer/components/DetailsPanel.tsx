@@ -197,7 +197,7 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
   return (
     <div className="reach-group" data-testid="reach-nics">
       <div className="reach-kind">NICs with reach of their own ({nics.length})</div>
-      <div className="sub">They take this subnet's path on TCP 443, but their own NSG rules (their NIC's NSG, rules for their application security groups) treat other ports or private endpoints otherwise. Beyond what this subnet reaches:</div>
+      <div className="sub">They take this subnet's path on TCP 443, but their own NSG rules (their NIC's NSG, rules for their application security groups) treat other ports or private endpoints otherwise, or their own DNS servers answer private endpoint names. Beyond what this subnet reaches:</div>
       {nics.map((nic) => {
         const beyond = entriesBeyondSubnet(nic, subnet);
         const endpoints = endpointsBeyondSubnet(nic, subnet);
@@ -213,7 +213,7 @@ function NicsWithOwnReach({ nics, subnet, model }: { readonly nics: readonly Rea
               <div key={`own-${e.endpointId}`} className="sub" data-testid="reach-nic-endpoint">Private endpoint <span className="mono">{e.value}</span>: {privateEndpointReachText(e)}</div>
             ))}
             {endpoints.notReached.length > 0
-              ? <div className="sub" data-testid="reach-nic-endpoint-not-reached">Not reached from this NIC (a rule that applies to it and not to the subnet's other NICs stops it): <span className="mono">{endpoints.notReached.map((e) => e.value).join('; ')}</span></div>
+              ? <div className="sub" data-testid="reach-nic-endpoint-not-reached">Not reached from this NIC (an NSG rule that applies to it and not to the subnet's other NICs stops it): <span className="mono">{endpoints.notReached.map((e) => e.value).join('; ')}</span></div>
               : null}
           </div>
         );

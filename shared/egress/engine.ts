@@ -594,11 +594,15 @@ function servicePolicyUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, 
 /**
  * A SQL Managed Instance name: `{instance}.{dnsPrefix}.database.windows.net`, or its public endpoint
  * `{instance}.public.{dnsPrefix}.database.windows.net` (two labels or more before the suffix, where
- * a SQL Database server has one) [PEDNS].
+ * a SQL Database server has one) [PEDNS]. A SQL Database failover group's read-only listener,
+ * `{group}.secondary.database.windows.net`, has two labels too and is SQL Database.
+ * https://learn.microsoft.com/azure/azure-sql/database/failover-group-sql-db
  */
 function isManagedInstanceName(name: string): boolean {
   const suffix = '.database.windows.net';
-  return name.endsWith(suffix) && name.slice(0, -suffix.length).includes('.');
+  if (!name.endsWith(suffix)) return false;
+  const labels = name.slice(0, -suffix.length).split('.');
+  return labels.length >= 2 && !(labels.length === 2 && labels[1] === 'secondary');
 }
 
 /**

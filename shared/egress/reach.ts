@@ -768,6 +768,11 @@ function endpointVnetsNear(index: ModelIndex, subnet: Subnet, capturedHops: Read
     const holder = ip ? direct.find((v) => vnetHolds(index, v, ip)) : undefined;
     if (holder) for (const v of peeredVnets(index, holder)) vnets.add(v);
   }
+  // VNets connected to the same Virtual WAN hub reach each other through it [VHUB]: the engine
+  // answers those endpoints (often unknown), so they are asked about, never left out silently.
+  // https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+  const hub = index.hubConnections.get(subnet.virtualNetworkId as ResourceId)?.hub;
+  if (hub) for (const connection of hub.connections) if (connection.remoteVirtualNetworkId) vnets.add(connection.remoteVirtualNetworkId);
   return [...vnets].sort().filter((v) => probesOf(index, v).length > 0);
 }
 

@@ -97,9 +97,10 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
   // security groups) explicitly still let traffic through [PEERMANAGE]. Whether it flows depends on
   // rules the default ones do not decide, and with no NSG it is not documented: not known.
   // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering
-  if (!peering.allowVirtualNetworkAccess) {
-    return { kind: 'unknown', reason: `Peering ${peering.name} blocks traffic to ${remoteName} by default (allowVirtualNetworkAccess = false), which only takes the peered range out of the VirtualNetwork service tag: NSG rules that allow its addresses explicitly still let traffic through, so whether this traffic flows is not known.` };
-  }
+  // Decided last: the checks below drop the traffic whatever the NSGs say.
+  const blockedBy = (p: VirtualNetworkPeering, from: string, to: string): PeeringReach =>
+    ({ kind: 'unknown', reason: `Peering ${p.name} blocks traffic from ${from} to ${to} by default (allowVirtualNetworkAccess = false), which only takes the peered range out of the VirtualNetwork service tag: NSG rules that allow its addresses explicitly still let traffic through, so whether this traffic flows is not known.` });
+  const remoteLabel = peering.remoteVirtualNetworkId ? nameOfVnetId(peering.remoteVirtualNetworkId) : 'the remote virtual network';
   // [SUBPEER] --enable-only-ipv6: the peering is done over IPv6 only.
   if (peering.enableOnlyIPv6Peering && ip.version === 4) {
     return { kind: 'not-carried', reason: `Peering ${peering.name} peers IPv6 only (enableOnlyIPv6Peering), and ${shown} is IPv4.` };
@@ -157,7 +158,17 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
       return { kind: 'not-carried', reason: `The peering back from ${remoteName} (${back.name}) is a subnet peering that does not include subnet ${localSubnet.name}, so replies cannot return.` };
     }
   }
+  const localLabel = localVnet?.name ?? 'the local virtual network';
+  if (!peering.allowVirtualNetworkAccess) return blockedBy(peering, localLabel, remoteLabel);
+  // The remote side's flag takes the local range out of the remote VNet's VirtualNetwork tag: its
+  // NSGs' default rules (AllowVnetInBound) no longer admit the traffic, explicit rules may [PEERMANAGE].
+  if (back && !back.allowVirtualNetworkAccess) return blockedBy(back, remoteLabel, localLabel);
   return { kind: 'carried' };
+}
+
+/** A VNet's name from its resource ID (the last segment). */
+function nameOfVnetId(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
 }
 
 /**

@@ -270,8 +270,8 @@ describe('a SQL Managed Instance name from a subnet with a Microsoft.Sql service
     expect(JSON.stringify(path)).toMatch(/Managed Instance/);
   });
 
-  it('a SQL Database server name goes over the endpoint', () => {
-    expect(pathOf(resolve(model, { destination: 'sqlsrv1.database.windows.net' }), s)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  it.each(['sqlsrv1.database.windows.net', 'fog1.secondary.database.windows.net'])('a SQL Database name (server, failover group read-only listener) %s goes over the endpoint', (name) => {
+    expect(pathOf(resolve(model, { destination: name }), s)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
   });
 });
 
