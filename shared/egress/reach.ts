@@ -851,6 +851,8 @@ interface EndpointJudge {
  * privatelink zone linked to the spokes, that halves the walks.
  */
 function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: readonly ReachSubject[], resolve: ResolveOptions['resolve'], gaps: Gap[]): ReadonlyMap<string, readonly PrivateEndpointReachEntry[]> {
+  // No endpoint in the input: nothing to judge (most large estates at bench scale; reach per source stays cheap).
+  if (index.privateEndpoints.size === 0) return new Map();
   const capturedHops = capturedApplianceHops(input);
   // Endpoint VNet → the subjects that may reach its endpoints.
   const askedBy = new Map<string, ReachSubject[]>();
@@ -1358,9 +1360,10 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     // So may a NIC whose own DNS servers replace the VNet's for its VM [NICDNS]
     // https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
     // (resolve.ts hasOwnDns): a private endpoint's FQDN may resolve otherwise for it.
-    const candidates = path.source.type === 'subnet' && subnetId
-      ? [...new Set([...index.subnetNicsWithOwnEgress.get(subnetId as ResourceId) ?? [], ...(index.subnetNics.get(subnetId as ResourceId) ?? []).filter(hasOwnDns)])]
-      : [];
+    const ownEgress = path.source.type === 'subnet' && subnetId ? index.subnetNicsWithOwnEgress.get(subnetId as ResourceId) ?? [] : [];
+    // Own DNS servers matter for endpoint names only: with no endpoint in the input, no NIC scan.
+    const ownDns = path.source.type === 'subnet' && subnetId && index.privateEndpoints.size > 0 ? (index.subnetNics.get(subnetId as ResourceId) ?? []).filter(hasOwnDns) : [];
+    const candidates = ownDns.length === 0 ? ownEgress : [...new Set([...ownEgress, ...ownDns])];
     const nics = candidates.filter((nic) => !defaultRoute.has(`nic|${nic.id}`))
       .map((nic): PathSource => ({ type: 'nic', id: nic.id, name: nic.name, role: 'workload', ...(subnetId ? { subnetId } : {}) })).filter(wanted);
     if (!wanted(path.source) && nics.length === 0) continue;
