@@ -73,7 +73,8 @@ export function CostView({ cost, selectedSourceId, onSelect, onClose }: {
       <div className="matrix-head">
         <button type="button" className="btn small" onClick={onClose} data-testid="cost-back">← Back to the graph</button>
         <div className="grow">
-          <strong>Cost by owner</strong>
+          {/* The view's heading (h2 under the page's h1), so "Per path" below is a proper h3. */}
+          <h2 style={{ display: 'inline', fontSize: 'inherit', margin: 0 }}>Cost by owner</h2>
           <span className="sub"> · estimated monthly egress cost · total <span data-testid="cost-total">{usdText(cost.total.monthlyUsd)}</span>{cost.total.complete ? '' : ' + gaps (see below)'}</span>
           <div className="sub" data-testid="cost-basis">{costBasisText(cost)}</div>
         </div>

@@ -351,8 +351,10 @@ function PathExplanation({ path, destination, reach, model, estateFindings, obse
 function ResourceCard({ details }: { readonly details: ResourceDetails }) {
   return (
     <div data-testid="resource-details" style={{ marginBottom: 18 }}>
-      <h3 style={{ marginTop: 0 }}>{details.type}</h3>
+      {/* The name is the heading (h2 under the page's h1) and its sections (Tags) are h3s below it;
+          the type is a plain line under the name, so a heading list reads name, then sections. */}
       <h2>{details.name}</h2>
+      <div className="resource-type" data-testid="resource-type">{details.type}</div>
       <div className="sub mono">{details.id}</div>
       <dl className="kv" style={{ marginTop: 8 }}>
         {details.rows.map((r) => (<Fragment key={r.label}><dt>{r.label}</dt><dd>{r.value}</dd></Fragment>))}
@@ -397,7 +399,9 @@ export function DetailsPanel({ path, destination, details, tour, estateFindings,
           <p className="empty">Select a subnet in the list or on the graph to see where its internet traffic goes and why.</p>
           {estateFindings.length > 0 ? (
             <>
-              <h3>Estate findings ({estateFindings.length})</h3>
+              {/* An h2 (styled as a section title): with nothing selected it is the pane's first
+                  heading, right under the page's h1, and an h3 there would skip a level. */}
+              <h2 className="section-heading">Estate findings ({estateFindings.length})</h2>
               {estateFindings.map((f, i) => <FindingItem key={`${f.code}-${i}`} finding={f} />)}
             </>
           ) : null}

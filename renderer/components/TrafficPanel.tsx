@@ -178,7 +178,7 @@ export function ObservedSources({ controls, result, selectedSourceId, onSelect }
     // A demo with sample logs offers them here, for demonstrations without log files at hand.
     if (controls.sample.length === 0) return null;
     return (
-      <div className="observed-sources" style={{ padding: '6px 10px', borderBottom: '1px solid var(--border)', fontSize: 12.5, display: 'flex', gap: 8, alignItems: 'center' }}>
+      <div className="observed-sources observed-offer">
         <span style={{ flex: 1, color: 'var(--muted)' }}>Observed traffic: no logs added yet</span>
         <button type="button" className="btn small" data-testid="sample-logs"
           title={`Load this demo's sample logs: ${controls.sample.map((f) => f.name).join(', ')}`}
@@ -189,22 +189,20 @@ export function ObservedSources({ controls, result, selectedSourceId, onSelect }
   const rows = [...controls.volumes.values()].sort((a, b) => b.flows - a.flows);
   const selected = selectedSourceId?.toLowerCase() ?? null;
   return (
-    <div className="observed-sources" data-testid="observed-sources" style={{ padding: '6px 10px', borderBottom: '1px solid var(--border)', fontSize: 12.5 }}>
-      <button type="button" className="btn small ghost" aria-expanded={open} onClick={() => setOpen(!open)} style={{ paddingLeft: 0 }}>
+    // Sized and scrolled by the sidebar's CSS (.observed-sources): it gives up height before the
+    // source list does, so the list below keeps rows in view on a 720 px high window.
+    <div className="observed-sources" data-testid="observed-sources">
+      <button type="button" className="btn small ghost observed-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
         {open ? '▾' : '▸'} Observed traffic · {rows.length} source{rows.length === 1 ? '' : 's'}
       </button>
       {open ? (
-        <ul style={{ listStyle: 'none', margin: '4px 0 0', padding: 0, maxHeight: 170, overflow: 'auto' }}>
+        <ul className="observed-list" aria-label="Sources with observed traffic">
           {rows.map((v) => (
             <li key={v.pathSourceId}>
-              <button type="button" data-testid="observed-source" data-source-id={v.pathSourceId}
+              <button type="button" className="observed-source" data-testid="observed-source" data-source-id={v.pathSourceId}
                 aria-current={selected === v.pathSourceId.toLowerCase() ? 'true' : undefined}
-                onClick={() => onSelect(v.pathSourceId)}
-                style={{
-                  display: 'flex', gap: 6, alignItems: 'center', width: '100%', textAlign: 'left', padding: '2px 4px', border: 0, borderRadius: 4, cursor: 'pointer',
-                  background: selected === v.pathSourceId.toLowerCase() ? 'var(--accent-soft)' : 'transparent', color: 'inherit', font: 'inherit',
-                }}>
-                <span style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{names.get(v.pathSourceId.toLowerCase()) ?? v.pathSourceId}</span>
+                onClick={() => onSelect(v.pathSourceId)}>
+                <span className="observed-name">{names.get(v.pathSourceId.toLowerCase()) ?? v.pathSourceId}</span>
                 <span className="sub" style={{ color: 'var(--muted)' }}>{countText(v.flows)}{v.bytes !== null ? ` · ${bytesText(v.bytes)}` : ''}</span>
                 {v.deniedFindings > 0 ? <span className="badge tone-bad" data-testid="observed-denied">{countText(v.deniedFlows)} denied</span> : null}
                 {v.disagreements > 0 ? <span className="badge tone-warn" title="Rows where the log and the model disagree">≠ {v.disagreements}</span> : null}

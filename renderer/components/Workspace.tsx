@@ -3,7 +3,7 @@
  * (errors, gaps, comparison), and the three panes: subnet list, graph (or the destinations matrix
  * over it), explanation.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { TRAINING_SUBSCRIPTION, TRAINING_TOUR } from '../../shared/demo/training';
 import { captureExtentOf } from '../../shared/egress/compare';
 import { chooseDefaultView, DEFAULT_ELEMENT_BUDGET } from '../../shared/graph/build-egress-graph';
@@ -42,10 +42,21 @@ const DESTINATION_LIST_ACCEPT = '.txt,.csv,.json,text/plain,text/csv,application
 /** What the policy control accepts: an egress policy (`egress-atlas check --policy`), YAML or JSON. */
 const POLICY_ACCEPT = '.yaml,.yml,.json,application/json,application/yaml,text/yaml';
 
+/** The what-if field's placeholder: the common forms only, so it fits the field at 1280 px. */
+const WHAT_IF_PLACEHOLDER = 'IP, CIDR, FQDN, URL…';
+/** Every form the what-if field accepts, in the hint under it. */
+const WHAT_IF_HINT = 'Empty for the default route (0.0.0.0/0), or an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), '
+  + 'a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp. Enter resolves it.';
+
 /** Inputs, selects and editable text, where Esc belongs to the field. */
 function isTextEntry(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
     || (target instanceof HTMLElement && target.isContentEditable);
+}
+
+/** A menu's items that can take the focus (disabled ones are skipped, as they cannot be chosen). */
+function menuItems(menu: HTMLElement | null): readonly HTMLElement[] {
+  return menu ? Array.from(menu.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)')) : [];
 }
 
 interface Props {
@@ -70,8 +81,43 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
   const [exportWarning, setExportWarning] = useState<string | null>(null);
   const exportRef = useRef<HTMLDivElement>(null);
   const exportButtonRef = useRef<HTMLButtonElement>(null);
+  const exportMenuRef = useRef<HTMLDivElement>(null);
+  // Which item takes the focus once the menu is mounted: opened from the keyboard, the WAI-ARIA
+  // menu button pattern puts the focus in the menu (first item, or last for ArrowUp); a mouse
+  // click leaves it on the button. A ref: it only steers the effect below, nothing renders from it.
+  const exportFocusRef = useRef<'first' | 'last' | null>(null);
   const closeExport = useCallback(() => setExportOpen(false), []);
   useDismiss(exportOpen, closeExport, exportRef, exportButtonRef);
+  const focusExportItem = useCallback((which: 'first' | 'last') => {
+    const items = menuItems(exportMenuRef.current);
+    (which === 'first' ? items[0] : items[items.length - 1])?.focus();
+  }, []);
+  useLayoutEffect(() => {
+    const which = exportFocusRef.current;
+    exportFocusRef.current = null;
+    if (exportOpen && which !== null) focusExportItem(which);
+  }, [exportOpen, focusExportItem]);
+  const onExportButtonKey = (e: ReactKeyboardEvent<HTMLButtonElement>) => {
+    if (e.key !== 'Enter' && e.key !== ' ' && e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    // Handled here rather than as a click: Enter and Space open (never toggle shut) and move the focus in.
+    e.preventDefault();
+    const which = e.key === 'ArrowUp' ? 'last' : 'first';
+    if (exportOpen) { focusExportItem(which); return; }
+    exportFocusRef.current = which;
+    setExportOpen(true);
+  };
+  const onExportMenuKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const items = menuItems(exportMenuRef.current);
+    const at = items.findIndex((item) => item === document.activeElement);
+    const next = e.key === 'ArrowDown' ? items[(at + 1) % items.length]
+      : e.key === 'ArrowUp' ? items[(at - 1 + items.length) % items.length]
+        : e.key === 'Home' ? items[0]
+          : e.key === 'End' ? items[items.length - 1]
+            : undefined;
+    if (next) { e.preventDefault(); next.focus(); return; }
+    // Tab leaves a menu (its items are out of the tab order) and closes it; Esc is useDismiss's.
+    if (e.key === 'Tab') setExportOpen(false);
+  };
   const [listDragOver, setListDragOver] = useState(false);
   const [policyDragOver, setPolicyDragOver] = useState(false);
   const reach = useReach(api, estate?.summary.estateId ?? null, state.selectedSourceId);
@@ -263,8 +309,12 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
         <h1 className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</h1>
         <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
           <label htmlFor="what-if" className="sub">What if to</label>
-          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder="0.0.0.0/0, IP, CIDR, FQDN, URL or service tag" title="An IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com), a URL or a service tag (Storage.WestEurope), optionally with :port and /tcp or /udp"
-            value={destinationText} data-testid="what-if-input"
+          {/* The placeholder is short enough to read whole in the narrowest one-line bar (1280 px with
+              Matrix and Guided tour); every accepted form is in the hint, shown while the field has
+              the focus and read with it by screen readers (aria-describedby). */}
+          <span className="what-if-field">
+          <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder={WHAT_IF_PLACEHOLDER}
+            aria-describedby="what-if-hint" value={destinationText} data-testid="what-if-input"
             onChange={(e) => {
               setDestinationText(e.target.value);
               // Inline validation: the same parser as the CLI; an error shows once the text cannot become a destination.
@@ -272,6 +322,8 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
               setDestinationError(v.ok ? null : v.message);
             }}
             aria-invalid={destinationError !== null} />
+          <span id="what-if-hint" className="what-if-hint" data-testid="what-if-hint">{WHAT_IF_HINT}</span>
+          </span>
           <button type="submit" className="btn small" data-testid="what-if-run">Resolve</button>
         </form>
         <span className="sep" />
@@ -328,17 +380,20 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
             onChange={(e) => { void compareWith(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
         </label>
         <div className="group" style={{ position: 'relative' }} ref={exportRef}>
-          <button type="button" className="btn small" aria-expanded={exportOpen} aria-haspopup="menu" ref={exportButtonRef} onClick={() => setExportOpen(!exportOpen)} data-testid="export-menu">Export ▾</button>
+          <button type="button" className="btn small" aria-expanded={exportOpen} aria-haspopup="menu" aria-controls="export-menu-list" ref={exportButtonRef}
+            onClick={() => setExportOpen(!exportOpen)} onKeyDown={onExportButtonKey} data-testid="export-menu">Export ▾</button>
           {exportOpen ? (
-            <div className="menu" role="menu" style={{ minWidth: 300 }} onClick={() => setExportOpen(false)}>
-              <button type="button" role="menuitem" onClick={exportPng} data-testid="export-png">Graph as PNG</button>
-              <button type="button" role="menuitem" onClick={exportSvg} data-testid="export-svg">Graph as SVG</button>
-              <button type="button" role="menuitem" onClick={exportJson} data-testid="export-json">Paths as JSON</button>
-              <button type="button" role="menuitem" onClick={() => void saveSnapshot()} data-testid="save-snapshot">Save snapshot</button>
-              <button type="button" role="menuitem" onClick={() => void exportEvidence(false)} data-testid="export-pdf">Evidence PDF (whole estate)</button>
-              <button type="button" role="menuitem" disabled={state.selectedSourceId === null} onClick={() => void exportEvidence(true)}>Evidence PDF (selection)</button>
+            // A chosen item closes the menu and gives the focus back to its button (the item is unmounted).
+            <div className="menu" role="menu" id="export-menu-list" aria-label="Export" style={{ minWidth: 300 }} ref={exportMenuRef} onKeyDown={onExportMenuKey}
+              onClick={() => { setExportOpen(false); exportButtonRef.current?.focus(); }}>
+              <button type="button" role="menuitem" tabIndex={-1} onClick={exportPng} data-testid="export-png">Graph as PNG</button>
+              <button type="button" role="menuitem" tabIndex={-1} onClick={exportSvg} data-testid="export-svg">Graph as SVG</button>
+              <button type="button" role="menuitem" tabIndex={-1} onClick={exportJson} data-testid="export-json">Paths as JSON</button>
+              <button type="button" role="menuitem" tabIndex={-1} onClick={() => void saveSnapshot()} data-testid="save-snapshot">Save snapshot</button>
+              <button type="button" role="menuitem" tabIndex={-1} onClick={() => void exportEvidence(false)} data-testid="export-pdf">Evidence PDF (whole estate)</button>
+              <button type="button" role="menuitem" tabIndex={-1} disabled={state.selectedSourceId === null} onClick={() => void exportEvidence(true)}>Evidence PDF (selection)</button>
               {[false, true].map((selectionOnly) => DIAGRAM_FORMATS.map(({ format, label }) => (
-                <button key={`${format}-${String(selectionOnly)}`} type="button" role="menuitem" disabled={selectionOnly && state.selectedSourceId === null}
+                <button key={`${format}-${String(selectionOnly)}`} type="button" role="menuitem" tabIndex={-1} disabled={selectionOnly && state.selectedSourceId === null}
                   onClick={() => void exportDiagram(format, selectionOnly)} data-testid={`export-diagram-${format}${selectionOnly ? '-selection' : ''}`}>
                   Diagram: {label} ({selectionOnly ? 'selection' : 'whole estate'})
                 </button>

@@ -76,12 +76,26 @@ function checked(entry: DestinationListEntry, file: string, where: string): Dest
 }
 
 /**
+ * NUL bytes: the mark of a binary file (UTF-8 text never holds them; lists are read as UTF-8).
+ * Other control characters stay quoted as found: the CLI's error path escapes them and the app
+ * shows messages as text.
+ */
+function hasBinaryBytes(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/**
  * A destinations file: a JSON array (of strings, or of `{ "destination", "label" }`), or text with
  * one destination per line (`#` comments, blank lines ignored), optionally CSV `destination,label`
  * with or without a header. Errors name the file and the line or JSON path.
  */
 export function parseDestinationList(text: string, file: string): readonly DestinationListEntry[] {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
+  // A binary file (a spreadsheet, an archive) is no list of any form: say so, rather than quote its
+  // first "line" of raw bytes (NULs among them) back as a bad destination.
+  if (hasBinaryBytes(trimmed)) {
+    throw new InputError(file, 'whole file', 'a text file (one destination per line, CSV destination,label, or a JSON array)', 'binary data');
+  }
   let entries: DestinationListEntry[];
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let json: unknown;
@@ -116,8 +130,14 @@ export function parseDestinationList(text: string, file: string): readonly Desti
       entries.push(checked({ destination, label: cells[1] !== undefined && cells[1] !== '' ? cells[1] : null }, file, `line ${i + 1}`));
     });
   }
-  if (entries.length === 0) throw new InputError(file, '$', 'at least one destination');
-  if (entries.length > MAX_DESTINATIONS) throw new InputError(file, '$', `at most ${MAX_DESTINATIONS} destinations`, String(entries.length));
+  // A JSON path ("$") means something only in a JSON list; a text list's whole-list problems name
+  // the file as a whole (and what was in it), as its line problems name the line.
+  const json = trimmed.startsWith('[') || trimmed.startsWith('{');
+  if (entries.length === 0) {
+    if (json) throw new InputError(file, '$', 'at least one destination');
+    throw new InputError(file, 'whole file', 'at least one destination', trimmed === '' ? 'an empty file' : 'only blank lines and # comments');
+  }
+  if (entries.length > MAX_DESTINATIONS) throw new InputError(file, json ? '$' : 'whole file', `at most ${MAX_DESTINATIONS} destinations`, String(entries.length));
   return entries;
 }
 

@@ -1,7 +1,9 @@
 /**
- * Accessibility in headless Chromium at 1440×900: axe-core (WCAG 2.x A/AA rules) on the start
- * screen, the bank workspace with a selected source, the policy controls and the destinations
- * matrix, in the light and the dark colour scheme; and keyboard navigation of the graph.
+ * Accessibility in headless Chromium at 1440×900: axe-core (WCAG 2.x A/AA rules, 2.2 included) on
+ * the start screen, the bank workspace as it opens and with a selected source, the policy controls
+ * and the destinations matrix, in the light and the dark colour scheme; the heading outline
+ * (h1 → h2 → h3) in each state of the details pane; and keyboard navigation of the graph and of
+ * the Export menu.
  *
  * axe is injected with `page.evaluate` (what @axe-core/playwright does), which the page's CSP
  * (`script-src 'self'`) does not apply to, so the production CSP stays as it is.
@@ -11,7 +13,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebServer } from '../../electron/web/server';
-import { openAppSession, screenshot, waitForRenders, type AppSession } from './browser';
+import { clickGraphNode, openAppSession, screenshot, waitForRenders, type AppSession } from './browser';
 
 let app: AppSession;
 let server: WebServer;
@@ -61,8 +63,35 @@ async function selectedSourceId(): Promise<string | null> {
 }
 
 async function openBank(): Promise<void> {
-  await page.goto(server.launchUrl('bank'));
+  await openDemo('bank');
+}
+
+async function openDemo(demo: string): Promise<void> {
+  await page.goto(server.launchUrl(demo));
   await waitForRenders(page, 1);
+}
+
+/**
+ * The page's headings in document order, as `h<level>: text`; and the problems of that outline: the
+ * first heading is not the h1, or a heading goes more than one level deeper than the one before it
+ * (what a screen-reader user jumping by heading hears as a sub-section of nothing).
+ */
+async function headingOutline(): Promise<{ readonly outline: readonly string[]; readonly problems: readonly string[] }> {
+  const headings = await page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((els) => els
+    .filter((e) => e.getClientRects().length > 0)
+    .map((e) => ({ level: Number(e.tagName.slice(1)), text: (e.textContent ?? '').trim() })));
+  const problems: string[] = [];
+  if (headings[0]?.level !== 1) problems.push(`first heading is h${headings[0]?.level ?? '?'}`);
+  headings.forEach((h, i) => {
+    const before = headings[i - 1];
+    if (before && h.level > before.level + 1) problems.push(`h${h.level} "${h.text}" after h${before.level} "${before.text}"`);
+  });
+  return { outline: headings.map((h) => `h${h.level}: ${h.text}`), problems };
+}
+
+async function headingOrderViolations(): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withRules(['heading-order']).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 beforeAll(async () => {
@@ -84,6 +113,15 @@ describe.each(SCHEMES)('axe, %s colour scheme', (scheme) => {
     await page.locator('[data-demo="bank"]').waitFor();
     await screenshot(page, `a11y-start-${scheme}`);
     await expectNoViolations(`start screen (${scheme})`);
+  });
+
+  // As it first opens (nothing selected): the details pane's "Estate findings" comes right after
+  // the page's h1 and must be an h2 (it was an h3: axe heading-order).
+  it('bank workspace with nothing selected', async () => {
+    await openBank();
+    await expect(page.getByText(/Estate findings/i).count()).resolves.toBeGreaterThan(0);
+    await screenshot(page, `a11y-bank-opened-${scheme}`);
+    await expectNoViolations(`bank workspace, nothing selected (${scheme})`);
   });
 
   it('bank workspace with a selected source', async () => {
@@ -119,6 +157,49 @@ describe.each(SCHEMES)('axe, %s colour scheme', (scheme) => {
     await page.getByTestId('matrix-view').waitFor();
     await screenshot(page, `a11y-matrix-${scheme}`);
     await expectNoViolations(`matrix (${scheme})`);
+  });
+});
+
+describe('heading outline (h1 → h2 → h3) in every state of the details pane', () => {
+  beforeAll(async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it.each(['bank', 'training', 'manufacturer'])('the %s workspace with nothing selected', async (demo) => {
+    await openDemo(demo);
+    await expect(page.getByText(/Estate findings/i).count()).resolves.toBeGreaterThan(0);
+    const { outline, problems } = await headingOutline();
+    expect(problems, outline.join('\n')).toEqual([]);
+    expect(outline.find((h) => h.includes('Estate findings'))).toMatch(/^h2: /);
+    expect(await headingOrderViolations()).toEqual([]);
+  });
+
+  it('a selected source: its name (h2), then its sections (h3)', async () => {
+    await openBank();
+    await page.getByTestId('source-row').nth(2).click();
+    await page.getByTestId('explanation').waitFor();
+    await page.getByTestId('can-reach').waitFor();
+    const { outline, problems } = await headingOutline();
+    expect(problems, outline.join('\n')).toEqual([]);
+    expect(await headingOrderViolations()).toEqual([]);
+  });
+
+  // Clicking a resource on the graph (the hub firewall) shows its details under its name, with
+  // its type as a line below it (the type was an h3 above the h2 name).
+  it('resource details (a firewall clicked on the graph): the name is the h2, before its h3 sections', async () => {
+    await openBank();
+    const firewall = await page.evaluate(() => window.__egressAtlasTest?.cy?.nodes('[kind="azure-firewall"]').map((n) => n.id())[0] ?? null);
+    expect(firewall).not.toBe(null);
+    await clickGraphNode(page, firewall ?? '');
+    await page.getByTestId('resource-details').waitFor();
+    await screenshot(page, 'a11y-firewall-details');
+    const levels = await page.getByTestId('resource-details').locator('h2, h3').evaluateAll((els) => els.map((e) => `${e.tagName}:${e.textContent ?? ''}`));
+    expect(levels[0]).toBe('H2:afw-hub-weu');
+    expect(levels.slice(1).every((l) => l.startsWith('H3:'))).toBe(true);
+    await expect(page.getByTestId('resource-type').textContent()).resolves.toBe('Azure Firewall');
+    const { outline, problems } = await headingOutline();
+    expect(problems, outline.join('\n')).toEqual([]);
+    expect(await headingOrderViolations()).toEqual([]);
   });
 });
 
@@ -160,6 +241,56 @@ describe('keyboard', () => {
     await page.getByTestId('policy-input').focus();
     const ring = await page.getByTestId('policy-button').evaluate((el) => getComputedStyle(el).outlineStyle);
     expect(ring).toBe('solid');
+  });
+
+  // WAI-ARIA menu button: Enter, Space or ArrowDown on the button opens the menu with the focus on
+  // its first item (ArrowUp: its last); arrows move through the items and wrap, Home and End go to
+  // the ends, Esc closes it and gives the focus back to the button.
+  it('the Export menu follows the menu button pattern', async () => {
+    await openBank();
+    const button = page.getByTestId('export-menu');
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement;
+      return el ? `${el.getAttribute('role') ?? el.tagName}:${el.textContent ?? ''}` : null;
+    });
+    // The items that can take the focus (with nothing selected, the "selection" ones are disabled).
+    const items = async () => page.getByRole('menuitem').evaluateAll((els) => els.filter((e) => !(e as HTMLButtonElement).disabled).map((e) => `menuitem:${e.textContent ?? ''}`));
+
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu').waitFor();
+    const enabled = await items();
+    expect(enabled.length).toBeGreaterThan(3);
+    await expect.poll(focused).toBe(enabled[0]);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(enabled[1]);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe(enabled[0]);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe(enabled.at(-1));
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe(enabled[0]);
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe(enabled.at(-1));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await expect.poll(() => button.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('false');
+
+    // Space and ArrowDown open it on the first item, ArrowUp on the last.
+    await page.keyboard.press('Space');
+    await page.getByRole('menu').waitFor();
+    await expect.poll(focused).toBe(enabled[0]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(enabled[0]);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe(enabled.at(-1));
+    // Tab leaves the menu and closes it.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
   });
 
   it('raised no page errors', () => {

@@ -95,6 +95,38 @@ describe('destinations matrix', () => {
     await page.getByRole('button', { name: 'Dismiss error' }).click();
   });
 
+  // An empty text list was refused as "empty.txt: $: expected at least one destination", a JSON path
+  // for a plain-text file; a binary file had its raw bytes quoted back as a bad destination.
+  it('an empty or binary list is refused in plain words naming the file, with a JSON path only for JSON', async () => {
+    const refusal = async (name: string, content: Buffer | string): Promise<string> => {
+      const file = join(listDir, name);
+      await writeFile(file, content);
+      await page.getByTestId('destinations-input').setInputFiles(file);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const text = (await alert.innerText()).replace('✕', '').trim();
+      await page.getByRole('button', { name: 'Dismiss error' }).click();
+      await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+      return text;
+    };
+    const jsonPath = /(^|[\s:·])\$(?=[\s:[]|$)/m;
+    for (const [name, content] of [['empty.txt', ''], ['blank.csv', '\n# only a comment\n\n']] as const) {
+      const text = await refusal(name, content);
+      expect(text).toContain(name);
+      expect(text).toContain('at least one destination');
+      expect(text).not.toMatch(jsonPath);
+    }
+    expect(await refusal('empty.txt', '')).toContain('an empty file');
+    // A binary file (here a zip's header) is "not a text file", its bytes never quoted.
+    const binary = await refusal('list.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x61, 0x62]));
+    expect(binary).toContain('list.txt');
+    expect(binary).toContain('binary data');
+    expect([...binary].filter((c) => c.charCodeAt(0) < 0x09)).toEqual([]);
+    // A JSON list keeps its JSON path.
+    expect(await refusal('empty.json', '[]')).toMatch(jsonPath);
+    expect(await page.getByTestId('matrix-view').count()).toBe(0);
+  });
+
   it('loads a list through the file picker and shows every source against each destination', async () => {
     const file = join(listDir, LIST_FILE);
     await writeFile(file, LIST_TEXT);

@@ -1,13 +1,15 @@
 /**
  * The windowed source list in headless Chromium: on an estate of ~700 sources only the rows in
  * view are mounted, yet scrolling, keyboard moves to rows that were not mounted, ARIA positions and
- * filters behave as on a fully rendered list.
+ * filters behave as on a fully rendered list. And the list keeps a usable height whatever panels
+ * sit above it (Observed traffic, Controls) on a 1280×720 laptop and at 1440×900.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticEstate } from '../../shared/demo/index';
 import type { WebServer } from '../../electron/web/server';
-import { openAppSession, waitForRenders, type AppSession } from './browser';
+import { openAppSession, screenshot, waitForRenders, type AppSession } from './browser';
 
 const ESTATE = { subscriptions: 3, virtualNetworks: 24, subnets: 500, networkInterfaces: 1500, seed: 7 } as const;
 
@@ -115,5 +117,59 @@ describe('windowed source list', () => {
     await page.getByTestId('search').fill('');
     await expect.poll(async () => (await visibleSourceIds()).length).toBeGreaterThan(500);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the source list keeps a visible area under the sidebar panels', () => {
+  const BANK_POLICY = 'shared/policy/starters/bank.yaml';
+
+  /** Source rows wholly visible in the list and in the window, and the list's visible height. */
+  function visibleRows(): Promise<{ readonly rows: number; readonly listHeight: number }> {
+    return page.evaluate(() => {
+      const list = document.querySelector('[data-testid="source-list"]');
+      if (!list) return { rows: -1, listHeight: 0 };
+      const box = list.getBoundingClientRect();
+      const top = Math.max(box.top, 0);
+      const bottom = Math.min(box.bottom, window.innerHeight);
+      const rows = Array.from(document.querySelectorAll('[data-testid="source-row"]')).filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.height > 0 && r.top >= top - 1 && r.bottom <= bottom + 1;
+      }).length;
+      return { rows, listHeight: Math.max(0, bottom - top) };
+    });
+  }
+
+  // With a policy loaded (a control selected, as a user does to see its violations) and the sample
+  // logs added, Observed traffic + Controls + search + chips used to fill the whole sidebar at
+  // 1280×720, leaving the list no height at all. The panels now give up height first (each scrolls
+  // its own list), so rows stay in view and a row can be clicked.
+  it.each([[1280, 720], [1440, 900]] as const)('at %i×%i with a policy, a selected control and the sample logs', async (width, height) => {
+    await page.setViewportSize({ width, height });
+    try {
+      await page.goto(server.launchUrl('bank'));
+      await waitForRenders(page, 1);
+      await page.getByTestId('policy-input').setInputFiles({ name: 'bank.yaml', mimeType: 'application/yaml', buffer: Buffer.from(await readFile(BANK_POLICY, 'utf8')) });
+      await page.getByTestId('controls-panel').waitFor();
+      await page.getByTestId('control').first().locator('button').first().click();
+      await page.getByTestId('sample-logs').click();
+      await page.getByTestId('traffic-banner').waitFor();
+      await page.getByTestId('observed-source').first().waitFor();
+      await screenshot(page, `source-list-sidebar-panels-${width}x${height}`);
+      const seen = await visibleRows();
+      // About three rows (46 px each) and their headings.
+      expect(seen.listHeight).toBeGreaterThanOrEqual(190);
+      expect(seen.rows).toBeGreaterThanOrEqual(2);
+      // The panels are still there, each showing at least its first entry.
+      await expect(page.getByTestId('observed-source').first().isVisible()).resolves.toBe(true);
+      await expect(page.getByTestId('control').first().isVisible()).resolves.toBe(true);
+      // A visible row can be clicked where it is (no "outside of the viewport").
+      const first = page.getByTestId('source-row').first();
+      const id = await first.getAttribute('data-source-id');
+      await first.click({ timeout: 5_000 });
+      await expect.poll(selectedSourceId).toBe(id);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 });

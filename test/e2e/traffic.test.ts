@@ -21,9 +21,9 @@ let pageErrors: string[] = [];
 let logDir: string;
 let logPaths: string[] = [];
 
-/** axe (WCAG 2.x A/AA) on this feature's own regions; fails listing every violation. */
+/** axe (WCAG 2.x A/AA, 2.2 included: target size) on this feature's own regions; fails listing every violation. */
 async function expectAccessible(p: Page, selectors: readonly string[]): Promise<void> {
-  let builder = new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
+  let builder = new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']);
   for (const s of selectors) builder = builder.include(s);
   const results = await builder.analyze();
   const report = results.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -188,6 +188,26 @@ describe('observed traffic', () => {
     expect((await badges(page)).filter((b) => b.denied).length).toBe(2);
     expect(await page.getByTestId('sample-logs').count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  // WCAG 2.2 AA 2.5.8: the sidebar's observed sources are buttons packed one under another; each
+  // must be 24 px high at least (they were 22-23.9 px), in either scheme and on a small laptop.
+  it.each(['light', 'dark'] as const)('the observed-source buttons meet the 24 px target size (%s scheme)', async (scheme) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    try {
+      await page.getByTestId('observed-source').first().waitFor();
+      await screenshot(page, `traffic-sample-logs-${scheme}-1280`);
+      const heights = await page.getByTestId('observed-source').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+      expect(heights.length).toBeGreaterThan(1);
+      for (const h of heights) expect(h).toBeGreaterThanOrEqual(24);
+      const results = await new AxeBuilder({ page }).withRules(['target-size']).analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectAccessible(page, ['[data-testid="observed-sources"]', '[data-testid="traffic-banner"]']);
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 });
 

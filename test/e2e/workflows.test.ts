@@ -400,4 +400,53 @@ describe('workflows in the browser', () => {
     await screenshot(page, 'workflow-keyboard-graph-esc');
     expect(pageErrors).toEqual([]);
   });
+
+  // The what-if field's placeholder is read whole at 1280 px, also in the fullest one-line bar
+  // (Matrix and Guided tour shown); every accepted form is in the hint shown while it has the focus.
+  // It used to be cut to "0.0.0.0/0, IP, CIDR," (and "0.0.0.0/0, IP, C"), the rest only in a tooltip.
+  it('at 1280 px the what-if field shows its whole placeholder, and its hint lists every form', async () => {
+    /** The placeholder's drawn width and the room for text in the field, in px. */
+    const placeholderFit = () => page.getByTestId('what-if-input').evaluate((el) => {
+      const input = el as HTMLInputElement;
+      const cs = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (!ctx) return null;
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      return { text: Math.ceil(ctx.measureText(input.placeholder).width), room: Math.floor(input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) };
+    });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    try {
+      for (const demo of ['bank', 'training']) {
+        await page.goto(server.launchUrl(demo));
+        await waitForRenders(page, 1);
+        if (demo === 'training') {
+          await page.getByTestId('start-tour').waitFor();
+          await page.getByTestId('destinations-input').setInputFiles({ name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from('8.8.8.8\n') });
+          await page.getByTestId('show-matrix').waitFor();
+        }
+        const fit = await placeholderFit();
+        expect(fit, demo).not.toBe(null);
+        expect(fit?.text ?? Infinity, `${demo}: placeholder width vs room`).toBeLessThanOrEqual(fit?.room ?? 0);
+        // Still one line, nothing pushed past the right edge.
+        const bar = await page.locator('header.topbar').boundingBox();
+        expect(bar?.height ?? 999).toBeLessThan(60);
+        const right = await page.getByTestId('export-menu').boundingBox();
+        expect((right?.x ?? 9999) + (right?.width ?? 0)).toBeLessThanOrEqual(1280);
+        const resolve = await page.getByTestId('what-if-run').boundingBox();
+        const view = await page.locator('label[for="view-mode"]').boundingBox();
+        expect((resolve?.x ?? 0) + (resolve?.width ?? 0), `${demo}: Resolve overlaps View`).toBeLessThanOrEqual(view?.x ?? 0);
+      }
+      const hint = page.getByTestId('what-if-hint');
+      await expect(hint.isVisible()).resolves.toBe(false);
+      await page.getByTestId('what-if-input').focus();
+      await expect.poll(() => hint.isVisible()).toBe(true);
+      for (const form of ['0.0.0.0/0', 'IP address', 'CIDR', 'FQDN', 'URL', 'service tag']) await expect(hint.textContent()).resolves.toContain(form);
+      await expect(page.getByTestId('what-if-input').getAttribute('aria-describedby')).resolves.toBe('what-if-hint');
+      await screenshot(page, 'workflow-what-if-hint-1280');
+      await page.getByTestId('what-if-input').blur();
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
