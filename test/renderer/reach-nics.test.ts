@@ -11,7 +11,7 @@ import { resolveEgress } from '../../shared/egress/index';
 import { computeReach, nicsFollowingSubnet } from '../../shared/egress/reach';
 import { jumpHostSnapshot, snapshotOfModel } from '../support/jump-host';
 import { networkRule, securityRule } from '../support/model-builder';
-import { hubSpokeFirewall } from '../shared/egress/support';
+import { hubEndpointEstate, hubSpokeFirewall } from '../shared/egress/support';
 
 const snapshot = jumpHostSnapshot();
 const result = resolveEgress(snapshot, {});
@@ -86,32 +86,45 @@ describe('Can reach: unrestricted on which ports', () => {
   });
 });
 
+/** The "Can reach" NIC group of subnet `web` as the app renders it. */
+function webNicGroup(estate: ReturnType<typeof snapshotOfModel>): string {
+  const resolved = resolveEgress(estate, {});
+  const webPath = resolved.paths.find((p) => p.source.name === 'web');
+  const answer = computeReach(estate);
+  const webReach = answer.sources.find((s) => s.source.name === 'web') ?? null;
+  if (!webPath || !webReach) throw new Error('no path for web');
+  const markup = renderToStaticMarkup(createElement(DetailsPanel, {
+    path: webPath, destination: resolved.destination, details: null, tour: null, estateFindings: resolved.findings, model: estate.model,
+    reach: { status: 'loaded', source: webReach, nics: nicsFollowingSubnet(answer, webReach.source.id) },
+  }));
+  return markup.slice(markup.indexOf('data-testid="reach-nics"'));
+}
+
 describe('Can reach: a NIC that follows its subnet but whose own NSG denies a private endpoint', () => {
   // The subnet reaches the hub's private endpoint; nic-locked's own NSG denies its address [NSG].
-  const { b, hub, spoke } = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
-  const data = b.subnet(hub, 'data', '10.0.5.0/24');
-  b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
-  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
-  b.link(zone, hub, { name: 'link-hub' });
-  b.link(zone, spoke, { name: 'link-spoke' });
-  b.aRecord(zone, 'stpatients', ['10.0.5.6']);
-  const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+  const { b, web } = hubEndpointEstate();
   b.nic(web, 'nic-locked', '10.1.4.4', { nsgId: b.nsg('nsg-nic-locked', [securityRule('deny-pe', 100, 'Deny', '10.0.5.6')]) });
   const estate = snapshotOfModel(b.build());
 
   it('lists the NIC under the subnet with the endpoint it does not reach', () => {
-    const resolved = resolveEgress(estate, {});
-    const webPath = resolved.paths.find((p) => p.source.name === 'web');
-    const answer = computeReach(estate);
-    const webReach = answer.sources.find((s) => s.source.name === 'web') ?? null;
-    if (!webPath || !webReach) throw new Error('no path for web');
-    const markup = renderToStaticMarkup(createElement(DetailsPanel, {
-      path: webPath, destination: resolved.destination, details: null, tour: null, estateFindings: resolved.findings, model: estate.model,
-      reach: { status: 'loaded', source: webReach, nics: nicsFollowingSubnet(answer, webReach.source.id) },
-    }));
-    const nics = squash(markup.slice(markup.indexOf('data-testid="reach-nics"')));
+    const nics = squash(webNicGroup(estate));
     expect(nics).toContain('nic-locked');
     expect(nics).toContain(squash('Not reached from this NIC'));
     expect(nics).toContain('stpatients.blob.core.windows.net');
+  });
+});
+
+describe('Can reach: a NIC listed for its own DNS servers', () => {
+  // A NIC whose own DNS servers [NICDNS] replace the VNet's, with no NSG or ASG of its own, is a
+  // source of its own for endpoint names: the group must not attribute it to NSG rules alone.
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
+  it('names the DNS servers as a reason', () => {
+    const { b, web } = hubEndpointEstate();
+    const nicId = b.nic(web, 'nic-dns', '10.1.4.4');
+    const built = b.build();
+    const estate = snapshotOfModel({ ...built, networkInterfaces: built.networkInterfaces.map((n) => (n.id === nicId ? { ...n, dnsServers: ['10.9.9.9'] } : n)) });
+    const group = text(webNicGroup(estate));
+    expect(group).toContain('nic-dns');
+    expect(group).toMatch(/DNS server/i);
   });
 });

@@ -10,8 +10,8 @@ import { writeEvidencePdf } from '../../../electron/evidence';
 import { resolveEgress } from '../../../shared/egress/index';
 import { computeReach } from '../../../shared/egress/reach';
 import { jumpHostSnapshot, snapshotOfModel } from '../../support/jump-host';
-import { networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall } from '../../shared/egress/support';
+import { securityRule } from '../../support/model-builder';
+import { hubEndpointEstate } from '../../shared/egress/support';
 import { EXPORTED_AT } from './fixture';
 import { pdfText, savePdf } from './poppler';
 
@@ -42,14 +42,7 @@ describe('evidence PDF: NICs that reach more than their subnet on other ports', 
 describe('evidence PDF: a NIC that follows its subnet but whose own NSG denies a private endpoint', async () => {
   // The subnet reaches the hub's private endpoint; nic-locked's own NSG denies its address [NSG]:
   // the subnet's section must not let its entry stand for that NIC.
-  const { b, hub, spoke } = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
-  const data = b.subnet(hub, 'data', '10.0.5.0/24');
-  b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
-  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
-  b.link(zone, hub, { name: 'link-hub' });
-  b.link(zone, spoke, { name: 'link-spoke' });
-  b.aRecord(zone, 'stpatients', ['10.0.5.6']);
-  const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+  const { b, web } = hubEndpointEstate();
   b.nic(web, 'nic-locked', '10.1.4.4', { nsgId: b.nsg('nsg-nic-locked', [securityRule('deny-pe', 100, 'Deny', '10.0.5.6')]) });
   const snapshot = snapshotOfModel(b.build());
   const result = resolveEgress(snapshot, {});

@@ -25,24 +25,17 @@
  *          https://learn.microsoft.com/powershell/module/az.sql/new-azsqldatabasefailovergroup
  * [SE]     Service endpoints: Microsoft.Sql for Azure SQL Database
  *          https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
- * [NICDNS] https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
  * [VWAN]   https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
  */
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { DetailsPanel } from '../../../renderer/components/DetailsPanel';
-import { resolveEgress } from '../../../shared/egress/index';
-import { computeReach, nicsFollowingSubnet } from '../../../shared/egress/reach';
+import { computeReach } from '../../../shared/egress/reach';
 import type { PrivateEndpointReachEntry } from '../../../shared/egress/reach';
 import type { NetworkModel } from '../../../shared/model/topology';
-import { ModelBuilder, networkRule } from '../../support/model-builder';
-import { snapshotOfModel } from '../../support/jump-host';
-import { hubSpokeFirewall, pathOf, resolve } from './support';
+import { ModelBuilder } from '../../support/model-builder';
+import { pathOf, resolve } from './support';
 
 const PE_NAME = 'stpatients.blob.core.windows.net';
 const inputOf = (model: NetworkModel) => ({ model, effectiveRoutes: [], metrics: [], gaps: [] });
-const text = (markup: string): string => markup.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
 
 describe('allowVirtualNetworkAccess = false after 9e5b40b', () => {
   // shared/routing/peering.ts peeringReach / engine.ts endpointSubnetNsg + virtualNetworkTagKnown.
@@ -103,43 +96,6 @@ describe('584dc04: SQL Managed Instance detection by label count', () => {
     const readOnly = pathOf(resolve(model, { destination: 'fog1.secondary.database.windows.net' }), s);
     expect(JSON.stringify(readOnly.steps.at(-1))).not.toContain('Managed Instance');
     expect(readOnly).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
-  });
-});
-
-describe('302d4f4 + 9e5b40b: app wording for a NIC listed for its own DNS servers', () => {
-  // renderer/components/DetailsPanel.tsx NicsWithOwnReach (same sentence in
-  // electron/evidence/write-reach.ts nicsBeyondSubnet). 9e5b40b makes a NIC with its own DNS
-  // servers [NICDNS] and no NSG a followsSubnet source; the group's header still says every NIC
-  // listed is there because "their own NSG rules (their NIC's NSG, rules for their application
-  // security groups) treat other ports or private endpoints otherwise". nic-dns has no NSG and no
-  // ASG: the statement is false for it, and an auditor would look for an NSG that does not exist.
-  // Expected: the text does not attribute nic-dns's entry to NSG rules (it names its DNS servers).
-  // Actual: only the NSG sentence.
-  it('does not say a DNS-only NIC is listed because of its NSG rules', () => {
-    const { b, hub, spoke } = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
-    const data = b.subnet(hub, 'data', '10.0.5.0/24');
-    b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: [PE_NAME] });
-    const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
-    b.link(zone, hub, { name: 'link-hub' });
-    b.link(zone, spoke, { name: 'link-spoke' });
-    b.aRecord(zone, 'stpatients', ['10.0.5.6']);
-    const web = b.subnet(spoke, 'web', '10.1.4.0/24');
-    const nicId = b.nic(web, 'nic-dns', '10.1.4.4');
-    const built = b.build();
-    const model: NetworkModel = { ...built, networkInterfaces: built.networkInterfaces.map((n) => (n.id === nicId ? { ...n, dnsServers: ['10.9.9.9'] } : n)) };
-    const estate = snapshotOfModel(model);
-    const resolved = resolveEgress(estate, {});
-    const webPath = resolved.paths.find((p) => p.source.name === 'web');
-    const answer = computeReach(estate);
-    const webReach = answer.sources.find((s) => s.source.name === 'web') ?? null;
-    if (!webPath || !webReach) throw new Error('no path for web');
-    const markup = renderToStaticMarkup(createElement(DetailsPanel, {
-      path: webPath, destination: resolved.destination, details: null, tour: null, estateFindings: resolved.findings, model: estate.model,
-      reach: { status: 'loaded', source: webReach, nics: nicsFollowingSubnet(answer, webReach.source.id) },
-    }));
-    const group = text(markup.slice(markup.indexOf('data-testid="reach-nics"')));
-    expect(group).toContain('nic-dns');
-    expect(group).toMatch(/DNS server/i);
   });
 });
 

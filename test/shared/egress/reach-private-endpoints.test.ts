@@ -52,6 +52,16 @@ function inspectRoutes(b: ModelBuilder) {
   ]);
 }
 
+/** peEstate with a firewall rule allowing the endpoint, and VNet partner (10.3.0.0/16, subnet partner-app) peered with the hub both ways. */
+function partnerEstate(): NetworkModel {
+  const { b, hub } = peEstate({ firewallRules: [networkRule('to-pe', { destinationAddresses: [PE_IP], destinationPorts: ['443'] })] });
+  const partner = b.vnet('partner', ['10.3.0.0/16']);
+  b.peer(partner, hub);
+  b.peer(hub, partner);
+  b.subnet(partner, 'partner-app', '10.3.1.0/24');
+  return b.build();
+}
+
 function endpointsOf(reach: ReachResult, name: string): readonly PrivateEndpointReachEntry[] {
   const source = reach.sources.find((s) => s.source.name === name);
   if (!source) throw new Error(`no reach entry for ${name}`);
@@ -214,14 +224,7 @@ describe('reach: private endpoints judged per source', () => {
       b.subnet(spoke, 'locked', '10.1.3.0/24', { networkSecurityGroupId: b.nsg('nsg-locked', [securityRule('deny-vnet-out', 100, 'Deny', 'VirtualNetwork')]) });
       estates.push(b.build());
     }
-    {
-      const { b, hub } = peEstate({ firewallRules: [networkRule('to-pe', { destinationAddresses: [PE_IP], destinationPorts: ['443'] })] });
-      const partner = b.vnet('partner', ['10.3.0.0/16']);
-      b.peer(partner, hub);
-      b.peer(hub, partner);
-      b.subnet(partner, 'partner-app', '10.3.1.0/24');
-      estates.push(b.build());
-    }
+    estates.push(partnerEstate());
     for (const model of estates) {
       const reach = computeReach(inputOf(model));
       const byName = resolve(model, { destination: PE_NAME });
@@ -353,14 +356,7 @@ describe('reach: private endpoints beyond the source\'s own and peered VNets, ov
   it('judging names by their address where DNS sends them there gives what walking each name gives', () => {
     // Through the firewall the name is walked (application rules read it); around it the address's answer stands.
     const estates = [dedicatedEndpointVnet().model, vnetLocalEstate().model];
-    {
-      const { b, hub } = peEstate({ firewallRules: [networkRule('to-pe', { destinationAddresses: [PE_IP], destinationPorts: ['443'] })] });
-      const partner = b.vnet('partner', ['10.3.0.0/16']);
-      b.peer(partner, hub);
-      b.peer(hub, partner);
-      b.subnet(partner, 'partner-app', '10.3.1.0/24');
-      estates.push(b.build());
-    }
+    estates.push(partnerEstate());
     for (const model of estates) {
       const reach = computeReach(inputOf(model));
       const byName = resolve(model, { destination: PE_NAME });

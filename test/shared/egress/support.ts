@@ -55,6 +55,25 @@ export function hubSpokeFirewall(rules: readonly FirewallRule[], firewall: Parti
 }
 
 /**
+ * `hubSpokeFirewall` (its policy with one unrelated network rule) plus private endpoint pe-st
+ * (10.0.5.6, stpatients.blob.core.windows.net) in hub subnet `data`, the blob privatelink zone
+ * linked to hub and spoke with its A record, and an empty spoke subnet `web` (10.1.4.0/24) for the
+ * NICs a test adds.
+ */
+export function hubEndpointEstate() {
+  const estate = hubSpokeFirewall([networkRule('unrelated', { destinationAddresses: ['1.1.1.1'] })]);
+  const { b, hub, spoke } = estate;
+  const data = b.subnet(hub, 'data', '10.0.5.0/24');
+  b.privateEndpoint(data, 'pe-st', '10.0.5.6', { fqdns: ['stpatients.blob.core.windows.net'] });
+  const zone = b.privateDnsZone('privatelink.blob.core.windows.net');
+  b.link(zone, hub, { name: 'link-hub' });
+  b.link(zone, spoke, { name: 'link-spoke' });
+  b.aRecord(zone, 'stpatients', ['10.0.5.6']);
+  const web = b.subnet(spoke, 'web', '10.1.4.0/24');
+  return { ...estate, data, web };
+}
+
+/**
  * `hubSpokeFirewall`'s model with DNS proxy on its policies and the spoke using the firewall as its
  * DNS server: the set-up under which FQDN network rules match a name as the client resolves it
  * https://learn.microsoft.com/azure/firewall/dns-settings
