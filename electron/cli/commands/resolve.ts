@@ -15,6 +15,7 @@ import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { allFindings, errorLine, formatExplain, formatMatrix, formatTable } from '../format-table';
 import { BatchedArray, prettyJsonChunks, writeChunksToFile, writePrettyJson } from '../json-stream';
+import { decodeText } from '../../snapshot/files';
 
 const USAGE = `Usage: egress-atlas resolve <input...> [options]
        egress-atlas resolve --demo [name] [options]
@@ -102,7 +103,9 @@ export async function readDestinations(file: string, cwd: string): Promise<reado
   const path = isAbsolute(file) ? file : resolvePath(cwd, file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // As snapshots and exports: a list saved by Windows PowerShell 5 (`>`, Out-File) or Excel's
+    // "Unicode text" is UTF-16 with a BOM, not binary.
+    text = decodeText(await readFile(path));
   } catch (error) {
     throw new InputPathError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : 'cannot be read'}`);
   }

@@ -157,3 +157,17 @@ describe('egress-atlas reach', () => {
     expect((await cli(['reach', '--demo', 'health', '--source', 'nope'])).code).toBe(2);
   });
 });
+
+describe('egress-atlas resolve --destinations: a list saved as UTF-16', () => {
+  // Windows PowerShell 5 redirection and Excel's "Unicode text" write UTF-16 with a BOM; the app
+  // reads such a list, and so must the CLI (never "binary data").
+  it.each([['utf16le', [0xff, 0xfe]], ['utf16be', [0xfe, 0xff]]] as const)('%s with a BOM reads as the same list', async (encoding, bom) => {
+    const text = 'api.stripe.com\r\n8.8.8.8:53/udp\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const body = encoding === 'utf16le' ? le : Buffer.from(le).swap16();
+    await writeFile(join(dir, `list-${encoding}.txt`), Buffer.concat([Buffer.from(bom), body]));
+    const run = await cli(['resolve', '--demo', 'bank', '--destinations', `list-${encoding}.txt`, '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect((JSON.parse(run.stdout) as MatrixResult).destinations.map((d) => d.label ?? d.destination)).toEqual(['api.stripe.com', '8.8.8.8:53/udp']);
+  });
+});
