@@ -47,7 +47,13 @@ export function nearest(text: string, candidates: readonly string[]): string | u
   const lower = text.toLowerCase();
   if (candidates.includes(lower)) return lower;
   const prefixed = lower.length >= 2 ? candidates.filter((name) => name.startsWith(lower)) : [];
-  if (prefixed.length > 0) return prefixed.length === 1 ? prefixed[0] : undefined;
+  if (prefixed.length === 1) return prefixed[0];
+  if (prefixed.length > 1) {
+    // Several start so (`--log`: logs, logs-since…): the one a letter or two away, when only one is.
+    const near = prefixed.map((name) => ({ name, d: name.length - lower.length })).filter((c) => c.d <= 2).sort((x, y) => x.d - y.d);
+    const [first, next] = near;
+    return first === undefined || (next !== undefined && next.d === first.d) ? undefined : first.name;
+  }
   const limit = Math.min(2, Math.floor(lower.length / 3));
   const close = candidates.map((name) => ({ name, d: editDistance(lower, name) })).filter((c) => c.d <= limit).sort((x, y) => x.d - y.d);
   const [best, second] = close;

@@ -75,7 +75,11 @@ function whyNoInstant(parts: readonly string[]): InstantReading {
   if (y < 100) return { kind: 'unsupported', reason: `has the year ${parts[1] ?? ''}; years 0000 to 0099 are not supported` };
   if (utcOf(y, mo, d) === null) return { kind: 'no-such-time' };
   if (h === 24 && mi === 0 && sec === 0 && fraction === 0) return { kind: 'unsupported', reason: 'uses 24:00 (the end of the day), which is not supported: write 00:00 of the next day' };
-  if (h <= 23 && mi <= 59 && sec === 60) return { kind: 'unsupported', reason: 'has a leap second (:60), which is not supported: write :59' };
+  // A leap second is only ever the last second of a UTC day (23:59:60Z, or that instant at an
+  // offset); :60 in any other minute names no time at all.
+  const offset = parts[9] === undefined ? 0 : (parts[9] === '-' ? -1 : 1) * (Number(parts[10] ?? 0) * 60 + Number(parts[11] ?? 0));
+  const utcMinute = (((h * 60 + mi - offset) % 1440) + 1440) % 1440;
+  if (h <= 23 && mi <= 59 && sec === 60 && utcMinute === 23 * 60 + 59) return { kind: 'unsupported', reason: 'has a leap second (:60), which is not supported: write :59' };
   return { kind: 'no-such-time' };
 }
 

@@ -53,7 +53,8 @@ Options:
 
 Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input (a log file
 that cannot be read names the file, the row or JSON path and what was expected), a bad policy
-(every problem with file, line and field) or usage. Findings never change the exit code (egress-atlas check gates a pipeline).
+(every problem with file, line and field) or usage. Findings never change the exit code
+(egress-atlas check gates a pipeline).
 `;
 
 const SPEC = {
