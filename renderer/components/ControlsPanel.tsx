@@ -14,17 +14,23 @@ interface Props {
   readonly selectedControlId: string | null;
   readonly selectedSourceId: string | null;
   readonly dispatch: Dispatch<Action>;
+  /** Collapsed by the workspace: the sidebar has no room for one whole control (see useSidebarFit). */
+  readonly squeezed?: boolean;
+  /** The user opens a squeezed panel: it stays open (the sidebar scrolls) until the layout changes. */
+  readonly onUnsqueeze?: () => void;
 }
 
-export function ControlsPanel({ policy, selectedControlId, selectedSourceId, dispatch }: Props) {
+export function ControlsPanel({ policy, selectedControlId, selectedSourceId, dispatch, squeezed = false, onUnsqueeze }: Props) {
   const [open, setOpen] = useState(true);
+  const shown = open && !squeezed;
   const { result } = policy;
   return (
-    <section className="controls-panel" aria-label="Policy controls" data-testid="controls-panel">
+    <section className={`controls-panel${shown ? '' : ' collapsed'}`} aria-label="Policy controls" data-testid="controls-panel">
       <div className="controls-head">
-        <button type="button" className="btn small ghost" aria-expanded={open} onClick={() => setOpen(!open)}
-          title={open ? 'Collapse the controls' : 'Expand the controls'}>
-          {open ? '▾' : '▸'} Controls
+        <button type="button" className="btn small ghost" aria-expanded={shown}
+          onClick={() => { if (squeezed && open) onUnsqueeze?.(); else setOpen(!open); }}
+          title={squeezed && open ? 'Collapsed to leave the source list room: click to show the controls' : open ? 'Collapse the controls' : 'Expand the controls'}>
+          {shown ? '▾' : '▸'} Controls{shown ? '' : ` · ${result.controls.length}`}
         </button>
         <span className="controls-file" title={policy.fileName}>{policy.fileName}</span>
         {selectedControlId !== null ? (
@@ -35,7 +41,7 @@ export function ControlsPanel({ policy, selectedControlId, selectedSourceId, dis
           onClick={() => dispatch({ kind: 'close-policy' })}>✕</button>
       </div>
       <div className="controls-summary" data-testid="controls-summary">{summaryText(result)}</div>
-      {open ? (
+      {shown ? (
         <ul className="controls-list" data-testid="controls-list">
           {result.controls.map((control) => {
             const badge = controlBadge(control);

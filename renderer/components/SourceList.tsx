@@ -4,7 +4,7 @@
  * focuses the path, Esc clears. Windowed: one flat list of fixed-height rows (list-window.ts) of
  * which only those in view plus an overscan are mounted, so a 100,000-NIC estate stays responsive.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { FindingSeverity } from '../../shared/egress/types';
 import type { Action, AppState } from '../state/app-state';
 import { BADGE_KINDS, badgeText, badgeTone, isPlatformBadge } from '../state/badges';
@@ -29,6 +29,8 @@ interface Props {
   readonly violatingSourceIds?: ReadonlySet<string>;
   /** Shown above the search and filters (the Controls panel). */
   readonly header?: ReactNode;
+  /** The sidebar element, for the workspace to measure whether the panels above the list fit. */
+  readonly sidebarRef?: RefObject<HTMLElement | null>;
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
@@ -70,7 +72,7 @@ function Heading({ row, top }: { readonly row: Exclude<ListRow, { kind: 'source'
   }
 }
 
-export function SourceList({ state, list, dispatch, violatingSourceIds = NO_IDS, header }: Props) {
+export function SourceList({ state, list, dispatch, violatingSourceIds = NO_IDS, header, sidebarRef }: Props) {
   const listRef = useRef<HTMLDivElement>(null);
   const select = useCallback((sourceId: string) => { markSelection(); dispatch({ kind: 'select-source', sourceId }); }, [dispatch]);
   const flat = useMemo(() => flattenSourceList(list), [list]);
@@ -142,7 +144,7 @@ export function SourceList({ state, list, dispatch, violatingSourceIds = NO_IDS,
   };
 
   return (
-    <aside className="sidebar" aria-label="Subnets">
+    <aside className="sidebar" aria-label="Subnets" ref={sidebarRef}>
       {header}
       <div className="controls">
         <input className="input" type="search" placeholder="Search subnets, NICs, IPs…" aria-label="Search"

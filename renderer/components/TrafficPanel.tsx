@@ -166,11 +166,15 @@ export function TrafficBanner({ controls }: { readonly controls: TrafficControls
 }
 
 /** Sidebar header: the sources with observed traffic, busiest first; a click selects one. */
-export function ObservedSources({ controls, result, selectedSourceId, onSelect }: {
+export function ObservedSources({ controls, result, selectedSourceId, onSelect, squeezed = false, onUnsqueeze }: {
   readonly controls: TrafficControls;
   readonly result: ResolveResult;
   readonly selectedSourceId: string | null;
   readonly onSelect: (sourceId: string) => void;
+  /** Collapsed by the workspace: the sidebar has no room for one whole row (see useSidebarFit). */
+  readonly squeezed?: boolean;
+  /** The user opens a squeezed panel: it stays open (the sidebar scrolls) until the layout changes. */
+  readonly onUnsqueeze?: () => void;
 }) {
   const [open, setOpen] = useState(true);
   const names = useMemo(() => new Map(result.paths.map((p) => [p.source.id.toLowerCase(), p.source.name] as const)), [result]);
@@ -188,14 +192,17 @@ export function ObservedSources({ controls, result, selectedSourceId, onSelect }
   }
   const rows = [...controls.volumes.values()].sort((a, b) => b.flows - a.flows);
   const selected = selectedSourceId?.toLowerCase() ?? null;
+  const shown = open && !squeezed;
   return (
     // Sized and scrolled by the sidebar's CSS (.observed-sources): it gives up height before the
     // source list does, so the list below keeps rows in view on a 720 px high window.
-    <div className="observed-sources" data-testid="observed-sources">
-      <button type="button" className="btn small ghost observed-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {open ? '▾' : '▸'} Observed traffic · {rows.length} source{rows.length === 1 ? '' : 's'}
+    <div className={`observed-sources${shown ? '' : ' collapsed'}`} data-testid="observed-sources">
+      <button type="button" className="btn small ghost observed-toggle" aria-expanded={shown}
+        title={squeezed && open ? 'Collapsed to leave the source list room: click to show the sources' : undefined}
+        onClick={() => { if (squeezed && open) onUnsqueeze?.(); else setOpen(!open); }}>
+        {shown ? '▾' : '▸'} Observed traffic · {rows.length} source{rows.length === 1 ? '' : 's'}
       </button>
-      {open ? (
+      {shown ? (
         <ul className="observed-list" aria-label="Sources with observed traffic">
           {rows.map((v) => (
             <li key={v.pathSourceId}>

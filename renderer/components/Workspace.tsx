@@ -35,6 +35,7 @@ import { ObservedTraffic } from './ObservedTraffic';
 import { CostView } from './CostView';
 import type { EgressGraph } from '../../shared/graph/types';
 import { useDismiss } from './useDismiss';
+import { useSidebarFit } from './useSidebarFit';
 import { useTheme } from './useTheme';
 
 /** What the destinations control accepts: one destination per line, CSV `destination,label`, or a JSON array. */
@@ -75,6 +76,13 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
   const canvasRef = useRef<GraphCanvas | null>(null);
   const [destinationText, setDestinationText] = useState(state.destination ?? '');
   const [destinationError, setDestinationError] = useState<string | null>(null);
+  // The hint under the what-if field is in the page flow (a row at the top of the banners), so it
+  // pushes them down instead of covering them. It is shown while the field has the focus, until
+  // Esc dismisses it (WCAG 1.4.13: without moving the focus) or Enter resolves the text (the
+  // result banner then says what was understood); the next edit brings it back after Enter only.
+  const [whatIfFocused, setWhatIfFocused] = useState(false);
+  const [whatIfHintOff, setWhatIfHintOff] = useState<'esc' | 'submitted' | null>(null);
+  const whatIfHintShown = whatIfFocused && whatIfHintOff === null && destinationError === null;
   const [gapsOpen, setGapsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
   // A warning about an exported file (a Mermaid diagram past GitHub's limits), shown until dismissed.
@@ -158,6 +166,11 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
   const changed = useMemo(() => changedSourceIds({ compare }), [compare]);
   const { policy, selectedControlId } = state;
   const violating = useMemo(() => violatingSourceIds({ policy, selectedControlId }), [policy, selectedControlId]);
+  const sidebarRef = useRef<HTMLElement>(null);
+  // What is in the sidebar's panels: a change lets collapsed panels open and be measured again.
+  const sidebarFit = useSidebarFit(sidebarRef, [
+    traffic.traffic === null ? 0 : traffic.volumes.size, policy?.fileName ?? '', policy?.result.controls.length ?? 0, selectedControlId ?? '',
+  ].join('|'));
   const path = selectedPath(state);
   const nodeDetails = estate && state.selectedNodeId !== null ? resourceDetails(estate.snapshot.model, state.selectedNodeId) : null;
   const isTraining = estate?.snapshot.model.subnets.some((s) => s.subscriptionId === TRAINING_SUBSCRIPTION) ?? false;
@@ -307,22 +320,28 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
       <header className="topbar">
         <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-estate' })} title="Back to the start screen" aria-label="Back to the start screen">←</button>
         <h1 className="estate-title" title={estate.summary.title} data-testid="estate-title">{estate.summary.title}</h1>
-        <form className="group" onSubmit={(e) => { e.preventDefault(); void runWhatIf(); }}>
+        <form className="group" onSubmit={(e) => { e.preventDefault(); setWhatIfHintOff('submitted'); void runWhatIf(); }}>
           <label htmlFor="what-if" className="sub">What if to</label>
           {/* The placeholder is short enough to read whole in the narrowest one-line bar (1280 px with
-              Matrix and Guided tour); every accepted form is in the hint, shown while the field has
-              the focus and read with it by screen readers (aria-describedby). */}
+              Matrix and Guided tour); every accepted form is in the hint (in the banners below),
+              shown while the field has the focus and read with it by screen readers (aria-describedby). */}
           <span className="what-if-field">
           <input id="what-if" className={`input${destinationError ? ' invalid' : ''}`} placeholder={WHAT_IF_PLACEHOLDER}
             aria-describedby="what-if-hint" value={destinationText} data-testid="what-if-input"
+            onFocus={() => { setWhatIfFocused(true); setWhatIfHintOff(null); }}
+            onBlur={() => setWhatIfFocused(false)}
+            onKeyDown={(e) => {
+              // Esc hides the hint only: the focus and the text stay (nothing else in the field uses Esc).
+              if (e.key === 'Escape' && whatIfHintShown) { e.preventDefault(); setWhatIfHintOff('esc'); }
+            }}
             onChange={(e) => {
               setDestinationText(e.target.value);
+              if (whatIfHintOff === 'submitted') setWhatIfHintOff(null);
               // Inline validation: the same parser as the CLI; an error shows once the text cannot become a destination.
               const v = validateDestination(e.target.value);
               setDestinationError(v.ok ? null : v.message);
             }}
             aria-invalid={destinationError !== null} />
-          <span id="what-if-hint" className="what-if-hint" data-testid="what-if-hint">{WHAT_IF_HINT}</span>
           </span>
           <button type="submit" className="btn small" data-testid="what-if-run">Resolve</button>
         </form>
@@ -379,12 +398,24 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
           <input type="file" accept=".json,application/json" multiple className="sr-only" data-testid="compare-input"
             onChange={(e) => { void compareWith(Array.from(e.target.files ?? [])); e.target.value = ''; }} />
         </label>
-        <div className="group" style={{ position: 'relative' }} ref={exportRef}>
+        {/* Focus leaving the button and its menu (Tab from the button with the menu opened by the
+            mouse, a click or a screen reader jump elsewhere) closes the menu: an open menu left
+            behind would let a later Esc, wherever the user is by then, pull the focus back here. */}
+        <div className="group" style={{ position: 'relative' }} ref={exportRef}
+          onBlur={(e) => {
+            const next = e.relatedTarget;
+            if (next instanceof Node && exportRef.current?.contains(next)) return;
+            // The window itself lost the focus (another application): the focus comes back here.
+            if (next === null && !document.hasFocus()) return;
+            setExportOpen(false);
+          }}>
           <button type="button" className="btn small" aria-expanded={exportOpen} aria-haspopup="menu" aria-controls="export-menu-list" ref={exportButtonRef}
             onClick={() => setExportOpen(!exportOpen)} onKeyDown={onExportButtonKey} data-testid="export-menu">Export ▾</button>
           {exportOpen ? (
             // A chosen item closes the menu and gives the focus back to its button (the item is unmounted).
+            // tabIndex -1: a press on a disabled item focuses the menu, not the page, so the menu stays open.
             <div className="menu" role="menu" id="export-menu-list" aria-label="Export" style={{ minWidth: 300 }} ref={exportMenuRef} onKeyDown={onExportMenuKey}
+              tabIndex={-1}
               onClick={() => { setExportOpen(false); exportButtonRef.current?.focus(); }}>
               <button type="button" role="menuitem" tabIndex={-1} onClick={exportPng} data-testid="export-png">Graph as PNG</button>
               <button type="button" role="menuitem" tabIndex={-1} onClick={exportSvg} data-testid="export-svg">Graph as SVG</button>
@@ -403,6 +434,9 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
         </div>
       </header>
       <section className="banners" aria-label="Notices">
+        {/* Always mounted, so aria-describedby always finds it; hidden (not removed) when not shown.
+            Never at the same time as the validation error, which lists the forms itself. */}
+        <div id="what-if-hint" className="banner what-if-hint" data-testid="what-if-hint" hidden={!whatIfHintShown}>{WHAT_IF_HINT}</div>
         {destinationError ? <div className="banner error" role="alert" data-testid="what-if-error">{destinationError}</div> : null}
         {state.error ? <ErrorBanner error={state.error} onDismiss={() => dispatch({ kind: 'dismiss-error' })} /> : null}
         {state.busy ? <div className="banner info" role="status">{state.busy}</div> : null}
@@ -450,7 +484,7 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
           shown={{ title: estate.summary.title, capturedAt: estate.snapshot.metadata.capturedAt }} /> : null}
       </section>
       <main className="main">
-        <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating}
+        <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating} sidebarRef={sidebarRef}
           header={(
             <>
               {bandFilter ? (
@@ -461,8 +495,10 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
                 </div>
               ) : null}
               <ObservedSources controls={traffic} result={result} selectedSourceId={state.selectedSourceId}
-                onSelect={(sourceId) => dispatch({ kind: 'select-source', sourceId })} />
-              {policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch} /> : null}
+                onSelect={(sourceId) => dispatch({ kind: 'select-source', sourceId })}
+                squeezed={sidebarFit.observedSqueezed} onUnsqueeze={sidebarFit.unsqueeze} />
+              {policy ? <ControlsPanel policy={policy} selectedControlId={selectedControlId} selectedSourceId={state.selectedSourceId} dispatch={dispatch}
+                squeezed={sidebarFit.controlsSqueezed} onUnsqueeze={sidebarFit.unsqueeze} /> : null}
             </>
           )} />
         <GraphPane model={estate.snapshot.model} result={result} mode={state.viewMode} theme={theme}

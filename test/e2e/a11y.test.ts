@@ -293,6 +293,56 @@ describe('keyboard', () => {
     await expect.poll(() => page.getByRole('menu').count()).toBe(0);
   });
 
+  // Opened with the mouse, the focus stays on the button (its items are out of the tab order): Tab
+  // moves the focus on past the menu, which must close then. Left open, a later Esc (wherever the
+  // user was by then) pulled the focus back up to the Export button.
+  it('the Export menu closes when the focus leaves it, and a later Esc leaves the focus alone', async () => {
+    await openBank();
+    const button = page.getByTestId('export-menu');
+    await button.click();
+    await page.getByRole('menu').waitFor();
+    await page.keyboard.press('Tab');
+    await expect.poll(() => button.evaluate((el) => el === document.activeElement)).toBe(false);
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('false');
+    const focus = () => page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? null);
+    const before = await focus();
+    await page.keyboard.press('Escape');
+    await expect(focus()).resolves.toBe(before);
+    // Focus moved elsewhere by other means (here: programmatically, as a screen reader jump does) closes it too.
+    await button.click();
+    await page.getByRole('menu').waitFor();
+    await page.getByTestId('what-if-input').focus();
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await expect(page.getByTestId('what-if-input').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // A press on a disabled item (nothing selected: "Evidence PDF (selection)") keeps it open.
+    await button.click();
+    await page.getByRole('menu').waitFor();
+    await page.getByRole('menuitem', { name: 'Evidence PDF (selection)' }).click({ force: true });
+    await expect(page.getByRole('menu').count()).resolves.toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+  });
+
+  // WCAG 2.1 SC 1.4.13 (content on hover or focus): the hint the what-if field shows while it has
+  // the focus is dismissible without moving the focus, with Esc; focusing the field again shows it.
+  it('Esc dismisses the what-if hint and the focus stays in the field', async () => {
+    await openBank();
+    const input = page.getByTestId('what-if-input');
+    const hint = page.getByTestId('what-if-hint');
+    await input.click();
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => hint.isVisible()).toBe(false);
+    await expect(input.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // Still the field's description for screen readers, though hidden.
+    await expect(input.getAttribute('aria-describedby')).resolves.toBe('what-if-hint');
+    await input.blur();
+    await input.focus();
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await input.blur();
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -139,11 +139,44 @@ describe('the source list keeps a visible area under the sidebar panels', () => 
     });
   }
 
+  /**
+   * How a sidebar panel shows: 'row' when it is open and its first row lies wholly inside its
+   * scrolling list (and the list inside the window), 'collapsed' when its toggle says closed (▸,
+   * aria-expanded false) and it shows its count, else what is wrong (a sliver under a ▾).
+   */
+  function panelShows(panel: string, toggle: string, list: string, row: string): Promise<string> {
+    return page.evaluate(({ panel, toggle, list, row }) => {
+      const root = document.querySelector(panel);
+      const button = root?.querySelector(toggle);
+      if (!root || !button) return 'missing';
+      // The header itself is drawn whole (not clipped by the panel's own box).
+      const box = root.getBoundingClientRect();
+      const head = button.getBoundingClientRect();
+      if (head.top < box.top - 1 || head.bottom > box.bottom + 1) return `header clipped: ${Math.round(head.top)}-${Math.round(head.bottom)} in ${Math.round(box.top)}-${Math.round(box.bottom)}`;
+      const ul = root.querySelector(list);
+      if (button.getAttribute('aria-expanded') === 'false') {
+        return ul === null && /▸.*\d/.test(button.textContent ?? '') ? 'collapsed' : `collapsed badly: ${button.textContent ?? ''}`;
+      }
+      const first = ul?.querySelector(row);
+      if (!ul || !first) return 'open without rows';
+      const r = first.getBoundingClientRect();
+      const v = ul.getBoundingClientRect();
+      const inside = r.height > 0 && r.top >= v.top - 1 && r.bottom <= v.bottom + 1 && r.bottom <= box.bottom + 1 && r.bottom <= window.innerHeight + 1;
+      return inside ? 'row' : `sliver: row ${Math.round(r.top)}-${Math.round(r.bottom)}, list ${Math.round(v.top)}-${Math.round(v.bottom)}`;
+    }, { panel, toggle, list, row });
+  }
+
   // With a policy loaded (a control selected, as a user does to see its violations) and the sample
   // logs added, Observed traffic + Controls + search + chips used to fill the whole sidebar at
   // 1280×720, leaving the list no height at all. The panels now give up height first (each scrolls
   // its own list), so rows stay in view and a row can be clicked.
-  it.each([[1280, 720], [1440, 900]] as const)('at %i×%i with a policy, a selected control and the sample logs', async (width, height) => {
+  // Each panel shows at least its first row whole (inside its own scrolling list), or, when the
+  // window is too short even for that (a what-if banner as well), is collapsed to its header with
+  // its count: never a sliver of a row under a ▾ that says it is open.
+  it.each([
+    [1280, 720, false], [1440, 900, false], [1024, 768, false], [1366, 768, false],
+    [1280, 720, true], [1024, 768, true], [1366, 768, true],
+  ] as const)('at %i×%i with a policy, a selected control and the sample logs (what-if banner: %s)', async (width, height, whatIf) => {
     await page.setViewportSize({ width, height });
     try {
       await page.goto(server.launchUrl('bank'));
@@ -153,15 +186,24 @@ describe('the source list keeps a visible area under the sidebar panels', () => 
       await page.getByTestId('control').first().locator('button').first().click();
       await page.getByTestId('sample-logs').click();
       await page.getByTestId('traffic-banner').waitFor();
-      await page.getByTestId('observed-source').first().waitFor();
-      await screenshot(page, `source-list-sidebar-panels-${width}x${height}`);
+      await page.getByTestId('observed-sources').waitFor();
+      if (whatIf) {
+        await page.getByTestId('what-if-input').fill('api.stripe.com');
+        await page.getByTestId('what-if-input').press('Enter');
+        await page.getByTestId('what-if-banner').waitFor();
+        await page.getByTestId('what-if-input').blur();
+      }
+      await screenshot(page, `source-list-sidebar-panels-${width}x${height}${whatIf ? '-what-if' : ''}`);
       const seen = await visibleRows();
       // About three rows (46 px each) and their headings.
       expect(seen.listHeight).toBeGreaterThanOrEqual(190);
       expect(seen.rows).toBeGreaterThanOrEqual(2);
-      // The panels are still there, each showing at least its first entry.
-      await expect(page.getByTestId('observed-source').first().isVisible()).resolves.toBe(true);
-      await expect(page.getByTestId('control').first().isVisible()).resolves.toBe(true);
+      // The panels are still there, each showing at least its first entry whole, or collapsed.
+      const observed = await panelShows('[data-testid="observed-sources"]', '.observed-toggle', 'ul', '[data-testid="observed-source"]');
+      const controls = await panelShows('[data-testid="controls-panel"]', '.controls-head > button[aria-expanded]', '[data-testid="controls-list"]', '.control-main');
+      expect([observed, controls]).toEqual([expect.stringMatching(/^(row|collapsed)$/), expect.stringMatching(/^(row|collapsed)$/)]);
+      // Without a what-if banner the panels have room: both are open.
+      if (!whatIf && height >= 720) expect([observed, controls]).toEqual(['row', 'row']);
       // A visible row can be clicked where it is (no "outside of the viewport").
       const first = page.getByTestId('source-row').first();
       const id = await first.getAttribute('data-source-id');

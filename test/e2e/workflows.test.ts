@@ -401,6 +401,62 @@ describe('workflows in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  // The hint under the what-if field is a row at the top of the banners (in the flow), shown while
+  // the field has the focus: it used to lie over the banners (z-index 30), hiding the inline
+  // validation error while the user typed and the what-if result banner after Enter.
+  it('the what-if hint never covers the validation error or the what-if banner', async () => {
+    /**
+     * Whether something else is drawn over the centre of the element's box (its own banner, where
+     * a wrapped inline span's box takes in the text around it, does not count).
+     */
+    const covered = (testId: string) => page.getByTestId(testId).evaluate((el) => {
+      const b = el.getBoundingClientRect();
+      const hit = document.elementFromPoint((b.left + b.right) / 2, (b.top + b.bottom) / 2);
+      return hit !== null && !el.contains(hit) && !hit.contains(el);
+    });
+    /** Whether the two elements' boxes overlap (both displayed). */
+    const overlap = (a: string, b: string) => page.evaluate(([x, y]) => {
+      const ea = document.querySelector(`[data-testid="${x}"]`);
+      const eb = document.querySelector(`[data-testid="${y}"]`);
+      if (!ea || !eb) return false;
+      const ra = ea.getBoundingClientRect();
+      const rb = eb.getBoundingClientRect();
+      if (ra.height === 0 || rb.height === 0) return false;
+      return Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) >= 1 && Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) >= 1;
+    }, [a, b] as const);
+    const input = page.getByTestId('what-if-input');
+    const hint = page.getByTestId('what-if-hint');
+    for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      try {
+        await page.goto(server.launchUrl('bank'));
+        await waitForRenders(page, 1);
+        // Focused and empty: the hint shows, pushing the banners down rather than covering them.
+        await input.click();
+        await expect.poll(() => hint.isVisible()).toBe(true);
+        await expect(covered('what-if-hint')).resolves.toBe(false);
+        // Typing something that is no destination: the error replaces the hint, uncovered.
+        await input.fill('not a destination!!');
+        await page.getByTestId('what-if-error').waitFor();
+        await screenshot(page, `workflow-what-if-hint-error-${width}x${height}`);
+        await expect(overlap('what-if-error', 'what-if-hint')).resolves.toBe(false);
+        await expect(covered('what-if-error')).resolves.toBe(false);
+        // Enter resolves; the focus stays in the field, the hint stays away from the result banner.
+        await input.fill('api.stripe.com');
+        await input.press('Enter');
+        await page.getByTestId('what-if-banner').waitFor();
+        await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+        await screenshot(page, `workflow-what-if-hint-banner-${width}x${height}`);
+        await expect(overlap('what-if-interpretation', 'what-if-hint')).resolves.toBe(false);
+        await expect(covered('what-if-interpretation')).resolves.toBe(false);
+        await input.blur();
+      } finally {
+        await page.setViewportSize({ width: 1440, height: 900 });
+      }
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   // The what-if field's placeholder is read whole at 1280 px, also in the fullest one-line bar
   // (Matrix and Guided tour shown); every accepted form is in the hint shown while it has the focus.
   // It used to be cut to "0.0.0.0/0, IP, CIDR," (and "0.0.0.0/0, IP, C"), the rest only in a tooltip.
