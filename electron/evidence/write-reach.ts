@@ -155,8 +155,9 @@ export function writeReachBlock(ed: EvidenceDocument, pathReach: PathReach | und
     ed.paragraph(`Restricted: ${allowedCountText(others)}, each with the rule that allows it; any other public destination is not.`, { size: 8, x, gapAfter: 3 });
     allowedTable(ed, others);
   }
-  nicsBeyondSubnet(ed, pathReach.nics);
+  // The subnet's whole list first (its private reach too): the NICs' entries are stated against it.
   privateTable(ed, reach);
+  nicsBeyondSubnet(ed, pathReach.nics);
 }
 
 /**

@@ -25,7 +25,7 @@ import type { SourceAddress } from './destination';
 import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
 import type { NsgVerdict } from './nsg';
-import { cidrContainsIp, formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
+import { formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
 import type { Cidr, IpAddress } from '../model/ip';
 import { nameFromResourceId } from '../model/ids';
@@ -43,6 +43,7 @@ import type { LoadBalancerStep, NsgStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
 import type { Gap } from '../model/gaps';
+import { vnetContains } from './engine';
 
 export const REACH_SCHEMA = 'egress-atlas/reach@1' as const;
 
@@ -725,18 +726,16 @@ function peeredVnets(index: ModelIndex, vnetId: string): readonly string[] {
 }
 
 function vnetHolds(index: ModelIndex, vnetId: string, ip: IpAddress): boolean {
-  return (index.virtualNetworks.get(vnetId as ResourceId)?.addressPrefixes ?? []).some((p) => {
-    const cidr = parseCidr(p.trim());
-    return cidr !== null && cidrContainsIp(cidr, ip);
-  });
+  return vnetContains(index.virtualNetworks.get(vnetId as ResourceId)?.addressPrefixes ?? [], ip);
 }
 
 /** Per subnet: the VirtualAppliance next hops of its NICs' captured effective routes (Active ones). */
-function capturedApplianceHops(input: ResolveInput): ReadonlyMap<string, readonly string[]> {
-  const subnetOfNic = new Map(input.model.networkInterfaces.map((nic) => [nic.id as string, primaryIpConfiguration(nic)?.subnetId ?? null]));
+function capturedApplianceHops(input: ResolveInput, index: ModelIndex): ReadonlyMap<string, readonly string[]> {
   const out = new Map<string, string[]>();
   for (const capture of input.effectiveRoutes) {
-    const subnetId = subnetOfNic.get(capture.networkInterfaceId);
+    // Through the index's NIC map (built once per model), not another map of every NIC.
+    const nic = index.networkInterfaces.get(capture.networkInterfaceId as ResourceId);
+    const subnetId = nic ? primaryIpConfiguration(nic)?.subnetId ?? null : null;
     if (!subnetId) continue;
     const hops = capture.routes.filter((r) => r.nextHopType.toLowerCase() === 'virtualappliance' && r.state.toLowerCase() !== 'invalid').flatMap((r) => r.nextHopIpAddresses);
     if (hops.length > 0) out.set(subnetId, [...out.get(subnetId) ?? [], ...hops]);
@@ -853,7 +852,7 @@ interface EndpointJudge {
 function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: readonly ReachSubject[], resolve: ResolveOptions['resolve'], gaps: Gap[]): ReadonlyMap<string, readonly PrivateEndpointReachEntry[]> {
   // No endpoint in the input: nothing to judge (most large estates at bench scale; reach per source stays cheap).
   if (index.privateEndpoints.size === 0) return new Map();
-  const capturedHops = capturedApplianceHops(input);
+  const capturedHops = capturedApplianceHops(input, index);
   // Endpoint VNet → the subjects that may reach its endpoints.
   const askedBy = new Map<string, ReachSubject[]>();
   const nearOf = new Map<string, readonly string[]>();

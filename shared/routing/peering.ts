@@ -14,6 +14,7 @@
  */
 import { cidrContainsCidr, cidrContainsIp, formatIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
+import { nameFromResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { Subnet, VirtualNetwork, VirtualNetworkPeering } from '../model/topology';
 
@@ -100,7 +101,7 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
   // Decided last: the checks below drop the traffic whatever the NSGs say.
   const blockedBy = (p: VirtualNetworkPeering, from: string, to: string): PeeringReach =>
     ({ kind: 'unknown', reason: `Peering ${p.name} blocks traffic from ${from} to ${to} by default (allowVirtualNetworkAccess = false), which only takes the peered range out of the VirtualNetwork service tag: NSG rules that allow its addresses explicitly still let traffic through, so whether this traffic flows is not known.` });
-  const remoteLabel = peering.remoteVirtualNetworkId ? nameOfVnetId(peering.remoteVirtualNetworkId) : 'the remote virtual network';
+  const remoteLabel = peering.remoteVirtualNetworkId ? nameFromResourceId(peering.remoteVirtualNetworkId) : 'the remote virtual network';
   // [SUBPEER] --enable-only-ipv6: the peering is done over IPv6 only.
   if (peering.enableOnlyIPv6Peering && ip.version === 4) {
     return { kind: 'not-carried', reason: `Peering ${peering.name} peers IPv6 only (enableOnlyIPv6Peering), and ${shown} is IPv4.` };
@@ -166,10 +167,6 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
   return { kind: 'carried' };
 }
 
-/** A VNet's name from its resource ID (the last segment). */
-function nameOfVnetId(id: string): string {
-  return id.slice(id.lastIndexOf('/') + 1);
-}
 
 /**
  * A peering of `vnet` whose state the input does not give (`Unknown`), and the range of it that
