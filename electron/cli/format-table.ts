@@ -67,6 +67,11 @@ export function errorLine(message: string): string {
   return `error: ${safe(message)}\n`;
 }
 
+/** `wrote <path …>` as one stderr line: a path (a file name may hold any byte but `/` and NUL) cannot add a line or recolour the terminal. */
+export function wroteLine(text: string): string {
+  return `wrote ${safe(text)}\n`;
+}
+
 /** Rows as lines of columns two spaces apart, each column as wide as its widest cell (the last one unpadded). */
 export function pad(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];

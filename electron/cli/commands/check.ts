@@ -9,7 +9,7 @@ import { readInstantOption } from '../../../shared/model/dates';
 import { checkExitCode, checkPolicy, parsePolicy, toJunit, toSarif } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
-import { errorLine, safe, safeTable } from '../format-table';
+import { errorLine, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
 import { parseResolveOptions, validateDestination } from './resolve';
@@ -147,7 +147,7 @@ export const checkCommand: CliCommand = {
     if (out === undefined) io.stdout(text);
     else {
       await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');
-      io.stderr(`wrote ${out}\n`);
+      io.stderr(wroteLine(`${out}`));
     }
     // Expired waivers are errors in the policy, said on stderr whatever the format; the check still ran without them.
     for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(errorLine(e.message));

@@ -10,7 +10,7 @@ import { estimateCost, parsePriceTable, PRICE_TABLE } from '../../../shared/cost
 import type { CostLine, CostResult, PriceTable, SourceCost } from '../../../shared/cost/index';
 import { InputError } from '../../../shared/model/errors';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
-import { pad, safe, safeTable } from '../format-table';
+import { pad, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { decodeText } from '../../snapshot/files';
@@ -149,7 +149,7 @@ export const costCommand: CliCommand = {
     else {
       const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
       await writeFile(target, text, 'utf8');
-      io.stderr(`wrote ${relative(io.cwd, target) || out}\n`);
+      io.stderr(wroteLine(`${relative(io.cwd, target) || out}`));
     }
     return 0;
   },

@@ -17,6 +17,7 @@ import type { CliCommand, CliIo } from '../command';
 import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
 import { parseTimestamp } from './report';
 import { parseResolveOptions, sourceMatches, validateDestination } from './resolve';
+import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas diagram <input...> --format drawio|svg|png|mermaid --out <file> [options]
        egress-atlas diagram --demo [name] --format drawio|svg|png|mermaid --out <file> [options]
@@ -162,7 +163,7 @@ export const diagramCommand: CliCommand = {
     else await writeFile(target, text, 'utf8');
     const kind = graph.view.kind === 'path' ? `${sourceIds.length} source(s)` : `${graph.view.kind} view`;
     const pixels = png === null ? '' : `, ${png.width}×${png.height} px at ${Number(png.scale.toFixed(2))}x`;
-    io.stderr(`wrote ${out} (${format}${pixels}, ${kind}: ${graph.nodes.length} nodes, ${graph.edges.length} edges; snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    io.stderr(wroteLine(`${out} (${format}${pixels}, ${kind}: ${graph.nodes.length} nodes, ${graph.edges.length} edges; snapshot ${snapshot.sha256.slice(0, 12)})`));
     return 0;
   },
 };

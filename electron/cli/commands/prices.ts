@@ -10,7 +10,7 @@ import { PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../s
 import type { PriceTable } from '../../../shared/cost/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { errorLine } from '../format-table';
+import { errorLine, wroteLine } from '../format-table';
 
 /** Tests only: where the fake Retail Prices API listens. */
 export const RETAIL_PRICES_URL_ENV = 'EGRESS_ATLAS_RETAIL_PRICES_URL';
@@ -107,7 +107,7 @@ export const pricesCommand: CliCommand = {
     else {
       const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
       await writeFile(target, text, 'utf8');
-      io.stderr(`wrote ${relative(io.cwd, target) || out} (${table.id}); use it with: egress-atlas cost ... --prices ${relative(io.cwd, target) || out}\n`);
+      io.stderr(wroteLine(`${relative(io.cwd, target) || out} (${table.id}); use it with: egress-atlas cost ... --prices ${relative(io.cwd, target) || out}`));
     }
     return 0;
   },

@@ -15,6 +15,7 @@ import type { LogsPullOptions } from '../../azure/logs';
 import { writeSnapshot } from '../../snapshot/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json> [--logs <workspace-id> [--since 7d]]
        egress-atlas pull [options] --logs <workspace-id> --logs-out <logs.json>
@@ -239,7 +240,7 @@ export const pullCommand: CliCommand = {
       process.removeListener('SIGINT', onInterrupt);
     }
     io.stdout(summarize(outcome));
-    io.stderr(`wrote ${out} (sha256 ${outcome.snapshot.sha256})\n`);
+    io.stderr(wroteLine(`${out} (sha256 ${outcome.snapshot.sha256})`));
     if (logsRequest !== null) return pullLogsOnly(io, logsRequest, { cloud, demoAzure, ...(credential ? { credential } : {}) }, out);
     return 0;
   },
@@ -323,7 +324,7 @@ async function pullLogsOnly(
     ...meta.gaps.map((g) => `    ${g.code}  ${g.scope}: ${g.message}`),
   ];
   io.stdout(`${lines.join('\n')}\n`);
-  io.stderr(`wrote ${shown} (read it with: egress-atlas traffic ${snapshotOut ?? '<snapshot>'} --logs ${shown})\n`);
+  io.stderr(wroteLine(`${shown} (read it with: egress-atlas traffic ${snapshotOut ?? '<snapshot>'} --logs ${shown})`));
   return 0;
 }
 

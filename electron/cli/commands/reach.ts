@@ -7,7 +7,7 @@ import { computeReach } from '../../../shared/egress/reach';
 import { oneOf, parseArgs, stringOption, takeRepeated } from '../args';
 import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
-import { errorLine, formatReach } from '../format-table';
+import { errorLine, formatReach, wroteLine } from '../format-table';
 import { parseResolveOptions, sourceMatchesSource } from './resolve';
 
 const USAGE = `Usage: egress-atlas reach <input...> [options]
@@ -61,7 +61,7 @@ export const reachCommand: CliCommand = {
     if (out === undefined) io.stdout(text);
     else {
       await writeFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), text, 'utf8');
-      io.stderr(`wrote ${out}\n`);
+      io.stderr(wroteLine(`${out}`));
     }
     return 0;
   },

@@ -20,6 +20,7 @@ import { readSigningKey, writeSignature } from '../signing';
 import { readPolicyFile } from './check';
 import { analyzeLogFiles, createLogProgress, sinceFrom, takeLogs } from './traffic';
 import { parseResolveOptions, readDestinations, sourceMatches, validateDestination } from './resolve';
+import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas report <input...> --out evidence.pdf [options]
        egress-atlas report --demo [name] --out evidence.pdf [options]
@@ -192,11 +193,11 @@ export const reportCommand: CliCommand = {
     });
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeFile(path, pdf);
-    io.stderr(`wrote ${out} (${Math.round(pdf.length / 1024)} KiB, snapshot ${snapshot.sha256.slice(0, 12)})\n`);
+    io.stderr(wroteLine(`${out} (${Math.round(pdf.length / 1024)} KiB, snapshot ${snapshot.sha256.slice(0, 12)})`));
     if (key !== undefined) {
       // The bytes just written: the signature covers the PDF exactly as the auditor receives it.
       await writeSignature(path, pdf, key);
-      io.stderr(`wrote ${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)\n`);
+      io.stderr(wroteLine(`${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)`));
     }
     return 0;
   },

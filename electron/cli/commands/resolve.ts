@@ -13,7 +13,7 @@ import { formatIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
-import { allFindings, errorLine, formatExplain, formatMatrix, formatTable } from '../format-table';
+import { allFindings, errorLine, formatExplain, formatMatrix, formatTable, wroteLine } from '../format-table';
 import { BatchedArray, prettyJsonChunks, writeChunksToFile, writePrettyJson } from '../json-stream';
 import { decodeText } from '../../snapshot/files';
 
@@ -154,7 +154,7 @@ async function emitJson(value: unknown, out: string | undefined, io: CliIo): Pro
     return;
   }
   await writeChunksToFile(isAbsolute(out) ? out : resolvePath(io.cwd, out), withNewline(value));
-  io.stderr(`wrote ${out}\n`);
+  io.stderr(wroteLine(`${out}`));
 }
 
 async function emit(text: string, out: string | undefined, io: CliIo): Promise<void> {
@@ -164,7 +164,7 @@ async function emit(text: string, out: string | undefined, io: CliIo): Promise<v
   }
   const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
   await writeFile(path, text, 'utf8');
-  io.stderr(`wrote ${out}\n`);
+  io.stderr(wroteLine(`${out}`));
 }
 
 export const resolveCommand: CliCommand = {

@@ -9,6 +9,7 @@ import type { CliCommand } from '../command';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { writeSnapshot } from '../../snapshot/index';
+import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas snapshot <input...> --out <file.json>
        egress-atlas snapshot --demo [name] --out <file.json>
@@ -50,11 +51,11 @@ export const snapshotCommand: CliCommand = {
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeSnapshot(path, snapshot);
     const m = snapshot.model;
-    io.stderr(`wrote ${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}\n`);
+    io.stderr(wroteLine(`${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}`));
     if (key !== undefined) {
       // Signs the bytes as they are on disk, whatever writeSnapshot's formatting: verify reads the same bytes.
       await writeSignature(path, await readFile(path), key);
-      io.stderr(`wrote ${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)\n`);
+      io.stderr(wroteLine(`${out}.sig (Ed25519 signature over ${out}; check it with egress-atlas verify)`));
     }
     return 0;
   },

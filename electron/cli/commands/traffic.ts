@@ -13,7 +13,7 @@ import {
 } from '../../../shared/traffic/index';
 import type { ParsedLog, ParsedLogSummary, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
 import { oneOf, parseArgs, refuseEmpty, stringOption, UsageError } from '../args';
-import { pad, safe, safeTable } from '../format-table';
+import { pad, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand, CliIo } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
@@ -410,7 +410,7 @@ export const trafficCommand: CliCommand = {
     else {
       const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
       await writeFile(target, text, 'utf8');
-      io.stderr(`wrote ${relative(io.cwd, target) || out}\n`);
+      io.stderr(wroteLine(`${relative(io.cwd, target) || out}`));
     }
     return 0;
   },

@@ -229,3 +229,24 @@ describe('a failed write to --out', () => {
     expect(missing.stderr).toBe(`error: ${join('no-such-folder', 'snap.json')}: the folder no-such-folder does not exist\n`);
   });
 });
+
+describe('"wrote <file>" lines', () => {
+  // A file name may hold any byte but "/" and NUL: a name with ESC or a line break, given to --out,
+  // was echoed raw on stderr (it could clear the terminal or forge an "error:" line).
+  const name = 'out\u001b[2J\nerror: forged\u202e';
+  it.each([
+    [['resolve', '--demo', 'bank']],
+    [['resolve', '--demo', 'bank', '--format', 'json']],
+    [['reach', '--demo', 'bank']],
+    [['snapshot', '--demo', 'bank']],
+    [['check', '--demo', 'bank', '--policy', join(__dirname, '../../../shared/policy/starters/bank.yaml'), '--format', 'sarif']],
+    [['cost', '--demo', 'bank']],
+    [['diagram', '--demo', 'bank', '--format', 'svg']],
+  ])('%j --out <hostile name> says so on one escaped line (no forged line)', async (args) => {
+    const run = await cli([...args, '--out', name]);
+    expect(run.stderr, run.stderr).toMatch(/^wrote out\\x1b\[2J\\x0aerror: forged\\u202e/);
+    expect(run.stderr).not.toMatch(RAW_CONTROL);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('wrote '))).toHaveLength(1);
+    expect(run.stderr.split('\n').some((l) => l.startsWith('error:'))).toBe(false);
+  });
+});
