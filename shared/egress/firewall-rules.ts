@@ -1237,8 +1237,21 @@ export type FirewallSnat =
   | { readonly kind: 'partial-snat'; readonly privateRanges: readonly string[]; readonly noSnatPrefixes: readonly string[] }
   | { readonly kind: 'unknown'; readonly reason: string };
 
+interface SnatRanges { readonly privateRanges: readonly string[]; readonly set: Ipv4Set; readonly autoLearn: boolean }
+
 type SnatConfig =
-  | { readonly kind: 'config'; readonly privateRanges: readonly string[]; readonly set: Ipv4Set; readonly autoLearn: boolean }
+  | SnatRanges & {
+    readonly kind: 'config';
+    /**
+     * The SNAT settings of the attached policy's parent (base) policies, nearest first. Microsoft
+     * documents that a child policy inherits its parent's rule collections and threat intelligence
+     * mode (https://learn.microsoft.com/azure/firewall-manager/policy-overview), not whether it
+     * inherits `snat.privateRanges`: where a parent's ranges would give another answer, unknown.
+     */
+    readonly parents: readonly { readonly policyName: string; readonly ranges: SnatRanges }[];
+    /** The attached policy's name; null for a classic firewall. */
+    readonly policyName: string | null;
+  }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /**
@@ -1260,27 +1273,42 @@ function snatConfig(index: ModelIndex, firewall: AzureFirewall): SnatConfig {
 }
 
 function readSnatConfig(index: ModelIndex, firewall: AzureFirewall): SnatConfig {
-  let configured: readonly string[] | null;
-  let autoLearn: boolean;
-  if (firewall.firewallPolicyId) {
-    const policy = index.firewallPolicies.get(firewall.firewallPolicyId);
-    if (!policy) return { kind: 'unknown', reason: `firewall policy ${firewall.firewallPolicyId} is not in the snapshot, so its SNAT private ranges are unknown` };
-    configured = policy.snatPrivateRanges;
-    autoLearn = policy.snatAutoLearnPrivateRanges;
-  } else {
-    configured = firewall.snatPrivateRanges;
-    autoLearn = firewall.snatAutoLearnPrivateRanges;
+  if (!firewall.firewallPolicyId) return readSnatRanges(firewall.name, firewall.snatPrivateRanges, firewall.snatAutoLearnPrivateRanges, [], null);
+  const policy = index.firewallPolicies.get(firewall.firewallPolicyId);
+  if (!policy) return { kind: 'unknown', reason: `firewall policy ${firewall.firewallPolicyId} is not in the snapshot, so its SNAT private ranges are unknown` };
+  const parents: { policyName: string; ranges: SnatRanges }[] = [];
+  const seen = new Set<string>([policy.id]);
+  for (let parentId = policy.basePolicyId; parentId && !seen.has(parentId);) {
+    seen.add(parentId);
+    const parent = index.firewallPolicies.get(parentId);
+    if (!parent) {
+      return {
+        kind: 'unknown',
+        reason: `firewall policy ${policy.name} has the parent policy ${parentId}, which is not in the snapshot; whether a child policy inherits its parent's SNAT private ranges is not documented, so the ranges that apply are unknown`,
+      };
+    }
+    const ranges = readSnatRanges(firewall.name, parent.snatPrivateRanges, parent.snatAutoLearnPrivateRanges, [], parent.name);
+    if (ranges.kind === 'unknown') return ranges;
+    parents.push({ policyName: parent.name, ranges });
+    parentId = parent.basePolicyId;
   }
+  return readSnatRanges(firewall.name, policy.snatPrivateRanges, policy.snatAutoLearnPrivateRanges, parents, policy.name);
+}
+
+function readSnatRanges(
+  firewallName: string, configured: readonly string[] | null, autoLearn: boolean,
+  parents: Extract<SnatConfig, { kind: 'config' }>['parents'], policyName: string | null,
+): SnatConfig {
   const privateRanges = configured === null || configured.length === 0
     ? IANA_PRIVATE_RANGES
     : [...new Set(configured.flatMap((r) => (r.trim().toLowerCase() === 'ianaprivateranges' ? IANA_PRIVATE_RANGES : [r.trim()])))];
   let set = Ipv4Set.empty();
   for (const range of privateRanges) {
     const parsed = parseAddress(range);
-    if (!(parsed instanceof Ipv4Set)) return { kind: 'unknown', reason: `SNAT private range "${range}" of firewall ${firewall.name} is not an IPv4 address, CIDR or range` };
+    if (!(parsed instanceof Ipv4Set)) return { kind: 'unknown', reason: `SNAT private range "${range}" of firewall ${firewallName} is not an IPv4 address, CIDR or range` };
     set = set.union(parsed);
   }
-  return { kind: 'config', privateRanges, set, autoLearn };
+  return { kind: 'config', privateRanges, set, autoLearn, parents, policyName };
 }
 
 /**
@@ -1312,8 +1340,22 @@ export function firewallSnat(index: ModelIndex, firewall: AzureFirewall, decisio
   } else {
     target = INTERNET;
   }
-  const kept = target.intersect(config.set);
   const hasApplicationPart = rules.some(isApplicationRule);
+  const own = snatUnder(config, target, hasApplicationPart, firewall.name);
+  for (const parent of config.parents) {
+    if (!sameSnat(own, snatUnder(parent.ranges, target, hasApplicationPart, firewall.name))) {
+      return {
+        kind: 'unknown',
+        reason: `the SNAT private ranges of firewall ${firewall.name}'s policy ${config.policyName ?? ''} (${privateRanges.join(', ')}) and of its parent policy ${parent.policyName} (${parent.ranges.privateRanges.join(', ')}) give different answers for this destination; whether a child policy inherits its parent's SNAT settings is not documented`,
+      };
+    }
+  }
+  return own;
+}
+
+function snatUnder(config: SnatRanges, target: Ipv4Set, hasApplicationPart: boolean, firewallName: string): FirewallSnat {
+  const { privateRanges } = config;
+  const kept = target.intersect(config.set);
   if (!target.isEmpty() && kept.equals(target)) {
     // Never SNATed; for the default route this means no direct internet egress (0.0.0.0/0) [FWSNAT].
     return hasApplicationPart ? { kind: 'partial-snat', privateRanges, noSnatPrefixes: kept.toCidrs() } : { kind: 'no-snat', privateRanges };
@@ -1321,11 +1363,18 @@ export function firewallSnat(index: ModelIndex, firewall: AzureFirewall, decisio
   if (config.autoLearn) {
     return {
       kind: 'unknown',
-      reason: `firewall ${firewall.name} auto-learns SNAT private ranges from Azure Route Server; the learned ranges are not in the snapshot and may include this destination`,
+      reason: `firewall ${firewallName} auto-learns SNAT private ranges from Azure Route Server; the learned ranges are not in the snapshot and may include this destination`,
     };
   }
   if (kept.isEmpty()) return { kind: 'snat', privateRanges };
   return { kind: 'partial-snat', privateRanges, noSnatPrefixes: kept.toCidrs() };
+}
+
+/** Whether two readings SNAT the same part of a destination (the ranges named may differ). */
+function sameSnat(a: FirewallSnat, b: FirewallSnat): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'partial-snat' && b.kind === 'partial-snat') return a.noSnatPrefixes.join() === b.noSnatPrefixes.join();
+  return a.kind !== 'unknown';
 }
 
 /**

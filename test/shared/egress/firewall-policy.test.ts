@@ -449,4 +449,43 @@ describe('firewall SNAT private ranges', () => {
       groupRest('rcg', 200, [filterCollection('all', 100, 'Allow', [netRule('all', { destinationAddresses: ['*'] })])])]);
     expect(firewallSnat(l.index, l.firewall, decide(l), INTERNET.destination)).toMatchObject({ kind: 'snat' });
   });
+
+  // Microsoft documents that a child policy inherits its parent's rule collections and threat
+  // intelligence mode (https://learn.microsoft.com/azure/firewall-manager/policy-overview), and says
+  // nothing of `snat.privateRanges`: where the parent's ranges would decide otherwise, unknown.
+  describe('a policy with a parent (base) policy', () => {
+    const PARENT_ID = `${NET}/firewallPolicies/fwp-parent`;
+    function withParent(childSnat: Readonly<Record<string, unknown>> | undefined, parentSnat: Readonly<Record<string, unknown>> | undefined, parentPresent = true) {
+      const parent = { id: PARENT_ID, name: 'fwp-parent', type: 'Microsoft.Network/firewallPolicies', location: 'westeurope',
+        properties: { sku: { tier: 'Standard' }, ruleCollectionGroups: [], ...(parentSnat === undefined ? {} : { snat: parentSnat }) } };
+      const l = load([firewallRest(), ...(parentPresent ? [parent] : []),
+        policyRest({ basePolicy: { id: PARENT_ID }, ruleCollectionGroups: [groupRef('rcg')], ...(childSnat === undefined ? {} : { snat: childSnat }) }),
+        groupRest('rcg', 200, [filterCollection('all', 100, 'Allow', [netRule('all', { destinationAddresses: ['*'] })])])]);
+      return (traffic: TrafficSpec) => firewallSnat(l.index, l.firewall, decide(l, traffic), traffic.destination);
+    }
+
+    it('is unknown where the parent\'s ranges would SNAT differently, naming both policies', () => {
+      const snat = withParent(undefined, { privateRanges: ['0.0.0.0/0'] });
+      const internet = snat(INTERNET);
+      expect(internet.kind).toBe('unknown');
+      expect(internet.kind === 'unknown' && internet.reason).toMatch(/fwp-hub.*parent policy fwp-parent \(0\.0\.0\.0\/0\).*not documented/);
+      // Both readings keep a private destination's source address: no doubt there.
+      expect(snat(to('10.5.0.4'))).toMatchObject({ kind: 'no-snat' });
+      // A child that sets a range the parent does not: unknown for that range only.
+      const registered = withParent({ privateRanges: ['IANAPrivateRanges', '20.0.0.0/8'] }, undefined);
+      expect(registered(to('20.1.2.3')).kind).toBe('unknown');
+      expect(registered(to('8.8.8.8'))).toMatchObject({ kind: 'snat' });
+    });
+
+    it('is the child\'s answer when parent and child agree (same ranges, or both the IANA defaults)', () => {
+      expect(withParent(undefined, undefined)(INTERNET)).toMatchObject({ kind: 'snat' });
+      expect(withParent({ privateRanges: ['IANAPrivateRanges'] }, { privateRanges: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] })(INTERNET)).toMatchObject({ kind: 'snat' });
+    });
+
+    it('is unknown when the parent policy is not in the input', () => {
+      const snat = withParent(undefined, undefined, false)(INTERNET);
+      expect(snat.kind).toBe('unknown');
+      expect(snat.kind === 'unknown' && snat.reason).toContain(`has the parent policy ${PARENT_ID.toLowerCase()}`);
+    });
+  });
 });
