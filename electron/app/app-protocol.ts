@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/ipc/security';
-import { contentTypeFor, toRelativeFilePath } from '../web/static-files';
+import { contentTypeFor, findStaticFile, toRelativeFilePath } from '../web/static-files';
 import { APP_HOST, APP_SCHEME } from './app-url';
 
 /** Must run before the app is ready. */
@@ -18,6 +18,9 @@ export function registerAppScheme(): void {
   ]);
 }
 
+/** A path inside an asar archive (`…/app.asar/…`). */
+const ASAR_PATH = /\.asar([\\/]|$)/i;
+
 function notFound(): Response {
   return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
 }
@@ -26,10 +29,20 @@ function notFound(): Response {
 export async function serveAppRequest(rendererDir: string, requestUrl: string): Promise<Response> {
   const url = new URL(requestUrl);
   if (url.host !== APP_HOST) return notFound();
-  const relative = toRelativeFilePath(url.pathname);
-  if (relative === null) return notFound();
-  // app.asar paths have no symlinks; toRelativeFilePath already refused `..` and encoded tricks.
-  const filePath = join(rendererDir, relative);
+  let filePath: string;
+  if (ASAR_PATH.test(rendererDir)) {
+    // Inside app.asar (built by us, checked by the ASAR integrity fuse): toRelativeFilePath refuses
+    // `..` and encoded tricks; Electron's asar layer is not relied on for realpath.
+    const relative = toRelativeFilePath(url.pathname);
+    if (relative === null) return notFound();
+    filePath = join(rendererDir, relative);
+  } else {
+    // An unpacked tree (`npm start`, a dev build) may hold symlinks: as in browser mode, only a file
+    // whose real path stays inside renderer/dist is served.
+    const found = await findStaticFile(rendererDir, url.pathname);
+    if (found === null) return notFound();
+    filePath = found.path;
+  }
   try {
     const body = await readFile(filePath);
     return new Response(body, {

@@ -9,7 +9,7 @@
  * A missing or unreadable recent.json is an empty list, never a startup failure.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportedFile, RecentEntry } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/model/assert';
@@ -132,9 +132,15 @@ export function createRecentStore(options: RecentStoreOptions): RecentStore {
     return entries;
   }
 
+  /** mkdir's mode applies only to folders it creates: an existing one (an older version's) is made owner-only too. */
+  async function ownerOnlyDir(path: string): Promise<void> {
+    await mkdir(path, { recursive: true, mode: OWNER_ONLY_DIR });
+    await chmod(path, OWNER_ONLY_DIR);
+  }
+
   async function writeEntries(list: readonly StoredEntry[]): Promise<void> {
     if (dataDir === null) return;
-    await mkdir(dataDir, { recursive: true, mode: OWNER_ONLY_DIR });
+    await ownerOnlyDir(dataDir);
     const target = join(dataDir, 'recent.json');
     const temp = `${target}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify({ format: RECENT_FORMAT, entries: list }, null, 2)}\n`, { encoding: 'utf8', mode: OWNER_ONLY_FILE });
@@ -146,8 +152,13 @@ export function createRecentStore(options: RecentStoreOptions): RecentStore {
       memoryTexts.set(id, files);
       return;
     }
-    await mkdir(textsDir, { recursive: true, mode: OWNER_ONLY_DIR });
-    await writeFile(join(textsDir, `${id}.json`), JSON.stringify(files), { encoding: 'utf8', mode: OWNER_ONLY_FILE });
+    await ownerOnlyDir(textsDir);
+    // A fresh file renamed over the old one: a mode given to writeFile applies only when it creates
+    // the file, and a copy left by an older version may be world-readable.
+    const target = join(textsDir, `${id}.json`);
+    const temp = `${target}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(files), { encoding: 'utf8', mode: OWNER_ONLY_FILE });
+    await rename(temp, target);
   }
 
   async function dropTexts(id: string): Promise<void> {

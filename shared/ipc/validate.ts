@@ -89,7 +89,8 @@ function isPlainObject(value: unknown): value is Fields {
 function expectObject(value: unknown, path: string, allowedKeys: readonly string[]): Fields {
   if (!isPlainObject(value)) throw new RequestShapeError(path, 'an object');
   for (const key of Object.keys(value)) {
-    if (!allowedKeys.includes(key)) throw new RequestShapeError(`${path}.${key}`, 'no such field');
+    // The key is the caller's: echoed clipped, so a megabyte-long key does not come back in the error.
+    if (!allowedKeys.includes(key)) throw new RequestShapeError(`${path}.${key.length > 64 ? `${key.slice(0, 64)}… (${key.length} characters)` : key}`, 'no such field');
   }
   return value;
 }
@@ -127,6 +128,10 @@ function expectCount(value: unknown, path: string, max: number): number {
 function expectArray(value: unknown, path: string, maxItems: number): readonly unknown[] {
   if (!Array.isArray(value)) throw new RequestShapeError(path, 'an array');
   if (value.length > maxItems) throw new RequestShapeError(path, `at most ${maxItems} items`);
+  // Structured clone (Electron IPC) keeps holes, and map/forEach skip them: no item may go unchecked.
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) throw new RequestShapeError(`${path}[${i}]`, 'an item (the array has a hole here)');
+  }
   return value;
 }
 
@@ -134,7 +139,10 @@ function expectDestination(value: unknown, path: string): string | null {
   if (value === null) return null;
   // Parsing the address is the resolver's job (it reports a bad one as an input error); here only
   // the size is bounded.
-  return expectString(value, path, IPC_LIMITS.maxDestinationChars).trim();
+  const destination = expectString(value, path, IPC_LIMITS.maxDestinationChars).trim();
+  // Blank is not "the default route" (that is null): it would answer a question nobody asked.
+  if (destination === '') throw new RequestShapeError(path, 'an address, CIDR, host name or service tag (not only spaces), or null for the default route');
+  return destination;
 }
 
 /** Operations whose request carries nothing: `{}` (or no argument at all) is accepted. */

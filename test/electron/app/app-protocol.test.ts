@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,10 +17,25 @@ beforeAll(async () => {
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>Egress Atlas</title>');
   await writeFile(join(dist, 'assets', 'main.js'), 'console.log(1)');
   await writeFile(join(root, 'secret.txt'), 'not for the renderer');
+  // Symlinks inside the served tree that point out of it (an unpacked `npm start` tree may hold them).
+  await symlink(join(root, 'secret.txt'), join(dist, 'leak.txt'));
+  await symlink(root, join(dist, 'assets', 'up'));
 });
 afterAll(async () => { await rm(root, { recursive: true, force: true }); });
 
 describe('app:// protocol', () => {
+  // Electron's security checklist (custom protocol instead of file://) helps only if the handler
+  // serves nothing outside renderer/dist: as in browser mode (findStaticFile), a file whose real
+  // path leaves the tree is not found.
+  it('does not follow a symlink out of renderer/dist', async () => {
+    for (const url of ['app://egress-atlas/leak.txt', 'app://egress-atlas/assets/up/secret.txt']) {
+      const res = await serveAppRequest(dist, url);
+      expect(res.status, url).toBe(404);
+      expect(await res.text(), url).not.toContain('not for the renderer');
+    }
+    expect((await serveAppRequest(dist, 'app://egress-atlas/assets/main.js')).status).toBe(200);
+  });
+
   it('serves renderer files with their content type, the CSP and nosniff', async () => {
     const page = await serveAppRequest(dist, 'app://egress-atlas/index.html');
     expect(page.status).toBe(200);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,5 +88,25 @@ describe('recent store', () => {
     const store = createRecentStore({ dataDir: null });
     const entry = await store.add('x.json', { kind: 'files', files: [{ name: 'x.json', text: '{}' }] });
     expect(await store.load(entry.id)).toMatchObject({ source: { files: [{ name: 'x.json' }] } });
+  });
+});
+
+describe('owner-only copies (README: "written owner-only (0600)")', () => {
+  // writeFile's and mkdir's modes apply only when they create: a copy an older version left
+  // world-readable must become owner-only when the same files are opened again.
+  it('re-writes an existing world-readable copy and folder owner-only', async () => {
+    const files = [{ name: 'vnets.json', text: '{"value":[]}' }];
+    const entry = await createRecentStore({ dataDir }).add('vnets.json', { kind: 'files', files });
+    const copy = join(dataDir, 'recent', `${entry.id}.json`);
+    await chmod(copy, 0o644);
+    await chmod(join(dataDir, 'recent'), 0o755);
+    await chmod(dataDir, 0o755);
+    const again = await createRecentStore({ dataDir }).add('vnets.json', { kind: 'files', files });
+    expect(again.id).toBe(entry.id);
+    const mode = async (path: string): Promise<string> => ((await stat(path)).mode & 0o777).toString(8);
+    expect(await mode(copy)).toBe('600');
+    expect(await mode(join(dataDir, 'recent'))).toBe('700');
+    expect(await mode(dataDir)).toBe('700');
+    expect((await readdir(join(dataDir, 'recent'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

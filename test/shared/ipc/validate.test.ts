@@ -199,3 +199,40 @@ describe('isIpcOperation', () => {
     for (const name of ['', 'constructor', '__proto__', 'toString', 'listdemos', 42, null]) expect(isIpcOperation(name)).toBe(false);
   });
 });
+
+describe('hostile shapes', () => {
+  // Electron IPC (structured clone) keeps array holes, and map/forEach skip them: a hole would
+  // reach the services unchecked.
+  it('refuses arrays with holes, naming the hole', () => {
+    const sparse = (n: number): unknown[] => structuredClone(new Array<unknown>(n));
+    const cases: [IpcOperation, unknown][] = [
+      ['importFiles', { files: sparse(2) }],
+      ['traffic', { estateId: 'estate-1', files: sparse(1) }],
+      ['exportEvidence', { estateId: 'estate-1', destination: null, sourceIds: sparse(3) }],
+      ['startPull', { ...PULL, subscriptionIds: sparse(1) }],
+    ];
+    for (const [op, raw] of cases) {
+      const result = validateRequest(op, raw);
+      expect(result.ok, op).toBe(false);
+      if (!result.ok) expect(result.error.path, op).toMatch(/\[0\]$/);
+    }
+  });
+
+  it('clips an unknown field\'s name in the error (a megabyte-long key is not echoed back)', () => {
+    const result = validateRequest('openDemo', { name: 'bank', ['k'.repeat(1_000_000)]: 1 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message.length).toBeLessThan(300);
+      expect(result.error.path).toBe(`$.${'k'.repeat(64)}… (1000000 characters)`);
+    }
+  });
+
+  // A blank what-if is not the default route (null is): it must not answer a question nobody asked.
+  it('refuses a destination of only spaces, as it refuses an empty one', () => {
+    for (const destination of ['', ' \t ']) {
+      expect(validateRequest('resolve', { estateId: 'estate-1', destination }).ok).toBe(false);
+      expect(validateRequest('exportEvidence', { estateId: 'estate-1', destination, sourceIds: null }).ok).toBe(false);
+    }
+    expect(validateRequest('resolve', { estateId: 'estate-1', destination: ' 8.8.8.8 ' })).toMatchObject({ ok: true, value: { destination: '8.8.8.8' } });
+  });
+});
