@@ -39,6 +39,25 @@ function markSelection(): void {
   testHook.timings.selectedAt = performance.now();
 }
 
+/**
+ * Characters always shown at the end of a long name. Azure names of one workload differ at the end
+ * (`vm-payments-api-weu-001-nic`, `…-002-nic`): an ellipsis at the end made such rows identical,
+ * so a long name is cut in the middle instead (its start ellipsised, this tail kept). In a very
+ * narrow column the tail gives way too, from its start (right-to-left box, the text kept
+ * left-to-right in a <bdi>): the last characters are the last to go.
+ */
+const NAME_TAIL = 8;
+
+function SourceName({ name, changed }: { readonly name: string; readonly changed: boolean }) {
+  const note = changed ? <span className="sr-only"> (changed in the comparison)</span> : null;
+  if (name.length <= NAME_TAIL + 4) return <span className="name">{name}{note}</span>;
+  return (
+    <span className="name split">
+      <span className="head">{name.slice(0, -NAME_TAIL)}</span><span className="tail" dir="rtl"><bdi dir="ltr">{name.slice(-NAME_TAIL)}</bdi></span>{note}
+    </span>
+  );
+}
+
 /** Memoised: a selection re-renders two rows, not thousands. */
 const Row = memo(function Row({ entry, selected, violating, onSelect, top, position, setSize }: {
   readonly entry: SourceEntry; readonly selected: boolean; readonly violating: boolean; readonly onSelect: (id: string) => void;
@@ -52,7 +71,7 @@ const Row = memo(function Row({ entry, selected, violating, onSelect, top, posit
       onClick={() => onSelect(entry.sourceId)} title={violating ? `${entry.name} (violates the selected control)` : entry.name}
       // Platform subnets stay listed, a little quieter: nothing of yours runs there.
       style={{ top, height: ROW_HEIGHT.source }}>
-      <span className="name">{entry.name}{entry.changed ? <span className="sr-only"> (changed in the comparison)</span> : null}</span>
+      <SourceName name={entry.name} changed={entry.changed} />
       <span className="addr">{entry.addresses.join(', ')}{entry.findingCount > 0 ? ` · ${entry.findingCount} finding${entry.findingCount === 1 ? '' : 's'}` : ''}</span>
       <span className={`badge tone-${entry.badge.tone}`}>{entry.badge.text}</span>
     </div>

@@ -99,6 +99,42 @@ describe('windowed source list', () => {
       .resolves.toBe(`source-option-${ids.length - 1}`);
   });
 
+  // Names of one workload differ at the end (nic-vm-payments-00101-000, …-001): an ellipsis at the
+  // end made such rows look identical in a narrow sidebar. A long name is cut in the middle.
+  it('cuts a long name in the middle: rows whose names differ at the end look different when truncated', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    try {
+      await page.getByTestId('source-list').evaluate((el) => { el.scrollTop = 0; });
+      const nicRow = page.locator('[data-testid="source-row"].nic').first();
+      await nicRow.waitFor();
+      // At 1024 px the sidebar leaves NIC names about 100 px beside their badge.
+      await screenshot(page, 'source-list-middle-ellipsis');
+      const rows = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="source-row"].nic')).map((row) => {
+        const name = row.querySelector('.name') as HTMLElement;
+        const head = name.querySelector('.head') as HTMLElement | null;
+        const tail = name.querySelector('.tail') as HTMLElement | null;
+        const text = tail?.querySelector('bdi')?.firstChild ?? null;
+        // The last three characters of the name: where a workload's names differ.
+        let endShown = false;
+        if (tail !== null && text !== null && text.textContent !== null) {
+          const range = document.createRange();
+          range.setStart(text, text.textContent.length - 3);
+          range.setEnd(text, text.textContent.length);
+          const end = range.getBoundingClientRect();
+          const box = tail.getBoundingClientRect();
+          endShown = end.left >= box.left - 0.5 && end.right <= box.right + 0.5 && box.right <= name.getBoundingClientRect().right + 0.5;
+        }
+        return { full: name.textContent ?? '', headCut: head !== null && head.scrollWidth > head.clientWidth, endShown };
+      }));
+      expect(rows.length).toBeGreaterThan(3);
+      // Truncated (the start ellipsised), yet the end of every name is on screen, so NICs of one
+      // subnet (names differing in their last characters) no longer look the same.
+      expect(rows.filter((r) => !(r.headCut && r.endShown))).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('filters, counts and numbers the filtered list like a full one', async () => {
     await page.getByTestId('source-list').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
     const before = (await visibleSourceIds()).length;
