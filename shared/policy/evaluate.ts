@@ -21,16 +21,20 @@ import { resolveEgress } from '../egress/resolve';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
 import type { DestinationSpec } from '../egress/destination-spec';
+import type { GapCode } from '../model/gaps';
 import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, parseCidr } from '../model/ip';
+import { Ipv4Set } from '../model/ip-set';
+import { buildServiceTagIndex } from '../model/service-tags';
+import type { ServiceTagIndex, ServiceTagSet } from '../model/service-tags';
 import { effectiveTags } from '../model/tags';
 import type { NetworkResource, Subnet, VirtualNetwork } from '../model/topology';
-import { anyMatches } from './glob';
+import { anyMatches, selectorMatches } from './glob';
 import { CHECK_SCHEMA } from './types';
 import type {
-  CheckResult, CheckSource, Control, ControlResult, ControlStatus, ExceptionApplied, ExceptionExpired, ExceptionRef, Policy, PolicyException,
-  ReachPattern, Requirement, RequirementKind, Scope, Violation,
+  CheckGap, CheckResult, CheckSource, Control, ControlResult, ControlStatus, ExceptionApplied, ExceptionExpired, ExceptionRef, Policy, PolicyException,
+  ReachPattern, Requirement, RequirementKind, Scope, Selector, UnmatchedScopeEntry, Violation,
 } from './types';
 
 export interface CheckOptions {
@@ -132,9 +136,125 @@ export function inScope(scope: Scope, info: SourceInfo): boolean {
   if (scope.subnets.length > 0 && !anyMatches(scope.subnets, info.subnet)) return false;
   for (const tag of scope.tags) {
     const value = info.tags.get(tag.key.toLowerCase());
-    if (value === undefined || !tag.value.pattern.test(value)) return false;
+    if (value === undefined || !selectorMatches(tag.value, value)) return false;
   }
   return true;
+}
+
+// ---- what the input did not read, and scope entries that select nothing ---------------------
+
+/**
+ * Gap codes that mean a part of the estate was not read at all (shared/model/gaps.ts): whatever is
+ * behind them, sources included, is not in the input. Gaps about modelling (not-modelled,
+ * missing-reference, ...) are the engine's: it makes the verdicts they touch unknown.
+ */
+const UNREAD_CODES: ReadonlySet<GapCode> = new Set<GapCode>(['access-denied', 'throttled', 'timeout', 'request-failed', 'skipped-input']);
+
+/** The input's gaps that say something was not read, once each. */
+export function unreadGaps(input: Pick<ResolveInput, 'gaps'>): readonly CheckGap[] {
+  const seen = new Set<string>();
+  const out: CheckGap[] = [];
+  for (const g of input.gaps) {
+    const id = `${g.code}\u0000${g.scope}\u0000${g.message}`;
+    if (!UNREAD_CODES.has(g.code) || seen.has(id)) continue;
+    seen.add(id);
+    out.push({ code: g.code, scope: g.scope, message: g.message });
+  }
+  return out;
+}
+
+interface ArmScope {
+  readonly subscription: string;
+  readonly resourceGroup?: string;
+  readonly vnet?: string;
+  readonly subnet?: string;
+  /** The ID is the subscription, group, VNet or subnet itself, not some other resource in it. */
+  readonly container: boolean;
+}
+
+/** A gap's scope read as an ARM ID (null: a file, a resource type, the tenant). */
+function armScope(text: string): ArmScope | null {
+  const segments = text.replace(/\/+$/, '').split('/');
+  const at = (i: number): string => (segments[i] ?? '').toLowerCase();
+  const subscription = segments[2];
+  if (segments[0] !== '' || at(1) !== 'subscriptions' || !subscription) return null;
+  if (segments.length === 3) return { subscription, container: true };
+  const resourceGroup = segments[4];
+  if (at(3) !== 'resourcegroups' || !resourceGroup) return { subscription, container: false };
+  if (segments.length === 5) return { subscription, resourceGroup, container: true };
+  const vnet = segments[8];
+  if (at(5) !== 'providers' || at(6) !== 'microsoft.network' || at(7) !== 'virtualnetworks' || !vnet) return { subscription, resourceGroup, container: false };
+  if (segments.length === 9) return { subscription, resourceGroup, vnet, container: true };
+  const subnet = segments[10];
+  return at(9) === 'subnets' && subnet && segments.length === 11 ? { subscription, resourceGroup, vnet, subnet, container: true } : { subscription, resourceGroup, vnet, container: false };
+}
+
+/**
+ * Whether a part of the estate that was not read may hold sources in a control's scope. Only what
+ * the scope rules out for certain is left out: another subscription, and for a resource group,
+ * VNet or subnet that was not read, another group, VNet or subnet name. Any other unread resource
+ * (an NSG, a NIC) may serve subnets of other groups of its subscription, and a gap that is no ARM
+ * ID (a skipped file, the tenant, a resource type) may hold anything. Tags are never known there.
+ */
+export function gapMayBeInScope(scope: Scope, gap: CheckGap): boolean {
+  const arm = armScope(gap.scope);
+  if (!arm) return true;
+  const subscriptionId = `/subscriptions/${arm.subscription}`;
+  if (scope.subscriptions.length > 0 && !anyMatches(scope.subscriptions, [arm.subscription, subscriptionId])) return false;
+  if (!arm.container || arm.resourceGroup === undefined) return true;
+  const groupId = `${subscriptionId}/resourcegroups/${arm.resourceGroup}`;
+  if (scope.resourceGroups.length > 0 && !anyMatches(scope.resourceGroups, [arm.resourceGroup, groupId])) return false;
+  if (arm.vnet === undefined) return true;
+  const vnetId = `${groupId}/providers/Microsoft.Network/virtualNetworks/${arm.vnet}`;
+  if (scope.vnets.length > 0 && !anyMatches(scope.vnets, [arm.vnet, vnetId])) return false;
+  if (arm.subnet === undefined) return true;
+  return scope.subnets.length === 0 || anyMatches(scope.subnets, [arm.subnet, `${vnetId}/subnets/${arm.subnet}`]);
+}
+
+/** `not judged where the input was not read: /subscriptions/… (access-denied)`, for a control's notes. */
+function notReadNote(gaps: readonly CheckGap[]): string {
+  const shown = gaps.slice(0, 3).map((g) => `${g.scope} (${g.code})`).join(', ');
+  return `not judged where the input was not read: ${shown}${gaps.length > 3 ? `, and ${gaps.length - 3} more` : ''}; sources there, if any, may be in scope`;
+}
+
+/**
+ * Scope entries that select no source of the input, platform subnets included (a typo selects
+ * nothing at all, whatever includePlatform says). Every list is ANDed, so a typo next to real names
+ * silently narrows the scope: the control passes on fewer sources than its author listed. An entry
+ * that names a subscription, group, VNet or subnet the input could not read is no typo: the
+ * control's not-read note already says why it selects nothing.
+ */
+function unmatchedScope(scope: Scope, sources: readonly SourceInfo[], gaps: readonly CheckGap[]): UnmatchedScopeEntry[] {
+  const unread = gaps.flatMap((g) => {
+    const arm = armScope(g.scope);
+    return arm?.container ? [arm] : [];
+  });
+  const lists: readonly (readonly [string, readonly Selector[], (s: SourceInfo) => readonly string[], (a: ArmScope) => string | undefined])[] = [
+    ['subscriptions', scope.subscriptions, (s) => s.subscription, (a) => a.subscription],
+    ['resourceGroups', scope.resourceGroups, (s) => s.resourceGroup, (a) => a.resourceGroup],
+    ['vnets', scope.vnets, (s) => s.vnet, (a) => a.vnet],
+    ['subnets', scope.subnets, (s) => s.subnet, (a) => a.subnet],
+  ];
+  const out: UnmatchedScopeEntry[] = [];
+  for (const [list, selectors, values, part] of lists) {
+    for (const selector of selectors) {
+      if (sources.some((s) => anyMatches([selector], values(s)))) continue;
+      // By name only: an ID selector of an unread container is rare, and flagging it errs on the side of saying more.
+      if (unread.some((a) => {
+        const name = part(a);
+        return name !== undefined && selectorMatches(selector, name);
+      })) continue;
+      out.push({ list, entry: selector.text });
+    }
+  }
+  for (const tag of scope.tags) {
+    const found = sources.some((s) => {
+      const value = s.tags.get(tag.key.toLowerCase());
+      return value !== undefined && selectorMatches(tag.value, value);
+    });
+    if (!found) out.push({ list: `tags.${tag.key}`, entry: tag.value.text });
+  }
+  return out;
 }
 
 /** The last hop's rule: how the path ends, in the engine's own words. */
@@ -188,13 +308,27 @@ function flowCovered(pattern: ReachPattern, port: string | null, protocol: strin
     && (pattern.protocol === null || (protocol !== null && transportOf(protocol) === pattern.protocol));
 }
 
+/**
+ * Whether a CIDR lies wholly inside a service tag's prefixes, by the tag data the input carries.
+ * With tag data, reach lists what an NSG rule on a tag lets out as the tag's prefixes; a policy
+ * naming that tag must then cover them, or a control stating exactly what the estate enforces
+ * would fail because better data was given. A CIDR only partly inside is not covered: its other
+ * addresses are not the tag's. Without data (or a tag the data does not list), nothing is.
+ */
+function tagContains(tags: ServiceTagIndex | null, tag: string, value: string): boolean {
+  const prefixes = tags?.prefixes(tag) ?? null;
+  const cidr = prefixes ? Ipv4Set.tryFromCidr(value) : null;
+  return prefixes !== null && cidr !== null && !cidr.isEmpty() && prefixes.containsSet(cidr);
+}
+
 /** Whether a pattern allows an entry's destination, whatever its ports. */
-function destinationCovered(pattern: ReachPattern, entry: ReachEntry): boolean {
+function destinationCovered(pattern: ReachPattern, entry: ReachEntry, tags: ServiceTagIndex | null): boolean {
   if (pattern.kind === 'any') return true;
   switch (entry.kind) {
     case 'any': return false;
     case 'fqdn': return pattern.kind === 'fqdn' && fqdnCovers(pattern.pattern, entry.value);
     case 'cidr': {
+      if (pattern.kind === 'service-tag') return tagContains(tags, pattern.tag, entry.value);
       const cidr = parseCidr(entry.value);
       return pattern.kind === 'cidr' && cidr !== null && cidrContainsCidr(pattern.cidr, cidr);
     }
@@ -214,12 +348,28 @@ function allowsEverything(pattern: ReachPattern): boolean {
  * mayReach list: each of its ports on each of its protocols, by patterns that allow its
  * destination. They add up: `0.0.0.0/0:80/tcp` and `0.0.0.0/0:443/tcp` together allow an entry
  * on TCP 80 and 443 (an NSG that lets out both), while `0.0.0.0/0:443` alone allows only 443.
+ * With `tags` (the input's service tag data, see {@link serviceTagIndexOf}), a service tag pattern
+ * also covers a CIDR entry wholly inside the tag's prefixes.
  */
-export function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[]): boolean {
-  const allowing = patterns.filter((pattern) => destinationCovered(pattern, entry));
+export function entryCovered(entry: ReachEntry, patterns: readonly ReachPattern[], tags: ServiceTagIndex | null = null): boolean {
+  const allowing = patterns.filter((pattern) => destinationCovered(pattern, entry, tags));
   const ports = entry.ports.length > 0 ? entry.ports : [null];
   const protocols = entry.protocols.length > 0 ? entry.protocols : [null];
   return allowing.length > 0 && ports.every((port) => protocols.every((protocol) => allowing.some((pattern) => flowCovered(pattern, port, protocol))));
+}
+
+const tagIndexes = new WeakMap<ServiceTagSet, ServiceTagIndex>();
+
+/** The input's service tag data as an index, built once per data set (null: the input has none). */
+export function serviceTagIndexOf(input: Pick<ResolveInput, 'serviceTags'>): ServiceTagIndex | null {
+  const set = input.serviceTags ?? null;
+  if (!set) return null;
+  let found = tagIndexes.get(set);
+  if (!found) {
+    found = buildServiceTagIndex(set);
+    tagIndexes.set(set, found);
+  }
+  return found;
 }
 
 function entryLabel(entry: ReachEntry): string {
@@ -253,6 +403,11 @@ class Evaluation {
       const subnetId = primaryIpConfiguration(nic)?.subnetId;
       if (subnetId) this.nicSubnet.set(nic.id, subnetId);
     }
+  }
+
+  /** The input's service tag data (mayReach: a tag pattern covers the tag's prefixes). */
+  tags(): ServiceTagIndex | null {
+    return serviceTagIndexOf(this.input);
   }
 
   useSources(sources: readonly SourceInfo[]): void {
@@ -459,6 +614,12 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
     }
     case 'egressIpsWithin': {
       if (path.verdict === 'unknown') return fail([unproven(kind, path, null, 'whether the path reaches the internet', ev)]);
+      if (path.verdict === 'on-premises') {
+        // The public IPs of a forced tunnel are those of the on-premises network's own internet
+        // edge, which the input does not describe: never shown to be within the list.
+        return fail([{ requirement: kind, subject: null, path,
+          reason: `could not be proven: the default route (0.0.0.0/0) leaves Azure to on-premises (forced tunnel), so the public IPs it reaches the internet from are not in the input and cannot be shown to be within ${requirement.texts.join(', ')}` }]);
+      }
       if (path.verdict !== 'internet') return PASS;
       if (path.egressIps.length === 0) {
         const why = path.exit === 'default-outbound' ? 'default outbound access: Azure picks the IP and it can change' : 'the input does not say which public IPs it leaves from';
@@ -477,12 +638,20 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
       const reach = ev.reachOf(info.source);
       if (!reach) return fail([{ requirement: kind, subject: null, path: defaultPath, reason: 'could not be proven: no reach answer for this source' }]);
       if (reach.defaultRoute === 'unknown' && !requirement.patterns.some(allowsEverything)) return fail([unproven(kind, defaultPath, null, 'the default route', ev)]);
+      const findings: Finding[] = [];
+      // A forced tunnel hands internet-bound traffic to a network the input does not describe:
+      // reach lists only what rules on the Azure side let out, so its list is no upper bound, and
+      // only a list that allows everything is certain to hold (as mustNotReach is never proven there).
+      if (reach.defaultRoute === 'on-premises' && !requirement.patterns.some(allowsEverything)) {
+        findings.push({ requirement: kind, subject: null, path: defaultPath,
+          reason: 'could not be proven: the default route (0.0.0.0/0) leaves Azure to on-premises (forced tunnel), where the model ends; what the source reaches from there is not in the input, so it cannot be shown to stay within mayReach' });
+      }
+      const tags = ev.tags();
       // An unrestricted path's entries say the ports its answer holds for (the NSG port class of TCP
       // 443), and the ports it was not resolved on (past an NVA) as "may reach": judged like any other.
-      const findings: Finding[] = [];
       for (const entry of reach.allowed) {
         const flow = { ports: entry.ports, protocols: entry.protocols };
-        if (entryCovered(entry, requirement.patterns)) continue;
+        if (entryCovered(entry, requirement.patterns, tags)) continue;
         const prefix = entry.verdict === 'unknown' ? 'may reach (not proven blocked)' : 'can reach';
         const subject = entry.kind === 'any' ? '*' : entry.value;
         findings.push({
@@ -579,7 +748,7 @@ function exceptionRef(e: PolicyException): ExceptionRef {
   return { source: e.source.text, reason: e.reason, ticket: e.ticket, expires: e.expires, line: e.line };
 }
 
-function evaluateControl(control: Control, sources: readonly SourceInfo[], policy: Policy, now: number, ev: Evaluation): ControlResult {
+function evaluateControl(control: Control, sources: readonly SourceInfo[], policy: Policy, now: number, ev: Evaluation, gaps: readonly CheckGap[]): ControlResult {
   const active = control.exceptions.filter((e) => now < e.expiresAt);
   const exceptionsExpired: ExceptionExpired[] = control.exceptions.filter((e) => now >= e.expiresAt).map((e) => ({
     exception: exceptionRef(e),
@@ -589,13 +758,19 @@ function evaluateControl(control: Control, sources: readonly SourceInfo[], polic
   if (control.effect === 'disabled') {
     return { ...base, status: 'not-applicable', inScope: [], violations: [], exceptionsApplied: [], notes: ['the control is disabled'] };
   }
+  const notRead = gaps.filter((g) => gapMayBeInScope(control.scope, g));
+  const unmatched = unmatchedScope(control.scope, sources, gaps);
+  // Said on every result of an enabled control, whatever its status: what was read passing says
+  // nothing about what was not, and a scope entry that selects nothing is a typo until shown otherwise.
+  const extra = { ...(notRead.length > 0 ? { notRead } : {}), ...(unmatched.length > 0 ? { unmatchedScope: unmatched } : {}) };
   const scoped = sources.filter((s) => inScope(control.scope, s));
   if (scoped.length === 0) {
-    return { ...base, status: 'not-applicable', inScope: [], violations: [], exceptionsApplied: [], notes: ['no source is in scope'] };
+    const notes = notRead.length > 0 ? [`no source that was read is in scope; ${notReadNote(notRead)}`] : ['no source is in scope'];
+    return { ...base, status: 'not-applicable', inScope: [], violations: [], exceptionsApplied: [], notes, ...extra };
   }
   const violations: Violation[] = [];
   const applied: ExceptionApplied[] = [];
-  const notes: string[] = [];
+  const notes: string[] = notRead.length > 0 ? [notReadNote(notRead)] : [];
   let applicable = 0;
   const snatNoMetric: string[] = [];
   const hasSnatMetrics = ev.snat().size > 0;
@@ -652,7 +827,7 @@ function evaluateControl(control: Control, sources: readonly SourceInfo[], polic
   const status: ControlStatus = violations.length > 0 ? 'fail' : applicable > 0 ? 'pass' : 'not-applicable';
   // A not-applicable control judged none of them: its status says so for all.
   const notJudged = status === 'not-applicable' ? [] : covered.filter((id) => !judged.has(id));
-  return { ...base, status, inScope: covered, violations, exceptionsApplied: applied, notes, ...(notJudged.length > 0 ? { notJudged } : {}) };
+  return { ...base, status, inScope: covered, violations, exceptionsApplied: applied, notes, ...(notJudged.length > 0 ? { notJudged } : {}), ...extra };
 }
 
 /** A finding's ports and protocols, when it has them (mayReach), as the result carries them. */
@@ -667,7 +842,9 @@ export function checkPolicy(input: ResolveInput, policy: Policy, options: CheckO
   const sources = buildSources(input, base, ev.nicSubnet);
   ev.useSources(sources);
   const now = options.now.getTime();
-  const controls = policy.controls.map((c) => evaluateControl(c, sources, policy, now, ev));
+  const gaps = unreadGaps(input);
+  const controls = policy.controls.map((c) => evaluateControl(c, sources, policy, now, ev, gaps));
+  const notJudgedUnread = controls.filter((c) => (c.notRead?.length ?? 0) > 0).map((c) => c.id);
   const failed = controls.filter((c) => c.status === 'fail');
   // NICs judged on their own for some destination are sources too (JUnit and the app name them).
   const inAnyScope = new Set(controls.flatMap((c) => c.inScope));
@@ -678,6 +855,7 @@ export function checkPolicy(input: ResolveInput, policy: Policy, options: CheckO
     evaluatedAt: options.now.toISOString(),
     destination: base.destination,
     sources: [...sources.map((s) => s.source), ...own],
+    ...(gaps.length > 0 ? { gaps } : {}),
     controls,
     summary: {
       controls: controls.length,
@@ -685,6 +863,7 @@ export function checkPolicy(input: ResolveInput, policy: Policy, options: CheckO
       failed: failed.length,
       notApplicable: controls.filter((c) => c.status === 'not-applicable').length,
       denyFailed: failed.filter((c) => c.effect === 'deny').map((c) => c.id),
+      ...(notJudgedUnread.length > 0 ? { notJudgedUnread } : {}),
     },
   };
 }

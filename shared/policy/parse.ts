@@ -173,7 +173,7 @@ function selectors(reader: Reader, entry: Entry | undefined, field: string): rea
   if (!entry) return [];
   const out: Selector[] = [];
   for (const item of reader.stringList(entry, field) ?? []) {
-    const parsed = compileGlob(item.text.startsWith('/') ? item.text.replace(/\/+$/, '') : item.text);
+    const parsed = compileGlob(item.text);
     if (parsed.kind === 'error') reader.fail(item.line, item.field, parsed.message);
     else out.push(parsed.selector);
   }
@@ -200,7 +200,8 @@ function readScope(reader: Reader, entry: Entry | undefined, field: string): Sco
       const key = typeof keyNode.value === 'number' ? scalarText(keyNode) : String(keyNode.value);
       const value = reader.string(pair.value as YamlNode | null, keyLine, `${field}.tags.${key}`, { allowNumber: true });
       if (value === null) continue;
-      const glob = compileGlob(value);
+      // A tag value is text, not a name or an ID: its `*` may match a `/` in it.
+      const glob = compileGlob(value, 'value');
       if (glob.kind === 'error') reader.fail(keyLine, `${field}.tags.${key}`, glob.message);
       else tags.push({ key, value: glob.selector });
     }

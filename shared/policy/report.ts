@@ -7,9 +7,11 @@
  * source's resource ID is the logical location. Waived violations are results with an accepted
  * suppression, so code scanning shows them as dismissed instead of losing them. A control that
  * judged nothing (no source in scope, no metrics) is a tool configuration notification at its
- * line: a typo in a scope must not read as a clean run.
+ * line, and so is a scope entry that selects no source: a typo in a scope must not read as a clean
+ * run. What the input did not read (a 403 on a subscription) is a tool execution notification,
+ * one per gap, and one per control whose scope may include it: the run saw only part of the estate.
  */
-import type { CheckResult, CheckSource, ControlResult, Effect, Violation } from './types';
+import type { CheckGap, CheckResult, CheckSource, ControlResult, Effect, Violation } from './types';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -78,7 +80,10 @@ export interface SarifResult {
 export interface SarifNotification {
   readonly level: SarifLevel;
   readonly message: SarifText;
-  readonly locations: readonly SarifLocation[];
+  /** Absent for a gap: it is about the estate, not a place in the policy file. */
+  readonly locations?: readonly SarifLocation[];
+  /** What kind of notification it is (a gap's code: `access-denied`), as SARIF 2.1.0 §3.58.6 references a descriptor. */
+  readonly descriptor?: { readonly id: string };
   /** The control (rule) it is about, when it is about one. */
   readonly associatedRule?: { readonly id: string; readonly index: number };
 }
@@ -86,6 +91,8 @@ export interface SarifNotification {
 interface SarifInvocation {
   readonly executionSuccessful: boolean;
   readonly toolConfigurationNotifications: readonly SarifNotification[];
+  /** SARIF 2.1.0 §3.20.21: problems while the tool ran; here, what the input did not read. Absent when it read everything. */
+  readonly toolExecutionNotifications?: readonly SarifNotification[];
 }
 
 const FINGERPRINT_KEY = 'egressAtlas/v1';
@@ -175,16 +182,45 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
     locations: [location(options.policyUri, c.line, null)],
     associatedRule: { id: c.id, index },
   }]));
-  const notifications = [...expired, ...notApplicable];
+  // Every list is ANDed: a typo next to real names narrows the scope without failing anything.
+  const unmatched = result.controls.flatMap((c, index): SarifNotification[] => (c.unmatchedScope ?? []).map((u) => ({
+    level: c.effect === 'deny' ? 'warning' : 'note',
+    message: { text: unmatchedScopeText(options.policyName ?? options.policyUri, c, u) },
+    locations: [location(options.policyUri, c.line, null)],
+    associatedRule: { id: c.id, index },
+  })));
+  const notifications = [...expired, ...notApplicable, ...unmatched];
+  // A gap is a problem of the run, not of the policy (§3.20.21 toolExecutionNotifications), at
+  // warning: the run completed, but on part of the estate, so no result speaks for the rest.
+  const unread = (result.gaps ?? []).map((g): SarifNotification => ({
+    level: 'warning', descriptor: { id: g.code }, message: { text: `${gapText(g)} No control was judged there.` },
+  }));
+  const partial = result.controls.flatMap((c, index): SarifNotification[] => (c.notRead && c.notRead.length > 0 && c.effect !== 'disabled' ? [{
+    level: c.effect === 'deny' ? 'warning' : 'note',
+    message: { text: `${options.policyName ?? options.policyUri}:${c.line}: control ${c.id} (${c.status}) was not judged where the input was not read: ${c.notRead.map((g) => `${g.scope} (${g.code})`).join(', ')}` },
+    locations: [location(options.policyUri, c.line, null)],
+    associatedRule: { id: c.id, index },
+  }] : []));
+  const execution = [...unread, ...partial];
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'egress-atlas', version: options.toolVersion, ...(options.informationUri ? { informationUri: options.informationUri } : {}), rules } },
-      invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications }],
+      invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications, ...(execution.length > 0 ? { toolExecutionNotifications: execution } : {}) }],
       results,
     }],
   };
+}
+
+/** `/subscriptions/… was not read (access-denied): Subscription … answered 403 …`: one gap, in every format. */
+export function gapText(gap: CheckGap): string {
+  return `${gap.scope} was not read (${gap.code}): ${gap.message}`;
+}
+
+/** `policy.yaml:12: control c: scope.subnets entry "snet-card-auht" matches no source in the input`. */
+export function unmatchedScopeText(policy: string, control: Pick<ControlResult, 'id' | 'line'>, entry: { readonly list: string; readonly entry: string }): string {
+  return `${policy}:${control.line}: control ${control.id}: scope.${entry.list} entry "${entry.entry}" matches no source in the input (a typo? the other entries still apply)`;
 }
 
 // ---- JUnit XML --------------------------------------------------------------------------------
@@ -211,8 +247,11 @@ function failureBody(violations: readonly Violation[]): string {
   ].join('\n')).join('\n\n');
 }
 
-function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource>, policy: string, timestamp: string): { xml: string; tests: number; failures: number; skipped: number } {
-  const props = `    <properties>\n      <property name="effect" value="${xmlEscape(c.effect)}"/>\n      <property name="status" value="${c.status}"/>\n      <property name="policy" value="${xmlEscape(`${policy}:${c.line}`)}"/>\n    </properties>\n`;
+function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource>, policy: string, timestamp: string, gaps: readonly CheckGap[]): { xml: string; tests: number; failures: number; skipped: number } {
+  const property = (name: string, value: string): string => `      <property name="${name}" value="${xmlEscape(value)}"/>\n`;
+  const props = `    <properties>\n${property('effect', c.effect)}${property('status', c.status)}${property('policy', `${policy}:${c.line}`)}`
+    + `${(c.notRead ?? []).map((g) => property('not-read', `${g.scope} (${g.code})`)).join('')}`
+    + `${(c.unmatchedScope ?? []).map((u) => property('unmatched-scope', `scope.${u.list}: ${u.entry}`)).join('')}    </properties>\n`;
   const classname = xmlEscape(`egress-atlas.${c.id}`);
   const cases: string[] = [];
   let failures = 0;
@@ -247,8 +286,16 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
     const first = violations[0]?.reason ?? '';
     cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <failure message="${xmlEscape(first)}" type="${c.effect}">${xmlEscape(failureBody(violations))}</failure>\n${out}    </testcase>\n`);
   }
+  // What was not read and may be in scope: judged as nothing, so skipped (never a pass CI could
+  // count, and no failure invented for what nobody saw).
+  for (const g of c.notRead ?? []) {
+    skipped += 1;
+    cases.push(`    <testcase classname="${classname}" name="${xmlEscape(`not read: ${g.scope}`)}" time="0">\n      <skipped message="${xmlEscape(`not judged: ${gapText(g)}`)}"/>\n    </testcase>\n`);
+  }
+  // Every gap of the input in every suite: a reader of one suite learns what none of them saw.
+  const err = gaps.length > 0 ? `    <system-err>${xmlEscape(`The input did not read part of the estate; this control holds only for what was read:\n${gaps.map(gapText).join('\n')}`)}</system-err>\n` : '';
   const tests = cases.length;
-  const xml = `  <testsuite name="${xmlEscape(`${c.id}: ${c.title}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${timestamp}">\n${props}${cases.join('')}  </testsuite>\n`;
+  const xml = `  <testsuite name="${xmlEscape(`${c.id}: ${c.title}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${timestamp}">\n${props}${cases.join('')}${err}  </testsuite>\n`;
   return { xml, tests, failures, skipped };
 }
 
@@ -260,7 +307,7 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
 export function toJunit(result: CheckResult): string {
   const sources = new Map(result.sources.map((s) => [s.id, s]));
   const timestamp = result.evaluatedAt.slice(0, 19);
-  const suites = result.controls.map((c) => controlSuite(c, sources, result.policy, timestamp));
+  const suites = result.controls.map((c) => controlSuite(c, sources, result.policy, timestamp, result.gaps ?? []));
   const tests = suites.reduce((n, s) => n + s.tests, 0);
   const failures = suites.reduce((n, s) => n + s.failures, 0);
   const skipped = suites.reduce((n, s) => n + s.skipped, 0);

@@ -6,6 +6,7 @@
 import type { DestinationSpec } from '../egress/destination-spec';
 import type { ResolveJsonPath } from '../egress/explain';
 import type { ExitMethod, PathSource, Verdict } from '../egress/types';
+import type { GapCode } from '../model/gaps';
 import type { Cidr } from '../model/ip';
 
 export const CHECK_SCHEMA = 'egress-atlas/check@1' as const;
@@ -17,10 +18,16 @@ export const EFFECTS: readonly Effect[] = ['deny', 'audit', 'disabled'];
 
 /**
  * A name, a resource ID or a glob (`*` any run of characters, `?` one character), matched
- * case-insensitively, as Azure treats names and IDs. Compiled once at parse time.
+ * case-insensitively, as Azure treats names and IDs. Compiled once at parse time (glob.ts).
  */
 export interface Selector {
   readonly text: string;
+  /**
+   * What it is matched against: `name` (it does not start with `/`) a resource's name only; `id`
+   * (it starts with `/`) the resource ID, where `*` stays within one segment; `value` a tag value.
+   * A glob on names must not select a resource through the resource group or VNet in its ID.
+   */
+  readonly matches: 'name' | 'id' | 'value';
   readonly pattern: RegExp;
 }
 
@@ -185,11 +192,42 @@ export interface ControlResult {
    * before the field existed.
    */
   readonly notJudged?: readonly string[];
+  /**
+   * Parts of the estate the input did not read (its {@link CheckGap}s) that may hold sources in
+   * this control's scope: the control was not judged there, whatever its status says about what
+   * was read. Absent when there are none, and in results written before the field existed.
+   */
+  readonly notRead?: readonly CheckGap[];
+  /**
+   * Scope entries that match no source of the input (a typo such as `snet-card-auht` next to real
+   * names narrows the scope without a word otherwise). Absent when every entry matches one.
+   */
+  readonly unmatchedScope?: readonly UnmatchedScopeEntry[];
   readonly violations: readonly Violation[];
   readonly exceptionsApplied: readonly ExceptionApplied[];
   readonly exceptionsExpired: readonly ExceptionExpired[];
-  /** Why a control or a requirement was not applicable (disabled, nothing in scope, no SNAT metrics). */
+  /** Why a control or a requirement was not applicable (disabled, nothing in scope, no SNAT metrics), and what it did not judge. */
   readonly notes: readonly string[];
+}
+
+/** A scope entry that selects nothing: `{ list: 'subnets', entry: 'snet-card-auht' }`. */
+export interface UnmatchedScopeEntry {
+  /** `subscriptions`, `resourceGroups`, `vnets`, `subnets` or `tags.<key>`. */
+  readonly list: string;
+  /** The entry as written. */
+  readonly entry: string;
+}
+
+/**
+ * A part of the estate the input could not read (a 403 on a subscription, a throttled resource
+ * type, a file that was skipped): the snapshot's gap, as `check` reports it. What is behind it is
+ * not in the input, so no control can be judged there.
+ */
+export interface CheckGap {
+  readonly code: GapCode;
+  /** What was not read: a subscription or resource ID, a resource type, a file. */
+  readonly scope: string;
+  readonly message: string;
 }
 
 export interface CheckSummary {
@@ -199,6 +237,11 @@ export interface CheckSummary {
   readonly notApplicable: number;
   /** Deny controls that failed: non-empty means exit 1. */
   readonly denyFailed: readonly string[];
+  /**
+   * Enabled controls whose scope may include a part of the estate that was not read (see
+   * {@link ControlResult.notRead}): none of them is a clean pass. Absent when there are none.
+   */
+  readonly notJudgedUnread?: readonly string[];
 }
 
 export interface CheckResult {
@@ -213,6 +256,11 @@ export interface CheckResult {
    * entries), then NICs whose path differs only for a destination a control resolves.
    */
   readonly sources: readonly CheckSource[];
+  /**
+   * What the input did not read (access denied, throttled, timed out, failed, skipped): every
+   * control's result holds only for what was read. Absent when the input read everything.
+   */
+  readonly gaps?: readonly CheckGap[];
   readonly controls: readonly ControlResult[];
   readonly summary: CheckSummary;
 }

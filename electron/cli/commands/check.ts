@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readInstantOption } from '../../../shared/model/dates';
-import { checkExitCode, checkPolicy, parsePolicy, toJunit, toSarif } from '../../../shared/policy/index';
+import { checkExitCode, checkPolicy, gapText, parsePolicy, toJunit, toSarif, unmatchedScopeText } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import { errorLine, safe, safeTable, wroteLine } from '../format-table';
@@ -100,6 +100,13 @@ const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS'
 
 export function formatCheckTable(result: CheckResult): string {
   const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} source${result.sources.length === 1 ? '' : 's'}), ${result.evaluatedAt}`, ''];
+  // Before any PASS: every result below holds only for what was read.
+  const gaps = result.gaps ?? [];
+  if (gaps.length > 0) {
+    lines.push(`Not read (${gaps.length}): no control was judged there; a PASS below holds only for what was read`);
+    for (const g of gaps) lines.push(`  ${gapText(g)}`);
+    lines.push('');
+  }
   for (const c of result.controls) {
     const counts = c.status === 'not-applicable' ? '' : `  ${c.violations.length} violation(s) in ${c.inScope.length} source(s)`;
     lines.push(`${STATUS[c.status]}  ${c.effect.padEnd(8)} ${c.id}: ${c.title}${counts}`);
@@ -111,7 +118,8 @@ export function formatCheckTable(result: CheckResult): string {
     for (const n of c.notes) lines.push(`        note: ${n}`);
   }
   const s = result.summary;
-  lines.push('', `${s.controls} control${s.controls === 1 ? '' : 's'}: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}`, '');
+  const partial = s.notJudgedUnread ?? [];
+  lines.push('', `${s.controls} control${s.controls === 1 ? '' : 's'}: ${s.passed} pass, ${s.failed} fail, ${s.notApplicable} not applicable${s.denyFailed.length > 0 ? ` | deny failed: ${s.denyFailed.join(', ')}` : ''}${partial.length > 0 ? ` | not judged where the input was not read: ${partial.join(', ')}` : ''}`, '');
   // Each row escaped on its own (safe): a line break in a name, a reason or a ticket cannot add a row.
   return lines.map(safe).join('\n');
 }
@@ -151,6 +159,17 @@ export const checkCommand: CliCommand = {
     }
     // Expired waivers are errors in the policy, said on stderr whatever the format; the check still ran without them.
     for (const c of result.controls) for (const e of c.exceptionsExpired) io.stderr(errorLine(e.message));
+    // The table has no other place for them that a reader sees next to the controls: the machine
+    // formats carry them as unmatchedScope (json), a notification (sarif) or a property (junit).
+    if (format === 'table') {
+      const name = policyName(policyFile, io.cwd);
+      for (const c of result.controls) for (const u of c.unmatchedScope ?? []) io.stderr(`note: ${safe(unmatchedScopeText(name, c, u))}\n`);
+    }
+    // Whatever the format (and with --out, when stdout is empty): the CI log says the run saw part of the estate.
+    const gaps = result.gaps ?? [];
+    if (gaps.length > 0) {
+      io.stderr(`warning: ${safe(`the input did not read ${gaps.length} part(s) of the estate, so no control was judged there: ${gaps.map((g) => `${g.scope} (${g.code})`).join(', ')}`)}\n`);
+    }
     const code = checkExitCode(result);
     if (code === 1) {
       const failed = result.controls.filter((c) => c.effect === 'deny' && c.status === 'fail');

@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliIn, type CliRun } from '../../support/cli-run';
 import { parseNow } from '../../../electron/cli/commands/check';
+import { buildDemoSnapshot, buildSnapshot, formatSnapshot } from '../../../electron/snapshot/index';
+import { findDemo } from '../../../shared/demo/index';
 import { CHECK_SCHEMA } from '../../../shared/policy/index';
 import type { CheckResult, SarifLog } from '../../../shared/policy/index';
 import { ROOT } from '../../shared/policy/support';
@@ -246,5 +248,60 @@ describe('egress-atlas check: --now', () => {
     expect(parseNow('2027-03-31').toISOString()).toBe('2027-03-31T00:00:00.000Z');
     expect(parseNow('2027-03-31T23:59:59.5+01:00').toISOString()).toBe('2027-03-31T22:59:59.500Z');
     expect(parseNow('2028-02-29T00:00Z').toISOString()).toBe('2028-02-29T00:00:00.000Z');
+  });
+});
+
+describe('egress-atlas check on a partial capture (a subscription answered 403)', () => {
+  const denied = '7c2e9a41-0b6d-4f3e-9a85-3d1f6b2c8e07';
+
+  beforeAll(async () => {
+    const demo = findDemo('bank');
+    if (!demo) throw new Error('no bank demo');
+    const snapshot = buildDemoSnapshot(demo, new Date('2026-11-26T09:00:00Z'));
+    const gap = { code: 'access-denied' as const, scope: `/subscriptions/${denied}`, message: `Subscription ${denied} answered 403 (AuthorizationFailed): nothing of it was read.` };
+    await writeFile(join(dir, 'partial.json'), formatSnapshot(buildSnapshot({ ...snapshot, gaps: [...snapshot.gaps, gap] })));
+    await writeFile(join(dir, 'partial-policy.yaml'), 'version: 1\ncontrols:\n  - id: no-default-outbound\n    effect: deny\n    forbidExits: [default-outbound]\n    exceptions:\n      - { source: snet-payments-reporting, reason: moving to the hub, expires: 2027-12-31 }\n');
+  });
+
+  it('says in every format that a subscription was not read, instead of a clean pass', async () => {
+    // README (Live pull): "a 403 on a subscription ... is recorded as a gap in the snapshot and shown
+    // everywhere, never silently dropped"; shared/model/gaps.ts: "the snapshot, the CLI, the UI and
+    // the evidence PDF all show them, so a result is never silently incomplete". `resolve` lists the
+    // gap; `check` printed "1 pass" and exited 0 in every format without a word about the unread
+    // subscription, so a pipeline certified "no workload subnet uses default outbound access" for
+    // an estate of which a whole subscription was never seen.
+    const resolved = await cli(['resolve', 'partial.json']);
+    expect(resolved.stdout).toContain(denied);
+    for (const format of ['table', 'json', 'sarif', 'junit']) {
+      const run = await cli(['check', 'partial.json', '--policy', 'partial-policy.yaml', '--now', '2026-11-26', '--format', format]);
+      expect(run.code, format).not.toBe(2);
+      expect(`${run.stdout}${run.stderr}`, format).toContain(denied);
+    }
+  });
+
+  it('the table opens with the unread part and marks the control not judged there; stderr warns whatever the format, also with --out', async () => {
+    const table = await cli(['check', 'partial.json', '--policy', 'partial-policy.yaml', '--now', '2026-11-26']);
+    // No failure is invented: what was read passes, exit 0; but the pass is not a clean one.
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`\nNot read (1): no control was judged there; a PASS below holds only for what was read\n  /subscriptions/${denied} was not read (access-denied): Subscription ${denied} answered 403`);
+    expect(table.stdout).toContain(`        note: not judged where the input was not read: /subscriptions/${denied} (access-denied); sources there, if any, may be in scope\n`);
+    expect(table.stdout).toMatch(/1 control: 1 pass, 0 fail, 0 not applicable \| not judged where the input was not read: no-default-outbound\n/);
+    const out = await cli(['check', 'partial.json', '--policy', 'partial-policy.yaml', '--now', '2026-11-26', '--format', 'json', '--out', 'partial-check.json']);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`warning: the input did not read 1 part(s) of the estate, so no control was judged there: /subscriptions/${denied} (access-denied)\n`);
+    const json = JSON.parse(await readFile(join(dir, 'partial-check.json'), 'utf8')) as CheckResult;
+    expect(json.gaps?.map((g) => g.scope)).toEqual([`/subscriptions/${denied}`]);
+    expect(json.controls[0]?.notRead?.map((g) => g.code)).toEqual(['access-denied']);
+  });
+});
+
+describe('egress-atlas check: a scope entry that matches no source', () => {
+  it('is a stderr note in table format, naming the entry, the control and its line', async () => {
+    await writeFile(join(dir, 'typo.yaml'), 'version: 1\ncontrols:\n  - id: card\n    effect: deny\n    scope: { subnets: [snet-payments-api, snet-card-auht] }\n    forbidExits: [public-ip]\n');
+    const run = await cli(['check', '--demo', 'bank', '--policy', 'typo.yaml']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('note: typo.yaml:3: control card: scope.subnets entry "snet-card-auht" matches no source in the input (a typo? the other entries still apply)\n');
+    const json = await cli(['check', '--demo', 'bank', '--policy', 'typo.yaml', '--format', 'json']);
+    expect((JSON.parse(json.stdout) as CheckResult).controls[0]?.unmatchedScope).toEqual([{ list: 'subnets', entry: 'snet-card-auht' }]);
   });
 });

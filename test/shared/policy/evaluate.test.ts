@@ -5,9 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
 import { resolveEgress } from '../../../shared/egress/index';
+import { computeReach } from '../../../shared/egress/reach';
+import type { Gap } from '../../../shared/model/gaps';
 import { toResourceId } from '../../../shared/model/ids';
+import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import type { SecurityRule } from '../../../shared/model/topology';
-import { checkExitCode, checkPolicy, CHECK_SCHEMA } from '../../../shared/policy/index';
+import { checkExitCode, checkPolicy, CHECK_SCHEMA, gapMayBeInScope, parsePolicy, readPolicy } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
 import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
@@ -502,5 +505,227 @@ describe('maxSnatUtilisation and unknown paths', () => {
       'mystery',
       'could not be proven: the path is unknown (Not in the snapshot: peered virtual network remote (holding next hop 10.9.9.9)), so whether its traffic is SNATed by a device with a SNAT port utilisation metric is not known',
     ]]);
+  });
+});
+
+describe('mayReach on a forced-tunnelled source', () => {
+  it('does not pass when the default route goes on-premises (what it reaches there is not in the input)', () => {
+    // Manufacturer demo: snet-plant-floor-line1's internet traffic is forced to on-premises.
+    // README (Destinations / reach): for such a source reach says "Not known beyond Azure: ... What it
+    // reaches from there (through an on-premises proxy or firewall) is not in the input". mustNotReach
+    // already treats on-premises as "could not be proven blocked" (evaluate.ts). mayReach ("what
+    // reach says the source can reach is within this list") must not then certify that the source
+    // reaches only api.stripe.com: that is a pass on data the model does not have. (Audit: it passed,
+    // with no violation and no note.)
+    const mfg = demoInput('manufacturer');
+    const reach = computeReach(mfg, {}).sources.find((s) => s.source.name === 'snet-plant-floor-line1');
+    expect(reach?.defaultRoute).toBe('on-premises');
+    const mustNot = one('    scope: { subnets: [snet-plant-floor-line1] }\n    mustNotReach: [exfil.example.net]\n', mfg);
+    expect(mustNot.status).toBe('fail');
+    const may = one('    scope: { subnets: [snet-plant-floor-line1] }\n    mayReach: [api.stripe.com]\n', mfg);
+    expect(may.status).toBe('fail');
+    expect(may.violations[0]?.reason).toMatch(/could not be proven/);
+  });
+
+  it('every requirement that bounds what a forced tunnel reaches says "could not be proven"; a list that allows everything holds', () => {
+    // The class, not the one source: both plant-floor subnets, with a port-narrowed pattern too
+    // (0.0.0.0/0:443 is not "everything": what leaves on-premises on other ports is unknown).
+    const mfg = demoInput('manufacturer');
+    for (const list of ['[api.stripe.com]', '["0.0.0.0/0:443"]', '["*.example.com", 20.0.0.0/8]']) {
+      const c = one(`    scope: { subnets: [snet-plant-floor-*] }\n    mayReach: ${list}\n`, mfg);
+      expect(c.status, list).toBe('fail');
+      expect(names(c), list).toEqual(['snet-plant-floor-line1', 'snet-plant-floor-line2']);
+      expect(c.violations.every((v) => /^could not be proven: the default route \(0\.0\.0\.0\/0\) leaves Azure to on-premises/.test(v.reason)), list).toBe(true);
+    }
+    const notProven = one('    scope: { subnets: [snet-plant-floor-*] }\n    mustNotReach: [exfil.example.net]\n    privateOnly: [stpatients.blob.core.windows.net]\n', mfg);
+    expect(notProven.violations.map((v) => v.requirement).sort()).toEqual(['mustNotReach', 'mustNotReach', 'privateOnly', 'privateOnly']);
+    expect(one('    scope: { subnets: [snet-plant-floor-*] }\n    mayReach: ["*"]\n', mfg).status).toBe('pass');
+  });
+
+  // A forced tunnel reaches the internet from the on-premises network's own edge: its public IPs
+  // are not in the input, so egressIpsWithin is never proven there (it passed before). requireVia
+  // stays about internet paths (the starter's plant floor is forced-tunnelled on purpose).
+  it('egressIpsWithin is "could not be proven" on a forced tunnel; requireVia judges only internet paths', () => {
+    const mfg = demoInput('manufacturer');
+    const ips = one('    scope: { subnets: [snet-plant-floor-*] }\n    egressIpsWithin: [0.0.0.0/0]\n', mfg);
+    expect(ips.status).toBe('fail');
+    expect(names(ips)).toEqual(['snet-plant-floor-line1', 'snet-plant-floor-line2']);
+    expect(ips.violations.every((v) => /^could not be proven: the default route \(0\.0\.0\.0\/0\) leaves Azure to on-premises .*public IPs/.test(v.reason))).toBe(true);
+    expect(one('    scope: { subnets: [snet-plant-floor-*] }\n    requireVia: [afw-mfg-hub-neu]\n', mfg).status).toBe('pass');
+  });
+});
+
+describe('mayReach and service tags', () => {
+  /** Subnet `app` behind a NAT gateway, its NSG letting out TCP 443 to Storage.WestEurope only. */
+  function storageOnly(serviceTags: ServiceTagSet | null): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    const rules: SecurityRule[] = [
+      securityRule('allow-storage-weu', 100, 'Allow', 'Storage.WestEurope', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+      securityRule('deny-internet-out', 4000, 'Deny', 'Internet'),
+    ];
+    b.subnet(vnet, 'app', '10.1.1.0/24', { natGatewayId: nat, networkSecurityGroupId: b.nsg('nsg-app', rules) });
+    const input = modelInput(b.build());
+    return serviceTags ? { ...input, serviceTags } : input;
+  }
+
+  const tag = (name: string, addressPrefixes: readonly string[]): ServiceTagSet['tags'][number] => ({ name, region: 'westeurope', systemService: 'AzureStorage', addressPrefixes, networkFeatures: null });
+  /** Storage.WestEurope (what the NSG allows) and two tags covering its first /24 wholly (split in halves) or in part. */
+  const TAGS: ServiceTagSet = { changeNumber: 1, cloud: 'Public', tags: [
+    tag('Storage.WestEurope', ['20.38.108.0/24', '20.60.0.0/16']),
+    tag('Halves', ['20.38.108.0/25', '20.38.108.128/25', '20.60.0.0/16']),
+    tag('Part', ['20.38.108.0/25', '20.60.0.0/16']),
+  ] };
+
+  it('a policy naming exactly the service tag the NSG allows passes, with or without service tag data', () => {
+    // README: mayReach lists "FQDNs and *. patterns, CIDRs, service / FQDN tags". The NSG lets out
+    // TCP 443 to Storage.WestEurope and nothing else, and the policy allows Storage.WestEurope.
+    // Without tag data reach lists the tag and the control passes; with tag data (--service-tags,
+    // or what pull stores) reach lists the tag's prefixes, and evaluate.ts only let a tag pattern
+    // cover an entry that names the tag, so the same control failed on four CIDRs of that very tag.
+    // A control stating exactly what the estate enforces must not fail because better data was given.
+    const body = '    scope: { subnets: [app] }\n    mayReach: ["Storage.WestEurope"]\n';
+    expect(one(body, storageOnly(null)).status).toBe('pass');
+    const withData = one(body, storageOnly(demoInput('bank').serviceTags ?? null));
+    expect(withData.violations.map((v) => v.subject)).toEqual([]);
+    expect(withData.status).toBe('pass');
+  });
+
+  it('a tag covers a CIDR wholly inside its prefixes (their union), never one only partly inside, and keeps its port', () => {
+    const input = storageOnly(TAGS);
+    const mayReach = (list: string): ControlResult => one(`    scope: { subnets: [app] }\n    mayReach: ${list}\n`, input);
+    expect(mayReach('[Storage.WestEurope]').status).toBe('pass');
+    expect(mayReach('[storage.westeurope]').status).toBe('pass');
+    // Two /25 prefixes together hold the /24 reach lists.
+    expect(mayReach('[Halves]').status).toBe('pass');
+    // Only half of 20.38.108.0/24 is Part's: its other addresses are not allowed by naming Part.
+    const part = mayReach('[Part]');
+    expect(part.status).toBe('fail');
+    expect(part.violations.map((v) => v.subject)).toEqual(['20.38.108.0/24']);
+    // The tag's port narrows it as for any pattern: TCP 443 gets out, the list allows only 22.
+    expect(mayReach('["Storage.WestEurope:22"]').violations.map((v) => v.subject)).toEqual(['20.38.108.0/24', '20.60.0.0/16']);
+    // A tag the data does not list covers nothing (its contents are not known).
+    expect(mayReach('[Storage.NorthEurope]').status).toBe('fail');
+  });
+});
+
+describe('selectors: names by name, IDs by segment', () => {
+  it('a waiver glob on names does not waive a source whose name it does not match (through its VNet or resource group in the ID)', () => {
+    // README: "An exception applies to a source (name, ID or glob; a subnet's covers its NICs)";
+    // schema: "The subnet or NIC (name, ID or glob) whose violations are waived". The waiver below is
+    // meant for snet-payments-api (and anything named *payments-api*). snet-payments-reporting's name
+    // does not match it, yet glob.ts let `*` run across the slashes of its resource ID
+    // (/…/resourcegroups/rg-payments-api-weu/…/virtualnetworks/vnet-payments-api-weu/subnets/snet-payments-reporting),
+    // so its default-outbound violation was waived and the deny control passed: a waiver silently
+    // covered a workload nobody named.
+    const bank = demoInput('bank');
+    const c = one('    forbidExits: [default-outbound]\n    exceptions:\n      - { source: "*payments-api*", reason: "API tier moves in Q1", expires: 2027-01-01 }\n', bank);
+    expect(c.exceptionsApplied.map((a) => a.source.name)).not.toContain('snet-payments-reporting');
+    expect(c.violations.map((v) => v.source.name)).toEqual(['snet-payments-reporting']);
+    expect(c.status).toBe('fail');
+  });
+
+  it('scope entries follow the same rule: a name glob sees names only; in an ID, * stays within one segment', () => {
+    const bank = demoInput('bank');
+    const req = '    forbidVerdicts: [dropped]\n';
+    const sub = bank.model.subnets.find((s) => s.name === 'snet-card-auth')?.subscriptionId ?? '';
+    // By name: only snet-payments-api, not its neighbour in vnet-payments-api-weu / rg-payments-api-weu.
+    expect(scopeNames(one(`    scope: { subnets: ["*payments-api*"] }\n${req}`, bank))).toEqual([subnetId(bank, 'snet-payments-api')]);
+    // By ID, one segment per *: every subnet of the group's VNets, and no subnet through a shorter ID.
+    const inGroup = `/subscriptions/${sub}/resourceGroups/rg-payments-api-weu/providers/Microsoft.Network/virtualNetworks/*/subnets/*`;
+    expect(one(`    scope: { subnets: ["${inGroup}"] }\n${req}`, bank).inScope.map((id) => id.split('/').pop())).toEqual(['snet-payments-api', 'snet-payments-reporting']);
+    expect(one(`    scope: { subnets: ["/subscriptions/${sub}/*"] }\n${req}`, bank)).toMatchObject({ status: 'not-applicable', notes: ['no source is in scope'] });
+    expect(one(`    scope: { resourceGroups: ["/subscriptions/${sub}/resourceGroups/rg-settlement-*"] }\n${req}`, bank).inScope).toHaveLength(2);
+    // A trailing slash on an ID names the same resource.
+    expect(one(`    scope: { subnets: ["${subnetId(bank, 'snet-card-auth')}/"] }\n${req}`, bank).inScope).toEqual([subnetId(bank, 'snet-card-auth')]);
+    // requireVia is matched the same way: a name glob on the firewall's name (afw-hub-weu), never
+    // its resource group (rg-hub-network-weu) in the ID.
+    const via = (glob: string): ControlResult => one(`    scope: { subnets: [snet-payments-api] }\n    requireVia: ["${glob}"]\n`, bank);
+    expect(via('*hub*').status).toBe('pass');
+    expect(via('*network*').status).toBe('fail');
+    expect(via('/subscriptions/*/resourcegroups/rg-hub-network-weu/providers/microsoft.network/azurefirewalls/*').status).toBe('pass');
+  });
+
+  it('** is refused in an ID (it would read as "any number of segments"); tag values are text, where * matches /', () => {
+    const parsed = readPolicy('version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: ["/subscriptions/**/subnets/snet-a"] }\n    forbidExits: [public-ip]\n', 'p.yaml');
+    expect(parsed.kind === 'error' ? parsed.issues.map((i) => `${i.line}: ${i.field}: ${i.message}`) : []).toEqual([
+      '5: controls[0].scope.subnets[0]: "/subscriptions/**/subnets/snet-a": ** is not supported in a resource ID: * matches within one segment (between two /); write each segment, or give a name without the leading /',
+    ]);
+    const health = demoInput('health');
+    const tagged: ResolveInput = { ...health, model: { ...health.model, subnets: health.model.subnets.map((s) => (s.name === 'snet-fhir-api' ? { ...s, tags: { path: '/team/fhir' } } : s)) } };
+    expect(one('    scope: { tags: { path: "/team/*" } }\n    forbidVerdicts: [dropped]\n', tagged).inScope).toEqual([subnetId(health, 'snet-fhir-api')]);
+    expect(parsePolicy('version: 1\ncontrols:\n  - { id: c, effect: deny, scope: { subnets: ["snet-**"] }, forbidExits: [public-ip] }\n', 'p.yaml').controls).toHaveLength(1);
+  });
+});
+
+describe('a partial capture: what the input did not read', () => {
+  const bank = demoInput('bank');
+  const denied = '7c2e9a41-0b6d-4f3e-9a85-3d1f6b2c8e07';
+  const sub = bank.model.subnets.find((s) => s.name === 'snet-card-auth')?.subscriptionId ?? '';
+  const gap: Gap = { code: 'access-denied', scope: `/subscriptions/${denied}`, message: `Subscription ${denied} answered 403 (AuthorizationFailed): nothing of it was read.` };
+  const partial: ResolveInput = { ...bank, gaps: [...bank.gaps, gap, gap, { code: 'not-modelled', scope: 'IPv6', message: 'IPv6 egress is not modelled.' }] };
+
+  it('lists the unread parts once each, and a deny control whose scope may include them is not a clean pass', () => {
+    // README (Live pull): a 403 on a subscription "is recorded as a gap in the snapshot and shown
+    // everywhere, never silently dropped". Here the unscoped control finds no violation in what was
+    // read, so it stays a pass (nothing is invented), but it says what it did not judge.
+    const result = run('version: 1\ncontrols:\n  - id: c\n    effect: deny\n    forbidExits: [default-outbound]\n    exceptions:\n      - { source: snet-payments-reporting, reason: r, expires: 2027-12-31 }\n', partial);
+    expect(result.gaps).toEqual([{ code: 'access-denied', scope: gap.scope, message: gap.message }]);
+    const c = only(result);
+    expect(c.status).toBe('pass');
+    expect(c.notRead).toEqual(result.gaps);
+    expect(c.notes).toEqual([`not judged where the input was not read: /subscriptions/${denied} (access-denied); sources there, if any, may be in scope`]);
+    expect(result.summary.notJudgedUnread).toEqual(['c']);
+    expect(checkExitCode(result)).toBe(0);
+  });
+
+  it('a control scoped to the unread subscription says so instead of just "no source is in scope"; one scoped elsewhere is untouched', () => {
+    const result = run(`version: 1\ncontrols:\n  - { id: there, effect: deny, scope: { subscriptions: ["${denied}"] }, forbidExits: [default-outbound] }\n  - { id: here, effect: deny, scope: { subscriptions: ["${sub}"] }, forbidExits: [public-ip] }\n`, partial);
+    const [there, here] = result.controls;
+    expect(there).toMatchObject({ status: 'not-applicable', notRead: result.gaps });
+    expect(there?.notes).toEqual([`no source that was read is in scope; not judged where the input was not read: /subscriptions/${denied} (access-denied); sources there, if any, may be in scope`]);
+    // The unread subscription explains why the entry selects nothing: it is no typo.
+    expect(there?.unmatchedScope).toBeUndefined();
+    expect(here).toMatchObject({ status: 'pass', notes: [] });
+    expect(here?.notRead).toBeUndefined();
+    expect(result.summary.notJudgedUnread).toEqual(['there']);
+    // An input that read everything carries none of it (results stay as they were).
+    const full = run(`version: 1\ncontrols:\n  - { id: c, effect: deny, forbidExits: [public-ip] }\n`, bank);
+    expect(full.gaps).toBeUndefined();
+    expect(full.summary.notJudgedUnread).toBeUndefined();
+    expect(only(full).notRead).toBeUndefined();
+  });
+
+  it('gapMayBeInScope: only what the scope rules out for certain is left out', () => {
+    const scope = (yaml: string) => {
+      const control = policy(`version: 1\ncontrols:\n  - { id: c, effect: deny, scope: ${yaml}, forbidExits: [public-ip] }\n`).controls[0];
+      if (!control) throw new Error('no control');
+      return control.scope;
+    };
+    const g = (s: string): Gap => ({ code: 'access-denied', scope: s, message: '' });
+    const rg = `/subscriptions/${sub}/resourceGroups/rg-other`;
+    expect(gapMayBeInScope(scope(`{ subscriptions: ["${sub}"] }`), g(`/subscriptions/${denied}`))).toBe(false);
+    expect(gapMayBeInScope(scope(`{ subnets: [snet-card-auth] }`), g(`/subscriptions/${denied}`))).toBe(true);
+    expect(gapMayBeInScope(scope(`{ resourceGroups: [rg-card-auth-weu] }`), g(rg))).toBe(false);
+    expect(gapMayBeInScope(scope(`{ resourceGroups: ["rg-*"] }`), g(rg))).toBe(true);
+    // An NSG of another group may serve subnets of rg-card-auth-weu: it is not ruled out.
+    expect(gapMayBeInScope(scope(`{ resourceGroups: [rg-card-auth-weu] }`), g(`${rg}/providers/Microsoft.Network/networkSecurityGroups/nsg-a`))).toBe(true);
+    expect(gapMayBeInScope(scope(`{ vnets: [vnet-a] }`), g(`${rg}/providers/Microsoft.Network/virtualNetworks/vnet-b`))).toBe(false);
+    expect(gapMayBeInScope(scope(`{ subnets: [snet-a] }`), g(`${rg}/providers/Microsoft.Network/virtualNetworks/vnet-b/subnets/snet-b`))).toBe(false);
+    expect(gapMayBeInScope(scope(`{ subnets: [snet-b] }`), g(`${rg}/providers/Microsoft.Network/virtualNetworks/vnet-b/subnets/snet-b`))).toBe(true);
+    // A skipped file or the tenant may hold anything.
+    expect(gapMayBeInScope(scope(`{ subscriptions: ["${sub}"] }`), g('exports/vnets.json'))).toBe(true);
+  });
+});
+
+describe('scope entries that match no source', () => {
+  it('are named per control (a typo next to real names narrows the scope without a word otherwise)', () => {
+    const c = one('    scope: { subnets: [snet-payments-api, snet-card-auht], vnets: ["vnet-*"], tags: { data-class: pci } }\n    forbidVerdicts: [dropped]\n');
+    expect(c.unmatchedScope).toEqual([{ list: 'subnets', entry: 'snet-card-auht' }, { list: 'tags.data-class', entry: 'pci' }]);
+    // Every entry matches: no field (results stay as they were).
+    expect(one('    scope: { subnets: [snet-payments-api, snet-card-auth] }\n    forbidVerdicts: [dropped]\n').unmatchedScope).toBeUndefined();
+    // A platform subnet is a source too: naming it without includePlatform is not a typo (the control says N/A).
+    expect(one('    scope: { subnets: [GatewaySubnet] }\n    forbidVerdicts: [dropped]\n').unmatchedScope).toBeUndefined();
   });
 });

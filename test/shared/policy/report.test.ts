@@ -124,6 +124,11 @@ describe('SARIF: what a run without results must still say', () => {
         level: 'warning', associatedRule: { id: 'c', index: 0 },
         message: { text: 'policy.yaml:3: control c is not applicable, nothing was checked: no source is in scope' },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'policy.yaml' }, region: { startLine: 3 } } }],
+      }, {
+        // The entry that selects nothing, by name: the notification above does not say which one.
+        level: 'warning', associatedRule: { id: 'c', index: 0 },
+        message: { text: 'policy.yaml:3: control c: scope.subnets entry "snet-paymnets-*" matches no source in the input (a typo? the other entries still apply)' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'policy.yaml' }, region: { startLine: 3 } } }],
       }],
     }]);
     const validate = sarifValidator();
@@ -214,5 +219,57 @@ describe('JUnit XML', () => {
     expect(xmlEscape('a<b>&"c\'\u0001')).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
     expect(parseXml(`<x a="${xmlEscape('<&>"\'')}">${xmlEscape('</x>&amp;')}</x>`)).toMatchObject({ attributes: { a: '<&>"\'' }, text: '</x>&amp;' });
     expect(sourceLabel({ type: 'nic', id: '/x/nic', name: 'nic-1' })).toBe('nic-1');
+  });
+});
+
+describe('a partial capture (a subscription answered 403) in SARIF and JUnit', () => {
+  const denied = '7c2e9a41-0b6d-4f3e-9a85-3d1f6b2c8e07';
+  const bank = demoInput('bank');
+  const gap = { code: 'access-denied' as const, scope: `/subscriptions/${denied}`, message: `Subscription ${denied} answered 403 (AuthorizationFailed): nothing of it was read.` };
+  const partial = checkPolicy({ ...bank, gaps: [...bank.gaps, gap] }, policy(POLICY, 'policies/egress.yaml'), { now: NOW });
+
+  it('SARIF: one toolExecutionNotification per gap at warning, and one per control not judged there, at its line', () => {
+    // SARIF 2.1.0 §3.20.21: toolExecutionNotifications report "runtime conditions" of the run;
+    // the run completed (executionSuccessful stays true: no error-level notification), on part of the estate.
+    const log = toSarif(partial, { policyUri: 'policies/egress.yaml', toolVersion: '1' });
+    const invocation = log.runs[0]?.invocations[0];
+    expect(invocation?.executionSuccessful).toBe(true);
+    const notes = invocation?.toolExecutionNotifications ?? [];
+    expect(notes[0]).toEqual({ level: 'warning', descriptor: { id: 'access-denied' }, message: { text: `/subscriptions/${denied} was not read (access-denied): ${gap.message} No control was judged there.` } });
+    // Deny at warning, audit at note, as for a control that judged nothing; the disabled one says nothing.
+    expect(notes.slice(1).map((n) => [n.associatedRule?.id, n.level, n.locations?.[0]?.physicalLocation.region.startLine])).toEqual([
+      ['no-default-outbound', 'warning', 3], ['inspected', 'note', 7], ['snat', 'note', 17],
+    ]);
+    expect(notes[1]?.message.text).toBe(`policies/egress.yaml:3: control no-default-outbound (fail) was not judged where the input was not read: /subscriptions/${denied} (access-denied)`);
+    const validate = sarifValidator();
+    expect(validate(JSON.parse(JSON.stringify(log))), JSON.stringify(validate.errors)).toBe(true);
+    // An input that read everything writes no execution notification at all.
+    expect(toSarif(result(), { policyUri: 'p', toolVersion: '1' }).runs[0]?.invocations[0]?.toolExecutionNotifications).toBeUndefined();
+  });
+
+  it('JUnit: the unread part is a skipped case and a property of each control not judged there, every gap in system-err; no failure is invented', () => {
+    const root = parseXml(toJunit(partial));
+    const full = parseXml(toJunit(result()));
+    // The same failures as on the full capture, and one more skip per enabled control.
+    expect(root.attributes.failures).toBe(full.attributes.failures);
+    expect(Number(root.attributes.skipped)).toBe(Number(full.attributes.skipped) + 3);
+    const [dao, , off] = childrenNamed(root, 'testsuite');
+    const notRead = childrenNamed(dao ?? root, 'testcase').find((t) => t.attributes.name === `not read: /subscriptions/${denied}`);
+    expect(notRead?.children.map((c) => [c.name, c.attributes.message])).toEqual([['skipped', `not judged: /subscriptions/${denied} was not read (access-denied): ${gap.message}`]]);
+    const properties = childrenNamed(childrenNamed(dao ?? root, 'properties')[0] ?? root, 'property').map((p) => [p.attributes.name, p.attributes.value]);
+    expect(properties).toContainEqual(['not-read', `/subscriptions/${denied} (access-denied)`]);
+    for (const suite of childrenNamed(root, 'testsuite')) expect(childrenNamed(suite, 'system-err')[0]?.text).toContain(`/subscriptions/${denied} was not read`);
+    expect(childrenNamed(off ?? root, 'testcase').map((t) => t.attributes.name)).toEqual(['off']);
+  });
+
+  it('JUnit: a scope entry that matches no source is a property of its control', () => {
+    const typo = checkOne(bank, 'scope: { subnets: [snet-payments-api, snet-card-auht] }, forbidExits: [default-outbound]');
+    const suite = childrenNamed(parseXml(toJunit(typo)), 'testsuite')[0] ?? parseXml('<x/>');
+    const properties = childrenNamed(childrenNamed(suite, 'properties')[0] ?? suite, 'property').map((p) => [p.attributes.name, p.attributes.value]);
+    expect(properties).toContainEqual(['unmatched-scope', 'scope.subnets: snet-card-auht']);
+    const log = toSarif(typo, { policyUri: 'policy.yaml', toolVersion: '1' });
+    expect(log.runs[0]?.invocations[0]?.toolConfigurationNotifications.map((n) => n.message.text)).toEqual([
+      'policy.yaml:3: control c: scope.subnets entry "snet-card-auht" matches no source in the input (a typo? the other entries still apply)',
+    ]);
   });
 });

@@ -43,6 +43,8 @@ describe('policy JSON Schema', () => {
     ['a bad effect', { version: 1, controls: [{ id: 'a', effect: 'block', forbidExits: ['public-ip'] }] }],
     ['no requirement', { version: 1, controls: [{ id: 'a', effect: 'deny' }] }],
     ['a bad glob', { version: 1, controls: [{ id: 'a', effect: 'deny', scope: { subnets: ['snet-[ab]'] }, forbidExits: ['public-ip'] }] }],
+    // In an ID `*` stays within one segment; `**` would read as "any number of segments", which it is not.
+    ['** in a resource ID', { version: 1, controls: [{ id: 'a', effect: 'deny', forbidExits: ['public-ip'], exceptions: [{ source: '/subscriptions/**/snet-a', reason: 'r', expires: '2027-01-01' }] }] }],
     ['a bad exit', { version: 1, controls: [{ id: 'a', effect: 'deny', forbidExits: ['nat'] }] }],
     ['an exception without expiry', { version: 1, controls: [{ id: 'a', effect: 'deny', forbidExits: ['public-ip'], exceptions: [{ source: 'x', reason: 'y' }] }] }],
     ['a wildcard to resolve', { version: 1, controls: [{ id: 'a', effect: 'deny', mustReach: ['*.example.com'] }] }],
