@@ -18,7 +18,7 @@ import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
 import { gatewayDomainOf, routeServerSubnetOf } from '../routing/subnet-routes';
-import type { UnknownLearnedRoutes } from '../routing/subnet-routes';
+import type { UnexpandedServiceTagRoute, UnknownLearnedRoutes } from '../routing/subnet-routes';
 import { peeringReach, unknownStatePeering } from '../routing/peering';
 import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
@@ -37,9 +37,10 @@ import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './ou
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
 import type { DestinationScope, EndpointNetworkPolicies, FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
-import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY } from './steps';
+import { CONDITIONAL_ENTRY, EVERY_DESTINATION_EXCEPT, RESTRICTION_EXCEPT, SERVICE_TAG_ENTRY, verdictOf } from './steps';
 import type { FirewallRule } from '../model/topology';
 import type { Finding, InternetExit } from './types';
+import { EXITS, VERDICTS } from './types';
 
 /** Appliance chains deeper than this are reported as a loop: no real design chains this many. */
 export const MAX_APPLIANCE_DEPTH = 8;
@@ -208,8 +209,74 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: words.rule, docs: words.docs, missingFact });
     }
   }
+  const tagRoutes = tagRoutesThatMayWin(ctx, set, route);
+  if (tagRoutes.length > 0) return unexpandedTagRoutes(ctx, trail, subnet, set, sender, route, result.equalCost, tagRoutes);
   if (result.equalCost.length > 0) return equalCostRoutes(ctx, trail, subnet, set, sender, route, result.equalCost);
   return followRoute(ctx, trail, subnet, set, sender, route);
+}
+
+const NO_TAG_ROUTES: readonly UnexpandedServiceTagRoute[] = Object.freeze([]);
+
+/**
+ * The subnet's UDRs on a service tag whose prefixes the input lacks that may hold the destination
+ * and beat `winner` (see RouteSetBuilder.unexpandedServiceTagRoutes). A tag route carries the
+ * tag's prefixes [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+ * and tags hold prefixes of any length (down to single addresses), so it can beat any route but a
+ * service endpoint's ("can't be overridden, even by a route table" [UDR]) and a UDR on an explicit
+ * single-address prefix (on exactly the same prefix "preference is given to the route with the
+ * explicit prefix" [UDR]). Only a destination with an address (or a range) asks: the internet as a
+ * whole is decided by the 0.0.0.0/0 routes, which no tag route is. Empty nearly always.
+ */
+function tagRoutesThatMayWin(ctx: EngineContext, set: RouteSet, winner: ComputedRoute): readonly UnexpandedServiceTagRoute[] {
+  if (set.capturedFromNicId !== null) return NO_TAG_ROUTES;
+  const open = ctx.routes.unexpandedServiceTagRoutes(set);
+  if (open.length === 0) return NO_TAG_ROUTES;
+  const destination = ctx.traffic.destination;
+  const address = destinationAddress(destination);
+  if (address === null && destination.kind !== 'range') return NO_TAG_ROUTES;
+  if (winner.nextHop.kind === 'known' && winner.nextHop.type === 'VirtualNetworkServiceEndpoint') return NO_TAG_ROUTES;
+  const singleAddress = winner.cidr !== null && winner.cidr.prefixLength === (winner.cidr.version === 4 ? 32 : 128);
+  if (winner.source === 'User' && winner.serviceTag === undefined && singleAddress) return NO_TAG_ROUTES;
+  return open.filter((t) => {
+    // IPv6: the range model holds no IPv6 tag prefixes; any public address may be the tag's.
+    if (address !== null) return address.version === 4 ? t.scope.contains(address.value) : isPublicIp(address);
+    return destination.kind === 'range' && (destination.set.overlaps(t.scope)
+      || destination.cidrs.some((c) => c.version === 6 && isPublicIp({ version: 6, value: c.network })));
+  });
+}
+
+/**
+ * The winning route, and UDRs on service tags the input cannot expand that may hold the destination
+ * (tagRoutesThatMayWin). Each is walked: when they all end the same way, the winner's path stands
+ * (whether the tag holds the address does not matter); otherwise the answer depends on the tag's
+ * prefixes, which the input lacks: unknown, naming the tag and both ends, never the path as if the
+ * tag route did not exist. The same approach as a service endpoint whose tag data is missing
+ * (uncertainServiceEndpoint).
+ */
+function unexpandedTagRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, sender: Sender, winner: ComputedRoute,
+  equalCost: readonly ComputedRoute[], tagRoutes: readonly UnexpandedServiceTagRoute[]): Outcome {
+  const items: readonly { readonly route: ComputedRoute; readonly tag: UnexpandedServiceTagRoute | null }[] = [{ route: winner, tag: null }, ...tagRoutes.map((tag) => ({ route: tag.route, tag }))];
+  const walks = walkEach(trail, items, (child, item) => (item.tag === null && equalCost.length > 0
+    ? equalCostRoutes(ctx, child, subnet, set, sender, winner, equalCost)
+    : followRoute(ctx, child, subnet, set, sender, item.route)));
+  if (walks.same) return trail.append(walks.same);
+  // The forks' findings are left out: which of them describes the real path is what is not known.
+  const tags = tagRoutes.map((t) => t.tag).join(', ');
+  const why = tagRoutes.map((t) => {
+    const bound = t.topLevelTag === null ? '' : ` (it lists the top-level tag ${t.topLevelTag}, whose prefixes hold ${ctx.flow.destination})`;
+    return t.reason === 'no-tag-data'
+      ? `no service tag data was given for ${t.tag} (give it with --service-tags FILE)`
+      : `the service tag data${ctx.serviceTags ? ` (change number ${ctx.serviceTags.changeNumber})` : ''} does not list ${t.tag}${bound}`;
+  }).join('; ');
+  const ends = walks.parts.map((w) => `${w.item.tag === null ? 'if not' : `if ${w.item.tag.tag} holds it`}, "${describeRoute(w.item.route)}" carries it: ${pathEndWords(w.part.outcome)}`).join('; ');
+  return trail.end({ kind: 'undecided', resourceId: tagRoutes[0]?.route.resourceId ?? set.routeTableId ?? subnet.id, rule: `UDR on service tag ${tags} (prefixes not in the input)`, docs: DOCS.udr,
+    missingFact: `whether ${ctx.flow.destination} is among the prefixes of service tag ${tags}: ${why}. A UDR on a service tag is a route for each of the tag's prefixes (down to single addresses), so for an address the tag holds it may be the longest match, and the answer differs: ${ends}` });
+}
+
+/** A walk's end in a network engineer's words: the verdict (VERDICTS' label) and the exit (EXITS' label) with any public IPs. */
+function pathEndWords(outcome: Outcome): string {
+  const exit = outcome.exit === null ? '' : ` (${EXITS[outcome.exit]}${outcome.egressIps.length > 0 ? ` ${outcome.egressIps.join(', ')}` : ''})`;
+  return `${VERDICTS[verdictOf(outcome.terminal)].toLowerCase()}${exit}`;
 }
 
 /** The handler of the winning route's next hop (the walk goes on there). */
@@ -249,6 +316,17 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
   }
   switch (nextHop.type) {
     case 'Internet': {
+      const notInternet = nonInternetDestination(ctx);
+      if (notInternet !== null) {
+        // "Internet: Routes traffic specified by the address prefix to the Internet" [UDR]
+        // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
+        // says nothing of a destination no internet host can have (RFC 1918 private, RFC 6598
+        // shared, reserved ranges): Azure may drop it, or SNAT it and send it out where nothing
+        // answers. Undocumented, so unknown: never "reaches the internet" (egress-rules.md §2.7
+        // covers the Internet next hop for public destinations only).
+        return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `"${describeRoute(route)}" for a destination that is not an internet address`, docs: DOCS.udr,
+          missingFact: `what Azure does with traffic to ${ctx.flow.destination} on "${describeRoute(route)}": ${notInternet}, which no host on the internet can have, and Azure documents the Internet next hop only as sending traffic to the internet (whether it drops such packets or sends them out is not documented)` });
+      }
       const hub = set.capturedFromNicId === null && route.source === 'Default' && sender.kind !== 'firewall' ? classicSecuredHub(ctx, subnet) : null;
       if (hub) {
         addGap(ctx, { code: 'not-modelled', scope: hub.id, message: `Virtual hub ${hub.name} is a secured hub without routing intent: its route tables decide whether spokes send internet traffic to the hub firewall, and they are not read. Capture the spokes' effective routes.` });
@@ -277,6 +355,40 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
       if (sender.kind === 'gateway') return toInternet(ctx, trail, subnet, sender, route);
       return toGateway(ctx, trail, subnet, sender, route);
   }
+}
+
+/** IPv4 ranges no internet host has, in words: RFC 1918 private, RFC 6598 shared, then the reserved ones. */
+const NON_INTERNET_RANGES: readonly (readonly [Cidr, string])[] = ([
+  ['10.0.0.0/8', 'a private address (RFC 1918)'], ['172.16.0.0/12', 'a private address (RFC 1918)'], ['192.168.0.0/16', 'a private address (RFC 1918)'],
+  ['100.64.0.0/10', 'a shared address (RFC 6598 carrier-grade NAT space)'], ['127.0.0.0/8', 'a loopback address'], ['169.254.0.0/16', 'a link-local address'],
+  ['0.0.0.0/8', 'a "this network" address'], ['224.0.0.0/4', 'a multicast address'], ['240.0.0.0/4', 'a reserved address'],
+] as const).flatMap(([text, words]) => {
+  const cidr = parseCidr(text);
+  return cidr ? [[cidr, words] as const] : [];
+});
+
+/**
+ * Why the flow's destination is not an internet address, in words (`10.2.0.5 is a private address
+ * (RFC 1918)`), or null when it is one: the internet as a whole, a public address, a range of
+ * public addresses, or a name whose address is not known (evaluated as the internet, as elsewhere).
+ */
+function nonInternetDestination(ctx: EngineContext): string | null {
+  const destination = ctx.traffic.destination;
+  if (destination.kind === 'default-route') return null;
+  if (destination.kind === 'range') {
+    const v6 = destination.cidrs.filter((c) => c.version === 6 && !isPublicIp({ version: 6, value: c.network }));
+    if (!destination.set.isEmpty() && !publicIpv4().containsSet(destination.set)) {
+      const held = NON_INTERNET_RANGES.filter(([cidr]) => destination.set.overlaps(Ipv4Set.fromCidr(cidr))).map(([cidr]) => formatCidr(cidr));
+      return `${destination.text} holds addresses that are not internet addresses (in ${held.join(', ') || 'reserved space'}: RFC 1918 private, RFC 6598 shared or reserved ranges)`;
+    }
+    return v6.length > 0 ? `${destination.text} holds IPv6 addresses outside global unicast space (2000::/3)` : null;
+  }
+  const address = destinationAddress(destination);
+  if (address === null || isPublicIp(address)) return null;
+  const shown = destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(address)}, which is` : `${formatIp(address)} is`;
+  if (address.version === 6) return `${shown} an IPv6 address outside global unicast space (2000::/3)`;
+  const words = NON_INTERNET_RANGES.find(([cidr]) => cidrContainsIp(cidr, address))?.[1] ?? 'not an internet address';
+  return `${shown} ${words}`;
 }
 
 /** AzureFirewallSubnet's winning route for internet traffic (0.0.0.0/0), looked up once per route set. */
@@ -310,6 +422,8 @@ function routeKey(route: ComputedRoute | null): string {
  */
 function equalCostRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, sender: Sender, winner: ComputedRoute, others: readonly ComputedRoute[]): Outcome {
   const routes = [winner, ...others];
+  const peerings = overlappingPeerings(ctx, trail, subnet, routes);
+  if (peerings !== null) return peerings;
   const walks = walkEach(trail, routes, (child, r) => followRoute(ctx, child, subnet, set, sender, r));
   if (walks.same) return trail.append(walks.same);
   for (const w of walks.parts) for (const f of w.part.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? ROUTE_SERVER_FAQ_DOC);
@@ -321,6 +435,32 @@ function equalCostRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: 
   }
   return trail.end({ kind: 'undecided', resourceId, rule: `Equal-cost routes for ${winner.addressPrefix} (ECMP)`, docs: ROUTE_SERVER_FAQ_DOC,
     missingFact: `which of the ${routes.length} equal-cost routes for ${winner.addressPrefix} of subnet ${subnet.name} (next hops ${routes.map(nextHopText).join(', ')}) carries this flow: Azure spreads flows across them by a hash the input does not show, and they end differently: ${ends}` });
+}
+
+/**
+ * Two or more peerings carrying exactly the same prefix: each installs a VNetPeering system route
+ * on it ("the system adds a route for each address range within the address space of each virtual
+ * network involved in the peering" [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#optional-default-routes),
+ * Azure documents no order between two system routes on one prefix, and peered address spaces may
+ * not overlap ("The address spaces of the peered virtual networks don't overlap"
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-different-region): the input is
+ * inconsistent (a stale peering, an address space changed since it was peered) and which VNet gets
+ * the traffic is not known, even when both would deliver it. Null unless such peerings tie.
+ */
+function overlappingPeerings(ctx: EngineContext, trail: Trail, subnet: Subnet, routes: readonly ComputedRoute[]): Outcome | null {
+  const ids = [...new Set(routes.flatMap((r) => (r.origin === 'peering' && r.resourceId !== null ? [r.resourceId] : [])))];
+  const [first] = ids;
+  if (first === undefined || ids.length < 2) return null;
+  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
+  const refs = vnet ? ctx.index.peerings.get(vnet.id) ?? [] : [];
+  const labels = ids.map((id) => {
+    const peering = refs.find((ref) => ref.peering.id === id)?.peering;
+    const remote = peering?.remoteVirtualNetworkId ? nameOfId(peering.remoteVirtualNetworkId).name : null;
+    return `${peering?.name ?? nameOfId(id).name}${remote ? ` (to ${remote})` : ''}`;
+  });
+  const prefix = routes[0]?.addressPrefix ?? '';
+  return trail.end({ kind: 'undecided', resourceId: first, rule: `Peerings ${labels.join(' and ')} carry the same range ${prefix}`, docs: DOCS.peering,
+    missingFact: `which peering carries ${ctx.flow.destination}: peerings ${labels.join(' and ')} of ${vnet?.name ?? 'the virtual network'} both carry ${prefix}, so subnet ${subnet.name} has a system route to each for the same prefix and Azure documents no order between them; peered address spaces must not overlap, so one of these peerings is stale or an address space changed after it was peered` });
 }
 
 /** A walk's end in a few words, for naming alternatives that end differently. */
@@ -471,11 +611,15 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       if (stopped) return stopped;
       return trail.end({ kind: 'delivered-in-vnet', vnet: named(vnet), addressPrefix: route.addressPrefix }, { exit: 'virtual-network', egressIps: [], snatPorts: null });
     }
-    for (const ref of ctx.index.peerings.get(vnet.id) ?? []) {
-      const { peering } = ref;
+    const peerings = deliveringPeerings(ctx, vnet, route, ip);
+    if (peerings.length > 1) {
+      const labels = peerings.map((p) => `${p.name}${p.remoteVirtualNetworkId ? ` (to ${nameOfId(p.remoteVirtualNetworkId).name})` : ''}`).join(' and ');
+      return trail.end({ kind: 'undecided', resourceId: peerings[0]?.id ?? vnet.id, rule: `Peerings ${labels} hold the same address`, docs: DOCS.peering,
+        missingFact: `which peering carries ${ctx.flow.destination} on "${describeRoute(route)}": the route does not name a peering, and peerings ${labels} of ${vnet.name} both carry ranges holding it; peered address spaces must not overlap, so one of these peerings is stale or an address space changed after it was peered` });
+    }
+    const [peering] = peerings;
+    if (peering) {
       const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
-      const space = [...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])];
-      if (!vnetContains(space, ip)) continue;
       const reach = peeringReach(ctx.index, peering, subnet, ip);
       if (reach.kind === 'not-carried') return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(peering), reason: reach.reason });
       if (reach.kind === 'unknown') return trail.end({ kind: 'undecided', resourceId: peering.id, rule: `Peering ${peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
@@ -510,6 +654,34 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       missingFact: `where ${ctx.flow.destination} is delivered: the captured effective routes of NIC ${nicName} send ${route.addressPrefix} to ${peered ? 'a peered virtual network' : 'the virtual network'} (${nextHopLabel(route.nextHop)}), but no ${peered ? 'peering' : 'address range of virtual network'} in the snapshot covers ${ctx.flow.destination} (the capture is newer than the snapshot, or the ${peered ? 'peering' : 'virtual network'} is not in the input)` });
   }
   return trail.end({ kind: 'stays-in-vnet', route: routeRef(route) });
+}
+
+/**
+ * The peering that delivers `ip` on the winning `route`. A computed peering route names its own
+ * peering: the route that won longest-prefix match decides where the packet goes [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ * not the order in which the VNet lists its peerings. Any other route (a captured VNetPeering
+ * route, which does not say which peering it belongs to; a VnetLocal route covering a peered
+ * range) goes to the peerings whose range holds the address; only a Connected peering installs
+ * routes and carries traffic [PEER] https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+ * so a Disconnected or Initiated one left behind counts only when no other holds the address (it
+ * then says why the traffic is not carried). More than one: the input is inconsistent (peered
+ * address spaces may not overlap) and the caller says unknown. Empty when no peering holds it.
+ */
+function deliveringPeerings(ctx: EngineContext, vnet: VirtualNetwork, route: ComputedRoute, ip: IpAddress): readonly VirtualNetworkPeering[] {
+  const refs = ctx.index.peerings.get(vnet.id) ?? [];
+  if (route.origin === 'peering') {
+    const own = refs.find((ref) => ref.peering.id === route.resourceId)?.peering;
+    if (own) return [own];
+  }
+  const holding = refs.map((ref) => ref.peering).filter((peering) => {
+    const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
+    return vnetContains([...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])], ip);
+  });
+  if (holding.length < 2) return holding;
+  // A state the input does not give is not "not connected" (peeringReach says unknown for it).
+  const live = holding.filter((p) => p.peeringState === 'Connected' || p.peeringState === 'Unknown');
+  return live.length > 0 ? live : holding.slice(0, 1);
 }
 
 /** Host-name suffixes of Azure services → the service endpoint that carries them [SE]. */
@@ -2344,6 +2516,19 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
     : undefined;
   const gateway = defaultSiteGateway ?? gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
   if (!gateway) {
+    if (domain.kind === 'remote' && !index.virtualNetworks.has(domain.virtualNetworkId)) {
+      // Gateway transit: "If the flag is set to true, and allowGatewayTransit on remote peering is
+      // also true, virtual network will use gateways of remote virtual network for transit" [PEER]
+      // https://learn.microsoft.com/javascript/api/@azure/arm-network-profile-2020-09-01-hybrid/virtualnetworkpeering
+      // and the UDR rules then apply to the remote VNet's gateway (egress-rules.md §2.3). That VNet
+      // is not in the input: a route-based VPN gateway there takes the traffic into the tunnel,
+      // an ExpressRoute gateway or Route Server does not support the UDR [UDR]. Not "no gateway".
+      const hub = nameOfId(domain.virtualNetworkId).name;
+      const peering = nameOfId(domain.peeringId).name;
+      return missingReference(ctx, trail, domain.virtualNetworkId,
+        `virtual network ${hub}, whose gateway ${vnet?.name ?? 'this virtual network'} uses through peering ${peering} (useRemoteGateways)`,
+        `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway there forces it into the tunnel to on-premises; an ExpressRoute gateway or Route Server does not support a UDR to VirtualNetworkGateway)`);
+    }
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,
         'Remove the route or deploy a route-based VPN gateway.', [subnet.id], DOCS.udr);

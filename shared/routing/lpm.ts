@@ -143,8 +143,12 @@ function isEqualCost(route: ComputedRoute, winner: ComputedRoute, compare: (a: C
   // Ties that leave the next hop open: one prefix learned over BGP with several next hops (ECMP:
   // several NVAs through Route Server, several gateway instances) [RS]
   // https://learn.microsoft.com/azure/route-server/route-server-faq, and two system routes on one
-  // prefix (a reserved `None` range that a peered VNet's address space equals), whose order Azure
-  // does not document [UDR]. A route table holds one route per prefix, so user routes never tie.
+  // prefix (a reserved `None` range that a peered VNet's address space equals, or two peerings
+  // carrying the same range), whose order Azure does not document [UDR]. Peered address spaces may
+  // not overlap ("The address spaces of the peered virtual networks don't overlap"
+  // https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-different-region), so such a tie means
+  // the input is inconsistent, never that the first listed peering wins. A route table holds one
+  // route per prefix, so user routes never tie.
   return route !== winner && route.source === winner.source && route.source !== 'User'
     && sameCidr(route, winner) && compare(route, winner) === 0 && nextHopSignature(route) !== nextHopSignature(winner);
 }
@@ -267,9 +271,19 @@ export type RangeLookup =
   | { readonly kind: 'uniform'; readonly lookup: RouteLookup }
   | { readonly kind: 'split'; readonly parts: readonly { readonly prefix: string; readonly route: ComputedRoute | null }[] };
 
+/**
+ * Where a route leads, as one comparable text: next-hop type and IP, and for a computed peering
+ * route the peering itself. Two VNetPeering routes have the same type and no IP, yet lead to
+ * different virtual networks: "the system adds a route for each address range within the address
+ * space of each virtual network involved in the peering" [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#optional-default-routes
+ * so two peerings carrying one prefix are two routes to two places, never one route listed twice.
+ * (A captured route does not say which peering it belongs to: its type and IP are all there is.)
+ */
 function nextHopSignature(route: ComputedRoute | null): string {
   if (!route) return 'none';
-  return `${route.nextHop.kind === 'known' ? route.nextHop.type : route.nextHop.raw}|${route.nextHopIpAddress ?? ''}`;
+  const hop = `${route.nextHop.kind === 'known' ? route.nextHop.type : route.nextHop.raw}|${route.nextHopIpAddress ?? ''}`;
+  return route.origin === 'peering' ? `${hop}|${route.resourceId ?? ''}` : hop;
 }
 
 function cidrWithin(inner: Cidr, outer: Cidr): boolean {

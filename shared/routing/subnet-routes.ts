@@ -168,6 +168,8 @@ export class RouteSetBuilder {
   private readonly learnedByDomain = new Map<string, ComputedRoute[]>();
   private readonly unknownLearned = new Map<Subnet, UnknownLearnedRoutes | null>();
   private readonly serviceTagTablesReported = new Set<string>();
+  /** Per route table: its UDRs on a service tag that the data cannot expand (see unexpandedServiceTagRoutes). */
+  private readonly unexpandedTags = new Map<string, readonly UnexpandedServiceTagRoute[]>();
   /** Per endpoint signature (service and locations): its known prefixes and what is not known. */
   private readonly endpointPrefixCache = new Map<string, ServiceEndpointPrefixes>();
   private readonly uncertainEndpoints = new Map<Subnet, readonly UncertainServiceEndpoint[]>();
@@ -435,16 +437,56 @@ export class RouteSetBuilder {
   private userRoutes(table: RouteTable): readonly ComputedRoute[] {
     const cached = this.udrs.get(table);
     if (cached) return cached;
+    const unexpanded: UnexpandedServiceTagRoute[] = [];
     const routes = table.routes.flatMap((udr) => {
       const r = route({ source: 'User', origin: 'udr', name: udr.name, addressPrefix: udr.addressPrefix, nextHop: toNextHop(udr.nextHopType),
         nextHopIpAddress: udr.nextHopIpAddress, resourceId: udr.id, hasBgpOverride: udr.hasBgpOverride });
       if (r.cidr !== null) return [r];
       const expanded = this.expandServiceTag(r);
-      if (expanded === null) this.reportServiceTag(table.id, udr.addressPrefix);
+      if (expanded === null) {
+        this.reportServiceTag(table.id, udr.addressPrefix);
+        const open = this.unexpandedTagRoute(r);
+        if (open !== null) unexpanded.push(open);
+      }
       return expanded ?? [r];
     });
     this.udrs.set(table, routes);
+    this.unexpandedTags.set(table.id, unexpanded.length === 0 ? NO_UNEXPANDED_TAG_ROUTES : unexpanded);
     return routes;
+  }
+
+  /**
+   * The UDRs of a computed route set written on a service tag whose prefixes the input lacks (no
+   * service tag data, or data that does not list the tag). Such a route stays in the set but never
+   * matches an address here, while in Azure it carries the tag's prefixes [UDR]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+   * so for an address it may cover, the route that wins here may not be the one Azure uses (the
+   * engine decides whether that changes the answer). Empty for captured route sets: Azure listed
+   * the tag's prefixes itself.
+   */
+  unexpandedServiceTagRoutes(set: RouteSet): readonly UnexpandedServiceTagRoute[] {
+    if (set.capturedFromNicId !== null || set.routeTableId === null) return NO_UNEXPANDED_TAG_ROUTES;
+    // Filled when the set's UDRs were computed (a route table missing from the input has none).
+    return this.unexpandedTags.get(set.routeTableId) ?? NO_UNEXPANDED_TAG_ROUTES;
+  }
+
+  /**
+   * What an unexpanded tag route may cover. Service tags hold public Azure ranges [TAG]
+   * https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+   * so at most the public address space; for a regional tag (`Storage.WestEurope`,
+   * `AzureCloud.westeurope`) whose top-level tag the data lists, that tag's prefixes (as for
+   * service endpoints, see serviceEndpointPrefixes). Null for a prefix that is no tag name at all
+   * (a malformed CIDR: it starts with a digit or holds `/` or `:`), which Azure would have rejected.
+   */
+  private unexpandedTagRoute(udr: ComputedRoute): UnexpandedServiceTagRoute | null {
+    const name = udr.addressPrefix.trim();
+    if (name === '' || /^[0-9]|[/:]/.test(name)) return null;
+    const dot = name.indexOf('.');
+    const topLevel = dot > 0 && this.serviceTags ? this.serviceTags.prefixes(name.slice(0, dot)) : null;
+    return {
+      route: udr, tag: name, reason: this.serviceTags ? 'tag-not-in-data' : 'no-tag-data',
+      scope: topLevel ?? publicIpv4(), topLevelTag: topLevel === null ? null : name.slice(0, dot),
+    };
   }
 
   /**
@@ -501,7 +543,7 @@ export class RouteSetBuilder {
       ? `the service tag data (change number ${this.serviceTags.changeNumber}) does not list it`
       : 'service-tag prefixes are not in the snapshot';
     this.gaps.push({ code: 'not-modelled', scope: routeTableId,
-      message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); ${why}, so those routes never match a destination here.` });
+      message: `Route table has routes whose prefix is a service tag (e.g. ${prefix}); ${why}, so which addresses those routes carry is not known: they never decide a path here, and a what-if to an address they may cover is unknown where they would change the answer.` });
   }
 
   /**
@@ -557,6 +599,22 @@ export class RouteSetBuilder {
     return routes;
   }
 }
+
+/** A UDR on a service tag whose prefixes the input lacks: see RouteSetBuilder.unexpandedServiceTagRoutes. */
+export interface UnexpandedServiceTagRoute {
+  /** The route as kept in the set (`cidr` null: it never matches here). */
+  readonly route: ComputedRoute;
+  /** The tag as written in the route. */
+  readonly tag: string;
+  /** `no-tag-data`: no service tag data at all; `tag-not-in-data`: the data does not list the tag. */
+  readonly reason: 'no-tag-data' | 'tag-not-in-data';
+  /** IPv4 addresses the tag may hold (IPv6: any public address may be the tag's). */
+  readonly scope: Ipv4Set;
+  /** The top-level tag whose prefixes bound `scope`, when the data lists it; null: all public space. */
+  readonly topLevelTag: string | null;
+}
+
+const NO_UNEXPANDED_TAG_ROUTES: readonly UnexpandedServiceTagRoute[] = Object.freeze([]);
 
 /**
  * Which kind of tag a UDR names, for the same-prefix tie rule (regional > top-level >

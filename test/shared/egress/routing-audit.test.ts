@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { computeReach } from '../../../shared/egress/reach';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { TerminalReason } from '../../../shared/egress/steps';
-import { effectiveRoute, ModelBuilder, networkRule } from '../../support/model-builder';
+import type { ResourceId } from '../../../shared/model/ids';
+import type { NetworkModel } from '../../../shared/model/topology';
+import { effectiveRoute, ModelBuilder, networkRule, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
 import { pathOf, resolve } from './support';
 
 function walk(model: ReturnType<ModelBuilder['build']>, source: string, destination: string): { readonly verdict: string; readonly reason: TerminalReason } {
@@ -329,5 +331,190 @@ describe('hasBgpOverride and a split default route', () => {
     expect(pathOf(resolve(model, {}, { effectiveRoutes }), app).verdict).toBe('internet');
     // Without the override the split default sends internet traffic on-premises.
     expect(pathOf(resolve(model, {}, { effectiveRoutes }), shared).verdict).toBe('on-premises');
+  });
+});
+
+const outOfScopeVnet = (name: string): ResourceId =>
+  `/subscriptions/${TEST_SUBSCRIPTION}/resourcegroups/${TEST_RESOURCE_GROUP}/providers/microsoft.network/virtualnetworks/${name}` as ResourceId;
+
+/** The model with `useRemoteGateways` set on every peering of `vnetId` (the builder's out-of-scope peering has it off). */
+function usingRemoteGateways(model: NetworkModel, vnetId: ResourceId): NetworkModel {
+  return { ...model, virtualNetworks: model.virtualNetworks.map((v) => (v.id === vnetId ? { ...v, peerings: v.peerings.map((p) => ({ ...p, useRemoteGateways: true })) } : v)) };
+}
+
+describe('UDR next hop VirtualNetworkGateway with gateway transit', () => {
+  /**
+   * useRemoteGateways: "If the flag is set to true, and allowGatewayTransit on remote peering is also
+   * true, virtual network will use gateways of remote virtual network for transit"
+   * https://learn.microsoft.com/javascript/api/@azure/arm-network-profile-2020-09-01-hybrid/virtualnetworkpeering
+   * (egress-rules.md §2.3: "`useRemoteGateways` peering → the same rules are applied to the remote
+   * VNet"; §6.1). The hub is not in the input, so whether its gateway is a route-based VPN gateway
+   * (UDR supported → forced tunnel), ExpressRoute or Route Server (UDR unsupported [UDR
+   * virtual-networks-udr-overview.md#user-defined]) is not known: unknown, naming the hub, never
+   * "points at a virtual network gateway that does not exist" → dropped.
+   */
+  function spokeWithGatewayUdr(remoteGateways: boolean) {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const hub = outOfScopeVnet('hub-elsewhere');
+    b.peerOutOfScope(spoke, hub, ['10.0.0.0/16']);
+    const rt = b.routeTable('rt', [{ name: 'default-to-gw', prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    const model = b.build();
+    return { model: remoteGateways ? usingRemoteGateways(model, spoke) : model, app, hub };
+  }
+
+  it('is unknown (hub gateway not in the input), not "no gateway → dropped", and names the hub', () => {
+    const { model, app, hub } = spokeWithGatewayUdr(true);
+    const result = resolve(model);
+    const path = pathOf(result, app);
+    const reason = terminalOf(path.steps).reason;
+    expect(reason.kind).not.toBe('no-gateway');
+    expect(path.verdict).toBe('unknown');
+    expect(reason).toMatchObject({ kind: 'missing-resource', resourceId: hub });
+    expect(reason.kind === 'missing-resource' && reason.what).toContain('hub-elsewhere');
+    expect(path.findings.map((f) => f.code)).not.toContain('next-hop-unreachable');
+    expect(result.gaps.some((g) => g.code === 'missing-reference' && g.scope === hub && g.message.includes('useRemoteGateways'))).toBe(true);
+  });
+
+  it('a VNet truly without a gateway (none of its own, no remote-gateway peering) still drops the traffic', () => {
+    // [UDR] a UDR to VirtualNetworkGateway needs the VNet's gateway; with none, local or remote, there is nowhere to send it.
+    const { model, app } = spokeWithGatewayUdr(false);
+    const path = pathOf(resolve(model), app);
+    expect(terminalOf(path.steps).reason.kind).toBe('no-gateway');
+    expect(path.verdict).toBe('dropped');
+    expect(path.findings.map((f) => f.code)).toContain('next-hop-unreachable');
+  });
+});
+
+describe('UDR next hop Internet for a destination that is not an internet address', () => {
+  /**
+   * "Internet: Routes traffic specified by the address prefix to the Internet" [UDR
+   * articles/virtual-network/virtual-networks-udr-overview.md#default]; RFC 1918 ranges are "Reserved
+   * for private use" and dropped by default (None), RFC 6598 (100.64.0.0/10) too. What Azure does with
+   * a packet to 10.2.0.5 sent to the Internet next hop is documented nowhere (it cannot be delivered
+   * on the internet, and no public endpoint answers it). egress-rules.md §2.7 only covers "the
+   * winning route for the public destination". Such a what-if is unknown, never `internet`.
+   */
+  function internetUdr(prefix: string) {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const rt = b.routeTable('rt', [{ name: 'to-internet', prefix, nextHopType: 'Internet' }]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    b.nic(app, 'vm1', '10.1.1.4');
+    return { model: b.build(), app };
+  }
+
+  it('a what-if to 10.2.0.5 over "10.2.0.0/16 → Internet" is not reported as reaching the internet', () => {
+    const { model, app } = internetUdr('10.2.0.0/16');
+    const r = walk(model, app, '10.2.0.5');
+    expect(r.reason.kind).not.toBe('egress');
+    expect(r.verdict).toBe('unknown');
+    expect(undecided(r.reason).missingFact).toContain('10.2.0.5 is a private address (RFC 1918)');
+  });
+
+  it('holds for RFC 6598 shared space and for a range of private addresses too', () => {
+    const shared = internetUdr('100.64.0.0/10');
+    expect(undecided(walk(shared.model, shared.app, '100.64.1.1').reason).missingFact).toContain('RFC 6598');
+    const onprem = internetUdr('10.2.0.0/16');
+    expect(walk(onprem.model, onprem.app, '10.2.0.0/24').verdict).toBe('unknown');
+  });
+
+  it('a public destination over an Internet UDR still leaves for the internet', () => {
+    const { model, app } = internetUdr('20.0.0.0/8');
+    const r = walk(model, app, '20.1.2.3');
+    expect(r.verdict).toBe('internet');
+    expect(r.reason.kind).toBe('egress');
+  });
+});
+
+describe('delivery over a peering follows the route that won', () => {
+  /**
+   * Only a Connected peering carries traffic and installs routes [PEER]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview ; "the system
+   * adds a route for each address range within the address space of each virtual network involved
+   * in the peering" [UDR #optional-default-routes]. A Disconnected peering left behind (its remote
+   * VNet's side deleted) installs no route: the Connected peering whose route won delivers, not the
+   * stale peering listed first with the same range.
+   */
+  function replacedSpoke() {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const old = b.vnet('old', ['10.2.0.0/16']);
+    const replacement = b.vnet('new', ['10.2.0.0/16']);
+    b.peer(hub, old, { state: 'Disconnected', oneWay: true });
+    b.peer(hub, replacement);
+    const h = b.subnet(hub, 'h', '10.0.2.0/24');
+    const hubNic = b.nic(h, 'vm-hub', '10.0.2.4');
+    const w = b.subnet(replacement, 'w', '10.2.1.0/24');
+    b.nic(w, 'vm-new', '10.2.1.5');
+    return { model: b.build(), h, hubNic };
+  }
+
+  it('a stale Disconnected peering with the same range does not shadow the Connected peering whose route won', () => {
+    const { model, h } = replacedSpoke();
+    const path = pathOf(resolve(model, { destination: '10.2.1.5' }), h);
+    const route = path.steps.find((s) => s.kind === 'route');
+    const reason = terminalOf(path.steps).reason;
+    expect(route?.kind === 'route' && route.route.name).toBe('Peering to-new');
+    expect(reason.kind).toBe('delivered-over-peering');
+    expect(path.verdict).toBe('private');
+    if (reason.kind === 'delivered-over-peering') expect(reason.remoteVnet.name).toBe('new');
+  });
+
+  it('a captured peering route (which names no peering) is delivered by the live peering, not the stale one', () => {
+    const { model, h, hubNic } = replacedSpoke();
+    const effectiveRoutes = [{ networkInterfaceId: hubNic, routes: [effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('10.2.0.0/16', 'VNetPeering'), effectiveRoute('0.0.0.0/0', 'Internet')] }];
+    const reason = terminalOf(pathOf(resolve(model, { destination: '10.2.1.5' }, { effectiveRoutes }), h).steps).reason;
+    expect(reason.kind === 'delivered-over-peering' && reason.remoteVnet.name).toBe('new');
+  });
+
+  /**
+   * Longest prefix match [UDR #how-azure-selects-a-route]: for 10.2.1.5 the peering route 10.2.1.0/24
+   * (to-s2) beats 10.2.0.0/16 (to-s1), and the route step says so; the terminal step must deliver
+   * over to-s2 too. Peered address spaces may not overlap ("The address spaces of the peered virtual
+   * networks don't overlap", https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-different-region),
+   * so such an input is inconsistent: unknown is acceptable, but naming s1 contradicts the winning route.
+   */
+  it('a more specific peering route is not delivered through another peering', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const s1 = b.vnet('s1', ['10.2.0.0/16']);
+    const s2 = b.vnet('s2', ['10.2.1.0/24']);
+    b.peer(hub, s1);
+    b.peer(hub, s2);
+    const h = b.subnet(hub, 'h', '10.0.2.0/24');
+    const path = pathOf(resolve(b.build(), { destination: '10.2.1.5' }), h);
+    const route = path.steps.find((s) => s.kind === 'route');
+    const reason = terminalOf(path.steps).reason;
+    expect(route?.kind === 'route' && route.route.name).toBe('Peering to-s2');
+    if (reason.kind === 'delivered-over-peering') expect(reason.remoteVnet.name).toBe('s2');
+    else expect(path.verdict).toBe('unknown');
+  });
+
+  /**
+   * Two Connected peerings carrying exactly the same range (10.2.0.0/16 in s1 and in s2): both
+   * install a VNetPeering system route on the same prefix [UDR #optional-default-routes], and Azure
+   * documents no order between two system routes on one prefix, nor may peered spaces overlap. The
+   * first listed peering must not silently win: unknown, naming both peerings.
+   */
+  it('two peerings with the same remote range leave the destination unknown, naming both', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const s1 = b.vnet('s1', ['10.2.0.0/16']);
+    const s2 = b.vnet('s2', ['10.2.0.0/16']);
+    b.peer(hub, s1);
+    b.peer(hub, s2);
+    const h = b.subnet(hub, 'h', '10.0.2.0/24');
+    b.subnet(s1, 'a', '10.2.1.0/24');
+    b.subnet(s2, 'a', '10.2.1.0/24');
+    const model = b.build();
+    const r = walk(model, h, '10.2.1.5');
+    expect(r.verdict).toBe('unknown');
+    const { missingFact } = undecided(r.reason);
+    expect(missingFact).toContain('to-s1 (to s1)');
+    expect(missingFact).toContain('to-s2 (to s2)');
+    // A range in the overlap is no better decided.
+    expect(walk(model, h, '10.2.1.0/24').verdict).toBe('unknown');
   });
 });

@@ -119,6 +119,67 @@ describe('UDRs on service tags: Azure\'s tie rules for exactly the same prefix',
   });
 });
 
+describe('UDRs on service tags whose prefixes the input lacks', () => {
+  /**
+   * "You can now specify a service tag as the address prefix for a user-defined route instead of an
+   * explicit IP range" [UDR virtual-networks-udr-overview.md#service-tags-for-user-defined-routes];
+   * egress-rules.md §2.3. Without the tag's prefixes the route never matches here, but in Azure it
+   * carries them: 20.50.0.1 may well be in AzureCloud.westeurope (whose route drops it), so the
+   * answer depends on a fact the input lacks and the verdict is unknown, as for a service endpoint
+   * whose tag prefixes are missing (uncertainServiceEndpoint), not `internet`.
+   */
+  function tagRoute(nextHopType: string, extra: readonly RouteIn[] = []) {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const rt = b.routeTable('rt', [{ name: 'drop-azure-weu', prefix: 'AzureCloud.westeurope', nextHopType }, ...extra]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    b.nic(app, 'vm1', '10.1.1.4');
+    return { model: b.build(), app };
+  }
+  const WEU: ServiceTagSet = { changeNumber: 9, cloud: 'Public', tags: [
+    { name: 'AzureCloud.westeurope', region: 'westeurope', systemService: '', addressPrefixes: ['20.50.0.0/16'], networkFeatures: ['UDR'] },
+  ] };
+  /** Data that lists the top-level AzureCloud tag but not AzureCloud.westeurope. */
+  const TOP_ONLY: ServiceTagSet = { changeNumber: 10, cloud: 'Public', tags: [
+    { name: 'AzureCloud', region: '', systemService: '', addressPrefixes: ['20.0.0.0/8'], networkFeatures: ['UDR'] },
+  ] };
+
+  it('a what-if to a public address is unknown when an unexpanded tag route (→ None) may cover it, naming the tag', () => {
+    const { model, app } = tagRoute('None');
+    const path = pathOf(resolveWith(model, '20.50.0.1'), app);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('AzureCloud.westeurope');
+    expect(missingFact(path)).toContain('--service-tags');
+  });
+
+  it('with the tag\'s prefixes the route is expanded as before: dropped inside the tag, internet outside it', () => {
+    const { model, app } = tagRoute('None');
+    expect(pathOf(resolveWith(model, '20.50.0.1', WEU), app).verdict).toBe('dropped');
+    expect(pathOf(resolveWith(model, '8.8.8.8', WEU), app).verdict).toBe('internet');
+  });
+
+  it('data that lacks the regional tag bounds it by the top-level tag it lists', () => {
+    const { model, app } = tagRoute('None');
+    const inside = pathOf(resolveWith(model, '20.50.0.1', TOP_ONLY), app);
+    expect(inside.verdict).toBe('unknown');
+    expect(missingFact(inside)).toContain('change number 10');
+    // 8.8.8.8 is in no AzureCloud prefix, so in no AzureCloud.<region> one either.
+    expect(pathOf(resolveWith(model, '8.8.8.8', TOP_ONLY), app).verdict).toBe('internet');
+  });
+
+  it('does not hold up an answer the tag route would not change, nor what no tag route can decide', () => {
+    // → Internet ends as the system default route does.
+    const same = tagRoute('Internet');
+    expect(pathOf(resolveWith(same.model, '20.50.0.1'), same.app).verdict).toBe('internet');
+    const { model, app } = tagRoute('None', [{ name: 'pin', prefix: '20.50.0.1/32', nextHopType: 'Internet' }]);
+    // An explicit single-address UDR beats a tag route on the same prefix [UDR].
+    expect(pathOf(resolveWith(model, '20.50.0.1'), app).verdict).toBe('internet');
+    // The internet as a whole is decided by 0.0.0.0/0, which no tag route is; tags hold public ranges only [TAG].
+    expect(pathOf(resolveWith(model, 'internet'), app).verdict).toBe('internet');
+    expect(pathOf(resolveWith(model, '10.1.1.4'), app).verdict).toBe('private');
+  });
+});
+
 describe('service endpoints with partial service tag data', () => {
   // Tag data that lists Storage and Storage.WestEurope but not Storage.NorthEurope (e.g. one page
   // of serviceTagDetails, which parseServiceTags accepts).

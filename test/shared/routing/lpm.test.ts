@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr, parseIp } from '../../../shared/model/ip';
-import type { IpAddress } from '../../../shared/model/ip';
-import { lookupRoute } from '../../../shared/routing/lpm';
+import type { Cidr, IpAddress } from '../../../shared/model/ip';
+import { lookupRange, lookupRoute } from '../../../shared/routing/lpm';
 import type { RouteDestination } from '../../../shared/routing/lpm';
 import { describeRoute, toNextHop } from '../../../shared/routing/route';
 import type { ComputedRoute, RouteSource } from '../../../shared/routing/route';
@@ -127,5 +127,34 @@ describe('lookupRoute: equal-cost routes (ECMP)', () => {
     const split = [r('0.0.0.0/1', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.2.4' }), r('128.0.0.0/1', 'VirtualAppliance', 'User', { nextHopIpAddress: '10.0.2.5' })];
     expect(lookupRoute(split, DEFAULT).equalCost).toEqual([]);
     expect(lookupRoute([r('8.8.0.0/16', 'None', 'User'), nva('10.0.2.4')], to('8.8.8.8')).equalCost).toEqual([]);
+  });
+});
+
+describe('lookupRoute: two peerings on the same prefix', () => {
+  /**
+   * "The system adds a route for each address range within the address space of each virtual
+   * network involved in the peering" [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#optional-default-routes
+   * Two peerings carrying 10.2.0.0/16 are two system routes to two VNets on one prefix; Azure
+   * documents no order between two system routes on one prefix, and peered address spaces may not
+   * overlap (https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-different-region). Their next
+   * hop type and IP are the same ("VNetPeering", none): the peering tells them apart, so the tie is
+   * reported (equalCost), never "an equal route listed earlier won".
+   */
+  const peeringRoute = (id: string, prefix = '10.2.0.0/16'): ComputedRoute => ({ ...r(prefix, 'VNetPeering', 'Default', { name: `Peering ${id}` }), origin: 'peering', resourceId: `/vnets/hub/virtualnetworkpeerings/${id}` });
+
+  it('are equal cost, with and without candidates, and the loser says Azure documents no order', () => {
+    const routes = [r('10.0.0.0/8', 'None', 'Default'), peeringRoute('to-s1'), peeringRoute('to-s2')];
+    for (const candidates of [true, false]) {
+      const result = lookupRoute(routes, to('10.2.1.5'), { candidates });
+      expect(result.winner?.name).toBe('Peering to-s1');
+      expect(result.equalCost.map((x) => x.name)).toEqual(['Peering to-s2']);
+    }
+    expect(decide(routes, to('10.2.1.5')).losers).toContainEqual(['System route Peering to-s2 10.2.0.0/16 → VNetPeering', 'same prefix, both system routes: Azure documents no order between them']);
+  });
+
+  it('one peering\'s route listed twice is no tie, and a range across two peerings is split', () => {
+    expect(lookupRoute([peeringRoute('to-s1'), peeringRoute('to-s1')], to('10.2.1.5')).equalCost).toEqual([]);
+    const range = lookupRange([peeringRoute('to-s1'), peeringRoute('to-s2', '10.2.1.0/24')], [parseCidr('10.2.0.0/16') as Cidr]);
+    expect(range.kind).toBe('split');
   });
 });
