@@ -183,6 +183,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     serviceEndpointPolicyIds: { optional: 'ids' },
     // Added with service gateways (API 2025-05-01); absent = none.
     serviceGatewayId: { optional: 'id' },
+    // GatewaySubnets only: gateways whose IP configurations the subnet lists; absent = none listed.
+    attachedGatewayIds: { optional: 'ids' },
   }),
   routeTables: resource('routeTable', {
     routes: { list: { id: 'id', name: 'string', addressPrefix: 'string', nextHopType: 'string', nextHopIpAddress: 'string?', hasBgpOverride: 'boolean' } },

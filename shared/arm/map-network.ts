@@ -176,7 +176,20 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
   const withPolicies = policies === undefined || policies.length === 0 ? subnet : { ...subnet, serviceEndpointPolicyIds: policies };
   // Likewise the service gateway (API 2025-05-01+), set only when the subnet names one.
   const serviceGatewayId = optRef(node, 'serviceGateway');
-  return serviceGatewayId === undefined ? withPolicies : { ...withPolicies, serviceGatewayId };
+  const withServiceGateway = serviceGatewayId === undefined ? withPolicies : { ...withPolicies, serviceGatewayId };
+  // Only a GatewaySubnet holds gateway IP configurations; other subnets' lists (every NIC's) are not read.
+  const attachedGatewayIds = base.name.toLowerCase() === 'gatewaysubnet' ? gatewaysAttached(node) : [];
+  return attachedGatewayIds.length === 0 ? withServiceGateway : { ...withServiceGateway, attachedGatewayIds };
+}
+
+/** `…/virtualNetworkGateways/<name>` of each gateway IP configuration the subnet lists. */
+function gatewaysAttached(node: JsonNode): readonly ResourceId[] {
+  const ids = new Set<ResourceId>();
+  for (const id of optRefs(node, 'ipConfigurations') ?? []) {
+    const match = /^(.*\/providers\/microsoft\.network\/virtualnetworkgateways\/[^/]+)\/ipconfigurations\/[^/]+$/.exec(id);
+    if (match?.[1] !== undefined) ids.add(match[1] as ResourceId);
+  }
+  return [...ids];
 }
 
 function delegationService(node: JsonNode): string | undefined {

@@ -1106,6 +1106,16 @@ function unapprovedConnection(trail: Trail, subnet: Subnet, endpoint: PrivateEnd
 }
 
 /** A resource the path depends on is referenced but not in the input: unknown, with a gap naming it. */
+/** A gateway the VNet's GatewaySubnet lists an IP configuration of, but the input does not hold; null when none. */
+function unexportedGateway(index: ModelIndex, vnet: VirtualNetwork): ResourceId | null {
+  for (const subnetId of vnet.subnetIds) {
+    for (const gatewayId of index.subnets.get(subnetId)?.attachedGatewayIds ?? []) {
+      if (!index.virtualNetworkGateways.has(gatewayId)) return gatewayId;
+    }
+  }
+  return null;
+}
+
 function missingReference(ctx: EngineContext, trail: Trail, resourceId: string, what: string, consequence: string): Outcome {
   addGap(ctx, { code: 'missing-reference', scope: resourceId, message: `${what.charAt(0).toUpperCase()}${what.slice(1)} is referenced but not in the input, so ${consequence} is unknown.` });
   return trail.end({ kind: 'missing-resource', resourceId, what, consequence });
@@ -2528,6 +2538,15 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       return missingReference(ctx, trail, domain.virtualNetworkId,
         `virtual network ${hub}, whose gateway ${vnet?.name ?? 'this virtual network'} uses through peering ${peering} (useRemoteGateways)`,
         `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway there forces it into the tunnel to on-premises; an ExpressRoute gateway or Route Server does not support a UDR to VirtualNetworkGateway)`);
+    }
+    // The GatewaySubnet lists a gateway's IP configuration, yet the gateway is not in the input: it
+    // exists and was not exported, so where a UDR to it leads is unknown, not "no gateway" (a
+    // route learned from the gateway, or captured, says by itself that the gateway exists).
+    const unexported = route.source === 'User' && gatewayVnet ? unexportedGateway(index, gatewayVnet) : null;
+    if (unexported !== null) {
+      return missingReference(ctx, trail, unexported,
+        `virtual network gateway ${nameOfId(unexported).name}, attached to the GatewaySubnet of ${gatewayVnet?.name ?? 'the virtual network'}`,
+        `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway forces it into the tunnel to on-premises; an ExpressRoute gateway does not support a UDR to VirtualNetworkGateway)`);
     }
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,

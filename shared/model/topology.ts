@@ -136,6 +136,12 @@ export interface Subnet extends ResourceBase {
    * traffic is not documented in our sources. Absent = none.
    */
   readonly serviceGatewayId?: ResourceId;
+  /**
+   * For a GatewaySubnet: the virtual network gateways whose IP configurations its `ipConfigurations`
+   * list (ARM lists every attached IP configuration on the subnet). A gateway named here but absent
+   * from the input exists and was not exported: "no gateway" would be a guess. Absent = none listed.
+   */
+  readonly attachedGatewayIds?: readonly ResourceId[];
 }
 
 export interface Route {

@@ -4,11 +4,14 @@
  * "unknown" and names the missing fact), citing the reference (/work/shared/reference/egress-rules.md,
  * destinations.md) and the Microsoft Learn page.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { normalizeArm } from '../../../shared/arm';
 import { computeReach } from '../../../shared/egress/reach';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { TerminalReason } from '../../../shared/egress/steps';
-import type { ResourceId } from '../../../shared/model/ids';
+import { toResourceId, type ResourceId } from '../../../shared/model/ids';
 import type { NetworkModel } from '../../../shared/model/topology';
 import { effectiveRoute, ModelBuilder, networkRule, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
 import { pathOf, resolve } from './support';
@@ -516,5 +519,50 @@ describe('delivery over a peering follows the route that won', () => {
     expect(missingFact).toContain('to-s2 (to s2)');
     // A range in the overlap is no better decided.
     expect(walk(model, h, '10.2.1.0/24').verdict).toBe('unknown');
+  });
+});
+
+describe('UDR next hop VirtualNetworkGateway when the gateway was not exported', () => {
+  /**
+   * ARM lists every IP configuration attached to a subnet in its `ipConfigurations` (a gateway's
+   * too: `…/virtualNetworkGateways/<gw>/ipConfigurations/<name>`). A GatewaySubnet that lists one
+   * of a gateway the input lacks says the gateway exists and was not exported (`az network vnet
+   * list` without `az network vnet-gateway list`): a UDR to VirtualNetworkGateway then leads
+   * where that gateway takes it [UDR virtual-networks-udr-overview.md#user-defined], unknown, never
+   * "points at a virtual network gateway that does not exist" → dropped.
+   */
+  const BASE = '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network';
+  function estate(withGateway: boolean): unknown[] {
+    const gatewayExample = JSON.parse(readFileSync(join(__dirname, '../../fixtures/arm-examples/VirtualNetworkGatewayGet.json'), 'utf8')) as { responses: { 200: { body: unknown } } };
+    const vnet = {
+      id: `${BASE}/virtualNetworks/vnet1`, name: 'vnet1', type: 'Microsoft.Network/virtualNetworks', location: 'centralus',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [
+          { id: `${BASE}/virtualNetworks/vnet1/subnets/GatewaySubnet`, name: 'GatewaySubnet',
+            properties: { addressPrefix: '10.0.255.0/27', ipConfigurations: [{ id: `${BASE}/virtualNetworkGateways/vpngw/ipConfigurations/gwipconfig1` }] } },
+          { id: `${BASE}/virtualNetworks/vnet1/subnets/app`, name: 'app',
+            properties: { addressPrefix: '10.0.1.0/24', routeTable: { id: `${BASE}/routeTables/rt-app` }, defaultOutboundAccess: false } },
+        ],
+      },
+    };
+    const routeTable = {
+      id: `${BASE}/routeTables/rt-app`, name: 'rt-app', type: 'Microsoft.Network/routeTables', location: 'centralus',
+      properties: { routes: [{ id: `${BASE}/routeTables/rt-app/routes/default`, name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' } }] },
+    };
+    return [vnet, routeTable, ...(withGateway ? [gatewayExample.responses[200].body] : [])];
+  }
+  const appId = toResourceId(`${BASE}/virtualNetworks/vnet1/subnets/app`);
+  const run = (withGateway: boolean) => pathOf(resolve(normalizeArm([{ fileName: 'estate.json', json: estate(withGateway) }]).model), appId);
+
+  it('is unknown, naming the gateway the GatewaySubnet lists', () => {
+    const path = run(false);
+    expect(path.verdict).toBe('unknown');
+    expect(terminalOf(path.steps).reason).toMatchObject({ kind: 'missing-resource', resourceId: toResourceId(`${BASE}/virtualNetworkGateways/vpngw`) });
+    expect(path.findings.map((f) => f.code)).not.toContain('next-hop-unreachable');
+  });
+
+  it('with the gateway in the input, a route-based VPN gateway takes the traffic into the tunnel', () => {
+    expect(run(true).verdict).toBe('on-premises');
   });
 });
