@@ -26,7 +26,7 @@ import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
 import type { NsgVerdict } from './nsg';
 import { formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
-import { Ipv4Set } from '../model/ip-set';
+import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { Cidr, IpAddress } from '../model/ip';
 import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
@@ -129,6 +129,20 @@ export interface ReachSource {
    * endpoint otherwise: listed for what it reaches on them. Absent for every other source.
    */
   readonly followsSubnet?: true;
+  /**
+   * The flows reach judged for this source whose answer leaves Azure to on-premises (a forced
+   * tunnel): the default route's port class when it does, an NSG port class's what-if, an allowed
+   * destination's resolve. `allowed` lists none of them (what the source reaches from there is not
+   * in the input), so this says they exist: TCP 443 may be denied while every other port goes to
+   * on-premises. Absent when no judged flow does.
+   */
+  readonly onPremisesFlows?: readonly OnPremisesFlow[];
+}
+
+/** Ports and protocols of a flow that leaves Azure to on-premises (see {@link ReachSource.onPremisesFlows}). */
+export interface OnPremisesFlow {
+  readonly ports: readonly string[];
+  readonly protocols: readonly string[];
 }
 
 export interface ReachResult {
@@ -1378,11 +1392,20 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   resolveInto(answers, input, subjects.flatMap((s) => s.flows.others.map((c) => internetOn(c.probe))), options.resolve, gaps);
   const candidates = new Map<string, Candidate[]>();
   const destinations = new Set<string>();
+  // Judged flows that leave to on-premises, per source: from answers already resolved, no walk of their own.
+  const onPremises = new Map<string, Map<string, OnPremisesFlow>>();
+  const addOnPremises = (key: string, flow: OnPremisesFlow): void => {
+    const held = onPremises.get(key) ?? new Map<string, OnPremisesFlow>();
+    held.set(`${flow.protocols.join(',')}|${flow.ports.join(',')}`, { ports: flow.ports, protocols: flow.protocols });
+    onPremises.set(key, held);
+  };
   for (const { source, path, subnetId, address, flows } of subjects) {
     const key = pathKey(source);
     const list = candidatesFor(index, path, address, flows.defaultRoute);
+    if (path.verdict === 'on-premises') for (const r of flows.defaultRouteRanges) addOnPremises(key, r);
     for (const flow of flows.others) {
       const probe = answerFor(answers, internetOn(flow.probe), key, subnetId);
+      if (probe?.verdict === 'on-premises') addOnPremises(key, flow);
       if (probe) list.push(...flowClassCandidates(index, probe, address, flow));
     }
     candidates.set(key, list);
@@ -1408,6 +1431,8 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       if (open && candidate.kind === 'any' && resolved === path && onlyTcp443(candidate)) continue;
       // FQDN tags and web categories are not resolved: the tag's names are not published.
       const verdict: Verdict = candidate.answer?.kind === 'unknown' || !resolved ? 'unknown' : resolved.verdict;
+      // A rule to an on-premises range (10.0.0.0/8 over the VPN) is private traffic, no forced tunnel.
+      if (verdict === 'on-premises' && mayBePublic(candidate)) addOnPremises(key, candidate);
       if (verdict !== 'internet' && verdict !== 'unknown') continue;
       // Only once listed: the same rule found on another port class's path may get out there.
       listed.add(entryId(candidate));
@@ -1430,7 +1455,11 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       allowed.push({ kind: candidate.kind, value: candidate.value, ports: candidate.ports, protocols: candidate.protocols, verdict, rule: candidate.rule, ...exit });
     }
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
-    return { source, unrestricted, defaultRoute: path.verdict, allowed, private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])], ...(followsSubnet ? { followsSubnet: true } : {}) };
+    const onPremisesFlows = [...onPremises.get(key)?.values() ?? []];
+    return {
+      source, unrestricted, defaultRoute: path.verdict, allowed, private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])],
+      ...(followsSubnet ? { followsSubnet: true } : {}), ...(onPremisesFlows.length > 0 ? { onPremisesFlows } : {}),
+    };
   });
   // A NIC whose private endpoint entries differ from its subnet's is a source of its own: its
   // subnet's entries on every port, its own private endpoints.
@@ -1456,6 +1485,13 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       return true;
     }),
   };
+}
+
+/** Whether a candidate's destination may be on the internet: a CIDR wholly outside public space is not; names, tags and `any` may be. */
+function mayBePublic(candidate: Pick<Candidate, 'kind' | 'value'>): boolean {
+  if (candidate.kind !== 'cidr') return true;
+  const set = Ipv4Set.tryFromCidr(candidate.value);
+  return set === null || set.overlaps(publicIpv4());
 }
 
 /** An entry as reach states it: what, on which ports, ending how, allowed by which rule. */

@@ -16,21 +16,21 @@ import type { ResolveJsonPath } from '../egress/explain';
 import type { ResolveInput } from '../egress/index';
 import { primaryIpConfiguration } from '../egress/outbound';
 import { computeReach } from '../egress/reach';
-import type { ReachEntry, ReachResult, ReachSource } from '../egress/reach';
+import type { OnPremisesFlow, ReachEntry, ReachResult, ReachSource } from '../egress/reach';
 import { resolveEgress } from '../egress/resolve';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
 import type { DestinationSpec } from '../egress/destination-spec';
 import type { GapCode } from '../model/gaps';
-import { nameFromResourceId } from '../model/ids';
+import { nameFromResourceId, parseResourceId, toResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, parseCidr } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
 import { buildServiceTagIndex } from '../model/service-tags';
 import type { ServiceTagIndex, ServiceTagSet } from '../model/service-tags';
 import { effectiveTags } from '../model/tags';
-import type { NetworkResource, Subnet, VirtualNetwork } from '../model/topology';
-import { anyMatches, selectorMatches } from './glob';
+import type { NetworkModel, NetworkResource, Subnet, VirtualNetwork } from '../model/topology';
+import { anyMatches, idSelectorMayMatch, selectorMatches } from './glob';
 import { CHECK_SCHEMA } from './types';
 import type {
   CheckGap, CheckResult, CheckSource, Control, ControlResult, ControlStatus, ExceptionApplied, ExceptionExpired, ExceptionRef, Policy, PolicyException,
@@ -143,20 +143,56 @@ export function inScope(scope: Scope, info: SourceInfo): boolean {
 
 // ---- what the input did not read, and scope entries that select nothing ---------------------
 
-/**
- * Gap codes that mean a part of the estate was not read at all (shared/model/gaps.ts): whatever is
- * behind them, sources included, is not in the input. Gaps about modelling (not-modelled,
- * missing-reference, ...) are the engine's: it makes the verdicts they touch unknown.
- */
-const UNREAD_CODES: ReadonlySet<GapCode> = new Set<GapCode>(['access-denied', 'throttled', 'timeout', 'request-failed', 'skipped-input']);
+/** Read failures: the codes a read of Azure (or of an export) that did not succeed is given (shared/model/gaps.ts). */
+const READ_FAILURES: ReadonlySet<GapCode> = new Set<GapCode>(['access-denied', 'throttled', 'timeout', 'request-failed']);
 
-/** The input's gaps that say something was not read, once each. */
-export function unreadGaps(input: Pick<ResolveInput, 'gaps'>): readonly CheckGap[] {
+/** Service tag data (a pull's `…/locations/<region>/serviceTags`, the merged inputs' `service tags`): prefixes, not resources of the estate. */
+function isServiceTagData(scope: string): boolean {
+  return scope.trim().toLowerCase() === 'service tags' || /\/servicetags\/?$/i.test(scope.trim());
+}
+
+/**
+ * Whether a gap means part of the estate was NOT read, so sources in a control's scope (or what
+ * their paths cross) may be missing from the input. Decided by what the gap is about, not by its
+ * code alone:
+ * - a read failure (access-denied, throttled, timeout, request-failed) is, when its scope is where
+ *   resources are listed: the tenant, a management group, the subscription list, a subscription, a
+ *   resource group, a resource type listed in a subscription, the child resources of a firewall
+ *   policy or virtual hub. It is not when its scope is one network interface (the only read made
+ *   per NIC is its effective routes: the engine computes them from configuration instead) or the
+ *   service tag data (prefixes, not resources: rules on tags are the engine's unknowns);
+ * - `skipped-input` is, when what it names is not in the input: a file that was skipped, one page
+ *   of a longer list, a resource left out (malformed, or copies that disagree with no way to
+ *   choose). It is not when the input holds the resource it names: two inputs held copies of it
+ *   and one was used, a partial copy was set aside for a whole one, or a second effective-route
+ *   capture was left out; the resource was read and is judged;
+ * - no other code is: modelling gaps (not-modelled, missing-reference, …) concern what was read,
+ *   and the engine makes the verdicts they touch unknown.
+ * @param holds whether the input holds a resource of this (canonical, lower-case) ID
+ */
+export function leavesEstateUnread(gap: Pick<CheckGap, 'code' | 'scope'>, holds: (id: ResourceId) => boolean): boolean {
+  if (isServiceTagData(gap.scope)) return false;
+  if (READ_FAILURES.has(gap.code)) return parseResourceId(gap.scope)?.type !== 'microsoft.network/networkinterfaces';
+  if (gap.code === 'skipped-input') return !holds(toResourceId(gap.scope));
+  return false;
+}
+
+/** Every resource ID the model holds (canonical), for {@link leavesEstateUnread}. */
+function heldIds(model: NetworkModel): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const list of Object.values(model)) for (const r of list) ids.add(toResourceId(r.id));
+  return ids;
+}
+
+/** The input's gaps that say part of the estate was not read ({@link leavesEstateUnread}), once each. */
+export function unreadGaps(input: Pick<ResolveInput, 'gaps' | 'model'>): readonly CheckGap[] {
+  let held: ReadonlySet<string> | null = null;
+  const holds = (id: ResourceId): boolean => (held ??= heldIds(input.model)).has(id);
   const seen = new Set<string>();
   const out: CheckGap[] = [];
   for (const g of input.gaps) {
     const id = `${g.code}\u0000${g.scope}\u0000${g.message}`;
-    if (!UNREAD_CODES.has(g.code) || seen.has(id)) continue;
+    if (seen.has(id) || !leavesEstateUnread(g, holds)) continue;
     seen.add(id);
     out.push({ code: g.code, scope: g.scope, message: g.message });
   }
@@ -189,26 +225,44 @@ function armScope(text: string): ArmScope | null {
   return at(9) === 'subnets' && subnet && segments.length === 11 ? { subscription, resourceGroup, vnet, subnet, container: true } : { subscription, resourceGroup, vnet, container: false };
 }
 
+/** The scope lists that name an ID's containers, outermost first: list i names depth i + 1. */
+const CONTAINER_LISTS = ['subscriptions', 'resourceGroups', 'vnets', 'subnets'] as const;
+
+/** The segments of a container's ID at a depth (1 subscription … 4 subnet); null where its name is not known. */
+function containerSegments(names: readonly (string | null)[], depth: number): readonly (string | null)[] {
+  const [subscription, group, vnet, subnet] = names;
+  const all = ['', 'subscriptions', subscription ?? null, 'resourceGroups', group ?? null, 'providers', 'Microsoft.Network', 'virtualNetworks', vnet ?? null, 'subnets', subnet ?? null];
+  return all.slice(0, [3, 5, 9, 11][depth - 1]);
+}
+
+/**
+ * Whether a selector of the scope list at `depth` may select a container that an unread one is,
+ * is inside, or holds: by name or by ID, as written. At the unread container's own level or above
+ * it, the name (or ID) it has must match; below it, any name may be there, and an ID selector must
+ * have that level's segments with the unread container's names in them.
+ */
+function mayBeWithin(unread: ArmScope, depth: number, selector: Selector): boolean {
+  const known = [unread.subscription, unread.resourceGroup, unread.vnet, unread.subnet].filter((n): n is string => n !== undefined);
+  const names = [0, 1, 2, 3].map((i) => known[i] ?? null);
+  const segments = containerSegments(names, depth);
+  const name = known[depth - 1];
+  if (name !== undefined) return anyMatches([selector], [name, segments.join('/')]);
+  return selector.matches !== 'id' || idSelectorMayMatch(selector, segments);
+}
+
 /**
  * Whether a part of the estate that was not read may hold sources in a control's scope. Only what
  * the scope rules out for certain is left out: another subscription, and for a resource group,
- * VNet or subnet that was not read, another group, VNet or subnet name. Any other unread resource
- * (an NSG, a NIC) may serve subnets of other groups of its subscription, and a gap that is no ARM
- * ID (a skipped file, the tenant, a resource type) may hold anything. Tags are never known there.
+ * VNet or subnet that was not read, another group, VNet or subnet (by name or ID, as written). Any
+ * other unread resource (an NSG, a NIC) may serve subnets of other groups of its subscription, and
+ * a gap that is no ARM ID (a skipped file, the tenant, a resource type) may hold anything. Tags are
+ * never known there.
  */
 export function gapMayBeInScope(scope: Scope, gap: CheckGap): boolean {
   const arm = armScope(gap.scope);
   if (!arm) return true;
-  const subscriptionId = `/subscriptions/${arm.subscription}`;
-  if (scope.subscriptions.length > 0 && !anyMatches(scope.subscriptions, [arm.subscription, subscriptionId])) return false;
-  if (!arm.container || arm.resourceGroup === undefined) return true;
-  const groupId = `${subscriptionId}/resourcegroups/${arm.resourceGroup}`;
-  if (scope.resourceGroups.length > 0 && !anyMatches(scope.resourceGroups, [arm.resourceGroup, groupId])) return false;
-  if (arm.vnet === undefined) return true;
-  const vnetId = `${groupId}/providers/Microsoft.Network/virtualNetworks/${arm.vnet}`;
-  if (scope.vnets.length > 0 && !anyMatches(scope.vnets, [arm.vnet, vnetId])) return false;
-  if (arm.subnet === undefined) return true;
-  return scope.subnets.length === 0 || anyMatches(scope.subnets, [arm.subnet, `${vnetId}/subnets/${arm.subnet}`]);
+  const unread: ArmScope = arm.container ? arm : { subscription: arm.subscription, container: true };
+  return CONTAINER_LISTS.every((list, i) => scope[list].length === 0 || scope[list].some((s) => mayBeWithin(unread, i + 1, s)));
 }
 
 /** `not judged where the input was not read: /subscriptions/… (access-denied)`, for a control's notes. */
@@ -221,32 +275,26 @@ function notReadNote(gaps: readonly CheckGap[]): string {
  * Scope entries that select no source of the input, platform subnets included (a typo selects
  * nothing at all, whatever includePlatform says). Every list is ANDed, so a typo next to real names
  * silently narrows the scope: the control passes on fewer sources than its author listed. An entry
- * that names a subscription, group, VNet or subnet the input could not read is no typo: the
- * control's not-read note already says why it selects nothing.
+ * that names a subscription, group, VNet or subnet the input could not read, or one that may be
+ * inside it (a group, VNet or subnet of a subscription that answered 403), by name or by ID, is no
+ * typo: the control's not-read note already says why it selects nothing.
  */
 function unmatchedScope(scope: Scope, sources: readonly SourceInfo[], gaps: readonly CheckGap[]): UnmatchedScopeEntry[] {
   const unread = gaps.flatMap((g) => {
     const arm = armScope(g.scope);
     return arm?.container ? [arm] : [];
   });
-  const lists: readonly (readonly [string, readonly Selector[], (s: SourceInfo) => readonly string[], (a: ArmScope) => string | undefined])[] = [
-    ['subscriptions', scope.subscriptions, (s) => s.subscription, (a) => a.subscription],
-    ['resourceGroups', scope.resourceGroups, (s) => s.resourceGroup, (a) => a.resourceGroup],
-    ['vnets', scope.vnets, (s) => s.vnet, (a) => a.vnet],
-    ['subnets', scope.subnets, (s) => s.subnet, (a) => a.subnet],
-  ];
+  const values: readonly ((s: SourceInfo) => readonly string[])[] = [(s) => s.subscription, (s) => s.resourceGroup, (s) => s.vnet, (s) => s.subnet];
   const out: UnmatchedScopeEntry[] = [];
-  for (const [list, selectors, values, part] of lists) {
-    for (const selector of selectors) {
-      if (sources.some((s) => anyMatches([selector], values(s)))) continue;
-      // By name only: an ID selector of an unread container is rare, and flagging it errs on the side of saying more.
-      if (unread.some((a) => {
-        const name = part(a);
-        return name !== undefined && selectorMatches(selector, name);
-      })) continue;
+  CONTAINER_LISTS.forEach((list, i) => {
+    const valuesOf = values[i];
+    for (const selector of scope[list]) {
+      if (valuesOf && sources.some((s) => anyMatches([selector], valuesOf(s)))) continue;
+      // What an unread subscription, group, VNet or subnet may hold (or is): by name or ID form.
+      if (unread.some((a) => mayBeWithin(a, i + 1, selector))) continue;
       out.push({ list, entry: selector.text });
     }
-  }
+  });
   for (const tag of scope.tags) {
     const found = sources.some((s) => {
       const value = s.tags.get(tag.key.toLowerCase());
@@ -576,6 +624,11 @@ function unproven(requirement: RequirementKind, path: EgressPath, subject: strin
   return { requirement, subject, path, reason: `could not be proven: ${what} is unknown (${ending(path, ev.json)})` };
 }
 
+/** `Tcp 0-442,444-65535`, `Udp *`: a flow's protocols and ports. */
+function flowText(flow: OnPremisesFlow): string {
+  return `${flow.protocols.join('/')} ${flow.ports.join(',')}`;
+}
+
 /** `on Tcp 80`, `on Tcp/Udp *`: the ports and protocols of an entry that allows every destination. */
 function onPorts(entry: ReachEntry): string {
   return entry.ports.length > 0 ? ` on ${entry.protocols.join('/')} ${entry.ports.join(',')}` : '';
@@ -642,9 +695,13 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
       // A forced tunnel hands internet-bound traffic to a network the input does not describe:
       // reach lists only what rules on the Azure side let out, so its list is no upper bound, and
       // only a list that allows everything is certain to hold (as mustNotReach is never proven there).
-      if (reach.defaultRoute === 'on-premises' && !requirement.patterns.some(allowsEverything)) {
+      // Any judged flow counts, not only the default route's: an NSG that denies TCP 443 leaves the
+      // default route `denied` while every other port goes on-premises.
+      const tunnelled = reach.onPremisesFlows ?? [];
+      if ((reach.defaultRoute === 'on-premises' || tunnelled.length > 0) && !requirement.patterns.some(allowsEverything)) {
+        const what = reach.defaultRoute === 'on-premises' ? 'the default route (0.0.0.0/0)' : `traffic on ${tunnelled.map(flowText).join('; ')}`;
         findings.push({ requirement: kind, subject: null, path: defaultPath,
-          reason: 'could not be proven: the default route (0.0.0.0/0) leaves Azure to on-premises (forced tunnel), where the model ends; what the source reaches from there is not in the input, so it cannot be shown to stay within mayReach' });
+          reason: `could not be proven: ${what} leaves Azure to on-premises (forced tunnel), where the model ends; what the source reaches from there is not in the input, so it cannot be shown to stay within mayReach` });
       }
       const tags = ev.tags();
       // An unrestricted path's entries say the ports its answer holds for (the NSG port class of TCP

@@ -63,3 +63,20 @@ export function selectorMatches(selector: Selector, value: string): boolean {
 export function anyMatches(selectors: readonly Selector[], values: readonly string[]): boolean {
   return selectors.some((s) => values.some((v) => selectorMatches(s, v)));
 }
+
+/**
+ * Whether an ID selector may select some resource whose ID has these segments (`null`: any name
+ * there, a level of the ID not known). `*` and `?` stay within one segment in an ID, so the check
+ * is segment by segment: a subnet ID selector may select a subnet of an unread subscription only
+ * when it has a subnet ID's segments and its subscription segment matches that subscription.
+ */
+export function idSelectorMayMatch(selector: Selector, segments: readonly (string | null)[]): boolean {
+  if (selector.matches !== 'id') return false;
+  const parts = selector.text.split('/');
+  if (parts.length !== segments.length) return false;
+  return segments.every((segment, i) => {
+    if (segment === null) return true;
+    const body = (parts[i] ?? '').split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^$()|]/g, '\\$&'))).join('');
+    return new RegExp(`^${body}$`, 'i').test(segment);
+  });
+}

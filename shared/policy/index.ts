@@ -11,7 +11,7 @@
 export * from './types';
 export { formatIssue, parsePolicy, parseUtcDay, parseZonedDateTime, PolicyError, readPolicy } from './parse';
 export type { PolicyIssue, PolicyParse } from './parse';
-export { buildSources, checkExitCode, checkPolicy, entryCovered, gapMayBeInScope, inScope, serviceTagIndexOf, transportOf, unreadGaps } from './evaluate';
+export { buildSources, checkExitCode, checkPolicy, entryCovered, gapMayBeInScope, inScope, leavesEstateUnread, serviceTagIndexOf, transportOf, unreadGaps } from './evaluate';
 export type { CheckOptions, SourceInfo } from './evaluate';
 export { fingerprint, gapText, sourceLabel, toJunit, toSarif, unmatchedScopeText, xmlEscape, SARIF_SCHEMA_URI } from './report';
 export type { SarifLog, SarifOptions } from './report';

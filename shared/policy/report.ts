@@ -11,6 +11,7 @@
  * run. What the input did not read (a 403 on a subscription) is a tool execution notification,
  * one per gap, and one per control whose scope may include it: the run saw only part of the estate.
  */
+import type { GapCode } from '../model/gaps';
 import type { CheckGap, CheckResult, CheckSource, ControlResult, Effect, Violation } from './types';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -47,6 +48,18 @@ export interface SarifDriver {
   readonly version: string;
   readonly informationUri?: string;
   readonly rules: readonly SarifRule[];
+  /**
+   * SARIF 2.1.0 §3.19.24: the descriptors of the notifications the run writes, one per gap code
+   * used (a gap notification's `descriptor` refers to one by id and index, §3.52). Absent when the
+   * input read everything.
+   */
+  readonly notifications?: readonly SarifNotificationDescriptor[];
+}
+
+/** A reportingDescriptor (§3.49) describing one kind of notification: a gap code. */
+export interface SarifNotificationDescriptor {
+  readonly id: string;
+  readonly shortDescription: SarifText;
 }
 
 export interface SarifRule {
@@ -82,8 +95,11 @@ export interface SarifNotification {
   readonly message: SarifText;
   /** Absent for a gap: it is about the estate, not a place in the policy file. */
   readonly locations?: readonly SarifLocation[];
-  /** What kind of notification it is (a gap's code: `access-denied`), as SARIF 2.1.0 §3.58.6 references a descriptor. */
-  readonly descriptor?: { readonly id: string };
+  /**
+   * What kind of notification it is (a gap's code: `access-denied`), as SARIF 2.1.0 §3.58.6
+   * references a descriptor: by id and index into the driver's `notifications`.
+   */
+  readonly descriptor?: { readonly id: string; readonly index: number };
   /** The control (rule) it is about, when it is about one. */
   readonly associatedRule?: { readonly id: string; readonly index: number };
 }
@@ -192,8 +208,12 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
   const notifications = [...expired, ...notApplicable, ...unmatched];
   // A gap is a problem of the run, not of the policy (§3.20.21 toolExecutionNotifications), at
   // warning: the run completed, but on part of the estate, so no result speaks for the rest.
-  const unread = (result.gaps ?? []).map((g): SarifNotification => ({
-    level: 'warning', descriptor: { id: g.code }, message: { text: `${gapText(g)} No control was judged there.` },
+  const gaps = result.gaps ?? [];
+  // One descriptor per code used, in the order codes first appear: each notification refers to its own.
+  const codes = [...new Set(gaps.map((g) => g.code))];
+  const descriptors = codes.map((code): SarifNotificationDescriptor => ({ id: code, shortDescription: { text: GAP_DESCRIPTIONS[code] } }));
+  const unread = gaps.map((g): SarifNotification => ({
+    level: 'warning', descriptor: { id: g.code, index: codes.indexOf(g.code) }, message: { text: `${gapText(g)} No control was judged there.` },
   }));
   const partial = result.controls.flatMap((c, index): SarifNotification[] => (c.notRead && c.notRead.length > 0 && c.effect !== 'disabled' ? [{
     level: c.effect === 'deny' ? 'warning' : 'note',
@@ -206,12 +226,26 @@ export function toSarif(result: CheckResult, options: SarifOptions): SarifLog {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'egress-atlas', version: options.toolVersion, ...(options.informationUri ? { informationUri: options.informationUri } : {}), rules } },
+      tool: { driver: { name: 'egress-atlas', version: options.toolVersion, ...(options.informationUri ? { informationUri: options.informationUri } : {}), rules, ...(descriptors.length > 0 ? { notifications: descriptors } : {}) } },
       invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications, ...(execution.length > 0 ? { toolExecutionNotifications: execution } : {}) }],
       results,
     }],
   };
 }
+
+/** What each gap code means, for the SARIF notification descriptors (shared/model/gaps.ts). */
+const GAP_DESCRIPTIONS: Readonly<Record<GapCode, string>> = {
+  'unsupported-resource-type': 'A resource type the model does not understand was ignored.',
+  'access-denied': 'Azure refused the read (401 or 403): what is behind it was not read.',
+  'throttled': 'Azure throttled the read (429) beyond its retries: what is behind it was not read.',
+  'timeout': 'A request or long-running operation did not finish: what it lists was not read.',
+  'request-failed': 'A read failed or was incomplete: what it lists was not read.',
+  'effective-routes-unavailable': 'Effective routes could not be read: routes are computed from configuration.',
+  'metrics-unavailable': 'Metrics could not be read.',
+  'missing-reference': 'A resource references one the input does not hold.',
+  'skipped-input': 'A file, page or resource of the input was left out: what it holds was not read.',
+  'not-modelled': 'Something the input holds is not modelled.',
+};
 
 /** `/subscriptions/… was not read (access-denied): Subscription … answered 403 …`: one gap, in every format. */
 export function gapText(gap: CheckGap): string {
@@ -288,9 +322,15 @@ function controlSuite(c: ControlResult, sources: ReadonlyMap<string, CheckSource
   }
   // What was not read and may be in scope: judged as nothing, so skipped (never a pass CI could
   // count, and no failure invented for what nobody saw).
+  const named = new Map<string, number>();
   for (const g of c.notRead ?? []) {
     skipped += 1;
-    cases.push(`    <testcase classname="${classname}" name="${xmlEscape(`not read: ${g.scope}`)}" time="0">\n      <skipped message="${xmlEscape(`not judged: ${gapText(g)}`)}"/>\n    </testcase>\n`);
+    // The code in the name: two gaps on one scope (a 403, then a timeout) are two distinct cases;
+    // two of one code there (different messages) are numbered.
+    const base = `not read: ${g.scope} (${g.code})`;
+    const n = (named.get(base) ?? 0) + 1;
+    named.set(base, n);
+    cases.push(`    <testcase classname="${classname}" name="${xmlEscape(n > 1 ? `${base} #${n}` : base)}" time="0">\n      <skipped message="${xmlEscape(`not judged: ${gapText(g)}`)}"/>\n    </testcase>\n`);
   }
   // Every gap of the input in every suite: a reader of one suite learns what none of them saw.
   const err = gaps.length > 0 ? `    <system-err>${xmlEscape(`The input did not read part of the estate; this control holds only for what was read:\n${gaps.map(gapText).join('\n')}`)}</system-err>\n` : '';

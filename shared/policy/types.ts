@@ -257,7 +257,9 @@ export interface CheckResult {
    */
   readonly sources: readonly CheckSource[];
   /**
-   * What the input did not read (access denied, throttled, timed out, failed, skipped): every
+   * What the input did not read (the gaps that leave part of the estate unread, see
+   * `leavesEstateUnread`: a subscription that answered 403, a listing that was throttled or timed
+   * out, a skipped file; not a copy chosen between two, nor one NIC's effective routes): every
    * control's result holds only for what was read. Absent when the input read everything.
    */
   readonly gaps?: readonly CheckGap[];

@@ -305,3 +305,36 @@ describe('egress-atlas check: a scope entry that matches no source', () => {
     expect((JSON.parse(json.stdout) as CheckResult).controls[0]?.unmatchedScope).toEqual([{ list: 'subnets', entry: 'snet-card-auht' }]);
   });
 });
+
+describe('egress-atlas check on two snapshots that disagree about one subnet (review of ad0d138)', () => {
+  beforeAll(async () => {
+    const demo = findDemo('bank');
+    if (!demo) throw new Error('no bank demo');
+    const older = buildDemoSnapshot(demo, new Date('2026-11-25T08:00:00Z'));
+    const newer = buildDemoSnapshot(demo, new Date('2026-11-26T08:00:00Z'));
+    // The later capture has a delegation on snet-payments-reporting the earlier one lacks: load.ts
+    // keeps the later copy and writes a `skipped-input` gap with the subnet's ID as its scope.
+    const subnets = newer.model.subnets.map((s) => (s.name === 'snet-payments-reporting' ? { ...s, delegations: [...s.delegations, 'Microsoft.Web/serverFarms'] } : s));
+    await writeFile(join(dir, 'older.json'), formatSnapshot(older));
+    await writeFile(join(dir, 'newer.json'), formatSnapshot(buildSnapshot({ ...newer, model: { ...newer.model, subnets } })));
+    await writeFile(join(dir, 'reporting.yaml'), 'version: 1\ncontrols:\n  - { id: c, effect: deny, scope: { subnets: [snet-payments-reporting] }, forbidExits: [default-outbound] }\n');
+  });
+
+  it('judges the subnet whose copy was chosen, and never says it was not read', async () => {
+    // A skipped duplicate copy is a resource that WAS read: check treated every skipped-input gap
+    // as "a part of the estate the input did not read", so the table printed "…/snet-payments-
+    // reporting was not read (skipped-input)" above that subnet's own FAIL, and JUnit added a
+    // skipped "not read" case next to its failing one.
+    const resolved = await cli(['resolve', 'older.json', 'newer.json', '--format', 'json']);
+    expect(resolved.stdout).toMatch(/"code": "skipped-input",\s*"scope": "[^"]*snet-payments-reporting"/);
+    const table = await cli(['check', 'older.json', 'newer.json', '--policy', 'reporting.yaml', '--now', '2026-11-26']);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain('FAIL  deny     c: c  1 violation(s) in 1 source(s)');
+    expect(table.stdout).not.toContain('Not read');
+    expect(table.stdout).not.toContain('not judged');
+    expect(table.stderr).not.toContain('did not read');
+    const junit = await cli(['check', 'older.json', 'newer.json', '--policy', 'reporting.yaml', '--now', '2026-11-26', '--format', 'junit']);
+    const suite = childrenNamed(parseXml(junit.stdout), 'testsuite')[0] ?? parseXml('<x/>');
+    expect(childrenNamed(suite, 'testcase').map((t) => t.attributes.name)).toEqual(['vnet-payments-api-weu/snet-payments-reporting']);
+  });
+});

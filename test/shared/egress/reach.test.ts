@@ -392,3 +392,70 @@ describe('reach: what rules before the allow keep out', () => {
     expect(reachDestinationText(reach.allowed[0] as ReachEntry)).toBe('20.0.0.0/8 except service tag Storage');
   });
 });
+
+describe('reach: flows that leave Azure to on-premises (onPremisesFlows)', () => {
+  /** Subnet `app` forced-tunnelled (0.0.0.0/0 → VirtualNetworkGateway), its NSG denying `deny` to Internet. */
+  function forced(deny: readonly SecurityRule[]): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.1.255.0/27');
+    b.gateway('vpngw', vnet);
+    const rt = b.routeTable('rt-forced', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
+    const nsg = b.nsg('nsg-app', [...deny]);
+    b.subnet(vnet, 'app', '10.1.1.0/24', { routeTableId: rt, networkSecurityGroupId: nsg });
+    return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+  }
+  const app = (input: ResolveInput): ReachSource | undefined => computeReach(input, {}).sources.find((s) => s.source.name === 'app');
+
+  it('an NSG that denies only TCP 443: the default route is denied, and every other port is said to go on-premises', () => {
+    // The default route is judged on TCP 443 (denied here); the NSG port classes that let something
+    // out are what-ifs of their own, which end on-premises. `allowed` lists none of them (what the
+    // source reaches beyond the tunnel is not in the input), so without this field a caller (check's
+    // mayReach) could not tell this source from one that reaches nothing at all.
+    const reach = app(forced([securityRule('deny-https-out', 100, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] })]));
+    expect(reach?.defaultRoute).toBe('denied');
+    expect(reach?.allowed).toEqual([]);
+    expect(reach?.onPremisesFlows).toEqual([{ protocols: ['Tcp'], ports: ['0-442', '444-65535'] }, { protocols: ['Udp'], ports: ['*'] }]);
+  });
+
+  it('the default route on-premises: its own port class; a source whose flows stay in Azure or are denied has none', () => {
+    expect(app(forced([]))?.onPremisesFlows).toEqual([{ protocols: ['Tcp', 'Udp'], ports: ['*'] }]);
+    expect(app(forced([securityRule('deny-all-out', 100, 'Deny', 'Internet')]))?.onPremisesFlows).toBeUndefined();
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    b.subnet(vnet, 'app', '10.1.1.0/24');
+    expect(app({ model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] })?.onPremisesFlows).toBeUndefined();
+  });
+
+  it('an NSG rule to an on-premises range over the VPN is private traffic, not a forced tunnel', () => {
+    // No 0.0.0.0/0 to the gateway: only 192.168.0.0/16 goes there, and the NSG lets out only that
+    // range on TCP 1433. What reaches on-premises is a private range, not the internet.
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.1.255.0/27');
+    b.gateway('vpngw', vnet);
+    const rt = b.routeTable('rt-onprem', [{ prefix: '192.168.0.0/16', nextHopType: 'VirtualNetworkGateway' }]);
+    const nsg = b.nsg('nsg-app', [
+      securityRule('allow-sql-onprem', 100, 'Allow', '192.168.0.0/16', { protocol: 'Tcp', destinationPortRanges: ['1433'] }),
+      securityRule('deny-internet', 200, 'Deny', 'Internet'),
+    ]);
+    b.subnet(vnet, 'app', '10.1.1.0/24', { routeTableId: rt, networkSecurityGroupId: nsg });
+    const reach = app({ model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] });
+    expect(reach?.defaultRoute).toBe('denied');
+    expect(reach?.onPremisesFlows).toBeUndefined();
+    // A firewall rule allowing that range: its what-if ends on-premises, and is no forced tunnel either.
+    const estate = hubSpokeFirewall([networkRule('sql-onprem', { destinationAddresses: ['192.168.0.0/16'], destinationPorts: ['1433'] })]);
+    estate.b.subnet(estate.spoke, 'GatewaySubnet', '10.1.255.0/27');
+    estate.b.gateway('vpngw', estate.spoke);
+    const both = estate.b.routeTable('rt-both', [
+      { prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' },
+      { prefix: '192.168.0.0/16', nextHopType: 'VirtualNetworkGateway' },
+    ]);
+    estate.b.subnet(estate.spoke, 'app2', '10.1.2.0/24', { routeTableId: both });
+    const input: ResolveInput = { model: estate.b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+    expect(resolveEgress(input, { destination: '192.168.1.1:1433/tcp' }).paths.find((p) => p.source.name === 'app2')?.verdict).toBe('on-premises');
+    const viaFirewall = computeReach(input, {}).sources.find((s) => s.source.name === 'app2');
+    expect(viaFirewall?.defaultRoute).toBe('denied');
+    expect(viaFirewall?.onPremisesFlows).toBeUndefined();
+  });
+});

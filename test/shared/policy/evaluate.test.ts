@@ -10,7 +10,7 @@ import type { Gap } from '../../../shared/model/gaps';
 import { toResourceId } from '../../../shared/model/ids';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import type { SecurityRule } from '../../../shared/model/topology';
-import { checkExitCode, checkPolicy, CHECK_SCHEMA, gapMayBeInScope, parsePolicy, readPolicy } from '../../../shared/policy/index';
+import { checkExitCode, checkPolicy, CHECK_SCHEMA, gapMayBeInScope, leavesEstateUnread, parsePolicy, readPolicy, unreadGaps } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
 import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
@@ -727,5 +727,172 @@ describe('scope entries that match no source', () => {
     expect(one('    scope: { subnets: [snet-payments-api, snet-card-auth] }\n    forbidVerdicts: [dropped]\n').unmatchedScope).toBeUndefined();
     // A platform subnet is a source too: naming it without includePlatform is not a typo (the control says N/A).
     expect(one('    scope: { subnets: [GatewaySubnet] }\n    forbidVerdicts: [dropped]\n').unmatchedScope).toBeUndefined();
+  });
+});
+
+describe('mayReach on a source forced-tunnelled on every port but TCP 443 (review of ad0d138)', () => {
+  /**
+   * Subnet `app`: 0.0.0.0/0 → VirtualNetworkGateway (forced tunnel), its NSG denying only TCP 443
+   * to Internet. The default route (judged on TCP 443) is `denied`; every other port and protocol
+   * leaves Azure to on-premises.
+   */
+  function tunnelBut443(): ResolveInput {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    b.subnet(vnet, 'GatewaySubnet', '10.1.255.0/27');
+    b.gateway('vpngw', vnet);
+    const rt = b.routeTable('rt-forced', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
+    const nsg = b.nsg('nsg-app', [securityRule('deny-https-out', 100, 'Deny', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] })]);
+    b.subnet(vnet, 'app', '10.1.1.0/24', { routeTableId: rt, networkSecurityGroupId: nsg });
+    return modelInput(b.build());
+  }
+
+  it('is "could not be proven" when TCP 80 (and everything but TCP 443) goes on-premises; a list that allows everything holds', () => {
+    // README: a forced tunnel does not pass mayReach, "because what the source reaches beyond Azure
+    // is not in the input"; an NSG that denies 443 but allows TCP 80 "lets anything out on 80". The
+    // engine knows TCP 80 is forced-tunnelled (mustNotReach on 8.8.8.8:80 is "could not be
+    // proven"), but mayReach looked only at reach.defaultRoute (the TCP 443 verdict, `denied`), and
+    // reach drops the port classes whose verdict is on-premises, so mayReach: [api.stripe.com]
+    // PASSED with no violation and no note. Any flow reach judged that leaves to on-premises counts.
+    const input = tunnelBut443();
+    const reach = computeReach(input, {}).sources.find((s) => s.source.name === 'app');
+    expect(reach?.defaultRoute).toBe('denied');
+    const mustNot = one('    scope: { subnets: [app] }\n    mustNotReach: ["8.8.8.8:80/tcp"]\n', input);
+    expect(mustNot.status).toBe('fail');
+    expect(mustNot.violations[0]?.reason).toMatch(/could not be proven/);
+    for (const list of ['[api.stripe.com]', '["0.0.0.0/0:443"]', '["0.0.0.0/0:80/tcp"]']) {
+      const may = one(`    scope: { subnets: [app] }\n    mayReach: ${list}\n`, input);
+      expect(may.status, list).toBe('fail');
+      expect(may.violations.map((v) => v.reason), list).toEqual([
+        'could not be proven: traffic on Tcp 0-442,444-65535; Udp * leaves Azure to on-premises (forced tunnel), where the model ends; what the source reaches from there is not in the input, so it cannot be shown to stay within mayReach',
+      ]);
+    }
+    expect(one('    scope: { subnets: [app] }\n    mayReach: ["*"]\n', input).status).toBe('pass');
+  });
+});
+
+describe('scope entries of an unread subscription are no typos (review of ad0d138)', () => {
+  const bank = demoInput('bank');
+  const DENIED = '7c2e9a41-0b6d-4f3e-9a85-3d1f6b2c8e07';
+  const read = bank.model.subnets.find((s) => s.name === 'snet-card-auth');
+  const sub = read?.subscriptionId ?? '';
+  const denied: Gap = { code: 'access-denied', scope: `/subscriptions/${DENIED}`, message: `Subscription ${DENIED} answered 403 (AuthorizationFailed): nothing of it was read.` };
+  const partial: ResolveInput = { ...bank, gaps: [...bank.gaps, denied] };
+  const deniedRg = `/subscriptions/${DENIED}/resourceGroups/rg-trading-weu`;
+  const deniedVnet = `${deniedRg}/providers/Microsoft.Network/virtualNetworks/vnet-trading-weu`;
+
+  it('a VNet / resource group / subnet named next to the 403 subscription that holds it is not "unmatched"', () => {
+    // README (scope): "one that names a subscription, group, VNet or subnet the input could not
+    // read is not a typo, and the control's not-read note covers it". Subscription DENIED answered
+    // 403: none of its groups, VNets or subnets were read. unmatchedScope only excused an entry by
+    // the unread container's own level, so a subscription gap excused no group, VNet or subnet, and
+    // the stderr / SARIF / JUnit told the author to fix correct names.
+    const c = one(`    scope: { subscriptions: ["${DENIED}"], resourceGroups: [rg-trading-weu], vnets: [vnet-trading-weu], subnets: [snet-trading-fix] }\n    forbidExits: [default-outbound]\n`, partial);
+    expect(c.notRead?.map((g) => g.scope)).toEqual([denied.scope]);
+    expect(c.unmatchedScope).toBeUndefined();
+  });
+
+  it('a subscription written as /subscriptions/<id> (as the schema documents) is not "unmatched" when that subscription was not read', () => {
+    // policy.schema.json (scope.subscriptions): "Subscription IDs (or /subscriptions/<id>) or
+    // globs". The bare GUID was excused; the same subscription written as its resource ID was
+    // reported as a typo because unmatchedScope compared the unread container by name only.
+    const bare = one(`    scope: { subscriptions: ["${DENIED}"] }\n    forbidExits: [default-outbound]\n`, partial);
+    expect(bare.unmatchedScope).toBeUndefined();
+    const asId = one(`    scope: { subscriptions: ["/subscriptions/${DENIED}"] }\n    forbidExits: [default-outbound]\n`, partial);
+    expect(asId.notRead?.map((g) => g.scope)).toEqual([denied.scope]);
+    expect(asId.unmatchedScope).toBeUndefined();
+  });
+
+  it('the class: entries by ID inside the unread container are excused, entries it cannot hold are still named', () => {
+    const c = one([
+      `    scope:\n`,
+      `      resourceGroups: ["${deniedRg}", "/subscriptions/${sub}/resourceGroups/rg-nope"]\n`,
+      `      vnets: ["${deniedVnet}", "/subscriptions/${DENIED}/resourceGroups/*/providers/Microsoft.Network/virtualNetworks/vnet-*"]\n`,
+      `      subnets: ["${deniedVnet}/subnets/snet-trading-fix", "/subscriptions/${sub}/resourceGroups/rg-x/providers/Microsoft.Network/virtualNetworks/v/subnets/snet-nope", "${deniedVnet}"]\n`,
+      `    forbidExits: [default-outbound]\n`,
+    ].join(''), partial);
+    // A group of a subscription that was read, a subnet ID in it, and a VNet ID in the subnets list
+    // (it has a VNet's segments, so it selects no subnet anywhere): typos, whatever was not read.
+    expect(c.unmatchedScope).toEqual([
+      { list: 'resourceGroups', entry: `/subscriptions/${sub}/resourceGroups/rg-nope` },
+      { list: 'subnets', entry: `/subscriptions/${sub}/resourceGroups/rg-x/providers/Microsoft.Network/virtualNetworks/v/subnets/snet-nope` },
+      { list: 'subnets', entry: deniedVnet },
+    ]);
+    // An unread resource group excuses the names and IDs it may hold and the subscription that holds it, not another group's.
+    const rgGap: Gap = { code: 'throttled', scope: deniedRg, message: 'throttled' };
+    const inRg = one(`    scope: { subscriptions: ["/subscriptions/${DENIED}"], vnets: [vnet-trading-weu, "${deniedVnet}", "/subscriptions/${DENIED}/resourceGroups/rg-other/providers/Microsoft.Network/virtualNetworks/vnet-trading-weu"] }\n    forbidExits: [default-outbound]\n`, { ...bank, gaps: [rgGap] });
+    expect(inRg.notRead?.map((g) => g.scope)).toEqual([deniedRg]);
+    expect(inRg.unmatchedScope).toEqual([{ list: 'vnets', entry: `/subscriptions/${DENIED}/resourceGroups/rg-other/providers/Microsoft.Network/virtualNetworks/vnet-trading-weu` }]);
+  });
+
+  it('gapMayBeInScope reads ID selectors against the unread container too', () => {
+    const scopeOf = (yaml: string) => {
+      const control = policy(`version: 1\ncontrols:\n  - { id: c, effect: deny, scope: ${yaml}, forbidExits: [public-ip] }\n`).controls[0];
+      if (!control) throw new Error('no control');
+      return control.scope;
+    };
+    expect(gapMayBeInScope(scopeOf(`{ subscriptions: ["/subscriptions/${DENIED}"] }`), denied)).toBe(true);
+    expect(gapMayBeInScope(scopeOf(`{ subnets: ["${deniedVnet}/subnets/*"] }`), denied)).toBe(true);
+    expect(gapMayBeInScope(scopeOf(`{ vnets: ["/subscriptions/${sub}/resourceGroups/*/providers/Microsoft.Network/virtualNetworks/*"] }`), denied)).toBe(false);
+    expect(gapMayBeInScope(scopeOf(`{ resourceGroups: ["/subscriptions/${DENIED}/resourceGroups/rg-trading-*"] }`), { ...denied, scope: deniedVnet })).toBe(true);
+    expect(gapMayBeInScope(scopeOf(`{ resourceGroups: ["/subscriptions/${DENIED}/resourceGroups/rg-other"] }`), { ...denied, scope: deniedVnet })).toBe(false);
+  });
+});
+
+describe('what counts as an unread part of the estate (review of ad0d138)', () => {
+  const bank = demoInput('bank');
+  const subnetOf = (name: string) => {
+    const s = bank.model.subnets.find((x) => x.name === name);
+    if (!s) throw new Error(name);
+    return s;
+  };
+  const reporting = subnetOf('snet-payments-reporting');
+  const nic = bank.model.networkInterfaces[0];
+  const firewallPolicy = bank.model.firewallPolicies[0];
+  const sub = reporting.subscriptionId;
+
+  it('a subnet that was read and judged is not also "not read / not judged there" (a skipped duplicate copy)', () => {
+    // electron/snapshot/load.ts writes `skipped-input` with the RESOURCE ID as scope when two
+    // inputs hold different copies of one resource and one copy is used; normalize.ts does the same
+    // for a NIC's second effective-route capture. The resource WAS read. check treated every
+    // skipped-input gap as unread: the control that judged (and failed) snet-payments-reporting
+    // also listed it in notRead and said it was "not judged" there, which contradicts its verdict.
+    const dup: Gap = {
+      code: 'skipped-input', scope: reporting.id,
+      message: `b.json and a.json disagree about ${reporting.id} (addressPrefixes): the copy of a.json, captured 2026-11-26T08:00:00Z, is used; that of b.json, captured 2026-11-25T08:00:00Z, is left out.`,
+    };
+    const result = run('version: 1\ncontrols:\n  - { id: c, effect: deny, scope: { subnets: [snet-payments-reporting] }, forbidExits: [default-outbound] }\n', { ...bank, gaps: [...bank.gaps, dup] });
+    const c = only(result);
+    expect(c.inScope).toEqual([reporting.id]);
+    expect(c.violations.map((v) => v.source.id)).toEqual([reporting.id]);
+    expect(c.notRead).toBeUndefined();
+    expect(c.notes).toEqual([]);
+    expect(result.gaps).toBeUndefined();
+    expect(result.summary.notJudgedUnread).toBeUndefined();
+  });
+
+  it('decided by what the gap is about: read failures where resources are listed, skipped input the input does not hold', () => {
+    if (!nic || !firewallPolicy) throw new Error('demo estate changed');
+    const gap = (code: Gap['code'], scope: string): Gap => ({ code, scope, message: 'm' });
+    const unread = (g: Gap): boolean => unreadGaps({ model: bank.model, gaps: [g] }).length === 1;
+    const held = new Set([reporting.id, nic.id, firewallPolicy.id].map((id) => id.toLowerCase()));
+    expect(leavesEstateUnread(gap('skipped-input', reporting.id), (id) => held.has(id))).toBe(false);
+    // Unread: a subscription, the tenant, a resource type listed in a subscription, a management
+    // group, a firewall policy's child resources (rule collection groups), whatever the code.
+    for (const [code, scope] of [
+      ['access-denied', `/subscriptions/${sub}`], ['throttled', `/subscriptions/${sub}`], ['access-denied', 'tenant'],
+      ['timeout', `/subscriptions/${sub}/providers/Microsoft.Network/virtualNetworks`], ['request-failed', '/subscriptions'],
+      ['request-failed', '/providers/Microsoft.Management/managementGroups/mg'], ['throttled', firewallPolicy.id],
+      // Skipped input the model lacks: a file, a page of a longer list, a resource left out.
+      ['skipped-input', 'exports/vnets.json'], ['skipped-input', `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-left-out`],
+    ] as const) expect(unread(gap(code, scope)), `${code} ${scope}`).toBe(true);
+    // Read: one NIC's effective routes (computed from configuration instead), service tag data, a
+    // copy chosen between two of a resource the input holds (casing of the ID aside), modelling gaps.
+    for (const [code, scope] of [
+      ['timeout', nic.id], ['request-failed', nic.id],
+      ['request-failed', `/subscriptions/${sub}/providers/Microsoft.Network/locations/westeurope/serviceTags`], ['access-denied', `/subscriptions/${sub}/providers/Microsoft.Network/locations/westeurope/serviceTags`],
+      ['skipped-input', 'service tags'], ['skipped-input', reporting.id.toUpperCase()], ['skipped-input', nic.id],
+      ['not-modelled', `/subscriptions/${sub}`], ['missing-reference', `/subscriptions/${sub}`], ['effective-routes-unavailable', `/subscriptions/${sub}`],
+    ] as const) expect(unread(gap(code, scope)), `${code} ${scope}`).toBe(false);
   });
 });

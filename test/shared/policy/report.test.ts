@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
+import type { Gap } from '../../../shared/model/gaps';
 import { toResourceId } from '../../../shared/model/ids';
 import { checkPolicy, fingerprint, sourceLabel, toJunit, toSarif, xmlEscape } from '../../../shared/policy/index';
 import type { CheckResult } from '../../../shared/policy/index';
@@ -235,7 +236,7 @@ describe('a partial capture (a subscription answered 403) in SARIF and JUnit', (
     const invocation = log.runs[0]?.invocations[0];
     expect(invocation?.executionSuccessful).toBe(true);
     const notes = invocation?.toolExecutionNotifications ?? [];
-    expect(notes[0]).toEqual({ level: 'warning', descriptor: { id: 'access-denied' }, message: { text: `/subscriptions/${denied} was not read (access-denied): ${gap.message} No control was judged there.` } });
+    expect(notes[0]).toEqual({ level: 'warning', descriptor: { id: 'access-denied', index: 0 }, message: { text: `/subscriptions/${denied} was not read (access-denied): ${gap.message} No control was judged there.` } });
     // Deny at warning, audit at note, as for a control that judged nothing; the disabled one says nothing.
     expect(notes.slice(1).map((n) => [n.associatedRule?.id, n.level, n.locations?.[0]?.physicalLocation.region.startLine])).toEqual([
       ['no-default-outbound', 'warning', 3], ['inspected', 'note', 7], ['snat', 'note', 17],
@@ -254,7 +255,7 @@ describe('a partial capture (a subscription answered 403) in SARIF and JUnit', (
     expect(root.attributes.failures).toBe(full.attributes.failures);
     expect(Number(root.attributes.skipped)).toBe(Number(full.attributes.skipped) + 3);
     const [dao, , off] = childrenNamed(root, 'testsuite');
-    const notRead = childrenNamed(dao ?? root, 'testcase').find((t) => t.attributes.name === `not read: /subscriptions/${denied}`);
+    const notRead = childrenNamed(dao ?? root, 'testcase').find((t) => t.attributes.name === `not read: /subscriptions/${denied} (access-denied)`);
     expect(notRead?.children.map((c) => [c.name, c.attributes.message])).toEqual([['skipped', `not judged: /subscriptions/${denied} was not read (access-denied): ${gap.message}`]]);
     const properties = childrenNamed(childrenNamed(dao ?? root, 'properties')[0] ?? root, 'property').map((p) => [p.attributes.name, p.attributes.value]);
     expect(properties).toContainEqual(['not-read', `/subscriptions/${denied} (access-denied)`]);
@@ -271,5 +272,60 @@ describe('a partial capture (a subscription answered 403) in SARIF and JUnit', (
     expect(log.runs[0]?.invocations[0]?.toolConfigurationNotifications.map((n) => n.message.text)).toEqual([
       'policy.yaml:3: control c: scope.subnets entry "snet-card-auht" matches no source in the input (a typo? the other entries still apply)',
     ]);
+  });
+});
+
+describe('gap notifications and test cases (review of ad0d138)', () => {
+  const DENIED = '7c2e9a41-0b6d-4f3e-9a85-3d1f6b2c8e07';
+  const bank = demoInput('bank');
+  const denied: Gap = { code: 'access-denied', scope: `/subscriptions/${DENIED}`, message: `Subscription ${DENIED} answered 403 (AuthorizationFailed): nothing of it was read.` };
+  const timedOut: Gap = { code: 'timeout', scope: `/subscriptions/${DENIED}`, message: 'Listing it timed out.' };
+  const throttled: Gap = { code: 'throttled', scope: `/subscriptions/${DENIED}/resourceGroups/rg-x`, message: '429.' };
+
+  it('SARIF: a notification descriptor refers to a reportingDescriptor the log contains', () => {
+    // SARIF 2.1.0: notification.descriptor is a reportingDescriptorReference (§3.52) that
+    // "identifies the reportingDescriptor" describing the notification; with no guid its `id`
+    // (and `index`, when given) locate it in the tool component's `notifications` array (driver
+    // when toolComponent is absent). toSarif wrote descriptor: { id: 'access-denied' } with no
+    // `notifications` on the driver at all, so the reference dangled.
+    const one = toSarif(checkOne({ ...bank, gaps: [...bank.gaps, denied] }, 'forbidExits: [default-outbound]'), { policyUri: 'policy.yaml', toolVersion: '1' });
+    const referenced = (one.runs[0]?.invocations[0]?.toolExecutionNotifications ?? []).flatMap((n) => (n.descriptor ? [n.descriptor.id] : []));
+    expect(referenced).toEqual(['access-denied']);
+    // The class: every code used, once, each reference resolving by id and index; valid SARIF.
+    const log = toSarif(checkOne({ ...bank, gaps: [...bank.gaps, denied, throttled, timedOut, { ...denied, scope: `/subscriptions/${DENIED}0` }] }, 'forbidExits: [default-outbound]'), { policyUri: 'policy.yaml', toolVersion: '1' });
+    const driver = log.runs[0]?.tool.driver;
+    expect(driver?.notifications?.map((d) => d.id)).toEqual(['access-denied', 'throttled', 'timeout']);
+    expect(driver?.notifications?.every((d) => d.shortDescription.text.length > 0)).toBe(true);
+    const notes = log.runs[0]?.invocations[0]?.toolExecutionNotifications ?? [];
+    const references = notes.flatMap((n) => (n.descriptor ? [n.descriptor] : []));
+    expect(references.map((d) => d.id)).toEqual(['access-denied', 'throttled', 'timeout', 'access-denied']);
+    for (const d of references) expect(driver?.notifications?.[d.index]?.id, d.id).toBe(d.id);
+    const validate = sarifValidator();
+    expect(validate(JSON.parse(JSON.stringify(log))), JSON.stringify(validate.errors)).toBe(true);
+    // A run that read everything describes no notification kinds.
+    expect(toSarif(result(), { policyUri: 'p', toolVersion: '1' }).runs[0]?.tool.driver.notifications).toBeUndefined();
+  });
+
+  it('JUnit: two gaps on one scope with different codes are two distinct test cases', () => {
+    // classname is the control, name was `not read: <scope>`: a 403 and a timeout on one
+    // subscription gave two cases CI merges or reports as duplicates. The code is in the name.
+    const suite = childrenNamed(parseXml(toJunit(checkOne({ ...bank, gaps: [...bank.gaps, denied, timedOut] }, 'forbidExits: [default-outbound]'))), 'testsuite')[0];
+    const names = childrenNamed(suite ?? parseXml('<x/>'), 'testcase').map((t) => `${t.attributes.classname ?? ''}|${t.attributes.name ?? ''}`).filter((n) => n.includes('|not read:'));
+    expect(names).toEqual([`egress-atlas.c|not read: /subscriptions/${DENIED} (access-denied)`, `egress-atlas.c|not read: /subscriptions/${DENIED} (timeout)`]);
+  });
+
+  it('JUnit: a subnet that was read and judged gets no "not read" case for a skipped duplicate copy of it', () => {
+    // load.ts conflictGap: two inputs disagree on a resource, one copy is used (`skipped-input`,
+    // scope the resource ID). JUnit added a skipped case "not read: …/snet-payments-reporting"
+    // next to that subnet's failing case: the same subnet both judged and not read.
+    const reporting = bank.model.subnets.find((x) => x.name === 'snet-payments-reporting');
+    if (!reporting) throw new Error('demo estate changed');
+    const dup: Gap = { code: 'skipped-input', scope: reporting.id, message: `b.json and a.json disagree about ${reporting.id} (addressPrefixes): the copy of a.json is used; that of b.json is left out.` };
+    const checked = checkOne({ ...bank, gaps: [...bank.gaps, dup] }, 'scope: { subnets: [snet-payments-reporting] }, forbidExits: [default-outbound]');
+    const suite = childrenNamed(parseXml(toJunit(checked)), 'testsuite')[0] ?? parseXml('<x/>');
+    const cases = childrenNamed(suite, 'testcase');
+    expect(cases.map((t) => [t.attributes.name, t.children.map((c) => c.name)])).toEqual([['vnet-payments-api-weu/snet-payments-reporting', ['failure']]]);
+    expect(childrenNamed(suite, 'system-err')).toEqual([]);
+    expect(toSarif(checked, { policyUri: 'p', toolVersion: '1' }).runs[0]?.invocations[0]?.toolExecutionNotifications).toBeUndefined();
   });
 });
