@@ -206,6 +206,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     } },
     enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', virtualMachineCaptured: { optional: 'boolean' }, primary: 'boolean?', privateEndpointId: { optional: 'id?' },
     dnsServers: { optional: 'strings' },
+    // Added with reading the NIC's default outbound state; absent in older snapshots (= not said).
+    defaultOutboundConnectivityEnabled: { optional: 'boolean' },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },

@@ -402,7 +402,11 @@ export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: Bas
   const dnsSettings = optObject(node, 'dnsSettings');
   const dnsServers = dnsSettings === undefined ? [] : (optStrings(dnsSettings, 'dnsServers') ?? []).map((s) => s.trim()).filter((s) => s !== '');
   const withEndpoint = privateEndpointId === undefined ? draft : { ...draft, privateEndpointId };
-  store.put('networkInterface', dnsServers.length === 0 ? withEndpoint : { ...withEndpoint, dnsServers });
+  const withDns = dnsServers.length === 0 ? withEndpoint : { ...withEndpoint, dnsServers };
+  // Whether a default outbound IP is allocated to the VM [DOA]: kept only when the input says
+  // (any casing: optBool matches keys as ARM, az and PowerShell spell them).
+  const defaultOutboundConnectivityEnabled = optBool(node, 'defaultOutboundConnectivityEnabled');
+  store.put('networkInterface', defaultOutboundConnectivityEnabled === undefined ? withDns : { ...withDns, defaultOutboundConnectivityEnabled });
 }
 
 export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {

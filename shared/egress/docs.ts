@@ -39,6 +39,15 @@ export const DOCS = {
   privateEndpoints: 'https://learn.microsoft.com/azure/private-link/private-endpoint-overview',
   privateEndpointDns: 'https://learn.microsoft.com/azure/private-link/private-endpoint-dns',
   privateEndpointNetworkPolicies: 'https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy',
+  /** Instance Metadata Service at 169.254.169.254: "never leaves the host". */
+  instanceMetadata: 'https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service',
+  /** 168.63.129.16: "a virtual IP of the host node … isn't subject to user defined routes". */
+  wireServer: 'https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16',
+  /** NSG overview, Azure platform considerations: the host's virtualized IPs and the AzurePlatform* tags. */
+  nsgPlatform: 'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations',
+  /** Virtual network FAQ: multicast and broadcast are blocked. */
+  vnetFaq: 'https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq',
+  serviceTagsUdr: 'https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes',
 } as const;
 
 function nameAndGroup(id: string): { name: string; group: string } {
@@ -79,6 +88,17 @@ export const VERIFY = {
   routeTable: (routeTableId: string): string => command(() => `az network route-table show --ids ${q(routeTableId)} --query '{routes:routes, disableBgpRoutePropagation:disableBgpRoutePropagation}'`),
   vnet: (vnetId: string): string => command(() => `az network vnet show --ids ${q(vnetId)} --query '{addressSpace:addressSpace.addressPrefixes, peerings:virtualNetworkPeerings[].{name:name, remote:remoteVirtualNetwork.id, state:peeringState}}'`),
   peering: (peeringId: string): string => command(() => `az network vnet peering show --ids ${q(peeringId)}`),
+  /** Every peering of a VNet, with what each carries and its state (for two peerings holding one address). */
+  peerings: (vnetId: string): string => command(() => {
+    const { name, group } = nameAndGroup(vnetId);
+    const sub = parseResourceId(vnetId)?.subscriptionId;
+    return `az network vnet peering list --vnet-name ${q(name)} -g ${q(group)}${sub ? ` --subscription ${q(sub)}` : ''} --query '[].{name:name, remote:remoteVirtualNetwork.id, state:peeringState, carries:remoteAddressSpace.addressPrefixes, completeVnets:peerCompleteVnets, remoteSubnets:remoteSubnetNames, useRemoteGateways:useRemoteGateways}' -o json`;
+  }),
+  /** The gateways of a VNet (hub): the IP configurations its GatewaySubnet lists, one per gateway instance set. */
+  vnetGateways: (vnetId: string): string => command(() => `az network vnet subnet show --ids ${q(`${vnetId}/subnets/GatewaySubnet`)} --query 'ipConfigurations[].id'`),
+  /** A service tag's prefixes (read-only; the region only picks the API endpoint, the list is cloud-wide). */
+  serviceTag: (tag: string, location: string | null): string => command(() =>
+    `az network list-service-tags --location ${q(location ?? 'westeurope')} --query ${q(`values[?name==\`"${tag.replace(/[^A-Za-z0-9._-]/g, '')}"\`].properties.addressPrefixes`)}`),
   nsgRules: (nsgId: string): string => command(() => {
     const { name, group } = nameAndGroup(nsgId);
     return `az network nsg rule list --nsg-name ${q(name)} -g ${q(group)} --include-default -o table`;

@@ -17,17 +17,19 @@ import { privateEndpointForAddress, privateEndpointVirtualNetworkId } from '../d
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
-import { gatewayDomainOf, routeServerSubnetOf } from '../routing/subnet-routes';
+import { gatewayDomainOf, routeServerSubnetOf, SERVICE_ENDPOINT_TAGS, unreportedGatewayTransit } from '../routing/subnet-routes';
+import { assertNever } from '../model/assert';
 import type { UnexpandedServiceTagRoute, UnknownLearnedRoutes } from '../routing/subnet-routes';
 import { peeringReach, unknownStatePeering } from '../routing/peering';
 import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
-import { DOCS } from './docs';
+import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
 import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
 import type { ClientDns, FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
-import { evaluateNsgForDestination } from './nsg';
+import { evaluateNsgForDestination, ruleTargetingTag } from './nsg';
+import { platformDestination } from './host-addresses';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
@@ -215,28 +217,84 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
   return followRoute(ctx, trail, subnet, set, sender, route);
 }
 
-const NO_TAG_ROUTES: readonly UnexpandedServiceTagRoute[] = Object.freeze([]);
+/**
+ * A UDR on a service tag that may carry the destination while another route wins here: one whose
+ * prefixes the input lacks (UnexpandedServiceTagRoute), or, for a host name of a known Azure
+ * service whose address is not known, a tag route of that service (`address-not-known`: the
+ * tag's prefixes are known, the name's address is not).
+ */
+interface TagRouteInQuestion {
+  readonly route: ComputedRoute;
+  readonly tag: string;
+  readonly reason: UnexpandedServiceTagRoute['reason'] | 'address-not-known';
+  readonly topLevelTag: string | null;
+}
+
+const NO_TAG_ROUTES: readonly TagRouteInQuestion[] = Object.freeze([]);
 
 /**
- * The subnet's UDRs on a service tag whose prefixes the input lacks that may hold the destination
- * and beat `winner` (see RouteSetBuilder.unexpandedServiceTagRoutes). A tag route carries the
- * tag's prefixes [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+ * The service tags (lower case) whose prefixes may hold a host name of a known Azure service
+ * (SERVICE_SUFFIXES: `.blob.core.windows.net` is Storage): the service's own tag, through the tag
+ * a service endpoint for it carries (SERVICE_ENDPOINT_TAGS), and AzureCloud, which holds every
+ * Azure public range [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+ * Null for any other name (evaluated as the internet as a whole, as elsewhere).
+ */
+function serviceTagsOfName(name: string): ReadonlySet<string> | null {
+  const host = name.trim().toLowerCase().replace(/\.$/, '');
+  const services = SERVICE_SUFFIXES.find(([suffix]) => host.endsWith(suffix))?.[1];
+  if (!services) return null;
+  const tags = new Set<string>(['azurecloud']);
+  for (const service of services) {
+    const tag = SERVICE_ENDPOINT_TAGS[service];
+    if (tag !== undefined) tags.add(tag.toLowerCase());
+  }
+  return tags;
+}
+
+/** Whether a tag route's tag (`Storage`, `Storage.WestEurope`) is one of `tags` or a regional tag of one. */
+function tagIn(tag: string, tags: ReadonlySet<string>): boolean {
+  const name = tag.trim().toLowerCase();
+  const dot = name.indexOf('.');
+  return tags.has(name) || (dot > 0 && tags.has(name.slice(0, dot)));
+}
+
+/**
+ * The subnet's UDRs on a service tag that may hold the destination and beat `winner` (see
+ * RouteSetBuilder.unexpandedServiceTagRoutes). A tag route carries the tag's prefixes [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
  * and tags hold prefixes of any length (down to single addresses), so it can beat any route but a
  * service endpoint's ("can't be overridden, even by a route table" [UDR]) and a UDR on an explicit
  * single-address prefix (on exactly the same prefix "preference is given to the route with the
- * explicit prefix" [UDR]). Only a destination with an address (or a range) asks: the internet as a
- * whole is decided by the 0.0.0.0/0 routes, which no tag route is. Empty nearly always.
+ * explicit prefix" [UDR]). A destination with an address (or a range) asks about tags whose
+ * prefixes the input lacks; a host name whose address is not known asks only when it names a known
+ * Azure service (serviceTagsOfName), about that service's tag routes, expanded or not: its address
+ * is one address, in the service's prefixes, not "the internet as a whole" (the documented bypass:
+ * tag routes to Internet while 0.0.0.0/0 goes to an NVA, egress-rules.md §4). Any other name, and
+ * the internet as a whole, are decided by the 0.0.0.0/0 routes, which no tag route is. Empty
+ * nearly always.
  */
-function tagRoutesThatMayWin(ctx: EngineContext, set: RouteSet, winner: ComputedRoute): readonly UnexpandedServiceTagRoute[] {
+function tagRoutesThatMayWin(ctx: EngineContext, set: RouteSet, winner: ComputedRoute): readonly TagRouteInQuestion[] {
   if (set.capturedFromNicId !== null) return NO_TAG_ROUTES;
-  const open = ctx.routes.unexpandedServiceTagRoutes(set);
-  if (open.length === 0) return NO_TAG_ROUTES;
   const destination = ctx.traffic.destination;
   const address = destinationAddress(destination);
-  if (address === null && destination.kind !== 'range') return NO_TAG_ROUTES;
+  const nameTags = destination.kind === 'name' && address === null ? serviceTagsOfName(destination.name) : null;
+  const open = ctx.routes.unexpandedServiceTagRoutes(set);
+  if (open.length === 0 && nameTags === null) return NO_TAG_ROUTES;
+  if (address === null && destination.kind !== 'range' && nameTags === null) return NO_TAG_ROUTES;
   if (winner.nextHop.kind === 'known' && winner.nextHop.type === 'VirtualNetworkServiceEndpoint') return NO_TAG_ROUTES;
   const singleAddress = winner.cidr !== null && winner.cidr.prefixLength === (winner.cidr.version === 4 ? 32 : 128);
   if (winner.source === 'User' && winner.serviceTag === undefined && singleAddress) return NO_TAG_ROUTES;
+  if (nameTags !== null) {
+    const expanded = new Map<string, TagRouteInQuestion>();
+    for (const r of set.routes) {
+      if (r.source !== 'User' || r.serviceTag === undefined || r === winner || !tagIn(r.addressPrefix, nameTags)) continue;
+      const key = r.addressPrefix.trim().toLowerCase();
+      // The winner's own tag route already carries the name: its other prefixes add nothing.
+      if (winner.serviceTag !== undefined && winner.addressPrefix.trim().toLowerCase() === key) continue;
+      if (!expanded.has(key)) expanded.set(key, { route: r, tag: r.addressPrefix, reason: 'address-not-known', topLevelTag: null });
+    }
+    return [...open.filter((t) => tagIn(t.tag, nameTags)), ...expanded.values()];
+  }
   return open.filter((t) => {
     // IPv6: the range model holds no IPv6 tag prefixes; any public address may be the tag's.
     if (address !== null) return address.version === 4 ? t.scope.contains(address.value) : isPublicIp(address);
@@ -254,8 +312,8 @@ function tagRoutesThatMayWin(ctx: EngineContext, set: RouteSet, winner: Computed
  * (uncertainServiceEndpoint).
  */
 function unexpandedTagRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, sender: Sender, winner: ComputedRoute,
-  equalCost: readonly ComputedRoute[], tagRoutes: readonly UnexpandedServiceTagRoute[]): Outcome {
-  const items: readonly { readonly route: ComputedRoute; readonly tag: UnexpandedServiceTagRoute | null }[] = [{ route: winner, tag: null }, ...tagRoutes.map((tag) => ({ route: tag.route, tag }))];
+  equalCost: readonly ComputedRoute[], tagRoutes: readonly TagRouteInQuestion[]): Outcome {
+  const items: readonly { readonly route: ComputedRoute; readonly tag: TagRouteInQuestion | null }[] = [{ route: winner, tag: null }, ...tagRoutes.map((tag) => ({ route: tag.route, tag }))];
   const walks = walkEach(trail, items, (child, item) => (item.tag === null && equalCost.length > 0
     ? equalCostRoutes(ctx, child, subnet, set, sender, winner, equalCost)
     : followRoute(ctx, child, subnet, set, sender, item.route)));
@@ -264,12 +322,20 @@ function unexpandedTagRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, s
   const tags = tagRoutes.map((t) => t.tag).join(', ');
   const why = tagRoutes.map((t) => {
     const bound = t.topLevelTag === null ? '' : ` (it lists the top-level tag ${t.topLevelTag}, whose prefixes hold ${ctx.flow.destination})`;
-    return t.reason === 'no-tag-data'
-      ? `no service tag data was given for ${t.tag} (give it with --service-tags FILE)`
-      : `the service tag data${ctx.serviceTags ? ` (change number ${ctx.serviceTags.changeNumber})` : ''} does not list ${t.tag}${bound}`;
+    switch (t.reason) {
+      case 'no-tag-data': return `no service tag data was given for ${t.tag} (give it with --service-tags FILE)`;
+      case 'tag-not-in-data': return `the service tag data${ctx.serviceTags ? ` (change number ${ctx.serviceTags.changeNumber})` : ''} does not list ${t.tag}${bound}`;
+      case 'address-not-known': return `the address ${ctx.flow.destination} resolves to is not known, and ${t.tag} holds its service's prefixes (give the address with --resolve NAME=IP)`;
+      default: return assertNever(t.reason, 'tag route reason');
+    }
   }).join('; ');
   const ends = walks.parts.map((w) => `${w.item.tag === null ? 'if not' : `if ${w.item.tag.tag} holds it`}, "${describeRoute(w.item.route)}" carries it: ${pathEndWords(w.part.outcome)}`).join('; ');
-  return trail.end({ kind: 'undecided', resourceId: tagRoutes[0]?.route.resourceId ?? set.routeTableId ?? subnet.id, rule: `UDR on service tag ${tags} (prefixes not in the input)`, docs: DOCS.udr,
+  const firstTag = tagRoutes[0]?.tag;
+  const location = ctx.index.subnetVirtualNetwork.get(subnet.id)?.location ?? null;
+  const prefixesKnown = tagRoutes.every((t) => t.reason === 'address-not-known');
+  return trail.end({ kind: 'undecided', resourceId: tagRoutes[0]?.route.resourceId ?? set.routeTableId ?? subnet.id,
+    rule: `UDR on service tag ${tags} (${prefixesKnown ? 'the destination\'s address not known' : 'prefixes not in the input'})`, docs: DOCS.serviceTagsUdr,
+    ...(firstTag === undefined ? {} : { verify: VERIFY.serviceTag(firstTag, location) }),
     missingFact: `whether ${ctx.flow.destination} is among the prefixes of service tag ${tags}: ${why}. A UDR on a service tag is a route for each of the tag's prefixes (down to single addresses), so for an address the tag holds it may be the longest match, and the answer differs: ${ends}` });
 }
 
@@ -316,17 +382,8 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
   }
   switch (nextHop.type) {
     case 'Internet': {
-      const notInternet = nonInternetDestination(ctx);
-      if (notInternet !== null) {
-        // "Internet: Routes traffic specified by the address prefix to the Internet" [UDR]
-        // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
-        // says nothing of a destination no internet host can have (RFC 1918 private, RFC 6598
-        // shared, reserved ranges): Azure may drop it, or SNAT it and send it out where nothing
-        // answers. Undocumented, so unknown: never "reaches the internet" (egress-rules.md §2.7
-        // covers the Internet next hop for public destinations only).
-        return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `"${describeRoute(route)}" for a destination that is not an internet address`, docs: DOCS.udr,
-          missingFact: `what Azure does with traffic to ${ctx.flow.destination} on "${describeRoute(route)}": ${notInternet}, which no host on the internet can have, and Azure documents the Internet next hop only as sending traffic to the internet (whether it drops such packets or sends them out is not documented)` });
-      }
+      const notInternet = nonInternetEgress(ctx, trail, route.resourceId ?? subnet.id, `"${describeRoute(route)}"`);
+      if (notInternet) return notInternet;
       const hub = set.capturedFromNicId === null && route.source === 'Default' && sender.kind !== 'firewall' ? classicSecuredHub(ctx, subnet) : null;
       if (hub) {
         addGap(ctx, { code: 'not-modelled', scope: hub.id, message: `Virtual hub ${hub.name} is a secured hub without routing intent: its route tables decide whether spokes send internet traffic to the hub firewall, and they are not read. Capture the spokes' effective routes.` });
@@ -389,6 +446,26 @@ function nonInternetDestination(ctx: EngineContext): string | null {
   if (address.version === 6) return `${shown} an IPv6 address outside global unicast space (2000::/3)`;
   const words = NON_INTERNET_RANGES.find(([cidr]) => cidrContainsIp(cidr, address))?.[1] ?? 'not an internet address';
   return `${shown} ${words}`;
+}
+
+/**
+ * The one check for every path that ends at internet egress (the Internet next hop, a NAT gateway,
+ * public IP, load balancer or default outbound exit, a secured hub's firewall): a destination no
+ * internet host can have (RFC 1918 private, RFC 6598 shared, reserved ranges) is never "reaches the
+ * internet". "Internet: Routes traffic specified by the address prefix to the Internet" [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#default
+ * and the exits (NAT gateway, public IPs, the hub firewall's egress) are documented for internet
+ * destinations only: whether Azure drops such packets or SNATs them and sends them out where
+ * nothing answers is not documented, so unknown (egress-rules.md §2.7 covers public destinations
+ * only). Multicast and broadcast (dropped, documented) and the host's platform addresses (never
+ * routed) are decided before any route (see platformDestination), so they never get here.
+ * `where`: the route or exit that would take the traffic out, in words. Null for an internet destination.
+ */
+function nonInternetEgress(ctx: EngineContext, trail: Trail, resourceId: string, where: string): Outcome | null {
+  const notInternet = nonInternetDestination(ctx);
+  if (notInternet === null) return null;
+  return trail.end({ kind: 'undecided', resourceId, rule: `${where} for a destination that is not an internet address`, docs: DOCS.udr,
+    missingFact: `what Azure does with traffic to ${ctx.flow.destination} on ${where}: ${notInternet}, which no host on the internet can have, and Azure documents internet egress only as sending traffic to the internet (whether it drops such packets or sends them out is not documented)` });
 }
 
 /** AzureFirewallSubnet's winning route for internet traffic (0.0.0.0/0), looked up once per route set. */
@@ -459,7 +536,7 @@ function overlappingPeerings(ctx: EngineContext, trail: Trail, subnet: Subnet, r
     return `${peering?.name ?? nameOfId(id).name}${remote ? ` (to ${remote})` : ''}`;
   });
   const prefix = routes[0]?.addressPrefix ?? '';
-  return trail.end({ kind: 'undecided', resourceId: first, rule: `Peerings ${labels.join(' and ')} carry the same range ${prefix}`, docs: DOCS.peering,
+  return trail.end({ kind: 'undecided', resourceId: first, rule: `Peerings ${labels.join(' and ')} carry the same range ${prefix}`, docs: DOCS.peering, ...(vnet ? { verify: VERIFY.peerings(vnet.id) } : {}),
     missingFact: `which peering carries ${ctx.flow.destination}: peerings ${labels.join(' and ')} of ${vnet?.name ?? 'the virtual network'} both carry ${prefix}, so subnet ${subnet.name} has a system route to each for the same prefix and Azure documents no order between them; peered address spaces must not overlap, so one of these peerings is stale or an address space changed after it was peered` });
 }
 
@@ -614,7 +691,7 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
     const peerings = deliveringPeerings(ctx, vnet, route, ip);
     if (peerings.length > 1) {
       const labels = peerings.map((p) => `${p.name}${p.remoteVirtualNetworkId ? ` (to ${nameOfId(p.remoteVirtualNetworkId).name})` : ''}`).join(' and ');
-      return trail.end({ kind: 'undecided', resourceId: peerings[0]?.id ?? vnet.id, rule: `Peerings ${labels} hold the same address`, docs: DOCS.peering,
+      return trail.end({ kind: 'undecided', resourceId: peerings[0]?.id ?? vnet.id, rule: `Peerings ${labels} hold the same address`, docs: DOCS.peering, verify: VERIFY.peerings(vnet.id),
         missingFact: `which peering carries ${ctx.flow.destination} on "${describeRoute(route)}": the route does not name a peering, and peerings ${labels} of ${vnet.name} both carry ranges holding it; peered address spaces must not overlap, so one of these peerings is stale or an address space changed after it was peered` });
     }
     const [peering] = peerings;
@@ -662,11 +739,15 @@ function delivered(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
  * not the order in which the VNet lists its peerings. Any other route (a captured VNetPeering
  * route, which does not say which peering it belongs to; a VnetLocal route covering a peered
- * range) goes to the peerings whose range holds the address; only a Connected peering installs
- * routes and carries traffic [PEER] https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+ * range) goes to the peerings whose range holds the address (peeredRanges: for subnet peering only
+ * the peered remote subnets); only a Connected peering installs routes and carries traffic [PEER]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
  * so a Disconnected or Initiated one left behind counts only when no other holds the address (it
- * then says why the traffic is not carried). More than one: the input is inconsistent (peered
- * address spaces may not overlap) and the caller says unknown. Empty when no peering holds it.
+ * then says why the traffic is not carried). Of several, the one whose range is exactly the
+ * route's prefix installed it: "the system adds a route for each address range within the address
+ * space of each virtual network involved in the peering" [UDR]. More than one still: the input is
+ * inconsistent (peered address spaces may not overlap) and the caller says unknown. Empty when no
+ * peering holds it.
  */
 function deliveringPeerings(ctx: EngineContext, vnet: VirtualNetwork, route: ComputedRoute, ip: IpAddress): readonly VirtualNetworkPeering[] {
   const refs = ctx.index.peerings.get(vnet.id) ?? [];
@@ -674,14 +755,42 @@ function deliveringPeerings(ctx: EngineContext, vnet: VirtualNetwork, route: Com
     const own = refs.find((ref) => ref.peering.id === route.resourceId)?.peering;
     if (own) return [own];
   }
-  const holding = refs.map((ref) => ref.peering).filter((peering) => {
-    const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
-    return vnetContains([...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])], ip);
-  });
+  const holding = refs.map((ref) => ref.peering).filter((peering) => vnetContains(peeredRanges(ctx, peering), ip));
   if (holding.length < 2) return holding;
   // A state the input does not give is not "not connected" (peeringReach says unknown for it).
   const live = holding.filter((p) => p.peeringState === 'Connected' || p.peeringState === 'Unknown');
-  return live.length > 0 ? live : holding.slice(0, 1);
+  if (live.length === 0) return holding.slice(0, 1);
+  if (live.length === 1) return live;
+  const routeCidr = route.cidr;
+  const exact = routeCidr === null ? [] : live.filter((p) => peeredRanges(ctx, p).some((text) => {
+    const cidr = parseCidr(text);
+    return cidr !== null && cidr.version === routeCidr.version && cidr.prefixLength === routeCidr.prefixLength && cidr.network === routeCidr.network;
+  }));
+  return exact.length === 1 ? exact : live;
+}
+
+/**
+ * The address ranges a peering connects this VNet to. Subnet peering (`peerCompleteVnets: false`)
+ * connects only the named remote subnets, whose ranges `remoteAddressSpace` lists, so two spokes
+ * reusing one address space can both be subnet-peered without overlap: "Subnet peering helps you
+ * have better conservation of IPv4 space, by letting you reuse address spaces across subnets that
+ * need not be peered" [SUBPEER] https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+ * (without `remoteAddressSpace` in the input: the named subnets of the remote VNet when it is in the
+ * input, else its whole space). A whole-VNet peering: what it carries and the remote VNet's space
+ * in the input (a stale or unsynced peering still holds the address, and peeringReach says why).
+ */
+function peeredRanges(ctx: EngineContext, peering: VirtualNetworkPeering): readonly string[] {
+  const remote = peering.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(peering.remoteVirtualNetworkId) : undefined;
+  if (!peering.peerCompleteVnets) {
+    if (peering.remoteAddressPrefixes.length > 0) return peering.remoteAddressPrefixes;
+    const names = peering.remoteSubnetNames.map((n) => n.trim().toLowerCase());
+    const subnets = remote ? remote.subnetIds.flatMap((id) => {
+      const subnet = ctx.index.subnets.get(id);
+      return subnet && names.includes(subnet.name.trim().toLowerCase()) ? subnet.addressPrefixes : [];
+    }) : [];
+    if (subnets.length > 0) return subnets;
+  }
+  return [...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])];
 }
 
 /** Host-name suffixes of Azure services → the service endpoint that carries them [SE]. */
@@ -1116,9 +1225,9 @@ function unexportedGateway(index: ModelIndex, vnet: VirtualNetwork): ResourceId 
   return null;
 }
 
-function missingReference(ctx: EngineContext, trail: Trail, resourceId: string, what: string, consequence: string): Outcome {
+function missingReference(ctx: EngineContext, trail: Trail, resourceId: string, what: string, consequence: string, verify?: string): Outcome {
   addGap(ctx, { code: 'missing-reference', scope: resourceId, message: `${what.charAt(0).toUpperCase()}${what.slice(1)} is referenced but not in the input, so ${consequence} is unknown.` });
-  return trail.end({ kind: 'missing-resource', resourceId, what, consequence });
+  return trail.end({ kind: 'missing-resource', resourceId, what, consequence, ...(verify === undefined ? {} : { verify }) });
 }
 
 function unknownNextHop(trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome {
@@ -1156,7 +1265,7 @@ function exitKey(method: OutboundMethod): unknown {
     case 'firewall-public-ip': return method.firewall;
     case 'platform-public-ip': return method.ownerId;
     case 'lb-outbound-rule': return method.rule;
-    case 'lb-rule-snat': return method.rule;
+    case 'lb-rule-snat': return method.rules;
     case 'lb-basic': return method.pool;
     case 'default-outbound': case 'none': case 'undecided': return null;
   }
@@ -1205,7 +1314,7 @@ function buildExitSteps(ctx: EngineContext, method: ExitMethodOf, variant: strin
       };
       break;
     case 'lb-rule-snat':
-      exitStep = { kind: 'load-balancer', method: 'rule-snat', loadBalancer: named(method.loadBalancer), ruleName: method.rule.name, poolName: method.pool.name, egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };
+      exitStep = { kind: 'load-balancer', method: 'rule-snat', loadBalancer: named(method.loadBalancer), ruleName: method.rules.map((r) => r.name).join(', '), poolName: method.pool.name, egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };
       break;
     case 'lb-basic':
       exitStep = { kind: 'load-balancer', method: 'basic', loadBalancer: named(method.loadBalancer), ruleName: null, poolName: method.pool.name, egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };
@@ -1304,7 +1413,9 @@ function outboundMethod(ctx: EngineContext, subnet: Subnet, sender: Sender): Out
 }
 
 /** Ends an internet path: shared terminal when unrestricted, else one naming what the rules allow. */
-function endInternet(trail: Trail, shared: TerminalStep, exit: InternetExit, egressIps: readonly string[], snatPorts: number | null): Outcome {
+function endInternet(ctx: EngineContext, trail: Trail, shared: TerminalStep, exit: InternetExit, egressIps: readonly string[], snatPorts: number | null, at: { readonly resourceId: string; readonly where: string }): Outcome {
+  const notInternet = nonInternetEgress(ctx, trail, at.resourceId, at.where);
+  if (notInternet) return notInternet;
   if (shared.reason.kind === 'egress' && trail.restrictedTo) {
     return trail.end({ ...shared.reason, restrictedTo: trail.restrictedTo }, { exit, egressIps, snatPorts });
   }
@@ -1344,8 +1455,12 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         trail.finding('default-outbound', 'warning', `Subnet ${subnet.name} reaches the internet through default outbound access (implicit, deprecated, IP not under your control).`,
           'Attach a NAT gateway to the subnet (or route it through a firewall), then set defaultOutboundAccess = false.', [subnet.id], DOCS.defaultOutbound);
       }
+      if (method.reason === 'nic-allocated' && sender.kind === 'nic') {
+        trail.finding('default-outbound', 'warning', `Subnet ${subnet.name} is private (defaultOutboundAccess = false), but NIC ${sender.nic.name} still has a default outbound IP (defaultOutboundConnectivityEnabled = true): the change reaches a VM only when it is stopped and deallocated, so it still reaches the internet through default outbound access.`,
+          'Stop and deallocate the VM (or give it an explicit outbound method: NAT gateway, public IP, load balancer outbound rule).', [subnet.id, sender.nic.id], DOCS.defaultOutbound);
+      }
       if (!ctx.gaps.has(VMSS_GAP_KEY) && restsOnVmssMembership(ctx.index, subnet, sender)) addGap(ctx, vmssMembershipGap(subnet));
-      return endInternet(trail, steps.terminal, 'default-outbound', [], null);
+      return endInternet(ctx, trail, steps.terminal, 'default-outbound', [], null, { resourceId: subnet.id, where: `the internet egress of subnet ${subnet.name} (default outbound access)` });
     }
     case 'undecided': {
       if (method.misconfiguration) {
@@ -1380,7 +1495,7 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         basicSku(trail, method.publicIpAddressId, `Public IP ${method.publicIp.name}`);
       }
       if (method.kind === 'lb-basic') basicSku(trail, method.loadBalancer.id, `Load balancer ${method.loadBalancer.name}`);
-      return endInternet(trail, exit.terminal, exit.exit, exit.egressIps, exit.snatPorts);
+      return endInternet(ctx, trail, exit.terminal, exit.exit, exit.egressIps, exit.snatPorts, { resourceId: route.resourceId ?? subnet.id, where: `the internet egress of subnet ${subnet.name} (${EXITS[exit.exit]})` });
     }
   }
 }
@@ -1956,7 +2071,7 @@ function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFire
   const shared = memoize(ctx, firewall, 'hub-internet', (): TerminalStep => ({
     kind: 'terminal', reason: { kind: 'egress', exit: 'public-ip', egressIps: ips, egressText: ips.join(', ') || 'the hub firewall', restrictedTo: null },
   }));
-  return endInternet(trail, shared, 'public-ip', ips, snatPorts);
+  return endInternet(ctx, trail, shared, 'public-ip', ips, snatPorts, { resourceId: firewall.id, where: `the internet egress of hub firewall ${firewall.name}` });
 }
 
 /**
@@ -2526,7 +2641,10 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
     : undefined;
   const gateway = defaultSiteGateway ?? gateways.find((g) => g.gatewayType === 'ExpressRoute') ?? gateways[0];
   if (!gateway) {
-    if (domain.kind === 'remote' && !index.virtualNetworks.has(domain.virtualNetworkId)) {
+    // UDRs only: a route learned from the gateway (source VirtualNetworkGateway), or captured,
+    // proves by itself that the gateway exists and takes the traffic on-premises (egress-rules.md
+    // §2.4, §6.2): it stays a forced tunnel below, whether or not the hub VNet is in the input.
+    if (route.source === 'User' && domain.kind === 'remote' && !index.virtualNetworks.has(domain.virtualNetworkId)) {
       // Gateway transit: "If the flag is set to true, and allowGatewayTransit on remote peering is
       // also true, virtual network will use gateways of remote virtual network for transit" [PEER]
       // https://learn.microsoft.com/javascript/api/@azure/arm-network-profile-2020-09-01-hybrid/virtualnetworkpeering
@@ -2537,7 +2655,8 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       const peering = nameOfId(domain.peeringId).name;
       return missingReference(ctx, trail, domain.virtualNetworkId,
         `virtual network ${hub}, whose gateway ${vnet?.name ?? 'this virtual network'} uses through peering ${peering} (useRemoteGateways)`,
-        `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway there forces it into the tunnel to on-premises; an ExpressRoute gateway or Route Server does not support a UDR to VirtualNetworkGateway)`);
+        `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway there forces it into the tunnel to on-premises; an ExpressRoute gateway or Route Server does not support a UDR to VirtualNetworkGateway)`,
+        VERIFY.vnetGateways(domain.virtualNetworkId));
     }
     // The GatewaySubnet lists a gateway's IP configuration, yet the gateway is not in the input: it
     // exists and was not exported, so where a UDR to it leads is unknown, not "no gateway" (a
@@ -2547,6 +2666,15 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       return missingReference(ctx, trail, unexported,
         `virtual network gateway ${nameOfId(unexported).name}, attached to the GatewaySubnet of ${gatewayVnet?.name ?? 'the virtual network'}`,
         `where "${describeRoute(route)}" of subnet ${subnet.name} sends the traffic (a route-based VPN gateway forces it into the tunnel to on-premises; an ExpressRoute gateway does not support a UDR to VirtualNetworkGateway)`);
+    }
+    // A gateway-transit peering whose state the input does not report: if it is Connected the VNet
+    // uses the remote gateway (and the UDR may force the traffic into the tunnel), otherwise it has
+    // none. Which is not known: unknown, naming the state, never "no gateway, dropped".
+    const unreported = route.source === 'User' && vnet ? unreportedGatewayTransit(index, vnet) : null;
+    if (unreported !== null) {
+      const remote = unreported.remoteVirtualNetworkId ? nameOfId(unreported.remoteVirtualNetworkId).name : 'the remote virtual network';
+      return trail.end({ kind: 'undecided', resourceId: unreported.id, rule: `Peering ${unreported.name} (useRemoteGateways, state not reported)`, docs: DOCS.gatewayTransit, verify: VERIFY.peering(unreported.id),
+        missingFact: `the state of peering ${unreported.name} of ${vnet?.name ?? 'the virtual network'}: it uses the gateway of ${remote} (useRemoteGateways), and only a Connected peering carries traffic, so whether "${describeRoute(route)}" of subnet ${subnet.name} reaches a gateway (a route-based VPN gateway forces the traffic into the tunnel to on-premises) or finds none (dropped) rests on that state` });
     }
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,
@@ -2655,8 +2783,65 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
   return toFirewall(ctx, trail, firewall, hub);
 }
 
+/** Whether an IPv4 address is the broadcast (last) address of a subnet of `vnet`, which Azure reserves [VNETFAQ]. */
+function isSubnetBroadcast(index: ModelIndex, vnet: VirtualNetwork | undefined, ip: IpAddress): boolean {
+  if (!vnet || ip.version !== 4) return false;
+  for (const id of vnet.subnetIds) {
+    for (const text of index.subnets.get(id)?.addressPrefixes ?? []) {
+      const cidr = parseCidr(text);
+      if (cidr === null || cidr.version !== 4 || cidr.prefixLength > 30) continue;
+      if (((cidr.network + 2 ** (32 - cidr.prefixLength) - 1) >>> 0) === ip.value) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Destinations Azure decides before any route or appliance (host-addresses.ts): multicast and
+ * broadcast are blocked in virtual networks (dropped) [VNETFAQ]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
+ * and the host node's virtualized addresses (169.254.169.254, 168.63.129.16) are reached on the
+ * VM's own host: not subject to user-defined routes [WIRE], "never leaves the host" [IMDS], so no
+ * firewall sees them. NSGs apply to them only through a rule on the service's own tag
+ * (AzurePlatformIMDS, AzurePlatformDNS) [NSGOV]: such a rule decides (NIC NSG first, then the
+ * subnet's, as for all outbound traffic); no other rule, default rules included, does.
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
+ * Null for every other destination (routing decides).
+ */
+export function beforeRouting(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null): Outcome | null {
+  const destination = ctx.traffic.destination;
+  if (destination.kind === 'default-route') return null;
+  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
+  const found = platformDestination(destination, ctx.traffic.port, (ip) => isSubnetBroadcast(ctx.index, vnet, ip));
+  if (found === null) return null;
+  if (found.kind === 'blocked') return trail.end({ kind: 'blocked-in-vnet', what: found.what, words: found.words });
+  const allowedBy: { readonly nsg: Named; readonly rule: string }[] = [];
+  if (found.nsgTags.length > 0) {
+    for (const nsgId of [nic?.networkSecurityGroupId ?? null, subnet.networkSecurityGroupId]) {
+      if (nsgId === null) continue;
+      const nsg = ctx.index.networkSecurityGroups.get(nsgId);
+      if (!nsg) {
+        return missingReference(ctx, trail, nsgId, `network security group ${nameOfId(nsgId).name}`,
+          `whether a rule on the ${found.nsgTags.join(', ')} service tag blocks traffic to ${found.address}`);
+      }
+      const hit = ruleTargetingTag(nsg, found.nsgTags, ctx.traffic, trail.source);
+      if (hit === null) continue;
+      if (!sourceInsensitive(nsg, 'Outbound')) trail.sourceConsulted = true;
+      if (hit.match === 'maybe') {
+        return trail.end({ kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} rule ${hit.rule.name} on ${found.nsgTags.join(', ')}`, docs: DOCS.nsgPlatform, verify: VERIFY.nsgRules(nsg.id),
+          missingFact: `whether rule ${hit.rule.name} (${hit.rule.access}) of NSG ${nsg.name} applies to this source: it targets the ${found.nsgTags.join(', ')} service tag, the only way an NSG rule reaches traffic to ${found.address}, and its source prefixes or ports cover only part of this source` });
+      }
+      if (hit.rule.access === 'Deny') return trail.end({ kind: 'nsg-deny', nsg: named(nsg), rules: [hit.rule.name], direction: 'Outbound' });
+      allowedBy.push({ nsg: named(nsg), rule: hit.rule.name });
+    }
+  }
+  return trail.end({ kind: 'host-platform-address', address: found.address, service: found.service, nsgTags: found.nsgTags, allowedBy });
+}
+
 /** Exposed for the resolver's top level: a path starting at a subnet (or NIC in it). */
 export function walkFromSource(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender): Outcome {
+  const platform = beforeRouting(ctx, trail, subnet, nic);
+  if (platform) return platform;
   const stopped = nsgSteps(ctx, trail, subnet, nic);
   if (stopped) return stopped;
   return forward(ctx, trail, subnet, sender);

@@ -280,7 +280,9 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       return hop('default-outbound', step.subnet.id, `Default outbound access (defaultOutboundAccess ${step.defaultOutboundAccess === null ? 'not set' : `= ${String(step.defaultOutboundAccess)}`})`,
         step.reason === 'delegated'
           ? 'The subnet is delegated to a service: private-subnet settings do not apply and outbound is managed by the service (shown as default outbound).'
-          : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
+          : step.reason === 'nic-allocated'
+            ? 'The subnet is private, but the NIC still reports a default outbound IP (defaultOutboundConnectivityEnabled = true): a change of the subnet takes effect on a VM\'s network interfaces only when the VM is stopped and deallocated, so nothing explicit (NAT gateway, public IP, load balancer) being configured, it still leaves through default outbound access, a Microsoft-owned IP that can change without notice.'
+            : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
         DOCS.defaultOutbound, VERIFY.subnet(step.subnet.id));
     case 'dns': {
       const chain = step.chain.length > 1 ? ` (${step.chain.join(' → ')})` : '';
@@ -358,6 +360,26 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
       return hop('private', reason.route.resourceId ?? 'service-endpoint', `Service endpoint ${reason.service}`,
         `The subnet has a service endpoint for ${reason.service}: its route (next hop VirtualNetworkServiceEndpoint) takes the traffic to the service over the Azure backbone, with the subnet's private address as source, whatever the default route says.`,
         DOCS.serviceEndpoints, prevVerify);
+    case 'host-platform-address': {
+      const nsgWords = reason.nsgTags.length === 0
+        ? reason.service === 'wireserver'
+          ? 'NSG rules do not apply to it: the VM agent\'s traffic to 168.63.129.16 (ports 80 and 32526) "isn\'t subject to the configured network security groups", and DNS is subject only to a rule on the AzurePlatformDNS service tag.'
+          : 'NSG rules do not apply to it.'
+        : reason.allowedBy.length > 0
+          ? `NSG rules apply to it only through the ${reason.nsgTags.join(', ')} service tag; ${reason.allowedBy.map((a) => `NSG ${a.nsg.name} (rule ${a.rule})`).join(' and ')} allow${reason.allowedBy.length === 1 ? 's' : ''} it.`
+          : `NSG rules apply to it only when a rule targets the ${reason.nsgTags.join(', ')} service tag, and none on this path does ("these services aren't subject to the configured network security groups unless targeted by service tags specific to each service").`;
+      return reason.service === 'instance-metadata'
+        ? hop('private', 'host:instance-metadata', 'Instance Metadata Service (169.254.169.254) on the host',
+          `169.254.169.254 is the Azure Instance Metadata Service: "a well-known, non-routable IP address", reachable "only … from within the VM", and "communication between the VM and IMDS never leaves the host". It is one of the host node's virtualized IP addresses, so no route (UDR), firewall or appliance sees this traffic and it never becomes internet traffic. ${nsgWords}`,
+          DOCS.instanceMetadata, prevVerify)
+        : hop('private', 'host:wireserver', 'Host node virtual IP 168.63.129.16 (Azure DNS, DHCP, VM agent)',
+          `168.63.129.16 is "a virtual IP of the host node and as such it isn't subject to user defined routes": the VM reaches it on its own host (Azure DNS, DHCP, the VM agent, health probes), so no route, firewall or appliance sees this traffic and it never becomes internet traffic, although the address is public. ${nsgWords}`,
+          DOCS.wireServer, prevVerify);
+    }
+    case 'blocked-in-vnet':
+      return hop('drop', `blocked:${reason.what}`, `${reason.what === 'multicast' ? 'Multicast' : 'Broadcast'} is blocked in virtual networks`,
+        `${sentence(reason.words)} "Multicast, broadcast, IP-in-IP encapsulated packets, and Generic Routing Encapsulation (GRE) packets are blocked in virtual networks": Azure drops the traffic, whatever the routes say.`,
+        DOCS.vnetFaq, prevVerify);
     case 'name-not-resolved':
       return hop('drop', reason.zone.id, `${reason.name} does not resolve`, `The linked private DNS zone ${reason.zone.name} has no record for ${reason.name} and ${isPrivateLinkZoneName(reason.zone.name.toLowerCase()) ? `link ${reason.link.name} does not fall back to internet resolution` : 'a custom zone never falls back to internet resolution'}: clients get NXDOMAIN and never connect.`, DOCS.privateEndpointDns, VERIFY.privateDnsRecords(reason.zone.id));
     case 'range-split':
@@ -421,7 +443,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
         'The destination is covered by a service-endpoint route: traffic goes to the Azure service over the backbone with the subnet\'s private identity. This is not internet egress; which service prefixes the route covers is not modelled.',
         DOCS.serviceEndpoints, prevVerify);
     case 'missing-resource':
-      return hop('drop', reason.resourceId, `Not in the snapshot: ${reason.what}`, `${reason.what.charAt(0).toUpperCase()}${reason.what.slice(1)} is not in the snapshot, so ${reason.consequence} is unknown.`, DOCS.udr, prevVerify);
+      return hop('drop', reason.resourceId, `Not in the snapshot: ${reason.what}`, `${reason.what.charAt(0).toUpperCase()}${reason.what.slice(1)} is not in the snapshot, so ${reason.consequence} is unknown.`, DOCS.udr, reason.verify ?? prevVerify);
     case 'unsupported-gateway-target':
       return hop('drop', reason.gateway.id, 'Unsupported gateway target',
         reason.why === 'virtual-wan' ? 'A UDR to VirtualNetworkGateway in a VNet connected to Virtual WAN is not supported: where the traffic goes is unknown.'
@@ -439,7 +461,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
     case 'undecided':
       // A gateway's learned routes are the missing fact: the command that lists them is the evidence to fetch.
       return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${stop(reason.missingFact)}.`, reason.docs,
-        /\/virtualnetworkgateways\/[^/]+$/i.test(reason.resourceId) ? VERIFY.gatewayLearnedRoutes(reason.resourceId) : prevVerify);
+        reason.verify ?? (/\/virtualnetworkgateways\/[^/]+$/i.test(reason.resourceId) ? VERIFY.gatewayLearnedRoutes(reason.resourceId) : prevVerify));
     default: return assertNever(reason, 'terminal reason');
   }
 }

@@ -630,3 +630,26 @@ export function evaluateNsgForDestination(nsg: NetworkSecurityGroup, traffic: Tr
   direction: NsgDirection, options: NsgEvaluationOptions = {}): NsgVerdict {
   return evaluateNsgChain([nsg], traffic, source, direction, options);
 }
+
+/**
+ * The first outbound rule, by priority, whose destination names one of `tags` (service tags,
+ * compared case-insensitively) and that matches the flow's protocol, ports and source (`yes`), or
+ * may match it (`maybe`: a source prefix covering part of the source, a source port range);
+ * null when no rule names them. For the host node's platform addresses (168.63.129.16,
+ * 169.254.169.254), which "aren't subject to the configured network security groups unless
+ * targeted by service tags specific to each service" (AzurePlatformDNS, AzurePlatformIMDS) [NSGOV]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
+ * so only rules naming the tag apply: the default rules and rules on addresses never do.
+ */
+export function ruleTargetingTag(nsg: NetworkSecurityGroup, tags: readonly string[], traffic: TrafficSpec, source: SourceAddress):
+  { readonly rule: SecurityRule; readonly match: 'yes' | 'maybe' } | null {
+  const wanted = tags.map((t) => t.toLowerCase());
+  const rules = nsg.securityRules
+    .filter((r) => r.direction === 'Outbound' && !r.isDefault && r.destinationAddressPrefixes.some((p) => wanted.includes(p.trim().toLowerCase())))
+    .sort((a, b) => a.priority - b.priority);
+  for (const rule of rules) {
+    const match = ruleMatchExceptDestination(rule, traffic, source);
+    if (match !== 'no') return { rule, match };
+  }
+  return null;
+}

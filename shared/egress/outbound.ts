@@ -4,7 +4,7 @@
  * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
-import { parseResourceId } from '../model/ids';
+import { parentResourceId, parseResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
@@ -33,9 +33,18 @@ export type OutboundMethod =
   /** Azure-managed instances (gateway, firewall management NIC) sending from their own public IPs. */
   | { readonly kind: 'platform-public-ip'; readonly owner: 'gateway' | 'firewall-management'; readonly ownerId: ResourceId; readonly ownerName: string; readonly publicIpAddressIds: readonly ResourceId[] }
   | { readonly kind: 'lb-outbound-rule'; readonly loadBalancer: LoadBalancer; readonly rule: OutboundRule; readonly pool: LoadBalancerBackendPool }
-  | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rule: LoadBalancingRule; readonly pool: LoadBalancerBackendPool }
+  /**
+   * Implicit SNAT of the load-balancing rules (disableOutboundSnat = false) that send to the pool:
+   * every such rule's frontend is a candidate, used at the same time [LBOUT]. `rules` is never
+   * empty, in ID order, and the same array for the same pool, protocol and IP version (an exit key).
+   */
+  | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rules: readonly LoadBalancingRule[]; readonly pool: LoadBalancerBackendPool }
   | { readonly kind: 'lb-basic'; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool }
-  | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' }
+  /**
+   * `nic-allocated`: the subnet is private, but the NIC still reports a default outbound IP
+   * (`defaultOutboundConnectivityEnabled` = true): its VM was not stopped and deallocated since [DOA].
+   */
+  | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' | 'nic-allocated' }
   | { readonly kind: 'none'; readonly reason: string }
   /**
    * What the traffic uses is not documented for this configuration (or rests on a fact the input
@@ -119,14 +128,96 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
   }
   for (const { loadBalancer, pool } of pools) {
     if (loadBalancer.skuName !== 'Standard') continue;
-    const rule = loadBalancer.loadBalancingRules.find((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
-      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version));
-    if (rule) return { kind: 'lb-rule-snat', loadBalancer, rule, pool };
+    const rules = snatRulesOfPool(index, loadBalancer, pool, protocol, version);
+    if (rules) return { kind: 'lb-rule-snat', loadBalancer, rules, pool };
   }
   for (const { loadBalancer, pool } of pools) {
-    if (loadBalancer.skuName === 'Basic' && isPublicLoadBalancer(index, loadBalancer, undefined, version)) return { kind: 'lb-basic', loadBalancer, pool };
+    if (loadBalancer.skuName !== 'Basic' || !isPublicLoadBalancer(index, loadBalancer, undefined, version)) continue;
+    if (basicRuleFrontends(loadBalancer, pool).length > 0) return { kind: 'lb-basic', loadBalancer, pool };
+    // No load-balancing rule links a frontend to the pool. The 2019 outbound-connections article:
+    // "The Load Balancer resource must be configured with a load balancer rule to create a link
+    // between the public IP frontend with the backend pool. If you do not complete this rule
+    // configuration, the behavior is as described in the scenario for Standalone VM with no Public
+    // IP" (default outbound); the default-outbound article lists "the backend pool of a basic public
+    // load balancer" as explicit outbound, rule or not [DOA]. The documents disagree: not known.
+    return {
+      kind: 'undecided', resourceId: loadBalancer.id, rule: `Basic public load balancer ${loadBalancer.name}: pool ${pool.name} without a load-balancing rule`,
+      docs: DOCS.lbOutboundConnections, misconfiguration: null,
+      missingFact: `whether IP configuration ${config.name} in backend pool ${pool.name} of Basic public load balancer ${loadBalancer.name}, which no load-balancing rule uses, leaves from the load balancer's frontend IP or behaves as a VM without a load balancer (default outbound access, or nothing in a private subnet): Microsoft's outbound-connections article (2019) says the latter, its default-outbound-access article counts any basic public load balancer pool as explicit outbound`,
+    };
   }
   return null;
+}
+
+/**
+ * The load-balancing rules that program implicit SNAT for the pool (disableOutboundSnat = false,
+ * the flow's protocol, a public frontend of the flow's IP version), in ID order; null when none.
+ * All of them count: "Standard Load Balancer uses all candidates for outbound flows at the same
+ * time when multiple (public) IP frontends is present. Each frontend multiplies the number of
+ * available preallocated SNAT ports if a load balancing rule is enabled for outbound connections"
+ * (load-balancer-outbound-connections.md, 2019), and the default allocation is "MIN(# of default
+ * SNAT ports provided based on pool size * number of frontend IPs associated with the pool, 1024)"
+ * (same article, 2023) [LBOUT]. The array is kept per pool, protocol and version: the engine keys
+ * its exit steps on it.
+ */
+const snatRulesCache = new WeakMap<LoadBalancerBackendPool, Map<string, readonly LoadBalancingRule[] | null>>();
+
+function snatRulesOfPool(index: ModelIndex, loadBalancer: LoadBalancer, pool: LoadBalancerBackendPool, protocol: TransportProtocol, version: FlowIpVersion): readonly LoadBalancingRule[] | null {
+  let byKey = snatRulesCache.get(pool);
+  if (!byKey) {
+    byKey = new Map();
+    snatRulesCache.set(pool, byKey);
+  }
+  const key = `${loadBalancer.id}|${protocol}|${version}`;
+  let rules = byKey.get(key);
+  if (rules === undefined) {
+    const found = loadBalancer.loadBalancingRules.filter((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
+      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rules = found.length > 0 ? found : null;
+    byKey.set(key, rules);
+  }
+  return rules;
+}
+
+/** The frontends a Basic load balancer's rules link to the pool: the candidates for its outbound flows [LBOUT 2019]. */
+function basicRuleFrontends(loadBalancer: LoadBalancer, pool: LoadBalancerBackendPool): ResourceId[] {
+  const ids = new Set<ResourceId>();
+  for (const r of loadBalancer.loadBalancingRules) {
+    if (r.backendAddressPoolIds.includes(pool.id)) for (const id of r.frontendIpConfigurationIds) ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * An instance-level public IP elsewhere on the VM: on another IP configuration of this NIC or on
+ * another NIC of the same VM. "Outbound rules will only be followed if the backend VM doesn't have
+ * an instance-level public IP address (ILPIP)" [LBRULES]; "When using Standard Load Balancer,
+ * outbound rules are not supported if a public IP is assigned to the Virtual Machine" [LBOUT 2019].
+ */
+function vmInstancePublicIp(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration): { readonly holder: string; readonly publicIpAddressId: ResourceId } | null {
+  const own = nic.ipConfigurations.find((c) => c !== config && c.publicIpAddressId !== null);
+  if (own?.publicIpAddressId) return { holder: `IP configuration ${own.name} of NIC ${nic.name}`, publicIpAddressId: own.publicIpAddressId };
+  const sibling = otherVmNicHasPublicIp(index, nic);
+  const siblingPip = sibling?.ipConfigurations.find((c) => c.publicIpAddressId !== null)?.publicIpAddressId;
+  if (sibling && siblingPip) return { holder: `NIC ${sibling.name} of the same VM`, publicIpAddressId: siblingPip };
+  return null;
+}
+
+/**
+ * A load balancer method for a configuration whose VM has an instance-level public IP elsewhere:
+ * the LB's outbound SNAT is not followed [LBRULES], and what the configuration's traffic uses
+ * instead is not documented (as for a sibling NIC's public IP, egress-rules §13 #51): unknown.
+ */
+function loadBalancerWithVmPublicIp(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration, method: Extract<OutboundMethod, { kind: 'lb-outbound-rule' | 'lb-rule-snat' | 'lb-basic' }>): OutboundMethod {
+  const ilpip = vmInstancePublicIp(index, nic, config);
+  if (!ilpip) return method;
+  const lb = method.loadBalancer;
+  const what = method.kind === 'lb-outbound-rule' ? `outbound rule ${method.rule.name}` : method.kind === 'lb-rule-snat' ? 'load-balancing-rule SNAT' : 'Basic load balancer SNAT';
+  return {
+    kind: 'undecided', resourceId: ilpip.publicIpAddressId, rule: `Load balancer ${lb.name} ${what} for NIC ${nic.name}: the VM has an instance-level public IP`,
+    docs: DOCS.lbOutboundRules, misconfiguration: null,
+    missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${method.pool.name} of load balancer ${lb.name}, but ${ilpip.holder} has public IP ${publicIpLabel(index, ilpip.publicIpAddressId)}, and "outbound rules will only be followed if the backend VM doesn't have an instance-level public IP address"; Azure does not document which address this configuration's traffic then leaves from`,
+  };
 }
 
 /** One NIC with a Standard public IP stops default outbound access for the whole VM [DOA]. */
@@ -207,7 +298,27 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
   }
   // Private subnets do not apply to delegated (PaaS) subnets: the service manages outbound [DOA].
   if (subnet.delegations.length > 0) return { kind: 'default-outbound', reason: 'delegated' };
-  if (subnet.defaultOutboundAccess === false) return { kind: 'none', reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' };
+  // The subnet setting reaches a VM only when it is stopped and deallocated: "Existing virtual
+  // machines must be stopped and deallocated for the change of a subnet (either from non-private to
+  // private, or the reverse) to take effect on their network interfaces", and the NIC's
+  // defaultOutboundConnectivityEnabled "tracks if default outbound IP is allocated to a VM" [DOA
+  // 01/30/2026]. A NIC that says so answers for itself; absent (older inputs), the subnet decides.
+  const allocated = nic?.defaultOutboundConnectivityEnabled;
+  if (subnet.defaultOutboundAccess === false) {
+    // Still allocated, and nothing explicit above: the VM keeps using its default outbound IP.
+    if (allocated === true) return { kind: 'default-outbound', reason: 'nic-allocated' };
+    return { kind: 'none', reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' };
+  }
+  if (nic && allocated === false) {
+    // The subnet allows default outbound access but no default outbound IP is allocated to the NIC:
+    // the subnet was private and the VM has not been deallocated since, or the VM is not running
+    // (it gets one when started). Which, the input does not say.
+    return {
+      kind: 'undecided', resourceId: nic.id, rule: `Default outbound access of NIC ${nic.name}: defaultOutboundConnectivityEnabled = false`,
+      docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `whether NIC ${nic.name} has outbound access: subnet ${subnet.name} allows default outbound access${subnet.defaultOutboundAccess === null ? ' (defaultOutboundAccess not set)' : ''}, but the NIC reports defaultOutboundConnectivityEnabled = false (no default outbound IP allocated), which is the case while its VM is deallocated and, after the subnet was private, until the VM is stopped and deallocated; the input does not say which`,
+    };
+  }
   return { kind: 'default-outbound', reason: 'allowed' };
 }
 
@@ -296,16 +407,46 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       return { kind: 'none', reason: `no public IP of gateway ${gateways.map((g) => g.name).join(', ')} is in the snapshot` };
     }
     case 'nic': {
-      const config = sender.ipConfiguration;
-      if (config?.publicIpAddressId) {
+      // An IPv6 flow leaves from the NIC's IPv6 configuration (an IPv4 one cannot send it).
+      const config = version === 'IPv6' ? ipv6Configuration(sender.nic, sender.ipConfiguration) : sender.ipConfiguration;
+      if (version === 'IPv6' && !config) {
+        return { kind: 'none', reason: `NIC ${sender.nic.name} has no IPv6 IP configuration, so it has no IPv6 address to send IPv6 traffic from` };
+      }
+      // "Azure uses the public IP assigned to the IP configuration of the instance's NIC" [LBOUT]: of
+      // the flow's version only (an IPv4 public IP cannot translate an IPv6 flow).
+      if (config?.publicIpAddressId && pipHasVersion(index, config.publicIpAddressId, version)) {
         return { kind: 'instance-public-ip', publicIpAddressId: config.publicIpAddressId, publicIp: index.publicIpAddresses.get(config.publicIpAddressId) ?? null };
       }
       const lb = config ? loadBalancerMethod(index, config, protocol, version) : null;
-      return lb ?? defaultOutbound(index, subnet, sender.nic, config);
+      if (lb && config) return lb.kind === 'lb-outbound-rule' || lb.kind === 'lb-rule-snat' || lb.kind === 'lb-basic' ? loadBalancerWithVmPublicIp(index, sender.nic, config, lb) : lb;
+      return noIpv6DefaultOutbound(defaultOutbound(index, subnet, sender.nic, config), subnet, version, `NIC ${sender.nic.name}`);
     }
     case 'subnet':
-      return defaultOutbound(index, subnet, null);
+      if (version === 'IPv6' && !subnet.addressPrefixes.some((p) => p.includes(':'))) {
+        return { kind: 'none', reason: `subnet ${subnet.name} has no IPv6 address range, so nothing in it sends IPv6 traffic` };
+      }
+      return noIpv6DefaultOutbound(defaultOutbound(index, subnet, null), subnet, version, `subnet ${subnet.name}`);
   }
+}
+
+/** The NIC's IPv6 configuration for an IPv6 flow: the sender's own if it is one, else the NIC's first. */
+function ipv6Configuration(nic: NetworkInterface, config: NicIpConfiguration | null): NicIpConfiguration | null {
+  if (config?.privateIpAddressVersion === 'IPv6') return config;
+  return nic.ipConfigurations.find((c) => c.privateIpAddressVersion === 'IPv6') ?? null;
+}
+
+/**
+ * Default outbound access gives a public IPv4 address: "The public IPv4 address used for the access
+ * is called the default outbound access IP" [DOA @89e9bb8, 08/24/2023]. Whether IPv6 traffic gets
+ * anything without an explicit IPv6 method is not documented (egress-rules §12 #10): never a
+ * default-outbound answer for an IPv6 flow, and never a guessed "no outbound" either.
+ */
+function noIpv6DefaultOutbound(method: OutboundMethod, subnet: Subnet, version: FlowIpVersion, who: string): OutboundMethod {
+  if (version !== 'IPv6' || method.kind !== 'default-outbound') return method;
+  return {
+    kind: 'undecided', resourceId: subnet.id, rule: `Default outbound access for IPv6 traffic (subnet ${subnet.name})`, docs: DOCS.defaultOutbound, misconfiguration: null,
+    missingFact: `whether IPv6 internet traffic from ${who} has any way out: no explicit IPv6 method (public IP, load balancer outbound) applies, default outbound access provides a public IPv4 address, and Azure documents no default outbound access for IPv6`,
+  };
 }
 
 /** Address of a public IP, or its resource name when the address is unknown. */
@@ -385,9 +526,41 @@ function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: reado
   return Math.max(1, count);
 }
 
-/** Members from both sides (LB pool list and NIC pool lists) plus IP-based members. */
+/** `/…/virtualMachineScaleSets/{s}/virtualMachines/{i}` of a Uniform scale set instance's NIC ID, else null. */
+const SCALE_SET_INSTANCE = /^(.*\/virtualmachinescalesets\/[^/]+\/virtualmachines\/[^/]+)\/networkinterfaces\/[^/]+$/;
+
+/**
+ * The pool size the default allocation table reads: "Pool size (VM instances)" [LBOUT], not IP
+ * configurations ("Secondary IP configurations of a network interface don't provide outbound
+ * communication ... via a load balancer", same article). Members come from both sides (LB pool
+ * list and NIC pool lists); each counts as its NIC's VM (`virtualMachine.id`, or the scale set
+ * instance its ID names); a NIC with neither counts as an instance of its own, as does each
+ * IP-based member. Kept per pool: a pool of 1,000 members is counted once per model.
+ */
+const poolSizes = new WeakMap<ModelIndex, Map<ResourceId, number>>();
+
 function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
-  return index.poolMembers(pool.id).length + pool.backendIpAddresses.length;
+  let sizes = poolSizes.get(index);
+  if (!sizes) {
+    sizes = new Map();
+    poolSizes.set(index, sizes);
+  }
+  let size = sizes.get(pool.id);
+  if (size === undefined) {
+    const instances = new Set<string>();
+    for (const configId of index.poolMembers(pool.id)) {
+      const nicId = parentResourceId(configId);
+      instances.add(index.networkInterfaces.get(nicId)?.virtualMachineId ?? SCALE_SET_INSTANCE.exec(nicId)?.[1] ?? nicId);
+    }
+    size = instances.size + pool.backendIpAddresses.length;
+    sizes.set(pool.id, size);
+  }
+  return size;
+}
+
+/** Unique frontend IDs of rules, in order. */
+function frontendsOfRules(rules: readonly LoadBalancingRule[]): ResourceId[] {
+  return [...new Set(rules.flatMap((r) => r.frontendIpConfigurationIds))];
 }
 
 /**
@@ -414,15 +587,19 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
       };
     }
     case 'instance-public-ip':
+      // A flow leaves only from an address of its own version: an IPv4 public IP gives an IPv6 flow nothing.
+      if (!pipHasVersion(index, method.publicIpAddressId, version)) return { egressIps: [], snatPorts: null };
       return { egressIps: [publicIpLabel(index, method.publicIpAddressId)], snatPorts: SNAT_PORTS_PER_IP };
-    case 'firewall-public-ip':
+    case 'firewall-public-ip': {
+      const ids = method.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version));
       return {
-        egressIps: method.publicIpAddressIds.map((id) => publicIpLabel(index, id)),
-        snatPorts: method.publicIpAddressIds.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES,
+        egressIps: ids.map((id) => publicIpLabel(index, id)),
+        snatPorts: ids.length > 0 ? ids.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES : null,
       };
+    }
     case 'platform-public-ip':
       // Platform-managed SNAT capacity is not documented for gateways or the firewall management NIC.
-      return { egressIps: method.publicIpAddressIds.map((id) => publicIpLabel(index, id)), snatPorts: null };
+      return { egressIps: method.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version)).map((id) => publicIpLabel(index, id)), snatPorts: null };
     case 'lb-outbound-rule': {
       const frontends = method.rule.frontendIpConfigurationIds;
       const allocated = method.rule.allocatedOutboundPorts;
@@ -432,11 +609,14 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
       };
     }
     case 'lb-rule-snat': {
-      const frontends = method.rule.frontendIpConfigurationIds;
+      // Every frontend of the pool's SNAT rules: all are used at the same time, and each adds its
+      // default allocation, up to 1,024 per instance [LBOUT].
+      const frontends = frontendsOfRules(method.rules);
       return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends, version)) };
     }
     case 'lb-basic': {
-      const frontends = method.loadBalancer.frontendIpConfigurations.map((f) => f.id);
+      // The candidates are the frontends the rules link to the pool [LBOUT 2019].
+      const frontends = basicRuleFrontends(method.loadBalancer, method.pool);
       // "Load Balancer Basic chooses a single frontend to be used for outbound flows when multiple (public) IP
       // frontends are candidates" (random, not configurable) [LBOUT, 2020 text]: ports of one frontend.
       return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), 1) };

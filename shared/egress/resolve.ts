@@ -15,7 +15,7 @@ import { RouteSetBuilder } from '../routing/subnet-routes';
 import { describeDestination } from './destination';
 import type { EgressDestination, SourceAddress, TrafficSpec } from './destination';
 import { DOCS } from './docs';
-import { forward, walkFromSource } from './engine';
+import { beforeRouting, forward, walkFromSource } from './engine';
 import { stepResourceIds } from './explain';
 import { terminalOf, verdictOf } from './steps';
 import type { DnsStep, Step, TerminalReason } from './steps';
@@ -279,8 +279,9 @@ function resolvePlatform(ctx: EngineContext, subnet: Subnet, sender: PlatformSen
   if (prelude) trail.add(prelude);
   if (sender.kind === 'firewall') trail.visit(sender.firewall.id);
   // The platform instances' own traffic is not subject to the firewall's rules or to NSGs
-  // (AzureFirewallSubnet and GatewaySubnet take no NSG).
-  return { trail, outcome: forward(ctx, trail, subnet, sender) };
+  // (AzureFirewallSubnet and GatewaySubnet take no NSG). Multicast, broadcast and the host's own
+  // addresses are decided before any route, as for every source (engine.ts beforeRouting).
+  return { trail, outcome: beforeRouting(ctx, trail, subnet, null) ?? forward(ctx, trail, subnet, sender) };
 }
 
 function gatewaysOf(index: ModelIndex, subnet: Subnet): readonly VirtualNetworkGateway[] {

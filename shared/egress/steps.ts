@@ -233,7 +233,8 @@ export interface DefaultOutboundStep {
   readonly kind: 'default-outbound';
   readonly subnet: Named;
   readonly defaultOutboundAccess: boolean | null;
-  readonly reason: 'allowed' | 'delegated';
+  /** `nic-allocated`: a private subnet whose NIC still has a default outbound IP (VM not deallocated since) [DOA]. */
+  readonly reason: 'allowed' | 'delegated' | 'nic-allocated';
 }
 
 /** Why a path ends. Each reason implies exactly one verdict (`verdictOf`). */
@@ -249,6 +250,17 @@ export type TerminalReason =
       readonly networkPolicies?: EndpointNetworkPolicies;
     }
   | { readonly kind: 'delivered-to-service-endpoint'; readonly service: string; readonly route: RouteRef }
+  /**
+   * A virtualized IP address of the host node (host-addresses.ts): 169.254.169.254 (Instance
+   * Metadata Service) or 168.63.129.16 (WireServer: Azure DNS, DHCP, the VM agent). The VM reaches
+   * it on its own host, with no route (UDR), firewall or appliance in between, and it never becomes
+   * internet traffic. `nsgTags`: the service tags through which an NSG rule could have applied
+   * (empty: NSGs do not apply to this flow); `allowedBy`: the rule on such a tag that allowed it.
+   */
+  | {
+      readonly kind: 'host-platform-address'; readonly address: string; readonly service: 'instance-metadata' | 'wireserver';
+      readonly nsgTags: readonly string[]; readonly allowedBy: readonly { readonly nsg: Named; readonly rule: string }[];
+    }
   // on-premises
   | { readonly kind: 'forced-tunnel'; readonly gateway: Named | null; readonly expressRoute: boolean }
   // denied
@@ -267,18 +279,22 @@ export type TerminalReason =
   | { readonly kind: 'ilb-no-rule'; readonly loadBalancer: Named; readonly flow: Flow }
   | { readonly kind: 'firewall-no-snat'; readonly firewall: Named; readonly privateRanges: readonly string[] }
   | { readonly kind: 'name-not-resolved'; readonly name: string; readonly zone: Named; readonly link: Named }
+  /** Multicast or broadcast, which virtual networks block (host-addresses.ts BlockedInVnet); `words` says why. */
+  | { readonly kind: 'blocked-in-vnet'; readonly what: 'multicast' | 'broadcast'; readonly words: string }
   // no-outbound
   | { readonly kind: 'no-outbound-method'; readonly subnet: Named; readonly reason: string }
   // unknown: each names the fact that is missing
   | { readonly kind: 'next-hop-not-modelled'; readonly route: RouteRef }
   | { readonly kind: 'service-endpoint'; readonly route: RouteRef }
-  | { readonly kind: 'missing-resource'; readonly resourceId: string; readonly what: string; readonly consequence: string }
+  /** `verify`: a read-only command that shows the missing fact, when one is known (else the previous hop's). */
+  | { readonly kind: 'missing-resource'; readonly resourceId: string; readonly what: string; readonly consequence: string; readonly verify?: string }
   | { readonly kind: 'unsupported-gateway-target'; readonly gateway: Named; readonly why: 'policy-based' | 'expressroute' | 'virtual-wan' }
   | { readonly kind: 'platform-egress-unknown'; readonly subnet: Named; readonly reason: string }
   | { readonly kind: 'platform-not-modelled'; readonly subnet: Named; readonly platform: string; readonly deployed: boolean; readonly docs: string }
   | { readonly kind: 'not-evaluated'; readonly subnet: Named; readonly reason: string }
   | { readonly kind: 'range-split'; readonly destination: string; readonly parts: readonly { readonly prefix: string; readonly nextHop: string }[] }
-  | { readonly kind: 'undecided'; readonly resourceId: string; readonly rule: string; readonly missingFact: string; readonly docs: string };
+  /** `verify`: a read-only command that shows the missing fact, when one is known (else as explain.ts picks). */
+  | { readonly kind: 'undecided'; readonly resourceId: string; readonly rule: string; readonly missingFact: string; readonly docs: string; readonly verify?: string };
 
 export interface TerminalStep {
   readonly kind: 'terminal';
@@ -295,11 +311,13 @@ export type StepKind = Step['kind'];
 export function verdictOf(reason: TerminalReason): Verdict {
   switch (reason.kind) {
     case 'egress': return 'internet';
-    case 'delivered-in-vnet': case 'delivered-over-peering': case 'delivered-to-private-endpoint': case 'delivered-to-service-endpoint': return 'private';
+    case 'delivered-in-vnet': case 'delivered-over-peering': case 'delivered-to-private-endpoint': case 'delivered-to-service-endpoint': case 'host-platform-address':
+      return 'private';
     case 'forced-tunnel': return 'on-premises';
     case 'nsg-deny': case 'firewall-deny': return 'denied';
     case 'no-route': case 'next-hop-none': case 'stays-in-vnet': case 'next-hop-unowned': case 'next-hop-not-carried':
     case 'ip-forwarding-disabled': case 'no-gateway': case 'routing-loop': case 'ilb-no-backend': case 'ilb-no-rule': case 'firewall-no-snat': case 'name-not-resolved':
+    case 'blocked-in-vnet':
       return 'dropped';
     case 'no-outbound-method': return 'no-outbound';
     case 'next-hop-not-modelled': case 'service-endpoint': case 'missing-resource': case 'unsupported-gateway-target':

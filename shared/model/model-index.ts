@@ -137,6 +137,18 @@ export interface ModelIndex {
   readonly gaps: readonly Gap[];
 }
 
+/**
+ * Whether a NIC's `defaultOutboundConnectivityEnabled` disagrees with its subnet's setting (a change
+ * of the subnet reaches the NIC only when its VM is stopped and deallocated [DOA]): the NIC then
+ * answers for itself. Delegated subnets are managed by their service, whatever the NIC says.
+ */
+function defaultOutboundDiffers(allocated: boolean, subnet: Subnet | undefined): boolean {
+  if (!subnet || subnet.delegations.length > 0) return false;
+  // Not allocated is what a NIC behind its subnet's NAT gateway usually says: nothing differs there.
+  if (!allocated) return subnet.defaultOutboundAccess !== false && subnet.natGatewayId === null;
+  return subnet.defaultOutboundAccess === false;
+}
+
 function byId<T extends { readonly id: ResourceId }>(items: readonly T[]): Map<ResourceId, T> {
   const map = new Map<ResourceId, T>();
   for (const item of items) map.set(item.id, item);
@@ -360,6 +372,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
     if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
+      || (nic.defaultOutboundConnectivityEnabled !== undefined && defaultOutboundDiffers(nic.defaultOutboundConnectivityEnabled, subnets.get(subnetId)))
       || inAsgReferencedBySubnetNsg(nic, subnetId)
       || (prefixSourceRules && namedByPartialSourceRule(partialSourceAddresses(subnetId), primaryConfig?.privateIpAddress)))) {
       push(subnetNicsWithOwnEgress, subnetId, nic);

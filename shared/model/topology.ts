@@ -236,6 +236,14 @@ export interface NetworkInterface extends ResourceBase {
    * Set only when the input carried a non-empty list; absent = the VNet's DNS servers.
    */
   readonly dnsServers?: readonly string[];
+  /**
+   * `defaultOutboundConnectivityEnabled` (read-only): "tracks if default outbound IP is allocated to
+   * a VM". A change of the subnet's `defaultOutboundAccess` reaches the NIC only when the VM is
+   * stopped and deallocated, so the two can disagree [DOA]
+   * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+   * Absent (older snapshots, inputs without it) = not known: the subnet setting decides.
+   */
+  readonly defaultOutboundConnectivityEnabled?: boolean;
 }
 
 export interface FirewallIpConfiguration {

@@ -48,6 +48,27 @@ export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): Gatewa
 }
 
 /**
+ * A peering of `vnet` that would give it a gateway through gateway transit if it were Connected,
+ * but whose state the input does not report (`Unknown`): `useRemoteGateways` set and, with the
+ * remote VNet in the input, `allowGatewayTransit` on the remote side's peering back (gatewayDomainOf
+ * skips it: only a Connected peering carries traffic [PEER]). Whether the VNet has a gateway then
+ * rests on that state, which is not known (as peering.ts treats an unreported state everywhere).
+ * Null when there is none, or when gatewayDomainOf already found a gateway domain.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
+ */
+export function unreportedGatewayTransit(index: ModelIndex, vnet: VirtualNetwork): VirtualNetworkPeering | null {
+  if (gatewayDomainOf(index, vnet).kind !== 'none') return null;
+  for (const { peering } of index.peerings.get(vnet.id) ?? []) {
+    if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || peering.peeringState !== 'Unknown') continue;
+    const remoteVnetId = peering.remoteVirtualNetworkId;
+    const back = (index.peerings.get(remoteVnetId) ?? []).find((p) => p.peering.remoteVirtualNetworkId === vnet.id);
+    if (index.virtualNetworks.has(remoteVnetId) && back && !back.peering.allowGatewayTransit) continue;
+    return peering;
+  }
+  return null;
+}
+
+/**
  * Routes that reach a subnet but are not in the snapshot (no effective routes captured in their
  * gateway domain), and which prefixes they can carry:
  *  - `bgp`: a gateway or Route Server that speaks BGP; anything, 0.0.0.0/0 included [UDR][S2SFT][ERROUTE][RS].

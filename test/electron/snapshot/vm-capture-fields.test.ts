@@ -38,3 +38,17 @@ describe('snapshots and NIC virtualMachineCaptured', () => {
     expect(() => parseSnapshotJson(written(model('yes')), 'bad.snapshot.json')).toThrow(/virtualMachineCaptured/);
   });
 });
+
+describe('snapshots and NIC defaultOutboundConnectivityEnabled', () => {
+  // Whether a default outbound IP is allocated to the NIC's VM [DOA]: optional, older snapshots lack it.
+  function withFlag(flag: unknown): NetworkModel {
+    const built = model(undefined);
+    return flag === undefined ? built : { ...built, networkInterfaces: built.networkInterfaces.map((n) => ({ ...n, defaultOutboundConnectivityEnabled: flag as boolean })) };
+  }
+
+  it('keeps the field; a snapshot without it loads unchanged; a value that is not a boolean is refused', () => {
+    expect(parseSnapshotJson(written(withFlag(true)), 'new.snapshot.json').model.networkInterfaces[0]?.defaultOutboundConnectivityEnabled).toBe(true);
+    expect(parseSnapshotJson(written(withFlag(undefined)), 'old.snapshot.json').model.networkInterfaces[0]).not.toHaveProperty('defaultOutboundConnectivityEnabled');
+    expect(() => parseSnapshotJson(written(withFlag('yes')), 'bad.snapshot.json')).toThrow(/defaultOutboundConnectivityEnabled/);
+  });
+});

@@ -84,3 +84,25 @@ describe('VM not captured: nothing is assumed', () => {
     expect(model.networkInterfaces[0]).not.toHaveProperty('virtualMachineCaptured');
   });
 });
+
+describe('NIC defaultOutboundConnectivityEnabled', () => {
+  // [DOA] default-outbound-access.md (01/30/2026): "There's a NIC-level parameter
+  // (defaultOutboundConnectivityEnabled) which tracks if default outbound IP is allocated to a VM";
+  // existing VMs keep their state until "stopped and deallocated". Read as ARM (camelCase) and
+  // PowerShell (PascalCase) print it; absent = not said (no field).
+  function nicFlag(properties: Record<string, unknown>): NetworkInterface {
+    const base = nic('nic1', VM_ID) as { properties: Record<string, unknown> };
+    const { model } = normalizeArm([{ fileName: 'in.json', json: [vnet, { ...base, properties: { ...base.properties, ...properties } }] }]);
+    const found = model.networkInterfaces.find((n) => n.name === 'nic1');
+    if (found === undefined) throw new Error('nic1 not in the model');
+    return found;
+  }
+
+  it('keeps true and false in either casing; absent or null carries no field', () => {
+    expect(nicFlag({ defaultOutboundConnectivityEnabled: true }).defaultOutboundConnectivityEnabled).toBe(true);
+    expect(nicFlag({ defaultOutboundConnectivityEnabled: false }).defaultOutboundConnectivityEnabled).toBe(false);
+    expect(nicFlag({ DefaultOutboundConnectivityEnabled: true }).defaultOutboundConnectivityEnabled).toBe(true);
+    expect(nicFlag({})).not.toHaveProperty('defaultOutboundConnectivityEnabled');
+    expect(nicFlag({ defaultOutboundConnectivityEnabled: null })).not.toHaveProperty('defaultOutboundConnectivityEnabled');
+  });
+});

@@ -96,7 +96,9 @@ describe('estate findings', () => {
   it('basic-sku: a Basic public load balancer still gives outbound but is flagged as retired', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');
-    const lb = b.loadBalancer('basic-lb', { sku: 'Basic', frontends: [{ name: 'fe', publicIpId: b.publicIp('lb-pip', '20.2.2.2', { sku: 'Basic' }) }], pools: [{ name: 'pool' }] });
+    // With a load-balancing rule: without one, whether the pool gives outbound is not known (outbound-precedence.test.ts).
+    const lb = b.loadBalancer('basic-lb', { sku: 'Basic', frontends: [{ name: 'fe', publicIpId: b.publicIp('lb-pip', '20.2.2.2', { sku: 'Basic' }) }], pools: [{ name: 'pool' }],
+      rules: [{ name: 'r', frontend: 'fe', pool: 'pool' }] });
     const nic = b.nic(s, 'vm1-nic', '10.0.1.4', { poolIds: [ModelBuilder.poolId(lb, 'pool')] });
     expect(summary(pathOf(resolve(b.build()), nic))).toEqual({
       verdict: 'internet', exit: 'load-balancer', via: [], egressIps: ['20.2.2.2'], snatPorts: 1024, hops: ['source', 'route', 'load-balancer', 'internet'], findings: ['basic-sku'],

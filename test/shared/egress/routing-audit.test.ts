@@ -8,13 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
+import { resolveEgress } from '../../../shared/egress';
+import { explainPath } from '../../../shared/egress/explain';
 import { computeReach } from '../../../shared/egress/reach';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { TerminalReason } from '../../../shared/egress/steps';
 import { toResourceId, type ResourceId } from '../../../shared/model/ids';
-import type { NetworkModel } from '../../../shared/model/topology';
+import type { ServiceTagSet } from '../../../shared/model/service-tags';
+import type { NetworkModel, PeeringState } from '../../../shared/model/topology';
 import { effectiveRoute, ModelBuilder, networkRule, TEST_RESOURCE_GROUP, TEST_SUBSCRIPTION } from '../../support/model-builder';
-import { pathOf, resolve } from './support';
+import { HUB_FIREWALL_IP, pathOf, resolve } from './support';
 
 function walk(model: ReturnType<ModelBuilder['build']>, source: string, destination: string): { readonly verdict: string; readonly reason: TerminalReason } {
   const path = pathOf(resolve(model, { destination }), source);
@@ -564,5 +567,230 @@ describe('UDR next hop VirtualNetworkGateway when the gateway was not exported',
 
   it('with the gateway in the input, a route-based VPN gateway takes the traffic into the tunnel', () => {
     expect(run(true).verdict).toBe('on-premises');
+  });
+});
+
+/** Every rule and explanation shown to the user for a path, as one text. */
+const shownOf = (path: ReturnType<typeof pathOf>): string => explainPath(path).map((h) => `${h.rule} :: ${h.explanation}`).join('\n');
+
+/** A spoke peered (useRemoteGateways) to hub-elsewhere, not in the input; `udr` adds 0.0.0.0/0 → VirtualNetworkGateway. */
+function spokeOnRemoteGateway(opts: { readonly udr: boolean; readonly state?: PeeringState }) {
+  const b = new ModelBuilder();
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  const hub = outOfScopeVnet('hub-elsewhere');
+  const peering = b.peerOutOfScope(spoke, hub, ['10.0.0.0/16']);
+  const rt = opts.udr ? b.routeTable('rt', [{ name: 'default-to-gw', prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]) : undefined;
+  const app = b.subnet(spoke, 'app', '10.1.1.0/24', rt ? { routeTableId: rt } : {});
+  const nic = b.nic(app, 'vm1', '10.1.1.4');
+  const built = usingRemoteGateways(b.build(), spoke);
+  const model: NetworkModel = opts.state === undefined ? built : {
+    ...built,
+    virtualNetworks: built.virtualNetworks.map((v) => (v.id === spoke ? { ...v, peerings: v.peerings.map((p) => ({ ...p, peeringState: opts.state ?? p.peeringState })) } : v)),
+  };
+  return { model, app, nic, hub, peering };
+}
+
+describe('gateway transit to a hub not in the input: learned routes and unreported peering states', () => {
+  /**
+   * Routes exchanged over BGP with a VPN or ExpressRoute gateway are added to all subnets with source
+   * and next hop VirtualNetworkGateway, and spokes using the hub's gateway get them (egress-rules.md
+   * §2.4, §6.2; ExpressRoute: "we will route all traffic from the associated virtual networks to
+   * your network" https://learn.microsoft.com/azure/expressroute/expressroute-routing). A captured
+   * learned 0.0.0.0/0 proves the gateway exists: a forced tunnel, not "hub missing → unknown" (the
+   * missing-hub unknown is for UDRs only, whose support depends on the gateway's type [UDR]).
+   */
+  it('a captured BGP default route to the remote gateway is a forced tunnel, whatever the hub not being in the input', () => {
+    const { model, app, nic } = spokeOnRemoteGateway({ udr: false });
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [
+      effectiveRoute('10.1.0.0/16', 'VnetLocal'), effectiveRoute('10.0.0.0/16', 'VNetPeering'),
+      effectiveRoute('0.0.0.0/0', 'VirtualNetworkGateway', { source: 'VirtualNetworkGateway', nextHopIpAddresses: ['10.0.255.4'] }),
+      effectiveRoute('0.0.0.0/0', 'Internet', { state: 'Invalid' }),
+    ] }];
+    const path = pathOf(resolve(model, {}, { effectiveRoutes }), app);
+    expect(terminalOf(path.steps).reason.kind).toBe('forced-tunnel');
+    expect(path.verdict).toBe('on-premises');
+  });
+
+  it('a UDR to VirtualNetworkGateway over that peering stays unknown, and its verify command lists the hub\'s gateways', () => {
+    const { model, app, hub } = spokeOnRemoteGateway({ udr: true });
+    const path = pathOf(resolve(model), app);
+    expect(terminalOf(path.steps).reason).toMatchObject({ kind: 'missing-resource', resourceId: hub });
+    expect(explainPath(path).at(-1)?.verify).toBe(`az network vnet subnet show --ids '${hub}/subnets/GatewaySubnet' --query 'ipConfigurations[].id'`);
+  });
+
+  /**
+   * Only a Connected peering carries traffic [PEER]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview ; the input
+   * does not report this peering's state (peeringState absent → Unknown), so whether the spoke uses
+   * the hub's gateway (a route-based VPN gateway takes the UDR's traffic into the tunnel) or has no
+   * gateway (dropped) is not known: unknown naming the peering's state, not a confident "dropped"
+   * with an error finding (peering.ts treats an unreported state as unknown everywhere).
+   */
+  it('with the useRemoteGateways peering\'s state not reported, a UDR to VirtualNetworkGateway is unknown, not "no gateway → dropped"', () => {
+    const { model, app, peering } = spokeOnRemoteGateway({ udr: true, state: 'Unknown' });
+    const path = pathOf(resolve(model), app);
+    expect(path.findings.map((f) => f.code)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+    const reason = undecided(terminalOf(path.steps).reason);
+    expect(reason.resourceId).toBe(peering);
+    expect(reason.missingFact).toContain('the state of peering to-hub-elsewhere');
+    expect(explainPath(path).at(-1)?.verify).toBe(`az network vnet peering show --ids '${peering}'`);
+  });
+
+  it('a Disconnected useRemoteGateways peering still leaves the VNet without a gateway: dropped', () => {
+    const { model, app } = spokeOnRemoteGateway({ udr: true, state: 'Disconnected' });
+    const path = pathOf(resolve(model), app);
+    expect(terminalOf(path.steps).reason.kind).toBe('no-gateway');
+    expect(path.verdict).toBe('dropped');
+  });
+});
+
+describe('internet egress for a destination that is not an internet address, wherever the path ends', () => {
+  /**
+   * A spoke connected to a secured virtual hub with an Internet routing policy sends 0.0.0.0/0 to
+   * the hub firewall [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+   * whose egress is documented for internet destinations only. 240.0.0.1 is reserved ("Future
+   * use", not globally reachable: IANA special-purpose registry): the same missing fact as the
+   * Internet next hop's (egress-rules.md §2.7 covers public destinations only), so unknown, never
+   * "reaches the internet".
+   */
+  function securedHubSpoke() {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24');
+    b.nic(app, 'vm1', '10.1.1.4');
+    const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPublicIps: ['20.8.8.1'], rules: [networkRule('any', { destinationAddresses: ['*'], destinationPorts: ['*'], protocols: ['Any'] })] });
+    b.virtualHub('vhub', { firewallId: fw, internetPolicy: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    return { model: b.build(), app, fw };
+  }
+
+  it('a what-if to a reserved address through a secured hub (routing intent) is unknown, not internet', () => {
+    const { model, app, fw } = securedHubSpoke();
+    expect(pathOf(resolve(model, { destination: '8.8.8.8' }), app).verdict).toBe('internet');
+    const path = pathOf(resolve(model, { destination: '240.0.0.1' }), app);
+    expect(path.verdict).toBe('unknown');
+    const reason = undecided(terminalOf(path.steps).reason);
+    expect(reason.resourceId).toBe(fw);
+    expect(reason.missingFact).toContain('240.0.0.1 is a reserved address');
+  });
+
+  it('an RFC 1918 address sent to the hub firewall\'s internet egress is unknown too; 0.x and 127.x likewise', () => {
+    const { model, app } = securedHubSpoke();
+    for (const destination of ['0.1.2.3', '127.0.0.1']) {
+      expect(pathOf(resolve(model, { destination }), app).verdict).toBe('unknown');
+    }
+  });
+});
+
+describe('captured VNetPeering routes with subnet peering', () => {
+  /**
+   * Subnet peering lets spokes reuse address space: "Subnet peering helps you have better
+   * conservation of IPv4 space, by letting you reuse address spaces across subnets that need not be
+   * peered" https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+   * The hub subnet-peers a1 (10.6.1.0/24) of sa and b2 (10.6.2.0/24) of sb, both VNets 10.6.0.0/16.
+   * Each peering carries only its remote subnets' ranges (remoteAddressSpace), so a captured route
+   * 10.6.1.0/24 → VNetPeering is the one to-sa installed: delivered to sa, not "stale peering".
+   */
+  function reusedSpace() {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const sa = b.vnet('sa', ['10.6.0.0/16']);
+    const sb = b.vnet('sb', ['10.6.0.0/16']);
+    const h = b.subnet(hub, 'h', '10.0.2.0/24');
+    const hubNic = b.nic(h, 'vm-hub', '10.0.2.4');
+    b.nic(b.subnet(sa, 'a1', '10.6.1.0/24'), 'vm-a', '10.6.1.5');
+    b.nic(b.subnet(sb, 'b2', '10.6.2.0/24'), 'vm-b', '10.6.2.5');
+    b.peer(hub, sa, { subnetPeering: { localSubnetNames: ['h'], remoteSubnetNames: ['a1'] } });
+    b.peer(hub, sb, { subnetPeering: { localSubnetNames: ['h'], remoteSubnetNames: ['b2'] } });
+    const effectiveRoutes = [{ networkInterfaceId: hubNic, routes: [
+      effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('10.6.1.0/24', 'VNetPeering'), effectiveRoute('10.6.2.0/24', 'VNetPeering'), effectiveRoute('0.0.0.0/0', 'Internet'),
+    ] }];
+    return { model: b.build(), h, effectiveRoutes };
+  }
+
+  it('each captured peering route is delivered over the peering that carries its range', () => {
+    const { model, h, effectiveRoutes } = reusedSpace();
+    for (const [destination, remote] of [['10.6.1.5', 'sa'], ['10.6.2.5', 'sb']] as const) {
+      const computed = terminalOf(pathOf(resolve(model, { destination }), h).steps).reason;
+      expect(computed.kind === 'delivered-over-peering' && computed.remoteVnet.name).toBe(remote);
+      const path = pathOf(resolve(model, { destination }, { effectiveRoutes }), h);
+      expect(shownOf(path)).not.toContain('stale');
+      const reason = terminalOf(path.steps).reason;
+      expect(reason.kind === 'delivered-over-peering' && reason.remoteVnet.name).toBe(remote);
+    }
+  });
+
+  it('two whole-VNet peerings holding one captured range stay unknown, with the command that lists the peerings', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    b.peer(hub, b.vnet('s1', ['10.2.0.0/16']));
+    b.peer(hub, b.vnet('s2', ['10.2.0.0/16']));
+    const h = b.subnet(hub, 'h', '10.0.2.0/24');
+    const hubNic = b.nic(h, 'vm-hub', '10.0.2.4');
+    const effectiveRoutes = [{ networkInterfaceId: hubNic, routes: [effectiveRoute('10.0.0.0/16', 'VnetLocal'), effectiveRoute('10.2.0.0/16', 'VNetPeering'), effectiveRoute('0.0.0.0/0', 'Internet')] }];
+    const path = pathOf(resolve(b.build(), { destination: '10.2.1.5' }, { effectiveRoutes }), h);
+    expect(path.verdict).toBe('unknown');
+    expect(explainPath(path).at(-1)?.verify).toMatch(/^az network vnet peering list --vnet-name 'hub' -g /);
+  });
+});
+
+describe('a host name of a known Azure service and a service-tag UDR', () => {
+  /**
+   * The documented bypass pattern: "service-tag bypass routes that send selected tags to Internet
+   * while 0.0.0.0/0 goes to an NVA" (egress-rules.md §4); a tag UDR carries the tag's prefixes
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+   * A *.blob.core.windows.net name is a Storage address: with "Storage → Internet" and the name's
+   * address not known, whether the tag route carries it (straight out) or 0.0.0.0/0 does (the
+   * firewall) is not known — unknown naming Storage, never "internet via the firewall".
+   */
+  function bypass(serviceTagRoute: string) {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    b.peer(spoke, hub);
+    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+    const policy = b.firewallPolicy('fw-policy', [networkRule('any', { destinationAddresses: ['*'], destinationPorts: ['*'], protocols: ['Any'] })]);
+    const fw = b.firewall('fw', { subnetId: fwSubnet, privateIp: HUB_FIREWALL_IP, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
+    const rt = b.routeTable('rt', [
+      { prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP },
+      { name: 'storage-bypass', prefix: serviceTagRoute, nextHopType: 'Internet' },
+    ]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    b.nic(app, 'vm1', '10.1.1.4');
+    return { model: b.build(), fw, app };
+  }
+
+  it('without tag data: unknown naming the tag, with the command that lists its prefixes', () => {
+    const { model, fw, app } = bypass('Storage');
+    expect(pathOf(resolve(model, { destination: '20.60.1.1' }), app).verdict).toBe('unknown');
+    const path = pathOf(resolve(model, { destination: 'stdata.blob.core.windows.net' }), app);
+    expect(path.verdict === 'internet' && path.via.some((v) => v.id === fw)).toBe(false);
+    expect(path.verdict).toBe('unknown');
+    const reason = undecided(terminalOf(path.steps).reason);
+    expect(reason.rule).toContain('Storage');
+    expect(explainPath(path).at(-1)?.verify).toContain('az network list-service-tags --location');
+    expect(explainPath(path).at(-1)?.verify).toContain('`"Storage"`');
+  });
+
+  it('with tag data the tag\'s prefixes are known but the name\'s address is not: still unknown; for an address, the expanded route decides', () => {
+    const { model, fw, app } = bypass('Storage');
+    const serviceTags: ServiceTagSet = { changeNumber: 7, cloud: 'Public',
+      tags: [{ name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['UDR'] }] };
+    const run = (destination: string) => pathOf(resolveEgress({ model, serviceTags, effectiveRoutes: [], metrics: [], gaps: [] }, { destination }), app);
+    const byName = run('stdata.blob.core.windows.net');
+    expect(byName.verdict).toBe('unknown');
+    expect(undecided(terminalOf(byName.steps).reason).missingFact).toContain('the address stdata.blob.core.windows.net resolves to is not known');
+    // An address: the expanded tag route decides, straight out (no firewall) or through it.
+    expect(run('20.60.1.1').via.map((v) => v.id)).not.toContain(fw);
+    expect(run('8.8.8.8').via.map((v) => v.id)).toContain(fw);
+  });
+
+  it('a regional tag of the service counts too; a tag of another service, or a name of no known service, does not', () => {
+    expect(pathOf(resolve(bypass('Storage.WestEurope').model, { destination: 'stdata.blob.core.windows.net' }), bypass('Storage.WestEurope').app).verdict).toBe('unknown');
+    const sql = bypass('Sql');
+    const viaFw = pathOf(resolve(sql.model, { destination: 'stdata.blob.core.windows.net' }), sql.app);
+    expect(viaFw.verdict).toBe('internet');
+    expect(viaFw.via.map((v) => v.id)).toContain(sql.fw);
+    expect(pathOf(resolve(bypass('Storage').model, { destination: 'api.stripe.com' }), bypass('Storage').app).verdict).toBe('internet');
   });
 });

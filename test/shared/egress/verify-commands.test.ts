@@ -51,3 +51,24 @@ describe('verify commands are safe to paste', () => {
     expect(VERIFY.publicIp('/x')).toContain("--query '{ip:ipAddress, sku:sku.name, attachedTo:ipConfiguration.id}'");
   });
 });
+
+describe('verify commands for routing unknowns', () => {
+  const vnet = '/subscriptions/s1/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub';
+
+  it('two peerings holding one address: the VNet\'s peerings with what each carries and its state', () => {
+    const args = argsInBash(VERIFY.peerings(vnet));
+    expect(args.slice(0, 9)).toEqual(['network', 'vnet', 'peering', 'list', '--vnet-name', 'hub', '-g', 'rg-hub', '--subscription']);
+    expect(args[9]).toBe('s1');
+    expect(args[11]).toContain('carries:remoteAddressSpace.addressPrefixes');
+  });
+
+  it('a gateway-transit hub not in the input: the gateways its GatewaySubnet lists', () => {
+    expect(argsInBash(VERIFY.vnetGateways(vnet))).toEqual(['network', 'vnet', 'subnet', 'show', '--ids', `${vnet}/subnets/GatewaySubnet`, '--query', 'ipConfigurations[].id']);
+  });
+
+  it('a service tag\'s prefixes, with the tag reduced to the characters a tag name has', () => {
+    expect(argsInBash(VERIFY.serviceTag('Storage.WestEurope', 'westeurope')))
+      .toEqual(['network', 'list-service-tags', '--location', 'westeurope', '--query', 'values[?name==`"Storage.WestEurope"`].properties.addressPrefixes']);
+    expect(argsInBash(VERIFY.serviceTag('Sto$(x)rage', null))[5]).toBe('values[?name==`"Stoxrage"`].properties.addressPrefixes');
+  });
+});

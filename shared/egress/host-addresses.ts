@@ -1,0 +1,102 @@
+/**
+ * Destinations Azure decides before any route: the host node's platform addresses, which no route,
+ * firewall or appliance ever sees, and multicast and broadcast, which virtual networks block. Pure:
+ * the engine (engine.ts platformDestination) turns the answer into a path.
+ */
+import { cidrContainsIp, formatIp, parseCidr } from '../model/ip';
+import type { Cidr, IpAddress } from '../model/ip';
+import { Ipv4Set } from '../model/ip-set';
+import { destinationAddress } from './destination';
+import type { EgressDestination } from './destination';
+
+/** The two platform services on virtualized host addresses, see HostAddress. */
+export type HostService = 'instance-metadata' | 'wireserver';
+
+/**
+ * A virtualized IP address of the host node: "Basic infrastructure services like DHCP, DNS, IMDS,
+ * and health monitoring are provided through the virtualized host IP addresses 168.63.129.16 and
+ * 169.254.169.254" [NSGOV]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
+ * - 169.254.169.254, the Instance Metadata Service: "a well-known, non-routable IP address … You can
+ *   only access it from within the VM. Communication between the VM and IMDS never leaves the host"
+ *   https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service
+ * - 168.63.129.16 (WireServer: Azure DNS, DHCP, the VM agent, health probes): "a virtual IP of the
+ *   host node and as such it isn't subject to user defined routes"
+ *   https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16
+ * NSGs: "By default, these services aren't subject to the configured network security groups
+ * unless targeted by service tags specific to each service" (AzurePlatformDNS, AzurePlatformIMDS)
+ * [NSGOV]; the VM agent's ports 80 and 32526 to 168.63.129.16 "isn't subject to the configured
+ * network security groups", and DNS "isn't subject to the configured network security groups unless
+ * targeted using the AzurePlatformDNS service tag" [WIRE]. `nsgTags`: the tags whose rules apply to
+ * this flow (empty: no NSG rule applies).
+ */
+export interface HostAddress {
+  readonly kind: 'host';
+  readonly service: HostService;
+  readonly address: string;
+  readonly nsgTags: readonly string[];
+}
+
+/**
+ * Multicast or broadcast: "Multicast, broadcast, IP-in-IP encapsulated packets, and Generic Routing
+ * Encapsulation (GRE) packets are blocked in virtual networks"; "Do virtual networks support
+ * multicast or broadcast? No." https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
+ * `words`: why, for the explanation (`224.0.0.5 is a multicast address (224.0.0.0/4)`).
+ */
+export interface BlockedInVnet {
+  readonly kind: 'blocked';
+  readonly what: 'multicast' | 'broadcast';
+  readonly words: string;
+}
+
+export type PlatformDestination = HostAddress | BlockedInVnet;
+
+export const IMDS_ADDRESS = '169.254.169.254';
+export const WIRESERVER_ADDRESS = '168.63.129.16';
+/** The DNS port: the one flow to 168.63.129.16 an NSG rule can reach, through AzurePlatformDNS [WIRE]. */
+const DNS_PORT = 53;
+
+function cidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (parsed === null) throw new Error(`bad constant CIDR ${text}`);
+  return parsed;
+}
+
+const MULTICAST_V4 = cidr('224.0.0.0/4');
+const MULTICAST_V4_SET = Ipv4Set.fromCidr(MULTICAST_V4);
+const MULTICAST_V6 = cidr('ff00::/8');
+const LIMITED_BROADCAST = '255.255.255.255';
+
+function isIpv4(ip: IpAddress, text: string): boolean {
+  const other = parseCidr(`${text}/32`);
+  return ip.version === 4 && other !== null && cidrContainsIp(other, ip);
+}
+
+/**
+ * What Azure does with the destination before routing, or null (nearly always: routing decides).
+ * `subnetBroadcast`: whether an IPv4 address is the broadcast address (last address) of a subnet
+ * of the source's virtual network, which Azure reserves ("x.x.x.255: Network broadcast address")
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
+ */
+export function platformDestination(destination: EgressDestination, port: number, subnetBroadcast: (ip: IpAddress) => boolean): PlatformDestination | null {
+  if (destination.kind === 'range') {
+    // A range is decided here only when all of it is multicast; otherwise routing decides its parts.
+    if (!destination.set.isEmpty() && MULTICAST_V4_SET.containsSet(destination.set) && destination.cidrs.every((c) => c.version === 4)) {
+      return { kind: 'blocked', what: 'multicast', words: `${destination.text} is multicast address space (224.0.0.0/4)` };
+    }
+    return null;
+  }
+  const ip = destinationAddress(destination);
+  if (ip === null) return null;
+  const shown = destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(ip)}, which` : formatIp(ip);
+  if (isIpv4(ip, IMDS_ADDRESS)) return { kind: 'host', service: 'instance-metadata', address: IMDS_ADDRESS, nsgTags: ['AzurePlatformIMDS'] };
+  if (isIpv4(ip, WIRESERVER_ADDRESS)) {
+    return { kind: 'host', service: 'wireserver', address: WIRESERVER_ADDRESS, nsgTags: port === DNS_PORT ? ['AzurePlatformDNS'] : [] };
+  }
+  if (cidrContainsIp(MULTICAST_V4, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is a multicast address (224.0.0.0/4)` };
+  if (cidrContainsIp(MULTICAST_V6, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is an IPv6 multicast address (ff00::/8)` };
+  if (isIpv4(ip, LIMITED_BROADCAST)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the limited broadcast address` };
+  if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the broadcast address of a subnet of this virtual network` };
+  return null;
+}
+
