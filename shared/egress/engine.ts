@@ -2783,14 +2783,26 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
   return toFirewall(ctx, trail, firewall, hub);
 }
 
-/** Whether an IPv4 address is the broadcast (last) address of a subnet of `vnet`, which Azure reserves [VNETFAQ]. */
+/**
+ * Whether an IPv4 address is the broadcast (last) address of a subnet of `vnet` or of a VNet peered
+ * with it, which Azure reserves [VNETFAQ]. Only those: an unrelated VNet may use the same space
+ * with other subnets, where the address is an ordinary host.
+ */
 function isSubnetBroadcast(index: ModelIndex, vnet: VirtualNetwork | undefined, ip: IpAddress): boolean {
   if (!vnet || ip.version !== 4) return false;
+  const vnets = [vnet, ...(index.peerings.get(vnet.id) ?? []).flatMap((ref) => {
+    const remote = ref.peering.remoteVirtualNetworkId === null ? undefined : index.virtualNetworks.get(ref.peering.remoteVirtualNetworkId);
+    return remote === undefined ? [] : [remote];
+  })];
+  return vnets.some((v) => lastAddressOfSubnet(index, v, ip.value));
+}
+
+function lastAddressOfSubnet(index: ModelIndex, vnet: VirtualNetwork, ip: number): boolean {
   for (const id of vnet.subnetIds) {
     for (const text of index.subnets.get(id)?.addressPrefixes ?? []) {
       const cidr = parseCidr(text);
       if (cidr === null || cidr.version !== 4 || cidr.prefixLength > 30) continue;
-      if (((cidr.network + 2 ** (32 - cidr.prefixLength) - 1) >>> 0) === ip.value) return true;
+      if (((cidr.network + 2 ** (32 - cidr.prefixLength) - 1) >>> 0) === ip) return true;
     }
   }
   return false;

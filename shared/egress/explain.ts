@@ -89,6 +89,12 @@ function ruleList(rules: readonly FirewallRuleRef[]): string {
 }
 
 /** One step in words. `previous` is the hop before it (the internet sink cites the exit's evidence). */
+/** `rule https` or `rules https, dns`: the load-balancing rules a step lists, joined by ", ". */
+function lbRules(ruleName: string | null | undefined): string {
+  const names = ruleName ?? '';
+  return names.includes(', ') ? `rules ${names}` : `rule ${names}`;
+}
+
 export function explainStep(step: Step, previous: Hop | null): Hop {
   switch (step.kind) {
     case 'source': {
@@ -266,8 +272,8 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
             DOCS.lbOutboundRules, verify);
         }
         case 'rule-snat':
-          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} rule ${step.ruleName ?? ''} implicit SNAT (pool ${step.poolName})`,
-            `The NIC is in the backend pool of a load-balancing rule with disableOutboundSnat = false, which programs outbound SNAT to ${text} with ${step.snatPorts !== null ? `${step.snatPorts} ports per instance (default table by pool size)` : 'a number of ports per instance the default table does not give (it stops at 1,000 instances, or a frontend prefix is not in the input)'}. Ranking this below outbound rules is INFERRED.`,
+          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} ${lbRules(step.ruleName)} implicit SNAT (pool ${step.poolName})`,
+            `The NIC is in the backend pool of ${(step.ruleName ?? '').includes(', ') ? `load-balancing rules ${step.ruleName ?? ''}` : 'a load-balancing rule'} with disableOutboundSnat = false, which program${(step.ruleName ?? '').includes(', ') ? '' : 's'} outbound SNAT to ${text} (every frontend IP of ${(step.ruleName ?? '').includes(', ') ? 'these rules' : 'the rule'}) with ${step.snatPorts !== null ? `${step.snatPorts} ports per instance (default allocation: the table's ports for the pool's number of VM instances, times the number of frontend IPs, at most 1,024)` : 'a number of ports per instance the default table does not give (it stops at 1,000 instances, or a frontend prefix is not in the input)'}. Ranking this below outbound rules is INFERRED.`,
             DOCS.lbOutboundRules, verify);
         case 'basic':
           return hop('load-balancer', step.loadBalancer.id, `Basic public LB ${step.loadBalancer.name} (pool ${step.poolName})`,

@@ -67,6 +67,15 @@ const MULTICAST_V4_SET = Ipv4Set.fromCidr(MULTICAST_V4);
 const MULTICAST_V6 = cidr('ff00::/8');
 const LIMITED_BROADCAST = '255.255.255.255';
 
+/** The one address of a range that is a single host prefix (/32, /128), else null. */
+function singleAddress(cidrs: readonly Cidr[]): IpAddress | null {
+  if (cidrs.length !== 1) return null;
+  const [only] = cidrs;
+  if (only === undefined) return null;
+  if (only.version === 4) return only.prefixLength === 32 ? { version: 4, value: only.network } : null;
+  return only.prefixLength === 128 ? { version: 6, value: only.network } : null;
+}
+
 function isIpv4(ip: IpAddress, text: string): boolean {
   const other = parseCidr(`${text}/32`);
   return ip.version === 4 && other !== null && cidrContainsIp(other, ip);
@@ -75,18 +84,24 @@ function isIpv4(ip: IpAddress, text: string): boolean {
 /**
  * What Azure does with the destination before routing, or null (nearly always: routing decides).
  * `subnetBroadcast`: whether an IPv4 address is the broadcast address (last address) of a subnet
- * of the source's virtual network, which Azure reserves ("x.x.x.255: Network broadcast address")
+ * of the source's virtual network or of one peered with it, which Azure reserves ("x.x.x.255: Network broadcast address")
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
  */
 export function platformDestination(destination: EgressDestination, port: number, subnetBroadcast: (ip: IpAddress) => boolean): PlatformDestination | null {
+  let ip: IpAddress | null;
   if (destination.kind === 'range') {
-    // A range is decided here only when all of it is multicast; otherwise routing decides its parts.
-    if (!destination.set.isEmpty() && MULTICAST_V4_SET.containsSet(destination.set) && destination.cidrs.every((c) => c.version === 4)) {
-      return { kind: 'blocked', what: 'multicast', words: `${destination.text} is multicast address space (224.0.0.0/4)` };
+    // A range of one address (`168.63.129.16/32`) is that address: decided as it is.
+    ip = singleAddress(destination.cidrs);
+    if (ip === null) {
+      // A wider range is decided here only when all of it is multicast; otherwise routing decides its parts.
+      if (!destination.set.isEmpty() && MULTICAST_V4_SET.containsSet(destination.set) && destination.cidrs.every((c) => c.version === 4)) {
+        return { kind: 'blocked', what: 'multicast', words: `${destination.text} is multicast address space (224.0.0.0/4)` };
+      }
+      return null;
     }
-    return null;
+  } else {
+    ip = destinationAddress(destination);
   }
-  const ip = destinationAddress(destination);
   if (ip === null) return null;
   const shown = destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(ip)}, which` : formatIp(ip);
   if (isIpv4(ip, IMDS_ADDRESS)) return { kind: 'host', service: 'instance-metadata', address: IMDS_ADDRESS, nsgTags: ['AzurePlatformIMDS'] };
@@ -96,7 +111,7 @@ export function platformDestination(destination: EgressDestination, port: number
   if (cidrContainsIp(MULTICAST_V4, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is a multicast address (224.0.0.0/4)` };
   if (cidrContainsIp(MULTICAST_V6, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is an IPv6 multicast address (ff00::/8)` };
   if (isIpv4(ip, LIMITED_BROADCAST)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the limited broadcast address` };
-  if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the broadcast address of a subnet of this virtual network` };
+  if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the broadcast address of a subnet of this or a peered virtual network` };
   return null;
 }
 

@@ -7,7 +7,7 @@
 import { parentResourceId, parseResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
-import type { ModelIndex } from '../model/model-index';
+import { sendsAsVm, type ModelIndex } from '../model/model-index';
 import type {
   AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
@@ -309,7 +309,7 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
     if (allocated === true) return { kind: 'default-outbound', reason: 'nic-allocated' };
     return { kind: 'none', reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' };
   }
-  if (nic && allocated === false) {
+  if (nic && allocated === false && sendsAsVm(nic)) {
     // The subnet allows default outbound access but no default outbound IP is allocated to the NIC:
     // the subnet was private and the VM has not been deallocated since, or the VM is not running
     // (it gets one when started). Which, the input does not say.

@@ -142,6 +142,14 @@ export interface ModelIndex {
  * of the subnet reaches the NIC only when its VM is stopped and deallocated [DOA]): the NIC then
  * answers for itself. Delegated subnets are managed by their service, whatever the NIC says.
  */
+/**
+ * Whether a NIC's default outbound flag speaks of a VM's traffic: a private endpoint's NIC (which
+ * initiates nothing) and a NIC attached to no VM print `false` as their normal state.
+ */
+export function sendsAsVm(nic: NetworkInterface): boolean {
+  return nic.virtualMachineId !== null && !nic.privateEndpointId;
+}
+
 function defaultOutboundDiffers(allocated: boolean, subnet: Subnet | undefined): boolean {
   if (!subnet || subnet.delegations.length > 0) return false;
   // Not allocated is what a NIC behind its subnet's NAT gateway usually says: nothing differs there.
@@ -372,7 +380,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
     if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
-      || (nic.defaultOutboundConnectivityEnabled !== undefined && defaultOutboundDiffers(nic.defaultOutboundConnectivityEnabled, subnets.get(subnetId)))
+      || (nic.defaultOutboundConnectivityEnabled !== undefined && sendsAsVm(nic) && defaultOutboundDiffers(nic.defaultOutboundConnectivityEnabled, subnets.get(subnetId)))
       || inAsgReferencedBySubnetNsg(nic, subnetId)
       || (prefixSourceRules && namedByPartialSourceRule(partialSourceAddresses(subnetId), primaryConfig?.privateIpAddress)))) {
       push(subnetNicsWithOwnEgress, subnetId, nic);

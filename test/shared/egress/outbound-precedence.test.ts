@@ -395,8 +395,10 @@ describe('the NIC\'s defaultOutboundConnectivityEnabled against its subnet\'s de
       properties: { addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
         subnets: [{ name: 'snet-app', id: subnetId, properties: { addressPrefix: '10.1.1.0/24', ...(subnetFlag === null ? {} : { defaultOutboundAccess: subnetFlag }) } }] },
     };
+    // Attached to a VM: the flag of a NIC with no VM (or a private endpoint's) speaks of no traffic.
     const base = nicJson('vm1-nic', subnetId, '10.1.1.4');
-    const nic: JsonObject = nicFlag === undefined ? base : { ...base, properties: { ...(base.properties as JsonObject), defaultOutboundConnectivityEnabled: nicFlag } };
+    const attached: JsonObject = { ...base, properties: { ...(base.properties as JsonObject), virtualMachine: { id: `${RG.replace('/providers/Microsoft.Network', '')}/providers/Microsoft.Compute/virtualMachines/vm1` } } };
+    const nic: JsonObject = nicFlag === undefined ? attached : { ...attached, properties: { ...(attached.properties as JsonObject), defaultOutboundConnectivityEnabled: nicFlag } };
     const model = normalize([vnet, nic], 'rest');
     const s = model.subnets[0];
     const n = model.networkInterfaces[0];
