@@ -1142,7 +1142,11 @@ function snatsBothProtocols(index: ModelIndex, step: LoadBalancerStep): boolean 
   if (step.method === 'basic') return true;
   const loadBalancer = index.loadBalancers.get(step.loadBalancer.id as ResourceId);
   const rules = step.method === 'outbound-rule' ? loadBalancer?.outboundRules : loadBalancer?.loadBalancingRules;
-  return rules?.find((r) => r.name === step.ruleName)?.protocol === 'All';
+  // The step may name several load-balancing rules (joined by ", "): both protocols are SNATed when
+  // one of them is All, or they cover TCP and UDP between them.
+  const names = new Set((step.ruleName ?? '').split(', '));
+  const protocols = new Set((rules ?? []).filter((r) => names.has(r.name)).map((r) => r.protocol));
+  return protocols.has('All') || (protocols.has('Tcp') && protocols.has('Udp'));
 }
 
 /**

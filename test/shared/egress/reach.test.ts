@@ -300,6 +300,20 @@ describe('reach: an open path\'s entries say the ports its NSGs let out like TCP
       ['any', '*', ['*'], ['Tcp', 'Udp'], 'unknown', 'only TCP 443 is resolved past load balancer lb-out (its rule SNATs TCP only)'],
     ]);
   });
+  it('load-balancing rules to one pool, one of them for All protocols: UDP is SNATed too', () => {
+    // A step names every load-balancing rule that SNATs the flow ("https, any"): the protocol is read
+    // from each of them, not from a rule of that joined name (none), which read UDP as not SNATed.
+    const b = new ModelBuilder();
+    const vnet = b.vnet('spoke', ['10.1.0.0/16']);
+    const app = b.subnet(vnet, 'app', '10.1.1.0/24');
+    const lb = b.loadBalancer('lb-out', {
+      frontends: [{ name: 'fe1', publicIpId: b.publicIp('lb-pip1', '20.0.0.30') }, { name: 'fe2', publicIpId: b.publicIp('lb-pip2', '20.0.0.31') }],
+      pools: [{ name: 'pool' }],
+      rules: [{ name: 'https', frontend: 'fe1', pool: 'pool', protocol: 'Tcp' }, { name: 'any', frontend: 'fe2', pool: 'pool', protocol: 'All', port: 0 }],
+    });
+    b.nic(app, 'nic-vm', '10.1.1.4', { poolIds: [ModelBuilder.poolId(lb, 'pool')] });
+    expect(entries(reachOf(input(b.build()), 'nic-vm'))).toEqual([['any', '*', ['*'], ['Tcp', 'Udp'], 'internet', 'no inspection and no NSG on the path']]);
+  });
 });
 
 describe('reach: a NIC whose NSG rules treat ports otherwise than its subnet\'s', () => {
