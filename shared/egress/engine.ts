@@ -29,7 +29,7 @@ import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail'
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
 import type { ClientDns, FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination, ruleTargetingTag } from './nsg';
-import { platformDestination } from './host-addresses';
+import { platformDestination, type PlatformDestination } from './host-addresses';
 import type { NsgDirection, NsgVerdict } from './nsg';
 import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
@@ -273,11 +273,21 @@ function tagIn(tag: string, tags: ReadonlySet<string>): boolean {
  * the internet as a whole, are decided by the 0.0.0.0/0 routes, which no tag route is. Empty
  * nearly always.
  */
+/** serviceTagsOfName per destination object (asked at every route lookup of every source). */
+const nameTagCache = new WeakMap<EgressDestination, ReturnType<typeof serviceTagsOfName>>();
+
+function nameTagsOf(destination: Extract<EgressDestination, { kind: 'name' }>): ReturnType<typeof serviceTagsOfName> {
+  if (nameTagCache.has(destination)) return nameTagCache.get(destination) ?? null;
+  const tags = serviceTagsOfName(destination.name);
+  nameTagCache.set(destination, tags);
+  return tags;
+}
+
 function tagRoutesThatMayWin(ctx: EngineContext, set: RouteSet, winner: ComputedRoute): readonly TagRouteInQuestion[] {
   if (set.capturedFromNicId !== null) return NO_TAG_ROUTES;
   const destination = ctx.traffic.destination;
   const address = destinationAddress(destination);
-  const nameTags = destination.kind === 'name' && address === null ? serviceTagsOfName(destination.name) : null;
+  const nameTags = destination.kind === 'name' && address === null ? nameTagsOf(destination) : null;
   const open = ctx.routes.unexpandedServiceTagRoutes(set);
   if (open.length === 0 && nameTags === null) return NO_TAG_ROUTES;
   if (address === null && destination.kind !== 'range' && nameTags === null) return NO_TAG_ROUTES;
@@ -429,8 +439,19 @@ const NON_INTERNET_RANGES: readonly (readonly [Cidr, string])[] = ([
  * (RFC 1918)`), or null when it is one: the internet as a whole, a public address, a range of
  * public addresses, or a name whose address is not known (evaluated as the internet, as elsewhere).
  */
+/** Per destination object (one per resolve, shared by every source): nonInternetDestination's answer. */
+const nonInternetAnswers = new WeakMap<EgressDestination, string | null>();
+
 function nonInternetDestination(ctx: EngineContext): string | null {
   const destination = ctx.traffic.destination;
+  const known = nonInternetAnswers.get(destination);
+  if (known !== undefined) return known;
+  const answer = nonInternetDestinationUncached(destination);
+  nonInternetAnswers.set(destination, answer);
+  return answer;
+}
+
+function nonInternetDestinationUncached(destination: EgressDestination): string | null {
   if (destination.kind === 'default-route') return null;
   if (destination.kind === 'range') {
     const v6 = destination.cidrs.filter((c) => c.version === 6 && !isPublicIp({ version: 6, value: c.network }));
@@ -2790,22 +2811,47 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
  */
 function isSubnetBroadcast(index: ModelIndex, vnet: VirtualNetwork | undefined, ip: IpAddress): boolean {
   if (!vnet || ip.version !== 4) return false;
+  return broadcastsNear(index, vnet).has(ip.value);
+}
+
+/** Per model: the broadcast address of every IPv4 subnet prefix, built once. */
+const modelBroadcasts = new WeakMap<ModelIndex, ReadonlySet<number>>();
+
+function anySubnetBroadcast(index: ModelIndex): ReadonlySet<number> {
+  let found = modelBroadcasts.get(index);
+  if (found) return found;
+  const addresses = new Set<number>();
+  for (const subnet of index.subnets.values()) addBroadcasts(addresses, subnet.addressPrefixes);
+  found = addresses;
+  modelBroadcasts.set(index, found);
+  return found;
+}
+
+function addBroadcasts(addresses: Set<number>, prefixes: readonly string[]): void {
+  for (const text of prefixes) {
+    const cidr = parseCidr(text);
+    if (cidr === null || cidr.version !== 4 || cidr.prefixLength > 30) continue;
+    addresses.add((cidr.network + 2 ** (32 - cidr.prefixLength) - 1) >>> 0);
+  }
+}
+
+/** Per VNet (of one model): the broadcast addresses of its subnets and its peered VNets' subnets, built once. */
+const nearBroadcasts = new WeakMap<VirtualNetwork, ReadonlySet<number>>();
+
+function broadcastsNear(index: ModelIndex, vnet: VirtualNetwork): ReadonlySet<number> {
+  let found = nearBroadcasts.get(vnet);
+  if (found) return found;
+  const addresses = new Set<number>();
   const vnets = [vnet, ...(index.peerings.get(vnet.id) ?? []).flatMap((ref) => {
     const remote = ref.peering.remoteVirtualNetworkId === null ? undefined : index.virtualNetworks.get(ref.peering.remoteVirtualNetworkId);
     return remote === undefined ? [] : [remote];
   })];
-  return vnets.some((v) => lastAddressOfSubnet(index, v, ip.value));
-}
-
-function lastAddressOfSubnet(index: ModelIndex, vnet: VirtualNetwork, ip: number): boolean {
-  for (const id of vnet.subnetIds) {
-    for (const text of index.subnets.get(id)?.addressPrefixes ?? []) {
-      const cidr = parseCidr(text);
-      if (cidr === null || cidr.version !== 4 || cidr.prefixLength > 30) continue;
-      if (((cidr.network + 2 ** (32 - cidr.prefixLength) - 1) >>> 0) === ip) return true;
-    }
+  for (const v of vnets) {
+    for (const id of v.subnetIds) addBroadcasts(addresses, index.subnets.get(id)?.addressPrefixes ?? []);
   }
-  return false;
+  found = addresses;
+  nearBroadcasts.set(vnet, found);
+  return found;
 }
 
 /**
@@ -2820,11 +2866,43 @@ function lastAddressOfSubnet(index: ModelIndex, vnet: VirtualNetwork, ip: number
  * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
  * Null for every other destination (routing decides).
  */
+/**
+ * platformDestination for this source: the destination's own answer is worked out once per
+ * destination and port (it runs for every source of a resolve); only a subnet broadcast address
+ * depends on the source's VNet, and only an IPv4 address that is no other kind can be one.
+ */
+const platformAnswers = new WeakMap<EgressDestination, Map<number, { readonly found: PlatformDestination | null; readonly broadcastCandidate: IpAddress | null }>>();
+
+function platformAnswer(ctx: EngineContext, destination: EgressDestination, subnet: Subnet): PlatformDestination | null {
+  let byPort = platformAnswers.get(destination);
+  if (!byPort) {
+    byPort = new Map();
+    platformAnswers.set(destination, byPort);
+  }
+  const port = ctx.traffic.port;
+  let known = byPort.get(port);
+  if (!known) {
+    let broadcastCandidate: IpAddress | null = null;
+    // Only an address that is some subnet's broadcast address anywhere in the model can be one
+    // for a given source: nearly always none, and the per-source check is skipped.
+    const found = platformDestination(destination, port, (ip) => {
+      if (ip.version === 4 && anySubnetBroadcast(ctx.index).has(ip.value)) broadcastCandidate = ip;
+      return false;
+    });
+    known = { found, broadcastCandidate };
+    byPort.set(port, known);
+  }
+  if (known.found !== null || known.broadcastCandidate === null) return known.found;
+  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
+  if (!isSubnetBroadcast(ctx.index, vnet, known.broadcastCandidate)) return null;
+  // The source's VNet (or a peer) has a subnet whose broadcast address this is: the full answer, with its words.
+  return platformDestination(destination, port, (ip) => isSubnetBroadcast(ctx.index, vnet, ip));
+}
+
 export function beforeRouting(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null): Outcome | null {
   const destination = ctx.traffic.destination;
   if (destination.kind === 'default-route') return null;
-  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
-  const found = platformDestination(destination, ctx.traffic.port, (ip) => isSubnetBroadcast(ctx.index, vnet, ip));
+  const found = platformAnswer(ctx, destination, subnet);
   if (found === null) return null;
   if (found.kind === 'blocked') return trail.end({ kind: 'blocked-in-vnet', what: found.what, words: found.words });
   const allowedBy: { readonly nsg: Named; readonly rule: string }[] = [];

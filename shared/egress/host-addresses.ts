@@ -5,7 +5,6 @@
  */
 import { cidrContainsIp, formatIp, parseCidr } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
-import { Ipv4Set } from '../model/ip-set';
 import { destinationAddress } from './destination';
 import type { EgressDestination } from './destination';
 
@@ -63,7 +62,6 @@ function cidr(text: string): Cidr {
 }
 
 const MULTICAST_V4 = cidr('224.0.0.0/4');
-const MULTICAST_V4_SET = Ipv4Set.fromCidr(MULTICAST_V4);
 const MULTICAST_V6 = cidr('ff00::/8');
 const LIMITED_BROADCAST = '255.255.255.255';
 
@@ -76,9 +74,27 @@ function singleAddress(cidrs: readonly Cidr[]): IpAddress | null {
   return only.prefixLength === 128 ? { version: 6, value: only.network } : null;
 }
 
+/** Whether a CIDR lies wholly in 224.0.0.0/4 (the range is the union of its CIDRs: all inside = all multicast). */
+function insideMulticastV4(c: Cidr): boolean {
+  return c.version === 4 && c.prefixLength >= 4 && c.network >>> 28 === 0xe;
+}
+
+/** An IPv4 constant as its 32-bit value (parsed once: the checks run for every source of a resolve). */
+function ipv4Value(text: string): number {
+  const parsed = parseCidr(`${text}/32`);
+  if (parsed === null || parsed.version !== 4) throw new Error(`bad constant address ${text}`);
+  return parsed.network;
+}
+
+const IPV4_VALUES = new Map<string, number>();
+
 function isIpv4(ip: IpAddress, text: string): boolean {
-  const other = parseCidr(`${text}/32`);
-  return ip.version === 4 && other !== null && cidrContainsIp(other, ip);
+  let value = IPV4_VALUES.get(text);
+  if (value === undefined) {
+    value = ipv4Value(text);
+    IPV4_VALUES.set(text, value);
+  }
+  return ip.version === 4 && ip.value === value;
 }
 
 /**
@@ -94,7 +110,7 @@ export function platformDestination(destination: EgressDestination, port: number
     ip = singleAddress(destination.cidrs);
     if (ip === null) {
       // A wider range is decided here only when all of it is multicast; otherwise routing decides its parts.
-      if (!destination.set.isEmpty() && MULTICAST_V4_SET.containsSet(destination.set) && destination.cidrs.every((c) => c.version === 4)) {
+      if (destination.cidrs.length > 0 && destination.cidrs.every(insideMulticastV4)) {
         return { kind: 'blocked', what: 'multicast', words: `${destination.text} is multicast address space (224.0.0.0/4)` };
       }
       return null;
@@ -103,15 +119,17 @@ export function platformDestination(destination: EgressDestination, port: number
     ip = destinationAddress(destination);
   }
   if (ip === null) return null;
-  const shown = destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(ip)}, which` : formatIp(ip);
+  const address = ip;
+  // Words only for the rare destination decided here (this runs for every source of a resolve).
+  const shown = (): string => (destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(address)}, which` : formatIp(address));
   if (isIpv4(ip, IMDS_ADDRESS)) return { kind: 'host', service: 'instance-metadata', address: IMDS_ADDRESS, nsgTags: ['AzurePlatformIMDS'] };
   if (isIpv4(ip, WIRESERVER_ADDRESS)) {
     return { kind: 'host', service: 'wireserver', address: WIRESERVER_ADDRESS, nsgTags: port === DNS_PORT ? ['AzurePlatformDNS'] : [] };
   }
-  if (cidrContainsIp(MULTICAST_V4, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is a multicast address (224.0.0.0/4)` };
-  if (cidrContainsIp(MULTICAST_V6, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown} is an IPv6 multicast address (ff00::/8)` };
-  if (isIpv4(ip, LIMITED_BROADCAST)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the limited broadcast address` };
-  if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown} is the broadcast address of a subnet of this or a peered virtual network` };
+  if (cidrContainsIp(MULTICAST_V4, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown()} is a multicast address (224.0.0.0/4)` };
+  if (cidrContainsIp(MULTICAST_V6, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown()} is an IPv6 multicast address (ff00::/8)` };
+  if (isIpv4(ip, LIMITED_BROADCAST)) return { kind: 'blocked', what: 'broadcast', words: `${shown()} is the limited broadcast address` };
+  if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown()} is the broadcast address of a subnet of this or a peered virtual network` };
   return null;
 }
 
