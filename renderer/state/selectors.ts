@@ -358,6 +358,30 @@ export function validateDestination(text: string): { readonly ok: true; readonly
   return parsed.kind === 'ok' ? { ok: true, destination: t } : { ok: false, message: parsed.message };
 }
 
+const IMDS = parseIp('169.254.169.254');
+const WIRESERVER = parseIp('168.63.129.16');
+const LIMITED_BROADCAST = parseIp('255.255.255.255');
+
+/**
+ * The banner's note for the destinations Azure decides before any route (shared/egress/host-addresses.ts):
+ * the host's platform addresses, multicast and broadcast. `host`: an address, or a /32 of one.
+ */
+function platformNote(host: string): string | null {
+  const single = host.endsWith('/32') ? host.slice(0, -3) : host;
+  const ip = parseIp(single);
+  if (ip === null || ip.version !== 4) return null;
+  if (ip.value === IMDS?.value) {
+    return `${single} is the Azure Instance Metadata Service on each VM's host: traffic to it never leaves the host, so no route, firewall or appliance sees it ("Private (never internet)"); only an NSG rule on the AzurePlatformIMDS service tag can block it.`;
+  }
+  if (ip.value === WIRESERVER?.value) {
+    return `${single} is the host node's virtual IP (Azure DNS, DHCP, the VM agent, health probes): it is not subject to routes, so no firewall or appliance sees the traffic ("Private (never internet)"); only DNS to it can be blocked, by an NSG rule on the AzurePlatformDNS service tag.`;
+  }
+  if (ip.value >>> 28 === 0xe || ip.value === LIMITED_BROADCAST?.value) {
+    return `${single} is a ${ip.value >>> 28 === 0xe ? 'multicast' : 'broadcast'} address: Azure blocks multicast and broadcast in virtual networks, so every source's traffic to it is "Dropped".`;
+  }
+  return null;
+}
+
 /** What the `private` verdict means, in the words the what-if banner uses. */
 export const PRIVATE_VERDICT_MEANING = '"Private (never internet)" means Azure delivers the traffic inside its own network (the virtual network, a peering or a private endpoint); it never leaves for the internet';
 
@@ -371,6 +395,8 @@ export function whatIfPrivateNote(result: Pick<ResolveResult, 'destinationInfo' 
   if (!info || info.kind === 'default-route') return null;
   const privateCount = result.paths.filter((p) => p.verdict === 'private').length;
   const host = info.label.replace(/:\d+\/(tcp|udp)$/i, '').replace(/\/(tcp|udp)$/i, '');
+  const platform = info.kind === 'address' || info.kind === 'cidr' ? platformNote(host) : null;
+  if (platform !== null) return platform;
   let nonPublic = false;
   if (info.kind === 'address') {
     const ip = parseIp(host);

@@ -215,7 +215,8 @@ const droppedLabels: Readonly<Record<DroppedReason, string>> = {
 };
 
 const droppedSublabels: Readonly<Record<DroppedReason, string>> = {
-  dropped: 'route to None or loop', denied: 'NSG or firewall deny', 'no-outbound': 'no outbound method',
+  // Not only routes: Azure also drops multicast and broadcast, unresolvable names, forwarded traffic a peering refuses.
+  dropped: 'nothing delivers it', denied: 'NSG or firewall deny', 'no-outbound': 'no outbound method',
 };
 
 export function sinkNode(verdict: Verdict): SinkNode | DroppedNode {

@@ -43,6 +43,14 @@ describe('what-if to a private address', () => {
     expect(whatIfPrivateNote({ ...result(), destinationInfo: info('cidr', '192.168.0.0/16:443/tcp') })).toContain('192.168.0.0/16 is a private');
   });
 
+  // The destinations Azure decides before any route get their own words, not "a private address".
+  it('names the host\'s platform addresses and multicast / broadcast for what they are', () => {
+    expect(whatIfPrivateNote({ ...result(), destinationInfo: info('address', '169.254.169.254:443/tcp') })).toMatch(/^169\.254\.169\.254 is the Azure Instance Metadata Service .*AzurePlatformIMDS/);
+    expect(whatIfPrivateNote({ ...result(), destinationInfo: info('cidr', '168.63.129.16/32:53/udp') })).toMatch(/^168\.63\.129\.16 is the host node's virtual IP .*AzurePlatformDNS/);
+    expect(whatIfPrivateNote({ ...result(), destinationInfo: info('address', '224.0.0.5:443/tcp') })).toMatch(/^224\.0\.0\.5 is a multicast address: Azure blocks/);
+    expect(whatIfPrivateNote({ ...result(), destinationInfo: info('address', '255.255.255.255:443/tcp') })).toMatch(/is a broadcast address/);
+  });
+
   it('says nothing for a public address, and counts private deliveries of a name', () => {
     expect(whatIfPrivateNote({ ...result(), destinationInfo: info('address', '20.1.2.3:443/tcp') })).toBeNull();
     const r = result();
