@@ -469,8 +469,8 @@ function parseParent(id: string): { subscriptionId: string; resourceGroup: strin
 }
 
 /**
- * Firewall policy rule collection groups and, per virtual hub, its VNet connections and routing
- * intent: separate ARM resources that normalizeArm merges into their parents.
+ * Firewall policy rule collection groups and, per virtual hub, its VNet connections, routing
+ * intent and route tables: separate ARM resources that normalizeArm merges into their parents.
  */
 export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<readonly Item[]> {
   const items: Item[] = [];
@@ -500,6 +500,10 @@ export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Pro
         () => client.hubVirtualNetworkConnections.list(parent.resourceGroup, parent.name, { abortSignal })));
       tasks.push(read(id, `Reading the routing intent of virtual hub ${parent.name}`,
         () => client.routingIntentOperations.list(parent.resourceGroup, parent.name, { abortSignal })));
+      // The hub's route tables say whether it hands its connections a 0.0.0.0/0 without routing
+      // intent (a classic secured hub, forced tunnelling): without them that answer is unknown.
+      tasks.push(read(id, `Reading the route tables of virtual hub ${parent.name}`,
+        () => client.hubRouteTables.list(parent.resourceGroup, parent.name, { abortSignal })));
     }
   }
   await Promise.all(tasks);

@@ -212,7 +212,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },
     managementIpConfiguration: { object: FIREWALL_IP_CONFIG, nullable: true }, firewallPolicyId: 'id?', virtualHubId: 'id?',
-    hubPrivateIpAddress: 'string?', hubPublicIpAddresses: 'strings',
+    hubPrivateIpAddress: 'string?', hubPublicIpAddresses: 'strings', hubPublicIpCount: { optional: 'number?' },
     snatPrivateRanges: { optional: 'strings?' }, snatAutoLearnPrivateRanges: { optional: 'boolean' },
     // Added with threat intelligence / DNS proxy reading; absent in older snapshots (= not said).
     threatIntelMode: { optional: 'string?' }, dnsProxyEnabled: { optional: 'boolean?' },
@@ -250,8 +250,18 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   }),
   virtualHubs: resource('virtualHub', {
     virtualWanId: 'id?', addressPrefix: 'string?', azureFirewallId: 'id?',
-    connections: { list: { id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', enableInternetSecurity: 'boolean' } },
+    // enableInternetSecurity null = not in the input; older snapshots hold a boolean. staticRoutes,
+    // routeTables and the hub gateways are absent in older snapshots (= not read / not said).
+    connections: { list: {
+      id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', enableInternetSecurity: 'boolean?',
+      staticRoutes: { optional: { list: { name: 'string', addressPrefixes: 'strings', nextHopIpAddress: 'string?' } } },
+    } },
     routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
+    routeTables: { optional: { list: {
+      id: 'id', name: 'string', labels: 'strings',
+      routes: { list: { name: 'string', destinationType: 'string', destinations: 'strings', nextHopType: 'string', nextHop: 'string?' } },
+    } } },
+    expressRouteGatewayId: { optional: 'id?' }, vpnGatewayId: { optional: 'id?' },
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
   ipGroups: resource('ipGroup', { ipAddresses: 'strings', ipAddressesCaptured: { optional: 'boolean' } }),

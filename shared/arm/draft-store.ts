@@ -149,7 +149,7 @@ export const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly (k
   virtualNetwork: ['peerings'], subnet: [], routeTable: ['routes'], natGateway: [], publicIpAddress: [], publicIpPrefix: [],
   networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
-  virtualHub: ['connections'], virtualWan: [], ipGroup: [],
+  virtualHub: ['connections', 'routeTables'], virtualWan: [], ipGroup: [],
   privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
 };
 
@@ -254,7 +254,7 @@ const CHILD_FIELDS: { readonly [K in NetworkResourceKind]?: readonly (keyof Kind
   virtualNetwork: ['peerings'], routeTable: ['routes'], networkInterface: ['ipConfigurations'],
   azureFirewall: ['ipConfigurations', 'managementIpConfiguration'], firewallPolicy: ['rules'], networkSecurityGroup: ['securityRules'],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'],
-  virtualHub: ['connections', 'routingPolicies'], privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
+  virtualHub: ['connections', 'routingPolicies', 'routeTables'], privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
 };
 
 function carriesChildren(fields: readonly string[], draft: Entry): boolean {

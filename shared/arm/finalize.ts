@@ -34,7 +34,7 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   azureFirewall: {
     ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null,
     // rulesCaptured: false until a copy holds the classic rule collection lists (see AzureFirewall).
-    firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], rules: [], rulesCaptured: false,
+    firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], hubPublicIpCount: null, rules: [], rulesCaptured: false,
     snatPrivateRanges: null, snatAutoLearnPrivateRanges: false,
   },
   // ruleCollectionGroupsCaptured: false until a copy lists its groups or a group is listed on its own.
@@ -48,7 +48,11 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
     ...COMMON, kind: 'virtualNetworkGateway', gatewayType: 'Unknown', vpnType: null, virtualNetworkId: null, gatewayDefaultSiteId: null,
     enableBgp: false, publicIpAddressIds: [],
   },
-  virtualHub: { ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [] },
+  // routeTables stays absent unless a table of the hub was read (see VirtualHub.routeTables).
+  virtualHub: {
+    ...COMMON, kind: 'virtualHub', virtualWanId: null, addressPrefix: null, azureFirewallId: null, connections: [], routingPolicies: [],
+    expressRouteGatewayId: null, vpnGatewayId: null,
+  },
   virtualWan: { ...COMMON, kind: 'virtualWan', virtualHubIds: [] },
   // ipAddressesCaptured: false until a copy holds `ipAddresses`.
   ipGroup: { ...COMMON, kind: 'ipGroup', ipAddresses: [], ipAddressesCaptured: false },
@@ -71,7 +75,8 @@ function finalizeAll<K extends NetworkResourceKind>(store: DraftStore, kind: K):
       const key = keys[i] as string;
       if (fields[key] === undefined) fields[key] = values[i];
     }
-    for (const key of sortedChildren) fields[key] = sortedById(fields[key] as readonly { readonly id: string }[]);
+    // An optional child list (a hub's routeTables) stays absent when nothing was read.
+    for (const key of sortedChildren) if (fields[key] !== undefined) fields[key] = sortedById(fields[key] as readonly { readonly id: string }[]);
     return draft as unknown as KindMap[K];
   });
 }

@@ -5,7 +5,7 @@
 import { parseGatewayType, parseLoadBalancerProtocol, parseLoadBalancerSku, parseVpnType } from '../model/arm-values';
 import { parentResourceId, type ResourceId } from '../model/ids';
 import type {
-  HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule,
+  HubRouteTable, HubStaticRoute, HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule,
   RoutingPolicy,
 } from '../model/topology';
 import { upsert, type ChildWrites, type DraftStore } from './draft-store';
@@ -178,7 +178,43 @@ export function mapHubConnection(node: JsonNode, hubId: ResourceId): HubVirtualN
     id,
     name,
     remoteVirtualNetworkId: optRef(node, 'remoteVirtualNetwork') ?? null,
-    enableInternetSecurity: optBool(node, 'enableInternetSecurity') ?? false,
+    // Absent is not false: a connection the input does not describe may propagate the hub's 0/0 [VWAN].
+    enableInternetSecurity: optBool(node, 'enableInternetSecurity') ?? null,
+    ...staticRoutesOf(node),
+  };
+}
+
+/**
+ * `routingConfiguration.vnetRoutes.staticRoutes`; nothing when `vnetRoutes` is not in the input
+ * (then whether the connection has static routes is not known: the field stays absent). ARM
+ * returns `vnetRoutes` with its (possibly empty) `staticRoutes` list [VWANROUTING]
+ * https://learn.microsoft.com/rest/api/virtualwan/hub-virtual-network-connections/get
+ */
+function staticRoutesOf(node: JsonNode): { readonly staticRoutes?: readonly HubStaticRoute[] } {
+  const routing = optObject(node, 'routingConfiguration');
+  const vnetRoutes = routing === undefined ? undefined : optObject(routing, 'vnetRoutes');
+  if (vnetRoutes === undefined) return {};
+  const staticRoutes = (optNodes(vnetRoutes, 'staticRoutes') ?? []).map((r): HubStaticRoute => ({
+    name: optString(r, 'name') ?? '',
+    addressPrefixes: optStrings(r, 'addressPrefixes') ?? [],
+    nextHopIpAddress: optString(r, 'nextHopIpAddress') ?? null,
+  }));
+  return { staticRoutes };
+}
+
+export function mapHubRouteTable(node: JsonNode, hubId: ResourceId): HubRouteTable {
+  const { id, name } = childId(node, hubId, 'hubRouteTables');
+  return {
+    id,
+    name,
+    labels: optStrings(node, 'labels') ?? [],
+    routes: (optNodes(node, 'routes') ?? []).map((r) => ({
+      name: optString(r, 'name') ?? '',
+      destinationType: optString(r, 'destinationType') ?? 'CIDR',
+      destinations: optStrings(r, 'destinations') ?? [],
+      nextHopType: optString(r, 'nextHopType') ?? 'ResourceId',
+      nextHop: optString(r, 'nextHop') ?? null,
+    })),
   };
 }
 
@@ -198,6 +234,7 @@ export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseField
   // Hub connections and routing intent are child resources; accept them embedded too.
   const connectionNodes = optNodes(node, 'hubVirtualNetworkConnections') ?? optNodes(node, 'virtualNetworkConnections');
   const intents = optNodes(node, 'routingIntent');
+  const routeTables = optNodes(node, 'hubRouteTables')?.map((t) => mapHubRouteTable(t, base.id));
   store.put('virtualHub', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualHub',
@@ -206,6 +243,10 @@ export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseField
     azureFirewallId: optRef(node, 'azureFirewall'),
     connections: connectionNodes?.map((c) => mapHubConnection(c, base.id)),
     routingPolicies: intents === undefined ? undefined : mergePolicies([], intents.flatMap(mapRoutingPolicies)),
+    // An empty embedded list says nothing: every hub has a defaultRouteTable (see VirtualHub.routeTables).
+    routeTables: routeTables === undefined || routeTables.length === 0 ? undefined : routeTables,
+    expressRouteGatewayId: optRef(node, 'expressRouteGateway'),
+    vpnGatewayId: optRef(node, 'vpnGateway'),
   });
 }
 
@@ -216,6 +257,14 @@ export function standaloneHubChild(store: DraftStore, node: JsonNode, id: Resour
     store.child({
       id, type, parentId, writes: { kind: 'virtualHub', field: 'routingPolicies', items: policies },
       attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, routingPolicies: mergePolicies(hub.routingPolicies, policies) })),
+    });
+    return;
+  }
+  if (type.endsWith('/hubroutetables')) {
+    const table = mapHubRouteTable(node, parentId);
+    store.child({
+      id, type, parentId, writes: { kind: 'virtualHub', field: 'routeTables', items: [table] },
+      attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, routeTables: upsert(hub.routeTables, table, (t) => t.id) })),
     });
     return;
   }

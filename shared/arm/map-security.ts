@@ -246,6 +246,8 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
     firewallPolicyId: optRef(node, 'firewallPolicy'),
     virtualHubId,
     hubPrivateIpAddress: hub === undefined ? undefined : optString(hub, 'privateIPAddress'),
+    // `count` without `addresses` (a trimmed export): the firewall has public IPs the input does not name.
+    hubPublicIpCount: publicIps === undefined ? undefined : optNumber(publicIps, 'count'),
     hubPublicIpAddresses: publicIps === undefined
       ? undefined
       : (optNodes(publicIps, 'addresses') ?? []).flatMap((a) => {

@@ -85,6 +85,7 @@ const CHILD_TYPES: readonly (readonly [string, ChildMapper])[] = [
   ['Microsoft.Network/loadBalancers/loadBalancingRules', standaloneLoadBalancerChild],
   ['Microsoft.Network/virtualHubs/hubVirtualNetworkConnections', standaloneHubChild],
   ['Microsoft.Network/virtualHubs/routingIntent', standaloneHubChild],
+  ['Microsoft.Network/virtualHubs/hubRouteTables', standaloneHubChild],
   ['Microsoft.Network/privateEndpoints/privateDnsZoneGroups', standalonePrivateDnsZoneGroup],
   ['Microsoft.Network/privateDnsZones/virtualNetworkLinks', standalonePrivateDnsZoneLink],
   // Every record-set type: A and CNAME are modelled, the rest show the zone's records were read.

@@ -19,6 +19,10 @@ export const DOCS = {
   firewallForcedTunnel: 'https://learn.microsoft.com/azure/firewall/forced-tunneling',
   nsg: 'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works',
   vwanRoutingPolicies: 'https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies',
+  /** Sources of a hub's 0.0.0.0/0, forced-tunnel mode, hub firewalls without public IPs [VWAN-INET]. */
+  vwanInternetRouting: 'https://learn.microsoft.com/azure/virtual-wan/about-internet-routing',
+  /** Hub route tables, association / propagation, static routes on VNet connections [VWANROUTING]. */
+  vwanHubRouting: 'https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing',
   forcedTunnel: 'https://learn.microsoft.com/azure/vpn-gateway/about-site-to-site-tunneling',
   expressRouteRouting: 'https://learn.microsoft.com/azure/expressroute/expressroute-routing',
   peering: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview',

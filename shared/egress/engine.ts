@@ -10,7 +10,7 @@ import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrCont
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, RoutingPolicy, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { lookupRange, lookupRoute, splitDefaultRoutes } from '../routing/lpm';
 import { privateEndpointForAddress, privateEndpointVirtualNetworkId } from '../dns';
@@ -109,17 +109,79 @@ function routeStep(ctx: EngineContext, subnet: Subnet, set: RouteSet, result: Ro
   };
 }
 
+const isDefaultPrefix = (prefix: string): boolean => prefix.trim() === '0.0.0.0/0';
+const isInternetPolicy = (p: RoutingPolicy): boolean => p.destinations.some((d) => d.toLowerCase() === 'internet');
+
+/** Why a spoke's internet path through its system 0.0.0.0/0 cannot be told: see hubDefaultRouteQuestion. */
+interface HubDefaultRouteQuestion {
+  readonly hub: VirtualHub;
+  readonly resourceId: string;
+  readonly rule: string;
+  readonly missingFact: string;
+  /** Hub-wide, for the estate's gaps (one per hub); null when only the connection's flag is missing. */
+  readonly gap: string | null;
+  readonly docs: string;
+}
+
 /**
- * A classic secured hub (Firewall Manager, no routing intent) steers spokes with the hub's own route
- * tables, which the model does not read: the spoke's route to the internet cannot be decided from
- * its configuration alone [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * Whether a spoke whose VNet is connected to a virtual hub may learn a 0.0.0.0/0 from the hub that
+ * the model does not add (it adds one only for an Internet routing-intent policy, subnet-routes.ts).
+ * A connection learns the hub's 0/0 only with "Propagate default route" (enableInternetSecurity)
+ * true [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies so false decides
+ * nothing here: the spoke's own method applies. True or not said, every documented source of a hub
+ * 0/0 the input shows, or cannot rule out, makes the path unknown: "Supported sources of the default
+ * route" are ExpressRoute, site-to-site VPN, an NVA in the hub or in a spoke and a static route on a
+ * virtual network connection [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing
+ * and a hub route table route (defaultRouteTable 0/0 → the hub firewall: a classic secured hub, or
+ * forced-tunnel mode with a Private-only routing intent) [VWANROUTING]
+ * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ * What counts as not ruled out: the hub's route tables absent from the input (every hub has a
+ * defaultRouteTable, so none read means none exported, VirtualHub.routeTables), a connection of the
+ * hub without `routingConfiguration.vnetRoutes`, the hub gateway fields of an older snapshot. An NVA
+ * in the hub (Microsoft.Network/networkVirtualAppliances) is not read; it only reaches spokes through
+ * routing intent or a route table route, both checked. Connections of the hub absent from the input
+ * cannot be seen.
  */
-function classicSecuredHub(ctx: EngineContext, subnet: Subnet): VirtualHub | null {
-  const connection = ctx.index.hubConnections.get(subnet.virtualNetworkId);
-  if (!connection) return null;
-  const { hub } = connection;
-  if (!hub.azureFirewallId || hub.routingPolicies.length > 0) return null;
-  return hub;
+function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): HubDefaultRouteQuestion | null {
+  const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
+  if (!ref) return null;
+  const { hub, connection } = ref;
+  const flag = connection.enableInternetSecurity;
+  if (flag === false) return null;
+  const flagMissing = `"Propagate default route" (enableInternetSecurity) of hub connection ${connection.name}, which is not in the input`;
+  const policy = hub.routingPolicies.find(isInternetPolicy);
+  if (policy) {
+    // With the flag true the route set already holds the routing intent 0/0 (it wins over this route).
+    if (flag === true) return null;
+    return { hub, resourceId: connection.id, rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet)`, gap: null, docs: DOCS.vwanRoutingPolicies,
+      missingFact: `${flagMissing}: with it true the hub advertises 0.0.0.0/0 to this spoke and its internet traffic goes to ${policy.nextHopId ? nameOfId(policy.nextHopId).name : 'the routing policy\'s next hop'}; with it false the spoke uses its own outbound method` };
+  }
+  const sources: string[] = [];
+  const unread: string[] = [];
+  for (const c of hub.connections) {
+    if (c.staticRoutes === undefined) { unread.push(`the static routes of hub connection ${c.name} (routingConfiguration.vnetRoutes)`); continue; }
+    for (const r of c.staticRoutes) {
+      if (r.addressPrefixes.some(isDefaultPrefix)) sources.push(`static route ${r.name} 0.0.0.0/0 → ${r.nextHopIpAddress ?? 'no next hop IP'} on hub connection ${c.name}`);
+    }
+  }
+  if (hub.routeTables === undefined) unread.push(`the hub route tables (hubRouteTables: defaultRouteTable and any custom table)`);
+  for (const t of hub.routeTables ?? []) {
+    for (const r of t.routes) {
+      if (r.destinations.some(isDefaultPrefix)) sources.push(`route ${r.name} 0.0.0.0/0 → ${r.nextHop ? nameOfId(r.nextHop).name : r.nextHopType} in hub route table ${t.name}`);
+    }
+  }
+  for (const [id, what, article] of [[hub.expressRouteGatewayId, 'ExpressRoute gateway', 'an'], [hub.vpnGatewayId, 'site-to-site VPN gateway', 'a']] as const) {
+    if (id === undefined) unread.push(`whether the hub has ${article} ${what}`);
+    else if (id !== null) sources.push(`${what} ${nameOfId(id).name} of the hub, which may learn a 0.0.0.0/0 (what it learns is not in the input)`);
+  }
+  if (sources.length === 0 && unread.length === 0) return null;
+  const what = [...sources, ...(unread.length > 0 ? [`not in the input: ${unread.join('; ')}`] : [])].join('; ');
+  const gap = `Virtual hub ${hub.name} may give connections with "Propagate default route" a 0.0.0.0/0 that is not modelled (${what}): their spokes' internet path is unknown. Capture the spokes' effective routes, or export the hub's route tables, connections and gateways.`;
+  return {
+    hub, resourceId: hub.id, gap, docs: DOCS.vwanInternetRouting,
+    rule: sources.length > 0 ? `Virtual hub ${hub.name}: a 0.0.0.0/0 source other than routing intent` : `Virtual hub ${hub.name}: its 0.0.0.0/0 sources not in the input`,
+    missingFact: `whether virtual hub ${hub.name} gives this spoke a 0.0.0.0/0${flag === null ? ` (and ${flagMissing})` : ' (hub connection ' + connection.name + ' propagates the default route)'}: ${what}`,
+  };
 }
 
 /** Walks on from a subnet: route lookup, then the next hop's handler. */
@@ -394,12 +456,12 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
     case 'Internet': {
       const notInternet = nonInternetEgress(ctx, trail, route.resourceId ?? subnet.id, `"${describeRoute(route)}"`);
       if (notInternet) return notInternet;
-      const hub = set.capturedFromNicId === null && route.source === 'Default' && sender.kind !== 'firewall' ? classicSecuredHub(ctx, subnet) : null;
-      if (hub) {
-        addGap(ctx, { code: 'not-modelled', scope: hub.id, message: `Virtual hub ${hub.name} is a secured hub without routing intent: its route tables decide whether spokes send internet traffic to the hub firewall, and they are not read. Capture the spokes' effective routes.` });
-        return trail.end({ kind: 'undecided', resourceId: hub.id, rule: `Secured hub ${hub.name} without routing intent`,
-          missingFact: `the route tables of virtual hub ${hub.name} (a classic secured hub: Firewall Manager without routing intent), which decide whether this spoke's internet traffic goes to the hub firewall`,
-          docs: DOCS.vwanRoutingPolicies });
+      // Only the system 0.0.0.0/0: a hub's learned 0/0 replaces it, never a more specific route [UDR].
+      const question = set.capturedFromNicId === null && route.source === 'Default' && route.cidr?.prefixLength === 0 && sender.kind !== 'firewall'
+        ? hubDefaultRouteQuestion(ctx, subnet) : null;
+      if (question) {
+        if (question.gap !== null) addGap(ctx, { code: 'not-modelled', scope: question.hub.id, message: question.gap });
+        return trail.end({ kind: 'undecided', resourceId: question.resourceId, rule: question.rule, missingFact: question.missingFact, docs: question.docs });
       }
       return toInternet(ctx, trail, subnet, sender, route);
     }
@@ -2085,6 +2147,19 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
 
 function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome {
   const ips = firewall.hubPublicIpAddresses;
+  const count = firewall.hubPublicIpCount ?? null;
+  if (ips.length === 0 && count === 0) {
+    // "No public IP addresses assigned to Azure Firewall: Azure Firewall processes internet traffic
+    // and blackholes" is documented for forced-tunnel mode only [VWAN-INET]; with direct internet
+    // access (an Internet routing policy) what happens is not documented: unknown, never internet.
+    return trail.end({ kind: 'undecided', resourceId: firewall.id, rule: `Hub firewall ${firewall.name} with no public IP (hubIPAddresses.publicIPs.count = 0)`, docs: DOCS.vwanInternetRouting,
+      missingFact: `what hub firewall ${firewall.name} does with internet traffic when it has no public IP address: Microsoft documents that it blackholes it in forced-tunnel mode, not what happens with direct internet access` });
+  }
+  if (ips.length === 0) {
+    // The egress IPs exist (count > 0) or may (count not given) but the input does not name them [FWHUB]
+    // https://learn.microsoft.com/rest/api/firewall/azure-firewalls/get (hubIPAddresses.publicIPs).
+    addGap(ctx, { code: 'not-modelled', scope: firewall.id, message: `Hub firewall ${firewall.name}: its public IP addresses (hubIPAddresses.publicIPs.addresses${count !== null ? `, ${count} by count` : ''}) are not in the input, so the egress IPs of the paths through it are not named. Export the firewall whole (az network firewall show).` });
+  }
   const snatPorts = ips.length > 0 ? ips.length * 2_496 * 2 : null;
   trail.add(memoize(ctx, firewall, 'hub-public-ip', (): Step => ({
     kind: 'public-ip', owner: 'hub-firewall', resourceId: firewall.id, ownerId: firewall.id, ownerName: firewall.name, publicIpName: null, egressIps: ips,

@@ -313,6 +313,12 @@ export interface AzureFirewall extends ResourceBase {
   readonly hubPrivateIpAddress: string | null;
   /** Hub SKU: `hubIPAddresses.publicIPs.addresses[].address`. */
   readonly hubPublicIpAddresses: readonly string[];
+  /**
+   * Hub SKU: `hubIPAddresses.publicIPs.count`, how many public IPs the hub firewall has; null when
+   * the input did not say (absent in snapshots written before the field). With a count and no
+   * addresses, the egress IPs exist but are not known [FWHUB].
+   */
+  readonly hubPublicIpCount?: number | null;
   /** Classic rule collections on the firewall itself (network + application). */
   readonly rules: readonly FirewallRule[];
   /**
@@ -501,8 +507,46 @@ export interface HubVirtualNetworkConnection {
   readonly id: ResourceId;
   readonly name: string;
   readonly remoteVirtualNetworkId: ResourceId | null;
-  /** "Propagate default route": the hub's 0.0.0.0/0 reaches this spoke only when true [VWAN]. */
-  readonly enableInternetSecurity: boolean;
+  /**
+   * "Propagate default route" (`enableInternetSecurity`): the hub's 0.0.0.0/0 reaches this spoke
+   * only when true [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+   * null: the input did not say (a trimmed export, a snapshot written by hand), which is neither.
+   */
+  readonly enableInternetSecurity: boolean | null;
+  /**
+   * `routingConfiguration.vnetRoutes.staticRoutes`: static routes the hub router steers to a next
+   * hop IP in (or behind) this connection's VNet, e.g. 0.0.0.0/0 → an NVA [VWANROUTING]
+   * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+   * Absent: `vnetRoutes` was not in the input (or a snapshot written before the field), so whether
+   * the connection has static routes is not known.
+   */
+  readonly staticRoutes?: readonly HubStaticRoute[];
+}
+
+/** A static route on a hub virtual network connection. */
+export interface HubStaticRoute {
+  readonly name: string;
+  readonly addressPrefixes: readonly string[];
+  readonly nextHopIpAddress: string | null;
+}
+
+/** A route of a hub route table (`Microsoft.Network/virtualHubs/hubRouteTables` `routes[]`). */
+export interface HubRoute {
+  readonly name: string;
+  /** `CIDR` | `ResourceId` | `Service`. */
+  readonly destinationType: string;
+  readonly destinations: readonly string[];
+  /** `ResourceId` (a hub firewall, a connection) or `IPAddress`. */
+  readonly nextHopType: string;
+  readonly nextHop: string | null;
+}
+
+/** `Microsoft.Network/virtualHubs/hubRouteTables`: a hub's route table [VWANROUTING]. */
+export interface HubRouteTable {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly routes: readonly HubRoute[];
 }
 
 export interface RoutingPolicy {
@@ -521,6 +565,21 @@ export interface VirtualHub extends ResourceBase {
   readonly connections: readonly HubVirtualNetworkConnection[];
   /** From the hub's `routingIntent` child resource(s). */
   readonly routingPolicies: readonly RoutingPolicy[];
+  /**
+   * The hub's `hubRouteTables` child resources in the input. Every hub has a defaultRouteTable and
+   * a noneRouteTable [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+   * so absent (no table of the hub in the input, or a snapshot written before the field) means
+   * they were not exported: whether one holds a 0.0.0.0/0 is not known. Never an empty list.
+   */
+  readonly routeTables?: readonly HubRouteTable[];
+  /**
+   * `expressRouteGateway` / `vpnGateway` of the hub; null when the hub's copy names none. Either
+   * may learn a 0.0.0.0/0 that the hub router propagates to connections with "Propagate default
+   * route" [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing
+   * Absent in snapshots written before the fields (= not said).
+   */
+  readonly expressRouteGatewayId?: ResourceId | null;
+  readonly vpnGatewayId?: ResourceId | null;
 }
 
 export interface VirtualWan extends ResourceBase {

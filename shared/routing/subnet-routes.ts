@@ -612,8 +612,9 @@ export class RouteSetBuilder {
       }
     }
     const hub = this.index.hubConnections.get(vnet.id);
-    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'))) {
+    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'))) {
       // Routing intent Internet policy: the hub advertises 0/0 only to connections with "Propagate default route" [VWAN].
+      // Not said (null) is not true: the engine answers unknown naming the flag (hubDefaultRouteQuestion).
       routes.push(route({ source: 'VirtualNetworkGateway', origin: 'vwan-hub', name: `Routing intent (${hub.hub.name})`, addressPrefix: '0.0.0.0/0',
         nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: hub.hub.id }));
     }

@@ -409,16 +409,29 @@ export class ModelBuilder {
     return id;
   }
 
-  /** A vWAN hub. `internetPolicy` adds routing intent Internet → the hub firewall. */
-  virtualHub(name: string, opts: { readonly firewallId?: ResourceId; readonly internetPolicy?: boolean; readonly connections?: readonly { readonly vnetId: ResourceId; readonly enableInternetSecurity: boolean }[] } = {}): ResourceId {
+  /**
+   * A vWAN hub. `internetPolicy` adds routing intent Internet → the hub firewall. `routingRead`: the
+   * input shows no other source of a hub 0.0.0.0/0 (route tables read without one, connections'
+   * static routes read and empty, no ExpressRoute / VPN gateway); without it those are absent (not
+   * read), as in a snapshot written before they were modelled.
+   */
+  virtualHub(name: string, opts: {
+    readonly firewallId?: ResourceId; readonly internetPolicy?: boolean; readonly routingRead?: boolean;
+    readonly connections?: readonly { readonly vnetId: ResourceId; readonly enableInternetSecurity: boolean | null }[];
+  } = {}): ResourceId {
     const id = networkId('virtualhubs', name);
+    const read = opts.routingRead === true;
     this.hubs.push({
       ...base(id, name), kind: 'virtualHub', virtualWanId: networkId('virtualwans', 'wan'), addressPrefix: '10.255.0.0/23', azureFirewallId: opts.firewallId ?? null,
       connections: (opts.connections ?? []).map((c) => {
         const vnetName = c.vnetId.split('/').pop() ?? c.vnetId;
-        return { id: `${id}/hubvirtualnetworkconnections/${vnetName}` as ResourceId, name: vnetName, remoteVirtualNetworkId: c.vnetId, enableInternetSecurity: c.enableInternetSecurity };
+        return {
+          id: `${id}/hubvirtualnetworkconnections/${vnetName}` as ResourceId, name: vnetName, remoteVirtualNetworkId: c.vnetId, enableInternetSecurity: c.enableInternetSecurity,
+          ...(read ? { staticRoutes: [] } : {}),
+        };
       }),
       routingPolicies: opts.internetPolicy ? [{ name: 'InternetTraffic', destinations: ['Internet'], nextHopId: opts.firewallId ?? null }] : [],
+      ...(read ? { routeTables: [{ id: `${id}/hubroutetables/defaultroutetable` as ResourceId, name: 'defaultRouteTable', labels: ['default'], routes: [] }], expressRouteGatewayId: null, vpnGatewayId: null } : {}),
     });
     return id;
   }

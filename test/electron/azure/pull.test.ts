@@ -64,9 +64,9 @@ describe('pull through Resource Graph', () => {
     expect(snapshot.model.virtualHubs[0]?.connections).toHaveLength(1);
     expect(snapshot.model.virtualHubs[0]?.routingPolicies).toHaveLength(1);
     expect(snapshot.model.virtualNetworkGateways).toHaveLength(1);
-    // Topology came from Resource Graph; ARM lists only for children (1 policy + hub connections + routing intent).
+    // Topology came from Resource Graph; ARM lists only for children (1 policy + hub connections + routing intent + hub route tables).
     expect(stats.byKind.get('resource-graph')).toBeGreaterThanOrEqual(2);
-    expect(stats.byKind.get('arm-list')).toBe(3);
+    expect(stats.byKind.get('arm-list')).toBe(4);
     expect(f.stats.mutations).toBe(0);
     // Signatures: web+api share one; batch+pe share one; hub shared; legacy. The stopped VM is a gap; its sibling answered.
     const captured = snapshot.effectiveRoutes.map((e) => e.networkInterfaceId.split('/').pop()).sort();

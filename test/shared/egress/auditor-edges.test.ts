@@ -833,7 +833,9 @@ describe('8. platform edges', () => {
     expect(path.exit).toBeNull();
     const reason = terminal(path);
     expect(reason).toMatchObject({ kind: 'undecided', resourceId: id(hub) });
-    expect(reason.kind === 'undecided' ? reason.missingFact : '').toContain('route tables of virtual hub vhub-weu');
+    // The missing facts: the hub's route tables (and the connection's static routes), not exported.
+    expect(reason.kind === 'undecided' ? reason.missingFact : '').toContain('virtual hub vhub-weu');
+    expect(reason.kind === 'undecided' ? reason.missingFact : '').toContain('hub route tables');
     const gap = result.gaps.find((g) => g.scope === id(hub));
     expect(gap?.code).toBe('not-modelled');
     expect(gap?.message).toContain('route tables');

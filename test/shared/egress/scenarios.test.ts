@@ -415,7 +415,10 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const policy = b.firewallPolicy('hub-policy', [networkRule('allow-https')]);
     const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPrivateIp: '10.255.0.132', hubPublicIps: ['20.8.8.1', '20.8.8.2'], policyId: policy });
     b.virtualHub('hub-b', { firewallId: fw, internetPolicy: true, connections: onOtherHub ? [] : [{ vnetId: spoke, enableInternetSecurity }] });
-    if (onOtherHub) b.virtualHub('hub-a', { connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    // hub-a's route tables, connection static routes and gateways are read and hold no 0/0: only then
+    // is "no internet route from the hub" known (an unread source makes the spoke unknown, see
+    // vwan-default-route.test.ts) [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing
+    if (onOtherHub) b.virtualHub('hub-a', { routingRead: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
     return { model: b.build(), s, fw };
   }
 
