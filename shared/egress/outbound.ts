@@ -445,7 +445,7 @@ function noIpv6DefaultOutbound(method: OutboundMethod, subnet: Subnet, version: 
   if (version !== 'IPv6' || method.kind !== 'default-outbound') return method;
   return {
     kind: 'undecided', resourceId: subnet.id, rule: `Default outbound access for IPv6 traffic (subnet ${subnet.name})`, docs: DOCS.defaultOutbound, misconfiguration: null,
-    missingFact: `whether IPv6 internet traffic from ${who} has any way out: no explicit IPv6 method (public IP, load balancer outbound) applies, default outbound access provides a public IPv4 address, and Azure documents no default outbound access for IPv6`,
+    missingFact: `whether IPv6 internet traffic from ${who} has a way out at all: no explicit IPv6 method (public IP, load balancer outbound) applies, default outbound access provides a public IPv4 address, and Azure documents no default outbound access for IPv6`,
   };
 }
 

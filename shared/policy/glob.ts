@@ -65,7 +65,7 @@ export function anyMatches(selectors: readonly Selector[], values: readonly stri
 }
 
 /**
- * Whether an ID selector may select some resource whose ID has these segments (`null`: any name
+ * Whether an ID selector may select some resource whose ID has these segments (`null` for a name, which may be anything
  * there, a level of the ID not known). `*` and `?` stay within one segment in an ID, so the check
  * is segment by segment: a subnet ID selector may select a subnet of an unread subscription only
  * when it has a subnet ID's segments and its subscription segment matches that subscription.

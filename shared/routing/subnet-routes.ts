@@ -630,7 +630,7 @@ export interface UnexpandedServiceTagRoute {
   readonly tag: string;
   /** `no-tag-data`: no service tag data at all; `tag-not-in-data`: the data does not list the tag. */
   readonly reason: 'no-tag-data' | 'tag-not-in-data';
-  /** IPv4 addresses the tag may hold (IPv6: any public address may be the tag's). */
+  /** IPv4 addresses the tag may hold (for IPv6, every public address may be the tag's). */
   readonly scope: Ipv4Set;
   /** The top-level tag whose prefixes bound `scope`, when the data lists it; null: all public space. */
   readonly topLevelTag: string | null;
