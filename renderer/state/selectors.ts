@@ -10,6 +10,7 @@ import type { AppState } from './app-state';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
 import { parseDestinationSpec } from '../../shared/egress/destination-spec';
 import { isPublicIp, parseCidr, parseIp } from '../../shared/model/ip';
+import { specialAddress } from '../../shared/egress/host-addresses';
 
 export interface SourceEntry {
   readonly sourceId: string;
@@ -358,10 +359,6 @@ export function validateDestination(text: string): { readonly ok: true; readonly
   return parsed.kind === 'ok' ? { ok: true, destination: t } : { ok: false, message: parsed.message };
 }
 
-const IMDS = parseIp('169.254.169.254');
-const WIRESERVER = parseIp('168.63.129.16');
-const LIMITED_BROADCAST = parseIp('255.255.255.255');
-
 /**
  * The banner's note for the destinations Azure decides before any route (shared/egress/host-addresses.ts):
  * the host's platform addresses, multicast and broadcast. `host`: an address, or a /32 of one.
@@ -370,16 +367,18 @@ function platformNote(host: string): string | null {
   const single = host.endsWith('/32') ? host.slice(0, -3) : host;
   const ip = parseIp(single);
   if (ip === null || ip.version !== 4) return null;
-  if (ip.value === IMDS?.value) {
-    return `${single} is the Azure Instance Metadata Service on each VM's host: traffic to it never leaves the host, so no route, firewall or appliance sees it ("Private (never internet)"); only an NSG rule on the AzurePlatformIMDS service tag can block it.`;
+  const kind = specialAddress(ip);
+  switch (kind) {
+    case 'instance-metadata':
+      return `${single} is the Azure Instance Metadata Service on each VM's host: traffic to it never leaves the host, so no route, firewall or appliance sees it ("Private (never internet)"); only an NSG rule on the AzurePlatformIMDS service tag can block it.`;
+    case 'wireserver':
+      return `${single} is the host node's virtual IP (Azure DNS, DHCP, the VM agent, health probes): it is not subject to routes, so no firewall or appliance sees the traffic ("Private (never internet)"); only DNS to it can be blocked, by an NSG rule on the AzurePlatformDNS service tag.`;
+    case 'multicast':
+    case 'limited-broadcast':
+      return `${single} is a ${kind === 'multicast' ? 'multicast' : 'broadcast'} address: Azure blocks multicast and broadcast in virtual networks, so every source's traffic to it is "Dropped".`;
+    case null:
+      return null;
   }
-  if (ip.value === WIRESERVER?.value) {
-    return `${single} is the host node's virtual IP (Azure DNS, DHCP, the VM agent, health probes): it is not subject to routes, so no firewall or appliance sees the traffic ("Private (never internet)"); only DNS to it can be blocked, by an NSG rule on the AzurePlatformDNS service tag.`;
-  }
-  if (ip.value >>> 28 === 0xe || ip.value === LIMITED_BROADCAST?.value) {
-    return `${single} is a ${ip.value >>> 28 === 0xe ? 'multicast' : 'broadcast'} address: Azure blocks multicast and broadcast in virtual networks, so every source's traffic to it is "Dropped".`;
-  }
-  return null;
 }
 
 /** What the `private` verdict means, in the words the what-if banner uses. */

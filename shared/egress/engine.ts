@@ -123,6 +123,35 @@ interface HubDefaultRouteQuestion {
   readonly docs: string;
 }
 
+/** Per hub (the same for every spoke of it): what may give its connections a 0.0.0.0/0 outside routing intent, and what the input lacks to tell. */
+const hubDefaultRouteSourceCache = new WeakMap<VirtualHub, { readonly sources: readonly string[]; readonly unread: readonly string[] }>();
+
+function hubDefaultRouteSources(hub: VirtualHub): { readonly sources: readonly string[]; readonly unread: readonly string[] } {
+  const known = hubDefaultRouteSourceCache.get(hub);
+  if (known) return known;
+  const sources: string[] = [];
+  const unread: string[] = [];
+  for (const c of hub.connections) {
+    if (c.staticRoutes === undefined) { unread.push(`the static routes of hub connection ${c.name} (routingConfiguration.vnetRoutes)`); continue; }
+    for (const r of c.staticRoutes) {
+      if (r.addressPrefixes.some(isDefaultPrefix)) sources.push(`static route ${r.name} 0.0.0.0/0 → ${r.nextHopIpAddress ?? 'no next hop IP'} on hub connection ${c.name}`);
+    }
+  }
+  if (hub.routeTables === undefined) unread.push(`the hub route tables (hubRouteTables: defaultRouteTable and any custom table)`);
+  for (const t of hub.routeTables ?? []) {
+    for (const r of t.routes) {
+      if (r.destinations.some(isDefaultPrefix)) sources.push(`route ${r.name} 0.0.0.0/0 → ${r.nextHop ? nameOfId(r.nextHop).name : r.nextHopType} in hub route table ${t.name}`);
+    }
+  }
+  for (const [id, what, article] of [[hub.expressRouteGatewayId, 'ExpressRoute gateway', 'an'], [hub.vpnGatewayId, 'site-to-site VPN gateway', 'a']] as const) {
+    if (id === undefined) unread.push(`whether the hub has ${article} ${what}`);
+    else if (id !== null) sources.push(`${what} ${nameOfId(id).name} of the hub, which may learn a 0.0.0.0/0 (what it learns is not in the input)`);
+  }
+  const found = { sources, unread };
+  hubDefaultRouteSourceCache.set(hub, found);
+  return found;
+}
+
 /**
  * Whether a spoke whose VNet is connected to a virtual hub may learn a 0.0.0.0/0 from the hub that
  * the model does not add (it adds one only for an Internet routing-intent policy, subnet-routes.ts).
@@ -156,24 +185,7 @@ function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): HubDefault
     return { hub, resourceId: connection.id, rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet)`, gap: null, docs: DOCS.vwanRoutingPolicies,
       missingFact: `${flagMissing}: with it true the hub advertises 0.0.0.0/0 to this spoke and its internet traffic goes to ${policy.nextHopId ? nameOfId(policy.nextHopId).name : 'the routing policy\'s next hop'}; with it false the spoke uses its own outbound method` };
   }
-  const sources: string[] = [];
-  const unread: string[] = [];
-  for (const c of hub.connections) {
-    if (c.staticRoutes === undefined) { unread.push(`the static routes of hub connection ${c.name} (routingConfiguration.vnetRoutes)`); continue; }
-    for (const r of c.staticRoutes) {
-      if (r.addressPrefixes.some(isDefaultPrefix)) sources.push(`static route ${r.name} 0.0.0.0/0 → ${r.nextHopIpAddress ?? 'no next hop IP'} on hub connection ${c.name}`);
-    }
-  }
-  if (hub.routeTables === undefined) unread.push(`the hub route tables (hubRouteTables: defaultRouteTable and any custom table)`);
-  for (const t of hub.routeTables ?? []) {
-    for (const r of t.routes) {
-      if (r.destinations.some(isDefaultPrefix)) sources.push(`route ${r.name} 0.0.0.0/0 → ${r.nextHop ? nameOfId(r.nextHop).name : r.nextHopType} in hub route table ${t.name}`);
-    }
-  }
-  for (const [id, what, article] of [[hub.expressRouteGatewayId, 'ExpressRoute gateway', 'an'], [hub.vpnGatewayId, 'site-to-site VPN gateway', 'a']] as const) {
-    if (id === undefined) unread.push(`whether the hub has ${article} ${what}`);
-    else if (id !== null) sources.push(`${what} ${nameOfId(id).name} of the hub, which may learn a 0.0.0.0/0 (what it learns is not in the input)`);
-  }
+  const { sources, unread } = hubDefaultRouteSources(hub);
   if (sources.length === 0 && unread.length === 0) return null;
   const what = [...sources, ...(unread.length > 0 ? [`not in the input: ${unread.join('; ')}`] : [])].join('; ');
   const gap = `Virtual hub ${hub.name} may give connections with "Propagate default route" a 0.0.0.0/0 that is not modelled (${what}): their spokes' internet path is unknown. Capture the spokes' effective routes, or export the hub's route tables, connections and gateways.`;

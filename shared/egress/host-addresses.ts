@@ -79,22 +79,27 @@ function insideMulticastV4(c: Cidr): boolean {
   return c.version === 4 && c.prefixLength >= 4 && c.network >>> 28 === 0xe;
 }
 
-/** An IPv4 constant as its 32-bit value (parsed once: the checks run for every source of a resolve). */
+/** An IPv4 constant as its 32-bit value. */
 function ipv4Value(text: string): number {
   const parsed = parseCidr(`${text}/32`);
   if (parsed === null || parsed.version !== 4) throw new Error(`bad constant address ${text}`);
   return parsed.network;
 }
 
-const IPV4_VALUES = new Map<string, number>();
+const IMDS_VALUE = ipv4Value(IMDS_ADDRESS);
+const WIRESERVER_VALUE = ipv4Value(WIRESERVER_ADDRESS);
+const LIMITED_BROADCAST_VALUE = ipv4Value(LIMITED_BROADCAST);
 
-function isIpv4(ip: IpAddress, text: string): boolean {
-  let value = IPV4_VALUES.get(text);
-  if (value === undefined) {
-    value = ipv4Value(text);
-    IPV4_VALUES.set(text, value);
-  }
-  return ip.version === 4 && ip.value === value;
+/** What an address is before any route: one of the host's platform addresses, multicast, the limited broadcast address, or null. */
+export type SpecialAddress = HostService | 'multicast' | 'limited-broadcast';
+
+/** The address-only part of platformDestination (no subnet broadcast, which depends on the source); also the app's what-if banner words. */
+export function specialAddress(ip: IpAddress): SpecialAddress | null {
+  if (ip.version === 6) return cidrContainsIp(MULTICAST_V6, ip) ? 'multicast' : null;
+  if (ip.value === IMDS_VALUE) return 'instance-metadata';
+  if (ip.value === WIRESERVER_VALUE) return 'wireserver';
+  if (cidrContainsIp(MULTICAST_V4, ip)) return 'multicast';
+  return ip.value === LIMITED_BROADCAST_VALUE ? 'limited-broadcast' : null;
 }
 
 /**
@@ -122,13 +127,14 @@ export function platformDestination(destination: EgressDestination, port: number
   const address = ip;
   // Words only for the rare destination decided here (this runs for every source of a resolve).
   const shown = (): string => (destination.kind === 'name' ? `${destination.name} resolves to ${formatIp(address)}, which` : formatIp(address));
-  if (isIpv4(ip, IMDS_ADDRESS)) return { kind: 'host', service: 'instance-metadata', address: IMDS_ADDRESS, nsgTags: ['AzurePlatformIMDS'] };
-  if (isIpv4(ip, WIRESERVER_ADDRESS)) {
-    return { kind: 'host', service: 'wireserver', address: WIRESERVER_ADDRESS, nsgTags: port === DNS_PORT ? ['AzurePlatformDNS'] : [] };
+  switch (specialAddress(ip)) {
+    case 'instance-metadata': return { kind: 'host', service: 'instance-metadata', address: IMDS_ADDRESS, nsgTags: ['AzurePlatformIMDS'] };
+    case 'wireserver': return { kind: 'host', service: 'wireserver', address: WIRESERVER_ADDRESS, nsgTags: port === DNS_PORT ? ['AzurePlatformDNS'] : [] };
+    case 'multicast':
+      return { kind: 'blocked', what: 'multicast', words: `${shown()} is ${ip.version === 4 ? 'a multicast address (224.0.0.0/4)' : 'an IPv6 multicast address (ff00::/8)'}` };
+    case 'limited-broadcast': return { kind: 'blocked', what: 'broadcast', words: `${shown()} is the limited broadcast address` };
+    case null: break;
   }
-  if (cidrContainsIp(MULTICAST_V4, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown()} is a multicast address (224.0.0.0/4)` };
-  if (cidrContainsIp(MULTICAST_V6, ip)) return { kind: 'blocked', what: 'multicast', words: `${shown()} is an IPv6 multicast address (ff00::/8)` };
-  if (isIpv4(ip, LIMITED_BROADCAST)) return { kind: 'blocked', what: 'broadcast', words: `${shown()} is the limited broadcast address` };
   if (ip.version === 4 && subnetBroadcast(ip)) return { kind: 'blocked', what: 'broadcast', words: `${shown()} is the broadcast address of a subnet of this or a peered virtual network` };
   return null;
 }
