@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { normalizeArm } from '../../shared/arm';
+import { normalizeArm, type NormalizeResult } from '../../shared/arm';
 import type { PullProgress, PullRequest } from '../../shared/ipc/contract';
 import type { Gap } from '../../shared/model/gaps';
 import type { ServiceTagSet } from '../../shared/model/service-tags';
@@ -368,6 +368,8 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     // VM rows (slim: Flexible scale set membership only) go to the normalizer alone: they are not
     // network resources, so they count in no progress total and pick no service-tag region.
     const virtualMachines: Item[] = [];
+    // Hubs whose VNet connection list could not be read (see fetchChildren), lower-case IDs.
+    const hubsWithUnreadConnections = new Set<string>();
     const scopes: GraphScope[] = options.managementGroupId
       ? [{ kind: 'managementGroup', managementGroupId: options.managementGroupId, subscriptionIds }]
       : chunk(subscriptionIds, GRAPH_SUBSCRIPTION_BATCH).map((ids) => ({ kind: 'subscriptions', subscriptionIds: ids }));
@@ -414,8 +416,9 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }
-      const [nics, childItems, vmItems] = await Promise.all([nicsPromise, children, vms]);
+      const [nics, { items: childItems, hubsWithUnreadConnections: unreadHubs }, vmItems] = await Promise.all([nicsPromise, children, vms]);
       countRows(childItems);
+      for (const id of unreadHubs) hubsWithUnreadConnections.add(id.toLowerCase());
       documents.push(...core, ...childItems, ...nics);
       virtualMachines.push(...vmItems);
     }));
@@ -437,7 +440,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
 
     const serviceTags = await serviceTagsPromise;
     rt.checkCancelled();
-    const normalized = normalizeArm([{ fileName: 'azure:live-pull', json: { value: [...documents, ...virtualMachines] } }]);
+    const normalized = withUnreadHubConnections(normalizeArm([{ fileName: 'azure:live-pull', json: { value: [...documents, ...virtualMachines] } }]), hubsWithUnreadConnections);
     let metrics: readonly ResourceMetric[] = [];
     if (options.metrics) {
       enter('metrics', 'Reading SNAT and byte metrics (last 24 h)', metricQueries(normalized.model).length);
@@ -499,6 +502,20 @@ async function readServiceTags(rt: PullRuntime, documents: readonly Item[]): Pro
   if (location === null || subscriptionId === undefined) return null;
   rt.note('Reading service tags');
   return fetchServiceTags(rt, subscriptionId, location);
+}
+
+/**
+ * Marks the hubs whose VNet connection list failed (VirtualHub.connectionsRead false): without it
+ * their VNets would read as connected to no hub, and a spoke's internet path as its own outbound
+ * method, while the hub may hand it a 0.0.0.0/0 [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * An Azure Route Server is a virtualHubs resource in no virtual WAN (`virtualWan` null, kind
+ * RouteServer, https://learn.microsoft.com/azure/route-server/quickstart-create-route-server-cli):
+ * it has no VNet connections to miss.
+ */
+function withUnreadHubConnections(normalized: NormalizeResult, hubIds: ReadonlySet<string>): NormalizeResult {
+  if (hubIds.size === 0) return normalized;
+  const virtualHubs = normalized.model.virtualHubs.map((hub) => (hubIds.has(hub.id) && hub.virtualWanId !== null ? { ...hub, connectionsRead: false } : hub));
+  return { ...normalized, model: { ...normalized.model, virtualHubs } };
 }
 
 function mergeEffectiveRoutes(a: readonly CapturedEffectiveRoutes[], b: readonly CapturedEffectiveRoutes[]): readonly CapturedEffectiveRoutes[] {

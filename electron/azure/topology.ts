@@ -18,6 +18,8 @@ export const CORE_TYPES: readonly string[] = [
   'microsoft.network/virtualnetworkgateways', 'microsoft.network/virtualhubs', 'microsoft.network/virtualwans',
   // Firewall rules name IP groups; without them such rules cannot be decided.
   'microsoft.network/ipgroups',
+  // NVAs deployed in a Virtual WAN hub: a source of the hub's 0.0.0.0/0, a routing-intent next hop.
+  'microsoft.network/networkvirtualappliances',
 ];
 export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterfaces'];
 /**
@@ -332,6 +334,7 @@ const LISTERS: Readonly<Record<string, Lister>> = {
   'microsoft.network/virtualhubs': (c, abortSignal) => c.virtualHubs.list({ abortSignal }),
   'microsoft.network/virtualwans': (c, abortSignal) => c.virtualWans.list({ abortSignal }),
   'microsoft.network/ipgroups': (c, abortSignal) => c.ipGroups.list({ abortSignal }),
+  'microsoft.network/networkvirtualappliances': (c, abortSignal) => c.networkVirtualAppliances.list({ abortSignal }),
   'microsoft.network/networkinterfaces': (c, abortSignal) => c.networkInterfaces.listAll({ abortSignal }),
 };
 
@@ -468,18 +471,28 @@ function parseParent(id: string): { subscriptionId: string; resourceGroup: strin
   return m ? { subscriptionId: m[1] ?? '', resourceGroup: m[2] ?? '', name: m[3] ?? '' } : null;
 }
 
+/** What fetchChildren read, and the hubs whose VNet connections it could not read (their IDs as ARM gave them). */
+export interface ChildItems {
+  readonly items: readonly Item[];
+  readonly hubsWithUnreadConnections: readonly string[];
+}
+
 /**
  * Firewall policy rule collection groups and, per virtual hub, its VNet connections, routing
- * intent and route tables: separate ARM resources that normalizeArm merges into their parents.
+ * intent, route tables and BGP peerings: separate ARM resources that normalizeArm merges into
+ * their parents. A hub whose connection list fails is reported apart: which VNets it connects is
+ * then a missing fact (VirtualHub.connectionsRead), not "none".
  */
-export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<readonly Item[]> {
+export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<ChildItems> {
   const items: Item[] = [];
-  const read = async (scope: string, what: string, list: () => Pager): Promise<void> => {
+  const hubsWithUnreadConnections: string[] = [];
+  const read = async (scope: string, what: string, list: () => Pager, onFailure?: () => void): Promise<void> => {
     try {
       items.push(...await rt.limiter.run(() => drain(list())));
     } catch (error) {
       if (isCancellation(error, rt.signal)) throw error;
       rt.addGap(gapFromError(scope, what, error));
+      onFailure?.();
     }
   };
   const tasks: Promise<void>[] = [];
@@ -497,15 +510,19 @@ export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Pro
         () => client.firewallPolicyRuleCollectionGroups.list(parent.resourceGroup, parent.name, { abortSignal })));
     } else if (type === 'microsoft.network/virtualhubs') {
       tasks.push(read(id, `Reading the VNet connections of virtual hub ${parent.name}`,
-        () => client.hubVirtualNetworkConnections.list(parent.resourceGroup, parent.name, { abortSignal })));
+        () => client.hubVirtualNetworkConnections.list(parent.resourceGroup, parent.name, { abortSignal }),
+        () => hubsWithUnreadConnections.push(id)));
       tasks.push(read(id, `Reading the routing intent of virtual hub ${parent.name}`,
         () => client.routingIntentOperations.list(parent.resourceGroup, parent.name, { abortSignal })));
       // The hub's route tables say whether it hands its connections a 0.0.0.0/0 without routing
       // intent (a classic secured hub, forced tunnelling): without them that answer is unknown.
       tasks.push(read(id, `Reading the route tables of virtual hub ${parent.name}`,
         () => client.hubRouteTables.list(parent.resourceGroup, parent.name, { abortSignal })));
+      // BGP peerings of the hub router with NVAs: a source of the hub's 0.0.0.0/0 [VWAN-INET].
+      tasks.push(read(id, `Reading the BGP connections of virtual hub ${parent.name}`,
+        () => client.virtualHubBgpConnections.list(parent.resourceGroup, parent.name, { abortSignal })));
     }
   }
   await Promise.all(tasks);
-  return items;
+  return { items, hubsWithUnreadConnections };
 }

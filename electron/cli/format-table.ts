@@ -342,7 +342,7 @@ export function formatReach(reach: ReachResult, options: TableOptions): string {
     }
     if (s.allowed.length === 0) lines.push(undecided ? '  (what it can reach is not known until the gaps are closed)' : `  (${nothingListedText(s.defaultRoute)})`);
     // A private endpoint with its verdict: "may reach" (Unknown) must not read as reached.
-    for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}${p.kind === 'private-endpoint' ? `  ${privateEndpointReachText(p)}` : ''}`));
+    for (const p of s.private) lines.push(safe(`  ${p.kind.padEnd(14)}  ${p.value}${p.target ? `  -> ${nameFromResourceId(p.target)}` : ''}${p.kind === 'private-endpoint' ? `  ${privateEndpointReachText(p)}` : p.note ? `  (${p.note})` : ''}`));
   }
   const open = reach.sources.filter((s) => s.unrestricted).length;
   const unknown = reach.sources.filter((s) => !s.unrestricted && s.defaultRoute === 'unknown').length;

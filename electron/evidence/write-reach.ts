@@ -58,7 +58,7 @@ function privateTable(ed: EvidenceDocument, reach: PathReach['reach']): void {
   ], entries.map((e) => e.kind === 'private-endpoint'
     // A "may reach" entry (verdict Unknown) says so in its own words, never as reached.
     ? ['Private endpoint', e.value, e.target === '' ? 'target not recorded' : privateTargetLabel(e.target), { text: privateEndpointReachText(e), color: VERDICT_COLOR[e.verdict] }]
-    : ['Service endpoint', e.value, `locations: ${e.target}`, 'Configured on the subnet (its service\'s prefixes are not resolved)']), 7.5);
+    : ['Service endpoint', e.value, `locations: ${e.target}`, `Configured on the subnet (its service's prefixes are not resolved)${e.note ? `; ${e.note}` : ''}`]), 7.5);
 }
 
 /**

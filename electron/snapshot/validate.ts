@@ -178,13 +178,16 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   subnets: resource('subnet', {
     virtualNetworkId: 'id', addressPrefixes: 'strings', routeTableId: 'id?', natGatewayId: 'id?', networkSecurityGroupId: 'id?',
     defaultOutboundAccess: 'boolean?', delegations: 'strings',
-    serviceEndpoints: { list: { service: 'string', locations: 'strings' } }, privateEndpointNetworkPolicies: 'string?',
+    // provisioningState: added with the endpoint state check; absent = not in the input.
+    serviceEndpoints: { list: { service: 'string', locations: 'strings', provisioningState: { optional: 'string' } } }, privateEndpointNetworkPolicies: 'string?',
     // Added with service endpoint policies; absent = none.
     serviceEndpointPolicyIds: { optional: 'ids' },
     // Added with service gateways (API 2025-05-01); absent = none.
     serviceGatewayId: { optional: 'id' },
     // GatewaySubnets only: gateways whose IP configurations the subnet lists; absent = none listed.
     attachedGatewayIds: { optional: 'ids' },
+    // Listed IP configurations whose owner the input lacks; absent = none (and in older snapshots).
+    unreadIpConfigurations: { optional: { object: { count: 'number', firstOwnerId: 'id' } } },
   }),
   routeTables: resource('routeTable', {
     routes: { list: { id: 'id', name: 'string', addressPrefix: 'string', nextHopType: 'string', nextHopIpAddress: 'string?', hasBgpOverride: 'boolean' } },
@@ -204,8 +207,11 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       id: 'id', name: 'string', primary: 'boolean', privateIpAddress: 'string?', privateIpAddressVersion: { enum: ['IPv4', 'IPv6'] },
       subnetId: 'id?', publicIpAddressId: 'id?', loadBalancerBackendAddressPoolIds: 'ids', applicationSecurityGroupIds: { optional: 'ids' },
     } },
-    enableIPForwarding: 'boolean', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', virtualMachineCaptured: { optional: 'boolean' }, primary: 'boolean?', privateEndpointId: { optional: 'id?' },
+    // null (not in the input) since IP forwarding is no longer assumed off; older snapshots hold a boolean.
+    enableIPForwarding: 'boolean?', networkSecurityGroupId: 'id?', virtualMachineId: 'id?', flexibleScaleSetMember: 'boolean', virtualMachineCaptured: { optional: 'boolean' }, primary: 'boolean?', privateEndpointId: { optional: 'id?' },
     dnsServers: { optional: 'strings' },
+    // NICs its VM lists that the input lacks; absent = none (and in older snapshots).
+    missingSiblingNicIds: { optional: 'ids' },
     // Added with reading the NIC's default outbound state; absent in older snapshots (= not said).
     defaultOutboundConnectivityEnabled: { optional: 'boolean' },
   }),
@@ -251,10 +257,11 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   virtualHubs: resource('virtualHub', {
     virtualWanId: 'id?', addressPrefix: 'string?', azureFirewallId: 'id?',
     // enableInternetSecurity null = not in the input; older snapshots hold a boolean. staticRoutes,
-    // routeTables and the hub gateways are absent in older snapshots (= not read / not said).
+    // associatedRouteTableId, routeTables and the hub gateways are absent in older snapshots (= not read / not said).
     connections: { list: {
       id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', enableInternetSecurity: 'boolean?',
       staticRoutes: { optional: { list: { name: 'string', addressPrefixes: 'strings', nextHopIpAddress: 'string?' } } },
+      associatedRouteTableId: { optional: 'id' },
     } },
     routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
     routeTables: { optional: { list: {
@@ -262,6 +269,13 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       routes: { list: { name: 'string', destinationType: 'string', destinations: 'strings', nextHopType: 'string', nextHop: 'string?' } },
     } } },
     expressRouteGatewayId: { optional: 'id?' }, vpnGatewayId: { optional: 'id?' },
+    // Pre-existing route tables, BGP peerings, hub NVAs and the connections' read state: absent in
+    // older snapshots (= none in the input; connections as read).
+    legacyRouteTables: { optional: { list: { id: 'id', name: 'string', routes: { list: { destinations: 'strings', nextHops: 'strings' } } } } },
+    bgpConnectionIds: { optional: 'ids' },
+    bgpConnections: { optional: { list: { id: 'id', name: 'string', peerIp: 'string?', peerAsn: 'number?', hubVirtualNetworkConnectionId: 'id?' } } },
+    networkVirtualAppliances: { optional: { list: { id: 'id', name: 'string', vendor: 'string?' } } },
+    connectionsRead: { optional: 'boolean' },
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
   ipGroups: resource('ipGroup', { ipAddresses: 'strings', ipAddressesCaptured: { optional: 'boolean' } }),

@@ -124,7 +124,7 @@ function PrivateReachList({ title, entries }: { readonly title: string; readonly
               : null}
             {/* A private endpoint's target is a resource ID: its name reads better, the ID is one hover away. */}
             <div className="reach-rule" title={e.target}>
-              {e.kind === 'private-endpoint' ? `→ ${e.target === '' ? 'target not visible' : nameFromResourceId(e.target)}` : `locations: ${e.target}`}
+              {e.kind === 'private-endpoint' ? `→ ${e.target === '' ? 'target not visible' : nameFromResourceId(e.target)}` : `locations: ${e.target}${e.note ? `; ${e.note}` : ''}`}
             </div>
             {e.kind === 'private-endpoint' ? <div className="reach-rule" data-testid="reach-private-how">{privateEndpointReachText(e)}</div> : null}
           </li>

@@ -289,7 +289,7 @@ function addressRows(model: NetworkModel, r: NetworkResource): readonly DetailRo
     case 'networkInterface': return [
       ...row('Private IPs', r.ipConfigurations.map((c) => c.privateIpAddress)),
       ...row('Public IPs', publicIps(r.ipConfigurations.flatMap((c) => (c.publicIpAddressId ? [c.publicIpAddressId] : [])))),
-      ...row('IP forwarding', [r.enableIPForwarding ? 'enabled' : 'disabled']),
+      ...row('IP forwarding', [r.enableIPForwarding === null ? 'not in the input' : r.enableIPForwarding ? 'enabled' : 'disabled']),
     ];
     case 'natGateway': return [...row('SKU', [r.skuName]), ...row('Public IPs', publicIps(r.publicIpAddressIds))];
     case 'publicIpAddress': return [...row('Address', [r.ipAddress]), ...row('SKU', [r.skuName])];

@@ -149,7 +149,7 @@ export const SORTED_CHILDREN: { readonly [K in NetworkResourceKind]: readonly (k
   virtualNetwork: ['peerings'], subnet: [], routeTable: ['routes'], natGateway: [], publicIpAddress: [], publicIpPrefix: [],
   networkInterface: ['ipConfigurations'], azureFirewall: ['ipConfigurations'], firewallPolicy: [], networkSecurityGroup: [],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'], virtualNetworkGateway: [],
-  virtualHub: ['connections', 'routeTables'], virtualWan: [], ipGroup: [],
+  virtualHub: ['connections', 'routeTables', 'legacyRouteTables', 'bgpConnections', 'networkVirtualAppliances'], virtualWan: [], ipGroup: [],
   privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
 };
 
@@ -254,7 +254,7 @@ const CHILD_FIELDS: { readonly [K in NetworkResourceKind]?: readonly (keyof Kind
   virtualNetwork: ['peerings'], routeTable: ['routes'], networkInterface: ['ipConfigurations'],
   azureFirewall: ['ipConfigurations', 'managementIpConfiguration'], firewallPolicy: ['rules'], networkSecurityGroup: ['securityRules'],
   loadBalancer: ['frontendIpConfigurations', 'backendAddressPools', 'loadBalancingRules', 'outboundRules'],
-  virtualHub: ['connections', 'routingPolicies', 'routeTables'], privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
+  virtualHub: ['connections', 'routingPolicies', 'routeTables', 'legacyRouteTables', 'bgpConnections', 'networkVirtualAppliances'], privateEndpoint: ['privateDnsZoneGroups'], privateDnsZone: ['virtualNetworkLinks', 'recordSets'],
 };
 
 function carriesChildren(fields: readonly string[], draft: Entry): boolean {
@@ -493,8 +493,21 @@ export class DraftStore {
   /** With more than one file, the last copy of each child listed on its own. */
   private readonly childCopies: Map<ResourceId, ChildCopy> | null;
   readonly flexibleScaleSetVms = new Set<ResourceId>();
+  /**
+   * Each subnet's `ipConfigurations` lists (embedded and standalone copies) as the input holds them:
+   * the parsed JSON arrays themselves, no copies. Read once every resource is in, for the owners the
+   * input lacks (see buildModel); not compared between copies (a NIC added between two exports is
+   * no dispute about the subnet).
+   */
+  readonly subnetIpConfigurations = new Map<ResourceId, (readonly unknown[])[]>();
   /** VMs read with their properties: their NICs' Flexible scale set membership is known (see mapVirtualMachineHint). */
   readonly capturedVms = new Set<ResourceId>();
+  /**
+   * The NICs each VM's document lists (networkProfile.networkInterfaces), for VMs listing more than
+   * one (copies in several files: the union). Only multi-NIC VMs: "every NIC of the VM" is what
+   * needs them; buildModel keeps those the input lacks (NetworkInterface.missingSiblingNicIds).
+   */
+  readonly vmNicIds = new Map<ResourceId, readonly ResourceId[]>();
   readonly gaps: Gap[] = [];
 
   /** `files`: how many input files the drafts come from (see `readingFile`). */

@@ -5,8 +5,9 @@
  * resource is what the garbage collector pays for most. The defaults tables are typed, so every
  * model field has one.
  */
-import type { ResourceId } from '../model/ids';
-import type { NetworkModel, NetworkResourceKind } from '../model/topology';
+import { parentResourceId, type ResourceId } from '../model/ids';
+import type { AzureFirewall, LoadBalancer, NetworkInterface, NetworkModel, NetworkResourceKind, Subnet } from '../model/topology';
+import { canonicalId, field, isRecord, isResourceIdText } from './reader';
 import { compareIds, SORTED_CHILDREN, sortedById, type DraftOf, type DraftStore, type KindMap } from './draft-store';
 
 /** Every field except those each draft always has. */
@@ -28,7 +29,8 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
   publicIpAddress: { ...COMMON, kind: 'publicIpAddress', ipAddress: null, skuName: 'Unknown', version: 'IPv4', ipConfigurationId: null, publicIpPrefixId: null },
   publicIpPrefix: { ...COMMON, kind: 'publicIpPrefix', ipPrefix: null, prefixLength: null, version: 'IPv4', skuName: 'Unknown' },
   networkInterface: {
-    ...COMMON, kind: 'networkInterface', ipConfigurations: [], enableIPForwarding: false, networkSecurityGroupId: null,
+    // enableIPForwarding: null = not in the input (never assumed off: an NVA next hop is then unknown).
+    ...COMMON, kind: 'networkInterface', ipConfigurations: [], enableIPForwarding: null, networkSecurityGroupId: null,
     virtualMachineId: null, flexibleScaleSetMember: false, primary: null,
   },
   azureFirewall: {
@@ -81,20 +83,88 @@ function finalizeAll<K extends NetworkResourceKind>(store: DraftStore, kind: K):
   });
 }
 
+/** How many IP configurations of the model's NICs, firewalls and load balancer frontends use each subnet. */
+function ipConfigurationsBySubnet(nics: readonly NetworkInterface[], firewalls: readonly AzureFirewall[], loadBalancers: readonly LoadBalancer[]): ReadonlyMap<ResourceId, number> {
+  const counts = new Map<ResourceId, number>();
+  const add = (subnetId: ResourceId | null): void => {
+    if (subnetId !== null) counts.set(subnetId, (counts.get(subnetId) ?? 0) + 1);
+  };
+  for (const nic of nics) for (const c of nic.ipConfigurations) add(c.subnetId);
+  for (const fw of firewalls) {
+    for (const c of fw.ipConfigurations) add(c.subnetId);
+    add(fw.managementIpConfiguration?.subnetId ?? null);
+  }
+  for (const lb of loadBalancers) for (const f of lb.frontendIpConfigurations) add(f.subnetId);
+  return counts;
+}
+
+/**
+ * The IP configurations a subnet's own record lists whose owner (the resource the configuration
+ * belongs to: a NIC, a load balancer, a firewall, or a type the model does not read) is not in the
+ * input; null when none is missing. A list no longer than what the model holds in the subnet is
+ * taken as held (the common case, at estate scale: no ID is read); a longer one is read ID by ID.
+ */
+function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unknown[])[], held: number): Subnet['unreadIpConfigurations'] | null {
+  if (lists.every((list) => list.length <= held)) return null;
+  const missing = new Set<ResourceId>();
+  let first: ResourceId | null = null;
+  for (const list of lists) {
+    for (const entry of list) {
+      const raw = isRecord(entry) ? field(entry, 'id') : entry;
+      if (typeof raw !== 'string' || !isResourceIdText(raw)) continue;
+      const id = canonicalId(raw);
+      const owner = parentResourceId(id);
+      if (missing.has(id) || store.has(owner)) continue;
+      missing.add(id);
+      if (first === null || owner < first) first = owner;
+    }
+  }
+  return first === null ? null : { count: missing.size, firstOwnerId: first };
+}
+
+/** Per VM listing several NICs, those of them the input lacks (sorted); VMs missing none have no entry. */
+function missingVmNics(store: DraftStore): ReadonlyMap<ResourceId, readonly ResourceId[]> {
+  const out = new Map<ResourceId, readonly ResourceId[]>();
+  for (const [vmId, nicIds] of store.vmNicIds) {
+    const missing = nicIds.filter((id) => !store.has(id));
+    if (missing.length > 0) out.set(vmId, missing.sort(compareIds));
+  }
+  return out;
+}
+
 /** The model, every list sorted by ID; VNets list every subnet that names them as parent. */
 export function buildModel(store: DraftStore): NetworkModel {
   const virtualNetworks = finalizeAll(store, 'virtualNetwork');
   const vnetLocation = new Map(virtualNetworks.map((v) => [v.id, v.location]));
   const subnetIdsByVnet = new Map<ResourceId, ResourceId[]>();
+  const flexibleVms = store.flexibleScaleSetVms;
+  const capturedVms = store.capturedVms;
+  const missingNics = missingVmNics(store);
+  // Most inputs hold no VM resources: then no NIC's VM ID needs hashing (60 ms for 100,000 NICs).
+  // Every Flexible VM is also captured, so the one set decides whether to look at all; VMs with a
+  // listed NIC missing are fewer still (their list is one array shared by their NICs).
+  const networkInterfaces = capturedVms.size === 0 && missingNics.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) => {
+    const vmId = nic.virtualMachineId;
+    if (vmId === null) return nic;
+    const missing = missingNics.size === 0 ? undefined : missingNics.get(vmId);
+    const withNics = missing === undefined ? nic : { ...nic, missingSiblingNicIds: missing };
+    if (!capturedVms.has(vmId)) return withNics;
+    return flexibleVms.has(vmId) ? { ...withNics, flexibleScaleSetMember: true, virtualMachineCaptured: true } : { ...withNics, virtualMachineCaptured: true };
+  });
+  const azureFirewalls = finalizeAll(store, 'azureFirewall');
+  const loadBalancers = finalizeAll(store, 'loadBalancer');
+  const listed = store.subnetIpConfigurations;
+  const held = listed.size === 0 ? null : ipConfigurationsBySubnet(networkInterfaces, azureFirewalls, loadBalancers);
   const subnets = finalizeAll(store, 'subnet').map((subnet) => {
     const ids = subnetIdsByVnet.get(subnet.virtualNetworkId);
     if (ids === undefined) subnetIdsByVnet.set(subnet.virtualNetworkId, [subnet.id]);
     else ids.push(subnet.id);
     // Subnets have no location of their own: they inherit their VNet's.
-    return subnet.location !== null ? subnet : { ...subnet, location: vnetLocation.get(subnet.virtualNetworkId) ?? null };
+    const located = subnet.location !== null ? subnet : { ...subnet, location: vnetLocation.get(subnet.virtualNetworkId) ?? null };
+    const lists = held === null ? undefined : listed.get(subnet.id);
+    const unread = lists === undefined || held === null ? null : unreadIpConfigurations(store, lists, held.get(subnet.id) ?? 0);
+    return unread === null ? located : { ...located, unreadIpConfigurations: unread };
   });
-  const flexibleVms = store.flexibleScaleSetVms;
-  const capturedVms = store.capturedVms;
   return {
     virtualNetworks: virtualNetworks.map((vnet) => ({
       ...vnet, subnetIds: [...new Set([...vnet.subnetIds, ...(subnetIdsByVnet.get(vnet.id) ?? [])])].sort(compareIds),
@@ -104,19 +174,14 @@ export function buildModel(store: DraftStore): NetworkModel {
     natGateways: finalizeAll(store, 'natGateway'),
     publicIpAddresses: finalizeAll(store, 'publicIpAddress'),
     publicIpPrefixes: finalizeAll(store, 'publicIpPrefix'),
-    // Most inputs hold no VM resources: then no NIC's VM ID needs hashing (60 ms for 100,000 NICs).
-    // Every Flexible VM is also captured, so the one set decides whether to look at all.
-    networkInterfaces: capturedVms.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) => {
-      if (nic.virtualMachineId === null || !capturedVms.has(nic.virtualMachineId)) return nic;
-      return flexibleVms.has(nic.virtualMachineId) ? { ...nic, flexibleScaleSetMember: true, virtualMachineCaptured: true } : { ...nic, virtualMachineCaptured: true };
-    }),
-    azureFirewalls: finalizeAll(store, 'azureFirewall'),
+    networkInterfaces,
+    azureFirewalls,
     firewallPolicies: finalizeAll(store, 'firewallPolicy').map((p) => ({
       ...p, ruleCollectionGroupIds: [...p.ruleCollectionGroupIds].sort(compareIds),
       loadedRuleCollectionGroupIds: [...p.loadedRuleCollectionGroupIds].sort(compareIds),
     })),
     networkSecurityGroups: finalizeAll(store, 'networkSecurityGroup'),
-    loadBalancers: finalizeAll(store, 'loadBalancer'),
+    loadBalancers,
     virtualNetworkGateways: finalizeAll(store, 'virtualNetworkGateway'),
     virtualHubs: finalizeAll(store, 'virtualHub'),
     virtualWans: finalizeAll(store, 'virtualWan'),

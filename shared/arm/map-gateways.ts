@@ -3,10 +3,10 @@
  * virtual WANs: ARM JSON → drafts.
  */
 import { parseGatewayType, parseLoadBalancerProtocol, parseLoadBalancerSku, parseVpnType } from '../model/arm-values';
-import { parentResourceId, type ResourceId } from '../model/ids';
+import { parentResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type {
-  HubRouteTable, HubStaticRoute, HubVirtualNetworkConnection, LoadBalancerBackendPool, LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule,
-  RoutingPolicy,
+  HubBgpConnection, HubLegacyRouteTable, HubNetworkVirtualAppliance, HubRouteTable, HubStaticRoute, HubVirtualNetworkConnection, LoadBalancerBackendPool,
+  LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule, RoutingPolicy,
 } from '../model/topology';
 import { upsert, type ChildWrites, type DraftStore } from './draft-store';
 import type { BaseFields } from './map-network';
@@ -181,7 +181,19 @@ export function mapHubConnection(node: JsonNode, hubId: ResourceId): HubVirtualN
     // Absent is not false: a connection the input does not describe may propagate the hub's 0/0 [VWAN].
     enableInternetSecurity: optBool(node, 'enableInternetSecurity') ?? null,
     ...staticRoutesOf(node),
+    ...associatedRouteTableOf(node),
   };
+}
+
+/**
+ * `routingConfiguration.associatedRouteTable.id`; nothing when the input does not give it (then
+ * which hub route table the connection follows is not known: the field stays absent) [VWANROUTING]
+ * https://learn.microsoft.com/rest/api/virtualwan/hub-virtual-network-connections/get
+ */
+function associatedRouteTableOf(node: JsonNode): { readonly associatedRouteTableId?: ResourceId } {
+  const routing = optObject(node, 'routingConfiguration');
+  const id = routing === undefined ? undefined : optRef(routing, 'associatedRouteTable');
+  return id === undefined ? {} : { associatedRouteTableId: id };
 }
 
 /**
@@ -230,11 +242,77 @@ function mergePolicies(current: readonly RoutingPolicy[] | undefined, added: rea
   return added.reduce((list, policy) => upsert(list, policy, (p) => p.name.toLowerCase()), current ?? []);
 }
 
+/** A `virtualHubRouteTableV2s` entry, embedded or listed on its own (`virtualHubs/routeTables`). */
+export function mapHubRouteTableV2(node: JsonNode, hubId: ResourceId): HubLegacyRouteTable {
+  const { id, name } = childId(node, hubId, 'routeTables');
+  return {
+    id,
+    name,
+    routes: (optNodes(node, 'routes') ?? []).map((r) => ({ destinations: optStrings(r, 'destinations') ?? [], nextHops: optStrings(r, 'nextHops') ?? [] })),
+  };
+}
+
+/**
+ * The hub's pre-existing route tables (VirtualHub.legacyRouteTables): `routeTable` and
+ * `virtualHubRouteTableV2s`, those that hold routes; undefined when none does (ARM prints both,
+ * empty, on every hub: an empty one changes nothing).
+ */
+function legacyRouteTablesOf(node: JsonNode, hubId: ResourceId): readonly HubLegacyRouteTable[] | undefined {
+  const tables: HubLegacyRouteTable[] = [];
+  const table = optObject(node, 'routeTable');
+  const routes = (table === undefined ? [] : optNodes(table, 'routes') ?? []).map((r) => {
+    const nextHop = optString(r, 'nextHopIpAddress');
+    return { destinations: optStrings(r, 'addressPrefixes') ?? [], nextHops: nextHop === undefined ? [] : [nextHop] };
+  });
+  if (routes.length > 0) tables.push({ id: toResourceId(`${hubId}/routeTable`), name: 'routeTable', routes });
+  for (const v2 of optNodes(node, 'virtualHubRouteTableV2s') ?? []) {
+    const mapped = mapHubRouteTableV2(v2, hubId);
+    if (mapped.routes.length > 0) tables.push(mapped);
+  }
+  return tables.length === 0 ? undefined : tables;
+}
+
+/** A `virtualHubs/bgpConnections` child resource (the hub router's BGP peering with an NVA). */
+export function mapHubBgpConnection(node: JsonNode, hubId: ResourceId): HubBgpConnection {
+  const { id, name } = childId(node, hubId, 'bgpConnections');
+  return {
+    id,
+    name,
+    peerIp: optString(node, 'peerIp') ?? null,
+    peerAsn: optNumber(node, 'peerAsn') ?? null,
+    hubVirtualNetworkConnectionId: optRef(node, 'hubVirtualNetworkConnection') ?? null,
+  };
+}
+
+/**
+ * `Microsoft.Network/networkVirtualAppliances`: one deployed in a hub (`virtualHub`) joins that
+ * hub (VirtualHub.networkVirtualAppliances), as a child listed on its own would; a hub not in the
+ * input makes it an orphan with a gap. One without a hub (an NVA in a VNet) is not modelled: a gap.
+ */
+export function mapNetworkVirtualAppliance(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const hubId = optRef(node, 'virtualHub');
+  const sku = optObject(node, 'nvaSku');
+  const appliance: HubNetworkVirtualAppliance = { id: base.id, name: base.name, vendor: (sku === undefined ? undefined : optString(sku, 'vendor')) ?? null };
+  if (hubId === undefined) {
+    store.gaps.push({ code: 'not-modelled', scope: base.id,
+      message: `Network virtual appliance ${base.name} names no virtual hub (virtualHub): only NVAs deployed in a Virtual WAN hub are read, so this one is not modelled.` });
+    return;
+  }
+  const type = 'microsoft.network/networkvirtualappliances';
+  store.child({
+    id: base.id, type, parentId: hubId, writes: { kind: 'virtualHub', field: 'networkVirtualAppliances', items: [appliance] },
+    attach: (s) => s.update('virtualHub', hubId, (hub) => ({ ...hub, networkVirtualAppliances: upsert(hub.networkVirtualAppliances, appliance, (a) => a.id) })),
+  });
+}
+
 export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseFields): void {
   // Hub connections and routing intent are child resources; accept them embedded too.
   const connectionNodes = optNodes(node, 'hubVirtualNetworkConnections') ?? optNodes(node, 'virtualNetworkConnections');
   const intents = optNodes(node, 'routingIntent');
   const routeTables = optNodes(node, 'hubRouteTables')?.map((t) => mapHubRouteTable(t, base.id));
+  // The hub lists its BGP peerings by reference only; the details come from the child resources.
+  const bgpConnectionIds = optRefs(node, 'bgpConnections');
+  const legacyRouteTables = legacyRouteTablesOf(node, base.id);
   store.put('virtualHub', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'virtualHub',
@@ -247,6 +325,8 @@ export function mapVirtualHub(store: DraftStore, node: JsonNode, base: BaseField
     routeTables: routeTables === undefined || routeTables.length === 0 ? undefined : routeTables,
     expressRouteGatewayId: optRef(node, 'expressRouteGateway'),
     vpnGatewayId: optRef(node, 'vpnGateway'),
+    legacyRouteTables,
+    bgpConnectionIds: bgpConnectionIds === undefined || bgpConnectionIds.length === 0 ? undefined : [...new Set(bgpConnectionIds)].sort(),
   });
 }
 
@@ -257,6 +337,22 @@ export function standaloneHubChild(store: DraftStore, node: JsonNode, id: Resour
     store.child({
       id, type, parentId, writes: { kind: 'virtualHub', field: 'routingPolicies', items: policies },
       attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, routingPolicies: mergePolicies(hub.routingPolicies, policies) })),
+    });
+    return;
+  }
+  if (type.endsWith('/bgpconnections')) {
+    const connection = mapHubBgpConnection(node, parentId);
+    store.child({
+      id, type, parentId, writes: { kind: 'virtualHub', field: 'bgpConnections', items: [connection] },
+      attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, bgpConnections: upsert(hub.bgpConnections, connection, (c) => c.id) })),
+    });
+    return;
+  }
+  if (type.endsWith('/routetables')) {
+    const table = mapHubRouteTableV2(node, parentId);
+    store.child({
+      id, type, parentId, writes: { kind: 'virtualHub', field: 'legacyRouteTables', items: [table] },
+      attach: (s) => s.update('virtualHub', parentId, (hub) => ({ ...hub, legacyRouteTables: upsert(hub.legacyRouteTables, table, (t) => t.id) })),
     });
     return;
   }

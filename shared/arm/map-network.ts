@@ -9,9 +9,9 @@ import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
 } from '../model/topology';
-import { RANK_EMBEDDED, upsert, withDefaulted, type DraftOf, type DraftStore } from './draft-store';
+import { RANK_EMBEDDED, RANK_STANDALONE, upsert, withDefaulted, type DraftOf, type DraftStore } from './draft-store';
 import {
-  childId, fail, field, isIpText, mapNodes, optBool, optCidr, optCidrOrList, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
+  canonicalId, childId, fail, field, isIpText, isRecord, isResourceIdText, mapNodes, optBool, optCidr, optCidrOrList, optCidrs, optNodes, optNumber, optObject, optRef, optRefs, optString,
   optStrings, pathOf, readTags, topString, toCidrText, type JsonNode, type JsonRecord,
 } from './reader';
 
@@ -119,7 +119,8 @@ function concatDefined<T>(a: readonly T[] | undefined, b: readonly T[] | undefin
 export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const addressSpace = optObject(node, 'addressSpace');
   // Subnets have no location of their own: they inherit their VNet's.
-  const subnets = optNodes(node, 'subnets')?.map((subnetNode) => mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets', base.location), base.id));
+  const subnetNodes = optNodes(node, 'subnets');
+  const subnets = subnetNodes?.map((subnetNode) => mapSubnet(subnetNode, childBase(subnetNode, base.id, 'subnets', base.location), base.id));
   const subnetIds = subnets?.map((subnet) => subnet.id);
   const draft: DraftOf<'virtualNetwork'> = {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
@@ -135,7 +136,29 @@ export function mapVirtualNetwork(store: DraftStore, node: JsonNode, base: BaseF
   // Written only once everything was read: a VNet that fails half-way (a bad peering) must leave
   // none of its subnets behind (normalize.ts skips a malformed resource as a whole).
   for (const subnet of subnets ?? []) store.put('subnet', subnet, RANK_EMBEDDED);
+  subnetNodes?.forEach((subnetNode, i) => noteIpConfigurations(store, subnets?.[i]?.id, subnetNode));
   store.put('virtualNetwork', draft);
+}
+
+/** A subnet listed on its own (`Subnets_Get`, `az network vnet subnet list`). */
+export function mapStandaloneSubnet(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  store.put('subnet', mapSubnet(node, base), RANK_STANDALONE);
+  noteIpConfigurations(store, base.id, node);
+}
+
+/**
+ * Keeps the subnet's `ipConfigurations` list (ARM lists every IP configuration using the subnet:
+ * NICs', load balancer frontends', firewalls') for buildModel, which names the owners the input
+ * lacks. Read leniently (the list only ever adds an `unknown`): a value that is not a list is
+ * ignored, as are entries without an ID.
+ */
+function noteIpConfigurations(store: DraftStore, subnetId: ResourceId | undefined, node: JsonNode): void {
+  if (subnetId === undefined) return;
+  const list = (node.props !== null ? field(node.props, 'ipConfigurations') : undefined) ?? field(node.raw, 'ipConfigurations');
+  if (!Array.isArray(list) || list.length === 0) return;
+  const lists = store.subnetIpConfigurations.get(subnetId);
+  if (lists === undefined) store.subnetIpConfigurations.set(subnetId, [list]);
+  else lists.push(list);
 }
 
 /** `dhcpOptions.dnsServers` (trimmed, blanks dropped); undefined when the input has no `dhcpOptions`. */
@@ -201,7 +224,11 @@ function isDefined<T>(value: T | undefined): value is T {
 }
 
 function mapServiceEndpoint(node: JsonNode): ServiceEndpoint {
-  return { service: optString(node, 'service') ?? '', locations: optStrings(node, 'locations') ?? [] };
+  // Absent locations stay empty (not in the input: see ServiceEndpoint.locations), never `*`.
+  const endpoint: ServiceEndpoint = { service: optString(node, 'service') ?? '', locations: optStrings(node, 'locations') ?? [] };
+  // Set only when given, so endpoints without it carry no extra field (see ServiceEndpoint.provisioningState).
+  const provisioningState = optString(node, 'provisioningState');
+  return provisioningState === undefined ? endpoint : { ...endpoint, provisioningState };
 }
 
 const NO_NAMES: readonly string[] = [];
@@ -431,11 +458,40 @@ export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, 
  * projection, which may hold only `virtualMachineScaleSet`, null or absent), or a flattened object
  * naming `virtualMachineScaleSet` (az and PowerShell print it, null when not in a scale set). A
  * listing without properties (`az resource list`: `"properties": null`) says nothing either way.
+ *
+ * A VM listing several NICs (networkProfile.networkInterfaces) has them kept, so a multi-NIC
+ * appliance whose NIC the input lacks is not judged on the NICs present (see store.vmNicIds).
  */
 export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: ResourceId): void {
   const flexible = optRef(node, 'virtualMachineScaleSet') !== undefined;
   if (flexible) store.flexibleScaleSetVms.add(id);
   if (flexible || node.props !== null || namesKey(node.raw, 'virtualmachinescaleset')) store.capturedVms.add(id);
+  const nics = listedNicIds(node);
+  if (nics.length < 2) return;
+  const known = store.vmNicIds.get(id);
+  store.vmNicIds.set(id, known === undefined ? nics : [...new Set([...known, ...nics])]);
+}
+
+/**
+ * The NIC IDs a VM document lists: `properties.networkProfile.networkInterfaces[].id` (ARM, Resource
+ * Graph), `networkProfile` at the top level (az), `NetworkProfile.NetworkInterfaces[].Id`
+ * (PowerShell), any key casing; a bare ID string is read too. Read leniently (it only ever makes an
+ * answer unknown): a value of another shape is ignored, never a reason to skip the VM.
+ * https://learn.microsoft.com/rest/api/compute/virtual-machines/get (NetworkProfile)
+ */
+function listedNicIds(node: JsonNode): readonly ResourceId[] {
+  const profile = (node.props !== null ? field(node.props, 'networkProfile') : undefined) ?? field(node.raw, 'networkProfile');
+  if (!isRecord(profile)) return NO_IDS;
+  const list = field(profile, 'networkInterfaces');
+  if (!Array.isArray(list) || list.length < 2) return NO_IDS;
+  const ids: ResourceId[] = [];
+  for (const entry of list as readonly unknown[]) {
+    const raw = isRecord(entry) ? field(entry, 'id') : entry;
+    if (typeof raw !== 'string' || !isResourceIdText(raw)) continue;
+    const id = canonicalId(raw);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
 }
 
 /** Whether `obj` has the key in any casing, whatever its value (null included, unlike `field`). */

@@ -18,15 +18,15 @@ import type { ArmDocument, DetachedChildren, NormalizeOptions, NormalizeResult }
 import type { Gap } from '../model/gaps';
 import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource, NetworkResourceKind } from '../model/topology';
-import { compareIds, DraftStore, orphanGap, RANK_STANDALONE, sameValue, type Dispute, type DraftOf } from './draft-store';
+import { compareIds, DraftStore, orphanGap, sameValue, type Dispute, type DraftOf } from './draft-store';
 import { buildModel } from './finalize';
 import { looksLikeEffectiveRoute, mapEffectiveRouteList } from './effective-routes';
 import {
-  mapLoadBalancer, mapVirtualHub, mapVirtualNetworkGateway, mapVirtualWan,
+  mapLoadBalancer, mapNetworkVirtualAppliance, mapVirtualHub, mapVirtualNetworkGateway, mapVirtualWan,
   standaloneHubChild, standaloneLoadBalancerChild,
 } from './map-gateways';
 import {
-  mapNatGateway, mapNetworkInterface, mapPublicIpAddress, mapPublicIpPrefix, mapRouteTable, mapSubnet,
+  mapNatGateway, mapNetworkInterface, mapPublicIpAddress, mapPublicIpPrefix, mapRouteTable, mapStandaloneSubnet,
   mapVirtualMachineHint, mapVirtualNetwork, readBase, standaloneNicIpConfiguration, standalonePeering,
   standaloneRoute, type BaseFields,
 } from './map-network';
@@ -52,7 +52,7 @@ type ChildMapper = (store: DraftStore, node: JsonNode, id: ResourceId, type: str
  */
 const TOP_LEVEL_TYPES: readonly (readonly [string, TopLevelMapper])[] = [
   ['Microsoft.Network/virtualNetworks', mapVirtualNetwork],
-  ['Microsoft.Network/virtualNetworks/subnets', (store, node, base) => store.put('subnet', mapSubnet(node, base), RANK_STANDALONE)],
+  ['Microsoft.Network/virtualNetworks/subnets', mapStandaloneSubnet],
   ['Microsoft.Network/routeTables', mapRouteTable],
   ['Microsoft.Network/natGateways', mapNatGateway],
   ['Microsoft.Network/publicIPAddresses', mapPublicIpAddress],
@@ -65,6 +65,8 @@ const TOP_LEVEL_TYPES: readonly (readonly [string, TopLevelMapper])[] = [
   ['Microsoft.Network/virtualNetworkGateways', mapVirtualNetworkGateway],
   ['Microsoft.Network/virtualHubs', mapVirtualHub],
   ['Microsoft.Network/virtualWans', mapVirtualWan],
+  // Read for NVAs deployed in a Virtual WAN hub (a source of the hub's 0.0.0.0/0, a routing-intent next hop).
+  ['Microsoft.Network/networkVirtualAppliances', mapNetworkVirtualAppliance],
   ['Microsoft.Network/ipGroups', mapIpGroup],
   ['Microsoft.Network/privateEndpoints', mapPrivateEndpoint],
   ['Microsoft.Network/privateDnsZones', mapPrivateDnsZone],
@@ -86,6 +88,8 @@ const CHILD_TYPES: readonly (readonly [string, ChildMapper])[] = [
   ['Microsoft.Network/virtualHubs/hubVirtualNetworkConnections', standaloneHubChild],
   ['Microsoft.Network/virtualHubs/routingIntent', standaloneHubChild],
   ['Microsoft.Network/virtualHubs/hubRouteTables', standaloneHubChild],
+  ['Microsoft.Network/virtualHubs/bgpConnections', standaloneHubChild],
+  ['Microsoft.Network/virtualHubs/routeTables', standaloneHubChild],
   ['Microsoft.Network/privateEndpoints/privateDnsZoneGroups', standalonePrivateDnsZoneGroup],
   ['Microsoft.Network/privateDnsZones/virtualNetworkLinks', standalonePrivateDnsZoneLink],
   // Every record-set type: A and CNAME are modelled, the rest show the zone's records were read.

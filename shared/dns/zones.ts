@@ -43,6 +43,21 @@ export interface PrivateLinkZoneMapping {
    * (SQL Database `{server}` = 1, SQL Managed Instance `{instance}.{dnsPrefix}` = 2); null when any number of labels is one of the service's.
    */
   readonly labels: number | null;
+  /**
+   * The service endpoints (service names, lower case) whose routes carry the service's public
+   * addresses: "the same prefixes as the service tag" of the endpoint's service, which the [SE]
+   * list names per service (Azure Database for PostgreSQL / MySQL / MariaDB and Synapse dedicated
+   * SQL pools under Microsoft.Sql, every Cosmos DB API under Microsoft.AzureCosmosDB, Azure OpenAI
+   * under Microsoft.CognitiveServices) https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+   * Absent: no service endpoint carries it.
+   */
+  readonly serviceEndpoints?: readonly string[];
+  /**
+   * Set when a name under the suffix does not tell which of `serviceEndpoints` (if any) carries
+   * its address: what the name leaves open, in words. Such a name over one of those endpoints is
+   * unknown, never private.
+   */
+  readonly serviceEndpointUnattributed?: string;
 }
 
 function same(publicSuffix: string, service: string, labels: number | null = null): PrivateLinkZoneMapping {
@@ -53,38 +68,53 @@ function scoped(publicSuffix: string, scope: string, service: string): PrivateLi
   return { publicSuffix, privateLinkZone: `privatelink.{${scope}}.${publicSuffix}`, service, layout: 'scoped', labels: 2 };
 }
 
+/** A mapping whose names a service endpoint for one of `services` carries (see `serviceEndpoints`). */
+function carried(mapping: PrivateLinkZoneMapping, services: readonly string[]): PrivateLinkZoneMapping {
+  return { ...mapping, serviceEndpoints: services };
+}
+
+const STORAGE_ENDPOINTS: readonly string[] = ['microsoft.storage', 'microsoft.storage.global'];
+const SQL_ENDPOINT: readonly string[] = ['microsoft.sql'];
+const COSMOS_ENDPOINT: readonly string[] = ['microsoft.azurecosmosdb'];
+
 export const PRIVATE_LINK_ZONES: readonly PrivateLinkZoneMapping[] = [
   // Storage (blob, file, queue, table, Data Lake Gen2, static website)
-  same('blob.core.windows.net', 'Storage (blob)'),
-  same('file.core.windows.net', 'Storage (file)'),
-  same('queue.core.windows.net', 'Storage (queue)'),
-  same('table.core.windows.net', 'Storage (table)'),
-  same('dfs.core.windows.net', 'Storage (Data Lake Gen2)'),
-  same('web.core.windows.net', 'Storage (static website)'),
+  carried(same('blob.core.windows.net', 'Storage (blob)'), STORAGE_ENDPOINTS),
+  carried(same('file.core.windows.net', 'Storage (file)'), STORAGE_ENDPOINTS),
+  carried(same('queue.core.windows.net', 'Storage (queue)'), STORAGE_ENDPOINTS),
+  carried(same('table.core.windows.net', 'Storage (table)'), STORAGE_ENDPOINTS),
+  carried(same('dfs.core.windows.net', 'Storage (Data Lake Gen2)'), STORAGE_ENDPOINTS),
+  carried(same('web.core.windows.net', 'Storage (static website)'), STORAGE_ENDPOINTS),
   // Databases
   // A SQL Database server name is one label; a managed instance's is `{instance}.{dnsPrefix}` [PEDNS].
-  same('database.windows.net', 'Azure SQL Database', 1),
+  carried(same('database.windows.net', 'Azure SQL Database', 1), SQL_ENDPOINT),
   scoped('database.windows.net', 'dnsPrefix', 'Azure SQL Managed Instance'),
-  same('sql.azuresynapse.net', 'Synapse SQL'),
+  carried(same('sql.azuresynapse.net', 'Synapse SQL'), SQL_ENDPOINT),
   same('dev.azuresynapse.net', 'Synapse development'),
-  same('documents.azure.com', 'Cosmos DB (NoSQL)'),
-  same('mongo.cosmos.azure.com', 'Cosmos DB for MongoDB'),
-  same('cassandra.cosmos.azure.com', 'Cosmos DB for Apache Cassandra'),
-  same('gremlin.cosmos.azure.com', 'Cosmos DB for Apache Gremlin'),
-  same('table.cosmos.azure.com', 'Cosmos DB for Table'),
-  same('postgres.database.azure.com', 'Azure Database for PostgreSQL'),
-  same('mysql.database.azure.com', 'Azure Database for MySQL'),
-  same('mariadb.database.azure.com', 'Azure Database for MariaDB'),
+  carried(same('documents.azure.com', 'Cosmos DB (NoSQL)'), COSMOS_ENDPOINT),
+  carried(same('mongo.cosmos.azure.com', 'Cosmos DB for MongoDB'), COSMOS_ENDPOINT),
+  carried(same('cassandra.cosmos.azure.com', 'Cosmos DB for Apache Cassandra'), COSMOS_ENDPOINT),
+  carried(same('gremlin.cosmos.azure.com', 'Cosmos DB for Apache Gremlin'), COSMOS_ENDPOINT),
+  carried(same('table.cosmos.azure.com', 'Cosmos DB for Table'), COSMOS_ENDPOINT),
+  carried(same('postgres.database.azure.com', 'Azure Database for PostgreSQL'), SQL_ENDPOINT),
+  carried(same('mysql.database.azure.com', 'Azure Database for MySQL'), SQL_ENDPOINT),
+  carried(same('mariadb.database.azure.com', 'Azure Database for MariaDB'), SQL_ENDPOINT),
   same('redis.cache.windows.net', 'Azure Cache for Redis'),
   same('redisenterprise.cache.azure.net', 'Azure Cache for Redis Enterprise'),
   // Secrets and containers
-  { publicSuffix: 'vault.azure.net', privateLinkZone: 'privatelink.vaultcore.azure.net', service: 'Key Vault', layout: 'fixed', labels: null },
+  { publicSuffix: 'vault.azure.net', privateLinkZone: 'privatelink.vaultcore.azure.net', service: 'Key Vault', layout: 'fixed', labels: null, serviceEndpoints: ['microsoft.keyvault'] },
   same('vaultcore.azure.net', 'Key Vault'),
   same('managedhsm.azure.net', 'Key Vault Managed HSM'),
-  same('azurecr.io', 'Container Registry'),
+  carried(same('azurecr.io', 'Container Registry'), ['microsoft.containerregistry']),
   same('azconfig.io', 'App Configuration'),
   // Messaging and integration
-  same('servicebus.windows.net', 'Service Bus / Event Hubs / Relay'),
+  // One suffix for Service Bus, Event Hubs and Relay namespaces of every tier, while "the endpoint is
+  // restricted to Premium tier namespaces only" [SBSE] https://learn.microsoft.com/azure/service-bus-messaging/service-bus-service-endpoints
+  // and the ServiceBus tag holds "Azure Service Bus traffic that uses the Premium service tier" [TAG]
+  // https://learn.microsoft.com/azure/virtual-network/service-tags-overview: the name does not say
+  // which service or tier, so not whether either endpoint carries it.
+  { ...carried(same('servicebus.windows.net', 'Service Bus / Event Hubs / Relay'), ['microsoft.servicebus', 'microsoft.eventhub']),
+    serviceEndpointUnattributed: 'whether the namespace is a Premium Service Bus namespace (the only tier the Microsoft.ServiceBus endpoint carries), an Event Hubs namespace (the Microsoft.EventHub endpoint), or a Standard / Basic Service Bus or a Relay namespace (no endpoint is documented for them): each is named <namespace>.servicebus.windows.net' },
   same('eventgrid.azure.net', 'Event Grid'),
   same('azure-devices.net', 'IoT Hub'),
   same('service.signalr.net', 'SignalR'),
@@ -92,9 +122,9 @@ export const PRIVATE_LINK_ZONES: readonly PrivateLinkZoneMapping[] = [
   same('datafactory.azure.net', 'Data Factory'),
   same('adf.azure.com', 'Data Factory (portal)'),
   // Web and AI
-  same('azurewebsites.net', 'App Service / Functions'),
-  same('cognitiveservices.azure.com', 'Azure AI services'),
-  same('openai.azure.com', 'Azure OpenAI'),
+  carried(same('azurewebsites.net', 'App Service / Functions'), ['microsoft.web']),
+  carried(same('cognitiveservices.azure.com', 'Azure AI services'), ['microsoft.cognitiveservices']),
+  carried(same('openai.azure.com', 'Azure OpenAI'), ['microsoft.cognitiveservices']),
   same('search.windows.net', 'Azure AI Search'),
   same('api.azureml.ms', 'Azure Machine Learning'),
   same('notebooks.azure.net', 'Azure Machine Learning notebooks'),
@@ -115,6 +145,59 @@ export const PRIVATE_LINK_ZONES: readonly PrivateLinkZoneMapping[] = [
 
 /** Longest suffix first, so `agentsvc.azure-automation.net` wins over `azure-automation.net`. */
 const BY_LENGTH: readonly PrivateLinkZoneMapping[] = [...PRIVATE_LINK_ZONES].sort((a, b) => b.publicSuffix.length - a.publicSuffix.length);
+
+/**
+ * Names of a service a service endpoint carries that have no privatelink mapping of their own:
+ * storage accounts with Azure DNS zone endpoints, `<storage-account>.z[00-50].blob.storage.azure.net`
+ * and likewise `.file`, `.queue`, `.table`, `.dfs` and `.web` under `storage.azure.net` [SAO]
+ * ("Storage account endpoints", Azure DNS zone endpoints)
+ * https://learn.microsoft.com/azure/storage/common/storage-account-overview
+ * They are storage accounts' own names, their addresses among the Storage prefixes.
+ */
+const SERVICE_ENDPOINT_ONLY_NAMES: readonly Pick<PrivateLinkZoneMapping, 'publicSuffix' | 'serviceEndpoints'>[] = ['blob', 'file', 'queue', 'table', 'dfs', 'web']
+  .map((service) => ({ publicSuffix: `${service}.storage.azure.net`, serviceEndpoints: STORAGE_ENDPOINTS }));
+
+/**
+ * Host-name suffixes (with the leading dot, longest first) → the service endpoints whose routes
+ * carry those names' addresses, from the table above (`serviceEndpoints`) and
+ * SERVICE_ENDPOINT_ONLY_NAMES: one source for which names a service endpoint covers. A suffix two
+ * services share (`database.windows.net`: SQL Database and Managed Instance) is listed once with
+ * what either carries.
+ */
+export const SERVICE_ENDPOINT_SUFFIXES: readonly (readonly [string, readonly string[]])[] = (() => {
+  const bySuffix = new Map<string, string[]>();
+  const mappings = [...PRIVATE_LINK_ZONES, ...SERVICE_ENDPOINT_ONLY_NAMES].sort((a, b) => b.publicSuffix.length - a.publicSuffix.length);
+  for (const mapping of mappings) {
+    if (mapping.serviceEndpoints === undefined) continue;
+    const suffix = `.${mapping.publicSuffix}`;
+    const services = bySuffix.get(suffix) ?? [];
+    for (const s of mapping.serviceEndpoints) if (!services.includes(s)) services.push(s);
+    bySuffix.set(suffix, services);
+  }
+  return [...bySuffix.entries()];
+})();
+
+/** The service endpoints (lower case) that carry a host name's service (see SERVICE_ENDPOINT_SUFFIXES); null for other names. */
+export function serviceEndpointsOfName(name: string): readonly string[] | null {
+  const host = name.trim().toLowerCase().replace(/\.$/, '');
+  return SERVICE_ENDPOINT_SUFFIXES.find(([suffix]) => host.endsWith(suffix))?.[1] ?? null;
+}
+
+/** The public suffixes (no leading dot) of the names the table gives a service endpoint's service. */
+export function serviceEndpointSuffixesOf(service: string): readonly string[] {
+  const lower = service.trim().toLowerCase();
+  return SERVICE_ENDPOINT_SUFFIXES.filter(([, services]) => services.includes(lower)).map(([suffix]) => suffix.slice(1));
+}
+
+/**
+ * What a host name leaves open about the service endpoint that may carry it (see
+ * `serviceEndpointUnattributed`: `*.servicebus.windows.net`), in words; null when the name's
+ * suffix tells its service, or no service endpoint carries it.
+ */
+export function serviceEndpointUnattributedOf(name: string): string | null {
+  const host = name.trim().toLowerCase().replace(/\.$/, '');
+  return BY_LENGTH.find((m) => m.serviceEndpointUnattributed !== undefined && host.endsWith(`.${m.publicSuffix}`))?.serviceEndpointUnattributed ?? null;
+}
 
 function isUnder(name: string, zone: string): boolean {
   return name === zone || name.endsWith(`.${zone}`);

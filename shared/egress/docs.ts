@@ -26,11 +26,15 @@ export const DOCS = {
   forcedTunnel: 'https://learn.microsoft.com/azure/vpn-gateway/about-site-to-site-tunneling',
   expressRouteRouting: 'https://learn.microsoft.com/azure/expressroute/expressroute-routing',
   peering: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview',
+  /** Peering requirements and constraints: no Basic load balancer frontend across global peering [PEERREQ]. */
+  peeringConstraints: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#requirements-and-constraints',
   gatewayTransit: 'https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit',
   publicIp: 'https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses',
   basicRetirement: 'https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-basic-upgrade-guidance',
   serviceEndpoints: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview',
   ipForwarding: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#enable-or-disable-ip-forwarding',
+  /** Multiple NICs: "Azure assigns a default gateway to the first (primary) network interface" only [MULTINIC]. */
+  multipleNics: 'https://learn.microsoft.com/azure/virtual-machines/windows/multiple-nics#configure-guest-os-for-multiple-nics',
   effectiveRoutes: 'https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem',
   gatewaySubnet: 'https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub',
   bastionNsg: 'https://learn.microsoft.com/azure/bastion/bastion-nsg',

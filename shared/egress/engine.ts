@@ -10,22 +10,23 @@ import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrCont
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, RoutingPolicy, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
+  AzureFirewall, LoadBalancer, LoadBalancerFrontend, NetworkInterface, NetworkSecurityGroup, NicIpConfiguration, PrivateEndpoint, SecurityRule, Subnet, VirtualHub, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { lookupRange, lookupRoute, splitDefaultRoutes } from '../routing/lpm';
-import { privateEndpointForAddress, privateEndpointVirtualNetworkId } from '../dns';
+import { privateEndpointForAddress, privateEndpointVirtualNetworkId, SERVICE_ENDPOINT_SUFFIXES, serviceEndpointUnattributedOf } from '../dns';
 import type { RouteLookup } from '../routing/lpm';
 import { describeRoute, nextHopLabel } from '../routing/route';
 import type { ComputedRoute, RouteSet } from '../routing/route';
-import { gatewayDomainOf, routeServerSubnetOf, SERVICE_ENDPOINT_TAGS, unreportedGatewayTransit } from '../routing/subnet-routes';
+import { endpointInEffect, endpointLocationsKnown, gatewayDomainOf, routeServerSubnetOf, SERVICE_ENDPOINT_TAGS, unreportedGatewayTransit } from '../routing/subnet-routes';
 import { assertNever } from '../model/assert';
 import type { UnexpandedServiceTagRoute, UnknownLearnedRoutes } from '../routing/subnet-routes';
+import { hubDefaultRouteSources, hubDynamicRouteSources, isDefaultPrefix, isInternetPolicy, legacyTableWords } from '../routing/virtual-hub';
 import { peeringReach, unknownStatePeering } from '../routing/peering';
 import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
-import type { Continuation, EngineContext, OwnerLookup, Outcome } from './trail';
+import type { Continuation, EngineContext, NvaSource, OwnerLookup, Outcome } from './trail';
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
 import type { ClientDns, FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination, ruleTargetingTag } from './nsg';
@@ -44,8 +45,12 @@ import type { FirewallRule } from '../model/topology';
 import type { Finding, InternetExit } from './types';
 import { EXITS, VERDICTS } from './types';
 
-/** Appliance chains deeper than this are reported as a loop: no real design chains this many. */
-export const MAX_APPLIANCE_DEPTH = 8;
+/**
+ * Appliance chains deeper than this are not followed further: the path is `unknown` with a gap
+ * (never a loop: only an appliance passed twice is one). Each hop costs one fork of the trail, so
+ * the limit is cheap to keep well above any real design (hub firewall, NVA, ILB, a second hub).
+ */
+export const MAX_APPLIANCE_DEPTH = 16;
 
 function named(resource: { readonly id: string; readonly name: string }): Named {
   return { id: resource.id, name: resource.name };
@@ -109,9 +114,6 @@ function routeStep(ctx: EngineContext, subnet: Subnet, set: RouteSet, result: Ro
   };
 }
 
-const isDefaultPrefix = (prefix: string): boolean => prefix.trim() === '0.0.0.0/0';
-const isInternetPolicy = (p: RoutingPolicy): boolean => p.destinations.some((d) => d.toLowerCase() === 'internet');
-
 /** Why a spoke's internet path through its system 0.0.0.0/0 cannot be told: see hubDefaultRouteQuestion. */
 interface HubDefaultRouteQuestion {
   readonly hub: VirtualHub;
@@ -120,41 +122,16 @@ interface HubDefaultRouteQuestion {
   readonly missingFact: string;
   /** Hub-wide, for the estate's gaps (one per hub); null when only the connection's flag is missing. */
   readonly gap: string | null;
+  /** The gap's scope when not the hub's ID (gaps are kept one per code and scope). */
+  readonly gapScope?: string;
   readonly docs: string;
-}
-
-/** Per hub (the same for every spoke of it): what may give its connections a 0.0.0.0/0 outside routing intent, and what the input lacks to tell. */
-const hubDefaultRouteSourceCache = new WeakMap<VirtualHub, { readonly sources: readonly string[]; readonly unread: readonly string[] }>();
-
-function hubDefaultRouteSources(hub: VirtualHub): { readonly sources: readonly string[]; readonly unread: readonly string[] } {
-  const known = hubDefaultRouteSourceCache.get(hub);
-  if (known) return known;
-  const sources: string[] = [];
-  const unread: string[] = [];
-  for (const c of hub.connections) {
-    if (c.staticRoutes === undefined) { unread.push(`the static routes of hub connection ${c.name} (routingConfiguration.vnetRoutes)`); continue; }
-    for (const r of c.staticRoutes) {
-      if (r.addressPrefixes.some(isDefaultPrefix)) sources.push(`static route ${r.name} 0.0.0.0/0 → ${r.nextHopIpAddress ?? 'no next hop IP'} on hub connection ${c.name}`);
-    }
-  }
-  if (hub.routeTables === undefined) unread.push(`the hub route tables (hubRouteTables: defaultRouteTable and any custom table)`);
-  for (const t of hub.routeTables ?? []) {
-    for (const r of t.routes) {
-      if (r.destinations.some(isDefaultPrefix)) sources.push(`route ${r.name} 0.0.0.0/0 → ${r.nextHop ? nameOfId(r.nextHop).name : r.nextHopType} in hub route table ${t.name}`);
-    }
-  }
-  for (const [id, what, article] of [[hub.expressRouteGatewayId, 'ExpressRoute gateway', 'an'], [hub.vpnGatewayId, 'site-to-site VPN gateway', 'a']] as const) {
-    if (id === undefined) unread.push(`whether the hub has ${article} ${what}`);
-    else if (id !== null) sources.push(`${what} ${nameOfId(id).name} of the hub, which may learn a 0.0.0.0/0 (what it learns is not in the input)`);
-  }
-  const found = { sources, unread };
-  hubDefaultRouteSourceCache.set(hub, found);
-  return found;
 }
 
 /**
  * Whether a spoke whose VNet is connected to a virtual hub may learn a 0.0.0.0/0 from the hub that
- * the model does not add (it adds one only for an Internet routing-intent policy, subnet-routes.ts).
+ * the model does not add (it adds one for an Internet routing-intent policy, and for a classic
+ * secured hub's 0/0 → its firewall when nothing else may give one: subnet-routes.ts, hubDefaultRouteSources).
+ * A subnet whose route table does not propagate gateway routes learns none (learnsGatewayRoutes).
  * A connection learns the hub's 0/0 only with "Propagate default route" (enableInternetSecurity)
  * true [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies so false decides
  * nothing here: the spoke's own method applies. True or not said, every documented source of a hub
@@ -167,13 +144,18 @@ function hubDefaultRouteSources(hub: VirtualHub): { readonly sources: readonly s
  * What counts as not ruled out: the hub's route tables absent from the input (every hub has a
  * defaultRouteTable, so none read means none exported, VirtualHub.routeTables), a connection of the
  * hub without `routingConfiguration.vnetRoutes`, the hub gateway fields of an older snapshot. An NVA
- * in the hub (Microsoft.Network/networkVirtualAppliances) is not read; it only reaches spokes through
- * routing intent or a route table route, both checked. Connections of the hub absent from the input
- * cannot be seen.
+ * in the hub (Microsoft.Network/networkVirtualAppliances naming it) and the hub router's BGP peers
+ * (`bgpConnections`, an NVA in a spoke) are sources: they speak BGP with the hub router, and what
+ * they advertise is not in the input; so are routes 0/0 of the hub's pre-existing `routeTable` /
+ * `virtualHubRouteTableV2s`. A route table's 0/0 counts only through the connection's association
+ * when the input gives it (hubDefaultRouteSources). Connections of the hub absent from the input
+ * cannot be seen; a VNet that may be connected to a hub whose connections could not be read is
+ * asked the same question (unreadHubConnectionsQuestion).
  */
 function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): HubDefaultRouteQuestion | null {
+  if (!ctx.routes.learnsGatewayRoutes(subnet)) return null;
   const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
-  if (!ref) return null;
+  if (!ref) return unreadHubConnectionsQuestion(ctx, subnet);
   const { hub, connection } = ref;
   const flag = connection.enableInternetSecurity;
   if (flag === false) return null;
@@ -185,7 +167,7 @@ function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): HubDefault
     return { hub, resourceId: connection.id, rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet)`, gap: null, docs: DOCS.vwanRoutingPolicies,
       missingFact: `${flagMissing}: with it true the hub advertises 0.0.0.0/0 to this spoke and its internet traffic goes to ${policy.nextHopId ? nameOfId(policy.nextHopId).name : 'the routing policy\'s next hop'}; with it false the spoke uses its own outbound method` };
   }
-  const { sources, unread } = hubDefaultRouteSources(hub);
+  const { sources, unread } = hubDefaultRouteSources(hub, connection);
   if (sources.length === 0 && unread.length === 0) return null;
   const what = [...sources, ...(unread.length > 0 ? [`not in the input: ${unread.join('; ')}`] : [])].join('; ');
   const gap = `Virtual hub ${hub.name} may give connections with "Propagate default route" a 0.0.0.0/0 that is not modelled (${what}): their spokes' internet path is unknown. Capture the spokes' effective routes, or export the hub's route tables, connections and gateways.`;
@@ -194,6 +176,263 @@ function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): HubDefault
     rule: sources.length > 0 ? `Virtual hub ${hub.name}: a 0.0.0.0/0 source other than routing intent` : `Virtual hub ${hub.name}: its 0.0.0.0/0 sources not in the input`,
     missingFact: `whether virtual hub ${hub.name} gives this spoke a 0.0.0.0/0${flag === null ? ` (and ${flagMissing})` : ' (hub connection ' + connection.name + ' propagates the default route)'}: ${what}`,
   };
+}
+
+/**
+ * The hubs whose VNet connections could not be read that a VNet may be connected to: none when it
+ * is connected to a hub whose connections were read (the hub router is then its gateway [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview), or has a
+ * virtual network gateway of its own: "Your virtual network doesn't have any virtual network
+ * gateways. If your virtual network has a gateway (either VPN or ExpressRoute), you must remove all
+ * gateways" to connect it to a hub https://learn.microsoft.com/azure/virtual-wan/virtual-wan-expressroute-portal
+ */
+function unreadHubsFor(ctx: EngineContext, virtualNetworkId: ResourceId): readonly VirtualHub[] {
+  const hubs = ctx.index.hubsWithUnreadConnections;
+  if (hubs.length === 0 || ctx.index.hubConnections.has(virtualNetworkId) || (ctx.index.gateways.get(virtualNetworkId)?.length ?? 0) > 0) return [];
+  return hubs;
+}
+
+/**
+ * A VNet connected to no hub whose connections were read, in an estate where some hub's VNet
+ * connections could not be read (VirtualHub.connectionsRead false: a pull whose list failed). The
+ * VNet may be one of that hub's spokes, and a connection gets the hub's routes, its 0.0.0.0/0 where
+ * it propagates the default route [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * and the connection (its flag, its static routes) is what could not be read. The simplest sound
+ * rule: every such VNet is asked, whatever its subscription or region (a connection may cross
+ * both), except those that cannot be a spoke of it (unreadHubsFor). Null when none is in question,
+ * and for a subnet that does not propagate gateway routes: a spoke or not, it learns no hub route.
+ */
+function unreadHubConnectionsQuestion(ctx: EngineContext, subnet: Subnet): HubDefaultRouteQuestion | null {
+  if (!ctx.routes.learnsGatewayRoutes(subnet)) return null;
+  const hubs = unreadHubsFor(ctx, subnet.virtualNetworkId);
+  const hub = hubs[0];
+  if (hub === undefined) return null;
+  const names = hubs.map((h) => h.name).join(', ');
+  return {
+    hub, resourceId: hub.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/hubvirtualnetworkconnections`,
+    rule: `Virtual hub ${names}: VNet connections not read`,
+    gap: `The VNet connections of virtual hub ${names} could not be read, so a virtual network not connected to another hub may be one of its spokes, and then gets the hub's routes (a 0.0.0.0/0 among them where its connection propagates the default route), so those networks' paths through system routes are unknown. Pull again, or export the hub's hubVirtualNetworkConnections.`,
+    missingFact: `whether virtual network ${nameOfId(subnet.virtualNetworkId).name} is connected to virtual hub ${names}, whose VNet connections could not be read: a connected network gets the hub's routes, a 0.0.0.0/0 among them where its connection propagates the default route (routing intent, a static route, a hub gateway or appliance), instead of its own`,
+  };
+}
+
+/** A route of a hub for a prefix other than 0.0.0.0/0, as its connections would get it, and where the input holds it. */
+interface HubSpecificRoute {
+  readonly route: ComputedRoute;
+  readonly words: string;
+}
+
+interface HubRoutes {
+  /** Routes for specific prefixes the input shows: hub route tables, connections' static routes, pre-existing tables. */
+  readonly specific: readonly HubSpecificRoute[];
+  /** Those of `specific` that together cover every public address (a split default route, lpm.ts). */
+  readonly split: readonly HubSpecificRoute[];
+  /** What may hold such routes and is not in the input (or not as prefixes), in words. */
+  readonly unknown: readonly string[];
+}
+
+/** Per hub, the same for every spoke and destination: see hubRoutes. */
+const hubRoutesCache = new WeakMap<VirtualHub, HubRoutes>();
+
+/**
+ * The routes a hub's router may give its connections for prefixes other than 0.0.0.0/0: a hub
+ * route table's static routes ("Associating a connection to a route table allows the traffic
+ * (from that connection) to be sent to the destination indicated as routes in the route table"
+ * [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing), routing
+ * intent's consolidated `private_traffic` route among them [VWAN]; the static routes of every VNet
+ * connection (propagated to the tables the connection propagates to); the pre-existing `routeTable`
+ * and `virtualHubRouteTableV2s`. Association and propagation are not modelled, so every table of
+ * the hub counts for every spoke of it: a route may reach a spoke it does not, never the reverse.
+ * "Propagate default route" gates the 0.0.0.0/0 alone [VWAN], so it decides nothing here.
+ */
+function hubRoutes(hub: VirtualHub): HubRoutes {
+  const known = hubRoutesCache.get(hub);
+  if (known) return known;
+  const specific: HubSpecificRoute[] = [];
+  const unknown: string[] = [];
+  const add = (prefix: string, name: string, resourceId: string, words: string): void => {
+    if (isDefaultPrefix(prefix)) return;
+    const cidr = parseCidr(prefix.trim());
+    if (cidr === null) {
+      unknown.push(`${words} (not an address prefix: which addresses it carries is not known)`);
+      return;
+    }
+    if (cidr.prefixLength === 0) return;
+    specific.push({ words, route: { source: 'VirtualNetworkGateway', origin: 'vwan-hub', name, addressPrefix: prefix.trim(), cidr,
+      nextHop: { kind: 'known', type: 'VirtualNetworkGateway' }, nextHopIpAddress: null, hasBgpOverride: false, resourceId, active: true } });
+  };
+  for (const c of hub.connections) {
+    if (c.staticRoutes === undefined) {
+      unknown.push(`the static routes of hub connection ${c.name} (routingConfiguration.vnetRoutes, not in the input)`);
+      continue;
+    }
+    for (const r of c.staticRoutes) {
+      for (const p of r.addressPrefixes) add(p, r.name, c.id, `static route ${r.name} ${p} → ${r.nextHopIpAddress ?? 'no next hop IP'} on hub connection ${c.name}`);
+    }
+  }
+  if (hub.routeTables === undefined) unknown.push('the hub route tables (hubRouteTables: defaultRouteTable and any custom table, not in the input)');
+  for (const t of hub.routeTables ?? []) {
+    for (const r of t.routes) {
+      const hop = r.nextHop ? nameOfId(r.nextHop).name : r.nextHopType;
+      if (r.destinationType.trim().toLowerCase() !== 'cidr') {
+        unknown.push(`route ${r.name} → ${hop} in hub route table ${t.name} (destination type ${r.destinationType}: ${r.destinations.join(', ')}, whose addresses are not in the input)`);
+        continue;
+      }
+      for (const p of r.destinations) add(p, r.name, t.id, `route ${r.name} ${p} → ${hop} in hub route table ${t.name}`);
+    }
+  }
+  for (const t of hub.legacyRouteTables ?? []) {
+    for (const r of t.routes) {
+      for (const p of r.destinations) add(p, t.name, t.id, `route ${p} → ${r.nextHops.join(', ') || 'no next hop'} in ${legacyTableWords(t)}`);
+    }
+  }
+  const split = new Set(splitDefaultRoutes(specific.map((s) => s.route)));
+  const found: HubRoutes = { specific, split: specific.filter((s) => split.has(s.route)), unknown };
+  hubRoutesCache.set(hub, found);
+  return found;
+}
+
+/** Whether a hub route covers (part of) the flow's destination: an address, or a range it overlaps. */
+function hubRouteCovers(route: ComputedRoute, destination: EgressDestination): boolean {
+  if (route.cidr === null) return false;
+  const cidr = route.cidr;
+  if (destination.kind === 'range') return destination.cidrs.some((c) => cidrContainsCidr(cidr, c) || cidrContainsCidr(c, cidr));
+  const address = destinationAddress(destination);
+  return address !== null && cidrContainsIp(cidr, address);
+}
+
+/**
+ * A route of the spoke's hub (or, for a VNet that may be connected to a hub whose connections
+ * could not be read, of that hub) for a specific prefix that takes the flow from the winning
+ * route: the hub router programs its routes into the spoke with source VirtualNetworkGateway, and
+ * longest-prefix match decides between them and the spoke's own, the system route losing a tie
+ * [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ * Routes to the VNet, its peerings and service endpoints are preferred over gateway routes however
+ * specific, and a UDR with hasBgpOverride over overlapping ones (lpm.ts): those winners stand. With
+ * the internet as a whole (no what-if destination) only a split default route counts, as for the
+ * subnet's own routes; use a what-if destination for a specific public prefix. Where the hub then
+ * delivers the flow (its next hop's decision, a connection, a branch) is not modelled: unknown,
+ * naming the route. Null when no such route of a hub beats the winner, or when the subnet's route
+ * table does not propagate gateway routes (learnsGatewayRoutes): the hub's routes never reach it.
+ */
+function hubRouteQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
+  if (!ctx.routes.learnsGatewayRoutes(subnet)) return null;
+  const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
+  const hubs = ref ? [ref.hub] : unreadHubsFor(ctx, subnet.virtualNetworkId);
+  if (hubs.length === 0) return null;
+  const hop = winner.nextHop.kind === 'known' ? winner.nextHop.type : null;
+  if (winner.source === 'Default' && (hop === 'VnetLocal' || hop === 'VNetPeering' || hop === 'VirtualNetworkServiceEndpoint')) return null;
+  if (winner.source === 'User' && winner.hasBgpOverride) return null;
+  const destination = ctx.traffic.destination;
+  const whole = destination.kind !== 'range' && destinationAddress(destination) === null;
+  const length = winner.cidr?.prefixLength ?? 0;
+  for (const hub of hubs) {
+    const routes = hubRoutes(hub);
+    // Per hub and destination (every spoke of the hub asks the same).
+    const covering = whole ? (length === 0 ? routes.split : []) : memoize(ctx, hub, 'hub-routes-covering', () => routes.specific.filter((s) => hubRouteCovers(s.route, destination)));
+    const taking = covering.filter((s) => s.route.cidr !== null && (s.route.cidr.prefixLength > length || (s.route.cidr.prefixLength === length && winner.source === 'Default')));
+    if (taking.length === 0) continue;
+    const what = taking.slice(0, 3).map((s) => s.words).join('; ') + (taking.length > 3 ? `; and ${taking.length - 3} more` : '');
+    const first = taking[0]?.route;
+    const where = ref ? '' : ` (if virtual network ${nameOfId(subnet.virtualNetworkId).name} is one of its spokes: the hub's VNet connections could not be read)`;
+    return {
+      hub, resourceId: first?.resourceId ?? hub.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/hubroutes`,
+      rule: `Virtual hub ${hub.name}: ${whole ? 'routes that together cover every public address' : `route for ${first?.addressPrefix ?? ctx.flow.destination}`}`,
+      gap: `Virtual hub ${hub.name} gives its connections routes for specific prefixes (e.g. ${routes.specific[0]?.words ?? what}): where the hub delivers traffic on them is not modelled, so spokes' paths they carry are unknown.`,
+      missingFact: `where virtual hub ${hub.name} sends this spoke's traffic for ${ctx.flow.destination}${where}: ${what} ${taking.length > 1 ? 'take' : 'takes'} it from "${describeRoute(winner)}" (the hub router gives its connections its route tables' routes; which table this connection is associated with, and where the next hop delivers the traffic, are not modelled)`,
+    };
+  }
+  return null;
+}
+
+/** The hubs of a model by virtual WAN, and those that learn routes dynamically (see otherWanHubSources). */
+interface WanRouteSpeakers {
+  /** Each hub's virtual WAN: `virtualWan`, or the virtual WAN listing it; null when the input gives neither. */
+  readonly wanOf: ReadonlyMap<VirtualHub, ResourceId | null>;
+  /** Every hub with dynamic route sources (hubDynamicRouteSources), in words. */
+  readonly speakers: readonly { readonly hub: VirtualHub; readonly words: readonly string[] }[];
+}
+
+/** Per model: computed once for every spoke of every hub of its virtual WANs. */
+const wanRouteSpeakersCache = new WeakMap<ModelIndex, WanRouteSpeakers>();
+
+function wanRouteSpeakers(index: ModelIndex): WanRouteSpeakers {
+  const known = wanRouteSpeakersCache.get(index);
+  if (known) return known;
+  const listed = new Map<string, ResourceId>();
+  for (const wan of index.virtualWans.values()) for (const id of wan.virtualHubIds) listed.set(id, wan.id);
+  const wanOf = new Map<VirtualHub, ResourceId | null>();
+  const speakers: { readonly hub: VirtualHub; readonly words: readonly string[] }[] = [];
+  for (const hub of index.virtualHubs.values()) {
+    wanOf.set(hub, hub.virtualWanId ?? listed.get(hub.id) ?? null);
+    const words = hubDynamicRouteSources(hub);
+    if (words.length > 0) speakers.push({ hub, words });
+  }
+  const found: WanRouteSpeakers = { wanOf, speakers };
+  wanRouteSpeakersCache.set(index, found);
+  return found;
+}
+
+/**
+ * What the other hubs of the hub's virtual WAN may advertise to its spokes, in words: their ExpressRoute
+ * and VPN gateways' branches and their BGP speakers. "When users propagate connection routes to
+ * 'Default' label, it automatically applies to all the Default Route Tables across every hub in the
+ * virtual WAN", and "two hubs on the same virtual WAN announce routes to each other ... this only
+ * applies to dynamic routing" [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ * so their static routes stay theirs, and so does their 0.0.0.0/0: "the default route (0.0.0.0/0)
+ * does not propagate across hubs" [VWAN]. Which table each remote connection propagates to is not
+ * modelled, so each may reach this hub's. A hub whose virtual WAN the input does not give may share it.
+ */
+function otherWanHubSources(ctx: EngineContext, hub: VirtualHub): readonly string[] {
+  const { wanOf, speakers } = wanRouteSpeakers(ctx.index);
+  const own = wanOf.get(hub) ?? null;
+  const words: string[] = [];
+  for (const s of speakers) {
+    const theirs = wanOf.get(s.hub) ?? null;
+    if (s.hub === hub || (own !== null && theirs !== null && theirs !== own)) continue;
+    const which = own !== null && theirs === own ? 'of the same virtual WAN' : '(the input does not say whether it is in the same virtual WAN)';
+    words.push(`virtual hub ${s.hub.name} ${which}: ${s.words.join(', ')}`);
+  }
+  return words;
+}
+
+/**
+ * A what-if destination (an address or range) that the spoke's default route would carry: the
+ * system one to the internet, or the hub's own 0.0.0.0/0 (routing intent, a secured hub's firewall
+ * route), when a hub may hold a route for it the input does not show: the hub's route tables or a
+ * connection's static routes not exported, a route whose destination is no prefix, or a BGP speaker
+ * of the hub or of another hub of its virtual WAN (ExpressRoute / VPN gateway's branches, a BGP
+ * peering, an NVA in the hub), whose routes for any prefix the hub router propagates to its
+ * connections [VWANROUTING] [VWAN-BGP]. "Longest prefix match" comes first in the hub's route
+ * selection (https://learn.microsoft.com/azure/virtual-wan/virtual-wan-faq) and in the spoke's
+ * [UDR]: such a route beats any 0/0, the hub's as the system one. As with a VNet gateway's learned
+ * routes (learnedRoutesWords) a UDR is taken to stand (the gap says what is not known). Asked
+ * after the hub's 0.0.0.0/0 question; "Propagate default route" gates only that 0/0 [VWAN]. None
+ * for a subnet that does not propagate gateway routes (learnsGatewayRoutes).
+ */
+function hubLearnedRouteQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
+  const destination = ctx.traffic.destination;
+  if (destination.kind !== 'range' && destinationAddress(destination) === null) return null;
+  if (!ctx.routes.learnsGatewayRoutes(subnet)) return null;
+  const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
+  if (!ref) return null;
+  const { hub } = ref;
+  // Per hub: the same for every spoke and what-if of it.
+  const open = memoize(ctx, hub, 'hub-learned-routes', () => [...hubRoutes(hub).unknown, ...hubDynamicRouteSources(hub), ...otherWanHubSources(ctx, hub)]);
+  if (open.length === 0) return null;
+  const what = open.join('; ');
+  return {
+    hub, resourceId: hub.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/learnedroutes`,
+    rule: `Virtual hub ${hub.name}: routes it may give this spoke are not in the input`,
+    gap: `The routes virtual hub ${hub.name} may give its connections for specific prefixes are not all in the input (${what}): a what-if destination its spokes' default route would carry may be routed elsewhere through the hub instead. Capture the spokes' effective routes.`,
+    missingFact: `whether virtual hub ${hub.name} gives this spoke a route for ${ctx.flow.destination}, which would beat "${describeRoute(winner)}": ${what}`,
+  };
+}
+
+/** Ends the walk on a hub question, with its hub-wide gap (one per hub and kind of question). */
+function endHubQuestion(ctx: EngineContext, trail: Trail, question: HubDefaultRouteQuestion): Outcome {
+  if (question.gap !== null) addGap(ctx, { code: 'not-modelled', scope: question.gapScope ?? question.hub.id, message: question.gap });
+  return trail.end({ kind: 'undecided', resourceId: question.resourceId, rule: question.rule, missingFact: question.missingFact, docs: question.docs });
 }
 
 /** Walks on from a subnet: route lookup, then the next hop's handler. */
@@ -223,9 +462,8 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       missingFact: `what the custom DNS servers of virtual network ${nameOfId(subnet.virtualNetworkId).name} answer for ${destination.name}: ${answer.what} serves it privately, so they may return that private address (Private Link) or the public one (the internet path)` });
   }
   if (destination.kind === 'name' && destination.address === null) {
-    const endpoint = serviceEndpointForName(subnet, destination.name);
-    if (endpoint && isManagedInstanceName(destination.name)) return managedInstanceBehindSqlEndpoint(trail, subnet, destination.name, endpoint);
-    if (endpoint) return viaServiceEndpointByName(ctx, trail, subnet, destination.name, endpoint);
+    const overEndpoint = serviceEndpointByName(ctx, trail, subnet, set, destination.name);
+    if (overEndpoint) return overEndpoint;
   }
   const uncertainEndpoint = set.capturedFromNicId === null ? uncertainServiceEndpoint(ctx, trail, subnet) : null;
   if (uncertainEndpoint) return uncertainEndpoint;
@@ -256,6 +494,15 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
         missingFact: `the state of peering ${peering.name}: only a Connected peering carries traffic, and then its route for ${formatCidr(prefix)} would beat "${describeRoute(route)}" for ${ctx.flow.destination}` });
     }
   }
+  // A virtual hub's routes for specific prefixes reach its spokes as gateway routes; one that
+  // covers the destination may beat the winner (hubRouteQuestion). Captured routes already hold them.
+  const hubRoute = set.capturedFromNicId === null && sender.kind !== 'gateway' ? hubRouteQuestion(ctx, subnet, route) : null;
+  if (hubRoute) return endHubQuestion(ctx, trail, hubRoute);
+  // The hub's own 0.0.0.0/0 (routing intent, a secured hub's firewall route) loses a what-if to a
+  // more specific prefix a branch or BGP peer may advertise, as the system one does (hubLearnedRouteQuestion).
+  const hubLearned = set.capturedFromNicId === null && sender.kind !== 'gateway' && route.origin === 'vwan-hub' && route.cidr?.prefixLength === 0
+    ? hubLearnedRouteQuestion(ctx, subnet, route) : null;
+  if (hubLearned) return endHubQuestion(ctx, trail, hubLearned);
   // The system default route wins only while nothing learned over BGP beats it: with a BGP
   // gateway in the gateway domain and no captured routes, on-premises may be advertising 0.0.0.0/0
   // (forced tunnelling) and the configuration cannot tell [UDR][S2SFT][ERROUTE].
@@ -266,7 +513,8 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
     // A what-if destination could also match a more specific prefix learned over BGP than the winning UDR.
     const possible = overridable || (route.source === 'User' && destination.kind !== 'default-route') ? ctx.routes.unknownLearnedRoutes(subnet) : null;
     // Static (local network gateway) and virtual hub routes stand for specific prefixes only: they
-    // can beat a system None route of a private range, not the system default route or a UDR here.
+    // can beat a system None route of a private range here, not the system default route or a UDR
+    // (a hub's own routes that could are asked apart: hubRouteQuestion, hubLearnedRouteQuestion).
     const learned = possible !== null && (possible.via === 'bgp' || (overridable && route.nextHop.kind === 'known' && route.nextHop.type === 'None')) ? possible : null;
     const words = learned === null ? null : learnedRoutesWords(learned);
     if (learned !== null && words !== null) {
@@ -469,16 +717,22 @@ function followRoute(ctx: EngineContext, trail: Trail, subnet: Subnet, set: Rout
       const notInternet = nonInternetEgress(ctx, trail, route.resourceId ?? subnet.id, `"${describeRoute(route)}"`);
       if (notInternet) return notInternet;
       // Only the system 0.0.0.0/0: a hub's learned 0/0 replaces it, never a more specific route [UDR].
-      const question = set.capturedFromNicId === null && route.source === 'Default' && route.cidr?.prefixLength === 0 && sender.kind !== 'firewall'
-        ? hubDefaultRouteQuestion(ctx, subnet) : null;
-      if (question) {
-        if (question.gap !== null) addGap(ctx, { code: 'not-modelled', scope: question.hub.id, message: question.gap });
-        return trail.end({ kind: 'undecided', resourceId: question.resourceId, rule: question.rule, missingFact: question.missingFact, docs: question.docs });
-      }
+      // AzureFirewallSubnet too: the hub's 0/0 would take the firewall's own internet traffic, which
+      // must have "direct Internet connectivity" unless in forced-tunnel mode [FWFT]
+      // https://learn.microsoft.com/azure/firewall/forced-tunneling
+      const question = set.capturedFromNicId === null && route.source === 'Default' && route.cidr?.prefixLength === 0
+        ? hubDefaultRouteQuestion(ctx, subnet) ?? hubLearnedRouteQuestion(ctx, subnet, route) : null;
+      if (question) return endHubQuestion(ctx, trail, question);
       return toInternet(ctx, trail, subnet, sender, route);
     }
-    case 'None':
+    case 'None': {
+      // A system None route (a private range) loses to a hub's routes: for a VNet that may be a
+      // spoke of a hub whose connections could not be read, that is not known (a connected one
+      // asks in forward: its hub's learned routes).
+      const unread = set.capturedFromNicId === null && route.source === 'Default' ? unreadHubConnectionsQuestion(ctx, subnet) : null;
+      if (unread) return endHubQuestion(ctx, trail, unread);
       return trail.end({ kind: 'next-hop-none', route: routeRef(route) });
+    }
     case 'VnetLocal':
     case 'VNetPeering':
       return delivered(ctx, trail, subnet, sender, route);
@@ -888,22 +1142,13 @@ function peeredRanges(ctx: EngineContext, peering: VirtualNetworkPeering): reado
   return [...peering.remoteAddressPrefixes, ...(remote?.addressPrefixes ?? [])];
 }
 
-/** Host-name suffixes of Azure services → the service endpoint that carries them [SE]. */
-const SERVICE_SUFFIXES: readonly (readonly [string, readonly string[]])[] = [
-  ['.blob.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.file.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.queue.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.table.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.dfs.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.web.core.windows.net', ['microsoft.storage', 'microsoft.storage.global']],
-  ['.database.windows.net', ['microsoft.sql']],
-  ['.vault.azure.net', ['microsoft.keyvault']],
-  ['.documents.azure.com', ['microsoft.azurecosmosdb']],
-  ['.servicebus.windows.net', ['microsoft.servicebus', 'microsoft.eventhub']],
-  ['.azurecr.io', ['microsoft.containerregistry']],
-  ['.azurewebsites.net', ['microsoft.web']],
-  ['.cognitiveservices.azure.com', ['microsoft.cognitiveservices']],
-];
+/**
+ * Host-name suffixes of Azure services → the service endpoints that carry them [SE], derived from
+ * the service zone table (shared/dns/zones.ts `serviceEndpoints`): every public name of a service
+ * (Cosmos DB's API hosts, PostgreSQL / MySQL / MariaDB and Synapse under Microsoft.Sql) gets the
+ * answer its other names get, never "the internet as a whole" because a second list missed it.
+ */
+const SERVICE_SUFFIXES = SERVICE_ENDPOINT_SUFFIXES;
 
 /**
  * A service endpoint whose routes the model knows only in part (no service tag data; no tag known
@@ -931,15 +1176,41 @@ function uncertainServiceEndpoint(ctx: EngineContext, trail: Trail, subnet: Subn
     addGap(ctx, { code: 'not-modelled', scope: subnet.id,
       message: `Subnet ${subnet.name} has a service endpoint for ${services} in regions whose service tag ${missingTags.join(', ')} is not in ${data}: the endpoint's routes for ${missingTags.length > 1 ? 'those regions' : 'that region'} are not known, so paths to the service's other addresses are unknown.` });
   }
+  for (const e of open) if (e.reason === 'not-succeeded' || e.reason === 'no-locations') endpointFactGap(ctx, subnet, e.service, e.reason === 'not-succeeded' ? e.state ?? '' : null);
+  for (const e of open) if (e.pairedRegions !== undefined) pairedRegionGap(ctx, subnet, e.service, e.locations, e.pairedRegions);
   const why = open.map((e) => {
+    const paired = e.pairedRegions === undefined ? '' : `; ${pairedRegionWords(subnet, e.locations, e.pairedRegions)}`;
     switch (e.reason) {
+      case 'not-succeeded': return `${e.service}, whose provisioning state is ${e.state ?? ''} (not Succeeded): whether its routes are in effect is not documented`;
+      case 'no-locations': return `${e.service}, whose locations are not in the input (which regions' prefixes its routes carry is not known)`;
       case 'no-tag-data': return `${e.service} (give the service tag data with --service-tags FILE)`;
       case 'unknown-service': return `${e.service} (no service tag is known to hold that service's prefixes)`;
-      case 'missing-tags': return `${e.service} in ${e.locations.join(', ')}: the service tag data does not list ${e.missingTags.join(', ')}, whose prefixes that endpoint's routes carry`;
+      case 'missing-tags': return `${e.service} in ${e.locations.join(', ')}: the service tag data does not list ${e.missingTags.join(', ')}, whose prefixes that endpoint's routes carry${paired}`;
+      case 'paired-region': return `${e.service} in ${e.locations.join(', ')}${paired}`;
     }
   }).join('; ');
   return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint${plural} ${services}`, docs: DOCS.serviceEndpoints,
     missingFact: `whether ${ctx.flow.destination} is among the prefixes of subnet ${subnet.name}'s service endpoint${plural} for ${why}` });
+}
+
+/**
+ * Words for a Storage endpoint whose locations leave out the VNet's paired region (see
+ * UncertainServiceEndpoint.pairedRegions): [SE] "For Azure Storage, endpoints also extend to
+ * include paired regions where you deploy the virtual network" (older text of the page; the current
+ * one says nothing of a `locations` list that leaves the pair out), so the pair's prefixes may be
+ * carried or not [PAIRS] https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+ */
+function pairedRegionWords(subnet: Subnet, locations: readonly string[], pairs: readonly string[] | null): string {
+  const which = pairs === null
+    ? 'the region of its virtual network, or that region\'s pair, is not known, so any other region\'s Storage prefixes may be its pair\'s'
+    : `its virtual network's paired region ${pairs.join(', ')} is not among them`;
+  return `for Azure Storage, endpoints "also extend to include paired regions where you deploy the virtual network", and whether that holds for a locations list (${locations.join(', ')}) that leaves the pair out is not documented: ${which} (subnet ${subnet.name})`;
+}
+
+/** A gap for a Storage endpoint whose paired region's prefixes may or may not be carried (pairedRegionWords). */
+function pairedRegionGap(ctx: EngineContext, subnet: Subnet, service: string, locations: readonly string[], pairs: readonly string[] | null): void {
+  addGap(ctx, { code: 'not-modelled', scope: `${subnet.id}/serviceEndpoints/${service.trim().toLowerCase()}/paired-region`,
+    message: `Subnet ${subnet.name}'s service endpoint for ${service} lists ${locations.join(', ')}: ${pairedRegionWords(subnet, locations, pairs)}. Paths to ${pairs === null ? 'Storage addresses outside those regions' : `Storage addresses in ${pairs.join(', ')}`} are unknown; capture the effective routes of a NIC in the subnet (they list the endpoint's prefixes).` });
 }
 
 /** The services whose endpoint traffic service endpoint policies filter: Azure Storage [SEP]. */
@@ -988,28 +1259,129 @@ function isManagedInstanceName(name: string): boolean {
  * documented, so neither path (backbone or the subnet's internet route) can be claimed.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  */
-function managedInstanceBehindSqlEndpoint(trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
-  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} and SQL Managed Instance ${name}`, docs: DOCS.serviceEndpoints,
-    missingFact: `whether the public endpoint address of SQL Managed Instance ${name} is among the prefixes that subnet ${subnet.name}'s ${endpoint.service} service endpoint routes carry: service endpoints are documented for SQL Database, not for Managed Instance` });
+function managedInstanceBehindSqlEndpoint(trail: Trail, subnet: Subnet, name: string, service: string): Outcome {
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${service} and SQL Managed Instance ${name}`, docs: DOCS.serviceEndpoints,
+    missingFact: `whether the public endpoint address of SQL Managed Instance ${name} is among the prefixes that subnet ${subnet.name}'s ${service} service endpoint routes carry: service endpoints are documented for SQL Database, not for Managed Instance` });
 }
 
-function serviceEndpointForName(subnet: Subnet, name: string): Subnet['serviceEndpoints'][number] | null {
-  if (subnet.serviceEndpoints.length === 0) return null;
+/**
+ * A host name of an Azure service whose address is not known (SERVICE_SUFFIXES), from a subnet
+ * whose routes may take it over a service endpoint. Captured effective routes are Azure's word,
+ * for a name as for its address: with a capture, the endpoint's routes count where it shows them
+ * (capturedEndpoint), whether or not the exported subnet lists the endpoint (it may have been
+ * exported before the endpoint was added); without one, the subnet's configured endpoint for the
+ * name's service. A name that does not tell which endpoint, if any, carries it (`*.servicebus.windows.net`,
+ * see serviceEndpointUnattributedOf) is unknown over either. Null: no endpoint is in question, the
+ * name follows the subnet's routes as the internet does.
+ */
+function serviceEndpointByName(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, name: string): Outcome | null {
   const services = SERVICE_SUFFIXES.find(([suffix]) => name.endsWith(suffix))?.[1];
   if (!services) return null;
-  return subnet.serviceEndpoints.find((e) => services.includes(e.service.trim().toLowerCase())) ?? null;
+  const endpoint = subnet.serviceEndpoints.find((e) => services.includes(e.service.trim().toLowerCase())) ?? null;
+  const captured = set.capturedFromNicId !== null ? capturedEndpoint(ctx, trail, subnet, set, name, services, endpoint) : null;
+  if (captured?.kind === 'unknown') return captured.outcome;
+  if (captured ? captured.kind === 'not-in-capture' : endpoint === null) return null;
+  const service = endpoint?.service ?? (captured?.kind === 'in-capture' ? captured.tag : services.join(' / '));
+  const unattributed = serviceEndpointUnattributedOf(name);
+  if (unattributed !== null) {
+    const over = captured ? `the captured VirtualNetworkServiceEndpoint routes of NIC ${nameOfId(set.capturedFromNicId ?? '').name} (${service}'s prefixes)` : `subnet ${subnet.name}'s service endpoint for ${service}`;
+    return trail.end({ kind: 'undecided', resourceId: set.capturedFromNicId ?? subnet.id, rule: `Service endpoint ${service} and ${name}`, docs: DOCS.serviceEndpoints,
+      missingFact: `${unattributed}: ${name} goes over ${over} only if its address is among the prefixes they carry, otherwise the subnet's other routes (give the address with --resolve ${name}=IP)` });
+  }
+  if (isManagedInstanceName(name)) return managedInstanceBehindSqlEndpoint(trail, subnet, name, service);
+  if (captured?.kind === 'in-capture') {
+    // Every prefix of the service's tag is in the capture: the account's address, whatever its
+    // region, goes over the backbone (a policy on a Storage endpoint still decides which accounts).
+    const route: RouteRef = { source: 'Default', origin: 'captured', name: `Captured service endpoint routes (${captured.tag})`, addressPrefix: captured.tag,
+      nextHop: { kind: 'known', type: 'VirtualNetworkServiceEndpoint' }, nextHopIpAddress: null, resourceId: set.capturedFromNicId ?? subnet.id };
+    return servicePolicyUnknown(ctx, trail, subnet, endpoint?.service ?? (captured.tag === 'Storage' ? 'Microsoft.Storage' : captured.tag))
+      ?? trail.end({ kind: 'delivered-to-service-endpoint', service, route }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
+  }
+  return endpoint ? viaServiceEndpointByName(ctx, trail, subnet, name, endpoint) : null;
+}
+
+/**
+ * A gap for a service endpoint whose routes the configuration does not decide: its provisioning
+ * state (`state`) is not Succeeded, or (`state` null) the input does not give its locations. Scoped
+ * to the endpoint (the subnet's ID and its service), so it never hides another gap of the subnet.
+ */
+function endpointFactGap(ctx: EngineContext, subnet: Subnet, service: string, state: string | null): void {
+  addGap(ctx, { code: 'not-modelled', scope: `${subnet.id}/serviceEndpoints/${service.trim().toLowerCase()}`,
+    message: state !== null
+      ? `Subnet ${subnet.name}'s service endpoint for ${service} is in provisioning state ${state}: whether its routes are in effect is not documented, so paths to that service are unknown. Capture the effective routes of a NIC in the subnet (a route with next hop VirtualNetworkServiceEndpoint shows it in effect), or export the subnet again once the endpoint is Succeeded.`
+      : `Subnet ${subnet.name}'s service endpoint for ${service} has no locations in the input: which regions' ${service} addresses its routes carry is not known, so paths to that service are unknown. Export the subnet with az network vnet subnet show (it prints the locations), or capture the effective routes of a NIC in it.` });
+}
+
+/** Whether a subnet's captured effective routes show a service endpoint's routes (see capturedEndpoint). */
+type CapturedEndpoint =
+  /** Every prefix of the service's tag `tag` is in the capture's VirtualNetworkServiceEndpoint routes. */
+  | { readonly kind: 'in-capture'; readonly tag: string }
+  | { readonly kind: 'not-in-capture' }
+  | { readonly kind: 'unknown'; readonly outcome: Outcome };
+
+/**
+ * A name of a service whose address is not known, under captured effective routes: those routes
+ * are Azure's word, so an endpoint counts only when they hold its routes, and counts when they do
+ * even if the exported subnet lists none. An endpoint in effect shows as routes with next hop
+ * VirtualNetworkServiceEndpoint [SE] ("Viewing the effective routes on any network interface in a
+ * subnet"); none in the capture: no endpoint, the name follows the captured routes as its address
+ * does. The capture names prefixes, not services: the tags of the name's services (`services`,
+ * SERVICE_ENDPOINT_TAGS) tell whether they are its service's; without them it is unknown.
+ * `endpoint`: the subnet's configured endpoint for the name's service, if any (for the words).
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
+function capturedEndpoint(ctx: EngineContext, trail: Trail, subnet: Subnet, set: RouteSet, name: string, services: readonly string[],
+  endpoint: Subnet['serviceEndpoints'][number] | null): CapturedEndpoint {
+  const routes = set.routes.filter((r) => r.active && r.cidr !== null && r.nextHop.kind === 'known' && r.nextHop.type === 'VirtualNetworkServiceEndpoint');
+  if (routes.length === 0) return { kind: 'not-in-capture' };
+  const tagNames = [...new Set(services.flatMap((s) => SERVICE_ENDPOINT_TAGS[s] ?? []))];
+  const tagged = tagNames.map((tag) => ({ tag, prefixes: ctx.serviceTags ? ctx.serviceTags.prefixes(tag) : null }));
+  const nic = nameOfId(set.capturedFromNicId ?? '').name;
+  const what = endpoint ? `subnet ${subnet.name}'s ${endpoint.service} endpoint` : `a ${services.join(' or ')} endpoint (the exported subnet lists none)`;
+  if (tagged.length > 0 && tagged.every((t) => t.prefixes !== null)) {
+    const carried = routes.reduce((all, r) => (r.cidr !== null && r.cidr.version === 4 ? all.union(Ipv4Set.fromCidr(r.cidr)) : all), Ipv4Set.empty());
+    const overlapping = tagged.filter((t) => t.prefixes !== null && carried.overlaps(t.prefixes));
+    const first = overlapping[0];
+    if (!first) return { kind: 'not-in-capture' };
+    // One service's tag, all of it: over the endpoint. Two services' (a name either may own) are
+    // left to the caller (serviceEndpointByName: the name does not tell which).
+    if (overlapping.length === 1 && first.prefixes !== null && carried.containsSet(first.prefixes)) return { kind: 'in-capture', tag: first.tag };
+    if (overlapping.length > 1 && serviceEndpointUnattributedOf(name) !== null) return { kind: 'in-capture', tag: overlapping.map((t) => t.tag).join(' / ') };
+    // Some of the service's prefixes (some regions): which the name's address is in, the name does not tell.
+    return { kind: 'unknown', outcome: trail.end({ kind: 'undecided', resourceId: set.capturedFromNicId ?? subnet.id, rule: `Captured service endpoint routes of NIC ${nic}`, docs: DOCS.serviceEndpoints,
+      missingFact: `the region of ${name}: the captured VirtualNetworkServiceEndpoint routes of NIC ${nic} carry only part of ${overlapping.map((t) => t.tag).join(' and ')}'s prefixes; inside them the traffic goes over the backbone, elsewhere by the other captured routes (give the address with --resolve ${name}=IP)` }) };
+  }
+  const missing = tagged.filter((t) => t.prefixes === null).map((t) => t.tag);
+  const why = tagged.length === 0 ? `no service tag is known to hold the prefixes of ${services.join(' or ')}`
+    : ctx.serviceTags ? `the service tag data (change number ${ctx.serviceTags.changeNumber}) does not list ${missing.join(', ')}` : 'no service tag data was given (--service-tags FILE)';
+  return { kind: 'unknown', outcome: trail.end({ kind: 'undecided', resourceId: set.capturedFromNicId ?? subnet.id, rule: `Captured service endpoint routes of NIC ${nic}`, docs: DOCS.serviceEndpoints,
+    missingFact: `whether the captured VirtualNetworkServiceEndpoint routes of NIC ${nic} are those of ${what}, so whether ${name} goes over it: the capture names prefixes, not services, and ${why} (or give the address with --resolve ${name}=IP)` }) };
 }
 
 /**
  * A name of an Azure service whose public address is not known, from a subnet with a service
  * endpoint for that service: the endpoint's routes carry the service's prefixes in its locations,
  * so with `*` the traffic goes over the backbone [SE]; for named regions it does only if the
- * resource is in one of them, which the name does not tell.
+ * resource is in one of them, which the name does not tell. An endpoint whose state is not
+ * Succeeded, or whose locations the input lacks, decides nothing (endpointInEffect,
+ * endpointLocationsKnown): unknown with a gap. Under captured routes serviceEndpointByName
+ * decides from the capture instead.
  */
 function viaServiceEndpointByName(ctx: EngineContext, trail: Trail, subnet: Subnet, name: string, endpoint: Subnet['serviceEndpoints'][number]): Outcome {
   const route: RouteRef = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
     nextHop: { kind: 'known', type: 'VirtualNetworkServiceEndpoint' }, nextHopIpAddress: null, resourceId: subnet.id };
-  if (endpoint.locations.length === 0 || endpoint.locations.some((l) => l.trim() === '*')) {
+  if (!endpointInEffect(endpoint)) {
+    const state = endpoint.provisioningState ?? '';
+    endpointFactGap(ctx, subnet, endpoint.service, state);
+    return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} (provisioning state ${state})`, docs: DOCS.serviceEndpoints,
+      missingFact: `whether subnet ${subnet.name}'s service endpoint for ${endpoint.service} is in effect: its provisioning state is ${state}, not Succeeded, and what the subnet's routes hold then is not documented; in effect, ${name} goes over the backbone, otherwise by the subnet's other routes` });
+  }
+  if (!endpointLocationsKnown(endpoint)) {
+    endpointFactGap(ctx, subnet, endpoint.service, null);
+    return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Service endpoint ${endpoint.service} (locations not in the input)`, docs: DOCS.serviceEndpoints,
+      missingFact: `the locations of subnet ${subnet.name}'s service endpoint for ${endpoint.service}, which are not in the input, and the region of ${name}: inside the endpoint's regions the traffic goes over the backbone, elsewhere the public way` });
+  }
+  if (endpoint.locations.some((l) => l.trim() === '*')) {
     return servicePolicyUnknown(ctx, trail, subnet, endpoint.service)
       ?? trail.end({ kind: 'delivered-to-service-endpoint', service: endpoint.service, route }, { exit: 'service-endpoint', egressIps: [], snatPorts: null });
   }
@@ -1172,35 +1544,47 @@ function endpointSubnetOf(ctx: EngineContext, subnet: Subnet, served: PrivateEnd
  * original sender (no SNAT) or an address of AzureFirewallSubnet (SNAT), read from the rule that
  * allowed the flow and the firewall's (or its policy's) SNAT settings (firewallSnat). Where those do
  * not decide (auto-learned ranges, settings not in the input, a flow allowed partly by each kind of
- * rule), and through an NVA (whose SNAT is its own configuration, not in the input): when the NSG
- * answers the same for both sources, that answer holds; otherwise which source it sees decides,
- * and it is named as unknown.
+ * rule), and through an NVA (whose SNAT is its own configuration, not in the input, to any of its
+ * VM's private addresses): when the NSG answers the same for the original source and every address
+ * of every NVA passed (Trail.nvaSources; through a firewall that does not SNAT too, since it passes
+ * on the source it got), that answer holds; otherwise which source it sees decides, and it is
+ * named as unknown.
  */
 function endpointSource(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, nsg: NetworkSecurityGroup, vnetId: string, pe: Named):
   { readonly kind: 'source'; readonly source: SourceAddress } | { readonly kind: 'undecided'; readonly reason: TerminalReason } {
   const original = { kind: 'source' as const, source: trail.source };
   if (trail.depth === 0 || sourceInsensitive(nsg, 'Inbound')) return original;
-  const appliance = sender.kind === 'firewall'
-    ? { name: `Azure Firewall ${sender.firewall.name}`, source: subnetSource(subnet) }
-    : sender.kind === 'nic' ? { name: `NVA ${sender.nic.name}`, source: applianceSource(sender.nic) } : null;
-  if (appliance === null) return original;
+  if (sender.kind !== 'firewall' && sender.kind !== 'nic') return original;
   trail.sourceConsulted = true;
+  // Every address of every NVA passed (the sending NVA among them, see Trail.nvaSources): each NVA
+  // may keep the source it got or SNAT to any of its own addresses, as before a firewall.
+  const candidates: SourceCandidate[] = [...trail.nvaSources];
   let snatFact: string | null = null;
   if (sender.kind === 'firewall') {
     const { decision } = firewallDecision(ctx, sender.firewall, trail.source);
     const snat = firewallSnat(ctx.index, sender.firewall, decision, ctx.traffic.destination);
-    if (snat.kind === 'no-snat') return original;
-    if (snat.kind === 'snat') return { kind: 'source', source: appliance.source };
-    snatFact = snat.kind === 'unknown' ? snat.reason
-      : `the flow is allowed by application rules (always SNATed) and by network rules, which do not SNAT ${snat.noSnatPrefixes.join(', ')} (SNAT private ranges ${snat.privateRanges.join(', ') || 'the IANA defaults'})`;
+    const own = subnetSource(subnet);
+    if (snat.kind === 'snat') return { kind: 'source', source: own };
+    // Not SNATed, the firewall passes on the source it got: the original, or an NVA's before it.
+    if (snat.kind !== 'no-snat') {
+      candidates.push({ source: own, label: `the firewall's own address (${own.cidrs.map(formatCidr).join(', ') || 'not known'})`, nic: null });
+      snatFact = snat.kind === 'unknown' ? snat.reason
+        : `the flow is allowed by application rules (always SNATed) and by network rules, which do not SNAT ${snat.noSnatPrefixes.join(', ')} (SNAT private ranges ${snat.privateRanges.join(', ') || 'the IANA defaults'})`;
+    }
   }
   const before = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', trail.source, vnetId, pe).verdict;
-  const after = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', appliance.source, vnetId, pe).verdict;
-  // The same answer either way (an Unknown one is then reported with its own missing fact by nsgCheck).
-  if (before.access === after.access) return original;
-  return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`,
-    docs: sender.kind === 'firewall' ? DOCS.firewallSnatPrivateRanges : DOCS.nsg,
-    missingFact: `whether ${appliance.name} SNATs traffic to private endpoint ${pe.name}${snatFact ? ` (${snatFact})` : ''}: with the original source, ${stop(before.reason)}; with the appliance's own address (${appliance.source.cidrs.map(formatCidr).join(', ') || 'not known'}), ${stop(after.reason)}` } };
+  for (const candidate of candidates) {
+    const after = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', candidate.source, vnetId, pe).verdict;
+    // The same answer either way (an Unknown one is then reported with its own missing fact by nsgCheck).
+    if (before.access === after.access) continue;
+    const who = candidate.nic ? `NVA ${candidate.nic.name}` : sender.kind === 'firewall' ? `Azure Firewall ${sender.firewall.name}` : `NVA ${sender.nic.name}`;
+    const fact = candidate.nic === null && snatFact ? ` (${snatFact})` : '';
+    const address = candidate.nic ? `its own address ${candidate.label}` : candidate.label;
+    return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`,
+      docs: candidate.nic === null ? DOCS.firewallSnatPrivateRanges : DOCS.nsg,
+      missingFact: `whether ${who} SNATs traffic to private endpoint ${pe.name}${fact}: with the original source, ${stop(before.reason)}; with ${address}, ${stop(after.reason)}` } };
+  }
+  return original;
 }
 
 /** A subnet's IPv4 prefixes as a source (an appliance SNATing from one of its addresses in it). */
@@ -1765,6 +2149,164 @@ function holdsAddressOwners(index: ModelIndex, vnet: VirtualNetwork): boolean {
   return holds;
 }
 
+/**
+ * Why an address that nothing in the input owns may still have an owner in Azure: the subnet that
+ * holds it lists IP configurations of resources the input lacks (subnet `ipConfigurations`), or is
+ * delegated to a service whose resources the model does not read (a third-party firewall such as
+ * PaloAltoNetworks.Cloudngfw/firewalls takes its UDR target address in its delegated trust subnet,
+ * https://learn.microsoft.com/javascript/api/@azure/arm-paloaltonetworksngfw/vnetconfiguration),
+ * or no subnet with a known range holds it while one of the VNet's subnets has no range in the input.
+ * Or the input holds an owner in that subnet without its address (`addressless`: a NIC IP
+ * configuration, an Azure Firewall IP configuration or a load balancer frontend with no private IP,
+ * as a projection or partial export gives it): that owner may hold the next hop, so the missing
+ * fact is its address, not an owner.
+ */
+type UnreadOwner =
+  | { readonly kind: 'listed'; readonly subnet: Subnet; readonly count: number; readonly firstOwnerId: ResourceId }
+  | { readonly kind: 'delegated'; readonly subnet: Subnet; readonly services: readonly string[] }
+  | { readonly kind: 'no-range'; readonly subnet: Subnet }
+  | { readonly kind: 'addressless'; readonly subnet: Subnet } & AddresslessOwner;
+
+/** An owner of an IP configuration in a subnet whose private IP the input does not give. */
+interface AddresslessOwner {
+  readonly ownerId: ResourceId;
+  /** `NIC nva-nic`, `Azure Firewall fw`, `internal load balancer ilb`. */
+  readonly what: string;
+  /** The IP configuration (or frontend) without an address. */
+  readonly configuration: string;
+}
+
+const addresslessByIndex = new WeakMap<ModelIndex, ReadonlyMap<ResourceId, AddresslessOwner>>();
+
+/**
+ * Per subnet, the first owner in the input with an IP configuration there but no private IP (see
+ * UnreadOwner). Built once per model, only when a next hop has no owner (rare): one pass over the
+ * NICs, firewalls and load balancer frontends.
+ */
+function addresslessOwners(index: ModelIndex): ReadonlyMap<ResourceId, AddresslessOwner> {
+  let found = addresslessByIndex.get(index);
+  if (found) return found;
+  const bySubnet = new Map<ResourceId, AddresslessOwner>();
+  const note = (subnetId: ResourceId | null, address: string | null, owner: AddresslessOwner): void => {
+    if (subnetId !== null && (address === null || address.trim() === '') && !bySubnet.has(subnetId)) bySubnet.set(subnetId, owner);
+  };
+  for (const nic of index.model.networkInterfaces) {
+    for (const c of nic.ipConfigurations) note(c.subnetId, c.privateIpAddress, { ownerId: nic.id, what: `NIC ${nic.name}`, configuration: c.name });
+  }
+  for (const fw of index.azureFirewalls.values()) {
+    for (const c of fw.ipConfigurations) note(c.subnetId, c.privateIpAddress, { ownerId: fw.id, what: `Azure Firewall ${fw.name}`, configuration: c.name });
+  }
+  for (const { loadBalancer, frontend } of index.frontends.values()) {
+    note(frontend.subnetId, frontend.privateIpAddress, { ownerId: loadBalancer.id, what: `internal load balancer ${loadBalancer.name}`, configuration: frontend.name });
+  }
+  found = bySubnet;
+  addresslessByIndex.set(index, found);
+  return found;
+}
+
+const unreadOwnersByIndex = new WeakMap<ModelIndex, WeakMap<VirtualNetwork, Map<string, UnreadOwner | null>>>();
+
+/** Asked only for next hops nobody owns (rare), but per source: kept per model, VNet and address. */
+function unreadOwnerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: string): UnreadOwner | null {
+  let byVnet = unreadOwnersByIndex.get(index);
+  if (!byVnet) {
+    byVnet = new WeakMap();
+    unreadOwnersByIndex.set(index, byVnet);
+  }
+  let byIp = byVnet.get(vnet);
+  if (!byIp) {
+    byIp = new Map();
+    byVnet.set(vnet, byIp);
+  }
+  let found = byIp.get(ip);
+  if (found === undefined) {
+    found = findUnreadOwner(index, vnet, ip);
+    byIp.set(ip, found);
+  }
+  return found;
+}
+
+function findUnreadOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): UnreadOwner | null {
+  const address = parseIp(ip);
+  if (!address) return null;
+  // Subnets by their own VNet reference too, as holdsAddressOwners reads them.
+  const ids = new Set(vnet.subnetIds);
+  for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) ids.add(subnetId);
+  let noRange: Subnet | null = null;
+  for (const id of [...ids].sort()) {
+    const s = index.subnets.get(id);
+    if (!s) continue;
+    if (s.addressPrefixes.length === 0) {
+      noRange ??= s;
+      continue;
+    }
+    if (!vnetContains(s.addressPrefixes, address)) continue;
+    if (s.unreadIpConfigurations) return { kind: 'listed', subnet: s, ...s.unreadIpConfigurations };
+    if (s.delegations.length > 0) return { kind: 'delegated', subnet: s, services: s.delegations };
+    const addressless = addresslessOwners(index).get(s.id);
+    return addressless ? { kind: 'addressless', subnet: s, ...addressless } : null;
+  }
+  return noRange === null ? null : { kind: 'no-range', subnet: noRange };
+}
+
+function unreadOwner(ctx: EngineContext, trail: Trail, unread: UnreadOwner, ip: string): Outcome {
+  const subnet = unread.subnet;
+  switch (unread.kind) {
+    case 'listed': {
+      const owner = nameOfId(unread.firstOwnerId).name;
+      const others = unread.count > 1 ? ` and ${unread.count - 1} other IP configuration(s)` : '';
+      return missingReference(ctx, trail, unread.firstOwnerId,
+        `${owner}${others}, which subnet ${subnet.name} lists as using it (ipConfigurations); one of them may own next hop ${ip}`, 'what happens at the next hop');
+    }
+    case 'delegated':
+      return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Next hop ${ip} in subnet ${subnet.name}, delegated to ${unread.services.join(', ')}`, docs: DOCS.udr,
+        missingFact: `what owns next hop ${ip}: subnet ${subnet.name} is delegated to ${unread.services.join(', ')}, whose resources (not network interfaces, firewalls or load balancers the input holds) may take it, and what that appliance does with the traffic` });
+    case 'no-range':
+      return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Next hop ${ip}: subnet ${subnet.name} has no address range in the input`, docs: DOCS.udr,
+        missingFact: `the address range of subnet ${subnet.name}, which may hold next hop ${ip} and its owner` });
+    case 'addressless':
+      // The owner is in the input but not the fact that decides: never "nobody owns it, dropped".
+      return trail.end({ kind: 'undecided', resourceId: unread.ownerId, rule: `Next hop ${ip} in subnet ${subnet.name}: ${unread.what} has no private IP in the input`, docs: DOCS.udr,
+        missingFact: `the private IP address of ${unread.what} (IP configuration ${unread.configuration} in subnet ${subnet.name}, not in the input), which may be next hop ${ip}` });
+  }
+}
+
+/** An Azure region as ARM spells it (`westeurope`), from either spelling (`West Europe`); null when not given. */
+function regionOf(location: string | null | undefined): string | null {
+  const region = location?.replace(/\s+/g, '').toLowerCase() ?? '';
+  return region === '' ? null : region;
+}
+
+/**
+ * "Resources in one virtual network can't communicate with the front-end IP address of a Basic Load
+ * Balancer (internal or public) in a globally peered virtual network. Support for Basic Load
+ * Balancer only exists within the same region." [PEERREQ] DOCS.peeringConstraints. A Basic internal
+ * load balancer frontend as next hop across peering between regions is dropped; when the SKU or a
+ * region the answer turns on is not in the input, unknown. Null when the frontend is reachable.
+ */
+function basicFrontendAcrossRegions(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, ref: PeeringRef, lb: LoadBalancer, ip: string): Outcome | null {
+  if (lb.skuName === 'Standard' || lb.skuName === 'Gateway') return null;
+  const remoteId = ref.peering.remoteVirtualNetworkId;
+  const remote = remoteId ? ctx.index.virtualNetworks.get(remoteId) : undefined;
+  const remoteName = remote?.name ?? nameOfId(remoteId ?? lb.id).name;
+  const here = regionOf(ref.localVirtualNetwork.location);
+  const there = regionOf(remote?.location ?? lb.location);
+  if (here !== null && there !== null && here === there) return null;
+  if (lb.skuName === 'Basic' && here !== null && there !== null) {
+    const reason = `next hop ${ip} is the frontend of Basic load balancer ${lb.name}, in ${there}, and this network is in ${here}: resources "can't communicate with the front-end IP address of a Basic Load Balancer (internal or public) in a globally peered virtual network"`;
+    trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: ${reason}.`,
+      'Upgrade the load balancer to the Standard SKU (Basic is retired), or reach the appliances from the same region.', [subnet.id, lb.id, ref.peering.id], DOCS.peeringConstraints);
+    return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(ref.peering), reason });
+  }
+  const missing = [
+    ...(lb.skuName === 'Basic' ? [] : [`the SKU of internal load balancer ${lb.name}`]),
+    ...(here === null ? [`the region of virtual network ${ref.localVirtualNetwork.name}`] : []),
+    ...(there === null ? [`the region of virtual network ${remoteName}`] : []),
+  ];
+  return trail.end({ kind: 'undecided', resourceId: lb.id, rule: `Internal load balancer ${lb.name} across peering ${ref.peering.name}`, docs: DOCS.peeringConstraints,
+    missingFact: `${missing.join(' and ')}: a Basic load balancer's frontend (next hop ${ip}) cannot be reached from a globally peered virtual network (another region)` });
+}
+
 function ownerOf(owner: PrivateIpOwner): Named {
   switch (owner.kind) {
     case 'azure-firewall': return named(owner.firewall);
@@ -1773,18 +2315,38 @@ function ownerOf(owner: PrivateIpOwner): Named {
   }
 }
 
+/**
+ * A loop is an appliance the path already passed [UDR]; a chain of distinct appliances longer than
+ * MAX_APPLIANCE_DEPTH is a limit of the model, not of Azure: `unknown` with a gap, never a loop.
+ */
 function loopGuard(trail: Trail, appliance: Named): Outcome | null {
-  if (!trail.visited.includes(appliance.id) && trail.depth < MAX_APPLIANCE_DEPTH) return null;
-  trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
-    'Put appliances in their own subnet with a route table that does not point back to an appliance on the same path.', [appliance.id], DOCS.udr);
-  return trail.end({ kind: 'routing-loop', appliance });
+  if (trail.visited.includes(appliance.id)) {
+    trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
+      'Put appliances in their own subnet with a route table that does not point back to an appliance on the same path.', [appliance.id], DOCS.udr);
+    return trail.end({ kind: 'routing-loop', appliance });
+  }
+  if (trail.depth < MAX_APPLIANCE_DEPTH) return null;
+  return trail.end({ kind: 'undecided', resourceId: appliance.id, rule: `Appliance chain longer than ${MAX_APPLIANCE_DEPTH} appliances`, docs: DOCS.udr,
+    missingFact: `what happens after ${appliance.name}: the path passes more than ${MAX_APPLIANCE_DEPTH} distinct appliances (no loop), more than Egress Atlas follows` });
 }
 
 /** Next hop VirtualAppliance: Azure Firewall, NVA NIC, or internal LB frontend [UDR]. */
 function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, route: ComputedRoute): Outcome {
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   const ip = route.nextHopIpAddress;
-  const found: OwnerLookup = vnet && ip ? findOwnerCached(ctx, vnet, ip) : { kind: 'unowned', holder: null };
+  // "When you create a route with the virtual appliance hop type, you also specify a next hop IP
+  // address" [UDR]: a VirtualAppliance route without one (a projection, a capture that lacks it) is
+  // incomplete input, so which appliance it names is unknown, never "no owner, dropped".
+  if (ip === null || ip.trim() === '') {
+    return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Route "${describeRoute(route)}": no next-hop IP address in the input`, docs: DOCS.udr,
+      missingFact: `the next-hop IP address of VirtualAppliance route ${route.name || route.addressPrefix} (nextHopIpAddress is not in the input), which names the appliance the traffic goes to` });
+  }
+  // Without the subnet's VNet (a capture of a subnet exported on its own) the owner cannot be looked up.
+  if (!vnet) {
+    return missingReference(ctx, trail, subnet.virtualNetworkId, `virtual network ${nameOfId(subnet.virtualNetworkId).name} of subnet ${subnet.name} (it or a peered network holds next hop ${ip})`,
+      'what happens at the next hop');
+  }
+  const found: OwnerLookup = findOwnerCached(ctx, vnet, ip);
   if (found.kind === 'out-of-scope') {
     const remoteId = found.peering.peering.remoteVirtualNetworkId ?? found.peering.peering.id;
     addGap(ctx, { code: 'missing-reference', scope: remoteId, message: `Next-hop appliance ${ip ?? ''} is in a peered virtual network that is not in the snapshot.` });
@@ -1800,6 +2362,13 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     // missing from the input, not from Azure (an invalid UDR is only concluded from a VNet whose
     // NICs, firewalls and load balancers were read).
     const holder = found.holder;
+    if (holder === null && parseIp(ip) === null) {
+      // Azure accepts only an IP address here [UDR]: an input that holds something else is garbled, not a route to nowhere.
+      return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Route "${describeRoute(route)}": next hop is not an IP address`, docs: DOCS.udr,
+        missingFact: `the next-hop IP address of VirtualAppliance route ${route.name || route.addressPrefix}: the input gives "${ip}", which is not an IP address` });
+    }
+    const unread = holder === null ? null : unreadOwnerAcrossResolves(ctx.index, holder, ip);
+    if (unread !== null) return unreadOwner(ctx, trail, unread, ip);
     if (holder !== null && !holdsAddressOwners(ctx.index, holder)) {
       return missingReference(ctx, trail, holder.id, `the NICs, firewalls and internal load balancers of virtual network ${holder.name} (none is in the input; one of them owns next hop ${ip})`,
         'what happens at the next hop');
@@ -1834,6 +2403,10 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     }
     if (reach.kind === 'unknown') {
       return trail.end({ kind: 'undecided', resourceId: found.viaPeering.peering.id, rule: `Peering ${found.viaPeering.peering.name}`, missingFact: reach.reason, docs: DOCS.peering });
+    }
+    if (found.owner.kind === 'internal-load-balancer') {
+      const basic = basicFrontendAcrossRegions(ctx, trail, subnet, route, found.viaPeering, found.owner.loadBalancer, ip);
+      if (basic) return basic;
     }
     // One appliance forwarding to the next in a peered VNet: that VNet's peering back decides [PEER].
     const forwarded = forwardedIntoPeeredVnet(ctx, trail, subnet, sender, peering, route, `next hop ${ip}`);
@@ -2012,10 +2585,70 @@ function firewallDecision(ctx: EngineContext, firewall: AzureFirewall, source: S
   return { rules, decision: memoize(ctx, rules, key, () => evaluateFirewallRules(rules, ctx.traffic, source, dns.dns)) };
 }
 
+/** A decision in a few words, to set two side by side. */
+function decisionWords(decision: FirewallDecision): string {
+  switch (decision.kind) {
+    case 'allow': return `allowed by ${ruleLabel(decision.rule)}`;
+    case 'allow-partial': return `allowed to some destinations only (${decision.rules.map(ruleLabel).join(', ')})`;
+    case 'deny': return `denied by ${decision.rules.map(ruleLabel).join(' + ')}`;
+    case 'default-deny': return 'denied (no rule allows it)';
+    case 'unknown': case 'not-captured': return `not known (${decision.reason})`;
+  }
+}
+
+function sameTexts(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = [...(a ?? [])].sort();
+  const y = [...(b ?? [])].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * Whether two decisions of one firewall lead the path on alike: both denied, both unknown, or
+ * allowed to the same destinations with the same SNAT answer (an application rule always SNATs, a
+ * network rule not to the SNAT private ranges [FWSNAT]), so what follows is the same.
+ */
+function sameFirewallAnswer(ctx: EngineContext, firewall: AzureFirewall, a: FirewallDecision, b: FirewallDecision): boolean {
+  if (a === b) return true;
+  const denied = (d: FirewallDecision): boolean => d.kind === 'deny' || d.kind === 'default-deny';
+  const undecided = (d: FirewallDecision): boolean => d.kind === 'unknown' || d.kind === 'not-captured';
+  if (denied(a) || denied(b)) return denied(a) && denied(b);
+  if (undecided(a) || undecided(b)) return undecided(a) && undecided(b);
+  // The same memo entry firewallSnatStep reads.
+  const snat = (d: FirewallDecision): string => memoize(ctx, d, firewall.id, () => firewallSnatOutcome(ctx, firewall, d))?.kind ?? 'snat';
+  if (snat(a) !== snat(b)) return false;
+  if (a.kind === 'allow' && b.kind === 'allow') return sameTexts(a.exceptFqdns, b.exceptFqdns);
+  if (a.kind === 'allow-partial' && b.kind === 'allow-partial') {
+    return sameTexts(a.prefixes, b.prefixes) && sameTexts(a.serviceTags, b.serviceTags) && sameTexts(a.fqdns, b.fqdns) && sameTexts(a.exceptFqdns, b.exceptFqdns);
+  }
+  return false;
+}
+
+/**
+ * A firewall after an NVA sees the original source, or one of the NVA's own addresses (any NIC,
+ * any IP configuration of its VM) if the NVA SNATs. Learn requires the NAT only where "the
+ * appliance needs to route traffic to a public IP address" [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview; towards a
+ * firewall it is the appliance's own configuration, which the input does not hold. When the rules
+ * answer alike for all these sources the answer stands; otherwise the path is unknown, naming the
+ * NVA and the address, never the answer for the pre-NVA source. Null when the walk goes on.
+ */
+function nvaSnatQuestion(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, decision: FirewallDecision): Outcome | null {
+  // Every address of every NVA passed (Trail.nvaSources) may be the one it SNATs to.
+  for (const nva of trail.nvaSources) {
+    const other = firewallDecision(ctx, firewall, nva.source).decision;
+    if (sameFirewallAnswer(ctx, firewall, decision, other)) continue;
+    return trail.end({ kind: 'undecided', resourceId: nva.nic.id, rule: `NVA ${nva.nic.name} before Azure Firewall ${firewall.name}: source NAT not in the input`, docs: DOCS.udr,
+      missingFact: `whether NVA ${nva.nic.name} SNATs the traffic to its own address ${nva.label} before forwarding it to Azure Firewall ${firewall.name}, which is the appliance's own configuration (it may keep the source, or SNAT to any of its private addresses): the firewall's rules answer differently for the original source (${decisionWords(decision)}) and for ${nva.label} (${decisionWords(other)})` });
+  }
+  return null;
+}
+
 /** The firewall's rules for this flow; null when the walk goes on. */
 function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
   const { rules, decision } = firewallDecision(ctx, firewall, trail.source);
   trail.sourceConsulted = true;
+  const snatQuestion = nvaSnatQuestion(ctx, trail, firewall, decision);
+  if (snatQuestion) return snatQuestion;
   const policyId = firewall.firewallPolicyId;
   if (decision.notes) {
     const notes = decision.notes;
@@ -2518,24 +3151,203 @@ function outboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic
 
 /**
  * Traffic entering an appliance is inbound traffic at its subnet, then its NIC [NSGHOW]: source the
- * original sender, destination the packet's (internet) destination. Whether Azure's default
+ * original sender, or after other NVAs any of their addresses (they may SNAT: see
+ * nsgSourcesQuestion), destination the packet's (internet) destination. Whether Azure's default
  * AllowVnetInBound admits it depends on what the VirtualNetwork tag holds at that NIC, which Learn
  * leaves open ("might also contain default routes"): then the verdict is unknown, said so
  * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
  */
 function inboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface): TerminalReason | null {
-  return nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source, subnet.virtualNetworkId)
+  // After other NVAs the packet may carry any of their addresses (Trail.nvaSources): the rules must agree for all.
+  const question = trail.nvaSources.length === 0 ? null
+    : nsgSourcesQuestion(ctx, trail, [[subnet.networkSecurityGroupId, 'subnet'], [nic.networkSecurityGroupId, 'NIC']], 'Inbound', subnet.virtualNetworkId,
+      () => [originalCandidate(trail), ...trail.nvaSources]);
+  return question
+    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source, subnet.virtualNetworkId)
     ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', trail.source, subnet.virtualNetworkId);
 }
 
+const applianceSources = new WeakMap<NetworkInterface, SourceAddress>();
+
 /** The NVA's own address: after it SNATs, outbound rules see it as the source. */
 function applianceSource(nic: NetworkInterface): SourceAddress {
-  const config = primaryIpConfiguration(nic);
-  const cidr = config?.privateIpAddress ? parseCidr(config.privateIpAddress) : null;
-  return { cidrs: cidr && cidr.version === 4 ? [cidr] : [], applicationSecurityGroupIds: config?.applicationSecurityGroupIds ?? [] };
+  // One object per NIC: rule signatures are cached by the source's address list (sourceSignature).
+  let source = applianceSources.get(nic);
+  if (!source) {
+    const config = primaryIpConfiguration(nic);
+    const cidr = config?.privateIpAddress ? parseCidr(config.privateIpAddress) : null;
+    source = { cidrs: cidr && cidr.version === 4 ? [cidr] : [], applicationSecurityGroupIds: config?.applicationSecurityGroupIds ?? [] };
+    applianceSources.set(nic, source);
+  }
+  return source;
+}
+
+/**
+ * A source a rule after NVAs may see: the original sender's (`nic` null) or one NVA address (an
+ * NvaSource). `label` names it in the words of an unknown answer.
+ */
+interface SourceCandidate {
+  readonly source: SourceAddress;
+  readonly label: string;
+  readonly nic: Named | null;
+}
+
+function originalCandidate(trail: Trail): SourceCandidate {
+  return { source: trail.source, label: `the original source (${trail.source.cidrs.map(formatCidr).join(', ') || 'its address not known'})`, nic: null };
+}
+
+const configSources = new WeakMap<NicIpConfiguration, SourceAddress>();
+
+/** One IP configuration's private IPv4 address as a source, with its ASGs (NSG rules match them); null without one. */
+function configSource(config: NicIpConfiguration): SourceAddress | null {
+  let source = configSources.get(config);
+  if (source === undefined) {
+    const cidr = config.privateIpAddress ? parseCidr(config.privateIpAddress) : null;
+    if (!cidr || cidr.version !== 4) return null;
+    // One object per configuration: rule signatures and NSG verdicts are cached by the source.
+    source = { cidrs: [cidr], applicationSecurityGroupIds: config.applicationSecurityGroupIds ?? [] };
+    configSources.set(config, source);
+  }
+  return source;
+}
+
+/**
+ * The NICs of an appliance's VM in the input (those naming the VM) and, `missing`, those its own
+ * document lists (networkProfile.networkInterfaces) that the input lacks (NetworkInterface.missingSiblingNicIds).
+ */
+function applianceNics(ctx: EngineContext, nic: NetworkInterface): { readonly nics: readonly NetworkInterface[]; readonly missing: readonly ResourceId[] } {
+  const byVm = nic.virtualMachineId ? vmNics(ctx).get(nic.virtualMachineId) : undefined;
+  return { nics: byVm && byVm.length > 0 ? byVm : [nic], missing: nic.missingSiblingNicIds ?? [] };
+}
+
+/**
+ * Every private IPv4 address of the NVA's VM in the input: every NIC, every IP configuration, the
+ * NIC traffic reached it on first. To send traffic on the appliance must "perform network address
+ * translation (NAT) from the source's private IP address to its own private IP address" [UDR]
+ * DOCS.udr, and which of its addresses that is (a floating next-hop address of an HA pair, another
+ * NIC's) is its own configuration, not in the input. Deduplicated by address; memoized per NIC.
+ */
+function nvaAddresses(ctx: EngineContext, nic: NetworkInterface): readonly NvaSource[] {
+  return memoize(ctx, nic, 'nva-addresses', () => {
+    const nva = named(nic);
+    const seen = new Set<string>();
+    const out: NvaSource[] = [];
+    const { nics } = applianceNics(ctx, nic);
+    for (const n of [nic, ...nics.filter((x) => x !== nic)]) {
+      // The primary configuration first: the address the NVA is usually known by.
+      for (const config of [...n.ipConfigurations].sort((a, b) => Number(b.primary) - Number(a.primary))) {
+        const source = configSource(config);
+        const address = config.privateIpAddress;
+        if (!source || !address || seen.has(address)) continue;
+        seen.add(address);
+        out.push({ nic: nva, source, label: n === nic ? address : `${address} (NIC ${n.name})` });
+      }
+    }
+    return out;
+  });
+}
+
+/** `into` plus the candidates of `more` whose address it does not hold yet (a path passes a few NVAs of a few addresses each). */
+function mergeSources(into: readonly NvaSource[], more: readonly NvaSource[]): readonly NvaSource[] {
+  if (into.length === 0) return more;
+  const added = more.filter((m) => !into.some((s) => sourceKey(s.source) === sourceKey(m.source)));
+  return added.length === 0 ? into : [...into, ...added];
+}
+
+/** One NSG of a hop and what it is attached to, in Azure's processing order for the direction [NSGHOW]. */
+type NsgAt = readonly [ResourceId | null, 'NIC' | 'subnet'];
+
+/**
+ * What a hop's NSGs answer for one source, without recording a step: `key` compares sources
+ * (denied, unknown, a missing NSG, or allowed to which destinations), `words` names the answer.
+ */
+function nsgAnswer(ctx: EngineContext, checks: readonly NsgAt[], direction: NsgDirection, source: SourceAddress, vnetId: string): { readonly key: string; readonly words: string } {
+  let partial: string[] | null = null;
+  let partialWords: string[] | null = null;
+  for (const [nsgId, attachedTo] of checks) {
+    if (!nsgId) continue;
+    const nsg = ctx.index.networkSecurityGroups.get(nsgId);
+    // A missing NSG ends the path for every source alike (nsgCheck names it).
+    if (!nsg) return { key: `missing:${nsgId}`, words: `NSG ${nameOfId(nsgId).name} not in the input` };
+    const { verdict, restriction } = nsgVerdict(ctx, nsg, attachedTo, direction, source, vnetId);
+    switch (verdict.access) {
+      case 'Allow': break;
+      case 'Deny': {
+        const rules = uniqueRules(verdict.rules.map((e) => e.rule)).filter((r) => r.access === 'Deny').map((r) => r.name);
+        return { key: 'deny', words: `denied by NSG ${nsg.name}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}` };
+      }
+      case 'Unknown': return { key: 'unknown', words: `not known at NSG ${nsg.name}` };
+      case 'Partial': {
+        // Keyed by what is allowed, not by which NSG allows it: the same restriction is the same answer.
+        const allowed = [...restriction].sort().join(', ');
+        (partial ??= []).push(allowed);
+        (partialWords ??= []).push(`NSG ${nsg.name}: ${allowed}`);
+        break;
+      }
+    }
+  }
+  return partial ? { key: partial.join('; '), words: `allowed only to some destinations (${(partialWords ?? []).join('; ')})` } : { key: 'allow', words: 'allowed' };
+}
+
+/**
+ * Whether a hop's NSGs answer alike for every source the packet may carry after the NVAs passed
+ * (`candidates`: the first is the one the hop is then evaluated with). Each NVA may keep the source
+ * it received or SNAT to any of its own addresses [UDR], its own configuration, not in the input;
+ * NSG rules match the packet's source [NSGHOW] DOCS.nsg. Null when they agree (or no rule looks at
+ * the source); otherwise the undecided reason, naming the NVA whose SNAT decides and both answers.
+ */
+function nsgSourcesQuestion(ctx: EngineContext, trail: Trail, checks: readonly NsgAt[], direction: NsgDirection, vnetId: string,
+  candidates: () => readonly SourceCandidate[]): TerminalReason | null {
+  if (checks.every(([id]) => id === null)) return null;
+  const nsgs = checks.flatMap(([id]) => {
+    const nsg = id ? ctx.index.networkSecurityGroups.get(id) : undefined;
+    return nsg ? [nsg] : [];
+  });
+  // Rules that cannot tell sources apart answer alike for all: nothing to weigh (the common case).
+  if (nsgs.every((nsg) => sourceInsensitive(nsg, direction))) return null;
+  const [first, ...others] = candidates();
+  if (!first || others.length === 0) return null;
+  trail.sourceConsulted = true;
+  const base = nsgAnswer(ctx, checks, direction, first.source, vnetId);
+  for (const other of others) {
+    const answer = nsgAnswer(ctx, checks, direction, other.source, vnetId);
+    if (answer.key === base.key) continue;
+    const nva = other.nic ?? first.nic;
+    const which = nva ? `NVA ${nva.name}` : 'the NVAs passed';
+    const where = `${direction.toLowerCase()} NSG ${nsgs.map((n) => n.name).join(' and ')}`;
+    return { kind: 'undecided', resourceId: nva?.id ?? nsgs[0]?.id ?? vnetId, rule: `${which} before ${where}: source NAT not in the input`, docs: DOCS.udr,
+      missingFact: `which source ${which} gives the traffic (it may keep the source it received or SNAT to any of its own private addresses, which is the appliance's own configuration): ${where} answers differently for ${first.label} (${base.words}) and for ${other.label} (${answer.words})` };
+  }
+  return null;
+}
+
+/**
+ * The sources the packet may carry as it leaves NVA `nic` from `out` (what the outbound NSGs of
+ * that NIC and its subnet see [NSGHOW]), `out`'s primary address first (the hop is shown with it).
+ * Sent to the internet by the NVA itself (its route for the flow is the Internet next hop), it must
+ * carry one of the NVA's own addresses: the appliance "must either proxy the traffic or perform
+ * network address translation (NAT) from the source's private IP address to its own private IP
+ * address" [UDR] DOCS.udr. Towards anything else (a firewall, another NVA, a gateway) it may also
+ * keep the source it received: the original one, or an earlier NVA's address.
+ */
+function leavingSources(ctx: EngineContext, trail: Trail, nic: NetworkInterface, subnet: Subnet, out: NetworkInterface): readonly SourceCandidate[] {
+  const primary = applianceSource(out);
+  const first: SourceCandidate = { source: primary, label: `${primary.cidrs.map(formatCidr).join(', ') || 'its primary address'} (NVA ${nic.name}'s primary address)`, nic: named(nic) };
+  const key = sourceKey(primary);
+  const own = nvaAddresses(ctx, nic).filter((s) => sourceKey(s.source) !== key);
+  if (isInternetHop(lookup(ctx, ctx.routes.routesFor(subnet, out)).winner)) return [first, ...own];
+  return [first, originalCandidate(trail), ...mergeSources(trail.nvaSources, own).filter((s) => sourceKey(s.source) !== key)];
 }
 
 function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: NicIpConfiguration): Outcome {
+  // "Any network interface attached to a virtual machine that forwards network traffic to an
+  // address other than its own must have the Azure Enable IP forwarding option enabled" [UDR]: a NIC
+  // whose input does not carry the setting (either casing: enableIPForwarding / enableIpForwarding)
+  // may or may not forward, so the path is unknown, never "forwarding disabled, dropped".
+  if (nic.enableIPForwarding === null) {
+    return trail.end({ kind: 'undecided', resourceId: nic.id, rule: `NVA NIC ${nic.name}: IP forwarding not in the input`, docs: DOCS.ipForwarding, verify: VERIFY.nic(nic.id),
+      missingFact: `whether IP forwarding is enabled on NIC ${nic.name} (${config.privateIpAddress ?? 'the next hop'}): enableIPForwarding is not in the input, and without it Azure drops traffic not addressed to the NIC` });
+  }
   if (!nic.enableIPForwarding) {
     trail.finding('nva-ip-forwarding-disabled', 'error', `NIC ${nic.name} is used as a next hop but has IP forwarding disabled: traffic routed to it is dropped.`,
       'Enable IP forwarding on the NVA NIC (and forwarding in its OS).', [nic.id], DOCS.ipForwarding);
@@ -2549,11 +3361,11 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
   }
   const inbound = inboundNsgChecks(ctx, trail, subnet, nic);
   if (inbound && inbound.kind !== 'undecided') return trail.end(inbound);
-  const egress = applianceEgressNic(ctx, nic);
+  const egress = applianceEgressNic(ctx, trail, nic);
   if (egress.kind === 'ambiguous') {
-    addGap(ctx, { code: 'not-modelled', scope: nic.id, message: `NVA ${egress.vmName} has ${egress.nicCount} NICs and ${egress.why}: which one its operating system sends internet traffic from is not visible to Azure.` });
+    addGap(ctx, { code: 'not-modelled', scope: nic.id, message: `NVA ${egress.vmName} has ${egress.nics} and ${egress.why}: which one its operating system sends internet traffic from is not visible to Azure.` });
     return trail.end({ kind: 'undecided', resourceId: nic.id, rule: `Multi-NIC appliance ${egress.vmName}`,
-      missingFact: `which of the appliance's ${egress.nicCount} NICs its operating system sends internet traffic from (${egress.why})`, docs: DOCS.udr });
+      missingFact: `which of the appliance's NICs its operating system sends internet traffic from (${egress.why})`, docs: DOCS.multipleNics });
   }
   const outNic = egress.nic;
   const outConfig = primaryIpConfiguration(outNic) ?? config;
@@ -2562,20 +3374,30 @@ function toNva(ctx: EngineContext, trail: Trail, nic: NetworkInterface, config: 
     return trail.end({ kind: 'missing-resource', resourceId: outConfig.subnetId ?? outNic.id, what: `the subnet of NVA NIC ${outNic.name}`, consequence: 'the NVA\'s egress' });
   }
   if (outNic !== nic) trail.add(memoize(ctx, outConfig, 'nva-egress', (): Step => ({ kind: 'virtual-appliance', nic: named(outNic), privateIp: outConfig.privateIpAddress })));
-  const outbound = outboundNsgChecks(ctx, trail, outSubnet, outNic, applianceSource(outNic));
+  const outbound = nsgSourcesQuestion(ctx, trail, [[outNic.networkSecurityGroupId, 'NIC'], [outSubnet.networkSecurityGroupId, 'subnet']], 'Outbound', outSubnet.virtualNetworkId,
+    () => leavingSources(ctx, trail, nic, outSubnet, outNic))
+    ?? outboundNsgChecks(ctx, trail, outSubnet, outNic, applianceSource(outNic));
   // An inbound answer that is unknown still ends as unknown, unless the outbound rules deny anyway:
   // then the traffic is denied whatever the inbound rules do.
   if (outbound && (outbound.kind === 'nsg-deny' || !inbound)) return trail.end(outbound);
   if (inbound) return trail.end(inbound);
   if (outbound) return trail.end(outbound);
-  // The NVA SNATs to "its own private IP address" before Azure translates it [UDR]: the primary IP configuration
-  // (the next-hop address may be a secondary, floating one); LB outbound rules bind to the primary too [LBRULES].
+  // The NVA SNATs to "its own private IP address" before Azure translates it [UDR], and which of its
+  // addresses that is (any NIC, any IP configuration, the floating next-hop one of an HA pair) is its
+  // own configuration. Learn requires that NAT only for traffic the appliance sends to a public
+  // address itself; before another appliance (a firewall, an NVA) it may keep the source it got.
+  // So every rule further on must answer alike for the original source and each of these (see
+  // nvaSnatQuestion, inboundNsgChecks, endpointSource). The client still resolves names itself, so
+  // its DNS settings stay.
+  const own = nvaAddresses(ctx, nic);
+  const dns = trail.source.dns;
+  trail.nvaSources = mergeSources(trail.nvaSources, dns ? own.map((s) => ({ ...s, source: { ...s.source, dns } })) : own);
   return forwardFromAppliance(ctx, trail, outSubnet, { kind: 'nic', nic: outNic, ipConfiguration: outConfig }, outConfig);
 }
 
 type ApplianceEgress =
   | { readonly kind: 'nic'; readonly nic: NetworkInterface }
-  | { readonly kind: 'ambiguous'; readonly vmName: string; readonly nicCount: number; readonly why: string };
+  | { readonly kind: 'ambiguous'; readonly vmName: string; readonly nics: string; readonly why: string };
 
 /** NICs per VM, built once per resolve. */
 function vmNics(ctx: EngineContext): ReadonlyMap<string, readonly NetworkInterface[]> {
@@ -2593,27 +3415,84 @@ function vmNics(ctx: EngineContext): ReadonlyMap<string, readonly NetworkInterfa
 
 /**
  * The NIC a multi-NIC appliance sends internet traffic from. Azure routes by the NIC the packet
- * leaves, and which NIC that is depends on the appliance's OS routing, which Azure does not show.
- * The NIC that can reach the internet (its own public IP, or its subnet's NAT gateway) is taken
- * when there is exactly one; otherwise the answer is unknown, never a definite verdict from a guess.
+ * leaves, and which NIC that is depends on the appliance's OS routing, which Azure does not show:
+ * "Azure assigns a default gateway to the first (primary) network interface attached to the virtual
+ * machine. Azure does not assign a default gateway to additional (secondary) network interfaces"
+ * [MULTINIC] DOCS.multipleNics, yet an NVA's own routing commonly sends from a secondary (untrust)
+ * NIC. So the answer stands only when every NIC of the VM would leave the same way (same winning
+ * route; for the Internet route the same NAT gateway or public IP); otherwise it is unknown, never
+ * a guess at one NIC. Leaving the same way includes the NSGs of each NIC and its subnet for the
+ * flow: outbound, the NIC's NSG and then the subnet's must allow it [NSGHOW] DOCS.nsg, so a deny on
+ * one NIC only is a difference. A secondary NIC (`primary: false`) whose VM has no other NIC in the
+ * input leaves the primary NIC, and its egress, out of the input: unknown too; so does a NIC the
+ * VM's own document lists (networkProfile.networkInterfaces) that the input lacks.
  */
-function applianceEgressNic(ctx: EngineContext, nic: NetworkInterface): ApplianceEgress {
-  const siblings = nic.virtualMachineId ? vmNics(ctx).get(nic.virtualMachineId) ?? [nic] : [nic];
-  if (siblings.length <= 1) return { kind: 'nic', nic };
-  const reachesInternet = (n: NetworkInterface): boolean => {
-    const config = primaryIpConfiguration(n);
-    if (config?.publicIpAddressId) return true;
-    const sub = config?.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
-    return sub?.natGatewayId !== null && sub?.natGatewayId !== undefined;
-  };
-  const candidates = siblings.filter(reachesInternet);
-  const only = candidates[0];
-  if (candidates.length === 1 && only) return { kind: 'nic', nic: only };
+function applianceEgressNic(ctx: EngineContext, trail: Trail, nic: NetworkInterface): ApplianceEgress {
+  const { nics: siblings, missing } = applianceNics(ctx, nic);
   const vmName = nic.virtualMachineId ? nameOfId(nic.virtualMachineId).name : nic.name;
+  if (missing.length > 0) {
+    const names = missing.map((id) => nameOfId(id).name).join(', ');
+    addGap(ctx, { code: 'missing-reference', scope: missing[0] ?? nic.id,
+      message: `NIC ${names}, which VM ${vmName} lists (networkProfile.networkInterfaces), is referenced but not in the input, so how the appliance's traffic leaves through it is unknown.` });
+    return { kind: 'ambiguous', vmName, nics: `${siblings.length + missing.length} NICs`,
+      why: `VM ${vmName} lists NIC ${names} (networkProfile.networkInterfaces), which is not in the input, so whether it leaves the same way as ${siblings.map((n) => n.name).join(', ')} is not known` };
+  }
+  if (siblings.length <= 1) {
+    if (nic.primary !== false || !nic.virtualMachineId) return { kind: 'nic', nic };
+    return { kind: 'ambiguous', vmName, nics: `secondary NIC ${nic.name} in the input`, why: 'its primary NIC, which Azure gives the default gateway, is not in the input' };
+  }
+  // How each NIC would leave (memoized per NIC and resolve: every source through the NVA asks).
+  const egressOf = (n: NetworkInterface): { readonly key: string; readonly text: string } => memoize(ctx, n, 'nva-egress-key', () => {
+    const config = primaryIpConfiguration(n);
+    const sub = config?.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
+    if (!sub) return { key: `no-subnet:${n.id}`, text: 'its subnet is not in the input' };
+    const winner = lookup(ctx, ctx.routes.routesFor(sub, n)).winner;
+    // A UDR to an appliance or gateway outranks the NAT gateway and the NIC's public IP [NATOV].
+    if (winner && !(winner.nextHop.kind === 'known' && winner.nextHop.type === 'Internet')) return { key: `route:${routeKey(winner)}`, text: `route ${routeKey(winner)}` };
+    if (sub.natGatewayId) return { key: `nat:${sub.natGatewayId}`, text: `NAT gateway ${nameOfId(sub.natGatewayId).name}` };
+    if (config?.publicIpAddressId) return { key: `pip:${config.publicIpAddressId}`, text: `public IP ${nameOfId(config.publicIpAddressId).name}` };
+    return { key: 'none', text: 'no public IP or NAT gateway' };
+  });
+  const egresses = siblings.map(egressOf);
+  const first = egresses[0];
+  const nics = `${siblings.length} NICs`;
+  const primary = siblings.find((n) => n.primary === true);
+  if (first && first.key !== 'none' && egresses.every((e) => e.key === first.key)) {
+    const filters = siblings.map((n) => nicOutboundAnswer(ctx, trail, nic, n));
+    if (filters.every((f) => f.key === filters[0]?.key)) return { kind: 'nic', nic };
+    const each = siblings.map((n, i) => `${n.name}${n === primary ? ' (primary)' : ''}: ${filters[i]?.words ?? ''}`).join('; ');
+    return {
+      kind: 'ambiguous', vmName, nics,
+      why: `they leave by the same ${first.text}, but their NSGs answer differently for the flow (${each}); Azure gives the default gateway to the primary NIC ${primary ? primary.name : '(not marked in the input)'} only, and the appliance's own routing may send from another`,
+    };
+  }
+  if (egresses.every((e) => e.key === 'none')) return { kind: 'ambiguous', vmName, nics, why: 'none of them has a public IP or a NAT gateway on its subnet' };
+  const each = siblings.map((n, i) => `${n.name}${n === primary ? ' (primary)' : ''}: ${egresses[i]?.text ?? ''}`).join('; ');
   return {
-    kind: 'ambiguous', vmName, nicCount: siblings.length,
-    why: candidates.length === 0 ? 'none of them has a public IP or a NAT gateway on its subnet' : `${candidates.length} of them (${candidates.map((c) => c.name).join(', ')}) can reach the internet`,
+    kind: 'ambiguous', vmName, nics,
+    why: `they leave differently (${each}); Azure gives the default gateway to the primary NIC ${primary ? primary.name : '(not marked in the input)'} only, and the appliance's own routing may send from another`,
   };
+}
+
+/**
+ * What the outbound NSGs of NVA NIC `n` (its own, then its subnet's [NSGHOW]) answer for the flow
+ * leaving through it, over every source it may carry (see leavingSources): the answers as a set, so
+ * NICs compare alike whatever order their sources come in.
+ */
+function nicOutboundAnswer(ctx: EngineContext, trail: Trail, nva: NetworkInterface, n: NetworkInterface): { readonly key: string; readonly words: string } {
+  const config = primaryIpConfiguration(n);
+  const sub = config?.subnetId ? ctx.index.subnets.get(config.subnetId) : undefined;
+  if (!sub || (n.networkSecurityGroupId === null && sub.networkSecurityGroupId === null)) return { key: 'allow', words: 'no NSG' };
+  const checks: readonly NsgAt[] = [[n.networkSecurityGroupId, 'NIC'], [sub.networkSecurityGroupId, 'subnet']];
+  const sensitive = checks.some(([id]) => {
+    const nsg = id ? ctx.index.networkSecurityGroups.get(id) : undefined;
+    return nsg !== undefined && !sourceInsensitive(nsg, 'Outbound');
+  });
+  if (sensitive) trail.sourceConsulted = true;
+  const sources = sensitive ? leavingSources(ctx, trail, nva, sub, n).map((c) => c.source) : [applianceSource(n)];
+  const answers = sources.map((source) => nsgAnswer(ctx, checks, 'Outbound', source, sub.virtualNetworkId));
+  const keys = [...new Set(answers.map((a) => a.key))].sort();
+  return { key: keys.join(' / '), words: [...new Set(answers.map((a) => a.words))].join(' or ') };
 }
 
 /**
@@ -2636,7 +3515,8 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
     outcome, steps: child.steps, via: child.via, findings: child.findings,
     visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
   };
-  const shareable = !trail.restrictedTo && !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop');
+  // A walk that met a loop or the depth limit depends on what was passed before it: not shared.
+  const shareable = !trail.restrictedTo && !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop') && child.depth < MAX_APPLIANCE_DEPTH;
   if (shareable) bySender.set(senderKey, part);
   if (child.sourceConsulted) trail.sourceConsulted = true;
   return trail.append(part);
@@ -2853,6 +3733,59 @@ function forcedTunnel(trail: Trail, subnet: Subnet, gateway: { readonly id: stri
   return trail.end({ kind: 'forced-tunnel', gateway: gateway ? named(gateway) : null, expressRoute });
 }
 
+/** A firewall's private IPs: a hub firewall's hubIPAddresses.privateIPAddress, a VNet firewall's IP configurations'. */
+function firewallPrivateIps(firewall: AzureFirewall): readonly string[] {
+  const ips = firewall.ipConfigurations.map((c) => c.privateIpAddress?.trim() ?? '').filter((ip) => ip !== '');
+  const hub = firewall.hubPrivateIpAddress?.trim() ?? '';
+  return hub === '' ? ips : [hub, ...ips];
+}
+
+/**
+ * A captured route through the hub whose next hop IP is not the hub firewall's private IP: Azure
+ * programmed the spoke to send the flow elsewhere. A static route on a VNet connection steers hub
+ * traffic "through a next hop IP, which could be of a Network Virtual Appliance (NVA) provisioned
+ * in a Spoke" [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ * An appliance the input holds in a VNet connected to the same hub, on a hub without routing
+ * intent (which would send the flow to its own next hop), is followed as a next hop is; otherwise
+ * where the flow goes is unknown, naming the address. Never the hub firewall's egress.
+ */
+function hubNextHopElsewhere(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, hub: VirtualHub | null, hubRef: Named, ip: string, firewall: AzureFirewall | null): Outcome {
+  const address = parseIp(ip);
+  let found: { readonly owner: PrivateIpOwner; readonly vnet: VirtualNetwork } | null = null;
+  for (const c of hub?.connections ?? []) {
+    const vnet = c.remoteVirtualNetworkId ? ctx.index.virtualNetworks.get(c.remoteVirtualNetworkId) : undefined;
+    if (!vnet || address === null || !vnetContains(vnet.addressPrefixes, address)) continue;
+    const owner = ctx.index.privateIpOwner(vnet.id, ip);
+    if (owner) {
+      found = { owner, vnet };
+      break;
+    }
+  }
+  if (found !== null && hub !== null && hub.routingPolicies.length === 0) {
+    const owner = found.owner;
+    const appliance = ownerOf(owner);
+    const looped = loopGuard(trail, appliance);
+    if (looped) return looped;
+    trail.visit(appliance.id);
+    trail.depth += 1;
+    switch (owner.kind) {
+      case 'azure-firewall': return toFirewall(ctx, trail, owner.firewall, null);
+      case 'nic': return toNva(ctx, trail, owner.nic, owner.ipConfiguration);
+      case 'internal-load-balancer': return toInternalLoadBalancer(ctx, trail, owner.loadBalancer, owner.frontend);
+    }
+  }
+  const whose = found !== null ? `${ownerOf(found.owner).name} in ${found.vnet.name}, which routing intent on the hub would not send it to`
+    : hub?.addressPrefix ? `no appliance in a VNet connected to the hub holds it${address !== null && vnetContains([hub.addressPrefix], address) ? ` (it is in the hub's own range ${hub.addressPrefix}: a hub gateway, router or appliance)` : ''}`
+      : 'no appliance in a VNet connected to the hub holds it';
+  const own = firewall === null ? [] : firewallPrivateIps(firewall);
+  const notFirewall = firewall === null ? 'the hub has no Azure Firewall in the input'
+    : own.length === 0 ? `the private IP of hub firewall ${firewall.name} (hubIPAddresses.privateIPAddress) is not in the input, so whether it is that firewall is not known`
+      : `it is not the private IP of hub firewall ${firewall.name} (${own.join(', ')})`;
+  return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? hub?.id ?? subnet.id, docs: DOCS.vwanHubRouting,
+    rule: `Captured route "${describeRoute(route)}" through virtual hub ${hubRef.name}: next hop ${ip}`,
+    missingFact: `where next hop ${ip} of captured route "${describeRoute(route)}" sends traffic to ${ctx.flow.destination}: ${notFirewall}, and ${whose}` });
+}
+
 function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute, hub: VirtualHub | null, hubId: string): Outcome {
   const hubRef = hub ? named(hub) : nameOfId(hubId);
   if (route.source === 'User') {
@@ -2880,6 +3813,22 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
   const firewallId = policy?.nextHopId ?? hub?.azureFirewallId ?? null;
   const firewall = firewallId ? ctx.index.azureFirewalls.get(firewallId) : undefined;
   trail.add({ kind: 'virtual-hub', hub: hubRef, routingIntent: policy?.name ?? null, udr: false, subnetId: subnet.id });
+  // An Internet routing policy's next hop may be "Azure Firewall, Third-Party Security provider,
+  // Network Virtual Appliance, or SaaS solution" [VWAN]: an NVA or SaaS in the hub the input holds
+  // is there, but what it does with the traffic is not modelled (never "not in the snapshot").
+  const appliance = !firewall && firewallId !== null ? hub?.networkVirtualAppliances?.find((a) => a.id === firewallId) : undefined;
+  if (appliance) {
+    addGap(ctx, { code: 'not-modelled', scope: appliance.id, message: `Network virtual appliance ${appliance.name} in virtual hub ${hubRef.name} is a routing-intent next hop: what it does with the traffic (its rules, its egress) is not modelled.` });
+    return trail.end({ kind: 'undecided', resourceId: appliance.id, docs: DOCS.vwanRoutingPolicies,
+      rule: `Virtual hub ${hubRef.name} routing intent ${policy?.name ?? ''} → network virtual appliance ${appliance.name} (not modelled)`,
+      missingFact: `what network virtual appliance ${appliance.name}${appliance.vendor === null ? '' : ` (${appliance.vendor})`}, deployed in virtual hub ${hubRef.name}, does with traffic to ${ctx.flow.destination}: routing intent sends it there, and third-party appliances and SaaS solutions in a hub are not modelled` });
+  }
+  // A captured route names its next hop: one that is not the hub firewall's private IP (a static
+  // route to an NVA, a hub gateway or appliance) does not lead to the firewall.
+  const capturedHop = route.nextHopIpAddress?.trim() || null;
+  if (capturedHop !== null && (firewall === undefined || !firewallPrivateIps(firewall).includes(capturedHop))) {
+    return hubNextHopElsewhere(ctx, trail, subnet, route, hub, hubRef, capturedHop, firewall ?? null);
+  }
   if (!firewall) {
     addGap(ctx, { code: 'missing-reference', scope: hubId, message: 'The hub\'s internet security appliance is not in the snapshot (or is not an Azure Firewall).' });
     return trail.end({ kind: 'missing-resource', resourceId: firewallId ?? hubId, what: `the internet security appliance of virtual hub ${hubRef.name}`, consequence: 'the hub\'s egress' });

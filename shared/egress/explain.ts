@@ -429,7 +429,7 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
       return hop('drop', reason.route.resourceId ?? reason.vnet.id, 'No virtual network gateway',
         `The route's next hop is VirtualNetworkGateway but virtual network ${reason.vnet.name} has no gateway (local or through gateway transit): the traffic is dropped.`, DOCS.udr, prevVerify);
     case 'routing-loop':
-      return hop('drop', reason.appliance.id, 'Routing loop', `${reason.appliance.name} was already passed on this path (or the appliance chain is too deep): the traffic loops and is dropped.`, DOCS.udr, VERIFY.effectiveRoutes(reason.appliance.id));
+      return hop('drop', reason.appliance.id, 'Routing loop', `${reason.appliance.name} was already passed on this path: the traffic loops and is dropped.`, DOCS.udr, VERIFY.effectiveRoutes(reason.appliance.id));
     case 'ilb-no-backend':
       return hop('drop', reason.loadBalancer.id, `Internal LB ${reason.loadBalancer.name}: no backends`, 'The internal load balancer has no NIC backends in the snapshot: traffic sent to its frontend is dropped.', DOCS.udr, VERIFY.loadBalancer(reason.loadBalancer.id));
     case 'ilb-no-rule':

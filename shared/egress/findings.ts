@@ -168,7 +168,9 @@ function staticMisconfigurations(index: ModelIndex): Finding[] {
     }
     if (subnet.natGatewayId) {
       const hub = index.hubConnections.get(subnet.virtualNetworkId);
-      const secured = hub && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'));
+      // "Propagate gateway routes" = No keeps every Virtual WAN route, the hub's 0/0 included, off the
+      // subnet https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+      const secured = hub && table?.disableBgpRoutePropagation !== true && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'));
       if (secured) {
         findings.push({ code: 'secured-hub-nat-gateway', severity: 'warning',
           message: `Subnet ${subnet.name} has a NAT gateway but its VNet is connected to secured hub ${hub.hub.name} with internet security on: the hub's 0.0.0.0/0 takes its internet traffic and NAT gateway is not supported in a secured-hub design.`,

@@ -210,13 +210,37 @@ function vmInstancePublicIp(index: ModelIndex, nic: NetworkInterface, config: Ni
  */
 function loadBalancerWithVmPublicIp(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration, method: Extract<OutboundMethod, { kind: 'lb-outbound-rule' | 'lb-rule-snat' | 'lb-basic' }>): OutboundMethod {
   const ilpip = vmInstancePublicIp(index, nic, config);
-  if (!ilpip) return method;
   const lb = method.loadBalancer;
   const what = method.kind === 'lb-outbound-rule' ? `outbound rule ${method.rule.name}` : method.kind === 'lb-rule-snat' ? 'load-balancing-rule SNAT' : 'Basic load balancer SNAT';
+  if (!ilpip) {
+    // A NIC the VM lists that the input lacks may hold the instance-level public IP.
+    const missing = missingSiblingsFact(nic);
+    return missing === null ? method : {
+      kind: 'undecided', resourceId: nic.missingSiblingNicIds?.[0] ?? nic.id, rule: `Load balancer ${lb.name} ${what} for NIC ${nic.name}: ${missing.rule}`,
+      docs: DOCS.lbOutboundRules, misconfiguration: null,
+      missingFact: `whether ${missing.fact}: "outbound rules will only be followed if the backend VM doesn't have an instance-level public IP address"`,
+    };
+  }
   return {
     kind: 'undecided', resourceId: ilpip.publicIpAddressId, rule: `Load balancer ${lb.name} ${what} for NIC ${nic.name}: the VM has an instance-level public IP`,
     docs: DOCS.lbOutboundRules, misconfiguration: null,
     missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${method.pool.name} of load balancer ${lb.name}, but ${ilpip.holder} has public IP ${publicIpLabel(index, ilpip.publicIpAddressId)}, and "outbound rules will only be followed if the backend VM doesn't have an instance-level public IP address"; Azure does not document which address this configuration's traffic then leaves from`,
+  };
+}
+
+/**
+ * The NICs the VM's document lists (networkProfile.networkInterfaces) that the input lacks, in the
+ * words of an unknown answer: what the VM's other NICs carry decides default outbound access and
+ * load balancer outbound for every NIC of the VM [DOA][LBRULES]. Null when none is missing.
+ */
+function missingSiblingsFact(nic: NetworkInterface): { readonly rule: string; readonly fact: string } | null {
+  const missing = nic.missingSiblingNicIds;
+  if (!missing || missing.length === 0) return null;
+  const names = missing.map((id) => id.slice(id.lastIndexOf('/') + 1)).join(', ');
+  const vm = nic.virtualMachineId ? nic.virtualMachineId.slice(nic.virtualMachineId.lastIndexOf('/') + 1) : 'its VM';
+  return {
+    rule: `NIC ${names} of the same VM is not in the input`,
+    fact: `NIC ${names}, which VM ${vm} lists (networkProfile.networkInterfaces) but the input lacks, has a public IP or is in a Standard load balancer backend pool`,
   };
 }
 
@@ -318,6 +342,14 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
       docs: DOCS.defaultOutbound, misconfiguration: null,
       missingFact: `whether NIC ${nic.name} has outbound access: subnet ${subnet.name} allows default outbound access${subnet.defaultOutboundAccess === null ? ' (defaultOutboundAccess not set)' : ''}, but the NIC reports defaultOutboundConnectivityEnabled = false (no default outbound IP allocated), which is the case while its VM is deallocated and, after the subnet was private, until the VM is stopped and deallocated; the input does not say which`,
     };
+  }
+  // A public IP on "any of the virtual machine's network interfaces", or a Standard pool membership,
+  // turns default outbound off for the VM [DOA]: a NIC the VM lists that the input lacks may carry
+  // one (unless the NIC itself reports its default outbound IP allocated, Azure's own answer).
+  const missing = nic && allocated !== true && sendsAsVm(nic) ? missingSiblingsFact(nic) : null;
+  if (nic && missing) {
+    return { kind: 'undecided', resourceId: nic.missingSiblingNicIds?.[0] ?? nic.id, rule: `Default outbound access of NIC ${nic.name}: ${missing.rule}`,
+      docs: DOCS.defaultOutbound, misconfiguration: null, missingFact: `whether ${missing.fact}: either turns default outbound access off for the whole VM` };
   }
   return { kind: 'default-outbound', reason: 'allowed' };
 }

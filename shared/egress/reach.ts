@@ -21,7 +21,7 @@
 import { firewallRuleSet, allowRulesFor, applicationRulePorts, applicationRuleProtocols, denyRulesBefore, prepareRuleSet } from './firewall-rules';
 import type { FirewallRuleSet } from './firewall-rules';
 import { portRangeCovers } from './destination';
-import type { SourceAddress } from './destination';
+import type { EgressDestination, SourceAddress } from './destination';
 import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
 import type { NsgVerdict } from './nsg';
@@ -43,7 +43,9 @@ import type { LoadBalancerStep, NsgStep } from './steps';
 import type { ResolveInput, ResolveOptions } from './index';
 import type { EgressPath, ExitMethod, PathSource, ResolveResult, Verdict } from './types';
 import type { Gap } from '../model/gaps';
+import type { ServiceTagIndex } from '../model/service-tags';
 import { vnetContains } from './engine';
+import { endpointInEffect, endpointLocationsKnown } from '../routing/subnet-routes';
 
 export const REACH_SCHEMA = 'egress-atlas/reach@1' as const;
 
@@ -102,9 +104,14 @@ export interface ServiceEndpointReachEntry {
   readonly kind: 'service-endpoint';
   /** The service (`Microsoft.Storage`). */
   readonly value: string;
-  /** Its locations (`*`: every one). */
+  /** Its locations (`*`: every one); {@link LOCATIONS_NOT_IN_INPUT} when the input gives none (never `*`). */
   readonly target: string;
+  /** Its provisioning state when that is not Succeeded: whether it is in effect is not known. Absent otherwise. */
+  readonly note?: string;
 }
+
+/** A service endpoint's `target` when the input does not give its locations: a missing fact, not every region. */
+export const LOCATIONS_NOT_IN_INPUT = 'not in the input';
 
 export type PrivateReachEntry = PrivateEndpointReachEntry | ServiceEndpointReachEntry;
 
@@ -518,6 +525,96 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
   return flows;
 }
 
+/** Ports of one or both protocols (the same ports on each) that a source's NSGs let out alike to some addresses, and the flow that probes them. */
+export interface NsgPortClass {
+  readonly protocols: readonly ('Tcp' | 'Udp')[];
+  readonly ports: readonly string[];
+  readonly probe: ProbeFlow;
+}
+
+/** Addresses a port class is judged for: a service tag's prefixes (`key` names them in the cache), or null for the whole internet. */
+export interface PortClassDestination {
+  readonly key: string;
+  readonly set: Ipv4Set | null;
+}
+
+const EVERY_PORT_CLASS: readonly NsgPortClass[] = [{ protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }];
+/** Per model, then per tag data (the NSG verdicts read its prefixes; NO_TAGS without any): the classes by chain, source and destination. */
+const portClassCache = new WeakMap<ModelIndex, WeakMap<object, Map<string, readonly NsgPortClass[]>>>();
+const NO_TAGS = {};
+
+/**
+ * The ports and protocols on which a source's NSGs (its NIC's, then its subnet's [NSG]) let traffic
+ * out to `destination`, as sourceFlows splits them for the whole internet: each rule's port ranges
+ * bound the classes, the chain is evaluated once per class (evaluateNsgChain, with the service tag
+ * data), classes with the same verdict are merged, and those the NSGs deny are left out. What a
+ * service endpoint carries around the path is judged on these: its route takes every port to the
+ * service [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ * Each class is probed on TCP 443 when it holds it, else on its lowest port. Without NSGs (or a
+ * source address to match rules against) every port of both protocols is one class, whose what-if
+ * decides. Cached per tag data, NSG chain, source (when a rule depends on it) and destination.
+ */
+export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnetId: string | null, destination: PortClassDestination, tags: ServiceTagIndex | null): readonly NsgPortClass[] {
+  const index = indexOf(input);
+  const address = sourceAddressOf(index, source);
+  const nsgs = sourceNsgs(index, source, subnetId);
+  if (nsgs.length === 0 || !address) return EVERY_PORT_CLASS;
+  const rules = nsgs.flatMap((n) => n.securityRules.filter((r) => r.direction === 'Outbound'));
+  let byTags = portClassCache.get(index);
+  if (!byTags) {
+    byTags = new WeakMap();
+    portClassCache.set(index, byTags);
+  }
+  let cache = byTags.get(tags ?? NO_TAGS);
+  if (!cache) {
+    cache = new Map();
+    byTags.set(tags ?? NO_TAGS, cache);
+  }
+  const sourceKey = rules.every(sourceIndependent) ? '' : `${address.cidrs.map(formatCidr).join(',')}|${(address.applicationSecurityGroupIds ?? []).join(',')}`;
+  const cacheKey = `${nsgs.map((n) => n.id).join('+')}|${sourceKey}|${destination.key}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const set = destination.set;
+  const target: EgressDestination = set === null ? { kind: 'default-route' }
+    : { kind: 'range', cidrs: set.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null), set, text: destination.key };
+  const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>>();
+  for (const protocol of PROTOCOLS) {
+    const bounds = portBoundaries(rules, protocol);
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const low = bounds[i] ?? 0;
+      const high = (bounds[i + 1] ?? 65536) - 1;
+      const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
+      const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
+      const verdict = evaluateNsgChain(nsgs, { destination: target, port, protocol }, address, 'Outbound', tags ? { serviceTags: tags } : {});
+      const key = verdictKey(verdict);
+      if (key === 'Deny') continue;
+      let byProtocol = classes.get(key);
+      if (!byProtocol) {
+        byProtocol = new Map();
+        classes.set(key, byProtocol);
+      }
+      const found = byProtocol.get(protocol);
+      if (!found) byProtocol.set(protocol, { ports: [portText(low, high)], probe: port });
+      else {
+        found.ports.push(portText(low, high));
+        if (holdsDefault) found.probe = port;
+      }
+    }
+  }
+  const out: NsgPortClass[] = [];
+  for (const byProtocol of classes.values()) {
+    const tcp = byProtocol.get('Tcp');
+    const udp = byProtocol.get('Udp');
+    if (tcp && udp && tcp.ports.join(',') === udp.ports.join(',')) {
+      out.push({ protocols: PROTOCOLS, ports: tcp.ports, probe: { port: tcp.probe, protocol: 'Tcp' } });
+      continue;
+    }
+    for (const [protocol, c] of byProtocol) out.push({ protocols: [protocol], ports: c.ports, probe: { port: c.probe, protocol } });
+  }
+  cache.set(cacheKey, out);
+  return out;
+}
+
 /** Candidates for one path: the Allow rules of the firewalls it passes, and what a restricting NSG allows (on the ports of `flows`). */
 function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddress | null, flows: FlowClass): Candidate[] {
   const out: Candidate[] = [];
@@ -676,10 +773,18 @@ function unrestrictedRule(path: EgressPath): string {
   return nsg && nsg.kind === 'nsg' ? `no inspection; NSG ${nsg.nsg.name} rule ${nsg.rules[0]?.name ?? ''} allows it` : 'no inspection and no NSG on the path';
 }
 
-/** The service endpoints configured on a source's subnet, as configured. */
+/**
+ * The service endpoints configured on a source's subnet, as configured. Locations the input lacks
+ * are said to be missing (an absent list is not every region), and a provisioning state other than
+ * Succeeded is noted: whether such an endpoint's routes are in effect is not documented [SE]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
 function serviceEndpointsOf(index: ModelIndex, subnetId: string | null): ServiceEndpointReachEntry[] {
   const subnet = subnetId ? index.subnets.get(subnetId as ResourceId) : undefined;
-  return (subnet?.serviceEndpoints ?? []).map((e) => ({ kind: 'service-endpoint', value: e.service, target: e.locations.join(', ') || '*' }));
+  return (subnet?.serviceEndpoints ?? []).map((e) => {
+    const entry: ServiceEndpointReachEntry = { kind: 'service-endpoint', value: e.service, target: endpointLocationsKnown(e) ? e.locations.join(', ') : LOCATIONS_NOT_IN_INPUT };
+    return endpointInEffect(e) ? entry : { ...entry, note: `provisioning state ${e.provisioningState ?? ''}: whether it is in effect is not known` };
+  });
 }
 
 /** A private endpoint as reach judges it: what a what-if names it by (its FQDNs, its addresses). */

@@ -11,7 +11,7 @@ import type { RouteSet } from '../routing/route';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import type { SourceAddress, TrafficSpec } from './destination';
 import type { FirewallRuleSet } from './firewall-rules';
-import type { Flow, Step, TerminalReason } from './steps';
+import type { Flow, Named, Step, TerminalReason } from './steps';
 import type { ExitMethod, Finding, FindingCode, FindingSeverity, Via } from './types';
 
 /** Who owns a next-hop IP, as seen from a VNet. */
@@ -104,6 +104,21 @@ export interface Outcome {
   readonly snatPorts: number | null;
 }
 
+/**
+ * One source address traffic may carry after an NVA on the path: one private IP of the NVA's VM
+ * (any NIC, any IP configuration, a floating next-hop address included), which the NVA uses if it
+ * SNATs to it (see Trail.nvaSources).
+ */
+export interface NvaSource {
+  /** The NVA: the NIC the traffic reached it on. */
+  readonly nic: Named;
+  readonly source: SourceAddress;
+  /** The address and where it is (`10.0.3.4 (NIC nva-untrust)`), for the words that name it. */
+  readonly label: string;
+}
+
+const NO_NVA_SOURCES: readonly NvaSource[] = Object.freeze([]);
+
 /** Everything one path accumulates while it is walked. */
 /** The steps of a trail that records none (never written: add, end and append check `recording`). */
 const NO_STEPS: Step[] = Object.freeze([]) as unknown as Step[];
@@ -127,6 +142,13 @@ export class Trail {
   depth = 0;
   /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
   sourceConsulted = false;
+  /**
+   * The sources a rule further on may see besides the original one: every private address of every
+   * NVA passed so far (each NVA may keep the source it received or SNAT to any of its VM's
+   * addresses, which is its own configuration, not in the input), deduplicated. Rules after them
+   * (a firewall's, an NSG's) must decide alike for all of these and the original source.
+   */
+  nvaSources: readonly NvaSource[] = NO_NVA_SOURCES;
   /**
    * `recording` false: steps are not kept (the walk and its verdict are the same; only the hops
    * that explain it are left out). Handlers skip building a step when a trail does not record.
@@ -169,6 +191,7 @@ export class Trail {
     for (const id of this.visited) child.visit(id);
     child.depth = this.depth;
     child.restrictedTo = this.restrictedTo;
+    child.nvaSources = this.nvaSources;
     return child;
   }
 

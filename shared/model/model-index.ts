@@ -89,8 +89,8 @@ export interface ModelIndex {
    * Subnet → the NICs whose egress may differ from the subnet's own: a public IP, a load balancer
    * pool, a NIC NSG, Flexible-VMSS membership, membership of an application security group that the
    * subnet's NSG references [ASG], a private IP that an outbound rule of the subnet's NSG names
-   * while covering only part of the subnet [NSG], or a sibling NIC (same VM) with a public IP or in
-   * a load balancer backend pool [DOA].
+   * while covering only part of the subnet [NSG], a sibling NIC (same VM) with a public IP or in
+   * a load balancer backend pool [DOA], or a sibling NIC the VM lists that the input lacks.
    * Found in the same pass, so the resolver never touches the (many) plain NICs.
    */
   readonly subnetNicsWithOwnEgress: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
@@ -120,6 +120,11 @@ export interface ModelIndex {
   readonly peerings: ReadonlyMap<ResourceId, readonly PeeringRef[]>;
   readonly inboundPeerings: ReadonlyMap<ResourceId, readonly PeeringRef[]>;
   readonly hubConnections: ReadonlyMap<ResourceId, HubConnectionRef>;
+  /**
+   * Hubs whose VNet connections could not be read (VirtualHub.connectionsRead false), so a VNet not
+   * in `hubConnections` may be one of their spokes. Empty nearly always.
+   */
+  readonly hubsWithUnreadConnections: readonly VirtualHub[];
   readonly gateways: ReadonlyMap<ResourceId, readonly VirtualNetworkGateway[]>;
   /** NAT gateway → subnets that reference it (`subnet.natGatewayId` is authoritative). */
   readonly natGatewaySubnets: ReadonlyMap<ResourceId, readonly ResourceId[]>;
@@ -379,7 +384,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
     if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
-    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember
+    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember || nic.missingSiblingNicIds !== undefined
       || (nic.defaultOutboundConnectivityEnabled !== undefined && sendsAsVm(nic) && defaultOutboundDiffers(nic.defaultOutboundConnectivityEnabled, subnets.get(subnetId)))
       || inAsgReferencedBySubnetNsg(nic, subnetId)
       || (prefixSourceRules && namedByPartialSourceRule(partialSourceAddresses(subnetId), primaryConfig?.privateIpAddress)))) {
@@ -470,7 +475,9 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   }
 
   const hubConnections = new Map<ResourceId, HubConnectionRef>();
+  const hubsWithUnreadConnections: VirtualHub[] = [];
   for (const hub of model.virtualHubs) {
+    if (hub.connectionsRead === false) hubsWithUnreadConnections.push(hub);
     for (const connection of hub.connections) {
       if (connection.remoteVirtualNetworkId) hubConnections.set(connection.remoteVirtualNetworkId, { hub, connection });
     }
@@ -538,7 +545,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     get networkInterfaces() { return nicsById(); },
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
-    privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections,
+    privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections, hubsWithUnreadConnections,
     gateways, natGatewaySubnets, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
     privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };

@@ -105,7 +105,20 @@ export interface VirtualNetworkPeering {
 
 export interface ServiceEndpoint {
   readonly service: string;
+  /**
+   * The regions whose service prefixes the endpoint's routes carry; `*` = every region [SE]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+   * Empty = not in the input (an ARM template or a hand-written subnet may give `service` alone;
+   * Azure fills them in and az always prints them): a missing fact, never read as every region.
+   */
   readonly locations: readonly string[];
+  /**
+   * `provisioningState` as the input gives it (`Succeeded`, `Failed`, `Updating`, `Deleting`, ...;
+   * ServiceEndpointPropertiesFormat in the REST model). Absent: not in the input (az always prints
+   * it; hand-written inputs may not), read as in effect. Any other state than Succeeded leaves
+   * whether the endpoint's routes are in effect undocumented, so answers that depend on them are unknown.
+   */
+  readonly provisioningState?: string;
 }
 
 export interface Subnet extends ResourceBase {
@@ -142,6 +155,16 @@ export interface Subnet extends ResourceBase {
    * from the input exists and was not exported: "no gateway" would be a guess. Absent = none listed.
    */
   readonly attachedGatewayIds?: readonly ResourceId[];
+  /**
+   * IP configurations the subnet's own record lists (`ipConfigurations`: "references to the network
+   * interface IP configurations using subnet", Subnets - Get) whose owner is not in the input: a NIC
+   * exported elsewhere, or a resource type the model does not read (a private link service, a
+   * bastion host). One of them may own an address of the subnet that nothing in the input owns, so
+   * a next hop there is not known to be unowned. Only the count and the first owner's ID are kept
+   * (20,000 subnets, 100,000 NICs at estate scale). Absent = none missing, or no list in the input.
+   * https://learn.microsoft.com/rest/api/virtualnetwork/subnets/get
+   */
+  readonly unreadIpConfigurations?: { readonly count: number; readonly firstOwnerId: ResourceId };
 }
 
 export interface Route {
@@ -213,8 +236,12 @@ export interface NicIpConfiguration {
 export interface NetworkInterface extends ResourceBase {
   readonly kind: 'networkInterface';
   readonly ipConfigurations: readonly NicIpConfiguration[];
-  /** Azure-level IP forwarding: required for an NVA to forward traffic not addressed to it [UDR]. */
-  readonly enableIPForwarding: boolean;
+  /**
+   * Azure-level IP forwarding: required for an NVA to forward traffic not addressed to it [UDR].
+   * Null when the input does not say (a projection or partial export without `enableIPForwarding`):
+   * an NVA next hop through such a NIC is then unknown, never "forwarding disabled".
+   */
+  readonly enableIPForwarding: boolean | null;
   readonly networkSecurityGroupId: ResourceId | null;
   readonly virtualMachineId: ResourceId | null;
   /** True when the VM is a Flexible-orchestration VMSS instance: never gets default outbound [DOA]. */
@@ -225,6 +252,14 @@ export interface NetworkInterface extends ResourceBase {
    * a Flexible scale set instance [DOA]. Absent (older snapshots, inputs without VMs) = not known.
    */
   readonly virtualMachineCaptured?: boolean;
+  /**
+   * NICs the VM's own document lists (`networkProfile.networkInterfaces`) that the input lacks: one
+   * array shared by the VM's NICs in the input. An answer that needs every NIC of the VM (which NIC
+   * a multi-NIC appliance sends from, whether another NIC's public IP turns default outbound access
+   * off) is unknown while one of them is missing. Absent = none missing, or the VM document is not
+   * in the input. https://learn.microsoft.com/rest/api/compute/virtual-machines/get (NetworkProfile)
+   */
+  readonly missingSiblingNicIds?: readonly ResourceId[];
   /** Set when the NIC belongs to a private endpoint (`privateEndpoint.id`): such NICs initiate nothing [PE]. */
   readonly privateEndpointId?: ResourceId | null;
   /** The NIC is the VM's primary NIC (null when unknown). */
@@ -521,6 +556,14 @@ export interface HubVirtualNetworkConnection {
    * the connection has static routes is not known.
    */
   readonly staticRoutes?: readonly HubStaticRoute[];
+  /**
+   * `routingConfiguration.associatedRouteTable`: the hub route table whose routes this connection's
+   * traffic follows ("Associating a connection to a route table allows the traffic (from that
+   * connection) to be sent to the destination indicated as routes in the route table" [VWANROUTING]
+   * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing). Absent: not in the
+   * input (or a snapshot written before the field), so any of the hub's tables may be it.
+   */
+  readonly associatedRouteTableId?: ResourceId;
 }
 
 /** A static route on a hub virtual network connection. */
@@ -547,6 +590,52 @@ export interface HubRouteTable {
   readonly name: string;
   readonly labels: readonly string[];
   readonly routes: readonly HubRoute[];
+}
+
+/**
+ * A route table of a hub that predates hubRouteTables, "still in force until deleted"
+ * [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing : the hub's
+ * `routeTable` (VirtualHubRoute: addressPrefixes → nextHopIpAddress; ID `<hub>/routeTable`) or one
+ * of its `virtualHubRouteTableV2s` (`Microsoft.Network/virtualHubs/routeTables`: destinations →
+ * nextHops) https://learn.microsoft.com/javascript/api/@azure/arm-network/virtualhubproperties
+ */
+export interface HubLegacyRouteTable {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly routes: readonly HubLegacyRoute[];
+}
+
+export interface HubLegacyRoute {
+  readonly destinations: readonly string[];
+  /** Next-hop IP addresses (or whatever the input names as next hops). */
+  readonly nextHops: readonly string[];
+}
+
+/**
+ * `Microsoft.Network/virtualHubs/bgpConnections`: the hub router's BGP peering with an NVA or BGP
+ * end point in a connected VNet, whose routes "the virtual hub router ... propagates ... to your
+ * virtual network" [VWAN-BGP] https://learn.microsoft.com/azure/virtual-wan/scenario-bgp-peering-hub
+ * What the peer advertises is not in any export.
+ */
+export interface HubBgpConnection {
+  readonly id: ResourceId;
+  readonly name: string;
+  readonly peerIp: string | null;
+  readonly peerAsn: number | null;
+  readonly hubVirtualNetworkConnectionId: ResourceId | null;
+}
+
+/**
+ * `Microsoft.Network/networkVirtualAppliances` deployed in the hub (`properties.virtualHub`): an
+ * SD-WAN or firewall NVA, or a SaaS solution, that peers with the hub router ("NVA in the hub" is a
+ * source of the hub's 0.0.0.0/0 [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing)
+ * and may be a routing-intent next hop [VWAN]. Its forwarding is not modelled.
+ */
+export interface HubNetworkVirtualAppliance {
+  readonly id: ResourceId;
+  readonly name: string;
+  /** `nvaSku.vendor`, null when not in the input. */
+  readonly vendor: string | null;
 }
 
 export interface RoutingPolicy {
@@ -580,6 +669,27 @@ export interface VirtualHub extends ResourceBase {
    */
   readonly expressRouteGatewayId?: ResourceId | null;
   readonly vpnGatewayId?: ResourceId | null;
+  /**
+   * The hub's `routeTable` and `virtualHubRouteTableV2s` (see HubLegacyRouteTable), when the input
+   * holds one with routes. ARM prints both (usually empty) on every hub, so absent counts as none.
+   */
+  readonly legacyRouteTables?: readonly HubLegacyRouteTable[];
+  /**
+   * BGP peerings of the hub router: `bgpConnectionIds` as the hub lists them (`bgpConnections`,
+   * references only), `bgpConnections` from the `virtualHubs/bgpConnections` child resources (the
+   * details). Kept apart so a hub and its children exported in two files never disagree; a peering
+   * is in either. Absent = none in the input.
+   */
+  readonly bgpConnectionIds?: readonly ResourceId[];
+  readonly bgpConnections?: readonly HubBgpConnection[];
+  /** NVAs deployed in the hub (networkVirtualAppliances naming it). Absent = none in the input. */
+  readonly networkVirtualAppliances?: readonly HubNetworkVirtualAppliance[];
+  /**
+   * False when the hub's VNet connections could not be read (a pull whose hubVirtualNetworkConnections
+   * list failed): which VNets it connects is then a missing fact. Absent: the connections in the
+   * input are the hub's (an export, or a pull that read them).
+   */
+  readonly connectionsRead?: boolean;
 }
 
 export interface VirtualWan extends ResourceBase {

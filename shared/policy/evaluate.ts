@@ -10,13 +10,15 @@
  * subnet's only for one destination (an NSG rule for its ASG) has an entry in that destination's
  * resolve and none in the default route's, and is judged there under its own name.
  */
-import { fqdnPatternMatches } from '../egress/destination-spec';
+import { fqdnPatternMatches, parseDestinationSpec } from '../egress/destination-spec';
+import { normalizeRegion, pairedRegionsOf } from '../model/region-pairs';
+import { SERVICE_ENDPOINT_TAGS } from '../routing/subnet-routes';
 import { stepResourceIds, toResolveJson } from '../egress/explain';
 import type { ResolveJsonPath } from '../egress/explain';
 import type { ResolveInput } from '../egress/index';
 import { primaryIpConfiguration } from '../egress/outbound';
-import { computeReach } from '../egress/reach';
-import type { OnPremisesFlow, ReachEntry, ReachResult, ReachSource } from '../egress/reach';
+import { computeReach, coversEveryPort, nsgPortClassesTo, reachPortsText } from '../egress/reach';
+import type { NsgPortClass, OnPremisesFlow, PortClassDestination, ReachEntry, ReachResult, ReachSource } from '../egress/reach';
 import { resolveEgress } from '../egress/resolve';
 import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
@@ -425,6 +427,218 @@ function entryLabel(entry: ReachEntry): string {
   return `${entry.kind === 'any' ? 'any destination' : entry.value}${ports}`;
 }
 
+/** A reach entry standing for what a service endpoint carries on one port class: its tag, or one of the tag's prefixes. */
+function endpointEntry(kind: 'service-tag' | 'cidr', value: string, flows: PortRanges): ReachEntry {
+  return { kind, value, ports: flows.ports, protocols: flows.protocols, verdict: 'private', exit: null, via: [], egressIps: [], rule: '' };
+}
+
+/** Ports and protocols as a reach entry states them. */
+type PortRanges = Pick<NsgPortClass, 'ports' | 'protocols'>;
+
+/** ` on TCP 445`; nothing for every port of TCP and UDP. */
+function portsWords(flows: PortRanges): string {
+  return coversEveryPort(flows) ? '' : ` on ${reachPortsText(flows)}`;
+}
+
+/**
+ * Whether a mayReach list allows what a service endpoint carries for `tag` on one port class: the
+ * tag, or the service's top-level tag `top`, on those ports; or, with tag data, patterns (CIDRs,
+ * `*`, `0.0.0.0/0:443`) that hold each of the tag's prefixes on them. Never the service's host
+ * names: the endpoint's routes are routes to address prefixes ([SE] effective routes "Show a more
+ * specific default route to address prefix ranges of each service", and "DNS entries for Azure
+ * services remain as-is today and continue to resolve to public IP addresses"), and names in no
+ * list reach the same addresses: a custom domain CNAMEd to anyone's blob endpoint [SCD] or App
+ * Service app [ASCD], a storage account's Azure DNS zone endpoint
+ * `<account>.z[00-50].blob.storage.azure.net` [SAO].
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ * https://learn.microsoft.com/azure/storage/blobs/storage-custom-domain-name
+ * https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain
+ * https://learn.microsoft.com/azure/storage/common/storage-account-overview
+ */
+function endpointCovered(patterns: readonly ReachPattern[], tag: string, top: string | null, flows: PortRanges, tags: ServiceTagIndex | null): boolean {
+  if (entryCovered(endpointEntry('service-tag', tag, flows), patterns)) return true;
+  if (top !== null && entryCovered(endpointEntry('service-tag', top, flows), patterns)) return true;
+  const prefixes = tags?.prefixes(tag) ?? null;
+  return prefixes !== null && !prefixes.isEmpty() && prefixes.toCidrs().every((cidr) => entryCovered(endpointEntry('cidr', cidr, flows), patterns, tags));
+}
+
+/** The services of Azure Storage: their endpoints "also extend to include paired regions" [SE]. */
+const STORAGE_ENDPOINT_SERVICES: readonly string[] = ['microsoft.storage', 'microsoft.storage.global'];
+
+/** The top-level tags service endpoints carry (SERVICE_ENDPOINT_TAGS), once each. */
+const ENDPOINT_TOP_TAGS: readonly string[] = [...new Set(Object.values(SERVICE_ENDPOINT_TAGS))];
+
+/** What a source reaches over a service endpoint, to be judged per port class: a tag, in words. */
+interface EndpointSubject {
+  /** The tag whose prefixes it reaches (`Storage`, `Storage.westeurope`). */
+  readonly tag: string;
+  /** The service's top-level tag, which covers `tag` too. */
+  readonly top: string;
+  /** `every Microsoft.Storage resource in westeurope`. */
+  readonly what: string;
+  /** `subnet app's service endpoint for Microsoft.Storage`. */
+  readonly where: string;
+}
+
+/**
+ * What a subnet's configured service endpoints carry, as tags to judge (one per location, or the
+ * top-level tag for `*` and for locations the input lacks). A Storage endpoint whose locations
+ * leave out the VNet's paired region adds that region's tag: for Azure Storage "endpoints also
+ * extend to include paired regions where you deploy the virtual network" [SE] (older text of the
+ * page; whether it holds for a list that leaves the pair out is not documented), so the engine
+ * answers that region's addresses unknown (subnet-routes.ts pairedRegionScope) and mayReach must
+ * not pass on them. A VNet whose region, or its pair, is not known: the top-level tag [PAIRS]
+ * https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+ */
+function configuredEndpointSubjects(subnet: Subnet, source: PathSource, ev: Evaluation, findings: Finding[]): EndpointSubject[] {
+  const subjects: EndpointSubject[] = [];
+  const unmapped = new Set<string>();
+  for (const endpoint of subnet.serviceEndpoints) {
+    const service = endpoint.service.trim();
+    const top = SERVICE_ENDPOINT_TAGS[service.toLowerCase()];
+    const where = `subnet ${subnet.name}'s service endpoint for ${service}`;
+    if (top === undefined) {
+      const path = ev.defaultRoutePath(source);
+      if (path && !unmapped.has(service.toLowerCase())) {
+        unmapped.add(service.toLowerCase());
+        findings.push({ requirement: 'mayReach', subject: service, path,
+          reason: `could not be proven: ${where} reaches that service around the default route, and no service tag is known to hold its prefixes, so what it reaches cannot be shown to be within mayReach` });
+      }
+      continue;
+    }
+    const locations = endpoint.locations.map((l) => l.trim()).filter((l) => l !== '');
+    if (locations.length === 0 || locations.includes('*')) {
+      subjects.push({ tag: top, top, what: `every ${service} resource`, where });
+      continue;
+    }
+    for (const l of locations) subjects.push({ tag: `${top}.${l}`, top, what: `every ${service} resource in ${l}`, where });
+    if (!STORAGE_ENDPOINT_SERVICES.includes(service.toLowerCase())) continue;
+    const region = ev.regionOf(subnet);
+    const pairs = region === null ? null : pairedRegionsOf(region);
+    const listed = new Set(locations.map(normalizeRegion));
+    if (pairs === null) {
+      subjects.push({ tag: top, top, what: `${service} resources outside ${locations.join(', ')} (its virtual network's region, or that region's pair, is not known)`, where });
+    } else {
+      for (const pair of pairs) {
+        if (!listed.has(pair)) subjects.push({ tag: `${top}.${pair}`, top, what: `${service} resources in ${pair}, its virtual network's paired region`, where });
+      }
+    }
+  }
+  return subjects;
+}
+
+/**
+ * What captured effective routes send over a service endpoint (next hop
+ * VirtualNetworkServiceEndpoint), as tags to judge: Azure's word, whether or not the exported
+ * subnet lists the endpoint (it may have been exported before the endpoint was added) [SE]
+ * ("Viewing the effective routes on any network interface in a subnet"). A top-level tag whose
+ * prefixes the routes hold all of, else each regional tag they hold all of, and the top-level tag
+ * again for the rest of it (its what-if is then not decided: "could not be proven"). Prefixes no
+ * such tag holds (or all of them, without tag data) are judged as addresses: what the source's
+ * NSGs let out to them on ports the list does not cover is "could not be proven".
+ */
+function capturedEndpointSubjects(patterns: readonly ReachPattern[], source: PathSource, ev: Evaluation, findings: Finding[]): EndpointSubject[] {
+  const captured = ev.capturedEndpointRoutes(source);
+  if (captured === null) return [];
+  const tags = ev.tags();
+  const where = `the captured effective routes of NIC ${captured.nics.join(', ')} (next hop VirtualNetworkServiceEndpoint)`;
+  const subjects: EndpointSubject[] = [];
+  let attributed = Ipv4Set.empty();
+  for (const top of ENDPOINT_TOP_TAGS) {
+    const prefixes = tags?.prefixes(top) ?? null;
+    if (prefixes === null || !captured.set.overlaps(prefixes)) continue;
+    attributed = attributed.union(prefixes);
+    if (captured.set.containsSet(prefixes)) {
+      subjects.push({ tag: top, top, what: `every ${top} resource`, where });
+      continue;
+    }
+    let regional = Ipv4Set.empty();
+    for (const { name, region } of ev.regionalTagsOf(top)) {
+      const set = tags?.prefixes(name) ?? null;
+      if (set === null || set.isEmpty() || !captured.set.containsSet(set)) continue;
+      subjects.push({ tag: name, top, what: `every ${top} resource in ${region}`, where });
+      regional = regional.union(set);
+    }
+    if (!captured.set.intersect(prefixes).subtract(regional).isEmpty()) subjects.push({ tag: top, top, what: `part of ${top}'s resources`, where });
+  }
+  const rest = captured.set.subtract(attributed);
+  if (!rest.isEmpty()) {
+    const cidrs = rest.toCidrs();
+    const path = ev.defaultRoutePath(source);
+    const open = ev.endpointClasses(source, { key: `captured:${cidrs.join(',')}`, set: rest })
+      .filter((flows) => !cidrs.every((cidr) => entryCovered(endpointEntry('cidr', cidr, flows), patterns, tags)));
+    const listed = cidrs.length > 4 ? `${cidrs.slice(0, 4).join(', ')} and ${cidrs.length - 4} more` : cidrs.join(', ');
+    const why = tags ? 'no service tag of a service endpoint holds them' : 'without service tag data (--service-tags) which service they belong to is not known';
+    if (path) {
+      for (const flows of open) {
+        findings.push({ requirement: 'mayReach', subject: cidrs[0] ?? '', path, ports: flows.ports, protocols: flows.protocols,
+          reason: `could not be proven: ${where} send ${listed} over a service endpoint around the default route${portsWords(flows)}, and ${why}: what the source reaches there cannot be shown to be within mayReach` });
+      }
+    }
+  }
+  return subjects;
+}
+
+/**
+ * mayReach and a source's service endpoints. The endpoint's route carries its service's prefixes
+ * in its locations around whatever the default route passes through ("Service endpoint routes
+ * override any BGP or UDR routes"), on every port, and "if no policies are attached to a subnet
+ * with endpoints, you can access all resources in the service" [SE][SEP]: a storage account of
+ * anyone's, however short the firewall's allow-list.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+ * What the endpoint carries (configuredEndpointSubjects, capturedEndpointSubjects) is judged on
+ * each port class the source's NSGs let out to the tag's addresses (nsgPortClassesTo, as reach
+ * judges NSG ports: an NSG that lets out TCP 445 to Storage and denies TCP 443 leaves SMB open over
+ * the endpoint): a class the list covers (endpointCovered: `Storage:443` when only TCP 443 gets
+ * out) adds nothing; any other is a what-if of the tag on the class's probe port, as mustNotReach
+ * judges one of the service's names: over the endpoint, a violation; unknown (policies whose
+ * accounts are not read, a state other than Succeeded, locations, tag data or the paired region
+ * the input does not settle), "could not be proven"; denied, dropped, or not over the endpoint
+ * (through a firewall or NVA, even undecided there: the path's own rules, judged above, decide),
+ * nothing. The what-ifs are shared per tag and
+ * port by every control and source (Evaluation.pathTo).
+ */
+function serviceEndpointReach(patterns: readonly ReachPattern[], source: PathSource, ev: Evaluation): Finding[] {
+  if (patterns.some(allowsEverything)) return [];
+  const subnet = ev.subnetOf(source);
+  const findings: Finding[] = [];
+  const subjects = [
+    ...(subnet ? configuredEndpointSubjects(subnet, source, ev, findings) : []),
+    ...capturedEndpointSubjects(patterns, source, ev, findings),
+  ];
+  const judged = new Set<string>();
+  for (const subject of subjects) {
+    if (judged.has(subject.tag.toLowerCase())) continue;
+    judged.add(subject.tag.toLowerCase());
+    const allow = subject.tag === subject.top ? subject.tag : `${subject.tag} or ${subject.top}`;
+    for (const flows of ev.endpointClasses(source, { key: `tag:${subject.tag.toLowerCase()}`, set: ev.tags()?.prefixes(subject.tag) ?? null })) {
+      if (ev.endpointCovered(patterns, subject.tag, subject.top, flows)) continue;
+      const ports = { ports: flows.ports, protocols: flows.protocols };
+      const on = portsWords(flows);
+      const parsed = parseDestinationSpec(`tag:${subject.tag}:${flows.probe.port}/${flows.probe.protocol.toLowerCase()}`);
+      const to = parsed.kind === 'ok' ? ev.pathTo(parsed.spec, source) : null;
+      if (!to) {
+        const fallback = ev.defaultRoutePath(source);
+        if (fallback) findings.push({ requirement: 'mayReach', subject: subject.tag, path: fallback, ...ports, reason: `could not be proven: no path to ${subject.tag}${on} for this source (${subject.where})` });
+        continue;
+      }
+      if (to.verdict === 'private' && to.exit === 'service-endpoint') {
+        findings.push({ requirement: 'mayReach', subject: subject.tag, path: to, ...ports,
+          reason: `can reach ${subject.what} (${subject.tag})${on} over ${subject.where}, with no service endpoint policy, around the default route: not in mayReach (allow ${allow}${on === '' ? '' : ' on those ports'}, or CIDRs holding its prefixes, or attach a service endpoint policy)` });
+      } else if (to.verdict === 'unknown' && to.via.length === 0) {
+        // Undecided before any appliance: at the source's own routes (the endpoint's), NSGs or DNS.
+        // One that reached a firewall or NVA took the route there, not the endpoint's: what the
+        // appliance lets out is reach's to list, judged above.
+        findings.push({ ...unproven('mayReach', to, subject.tag, `whether it reaches ${subject.tag}${on} over ${subject.where}`, ev), ...ports });
+      } else if (to.verdict === 'on-premises') {
+        findings.push({ requirement: 'mayReach', subject: subject.tag, path: to, ...ports, reason: `could not be proven: traffic to ${subject.tag}${on} leaves Azure to on-premises, where the model ends` });
+      }
+    }
+  }
+  return findings;
+}
+
 // ---- the evaluator ----------------------------------------------------------------------------
 
 /** A source judged for a requirement beyond the base resolve's, and the destinations it is judged for (null: all). */
@@ -440,6 +654,15 @@ class Evaluation {
   private defaultRouteResult: ResolveResult | null = null;
   private reach: ReadonlyMap<string, ReachSource> | null = null;
   private snatMetrics: ReadonlyMap<string, { readonly value: number; readonly window: string }> | null = null;
+  private subnetsById: ReadonlyMap<string, Subnet> | null = null;
+  private vnetsById: ReadonlyMap<string, VirtualNetwork> | null = null;
+  private readonly regionalTags = new Map<string, readonly { readonly name: string; readonly region: string }[]>();
+  private capturedEndpoints: {
+    readonly byNic: ReadonlyMap<string, { readonly nics: readonly string[]; readonly set: Ipv4Set }>;
+    readonly bySubnet: ReadonlyMap<string, { readonly nics: readonly string[]; readonly set: Ipv4Set }>;
+    readonly capturedNics: ReadonlySet<string>;
+  } | null = null;
+  private readonly endpointCoverage = new WeakMap<readonly ReachPattern[], Map<string, boolean>>();
   private readonly nicInfos = new Map<string, SourceInfo>();
   private readonly ownNicCache = new Map<string, readonly EgressPath[]>();
   readonly nicSubnet = new Map<string, string>();
@@ -456,6 +679,93 @@ class Evaluation {
   /** The input's service tag data (mayReach: a tag pattern covers the tag's prefixes). */
   tags(): ServiceTagIndex | null {
     return serviceTagIndexOf(this.input);
+  }
+
+  /** The subnet a source is (or a NIC's, by its primary IP configuration); null when it is not in the input. */
+  subnetOf(source: Pick<PathSource, 'type' | 'id'>): Subnet | null {
+    if (!this.subnetsById) this.subnetsById = new Map(this.input.model.subnets.map((s) => [s.id, s]));
+    const id = source.type === 'subnet' ? source.id : source.type === 'nic' ? this.nicSubnet.get(source.id) : undefined;
+    return id === undefined ? null : this.subnetsById.get(id) ?? null;
+  }
+
+  /** The region a subnet's VNet is deployed in (a Storage endpoint's paired region depends on it); null when the input does not say. */
+  regionOf(subnet: Subnet): string | null {
+    if (!this.vnetsById) this.vnetsById = new Map(this.input.model.virtualNetworks.map((v) => [v.id, v]));
+    const location = this.vnetsById.get(subnet.virtualNetworkId)?.location ?? subnet.location;
+    return location === null || location.trim() === '' ? null : location;
+  }
+
+  /** The regional tags of a top-level tag in the input's tag data (`Storage.WestEurope`), with their regions. */
+  regionalTagsOf(top: string): readonly { readonly name: string; readonly region: string }[] {
+    let found = this.regionalTags.get(top);
+    if (!found) {
+      const prefix = `${top.toLowerCase()}.`;
+      found = (this.input.serviceTags?.tags ?? []).filter((t) => t.name.toLowerCase().startsWith(prefix)).map((t) => ({ name: t.name, region: t.region || t.name.slice(prefix.length) }));
+      this.regionalTags.set(top, found);
+    }
+    return found;
+  }
+
+  /**
+   * The IPv4 prefixes that captured effective routes send over a service endpoint (next hop
+   * VirtualNetworkServiceEndpoint, state not Invalid) for a source: a NIC's own capture when it
+   * has one, else its subnet's; for a subnet, what any of its NICs' captures shows (they share one
+   * route table [UDR]: one that differs is out of date, and either may be Azure's current word).
+   * Null when no capture applies or none shows such a route.
+   */
+  capturedEndpointRoutes(source: Pick<PathSource, 'type' | 'id'>): { readonly nics: readonly string[]; readonly set: Ipv4Set } | null {
+    if (!this.capturedEndpoints) {
+      const byNic = new Map<string, { readonly nics: readonly string[]; readonly set: Ipv4Set }>();
+      const bySubnet = new Map<string, { nics: string[]; set: Ipv4Set }>();
+      const nics = new Map(this.input.model.networkInterfaces.map((n) => [n.id, n]));
+      for (const table of this.input.effectiveRoutes) {
+        const nic = nics.get(table.networkInterfaceId);
+        const subnetId = nic ? (primaryIpConfiguration(nic) ?? nic.ipConfigurations[0])?.subnetId : undefined;
+        if (!nic || !subnetId) continue;
+        let set = Ipv4Set.empty();
+        for (const r of table.routes) {
+          if (r.nextHopType.trim().toLowerCase() !== 'virtualnetworkserviceendpoint' || r.state.trim().toLowerCase() === 'invalid') continue;
+          for (const p of r.addressPrefixes) set = set.union(Ipv4Set.tryFromCidr(p) ?? Ipv4Set.empty());
+        }
+        if (set.isEmpty()) continue;
+        byNic.set(nic.id, { nics: [nic.name], set });
+        const entry = bySubnet.get(subnetId) ?? { nics: [], set: Ipv4Set.empty() };
+        entry.nics.push(nic.name);
+        entry.set = entry.set.union(set);
+        bySubnet.set(subnetId, entry);
+      }
+      this.capturedEndpoints = { byNic, bySubnet, capturedNics: new Set(this.input.effectiveRoutes.map((t) => t.networkInterfaceId)) };
+    }
+    const { byNic, bySubnet, capturedNics } = this.capturedEndpoints;
+    if (source.type === 'nic') {
+      const own = byNic.get(source.id);
+      if (own) return own;
+      // A NIC with a capture of its own that shows no endpoint route follows it, not its subnet's.
+      if (capturedNics.has(source.id)) return null;
+    }
+    const subnet = this.subnetOf(source);
+    return subnet ? bySubnet.get(subnet.id) ?? null : null;
+  }
+
+  /** The port classes a source's NSGs let out to a tag's addresses (see nsgPortClassesTo). */
+  endpointClasses(source: PathSource, destination: PortClassDestination): readonly NsgPortClass[] {
+    return nsgPortClassesTo(this.input, source, this.subnetOf(source)?.id ?? null, destination, this.tags());
+  }
+
+  /** endpointCovered, once per list, tag and port class (the same control judges many sources alike). */
+  endpointCovered(patterns: readonly ReachPattern[], tag: string, top: string | null, flows: PortRanges): boolean {
+    let byList = this.endpointCoverage.get(patterns);
+    if (!byList) {
+      byList = new Map();
+      this.endpointCoverage.set(patterns, byList);
+    }
+    const cacheKey = `${tag.toLowerCase()}|${top ?? ''}|${flows.protocols.join('/')}|${flows.ports.join(',')}`;
+    let covered = byList.get(cacheKey);
+    if (covered === undefined) {
+      covered = endpointCovered(patterns, tag, top, flows, this.tags());
+      byList.set(cacheKey, covered);
+    }
+    return covered;
   }
 
   useSources(sources: readonly SourceInfo[]): void {
@@ -718,6 +1028,7 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
             : `${prefix} ${entryLabel(entry)} (rule ${entry.rule}), which is not in mayReach`,
         });
       }
+      findings.push(...serviceEndpointReach(requirement.patterns, info.source, ev));
       return fail(findings);
     }
     case 'mustReach': {

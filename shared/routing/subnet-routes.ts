@@ -17,11 +17,13 @@ import type { ServiceTag, ServiceTagIndex } from '../model/service-tags';
 import type {
   CapturedEffectiveRoutes, NetworkInterface, PeeringState, RouteTable, ServiceEndpoint, Subnet, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
+import { normalizeRegion, pairedRegionsOf } from '../model/region-pairs';
 import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
 import { applyPrivateEndpointRoutePolicies, privateEndpointRoutes } from './private-endpoint-routes';
 import { nextHopLabel, toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet, ServiceTagRouteKind } from './route';
 import { buildSystemRoutes } from './system-routes';
+import { hubDefaultRouteSources, isInternetPolicy } from './virtual-hub';
 
 /** The gateway a VNet's gateway routes come from [UDR]: its own, a peer's (gateway transit), or a vWAN hub. */
 export type GatewayDomain =
@@ -79,7 +81,8 @@ export function unreportedGatewayTransit(index: ModelIndex, vnet: VirtualNetwork
  *    so these stand for specific (on-premises) prefixes only.
  *  - `virtual-hub`: the hub router propagates the ranges of the hub's other connections and
  *    branches to a connected VNet [VWAN] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
- *    The hub's 0.0.0.0/0 follows routing intent, which the model reads: specific prefixes only here too.
+ *    The hub's 0.0.0.0/0 and its route tables' routes are asked by the engine (hubDefaultRouteQuestion,
+ *    hubRouteQuestion): the ranges here are specific prefixes, which beat only a None route.
  */
 export interface UnknownLearnedRoutes {
   readonly resourceId: ResourceId;
@@ -286,12 +289,26 @@ export class RouteSetBuilder {
     return known;
   }
 
+  /**
+   * Whether the subnet gets the routes its VNet's gateway propagates (a VNet gateway's, a peer's by
+   * gateway transit, a Virtual WAN hub router's): not when its route table sets
+   * disableBgpRoutePropagation ("Propagate gateway routes" = No), which "stops the gateway-learned
+   * routes from being added to that subnet" [UDR]; for a hub connection that is every Virtual WAN
+   * route, its 0.0.0.0/0 included: "To ensure the spoke Virtual Network learns routes from Virtual
+   * WAN, ensure "Propagate gateway routes" is set to "Yes"" [VWAN]
+   * https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+   * A route table the input lacks counts as propagating (the engine asks for the table first).
+   */
+  learnsGatewayRoutes(subnet: Subnet): boolean {
+    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
+    return table?.disableBgpRoutePropagation !== true;
+  }
+
   private unknownLearnedUncached(subnet: Subnet): UnknownLearnedRoutes | null {
     if (this.capturedBySubnet.has(subnet.id)) return null;
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
     if (!vnet) return null;
-    const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
-    if (table?.disableBgpRoutePropagation === true) return null;
+    if (!this.learnsGatewayRoutes(subnet)) return null;
     const domain = gatewayDomainOf(this.index, vnet);
     if (domain.kind === 'virtual-hub') {
       const hubKey = sharingKey(domain, vnet);
@@ -333,17 +350,28 @@ export class RouteSetBuilder {
     if (subnet.serviceEndpoints.length === 0 || this.capturedBySubnet.has(subnet.id)) return NO_UNCERTAIN_ENDPOINTS;
     let known = this.uncertainEndpoints.get(subnet);
     if (known === undefined) {
-      known = subnet.serviceEndpoints.map((e) => this.endpointPrefixes(e).uncertain).filter((u): u is UncertainServiceEndpoint => u !== null);
+      const region = this.regionOf(subnet);
+      known = subnet.serviceEndpoints.map((e) => this.endpointPrefixes(e, region).uncertain).filter((u): u is UncertainServiceEndpoint => u !== null);
       this.uncertainEndpoints.set(subnet, known);
     }
     return known;
   }
 
-  private endpointPrefixes(endpoint: ServiceEndpoint): ServiceEndpointPrefixes {
-    const key = endpointKey(endpoint);
+  /** Where the subnet's VNet is deployed (a Storage endpoint's paired region depends on it [SE]); null when the input does not say. */
+  private regionOf(subnet: Subnet): string | null {
+    const location = this.index.subnetVirtualNetwork.get(subnet.id)?.location ?? subnet.location;
+    return location === null || location.trim() === '' ? null : location;
+  }
+
+  /**
+   * An endpoint's known prefixes and what is not known, per signature and VNet region (the routes
+   * themselves do not depend on the region: only what stays uncertain, see pairedRegionScope).
+   */
+  private endpointPrefixes(endpoint: ServiceEndpoint, region: string | null): ServiceEndpointPrefixes {
+    const key = `${endpointKey(endpoint)}|${region === null ? '' : normalizeRegion(region)}`;
     let found = this.endpointPrefixCache.get(key);
     if (found === undefined) {
-      found = serviceEndpointPrefixes(this.serviceTags, endpoint);
+      found = serviceEndpointPrefixes(this.serviceTags, endpoint, region);
       this.endpointPrefixCache.set(key, found);
     }
     return found;
@@ -435,7 +463,7 @@ export class RouteSetBuilder {
     const vnet = this.index.subnetVirtualNetwork.get(subnet.id);
     const table = subnet.routeTableId ? this.index.routeTables.get(subnet.routeTableId) : undefined;
     const routes: ComputedRoute[] = vnet
-      ? [...this.routesOfVnet(vnet, !table?.disableBgpRoutePropagation, this.excludedPeerings(subnet))]
+      ? [...this.routesOfVnet(vnet, this.learnsGatewayRoutes(subnet), this.excludedPeerings(subnet))]
       : buildSystemRoutes(subnet.virtualNetworkId, subnet.addressPrefixes);
     for (const endpoint of subnet.serviceEndpoints) {
       const base: ComputedRoute = { source: 'Default', origin: 'service-endpoint', name: `Service endpoint ${endpoint.service}`, addressPrefix: endpoint.service,
@@ -444,7 +472,7 @@ export class RouteSetBuilder {
       // those of the locations the tag data lists. With none known the route is listed by service
       // name and never matches an address here; the addresses it may hold are `uncertain` (see
       // uncertainServiceEndpoints), never silently left to the other routes.
-      const { cidrs, uncertain } = this.endpointPrefixes(endpoint);
+      const { cidrs, uncertain } = this.endpointPrefixes(endpoint, this.regionOf(subnet));
       if (cidrs.length === 0 && uncertain !== null) routes.push(base);
       else for (const cidr of cidrs) routes.push({ ...base, cidr });
     }
@@ -612,11 +640,21 @@ export class RouteSetBuilder {
       }
     }
     const hub = this.index.hubConnections.get(vnet.id);
-    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'))) {
+    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some(isInternetPolicy)) {
       // Routing intent Internet policy: the hub advertises 0/0 only to connections with "Propagate default route" [VWAN].
       // Not said (null) is not true: the engine answers unknown naming the flag (hubDefaultRouteQuestion).
       routes.push(route({ source: 'VirtualNetworkGateway', origin: 'vwan-hub', name: `Routing intent (${hub.hub.name})`, addressPrefix: '0.0.0.0/0',
         nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: hub.hub.id }));
+    } else if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true) {
+      // A classic secured hub (no routing intent): its 0/0 → the hub firewall in the route table the
+      // connection is associated with, and nothing else that could give it a 0/0 (hubDefaultRouteSources).
+      // "A virtual hub can propagate a learned default route to a virtual network ... connection if
+      // the flag is 'Enabled'" https://learn.microsoft.com/azure/virtual-wan/virtual-wan-faq
+      const only = hubDefaultRouteSources(hub.hub, hub.connection).hubFirewallRoute;
+      if (only) {
+        routes.push(route({ source: 'VirtualNetworkGateway', origin: 'vwan-hub', name: `Route ${only.routeName} in hub route table ${only.table.name} (${hub.hub.name})`,
+          addressPrefix: '0.0.0.0/0', nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: hub.hub.id }));
+      }
     }
     return routes;
   }
@@ -677,12 +715,32 @@ export interface UncertainServiceEndpoint {
   readonly service: string;
   readonly locations: readonly string[];
   /**
+   * - `not-succeeded`: its `provisioningState` is given and is not Succeeded (`state`): whether its
+   *   routes are in effect is not documented, so none of its prefixes is routed here;
+   * - `no-locations`: the input does not give its locations (ServiceEndpoint.locations), so which
+   *   regions' prefixes its routes carry is not known: none is routed here;
    * - `no-tag-data`: no service tag data at all;
    * - `unknown-service`: the data is there, but which tag holds the service's prefixes is not known here;
    * - `missing-tags`: the data lacks the tag of some locations (`missingTags`), e.g. one page of
    *   serviceTagDetails: the prefixes of the locations it lists are routed, the rest is open.
+   * - `paired-region`: a Storage endpoint whose locations leave out the VNet's paired region
+   *   (`pairedRegions`): its listed regions' prefixes are routed, the pair's are open.
    */
-  readonly reason: 'no-tag-data' | 'unknown-service' | 'missing-tags';
+  readonly reason: 'not-succeeded' | 'no-locations' | 'no-tag-data' | 'unknown-service' | 'missing-tags' | 'paired-region';
+  /** The provisioning state as the input gives it; set with `not-succeeded` only. */
+  readonly state?: string;
+  /**
+   * Azure Storage only: "endpoints also extend to include paired regions where you deploy the
+   * virtual network" [SE] (older text of the page; the current one points to cross-region
+   * endpoints and says nothing of a `locations` list that leaves the pair out), so whether the
+   * routes carry the pair's Storage prefixes is not known either way. The VNet's paired regions
+   * the locations leave out, whose prefixes `scope` holds; null when the VNet's region, or its
+   * pair, is not known (then every Storage prefix outside the listed regions is in `scope`).
+   * Absent when no pair is in question. Set with `paired-region`, and with `missing-tags` when both hold.
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+   * https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+   */
+  readonly pairedRegions?: readonly string[] | null;
   /** Tags the data lacks, as looked up (`Storage.northeurope`); empty unless `missing-tags`. */
   readonly missingTags: readonly string[];
   /** IPv4 addresses that may be in the endpoint's routes but are not among the known ones. */
@@ -698,7 +756,24 @@ interface ServiceEndpointPrefixes {
 const NO_UNCERTAIN_ENDPOINTS: readonly UncertainServiceEndpoint[] = Object.freeze([]);
 
 function endpointKey(endpoint: ServiceEndpoint): string {
-  return `${endpoint.service.trim().toLowerCase()}@${endpoint.locations.map((l) => l.trim().toLowerCase()).sort().join('+')}`;
+  // The state decides whether its routes are known (serviceEndpointPrefixes): part of the key when it is not Succeeded.
+  const state = endpointInEffect(endpoint) ? '' : `#${endpoint.provisioningState ?? ''}`;
+  return `${endpoint.service.trim().toLowerCase()}@${endpoint.locations.map((l) => l.trim().toLowerCase()).sort().join('+')}${state}`;
+}
+
+/**
+ * Whether an endpoint's routes can be taken as in effect from its configuration: its
+ * `provisioningState` is Succeeded, or not in the input (as before the state was read). Failed,
+ * Updating, Deleting, ...: what the subnet's routes hold then is not documented [SE].
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
+export function endpointInEffect(endpoint: ServiceEndpoint): boolean {
+  return endpoint.provisioningState === undefined || endpoint.provisioningState.trim().toLowerCase() === 'succeeded';
+}
+
+/** The endpoint's locations are in the input (see ServiceEndpoint.locations: empty = not given). */
+export function endpointLocationsKnown(endpoint: ServiceEndpoint): boolean {
+  return endpoint.locations.some((l) => l.trim() !== '');
 }
 
 /**
@@ -706,14 +781,27 @@ function endpointKey(endpoint: ServiceEndpoint): string {
  * the regional tags the data lists [SE]. A location whose regional tag the data lacks does not
  * cancel the others: its addresses are those of the top-level tag outside the known regional
  * ones (all public space when the top-level tag is missing too: service tags hold public Azure
- * ranges [TAG]), and stay uncertain.
+ * ranges [TAG]), and stay uncertain. An endpoint whose locations the input lacks, or whose state
+ * is not Succeeded, routes none of them here: every address it may carry (the top-level tag's,
+ * or for a state, what it would carry) is uncertain.
  */
-function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, endpoint: ServiceEndpoint): ServiceEndpointPrefixes {
+function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, endpoint: ServiceEndpoint, region: string | null): ServiceEndpointPrefixes {
+  if (!endpointInEffect(endpoint)) {
+    const configured = serviceEndpointPrefixes(tags, { service: endpoint.service, locations: endpoint.locations }, region);
+    const scope = configured.cidrs.reduce((set, c) => (c.version === 4 ? set.union(Ipv4Set.fromCidr(c)) : set), configured.uncertain?.scope ?? Ipv4Set.empty());
+    return { cidrs: [], uncertain: { service: endpoint.service, locations: endpoint.locations, reason: 'not-succeeded', state: endpoint.provisioningState ?? '', missingTags: [], scope } };
+  }
   const { service, locations } = endpoint;
+  if (!endpointLocationsKnown(endpoint)) {
+    // A region the input does not name: every one of the service's addresses may be in its routes [SE].
+    const topName = SERVICE_ENDPOINT_TAGS[service.trim().toLowerCase()];
+    const scope = (topName && tags ? tags.prefixes(topName) : null) ?? publicIpv4();
+    return { cidrs: [], uncertain: { service, locations, reason: 'no-locations', missingTags: [], scope } };
+  }
   if (!tags) return { cidrs: [], uncertain: { service, locations, reason: 'no-tag-data', missingTags: [], scope: publicIpv4() } };
   const tagName = SERVICE_ENDPOINT_TAGS[service.trim().toLowerCase()];
   if (!tagName) return { cidrs: [], uncertain: { service, locations, reason: 'unknown-service', missingTags: [], scope: publicIpv4() } };
-  const everyRegion = locations.length === 0 || locations.some((l) => l.trim() === '*');
+  const everyRegion = locations.some((l) => l.trim() === '*');
   const names = everyRegion ? [tagName] : locations.map((l) => `${tagName}.${l.trim()}`);
   let known = Ipv4Set.empty();
   const missingTags: string[] = [];
@@ -723,9 +811,42 @@ function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, endpoint: Se
     else known = known.union(set);
   }
   const cidrs = known.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
-  if (missingTags.length === 0) return { cidrs, uncertain: null };
+  const paired = everyRegion || !STORAGE_SERVICES.includes(service.trim().toLowerCase()) ? null : pairedRegionScope(tags, tagName, locations, region, known);
+  if (missingTags.length === 0) {
+    return { cidrs, uncertain: paired === null ? null : { service, locations, reason: 'paired-region', missingTags, scope: paired.scope, pairedRegions: paired.regions } };
+  }
   // With `*` the missing tag is the top-level one itself.
   const topLevel = everyRegion ? null : tags.prefixes(tagName);
-  const open = (topLevel ?? publicIpv4()).subtract(known);
-  return { cidrs, uncertain: open.isEmpty() ? null : { service, locations, reason: 'missing-tags', missingTags, scope: open } };
+  const open = (topLevel ?? publicIpv4()).subtract(known).union(paired?.scope ?? Ipv4Set.empty());
+  return { cidrs, uncertain: open.isEmpty() ? null : { service, locations, reason: 'missing-tags', missingTags, scope: open, ...(paired ? { pairedRegions: paired.regions } : {}) } };
+}
+
+/** The service endpoints of Azure Storage, to which the paired-region sentence of [SE] applies. */
+const STORAGE_SERVICES: readonly string[] = ['microsoft.storage', 'microsoft.storage.global'];
+
+/**
+ * The Storage prefixes of the VNet's paired regions that a Storage endpoint's locations leave out
+ * (see UncertainServiceEndpoint.pairedRegions), outside `known`; null when none is in question (the
+ * locations name every pair, or the region is one [PAIRS] lists as nonpaired). A VNet region that
+ * is not known, or whose pair is not, leaves every Storage prefix outside `known` open; so does a
+ * pair whose regional tag the data lacks.
+ */
+function pairedRegionScope(tags: ServiceTagIndex, tagName: string, locations: readonly string[], region: string | null, known: Ipv4Set): { readonly regions: readonly string[] | null; readonly scope: Ipv4Set } | null {
+  const pairs = region === null ? null : pairedRegionsOf(region);
+  const listed = new Set(locations.map(normalizeRegion));
+  const left = pairs?.filter((p) => !listed.has(p)) ?? null;
+  if (left !== null && left.length === 0) return null;
+  const every = (): Ipv4Set => tags.prefixes(tagName) ?? publicIpv4();
+  let scope = Ipv4Set.empty();
+  for (const pair of left ?? []) {
+    const set = tags.prefixes(`${tagName}.${pair}`);
+    if (set === null) {
+      scope = every();
+      break;
+    }
+    scope = scope.union(set);
+  }
+  if (left === null) scope = every();
+  const open = scope.subtract(known);
+  return open.isEmpty() ? null : { regions: left, scope: open };
 }

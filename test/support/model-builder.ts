@@ -53,7 +53,8 @@ export type SubnetOptions = Partial<Pick<Subnet, 'routeTableId' | 'natGatewayId'
 export interface NicOptions {
   readonly publicIpId?: ResourceId;
   readonly poolIds?: readonly ResourceId[];
-  readonly ipForwarding?: boolean;
+  /** `enableIPForwarding`; default false (off, as the input says it); null = not in the input. */
+  readonly ipForwarding?: boolean | null;
   readonly nsgId?: ResourceId;
   readonly vmId?: ResourceId;
   readonly flexibleScaleSetMember?: boolean;
@@ -284,7 +285,7 @@ export class ModelBuilder {
       for (const poolId of config.loadBalancerBackendAddressPoolIds) this.addPoolMember(poolId, config.id);
       if (config.publicIpAddressId) this.attachPublicIp(config.publicIpAddressId, config.id);
     }
-    this.nics.push({ ...base(id, name), kind: 'networkInterface', ipConfigurations: configs, enableIPForwarding: opts.ipForwarding ?? false,
+    this.nics.push({ ...base(id, name), kind: 'networkInterface', ipConfigurations: configs, enableIPForwarding: opts.ipForwarding === undefined ? false : opts.ipForwarding,
       networkSecurityGroupId: opts.nsgId ?? null, virtualMachineId: opts.vmId ?? null, flexibleScaleSetMember: opts.flexibleScaleSetMember ?? false, primary: true });
     return id;
   }

@@ -4,6 +4,8 @@ import { PullCancelledError, scaledClock, virtualClock, type Clock } from '../..
 import { routeSignatures } from '../../../electron/azure/effective-routes';
 import type { PullProgress } from '../../../shared/ipc/contract';
 import { resolveEgress } from '../../../shared/egress/index';
+import { terminalOf } from '../../../shared/egress/steps';
+import type { EgressPath } from '../../../shared/egress/types';
 import {
   expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
   syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults,
@@ -62,11 +64,12 @@ describe('pull through Resource Graph', () => {
     // Rule collection groups and hub children merged by the normalizer.
     expect(snapshot.model.firewallPolicies[0]?.rules.length).toBeGreaterThan(0);
     expect(snapshot.model.virtualHubs[0]?.connections).toHaveLength(1);
+    expect(snapshot.model.virtualHubs[0]?.connectionsRead).toBeUndefined();
     expect(snapshot.model.virtualHubs[0]?.routingPolicies).toHaveLength(1);
     expect(snapshot.model.virtualNetworkGateways).toHaveLength(1);
-    // Topology came from Resource Graph; ARM lists only for children (1 policy + hub connections + routing intent + hub route tables).
+    // Topology came from Resource Graph; ARM lists only for children (1 policy + hub connections + routing intent + hub route tables + hub BGP connections).
     expect(stats.byKind.get('resource-graph')).toBeGreaterThanOrEqual(2);
-    expect(stats.byKind.get('arm-list')).toBe(4);
+    expect(stats.byKind.get('arm-list')).toBe(5);
     expect(f.stats.mutations).toBe(0);
     // Signatures: web+api share one; batch+pe share one; hub shared; legacy. The stopped VM is a gap; its sibling answered.
     const captured = snapshot.effectiveRoutes.map((e) => e.networkInterfaceId.split('/').pop()).sort();
@@ -201,6 +204,48 @@ describe('partial access and faults: the pull completes, nothing is lost, gaps s
     // Two attempts of the hanging request (1 retry); nothing else is expected to time out.
     expect(outcome.stats.timeouts).toBeGreaterThanOrEqual(2);
   });
+
+  // The fake estate: vnet-legacy is connected to vhub-weu (flag true, Internet routing intent). When
+  // listing the hub's VNet connections fails, which VNets it connects is the missing fact [VWAN]
+  // https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies : the hub is marked
+  // (connectionsRead false) and the spoke is unknown naming it, never its own method.
+  it('hubVirtualNetworkConnections list fails → the spoke connected to that hub is unknown, not internet via default outbound', async () => {
+    const { fake: f, clock } = await start({ serverErrors: [{ match: /\/virtualHubs\/vhub-weu\/hubVirtualNetworkConnections$/i, times: 99 }] });
+    const { snapshot } = await pull(f, clock, { effectiveRoutes: 'none', budgets: { maxRetries: 1 } });
+    expect(snapshot.gaps.some((g) => /VNet connections of virtual hub vhub-weu/.test(g.message))).toBe(true);
+    expect(snapshot.model.virtualHubs.find((h) => h.name === 'vhub-weu')?.connectionsRead).toBe(false);
+    const result = resolveEgress({ model: snapshot.model, effectiveRoutes: snapshot.effectiveRoutes, metrics: [], gaps: snapshot.gaps });
+    const path = result.paths.find((p) => p.source.type === 'subnet' && p.source.name === 'snet-old');
+    expect(path?.exit).not.toBe('default-outbound');
+    expect(path?.verdict).toBe('unknown');
+    expect(path ? missingFactOf(path) : '').toContain('vhub-weu');
+  });
+
+  it('a connection list that times out marks the hub the same way', async () => {
+    const { fake: f, clock } = await start({ hangs: [{ match: /\/virtualHubs\/vhub-weu\/hubVirtualNetworkConnections$/i, times: 99 }] });
+    const { snapshot } = await pull(f, clock, { effectiveRoutes: 'none', budgets: { requestTimeoutMs: 10_000, maxRetries: 1 } });
+    expect(snapshot.gaps).toEqual([expect.objectContaining({ code: 'timeout', scope: expect.stringMatching(/virtualhubs\/vhub-weu$/i) })]);
+    const result = resolveEgress({ model: snapshot.model, effectiveRoutes: snapshot.effectiveRoutes, metrics: [], gaps: snapshot.gaps });
+    expect(result.paths.find((p) => p.source.type === 'subnet' && p.source.name === 'snet-old')?.verdict).toBe('unknown');
+  });
+
+  // NVAs deployed in a hub are a source of its 0.0.0.0/0 and a routing-intent next hop [VWAN-INET]
+  // https://learn.microsoft.com/azure/virtual-wan/about-internet-routing : read like the other
+  // core types, through Resource Graph and through the ARM list fallback.
+  for (const resourceGraph of ['ok', 'forbidden'] as const) {
+    it(`reads an NVA deployed in a hub (Resource Graph ${resourceGraph})`, async () => {
+      const base = smallEstate();
+      const nva = {
+        id: `/subscriptions/${SUB_HUB}/resourceGroups/rg-vwan/providers/Microsoft.Network/networkVirtualAppliances/sdwan`, name: 'sdwan',
+        type: 'Microsoft.Network/networkVirtualAppliances', location: 'westeurope',
+        properties: { provisioningState: 'Succeeded', virtualHub: { id: `/subscriptions/${SUB_HUB}/resourceGroups/rg-vwan/providers/Microsoft.Network/virtualHubs/vhub-weu` }, nvaSku: { vendor: 'barracudasdwanrelease' } },
+      };
+      const { fake: f, clock } = await start({ resourceGraph }, { ...base, resources: [...base.resources, nva] });
+      const { snapshot } = await pull(f, clock, { effectiveRoutes: 'none' });
+      expect(snapshot.model.virtualHubs.find((h) => h.name === 'vhub-weu')?.networkVirtualAppliances).toEqual([{ id: nva.id.toLowerCase(), name: 'sdwan', vendor: 'barracudasdwanrelease' }]);
+      expect(snapshot.gaps.filter((g) => g.code === 'unsupported-resource-type')).toEqual([]);
+    });
+  }
 
   it('honours Retry-After on 429 (Resource Graph quota and ARM) and counts the waits', async () => {
     const { fake: f, clock, estate } = await start({
@@ -633,3 +678,8 @@ describe('budgets: nothing is waited or polled for ever', () => {
     expect(outcome.stats.throttleWaitMs).toBe(0);
   });
 });
+
+function missingFactOf(path: EgressPath): string {
+  const reason = terminalOf(path.steps).reason;
+  return reason.kind === 'undecided' ? reason.missingFact : `(terminal ${reason.kind})`;
+}

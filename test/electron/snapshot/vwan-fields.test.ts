@@ -44,4 +44,36 @@ describe('snapshots and the Virtual WAN fields', () => {
     expect(hub?.routeTables).toBeUndefined();
     expect(hub?.expressRouteGatewayId).toBeUndefined();
   });
+
+  // Pre-existing route tables, BGP peerings, NVAs in the hub and a failed connection list are kept
+  // in the snapshot: without them a loaded snapshot would answer confidently where the pull did not.
+  it('pre-existing route tables, BGP connections, hub NVAs and connectionsRead false load as written', () => {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const hubId = b.virtualHub('hub', { routingRead: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    const model = b.build();
+    const extra = {
+      legacyRouteTables: [{ id: `${hubId}/routetable`, name: 'routeTable', routes: [{ destinations: ['0.0.0.0/0'], nextHops: ['10.3.10.5'] }] }],
+      bgpConnectionIds: [`${hubId}/bgpconnections/nva-peer`],
+      bgpConnections: [{ id: `${hubId}/bgpconnections/nva-peer`, name: 'nva-peer', peerIp: '10.3.10.5', peerAsn: 65010, hubVirtualNetworkConnectionId: null }],
+      networkVirtualAppliances: [{ id: `${hubId.split('/virtualhubs/')[0]}/networkvirtualappliances/sdwan`, name: 'sdwan', vendor: null }],
+      connectionsRead: false,
+    };
+    const hub = roundTrip({ ...model, virtualHubs: model.virtualHubs.map((h) => ({ ...h, ...extra })) }).model.virtualHubs[0];
+    expect(hub).toMatchObject(extra);
+  });
+
+  // The route table a connection is associated with decides which table's 0.0.0.0/0 reaches it
+  // [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+  it('a connection\'s associated route table loads as written; absent stays absent (= not in the input)', () => {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const hubId = b.virtualHub('hub', { routingRead: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }, { vnetId: b.vnet('other', ['10.2.0.0/16']), enableInternetSecurity: true }] });
+    const model = b.build();
+    const associated = `${hubId}/hubroutetables/defaultroutetable`;
+    const withAssociation = model.virtualHubs.map((h) => ({ ...h, connections: h.connections.map((c, i) => (i === 0 ? { ...c, associatedRouteTableId: associated } : c)) }));
+    const connections = roundTrip({ ...model, virtualHubs: withAssociation }).model.virtualHubs[0]?.connections;
+    expect(connections?.[0]?.associatedRouteTableId).toBe(associated);
+    expect(connections?.[1]).not.toHaveProperty('associatedRouteTableId');
+  });
 });

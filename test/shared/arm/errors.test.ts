@@ -77,7 +77,8 @@ describe('malformed ARM input', () => {
       { id: `${NET}/networkInterfaces/n`, type: 'Microsoft.Network/networkInterfaces', properties: {} },
     ] }]);
     expect(model.subnets[0]).toMatchObject({ name: 's', addressPrefixes: [], routeTableId: null, defaultOutboundAccess: null, location: null });
-    expect(model.networkInterfaces[0]).toMatchObject({ name: 'n', ipConfigurations: [], enableIPForwarding: false, primary: null, virtualMachineId: null });
+    // enableIPForwarding: not in the input is null (not known), never false (an NVA next hop through it is unknown).
+    expect(model.networkInterfaces[0]).toMatchObject({ name: 'n', ipConfigurations: [], enableIPForwarding: null, primary: null, virtualMachineId: null });
   });
 
   // `"properties": null` is how az resource list (ARM's cache) prints every resource: nothing of

@@ -182,6 +182,8 @@ describe('fields land in the model', () => {
       id: id(`${vnetId}/subnets/subnet1`), name: 'subnet1', subscriptionId: 'subid', resourceGroup: 'rg1', location: 'westus', tags: {},
       kind: 'subnet', virtualNetworkId: vnetId, addressPrefixes: ['10.0.1.0/24'], routeTableId: null, natGatewayId: null,
       networkSecurityGroupId: null, defaultOutboundAccess: null, delegations: [], serviceEndpoints: [], privateEndpointNetworkPolicies: null,
+      // Microsoft's example subnet lists a load balancer frontend's IP configuration; the example has no load balancer.
+      unreadIpConfigurations: { count: 1, firstOwnerId: id(`${SUB}/loadBalancers/lb`) },
     }]);
   });
 
@@ -216,7 +218,8 @@ describe('fields land in the model', () => {
   it('SubnetGetWithDelegation and SubnetCreateServiceEndpoint: delegations and service endpoints', () => {
     expect(load('SubnetGetWithDelegation').model.subnets[0]?.delegations).toEqual(['Microsoft.Provider/resourceType']);
     expect(load('SubnetCreateServiceEndpoint').model.subnets[0]?.serviceEndpoints).toEqual([
-      { service: 'Microsoft.Storage', locations: ['eastus2(stage)', 'usnorth(stage)'] },
+      // provisioningState is read (a state other than Succeeded makes the endpoint's answers unknown).
+      { service: 'Microsoft.Storage', locations: ['eastus2(stage)', 'usnorth(stage)'], provisioningState: 'Succeeded' },
     ]);
   });
 

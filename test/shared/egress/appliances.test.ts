@@ -7,8 +7,11 @@
  *  - HA ports: https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview
  */
 import { describe, expect, it } from 'vitest';
-import type { ResourceId } from '../../../shared/model/ids';
-import { effectiveRoute, ModelBuilder } from '../../support/model-builder';
+import { normalizeArm } from '../../../shared/arm';
+import { MAX_APPLIANCE_DEPTH } from '../../../shared/egress/engine';
+import { toResourceId, type ResourceId } from '../../../shared/model/ids';
+import type { NetworkModel } from '../../../shared/model/topology';
+import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
 
 /** Hub with an NVA subnet holding an HA-ports ILB at 10.100.0.100; spoke app subnet routes 0/0 to it. */
@@ -149,5 +152,736 @@ describe('NVA next hop details', () => {
     const captured = { networkInterfaceId: nic, routes: [effectiveRoute('0.0.0.0/0', 'VirtualApplianceEcmp', { source: 'User', nextHopIpAddresses: ['10.0.2.4', '10.0.2.5'] })] };
     const result = resolve(b.build(), {}, { effectiveRoutes: [captured] as never });
     for (const p of result.paths) expect(p.verdict).toBe('unknown');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// NVA next hops the input does not decide (from the NVA audit; each class with the case that
+// must stay confident). ARM documents in REST shape, as `az rest` / Resource Graph return them.
+// ---------------------------------------------------------------------------------------------
+const NET = '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-net/providers/Microsoft.Network';
+
+interface ArmOptions {
+  /** The NVA NIC document: present (IP forwarding on), absent, or present without the IP forwarding flag. */
+  readonly nvaNic: 'present' | 'absent' | 'no-forwarding-field';
+  /** The UDR's nextHopIpAddress; null = the property is not in the route document. */
+  readonly nextHop?: string | null;
+  /** How the NVA NIC spells the flag (REST `enableIPForwarding`, SDK `enableIpForwarding`) and its value. */
+  readonly forwardingKey?: 'enableIPForwarding' | 'enableIpForwarding';
+  readonly forwarding?: boolean;
+}
+
+/** Hub (jump and nva subnets, which list their NICs' IP configurations) and spoke `app` routing 0/0 to the NVA. */
+function armEstate(o: ArmOptions): { readonly model: NetworkModel; readonly app: ResourceId } {
+  const peering = (from: string, to: string, prefix: string) => ({
+    id: `${NET}/virtualNetworks/${from}/virtualNetworkPeerings/to-${to}`, name: `to-${to}`,
+    properties: {
+      remoteVirtualNetwork: { id: `${NET}/virtualNetworks/${to}` }, remoteAddressSpace: { addressPrefixes: [prefix] },
+      allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false,
+      peeringState: 'Connected', peeringSyncLevel: 'FullyInSync',
+    },
+  });
+  const hub = {
+    id: `${NET}/virtualNetworks/hub`, name: 'hub', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+    properties: {
+      addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+      subnets: [
+        { id: `${NET}/virtualNetworks/hub/subnets/jump`, name: 'jump', properties: { addressPrefix: '10.0.9.0/24',
+          ipConfigurations: [{ id: `${NET}/networkInterfaces/jump-nic/ipConfigurations/ipconfig1` }] } },
+        { id: `${NET}/virtualNetworks/hub/subnets/nva`, name: 'nva', properties: { addressPrefix: '10.0.2.0/24',
+          ipConfigurations: [{ id: `${NET}/networkInterfaces/nva-nic/ipConfigurations/ipconfig1` }] } },
+      ],
+      virtualNetworkPeerings: [peering('hub', 'spoke', '10.1.0.0/16')],
+    },
+  };
+  const spoke = {
+    id: `${NET}/virtualNetworks/spoke`, name: 'spoke', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+    properties: {
+      addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
+      subnets: [{ id: `${NET}/virtualNetworks/spoke/subnets/app`, name: 'app', properties: { addressPrefix: '10.1.1.0/24', routeTable: { id: `${NET}/routeTables/rt` } } }],
+      virtualNetworkPeerings: [peering('spoke', 'hub', '10.0.0.0/16')],
+    },
+  };
+  const routeTable = {
+    id: `${NET}/routeTables/rt`, name: 'rt', type: 'Microsoft.Network/routeTables', location: 'westeurope',
+    properties: { routes: [{ id: `${NET}/routeTables/rt/routes/default`, name: 'default', properties: {
+      addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', ...(o.nextHop === null ? {} : { nextHopIpAddress: o.nextHop ?? '10.0.2.4' }),
+    } }] },
+  };
+  const nic = (name: string, ip: string, subnet: string, forwarding: Readonly<Record<string, boolean>>, pip: string | null) => ({
+    id: `${NET}/networkInterfaces/${name}`, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope',
+    properties: {
+      ...forwarding,
+      ipConfigurations: [{ id: `${NET}/networkInterfaces/${name}/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: {
+        primary: true, privateIPAddress: ip, privateIPAddressVersion: 'IPv4', subnet: { id: `${NET}/virtualNetworks/hub/subnets/${subnet}` },
+        ...(pip ? { publicIPAddress: { id: `${NET}/publicIPAddresses/${pip}` } } : {}),
+      } }],
+    },
+  });
+  const nvaPip = {
+    id: `${NET}/publicIPAddresses/nva-pip`, name: 'nva-pip', type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard' },
+    properties: { ipAddress: '20.0.0.20', publicIPAddressVersion: 'IPv4', ipConfiguration: { id: `${NET}/networkInterfaces/nva-nic/ipConfigurations/ipconfig1` } },
+  };
+  const resources: unknown[] = [hub, spoke, routeTable, nic('jump-nic', '10.0.9.4', 'jump', { enableIPForwarding: false }, null)];
+  const forwarding = o.nvaNic === 'no-forwarding-field' ? {} : { [o.forwardingKey ?? 'enableIPForwarding']: o.forwarding ?? true };
+  if (o.nvaNic !== 'absent') resources.push(nic('nva-nic', '10.0.2.4', 'nva', forwarding, 'nva-pip'), nvaPip);
+  const { model } = normalizeArm([{ fileName: 'estate.json', json: resources }]);
+  return { model, app: toResourceId(`${NET}/virtualNetworks/spoke/subnets/app`) };
+}
+
+const codes = (path: { readonly findings: readonly { readonly code: string }[] }): string[] => path.findings.map((f) => f.code);
+
+/** Hub 10.0.0.0/16 and spoke 10.1.0.0/16, peered both ways (Connected, forwarded traffic allowed). */
+function hubSpoke() {
+  const b = new ModelBuilder();
+  const hub = b.vnet('hub', ['10.0.0.0/16']);
+  const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+  b.peer(spoke, hub);
+  b.peer(hub, spoke);
+  return { b, hub, spoke };
+}
+
+/** Spoke subnet `app` with a route table 0.0.0.0/0 → VirtualAppliance `ip`. */
+function spokeToAppliance(b: ModelBuilder, spoke: ResourceId, ip: string): ResourceId {
+  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: ip }]);
+  return b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+}
+
+describe('next-hop IP that nothing in the input owns', () => {
+  // A VirtualAppliance next hop "can be: The private IP address of a network interface attached to
+  // a virtual machine" https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview;
+  // the subnet's own record lists the IP configurations using it (Subnets - Get, ipConfigurations).
+  it('a next hop in a subnet whose ARM record lists a NIC that the input lacks is unknown, not dropped', () => {
+    const control = armEstate({ nvaNic: 'present' });
+    expect(pathOf(resolve(control.model), control.app).verdict).toBe('internet');
+
+    const { model, app } = armEstate({ nvaNic: 'absent' });
+    const result = resolve(model);
+    const path = pathOf(result, app);
+    expect(codes(path)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+    expect(model.subnets.find((s) => s.name === 'nva')?.unreadIpConfigurations).toEqual({ count: 1, firstOwnerId: toResourceId(`${NET}/networkInterfaces/nva-nic`) });
+    expect(result.gaps.some((g) => g.scope === toResourceId(`${NET}/networkInterfaces/nva-nic`))).toBe(true);
+  });
+
+  it('a subnet whose listed NICs are all in the input keeps "no owner → dropped"', () => {
+    const { model, app } = armEstate({ nvaNic: 'present', nextHop: '10.0.2.9' });
+    expect(model.subnets.some((s) => s.unreadIpConfigurations !== undefined)).toBe(false);
+    const path = pathOf(resolve(model), app);
+    expect(path.verdict).toBe('dropped');
+    expect(codes(path)).toContain('next-hop-unreachable');
+  });
+
+  // A Cloud NGFW's private IP in its delegated trust subnet is the UDR target ("ipOfTrustSubnetForUdr")
+  // https://learn.microsoft.com/javascript/api/@azure/arm-paloaltonetworksngfw/vnetconfiguration
+  it('a next hop in a subnet delegated to a third-party firewall service is unknown, not dropped', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const trust = b.subnet(hub, 'trust', '10.0.2.0/24', { delegations: ['PaloAltoNetworks.Cloudngfw/firewalls'] });
+    b.nic(b.subnet(hub, 'jump', '10.0.9.0/24'), 'jump-nic', '10.0.9.4');
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const result = resolve(b.build());
+    const path = pathOf(result, app);
+    expect(codes(path)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+    expect(result.gaps.find((g) => g.scope === trust)?.message).toContain('PaloAltoNetworks.Cloudngfw/firewalls');
+  });
+
+  // "When you create a route with the virtual appliance hop type, you also specify a next hop IP
+  // address" https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+  it('a VirtualAppliance UDR whose nextHopIpAddress is missing from the input is unknown, not dropped', () => {
+    const { model, app } = armEstate({ nvaNic: 'present', nextHop: null });
+    const path = pathOf(resolve(model), app);
+    expect(codes(path)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+  });
+
+  it('a VirtualAppliance UDR whose nextHopIpAddress is not an IP address is unknown, not dropped', () => {
+    const { model, app } = armEstate({ nvaNic: 'present', nextHop: 'nva.example' });
+    const path = pathOf(resolve(model), app);
+    expect(codes(path)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+  });
+});
+
+describe('NVA NIC IP forwarding', () => {
+  // "Any network interface attached to a virtual machine that forwards network traffic to an
+  // address other than its own must have the Azure Enable IP forwarding option enabled"
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+  it('an NVA NIC whose document lacks enableIPForwarding is unknown, not "IP forwarding disabled → dropped"', () => {
+    const { model, app } = armEstate({ nvaNic: 'no-forwarding-field' });
+    expect(model.networkInterfaces.find((n) => n.name === 'nva-nic')?.enableIPForwarding).toBeNull();
+    const path = pathOf(resolve(model), app);
+    expect(codes(path)).not.toContain('nva-ip-forwarding-disabled');
+    expect(path.verdict).toBe('unknown');
+  });
+
+  it('a NIC built with IP forwarding "not in the input" is unknown as well (model level)', () => {
+    const { b, hub, spoke } = hubSpoke();
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24'), 'nva-nic', '10.0.2.4', { ipForwarding: null, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const path = pathOf(resolve(b.build()), app);
+    expect(path.verdict).toBe('unknown');
+    expect(codes(path)).not.toContain('nva-ip-forwarding-disabled');
+  });
+
+  it.each([
+    ['enableIPForwarding', true, 'internet'], ['enableIpForwarding', true, 'internet'],
+    ['enableIPForwarding', false, 'dropped'], ['enableIpForwarding', false, 'dropped'],
+  ] as const)('%s: %s in the input decides (%s)', (forwardingKey, forwarding, verdict) => {
+    const { model, app } = armEstate({ nvaNic: 'present', forwardingKey, forwarding });
+    const path = pathOf(resolve(model), app);
+    expect(path.verdict).toBe(verdict);
+    expect(codes(path).includes('nva-ip-forwarding-disabled')).toBe(!forwarding);
+  });
+});
+
+describe('NVA then Azure Firewall: the firewall may see the NVA\'s address', () => {
+  // Learn: to route to a public IP the appliance "must either proxy the traffic or perform network
+  // address translation (NAT) from the source's private IP address to its own private IP address"
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview; towards a
+  // firewall, whether it SNATs is its own configuration, not in the input.
+  const run = (ruleSource: string, withNva = true) => {
+    const { b, hub, spoke } = hubSpoke();
+    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+    const policy = b.firewallPolicy('fw-policy', [applicationRule('partner', ['api.partner.example'], { sourceAddresses: [ruleSource] })]);
+    b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: policy });
+    const rtNva = b.routeTable('rt-nva', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { routeTableId: rtNva }), 'nva-nic', '10.0.2.4', { ipForwarding: true });
+    const app = spokeToAppliance(b, spoke, withNva ? '10.0.2.4' : '10.0.1.4');
+    return pathOf(resolve(b.build(), { destination: 'https://api.partner.example/', resolve: { 'api.partner.example': '52.1.1.1' } }), app);
+  };
+
+  it('a firewall rule on the source is not judged on the pre-NVA source', () => {
+    const spokeOnly = run('10.1.0.0/16');
+    expect(['unknown', 'denied']).toContain(spokeOnly.verdict);
+    expect(spokeOnly.egressIps).toEqual([]);
+    const nvaSubnetOnly = run('10.0.2.0/24');
+    expect(['unknown', 'internet']).toContain(nvaSubnetOnly.verdict);
+  });
+
+  it('rules that answer differently for the two sources make the path unknown, naming the NVA', () => {
+    const path = run('10.1.0.0/16');
+    expect(path.verdict).toBe('unknown');
+    const last = path.steps[path.steps.length - 1];
+    expect(last?.kind === 'terminal' && last.reason.kind === 'undecided' ? last.reason.missingFact : '').toContain('whether NVA nva-nic SNATs');
+  });
+
+  it('a rule that matches both the spoke and the NVA keeps the confident answer', () => {
+    expect(summary(run('10.0.0.0/8'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(summary(run('*'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+  });
+
+  it('a rule that matches neither is denied for both: still denied', () => {
+    expect(run('192.168.0.0/16').verdict).toBe('denied');
+  });
+
+  it('without an NVA the firewall judges the spoke\'s own address', () => {
+    expect(summary(run('10.1.0.0/16', false))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+  });
+});
+
+describe('Basic internal load balancer frontend across global peering', () => {
+  // "Resources in one virtual network can't communicate with the front-end IP address of a Basic
+  // Load Balancer (internal or public) in a globally peered virtual network. Support for Basic Load
+  // Balancer only exists within the same region."
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#requirements-and-constraints
+  const estate = (sku: 'Basic' | 'Standard' | 'Unknown', hubRegion: string | null) => {
+    const { b, hub, spoke } = hubSpoke();
+    const nvaSubnet = b.subnet(hub, 'nva', '10.0.2.0/24');
+    const lb = b.loadBalancer('ilb-nva', { sku, frontends: [{ name: 'fe', privateIp: '10.0.2.100', subnetId: nvaSubnet }], pools: [{ name: 'nvas' }],
+      rules: [{ name: 'https', frontend: 'fe', pool: 'nvas', protocol: 'Tcp', port: 443 }] });
+    b.nic(nvaSubnet, 'nva-nic', '10.0.2.4', { ipForwarding: true, poolIds: [ModelBuilder.poolId(lb, 'nvas')], publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.100');
+    const built = b.build();
+    const inHub = (id: string): boolean => id.startsWith(hub) || id === lb || id.includes('/networkinterfaces/nva-nic');
+    const model: NetworkModel = {
+      ...built,
+      virtualNetworks: built.virtualNetworks.map((v) => (v.id === hub ? { ...v, location: hubRegion } : v)),
+      subnets: built.subnets.map((s) => (inHub(s.id) ? { ...s, location: hubRegion } : s)),
+      loadBalancers: built.loadBalancers.map((l) => (inHub(l.id) ? { ...l, location: hubRegion } : l)),
+      networkInterfaces: built.networkInterfaces.map((n) => (inHub(n.id) ? { ...n, location: hubRegion } : n)),
+    };
+    return pathOf(resolve(model), app);
+  };
+
+  it('a Basic internal load balancer frontend across global peering is not a working next hop', () => {
+    const path = estate('Basic', 'eastus');
+    expect(path.verdict).not.toBe('internet');
+    expect(['dropped', 'unknown']).toContain(path.verdict);
+    expect(path.egressIps).toEqual([]);
+  });
+
+  it('is dropped with a finding citing the peering constraint', () => {
+    const path = estate('Basic', 'East US');
+    expect(path.verdict).toBe('dropped');
+    expect(path.findings.find((f) => f.code === 'next-hop-unreachable')?.docs).toContain('virtual-network-manage-peering#requirements-and-constraints');
+  });
+
+  it('in the same region (either spelling), or on Standard across regions, the frontend works', () => {
+    expect(summary(estate('Basic', 'West Europe'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+    expect(summary(estate('Standard', 'eastus'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+  });
+
+  it('a region or the SKU missing from the input, where it decides, is unknown', () => {
+    expect(estate('Basic', null).verdict).toBe('unknown');
+    expect(estate('Unknown', 'eastus').verdict).toBe('unknown');
+    expect(estate('Unknown', 'westeurope').verdict).toBe('internet');
+  });
+});
+
+describe('multi-NIC NVA: which NIC sends is the appliance\'s own routing', () => {
+  const vm = '/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-net/providers/microsoft.compute/virtualmachines/nva' as ResourceId;
+
+  // "Azure assigns a default gateway to the first (primary) network interface attached to the
+  // virtual machine. Azure does not assign a default gateway to additional (secondary) network interfaces"
+  // https://learn.microsoft.com/azure/virtual-machines/windows/multiple-nics#configure-guest-os-for-multiple-nics
+  it('a multi-NIC NVA whose public IP is on its secondary NIC is unknown, not that public IP', () => {
+    const { b, hub, spoke } = hubSpoke();
+    b.nic(b.subnet(hub, 'nva-trust', '10.0.2.0/24'), 'nva-nic-trust', '10.0.2.4', { ipForwarding: true, vmId: vm });
+    const untrust = b.nic(b.subnet(hub, 'nva-untrust', '10.0.3.0/24'), 'nva-nic-untrust', '10.0.3.4', { ipForwarding: true, vmId: vm, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const built = b.build();
+    const model: NetworkModel = { ...built, networkInterfaces: built.networkInterfaces.map((n) => (n.id === untrust ? { ...n, primary: false } : n)) };
+    const result = resolve(model);
+    const path = pathOf(result, app);
+    expect(path.egressIps).not.toContain('20.0.0.20');
+    expect(path.verdict).toBe('unknown');
+    expect(result.gaps.some((g) => g.message.includes('nva-nic-trust (primary)'))).toBe(true);
+  });
+
+  it('NICs that all leave the same way (one NAT gateway) keep the confident answer', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    b.nic(b.subnet(hub, 'nva-trust', '10.0.2.0/24', { natGatewayId: nat }), 'nva-nic-trust', '10.0.2.4', { ipForwarding: true, vmId: vm });
+    b.nic(b.subnet(hub, 'nva-untrust', '10.0.3.0/24', { natGatewayId: nat }), 'nva-nic-untrust', '10.0.3.4', { ipForwarding: true, vmId: vm, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    expect(summary(pathOf(resolve(b.build()), app))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
+  });
+
+  it('a secondary NIC whose VM has no other NIC in the input is unknown (the primary NIC is missing)', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const nva = b.nic(b.subnet(hub, 'nva', '10.0.2.0/24'), 'nva-nic', '10.0.2.4', { ipForwarding: true, vmId: vm, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const built = b.build();
+    const model: NetworkModel = { ...built, networkInterfaces: built.networkInterfaces.map((n) => (n.id === nva ? { ...n, primary: false } : n)) };
+    expect(pathOf(resolve(model), app).verdict).toBe('unknown');
+    expect(summary(pathOf(resolve(built), app))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+  });
+});
+
+describe('appliance chains: a loop is an appliance passed twice, not a long chain', () => {
+  /** `count` distinct NVAs chained, each subnet routing 0/0 to the next; the last has a public IP. */
+  const chain = (count: number) => {
+    const b = new ModelBuilder();
+    const v = b.vnet('v', ['10.0.0.0/16']);
+    for (let i = 1; i <= count; i++) {
+      const rt = b.routeTable(`rt-nva${i}`, i === count ? [] : [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: `10.0.${i + 1}.4` }]);
+      b.nic(b.subnet(v, `nva${i}`, `10.0.${i}.0/24`, { routeTableId: rt }), `nva${i}-nic`, `10.0.${i}.4`,
+        { ipForwarding: true, ...(i === count ? { publicIpId: b.publicIp(`nva${i}-pip`, `20.0.0.${i}`) } : {}) });
+    }
+    const rt = b.routeTable('rt-app', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+    const app = b.subnet(v, 'app', '10.0.200.0/24', { routeTableId: rt });
+    return pathOf(resolve(b.build()), app);
+  };
+
+  it('a long chain of distinct appliances is not reported as a routing loop', () => {
+    const path = chain(9);
+    expect(codes(path)).not.toContain('route-loop');
+    expect(['internet', 'unknown']).toContain(path.verdict);
+    expect(summary(path)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.9'] });
+  });
+
+  it('a chain longer than the engine follows is unknown, never a loop', () => {
+    const path = chain(MAX_APPLIANCE_DEPTH + 2);
+    expect(codes(path)).not.toContain('route-loop');
+    expect(path.verdict).toBe('unknown');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// From the NVA review (test/audit/nva-review.test.ts; the audit's assertions, then each class
+// with the cases that must stay confident).
+//  [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview: to route to
+//        a public IP the appliance "must either proxy the traffic or perform network address
+//        translation (NAT) from the source's private IP address to its own private IP address";
+//        which of its addresses, or whether it NATs towards another appliance, is its configuration.
+//  [MULTINIC] https://learn.microsoft.com/azure/virtual-machines/windows/multiple-nics#configure-guest-os-for-multiple-nics
+//  [NSGHOW] https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
+// ---------------------------------------------------------------------------------------------
+const NVA_VM = '/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-net/providers/microsoft.compute/virtualmachines/nva' as ResourceId;
+const PARTNER = { destination: 'https://api.partner.example/', resolve: { 'api.partner.example': '52.1.1.1' } };
+
+/** Hub AzureFirewallSubnet with firewall `fw` (10.0.1.4, public IP 20.0.0.10) using these policy rules. */
+function hubFirewall(b: ModelBuilder, hub: ResourceId, rules: Parameters<ModelBuilder['firewallPolicy']>[1]): void {
+  const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+  b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], policyId: b.firewallPolicy('fw-policy', rules) });
+}
+
+const routeToFirewall = (b: ModelBuilder, name: string): ResourceId => b.routeTable(name, [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+
+const asSecondary = (model: NetworkModel, nicId: ResourceId): NetworkModel => ({
+  ...model, networkInterfaces: model.networkInterfaces.map((n) => (n.id === nicId ? { ...n, primary: false } : n)),
+});
+
+/** The missing fact an unknown path ends with ('' when it does not end undecided). */
+const missingFact = (path: { readonly steps: readonly { readonly kind: string }[] }): string => {
+  const last = path.steps[path.steps.length - 1] as { readonly kind: string; readonly reason?: { readonly kind: string; readonly missingFact?: string } } | undefined;
+  return last?.kind === 'terminal' && last.reason?.kind === 'undecided' ? last.reason.missingFact ?? '' : '';
+};
+
+describe('the sources after an NVA are every address of its VM, and the original one', () => {
+  /** Two-NIC NVA (trust 10.0.2.4 primary, the next hop; untrust 10.0.3.4), both subnets routing 0/0 to the firewall. */
+  const twoNicToFirewall = (sources: readonly string[]) => {
+    const { b, hub, spoke } = hubSpoke();
+    hubFirewall(b, hub, [applicationRule('nva-outside', ['api.partner.example'], { sourceAddresses: [...sources] })]);
+    const rtNva = routeToFirewall(b, 'rt-nva');
+    b.nic(b.subnet(hub, 'nva-trust', '10.0.2.0/24', { routeTableId: rtNva }), 'nva-nic-trust', '10.0.2.4', { ipForwarding: true, vmId: NVA_VM });
+    const untrust = b.nic(b.subnet(hub, 'nva-untrust', '10.0.3.0/24', { routeTableId: rtNva }), 'nva-nic-untrust', '10.0.3.4', { ipForwarding: true, vmId: NVA_VM });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    return pathOf(resolve(asSecondary(b.build(), untrust), PARTNER), app);
+  };
+
+  it('a multi-NIC NVA whose NICs all route to the firewall is judged on its ingress NIC\'s address only', () => {
+    const path = twoNicToFirewall(['10.0.3.0/24']);
+    expect(path.verdict).not.toBe('denied');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('10.0.3.4 (NIC nva-nic-untrust)');
+  });
+
+  it('a firewall rule that holds every address of the NVA and the spoke stays confident; one that holds none stays denied', () => {
+    expect(summary(twoNicToFirewall(['10.0.0.0/8']))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(twoNicToFirewall(['192.168.0.0/16']).verdict).toBe('denied');
+  });
+
+  /** An NVA whose UDR target is a secondary (floating) IP 10.0.2.10 of its NIC; the firewall rule's sources are given. */
+  const floating = (sources: readonly string[]) => {
+    const { b, hub, spoke } = hubSpoke();
+    hubFirewall(b, hub, [networkRule('nva-vip', { sourceAddresses: [...sources] })]);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { routeTableId: routeToFirewall(b, 'rt-nva') }), 'nva-nic', '10.0.2.4', { ipForwarding: true, secondary: [{ privateIp: '10.0.2.10' }] });
+    const app = spokeToAppliance(b, spoke, '10.0.2.10');
+    return pathOf(resolve(b.build()), app);
+  };
+
+  it('an NVA that may SNAT to its floating (next-hop) IP is judged on its primary IP only', () => {
+    const path = floating(['10.0.2.10']);
+    expect(path.verdict).not.toBe('denied');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('whether NVA nva-nic SNATs the traffic to its own address 10.0.2.10');
+  });
+
+  it('a floating IP the rule holds with the other sources keeps the answer', () => {
+    expect(summary(floating(['10.0.2.0/24', '10.1.0.0/16']))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(floating(['10.0.2.4', '10.1.0.0/16']).verdict).toBe('unknown');
+  });
+
+  /** Spoke → NVA1 (10.0.2.4) → NVA2 (10.0.3.4, public IP); NVA2's NIC NSG with these inbound rules. */
+  const secondNva = (rules: Parameters<ModelBuilder['nsg']>[1]) => {
+    const { b, hub, spoke } = hubSpoke();
+    const rt1 = b.routeTable('rt-nva1', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.3.4' }]);
+    b.nic(b.subnet(hub, 'nva1', '10.0.2.0/24', { routeTableId: rt1 }), 'nva1-nic', '10.0.2.4', { ipForwarding: true });
+    b.nic(b.subnet(hub, 'nva2', '10.0.3.0/24'), 'nva2-nic', '10.0.3.4', { ipForwarding: true, nsgId: b.nsg('nsg-nva2', rules), publicIpId: b.publicIp('nva2-pip', '20.0.0.30') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    return pathOf(resolve(b.build()), app);
+  };
+
+  it('the inbound NSG of a second NVA is judged on the original source only: confident denied', () => {
+    const path = secondNva([
+      securityRule('AllowFromNva1', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.0.2.0/24'] }),
+      securityRule('DenyOtherIn', 200, 'Deny', '*', { direction: 'Inbound' }),
+    ]);
+    expect(path.verdict).not.toBe('denied');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('NVA nva1-nic');
+    expect(missingFact(path)).toContain('inbound NSG nsg-nva2');
+  });
+
+  it('an inbound NSG that answers alike for the spoke and NVA1 keeps the answer (allowed or denied)', () => {
+    const allowBoth = secondNva([
+      securityRule('AllowPrivate', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.0.0.0/8'] }),
+      securityRule('DenyOtherIn', 200, 'Deny', '*', { direction: 'Inbound' }),
+    ]);
+    expect(summary(allowBoth)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.30'] });
+    const denyBoth = secondNva([securityRule('DenyPrivate', 100, 'Deny', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.0.0.0/8'] })]);
+    expect(denyBoth.verdict).toBe('denied');
+  });
+
+  /** Spoke → NVA (10.0.2.4) → `next`; the NVA subnet's NSG lets out to Internet only `allowed` sources, then denies. */
+  const nvaOutbound = (allowed: readonly string[], next: 'firewall' | 'internet', secondary?: string) => {
+    const { b, hub, spoke } = hubSpoke();
+    hubFirewall(b, hub, [networkRule('all', { sourceAddresses: ['10.0.0.0/8'] })]);
+    const nsg = b.nsg('nsg-nva', [
+      securityRule('AllowNvaOut', 100, 'Allow', 'Internet', { sourceAddressPrefixes: [...allowed] }),
+      securityRule('DenyOtherOut', 200, 'Deny', 'Internet'),
+      securityRule('AllowIn', 100, 'Allow', '*', { direction: 'Inbound' }),
+    ]);
+    const subnet = b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg, ...(next === 'firewall' ? { routeTableId: routeToFirewall(b, 'rt-nva') } : {}) });
+    b.nic(subnet, 'nva-nic', '10.0.2.4', { ipForwarding: true, ...(next === 'internet' ? { publicIpId: b.publicIp('nva-pip', '20.0.0.20') } : {}),
+      ...(secondary ? { secondary: [{ privateIp: secondary }] } : {}) });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    return pathOf(resolve(b.build()), app);
+  };
+
+  it('the NVA\'s own outbound NSG is judged on its own address only, though before a firewall it may keep the source', () => {
+    const path = nvaOutbound(['10.0.2.0/24'], 'firewall');
+    expect(path.verdict).not.toBe('internet');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('outbound NSG nsg-nva');
+  });
+
+  it('before a firewall, an outbound NSG that holds the spoke and the NVA keeps the answer; one that holds neither denies', () => {
+    expect(summary(nvaOutbound(['10.0.0.0/8'], 'firewall'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(nvaOutbound(['192.168.0.0/16'], 'firewall').verdict).toBe('denied');
+  });
+
+  it('straight to the internet the NVA must NAT to its own address: the original source is not weighed, every own address is', () => {
+    // [UDR]: the packet leaving the NVA for a public address carries one of the NVA's own addresses.
+    expect(summary(nvaOutbound(['10.0.2.0/24'], 'internet'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+    expect(summary(nvaOutbound(['10.0.2.0/24'], 'internet', '10.0.2.10'))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+    const onlyPrimary = nvaOutbound(['10.0.2.4/32'], 'internet', '10.0.2.10');
+    expect(onlyPrimary.verdict).toBe('unknown');
+    expect(missingFact(onlyPrimary)).toContain('10.0.2.10');
+  });
+
+  /** Spoke → NVA (10.0.2.4, floating 10.0.2.10) → private endpoint 10.2.1.5 whose subnet NSG allows `allowed` sources, then denies. */
+  const endpointAfterNva = (allowed: readonly string[]) => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const data = b.vnet('data', ['10.2.0.0/16']);
+    b.peer(spoke, hub);
+    b.peer(hub, spoke);
+    b.peer(data, hub);
+    b.peer(hub, data);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24'), 'nva-nic', '10.0.2.4', { ipForwarding: true, secondary: [{ privateIp: '10.0.2.10' }] });
+    const peNsg = b.nsg('nsg-pe', [
+      securityRule('AllowSome', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: [...allowed] }),
+      securityRule('DenyVnetIn', 200, 'Deny', '*', { direction: 'Inbound' }),
+    ]);
+    b.privateEndpoint(b.subnet(data, 'pe', '10.2.1.0/24', { networkSecurityGroupId: peNsg, privateEndpointNetworkPolicies: 'Enabled' }), 'pe-st', '10.2.1.5');
+    const rt = b.routeTable('rt', [{ prefix: '10.2.0.0/16', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
+    return pathOf(resolve(b.build(), { destination: '10.2.1.5' }), app);
+  };
+
+  it('a private endpoint\'s NSG after an NVA is weighed for every address of the NVA, as a firewall\'s rules are', () => {
+    const path = endpointAfterNva(['10.1.0.0/16', '10.0.2.4/32']);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('10.0.2.10');
+    expect(endpointAfterNva(['10.0.0.0/8']).verdict).toBe('private');
+    expect(endpointAfterNva(['192.168.0.0/16']).verdict).toBe('denied');
+  });
+});
+
+describe('multi-NIC NVA: leaving the same way includes each NIC\'s NSGs', () => {
+  /** Trust (primary, next hop) and untrust (secondary) NICs in two subnets sharing one NAT gateway; each subnet's NSG given. */
+  const sharedNat = (trustNsg: 'deny' | 'allow-own' | null, untrustNsg: 'deny' | 'allow-own' | null) => {
+    const { b, hub, spoke } = hubSpoke();
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('nat-pip', '20.0.0.1')] });
+    const nsgOf = (name: string, kind: 'deny' | 'allow-own' | null): ResourceId | undefined => {
+      if (kind === null) return undefined;
+      // Inbound allowed outright: Azure's default AllowVnetInBound would leave it unknown (see "NSGs at appliances").
+      const allowIn = securityRule('AllowIn', 100, 'Allow', '*', { direction: 'Inbound' });
+      return kind === 'deny' ? b.nsg(name, [securityRule('DenyInternet', 100, 'Deny', 'Internet'), allowIn])
+        : b.nsg(name, [securityRule('AllowNvaOut', 100, 'Allow', 'Internet', { sourceAddressPrefixes: ['10.0.0.0/16'] }), securityRule('DenyOther', 200, 'Deny', 'Internet'), allowIn]);
+    };
+    const trustNsgId = nsgOf('nsg-trust', trustNsg);
+    const untrustNsgId = nsgOf('nsg-untrust', untrustNsg);
+    b.nic(b.subnet(hub, 'nva-trust', '10.0.2.0/24', { natGatewayId: nat, ...(trustNsgId ? { networkSecurityGroupId: trustNsgId } : {}) }),
+      'nva-nic-trust', '10.0.2.4', { ipForwarding: true, vmId: NVA_VM });
+    const untrust = b.nic(b.subnet(hub, 'nva-untrust', '10.0.3.0/24', { natGatewayId: nat, ...(untrustNsgId ? { networkSecurityGroupId: untrustNsgId } : {}) }),
+      'nva-nic-untrust', '10.0.3.4', { ipForwarding: true, vmId: NVA_VM });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const result = resolve(asSecondary(b.build(), untrust));
+    return { path: pathOf(result, app), result };
+  };
+
+  it('a deny NSG on the other NIC of the NVA does not count: confident internet', () => {
+    const { path, result } = sharedNat(null, 'deny');
+    expect(path.egressIps).toEqual([]);
+    expect(path.verdict).toBe('unknown');
+    expect(result.gaps.some((g) => g.message.includes('nva-nic-untrust: denied by NSG nsg-untrust (DenyInternet)'))).toBe(true);
+  });
+
+  it('NSGs that answer alike on every NIC keep the answer: both allow, or both deny', () => {
+    expect(summary(sharedNat(null, null).path)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
+    expect(summary(sharedNat('allow-own', 'allow-own').path)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
+    expect(sharedNat('deny', 'deny').path.verdict).toBe('denied');
+  });
+});
+
+describe('next hop in a subnet whose owner is in the input without its address', () => {
+  it('a firewall without privateIPAddress in its subnet: the next hop is dropped with an error', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+    b.firewall('fw', { subnetId: fwSubnet, publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')], rules: [networkRule('all')] });
+    const app = spokeToAppliance(b, spoke, '10.0.1.4');
+    const path = pathOf(resolve(b.build()), app);
+    expect(path.findings.map((f) => f.code)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('the private IP address of Azure Firewall fw');
+  });
+
+  it('an NVA NIC whose IP configuration has no private IP in the input: dropped as well', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const nva = b.nic(b.subnet(hub, 'nva', '10.0.2.0/24'), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = spokeToAppliance(b, spoke, '10.0.2.4');
+    const built = b.build();
+    const model: NetworkModel = {
+      ...built,
+      networkInterfaces: built.networkInterfaces.map((n) => (n.id === nva ? { ...n, ipConfigurations: n.ipConfigurations.map((c) => ({ ...c, privateIpAddress: null })) } : n)),
+    };
+    const path = pathOf(resolve(model), app);
+    expect(path.findings.map((f) => f.code)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+  });
+
+  it('an internal load balancer frontend without its address is unknown too; owners with their addresses leave "no owner → dropped"', () => {
+    const { b, hub, spoke } = hubSpoke();
+    const nvaSubnet = b.subnet(hub, 'nva', '10.0.2.0/24');
+    b.loadBalancer('ilb', { frontends: [{ name: 'fe', privateIp: '10.0.2.100', subnetId: nvaSubnet }], pools: [{ name: 'p' }], rules: [] });
+    b.nic(nvaSubnet, 'nva-nic', '10.0.2.4', { ipForwarding: true });
+    const app = spokeToAppliance(b, spoke, '10.0.2.9');
+    const built = b.build();
+    const dropped = pathOf(resolve(built), app);
+    expect(dropped.verdict).toBe('dropped');
+    expect(codes(dropped)).toContain('next-hop-unreachable');
+    const addressless: NetworkModel = {
+      ...built,
+      loadBalancers: built.loadBalancers.map((l) => ({ ...l, frontendIpConfigurations: l.frontendIpConfigurations.map((f) => ({ ...f, privateIpAddress: null })) })),
+    };
+    const path = pathOf(resolve(addressless), app);
+    expect(codes(path)).not.toContain('next-hop-unreachable');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('internal load balancer ilb');
+  });
+});
+
+describe('a VM whose own document lists a NIC the input lacks', () => {
+  const NVA_VM_ID = '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-net/providers/Microsoft.Compute/virtualMachines/nva';
+  type Shape = 'rest' | 'az' | 'powershell';
+
+  /** The VM document listing `nics`, in the shape each tool prints it (REST `properties.networkProfile`, az flattened, PowerShell PascalCase). */
+  const vmDoc = (shape: Shape, nics: readonly string[]): unknown => {
+    const ids = nics.map((n) => `${NET}/networkInterfaces/${n}`);
+    switch (shape) {
+      case 'rest': return { id: NVA_VM_ID, name: 'nva', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope',
+        properties: { networkProfile: { networkInterfaces: ids.map((id, i) => ({ id, properties: { primary: i === 0 } })) } } };
+      case 'az': return { id: NVA_VM_ID, name: 'nva', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', virtualMachineScaleSet: null,
+        networkProfile: { networkInterfaces: ids.map((id, i) => ({ id, primary: i === 0 })) } };
+      case 'powershell': return { Id: NVA_VM_ID, Name: 'nva', Type: 'Microsoft.Compute/virtualMachines', Location: 'westeurope',
+        NetworkProfile: { NetworkInterfaces: ids.map((id, i) => ({ Id: id.toUpperCase(), Primary: i === 0 })) } };
+    }
+  };
+
+  /**
+   * Hub subnets trust (10.0.2.0/24) and untrust (10.0.3.0/24) sharing a NAT gateway, spoke `app`
+   * routing 0/0 to the trust NIC 10.0.2.4; `present`: the NVA NICs in the input; the VM lists both.
+   */
+  const estate = (shape: Shape, present: readonly ('nva-trust' | 'nva-untrust')[]) => {
+    const subnet = (name: string, prefix: string) => ({ id: `${NET}/virtualNetworks/hub/subnets/${name}`, name, properties: { addressPrefix: prefix, natGateway: { id: `${NET}/natGateways/nat` } } });
+    const peering = (from: string, to: string, prefix: string) => ({
+      id: `${NET}/virtualNetworks/${from}/virtualNetworkPeerings/to-${to}`, name: `to-${to}`,
+      properties: { remoteVirtualNetwork: { id: `${NET}/virtualNetworks/${to}` }, remoteAddressSpace: { addressPrefixes: [prefix] },
+        allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false, peeringState: 'Connected', peeringSyncLevel: 'FullyInSync' },
+    });
+    const nic = (name: 'nva-trust' | 'nva-untrust', ip: string, primary: boolean) => ({
+      id: `${NET}/networkInterfaces/${name}`, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope', properties: {
+        enableIPForwarding: true, primary, virtualMachine: { id: NVA_VM_ID },
+        ipConfigurations: [{ id: `${NET}/networkInterfaces/${name}/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: {
+          primary: true, privateIPAddress: ip, privateIPAddressVersion: 'IPv4', subnet: { id: `${NET}/virtualNetworks/hub/subnets/${name === 'nva-trust' ? 'trust' : 'untrust'}` } } }] } });
+    const docs: unknown[] = [
+      { id: `${NET}/virtualNetworks/hub`, name: 'hub', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [subnet('trust', '10.0.2.0/24'), subnet('untrust', '10.0.3.0/24')],
+        virtualNetworkPeerings: [peering('hub', 'spoke', '10.1.0.0/16')] } },
+      { id: `${NET}/virtualNetworks/spoke`, name: 'spoke', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
+        subnets: [{ id: `${NET}/virtualNetworks/spoke/subnets/app`, name: 'app', properties: { addressPrefix: '10.1.1.0/24', routeTable: { id: `${NET}/routeTables/rt` } } }],
+        virtualNetworkPeerings: [peering('spoke', 'hub', '10.0.0.0/16')] } },
+      { id: `${NET}/routeTables/rt`, name: 'rt', type: 'Microsoft.Network/routeTables', location: 'westeurope', properties: { routes: [
+        { id: `${NET}/routeTables/rt/routes/default`, name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.2.4' } }] } },
+      { id: `${NET}/natGateways/nat`, name: 'nat', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { publicIpAddresses: [{ id: `${NET}/publicIPAddresses/nat-pip` }] } },
+      { id: `${NET}/publicIPAddresses/nat-pip`, name: 'nat-pip', type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { ipAddress: '20.0.0.1', publicIPAddressVersion: 'IPv4' } },
+      ...(present.includes('nva-trust') ? [nic('nva-trust', '10.0.2.4', true)] : []),
+      ...(present.includes('nva-untrust') ? [nic('nva-untrust', '10.0.3.4', false)] : []),
+      vmDoc(shape, ['nva-trust', 'nva-untrust']),
+    ];
+    const { model } = normalizeArm([{ fileName: 'estate.json', json: docs }]);
+    return { model, app: toResourceId(`${NET}/virtualNetworks/spoke/subnets/app`) };
+  };
+
+  it('a VM whose document lists a NIC missing from the input is judged on the NICs present: confident no-outbound', () => {
+    const NET_ID = '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-net/providers/Microsoft.Network';
+    const peering = (from: string, to: string, prefix: string) => ({
+      id: `${NET_ID}/virtualNetworks/${from}/virtualNetworkPeerings/to-${to}`, name: `to-${to}`,
+      properties: { remoteVirtualNetwork: { id: `${NET_ID}/virtualNetworks/${to}` }, remoteAddressSpace: { addressPrefixes: [prefix] },
+        allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false, peeringState: 'Connected', peeringSyncLevel: 'FullyInSync' },
+    });
+    const docs: unknown[] = [
+      { id: `${NET_ID}/virtualNetworks/hub`, name: 'hub', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: `${NET_ID}/virtualNetworks/hub/subnets/trust`, name: 'trust', properties: { addressPrefix: '10.0.2.0/24', defaultOutboundAccess: false } }],
+        virtualNetworkPeerings: [peering('hub', 'spoke', '10.1.0.0/16')] } },
+      { id: `${NET_ID}/virtualNetworks/spoke`, name: 'spoke', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
+        subnets: [{ id: `${NET_ID}/virtualNetworks/spoke/subnets/app`, name: 'app', properties: { addressPrefix: '10.1.1.0/24', routeTable: { id: `${NET_ID}/routeTables/rt` } } }],
+        virtualNetworkPeerings: [peering('spoke', 'hub', '10.0.0.0/16')] } },
+      { id: `${NET_ID}/routeTables/rt`, name: 'rt', type: 'Microsoft.Network/routeTables', location: 'westeurope', properties: { routes: [
+        { id: `${NET_ID}/routeTables/rt/routes/default`, name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.2.4' } }] } },
+      { id: `${NET_ID}/networkInterfaces/nva-trust`, name: 'nva-trust', type: 'Microsoft.Network/networkInterfaces', location: 'westeurope', properties: {
+        enableIPForwarding: true, primary: true, virtualMachine: { id: NVA_VM_ID },
+        ipConfigurations: [{ id: `${NET_ID}/networkInterfaces/nva-trust/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: {
+          primary: true, privateIPAddress: '10.0.2.4', privateIPAddressVersion: 'IPv4', subnet: { id: `${NET_ID}/virtualNetworks/hub/subnets/trust` } } }] } },
+      { id: NVA_VM_ID, name: 'nva', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', properties: {
+        networkProfile: { networkInterfaces: [
+          { id: `${NET_ID}/networkInterfaces/nva-trust`, properties: { primary: true } },
+          { id: `${NET_ID}/networkInterfaces/nva-untrust`, properties: { primary: false } },
+        ] } } },
+    ];
+    const { model } = normalizeArm([{ fileName: 'estate.json', json: docs }]);
+    const path = pathOf(resolve(model), toResourceId(`${NET_ID}/virtualNetworks/spoke/subnets/app`));
+    expect(path.verdict).not.toBe('no-outbound');
+    expect(path.verdict).toBe('unknown');
+  });
+
+  it.each(['rest', 'az', 'powershell'] as const)('%s shape: the missing NIC makes the NVA unknown, naming it; both present keep the answer', (shape) => {
+    const partial = estate(shape, ['nva-trust']);
+    const trust = partial.model.networkInterfaces.find((n) => n.name === 'nva-trust');
+    expect(trust?.missingSiblingNicIds).toEqual([toResourceId(`${NET}/networkInterfaces/nva-untrust`)]);
+    const result = resolve(partial.model);
+    const path = pathOf(result, partial.app);
+    expect(path.verdict).toBe('unknown');
+    expect(path.egressIps).toEqual([]);
+    expect(missingFact(path)).toContain('nva-untrust');
+    expect(result.gaps.some((g) => g.scope === toResourceId(`${NET}/networkInterfaces/nva-untrust`))).toBe(true);
+
+    const whole = estate(shape, ['nva-trust', 'nva-untrust']);
+    expect(whole.model.networkInterfaces.every((n) => n.missingSiblingNicIds === undefined)).toBe(true);
+    expect(summary(pathOf(resolve(whole.model), whole.app))).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
+  });
+
+  it('a VM NIC on default outbound access is unknown while another NIC its VM lists is missing (its public IP would turn it off)', () => {
+    // "Associate a public IP to any of the virtual machine's network interfaces" turns default
+    // outbound access off https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+    const vmId = '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/app-vm';
+    const docs = (withSecond: boolean): unknown[] => [
+      { id: `${NET}/virtualNetworks/v`, name: 'v', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.5.0.0/16'] }, subnets: [{ id: `${NET}/virtualNetworks/v/subnets/app`, name: 'app', properties: { addressPrefix: '10.5.1.0/24' } }] } },
+      ...['app-nic-1', ...(withSecond ? ['app-nic-2'] : [])].map((name, i) => ({
+        id: `${NET}/networkInterfaces/${name}`, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope', properties: {
+          enableIPForwarding: false, primary: i === 0, virtualMachine: { id: vmId },
+          ipConfigurations: [{ id: `${NET}/networkInterfaces/${name}/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: {
+            primary: true, privateIPAddress: `10.5.1.${4 + i}`, privateIPAddressVersion: 'IPv4', subnet: { id: `${NET}/virtualNetworks/v/subnets/app` } } }] } })),
+      { id: vmId, name: 'app-vm', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', properties: {
+        virtualMachineScaleSet: null, networkProfile: { networkInterfaces: [{ id: `${NET}/networkInterfaces/app-nic-1` }, { id: `${NET}/networkInterfaces/app-nic-2` }] } } },
+    ];
+    const nicId = toResourceId(`${NET}/networkInterfaces/app-nic-1`);
+    const partial = pathOf(resolve(normalizeArm([{ fileName: 'vm.json', json: docs(false) }]).model), nicId);
+    expect(partial.verdict).toBe('unknown');
+    expect(missingFact(partial)).toContain('app-nic-2');
+    const whole = resolve(normalizeArm([{ fileName: 'vm.json', json: docs(true) }]).model);
+    expect(whole.paths.find((p) => p.source.id === nicId)).toBeUndefined();
+    expect(pathOf(whole, toResourceId(`${NET}/virtualNetworks/v/subnets/app`)).verdict).toBe('internet');
   });
 });

@@ -620,9 +620,12 @@ describe('5. appliance hops', () => {
   });
 
   // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview: the NVA
-  // forwards the traffic itself; https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections:
-  // a NIC with its own public IP sends outbound traffic from that IP.
-  it('a two-NIC NVA VM (trusted NIC = next hop, untrusted NIC with a public IP) leaves from the untrusted NIC\'s public IP', () => {
+  // forwards the traffic itself; https://learn.microsoft.com/azure/virtual-machines/windows/multiple-nics#configure-guest-os-for-multiple-nics:
+  // "Azure assigns a default gateway to the first (primary) network interface ... Azure does not
+  // assign a default gateway to additional (secondary) network interfaces": whether the appliance
+  // sends from the untrusted NIC (its public IP) or the trusted one is its own routing, not in the
+  // input. (This test expected the untrusted NIC's public IP until the NVA audit.)
+  it('a two-NIC NVA VM (trusted NIC = next hop, untrusted NIC with a public IP) is unknown: which NIC sends is the appliance\'s own routing', () => {
     const vm = `${COMPUTE}/virtualMachines/vm-nva`;
     const result = resolveArm(nvaEstate('10.0.1.4', [{ name: 'trusted', prefix: '10.0.1.0/24' }, { name: 'untrusted', prefix: '10.0.2.0/24' }], [
       pipJson('pip-untrusted', '20.60.0.2'),
@@ -630,12 +633,12 @@ describe('5. appliance hops', () => {
       nicJson('nva-untrusted-nic', subnetId('vnet-hub', 'untrusted'), '10.0.2.4', { ipForwarding: true, vm, publicIp: pipId('pip-untrusted') }),
     ]));
     const path = at(result, APP);
-    expect(path.verdict).toBe('internet');
-    expect(path.exit).toBe('public-ip');
-    expect(path.egressIps).toEqual(['20.60.0.2']);
+    expect(path.verdict).toBe('unknown');
+    expect(path.egressIps).toEqual([]);
     expect(path.via).toEqual([NVA]);
-    expect(path.steps.filter((s) => s.kind === 'virtual-appliance').map((s) => (s.kind === 'virtual-appliance' ? s.nic.name : ''))).toEqual(['nva-nic', 'nva-untrusted-nic']);
-    expect(stepOf(path, 'public-ip')).toMatchObject({ owner: 'instance', resourceId: id(pipId('pip-untrusted')) });
+    const reason = terminal(path);
+    expect(reason.kind === 'undecided' ? reason.missingFact : '').toContain('nva-untrusted-nic: public IP pip-untrusted');
+    expect(result.gaps.find((g) => g.scope === id(nicId('nva-nic')))?.message).toContain('vm-nva');
   });
 
   // Same pages: which NIC the appliance's OS sends from is not visible to Azure; without a NIC that

@@ -93,6 +93,21 @@ describe('estate findings', () => {
     expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', via: [fw], egressIps: ['20.8.8.1'], findings: ['nat-gateway-bypassed'] });
   });
 
+  // "Propagate gateway routes" = No keeps the hub's 0/0 off the subnet ("ensure Propagate gateway
+  // routes is set to Yes" https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies):
+  // its NAT gateway is its exit, nothing to flag.
+  it('secured-hub-nat-gateway is not raised for a subnet whose route table does not propagate gateway routes', () => {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('p', '20.0.0.1')] });
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: b.routeTable('rt-app', [], { disableBgpRoutePropagation: true }) });
+    const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPublicIps: ['20.8.8.1'], rules: [networkRule('web')] });
+    b.virtualHub('hub', { firewallId: fw, internetPolicy: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    const result = resolve(b.build());
+    expect(result.findings.map((f) => f.code)).toEqual([]);
+    expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.1'] });
+  });
+
   it('basic-sku: a Basic public load balancer still gives outbound but is flagged as retired', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');

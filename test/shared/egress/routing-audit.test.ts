@@ -660,7 +660,9 @@ describe('internet egress for a destination that is not an internet address, whe
     const app = b.subnet(spoke, 'app', '10.1.1.0/24');
     b.nic(app, 'vm1', '10.1.1.4');
     const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPublicIps: ['20.8.8.1'], rules: [networkRule('any', { destinationAddresses: ['*'], destinationPorts: ['*'], protocols: ['Any'] })] });
-    b.virtualHub('vhub', { firewallId: fw, internetPolicy: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    // routingRead: the hub's route tables, gateways and connections' static routes are in the input,
+    // so no hub route more specific than routing intent's 0/0 may take a what-if (hubLearnedRouteQuestion).
+    b.virtualHub('vhub', { firewallId: fw, internetPolicy: true, routingRead: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
     return { model: b.build(), app, fw };
   }
 

@@ -5,23 +5,28 @@
  * [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  * [SEP] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
  * [TAG] https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+ * [XREG] https://learn.microsoft.com/azure/storage/elastic-san/elastic-san-networking (cross-region storage endpoints)
+ * [PEDNS] https://learn.microsoft.com/azure/private-link/private-endpoint-dns (the services' public zones)
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
+import { computeReach, LOCATIONS_NOT_IN_INPUT } from '../../../shared/egress/reach';
+import { privateLinkMappingFor, PRIVATE_LINK_ZONES, SERVICE_ENDPOINT_SUFFIXES, serviceEndpointsOfName, serviceEndpointSuffixesOf, serviceEndpointUnattributedOf } from '../../../shared/dns/zones';
 import { parseDestinationSpec } from '../../../shared/egress/destination-spec';
-import { parseDestinationList } from '../../../shared/egress/matrix';
+import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { EgressPath } from '../../../shared/egress/types';
 import type { ResourceId } from '../../../shared/model/ids';
 import { parseIp, type IpAddress } from '../../../shared/model/ip';
 import { buildModelIndex } from '../../../shared/model/model-index';
+import { pairedRegionsOf } from '../../../shared/model/region-pairs';
 import { buildServiceTagIndex, type ServiceTagSet } from '../../../shared/model/service-tags';
 import type { NetworkModel, Subnet } from '../../../shared/model/topology';
 import { lookupRoute, type RouteLookup } from '../../../shared/routing/lpm';
 import { RouteSetBuilder } from '../../../shared/routing/subnet-routes';
-import { effectiveRoute, ModelBuilder, securityRule } from '../../support/model-builder';
-import { pathOf, resolve } from './support';
+import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { HUB_FIREWALL_IP, hubSpokeFirewall, pathOf, resolve } from './support';
 
 /** Every tag holds 13.69.40.0/24: the UDR tie rules decide between routes on it. */
 const UDR_DATA: ServiceTagSet = {
@@ -232,9 +237,15 @@ describe('service endpoints with partial service tag data', () => {
     const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'None' }]);
     const weu = b.subnet(v, 'weu', '10.1.1.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
     const neu = b.subnet(v, 'neu', '10.1.2.0/24', { routeTableId: rt, serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['northeurope'] }] });
-    const result = resolveWith(b.build(), '20.150.4.4', PER_REGION);
-    expect(pathOf(result, weu).verdict).toBe('dropped');
+    const model = b.build();
+    const result = resolveWith(model, '20.150.4.4', PER_REGION);
+    // The VNet is in westeurope, paired with northeurope: a Storage endpoint that lists only
+    // westeurope may or may not carry the pair's prefixes [SE] (see 'the VNet's paired region').
+    expect(pathOf(result, weu).verdict).toBe('unknown');
     expect(pathOf(result, neu)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    const west = resolveWith(model, '20.60.4.4', PER_REGION);
+    expect(pathOf(west, weu)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(pathOf(west, neu).verdict).toBe('dropped');
   });
 });
 
@@ -336,6 +347,266 @@ describe('a SQL Managed Instance name from a subnet with a Microsoft.Sql service
   });
 });
 
+/** Tag data for the service endpoint tests below (prefixes illustrative, as in ServiceTags_Public_*.json). */
+const SE_TAGS: ServiceTagSet = {
+  changeNumber: 5, cloud: 'Public',
+  tags: [
+    { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.EastUS', region: 'eastus', systemService: 'AzureStorage', addressPrefixes: ['52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Sql.WestEurope', region: 'westeurope', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'AzureCosmosDB', region: '', systemService: 'AzureCosmosDB', addressPrefixes: ['13.88.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+  ],
+};
+
+const SE_NET = '/subscriptions/00000000-0000-0000-0000-0000000000bb/resourceGroups/rg-net/providers/Microsoft.Network';
+
+/**
+ * A westeurope VNet with one subnet `app` as the input writes it: `rest` (ARM GET / `az rest`,
+ * camelCase under `properties`), `az` (`az network vnet show`: the same keys flattened) or
+ * `powershell` (Get-AzVirtualNetwork: PascalCase keys). `endpoint` is one service endpoint in the
+ * matching casing.
+ */
+function seModel(endpoint: Record<string, unknown>, shape: 'rest' | 'az' | 'powershell' = 'rest'): { model: NetworkModel; subnetId: ResourceId } {
+  const subnetId = `${SE_NET}/virtualNetworks/v/subnets/app`;
+  const vnet = shape === 'rest'
+    ? { id: `${SE_NET}/virtualNetworks/v`, name: 'v', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: { addressSpace: { addressPrefixes: ['10.1.0.0/16'] }, subnets: [{ id: subnetId, name: 'app', properties: { addressPrefix: '10.1.1.0/24', serviceEndpoints: [endpoint] } }] } }
+    : shape === 'az'
+      ? { id: `${SE_NET}/virtualNetworks/v`, name: 'v', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+        addressSpace: { addressPrefixes: ['10.1.0.0/16'] }, subnets: [{ id: subnetId, name: 'app', addressPrefix: '10.1.1.0/24', serviceEndpoints: [endpoint] }] }
+      : { Id: `${SE_NET}/virtualNetworks/v`, Name: 'v', Type: 'Microsoft.Network/virtualNetworks', Location: 'westeurope',
+        AddressSpace: { AddressPrefixes: ['10.1.0.0/16'] }, Subnets: [{ Id: subnetId, Name: 'app', AddressPrefix: ['10.1.1.0/24'], ServiceEndpoints: [endpoint] }] };
+  const normalized = normalizeArm([{ fileName: 'vnet.json', json: [vnet] }]);
+  const subnet = normalized.model.subnets[0];
+  if (!subnet) throw new Error('no subnet');
+  return { model: normalized.model, subnetId: subnet.id };
+}
+
+function ending(path: EgressPath): string {
+  const reason = terminalOf(path.steps).reason;
+  return reason.kind === 'undecided' ? `undecided: ${reason.missingFact}` : reason.kind;
+}
+
+describe('host names of services a subnet\'s endpoint carries (one source: the service zone table)', () => {
+  // [SE] "Azure Cosmos DB (Microsoft.AzureCosmosDB)", and under Microsoft.Sql: Azure Synapse
+  // Analytics dedicated SQL pools, Azure Database for PostgreSQL / MySQL / MariaDB. Their public
+  // names [PEDNS] (shared/dns/zones.ts) get the answer the service's other names get: the endpoint
+  // route "override[s] any BGP or UDR routes", so never the firewall's internet path.
+  it.each(['acct.mongo.cosmos.azure.com', 'acct.cassandra.cosmos.azure.com', 'acct.gremlin.cosmos.azure.com', 'acct.table.cosmos.azure.com'])(
+    'Cosmos DB API endpoint %s from a subnet with a Microsoft.AzureCosmosDB endpoint is not the firewall\'s internet path', (name) => {
+      const { b, app } = hubSpokeFirewall([networkRule('all')]);
+      b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.AzureCosmosDB', locations: ['*'] }] });
+      const model = b.build();
+      expect(pathOf(resolveWith(model, 'acct.documents.azure.com', SE_TAGS), app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+      const path = pathOf(resolveWith(model, name, SE_TAGS), app);
+      expect(['private', 'unknown'], `${path.verdict} ${path.exit} ${path.egressIps.join(',')}`).toContain(path.verdict);
+      // Like the NoSQL name: with `*` over the endpoint.
+      expect(path).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    });
+
+  // "For Azure SQL, a service endpoint applies only to Azure service traffic within a virtual
+  // network's region" [SE]: the name does not tell the server's region, as for srv.database.windows.net.
+  it.each(['db1.postgres.database.azure.com', 'db1.mysql.database.azure.com', 'db1.mariadb.database.azure.com', 'ws1.sql.azuresynapse.net'])(
+    '%s from a subnet with a Microsoft.Sql endpoint (westeurope) is unknown, as a SQL Database name is', (name) => {
+      const { b, app } = hubSpokeFirewall([networkRule('all')]);
+      b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Sql', locations: ['westeurope'] }] });
+      const model = b.build();
+      expect(pathOf(resolveWith(model, 'srv.database.windows.net', SE_TAGS), app).verdict).toBe('unknown');
+      const path = pathOf(resolveWith(model, name, SE_TAGS), app);
+      expect(path.verdict, `${path.verdict} ${path.exit} ${path.egressIps.join(',')}`).toBe('unknown');
+      expect(missingFact(path)).toContain(`the region of ${name}`);
+    });
+
+  it('Azure OpenAI names go over a Microsoft.CognitiveServices endpoint, as Azure AI services names do', () => {
+    const { b, app } = hubSpokeFirewall([networkRule('all')]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.CognitiveServices', locations: ['*'] }] });
+    const model = b.build();
+    expect(pathOf(resolveWith(model, 'ai1.cognitiveservices.azure.com', SE_TAGS), app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(pathOf(resolveWith(model, 'ai1.openai.azure.com', SE_TAGS), app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  it('the names stay unaffected where no endpoint carries them: the subnet\'s own path', () => {
+    const { b, app } = hubSpokeFirewall([networkRule('all')]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
+    const model = b.build();
+    for (const name of ['acct.mongo.cosmos.azure.com', 'db1.postgres.database.azure.com', 'api.stripe.com']) {
+      expect(pathOf(resolveWith(model, name, SE_TAGS), app), name).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    }
+  });
+
+  it('the suffixes come from the zone table: every name it says an endpoint carries, no other', () => {
+    expect(serviceEndpointsOfName('acct.table.cosmos.azure.com')).toEqual(['microsoft.azurecosmosdb']);
+    expect(serviceEndpointsOfName('acct.table.core.windows.net')).toEqual(['microsoft.storage', 'microsoft.storage.global']);
+    expect(serviceEndpointsOfName('ws1.sql.azuresynapse.net')).toEqual(['microsoft.sql']);
+    expect(serviceEndpointsOfName('ws1.dev.azuresynapse.net')).toBeNull();
+    expect(serviceEndpointsOfName('kv1.vault.azure.net')).toEqual(['microsoft.keyvault']);
+    expect(serviceEndpointSuffixesOf('Microsoft.Sql')).toEqual(expect.arrayContaining(['database.windows.net', 'postgres.database.azure.com', 'mysql.database.azure.com', 'mariadb.database.azure.com', 'sql.azuresynapse.net']));
+    const mapped = PRIVATE_LINK_ZONES.filter((z) => (z.serviceEndpoints ?? []).length > 0).map((z) => z.publicSuffix);
+    for (const suffix of mapped) expect(SERVICE_ENDPOINT_SUFFIXES.some(([s]) => s === `.${suffix}`), suffix).toBe(true);
+  });
+});
+
+describe('a service endpoint whose locations the input does not give', () => {
+  // An absent `locations` is a missing fact, not every region: the local Microsoft.Storage endpoint
+  // covers the VNet's region (and its pair), "you should create cross-region endpoints, identified
+  // as Microsoft.Storage.Global" for any region [SE][XREG]
+  // https://learn.microsoft.com/azure/storage/elastic-san/elastic-san-networking
+  it('an East US storage address is not sent over a westeurope Microsoft.Storage endpoint without locations', () => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage', provisioningState: 'Succeeded' });
+    const path = pathOf(resolveWith(model, '52.239.1.1', SE_TAGS), subnetId);
+    expect(path.exit, ending(path)).not.toBe('service-endpoint');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('locations are not in the input');
+  });
+
+  it('a storage account name over a Microsoft.Storage endpoint without locations is unknown (its region and the endpoint\'s are not known)', () => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage', provisioningState: 'Succeeded' });
+    const result = resolveWith(model, 'acct.blob.core.windows.net', SE_TAGS);
+    const path = pathOf(result, subnetId);
+    expect(path.verdict, ending(path)).toBe('unknown');
+    expect(missingFact(path)).toContain('locations of subnet app\'s service endpoint for Microsoft.Storage');
+    expect(result.gaps.some((g) => g.scope.startsWith(subnetId) && g.message.includes('no locations in the input'))).toBe(true);
+  });
+
+  it.each(['rest', 'az', 'powershell'] as const)('reads the missing locations the same from the %s shape', (shape) => {
+    const endpoint = shape === 'powershell' ? { Service: 'Microsoft.Storage', ProvisioningState: 'Succeeded' } : { service: 'Microsoft.Storage', provisioningState: 'Succeeded' };
+    const { model, subnetId } = seModel(endpoint, shape);
+    expect(model.subnets[0]?.serviceEndpoints).toEqual([{ service: 'Microsoft.Storage', locations: [], provisioningState: 'Succeeded' }]);
+    expect(pathOf(resolveWith(model, '20.60.1.1', SE_TAGS), subnetId).verdict).toBe('unknown');
+  });
+
+  it('what the service\'s tag does not hold stays confident, and ["*"] still means every region', () => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage', provisioningState: 'Succeeded' });
+    // 8.8.8.8 is in no Storage tag: the endpoint cannot carry it.
+    expect(pathOf(resolveWith(model, '8.8.8.8', SE_TAGS), subnetId).verdict).toBe('internet');
+    const star = seModel({ service: 'Microsoft.Storage', locations: ['*'], provisioningState: 'Succeeded' });
+    expect(pathOf(resolveWith(star.model, '52.239.1.1', SE_TAGS), star.subnetId)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(pathOf(resolveWith(star.model, 'acct.blob.core.windows.net', SE_TAGS), star.subnetId)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // Named locations: their regional tags, as before.
+    const weu = seModel({ service: 'Microsoft.Storage', locations: ['westeurope'], provisioningState: 'Succeeded' });
+    expect(pathOf(resolveWith(weu.model, '20.60.1.1', SE_TAGS), weu.subnetId)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(pathOf(resolveWith(weu.model, '52.239.1.1', SE_TAGS), weu.subnetId).verdict).toBe('internet');
+  });
+
+  it('reach does not list such an endpoint as covering every region ("*")', () => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage', provisioningState: 'Succeeded' });
+    const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: SE_TAGS });
+    const entry = reach.sources.find((s) => s.source.id === subnetId)?.private.find((e) => e.kind === 'service-endpoint');
+    expect(entry?.value).toBe('Microsoft.Storage');
+    expect(entry?.target).not.toBe('*');
+    expect(entry?.target).toBe(LOCATIONS_NOT_IN_INPUT);
+    const star = seModel({ service: 'Microsoft.Storage', locations: ['*'], provisioningState: 'Succeeded' });
+    const starReach = computeReach({ model: star.model, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: SE_TAGS });
+    expect(starReach.sources.find((s) => s.source.id === star.subnetId)?.private).toEqual([{ kind: 'service-endpoint', value: 'Microsoft.Storage', target: '*' }]);
+  });
+});
+
+describe('captured effective routes and host names', () => {
+  // Captured effective routes are Azure's word (README: "A NIC with captured effective routes of
+  // its own follows them"); an endpoint in effect shows there with "a nextHopType of
+  // VirtualNetworkServiceEndpoint" [SE]. A name follows them as its address does.
+  function capturedEstate(routes: ReturnType<typeof effectiveRoute>[]) {
+    const { b, app } = hubSpokeFirewall([networkRule('all')]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage.Global', locations: ['*'] }] });
+    const nic = b.nic(app, 'vm1-nic', '10.1.1.4');
+    const model = b.build();
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [
+      effectiveRoute('10.1.0.0/16', 'VnetLocal'),
+      effectiveRoute('10.0.0.0/16', 'VNetPeering'),
+      effectiveRoute('0.0.0.0/0', 'VirtualAppliance', { source: 'User', nextHopIpAddresses: [HUB_FIREWALL_IP] }),
+      ...routes,
+    ] }];
+    return { model, app, effectiveRoutes };
+  }
+  const resolveCaptured = (estate: ReturnType<typeof capturedEstate>, destination: string, tags: ServiceTagSet | null = SE_TAGS) =>
+    pathOf(resolveEgress({ model: estate.model, serviceTags: tags, effectiveRoutes: estate.effectiveRoutes, metrics: [], gaps: [] }, { destination }), estate.app);
+
+  it('a name follows the captured routes that hold no service-endpoint route, as its address does', () => {
+    const estate = capturedEstate([]);
+    expect(resolveCaptured(estate, '20.60.1.1').exit).not.toBe('service-endpoint');
+    const byName = resolveCaptured(estate, 'acct.blob.core.windows.net');
+    expect(byName.exit, ending(byName)).not.toBe('service-endpoint');
+    expect(byName).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+  });
+
+  it('a capture that shows the service\'s endpoint routes sends the name over the endpoint', () => {
+    const estate = capturedEstate(['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'].map((p) => effectiveRoute(p, 'VirtualNetworkServiceEndpoint')));
+    expect(resolveCaptured(estate, 'acct.blob.core.windows.net')).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  it('a capture whose endpoint routes carry only some regions of the service leaves the name\'s region open', () => {
+    const estate = capturedEstate([effectiveRoute('20.60.0.0/16', 'VirtualNetworkServiceEndpoint')]);
+    const path = resolveCaptured(estate, 'acct.blob.core.windows.net');
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('the region of acct.blob.core.windows.net');
+    // Its address is decided by the captured routes as before.
+    expect(resolveCaptured(estate, '20.60.1.1')).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(resolveCaptured(estate, '52.239.1.1')).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+  });
+
+  it('a capture whose endpoint routes are another service\'s does not send the name over the endpoint', () => {
+    const estate = capturedEstate([effectiveRoute('40.68.0.0/16', 'VirtualNetworkServiceEndpoint')]);
+    expect(resolveCaptured(estate, 'acct.blob.core.windows.net')).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+  });
+
+  it('without tag data a capture\'s endpoint routes cannot be told apart: unknown, naming the NIC', () => {
+    const estate = capturedEstate([effectiveRoute('20.60.0.0/16', 'VirtualNetworkServiceEndpoint')]);
+    const path = resolveCaptured(estate, 'acct.blob.core.windows.net', null);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('captured VirtualNetworkServiceEndpoint routes of NIC vm1-nic');
+  });
+});
+
+describe('the service endpoint\'s provisioningState', () => {
+  // The REST model documents the field ("Known values are: Failed, Succeeded, Canceled, Creating,
+  // Updating, and Deleting": ServiceEndpointPropertiesFormat,
+  // https://learn.microsoft.com/python/api/azure-mgmt-network/azure.mgmt.network.models.serviceendpointpropertiesformat);
+  // what any state but Succeeded does to the subnet's routes is not documented: unknown, naming it.
+  it.each(['20.60.1.1', 'acct.blob.core.windows.net'])('%s over a Microsoft.Storage.Global endpoint in state Failed is unknown', (destination) => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Failed' });
+    const result = resolveWith(model, destination, SE_TAGS);
+    const path = pathOf(result, subnetId);
+    expect(path.verdict, ending(path)).toBe('unknown');
+    expect(missingFact(path)).toContain('provisioning state is Failed');
+    expect(result.gaps.some((g) => g.scope.startsWith(subnetId) && g.message.includes('provisioning state Failed'))).toBe(true);
+  });
+
+  it.each([
+    ['rest', { service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Updating' }],
+    ['az', { service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Deleting' }],
+    ['powershell', { Service: 'Microsoft.Storage.Global', Locations: ['*'], ProvisioningState: 'Failed' }],
+    ['rest', { service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'failed' }],
+  ] as const)('a state other than Succeeded (%s shape, %j) is unknown for the address and the name', (shape, endpoint) => {
+    const { model, subnetId } = seModel(endpoint, shape);
+    for (const destination of ['20.60.1.1', 'acct.blob.core.windows.net']) {
+      expect(pathOf(resolveWith(model, destination, SE_TAGS), subnetId).verdict, `${destination}`).toBe('unknown');
+    }
+  });
+
+  it.each([
+    ['rest', { service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Succeeded' }],
+    ['powershell', { Service: 'Microsoft.Storage.Global', Locations: ['*'], ProvisioningState: 'succeeded' }],
+    ['az', { service: 'Microsoft.Storage.Global', locations: ['*'] }],
+  ] as const)('Succeeded, in any casing, or no state in the input (%s shape, %j) stays over the endpoint', (shape, endpoint) => {
+    const { model, subnetId } = seModel(endpoint, shape);
+    for (const destination of ['20.60.1.1', 'acct.blob.core.windows.net']) {
+      expect(pathOf(resolveWith(model, destination, SE_TAGS), subnetId), destination).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    }
+  });
+
+  it('an address the endpoint would not carry stays confident; reach notes the state', () => {
+    const { model, subnetId } = seModel({ service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Failed' });
+    expect(pathOf(resolveWith(model, '8.8.8.8', SE_TAGS), subnetId).verdict).toBe('internet');
+    const reach = computeReach({ model, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: SE_TAGS });
+    expect(reach.sources.find((s) => s.source.id === subnetId)?.private).toEqual([
+      { kind: 'service-endpoint', value: 'Microsoft.Storage.Global', target: '*', note: 'provisioning state Failed: whether it is in effect is not known' },
+    ]);
+  });
+});
+
 describe('the Internet tag in NSG rules', () => {
   // [TAG] Internet: "The IP address space that's outside the virtual network and reachable by the
   // public internet" (egress-rules.md §7). A VNet may use public ranges as its address space; its
@@ -399,5 +670,155 @@ describe('destinations naming the internet, destination lists and internationali
   it('so is a bare internationalized host name with a port', () => {
     const parsed = parseDestinationSpec('Bücher.de:8443');
     expect(parsed.kind === 'ok' ? [parsed.spec.target, parsed.spec.port] : parsed.message).toEqual([{ kind: 'fqdn', name: 'xn--bcher-kva.de' }, 8443]);
+  });
+});
+
+describe('service endpoints: names the zone table misses or cannot attribute, captures, the paired region (review of the endpoint fix)', () => {
+  // [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  // [SAO] https://learn.microsoft.com/azure/storage/common/storage-account-overview
+  // [SBSE] https://learn.microsoft.com/azure/service-bus-messaging/service-bus-service-endpoints
+  // [PAIRS] https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+  const TAGS: ServiceTagSet = { ...SE_TAGS, tags: [...SE_TAGS.tags,
+    { name: 'ServiceBus', region: '', systemService: 'AzureServiceBus', addressPrefixes: ['13.70.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'EventHub', region: '', systemService: 'AzureEventHub', addressPrefixes: ['13.71.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.ItalyNorth', region: 'italynorth', systemService: 'AzureStorage', addressPrefixes: ['51.1.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.MarsCentral', region: 'marscentral', systemService: 'AzureStorage', addressPrefixes: ['51.2.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+  ] };
+  type Endpoint = { service: string; locations: readonly string[]; provisioningState?: string };
+  const STORAGE_ENDPOINT_ROUTES = ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'].map((p) => effectiveRoute(p, 'VirtualNetworkServiceEndpoint'));
+
+  function firewallEstate(serviceEndpoints: readonly Endpoint[]) {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints });
+    return { input: { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [], serviceTags: TAGS }, app };
+  }
+
+  function capturedEstate(serviceEndpoints: readonly Endpoint[], extra: readonly ReturnType<typeof effectiveRoute>[], rules = [applicationRule('stripe', ['api.stripe.com'])]) {
+    const { b, app } = hubSpokeFirewall(rules);
+    b.updateSubnet(app, { serviceEndpoints });
+    const nic = b.nic(app, 'vm1-nic', '10.1.1.4');
+    const effectiveRoutes = [{ networkInterfaceId: nic, routes: [
+      effectiveRoute('10.1.0.0/16', 'VnetLocal'),
+      effectiveRoute('10.0.0.0/16', 'VNetPeering'),
+      effectiveRoute('0.0.0.0/0', 'VirtualAppliance', { source: 'User', nextHopIpAddresses: [HUB_FIREWALL_IP] }),
+      ...extra,
+    ] }];
+    return { input: { model: b.build(), effectiveRoutes, metrics: [], gaps: [], serviceTags: TAGS }, app };
+  }
+
+  // From test/audit/se-review.test.ts ("captured service endpoint routes the subnet configuration does not list").
+  it('a storage account name follows the capture that carries all of Storage, as its address does', () => {
+    const { input, app } = capturedEstate([], STORAGE_ENDPOINT_ROUTES, [networkRule('all')]);
+    expect(pathOf(resolveEgress(input, { destination: '20.60.1.1' }), app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    const byName = pathOf(resolveEgress(input, { destination: 'acct.blob.core.windows.net' }), app);
+    expect(['private', 'unknown'], ending(byName)).toContain(byName.verdict);
+  });
+
+  it('without a configured endpoint a name goes over the captured endpoint routes that hold all of its service, stays open for part of it, and follows the rest', () => {
+    const all = capturedEstate([], STORAGE_ENDPOINT_ROUTES, [networkRule('all')]);
+    expect(pathOf(resolveEgress(all.input, { destination: 'acct.blob.core.windows.net' }), all.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    const part = capturedEstate([], [effectiveRoute('20.60.0.0/16', 'VirtualNetworkServiceEndpoint')], [networkRule('all')]);
+    const partial = pathOf(resolveEgress(part.input, { destination: 'acct.blob.core.windows.net' }), part.app);
+    expect(partial.verdict).toBe('unknown');
+    expect(missingFact(partial)).toContain('the region of acct.blob.core.windows.net');
+    // Another service's endpoint routes leave a storage name on the captured 0/0.
+    const other = capturedEstate([], [effectiveRoute('40.68.0.0/16', 'VirtualNetworkServiceEndpoint')], [networkRule('all')]);
+    expect(pathOf(resolveEgress(other.input, { destination: 'acct.blob.core.windows.net' }), other.app)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(pathOf(resolveEgress(other.input, { destination: 'srv.database.windows.net' }), other.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  // From test/audit/se-review.test.ts ("host names the zone table misses or cannot attribute").
+  it('acct.z12.blob.storage.azure.net from a subnet with a Microsoft.Storage.Global endpoint is not a confident firewall deny', () => {
+    const { input, app } = firewallEstate([{ service: 'Microsoft.Storage.Global', locations: ['*'] }]);
+    const path = pathOf(resolveEgress(input, { destination: 'acct.z12.blob.storage.azure.net' }), app);
+    expect(['private', 'unknown'], ending(path)).toContain(path.verdict);
+  });
+
+  it('every Azure DNS zone endpoint form of a storage account [SAO] is Storage\'s, and no privatelink mapping', () => {
+    for (const service of ['blob', 'file', 'queue', 'table', 'dfs', 'web']) {
+      const name = `acct.z07.${service}.storage.azure.net`;
+      expect(serviceEndpointsOfName(name), name).toEqual(['microsoft.storage', 'microsoft.storage.global']);
+      expect(privateLinkMappingFor(name), name).toBeNull();
+    }
+    expect(serviceEndpointsOfName('acct.z07.blob.storage.azure.net.attacker.net')).toBeNull();
+    const { input, app } = firewallEstate([{ service: 'Microsoft.Storage.Global', locations: ['*'] }]);
+    expect(pathOf(resolveEgress(input, { destination: 'ACCT.Z49.DFS.STORAGE.AZURE.NET.' }), app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  // From test/audit/se-review.test.ts: [SBSE] "The endpoint is restricted to Premium tier namespaces only".
+  it.each(['Microsoft.ServiceBus', 'Microsoft.EventHub'])('ns1.servicebus.windows.net over a %s endpoint ("*") is unknown', (service) => {
+    const { input, app } = firewallEstate([{ service, locations: ['*'] }]);
+    const path = pathOf(resolveEgress(input, { destination: 'ns1.servicebus.windows.net' }), app);
+    expect(path.verdict, ending(path)).toBe('unknown');
+  });
+
+  it('a servicebus.windows.net name names what it leaves open, with a gap; over captured routes too; without an endpoint it takes the subnet\'s path', () => {
+    const { input, app } = firewallEstate([{ service: 'Microsoft.ServiceBus', locations: ['*'] }]);
+    const result = resolveEgress(input, { destination: 'ns1.servicebus.windows.net' });
+    expect(missingFact(pathOf(result, app))).toContain('Premium Service Bus namespace');
+    expect(result.gaps.some((g) => g.message.includes('ns1.servicebus.windows.net') && g.message.includes('Event Hubs namespace'))).toBe(true);
+    expect(serviceEndpointUnattributedOf('ns1.servicebus.windows.net')).not.toBeNull();
+    expect(serviceEndpointUnattributedOf('acct.blob.core.windows.net')).toBeNull();
+    const captured = capturedEstate([], [effectiveRoute('13.70.0.0/16', 'VirtualNetworkServiceEndpoint')]);
+    expect(pathOf(resolveEgress(captured.input, { destination: 'ns1.servicebus.windows.net' }), captured.app).verdict).toBe('unknown');
+    const none = firewallEstate([]);
+    expect(pathOf(resolveEgress(none.input, { destination: 'ns1.servicebus.windows.net' }), none.app).verdict).toBe('denied');
+  });
+
+  // From test/audit/se-review.test.ts ("a local Microsoft.Storage endpoint and the VNet's paired region").
+  it('a North Europe storage address is not confidently sent through the firewall', () => {
+    const { b, app } = hubSpokeFirewall([networkRule('all')]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['westeurope'] }] });
+    const input = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [], serviceTags: TAGS };
+    const path = pathOf(resolveEgress(input, { destination: '20.150.1.1' }), app);
+    expect(['private', 'unknown'], ending(path)).toContain(path.verdict);
+  });
+
+  it('the paired region: unknown with a gap naming it; a listed pair, `*`, another region\'s address or a nonpaired region stay confident', () => {
+    const estate = (locations: readonly string[], vnetRegion: string | null = 'westeurope') => {
+      const { b, app } = hubSpokeFirewall([networkRule('all')]);
+      b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage', locations }] });
+      const model = b.build();
+      const located = { ...model, virtualNetworks: model.virtualNetworks.map((v) => ({ ...v, location: vnetRegion })), subnets: model.subnets.map((s) => ({ ...s, location: vnetRegion })) };
+      return { input: { model: located, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: TAGS }, app };
+    };
+    const weu = estate(['westeurope']);
+    const result = resolveEgress(weu.input, { destination: '20.150.1.1' });
+    const path = pathOf(result, weu.app);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('paired region northeurope');
+    expect(result.gaps.some((g) => g.scope.endsWith('/paired-region') && g.message.includes('northeurope'))).toBe(true);
+    // East US is no pair of West Europe: the 0/0 to the firewall.
+    expect(pathOf(resolveEgress(weu.input, { destination: '52.239.1.1' }), weu.app)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(pathOf(resolveEgress(weu.input, { destination: '20.60.1.1' }), weu.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    const both = estate(['westeurope', 'northeurope']);
+    expect(pathOf(resolveEgress(both.input, { destination: '20.150.1.1' }), both.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // A VNet region the input does not give: every other region may be its pair.
+    const unknownRegion = estate(['westeurope'], null);
+    expect(pathOf(resolveEgress(unknownRegion.input, { destination: '52.239.1.1' }), unknownRegion.app).verdict).toBe('unknown');
+    // A region [PAIRS] lists as nonpaired, and one the table does not know.
+    const italy = estate(['italynorth'], 'italynorth');
+    expect(pathOf(resolveEgress(italy.input, { destination: '51.1.1.1' }), italy.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(pathOf(resolveEgress(italy.input, { destination: '20.150.1.1' }), italy.app)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    const mars = estate(['marscentral'], 'marscentral');
+    expect(pathOf(resolveEgress(mars.input, { destination: '51.2.1.1' }), mars.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(missingFact(pathOf(resolveEgress(mars.input, { destination: '20.150.1.1' }), mars.app))).toContain('or that region\'s pair, is not known');
+    // A storage name over a regional endpoint stays unknown (its account's region is not known).
+    expect(pathOf(resolveEgress(weu.input, { destination: 'acct.blob.core.windows.net' }), weu.app).verdict).toBe('unknown');
+    // The destinations matrix agrees with resolve.
+    const destinations = ['20.150.1.1', '52.239.1.1', '20.60.1.1', 'acct.blob.core.windows.net'];
+    const matrix = resolveMatrix(weu.input, destinations.map((d) => ({ destination: d, label: null })));
+    const row = matrix.rows.find((r) => r.source.id === weu.app);
+    expect(row?.results.map((r) => r?.verdict)).toEqual(destinations.map((d) => pathOf(resolveEgress(weu.input, { destination: d }), weu.app).verdict));
+  });
+
+  it('region pairs [PAIRS]: both directions of a row, nonpaired regions empty, unknown regions null', () => {
+    expect(pairedRegionsOf('westeurope')).toEqual(['northeurope']);
+    expect(pairedRegionsOf('West Europe')).toEqual(['northeurope']);
+    expect(pairedRegionsOf('eastus')).toEqual(['westus', 'westus3']);
+    expect(pairedRegionsOf('southindia')).toEqual(['centralindia', 'westindia']);
+    expect(pairedRegionsOf('italynorth')).toEqual([]);
+    expect(pairedRegionsOf('marscentral')).toBeNull();
+    expect(pairedRegionsOf('')).toBeNull();
   });
 });

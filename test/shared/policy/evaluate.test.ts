@@ -12,8 +12,8 @@ import type { ServiceTagSet } from '../../../shared/model/service-tags';
 import type { SecurityRule } from '../../../shared/model/topology';
 import { checkExitCode, checkPolicy, CHECK_SCHEMA, gapMayBeInScope, leavesEstateUnread, parsePolicy, readPolicy, unreadGaps } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
-import { applicationRule, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
+import { applicationRule, effectiveRoute, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
+import { HUB_FIREWALL_IP, hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
 import { demoInput, NOW, policy } from './support';
 
 function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
@@ -894,5 +894,257 @@ describe('what counts as an unread part of the estate (review of ad0d138)', () =
       ['skipped-input', 'service tags'], ['skipped-input', reporting.id.toUpperCase()], ['skipped-input', nic.id],
       ['not-modelled', `/subscriptions/${sub}`], ['missing-reference', `/subscriptions/${sub}`], ['effective-routes-unavailable', `/subscriptions/${sub}`],
     ] as const) expect(unread(gap(code, scope)), `${code} ${scope}`).toBe(false);
+  });
+});
+
+describe('mayReach and a subnet\'s service endpoints', () => {
+  // [SE] "Service endpoint routes override any BGP or UDR routes for the address prefix match of an
+  // Azure service"; [SEP] "By default, if no policies are attached to a subnet with endpoints, you
+  // can access all resources in the service"; [XREG] Microsoft.Storage.Global reaches "any storage
+  // account, including those in another region".
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+  const TAGS: ServiceTagSet = {
+    changeNumber: 5, cloud: 'Public',
+    tags: [
+      { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    ],
+  };
+
+  /** hubSpokeFirewall letting out api.stripe.com only, `app` with these endpoints. */
+  function endpointInput(serviceEndpoints: readonly { service: string; locations: readonly string[]; provisioningState?: string }[], serviceTags: ServiceTagSet | null = TAGS): ResolveInput {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints });
+    return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [], serviceTags };
+  }
+  const control = (body: string, input: ResolveInput): ControlResult => one(`    scope: { subnets: [app] }\n${body}`, input);
+  const why = (c: ControlResult): string[][] => c.violations.map((v) => [v.subject ?? '', v.reason]);
+
+  it('a subnet with a Microsoft.Storage.Global endpoint (no policy) does not pass mayReach [api.stripe.com]', () => {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage.Global', locations: ['*'] }] });
+    const input = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [], serviceTags: TAGS };
+    const checked = (body: string) => checkPolicy(input, parsePolicy(`version: 1\ncontrols:\n  - id: c\n    effect: deny\n    scope: { subnets: [app] }\n${body}`, 'p.yaml'),
+      { now: NOW, destination: null }).controls[0];
+    // Resolve sends any storage account over the endpoint, and mustNotReach says so.
+    expect(resolveEgress(input, { destination: 'evil.blob.core.windows.net' }).paths.find((p) => p.source.id === app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(checked('    mustNotReach: [evil.blob.core.windows.net]\n')?.status).toBe('fail');
+    // mayReach agrees: the allow-list control is not green.
+    expect(checked('    mayReach: [api.stripe.com]\n')?.status).not.toBe('pass');
+  });
+
+  it('the violation names the endpoint and the tag; the tag, or CIDRs holding its prefixes, cover it on every port the NSGs let out', () => {
+    const input = endpointInput([{ service: 'Microsoft.Storage.Global', locations: ['*'] }]);
+    const c = control('    mayReach: [api.stripe.com]\n', input);
+    expect(why(c)).toEqual([['Storage', 'can reach every Microsoft.Storage.Global resource (Storage) over subnet app\'s service endpoint for Microsoft.Storage.Global, with no service endpoint policy, around the default route: not in mayReach (allow Storage, or CIDRs holding its prefixes, or attach a service endpoint policy)']]);
+    expect(c.violations[0]?.path).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // No NSG: every port of TCP and UDP.
+    expect(c.violations[0]).toMatchObject({ ports: ['*'], protocols: ['Tcp', 'Udp'] });
+    expect(control('    mayReach: [api.stripe.com, Storage]\n', input).status).toBe('pass');
+    expect(control('    mayReach: [api.stripe.com, 20.0.0.0/8, 52.239.0.0/16]\n', input).status).toBe('pass');
+    // Names are not addresses: every public name of the service is not all that reaches its prefixes.
+    expect(control('    mayReach: [api.stripe.com, "*.core.windows.net", "*.storage.azure.net"]\n', input).status).toBe('fail');
+    // Part of the prefixes, or a port, leaves the rest open.
+    expect(control('    mayReach: [api.stripe.com, 20.0.0.0/8]\n', input).status).toBe('fail');
+    expect(control('    mayReach: [api.stripe.com, "Storage:443"]\n', input).status).toBe('fail');
+    expect(control('    mayReach: ["*"]\n', input).status).toBe('pass');
+  });
+
+  it('a regional endpoint is judged per location: its regional tag covers it', () => {
+    const input = endpointInput([{ service: 'Microsoft.Storage', locations: ['westeurope', 'northeurope'] }]);
+    const c = control('    mayReach: [api.stripe.com]\n', input);
+    expect(c.violations.map((v) => v.subject)).toEqual(['Storage.westeurope', 'Storage.northeurope']);
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', input).violations.map((v) => v.subject)).toEqual(['Storage.northeurope']);
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope, Storage.NorthEurope]\n', input).status).toBe('pass');
+  });
+
+  it('what the product cannot decide is "could not be proven": a policy, a state other than Succeeded, missing locations or tag data', () => {
+    const policy = '/subscriptions/00000000-0000-0000-0000-0000000000bb/resourcegroups/rg/providers/microsoft.network/serviceendpointpolicies/only-stapproved';
+    const withPolicy = endpointInput([{ service: 'Microsoft.Storage', locations: ['*'] }]);
+    const policed: ResolveInput = { ...withPolicy, model: { ...withPolicy.model, subnets: withPolicy.model.subnets.map((s) => (s.name === 'app' ? { ...s, serviceEndpointPolicyIds: [toResourceId(policy)] } : s)) } };
+    for (const [label, input] of [
+      ['policy', policed],
+      ['state', endpointInput([{ service: 'Microsoft.Storage.Global', locations: ['*'], provisioningState: 'Failed' }])],
+      ['locations', endpointInput([{ service: 'Microsoft.Storage', locations: [] }])],
+      ['tag data', endpointInput([{ service: 'Microsoft.Storage', locations: ['*'] }], null)],
+    ] as const) {
+      const c = control('    mayReach: [api.stripe.com]\n', input);
+      expect(c.status, label).toBe('fail');
+      expect(c.violations.map((v) => v.reason.startsWith('could not be proven: whether it reaches Storage over subnet app\'s service endpoint')), label).toEqual([true]);
+    }
+  });
+
+  it('an endpoint the subnet\'s NSG keeps closed, or none at all, leaves mayReach as it was', () => {
+    // An NSG that denies Storage and the internet: nothing gets out, over the endpoint or not.
+    const b = new ModelBuilder();
+    const v = b.vnet('spoke', ['10.1.0.0/16']);
+    const nsg = b.nsg('nsg-app', [securityRule('deny-storage', 100, 'Deny', 'Storage'), securityRule('deny-internet', 200, 'Deny', 'Internet')]);
+    b.subnet(v, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg, serviceEndpoints: [{ service: 'Microsoft.Storage.Global', locations: ['*'] }] });
+    const closed: ResolveInput = { ...modelInput(b.build()), serviceTags: TAGS };
+    expect(control('    mayReach: [api.stripe.com]\n', closed).status).toBe('pass');
+    expect(control('    mayReach: [api.stripe.com]\n', endpointInput([])).status).toBe('pass');
+  });
+});
+
+describe('mayReach and service endpoints: ports, names, captured routes, the paired region (review of the endpoint fix)', () => {
+  // [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  // [SEP] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+  // [SAO] https://learn.microsoft.com/azure/storage/common/storage-account-overview
+  // [SCD] https://learn.microsoft.com/azure/storage/blobs/storage-custom-domain-name
+  // [ASCD] https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain
+  // [PAIRS] https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+  const TAGS: ServiceTagSet = {
+    changeNumber: 5, cloud: 'Public',
+    tags: [
+      { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Storage.EastUS', region: 'eastus', systemService: 'AzureStorage', addressPrefixes: ['52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+      { name: 'AppService', region: '', systemService: 'AzureAppService', addressPrefixes: ['13.72.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    ],
+  };
+  type Endpoint = { service: string; locations: readonly string[]; provisioningState?: string };
+  const control = (body: string, input: ResolveInput): ControlResult => one(`    scope: { subnets: [app] }\n${body}`, input);
+  const reasons = (c: ControlResult): string => JSON.stringify(c.violations.map((v) => [v.subject, v.reason]));
+
+  /** Subnet `app` (no route table) with one NSG of these rules and these endpoints. */
+  function nsgEstate(rules: readonly SecurityRule[], serviceEndpoints: readonly Endpoint[]): ResolveInput {
+    const b = new ModelBuilder();
+    const v = b.vnet('spoke', ['10.1.0.0/16']);
+    const nsg = b.nsg('nsg-app', rules);
+    b.subnet(v, 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg, serviceEndpoints });
+    return { ...modelInput(b.build()), serviceTags: TAGS };
+  }
+
+  /** hubSpokeFirewall letting out api.stripe.com only; `app` with these endpoints. */
+  function firewallEstate(serviceEndpoints: readonly Endpoint[]): ResolveInput {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints });
+    return { ...modelInput(b.build()), serviceTags: TAGS };
+  }
+
+  /** hubSpokeFirewall with NIC vm1-nic in `app`, whose captured routes add `extra` to VNet, peering and 0/0 → firewall. */
+  function capturedEstate(serviceEndpoints: readonly Endpoint[], extra: readonly ReturnType<typeof effectiveRoute>[]): ResolveInput {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints });
+    const nic = b.nic(app, 'vm1-nic', '10.1.1.4');
+    const routes = [
+      effectiveRoute('10.1.0.0/16', 'VnetLocal'), effectiveRoute('10.0.0.0/16', 'VNetPeering'),
+      effectiveRoute('0.0.0.0/0', 'VirtualAppliance', { source: 'User', nextHopIpAddresses: [HUB_FIREWALL_IP] }), ...extra,
+    ];
+    return { model: b.build(), effectiveRoutes: [{ networkInterfaceId: nic, routes }], metrics: [], gaps: [], serviceTags: TAGS };
+  }
+  const endpointRoutes = (...prefixes: string[]) => prefixes.map((p) => effectiveRoute(p, 'VirtualNetworkServiceEndpoint'));
+
+  const SMB_TO_STORAGE = [
+    securityRule('allow-smb-storage', 100, 'Allow', 'Storage', { protocol: 'Tcp', destinationPortRanges: ['445'] }),
+    securityRule('deny-internet', 200, 'Deny', 'Internet'),
+  ];
+  const HTTPS_TO_STORAGE = [
+    securityRule('allow-https-storage', 100, 'Allow', 'Storage', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
+    securityRule('deny-internet', 200, 'Deny', 'Internet'),
+  ];
+
+  // From test/audit/se-review.test.ts ("the endpoint what-if is judged on TCP 443 only"): the
+  // endpoint's route takes every port to the service [SE], so what an NSG lets out on TCP 445 goes
+  // over it too.
+  it('adding a Storage.Global endpoint to a subnet whose NSG lets out TCP 445 to Storage does not turn mayReach [api.stripe.com] green', () => {
+    expect(control('    mayReach: [api.stripe.com]\n', nsgEstate(SMB_TO_STORAGE, [])).status).toBe('fail');
+    const c = control('    mayReach: [api.stripe.com]\n', nsgEstate(SMB_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }]));
+    expect(c.status, reasons(c)).not.toBe('pass');
+  });
+
+  it('the endpoint is judged on the ports the NSGs let out to the service: the violation states them, and its path is the what-if on them', () => {
+    const c = control('    mayReach: [api.stripe.com]\n', nsgEstate(SMB_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }]));
+    const endpoint = c.violations.filter((v) => v.reason.includes('service endpoint'));
+    expect(endpoint.map((v) => [v.subject, v.ports, v.protocols])).toEqual([['Storage', ['445'], ['Tcp']]]);
+    expect(endpoint[0]?.reason).toContain('(Storage) on TCP 445 over subnet app\'s service endpoint for Microsoft.Storage.Global');
+    expect(endpoint[0]?.path).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    // A list that allows exactly what gets out passes; TCP 443 alone does not.
+    expect(control('    mayReach: ["Storage:445/tcp"]\n', nsgEstate(SMB_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }])).status).toBe('pass');
+    expect(control('    mayReach: ["Storage:443"]\n', nsgEstate(SMB_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }])).status).toBe('fail');
+  });
+
+  // From test/audit/se-review.test.ts ("a port-qualified tag is never enough").
+  it('Storage:443 covers a Storage.Global endpoint whose NSG allows Storage on TCP 443 only', () => {
+    const c = control('    mayReach: ["Storage:443"]\n', nsgEstate(HTTPS_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }]));
+    expect(c.status, reasons(c)).toBe('pass');
+  });
+
+  it('a rule on a tag the data lacks leaves what the NSG lets out not proven, never passed', () => {
+    const rules = [securityRule('allow-unlisted', 100, 'Allow', 'AzureMonitor', { protocol: 'Tcp', destinationPortRanges: ['8443'] }), ...HTTPS_TO_STORAGE];
+    const c = control('    mayReach: ["Storage:443"]\n', nsgEstate(rules, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }]));
+    expect(c.status).toBe('fail');
+  });
+
+  // From test/audit/se-review.test.ts ('"every public name of the service" does not cover what the endpoint carries').
+  it.each([
+    ['Microsoft.Storage.Global', '"*.blob.core.windows.net", "*.file.core.windows.net", "*.queue.core.windows.net", "*.table.core.windows.net", "*.dfs.core.windows.net", "*.web.core.windows.net"'],
+    ['Microsoft.Web', '"*.azurewebsites.net"'],
+  ])('a %s endpoint is not covered by the service\'s default host names (%s)', (service, names) => {
+    const c = control(`    mayReach: [api.stripe.com, ${names}]\n`, firewallEstate([{ service, locations: ['*'] }]));
+    expect(c.status, reasons(c)).not.toBe('pass');
+  });
+
+  it('the service tag, CIDRs that hold every prefix of it, or `*` cover an endpoint; host names never do', () => {
+    const input = firewallEstate([{ service: 'Microsoft.Web', locations: ['*'] }]);
+    expect(control('    mayReach: [api.stripe.com, "*.azurewebsites.net", "*.scm.azurewebsites.net"]\n', input).status).toBe('fail');
+    expect(control('    mayReach: [api.stripe.com, AppService]\n', input).status).toBe('pass');
+    expect(control('    mayReach: [api.stripe.com, 13.72.0.0/16]\n', input).status).toBe('pass');
+    expect(control('    mayReach: [api.stripe.com, 13.72.0.0/17]\n', input).status).toBe('fail');
+    expect(control('    mayReach: ["*"]\n', input).status).toBe('pass');
+  });
+
+  // From test/audit/se-review.test.ts ("captured service endpoint routes the subnet configuration does not list").
+  it('mayReach [api.stripe.com] is not green while the capture sends every Storage prefix over the endpoint', () => {
+    const input = capturedEstate([], endpointRoutes('20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'));
+    const app = subnetId(input, 'app');
+    expect(resolveEgress(input, { destination: '20.60.1.1' }).paths.find((p) => p.source.id === app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    const c = control('    mayReach: [api.stripe.com]\n', input);
+    expect(c.status, reasons(c)).not.toBe('pass');
+  });
+
+  it('captured endpoint routes are judged by the tags they hold all of; prefixes no such tag holds are not proven', () => {
+    const regional = control('    mayReach: [api.stripe.com]\n', capturedEstate([], endpointRoutes('20.60.0.0/16')));
+    expect(regional.violations.map((v) => v.subject)).toEqual(['Storage.WestEurope']);
+    expect(regional.violations[0]?.reason).toContain('over the captured effective routes of NIC vm1-nic (next hop VirtualNetworkServiceEndpoint)');
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', capturedEstate([], endpointRoutes('20.60.0.0/16'))).status).toBe('pass');
+    const unattributed = control('    mayReach: [api.stripe.com]\n', capturedEstate([], endpointRoutes('99.1.0.0/16')));
+    expect(unattributed.violations.map((v) => [v.subject, v.reason.startsWith('could not be proven: the captured effective routes of NIC vm1-nic')])).toEqual([['99.1.0.0/16', true]]);
+    expect(control('    mayReach: [api.stripe.com, 99.1.0.0/16]\n', capturedEstate([], endpointRoutes('99.1.0.0/16'))).status).toBe('pass');
+    // A capture without endpoint routes: Azure's word that the configured endpoint is not in effect there.
+    const cc = control('    mayReach: [api.stripe.com]\n', capturedEstate([{ service: 'Microsoft.Storage.Global', locations: ['*'] }], []));
+    expect(cc.status, reasons(cc)).toBe('pass');
+  });
+
+  // From test/audit/se-review.test.ts ("a local Microsoft.Storage endpoint and the VNet's paired region").
+  it('mayReach [api.stripe.com, Storage.WestEurope] is not green for a westeurope-only Microsoft.Storage endpoint', () => {
+    const c = control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', firewallEstate([{ service: 'Microsoft.Storage', locations: ['westeurope'] }]));
+    expect(c.status, reasons(c)).not.toBe('pass');
+  });
+
+  it('the paired region is "could not be proven", covered when the list allows it; a VNet region with no known pair leaves every region open', () => {
+    const input = firewallEstate([{ service: 'Microsoft.Storage', locations: ['westeurope'] }]);
+    const c = control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', input);
+    expect(c.violations.map((v) => [v.subject, v.reason.startsWith('could not be proven: whether it reaches Storage.northeurope')])).toEqual([['Storage.northeurope', true]]);
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope, Storage.NorthEurope]\n', input).status).toBe('pass');
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', firewallEstate([{ service: 'Microsoft.Storage', locations: ['westeurope', 'northeurope'] }])).violations.map((v) => v.subject)).toEqual(['Storage.northeurope']);
+    // A VNet whose region the input does not give: every other region may be its pair.
+    const noRegion: ResolveInput = { ...input, model: { ...input.model, virtualNetworks: input.model.virtualNetworks.map((v) => ({ ...v, location: null })), subnets: input.model.subnets.map((s) => ({ ...s, location: null })) } };
+    const open = control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', noRegion);
+    expect(open.violations.map((v) => [v.subject, v.reason.startsWith('could not be proven')])).toEqual([['Storage', true]]);
+    // A region [PAIRS] lists as nonpaired: the listed region is all the endpoint carries.
+    const italy: ResolveInput = { ...input, model: { ...input.model, virtualNetworks: input.model.virtualNetworks.map((v) => ({ ...v, location: 'italynorth' })) } };
+    expect(control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', italy).status).toBe('pass');
+  });
+
+  it('two controls judge one endpoint alike, each on the ports its list leaves open (the what-ifs are shared per tag and port)', () => {
+    const input = nsgEstate(SMB_TO_STORAGE, [{ service: 'Microsoft.Storage.Global', locations: ['*'] }]);
+    const result = checkPolicy(input, parsePolicy('version: 1\ncontrols:\n  - { id: a, effect: deny, scope: { subnets: [app] }, mayReach: [api.stripe.com] }\n  - { id: b, effect: audit, scope: { subnets: [app] }, mayReach: ["Storage:443"] }\n', 'p.yaml'), { now: NOW });
+    expect(result.controls.map((c) => c.violations.filter((v) => v.subject === 'Storage').map((v) => v.ports))).toEqual([[['445']], [['445']]]);
   });
 });
