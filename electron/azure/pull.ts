@@ -370,6 +370,7 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
     const virtualMachines: Item[] = [];
     // Hubs whose VNet connection list could not be read (see fetchChildren), lower-case IDs.
     const hubsWithUnreadConnections = new Set<string>();
+    const hubsWithUnreadBgpConnections = new Set<string>();
     const scopes: GraphScope[] = options.managementGroupId
       ? [{ kind: 'managementGroup', managementGroupId: options.managementGroupId, subscriptionIds }]
       : chunk(subscriptionIds, GRAPH_SUBSCRIPTION_BATCH).map((ids) => ({ kind: 'subscriptions', subscriptionIds: ids }));
@@ -416,9 +417,10 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }
-      const [nics, { items: childItems, hubsWithUnreadConnections: unreadHubs }, vmItems] = await Promise.all([nicsPromise, children, vms]);
+      const [nics, { items: childItems, hubsWithUnreadConnections: unreadHubs, hubsWithUnreadBgpConnections: unreadBgp }, vmItems] = await Promise.all([nicsPromise, children, vms]);
       countRows(childItems);
       for (const id of unreadHubs) hubsWithUnreadConnections.add(id.toLowerCase());
+      for (const id of unreadBgp) hubsWithUnreadBgpConnections.add(id.toLowerCase());
       documents.push(...core, ...childItems, ...nics);
       virtualMachines.push(...vmItems);
     }));
@@ -440,7 +442,9 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
 
     const serviceTags = await serviceTagsPromise;
     rt.checkCancelled();
-    const normalized = withUnreadHubConnections(normalizeArm([{ fileName: 'azure:live-pull', json: { value: [...documents, ...virtualMachines] } }]), hubsWithUnreadConnections);
+    const normalized = withUnreadHubParts(normalizeArm([{ fileName: 'azure:live-pull', json: { value: [...documents, ...virtualMachines] } }]), {
+      connections: hubsWithUnreadConnections, bgpConnections: hubsWithUnreadBgpConnections, nvaSubscriptions: failedNvaLists(rt),
+    });
     let metrics: readonly ResourceMetric[] = [];
     if (options.metrics) {
       enter('metrics', 'Reading SNAT and byte metrics (last 24 h)', metricQueries(normalized.model).length);
@@ -504,17 +508,50 @@ async function readServiceTags(rt: PullRuntime, documents: readonly Item[]): Pro
   return fetchServiceTags(rt, subscriptionId, location);
 }
 
+/** What a pull could not read of its virtual hubs (IDs and subscription IDs in lower case). */
+interface UnreadHubParts {
+  /** Hubs whose VNet connection list failed. */
+  readonly connections: ReadonlySet<string>;
+  /** Hubs whose BGP connection list failed, their own document not listing them. */
+  readonly bgpConnections: ReadonlySet<string>;
+  /** Subscriptions whose networkVirtualAppliances list failed (after the subscription was read). */
+  readonly nvaSubscriptions: ReadonlySet<string>;
+}
+
+/** The subscriptions whose networkVirtualAppliances ARM list failed (see PullRuntime.armFailedLists). */
+function failedNvaLists(rt: PullRuntime): ReadonlySet<string> {
+  const subs = new Set<string>();
+  for (const [sub, types] of rt.armFailedLists) if (types.has('microsoft.network/networkvirtualappliances')) subs.add(sub);
+  return subs;
+}
+
 /**
- * Marks the hubs whose VNet connection list failed (VirtualHub.connectionsRead false): without it
- * their VNets would read as connected to no hub, and a spoke's internet path as its own outbound
- * method, while the hub may hand it a 0.0.0.0/0 [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * Marks what a pull could not read of its hubs. A hub whose VNet connection list failed
+ * (VirtualHub.connectionsRead false): without it their VNets would read as connected to no hub,
+ * and a spoke's internet path as its own outbound method, while the hub may hand it a 0.0.0.0/0
+ * [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * A hub in a subscription whose networkVirtualAppliances list failed (nvasRead false), or whose
+ * BGP connections could not be read (bgpConnectionsRead false): an NVA in the hub and the hub
+ * router's BGP peers are "supported sources of the default route" [VWAN-INET]
+ * https://learn.microsoft.com/azure/virtual-wan/about-internet-routing so whether one exists is a
+ * missing fact, not "none" (the engine then asks, as for one it reads).
  * An Azure Route Server is a virtualHubs resource in no virtual WAN (`virtualWan` null, kind
  * RouteServer, https://learn.microsoft.com/azure/route-server/quickstart-create-route-server-cli):
- * it has no VNet connections to miss.
+ * it has no VNet connections, NVAs or hub BGP connections to miss.
  */
-function withUnreadHubConnections(normalized: NormalizeResult, hubIds: ReadonlySet<string>): NormalizeResult {
-  if (hubIds.size === 0) return normalized;
-  const virtualHubs = normalized.model.virtualHubs.map((hub) => (hubIds.has(hub.id) && hub.virtualWanId !== null ? { ...hub, connectionsRead: false } : hub));
+function withUnreadHubParts(normalized: NormalizeResult, unread: UnreadHubParts): NormalizeResult {
+  if (unread.connections.size === 0 && unread.bgpConnections.size === 0 && unread.nvaSubscriptions.size === 0) return normalized;
+  const virtualHubs = normalized.model.virtualHubs.map((hub) => {
+    if (hub.virtualWanId === null) return hub;
+    const id = hub.id.toLowerCase();
+    const subscription = /^\/subscriptions\/([^/]+)/i.exec(hub.id)?.[1]?.toLowerCase() ?? '';
+    const marks = {
+      ...(unread.connections.has(id) ? { connectionsRead: false } : {}),
+      ...(unread.bgpConnections.has(id) ? { bgpConnectionsRead: false } : {}),
+      ...(unread.nvaSubscriptions.has(subscription) ? { nvasRead: false } : {}),
+    };
+    return Object.keys(marks).length === 0 ? hub : { ...hub, ...marks };
+  });
   return { ...normalized, model: { ...normalized.model, virtualHubs } };
 }
 

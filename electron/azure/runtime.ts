@@ -27,6 +27,12 @@ export interface PullRuntime {
   readonly armDeniedSubscriptions: Set<string>;
   /** The first ARM list per subscription (the access probe), shared by concurrent groups. */
   readonly armProbes: Map<string, Promise<void>>;
+  /**
+   * Per subscription (lower case), the resource types whose ARM list failed after the probe read
+   * the subscription (a 403 on that type alone, throttling, a timeout): already gaps; what they
+   * would have held is unknown (e.g. the NVAs of a Virtual WAN hub, see pull.ts withUnreadHubParts).
+   */
+  readonly armFailedLists: Map<string, Set<string>>;
   note(message: string): void;
   checkCancelled(): void;
 }
@@ -60,6 +66,7 @@ export function createRuntime(ctx: ClientContext, clock: Clock, stats: PullStats
     graphDeniedSubscriptions: new Set(),
     armDeniedSubscriptions: new Set(),
     armProbes: new Map(),
+    armFailedLists: new Map(),
     note,
     checkCancelled() {
       if (signal?.aborted) throw new PullCancelledError();

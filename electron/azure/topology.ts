@@ -421,7 +421,15 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
   const key = subscriptionId.toLowerCase();
   let denied = rt.armDeniedSubscriptions.has(key);
   const out: Item[] = [];
-  const readType = async (type: string, list: () => Pager): Promise<void> => {
+  const failed = (type: string): void => {
+    const types = rt.armFailedLists.get(key) ?? new Set<string>();
+    types.add(type);
+    rt.armFailedLists.set(key, types);
+  };
+  // `probe`: the first list of the subscription. Refused, the subscription is taken as refused (the
+  // other types are not asked). A later list refused is that type's alone: the probe read the
+  // subscription, so the gap names the type, and the other types (VNet gateways among them) are read.
+  const readType = async (type: string, list: () => Pager, probe = false): Promise<void> => {
     if (denied) return;
     try {
       const items = await rt.limiter.run(() => drain(list()));
@@ -430,12 +438,13 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
     } catch (error) {
       if (isCancellation(error, rt.signal)) throw error;
       const status = statusOf(error);
-      if (status === 403 || status === 401) {
-        if (!denied) rt.addGap(gapFromError(scope, `Reading subscription ${subscriptionId}`, error));
+      if (probe && (status === 403 || status === 401)) {
+        if (!denied) rt.addGap(gapFromError(scope, `Reading subscription ${subscriptionId} (its first list, ${type}, was refused, so no other type was asked)`, error));
         denied = true;
         rt.armDeniedSubscriptions.add(key);
         return;
       }
+      failed(type);
       rt.addGap(gapFromError(`${scope}/providers/${type}`, `Listing ${type} in subscription ${subscriptionId}`, error));
     }
   };
@@ -449,7 +458,7 @@ async function listSubscription(rt: PullRuntime, subscriptionId: string, types: 
   } else if (listable[0] !== undefined) {
     const first = listable[0];
     rest = listable.slice(1);
-    const probing = readType(first, () => (LISTERS[first] as Lister)(client, rt.signal));
+    const probing = readType(first, () => (LISTERS[first] as Lister)(client, rt.signal), true);
     rt.armProbes.set(key, probing);
     await probing;
   }
@@ -471,10 +480,12 @@ function parseParent(id: string): { subscriptionId: string; resourceGroup: strin
   return m ? { subscriptionId: m[1] ?? '', resourceGroup: m[2] ?? '', name: m[3] ?? '' } : null;
 }
 
-/** What fetchChildren read, and the hubs whose VNet connections it could not read (their IDs as ARM gave them). */
+/** What fetchChildren read, and the hubs whose VNet connections (or BGP connections) it could not read (their IDs as ARM gave them). */
 export interface ChildItems {
   readonly items: readonly Item[];
   readonly hubsWithUnreadConnections: readonly string[];
+  /** Hubs whose bgpConnections list failed and whose own document does not list them (VirtualHub.bgpConnectionsRead). */
+  readonly hubsWithUnreadBgpConnections: readonly string[];
 }
 
 /**
@@ -486,6 +497,7 @@ export interface ChildItems {
 export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Promise<ChildItems> {
   const items: Item[] = [];
   const hubsWithUnreadConnections: string[] = [];
+  const hubsWithUnreadBgpConnections: string[] = [];
   const read = async (scope: string, what: string, list: () => Pager, onFailure?: () => void): Promise<void> => {
     try {
       items.push(...await rt.limiter.run(() => drain(list())));
@@ -518,11 +530,15 @@ export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Pro
       // intent (a classic secured hub, forced tunnelling): without them that answer is unknown.
       tasks.push(read(id, `Reading the route tables of virtual hub ${parent.name}`,
         () => client.hubRouteTables.list(parent.resourceGroup, parent.name, { abortSignal })));
-      // BGP peerings of the hub router with NVAs: a source of the hub's 0.0.0.0/0 [VWAN-INET].
+      // BGP peerings of the hub router with NVAs: a source of the hub's 0.0.0.0/0 [VWAN-INET]. A
+      // failed list leaves them unknown unless the hub's own document lists them (bgpConnections,
+      // references that name each peering: the engine then asks about each one it names).
+      const listed = Array.isArray(field(item, 'bgpConnections'));
       tasks.push(read(id, `Reading the BGP connections of virtual hub ${parent.name}`,
-        () => client.virtualHubBgpConnections.list(parent.resourceGroup, parent.name, { abortSignal })));
+        () => client.virtualHubBgpConnections.list(parent.resourceGroup, parent.name, { abortSignal }),
+        listed ? undefined : () => hubsWithUnreadBgpConnections.push(id)));
     }
   }
   await Promise.all(tasks);
-  return { items, hubsWithUnreadConnections };
+  return { items, hubsWithUnreadConnections, hubsWithUnreadBgpConnections };
 }

@@ -275,7 +275,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     bgpConnectionIds: { optional: 'ids' },
     bgpConnections: { optional: { list: { id: 'id', name: 'string', peerIp: 'string?', peerAsn: 'number?', hubVirtualNetworkConnectionId: 'id?' } } },
     networkVirtualAppliances: { optional: { list: { id: 'id', name: 'string', vendor: 'string?' } } },
-    connectionsRead: { optional: 'boolean' },
+    connectionsRead: { optional: 'boolean' }, nvasRead: { optional: 'boolean' }, bgpConnectionsRead: { optional: 'boolean' },
   }),
   virtualWans: resource('virtualWan', { virtualHubIds: 'ids' }),
   ipGroups: resource('ipGroup', { ipAddresses: 'strings', ipAddressesCaptured: { optional: 'boolean' } }),

@@ -460,7 +460,11 @@ export function standaloneNicIpConfiguration(store: DraftStore, node: JsonNode, 
  * listing without properties (`az resource list`: `"properties": null`) says nothing either way.
  *
  * A VM listing several NICs (networkProfile.networkInterfaces) has them kept, so a multi-NIC
- * appliance whose NIC the input lacks is not judged on the NICs present (see store.vmNicIds).
+ * appliance whose NIC the input lacks is not judged on the NICs present (see store.vmNicIds). A
+ * Uniform scale set instance (Microsoft.Compute/virtualMachineScaleSets/virtualMachines) is read the
+ * same way: it lists its NICs in the same networkProfile, and it is no Flexible member (Flexible
+ * instances are plain virtualMachines)
+ * https://learn.microsoft.com/rest/api/compute/virtual-machine-scale-set-vms/get
  */
 export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: ResourceId): void {
   const flexible = optRef(node, 'virtualMachineScaleSet') !== undefined;

@@ -96,8 +96,14 @@ const CHILD_TYPES: readonly (readonly [string, ChildMapper])[] = [
   ...['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'].map((t) => [`Microsoft.Network/privateDnsZones/${t}`, standalonePrivateDnsRecordSet] as const),
 ];
 
-/** Not network resources, but read for what they say about NICs (a Flexible scale set member). */
-const HINT_TYPE = 'microsoft.compute/virtualmachines';
+/**
+ * Not network resources, but read for what they say about NICs (a Flexible scale set member, the
+ * NICs a VM lists). A Uniform scale set instance (`Microsoft.Compute/virtualMachineScaleSets/virtualMachines`)
+ * carries `properties.networkProfile.networkInterfaces` as a VM does
+ * https://learn.microsoft.com/rest/api/compute/virtual-machine-scale-set-vms/get; a Flexible
+ * scale set's instances are plain virtualMachines.
+ */
+const HINT_TYPES: ReadonlySet<string> = new Set(['microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets/virtualmachines']);
 
 // Maps keyed by lower case, not object literals: a `type` from the input must never reach Object.prototype.
 const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(TOP_LEVEL_TYPES.map(([t, m]) => [t.toLowerCase(), m]));
@@ -207,7 +213,7 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
     child(state.store, node, id, type);
     return;
   }
-  if (type === HINT_TYPE) {
+  if (HINT_TYPES.has(type)) {
     mapVirtualMachineHint(state.store, node, id);
     return;
   }

@@ -32,8 +32,15 @@ export class JsonNode {
     /** Array index under `key`, or -1. */
     private readonly index: number,
   ) {
-    const props = raw.properties;
+    // Get-AzResource -ExpandProperties (PowerShell) prints the envelope as `Properties`: read
+    // as a flattened object, everything under it would be silently "not set".
+    const props = raw.properties !== undefined ? raw.properties : raw.Properties;
     this.props = isRecord(props) ? props : null;
+  }
+
+  /** The envelope's key as the input spells it (for error paths). */
+  get propsKey(): string {
+    return this.raw.properties !== undefined || this.raw.Properties === undefined ? 'properties' : 'Properties';
   }
 
   /** JSON path, e.g. `$.resources[3].properties.subnets[0]`. */
@@ -119,10 +126,10 @@ function find(node: JsonNode, key: string): unknown {
 /** Where `key` was read from (or, when absent, where it belongs), as the input spells it: for error messages only. */
 function keyOf(node: JsonNode, key: string): string {
   const inProps = node.props === null ? undefined : keyIn(node.props, key);
-  if (inProps !== undefined) return `properties.${inProps}`;
+  if (inProps !== undefined) return `${node.propsKey}.${inProps}`;
   const atTop = keyIn(node.raw, key);
   if (atTop !== undefined) return atTop;
-  return node.props !== null ? `properties.${key}` : key;
+  return node.props !== null ? `${node.propsKey}.${key}` : key;
 }
 
 export function pathOf(node: JsonNode, key: string): string {

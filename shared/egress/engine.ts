@@ -26,7 +26,7 @@ import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
-import type { Continuation, EngineContext, NvaSource, OwnerLookup, Outcome } from './trail';
+import type { Continuation, EngineContext, NvaSource, OwnerLookup, Outcome, SnatMaker } from './trail';
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
 import type { ClientDns, FirewallDecision, FirewallNote, FirewallRuleSet, FirewallSnat } from './firewall-rules';
 import { evaluateNsgForDestination, ruleTargetingTag } from './nsg';
@@ -1482,7 +1482,7 @@ function endpointSubnetNsg(ctx: EngineContext, trail: Trail, subnet: Subnet, sen
     return end(trail.end({ kind: 'missing-resource', resourceId: nsgId, what: `network security group ${nameOfId(nsgId).name} (subnet ${endpointSubnet.name} of private endpoint ${pe.name})`,
       consequence: 'whether its rules let the traffic through to the endpoint' }));
   }
-  const source = endpointSource(ctx, trail, subnet, sender, nsg, vnetId, pe);
+  const source = endpointSource(ctx, trail, sender, nsg, vnetId, pe);
   if (source.kind === 'undecided') return end(trail.end(source.reason));
   if (applies) {
     const stopped = endIf(trail, nsgCheck(ctx, trail, nsgId, 'subnet', 'Inbound', source.source, vnetId, pe));
@@ -1542,47 +1542,37 @@ function endpointSubnetOf(ctx: EngineContext, subnet: Subnet, served: PrivateEnd
  * per IANA RFC 6598", which holds every endpoint address in such a range), and otherwise is SNATed
  * "to one of the firewall's private IP addresses in AzureFirewallSubnet". So the NSG sees the
  * original sender (no SNAT) or an address of AzureFirewallSubnet (SNAT), read from the rule that
- * allowed the flow and the firewall's (or its policy's) SNAT settings (firewallSnat). Where those do
- * not decide (auto-learned ranges, settings not in the input, a flow allowed partly by each kind of
- * rule), and through an NVA (whose SNAT is its own configuration, not in the input, to any of its
+ * allowed the flow and the firewall's (or its policy's) SNAT settings: recordFirewallSnat puts that
+ * on the trail (Trail.snatSource, or a candidate in Trail.nvaSources), as every rule further on
+ * reads it. Where those do not decide (auto-learned ranges, settings not in the input, a flow
+ * allowed partly by each kind of rule), and through an NVA (whose SNAT is its own configuration, not in the input, to any of its
  * VM's private addresses): when the NSG answers the same for the original source and every address
  * of every NVA passed (Trail.nvaSources; through a firewall that does not SNAT too, since it passes
  * on the source it got), that answer holds; otherwise which source it sees decides, and it is
  * named as unknown.
  */
-function endpointSource(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sender, nsg: NetworkSecurityGroup, vnetId: string, pe: Named):
+function endpointSource(ctx: EngineContext, trail: Trail, sender: Sender, nsg: NetworkSecurityGroup, vnetId: string, pe: Named):
   { readonly kind: 'source'; readonly source: SourceAddress } | { readonly kind: 'undecided'; readonly reason: TerminalReason } {
-  const original = { kind: 'source' as const, source: trail.source };
+  // The packet's source as it arrives: the original, or an Azure Firewall's SNAT address (Trail.snatSource, recorded by recordFirewallSnat).
+  const kept = originalCandidate(trail);
+  const original = { kind: 'source' as const, source: kept.source };
   if (trail.depth === 0 || sourceInsensitive(nsg, 'Inbound')) return original;
   if (sender.kind !== 'firewall' && sender.kind !== 'nic') return original;
   trail.sourceConsulted = true;
   // Every address of every NVA passed (the sending NVA among them, see Trail.nvaSources): each NVA
-  // may keep the source it got or SNAT to any of its own addresses, as before a firewall.
-  const candidates: SourceCandidate[] = [...trail.nvaSources];
-  let snatFact: string | null = null;
-  if (sender.kind === 'firewall') {
-    const { decision } = firewallDecision(ctx, sender.firewall, trail.source);
-    const snat = firewallSnat(ctx.index, sender.firewall, decision, ctx.traffic.destination);
-    const own = subnetSource(subnet);
-    if (snat.kind === 'snat') return { kind: 'source', source: own };
-    // Not SNATed, the firewall passes on the source it got: the original, or an NVA's before it.
-    if (snat.kind !== 'no-snat') {
-      candidates.push({ source: own, label: `the firewall's own address (${own.cidrs.map(formatCidr).join(', ') || 'not known'})`, nic: null });
-      snatFact = snat.kind === 'unknown' ? snat.reason
-        : `the flow is allowed by application rules (always SNATed) and by network rules, which do not SNAT ${snat.noSnatPrefixes.join(', ')} (SNAT private ranges ${snat.privateRanges.join(', ') || 'the IANA defaults'})`;
-    }
-  }
-  const before = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', trail.source, vnetId, pe).verdict;
-  for (const candidate of candidates) {
+  // may keep the source it got or SNAT to any of its own addresses, as before a firewall; and an
+  // Azure Firewall's address where its SNAT settings do not decide (recordFirewallSnat).
+  const before = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', kept.source, vnetId, pe).verdict;
+  for (const candidate of trail.nvaSources) {
     const after = nsgVerdict(ctx, nsg, 'subnet', 'Inbound', candidate.source, vnetId, pe).verdict;
     // The same answer either way (an Unknown one is then reported with its own missing fact by nsgCheck).
     if (before.access === after.access) continue;
-    const who = candidate.nic ? `NVA ${candidate.nic.name}` : sender.kind === 'firewall' ? `Azure Firewall ${sender.firewall.name}` : `NVA ${sender.nic.name}`;
-    const fact = candidate.nic === null && snatFact ? ` (${snatFact})` : '';
-    const address = candidate.nic ? `its own address ${candidate.label}` : candidate.label;
+    const fact = candidate.snatFact ? ` (${stop(candidate.snatFact)})` : '';
+    const address = candidate.snatFact ? `the firewall's own address, ${candidate.label}` : `its own address ${candidate.label}`;
+    const from = trail.snatSource ? kept.label : 'the original source';
     return { kind: 'undecided', reason: { kind: 'undecided', resourceId: nsg.id, rule: `NSG ${nsg.name} (inbound) of private endpoint ${pe.name}'s subnet`,
-      docs: candidate.nic === null ? DOCS.firewallSnatPrivateRanges : DOCS.nsg,
-      missingFact: `whether ${who} SNATs traffic to private endpoint ${pe.name}${fact}: with the original source, ${stop(before.reason)}; with ${address}, ${stop(after.reason)}` } };
+      docs: candidate.snatFact ? DOCS.firewallSnatPrivateRanges : DOCS.nsg,
+      missingFact: `whether ${candidate.who} SNATs traffic to private endpoint ${pe.name}${fact}: with ${from}, ${stop(before.reason)}; with ${address}, ${stop(after.reason)}` } };
   }
   return original;
 }
@@ -1635,9 +1625,13 @@ function forwardedIntoPeeredVnet(ctx: EngineContext, trail: Trail, subnet: Subne
   // Allowed: the same for every source (the walk after the appliance stays shared between sources).
   if (backs.length > 0 && backs.every((b) => b.allowForwardedTraffic)) return null;
   const local = ctx.index.virtualNetworks.get(localVnetId);
+  // The source the appliance received: the original, or an earlier Azure Firewall's SNAT address
+  // (this firewall's own SNAT is weighed below, not taken as originating here) [FWSNAT].
+  const arriving = sender.kind === 'firewall' && trail.snatSource?.nic.id === sender.firewall.id ? trail.snatSource.arriving : packetSource(trail);
+  const arrivingText = arriving.cidrs.map(formatCidr).join(', ');
   // Originated in the forwarding VNet (every source address in its space): not "forwarded" traffic.
   trail.sourceConsulted = true;
-  if (local && trail.source.cidrs.length > 0 && trail.source.cidrs.every((c) => local.addressPrefixes.some((p) => {
+  if (local && arriving.cidrs.length > 0 && arriving.cidrs.every((c) => local.addressPrefixes.some((p) => {
     const prefix = parseCidr(p);
     return prefix !== null && cidrContainsCidr(prefix, c);
   }))) return null;
@@ -1651,7 +1645,7 @@ function forwardedIntoPeeredVnet(ctx: EngineContext, trail: Trail, subnet: Subne
   let snat: 'no' | 'yes' | 'unknown' = 'unknown';
   let snatFact = `whether ${appliance} SNATs it to its own address is its own configuration, not in the input`;
   if (sender.kind === 'firewall') {
-    const found = firewallSnat(ctx.index, sender.firewall, firewallDecision(ctx, sender.firewall, trail.source).decision, ctx.traffic.destination);
+    const found = firewallSnat(ctx.index, sender.firewall, firewallDecision(ctx, sender.firewall, arriving).decision, ctx.traffic.destination);
     snat = found.kind === 'no-snat' ? 'no' : found.kind === 'snat' ? 'yes' : 'unknown';
     snatFact = found.kind === 'snat' ? `${appliance} SNATs it to its own address in ${localName} (application rules always SNAT; network rules outside the SNAT private ranges too)`
       : found.kind === 'unknown' ? `whether ${appliance} SNATs it is not known (${stop(found.reason)})`
@@ -1662,10 +1656,10 @@ function forwardedIntoPeeredVnet(ctx: EngineContext, trail: Trail, subnet: Subne
       `Peering ${back.name} from ${remoteName} to ${localName} does not allow forwarded traffic: traffic ${appliance} forwards to ${what} (not originating in ${localName}, and not SNATed) does not flow into ${remoteName}.`,
       `Enable "Allow forwarded traffic" (allowForwardedTraffic) on peering ${back.name}.`, [back.id, ...(route.resourceId ? [route.resourceId] : [])], DOCS.peering);
     return trail.end({ kind: 'next-hop-not-carried', route: routeRef(route), peering: named(back),
-      reason: `peering ${back.name} from ${remoteName} to ${localName} has allowForwardedTraffic off, so traffic forwarded by ${appliance} that did not originate in ${localName} (its source stays the original sender's: ${trail.source.cidrs.map(formatCidr).join(', ') || 'not known'}) doesn't flow into ${remoteName}` });
+      reason: `peering ${back.name} from ${remoteName} to ${localName} has allowForwardedTraffic off, so traffic forwarded by ${appliance} that did not originate in ${localName} (its source stays the one it arrived with: ${arrivingText || 'not known'}) doesn't flow into ${remoteName}` });
   }
   return trail.end({ kind: 'undecided', resourceId: back.id, rule: `Peering ${back.name} (${remoteName} → ${localName}): allowForwardedTraffic off`, docs: DOCS.peering,
-    missingFact: `whether traffic ${appliance} forwards to ${what} flows into ${remoteName}: peering ${back.name} does not allow forwarded traffic, so traffic from ${trail.source.cidrs.map(formatCidr).join(', ') || 'the source'} forwarded unchanged would not flow; ${snatFact}, and whether SNATed traffic counts as originating in ${localName} is not documented` });
+    missingFact: `whether traffic ${appliance} forwards to ${what} flows into ${remoteName}: peering ${back.name} does not allow forwarded traffic, so traffic from ${arrivingText || 'the source'} forwarded unchanged would not flow; ${snatFact}, and whether SNATed traffic counts as originating in ${localName} is not documented` });
 }
 
 /**
@@ -2633,19 +2627,22 @@ function sameFirewallAnswer(ctx: EngineContext, firewall: AzureFirewall, a: Fire
  * NVA and the address, never the answer for the pre-NVA source. Null when the walk goes on.
  */
 function nvaSnatQuestion(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, decision: FirewallDecision): Outcome | null {
-  // Every address of every NVA passed (Trail.nvaSources) may be the one it SNATs to.
+  // Every address of every NVA passed (Trail.nvaSources) may be the one it SNATs to; so may an
+  // earlier Azure Firewall's, where its SNAT settings do not decide [FWSNAT].
   for (const nva of trail.nvaSources) {
     const other = firewallDecision(ctx, firewall, nva.source).decision;
     if (sameFirewallAnswer(ctx, firewall, decision, other)) continue;
-    return trail.end({ kind: 'undecided', resourceId: nva.nic.id, rule: `NVA ${nva.nic.name} before Azure Firewall ${firewall.name}: source NAT not in the input`, docs: DOCS.udr,
-      missingFact: `whether NVA ${nva.nic.name} SNATs the traffic to its own address ${nva.label} before forwarding it to Azure Firewall ${firewall.name}, which is the appliance's own configuration (it may keep the source, or SNAT to any of its private addresses): the firewall's rules answer differently for the original source (${decisionWords(decision)}) and for ${nva.label} (${decisionWords(other)})` });
+    const kept = trail.snatSource ? originalCandidate(trail).label : 'the original source';
+    const why = nva.snatFact ? `whether it does is not known (${stop(nva.snatFact)})` : 'which is the appliance\'s own configuration (it may keep the source, or SNAT to any of its private addresses)';
+    return trail.end({ kind: 'undecided', resourceId: nva.nic.id, rule: `${nva.who} before Azure Firewall ${firewall.name}: source NAT not in the input`, docs: nva.snatFact ? DOCS.firewallSnatPrivateRanges : DOCS.udr,
+      missingFact: `whether ${nva.who} SNATs the traffic to ${nva.snatFact ? nva.label : `its own address ${nva.label}`} before forwarding it to Azure Firewall ${firewall.name}, ${why}: the firewall's rules answer differently for ${kept} (${decisionWords(decision)}) and for ${nva.label} (${decisionWords(other)})` });
   }
   return null;
 }
 
 /** The firewall's rules for this flow; null when the walk goes on. */
-function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome | null {
-  const { rules, decision } = firewallDecision(ctx, firewall, trail.source);
+function firewallRules(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, judged: ReturnType<typeof firewallDecision>): Outcome | null {
+  const { rules, decision } = judged;
   trail.sourceConsulted = true;
   const snatQuestion = nvaSnatQuestion(ctx, trail, firewall, decision);
   if (snatQuestion) return snatQuestion;
@@ -2777,7 +2774,10 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
     kind: 'azure-firewall', firewall: named(firewall), skuName: firewall.skuName, skuTier: firewall.skuTier,
     forcedTunnel: firewall.managementIpConfiguration !== null, hub: hub ? named(hub) : null,
   })));
-  const stopped = firewallRules(ctx, trail, firewall);
+  // After an earlier Azure Firewall that SNATs, this one sees that firewall's address [FWSNAT].
+  // Judged once per walk: the rules and the SNAT recorded below read the same decision.
+  const judged = firewallDecision(ctx, firewall, packetSource(trail));
+  const stopped = firewallRules(ctx, trail, firewall, judged);
   if (stopped) return stopped;
   if (hub || firewall.skuName === 'AZFW_Hub') return hubFirewallEgress(ctx, trail, firewall);
   const subnetId = firewall.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
@@ -2787,7 +2787,49 @@ function toFirewall(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, h
     return trail.end({ kind: 'missing-resource', resourceId: firewall.id, what: `AzureFirewallSubnet of ${firewall.name}`, consequence: 'the firewall\'s own egress' });
   }
   // The firewall SNATs, then its own subnet's routes and outbound method apply [FWNAT][FWFT].
+  recordFirewallSnat(ctx, trail, firewall, subnet, judged.decision);
   return forwardFromAppliance(ctx, trail, subnet, { kind: 'firewall', firewall }, firewall);
+}
+
+/**
+ * The source the packet carries as it leaves a VNet Azure Firewall, recorded on the trail for
+ * every rule further on (an NVA's or private endpoint's inbound NSG, another firewall). Traffic the
+ * firewall SNATs leaves from "one of the firewall's private IP addresses in AzureFirewallSubnet"
+ * (forced tunnelling: "Internet-bound traffic is SNATed to one of the firewall's private IP
+ * addresses in AzureFirewallSubnet, hiding the source"); application rules always SNAT; network
+ * rules do not SNAT destinations in the SNAT private ranges [FWSNAT]
+ * https://learn.microsoft.com/azure/firewall/snat-private-range (firewallSnat reads which). Which
+ * instance's address it is, is not in the input: the whole AzureFirewallSubnet range stands for it
+ * (a rule then decides only if it decides alike for every address in it). SNATed for certain: the
+ * packet carries that address in place of the original source (and of any NVA's before it). Not
+ * decided by the input (auto-learned ranges, a flow allowed partly by each kind of rule): the
+ * address joins the candidates (Trail.nvaSources) a rule further on must answer alike for.
+ */
+function recordFirewallSnat(ctx: EngineContext, trail: Trail, firewall: AzureFirewall, subnet: Subnet, decision: FirewallDecision): void {
+  const arriving = packetSource(trail);
+  // Depends on the firewall, the decision and the destination only: once per decision (sources
+  // with one rule signature share it; a decision belongs to one firewall's rule set). A constant
+  // key: this runs on every walk through a firewall, and a key built from the ID cost ~10% of a
+  // destinations matrix.
+  const snat = memoize(ctx, decision, 'record-snat', () => firewallSnat(ctx.index, firewall, decision, ctx.traffic.destination));
+  if (snat.kind === 'no-snat') return;
+  // One object per firewall subnet (NSG verdicts are cached by the source object), with its words; the client still resolves names itself.
+  const maker = memoize(ctx, subnet, 'firewall-snat-source', (): SnatMaker & { readonly range: SourceAddress; readonly who: string; readonly label: string } => {
+    const range = subnetSource(subnet);
+    const who = `Azure Firewall ${firewall.name}`;
+    const label = `an address of ${subnet.name} (${range.cidrs.map(formatCidr).join(', ') || 'not known'})`;
+    return { range, who, label, make: (arriving, dns) => ({ nic: named(firewall), who, source: dns ? { ...range, dns } : range, label, arriving }) };
+  });
+  if (snat.kind === 'snat') {
+    trail.snatBy(maker, arriving);
+    return;
+  }
+  const { range, who, label } = maker;
+  const dns = trail.source.dns;
+  const source = dns ? { ...range, dns } : range;
+  const snatFact = snat.kind === 'unknown' ? snat.reason
+    : `the flow is allowed by application rules (always SNATed) and by network rules, which do not SNAT ${snat.noSnatPrefixes.join(', ')} (SNAT private ranges ${snat.privateRanges.join(', ') || 'the IANA defaults'})`;
+  trail.nvaSources = mergeSources(trail.nvaSources, [{ nic: named(firewall), who, source, label, snatFact }]);
 }
 
 function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFirewall): Outcome {
@@ -3158,13 +3200,16 @@ function outboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic
  * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
  */
 function inboundNsgChecks(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface): TerminalReason | null {
-  // After other NVAs the packet may carry any of their addresses (Trail.nvaSources): the rules must agree for all.
+  // After other appliances the packet may carry any of their addresses (Trail.nvaSources): the rules
+  // must agree for all. After an Azure Firewall that SNATs it carries the firewall's address
+  // (Trail.snatSource) in place of the original source [FWSNAT].
   const question = trail.nvaSources.length === 0 ? null
     : nsgSourcesQuestion(ctx, trail, [[subnet.networkSecurityGroupId, 'subnet'], [nic.networkSecurityGroupId, 'NIC']], 'Inbound', subnet.virtualNetworkId,
       () => [originalCandidate(trail), ...trail.nvaSources]);
+  const source = packetSource(trail);
   return question
-    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', trail.source, subnet.virtualNetworkId)
-    ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', trail.source, subnet.virtualNetworkId);
+    ?? nsgCheck(ctx, trail, subnet.networkSecurityGroupId, 'subnet', 'Inbound', source, subnet.virtualNetworkId)
+    ?? nsgCheck(ctx, trail, nic.networkSecurityGroupId, 'NIC', 'Inbound', source, subnet.virtualNetworkId);
 }
 
 const applianceSources = new WeakMap<NetworkInterface, SourceAddress>();
@@ -3190,10 +3235,29 @@ interface SourceCandidate {
   readonly source: SourceAddress;
   readonly label: string;
   readonly nic: Named | null;
+  /** Words naming the appliance whose SNAT gives this source (NvaSource.who); absent: `NVA <nic>`. */
+  readonly who?: string;
+  /** Why an Azure Firewall's SNAT is not known (NvaSource.snatFact). */
+  readonly snatFact?: string;
+}
+
+/**
+ * The source the packet carries when no appliance changed it: the original sender's, or the
+ * address an Azure Firewall on the path SNATed it to (Trail.snatSource) [FWSNAT].
+ */
+function packetSource(trail: Trail): SourceAddress {
+  return trail.snatSource?.source ?? trail.source;
 }
 
 function originalCandidate(trail: Trail): SourceCandidate {
+  const snat = trail.snatSource;
+  if (snat) return { source: snat.source, label: `the source ${snat.who} SNATed it to (${snat.label})`, nic: null };
   return { source: trail.source, label: `the original source (${trail.source.cidrs.map(formatCidr).join(', ') || 'its address not known'})`, nic: null };
+}
+
+/** Words naming a candidate's appliance. */
+function candidateAppliance(candidate: SourceCandidate & { readonly nic: Named }): string {
+  return candidate.who ?? `NVA ${candidate.nic.name}`;
 }
 
 const configSources = new WeakMap<NicIpConfiguration, SourceAddress>();
@@ -3230,6 +3294,7 @@ function applianceNics(ctx: EngineContext, nic: NetworkInterface): { readonly ni
 function nvaAddresses(ctx: EngineContext, nic: NetworkInterface): readonly NvaSource[] {
   return memoize(ctx, nic, 'nva-addresses', () => {
     const nva = named(nic);
+    const who = `NVA ${nic.name}`;
     const seen = new Set<string>();
     const out: NvaSource[] = [];
     const { nics } = applianceNics(ctx, nic);
@@ -3240,7 +3305,7 @@ function nvaAddresses(ctx: EngineContext, nic: NetworkInterface): readonly NvaSo
         const address = config.privateIpAddress;
         if (!source || !address || seen.has(address)) continue;
         seen.add(address);
-        out.push({ nic: nva, source, label: n === nic ? address : `${address} (NIC ${n.name})` });
+        out.push({ nic: nva, who, source, label: n === nic ? address : `${address} (NIC ${n.name})` });
       }
     }
     return out;
@@ -3312,11 +3377,14 @@ function nsgSourcesQuestion(ctx: EngineContext, trail: Trail, checks: readonly N
   for (const other of others) {
     const answer = nsgAnswer(ctx, checks, direction, other.source, vnetId);
     if (answer.key === base.key) continue;
-    const nva = other.nic ?? first.nic;
-    const which = nva ? `NVA ${nva.name}` : 'the NVAs passed';
+    const deciding = other.nic ? other : first.nic ? first : null;
+    const nva = deciding?.nic ?? null;
+    const which = deciding?.nic ? candidateAppliance({ ...deciding, nic: deciding.nic }) : 'the NVAs passed';
     const where = `${direction.toLowerCase()} NSG ${nsgs.map((n) => n.name).join(' and ')}`;
-    return { kind: 'undecided', resourceId: nva?.id ?? nsgs[0]?.id ?? vnetId, rule: `${which} before ${where}: source NAT not in the input`, docs: DOCS.udr,
-      missingFact: `which source ${which} gives the traffic (it may keep the source it received or SNAT to any of its own private addresses, which is the appliance's own configuration): ${where} answers differently for ${first.label} (${base.words}) and for ${other.label} (${answer.words})` };
+    // An Azure Firewall's SNAT follows from its settings, which the input does not decide here [FWSNAT].
+    const why = deciding?.snatFact ? `whether it SNATs is not known: ${stop(deciding.snatFact)}` : 'it may keep the source it received or SNAT to any of its own private addresses, which is the appliance\'s own configuration';
+    return { kind: 'undecided', resourceId: nva?.id ?? nsgs[0]?.id ?? vnetId, rule: `${which} before ${where}: source NAT not in the input`, docs: deciding?.snatFact ? DOCS.firewallSnatPrivateRanges : DOCS.udr,
+      missingFact: `which source ${which} gives the traffic (${why}): ${where} answers differently for ${first.label} (${base.words}) and for ${other.label} (${answer.words})` };
   }
   return null;
 }

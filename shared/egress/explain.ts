@@ -193,7 +193,9 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
     }
     case 'virtual-appliance':
       return hop('virtual-appliance', step.nic.id, `NVA NIC ${step.nic.name} (${step.privateIp ?? ''})`,
-        'The route\'s next hop is a network virtual appliance NIC with IP forwarding. The NVA is assumed to forward the traffic and SNAT it to its own private IP (its own rules run in its operating system and are not visible to Azure); Azure then applies the NVA subnet\'s routes and the NVA NIC\'s own outbound method.',
+        // The engine weighs every source the NVA may give the packet (nvaSnatQuestion, nsgSourcesQuestion):
+        // Learn requires NAT to its own private IP only for traffic it sends to a public address itself [UDR].
+        'The route\'s next hop is a network virtual appliance NIC with IP forwarding. The NVA is assumed to forward the traffic (its own rules run in its operating system and are not visible to Azure). It may keep the source it received or SNAT it to any of its own private addresses: it must NAT to its own address only where it sends the traffic to a public address itself, and an answer that depends on which source it gives is judged for each of them. Azure then applies the NVA subnet\'s routes and the NVA NIC\'s own outbound method.',
         DOCS.udr, VERIFY.nic(step.nic.id));
     case 'internal-load-balancer': {
       const carried = step.rule

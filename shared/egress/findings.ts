@@ -6,7 +6,8 @@
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { ResourceMetric } from '../model/snapshot';
-import type { AzureFirewall } from '../model/topology';
+import type { AzureFirewall, Subnet } from '../model/topology';
+import { lookupRoute } from '../routing/lpm';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { DOCS } from './docs';
 import { isPlatformSubnet } from './platform';
@@ -148,8 +149,29 @@ function isDefaultRoutePrefix(prefix: string): boolean {
   return prefix.trim() === '0.0.0.0/0';
 }
 
+/**
+ * Whether the hub's 0.0.0.0/0 is the route the subnet's internet traffic takes, read from the route
+ * set the engine walks, so the finding and the path never disagree: the route builder adds that
+ * route only where the engine does (routing intent's Internet policy, or a classic secured hub's
+ * 0/0 → its firewall in the associated table with nothing else that could give one:
+ * hubDefaultRouteSources; "Propagate default route" true; a route table that propagates gateway
+ * routes: learnsGatewayRoutes) and longest-prefix match decides whether a UDR beats it [UDR]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ * With captured effective routes the captured winner must lead to the hub router too.
+ */
+function hubDefaultRouteTakesInternet(routes: RouteSetBuilder, subnet: Subnet, hubId: ResourceId): boolean {
+  const computed = lookupRoute(routes.computedRoutesFor(subnet).routes, INTERNET, { candidates: false }).winner;
+  if (computed?.origin !== 'vwan-hub' || computed.resourceId !== hubId) return false;
+  const used = routes.routesFor(subnet);
+  if (used.capturedFromNicId === null) return true;
+  const winner = lookupRoute(used.routes, INTERNET, { candidates: false }).winner;
+  return winner?.nextHop.kind === 'known' && winner.nextHop.type === 'VirtualNetworkGateway';
+}
+
+const INTERNET = { kind: 'default-route' } as const;
+
 /** Misconfigurations visible on the configuration alone [§11]. */
-function staticMisconfigurations(index: ModelIndex): Finding[] {
+function staticMisconfigurations(index: ModelIndex, routes: RouteSetBuilder): Finding[] {
   const findings: Finding[] = [];
   for (const subnet of index.model.subnets) {
     const name = subnet.name.toLowerCase();
@@ -169,8 +191,10 @@ function staticMisconfigurations(index: ModelIndex): Finding[] {
     if (subnet.natGatewayId) {
       const hub = index.hubConnections.get(subnet.virtualNetworkId);
       // "Propagate gateway routes" = No keeps every Virtual WAN route, the hub's 0/0 included, off the
-      // subnet https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
-      const secured = hub && table?.disableBgpRoutePropagation !== true && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some((p) => p.destinations.some((d) => d.toLowerCase() === 'internet'));
+      // subnet https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies: a route table
+      // the input lacks leaves that open (the path is unknown, naming it), so nothing is asserted.
+      const tableMissing = subnet.routeTableId !== null && table === undefined;
+      const secured = hub && !tableMissing && routes.learnsGatewayRoutes(subnet) && hubDefaultRouteTakesInternet(routes, subnet, hub.hub.id);
       if (secured) {
         findings.push({ code: 'secured-hub-nat-gateway', severity: 'warning',
           message: `Subnet ${subnet.name} has a NAT gateway but its VNet is connected to secured hub ${hub.hub.name} with internet security on: the hub's 0.0.0.0/0 takes its internet traffic and NAT gateway is not supported in a secured-hub design.`,
@@ -204,7 +228,7 @@ function driftSummary(paths: readonly EgressPath[]): Finding[] {
 }
 
 /** All estate-level findings, in a stable order. */
-export function estateFindings(index: ModelIndex, _routes: RouteSetBuilder, paths: readonly EgressPath[], metrics: readonly ResourceMetric[]): EstateFindings {
+export function estateFindings(index: ModelIndex, routes: RouteSetBuilder, paths: readonly EgressPath[], metrics: readonly ResourceMetric[]): EstateFindings {
   const byResource = new Map<string, Finding[]>();
   const metricFindings: Finding[] = [];
   for (const metric of [...metrics].sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : a.metricName < b.metricName ? -1 : 1))) {
@@ -214,7 +238,7 @@ export function estateFindings(index: ModelIndex, _routes: RouteSetBuilder, path
     byResource.set(metric.resourceId, [...(byResource.get(metric.resourceId) ?? []), finding]);
   }
   return {
-    findings: [...firewallBypass(index, paths), ...driftSummary(paths), ...metricFindings, ...staticFirewallCapacity(index, paths), ...staticMisconfigurations(index)],
+    findings: [...firewallBypass(index, paths), ...driftSummary(paths), ...metricFindings, ...staticFirewallCapacity(index, paths), ...staticMisconfigurations(index, routes)],
     byResource,
   };
 }

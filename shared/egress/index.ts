@@ -41,6 +41,12 @@ export interface ResolveOptions {
    * through verdictColumns).
    */
   readonly nicIds?: ReadonlySet<string>;
+  /**
+   * Which subnets (with their NICs) to walk: all (the default), or only these. `check` asks a
+   * service endpoint's what-if only of the subnets with that endpoint: each of the service's tags
+   * would otherwise be walked from every source of the estate.
+   */
+  readonly subnetIds?: ReadonlySet<string>;
   /** Estate-level findings (firewall bypass, SNAT metrics); false where only verdicts are wanted. */
   readonly estateFindings?: boolean;
   /** Paths sorted by source ID (the default); false where the caller orders them itself. */

@@ -402,6 +402,11 @@ function coversProtocol(rule: SecurityRule, protocol: 'Tcp' | 'Udp'): boolean {
   return p === '*' || p === 'any' || p === protocol.toLowerCase();
 }
 
+/** Whether a rule's protocol and destination ports take a flow (as nsg.ts's ruleMatchExceptDestination reads them). */
+function ruleCoversFlow(rule: SecurityRule, protocol: 'Tcp' | 'Udp', port: number): boolean {
+  return coversProtocol(rule, protocol) && (rule.destinationPortRanges.length === 0 || rule.destinationPortRanges.some((r) => portRangeCovers(r, port)));
+}
+
 /** Where a rule's port ranges start and end (each end as the port after it): the class boundaries. */
 function portBoundaries(rules: readonly SecurityRule[], protocol: 'Tcp' | 'Udp'): readonly number[] {
   const bounds = new Set<number>([0, 65536]);
@@ -472,6 +477,7 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
   if (cached) return cached;
   // Verdict key → protocol → the ports with that verdict, the rule that decides each, and the port that probes them.
   const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>>();
+  const byMatching = new Map<string, NsgVerdict>();
   let defaultKey = '';
   for (const protocol of PROTOCOLS) {
     const bounds = portBoundaries(rules, protocol);
@@ -481,7 +487,13 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
       const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
       // Port 0 is no destination port a client uses; probe the class at a real one.
       const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
-      const verdict = evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound');
+      // Once per set of rules that match the flow, as in nsgPortClassesTo.
+      const matching = rules.flatMap((r, j) => (ruleCoversFlow(r, protocol, port) ? [j] : [])).join(',');
+      let verdict = byMatching.get(matching);
+      if (verdict === undefined) {
+        verdict = evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound');
+        byMatching.set(matching, verdict);
+      }
       const key = verdictKey(verdict);
       // The last NSG's rule, as a path's own hops name it: one verdict key may come from several rules.
       const last = verdict.rules.at(-1);
@@ -539,9 +551,52 @@ export interface PortClassDestination {
 }
 
 const EVERY_PORT_CLASS: readonly NsgPortClass[] = [{ protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }];
-/** Per model, then per tag data (the NSG verdicts read its prefixes; NO_TAGS without any): the classes by chain, source and destination. */
-const portClassCache = new WeakMap<ModelIndex, WeakMap<object, Map<string, readonly NsgPortClass[]>>>();
+/**
+ * Per model, then per tag data (the NSG verdicts read its prefixes; NO_TAGS without any): the
+ * classes by chain content, source and destination, and each destination's parsed prefixes.
+ */
+const portClassCache = new WeakMap<ModelIndex, WeakMap<object, { readonly classes: Map<string, readonly NsgPortClass[]>; readonly targets: Map<string, EgressDestination> }>>();
 const NO_TAGS = {};
+
+/**
+ * What evaluateNsgChain reads of an NSG for outbound traffic, as a number: its outbound rules in
+ * their order, every field a verdict depends on (names too: an Unknown verdict names its rules).
+ * Estates stamp one NSG per subnet from a template; NSGs with the same rules get the same number,
+ * so their port classes are worked out once, not once per NSG ID.
+ */
+const ruleSetNumbering = new WeakMap<ModelIndex, { readonly byNsg: WeakMap<NetworkSecurityGroup, number>; readonly byText: Map<string, number> }>();
+function outboundRuleSetId(index: ModelIndex, nsg: NetworkSecurityGroup): number {
+  let numbering = ruleSetNumbering.get(index);
+  if (!numbering) {
+    numbering = { byNsg: new WeakMap(), byText: new Map() };
+    ruleSetNumbering.set(index, numbering);
+  }
+  let id = numbering.byNsg.get(nsg);
+  if (id === undefined) {
+    const text = JSON.stringify(nsg.securityRules.filter((r) => r.direction === 'Outbound').map((r) => [r.name, r.priority, r.access, r.protocol,
+      r.sourceAddressPrefixes, r.destinationAddressPrefixes, r.destinationPortRanges, r.sourcePortRanges ?? null, r.isDefault,
+      r.sourceApplicationSecurityGroupIds ?? null, r.destinationApplicationSecurityGroupIds ?? null]));
+    id = numbering.byText.get(text);
+    if (id === undefined) {
+      id = numbering.byText.size;
+      numbering.byText.set(text, id);
+    }
+    numbering.byNsg.set(nsg, id);
+  }
+  return id;
+}
+
+/**
+ * A chain's content: each NSG's rule set, and which positions are the same NSG (a NIC and its
+ * subnet sharing one): an Unknown verdict names rules per NSG, so only chains with this key are
+ * sure to split into the same classes.
+ */
+function chainContentKey(index: ModelIndex, nsgs: readonly NetworkSecurityGroup[]): string {
+  return nsgs.map((n, i) => {
+    const first = nsgs.findIndex((m) => m.id === n.id);
+    return `${outboundRuleSetId(index, n)}${first === i ? '' : `=${first}`}`;
+  }).join('+');
+}
 
 /**
  * The ports and protocols on which a source's NSGs (its NIC's, then its subnet's [NSG]) let traffic
@@ -552,7 +607,8 @@ const NO_TAGS = {};
  * service [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  * Each class is probed on TCP 443 when it holds it, else on its lowest port. Without NSGs (or a
  * source address to match rules against) every port of both protocols is one class, whose what-if
- * decides. Cached per tag data, NSG chain, source (when a rule depends on it) and destination.
+ * decides. Cached per tag data, the chain's rules (chainContentKey: NSGs stamped from one template
+ * share it), source (when a rule depends on it) and destination.
  */
 export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnetId: string | null, destination: PortClassDestination, tags: ServiceTagIndex | null): readonly NsgPortClass[] {
   const index = indexOf(input);
@@ -567,17 +623,26 @@ export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnet
   }
   let cache = byTags.get(tags ?? NO_TAGS);
   if (!cache) {
-    cache = new Map();
+    cache = { classes: new Map(), targets: new Map() };
     byTags.set(tags ?? NO_TAGS, cache);
   }
   const sourceKey = rules.every(sourceIndependent) ? '' : `${address.cidrs.map(formatCidr).join(',')}|${(address.applicationSecurityGroupIds ?? []).join(',')}`;
-  const cacheKey = `${nsgs.map((n) => n.id).join('+')}|${sourceKey}|${destination.key}`;
-  const cached = cache.get(cacheKey);
+  const cacheKey = `${chainContentKey(index, nsgs)}|${sourceKey}|${destination.key}`;
+  const cached = cache.classes.get(cacheKey);
   if (cached) return cached;
-  const set = destination.set;
-  const target: EgressDestination = set === null ? { kind: 'default-route' }
-    : { kind: 'range', cidrs: set.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null), set, text: destination.key };
+  // The destination's prefixes, parsed once per key (one tag's, for every source with an endpoint to it).
+  let target = cache.targets.get(destination.key);
+  if (!target) {
+    const set = destination.set;
+    target = set === null ? { kind: 'default-route' }
+      : { kind: 'range', cidrs: set.toCidrs().map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null), set, text: destination.key };
+    cache.targets.set(destination.key, target);
+  }
   const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>>();
+  // A flow's verdict depends on its port and protocol only through the rules that match them
+  // (ruleMatchExceptDestination in nsg.ts): flows the same rules match get the same verdict, so the
+  // chain is evaluated once per set of matching rules, not once per class bound.
+  const byMatching = new Map<string, string>();
   for (const protocol of PROTOCOLS) {
     const bounds = portBoundaries(rules, protocol);
     for (let i = 0; i + 1 < bounds.length; i++) {
@@ -585,8 +650,12 @@ export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnet
       const high = (bounds[i + 1] ?? 65536) - 1;
       const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
       const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
-      const verdict = evaluateNsgChain(nsgs, { destination: target, port, protocol }, address, 'Outbound', tags ? { serviceTags: tags } : {});
-      const key = verdictKey(verdict);
+      const matching = rules.flatMap((r, j) => (ruleCoversFlow(r, protocol, port) ? [j] : [])).join(',');
+      let key = byMatching.get(matching);
+      if (key === undefined) {
+        key = verdictKey(evaluateNsgChain(nsgs, { destination: target, port, protocol }, address, 'Outbound', tags ? { serviceTags: tags } : {}));
+        byMatching.set(matching, key);
+      }
       if (key === 'Deny') continue;
       let byProtocol = classes.get(key);
       if (!byProtocol) {
@@ -611,7 +680,7 @@ export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnet
     }
     for (const [protocol, c] of byProtocol) out.push({ protocols: [protocol], ports: c.ports, probe: { port: c.probe, protocol } });
   }
-  cache.set(cacheKey, out);
+  cache.classes.set(cacheKey, out);
   return out;
 }
 

@@ -591,7 +591,7 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
   const subnets = input.model.subnets;
   const seen = new Set<ResourceId>();
   for (const subnet of subnets) {
-    if (seen.has(subnet.id)) continue;
+    if (seen.has(subnet.id) || (options.subnetIds && !options.subnetIds.has(subnet.id))) continue;
     seen.add(subnet.id);
     const start = session.start(subnet);
     if (start.kind === 'stop') {
@@ -625,9 +625,12 @@ export function resolveEgress(input: ResolveInput, options: ResolveOptions = {})
     if (nics.length > 0 && nics.every((n) => n.privateEndpointId)) paths[at] = privateEndpointsOnly(subnetPath);
     else if (nics.length > 0 && ownEntries === nics.length) paths[at] = asHypothetical(subnetPath);
   }
-  const gaps = sessionGaps(session, input, paths.map((p) => terminalOf(p.steps).reason));
+  const terminals = paths.map((p) => terminalOf(p.steps).reason);
   if (options.sorted !== false) paths.sort((a, b) => compareIds(a.source.id, b.source.id) || compareIds(a.source.type, b.source.type));
   const estate = plan.kind !== 'not-evaluated' && options.estateFindings !== false ? estateFindings(index, routes, paths, input.metrics) : null;
+  // After the estate findings: they read subnets' route sets (secured-hub-nat-gateway), whose gaps
+  // (a service-tag route, say) then belong to this answer too, not only to the next one.
+  const gaps = sessionGaps(session, input, terminals);
   const findings = estate ? estate.findings : plan.kind === 'not-evaluated' && plan.finding ? [plan.finding] : [];
   const withResourceFindings = estate && estate.byResource.size > 0 ? paths.map((p) => attachResourceFindings(p, estate.byResource)) : paths;
   const destinationInfo = sessionDestinationInfo(session);

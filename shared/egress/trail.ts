@@ -105,19 +105,40 @@ export interface Outcome {
 }
 
 /**
- * One source address traffic may carry after an NVA on the path: one private IP of the NVA's VM
- * (any NIC, any IP configuration, a floating next-hop address included), which the NVA uses if it
- * SNATs to it (see Trail.nvaSources).
+ * One source address traffic may carry after an appliance on the path: one private IP of an NVA's
+ * VM (any NIC, any IP configuration, a floating next-hop address included), which the NVA uses if
+ * it SNATs to it, or an Azure Firewall's addresses in AzureFirewallSubnet, which it SNATs to
+ * (see Trail.nvaSources, Trail.snatSource).
  */
 export interface NvaSource {
-  /** The NVA: the NIC the traffic reached it on. */
+  /** The appliance: the NVA's NIC the traffic reached it on, or the Azure Firewall. */
   readonly nic: Named;
+  /** Words naming the appliance (`NVA nva-a`, `Azure Firewall fw`). */
+  readonly who: string;
   readonly source: SourceAddress;
   /** The address and where it is (`10.0.3.4 (NIC nva-untrust)`), for the words that name it. */
   readonly label: string;
+  /**
+   * For an Azure Firewall whose SNAT the input does not decide: why (its SNAT settings). Absent
+   * for an NVA, whose SNAT is its own configuration, never in the input.
+   */
+  readonly snatFact?: string;
+}
+
+/** The address an Azure Firewall SNATed the packet to for certain, and the source it had arrived with. */
+export interface SnatSource extends NvaSource {
+  readonly arriving: SourceAddress;
 }
 
 const NO_NVA_SOURCES: readonly NvaSource[] = Object.freeze([]);
+
+/**
+ * Builds the SnatSource of one Azure Firewall subnet for a packet that arrived with `arriving`
+ * (one per firewall subnet, shared by every walk through it).
+ */
+export interface SnatMaker {
+  make(arriving: SourceAddress, dns: SourceAddress['dns']): SnatSource;
+}
 
 /** Everything one path accumulates while it is walked. */
 /** The steps of a trail that records none (never written: add, end and append check `recording`). */
@@ -149,6 +170,41 @@ export class Trail {
    * (a firewall's, an NSG's) must decide alike for all of these and the original source.
    */
   nvaSources: readonly NvaSource[] = NO_NVA_SOURCES;
+  /**
+   * Set when an Azure Firewall on the path SNATs the packet for certain: it then carries one of the
+   * firewall's private addresses in AzureFirewallSubnet, not `source` ("Internet-bound traffic is
+   * SNATed to one of the firewall's private IP addresses in AzureFirewallSubnet" in forced-tunnel
+   * mode; network rules outside the SNAT private ranges and application rules likewise) [FWSNAT]
+   * https://learn.microsoft.com/azure/firewall/snat-private-range. Rules further on see it in place
+   * of `source` (and nvaSources are cleared: the firewall replaced whatever source they gave).
+   */
+  get snatSource(): SnatSource | null {
+    // Built when a rule further on first asks: most walks through a firewall end at the internet
+    // with no rule after it, and building one per walk cost ~10% of a destinations matrix.
+    if (this.snatMade === null && this.snatMaker !== null && this.snatArriving !== null) {
+      this.snatMade = this.snatMaker.make(this.snatArriving, this.source.dns);
+    }
+    return this.snatMade;
+  }
+
+  set snatSource(value: SnatSource | null) {
+    this.snatMade = value;
+    this.snatMaker = null;
+    this.snatArriving = null;
+  }
+
+  private snatMade: SnatSource | null = null;
+  private snatMaker: SnatMaker | null = null;
+  private snatArriving: SourceAddress | null = null;
+
+  /** An Azure Firewall SNATs the packet for certain (see snatSource): it replaces whatever NVAs' addresses came before. */
+  snatBy(maker: SnatMaker, arriving: SourceAddress): void {
+    this.snatMade = null;
+    this.snatMaker = maker;
+    this.snatArriving = arriving;
+    this.nvaSources = NO_NVA_SOURCES;
+  }
+
   /**
    * `recording` false: steps are not kept (the walk and its verdict are the same; only the hops
    * that explain it are left out). Handlers skip building a step when a trail does not record.
@@ -192,6 +248,9 @@ export class Trail {
     child.depth = this.depth;
     child.restrictedTo = this.restrictedTo;
     child.nvaSources = this.nvaSources;
+    child.snatMade = this.snatMade;
+    child.snatMaker = this.snatMaker;
+    child.snatArriving = this.snatArriving;
     return child;
   }
 

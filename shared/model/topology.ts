@@ -690,6 +690,19 @@ export interface VirtualHub extends ResourceBase {
    * input are the hub's (an export, or a pull that read them).
    */
   readonly connectionsRead?: boolean;
+  /**
+   * False when the NVAs deployed in the hub could not be read (a pull whose networkVirtualAppliances
+   * list failed in the hub's subscription): whether an "NVA in the hub", a source of the hub's
+   * 0.0.0.0/0 [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing,
+   * exists is then a missing fact. Absent: the NVAs in the input are the hub's.
+   */
+  readonly nvasRead?: boolean;
+  /**
+   * False when the hub router's BGP connections could not be read (the bgpConnections list failed
+   * and the hub's own document does not list them): whether it has a BGP peer ("NVA in the spoke")
+   * is then a missing fact. Absent: the BGP connections in the input are the hub's.
+   */
+  readonly bgpConnectionsRead?: boolean;
 }
 
 export interface VirtualWan extends ResourceBase {

@@ -440,6 +440,66 @@ function portsWords(flows: PortRanges): string {
   return coversEveryPort(flows) ? '' : ` on ${reachPortsText(flows)}`;
 }
 
+/** A port item (`443`, `8000-8080`, `*`) as an interval; null for one that is neither. */
+function portInterval(item: string): readonly [number, number] | null {
+  const t = item.trim();
+  if (t === '*' || t.toLowerCase() === 'any') return [0, 65535];
+  const dash = t.indexOf('-');
+  const low = Number(dash < 0 ? t : t.slice(0, dash));
+  const high = Number(dash < 0 ? t : t.slice(dash + 1));
+  return Number.isInteger(low) && Number.isInteger(high) && low <= high ? [low, high] : null;
+}
+
+function portItem(low: number, high: number): string {
+  if (low === 0 && high === 65535) return '*';
+  return low === high ? String(low) : `${low}-${high}`;
+}
+
+/**
+ * The part of an NSG port class a mayReach list does not allow (`covered` judges a part), so a
+ * violation names only what is not in the list: with `Storage:443` listed and one rule letting out
+ * TCP 443 and 445, TCP 445. Each protocol of the class is judged apart, and each port item is cut
+ * at the ports the patterns name (a `:port` pattern allows that port alone, flowCovered), so
+ * `Storage:443` leaves 8000-8080 and `*` less 443 open; adjacent open pieces are joined again. The
+ * class's probe stays (one what-if per tag and port for every control and source): the NSGs treat
+ * every port of a class alike (nsgPortClassesTo), and the endpoint's route takes every port [SE].
+ * Empty when every piece is allowed.
+ */
+function uncoveredPart(flows: NsgPortClass, patterns: readonly ReachPattern[], covered: (part: PortRanges) => boolean): NsgPortClass[] {
+  if (covered(flows)) return [];
+  const cuts = [...new Set(patterns.flatMap((p) => (p.port === null ? [] : [p.port])))];
+  const open = new Map<'Tcp' | 'Udp', (readonly [number, number])[]>();
+  for (const protocol of flows.protocols) {
+    const pieces: (readonly [number, number])[] = [];
+    for (const item of flows.ports) {
+      const interval = portInterval(item);
+      if (interval === null) {
+        if (!covered({ ports: [item], protocols: [protocol] })) return [flows];
+        continue;
+      }
+      const [low, high] = interval;
+      const bounds = [...new Set([low, high + 1, ...cuts.filter((c) => c > low && c <= high), ...cuts.filter((c) => c >= low && c < high).map((c) => c + 1)])].sort((a, b) => a - b);
+      for (let i = 0; i + 1 < bounds.length; i++) {
+        const from = bounds[i] ?? low;
+        const to = (bounds[i + 1] ?? high + 1) - 1;
+        if (!covered({ ports: [portItem(from, to)], protocols: [protocol] })) pieces.push([from, to]);
+      }
+    }
+    pieces.sort((a, b) => a[0] - b[0]);
+    const joined: (readonly [number, number])[] = [];
+    for (const piece of pieces) {
+      const last = joined.at(-1);
+      if (last && piece[0] <= last[1] + 1) joined[joined.length - 1] = [last[0], Math.max(last[1], piece[1])];
+      else joined.push(piece);
+    }
+    if (joined.length > 0) open.set(protocol, joined);
+  }
+  const texts = [...open].map(([protocol, intervals]) => ({ protocol, ports: intervals.map(([l, h]) => portItem(l, h)) }));
+  const [first, second] = texts;
+  if (first && second && first.ports.join(',') === second.ports.join(',')) return [{ ...flows, protocols: texts.map((t) => t.protocol), ports: first.ports }];
+  return texts.map((t) => ({ ...flows, protocols: [t.protocol], ports: t.ports }));
+}
+
 /**
  * Whether a mayReach list allows what a service endpoint carries for `tag` on one port class: the
  * tag, or the service's top-level tag `top`, on those ports; or, with tag data, patterns (CIDRs,
@@ -461,6 +521,8 @@ function endpointCovered(patterns: readonly ReachPattern[], tag: string, top: st
   const prefixes = tags?.prefixes(tag) ?? null;
   return prefixes !== null && !prefixes.isEmpty() && prefixes.toCidrs().every((cidr) => entryCovered(endpointEntry('cidr', cidr, flows), patterns, tags));
 }
+
+const NO_SUBNETS: ReadonlySet<string> = new Set();
 
 /** The services of Azure Storage: their endpoints "also extend to include paired regions" [SE]. */
 const STORAGE_ENDPOINT_SERVICES: readonly string[] = ['microsoft.storage', 'microsoft.storage.global'];
@@ -488,34 +550,31 @@ interface EndpointSubject {
  * page; whether it holds for a list that leaves the pair out is not documented), so the engine
  * answers that region's addresses unknown (subnet-routes.ts pairedRegionScope) and mayReach must
  * not pass on them. A VNet whose region, or its pair, is not known: the top-level tag [PAIRS]
- * https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+ * https://learn.microsoft.com/azure/reliability/regions-paired (each region's own pair, region-pairs.ts)
+ * `unmapped` hears of each endpoint whose service no tag is known for (its finding is the caller's:
+ * Evaluation also lists the subjects of every subnet, to know which subnets ask for a tag).
  */
-function configuredEndpointSubjects(subnet: Subnet, source: PathSource, ev: Evaluation, findings: Finding[]): EndpointSubject[] {
+function configuredEndpointSubjects(subnet: Subnet, region: string | null, unmapped: (service: string, where: string) => void): EndpointSubject[] {
   const subjects: EndpointSubject[] = [];
-  const unmapped = new Set<string>();
   for (const endpoint of subnet.serviceEndpoints) {
     const service = endpoint.service.trim();
     const top = SERVICE_ENDPOINT_TAGS[service.toLowerCase()];
     const where = `subnet ${subnet.name}'s service endpoint for ${service}`;
     if (top === undefined) {
-      const path = ev.defaultRoutePath(source);
-      if (path && !unmapped.has(service.toLowerCase())) {
-        unmapped.add(service.toLowerCase());
-        findings.push({ requirement: 'mayReach', subject: service, path,
-          reason: `could not be proven: ${where} reaches that service around the default route, and no service tag is known to hold its prefixes, so what it reaches cannot be shown to be within mayReach` });
-      }
+      unmapped(service, where);
       continue;
     }
-    const locations = endpoint.locations.map((l) => l.trim()).filter((l) => l !== '');
+    // The portal's "West Europe" is ARM's `westeurope`: one tag name (`Storage.westeurope`) and one
+    // pair lookup for both spellings (normalizeRegion).
+    const locations = endpoint.locations.map(normalizeRegion).filter((l) => l !== '');
     if (locations.length === 0 || locations.includes('*')) {
       subjects.push({ tag: top, top, what: `every ${service} resource`, where });
       continue;
     }
     for (const l of locations) subjects.push({ tag: `${top}.${l}`, top, what: `every ${service} resource in ${l}`, where });
     if (!STORAGE_ENDPOINT_SERVICES.includes(service.toLowerCase())) continue;
-    const region = ev.regionOf(subnet);
     const pairs = region === null ? null : pairedRegionsOf(region);
-    const listed = new Set(locations.map(normalizeRegion));
+    const listed = new Set(locations);
     if (pairs === null) {
       subjects.push({ tag: top, top, what: `${service} resources outside ${locations.join(', ')} (its virtual network's region, or that region's pair, is not known)`, where });
     } else {
@@ -566,7 +625,7 @@ function capturedEndpointSubjects(patterns: readonly ReachPattern[], source: Pat
     const cidrs = rest.toCidrs();
     const path = ev.defaultRoutePath(source);
     const open = ev.endpointClasses(source, { key: `captured:${cidrs.join(',')}`, set: rest })
-      .filter((flows) => !cidrs.every((cidr) => entryCovered(endpointEntry('cidr', cidr, flows), patterns, tags)));
+      .flatMap((flows) => uncoveredPart(flows, patterns, (part) => cidrs.every((cidr) => entryCovered(endpointEntry('cidr', cidr, part), patterns, tags))));
     const listed = cidrs.length > 4 ? `${cidrs.slice(0, 4).join(', ')} and ${cidrs.length - 4} more` : cidrs.join(', ');
     const why = tags ? 'no service tag of a service endpoint holds them' : 'without service tag data (--service-tags) which service they belong to is not known';
     if (path) {
@@ -603,8 +662,16 @@ function serviceEndpointReach(patterns: readonly ReachPattern[], source: PathSou
   if (patterns.some(allowsEverything)) return [];
   const subnet = ev.subnetOf(source);
   const findings: Finding[] = [];
+  const unmapped = new Set<string>();
+  const unmappedFinding = (service: string, where: string): void => {
+    const path = ev.defaultRoutePath(source);
+    if (!path || unmapped.has(service.toLowerCase())) return;
+    unmapped.add(service.toLowerCase());
+    findings.push({ requirement: 'mayReach', subject: service, path,
+      reason: `could not be proven: ${where} reaches that service around the default route, and no service tag is known to hold its prefixes, so what it reaches cannot be shown to be within mayReach` });
+  };
   const subjects = [
-    ...(subnet ? configuredEndpointSubjects(subnet, source, ev, findings) : []),
+    ...(subnet ? configuredEndpointSubjects(subnet, ev.regionOf(subnet), unmappedFinding) : []),
     ...capturedEndpointSubjects(patterns, source, ev, findings),
   ];
   const judged = new Set<string>();
@@ -612,12 +679,12 @@ function serviceEndpointReach(patterns: readonly ReachPattern[], source: PathSou
     if (judged.has(subject.tag.toLowerCase())) continue;
     judged.add(subject.tag.toLowerCase());
     const allow = subject.tag === subject.top ? subject.tag : `${subject.tag} or ${subject.top}`;
-    for (const flows of ev.endpointClasses(source, { key: `tag:${subject.tag.toLowerCase()}`, set: ev.tags()?.prefixes(subject.tag) ?? null })) {
-      if (ev.endpointCovered(patterns, subject.tag, subject.top, flows)) continue;
+    const classes = ev.endpointClasses(source, { key: `tag:${subject.tag.toLowerCase()}`, set: ev.tags()?.prefixes(subject.tag) ?? null });
+    for (const flows of classes.flatMap((c) => uncoveredPart(c, patterns, (part) => ev.endpointCovered(patterns, subject.tag, subject.top, part)))) {
       const ports = { ports: flows.ports, protocols: flows.protocols };
       const on = portsWords(flows);
       const parsed = parseDestinationSpec(`tag:${subject.tag}:${flows.probe.port}/${flows.probe.protocol.toLowerCase()}`);
-      const to = parsed.kind === 'ok' ? ev.pathTo(parsed.spec, source) : null;
+      const to = parsed.kind === 'ok' ? ev.endpointPathTo(parsed.spec, subject.tag, source) : null;
       if (!to) {
         const fallback = ev.defaultRoutePath(source);
         if (fallback) findings.push({ requirement: 'mayReach', subject: subject.tag, path: fallback, ...ports, reason: `could not be proven: no path to ${subject.tag}${on} for this source (${subject.where})` });
@@ -650,6 +717,9 @@ interface OwnEntry {
 class Evaluation {
   private readonly jsonCache = new WeakMap<EgressPath, ResolveJsonPath>();
   private readonly destinationCache = new Map<string, ReadonlyMap<string, EgressPath>>();
+  /** Service endpoint what-ifs walked from some subnets only (endpointPathTo): their paths, and the subnets walked. */
+  private readonly partialDestinations = new Map<string, { readonly paths: Map<string, EgressPath>; readonly subnets: Set<string> }>();
+  private endpointTagSubnets: ReadonlyMap<string, ReadonlySet<string>> | null = null;
   private defaultRouteCache: ReadonlyMap<string, EgressPath> | null = null;
   private defaultRouteResult: ResolveResult | null = null;
   private reach: ReadonlyMap<string, ReachSource> | null = null;
@@ -804,6 +874,51 @@ class Evaluation {
 
   pathTo(spec: DestinationSpec, source: PathSource): EgressPath | null {
     return this.entryIn(this.destination(spec), source);
+  }
+
+  /** Per tag (lower case): the subnets whose configured service endpoints carry it (configuredEndpointSubjects). */
+  private subnetsWithEndpointTag(tag: string): ReadonlySet<string> {
+    if (!this.endpointTagSubnets) {
+      const byTag = new Map<string, Set<string>>();
+      for (const subnet of this.input.model.subnets) {
+        if (subnet.serviceEndpoints.length === 0) continue;
+        for (const subject of configuredEndpointSubjects(subnet, this.regionOf(subnet), () => undefined)) {
+          const tagKey = subject.tag.toLowerCase();
+          const found = byTag.get(tagKey);
+          if (found) found.add(subnet.id);
+          else byTag.set(tagKey, new Set([subnet.id]));
+        }
+      }
+      this.endpointTagSubnets = byTag;
+    }
+    return this.endpointTagSubnets.get(tag.toLowerCase()) ?? NO_SUBNETS;
+  }
+
+  /**
+   * pathTo for the what-if of what a service endpoint carries (serviceEndpointReach): the same
+   * paths, walked only from the subnets that ask for them. A tag's what-if is asked by the subnets
+   * with an endpoint to it, a handful of an estate's; walking it from every source made `check`
+   * with endpoints ten times slower than without. The first source that asks walks every subnet
+   * with an endpoint carrying `tag` (and its own), so the rest find their paths made.
+   */
+  endpointPathTo(spec: DestinationSpec, tag: string, source: PathSource): EgressPath | null {
+    const whole = this.destinationCache.get(destinationKey(spec));
+    if (whole) return this.entryIn(whole, source);
+    const subnetId = this.subnetOf(source)?.id;
+    if (subnetId === undefined) return this.pathTo(spec, source);
+    let partial = this.partialDestinations.get(destinationKey(spec));
+    if (!partial) {
+      partial = { paths: new Map(), subnets: new Set() };
+      this.partialDestinations.set(destinationKey(spec), partial);
+    }
+    if (!partial.subnets.has(subnetId)) {
+      const done = partial.subnets;
+      const batch = new Set([subnetId, ...this.subnetsWithEndpointTag(tag)].filter((id) => !done.has(id)));
+      const result = resolveEgress(this.input, { destination: spec.text, resolve: this.options.resolve, estateFindings: false, sorted: false, subnetIds: batch });
+      for (const p of result.paths) partial.paths.set(key(p.source), p);
+      for (const id of batch) done.add(id);
+    }
+    return this.entryIn(partial.paths, source);
   }
 
   /** The default-route resolve: mayReach is about it whatever --destination the route-level requirements follow. */

@@ -738,7 +738,7 @@ export interface UncertainServiceEndpoint {
    * pair, is not known (then every Storage prefix outside the listed regions is in `scope`).
    * Absent when no pair is in question. Set with `paired-region`, and with `missing-tags` when both hold.
    * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
-   * https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
+   * https://learn.microsoft.com/azure/reliability/regions-paired
    */
   readonly pairedRegions?: readonly string[] | null;
   /** Tags the data lacks, as looked up (`Storage.northeurope`); empty unless `missing-tags`. */
@@ -758,7 +758,7 @@ const NO_UNCERTAIN_ENDPOINTS: readonly UncertainServiceEndpoint[] = Object.freez
 function endpointKey(endpoint: ServiceEndpoint): string {
   // The state decides whether its routes are known (serviceEndpointPrefixes): part of the key when it is not Succeeded.
   const state = endpointInEffect(endpoint) ? '' : `#${endpoint.provisioningState ?? ''}`;
-  return `${endpoint.service.trim().toLowerCase()}@${endpoint.locations.map((l) => l.trim().toLowerCase()).sort().join('+')}${state}`;
+  return `${endpoint.service.trim().toLowerCase()}@${endpoint.locations.map(normalizeRegion).sort().join('+')}${state}`;
 }
 
 /**
@@ -802,7 +802,8 @@ function serviceEndpointPrefixes(tags: ServiceTagIndex | undefined, endpoint: Se
   const tagName = SERVICE_ENDPOINT_TAGS[service.trim().toLowerCase()];
   if (!tagName) return { cidrs: [], uncertain: { service, locations, reason: 'unknown-service', missingTags: [], scope: publicIpv4() } };
   const everyRegion = locations.some((l) => l.trim() === '*');
-  const names = everyRegion ? [tagName] : locations.map((l) => `${tagName}.${l.trim()}`);
+  // The portal's "West Europe" is the tag data's region `westeurope` (Storage.WestEurope), as the pair lookup reads it.
+  const names = everyRegion ? [tagName] : locations.map((l) => `${tagName}.${normalizeRegion(l)}`);
   let known = Ipv4Set.empty();
   const missingTags: string[] = [];
   for (const name of names) {

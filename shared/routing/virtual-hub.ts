@@ -54,6 +54,19 @@ export function hubDynamicRouteSources(hub: VirtualHub): readonly string[] {
     else if (id !== null) words.push(`${what} ${nameFromResourceId(id)} of the hub (the routes its branches advertise are not in the input)`);
   }
   for (const speaker of hubBgpSpeakers(hub)) words.push(`${speaker} (what it advertises is not in the input)`);
+  for (const missing of unreadHubSpeakers(hub)) words.push(`${missing} (not in the input)`);
+  return words;
+}
+
+/**
+ * The hub's BGP speakers a pull could not read, in words: the NVAs deployed in the hub
+ * (VirtualHub.nvasRead false) and the hub router's BGP connections (bgpConnectionsRead false).
+ * Either may be a source of the hub's routes, its 0.0.0.0/0 among them [VWAN-INET].
+ */
+export function unreadHubSpeakers(hub: VirtualHub): readonly string[] {
+  const words: string[] = [];
+  if (hub.nvasRead === false) words.push('the network virtual appliances deployed in the hub (their list, Microsoft.Network/networkVirtualAppliances, could not be read)');
+  if (hub.bgpConnectionsRead === false) words.push('the BGP connections of the hub router (their list, virtualHubs/bgpConnections, could not be read)');
   return words;
 }
 
@@ -71,8 +84,17 @@ export interface HubDefaultRouteSources {
   readonly hubFirewallRoute: { readonly table: HubRouteTable; readonly routeName: string; readonly firewallId: ResourceId } | null;
 }
 
-/** Per hub, then per association of the connection (the same for every connection associated alike). */
-const sourcesCache = new WeakMap<VirtualHub, Map<string, HubDefaultRouteSources>>();
+/**
+ * Per hub, then per association of the connection (the same for every connection associated
+ * alike), without the words that name a connection: `missingAssociated` marks where the words for
+ * an associated table the input lacks go, which name each connection itself.
+ */
+interface CachedSources {
+  readonly found: HubDefaultRouteSources;
+  /** Index in `found.unread` of the associated table the input lacks; null when it is in the input (or no table is named). */
+  readonly missingAssociated: number | null;
+}
+const sourcesCache = new WeakMap<VirtualHub, Map<string, CachedSources>>();
 
 /**
  * What may give a VNet connection of the hub a 0.0.0.0/0 outside routing intent, and what the
@@ -91,8 +113,25 @@ export function hubDefaultRouteSources(hub: VirtualHub, connection: HubVirtualNe
   const associated = connection.associatedRouteTableId;
   const key = associated ?? '';
   let perHub = sourcesCache.get(hub);
-  const known = perHub?.get(key);
-  if (known) return known;
+  let cached = perHub?.get(key);
+  if (!cached) {
+    cached = hubSources(hub, associated);
+    if (!perHub) {
+      perHub = new Map();
+      sourcesCache.set(hub, perHub);
+    }
+    perHub.set(key, cached);
+  }
+  const at = cached.missingAssociated;
+  if (at === null || associated === undefined) return cached.found;
+  // Each spoke's own connection is the one associated with the table the input lacks [VWANROUTING].
+  const unread = [...cached.found.unread];
+  unread.splice(at, 0, `route table ${nameFromResourceId(associated)}, which hub connection ${connection.name} is associated with (routingConfiguration.associatedRouteTable)`);
+  return { ...cached.found, unread };
+}
+
+/** hubDefaultRouteSources for one association, without the words naming a connection (CachedSources). */
+function hubSources(hub: VirtualHub, associated: ResourceId | undefined): CachedSources {
   const sources: string[] = [];
   const unread: string[] = [];
   for (const c of hub.connections) {
@@ -103,10 +142,9 @@ export function hubDefaultRouteSources(hub: VirtualHub, connection: HubVirtualNe
   }
   let firewallRoutes = 0;
   let firewallRoute: HubDefaultRouteSources['hubFirewallRoute'] = null;
+  let missingAssociated: number | null = null;
   if (hub.routeTables === undefined) unread.push(`the hub route tables (hubRouteTables: defaultRouteTable and any custom table)`);
-  else if (associated !== undefined && !hub.routeTables.some((t) => t.id === associated)) {
-    unread.push(`route table ${nameFromResourceId(associated)}, which hub connection ${connection.name} is associated with (routingConfiguration.associatedRouteTable)`);
-  }
+  else if (associated !== undefined && !hub.routeTables.some((t) => t.id === associated)) missingAssociated = unread.length;
   for (const t of hub.routeTables ?? []) {
     if (associated !== undefined && t.id !== associated) continue;
     for (const r of t.routes) {
@@ -130,14 +168,10 @@ export function hubDefaultRouteSources(hub: VirtualHub, connection: HubVirtualNe
   }
   // "NVA in the spoke" (a BGP peering of the hub router) and "NVA in the hub" [VWAN-INET].
   for (const speaker of hubBgpSpeakers(hub)) sources.push(`${speaker}, which may advertise 0.0.0.0/0 (what it advertises is not in the input)`);
+  // Whether such a speaker exists, where a pull could not read it, is itself missing.
+  unread.push(...unreadHubSpeakers(hub));
   // Routing intent manages the tables' routes and the connections' association [VWAN]: the
   // firewall route alone decides only on a hub without it.
-  const only = hub.routingPolicies.length === 0 && unread.length === 0 && firewallRoutes > 0 && firewallRoutes === sources.length;
-  const found: HubDefaultRouteSources = { sources, unread, hubFirewallRoute: only ? firewallRoute : null };
-  if (!perHub) {
-    perHub = new Map();
-    sourcesCache.set(hub, perHub);
-  }
-  perHub.set(key, found);
-  return found;
+  const only = hub.routingPolicies.length === 0 && unread.length === 0 && missingAssociated === null && firewallRoutes > 0 && firewallRoutes === sources.length;
+  return { found: { sources, unread, hubFirewallRoute: only ? firewallRoute : null }, missingAssociated };
 }

@@ -7,8 +7,8 @@ import { resolveEgress } from '../../../shared/egress/index';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { EgressPath } from '../../../shared/egress/types';
 import {
-  expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
-  syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults,
+  expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateResources, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
+  syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults, type FakeResource,
 } from '../../fake-arm';
 import { recordingCredential } from './helpers';
 import {
@@ -683,3 +683,85 @@ function missingFactOf(path: EgressPath): string {
   const reason = terminalOf(path.steps).reason;
   return reason.kind === 'undecided' ? reason.missingFact : `(terminal ${reason.kind})`;
 }
+
+/**
+ * A hub's NVAs and the hub router's BGP peers are "supported sources of the default route"
+ * [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing: when their lists
+ * fail, whether the hub has one is the missing fact, and a spoke with "Propagate default route"
+ * (no routing intent) is unknown, as with one read, never its own outbound method.
+ */
+describe('Virtual WAN hub parts a pull could not read', () => {
+  const VWAN_RG = `/subscriptions/${SUB_HUB}/resourceGroups/rg-vwan/providers/Microsoft.Network`;
+  const VHUB = `${VWAN_RG}/virtualHubs/vhub-weu`;
+  /** smallEstate with vhub-weu as a plain hub (no routing intent), its route tables and conn-legacy's routing configuration read. */
+  const plainHubEstate = (extra: readonly FakeResource[] = [], hubProps: Readonly<Record<string, unknown>> = {}): FakeEstate => {
+    const base = smallEstate();
+    const resources = (smallEstateResources() as readonly FakeResource[])
+      .filter((r) => !/routingintent/i.test(String(r.type)) && !/hubVirtualNetworkConnections/i.test(String(r.type)))
+      .map((r) => (String(r.id).toLowerCase() === VHUB.toLowerCase() ? { ...r, properties: { ...(r.properties as Record<string, unknown>), ...hubProps } } as unknown as FakeResource : r));
+    const table = (name: string, labels: string[]): FakeResource => ({ id: `${VHUB}/hubRouteTables/${name}`, name, type: 'Microsoft.Network/virtualHubs/hubRouteTables',
+      properties: { provisioningState: 'Succeeded', labels, routes: [], associatedConnections: [], propagatingConnections: [] } } as unknown as FakeResource);
+    const connection = { id: `${VHUB}/hubVirtualNetworkConnections/conn-legacy`, name: 'conn-legacy', type: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
+      properties: { provisioningState: 'Succeeded', remoteVirtualNetwork: { id: `/subscriptions/${SUB_LEGACY}/resourceGroups/rg-legacy/providers/Microsoft.Network/virtualNetworks/vnet-legacy` },
+        enableInternetSecurity: true, allowHubToRemoteVnetTransit: true, allowRemoteVnetToUseHubVnetGateways: true,
+        routingConfiguration: { associatedRouteTable: { id: `${VHUB}/hubRouteTables/defaultRouteTable` }, propagatedRouteTables: { labels: ['default'], ids: [{ id: `${VHUB}/hubRouteTables/defaultRouteTable` }] },
+          vnetRoutes: { staticRoutesConfig: { propagateStaticRoutes: true }, staticRoutes: [] } } } } as unknown as FakeResource;
+    return { ...base, resources: [...resources, connection, table('defaultRouteTable', ['default']), table('noneRouteTable', ['none']), ...extra] };
+  };
+  const nvaResource = { id: `${VWAN_RG}/networkVirtualAppliances/sdwan`, name: 'sdwan', type: 'Microsoft.Network/networkVirtualAppliances', location: 'westeurope',
+    properties: { provisioningState: 'Succeeded', virtualHub: { id: VHUB }, nvaSku: { vendor: 'barracudasdwanrelease' } } } as unknown as FakeResource;
+
+  const pullPlain = async (faults: Partial<FakeFaults>, estate: FakeEstate, httpClient?: ReturnType<typeof forwardingTransport>) => {
+    const { fake: f, clock } = await start(faults, estate);
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none', budgets: { maxRetries: 1 }, ...(httpClient ? { httpClient } : {}) });
+    const { snapshot } = outcome;
+    const result = resolveEgress({ model: snapshot.model, effectiveRoutes: snapshot.effectiveRoutes, metrics: [], gaps: snapshot.gaps });
+    const path = result.paths.find((p) => p.source.type === 'subnet' && p.source.name === 'snet-old');
+    return { snapshot, path };
+  };
+  const hubOf = (snapshot: PullOutcome['snapshot']) => snapshot.model.virtualHubs.find((h) => h.name === 'vhub-weu');
+
+  it('everything read, no NVA: the spoke keeps its own outbound method (the baseline)', async () => {
+    const { snapshot, path } = await pullPlain({ resourceGraph: 'forbidden' }, plainHubEstate());
+    expect(hubOf(snapshot)?.nvasRead).toBeUndefined();
+    expect(hubOf(snapshot)?.bgpConnectionsRead).toBeUndefined();
+    expect([path?.verdict, path?.exit]).toEqual(['internet', 'default-outbound']);
+  });
+
+  it('pull: networkVirtualAppliances list throttled (429, retries exhausted) → the hub spoke is unknown, not internet via default outbound', async () => {
+    const { snapshot, path } = await pullPlain({ resourceGraph: 'forbidden', throttles: [{ match: /providers\/Microsoft\.Network\/networkVirtualAppliances/i, times: 99 }] },
+      plainHubEstate([nvaResource], { bgpConnections: [] }));
+    expect(snapshot.gaps.some((g) => g.code === 'throttled' && /networkvirtualappliances/i.test(g.message))).toBe(true);
+    expect(hubOf(snapshot)?.nvasRead).toBe(false);
+    expect(path?.exit).not.toBe('default-outbound');
+    expect(path?.verdict).toBe('unknown');
+    expect(path ? missingFactOf(path) : '').toContain('network virtual appliances deployed in the hub');
+  });
+
+  it('pull: networkVirtualAppliances list refused (403) → the hub spoke is unknown; the gap names the type, not the whole subscription, and the rest is read', async () => {
+    const http = forwardingTransport((request) => (/\/providers\/Microsoft\.Network\/networkVirtualAppliances$/i.test(pathOf(request))
+      ? answer(request, 403, { error: { code: 'AuthorizationFailed', message: 'no read on networkVirtualAppliances' } }) : null));
+    const { snapshot, path } = await pullPlain({ resourceGraph: 'forbidden' }, plainHubEstate([nvaResource], { bgpConnections: [] }), http);
+    expect(snapshot.gaps.some((g) => g.code === 'access-denied')).toBe(true);
+    expect(snapshot.gaps).toContainEqual(expect.objectContaining({ code: 'access-denied', scope: `/subscriptions/${SUB_HUB}/providers/microsoft.network/networkvirtualappliances` }));
+    expect(snapshot.gaps.some((g) => g.scope === `/subscriptions/${SUB_HUB}`)).toBe(false);
+    // The types after the refused one are still read: the VPN gateway (listed per resource group) among them.
+    expect(snapshot.model.virtualNetworkGateways.map((g) => g.name)).toEqual(['vgw-hub']);
+    expect(hubOf(snapshot)?.nvasRead).toBe(false);
+    expect(path?.exit).not.toBe('default-outbound');
+    expect(path?.verdict).toBe('unknown');
+  });
+
+  it('a failed bgpConnections list leaves the hub\'s BGP peers unknown unless the hub document lists them', async () => {
+    const failing = { serverErrors: [{ match: /\/virtualHubs\/vhub-weu\/bgpConnections$/i, times: 99 }] };
+    const unlisted = await pullPlain({ resourceGraph: 'forbidden', ...failing }, plainHubEstate());
+    expect(hubOf(unlisted.snapshot)?.bgpConnectionsRead).toBe(false);
+    expect(unlisted.path?.verdict).toBe('unknown');
+    expect(unlisted.path ? missingFactOf(unlisted.path) : '').toContain('BGP connections of the hub router');
+    await fake?.close();
+    disposeClock?.();
+    const listed = await pullPlain({ resourceGraph: 'forbidden', ...failing }, plainHubEstate([], { bgpConnections: [] }));
+    expect(hubOf(listed.snapshot)?.bgpConnectionsRead).toBeUndefined();
+    expect(listed.path?.verdict).not.toBe('unknown');
+  });
+});

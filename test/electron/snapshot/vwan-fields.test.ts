@@ -47,7 +47,7 @@ describe('snapshots and the Virtual WAN fields', () => {
 
   // Pre-existing route tables, BGP peerings, NVAs in the hub and a failed connection list are kept
   // in the snapshot: without them a loaded snapshot would answer confidently where the pull did not.
-  it('pre-existing route tables, BGP connections, hub NVAs and connectionsRead false load as written', () => {
+  it('pre-existing route tables, BGP connections, hub NVAs, connectionsRead, nvasRead and bgpConnectionsRead false load as written', () => {
     const b = new ModelBuilder();
     const spoke = b.vnet('spoke', ['10.1.0.0/16']);
     const hubId = b.virtualHub('hub', { routingRead: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
@@ -58,6 +58,9 @@ describe('snapshots and the Virtual WAN fields', () => {
       bgpConnections: [{ id: `${hubId}/bgpconnections/nva-peer`, name: 'nva-peer', peerIp: '10.3.10.5', peerAsn: 65010, hubVirtualNetworkConnectionId: null }],
       networkVirtualAppliances: [{ id: `${hubId.split('/virtualhubs/')[0]}/networkvirtualappliances/sdwan`, name: 'sdwan', vendor: null }],
       connectionsRead: false,
+      // NVAs and BGP connections a pull could not read: still a missing fact once loaded.
+      nvasRead: false,
+      bgpConnectionsRead: false,
     };
     const hub = roundTrip({ ...model, virtualHubs: model.virtualHubs.map((h) => ({ ...h, ...extra })) }).model.virtualHubs[0];
     expect(hub).toMatchObject(extra);

@@ -221,3 +221,36 @@ describe('a subnet associated with a service gateway (serviceGateway, API 2025-0
     expect(normalizeArm([{ fileName: 'vnets.json', json: [vnet()] }]).model.subnets[0]).not.toHaveProperty('serviceGatewayId');
   });
 });
+
+describe('Get-AzResource -ExpandProperties | ConvertTo-Json: the envelope spelled "Properties"', () => {
+  // PowerShell prints the REST envelope with its own casing. Read as a flattened object, a route
+  // table would have no routes and a VNet no subnets: a confident wrong verdict from full data.
+  const psResource = (collection: string, name: string, properties: Record<string, unknown>): unknown => ({
+    Name: name, ResourceGroupName: 'rg1', Type: `Microsoft.Network/${collection}`, ResourceType: `Microsoft.Network/${collection}`,
+    Location: 'westeurope', ResourceId: `${S}/${collection}/${name}`, Id: `${S}/${collection}/${name}`, Properties: properties,
+  });
+
+  it('reads a route table\'s routes and a VNet\'s subnets from under "Properties"', () => {
+    const { model, gaps } = normalizeArm([{ fileName: 'ps.json', json: [
+      psResource('virtualNetworks', 'vnet1', {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: SUBNET_ID, name: 'app', properties: { addressPrefix: '10.0.1.0/24', routeTable: { id: `${S}/routeTables/rt-none` } } }],
+      }),
+      psResource('routeTables', 'rt-none', { routes: [{ name: 'blackhole', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'None' } }] }),
+    ] }]);
+    expect(gaps.filter((g) => g.code === 'skipped-input' || g.code === 'missing-reference')).toEqual([]);
+    expect(model.subnets.map((s) => s.addressPrefixes)).toEqual([['10.0.1.0/24']]);
+    expect(model.routeTables.flatMap((t) => t.routes.map((r) => [r.addressPrefix, r.nextHopType]))).toEqual([['0.0.0.0/0', 'None']]);
+    const result = resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps }, {});
+    expect(result.paths.find((p) => p.source.id === SUBNET_ID.toLowerCase())?.verdict).toBe('dropped');
+  });
+
+  it('names the envelope as the input spells it when a field under it is malformed', () => {
+    const { gaps } = normalizeArm([{ fileName: 'ps.json', json: [
+      psResource('routeTables', 'rt-bad', { routes: 'not-a-list' }),
+    ] }]);
+    const messages = gaps.map((g) => g.message).join('\n');
+    expect(messages).toContain('ps.json');
+    expect(messages).toContain('Properties.routes');
+  });
+});

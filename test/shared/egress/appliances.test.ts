@@ -12,6 +12,7 @@ import { MAX_APPLIANCE_DEPTH } from '../../../shared/egress/engine';
 import { toResourceId, type ResourceId } from '../../../shared/model/ids';
 import type { NetworkModel } from '../../../shared/model/topology';
 import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { explainPath } from '../../../shared/egress/explain';
 import { pathOf, resolve, summary } from './support';
 
 /** Hub with an NVA subnet holding an HA-ports ILB at 10.100.0.100; spoke app subnet routes 0/0 to it. */
@@ -883,5 +884,147 @@ describe('a VM whose own document lists a NIC the input lacks', () => {
     const whole = resolve(normalizeArm([{ fileName: 'vm.json', json: docs(true) }]).model);
     expect(whole.paths.find((p) => p.source.id === nicId)).toBeUndefined();
     expect(pathOf(whole, toResourceId(`${NET}/virtualNetworks/v/subnets/app`)).verdict).toBe('internet');
+  });
+});
+
+/**
+ * The source downstream of an Azure Firewall is the firewall's SNAT address when it SNATs: "If
+ * you've enabled forced tunneling, Internet-bound traffic is SNATed to one of the firewall's private
+ * IP addresses in AzureFirewallSubnet, hiding the source"; application rules always SNAT; network
+ * rules do not SNAT destinations in the SNAT private ranges [FWSNAT]
+ * https://learn.microsoft.com/azure/firewall/snat-private-range. Inbound NSG rules match the
+ * packet's source [NSGHOW] https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
+ */
+describe('an NVA after a forced-tunnel Azure Firewall sees the firewall\'s SNAT address', () => {
+  /** Spoke → Azure Firewall (forced tunnel) → AzureFirewallSubnet 0/0 → NVA 10.0.2.4 (public IP); the NVA NIC's NSG admits `allowedIn` only. */
+  const firewallThenNva = (allowedIn: readonly string[], opts: { readonly snatPrivateRanges?: readonly string[]; readonly autoLearn?: boolean; readonly app?: boolean } = {}) => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    b.peer(spoke, hub); b.peer(hub, spoke);
+    const rtFw = b.routeTable('rt-fw', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
+    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26', { routeTableId: rtFw });
+    const mgmt = b.subnet(hub, 'AzureFirewallManagementSubnet', '10.0.1.64/26');
+    const rules = opts.app ? [applicationRule('partner', ['api.partner.example'], { sourceAddresses: ['*'] })] : [networkRule('all', { sourceAddresses: ['*'] })];
+    const policy = b.firewallPolicy('fw-policy', rules, {
+      ...(opts.snatPrivateRanges ? { snatPrivateRanges: opts.snatPrivateRanges } : {}), ...(opts.autoLearn ? { snatAutoLearnPrivateRanges: true } : {}) });
+    b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', policyId: policy, managementSubnetId: mgmt, managementPublicIpId: b.publicIp('fw-mgmt', '20.0.0.11') });
+    const nsg = b.nsg('nsg-nva', [
+      securityRule('AllowIn', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: [...allowedIn] }),
+      securityRule('DenyIn', 200, 'Deny', '*', { direction: 'Inbound' }),
+    ]);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24'), 'nva-nic', '10.0.2.4', { ipForwarding: true, nsgId: nsg, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt-app', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]) });
+    return pathOf(resolve(b.build(), opts.app ? PARTNER : {}), app);
+  };
+
+  it('NVA inbound NSG admitting only the spoke: the firewall-SNATed packet (10.0.1.x) is denied, not internet', () => {
+    const path = firewallThenNva(['10.1.0.0/16']);
+    expect(path.verdict).not.toBe('internet');
+    expect(path.egressIps).toEqual([]);
+    expect(path.verdict).toBe('denied');
+  });
+
+  it('NVA inbound NSG admitting only AzureFirewallSubnet: the packet gets in (internet via the NVA public IP), not denied', () => {
+    const path = firewallThenNva(['10.0.1.0/26']);
+    expect(path.verdict).not.toBe('denied');
+    expect(summary(path)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+  });
+
+  it('an application rule always SNATs: the NVA sees AzureFirewallSubnet, not the spoke', () => {
+    expect(firewallThenNva(['10.1.0.0/16'], { app: true }).verdict).toBe('denied');
+    expect(summary(firewallThenNva(['10.0.1.0/26'], { app: true }))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+  });
+
+  it('which instance address the firewall SNATs to is not known: a rule admitting one address of AzureFirewallSubnet is not a confident answer', () => {
+    const path = firewallThenNva(['10.0.1.4/32']);
+    expect(path.verdict).toBe('unknown');
+    expect(path.egressIps).toEqual([]);
+  });
+
+  it('network rules never SNAT with SNAT private ranges 0.0.0.0/0: the NVA sees the spoke', () => {
+    expect(summary(firewallThenNva(['10.1.0.0/16'], { snatPrivateRanges: ['0.0.0.0/0'] }))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.20'] });
+    expect(firewallThenNva(['10.0.1.0/26'], { snatPrivateRanges: ['0.0.0.0/0'] }).verdict).toBe('denied');
+  });
+
+  it('auto-learned SNAT ranges leave the firewall\'s SNAT open: an NSG that answers differently for the spoke and the firewall is unknown, naming SNAT', () => {
+    for (const allowed of [['10.1.0.0/16'], ['10.0.1.0/26']]) {
+      const path = firewallThenNva(allowed, { autoLearn: true });
+      expect(path.verdict).toBe('unknown');
+      expect(missingFact(path)).toContain('Azure Firewall fw');
+      expect(missingFact(path)).toContain('SNAT');
+    }
+    // Both admitted: the same answer either way.
+    expect(firewallThenNva(['10.1.0.0/16', '10.0.1.0/26'], { autoLearn: true }).verdict).toBe('internet');
+  });
+});
+
+describe('missingSiblingNicIds for a Uniform scale set instance', () => {
+  // A scale set instance (Microsoft.Compute/virtualMachineScaleSets/virtualMachines) carries
+  // properties.networkProfile.networkInterfaces like a VM https://learn.microsoft.com/rest/api/compute/virtual-machine-scale-set-vms/get
+  const COMPUTE = '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-net/providers/Microsoft.Compute';
+  const vm = `${COMPUTE}/virtualMachineScaleSets/vmss-nva/virtualMachines/0`;
+  const trustId = `${vm}/networkInterfaces/nic-trust`;
+  const untrustId = `${vm}/networkInterfaces/nic-untrust`;
+  const estate = (present: readonly ('trust' | 'untrust')[]) => {
+    const nic = (id: string, sub: string, ip: string, primary: boolean) => ({
+      id, name: id.slice(id.lastIndexOf('/') + 1), type: 'Microsoft.Network/networkInterfaces', location: 'westeurope', properties: {
+        enableIPForwarding: true, primary, virtualMachine: { id: vm },
+        ipConfigurations: [{ id: `${id}/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: {
+          primary: true, privateIPAddress: ip, privateIPAddressVersion: 'IPv4', subnet: { id: `${NET}/virtualNetworks/hub/subnets/${sub}` } } }] } });
+    const subnet = (name: string, prefix: string) => ({ id: `${NET}/virtualNetworks/hub/subnets/${name}`, name, properties: { addressPrefix: prefix, natGateway: { id: `${NET}/natGateways/nat` } } });
+    const docs: unknown[] = [
+      { id: `${NET}/virtualNetworks/hub`, name: 'hub', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [subnet('trust', '10.0.2.0/24'), subnet('untrust', '10.0.3.0/24'),
+          { id: `${NET}/virtualNetworks/hub/subnets/app`, name: 'app', properties: { addressPrefix: '10.0.9.0/24', routeTable: { id: `${NET}/routeTables/rt` } } }] } },
+      { id: `${NET}/routeTables/rt`, name: 'rt', type: 'Microsoft.Network/routeTables', location: 'westeurope', properties: { routes: [
+        { id: `${NET}/routeTables/rt/routes/default`, name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.2.4' } }] } },
+      { id: `${NET}/natGateways/nat`, name: 'nat', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { publicIpAddresses: [{ id: `${NET}/publicIPAddresses/nat-pip` }] } },
+      { id: `${NET}/publicIPAddresses/nat-pip`, name: 'nat-pip', type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { ipAddress: '20.0.0.1', publicIPAddressVersion: 'IPv4' } },
+      ...(present.includes('trust') ? [nic(trustId, 'trust', '10.0.2.4', true)] : []),
+      ...(present.includes('untrust') ? [nic(untrustId, 'untrust', '10.0.3.4', false)] : []),
+      { id: vm, name: '0', type: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines', location: 'westeurope',
+        properties: { networkProfile: { networkInterfaces: [trustId, untrustId].map((id, i) => ({ id, properties: { primary: i === 0 } })) } } },
+    ];
+    const { model } = normalizeArm([{ fileName: 'estate.json', json: docs }]);
+    return { model, app: toResourceId(`${NET}/virtualNetworks/hub/subnets/app`) };
+  };
+
+  it('an NVA scale set instance listing a NIC the input lacks is unknown, naming it (as a plain VM is), not the NICs present', () => {
+    const partial = estate(['trust']);
+    expect(partial.model.networkInterfaces.find((n) => n.name === 'nic-trust')?.missingSiblingNicIds).toEqual([toResourceId(untrustId)]);
+    const path = pathOf(resolve(partial.model), partial.app);
+    expect(path.egressIps).toEqual([]);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('nic-untrust');
+    const whole = estate(['trust', 'untrust']);
+    expect(whole.model.networkInterfaces.every((n) => n.missingSiblingNicIds === undefined)).toBe(true);
+    expect(summary(pathOf(resolve(whole.model), whole.app))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.1'] });
+  });
+});
+
+describe('hop words after an NVA', () => {
+  // "If the appliance needs to route traffic to a public IP address, it must either proxy the
+  // traffic or perform network address translation (NAT) ... to its own private IP address" [UDR]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview: before a
+  // firewall the NVA may keep the source, and the engine weighs both; the words must not claim a SNAT.
+  it('the NVA hop does not say the NVA is assumed to SNAT to its own private IP when the verdict turns on whether it does', () => {
+    const b = new ModelBuilder();
+    const hub = b.vnet('hub', ['10.0.0.0/16']);
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    b.peer(spoke, hub); b.peer(hub, spoke);
+    const fwSubnet = b.subnet(hub, 'AzureFirewallSubnet', '10.0.1.0/26');
+    b.firewall('fw', { subnetId: fwSubnet, privateIp: '10.0.1.4', publicIpIds: [b.publicIp('fw-pip', '20.0.0.10')],
+      policyId: b.firewallPolicy('fw-policy', [applicationRule('partner', ['api.partner.example'], { sourceAddresses: ['10.1.0.0/16'] })]) });
+    const rtNva = b.routeTable('rt-nva', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' }]);
+    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { routeTableId: rtNva }), 'nva-nic', '10.0.2.4', { ipForwarding: true });
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt-app', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) });
+    const path = pathOf(resolve(b.build(), PARTNER), app);
+    expect(path.verdict).toBe('unknown');
+    const hop = explainPath(path).find((h) => h.kind === 'virtual-appliance');
+    expect(hop?.explanation).not.toMatch(/assumed to forward the traffic and SNAT it to its own private IP/);
+    expect(hop?.explanation).toMatch(/keep/);
   });
 });

@@ -108,6 +108,21 @@ describe('estate findings', () => {
     expect(summary(pathOf(result, s))).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.1'] });
   });
 
+  // Whether the subnet propagates gateway routes is unknown when its route table is not in the input
+  // (https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies): the path is unknown, and
+  // the finding, which says the hub's 0/0 takes the traffic, is not raised.
+  it('secured-hub-nat-gateway is not raised while the subnet\'s route table is missing from the input', () => {
+    const b = new ModelBuilder();
+    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
+    const nat = b.natGateway('nat', { publicIpIds: [b.publicIp('p', '20.0.0.1')] });
+    const s = b.subnet(spoke, 'app', '10.1.1.0/24', { natGatewayId: nat, routeTableId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-net/providers/microsoft.network/routetables/rt-gone' as ResourceId });
+    const fw = b.firewall('hub-fw', { hubId: '/x' as ResourceId, hubPublicIps: ['20.8.8.1'], rules: [networkRule('web')] });
+    b.virtualHub('hub', { firewallId: fw, internetPolicy: true, connections: [{ vnetId: spoke, enableInternetSecurity: true }] });
+    const result = resolve(b.build());
+    expect(result.findings.map((f) => f.code)).toEqual([]);
+    expect(pathOf(result, s).verdict).toBe('unknown');
+  });
+
   it('basic-sku: a Basic public load balancer still gives outbound but is flagged as retired', () => {
     const b = new ModelBuilder();
     const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24');

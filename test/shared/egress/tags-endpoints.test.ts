@@ -812,13 +812,79 @@ describe('service endpoints: names the zone table misses or cannot attribute, ca
     expect(row?.results.map((r) => r?.verdict)).toEqual(destinations.map((d) => pathOf(resolveEgress(weu.input, { destination: d }), weu.app).verdict));
   });
 
-  it('region pairs [PAIRS]: both directions of a row, nonpaired regions empty, unknown regions null', () => {
+  it('region pairs [PAIRS]: each region\'s own pair, nonpaired regions empty, unknown regions null', () => {
     expect(pairedRegionsOf('westeurope')).toEqual(['northeurope']);
     expect(pairedRegionsOf('West Europe')).toEqual(['northeurope']);
-    expect(pairedRegionsOf('eastus')).toEqual(['westus', 'westus3']);
-    expect(pairedRegionsOf('southindia')).toEqual(['centralindia', 'westindia']);
     expect(pairedRegionsOf('italynorth')).toEqual([]);
     expect(pairedRegionsOf('marscentral')).toBeNull();
     expect(pairedRegionsOf('')).toBeNull();
+  });
+});
+
+describe('region pairs have a direction; display-name locations (review 3 of the endpoint fix)', () => {
+  // [PAIRS] https://learn.microsoft.com/azure/reliability/regions-paired ("Asymmetrically paired regions")
+  // [LIST] https://learn.microsoft.com/azure/reliability/regions-list ("Paired region" column)
+  // [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  const TAGS: ServiceTagSet = { ...SE_TAGS, tags: [...SE_TAGS.tags,
+    { name: 'Storage.WestUS', region: 'westus', systemService: 'AzureStorage', addressPrefixes: ['52.240.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.WestUS3', region: 'westus3', systemService: 'AzureStorage', addressPrefixes: ['52.241.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+    { name: 'Storage.MexicoCentral', region: 'mexicocentral', systemService: 'AzureStorage', addressPrefixes: ['52.245.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
+  ] };
+  /** hubSpokeFirewall letting everything out; `app` with one Storage endpoint; every VNet in `region`. */
+  const estate = (locations: readonly string[], region: string) => {
+    const { b, app } = hubSpokeFirewall([networkRule('all')]);
+    b.updateSubnet(app, { serviceEndpoints: [{ service: 'Microsoft.Storage', locations }] });
+    const model = b.build();
+    const located = { ...model, virtualNetworks: model.virtualNetworks.map((v) => ({ ...v, location: region })), subnets: model.subnets.map((s) => ({ ...s, location: region })) };
+    return { input: { model: located, effectiveRoutes: [], metrics: [], gaps: [], serviceTags: TAGS }, app };
+  };
+
+  // From test/audit/se-review3.test.ts ("the region-pair table gives each region its documented pair").
+  it('each region gets the pair of its own [LIST] row: one-way rows do not pair the other region back', () => {
+    expect(pairedRegionsOf('eastus')).toEqual(['westus']);
+    expect(pairedRegionsOf('westus')).toEqual(['eastus']);
+    expect(pairedRegionsOf('westus3')).toEqual(['eastus']);
+    expect(pairedRegionsOf('southcentralus')).toEqual(['northcentralus']);
+    expect(pairedRegionsOf('brazilsouth')).toEqual(['southcentralus']);
+    expect(pairedRegionsOf('brazilsoutheast')).toEqual(['brazilsouth']);
+    expect(pairedRegionsOf('southindia')).toEqual(['centralindia']);
+    expect(pairedRegionsOf('westindia')).toEqual(['southindia']);
+    expect(pairedRegionsOf('centralindia')).toEqual(['southindia']);
+    expect(pairedRegionsOf('US Gov Texas')).toEqual(['usgovvirginia']);
+    expect(pairedRegionsOf('usgovarizona')).toEqual(['usgovtexas']);
+  });
+
+  it('every region [LIST] gives "N/A" as paired region is nonpaired (empty, not unknown)', () => {
+    for (const r of ['austriaeast', 'belgiumcentral', 'chilecentral', 'denmarkeast', 'indonesiacentral', 'israelcentral', 'italynorth',
+      'malaysiawest', 'mexicocentral', 'newzealandnorth', 'polandcentral', 'qatarcentral', 'spaincentral']) expect(pairedRegionsOf(r), r).toEqual([]);
+    expect(pairedRegionsOf('Mexico Central')).toEqual([]);
+  });
+
+  it('a westus3 VNet\'s [westus3] endpoint leaves East US (its pair) open; an eastus VNet\'s [eastus, westus] endpoint leaves nothing open', () => {
+    const w3 = estate(['westus3'], 'westus3');
+    const path = pathOf(resolveEgress(w3.input, { destination: '52.239.1.1' }), w3.app);
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('paired region eastus');
+    const east = estate(['eastus', 'westus'], 'eastus');
+    // West US 3 is no pair of East US: its address takes the 0/0 to the firewall.
+    expect(pathOf(resolveEgress(east.input, { destination: '52.241.1.1' }), east.app)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(pathOf(resolveEgress(east.input, { destination: '52.240.1.1' }), east.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  // From test/audit/se-review3.test.ts ("resolve from a mexicocentral VNet ... is not unknown"), with a
+  // firewall that decides an address (the audit's lets out names only: undecided there, whatever the endpoint).
+  it('a mexicocentral VNet\'s [mexicocentral] endpoint: another region\'s Storage address takes the default route, confidently', () => {
+    const mx = estate(['mexicocentral'], 'mexicocentral');
+    expect(pathOf(resolveEgress(mx.input, { destination: '20.60.1.1' }), mx.app)).toMatchObject({ verdict: 'internet', egressIps: ['20.0.0.10'] });
+    expect(pathOf(resolveEgress(mx.input, { destination: '52.245.1.1' }), mx.app)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+  });
+
+  it('locations and VNet region in display form ("West Europe") route the regional tag and pair as ARM names do', () => {
+    const display = estate(['West Europe', 'North Europe'], 'West Europe');
+    for (const [ip, verdict] of [['20.60.1.1', 'private'], ['20.150.1.1', 'private'], ['52.239.1.1', 'internet']] as const) {
+      expect(pathOf(resolveEgress(display.input, { destination: ip }), display.app).verdict, ip).toBe(verdict);
+    }
+    const one = estate(['West Europe'], 'West Europe');
+    expect(missingFact(pathOf(resolveEgress(one.input, { destination: '20.150.1.1' }), one.app))).toContain('paired region northeurope');
   });
 });

@@ -797,3 +797,84 @@ describe('Virtual WAN review 2: hub routes a branch, another hub or the subnet i
     expect(toNva.verdict).toBe('unknown');
   });
 });
+
+describe('Virtual WAN review 3: the secured-hub NAT gateway finding, and each spoke\'s own connection', () => {
+  const fw = fwId('afw-hub');
+  const assocConfiguration = (table: string): Json => ({ associatedRouteTable: { id: `${hubId('vhub')}/hubRouteTables/${table}` },
+    propagatedRouteTables: { labels: ['default'], ids: [{ id: `${hubId('vhub')}/hubRouteTables/defaultRouteTable` }] },
+    vnetRoutes: { staticRoutesConfig: { propagateStaticRoutes: true, vnetLocalRouteOverrideCriteria: 'Contains' }, staticRoutes: [] } });
+  const conn = (name: string, vnet: string, table = 'defaultRouteTable'): Json => connectionJson('vhub', name, vnet, { enableInternetSecurity: true, routingConfiguration: assocConfiguration(table) });
+  const table = (name: string, labels: readonly string[], routes: readonly Json[]): Json => ({
+    id: `${hubId('vhub')}/hubRouteTables/${name}`, name, type: 'Microsoft.Network/virtualHubs/hubRouteTables',
+    properties: { provisioningState: 'Succeeded', labels, routes, associatedConnections: [], propagatingConnections: [] } });
+  const allTraffic = { name: 'all_traffic', destinationType: 'CIDR', destinations: ['0.0.0.0/0'], nextHopType: 'ResourceId', nextHop: fw };
+  const securedHubJson = hubJson('vhub', { azureFirewall: { id: fw } });
+  /** A classic secured hub (Firewall Manager's all_traffic 0/0 → the hub firewall, no routing intent), without the spoke. */
+  const classicHub = (): Json[] => [securedHubJson, hubFirewallJson('afw-hub', 'vhub', ['20.70.0.1']), table('defaultRouteTable', ['default'], [allTraffic]), table('noneRouteTable', ['none'], [])];
+  const ngPip = { id: `${NET}/publicIPAddresses/pip-ng`, name: 'pip-ng', type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard' }, properties: { ipAddress: '20.9.9.9', publicIPAllocationMethod: 'Static' } };
+  const ng = { id: `${NET}/natGateways/ng-spoke`, name: 'ng-spoke', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: ngPip.id }], subnets: [{ id: spokeApp }] } };
+  const natSpoke = (extra: Json = {}): Json => vnetJson('vnet-spoke', '10.1.0.0/16', [{ name: 'app', prefix: '10.1.1.0/24', extra: { natGateway: { id: ng.id }, ...extra } }]);
+
+  // [NATRES] https://learn.microsoft.com/azure/nat-gateway/nat-gateway-resource "Azure NAT Gateway isn't
+  // supported in a secured virtual hub network (vWAN) architecture": a classic secured hub is one.
+  it('classic secured hub + spoke NAT gateway → secured-hub-nat-gateway finding, as with routing intent', () => {
+    const result = resolveArm([natSpoke(), ngPip, ng, ...classicHub(), conn('conn-spoke', 'vnet-spoke')]);
+    const path = at(result, spokeApp);
+    expect([path.verdict, path.exit, path.egressIps]).toEqual(['internet', 'public-ip', ['20.70.0.1']]);
+    expect(result.findings.map((f) => f.code)).toContain('secured-hub-nat-gateway');
+  });
+
+  // [UDR] a UDR beats a gateway route for the same prefix
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route:
+  // the hub's 0/0 does not take the subnet's traffic, and the finding must not say it does.
+  it('classic secured hub + NAT gateway + a subnet UDR 0/0 to the internet: the NAT gateway is the exit, no finding', () => {
+    const rt = { id: `${NET}/routeTables/rt-app`, name: 'rt-app', type: 'Microsoft.Network/routeTables', location: 'westeurope',
+      properties: { routes: [{ id: `${NET}/routeTables/rt-app/routes/inet`, name: 'inet', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } }] } };
+    const result = resolveArm([natSpoke({ routeTable: { id: rt.id } }), rt, ngPip, ng, ...classicHub(), conn('conn-spoke', 'vnet-spoke')]);
+    expect(at(result, spokeApp)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.9.9.9'] });
+    expect(result.findings.map((f) => f.code)).not.toContain('secured-hub-nat-gateway');
+  });
+
+  // [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies "To ensure the spoke
+  // Virtual Network learns routes from Virtual WAN, ensure "Propagate gateway routes" is set to "Yes"":
+  // the subnet's route table not in the input leaves that open; the path says so, the finding must not assert it.
+  it('routing intent + spoke NAT gateway + the subnet route table missing from the input: no confident secured-hub-nat-gateway finding', () => {
+    const intent = routingIntentJson('vhub', [{ name: 'InternetTraffic', destinations: ['Internet'], nextHop: fw }]);
+    const result = resolveArm([natSpoke({ routeTable: { id: `${NET}/routeTables/rt-missing` } }), ngPip, ng, securedHubJson, hubFirewallJson('afw-hub', 'vhub', ['20.70.0.1']), intent, conn('conn-spoke', 'vnet-spoke')]);
+    expect(at(result, spokeApp).verdict).toBe('unknown');
+    expect(result.findings.map((f) => f.code)).not.toContain('secured-hub-nat-gateway');
+    // With the route table in the input (propagating), the finding stands.
+    const rt = { id: `${NET}/routeTables/rt-missing`, name: 'rt-missing', type: 'Microsoft.Network/routeTables', location: 'westeurope', properties: { routes: [], disableBgpRoutePropagation: false } };
+    const whole = resolveArm([natSpoke({ routeTable: { id: rt.id } }), rt, ngPip, ng, securedHubJson, hubFirewallJson('afw-hub', 'vhub', ['20.70.0.1']), intent, conn('conn-spoke', 'vnet-spoke')]);
+    expect(whole.findings.map((f) => f.code)).toContain('secured-hub-nat-gateway');
+  });
+
+  // [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing "Associating a
+  // connection to a route table allows the traffic (from that connection) to be sent to the destination
+  // indicated as routes in the route table": each spoke's missing fact names its own connection.
+  it('two spokes associated with the same missing hub route table: each missing fact names its own connection', () => {
+    const vnetB = vnetJson('vnet-b', '10.2.0.0/16', [{ name: 'app', prefix: '10.2.1.0/24' }]);
+    const result = resolveArm([spokeVnet, ...classicHub(), vnetB, conn('conn-a', 'vnet-spoke', 'rt-custom'), conn('conn-b', 'vnet-b', 'rt-custom')]);
+    const a = at(result, spokeApp);
+    const b = at(result, subnetId('vnet-b', 'app'));
+    expect([a.verdict, b.verdict]).toEqual(['unknown', 'unknown']);
+    expect(missingFactOf(a)).toContain('route table rt-custom, which hub connection conn-a is associated with');
+    expect(missingFactOf(b)).toContain('route table rt-custom, which hub connection conn-b is associated with');
+    expect(missingFactOf(a)).not.toContain('conn-b is associated');
+  });
+
+  // [VWAN-INET] https://learn.microsoft.com/azure/virtual-wan/about-internet-routing "Supported sources of
+  // the default route" include an NVA in the hub and an NVA in a spoke (a BGP peer of the hub router):
+  // a hub whose NVAs or BGP connections a pull could not read may have one.
+  it('a classic secured hub whose NVAs or BGP connections could not be read: the spoke is unknown naming them, not the hub firewall', () => {
+    const { model, effectiveRoutes, gaps } = normalizeArm([{ fileName: 'vwan.json', json: [spokeVnet, ...classicHub(), conn('conn-spoke', 'vnet-spoke')] }]);
+    const withHub = (mark: Json) => resolveEgress({ model: { ...model, virtualHubs: model.virtualHubs.map((h) => ({ ...h, ...mark })) }, effectiveRoutes, metrics: [], gaps });
+    expect(at(withHub({}), spokeApp)).toMatchObject({ verdict: 'internet', egressIps: ['20.70.0.1'] });
+    const nvas = at(withHub({ nvasRead: false }), spokeApp);
+    expect(nvas.verdict).toBe('unknown');
+    expect(missingFactOf(nvas)).toContain('network virtual appliances deployed in the hub');
+    const bgp = at(withHub({ bgpConnectionsRead: false }), spokeApp);
+    expect(bgp.verdict).toBe('unknown');
+    expect(missingFactOf(bgp)).toContain('BGP connections of the hub router');
+  });
+});

@@ -1148,3 +1148,117 @@ describe('mayReach and service endpoints: ports, names, captured routes, the pai
     expect(result.controls.map((c) => c.violations.filter((v) => v.subject === 'Storage').map((v) => v.ports))).toEqual([[['445']], [['445']]]);
   });
 });
+
+describe('mayReach and service endpoints: directional pairs, display names, uncovered ports, many NSGs (review 3 of the endpoint fix)', () => {
+  // [SE] https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+  // [PAIRS] https://learn.microsoft.com/azure/reliability/regions-paired
+  // [LIST] https://learn.microsoft.com/azure/reliability/regions-list ("Paired region" column)
+  const st = (name: string, region: string, addressPrefixes: string[]) => ({ name, region, systemService: 'AzureStorage', addressPrefixes, networkFeatures: ['NSG', 'UDR', 'FW'] });
+  const TAGS: ServiceTagSet = {
+    changeNumber: 5, cloud: 'Public',
+    tags: [
+      st('Storage', '', ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16', '52.240.0.0/16', '52.241.0.0/16', '52.242.0.0/16', '52.243.0.0/16', '52.244.0.0/16', '52.245.0.0/16', '52.247.0.0/16']),
+      st('Storage.WestEurope', 'westeurope', ['20.60.0.0/16']), st('Storage.NorthEurope', 'northeurope', ['20.150.0.0/16']),
+      st('Storage.EastUS', 'eastus', ['52.239.0.0/16']), st('Storage.WestUS', 'westus', ['52.240.0.0/16']), st('Storage.WestUS3', 'westus3', ['52.241.0.0/16']),
+      st('Storage.SouthCentralUS', 'southcentralus', ['52.242.0.0/16']), st('Storage.NorthCentralUS', 'northcentralus', ['52.243.0.0/16']),
+      st('Storage.BrazilSouth', 'brazilsouth', ['52.244.0.0/16']), st('Storage.MexicoCentral', 'mexicocentral', ['52.245.0.0/16']),
+      st('Storage.NewZealandNorth', 'newzealandnorth', ['52.247.0.0/16']),
+    ],
+  };
+  type Endpoint = { service: string; locations: readonly string[] };
+  const control = (body: string, input: ResolveInput): ControlResult => one(`    scope: { subnets: [app] }\n${body}`, input);
+  const reasons = (c: ControlResult): string => JSON.stringify(c.violations.map((v) => [v.subject, v.ports, v.protocols, v.reason]));
+
+  /** hubSpokeFirewall letting out api.stripe.com only; `app` with these endpoints (and NSG rules); every VNet in `region`. */
+  function firewallEstate(serviceEndpoints: readonly Endpoint[], region = 'westeurope', rules: readonly SecurityRule[] | null = null): ResolveInput {
+    const { b, app } = hubSpokeFirewall([applicationRule('stripe', ['api.stripe.com'])]);
+    b.updateSubnet(app, { serviceEndpoints, ...(rules ? { networkSecurityGroupId: b.nsg('nsg-app', rules) } : {}) });
+    const model = b.build();
+    return { ...modelInput({ ...model, virtualNetworks: model.virtualNetworks.map((v) => ({ ...v, location: region })), subnets: model.subnets.map((s) => ({ ...s, location: region })) }), serviceTags: TAGS };
+  }
+
+  // From test/audit/se-review3.test.ts: the region's own pair, not a one-way row naming it.
+  it.each([
+    ['eastus', ['eastus', 'westus'], 'Storage.EastUS, Storage.WestUS'],
+    ['southcentralus', ['southcentralus', 'northcentralus'], 'Storage.SouthCentralUS, Storage.NorthCentralUS'],
+    ['brazilsouth', ['brazilsouth', 'southcentralus'], 'Storage.BrazilSouth, Storage.SouthCentralUS'],
+  ])('a %s VNet whose Storage endpoint lists its region and its pair %j passes mayReach [%s]', (region, locations, allowed) => {
+    const c = control(`    mayReach: [api.stripe.com, ${allowed}]\n`, firewallEstate([{ service: 'Microsoft.Storage', locations }], region));
+    expect(c.status, reasons(c)).toBe('pass');
+  });
+
+  it('a one-way pair still counts from its own side: a westus3 VNet\'s [westus3] endpoint leaves East US not proven', () => {
+    const c = control('    mayReach: [api.stripe.com, Storage.WestUS3]\n', firewallEstate([{ service: 'Microsoft.Storage', locations: ['westus3'] }], 'westus3'));
+    expect(c.violations.map((v) => [v.subject, v.reason.startsWith('could not be proven')]), reasons(c)).toEqual([['Storage.eastus', true]]);
+  });
+
+  // From test/audit/se-review3.test.ts: [LIST] gives these "N/A".
+  it.each([['mexicocentral', 'Storage.MexicoCentral'], ['newzealandnorth', 'Storage.NewZealandNorth']])('a Storage endpoint [%s] in a nonpaired region is covered by %s', (region, tag) => {
+    const c = control(`    mayReach: [api.stripe.com, ${tag}]\n`, firewallEstate([{ service: 'Microsoft.Storage', locations: [region] }], region));
+    expect(c.status, reasons(c)).toBe('pass');
+  });
+
+  // From test/audit/se-review3.test.ts: the portal's spelling of a region.
+  it('locations spelled "West Europe" / "North Europe" are judged as Storage.WestEurope / Storage.NorthEurope', () => {
+    const input = firewallEstate([{ service: 'Microsoft.Storage', locations: ['West Europe', 'North Europe'] }], 'West Europe');
+    const c = control('    mayReach: [api.stripe.com, Storage.WestEurope, Storage.NorthEurope]\n', input);
+    expect(c.status, reasons(c)).toBe('pass');
+    const without = control('    mayReach: [api.stripe.com, Storage.WestEurope]\n', input);
+    expect(without.violations.map((v) => v.subject), reasons(without)).toEqual(['Storage.northeurope']);
+  });
+
+  // From test/audit/se-review3.test.ts: a violation names only what the list leaves uncovered.
+  it('with "Storage:443" listed and TCP 443 and 445 let out to Storage, the violation names TCP 445 only', () => {
+    const rules = [securityRule('st', 100, 'Allow', 'Storage', { protocol: 'Tcp', destinationPortRanges: ['443', '445'] }), securityRule('deny-storage', 200, 'Deny', 'Storage')];
+    const c = control('    mayReach: [api.stripe.com, "Storage:443"]\n', firewallEstate([{ service: 'Microsoft.Storage', locations: ['westeurope', 'northeurope'] }], 'westeurope', rules));
+    expect(c.status).toBe('fail');
+    expect(c.violations.map((v) => [v.subject, v.ports]), reasons(c)).toEqual([['Storage.westeurope', ['445']], ['Storage.northeurope', ['445']]]);
+    expect(c.violations.every((v) => v.reason.includes('on TCP 445 ') && !v.reason.includes('443')), reasons(c)).toBe(true);
+  });
+
+  it('a port range is cut at the listed port, and each protocol is judged apart', () => {
+    const endpoints = [{ service: 'Microsoft.Storage.Global', locations: ['*'] }];
+    const range = [securityRule('st', 100, 'Allow', 'Storage', { protocol: 'Tcp', destinationPortRanges: ['440-450'] }), securityRule('deny-storage', 200, 'Deny', 'Storage')];
+    const cut = control('    mayReach: [api.stripe.com, "Storage:443"]\n', firewallEstate(endpoints, 'westeurope', range));
+    expect(cut.violations.map((v) => [v.subject, v.ports, v.protocols]), reasons(cut)).toEqual([['Storage', ['440-442', '444-450'], ['Tcp']]]);
+    // TCP and UDP 445 let out (and nothing else: the internet is denied), TCP 445 listed: UDP 445 named.
+    const b = new ModelBuilder();
+    const nsg = b.nsg('nsg-app', [securityRule('st', 100, 'Allow', 'Storage', { protocol: '*', destinationPortRanges: ['445'] }), securityRule('deny-internet', 200, 'Deny', 'Internet')]);
+    b.subnet(b.vnet('spoke', ['10.1.0.0/16']), 'app', '10.1.1.0/24', { networkSecurityGroupId: nsg, serviceEndpoints: endpoints });
+    const nsgOnly: ResolveInput = { ...modelInput(b.build()), serviceTags: TAGS };
+    const udp = control('    mayReach: ["Storage:445/tcp"]\n', nsgOnly);
+    expect(udp.violations.map((v) => [v.subject, v.ports, v.protocols]), reasons(udp)).toEqual([['Storage', ['445'], ['Udp']]]);
+    // Every port the NSG lets out listed: nothing over the endpoint.
+    expect(control('    mayReach: ["Storage:445/tcp", "Storage:445/udp"]\n', nsgOnly).status).toBe('pass');
+  });
+
+  // The shape of the reviewer's timing case (test/audit/se-review3.test.ts: 990 subnets, an NSG
+  // each, endpoints), small: NSGs stamped from one template share their port classes and the
+  // endpoint what-ifs are walked only from the subnets with the endpoint; each subnet still gets
+  // its own NSG's ports, and the paths of the full what-if.
+  it('many subnets, an NSG each from one template with one port varied: each violation names its own NSG\'s ports and the full what-if\'s path', () => {
+    const b = new ModelBuilder();
+    const v = b.vnet('spoke', ['10.1.0.0/16']);
+    for (let i = 0; i < 24; i++) {
+      const nsg = b.nsg(`nsg-${i}`, [
+        securityRule('allow-web', 130, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443', '445', `${8000 + (i % 3)}`] }),
+        securityRule('deny-internet', 4000, 'Deny', 'Internet'),
+      ]);
+      b.subnet(v, `app-${i}`, `10.1.${i}.0/24`, { networkSecurityGroupId: nsg, serviceEndpoints: i % 4 === 3 ? [] : [{ service: 'Microsoft.Storage', locations: ['westeurope', 'northeurope'] }] });
+    }
+    const input: ResolveInput = { ...modelInput(b.build()), serviceTags: TAGS };
+    const result = run('version: 1\ncontrols:\n  - { id: a, effect: deny, scope: { subnets: ["*"] }, mayReach: ["0.0.0.0/0:443/tcp", "Storage:443"] }\n', input);
+    const endpoint = (result.controls[0]?.violations ?? []).filter((x) => x.reason.includes('service endpoint'));
+    const full = new Map(resolveEgress(input, { destination: 'tag:Storage.westeurope:443/tcp' }).paths.map((p) => [p.source.name, p]));
+    for (let i = 0; i < 24; i++) {
+      const own = endpoint.filter((x) => x.source.name === `app-${i}`);
+      if (i % 4 === 3) {
+        expect(own, `app-${i}`).toEqual([]);
+        continue;
+      }
+      expect(own.map((x) => [x.subject, x.ports]), `app-${i}`).toEqual([['Storage.westeurope', ['445', `${8000 + (i % 3)}`]], ['Storage.northeurope', ['445', `${8000 + (i % 3)}`]]]);
+      expect([own[0]?.path.verdict, own[0]?.path.exit], `app-${i}`).toEqual([full.get(`app-${i}`)?.verdict, full.get(`app-${i}`)?.exit]);
+      expect(own[0]?.path.verdict).toBe('private');
+    }
+  });
+});
