@@ -455,6 +455,27 @@ function sourceIndependent(rule: SecurityRule): boolean {
 }
 
 /**
+ * The port classes of a chain's outbound rules, per protocol: each range between two rule port
+ * bounds, the port that probes it (TCP 443 where the range holds it; never port 0, which no client
+ * uses) and the rules that match the flow (joined indexes). A flow's NSG verdict depends on its
+ * port and protocol only through the rules that match it (ruleMatchExceptDestination in nsg.ts), so
+ * callers evaluate the chain once per `matching`, not once per class.
+ */
+function* portClassBounds(rules: readonly SecurityRule[]): Generator<{ readonly protocol: 'Tcp' | 'Udp'; readonly low: number; readonly high: number; readonly port: number; readonly holdsDefault: boolean; readonly matching: string }> {
+  for (const protocol of PROTOCOLS) {
+    const bounds = portBoundaries(rules, protocol);
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const low = bounds[i] ?? 0;
+      const high = (bounds[i + 1] ?? 65536) - 1;
+      const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
+      const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
+      const matching = rules.flatMap((r, k) => (ruleCoversFlow(r, protocol, port) ? [k] : [])).join(',');
+      yield { protocol, low, high, port, holdsDefault, matching };
+    }
+  }
+}
+
+/**
  * The default route is resolved on TCP 443 only; an NSG with port-specific rules may let out on
  * other ports what it denies on 443 (allow TCP 80, deny the rest), which that path never shows.
  * Every port class of the source's NSGs is evaluated for the whole internet, the engine's NSG
@@ -479,38 +500,28 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
   const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>>();
   const byMatching = new Map<string, NsgVerdict>();
   let defaultKey = '';
-  for (const protocol of PROTOCOLS) {
-    const bounds = portBoundaries(rules, protocol);
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const low = bounds[i] ?? 0;
-      const high = (bounds[i + 1] ?? 65536) - 1;
-      const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
-      // Port 0 is no destination port a client uses; probe the class at a real one.
-      const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
-      // Once per set of rules that match the flow, as in nsgPortClassesTo.
-      const matching = rules.flatMap((r, j) => (ruleCoversFlow(r, protocol, port) ? [j] : [])).join(',');
-      let verdict = byMatching.get(matching);
-      if (verdict === undefined) {
-        verdict = evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound');
-        byMatching.set(matching, verdict);
-      }
-      const key = verdictKey(verdict);
-      // The last NSG's rule, as a path's own hops name it: one verdict key may come from several rules.
-      const last = verdict.rules.at(-1);
-      const decidedBy = last ? `NSG ${nsgs.find((n) => n.id === last.nsgId)?.name ?? nameFromResourceId(last.nsgId)} rule ${last.rule.name}` : '';
-      if (holdsDefault) defaultKey = key;
-      let byProtocol = classes.get(key);
-      if (!byProtocol) {
-        byProtocol = new Map();
-        classes.set(key, byProtocol);
-      }
-      const found = byProtocol.get(protocol);
-      if (found) {
-        found.ports.push(portText(low, high));
-        found.decidedBy.push(decidedBy);
-        if (holdsDefault) found.probe = port;
-      } else byProtocol.set(protocol, { ports: [portText(low, high)], decidedBy: [decidedBy], probe: port });
+  for (const { protocol, low, high, port, holdsDefault, matching } of portClassBounds(rules)) {
+    let verdict = byMatching.get(matching);
+    if (verdict === undefined) {
+      verdict = evaluateNsgChain(nsgs, { destination: { kind: 'default-route' }, port, protocol }, source, 'Outbound');
+      byMatching.set(matching, verdict);
     }
+    const key = verdictKey(verdict);
+    // The last NSG's rule, as a path's own hops name it: one verdict key may come from several rules.
+    const last = verdict.rules.at(-1);
+    const decidedBy = last ? `NSG ${nsgs.find((n) => n.id === last.nsgId)?.name ?? nameFromResourceId(last.nsgId)} rule ${last.rule.name}` : '';
+    if (holdsDefault) defaultKey = key;
+    let byProtocol = classes.get(key);
+    if (!byProtocol) {
+      byProtocol = new Map();
+      classes.set(key, byProtocol);
+    }
+    const found = byProtocol.get(protocol);
+    if (found) {
+      found.ports.push(portText(low, high));
+      found.decidedBy.push(decidedBy);
+      if (holdsDefault) found.probe = port;
+    } else byProtocol.set(protocol, { ports: [portText(low, high)], decidedBy: [decidedBy], probe: port });
   }
   // The default route's path speaks for every port with TCP 443's verdict, whatever the protocol.
   const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>();
@@ -639,35 +650,25 @@ export function nsgPortClassesTo(input: ResolveInput, source: PathSource, subnet
     cache.targets.set(destination.key, target);
   }
   const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; probe: number }>>();
-  // A flow's verdict depends on its port and protocol only through the rules that match them
-  // (ruleMatchExceptDestination in nsg.ts): flows the same rules match get the same verdict, so the
-  // chain is evaluated once per set of matching rules, not once per class bound.
+  // The chain is evaluated once per set of matching rules (see portClassBounds).
   const byMatching = new Map<string, string>();
-  for (const protocol of PROTOCOLS) {
-    const bounds = portBoundaries(rules, protocol);
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const low = bounds[i] ?? 0;
-      const high = (bounds[i + 1] ?? 65536) - 1;
-      const holdsDefault = protocol === DEFAULT_FLOW.protocol && low <= DEFAULT_FLOW.port && DEFAULT_FLOW.port <= high;
-      const port = holdsDefault ? DEFAULT_FLOW.port : Math.max(1, low);
-      const matching = rules.flatMap((r, j) => (ruleCoversFlow(r, protocol, port) ? [j] : [])).join(',');
-      let key = byMatching.get(matching);
-      if (key === undefined) {
-        key = verdictKey(evaluateNsgChain(nsgs, { destination: target, port, protocol }, address, 'Outbound', tags ? { serviceTags: tags } : {}));
-        byMatching.set(matching, key);
-      }
-      if (key === 'Deny') continue;
-      let byProtocol = classes.get(key);
-      if (!byProtocol) {
-        byProtocol = new Map();
-        classes.set(key, byProtocol);
-      }
-      const found = byProtocol.get(protocol);
-      if (!found) byProtocol.set(protocol, { ports: [portText(low, high)], probe: port });
-      else {
-        found.ports.push(portText(low, high));
-        if (holdsDefault) found.probe = port;
-      }
+  for (const { protocol, low, high, port, holdsDefault, matching } of portClassBounds(rules)) {
+    let key = byMatching.get(matching);
+    if (key === undefined) {
+      key = verdictKey(evaluateNsgChain(nsgs, { destination: target, port, protocol }, address, 'Outbound', tags ? { serviceTags: tags } : {}));
+      byMatching.set(matching, key);
+    }
+    if (key === 'Deny') continue;
+    let byProtocol = classes.get(key);
+    if (!byProtocol) {
+      byProtocol = new Map();
+      classes.set(key, byProtocol);
+    }
+    const found = byProtocol.get(protocol);
+    if (!found) byProtocol.set(protocol, { ports: [portText(low, high)], probe: port });
+    else {
+      found.ports.push(portText(low, high));
+      if (holdsDefault) found.probe = port;
     }
   }
   const out: NsgPortClass[] = [];
