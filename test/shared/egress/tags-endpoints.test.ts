@@ -26,6 +26,7 @@ import type { NetworkModel, Subnet } from '../../../shared/model/topology';
 import { lookupRoute, type RouteLookup } from '../../../shared/routing/lpm';
 import { RouteSetBuilder } from '../../../shared/routing/subnet-routes';
 import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { serviceEndpointTags } from '../../support/service-endpoint-tags';
 import { HUB_FIREWALL_IP, hubSpokeFirewall, pathOf, resolve } from './support';
 
 /** Every tag holds 13.69.40.0/24: the UDR tie rules decide between routes on it. */
@@ -348,18 +349,7 @@ describe('a SQL Managed Instance name from a subnet with a Microsoft.Sql service
 });
 
 /** Tag data for the service endpoint tests below (prefixes illustrative, as in ServiceTags_Public_*.json). */
-const SE_TAGS: ServiceTagSet = {
-  changeNumber: 5, cloud: 'Public',
-  tags: [
-    { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'Storage.EastUS', region: 'eastus', systemService: 'AzureStorage', addressPrefixes: ['52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'Sql.WestEurope', region: 'westeurope', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    { name: 'AzureCosmosDB', region: '', systemService: 'AzureCosmosDB', addressPrefixes: ['13.88.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-  ],
-};
+const SE_TAGS: ServiceTagSet = serviceEndpointTags('Storage', 'Storage.WestEurope', 'Storage.NorthEurope', 'Storage.EastUS', 'Sql', 'Sql.WestEurope', 'AzureCosmosDB');
 
 const SE_NET = '/subscriptions/00000000-0000-0000-0000-0000000000bb/resourceGroups/rg-net/providers/Microsoft.Network';
 

@@ -14,6 +14,7 @@ import { checkExitCode, checkPolicy, CHECK_SCHEMA, gapMayBeInScope, leavesEstate
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import { applicationRule, effectiveRoute, ModelBuilder, networkId, networkRule, securityRule } from '../../support/model-builder';
 import { HUB_FIREWALL_IP, hubSpokeFirewall, jumpHostModel, nvaWithNsgModel } from '../egress/support';
+import { serviceEndpointTags } from '../../support/service-endpoint-tags';
 import { demoInput, NOW, policy } from './support';
 
 function run(yaml: string, input: ResolveInput = demoInput('bank'), options: { readonly now?: Date; readonly destination?: string } = {}): CheckResult {
@@ -904,15 +905,7 @@ describe('mayReach and a subnet\'s service endpoints', () => {
   // account, including those in another region".
   // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
   // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
-  const TAGS: ServiceTagSet = {
-    changeNumber: 5, cloud: 'Public',
-    tags: [
-      { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    ],
-  };
+  const TAGS: ServiceTagSet = serviceEndpointTags('Storage', 'Storage.WestEurope', 'Storage.NorthEurope', 'Sql');
 
   /** hubSpokeFirewall letting out api.stripe.com only, `app` with these endpoints. */
   function endpointInput(serviceEndpoints: readonly { service: string; locations: readonly string[]; provisioningState?: string }[], serviceTags: ServiceTagSet | null = TAGS): ResolveInput {
@@ -996,17 +989,7 @@ describe('mayReach and service endpoints: ports, names, captured routes, the pai
   // [SCD] https://learn.microsoft.com/azure/storage/blobs/storage-custom-domain-name
   // [ASCD] https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain
   // [PAIRS] https://learn.microsoft.com/azure/reliability/cross-region-replication-azure
-  const TAGS: ServiceTagSet = {
-    changeNumber: 5, cloud: 'Public',
-    tags: [
-      { name: 'Storage', region: '', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16', '20.150.0.0/16', '52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Storage.WestEurope', region: 'westeurope', systemService: 'AzureStorage', addressPrefixes: ['20.60.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Storage.NorthEurope', region: 'northeurope', systemService: 'AzureStorage', addressPrefixes: ['20.150.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Storage.EastUS', region: 'eastus', systemService: 'AzureStorage', addressPrefixes: ['52.239.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'Sql', region: '', systemService: 'AzureSQL', addressPrefixes: ['40.68.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-      { name: 'AppService', region: '', systemService: 'AzureAppService', addressPrefixes: ['13.72.0.0/16'], networkFeatures: ['NSG', 'UDR', 'FW'] },
-    ],
-  };
+  const TAGS: ServiceTagSet = serviceEndpointTags('Storage', 'Storage.WestEurope', 'Storage.NorthEurope', 'Storage.EastUS', 'Sql', 'AppService');
   type Endpoint = { service: string; locations: readonly string[]; provisioningState?: string };
   const control = (body: string, input: ResolveInput): ControlResult => one(`    scope: { subnets: [app] }\n${body}`, input);
   const reasons = (c: ControlResult): string => JSON.stringify(c.violations.map((v) => [v.subject, v.reason]));
