@@ -26,6 +26,8 @@ export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterface
  * VMs, read only for `properties.virtualMachineScaleSet`: a Flexible-orchestration scale set
  * instance never gets default outbound access, and only its VM resource says it is one [DOA]
  * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ * and for `properties.networkProfile.networkInterfaces`: the NICs of a multi-NIC VM (an NVA), so
+ * one the pull did not read makes the appliance's answer unknown (NetworkInterface.missingSiblingNicIds).
  */
 export const VM_TYPES: readonly string[] = ['microsoft.compute/virtualmachines'];
 
@@ -45,16 +47,17 @@ export function buildGraphQuery(types: readonly string[]): string {
 }
 
 /**
- * The VM query: the envelope and `properties.virtualMachineScaleSet` alone, packed back under
- * `properties` so the row keeps the REST shape. A VM's full properties (profiles, instance view
- * fragments) are most of its bytes and none of the answer. Ordered by `id` for `$skipToken` paging.
+ * The VM query: the envelope, `properties.virtualMachineScaleSet` and the NIC references of
+ * `properties.networkProfile` alone, packed back under `properties` so the row keeps the REST
+ * shape. A VM's full properties (profiles, instance view fragments) are most of its bytes and none
+ * of the answer. Ordered by `id` for `$skipToken` paging.
  * [ARG query language] https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language
  */
 export function buildVirtualMachineQuery(): string {
   return [
     'resources',
     `| where type in~ (${VM_TYPES.map((t) => `'${t}'`).join(', ')})`,
-    "| project id, name, type, location, subscriptionId, resourceGroup, properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet)",
+    "| project id, name, type, location, subscriptionId, resourceGroup, properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))",
     '| order by id asc',
   ].join('\n');
 }
@@ -285,7 +288,7 @@ export async function fetchVirtualMachines(rt: PullRuntime, scope: GraphScope): 
   if (rest.length === 0) return [];
   const graphScope: GraphScope = scope.kind === 'subscriptions' ? { kind: 'subscriptions', subscriptionIds: rest } : scope;
   const where = scope.kind === 'managementGroup' ? { scope: `/providers/Microsoft.Management/managementGroups/${scope.managementGroupId}` } : vmGapScope(rest);
-  const what = 'Reading the VMs (Microsoft.Compute/virtualMachines, for Flexible scale set membership) through Resource Graph';
+  const what = 'Reading the VMs (Microsoft.Compute/virtualMachines, for Flexible scale set membership and the NICs of each VM) through Resource Graph';
   try {
     const outcome = await queryAllPages(rt, graphScope, buildVirtualMachineQuery(), () => undefined, () => undefined);
     if (!outcome.complete) {

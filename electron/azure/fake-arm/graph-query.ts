@@ -41,26 +41,40 @@ function pathValue(row: Row, path: string): unknown {
   return value ?? null;
 }
 
+/** A projected column's value: a path (`a.b`, null when absent) or a `pack('k', expr, ...)` bag of them, nested as deep as the query writes it. */
+type ColumnExpression = { readonly path: string } | { readonly pack: readonly (readonly [string, ColumnExpression])[] };
+
+function parseExpression(text: string): ColumnExpression {
+  const packed = /^pack\((.*)\)$/is.exec(text.trim());
+  if (packed === null) return { path: text.trim() };
+  const args = splitColumns(packed[1] ?? '');
+  const pairs: (readonly [string, ColumnExpression])[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) pairs.push([(args[i] ?? '').replace(/^'|'$/g, ''), parseExpression(args[i + 1] ?? '')]);
+  return { pack: pairs };
+}
+
+function evaluate(row: Row, expression: ColumnExpression): unknown {
+  if ('path' in expression) return pathValue(row, expression.path);
+  return Object.fromEntries(expression.pack.map(([key, value]) => [key, evaluate(row, value)]));
+}
+
 /**
  * Just enough of `| project` for the fake: rows keep only the projected columns (a column the row
- * lacks stays absent), and `name = pack('k', a.b, ...)` builds a bag whose values are null when the
- * path is absent, as Resource Graph answers the pull's slim VM query. null = no projection.
+ * lacks stays absent), and `name = pack('k', a.b, ...)` builds a bag (nested packs too) whose values
+ * are null when the path is absent, as Resource Graph answers the pull's slim VM query. null = no
+ * projection.
  */
 export function parseGraphProjection(query: string): ((row: Row) => Row) | null {
   const clause = /\|\s*project\s+([^|]+)/i.exec(query)?.[1];
   if (clause === undefined) return null;
   const columns = splitColumns(clause).map((column) => {
-    const packed = /^(\w+)\s*=\s*pack\((.*)\)$/i.exec(column);
-    if (packed === null) return { name: column, pack: null };
-    const args = splitColumns(packed[2] ?? '');
-    const pairs: [string, string][] = [];
-    for (let i = 0; i + 1 < args.length; i += 2) pairs.push([(args[i] ?? '').replace(/^'|'$/g, ''), args[i + 1] ?? '']);
-    return { name: packed[1] ?? '', pack: pairs };
+    const packed = /^(\w+)\s*=\s*(pack\(.*\))$/is.exec(column);
+    return packed === null ? { name: column, expression: null } : { name: packed[1] ?? '', expression: parseExpression(packed[2] ?? '') };
   });
   return (row) => {
     const out: Record<string, unknown> = {};
     for (const c of columns) {
-      if (c.pack !== null) out[c.name] = Object.fromEntries(c.pack.map(([key, path]) => [key, pathValue(row, path)]));
+      if (c.expression !== null) out[c.name] = evaluate(row, c.expression);
       else if (row[c.name] !== undefined) out[c.name] = row[c.name];
     }
     return out;

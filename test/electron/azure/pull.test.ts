@@ -317,9 +317,9 @@ describe('VMs for Flexible scale set membership (Resource Graph only)', () => {
     const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
     expect(ids(outcome)).toEqual(expected(estate, ALL));
     const vmQueries = f.stats.graphQueries.filter((q) => /microsoft\.compute\/virtualmachines/i.test(q));
-    // 11 VMs in pages of 5: three pages of the one VM query; only virtualMachineScaleSet is asked for.
+    // 11 VMs in pages of 5: three pages of the one VM query; only virtualMachineScaleSet and the NIC references are asked for.
     expect(vmQueries).toHaveLength(3);
-    expect(vmQueries[0]).toContain("properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet)");
+    expect(vmQueries[0]).toContain("properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))");
     expect(vmQueries[0]).not.toMatch(/,\s*properties\s*(\n|,|$)/);
     expect(nicOf(outcome, 'nic-tools-1')).toMatchObject({ virtualMachineId: FLEXIBLE_VM.toLowerCase(), flexibleScaleSetMember: true, virtualMachineCaptured: true });
     expect(nicOf(outcome, 'nic-web-1')).toMatchObject({ flexibleScaleSetMember: false, virtualMachineCaptured: true });
@@ -328,6 +328,28 @@ describe('VMs for Flexible scale set membership (Resource Graph only)', () => {
     const result = resolveEgress(outcome.snapshot);
     expect(result.paths.find((p) => p.source.name === 'nic-tools-1')).toMatchObject({ verdict: 'no-outbound' });
     expect(vmssGaps(outcome)).toEqual([]);
+  });
+
+  it('reads the NICs each VM lists: a NIC of a multi-NIC VM that the pull did not read is kept on its siblings (missingSiblingNicIds)', async () => {
+    // A multi-NIC VM (an NVA) judged on the NICs the pull read alone could be called a working
+    // appliance while the NIC it forwards out of is unknown: the VM's networkProfile names them all.
+    const base = smallEstateWithVirtualMachines();
+    const nicId = (name: string): string => base.resources.find((r) => r.name === name)?.id ?? '';
+    const unread = nicId('nic-tools-2').replace(/nic-tools-2$/, 'nic-tools-2-untrust');
+    const listing = (ids: readonly string[]) => ({ networkInterfaces: ids.map((id, i) => ({ id, properties: { primary: i === 0 } })) });
+    const resources = base.resources.map((r) => {
+      if (r.name === 'vm-tools-2') return { ...r, properties: { ...r.properties, networkProfile: listing([nicId('nic-tools-2'), unread]) } };
+      if (r.name === 'vm-web-1') return { ...r, properties: { ...r.properties, networkProfile: listing([nicId('nic-web-1'), nicId('nic-web-2')]) } };
+      return r;
+    });
+    const { fake: f, clock } = await start({}, { ...base, resources });
+    const outcome = await pull(f, clock, { effectiveRoutes: 'none' });
+    const vmQuery = f.stats.graphQueries.find((q) => /microsoft\.compute\/virtualmachines/i.test(q)) ?? '';
+    expect(vmQuery).toContain("'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces)");
+    expect(nicOf(outcome, 'nic-tools-2')?.missingSiblingNicIds).toEqual([unread.toLowerCase()]);
+    // Both NICs read: nothing missing.
+    expect(nicOf(outcome, 'nic-web-1')?.missingSiblingNicIds).toBeUndefined();
+    expect(nicOf(outcome, 'nic-web-2')?.missingSiblingNicIds).toBeUndefined();
   });
 
   it('a 403 on the VM query is a gap naming it; the network pull still completes, and the engine keeps its VMSS gap', async () => {

@@ -40,7 +40,7 @@ function nicWith(...vms: readonly unknown[]): NetworkInterface {
   return found;
 }
 
-/** A row of the pull's VM query: `properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet)`. */
+/** A row of the pull's VM query: `properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'networkProfile', …)`. */
 function projectedRow(properties: Record<string, unknown>): unknown {
   return { id: VM_ID.toLowerCase(), name: 'vm1', type: 'microsoft.compute/virtualmachines', location: 'westeurope', subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg1', properties };
 }
