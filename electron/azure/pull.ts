@@ -26,7 +26,7 @@ import { fetchMetrics, metricQueries } from './metrics';
 import { DEFAULT_MAX_RETRY_AFTER_MS, MalformedResponseError, pacingPolicy, PullStats, ResourceGraphQuota, TokenBucket } from './policies';
 import { createRuntime, type PullRuntime } from './runtime';
 import { fetchServiceTags, pickServiceTagLocation } from './service-tags';
-import { CORE_TYPES, fetchChildren, fetchGroup, fetchVirtualMachines, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
+import { CORE_TYPES, fetchChildren, fetchGroup, fetchScaleSetInstances, fetchVirtualMachines, GRAPH_PAGE_SIZE, GRAPH_SUBSCRIPTION_BATCH, NIC_TYPES, type GraphScope, type Item } from './topology';
 
 export interface PullBudgets {
   /** Per HTTP request, in clock ms. */
@@ -414,14 +414,19 @@ export async function pullEstate(options: PullOptions, onProgress: (p: PullProgr
       // After the core group: the subscriptions Resource Graph refused are known, and skipped.
       const vms = fetchVirtualMachines(rt, scope);
       vms.catch(() => undefined);
+      // Uniform scale set instances' NICs and public IPs (AKS node pools): in neither Resource
+      // Graph nor the NIC list; found from the core topology's subnet and backend pool references.
+      const scaleSetItems = fetchScaleSetInstances(rt, core);
+      scaleSetItems.catch(() => undefined);
       if (options.effectiveRoutes !== 'none') {
         sampler.setSignatures(routeSignatures(normalizeArm([{ fileName: 'azure:core', json: { value: core } }]).model));
       }
-      const [nics, { items: childItems, hubsWithUnreadConnections: unreadHubs, hubsWithUnreadBgpConnections: unreadBgp }, vmItems] = await Promise.all([nicsPromise, children, vms]);
+      const [nics, { items: childItems, hubsWithUnreadConnections: unreadHubs, hubsWithUnreadBgpConnections: unreadBgp }, vmItems, instanceItems] = await Promise.all([nicsPromise, children, vms, scaleSetItems]);
       countRows(childItems);
+      countRows(instanceItems);
       for (const id of unreadHubs) hubsWithUnreadConnections.add(id.toLowerCase());
       for (const id of unreadBgp) hubsWithUnreadBgpConnections.add(id.toLowerCase());
-      documents.push(...core, ...childItems, ...nics);
+      documents.push(...core, ...childItems, ...nics, ...instanceItems);
       virtualMachines.push(...vmItems);
     }));
 

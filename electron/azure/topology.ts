@@ -545,3 +545,157 @@ export async function fetchChildren(rt: PullRuntime, core: readonly Item[]): Pro
   await Promise.all(tasks);
   return { items, hubsWithUnreadConnections, hubsWithUnreadBgpConnections };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Uniform scale set instances: NICs and public IPs under the Compute provider's path
+
+/** A Uniform-orchestration scale set some IP configuration names (`…/virtualMachineScaleSets/{name}/virtualMachines/{i}/…`). */
+export interface ScaleSetRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachineScaleSets/{name}`, casing as found. */
+  readonly id: string;
+  /** Names of the subnets whose `ipConfigurations` list one of its instances (for the gap text). */
+  readonly subnets: readonly string[];
+}
+
+const SCALE_SET_MEMBER = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/virtualmachinescalesets\/([^/]+)\/virtualmachines\/[^/]+\//i;
+
+/**
+ * The Uniform scale sets whose instances the core topology names: subnets' `ipConfigurations`
+ * back-references (every IP configuration using the subnet, Subnets - Get
+ * https://learn.microsoft.com/rest/api/virtualnetwork/subnets/get) and load balancer backend
+ * pools' `backendIPConfigurations`. Their instance NICs are in neither Resource Graph's `resources`
+ * table nor `networkInterfaces.listAll` (AKS node pools are such scale sets). Sorted, one per
+ * scale set (IDs compared case-insensitively), as gatewayResourceGroups finds gateways' groups.
+ */
+export function uniformScaleSets(core: readonly Item[]): readonly ScaleSetRef[] {
+  const found = new Map<string, { subscriptionId: string; resourceGroup: string; name: string; id: string; subnets: Set<string> }>();
+  const note = (configId: string | null, subnet: string | null): void => {
+    const m = SCALE_SET_MEMBER.exec(configId ?? '');
+    if (!m?.[1] || !m[2] || !m[3]) return;
+    const id = `/subscriptions/${m[1]}/resourceGroups/${m[2]}/providers/Microsoft.Compute/virtualMachineScaleSets/${m[3]}`;
+    const key = id.toLowerCase();
+    const entry = found.get(key) ?? { subscriptionId: m[1], resourceGroup: m[2], name: m[3], id, subnets: new Set<string>() };
+    if (subnet !== null) entry.subnets.add(subnet);
+    found.set(key, entry);
+  };
+  for (const item of core) {
+    const type = String(item['type']).toLowerCase();
+    if (type === 'microsoft.network/virtualnetworks') {
+      const subnets = field(item, 'subnets');
+      if (!Array.isArray(subnets)) continue;
+      for (const subnet of subnets) {
+        if (!isItem(subnet)) continue;
+        const configs = field(subnet, 'ipConfigurations');
+        const name = typeof subnet['name'] === 'string' ? subnet['name'] : null;
+        if (Array.isArray(configs)) for (const config of configs) note(refId(config), name);
+      }
+    } else if (type === 'microsoft.network/loadbalancers') {
+      const pools = field(item, 'backendAddressPools');
+      if (!Array.isArray(pools)) continue;
+      for (const pool of pools) {
+        const configs = isItem(pool) ? field(pool, 'backendIPConfigurations') : null;
+        if (Array.isArray(configs)) for (const config of configs) note(refId(config), null);
+      }
+    }
+  }
+  return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, e]) => ({ subscriptionId: e.subscriptionId, resourceGroup: e.resourceGroup, name: e.name, id: e.id, subnets: [...e.subnets].sort() }));
+}
+
+/** The list an item came from names its type; Microsoft's VMSS list examples carry none (VmssPublicIpListAll.json). */
+function typed(item: Item, type: string): Item {
+  return typeof item['type'] === 'string' && item['type'].includes('/') ? item : { ...item, type };
+}
+
+/** Public IP IDs the NICs' IP configurations name (REST or flattened shape). */
+function publicIpIdsOf(nics: readonly Item[]): readonly string[] {
+  const ids: string[] = [];
+  for (const nic of nics) {
+    const configs = field(nic, 'ipConfigurations');
+    if (!Array.isArray(configs)) continue;
+    for (const config of configs) {
+      const pip = isItem(config) ? refId(field(config, 'publicIPAddress')) : null;
+      if (pip !== null) ids.push(pip);
+    }
+  }
+  return ids;
+}
+
+const scaleSetsAsked = new WeakMap<PullRuntime, Set<string>>();
+
+function whereListed(set: ScaleSetRef): string {
+  return set.subnets.length === 0
+    ? 'the entries of the subnets they are in stand for them'
+    : `subnet ${set.subnets.join(', ')}'s entry stands for them`;
+}
+
+/**
+ * The instance NICs and instance-level public IPs of each Uniform scale set the core topology
+ * names (uniformScaleSets), read-only, one paged list each per scale set, through the limiter:
+ * NetworkInterfaces_ListVirtualMachineScaleSetNetworkInterfaces (what `az vmss nic list` calls: "Get all
+ * network interfaces in a virtual machine scale set. This command is Uniform-specific"
+ * https://learn.microsoft.com/cli/azure/vmss/nic) and, only when one of those NICs names a public IP,
+ * PublicIPAddresses_ListVirtualMachineScaleSetPublicIPAddresses (the SDK asks both with api-version
+ * 2018-10-01; Flexible instances' NICs are plain NICs, read with the others). Items are typed after their list. A failed list
+ * (403, 5xx, throttling or a timeout past their retries) is a gap naming the scale set and what is
+ * then unknown; the subnet then lists IP configurations the snapshot lacks (Subnet.unreadIpConfigurations).
+ */
+export async function fetchScaleSetInstances(rt: PullRuntime, core: readonly Item[]): Promise<readonly Item[]> {
+  const items: Item[] = [];
+  // Scopes (Resource Graph batches) run side by side: a scale set named by two of them is read once.
+  const asked = scaleSetsAsked.get(rt) ?? new Set<string>();
+  scaleSetsAsked.set(rt, asked);
+  const sets = uniformScaleSets(core).filter((set) => {
+    const key = set.id.toLowerCase();
+    if (asked.has(key)) return false;
+    asked.add(key);
+    return true;
+  });
+  const abortSignal = rt.signal;
+  const read = async (set: ScaleSetRef): Promise<void> => {
+    const what = `Uniform virtual machine scale set ${set.name} (resource group ${set.resourceGroup})`;
+    if (rt.armDeniedSubscriptions.has(set.subscriptionId.toLowerCase())) {
+      rt.addGap({
+        code: 'access-denied', scope: set.id,
+        message: `The instance NICs and public IPs of ${what} were not read: subscription ${set.subscriptionId} refused the pull's reads. `
+          + `How its instances reach the internet (load balancer outbound, their own public IPs) is not known; ${whereListed(set)}, and its verdict does not account for them.`,
+      });
+      return;
+    }
+    const client = rt.network(set.subscriptionId);
+    let nics: readonly Item[];
+    try {
+      nics = await rt.limiter.run(() => drain(client.networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(set.resourceGroup, set.name, { abortSignal })));
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      const gap = gapFromError(set.id, `Reading the instance NICs of ${what}`, error);
+      rt.addGap({
+        ...gap,
+        message: `${gap.message} Its instances' NICs and instance-level public IPs are unknown, so how they reach the internet (load balancer outbound rules, their own public IPs) is not known; `
+          + `${whereListed(set)}, and its verdict does not account for them.`,
+      });
+      return;
+    }
+    items.push(...nics.map((n) => typed(n, 'Microsoft.Network/networkInterfaces')));
+    // Instance-level public IPs live under the instance's IP configuration; only a NIC naming one needs the list.
+    const prefix = `${set.id.toLowerCase()}/virtualmachines/`;
+    const named = publicIpIdsOf(nics).filter((id) => id.toLowerCase().startsWith(prefix));
+    if (named.length === 0) return;
+    try {
+      const pips = await rt.limiter.run(() => drain(client.publicIPAddresses.listVirtualMachineScaleSetPublicIPAddresses(set.resourceGroup, set.name, { abortSignal })));
+      items.push(...pips.map((p) => typed(p, 'Microsoft.Network/publicIPAddresses')));
+    } catch (error) {
+      if (isCancellation(error, rt.signal)) throw error;
+      const gap = gapFromError(set.id, `Reading the instance-level public IPs of ${what}`, error);
+      rt.addGap({
+        ...gap,
+        message: `${gap.message} ${named.length} of its instances' IP configurations name a public IP that was not read: the address they leave from is unknown.`,
+      });
+    }
+  };
+  await Promise.all(sets.map(read));
+  return items;
+}

@@ -9,7 +9,7 @@
  *  - `legacy` subscription: one VNet, one subnet, one VM (tests make it 403).
  */
 import {
-  azureFirewall, defaultRouteTo, firewallPolicy, hubVirtualNetworkConnection, natGateway, networkInterface,
+  azureFirewall, backendPoolId, defaultRouteTo, loadBalancer, loadBalancerId, firewallPolicy, hubVirtualNetworkConnection, natGateway, networkInterface,
   networkSecurityGroup, publicIp, routeTable, routingIntent, ruleCollectionGroup, subnetId, virtualHub,
   virtualHubId, virtualNetwork, virtualNetworkGateway, virtualWan, vnetId, armId, type ArmResource, type Scope,
 } from '../../shared/demo/arm-builders';
@@ -189,4 +189,89 @@ export function modelIds(model: NetworkModel): ReadonlySet<string> {
     ...model.networkSecurityGroups, ...model.loadBalancers, ...model.virtualNetworkGateways, ...model.virtualHubs, ...model.virtualWans,
     ...model.ipGroups,
   ].map((r) => r.id as string));
+}
+
+// ---------------------------------------------------------------------------------------------
+// AKS-like Uniform scale sets
+
+const aks: Scope = { subscriptionId: SUB_APPS, resourceGroup: 'MC_rg-aks_aks-weu_westeurope', location: 'westeurope', tags: { ...tags, owner: 'platform-aks@contoso.example' } };
+
+/** The system node pool: 3 instances; instance 2 has an instance-level public IP. */
+export const AKS_SYSTEM_POOL = armId(aks, 'Microsoft.Compute/virtualMachineScaleSets', 'aks-system-12345678-vmss');
+/** The user node pool: 2 instances, no public IPs. */
+export const AKS_USER_POOL = armId(aks, 'Microsoft.Compute/virtualMachineScaleSets', 'aks-user-12345678-vmss');
+export const AKS_OUTBOUND_IP = '20.30.0.1';
+export const AKS_NODE_PUBLIC_IP = '20.30.0.99';
+export const AKS_SUBNET = subnetId(vnetId(aks, 'vnet-aks'), 'snet-aks-nodes');
+
+/** A Uniform scale set instance's NIC ID (AKS names the NIC after the scale set). */
+export function scaleSetNicId(scaleSetId: string, instance: number): string {
+  return `${scaleSetId}/virtualMachines/${instance}/networkInterfaces/${scaleSetId.split('/').pop() ?? ''}`;
+}
+
+/**
+ * An instance NIC as NetworkInterfaces_ListVirtualMachineScaleSetNetworkInterfaces returns it
+ * (Microsoft's VmssNetworkInterfaceList.json example: the NIC under the Compute provider's path,
+ * `virtualMachine` naming the instance, IP configurations with their pools and public IP).
+ */
+function scaleSetNic(scaleSetId: string, instance: number, privateIp: string, poolId: string, publicIpId?: string): ArmResource {
+  const id = scaleSetNicId(scaleSetId, instance);
+  return {
+    id, name: id.split('/').pop() ?? '', type: 'Microsoft.Network/networkInterfaces', location: aks.location, tags: aks.tags,
+    properties: {
+      provisioningState: 'Succeeded',
+      resourceGuid: `00000000-0000-4000-8000-${String(instance).padStart(12, '0')}`,
+      ipConfigurations: [{
+        id: `${id}/ipConfigurations/ipconfig1`, name: 'ipconfig1',
+        properties: {
+          provisioningState: 'Succeeded', privateIPAddress: privateIp, privateIPAllocationMethod: 'Dynamic',
+          subnet: { id: AKS_SUBNET }, primary: true, privateIPAddressVersion: 'IPv4',
+          loadBalancerBackendAddressPools: [{ id: poolId }],
+          ...(publicIpId === undefined ? {} : { publicIPAddress: { id: publicIpId } }),
+        },
+      }],
+      dnsSettings: { dnsServers: [], appliedDnsServers: [], internalDomainNameSuffix: 'contoso.ax.internal.cloudapp.net' },
+      macAddress: `00-0D-3A-00-00-${String(10 + instance)}`,
+      enableAcceleratedNetworking: true, enableIPForwarding: false, primary: true,
+      virtualMachine: { id: `${scaleSetId}/virtualMachines/${instance}` },
+    },
+  };
+}
+
+/**
+ * The small estate plus an AKS cluster's node resource group: `vnet-aks` / `snet-aks-nodes` (no
+ * route table or NAT gateway: AKS outbound type `loadBalancer`), the `kubernetes` Standard load
+ * balancer with an outbound rule over `aksOutboundBackendPool`, and two Uniform node pool scale
+ * sets whose instance NICs are in that pool. System pool instance 2 has an instance-level public
+ * IP (the node public IP feature). These NICs and public IPs are not in Resource Graph's
+ * `resources` table nor in the subscription NIC list: only the scale set lists return them.
+ */
+export function aksEstate(): FakeEstate {
+  const estate = smallEstate();
+  const vnet = virtualNetwork(aks, 'vnet-aks', ['10.224.0.0/12'], [{ name: 'snet-aks-nodes', addressPrefix: '10.224.0.0/16' }]);
+  const outboundPip = publicIp(aks, 'pip-aks-outbound', { ipAddress: AKS_OUTBOUND_IP });
+  const lbId = loadBalancerId(aks, 'kubernetes');
+  const poolId = backendPoolId(lbId, 'aksOutboundBackendPool');
+  const nodePipId = `${scaleSetNicId(AKS_SYSTEM_POOL, 2)}/ipConfigurations/ipconfig1/publicIPAddresses/pip-node`;
+  const nics = [
+    scaleSetNic(AKS_SYSTEM_POOL, 0, '10.224.0.4', poolId),
+    scaleSetNic(AKS_SYSTEM_POOL, 1, '10.224.0.5', poolId),
+    scaleSetNic(AKS_SYSTEM_POOL, 2, '10.224.0.6', poolId, nodePipId),
+    scaleSetNic(AKS_USER_POOL, 0, '10.224.0.7', poolId),
+    scaleSetNic(AKS_USER_POOL, 1, '10.224.0.8', poolId),
+  ];
+  const lb = loadBalancer(aks, 'kubernetes', {
+    frontends: [{ name: 'outbound-frontend', publicIp: outboundPip }],
+    backendPools: [{ name: 'aksOutboundBackendPool', nicIpConfigIds: nics.map((n) => `${n.id}/ipConfigurations/ipconfig1`) }],
+    outboundRules: [{ name: 'aksOutboundRule', frontends: ['outbound-frontend'], backendPool: 'aksOutboundBackendPool', allocatedOutboundPorts: 0, idleTimeoutInMinutes: 30 }],
+  });
+  // VmssPublicIpListAll.json: the instance public IP names its IP configuration; the list gives no `type`.
+  const nodePip: ArmResource = {
+    id: nodePipId, name: 'pip-node', type: 'Microsoft.Network/publicIPAddresses', location: aks.location, sku: { name: 'Standard', tier: 'Regional' },
+    properties: {
+      provisioningState: 'Succeeded', ipAddress: AKS_NODE_PUBLIC_IP, publicIPAddressVersion: 'IPv4', publicIPAllocationMethod: 'Static',
+      idleTimeoutInMinutes: 4, ipConfiguration: { id: `${scaleSetNicId(AKS_SYSTEM_POOL, 2)}/ipConfigurations/ipconfig1` },
+    },
+  };
+  return { ...estate, resources: [...estate.resources, ...([vnet, outboundPip, lb, ...nics, nodePip] as readonly FakeResource[])] };
 }

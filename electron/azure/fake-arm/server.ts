@@ -3,7 +3,10 @@
  * REAL `@azure/arm-network` / `@azure/arm-resourcegraph` clients: ARM list endpoints with
  * `nextLink` paging, per-RG and child lists, Resource Graph `POST /providers/Microsoft.ResourceGraph/resources`
  * (type filters, `$top`/`$skipToken` paging, quota headers), the effective-route-table LRO
- * (202 + `Location`, then 200) and metrics. Faults are injectable and mutable between requests.
+ * (202 + `Location`, then 200), metrics, and the NICs and public IPs of Uniform scale set
+ * instances (`.../virtualMachineScaleSets/{name}/networkInterfaces` and `/publicipaddresses`,
+ * which neither Resource Graph nor the subscription NIC list returns). Faults are injectable and
+ * mutable between requests.
  *
  * Time runs on an injected Clock, shared with the puller, so the bench can compress time.
  */
@@ -72,6 +75,12 @@ export interface FakeFaults {
   graphQuota: { readonly queries: number; readonly windowMs: number } | null;
   /** Subscriptions that answer 403 AuthorizationFailed (ARM) and make a Resource Graph query over them 403. */
   forbiddenSubscriptions: readonly string[];
+  /**
+   * ARM scopes (resource IDs, any casing) under which every GET answers 403 AuthorizationFailed, as
+   * a role assignment that leaves one resource group or scale set out does, e.g.
+   * `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss`.
+   */
+  forbiddenScopes: readonly string[];
   /** Resource Graph refuses every query (403) or is down (503). */
   resourceGraph: 'ok' | 'forbidden' | 'unavailable';
   /** Resource Graph answers 403 to a query filtering on any of these types (lower case), e.g. the VM query alone. */
@@ -94,7 +103,8 @@ export interface FakeFaults {
 }
 
 export type FakeRequestKind =
-  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags' | 'log-analytics' | 'refused';
+  | 'subscriptions' | 'arm-list' | 'arm-get' | 'resource-graph' | 'effective-routes' | 'lro-poll' | 'metrics' | 'service-tags' | 'log-analytics'
+  | 'scale-set-list' | 'refused';
 
 export interface FakeStats {
   requests: number;
@@ -163,7 +173,7 @@ export function defaultServiceTagsBody(subscriptionId: string): unknown {
 
 export function defaultFaults(): FakeFaults {
   return {
-    latencyMs: 0, armThrottle: null, graphQuota: null, forbiddenSubscriptions: [], resourceGraph: 'ok', forbiddenGraphTypes: [],
+    latencyMs: 0, armThrottle: null, graphQuota: null, forbiddenSubscriptions: [], forbiddenScopes: [], resourceGraph: 'ok', forbiddenGraphTypes: [],
     throttles: [], throttleRetryAfterSeconds: 1, hangs: [], serverErrors: [], truncatedGraphPages: 0,
     graphResultTruncated: 0, armPageSize: 100, lroPendingPolls: 1,
   };
@@ -177,6 +187,25 @@ interface Indexed {
   readonly byParentChild: Map<string, FakeResource[]>;
   /** Top-level resources sorted by lower-case id (Resource Graph rows). */
   readonly graphRows: readonly GraphRow[];
+  /** `/subscriptions/{s}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachinescalesets/{name}` (lower) → its instances' NICs and public IPs. */
+  readonly scaleSets: Map<string, ScaleSetResources>;
+}
+
+interface ScaleSetResources {
+  readonly networkInterfaces: FakeResource[];
+  readonly publicIpAddresses: FakeResource[];
+}
+
+/**
+ * The scale set a Uniform instance's NIC or public IP belongs to, from its ID
+ * (`…/virtualMachineScaleSets/{name}/virtualMachines/{i}/networkInterfaces/{nic}[/ipConfigurations/{c}/publicIPAddresses/{p}]`),
+ * in lower case; null for anything else. These resources live under the Compute provider's path:
+ * Resource Graph's `resources` table and the subscription NIC / public IP lists do not return them.
+ */
+function scaleSetOf(id: string): { readonly key: string; readonly kind: keyof ScaleSetResources } | null {
+  const m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.compute\/virtualmachinescalesets\/[^/]+)\/virtualmachines\/[^/]+\/networkinterfaces\/[^/]+(\/ipconfigurations\/[^/]+\/publicipaddresses\/[^/]+)?$/.exec(id.toLowerCase());
+  if (!m?.[1]) return null;
+  return { key: m[1], kind: m[2] === undefined ? 'networkInterfaces' : 'publicIpAddresses' };
 }
 
 interface GraphRow {
@@ -195,14 +224,16 @@ function isChildResource(r: FakeResource): boolean {
 }
 
 /**
- * ARM returns read-only back-references on a GatewaySubnet (`ipConfigurations` of the gateway);
- * the builders do not write them, so the fake adds them (only for gateways: NIC back-references
- * would make bench VNets huge and nothing reads them).
+ * ARM returns read-only back-references on a subnet (`ipConfigurations`: every IP configuration
+ * using it); the builders do not write them, so the fake adds them for VNet gateways and for the
+ * NICs of Uniform scale set instances (the pull finds gateways' resource groups and the scale sets
+ * it lists from them). Not for plain NICs: bench VNets would be huge, and nothing reads them.
  */
 function withGatewayBackReferences(resources: readonly FakeResource[]): readonly FakeResource[] {
   const refs = new Map<string, { id: string }[]>();
   for (const r of resources) {
-    if (r.type.toLowerCase() !== 'microsoft.network/virtualnetworkgateways') continue;
+    const scaleSetNic = scaleSetOf(r.id)?.kind === 'networkInterfaces';
+    if (r.type.toLowerCase() !== 'microsoft.network/virtualnetworkgateways' && !scaleSetNic) continue;
     const configs = r.properties['ipConfigurations'];
     if (!Array.isArray(configs)) continue;
     for (const c of configs as { id?: string; properties?: { subnet?: { id?: string } } }[]) {
@@ -226,6 +257,7 @@ function indexEstate(estate: FakeEstate): Indexed {
   const byId = new Map<string, FakeResource>();
   const bySubType = new Map<string, FakeResource[]>();
   const byParentChild = new Map<string, FakeResource[]>();
+  const scaleSets = new Map<string, ScaleSetResources>();
   const rows: GraphRow[] = [];
   const sorted = [...withGatewayBackReferences(estate.resources)].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
   for (const r of sorted) {
@@ -234,6 +266,13 @@ function indexEstate(estate: FakeEstate): Indexed {
     const seg = segments(r.id);
     const sub = (seg[1] ?? '').toLowerCase();
     const rg = seg[3] ?? '';
+    const scaleSet = scaleSetOf(r.id);
+    if (scaleSet !== null) {
+      const held = scaleSets.get(scaleSet.key) ?? { networkInterfaces: [], publicIpAddresses: [] };
+      held[scaleSet.kind].push(r);
+      scaleSets.set(scaleSet.key, held);
+      continue;
+    }
     if (isChildResource(r)) {
       const parentKey = seg.slice(0, -1).join('/').toLowerCase();
       const list = byParentChild.get(parentKey) ?? [];
@@ -251,7 +290,7 @@ function indexEstate(estate: FakeEstate): Indexed {
       subscriptionLower: sub,
     });
   }
-  return { byId, bySubType, byParentChild, graphRows: rows };
+  return { byId, bySubType, byParentChild, graphRows: rows, scaleSets };
 }
 
 function takeFault(list: CountedFault[], signature: string): boolean {
@@ -345,6 +384,14 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
   };
 
   const forbidden = (sub: string): boolean => faults.forbiddenSubscriptions.some((s) => s.toLowerCase() === sub.toLowerCase());
+  /** The forbidden scope a path lies in (itself or below it), if any. */
+  const forbiddenScope = (path: string): string | undefined => {
+    const lower = path.toLowerCase().replace(/\/+$/, '');
+    return faults.forbiddenScopes.find((scope) => {
+      const s = scope.toLowerCase().replace(/\/+$/, '');
+      return lower === s || lower.startsWith(`${s}/`);
+    });
+  };
 
   const pageOf = <T>(items: readonly T[], url: URL, pathForNext: string): { value: readonly T[]; nextLink?: string } => {
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
@@ -514,6 +561,18 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       count('service-tags');
       return { status: 200, body: options.estate.serviceTags ?? defaultServiceTagsBody(seg[1] ?? '') };
     }
+    // A Uniform scale set's instance NICs or public IPs (NetworkInterfaces_ListVirtualMachineScaleSetNetworkInterfaces,
+    // PublicIPAddresses_ListVirtualMachineScaleSetPublicIPAddresses: api-version 2018-10-01 in the SDK).
+    const scaleSetList = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.compute\/virtualmachinescalesets\/[^/]+)\/(networkinterfaces|publicipaddresses)$/.exec(lowerPath);
+    if (scaleSetList?.[1] !== undefined) {
+      count('scale-set-list');
+      const held = index.scaleSets.get(scaleSetList[1]);
+      if (held === undefined && !index.byId.has(scaleSetList[1])) {
+        return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/virtualMachineScaleSets/${seg[7] ?? ''}' under resource group '${seg[3] ?? ''}' was not found.`);
+      }
+      const items = scaleSetList[2] === 'networkinterfaces' ? (held?.networkInterfaces ?? []) : (held?.publicIpAddresses ?? []).map(scaleSetPublicIpShape);
+      return { status: 200, body: pageOf(items, url, path) };
+    }
     // /subscriptions/{s}/providers/Microsoft.Network/{type}
     if (seg.length === 5 && seg[2]?.toLowerCase() === 'providers') {
       count('arm-list');
@@ -578,6 +637,11 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
         count('arm-list');
         return throttled;
       }
+      const scope = forbiddenScope(path);
+      if (scope !== undefined) {
+        count('refused');
+        return armError(403, 'AuthorizationFailed', `The client 'user@contoso.example' with object id '0f0e0d0c-0b0a-4909-8807-060504030201' does not have authorization to perform action 'read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+      }
     }
     if (method === 'POST') {
       if (/\/effectiveRouteTable$/i.test(path) && sub !== undefined) return handleEffectiveRoutes(path, sub, url);
@@ -631,6 +695,14 @@ export async function startFakeArm(options: FakeArmOptions): Promise<FakeArm> {
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * A scale set instance's public IP as VmssPublicIpListAll.json (Microsoft's REST API example) gives
+ * it: name, id and properties, no `type` (the list names what it holds).
+ */
+function scaleSetPublicIpShape(r: FakeResource): unknown {
+  return { name: r.name, id: r.id, ...(r.location === undefined ? {} : { location: r.location }), ...(r.sku === undefined ? {} : { sku: r.sku }), properties: r.properties };
 }
 
 /** The system routes of the NIC's VNet (what Azure shows with no UDR). */
