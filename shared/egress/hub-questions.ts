@@ -8,7 +8,7 @@
 import { nameFromResourceId, type ResourceId } from '../model/ids';
 import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
-import type { Subnet, VirtualHub } from '../model/topology';
+import type { Subnet, VirtualHub, VirtualNetworkPeering } from '../model/topology';
 import { splitDefaultRoutes } from '../routing/lpm';
 import { describeRoute } from '../routing/route';
 import type { ComputedRoute } from '../routing/route';
@@ -19,7 +19,8 @@ import { addGap, memoize, type EngineContext, type Outcome, type Trail } from '.
 
 /** Why a spoke's internet path through its system 0.0.0.0/0 cannot be told: see hubDefaultRouteQuestion. */
 interface HubDefaultRouteQuestion {
-  readonly hub: VirtualHub;
+  /** Null when the hub is not in the input (unseenHubQuestion): the gap then has `gapScope`. */
+  readonly hub: VirtualHub | null;
   readonly resourceId: string;
   readonly rule: string;
   readonly missingFact: string;
@@ -116,6 +117,60 @@ export function unreadHubConnectionsQuestion(ctx: EngineContext, subnet: Subnet)
     rule: `Virtual hub ${names}: VNet connections not read`,
     gap: `The VNet connections of virtual hub ${names} could not be read, so a virtual network not connected to another hub may be one of its spokes, and then gets the hub's routes (a 0.0.0.0/0 among them where its connection propagates the default route), so those networks' paths through system routes are unknown. Pull again, or export the hub's hubVirtualNetworkConnections.`,
     missingFact: `whether virtual network ${nameFromResourceId(subnet.virtualNetworkId)} is connected to virtual hub ${names}, whose VNet connections could not be read: a connected network gets the hub's routes, a 0.0.0.0/0 among them where its connection propagates the default route (routing intent, a static route, a hub gateway or appliance), instead of its own`,
+  };
+}
+
+/**
+ * The peering Virtual WAN makes in a VNet it connects to a hub: `RemoteVnetToHubPeering_<guid>`, to
+ * the hub's managed VNet (`HV_<hub>_<guid>` in a Microsoft-managed subscription). Nothing else
+ * names a hub connection from the spoke's side; Microsoft's own Azure Landing Zone review checklist
+ * tells a VNet connected to Virtual WAN by this name (`isVWAN`, Azure/review-checklists
+ * checklists/alz_checklist.en.json: "For subnets in VNets not connected to Virtual WAN").
+ */
+const VWAN_PEERING = /^RemoteVnetToHubPeering_/i;
+
+/** Per model: each VNet's Virtual WAN peering (see VWAN_PEERING), or null. */
+const vwanPeeringCache = new WeakMap<ModelIndex, Map<ResourceId, VirtualNetworkPeering | null>>();
+
+function vwanPeeringOf(index: ModelIndex, virtualNetworkId: ResourceId): VirtualNetworkPeering | null {
+  let perVnet = vwanPeeringCache.get(index);
+  if (!perVnet) {
+    perVnet = new Map();
+    vwanPeeringCache.set(index, perVnet);
+  }
+  const known = perVnet.get(virtualNetworkId);
+  if (known !== undefined) return known;
+  const found = (index.peerings.get(virtualNetworkId) ?? []).find((p) => VWAN_PEERING.test(p.peering.name))?.peering ?? null;
+  perVnet.set(virtualNetworkId, found);
+  return found;
+}
+
+/**
+ * A VNet that Virtual WAN has connected to a hub (its peering says so, VWAN_PEERING) while no hub
+ * connection in the input names it: the hub is not in the input (another subscription or tenant,
+ * not exported, or left out as malformed), or its connections are not. A connected VNet's gateway
+ * is the hub router, which programs the hub's routes into it as gateway routes: a 0.0.0.0/0 where
+ * the connection propagates the default route (routing intent, a secured hub's firewall route) and
+ * routes for private and branch prefixes [VWANROUTING] https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ * [VWAN] https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ * Any of them beats a system route of that prefix or shorter [UDR], so a path through a system
+ * route other than the VNet's own, its peerings' and its service endpoints' (which beat gateway
+ * routes however specific) is unknown. A UDR stands, as against a VNet gateway's learned routes.
+ */
+function unseenHubQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
+  if (winner.source !== 'Default') return null;
+  const peering = vwanPeeringOf(ctx.index, subnet.virtualNetworkId);
+  if (peering === null) return null;
+  const vnet = nameFromResourceId(subnet.virtualNetworkId);
+  const remote = peering.remoteVirtualNetworkId === null ? '' : ` to ${nameFromResourceId(peering.remoteVirtualNetworkId)}`;
+  return {
+    hub: null, resourceId: peering.id, docs: DOCS.vwanHubRouting, gapScope: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
+    rule: `Peering ${peering.name}: connected to a Virtual WAN hub not in the input`,
+    gap: `Virtual network ${vnet} (the first found) is connected to a Virtual WAN hub: its peering ${peering.name}${remote} is the one Virtual WAN makes for a hub connection, and no hub connection in the input names it (the hub, or its connections, are not in the input). `
+      + 'A connected network gets the hub\'s routes (a 0.0.0.0/0 where its connection propagates the default route), so such networks\' paths through system routes are unknown. '
+      + 'Export the virtual hubs with their hubVirtualNetworkConnections, route tables and routing intent, or capture the spokes\' effective routes.',
+    missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: peering ${peering.name}${remote} is the one Virtual WAN makes for a hub connection, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
+      + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`,
   };
 }
 
@@ -220,11 +275,15 @@ function hubRouteCovers(route: ComputedRoute, destination: EgressDestination): b
  */
 export function hubRouteQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
   if (!ctx.routes.learnsGatewayRoutes(subnet)) return null;
-  const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
-  const hubs = ref ? [ref.hub] : unreadHubsFor(ctx, subnet.virtualNetworkId);
-  if (hubs.length === 0) return null;
   const hop = winner.nextHop.kind === 'known' ? winner.nextHop.type : null;
   if (winner.source === 'Default' && (hop === 'VnetLocal' || hop === 'VNetPeering' || hop === 'VirtualNetworkServiceEndpoint')) return null;
+  const ref = ctx.index.hubConnections.get(subnet.virtualNetworkId);
+  if (!ref) {
+    const unseen = unseenHubQuestion(ctx, subnet, winner);
+    if (unseen) return unseen;
+  }
+  const hubs = ref ? [ref.hub] : unreadHubsFor(ctx, subnet.virtualNetworkId);
+  if (hubs.length === 0) return null;
   if (winner.source === 'User' && winner.hasBgpOverride) return null;
   const destination = ctx.traffic.destination;
   const whole = destination.kind !== 'range' && destinationAddress(destination) === null;
@@ -334,6 +393,6 @@ export function hubLearnedRouteQuestion(ctx: EngineContext, subnet: Subnet, winn
 
 /** Ends the walk on a hub question, with its hub-wide gap (one per hub and kind of question). */
 export function endHubQuestion(ctx: EngineContext, trail: Trail, question: HubDefaultRouteQuestion): Outcome {
-  if (question.gap !== null) addGap(ctx, { code: 'not-modelled', scope: question.gapScope ?? question.hub.id, message: question.gap });
+  if (question.gap !== null) addGap(ctx, { code: 'not-modelled', scope: question.gapScope ?? question.hub?.id ?? 'Microsoft.Network/virtualHubs', message: question.gap });
   return trail.end({ kind: 'undecided', resourceId: question.resourceId, rule: question.rule, missingFact: question.missingFact, docs: question.docs });
 }
