@@ -567,11 +567,32 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
   return { index, routes, plan, contexts, byVnet, estateContext, owners: platformOwners(index), start, nicDnsStop };
 }
 
+/** The most missing facts one resource's gap lists; the rest are counted (each unknown path's last hop names its own). */
+const MISSING_FACTS_PER_GAP = 10;
+
+/**
+ * The gap of one resource at which unknown paths stop: its missing fact, or each distinct one when
+ * sources stop there for different facts (a firewall allowing each subnet other names), so the gap
+ * never states one source's fact for another's path.
+ */
+function undecidedGapMessage(messages: readonly string[]): string {
+  const [first] = messages;
+  if (messages.length === 1 && first !== undefined) return first;
+  const listed = messages.slice(0, MISSING_FACTS_PER_GAP).map((m, i) => `(${i + 1}) ${m}`).join('; ');
+  const more = messages.length - MISSING_FACTS_PER_GAP;
+  return `${messages.length} missing facts here, each for the sources whose unknown path ends on it: ${listed}${more > 0 ? `; and ${more} more (each unknown path's last hop names its own)` : ''}`;
+}
+
 /** Every unknown answer names its missing fact in the gaps too, once per resource; then every gap of the resolve, once each. */
 function sessionGaps(session: Session, input: ResolveInput, terminals: readonly TerminalReason[]): Gap[] {
+  const byResource = new Map<string, Set<string>>();
   for (const reason of terminals) {
-    if (reason.kind === 'undecided') addGap(session.estateContext, { code: 'not-modelled', scope: reason.resourceId, message: `${reason.rule}: ${reason.missingFact}` });
+    if (reason.kind !== 'undecided') continue;
+    const messages = byResource.get(reason.resourceId) ?? new Set<string>();
+    messages.add(`${reason.rule}: ${reason.missingFact}`);
+    byResource.set(reason.resourceId, messages);
   }
+  for (const [scope, messages] of byResource) addGap(session.estateContext, { code: 'not-modelled', scope, message: undecidedGapMessage([...messages]) });
   const { plan, index, routes } = session;
   const contextGaps = [...session.contexts.values()].flatMap((c) => [...c.gaps.values()]);
   return dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
