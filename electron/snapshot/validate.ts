@@ -261,9 +261,9 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     connections: { list: {
       id: 'id', name: 'string', remoteVirtualNetworkId: 'id?', enableInternetSecurity: 'boolean?',
       staticRoutes: { optional: { list: { name: 'string', addressPrefixes: 'strings', nextHopIpAddress: 'string?' } } },
-      associatedRouteTableId: { optional: 'id' },
+      associatedRouteTableId: { optional: 'id' }, provisioningState: { optional: 'string' },
     } },
-    routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?' } },
+    routingPolicies: { list: { name: 'string', destinations: 'strings', nextHopId: 'id?', provisioningState: { optional: 'string' } } },
     routeTables: { optional: { list: {
       id: 'id', name: 'string', labels: 'strings',
       routes: { list: { name: 'string', destinationType: 'string', destinations: 'strings', nextHopType: 'string', nextHop: 'string?' } },

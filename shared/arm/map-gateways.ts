@@ -182,7 +182,17 @@ export function mapHubConnection(node: JsonNode, hubId: ResourceId): HubVirtualN
     enableInternetSecurity: optBool(node, 'enableInternetSecurity') ?? null,
     ...staticRoutesOf(node),
     ...associatedRouteTableOf(node),
+    ...unsettledStateOf(node),
   };
+}
+
+/**
+ * `provisioningState` when given and not `Succeeded` (HubVirtualNetworkConnection.provisioningState,
+ * RoutingPolicy.provisioningState); nothing otherwise, so settled resources carry no extra field.
+ */
+function unsettledStateOf(node: JsonNode): { readonly provisioningState?: string } {
+  const state = optString(node, 'provisioningState');
+  return state === undefined || state.toLowerCase() === 'succeeded' ? {} : { provisioningState: state };
 }
 
 /**
@@ -231,10 +241,12 @@ export function mapHubRouteTable(node: JsonNode, hubId: ResourceId): HubRouteTab
 }
 
 export function mapRoutingPolicies(node: JsonNode): readonly RoutingPolicy[] {
+  const state = unsettledStateOf(node);
   return (optNodes(node, 'routingPolicies') ?? []).map((policy) => ({
     name: optString(policy, 'name') ?? '',
     destinations: optStrings(policy, 'destinations') ?? [],
     nextHopId: optRef(policy, 'nextHop') ?? null,
+    ...state,
   }));
 }
 

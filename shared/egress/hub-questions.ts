@@ -65,6 +65,21 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
   if (flag === false) return null;
   const flagMissing = `"Propagate default route" (enableInternetSecurity) of hub connection ${connection.name}, which is not in the input`;
   const policy = hub.routingPolicies.find(isInternetPolicy);
+  // Not Succeeded (Failed, Updating, Deleting): what the hub router has programmed is not documented,
+  // so the route builder adds no hub 0/0 for it and the answer is unknown, naming the state.
+  if (connection.provisioningState !== undefined) {
+    return { hub, resourceId: connection.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/connectionstate`,
+      rule: `Hub connection ${connection.name} (provisioning state ${connection.provisioningState})`,
+      gap: `Hub connection ${connection.name} of virtual hub ${hub.name} (the first found) is in provisioning state ${connection.provisioningState}, not Succeeded: whether the hub gives its VNet the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the connection, or capture the spoke's effective routes.`,
+      missingFact: `whether hub connection ${connection.name} gives this spoke virtual hub ${hub.name}'s routes: its provisioningState is ${connection.provisioningState}, not Succeeded${policy ? `; in force, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
+  }
+  if (policy?.provisioningState !== undefined) {
+    const next = policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop';
+    return { hub, resourceId: hub.id, docs: DOCS.vwanRoutingPolicies, gapScope: `${hub.id}/routingintent`,
+      rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet, provisioning state ${policy.provisioningState})`,
+      gap: `The routing intent of virtual hub ${hub.name} is in provisioning state ${policy.provisioningState}, not Succeeded: whether its policies are in force is not known, so its spokes' internet paths are unknown. Check the routing intent, or capture the spokes' effective routes.`,
+      missingFact: `whether routing intent policy ${policy.name} of virtual hub ${hub.name} is in force: its provisioningState is ${policy.provisioningState}, not Succeeded; in force, the hub advertises 0.0.0.0/0 to this spoke${flag === null ? ` (if ${flagMissing} is true)` : ''} and its internet traffic goes to ${next}; otherwise the spoke uses its own outbound method` };
+  }
   if (policy) {
     // With the flag true the route set already holds the routing intent 0/0 (it wins over this route).
     if (flag === true) return null;

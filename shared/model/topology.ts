@@ -160,8 +160,14 @@ export interface Subnet extends ResourceBase {
    * interface IP configurations using subnet", Subnets - Get) whose owner is not in the input: a NIC
    * exported elsewhere, or a resource type the model does not read (a private link service, a
    * bastion host). One of them may own an address of the subnet that nothing in the input owns, so
-   * a next hop there is not known to be unowned. Only the count and the first owner's ID are kept
-   * (20,000 subnets, 100,000 NICs at estate scale). Absent = none missing, or no list in the input.
+   * a next hop there is not known to be unowned; a missing NIC may have a public IP or load balancer
+   * membership of its own, so the subnet's entry (a NIC with neither) does not stand for it, and a
+   * default outbound (or no outbound) answer for the subnet is not known. Only the count (of IP
+   * configurations, whatever their owner) and one owner's ID are kept (20,000 subnets, 100,000 NICs
+   * at estate scale): the first missing NIC by ID (Microsoft.Network, or a Uniform scale set
+   * instance's `…/virtualMachines/{i}/networkInterfaces/{name}`) when any owner is a NIC, else the
+   * first owner, so `firstOwnerId` is a NIC exactly when some missing owner is one
+   * (`isNetworkInterfaceId`). Absent = none missing, or no list in the input.
    * https://learn.microsoft.com/rest/api/virtualnetwork/subnets/get
    */
   readonly unreadIpConfigurations?: { readonly count: number; readonly firstOwnerId: ResourceId };
@@ -564,6 +570,12 @@ export interface HubVirtualNetworkConnection {
    * input (or a snapshot written before the field), so any of the hub's tables may be it.
    */
   readonly associatedRouteTableId?: ResourceId;
+  /**
+   * `provisioningState` when the input gives one other than `Succeeded` (Failed, Updating,
+   * Deleting): whether the hub router gives the VNet its routes is then not known. Absent:
+   * Succeeded, or not in the input (taken as configured).
+   */
+  readonly provisioningState?: string;
 }
 
 /** A static route on a hub virtual network connection. */
@@ -644,6 +656,12 @@ export interface RoutingPolicy {
   readonly destinations: readonly string[];
   /** Usually the hub Azure Firewall's ID. */
   readonly nextHopId: ResourceId | null;
+  /**
+   * The `provisioningState` of the routing intent holding the policy, when the input gives one
+   * other than `Succeeded` (Failed, Updating, Deleting): whether the hub router programs the
+   * policy's routes is then not known. Absent: Succeeded, or not in the input (taken as configured).
+   */
+  readonly provisioningState?: string;
 }
 
 export interface VirtualHub extends ResourceBase {

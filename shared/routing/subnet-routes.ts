@@ -639,8 +639,13 @@ export class RouteSetBuilder {
           nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: gateway.id }));
       }
     }
-    const hub = this.index.hubConnections.get(vnet.id);
-    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && hub.hub.routingPolicies.some(isInternetPolicy)) {
+    // A connection or routing intent not Succeeded (Failed, Updating): whether the hub router programs
+    // its routes is not known, so none is added; the engine asks (hubDefaultRouteQuestion).
+    const connected = this.index.hubConnections.get(vnet.id);
+    const hub = connected?.connection.provisioningState === undefined ? connected : undefined;
+    const internetPolicy = hub?.hub.routingPolicies.find(isInternetPolicy);
+    if (internetPolicy?.provisioningState !== undefined) return routes;
+    if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && internetPolicy !== undefined) {
       // Routing intent Internet policy: the hub advertises 0/0 only to connections with "Propagate default route" [VWAN].
       // Not said (null) is not true: the engine answers unknown naming the flag (hubDefaultRouteQuestion).
       routes.push(route({ source: 'VirtualNetworkGateway', origin: 'vwan-hub', name: `Routing intent (${hub.hub.name})`, addressPrefix: '0.0.0.0/0',

@@ -171,3 +171,45 @@ describe('a VNet Virtual WAN connected to a hub the input lacks', () => {
     expect(appPath(result).verdict).toBe('unknown');
   });
 });
+
+describe('a hub connection or routing intent whose provisioningState is not Succeeded', () => {
+  // `az network vhub routing-intent list` / `az network vhub connection list` print provisioningState
+  // (Succeeded, Updating, Deleting, Failed). What a hub router has programmed for a resource in
+  // another state is not documented: a path through the hub firewall would be a confident guess.
+  const withState = (suffix: string, state: string) => (r: Record<string, unknown>): Record<string, unknown> =>
+    (String(r['id']).endsWith(suffix) ? { ...r, properties: { ...(r['properties'] as Record<string, unknown>), provisioningState: state } } : r);
+
+  it('routing intent Failed: unknown naming its state, with a gap for the hub; not internet through the firewall', () => {
+    const { result, gaps } = resolveOne([azSpokeVnet([vwanPeering()]), ...securedHub().map(withState('/routingIntent/ri', 'Failed')), azHubConnection()]);
+    const path = appPath(result);
+    expect(path.verdict).toBe('unknown');
+    expect(lastHop(path)?.rule).toBe('Unknown: Virtual hub hub1 routing intent InternetTraffic (Internet, provisioning state Failed)');
+    expect(lastHop(path)?.explanation).toMatch(/its provisioningState is Failed, not Succeeded; in force, the hub advertises 0\.0\.0\.0\/0 to this spoke and its internet traffic goes to fw-hub; otherwise the spoke uses its own outbound method/);
+    expect(gaps.find((g) => g.scope === `${HUB.toLowerCase()}/routingintent`)?.message).toMatch(/^The routing intent of virtual hub hub1 is in provisioning state Failed/);
+  });
+
+  it('routing intent Updating: unknown too', () => {
+    const { result } = resolveOne([azSpokeVnet([vwanPeering()]), ...securedHub().map(withState('/routingIntent/ri', 'Updating')), azHubConnection()]);
+    expect(appPath(result).verdict).toBe('unknown');
+  });
+
+  it('routing intent Succeeded (as az prints it): internet through the hub firewall', () => {
+    const { result } = resolveOne([azSpokeVnet([vwanPeering()]), ...securedHub().map(withState('/routingIntent/ri', 'Succeeded')), azHubConnection()]);
+    expect(appPath(result)).toMatchObject({ verdict: 'internet', via: [expect.objectContaining({ kind: 'azure-firewall' })] });
+  });
+
+  it('hub connection Failed (az flattened): unknown naming the connection and its state', () => {
+    const failed = { ...(azHubConnection() as Record<string, unknown>), provisioningState: 'Failed' };
+    const { result, gaps } = resolveOne([azSpokeVnet([vwanPeering()]), ...securedHub(), failed]);
+    const path = appPath(result);
+    expect(path.verdict).toBe('unknown');
+    expect(lastHop(path)?.rule).toBe('Unknown: Hub connection spoke-conn (provisioning state Failed)');
+    expect(gaps.some((g) => g.scope === `${HUB.toLowerCase()}/connectionstate` && /provisioning state Failed, not Succeeded/.test(g.message))).toBe(true);
+  });
+
+  it('hub connection Failed with "Propagate default route" off: the hub gives it no 0.0.0.0/0 either way, so its own method stands', () => {
+    const failed = { ...(azHubConnection() as Record<string, unknown>), provisioningState: 'Failed', enableInternetSecurity: false };
+    const { result } = resolveOne([azSpokeVnet([vwanPeering()]), ...securedHub(), failed]);
+    expect(appPath(result)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+  });
+});
