@@ -210,6 +210,12 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
   }
   const child = CHILDREN.get(type);
   if (child !== undefined) {
+    // A child without its properties (a rule collection group, a route) would read as one with
+    // nothing in it: its parent then complete and empty, a confident wrong verdict (a policy whose
+    // rules deny all). Malformed, so its parent is left out too (see readResource).
+    if (node.raw.properties === null || node.raw.Properties === null) {
+      fail(file, `${path}.${keyIn(node.raw, 'properties') ?? 'properties'}`, 'the child resource\'s properties (it was listed without them, "properties": null)', null);
+    }
     child(state.store, node, id, type);
     return;
   }

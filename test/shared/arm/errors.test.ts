@@ -93,4 +93,20 @@ describe('malformed ARM input', () => {
     expect(both.model.networkInterfaces[0]).toMatchObject({ enableIPForwarding: true });
     expect(both.gaps).toEqual([]);
   });
+
+  // A child listed on its own without properties would read as an empty one: a rule collection
+  // group with no rules leaves its policy "complete" and denying everything. It is malformed, and
+  // its parent is left out with it (what references the policy is then unknown, never denied).
+  it('a child resource with "properties": null is malformed and takes its parent out', () => {
+    const policyId = `${NET}/firewallPolicies/pol`;
+    const policy = { id: policyId, type: 'Microsoft.Network/firewallPolicies', location: 'westeurope', properties: { ruleCollectionGroups: [{ id: `${policyId}/ruleCollectionGroups/rcg` }] } };
+    const group = { id: `${policyId}/ruleCollectionGroups/rcg`, name: 'rcg', type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups', properties: null };
+    const out = normalizeArm([{ fileName: 'policy.json', json: [policy, group] }]);
+    expect(out.model.firewallPolicies).toEqual([]);
+    expect(out.gaps.map((g) => [g.code, g.scope])).toEqual(expect.arrayContaining([
+      ['skipped-input', `${policyId}/ruleCollectionGroups/rcg`.toLowerCase()],
+      ['skipped-input', policyId.toLowerCase()],
+    ]));
+    expect(out.gaps.find((g) => g.scope === `${policyId}/ruleCollectionGroups/rcg`.toLowerCase())?.message).toMatch(/listed without them/);
+  });
 });
