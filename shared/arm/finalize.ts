@@ -5,7 +5,7 @@
  * resource is what the garbage collector pays for most. The defaults tables are typed, so every
  * model field has one.
  */
-import { parentResourceId, type ResourceId } from '../model/ids';
+import { isNetworkInterfaceId, parentResourceId, type ResourceId } from '../model/ids';
 import type { AzureFirewall, LoadBalancer, NetworkInterface, NetworkModel, NetworkResourceKind, Subnet } from '../model/topology';
 import { canonicalId, field, isRecord, isResourceIdText } from './reader';
 import { compareIds, SORTED_CHILDREN, sortedById, type DraftOf, type DraftStore, type KindMap } from './draft-store';
@@ -103,11 +103,14 @@ function ipConfigurationsBySubnet(nics: readonly NetworkInterface[], firewalls: 
  * belongs to: a NIC, a load balancer, a firewall, or a type the model does not read) is not in the
  * input; null when none is missing. A list no longer than what the model holds in the subnet is
  * taken as held (the common case, at estate scale: no ID is read); a longer one is read ID by ID.
+ * The first owner kept is the first missing NIC (by ID) when any owner is a NIC, else the first
+ * owner: "firstOwnerId is a NIC" holds exactly when some missing owner is one.
  */
 function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unknown[])[], held: number): Subnet['unreadIpConfigurations'] | null {
   if (lists.every((list) => list.length <= held)) return null;
   const missing = new Set<ResourceId>();
   let first: ResourceId | null = null;
+  let firstIsNic = false;
   for (const list of lists) {
     for (const entry of list) {
       const raw = isRecord(entry) ? field(entry, 'id') : entry;
@@ -116,7 +119,11 @@ function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unk
       const owner = parentResourceId(id);
       if (missing.has(id) || store.has(owner)) continue;
       missing.add(id);
-      if (first === null || owner < first) first = owner;
+      const nic = isNetworkInterfaceId(owner);
+      if (first === null || (nic && !firstIsNic) || (nic === firstIsNic && owner < first)) {
+        first = owner;
+        firstIsNic = nic;
+      }
     }
   }
   return first === null ? null : { count: missing.size, firstOwnerId: first };

@@ -36,7 +36,7 @@ import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
 import type { EgressDestination, SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
-import { chooseOutboundMethod, methodEgress, primaryIpConfiguration } from './outbound';
+import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, nicLabel, subnetAnswerRestsOnUnreadNics, unreadSubnetNics } from './outbound';
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
 import type { DestinationScope, EndpointNetworkPolicies, FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
@@ -1599,6 +1599,7 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         missingFact: `the SKU of load balancer ${lb.name} (NIC ${sender.nic.name} is in its backend pool ${unknownSku.pool.name}): a Basic public one gives outbound access, a Standard one only through its rules and otherwise ends default outbound access` });
     }
   }
+  if (sender.kind === 'subnet' && !ctx.gaps.has(UNREAD_NICS_GAP_KEY) && subnetAnswerRestsOnUnreadNics(subnet, method)) addGap(ctx, unreadNicsGap(subnet));
   switch (method.kind) {
     case 'default-outbound': {
       const steps = defaultOutboundSteps(subnet, method.reason);
@@ -1681,6 +1682,27 @@ function vmssMembershipGap(subnet: Subnet): Gap {
     message: `Default outbound access verdicts (first: subnet ${subnet.name}) assume that VMs whose resource was not read are not Flexible-orchestration virtual machine scale set instances, `
       + 'which never get default outbound access. A NIC does not say it: only its VM resource (Microsoft.Compute/virtualMachines, virtualMachineScaleSet) does, '
       + `and VMs not included in the input (or listed without their properties) count as not in a scale set. Include those VM resources (pull reads them through Resource Graph), or check them: an instance of a Flexible scale set has no outbound access unless an explicit method is configured (${DOCS.defaultOutbound}).`,
+  };
+}
+
+/**
+ * A subnet whose own record lists NICs the input lacks (`ipConfigurations`): its entry stands for a
+ * NIC with no public IP and no load balancer membership of its own, and those NICs may have either
+ * [DOA]. Where no NIC in the input follows the entry its default outbound (or no outbound) answer is
+ * unknown (outbound.ts); elsewhere it holds for the NICs the input has. One gap per estate.
+ */
+const UNREAD_NICS_GAP_SCOPE = 'Microsoft.Network/networkInterfaces';
+const UNREAD_NICS_GAP_KEY = `missing-reference|${UNREAD_NICS_GAP_SCOPE}`;
+
+function unreadNicsGap(subnet: Subnet): Gap {
+  const unread = unreadSubnetNics(subnet);
+  const first = unread ? ` (first: subnet ${subnet.name}, ${unread.count} IP configuration(s), ${nicLabel(unread.firstNicId)})` : ` (first: subnet ${subnet.name})`;
+  return {
+    code: 'missing-reference', scope: UNREAD_NICS_GAP_SCOPE,
+    message: `Subnets list IP configurations (ipConfigurations) of NICs the input lacks${first}. A subnet's entry stands for a NIC with no public IP and no load balancer membership of its own; `
+      + 'a missing NIC may have either (a Uniform scale set instance, such as an AKS node, leaves through its load balancer\'s outbound rule or its instance public IP), which turns default outbound access off for its VM. '
+      + 'A subnet where no NIC in the input follows its entry is unknown instead of default outbound (or no outbound); elsewhere the answer holds for the NICs the input has, not for the missing ones. '
+      + `Export them: \`az vmss nic list\` for scale set instances (\`az network nic list\` does not return them), \`az network nic list\` for the others (${DOCS.defaultOutbound}).`,
   };
 }
 

@@ -4,7 +4,7 @@
  * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
-import { parentResourceId, parseResourceId } from '../model/ids';
+import { isNetworkInterfaceId, parentResourceId, parseResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import { sendsAsVm, type ModelIndex } from '../model/model-index';
@@ -14,6 +14,7 @@ import type {
 } from '../model/topology';
 import { DOCS } from './docs';
 import { protocolCovers, type FlowProtocol } from './load-balancer';
+import { isPlatformSubnet } from './platform';
 
 /** Who sends the packet out of the subnet. */
 export type Sender =
@@ -289,6 +290,8 @@ function vmStandardPool(index: ModelIndex, nic: NetworkInterface, config: NicIpC
   return null;
 }
 
+const PRIVATE_NO_METHOD = 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method';
+
 function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null, config: NicIpConfiguration | null = null): OutboundMethod {
   if (nic?.flexibleScaleSetMember) return { kind: 'none', reason: 'the VM is a Flexible-orchestration scale set instance, which never gets default outbound access' };
   const sibling = nic ? otherVmNicHasPublicIp(index, nic) : null;
@@ -331,7 +334,7 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
   if (subnet.defaultOutboundAccess === false) {
     // Still allocated, and nothing explicit above: the VM keeps using its default outbound IP.
     if (allocated === true) return { kind: 'default-outbound', reason: 'nic-allocated' };
-    return { kind: 'none', reason: 'the subnet is private (defaultOutboundAccess = false) and has no explicit outbound method' };
+    return { kind: 'none', reason: PRIVATE_NO_METHOD };
   }
   if (nic && allocated === false && sendsAsVm(nic)) {
     // The subnet allows default outbound access but no default outbound IP is allocated to the NIC:
@@ -457,8 +460,87 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       if (version === 'IPv6' && !subnet.addressPrefixes.some((p) => p.includes(':'))) {
         return { kind: 'none', reason: `subnet ${subnet.name} has no IPv6 address range, so nothing in it sends IPv6 traffic` };
       }
-      return noIpv6DefaultOutbound(defaultOutbound(index, subnet, null), subnet, version, `subnet ${subnet.name}`);
+      return noIpv6DefaultOutbound(unreadNicsAnswer(index, subnet, defaultOutbound(index, subnet, null)), subnet, version, `subnet ${subnet.name}`);
   }
+}
+
+/**
+ * The NICs a subnet's own record lists (`ipConfigurations`) that the input lacks, when any owner
+ * the input lacks is a NIC (Microsoft.Network, or a Uniform scale set instance's, which
+ * `az network nic list` does not return: AKS node pools). The subnet's entry stands for a NIC with
+ * no public IP of its own and no load balancer membership; a missing NIC may have either, and
+ * "associate a public IP to any of the virtual machine's network interfaces" [DOA] or a VM "placed in
+ * the back-end pool of a standard load balancer, with or without outbound rules" (azure-docs VM
+ * quickstart include) turns default outbound access off. Null for platform subnets (Azure-managed instances) and when no missing owner is a NIC (a
+ * bastion host, a private link service, an application gateway: not VMs the entry describes).
+ * `count` counts the missing IP configurations, whatever their owner.
+ */
+export function unreadSubnetNics(subnet: Subnet): { readonly count: number; readonly firstNicId: ResourceId } | null {
+  const unread = subnet.unreadIpConfigurations;
+  if (!unread || !isNetworkInterfaceId(unread.firstOwnerId) || isPlatformSubnet(subnet)) return null;
+  return { count: unread.count, firstNicId: unread.firstOwnerId };
+}
+
+/**
+ * Whether a NIC the input holds follows the subnet's entry: one with no entry of its own
+ * (`subnetNicsWithOwnEgress`) that is not a private endpoint's (those initiate nothing [PE]).
+ * For such a NIC the subnet's answer is a fact, whatever the NICs the input lacks use.
+ */
+function subnetEntryHasInputNic(index: ModelIndex, subnet: Subnet): boolean {
+  const nics = index.subnetNics.get(subnet.id);
+  if (!nics || nics.length === 0) return false;
+  const own = index.subnetNicsWithOwnEgress.get(subnet.id);
+  const ownSet = own && own.length > 0 ? new Set(own) : null;
+  return nics.some((nic) => !nic.privateEndpointId && !ownSet?.has(nic));
+}
+
+/** A scale set instance's NIC as `{scale set} instance {i}, NIC {name}`; any other NIC by its name. */
+export function nicLabel(id: ResourceId): string {
+  const instance = SCALE_SET_INSTANCE.exec(id);
+  const name = id.slice(id.lastIndexOf('/') + 1);
+  if (!instance?.[1]) return `NIC ${name}`;
+  const parts = instance[1].split('/');
+  return `NIC ${name} of scale set ${parts[parts.length - 3] ?? ''} instance ${parts[parts.length - 1] ?? ''}`;
+}
+
+/**
+ * The subnet entry's default outbound (or, in a private subnet, "no outbound") answer when the
+ * subnet lists NICs the input lacks: kept when a NIC in the input follows the entry (the answer
+ * holds for it; the engine's estate gap names the rest), else undecided, naming the first missing
+ * NIC: nothing says the subnet has a NIC without a public IP or load balancer outbound of its own.
+ * Any other method (NAT gateway, service gateway, ...) applies to every NIC of the subnet whatever
+ * it has: "NAT gateway takes precedence over other outbound connectivity methods, including Load
+ * balancer, instance-level public IP addresses" [NATOV]; and a UDR to an appliance or a gateway
+ * never reaches this choice.
+ */
+function unreadNicsAnswer(index: ModelIndex, subnet: Subnet, method: OutboundMethod): OutboundMethod {
+  if (!restsOnSubnetEntryNics(method)) return method;
+  const unread = unreadSubnetNics(subnet);
+  if (!unread || subnetEntryHasInputNic(index, subnet)) return method;
+  const nic = nicLabel(unread.firstNicId);
+  const effect = method.kind === 'none'
+    ? 'the subnet is private (defaultOutboundAccess = false), so only a public IP or load balancer outbound rule of their own gives them a way out'
+    : 'a public IP or Standard load balancer backend pool membership of theirs turns default outbound access off for them (they leave through the public IP or the load balancer\'s outbound rule, if any)';
+  return {
+    kind: 'undecided', resourceId: unread.firstNicId, rule: `Subnet ${subnet.name}: IP configurations of NICs not in the input`, docs: DOCS.defaultOutbound, misconfiguration: null,
+    missingFact: `what the ${unread.count} IP configuration(s) subnet ${subnet.name} lists but the input lacks use (first: ${nic}), with no NIC in the input following the subnet's entry: ${effect}; `
+      + 'export them (`az vmss nic list` for scale set instances such as AKS nodes, which `az network nic list` does not return; `az network nic list` for the others)',
+  };
+}
+
+/** The answers the subnet's entry gives for a NIC with no public IP or load balancer of its own (default outbound access, or none in a private subnet). */
+function restsOnSubnetEntryNics(method: OutboundMethod): boolean {
+  return method.kind === 'default-outbound' || (method.kind === 'none' && method.reason === PRIVATE_NO_METHOD);
+}
+
+/**
+ * Whether the subnet entry's answer (default outbound access, no outbound in a private subnet, or
+ * unknown for that reason) rests on NICs the subnet lists but the input lacks: the engine's estate gap.
+ */
+export function subnetAnswerRestsOnUnreadNics(subnet: Subnet, method: OutboundMethod): boolean {
+  const unread = unreadSubnetNics(subnet);
+  if (!unread) return false;
+  return restsOnSubnetEntryNics(method) || (method.kind === 'undecided' && method.resourceId === unread.firstNicId);
 }
 
 /** The NIC's IPv6 configuration for an IPv6 flow: the sender's own if it is one, else the NIC's first. */

@@ -52,3 +52,16 @@ export function parentResourceId(id: ResourceId): ResourceId {
   const parts = id.split('/');
   return parts.slice(0, -2).join('/') as ResourceId;
 }
+
+/**
+ * Whether a canonical (lower-case) ID names a network interface: `…/providers/microsoft.network/
+ * networkinterfaces/{name}`, or a Uniform scale set instance's NIC, `…/providers/microsoft.compute/
+ * virtualmachinescalesets/{s}/virtualmachines/{i}/networkinterfaces/{name}` (its only ARM home).
+ */
+export function isNetworkInterfaceId(id: ResourceId): boolean {
+  const parts = id.split('/');
+  const n = parts.length;
+  if (n < 3 || parts[n - 2] !== 'networkinterfaces' || parts[n - 1] === '') return false;
+  if (parts[n - 3] === 'microsoft.network') return true;
+  return n >= 7 && parts[n - 4] === 'virtualmachines' && parts[n - 6] === 'virtualmachinescalesets' && parts[n - 7] === 'microsoft.compute';
+}
