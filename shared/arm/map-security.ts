@@ -396,6 +396,12 @@ export function sortRules(rules: readonly FirewallRule[]): readonly FirewallRule
 
 export function standaloneRuleCollectionGroup(store: DraftStore, node: JsonNode, id: ResourceId, type: string): void {
   const parentId = parentResourceId(id);
+  // ARM and az print `ruleCollections` on every group (`[]` when empty): a copy without it (a
+  // projection of names, `"properties": {}`) says nothing of the rules, and read as empty it would
+  // leave the policy complete and denying everything. Malformed: its policy is left out with it.
+  if (optArray(node, 'ruleCollections') === undefined) {
+    fail(node.file, pathOf(node, 'ruleCollections'), 'the group\'s ruleCollections (a list, [] when it has none): without it what the group allows is not known', undefined);
+  }
   const rules = mapRuleCollectionGroup(node);
   const prefix = `${optString(node, 'name') ?? ''}/`;
   store.child({

@@ -570,12 +570,8 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
 /** The most missing facts one resource's gap lists; the rest are counted (each unknown path's last hop names its own). */
 const MISSING_FACTS_PER_GAP = 10;
 
-/**
- * The gap of one resource at which unknown paths stop: its missing fact, or each distinct one when
- * sources stop there for different facts (a firewall allowing each subnet other names), so the gap
- * never states one source's fact for another's path.
- */
-function undecidedGapMessage(messages: readonly string[]): string {
+/** Missing facts in words: one as it is, several numbered (the first MISSING_FACTS_PER_GAP, the rest counted). */
+function missingFactsWords(messages: readonly string[]): string {
   const [first] = messages;
   if (messages.length === 1 && first !== undefined) return first;
   const listed = messages.slice(0, MISSING_FACTS_PER_GAP).map((m, i) => `(${i + 1}) ${m}`).join('; ');
@@ -583,19 +579,45 @@ function undecidedGapMessage(messages: readonly string[]): string {
   return `${messages.length} missing facts here, each for the sources whose unknown path ends on it: ${listed}${more > 0 ? `; and ${more} more (each unknown path's last hop names its own)` : ''}`;
 }
 
-/** Every unknown answer names its missing fact in the gaps too, once per resource; then every gap of the resolve, once each. */
+/**
+ * Every gap of the resolve, once each; and every unknown answer's missing fact in the gap of the
+ * resource its path stops at. A resource's gap may have been written by the walk for the first
+ * source that stopped there: when other sources stop there for other facts (a firewall allowing
+ * each subnet other names, a service endpoint policy naming its subnet), they are added to it, so
+ * one source's fact never stands for another's path.
+ */
 function sessionGaps(session: Session, input: ResolveInput, terminals: readonly TerminalReason[]): Gap[] {
-  const byResource = new Map<string, Set<string>>();
+  const byResource = new Map<string, Map<string, string>>();
   for (const reason of terminals) {
     if (reason.kind !== 'undecided') continue;
-    const messages = byResource.get(reason.resourceId) ?? new Set<string>();
-    messages.add(`${reason.rule}: ${reason.missingFact}`);
-    byResource.set(reason.resourceId, messages);
+    const facts = byResource.get(reason.resourceId) ?? new Map<string, string>();
+    if (!facts.has(reason.missingFact)) facts.set(reason.missingFact, `${reason.rule}: ${reason.missingFact}`);
+    byResource.set(reason.resourceId, facts);
   }
-  for (const [scope, messages] of byResource) addGap(session.estateContext, { code: 'not-modelled', scope, message: undecidedGapMessage([...messages]) });
   const { plan, index, routes } = session;
   const contextGaps = [...session.contexts.values()].flatMap((c) => [...c.gaps.values()]);
-  return dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
+  const gaps = dedupeGaps([...input.gaps, ...index.gaps, ...routes.gaps, ...contextGaps, ...(plan.kind === 'not-evaluated' ? [plan.gap] : [])]);
+  if (byResource.size === 0) return gaps;
+  const byScope = new Map<string, number[]>();
+  gaps.forEach((gap, at) => {
+    if (!byResource.has(gap.scope)) return;
+    const list = byScope.get(gap.scope) ?? [];
+    list.push(at);
+    byScope.set(gap.scope, list);
+  });
+  for (const [scope, facts] of byResource) {
+    const held = byScope.get(scope) ?? [];
+    const unlisted = [...facts].filter(([fact]) => !held.some((at) => gaps[at]?.message.includes(fact))).map(([, words]) => words);
+    if (unlisted.length === 0) continue;
+    const at = held.find((i) => gaps[i]?.code === 'not-modelled');
+    const gap = at === undefined ? undefined : gaps[at];
+    if (at === undefined || gap === undefined) {
+      gaps.push({ code: 'not-modelled', scope, message: missingFactsWords(unlisted) });
+    } else {
+      gaps[at] = { ...gap, message: `${gap.message} Other sources stop here for other facts: ${missingFactsWords(unlisted)}` };
+    }
+  }
+  return gaps;
 }
 
 function sessionDestinationInfo(session: Session): DestinationInfo | null {
