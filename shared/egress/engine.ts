@@ -1665,9 +1665,14 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
 const VMSS_GAP_SCOPE = 'Microsoft.Compute/virtualMachines';
 const VMSS_GAP_KEY = `not-modelled|${VMSS_GAP_SCOPE}`;
 
+const UNIFORM_INSTANCE = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/[^/]+$/i;
+
 function restsOnVmssMembership(index: ModelIndex, subnet: Subnet, sender: Sender): boolean {
   // A NIC of a VM whose resource was not read: whether that VM is a Flexible instance is not known.
-  const unknown = (nic: NetworkInterface): boolean => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && nic.virtualMachineCaptured !== true;
+  // A Uniform scale set instance (`…/virtualMachineScaleSets/{s}/virtualMachines/{i}`) is no
+  // Flexible one: its ID says so (Flexible instances are plain virtualMachines).
+  const unknown = (nic: NetworkInterface): boolean => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && nic.virtualMachineCaptured !== true
+    && !UNIFORM_INSTANCE.test(nic.virtualMachineId);
   if (sender.kind === 'nic') return unknown(sender.nic);
   if (sender.kind !== 'subnet') return false;
   // The subnet entry answers for the NICs without an entry of their own (those answer for themselves).

@@ -106,3 +106,19 @@ describe('NIC defaultOutboundConnectivityEnabled', () => {
     expect(nicFlag({ defaultOutboundConnectivityEnabled: null })).not.toHaveProperty('defaultOutboundConnectivityEnabled');
   });
 });
+
+describe('a Uniform scale set instance needs no VM document to be known not Flexible', () => {
+  // Its VM ID (`…/virtualMachineScaleSets/{s}/virtualMachines/{i}`) says it is a Uniform instance;
+  // Flexible instances are plain virtualMachines [DOA]. Its subnet's default outbound answer needs
+  // no "VMs not read" gap for it (the pull reads instance NICs, never their VM documents).
+  it('a subnet whose only NIC is a Uniform instance\'s: no Flexible-membership gap; a plain VM NIC keeps it', async () => {
+    const { resolveEgress } = await import('../../../shared/egress');
+    const instance = `${RG}/Microsoft.Compute/virtualMachineScaleSets/vmss-uniform/virtualMachines/0`;
+    const vmssGaps = (vmId: string) => {
+      const { model, gaps } = normalizeArm([{ fileName: 'in.json', json: [vnet, nic('nic1', vmId)] }]);
+      return resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps }).gaps.filter((g) => g.code === 'not-modelled' && g.scope === 'Microsoft.Compute/virtualMachines');
+    };
+    expect(vmssGaps(instance)).toEqual([]);
+    expect(vmssGaps(VM_ID)).toHaveLength(1);
+  });
+});
