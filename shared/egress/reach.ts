@@ -8,8 +8,12 @@
  * differently (an NSG that denies TCP 443 but allows TCP 80) are each resolved as a what-if of
  * the whole internet on that port, so what they let out is listed too, and so is a rule that
  * allows any address on some port (NTP on UDP 123). An open path's entry says the ports its NSGs
- * treat like TCP 443. A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its
- * subnet's is a source of its own, though it follows its subnet's path on TCP 443.
+ * treat like TCP 443. Each entry holds ports one NSG class lets out (both NSGs of a NIC counted,
+ * each protocol's ports kept apart), and is judged on a flow inside them: a firewall rule's ports
+ * in another class are that class's to judge, and only what was resolved is claimed (an Azure
+ * Firewall or another hop that decides by port leaves the rest to its own rules, or "may reach").
+ * A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its subnet's is a source
+ * of its own, though it follows its subnet's path on TCP 443.
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet,
  * the VNets it peers with and the VNets peered with an appliance its routes send to (see
  * `endpointVnetsNear`) that the source's own path reaches: each endpoint's address and
@@ -175,7 +179,8 @@ interface Candidate {
   readonly answer?: { readonly kind: 'path'; readonly path: EgressPath } | { readonly kind: 'unknown' };
   /**
    * The rule's ports and protocols that the one flow it is judged on does not speak for (its other
-   * port items, the rest of a range or `*`, its other protocols); null when that flow is all of it.
+   * port items, the rest of a range or `*`, its other protocols), all within the judged flow's NSG
+   * class (an NSG's allow: the rest of that class); null when that flow is all of it.
    * An earlier rule may stop the judged flow and not these (a Deny on TCP 22 before an Allow on TCP
    * 22 and 3389), and resolving each would cost a whole-estate resolve per port: when the judged
    * flow is stopped they are listed as "may reach" (`unknown`), never dropped [FWRULES]
@@ -203,6 +208,7 @@ function indexOf(input: ResolveInput): ModelIndex {
   return index;
 }
 
+/** The rule's first port as it writes them (`*`: 443), the flow a rule is judged on when its class's probe is not one of its ports. */
 function firstPort(ports: readonly string[]): number {
   for (const p of ports) {
     const t = p.trim();
@@ -213,11 +219,6 @@ function firstPort(ports: readonly string[]): number {
   return 443;
 }
 
-function protocolOf(protocols: readonly string[]): 'Tcp' | 'Udp' {
-  const lower = protocols.map((p) => p.trim().toLowerCase());
-  return lower.length > 0 && lower.every((p) => p === 'udp') ? 'Udp' : 'Tcp';
-}
-
 /** Whether a port item is one port (`22`, `22-22`), not a range or `*`. */
 function singlePort(item: string, port: number): boolean {
   const t = item.trim();
@@ -225,23 +226,113 @@ function singlePort(item: string, port: number): boolean {
   return dash < 0 ? Number(t) === port : Number(t.slice(0, dash)) === port && Number(t.slice(dash + 1)) === port;
 }
 
+/** A port interval, both ends included. */
+type PortInterval = readonly [number, number];
+
 /**
- * What a network rule allows beyond the flow it is judged on (see `Candidate.rest`): the port
- * items other than that one port; and, when the rule names another protocol than the flow's (`Any`,
- * TCP and UDP, ICMP), every item on every protocol it names.
+ * Ports per transport, each a sorted list of disjoint intervals that do not touch. NSG rules name
+ * a protocol and ports together [NSG] https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview
+ * so what they let out is a port set per protocol (TCP without 80, every UDP port): one port list
+ * read against both protocols, as a reach entry is read (ports × protocols), would claim TCP 80 again.
  */
-function networkRuleRest(ports: readonly string[], protocols: readonly string[], flow: ProbeFlow): StatedPorts | null {
-  // `Any`, `*`, a second transport or ICMP: more than the judged flow's protocol.
-  if (protocols.some((p) => p.trim().toLowerCase() !== flow.protocol.toLowerCase())) return { ports, protocols };
+interface TransportPorts {
+  readonly Tcp: readonly PortInterval[];
+  readonly Udp: readonly PortInterval[];
+}
+
+const EVERY_PORT: readonly PortInterval[] = [[0, 65535]];
+
+/** Intervals sorted, overlapping or touching ones merged. */
+function mergedIntervals(intervals: readonly PortInterval[]): readonly PortInterval[] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const [low, high] of sorted) {
+    const last = out[out.length - 1];
+    if (last && low <= last[1] + 1) last[1] = Math.max(last[1], high);
+    else out.push([low, high]);
+  }
+  return out;
+}
+
+function intervalsHold(intervals: readonly PortInterval[], port: number): boolean {
+  return intervals.some(([low, high]) => low <= port && port <= high);
+}
+
+/** The transports a class holds ports of. */
+function transportsIn(ports: TransportPorts): readonly ('Tcp' | 'Udp')[] {
+  return PROTOCOLS.filter((t) => ports[t].length > 0);
+}
+
+/**
+ * A rule's port items within a class's intervals: an item wholly inside one as the rule writes it
+ * (`53`, `1000-2000`, `*`), else the parts of it inside, each once.
+ */
+function itemsWithin(items: readonly string[], within: readonly PortInterval[]): readonly string[] {
+  const out = new Set<string>();
+  for (const item of items) {
+    for (const [l, h] of portIntervals([item])) {
+      for (const [low, high] of within) {
+        const from = Math.max(low, l);
+        const to = Math.min(high, h);
+        if (from > to) continue;
+        out.add(from === l && to === h ? item.trim() : portText(from, to));
+      }
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Ports per transport as entries state them (ports × protocols): one entry for both transports
+ * when they hold the same ports, else one per transport, so neither is read with the other's ports.
+ */
+function rangesOf(tcp: readonly string[], udp: readonly string[]): readonly PortRanges[] {
+  if (tcp.length > 0 && udp.length > 0 && tcp.join(',') === udp.join(',')) return [{ protocols: PROTOCOLS, ports: tcp }];
+  return [...(tcp.length > 0 ? [{ protocols: ['Tcp' as const], ports: tcp }] : []), ...(udp.length > 0 ? [{ protocols: ['Udp' as const], ports: udp }] : [])];
+}
+
+/** A class's ports as entries state them (see `rangesOf`). */
+function classRanges(ports: TransportPorts): readonly PortRanges[] {
+  return rangesOf(itemsWithin(ALL_PORTS, ports.Tcp), itemsWithin(ALL_PORTS, ports.Udp));
+}
+
+/**
+ * The flow one part of a rule (its ports on some transports, within one NSG class) is judged on: the
+ * class's probe when the part holds it (its what-if is shared), else TCP 443, else the rule's first
+ * port, else the part's lowest port (never port 0, which no client uses, unless it is all there is).
+ */
+function judgedFlowOf(part: PortRanges, probe: ProbeFlow, rulePort: number): ProbeFlow {
+  const intervals = portIntervals(part.ports);
+  const holds = (flow: ProbeFlow): boolean => part.protocols.includes(flow.protocol) && intervalsHold(intervals, flow.port);
+  if (holds(probe)) return probe;
+  if (holds(DEFAULT_FLOW)) return DEFAULT_FLOW;
+  const protocol = part.protocols.includes('Tcp') ? 'Tcp' : 'Udp';
+  if (holds({ port: rulePort, protocol })) return { port: rulePort, protocol };
+  const [low, high] = mergedIntervals(intervals)[0] ?? [443, 443];
+  return { port: low === 0 && high > 0 ? 1 : low, protocol };
+}
+
+/**
+ * What a part of a rule holds beyond the flow it is judged on (see `Candidate.rest`): its port
+ * items other than that one port; every item when it holds another transport than the flow's.
+ */
+function restOf(ports: readonly string[], protocols: readonly string[], transports: readonly ('Tcp' | 'Udp')[], flow: ProbeFlow): StatedPorts | null {
+  if (transports.some((t) => t !== flow.protocol)) return { ports, protocols };
   const rest = ports.filter((item) => !singlePort(item, flow.port));
   return rest.length === 0 ? null : { ports: rest, protocols };
 }
 
-/** Whether a network rule matches this flow's protocol and port (no protocols or ports: every one). */
-function networkRuleCovers(rule: Extract<FirewallRule, { kind: 'network' }>, flow: ProbeFlow): boolean {
-  const protocols = rule.protocols.map((p) => p.trim().toLowerCase());
-  return (protocols.length === 0 || protocols.some((p) => p === 'any' || p === '*' || p === flow.protocol.toLowerCase()))
-    && (rule.destinationPorts.length === 0 || rule.destinationPorts.some((p) => portRangeCovers(p, flow.port)));
+/**
+ * How an entry names the transports it keeps of a rule's protocols: the rule's own words for them
+ * (`TCP`, `Https`), `Any` as the rule says it when both are kept, else the transports kept.
+ */
+function protocolWords(ruleProtocols: readonly string[], kept: readonly ('Tcp' | 'Udp')[]): readonly string[] {
+  const words = ruleProtocols.filter((p) => {
+    const l = p.trim().toLowerCase();
+    if (l === 'any' || l === '*') return kept.length === PROTOCOLS.length;
+    return transportsOf([p]).some((t) => kept.includes(t));
+  });
+  return words.length > 0 ? words : kept.map((t) => t.toUpperCase());
 }
 
 function ruleLabel(policyName: string, rule: Pick<FirewallRule, 'collection' | 'name'>): string {
@@ -269,45 +360,68 @@ function urlHost(url: string): string {
 }
 
 /**
- * Candidate destinations from one firewall rule, found on the path of `flow`. A rule is judged on
- * that flow when it covers it (a rule on `*` found on an NSG port class's what-if is judged on that
- * class's port, not on TCP 443 where the NSG may deny what the class lets out), else on its own
- * first port and protocol.
+ * Candidate destinations from one firewall rule, found on the path of an NSG port class's what-if
+ * (the default route's class, TCP 443's, or another). The candidates hold the rule's ports and
+ * protocols within that class only: the source's NSGs let those out alike, so one flow speaks for
+ * them (`Candidate.rest`); its ports in another class are that class's to judge (its what-if finds
+ * the rule again), and those in no class (denied by the NSGs) are not let out at all. Both NSGs on
+ * the way apply, the NIC's then the subnet's [NSGHOW]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
+ * A rule for TCP and UDP 53 whose TCP 53 an NSG denies is judged on UDP 53 where UDP 53 is let out;
+ * one whose UDP 53 the NSG denies states TCP 53 alone. Each part is judged on the class's probe when
+ * it holds it (a rule on `*` found on an NSG port class's what-if is judged on that class's port,
+ * not on TCP 443 where the NSG may deny what the class lets out), else on a port of its own.
  */
-function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>, flow: ProbeFlow): Candidate[] {
+function candidatesOfRule(rule: FirewallRule, label: string, ipGroups: ReadonlyMap<ResourceId, IpGroup>, flow: FlowClass): Candidate[] {
   if (rule.kind === 'network') {
     const ports = rule.destinationPorts.length > 0 ? rule.destinationPorts : ['*'];
     const protocols = rule.protocols.length > 0 ? rule.protocols : ['Any'];
-    const judged = networkRuleCovers(rule, flow) ? flow : { port: firstPort(rule.destinationPorts), protocol: protocolOf(rule.protocols) };
-    // ICMP (or any protocol other than TCP and UDP) alone: not modelled, so what it lets out is not known.
-    const unmodelled = transportsOf(protocols).length === 0 ? { answer: { kind: 'unknown' as const } } : {};
-    const base = { ...judged, ports, protocols, rule: label, rest: networkRuleRest(ports, protocols, judged), ...unmodelled };
-    const fromAddresses = rule.destinationAddresses.map((a): Candidate => {
-      const t = a.trim();
-      if (t === '*' || t.toLowerCase() === 'any' || t === '0.0.0.0/0') return { ...base, kind: 'any', value: '*' };
-      return parseCidr(t) ? { ...base, kind: 'cidr', value: t } : { ...base, kind: 'service-tag', value: t };
+    const transports = transportsOf(protocols);
+    const rulePort = firstPort(rule.destinationPorts);
+    const within = rangesOf(transports.includes('Tcp') ? itemsWithin(ports, flow.ports.Tcp) : [], transports.includes('Udp') ? itemsWithin(ports, flow.ports.Udp) : []);
+    const bases = within.map((part): Omit<Candidate, 'kind' | 'value'> => {
+      const judged = judgedFlowOf(part, flow.probe, rulePort);
+      const words = protocolWords(protocols, part.protocols);
+      return { ...judged, ports: part.ports, protocols: words, rule: label, rest: restOf(part.ports, words, part.protocols, judged) };
     });
-    // destinationIpGroups match like the addresses they hold [FWIPG]; a group the input lacks could
-    // hold any address, so the rule may let anything out: never dropped as if it allowed nothing.
-    const fromGroups = rule.destinationIpGroupIds.flatMap((id): Candidate[] => {
-      const group = ipGroups.get(id);
-      // A group listed without its addresses (a stub) is as unknown as a missing one, never empty.
-      if (!group || group.ipAddressesCaptured === false) {
-        const why = group ? 'is in the input without its addresses' : 'is not in the input';
-        return [{ ...base, kind: 'any', value: '*', rule: `${label} (IP group ${nameFromResourceId(id)} ${why})`, answer: { kind: 'unknown' } }];
-      }
-      return ipGroupCidrs(group).map((cidr): Candidate => ({ ...base, kind: 'cidr', value: cidr }));
+    // ICMP (or any protocol other than TCP and UDP): not modelled, so what it lets out is not known
+    // ("may reach", README), on whatever class's path the rule is found.
+    const unmodelled = protocols.filter((p) => transportsOf([p]).length === 0);
+    if (unmodelled.length > 0) bases.push({ port: rulePort, protocol: 'Tcp', ports, protocols: transports.length === 0 ? protocols : unmodelled, rule: label, rest: null, answer: { kind: 'unknown' } });
+    return bases.flatMap((base) => {
+      const fromAddresses = rule.destinationAddresses.map((a): Candidate => {
+        const t = a.trim();
+        if (t === '*' || t.toLowerCase() === 'any' || t === '0.0.0.0/0') return { ...base, kind: 'any', value: '*' };
+        return parseCidr(t) ? { ...base, kind: 'cidr', value: t } : { ...base, kind: 'service-tag', value: t };
+      });
+      // destinationIpGroups match like the addresses they hold [FWIPG]; a group the input lacks could
+      // hold any address, so the rule may let anything out: never dropped as if it allowed nothing.
+      const fromGroups = rule.destinationIpGroupIds.flatMap((id): Candidate[] => {
+        const group = ipGroups.get(id);
+        // A group listed without its addresses (a stub) is as unknown as a missing one, never empty.
+        if (!group || group.ipAddressesCaptured === false) {
+          const why = group ? 'is in the input without its addresses' : 'is not in the input';
+          return [{ ...base, kind: 'any', value: '*', rule: `${label} (IP group ${nameFromResourceId(id)} ${why})`, answer: { kind: 'unknown' } }];
+        }
+        return ipGroupCidrs(group).map((cidr): Candidate => ({ ...base, kind: 'cidr', value: cidr }));
+      });
+      return [...fromAddresses, ...fromGroups, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];
     });
-    return [...fromAddresses, ...fromGroups, ...rule.destinationFqdns.map((f): Candidate => ({ ...base, kind: 'fqdn', value: f.trim().toLowerCase() }))];
   }
-  const ports = applicationRulePorts(rule);
-  const port = flow.protocol === 'Tcp' && ports.includes(flow.port) ? flow.port : ports[0] ?? 443;
-  // Application protocols (`Https:443`) are TCP; the ports are listed on their own.
-  const types = [...new Set((rule.protocols.length > 0 ? rule.protocols : ['Http', 'Https']).map((p) => p.split(':')[0]?.trim() ?? p))];
+  // Application protocols (`Https:443`) are TCP: those on TCP ports the class holds.
+  const all = applicationRuleProtocols(rule);
+  const kept = all.filter((t) => intervalsHold(flow.ports.Tcp, t.port));
+  const first = kept[0];
+  if (!first) return [];
+  const every = kept.length === all.length;
+  const port = flow.probe.protocol === 'Tcp' && kept.some((t) => t.port === flow.probe.port) ? flow.probe.port : first.port;
+  // The ports are listed on their own, the protocols as the rule names them.
+  const ports = every ? applicationRulePorts(rule).map(String) : [...new Set(kept.map((t) => String(t.port)))];
+  const types = every ? [...new Set((rule.protocols.length > 0 ? rule.protocols : ['Http', 'Https']).map((p) => p.split(':')[0]?.trim() ?? p))] : [...new Set(kept.map((t) => t.type))];
   // The application protocols on other ports than the judged one (`Http:80` beside `Https:443`).
-  const rest = applicationRuleProtocols(rule).filter((t) => t.port !== port);
+  const rest = kept.filter((t) => t.port !== port);
   const base = {
-    port, protocol: 'Tcp' as const, ports: ports.map(String), protocols: types, rule: label,
+    port, protocol: 'Tcp' as const, ports, protocols: types, rule: label,
     rest: rest.length === 0 ? null : { ports: [...new Set(rest.map((t) => String(t.port)))], protocols: [...new Set(rest.map((t) => t.type))] },
   };
   return [
@@ -345,7 +459,9 @@ function sourceAddressOf(index: ModelIndex, source: PathSource): SourceAddress |
  * ranges, so the ports fall into a few such classes; everything else on the way out (routes, the
  * firewall's rules, which reach lists with their own ports) is resolved per candidate.
  */
-interface FlowClass extends PortRanges {
+interface FlowClass {
+  /** Its ports per transport, never merged across them (see `TransportPorts`). */
+  readonly ports: TransportPorts;
   readonly probe: ProbeFlow;
 }
 
@@ -369,11 +485,7 @@ interface AllowedRange extends PortRanges {
 interface SourceFlows {
   /** The class of the default route's flow, TCP 443: what the source's own path speaks for. */
   readonly defaultRoute: FlowClass;
-  /**
-   * The same class exactly, one range per port list and allowing rule: `defaultRoute` merges the
-   * protocols' ports (an NSG allowing TCP 443 and UDP 123 would read as TCP and UDP on both),
-   * which an entry that says what gets out must not.
-   */
+  /** The same class, one range per port list and allowing rule (the rule an open path's entry names). */
   readonly defaultRouteRanges: readonly AllowedRange[];
   /** Classes whose NSG verdict lets something out and differs from TCP 443's. */
   readonly others: readonly FlowClass[];
@@ -385,7 +497,7 @@ const PROTOCOLS = ['Tcp', 'Udp'] as const;
 const ALL_PORTS: readonly string[] = ['*'];
 const DEFAULT_FLOW = { port: 443, protocol: 'Tcp' } as const;
 const UNIFORM: SourceFlows = {
-  defaultRoute: { protocols: PROTOCOLS, ports: ALL_PORTS, probe: DEFAULT_FLOW }, defaultRouteRanges: [{ protocols: PROTOCOLS, ports: ALL_PORTS, allowedBy: '' }], others: [], signature: '',
+  defaultRoute: { ports: { Tcp: EVERY_PORT, Udp: EVERY_PORT }, probe: DEFAULT_FLOW }, defaultRouteRanges: [{ protocols: PROTOCOLS, ports: ALL_PORTS, allowedBy: '' }], others: [], signature: '',
 };
 
 /** The NSGs an outbound packet from this source crosses, in Azure's order: the NIC's, then the subnet's [NSG]. */
@@ -438,6 +550,14 @@ function verdictKey(verdict: NsgVerdict): string {
 function portText(low: number, high: number): string {
   if (low === 0 && high === 65535) return '*';
   return low === high ? String(low) : `${low}-${high}`;
+}
+
+/** One protocol's ports in a class: as text and as intervals, the rule that decides each, the port that probes them. */
+interface ClassPorts {
+  readonly ports: string[];
+  readonly intervals: [number, number][];
+  readonly decidedBy: string[];
+  probe: number;
 }
 
 /** Per NSG chain (and source, when a rule's source side depends on it): computed once. */
@@ -497,7 +617,7 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
   const cached = cache.get(cacheKey);
   if (cached) return cached;
   // Verdict key → protocol → the ports with that verdict, the rule that decides each, and the port that probes them.
-  const classes = new Map<string, Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>>();
+  const classes = new Map<string, Map<'Tcp' | 'Udp', ClassPorts>>();
   const byMatching = new Map<string, NsgVerdict>();
   let defaultKey = '';
   for (const { protocol, low, high, port, holdsDefault, matching } of portClassBounds(rules)) {
@@ -519,13 +639,18 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
     const found = byProtocol.get(protocol);
     if (found) {
       found.ports.push(portText(low, high));
+      found.intervals.push([low, high]);
       found.decidedBy.push(decidedBy);
       if (holdsDefault) found.probe = port;
-    } else byProtocol.set(protocol, { ports: [portText(low, high)], decidedBy: [decidedBy], probe: port });
+    } else byProtocol.set(protocol, { ports: [portText(low, high)], intervals: [[low, high]], decidedBy: [decidedBy], probe: port });
   }
-  // The default route's path speaks for every port with TCP 443's verdict, whatever the protocol.
-  const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', { readonly ports: string[]; readonly decidedBy: string[]; probe: number }>();
-  const defaultRoute: FlowClass = { protocols: PROTOCOLS.filter((p) => same.has(p)), ports: [...new Set([...same.values()].flatMap((c) => c.ports))], probe: DEFAULT_FLOW };
+  // The default route's path speaks for every port with TCP 443's verdict, each protocol's own.
+  const same = classes.get(defaultKey) ?? new Map<'Tcp' | 'Udp', ClassPorts>();
+  const portsOf = (byProtocol: ReadonlyMap<'Tcp' | 'Udp', ClassPorts>, only: 'Tcp' | 'Udp' | null): TransportPorts => ({
+    Tcp: only !== 'Udp' ? mergedIntervals(byProtocol.get('Tcp')?.intervals ?? []) : [],
+    Udp: only !== 'Tcp' ? mergedIntervals(byProtocol.get('Udp')?.intervals ?? []) : [],
+  });
+  const defaultRoute: FlowClass = { ports: portsOf(same, null), probe: DEFAULT_FLOW };
   // One range per rule and port list, the protocols that share both merged.
   const ranges = new Map<string, { readonly ports: string[]; readonly protocols: ('Tcp' | 'Udp')[]; readonly allowedBy: string }>();
   for (const [protocol, c] of same) {
@@ -541,7 +666,7 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
     }
   }
   const others = [...classes].filter(([key]) => key !== defaultKey && key !== 'Deny')
-    .flatMap(([, byProtocol]) => [...byProtocol].map(([protocol, c]): FlowClass => ({ protocols: [protocol], ports: c.ports, probe: { port: c.probe, protocol } })));
+    .flatMap(([, byProtocol]) => [...byProtocol].map(([protocol, c]): FlowClass => ({ ports: portsOf(byProtocol, protocol), probe: { port: c.probe, protocol } })));
   const signature = [...classes].map(([key, byProtocol]) => `${key}=${[...byProtocol].map(([protocol, c]) => `${protocol} ${c.ports.join(',')}`).join(';')}`).join('|');
   const flows: SourceFlows = { defaultRoute, defaultRouteRanges: [...ranges.values()], others, signature };
   cache.set(cacheKey, flows);
@@ -695,46 +820,82 @@ function candidatesFor(index: ModelIndex, path: EgressPath, source: SourceAddres
     const policyName = policyNameOf(index, firewall);
     const ruleSet = prepareRuleSet(firewallRuleSet(index, firewall));
     for (const { rule } of allowRulesFor(ruleSet, source)) {
-      for (const c of candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows.probe)) out.push({ ...withinClass(c, flows), firewallRule: { rule, ruleSet } });
+      for (const c of candidatesOfRule(rule, ruleLabel(policyName, rule), index.ipGroups, flows)) out.push({ ...c, firewallRule: { rule, ruleSet } });
     }
   }
-  for (const step of path.steps) {
-    if (step.kind !== 'nsg' || step.access !== 'Partial') continue;
-    const rule = nsgAllowRule(step);
-    for (const allowed of step.allowed) {
-      const tag = allowed.startsWith(SERVICE_TAG_ENTRY) ? allowed.slice(SERVICE_TAG_ENTRY.length) : null;
-      // The NSG allows these prefixes on every port of the class, not only on the one probed.
-      out.push({ kind: tag !== null ? 'service-tag' : 'cidr', value: tag ?? allowed, port: step.flow.port, protocol: step.flow.protocol, ports: flows.ports, protocols: flows.protocols, rule });
+  const partial = path.steps.filter((step): step is NsgStep => step.kind === 'nsg' && step.access === 'Partial');
+  const first = partial[0];
+  if (!first) return out;
+  const { probe } = flows;
+  // The NSGs allow these prefixes on every port of the class, not only on the one probed; but an
+  // Azure Firewall on the way decides by port (it denies what no rule allows [FWRULES]
+  // https://learn.microsoft.com/azure/firewall/rule-processing), and its rules are listed on their
+  // own ports above: through it the NSG's allow speaks for the probed flow alone. So it does past
+  // another hop that decides by port (an NVA's NSG with port rules), where the class's other ports
+  // "may reach" anything (pastPortDecidingHop).
+  const judgedOnly = path.via.some((v) => v.kind === 'azure-firewall') || portDecidingHop(index, path, transportsIn(flows.ports)) !== null;
+  const ranges = judgedOnly ? [{ ports: [String(probe.port)], protocols: [probe.protocol] }] : classRanges(flows.ports);
+  const { allowed, rule } = allowedByEvery(partial);
+  for (const entry of allowed) {
+    const tag = entry.startsWith(SERVICE_TAG_ENTRY) ? entry.slice(SERVICE_TAG_ENTRY.length) : null;
+    for (const r of ranges) {
+      out.push({
+        kind: tag !== null ? 'service-tag' : 'cidr', value: tag ?? entry, port: first.flow.port, protocol: first.flow.protocol, ports: r.ports, protocols: r.protocols, rule,
+        rest: restOf(r.ports, r.protocols, r.protocols, first.flow),
+      });
     }
   }
   return out;
 }
 
 /**
- * A candidate judged on the flow of an NSG port class speaks for the ports of that class only:
- * the source's NSGs treat its other ports otherwise (deny them, or they are a class of their own,
- * whose what-if lists the rule again). A rule on `*` found on the what-if of an HTTPS-only NSG's
- * class states TCP 443, not every port. A candidate judged on its own port keeps its ports: its
- * what-if covers the NSGs on that port.
+ * What every restricting NSG on a path allows (a packet needs both the NIC's and the subnet's
+ * allow [NSGHOW] https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works):
+ * their prefixes intersected; service tags (whose prefixes may not be in the input) each kept, the
+ * engine judging each through every NSG when it is resolved. One NSG: its list as it is.
  */
-function withinClass(candidate: Candidate, flows: FlowClass): Candidate {
-  if (candidate.port !== flows.probe.port || candidate.protocol !== flows.probe.protocol || candidate.answer) return candidate;
-  const everyPort = flows.ports.length === 1 && flows.ports[0] === '*' && flows.protocols.length === PROTOCOLS.length;
-  if (everyPort) return candidate;
-  const transports = transportsOf(candidate.protocols).filter((t) => flows.protocols.includes(t));
-  const intervals = portIntervals(flows.ports);
-  const ports = portIntervals(candidate.ports).flatMap(([l, h]) => intervals.flatMap(([low, high]) => (Math.max(low, l) <= Math.min(high, h) ? [portText(Math.max(low, l), Math.min(high, h))] : [])));
-  if (transports.length === 0 || ports.length === 0) return candidate;
-  // The rule's own words for the protocols kept (`TCP`, `Https`); `Any` is stated as what is kept.
-  const named = candidate.protocols.filter((p) => transportsOf([p]).some((t) => transports.includes(t)) && !['*', 'any'].includes(p.trim().toLowerCase()));
-  const protocols = named.length > 0 ? named : transports.map((t) => t.toUpperCase());
-  const kept = [...new Set(ports)];
-  // What the judged flow does not speak for, within the class: the class's other ports of the rule,
-  // and all of them when another of its transports is in the class.
-  const otherTransport = transports.some((t) => t !== candidate.protocol);
-  const restPorts = otherTransport ? kept : kept.filter((item) => !singlePort(item, candidate.port));
-  const rest = candidate.rest && restPorts.length > 0 ? { ports: restPorts, protocols } : null;
-  return { ...candidate, ports: kept, protocols, rest };
+function allowedByEvery(steps: readonly NsgStep[]): { readonly allowed: readonly string[]; readonly rule: string } {
+  const [only] = steps;
+  if (only && steps.length === 1) return { allowed: only.allowed, rule: nsgAllowRule(only) };
+  let both: Ipv4Set | null = null;
+  const others = new Set<string>();
+  for (const step of steps) {
+    let set = Ipv4Set.empty();
+    for (const entry of step.allowed) {
+      const parsed = entry.startsWith(SERVICE_TAG_ENTRY) ? null : Ipv4Set.tryFromCidr(entry);
+      if (parsed) set = set.union(parsed);
+      else others.add(entry);
+    }
+    both = both === null ? set : both.intersect(set);
+  }
+  return { allowed: [...(both?.toCidrs() ?? []), ...others], rule: steps.map(nsgAllowRule).join(', ') };
+}
+
+/** A class's ports but one flow's (what a what-if on that flow leaves unresolved). */
+function withoutFlow(ports: TransportPorts, flow: ProbeFlow): TransportPorts {
+  const cut = ports[flow.protocol].flatMap(([low, high]): PortInterval[] => (low <= flow.port && flow.port <= high
+    ? [...(low < flow.port ? [[low, flow.port - 1] as const] : []), ...(flow.port < high ? [[flow.port + 1, high] as const] : [])]
+    : [[low, high]]));
+  return flow.protocol === 'Tcp' ? { Tcp: cut, Udp: ports.Udp } : { Tcp: ports.Tcp, Udp: cut };
+}
+
+/**
+ * A class's what-if that a hop past the source's NSGs which decides by port stops or restricts (an
+ * NVA's NSG that denies TCP 443 and not TCP 80, or allows some prefixes on 443 only): its answer on
+ * the probe does not hold for the class's other ports, which "may reach" anything (README: past a
+ * hop that decides by port otherwise only TCP 443 is resolved and it "may reach" anything on the
+ * other ports), never dropped as if that hop stopped them too. An open answer says so itself
+ * (openEntries, flowClassCandidates); through an Azure Firewall its rules are judged on their own
+ * ports instead (candidatesFor).
+ */
+function pastPortDecidingHop(index: ModelIndex, probe: EgressPath, flow: FlowClass): Candidate[] {
+  if (!['internet', 'denied', 'dropped', 'no-outbound'].includes(probe.verdict) || isOpen(probe) || probe.via.some((v) => v.kind === 'azure-firewall')) return [];
+  const hop = portDecidingHop(index, probe, transportsIn(flow.ports));
+  if (hop === null) return [];
+  const judged = `${flow.probe.protocol.toUpperCase()} ${flow.probe.port}`;
+  return classRanges(withoutFlow(flow.ports, flow.probe)).map((r): Candidate => ({
+    kind: 'any', value: '*', port: flow.probe.port, protocol: flow.probe.protocol, ...r, rule: `only ${judged} is resolved past ${hop}`, answer: { kind: 'unknown' },
+  }));
 }
 
 /** Whether a path gets out to every public destination: internet, restricted by nothing. */
@@ -751,14 +912,30 @@ function internetOn(flow: ProbeFlow): string {
   return `${DEFAULT_ROUTE_LABEL}:${flow.port}/${flow.protocol.toLowerCase()}`;
 }
 
-/** Candidates from an NSG port class, given the what-if of the internet on its probe port. */
+/**
+ * Candidates from an NSG port class, given the what-if of the internet on its probe port. An open
+ * answer speaks for every port of the class where nothing after the source's NSGs decides by port;
+ * through an Azure Firewall the rule that opens it is listed on its own ports within the class
+ * (candidatesFor), and past another hop that decides by port the other ports "may reach".
+ */
 function flowClassCandidates(index: ModelIndex, probe: EgressPath, source: SourceAddress | null, flow: FlowClass): Candidate[] {
-  const base = { port: flow.probe.port, protocol: flow.probe.protocol, ports: flow.ports, protocols: flow.protocols, answer: { kind: 'path' as const, path: probe } };
-  if (isOpen(probe)) return [{ ...base, kind: 'any', value: '*', rule: unrestrictedRule(probe) }];
-  const named = candidatesFor(index, probe, source, flow);
+  const base = { port: flow.probe.port, protocol: flow.probe.protocol, answer: { kind: 'path' as const, path: probe } };
+  const ranges = classRanges(flow.ports);
+  if (isOpen(probe) && !probe.via.some((v) => v.kind === 'azure-firewall')) {
+    const rule = unrestrictedRule(probe);
+    const hop = portDecidingHop(index, probe, transportsIn(flow.ports));
+    if (hop === null) return ranges.map((r): Candidate => ({ ...base, ...r, kind: 'any', value: '*', rule }));
+    const judged = `${flow.probe.protocol.toUpperCase()} ${flow.probe.port}`;
+    return [
+      { ...base, kind: 'any', value: '*', ports: [String(flow.probe.port)], protocols: [flow.probe.protocol], rule },
+      ...classRanges(withoutFlow(flow.ports, flow.probe)).map((r): Candidate => ({ ...base, ...r, kind: 'any', value: '*', rule: `only ${judged} is resolved past ${hop}`, answer: { kind: 'unknown' } })),
+    ];
+  }
+  const named = [...candidatesFor(index, probe, source, flow), ...pastPortDecidingHop(index, probe, flow)];
   if (named.length > 0 || probe.verdict !== 'unknown') return named;
   // Not decided, and nothing on the path names what it lets out: anything may get out on these ports.
-  return [{ ...base, kind: 'any', value: '*', rule: explainPath(probe).at(-1)?.rule ?? 'not decided' }];
+  const rule = explainPath(probe).at(-1)?.rule ?? 'not decided';
+  return ranges.map((r): Candidate => ({ ...base, ...r, kind: 'any', value: '*', rule }));
 }
 
 function destinationOf(candidate: Candidate): string | null {
@@ -815,6 +992,29 @@ function restrictedDestinations(path: EgressPath): readonly RestrictedDestinatio
     const kind = tag !== null ? 'service-tag' : parseCidr(name) ? 'cidr' : 'fqdn';
     return { kind, value: tag ?? name, verdict: at < 0 ? 'internet' : 'unknown' };
   });
+}
+
+/**
+ * What of a candidate a path that gets out restricted reaches, or null when it is the candidate
+ * as stated: for a rule allowing any address, the destinations the path is restricted to; for a
+ * range, the part the path is restricted to (its prefixes; a name or tag the other rule set allows
+ * there leaves the range "may reach", the part of it that tag holds not being known).
+ */
+function restrictedOf(candidate: Candidate, resolved: EgressPath): readonly RestrictedDestination[] | null {
+  if (candidate.kind !== 'any' && candidate.kind !== 'cidr') return null;
+  const restricted = restrictedDestinations(resolved);
+  if (candidate.kind === 'any' || restricted === null) return restricted;
+  const own = Ipv4Set.tryFromCidr(candidate.value);
+  const [only] = restricted;
+  const whole = only?.kind === 'cidr' ? Ipv4Set.tryFromCidr(only.value) : null;
+  if (restricted.length === 1 && only?.verdict === 'internet' && own && whole?.equals(own)) return null;
+  // Each prefix as the part of the range it holds: the entry never names addresses the rule does not allow.
+  const prefixes = restricted.flatMap((d): RestrictedDestination[] => {
+    const set = d.kind === 'cidr' ? Ipv4Set.tryFromCidr(d.value) : null;
+    return set && own ? set.intersect(own).toCidrs().map((value) => ({ kind: 'cidr', value, verdict: d.verdict })) : [];
+  });
+  const onlyPrefixes = own !== null && restricted.every((d) => d.kind === 'cidr' && Ipv4Set.tryFromCidr(d.value) !== null);
+  return onlyPrefixes && prefixes.length > 0 ? prefixes : [...prefixes, { kind: 'cidr', value: candidate.value, verdict: 'unknown' }];
 }
 
 /** A restricting NSG step's Allow rules, as reach names a rule: `nsg/rule+rule`. */
@@ -1332,7 +1532,7 @@ function snatsBothProtocols(index: ModelIndex, step: LoadBalancerStep): boolean 
  * answer holds for every port of the class (an NVA's own rules are not in the snapshot for any
  * port, and the open entry names it).
  */
-function portDecidingHop(index: ModelIndex, path: EgressPath, flow: FlowClass): string | null {
+function portDecidingHop(index: ModelIndex, path: EgressPath, transports: readonly ('Tcp' | 'Udp')[]): string | null {
   // The source's own NSGs are checked before the first route, and are what the classes are made of.
   let pastSource = false;
   for (const step of path.steps) {
@@ -1342,7 +1542,7 @@ function portDecidingHop(index: ModelIndex, path: EgressPath, flow: FlowClass): 
       return `NSG ${step.nsg.name}`;
     }
     if (step.kind === 'internal-load-balancer' && step.rule?.haPorts !== true) return `internal load balancer ${step.loadBalancer.name}`;
-    if (step.kind === 'load-balancer' && flow.protocols.includes('Udp') && !snatsBothProtocols(index, step)) return `load balancer ${step.loadBalancer.name} (its rule SNATs TCP only)`;
+    if (step.kind === 'load-balancer' && transports.includes('Udp') && !snatsBothProtocols(index, step)) return `load balancer ${step.loadBalancer.name} (its rule SNATs TCP only)`;
   }
   return null;
 }
@@ -1409,7 +1609,7 @@ function withinDefaultClass(rule: Pick<Candidate, 'ports' | 'protocols'>, flows:
  */
 function openEntries(index: ModelIndex, path: EgressPath, flows: SourceFlows, opening: Candidate | undefined): ReachEntry[] {
   const rule = unrestrictedRule(path);
-  const hop = portDecidingHop(index, path, flows.defaultRoute);
+  const hop = portDecidingHop(index, path, transportsIn(flows.defaultRoute.ports));
   if (hop) {
     const open = anyEntry(path, TCP_443, 'internet', rule);
     if (flows.defaultRouteRanges.every(onlyTcp443)) return [open];
@@ -1465,9 +1665,14 @@ function judgedAndRest(index: ModelIndex, source: SourceAddress | null, candidat
   const judgedOn = `${candidate.protocol.toUpperCase()} ${candidate.port}`;
   const unjudged = (rule: string): Candidate => ({ ...candidate, ports: rest.ports, protocols: rest.protocols, rule, rest: null, answer: { kind: 'unknown' } });
   if (resolved.verdict !== 'internet') {
-    // Stopped by the source's own NSGs: a port class of their own, whose what-if (sourceFlows) finds
-    // the rule again on the ports they let out; the rule is not what stopped it.
+    // Stopped by the source's own NSGs: the rest is in the judged flow's NSG class (candidatesOfRule
+    // keeps a candidate within one), which those NSGs treat alike, so they stop it too.
     if (stoppedAtSourceNsg(resolved)) return [candidate];
+    // An NSG's allow (no firewall rule): only a hop that decides by port treats the rest otherwise.
+    if (!candidate.firewallRule) {
+      const hop = portDecidingHop(index, resolved, transportsOf(rest.protocols));
+      return hop === null ? [candidate] : [candidate, unjudged(`${candidate.rule} (judged on ${judgedOn}, which ${hop} stops; these ports are not resolved)`)];
+    }
     return [candidate, unjudged(`${candidate.rule} (judged on ${judgedOn}, which is stopped; these ports are not resolved)`)];
   }
   const otherwise = restDecidedOtherwise(index, source, candidate, rest, resolved);
@@ -1498,7 +1703,7 @@ function restDecidedOtherwise(index: ModelIndex, source: SourceAddress | null, c
     });
     if (deny) return `Deny rule ${deny.collection}/${deny.name} (processed before it)`;
   }
-  return portDecidingHop(index, resolved, { ports: rest.ports, protocols: transports, probe: { port: candidate.port, protocol: candidate.protocol } });
+  return portDecidingHop(index, resolved, transports);
 }
 
 /** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
@@ -1580,11 +1785,11 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   };
   for (const { source, path, subnetId, address, flows } of subjects) {
     const key = pathKey(source);
-    const list = candidatesFor(index, path, address, flows.defaultRoute);
+    const list = [...candidatesFor(index, path, address, flows.defaultRoute), ...pastPortDecidingHop(index, path, flows.defaultRoute)];
     if (path.verdict === 'on-premises') for (const r of flows.defaultRouteRanges) addOnPremises(key, r);
     for (const flow of flows.others) {
       const probe = answerFor(answers, internetOn(flow.probe), key, subnetId);
-      if (probe?.verdict === 'on-premises') addOnPremises(key, flow);
+      if (probe?.verdict === 'on-premises') for (const r of classRanges(flow.ports)) addOnPremises(key, r);
       if (probe) list.push(...flowClassCandidates(index, probe, address, flow));
     }
     candidates.set(key, list);
@@ -1617,8 +1822,10 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       listed.add(entryId(candidate));
       const except = resolved ? exceptionsOf(resolved) : [];
       const exit = { exit: resolved?.exit ?? null, via: (resolved ?? path).via.map((v) => v.id), egressIps: resolved?.egressIps ?? [], ...(except.length > 0 ? { except } : {}) };
-      // A rule allowing any address, on a path an NSG restricts: it reaches what the path is restricted to.
-      const restricted = candidate.kind === 'any' && resolved ? restrictedDestinations(resolved) : null;
+      // A rule allowing any address, on a path an NSG restricts: it reaches what the path is restricted
+      // to. So does one allowing a range an NSG allows only part of (the engine's answer for a range
+      // is `internet` when some of it gets out, restricted to that part).
+      const restricted = resolved && verdict === 'internet' ? restrictedOf(candidate, resolved) : null;
       if (restricted && resolved) {
         const within = restrictingNsgRules(resolved);
         const rule = within.length > 0 ? `${candidate.rule}, within ${within.join(', ')}` : candidate.rule;
