@@ -412,9 +412,22 @@ export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpC
   return asgs === undefined || asgs.length === 0 ? config : { ...config, applicationSecurityGroupIds: asgs };
 }
 
+/** `…/virtualMachineScaleSets/{s}/virtualMachines/{i}/networkInterfaces/{n}`: the instance `i`. */
+const SCALE_SET_INSTANCE_NIC = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/([^/]+)\/networkinterfaces\/[^/]+$/i;
+
+/**
+ * A Uniform scale set instance's NIC is named after the scale set's network profile, the same for
+ * every instance (AKS: every node NIC of a pool is `aks-<pool>-<n>-vmss`): its name says which
+ * instance, as the portal names instances `<scale set>_<i>`, so no two sources read alike.
+ */
+function networkInterfaceName(id: ResourceId, name: string): string {
+  const instance = SCALE_SET_INSTANCE_NIC.exec(id)?.[1];
+  return instance === undefined ? name : `${name} (instance ${instance})`;
+}
+
 export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: BaseFields): void {
   const draft: DraftOf<'networkInterface'> = {
-    id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,
+    id: base.id, name: networkInterfaceName(base.id, base.name), subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup,
     location: base.location, tags: base.tags,
     kind: 'networkInterface',
     ipConfigurations: mapNodes(node, 'ipConfigurations', mapNicIpConfiguration, base.id),

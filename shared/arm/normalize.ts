@@ -149,9 +149,23 @@ function resourceIdOf(value: unknown): string | undefined {
 }
 
 /** The type of a resource: its `type` when that names one, else the type its ID spells. */
+/**
+ * Network resources that live under a Uniform scale set instance: its NICs and their instance-level
+ * public IPs (`…/virtualMachineScaleSets/{s}/virtualMachines/{i}/networkInterfaces/{n}[/ipConfigurations/{c}/publicIPAddresses/{p}]`).
+ * Their ID names a Compute path, and Microsoft's example of the public IP list
+ * (PublicIPAddresses_ListVirtualMachineScaleSetPublicIPAddresses, VmssPublicIpListAll.json) gives
+ * no `type`: without one, the type is the network resource's, not the ID's nested path.
+ */
+const SCALE_SET_NETWORK_TYPES: ReadonlyMap<string, string> = new Map([
+  ['microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces', 'microsoft.network/networkinterfaces'],
+  ['microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces/ipconfigurations/publicipaddresses', 'microsoft.network/publicipaddresses'],
+]);
+
 function typeOf(state: ReadState, node: JsonNode, rawId: string): string {
   const rawType = field(node.raw, 'type');
-  return typeof rawType === 'string' && rawType.includes('/') ? lowerType(state, rawType) : (parseResourceId(rawId)?.type ?? '');
+  if (typeof rawType === 'string' && rawType.includes('/')) return lowerType(state, rawType);
+  const fromId = parseResourceId(rawId)?.type ?? '';
+  return SCALE_SET_NETWORK_TYPES.get(fromId) ?? fromId;
 }
 
 const NSG_TYPE = 'microsoft.network/networksecuritygroups';

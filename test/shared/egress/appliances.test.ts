@@ -994,7 +994,7 @@ describe('missingSiblingNicIds for a Uniform scale set instance', () => {
 
   it('an NVA scale set instance listing a NIC the input lacks is unknown, naming it (as a plain VM is), not the NICs present', () => {
     const partial = estate(['trust']);
-    expect(partial.model.networkInterfaces.find((n) => n.name === 'nic-trust')?.missingSiblingNicIds).toEqual([toResourceId(untrustId)]);
+    expect(partial.model.networkInterfaces.find((n) => n.name === 'nic-trust (instance 0)')?.missingSiblingNicIds).toEqual([toResourceId(untrustId)]);
     const path = pathOf(resolve(partial.model), partial.app);
     expect(path.egressIps).toEqual([]);
     expect(path.verdict).toBe('unknown');
