@@ -106,7 +106,7 @@ function ipConfigurationsBySubnet(nics: readonly NetworkInterface[], firewalls: 
  * The first owner kept is the first missing NIC (by ID) when any owner is a NIC, else the first
  * owner: "firstOwnerId is a NIC" holds exactly when some missing owner is one.
  */
-function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unknown[])[], held: number): Subnet['unreadIpConfigurations'] | null {
+function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unknown[])[], held: number, endpointOfNic: () => ReadonlyMap<ResourceId, ResourceId>): Subnet['unreadIpConfigurations'] | null {
   if (lists.every((list) => list.length <= held)) return null;
   const missing = new Set<ResourceId>();
   let first: ResourceId | null = null;
@@ -116,10 +116,14 @@ function unreadIpConfigurations(store: DraftStore, lists: readonly (readonly unk
       const raw = isRecord(entry) ? field(entry, 'id') : entry;
       if (typeof raw !== 'string' || !isResourceIdText(raw)) continue;
       const id = canonicalId(raw);
-      const owner = parentResourceId(id);
-      if (missing.has(id) || store.has(owner)) continue;
+      const nicOrOwner = parentResourceId(id);
+      if (missing.has(id) || store.has(nicOrOwner)) continue;
       missing.add(id);
-      const nic = isNetworkInterfaceId(owner);
+      // A private endpoint's NIC is the endpoint's, which the input holds: named as the endpoint, it
+      // counts as no NIC (it starts no traffic, so it never decides the subnet's default outbound).
+      const endpoint = isNetworkInterfaceId(nicOrOwner) ? endpointOfNic().get(nicOrOwner) : undefined;
+      const owner = endpoint ?? nicOrOwner;
+      const nic = endpoint === undefined && isNetworkInterfaceId(owner);
       if (first === null || (nic && !firstIsNic) || (nic === firstIsNic && owner < first)) {
         first = owner;
         firstIsNic = nic;
@@ -162,6 +166,15 @@ export function buildModel(store: DraftStore): NetworkModel {
   const loadBalancers = finalizeAll(store, 'loadBalancer');
   const listed = store.subnetIpConfigurations;
   const held = listed.size === 0 ? null : ipConfigurationsBySubnet(networkInterfaces, azureFirewalls, loadBalancers);
+  const privateEndpoints = finalizeAll(store, 'privateEndpoint');
+  let endpointNics: Map<ResourceId, ResourceId> | null = null;
+  const endpointOfNic = (): ReadonlyMap<ResourceId, ResourceId> => {
+    if (endpointNics === null) {
+      endpointNics = new Map();
+      for (const pe of privateEndpoints) for (const nicId of pe.networkInterfaceIds) endpointNics.set(nicId, pe.id);
+    }
+    return endpointNics;
+  };
   const subnets = finalizeAll(store, 'subnet').map((subnet) => {
     const ids = subnetIdsByVnet.get(subnet.virtualNetworkId);
     if (ids === undefined) subnetIdsByVnet.set(subnet.virtualNetworkId, [subnet.id]);
@@ -169,7 +182,7 @@ export function buildModel(store: DraftStore): NetworkModel {
     // Subnets have no location of their own: they inherit their VNet's.
     const located = subnet.location !== null ? subnet : { ...subnet, location: vnetLocation.get(subnet.virtualNetworkId) ?? null };
     const lists = held === null ? undefined : listed.get(subnet.id);
-    const unread = lists === undefined || held === null ? null : unreadIpConfigurations(store, lists, held.get(subnet.id) ?? 0);
+    const unread = lists === undefined || held === null ? null : unreadIpConfigurations(store, lists, held.get(subnet.id) ?? 0, endpointOfNic);
     return unread === null ? located : { ...located, unreadIpConfigurations: unread };
   });
   return {
@@ -193,7 +206,7 @@ export function buildModel(store: DraftStore): NetworkModel {
     virtualHubs: finalizeAll(store, 'virtualHub'),
     virtualWans: finalizeAll(store, 'virtualWan'),
     ipGroups: finalizeAll(store, 'ipGroup'),
-    privateEndpoints: finalizeAll(store, 'privateEndpoint'),
+    privateEndpoints,
     privateDnsZones: finalizeAll(store, 'privateDnsZone'),
   };
 }

@@ -5,7 +5,7 @@
 import {
   parseNatGatewaySku, parsePeeringState, parsePeeringSyncLevel, parsePublicIpSku,
 } from '../model/arm-values';
-import { nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
+import { nameFromResourceId, networkInterfaceName, parentResourceId, type ResourceId } from '../model/ids';
 import type {
   NicIpConfiguration, Route, ServiceEndpoint, VirtualNetworkPeering,
 } from '../model/topology';
@@ -410,19 +410,6 @@ export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpC
   // (A spread in the literal above would cost every one of 100,000 ipconfigs a runtime call.)
   const asgs = optRefs(node, 'applicationSecurityGroups');
   return asgs === undefined || asgs.length === 0 ? config : { ...config, applicationSecurityGroupIds: asgs };
-}
-
-/** `…/virtualMachineScaleSets/{s}/virtualMachines/{i}/networkInterfaces/{n}`: the instance `i`. */
-const SCALE_SET_INSTANCE_NIC = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/([^/]+)\/networkinterfaces\/[^/]+$/i;
-
-/**
- * A Uniform scale set instance's NIC is named after the scale set's network profile, the same for
- * every instance (AKS: every node NIC of a pool is `aks-<pool>-<n>-vmss`): its name says which
- * instance, as the portal names instances `<scale set>_<i>`, so no two sources read alike.
- */
-function networkInterfaceName(id: ResourceId, name: string): string {
-  const instance = SCALE_SET_INSTANCE_NIC.exec(id)?.[1];
-  return instance === undefined ? name : `${name} (instance ${instance})`;
 }
 
 export function mapNetworkInterface(store: DraftStore, node: JsonNode, base: BaseFields): void {

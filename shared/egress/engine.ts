@@ -2019,13 +2019,15 @@ function ownerOf(owner: PrivateIpOwner): Named {
  * A loop is an appliance the path already passed [UDR]; a chain of distinct appliances longer than
  * MAX_APPLIANCE_DEPTH is a limit of the model, not of Azure: `unknown` with a gap, never a loop.
  */
-function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named): Outcome | null {
-  // The appliance routing a private destination back to itself may hold that address itself: a
-  // range its operating system serves (a kubenet node's pod range: "UDR and IP forwarding handle
-  // connectivity between pods across nodes", https://learn.microsoft.com/azure/aks/configure-kubenet;
-  // containers, a VPN client pool). Whether it does or forwards it again (a loop) is in no export.
-  // The internet is no range an appliance serves: sent back to itself, that is a loop.
-  const notInternet = trail.visited[trail.visited.length - 1] === appliance.id ? nonInternetDestination(ctx) : null;
+function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named, servesRanges = false): Outcome | null {
+  // A VM appliance (`servesRanges`: an NVA's NIC) routing a private destination back to itself may
+  // hold that address itself: a range its operating system serves (a kubenet node's pod range: "UDR
+  // and IP forwarding handle connectivity between pods across nodes",
+  // https://learn.microsoft.com/azure/aks/configure-kubenet; containers, a VPN client pool). Whether
+  // it does or forwards it again (a loop) is in no export. An Azure Firewall or a load balancer has
+  // no operating system of its own, and the internet is no range an appliance serves: sent back to
+  // itself, that is a loop.
+  const notInternet = servesRanges && trail.visited[trail.visited.length - 1] === appliance.id ? nonInternetDestination(ctx) : null;
   if (notInternet !== null) {
     return trail.end({ kind: 'undecided', resourceId: appliance.id, rule: `${appliance.name} routes ${ctx.flow.destination} back to itself`, docs: DOCS.udr,
       missingFact: `whether ${appliance.name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to it (${notInternet}, not an internet address)` });
@@ -2122,7 +2124,7 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     const forwarded = forwardedIntoPeeredVnet(ctx, trail, subnet, sender, peering, route, `next hop ${ip}`);
     if (forwarded) return forwarded;
   }
-  const looped = loopGuard(ctx, trail, appliance);
+  const looped = loopGuard(ctx, trail, appliance, found.owner.kind === 'nic');
   if (looped) return looped;
   if (found.viaPeering && !found.viaPeering.peering.allowForwardedTraffic) {
     trail.finding('allow-forwarded-traffic-missing', 'warning',
@@ -3548,7 +3550,7 @@ function hubNextHopElsewhere(ctx: EngineContext, trail: Trail, subnet: Subnet, r
   if (found !== null && hub !== null && hub.routingPolicies.length === 0) {
     const owner = found.owner;
     const appliance = ownerOf(owner);
-    const looped = loopGuard(ctx, trail, appliance);
+    const looped = loopGuard(ctx, trail, appliance, owner.kind === 'nic');
     if (looped) return looped;
     trail.visit(appliance.id);
     trail.depth += 1;

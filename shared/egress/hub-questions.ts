@@ -66,8 +66,13 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
   const flagMissing = `"Propagate default route" (enableInternetSecurity) of hub connection ${connection.name}, which is not in the input`;
   const policy = hub.routingPolicies.find(isInternetPolicy);
   // Not Succeeded (Failed, Updating, Deleting): what the hub router has programmed is not documented,
-  // so the route builder adds no hub 0/0 for it and the answer is unknown, naming the state.
-  if (connection.provisioningState !== undefined) {
+  // so the route builder adds no hub 0/0 for it and the answer is unknown, naming the state; unless
+  // the hub has no 0/0 to give (no routing intent, and every source of one ruled out by the input).
+  const noDefaultRoute = (): boolean => {
+    const { sources, unread } = hubDefaultRouteSources(hub, connection);
+    return sources.length === 0 && unread.length === 0;
+  };
+  if (connection.provisioningState !== undefined && (policy !== undefined || !noDefaultRoute())) {
     return { hub, resourceId: connection.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/connectionstate`,
       rule: `Hub connection ${connection.name} (provisioning state ${connection.provisioningState})`,
       gap: `Hub connection ${connection.name} of virtual hub ${hub.name} (the first found) is in provisioning state ${connection.provisioningState}, not Succeeded: whether the hub gives its VNet the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the connection, or capture the spoke's effective routes.`,

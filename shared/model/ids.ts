@@ -53,6 +53,30 @@ export function parentResourceId(id: ResourceId): ResourceId {
   return parts.slice(0, -2).join('/') as ResourceId;
 }
 
+/** `…/virtualMachineScaleSets/{s}/virtualMachines/{i}/networkInterfaces/{n}`: the instance `i`. */
+const SCALE_SET_INSTANCE_NIC = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/([^/]+)\/networkinterfaces\/[^/]+$/i;
+
+/**
+ * A Uniform scale set instance's NIC is named after the scale set's network profile, the same for
+ * every instance (AKS: every node NIC of a pool is `aks-<pool>-<n>-vmss`): the model names it
+ * `<name> (instance <i>)`, as the portal names instances `<scale set>_<i>`, so no two sources read
+ * alike. Other names stay as they are.
+ */
+export function networkInterfaceName(id: string, name: string): string {
+  const instance = SCALE_SET_INSTANCE_NIC.exec(id)?.[1];
+  return instance === undefined ? name : `${name} (instance ${instance})`;
+}
+
+/**
+ * The names a source answers to when a user names it (`--source`, a policy's scope or exception):
+ * its name, and for a scale set instance's NIC also the name Azure gives it (networkInterfaceName).
+ */
+export function namesOf(source: { readonly id: string; readonly name: string }): readonly string[] {
+  const instance = SCALE_SET_INSTANCE_NIC.exec(source.id)?.[1];
+  const suffix = instance === undefined ? '' : ` (instance ${instance})`;
+  return suffix !== '' && source.name.endsWith(suffix) ? [source.name, source.name.slice(0, -suffix.length)] : [source.name];
+}
+
 /**
  * Whether a canonical (lower-case) ID names a network interface: `…/providers/microsoft.network/
  * networkinterfaces/{name}`, or a Uniform scale set instance's NIC, `…/providers/microsoft.compute/

@@ -167,7 +167,9 @@ export interface Subnet extends ResourceBase {
    * at estate scale): the first missing NIC by ID (Microsoft.Network, or a Uniform scale set
    * instance's `…/virtualMachines/{i}/networkInterfaces/{name}`) when any owner is a NIC, else the
    * first owner, so `firstOwnerId` is a NIC exactly when some missing owner is one
-   * (`isNetworkInterfaceId`). Absent = none missing, or no list in the input.
+   * (`isNetworkInterfaceId`). A missing NIC that a private endpoint in the input names counts as
+   * that endpoint (its ID), not as a NIC: it starts no traffic. Absent = none missing, or no list
+   * in the input.
    * https://learn.microsoft.com/rest/api/virtualnetwork/subnets/get
    */
   readonly unreadIpConfigurations?: { readonly count: number; readonly firstOwnerId: ResourceId };

@@ -24,7 +24,7 @@ import { EXITS } from '../egress/types';
 import type { EgressPath, PathSource, ResolveResult } from '../egress/types';
 import type { DestinationSpec } from '../egress/destination-spec';
 import type { GapCode } from '../model/gaps';
-import { nameFromResourceId, parseResourceId, toResourceId } from '../model/ids';
+import { nameFromResourceId, namesOf, parseResourceId, toResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { cidrContainsCidr, parseCidr } from '../model/ip';
 import { Ipv4Set } from '../model/ip-set';
@@ -111,7 +111,7 @@ export function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet
     return {
       source: checkSource(path.source), path,
       workload: (path.source.role ?? 'workload') === 'workload',
-      own: [path.source.name, path.source.id],
+      own: [...namesOf(path.source), path.source.id],
       subnet: subnet ? [subnet.name, subnet.id] : [],
       vnet: subnet ? [vnet?.name ?? nameFromResourceId(subnet.virtualNetworkId), subnet.virtualNetworkId] : [],
       resourceGroup: subnet ? [resourceGroup, `/subscriptions/${subscriptionId}/resourcegroups/${resourceGroup}`] : [],
@@ -127,7 +127,7 @@ export function buildSources(input: ResolveInput, base: ResolveResult, nicSubnet
  * waived through its subnet like any NIC.
  */
 function nicInfo(subnet: SourceInfo, nic: PathSource): SourceInfo {
-  return { ...subnet, source: checkSource(nic), workload: (nic.role ?? 'workload') === 'workload', own: [nic.name, nic.id] };
+  return { ...subnet, source: checkSource(nic), workload: (nic.role ?? 'workload') === 'workload', own: [...namesOf(nic), nic.id] };
 }
 
 export function inScope(scope: Scope, info: SourceInfo): boolean {

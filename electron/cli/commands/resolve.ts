@@ -8,7 +8,7 @@ import { parseDestinationSpec } from '../../../shared/egress/destination-spec';
 import { parseDestinationList, resolveMatrix } from '../../../shared/egress/matrix';
 import type { DestinationListEntry } from '../../../shared/egress/matrix';
 import { toResolveJson } from '../../../shared/egress/explain';
-import { toResourceId } from '../../../shared/model/ids';
+import { namesOf, toResourceId } from '../../../shared/model/ids';
 import { formatIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
@@ -118,7 +118,9 @@ export function sourceMatches(path: EgressPath, text: string): boolean {
 }
 
 export function sourceMatchesSource(source: PathSource, text: string): boolean {
-  return source.name.toLowerCase() === text.trim().toLowerCase() || source.id === toResourceId(text);
+  const wanted = text.trim().toLowerCase();
+  // A scale set instance's NIC answers to the name Azure gives it too (namesOf).
+  return namesOf(source).some((name) => name.toLowerCase() === wanted) || source.id === toResourceId(text);
 }
 
 /** Keeps the paths whose source name or ID matches. */
