@@ -14,6 +14,10 @@
  * Firewall or another hop that decides by port leaves the rest to its own rules, or "may reach").
  * A NIC whose NSG rules (its own NSG, its ASGs) treat ports otherwise than its subnet's is a source
  * of its own, though it follows its subnet's path on TCP 443.
+ * A route other than the default route that sends a public prefix elsewhere (around the firewall to
+ * the Internet, to another appliance: reach-routes.ts) is a what-if of its own per NSG port class,
+ * walked from the subnets whose routes hold it; an `any` entry excepts such a prefix where its own
+ * answer may differ.
  * Private reach lists the service endpoints of the subnet and the private endpoints in its VNet,
  * the VNets it peers with and the VNets peered with an appliance its routes send to (see
  * `endpointVnetsNear`) that the source's own path reaches: each endpoint's address and
@@ -50,6 +54,8 @@ import type { Gap } from '../model/gaps';
 import type { ServiceTagIndex } from '../model/service-tags';
 import { vnetContains } from './engine';
 import { endpointInEffect, endpointLocationsKnown } from '../routing/subnet-routes';
+import { divertingRoutes, leadsLikeDefaultRoute } from './reach-routes';
+import type { DivertingRoute } from './reach-routes';
 
 export const REACH_SCHEMA = 'egress-atlas/reach@1' as const;
 
@@ -189,6 +195,8 @@ interface Candidate {
   readonly rest?: StatedPorts | null;
   /** The firewall rule it comes from, with the rule set it was found in (see `judgedAndRest`). */
   readonly firewallRule?: { readonly rule: FirewallRule; readonly ruleSet: FirewallRuleSet };
+  /** The route other than the default route whose prefix it is (see `routeCandidates`). */
+  readonly route?: DivertingRoute;
 }
 
 /** Ports and protocols as a rule states them (`TCP`, `Any`, `Https`): what an entry says. */
@@ -896,6 +904,19 @@ function pastPortDecidingHop(index: ModelIndex, probe: EgressPath, flow: FlowCla
   return classRanges(withoutFlow(flow.ports, flow.probe)).map((r): Candidate => ({
     kind: 'any', value: '*', port: flow.probe.port, protocol: flow.probe.protocol, ...r, rule: `only ${judged} is resolved past ${hop}`, answer: { kind: 'unknown' },
   }));
+}
+
+/**
+ * Candidates for a route's prefix on one NSG port class, judged like the default route: each part
+ * of the class on its probe (TCP 443 where it holds it), the class's other ports following its
+ * answer where nothing on the way decides by port (see `judgedAndRest`: an Azure Firewall or an
+ * NSG with port rules past the source leaves them "may reach").
+ */
+function routeCandidates(route: DivertingRoute, flow: FlowClass): Candidate[] {
+  return classRanges(flow.ports).map((part): Candidate => {
+    const judged = judgedFlowOf(part, flow.probe, DEFAULT_FLOW.port);
+    return { kind: route.kind, value: route.prefix, ...judged, ports: part.ports, protocols: part.protocols, rule: route.label, rest: restOf(part.ports, part.protocols, part.protocols, judged), route };
+  });
 }
 
 /** Whether a path gets out to every public destination: internet, restricted by nothing. */
@@ -1607,7 +1628,7 @@ function withinDefaultClass(rule: Pick<Candidate, 'ports' | 'protocols'>, flows:
  * NSG with port rules at an NVA) the other ports are not resolved: the source "may reach" them.
  * @param opening the candidate of the firewall rule that opens the path, when it has one
  */
-function openEntries(index: ModelIndex, path: EgressPath, flows: SourceFlows, opening: Candidate | undefined): ReachEntry[] {
+function openEntries(index: ModelIndex, path: EgressPath, flows: SourceFlows, opening: Candidate | undefined, source: SourceAddress | null): ReachEntry[] {
   const rule = unrestrictedRule(path);
   const hop = portDecidingHop(index, path, transportsIn(flows.defaultRoute.ports));
   if (hop) {
@@ -1620,7 +1641,65 @@ function openEntries(index: ModelIndex, path: EgressPath, flows: SourceFlows, op
     return flows.defaultRouteRanges.map((r) => anyEntry(path, r, 'internet', holdsTcp443(r) || r.allowedBy === '' ? rule : `no inspection; ${r.allowedBy} allows it`));
   }
   const allowed = opening ? withinDefaultClass(opening, flows) : [];
-  return (allowed.length > 0 ? allowed : [TCP_443]).map((r) => anyEntry(path, r, 'internet', rule));
+  if (allowed.length === 0) return [anyEntry(path, TCP_443, 'internet', rule)];
+  // A Deny rule processed before the opening rule that names some of its ports (and not TCP 443,
+  // the flow the path was resolved on) may stop them: those are "may reach", never claimed
+  // (README: "but for ports a Deny rule processed before it names ... which are "may reach"").
+  const denies = opening?.firewallRule && source ? earlierDenies(opening.firewallRule, source, DEFAULT_FLOW) : [];
+  if (denies.length === 0) return allowed.map((r) => anyEntry(path, r, 'internet', rule));
+  const names = denies.map((d) => `${d.rule.collection}/${d.rule.name}`).join(', ');
+  const stopped = `${opening?.rule ?? rule} (judged on TCP 443; Deny rule ${names} (processed before it) may stop these ports, which are not resolved)`;
+  return allowed.flatMap((r) => {
+    const { kept, denied } = splitByDenies(r, denies);
+    return [...kept.map((k) => anyEntry(path, k, 'internet', rule)), ...denied.map((d) => anyEntry(path, d, 'unknown', stopped))];
+  });
+}
+
+/** Intervals minus others (both sorted lists of disjoint intervals, or any lists). */
+function intervalsWithout(from: readonly PortInterval[], cut: readonly PortInterval[]): PortInterval[] {
+  let out: PortInterval[] = [...from];
+  for (const [cl, ch] of cut) {
+    out = out.flatMap(([l, h]): PortInterval[] => (ch < l || cl > h ? [[l, h]] : [...(l < cl ? [[l, cl - 1] as const] : []), ...(ch < h ? [[ch + 1, h] as const] : [])]));
+  }
+  return out;
+}
+
+function intervalsWithin(from: readonly PortInterval[], within: readonly PortInterval[]): readonly PortInterval[] {
+  return mergedIntervals(from.flatMap(([l, h]) => within.flatMap(([wl, wh]): PortInterval[] => (Math.max(l, wl) <= Math.min(h, wh) ? [[Math.max(l, wl), Math.min(h, wh)]] : []))));
+}
+
+/**
+ * A range split by the ports earlier Deny rules name: what none names (stated as the range states
+ * it when no Deny names any of it), and what one does, per transport.
+ */
+function splitByDenies(range: PortRanges, denies: readonly EarlierDeny[]): { readonly kept: readonly PortRanges[]; readonly denied: readonly PortRanges[] } {
+  const named = (t: 'Tcp' | 'Udp'): readonly PortInterval[] => mergedIntervals(denies.filter((d) => d.protocols.includes(t)).flatMap((d) => d.ports));
+  const intervals = portIntervals(range.ports);
+  if (range.protocols.every((t) => intervalsWithin(intervals, named(t)).length === 0)) return { kept: [range], denied: [] };
+  const text = (list: readonly PortInterval[]): string[] => mergedIntervals(list).map(([l, h]) => portText(l, h));
+  const part = (t: 'Tcp' | 'Udp', list: readonly PortInterval[]): string[] => (range.protocols.includes(t) ? text(list) : []);
+  return {
+    kept: rangesOf(part('Tcp', intervalsWithout(intervals, named('Tcp'))), part('Udp', intervalsWithout(intervals, named('Udp')))),
+    denied: rangesOf(part('Tcp', intervalsWithin(intervals, named('Tcp'))), part('Udp', intervalsWithin(intervals, named('Udp')))),
+  };
+}
+
+/**
+ * A source's `any` entries (what the whole internet's what-if answers on some ports), less the
+ * prefixes a route other than the default route sends elsewhere, where their own answer may differ
+ * (not open, or past a hop that decides by port: a firewall a UDR sends 20.0.0.0/8 to): the entries
+ * then except them (`any public destination except 20.0.0.0/8`), and the prefix's own entries say
+ * what it reaches. Never claimed twice, once wrongly.
+ */
+function exceptDiverted(index: ModelIndex, entries: readonly ReachEntry[], candidates: readonly Candidate[], resolvedFor: (c: Candidate) => EgressPath | undefined): ReachEntry[] {
+  const diverted = new Set<string>();
+  for (const c of candidates) {
+    if (!c.route || diverted.has(c.route.prefix)) continue;
+    const resolved = resolvedFor(c);
+    if (!resolved || !isOpen(resolved) || firewallOnPath(resolved) !== null || portDecidingHop(index, resolved, PROTOCOLS) !== null) diverted.add(c.route.prefix);
+  }
+  if (diverted.size === 0) return [...entries];
+  return entries.map((e) => (e.kind === 'any' && e.verdict === 'internet' ? { ...e, except: [...new Set([...e.except ?? [], ...diverted])] } : e));
 }
 
 const TCP_443: PortRanges = { ports: ['443'], protocols: ['Tcp'] };
@@ -1668,9 +1747,10 @@ function judgedAndRest(index: ModelIndex, source: SourceAddress | null, candidat
     // Stopped by the source's own NSGs: the rest is in the judged flow's NSG class (candidatesOfRule
     // keeps a candidate within one), which those NSGs treat alike, so they stop it too.
     if (stoppedAtSourceNsg(resolved)) return [candidate];
-    // An NSG's allow (no firewall rule): only a hop that decides by port treats the rest otherwise.
+    // An NSG's allow or a route (no firewall rule): only a hop that decides by port (an Azure
+    // Firewall a route leads to among them) treats the rest otherwise.
     if (!candidate.firewallRule) {
-      const hop = portDecidingHop(index, resolved, transportsOf(rest.protocols));
+      const hop = portDecidingHop(index, resolved, transportsOf(rest.protocols)) ?? firewallOnPath(resolved);
       return hop === null ? [candidate] : [candidate, unjudged(`${candidate.rule} (judged on ${judgedOn}, which ${hop} stops; these ports are not resolved)`)];
     }
     return [candidate, unjudged(`${candidate.rule} (judged on ${judgedOn}, which is stopped; these ports are not resolved)`)];
@@ -1691,19 +1771,48 @@ function restDecidedOtherwise(index: ModelIndex, source: SourceAddress | null, c
   const transports = transportsOf(rest.protocols);
   const intervals = portIntervals(rest.ports);
   if (candidate.firewallRule && source) {
-    const { rule, ruleSet } = candidate.firewallRule;
-    // A Deny that also names the judged flow treats it and the rest alike (rules match protocol,
-    // port and destination together): the judged answer already holds it (a denied name is an
-    // exception of the entry). Only one naming some of the rest but not the judged flow differs.
-    const deny = denyRulesBefore(ruleSet, source, rule).find((d) => {
-      const ports = portIntervals(d.kind === 'network' ? (d.destinationPorts.length > 0 ? d.destinationPorts : ['*']) : applicationRulePorts(d).map(String));
-      const protocols = d.kind === 'network' ? transportsOf(d.protocols) : ['Tcp' as const];
-      const namesJudged = protocols.includes(candidate.protocol) && ports.some(([l, h]) => l <= candidate.port && candidate.port <= h);
-      return !namesJudged && protocols.some((t) => transports.includes(t)) && ports.some(([l, h]) => intervals.some(([low, high]) => Math.max(l, low) <= Math.min(h, high)));
-    });
-    if (deny) return `Deny rule ${deny.collection}/${deny.name} (processed before it)`;
+    // A Deny that names the judged flow narrows its answer to what it leaves (every address but
+    // 8.8.8.0/24): stated for the rest, that drops addresses the Deny does not stop there (UDP 443
+    // when it names TCP 443 only). Alike only when it names all of the rest.
+    const restricted = restrictedDestinations(resolved) !== null;
+    const deny = earlierDenies(candidate.firewallRule, source, candidate, true).find((d) => (d.namesJudged
+      ? restricted && !transports.every((t) => d.protocols.includes(t) && intervals.every(([low, high]) => d.ports.some(([l, h]) => l <= low && high <= h)))
+      : d.protocols.some((t) => transports.includes(t)) && d.ports.some(([l, h]) => intervals.some(([low, high]) => Math.max(l, low) <= Math.min(h, high)))));
+    if (deny) return `Deny rule ${deny.rule.collection}/${deny.rule.name} (processed before it)`;
   }
-  return portDecidingHop(index, resolved, transports);
+  return portDecidingHop(index, resolved, transports) ?? (candidate.firewallRule ? null : firewallOnPath(resolved));
+}
+
+/** A Deny rule processed before an allow, with the transports and port intervals it names. */
+interface EarlierDeny {
+  readonly rule: FirewallRule;
+  readonly protocols: readonly ('Tcp' | 'Udp')[];
+  readonly ports: readonly (readonly [number, number])[];
+  /** Whether it names the judged flow (then the judged answer holds it). */
+  readonly namesJudged: boolean;
+}
+
+/**
+ * The Deny rules processed before a firewall rule (first match wins [FWRULES]
+ * https://learn.microsoft.com/azure/firewall/rule-processing) that may treat its ports otherwise
+ * than the flow it was judged on. A Deny that also names the judged flow treats it alike (rules
+ * match protocol, port and destination together): the judged answer already holds it (a denied
+ * name is an exception of the entry), and it is left out unless `withJudged`. A rule naming
+ * neither TCP nor UDP (ICMP) stops neither.
+ */
+function earlierDenies(from: NonNullable<Candidate['firewallRule']>, source: SourceAddress, judged: ProbeFlow, withJudged = false): readonly EarlierDeny[] {
+  return denyRulesBefore(from.ruleSet, source, from.rule).flatMap((d): EarlierDeny[] => {
+    const ports = portIntervals(d.kind === 'network' ? (d.destinationPorts.length > 0 ? d.destinationPorts : ['*']) : applicationRulePorts(d).map(String));
+    const protocols = d.kind === 'network' ? transportsOf(d.protocols) : ['Tcp' as const];
+    const namesJudged = protocols.includes(judged.protocol) && ports.some(([l, h]) => l <= judged.port && judged.port <= h);
+    return (namesJudged && !withJudged) || protocols.length === 0 ? [] : [{ rule: d, protocols, ports, namesJudged }];
+  });
+}
+
+/** An Azure Firewall a path passes (it denies what no rule allows, port by port [FWRULES]), as a hop that decides by port; null when none. */
+function firewallOnPath(path: EgressPath): string | null {
+  const firewall = path.via.find((v) => v.kind === 'azure-firewall');
+  return firewall ? `Azure Firewall ${nameFromResourceId(firewall.id)}` : null;
 }
 
 /** A source reach answers for: its default-route path (a NIC without an entry of its own follows its subnet's) and NSG port classes. */
@@ -1776,6 +1885,8 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   resolveInto(answers, input, subjects.flatMap((s) => s.flows.others.map((c) => internetOn(c.probe))), options.resolve, gaps);
   const candidates = new Map<string, Candidate[]>();
   const destinations = new Set<string>();
+  // What-ifs of prefixes that routes other than the default route send out, and the subnets asking.
+  const routeDestinations = new Map<string, Set<string>>();
   // Judged flows that leave to on-premises, per source: from answers already resolved, no walk of their own.
   const onPremises = new Map<string, Map<string, OnPremisesFlow>>();
   const addOnPremises = (key: string, flow: OnPremisesFlow): void => {
@@ -1792,13 +1903,38 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
       if (probe?.verdict === 'on-premises') for (const r of classRanges(flow.ports)) addOnPremises(key, r);
       if (probe) list.push(...flowClassCandidates(index, probe, address, flow));
     }
-    candidates.set(key, list);
     for (const c of list) {
       const d = c.answer ? null : destinationOf(c);
       if (d) destinations.add(d);
     }
+    // Routes other than the default route that send a public prefix elsewhere (around the firewall
+    // to the Internet, to another appliance, on-premises): each prefix is a what-if of its own.
+    if (subnetId) {
+      for (const route of divertingRoutes(index, input.effectiveRoutes, subnetId)) {
+        if (leadsLikeDefaultRoute(route, path)) continue;
+        for (const flow of [flows.defaultRoute, ...flows.others]) {
+          for (const c of routeCandidates(route, flow)) {
+            list.push(c);
+            const d = destinationOf(c);
+            if (!d) continue;
+            const asking = routeDestinations.get(d) ?? new Set<string>();
+            asking.add(subnetId);
+            routeDestinations.set(d, asking);
+          }
+        }
+      }
+    }
+    candidates.set(key, list);
   }
   resolveInto(answers, input, destinations, options.resolve, gaps);
+  // Only the subnets (with their NICs) whose routes hold the prefix are walked: a what-if per
+  // distinct prefix and port class, not one of the whole estate.
+  for (const [destination, subnetIds] of [...routeDestinations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (answers.has(destination)) continue;
+    const result = resolveEgress(input, { destination, resolve: options.resolve, subnetIds, estateFindings: false, sorted: false });
+    answers.set(destination, new Map(result.paths.map((p) => [pathKey(p.source), p])));
+    gaps.push(...result.gaps);
+  }
   const privateBySubject = privateEndpointReach(input, index, [...subjects, ...endpointOnly], options.resolve, gaps);
   const sources = subjects.map(({ source, path, subnetId, address, flows, followsSubnet }): ReachSource => {
     const key = pathKey(source);
@@ -1806,7 +1942,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const list = candidates.get(key) ?? [];
     const openedBy = open ? openingRule(index, path) : null;
     const opening = openedBy === null ? undefined : list.find((c) => c.kind === 'any' && c.rule === openedBy && resolvedOf(c, answers, key, subnetId) === path);
-    const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening) : [];
+    const allowed: ReachEntry[] = open ? openEntries(index, path, flows, opening, address) : [];
     const listed = new Set(allowed.map(entryId));
     for (const candidate of list.flatMap((c) => (c === opening || listed.has(entryId(c)) ? [] : judgedAndRest(index, address, c, resolvedOf(c, answers, key, subnetId))))) {
       if (listed.has(entryId(candidate))) continue;
@@ -1843,7 +1979,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
     const onPremisesFlows = [...onPremises.get(key)?.values() ?? []];
     return {
-      source, unrestricted, defaultRoute: path.verdict, allowed, private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])],
+      source, unrestricted, defaultRoute: path.verdict, allowed: exceptDiverted(index, allowed, list, (c) => resolvedOf(c, answers, key, subnetId)), private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])],
       ...(followsSubnet ? { followsSubnet: true } : {}), ...(onPremisesFlows.length > 0 ? { onPremisesFlows } : {}),
     };
   });

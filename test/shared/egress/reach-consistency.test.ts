@@ -306,8 +306,13 @@ const subnetArb = fc.record({
   exit: fc.constantFrom('firewall', 'firewall', 'nva', 'nat', 'default'),
   nsg: fc.option(nsgArb, { nil: null }),
   nicNsg: fc.option(nsgArb, { nil: null }),
+  /** A UDR for a public prefix beside the default route: straight to the Internet (around the firewall), or to the firewall. */
+  bypass: fc.option(fc.record({ prefix: fc.constantFrom('20.1.0.0/16', '16.0.0.0/4', '8.8.8.0/24', '1.1.1.1/32'), nextHop: fc.constantFrom('Internet', 'Internet', 'firewall') }), { nil: null }),
 });
+/** A Deny network rule processed before every other rule (its own collection, priority 50), often before an allow that opens the path. */
+const earlyDenyArb = fc.record({ ports: fc.constantFrom(...FIREWALL_PORTS), protocols: fc.constantFrom(['TCP'], ['UDP'], ['Any']), destination: fc.constantFrom('*', '*', '20.0.0.0/8', '8.8.8.0/24') });
 const estateArb = fc.record({
+  earlyDeny: fc.option(earlyDenyArb, { nil: null }),
   firewallRules: fc.array(firewallRuleArb, { maxLength: 3 }),
   nvaNsg: fc.option(fc.record({ inbound: nsgRuleArb, outbound: nsgRuleArb }), { nil: null }),
   subnets: fc.array(subnetArb, { minLength: 1, maxLength: 3 }),
@@ -331,6 +336,10 @@ function estateOf(spec: EstateSpec): ResolveInput {
       ? networkRule(`n${i}`, { ...common, destinationAddresses: [r.destination], destinationPorts: r.ports, protocols: r.protocols })
       : applicationRule(`a${i}`, [r.target], { ...common, protocols: r.protocols });
   });
+  if (spec.earlyDeny) {
+    const d = spec.earlyDeny;
+    rules.unshift(networkRule('early-deny', { action: 'Deny', collection: 'deny-first', priority: 50, destinationAddresses: [d.destination], destinationPorts: d.ports, protocols: d.protocols }));
+  }
   const { b, hub, spoke } = hubSpokeFirewall(rules);
   const firewallRoutes = b.routeTable('rt-fw', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }]);
   const nvaRule = (r: NsgRuleSpec, name: string, direction: 'Inbound' | 'Outbound'): SecurityRule =>
@@ -339,7 +348,12 @@ function estateOf(spec: EstateSpec): ResolveInput {
   b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', nvaNsg ? { networkSecurityGroupId: nvaNsg } : {}), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
   const nvaRoutes = b.routeTable('rt-nva', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
   spec.subnets.forEach((s, i) => {
-    const routeTableId: ResourceId | null = s.exit === 'firewall' ? firewallRoutes : s.exit === 'nva' ? nvaRoutes : null;
+    const shared: ResourceId | null = s.exit === 'firewall' ? firewallRoutes : s.exit === 'nva' ? nvaRoutes : null;
+    const defaultRoute = s.exit === 'firewall' ? [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }]
+      : s.exit === 'nva' ? [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }] : [];
+    const bypass = s.bypass === null ? []
+      : [s.bypass.nextHop === 'Internet' ? { prefix: s.bypass.prefix, nextHopType: 'Internet' } : { prefix: s.bypass.prefix, nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }];
+    const routeTableId: ResourceId | null = bypass.length > 0 ? b.routeTable(`rt-s${i}`, [...defaultRoute, ...bypass]) : shared;
     const natGatewayId = s.exit === 'nat' ? b.natGateway(`nat${i}`, { publicIpIds: [b.publicIp(`nat-pip${i}`, `20.0.1.${i + 1}`)] }) : null;
     const id = b.subnet(spoke, `s${i}`, `10.1.${10 + i}.0/24`, {
       ...(routeTableId ? { routeTableId } : {}), ...(natGatewayId ? { natGatewayId } : {}), ...(s.nsg ? { networkSecurityGroupId: b.nsg(`nsg${i}`, nsgRules(s.nsg)) } : {}),

@@ -12,7 +12,7 @@ import { checkPolicy } from '../../../shared/policy/index';
 import type { CheckResult, ControlResult } from '../../../shared/policy/index';
 import type { FirewallRule, SecurityRule } from '../../../shared/model/topology';
 import { applicationRule, networkRule, securityRule } from '../../support/model-builder';
-import { hubSpokeFirewall } from '../egress/support';
+import { HUB_FIREWALL_IP, hubSpokeFirewall } from '../egress/support';
 import { NOW, policy } from './support';
 
 /** The hub firewall with these rules and spoke subnet `app` routed to it, with an NSG of these outbound rules. */
@@ -63,5 +63,26 @@ describe('check: mayReach and mustNotReach agree on a firewall rule for TCP and 
     const result = check(input, ['{ id: may, effect: deny, mayReach: ["8.8.8.0/24:53/tcp"] }', '{ id: mustnot, effect: deny, mustNotReach: ["8.8.8.8:53/udp"] }']);
     expect(control(result, 'mustnot').status).toBe('pass');
     expect(control(result, 'may').violations.filter((v) => v.source.id === app).map((v) => v.reason)).toEqual([]);
+  });
+});
+
+describe('check: mayReach sees a route that sends a public prefix around the firewall', () => {
+  /**
+   * Spoke subnet `app` routes 0/0 to the hub firewall (which allows 8.8.8.0/24 on TCP 443) and
+   * 20.1.0.0/16 straight to the Internet. mustNotReach 20.1.2.3:80/tcp fails (it gets out, uninspected),
+   * so mayReach [8.8.8.0/24] must fail too: reach lists the prefix. It used to list only the
+   * firewall's allow and pass.
+   */
+  it('mayReach ["8.8.8.0/24:443/tcp"] fails on 20.1.0.0/16 while mustNotReach 20.1.2.3:80/tcp fails', () => {
+    const { b, app } = hubSpokeFirewall([networkRule('r', { destinationAddresses: ['8.8.8.0/24'], destinationPorts: ['443'] })]);
+    b.updateSubnet(app, { routeTableId: b.routeTable('rt-bypass', [
+      { prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP },
+      { prefix: '20.1.0.0/16', nextHopType: 'Internet' },
+    ]) });
+    const input: ResolveInput = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
+    const result = check(input, ['{ id: may, effect: deny, mayReach: ["8.8.8.0/24:443/tcp"] }', '{ id: mustnot, effect: deny, mustNotReach: ["20.1.2.3:80/tcp"] }']);
+    expect(control(result, 'mustnot').violations.filter((v) => v.source.id === app).map((v) => v.path.verdict)).toEqual(['internet']);
+    const may = control(result, 'may').violations.filter((v) => v.source.id === app);
+    expect(may.map((v) => [v.subject, v.protocols?.join('/'), v.ports?.join(',')])).toEqual([['20.1.0.0/16', 'Tcp/Udp', '*']]);
   });
 });
