@@ -18,16 +18,9 @@ import { resolveEgress } from '../../../shared/egress';
 import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
 import type { NetworkModel } from '../../../shared/model/topology';
 import { formatTable } from '../../../electron/cli/format-table';
+import { aksIds } from '../../support/aks-ids';
 
-const SUB = '/subscriptions/3f2b8a71-0000-4000-8000-00000000c0de';
-const RG = 'rg-aks';
-const MC = 'MC_rg-aks_aks-weu_westeurope';
-const NET = `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
-const MC_NET = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Network`;
-const VMSS = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-31337731-vmss`;
-const VNET = `${NET}/virtualNetworks/vnet-aks`;
-const NODES = `${VNET}/subnets/snet-aks-nodes`;
-const LB = `${MC_NET}/loadBalancers/kubernetes`;
+const { SUB, RG, MC, MC_NET, VMSS, VNET, NODES, LB } = aksIds('3f2b8a71-0000-4000-8000-00000000c0de');
 const POOL_OUT = `${LB}/backendAddressPools/aksOutboundBackendPool`;
 const POOL_K = `${LB}/backendAddressPools/kubernetes`;
 const RT = `${MC_NET}/routeTables/aks-agentpool-31337731-routetable`;

@@ -10,59 +10,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveEgress, type ResolveInput } from '../../../shared/egress/index';
-import { computeReach, type ReachEntry, type ReachSource } from '../../../shared/egress/reach';
+import { computeReach, type ReachSource } from '../../../shared/egress/reach';
 import type { EgressPath } from '../../../shared/egress/types';
-import { cidrContainsIp, parseCidr, parseIp } from '../../../shared/model/ip';
 import type { FirewallRule, SecurityRule } from '../../../shared/model/topology';
 import type { ResourceId } from '../../../shared/model/ids';
 import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { entryCovers, inputOf, listing, pathTo, reachOf, type Transport } from './reach-agreement';
 import { HUB_FIREWALL_IP, hubSpokeFirewall } from './support';
-
-type Transport = 'Tcp' | 'Udp';
-
-function inputOf(b: ModelBuilder): ResolveInput {
-  return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
-}
-
-/** The path a source takes to a destination in a resolve: its own entry, else (a NIC) its subnet's. */
-function pathTo(input: ResolveInput, destination: string, sourceId: string, subnetId?: string): EgressPath {
-  const paths = resolveEgress(input, { destination }).paths;
-  const found = paths.find((p) => p.source.id === sourceId) ?? paths.find((p) => p.source.id === subnetId);
-  if (!found) throw new Error(`no path for ${sourceId} to ${destination}`);
-  return found;
-}
-
-function reachOf(input: ResolveInput, sourceId: string): ReachSource {
-  const found = computeReach(input).sources.find((s) => s.source.id === sourceId);
-  if (!found) throw new Error(`no reach for ${sourceId}`);
-  return found;
-}
-
-function portItemCovers(item: string, port: number): boolean {
-  const t = item.trim();
-  if (t === '*' || t.toLowerCase() === 'any') return true;
-  const dash = t.indexOf('-');
-  if (dash < 0) return Number(t) === port;
-  return port >= Number(t.slice(0, dash)) && port <= Number(t.slice(dash + 1));
-}
-
-/** Whether an entry's protocols hold a transport (application protocols run on TCP). */
-function protocolCovers(protocols: readonly string[], transport: Transport): boolean {
-  return protocols.some((p) => {
-    const l = p.trim().toLowerCase();
-    return l === 'any' || l === '*' || l === transport.toLowerCase() || (transport === 'Tcp' && ['http', 'https', 'mssql'].includes(l));
-  });
-}
-
-/** Whether a reach entry (ports × protocols, as the reach@1 contract states them) covers this flow to `ip`. */
-function entryCovers(entry: ReachEntry, ip: string, port: number, transport: Transport): boolean {
-  if (!protocolCovers(entry.protocols, transport) || !entry.ports.some((item) => portItemCovers(item, port))) return false;
-  if (entry.kind === 'any') return true;
-  if (entry.kind !== 'cidr') return false;
-  const cidr = parseCidr(entry.value);
-  const address = parseIp(ip);
-  return cidr !== null && address !== null && cidrContainsIp(cidr, address);
-}
 
 /** The entries that claim this flow gets out (verdict internet), as `kind value protocols ports (rule)`. */
 function claims(reach: ReachSource, ip: string, port: number, transport: Transport): string[] {
@@ -70,11 +24,6 @@ function claims(reach: ReachSource, ip: string, port: number, transport: Transpo
     .map((e) => `${e.kind} ${e.value} ${e.protocols.join('/')} ${e.ports.join(',')} (${e.rule})`);
 }
 
-/** The entries that cover this flow, internet or "may reach". */
-function listing(reach: ReachSource, ip: string, port: number, transport: Transport): string[] {
-  return reach.allowed.filter((e) => (e.verdict === 'internet' || e.verdict === 'unknown') && entryCovers(e, ip, port, transport))
-    .map((e) => `${e.kind} ${e.value} ${e.protocols.join('/')} ${e.ports.join(',')} ${e.verdict}`);
-}
 
 describe('reach: a firewall rule for two protocols, one of them denied by the source NSG', () => {
   /**

@@ -10,59 +10,12 @@
  *   like the default route (README, reach section).
  */
 import { describe, expect, it } from 'vitest';
-import { resolveEgress, type ResolveInput } from '../../../shared/egress/index';
-import { computeReach, type ReachEntry, type ReachSource } from '../../../shared/egress/reach';
-import type { EgressPath } from '../../../shared/egress/types';
-import { cidrContainsIp, parseCidr, parseIp } from '../../../shared/model/ip';
+import type { ResolveInput } from '../../../shared/egress/index';
+import type { ReachSource } from '../../../shared/egress/reach';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
-import { applicationRule, effectiveRoute, type ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
+import { applicationRule, effectiveRoute, networkRule, securityRule } from '../../support/model-builder';
+import { entryCovers, inputOf, listing, pathTo, reachOf, type Transport } from './reach-agreement';
 import { HUB_FIREWALL_IP, hubSpokeFirewall } from './support';
-
-type Transport = 'Tcp' | 'Udp';
-
-function inputOf(b: ModelBuilder, extra: Partial<ResolveInput> = {}): ResolveInput {
-  return { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [], ...extra };
-}
-
-/** The path a source takes in a resolve: its own entry, else (a NIC) its subnet's. */
-function pathTo(input: ResolveInput, destination: string, sourceId: string, subnetId?: string): EgressPath {
-  const paths = resolveEgress(input, { destination }).paths;
-  const found = paths.find((p) => p.source.id === sourceId) ?? paths.find((p) => p.source.id === subnetId);
-  if (!found) throw new Error(`no path for ${sourceId} to ${destination}`);
-  return found;
-}
-
-function reachOf(input: ResolveInput, sourceId: string): ReachSource {
-  const found = computeReach(input).sources.find((s) => s.source.id === sourceId);
-  if (!found) throw new Error(`no reach for ${sourceId}`);
-  return found;
-}
-
-function portItemCovers(item: string, port: number): boolean {
-  const t = item.trim();
-  if (t === '*' || t.toLowerCase() === 'any') return true;
-  const dash = t.indexOf('-');
-  if (dash < 0) return Number(t) === port;
-  return port >= Number(t.slice(0, dash)) && port <= Number(t.slice(dash + 1));
-}
-
-function protocolCovers(protocols: readonly string[], transport: Transport): boolean {
-  return protocols.some((p) => {
-    const l = p.trim().toLowerCase();
-    return l === 'any' || l === '*' || l === transport.toLowerCase() || (transport === 'Tcp' && ['http', 'https', 'mssql'].includes(l));
-  });
-}
-
-/** Whether an entry (ports × protocols) covers a flow; a service tag entry covers the addresses `tagged` says it holds. */
-function entryCovers(entry: ReachEntry, ip: string, port: number, transport: Transport, tagged: readonly string[] = []): boolean {
-  if (!protocolCovers(entry.protocols, transport) || !entry.ports.some((item) => portItemCovers(item, port))) return false;
-  if (entry.kind === 'any') return true;
-  if (entry.kind === 'service-tag') return tagged.includes(entry.value);
-  if (entry.kind !== 'cidr') return false;
-  const cidr = parseCidr(entry.value);
-  const address = parseIp(ip);
-  return cidr !== null && address !== null && cidrContainsIp(cidr, address);
-}
 
 /** Entries claiming the flow gets out (verdict internet, nothing excepted). */
 function claims(reach: ReachSource, ip: string, port: number, transport: Transport, tagged: readonly string[] = []): string[] {
@@ -70,11 +23,6 @@ function claims(reach: ReachSource, ip: string, port: number, transport: Transpo
     .map((e) => `${e.kind} ${e.value} ${e.protocols.join('/')} ${e.ports.join(',')}`);
 }
 
-/** Entries covering the flow, internet or "may reach". */
-function listing(reach: ReachSource, ip: string, port: number, transport: Transport, tagged: readonly string[] = []): string[] {
-  return reach.allowed.filter((e) => (e.verdict === 'internet' || e.verdict === 'unknown') && entryCovers(e, ip, port, transport, tagged))
-    .map((e) => `${e.kind} ${e.value} ${e.protocols.join('/')} ${e.ports.join(',')} ${e.verdict}`);
-}
 
 function stated(reach: ReachSource): string[] {
   return reach.allowed.map((e) => `${e.kind} ${e.value} ${e.protocols.join('/')} ${e.ports.join(',')} ${e.verdict}${e.except ? ` except ${e.except.join(',')}` : ''}`);

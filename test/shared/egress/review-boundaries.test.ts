@@ -15,6 +15,7 @@ import { checkPolicy, parsePolicy } from '../../../shared/policy/index';
 import { filterBySource } from '../../../electron/cli/commands/resolve';
 import { ModelBuilder, networkRule } from '../../support/model-builder';
 import { pathOf, resolve, summary } from './support';
+import { aksIds } from '../../support/aks-ids';
 
 const load = (files: Readonly<Record<string, readonly unknown[]>>): ReturnType<typeof normalizeArm> =>
   normalizeArm(Object.entries(files).map(([fileName, json]) => ({ fileName, json })));
@@ -180,14 +181,7 @@ describe('an Azure Firewall routing a private destination back to itself', () =>
 // Uniform instance NICs renamed '<name> (instance i)'
 // ---------------------------------------------------------------------------------------------
 describe('scale set instance NICs answer to their Azure name', () => {
-  const SUB = '/subscriptions/3f2b8a71-0000-4000-8000-00000000c0de';
-  const RG = 'rg-aks';
-  const MC = 'MC_rg-aks_aks-weu_westeurope';
-  const NET = `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
-  const MC_NET = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Network`;
-  const VMSS = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-31337731-vmss`;
-  const VNET = `${NET}/virtualNetworks/vnet-aks`;
-  const NODES = `${VNET}/subnets/snet-aks-nodes`;
+  const { RG, MC, MC_NET, VMSS, VNET, NODES } = aksIds('3f2b8a71-0000-4000-8000-00000000c0de');
   const NIC_NAME = 'aks-nodepool1-31337731-vmss';
   const nicId = (i: number): string => `${VMSS}/virtualMachines/${i}/networkInterfaces/${NIC_NAME}`;
   const configId = (i: number): string => `${nicId(i)}/ipConfigurations/ipconfig1`;

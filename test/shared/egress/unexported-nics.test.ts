@@ -17,16 +17,9 @@ import { toResourceId, type ResourceId } from '../../../shared/model/ids';
 import type { NetworkModel } from '../../../shared/model/topology';
 import type { ResolveResult } from '../../../shared/egress/types';
 import { explanations, pathOf, resolve } from './support';
+import { aksIds } from '../../support/aks-ids';
 
-const SUB = '/subscriptions/6f1d2c3b-0000-4000-8000-00000000a1b2';
-const RG = 'rg-aks';
-const MC = 'MC_rg-aks_aks-weu_westeurope';
-const NET = `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
-const MC_NET = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Network`;
-const VMSS = `${SUB}/resourceGroups/${MC}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-31337731-vmss`;
-const VNET = `${NET}/virtualNetworks/vnet-aks`;
-const NODES = `${VNET}/subnets/snet-aks-nodes`;
-const LB = `${MC_NET}/loadBalancers/kubernetes`;
+const { SUB, RG, MC, NET, MC_NET, VMSS, VNET, NODES, LB } = aksIds('6f1d2c3b-0000-4000-8000-00000000a1b2');
 const POOL = `${LB}/backendAddressPools/aksOutboundBackendPool`;
 const OUTBOUND_IP = '20.61.12.34';
 
