@@ -49,3 +49,14 @@ export function fileStem(title: string): string {
   const stem = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return stem === '' ? 'egress-atlas' : stem.slice(0, 60);
 }
+
+/**
+ * How many characters at the end of a source name stay visible when it is cut in the middle: `tail`,
+ * or for a scale set instance's NIC (`aks-nodepool1-31337731-vmss (instance 3)`: every instance
+ * NIC of a scale set has the scale set's name) its instance and the few characters before it, so
+ * the rows of one node pool are told apart.
+ */
+export function nameTail(name: string, tail: number): number {
+  const instance = / \(instance [^)]*\)$/.exec(name)?.[0].length;
+  return instance === undefined ? tail : Math.max(tail, instance + 4);
+}

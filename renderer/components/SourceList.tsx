@@ -11,6 +11,7 @@ import { BADGE_KINDS, badgeText, badgeTone, isPlatformBadge } from '../state/bad
 import { flattenSourceList, ROW_HEIGHT, scrollToReveal, windowRange, type ListRow } from '../state/list-window';
 import type { SourceEntry, SourceList as SourceListData } from '../state/selectors';
 import { testHook } from '../test-hook';
+import { nameTail } from '../util';
 
 const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 /** Rows mounted beyond each edge of the viewport, so a wheel tick or an arrow key never shows a gap. */
@@ -50,10 +51,11 @@ const NAME_TAIL = 8;
 
 function SourceName({ name, changed }: { readonly name: string; readonly changed: boolean }) {
   const note = changed ? <span className="sr-only"> (changed in the comparison)</span> : null;
-  if (name.length <= NAME_TAIL + 4) return <span className="name">{name}{note}</span>;
+  const keep = nameTail(name, NAME_TAIL);
+  if (name.length <= keep + 4) return <span className="name">{name}{note}</span>;
   return (
     <span className="name split">
-      <span className="head">{name.slice(0, -NAME_TAIL)}</span><span className="tail" dir="rtl"><bdi dir="ltr">{name.slice(-NAME_TAIL)}</bdi></span>{note}
+      <span className="head">{name.slice(0, -keep)}</span><span className="tail" dir="rtl"><bdi dir="ltr">{name.slice(-keep)}</bdi></span>{note}
     </span>
   );
 }
