@@ -107,6 +107,11 @@ export interface PrivateEndpointReachEntry {
   readonly via: readonly string[];
   /** What the entry does not claim: FQDNs of the endpoint not reached by name from here, what is not known. */
   readonly note?: string;
+  /**
+   * The flow judged when not {@link PRIVATE_REACH_FLOW}: the service's own port (`TCP 1433`), for an
+   * endpoint that TCP 443 does not reach (endpointEntry). Absent: TCP 443.
+   */
+  readonly flow?: string;
 }
 
 /** A service endpoint configured on the source's subnet (not resolved: its service's prefixes are not modelled). */
@@ -1092,6 +1097,34 @@ interface EndpointProbe {
   readonly target: string;
 }
 
+/**
+ * The port a private endpoint's clients use when it is not TCP 443, by the connection's group ID:
+ * Azure SQL (1433), PostgreSQL (5432), MySQL and MariaDB (3306), Azure Files over SMB (445), Azure
+ * Cache for Redis over TLS (6380), Service Bus and Event Hubs over AMQP (5671), Cosmos DB's MongoDB
+ * (10255) and Cassandra (10350) APIs. An endpoint hardened to that port is reached there while
+ * TCP 443 is denied: it is judged on it too, never left out as "not reached".
+ */
+const SERVICE_PORTS: ReadonlyMap<string, number> = new Map([
+  ['sqlserver', 1433], ['postgresqlserver', 5432], ['mysqlserver', 3306], ['mariadbserver', 3306], ['file', 445],
+  ['rediscache', 6380], ['namespace', 5671], ['mongodb', 10255], ['cassandra', 10350],
+]);
+
+function servicePortOf(endpoint: PrivateEndpoint): number | null {
+  for (const connection of endpoint.connections) {
+    for (const group of connection.groupIds) {
+      const port = SERVICE_PORTS.get(group.toLowerCase());
+      if (port !== undefined) return port;
+    }
+  }
+  return null;
+}
+
+/** The what-ifs of an endpoint's addresses on its service's port (none when that is TCP 443). */
+function servicePortDestinations(probe: EndpointProbe): readonly string[] {
+  const port = servicePortOf(probe.endpoint);
+  return port === null ? [] : probe.addresses.map((address) => `${address}:${port}/tcp`);
+}
+
 /** Per index: endpoint VNet → its probes. */
 const probeCache = new WeakMap<ModelIndex, Map<string, readonly EndpointProbe[]>>();
 
@@ -1340,7 +1373,7 @@ function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: 
   };
   for (const [vnetId, asking] of askedBy) {
     const probes = probesOf(index, vnetId);
-    walk(asking, [...new Set(probes.flatMap((p) => p.addresses))]);
+    walk(asking, [...new Set(probes.flatMap((p) => [...p.addresses, ...servicePortDestinations(p)]))]);
     const judges = asking.map(judgeOf);
     // Names grouped by the subjects that must walk them (subjects by their place in `asking`).
     const byNeed = new Map<string, { readonly subjects: readonly ReachSubject[]; readonly names: string[] }>();
@@ -1391,7 +1424,7 @@ function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: 
         byAnswers = new Map();
         shared.set(probe, byAnswers);
       }
-      const answersKey = `${alike}|${probe.addresses.map((a) => idOf(judge.answerOf(a))).join(',')}|${probe.names.map((n) => idOf(judge.answerOf(n))).join(',')}`;
+      const answersKey = `${alike}|${probe.addresses.map((a) => idOf(judge.answerOf(a))).join(',')}|${probe.names.map((n) => idOf(judge.answerOf(n))).join(',')}|${servicePortDestinations(probe).map((d) => idOf(judge.answerOf(d))).join(',')}`;
       let entry = byAnswers.get(answersKey);
       if (entry === undefined) {
         entry = endpointEntry(index, probe, judge, gaps);
@@ -1486,7 +1519,7 @@ function endpointEntry(index: ModelIndex, probe: EndpointProbe, judge: EndpointJ
   }
   const unknownNames = byName.filter((n) => n.ending === 'may-reach');
   const unknownAddresses = byAddress.filter((a) => a.ending === 'may-reach');
-  if (unknownNames.length === 0 && unknownAddresses.length === 0) return null;
+  if (unknownNames.length === 0 && unknownAddresses.length === 0) return servicePortEntry(index, probe, judge, base, appliances);
   // Delivered to its address, but the connection's state is not reported: the engine's words for it (toPrivateEndpoint).
   if ([...unknownNames, ...unknownAddresses].some((u) => u.answer?.verdict === 'private')) {
     gaps.push({ code: 'not-modelled', scope: endpoint.id, message: `Private endpoint ${endpoint.name}: connection state not reported: the state of private endpoint ${endpoint.name}'s connection (only an Approved connection carries traffic to the service)` });
@@ -1497,12 +1530,36 @@ function endpointEntry(index: ModelIndex, probe: EndpointProbe, judge: EndpointJ
 }
 
 /**
+ * An endpoint TCP 443 does not reach, judged on its service's own port by address (SERVICE_PORTS):
+ * reached or "may reach" there, else not listed (the same as on TCP 443).
+ */
+function servicePortEntry(
+  index: ModelIndex, probe: EndpointProbe, judge: EndpointJudge,
+  base: Pick<PrivateEndpointReachEntry, 'kind' | 'target' | 'endpointId'>, appliances: (answers: readonly (SourceVerdict | undefined)[]) => readonly string[],
+): PrivateEndpointReachEntry | null {
+  const port = servicePortOf(probe.endpoint);
+  if (port === null) return null;
+  const onPort = probe.addresses.map((address) => {
+    const answer = judge.answerOf(`${address}:${port}/tcp`);
+    return { address, answer, ending: endingOf(answer, address, probe, judge, index) };
+  });
+  const reached = onPort.filter((a) => a.ending === 'reached');
+  const open = reached.length > 0 ? reached : onPort.filter((a) => a.ending === 'may-reach');
+  if (open.length === 0) return null;
+  const flow = `TCP ${port}`;
+  const value = `${probe.endpoint.name} (${open.map((a) => a.address).join(', ')})`;
+  const note = `by address on ${flow}, its service's port: ${PRIVATE_REACH_FLOW} does not reach it from this source${reached.length > 0 ? '' : `; whether ${flow} does is not known (see the gaps)`}`;
+  return { ...base, value, verdict: reached.length > 0 ? 'private' : 'unknown', via: appliances(open.map((a) => a.answer)), note, flow };
+}
+
+/**
  * A private endpoint entry's verdict in words, as the app, the CLI and the PDF say it: what was
- * judged (TCP 443), through what, and what the entry does not claim.
+ * judged (TCP 443, or the service's own port), through what, and what the entry does not claim.
  */
 export function privateEndpointReachText(entry: PrivateEndpointReachEntry): string {
   const via = entry.via.length > 0 ? ` via ${entry.via.map(nameFromResourceId).join(' > ')}` : '';
-  const head = entry.verdict === 'private' ? `Reached privately on ${PRIVATE_REACH_FLOW}${via}` : `May reach on ${PRIVATE_REACH_FLOW}${via} (verdict Unknown: see the gaps)`;
+  const flow = entry.flow ?? PRIVATE_REACH_FLOW;
+  const head = entry.verdict === 'private' ? `Reached privately on ${flow}${via}` : `May reach on ${flow}${via} (verdict Unknown: see the gaps)`;
   return entry.note ? `${head}; ${entry.note}` : head;
 }
 
