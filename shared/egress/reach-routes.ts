@@ -64,6 +64,10 @@ interface Cache {
   /** Subnet → the diverting routes of its NICs' captures (built once per captured route list). */
   readonly captured: WeakMap<readonly CapturedEffectiveRoutes[], ReadonlyMap<string, readonly DivertingRoute[]>>;
   readonly bySubnet: Map<string, readonly DivertingRoute[]>;
+  /** Subnet → the public prefixes its routes drop (droppedPrefixes). */
+  readonly droppedBySubnet: Map<string, readonly string[]>;
+  /** Subnet → the public prefixes its NICs' captures drop; null until asked. */
+  capturedDrops: ReadonlyMap<string, readonly string[]> | null;
 }
 
 const caches = new WeakMap<ModelIndex, WeakMap<readonly CapturedEffectiveRoutes[], Cache>>();
@@ -76,7 +80,7 @@ function cacheOf(index: ModelIndex, captured: readonly CapturedEffectiveRoutes[]
   }
   let cache = byCaptures.get(captured);
   if (!cache) {
-    cache = { byTable: new Map(), captured: new WeakMap(), bySubnet: new Map() };
+    cache = { byTable: new Map(), captured: new WeakMap(), bySubnet: new Map(), droppedBySubnet: new Map(), capturedDrops: null };
     byCaptures.set(captured, cache);
   }
   return cache;
@@ -158,4 +162,48 @@ export function leadsLikeDefaultRoute(route: DivertingRoute, defaultRoute: Egres
   if (step?.kind !== 'route') return false;
   const hop = step.route.nextHop.kind === 'known' ? step.route.nextHop.type : step.route.nextHop.raw;
   return hopKey(hop, step.route.nextHopIpAddress ? [step.route.nextHopIpAddress] : []) === hopKey(route.nextHopType, route.nextHopIps);
+}
+
+/** Per subnet: the public prefixes its NICs' captured routes drop (built once per captured route list). */
+function capturedDrops(index: ModelIndex, cache: Cache, captured: readonly CapturedEffectiveRoutes[]): ReadonlyMap<string, readonly string[]> {
+  if (cache.capturedDrops !== null) return cache.capturedDrops;
+  const out = new Map<string, string[]>();
+  for (const capture of captured) {
+    const nic = index.networkInterfaces.get(capture.networkInterfaceId);
+    const subnetId = nic ? primaryIpConfiguration(nic)?.subnetId ?? null : null;
+    if (!subnetId) continue;
+    for (const r of capture.routes) {
+      if (r.state.trim().toLowerCase() === 'invalid' || r.nextHopType.trim().toLowerCase() !== 'none') continue;
+      for (const prefix of r.addressPrefixes) {
+        if (divertingPrefix(prefix) === null) continue;
+        const list = out.get(subnetId) ?? [];
+        list.push(prefix.trim());
+        out.set(subnetId, list);
+      }
+    }
+  }
+  cache.capturedDrops = out;
+  return out;
+}
+
+/**
+ * The public prefixes (and service tags) a subnet's routes send to next hop `None`: dropped [UDR],
+ * whatever the default route does, so an "any public destination" entry excepts them. From its
+ * route table and its NICs' captured routes (a captured route applies to its NIC's subnet, as the
+ * engine reads it); private ranges' system `None` routes hold no public address.
+ */
+export function droppedPrefixes(index: ModelIndex, captured: readonly CapturedEffectiveRoutes[], subnetId: string): readonly string[] {
+  const cache = cacheOf(index, captured);
+  const known = cache.droppedBySubnet.get(subnetId);
+  if (known) return known;
+  const out = new Set<string>();
+  const subnet = index.subnets.get(subnetId as ResourceId);
+  const table = subnet?.routeTableId ? index.routeTables.get(subnet.routeTableId) : undefined;
+  for (const r of table?.routes ?? []) {
+    if (r.nextHopType.trim().toLowerCase() === 'none' && divertingPrefix(r.addressPrefix) !== null) out.add(r.addressPrefix.trim());
+  }
+  for (const prefix of capturedDrops(index, cache, captured).get(subnetId) ?? []) out.add(prefix);
+  const found = [...out];
+  cache.droppedBySubnet.set(subnetId, found);
+  return found;
 }

@@ -54,7 +54,7 @@ import type { Gap } from '../model/gaps';
 import type { ServiceTagIndex } from '../model/service-tags';
 import { vnetContains } from './engine';
 import { endpointInEffect, endpointLocationsKnown } from '../routing/subnet-routes';
-import { divertingRoutes, leadsLikeDefaultRoute } from './reach-routes';
+import { divertingRoutes, droppedPrefixes, leadsLikeDefaultRoute } from './reach-routes';
 import type { DivertingRoute } from './reach-routes';
 
 export const REACH_SCHEMA = 'egress-atlas/reach@1' as const;
@@ -1748,8 +1748,9 @@ function splitByDenies(range: PortRanges, denies: readonly EarlierDeny[]): { rea
  * then except them (`any public destination except 20.0.0.0/8`), and the prefix's own entries say
  * what it reaches. Never claimed twice, once wrongly.
  */
-function exceptDiverted(index: ModelIndex, entries: readonly ReachEntry[], candidates: readonly Candidate[], resolvedFor: (c: Candidate) => EgressPath | undefined): ReachEntry[] {
-  const diverted = new Set<string>();
+function exceptDiverted(index: ModelIndex, entries: readonly ReachEntry[], candidates: readonly Candidate[], resolvedFor: (c: Candidate) => EgressPath | undefined, dropped: readonly string[]): ReachEntry[] {
+  // Prefixes a route drops (next hop None) never get out, whatever the default route does.
+  const diverted = new Set<string>(dropped);
   for (const c of candidates) {
     if (!c.route || diverted.has(c.route.prefix)) continue;
     const resolved = resolvedFor(c);
@@ -2036,7 +2037,7 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
     const unrestricted = open || allowed.some((e) => e.kind === 'any' && e.verdict === 'internet');
     const onPremisesFlows = [...onPremises.get(key)?.values() ?? []];
     return {
-      source, unrestricted, defaultRoute: path.verdict, allowed: exceptDiverted(index, allowed, list, (c) => resolvedOf(c, answers, key, subnetId)), private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])],
+      source, unrestricted, defaultRoute: path.verdict, allowed: exceptDiverted(index, allowed, list, (c) => resolvedOf(c, answers, key, subnetId), subnetId ? droppedPrefixes(index, input.effectiveRoutes, subnetId) : []), private: [...serviceEndpointsOf(index, subnetId), ...(privateBySubject.get(key) ?? [])],
       ...(followsSubnet ? { followsSubnet: true } : {}), ...(onPremisesFlows.length > 0 ? { onPremisesFlows } : {}),
     };
   });
