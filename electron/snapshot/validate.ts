@@ -185,7 +185,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     // Added with service gateways (API 2025-05-01); absent = none.
     serviceGatewayId: { optional: 'id' },
     // GatewaySubnets only: gateways whose IP configurations the subnet lists; absent = none listed.
-    attachedGatewayIds: { optional: 'ids' },
+    attachedGatewayIds: { optional: 'ids' }, applicationGatewayIds: { optional: 'ids' },
     // Listed IP configurations whose owner the input lacks; absent = none (and in older snapshots).
     unreadIpConfigurations: { optional: { object: { count: 'number', firstOwnerId: 'id' } } },
   }),

@@ -202,7 +202,21 @@ export function mapSubnet(node: JsonNode, base: BaseFields, virtualNetworkId?: R
   const withServiceGateway = serviceGatewayId === undefined ? withPolicies : { ...withPolicies, serviceGatewayId };
   // Only a GatewaySubnet holds gateway IP configurations; other subnets' lists (every NIC's) are not read.
   const attachedGatewayIds = base.name.toLowerCase() === 'gatewaysubnet' ? gatewaysAttached(node) : [];
-  return attachedGatewayIds.length === 0 ? withServiceGateway : { ...withServiceGateway, attachedGatewayIds };
+  const withGateways = attachedGatewayIds.length === 0 ? withServiceGateway : { ...withServiceGateway, attachedGatewayIds };
+  // An application gateway's instances are listed apart (`applicationGatewayIPConfigurations`),
+  // set only when present.
+  const applicationGatewayIds = applicationGatewaysAttached(node);
+  return applicationGatewayIds.length === 0 ? withGateways : { ...withGateways, applicationGatewayIds };
+}
+
+/** `…/applicationGateways/<name>` of each gateway IP configuration in `applicationGatewayIPConfigurations`. */
+function applicationGatewaysAttached(node: JsonNode): readonly ResourceId[] {
+  const ids = new Set<ResourceId>();
+  for (const id of optRefs(node, 'applicationGatewayIPConfigurations') ?? []) {
+    const match = /^(.*\/providers\/microsoft\.network\/applicationgateways\/[^/]+)\/gatewayipconfigurations\/[^/]+$/.exec(id);
+    if (match?.[1] !== undefined) ids.add(match[1] as ResourceId);
+  }
+  return [...ids].sort();
 }
 
 /** `…/virtualNetworkGateways/<name>` of each gateway IP configuration the subnet lists. */

@@ -4,7 +4,7 @@
  * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
-import { isNetworkInterfaceId, parentResourceId, parseResourceId } from '../model/ids';
+import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import { sendsAsVm, type ModelIndex } from '../model/model-index';
@@ -515,6 +515,16 @@ export function nicLabel(id: ResourceId): string {
  */
 function unreadNicsAnswer(index: ModelIndex, subnet: Subnet, method: OutboundMethod): OutboundMethod {
   if (!restsOnSubnetEntryNics(method)) return method;
+  // A subnet holding an application gateway's instances is dedicated to it: its entry's default
+  // outbound answer would describe a VM the subnet cannot hold, while what the gateway's instances
+  // use is not read (the model reads no application gateways).
+  const appGateway = subnet.applicationGatewayIds?.[0];
+  if (appGateway !== undefined) {
+    return {
+      kind: 'undecided', resourceId: appGateway, rule: `Subnet ${subnet.name}: instances of application gateway ${nameFromResourceId(appGateway)}`, docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `what application gateway ${nameFromResourceId(appGateway)}, whose instances subnet ${subnet.name} holds (applicationGatewayIPConfigurations), uses to reach the internet: the subnet is dedicated to it, and the model does not read application gateways`,
+    };
+  }
   const unread = unreadSubnetNics(subnet);
   if (!unread || subnetEntryHasInputNic(index, subnet)) return method;
   const nic = nicLabel(unread.firstNicId);

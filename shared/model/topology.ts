@@ -156,6 +156,12 @@ export interface Subnet extends ResourceBase {
    */
   readonly attachedGatewayIds?: readonly ResourceId[];
   /**
+   * The application gateways whose instances the subnet holds (`applicationGatewayIPConfigurations`:
+   * a subnet dedicated to Application Gateway). The model does not read application gateways, so
+   * what their instances use to reach the internet is not known. Absent = none listed.
+   */
+  readonly applicationGatewayIds?: readonly ResourceId[];
+  /**
    * IP configurations the subnet's own record lists (`ipConfigurations`: "references to the network
    * interface IP configurations using subnet", Subnets - Get) whose owner is not in the input: a NIC
    * exported elsewhere, or a resource type the model does not read (a private link service, a
