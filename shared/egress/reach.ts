@@ -1109,11 +1109,22 @@ const SERVICE_PORTS: ReadonlyMap<string, number> = new Map([
   ['rediscache', 6380], ['namespace', 5671], ['mongodb', 10255], ['cassandra', 10350],
 ]);
 
+/**
+ * Group ID `namespace` is shared by Service Bus, Event Hubs and Azure Relay: only the first two
+ * speak AMQP on 5671 (Relay listens on 443 and 9350-9354), so the target's provider decides.
+ */
+const AMQP_PROVIDERS = ['/providers/microsoft.servicebus/', '/providers/microsoft.eventhub/'];
+
 function servicePortOf(endpoint: PrivateEndpoint): number | null {
   for (const connection of endpoint.connections) {
     for (const group of connection.groupIds) {
       const port = SERVICE_PORTS.get(group.toLowerCase());
-      if (port !== undefined) return port;
+      if (port === undefined) continue;
+      if (group.toLowerCase() === 'namespace') {
+        const target = (connection.privateLinkServiceId ?? '').toLowerCase();
+        if (!AMQP_PROVIDERS.some((p) => target.includes(p))) continue;
+      }
+      return port;
     }
   }
   return null;
@@ -1519,7 +1530,7 @@ function endpointEntry(index: ModelIndex, probe: EndpointProbe, judge: EndpointJ
   }
   const unknownNames = byName.filter((n) => n.ending === 'may-reach');
   const unknownAddresses = byAddress.filter((a) => a.ending === 'may-reach');
-  if (unknownNames.length === 0 && unknownAddresses.length === 0) return servicePortEntry(index, probe, judge, base, appliances);
+  if (unknownNames.length === 0 && unknownAddresses.length === 0) return servicePortEntry(index, probe, judge, base, appliances, gaps);
   // Delivered to its address, but the connection's state is not reported: the engine's words for it (toPrivateEndpoint).
   if ([...unknownNames, ...unknownAddresses].some((u) => u.answer?.verdict === 'private')) {
     gaps.push({ code: 'not-modelled', scope: endpoint.id, message: `Private endpoint ${endpoint.name}: connection state not reported: the state of private endpoint ${endpoint.name}'s connection (only an Approved connection carries traffic to the service)` });
@@ -1535,7 +1546,7 @@ function endpointEntry(index: ModelIndex, probe: EndpointProbe, judge: EndpointJ
  */
 function servicePortEntry(
   index: ModelIndex, probe: EndpointProbe, judge: EndpointJudge,
-  base: Pick<PrivateEndpointReachEntry, 'kind' | 'target' | 'endpointId'>, appliances: (answers: readonly (SourceVerdict | undefined)[]) => readonly string[],
+  base: Pick<PrivateEndpointReachEntry, 'kind' | 'target' | 'endpointId'>, appliances: (answers: readonly (SourceVerdict | undefined)[]) => readonly string[], gaps: Gap[],
 ): PrivateEndpointReachEntry | null {
   const port = servicePortOf(probe.endpoint);
   if (port === null) return null;
@@ -1546,6 +1557,10 @@ function servicePortEntry(
   const reached = onPort.filter((a) => a.ending === 'reached');
   const open = reached.length > 0 ? reached : onPort.filter((a) => a.ending === 'may-reach');
   if (open.length === 0) return null;
+  // Delivered to its address, but the connection's state is not reported: named in the gaps, as on TCP 443.
+  if (reached.length === 0 && open.some((a) => a.answer?.verdict === 'private')) {
+    gaps.push({ code: 'not-modelled', scope: probe.endpoint.id, message: `Private endpoint ${probe.endpoint.name}: connection state not reported: the state of private endpoint ${probe.endpoint.name}'s connection (only an Approved connection carries traffic to the service)` });
+  }
   const flow = `TCP ${port}`;
   const value = `${probe.endpoint.name} (${open.map((a) => a.address).join(', ')})`;
   const note = `by address on ${flow}, its service's port: ${PRIVATE_REACH_FLOW} does not reach it from this source${reached.length > 0 ? '' : `; whether ${flow} does is not known (see the gaps)`}`;

@@ -30,6 +30,8 @@ const NOW = new Date('2026-11-26T09:00:00Z');
 
 interface Service {
   readonly pe: string; readonly ip: string; readonly zone: string; readonly record: string; readonly name: string; readonly port: string; readonly groupId: string;
+  /** The target resource, when its provider decides the port (group ID `namespace`). */
+  readonly targetId?: string;
 }
 
 const SQL: Service = { pe: 'pe-sql', ip: '10.1.5.4', zone: 'privatelink.database.windows.net', record: 'sqlsrv', name: 'sqlsrv.database.windows.net', port: '1433', groupId: 'sqlServer' };
@@ -38,7 +40,8 @@ const SERVICES: readonly Service[] = [
   { pe: 'pe-pg', ip: '10.1.5.5', zone: 'privatelink.postgres.database.azure.com', record: 'pgsrv', name: 'pgsrv.postgres.database.azure.com', port: '5432', groupId: 'postgresqlServer' },
   { pe: 'pe-file', ip: '10.1.5.6', zone: 'privatelink.file.core.windows.net', record: 'stfiles', name: 'stfiles.file.core.windows.net', port: '445', groupId: 'file' },
   { pe: 'pe-redis', ip: '10.1.5.7', zone: 'privatelink.redis.cache.windows.net', record: 'cache1', name: 'cache1.redis.cache.windows.net', port: '6380', groupId: 'redisCache' },
-  { pe: 'pe-sb', ip: '10.1.5.9', zone: 'privatelink.servicebus.windows.net', record: 'sb1', name: 'sb1.servicebus.windows.net', port: '5671', groupId: 'namespace' },
+  { pe: 'pe-sb', ip: '10.1.5.9', zone: 'privatelink.servicebus.windows.net', record: 'sb1', name: 'sb1.servicebus.windows.net', port: '5671', groupId: 'namespace',
+    targetId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb1' },
 ];
 
 /** An inbound NSG rule on TCP `port` from anywhere to anywhere. */
@@ -48,7 +51,7 @@ function inbound(name: string, priority: number, access: 'Allow' | 'Deny', port:
 
 /** The endpoint, its privatelink zone linked to `vnet` and its A record. */
 function addEndpoint(b: ModelBuilder, vnet: ResourceId, subnet: ResourceId, s: Service): ResourceId {
-  const id = b.privateEndpoint(subnet, s.pe, s.ip, { fqdns: [s.name], groupIds: [s.groupId] });
+  const id = b.privateEndpoint(subnet, s.pe, s.ip, { fqdns: [s.name], groupIds: [s.groupId], ...(s.targetId ? { targetId: s.targetId as ResourceId } : {}) });
   const zone = b.privateDnsZone(s.zone);
   b.link(zone, vnet);
   b.aRecord(zone, s.record, [s.ip]);
@@ -160,5 +163,27 @@ describe('reach lists a private endpoint that resolve reaches on its service por
     expect(resolveFor(inp, 'sqlsrv.database.windows.net:443', app).verdict).toBe('denied');
 
     expect(reachEntry(inp, app, endpointId), 'reach lists no entry for pe-sql although resolve reaches it through the firewall on TCP 1433').toMatchObject({ verdict: 'private', flow: 'TCP 1433', via: [expect.stringContaining('azurefirewalls')] });
+  });
+});
+
+describe('group ID namespace: the provider decides the port', () => {
+  /*
+   * Azure Relay (Microsoft.Relay/namespaces) shares group ID `namespace` with Service Bus and Event
+   * Hubs (azure-docs private-endpoint-dns: "Azure Relay (Microsoft.Relay/namespaces) | namespace"),
+   * but is served on TCP 443 and 9350-9354, never on AMQP 5671: with TCP 443 denied it is not
+   * claimed reached on 5671.
+   */
+  it('an Azure Relay endpoint is not judged on AMQP 5671', () => {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('vnet', ['10.1.0.0/16']);
+    const nsg = b.nsg('nsg-pe', [inbound('allow-5671', 100, 'Allow', '5671'), inbound('deny-rest', 200, 'Deny', '*')]);
+    const peSubnet = b.subnet(vnet, 'pe', '10.1.5.0/24', { networkSecurityGroupId: nsg, privateEndpointNetworkPolicies: 'Enabled' });
+    const app = b.subnet(vnet, 'app', '10.1.1.0/24');
+    const relay = '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg/providers/microsoft.relay/namespaces/relay1' as ResourceId;
+    const endpointId = b.privateEndpoint(peSubnet, 'pe-relay', '10.1.5.9', { fqdns: ['relay1.servicebus.windows.net'], groupIds: ['namespace'], targetId: relay });
+    const zone = b.privateDnsZone('privatelink.servicebus.windows.net');
+    b.link(zone, vnet);
+    b.aRecord(zone, 'relay1', ['10.1.5.9']);
+    expect(reachEntry(input(b), app, endpointId)).toBeUndefined();
   });
 });
