@@ -5,7 +5,7 @@
  * step (steps.ts); the walk always ends with a terminal step whose reason fixes the verdict. The
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
-import { parentResourceId, type ResourceId } from '../model/ids';
+import { isScaleSetInstanceVm, parentResourceId, type ResourceId } from '../model/ids';
 import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
@@ -1665,14 +1665,12 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
 const VMSS_GAP_SCOPE = 'Microsoft.Compute/virtualMachines';
 const VMSS_GAP_KEY = `not-modelled|${VMSS_GAP_SCOPE}`;
 
-const UNIFORM_INSTANCE = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/[^/]+$/i;
-
 function restsOnVmssMembership(index: ModelIndex, subnet: Subnet, sender: Sender): boolean {
   // A NIC of a VM whose resource was not read: whether that VM is a Flexible instance is not known.
   // A Uniform scale set instance (`…/virtualMachineScaleSets/{s}/virtualMachines/{i}`) is no
   // Flexible one: its ID says so (Flexible instances are plain virtualMachines).
   const unknown = (nic: NetworkInterface): boolean => nic.virtualMachineId !== null && !nic.flexibleScaleSetMember && nic.virtualMachineCaptured !== true
-    && !UNIFORM_INSTANCE.test(nic.virtualMachineId);
+    && !isScaleSetInstanceVm(nic.virtualMachineId);
   if (sender.kind === 'nic') return unknown(sender.nic);
   if (sender.kind !== 'subnet') return false;
   // The subnet entry answers for the NICs without an entry of their own (those answer for themselves).

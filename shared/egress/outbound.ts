@@ -4,7 +4,7 @@
  * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
-import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId } from '../model/ids';
+import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import { sendsAsVm, type ModelIndex } from '../model/model-index';
@@ -460,7 +460,7 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       if (version === 'IPv6' && !subnet.addressPrefixes.some((p) => p.includes(':'))) {
         return { kind: 'none', reason: `subnet ${subnet.name} has no IPv6 address range, so nothing in it sends IPv6 traffic` };
       }
-      return noIpv6DefaultOutbound(unreadNicsAnswer(index, subnet, defaultOutbound(index, subnet, null)), subnet, version, `subnet ${subnet.name}`);
+      return noIpv6DefaultOutbound(unreadNicsAnswer(index, subnet, applicationGatewayAnswer(subnet, defaultOutbound(index, subnet, null))), subnet, version, `subnet ${subnet.name}`);
   }
 }
 
@@ -496,11 +496,9 @@ function subnetEntryHasInputNic(index: ModelIndex, subnet: Subnet): boolean {
 
 /** A scale set instance's NIC as `{scale set} instance {i}, NIC {name}`; any other NIC by its name. */
 export function nicLabel(id: ResourceId): string {
-  const instance = SCALE_SET_INSTANCE.exec(id);
+  const instance = scaleSetInstanceOfNic(id);
   const name = id.slice(id.lastIndexOf('/') + 1);
-  if (!instance?.[1]) return `NIC ${name}`;
-  const parts = instance[1].split('/');
-  return `NIC ${name} of scale set ${parts[parts.length - 3] ?? ''} instance ${parts[parts.length - 1] ?? ''}`;
+  return instance === null ? `NIC ${name}` : `NIC ${name} of scale set ${instance.scaleSet} instance ${instance.instance}`;
 }
 
 /**
@@ -513,18 +511,22 @@ export function nicLabel(id: ResourceId): string {
  * balancer, instance-level public IP addresses" [NATOV]; and a UDR to an appliance or a gateway
  * never reaches this choice.
  */
+/**
+ * A subnet holding an application gateway's instances is dedicated to it: its entry's default
+ * outbound answer would describe a VM the subnet cannot hold, while what the gateway's instances
+ * use is not read (the model reads no application gateways).
+ */
+function applicationGatewayAnswer(subnet: Subnet, method: OutboundMethod): OutboundMethod {
+  const appGateway = subnet.applicationGatewayIds?.[0];
+  if (appGateway === undefined || !restsOnSubnetEntryNics(method)) return method;
+  return {
+    kind: 'undecided', resourceId: appGateway, rule: `Subnet ${subnet.name}: instances of application gateway ${nameFromResourceId(appGateway)}`, docs: DOCS.defaultOutbound, misconfiguration: null,
+    missingFact: `what application gateway ${nameFromResourceId(appGateway)}, whose instances subnet ${subnet.name} holds (applicationGatewayIPConfigurations), uses to reach the internet: the subnet is dedicated to it, and the model does not read application gateways`,
+  };
+}
+
 function unreadNicsAnswer(index: ModelIndex, subnet: Subnet, method: OutboundMethod): OutboundMethod {
   if (!restsOnSubnetEntryNics(method)) return method;
-  // A subnet holding an application gateway's instances is dedicated to it: its entry's default
-  // outbound answer would describe a VM the subnet cannot hold, while what the gateway's instances
-  // use is not read (the model reads no application gateways).
-  const appGateway = subnet.applicationGatewayIds?.[0];
-  if (appGateway !== undefined) {
-    return {
-      kind: 'undecided', resourceId: appGateway, rule: `Subnet ${subnet.name}: instances of application gateway ${nameFromResourceId(appGateway)}`, docs: DOCS.defaultOutbound, misconfiguration: null,
-      missingFact: `what application gateway ${nameFromResourceId(appGateway)}, whose instances subnet ${subnet.name} holds (applicationGatewayIPConfigurations), uses to reach the internet: the subnet is dedicated to it, and the model does not read application gateways`,
-    };
-  }
   const unread = unreadSubnetNics(subnet);
   if (!unread || subnetEntryHasInputNic(index, subnet)) return method;
   const nic = nicLabel(unread.firstNicId);
@@ -650,9 +652,6 @@ function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: reado
   return Math.max(1, count);
 }
 
-/** `/…/virtualMachineScaleSets/{s}/virtualMachines/{i}` of a Uniform scale set instance's NIC ID, else null. */
-const SCALE_SET_INSTANCE = /^(.*\/virtualmachinescalesets\/[^/]+\/virtualmachines\/[^/]+)\/networkinterfaces\/[^/]+$/;
-
 /**
  * The pool size the default allocation table reads: "Pool size (VM instances)" [LBOUT], not IP
  * configurations ("Secondary IP configurations of a network interface don't provide outbound
@@ -674,7 +673,7 @@ function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
     const instances = new Set<string>();
     for (const configId of index.poolMembers(pool.id)) {
       const nicId = parentResourceId(configId);
-      instances.add(index.networkInterfaces.get(nicId)?.virtualMachineId ?? SCALE_SET_INSTANCE.exec(nicId)?.[1] ?? nicId);
+      instances.add(index.networkInterfaces.get(nicId)?.virtualMachineId ?? scaleSetInstanceOfNic(nicId)?.vmId ?? nicId);
     }
     size = instances.size + pool.backendIpAddresses.length;
     sizes.set(pool.id, size);

@@ -1095,6 +1095,9 @@ interface EndpointProbe {
   /** The same, canonical (`formatIp`; null where unreadable): what a DNS answer is compared with. */
   readonly canonical: readonly (string | null)[];
   readonly target: string;
+  /** Its service's port when not TCP 443 (servicePortOf), and the what-ifs of its addresses on it (`10.1.5.4:1433/tcp`). */
+  readonly servicePort: number | null;
+  readonly onServicePort: readonly string[];
 }
 
 /**
@@ -1130,12 +1133,6 @@ function servicePortOf(endpoint: PrivateEndpoint): number | null {
   return null;
 }
 
-/** The what-ifs of an endpoint's addresses on its service's port (none when that is TCP 443). */
-function servicePortDestinations(probe: EndpointProbe): readonly string[] {
-  const port = servicePortOf(probe.endpoint);
-  return port === null ? [] : probe.addresses.map((address) => `${address}:${port}/tcp`);
-}
-
 /** Per index: endpoint VNet → its probes. */
 const probeCache = new WeakMap<ModelIndex, Map<string, readonly EndpointProbe[]>>();
 
@@ -1164,8 +1161,10 @@ function probesOf(index: ModelIndex, vnetId: string): readonly EndpointProbe[] {
   if (cached) return cached;
   const probes = (index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []).filter(mayCarry).map((endpoint): EndpointProbe => {
     const addresses = privateEndpointAddresses(index, endpoint).map((a) => a.address);
+    const servicePort = servicePortOf(endpoint);
     return {
-      endpoint, vnetId, addresses, canonical: addresses.map(canonicalIp),
+      endpoint, vnetId, addresses, canonical: addresses.map(canonicalIp), servicePort,
+      onServicePort: servicePort === null ? [] : addresses.map((address) => `${address}:${servicePort}/tcp`),
       names: [...new Set(endpoint.customDnsConfigs.map((c) => c.fqdn.trim().toLowerCase()).filter((f) => f.length > 0))],
       target: endpoint.connections.find((c) => c.status === 'Approved' && c.privateLinkServiceId !== null)?.privateLinkServiceId
         ?? endpoint.connections.map((c) => c.privateLinkServiceId).find((id): id is ResourceId => id !== null) ?? '',
@@ -1384,7 +1383,7 @@ function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: 
   };
   for (const [vnetId, asking] of askedBy) {
     const probes = probesOf(index, vnetId);
-    walk(asking, [...new Set(probes.flatMap((p) => [...p.addresses, ...servicePortDestinations(p)]))]);
+    walk(asking, [...new Set(probes.flatMap((p) => [...p.addresses, ...p.onServicePort]))]);
     const judges = asking.map(judgeOf);
     // Names grouped by the subjects that must walk them (subjects by their place in `asking`).
     const byNeed = new Map<string, { readonly subjects: readonly ReachSubject[]; readonly names: string[] }>();
@@ -1435,7 +1434,7 @@ function privateEndpointReach(input: ResolveInput, index: ModelIndex, subjects: 
         byAnswers = new Map();
         shared.set(probe, byAnswers);
       }
-      const answersKey = `${alike}|${probe.addresses.map((a) => idOf(judge.answerOf(a))).join(',')}|${probe.names.map((n) => idOf(judge.answerOf(n))).join(',')}|${servicePortDestinations(probe).map((d) => idOf(judge.answerOf(d))).join(',')}`;
+      const answersKey = `${alike}|${probe.addresses.map((a) => idOf(judge.answerOf(a))).join(',')}|${probe.names.map((n) => idOf(judge.answerOf(n))).join(',')}|${probe.onServicePort.map((d) => idOf(judge.answerOf(d))).join(',')}`;
       let entry = byAnswers.get(answersKey);
       if (entry === undefined) {
         entry = endpointEntry(index, probe, judge, gaps);
@@ -1548,10 +1547,10 @@ function servicePortEntry(
   index: ModelIndex, probe: EndpointProbe, judge: EndpointJudge,
   base: Pick<PrivateEndpointReachEntry, 'kind' | 'target' | 'endpointId'>, appliances: (answers: readonly (SourceVerdict | undefined)[]) => readonly string[], gaps: Gap[],
 ): PrivateEndpointReachEntry | null {
-  const port = servicePortOf(probe.endpoint);
+  const port = probe.servicePort;
   if (port === null) return null;
-  const onPort = probe.addresses.map((address) => {
-    const answer = judge.answerOf(`${address}:${port}/tcp`);
+  const onPort = probe.addresses.map((address, i) => {
+    const answer = judge.answerOf(probe.onServicePort[i] ?? '');
     return { address, answer, ending: endingOf(answer, address, probe, judge, index) };
   });
   const reached = onPort.filter((a) => a.ending === 'reached');

@@ -53,8 +53,24 @@ export function parentResourceId(id: ResourceId): ResourceId {
   return parts.slice(0, -2).join('/') as ResourceId;
 }
 
-/** `…/virtualMachineScaleSets/{s}/virtualMachines/{i}/networkInterfaces/{n}`: the instance `i`. */
-const SCALE_SET_INSTANCE_NIC = /\/virtualmachinescalesets\/[^/]+\/virtualmachines\/([^/]+)\/networkinterfaces\/[^/]+$/i;
+/** `…/virtualMachineScaleSets/{s}/virtualMachines/{i}` (a Uniform scale set instance), and under it its NIC `/networkInterfaces/{n}`. */
+const SCALE_SET_INSTANCE_VM = /\/virtualmachinescalesets\/([^/]+)\/virtualmachines\/([^/]+)$/i;
+const SCALE_SET_INSTANCE_NIC = /^(.*\/virtualmachinescalesets\/([^/]+)\/virtualmachines\/([^/]+))\/networkinterfaces\/[^/]+$/i;
+
+/**
+ * A Uniform scale set instance's NIC (its only ARM home is under the instance): the instance's VM
+ * ID, the scale set's name and the instance; null for any other ID. Flexible instances are plain
+ * virtualMachines, with NICs under Microsoft.Network.
+ */
+export function scaleSetInstanceOfNic(id: string): { readonly vmId: string; readonly scaleSet: string; readonly instance: string } | null {
+  const match = SCALE_SET_INSTANCE_NIC.exec(id);
+  return match?.[1] === undefined ? null : { vmId: match[1], scaleSet: match[2] ?? '', instance: match[3] ?? '' };
+}
+
+/** Whether a VM ID names a Uniform scale set instance (`…/virtualMachineScaleSets/{s}/virtualMachines/{i}`). */
+export function isScaleSetInstanceVm(vmId: string): boolean {
+  return SCALE_SET_INSTANCE_VM.test(vmId);
+}
 
 /**
  * A Uniform scale set instance's NIC is named after the scale set's network profile, the same for
@@ -63,7 +79,7 @@ const SCALE_SET_INSTANCE_NIC = /\/virtualmachinescalesets\/[^/]+\/virtualmachine
  * alike. Other names stay as they are.
  */
 export function networkInterfaceName(id: string, name: string): string {
-  const instance = SCALE_SET_INSTANCE_NIC.exec(id)?.[1];
+  const instance = scaleSetInstanceOfNic(id)?.instance;
   return instance === undefined ? name : `${name} (instance ${instance})`;
 }
 
@@ -72,7 +88,7 @@ export function networkInterfaceName(id: string, name: string): string {
  * its name, and for a scale set instance's NIC also the name Azure gives it (networkInterfaceName).
  */
 export function namesOf(source: { readonly id: string; readonly name: string }): readonly string[] {
-  const instance = SCALE_SET_INSTANCE_NIC.exec(source.id)?.[1];
+  const instance = scaleSetInstanceOfNic(source.id)?.instance;
   const suffix = instance === undefined ? '' : ` (instance ${instance})`;
   return suffix !== '' && source.name.endsWith(suffix) ? [source.name, source.name.slice(0, -suffix.length)] : [source.name];
 }

@@ -3,19 +3,13 @@
  * written before the field existed still load, and new ones keep it.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
-import { SNAPSHOT_FORMAT, type SnapshotContent } from '../../../shared/model/snapshot';
+import { parseSnapshotJson } from '../../../electron/snapshot/snapshot';
 import type { NetworkModel } from '../../../shared/model/topology';
+import { writtenSnapshot } from '../../support/snapshot-files';
 import { ModelBuilder, securityRule } from '../../support/model-builder';
 
 function roundTrip(model: NetworkModel): NetworkModel {
-  const content: SnapshotContent = {
-    format: SNAPSHOT_FORMAT,
-    metadata: { capturedAt: '2026-01-01T00:00:00.000Z', source: 'import', origin: ['nsg.json'], capturedBy: null,
-      scope: { tenantId: null, subscriptionIds: [], managementGroupId: null, cloud: null }, toolVersion: '0.1.0' },
-    model, effectiveRoutes: [], metrics: [], gaps: [],
-  } as unknown as SnapshotContent;
-  return parseSnapshotJson(JSON.parse(JSON.stringify(buildSnapshot(content))) as unknown, 'nsg.snapshot.json').model;
+  return parseSnapshotJson(writtenSnapshot(model, 'nsg.json'), 'nsg.snapshot.json').model;
 }
 
 describe('snapshots and NSG rule source ports', () => {

@@ -3,22 +3,13 @@
  * before those were modelled still load (no endpoints, no zones, Azure-provided DNS).
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
+import { parseSnapshotJson } from '../../../electron/snapshot/snapshot';
 import { InputError } from '../../../shared/model/errors';
-import { SNAPSHOT_FORMAT, type SnapshotContent } from '../../../shared/model/snapshot';
+import { writtenSnapshot } from '../../support/snapshot-files';
 import { ModelBuilder } from '../../support/model-builder';
 
-function content(model: unknown): SnapshotContent {
-  return {
-    format: SNAPSHOT_FORMAT,
-    metadata: { capturedAt: '2026-01-01T00:00:00.000Z', source: 'import', origin: ['x.json'], capturedBy: null,
-      scope: { tenantId: null, subscriptionIds: [], managementGroupId: null, cloud: null }, toolVersion: '0.1.0' },
-    model, effectiveRoutes: [], metrics: [], gaps: [],
-  } as unknown as SnapshotContent;
-}
-
 function roundTrip(model: unknown) {
-  return parseSnapshotJson(JSON.parse(JSON.stringify(buildSnapshot(content(model)))) as unknown, 'x.snapshot.json');
+  return parseSnapshotJson(writtenSnapshot(model, 'x.json'), 'x.snapshot.json');
 }
 
 function estate() {

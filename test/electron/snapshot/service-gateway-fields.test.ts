@@ -3,22 +3,14 @@
  * the field existed still load, and a value that is not a resource ID is refused naming the field.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
-import { SNAPSHOT_FORMAT, type SnapshotContent } from '../../../shared/model/snapshot';
+import { parseSnapshotJson } from '../../../electron/snapshot/snapshot';
 import type { NetworkModel } from '../../../shared/model/topology';
+import { writtenSnapshot } from '../../support/snapshot-files';
 import { ModelBuilder } from '../../support/model-builder';
 
 const SERVICE_GATEWAY = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/servicegateways/sgw1';
 
-function written(model: NetworkModel): unknown {
-  const content = {
-    format: SNAPSHOT_FORMAT,
-    metadata: { capturedAt: '2026-01-01T00:00:00.000Z', source: 'import', origin: ['net.json'], capturedBy: null,
-      scope: { tenantId: null, subscriptionIds: [], managementGroupId: null, cloud: null }, toolVersion: '0.1.0' },
-    model, effectiveRoutes: [], metrics: [], gaps: [],
-  } as unknown as SnapshotContent;
-  return JSON.parse(JSON.stringify(buildSnapshot(content))) as unknown;
-}
+const written = (model: NetworkModel): unknown => writtenSnapshot(model, 'net.json');
 
 function model(serviceGatewayId: unknown): NetworkModel {
   const b = new ModelBuilder();

@@ -4,21 +4,13 @@
  * and a value that is not a boolean is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
+import { parseSnapshotJson } from '../../../electron/snapshot/snapshot';
 import type { ResourceId } from '../../../shared/model/ids';
-import { SNAPSHOT_FORMAT, type SnapshotContent } from '../../../shared/model/snapshot';
 import type { NetworkModel } from '../../../shared/model/topology';
+import { writtenSnapshot } from '../../support/snapshot-files';
 import { ModelBuilder } from '../../support/model-builder';
 
-function written(model: NetworkModel): unknown {
-  const content: SnapshotContent = {
-    format: SNAPSHOT_FORMAT,
-    metadata: { capturedAt: '2026-01-01T00:00:00.000Z', source: 'import', origin: ['vm.json'], capturedBy: null,
-      scope: { tenantId: null, subscriptionIds: [], managementGroupId: null, cloud: null }, toolVersion: '0.1.0' },
-    model, effectiveRoutes: [], metrics: [], gaps: [],
-  } as unknown as SnapshotContent;
-  return JSON.parse(JSON.stringify(buildSnapshot(content))) as unknown;
-}
+const written = (model: NetworkModel): unknown => writtenSnapshot(model, 'vm.json');
 
 function model(captured: unknown): NetworkModel {
   const b = new ModelBuilder();
