@@ -6,10 +6,11 @@
  * in routing/virtual-hub.ts, shared with the route builder.
  */
 import { nameFromResourceId, type ResourceId } from '../model/ids';
-import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
 import type { ModelIndex } from '../model/model-index';
-import type { Subnet, VirtualHub, VirtualNetworkPeering } from '../model/topology';
+import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
+import type { Subnet, VirtualHub } from '../model/topology';
 import { splitDefaultRoutes } from '../routing/lpm';
+import { vwanPeeringDown, vwanPeeringOf } from '../routing/peering';
 import { describeRoute } from '../routing/route';
 import type { ComputedRoute } from '../routing/route';
 import { hubDefaultRouteSources, hubDynamicRouteSources, isDefaultPrefix, isInternetPolicy, legacyTableWords } from '../routing/virtual-hub';
@@ -78,6 +79,14 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
       gap: `Hub connection ${connection.name} of virtual hub ${hub.name} (the first found) is in provisioning state ${connection.provisioningState}, not Succeeded: whether the hub gives its VNet the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the connection, or capture the spoke's effective routes.`,
       missingFact: `whether hub connection ${connection.name} gives this spoke virtual hub ${hub.name}'s routes: its provisioningState is ${connection.provisioningState}, not Succeeded${policy ? `; in force, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
   }
+  const down = vwanPeeringDown(ctx.index, subnet.virtualNetworkId);
+  if (down !== null && (policy !== undefined || !noDefaultRoute())) {
+    const state = down.peeringState === 'Unknown' ? 'not in the input' : down.peeringState;
+    return { hub, resourceId: down.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/peeringstate`,
+      rule: `Peering ${down.name} to virtual hub ${hub.name} (peering state ${state})`,
+      gap: `Virtual network ${nameFromResourceId(subnet.virtualNetworkId)} (the first found) is connected to virtual hub ${hub.name} by hub connection ${connection.name}, but its Virtual WAN peering ${down.name} is ${down.peeringState === 'Unknown' ? 'in a state the input does not give' : `${down.peeringState}, not Connected`}: whether the hub gives it the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the peering, or capture the spoke's effective routes.`,
+      missingFact: `whether virtual hub ${hub.name} gives this spoke its routes: the spoke's Virtual WAN peering ${down.name} is ${down.peeringState === 'Unknown' ? 'in a state the input does not give' : `${down.peeringState}, not Connected`} (only a Connected peering carries traffic)${policy ? `; connected, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
+  }
   if (policy?.provisioningState !== undefined) {
     const next = policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop';
     return { hub, resourceId: hub.id, docs: DOCS.vwanRoutingPolicies, gapScope: `${hub.id}/routingintent`,
@@ -141,32 +150,7 @@ export function unreadHubConnectionsQuestion(ctx: EngineContext, subnet: Subnet)
 }
 
 /**
- * The peering Virtual WAN makes in a VNet it connects to a hub: `RemoteVnetToHubPeering_<guid>`, to
- * the hub's managed VNet (`HV_<hub>_<guid>` in a Microsoft-managed subscription). Nothing else
- * names a hub connection from the spoke's side; Microsoft's own Azure Landing Zone review checklist
- * tells a VNet connected to Virtual WAN by this name (`isVWAN`, Azure/review-checklists
- * checklists/alz_checklist.en.json: "For subnets in VNets not connected to Virtual WAN").
- */
-const VWAN_PEERING = /^RemoteVnetToHubPeering_/i;
-
-/** Per model: each VNet's Virtual WAN peering (see VWAN_PEERING), or null. */
-const vwanPeeringCache = new WeakMap<ModelIndex, Map<ResourceId, VirtualNetworkPeering | null>>();
-
-function vwanPeeringOf(index: ModelIndex, virtualNetworkId: ResourceId): VirtualNetworkPeering | null {
-  let perVnet = vwanPeeringCache.get(index);
-  if (!perVnet) {
-    perVnet = new Map();
-    vwanPeeringCache.set(index, perVnet);
-  }
-  const known = perVnet.get(virtualNetworkId);
-  if (known !== undefined) return known;
-  const found = (index.peerings.get(virtualNetworkId) ?? []).find((p) => VWAN_PEERING.test(p.peering.name))?.peering ?? null;
-  perVnet.set(virtualNetworkId, found);
-  return found;
-}
-
-/**
- * A VNet that Virtual WAN has connected to a hub (its peering says so, VWAN_PEERING) while no hub
+ * A VNet that Virtual WAN has connected to a hub (its peering says so, vwanPeeringOf) while no hub
  * connection in the input names it: the hub is not in the input (another subscription or tenant,
  * not exported, or left out as malformed), or its connections are not. A connected VNet's gateway
  * is the hub router, which programs the hub's routes into it as gateway routes: a 0.0.0.0/0 where

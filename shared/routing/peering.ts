@@ -14,7 +14,7 @@
  */
 import { cidrContainsCidr, cidrContainsIp, formatIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
-import { nameFromResourceId } from '../model/ids';
+import { nameFromResourceId, type ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { Subnet, VirtualNetwork, VirtualNetworkPeering } from '../model/topology';
 
@@ -186,4 +186,41 @@ export function unknownStatePeering(index: ModelIndex, vnet: VirtualNetwork, cov
     }
   }
   return null;
+}
+
+/**
+ * The peering Virtual WAN makes in a VNet it connects to a hub: `RemoteVnetToHubPeering_<guid>`, to
+ * the hub's managed VNet (`HV_<hub>_<guid>` in a Microsoft-managed subscription). Nothing else
+ * names a hub connection from the spoke's side; Microsoft's own Azure Landing Zone review checklist
+ * tells a VNet connected to Virtual WAN by this name (`isVWAN`, Azure/review-checklists
+ * checklists/alz_checklist.en.json: "For subnets in VNets not connected to Virtual WAN").
+ */
+const VWAN_PEERING = /^RemoteVnetToHubPeering_/i;
+
+/** Per model: each VNet's Virtual WAN peering (see VWAN_PEERING), or null. */
+const vwanPeeringCache = new WeakMap<ModelIndex, Map<ResourceId, VirtualNetworkPeering | null>>();
+
+export function vwanPeeringOf(index: ModelIndex, virtualNetworkId: ResourceId): VirtualNetworkPeering | null {
+  let perVnet = vwanPeeringCache.get(index);
+  if (!perVnet) {
+    perVnet = new Map();
+    vwanPeeringCache.set(index, perVnet);
+  }
+  const known = perVnet.get(virtualNetworkId);
+  if (known !== undefined) return known;
+  const found = (index.peerings.get(virtualNetworkId) ?? []).find((p) => VWAN_PEERING.test(p.peering.name))?.peering ?? null;
+  perVnet.set(virtualNetworkId, found);
+  return found;
+}
+
+/**
+ * Whether a VNet's Virtual WAN peering (vwanPeeringOf) says its hub connection is up: none, or
+ * Connected. Initiated or Disconnected means the two sides are not peered, and only a Connected
+ * peering carries traffic [PEER] https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering
+ * What a hub router then programs into the spoke is not documented; a state not in the input
+ * (Unknown) is not known to be Connected either.
+ */
+export function vwanPeeringDown(index: ModelIndex, virtualNetworkId: ResourceId): VirtualNetworkPeering | null {
+  const peering = vwanPeeringOf(index, virtualNetworkId);
+  return peering !== null && peering.peeringState !== 'Connected' ? peering : null;
 }

@@ -18,7 +18,7 @@ import type {
   CapturedEffectiveRoutes, NetworkInterface, PeeringState, RouteTable, ServiceEndpoint, Subnet, VirtualNetwork, VirtualNetworkPeering,
 } from '../model/topology';
 import { normalizeRegion, pairedRegionsOf } from '../model/region-pairs';
-import { carriedRemotePrefixes, peeringIncludesLocalSubnet } from './peering';
+import { carriedRemotePrefixes, peeringIncludesLocalSubnet, vwanPeeringDown } from './peering';
 import { applyPrivateEndpointRoutePolicies, privateEndpointRoutes } from './private-endpoint-routes';
 import { nextHopLabel, toNextHop, toRouteSource } from './route';
 import type { ComputedRoute, RouteSet, ServiceTagRouteKind } from './route';
@@ -639,10 +639,11 @@ export class RouteSetBuilder {
           nextHop: toNextHop('VirtualNetworkGateway'), nextHopIpAddress: null, resourceId: gateway.id }));
       }
     }
-    // A connection or routing intent not Succeeded (Failed, Updating): whether the hub router programs
-    // its routes is not known, so none is added; the engine asks (hubDefaultRouteQuestion).
+    // A connection or routing intent not Succeeded (Failed, Updating), or the spoke's Virtual WAN
+    // peering not Connected: whether the hub router programs its routes is not known, so none is
+    // added; the engine asks (hubDefaultRouteQuestion).
     const connected = this.index.hubConnections.get(vnet.id);
-    const hub = connected?.connection.provisioningState === undefined ? connected : undefined;
+    const hub = connected?.connection.provisioningState === undefined && vwanPeeringDown(this.index, vnet.id) === null ? connected : undefined;
     const internetPolicy = hub?.hub.routingPolicies.find(isInternetPolicy);
     if (internetPolicy?.provisioningState !== undefined) return routes;
     if (hub && !hasDefaultRoute(routes) && hub.connection.enableInternetSecurity === true && internetPolicy !== undefined) {

@@ -213,3 +213,46 @@ describe('a hub connection or routing intent whose provisioningState is not Succ
     expect(appPath(result)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
   });
 });
+
+describe("a spoke whose Virtual WAN peering is not Connected, its hub and connection in the input", () => {
+  // Only a Connected peering carries traffic [PEER] https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering
+  // What a hub router programs into a spoke whose RemoteVnetToHubPeering is Initiated or Disconnected
+  // is not documented: the firewall path through routing intent would be a confident guess.
+  const peeringIn = (state: string | undefined): Record<string, unknown> => {
+    const { peeringState: _omitted, ...rest } = vwanPeering();
+    return state === undefined ? rest : { ...rest, peeringState: state };
+  };
+
+  it('Disconnected: unknown naming the peering and its state, with a gap; not internet through the hub firewall', () => {
+    const { result, gaps } = resolveOne([azSpokeVnet([peeringIn('Disconnected')]), ...securedHub(), azHubConnection()]);
+    const path = appPath(result);
+    expect(path.verdict).toBe('unknown');
+    expect(lastHop(path)?.rule).toBe('Unknown: Peering RemoteVnetToHubPeering_2943d591-5557-47dd-aedc-ac1564b09909 to virtual hub hub1 (peering state Disconnected)');
+    expect(lastHop(path)?.explanation).toMatch(/is Disconnected, not Connected \(only a Connected peering carries traffic\); connected, routing intent InternetTraffic sends its internet traffic to fw-hub/);
+    expect(gaps.find((g) => g.scope === `${HUB.toLowerCase()}/peeringstate`)?.message).toMatch(/^Virtual network spoke \(the first found\) is connected to virtual hub hub1 by hub connection spoke-conn, but its Virtual WAN peering \S+ is Disconnected, not Connected/);
+  });
+
+  it('Initiated: unknown too', () => {
+    const { result } = resolveOne([azSpokeVnet([peeringIn('Initiated')]), ...securedHub(), azHubConnection()]);
+    expect(appPath(result).verdict).toBe('unknown');
+  });
+
+  it('the state left out of a peering listed apart (ARM shape, no peeringState): unknown, saying the input does not give it', () => {
+    const { result } = resolveOne([azSpokeVnet([peeringIn(undefined)]), ...securedHub(), azHubConnection()]);
+    const path = appPath(result);
+    expect(path.verdict).toBe('unknown');
+    expect(lastHop(path)?.rule).toBe('Unknown: Peering RemoteVnetToHubPeering_2943d591-5557-47dd-aedc-ac1564b09909 to virtual hub hub1 (peering state not in the input)');
+  });
+
+  it('Connected (as az prints it): internet through the hub firewall, as before', () => {
+    const { result } = resolveOne([azSpokeVnet([peeringIn('Connected')]), ...securedHub(), azHubConnection()]);
+    expect(appPath(result)).toMatchObject({ verdict: 'internet', via: [expect.objectContaining({ kind: 'azure-firewall' })] });
+  });
+
+  it('Disconnected with "Propagate default route" off and no other hub 0.0.0.0/0: the hub gives none either way, so its own method stands', () => {
+    const [hub, fw, policy, rcg] = securedHub();
+    const off = { ...(azHubConnection() as Record<string, unknown>), enableInternetSecurity: false };
+    const { result } = resolveOne([azSpokeVnet([peeringIn('Disconnected')]), hub, fw, policy, rcg, off]);
+    expect(appPath(result)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+  });
+});
