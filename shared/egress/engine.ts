@@ -2017,18 +2017,22 @@ function ownerOf(owner: PrivateIpOwner): Named {
  * A loop is an appliance the path already passed [UDR]; a chain of distinct appliances longer than
  * MAX_APPLIANCE_DEPTH is a limit of the model, not of Azure: `unknown` with a gap, never a loop.
  */
-function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named, servesRanges = false): Outcome | null {
-  // A VM appliance (`servesRanges`: an NVA's NIC) routing a private destination back to itself may
-  // hold that address itself: a range its operating system serves (a kubenet node's pod range: "UDR
-  // and IP forwarding handle connectivity between pods across nodes",
-  // https://learn.microsoft.com/azure/aks/configure-kubenet; containers, a VPN client pool). Whether
-  // it does or forwards it again (a loop) is in no export. An Azure Firewall or a load balancer has
-  // no operating system of its own, and the internet is no range an appliance serves: sent back to
-  // itself, that is a loop.
-  const notInternet = servesRanges && trail.visited[trail.visited.length - 1] === appliance.id ? nonInternetDestination(ctx) : null;
-  if (notInternet !== null) {
-    return trail.end({ kind: 'undecided', resourceId: appliance.id, rule: `${appliance.name} routes ${ctx.flow.destination} back to itself`, docs: DOCS.udr,
-      missingFact: `whether ${appliance.name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to it (${notInternet}, not an internet address)` });
+function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named, forwarder: NetworkInterface | null): Outcome | null {
+  // A VM appliance (`forwarder`: the NVA NIC the flow leaves from) whose route sends a private
+  // destination back into its own path (to itself, or to an appliance it was reached through: the
+  // internal load balancer in front of it) may hold that address itself: a range its operating
+  // system serves (a kubenet node's pod range: "UDR and IP forwarding handle connectivity between
+  // pods across nodes", https://learn.microsoft.com/azure/aks/configure-kubenet; containers, a VPN
+  // client pool), and a VM delivers what it holds without routing it. Whether it does or forwards it
+  // again (a loop) is in no export. An Azure Firewall or a load balancer has no operating system of
+  // its own, and the internet is no range an appliance serves: sent back along the path, that is a loop.
+  const looped = trail.visited.includes(appliance.id);
+  const notInternet = forwarder !== null && looped ? nonInternetDestination(ctx) : null;
+  if (forwarder !== null && notInternet !== null) {
+    const itself = forwarder.id === appliance.id;
+    const name = named(forwarder).name;
+    return trail.end({ kind: 'undecided', resourceId: forwarder.id, rule: itself ? `${appliance.name} routes ${ctx.flow.destination} back to itself` : `${name} routes ${ctx.flow.destination} back to ${appliance.name}`, docs: DOCS.udr,
+      missingFact: `whether ${itself ? appliance.name : name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to ${itself ? 'it' : `${appliance.name}, which the flow passed on its way to it`} (${notInternet}, not an internet address)` });
   }
   if (trail.visited.includes(appliance.id)) {
     trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
@@ -2122,7 +2126,7 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     const forwarded = forwardedIntoPeeredVnet(ctx, trail, subnet, sender, peering, route, `next hop ${ip}`);
     if (forwarded) return forwarded;
   }
-  const looped = loopGuard(ctx, trail, appliance, found.owner.kind === 'nic');
+  const looped = loopGuard(ctx, trail, appliance, sender.kind === 'nic' ? sender.nic : null);
   if (looped) return looped;
   if (found.viaPeering && !found.viaPeering.peering.allowForwardedTraffic) {
     trail.finding('allow-forwarded-traffic-missing', 'warning',
@@ -3548,7 +3552,8 @@ function hubNextHopElsewhere(ctx: EngineContext, trail: Trail, subnet: Subnet, r
   if (found !== null && hub !== null && hub.routingPolicies.length === 0) {
     const owner = found.owner;
     const appliance = ownerOf(owner);
-    const looped = loopGuard(ctx, trail, appliance, owner.kind === 'nic');
+    // Only a NIC routing back to itself asks whether it serves the address (no sender is known here).
+    const looped = loopGuard(ctx, trail, appliance, owner.kind === 'nic' && trail.visited.at(-1) === appliance.id ? owner.nic : null);
     if (looped) return looped;
     trail.visit(appliance.id);
     trail.depth += 1;
@@ -3617,7 +3622,7 @@ function toVirtualHub(ctx: EngineContext, trail: Trail, subnet: Subnet, route: C
     addGap(ctx, { code: 'missing-reference', scope: hubId, message: 'The hub\'s internet security appliance is not in the snapshot (or is not an Azure Firewall).' });
     return trail.end({ kind: 'missing-resource', resourceId: firewallId ?? hubId, what: `the internet security appliance of virtual hub ${hubRef.name}`, consequence: 'the hub\'s egress' });
   }
-  const looped = loopGuard(ctx, trail, named(firewall));
+  const looped = loopGuard(ctx, trail, named(firewall), null);
   if (looped) return looped;
   trail.visit(firewall.id);
   trail.depth += 1;

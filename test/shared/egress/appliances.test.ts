@@ -1028,3 +1028,38 @@ describe('hop words after an NVA', () => {
     expect(hop?.explanation).toMatch(/keep/);
   });
 });
+
+describe('an NVA behind an internal load balancer whose own subnet routes a destination back to the load balancer', () => {
+  // A VM delivers an address it holds itself (a VPN client pool, containers, a kubenet pod range)
+  // without routing it: "UDR and IP forwarding handle connectivity between pods across nodes"
+  // https://learn.microsoft.com/azure/aks/configure-kubenet ; whether the NVA holds the range or
+  // forwards it again (a loop) is in no export. Through the load balancer in front of it the question
+  // is the same as for an NVA routed straight back to itself (aks.test.ts): not a confident loop.
+  function loopEstate(): { readonly model: NetworkModel; readonly app: ResourceId } {
+    const { b, hub, pool, app } = ilbEstate();
+    const rt = b.routeTable('rt-nva', [{ prefix: '10.50.0.0/16', nextHopType: 'VirtualAppliance', nextHopIp: '10.100.0.100' }]);
+    const nvaSubnet = b.subnet(hub, 'nva-out', '10.100.1.0/24', { routeTableId: rt });
+    b.nic(nvaSubnet, 'nva-a-nic', '10.100.1.4', { ipForwarding: true, poolIds: [pool] });
+    // The spoke sends the range to the load balancer too (past the system route of 10.0.0.0/8 to None).
+    const spokeRt = b.routeTable('rt-app', [{ prefix: '10.50.0.0/16', nextHopType: 'VirtualAppliance', nextHopIp: '10.100.0.100' }]);
+    b.updateSubnet(app, { routeTableId: spokeRt });
+    return { model: b.build(), app };
+  }
+
+  it('a private destination: unknown naming the NVA and the load balancer, not a dropped route loop', () => {
+    const { model, app } = loopEstate();
+    const path = pathOf(resolve(model, { destination: '10.50.3.9' }), app);
+    expect(summary(path)).toMatchObject({ verdict: 'unknown', findings: [] });
+    const last = explainPath(path).at(-1);
+    expect(last?.rule).toBe('Unknown: nva-a-nic routes 10.50.3.9 back to ilb-nva');
+    expect(last?.explanation).toMatch(/whether nva-a-nic serves 10\.50\.3\.9 itself, .*or forwards it again, which would loop: its subnet's route sends that address back to ilb-nva, which the flow passed on its way to it \(10\.50\.3\.9 is a private address/);
+  });
+
+  it('the internet sent back to the load balancer is still a loop (no appliance serves the internet as its own range)', () => {
+    const { b, hub, pool, app } = ilbEstate();
+    const rt = b.routeTable('rt-nva', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.100.0.100' }]);
+    const nvaSubnet = b.subnet(hub, 'nva-out', '10.100.1.0/24', { routeTableId: rt });
+    b.nic(nvaSubnet, 'nva-a-nic', '10.100.1.4', { ipForwarding: true, poolIds: [pool] });
+    expect(summary(pathOf(resolve(b.build()), app))).toMatchObject({ verdict: 'dropped', findings: ['route-loop'] });
+  });
+});
