@@ -1771,7 +1771,10 @@ function exceptDiverted(index: ModelIndex, entries: readonly ReachEntry[], candi
     if (!resolved || !isOpen(resolved) || firewallOnPath(resolved) !== null || portDecidingHop(index, resolved, PROTOCOLS) !== null) diverted.add(c.route.prefix);
   }
   if (diverted.size === 0) return [...entries];
-  return entries.map((e) => (e.kind === 'any' && e.verdict === 'internet' ? { ...e, except: [...new Set([...e.except ?? [], ...diverted])] } : e));
+  // A "may reach" entry keeps a diverted prefix (its own entries may say no more than "may reach"
+  // either) but not a dropped one: a None route drops it whatever the default route does.
+  const except = (e: ReachEntry, prefixes: Iterable<string>): ReachEntry => ({ ...e, except: [...new Set([...e.except ?? [], ...prefixes])] });
+  return entries.map((e) => (e.kind !== 'any' ? e : e.verdict === 'internet' ? except(e, diverted) : e.verdict === 'unknown' && dropped.length > 0 ? except(e, dropped) : e));
 }
 
 const TCP_443: PortRanges = { ports: ['443'], protocols: ['Tcp'] };

@@ -83,3 +83,28 @@ describe('a route to None under an open path is excepted from `any`', () => {
     expect(wrongClaims(input, app, ['30.1.1.1', '9.9.9.9'])).toEqual([]);
   });
 });
+
+describe('a route to None under entries reach can only say "may reach"', () => {
+  /**
+   * Spoke subnet `app`: 0/0 → the hub Azure Firewall, whose network rules allow ICMP to `*` (not
+   * modelled: "may reach") and TCP 443 to an IP group the input lacks (it could hold any address:
+   * "may reach"), and 30.0.0.0/8 → None, which drops 30.1.1.1 whatever the firewall allows
+   * [UDR] https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+   * Those `any` entries except 30.0.0.0/8, so a mustNotReach control on it is proven, not open.
+   */
+  it('"may reach" `any` entries except 30.0.0.0/8; an address outside it stays in them', () => {
+    const { b, app } = hubSpokeFirewall([
+      networkRule('ping', { destinationAddresses: ['*'], destinationPorts: ['*'], protocols: ['ICMP'] }),
+      networkRule('partners', { destinationAddresses: [], destinationIpGroupIds: ['/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/ipGroups/ipg-absent'] }),
+    ]);
+    b.updateSubnet(app, { routeTableId: b.routeTable('rt-x', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }, { prefix: '30.0.0.0/8', nextHopType: 'None' }]) });
+    const input = inputOf(b);
+    expect(pathTo(input, '30.1.1.1:443/tcp', app).verdict).toBe('dropped');
+    const mayReach = reachOf(input, app).allowed.filter((e) => e.kind === 'any' && e.verdict === 'unknown');
+    expect(mayReach.map((e) => e.rule)).toEqual([expect.stringMatching(/ping/), expect.stringMatching(/partners \(IP group ipg-absent is not in the input\)/)]);
+    for (const e of mayReach) {
+      expect(excepted(e, '30.1.1.1')).toBe(true);
+      expect(excepted(e, '9.9.9.9')).toBe(false);
+    }
+  });
+});
