@@ -4,6 +4,7 @@
  * and finding is read from the result, never recomputed.
  */
 import { explainPath } from '../../shared/egress/explain';
+import { snatCapacityOf, snatPortsText } from '../../shared/egress/outbound';
 import { ANY_PUBLIC_DESTINATION, VERDICTS as VERDICT_LABELS } from '../../shared/egress/types';
 import type { EgressPath, Finding, FindingSeverity, ResolveResult, Verdict } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
@@ -142,8 +143,12 @@ export function placeSources(model: NetworkModel): ReadonlyMap<string, Placement
 }
 
 
-function formatPorts(ports: number | null): string {
-  return ports === null ? '-' : ports.toLocaleString('en-US');
+/**
+ * `at least 4,992` for a firewall (a floor: the instance count is not in the input), `no SNAT (1:1
+ * NAT)` for an instance-level public IP (the EXIT column says public-ip), or `-` when not known.
+ */
+function formatPorts(path: EgressPath): string {
+  return snatCapacityOf(path).kind === 'no-snat' ? 'no SNAT (1:1 NAT)' : snatPortsText(path, '-');
 }
 
 function findingsCell(findings: readonly Finding[]): string {
@@ -184,7 +189,7 @@ function pathRow(path: EgressPath, color: boolean): Row {
   const source = platform ? `${name} ${PLATFORM_MARKER}` : name;
   const worst = SEVERITIES.find((s) => path.findings.some((f) => f.severity === s));
   return {
-    cells: [safe(source), path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : safe(path.via.map((v) => nameFromResourceId(v.id)).join(' > ')), safe(ipsCell(path.egressIps)), formatPorts(path.snatPorts), findingsCell(path.findings)],
+    cells: [safe(source), path.verdict, path.exit ?? '-', path.via.length === 0 ? '-' : safe(path.via.map((v) => nameFromResourceId(v.id)).join(' > ')), safe(ipsCell(path.egressIps)), formatPorts(path), findingsCell(path.findings)],
     paints: [platform ? platformPaint(color) : plain, verdictPaint(path.verdict, color), plain, plain, plain, plain, worst === undefined ? plain : severityPaint(worst, color)],
   };
 }

@@ -29,6 +29,7 @@ import { costInScope, writeCost } from './write-cost';
 import type { TrafficResult } from '../../shared/traffic/types';
 import type { EvidenceInput } from './types';
 import { explainPath } from '../../shared/egress/explain';
+import { snatCapacityOf, snatPortsText } from '../../shared/egress/outbound';
 
 const TOC_LINE = 12;
 const MAX_COVER_LIST = 6;
@@ -448,6 +449,21 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
   ed.y += 5;
 }
 
+/**
+ * A firewall's count is a floor (two instances; the instance count is not in the input), and an
+ * instance-level public IP uses no SNAT at all ("stateless 1:1 NAT", every ephemeral port) [LBOUT].
+ */
+function snatPortsCell(path: EgressPath): string {
+  const capacity = snatCapacityOf(path);
+  switch (capacity.kind) {
+    case 'ports': return capacity.atLeast
+      ? `${snatPortsText(path, '')} available to this source (2,496 per public IP per firewall instance, two instances at minimum: the instance count is not in the input)`
+      : `${snatPortsText(path, '')} available to this source`;
+    case 'no-snat': return 'no SNAT (instance public IP): a stateless 1:1 NAT with every ephemeral port';
+    case 'unknown': return 'not known';
+  }
+}
+
 function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: Snapshot, index: ResourceIndex, reach: PathReach | undefined): void {
   ed.heading(pathTitle(path), 1, { keepWith: 90, anchor: `path-${n}` });
   const metrics = metricsForPath(path, snapshot.metrics);
@@ -459,7 +475,7 @@ function writePath(ed: EvidenceDocument, path: EgressPath, n: number, snapshot: 
     ['Source', { text: path.source.id, font: 'Mono' }],
     ['Inspected by', via.length > 0 ? via.join(' → ') : 'nothing (no firewall, NVA or internal load balancer)'],
     ['Egress IPs', path.egressIps.length > 0 ? path.egressIps.join(', ') : path.verdict === 'unknown' ? 'not known (the verdict is unknown)' : 'none known'],
-    ['SNAT ports', path.snatPorts === null ? 'not known' : `${path.snatPorts.toLocaleString('en-US')} available to this source`],
+    ['SNAT ports', snatPortsCell(path)],
     ...metrics.map((m): readonly [string, string] => [
       m.unit === 'Bytes' ? 'Bytes metric' : 'SNAT metric',
       `${m.metricName}${m.filter ? ` (${m.filter})` : ''} ${m.aggregation}: ${m.value.toLocaleString('en-US')} ${m.unit}, ${m.windowStart} to ${m.windowEnd} on ${resourceLabel(index, m.resourceId)}`,

@@ -6,6 +6,7 @@
  */
 import { Fragment, useState, type ReactNode } from 'react';
 import { explainPath } from '../../shared/egress/explain';
+import { snatPortsText } from '../../shared/egress/outbound';
 import {
   endpointsBeyondSubnet, entriesBeyondSubnet, forcedTunnelListedText, nothingListedText, openingEntry, privateEndpointReachText, reachDestinationText, openingExceptions, unrestrictedOn,
 } from '../../shared/egress/reach';
@@ -333,7 +334,7 @@ function PathExplanation({ path, destination, reach, model, estateFindings, obse
         <dt>Public IPs</dt>
         <dd data-testid="egress-ips">{path.egressIps.length > 0 ? path.egressIps.join(', ') : egressIpsText(path)}</dd>
         <dt>SNAT ports</dt>
-        <dd>{path.snatPorts === null ? 'not known' : path.snatPorts.toLocaleString()}</dd>
+        <dd>{snatPortsText(path, 'not known')}</dd>
       </dl>
       <h3>Hop by hop</h3>
       <ol className="hops" data-testid="hops">

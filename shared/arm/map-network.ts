@@ -353,13 +353,19 @@ export function standaloneRoute(store: DraftStore, node: JsonNode, id: ResourceI
 // NAT gateways, public IPs, public IP prefixes
 
 export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const v6Addresses = optRefs(node, 'publicIpAddressesV6');
+  const v6Prefixes = optRefs(node, 'publicIpPrefixesV6');
   store.put('natGateway', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'natGateway',
     skuName: parsedSku(node, parseNatGatewaySku),
-    // StandardV2 lists its IPv6 addresses and prefixes separately; the PIP's version tells them apart.
-    publicIpAddressIds: concatDefined(optRefs(node, 'publicIpAddresses'), optRefs(node, 'publicIpAddressesV6')),
-    publicIpPrefixIds: concatDefined(optRefs(node, 'publicIpPrefixes'), optRefs(node, 'publicIpPrefixesV6')),
+    // StandardV2 lists its IPv6 addresses and prefixes apart ("public ip addresses V6", natGateways
+    // REST schema): every one belongs to the gateway (and bills), and the V6 lists are kept so an
+    // IPv4 flow is never given an IPv6 address whose resource the input lacks.
+    publicIpAddressIds: concatDefined(optRefs(node, 'publicIpAddresses'), v6Addresses),
+    publicIpPrefixIds: concatDefined(optRefs(node, 'publicIpPrefixes'), v6Prefixes),
+    publicIpAddressV6Ids: v6Addresses,
+    publicIpPrefixV6Ids: v6Prefixes,
     idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes'),
     subnetIds: optRefs(node, 'subnets'),
   });

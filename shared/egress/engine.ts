@@ -36,7 +36,7 @@ import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
 import type { EgressDestination, SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
-import { chooseOutboundMethod, methodEgress, primaryIpConfiguration, nicLabel, subnetAnswerRestsOnUnreadNics, unreadSubnetNics } from './outbound';
+import { chooseOutboundMethod, firewallMinimumSnatPorts, methodEgress, primaryIpConfiguration, nicLabel, subnetAnswerRestsOnUnreadNics, unreadSubnetNics } from './outbound';
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
 import type { DestinationScope, EndpointNetworkPolicies, FirewallRuleDecision, FirewallRuleRef, Named, NsgStep, RouteRef, Step, TerminalReason, TerminalStep } from './steps';
@@ -2567,7 +2567,8 @@ function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFire
     // https://learn.microsoft.com/rest/api/firewall/azure-firewalls/get (hubIPAddresses.publicIPs).
     addGap(ctx, { code: 'not-modelled', scope: firewall.id, message: `Hub firewall ${firewall.name}: its public IP addresses (hubIPAddresses.publicIPs.addresses${count !== null ? `, ${count} by count` : ''}) are not in the input, so the egress IPs of the paths through it are not named. Export the firewall whole (az network firewall show).` });
   }
-  const snatPorts = ips.length > 0 ? ips.length * 2_496 * 2 : null;
+  // A floor: 2,496 ports per public IP per instance, two instances at least, more as it scales out [FWNAT].
+  const snatPorts = ips.length > 0 ? firewallMinimumSnatPorts(ips.length) : null;
   trail.add(memoize(ctx, firewall, 'hub-public-ip', (): Step => ({
     kind: 'public-ip', owner: 'hub-firewall', resourceId: firewall.id, ownerId: firewall.id, ownerName: firewall.name, publicIpName: null, egressIps: ips,
   })));

@@ -10,6 +10,7 @@ import type { AzureFirewall, Subnet } from '../model/topology';
 import { lookupRoute } from '../routing/lpm';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import { DOCS } from './docs';
+import { FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE, firewallMinimumSnatPorts } from './outbound';
 import { isPlatformSubnet } from './platform';
 import type { EgressPath, Finding } from './types';
 
@@ -120,7 +121,16 @@ function metricFinding(metric: ResourceMetric, index: ModelIndex): Finding | nul
   return null;
 }
 
-/** A firewall with one public IP and no NAT gateway serving many subnets: 4,992 ports for all of them. */
+/** The shared SNAT ports of a firewall with one public IP, as a floor (see staticFirewallCapacity). */
+const FLOOR = `at least ${firewallMinimumSnatPorts(1).toLocaleString('en-US')} SNAT ports (${FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE.toLocaleString('en-US')} per instance, `
+  + `${FIREWALL_MIN_INSTANCES} instances at minimum; more as the firewall scales out, an instance count the input does not give)`;
+
+/**
+ * A firewall with one public IP and no NAT gateway serving many subnets: 2,496 SNAT ports per
+ * public IP per instance, "Minimum of two instances" [FWNAT], so all of them share as few as 4,992.
+ * The instance count is not in the input and grows as the firewall scales out, so the message states
+ * a floor ("at least"); the warning stands on the floor, the capacity the subnets can count on.
+ */
 function staticFirewallCapacity(index: ModelIndex, paths: readonly EgressPath[]): Finding[] {
   const served = new Map<string, Set<string>>();
   for (const path of paths) {
@@ -138,8 +148,8 @@ function staticFirewallCapacity(index: ModelIndex, paths: readonly EgressPath[])
     const hub = isHubFirewall(firewall);
     findings.push({ code: 'snat-capacity', severity: 'warning',
       message: hub
-        ? `Secured-hub Azure Firewall ${firewall.name} has one public IP but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`
-        : `Azure Firewall ${firewall.name} has one public IP and no NAT gateway but is the internet exit of ${subnets.size} subnets: they share 4,992 SNAT ports (2,496 per instance).`,
+        ? `Secured-hub Azure Firewall ${firewall.name} has one public IP but is the internet exit of ${subnets.size} subnets: they share ${FLOOR}.`
+        : `Azure Firewall ${firewall.name} has one public IP and no NAT gateway but is the internet exit of ${subnets.size} subnets: they share ${FLOOR}.`,
       advice: firewallCapacityAdvice(hub), resourceIds: [firewall.id], docs: DOCS.firewallNatGateway });
   }
   return findings;

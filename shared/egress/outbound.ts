@@ -15,6 +15,7 @@ import type {
 import { DOCS } from './docs';
 import { protocolCovers, type FlowProtocol } from './load-balancer';
 import { isPlatformSubnet } from './platform';
+import type { Step } from './steps';
 
 /** Who sends the packet out of the subnet. */
 export type Sender =
@@ -68,8 +69,20 @@ export type FlowIpVersion = 'IPv4' | 'IPv6';
 const NAT_TROUBLESHOOT = 'https://learn.microsoft.com/azure/nat-gateway/troubleshoot-nat-connectivity';
 
 export const SNAT_PORTS_PER_IP = 64_512;
+/**
+ * "Azure Firewall provides 2,496 SNAT ports per public IP address configured per backend virtual
+ * machine scale set instance (Minimum of two instances)" (articles/firewall/integrate-with-nat-gateway.md).
+ * The instance count is not in any input and grows as the firewall scales out
+ * (articles/firewall/firewall-performance.md), so ports × IPs × FIREWALL_MIN_INSTANCES is a floor,
+ * shown as "at least" wherever it appears (snatCapacityOf).
+ */
 export const FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE = 2_496;
 export const FIREWALL_MIN_INSTANCES = 2;
+
+/** The fewest SNAT ports a firewall with `publicIps` public IPs has: two instances' worth (see above). */
+export function firewallMinimumSnatPorts(publicIps: number): number {
+  return publicIps * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES;
+}
 
 /** The configuration that sends: the primary IPv4 configuration (LB outbound rules use only that one [LBRULES]). */
 export function primaryIpConfiguration(nic: NetworkInterface): NicIpConfiguration | null {
@@ -89,6 +102,22 @@ function pipHasVersion(index: ModelIndex, id: ResourceId, version: FlowIpVersion
 
 function prefixHasVersion(index: ModelIndex, id: ResourceId, version: FlowIpVersion): boolean {
   return (index.publicIpPrefixes.get(id)?.version ?? version) === version;
+}
+
+/**
+ * The NAT gateway's public IPs and prefixes of the flow's version. ARM lists them apart:
+ * `publicIpAddresses` / `publicIpPrefixes` "V4", `publicIpAddressesV6` / `publicIpPrefixesV6` "V6"
+ * (Microsoft.Network/natGateways REST schema, 2025-01-01; a Standard gateway is IPv4-only [NATRES]).
+ * The resource's own version decides when the input has it; else the list that names it does, so
+ * an address of the V6 list the input lacks is never taken for the flow's IPv4 one.
+ */
+function natGatewayAddresses(index: ModelIndex, nat: NatGateway, version: FlowIpVersion): { readonly ips: readonly ResourceId[]; readonly prefixes: readonly ResourceId[] } {
+  const v6Ips = new Set(nat.publicIpAddressV6Ids ?? []);
+  const v6Prefixes = new Set(nat.publicIpPrefixV6Ids ?? []);
+  return {
+    ips: nat.publicIpAddressIds.filter((id) => (index.publicIpAddresses.get(id)?.version ?? (v6Ips.has(id) ? 'IPv6' : 'IPv4')) === version),
+    prefixes: nat.publicIpPrefixIds.filter((id) => (index.publicIpPrefixes.get(id)?.version ?? (v6Prefixes.has(id) ? 'IPv6' : 'IPv4')) === version),
+  };
 }
 
 /** A public frontend that can carry the flow: its public IP or prefix has the flow's version [LBRULES]. */
@@ -375,16 +404,18 @@ function natGatewayMethod(index: ModelIndex, subnet: Subnet, natGatewayId: Resou
       missingFact: `what internet traffic from subnet ${subnet.name} uses while its NAT gateway ${natGateway.name} has no public IP address or prefix: Azure documents only that the NAT gateway isn't operational, not what the subnet gets instead`,
     };
   }
-  const ofVersion = natGateway.publicIpAddressIds.some((id) => pipHasVersion(index, id, version))
-    || natGateway.publicIpPrefixIds.some((id) => prefixHasVersion(index, id, version));
-  if (ofVersion) return { kind: 'nat-gateway', natGatewayId, natGateway };
+  const own = natGatewayAddresses(index, natGateway, version);
+  if (own.ips.length > 0 || own.prefixes.length > 0) return { kind: 'nat-gateway', natGatewayId, natGateway };
   if (version === 'IPv6' && natGateway.skuName === 'Standard') return null;
   // StandardV2 "supports 16 IPv4 + 16 IPv6 addresses" [NATRES]; one with none of the flow's version
-  // has no address to translate it to, and what that traffic uses is not documented.
+  // has no address to translate it to, and what that traffic uses is not documented. A gateway whose
+  // SKU the input lacks may be either: Standard would pass IPv6 on, StandardV2 would not say.
   return {
     kind: 'undecided', resourceId: natGateway.id, rule: `NAT gateway ${natGateway.name}: no ${version} public IP address or prefix`, docs: DOCS.natGatewayResource,
     misconfiguration: null,
-    missingFact: `what ${version} internet traffic from subnet ${subnet.name} uses: its NAT gateway ${natGateway.name} (${natGateway.skuName}) has public IPs of the other IP version only`,
+    missingFact: natGateway.skuName === 'Unknown'
+      ? `what ${version} internet traffic from subnet ${subnet.name} uses: its NAT gateway ${natGateway.name} has public IPs of the other IP version only and its SKU (sku.name) is not in the input (a Standard NAT gateway is IPv4-only and IPv6 traffic takes the next outbound method; for a StandardV2 one it is not documented)`
+      : `what ${version} internet traffic from subnet ${subnet.name} uses: its NAT gateway ${natGateway.name} (${natGateway.skuName}) has public IPs of the other IP version only`,
   };
 }
 
@@ -696,8 +727,7 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
     case 'nat-gateway': {
       const nat = method.natGateway;
       if (!nat) return { egressIps: [], snatPorts: null };
-      const ips = nat.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version));
-      const prefixes = nat.publicIpPrefixIds.filter((id) => prefixHasVersion(index, id, version));
+      const { ips, prefixes } = natGatewayAddresses(index, nat, version);
       // A prefix not in the input (or of unknown length) makes the address count, and so the
       // ports, unknown: never counted as 0, which would understate the capacity [NATRES].
       const prefixAddresses = prefixes.map((id) => prefixAddressCount(index, id));
@@ -712,13 +742,14 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
     case 'instance-public-ip':
       // A flow leaves only from an address of its own version: an IPv4 public IP gives an IPv6 flow nothing.
       if (!pipHasVersion(index, method.publicIpAddressId, version)) return { egressIps: [], snatPorts: null };
-      return { egressIps: [publicIpLabel(index, method.publicIpAddressId)], snatPorts: SNAT_PORTS_PER_IP };
+      // "Public IP on VM's NIC: SNAT isn't used", "implemented as a stateless 1:1 NAT", "the instance
+      // has all ephemeral ports available" (articles/load-balancer/load-balancer-outbound-connections.md):
+      // no SNAT port count applies (64,512 is the NAT gateway's per-IP figure) [LBOUT].
+      return { egressIps: [publicIpLabel(index, method.publicIpAddressId)], snatPorts: null };
     case 'firewall-public-ip': {
       const ids = method.publicIpAddressIds.filter((id) => pipHasVersion(index, id, version));
-      return {
-        egressIps: ids.map((id) => publicIpLabel(index, id)),
-        snatPorts: ids.length > 0 ? ids.length * FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE * FIREWALL_MIN_INSTANCES : null,
-      };
+      // A floor (two instances); the firewall has more as it scales out [FWNAT].
+      return { egressIps: ids.map((id) => publicIpLabel(index, id)), snatPorts: ids.length > 0 ? firewallMinimumSnatPorts(ids.length) : null };
     }
     case 'platform-public-ip':
       // Platform-managed SNAT capacity is not documented for gateways or the firewall management NIC.
@@ -748,5 +779,36 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
     case 'none':
     case 'undecided':
       return { egressIps: [], snatPorts: null };
+  }
+}
+
+/** What a path's `snatPorts` means, for the places that show it (table, PDF, app). */
+export type SnatCapacity =
+  /** `atLeast`: a floor (an Azure Firewall's own public IPs: two instances' worth, more as it scales out). */
+  | { readonly kind: 'ports'; readonly ports: number; readonly atLeast: boolean }
+  /** An instance-level public IP: a stateless 1:1 NAT with every ephemeral port, no SNAT [LBOUT]. */
+  | { readonly kind: 'no-snat' }
+  | { readonly kind: 'unknown' };
+
+/**
+ * Reads the path's exit step (its last NAT gateway, public IP or load balancer step): a firewall's
+ * SNAT ports are a minimum, an instance-level public IP uses no SNAT, and every other null count is
+ * not known.
+ */
+export function snatCapacityOf(path: { readonly snatPorts: number | null; readonly steps: readonly Step[] }): SnatCapacity {
+  let exit: Step | undefined;
+  for (const step of path.steps) if (step.kind === 'nat-gateway' || step.kind === 'public-ip' || step.kind === 'load-balancer') exit = step;
+  const owner = exit?.kind === 'public-ip' ? exit.owner : null;
+  if (path.snatPorts !== null) return { kind: 'ports', ports: path.snatPorts, atLeast: owner === 'firewall' || owner === 'hub-firewall' };
+  return owner === 'instance' ? { kind: 'no-snat' } : { kind: 'unknown' };
+}
+
+/** `64,512`, `at least 4,992`, `no SNAT (instance public IP)`, or `unknown` for a count not known. */
+export function snatPortsText(path: { readonly snatPorts: number | null; readonly steps: readonly Step[] }, unknown: string): string {
+  const capacity = snatCapacityOf(path);
+  switch (capacity.kind) {
+    case 'ports': return `${capacity.atLeast ? 'at least ' : ''}${capacity.ports.toLocaleString('en-US')}`;
+    case 'no-snat': return 'no SNAT (instance public IP)';
+    case 'unknown': return unknown;
   }
 }

@@ -202,8 +202,21 @@ export interface RouteTable extends ResourceBase {
 export interface NatGateway extends ResourceBase {
   readonly kind: 'natGateway';
   readonly skuName: NatGatewaySku;
+  /**
+   * Every public IP / prefix of the gateway: ARM's `publicIpAddresses` ("public ip addresses V4")
+   * and, on a StandardV2 gateway, `publicIpAddressesV6` ("public ip addresses V6") together, as
+   * each bills and belongs to the gateway (Microsoft.Network/natGateways REST schema, 2025-01-01).
+   * Which IP version one carries is not in these lists: see the V6 lists below.
+   */
   readonly publicIpAddressIds: readonly ResourceId[];
   readonly publicIpPrefixIds: readonly ResourceId[];
+  /**
+   * Those of publicIpAddressIds / publicIpPrefixIds that ARM lists in `publicIpAddressesV6` /
+   * `publicIpPrefixesV6`: IPv6, even when the resource itself is not in the input (an IPv4 flow
+   * never leaves from them). Absent (older snapshots, Standard gateways): none listed there.
+   */
+  readonly publicIpAddressV6Ids?: readonly ResourceId[];
+  readonly publicIpPrefixV6Ids?: readonly ResourceId[];
   readonly idleTimeoutInMinutes: number | null;
   /** Back-references ARM returns on the NAT gateway; the subnet's `natGatewayId` is authoritative. */
   readonly subnetIds: readonly ResourceId[];

@@ -91,8 +91,9 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const lb = b.loadBalancer('lb', { frontends: [{ name: 'fe', publicIpId: b.publicIp('lb-pip', '20.2.2.2') }], pools: [{ name: 'pool' }],
       outboundRules: [{ name: 'out', frontends: ['fe'], pool: 'pool' }] });
     const nic = b.nic(s, 'vm1-nic', '10.0.1.4', { publicIpId: b.publicIp('vm-pip', '52.0.0.1'), poolIds: [ModelBuilder.poolId(lb, 'pool')] });
+    // An instance-level public IP is a stateless 1:1 NAT, no SNAT: no port count [LBOUT].
     expect(summary(pathOf(resolve(b.build()), nic))).toEqual({
-      verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['52.0.0.1'], snatPorts: 64_512, hops: ['source', 'route', 'public-ip', 'internet'], findings: [],
+      verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['52.0.0.1'], snatPorts: null, hops: ['source', 'route', 'public-ip', 'internet'], findings: [],
     });
   });
 
@@ -466,7 +467,7 @@ describe('egress scenarios (egress-rules.md §13)', () => {
     const nsg = b.nsg('nsg', []);
     const nic = b.nic(s, 'vm1-nic', '10.0.1.4', { nsgId: nsg, publicIpId: b.publicIp('vm-pip', '52.0.0.1') });
     const path = pathOf(resolve(b.build()), nic);
-    expect(summary(path)).toEqual({ verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['52.0.0.1'], snatPorts: 64_512, hops: ['source', 'nsg', 'route', 'public-ip', 'internet'], findings: [] });
+    expect(summary(path)).toEqual({ verdict: 'internet', exit: 'public-ip', via: [], egressIps: ['52.0.0.1'], snatPorts: null, hops: ['source', 'nsg', 'route', 'public-ip', 'internet'], findings: [] });
     expect(explainPath(path)[1]?.rule).toBe('NSG nsg rule AllowInternetOutBound (65001) Allow');
   });
 
