@@ -23,8 +23,9 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
     networkSecurityGroupId: null, defaultOutboundAccess: null, delegations: [], serviceEndpoints: [], privateEndpointNetworkPolicies: null,
   },
   routeTable: { ...COMMON, kind: 'routeTable', routes: [], disableBgpRoutePropagation: false },
-  // `Standard` was the only NAT gateway SKU before StandardV2.
-  natGateway: { ...COMMON, kind: 'natGateway', skuName: 'Standard', publicIpAddressIds: [], publicIpPrefixIds: [], idleTimeoutInMinutes: null, subnetIds: [] },
+  // An absent SKU is `Unknown`, not guessed: a NAT gateway is Standard or StandardV2 (NatGatewaySkuName;
+  // articles/nat-gateway/nat-gateway-resource.md), which differ in IPv6 support and price.
+  natGateway: { ...COMMON, kind: 'natGateway', skuName: 'Unknown', publicIpAddressIds: [], publicIpPrefixIds: [], idleTimeoutInMinutes: null, subnetIds: [] },
   // An absent SKU is reported as `Unknown` rather than guessed (Microsoft's own PIP example has none).
   publicIpAddress: { ...COMMON, kind: 'publicIpAddress', ipAddress: null, skuName: 'Unknown', version: 'IPv4', ipConfigurationId: null, publicIpPrefixId: null },
   publicIpPrefix: { ...COMMON, kind: 'publicIpPrefix', ipPrefix: null, prefixLength: null, version: 'IPv4', skuName: 'Unknown' },
@@ -33,8 +34,10 @@ const DEFAULTS: { readonly [K in NetworkResourceKind]: Defaults<K> } = {
     ...COMMON, kind: 'networkInterface', ipConfigurations: [], enableIPForwarding: null, networkSecurityGroupId: null,
     virtualMachineId: null, flexibleScaleSetMember: false, primary: null,
   },
+  // skuTier: an absent tier is `Unknown`, not guessed: Basic, Standard and Premium differ in price and
+  // features (https://learn.microsoft.com/azure/firewall/choose-firewall-sku).
   azureFirewall: {
-    ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Standard', ipConfigurations: [], managementIpConfiguration: null,
+    ...COMMON, kind: 'azureFirewall', skuName: 'AZFW_VNet', skuTier: 'Unknown', ipConfigurations: [], managementIpConfiguration: null,
     // rulesCaptured: false until a copy holds the classic rule collection lists (see AzureFirewall).
     firewallPolicyId: null, virtualHubId: null, hubPrivateIpAddress: null, hubPublicIpAddresses: [], hubPublicIpCount: null, rules: [], rulesCaptured: false,
     snatPrivateRanges: null, snatAutoLearnPrivateRanges: false,

@@ -29,7 +29,7 @@ import type { AzureFirewall, NatGateway, NetworkResource, PublicIpAddress, Publi
 import type { ResolveInput } from '../egress/index';
 import type { EgressPath, ResolveResult } from '../egress/types';
 import type { TrafficResult } from '../traffic/types';
-import { PRICE_TABLE, priceDateText, priceIn, tieredCost } from './prices';
+import { PRICE_TABLE, priceDateText, priceIn, tieredCost, zoneOfRegion } from './prices';
 import type { EgressTier, EgressZone, ListPrice, PriceTable } from './prices';
 import type {
   BytesBasis, CostContributor, CostGap, CostItem, CostLine, CostPriceRef, CostResource, CostResult, CostRollup,
@@ -60,6 +60,20 @@ export interface CostOptions {
 const BYTE_METRICS: Readonly<Record<'nat-gateway' | 'azure-firewall', string>> = { 'nat-gateway': 'bytecount', 'azure-firewall': 'dataprocessed' };
 
 const UNTAGGED = '(untagged)';
+
+/**
+ * A firewall whose tier the input does not give (a trimmed export, a Resource Graph projection)
+ * bills at one of three rates: Standard, Premium and Basic deployment and data processed are priced
+ * apart (https://learn.microsoft.com/azure/firewall/choose-firewall-sku), so no tier stands in.
+ */
+const FIREWALL_TIER_MISSING = 'Azure Firewall tier (sku.tier) not in the input: Basic, Standard and Premium are priced differently, so no price applies';
+
+/** Why a NAT gateway that is not Standard has no price: its SKU is StandardV2 (or one Azure added), or not in the input at all. */
+function natSkuMissing(nat: NatGateway): string {
+  return nat.skuName === 'Unknown'
+    ? 'NAT gateway SKU (sku.name) not in the input: it may be Standard or StandardV2, priced apart'
+    : `NAT gateway SKU ${nat.skuName}`;
+}
 
 const key = (id: string): string => id.toLowerCase();
 
@@ -146,6 +160,8 @@ interface PathPlan {
   readonly fixed: readonly string[];
   /** VNet peerings / hub connections the path crosses (per-GB charges, both directions: §8.1). */
   readonly crossings: readonly Crossing[];
+  /** Charges on the path that no line prices (a load balancer, an NVA), each a not-costed gap. */
+  readonly leftOut: readonly string[];
   contributors: CostContributor[];
   /** Some contributor's records carry bytes (flow logs): the observed total is a measurement, even 0. */
   hasBytes: boolean;
@@ -235,7 +251,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   const natParts = (nat: NatGateway): string[] => {
     const ids: string[] = [key(nat.id)];
     if (nat.skuName === 'Standard') fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, priceIn(table.natGateway.hour, nat.location, fallback), null);
-    else fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, null, `NAT gateway SKU ${nat.skuName}: the price table has Standard only (StandardV2 pricing is UNCONFIRMED in the reference)`);
+    else fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, null, `${natSkuMissing(nat)}: the price table has Standard only (StandardV2 pricing is UNCONFIRMED in the reference)`);
     for (const id of nat.publicIpAddressIds) {
       const pip = pipById.get(key(id));
       if (pip) { addPublicIp(pip); ids.push(key(id)); }
@@ -248,7 +264,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   };
   const firewallParts = (fw: AzureFirewall): string[] => {
     const ids: string[] = [key(fw.id)];
-    if (fw.skuTier === 'Unknown') fixedEntry(fw.id, fw.name, 'azure-firewall', fw.location, fw.tags, null, 'Azure Firewall tier unknown: no price applies');
+    if (fw.skuTier === 'Unknown') fixedEntry(fw.id, fw.name, 'azure-firewall', fw.location, fw.tags, null, FIREWALL_TIER_MISSING);
     else {
       const deployment = table.firewall[fw.skuTier].deployment;
       const priced = priceIn(deployment, fw.location, fallback);
@@ -344,13 +360,20 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       }
     }
     if (region === null) addGap({ code: 'region-unknown', scope: path.source.id, message: 'the source has no region: regional prices and the egress zone cannot be chosen' });
-    if (path.exit === 'load-balancer') addGap({ code: 'not-costed', scope: path.source.id, message: 'load balancer outbound: the load balancer and its frontend public IPs are not priced (not in the price table)' });
-    if (path.via.some((v) => v.kind === 'nva' || v.kind === 'internal-load-balancer')) addGap({ code: 'not-costed', scope: path.source.id, message: 'the path passes a network virtual appliance / internal load balancer: their VMs and rules are not priced' });
-    if (path.steps.some((st) => st.kind === 'public-ip' && st.owner === 'hub-firewall')) addGap({ code: 'not-costed', scope: path.source.id, message: 'secured-hub firewall public IPs are not ARM resources in the snapshot: not priced' });
+    // What the path passes that no line prices: the gap says so, and the source (with the total) is
+    // then not complete, as `complete` promises every charge of the path has a figure.
+    const leftOut: string[] = [];
+    const leaveOut = (message: string): void => {
+      leftOut.push(message);
+      addGap({ code: 'not-costed', scope: path.source.id, message });
+    };
+    if (path.exit === 'load-balancer') leaveOut('load balancer outbound: the load balancer and its frontend public IPs are not priced (not in the price table)');
+    if (path.via.some((v) => v.kind === 'nva' || v.kind === 'internal-load-balancer')) leaveOut('the path passes a network virtual appliance / internal load balancer: their VMs and rules are not priced');
+    if (path.steps.some((st) => st.kind === 'public-ip' && st.owner === 'hub-firewall')) leaveOut('secured-hub firewall public IPs are not ARM resources in the snapshot: not priced');
     plans.push({
       path, region, tags, owner: tagValue(tags, 'owner'), costCentre: tagValue(tags, 'costcentre'),
       tagsFrom: tagged === null ? null : (tagged.inheritedFrom?.id ?? (Object.keys(tags).length > 0 ? path.source.id : null)),
-      natGateways, firewalls, fixed, crossings: crossingsOf(path),
+      natGateways, firewalls, fixed, crossings: crossingsOf(path), leftOut,
       contributors: [], hasBytes: false, observedBytes: 0, observedEgressBytes: 0, egressUpperBound: false,
       basis: { kind: 'none', description: '' }, monthlyBytes: null, egressMonthlyBytes: null,
     });
@@ -468,7 +491,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   // ---- Internet egress: tiers on each zone's total GB, with ONE first-100-GB allowance for the
   // account (destinations.md §8.1: "account-wide per month", not per subnet, hence not per zone either),
   // shared by GB.
-  const zoneOf = (plan: PathPlan): EgressZone | null => (plan.region === null ? null : table.zoneOfRegion[plan.region.toLowerCase()] ?? null);
+  const zoneOf = (plan: PathPlan): EgressZone | null => zoneOfRegion(table, plan.region);
   const zoneTotals = new Map<EgressZone, { gb: number; sources: number }>();
   for (const plan of plans) {
     const zone = zoneOf(plan);
@@ -552,10 +575,10 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     };
     for (const nat of plan.natGateways) {
       if (nat.skuName === 'Standard') perGb('nat-gateway-data', { id: nat.id, name: nat.name }, priceIn(table.natGateway.dataProcessed, nat.location, fallback), null);
-      else perGb('nat-gateway-data', { id: nat.id, name: nat.name }, null, `NAT gateway SKU ${nat.skuName}: no data-processed price in the table`);
+      else perGb('nat-gateway-data', { id: nat.id, name: nat.name }, null, `${natSkuMissing(nat)}: no data-processed price in the table`);
     }
     for (const fw of plan.firewalls) {
-      if (fw.skuTier === 'Unknown') perGb('firewall-data', { id: fw.id, name: fw.name }, null, 'Azure Firewall tier unknown: no price applies');
+      if (fw.skuTier === 'Unknown') perGb('firewall-data', { id: fw.id, name: fw.name }, null, FIREWALL_TIER_MISSING);
       else {
         const dp = table.firewall[fw.skuTier].dataProcessed;
         const priced = priceIn(dp, fw.location, fallback);
@@ -602,7 +625,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       source: { type: plan.path.source.type, id: plan.path.source.id, name: plan.path.source.name },
       verdict: plan.path.verdict, exit: plan.path.exit, region: plan.region, owner: plan.owner, costCentre: plan.costCentre, tagsFrom: plan.tagsFrom,
       monthlyGb: gb === null ? null : round(gb, 6), bytes: plan.basis, contributors: plan.contributors, lines,
-      monthlyUsd: round(known, 6), complete: lines.every((l) => l.monthlyUsd !== null),
+      monthlyUsd: round(known, 6), leftOut: plan.leftOut, complete: plan.leftOut.length === 0 && lines.every((l) => l.monthlyUsd !== null),
     });
   }
 

@@ -217,15 +217,30 @@ export interface PricedAt {
 }
 
 /**
+ * A region as the price table keys it: ARM accepts a location's display name ("East US") as well as
+ * its name ("eastus") (https://learn.microsoft.com/rest/api/resources/subscriptions/list-locations),
+ * so case and spaces are dropped. Every region comparison in shared/cost goes through this one
+ * function: a source priced in a region is then also in that region's egress zone.
+ */
+export function regionKey(region: string): string {
+  return region.toLowerCase().replace(/\s+/g, '');
+}
+
+/** The egress zone of a region (however it is spelt), or null when the table does not place it. */
+export function zoneOfRegion(table: Pick<PriceTable, 'zoneOfRegion'>, region: string | null): EgressZone | null {
+  return region === null ? null : table.zoneOfRegion[regionKey(region)] ?? null;
+}
+
+/**
  * The price for a resource in `region`: a Global / all-commercial meter applies everywhere; a
  * regional price applies in its region, or, when `fallbackRegion` names that region, as a stated
  * substitute. Null: the table has no price for that region (a gap, never 0).
  */
 export function priceIn(price: ListPrice, region: string | null, fallbackRegion: string | null): PricedAt | null {
   if (price.region === 'Global' || price.region === 'all-commercial') return { price, pricedAt: price.region, substituted: false };
-  const wanted = (region ?? '').toLowerCase().replace(/\s+/g, '');
-  if (wanted === price.region) return { price, pricedAt: price.region, substituted: false };
-  if (fallbackRegion !== null && fallbackRegion.toLowerCase() === price.region) return { price, pricedAt: price.region, substituted: true };
+  const at = regionKey(price.region);
+  if (region !== null && regionKey(region) === at) return { price, pricedAt: price.region, substituted: false };
+  if (fallbackRegion !== null && regionKey(fallbackRegion) === at) return { price, pricedAt: price.region, substituted: true };
   return null;
 }
 

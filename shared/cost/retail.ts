@@ -8,6 +8,7 @@
  */
 import { InputError } from '../model/errors';
 import type { EgressTier, EgressZone, FirewallTier, ListPrice, PriceSource, PriceTable } from './prices';
+import { regionKey, zoneOfRegion } from './prices';
 
 export const RETAIL_PRICES_URL = 'https://prices.azure.com/api/retail/prices';
 
@@ -132,7 +133,7 @@ export function priceTableFromRetail(
   const sourceId = `azure-retail-prices-${region}-${date}`;
   const kept: string[] = [];
   const sameMeter = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-  const inRegion = (i: RetailPriceItem): boolean => i.armRegionName.toLowerCase() === region.toLowerCase();
+  const inRegion = (i: RetailPriceItem): boolean => regionKey(i.armRegionName) === regionKey(region);
   const take = (what: string, fallback: ListPrice, per: 'hour' | 'GB', service: string, match: (i: RetailPriceItem) => boolean): ListPrice => {
     const item = pick(items, readAt, match);
     const price = item === null ? null : listPrice(item, per, service, sourceId);
@@ -155,7 +156,7 @@ export function priceTableFromRetail(
     i.productName === 'IP Addresses' && inRegion(i) && /^Standard (IPv4 )?Static Public IP$/i.test(i.meterName));
 
   // Tiers: every current Consumption row of the meter in the region, by tierMinimumUnits.
-  const zone: EgressZone | undefined = base.zoneOfRegion[region.toLowerCase()];
+  const zone: EgressZone | undefined = zoneOfRegion(base, region) ?? undefined;
   const egressRows = items.filter((i) => i.type === 'Consumption' && i.currencyCode === 'USD' && i.serviceName === 'Bandwidth'
     && i.productName === 'Rtn Preference: MGN' && sameMeter(i.meterName, 'Standard Data Transfer Out') && inRegion(i)
     && unitsPer(i.unitOfMeasure, 'GB') === 1 && i.effectiveStartDate.slice(0, 10) <= date);
@@ -278,7 +279,8 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
   const zoneOfRegion: Record<string, EgressZone> = {};
   for (const [r, z] of Object.entries(t.zoneOfRegion as Readonly<Record<string, unknown>>)) {
     need(z === 'zone-1' || z === 'zone-2' || z === 'zone-3', file, `$.zoneOfRegion.${r}`, 'zone-1, zone-2 or zone-3', z);
-    zoneOfRegion[r] = z as EgressZone;
+    // Keyed as every lookup reads it (regionKey): a file may spell a region "East US".
+    zoneOfRegion[regionKey(r)] = z as EgressZone;
   }
   return {
     id: t.id as string, currency: 'USD', asOf: t.asOf as string, compiledFrom: t.compiledFrom as string, hoursPerMonth: t.hoursPerMonth as number, sources,

@@ -117,7 +117,12 @@ export interface SourceCost {
   readonly lines: readonly CostLine[];
   /** Sum of the lines that have a figure. */
   readonly monthlyUsd: number;
-  /** Every line has a figure. */
+  /**
+   * What the path passes that no line prices (a load balancer and its frontend public IPs, an NVA,
+   * secured-hub public IPs), each also a `not-costed` gap: monthlyUsd leaves it out.
+   */
+  readonly leftOut: readonly string[];
+  /** Every line has a figure and nothing on the path is left out (`leftOut` empty). */
   readonly complete: boolean;
 }
 
