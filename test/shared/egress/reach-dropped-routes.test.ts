@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
 import type { ReachEntry, ReachSource } from '../../../shared/egress/reach';
+import { toResourceId } from '../../../shared/model/ids';
 import { cidrContainsIp, parseCidr, parseIp } from '../../../shared/model/ip';
 import { ModelBuilder, networkRule } from '../../support/model-builder';
 import { entryCovers, inputOf, pathTo, reachOf, type Transport } from './reach-agreement';
@@ -95,7 +96,7 @@ describe('a route to None under entries reach can only say "may reach"', () => {
   it('"may reach" `any` entries except 30.0.0.0/8; an address outside it stays in them', () => {
     const { b, app } = hubSpokeFirewall([
       networkRule('ping', { destinationAddresses: ['*'], destinationPorts: ['*'], protocols: ['ICMP'] }),
-      networkRule('partners', { destinationAddresses: [], destinationIpGroupIds: ['/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/ipGroups/ipg-absent'] }),
+      networkRule('partners', { destinationAddresses: [], destinationIpGroupIds: [toResourceId('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/ipGroups/ipg-absent')] }),
     ]);
     b.updateSubnet(app, { routeTableId: b.routeTable('rt-x', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: HUB_FIREWALL_IP }, { prefix: '30.0.0.0/8', nextHopType: 'None' }]) });
     const input = inputOf(b);
