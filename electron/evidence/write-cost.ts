@@ -64,7 +64,8 @@ function sourceBlock(ed: EvidenceDocument, s: SourceCost): void {
   ed.ensureSpace(110);
   ed.heading(`${s.source.name} (${s.source.type === 'nic' ? 'NIC' : 'subnet'}): ${usdText(s.monthlyUsd)} per month${s.complete ? '' : ' + missing figures'}`, 2, { keepWith: 60 });
   ed.paragraph(`Owner ${s.owner ?? '(untagged)'} · cost centre ${s.costCentre ?? '(untagged)'}${s.tagsFrom ? ` (tags of ${s.tagsFrom.split('/').pop() ?? s.tagsFrom})` : ''} · region ${s.region ?? 'unknown'}`, { size: 7.5, color: COLORS.muted, gapAfter: 1 });
-  ed.paragraph(`Bytes used: ${s.bytes.description}`, { size: 7.5, color: COLORS.muted, gapAfter: 3 });
+  ed.paragraph(`Bytes used: ${s.bytes.description}`, { size: 7.5, color: COLORS.muted, gapAfter: s.leftOut.length > 0 ? 1 : 3 });
+  if (s.leftOut.length > 0) ed.paragraph(`Not priced on this path: ${s.leftOut.join('; ')}.`, { size: 7.5, color: COLORS.muted, gapAfter: 3 });
   const w = ed.contentWidth;
   ed.table([
     { header: 'Item', width: w * 0.30 },

@@ -39,6 +39,7 @@ function SourceRows({ source, selected, onSelect }: { readonly source: SourceCos
             title="Show this path on the graph">{source.source.name}</button>
           <span className="sub" style={{ fontWeight: 400, color: 'var(--muted)' }}> · {source.source.type === 'nic' ? 'NIC' : 'subnet'} · {source.region ?? 'region unknown'} · owner {source.owner ?? '(untagged)'} · cost centre {source.costCentre ?? '(untagged)'}</span>
           <div className="sub" style={{ fontWeight: 400, color: 'var(--muted)' }} data-testid="cost-bytes">bytes: {source.bytes.description}</div>
+          {source.leftOut.map((what) => <div key={what} className="sub" style={{ fontWeight: 400, color: 'var(--warn)' }} data-testid="cost-left-out">not priced: {what}</div>)}
         </th>
         <td style={{ ...num, fontWeight: 600 }}>{usdText(source.monthlyUsd)}{source.complete ? '' : <span style={{ color: 'var(--warn)' }}> + gaps</span>}</td>
       </tr>

@@ -82,6 +82,8 @@ function priceText(line: CostLine): string {
 function sourceBlock(s: SourceCost): string[] {
   const lines = [`${s.source.name} (${s.source.type}, ${s.region ?? 'region ?'})  ${usd(s.monthlyUsd)}/month${s.complete ? '' : ' + missing figures'}  owner ${s.owner ?? '-'}  cost centre ${s.costCentre ?? '-'}`];
   lines.push(`    bytes: ${s.bytes.description}`);
+  // Charges on the path that no line prices: said on the source itself, not only in the gaps at the end.
+  for (const what of s.leftOut) lines.push(`    not priced: ${safe(what)}`);
   lines.push(...pad([['    ITEM', 'QUANTITY', 'MONTHLY', 'PRICE (per unit, region, date, split)'],
     ...s.lines.map((l) => [`    ${lineLabel(l)}`, quantityText(l), usd(l.monthlyUsd), priceText(l)].map(safe))]));
   return lines;

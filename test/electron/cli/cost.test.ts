@@ -93,6 +93,20 @@ describe('egress-atlas cost', () => {
     expect(out).toMatch(/Total \$65\.70\/month \(incomplete: see gaps\) \| 5 costed source\(s\) \| not costed: 2 \| gaps: \d+\n$/);
   });
 
+  it('says on the source what its path passes that no line prices (a load balancer, an NVA), as the JSON leftOut does', async () => {
+    const run = await cli(['cost', '--demo', 'training']);
+    expect(run.code).toBe(0);
+    const block = (name: string): string => run.stdout.split('\n\n').find((b) => b.startsWith(`${name} (`)) ?? '';
+    expect(block('nic-vm-lesson05-01')).toContain('\n    not priced: load balancer outbound: the load balancer and its frontend public IPs are not priced (not in the price table)\n');
+    expect(block('snet-11-nva-with-forwarding')).toContain('\n    not priced: the path passes a network virtual appliance / internal load balancer: their VMs and rules are not priced\n');
+    // A NAT gateway path prices all it passes (its per-GB figure is missing for want of bytes, not left out).
+    expect(block('snet-03-nat-gateway')).not.toContain('not priced:');
+    const json = JSON.parse((await cli(['cost', '--demo', 'training', '--format', 'json'])).stdout) as CostResult;
+    const shown = json.sources.filter((s) => block(s.source.name).includes('not priced:')).map((s) => s.source.name).sort();
+    expect(shown).toEqual(json.sources.filter((s) => s.leftOut.length > 0).map((s) => s.source.name).sort());
+    expect(shown.length).toBeGreaterThan(2);
+  });
+
   it('works without logs (no bytes: per-GB figures missing) and writes --out with a wrote line', async () => {
     const target = join(dir, 'cost.json');
     const run = await cli(['cost', '--demo', 'bank', '--format', 'json', '--split', 'bytes', '--out', target]);

@@ -114,6 +114,19 @@ describe('evidence PDF: Cost by owner (report --logs)', async () => {
     expect(costPathsShown(expected)).toBe(expected.sources);
   });
 
+  it('says under each path what it passes that no line prices (the JSON leftOut): a load balancer, an NVA', async () => {
+    expect(await report('--demo', 'training', '--logs', LOGS, '--timestamp', TIMESTAMP, '--out', 'training-cost.pdf')).toBe(0);
+    const text = squash(pdfText(join(dir, 'training-cost.pdf')));
+    const trainingSnapshot = demoSnapshot(pickDemo('training'), EXPORTED_AT);
+    const trainingCost = estimateCost(trainingSnapshot, resolveEgress(trainingSnapshot), { traffic: analyzeTraffic(trainingSnapshot, await readLogs([LOGS], ROOT), { since: null, policy: null }) });
+    const leaving = trainingCost.sources.filter((s) => s.leftOut.length > 0);
+    expect(leaving.map((s) => s.source.name)).toContain('nic-vm-lesson05-01');
+    for (const s of leaving) expect(text).toContain(squash(`Not priced on this path: ${s.leftOut.join('; ')}.`));
+    // Bank's paths price everything they pass: no such line.
+    expect(expected.sources.every((s) => s.leftOut.length === 0)).toBe(true);
+    expect(flat).not.toContain('Notpricedonthispath');
+  });
+
   it('has no Cost by owner section without --logs', async () => {
     expect(await report('--demo', 'bank', '--timestamp', TIMESTAMP, '--out', 'plain.pdf')).toBe(0);
     const plain = pdfText(join(dir, 'plain.pdf'));
