@@ -5,7 +5,7 @@
  * step (steps.ts); the walk always ends with a terminal step whose reason fixes the verdict. The
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
-import { isScaleSetInstanceVm, parentResourceId, type ResourceId } from '../model/ids';
+import { isScaleSetInstanceVm, nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
 import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
@@ -2018,21 +2018,36 @@ function ownerOf(owner: PrivateIpOwner): Named {
  * MAX_APPLIANCE_DEPTH is a limit of the model, not of Azure: `unknown` with a gap, never a loop.
  */
 function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named, forwarder: NetworkInterface | null): Outcome | null {
-  // A VM appliance (`forwarder`: the NVA NIC the flow leaves from) whose route sends a private
-  // destination back into its own path (to itself, or to an appliance it was reached through: the
-  // internal load balancer in front of it) may hold that address itself: a range its operating
-  // system serves (a kubenet node's pod range: "UDR and IP forwarding handle connectivity between
-  // pods across nodes", https://learn.microsoft.com/azure/aks/configure-kubenet; containers, a VPN
-  // client pool), and a VM delivers what it holds without routing it. Whether it does or forwards it
-  // again (a loop) is in no export. An Azure Firewall or a load balancer has no operating system of
-  // its own, and the internet is no range an appliance serves: sent back along the path, that is a loop.
-  const looped = trail.visited.includes(appliance.id);
-  const notInternet = forwarder !== null && looped ? nonInternetDestination(ctx) : null;
-  if (forwarder !== null && notInternet !== null) {
-    const itself = forwarder.id === appliance.id;
-    const name = named(forwarder).name;
-    return trail.end({ kind: 'undecided', resourceId: forwarder.id, rule: itself ? `${appliance.name} routes ${ctx.flow.destination} back to itself` : `${name} routes ${ctx.flow.destination} back to ${appliance.name}`, docs: DOCS.udr,
-      missingFact: `whether ${itself ? appliance.name : name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to ${itself ? 'it' : `${appliance.name}, which the flow passed on its way to it`} (${notInternet}, not an internet address)` });
+  // Routes that send a private destination round a loop through a VM appliance (an NVA's NIC: the
+  // one the flow leaves from, `forwarder`, or one passed since the appliance it comes back to) may
+  // be routes to the range that VM holds itself, which it delivers without routing: a kubenet
+  // node's pod range ("UDR and IP forwarding handle connectivity between pods across nodes",
+  // https://learn.microsoft.com/azure/aks/configure-kubenet), containers, a VPN client pool.
+  // Whether it does or forwards it again (a loop) is in no export. The loop is the same whichever
+  // of its appliances the flow enters it by, so the answer names its VMs, never the order a source
+  // passed them. An Azure Firewall or a load balancer has no operating system of its own, and the
+  // internet is no range an appliance serves: a loop of those alone, or of the internet, is a loop.
+  const at = trail.visited.indexOf(appliance.id);
+  if (at >= 0) {
+    trail.loopMet = true;
+    const vms = new Map<string, string>();
+    const members = new Set<string>();
+    for (const id of [...trail.visited.slice(at), ...(forwarder ? [forwarder.id] : [])]) {
+      const nic = ctx.index.networkInterfaces.get(id as ResourceId);
+      if (nic) vms.set(nic.id, named(nic).name);
+      members.add(nic ? named(nic).name : nameFromResourceId(id));
+    }
+    const notInternet = vms.size > 0 ? nonInternetDestination(ctx) : null;
+    if (notInternet !== null) {
+      const names = [...vms.values()].sort();
+      const which = names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+      const itself = forwarder !== null && forwarder.id === appliance.id;
+      return trail.end({ kind: 'undecided', resourceId: [...vms.keys()].sort()[0] ?? appliance.id, docs: DOCS.udr,
+        rule: itself ? `${appliance.name} routes ${ctx.flow.destination} back to itself` : `Routes send ${ctx.flow.destination} round a loop through ${which}`,
+        missingFact: itself
+          ? `whether ${appliance.name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to it (${notInternet}, not an internet address)`
+          : `whether ${which} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again: the appliances' routes send that address round a loop through ${[...members].sort().join(', ')} (${notInternet}, not an internet address)` });
+    }
   }
   if (trail.visited.includes(appliance.id)) {
     trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
@@ -3305,7 +3320,7 @@ function forwardFromAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, 
     visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth,
   };
   // A walk that met a loop or the depth limit depends on what was passed before it: not shared.
-  const shareable = !trail.restrictedTo && !child.sourceConsulted && !child.findings.some((f) => f.code === 'route-loop') && child.depth < MAX_APPLIANCE_DEPTH;
+  const shareable = !trail.restrictedTo && !child.sourceConsulted && !child.loopMet && child.depth < MAX_APPLIANCE_DEPTH;
   if (shareable) bySender.set(senderKey, part);
   if (child.sourceConsulted) trail.sourceConsulted = true;
   return trail.append(part);
@@ -3553,8 +3568,7 @@ function hubNextHopElsewhere(ctx: EngineContext, trail: Trail, subnet: Subnet, r
   if (found !== null && hub !== null && hub.routingPolicies.length === 0) {
     const owner = found.owner;
     const appliance = ownerOf(owner);
-    // Only a NIC routing back to itself asks whether it serves the address (no sender is known here).
-    const looped = loopGuard(ctx, trail, appliance, owner.kind === 'nic' && trail.visited.at(-1) === appliance.id ? owner.nic : null);
+      const looped = loopGuard(ctx, trail, appliance, null);
     if (looped) return looped;
     trail.visit(appliance.id);
     trail.depth += 1;

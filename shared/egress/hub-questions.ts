@@ -167,14 +167,18 @@ function unseenHubQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedR
   if (peering === null) return null;
   const vnet = nameFromResourceId(subnet.virtualNetworkId);
   const remote = peering.remoteVirtualNetworkId === null ? '' : ` to ${nameFromResourceId(peering.remoteVirtualNetworkId)}`;
+  // Only a Connected peering carries traffic [PEER]: another state is named, never called connected.
+  const state = peering.peeringState === 'Connected' ? null : peering.peeringState === 'Unknown' ? 'in a state the input does not give' : peering.peeringState;
+  const madeBy = `its peering ${peering.name}${remote}${state === null ? '' : ` (${state})`} is the one Virtual WAN makes for a hub connection`;
   return {
     hub: null, resourceId: peering.id, docs: DOCS.vwanHubRouting, gapScope: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
-    rule: `Peering ${peering.name}: connected to a Virtual WAN hub not in the input`,
-    gap: `Virtual network ${vnet} (the first found) is connected to a Virtual WAN hub: its peering ${peering.name}${remote} is the one Virtual WAN makes for a hub connection, and no hub connection in the input names it (the hub, or its connections, are not in the input). `
+    rule: state === null ? `Peering ${peering.name}: connected to a Virtual WAN hub not in the input` : `Peering ${peering.name} (${state}): made by Virtual WAN for a hub not in the input`,
+    gap: `Virtual network ${vnet} (the first found) ${state === null ? 'is connected' : 'was connected'} to a Virtual WAN hub: ${madeBy}, and no hub connection in the input names it (the hub, or its connections, are not in the input). `
       + 'A connected network gets the hub\'s routes (a 0.0.0.0/0 where its connection propagates the default route), so such networks\' paths through system routes are unknown. '
       + 'Export the virtual hubs with their hubVirtualNetworkConnections, route tables and routing intent, or capture the spokes\' effective routes.',
-    missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: peering ${peering.name}${remote} is the one Virtual WAN makes for a hub connection, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
-      + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`,
+    missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: ${madeBy.replace(/^its /, '')}, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
+      + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`
+      + (state === null ? '' : `; whether a peering ${state} still gets them is not documented (only a Connected peering carries traffic)`),
   };
 }
 

@@ -37,6 +37,14 @@ export interface DivertingRoute {
  */
 const NOT_OUT = new Set(['none', 'virtualnetworkserviceendpoint', 'vnetlocal', 'vnetpeering', 'vnetglobalpeering', 'interfaceendpoint']);
 
+/** The length of a CIDR as written (`20.1.0.0/16` → 16; an address alone → 32), or null. */
+function prefixLength(prefix: string): number | null {
+  const slash = prefix.indexOf('/');
+  if (slash < 0) return 32;
+  const length = Number(prefix.slice(slash + 1).trim());
+  return Number.isInteger(length) ? length : null;
+}
+
 /** Whether a route's prefix can hold a public destination: a CIDR overlapping public IPv4 space that is not 0.0.0.0/0, or a service tag. */
 function divertingPrefix(prefix: string): 'cidr' | 'service-tag' | null {
   const text = prefix.trim();
@@ -203,7 +211,21 @@ export function droppedPrefixes(index: ModelIndex, captured: readonly CapturedEf
     if (r.nextHopType.trim().toLowerCase() === 'none' && divertingPrefix(r.addressPrefix) !== null) out.add(r.addressPrefix.trim());
   }
   for (const prefix of capturedDrops(index, cache, captured).get(subnetId) ?? []) out.add(prefix);
-  const found = [...out];
+  // Longest prefix match [UDR]: a more specific route inside a dropped prefix that leads out (30.0.0.0/8
+  // → None with 30.1.0.0/16 → the firewall) takes its addresses from the drop.
+  const carried = divertingRoutes(index, captured, subnetId).filter((r) => r.kind === 'cidr');
+  const found = [...out].flatMap((prefix) => {
+    const dropped = Ipv4Set.tryFromCidr(prefix);
+    const length = prefixLength(prefix);
+    if (dropped === null || length === null) return [prefix];
+    let rest = dropped;
+    for (const r of carried) {
+      const inside = Ipv4Set.tryFromCidr(r.prefix);
+      const rLength = prefixLength(r.prefix);
+      if (inside !== null && rLength !== null && rLength > length && inside.subtract(dropped).size() === 0) rest = rest.subtract(inside);
+    }
+    return rest === dropped ? [prefix] : rest.toCidrs();
+  });
   cache.droppedBySubnet.set(subnetId, found);
   return found;
 }

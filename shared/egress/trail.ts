@@ -163,6 +163,8 @@ export class Trail {
   depth = 0;
   /** Set when an NSG or firewall rule looked at the source address: such a walk is not shared between sources. */
   sourceConsulted = false;
+  /** Set when the walk came back to an appliance it passed (loopGuard): what it met depends on what was passed before, so it is not shared. */
+  loopMet = false;
   /**
    * The sources a rule further on may see besides the original one: every private address of every
    * NVA passed so far (each NVA may keep the source it received or SNAT to any of its VM's

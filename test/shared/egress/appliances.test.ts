@@ -1051,8 +1051,8 @@ describe('an NVA behind an internal load balancer whose own subnet routes a dest
     const path = pathOf(resolve(model, { destination: '10.50.3.9' }), app);
     expect(summary(path)).toMatchObject({ verdict: 'unknown', findings: [] });
     const last = explainPath(path).at(-1);
-    expect(last?.rule).toBe('Unknown: nva-a-nic routes 10.50.3.9 back to ilb-nva');
-    expect(last?.explanation).toMatch(/whether nva-a-nic serves 10\.50\.3\.9 itself, .*or forwards it again, which would loop: its subnet's route sends that address back to ilb-nva, which the flow passed on its way to it \(10\.50\.3\.9 is a private address/);
+    expect(last?.rule).toBe('Unknown: Routes send 10.50.3.9 round a loop through nva-a-nic');
+    expect(last?.explanation).toMatch(/whether nva-a-nic serves 10\.50\.3\.9 itself, .*or forwards it again: the appliances' routes send that address round a loop through ilb-nva, nva-a-nic \(10\.50\.3\.9 is a private address/);
   });
 
   it('the internet sent back to the load balancer is still a loop (no appliance serves the internet as its own range)', () => {
