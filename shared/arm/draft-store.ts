@@ -508,6 +508,8 @@ export class DraftStore {
    * needs them; buildModel keeps those the input lacks (NetworkInterface.missingSiblingNicIds).
    */
   readonly vmNicIds = new Map<ResourceId, readonly ResourceId[]>();
+  /** VM → the availability set its document names (`availabilitySet.id`); only VMs naming one (see NetworkInterface.availabilitySet). */
+  readonly vmAvailabilitySets = new Map<ResourceId, ResourceId>();
   readonly gaps: Gap[] = [];
 
   /** `files`: how many input files the drafts come from (see `readingFile`). */

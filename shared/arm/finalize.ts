@@ -6,7 +6,7 @@
  * model field has one.
  */
 import { isNetworkInterfaceId, parentResourceId, type ResourceId } from '../model/ids';
-import type { AzureFirewall, LoadBalancer, NetworkInterface, NetworkModel, NetworkResourceKind, Subnet } from '../model/topology';
+import type { AvailabilitySetMembers, AzureFirewall, LoadBalancer, NetworkInterface, NetworkModel, NetworkResourceKind, Subnet } from '../model/topology';
 import { canonicalId, field, isRecord, isResourceIdText } from './reader';
 import { compareIds, SORTED_CHILDREN, sortedById, type DraftOf, type DraftStore, type KindMap } from './draft-store';
 
@@ -146,6 +146,25 @@ function missingVmNics(store: DraftStore): ReadonlyMap<ResourceId, readonly Reso
   return out;
 }
 
+/**
+ * Per availability set the input's VM documents name, the VMs that name it (sorted): one object per
+ * set, shared by the NICs of its VMs (NetworkInterface.availabilitySet). VMs naming none: no entry.
+ */
+function availabilitySetsByVm(store: DraftStore): ReadonlyMap<ResourceId, AvailabilitySetMembers> {
+  const vmsBySet = new Map<ResourceId, ResourceId[]>();
+  for (const [vmId, setId] of store.vmAvailabilitySets) {
+    const vms = vmsBySet.get(setId);
+    if (vms === undefined) vmsBySet.set(setId, [vmId]);
+    else vms.push(vmId);
+  }
+  const out = new Map<ResourceId, AvailabilitySetMembers>();
+  for (const [id, vms] of vmsBySet) {
+    const members: AvailabilitySetMembers = { id, virtualMachineIds: vms.sort(compareIds) };
+    for (const vmId of vms) out.set(vmId, members);
+  }
+  return out;
+}
+
 /** The model, every list sorted by ID; VNets list every subnet that names them as parent. */
 export function buildModel(store: DraftStore): NetworkModel {
   const virtualNetworks = finalizeAll(store, 'virtualNetwork');
@@ -154,14 +173,17 @@ export function buildModel(store: DraftStore): NetworkModel {
   const flexibleVms = store.flexibleScaleSetVms;
   const capturedVms = store.capturedVms;
   const missingNics = missingVmNics(store);
+  const availabilitySets = availabilitySetsByVm(store);
   // Most inputs hold no VM resources: then no NIC's VM ID needs hashing (60 ms for 100,000 NICs).
   // Every Flexible VM is also captured, so the one set decides whether to look at all; VMs with a
   // listed NIC missing are fewer still (their list is one array shared by their NICs).
-  const networkInterfaces = capturedVms.size === 0 && missingNics.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) => {
+  const networkInterfaces = capturedVms.size === 0 && missingNics.size === 0 && availabilitySets.size === 0 ? finalizeAll(store, 'networkInterface') : finalizeAll(store, 'networkInterface').map((nic) => {
     const vmId = nic.virtualMachineId;
     if (vmId === null) return nic;
     const missing = missingNics.size === 0 ? undefined : missingNics.get(vmId);
-    const withNics = missing === undefined ? nic : { ...nic, missingSiblingNicIds: missing };
+    const availabilitySet = availabilitySets.size === 0 ? undefined : availabilitySets.get(vmId);
+    const withMissing = missing === undefined ? nic : { ...nic, missingSiblingNicIds: missing };
+    const withNics = availabilitySet === undefined ? withMissing : { ...withMissing, availabilitySet };
     if (!capturedVms.has(vmId)) return withNics;
     return flexibleVms.has(vmId) ? { ...withNics, flexibleScaleSetMember: true, virtualMachineCaptured: true } : { ...withNics, virtualMachineCaptured: true };
   });

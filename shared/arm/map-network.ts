@@ -490,6 +490,12 @@ export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: Res
   const flexible = optRef(node, 'virtualMachineScaleSet') !== undefined;
   if (flexible) store.flexibleScaleSetVms.add(id);
   if (flexible || node.props !== null || namesKey(node.raw, 'virtualmachinescaleset')) store.capturedVms.add(id);
+  // "All virtual machines within an availability set must be added to the backend pool for outbound
+  // connectivity" (articles/load-balancer/outbound-rules.md, Limitations): the set decides whether a
+  // load balancer's outbound holds for its VMs, so it is kept for their NICs.
+  // https://learn.microsoft.com/rest/api/compute/virtual-machines/get (availabilitySet: SubResource)
+  const availabilitySet = availabilitySetId(node);
+  if (availabilitySet !== null) store.vmAvailabilitySets.set(id, availabilitySet);
   const nics = listedNicIds(node);
   if (nics.length < 2) return;
   const known = store.vmNicIds.get(id);
@@ -516,6 +522,20 @@ function listedNicIds(node: JsonNode): readonly ResourceId[] {
     if (!ids.includes(id)) ids.push(id);
   }
   return ids;
+}
+
+/**
+ * `availabilitySet.id` of a VM document (`properties.availabilitySet` in ARM and Resource Graph,
+ * top level in az, `AvailabilitySetReference` in PowerShell; any key casing), or null. Read
+ * leniently, as the NIC list is: another shape is ignored, never a reason to skip the VM.
+ */
+function availabilitySetId(node: JsonNode): ResourceId | null {
+  for (const key of ['availabilitySet', 'availabilitySetReference']) {
+    const ref = (node.props !== null ? field(node.props, key) : undefined) ?? field(node.raw, key);
+    const raw = isRecord(ref) ? field(ref, 'id') : ref;
+    if (typeof raw === 'string' && isResourceIdText(raw)) return canonicalId(raw);
+  }
+  return null;
 }
 
 /** Whether `obj` has the key in any casing, whatever its value (null included, unlike `field`). */

@@ -36,11 +36,13 @@ export type OutboundMethod =
   | { readonly kind: 'platform-public-ip'; readonly owner: 'gateway' | 'firewall-management'; readonly ownerId: ResourceId; readonly ownerName: string; readonly publicIpAddressIds: readonly ResourceId[] }
   | { readonly kind: 'lb-outbound-rule'; readonly loadBalancer: LoadBalancer; readonly rule: OutboundRule; readonly pool: LoadBalancerBackendPool }
   /**
-   * Implicit SNAT of the load-balancing rules (disableOutboundSnat = false) that send to the pool:
-   * every such rule's frontend is a candidate, used at the same time [LBOUT]. `rules` is never
-   * empty, in ID order, and the same array for the same pool, protocol and IP version (an exit key).
+   * Implicit SNAT of the load-balancing rules (disableOutboundSnat = false) that send to the pools
+   * of one load balancer the IP configuration is in: every such rule's frontend is a candidate, used
+   * at the same time [LBOUT]. `rules` is never empty, in ID order, and the same array for the same
+   * pools, protocol and IP version (an exit key). `pools`: the pools those rules send to, by ID;
+   * `pool` the first of them.
    */
-  | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rules: readonly LoadBalancingRule[]; readonly pool: LoadBalancerBackendPool }
+  | { readonly kind: 'lb-rule-snat'; readonly loadBalancer: LoadBalancer; readonly rules: readonly LoadBalancingRule[]; readonly pool: LoadBalancerBackendPool; readonly pools: readonly LoadBalancerBackendPool[] }
   | { readonly kind: 'lb-basic'; readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool }
   /**
    * `nic-allocated`: the subnet is private, but the NIC still reports a default outbound IP
@@ -147,19 +149,46 @@ const ruleProtocolCovers = protocolCovers;
 function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, protocol: TransportProtocol, version: FlowIpVersion): OutboundMethod | null {
   // Membership from both sides (the NIC's pool list and the LB pool's member list), sorted by pool ID.
   const pools = index.poolsOfIpConfiguration(config);
-  for (const { loadBalancer, pool } of pools) {
-    // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an
-    // `Unknown` SKU claims nothing. The rule whose frontends have the flow's IP version carries it,
-    // whatever the order of the rules.
-    if (loadBalancer.skuName !== 'Standard') continue;
-    const rule = loadBalancer.outboundRules.find((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)
-      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version));
-    if (rule) return { kind: 'lb-outbound-rule', loadBalancer, rule, pool };
+  // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an `Unknown`
+  // SKU claims nothing. The rule whose frontends have the flow's IP version carries it, whatever the
+  // order of the rules. Every pool the configuration is in counts, not the first by ID.
+  const standard = pools.filter(({ loadBalancer }) => loadBalancer.skuName === 'Standard');
+  const outbound = standard.flatMap(({ loadBalancer, pool }) => loadBalancer.outboundRules
+    .filter((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol) && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version))
+    .map((rule) => ({ loadBalancer, pool, rule })));
+  const [first, second] = outbound;
+  if (first && !second) return { kind: 'lb-outbound-rule', ...first };
+  if (first && second) {
+    // "An outbound rule configures outbound NAT for all virtual machines identified by the backend
+    // pool to be translated to the frontend" [LBRULES]: two rules (two pools of the configuration, or
+    // one pool named twice) would each translate it to their own frontends. Azure documents one rule
+    // per pool ("Two rules where backend pool 1 uses both blue IP addresses, and backend pool 2 uses
+    // the yellow IP prefix"), not which rule, or whether both, a member of both pools leaves through.
+    const names = outbound.map((o) => `${o.rule.name} (load balancer ${o.loadBalancer.name}, pool ${o.pool.name}, frontend IPs ${frontendEgress(index, o.loadBalancer, o.rule.frontendIpConfigurationIds, version).join(', ')})`);
+    return {
+      kind: 'undecided', resourceId: first.rule.id, rule: `Outbound rules ${outbound.map((o) => o.rule.name).join(' and ')} for IP configuration ${config.name}`,
+      docs: DOCS.lbOutboundRules, misconfiguration: null,
+      missingFact: `which public IPs ${protocolText(protocol)} traffic from IP configuration ${config.name} leaves from: outbound rules ${names.join(' and ')} each cover it, and Azure documents neither which of several outbound rules applies to a backend pool member nor that they are used together`,
+    };
   }
-  for (const { loadBalancer, pool } of pools) {
-    if (loadBalancer.skuName !== 'Standard') continue;
-    const rules = snatRulesOfPool(index, loadBalancer, pool, protocol, version);
-    if (rules) return { kind: 'lb-rule-snat', loadBalancer, rules, pool };
+  const snat = standard.flatMap(({ loadBalancer, pool }) => (snatRulesOfPool(index, loadBalancer, pool, protocol, version) ? [{ loadBalancer, pool }] : []));
+  const firstSnat = snat[0];
+  if (firstSnat) {
+    const other = snat.find((s) => s.loadBalancer !== firstSnat.loadBalancer);
+    if (other) {
+      // "Standard Load Balancer uses all candidates for outbound flows at the same time when
+      // multiple (public) IP frontends is present" [LBOUT] speaks of one load balancer's frontends;
+      // pools of two public load balancers, each programming SNAT for the configuration, are not
+      // documented.
+      return {
+        kind: 'undecided', resourceId: other.loadBalancer.id, rule: `Load-balancing-rule SNAT of load balancers ${firstSnat.loadBalancer.name} and ${other.loadBalancer.name} for IP configuration ${config.name}`,
+        docs: DOCS.lbOutboundConnections, misconfiguration: null,
+        missingFact: `which public IPs ${protocolText(protocol)} traffic from IP configuration ${config.name} leaves from: it is in backend pool ${firstSnat.pool.name} of Standard public load balancer ${firstSnat.loadBalancer.name} and pool ${other.pool.name} of ${other.loadBalancer.name}, whose load-balancing rules both program outbound SNAT for it; Azure documents the frontends of one load balancer as candidates used at the same time, not those of two`,
+      };
+    }
+    const snatPools = snat.map((s) => s.pool);
+    const rules = snatRulesOfPools(index, firstSnat.loadBalancer, snatPools, protocol, version);
+    if (rules) return { kind: 'lb-rule-snat', loadBalancer: firstSnat.loadBalancer, rules, pool: firstSnat.pool, pools: snatPools };
   }
   for (const { loadBalancer, pool } of pools) {
     if (loadBalancer.skuName !== 'Basic' || !isPublicLoadBalancer(index, loadBalancer, undefined, version)) continue;
@@ -209,6 +238,40 @@ function snatRulesOfPool(index: ModelIndex, loadBalancer: LoadBalancer, pool: Lo
   return rules;
 }
 
+/**
+ * The SNAT rules of several pools of one load balancer that an IP configuration is in, merged (no
+ * duplicates, ID order): every rule programs SNAT for the member, so every frontend is a candidate,
+ * "used at the same time" [LBOUT]. One pool: its own array. Kept per load balancer, pools, protocol
+ * and version, so equal answers share one array (the exit key).
+ */
+const pooledSnatRulesCache = new WeakMap<LoadBalancer, Map<string, readonly LoadBalancingRule[] | null>>();
+
+function snatRulesOfPools(index: ModelIndex, loadBalancer: LoadBalancer, pools: readonly LoadBalancerBackendPool[], protocol: TransportProtocol, version: FlowIpVersion): readonly LoadBalancingRule[] | null {
+  const [only, second] = pools;
+  if (!only) return null;
+  if (!second) return snatRulesOfPool(index, loadBalancer, only, protocol, version);
+  let byKey = pooledSnatRulesCache.get(loadBalancer);
+  if (!byKey) {
+    byKey = new Map();
+    pooledSnatRulesCache.set(loadBalancer, byKey);
+  }
+  const key = `${pools.map((p) => p.id).join(',')}|${protocol}|${version}`;
+  let rules = byKey.get(key);
+  if (rules === undefined) {
+    const byId = new Map<ResourceId, LoadBalancingRule>();
+    for (const pool of pools) for (const r of snatRulesOfPool(index, loadBalancer, pool, protocol, version) ?? []) byId.set(r.id, r);
+    const found = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rules = found.length > 0 ? found : null;
+    byKey.set(key, rules);
+  }
+  return rules;
+}
+
+/** `TCP`, `UDP`: the flow's protocol in an answer's words. */
+function protocolText(protocol: TransportProtocol): string {
+  return protocol.toUpperCase();
+}
+
 /** The frontends a Basic load balancer's rules link to the pool: the candidates for its outbound flows [LBOUT 2019]. */
 function basicRuleFrontends(loadBalancer: LoadBalancer, pool: LoadBalancerBackendPool): ResourceId[] {
   const ids = new Set<ResourceId>();
@@ -256,6 +319,66 @@ function loadBalancerWithVmPublicIp(index: ModelIndex, nic: NetworkInterface, co
     docs: DOCS.lbOutboundRules, misconfiguration: null,
     missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${method.pool.name} of load balancer ${lb.name}, but ${ilpip.holder} has public IP ${publicIpLabel(index, ilpip.publicIpAddressId)}, and "outbound rules will only be followed if the backend VM doesn't have an instance-level public IP address"; Azure does not document which address this configuration's traffic then leaves from`,
   };
+}
+
+/**
+ * The VMs a backend pool holds, by the NICs in the input (`virtualMachine.id`) of its members from
+ * either side. Kept per pool: every NIC of an availability set in a large pool asks.
+ */
+const poolVms = new WeakMap<ModelIndex, Map<ResourceId, ReadonlySet<ResourceId>>>();
+
+function vmsInPool(index: ModelIndex, pool: LoadBalancerBackendPool): ReadonlySet<ResourceId> {
+  let byPool = poolVms.get(index);
+  if (!byPool) {
+    byPool = new Map();
+    poolVms.set(index, byPool);
+  }
+  let vms = byPool.get(pool.id);
+  if (!vms) {
+    const found = new Set<ResourceId>();
+    for (const configId of index.poolMembers(pool.id)) {
+      const vm = index.networkInterfaces.get(parentResourceId(configId))?.virtualMachineId;
+      if (vm) found.add(vm);
+    }
+    vms = found;
+    byPool.set(pool.id, vms);
+  }
+  return vms;
+}
+
+/**
+ * A Standard load balancer's outbound (outbound rule or load-balancing-rule SNAT) for a VM of an
+ * availability set: "All virtual machines within an availability set must be added to the backend
+ * pool for outbound connectivity" (articles/load-balancer/outbound-rules.md, Limitations) [LBRULES].
+ * When the input's VM documents show a VM of the set that no NIC in the input puts in the pool,
+ * what the pool's members get is not documented (the frontend IPs, or no outbound connectivity):
+ * unknown, naming the set and that VM. Only VMs whose documents the input holds count; with no VM
+ * document (the NIC has no `availabilitySet`) the method stands, as it always did.
+ */
+function loadBalancerWithAvailabilitySet(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration, method: OutboundMethod): OutboundMethod {
+  const set = nic.availabilitySet;
+  if (!set || (method.kind !== 'lb-outbound-rule' && method.kind !== 'lb-rule-snat')) return method;
+  const pools = method.kind === 'lb-outbound-rule' ? [method.pool] : method.pools;
+  for (const pool of pools) {
+    const inPool = vmsInPool(index, pool);
+    const outside = set.virtualMachineIds.find((vm) => !inPool.has(vm));
+    if (outside === undefined) continue;
+    const lb = method.loadBalancer;
+    const setName = nameFromResourceId(set.id);
+    const vmName = nameFromResourceId(outside);
+    const outsideNics = index.availabilitySetVmNics.get(outside);
+    const why = outsideNics
+      ? `no IP configuration of its NIC${outsideNics.length > 1 ? 's' : ''} ${outsideNics.map((n) => n.name).join(', ')} is in the pool`
+      : 'none of its NICs is in the input, so whether it is in the pool cannot be read';
+    const what = method.kind === 'lb-outbound-rule' ? `outbound rule ${method.rule.name}` : `load-balancing-rule SNAT (${method.rules.map((r) => r.name).join(', ')})`;
+    const ownVm = nic.virtualMachineId ? `its VM ${nameFromResourceId(nic.virtualMachineId)}` : 'its VM';
+    return {
+      kind: 'undecided', resourceId: set.id, rule: `Load balancer ${lb.name} ${what} for NIC ${nic.name}: VM ${vmName} of availability set ${setName} is not in backend pool ${pool.name}`,
+      docs: DOCS.lbOutboundRules, misconfiguration: null,
+      missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${pool.name} of Standard load balancer ${lb.name}, but ${ownVm} is in availability set ${setName}, whose VM ${vmName} (its VM document names the set) is not shown in the pool (${why}); "All virtual machines within an availability set must be added to the backend pool for outbound connectivity", and Azure does not document what the pool's members get otherwise (the load balancer's frontend IPs, or no outbound connectivity)`,
+    };
+  }
+  return method;
 }
 
 /**
@@ -323,15 +446,28 @@ const PRIVATE_NO_METHOD = 'the subnet is private (defaultOutboundAccess = false)
 
 function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterface | null, config: NicIpConfiguration | null = null): OutboundMethod {
   if (nic?.flexibleScaleSetMember) return { kind: 'none', reason: 'the VM is a Flexible-orchestration scale set instance, which never gets default outbound access' };
+  // "Associate a public IP to any of the virtual machine's network interfaces (if there are multiple
+  // network interfaces, having a single one with a public IP will prevent default outbound access for
+  // the virtual machine)" [DOA]: a public IP on another NIC of the VM, or on another IP configuration
+  // of this NIC, ends default outbound access. What this NIC's (configuration's) traffic then uses,
+  // the other public IP or nothing, the article does not say (egress-rules §13 #51): unknown, as for
+  // a load balancer member whose VM has a public IP elsewhere, never a guessed "no outbound".
   const sibling = nic ? otherVmNicHasPublicIp(index, nic) : null;
-  if (sibling) {
-    return { kind: 'none', reason: `another NIC of the same VM (${sibling.name}) has a public IP, which turns default outbound access off for the whole VM; what this NIC's traffic uses is UNCONFIRMED` };
+  const siblingPip = sibling?.ipConfigurations.find((c) => c.publicIpAddressId !== null)?.publicIpAddressId;
+  if (nic && sibling && siblingPip) {
+    return {
+      kind: 'undecided', resourceId: siblingPip, rule: `Default outbound access of NIC ${nic.name}: NIC ${sibling.name} of the same VM has a public IP`,
+      docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `what internet traffic from NIC ${nic.name}, which has no public IP, uses: NIC ${sibling.name} of the same VM has public IP ${publicIpLabel(index, siblingPip)}, which turns default outbound access off for the whole VM, and Azure does not document whether the traffic of a NIC without a public IP then leaves from another NIC's public IP or has no outbound access`,
+    };
   }
-  // "Associate a public IP to any of the virtual machine's network interfaces" turns default outbound off [DOA]:
-  // a public IP on another IP configuration of this NIC counts too.
   const ownOther = nic?.ipConfigurations.find((c) => c !== config && c.publicIpAddressId !== null);
-  if (nic && ownOther) {
-    return { kind: 'none', reason: `IP configuration ${ownOther.name} of NIC ${nic.name} has a public IP, which turns default outbound access off for the VM; what the other configurations' traffic uses is UNCONFIRMED` };
+  if (nic && ownOther?.publicIpAddressId) {
+    return {
+      kind: 'undecided', resourceId: ownOther.publicIpAddressId, rule: `Default outbound access of NIC ${nic.name}: IP configuration ${ownOther.name} has a public IP`,
+      docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `what internet traffic from ${config ? `IP configuration ${config.name}` : 'the IP configurations without a public IP'} of NIC ${nic.name} uses: IP configuration ${ownOther.name} of the NIC has public IP ${publicIpLabel(index, ownOther.publicIpAddressId)}, which turns default outbound access off for the VM, and Azure does not document whether the traffic of an IP configuration without a public IP then leaves from that public IP or has no outbound access`,
+    };
   }
   const standard = standardPoolOf(index, config);
   if (standard) {
@@ -419,6 +555,56 @@ function natGatewayMethod(index: ModelIndex, subnet: Subnet, natGatewayId: Resou
   };
 }
 
+/**
+ * NAT gateways whose `subnets` back-reference (read-only, "the subnets using this nat gateway
+ * resource", Microsoft.Network natGateways REST schema) lists a subnet whose own record names no NAT
+ * gateway: the documents were read at different times or with an api-version that lacks one side.
+ * A NAT gateway "takes precedence over other outbound connectivity methods" [NATOV], so the two
+ * records give different exits: unknown, naming which resource says what. Null when no such gateway
+ * would carry the flow anyway (a Standard one for IPv6 [NATRES]). The other way round (the subnet
+ * names a NAT gateway whose list omits it) the subnet's record decides: the association is written
+ * on the subnet, and the gateway's list is derived from it.
+ */
+function natGatewayRecordsDisagree(index: ModelIndex, subnet: Subnet, listing: readonly NatGateway[], version: FlowIpVersion): OutboundMethod | null {
+  const nat = listing.find((n) => natGatewayMethod(index, subnet, n.id, version) !== null);
+  if (!nat) return null;
+  const { ips, prefixes } = natGatewayAddresses(index, nat, version);
+  const addresses = [...ips.map((id) => publicIpLabel(index, id)), ...prefixes.map((id) => prefixLabel(index, id))];
+  return {
+    kind: 'undecided', resourceId: nat.id, rule: `NAT gateway ${nat.name} lists subnet ${subnet.name}, whose record names no NAT gateway`,
+    docs: 'https://learn.microsoft.com/azure/nat-gateway/nat-overview', misconfiguration: null,
+    missingFact: `whether subnet ${subnet.name} uses NAT gateway ${nat.name}: the NAT gateway's record lists the subnet among those using it (subnets), while the subnet's own record names no NAT gateway (natGateway), so one of them is out of date (exported at different times, or with different api-versions); `
+      + `with the NAT gateway its internet traffic leaves from ${addresses.length > 0 ? addresses.join(', ') : 'the NAT gateway\'s public IPs'}, without it from the subnet's other outbound method; export both again together`,
+  };
+}
+
+/**
+ * A public IP whose `ipConfiguration` back-reference (read-only, "The IP configuration associated
+ * with the public IP address", Microsoft.Network publicIPAddresses REST schema) names an IP
+ * configuration of this NIC whose own record names another public IP or none: the documents were
+ * read at different times. "Associate a public IP to any of the virtual machine's network
+ * interfaces" turns default outbound access off [DOA], and a configuration's own public IP is what
+ * it sends from [LBOUT], so the NIC's answer differs with either record: unknown, naming both. The
+ * sending configuration's own public IP (its record agrees with itself) still decides for it when
+ * the disagreement is about another configuration.
+ */
+function publicIpDisagreement(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration | null, version: FlowIpVersion): OutboundMethod | null {
+  if (index.publicIpsDisagreeingWith.size === 0) return null;
+  const ownDecides = config?.publicIpAddressId != null && pipHasVersion(index, config.publicIpAddressId, version);
+  for (const c of nic.ipConfigurations) {
+    const pip = index.publicIpsDisagreeingWith.get(c.id)?.[0];
+    if (!pip || (c !== config && ownDecides)) continue;
+    const nicSays = c.publicIpAddressId ? `public IP ${publicIpLabel(index, c.publicIpAddressId)}` : 'no public IP';
+    return {
+      kind: 'undecided', resourceId: pip.id, rule: `Public IP ${pip.name} names IP configuration ${c.name} of NIC ${nic.name}, whose record does not name it`,
+      docs: DOCS.publicIp, misconfiguration: null,
+      missingFact: `whether IP configuration ${c.name} of NIC ${nic.name} has public IP ${publicIpLabel(index, pip.id)}: the public IP's record names the configuration as its own (ipConfiguration), while the NIC's record gives it ${nicSays} (publicIPAddress), so one of them is out of date (exported at different times); `
+        + 'with it the configuration sends from that public IP (and default outbound access is off for the VM), without it from the subnet\'s other outbound method; export both again together',
+    };
+  }
+  return null;
+}
+
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
 export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: Sender, protocol: TransportProtocol = 'Tcp', version: FlowIpVersion = 'IPv4'): OutboundMethod {
   if (subnet.serviceGatewayId && sender.kind !== 'gateway') {
@@ -438,6 +624,11 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
   if (subnet.natGatewayId && sender.kind !== 'gateway') {
     const nat = natGatewayMethod(index, subnet, subnet.natGatewayId, version);
     if (nat) return nat;
+  }
+  const listing = subnet.natGatewayId || sender.kind === 'gateway' ? undefined : index.natGatewaysListingSubnet.get(subnet.id);
+  if (listing) {
+    const disagreement = natGatewayRecordsDisagree(index, subnet, listing, version);
+    if (disagreement) return disagreement;
   }
   const vnetNat = subnet.natGatewayId || sender.kind === 'gateway' ? undefined : index.subnetVirtualNetwork.get(subnet.id)?.defaultPublicNatGatewayId;
   if (vnetNat) {
@@ -478,13 +669,19 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
       if (version === 'IPv6' && !config) {
         return { kind: 'none', reason: `NIC ${sender.nic.name} has no IPv6 IP configuration, so it has no IPv6 address to send IPv6 traffic from` };
       }
+      const disagreement = publicIpDisagreement(index, sender.nic, config, version);
+      if (disagreement) return disagreement;
       // "Azure uses the public IP assigned to the IP configuration of the instance's NIC" [LBOUT]: of
       // the flow's version only (an IPv4 public IP cannot translate an IPv6 flow).
       if (config?.publicIpAddressId && pipHasVersion(index, config.publicIpAddressId, version)) {
         return { kind: 'instance-public-ip', publicIpAddressId: config.publicIpAddressId, publicIp: index.publicIpAddresses.get(config.publicIpAddressId) ?? null };
       }
       const lb = config ? loadBalancerMethod(index, config, protocol, version) : null;
-      if (lb && config) return lb.kind === 'lb-outbound-rule' || lb.kind === 'lb-rule-snat' || lb.kind === 'lb-basic' ? loadBalancerWithVmPublicIp(index, sender.nic, config, lb) : lb;
+      if (lb && config) {
+        if (lb.kind !== 'lb-outbound-rule' && lb.kind !== 'lb-rule-snat' && lb.kind !== 'lb-basic') return lb;
+        const withVmPublicIp = loadBalancerWithVmPublicIp(index, sender.nic, config, lb);
+        return withVmPublicIp === lb ? loadBalancerWithAvailabilitySet(index, sender.nic, config, lb) : withVmPublicIp;
+      }
       return noIpv6DefaultOutbound(defaultOutbound(index, subnet, sender.nic, config), subnet, version, `NIC ${sender.nic.name}`);
     }
     case 'subnet':
@@ -712,6 +909,18 @@ function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
   return size;
 }
 
+/**
+ * The default allocation for a member of the pools (one in nearly every case). The table reads one
+ * pool's size [LBOUT]; for a member of pools whose sizes fall in different rows of it the allocation
+ * is not documented: null (not known), never one pool's figure.
+ */
+function pooledDefaultSnatPorts(index: ModelIndex, pools: readonly LoadBalancerBackendPool[], frontendCount: number | null): number | null {
+  const perFrontend = new Set(pools.map((p) => defaultLoadBalancerSnatPorts(poolSize(index, p), 1)));
+  const [size] = pools.map((p) => poolSize(index, p));
+  if (perFrontend.size !== 1 || size === undefined) return null;
+  return defaultLoadBalancerSnatPorts(size, frontendCount);
+}
+
 /** Unique frontend IDs of rules, in order. */
 function frontendsOfRules(rules: readonly LoadBalancingRule[]): ResourceId[] {
   return [...new Set(rules.flatMap((r) => r.frontendIpConfigurationIds))];
@@ -763,10 +972,10 @@ export function methodEgress(index: ModelIndex, method: OutboundMethod, version:
       };
     }
     case 'lb-rule-snat': {
-      // Every frontend of the pool's SNAT rules: all are used at the same time, and each adds its
+      // Every frontend of the pools' SNAT rules: all are used at the same time, and each adds its
       // default allocation, up to 1,024 per instance [LBOUT].
       const frontends = frontendsOfRules(method.rules);
-      return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: defaultLoadBalancerSnatPorts(poolSize(index, method.pool), frontendIpCount(index, method.loadBalancer, frontends, version)) };
+      return { egressIps: frontendEgress(index, method.loadBalancer, frontends, version), snatPorts: pooledDefaultSnatPorts(index, method.pools, frontendIpCount(index, method.loadBalancer, frontends, version)) };
     }
     case 'lb-basic': {
       // The candidates are the frontends the rules link to the pool [LBOUT 2019].

@@ -5,7 +5,7 @@
  */
 import type { Gap } from './gaps';
 import { Ipv4Set } from './ip-set';
-import { parentResourceId } from './ids';
+import { isNetworkInterfaceId, parentResourceId } from './ids';
 import type { ResourceId } from './ids';
 import type {
   AzureFirewall, FirewallPolicy, FirewallRule, HubVirtualNetworkConnection, LoadBalancer, LoadBalancerBackendPool,
@@ -90,7 +90,8 @@ export interface ModelIndex {
    * pool, a NIC NSG, Flexible-VMSS membership, membership of an application security group that the
    * subnet's NSG references [ASG], a private IP that an outbound rule of the subnet's NSG names
    * while covering only part of the subnet [NSG], a sibling NIC (same VM) with a public IP or in
-   * a load balancer backend pool [DOA], or a sibling NIC the VM lists that the input lacks.
+   * a load balancer backend pool [DOA], a sibling NIC the VM lists that the input lacks, or a public
+   * IP whose `ipConfiguration` names one of its configurations that does not name it.
    * Found in the same pass, so the resolver never touches the (many) plain NICs.
    */
   readonly subnetNicsWithOwnEgress: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
@@ -128,6 +129,24 @@ export interface ModelIndex {
   readonly gateways: ReadonlyMap<ResourceId, readonly VirtualNetworkGateway[]>;
   /** NAT gateway → subnets that reference it (`subnet.natGatewayId` is authoritative). */
   readonly natGatewaySubnets: ReadonlyMap<ResourceId, readonly ResourceId[]>;
+  /**
+   * Subnet whose own record names no NAT gateway → the NAT gateways whose `subnets` back-reference
+   * lists it anyway (documents read at different times, or an api-version without the field): the
+   * two records disagree on whether "NAT gateway takes precedence" for it [NATOV]. A subnet naming a
+   * NAT gateway is decided by its own record, whatever the gateway lists. Empty nearly always.
+   */
+  readonly natGatewaysListingSubnet: ReadonlyMap<ResourceId, readonly NatGateway[]>;
+  /**
+   * NIC IP configuration → the public IPs whose `ipConfiguration` back-reference names it while the
+   * configuration's own record names another public IP or none (documents read at different times).
+   * The NIC has its own entry then (subnetNicsWithOwnEgress). Empty nearly always.
+   */
+  readonly publicIpsDisagreeingWith: ReadonlyMap<ResourceId, readonly PublicIpAddress[]>;
+  /**
+   * VM → its NICs, for VMs whose document names an availability set (NetworkInterface.availabilitySet):
+   * which VMs of a set the input shows in a backend pool [LBRULES]. Only those NICs.
+   */
+  readonly availabilitySetVmNics: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   /**
    * VM → its NICs that have a public IP ("one NIC with a public IP stops default outbound for the
    * whole VM" [DOA]). Only those NICs: a map of every VM's NICs would cost 100,000 entries for a rare case.
@@ -255,6 +274,23 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     }
   }
 
+  // NAT gateways listing a subnet whose record names none (see natGatewaysListingSubnet).
+  const natGatewaysListingSubnet = new Map<ResourceId, NatGateway[]>();
+  for (const natGateway of model.natGateways) {
+    for (const subnetId of natGateway.subnetIds) {
+      const subnet = subnets.get(subnetId);
+      if (subnet && subnet.natGatewayId === null) push(natGatewaysListingSubnet, subnetId, natGateway);
+    }
+  }
+
+  // Public IPs whose `ipConfiguration` names a NIC IP configuration, by configuration: compared
+  // with the configuration's own record in the NIC loop (see publicIpsDisagreeingWith).
+  const publicIpsNamingNicConfig = new Map<ResourceId, PublicIpAddress[]>();
+  for (const pip of model.publicIpAddresses) {
+    if (pip.ipConfigurationId !== null && isNetworkInterfaceId(parentResourceId(pip.ipConfigurationId))) push(publicIpsNamingNicConfig, pip.ipConfigurationId, pip);
+  }
+  const publicIpsDisagreeingWith = new Map<ResourceId, PublicIpAddress[]>();
+
   const publicIpAttachments = new Map<ResourceId, PublicIpAttachment>();
   const attach = (pipId: ResourceId | null, owner: ResourceId, attachment: PublicIpAttachment): void => {
     if (!pipId) return;
@@ -356,13 +392,22 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const vmNicsWithPublicIp = new Map<ResourceId, NetworkInterface[]>();
   const vmNicsInBackendPool = new Map<ResourceId, NetworkInterface[]>();
   const privateEndpointNics = new Map<ResourceId, NetworkInterface[]>();
+  const availabilitySetVmNics = new Map<ResourceId, NetworkInterface[]>();
   // The hot loop at estate scale (100,000 NICs): one pass, no allocation for plain NICs.
   for (const nic of model.networkInterfaces) {
     let primaryConfig = nic.ipConfigurations[0];
     let hasPublicIp = false;
     let inPool = false;
+    let publicIpDisagrees = false;
     for (const ipConfiguration of nic.ipConfigurations) {
       if (ipConfiguration.primary && !primaryConfig?.primary) primaryConfig = ipConfiguration;
+      if (publicIpsNamingNicConfig.size > 0) {
+        const disagreeing = (publicIpsNamingNicConfig.get(ipConfiguration.id) ?? []).filter((pip) => pip.id !== ipConfiguration.publicIpAddressId);
+        if (disagreeing.length > 0) {
+          publicIpsDisagreeingWith.set(ipConfiguration.id, disagreeing);
+          publicIpDisagrees = true;
+        }
+      }
       if (ipConfiguration.publicIpAddressId) {
         hasPublicIp = true;
         attach(ipConfiguration.publicIpAddressId, nic.id, { kind: 'nic', nic, ipConfiguration });
@@ -384,7 +429,8 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
     if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
-    if (subnetId && (hasPublicIp || inPool || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember || nic.missingSiblingNicIds !== undefined
+    if (nic.availabilitySet && nic.virtualMachineId) push(availabilitySetVmNics, nic.virtualMachineId, nic);
+    if (subnetId && (hasPublicIp || inPool || publicIpDisagrees || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember || nic.missingSiblingNicIds !== undefined
       || (nic.defaultOutboundConnectivityEnabled !== undefined && sendsAsVm(nic) && defaultOutboundDiffers(nic.defaultOutboundConnectivityEnabled, subnets.get(subnetId)))
       || inAsgReferencedBySubnetNsg(nic, subnetId)
       || (prefixSourceRules && namedByPartialSourceRule(partialSourceAddresses(subnetId), primaryConfig?.privateIpAddress)))) {
@@ -546,7 +592,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections, hubsWithUnreadConnections,
-    gateways, natGatewaySubnets, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
+    gateways, natGatewaySubnets, natGatewaysListingSubnet, publicIpsDisagreeingWith, availabilitySetVmNics, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
     privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };
 }

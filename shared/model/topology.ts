@@ -218,7 +218,12 @@ export interface NatGateway extends ResourceBase {
   readonly publicIpAddressV6Ids?: readonly ResourceId[];
   readonly publicIpPrefixV6Ids?: readonly ResourceId[];
   readonly idleTimeoutInMinutes: number | null;
-  /** Back-references ARM returns on the NAT gateway; the subnet's `natGatewayId` is authoritative. */
+  /**
+   * Back-references ARM returns on the NAT gateway (read-only `subnets`, "the subnets using this nat
+   * gateway resource"). The subnet's `natGatewayId` is where the association is written and decides;
+   * a subnet listed here whose own record names no NAT gateway (documents read at different times)
+   * is a disagreement the resolver answers unknown.
+   */
   readonly subnetIds: readonly ResourceId[];
 }
 
@@ -228,7 +233,11 @@ export interface PublicIpAddress extends ResourceBase {
   readonly ipAddress: string | null;
   readonly skuName: PublicIpSku;
   readonly version: 'IPv4' | 'IPv6';
-  /** The IP configuration (NIC, LB frontend, firewall, gateway) it is attached to. */
+  /**
+   * The IP configuration (NIC, LB frontend, firewall, gateway) it is attached to: the read-only
+   * back-reference. A NIC IP configuration whose own record does not name this public IP disagrees
+   * with it (documents read at different times): the resolver answers unknown for that NIC.
+   */
   readonly ipConfigurationId: ResourceId | null;
   readonly publicIpPrefixId: ResourceId | null;
 }
@@ -287,6 +296,15 @@ export interface NetworkInterface extends ResourceBase {
    * in the input. https://learn.microsoft.com/rest/api/compute/virtual-machines/get (NetworkProfile)
    */
   readonly missingSiblingNicIds?: readonly ResourceId[];
+  /**
+   * The availability set the NIC's VM document names (`availabilitySet.id`), with every VM whose
+   * document in the input names the same set: one object shared by the set's NICs. "All virtual
+   * machines within an availability set must be added to the backend pool for outbound
+   * connectivity" (azure-docs articles/load-balancer/outbound-rules.md, Limitations), so a load
+   * balancer's outbound answer for one VM of the set depends on the others. Absent: the VM document
+   * is not in the input, or names no availability set (then nothing is known of one).
+   */
+  readonly availabilitySet?: AvailabilitySetMembers;
   /** Set when the NIC belongs to a private endpoint (`privateEndpoint.id`): such NICs initiate nothing [PE]. */
   readonly privateEndpointId?: ResourceId | null;
   /** The NIC is the VM's primary NIC (null when unknown). */
@@ -306,6 +324,12 @@ export interface NetworkInterface extends ResourceBase {
    * Absent (older snapshots, inputs without it) = not known: the subnet setting decides.
    */
   readonly defaultOutboundConnectivityEnabled?: boolean;
+}
+
+/** An availability set as the input's VM documents show it: the VMs that name it, sorted by ID. */
+export interface AvailabilitySetMembers {
+  readonly id: ResourceId;
+  readonly virtualMachineIds: readonly ResourceId[];
 }
 
 export interface FirewallIpConfiguration {

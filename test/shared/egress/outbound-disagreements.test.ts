@@ -1,0 +1,383 @@
+/**
+ * Outbound method facts that rest on more than one record, with real ARM input shapes (REST
+ * `properties` shape, as ARM GET, `az rest` and Resource Graph return it; back-references as Azure
+ * prints them): a load balancer's outbound for a VM of an availability set, an IP configuration in
+ * several backend pools, a StandardV2 NAT gateway's IPv6 list, and a NAT gateway or public IP whose
+ * back-reference disagrees with the record Azure writes the association on. Where Azure's behaviour
+ * is not documented, or the records disagree, the answer is unknown naming it, never a guessed exit.
+ */
+import { describe, expect, it } from 'vitest';
+import { normalizeArm } from '../../../shared/arm';
+import { resolveEgress } from '../../../shared/egress';
+import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
+
+type Json = Record<string, unknown>;
+
+const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-app/providers';
+const NET = `${SUB}/Microsoft.Network`;
+const COMPUTE = `${SUB}/Microsoft.Compute`;
+
+const subnetId = (vnet: string, subnet: string): string => `${NET}/virtualNetworks/${vnet}/subnets/${subnet}`;
+const pipId = (name: string): string => `${NET}/publicIPAddresses/${name}`;
+const nicId = (name: string): string => `${NET}/networkInterfaces/${name}`;
+const ipConfigId = (nic: string, config = 'ipconfig1'): string => `${nicId(nic)}/ipConfigurations/${config}`;
+const poolId = (lb: string, pool: string): string => `${NET}/loadBalancers/${lb}/backendAddressPools/${pool}`;
+const frontendId = (lb: string, fe: string): string => `${NET}/loadBalancers/${lb}/frontendIPConfigurations/${fe}`;
+const vmId = (name: string): string => `${COMPUTE}/virtualMachines/${name}`;
+const availabilitySetId = (name: string): string => `${COMPUTE}/availabilitySets/${name}`;
+
+function vnetJson(name: string, prefix: string, subnets: readonly { name: string; prefix: string; props?: Json }[]): Json {
+  const id = `${NET}/virtualNetworks/${name}`;
+  return {
+    id, name, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+    properties: {
+      provisioningState: 'Succeeded', addressSpace: { addressPrefixes: [prefix] }, virtualNetworkPeerings: [],
+      subnets: subnets.map((s) => ({
+        id: `${id}/subnets/${s.name}`, name: s.name, type: 'Microsoft.Network/virtualNetworks/subnets',
+        properties: { provisioningState: 'Succeeded', addressPrefix: s.prefix, ...(s.props ?? {}) },
+      })),
+    },
+  };
+}
+
+function pipJson(name: string, ip: string, opts: { sku?: string; version?: 'IPv4' | 'IPv6'; props?: Json } = {}): Json {
+  return {
+    id: pipId(name), name, type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope',
+    sku: { name: opts.sku ?? 'Standard', tier: 'Regional' },
+    properties: { provisioningState: 'Succeeded', ipAddress: ip, publicIPAddressVersion: opts.version ?? 'IPv4', publicIPAllocationMethod: 'Static', idleTimeoutInMinutes: 4, ...(opts.props ?? {}) },
+  };
+}
+
+interface ConfigSpec { readonly ip: string; readonly subnet: string; readonly pip?: string; readonly pools?: readonly string[] }
+
+function nicJson(name: string, configs: readonly ConfigSpec[], vm?: string): Json {
+  const id = nicId(name);
+  return {
+    id, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope',
+    properties: {
+      provisioningState: 'Succeeded', enableIPForwarding: false, primary: true,
+      ...(vm ? { virtualMachine: { id: vmId(vm) } } : {}),
+      ipConfigurations: configs.map((c, i) => ({
+        id: `${id}/ipConfigurations/ipconfig${i + 1}`, name: `ipconfig${i + 1}`, type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
+        properties: {
+          provisioningState: 'Succeeded', privateIPAddress: c.ip, privateIPAllocationMethod: 'Dynamic', privateIPAddressVersion: 'IPv4', primary: i === 0,
+          subnet: { id: c.subnet },
+          ...(c.pip ? { publicIPAddress: { id: pipId(c.pip) } } : {}),
+          ...(c.pools ? { loadBalancerBackendAddressPools: c.pools.map((p) => ({ id: p })) } : {}),
+        },
+      })),
+    },
+  };
+}
+
+/** A VM document (ARM GET shape) naming its NIC and, when given, its availability set. */
+function vmJson(name: string, nic: string, availabilitySet?: string): Json {
+  return {
+    id: vmId(name), name, type: 'Microsoft.Compute/virtualMachines', location: 'westeurope',
+    properties: {
+      ...(availabilitySet ? { availabilitySet: { id: availabilitySetId(availabilitySet) } } : {}),
+      networkProfile: { networkInterfaces: [{ id: nicId(nic), properties: { primary: true } }] },
+    },
+  };
+}
+
+function resolveArm(resources: readonly Json[]): ResolveResult {
+  const { model, effectiveRoutes, gaps } = normalizeArm([{ fileName: 'outbound-disagreements.json', json: resources }]);
+  return resolveEgress({ model, effectiveRoutes, metrics: [], gaps: [...gaps] });
+}
+
+function pathFor(result: ResolveResult, id: string): EgressPath {
+  const path = result.paths.find((p) => p.source.id.toLowerCase() === id.toLowerCase());
+  if (!path) throw new Error(`no path for ${id}; have ${result.paths.map((p) => p.source.id).join(', ')}`);
+  return path;
+}
+
+/** The missing fact an unknown path names ('' for any other end). */
+function missingFact(path: EgressPath): string {
+  const end = path.steps.at(-1);
+  return end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.missingFact : '';
+}
+
+/** A Standard public load balancer `lb-out` with one frontend (20.0.0.9) and an outbound rule on pool `pool`, whose LB-side members are `members`. */
+function outboundRuleLb(members: readonly string[]): readonly Json[] {
+  const lbId = `${NET}/loadBalancers/lb-out`;
+  return [
+    pipJson('lb-pip', '20.0.0.9'),
+    {
+      id: lbId, name: 'lb-out', type: 'Microsoft.Network/loadBalancers', location: 'westeurope', sku: { name: 'Standard', tier: 'Regional' },
+      properties: {
+        frontendIPConfigurations: [{ id: frontendId('lb-out', 'fe'), name: 'fe', properties: { publicIPAddress: { id: pipId('lb-pip') } } }],
+        backendAddressPools: [{ id: poolId('lb-out', 'pool'), name: 'pool', properties: { backendIPConfigurations: members.map((m) => ({ id: ipConfigId(m) })) } }],
+        loadBalancingRules: [],
+        outboundRules: [{
+          id: `${lbId}/outboundRules/ob`, name: 'ob',
+          properties: { frontendIPConfigurations: [{ id: frontendId('lb-out', 'fe') }], backendAddressPool: { id: poolId('lb-out', 'pool') }, protocol: 'All', allocatedOutboundPorts: 0, enableTcpReset: false, idleTimeoutInMinutes: 4 },
+        }],
+      },
+    },
+  ];
+}
+
+describe('load balancer outbound for a VM in an availability set', () => {
+  // "All virtual machines within an **availability set** must be added to the backend pool for
+  // outbound connectivity." MicrosoftDocs/azure-docs articles/load-balancer/outbound-rules.md
+  // (Limitations, ms.date 04/11/2024) https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations
+  // What a pool member gets when another VM of its availability set is not in the pool is not
+  // documented: unknown, naming the availability set and the VM outside the pool.
+  it('VM vm1 in the outbound-rule pool while vm2 of the same availability set is not: vm1 is unknown, not "internet via the LB frontend"', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-web'),
+    ]);
+    const path = pathFor(result, nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [] });
+    expect(missingFact(path)).toMatch(/availability set as-web, whose VM vm2 .*not shown in the pool \(no IP configuration of its NIC vm2-nic is in the pool\).*All virtual machines within an availability set/);
+  });
+
+  it('every VM of the availability set in the pool: internet from the frontend, as before', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic', 'vm2-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm2'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-web'),
+    ]);
+    for (const nic of ['vm1-nic', 'vm2-nic']) expect(pathFor(result, nicId(nic))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
+  });
+
+  it('no VM document in the input: the availability set is not known and the outbound rule decides (VMs not in the input do not make it unknown)', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
+    ]);
+    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
+  });
+
+  it('vm2 of the set in the input as a VM document only (its NIC not exported): unknown, saying its pool membership cannot be read', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-web'),
+    ]);
+    const path = pathFor(result, nicId('vm1-nic'));
+    expect(path.verdict).toBe('unknown');
+    expect(missingFact(path)).toContain('VM vm2 (its VM document names the set) is not shown in the pool (none of its NICs is in the input');
+  });
+
+  it('VMs of another availability set outside the pool do not matter', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-db'),
+    ]);
+    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
+  });
+
+  it('the availability set as az prints a VM (flattened, any casing): read the same', () => {
+    const { model } = normalizeArm([{ fileName: 'az-vm.json', json: [
+      { id: vmId('vm1'), name: 'vm1', type: 'Microsoft.Compute/virtualMachines', availabilitySet: { id: availabilitySetId('AS-WEB').toUpperCase() }, networkProfile: { networkInterfaces: [{ id: nicId('vm1-nic') }] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: subnetId('v', 'app') }], 'vm1'),
+    ] }]);
+    expect(model.networkInterfaces[0]?.availabilitySet).toEqual({ id: availabilitySetId('as-web').toLowerCase(), virtualMachineIds: [vmId('vm1').toLowerCase()] });
+  });
+});
+
+describe('StandardV2 NAT gateway addresses listed under publicIpAddressesV6', () => {
+  // ARM lists a StandardV2 NAT gateway's IPv6 addresses apart, under `publicIpAddressesV6`
+  // (azure-rest-api-specs Microsoft.Network stable 2026-01-01 examples/NatGatewayListAll.json,
+  // test-natGateway3). "A StandardV2 NAT gateway resource can use up to 16 IPv4 and 16 IPv6 public
+  // IP addresses" (azure-docs articles/nat-gateway/nat-overview.md, 04/14/2026); an IPv4 flow is
+  // translated to an IPv4 address only, and 64,512 SNAT ports are per IPv4 address
+  // (articles/nat-gateway/nat-gateway-resource.md). The field name states the address's version
+  // even when the public IP resource itself is not in the input.
+  it('only an IPv6 address (under publicIpAddressesV6, its resource not exported): IPv4 traffic is unknown, not "internet via the NAT gateway"', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-v2`;
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
+      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, s);
+    expect(path.verdict).toBe('unknown');
+    expect(path.snatPorts).toBeNull();
+  });
+
+  it('an IPv4 address plus an IPv6 one under publicIpAddressesV6 (not exported): IPv4 traffic leaves from the IPv4 address only, 64,512 ports', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-v2`;
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
+      pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
+      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    expect(pathFor(result, s)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'], snatPorts: 64_512 });
+  });
+});
+
+describe('a NIC IP configuration in several backend pools', () => {
+  // "Standard Load Balancer uses all candidates for outbound flows at the same time when multiple
+  // (public) IP frontends is present. Each frontend multiplies the number of available preallocated
+  // SNAT ports if a load balancing rule is enabled for outbound connections."
+  // MicrosoftDocs/azure-docs articles/load-balancer/load-balancer-outbound-connections.md
+  // ("Multiple frontends for outbound flows"); load-balancing rules "provide automatic programming of
+  // outbound NAT" unless disableOutboundSnat (articles/load-balancer/outbound-rules.md). Both rules
+  // program SNAT for this IP configuration, so both frontends are candidates: an allowlist built
+  // from the answer must hold both addresses.
+  const lbId = `${NET}/loadBalancers/lb-web`;
+  const rule = (name: string, fe: string, pool: string, port: number): Json => ({
+    id: `${lbId}/loadBalancingRules/${name}`, name,
+    properties: {
+      frontendIPConfiguration: { id: frontendId('lb-web', fe) }, backendAddressPool: { id: poolId('lb-web', pool) },
+      protocol: 'Tcp', frontendPort: port, backendPort: port, disableOutboundSnat: false, enableFloatingIP: false, idleTimeoutInMinutes: 4,
+    },
+  });
+  const outboundRule = (name: string, fe: string, pool: string): Json => ({
+    id: `${lbId}/outboundRules/${name}`, name,
+    properties: { frontendIPConfigurations: [{ id: frontendId('lb-web', fe) }], backendAddressPool: { id: poolId('lb-web', pool) }, protocol: 'All', allocatedOutboundPorts: 0, enableTcpReset: false, idleTimeoutInMinutes: 4 },
+  });
+  const twoPools = (rules: { readonly loadBalancingRules?: readonly Json[]; readonly outboundRules?: readonly Json[] }): ResolveResult => {
+    const s = subnetId('v', 'app');
+    return resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pipJson('pip-a', '20.0.0.1'),
+      pipJson('pip-b', '20.0.0.2'),
+      {
+        id: lbId, name: 'lb-web', type: 'Microsoft.Network/loadBalancers', location: 'westeurope', sku: { name: 'Standard', tier: 'Regional' },
+        properties: {
+          frontendIPConfigurations: [
+            { id: frontendId('lb-web', 'fe-a'), name: 'fe-a', properties: { publicIPAddress: { id: pipId('pip-a') } } },
+            { id: frontendId('lb-web', 'fe-b'), name: 'fe-b', properties: { publicIPAddress: { id: pipId('pip-b') } } },
+          ],
+          backendAddressPools: [
+            { id: poolId('lb-web', 'pool-a'), name: 'pool-a', properties: { backendIPConfigurations: [{ id: ipConfigId('vm1-nic') }] } },
+            { id: poolId('lb-web', 'pool-b'), name: 'pool-b', properties: { backendIPConfigurations: [{ id: ipConfigId('vm1-nic') }] } },
+          ],
+          loadBalancingRules: rules.loadBalancingRules ?? [],
+          outboundRules: rules.outboundRules ?? [],
+        },
+      },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-web', 'pool-a'), poolId('lb-web', 'pool-b')] }], 'vm1'),
+    ]);
+  };
+
+  it('rule ra (pool-a, frontend 20.0.0.1) and rule rb (pool-b, frontend 20.0.0.2), both SNAT-enabled: both addresses are egress IPs', () => {
+    const path = pathFor(twoPools({ loadBalancingRules: [rule('ra', 'fe-a', 'pool-a', 80), rule('rb', 'fe-b', 'pool-b', 443)] }), nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'internet', exit: 'load-balancer' });
+    expect([...path.egressIps].sort()).toEqual(['20.0.0.1', '20.0.0.2']);
+    // One VM in each pool: 1,024 ports per frontend, capped at 1,024 [LBOUT].
+    expect(path.snatPorts).toBe(1_024);
+  });
+
+  // "An outbound rule configures outbound NAT for all virtual machines identified by the backend pool
+  // to be translated to the frontend" (articles/load-balancer/outbound-rules.md): two rules would
+  // translate the same IP configuration to different frontends, and Azure documents neither which
+  // applies nor that both do.
+  it('outbound rules on both pools (different frontends): unknown naming both rules, not the first pool\'s frontend', () => {
+    const path = pathFor(twoPools({ outboundRules: [outboundRule('ob-a', 'fe-a', 'pool-a'), outboundRule('ob-b', 'fe-b', 'pool-b')] }), nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [] });
+    expect(missingFact(path)).toMatch(/outbound rules ob-a .*20\.0\.0\.1.* and ob-b .*20\.0\.0\.2.* each cover it/);
+  });
+
+  it('an outbound rule on one pool only: its frontend, as before', () => {
+    const path = pathFor(twoPools({ outboundRules: [outboundRule('ob-b', 'fe-b', 'pool-b')] }), nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.2'] });
+  });
+});
+
+describe('attachments Azure states on both sides', () => {
+  // NAT gateway `subnets` is read-only, "An array of references to the subnets using this nat gateway
+  // resource" (azure-rest-api-specs natGateway.json, NatGatewayPropertiesFormat; examples/NatGatewayGet.json
+  // shows the back-reference). A NAT gateway "takes precedence over other outbound connectivity methods"
+  // (azure-docs articles/nat-gateway/nat-overview.md). When the NAT gateway's record says the subnet uses
+  // it and the subnet's record names no NAT gateway (an older api-version's listing, or documents read at
+  // different times), the exit is not known: unknown naming which resource says what.
+  it('NAT gateway whose subnets[] names subnet app, subnet record without natGateway: unknown naming both records, not "default outbound access"', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-app`;
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pipJson('nat-pip', '20.0.0.1'),
+      { id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, s);
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null });
+    expect(missingFact(path)).toMatch(/NAT gateway's record lists the subnet .*subnet's own record names no NAT gateway.*20\.0\.0\.1/);
+  });
+
+  // The association is written on the subnet (its `natGateway`); the gateway's list is the derived
+  // back-reference, so a gateway list that omits the subnet does not overrule the subnet's record.
+  it('subnet record naming the NAT gateway while the gateway\'s subnets[] omits it: the subnet\'s record decides (NAT gateway)', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-app`;
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
+      pipJson('nat-pip', '20.0.0.1'),
+      { id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    expect(pathFor(result, s)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
+  });
+
+  // Public IP `ipConfiguration` is read-only, "The IP configuration associated with the public IP
+  // address" (azure-rest-api-specs publicIpAddress.json; examples/PublicIpAddressGet.json points it at a
+  // NIC ipconfig). In a private subnet a VM still reaches the internet through "a Standard public IP
+  // [associated] to any of the virtual machine's network interfaces" (azure-docs
+  // articles/virtual-network/ip-services/default-outbound-access.md, 01/30/2026). The public IP's record
+  // saying it is attached to the NIC is no basis for a confident "no internet egress" error.
+  it('public IP whose ipConfiguration names vm1-nic/ipconfig1, NIC record without publicIPAddress, private subnet: unknown naming both records, not "no outbound"', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      pipJson('vm1-pip', '20.0.0.5', { props: { ipConfiguration: { id: ipConfigId('vm1-nic') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null, findings: [] });
+    expect(missingFact(path)).toMatch(/IP configuration ipconfig1 of NIC vm1-nic has public IP 20\.0\.0\.5: the public IP's record names the configuration .*NIC's record gives it no public IP/);
+  });
+
+  it('public IP naming the secondary configuration while the primary has its own public IP: the primary leaves from its own', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pipJson('vm1-pip', '20.0.0.5'),
+      pipJson('stale-pip', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }, { ip: '10.0.1.5', subnet: s }], 'vm1'),
+    ]);
+    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
+  });
+
+  it('public IP and NIC records agree: the instance-level public IP, as before', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      pipJson('vm1-pip', '20.0.0.5', { props: { ipConfiguration: { id: ipConfigId('vm1-nic') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }], 'vm1'),
+    ]);
+    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
+  });
+});
