@@ -27,7 +27,10 @@ export const NIC_TYPES: readonly string[] = ['microsoft.network/networkinterface
  * instance never gets default outbound access, and only its VM resource says it is one [DOA]
  * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
  * and for `properties.networkProfile.networkInterfaces`: the NICs of a multi-NIC VM (an NVA), so
- * one the pull did not read makes the appliance's answer unknown (NetworkInterface.missingSiblingNicIds).
+ * one the pull did not read makes the appliance's answer unknown (NetworkInterface.missingSiblingNicIds),
+ * and for `properties.availabilitySet`: "All virtual machines within an availability set must be
+ * added to the backend pool for outbound connectivity" (load balancer outbound rules, Limitations)
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations
  */
 export const VM_TYPES: readonly string[] = ['microsoft.compute/virtualmachines'];
 
@@ -47,7 +50,7 @@ export function buildGraphQuery(types: readonly string[]): string {
 }
 
 /**
- * The VM query: the envelope, `properties.virtualMachineScaleSet` and the NIC references of
+ * The VM query: the envelope, `properties.virtualMachineScaleSet`, `properties.availabilitySet` and the NIC references of
  * `properties.networkProfile` alone, packed back under `properties` so the row keeps the REST
  * shape. A VM's full properties (profiles, instance view fragments) are most of its bytes and none
  * of the answer. Ordered by `id` for `$skipToken` paging.
@@ -57,7 +60,7 @@ export function buildVirtualMachineQuery(): string {
   return [
     'resources',
     `| where type in~ (${VM_TYPES.map((t) => `'${t}'`).join(', ')})`,
-    "| project id, name, type, location, subscriptionId, resourceGroup, properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))",
+    "| project id, name, type, location, subscriptionId, resourceGroup, properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'availabilitySet', properties.availabilitySet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))",
     '| order by id asc',
   ].join('\n');
 }

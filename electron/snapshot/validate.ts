@@ -195,6 +195,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
   }),
   natGateways: resource('natGateway', {
     skuName: 'string', publicIpAddressIds: 'ids', publicIpPrefixIds: 'ids', idleTimeoutInMinutes: 'number?', subnetIds: 'ids',
+    // StandardV2's IPv6 lists, kept apart; absent in older snapshots (= none said).
+    publicIpAddressV6Ids: { optional: 'ids' }, publicIpPrefixV6Ids: { optional: 'ids' },
   }),
   publicIpAddresses: resource('publicIpAddress', {
     ipAddress: 'string?', skuName: 'string', version: { enum: ['IPv4', 'IPv6'] }, ipConfigurationId: 'id?', publicIpPrefixId: 'id?',
@@ -214,6 +216,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     missingSiblingNicIds: { optional: 'ids' },
     // Added with reading the NIC's default outbound state; absent in older snapshots (= not said).
     defaultOutboundConnectivityEnabled: { optional: 'boolean' },
+    // The VM's availability set and its members in the input; absent = no VM document names one.
+    availabilitySet: { optional: { object: { id: 'id', virtualMachineIds: 'ids' } } },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },

@@ -118,6 +118,9 @@ export function smallEstate(): FakeEstate {
 
 /** nic-tools-1's VM in smallEstateWithVirtualMachines: a Flexible scale set instance in a subnet with no explicit outbound method. */
 export const FLEXIBLE_VM = armId(apps, 'Microsoft.Compute/virtualMachines', 'vm-tools-1');
+/** nic-tools-2's VM in smallEstateWithVirtualMachines names an availability set (REST: `properties.availabilitySet.id`, upper-case as ARM returns it). */
+export const AVAILABILITY_SET_VM = armId(apps, 'Microsoft.Compute/virtualMachines', 'vm-tools-2');
+export const AVAILABILITY_SET = armId(apps, 'Microsoft.Compute/availabilitySets', 'AVSET-TOOLS');
 
 /**
  * The small estate plus an isolated `vnet-tools` (snet-tools: no route table, NAT gateway or public
@@ -145,6 +148,7 @@ export function smallEstateWithVirtualMachines(): FakeEstate {
         networkProfile: { networkInterfaces: [{ id: nic.id, properties: { primary: true } }] },
         provisioningState: 'Succeeded',
         ...(vm.id === FLEXIBLE_VM ? { virtualMachineScaleSet: { id: armId(apps, 'Microsoft.Compute/virtualMachineScaleSets', 'vmss-tools') } } : {}),
+        ...(vm.id === AVAILABILITY_SET_VM ? { availabilitySet: { id: AVAILABILITY_SET } } : {}),
       },
     });
   }

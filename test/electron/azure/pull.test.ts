@@ -7,7 +7,7 @@ import { resolveEgress } from '../../../shared/egress/index';
 import { terminalOf } from '../../../shared/egress/steps';
 import type { EgressPath } from '../../../shared/egress/types';
 import {
-  expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateResources, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
+  AVAILABILITY_SET, AVAILABILITY_SET_VM, expectedIds, FLEXIBLE_VM, modelIds, smallEstate, smallEstateResources, smallEstateWithVirtualMachines, startFakeArm, STOPPED_NIC, SUB_APPS, SUB_HUB, SUB_LEGACY,
   syntheticFakeEstate, type FakeArm, type FakeEstate, type FakeFaults, type FakeResource,
 } from '../../fake-arm';
 import { recordingCredential } from './helpers';
@@ -319,10 +319,13 @@ describe('VMs for Flexible scale set membership (Resource Graph only)', () => {
     const vmQueries = f.stats.graphQueries.filter((q) => /microsoft\.compute\/virtualmachines/i.test(q));
     // 11 VMs in pages of 5: three pages of the one VM query; only virtualMachineScaleSet and the NIC references are asked for.
     expect(vmQueries).toHaveLength(3);
-    expect(vmQueries[0]).toContain("properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))");
+    expect(vmQueries[0]).toContain("properties = pack('virtualMachineScaleSet', properties.virtualMachineScaleSet, 'availabilitySet', properties.availabilitySet, 'networkProfile', pack('networkInterfaces', properties.networkProfile.networkInterfaces))");
     expect(vmQueries[0]).not.toMatch(/,\s*properties\s*(\n|,|$)/);
     expect(nicOf(outcome, 'nic-tools-1')).toMatchObject({ virtualMachineId: FLEXIBLE_VM.toLowerCase(), flexibleScaleSetMember: true, virtualMachineCaptured: true });
     expect(nicOf(outcome, 'nic-web-1')).toMatchObject({ flexibleScaleSetMember: false, virtualMachineCaptured: true });
+    // The availability set comes through the projection: its members decide a load balancer's outbound answer.
+    expect(nicOf(outcome, 'nic-tools-2')?.availabilitySet).toEqual({ id: AVAILABILITY_SET.toLowerCase(), virtualMachineIds: [AVAILABILITY_SET_VM.toLowerCase()] });
+    expect(nicOf(outcome, 'nic-tools-1')?.availabilitySet).toBeUndefined();
     expect(nicOf(outcome, 'nic-pe-1')?.virtualMachineCaptured).toBeUndefined();
     expect(outcome.snapshot.gaps.filter((g) => /Compute/.test(g.scope))).toEqual([]);
     const result = resolveEgress(outcome.snapshot);

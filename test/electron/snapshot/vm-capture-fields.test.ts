@@ -44,3 +44,40 @@ describe('snapshots and NIC defaultOutboundConnectivityEnabled', () => {
     expect(() => parseSnapshotJson(written(withFlag('yes')), 'bad.snapshot.json')).toThrow(/defaultOutboundConnectivityEnabled/);
   });
 });
+
+describe('snapshots and NIC availabilitySet', () => {
+  // The VM's availability set and the set's VMs in the input: a load balancer's outbound answer
+  // depends on them ("All virtual machines within an availability set must be added to the backend
+  // pool for outbound connectivity", https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations).
+  const SET = '/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/availabilitysets/avset' as ResourceId;
+  const VM = '/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1' as ResourceId;
+  function withSet(value: unknown): NetworkModel {
+    const built = model(undefined);
+    return value === undefined ? built : { ...built, networkInterfaces: built.networkInterfaces.map((n) => ({ ...n, availabilitySet: value as never })) };
+  }
+
+  it('keeps the set and its members; a snapshot without it loads unchanged; a malformed one is refused naming the field', () => {
+    expect(parseSnapshotJson(written(withSet({ id: SET, virtualMachineIds: [VM] })), 'new.snapshot.json').model.networkInterfaces[0]?.availabilitySet).toEqual({ id: SET, virtualMachineIds: [VM] });
+    expect(parseSnapshotJson(written(withSet(undefined)), 'old.snapshot.json').model.networkInterfaces[0]).not.toHaveProperty('availabilitySet');
+    expect(() => parseSnapshotJson(written(withSet({ id: SET })), 'bad.snapshot.json')).toThrow(/availabilitySet\.virtualMachineIds/);
+    expect(() => parseSnapshotJson(written(withSet('avset')), 'bad.snapshot.json')).toThrow(/availabilitySet/);
+  });
+});
+
+describe('snapshots and a NAT gateway\'s IPv6 lists', () => {
+  // StandardV2 lists IPv6 addresses and prefixes apart (publicIpAddressesV6 / publicIpPrefixesV6).
+  const PIP = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/publicipaddresses/nat-v6' as ResourceId;
+  function withV6(value: unknown): NetworkModel {
+    const b = new ModelBuilder();
+    const nat = b.natGateway('nat');
+    b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { natGatewayId: nat });
+    const built = b.build();
+    return value === undefined ? built : { ...built, natGateways: built.natGateways.map((n) => ({ ...n, publicIpAddressV6Ids: value as never, publicIpPrefixV6Ids: [] })) };
+  }
+
+  it('keeps them; a snapshot without them loads unchanged; a list that is not IDs is refused', () => {
+    expect(parseSnapshotJson(written(withV6([PIP])), 'new.snapshot.json').model.natGateways[0]).toMatchObject({ publicIpAddressV6Ids: [PIP], publicIpPrefixV6Ids: [] });
+    expect(parseSnapshotJson(written(withV6(undefined)), 'old.snapshot.json').model.natGateways[0]).not.toHaveProperty('publicIpAddressV6Ids');
+    expect(() => parseSnapshotJson(written(withV6('nat-v6')), 'bad.snapshot.json')).toThrow(/publicIpAddressV6Ids/);
+  });
+});
