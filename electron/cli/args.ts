@@ -19,19 +19,27 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Edit distance (Levenshtein), for "did you mean" on a mistyped command or option. */
+/**
+ * Edit distance for "did you mean" on a mistyped command or option: insertions, deletions,
+ * substitutions and swaps of two adjacent letters, each one edit (Damerau-Levenshtein, optimal
+ * string alignment), so `--hepl` is one edit from --help and `--verison` one from --version.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Three rows: the one two back is what a swap of two adjacent letters is measured from.
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      current[j] = d;
     }
+    before = previous;
+    previous = current;
   }
-  return row[b.length] ?? 0;
+  return previous[b.length] ?? 0;
 }
 
 /**
@@ -40,8 +48,8 @@ export function editDistance(a: string, b: string): number {
  * nearest spelling of a short word is often another option entirely (`--pol` is two edits from
  * --now, `dia` two from ui), and a wrong guess sends a user to an option that means something
  * else. Several candidates starting so (`--dest`: --destination and --destinations) get no guess.
- * Else the one candidate clearly close in spelling: at most two edits and at most a third of what
- * was typed (`--fromat` is --format), never a tie.
+ * Else the one candidate clearly close in spelling: at most two edits (a swap of two adjacent
+ * letters is one) and at most a third of what was typed (`--fromat` is --format), never a tie.
  */
 export function nearest(text: string, candidates: readonly string[]): string | undefined {
   const lower = text.toLowerCase();
@@ -92,7 +100,8 @@ export function refuseEmpty(name: string, value: string): string {
 export function parseArgs(args: readonly string[], spec: OptionSpec, repeatable: readonly string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const options: Record<string, string | true> = {};
-  const known = [...Object.keys(spec), ...repeatable];
+  // --help is every command's (answered before the command parses), so a mistyped one is suggested too.
+  const known = [...new Set([...Object.keys(spec), ...repeatable, 'help'])];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--') {

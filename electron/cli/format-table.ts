@@ -19,6 +19,12 @@ import { exceptionsOf, hopKindLabel, undecidedBecause } from '../evidence/facts'
 export interface TableOptions {
   /** ANSI colours (only on a TTY, and never with NO_COLOR). */
   readonly color: boolean;
+  /**
+   * `--destination` was given: print how the engine read it (`interpretation: host name
+   * github.com, TCP 443: …`) under the summary line, so an ambiguous text (`GitHub.com`, a host
+   * name or a service tag?) is never read silently one way.
+   */
+  readonly interpretation?: boolean;
 }
 
 const VERDICTS = Object.keys(VERDICT_LABELS) as readonly Verdict[];
@@ -251,6 +257,8 @@ export function formatTable(result: ResolveResult, model: NetworkModel, options:
     for (const f of result.findings) lines.push(`  ${severityPaint(f.severity, options.color)(f.severity.padEnd(7))} ${f.code}: ${safe(f.message)}`);
   }
   lines.push('', summaryLine(result));
+  const interpretation = options.interpretation === true ? result.destinationInfo?.interpretation : undefined;
+  if (interpretation !== undefined) lines.push(`interpretation: ${safe(interpretation)}`);
   if (result.gaps.length > 0) {
     lines.push('', bold('Gaps (what could not be seen or modelled)'));
     for (const g of result.gaps) lines.push(`  ${g.code}  ${safe(g.scope)}${g.count === undefined ? '' : ` (x${g.count})`}: ${safe(g.message)}`);

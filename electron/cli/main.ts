@@ -130,6 +130,12 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     return 0;
   }
   const command = commands.find((c) => c.name === first);
+  if (command === undefined && first.startsWith('-')) {
+    // Before a command only --help and --version are options: `--verison` is one of them mistyped.
+    const guess = nearest(first.replace(/^-+/, ''), ['help', 'version']);
+    io.stderr(`error: unknown option ${safe(first)}${guess === undefined ? '' : ` (did you mean "--${guess}"?)`}\n\n${usage(commands)}`);
+    return 2;
+  }
   if (command === undefined) {
     io.stderr(`error: unknown command "${safe(first)}"${didYouMean(first, commands)}\n\n${usage(commands)}`);
     return 2;

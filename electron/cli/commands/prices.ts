@@ -15,20 +15,33 @@ import { errorLine, wroteLine } from '../format-table';
 /** Tests only: where the fake Retail Prices API listens. */
 export const RETAIL_PRICES_URL_ENV = 'EGRESS_ATLAS_RETAIL_PRICES_URL';
 
+/** The table's per-meter figures (NAT gateway, firewall tiers, public IP), in the order the summary prints them. */
+function perMeterFigures(table: PriceTable): readonly { readonly sourceId: string }[] {
+  return [table.natGateway.hour, table.natGateway.dataProcessed,
+    ...(['Standard', 'Premium', 'Basic'] as const).flatMap((tier) => [table.firewall[tier].deployment, table.firewall[tier].dataProcessed]),
+    table.publicIpStandard];
+}
+
+/** How many of them cite a source without a date. */
+function undatedFigures(table: PriceTable): number {
+  return perMeterFigures(table).filter((p) => (table.sources.find((s) => s.id === p.sourceId)?.date ?? null) === null).length;
+}
+
 const USAGE = `Usage: egress-atlas prices [--format table|json]
        egress-atlas prices --refresh [--region <region>] [--out <file>]
 
 Without --refresh: the price table shipped with Egress Atlas (${PRICE_TABLE.id}, prices as of
-${PRICE_TABLE.asOf}), each figure with its meter, region and source date.
+${PRICE_TABLE.asOf}, its newest source's date), each figure with its meter, region and its source's
+date, or "(no date)" where the source gives none (${undatedFigures(PRICE_TABLE)} of its ${perMeterFigures(PRICE_TABLE).length} per-meter figures).
 
 --refresh reads the public Azure Retail Prices API (${RETAIL_PRICES_URL}; GET requests only,
 no sign-in, no credential sent; NextPageLink followed on the same host only) for the meters the
 cost model uses: NAT gateway hours and data processed (Global meters), Azure Firewall Standard /
 Premium / Basic deployment hours and data processed, the Standard static public IP, and internet
 data transfer out (Microsoft network routing, tiered) in --region. It writes a dated price table
-for \`egress-atlas cost --prices <file>\`; every figure keeps its meter, effective date and the date
-it was read. A meter the API does not return keeps the shipped figure, with the shipped date, and
-is listed. Consumption list prices in USD.
+for \`egress-atlas cost --prices <file>\`; every figure the API returned keeps its meter, effective
+date and the date it was read. A meter the API does not return keeps the shipped figure, with the
+shipped source and its date (or none), and is listed. Consumption list prices in USD.
 
 Options:
   --refresh            read the Retail Prices API

@@ -200,7 +200,10 @@ export const pullCommand: CliCommand = {
       if (error instanceof ArmEndpointError) throw new UsageError(error.message);
       throw error;
     }
-    const accessToken = demoAzure ? null : await accessTokenOf(stringOption(parsed, 'access-token'), io);
+    // Read (and checked) with --demo-azure too, which signs in to nothing: an empty token or stdin
+    // is a mistake either way, and is refused rather than silently ignored.
+    const givenToken = await accessTokenOf(stringOption(parsed, 'access-token'), io);
+    const accessToken = demoAzure ? null : givenToken;
     const credential = demoAzure ? undefined : createCredential({
       auth, tenantId, target, accessToken, env: io.env,
       onDeviceCode: (info) => io.stderr(`${info.message}\n`),

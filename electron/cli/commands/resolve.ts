@@ -29,7 +29,8 @@ Options:
   --format table|json      output format (default: table); json is the egress-atlas/resolve@1 contract
   --destination <dest>     what-if: an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com),
                            a URL (https://api.stripe.com/v1) or a service tag (Storage.WestEurope),
-                           optionally with :port and /tcp|/udp (default TCP 443; default: 0.0.0.0/0)
+                           optionally with :port and /tcp|/udp (default TCP 443; default: 0.0.0.0/0);
+                           the table's "interpretation:" line says how it was read
   --resolve <name=ip>      the public address a host name resolves to (repeatable); private DNS
                            zones linked to a VNet are read from the input
   --destinations <file>    every source against every destination of a list (one per line, CSV
@@ -39,7 +40,9 @@ Options:
                            (the JSON always has them; not with --destinations)
   --fail-on warning|error  exit 1 when a finding at or above this severity is present (not with
                            --destinations: the matrix has verdicts, not findings; gate those
-                           with egress-atlas check)
+                           with egress-atlas check). A subnet's default-outbound / no-outbound
+                           finding is info when it has NICs in the input and each has a path
+                           of its own (or they are all private endpoints): no NIC uses it
   --out <file>             write the output to a file instead of stdout
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json, or saved az network
                            list-service-tags output): rules and routes on service tags then match
@@ -225,7 +228,7 @@ export const resolveCommand: CliCommand = {
     // Colours only when writing to a terminal, and never with NO_COLOR (https://no-color.org).
     if (format === 'json') await emitJson(resolveJsonBatched(result), out, io);
     else {
-      let text = formatTable(result, snapshot.model, { color });
+      let text = formatTable(result, snapshot.model, { color, interpretation: destination !== null });
       if (parsed.options.explain === true) text += formatExplain(result, { color });
       await emit(text, out, io);
     }
