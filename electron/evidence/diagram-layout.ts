@@ -44,6 +44,8 @@ export interface DiagramNode {
    * (it keeps the full text in the graph node only); absent when not known.
    */
   readonly fullLines?: readonly string[];
+  /** A NAT gateway attached to a subnet that a route overrides, reached by bypassed edges only: drawn dashed. */
+  readonly bypassed?: true;
 }
 
 export interface DiagramEdge {
@@ -56,6 +58,8 @@ export interface DiagramEdge {
   readonly tone: DiagramTone;
   /** Pre-placed label (from the app's layout). */
   readonly labelLine?: DiagramText;
+  /** An edge no traffic takes (subnet → its attached NAT gateway a route overrides): dashed, no arrowhead. */
+  readonly bypassed?: true;
 }
 
 export interface DiagramLayout {

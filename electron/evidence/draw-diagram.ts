@@ -3,7 +3,8 @@
  * page per VNet (tiled when a VNet is too big), so labels never drop below `MIN_LABEL_PT`.
  * Pages are planned first (pure) so the table of contents knows how many there will be.
  */
-import { TONE_COLORS, type ToneColors } from '../../shared/graph/palette';
+import { BYPASSED_NAT_LEGEND } from '../../shared/graph/export/legend';
+import { BYPASSED_EDGE_TONE, TONE_COLORS, type ToneColors } from '../../shared/graph/palette';
 import { COLORS, EvidenceDocument, LANDSCAPE, PAGE } from './evidence-document';
 import type { DiagramEdge, DiagramLayout, DiagramNode, DiagramText, DiagramTone } from './diagram-layout';
 
@@ -214,6 +215,12 @@ function drawArrow(doc: PDFKit.PDFDocument, edge: DiagramEdge, color: string, un
   if (!first || pts.length < 2) return;
   doc.moveTo(first.x, first.y);
   for (const p of pts.slice(1)) doc.lineTo(p.x, p.y);
+  if (edge.bypassed === true) {
+    // No traffic takes it (an attached NAT gateway a route overrides): dashed, no arrowhead, as in the app.
+    doc.lineWidth(1.1 * unit).dash(4 * unit, { space: 3 * unit }).strokeColor(color).stroke();
+    doc.undash();
+    return;
+  }
   doc.lineWidth(1.1 * unit).strokeColor(color).stroke();
   const end = pts[pts.length - 1];
   const before = pts[pts.length - 2];
@@ -269,20 +276,25 @@ function drawPlacedText(ed: EvidenceDocument, line: DiagramText, color: string =
  * in one row the last item ran past the page edge (x = 846 pt on an 841.89 pt page), and a clipped
  * "Firewall / NVA / hu" is no key.
  */
-function drawLegend(ed: EvidenceDocument): void {
+function drawLegend(ed: EvidenceDocument, layout: DiagramLayout): void {
   let y = DIAGRAM_AREA.y + DIAGRAM_AREA.height + 8;
   let x = DIAGRAM_AREA.x;
   const right = DIAGRAM_AREA.x + DIAGRAM_AREA.width;
-  for (const tone of Object.values(TONES)) {
+  const entries: { readonly colors: ToneColors; readonly text: string; readonly dashed: boolean }[] = Object.values(TONES).map((tone) => ({ colors: tone, text: tone.legend, dashed: false }));
+  // The app's entry for a NAT gateway a route bypasses, when the diagram draws one (dashed).
+  if (layout.edges.some((e) => e.bypassed === true)) entries.push({ colors: TONES[BYPASSED_EDGE_TONE], text: BYPASSED_NAT_LEGEND, dashed: true });
+  for (const entry of entries) {
     ed.setFont('Sans', 7);
-    const width = 18 + ed.doc.widthOfString(tone.legend);
+    const width = 18 + ed.doc.widthOfString(entry.text);
     if (x > DIAGRAM_AREA.x && x + width > right) {
       x = DIAGRAM_AREA.x;
       y += LEGEND_ROW;
     }
-    ed.doc.roundedRect(x, y, 14, 9, 2).fillColor(tone.fill).fill();
-    ed.doc.roundedRect(x, y, 14, 9, 2).lineWidth(0.8).strokeColor(tone.stroke).stroke();
-    ed.drawText(tone.legend, x + 18, y + 0.5, { size: 7, color: COLORS.muted, lineBreak: false });
+    ed.doc.roundedRect(x, y, 14, 9, 2).fillColor(entry.colors.fill).fill();
+    if (entry.dashed) ed.doc.dash(2, { space: 1.5 });
+    ed.doc.roundedRect(x, y, 14, 9, 2).lineWidth(entry.dashed ? 1 : 0.8).strokeColor(entry.colors.stroke).stroke();
+    if (entry.dashed) ed.doc.undash();
+    ed.drawText(entry.text, x + 18, y + 0.5, { size: 7, color: COLORS.muted, lineBreak: false });
     x += width + 14;
   }
 }
@@ -330,7 +342,10 @@ export function drawDiagramPage(ed: EvidenceDocument, layout: DiagramLayout, pag
     if (n.role === 'group' || !visible(n)) continue;
     const tone = TONES[n.tone];
     doc.roundedRect(n.x, n.y, n.width, n.height, 4).fillColor(tone.fill).fill();
-    doc.roundedRect(n.x, n.y, n.width, n.height, 4).lineWidth(Math.min(unit, 3)).strokeColor(tone.stroke).stroke();
+    // A NAT gateway a route bypasses: dashed border, as in the app.
+    if (n.bypassed === true) doc.dash(4 * Math.min(unit, 3), { space: 3 * Math.min(unit, 3) });
+    doc.roundedRect(n.x, n.y, n.width, n.height, 4).lineWidth(Math.min(unit, 3) * (n.bypassed === true ? 1.5 : 1)).strokeColor(tone.stroke).stroke();
+    if (n.bypassed === true) doc.undash();
     if (page.showLabels && n.lines) {
       n.lines.forEach((line, i) => drawPlacedText(ed, line, i === 0 ? COLORS.text : COLORS.muted));
     } else if (page.showLabels) {
@@ -342,5 +357,5 @@ export function drawDiagramPage(ed: EvidenceDocument, layout: DiagramLayout, pag
   }
   doc.restore();
   ed.invalidateColor();
-  drawLegend(ed);
+  drawLegend(ed, layout);
 }

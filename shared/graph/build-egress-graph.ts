@@ -37,9 +37,10 @@ interface PathSketch {
 /** What to draw beyond the paths themselves. */
 export interface GraphOptions {
   /**
-   * Also draw a NAT gateway attached to a source subnet that a route overrides (finding
-   * `nat-gateway-bypassed`), with a `bypassed` edge: the app shows it dashed. Off by default: the
-   * exports and the PDF draw only what traffic takes.
+   * Draw a NAT gateway attached to a source subnet that a route overrides (finding
+   * `nat-gateway-bypassed`), with a `bypassed` edge no traffic takes. On by default, so every
+   * picture of the graph shows it (the app, the diagram exports and the PDF draw it dashed:
+   * `bypassedNodeIds`); `false` draws only what traffic takes.
    */
   readonly bypassedNat?: boolean;
 }
@@ -146,7 +147,7 @@ function sketchPath(lookup: ModelLookup, path: EgressPath, nicCountBySubnet: Rea
   if (ips.length === 0) edges.push([last.id, sink.id]);
   const vnetId = source.kind === 'subnet' || source.kind === 'nic' ? source.parent : null;
   const used = new Set([...chain, ...ips, sink].map((n) => n.id));
-  const bypassNodes = options.bypassedNat === true
+  const bypassNodes = options.bypassedNat !== false
     ? [...new Set(bypassedNatIds(path))].filter((id) => !used.has(id)).map((id) => exitNode(lookup, 'nat-gateway', id))
     : [];
   const bypassEdges = bypassNodes.map((n) => [source.id, n.id] as const);
@@ -368,7 +369,7 @@ export function buildEgressGraph(model: NetworkModel, result: ResolveResult, vie
   const sketches = [...paths]
     .sort((a, b) => compareText(a.source.id, b.source.id))
     // The overview folds sources into VNets: no per-subnet bypassed NAT there.
-    .map((p) => sketchPath(lookup, p, nicCountBySubnet, view.kind === 'overview' ? {} : options));
+    .map((p) => sketchPath(lookup, p, nicCountBySubnet, view.kind === 'overview' ? { bypassedNat: false } : options));
   switch (view.kind) {
     case 'overview':
       return buildOverview(lookup, sketches, view);
@@ -386,6 +387,21 @@ const EMPTY_PATH_ELEMENTS: PathElements = { nodeIds: [], edgeIds: [] };
 /** The nodes and edges of one path source's path in this graph (empty when the source is not drawn). */
 export function pathElementIds(graph: EgressGraph, sourceId: string): PathElements {
   return Object.hasOwn(graph.pathIndex, sourceId) ? (graph.pathIndex[sourceId] ?? EMPTY_PATH_ELEMENTS) : EMPTY_PATH_ELEMENTS;
+}
+
+/**
+ * Nodes only `bypassed` edges lead to (an attached NAT gateway a route overrides): drawn dashed,
+ * never as a hop. A node some path really uses stays solid even when another path bypasses it;
+ * its bypassed edge is still dashed.
+ */
+export function bypassedNodeIds(graph: EgressGraph): ReadonlySet<string> {
+  const real = new Set<string>();
+  const bypassed = new Set<string>();
+  for (const e of graph.edges) {
+    if (e.bypassed === true) bypassed.add(e.target);
+    else { real.add(e.source); real.add(e.target); }
+  }
+  return new Set([...bypassed].filter((id) => !real.has(id)));
 }
 
 /** Nodes + edges: what a graph costs to lay out and render. */

@@ -6,7 +6,7 @@
 export * from './types';
 export * from './layout-types';
 export {
-  buildDefaultGraph, buildEgressGraph, chooseDefaultView, DEFAULT_ELEMENT_BUDGET, edgeId, graphElementCount, pathElementIds,
+  buildDefaultGraph, buildEgressGraph, bypassedNodeIds, chooseDefaultView, DEFAULT_ELEMENT_BUDGET, edgeId, graphElementCount, pathElementIds,
 } from './build-egress-graph';
 export {
   DEFAULT_OUTBOUND_ID, INTERNET_ID, ON_PREMISES_ID, PUBLIC_IP_PREFIX, UNKNOWN_SINK_ID,

@@ -179,6 +179,12 @@ export function edgeTone(source: Tone, target: Tone): Tone {
   return source === 'neutral' ? 'exit' : source;
 }
 
+/**
+ * The tone of a `bypassed` edge (subnet → the attached NAT gateway a route overrides): the exit's
+ * grey, dashed and without an arrowhead, whatever the subnet's verdict, since no traffic takes it.
+ */
+export const BYPASSED_EDGE_TONE: Tone = 'exit';
+
 /** Verdict words, in the order counts are listed. */
 export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
   'internet': 'internet', 'on-premises': 'on-premises', 'private': 'private', 'dropped': 'dropped',

@@ -114,8 +114,9 @@ export interface GraphEdge {
   readonly label: string;
   /**
    * Set on an edge no traffic takes: from a subnet to the NAT gateway attached to it that a route
-   * overrides (the engine's `nat-gateway-bypassed` finding). Drawn dashed, never as a hop. Only in
-   * graphs built with `{ bypassedNat: true }` (the app's), so other consumers never meet it.
+   * overrides (the engine's `nat-gateway-bypassed` finding). Drawn dashed, with no arrowhead, never
+   * as a hop: by the app, the diagram exports and the PDF alike (absent only from graphs built with
+   * `{ bypassedNat: false }`, and from the overview).
    */
   readonly bypassed?: true;
 }

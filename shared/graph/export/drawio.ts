@@ -17,7 +17,9 @@
  *   `<img src=x onerror=…>` would become markup. Without it draw.io lists the cell's attributes
  *   (armId, kind, verdict) as its tooltip through `mxUtils.htmlEntities`, i.e. as text.
  * - Box texts are the exports' (labels.ts): a source's verdict in words and glyph, an overview
- *   VNet's verdict counts, a subscription where names collide.
+ *   VNet's verdict counts, a subscription where names collide, "bypassed by a route".
+ * - A bypassed edge (subnet → attached NAT gateway a route overrides) is dashed with no arrowhead,
+ *   and a NAT gateway only such edges reach gets a dashed border round its icon, as in the app.
  *
  * The app's layout places text boxes tightly (16 px between rows); an icon with its label below
  * needs more room, so positions are spread by `SPREAD` around each box's centre while boxes keep
@@ -25,7 +27,8 @@
  * (both only grow apart), so no overlap is introduced.
  */
 import type { GraphLayout, NodeBox } from '../layout-types';
-import { drawioImageStyle, edgeTone, KIND_PALETTE, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
+import { bypassedNodeIds } from '../build-egress-graph';
+import { BYPASSED_EDGE_TONE, drawioImageStyle, edgeTone, KIND_PALETTE, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
 import { estimateTextWidth } from '../text-width';
 import type { EgressGraph, GraphNode } from '../types';
 import { exportGraph } from './labels';
@@ -99,6 +102,7 @@ export function toDrawio(given: EgressGraph, layout: GraphLayout, meta: DiagramM
   }
   const cellIds = new Map(graph.nodes.map((n, i) => [n.id, `n${i + 1}`]));
   const tones = new Map(graph.nodes.map((n) => [n.id, nodeTone(n)]));
+  const bypassed = bypassedNodeIds(graph);
   const cells: string[] = ['<mxCell id="0"/>', '<mxCell id="1" parent="0"/>'];
 
   // Title block, then the legend under it, then the graph.
@@ -139,11 +143,13 @@ export function toDrawio(given: EgressGraph, layout: GraphLayout, meta: DiagramM
       // Icon with its label below: the block (icon + two lines) is centred where the box was.
       const block = spreadCentre(box, ICON, ICON + 2 * LINE + 4, top);
       geometry = { x: block.x, y: block.y, width: ICON, height: ICON };
-      style = `${drawioImageStyle(icon)}fontColor=${TEXT_COLOR};labelBackgroundColor=#ffffff;`;
+      // A bypassed NAT gateway: a dashed border round the icon (draw.io strokes `imageBorder` with the cell's dash style).
+      const border = bypassed.has(node.id) ? `imageBorder=${TONE_COLORS[tone].stroke};strokeWidth=2;dashed=1;dashPattern=6 3;` : '';
+      style = `${drawioImageStyle(icon)}${border}fontColor=${TEXT_COLOR};labelBackgroundColor=#ffffff;`;
     } else {
       const width = Math.max(box.width, Math.ceil(textWidth(label, FONT_SIZE, true) + 16));
       geometry = spreadCentre(box, width, Math.max(box.height, LINE * (label.includes('\n') ? 2 : 1) + 12), top);
-      style = boxStyle(tone, usesDefaultOutbound(node), node.kind === 'subnet' || node.kind === 'nic');
+      style = boxStyle(tone, usesDefaultOutbound(node) || bypassed.has(node.id), node.kind === 'subnet' || node.kind === 'nic');
     }
     absolute.set(node.id, geometry);
     const parentGeometry = node.parent === null ? undefined : absolute.get(node.parent);
@@ -161,9 +167,12 @@ export function toDrawio(given: EgressGraph, layout: GraphLayout, meta: DiagramM
     const source = cellIds.get(edge.source);
     const target = cellIds.get(edge.target);
     if (source === undefined || target === undefined) return;
-    const colors = TONE_COLORS[edgeTone(tones.get(edge.source) ?? 'exit', tones.get(edge.target) ?? 'exit')];
-    const width = Math.min(4, 1 + Math.log2(Math.max(1, edge.weight)) / 2);
-    const style = `edgeStyle=orthogonalEdgeStyle;rounded=1;orthogonalLoop=1;jettySize=auto;endArrow=block;endFill=1;strokeColor=${colors.stroke};strokeWidth=${num(width)};fontSize=10;fontColor=${TEXT_COLOR};labelBackgroundColor=#ffffff;`;
+    const isBypassed = edge.bypassed === true;
+    const colors = TONE_COLORS[isBypassed ? BYPASSED_EDGE_TONE : edgeTone(tones.get(edge.source) ?? 'exit', tones.get(edge.target) ?? 'exit')];
+    const width = isBypassed ? 1 : Math.min(4, 1 + Math.log2(Math.max(1, edge.weight)) / 2);
+    // A bypassed edge carries no traffic: dashed, no arrowhead (the app's `edge.bypassed`).
+    const arrow = isBypassed ? 'endArrow=none;dashed=1;dashPattern=6 3;' : 'endArrow=block;endFill=1;';
+    const style = `edgeStyle=orthogonalEdgeStyle;rounded=1;orthogonalLoop=1;jettySize=auto;${arrow}strokeColor=${colors.stroke};strokeWidth=${num(width)};fontSize=10;fontColor=${TEXT_COLOR};labelBackgroundColor=#ffffff;`;
     // Edges belong to the default layer even when both ends sit in a container: draw.io accepts that, and it keeps them visible above containers.
     cells.push(`<mxCell ${xmlAttributes({ id: `e${i + 1}`, value: edge.label, style, edge: '1', parent: '1', source, target })}><mxGeometry relative="1" as="geometry"/></mxCell>`);
   });

@@ -9,7 +9,7 @@ export { toSvg } from './svg';
 export type { SvgOptions, SvgTheme } from './svg';
 export { DEFAULT_DESTINATION_TEXT, diagramMeta, metaLines } from './meta';
 export type { DiagramMeta, DiagramMetaOptions } from './meta';
-export { DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
+export { BYPASSED_NAT_LEGEND, DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
 export type { LegendEntry } from './legend';
 export { xmlEscape } from './xml';
 export { EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText } from './labels';

@@ -8,7 +8,9 @@
  *   (colour, border style, glyph: renderer/graph/style.ts `SOURCE_ENCODINGS`);
  * - where two resources of one kind have the same name (in VNets of the same name), the
  *   subscription (short ID) or resource group that tells them apart: landing zones repeat names
- *   per subscription, and node IDs (resource IDs) are not shown.
+ *   per subscription, and node IDs (resource IDs) are not shown;
+ * - on a NAT gateway only bypassed edges lead to (attached to a subnet, overridden by a route),
+ *   that it is bypassed: the app says so by its dashed border and legend only.
  *
  * The name stays the first line, whole: draw.io's "Edit Data" and the tests read it there.
  *
@@ -18,6 +20,7 @@
  */
 import type { ExitMethod, Verdict } from '../../egress/types';
 import { parseResourceId } from '../../model/ids';
+import { bypassedNodeIds } from '../build-egress-graph';
 import type { LayoutOptions } from '../layout-types';
 import { SOURCE_GLYPHS, sourceEncodingKey, VERDICT_WORDS } from '../palette';
 import type { EgressGraph, GraphNode, GraphNodeKind } from '../types';
@@ -30,6 +33,9 @@ export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };
 
 /** Kinds that inspect traffic: a path through one is "inspected" (the app's rule, renderer/graph/elements.ts). */
 const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
+
+/** What a bypassed NAT gateway's box adds to its sublabel. */
+export const BYPASSED_NAT_TEXT = 'attached, bypassed by a route';
 
 /** Separator between a sublabel and what the export adds to it. */
 const JOIN = ' \u00b7 ';
@@ -102,6 +108,7 @@ function collisionQualifiers(graph: EgressGraph): ReadonlyMap<string, string> {
 export function exportGraph(graph: EgressGraph): EgressGraph {
   const inspected = inspectedSources(graph);
   const qualifiers = collisionQualifiers(graph);
+  const bypassed = bypassedNodeIds(graph);
   const nodes = graph.nodes.map((node): GraphNode => {
     const qualifier = qualifiers.get(node.id);
     const label = qualifier === undefined ? node.label : `${node.label} (${qualifier})`;
@@ -111,7 +118,7 @@ export function exportGraph(graph: EgressGraph): EgressGraph {
           : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, inspected.has(node.id))) };
       // An overview VNet's sublabel already counts its paths per verdict (build-egress-graph.ts).
       default:
-        return { ...node, label };
+        return bypassed.has(node.id) ? { ...node, label, sublabel: joined(node.sublabel, BYPASSED_NAT_TEXT) } : { ...node, label };
     }
   });
   return { ...graph, nodes };

@@ -6,16 +6,19 @@
  * time, hashes) and a legend of the colours used as nodes of their own: Mermaid deletes `%%`
  * comment lines before it parses (packages/mermaid/src/diagram-api/comments.ts `cleanupComments`),
  * so only a node shows them. The same lines are kept as `%%` comments for readers of the source.
+ * A bypassed edge (to an attached NAT gateway a route overrides) is a dotted link without arrowhead
+ * (`-.-`), and a NAT gateway only such edges reach is dashed (class `bypassed_nat`), as in the app.
  *
  * Names are user data. Node and subgraph IDs are generated (`n1`, `v1`), never names, so no name
  * can collide with a keyword (`end`, `subgraph`) or break the syntax; every label is quoted and
  * any character outside a small safe set is written as a Mermaid entity code (`#35;`), so quotes,
  * brackets, pipes, `%%`, backticks and HTML in a name show as text.
  */
-import { edgeTone, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
+import { bypassedNodeIds } from '../build-egress-graph';
+import { BYPASSED_EDGE_TONE, edgeTone, nodeTone, TONE_COLORS, usesDefaultOutbound, type Tone } from '../palette';
 import type { EgressGraph, GraphNode } from '../types';
 import { exportGraph } from './labels';
-import { legendEntries } from './legend';
+import { BYPASSED_NAT_LEGEND, legendEntries } from './legend';
 import { metaLines, type DiagramMeta } from './meta';
 
 const TEXT_COLOR = '#1f2328';
@@ -227,11 +230,13 @@ export function toMermaid(given: EgressGraph, meta: DiagramMeta): string {
     const source = ids.get(edge.source);
     const target = ids.get(edge.target);
     if (source === undefined || target === undefined) continue;
-    lines.push(edge.label.length > 0 ? `  ${source} -->|"${mermaidLines([edge.label])}"| ${target}` : `  ${source} --> ${target}`);
+    // A bypassed edge (to an attached NAT gateway a route overrides) carries no traffic: dotted, no arrowhead.
+    const link = edge.bypassed === true ? '-.-' : '-->';
+    lines.push(edge.label.length > 0 ? `  ${source} ${link}|"${mermaidLines([edge.label])}"| ${target}` : `  ${source} ${link} ${target}`);
   }
   // Edge colours: linkStyle by index, in the order the edges were written.
   graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).forEach((edge, i) => {
-    const tone = edgeTone(tones.get(edge.source) ?? 'exit', tones.get(edge.target) ?? 'exit');
+    const tone = edge.bypassed === true ? BYPASSED_EDGE_TONE : edgeTone(tones.get(edge.source) ?? 'exit', tones.get(edge.target) ?? 'exit');
     lines.push(`  linkStyle ${i} stroke:${TONE_COLORS[tone].stroke}`);
   });
 
@@ -255,11 +260,21 @@ export function toMermaid(given: EgressGraph, meta: DiagramMeta): string {
   }
   const dashed = [
     ...graph.nodes.filter(usesDefaultOutbound).map((n) => ids.get(n.id)),
-    ...legend.map((entry, i) => (entry.dashed ? legendIds[i] : undefined)),
+    ...legend.map((entry, i) => (entry.dashed && entry.text !== BYPASSED_NAT_LEGEND ? legendIds[i] : undefined)),
   ].filter((id): id is string => id !== undefined);
   if (dashed.length > 0) {
     lines.push('  classDef default_outbound stroke-dasharray:6 3,stroke-width:2px');
     lines.push(`  class ${dashed.join(',')} default_outbound`);
+  }
+  // A NAT gateway only bypassed edges reach (attached, overridden by a route), and its legend entry: dashed as in the app.
+  const bypassed = bypassedNodeIds(graph);
+  const bypassedIds = [
+    ...graph.nodes.filter((n) => bypassed.has(n.id)).map((n) => ids.get(n.id)),
+    ...legend.map((entry, i) => (entry.text === BYPASSED_NAT_LEGEND ? legendIds[i] : undefined)),
+  ].filter((id): id is string => id !== undefined);
+  if (bypassedIds.length > 0) {
+    lines.push('  classDef bypassed_nat stroke-dasharray:6 3,stroke-width:2px');
+    lines.push(`  class ${bypassedIds.join(',')} bypassed_nat`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,10 +12,14 @@
  * verdict counts, a subscription where names collide), placed as the layout places lines. Lay out
  * `exportGraph(graph)` so the boxes are sized for them; a box laid out for shorter texts is widened
  * here (about its centre; a VNet box to the right) rather than let its text spill out.
+ *
+ * A bypassed edge (subnet → the attached NAT gateway a route overrides) is dashed, grey, without an
+ * arrowhead, and a NAT gateway only such edges reach has a dashed border, as in the app.
  */
 import type { GraphLayout, NodeBox, Point, TextLine } from '../layout-types';
 import { COMPOUND_PADDING, displayTexts, LEAF_PADDING_X, resolveLayoutOptions, textLines } from '../node-sizes';
-import { edgeTone, nodeTone, TONE_COLORS, TONE_COLORS_DARK, usesDefaultOutbound, type Tone, type ToneColors } from '../palette';
+import { bypassedNodeIds } from '../build-egress-graph';
+import { BYPASSED_EDGE_TONE, edgeTone, nodeTone, TONE_COLORS, TONE_COLORS_DARK, usesDefaultOutbound, type Tone, type ToneColors } from '../palette';
 import { estimateTextWidth, GRAPH_FONT_FAMILY } from '../text-width';
 import type { EgressGraph, GraphNode } from '../types';
 import { EXPORT_LAYOUT_OPTIONS, exportGraph } from './labels';
@@ -69,10 +73,12 @@ function rect(box: { x: number; y: number; width: number; height: number }, radi
   })}/>`;
 }
 
-function polyline(points: readonly Point[], dx: number, dy: number, stroke: string, width: number, marker: string): string {
+/** An edge; `marker` null: no arrowhead, dashed (a bypassed edge, which no traffic takes). */
+function polyline(points: readonly Point[], dx: number, dy: number, stroke: string, width: number, marker: string | null): string {
   return `<polyline ${xmlAttributes({
     'points': points.map((p) => `${num(p.x + dx)},${num(p.y + dy)}`).join(' '), 'fill': 'none', stroke, 'stroke-width': num(width),
-    'marker-end': `url(#${marker})`,
+    'stroke-dasharray': marker === null ? '6 3' : undefined,
+    'marker-end': marker === null ? undefined : `url(#${marker})`,
   })}/>`;
 }
 
@@ -124,6 +130,8 @@ export function toSvg(given: EgressGraph, layout: GraphLayout, meta: DiagramMeta
   const drawnLeft = Math.min(0, ...[...placed.values()].map((p) => p.box.x));
   const tones = new Map(graph.nodes.map((n) => [n.id, nodeTone(n)]));
   const weights = new Map(graph.edges.map((e) => [e.id, e.weight]));
+  const bypassedEdges = new Set(graph.edges.filter((e) => e.bypassed === true).map((e) => e.id));
+  const bypassedNodes = bypassedNodeIds(graph);
   const lines = metaLines(meta);
   const legend = legendEntries(graph);
 
@@ -167,6 +175,10 @@ export function toSvg(given: EgressGraph, layout: GraphLayout, meta: DiagramMeta
     out.push(rect(at(box), 6, colors.fill, colors.stroke, 1, true));
   }
   for (const edge of layout.edges) {
+    if (bypassedEdges.has(edge.id)) {
+      out.push(polyline(edge.points, dx, dy, ink.tones[BYPASSED_EDGE_TONE].stroke, 1.2, null));
+      continue;
+    }
     const tone = edgeTone(tones.get(edge.source) ?? 'exit', tones.get(edge.target) ?? 'exit');
     const weight = weights.get(edge.id) ?? 1;
     out.push(polyline(edge.points, dx, dy, ink.tones[tone].stroke, Math.min(4, 1.2 + Math.log2(weight) / 2), `arrow-${tone}`));
@@ -186,7 +198,8 @@ export function toSvg(given: EgressGraph, layout: GraphLayout, meta: DiagramMeta
     const tone = tones.get(box.id) ?? 'neutral';
     const colors = ink.tones[tone];
     const source = node?.kind === 'subnet' || node?.kind === 'nic';
-    out.push(rect(at(box), 4, colors.fill, colors.stroke, source ? 2 : 1.2, node !== undefined && usesDefaultOutbound(node)));
+    const dashed = (node !== undefined && usesDefaultOutbound(node)) || bypassedNodes.has(box.id);
+    out.push(rect(at(box), 4, colors.fill, colors.stroke, source || bypassedNodes.has(box.id) ? 2 : 1.2, dashed));
     boxLines.forEach((line, i) => out.push(text(line, i === 0 ? ink.text : ink.muted, dx, dy)));
   }
   out.push('</g>');

@@ -54,6 +54,13 @@ describe('egress-atlas diagram', () => {
     // Default outbound: dashed as well as coloured, so it does not look like a firewalled subnet.
     expect(cells.get('snet-payments-reporting')?.style).toContain('dashed=1;');
     expect(cells.get('snet-payments-api')?.style).not.toContain('dashed=1;');
+    // snet-card-auth's own NAT gateway, bypassed by the route to the firewall: drawn as in the app
+    // (dashed, with the legend entry), not left out (it once was: "18 nodes, 14 edges").
+    expect(run.stderr).toContain('full view: 19 nodes, 15 edges;');
+    expect(cells.get('ng-card-auth-weu')?.style).toContain('image=img/lib/azure2/networking/NAT.svg;');
+    expect(cells.get('ng-card-auth-weu')?.style).toContain('dashed=1;');
+    expect(cells.get('ng-hub-egress-weu')?.style).not.toContain('dashed=1;');
+    expect(xml).toContain('value="NAT gateway attached but bypassed by a route"');
     const snapshot = await cli(['snapshot', '--demo', 'bank', '--out', 'bank.json']);
     expect(snapshot.code).toBe(0);
     const written = JSON.parse(await readFile(join(dir, 'bank.json'), 'utf8')) as { sha256: string; contentSha256: string };

@@ -39,6 +39,15 @@ describe('egress-atlas report', () => {
     expect(pdfInfo(join(dir, 'a.pdf')).Author).toBe('Ana Auditor');
   });
 
+  it('the diagram draws the bank demo\'s bypassed NAT gateway, with the app\'s legend entry (it was left out)', async () => {
+    expect((await report('--demo', 'bank', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'bypassed.pdf')).code).toBe(0);
+    const file = join(dir, 'bypassed.pdf');
+    const pages = pdfText(file).split('\f');
+    const diagram = pages.find((p) => p.includes('Diagram: Overview') && !p.includes('Contents')) ?? '';
+    expect(diagram).toContain('ng-card-auth-weu');
+    expect(diagram).toContain('NAT gateway attached but bypassed by a route');
+  });
+
   it('writes the PDF of ARM exports byte-identically with --timestamp (their capture time is the export time)', async () => {
     const inputs = ['az-vnet-list.json', 'bundle-spoke.json'].map((f) => join(process.cwd(), 'test', 'fixtures', 'inputs', f));
     const args = [...inputs, '--timestamp', '2026-11-26T06:00:00Z', '--exported-by', 'Ana Auditor'];
