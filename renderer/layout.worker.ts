@@ -26,8 +26,6 @@ function viewFor(request: GraphRequest, baseView: GraphView): GraphView {
   return baseView;
 }
 
-/** The app's graph also draws attached NAT gateways a route bypasses (dashed); the diagram exports do not. */
-const APP_GRAPH_OPTIONS = { bypassedNat: true } as const;
 
 async function answer(requestId: number, resultId: number, request: GraphRequest): Promise<WorkerResponse> {
   const started = performance.now();
@@ -36,7 +34,7 @@ async function answer(requestId: number, resultId: number, request: GraphRequest
   // Choosing the default view builds its graph; keep it rather than building the same graph again.
   let chosen: EgressGraph | null = null;
   if (request.mode === 'auto' && est.baseView === null) {
-    const initial = buildDefaultGraph(est.model, est.result, undefined, APP_GRAPH_OPTIONS);
+    const initial = buildDefaultGraph(est.model, est.result);
     est.baseView = initial.view;
     chosen = initial.graph;
   }
@@ -44,7 +42,7 @@ async function answer(requestId: number, resultId: number, request: GraphRequest
     : request.mode === 'overview' ? { kind: 'overview' }
       : (est.baseView ?? { kind: 'full' });
   const view = viewFor(request, baseView);
-  const graph = chosen !== null && view === baseView ? chosen : buildEgressGraph(est.model, est.result, view, APP_GRAPH_OPTIONS);
+  const graph = chosen !== null && view === baseView ? chosen : buildEgressGraph(est.model, est.result, view);
   const layout = await layoutEgressGraph(graph, { engine: graphElementCount(graph) <= ELK_MAX_ELEMENTS ? 'elk' : 'quick' });
   return { requestId, ok: true, graph, layout, baseView: baseView.kind, workerMs: performance.now() - started };
 }

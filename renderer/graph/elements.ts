@@ -4,7 +4,9 @@
  * on a canvas, never as HTML.
  */
 import type { ElementDefinition } from 'cytoscape';
-import { pathElementIds } from '../../shared/graph/build-egress-graph';
+import { bypassedNodeIds, pathElementIds } from '../../shared/graph/build-egress-graph';
+
+export { bypassedNodeIds };
 import type { EdgeRoute, GraphLayout, NodeBox, Point } from '../../shared/graph/layout-types';
 import type { EgressGraph, GraphNode, GraphNodeKind } from '../../shared/graph/types';
 import { estimateTextWidth } from '../../shared/graph/text-width';
@@ -41,20 +43,6 @@ export function nodeEncoding(node: GraphNode, inspected: boolean): SourceEncodin
   if (node.kind !== 'subnet' && node.kind !== 'nic') return null;
   if (node.verdict === null) return null;
   return sourceEncoding(node.verdict, node.exit, inspected);
-}
-
-/**
- * Nodes only bypassed edges lead to (an attached NAT gateway a route overrides): drawn dashed,
- * never numbered as a hop, not lit as part of the path.
- */
-export function bypassedNodeIds(graph: EgressGraph): ReadonlySet<string> {
-  const real = new Set<string>();
-  const bypassed = new Set<string>();
-  for (const e of graph.edges) {
-    if (e.bypassed === true) bypassed.add(e.target);
-    else { real.add(e.source); real.add(e.target); }
-  }
-  return new Set([...bypassed].filter((id) => !real.has(id)));
 }
 
 /**
