@@ -510,6 +510,12 @@ export class DraftStore {
   readonly vmNicIds = new Map<ResourceId, readonly ResourceId[]>();
   /** VM → the availability set its document names (`availabilitySet.id`); only VMs naming one (see NetworkInterface.availabilitySet). */
   readonly vmAvailabilitySets = new Map<ResourceId, ResourceId>();
+  /**
+   * VM naming an availability set → the NICs its document lists, whatever their number (copies in
+   * several files: the union): which VMs of the set a load balancer's pool lists when their NIC
+   * documents are not in the input (AvailabilitySetMembers.missingNetworkInterfaceIds).
+   */
+  readonly availabilitySetVmNicIds = new Map<ResourceId, readonly ResourceId[]>();
   readonly gaps: Gap[] = [];
 
   /** `files`: how many input files the drafts come from (see `readingFile`). */

@@ -147,8 +147,9 @@ function missingVmNics(store: DraftStore): ReadonlyMap<ResourceId, readonly Reso
 }
 
 /**
- * Per availability set the input's VM documents name, the VMs that name it (sorted): one object per
- * set, shared by the NICs of its VMs (NetworkInterface.availabilitySet). VMs naming none: no entry.
+ * Per availability set the input's VM documents name, the VMs that name it (sorted) and, when any
+ * lists one, the NICs each of their documents lists that the input lacks: one object per set, shared
+ * by the NICs of its VMs (NetworkInterface.availabilitySet). VMs naming none: no entry.
  */
 function availabilitySetsByVm(store: DraftStore): ReadonlyMap<ResourceId, AvailabilitySetMembers> {
   const vmsBySet = new Map<ResourceId, ResourceId[]>();
@@ -159,7 +160,11 @@ function availabilitySetsByVm(store: DraftStore): ReadonlyMap<ResourceId, Availa
   }
   const out = new Map<ResourceId, AvailabilitySetMembers>();
   for (const [id, vms] of vmsBySet) {
-    const members: AvailabilitySetMembers = { id, virtualMachineIds: vms.sort(compareIds) };
+    vms.sort(compareIds);
+    const missing = vms.map((vm) => (store.availabilitySetVmNicIds.get(vm) ?? []).filter((nicId) => !store.has(nicId)).sort(compareIds));
+    const members: AvailabilitySetMembers = missing.some((ids) => ids.length > 0)
+      ? { id, virtualMachineIds: vms, missingNetworkInterfaceIds: missing }
+      : { id, virtualMachineIds: vms };
     for (const vmId of vms) out.set(vmId, members);
   }
   return out;

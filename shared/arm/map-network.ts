@@ -368,6 +368,7 @@ export function mapNatGateway(store: DraftStore, node: JsonNode, base: BaseField
     publicIpPrefixV6Ids: v6Prefixes,
     idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes'),
     subnetIds: optRefs(node, 'subnets'),
+    sourceVirtualNetworkId: optRef(node, 'sourceVirtualNetwork'),
   });
 }
 
@@ -494,9 +495,15 @@ export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: Res
   // connectivity" (articles/load-balancer/outbound-rules.md, Limitations): the set decides whether a
   // load balancer's outbound holds for its VMs, so it is kept for their NICs.
   // https://learn.microsoft.com/rest/api/compute/virtual-machines/get (availabilitySet: SubResource)
+  // Its NICs too, one or many: a pool member ID names its NIC, so a VM of the set whose NIC document
+  // the input lacks is still seen in the pool that lists it.
   const availabilitySet = availabilitySetId(node);
-  if (availabilitySet !== null) store.vmAvailabilitySets.set(id, availabilitySet);
-  const nics = listedNicIds(node);
+  const nics = listedNicIds(node, availabilitySet !== null ? 1 : 2);
+  if (availabilitySet !== null) {
+    store.vmAvailabilitySets.set(id, availabilitySet);
+    const knownInSet = store.availabilitySetVmNicIds.get(id);
+    store.availabilitySetVmNicIds.set(id, knownInSet === undefined ? nics : [...new Set([...knownInSet, ...nics])]);
+  }
   if (nics.length < 2) return;
   const known = store.vmNicIds.get(id);
   store.vmNicIds.set(id, known === undefined ? nics : [...new Set([...known, ...nics])]);
@@ -509,11 +516,11 @@ export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: Res
  * answer unknown): a value of another shape is ignored, never a reason to skip the VM.
  * https://learn.microsoft.com/rest/api/compute/virtual-machines/get (NetworkProfile)
  */
-function listedNicIds(node: JsonNode): readonly ResourceId[] {
+function listedNicIds(node: JsonNode, atLeast: number): readonly ResourceId[] {
   const profile = (node.props !== null ? field(node.props, 'networkProfile') : undefined) ?? field(node.raw, 'networkProfile');
   if (!isRecord(profile)) return NO_IDS;
   const list = field(profile, 'networkInterfaces');
-  if (!Array.isArray(list) || list.length < 2) return NO_IDS;
+  if (!Array.isArray(list) || list.length < atLeast) return NO_IDS;
   const ids: ResourceId[] = [];
   for (const entry of list as readonly unknown[]) {
     const raw = isRecord(entry) ? field(entry, 'id') : entry;

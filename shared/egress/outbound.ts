@@ -322,54 +322,72 @@ function loadBalancerWithVmPublicIp(index: ModelIndex, nic: NetworkInterface, co
 }
 
 /**
- * The VMs a backend pool holds, by the NICs in the input (`virtualMachine.id`) of its members from
- * either side. Kept per pool: every NIC of an availability set in a large pool asks.
+ * A backend pool's members from either side, by owner: `vms`, the VMs the NICs in the input name
+ * (`virtualMachine.id`); `nics`, the NIC every member ID names (…/networkInterfaces/{nic}/
+ * ipConfigurations/{config}), in the input or not. Kept per pool: every NIC of an availability set
+ * in a large pool asks.
  */
-const poolVms = new WeakMap<ModelIndex, Map<ResourceId, ReadonlySet<ResourceId>>>();
+interface PoolOwners {
+  readonly vms: ReadonlySet<ResourceId>;
+  readonly nics: ReadonlySet<ResourceId>;
+}
 
-function vmsInPool(index: ModelIndex, pool: LoadBalancerBackendPool): ReadonlySet<ResourceId> {
-  let byPool = poolVms.get(index);
+const poolOwnersCache = new WeakMap<ModelIndex, Map<ResourceId, PoolOwners>>();
+
+function poolOwners(index: ModelIndex, pool: LoadBalancerBackendPool): PoolOwners {
+  let byPool = poolOwnersCache.get(index);
   if (!byPool) {
     byPool = new Map();
-    poolVms.set(index, byPool);
+    poolOwnersCache.set(index, byPool);
   }
-  let vms = byPool.get(pool.id);
-  if (!vms) {
-    const found = new Set<ResourceId>();
+  let owners = byPool.get(pool.id);
+  if (!owners) {
+    const vms = new Set<ResourceId>();
+    const nics = new Set<ResourceId>();
     for (const configId of index.poolMembers(pool.id)) {
-      const vm = index.networkInterfaces.get(parentResourceId(configId))?.virtualMachineId;
-      if (vm) found.add(vm);
+      const nicId = parentResourceId(configId);
+      nics.add(nicId);
+      const vm = index.networkInterfaces.get(nicId)?.virtualMachineId;
+      if (vm) vms.add(vm);
     }
-    vms = found;
-    byPool.set(pool.id, vms);
+    owners = { vms, nics };
+    byPool.set(pool.id, owners);
   }
-  return vms;
+  return owners;
 }
 
 /**
  * A Standard load balancer's outbound (outbound rule or load-balancing-rule SNAT) for a VM of an
  * availability set: "All virtual machines within an availability set must be added to the backend
  * pool for outbound connectivity" (articles/load-balancer/outbound-rules.md, Limitations) [LBRULES].
- * When the input's VM documents show a VM of the set that no NIC in the input puts in the pool,
- * what the pool's members get is not documented (the frontend IPs, or no outbound connectivity):
- * unknown, naming the set and that VM. Only VMs whose documents the input holds count; with no VM
- * document (the NIC has no `availabilitySet`) the method stands, as it always did.
+ * A VM of the set is shown in the pool by a NIC in the input that is a member (from either side), or
+ * by a NIC its VM document lists that the input lacks and the load balancer's pool lists as a member.
+ * When the input's VM documents show a VM of the set the pool does not show, what the pool's members
+ * get is not documented (the frontend IPs, or no outbound connectivity): unknown, naming the set and
+ * that VM. Only VMs whose documents the input holds count; with no VM document (the NIC has no
+ * `availabilitySet`) the method stands, as it always did.
  */
 function loadBalancerWithAvailabilitySet(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration, method: OutboundMethod): OutboundMethod {
   const set = nic.availabilitySet;
   if (!set || (method.kind !== 'lb-outbound-rule' && method.kind !== 'lb-rule-snat')) return method;
   const pools = method.kind === 'lb-outbound-rule' ? [method.pool] : method.pools;
   for (const pool of pools) {
-    const inPool = vmsInPool(index, pool);
-    const outside = set.virtualMachineIds.find((vm) => !inPool.has(vm));
+    const inPool = poolOwners(index, pool);
+    const outsideIndex = set.virtualMachineIds.findIndex((vm, i) => !inPool.vms.has(vm) && !(set.missingNetworkInterfaceIds?.[i] ?? []).some((id) => inPool.nics.has(id)));
+    const outside = set.virtualMachineIds[outsideIndex];
     if (outside === undefined) continue;
     const lb = method.loadBalancer;
     const setName = nameFromResourceId(set.id);
     const vmName = nameFromResourceId(outside);
-    const outsideNics = index.availabilitySetVmNics.get(outside);
-    const why = outsideNics
-      ? `no IP configuration of its NIC${outsideNics.length > 1 ? 's' : ''} ${outsideNics.map((n) => n.name).join(', ')} is in the pool`
-      : 'none of its NICs is in the input, so whether it is in the pool cannot be read';
+    const outsideNics = index.availabilitySetVmNics.get(outside) ?? [];
+    const unreadNics = set.missingNetworkInterfaceIds?.[outsideIndex] ?? [];
+    const whys: string[] = [];
+    if (outsideNics.length > 0) whys.push(`no IP configuration of its NIC${outsideNics.length > 1 ? 's' : ''} ${outsideNics.map((n) => n.name).join(', ')} is in the pool`);
+    if (unreadNics.length > 0) {
+      const many = unreadNics.length > 1;
+      whys.push(`its NIC${many ? 's' : ''} ${unreadNics.map(nameFromResourceId).join(', ')}, which its VM document lists, ${many ? 'are' : 'is'} not in the input and the load balancer's pool does not list ${many ? 'them' : 'it'}, so whether ${many ? 'they are' : 'it is'} in the pool cannot be read`);
+    }
+    const why = whys.length > 0 ? whys.join('; ') : 'none of its NICs is in the input, so whether it is in the pool cannot be read';
     const what = method.kind === 'lb-outbound-rule' ? `outbound rule ${method.rule.name}` : `load-balancing-rule SNAT (${method.rules.map((r) => r.name).join(', ')})`;
     const ownVm = nic.virtualMachineId ? `its VM ${nameFromResourceId(nic.virtualMachineId)}` : 'its VM';
     return {
@@ -589,8 +607,22 @@ function natGatewayRecordsDisagree(index: ModelIndex, subnet: Subnet, listing: r
  * the disagreement is about another configuration.
  */
 function publicIpDisagreement(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration | null, version: FlowIpVersion): OutboundMethod | null {
-  if (index.publicIpsDisagreeingWith.size === 0) return null;
+  if (index.publicIpsDisagreeingWith.size === 0 && index.publicIpsNamingUnlistedConfig.size === 0) return null;
   const ownDecides = config?.publicIpAddressId != null && pipHasVersion(index, config.publicIpAddressId, version);
+  // A configuration the NIC's record does not list at all (added or removed between the exports) is
+  // never the sending one: its public IP matters unless the sending configuration's own decides.
+  const unlisted = ownDecides ? undefined : index.publicIpsNamingUnlistedConfig.get(nic.id)?.[0];
+  if (unlisted?.ipConfigurationId) {
+    const configName = unlisted.ipConfigurationId.slice(unlisted.ipConfigurationId.lastIndexOf('/') + 1);
+    const listed = nic.ipConfigurations.map((c) => c.name);
+    const nicLists = listed.length > 0 ? `lists only IP configuration${listed.length > 1 ? 's' : ''} ${listed.join(', ')}` : 'lists no IP configuration';
+    return {
+      kind: 'undecided', resourceId: unlisted.id, rule: `Public IP ${unlisted.name} names IP configuration ${configName} of NIC ${nic.name}, which the NIC's record does not list`,
+      docs: DOCS.publicIp, misconfiguration: null,
+      missingFact: `whether NIC ${nic.name} has IP configuration ${configName} with public IP ${unlisted.name}${unlisted.ipAddress ? ` (${unlisted.ipAddress})` : ''}: the public IP's record names that configuration as its own (ipConfiguration), while the NIC's record ${nicLists} (ipConfigurations), so one of them is out of date (exported at different times); `
+        + 'with it the VM has a public IP, which turns default outbound access off for it, without it the NIC\'s traffic uses the subnet\'s other outbound method; export both again together',
+    };
+  }
   for (const c of nic.ipConfigurations) {
     const pip = index.publicIpsDisagreeingWith.get(c.id)?.[0];
     if (!pip || (c !== config && ownDecides)) continue;
@@ -603,6 +635,19 @@ function publicIpDisagreement(index: ModelIndex, nic: NetworkInterface, config: 
     };
   }
   return null;
+}
+
+/**
+ * The NAT gateway associated with the subnet's whole virtual network: the VNet's own
+ * `defaultPublicNatGateway`, else (a VNet record without the field, an older api-version) a StandardV2
+ * gateway whose `sourceVirtualNetwork` names the VNet (the first by ID). `field`: the record that says so.
+ */
+function virtualNetworkNatGateway(index: ModelIndex, subnet: Subnet): { readonly id: ResourceId; readonly field: string } | null {
+  const vnet = index.subnetVirtualNetwork.get(subnet.id);
+  if (vnet?.defaultPublicNatGatewayId) return { id: vnet.defaultPublicNatGatewayId, field: 'defaultPublicNatGateway' };
+  if (index.virtualNetworkNatGateways.size === 0) return null;
+  const source = index.virtualNetworkNatGateways.get(vnet?.id ?? subnet.virtualNetworkId)?.[0];
+  return source ? { id: source.id, field: 'sourceVirtualNetwork' } : null;
 }
 
 /** Picks the outbound method for a sender in a subnet whose winning route is `Internet`. */
@@ -630,14 +675,17 @@ export function chooseOutboundMethod(index: ModelIndex, subnet: Subnet, sender: 
     const disagreement = natGatewayRecordsDisagree(index, subnet, listing, version);
     if (disagreement) return disagreement;
   }
-  const vnetNat = subnet.natGatewayId || sender.kind === 'gateway' ? undefined : index.subnetVirtualNetwork.get(subnet.id)?.defaultPublicNatGatewayId;
-  if (vnetNat) {
+  const vnetNatRef = subnet.natGatewayId || sender.kind === 'gateway' ? undefined : virtualNetworkNatGateway(index, subnet);
+  if (vnetNatRef) {
     // A NAT gateway on the virtual network (StandardV2, `defaultPublicNatGateway`) outranks every
     // other method if it carries this subnet, as a subnet's NAT gateway does [NATRES]; whether it
-    // does is not documented in our sources, so the method is not known, never guessed.
+    // does is not documented in our sources, so the method is not known, never guessed. Such a
+    // gateway's `subnets` lists the VNet's subnets (Microsoft's NatGateways_ListAll example): that
+    // is this association, never a stale record (natGatewaysListingSubnet leaves it out).
+    const { id: vnetNat, field: vnetNatField } = vnetNatRef;
     const name = vnetNat.slice(vnetNat.lastIndexOf('/') + 1);
     return {
-      kind: 'undecided', resourceId: vnetNat, rule: `NAT gateway ${name} of the virtual network (defaultPublicNatGateway)`, docs: 'https://learn.microsoft.com/azure/nat-gateway/nat-overview',
+      kind: 'undecided', resourceId: vnetNat, rule: `NAT gateway ${name} of the virtual network (${vnetNatField})`, docs: 'https://learn.microsoft.com/azure/nat-gateway/nat-overview',
       missingFact: `whether NAT gateway ${name}, associated with the whole virtual network of subnet ${subnet.name}, carries its outbound traffic (the subnet has no NAT gateway of its own; Azure's rules for a virtual-network-level NAT gateway are not in our sources)`,
       misconfiguration: null,
     };

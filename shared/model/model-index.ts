@@ -133,15 +133,32 @@ export interface ModelIndex {
    * Subnet whose own record names no NAT gateway → the NAT gateways whose `subnets` back-reference
    * lists it anyway (documents read at different times, or an api-version without the field): the
    * two records disagree on whether "NAT gateway takes precedence" for it [NATOV]. A subnet naming a
-   * NAT gateway is decided by its own record, whatever the gateway lists. Empty nearly always.
+   * NAT gateway is decided by its own record, whatever the gateway lists. A gateway associated with
+   * the subnet's whole virtual network (the VNet's `defaultPublicNatGateway`, or its own
+   * `sourceVirtualNetwork` naming the VNet: StandardV2) is not listed here: it names the subnets of
+   * that VNet without any subnet naming it, so nothing disagrees (see virtualNetworkNatGateways).
+   * Empty nearly always.
    */
   readonly natGatewaysListingSubnet: ReadonlyMap<ResourceId, readonly NatGateway[]>;
+  /**
+   * Virtual network → the NAT gateways whose `sourceVirtualNetwork` names it (StandardV2, associated
+   * with the whole VNet), for a VNet whose own record names no `defaultPublicNatGateway` (an older
+   * api-version): the same virtual-network-level association. Empty nearly always.
+   */
+  readonly virtualNetworkNatGateways: ReadonlyMap<ResourceId, readonly NatGateway[]>;
   /**
    * NIC IP configuration → the public IPs whose `ipConfiguration` back-reference names it while the
    * configuration's own record names another public IP or none (documents read at different times).
    * The NIC has its own entry then (subnetNicsWithOwnEgress). Empty nearly always.
    */
   readonly publicIpsDisagreeingWith: ReadonlyMap<ResourceId, readonly PublicIpAddress[]>;
+  /**
+   * NIC (in the input) → the public IPs whose `ipConfiguration` back-reference names an IP
+   * configuration of it that the NIC's own record does not list at all (documents read at different
+   * times: the configuration was added, or removed, between the two exports). The NIC has its own
+   * entry then (subnetNicsWithOwnEgress). Empty nearly always.
+   */
+  readonly publicIpsNamingUnlistedConfig: ReadonlyMap<ResourceId, readonly PublicIpAddress[]>;
   /**
    * VM → its NICs, for VMs whose document names an availability set (NetworkInterface.availabilitySet):
    * which VMs of a set the input shows in a backend pool [LBRULES]. Only those NICs.
@@ -275,21 +292,36 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   }
 
   // NAT gateways listing a subnet whose record names none (see natGatewaysListingSubnet).
+  // A gateway on the subnet's whole virtual network lists it by that association, not because a
+  // record is stale: left to the virtual-network-level check (see virtualNetworkNatGateways).
   const natGatewaysListingSubnet = new Map<ResourceId, NatGateway[]>();
+  const virtualNetworkNatGateways = new Map<ResourceId, NatGateway[]>();
   for (const natGateway of model.natGateways) {
+    const source = natGateway.sourceVirtualNetworkId;
+    if (source) push(virtualNetworkNatGateways, source, natGateway);
     for (const subnetId of natGateway.subnetIds) {
       const subnet = subnets.get(subnetId);
-      if (subnet && subnet.natGatewayId === null) push(natGatewaysListingSubnet, subnetId, natGateway);
+      if (!subnet || subnet.natGatewayId !== null) continue;
+      const vnet = subnetVirtualNetwork.get(subnetId);
+      const onVnet = (source !== undefined && (source === subnet.virtualNetworkId || source === vnet?.id)) || (vnet !== undefined && vnet.defaultPublicNatGatewayId === natGateway.id);
+      if (!onVnet) push(natGatewaysListingSubnet, subnetId, natGateway);
     }
   }
 
   // Public IPs whose `ipConfiguration` names a NIC IP configuration, by configuration: compared
   // with the configuration's own record in the NIC loop (see publicIpsDisagreeingWith).
+  // By NIC too: a configuration the NIC's record does not list at all is never met in that loop.
   const publicIpsNamingNicConfig = new Map<ResourceId, PublicIpAddress[]>();
+  const publicIpsNamingNic = new Map<ResourceId, PublicIpAddress[]>();
   for (const pip of model.publicIpAddresses) {
-    if (pip.ipConfigurationId !== null && isNetworkInterfaceId(parentResourceId(pip.ipConfigurationId))) push(publicIpsNamingNicConfig, pip.ipConfigurationId, pip);
+    if (pip.ipConfigurationId === null) continue;
+    const nicId = parentResourceId(pip.ipConfigurationId);
+    if (!isNetworkInterfaceId(nicId)) continue;
+    push(publicIpsNamingNicConfig, pip.ipConfigurationId, pip);
+    push(publicIpsNamingNic, nicId, pip);
   }
   const publicIpsDisagreeingWith = new Map<ResourceId, PublicIpAddress[]>();
+  const publicIpsNamingUnlistedConfig = new Map<ResourceId, PublicIpAddress[]>();
 
   const publicIpAttachments = new Map<ResourceId, PublicIpAttachment>();
   const attach = (pipId: ResourceId | null, owner: ResourceId, attachment: PublicIpAttachment): void => {
@@ -419,6 +451,13 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
       if (lbListedPools.size > 0 && lbListedPools.has(ipConfiguration.id)) inPool = true;
       if (ipConfiguration !== nic.ipConfigurations[0] && ipConfiguration.subnetId && !subnets.has(ipConfiguration.subnetId)) {
         missing(nic.id, ipConfiguration.subnetId, 'Subnet');
+      }
+    }
+    if (publicIpsNamingNic.size > 0) {
+      const unlisted = (publicIpsNamingNic.get(nic.id) ?? []).filter((pip) => !nic.ipConfigurations.some((c) => c.id === pip.ipConfigurationId));
+      if (unlisted.length > 0) {
+        publicIpsNamingUnlistedConfig.set(nic.id, unlisted);
+        publicIpDisagrees = true;
       }
     }
     const subnetId = primaryConfig?.subnetId;
@@ -592,7 +631,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections, hubsWithUnreadConnections,
-    gateways, natGatewaySubnets, natGatewaysListingSubnet, publicIpsDisagreeingWith, availabilitySetVmNics, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
+    gateways, natGatewaySubnets, natGatewaysListingSubnet, virtualNetworkNatGateways, publicIpsDisagreeingWith, publicIpsNamingUnlistedConfig, availabilitySetVmNics, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
     privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };
 }

@@ -222,9 +222,17 @@ export interface NatGateway extends ResourceBase {
    * Back-references ARM returns on the NAT gateway (read-only `subnets`, "the subnets using this nat
    * gateway resource"). The subnet's `natGatewayId` is where the association is written and decides;
    * a subnet listed here whose own record names no NAT gateway (documents read at different times)
-   * is a disagreement the resolver answers unknown.
+   * is a disagreement the resolver answers unknown, unless the gateway is on the subnet's whole
+   * virtual network (below, or the VNet's `defaultPublicNatGateway`).
    */
   readonly subnetIds: readonly ResourceId[];
+  /**
+   * `sourceVirtualNetwork` (StandardV2, read-only): the virtual network the gateway is associated
+   * with as a whole (the VNet's `defaultPublicNatGateway`); its `subnets` then lists that VNet's
+   * subnets while their own records name no NAT gateway (Microsoft's NatGateways_ListAll example).
+   * Absent: not associated with a VNet, or an older input.
+   */
+  readonly sourceVirtualNetworkId?: ResourceId;
 }
 
 export interface PublicIpAddress extends ResourceBase {
@@ -330,6 +338,16 @@ export interface NetworkInterface extends ResourceBase {
 export interface AvailabilitySetMembers {
   readonly id: ResourceId;
   readonly virtualMachineIds: readonly ResourceId[];
+  /**
+   * Per VM of `virtualMachineIds` (same order), the NICs its document lists
+   * (networkProfile.networkInterfaces) that the input lacks, sorted (empty: none). A backend pool
+   * member ID (…/networkInterfaces/{nic}/ipConfigurations/{config}) names its NIC, so a VM whose
+   * NIC document is not in the input is still seen in a pool whose load balancer lists it.
+   * https://learn.microsoft.com/rest/api/compute/virtual-machines/get (NetworkProfile)
+   * Absent when no VM of the set lists a NIC the input lacks (and in older snapshots): the NICs in
+   * the input show which VMs are in a pool.
+   */
+  readonly missingNetworkInterfaceIds?: readonly (readonly ResourceId[])[];
 }
 
 export interface FirewallIpConfiguration {

@@ -174,7 +174,39 @@ describe('load balancer outbound for a VM in an availability set', () => {
     ]);
     const path = pathFor(result, nicId('vm1-nic'));
     expect(path.verdict).toBe('unknown');
-    expect(missingFact(path)).toContain('VM vm2 (its VM document names the set) is not shown in the pool (none of its NICs is in the input');
+    expect(missingFact(path)).toContain('VM vm2 (its VM document names the set) is not shown in the pool (its NIC vm2-nic, which its VM document lists, is not in the input and the load balancer\'s pool does not list it, so whether it is in the pool cannot be read)');
+  });
+
+  // The load balancer's own record lists vm2-nic/ipconfig1 in the pool (backendIPConfigurations,
+  // LoadBalancerCreateWithOutboundRules.json shape) and vm2's document names vm2-nic as its NIC
+  // (networkProfile.networkInterfaces, https://learn.microsoft.com/rest/api/compute/virtual-machines/get):
+  // a pool member ID names its NIC, so vm2 is in the pool though vm2-nic's own document is not in the
+  // input (another resource group not exported), and every VM of the set is in the pool.
+  it('vm2 of the set: VM document names vm2-nic, the pool lists vm2-nic/ipconfig1, NIC document absent: internet from the frontend', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      ...outboundRuleLb(['vm1-nic', 'vm2-nic']),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-web'),
+    ]);
+    const path = pathFor(result, nicId('vm1-nic'));
+    expect(missingFact(path)).toBe('');
+    expect(path).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
+  });
+
+  it('the NICs a VM of the set lists that the input lacks are kept on the set (none lacking: no list)', () => {
+    const s = subnetId('v', 'app');
+    const { model } = normalizeArm([{ fileName: 'vms.json', json: [
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+      vmJson('vm1', 'vm1-nic', 'as-web'),
+      vmJson('vm2', 'vm2-nic', 'as-web'),
+    ] }]);
+    expect(model.networkInterfaces[0]?.availabilitySet).toEqual({
+      id: availabilitySetId('as-web').toLowerCase(), virtualMachineIds: [vmId('vm1').toLowerCase(), vmId('vm2').toLowerCase()],
+      missingNetworkInterfaceIds: [[], [nicId('vm2-nic').toLowerCase()]],
+    });
   });
 
   it('VMs of another availability set outside the pool do not matter', () => {
@@ -358,6 +390,103 @@ describe('attachments Azure states on both sides', () => {
     const path = pathFor(result, nicId('vm1-nic'));
     expect(path).toMatchObject({ verdict: 'unknown', exit: null, findings: [] });
     expect(missingFact(path)).toMatch(/IP configuration ipconfig1 of NIC vm1-nic has public IP 20\.0\.0\.5: the public IP's record names the configuration .*NIC's record gives it no public IP/);
+  });
+
+  // The same disagreement when the NIC's record does not list the named configuration at all (exported
+  // before ipconfig2 was added, or after it was removed): "Associate a public IP to any of the virtual
+  // machine's network interfaces" ends default outbound access (azure-docs articles/virtual-network/
+  // ip-services/default-outbound-access.md), so the NIC has its own entry, unknown naming the public
+  // IP and the NIC's record; the subnet's entry then stands for no NIC of the input (no error).
+  it('public IP naming vm1-nic/ipconfig2, NIC record listing only ipconfig1 (private subnet): the NIC is unknown naming both records, no "no outbound" error', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      pipJson('vm1-pip2', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, nicId('vm1-nic'));
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null, findings: [] });
+    expect(missingFact(path)).toMatch(/NIC vm1-nic has IP configuration ipconfig2 with public IP vm1-pip2 \(20\.0\.0\.6\): the public IP's record names .*NIC's record lists only IP configuration ipconfig1/);
+    const subnet = pathFor(result, s);
+    expect(subnet.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(subnet.findings.map((f) => f.message).join(' ')).toMatch(/No NIC here uses it today/);
+  });
+
+  it('public IP naming an unlisted configuration while the sending configuration has its own public IP: its own decides', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pipJson('vm1-pip', '20.0.0.5'),
+      pipJson('stale-pip', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }], 'vm1'),
+    ]);
+    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
+  });
+
+  it('public IP naming a configuration of a NIC not in the input: nothing to compare, the subnet decides', () => {
+    const s = subnetId('v', 'app');
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      pipJson('other-pip', '20.0.0.7', { props: { ipConfiguration: { id: ipConfigId('other-nic') } } }),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    expect(result.paths.some((p) => p.source.id === nicId('vm1-nic').toLowerCase())).toBe(false);
+    expect(pathFor(result, s).verdict).toBe('no-outbound');
+  });
+
+  // Microsoft's NatGateways_ListAll example (azure-rest-api-specs, test/fixtures/arm-examples/
+  // NatGatewayListAll.json, test-natGateway3) shows a StandardV2 gateway whose `sourceVirtualNetwork`
+  // associates it with the whole VNet (the VNet's `defaultPublicNatGateway`, VirtualNetworkGet.json)
+  // and whose `subnets` lists the VNet's subnet, whose own record names no NAT gateway. That is the
+  // virtual-network-level association, not a stale record: the missing fact is whether that gateway
+  // carries the subnet, never "export both again together", which no new export could satisfy.
+  it('VNet defaultPublicNatGateway = nat-v2 (StandardV2, sourceVirtualNetwork = the VNet, subnets [app]), subnet app without natGateway: the missing fact names the VNet-level NAT gateway', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-v2`;
+    const vnet = vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]);
+    (vnet.properties as Json).defaultPublicNatGateway = { id: natId };
+    const result = resolveArm([
+      vnet,
+      pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
+      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, s);
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null });
+    const fact = missingFact(path);
+    expect(fact).not.toMatch(/out of date|export both again/);
+    expect(fact).toMatch(/whether NAT gateway nat-v2, associated with the whole virtual network of subnet app/);
+  });
+
+  it('VNet record without defaultPublicNatGateway, NAT gateway naming it as sourceVirtualNetwork and listing subnet app: the same VNet-level missing fact', () => {
+    const s = subnetId('v', 'app');
+    const natId = `${NET}/natGateways/nat-v2`;
+    const result = resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
+      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(result, s);
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null });
+    expect(missingFact(path)).toMatch(/whether NAT gateway nat-v2, associated with the whole virtual network of subnet app/);
+    expect(path.steps.at(-1)).toMatchObject({ reason: { rule: 'NAT gateway nat-v2 of the virtual network (sourceVirtualNetwork)' } });
+  });
+
+  it('a subnet-level NAT gateway listing the subnet of a VNet with a VNet-level gateway: still the records that disagree', () => {
+    const s = subnetId('v', 'app');
+    const vnet = vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]);
+    (vnet.properties as Json).defaultPublicNatGateway = { id: `${NET}/natGateways/nat-v2` };
+    const result = resolveArm([
+      vnet,
+      pipJson('nat-pip', '20.0.0.1'),
+      { id: `${NET}/natGateways/nat-app`, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
+        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] } },
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+    ]);
+    expect(missingFact(pathFor(result, s))).toMatch(/whether subnet app uses NAT gateway nat-app: the NAT gateway's record lists the subnet/);
   });
 
   it('public IP naming the secondary configuration while the primary has its own public IP: the primary leaves from its own', () => {
