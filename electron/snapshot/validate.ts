@@ -19,6 +19,8 @@ type FieldType =
   | Scalar | `${Scalar}?`
   | 'id' | 'id?'
   | 'strings' | 'strings?' | 'ids'
+  /** An array of arrays of resource IDs. */
+  | 'idLists'
   | 'tags'
   | { readonly enum: readonly string[] }
   /** May be absent (a field added after snapshots were first written); checked when present. */
@@ -92,6 +94,12 @@ class Checker {
       case 'id?':
         if (value !== null) this.checkSimple(value, 'id', path);
         return;
+      case 'idLists': {
+        if (!Array.isArray(value)) this.fail(path, 'an array of arrays of resource IDs', value);
+        const lists: readonly unknown[] = value;
+        lists.forEach((list, i) => this.checkSimple(list, 'ids', `${path}[${i}]`));
+        return;
+      }
       case 'strings':
       case 'ids': {
         if (!Array.isArray(value)) this.fail(path, type === 'ids' ? 'an array of resource IDs' : 'an array of strings', value);
@@ -197,6 +205,8 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     skuName: 'string', publicIpAddressIds: 'ids', publicIpPrefixIds: 'ids', idleTimeoutInMinutes: 'number?', subnetIds: 'ids',
     // StandardV2's IPv6 lists, kept apart; absent in older snapshots (= none said).
     publicIpAddressV6Ids: { optional: 'ids' }, publicIpPrefixV6Ids: { optional: 'ids' },
+    // A StandardV2 gateway attached to a whole VNet (sourceVirtualNetwork); absent = not said.
+    sourceVirtualNetworkId: { optional: 'id' },
   }),
   publicIpAddresses: resource('publicIpAddress', {
     ipAddress: 'string?', skuName: 'string', version: { enum: ['IPv4', 'IPv6'] }, ipConfigurationId: 'id?', publicIpPrefixId: 'id?',
@@ -217,7 +227,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     // Added with reading the NIC's default outbound state; absent in older snapshots (= not said).
     defaultOutboundConnectivityEnabled: { optional: 'boolean' },
     // The VM's availability set and its members in the input; absent = no VM document names one.
-    availabilitySet: { optional: { object: { id: 'id', virtualMachineIds: 'ids' } } },
+    availabilitySet: { optional: { object: { id: 'id', virtualMachineIds: 'ids', missingNetworkInterfaceIds: { optional: 'idLists' } } } },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },

@@ -81,3 +81,31 @@ describe('snapshots and a NAT gateway\'s IPv6 lists', () => {
     expect(() => parseSnapshotJson(written(withV6('nat-v6')), 'bad.snapshot.json')).toThrow(/publicIpAddressV6Ids/);
   });
 });
+
+describe('snapshots and the newer optional fields of availability sets and NAT gateways', () => {
+  const SET = '/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/availabilitysets/avset' as ResourceId;
+  const VM = '/subscriptions/x/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1' as ResourceId;
+  const NIC = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/networkinterfaces/vm2-nic' as ResourceId;
+  const VNET = '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v' as ResourceId;
+  const withMissing = (value: unknown): NetworkModel => {
+    const built = model(undefined);
+    return { ...built, networkInterfaces: built.networkInterfaces.map((n) => ({ ...n, availabilitySet: { id: SET, virtualMachineIds: [VM], missingNetworkInterfaceIds: value as never } })) };
+  };
+  const withSource = (value: unknown): NetworkModel => {
+    const b = new ModelBuilder();
+    const nat = b.natGateway('nat');
+    b.subnet(b.vnet('v', ['10.0.0.0/16']), 'app', '10.0.1.0/24', { natGatewayId: nat });
+    const built = b.build();
+    return { ...built, natGateways: built.natGateways.map((n) => ({ ...n, sourceVirtualNetworkId: value as never })) };
+  };
+
+  it('keeps an availability set\'s missingNetworkInterfaceIds (per VM, the NICs the input lacks) and refuses one that is not lists of IDs', () => {
+    expect(parseSnapshotJson(written(withMissing([[NIC]])), 'new.snapshot.json').model.networkInterfaces[0]?.availabilitySet?.missingNetworkInterfaceIds).toEqual([[NIC]]);
+    expect(() => parseSnapshotJson(written(withMissing([NIC])), 'bad.snapshot.json')).toThrow(/missingNetworkInterfaceIds\[0\]/);
+  });
+
+  it('keeps a NAT gateway\'s sourceVirtualNetworkId and refuses one that is not a resource ID', () => {
+    expect(parseSnapshotJson(written(withSource(VNET)), 'new.snapshot.json').model.natGateways[0]?.sourceVirtualNetworkId).toBe(VNET);
+    expect(() => parseSnapshotJson(written(withSource(42)), 'bad.snapshot.json')).toThrow(/sourceVirtualNetworkId/);
+  });
+});
