@@ -10,18 +10,20 @@ const vm = {
 };
 
 describe('fake Resource Graph projection', () => {
-  it('the VM query keeps the envelope, virtualMachineScaleSet and the NIC references alone (null when the VM has none)', () => {
+  it('the VM query keeps the envelope, virtualMachineScaleSet, availabilitySet and the NIC references alone (null when the VM has none)', () => {
     const query = buildVirtualMachineQuery();
     expect(parseGraphQueryTypes(query)).toEqual(new Set(['microsoft.compute/virtualmachines']));
     const project = parseGraphProjection(query);
     expect(project?.(vm)).toEqual({
       id: vm.id, name: 'vm1', type: vm.type, location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg',
-      properties: { virtualMachineScaleSet: vm.properties.virtualMachineScaleSet, networkProfile: { networkInterfaces: null } },
+      properties: { virtualMachineScaleSet: vm.properties.virtualMachineScaleSet, availabilitySet: null, networkProfile: { networkInterfaces: null } },
     });
+    const inSet = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/availabilitySets/avset' };
+    expect(project?.({ ...vm, properties: { ...vm.properties, availabilitySet: inSet } })?.['properties']).toMatchObject({ availabilitySet: inSet });
     expect(project?.({ ...vm, properties: { hardwareProfile: {} } })).toMatchObject({ properties: { virtualMachineScaleSet: null } });
     const nics = [{ id: `${vm.id}-nic1`, properties: { primary: true } }, { id: `${vm.id}-nic2`, properties: { primary: false } }];
     const withNics = project?.({ ...vm, properties: { ...vm.properties, networkProfile: { networkInterfaces: nics, networkApiVersion: '2020-11-01' } } });
-    expect(withNics?.['properties']).toEqual({ virtualMachineScaleSet: vm.properties.virtualMachineScaleSet, networkProfile: { networkInterfaces: nics } });
+    expect(withNics?.['properties']).toEqual({ virtualMachineScaleSet: vm.properties.virtualMachineScaleSet, availabilitySet: null, networkProfile: { networkInterfaces: nics } });
   });
 
   it('the network query keeps whole properties; a column the row lacks stays absent', () => {
