@@ -131,9 +131,13 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
   const command = commands.find((c) => c.name === first);
   if (command === undefined && first.startsWith('-')) {
-    // Before a command only --help and --version are options: `--verison` is one of them mistyped.
-    const guess = nearest(first.replace(/^-+/, ''), ['help', 'version']);
-    io.stderr(`error: unknown option ${safe(first)}${guess === undefined ? '' : ` (did you mean "--${guess}"?)`}\n\n${usage(commands)}`);
+    // Before a command only --help and --version are options: `--verison` is one of them mistyped;
+    // `--resolve` is a command written as an option.
+    const word = first.replace(/^-+/, '');
+    const option = nearest(word, ['help', 'version']);
+    const named = option === undefined ? nearest(word, commands.map((c) => c.name)) : undefined;
+    const hint = option !== undefined ? ` (did you mean "--${option}"?)` : named !== undefined ? ` (did you mean "${named}"?)` : '';
+    io.stderr(`error: unknown option ${safe(first)}${hint}\n\n${usage(commands)}`);
     return 2;
   }
   if (command === undefined) {

@@ -68,8 +68,10 @@ function summary(table: PriceTable): string {
     lines.push(line(`Azure Firewall ${tier} deployment`, table.firewall[tier].deployment), line(`Azure Firewall ${tier} data processed`, table.firewall[tier].dataProcessed));
   }
   lines.push(line('Standard static public IP hour', table.publicIpStandard));
+  // The tiers come from several sources: each line names them with their dates, as the other figures do.
+  const egressDates = table.internetEgress.sourceIds.map((id) => `${table.sources.find((s) => s.id === id)?.date ?? 'no date'} ${id}`).join('; ');
   for (const [zone, tiers] of Object.entries(table.internetEgress.zones)) {
-    lines.push(`  internet egress ${zone}: ${(tiers ?? []).map((t) => `${t.fromGb}${t.toGb === null ? '+' : `-${t.toGb}`} GB $${t.usdPerGb}`).join(', ')}`);
+    lines.push(`  internet egress ${zone}: ${(tiers ?? []).map((t) => `${t.fromGb}${t.toGb === null ? '+' : `-${t.toGb}`} GB $${t.usdPerGb}`).join(', ')}  ${table.internetEgress.meter}  (${egressDates})`);
   }
   lines.push('', 'Sources');
   for (const s of table.sources) lines.push(`  ${s.id}: ${s.date ?? 'no date'}${s.url ? `  ${s.url}` : ''}${s.unconfirmed ? '  (UNCONFIRMED vs Microsoft pricing page)' : ''}`);

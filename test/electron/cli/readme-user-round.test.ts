@@ -109,3 +109,39 @@ describe('pull --access-token - with --demo-azure', () => {
     expect(run.stderr).toMatch(/^error: --access-token is empty/);
   });
 });
+
+describe('top level: a command written as an option gets the command suggested', () => {
+  // README, CLI: "a mistyped option or command gets a suggestion … a spelling at most two edits and
+  // a third of its length away": `--resolve` is the command resolve with two dashes in front.
+  it.each([
+    [['--resolve', '--demo', 'bank'], 'resolve'],
+    [['-resolve', '--demo', 'bank'], 'resolve'],
+    [['--check', 'snap.json'], 'check'],
+    [['--diagram'], 'diagram'],
+  ])('%j suggests the command %s', async (args, command) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toBe(`error: unknown option ${args[0]} (did you mean "${command}"?)`);
+  });
+
+  it('a near top-level option still wins over a command, and nothing near gets no guess', async () => {
+    expect((await cli(['--verison'])).stderr.split('\n')[0]).toBe('error: unknown option --verison (did you mean "--version"?)');
+    expect((await cli(['--frobnicate'])).stderr.split('\n')[0]).toBe('error: unknown option --frobnicate');
+  });
+});
+
+describe('prices: every line shows its source dates, as prices --help and the README say', () => {
+  // prices --help: "each figure with its meter, region and its source's date, or "(no date)" where
+  // the source gives none"; the internet egress tiers come from several sources, each with its date.
+  it('the internet egress lines name their meter and their sources with dates', async () => {
+    const run = await cli(['prices']);
+    expect(run.code).toBe(0);
+    const egress = run.stdout.split('\n').filter((l) => l.trimStart().startsWith('internet egress'));
+    expect(egress.length).toBeGreaterThan(0);
+    for (const line of egress) {
+      expect(line).toContain('Bandwidth / Rtn Preference: MGN / Standard Data Transfer Out');
+      expect(line).toMatch(/\((?:no date|\d{4}(?:-\d{2}-\d{2})?) [a-z0-9-]+(?:; (?:no date|\d{4}(?:-\d{2}-\d{2})?) [a-z0-9-]+)*\)$/);
+    }
+  });
+});
