@@ -8,7 +8,8 @@
  */
 import type { EgressPath } from '../../shared/egress/types';
 import { nameFromResourceId } from '../../shared/model/ids';
-import { buildDefaultGraph, buildEgressGraph, layoutEgressGraph, type EgressGraph, type GraphView } from '../../shared/graph';
+import { buildDefaultGraph, buildEgressGraph, bypassedNodeIds, layoutEgressGraph, type EgressGraph, type GraphView } from '../../shared/graph';
+import { withBypassedNatText } from '../../shared/graph/export/labels';
 import { buildPathDiagram, type DiagramLayout } from './diagram-layout';
 import {
   fitsOnePage, hasGroups, MAX_DETAIL_PAGES, overviewPage, planDiagramPages, planGroupPages, planRegion, wholeLayout, type DiagramPagePlan,
@@ -40,9 +41,16 @@ async function appLayout(input: EvidenceInput, view: GraphView): Promise<Diagram
   return layoutGraph(input, buildEgressGraph(input.snapshot.model, input.result, view));
 }
 
+/**
+ * The app's layout of `graph`, but a bypassed NAT gateway's box says so in words, as every other
+ * writer's does (`withBypassedNatText`: "NAT gateway · attached, bypassed by a route"; a filed page
+ * is read without the app, often in greyscale), whole: its box is sized for the text, which the
+ * app's 200 px label limit would cut. Every other box is the app's.
+ */
 async function layoutGraph(input: EvidenceInput, graph: EgressGraph): Promise<DiagramLayout> {
   const engine = input.result.paths.length > QUICK_LAYOUT_ABOVE_PATHS ? 'quick' : 'auto';
-  return toDiagramLayout(await layoutEgressGraph(graph, { engine }), input.result, graph);
+  const drawn = withBypassedNatText(graph);
+  return toDiagramLayout(await layoutEgressGraph(drawn, { engine, wholeTextIds: bypassedNodeIds(graph) }), input.result, drawn);
 }
 
 function sourcesByVnet(paths: readonly EgressPath[], input: EvidenceInput): ReadonlyMap<string, readonly string[]> {

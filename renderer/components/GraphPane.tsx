@@ -10,7 +10,7 @@ import type { ResolveResult } from '../../shared/egress/types';
 import type { EgressGraph, GraphView } from '../../shared/graph/types';
 import type { NetworkModel } from '../../shared/model/topology';
 import { drawMinimap, FOCUS_HIDDEN, GraphCanvas, panFromMinimap, type PathLayoutMode } from '../graph/canvas';
-import { bypassedNodeIds, graphEncodings, legendKinds, toCytoscapeElements } from '../graph/elements';
+import { graphEncodings, legendKinds, toCytoscapeElements } from '../graph/elements';
 import { hopNumbers, type NumberableNode } from '../graph/path-steps';
 import { KIND_LOOK, SOURCE_ENCODINGS, verdictColors, type Theme } from '../graph/style';
 import { graphInWorker } from '../layout-client';
@@ -379,8 +379,10 @@ function pathHopNumbers(graph: EgressGraph, result: ResolveResult, sourceId: str
   const wanted = sourceId.toLowerCase();
   const path = result.paths.find((p) => p.source.id.toLowerCase() === wanted);
   if (!path) return new Map();
-  const bypassed = bypassedNodeIds(graph);
-  const onPath = new Set(pathElementIds(graph, sourceId).nodeIds.filter((id) => !bypassed.has(id)));
+  // Not the nodes this path only bypasses (its attached NAT gateway a route overrides), even when another path uses them.
+  const elements = pathElementIds(graph, sourceId);
+  const bypassed = new Set(elements.bypassedNodeIds ?? []);
+  const onPath = new Set(elements.nodeIds.filter((id) => !bypassed.has(id)));
   const nodes: NumberableNode[] = graph.nodes.filter((n) => onPath.has(n.id)).map((n) => ({ id: n.id, kind: n.kind, resourceId: n.resourceId }));
   return hopNumbers(explainPath(path), nodes);
 }

@@ -7,6 +7,7 @@ import cytoscape, { type Core, type ElementDefinition, type EventObject } from '
 import svg from 'cytoscape-svg';
 import type { EgressGraph, PathElements } from '../../shared/graph/types';
 import { estimateTextWidth } from '../../shared/graph/text-width';
+import { collectPath, highlightPath, markBypassed } from './highlight';
 import { pathSteps, stepPrefix } from './path-steps';
 import { graphStylesheet, NODE_FONT_SIZE, READABLE_ZOOM, type Theme } from './style';
 import { readableViewport, type Viewport } from './viewport';
@@ -198,42 +199,15 @@ export class GraphCanvas {
   /** The path view's extent (model units), for Fit. */
   private pathViewBox: { readonly x1: number; readonly y1: number; readonly w: number; readonly h: number } | null = null;
 
-  /**
-   * Dims everything except the path; `null` clears. Only the difference to the previous highlight
-   * is restyled, so moving from one path to the next touches tens of elements, not the whole graph.
-   * Returns the number of highlighted elements.
-   */
+  /** Dims everything except the path; `null` clears (highlight.ts). Returns the number of highlighted elements. */
   highlight(path: PathElements | null): number {
     this.stopAnimation();
-    const cy = this.cy;
-    const keep = path === null ? cy.collection() : this.collect(path);
-    cy.batch(() => {
-      if (path === null) {
-        cy.elements('.dim, .path').removeClass('dim path');
-        return;
-      }
-      const before = cy.elements('.path');
-      if (before.empty() && cy.elements('.dim').empty()) {
-        cy.elements().not(keep).addClass('dim');
-      } else {
-        before.not(keep).removeClass('path').addClass('dim');
-      }
-      keep.removeClass('dim').addClass('path');
-    });
-    return keep.length;
+    return highlightPath(this.cy, path);
   }
 
   /** The path's elements, plus the VNet boxes that contain them (so they do not dim). */
   private collect(path: PathElements): cytoscape.CollectionReturnValue {
-    const cy = this.cy;
-    const ids = new Set<string>([...path.nodeIds, ...path.edgeIds]);
-    for (const id of path.nodeIds) {
-      const box: unknown = cy.getElementById(id).data('box');
-      if (typeof box === 'string') ids.add(box);
-    }
-    let keep = cy.collection();
-    for (const id of ids) keep = keep.union(cy.getElementById(id));
-    return keep;
+    return collectPath(this.cy, path);
   }
 
   /** VNet boxes of a collection (their size is the whole VNet: keep them out of zoom-to-path). */
@@ -248,6 +222,8 @@ export class GraphCanvas {
     const keep = this.collect(path);
     cy.batch(() => {
       cy.elements().not(keep.filter('.vnet-box')).addClass('dim');
+      // Lit step by step below; the path's bypassed-only nodes without the hop halo.
+      markBypassed(cy, path);
     });
     const steps = pathSteps(path, sourceId, (edgeId) => {
       const edge = cy.getElementById(edgeId);

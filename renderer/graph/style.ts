@@ -236,6 +236,8 @@ export function graphStylesheet(theme: Theme): StylesheetJson {
     },
     // A bypassed NAT gateway stays on screen with its path, but never reads as a hop of it.
     { selector: 'node.bypassed.path', style: { 'underlay-opacity': 0 } },
+    // So does a NAT gateway another path uses, when the selected path only bypasses it (highlight.ts).
+    { selector: 'node.path-bypassed.path', style: { 'underlay-opacity': 0 } },
     { selector: 'edge.bypassed.path', style: { 'line-color': p.verdict.warn, 'width': 2 } },
     { selector: 'node:selected', style: { 'overlay-color': p.highlight, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
     // The source the graph's keyboard focus is on (arrow keys, GraphPane.tsx): a thick accent ring.

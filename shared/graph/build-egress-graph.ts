@@ -164,11 +164,18 @@ function countNicsBySubnet(lookup: ModelLookup, result: ResolveResult): Map<stri
   return counts;
 }
 
+/** One source's path elements while the graph is built (PathElements). */
+interface PathEntry {
+  readonly nodeIds: Set<string>;
+  readonly edgeIds: Set<string>;
+  bypassedNodeIds?: Set<string>;
+}
+
 /** Accumulates nodes and aggregated edges. */
 class GraphAccumulator {
   readonly nodes = new Map<string, GraphNode>();
   private readonly edges = new Map<string, { source: string; target: string; sourceIds: Set<string>; labels: Set<string>; bypassed: boolean }>();
-  private readonly index = new Map<string, { nodeIds: Set<string>; edgeIds: Set<string> }>();
+  private readonly index = new Map<string, PathEntry>();
 
   addNode(node: GraphNode): void {
     if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
@@ -191,10 +198,17 @@ class GraphAccumulator {
     this.entry(sourceId).nodeIds.add(nodeId);
   }
 
-  private entry(sourceId: string): { nodeIds: Set<string>; edgeIds: Set<string> } {
+  /** A node on the source's path only as the end of its bypassed edge (never one of its hops: sketchPath). */
+  addBypassedPathNode(sourceId: string, nodeId: string): void {
+    const entry = this.entry(sourceId);
+    entry.nodeIds.add(nodeId);
+    (entry.bypassedNodeIds ??= new Set<string>()).add(nodeId);
+  }
+
+  private entry(sourceId: string): PathEntry {
     const existing = this.index.get(sourceId);
     if (existing !== undefined) return existing;
-    const created = { nodeIds: new Set<string>(), edgeIds: new Set<string>() };
+    const created: PathEntry = { nodeIds: new Set<string>(), edgeIds: new Set<string>() };
     this.index.set(sourceId, created);
     return created;
   }
@@ -213,7 +227,10 @@ class GraphAccumulator {
     for (const sourceId of [...this.index.keys()].sort(compareText)) {
       const entry = this.index.get(sourceId);
       if (entry === undefined) continue;
-      pathIndex[sourceId] = { nodeIds: [...entry.nodeIds].sort(compareText), edgeIds: [...entry.edgeIds].sort(compareText) };
+      pathIndex[sourceId] = {
+        nodeIds: [...entry.nodeIds].sort(compareText), edgeIds: [...entry.edgeIds].sort(compareText),
+        ...(entry.bypassedNodeIds === undefined ? {} : { bypassedNodeIds: [...entry.bypassedNodeIds].sort(compareText) }),
+      };
     }
     return { view, nodes, edges, pathIndex };
   }
@@ -254,7 +271,7 @@ function addDetailedPath(acc: GraphAccumulator, sketch: PathSketch): void {
   for (const [from, to] of sketch.edges) acc.addEdge(sourceId, from, to, []);
   for (const node of sketch.bypassNodes) {
     acc.addNode(node);
-    acc.addPathNode(sourceId, node.id);
+    acc.addBypassedPathNode(sourceId, node.id);
   }
   for (const [from, to] of sketch.bypassEdges) acc.addEdge(sourceId, from, to, [], true);
 }
@@ -392,7 +409,8 @@ export function pathElementIds(graph: EgressGraph, sourceId: string): PathElemen
 /**
  * Nodes only `bypassed` edges lead to (an attached NAT gateway a route overrides): drawn dashed,
  * never as a hop. A node some path really uses stays solid even when another path bypasses it;
- * its bypassed edge is still dashed.
+ * its bypassed edge is still dashed. Whether a node is a hop of one selected path is per path:
+ * `pathElementIds(graph, sourceId).bypassedNodeIds`.
  */
 export function bypassedNodeIds(graph: EgressGraph): ReadonlySet<string> {
   const real = new Set<string>();

@@ -72,4 +72,9 @@ export interface LayoutOptions {
   readonly sublabelFontSize?: number;
   /** Labels wider than this are truncated with an ellipsis. Default 200. */
   readonly maxLabelWidth?: number;
+  /**
+   * Nodes whose label and sublabel are never truncated (their box grows to fit): the PDF's
+   * bypassed NAT gateway, whose sublabel says it is bypassed (export/labels.ts). Default none.
+   */
+  readonly wholeTextIds?: ReadonlySet<string>;
 }

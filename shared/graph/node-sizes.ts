@@ -11,9 +11,12 @@ export interface ResolvedLayoutOptions {
   readonly labelFontSize: number;
   readonly sublabelFontSize: number;
   readonly maxLabelWidth: number;
+  readonly wholeTextIds: ReadonlySet<string>;
 }
 
 export const DEFAULT_QUICK_THRESHOLD = 6_000;
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 export function resolveLayoutOptions(options: LayoutOptions | undefined): ResolvedLayoutOptions {
   return {
@@ -22,6 +25,7 @@ export function resolveLayoutOptions(options: LayoutOptions | undefined): Resolv
     labelFontSize: options?.labelFontSize ?? 12,
     sublabelFontSize: options?.sublabelFontSize ?? 10,
     maxLabelWidth: options?.maxLabelWidth ?? 200,
+    wholeTextIds: options?.wholeTextIds ?? NO_IDS,
   };
 }
 
@@ -36,8 +40,9 @@ export function lineHeight(fontSize: number): number {
   return Math.ceil(fontSize * LINE_HEIGHT_FACTOR);
 }
 
-/** The label and sublabel as displayed, truncated to the max width. */
+/** The label and sublabel as displayed, truncated to the max width (unless the node is in `wholeTextIds`). */
 export function displayTexts(node: GraphNode, o: ResolvedLayoutOptions): { label: string; sublabel: string } {
+  if (o.wholeTextIds.has(node.id)) return { label: node.label, sublabel: node.sublabel };
   return {
     label: truncateToWidth(node.label, o.maxLabelWidth, o.labelFontSize, 'bold'),
     sublabel: truncateToWidth(node.sublabel, o.maxLabelWidth, o.sublabelFontSize, 'regular'),

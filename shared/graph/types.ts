@@ -133,6 +133,13 @@ export type GraphView =
 export interface PathElements {
   readonly nodeIds: readonly string[];
   readonly edgeIds: readonly string[];
+  /**
+   * Those of `nodeIds` this source reaches only by its own `bypassed` edge (the NAT gateway attached
+   * to it that its route overrides), sorted; absent when none. They stay on screen with the path but
+   * are never a hop of it, even when another source's path uses them (training: ng-training is
+   * snet-03's hop, bypassed by snet-13-nat-bypassed-by-udr).
+   */
+  readonly bypassedNodeIds?: readonly string[];
 }
 
 export interface EgressGraph {

@@ -12,5 +12,5 @@ export type { DiagramMeta, DiagramMetaOptions } from './meta';
 export { BYPASSED_NAT_LEGEND, DEFAULT_OUTBOUND_LEGEND, legendEntries } from './legend';
 export type { LegendEntry } from './legend';
 export { xmlEscape } from './xml';
-export { EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText } from './labels';
+export { BYPASSED_NAT_TEXT, EXPORT_LAYOUT_OPTIONS, exportGraph, sourceVerdictText, withBypassedNatText } from './labels';
 export { verdictCountsText } from '../palette';

@@ -104,6 +104,21 @@ function collisionQualifiers(graph: EgressGraph): ReadonlyMap<string, string> {
   return out;
 }
 
+/** A bypassed NAT gateway's sublabel ("NAT gateway · attached, bypassed by a route"): its box in every picture filed. */
+export function bypassedNatSublabel(sublabel: string): string {
+  return joined(sublabel, BYPASSED_NAT_TEXT);
+}
+
+/**
+ * The graph with only the bypassed NAT gateways' texts of `exportGraph` (nodes in
+ * `bypassedNodeIds`): for the PDF, which keeps the app's other texts (its key and legend say the rest).
+ */
+export function withBypassedNatText(graph: EgressGraph): EgressGraph {
+  const bypassed = bypassedNodeIds(graph);
+  if (bypassed.size === 0) return graph;
+  return { ...graph, nodes: graph.nodes.map((node) => (bypassed.has(node.id) ? { ...node, sublabel: bypassedNatSublabel(node.sublabel) } : node)) };
+}
+
 /** The graph with the labels every export draws (see the module comment). Node IDs, kinds and edges are unchanged. */
 export function exportGraph(graph: EgressGraph): EgressGraph {
   const inspected = inspectedSources(graph);
@@ -118,7 +133,7 @@ export function exportGraph(graph: EgressGraph): EgressGraph {
           : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, inspected.has(node.id))) };
       // An overview VNet's sublabel already counts its paths per verdict (build-egress-graph.ts).
       default:
-        return bypassed.has(node.id) ? { ...node, label, sublabel: joined(node.sublabel, BYPASSED_NAT_TEXT) } : { ...node, label };
+        return bypassed.has(node.id) ? { ...node, label, sublabel: bypassedNatSublabel(node.sublabel) } : { ...node, label };
     }
   });
   return { ...graph, nodes };
