@@ -489,3 +489,57 @@ export function normalizeSnapshotModel(stored: NetworkModel): NetworkModel {
     })),
   };
 }
+
+/**
+ * The members of a model's resources that no schema above checks (paths such as
+ * `natGateways[].sourceVirtualNetworkId`): a field added to the model must be added here too, or a
+ * hand-edited snapshot could carry any value in it. Tests run it over every fixture the normalizer
+ * reads, so a new field without a schema fails there, not in an auditor's hands.
+ */
+export function fieldsWithoutSchema(model: NetworkModel): readonly string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown, type: FieldType | undefined, path: string): void => {
+    if (type === undefined) {
+      found.add(path);
+      return;
+    }
+    if (typeof type === 'string') return;
+    if ('optional' in type) {
+      if (value !== undefined) walk(value, type.optional, path);
+      return;
+    }
+    if ('list' in type) {
+      if (Array.isArray(value)) for (const item of value as readonly unknown[]) members(item, type.list, `${path}[]`);
+      return;
+    }
+    if ('object' in type) {
+      if (value !== null) members(value, type.object, path);
+      return;
+    }
+    if ('variants' in type && isRecord(value)) {
+      const tag = value[type.variants.key];
+      const schema = typeof tag === 'string' ? type.variants.schemas[tag] : undefined;
+      if (schema !== undefined) members(value, { ...schema, [type.variants.key]: 'string' }, path);
+    }
+  };
+  const members = (value: unknown, schema: Schema, path: string): void => {
+    if (!isRecord(value)) return;
+    for (const [key, member] of Object.entries(value)) {
+      if (member === undefined) continue;
+      walk(member, schema[key], `${path}.${key}`);
+    }
+  };
+  for (const [key, schema] of Object.entries(MODEL_SCHEMAS)) {
+    const list = (model as unknown as Readonly<Record<string, unknown>>)[key];
+    if (!Array.isArray(list)) continue;
+    // Rules and record sets are checked one by one elsewhere (rulesList, recordSetList), and walked below.
+    const apart: Schema = key === 'azureFirewalls' || key === 'firewallPolicies' ? { rules: 'tags' } : key === 'privateDnsZones' ? { recordSets: 'tags' } : {};
+    for (const item of list as readonly unknown[]) members(item, { ...schema, ...apart }, `${key}[]`);
+  }
+  // Rules and record sets: each against its own variant.
+  for (const key of ['azureFirewalls', 'firewallPolicies'] as const) {
+    for (const item of model[key]) for (const rule of (item as { readonly rules?: readonly unknown[] }).rules ?? []) walk(rule, FIREWALL_RULE, `${key}[].rules[]`);
+  }
+  for (const zone of model.privateDnsZones ?? []) for (const record of zone.recordSets ?? []) walk(record, RECORD_SET, 'privateDnsZones[].recordSets[]');
+  return [...found].sort();
+}
