@@ -529,8 +529,12 @@ export function fieldsWithoutSchema(model: NetworkModel): readonly string[] {
       walk(member, schema[key], `${path}.${key}`);
     }
   };
+  const lists = model as unknown as Readonly<Record<string, unknown>>;
+  // A resource list no schema knows (MODEL_SCHEMAS is typed over NetworkModel's keys, but an
+  // optional one added later type-checks without an entry).
+  for (const key of Object.keys(lists)) if (lists[key] !== undefined && !Object.hasOwn(MODEL_SCHEMAS, key)) found.add(key);
   for (const [key, schema] of Object.entries(MODEL_SCHEMAS)) {
-    const list = (model as unknown as Readonly<Record<string, unknown>>)[key];
+    const list = lists[key];
     if (!Array.isArray(list)) continue;
     // Rules and record sets are checked one by one elsewhere (rulesList, recordSetList), and walked below.
     const apart: Schema = key === 'azureFirewalls' || key === 'firewallPolicies' ? { rules: 'tags' } : key === 'privateDnsZones' ? { recordSets: 'tags' } : {};

@@ -46,4 +46,9 @@ describe('snapshot schema coverage', () => {
     const unknownField = { ...model, networkInterfaces: model.networkInterfaces.map((n) => ({ ...n, availabilitySet: { ...n.availabilitySet, zone: '1' } as never, futureField: true } as never)) };
     expect(fieldsWithoutSchema(unknownField)).toEqual(['networkInterfaces[].availabilitySet.zone', 'networkInterfaces[].futureField']);
   });
+
+  it('a resource list no schema knows is named too (an optional list added to the model later type-checks without one)', () => {
+    const model = { ...new ModelBuilder().build(), applicationGateways: [{ id: '/subscriptions/x/resourcegroups/rg/providers/microsoft.network/applicationgateways/agw' }] };
+    expect(fieldsWithoutSchema(model as unknown as NetworkModel)).toEqual(['applicationGateways']);
+  });
 });
