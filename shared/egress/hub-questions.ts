@@ -8,7 +8,7 @@
 import { nameFromResourceId, type ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
-import type { Subnet, VirtualHub } from '../model/topology';
+import type { HubVirtualNetworkConnection, RoutingPolicy, Subnet, VirtualHub, VirtualNetworkPeering } from '../model/topology';
 import { splitDefaultRoutes } from '../routing/lpm';
 import { vwanPeeringDown, vwanPeeringOf } from '../routing/peering';
 import { describeRoute } from '../routing/route';
@@ -30,6 +30,21 @@ interface HubDefaultRouteQuestion {
   /** The gap's scope when not the hub's ID (gaps are kept one per code and scope). */
   readonly gapScope?: string;
   readonly docs: string;
+}
+
+/**
+ * A spoke whose Virtual WAN peering is not Connected (Initiated, Disconnected, or its state not in
+ * the input): only a Connected peering carries traffic [PEER]
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering and what a hub
+ * router programs into such a spoke is not documented, so its routes from the hub are not known.
+ */
+function peeringDownQuestion(subnet: Subnet, hub: VirtualHub, connection: HubVirtualNetworkConnection, down: VirtualNetworkPeering, policy: RoutingPolicy | undefined): HubDefaultRouteQuestion {
+  const state = down.peeringState === 'Unknown' ? 'not in the input' : down.peeringState;
+  const words = down.peeringState === 'Unknown' ? 'in a state the input does not give' : `${down.peeringState}, not Connected`;
+  return { hub, resourceId: down.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/peeringstate`,
+    rule: `Peering ${down.name} to virtual hub ${hub.name} (peering state ${state})`,
+    gap: `Virtual network ${nameFromResourceId(subnet.virtualNetworkId)} (the first found) is connected to virtual hub ${hub.name} by hub connection ${connection.name}, but its Virtual WAN peering ${down.name} is ${words}: whether the hub gives it the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the peering, or capture the spoke's effective routes.`,
+    missingFact: `whether virtual hub ${hub.name} gives this spoke its routes: the spoke's Virtual WAN peering ${down.name} is ${words} (only a Connected peering carries traffic)${policy ? `; connected, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
 }
 
 /**
@@ -80,13 +95,7 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
       missingFact: `whether hub connection ${connection.name} gives this spoke virtual hub ${hub.name}'s routes: its provisioningState is ${connection.provisioningState}, not Succeeded${policy ? `; in force, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
   }
   const down = vwanPeeringDown(ctx.index, subnet.virtualNetworkId);
-  if (down !== null && (policy !== undefined || !noDefaultRoute())) {
-    const state = down.peeringState === 'Unknown' ? 'not in the input' : down.peeringState;
-    return { hub, resourceId: down.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/peeringstate`,
-      rule: `Peering ${down.name} to virtual hub ${hub.name} (peering state ${state})`,
-      gap: `Virtual network ${nameFromResourceId(subnet.virtualNetworkId)} (the first found) is connected to virtual hub ${hub.name} by hub connection ${connection.name}, but its Virtual WAN peering ${down.name} is ${down.peeringState === 'Unknown' ? 'in a state the input does not give' : `${down.peeringState}, not Connected`}: whether the hub gives it the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the peering, or capture the spoke's effective routes.`,
-      missingFact: `whether virtual hub ${hub.name} gives this spoke its routes: the spoke's Virtual WAN peering ${down.name} is ${down.peeringState === 'Unknown' ? 'in a state the input does not give' : `${down.peeringState}, not Connected`} (only a Connected peering carries traffic)${policy ? `; connected, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
-  }
+  if (down !== null && (policy !== undefined || !noDefaultRoute())) return peeringDownQuestion(subnet, hub, connection, down, policy);
   if (policy?.provisioningState !== undefined) {
     const next = policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop';
     return { hub, resourceId: hub.id, docs: DOCS.vwanRoutingPolicies, gapScope: `${hub.id}/routingintent`,
@@ -302,6 +311,9 @@ export function hubRouteQuestion(ctx: EngineContext, subnet: Subnet, winner: Com
     const covering = whole ? (length === 0 ? routes.split : []) : memoize(ctx, hub, 'hub-routes-covering', () => routes.specific.filter((s) => hubRouteCovers(s.route, destination)));
     const taking = covering.filter((s) => s.route.cidr !== null && (s.route.cidr.prefixLength > length || (s.route.cidr.prefixLength === length && winner.source === 'Default')));
     if (taking.length === 0) continue;
+    // The peering itself in doubt comes first: whether any hub route reaches the spoke depends on it.
+    const down = ref ? vwanPeeringDown(ctx.index, subnet.virtualNetworkId) : null;
+    if (ref && down !== null) return peeringDownQuestion(subnet, ref.hub, ref.connection, down, hub.routingPolicies.find(isInternetPolicy));
     const what = taking.slice(0, 3).map((s) => s.words).join('; ') + (taking.length > 3 ? `; and ${taking.length - 3} more` : '');
     const first = taking[0]?.route;
     const where = ref ? '' : ` (if virtual network ${nameFromResourceId(subnet.virtualNetworkId)} is one of its spokes: the hub's VNet connections could not be read)`;

@@ -256,3 +256,24 @@ describe("a spoke whose Virtual WAN peering is not Connected, its hub and connec
     expect(appPath(result)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
   });
 });
+
+describe('a spoke whose Virtual WAN peering is not Connected, asked about a prefix a hub route carries', () => {
+  // The hub's route for 10.200.0.0/16 would beat the spoke's system route [UDR], but whether the hub
+  // gives this spoke any route depends first on its peering, Disconnected here [PEER]: the answer
+  // names the peering and its state, not the hub route.
+  it('a what-if to 10.200.0.5: unknown naming the peering state', () => {
+    const withBranchRoute = securedHub().map((r) => (String(r['id']).endsWith('/hubRouteTables/defaultRouteTable')
+      ? { ...r, properties: { labels: ['default'], routes: [
+        { name: '_policy_InternetTraffic', destinationType: 'CIDR', destinations: ['0.0.0.0/0'], nextHopType: 'ResourceId', nextHop: FW },
+        { name: 'to-branch', destinationType: 'CIDR', destinations: ['10.200.0.0/16'], nextHopType: 'ResourceId', nextHop: FW },
+      ] } }
+      : r));
+    const { peeringState: _state, ...peering } = vwanPeering();
+    const down = { ...peering, peeringState: 'Disconnected' };
+    const connected = resolveOne([azSpokeVnet([vwanPeering()]), ...withBranchRoute, azHubConnection()], '10.200.0.5');
+    expect(lastHop(appPath(connected.result))?.rule).toMatch(/^Unknown: Virtual hub hub1: route for 10\.200\.0\.0\/16/);
+    const { result } = resolveOne([azSpokeVnet([down]), ...withBranchRoute, azHubConnection()], '10.200.0.5');
+    expect(appPath(result).verdict).toBe('unknown');
+    expect(lastHop(appPath(result))?.rule).toBe('Unknown: Peering RemoteVnetToHubPeering_2943d591-5557-47dd-aedc-ac1564b09909 to virtual hub hub1 (peering state Disconnected)');
+  });
+});
