@@ -1466,7 +1466,7 @@ function buildExitSteps(ctx: EngineContext, method: ExitMethodOf, variant: strin
       };
       break;
     case 'lb-rule-snat':
-      exitStep = { kind: 'load-balancer', method: 'rule-snat', loadBalancer: named(method.loadBalancer), ruleName: method.rules.map((r) => r.name).join(', '), poolName: method.pool.name, egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };
+      exitStep = { kind: 'load-balancer', method: 'rule-snat', loadBalancer: named(method.loadBalancer), ruleName: method.rules.map((r) => r.name).join(', '), poolName: method.pools.map((p) => p.name).join(', '), egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };
       break;
     case 'lb-basic':
       exitStep = { kind: 'load-balancer', method: 'basic', loadBalancer: named(method.loadBalancer), ruleName: null, poolName: method.pool.name, egressIps: egress.egressIps, snatPorts: egress.snatPorts, portsFromRule: null };

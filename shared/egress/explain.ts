@@ -269,12 +269,12 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       switch (step.method) {
         case 'outbound-rule': {
           const ports = step.portsFromRule !== null ? `${step.portsFromRule} ports per instance set by the rule` : step.snatPorts !== null ? `${step.snatPorts} ports per instance from the default allocation table` : 'ports per instance not known: the default allocation table stops at 1,000 instances, or a frontend prefix is not in the input';
-          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} outbound rule ${step.ruleName ?? ''} (pool ${step.poolName})`,
+          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} outbound rule ${step.ruleName ?? ''} (${step.poolName.includes(', ') ? 'pools' : 'pool'} ${step.poolName})`,
             `The primary IPv4 configuration is in a NIC-based backend pool of Standard public load balancer ${step.loadBalancer.name}, whose outbound rule SNATs to ${text} (${ports}).`,
             DOCS.lbOutboundRules, verify);
         }
         case 'rule-snat':
-          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} ${lbRules(step.ruleName)} implicit SNAT (pool ${step.poolName})`,
+          return hop('load-balancer', step.loadBalancer.id, `LB ${step.loadBalancer.name} ${lbRules(step.ruleName)} implicit SNAT (${step.poolName.includes(', ') ? 'pools' : 'pool'} ${step.poolName})`,
             `The NIC is in the backend pool of ${(step.ruleName ?? '').includes(', ') ? `load-balancing rules ${step.ruleName ?? ''}` : 'a load-balancing rule'} with disableOutboundSnat = false, which program${(step.ruleName ?? '').includes(', ') ? '' : 's'} outbound SNAT to ${text} (every frontend IP of ${(step.ruleName ?? '').includes(', ') ? 'these rules' : 'the rule'}) with ${step.snatPorts !== null ? `${step.snatPorts} ports per instance (default allocation: the table's ports for the pool's number of VM instances, times the number of frontend IPs, at most 1,024)` : 'a number of ports per instance the default table does not give (it stops at 1,000 instances, or a frontend prefix is not in the input)'}. Ranking this below outbound rules is INFERRED.`,
             DOCS.lbOutboundRules, verify);
         case 'basic':

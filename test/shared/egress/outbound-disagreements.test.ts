@@ -7,6 +7,7 @@
  * is not documented, or the records disagree, the answer is unknown naming it, never a guessed exit.
  */
 import { describe, expect, it } from 'vitest';
+import { explainPath } from '../../../shared/egress/explain';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
@@ -319,6 +320,9 @@ describe('a NIC IP configuration in several backend pools', () => {
     expect([...path.egressIps].sort()).toEqual(['20.0.0.1', '20.0.0.2']);
     // One VM in each pool: 1,024 ports per frontend, capped at 1,024 [LBOUT].
     expect(path.snatPorts).toBe(1_024);
+    // The exit step names both pools, as it names both rules.
+    expect(path.steps.find((st) => st.kind === 'load-balancer')).toMatchObject({ ruleName: 'ra, rb', poolName: 'pool-a, pool-b' });
+    expect(explainPath(path).find((h) => h.kind === 'load-balancer')?.rule).toMatch(/implicit SNAT \(pools pool-a, pool-b\)$/);
   });
 
   // "An outbound rule configures outbound NAT for all virtual machines identified by the backend pool
