@@ -119,6 +119,23 @@ function outboundRuleLb(members: readonly string[]): readonly Json[] {
   ];
 }
 
+/**
+ * Subnet app with vm1 (vm1-nic in the outbound-rule pool of lb-out) and vm2. `vm2`: the availability
+ * set its VM document names (null: no VM documents at all), whether its NIC is in the pool, and
+ * whether its NIC document is exported.
+ */
+function availabilitySetEstate(vm2: { readonly set: string | null; readonly inPool: boolean; readonly nicExported: boolean }): readonly Json[] {
+  const s = subnetId('v', 'app');
+  const pool = [poolId('lb-out', 'pool')];
+  return [
+    vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+    ...outboundRuleLb(vm2.inPool ? ['vm1-nic', 'vm2-nic'] : ['vm1-nic']),
+    nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: pool }], 'vm1'),
+    ...(vm2.nicExported ? [nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s, ...(vm2.inPool ? { pools: pool } : {}) }], 'vm2')] : []),
+    ...(vm2.set === null ? [] : [vmJson('vm1', 'vm1-nic', 'as-web'), vmJson('vm2', 'vm2-nic', vm2.set)]),
+  ];
+}
+
 describe('load balancer outbound for a VM in an availability set', () => {
   // "All virtual machines within an **availability set** must be added to the backend pool for
   // outbound connectivity." MicrosoftDocs/azure-docs articles/load-balancer/outbound-rules.md
@@ -126,53 +143,24 @@ describe('load balancer outbound for a VM in an availability set', () => {
   // What a pool member gets when another VM of its availability set is not in the pool is not
   // documented: unknown, naming the availability set and the VM outside the pool.
   it('VM vm1 in the outbound-rule pool while vm2 of the same availability set is not: vm1 is unknown, not "internet via the LB frontend"', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
-      vmJson('vm1', 'vm1-nic', 'as-web'),
-      vmJson('vm2', 'vm2-nic', 'as-web'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: 'as-web', inPool: false, nicExported: true }));
     const path = pathFor(result, nicId('vm1-nic'));
     expect(path).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [] });
     expect(missingFact(path)).toMatch(/availability set as-web, whose VM vm2 .*not shown in the pool \(no IP configuration of its NIC vm2-nic is in the pool\).*All virtual machines within an availability set/);
   });
 
   it('every VM of the availability set in the pool: internet from the frontend, as before', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic', 'vm2-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm2'),
-      vmJson('vm1', 'vm1-nic', 'as-web'),
-      vmJson('vm2', 'vm2-nic', 'as-web'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: 'as-web', inPool: true, nicExported: true }));
     for (const nic of ['vm1-nic', 'vm2-nic']) expect(pathFor(result, nicId(nic))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
   });
 
   it('no VM document in the input: the availability set is not known and the outbound rule decides (VMs not in the input do not make it unknown)', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: null, inPool: false, nicExported: true }));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
   });
 
   it('vm2 of the set in the input as a VM document only (its NIC not exported): unknown, saying its pool membership cannot be read', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      vmJson('vm1', 'vm1-nic', 'as-web'),
-      vmJson('vm2', 'vm2-nic', 'as-web'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: 'as-web', inPool: false, nicExported: false }));
     const path = pathFor(result, nicId('vm1-nic'));
     expect(path.verdict).toBe('unknown');
     expect(missingFact(path)).toContain('VM vm2 (its VM document names the set) is not shown in the pool (its NIC vm2-nic, which its VM document lists, is not in the input and the load balancer\'s pool does not list it, so whether it is in the pool cannot be read)');
@@ -184,14 +172,7 @@ describe('load balancer outbound for a VM in an availability set', () => {
   // a pool member ID names its NIC, so vm2 is in the pool though vm2-nic's own document is not in the
   // input (another resource group not exported), and every VM of the set is in the pool.
   it('vm2 of the set: VM document names vm2-nic, the pool lists vm2-nic/ipconfig1, NIC document absent: internet from the frontend', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic', 'vm2-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      vmJson('vm1', 'vm1-nic', 'as-web'),
-      vmJson('vm2', 'vm2-nic', 'as-web'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: 'as-web', inPool: true, nicExported: false }));
     const path = pathFor(result, nicId('vm1-nic'));
     expect(missingFact(path)).toBe('');
     expect(path).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
@@ -211,15 +192,7 @@ describe('load balancer outbound for a VM in an availability set', () => {
   });
 
   it('VMs of another availability set outside the pool do not matter', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      ...outboundRuleLb(['vm1-nic']),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pools: [poolId('lb-out', 'pool')] }], 'vm1'),
-      nicJson('vm2-nic', [{ ip: '10.0.1.5', subnet: s }], 'vm2'),
-      vmJson('vm1', 'vm1-nic', 'as-web'),
-      vmJson('vm2', 'vm2-nic', 'as-db'),
-    ]);
+    const result = resolveArm(availabilitySetEstate({ set: 'as-db', inPool: false, nicExported: true }));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
   });
 
