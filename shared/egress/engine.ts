@@ -2582,15 +2582,23 @@ function hubFirewallEgress(ctx: EngineContext, trail: Trail, firewall: AzureFire
     // https://learn.microsoft.com/rest/api/firewall/azure-firewalls/get (hubIPAddresses.publicIPs).
     addGap(ctx, { code: 'not-modelled', scope: firewall.id, message: `Hub firewall ${firewall.name}: its public IP addresses (hubIPAddresses.publicIPs.addresses${count !== null ? `, ${count} by count` : ''}) are not in the input, so the egress IPs of the paths through it are not named. Export the firewall whole (az network firewall show).` });
   }
+  // The firewall SNATs to any of its public IPs ("randomly selects the source public IP address",
+  // https://learn.microsoft.com/azure/firewall/features#multiple-public-ip-addresses): when the count
+  // says it has more than the input lists, the rest are named as not in the input, never dropped.
+  const unlisted = count !== null && ips.length > 0 && count > ips.length ? count - ips.length : 0;
+  if (unlisted > 0) {
+    addGap(ctx, { code: 'not-modelled', scope: firewall.id, message: `Hub firewall ${firewall.name}: hubIPAddresses.publicIPs.count is ${count} but the input lists ${ips.length} address(es), so ${unlisted} of the egress IPs of the paths through it are not named. Export the firewall whole (az network firewall show).` });
+  }
+  const egressIps = unlisted > 0 ? [...ips, `${unlisted} more public IP${unlisted === 1 ? '' : 's'} of ${firewall.name} (not in the input)`] : ips;
   // A floor: 2,496 ports per public IP per instance, two instances at least, more as it scales out [FWNAT].
-  const snatPorts = ips.length > 0 ? firewallMinimumSnatPorts(ips.length) : null;
+  const snatPorts = ips.length > 0 ? firewallMinimumSnatPorts(Math.max(ips.length, count ?? 0)) : null;
   trail.add(memoize(ctx, firewall, 'hub-public-ip', (): Step => ({
-    kind: 'public-ip', owner: 'hub-firewall', resourceId: firewall.id, ownerId: firewall.id, ownerName: firewall.name, publicIpName: null, egressIps: ips,
+    kind: 'public-ip', owner: 'hub-firewall', resourceId: firewall.id, ownerId: firewall.id, ownerName: firewall.name, publicIpName: null, egressIps,
   })));
   const shared = memoize(ctx, firewall, 'hub-internet', (): TerminalStep => ({
-    kind: 'terminal', reason: { kind: 'egress', exit: 'public-ip', egressIps: ips, egressText: ips.join(', ') || 'the hub firewall', restrictedTo: null },
+    kind: 'terminal', reason: { kind: 'egress', exit: 'public-ip', egressIps, egressText: egressIps.join(', ') || 'the hub firewall', restrictedTo: null },
   }));
-  return endInternet(ctx, trail, shared, 'public-ip', ips, snatPorts, { resourceId: firewall.id, where: `the internet egress of hub firewall ${firewall.name}` });
+  return endInternet(ctx, trail, shared, 'public-ip', egressIps, snatPorts, { resourceId: firewall.id, where: `the internet egress of hub firewall ${firewall.name}` });
 }
 
 /**

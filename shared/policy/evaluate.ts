@@ -1103,12 +1103,18 @@ function evaluate(requirement: Requirement, info: SourceInfo, ev: Evaluation, on
         const why = path.exit === 'default-outbound' ? 'default outbound access: Azure picks the IP and it can change' : 'the input does not say which public IPs it leaves from';
         return fail([{ requirement: kind, subject: null, path, reason: `egress IPs unknown (${why}), so they cannot be shown to be within ${requirement.texts.join(', ')}` }]);
       }
+      // An egress IP the input names but whose address it lacks (a public IP not exported, one listed
+      // without ipAddress, a hub firewall's IPs beyond those listed) is shown by name: it may be inside
+      // the list or not, so it is never called outside.
+      const unnamed = path.egressIps.filter((ip) => parseCidr(ip) === null);
       const outside = path.egressIps.filter((ip) => {
         const cidr = parseCidr(ip);
-        return cidr === null || !requirement.cidrs.some((allowed) => cidrContainsCidr(allowed, cidr));
+        return cidr !== null && !requirement.cidrs.some((allowed) => cidrContainsCidr(allowed, cidr));
       });
-      if (outside.length === 0) return PASS;
-      return fail([{ requirement: kind, subject: outside.join(','), path, reason: `egress IP(s) ${outside.join(', ')} outside ${requirement.texts.join(', ')}` }]);
+      if (outside.length > 0) return fail([{ requirement: kind, subject: outside.join(','), path, reason: `egress IP(s) ${outside.join(', ')} outside ${requirement.texts.join(', ')}` }]);
+      if (unnamed.length === 0) return PASS;
+      return fail([{ requirement: kind, subject: null, path,
+        reason: `could not be proven: the address of egress IP ${unnamed.join(', ')} is not in the input, so it cannot be shown to be within ${requirement.texts.join(', ')}` }]);
     }
     case 'mayReach': {
       // Reach is about the default route whatever --destination is: so is every judgement here.
