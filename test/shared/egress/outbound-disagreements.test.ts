@@ -11,76 +11,9 @@ import { explainPath } from '../../../shared/egress/explain';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
+import { availabilitySetId, frontendId, ipConfigId, NET, nicId, nicJson, pipId, pipJson, poolId, subnetId, vmId, vmJson, vnetJson, type Json } from '../../support/arm-json';
 
-type Json = Record<string, unknown>;
 
-const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-app/providers';
-const NET = `${SUB}/Microsoft.Network`;
-const COMPUTE = `${SUB}/Microsoft.Compute`;
-
-const subnetId = (vnet: string, subnet: string): string => `${NET}/virtualNetworks/${vnet}/subnets/${subnet}`;
-const pipId = (name: string): string => `${NET}/publicIPAddresses/${name}`;
-const nicId = (name: string): string => `${NET}/networkInterfaces/${name}`;
-const ipConfigId = (nic: string, config = 'ipconfig1'): string => `${nicId(nic)}/ipConfigurations/${config}`;
-const poolId = (lb: string, pool: string): string => `${NET}/loadBalancers/${lb}/backendAddressPools/${pool}`;
-const frontendId = (lb: string, fe: string): string => `${NET}/loadBalancers/${lb}/frontendIPConfigurations/${fe}`;
-const vmId = (name: string): string => `${COMPUTE}/virtualMachines/${name}`;
-const availabilitySetId = (name: string): string => `${COMPUTE}/availabilitySets/${name}`;
-
-function vnetJson(name: string, prefix: string, subnets: readonly { name: string; prefix: string; props?: Json }[]): Json {
-  const id = `${NET}/virtualNetworks/${name}`;
-  return {
-    id, name, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
-    properties: {
-      provisioningState: 'Succeeded', addressSpace: { addressPrefixes: [prefix] }, virtualNetworkPeerings: [],
-      subnets: subnets.map((s) => ({
-        id: `${id}/subnets/${s.name}`, name: s.name, type: 'Microsoft.Network/virtualNetworks/subnets',
-        properties: { provisioningState: 'Succeeded', addressPrefix: s.prefix, ...(s.props ?? {}) },
-      })),
-    },
-  };
-}
-
-function pipJson(name: string, ip: string, opts: { sku?: string; version?: 'IPv4' | 'IPv6'; props?: Json } = {}): Json {
-  return {
-    id: pipId(name), name, type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope',
-    sku: { name: opts.sku ?? 'Standard', tier: 'Regional' },
-    properties: { provisioningState: 'Succeeded', ipAddress: ip, publicIPAddressVersion: opts.version ?? 'IPv4', publicIPAllocationMethod: 'Static', idleTimeoutInMinutes: 4, ...(opts.props ?? {}) },
-  };
-}
-
-interface ConfigSpec { readonly ip: string; readonly subnet: string; readonly pip?: string; readonly pools?: readonly string[] }
-
-function nicJson(name: string, configs: readonly ConfigSpec[], vm?: string): Json {
-  const id = nicId(name);
-  return {
-    id, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope',
-    properties: {
-      provisioningState: 'Succeeded', enableIPForwarding: false, primary: true,
-      ...(vm ? { virtualMachine: { id: vmId(vm) } } : {}),
-      ipConfigurations: configs.map((c, i) => ({
-        id: `${id}/ipConfigurations/ipconfig${i + 1}`, name: `ipconfig${i + 1}`, type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
-        properties: {
-          provisioningState: 'Succeeded', privateIPAddress: c.ip, privateIPAllocationMethod: 'Dynamic', privateIPAddressVersion: 'IPv4', primary: i === 0,
-          subnet: { id: c.subnet },
-          ...(c.pip ? { publicIPAddress: { id: pipId(c.pip) } } : {}),
-          ...(c.pools ? { loadBalancerBackendAddressPools: c.pools.map((p) => ({ id: p })) } : {}),
-        },
-      })),
-    },
-  };
-}
-
-/** A VM document (ARM GET shape) naming its NIC and, when given, its availability set. */
-function vmJson(name: string, nic: string, availabilitySet?: string): Json {
-  return {
-    id: vmId(name), name, type: 'Microsoft.Compute/virtualMachines', location: 'westeurope',
-    properties: {
-      ...(availabilitySet ? { availabilitySet: { id: availabilitySetId(availabilitySet) } } : {}),
-      networkProfile: { networkInterfaces: [{ id: nicId(nic), properties: { primary: true } }] },
-    },
-  };
-}
 
 function resolveArm(resources: readonly Json[]): ResolveResult {
   const { model, effectiveRoutes, gaps } = normalizeArm([{ fileName: 'outbound-disagreements.json', json: resources }]);

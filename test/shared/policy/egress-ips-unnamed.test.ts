@@ -10,8 +10,8 @@ import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { checkPolicy, parsePolicy, toSarif } from '../../../shared/policy/index';
 import type { CheckResult } from '../../../shared/policy/index';
+import { NET, nicJson, pipId, pipJson, subnetId, vnetJson, type Json } from '../../support/arm-json';
 
-type Json = Record<string, unknown>;
 const NOW = new Date('2026-11-26T09:00:00Z');
 
 function check(resources: readonly Json[], yaml: string): CheckResult {
@@ -29,51 +29,6 @@ controls:
 `;
 
 // ---- a workload estate: one VNet, subnet app ------------------------------------------------
-
-const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-app/providers';
-const NET = `${SUB}/Microsoft.Network`;
-const subnetId = (vnet: string, subnet: string): string => `${NET}/virtualNetworks/${vnet}/subnets/${subnet}`;
-const pipId = (name: string): string => `${NET}/publicIPAddresses/${name}`;
-const nicId = (name: string): string => `${NET}/networkInterfaces/${name}`;
-const vmId = (name: string): string => `${SUB}/Microsoft.Compute/virtualMachines/${name}`;
-
-function vnetJson(name: string, prefix: string, subnets: readonly { name: string; prefix: string; props?: Json }[]): Json {
-  const id = `${NET}/virtualNetworks/${name}`;
-  return {
-    id, name, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
-    properties: {
-      provisioningState: 'Succeeded', addressSpace: { addressPrefixes: [prefix] }, virtualNetworkPeerings: [],
-      subnets: subnets.map((s) => ({
-        id: `${id}/subnets/${s.name}`, name: s.name, type: 'Microsoft.Network/virtualNetworks/subnets',
-        properties: { provisioningState: 'Succeeded', addressPrefix: s.prefix, ...(s.props ?? {}) },
-      })),
-    },
-  };
-}
-
-function pipJson(name: string, ip: string | null): Json {
-  return {
-    id: pipId(name), name, type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard', tier: 'Regional' },
-    properties: { provisioningState: 'Succeeded', ...(ip ? { ipAddress: ip } : {}), publicIPAddressVersion: 'IPv4', publicIPAllocationMethod: 'Static', idleTimeoutInMinutes: 4 },
-  };
-}
-
-function nicJson(name: string, subnet: string, ip: string, pip?: string): Json {
-  const id = nicId(name);
-  return {
-    id, name, type: 'Microsoft.Network/networkInterfaces', location: 'westeurope',
-    properties: {
-      provisioningState: 'Succeeded', enableIPForwarding: false, primary: true, virtualMachine: { id: vmId(`${name}-vm`) },
-      ipConfigurations: [{
-        id: `${id}/ipConfigurations/ipconfig1`, name: 'ipconfig1', type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
-        properties: {
-          provisioningState: 'Succeeded', privateIPAddress: ip, privateIPAllocationMethod: 'Dynamic', privateIPAddressVersion: 'IPv4', primary: true,
-          subnet: { id: subnet }, ...(pip ? { publicIPAddress: { id: pipId(pip) } } : {}),
-        },
-      }],
-    },
-  };
-}
 
 describe('egressIpsWithin: an egress IP the input does not give as an address', () => {
   // README (check, `egressIpsWithin`): "every egress IP of an internet path lies in these CIDRs;
@@ -93,7 +48,7 @@ describe('egressIpsWithin: an egress IP the input does not give as an address', 
         id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
         properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip1') }, { id: pipId('nat-pip2') }], subnets: [{ id: s }] },
       },
-      nicJson('vm1-nic', s, '10.0.1.4'),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1-nic-vm'),
     ], EGRESS_IPS('20.61.14.0/24'));
     const control = result.controls[0];
     expect(control?.status).toBe('fail');
@@ -116,7 +71,7 @@ describe('egressIpsWithin: an egress IP the input does not give as an address', 
     const result = check([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
       pipJson('vm1-pip', null),
-      nicJson('vm1-nic', s, '10.0.1.4', 'vm1-pip'),
+      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }], 'vm1-nic-vm'),
     ], EGRESS_IPS('20.61.14.0/24'));
     const violations = result.controls[0]?.violations ?? [];
     const vm1 = violations.filter((v) => v.source.name === 'vm1-nic');
