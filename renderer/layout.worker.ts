@@ -26,7 +26,6 @@ function viewFor(request: GraphRequest, baseView: GraphView): GraphView {
   return baseView;
 }
 
-
 async function answer(requestId: number, resultId: number, request: GraphRequest): Promise<WorkerResponse> {
   const started = performance.now();
   if (!current || current.resultId !== resultId) return { requestId, ok: false, message: 'The estate changed before the layout started.' };

@@ -343,8 +343,9 @@ export function drawDiagramPage(ed: EvidenceDocument, layout: DiagramLayout, pag
     const tone = TONES[n.tone];
     doc.roundedRect(n.x, n.y, n.width, n.height, 4).fillColor(tone.fill).fill();
     // A NAT gateway a route bypasses: dashed border, as in the app.
-    if (n.bypassed === true) doc.dash(4 * Math.min(unit, 3), { space: 3 * Math.min(unit, 3) });
-    doc.roundedRect(n.x, n.y, n.width, n.height, 4).lineWidth(Math.min(unit, 3) * (n.bypassed === true ? 1.5 : 1)).strokeColor(tone.stroke).stroke();
+    const border = Math.min(unit, 3);
+    if (n.bypassed === true) doc.dash(4 * border, { space: 3 * border });
+    doc.roundedRect(n.x, n.y, n.width, n.height, 4).lineWidth(border * (n.bypassed === true ? 1.5 : 1)).strokeColor(tone.stroke).stroke();
     if (n.bypassed === true) doc.undash();
     if (page.showLabels && n.lines) {
       n.lines.forEach((line, i) => drawPlacedText(ed, line, i === 0 ? COLORS.text : COLORS.muted));

@@ -456,9 +456,7 @@ function hopBlock(ed: EvidenceDocument, hop: Hop, n: number, index: ResourceInde
 function snatPortsCell(path: EgressPath): string {
   const capacity = snatCapacityOf(path);
   switch (capacity.kind) {
-    case 'ports': return capacity.atLeast
-      ? `${snatPortsText(path, '')} available to this source (2,496 per public IP per firewall instance, two instances at minimum: the instance count is not in the input)`
-      : `${snatPortsText(path, '')} available to this source`;
+    case 'ports': return `${snatPortsText(path, '')} available to this source${capacity.atLeast ? ' (2,496 per public IP per firewall instance, two instances at minimum: the instance count is not in the input)' : ''}`;
     case 'no-snat': return 'no SNAT (instance public IP): a stateless 1:1 NAT with every ephemeral port';
     case 'unknown': return 'not known';
   }

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNod
 import type { Core } from 'cytoscape';
 import { explainPath } from '../../shared/egress/explain';
 import { pathElementIds } from '../../shared/graph/build-egress-graph';
+import { BYPASSED_NAT_LEGEND } from '../../shared/graph/export/legend';
 import type { ResolveResult } from '../../shared/egress/types';
 import type { EgressGraph, GraphView } from '../../shared/graph/types';
 import type { NetworkModel } from '../../shared/model/topology';
@@ -355,7 +356,7 @@ export function GraphPane(props: GraphPaneProps) {
           })}
           {props.trafficLegend}
           {drawn !== null && drawn.edges.some((e) => e.bypassed === true) ? (
-            <span data-testid="legend-bypassed"><b className="legend-source" style={{ borderColor: KIND_LOOK['nat-gateway'].color, borderStyle: 'dashed' }} aria-hidden="true">&nbsp;</b>NAT gateway attached but bypassed by a route</span>
+            <span data-testid="legend-bypassed"><b className="legend-source" style={{ borderColor: KIND_LOOK['nat-gateway'].color, borderStyle: 'dashed' }} aria-hidden="true">&nbsp;</b>{BYPASSED_NAT_LEGEND}</span>
           ) : null}
           {selectedSourceId !== null ? <span data-testid="legend-hops"><b className="legend-glyph" aria-hidden="true">1.</b>Step number of the explanation (e.g. "4,5." = steps 4 and 5)</span> : null}
           {legendKinds(drawn).map((k) => (

@@ -205,11 +205,6 @@ export class GraphCanvas {
     return highlightPath(this.cy, path);
   }
 
-  /** The path's elements, plus the VNet boxes that contain them (so they do not dim). */
-  private collect(path: PathElements): cytoscape.CollectionReturnValue {
-    return collectPath(this.cy, path);
-  }
-
   /** VNet boxes of a collection (their size is the whole VNet: keep them out of zoom-to-path). */
   private withoutBoxes(eles: cytoscape.CollectionReturnValue): cytoscape.CollectionReturnValue {
     return eles.filter((e) => !e.hasClass('vnet-box'));
@@ -219,7 +214,7 @@ export class GraphCanvas {
   animatePath(path: PathElements, sourceId: string, stepMs = 280, inEstate = false): void {
     this.highlight(null);
     const cy = this.cy;
-    const keep = this.collect(path);
+    const keep = collectPath(this.cy, path);
     cy.batch(() => {
       cy.elements().not(keep.filter('.vnet-box')).addClass('dim');
       // Lit step by step below; the path's bypassed-only nodes without the hop halo.
@@ -245,7 +240,7 @@ export class GraphCanvas {
 
   /** The readable viewport onto a path (see readableViewport), anchored on its source. */
   private pathViewport(path: PathElements, sourceId: string | null): Viewport | null {
-    const keep = this.withoutBoxes(this.collect(path));
+    const keep = this.withoutBoxes(collectPath(this.cy, path));
     if (keep.empty()) return null;
     const cy = this.cy;
     const bb = keep.boundingBox({ includeLabels: true, includeOverlays: false });
@@ -341,7 +336,7 @@ export class GraphCanvas {
    */
   private enterPathView(path: PathElements, sourceId: string): Viewport | null {
     const cy = this.cy;
-    const nodes = this.withoutBoxes(this.collect(path)).nodes();
+    const nodes = this.withoutBoxes(collectPath(this.cy, path)).nodes();
     if (nodes.empty()) return null;
     let pathEdges = cy.collection();
     for (const id of path.edgeIds) {

@@ -5,8 +5,6 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import { bypassedNodeIds, pathElementIds } from '../../shared/graph/build-egress-graph';
-
-export { bypassedNodeIds };
 import type { EdgeRoute, GraphLayout, NodeBox, Point } from '../../shared/graph/layout-types';
 import type { EgressGraph, GraphNode, GraphNodeKind } from '../../shared/graph/types';
 import { estimateTextWidth } from '../../shared/graph/text-width';

@@ -8,6 +8,7 @@
  * All prices are retail (list) USD as read from the Azure Retail Prices API by the cited sources;
  * none is confirmed against the live Microsoft pricing page (reference, Appendix A item 13).
  */
+import { normalizeRegion } from '../model/region-pairs';
 
 /** Where a figure comes from: the source named in the reference, with its date when it has one. */
 export interface PriceSource {
@@ -223,7 +224,8 @@ export interface PricedAt {
  * function: a source priced in a region is then also in that region's egress zone.
  */
 export function regionKey(region: string): string {
-  return region.toLowerCase().replace(/\s+/g, '');
+  // The same spelling rule the route builder and the policy checks use for regions.
+  return normalizeRegion(region);
 }
 
 /** The egress zone of a region (however it is spelt), or null when the table does not place it. */

@@ -2028,35 +2028,33 @@ function loopGuard(ctx: EngineContext, trail: Trail, appliance: Named, forwarder
   // passed them. An Azure Firewall or a load balancer has no operating system of its own, and the
   // internet is no range an appliance serves: a loop of those alone, or of the internet, is a loop.
   const at = trail.visited.indexOf(appliance.id);
-  if (at >= 0) {
-    trail.loopMet = true;
-    const vms = new Map<string, string>();
-    const members = new Set<string>();
-    for (const id of [...trail.visited.slice(at), ...(forwarder ? [forwarder.id] : [])]) {
-      const nic = ctx.index.networkInterfaces.get(id as ResourceId);
-      if (nic) vms.set(nic.id, named(nic).name);
-      members.add(nic ? named(nic).name : nameFromResourceId(id));
-    }
-    const notInternet = vms.size > 0 ? nonInternetDestination(ctx) : null;
-    if (notInternet !== null) {
-      const names = [...vms.values()].sort();
-      const which = names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
-      const itself = forwarder !== null && forwarder.id === appliance.id;
-      return trail.end({ kind: 'undecided', resourceId: [...vms.keys()].sort()[0] ?? appliance.id, docs: DOCS.udr,
-        rule: itself ? `${appliance.name} routes ${ctx.flow.destination} back to itself` : `Routes send ${ctx.flow.destination} round a loop through ${which}`,
-        missingFact: itself
-          ? `whether ${appliance.name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to it (${notInternet}, not an internet address)`
-          : `whether ${which} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again: the appliances' routes send that address round a loop through ${[...members].sort().join(', ')} (${notInternet}, not an internet address)` });
-    }
+  if (at < 0) {
+    if (trail.depth < MAX_APPLIANCE_DEPTH) return null;
+    return trail.end({ kind: 'undecided', resourceId: appliance.id, rule: `Appliance chain longer than ${MAX_APPLIANCE_DEPTH} appliances`, docs: DOCS.udr,
+      missingFact: `what happens after ${appliance.name}: the path passes more than ${MAX_APPLIANCE_DEPTH} distinct appliances (no loop), more than Egress Atlas follows` });
   }
-  if (trail.visited.includes(appliance.id)) {
-    trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
-      'Put appliances in their own subnet with a route table that does not point back to an appliance on the same path.', [appliance.id], DOCS.udr);
-    return trail.end({ kind: 'routing-loop', appliance });
+  trail.loopMet = true;
+  const vms = new Map<string, string>();
+  const members = new Set<string>();
+  for (const id of [...trail.visited.slice(at), ...(forwarder ? [forwarder.id] : [])]) {
+    const nic = ctx.index.networkInterfaces.get(id as ResourceId);
+    if (nic) vms.set(nic.id, named(nic).name);
+    members.add(nic ? named(nic).name : nameFromResourceId(id));
   }
-  if (trail.depth < MAX_APPLIANCE_DEPTH) return null;
-  return trail.end({ kind: 'undecided', resourceId: appliance.id, rule: `Appliance chain longer than ${MAX_APPLIANCE_DEPTH} appliances`, docs: DOCS.udr,
-    missingFact: `what happens after ${appliance.name}: the path passes more than ${MAX_APPLIANCE_DEPTH} distinct appliances (no loop), more than Egress Atlas follows` });
+  const notInternet = vms.size > 0 ? nonInternetDestination(ctx) : null;
+  if (notInternet !== null) {
+    const names = [...vms.values()].sort();
+    const which = names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+    const itself = forwarder !== null && forwarder.id === appliance.id;
+    return trail.end({ kind: 'undecided', resourceId: [...vms.keys()].sort()[0] ?? appliance.id, docs: DOCS.udr,
+      rule: itself ? `${appliance.name} routes ${ctx.flow.destination} back to itself` : `Routes send ${ctx.flow.destination} round a loop through ${which}`,
+      missingFact: itself
+        ? `whether ${appliance.name} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again, which would loop: its subnet's route sends that address back to it (${notInternet}, not an internet address)`
+        : `whether ${which} serves ${ctx.flow.destination} itself, as a range its operating system holds (a kubenet node's pod range, containers, a VPN client pool), or forwards it again: the appliances' routes send that address round a loop through ${[...members].sort().join(', ')} (${notInternet}, not an internet address)` });
+  }
+  trail.finding('route-loop', 'error', `Routing loop: traffic returns to ${appliance.name}.`,
+    'Put appliances in their own subnet with a route table that does not point back to an appliance on the same path.', [appliance.id], DOCS.udr);
+  return trail.end({ kind: 'routing-loop', appliance });
 }
 
 /** Next hop VirtualAppliance: Azure Firewall, NVA NIC, or internal LB frontend [UDR]. */
@@ -3576,7 +3574,7 @@ function hubNextHopElsewhere(ctx: EngineContext, trail: Trail, subnet: Subnet, r
   if (found !== null && hub !== null && hub.routingPolicies.length === 0) {
     const owner = found.owner;
     const appliance = ownerOf(owner);
-      const looped = loopGuard(ctx, trail, appliance, null);
+    const looped = loopGuard(ctx, trail, appliance, null);
     if (looped) return looped;
     trail.visit(appliance.id);
     trail.depth += 1;

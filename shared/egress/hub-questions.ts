@@ -6,8 +6,8 @@
  * in routing/virtual-hub.ts, shared with the route builder.
  */
 import { nameFromResourceId, type ResourceId } from '../model/ids';
-import type { ModelIndex } from '../model/model-index';
 import { cidrContainsCidr, cidrContainsIp, parseCidr } from '../model/ip';
+import type { ModelIndex } from '../model/model-index';
 import type { HubVirtualNetworkConnection, RoutingPolicy, Subnet, VirtualHub, VirtualNetworkPeering } from '../model/topology';
 import { splitDefaultRoutes } from '../routing/lpm';
 import { vwanPeeringDown, vwanPeeringOf } from '../routing/peering';
@@ -32,6 +32,11 @@ interface HubDefaultRouteQuestion {
   readonly docs: string;
 }
 
+/** Where a routing-intent policy sends its traffic, in an answer's words. */
+function policyNextHop(policy: RoutingPolicy): string {
+  return policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop';
+}
+
 /**
  * A spoke whose Virtual WAN peering is not Connected (Initiated, Disconnected, or its state not in
  * the input): only a Connected peering carries traffic [PEER]
@@ -44,7 +49,7 @@ function peeringDownQuestion(subnet: Subnet, hub: VirtualHub, connection: HubVir
   return { hub, resourceId: down.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/peeringstate`,
     rule: `Peering ${down.name} to virtual hub ${hub.name} (peering state ${state})`,
     gap: `Virtual network ${nameFromResourceId(subnet.virtualNetworkId)} (the first found) is connected to virtual hub ${hub.name} by hub connection ${connection.name}, but its Virtual WAN peering ${down.name} is ${words}: whether the hub gives it the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the peering, or capture the spoke's effective routes.`,
-    missingFact: `whether virtual hub ${hub.name} gives this spoke its routes: the spoke's Virtual WAN peering ${down.name} is ${words} (only a Connected peering carries traffic)${policy ? `; connected, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
+    missingFact: `whether virtual hub ${hub.name} gives this spoke its routes: the spoke's Virtual WAN peering ${down.name} is ${words} (only a Connected peering carries traffic)${policy ? `; connected, routing intent ${policy.name} sends its internet traffic to ${policyNextHop(policy)}` : ''}` };
 }
 
 /**
@@ -92,12 +97,12 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
     return { hub, resourceId: connection.id, docs: DOCS.vwanHubRouting, gapScope: `${hub.id}/connectionstate`,
       rule: `Hub connection ${connection.name} (provisioning state ${connection.provisioningState})`,
       gap: `Hub connection ${connection.name} of virtual hub ${hub.name} (the first found) is in provisioning state ${connection.provisioningState}, not Succeeded: whether the hub gives its VNet the hub's routes (a 0.0.0.0/0 among them) is not known, so paths through its system routes are unknown. Check the connection, or capture the spoke's effective routes.`,
-      missingFact: `whether hub connection ${connection.name} gives this spoke virtual hub ${hub.name}'s routes: its provisioningState is ${connection.provisioningState}, not Succeeded${policy ? `; in force, routing intent ${policy.name} sends its internet traffic to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}` : ''}` };
+      missingFact: `whether hub connection ${connection.name} gives this spoke virtual hub ${hub.name}'s routes: its provisioningState is ${connection.provisioningState}, not Succeeded${policy ? `; in force, routing intent ${policy.name} sends its internet traffic to ${policyNextHop(policy)}` : ''}` };
   }
   const down = vwanPeeringDown(ctx.index, subnet.virtualNetworkId);
   if (down !== null && (policy !== undefined || !noDefaultRoute())) return peeringDownQuestion(subnet, hub, connection, down, policy);
   if (policy?.provisioningState !== undefined) {
-    const next = policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop';
+    const next = policyNextHop(policy);
     return { hub, resourceId: hub.id, docs: DOCS.vwanRoutingPolicies, gapScope: `${hub.id}/routingintent`,
       rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet, provisioning state ${policy.provisioningState})`,
       gap: `The routing intent of virtual hub ${hub.name} is in provisioning state ${policy.provisioningState}, not Succeeded: whether its policies are in force is not known, so its spokes' internet paths are unknown. Check the routing intent, or capture the spokes' effective routes.`,
@@ -107,7 +112,7 @@ export function hubDefaultRouteQuestion(ctx: EngineContext, subnet: Subnet): Hub
     // With the flag true the route set already holds the routing intent 0/0 (it wins over this route).
     if (flag === true) return null;
     return { hub, resourceId: connection.id, rule: `Virtual hub ${hub.name} routing intent ${policy.name} (Internet)`, gap: null, docs: DOCS.vwanRoutingPolicies,
-      missingFact: `${flagMissing}: with it true the hub advertises 0.0.0.0/0 to this spoke and its internet traffic goes to ${policy.nextHopId ? nameFromResourceId(policy.nextHopId) : 'the routing policy\'s next hop'}; with it false the spoke uses its own outbound method` };
+      missingFact: `${flagMissing}: with it true the hub advertises 0.0.0.0/0 to this spoke and its internet traffic goes to ${policyNextHop(policy)}; with it false the spoke uses its own outbound method` };
   }
   const { sources, unread } = hubDefaultRouteSources(hub, connection);
   if (sources.length === 0 && unread.length === 0) return null;
@@ -178,14 +183,14 @@ function unseenHubQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedR
   const remote = peering.remoteVirtualNetworkId === null ? '' : ` to ${nameFromResourceId(peering.remoteVirtualNetworkId)}`;
   // Only a Connected peering carries traffic [PEER]: another state is named, never called connected.
   const state = peering.peeringState === 'Connected' ? null : peering.peeringState === 'Unknown' ? 'in a state the input does not give' : peering.peeringState;
-  const madeBy = `its peering ${peering.name}${remote}${state === null ? '' : ` (${state})`} is the one Virtual WAN makes for a hub connection`;
+  const madeBy = `peering ${peering.name}${remote}${state === null ? '' : ` (${state})`} is the one Virtual WAN makes for a hub connection`;
   return {
     hub: null, resourceId: peering.id, docs: DOCS.vwanHubRouting, gapScope: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
     rule: state === null ? `Peering ${peering.name}: connected to a Virtual WAN hub not in the input` : `Peering ${peering.name} (${state}): made by Virtual WAN for a hub not in the input`,
-    gap: `Virtual network ${vnet} (the first found) ${state === null ? 'is connected' : 'was connected'} to a Virtual WAN hub: ${madeBy}, and no hub connection in the input names it (the hub, or its connections, are not in the input). `
+    gap: `Virtual network ${vnet} (the first found) ${state === null ? 'is connected' : 'was connected'} to a Virtual WAN hub: its ${madeBy}, and no hub connection in the input names it (the hub, or its connections, are not in the input). `
       + 'A connected network gets the hub\'s routes (a 0.0.0.0/0 where its connection propagates the default route), so such networks\' paths through system routes are unknown. '
       + 'Export the virtual hubs with their hubVirtualNetworkConnections, route tables and routing intent, or capture the spokes\' effective routes.',
-    missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: ${madeBy.replace(/^its /, '')}, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
+    missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: ${madeBy}, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
       + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`
       + (state === null ? '' : `; whether a peering ${state} still gets them is not documented (only a Connected peering carries traffic)`),
   };

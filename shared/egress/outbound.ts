@@ -9,7 +9,7 @@ import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import { sendsAsVm, type ModelIndex } from '../model/model-index';
 import type {
-  AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
+  AvailabilitySetMembers, AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
 } from '../model/topology';
 import { DOCS } from './docs';
@@ -114,11 +114,10 @@ function prefixHasVersion(index: ModelIndex, id: ResourceId, version: FlowIpVers
  * an address of the V6 list the input lacks is never taken for the flow's IPv4 one.
  */
 function natGatewayAddresses(index: ModelIndex, nat: NatGateway, version: FlowIpVersion): { readonly ips: readonly ResourceId[]; readonly prefixes: readonly ResourceId[] } {
-  const v6Ips = new Set(nat.publicIpAddressV6Ids ?? []);
-  const v6Prefixes = new Set(nat.publicIpPrefixV6Ids ?? []);
+  // The V6 lists are short (16 addresses at most [NATRES]): `includes`, no set built per call.
   return {
-    ips: nat.publicIpAddressIds.filter((id) => (index.publicIpAddresses.get(id)?.version ?? (v6Ips.has(id) ? 'IPv6' : 'IPv4')) === version),
-    prefixes: nat.publicIpPrefixIds.filter((id) => (index.publicIpPrefixes.get(id)?.version ?? (v6Prefixes.has(id) ? 'IPv6' : 'IPv4')) === version),
+    ips: nat.publicIpAddressIds.filter((id) => (index.publicIpAddresses.get(id)?.version ?? (nat.publicIpAddressV6Ids?.includes(id) ? 'IPv6' : 'IPv4')) === version),
+    prefixes: nat.publicIpPrefixIds.filter((id) => (index.publicIpPrefixes.get(id)?.version ?? (nat.publicIpPrefixV6Ids?.includes(id) ? 'IPv6' : 'IPv4')) === version),
   };
 }
 
@@ -330,6 +329,8 @@ function loadBalancerWithVmPublicIp(index: ModelIndex, nic: NetworkInterface, co
 interface PoolOwners {
   readonly vms: ReadonlySet<ResourceId>;
   readonly nics: ReadonlySet<ResourceId>;
+  /** Per availability set asked about: the index of its first VM the pool does not show (-1: none). */
+  readonly firstOutside: Map<AvailabilitySetMembers, number>;
 }
 
 const poolOwnersCache = new WeakMap<ModelIndex, Map<ResourceId, PoolOwners>>();
@@ -350,10 +351,25 @@ function poolOwners(index: ModelIndex, pool: LoadBalancerBackendPool): PoolOwner
       const vm = index.networkInterfaces.get(nicId)?.virtualMachineId;
       if (vm) vms.add(vm);
     }
-    owners = { vms, nics };
+    owners = { vms, nics, firstOutside: new Map() };
     byPool.set(pool.id, owners);
   }
   return owners;
+}
+
+/**
+ * The index in `set.virtualMachineIds` of the first VM the pool does not show (by a member NIC in
+ * the input, or by a NIC its VM document lists that the pool names), or -1. The same for every NIC
+ * of the set: worked out once per set and pool.
+ */
+function firstVmOutsidePool(index: ModelIndex, pool: LoadBalancerBackendPool, set: AvailabilitySetMembers): number {
+  const inPool = poolOwners(index, pool);
+  let at = inPool.firstOutside.get(set);
+  if (at === undefined) {
+    at = set.virtualMachineIds.findIndex((vm, i) => !inPool.vms.has(vm) && !(set.missingNetworkInterfaceIds?.[i] ?? []).some((id) => inPool.nics.has(id)));
+    inPool.firstOutside.set(set, at);
+  }
+  return at;
 }
 
 /**
@@ -372,8 +388,7 @@ function loadBalancerWithAvailabilitySet(index: ModelIndex, nic: NetworkInterfac
   if (!set || (method.kind !== 'lb-outbound-rule' && method.kind !== 'lb-rule-snat')) return method;
   const pools = method.kind === 'lb-outbound-rule' ? [method.pool] : method.pools;
   for (const pool of pools) {
-    const inPool = poolOwners(index, pool);
-    const outsideIndex = set.virtualMachineIds.findIndex((vm, i) => !inPool.vms.has(vm) && !(set.missingNetworkInterfaceIds?.[i] ?? []).some((id) => inPool.nics.has(id)));
+    const outsideIndex = firstVmOutsidePool(index, pool, set);
     const outside = set.virtualMachineIds[outsideIndex];
     if (outside === undefined) continue;
     const lb = method.loadBalancer;
@@ -613,7 +628,7 @@ function publicIpDisagreement(index: ModelIndex, nic: NetworkInterface, config: 
   // never the sending one: its public IP matters unless the sending configuration's own decides.
   const unlisted = ownDecides ? undefined : index.publicIpsNamingUnlistedConfig.get(nic.id)?.[0];
   if (unlisted?.ipConfigurationId) {
-    const configName = unlisted.ipConfigurationId.slice(unlisted.ipConfigurationId.lastIndexOf('/') + 1);
+    const configName = nameFromResourceId(unlisted.ipConfigurationId);
     const listed = nic.ipConfigurations.map((c) => c.name);
     const nicLists = listed.length > 0 ? `lists only IP configuration${listed.length > 1 ? 's' : ''} ${listed.join(', ')}` : 'lists no IP configuration';
     return {
@@ -963,9 +978,11 @@ function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
  * is not documented: null (not known), never one pool's figure.
  */
 function pooledDefaultSnatPorts(index: ModelIndex, pools: readonly LoadBalancerBackendPool[], frontendCount: number | null): number | null {
-  const perFrontend = new Set(pools.map((p) => defaultLoadBalancerSnatPorts(poolSize(index, p), 1)));
-  const [size] = pools.map((p) => poolSize(index, p));
-  if (perFrontend.size !== 1 || size === undefined) return null;
+  const sizes = pools.map((p) => poolSize(index, p));
+  const [size] = sizes;
+  if (size === undefined) return null;
+  const row = defaultLoadBalancerSnatPorts(size, 1);
+  if (sizes.some((s) => defaultLoadBalancerSnatPorts(s, 1) !== row)) return null;
   return defaultLoadBalancerSnatPorts(size, frontendCount);
 }
 

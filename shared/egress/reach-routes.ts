@@ -9,6 +9,7 @@
  * captured effective route table (the NICs' captures, which hold routes learned over BGP), with
  * where they lead. Whether and how a prefix gets out is the engine's answer, never decided here.
  */
+import { parseCidr } from '../model/ip';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import { nameFromResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
@@ -37,12 +38,10 @@ export interface DivertingRoute {
  */
 const NOT_OUT = new Set(['none', 'virtualnetworkserviceendpoint', 'vnetlocal', 'vnetpeering', 'vnetglobalpeering', 'interfaceendpoint']);
 
-/** The length of a CIDR as written (`20.1.0.0/16` → 16; an address alone → 32), or null. */
-function prefixLength(prefix: string): number | null {
-  const slash = prefix.indexOf('/');
-  if (slash < 0) return 32;
-  const length = Number(prefix.slice(slash + 1).trim());
-  return Number.isInteger(length) ? length : null;
+/** An IPv4 prefix's addresses and length (an address alone is a /32), or null (IPv6, a service tag, malformed). */
+function ipv4Block(prefix: string): { readonly addresses: Ipv4Set; readonly length: number } | null {
+  const cidr = parseCidr(prefix);
+  return cidr?.version === 4 ? { addresses: Ipv4Set.fromCidr(cidr), length: cidr.prefixLength } : null;
 }
 
 /** Whether a route's prefix can hold a public destination: a CIDR overlapping public IPv4 space that is not 0.0.0.0/0, or a service tag. */
@@ -213,18 +212,16 @@ export function droppedPrefixes(index: ModelIndex, captured: readonly CapturedEf
   for (const prefix of capturedDrops(index, cache, captured).get(subnetId) ?? []) out.add(prefix);
   // Longest prefix match [UDR]: a more specific route inside a dropped prefix that leads out (30.0.0.0/8
   // → None with 30.1.0.0/16 → the firewall) takes its addresses from the drop.
-  const carried = divertingRoutes(index, captured, subnetId).filter((r) => r.kind === 'cidr');
+  const carried = divertingRoutes(index, captured, subnetId).flatMap((r) => (r.kind === 'cidr' ? [ipv4Block(r.prefix)] : []))
+    .filter((b) => b !== null);
   const found = [...out].flatMap((prefix) => {
-    const dropped = Ipv4Set.tryFromCidr(prefix);
-    const length = prefixLength(prefix);
-    if (dropped === null || length === null) return [prefix];
-    let rest = dropped;
-    for (const r of carried) {
-      const inside = Ipv4Set.tryFromCidr(r.prefix);
-      const rLength = prefixLength(r.prefix);
-      if (inside !== null && rLength !== null && rLength > length && inside.subtract(dropped).size() === 0) rest = rest.subtract(inside);
+    const dropped = ipv4Block(prefix);
+    if (dropped === null) return [prefix];
+    let rest = dropped.addresses;
+    for (const inside of carried) {
+      if (inside.length > dropped.length && inside.addresses.subtract(dropped.addresses).size() === 0) rest = rest.subtract(inside.addresses);
     }
-    return rest === dropped ? [prefix] : rest.toCidrs();
+    return rest === dropped.addresses ? [prefix] : rest.toCidrs();
   });
   cache.droppedBySubnet.set(subnetId, found);
   return found;

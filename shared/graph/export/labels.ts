@@ -105,7 +105,7 @@ function collisionQualifiers(graph: EgressGraph): ReadonlyMap<string, string> {
 }
 
 /** A bypassed NAT gateway's sublabel ("NAT gateway · attached, bypassed by a route"): its box in every picture filed. */
-export function bypassedNatSublabel(sublabel: string): string {
+function bypassedNatSublabel(sublabel: string): string {
   return joined(sublabel, BYPASSED_NAT_TEXT);
 }
 

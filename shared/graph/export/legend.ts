@@ -15,7 +15,7 @@ export interface LegendEntry {
 
 export const DEFAULT_OUTBOUND_LEGEND = 'Dashed border: leaves by default outbound access (no NAT, firewall or public IP of its own)';
 
-/** The app's legend text for a `bypassed` edge and the NAT gateway it leads to (renderer/components/GraphPane.tsx). */
+/** The legend text for a `bypassed` edge and the NAT gateway it leads to: the app's (renderer/components/GraphPane.tsx), the exports' and the PDF's. */
 export const BYPASSED_NAT_LEGEND = 'NAT gateway attached but bypassed by a route';
 
 export function legendEntries(graph: EgressGraph): readonly LegendEntry[] {
