@@ -433,8 +433,10 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     let publicIpDisagrees = false;
     for (const ipConfiguration of nic.ipConfigurations) {
       if (ipConfiguration.primary && !primaryConfig?.primary) primaryConfig = ipConfiguration;
-      if (publicIpsNamingNicConfig.size > 0) {
-        const disagreeing = (publicIpsNamingNicConfig.get(ipConfiguration.id) ?? []).filter((pip) => pip.id !== ipConfiguration.publicIpAddressId);
+      // Most configurations have no public IP naming them: no allocation for them.
+      const naming = publicIpsNamingNicConfig.get(ipConfiguration.id);
+      if (naming !== undefined) {
+        const disagreeing = naming.filter((pip) => pip.id !== ipConfiguration.publicIpAddressId);
         if (disagreeing.length > 0) {
           publicIpsDisagreeingWith.set(ipConfiguration.id, disagreeing);
           publicIpDisagrees = true;
@@ -453,8 +455,9 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
         missing(nic.id, ipConfiguration.subnetId, 'Subnet');
       }
     }
-    if (publicIpsNamingNic.size > 0) {
-      const unlisted = (publicIpsNamingNic.get(nic.id) ?? []).filter((pip) => !nic.ipConfigurations.some((c) => c.id === pip.ipConfigurationId));
+    const namingNic = publicIpsNamingNic.get(nic.id);
+    if (namingNic !== undefined) {
+      const unlisted = namingNic.filter((pip) => !nic.ipConfigurations.some((c) => c.id === pip.ipConfigurationId));
       if (unlisted.length > 0) {
         publicIpsNamingUnlistedConfig.set(nic.id, unlisted);
         publicIpDisagrees = true;
