@@ -114,6 +114,8 @@ export const VERIFY = {
   natGateway: (natId: string): string => command(() => `az network nat gateway show --ids ${q(natId)} --query '{publicIpAddresses:publicIpAddresses[].id, publicIpPrefixes:publicIpPrefixes[].id, subnets:subnets[].id}'`),
   publicIp: (pipId: string): string => command(() => `az network public-ip show --ids ${q(pipId)} --query '{ip:ipAddress, sku:sku.name, attachedTo:ipConfiguration.id}'`),
   nic: (nicId: string): string => command(() => `az network nic show --ids ${q(nicId)} --query '{ipForwarding:enableIPForwarding, nsg:networkSecurityGroup.id, ipConfigurations:ipConfigurations[].{ip:privateIPAddress, publicIp:publicIPAddress.id, pools:loadBalancerBackendAddressPools[].id}}'`),
+  /** The VMs of an availability set (each must be in a load balancer's pool for its outbound). */
+  availabilitySet: (setId: string): string => command(() => `az vm availability-set show --ids ${q(setId)} --query 'virtualMachines[].id'`),
   loadBalancer: (lbId: string): string => command(() => `az network lb show --ids ${q(lbId)} --query '{sku:sku.name, frontends:frontendIPConfigurations[].{id:id, publicIp:publicIPAddress.id, privateIp:privateIPAddress}, outboundRules:outboundRules, rules:loadBalancingRules[].{name:name, disableOutboundSnat:disableOutboundSnat}}'`),
   firewall: (firewallId: string): string => command(() => `az network firewall show --ids ${q(firewallId)} --query '{sku:sku, ipConfigurations:ipConfigurations, managementIpConfiguration:managementIpConfiguration, policy:firewallPolicy.id, hubIpAddresses:hubIPAddresses}'`),
   firewallPolicy: (policyId: string): string => command(() => {

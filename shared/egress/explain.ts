@@ -10,6 +10,24 @@ import { DOCS, VERIFY } from './docs';
 import type { EndpointNetworkPolicies, Flow, FirewallRuleRef, NsgStep, RouteStep, Step, TerminalReason } from './steps';
 import type { EgressPath, Hop, HopKind, ResolveResult, Via } from './types';
 
+/**
+ * The command that shows the resource an unknown path stops at, where its type says which one
+ * fetches the missing fact: a gateway's learned routes, an availability set's VMs, a load
+ * balancer's pools and rules, a NAT gateway's or public IP's own record of what it is attached
+ * to (the back-references an unknown may rest on). Null: the previous hop's command stands.
+ */
+function undecidedVerify(resourceId: string): string | null {
+  const type = /\/providers\/microsoft\.(?:network|compute)\/([a-z]+)\/[^/]+$/i.exec(resourceId)?.[1]?.toLowerCase();
+  switch (type) {
+    case 'virtualnetworkgateways': return VERIFY.gatewayLearnedRoutes(resourceId);
+    case 'availabilitysets': return VERIFY.availabilitySet(resourceId);
+    case 'loadbalancers': return VERIFY.loadBalancer(resourceId);
+    case 'natgateways': return VERIFY.natGateway(resourceId);
+    case 'publicipaddresses': return VERIFY.publicIp(resourceId);
+    default: return null;
+  }
+}
+
 function hop(kind: HopKind, id: string, rule: string, explanation: string, docs: string, verify: string): Hop {
   return { kind, id, rule, explanation, docs, verify };
 }
@@ -467,9 +485,8 @@ function explainTerminal(reason: TerminalReason, previous: Hop | null): Hop {
     case 'not-evaluated':
       return hop('drop', reason.subnet.id, 'Not evaluated', `Not evaluated: ${reason.reason}.`, DOCS.udr, VERIFY.subnet(reason.subnet.id));
     case 'undecided':
-      // A gateway's learned routes are the missing fact: the command that lists them is the evidence to fetch.
       return hop('drop', reason.resourceId, `Unknown: ${reason.rule}`, `The verdict cannot be decided from the snapshot. Missing: ${stop(reason.missingFact)}.`, reason.docs,
-        reason.verify ?? (/\/virtualnetworkgateways\/[^/]+$/i.test(reason.resourceId) ? VERIFY.gatewayLearnedRoutes(reason.resourceId) : prevVerify));
+        reason.verify ?? undecidedVerify(reason.resourceId) ?? prevVerify);
     default: return assertNever(reason, 'terminal reason');
   }
 }

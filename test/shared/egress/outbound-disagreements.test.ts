@@ -80,6 +80,8 @@ describe('load balancer outbound for a VM in an availability set', () => {
     const path = pathFor(result, nicId('vm1-nic'));
     expect(path).toMatchObject({ verdict: 'unknown', exit: null, egressIps: [] });
     expect(missingFact(path)).toMatch(/availability set as-web, whose VM vm2 .*not shown in the pool \(no IP configuration of its NIC vm2-nic is in the pool\).*All virtual machines within an availability set/);
+    // The evidence to fetch: the availability set's VMs.
+    expect(explainPath(path).at(-1)?.verify).toBe(`az vm availability-set show --ids '${availabilitySetId('as-web').toLowerCase()}' --query 'virtualMachines[].id'`);
   });
 
   it('every VM of the availability set in the pool: internet from the frontend, as before', () => {
@@ -267,6 +269,8 @@ describe('attachments Azure states on both sides', () => {
     const path = pathFor(result, s);
     expect(path).toMatchObject({ verdict: 'unknown', exit: null });
     expect(missingFact(path)).toMatch(/NAT gateway's record lists the subnet .*subnet's own record names no NAT gateway.*20\.0\.0\.1/);
+    // The evidence to fetch: the NAT gateway's own record of its subnets.
+    expect(explainPath(path).at(-1)?.verify).toMatch(/^az network nat gateway show --ids '[^']*natgateways\/nat-app' --query '\{publicIpAddresses:publicIpAddresses\[\]\.id, publicIpPrefixes:publicIpPrefixes\[\]\.id, subnets/);
   });
 
   // The association is written on the subnet (its `natGateway`); the gateway's list is the derived
