@@ -69,6 +69,21 @@ function availabilitySetEstate(vm2: { readonly set: string | null; readonly inPo
   ];
 }
 
+/**
+ * vm1-nic's first IP configuration has its own public IP vm1-pip (20.0.0.5), and public IP
+ * stale-pip (20.0.0.6) names vm1-nic/ipconfig2 as its ipConfiguration: a configuration the NIC
+ * lists (`listsSecond`, without stale-pip) or does not list at all.
+ */
+function stalePublicIpEstate(listsSecond: boolean): readonly Json[] {
+  const s = subnetId('v', 'app');
+  return [
+    vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+    pipJson('vm1-pip', '20.0.0.5'),
+    pipJson('stale-pip', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
+    nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }, ...(listsSecond ? [{ ip: '10.0.1.5', subnet: s }] : [])], 'vm1'),
+  ];
+}
+
 describe('load balancer outbound for a VM in an availability set', () => {
   // "All virtual machines within an **availability set** must be added to the backend pool for
   // outbound connectivity." MicrosoftDocs/azure-docs articles/load-balancer/outbound-rules.md
@@ -327,13 +342,7 @@ describe('attachments Azure states on both sides', () => {
   });
 
   it('public IP naming an unlisted configuration while the sending configuration has its own public IP: its own decides', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      pipJson('vm1-pip', '20.0.0.5'),
-      pipJson('stale-pip', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }], 'vm1'),
-    ]);
+    const result = resolveArm(stalePublicIpEstate(false));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
   });
 
@@ -404,13 +413,7 @@ describe('attachments Azure states on both sides', () => {
   });
 
   it('public IP naming the secondary configuration while the primary has its own public IP: the primary leaves from its own', () => {
-    const s = subnetId('v', 'app');
-    const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
-      pipJson('vm1-pip', '20.0.0.5'),
-      pipJson('stale-pip', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
-      nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }, { ip: '10.0.1.5', subnet: s }], 'vm1'),
-    ]);
+    const result = resolveArm(stalePublicIpEstate(true));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
   });
 

@@ -16,7 +16,7 @@ import type { FirewallRule, SecurityRule } from '../../../shared/model/topology'
 import type { ResourceId } from '../../../shared/model/ids';
 import { applicationRule, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { entryCovers, inputOf, listing, pathTo, reachOf, type Transport } from './reach-agreement';
-import { HUB_FIREWALL_IP, hubSpokeFirewall } from './support';
+import { HUB_FIREWALL_IP, hubSpokeFirewall, nvaHubSpoke } from './support';
 
 /** The entries that claim this flow gets out (verdict internet), as `kind value protocols ports (rule)`. */
 function claims(reach: ReachSource, ip: string, port: number, transport: Transport): string[] {
@@ -204,17 +204,8 @@ describe('reach: a hop past the source that decides by port', () => {
    * decides by port "only TCP 443 is resolved and it "may reach" anything on the other ports".
    */
   it('the other ports "may reach" anything, never dropped', () => {
-    const b = new ModelBuilder();
-    const hub = b.vnet('hub', ['10.0.0.0/16']);
-    const spoke = b.vnet('spoke', ['10.1.0.0/16']);
-    b.peer(spoke, hub);
-    b.peer(hub, spoke);
-    const nsg = b.nsg('nsg-nva', [
-      securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
-      securityRule('deny-https-out', 100, 'Deny', '*', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
-    ]);
-    b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
-    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) });
+    const { b, spoke, rt } = nvaHubSpoke([securityRule('deny-https-out', 100, 'Deny', '*', { protocol: 'Tcp', destinationPortRanges: ['443'] })]);
+    const app = b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
     const input = inputOf(b);
     expect(pathTo(input, '9.9.9.9:443/tcp', app).verdict).toBe('denied');
     expect(pathTo(input, '9.9.9.9:80/tcp', app).verdict).toBe('internet');

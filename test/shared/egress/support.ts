@@ -5,7 +5,8 @@ import type { ResolveOptions } from '../../../shared/egress';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/model/topology';
 import type { ResourceMetric } from '../../../shared/model/snapshot';
 import { explainPath } from '../../../shared/egress/explain';
-import type { FirewallRule } from '../../../shared/model/topology';
+import type { FirewallRule, SecurityRule } from '../../../shared/model/topology';
+import type { ResourceId } from '../../../shared/model/ids';
 import { ModelBuilder, networkId, networkRule, securityRule, type FirewallOptions } from '../../support/model-builder';
 
 export function resolve(model: NetworkModel, options: ResolveOptions = {}, extra: { effectiveRoutes?: readonly CapturedEffectiveRoutes[]; metrics?: readonly ResourceMetric[] } = {}): ResolveResult {
@@ -117,11 +118,11 @@ export function jumpHostModel(): NetworkModel {
 }
 
 /**
- * Hub NVA nva-nic (10.0.2.4, public IP 20.0.0.20) that spoke subnets `app` and `web` route 0.0.0.0/0
- * to; `web`'s own NSG lets out TCP 443 alone. With `portRules`, the NVA subnet's NSG nsg-nva lets
- * out only TCP 80 and 443 (it decides by port at the NVA).
+ * Peered hub (10.0.0.0/16) and spoke (10.1.0.0/16); NVA nva-nic (10.0.2.4, IP forwarding on, public
+ * IP 20.0.0.20) in hub subnet `nva`, whose NSG nsg-nva admits the spoke inbound and holds
+ * `outboundRules`; `rt` sends 0.0.0.0/0 to the NVA (for the caller's spoke subnets).
  */
-export function nvaWithNsgModel(portRules: boolean): NetworkModel {
+export function nvaHubSpoke(outboundRules: readonly SecurityRule[]): { readonly b: ModelBuilder; readonly spoke: ResourceId; readonly rt: ResourceId } {
   const b = new ModelBuilder();
   const hub = b.vnet('hub', ['10.0.0.0/16']);
   const spoke = b.vnet('spoke', ['10.1.0.0/16']);
@@ -129,10 +130,19 @@ export function nvaWithNsgModel(portRules: boolean): NetworkModel {
   b.peer(hub, spoke);
   const nsg = b.nsg('nsg-nva', [
     securityRule('allow-spokes-in', 100, 'Allow', '*', { direction: 'Inbound', sourceAddressPrefixes: ['10.1.0.0/16'] }),
-    ...(portRules ? [securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }), securityRule('deny-internet-out', 4000, 'Deny', 'Internet')] : []),
+    ...outboundRules,
   ]);
   b.nic(b.subnet(hub, 'nva', '10.0.2.0/24', { networkSecurityGroupId: nsg }), 'nva-nic', '10.0.2.4', { ipForwarding: true, publicIpId: b.publicIp('nva-pip', '20.0.0.20') });
-  const rt = b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]);
+  return { b, spoke, rt: b.routeTable('rt', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.2.4' }]) };
+}
+
+/**
+ * Hub NVA nva-nic (10.0.2.4, public IP 20.0.0.20) that spoke subnets `app` and `web` route 0.0.0.0/0
+ * to; `web`'s own NSG lets out TCP 443 alone. With `portRules`, the NVA subnet's NSG nsg-nva lets
+ * out only TCP 80 and 443 (it decides by port at the NVA).
+ */
+export function nvaWithNsgModel(portRules: boolean): NetworkModel {
+  const { b, spoke, rt } = nvaHubSpoke(portRules ? [securityRule('allow-web-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['80', '443'] }), securityRule('deny-internet-out', 4000, 'Deny', 'Internet')] : []);
   b.subnet(spoke, 'app', '10.1.1.0/24', { routeTableId: rt });
   b.subnet(spoke, 'web', '10.1.2.0/24', { routeTableId: rt, networkSecurityGroupId: b.nsg('nsg-web', [
     securityRule('allow-https-out', 100, 'Allow', 'Internet', { protocol: 'Tcp', destinationPortRanges: ['443'] }),
