@@ -305,7 +305,11 @@ export function formatMatrix(matrix: MatrixResult, options: TableOptions): strin
   const cellWidth = Math.max(...columns.map((c) => c.length), ...Object.values(MATRIX_MARK).map((m) => m.length));
   const lines: string[] = [];
   lines.push(bold('Destinations'));
-  matrix.destinations.forEach((d, i) => lines.push(`  [${i + 1}] ${safe(d.destination)}${d.label ? ` (${safe(d.label)})` : ''}`));
+  // Each column with how the engine read it (host name or address, ports), as `--destination` prints it.
+  matrix.destinations.forEach((d, i) => {
+    lines.push(`  [${i + 1}] ${safe(d.destination)}${d.label ? ` (${safe(d.label)})` : ''}`);
+    if (d.interpretation !== '') lines.push(`      interpretation: ${safe(d.interpretation)}`);
+  });
   lines.push('', bold(`  ${'SOURCE'.padEnd(width)}  ${columns.map((c) => c.padEnd(cellWidth)).join('  ')}`.trimEnd()));
   matrix.rows.forEach((row, r) => {
     const cells = row.results.map((c) => verdictPaint(c.verdict, options.color)(MATRIX_MARK[c.verdict].padEnd(cellWidth)));

@@ -248,7 +248,8 @@ export function writeControls(
 ): void {
   ed.newPage();
   ed.heading(title, 0, { anchor });
-  const against = check.destination === '0.0.0.0/0' ? 'the default route (0.0.0.0/0)' : `the what-if destination ${check.destination}`;
+  const read = check.destinationInterpretation === undefined ? '' : ` (read as: ${check.destinationInterpretation})`;
+  const against = check.destination === '0.0.0.0/0' ? 'the default route (0.0.0.0/0)' : `the what-if destination ${check.destination}${read}`;
   ed.paragraph(`Policy ${check.policy} checked against ${against} for ${plural(check.sources.length, 'source')}. Exceptions are judged as of ${check.evaluatedAt}, the export time, so a re-export gives the same result. Each violation cites the path that proves it; its section has every hop's rule, Learn link and az command.`, { size: 8.5, color: COLORS.muted, gapAfter: 4 });
   if (options.selection) {
     ed.paragraph('The controls cover the whole estate, not only the sources selected for this export; a source outside the selection has no path section here.', { size: 8.5, color: COLORS.muted, gapAfter: 4 });

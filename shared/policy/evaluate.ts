@@ -1343,6 +1343,7 @@ export function checkPolicy(input: ResolveInput, policy: Policy, options: CheckO
     policy: policy.fileName,
     evaluatedAt: options.now.toISOString(),
     destination: base.destination,
+    ...((options.destination ?? null) !== null && base.destinationInfo ? { destinationInterpretation: base.destinationInfo.interpretation } : {}),
     sources: [...sources.map((s) => s.source), ...own],
     ...(gaps.length > 0 ? { gaps } : {}),
     controls,

@@ -252,6 +252,11 @@ export interface CheckResult {
   /** What the route-level requirements were evaluated against (`0.0.0.0/0` unless `--destination`). */
   readonly destination: string;
   /**
+   * With `--destination`: how the engine read it (host name or address, ports, how the name
+   * resolves), the resolve@1 `destinationInfo.interpretation`, so a verdict is never about a silent guess.
+   */
+  readonly destinationInterpretation?: string;
+  /**
    * Every source considered, once: subnets and NICs whose path differs (the base resolve's
    * entries), then NICs whose path differs only for a destination a control resolves.
    */

@@ -99,7 +99,9 @@ export function parseNow(text: string | undefined): Date {
 const STATUS: Readonly<Record<ControlResult['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A ' };
 
 export function formatCheckTable(result: CheckResult): string {
-  const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} source${result.sources.length === 1 ? '' : 's'}), ${result.evaluatedAt}`, ''];
+  const lines: string[] = [`Policy ${result.policy} against ${result.destination} (${result.sources.length} source${result.sources.length === 1 ? '' : 's'}), ${result.evaluatedAt}`];
+  if (result.destinationInterpretation !== undefined) lines.push(`interpretation: ${result.destinationInterpretation}`);
+  lines.push('');
   // Before any PASS: every result below holds only for what was read.
   const gaps = result.gaps ?? [];
   if (gaps.length > 0) {

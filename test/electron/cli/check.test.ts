@@ -106,6 +106,18 @@ describe('egress-atlas check: exit codes', () => {
   });
 });
 
+describe('egress-atlas check --destination: how the destination was read', () => {
+  it('the table prints the interpretation under its heading and the JSON carries it; without --destination neither does', async () => {
+    const table = await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--destination', 'GitHub.com']);
+    const json = JSON.parse((await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--destination', 'GitHub.com', '--format', 'json'])).stdout) as CheckResult;
+    expect(json.destinationInterpretation).toMatch(/^host name github\.com, TCP 443: /);
+    expect(table.stdout.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^Policy pass\.yaml against github\.com \(/), `interpretation: ${json.destinationInterpretation ?? ''}`, '']);
+    const plain = await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml', '--format', 'json']);
+    expect(JSON.parse(plain.stdout)).not.toHaveProperty('destinationInterpretation');
+    expect((await cli(['check', '--demo', 'bank', '--policy', 'pass.yaml'])).stdout).not.toContain('interpretation:');
+  });
+});
+
 describe('egress-atlas check: messages for people', () => {
   it('a multi-document YAML policy is one issue saying one document per file, not advice to a programmer', async () => {
     await writeFile(join(dir, 'multi.yaml'), '---\nversion: 1\ncontrols: []\n---\nversion: 1\n', 'utf8');

@@ -60,6 +60,17 @@ describe('egress-atlas resolve with destinations', () => {
     expect(json.rows.find((r) => r.source.name === 'snet-payments-reporting')?.results.map((c) => c.verdict)).toEqual(['internet', 'internet']);
   });
 
+  it('the --destinations table says under each destination how it was read, as the JSON does', async () => {
+    await writeFile(join(dir, 'readings.txt'), 'GitHub.com\nStorage.WestEurope\n10.1.2.3:22\n', 'utf8');
+    const table = (await cli(['resolve', '--demo', 'bank', '--destinations', 'readings.txt'])).stdout;
+    const json = JSON.parse((await cli(['resolve', '--demo', 'bank', '--destinations', 'readings.txt', '--format', 'json'])).stdout) as MatrixResult;
+    // A name with a dot is a host name unless the suffix is a region: the reading is printed, never a silent guess.
+    expect(json.destinations.map((d) => d.interpretation.split(':')[0])).toEqual(['host name github.com, TCP 443', 'service tag Storage.WestEurope', 'one address, 10.1.2.3, TCP 22']);
+    json.destinations.forEach((d, i) => {
+      expect(table).toContain(`  [${i + 1}] ${d.destination}\n      interpretation: ${d.interpretation}\n`);
+    });
+  });
+
   it('a bad destinations list names the file and the line (exit 2)', async () => {
     await writeFile(join(dir, 'bad.txt'), 'api.stripe.com\nnot a destination!\n', 'utf8');
     const run = await cli(['resolve', '--demo', 'bank', '--destinations', 'bad.txt']);

@@ -155,6 +155,19 @@ describe('evidence PDF: exceptions in the Controls section', async () => {
   });
 });
 
+describe('evidence PDF: controls checked against a what-if destination', async () => {
+  const snapshot = demoSnapshot(pickDemo('bank'), EXPORTED_AT);
+  const policy = parsePolicy(readFileSync(BANK_POLICY, 'utf8'), BANK_POLICY);
+  const check = checkPolicy(snapshot, policy, { now: EXPORTED_AT, destination: 'GitHub.com' });
+  const result = resolveEgress(snapshot, { destination: 'GitHub.com' });
+  const text = pdfText(savePdf('bank-controls-what-if', await writeEvidencePdf({ snapshot, result, selection: null, exportedBy: 'Ana Auditor', exportedAt: EXPORTED_AT, check })));
+
+  it('says how the destination was read (a dotted name: host name or service tag)', () => {
+    expect(check.destinationInterpretation).toMatch(/^host name github\.com, TCP 443: /);
+    expect(squash(text)).toContain(squash(`checked against the what-if destination github.com (read as: ${check.destinationInterpretation ?? ''})`));
+  });
+});
+
 describe('report --policy: a bad policy', () => {
   it('exits 2 naming file:line before loading the estate, and writes nothing', async () => {
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\ncontrols:\n  - id: x\n    effect: deny\n    scope: { subnets: ["*"] }\n    forbidExits: [teleport]\n');
