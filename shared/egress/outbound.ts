@@ -440,6 +440,26 @@ function otherVmNicHasPublicIp(index: ModelIndex, nic: NetworkInterface): Networ
 }
 
 /**
+ * Another NIC of the VM that a public IP's `ipConfiguration` names while that NIC's own record does
+ * not give the configuration the public IP (exports read at different times): "having a single one
+ * with a public IP will prevent default outbound access for the virtual machine" [DOA], so this
+ * NIC's default outbound access depends on which record is current. The first such public IP.
+ */
+function siblingPublicIpDispute(index: ModelIndex, nic: NetworkInterface): { readonly sibling: NetworkInterface; readonly pip: PublicIpAddress; readonly configName: string } | null {
+  if (!nic.virtualMachineId || index.vmNicsWithDisputedPublicIp.size === 0) return null;
+  for (const sibling of index.vmNicsWithDisputedPublicIp.get(nic.virtualMachineId) ?? []) {
+    if (sibling.id === nic.id) continue;
+    const unlisted = index.publicIpsNamingUnlistedConfig.get(sibling.id)?.[0];
+    if (unlisted?.ipConfigurationId) return { sibling, pip: unlisted, configName: nameFromResourceId(unlisted.ipConfigurationId) };
+    for (const c of sibling.ipConfigurations) {
+      const pip = index.publicIpsDisagreeingWith.get(c.id)?.[0];
+      if (pip) return { sibling, pip, configName: c.name };
+    }
+  }
+  return null;
+}
+
+/**
  * A NIC-based pool of a Standard load balancer that gave no outbound method (internal LB, or
  * disableOutboundSnat without an outbound rule). "The default outbound access IP is disabled when
  * ... the VM is placed in the back-end pool of a standard load balancer, with or without outbound
@@ -492,6 +512,14 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
       kind: 'undecided', resourceId: siblingPip, rule: `Default outbound access of NIC ${nic.name}: NIC ${sibling.name} of the same VM has a public IP`,
       docs: DOCS.defaultOutbound, misconfiguration: null,
       missingFact: `what internet traffic from NIC ${nic.name}, which has no public IP, uses: NIC ${sibling.name} of the same VM has public IP ${publicIpLabel(index, siblingPip)}, which turns default outbound access off for the whole VM, and Azure does not document whether the traffic of a NIC without a public IP then leaves from another NIC's public IP or has no outbound access`,
+    };
+  }
+  const disputed = nic ? siblingPublicIpDispute(index, nic) : null;
+  if (nic && disputed) {
+    return {
+      kind: 'undecided', resourceId: disputed.pip.id, rule: `Default outbound access of NIC ${nic.name}: public IP ${disputed.pip.name} names IP configuration ${disputed.configName} of NIC ${disputed.sibling.name} of the same VM, whose record does not give it that public IP`,
+      docs: DOCS.defaultOutbound, misconfiguration: null,
+      missingFact: `whether NIC ${disputed.sibling.name} of the same VM has public IP ${publicIpLabel(index, disputed.pip.id)}: the public IP's record names its IP configuration ${disputed.configName} (ipConfiguration), while the NIC's record does not give it that public IP, so one of them is out of date (exported at different times); with it, default outbound access is off for the whole VM (and what NIC ${nic.name}'s traffic then uses is not documented), without it NIC ${nic.name} keeps its subnet's default outbound access; export both again together`,
     };
   }
   const ownOther = nic?.ipConfigurations.find((c) => c !== config && c.publicIpAddressId !== null);

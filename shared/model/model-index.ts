@@ -175,6 +175,13 @@ export interface ModelIndex {
    * for the whole VM [DOA]. Only those NICs, as for public IPs.
    */
   readonly vmNicsInBackendPool: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
+  /**
+   * VM → its NICs that a public IP's `ipConfiguration` names while the NIC's own record does not give
+   * that configuration the public IP (publicIpsDisagreeingWith, publicIpsNamingUnlistedConfig): whether
+   * the VM has a public IP, which turns default outbound access off for all its NICs [DOA], depends on
+   * which record is current. Only those NICs. Empty nearly always.
+   */
+  readonly vmNicsWithDisputedPublicIp: ReadonlyMap<ResourceId, readonly NetworkInterface[]>;
   readonly gaps: readonly Gap[];
 }
 
@@ -425,6 +432,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
   const vmNicsInBackendPool = new Map<ResourceId, NetworkInterface[]>();
   const privateEndpointNics = new Map<ResourceId, NetworkInterface[]>();
   const availabilitySetVmNics = new Map<ResourceId, NetworkInterface[]>();
+  const vmNicsWithDisputedPublicIp = new Map<ResourceId, NetworkInterface[]>();
   // The hot loop at estate scale (100,000 NICs): one pass, no allocation for plain NICs.
   for (const nic of model.networkInterfaces) {
     let primaryConfig = nic.ipConfigurations[0];
@@ -470,6 +478,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     }
     if (hasPublicIp && nic.virtualMachineId) push(vmNicsWithPublicIp, nic.virtualMachineId, nic);
     if (inPool && nic.virtualMachineId) push(vmNicsInBackendPool, nic.virtualMachineId, nic);
+    if (publicIpDisagrees && nic.virtualMachineId) push(vmNicsWithDisputedPublicIp, nic.virtualMachineId, nic);
     if (nic.privateEndpointId) push(privateEndpointNics, nic.privateEndpointId, nic);
     if (nic.availabilitySet && nic.virtualMachineId) push(availabilitySetVmNics, nic.virtualMachineId, nic);
     if (subnetId && (hasPublicIp || inPool || publicIpDisagrees || nic.networkSecurityGroupId !== null || nic.flexibleScaleSetMember || nic.missingSiblingNicIds !== undefined
@@ -485,11 +494,12 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     for (const nic of nics) if (nic.ipConfigurations[0]?.subnetId === subnetId) missing(nic.id, subnetId, 'Subnet');
   }
 
-  if (vmNicsWithPublicIp.size > 0 || vmNicsInBackendPool.size > 0) {
+  if (vmNicsWithPublicIp.size > 0 || vmNicsInBackendPool.size > 0 || vmNicsWithDisputedPublicIp.size > 0) {
     // A NIC whose VM has another NIC with a public IP or in a load balancer pool loses default
-    // outbound access: it differs too.
+    // outbound access: it differs too (and may, when records disagree on another NIC's public IP).
     for (const nic of model.networkInterfaces) {
-      if (!nic.virtualMachineId || !(vmNicsWithPublicIp.has(nic.virtualMachineId) || vmNicsInBackendPool.has(nic.virtualMachineId))) continue;
+      const vmId = nic.virtualMachineId;
+      if (!vmId || !(vmNicsWithPublicIp.has(vmId) || vmNicsInBackendPool.has(vmId) || vmNicsWithDisputedPublicIp.has(vmId))) continue;
       const subnetId = (nic.ipConfigurations.find((c) => c.primary) ?? nic.ipConfigurations[0])?.subnetId;
       const list = subnetId ? subnetNicsWithOwnEgress.get(subnetId) : undefined;
       if (subnetId && !list?.includes(nic)) push(subnetNicsWithOwnEgress, subnetId, nic);
@@ -634,7 +644,7 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     azureFirewalls, firewallPolicies, networkSecurityGroups, loadBalancers,
     virtualNetworkGateways, virtualHubs, virtualWans, ipGroups, subnetVirtualNetwork, subnetNics, subnetNicsWithOwnEgress, ipConfiguration,
     privateIpOwner, publicIpAttachments, backendPools, poolMembers, poolsOfIpConfiguration, frontends, peerings, inboundPeerings, hubConnections, hubsWithUnreadConnections,
-    gateways, natGatewaySubnets, natGatewaysListingSubnet, virtualNetworkNatGateways, publicIpsDisagreeingWith, publicIpsNamingUnlistedConfig, availabilitySetVmNics, vmNicsWithPublicIp, vmNicsInBackendPool, privateEndpoints, privateDnsZones, privateEndpointNics,
+    gateways, natGatewaySubnets, natGatewaysListingSubnet, virtualNetworkNatGateways, publicIpsDisagreeingWith, publicIpsNamingUnlistedConfig, availabilitySetVmNics, vmNicsWithPublicIp, vmNicsInBackendPool, vmNicsWithDisputedPublicIp, privateEndpoints, privateDnsZones, privateEndpointNics,
     privateEndpointsByVirtualNetwork, privateDnsZoneLinks, gaps,
   };
 }

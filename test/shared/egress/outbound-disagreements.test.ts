@@ -341,6 +341,32 @@ describe('attachments Azure states on both sides', () => {
     expect(subnet.findings.map((f) => f.message).join(' ')).toMatch(/No NIC here uses it today/);
   });
 
+  // "If there are multiple network interfaces, having a single one with a public IP will prevent
+  // default outbound access for the virtual machine" (azure-docs articles/virtual-network/ip-services/
+  // default-outbound-access.md): when the records disagree on whether the VM's other NIC has a public
+  // IP, this NIC's default outbound access is not known either.
+  it.each([
+    ['names vm1-nic-b/ipconfig1, whose record gives it no public IP', ipConfigId('vm1-nic-b'), /IP configuration ipconfig1 \(ipConfiguration\)/],
+    ['names vm1-nic-b/ipconfig2, which vm1-nic-b\'s record does not list', ipConfigId('vm1-nic-b', 'ipconfig2'), /IP configuration ipconfig2 \(ipConfiguration\)/],
+  ])('public IP that %s: the VM\'s other NIC vm1-nic-a is unknown naming both records, not "default outbound access"', (_, configId, named) => {
+    const s = subnetId('v', 'app');
+    const estate = (pip: Json): ResolveResult => resolveArm([
+      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
+      pip,
+      nicJson('vm1-nic-a', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
+      nicJson('vm1-nic-b', [{ ip: '10.0.1.5', subnet: s }], 'vm1'),
+    ]);
+    const path = pathFor(estate(pipJson('vm1-pip', '20.0.0.5', { props: { ipConfiguration: { id: configId } } })), nicId('vm1-nic-a'));
+    expect(path).toMatchObject({ verdict: 'unknown', exit: null });
+    expect(missingFact(path)).toMatch(/^whether NIC vm1-nic-b of the same VM has public IP 20\.0\.0\.5: the public IP's record names its /);
+    expect(missingFact(path)).toMatch(named);
+    expect(missingFact(path)).toMatch(/without it NIC vm1-nic-a keeps its subnet's default outbound access/);
+    // The records agreeing (the public IP attached to no NIC): default outbound access, as before.
+    const agreeing = estate(pipJson('vm1-pip', '20.0.0.5'));
+    expect(agreeing.paths.find((p) => p.source.id.toLowerCase() === nicId('vm1-nic-a').toLowerCase())).toBeUndefined();
+    expect(pathFor(agreeing, s)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
+  });
+
   it('public IP naming an unlisted configuration while the sending configuration has its own public IP: its own decides', () => {
     const result = resolveArm(stalePublicIpEstate(false));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
