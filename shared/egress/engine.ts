@@ -36,6 +36,7 @@ import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
 import type { EgressDestination, SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
+import { appServiceVerify, DELEGATION_DOCS, endsAtServiceEgress, routeAllDelegation } from './delegation';
 import { chooseOutboundMethod, firewallMinimumSnatPorts, methodEgress, primaryIpConfiguration, nicLabel, subnetAnswerRestsOnUnreadNics, unreadSubnetNics } from './outbound';
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
@@ -1620,7 +1621,7 @@ function toInternet(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Se
         trail.finding('nat-gateway-no-public-ip', 'error', method.misconfiguration, 'Attach a public IP address or public IP prefix to the NAT gateway (or remove it from the subnet).',
           [method.resourceId, subnet.id], method.docs);
       }
-      return trail.end({ kind: 'undecided', resourceId: method.resourceId, rule: method.rule, missingFact: method.missingFact, docs: method.docs });
+      return trail.end({ kind: 'undecided', resourceId: method.resourceId, rule: method.rule, missingFact: method.missingFact, docs: method.docs, ...(method.verify === undefined ? {} : { verify: method.verify }) });
     }
     case 'none': {
       // A firewall whose data path has no public IP and whose subnet has no NAT gateway cannot
@@ -3778,9 +3779,64 @@ export function beforeRouting(ctx: EngineContext, trail: Trail, subnet: Subnet, 
 export function walkFromSource(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender): Outcome {
   const platform = beforeRouting(ctx, trail, subnet, nic);
   if (platform) return platform;
+  const appService = routeAllDelegation(subnet);
+  if (appService !== null && !isRfc1918Destination(ctx.traffic.destination)) return routeAllUnknown(ctx, trail, subnet, nic, sender, appService);
+  return walkSubnet(ctx, trail, subnet, nic, sender);
+}
+
+/** The subnet's own path: its NSGs, then its routes. */
+function walkSubnet(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender): Outcome {
   const stopped = nsgSteps(ctx, trail, subnet, nic);
   if (stopped) return stopped;
   return forward(ctx, trail, subnet, sender);
+}
+
+const RFC1918: Ipv4Set = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].reduce((set, cidr) => set.union(Ipv4Set.fromCidr(cidr)), Ipv4Set.fromIntervals([]));
+const rfc1918Answers = new WeakMap<EgressDestination, boolean>();
+
+/**
+ * Whether every address of the destination is RFC 1918 private: the only traffic an App Service
+ * app sends into its integration subnet without Route All [APPVNET]. The internet as a whole, a name
+ * whose address is not known and IPv6 destinations are not.
+ */
+function isRfc1918Destination(destination: EgressDestination): boolean {
+  const known = rfc1918Answers.get(destination);
+  if (known !== undefined) return known;
+  let answer: boolean;
+  if (destination.kind === 'range') {
+    answer = !destination.set.isEmpty() && destination.cidrs.every((c) => c.version === 4) && RFC1918.containsSet(destination.set);
+  } else {
+    const address = destinationAddress(destination);
+    answer = address !== null && address.version === 4 && RFC1918.contains(address.value);
+  }
+  rfc1918Answers.set(destination, answer);
+  return answer;
+}
+
+/**
+ * A subnet delegated to App Service VNet integration, for a destination that is not RFC 1918
+ * private: "If all traffic routing isn't enabled, only private traffic (RFC1918) and service
+ * endpoints configured on the integration subnet will be sent into the virtual network and outbound
+ * traffic to the internet will go through the same channels as normal", and "When Route All isn't
+ * enabled, NSGs are only applied to RFC1918 traffic" [APPVNET]
+ * https://learn.microsoft.com/azure/app-service/overview-vnet-integration#application-routing
+ * Route All is a setting of each app, not in the input: the subnet's own path (its NSG, route table,
+ * NAT gateway) holds only with it. That path is walked on a fork to say what it would be; when it
+ * ends at the service's own egress anyway (nothing in the subnet decides), that answer stands.
+ */
+function routeAllUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender, service: string): Outcome {
+  const child = trail.fork();
+  const withRouteAll = walkSubnet(ctx, child, subnet, nic, sender);
+  if (child.sourceConsulted) trail.sourceConsulted = true;
+  const part: Continuation = { outcome: withRouteAll, steps: child.steps, via: child.via, findings: child.findings,
+    visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth };
+  if (endsAtServiceEgress(subnet, withRouteAll.terminal)) return trail.append(part);
+  // The subnet's own findings (a bypassed NAT gateway, a firewall's default deny) hold for the apps with Route All.
+  for (const f of child.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? DELEGATION_DOCS.appServiceRouting);
+  return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Subnet ${subnet.name}: delegated to ${service} (App Service VNet integration), Route All not in the input`,
+    docs: DELEGATION_DOCS.appServiceRouting, verify: appServiceVerify(subnet.id),
+    missingFact: `whether the apps integrated into subnet ${subnet.name} route all traffic into it (Route All: vnetRouteAllEnabled, or outboundVnetRouting.applicationTraffic), a setting of each app that the input does not hold: `
+      + `with it, traffic to ${ctx.flow.destination} follows the subnet's NSG, routes and NAT gateway and ends ${pathEndWords(withRouteAll)}; without it only RFC 1918 traffic enters the subnet, NSGs apply to RFC 1918 traffic only, and this traffic leaves from the app's own outbound addresses (outboundIpAddresses)` });
 }
 
 export { primaryIpConfiguration, isPlatformSubnet };

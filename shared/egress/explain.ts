@@ -304,11 +304,9 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
     }
     case 'default-outbound':
       return hop('default-outbound', step.subnet.id, `Default outbound access (defaultOutboundAccess ${step.defaultOutboundAccess === null ? 'not set' : `= ${String(step.defaultOutboundAccess)}`})`,
-        step.reason === 'delegated'
-          ? 'The subnet is delegated to a service: private-subnet settings do not apply and outbound is managed by the service (shown as default outbound).'
-          : step.reason === 'nic-allocated'
-            ? 'The subnet is private, but the NIC still reports a default outbound IP (defaultOutboundConnectivityEnabled = true): a change of the subnet takes effect on a VM\'s network interfaces only when the VM is stopped and deallocated, so nothing explicit (NAT gateway, public IP, load balancer) being configured, it still leaves through default outbound access, a Microsoft-owned IP that can change without notice.'
-            : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
+        step.reason === 'nic-allocated'
+          ? 'The subnet is private, but the NIC still reports a default outbound IP (defaultOutboundConnectivityEnabled = true): a change of the subnet takes effect on a VM\'s network interfaces only when the VM is stopped and deallocated, so nothing explicit (NAT gateway, public IP, load balancer) being configured, it still leaves through default outbound access, a Microsoft-owned IP that can change without notice.'
+          : 'Nothing explicit (NAT gateway, public IP, load balancer) gives this source outbound access, and the subnet is not private, so Azure gives it default outbound access: a Microsoft-owned IP that can change without notice. It is being retired for new virtual networks.',
         DOCS.defaultOutbound, VERIFY.subnet(step.subnet.id));
     case 'dns': {
       const chain = step.chain.length > 1 ? ` (${step.chain.join(' → ')})` : '';

@@ -9,6 +9,7 @@ import type { ResourceMetric } from '../model/snapshot';
 import type { AzureFirewall, Subnet } from '../model/topology';
 import { lookupRoute } from '../routing/lpm';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
+import { DELEGATION_DOCS, standardV2UnsupportedServices } from './delegation';
 import { DOCS } from './docs';
 import { FIREWALL_MIN_INSTANCES, FIREWALL_SNAT_PORTS_PER_IP_PER_INSTANCE, firewallMinimumSnatPorts } from './outbound';
 import { isPlatformSubnet } from './platform';
@@ -197,6 +198,15 @@ function staticMisconfigurations(index: ModelIndex, routes: RouteSetBuilder): Fi
           message: defaultUdr ? `GatewaySubnet ${subnet.id} has a 0.0.0.0/0 UDR (${defaultUdr.name} → ${defaultUdr.nextHopType}), which is not supported.` : `GatewaySubnet ${subnet.id} has gateway route propagation disabled, which breaks the gateway.`,
           advice: 'Remove the 0.0.0.0/0 route and keep route propagation enabled on GatewaySubnet.', resourceIds: [subnet.id, ...(table ? [table.id] : [])], docs: DOCS.udr });
       }
+    }
+    const nat = subnet.natGatewayId ? index.natGateways.get(subnet.natGatewayId) : undefined;
+    const unsupported = nat ? standardV2UnsupportedServices(subnet, nat) : [];
+    if (nat && unsupported.length > 0) {
+      // "StandardV2 NAT Gateway doesn't support and can't be attached to delegated subnets" of these
+      // services [NATOV]: the configuration the input shows is one Azure documents as impossible.
+      findings.push({ code: 'nat-gateway-v2-unsupported-delegation', severity: 'error',
+        message: `Subnet ${subnet.name} is delegated to ${unsupported.join(', ')} and has StandardV2 NAT gateway ${nat.name}, which doesn't support and can't be attached to subnets delegated to ${unsupported.length > 1 ? 'these services' : 'this service'}.`,
+        advice: 'Use a Standard NAT gateway on the subnet (where the service supports one), or route its traffic to a firewall.', resourceIds: [subnet.id, nat.id], docs: DELEGATION_DOCS.natGatewayStandardV2 });
     }
     if (subnet.natGatewayId) {
       const hub = index.hubConnections.get(subnet.virtualNetworkId);

@@ -12,6 +12,7 @@ import type {
   AvailabilitySetMembers, AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
 } from '../model/topology';
+import { DELEGATION_DOCS, serviceManagedOutbound, standardV2UnsupportedServices } from './delegation';
 import { DOCS } from './docs';
 import { protocolCovers, type FlowProtocol } from './load-balancer';
 import { isPlatformSubnet } from './platform';
@@ -48,14 +49,15 @@ export type OutboundMethod =
    * `nic-allocated`: the subnet is private, but the NIC still reports a default outbound IP
    * (`defaultOutboundConnectivityEnabled` = true): its VM was not stopped and deallocated since [DOA].
    */
-  | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'delegated' | 'nic-allocated' }
+  | { readonly kind: 'default-outbound'; readonly reason: 'allowed' | 'nic-allocated' }
   | { readonly kind: 'none'; readonly reason: string }
   /**
    * What the traffic uses is not documented for this configuration (or rests on a fact the input
    * lacks): the path ends unknown, naming the missing fact, never a guessed exit.
    * `misconfiguration`: a configuration error to report with it (an `error` finding), if any.
+   * `verify`: the command that shows the missing fact, when the resource's own record does not.
    */
-  | { readonly kind: 'undecided'; readonly resourceId: ResourceId; readonly rule: string; readonly missingFact: string; readonly docs: string; readonly misconfiguration: string | null };
+  | { readonly kind: 'undecided'; readonly resourceId: ResourceId; readonly rule: string; readonly missingFact: string; readonly docs: string; readonly misconfiguration: string | null; readonly verify?: string };
 
 export type TransportProtocol = FlowProtocol;
 
@@ -549,8 +551,10 @@ function defaultOutbound(index: ModelIndex, subnet: Subnet, nic: NetworkInterfac
       missingFact: `what traffic from ${config ? `IP configuration ${config.name} of ` : ''}NIC ${nic.name} uses: ${vmPool.holder} is in backend pool ${vmPool.pool.name} of Standard load balancer ${vmPool.loadBalancer.name}, which turns default outbound access off for the whole VM, while load balancer outbound SNAT serves only the pool member's primary IPv4 configuration; Azure does not document this configuration's outbound path`,
     };
   }
-  // Private subnets do not apply to delegated (PaaS) subnets: the service manages outbound [DOA].
-  if (subnet.delegations.length > 0) return { kind: 'default-outbound', reason: 'delegated' };
+  // Default outbound access is a VM's; private subnets do not apply to delegated (PaaS) subnets,
+  // whose outbound "is managed by the individual service" [DOA]: the service's egress, not in the input.
+  const managed = serviceManagedOutbound(subnet);
+  if (managed) return managed;
   // The subnet setting reaches a VM only when it is stopped and deallocated: "Existing virtual
   // machines must be stopped and deallocated for the change of a subnet (either from non-private to
   // private, or the reverse) to take effect on their network interfaces", and the NIC's
@@ -592,6 +596,18 @@ function natGatewayMethod(index: ModelIndex, subnet: Subnet, natGatewayId: Resou
   const natGateway = index.natGateways.get(natGatewayId) ?? null;
   // Not in the input: the engine reports the missing reference (its public IPs are unknown).
   if (!natGateway) return { kind: 'nat-gateway', natGatewayId, natGateway };
+  // A StandardV2 NAT gateway "doesn't support and can't be attached to" subnets delegated to these
+  // services [NATOV]: the input shows a configuration Azure documents as impossible, and whether the
+  // service's traffic uses the NAT gateway or its own egress is not documented (the estate finding
+  // nat-gateway-v2-unsupported-delegation reports it).
+  const unsupported = standardV2UnsupportedServices(subnet, natGateway);
+  if (unsupported.length > 0) {
+    return {
+      kind: 'undecided', resourceId: natGateway.id, rule: `StandardV2 NAT gateway ${natGateway.name} on subnet ${subnet.name}, delegated to ${unsupported.join(', ')}`,
+      docs: DELEGATION_DOCS.natGatewayStandardV2, misconfiguration: null,
+      missingFact: `what internet traffic from subnet ${subnet.name} uses: the input shows StandardV2 NAT gateway ${natGateway.name} on it, while a StandardV2 NAT gateway "doesn't support and can't be attached to" subnets delegated to ${unsupported.join(', ')}; whether the service's traffic leaves through the NAT gateway or through the service's own egress is not documented`,
+    };
+  }
   if (natGateway.publicIpAddressIds.length === 0 && natGateway.publicIpPrefixIds.length === 0) {
     // "NAT gateway isn't operational until a public IP and subnet attached" (NAT_TROUBLESHOOT). What
     // the subnet's traffic uses meanwhile (default outbound, another method, nothing) is not documented.

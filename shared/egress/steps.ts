@@ -234,7 +234,7 @@ export interface DefaultOutboundStep {
   readonly subnet: Named;
   readonly defaultOutboundAccess: boolean | null;
   /** `nic-allocated`: a private subnet whose NIC still has a default outbound IP (VM not deallocated since) [DOA]. */
-  readonly reason: 'allowed' | 'delegated' | 'nic-allocated';
+  readonly reason: 'allowed' | 'nic-allocated';
 }
 
 /** Why a path ends. Each reason implies exactly one verdict (`verdictOf`). */

@@ -118,6 +118,7 @@ export type FindingCode =
   | 'firewall-rules-not-captured'
   | 'private-endpoint-bypasses-firewall'
   | 'nat-gateway-no-public-ip'
+  | 'nat-gateway-v2-unsupported-delegation'
   | 'firewall-threat-intel-deny'
   | 'firewall-fqdn-network-rule';
 

@@ -11,9 +11,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ResolveInput } from '../../../shared/egress/index';
-import type { ReachSource } from '../../../shared/egress/reach';
+import { computeReach, type ReachSource } from '../../../shared/egress/reach';
 import type { ServiceTagSet } from '../../../shared/model/service-tags';
-import { applicationRule, effectiveRoute, networkRule, securityRule } from '../../support/model-builder';
+import { applicationRule, effectiveRoute, ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { entryCovers, inputOf, listing, pathTo, reachOf, type Transport } from './reach-agreement';
 import { HUB_FIREWALL_IP, hubSpokeFirewall } from './support';
 
@@ -259,3 +259,17 @@ describe('reach: routes other than the default route that send a public prefix o
     expect(agreement(input, app, ['20.1.2.3', '9.9.9.9'])).toEqual([]);
   });
 });
+
+describe('reach from an App Service integration subnet (Microsoft.Web/serverFarms)', () => {
+  // "When Route All isn't enabled, NSGs are only applied to RFC1918 traffic" (azure-docs
+  // articles/app-service/overview-vnet-integration.md): the subnet's NSG denying Internet does not
+  // prove the apps cannot reach the internet, since Route All is a setting of each app, not in the input.
+  it('an NSG deny on the subnet does not make the default route denied', () => {
+    const b = new ModelBuilder();
+    const nsg = b.nsg('nsg-web', [securityRule('deny-internet', 100, 'Deny', 'Internet')]);
+    b.subnet(b.vnet('v', ['10.0.0.0/16']), 'web-int', '10.0.1.0/26', { delegations: ['Microsoft.Web/serverFarms'], networkSecurityGroupId: nsg });
+    const source = computeReach({ model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] }).sources.find((x) => x.source.name === 'web-int');
+    expect(source?.defaultRoute).toBe('unknown');
+  });
+});
+
