@@ -9,7 +9,7 @@
 import { InputError, SnapshotIntegrityError } from '../../shared/model/errors';
 import { validateServiceTagSet } from '../../shared/model/service-tags';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotContent } from '../../shared/model/snapshot';
-import { canonicalMembers, sha256OfMembers } from './canonical';
+import { canonicalMembers, legacyCanonicalMembers, sha256OfMembers, type CanonicalMember } from './canonical';
 import { normalizeSnapshotModel, validateSnapshotShape } from './validate';
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -32,11 +32,31 @@ export interface SnapshotHashes {
  * snapshot, is serialized once for the two.
  */
 export function snapshotHashes(value: Readonly<Record<string, unknown>>): SnapshotHashes {
-  const members = canonicalMembers(value);
+  return hashesOfMembers(canonicalMembers(value));
+}
+
+function hashesOfMembers(members: readonly CanonicalMember[]): SnapshotHashes {
   return {
     sha256: sha256OfMembers(members, (key) => !NOT_HASHED.has(key)),
     contentSha256: sha256OfMembers(members, (key) => CONTENT_MEMBERS.has(key)),
   };
+}
+
+/**
+ * The hashes a parsed snapshot file was written with. Earlier versions wrote objects with
+ * integer-like keys ("9", "10": tag names, say) first in numeric order instead of sorted, and
+ * hashed that text: their files record hashes of that form and must still load. So when the
+ * sorted form does not give the recorded sha256, the earlier form is tried (only then: it costs a
+ * second serialization). Accepting either weakens nothing: both are deterministic functions of
+ * the content, and the hash never was forgery protection (anyone can recompute it; signing is).
+ * The hashes returned are those of the form that matched, which are the values written in the
+ * file, so evidence cites what the auditor reads there.
+ */
+function recordedHashes(json: Readonly<Record<string, unknown>>): SnapshotHashes {
+  const hashes = snapshotHashes(json);
+  if (hashes.sha256 === json.sha256) return hashes;
+  const legacy = hashesOfMembers(legacyCanonicalMembers(json));
+  return legacy.sha256 === json.sha256 ? legacy : hashes;
 }
 
 /** SHA-256 of everything but the two hashes (unknown extra members included: they are content too). */
@@ -140,7 +160,7 @@ export function parseSnapshotJson(json: unknown, fileName: string): Snapshot {
   validateSnapshotShape(fileName, json);
   // Optional (snapshots without service tag data, or written before the field existed, lack it).
   const serviceTags = json.serviceTags === undefined ? undefined : validateServiceTagSet(json.serviceTags, fileName, '$.serviceTags');
-  const hashes = snapshotHashes(json);
+  const hashes = recordedHashes(json);
   // The message never states the hash the content has: printing it would hand whoever edited the
   // file the one value that makes the edit load.
   if (hashes.sha256 !== json.sha256) {

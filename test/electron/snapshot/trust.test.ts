@@ -205,3 +205,70 @@ describe('member-wise hashing', () => {
     expect(snapshotHashes(value).sha256).toBe(sha256Hex(canonicalJson(rest)));
   });
 });
+
+describe('canonical JSON key order', () => {
+  /**
+   * The canonical form as the README states it, written independently: members in sorted key
+   * order (UTF-16 code units, as `jq -S` and RFC 8785 sort), no whitespace. What an auditor
+   * recomputes the hash with.
+   */
+  const sortedJson = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : sortedJson(v))).join(',')}]`;
+    const record = value as Readonly<Record<string, unknown>>;
+    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(record[k])}`).join(',')}}`;
+  };
+
+  /**
+   * The form earlier versions hashed: JSON.stringify over objects rebuilt with sorted keys, which
+   * JavaScript lists with integer-like keys ("9", "10") first in numeric order.
+   */
+  const integerKeysFirstJson = (value: unknown): string => JSON.stringify(value, (_key: string, member: unknown): unknown => {
+    if (member === null || typeof member !== 'object' || Array.isArray(member)) return member;
+    const record = member as Readonly<Record<string, unknown>>;
+    const copy = Object.create(null) as Record<string, unknown>;
+    for (const k of Object.keys(record).sort()) copy[k] = record[k];
+    return copy;
+  });
+
+  it('writes integer-like keys in sorted order too ("10" before "9", "-x" before "1")', () => {
+    expect(canonicalJson({ 9: 'nine', 10: 'ten', '-x': 1, a: { 2: true, 10: false } })).toBe('{"-x":1,"10":"ten","9":"nine","a":{"10":false,"2":true}}');
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('9', '10', '0', '4294967294', '-1', '$t', '__proto__'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+    })).node.map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    fc.assert(fc.property(value, (v) => { expect(canonicalJson(v)).toBe(sortedJson(v)); }));
+  });
+
+  it('a snapshot with tags "9" and "10": its sha256 and contentSha256 are SHA-256 of its JSON with keys sorted', async () => {
+    const { sha256: _s, contentSha256: _c, ...content } = await loadInputs([join(dir, 'export')], OPTIONS);
+    const [first, ...others] = content.model.subnets;
+    if (first === undefined) throw new Error('the export has a subnet');
+    const model = { ...content.model, subnets: [{ ...first, tags: { ...first.tags, 9: 'nine', 10: 'ten' } }, ...others] };
+    const snapshot = buildSnapshot({ ...content, model });
+    expect(snapshot.sha256).toBe(sha256Hex(sortedJson({ ...content, model })));
+    const { effectiveRoutes, metrics, serviceTags } = content;
+    expect(snapshot.contentSha256).toBe(sha256Hex(sortedJson({ model, effectiveRoutes, metrics, serviceTags })));
+    expect(parseSnapshotText(formatSnapshot(snapshot), 'tags.json').sha256).toBe(snapshot.sha256);
+  });
+
+  it('a snapshot hashed by an earlier version (integer-like keys first) still loads, with the hashes it records; an edit of it is refused', async () => {
+    const { sha256: _s, contentSha256: _c, ...content } = await loadInputs([join(dir, 'export')], OPTIONS);
+    const [first, ...others] = content.model.subnets;
+    if (first === undefined) throw new Error('the export has a subnet');
+    const model = { ...content.model, subnets: [{ ...first, tags: { ...first.tags, 9: 'nine', 10: 'ten' } }, ...others] };
+    const { effectiveRoutes, metrics, serviceTags } = content;
+    const sha256 = sha256Hex(integerKeysFirstJson({ ...content, model }));
+    const contentSha256 = sha256Hex(integerKeysFirstJson({ model, effectiveRoutes, metrics, serviceTags }));
+    // The two forms differ for this content: the file is one that only the earlier form verifies.
+    expect(sha256).not.toBe(sha256Hex(sortedJson({ ...content, model })));
+    const text = JSON.stringify({ ...content, model, contentSha256, sha256 }, null, 2);
+    const loaded = parseSnapshotText(text, 'earlier.json');
+    expect(loaded.sha256).toBe(sha256);
+    expect(loaded.contentSha256).toBe(contentSha256);
+    expect(inputErrorOf(() => parseSnapshotText(text.replace('"nine"', '"eight"'), 'earlier.json')).path).toBe('$.sha256');
+    const staleContent = JSON.stringify({ ...content, model, contentSha256: 'a'.repeat(64), sha256 }, null, 2);
+    expect(inputErrorOf(() => parseSnapshotText(staleContent, 'earlier.json')).path).toBe('$.contentSha256');
+  });
+});
