@@ -20,6 +20,7 @@ import { disagreeingFields, joinDetached, normalizeArm } from '../../shared/arm/
 import type { ArmDocument, MergeFacts, NormalizeResult } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
+import { isStackOverflow, maxNesting, tooDeepError } from '../../shared/model/nesting';
 import type { ServiceTagSet } from '../../shared/model/service-tags';
 import type { CaptureScope, ResourceMetric, Snapshot, SnapshotInputFile } from '../../shared/model/snapshot';
 import { SNAPSHOT_FORMAT } from '../../shared/model/snapshot';
@@ -281,29 +282,12 @@ export function snapshotFromTexts(files: readonly InputText[], options: LoadOpti
   } catch (error) {
     // Deeply nested JSON (a hostile or broken file) must be bad input, not a crash: readers of
     // nested documents recurse, and only this error path pays for finding the file.
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    if (isStackOverflow(error)) {
       const deepest = [...files].map((f) => ({ file: f, depth: maxNesting(f.text) })).sort((a, b) => b.depth - a.depth)[0];
-      throw new InputError(deepest?.file.name ?? '<input>', '$', 'JSON nested at most a few thousand levels deep (Azure resources nest about 15 levels)', `${deepest?.depth ?? 'too many'} levels`);
+      throw tooDeepError(deepest?.file.name ?? '<input>', deepest?.depth ?? null);
     }
     throw error;
   }
-}
-
-/** The deepest `[`/`{` nesting of a JSON text, strings skipped. */
-export function maxNesting(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return max;
 }
 
 /**

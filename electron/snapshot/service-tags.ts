@@ -7,13 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../../shared/model/errors';
+import { readNestedJson } from '../../shared/model/nesting';
 import { parseServiceTags, type ServiceTagSet } from '../../shared/model/service-tags';
 import { decodeText } from './files';
 import { parseJsonText } from './snapshot';
 
-/** Parses service tag JSON text; `fileName` is what errors name. */
+/**
+ * Parses service tag JSON text; `fileName` is what errors name. A text nested too deep to read is
+ * an InputError saying so, as for snapshot inputs.
+ */
 export function parseServiceTagsText(text: string, fileName: string): ServiceTagSet {
-  return parseServiceTags(parseJsonText(text, fileName), fileName);
+  return readNestedJson(fileName, text, () => parseServiceTags(parseJsonText(text, fileName), fileName));
 }
 
 /** Reads and parses a service tag file; a missing or unreadable file is an InputError too (exit 2). */

@@ -70,9 +70,21 @@ function nameAndGroup(id: string): { name: string; group: string } {
  */
 class UnsafeArgument extends Error {}
 
+/**
+ * What q() refuses:
+ * - ' and the typographic single quotes U+2018-U+201B: PowerShell ends a single-quoted string at
+ *   any of them ("smart quotes", about_Quoting_Rules); bash ends it only at ', so doubling them
+ *   would be one quote in PowerShell and two characters in bash: no quoting works for both.
+ * - C0 controls, DEL and C1 controls U+0080-U+009F (U+009B is CSI on terminals that honour 8-bit
+ *   controls, U+0085 is NEL): the command goes raw into JSON output, the app's copy button and the PDF.
+ * - Bidirectional controls U+202A-U+202E and U+2066-U+2069: they make the app and the PDF show the
+ *   command in another order than the text that is pasted.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const UNQUOTABLE = /[\u0000-\u001f\u007f-\u009f'\u2018-\u201b\u202a-\u202e\u2066-\u2069]/;
+
 function q(value: string): string {
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (/[\u0000-\u001f\u007f']/.test(value)) throw new UnsafeArgument(value);
+  if (UNQUOTABLE.test(value)) throw new UnsafeArgument(value);
   return `'${value}'`;
 }
 

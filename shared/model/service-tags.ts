@@ -20,6 +20,7 @@ import { InputError } from './errors';
 import { parseCidr, parseIp } from './ip';
 import type { IpAddress } from './ip';
 import { Ipv4Set } from './ip-set';
+import { shortJson } from './nesting';
 
 export interface ServiceTag {
   /** As published, e.g. `Storage.WestEurope`. Matched case-insensitively. */
@@ -49,16 +50,12 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Short, single-line rendering of a bad value (as shared/arm/reader does; the model layer does not import arm/). */
+/**
+ * Short, single-line rendering of a bad value (as shared/arm/reader does; the model layer does not
+ * import arm/). shortJson, not JSON.stringify: a value nested 20,000 levels deep would overflow the stack.
+ */
 function describeFound(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return value === undefined ? 'nothing' : shortJson(value);
 }
 
 function fail(file: string, path: string, expected: string, value: unknown): never {

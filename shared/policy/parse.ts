@@ -13,6 +13,7 @@ import { InputError } from '../model/errors';
 import { parseUtcDay, parseZonedDateTime } from '../model/dates';
 import { formatIp, parseCidr } from '../model/ip';
 import type { Cidr } from '../model/ip';
+import { lineNestedDeeperThan, MAX_POLICY_NESTING } from './depth';
 import { compileGlob } from './glob';
 import { EFFECTS, POLICY_VERSION, REQUIREMENT_KINDS } from './types';
 import type { Control, Effect, Policy, PolicyDestination, PolicyException, ReachPattern, Requirement, RequirementKind, Scope, Selector } from './types';
@@ -425,6 +426,11 @@ function readControl(reader: Reader, node: YamlNode | null, line: number, field:
 
 /** Parses a policy without throwing: every issue, or the policy. */
 export function readPolicy(text: string, fileName: string): PolicyParse {
+  // Checked before parsing: the YAML parser recurses once per level and would overflow the stack.
+  const deepLine = lineNestedDeeperThan(text, MAX_POLICY_NESTING);
+  if (deepLine !== null) {
+    return { kind: 'error', issues: [{ file: fileName, line: deepLine, field: '(file)', message: `nested deeper than ${MAX_POLICY_NESTING} levels; a policy nests about 6 (controls, a control, its scope, a list)` }] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader = new Reader(fileName, lines);

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../model/errors';
 import type { Gap, GapCode } from '../model/gaps';
+import { readNestedJson } from '../model/nesting';
 import { firewallFlows, firewallRecord, firewallSkipReason, firewallTable } from './firewall';
 import { isInboundTrafficAnalyticsRow, isTrafficAnalyticsRow, readTrafficAnalyticsRow, trafficAnalyticsFlows } from './traffic-analytics';
 import { flowConnections, flowLogMemo, OPEN_CONNECTION_LIMIT, readNsgTuple, readVnetTuple } from './flow-logs';
@@ -400,12 +401,16 @@ export function parseLogFileInto(file: string, content: string, sink: RecordSink
     } catch (error) {
       throw new InputError(file, '$', 'valid JSON', error instanceof Error ? error.message : String(error));
     }
-    if (Array.isArray(json)) return readRowArray(file, json, sink);
-    if (isObject(json)) {
-      if ('tables' in json || 'partialTables' in json) return readTables(file, json, sink);
-      if (Array.isArray(json.records)) return readRecords(file, json.records, sink, session);
-    }
-    return notRecognised(file, '$', 'a JSON object without "tables" or "records"');
+    const parsed: unknown = json;
+    // A text nested too deep to read is an InputError saying so, as for snapshot inputs.
+    return readNestedJson(file, trimmed, () => {
+      if (Array.isArray(parsed)) return readRowArray(file, parsed, sink);
+      if (isObject(parsed)) {
+        if ('tables' in parsed || 'partialTables' in parsed) return readTables(file, parsed, sink);
+        if (Array.isArray(parsed.records)) return readRecords(file, parsed.records, sink, session);
+      }
+      return notRecognised(file, '$', 'a JSON object without "tables" or "records"');
+    });
   }
   const firstLine = trimmed.slice(0, trimmed.search(/\r?\n|$/));
   if (firstLine.includes(',')) return readCsv(file, trimmed, sink);

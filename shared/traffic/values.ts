@@ -7,6 +7,7 @@
 import { InputError } from '../model/errors';
 import { utcOf } from '../model/dates';
 import { parseIp } from '../model/ip';
+import { shortJson } from '../model/nesting';
 
 /** Where a cell is, for error messages: `$[3].DestinationPort`, `$.tables[0].rows[3]`, `row 4`. */
 export interface CellAt {
@@ -18,9 +19,9 @@ export interface CellAt {
 
 export type Row = Readonly<Record<string, unknown>>;
 
+/** shortJson, not JSON.stringify: a record nested 20,000 levels deep would overflow the stack. */
 function shorten(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return shortJson(value);
 }
 
 export function fail(at: CellAt, column: string, expected: string, found?: unknown): never {

@@ -6,6 +6,7 @@
  */
 import { parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { safe } from '../format-table';
 import { parseSignature, readInputFile, readVerifyingKey, signatureMatches, signaturePath } from '../signing';
 
 const USAGE = `Usage: egress-atlas verify <file> --public-key <key.pem> [--signature <file.sig>]
@@ -46,10 +47,12 @@ export const verifyCommand: CliCommand = {
     const bytes = await readInputFile(file, io.cwd, 'file to verify');
     const signature = parseSignature((await readInputFile(signatureFile, io.cwd, 'signature')).toString('utf8'), signatureFile);
     if (signatureMatches(bytes, signature, key)) {
-      io.stdout(`signature valid: ${file} (${bytes.length} bytes) is signed by the key in ${publicKey}\n`);
+      // The paths come from whoever sent the file: shown escaped, so a name holding a carriage return
+      // or an escape sequence cannot overwrite the verdict line with another one.
+      io.stdout(`signature valid: ${safe(file)} (${bytes.length} bytes) is signed by the key in ${safe(publicKey)}\n`);
       return 0;
     }
-    io.stderr(`signature does not match: ${file} was changed after signing, or ${signatureFile} was made with another key\n`);
+    io.stderr(`signature does not match: ${safe(file)} was changed after signing, or ${safe(signatureFile)} was made with another key\n`);
     return 1;
   },
 };

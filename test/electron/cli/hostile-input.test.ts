@@ -1,6 +1,7 @@
 /**
  * Hostile and broken input is bad input (exit 2, one line naming the file), never a crash: a
- * 20,000-level nested JSON file would otherwise overflow the stack of the ARM readers.
+ * 20,000-level nested JSON file would otherwise overflow the stack of the ARM readers. Names from
+ * input reach a terminal escaped, and verify commands only when they quote safely for both shells.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,10 @@ import { RETAIL_PRICES_URL_ENV } from '../../../electron/cli/commands/prices';
 import { errorLine, safe, safeTable } from '../../../electron/cli/format-table';
 import { fileErrorLine, runCli } from '../../../electron/cli/main';
 import { ownTemporarySuffix } from '../../../electron/cli/signing';
+import { VERIFY } from '../../../shared/egress/docs';
 import { snapshotFromTexts } from '../../../electron/snapshot/load';
 import { InputError } from '../../../shared/model/errors';
+import { runCliIn } from '../../support/cli-run';
 
 const LOGS = join(__dirname, '../../fixtures/logs');
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -56,6 +59,117 @@ describe('deeply nested JSON', () => {
 
   it('is an input error in the app\'s import path too (the same loader)', () => {
     expect(() => snapshotFromTexts([{ name: 'deep.json', text: deep }], { toolVersion: 'test' })).toThrow(InputError);
+  });
+
+  const nested = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+  it('in a --service-tags file: exit 2 naming the file (the value shown in the message is cut, not written whole)', async () => {
+    await writeFile(join(dir, 'deep-tags.json'), `{"values":${nested}}`, 'utf8');
+    const run = await cli(['resolve', '--demo', 'bank', '--service-tags', 'deep-tags.json']);
+    expect(run.stderr).not.toContain('Maximum call stack');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: deep-tags\.json: \$\.values\[0\]: .*found \[{50}/);
+  });
+
+  it('in a traffic --logs file: exit 2 naming the file', async () => {
+    await writeFile(join(dir, 'deep-log.json'), `{"records":${nested}}`, 'utf8');
+    const run = await cli(['traffic', '--demo', 'bank', '--logs', 'deep-log.json']);
+    expect(run.stderr).not.toContain('Maximum call stack');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: deep-log\.json: \$\.records\[0\]: /);
+  });
+
+  it('in a check --policy file, YAML or JSON: exit 2 naming the file and the line, before the YAML parser recurses', async () => {
+    await writeFile(join(dir, 'deep.yaml'), `version: 1\ncontrols: ${nested}\n`, 'utf8');
+    await writeFile(join(dir, 'deep-policy.json'), `{"version":1,"controls":${nested}}`, 'utf8');
+    const yaml = await cli(['check', '--demo', 'bank', '--policy', 'deep.yaml']);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toMatch(/^error: deep\.yaml:2: \(file\): nested deeper than 100 levels/);
+    const json = await cli(['check', '--demo', 'bank', '--policy', 'deep-policy.json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/^error: deep-policy\.json:1: \(file\): nested deeper than 100 levels/);
+  });
+});
+
+/**
+ * The words of a command line that PowerShell reads as code: outside a single-quoted string. Any
+ * of ' ‘ ’ ‚ ‛ (U+0027, U+2018-U+201B) opens such a string; inside, two in a row are one literal
+ * quote and one alone closes it. Source: about_Quoting_Rules, "Smart quotes"
+ * (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_quoting_rules)
+ * and CharExtensions.IsSingleQuote in the PowerShell tokenizer (src/System.Management.Automation/engine/parser/CharTraits.cs).
+ */
+function powershellUnquoted(command: string): string {
+  const isQuote = (c: string | undefined): boolean => c !== undefined && /['\u2018-\u201b]/.test(c);
+  let outside = '';
+  let inString = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (!inString) {
+      if (isQuote(c)) inString = true;
+      else outside += c;
+    } else if (isQuote(c)) {
+      if (isQuote(command[i + 1])) i++;
+      else inString = false;
+    }
+  }
+  return outside;
+}
+
+/** The same for bash: only U+0027 opens and closes a single-quoted string, with no escape inside. */
+function bashUnquoted(command: string): string {
+  let outside = '';
+  let inString = false;
+  for (const c of command) {
+    if (c === '\'') inString = !inString;
+    else if (!inString) outside += c;
+  }
+  return outside;
+}
+
+describe('verify commands of hostile names (pasted into bash and PowerShell, shown in the app and the PDF)', () => {
+  const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
+
+  it('a typographic single quote (U+2018-U+201B) is refused as \' is: PowerShell ends a quoted string at it, bash does not', () => {
+    for (const quote of ['\u2018', '\u2019', '\u201a', '\u201b']) {
+      const hostile = `nsg-x${quote}; Start-Process calc; ${quote}`;
+      for (const command of [VERIFY.nsgRules(`${SUB}/networkSecurityGroups/${hostile}`), VERIFY.subnet(`${SUB}/virtualNetworks/v/subnets/${hostile}`)]) {
+        expect(command).toMatch(/^# not shown: /);
+        expect(bashUnquoted(command)).not.toContain('Start-Process');
+        expect(powershellUnquoted(command)).not.toContain('Start-Process');
+      }
+    }
+  });
+
+  it('resolve --format json: no hop verify of a subnet named with ’ runs code in PowerShell', async () => {
+    const name = 'snet\u2019;Start-Process calc;\u2019';
+    const vnet = {
+      id: `${SUB}/virtualNetworks/vnet-q`, name: 'vnet-q', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+        subnets: [{ id: `${SUB}/virtualNetworks/vnet-q/subnets/${name}`, name, properties: { addressPrefix: '10.0.1.0/24' } }],
+      },
+    };
+    await writeFile(join(dir, 'smart-quote.json'), JSON.stringify([vnet]), 'utf8');
+    const run = await runCliIn(dir, ['resolve', 'smart-quote.json', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { readonly paths: readonly { readonly hops: readonly { readonly verify: string }[] }[] };
+    const commands = json.paths.flatMap((p) => p.hops.map((h) => h.verify)).filter((v) => v !== '');
+    expect(commands.length).toBeGreaterThan(0);
+    // IDs are lower-cased on import, and PowerShell command names are case-insensitive.
+    for (const command of commands) expect(powershellUnquoted(command).toLowerCase(), command).not.toContain('start-process');
+  });
+
+  it('a C1 control (U+0085 NEL, U+009B CSI) or a bidirectional control (U+202A-U+202E, U+2066-U+2069) is refused as a C0 one is', () => {
+    // C1 controls are control characters (general category Cc); bidi controls make the app and the
+    // PDF show the command in another order than the text pasted.
+    for (const control of ['\u001b', '\u0080', '\u0085', '\u009b', '\u009f', '\u202a', '\u202e', '\u2066', '\u2069']) {
+      const command = VERIFY.nsgRules(`${SUB}/networkSecurityGroups/nsg${control}2Jx`);
+      expect(command, JSON.stringify(control)).toMatch(/^# not shown: /);
+    }
+    // Neighbours of the refused ranges are quoted as usual.
+    for (const ordinary of ['\u00a0', '\u00e9', '\u201c', '\u2030', '\u206a']) {
+      expect(VERIFY.nsgRules(`${SUB}/networkSecurityGroups/nsg${ordinary}x`), JSON.stringify(ordinary)).toContain(`'nsg${ordinary}x'`);
+    }
   });
 });
 

@@ -122,6 +122,26 @@ describe('snapshot --sign and verify', () => {
   });
 });
 
+describe('verify of a file named by whoever sent it', () => {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  it('shows the file, key and signature paths escaped: a CR and an escape sequence in the name cannot forge the verdict line', async () => {
+    const name = 'snap\u001b[2K\rsignature valid: snap\u202e.json';
+    expect((await cli('snapshot', '--demo', 'bank', '--out', name, '--sign', 'key.pem')).code).toBe(0);
+
+    const mismatch = await cli('verify', name, '--public-key', 'other.pub.pem');
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).not.toMatch(RAW_CONTROL);
+    expect(mismatch.stderr).toContain('signature does not match: snap\\x1b[2K\\x0dsignature valid: snap\\u202e.json was changed after signing, or snap\\x1b[2K\\x0d');
+
+    const valid = await cli('verify', name, '--public-key', 'key.pub.pem');
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).not.toMatch(RAW_CONTROL);
+    expect(valid.stdout).toMatch(/^signature valid: snap\\x1b\[2K\\x0dsignature valid: snap\\u202e\.json \(\d+ bytes\)/);
+  });
+});
+
 describe('report --sign', () => {
   it('signs the PDF bytes; verify accepts them and refuses a changed PDF', async () => {
     const written = await cli('report', '--demo', 'bank', '--timestamp', '2026-11-26T06:00:00Z', '--out', 'evidence.pdf', '--sign', 'key.pem');

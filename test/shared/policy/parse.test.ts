@@ -177,3 +177,50 @@ describe('parsePolicy', () => {
     }
   });
 });
+
+describe('nesting depth', () => {
+  /** The issues of a policy text, or none when it parses. */
+  function issuesOf(text: string): readonly PolicyIssue[] {
+    const parsed = readPolicy(text, 'deep.yaml');
+    return parsed.kind === 'error' ? parsed.issues : [];
+  }
+  const N = 20_000;
+
+  it('a policy nested 20,000 levels (JSON, flow, block or compact YAML) is one issue naming the line, not a stack overflow', () => {
+    const cases: readonly (readonly [string, string, number])[] = [
+      ['flow sequence', `version: 1\ncontrols: ${'['.repeat(N)}${']'.repeat(N)}\n`, 2],
+      ['flow mapping', `version: 1\ncontrols: ${'{a: '.repeat(N)}1${'}'.repeat(N)}\n`, 2],
+      ['JSON', `{"version":1,"controls":${'['.repeat(N)}${']'.repeat(N)}}`, 1],
+      ['compact block sequences', `version: 1\ncontrols:\n  ${'- '.repeat(N)}x\n`, 3],
+      // Each key one space deeper: the parser overflows at about 900 of these.
+      ['indented mappings', `version: 1\ncontrols:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n')} x\n`, 102],
+    ];
+    for (const [name, text, line] of cases) {
+      expect(issuesOf(text), name).toEqual([{ file: 'deep.yaml', line, field: '(file)', message: 'nested deeper than 100 levels; a policy nests about 6 (controls, a control, its scope, a list)' }]);
+    }
+    // The app's parsePolicy throws the same, as a PolicyError.
+    expect(() => parsePolicy(cases[0]?.[1] ?? '', 'deep.yaml')).toThrow(PolicyError);
+    expect(() => parsePolicy(cases[0]?.[1] ?? '', 'deep.yaml')).toThrow(/^deep\.yaml:2: \(file\): nested deeper than 100 levels/);
+  });
+
+  it('brackets, quotes and comments that open no collection are not counted', () => {
+    const text = [
+      'version: 1',
+      'controls:',
+      '  - id: c1',
+      `    title: 'a ${'['.repeat(150)} title' # ${'{'.repeat(150)}`,
+      `    description: see [1 ${'['.repeat(150)}`,
+      '    effect: deny',
+      '    scope: { subnets: ["*"] }',
+      '    forbidExits: [default-outbound]',
+      '',
+    ].join('\n');
+    expect(issuesOf(text)).toEqual([]);
+  });
+
+  it('100 levels are read (the parser judges the content), 101 are refused', () => {
+    const at = (depth: number): readonly PolicyIssue[] => issuesOf(`version: 1\ncontrols: ${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}\n`);
+    expect(at(100).map((i) => i.message).join('\n')).not.toContain('nested deeper');
+    expect(at(101).map((i) => i.message)).toEqual(['nested deeper than 100 levels; a policy nests about 6 (controls, a control, its scope, a list)']);
+  });
+});
