@@ -119,7 +119,10 @@ export function explainStep(step: Step, previous: Hop | null): Hop {
       const prefixes = 'addressPrefixes' in step ? `Subnet ${step.subnet.name} (${step.addressPrefixes.join(', ')})` : '';
       switch (step.origin) {
         case 'subnet':
-          return hop('source', step.subnet.id, prefixes, 'Traffic from a NIC in this subnet with no public IP of its own and no load balancer membership.', DOCS.udr, VERIFY.subnet(step.subnet.id));
+          // A delegated subnet holds the service's instances, not NICs of the customer's VMs.
+          return hop('source', step.subnet.id, prefixes, step.delegations !== undefined
+            ? `Traffic from what ${step.delegations.join(', ')} runs in this subnet (delegated to the service).`
+            : 'Traffic from a NIC in this subnet with no public IP of its own and no load balancer membership.', DOCS.udr, VERIFY.subnet(step.subnet.id));
         case 'nic':
           return hop('source', step.nic.id, `NIC ${step.nic.name}${step.privateIp ? ` ${step.privateIp}` : ''} in subnet ${step.subnet.name}`,
             'This NIC gets its own entry because its path differs from its subnet\'s (own public IP, load balancer membership, application security groups, scale-set mode or NSG).', DOCS.udr, VERIFY.nic(step.nic.id));

@@ -220,7 +220,7 @@ function sourceStep(trail: Trail, subnet: Subnet, nic: NetworkInterface | null):
   }
   let step = subnetSourceSteps.get(subnet);
   if (!step) {
-    step = { kind: 'source', origin: 'subnet', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes };
+    step = { kind: 'source', origin: 'subnet', subnet: named(subnet), addressPrefixes: subnet.addressPrefixes, ...(subnet.delegations.length > 0 ? { delegations: subnet.delegations } : {}) };
     subnetSourceSteps.set(subnet, step);
   }
   trail.add(step);

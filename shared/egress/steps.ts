@@ -26,7 +26,8 @@ export interface Named {
 }
 
 export type SourceStep =
-  | { readonly kind: 'source'; readonly origin: 'subnet'; readonly subnet: Named; readonly addressPrefixes: readonly string[] }
+  /** `delegations`: the services the subnet is delegated to (their instances send, not customers' VMs); absent when none. */
+  | { readonly kind: 'source'; readonly origin: 'subnet'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly delegations?: readonly string[] }
   | { readonly kind: 'source'; readonly origin: 'nic'; readonly nic: Named; readonly privateIp: string | null; readonly subnet: Named }
   | { readonly kind: 'source'; readonly origin: 'azure-firewall' | 'firewall-management'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly firewall: Named }
   | { readonly kind: 'source'; readonly origin: 'gateway'; readonly subnet: Named; readonly addressPrefixes: readonly string[]; readonly gateways: readonly (Named & { readonly gatewayType: string })[] }

@@ -23,6 +23,7 @@
  *            Platform, Stream Analytics, Container Apps, App Service Web Apps and DNS Private Resolver.
  */
 import { describe, expect, it } from 'vitest';
+import { explainPath } from '../../../shared/egress/explain';
 import { ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { explanations, HUB_FIREWALL_IP, hubSpokeFirewall, pathOf, resolve, summary } from './support';
 
@@ -88,6 +89,8 @@ describe('App Service VNet integration subnet (Microsoft.Web/serverFarms): Route
     expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null });
     expect(explanations(path)).toMatch(/outboundIpAddresses/);
     expect(explanations(path)).not.toMatch(/default outbound IP/i);
+    // The service's instances send, not NICs of the customer's VMs.
+    expect(explainPath(path)[0]?.explanation).toBe(`Traffic from what ${WEB} runs in this subnet (delegated to the service).`);
     expect([...path.findings, ...result.findings].map((f) => f.code)).not.toContain('default-outbound');
     const end = path.steps.at(-1);
     const verify = end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined;
