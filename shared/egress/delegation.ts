@@ -20,7 +20,7 @@
  *   StandardV2"): standardV2UnsupportedServices.
  */
 import type { NatGateway, Subnet } from '../model/topology';
-import { DOCS } from './docs';
+import { DOCS, VERIFY } from './docs';
 import type { OutboundMethod } from './outbound';
 import type { TerminalReason } from './steps';
 
@@ -69,53 +69,22 @@ export function standardV2UnsupportedServices(subnet: Subnet, nat: NatGateway): 
   return subnet.delegations.filter((d) => STANDARD_V2_UNSUPPORTED.has(d.toLowerCase()));
 }
 
-/**
- * A resource ID as one argument of a verify command: ARM IDs hold letters, digits and `/._-()`
- * only; anything else (a quote, `$`, a control character) could change the command in bash or
- * PowerShell, so no command is shown for it.
- */
-const SAFE_ID = /^[A-Za-z0-9/._()-]+$/;
-const UNSAFE_COMMAND = '# not shown: the subnet ID holds characters that cannot be quoted safely for bash and PowerShell';
-
-/**
- * The apps integrated into the subnet, with their Route All setting and outbound addresses: `az
- * webapp list` and `az functionapp list` return each site's virtualNetworkSubnetId,
- * vnetRouteAllEnabled, outboundVnetRouting and outboundIpAddresses. The subnet ID must match the
- * casing the site stores.
- */
-export function appServiceVerify(subnetId: string): string {
-  if (!SAFE_ID.test(subnetId)) return UNSAFE_COMMAND;
-  const query = `"[?virtualNetworkSubnetId=='${subnetId}'].{name:name, routeAll:vnetRouteAllEnabled, outboundVnetRouting:outboundVnetRouting, outbound:outboundIpAddresses}"`;
-  return `az webapp list --query ${query} -o json; az functionapp list --query ${query} -o json`;
-}
-
-/** Which Container Apps environment uses the subnet, and its managed resource group (where its egress public IP is) [ACAVNET]. */
-function containerAppsVerify(subnetId: string): string {
-  if (!SAFE_ID.test(subnetId)) return UNSAFE_COMMAND;
-  return `az containerapp env list --query "[?properties.vnetConfiguration.infrastructureSubnetId=='${subnetId}'].{name:name, managedResourceGroup:properties.infrastructureResourceGroup}" -o json`;
-}
-
-/** The subnet's delegations and the service resources using it (serviceAssociationLinks). */
-function delegatedSubnetVerify(subnetId: string): string {
-  if (!SAFE_ID.test(subnetId)) return UNSAFE_COMMAND;
-  return `az network vnet subnet show --ids '${subnetId}' --query '{delegations:delegations[].serviceName, usedBy:serviceAssociationLinks[].link, natGateway:natGateway.id, routeTable:routeTable.id}' -o json`;
-}
-
 /** What each service's own egress is, in words, and the command that shows it. */
 function serviceEgress(subnet: Subnet, service: string): { readonly what: string; readonly docs: string; readonly verify: string } {
   switch (service.toLowerCase()) {
     case APP_SERVICE:
       return {
         what: 'the outbound addresses of the apps integrated into it (each app\'s outboundIpAddresses: "The outbound addresses that are listed in the app properties portal are the addresses still used by your app")',
-        docs: DELEGATION_DOCS.appServiceRouting, verify: appServiceVerify(subnet.id),
+        docs: DELEGATION_DOCS.appServiceRouting, verify: VERIFY.appServiceApps(subnet.name),
       };
     case CONTAINER_APPS:
       return {
-        what: 'the egress public IP of the Container Apps environment using it (a Standard public IP the platform creates in the environment\'s managed resource group, ME_…)',
-        docs: DELEGATION_DOCS.containerAppsManagedResources, verify: containerAppsVerify(subnet.id),
+        // Flex Consumption function apps integrate through the same delegation: named too, never guessed away.
+        what: 'the egress of the service using it: a Container Apps environment\'s egress public IP (a Standard public IP the platform creates in the environment\'s managed resource group, ME_…), or, for a Flex Consumption function app integrated there, the app\'s outbound addresses',
+        docs: DELEGATION_DOCS.containerAppsManagedResources, verify: VERIFY.containerAppsEnvironments(subnet.name),
       };
     default:
-      return { what: `the egress ${service} configures for its resources`, docs: DOCS.defaultOutbound, verify: delegatedSubnetVerify(subnet.id) };
+      return { what: `the egress ${service} configures for its resources`, docs: DOCS.defaultOutbound, verify: VERIFY.delegatedSubnet(subnet.id) };
   }
 }
 

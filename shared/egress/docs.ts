@@ -148,4 +148,38 @@ export const VERIFY = {
     const { name, group } = nameAndGroup(hubId);
     return `az network vhub routing-intent list --vhub ${q(name)} -g ${q(group)}`;
   }),
+  /**
+   * The apps integrated into a subnet, with their Route All setting and outbound addresses (`az
+   * webapp list` / `az functionapp list` return each site's virtualNetworkSubnetId,
+   * vnetRouteAllEnabled, outboundVnetRouting and outboundIpAddresses). Matched by the subnet's name
+   * at the end of the ID, not the whole ID: JMESPath compares case-sensitively, a site keeps the ID
+   * as Azure spelled it and the model's IDs are lower case; the output shows each app's subnet ID.
+   */
+  appServiceApps: (subnetName: string): string => command(() => {
+    const query = jmesQuery(`[?virtualNetworkSubnetId && ends_with(virtualNetworkSubnetId, '/subnets/${jmesName(subnetName)}')].{name:name, subnet:virtualNetworkSubnetId, routeAll:vnetRouteAllEnabled, outboundVnetRouting:outboundVnetRouting, outbound:outboundIpAddresses}`);
+    return `az webapp list --query ${query} -o json; az functionapp list --query ${query} -o json`;
+  }),
+  /** The Container Apps environments on a subnet and their managed resource group (its egress public IP), matched by name as above. */
+  containerAppsEnvironments: (subnetName: string): string => command(() => {
+    const subnet = 'properties.vnetConfiguration.infrastructureSubnetId';
+    return `az containerapp env list --query ${jmesQuery(`[?${subnet} && ends_with(${subnet}, '/subnets/${jmesName(subnetName)}')].{name:name, subnet:${subnet}, managedResourceGroup:properties.infrastructureResourceGroup}`)} -o json`;
+  }),
+  /** A delegated subnet's services and the service resources using it (serviceAssociationLinks). */
+  delegatedSubnet: (subnetId: string): string => command(() =>
+    `az network vnet subnet show --ids ${q(subnetId)} --query '{delegations:delegations[].serviceName, usedBy:serviceAssociationLinks[].link, natGateway:natGateway.id, routeTable:routeTable.id}' -o json`),
 } as const;
+
+/**
+ * A subnet name inside a JMESPath raw string ('…') of a double-quoted query: Azure subnet names are
+ * letters, digits, `_`, `.` and `-`, none of which bash or PowerShell interpret in double quotes
+ * (unlike `$`, a backtick, `!` or a quote), so anything else is refused.
+ */
+function jmesName(name: string): string {
+  if (!/^[\p{L}\p{N}_.-]+$/u.test(name)) throw new UnsafeArgument(name);
+  return name;
+}
+
+/** A JMESPath query holding raw strings, double-quoted for bash and PowerShell (its parts are checked by jmesName). */
+function jmesQuery(query: string): string {
+  return `"${query}"`;
+}

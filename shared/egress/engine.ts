@@ -36,7 +36,7 @@ import { Ipv4Set, publicIpv4, type Ipv4Interval } from '../model/ip-set';
 import type { ServiceTagIndex } from '../model/service-tags';
 import type { EgressDestination, SourceAddress } from './destination';
 import { isPlatformSubnet } from './platform';
-import { appServiceVerify, DELEGATION_DOCS, endsAtServiceEgress, routeAllDelegation } from './delegation';
+import { DELEGATION_DOCS, endsAtServiceEgress, routeAllDelegation } from './delegation';
 import { chooseOutboundMethod, firewallMinimumSnatPorts, methodEgress, primaryIpConfiguration, nicLabel, subnetAnswerRestsOnUnreadNics, unreadSubnetNics } from './outbound';
 import type { FlowIpVersion, OutboundMethod, Sender } from './outbound';
 import type { Gap } from '../model/gaps';
@@ -3822,7 +3822,8 @@ function isRfc1918Destination(destination: EgressDestination): boolean {
  * https://learn.microsoft.com/azure/app-service/overview-vnet-integration#application-routing
  * Route All is a setting of each app, not in the input: the subnet's own path (its NSG, route table,
  * NAT gateway) holds only with it. That path is walked on a fork to say what it would be; when it
- * ends at the service's own egress anyway (nothing in the subnet decides), that answer stands.
+ * ends at the service's own egress anyway (nothing in the subnet decides) or at a service endpoint
+ * of the subnet (used with or without Route All), that answer stands.
  */
 function routeAllUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: NetworkInterface | null, sender: Sender, service: string): Outcome {
   const child = trail.fork();
@@ -3830,11 +3831,14 @@ function routeAllUnknown(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: 
   if (child.sourceConsulted) trail.sourceConsulted = true;
   const part: Continuation = { outcome: withRouteAll, steps: child.steps, via: child.via, findings: child.findings,
     visited: child.visited.filter((id) => !trail.visited.includes(id)), depth: child.depth - trail.depth };
-  if (endsAtServiceEgress(subnet, withRouteAll.terminal)) return trail.append(part);
+  // Nothing in the subnet decides (the service's own egress), or the subnet's service endpoint carries
+  // it: "service endpoints configured on the integration subnet" get the traffic without Route All
+  // too [APPVNET], and with it the NSG allowed it on the way there: the same answer either way.
+  if (endsAtServiceEgress(subnet, withRouteAll.terminal) || withRouteAll.terminal.kind === 'delivered-to-service-endpoint') return trail.append(part);
   // The subnet's own findings (a bypassed NAT gateway, a firewall's default deny) hold for the apps with Route All.
   for (const f of child.findings) trail.finding(f.code, f.severity, f.message, f.advice ?? '', f.resourceIds ?? [], f.docs ?? DELEGATION_DOCS.appServiceRouting);
   return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Subnet ${subnet.name}: delegated to ${service} (App Service VNet integration), Route All not in the input`,
-    docs: DELEGATION_DOCS.appServiceRouting, verify: appServiceVerify(subnet.id),
+    docs: DELEGATION_DOCS.appServiceRouting, verify: VERIFY.appServiceApps(subnet.name),
     missingFact: `whether the apps integrated into subnet ${subnet.name} route all traffic into it (Route All: vnetRouteAllEnabled, or outboundVnetRouting.applicationTraffic), a setting of each app that the input does not hold: `
       + `with it, traffic to ${ctx.flow.destination} follows the subnet's NSG, routes and NAT gateway and ends ${pathEndWords(withRouteAll)}; without it only RFC 1918 traffic enters the subnet, NSGs apply to RFC 1918 traffic only, and this traffic leaves from the app's own outbound addresses (outboundIpAddresses)` });
 }

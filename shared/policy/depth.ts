@@ -72,6 +72,11 @@ export function lineNestedDeeperThan(text: string, limit: number): number | null
         atNodeStart = false;
       } else if (c === ',' && flow > 0) {
         atNodeStart = true;
+      } else if ((c === '&' || c === '!') && atNodeStart) {
+        // A node's properties (anchor `&a`, tag `!!seq`) come before its content: skip them, the
+        // node still starts after them (`controls: &a [[[…` nests as deep as `controls: [[[…`).
+        // An anchor's name ends at a flow indicator too (`&a[[[`): stop there so the bracket counts.
+        while (i + 1 < body.length && !' \t[]{},'.includes(body[i + 1] ?? ' ')) i++;
       } else if (c === ':' || c === '-' || c === '?') {
         // An indicator (followed by a space, or ":" right after a key inside a flow collection) starts a node.
         const next = body[i + 1];

@@ -94,8 +94,35 @@ describe('App Service VNet integration subnet (Microsoft.Web/serverFarms): Route
     expect([...path.findings, ...result.findings].map((f) => f.code)).not.toContain('default-outbound');
     const end = path.steps.at(-1);
     const verify = end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined;
-    expect(verify).toContain(`az webapp list --query "[?virtualNetworkSubnetId=='${s}']`);
-    expect(verify).toContain('routeAll:vnetRouteAllEnabled');
+    // Matched by the subnet's name: JMESPath compares case-sensitively and a site keeps the subnet ID
+    // as Azure spelled it (resourceGroups, Microsoft.Network), while the model's IDs are lower case.
+    expect(verify).toBe(`az webapp list --query "[?virtualNetworkSubnetId && ends_with(virtualNetworkSubnetId, '/subnets/web-int')].{name:name, subnet:virtualNetworkSubnetId, routeAll:vnetRouteAllEnabled, outboundVnetRouting:outboundVnetRouting, outbound:outboundIpAddresses}" -o json; `
+      + `az functionapp list --query "[?virtualNetworkSubnetId && ends_with(virtualNetworkSubnetId, '/subnets/web-int')].{name:name, subnet:virtualNetworkSubnetId, routeAll:vnetRouteAllEnabled, outboundVnetRouting:outboundVnetRouting, outbound:outboundIpAddresses}" -o json`);
+    expect(verify).not.toContain(s);
+  });
+
+  // Subnet names are letters (any script), digits, _ . and -: literal inside double quotes in bash and
+  // PowerShell. Anything else ($, a backtick, a quote) could change the command: none is shown.
+  it('the apps\' verify command takes a subnet name in any script, and refuses one a shell would read', () => {
+    const verifyOf = (name: string): string => {
+      const b = new ModelBuilder();
+      const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), name, '10.0.1.0/26', { delegations: [WEB] });
+      const end = pathOf(resolve(b.build()), s).steps.at(-1);
+      return end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify ?? '' : '';
+    };
+    expect(verifyOf('snet-Zürich_web.1')).toContain("'/subnets/snet-Zürich_web.1'");
+    for (const name of ['web$(id)', 'web`n', "web'x", 'web"x', 'web!x']) expect(verifyOf(name), name).toMatch(/^# not shown/);
+  });
+
+  // "service endpoints configured on the integration subnet" get the traffic without Route All too
+  // [APPVNET], so a destination the subnet's service endpoint carries goes there either way.
+  it('a host name the subnet\'s service endpoint carries: private via the service endpoint, not unknown', () => {
+    const b = new ModelBuilder();
+    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'web-int', '10.0.1.0/26',
+      { delegations: [WEB], serviceEndpoints: [{ service: 'Microsoft.Storage', locations: ['*'] }] });
+    const path = pathOf(resolve(b.build(), { destination: 'stlegacy.blob.core.windows.net' }), s);
+    expect(summary(path)).toMatchObject({ verdict: 'private', exit: 'service-endpoint' });
+    expect(explanations(path)).not.toMatch(ROUTE_ALL);
   });
 });
 
@@ -107,6 +134,11 @@ describe('Container Apps workload-profiles subnet (Microsoft.App/environments) [
     const path = pathOf(result, s);
     expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null });
     expect(explanations(path)).toMatch(/ME_/);
+    // Flex Consumption function apps integrate through the same delegation.
+    expect(explanations(path)).toMatch(/Flex Consumption function app/);
+    const end = path.steps.at(-1);
+    expect(end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined)
+      .toBe(`az containerapp env list --query "[?properties.vnetConfiguration.infrastructureSubnetId && ends_with(properties.vnetConfiguration.infrastructureSubnetId, '/subnets/aca')].{name:name, subnet:properties.vnetConfiguration.infrastructureSubnetId, managedResourceGroup:properties.infrastructureResourceGroup}" -o json`);
     expect(explanations(path)).not.toMatch(/default outbound IP/i);
     expect([...path.findings, ...result.findings].map((f) => f.code)).not.toContain('default-outbound');
   });

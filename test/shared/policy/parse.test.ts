@@ -191,6 +191,10 @@ describe('nesting depth', () => {
       ['flow sequence', `version: 1\ncontrols: ${'['.repeat(N)}${']'.repeat(N)}\n`, 2],
       ['flow mapping', `version: 1\ncontrols: ${'{a: '.repeat(N)}1${'}'.repeat(N)}\n`, 2],
       ['JSON', `{"version":1,"controls":${'['.repeat(N)}${']'.repeat(N)}}`, 1],
+      // A node's anchor or tag comes before its content; the brackets after it still nest.
+      ['flow sequence after an anchor', `version: 1\ncontrols: &a ${'['.repeat(N)}${']'.repeat(N)}\n`, 2],
+      ['flow sequence right after an anchor', `version: 1\ncontrols: &a${'['.repeat(N)}${']'.repeat(N)}\n`, 2],
+      ['flow sequence after a tag', `version: 1\ncontrols: !!seq [${'['.repeat(N)}${']'.repeat(N)}]\n`, 2],
       ['compact block sequences', `version: 1\ncontrols:\n  ${'- '.repeat(N)}x\n`, 3],
       // Each key one space deeper: the parser overflows at about 900 of these.
       ['indented mappings', `version: 1\ncontrols:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 2)}k${i}:`).join('\n')} x\n`, 102],
