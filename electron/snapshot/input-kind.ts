@@ -124,7 +124,14 @@ export function assertNetworkResources(model: NetworkModel, inputs: readonly str
   const where = inputs.join(', ');
   const skipped = gaps.filter((g) => g.code === 'skipped-input');
   const other = gaps.filter((g) => g.code === 'unsupported-resource-type');
+  // With no resource in the model, every missing reference is a child listed on its own whose parent
+  // was not exported (a peering list without its VNet): the parent is what the user must add.
+  const orphans = gaps.filter((g) => g.code === 'missing-reference');
   const details: string[] = [];
+  const firstOrphan = orphans[0];
+  if (firstOrphan !== undefined) {
+    details.push(`${orphans.length} child resource${orphans.length === 1 ? '' : 's'} whose parent is not in the input: ${firstOrphan.message}${orphans.length > 1 ? ` (and ${orphans.length - 1} more)` : ''} Export the parent resources too`);
+  }
   const firstSkipped = skipped[0];
   if (firstSkipped !== undefined) {
     details.push(`${skipped.length} skipped: ${firstSkipped.message}${skipped.length > 1 ? ` (and ${skipped.length - 1} more)` : ''}`);
@@ -134,6 +141,8 @@ export function assertNetworkResources(model: NetworkModel, inputs: readonly str
   const understood = `understood types: ${UNDERSTOOD_TYPES.join(', ')} (Microsoft.Network, with their child resources)`;
   const error = new InputError(where, '$', `Azure network resources; ${understood}`, detail === '' ? 'none' : detail.slice(2, -1));
   // One line that says it plainly; file, path and expectation stay on the error for callers.
-  error.message = `no Azure network resources found in ${where}${detail}; ${understood}`;
+  error.message = firstOrphan !== undefined
+    ? `no Azure network resource could be modelled from ${where}${detail}; ${understood}`
+    : `no Azure network resources found in ${where}${detail}; ${understood}`;
   throw error;
 }

@@ -52,6 +52,15 @@ describe('resolve on real-world inputs', () => {
     expect(run.stderr).toMatch(/^error: vnets\.yaml: \$: expected JSON \(export with "az … -o json"\), found YAML \("-o yaml" output\)\n$/);
   });
 
+  // A child listed on its own is attached to its parent; without the parent it cannot be modelled,
+  // and the parent is what the user has to export (not "nothing found").
+  it('a recorded peering list without its VNet exits 2 naming the missing parent VNet', async () => {
+    await copyFile(join(AZ_DIR, 'peering-list-recorded.json'), join(dir, 'peerings.json'));
+    const run = await cli(['resolve', 'peerings.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: no Azure network resource could be modelled from peerings\.json \(1 child resource whose parent is not in the input: \S+virtualnetworkpeerings \S+\/virtualnetworks\/vnet2\/virtualnetworkpeerings\/peering2 belongs to \S+\/virtualnetworks\/vnet2, which is not in the input, so it is not modelled\. Export the parent resources too\); understood types: /);
+  });
+
   it('a VM and nothing else exits 2: no Azure network resources found, with the understood types', async () => {
     const run = await cli(['resolve', 'vm-show.json']);
     expect(run.code).toBe(2);
