@@ -227,7 +227,7 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
     // Added with reading the NIC's default outbound state; absent in older snapshots (= not said).
     defaultOutboundConnectivityEnabled: { optional: 'boolean' },
     // The VM's availability set and its members in the input; absent = no VM document names one.
-    availabilitySet: { optional: { object: { id: 'id', virtualMachineIds: 'ids', missingNetworkInterfaceIds: { optional: 'idLists' } } } },
+    availabilitySet: { optional: { object: { id: 'id', virtualMachineIds: 'ids', missingNetworkInterfaceIds: { optional: 'idLists' }, listedBySet: { optional: 'ids' } } } },
   }),
   azureFirewalls: resource('azureFirewall', {
     skuName: 'string', skuTier: 'string', ipConfigurations: { list: FIREWALL_IP_CONFIG },

@@ -516,6 +516,8 @@ export class DraftStore {
    * documents are not in the input (AvailabilitySetMembers.missingNetworkInterfaceIds).
    */
   readonly availabilitySetVmNicIds = new Map<ResourceId, readonly ResourceId[]>();
+  /** VM → the availability set whose own document lists it (`virtualMachines`); a VM's own document decides over it. */
+  readonly availabilitySetListedVms = new Map<ResourceId, ResourceId>();
   readonly gaps: Gap[] = [];
 
   /** `files`: how many input files the drafts come from (see `readingFile`). */

@@ -153,18 +153,30 @@ function missingVmNics(store: DraftStore): ReadonlyMap<ResourceId, readonly Reso
  */
 function availabilitySetsByVm(store: DraftStore): ReadonlyMap<ResourceId, AvailabilitySetMembers> {
   const vmsBySet = new Map<ResourceId, ResourceId[]>();
-  for (const [vmId, setId] of store.vmAvailabilitySets) {
+  const add = (vmId: ResourceId, setId: ResourceId): void => {
     const vms = vmsBySet.get(setId);
     if (vms === undefined) vmsBySet.set(setId, [vmId]);
-    else vms.push(vmId);
+    else if (!vms.includes(vmId)) vms.push(vmId);
+  };
+  for (const [vmId, setId] of store.vmAvailabilitySets) add(vmId, setId);
+  // A VM a set's own document lists, whose own document is not in the input (a VM document read
+  // with its properties names its set, or none, itself).
+  const listedOnly = new Set<ResourceId>();
+  for (const [vmId, setId] of store.availabilitySetListedVms) {
+    if (store.vmAvailabilitySets.has(vmId) || store.capturedVms.has(vmId)) continue;
+    add(vmId, setId);
+    listedOnly.add(vmId);
   }
   const out = new Map<ResourceId, AvailabilitySetMembers>();
   for (const [id, vms] of vmsBySet) {
     vms.sort(compareIds);
     const missing = vms.map((vm) => (store.availabilitySetVmNicIds.get(vm) ?? []).filter((nicId) => !store.has(nicId)).sort(compareIds));
-    const members: AvailabilitySetMembers = missing.some((ids) => ids.length > 0)
-      ? { id, virtualMachineIds: vms, missingNetworkInterfaceIds: missing }
-      : { id, virtualMachineIds: vms };
+    const listedBySet = listedOnly.size === 0 ? [] : vms.filter((vm) => listedOnly.has(vm));
+    const members: AvailabilitySetMembers = {
+      id, virtualMachineIds: vms,
+      ...(missing.some((ids) => ids.length > 0) ? { missingNetworkInterfaceIds: missing } : {}),
+      ...(listedBySet.length > 0 ? { listedBySet } : {}),
+    };
     for (const vmId of vms) out.set(vmId, members);
   }
   return out;

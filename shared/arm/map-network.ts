@@ -510,6 +510,25 @@ export function mapVirtualMachineHint(store: DraftStore, node: JsonNode, id: Res
 }
 
 /**
+ * An availability set's own document lists its VMs (`properties.virtualMachines[].id` in ARM and
+ * Resource Graph, `virtualMachines` at the top level in az, any casing)
+ * https://learn.microsoft.com/rest/api/compute/availability-sets/get (AvailabilitySetProperties):
+ * each is a VM of the set even when the input holds no document of that VM, so a load balancer's
+ * outbound for the set's other VMs is judged with it (see mapVirtualMachineHint). A VM's own
+ * document decides over it (documents read at different times: the VM's is its own record).
+ */
+export function mapAvailabilitySetHint(store: DraftStore, node: JsonNode, id: ResourceId): void {
+  const list = (node.props !== null ? field(node.props, 'virtualMachines') : undefined) ?? field(node.raw, 'virtualMachines');
+  if (!Array.isArray(list)) return;
+  for (const entry of list as readonly unknown[]) {
+    const raw = isRecord(entry) ? field(entry, 'id') : entry;
+    if (typeof raw !== 'string' || !isResourceIdText(raw)) continue;
+    const vmId = canonicalId(raw);
+    store.availabilitySetListedVms.set(vmId, id);
+  }
+}
+
+/**
  * The NIC IDs a VM document lists: `properties.networkProfile.networkInterfaces[].id` (ARM, Resource
  * Graph), `networkProfile` at the top level (az), `NetworkProfile.NetworkInterfaces[].Id`
  * (PowerShell), any key casing; a bare ID string is read too. Read leniently (it only ever makes an

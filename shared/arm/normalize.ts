@@ -27,7 +27,7 @@ import {
 } from './map-gateways';
 import {
   mapNatGateway, mapNetworkInterface, mapPublicIpAddress, mapPublicIpPrefix, mapRouteTable, mapStandaloneSubnet,
-  mapVirtualMachineHint, mapVirtualNetwork, readBase, standaloneNicIpConfiguration, standalonePeering,
+  mapAvailabilitySetHint, mapVirtualMachineHint, mapVirtualNetwork, readBase, standaloneNicIpConfiguration, standalonePeering,
   standaloneRoute, type BaseFields,
 } from './map-network';
 import {
@@ -104,6 +104,8 @@ const CHILD_TYPES: readonly (readonly [string, ChildMapper])[] = [
  * scale set's instances are plain virtualMachines.
  */
 const HINT_TYPES: ReadonlySet<string> = new Set(['microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets/virtualmachines']);
+/** An availability set's own document: which VMs are in it (see mapAvailabilitySetHint). */
+const AVAILABILITY_SET_TYPE = 'microsoft.compute/availabilitysets';
 
 // Maps keyed by lower case, not object literals: a `type` from the input must never reach Object.prototype.
 const TOP_LEVEL: ReadonlyMap<string, TopLevelMapper> = new Map(TOP_LEVEL_TYPES.map(([t, m]) => [t.toLowerCase(), m]));
@@ -235,6 +237,10 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
   }
   if (HINT_TYPES.has(type)) {
     mapVirtualMachineHint(state.store, node, id);
+    return;
+  }
+  if (type === AVAILABILITY_SET_TYPE) {
+    mapAvailabilitySetHint(state.store, node, id);
     return;
   }
   state.unsupported.set(type, (state.unsupported.get(type) ?? 0) + 1);

@@ -380,10 +380,10 @@ function firstVmOutsidePool(index: ModelIndex, pool: LoadBalancerBackendPool, se
  * pool for outbound connectivity" (articles/load-balancer/outbound-rules.md, Limitations) [LBRULES].
  * A VM of the set is shown in the pool by a NIC in the input that is a member (from either side), or
  * by a NIC its VM document lists that the input lacks and the load balancer's pool lists as a member.
- * When the input's VM documents show a VM of the set the pool does not show, what the pool's members
- * get is not documented (the frontend IPs, or no outbound connectivity): unknown, naming the set and
- * that VM. Only VMs whose documents the input holds count; with no VM document (the NIC has no
- * `availabilitySet`) the method stands, as it always did.
+ * When the input shows a VM of the set (its own document names the set, or the set's document lists
+ * it) that the pool does not show, what the pool's members get is not documented (the frontend IPs,
+ * or no outbound connectivity): unknown, naming the set and that VM. With neither document (the NIC
+ * has no `availabilitySet`) the method stands, as it always did.
  */
 function loadBalancerWithAvailabilitySet(index: ModelIndex, nic: NetworkInterface, config: NicIpConfiguration, method: OutboundMethod): OutboundMethod {
   const set = nic.availabilitySet;
@@ -410,7 +410,7 @@ function loadBalancerWithAvailabilitySet(index: ModelIndex, nic: NetworkInterfac
     return {
       kind: 'undecided', resourceId: set.id, rule: `Load balancer ${lb.name} ${what} for NIC ${nic.name}: VM ${vmName} of availability set ${setName} is not in backend pool ${pool.name}`,
       docs: DOCS.lbOutboundRules, misconfiguration: null,
-      missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${pool.name} of Standard load balancer ${lb.name}, but ${ownVm} is in availability set ${setName}, whose VM ${vmName} (its VM document names the set) is not shown in the pool (${why}); "All virtual machines within an availability set must be added to the backend pool for outbound connectivity", and Azure does not document what the pool's members get otherwise (the load balancer's frontend IPs, or no outbound connectivity)`,
+      missingFact: `what traffic from IP configuration ${config.name} of NIC ${nic.name} uses: it is in backend pool ${pool.name} of Standard load balancer ${lb.name}, but ${ownVm} is in availability set ${setName}, whose VM ${vmName} (${set.listedBySet?.includes(outside) === true ? 'the availability set\'s document lists it' : 'its VM document names the set'}) is not shown in the pool (${why}); "All virtual machines within an availability set must be added to the backend pool for outbound connectivity", and Azure does not document what the pool's members get otherwise (the load balancer's frontend IPs, or no outbound connectivity)`,
     };
   }
   return method;

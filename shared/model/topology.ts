@@ -348,6 +348,12 @@ export interface AvailabilitySetMembers {
    * the input show which VMs are in a pool.
    */
   readonly missingNetworkInterfaceIds?: readonly (readonly ResourceId[])[];
+  /**
+   * The VMs of `virtualMachineIds` known only from the availability set's own document
+   * (`virtualMachines`), no document of their own in the input; sorted. Absent: none.
+   * https://learn.microsoft.com/rest/api/compute/availability-sets/get
+   */
+  readonly listedBySet?: readonly ResourceId[];
 }
 
 export interface FirewallIpConfiguration {

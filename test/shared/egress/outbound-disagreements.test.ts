@@ -146,6 +146,39 @@ describe('load balancer outbound for a VM in an availability set', () => {
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
   });
 
+  // The availability set's own document lists its VMs ("virtualMachines": "A list of references to
+  // all virtual machines in the availability set", https://learn.microsoft.com/rest/api/compute/availability-sets/get),
+  // so without VM documents the set still shows vm2, whose NIC is not in the pool.
+  describe('the availability set\'s own document (no VM documents)', () => {
+    const setJson = (vms: readonly string[], casing: 'rest' | 'az'): Json => {
+      const list = vms.map((vm) => ({ id: vmId(vm).toUpperCase() }));
+      return casing === 'rest'
+        ? { id: availabilitySetId('as-web'), name: 'as-web', type: 'Microsoft.Compute/availabilitySets', location: 'westeurope', sku: { name: 'Aligned' }, properties: { platformFaultDomainCount: 2, platformUpdateDomainCount: 5, virtualMachines: list } }
+        : { id: availabilitySetId('as-web'), name: 'as-web', type: 'Microsoft.Compute/availabilitySets', location: 'westeurope', platformFaultDomainCount: 2, VirtualMachines: list };
+    };
+
+    it.each(['rest', 'az'] as const)('vm2 listed by the set (%s shape), its NIC outside the pool: vm1 is unknown naming the set\'s document', (casing) => {
+      const estate = availabilitySetEstate({ set: null, inPool: false, nicExported: true });
+      const path = pathFor(resolveArm([...estate, setJson(['vm1', 'vm2'], casing)]), nicId('vm1-nic'));
+      expect(path).toMatchObject({ verdict: 'unknown', exit: null });
+      expect(missingFact(path)).toContain('whose VM vm2 (the availability set\'s document lists it) is not shown in the pool (no IP configuration of its NIC vm2-nic is in the pool)');
+    });
+
+    it('every VM the set lists in the pool: internet from the frontend; a VM whose NIC the input lacks: unknown, its membership cannot be read', () => {
+      const inPool = availabilitySetEstate({ set: null, inPool: true, nicExported: true });
+      expect(pathFor(resolveArm([...inPool, setJson(['vm1', 'vm2'], 'rest')]), nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer', egressIps: ['20.0.0.9'] });
+      const path = pathFor(resolveArm([...inPool, setJson(['vm1', 'vm2', 'vm3'], 'rest')]), nicId('vm1-nic'));
+      expect(path.verdict).toBe('unknown');
+      expect(missingFact(path)).toContain('whose VM vm3 (the availability set\'s document lists it) is not shown in the pool (none of its NICs is in the input, so whether it is in the pool cannot be read)');
+    });
+
+    it('a VM whose own document names no availability set is not taken into the set by the set\'s document', () => {
+      const estate = availabilitySetEstate({ set: null, inPool: false, nicExported: true });
+      const vm2Alone = { id: vmId('vm2'), name: 'vm2', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', properties: { networkProfile: { networkInterfaces: [{ id: nicId('vm2-nic') }] } } };
+      expect(pathFor(resolveArm([...estate, setJson(['vm1', 'vm2'], 'rest'), vm2Alone]), nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'load-balancer' });
+    });
+  });
+
   it('the availability set as az prints a VM (flattened, any casing): read the same', () => {
     const { model } = normalizeArm([{ fileName: 'az-vm.json', json: [
       { id: vmId('vm1'), name: 'vm1', type: 'Microsoft.Compute/virtualMachines', availabilitySet: { id: availabilitySetId('AS-WEB').toUpperCase() }, networkProfile: { networkInterfaces: [{ id: nicId('vm1-nic') }] } },
