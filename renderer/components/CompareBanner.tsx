@@ -2,23 +2,30 @@
  * The comparison banner: which snapshot the graph and the list show (the one opened first; the
  * compared one only feeds the table), newer or older, and the changed sources, each a button-row
  * that selects it. Changed sources are also marked in the list (a bar and ●) and on the graph
- * (a double border, dashed edges). Sources one snapshot could not see (a gap, or a subscription
- * outside its scope) are listed after them as "not captured" and never marked as changed.
+ * (a double border, dashed edges). Sources Unknown in a snapshot ("could not compare") and
+ * sources one snapshot could not see (a gap, or a subscription outside its scope: "not captured")
+ * are listed after them and never marked as changed. The table shows the first MAX_ROWS rows: a
+ * comparison of two large estates can have 100,000, which would stall the page.
  */
 import type { Dispatch } from 'react';
 import type { Action, CompareState, SourceChange } from '../state/app-state';
-import { compareHeadline, networkChanges, notCapturedCount, unknownChangeCount, type SnapshotRef } from '../state/compare';
+import { compareHeadline, networkChanges, notCapturedCount, notComparedCount, type SnapshotRef } from '../state/compare';
 import { assertNever } from '../../shared/model/assert';
 
 /** The last column: how the row differs, read left (shown) to right (compared). */
 function differenceText(c: SourceChange): string {
   switch (c.kind) {
-    case 'changed': return c.difference;
+    case 'changed':
+    case 'not-compared':
+      return c.difference;
     case 'absent': return c.was === null ? 'Only in the compared snapshot' : 'Only in the shown snapshot';
     case 'not-captured': return 'Not captured in one snapshot: not a change in the network';
     default: return assertNever(c);
   }
 }
+
+/** Rows the table renders; the rest are counted below it (every network change is still marked in the list). */
+export const MAX_ROWS = 500;
 
 export function CompareBanner({ compare, shown, dispatch }: {
   readonly compare: CompareState;
@@ -28,18 +35,21 @@ export function CompareBanner({ compare, shown, dispatch }: {
   const other: SnapshotRef = { title: compare.title, capturedAt: compare.capturedAt ?? null };
   const changed = networkChanges(compare.changes).length;
   const notCaptured = notCapturedCount(compare.changes);
-  const unknown = unknownChangeCount(compare.changes);
+  const notCompared = notComparedCount(compare.changes);
+  const shownRows = compare.changes.slice(0, MAX_ROWS);
+  const hiddenRows = compare.changes.length - shownRows.length;
   return (
     <div className="banner info" data-testid="compare-banner">
       <div className="grow">
-        <strong data-testid="compare-showing">{compareHeadline(shown, other, changed, notCaptured)}</strong>
+        <strong data-testid="compare-showing">{compareHeadline(shown, other, changed, notCaptured, notCompared)}</strong>
         <span> · changed sources are marked ● in the list and with a double border on the graph.</span>
-        {unknown > 0 ? (
+        {notCompared > 0 ? (
           // Internet → Unknown usually means the other input lacks a fact (captured routes, a resource),
-          // not that egress changed: say so before the table is read as a list of regressions.
+          // not that egress changed; Unknown → Unknown says nothing either way: neither is "changed" nor "unchanged".
           <div className="compare-note" data-testid="compare-unknown-note">
-            {unknown === changed ? (unknown === 1 ? 'This one is' : `All ${unknown} are`) : `${unknown} of them are`} Unknown
-            in one snapshot: a fact needed to decide is missing there, which by itself is not a change in the network.
+            {notCompared === 1 ? '1 source' : `${notCompared} sources`} could not be compared: Unknown in one snapshot or both, because
+            a fact needed to decide is missing there. Whether {notCompared === 1 ? 'its' : 'their'} egress changed is not known: not
+            counted as changed or unchanged, and not marked on the graph.
           </div>
         ) : null}
         {notCaptured > 0 ? (
@@ -55,14 +65,21 @@ export function CompareBanner({ compare, shown, dispatch }: {
             <table>
               <thead><tr><th>Source</th><th>Shown: {shown.title}</th><th>Compared: {compare.title}</th><th>Difference (shown → compared)</th></tr></thead>
               <tbody>
-                {compare.changes.map((c) => (
-                  <tr key={c.sourceId} data-testid="compare-row" data-kind={c.kind} className={c.kind === 'not-captured' ? 'not-captured' : undefined}
-                    style={{ cursor: 'pointer' }} onClick={() => dispatch({ kind: 'select-source', sourceId: c.sourceId })}>
-                    {/* A button in the first cell: keyboard users select the source as a click does. */}
-                    <td><button type="button" className="link-button" onClick={(e) => { e.stopPropagation(); dispatch({ kind: 'select-source', sourceId: c.sourceId }); }}>{c.name}</button></td>
-                    <td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td><td>{differenceText(c)}</td>
-                  </tr>
-                ))}
+                {shownRows.map((c) => {
+                  // A NIC that follows its subnet in the shown snapshot is selected as that subnet, which the list and graph have.
+                  const select = () => dispatch({ kind: 'select-source', sourceId: c.shownSourceId ?? c.sourceId });
+                  return (
+                    <tr key={c.sourceId} data-testid="compare-row" data-kind={c.kind} className={c.kind === 'not-captured' || c.kind === 'not-compared' ? 'not-captured' : undefined}
+                      style={{ cursor: 'pointer' }} onClick={select}>
+                      {/* A button in the first cell: keyboard users select the source as a click does. */}
+                      <td><button type="button" className="link-button" onClick={(e) => { e.stopPropagation(); select(); }}>{c.name}</button></td>
+                      <td>{c.was ?? '(absent)'}</td><td>{c.now ?? '(absent)'}</td><td>{differenceText(c)}</td>
+                    </tr>
+                  );
+                })}
+                {hiddenRows > 0 ? (
+                  <tr data-testid="compare-more"><td colSpan={4}>{hiddenRows.toLocaleString('en-US')} more row{hiddenRows === 1 ? '' : 's'} not shown (changed sources are still marked ● in the list)</td></tr>
+                ) : null}
               </tbody>
             </table>
           </div>

@@ -482,6 +482,16 @@ export function Workspace({ api, state, dispatch, notice = null, onDismissNotice
         ) : null}
         {state.compare ? <CompareBanner compare={state.compare} dispatch={dispatch}
           shown={{ title: estate.summary.title, capturedAt: estate.snapshot.metadata.capturedAt }} /> : null}
+        {state.compareClosed ? (
+          // The rows were computed for the previous destination: keeping them would mark sources on a graph they do not describe.
+          <div className="banner info" data-testid="compare-closed">
+            <span className="grow">
+              The comparison with {state.compareClosed.title} was closed: it was made for {state.compareClosed.destination ?? 'the default route (0.0.0.0/0)'},
+              and the graph now shows {state.destination ?? 'the default route (0.0.0.0/0)'}. Use Compare… again to compare for this destination.
+            </span>
+            <button type="button" className="btn small ghost" onClick={() => dispatch({ kind: 'close-compare' })} aria-label="Dismiss">✕</button>
+          </div>
+        ) : null}
       </section>
       <main className="main">
         <SourceList state={state} list={list} dispatch={dispatch} violatingSourceIds={violating} sidebarRef={sidebarRef}

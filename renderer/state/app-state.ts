@@ -18,8 +18,11 @@ interface SourceChangeRow {
    */
   readonly was: string | null;
   readonly now: string | null;
-  /** Unknown in one snapshot or both (absent otherwise): the row may reflect a missing fact rather than a change. */
-  readonly unknown?: true;
+  /**
+   * The source in the shown snapshot the row is marked on and selects, when not `sourceId`: a NIC
+   * with no entry of its own there is listed and drawn only as the subnet it follows.
+   */
+  readonly shownSourceId?: string;
 }
 
 /**
@@ -27,11 +30,14 @@ interface SourceChangeRow {
  * - `changed`: both answer, differently (`difference` says how: the badge can read the same on
  *   both sides, e.g. a default-outbound finding going from info to warning);
  * - `absent`: in one snapshot only (added or removed, depending on which is the newer);
+ * - `not-compared`: Unknown in one snapshot or both: whether it changed is not known (`difference`
+ *   says where, and whether the missing fact differs);
  * - `not-captured`: in one snapshot only because the other could not have seen it (a gap, or a
  *   subscription outside its scope): missing data, not a change in the network.
  */
 export type SourceChange =
   | (SourceChangeRow & { readonly kind: 'changed'; readonly difference: string })
+  | (SourceChangeRow & { readonly kind: 'not-compared'; readonly difference: string })
   | (SourceChangeRow & { readonly kind: 'absent' })
   | (SourceChangeRow & { readonly kind: 'not-captured' });
 
@@ -42,6 +48,16 @@ export interface CompareState {
   readonly changes: readonly SourceChange[];
   /** When the compared snapshot was captured (ISO 8601), to say which of the two the graph shows. */
   readonly capturedAt?: string | null;
+}
+
+/**
+ * A comparison closed because a what-if changed the destination: its rows were computed for the
+ * previous one and would mark sources on a graph they do not describe. The banner says so.
+ */
+export interface ClosedCompare {
+  readonly title: string;
+  /** The destination the comparison was made for (`null` = the default route). */
+  readonly destination: string | null;
 }
 
 export interface TourState {
@@ -83,6 +99,8 @@ export interface AppState {
   /** Empty = no severity filter; otherwise keep sources with a finding of one of these. */
   readonly severityFilter: readonly FindingSeverity[];
   readonly compare: CompareState | null;
+  /** Set when a what-if closed the comparison; cleared by comparing again or dismissing it. */
+  readonly compareClosed: ClosedCompare | null;
   readonly tour: TourState | null;
   readonly viewMode: ViewMode;
   readonly matrix: MatrixState | null;
@@ -107,6 +125,7 @@ export const INITIAL_STATE: AppState = {
   badgeFilter: [],
   severityFilter: [],
   compare: null,
+  compareClosed: null,
   tour: null,
   viewMode: 'auto',
   matrix: null,
@@ -150,6 +169,12 @@ export type Action =
   | { readonly kind: 'select-control'; readonly controlId: string | null }
   | { readonly kind: 'close-policy' };
 
+/** A new result for another destination closes the comparison (made for the previous one) and says so. */
+function withDestination(state: AppState, destination: string | null): Pick<AppState, 'compare' | 'compareClosed'> {
+  if (state.compare === null || destination === state.destination) return { compare: state.compare, compareClosed: state.compareClosed };
+  return { compare: null, compareClosed: { title: state.compare.title, destination: state.destination } };
+}
+
 function toggle<T>(list: readonly T[], item: T): readonly T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
 }
@@ -173,7 +198,7 @@ export function perform(state: AppState, action: Action): AppState {
     case 'close-estate':
       return INITIAL_STATE;
     case 'resolved':
-      return { ...state, busy: null, error: null, destination: action.destination, result: action.result };
+      return { ...state, ...withDestination(state, action.destination), busy: null, error: null, destination: action.destination, result: action.result };
     case 'select-source':
       return { ...state, selectedSourceId: action.sourceId, selectedNodeId: null };
     case 'select-node':
@@ -193,9 +218,9 @@ export function perform(state: AppState, action: Action): AppState {
     case 'clear-filters':
       return { ...state, search: '', badgeFilter: [], severityFilter: [] };
     case 'compared':
-      return { ...state, busy: null, compare: action.compare };
+      return { ...state, busy: null, compare: action.compare, compareClosed: null };
     case 'close-compare':
-      return { ...state, compare: null };
+      return { ...state, compare: null, compareClosed: null };
     case 'start-tour':
       return { ...state, tour: { step: 0 } };
     case 'tour-step':
@@ -212,7 +237,7 @@ export function perform(state: AppState, action: Action): AppState {
       return { ...state, matrix: null, centreView: 'graph' };
     case 'matrix-pick':
       return {
-        ...state, busy: null, error: null, destination: action.destination, result: action.result,
+        ...state, ...withDestination(state, action.destination), busy: null, error: null, destination: action.destination, result: action.result,
         selectedSourceId: action.sourceId, selectedNodeId: null, centreView: 'graph',
       };
     case 'policy-checked': {

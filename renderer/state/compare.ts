@@ -1,10 +1,10 @@
 /**
  * A comparison of two resolve results (`compareResults` in shared/egress), reduced to what the UI
- * lists: the sources that changed, are in one snapshot only, or could not be seen by one of them,
- * each side as badge text.
+ * lists: the sources that changed, are in one snapshot only, are Unknown in one of them (so could
+ * not be compared), or could not be seen by one of them, each side as badge text.
  */
-import { compareResults, describeDifferences, describeNotCapturedBecause } from '../../shared/egress/compare';
-import type { ComparableResult, SourceChange as ComparedChange } from '../../shared/egress/compare';
+import { compareResults, describeDecision, describeDifferences, describeNotCapturedBecause } from '../../shared/egress/compare';
+import type { ComparableResult, ComparedSource, SourceChange as ComparedChange } from '../../shared/egress/compare';
 import { explainPath } from '../../shared/egress/explain';
 import type { EgressPath } from '../../shared/egress/types';
 import type { SourceChange } from './app-state';
@@ -33,22 +33,36 @@ function describeSide(path: EgressPath, followsSubnet: boolean): string {
   return followsSubnet ? `Follows subnet ${path.source.name}: ${text}` : text;
 }
 
+/** Why a row Unknown in a snapshot is not counted as a change (`before` is the shown snapshot). */
+function notComparedText(c: ComparedSource): string {
+  switch (c.unknownIn) {
+    case 'before': return 'Could not compare: Unknown in the shown snapshot (a fact needed to decide is missing there)';
+    case 'after': return 'Could not compare: Unknown in the compared snapshot (a fact needed to decide is missing there)';
+    case 'both':
+    case null:
+      return c.missingFact === null
+        ? 'Could not compare: Unknown in both snapshots, for the same missing fact'
+        : `Could not compare: Unknown in both snapshots, and what is missing differs: ${describeDecision(c.missingFact.was)} \u2192 ${describeDecision(c.missingFact.now)}`;
+  }
+}
+
 function rowOf(c: ComparedChange): SourceChange | null {
   const base = { sourceId: c.sourceId, name: c.source.name };
-  // Set only when true: a verdict that turned unknown is missing data, not (by itself) a network change.
-  const unknown = c.before?.verdict === 'unknown' || c.after?.verdict === 'unknown' ? { unknown: true as const } : {};
   switch (c.kind) {
     case 'unchanged':
       return null;
     case 'changed':
-      return {
-        ...base, kind: 'changed', ...unknown,
-        was: describeSide(c.before, c.followsSubnet === 'before'), now: describeSide(c.after, c.followsSubnet === 'after'),
-        difference: describeDifferences(c.before, c.after, c.differences),
-      };
+    case 'not-compared': {
+      // A NIC with no entry of its own in the shown snapshot is there only as its subnet: mark and select that.
+      const shown = c.followsSubnet === 'before' ? { shownSourceId: c.before.source.id } : {};
+      const sides = { was: describeSide(c.before, c.followsSubnet === 'before'), now: describeSide(c.after, c.followsSubnet === 'after') };
+      return c.kind === 'changed'
+        ? { ...base, ...shown, ...sides, kind: 'changed', difference: describeDifferences(c.before, c.after, c.differences) }
+        : { ...base, ...shown, ...sides, kind: 'not-compared', difference: notComparedText(c) };
+    }
     case 'added':
     case 'removed':
-      return { ...base, kind: 'absent', ...unknown, was: describe(c.before), now: describe(c.after) };
+      return { ...base, kind: 'absent', was: describe(c.before), now: describe(c.after) };
     case 'not-captured': {
       const missing = `Not captured: ${describeNotCapturedBecause(c.because)}`;
       return { ...base, kind: 'not-captured', was: c.before === null ? missing : describe(c.before), now: c.after === null ? missing : describe(c.after) };
@@ -56,21 +70,27 @@ function rowOf(c: ComparedChange): SourceChange | null {
   }
 }
 
+/** A network change: changed, or in one snapshot only. Not rows one snapshot could not decide or see. */
+export function isNetworkChange(c: SourceChange): boolean {
+  return c.kind === 'changed' || c.kind === 'absent';
+}
+
 /**
  * `before` is the snapshot the graph shows, `after` the compared one. Network changes first, then
- * the sources one snapshot could not see (each group in source ID order).
+ * the sources that could not be compared (Unknown in a snapshot), then those one snapshot could
+ * not see (each group in source ID order).
  */
 export function sourceChanges(before: ComparableResult, after: ComparableResult): readonly SourceChange[] {
   const rows = compareResults(before, after).changes.flatMap((c) => {
     const row = rowOf(c);
     return row === null ? [] : [row];
   });
-  return [...rows.filter((r) => r.kind !== 'not-captured'), ...rows.filter((r) => r.kind === 'not-captured')];
+  return [...rows.filter(isNetworkChange), ...rows.filter((r) => r.kind === 'not-compared'), ...rows.filter((r) => r.kind === 'not-captured')];
 }
 
-/** Rows that are a change in the network (changed, or in one snapshot only): not those one snapshot could not see. */
+/** Rows that are a change in the network (changed, or in one snapshot only). */
 export function networkChanges(changes: readonly SourceChange[]): readonly SourceChange[] {
-  return changes.filter((c) => c.kind !== 'not-captured');
+  return changes.filter(isNetworkChange);
 }
 
 /** How many rows are missing from one snapshot because it could not have seen them. */
@@ -78,9 +98,9 @@ export function notCapturedCount(changes: readonly SourceChange[]): number {
   return changes.filter((c) => c.kind === 'not-captured').length;
 }
 
-/** How many changed rows are unknown on one side or both. */
-export function unknownChangeCount(changes: readonly SourceChange[]): number {
-  return changes.filter((c) => c.unknown === true).length;
+/** How many rows could not be compared because a snapshot says Unknown for them. */
+export function notComparedCount(changes: readonly SourceChange[]): number {
+  return changes.filter((c) => c.kind === 'not-compared').length;
 }
 
 /** Which of the two snapshots the graph shows, relative to the other. */
@@ -101,9 +121,14 @@ export function shownRole(shown: SnapshotRef, other: SnapshotRef): ShownRole {
 
 /**
  * The comparison banner's first line: "Showing: A (newer) — 12 sources changed against B", then
- * " · 3 not captured in one snapshot" when one could not see some sources (never counted as changed).
+ * " · 2 could not be compared (Unknown)" and " · 3 not captured in one snapshot" when there are
+ * such sources (never counted as changed).
  */
-export function compareHeadline(shown: SnapshotRef, other: SnapshotRef, changed: number, notCaptured = 0): string {
+export function compareHeadline(shown: SnapshotRef, other: SnapshotRef, changed: number, notCaptured = 0, notCompared = 0): string {
   const headline = `Showing: ${shown.title} (${shownRole(shown, other)}) — ${changed} source${changed === 1 ? '' : 's'} changed against ${other.title}`;
-  return notCaptured === 0 ? headline : `${headline} · ${notCaptured} not captured in one snapshot`;
+  return [
+    headline,
+    ...(notCompared === 0 ? [] : [`${notCompared} could not be compared (Unknown)`]),
+    ...(notCaptured === 0 ? [] : [`${notCaptured} not captured in one snapshot`]),
+  ].join(' \u00b7 ');
 }

@@ -2,11 +2,13 @@
  * Derived views of the state: the grouped, filtered subnet list, counts, keyboard order, the
  * changed sources of a comparison and resource details. Pure functions of the state.
  */
-import type { EgressPath, Finding, FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import type { EgressPath, FindingSeverity, ResolveResult } from '../../shared/egress/types';
+import { estateFindingsBySource, sourceFindings } from '../../shared/egress/source-findings';
 import { nameFromResourceId } from '../../shared/model/ids';
 import { effectiveTags } from '../../shared/model/tags';
 import type { NetworkModel, NetworkResource } from '../../shared/model/topology';
 import type { AppState } from './app-state';
+import { isNetworkChange } from './compare';
 import { type Badge, type BadgeKind, badgeFor } from './badges';
 import { parseDestinationSpec } from '../../shared/egress/destination-spec';
 import { isPublicIp, parseCidr, parseIp } from '../../shared/model/ip';
@@ -117,30 +119,16 @@ function vnetIdOf(subnetId: string): string {
   return at < 0 ? subnetId : subnetId.slice(0, at);
 }
 
-/**
- * Estate-level findings (`result.findings`, e.g. firewall-bypass) per source they name, lower-cased
- * source ID → findings: they count in the list's severity chips and filters like a path's own.
- */
-export function estateFindingsBySource(findings: readonly Finding[]): ReadonlyMap<string, readonly Finding[]> {
-  const out = new Map<string, Finding[]>();
-  for (const f of findings) {
-    for (const id of new Set((f.resourceIds ?? []).map((r) => r.toLowerCase()))) out.set(id, [...(out.get(id) ?? []), f]);
-  }
-  return out;
-}
-
-/** A source's findings: its path's own, then the estate findings that name it. */
-export function sourceFindings(path: EgressPath, estate: ReadonlyMap<string, readonly Finding[]>): readonly Finding[] {
-  const extra = estate.get(path.source.id.toLowerCase()) ?? [];
-  return extra.length === 0 ? path.findings : [...path.findings, ...extra];
-}
+// Moved to shared/egress so compare judges a source by the findings the list shows on it.
+export { estateFindingsBySource, sourceFindings } from '../../shared/egress/source-findings';
 
 /**
  * Sources marked as changed in the list and on the graph: not those one snapshot could not see
- * (`not-captured`), which are missing data, not a change in the network.
+ * (`not-captured`) or decide (`not-compared`), which are missing data, not a change in the network.
+ * A NIC that follows its subnet in the shown snapshot is marked on that subnet, the entry it is in.
  */
 export function changedSourceIds(state: Pick<AppState, 'compare'>): ReadonlySet<string> {
-  return new Set((state.compare?.changes ?? []).filter((c) => c.kind !== 'not-captured').map((c) => c.sourceId.toLowerCase()));
+  return new Set((state.compare?.changes ?? []).filter(isNetworkChange).map((c) => (c.shownSourceId ?? c.sourceId).toLowerCase()));
 }
 
 export function buildSourceList(state: Pick<AppState, 'estate' | 'result' | 'search' | 'badgeFilter' | 'severityFilter' | 'compare'>): SourceList {

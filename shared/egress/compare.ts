@@ -10,13 +10,23 @@
  *   or did not look at a subscription at all says nothing about what is there: such a source is
  *   "not captured" on that side, which is missing data, not a change in the network;
  * - a finding keeps its code but changes severity (default outbound access no VM uses yet is
- *   `info`; once a VM uses it, `warning`): that is a change.
+ *   `info`; once a VM uses it, `warning`): that is a change;
+ * - a source Unknown on either side cannot be compared: its egress there is not known, so neither
+ *   "unchanged" nor "changed" would be true. It gets its own outcome, `not-compared`, and when both
+ *   sides are Unknown, whether the missing fact is the same.
+ *
+ * A path is compared by everything it decides: verdict, exit, via, egress IPs, SNAT ports, the
+ * findings on its source (its own and the estate-level ones naming it, as the app lists them) and
+ * the decision its terminal step records (which gateway a forced tunnel uses, which peered VNet
+ * delivers, which NSG denies): two paths alike in all but the last send traffic to different places.
  */
 import type { Gap, GapCode } from '../model/gaps';
 import { nameFromResourceId, parseResourceId } from '../model/ids';
 import type { CaptureScope } from '../model/snapshot';
 import type { NetworkModel } from '../model/topology';
-import type { EgressPath, ExitMethod, FindingCode, FindingSeverity, PathSource, ResolveResult, Verdict } from './types';
+import { estateFindingsBySource, sourceFindings } from './source-findings';
+import type { TerminalReason } from './steps';
+import type { EgressPath, ExitMethod, Finding, FindingCode, FindingSeverity, PathSource, ResolveResult, Verdict } from './types';
 
 /** Which of the two compared results. */
 export type Side = 'before' | 'after';
@@ -29,12 +39,22 @@ export type Side = 'before' | 'after';
 export interface CaptureExtent {
   /** Subscriptions the capture covered (`metadata.scope.subscriptionIds`); empty = not known. */
   readonly subscriptionIds: readonly string[];
-  /** Every NIC in the snapshot's model, whether or not it has an entry of its own. */
-  readonly nicIds: readonly string[];
+  /**
+   * Every NIC in the snapshot's model, whether or not it has an entry of its own, with the subnet
+   * of its primary (else first) IP configuration in that snapshot: a NIC can move to another
+   * subnet between captures, and on each side it follows the subnet it was in there.
+   */
+  readonly nics: readonly CapturedNic[];
 }
 
-/** A `ResolveResult` (only its destination, paths and gaps are read), with what its snapshot held when known. */
-export interface ComparableResult extends Pick<ResolveResult, 'destination' | 'paths' | 'gaps'> {
+export interface CapturedNic {
+  readonly id: string;
+  /** Null when no IP configuration names a subnet. */
+  readonly subnetId: string | null;
+}
+
+/** A `ResolveResult` (only its destination, paths, estate findings and gaps are read), with what its snapshot held when known. */
+export interface ComparableResult extends Pick<ResolveResult, 'destination' | 'paths' | 'findings' | 'gaps'> {
   readonly capture?: CaptureExtent;
 }
 
@@ -43,14 +63,23 @@ export function captureExtentOf(snapshot: {
   readonly metadata: { readonly scope: Pick<CaptureScope, 'subscriptionIds'> };
   readonly model: Pick<NetworkModel, 'networkInterfaces'>;
 }): CaptureExtent {
-  return { subscriptionIds: snapshot.metadata.scope.subscriptionIds, nicIds: snapshot.model.networkInterfaces.map((n) => n.id) };
+  return {
+    subscriptionIds: snapshot.metadata.scope.subscriptionIds,
+    nics: snapshot.model.networkInterfaces.map((n) => {
+      // The same choice as the resolver and the source list: the primary IP configuration decides.
+      const config = n.ipConfigurations.find((c) => c.primary) ?? n.ipConfigurations[0];
+      return { id: n.id, subnetId: config?.subnetId ?? null };
+    }),
+  };
 }
 
 /**
  * `not-captured`: the source is in one result only, and the other could not have seen it (its gaps,
  * or a subscription outside its scope). Missing data, not a change: neither added nor removed.
+ * `not-compared`: both results answer for the source but at least one says Unknown: whether its
+ * egress changed is not known, so it is neither unchanged nor changed.
  */
-export type SourceChangeKind = 'unchanged' | 'changed' | 'added' | 'removed' | 'not-captured';
+export type SourceChangeKind = 'unchanged' | 'changed' | 'not-compared' | 'added' | 'removed' | 'not-captured';
 
 export interface FieldChange<T> {
   readonly was: T;
@@ -77,7 +106,24 @@ export interface PathDifferences {
    * `warning` (a VM now egresses through this deprecated path) is a change.
    */
   readonly findings: FieldChange<readonly FindingKey[]> | null;
+  /** SNAT ports available at the exit (null: not known); fewer ports is a higher exhaustion risk. */
+  readonly snatPorts: FieldChange<number | null> | null;
+  /** What the path's terminal step decided, when only that differs or along with the rest. */
+  readonly decision: FieldChange<Decision | null> | null;
 }
+
+/**
+ * The identity of a terminal step's decision: its kind and the resources it names (lower-cased,
+ * sorted; the path's own source stands as `SELF`, so a NIC and the subnet it follows compare
+ * alike). Text fields (rule names, messages) are left out: they describe, the resources decide.
+ */
+export interface Decision {
+  readonly kind: TerminalReason['kind'];
+  readonly resourceIds: readonly string[];
+}
+
+/** Stands for the path's own source among a decision's resources. */
+export const SELF = 'self';
 
 interface SourceChangeBase {
   readonly sourceId: string;
@@ -88,7 +134,7 @@ interface SourceChangeBase {
 
 /** Both sides answer for the source. */
 export interface ComparedSource extends SourceChangeBase {
-  readonly kind: 'unchanged' | 'changed';
+  readonly kind: 'unchanged' | 'changed' | 'not-compared';
   readonly before: EgressPath;
   readonly after: EgressPath;
   /**
@@ -96,6 +142,10 @@ export interface ComparedSource extends SourceChangeBase {
    * followed its subnet, and `before` / `after` there is the subnet's path (source: the subnet).
    */
   readonly followsSubnet: Side | null;
+  /** Where the verdict is Unknown (set exactly when `not-compared`). */
+  readonly unknownIn: Side | 'both' | null;
+  /** Unknown on both sides: the missing fact's decision on each, when they differ (else null). */
+  readonly missingFact: FieldChange<Decision | null> | null;
 }
 
 export interface AddedSource extends SourceChangeBase {
@@ -128,6 +178,8 @@ export type SourceChange = ComparedSource | AddedSource | RemovedSource | NotCap
 export interface ComparisonSummary {
   readonly unchanged: number;
   readonly changed: number;
+  /** Unknown on one side or both: not counted as unchanged nor as changed. */
+  readonly notCompared: number;
   readonly added: number;
   readonly removed: number;
   /** In one result only because the other could not have seen it: not counted as added or removed. */
@@ -143,7 +195,7 @@ export interface ResultComparison {
   readonly destination: FieldChange<string> | null;
 }
 
-const NO_DIFFERENCES: PathDifferences = { verdict: null, exit: null, via: null, egressIps: null, findings: null };
+const NO_DIFFERENCES: PathDifferences = { verdict: null, exit: null, via: null, egressIps: null, findings: null, snatPorts: null, decision: null };
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -163,9 +215,9 @@ function changeOf<T>(was: T, now: T, same: (a: T, b: T) => boolean): FieldChange
 
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
 
-function findingKeys(path: EgressPath): FindingKey[] {
+function findingKeys(findings: readonly Finding[]): FindingKey[] {
   const byKey = new Map<string, FindingKey>();
-  for (const f of path.findings) byKey.set(`${f.code}|${f.severity}`, { code: f.code, severity: f.severity });
+  for (const f of findings) byKey.set(`${f.code}|${f.severity}`, { code: f.code, severity: f.severity });
   return [...byKey.values()].sort((a, b) => compareText(a.code, b.code) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
@@ -173,18 +225,57 @@ function sameFindings(a: readonly FindingKey[], b: readonly FindingKey[]): boole
   return a.length === b.length && a.every((k, i) => k.code === b[i]?.code && k.severity === b[i]?.severity);
 }
 
-export function diffPaths(before: EgressPath, after: EgressPath): PathDifferences {
+/** Every string under an `id` or `resourceId` key of a terminal reason, at any depth (Named, RouteRef, …). */
+function namedResources(value: unknown, out: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) namedResources(item, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if ((key === 'id' || key === 'resourceId') && typeof item === 'string') out.add(item.toLowerCase());
+      else namedResources(item, out);
+    }
+  }
+}
+
+/** The decision of a path's terminal step; null for a path without steps (results written before steps existed). */
+export function decisionOf(path: EgressPath): Decision | null {
+  const last = path.steps[path.steps.length - 1];
+  if (last?.kind !== 'terminal') return null;
+  const ids = new Set<string>();
+  namedResources(last.reason, ids);
+  const self = path.source.id.toLowerCase();
+  return { kind: last.reason.kind, resourceIds: sortedUnique([...ids].map((id) => (id === self ? SELF : id))) };
+}
+
+function sameDecision(a: Decision | null, b: Decision | null): boolean {
+  return a === null || b === null ? a === b : a.kind === b.kind && sameList(a.resourceIds, b.resourceIds);
+}
+
+/** Estate-level findings per source (`estateFindingsBySource`) of each side, when the caller has them. */
+export interface EstateFindings {
+  readonly before: ReadonlyMap<string, readonly Finding[]>;
+  readonly after: ReadonlyMap<string, readonly Finding[]>;
+}
+
+const NO_ESTATE_FINDINGS: EstateFindings = { before: new Map(), after: new Map() };
+
+export function diffPaths(before: EgressPath, after: EgressPath, estate: EstateFindings = NO_ESTATE_FINDINGS): PathDifferences {
   return {
     verdict: changeOf(before.verdict, after.verdict, (a, b) => a === b),
     exit: changeOf(before.exit, after.exit, (a, b) => a === b),
     via: changeOf<readonly string[]>(before.via.map((v) => v.id), after.via.map((v) => v.id), sameList),
     egressIps: changeOf<readonly string[]>(sortedUnique(before.egressIps), sortedUnique(after.egressIps), sameList),
-    findings: changeOf<readonly FindingKey[]>(findingKeys(before), findingKeys(after), sameFindings),
+    findings: changeOf<readonly FindingKey[]>(
+      findingKeys(sourceFindings(before, estate.before)), findingKeys(sourceFindings(after, estate.after)), sameFindings,
+    ),
+    snatPorts: changeOf(before.snatPorts, after.snatPorts, (a, b) => a === b),
+    decision: changeOf(decisionOf(before), decisionOf(after), sameDecision),
   };
 }
 
 function hasDifferences(d: PathDifferences): boolean {
-  return d.verdict !== null || d.exit !== null || d.via !== null || d.egressIps !== null || d.findings !== null;
+  return d.verdict !== null || d.exit !== null || d.via !== null || d.egressIps !== null || d.findings !== null
+    || d.snatPorts !== null || d.decision !== null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,20 +292,22 @@ function bySource(paths: readonly EgressPath[]): Map<string, EgressPath> {
 
 interface SideIndex {
   readonly paths: ReadonlyMap<string, EgressPath>;
-  /** Lower-cased NIC IDs of the side's model, when its capture extent is known. */
-  readonly nicIds: ReadonlySet<string> | null;
+  /** Lower-cased NIC ID → lower-cased subnet ID (null: none) in the side's model, when its capture extent is known. */
+  readonly nicSubnets: ReadonlyMap<string, string | null> | null;
   /** Lower-cased subscriptions of its capture scope; empty = not known. */
   readonly subscriptionIds: ReadonlySet<string>;
-  /** Its gaps that mean something was not read, each scope parsed once (an estate can have thousands of gaps). */
-  readonly unread: readonly UnreadPart[];
+  /** Its gaps that mean something was not read, indexed by what they cover (an estate can have thousands of gaps). */
+  readonly unread: UnreadIndex;
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
 }
 
 function indexSide(result: ComparableResult): SideIndex {
   return {
     paths: bySource(result.paths),
-    nicIds: result.capture ? new Set(result.capture.nicIds.map((id) => id.toLowerCase())) : null,
+    nicSubnets: result.capture ? new Map(result.capture.nics.map((n) => [n.id.toLowerCase(), n.subnetId?.toLowerCase() ?? null])) : null,
     subscriptionIds: new Set(result.capture?.subscriptionIds.map((id) => id.toLowerCase()) ?? []),
-    unread: result.gaps.filter((g) => UNREAD.has(g.code)).map(unreadPart),
+    unread: indexUnread(result.gaps),
+    findings: estateFindingsBySource(result.findings),
   };
 }
 
@@ -233,7 +326,7 @@ const SUBNET_TYPES: readonly string[] = ['microsoft.network/virtualnetworks', 'm
 const NIC_TYPE = 'microsoft.network/networkinterfaces';
 
 /** One source as the gap and scope checks see it: lower-cased IDs. */
-interface SourceFacts {
+export interface SourceFacts {
   readonly ids: readonly string[];
   readonly types: readonly string[];
   readonly subscriptionId: string | null;
@@ -281,12 +374,71 @@ function unreadPart(gap: Gap): UnreadPart {
   return { kind: 'anything', gap };
 }
 
-function couldHide(part: UnreadPart, source: SourceFacts): boolean {
-  switch (part.kind) {
-    case 'under': return source.ids.some((id) => id === part.id || id.startsWith(`${part.id}/`));
-    case 'type': return (part.subscriptionId === null || part.subscriptionId === source.subscriptionId) && source.types.includes(part.type);
-    case 'anything': return true;
+/**
+ * A side's unread parts, keyed by what a source is looked up under, so finding the gaps that could
+ * hide one source costs its ID's depth and its few types, not the number of gaps: comparing
+ * against a capture that missed a subscription looks up every source of it.
+ */
+export interface UnreadIndex {
+  /** Scope ID → its gaps: they hide that resource and everything under it. */
+  readonly under: ReadonlyMap<string, readonly Positioned[]>;
+  /** `subscription|type` (`*|type` for a type read over several subscriptions) → its gaps. */
+  readonly byType: ReadonlyMap<string, readonly Positioned[]>;
+  /** Gaps whose scope does not say what it held: they could hide any source. */
+  readonly anything: readonly Positioned[];
+}
+
+/** A gap with its position among the side's gaps, so the gaps found for a source keep the side's order. */
+interface Positioned {
+  readonly at: number;
+  readonly gap: Gap;
+}
+
+function push(map: Map<string, Positioned[]>, key: string, item: Positioned): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else list.push(item);
+}
+
+const typeKey = (subscriptionId: string | null, type: string): string => `${subscriptionId ?? '*'}|${type}`;
+
+export function indexUnread(gaps: readonly Gap[]): UnreadIndex {
+  const under = new Map<string, Positioned[]>();
+  const byType = new Map<string, Positioned[]>();
+  const anything: Positioned[] = [];
+  gaps.forEach((gap, at) => {
+    if (!UNREAD.has(gap.code)) return;
+    const part = unreadPart(gap);
+    switch (part.kind) {
+      case 'under': push(under, part.id, { at, gap }); break;
+      case 'type': push(byType, typeKey(part.subscriptionId, part.type), { at, gap }); break;
+      case 'anything': anything.push({ at, gap }); break;
+    }
+  });
+  return { under, byType, anything };
+}
+
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`: the scopes a gap on which covers the ID. */
+function idAndAncestors(id: string): string[] {
+  const out: string[] = [];
+  for (let at = id.indexOf('/', 1); at > 0; at = id.indexOf('/', at + 1)) out.push(id.slice(0, at));
+  out.push(id);
+  return out;
+}
+
+/** The side's gaps that could hide the source, in the side's order. */
+export function gapsHiding(index: UnreadIndex, source: SourceFacts): readonly Gap[] {
+  const found = new Map<number, Gap>();
+  const add = (items: readonly Positioned[] | undefined): void => {
+    for (const item of items ?? []) found.set(item.at, item.gap);
+  };
+  for (const id of source.ids) for (const scope of idAndAncestors(id)) add(index.under.get(scope));
+  for (const type of source.types) {
+    add(index.byType.get(typeKey(null, type)));
+    if (source.subscriptionId !== null) add(index.byType.get(typeKey(source.subscriptionId, type)));
   }
+  add(index.anything);
+  return [...found.entries()].sort(([a], [b]) => a - b).map(([, gap]) => gap);
 }
 
 /** Why `side` could not have seen the source, or null when it could have (then absent means absent). */
@@ -297,42 +449,60 @@ function notCapturedBecause(source: PathSource, side: SideIndex): NotCapturedBec
   if (side.subscriptionIds.size > 0 && facts.subscriptionId !== null && !side.subscriptionIds.has(facts.subscriptionId)) {
     return { kind: 'outside-scope', subscriptionId: facts.subscriptionId };
   }
-  const gaps = side.unread.filter((part) => couldHide(part, facts)).map((part) => part.gap);
+  const gaps = gapsHiding(side.unread, facts);
   return gaps.length > 0 ? { kind: 'gaps', gaps } : null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Source by source
 
-function compared(sourceId: string, source: PathSource, before: EgressPath, after: EgressPath, followsSubnet: Side | null): ComparedSource {
-  const differences = diffPaths(before, after);
-  return { sourceId, source, kind: hasDifferences(differences) ? 'changed' : 'unchanged', before, after, differences, followsSubnet };
+function unknownIn(before: EgressPath, after: EgressPath): Side | 'both' | null {
+  const was = before.verdict === 'unknown';
+  const now = after.verdict === 'unknown';
+  return was && now ? 'both' : was ? 'before' : now ? 'after' : null;
+}
+
+function compared(sourceId: string, source: PathSource, before: EgressPath, after: EgressPath, followsSubnet: Side | null, estate: EstateFindings): ComparedSource {
+  const unknown = unknownIn(before, after);
+  if (unknown !== null) {
+    // Unknown means a fact needed to decide is missing on that side: no claim either way.
+    const missingFact = unknown === 'both' ? changeOf(decisionOf(before), decisionOf(after), sameDecision) : null;
+    return { sourceId, source, kind: 'not-compared', before, after, differences: NO_DIFFERENCES, followsSubnet, unknownIn: unknown, missingFact };
+  }
+  const differences = diffPaths(before, after, estate);
+  return {
+    sourceId, source, kind: hasDifferences(differences) ? 'changed' : 'unchanged', before, after, differences, followsSubnet,
+    unknownIn: null, missingFact: null,
+  };
 }
 
 /**
- * The path a NIC without an entry of its own on `side` follows there: its subnet's, unless that
- * side's model is known not to hold the NIC (then it is gone, not following anything).
+ * The path a NIC without an entry of its own on `side` follows there: the subnet it is in on that
+ * side, unless that side's model is known not to hold the NIC (then it is gone, not following
+ * anything). Without the side's capture extent, the subnet the other side names is the best guess.
  */
 function subnetStandIn(source: PathSource, side: SideIndex): EgressPath | null {
-  if (source.type !== 'nic' || source.subnetId === undefined) return null;
-  if (side.nicIds !== null && !side.nicIds.has(source.id.toLowerCase())) return null;
-  return side.paths.get(source.subnetId.toLowerCase()) ?? null;
+  if (source.type !== 'nic') return null;
+  const subnetId = side.nicSubnets === null ? source.subnetId?.toLowerCase() : side.nicSubnets.get(source.id.toLowerCase());
+  if (subnetId === undefined || subnetId === null) return null;
+  return side.paths.get(subnetId) ?? null;
 }
 
 function compareSource(sourceId: string, was: SideIndex, now: SideIndex): SourceChange | null {
   const before = was.paths.get(sourceId);
   const after = now.paths.get(sourceId);
-  if (before !== undefined && after !== undefined) return compared(sourceId, after.source, before, after, null);
+  const estate: EstateFindings = { before: was.findings, after: now.findings };
+  if (before !== undefined && after !== undefined) return compared(sourceId, after.source, before, after, null, estate);
   if (after !== undefined) {
     const standIn = subnetStandIn(after.source, was);
-    if (standIn !== null) return compared(sourceId, after.source, standIn, after, 'before');
+    if (standIn !== null) return compared(sourceId, after.source, standIn, after, 'before', estate);
     const because = notCapturedBecause(after.source, was);
     if (because !== null) return { sourceId, source: after.source, kind: 'not-captured', missingFrom: 'before', because, before: null, after, differences: NO_DIFFERENCES };
     return { sourceId, source: after.source, kind: 'added', before: null, after, differences: NO_DIFFERENCES };
   }
   if (before !== undefined) {
     const standIn = subnetStandIn(before.source, now);
-    if (standIn !== null) return compared(sourceId, before.source, before, standIn, 'after');
+    if (standIn !== null) return compared(sourceId, before.source, before, standIn, 'after', estate);
     const because = notCapturedBecause(before.source, now);
     if (because !== null) return { sourceId, source: before.source, kind: 'not-captured', missingFrom: 'after', because, before, after: null, differences: NO_DIFFERENCES };
     return { sourceId, source: before.source, kind: 'removed', before, after: null, differences: NO_DIFFERENCES };
@@ -349,11 +519,13 @@ export function compareResults(before: ComparableResult, after: ComparableResult
     const change = compareSource(key, was, now);
     return change === null ? [] : [change];
   });
-  const count = (kind: SourceChangeKind): number => changes.filter((c) => c.kind === kind).length;
+  const counts = new Map<SourceChangeKind, number>();
+  for (const c of changes) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  const count = (kind: SourceChangeKind): number => counts.get(kind) ?? 0;
   return {
     changes,
     summary: {
-      unchanged: count('unchanged'), changed: count('changed'), added: count('added'), removed: count('removed'),
+      unchanged: count('unchanged'), changed: count('changed'), notCompared: count('not-compared'), added: count('added'), removed: count('removed'),
       notCaptured: count('not-captured'), total: changes.length,
     },
     destination: changeOf(before.destination, after.destination, (a, b) => a === b),
@@ -381,6 +553,18 @@ function severitiesOf(keys: readonly FindingKey[], code: FindingCode): string {
   return keys.filter((k) => k.code === code).map((k) => k.severity).join(', ');
 }
 
+/** `forced-tunnel vgw-hub1`: the decision's kind and the names of the resources it names (the source itself left out). */
+export function describeDecision(decision: Decision | null): string {
+  if (decision === null) return 'none';
+  const named = decision.resourceIds.filter((id) => id !== SELF).map(nameFromResourceId);
+  return named.length === 0 ? decision.kind : `${decision.kind} ${named.join(', ')}`;
+}
+
+/** `1,024`; `unknown` when the result does not say. */
+function describePorts(ports: number | null): string {
+  return ports === null ? 'unknown' : ports.toLocaleString('en-US');
+}
+
 /** `findings +firewall-default-deny −default-outbound`; a code on both sides whose severity moved: `default-outbound info → warning`. */
 function describeFindings(change: FieldChange<readonly FindingKey[]>): string {
   const was = sortedUnique(change.was.map((k) => k.code));
@@ -404,6 +588,9 @@ export function describeDifferences(before: EgressPath, after: EgressPath, d: Pa
   if (d.via !== null) parts.push(`via ${describeIds(d.via.was)} \u2192 ${describeIds(d.via.now)}`);
   if (d.egressIps !== null) parts.push(`egress IPs ${describeList(d.egressIps.was)} \u2192 ${describeList(d.egressIps.now)}`);
   if (d.findings !== null) parts.push(describeFindings(d.findings));
+  if (d.snatPorts !== null) parts.push(`SNAT ports ${describePorts(d.snatPorts.was)} \u2192 ${describePorts(d.snatPorts.now)}`);
+  // A verdict change already says the decision changed (its kind fixes the verdict): named only when the verdict holds.
+  if (d.decision !== null && d.verdict === null) parts.push(`decision ${describeDecision(d.decision.was)} \u2192 ${describeDecision(d.decision.now)}`);
   return parts.join('; ');
 }
 
@@ -429,6 +616,24 @@ function describeFollows(change: ComparedSource): string {
   return ` (${change.followsSubnet}: no entry of its own, follows subnet ${standIn.source.name})`;
 }
 
+/**
+ * Why a source Unknown on a side could not be compared: `unknown after (was internet (nat-gateway))`,
+ * or on both sides, with the missing fact when it differs: `unknown in both; missing fact
+ * missing-resource rt-old → not-evaluated`.
+ */
+export function describeNotCompared(change: ComparedSource): string {
+  switch (change.unknownIn) {
+    case 'before': return `unknown before (now ${describeOutcome(change.after.verdict, change.after.exit)})`;
+    case 'after': return `unknown after (was ${describeOutcome(change.before.verdict, change.before.exit)})`;
+    case 'both':
+    case null: {
+      const fact = change.missingFact === null ? 'the same missing fact'
+        : `missing fact ${describeDecision(change.missingFact.was)} \u2192 ${describeDecision(change.missingFact.now)}`;
+      return `unknown in both; ${fact}`;
+    }
+  }
+}
+
 /** One line, e.g. `verdict internet (nat-gateway) → denied; findings +firewall-default-deny`. */
 export function describeChange(change: SourceChange): string {
   switch (change.kind) {
@@ -440,6 +645,8 @@ export function describeChange(change: SourceChange): string {
       return `removed (was ${describeOutcome(change.before.verdict, change.before.exit)})`;
     case 'changed':
       return `${describeDifferences(change.before, change.after, change.differences)}${describeFollows(change)}`;
+    case 'not-compared':
+      return `could not compare: ${describeNotCompared(change)}${describeFollows(change)}`;
     case 'not-captured': {
       const present = change.missingFrom === 'after' ? `was ${describeOutcome(change.before.verdict, change.before.exit)}` : `now ${describeOutcome(change.after.verdict, change.after.exit)}`;
       return `not captured ${change.missingFrom} (${present}): ${describeNotCapturedBecause(change.because)}`;

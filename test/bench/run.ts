@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchLine, BenchModule } from './types';
 
-const MODULES = ['resolve', 'destinations', 'check', 'cli', 'pull', 'ui', 'open-file', 'pdf', 'traffic'] as const;
+const MODULES = ['resolve', 'destinations', 'check', 'compare', 'cli', 'pull', 'ui', 'open-file', 'pdf', 'traffic'] as const;
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Row extends BenchLine {

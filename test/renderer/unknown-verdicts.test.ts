@@ -15,7 +15,7 @@ import { DetailsPanel } from '../../renderer/components/DetailsPanel';
 import { CompareBanner } from '../../renderer/components/CompareBanner';
 import { legendKinds } from '../../renderer/graph/elements';
 import { SOURCE_ENCODINGS } from '../../renderer/graph/style';
-import { sourceChanges, unknownChangeCount } from '../../renderer/state/compare';
+import { sourceChanges, notComparedCount } from '../../renderer/state/compare';
 import type { ReachView } from '../../renderer/components/useReach';
 import { bankSnapshot, bankWithExceptions, bankWithoutCapture } from '../support/bank-variants';
 
@@ -102,15 +102,18 @@ describe('the graph legend and the comparison', () => {
     expect(SOURCE_ENCODINGS.unknown.text).not.toMatch(/gaps/);
   });
 
-  it('names what could not be decided in the compared column, and says unknown is not by itself a change', () => {
+  it('names what could not be decided in the compared column, and lists Unknown rows as not compared, not as changed', () => {
     const changes = sourceChanges(before, after);
     const row = changes.find((c) => c.name === 'snet-card-auth');
     expect(row?.was).toBe('Internet via firewall (20.61.14.21, 20.61.14.22)');
     expect(row?.now).toBe('Unknown — not decided: Routes learned over BGP through vgw-hub-weu');
-    expect(unknownChangeCount(changes)).toBe(changes.length);
+    expect(row?.kind).toBe('not-compared');
+    expect(row?.kind === 'not-compared' ? row.difference : null).toBe('Could not compare: Unknown in the compared snapshot (a fact needed to decide is missing there)');
+    expect(notComparedCount(changes)).toBe(changes.length);
     const banner = text(renderToStaticMarkup(createElement(CompareBanner, {
       compare: { title: 'bank-nocapture.json', changes }, shown: { title: 'bank', capturedAt: null }, dispatch: () => undefined,
     })));
-    expect(banner).toContain(`All ${changes.length} are Unknown in one snapshot: a fact needed to decide is missing there, which by itself is not a change in the network.`);
+    expect(banner).toContain(`Showing: bank (capture times unknown) — 0 sources changed against bank-nocapture.json · ${changes.length} could not be compared (Unknown)`);
+    expect(banner).toContain(`${changes.length} sources could not be compared: Unknown in one snapshot or both, because a fact needed to decide is missing there.`);
   });
 });

@@ -103,6 +103,24 @@ describe('comparison and tour', () => {
     expect(changedSourceIds(perform(state, { kind: 'close-compare' })).size).toBe(0);
   });
 
+  it('a what-if for another destination closes the comparison made for the previous one, and says so', () => {
+    // The comparison was resolved for the destination in force when it was made: kept, it would
+    // mark sources on a graph of another destination with changes never computed for it.
+    const compared = perform(opened(), {
+      kind: 'compared', compare: { title: 'q4', changes: [{ sourceId: APP, name: 'snet-app', kind: 'absent', was: 'Internet', now: null }], capturedAt: null },
+    });
+    const whatIf = perform(compared, { kind: 'resolved', destination: '8.8.8.8', result: result() });
+    expect(whatIf.compare).toBeNull();
+    expect(whatIf.compareClosed).toEqual({ title: 'q4', destination: null });
+    const picked = perform(compared, { kind: 'matrix-pick', destination: '1.1.1.1', result: result(), sourceId: APP });
+    expect(picked.compare).toBeNull();
+    // The same destination resolved again gives the same result: the comparison still holds.
+    expect(perform(compared, { kind: 'resolved', destination: null, result: result() }).compare).toBe(compared.compare);
+    // Comparing again, or dismissing the note, clears it.
+    expect(perform(whatIf, { kind: 'close-compare' }).compareClosed).toBeNull();
+    expect(perform(whatIf, { kind: 'compared', compare: { title: 'q4', changes: [] } }).compareClosed).toBeNull();
+  });
+
   it('a tour step selects the lesson subnet', () => {
     const id = sourceIdForSubnetName(result(), 'SNET-DB');
     expect(id).toBe(DB);

@@ -12,10 +12,10 @@ import { captureExtentOf, type ComparableResult } from '../../../shared/egress/c
 import type { Gap } from '../../../shared/model/gaps';
 import { SNAPSHOT_FORMAT, type Snapshot } from '../../../shared/model/snapshot';
 import type { NetworkModel } from '../../../shared/model/topology';
-import { CompareBanner } from '../../../renderer/components/CompareBanner';
-import { changedSourceIds } from '../../../renderer/state/selectors';
+import { CompareBanner, MAX_ROWS } from '../../../renderer/components/CompareBanner';
+import { buildSourceList, changedSourceIds } from '../../../renderer/state/selectors';
 import { compareHeadline, sourceChanges } from '../../../renderer/state/compare';
-import type { SourceChange } from '../../../renderer/state/app-state';
+import { INITIAL_STATE, perform, type SourceChange } from '../../../renderer/state/app-state';
 import { ModelBuilder, networkId, TEST_SUBSCRIPTION } from '../../support/model-builder';
 
 const SUB = TEST_SUBSCRIPTION;
@@ -114,6 +114,44 @@ describe('the compare view', () => {
     expect(changes.map((c) => [c.name, c.kind, c.was, c.now, c.kind === 'changed' ? c.difference : null])).toEqual([
       ['app', 'changed', 'Default outbound', 'Default outbound', 'findings default-outbound info \u2192 warning'],
     ]);
+  });
+
+  it('a NIC that changed while following its subnet in the shown snapshot is marked on that subnet, and its row selects it', () => {
+    // Shown: vm1-nic has no public IP, so no entry of its own (it follows subnet app). Compared: it
+    // has one. The shown list and graph have only app for it: the mark and the selection go there.
+    const shownSnapshot = snapshotOf(estate('without-pip'), '2026-01-01T00:00:00.000Z');
+    const changes = sourceChanges(opened(shownSnapshot), opened(snapshotOf(estate('with-pip'), '2026-11-01T00:00:00.000Z')));
+    const appId = networkId('virtualNetworks', 'spoke/subnets/app');
+    expect(changes.map((c) => [c.name, c.kind, c.shownSourceId])).toEqual([['vm1-nic', 'changed', appId]]);
+    const state = perform(INITIAL_STATE, {
+      kind: 'estate-opened', result: resolveEgress(shownSnapshot),
+      estate: { summary: { estateId: 'e1', title: 'q1', subnetCount: 1, networkInterfaceCount: 2, virtualNetworkCount: 1 }, snapshot: shownSnapshot },
+    });
+    const list = buildSourceList({ ...state, compare: { title: 'q4', changes, capturedAt: null } });
+    const entries = list.groups.flatMap((g) => g.vnets.flatMap((v) => v.entries.flatMap((e) => [e, ...e.nics])));
+    expect(entries.filter((e) => e.changed).map((e) => e.name)).toEqual(['app']);
+  });
+
+  it('Unknown rows are listed after the changes as "could not compare", counted apart and never marked', () => {
+    const changes: readonly SourceChange[] = [
+      { sourceId: 'a', name: 'a', kind: 'changed', was: 'Internet', now: 'Dropped', difference: 'verdict internet → dropped' },
+      { sourceId: 'b', name: 'b', kind: 'not-compared', was: 'Internet', now: 'Unknown', difference: 'Could not compare: Unknown in the compared snapshot' },
+    ];
+    expect([...changedSourceIds({ compare: { title: 'q4', changes } })]).toEqual(['a']);
+    const banner = text(renderToStaticMarkup(createElement(CompareBanner, {
+      compare: { title: 'q4', changes }, shown: { title: 'q1', capturedAt: null }, dispatch: () => undefined,
+    })));
+    expect(banner).toContain('Showing: q1 (capture times unknown) — 1 source changed against q4 · 1 could not be compared (Unknown)');
+    expect(banner).toContain('1 source could not be compared: Unknown in one snapshot or both');
+  });
+
+  it('the table renders at most MAX_ROWS rows and counts the rest', () => {
+    // Two large estates can differ in 100,000 sources: rendering every row would stall the page.
+    const changes: readonly SourceChange[] = Array.from({ length: MAX_ROWS + 7 }, (_, i) => ({ sourceId: `s${i}`, name: `s${i}`, kind: 'absent', was: 'Internet', now: null }));
+    const markup = renderToStaticMarkup(createElement(CompareBanner, { compare: { title: 'q4', changes }, shown: { title: 'q1', capturedAt: null }, dispatch: () => undefined }));
+    expect(markup.match(/data-testid="compare-row"/g)).toHaveLength(MAX_ROWS);
+    expect(text(markup)).toContain('7 more rows not shown');
+    expect(text(markup)).toContain(`${MAX_ROWS + 7} sources changed against q4`);
   });
 
   it('the headline leaves out "not captured" when there is none', () => {
