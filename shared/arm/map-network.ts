@@ -79,6 +79,22 @@ function ipVersion(node: JsonNode, key: string): 'IPv4' | 'IPv6' | undefined {
   return text.toLowerCase() === 'ipv6' ? 'IPv6' : 'IPv4';
 }
 
+/**
+ * The IP version of an address (or prefix) field together with its version field: the version
+ * field when present; absent (it is optional, and some exports drop it), the address itself says
+ * (an IPv6 address read as IPv4 would be an IPv4 flow's egress IP). A version field the address
+ * contradicts makes the resource malformed, named with both fields.
+ */
+function addressVersion(node: JsonNode, versionKey: string, addressKey: string, address: string | undefined): 'IPv4' | 'IPv6' | undefined {
+  const declared = ipVersion(node, versionKey);
+  if (address === undefined) return declared;
+  const actual = address.includes(':') ? 'IPv6' : 'IPv4';
+  if (declared !== undefined && declared !== actual) {
+    fail(node.file, pathOf(node, versionKey), `the version of ${addressKey} ${address} (${actual})`, optString(node, versionKey) ?? declared);
+  }
+  return actual;
+}
+
 /** `sku.name` as written; undefined when the input has no SKU (the draft then leaves it unset). */
 function skuName(node: JsonNode): string | undefined {
   const sku = optObject(node, 'sku');
@@ -382,19 +398,20 @@ export function mapPublicIpAddress(store: DraftStore, node: JsonNode, base: Base
     kind: 'publicIpAddress',
     ipAddress: ipAddress?.trim(),
     skuName: parsedSku(node, parsePublicIpSku),
-    version: ipVersion(node, 'publicIPAddressVersion'),
+    version: addressVersion(node, 'publicIPAddressVersion', 'ipAddress', ipAddress?.trim()),
     ipConfigurationId: optRef(node, 'ipConfiguration'),
     publicIpPrefixId: optRef(node, 'publicIPPrefix'),
   });
 }
 
 export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  const ipPrefix = optCidr(node, 'ipPrefix');
   store.put('publicIpPrefix', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
     kind: 'publicIpPrefix',
-    ipPrefix: optCidr(node, 'ipPrefix'),
+    ipPrefix,
     prefixLength: optNumber(node, 'prefixLength'),
-    version: ipVersion(node, 'publicIPAddressVersion'),
+    version: addressVersion(node, 'publicIPAddressVersion', 'ipPrefix', ipPrefix),
     skuName: parsedSku(node, parsePublicIpSku),
   });
 }
@@ -416,12 +433,13 @@ function addressOnly(node: JsonNode, key: string): string | undefined {
 
 export function mapNicIpConfiguration(node: JsonNode, nicId: ResourceId): NicIpConfiguration {
   const { id, name } = childId(node, nicId, 'ipConfigurations');
+  const privateIpAddress = addressOnly(node, 'privateIPAddress');
   const config: NicIpConfiguration = {
     id,
     name,
     primary: optBool(node, 'primary') ?? false,
-    privateIpAddress: addressOnly(node, 'privateIPAddress') ?? null,
-    privateIpAddressVersion: ipVersion(node, 'privateIPAddressVersion') ?? 'IPv4',
+    privateIpAddress: privateIpAddress ?? null,
+    privateIpAddressVersion: addressVersion(node, 'privateIPAddressVersion', 'privateIPAddress', privateIpAddress) ?? 'IPv4',
     subnetId: optRef(node, 'subnet') ?? null,
     publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
     loadBalancerBackendAddressPoolIds: optRefs(node, 'loadBalancerBackendAddressPools') ?? NO_IDS,

@@ -2069,6 +2069,13 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Route "${describeRoute(route)}": no next-hop IP address in the input`, docs: DOCS.udr,
       missingFact: `the next-hop IP address of VirtualAppliance route ${route.name || route.addressPrefix} (nextHopIpAddress is not in the input), which names the appliance the traffic goes to` });
   }
+  // The next hop is "the private IP address of a network interface attached to a virtual machine" or
+  // of an internal load balancer [UDR]: an IPv4 packet cannot be sent to an IPv6 address, nor the
+  // reverse, and what Azure does with such a route (refuses it, drops the traffic) is not documented.
+  if (route.cidr !== null && ip.includes(':') !== (route.cidr.version === 6)) {
+    return trail.end({ kind: 'undecided', resourceId: route.resourceId ?? subnet.id, rule: `Route "${describeRoute(route)}": an IPv${route.cidr.version} prefix with an IPv${ip.includes(':') ? 6 : 4} next hop`, docs: DOCS.udr,
+      missingFact: `what Azure does with VirtualAppliance route ${route.name || route.addressPrefix}, whose prefix ${route.addressPrefix} and next-hop IP address ${ip} are of different IP versions (traffic of one version cannot be forwarded to an address of the other; whether Azure refuses the route or drops the traffic is not documented)` });
+  }
   // Without the subnet's VNet (a capture of a subnet exported on its own) the owner cannot be looked up.
   if (!vnet) {
     return missingReference(ctx, trail, subnet.virtualNetworkId, `virtual network ${nameOfId(subnet.virtualNetworkId).name} of subnet ${subnet.name} (it or a peered network holds next hop ${ip})`,

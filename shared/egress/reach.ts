@@ -2072,6 +2072,18 @@ export function computeReach(input: ResolveInput, options: ReachOptions = {}): R
   }
   const withEndpointNics = endpointNics.size === 0 && unlisted.size === 0 ? sources
     : sources.flatMap((s) => [...(unlisted.has(pathKey(s.source)) ? [] : [s]), ...(endpointNics.get(s) ?? [])]);
+  // Reach walks IPv4 destinations only. A dual-stack subnet's sources may reach the IPv6 internet
+  // (an instance-level IPv6 public IP "provides IPv6 Internet connectivity", IPv6 NSG rules and
+  // ::/0 routes apply [IPV6] https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview):
+  // named as not listed, so an empty list never reads as "nothing on the internet" for them.
+  for (const s of withEndpointNics) {
+    if (s.source.type !== 'subnet') continue;
+    const subnet = index.subnets.get(s.source.id as ResourceId);
+    const v6 = subnet?.addressPrefixes.filter((p) => p.includes(':')) ?? [];
+    if (subnet && v6.length > 0) {
+      gaps.push({ code: 'not-modelled', scope: subnet.id, message: `Subnet ${subnet.name} holds IPv6 range ${v6.join(', ')}: reach lists IPv4 destinations only, so what its sources reach over IPv6 (IPv6 public IPs and load balancer frontends, IPv6 NSG rules, ::/0 routes) is not listed.` });
+    }
+  }
   const seenGaps = new Set<string>();
   return {
     schema: REACH_SCHEMA, sources: withEndpointNics,

@@ -238,9 +238,9 @@ function whatIf(entry: { readonly destination: string; readonly port: number | n
   return parseDestinationSpec(text).kind === 'ok' ? text : null;
 }
 
-function isPublicAddress(text: string | null): boolean {
+function isPublicIpv4Address(text: string | null): boolean {
   const ip = text === null ? null : parseIp(text);
-  return ip !== null && isPublicIp(ip);
+  return ip !== null && ip.version === 4 && isPublicIp(ip);
 }
 
 function inspected(path: EgressPath | undefined): boolean {
@@ -606,7 +606,9 @@ function sourceFindings(
   // Flows a firewall logged were inspected whatever the model says; the question is the flows no firewall saw.
   if (defaultPath?.verdict === 'internet' && !inspected(defaultPath)) {
     // A public-range address the VNet holds (or a peering carries) is VNet traffic, as the engine says.
-    const direct = observed.filter((o) => o.action === 'allow' && isPublicAddress(o.acc.destinationIp) && !o.staysPrivate && ![...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)));
+    // The default route is 0.0.0.0/0: IPv6 flows follow ::/0 routes, which the model does not walk
+    // (their observed entry says not-modelled), so they are no evidence about this path.
+    const direct = observed.filter((o) => o.action === 'allow' && isPublicIpv4Address(o.acc.destinationIp) && !o.staysPrivate && ![...o.acc.logs].some((l) => FIREWALL_LOGS.has(l)));
     if (direct.length > 0) {
       const flows = direct.reduce((n, o) => n + o.flows, 0);
       const addresses = [...new Set(direct.map((o) => o.destination))];
