@@ -24,8 +24,17 @@ function differenceText(c: SourceChange): string {
   }
 }
 
-/** Rows the table renders; the rest are counted below it (every network change is still marked in the list). */
+/** Rows the table renders; the rest are counted below it, saying which of them the list marks. */
 export const MAX_ROWS = 500;
+
+/** The line under a capped table: how many rows are not shown, and where each kind can still be found. */
+export function moreRowsText(hidden: number, marked: number, onlyCompared: number): string {
+  const parts = [`${marked.toLocaleString('en-US')} changed, marked ● in the list`];
+  if (onlyCompared > 0) parts.push(`${onlyCompared.toLocaleString('en-US')} only in the compared snapshot, in neither the list nor the graph`);
+  const rest = hidden - marked - onlyCompared;
+  if (rest > 0) parts.push(`${rest.toLocaleString('en-US')} not compared or not captured (counted above)`);
+  return `${hidden.toLocaleString('en-US')} more row${hidden === 1 ? '' : 's'} not shown: ${parts.join('; ')}`;
+}
 
 export function CompareBanner({ compare, shown, dispatch }: {
   readonly compare: CompareState;
@@ -36,8 +45,15 @@ export function CompareBanner({ compare, shown, dispatch }: {
   const changed = networkChanges(compare.changes).length;
   const notCaptured = notCapturedCount(compare.changes);
   const notCompared = notComparedCount(compare.changes);
-  const shownRows = compare.changes.slice(0, MAX_ROWS);
-  const hiddenRows = compare.changes.length - shownRows.length;
+  // A source only in the compared snapshot is in neither the list nor the graph, so nothing can mark
+  // it: its rows go first, before the cap, and any beyond it are counted apart.
+  const onlyCompared = compare.changes.filter((c) => c.kind === 'absent' && c.was === null);
+  const rows = onlyCompared.length === 0 ? compare.changes : [...onlyCompared, ...compare.changes.filter((c) => !(c.kind === 'absent' && c.was === null))];
+  const shownRows = rows.slice(0, MAX_ROWS);
+  const hidden = rows.slice(MAX_ROWS);
+  const hiddenRows = hidden.length;
+  const hiddenOnlyCompared = Math.max(0, onlyCompared.length - MAX_ROWS);
+  const hiddenMarked = hidden.filter((c) => c.kind === 'changed' || (c.kind === 'absent' && c.was !== null)).length;
   return (
     <div className="banner info" data-testid="compare-banner">
       <div className="grow">
@@ -78,7 +94,7 @@ export function CompareBanner({ compare, shown, dispatch }: {
                   );
                 })}
                 {hiddenRows > 0 ? (
-                  <tr data-testid="compare-more"><td colSpan={4}>{hiddenRows.toLocaleString('en-US')} more row{hiddenRows === 1 ? '' : 's'} not shown (changed sources are still marked ● in the list)</td></tr>
+                  <tr data-testid="compare-more"><td colSpan={4}>{moreRowsText(hiddenRows, hiddenMarked, hiddenOnlyCompared)}</td></tr>
                 ) : null}
               </tbody>
             </table>

@@ -120,6 +120,12 @@ export interface PathDifferences {
 export interface Decision {
   readonly kind: TerminalReason['kind'];
   readonly resourceIds: readonly string[];
+  /**
+   * For an unknown end (missingFactOf): the words that name the missing fact. Two facts about one
+   * resource (a route without a next hop, the same route with a next hop of the other IP version)
+   * are different facts.
+   */
+  readonly fact?: string;
 }
 
 /** Stands for the path's own source among a decision's resources. */
@@ -243,12 +249,28 @@ export function decisionOf(path: EgressPath): Decision | null {
   if (last?.kind !== 'terminal') return null;
   const ids = new Set<string>();
   namedResources(last.reason, ids);
+  // A NIC's own subnet stands as SELF too: the subnet's path names the subnet as its own source, so a
+  // NIC that followed it and one with an entry of its own ending at the same subnet compare alike.
   const self = path.source.id.toLowerCase();
-  return { kind: last.reason.kind, resourceIds: sortedUnique([...ids].map((id) => (id === self ? SELF : id))) };
+  const ownSubnet = path.source.type === 'nic' ? path.source.subnetId?.toLowerCase() : undefined;
+  return { kind: last.reason.kind, resourceIds: sortedUnique([...ids].map((id) => (id === self || id === ownSubnet ? SELF : id))) };
+}
+
+/** The text fields of a terminal reason that name what is missing, in the order they say the most. */
+const FACT_FIELDS = ['missingFact', 'what', 'consequence', 'reason', 'rule'] as const;
+
+/** The decision of an unknown path's end with the words that name its missing fact. */
+function missingFactOf(path: EgressPath): Decision | null {
+  const decision = decisionOf(path);
+  const last = path.steps[path.steps.length - 1];
+  if (decision === null || last?.kind !== 'terminal') return decision;
+  const reason: Readonly<Record<string, unknown>> = last.reason;
+  const fact = FACT_FIELDS.map((key) => reason[key]).find((value): value is string => typeof value === 'string' && value !== '');
+  return fact === undefined ? decision : { ...decision, fact };
 }
 
 function sameDecision(a: Decision | null, b: Decision | null): boolean {
-  return a === null || b === null ? a === b : a.kind === b.kind && sameList(a.resourceIds, b.resourceIds);
+  return a === null || b === null ? a === b : a.kind === b.kind && sameList(a.resourceIds, b.resourceIds) && a.fact === b.fact;
 }
 
 /** Estate-level findings per source (`estateFindingsBySource`) of each side, when the caller has them. */
@@ -466,7 +488,7 @@ function compared(sourceId: string, source: PathSource, before: EgressPath, afte
   const unknown = unknownIn(before, after);
   if (unknown !== null) {
     // Unknown means a fact needed to decide is missing on that side: no claim either way.
-    const missingFact = unknown === 'both' ? changeOf(decisionOf(before), decisionOf(after), sameDecision) : null;
+    const missingFact = unknown === 'both' ? changeOf(missingFactOf(before), missingFactOf(after), sameDecision) : null;
     return { sourceId, source, kind: 'not-compared', before, after, differences: NO_DIFFERENCES, followsSubnet, unknownIn: unknown, missingFact };
   }
   const differences = diffPaths(before, after, estate);
@@ -557,7 +579,8 @@ function severitiesOf(keys: readonly FindingKey[], code: FindingCode): string {
 export function describeDecision(decision: Decision | null): string {
   if (decision === null) return 'none';
   const named = decision.resourceIds.filter((id) => id !== SELF).map(nameFromResourceId);
-  return named.length === 0 ? decision.kind : `${decision.kind} ${named.join(', ')}`;
+  const head = named.length === 0 ? decision.kind : `${decision.kind} ${named.join(', ')}`;
+  return decision.fact === undefined ? head : `${head} ("${decision.fact}")`;
 }
 
 /** `1,024`; `unknown` when the result does not say. */
@@ -619,7 +642,7 @@ function describeFollows(change: ComparedSource): string {
 /**
  * Why a source Unknown on a side could not be compared: `unknown after (was internet (nat-gateway))`,
  * or on both sides, with the missing fact when it differs: `unknown in both; missing fact
- * missing-resource rt-old → not-evaluated`.
+ * missing-resource rt-old ("route table rt-old") → not-evaluated ("next hop type not modelled")`.
  */
 export function describeNotCompared(change: ComparedSource): string {
   switch (change.unknownIn) {

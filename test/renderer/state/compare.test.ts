@@ -150,8 +150,21 @@ describe('the compare view', () => {
     const changes: readonly SourceChange[] = Array.from({ length: MAX_ROWS + 7 }, (_, i) => ({ sourceId: `s${i}`, name: `s${i}`, kind: 'absent', was: 'Internet', now: null }));
     const markup = renderToStaticMarkup(createElement(CompareBanner, { compare: { title: 'q4', changes }, shown: { title: 'q1', capturedAt: null }, dispatch: () => undefined }));
     expect(markup.match(/data-testid="compare-row"/g)).toHaveLength(MAX_ROWS);
-    expect(text(markup)).toContain('7 more rows not shown');
+    expect(text(markup)).toContain('7 more rows not shown: 7 changed, marked ● in the list');
     expect(text(markup)).toContain(`${MAX_ROWS + 7} sources changed against q4`);
+  });
+
+  // A source only in the compared snapshot is in neither the shown list nor the graph: nothing can
+  // mark it, so its row comes before the cap (and, past it, is counted apart).
+  it('rows of sources only in the compared snapshot come first, so the cap never hides them unmarked', () => {
+    const changes: SourceChange[] = Array.from({ length: MAX_ROWS }, (_, i) => ({ sourceId: `s${String(i).padStart(4, '0')}`, name: `s${i}`, kind: 'changed' as const, was: 'Internet', now: 'Denied', difference: 'verdict internet → denied' }));
+    changes.push({ sourceId: 'z-new', name: 'new-subnet-only-in-compared', kind: 'absent', was: null, now: 'Internet' });
+    const markup = renderToStaticMarkup(createElement(CompareBanner, { compare: { title: 'q4', changes }, shown: { title: 'q1', capturedAt: null }, dispatch: () => undefined }));
+    expect(text(markup)).toContain('new-subnet-only-in-compared');
+    expect(text(markup)).toContain('1 more row not shown: 1 changed, marked ● in the list');
+    const many: SourceChange[] = Array.from({ length: MAX_ROWS + 3 }, (_, i) => ({ sourceId: `n${i}`, name: `n${i}`, kind: 'absent' as const, was: null, now: 'Internet' }));
+    const capped = renderToStaticMarkup(createElement(CompareBanner, { compare: { title: 'q4', changes: [...many, { sourceId: 'u', name: 'u', kind: 'not-captured', was: 'Internet', now: null }] }, shown: { title: 'q1', capturedAt: null }, dispatch: () => undefined }));
+    expect(text(capped)).toContain('4 more rows not shown: 0 changed, marked ● in the list; 3 only in the compared snapshot, in neither the list nor the graph; 1 not compared or not captured (counted above)');
   });
 
   it('the headline leaves out "not captured" when there is none', () => {

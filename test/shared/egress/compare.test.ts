@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEgress } from '../../../shared/egress';
-import { captureExtentOf, compareResults, describeChange, gapsHiding, indexUnread, SELF, type SourceFacts, type UnreadIndex } from '../../../shared/egress/compare';
+import { captureExtentOf, compareResults, decisionOf, describeChange, gapsHiding, indexUnread, SELF, type SourceFacts, type UnreadIndex } from '../../../shared/egress/compare';
 import type { Step } from '../../../shared/egress/steps';
 import type { ComparableResult, SourceChange } from '../../../shared/egress/compare';
 import type { EgressPath, Finding, ResolveResult } from '../../../shared/egress/types';
@@ -308,7 +308,7 @@ describe('what counts as a change', () => {
     const c = compareResults(result([before]), result([after]));
     expect(c.changes[0]?.kind).toBe('not-compared');
     expect(c.summary).toMatchObject({ unchanged: 0, changed: 0, notCompared: 1 });
-    expect(describeChange(c.changes[0]!)).toBe('could not compare: unknown in both; missing fact missing-resource rt-old \u2192 not-evaluated');
+    expect(describeChange(c.changes[0]!)).toBe('could not compare: unknown in both; missing fact missing-resource rt-old ("route table rt-old") \u2192 not-evaluated ("next hop type not modelled")');
     const same = compareResults(result([before]), result([before]));
     expect(same.changes[0]?.kind).toBe('not-compared');
     expect(describeChange(same.changes[0]!)).toBe('could not compare: unknown in both; the same missing fact');
@@ -421,5 +421,48 @@ describe('the gaps that could hide a source', () => {
     };
     expect(lookups(2_000)).toBe(lookups(2));
     expect(lookups(2_000)).toBeLessThan(20);
+  });
+});
+
+
+describe('compare: the terminal decision of a NIC and the subnet it follows', () => {
+  it('a NIC with an entry of its own that ends exactly as the subnet it followed before is unchanged', () => {
+    // The resolver gives a NIC an entry of its own for reasons that do not change its egress
+    // (effective routes captured for it alone, its own DNS servers: resolve.ts nicsWithOwnEntry).
+    // Before, vm1-nic followed subnet app (private subnet, no outbound method); after, it has an
+    // entry of its own ending the same way at the same subnet: unchanged, the NIC's subnet standing
+    // as its own place as the subnet's path names itself.
+    const subnetNamed = { id: ids.app, name: 'app' };
+    const ending = terminal({ kind: 'no-outbound-method', subnet: subnetNamed, reason: 'private subnet, no NAT gateway, public IP or load balancer' });
+    const subnetPath: EgressPath = { ...path({ id: ids.app, verdict: 'no-outbound' }), steps: [hop('source', ids.app), ending] };
+    const nicPath: EgressPath = {
+      ...path({ type: 'nic', id: ids.nic, name: 'vm1-nic', verdict: 'no-outbound' }),
+      source: { type: 'nic', id: ids.nic, name: 'vm1-nic', role: 'workload', subnetId: ids.app },
+      steps: [hop('source', ids.nic), ending],
+    };
+    const c = compareResults(result([subnetPath]), result([subnetPath, nicPath]));
+    const nic = c.changes.find((x) => x.sourceId === ids.nic.toLowerCase() || x.sourceId === ids.nic);
+    expect(nic?.kind === 'changed' ? describeChange(nic) : nic?.kind).toBe('unchanged');
+  });
+});
+
+describe('compare: Unknown on both sides, "the same missing fact"', () => {
+  it('two different missing facts about the same route are not "the same missing fact"', () => {
+    // Before: VirtualAppliance route "to-nva" had no nextHopIpAddress in the input; after: it has
+    // one, of the other IP version than its prefix. Both end `undecided` at the route, with the same
+    // kind and resources: the missing fact is in the words (missingFact), so they take part.
+    const route = '/subscriptions/s1/resourcegroups/rg/providers/microsoft.network/routetables/rt/routes/to-nva';
+    const base = path({ id: ids.app, verdict: 'unknown' });
+    const was: EgressPath = { ...base, steps: [hop('source', ids.app), terminal({ kind: 'undecided', resourceId: route, rule: 'Route "to-nva": no next-hop IP address in the input', docs: 'udr',
+      missingFact: 'the next-hop IP address of VirtualAppliance route to-nva (nextHopIpAddress is not in the input)' })] };
+    const now: EgressPath = { ...base, steps: [hop('source', ids.app), terminal({ kind: 'undecided', resourceId: route, rule: 'Route "to-nva": an IPv4 prefix with an IPv6 next hop', docs: 'udr',
+      missingFact: 'what Azure does with VirtualAppliance route to-nva, whose prefix 0.0.0.0/0 and next-hop IP address fd00::4 are of different IP versions' })] };
+    expect(decisionOf(was)).toEqual(decisionOf(now));
+    const c = compareResults(result([was]), result([now]));
+    expect(c.changes[0]?.kind).toBe('not-compared');
+    const change = c.changes[0];
+    expect(change ? describeChange(change) : '').toBe('could not compare: unknown in both; missing fact undecided to-nva ("the next-hop IP address of VirtualAppliance route to-nva (nextHopIpAddress is not in the input)") → undecided to-nva ("what Azure does with VirtualAppliance route to-nva, whose prefix 0.0.0.0/0 and next-hop IP address fd00::4 are of different IP versions")');
+    // The same words on both sides: the same missing fact.
+    expect(describeChange(compareResults(result([was]), result([was])).changes[0]!)).toBe('could not compare: unknown in both; the same missing fact');
   });
 });
