@@ -9,6 +9,7 @@ import { UNDERSTOOD_TYPES } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
 import type { NetworkModel } from '../../shared/model/topology';
+import { walkJsonBrackets } from '../../shared/model/nesting';
 import { parseJsonText } from './snapshot';
 
 /** The export that works, said in every complaint about a file's format. */
@@ -16,24 +17,13 @@ export const EXPORT_ADVICE = 'export with "az … -o json"';
 
 /** Where the first JSON value of `text` ends (index after its closing bracket), or -1. Strings are skipped. */
 function firstValueEnd(text: string): number {
-  let depth = 0;
-  let inString = false;
-  let started = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      depth++;
-      started = true;
-    } else if (c === 93 || c === 125) {
-      depth--;
-      if (started && depth === 0) return i + 1;
-    }
-  }
-  return -1;
+  let end = -1;
+  walkJsonBrackets(text, (depth, index, opening) => {
+    if (opening || depth !== 0) return false;
+    end = index + 1;
+    return true;
+  });
+  return end;
 }
 
 function isJson(text: string): boolean {

@@ -5,10 +5,13 @@
  */
 import { InputError } from './errors';
 
-/** The deepest `[`/`{` nesting of a JSON text, strings skipped. */
-export function maxNesting(text: string): number {
+/**
+ * Walks the brackets of a JSON text, strings skipped: `visit` gets the depth after each `[`/`{`
+ * (opening) or `]`/`}` (closing) and its index; returning true stops the walk. Used on error paths
+ * only (how deep a file that overflowed nests, where a first document ends).
+ */
+export function walkJsonBrackets(text: string, visit: (depth: number, index: number, opening: boolean) => boolean): void {
   let depth = 0;
-  let max = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -16,9 +19,21 @@ export function maxNesting(text: string): number {
       if (c === 92) i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if (c === 93 || c === 125) depth--;
+    else if (c === 91 || c === 123) {
+      if (visit(++depth, i, true)) return;
+    } else if (c === 93 || c === 125) {
+      if (visit(--depth, i, false)) return;
+    }
   }
+}
+
+/** The deepest `[`/`{` nesting of a JSON text, strings skipped. */
+export function maxNesting(text: string): number {
+  let max = 0;
+  walkJsonBrackets(text, (depth) => {
+    if (depth > max) max = depth;
+    return false;
+  });
   return max;
 }
 

@@ -7,21 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { computeReach } from '../../../shared/egress/reach';
 import { analyzeTraffic } from '../../../shared/traffic/index';
-import type { ParsedLog, TrafficRecord } from '../../../shared/traffic/index';
 import { ModelBuilder, securityRule } from '../../support/model-builder';
 import { frontendId, nicJson, pipJson, poolId, subnetId, vnetJson, NET, type Json } from '../../support/arm-json';
 import { pathOf, resolve, summary } from './support';
+import { flowRecord, inlineLog } from '../traffic/support';
 
-function flow(partial: Partial<TrafficRecord> & Pick<TrafficRecord, 'sourceIp' | 'destination'>): TrafficRecord {
-  return {
-    time: '2024-05-01T10:00:00.000Z', until: null, destinationIp: null, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes: null,
-    rule: null, firewallId: null, log: 'vnet-flow', ...partial,
-  };
-}
-
-function logOf(records: readonly TrafficRecord[]): ParsedLog {
-  return { file: 'inline.json', shape: 'rows', records, skipped: [] };
-}
 
 describe('traffic analysis: IPv6 flows judged by the IPv4 default route', () => {
   it('an IPv6 flow routed by ::/0 to an NVA is not reported as "uninspected, exit nat-gateway"', () => {
@@ -43,7 +33,7 @@ describe('traffic analysis: IPv6 flows judged by the IPv4 default route', () => 
     const apps = b.subnet(vnet, 'snet-apps', '10.0.1.0/24', { natGatewayId: nat, routeTableId: rt, extraPrefixes: ['fd00:db8:0:1::/64'] });
     b.nic(apps, 'nic-app-01', '10.0.1.4', { secondary: [{ privateIp: 'fd00:db8:0:1::4' }] });
     const input = { model: b.build(), effectiveRoutes: [], metrics: [], gaps: [] };
-    const result = analyzeTraffic(input, [logOf([flow({ sourceIp: 'fd00:db8:0:1::4', destination: '2001:4860:4860::8888', destinationIp: '2001:4860:4860::8888', flows: 3 })])]);
+    const result = analyzeTraffic(input, [inlineLog([flowRecord({ sourceIp: 'fd00:db8:0:1::4', destination: '2001:4860:4860::8888', destinationIp: '2001:4860:4860::8888', flows: 3 })])]);
     // The model's own view of the flow: IPv6 is not modelled.
     expect(result.sources.flatMap((s) => s.observed).map((o) => o.model)).toEqual(['not-modelled']);
     expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic').map((f) => f.message)).toEqual([]);

@@ -5,20 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeTraffic, buildAttributionIndex, modelViewOf, parseLogFile, TRAFFIC_SCHEMA } from '../../../shared/traffic/index';
-import type { ParsedLog, TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
+import type { TrafficRecord, TrafficResult } from '../../../shared/traffic/index';
 import { ModelBuilder } from '../../support/model-builder';
-import { ALL_FIXTURES, demoInput, fixture, natEstate, totalFlows } from './support';
+import { ALL_FIXTURES, demoInput, fixture, flowRecord, inlineLog, natEstate, totalFlows } from './support';
 
-function record(partial: Partial<TrafficRecord> & Pick<TrafficRecord, 'sourceIp' | 'destination'>): TrafficRecord {
-  return {
-    time: '2024-05-01T10:00:00.000Z', until: null, destinationIp: null, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes: null,
-    rule: null, firewallId: null, log: 'vnet-flow', ...partial,
-  };
-}
-
-function log(records: readonly TrafficRecord[]): ParsedLog {
-  return { file: 'inline.json', shape: 'rows', records, skipped: [] };
-}
 
 let bankResult: TrafficResult | null = null;
 function bank(): TrafficResult {
@@ -50,11 +40,11 @@ describe('attribution', () => {
   });
 
   it('puts the traffic of every IP of a multi-IP NIC on the NIC, and lists unattributed sources', () => {
-    const result = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100 }),
-      record({ sourceIp: '10.0.1.11', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, time: '2024-05-02T00:00:00.000Z' }),
-      record({ sourceIp: '10.0.1.99', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
-      record({ sourceIp: '10.9.9.9', destination: '20.1.2.3', destinationIp: '20.1.2.3', flows: 4 }),
+    const result = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [inlineLog([
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100 }),
+      flowRecord({ sourceIp: '10.0.1.11', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, time: '2024-05-02T00:00:00.000Z' }),
+      flowRecord({ sourceIp: '10.0.1.99', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
+      flowRecord({ sourceIp: '10.9.9.9', destination: '20.1.2.3', destinationIp: '20.1.2.3', flows: 4 }),
     ])]);
     expect(result.sources.map((s) => [s.source.type, s.source.name, s.subnet.name])).toEqual([['nic', 'nic-multi', 'snet-apps'], ['subnet', 'snet-apps', 'snet-apps']]);
     expect(result.sources[0]?.observed).toEqual([expect.objectContaining({ destination: '20.1.2.3', flows: 2, bytes: 150, firstSeen: '2024-05-01T10:00:00.000Z', lastSeen: '2024-05-02T00:00:00.000Z' })]);
@@ -64,15 +54,15 @@ describe('attribution', () => {
   it('sums the bytes sent apart from the total, and leaves them unknown when a record with bytes did not split them', () => {
     // Internet data transfer out bills the bytes sent only (destinations.md §8.1); a summary row's one
     // total (§2.3 `Bytes`) mixed in makes the sent share unknown, never a partial sum.
-    const split = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, bytesSent: 5 }),
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
+    const split = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [inlineLog([
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50, bytesSent: 5 }),
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3' }),
     ])]);
     expect(split.sources[0]?.observed[0]).toMatchObject({ bytes: 150, bytesSent: 15 });
-    const mixed = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [log([
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
-      record({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50 }),
+    const mixed = analyzeTraffic({ model, effectiveRoutes: [], metrics: [], gaps: [] }, [inlineLog([
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 100, bytesSent: 10 }),
+      flowRecord({ sourceIp: '10.0.1.4', destination: '20.1.2.3', destinationIp: '20.1.2.3', bytes: 50 }),
     ])]);
     expect(mixed.sources[0]?.observed[0]).toMatchObject({ bytes: 150, bytesSent: null });
   });
@@ -143,7 +133,7 @@ describe('the bank demo with every log format', () => {
 });
 
 describe('private destinations in public ranges', () => {
-  const toOwnSpace = (partial: Partial<TrafficRecord>): TrafficRecord => record({
+  const toOwnSpace = (partial: Partial<TrafficRecord>): TrafficRecord => flowRecord({
     sourceIp: '10.0.1.4', destination: '20.40.0.5', destinationIp: '20.40.0.5', flows: 3, bytes: 900, bytesSent: 300,
     rule: { policy: null, collectionGroup: null, collection: null, rule: 'AllowVnetOutBound' }, ...partial,
   });
@@ -152,20 +142,20 @@ describe('private destinations in public ranges', () => {
     // README verdicts: "private | ... the destination is inside the VNet's own address space (public
     // ranges included)". 20.40.0.0/24 is vnet-a's own space; the finding uses the engine's notion.
     const { input } = natEstate();
-    const result = analyzeTraffic(input, [log([toOwnSpace({})])]);
+    const result = analyzeTraffic(input, [inlineLog([toOwnSpace({})])]);
     expect(result.sources[0]?.observed[0]?.model).toBe('allowed');
     expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic')).toEqual([]);
   });
 
   it('also where the engine cannot evaluate the destination (ICMP: no port), by the VNet\'s address space', () => {
     const { input } = natEstate();
-    const result = analyzeTraffic(input, [log([toOwnSpace({ port: null, protocol: 'ICMP' })])]);
+    const result = analyzeTraffic(input, [inlineLog([toOwnSpace({ port: null, protocol: 'ICMP' })])]);
     expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic')).toEqual([]);
   });
 
   it('a public address outside the VNet is still uninspected public traffic', () => {
     const { input } = natEstate();
-    const result = analyzeTraffic(input, [log([toOwnSpace({ destination: '20.41.0.5', destinationIp: '20.41.0.5' })])]);
+    const result = analyzeTraffic(input, [inlineLog([toOwnSpace({ destination: '20.41.0.5', destinationIp: '20.41.0.5' })])]);
     expect(result.findings.filter((f) => f.code === 'uninspected-public-traffic').map((f) => f.message)).toEqual([
       'NIC nic-app-01 (snet-apps) sent 3 flow(s) to 1 public address(es) (20.41.0.5) on a path with no firewall or NVA (exit: nat-gateway).',
     ]);

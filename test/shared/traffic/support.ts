@@ -56,6 +56,14 @@ export function observedTo(result: TrafficResult, destination: string): readonly
   return result.sources.flatMap((s) => s.observed).filter((o) => o.destination === destination);
 }
 
+/** An allowed TCP 443 flow record of a VNet flow log at 2024-05-01 10:00 UTC, with the fields given. */
+export function flowRecord(partial: Partial<TrafficRecord> & Pick<TrafficRecord, 'sourceIp' | 'destination'>): TrafficRecord {
+  return {
+    time: '2024-05-01T10:00:00.000Z', until: null, destinationIp: null, port: 443, protocol: 'TCP', action: 'allow', flows: 1, bytes: null,
+    rule: null, firewallId: null, log: 'vnet-flow', ...partial,
+  };
+}
+
 /** Records handed over as one parsed file. */
 export function inlineLog(records: readonly TrafficRecord[], file = 'inline.json'): ParsedLog {
   return { file, shape: 'rows', records, skipped: [] };
