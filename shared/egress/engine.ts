@@ -6,7 +6,7 @@
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
 import { isScaleSetInstanceVm, nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
-import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp } from '../model/ip';
+import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp, RFC1918_CIDRS } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import type { ModelIndex, PeeringRef, PrivateIpOwner } from '../model/model-index';
 import type {
@@ -3798,7 +3798,7 @@ function walkSubnet(ctx: EngineContext, trail: Trail, subnet: Subnet, nic: Netwo
   return forward(ctx, trail, subnet, sender);
 }
 
-const RFC1918: Ipv4Set = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].reduce((set, cidr) => set.union(Ipv4Set.fromCidr(cidr)), Ipv4Set.fromIntervals([]));
+const RFC1918: Ipv4Set = RFC1918_CIDRS.reduce((set, cidr) => set.union(Ipv4Set.fromCidr(cidr)), Ipv4Set.empty());
 const rfc1918Answers = new WeakMap<EgressDestination, boolean>();
 
 /**

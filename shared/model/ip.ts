@@ -145,8 +145,11 @@ export function formatCidr(cidr: Cidr): string {
   return `${cidr.version === 4 ? formatIpv4(cidr.network) : formatIpv6(cidr.network)}/${cidr.prefixLength}`;
 }
 
+/** RFC 1918 private address space. */
+export const RFC1918_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
 /** RFC 1918, RFC 6598 (shared address space) and other non-internet IPv4 space. */
-export const NON_PUBLIC_IPV4_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8',
+export const NON_PUBLIC_IPV4_CIDRS: readonly string[] = [...RFC1918_CIDRS, '100.64.0.0/10', '127.0.0.0/8',
   '169.254.0.0/16', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'];
 const NON_PUBLIC_V4 = NON_PUBLIC_IPV4_CIDRS.map((c) => parseCidr(c) as Cidr);
 
