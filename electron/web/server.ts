@@ -168,8 +168,8 @@ interface Context {
   readonly services: EgressAtlasApi;
   readonly staticDir: string;
   readonly token: string;
-  /** Launch codes not yet traded for the token. */
-  readonly launchCodes: Set<string>;
+  /** Launch codes not yet traded for the token, each with the time (ms since the epoch) it expires. */
+  readonly launchCodes: Map<string, number>;
   readonly maxBodyBytes: number;
   port: number;
 }
@@ -262,7 +262,20 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
   }
 }
 
-/** Trades a launch code (once) for the session token. */
+/**
+ * How long a launch code can be traded. The code buys the session token; it is printed to the
+ * terminal (scroll-back, session logs) and handed to the browser on its command line, so an unused
+ * one must not stay good for as long as the server runs: one-time codes are short-lived (RFC 6749
+ * §4.1.2 recommends at most 10 minutes for authorization codes).
+ */
+export const LAUNCH_CODE_TTL_MS = 10 * 60_000;
+
+function dropExpiredCodes(ctx: Context): void {
+  const now = Date.now();
+  for (const [code, expires] of ctx.launchCodes) if (expires <= now) ctx.launchCodes.delete(code);
+}
+
+/** Trades a launch code (once, within LAUNCH_CODE_TTL_MS) for the session token. */
 function handleSession(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'POST') {
     sendText(res, 405, 'Method not allowed', { Allow: 'POST' });
@@ -273,9 +286,10 @@ function handleSession(ctx: Context, req: IncomingMessage, res: ServerResponse):
     return;
   }
   const given = headerValue(req, LAUNCH_CODE_HEADER);
-  const code = given === undefined ? undefined : [...ctx.launchCodes].find((c) => tokensMatch(c, given));
+  dropExpiredCodes(ctx);
+  const code = given === undefined ? undefined : [...ctx.launchCodes.keys()].find((c) => tokensMatch(c, given));
   if (code === undefined) {
-    sendText(res, 401, 'This launch link was already used or is not ours: open the URL printed in the terminal, or start `npm run web` again');
+    sendText(res, 401, `This launch link was already used, is older than ${LAUNCH_CODE_TTL_MS / 60_000} minutes, or is not ours: start \`npm run web\` (or \`egress-atlas ui\`) again for a new one`);
     return;
   }
   ctx.launchCodes.delete(code);
@@ -335,7 +349,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   }
   // After loading: a bad file fails before any renderer build.
   const staticDir = options.staticDir ?? await ensureRendererBuilt({ log: options.log ?? (() => undefined) });
-  const ctx: Context = { services, staticDir, token, launchCodes: new Set(), maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
+  const ctx: Context = { services, staticDir, token, launchCodes: new Map(), maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, port: 0 };
   const server = createServer((req, res) => {
     handleRequest(ctx, req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error');
@@ -346,7 +360,8 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   const origin = `http://${LISTEN_HOST}:${ctx.port}`;
   const launchUrl = (demo: string | null, estate: string | null = null, load: string | null = null): string => {
     const code = newToken();
-    ctx.launchCodes.add(code);
+    dropExpiredCodes(ctx);
+    ctx.launchCodes.set(code, Date.now() + LAUNCH_CODE_TTL_MS);
     return openUrl(origin, code, demo, estate, load);
   };
   const url = loadId !== null ? launchUrl(null, null, loadId) : launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId);

@@ -137,6 +137,27 @@ describe('browser-mode bridge', () => {
     expect((await send(server.port, { path: '/session', headers: host() })).status).toBe(405);
   });
 
+  // The code buys the session token and is printed to the terminal (scroll-back, session logs) and
+  // handed to the browser on its command line: one-time codes are short-lived (RFC 6749 §4.1.2: at
+  // most 10 minutes), so an unused code stops working, whatever clock the server reads.
+  it('refuses a launch code traded more than 10 minutes after it was issued, and takes one traded in time', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'performance', 'hrtime', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const trade = (url: string): Promise<RawResponse> => send(server.port, { method: 'POST', path: '/session', headers: { ...host(), 'X-Egress-Atlas-Launch-Code': /#code=([^&]+)/.exec(url)?.[1] ?? '' } });
+      const stale = server.launchUrl(null);
+      const timely = server.launchUrl(null);
+      vi.advanceTimersByTime(9 * 60_000);
+      expect((await trade(timely)).status).toBe(200);
+      vi.advanceTimersByTime(2 * 60_000);
+      const late = await trade(stale);
+      expect(late.status).toBe(401);
+      expect(late.body).not.toContain(server.token);
+      expect(late.body).toMatch(/older than 10 minutes/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('serves static files with content types, the CSP and nosniff', async () => {
     const index = await send(server.port, { path: '/', headers: host() });
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
