@@ -182,8 +182,21 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
     if (!demo || !snapshot) return fail('not-found', `No demo estate named "${name}"`);
     const opened = estates.add(demo.title, snapshot);
     demoOf.set(opened.summary.estateId, name);
-    await deps.recent.add(demo.title, { kind: 'demo', demoName: name });
-    return ok(opened);
+    return ok(await withRecent(opened, demo.title, { kind: 'demo', demoName: name }));
+  }
+
+  /**
+   * Keeps an opened estate in the recent list, best effort: a data directory that cannot be written
+   * (read-only home, EACCES, ENOSPC) costs the recent entry and says so, never the estate the user
+   * asked to open (as for a pull, see openPulled).
+   */
+  async function withRecent(opened: OpenedEstate, title: string, source: Parameters<RecentStore['add']>[1]): Promise<OpenedEstate> {
+    try {
+      await deps.recent.add(title, source);
+      return opened;
+    } catch (error) {
+      return { ...opened, notice: `The estate is open, but it could not be kept in the recent list (${toIpcError(error).message}): to open it again later, open it the same way` };
+    }
   }
 
   /**
@@ -266,8 +279,7 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
       const snapshot = await deps.importFiles(files);
       const title = titleForFiles(files);
       const opened = estates.add(title, snapshot);
-      await deps.recent.add(title, { kind: 'files', files });
-      return ok(opened);
+      return ok(await withRecent(opened, title, { kind: 'files', files }));
     }),
 
     listRecent: () => guarded(async () => ok(await deps.recent.list())),
@@ -286,8 +298,7 @@ export function createMainServices(deps: MainServiceDeps): MainServices {
         case 'live-pull': {
           const snapshot = await deps.importFiles(source.files);
           const opened = estates.add(entry.title, snapshot);
-          await deps.recent.add(entry.title, source);
-          return ok(opened);
+          return ok(await withRecent(opened, entry.title, source));
         }
         default:
           return assertNever(source);

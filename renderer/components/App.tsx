@@ -57,7 +57,7 @@ export function App() {
     const resolved = await (resolving ?? api.resolve({ estateId: opened.value.summary.estateId, destination: null }));
     if (!resolved.ok) { dispatch({ kind: 'failed', error: resolved.error }); return false; }
     testHook.timings.resultAt = performance.now();
-    setNotice(withNotice ?? null);
+    setNotice(withNotice ?? opened.value.notice ?? null);
     dispatch({ kind: 'estate-opened', estate: opened.value, result: resolved.value });
     return true;
   }, [api]);

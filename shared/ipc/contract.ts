@@ -38,6 +38,11 @@ export interface EstateSummary {
 export interface OpenedEstate {
   readonly summary: EstateSummary;
   readonly snapshot: Snapshot;
+  /**
+   * Said beside the open estate when keeping it in the recent list failed (a data directory that
+   * cannot be written): the estate is open all the same. Absent when nothing needs saying.
+   */
+  readonly notice?: string;
 }
 
 export interface ImportedFile {

@@ -337,6 +337,26 @@ describe('workflows in the browser', () => {
     }
   });
 
+  it('a demo whose recent-list entry could not be kept opens with the notice in the workspace', async () => {
+    // The services' part is in test/electron/services/main-services.test.ts; here the page shows the
+    // notice that comes with an opened estate (a read-only data directory).
+    const notice = 'The estate is open, but it could not be kept in the recent list (EACCES: permission denied): to open it again later, open it the same way';
+    await page.route('**/api/openDemo', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json() as { ok: boolean; value?: OpenedEstate };
+      await route.fulfill({ response, json: body.ok && body.value ? { ok: true, value: { ...body.value, notice } } : body });
+    });
+    try {
+      await goToStart();
+      const before = await renders(page);
+      await page.locator('button.card[data-demo="bank"]').click();
+      await waitForRenders(page, before + 1);
+      await expect(page.getByTestId('estate-notice').locator('.grow').textContent()).resolves.toBe(notice);
+    } finally {
+      await page.unroute('**/api/openDemo');
+    }
+  });
+
   it('keyboard: arrows select the second source, Enter zooms onto its path, Esc clears', async () => {
     await page.goto(server.launchUrl('bank'));
     await waitForRenders(page, 1);

@@ -349,6 +349,24 @@ describe('live pull jobs', () => {
     expect(status.value.notice).toMatch(/^The estate is open, but no copy could be kept in the recent list \(.*ENOTDIR.*\): to open it again later, pull again$/);
   });
 
+  // The same best effort for a demo and imported files: a read-only data directory (a locked-down
+  // desktop) must not stop the app from opening anything.
+  it('a recent list that cannot be written does not stop a demo or imported files from opening: the estate comes with a notice', async () => {
+    const notADir = join(dataDir, 'data-for-open');
+    await writeFile(notADir, 'a file, not a directory');
+    const { api } = services({ recent: createRecentStore({ dataDir: notADir }) });
+    const demo = await api.openDemo({ name: 'bank' });
+    if (!demo.ok) throw new Error(demo.error.message);
+    expect(demo.value.summary.title).toMatch(/bank/i);
+    expect(demo.value.notice).toMatch(/^The estate is open, but it could not be kept in the recent list \((EEXIST|ENOTDIR)\b.*\): to open it again later, open it the same way$/);
+    const imported = await api.importFiles({ files: [{ name: 'spoke.json', text: '{"subnets":["a"]}' }] });
+    if (!imported.ok) throw new Error(imported.error.message);
+    expect(imported.value.notice).toMatch(/could not be kept in the recent list/);
+    // Kept: no notice.
+    const kept = await services({}).api.openDemo({ name: 'bank' });
+    expect(kept.ok && kept.value.notice).toBeUndefined();
+  });
+
   it('a pull whose recent-list copy was kept comes with no notice', async () => {
     const pull: PullFunction = async () => fakeSnapshot('pull', ['snet-a']);
     const { api } = services({ pull });
