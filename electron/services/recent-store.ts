@@ -219,8 +219,11 @@ export function createRecentStore(options: RecentStoreOptions): RecentStore {
         };
         const ordered = [entry, ...list.filter((e) => e.id !== id)];
         for (const dropped of ordered.slice(maxEntries)) await dropTexts(dropped.id);
-        entries = await enforceBudget(ordered.slice(0, maxEntries));
-        await writeEntries(entries);
+        // The cache follows what was written: a list that could not be written (read-only data
+        // directory) must not show an entry the caller was told was not kept.
+        const kept = await enforceBudget(ordered.slice(0, maxEntries));
+        await writeEntries(kept);
+        entries = kept;
         return toRecentEntry(entry);
       });
     },

@@ -488,7 +488,10 @@ function compared(sourceId: string, source: PathSource, before: EgressPath, afte
   const unknown = unknownIn(before, after);
   if (unknown !== null) {
     // Unknown means a fact needed to decide is missing on that side: no claim either way.
-    const missingFact = unknown === 'both' ? changeOf(missingFactOf(before), missingFactOf(after), sameDecision) : null;
+    // The words of a missing fact name the path's own source ("from NIC vm1", "from subnet app"): for a
+    // NIC that follows its subnet on one side they differ by that name alone, so only the decision counts.
+    const factOf = followsSubnet === null ? missingFactOf : decisionOf;
+    const missingFact = unknown === 'both' ? changeOf(factOf(before), factOf(after), sameDecision) : null;
     return { sourceId, source, kind: 'not-compared', before, after, differences: NO_DIFFERENCES, followsSubnet, unknownIn: unknown, missingFact };
   }
   const differences = diffPaths(before, after, estate);

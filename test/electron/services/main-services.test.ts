@@ -367,6 +367,18 @@ describe('live pull jobs', () => {
     expect(kept.ok && kept.value.notice).toBeUndefined();
   });
 
+  // The recent list shows what was kept: an entry whose write failed is not listed afterwards.
+  it('a demo whose recent entry could not be written is not listed as recent afterwards', async () => {
+    const notADir = join(dataDir, 'not-a-dir');
+    await writeFile(notADir, 'a file, not a directory');
+    const { api } = services({ recent: createRecentStore({ dataDir: notADir }) });
+    const opened = await api.openDemo({ name: 'bank' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.value.notice).toMatch(/could not be kept in the recent list/);
+    const recent = await api.listRecent({});
+    expect(recent.ok && recent.value.map((e) => e.title)).toEqual([]);
+  });
+
   it('a pull whose recent-list copy was kept comes with no notice', async () => {
     const pull: PullFunction = async () => fakeSnapshot('pull', ['snet-a']);
     const { api } = services({ pull });

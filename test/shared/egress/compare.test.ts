@@ -466,3 +466,27 @@ describe('compare: Unknown on both sides, "the same missing fact"', () => {
     expect(describeChange(compareResults(result([was]), result([was])).changes[0]!)).toBe('could not compare: unknown in both; the same missing fact');
   });
 });
+
+describe('compare: Unknown in both, a NIC and the subnet it follows', () => {
+  // The words of a missing fact name the path's own source ("from NIC vm1-nic", "from subnet app"):
+  // when the NIC follows its subnet on one side, they differ by that name alone, so only the
+  // decision (kind and resources) decides whether the missing fact is the same.
+  it('the same IPv6 default-outbound question, worded from the NIC on one side and from its subnet on the other, is the same missing fact', () => {
+    const ipv6Fact = (who: string): string => `whether IPv6 internet traffic from ${who} has a way out at all: no explicit IPv6 method (public IP, load balancer outbound) applies, default outbound access provides a public IPv4 address, and Azure documents no default outbound access for IPv6`;
+    const ending = (who: string): Step => terminal({
+      kind: 'undecided', resourceId: ids.app, rule: 'Default outbound access for IPv6 traffic (subnet app)', docs: 'https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access',
+      missingFact: ipv6Fact(who),
+    });
+    const subnetPath: EgressPath = { ...path({ id: ids.app, verdict: 'unknown' }), steps: [hop('source', ids.app), ending('subnet app')] };
+    const nicPath: EgressPath = {
+      ...path({ type: 'nic', id: ids.nic, name: 'vm1-nic', verdict: 'unknown' }),
+      source: { type: 'nic', id: ids.nic, name: 'vm1-nic', role: 'workload', subnetId: ids.app },
+      steps: [hop('source', ids.nic), ending('NIC vm1-nic')],
+    };
+    // Shown snapshot: vm1-nic has an entry of its own; compared snapshot: it follows subnet app.
+    const c = compareResults(result([subnetPath, nicPath]), result([subnetPath]));
+    const nic = c.changes.find((x) => x.sourceId.toLowerCase() === ids.nic.toLowerCase());
+    expect(nic?.kind).toBe('not-compared');
+    expect(nic ? describeChange(nic) : '').toBe('could not compare: unknown in both; the same missing fact (after: no entry of its own, follows subnet app)');
+  });
+});
