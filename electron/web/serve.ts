@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_ESTATES } from '../../shared/demo';
 import { browserDataDir } from '../services/data-dir';
 import { progressPrinter } from '../services/load-estate';
-import { startWebServer, type WebServer } from './server';
+import { newLinkOnEnter, startWebServer, type WebServer } from './server';
 
 export interface ServeOptions {
   readonly demo: string | null;
@@ -95,6 +95,7 @@ export async function serveBrowserMode(
     if (status?.error) err(`Could not open ${openPaths.join(', ')}: ${status.error.message}`);
   });
   out(options.quiet ? server.url : `Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)`);
+  if (!options.quiet && process.stdin.isTTY === true) newLinkOnEnter(process.stdin, () => server.freshUrl(), out);
   const stop = (): void => {
     void server.close().finally(() => process.exit(0));
   };

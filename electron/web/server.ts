@@ -67,6 +67,8 @@ export interface WebServer {
   readonly url: string;
   /** A further URL with a fresh one-time code (tests, a second window). */
   launchUrl(demo: string | null, estateId?: string | null, loadId?: string | null): string;
+  /** A URL like `url` (the same demo, estate or load) with a fresh one-time code: `url`'s expires unused. */
+  freshUrl(): string;
   /** The estate loaded from `openPaths`, or null (also while it loads in the background). */
   readonly estateId: string | null;
   /** The background load of `openPaths` (`loadInBackground`), or null. */
@@ -263,6 +265,19 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
 }
 
 /**
+ * Prints a new launch URL for every line typed in the terminal: a launch code expires unused after
+ * LAUNCH_CODE_TTL_MS, and a server holding a large estate loaded from a file should not have to be
+ * restarted (and the file read again) for a new one. `npm run web`, `npm start` and `ui` use it.
+ */
+export function newLinkOnEnter(input: NodeJS.ReadableStream, mint: () => string, out: (line: string) => void): void {
+  out(`Each link opens once, within ${LAUNCH_CODE_TTL_MS / 60_000} minutes: press Enter here for a new one.`);
+  input.setEncoding('utf8');
+  input.on('data', (chunk: string) => {
+    for (let i = 0; i < chunk.split('\n').length - 1; i++) out(`New link: ${mint()}`);
+  });
+}
+
+/**
  * How long a launch code can be traded. The code buys the session token; it is printed to the
  * terminal (scroll-back, session logs) and handed to the browser on its command line, so an unused
  * one must not stay good for as long as the server runs: one-time codes are short-lived (RFC 6749
@@ -289,7 +304,7 @@ function handleSession(ctx: Context, req: IncomingMessage, res: ServerResponse):
   dropExpiredCodes(ctx);
   const code = given === undefined ? undefined : [...ctx.launchCodes.keys()].find((c) => tokensMatch(c, given));
   if (code === undefined) {
-    sendText(res, 401, `This launch link was already used, is older than ${LAUNCH_CODE_TTL_MS / 60_000} minutes, or is not ours: start \`npm run web\` (or \`egress-atlas ui\`) again for a new one`);
+    sendText(res, 401, `This launch link was already used, is older than ${LAUNCH_CODE_TTL_MS / 60_000} minutes, or is not ours: press Enter in the terminal where Egress Atlas runs for a new one`);
     return;
   }
   ctx.launchCodes.delete(code);
@@ -364,10 +379,12 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
     ctx.launchCodes.set(code, Date.now() + LAUNCH_CODE_TTL_MS);
     return openUrl(origin, code, demo, estate, load);
   };
-  const url = loadId !== null ? launchUrl(null, null, loadId) : launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId);
+  const firstTarget = (): string => (loadId !== null ? launchUrl(null, null, loadId) : launchUrl(options.demo === undefined ? 'bank' : options.demo, estateId));
+  const url = firstTarget();
   return {
     url,
     launchUrl,
+    freshUrl: firstTarget,
     estateId,
     loadId,
     loaded,

@@ -47,6 +47,8 @@ export interface UiCommandOptions {
   readonly waitForStop?: WaitForStop;
   /** Called with the printed URL (tests). */
   readonly onUrl?: (url: string) => void;
+  /** Where Enter asks for a new launch link (see newLinkOnEnter); absent: the terminal, when stdin is one. */
+  readonly newLinks?: NodeJS.ReadableStream | null;
   /** The built renderer to serve (tests); default: renderer/dist, built first if stale. */
   readonly staticDir?: string;
 }
@@ -72,7 +74,7 @@ export function createUiCommand(options: UiCommandOptions = {}): CliCommand {
       // A missing path is a one-line error (exit 2) before anything starts.
       const paths = await resolveInputPaths(parsed.positionals, io.cwd);
       // Loaded on demand: the other commands need none of the web server.
-      const [{ startWebServer }, { browserDataDir }, { progressPrinter }] = await Promise.all([
+      const [{ newLinkOnEnter, startWebServer }, { browserDataDir }, { progressPrinter }] = await Promise.all([
         import('../../web/server'), import('../../services/data-dir'), import('../../services/load-estate'),
       ]);
       const server = await startWebServer({
@@ -85,6 +87,8 @@ export function createUiCommand(options: UiCommandOptions = {}): CliCommand {
       });
       io.stdout(`Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)\n`);
       options.onUrl?.(server.url);
+      const newLinks = options.newLinks === undefined ? (process.stdin.isTTY === true ? process.stdin : null) : options.newLinks;
+      if (newLinks !== null) newLinkOnEnter(newLinks, () => server.freshUrl(), (line) => io.stdout(`${line}\n`));
       try {
         await (options.waitForStop ?? untilSignal)();
       } finally {

@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticEstate } from '../../../shared/demo/index';
 import type { CliIo } from '../../../electron/cli/command';
@@ -82,5 +83,31 @@ describe('egress-atlas ui', () => {
     expect(t.err()).toMatch(/\d+ resources \(4 subnets, 8 NICs\); resolving…/);
     expect(t.err()).toMatch(/\d+ sources resolved\n$/);
     expect(answer).toMatchObject({ ok: true, value: { summary: { title: 'estate.json', networkInterfaceCount: 8 } } });
+  });
+
+  // A launch code expires unused after 10 minutes: Enter in the terminal gives a new link to the same
+  // loaded estate, without loading the file again.
+  it('Enter in the terminal prints a new link to the same estate, with a fresh code that trades', async () => {
+    const keys = new PassThrough();
+    let url = '';
+    let traded = 0;
+    const t = io();
+    const command = createUiCommand({
+      staticDir: dir, newLinks: keys,
+      onUrl: (u) => { url = u; },
+      waitForStop: async () => {
+        keys.write('\n');
+        await new Promise((r) => setImmediate(r));
+        const fresh = /New link: (\S+)/.exec(t.out())?.[1] ?? '';
+        expect(fresh.replace(/code=[^&]+/, 'code=X')).toBe(url.replace(/code=[^&]+/, 'code=X'));
+        expect(fresh).not.toBe(url);
+        const page = new URL(fresh);
+        const code = new URLSearchParams(page.hash.slice(1)).get('code') ?? '';
+        traded = (await fetch(`${page.origin}/session`, { method: 'POST', headers: { 'X-Egress-Atlas-Launch-Code': code } })).status;
+      },
+    });
+    expect(await runCli(['ui', 'estate.json', '--data-dir', join(dir, 'data')], t.io, [command])).toBe(0);
+    expect(t.out()).toContain('Each link opens once, within 10 minutes: press Enter here for a new one.\n');
+    expect(traded).toBe(200);
   });
 });

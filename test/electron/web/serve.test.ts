@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { parseServeArgs } from '../../../electron/web/serve';
+import { newLinkOnEnter } from '../../../electron/web/server';
 import { rendererBuildReason } from '../../../electron/web/renderer-build';
 import { toRelativeFilePath } from '../../../electron/web/static-files';
 
@@ -19,6 +21,22 @@ describe('npm run web arguments', () => {
     for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--demo'], ['--demo', '../x'], ['--demo', 'casino'], ['--verbose']]) {
       expect(typeof parseServeArgs(args), args.join(' ')).toBe('string');
     }
+  });
+});
+
+describe('a new launch link from the terminal', () => {
+  // A launch code expires unused after 10 minutes: Enter in the terminal prints a new link, so a
+  // server holding a large estate need not be restarted (and the file read again).
+  it('prints one new link per line typed, each freshly minted', async () => {
+    const input = new PassThrough();
+    const lines: string[] = [];
+    let minted = 0;
+    newLinkOnEnter(input, () => `http://127.0.0.1:1/?launch#code=c${++minted}&demo=bank`, (line) => lines.push(line));
+    input.write('\n');
+    input.write('x\n\n');
+    input.write('no newline yet');
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toEqual(['Each link opens once, within 10 minutes: press Enter here for a new one.', 'New link: http://127.0.0.1:1/?launch#code=c1&demo=bank', 'New link: http://127.0.0.1:1/?launch#code=c2&demo=bank', 'New link: http://127.0.0.1:1/?launch#code=c3&demo=bank']);
   });
 });
 
