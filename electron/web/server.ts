@@ -269,12 +269,18 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
  * LAUNCH_CODE_TTL_MS, and a server holding a large estate loaded from a file should not have to be
  * restarted (and the file read again) for a new one. `npm run web`, `npm start` and `ui` use it.
  */
-export function newLinkOnEnter(input: NodeJS.ReadableStream, mint: () => string, out: (line: string) => void): void {
+export function newLinkOnEnter(input: NodeJS.ReadableStream, mint: () => string, out: (line: string) => void): () => void {
   out(`Each link opens once, within ${LAUNCH_CODE_TTL_MS / 60_000} minutes: press Enter here for a new one.`);
   input.setEncoding('utf8');
-  input.on('data', (chunk: string) => {
+  const onData = (chunk: string): void => {
     for (let i = 0; i < chunk.split('\n').length - 1; i++) out(`New link: ${mint()}`);
-  });
+  };
+  input.on('data', onData);
+  // Stops listening: a terminal read left flowing would keep the process alive after the server stops.
+  return () => {
+    input.off('data', onData);
+    input.pause();
+  };
 }
 
 /**

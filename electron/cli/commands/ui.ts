@@ -88,10 +88,11 @@ export function createUiCommand(options: UiCommandOptions = {}): CliCommand {
       io.stdout(`Egress Atlas is running. Open ${server.url}  (Ctrl+C to stop)\n`);
       options.onUrl?.(server.url);
       const newLinks = options.newLinks === undefined ? (process.stdin.isTTY === true ? process.stdin : null) : options.newLinks;
-      if (newLinks !== null) newLinkOnEnter(newLinks, () => server.freshUrl(), (line) => io.stdout(`${line}\n`));
+      const stopLinks = newLinks === null ? null : newLinkOnEnter(newLinks, () => server.freshUrl(), (line) => io.stdout(`${line}\n`));
       try {
         await (options.waitForStop ?? untilSignal)();
       } finally {
+        stopLinks?.();
         await server.close();
       }
       return 0;

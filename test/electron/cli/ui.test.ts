@@ -109,5 +109,8 @@ describe('egress-atlas ui', () => {
     expect(await runCli(['ui', 'estate.json', '--data-dir', join(dir, 'data')], t.io, [command])).toBe(0);
     expect(t.out()).toContain('Each link opens once, within 10 minutes: press Enter here for a new one.\n');
     expect(traded).toBe(200);
+    // Stopped with the server: the terminal is no longer read (nothing keeps the process alive).
+    expect(keys.listenerCount('data')).toBe(0);
+    expect(keys.isPaused()).toBe(true);
   });
 });
