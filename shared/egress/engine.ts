@@ -5,6 +5,7 @@
  * step (steps.ts); the walk always ends with a terminal step whose reason fixes the verdict. The
  * words (rule, explanation, Learn link, `az` command) are written by explain.ts, not here.
  */
+import { innerMap } from '../model/cache';
 import { isScaleSetInstanceVm, nameFromResourceId, parentResourceId, type ResourceId } from '../model/ids';
 import { formatCidr, formatIp, isPublicIp, parseCidr, cidrContainsCidr, cidrContainsIp, parseIp, RFC1918_CIDRS } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
@@ -1487,11 +1488,7 @@ function buildExitSteps(ctx: EngineContext, method: ExitMethodOf, variant: strin
 const defaultOutboundCache = new WeakMap<Subnet, Map<string, { readonly step: Step; readonly terminal: TerminalStep }>>();
 
 function defaultOutboundSteps(subnet: Subnet, reason: Extract<OutboundMethod, { kind: 'default-outbound' }>['reason']): { readonly step: Step; readonly terminal: TerminalStep } {
-  let byReason = defaultOutboundCache.get(subnet);
-  if (!byReason) {
-    byReason = new Map();
-    defaultOutboundCache.set(subnet, byReason);
-  }
+  const byReason = innerMap(defaultOutboundCache, subnet);
   let found = byReason.get(reason);
   if (!found) {
     found = {
@@ -1518,17 +1515,9 @@ function flowIpVersion(ctx: EngineContext): FlowIpVersion {
 }
 
 function exitSteps(ctx: EngineContext, method: ExitMethodOf, variant: string): ExitSteps {
-  let byKey = exitStepCache.get(ctx.index);
-  if (!byKey) {
-    byKey = new Map();
-    exitStepCache.set(ctx.index, byKey);
-  }
+  const byKey = innerMap(exitStepCache, ctx.index);
   const key = exitKey(method);
-  let byVariant = byKey.get(key);
-  if (!byVariant) {
-    byVariant = new Map();
-    byKey.set(key, byVariant);
-  }
+  const byVariant = innerMap(byKey, key);
   // Egress IPs differ by the flow's IP version (a dual-stack NAT gateway or load balancer).
   const version = flowIpVersion(ctx);
   const key2 = version === 'IPv4' ? variant : `${variant}|${version}`;
@@ -1784,11 +1773,7 @@ function ownerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: string
     byVnet = new WeakMap();
     ownersByIndex.set(index, byVnet);
   }
-  let byIp = byVnet.get(vnet);
-  if (!byIp) {
-    byIp = new Map();
-    byVnet.set(vnet, byIp);
-  }
+  const byIp = innerMap(byVnet, vnet);
   let found = byIp.get(ip);
   if (!found) {
     found = findOwner(index, vnet, ip);
@@ -1830,11 +1815,7 @@ const addressOwnersByIndex = new WeakMap<ModelIndex, Map<ResourceId, boolean>>()
 
 /** Whether the input holds anything that owns private IPs in the VNet: a NIC, a firewall or an internal load balancer frontend. */
 function holdsAddressOwners(index: ModelIndex, vnet: VirtualNetwork): boolean {
-  let byVnet = addressOwnersByIndex.get(index);
-  if (!byVnet) {
-    byVnet = new Map();
-    addressOwnersByIndex.set(index, byVnet);
-  }
+  const byVnet = innerMap(addressOwnersByIndex, index);
   let holds = byVnet.get(vnet.id);
   if (holds === undefined) {
     // Subnets by their own VNet reference too: subnets listed on their own may be missing from vnet.subnetIds.
@@ -1912,11 +1893,7 @@ function unreadOwnerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: 
     byVnet = new WeakMap();
     unreadOwnersByIndex.set(index, byVnet);
   }
-  let byIp = byVnet.get(vnet);
-  if (!byIp) {
-    byIp = new Map();
-    byVnet.set(vnet, byIp);
-  }
+  const byIp = innerMap(byVnet, vnet);
   let found = byIp.get(ip);
   if (found === undefined) {
     found = findUnreadOwner(index, vnet, ip);
@@ -3728,11 +3705,7 @@ function broadcastsNear(index: ModelIndex, vnet: VirtualNetwork): ReadonlySet<nu
 const platformAnswers = new WeakMap<EgressDestination, Map<number, { readonly found: PlatformDestination | null; readonly broadcastCandidate: IpAddress | null }>>();
 
 function platformAnswer(ctx: EngineContext, destination: EgressDestination, subnet: Subnet): PlatformDestination | null {
-  let byPort = platformAnswers.get(destination);
-  if (!byPort) {
-    byPort = new Map();
-    platformAnswers.set(destination, byPort);
-  }
+  const byPort = innerMap(platformAnswers, destination);
   const port = ctx.traffic.port;
   let known = byPort.get(port);
   if (!known) {

@@ -4,6 +4,7 @@
  * implicit SNAT > Basic public LB > default outbound access > none [NATOV][LBOUT][DOA]
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
+import { innerMap } from '../model/cache';
 import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
@@ -223,11 +224,7 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
 const snatRulesCache = new WeakMap<LoadBalancerBackendPool, Map<string, readonly LoadBalancingRule[] | null>>();
 
 function snatRulesOfPool(index: ModelIndex, loadBalancer: LoadBalancer, pool: LoadBalancerBackendPool, protocol: TransportProtocol, version: FlowIpVersion): readonly LoadBalancingRule[] | null {
-  let byKey = snatRulesCache.get(pool);
-  if (!byKey) {
-    byKey = new Map();
-    snatRulesCache.set(pool, byKey);
-  }
+  const byKey = innerMap(snatRulesCache, pool);
   const key = `${loadBalancer.id}|${protocol}|${version}`;
   let rules = byKey.get(key);
   if (rules === undefined) {
@@ -251,11 +248,7 @@ function snatRulesOfPools(index: ModelIndex, loadBalancer: LoadBalancer, pools: 
   const [only, second] = pools;
   if (!only) return null;
   if (!second) return snatRulesOfPool(index, loadBalancer, only, protocol, version);
-  let byKey = pooledSnatRulesCache.get(loadBalancer);
-  if (!byKey) {
-    byKey = new Map();
-    pooledSnatRulesCache.set(loadBalancer, byKey);
-  }
+  const byKey = innerMap(pooledSnatRulesCache, loadBalancer);
   const key = `${pools.map((p) => p.id).join(',')}|${protocol}|${version}`;
   let rules = byKey.get(key);
   if (rules === undefined) {
@@ -338,11 +331,7 @@ interface PoolOwners {
 const poolOwnersCache = new WeakMap<ModelIndex, Map<ResourceId, PoolOwners>>();
 
 function poolOwners(index: ModelIndex, pool: LoadBalancerBackendPool): PoolOwners {
-  let byPool = poolOwnersCache.get(index);
-  if (!byPool) {
-    byPool = new Map();
-    poolOwnersCache.set(index, byPool);
-  }
+  const byPool = innerMap(poolOwnersCache, index);
   let owners = byPool.get(pool.id);
   if (!owners) {
     const vms = new Set<ResourceId>();
@@ -998,11 +987,7 @@ function frontendIpCount(index: ModelIndex, lb: LoadBalancer, frontendIds: reado
 const poolSizes = new WeakMap<ModelIndex, Map<ResourceId, number>>();
 
 function poolSize(index: ModelIndex, pool: LoadBalancerBackendPool): number {
-  let sizes = poolSizes.get(index);
-  if (!sizes) {
-    sizes = new Map();
-    poolSizes.set(index, sizes);
-  }
+  const sizes = innerMap(poolSizes, index);
   let size = sizes.get(pool.id);
   if (size === undefined) {
     const instances = new Set<string>();

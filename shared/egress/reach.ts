@@ -33,6 +33,7 @@ import type { EgressDestination, SourceAddress } from './destination';
 import { explainPath } from './explain';
 import { evaluateNsgChain } from './nsg';
 import type { NsgVerdict } from './nsg';
+import { innerMap } from '../model/cache';
 import { formatCidr, formatIp, parseCidr, parseIp } from '../model/ip';
 import { Ipv4Set, publicIpv4 } from '../model/ip-set';
 import type { Cidr, IpAddress } from '../model/ip';
@@ -620,11 +621,7 @@ function sourceFlows(index: ModelIndex, from: PathSource, source: SourceAddress 
   if (nsgs.length === 0 || !source) return UNIFORM;
   const rules = nsgs.flatMap((n) => n.securityRules.filter((r) => r.direction === 'Outbound'));
   if (!rules.some(decidesByPort)) return UNIFORM;
-  let cache = flowCache.get(index);
-  if (!cache) {
-    cache = new Map();
-    flowCache.set(index, cache);
-  }
+  const cache = innerMap(flowCache, index);
   const sourceKey = rules.every(sourceIndependent) ? '' : `${source.cidrs.map(formatCidr).join(',')}|${(source.applicationSecurityGroupIds ?? []).join(',')}`;
   const cacheKey = `${nsgs.map((n) => n.id).join('+')}|${sourceKey}`;
   const cached = cache.get(cacheKey);
@@ -1152,11 +1149,7 @@ function canonicalIp(text: string): string | null {
 
 /** The endpoints of one VNet that may carry traffic, with what names them. */
 function probesOf(index: ModelIndex, vnetId: string): readonly EndpointProbe[] {
-  let cache = probeCache.get(index);
-  if (!cache) {
-    cache = new Map();
-    probeCache.set(index, cache);
-  }
+  const cache = innerMap(probeCache, index);
   const cached = cache.get(vnetId);
   if (cached) return cached;
   const probes = (index.privateEndpointsByVirtualNetwork.get(vnetId as ResourceId) ?? []).filter(mayCarry).map((endpoint): EndpointProbe => {
@@ -1671,11 +1664,7 @@ const withinCache = new WeakMap<SourceFlows, Map<string, readonly PortRanges[]>>
 
 /** What a rule allows within TCP 443's NSG class: the ports and protocols in both. */
 function withinDefaultClass(rule: Pick<Candidate, 'ports' | 'protocols'>, flows: SourceFlows): readonly PortRanges[] {
-  let byRule = withinCache.get(flows);
-  if (!byRule) {
-    byRule = new Map();
-    withinCache.set(flows, byRule);
-  }
+  const byRule = innerMap(withinCache, flows);
   const key = `${rule.ports.join(',')}|${rule.protocols.join(',')}`;
   const cached = byRule.get(key);
   if (cached) return cached;

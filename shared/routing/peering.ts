@@ -12,6 +12,7 @@
  *  - traffic only while `peeringState` is `Connected` [PEER]
  *    https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
  */
+import { innerMap } from '../model/cache';
 import { cidrContainsCidr, cidrContainsIp, formatIp, parseCidr, parseIp } from '../model/ip';
 import type { Cidr, IpAddress } from '../model/ip';
 import { nameFromResourceId, type ResourceId } from '../model/ids';
@@ -201,11 +202,7 @@ const VWAN_PEERING = /^RemoteVnetToHubPeering_/i;
 const vwanPeeringCache = new WeakMap<ModelIndex, Map<ResourceId, VirtualNetworkPeering | null>>();
 
 export function vwanPeeringOf(index: ModelIndex, virtualNetworkId: ResourceId): VirtualNetworkPeering | null {
-  let perVnet = vwanPeeringCache.get(index);
-  if (!perVnet) {
-    perVnet = new Map();
-    vwanPeeringCache.set(index, perVnet);
-  }
+  const perVnet = innerMap(vwanPeeringCache, index);
   const known = perVnet.get(virtualNetworkId);
   if (known !== undefined) return known;
   const found = (index.peerings.get(virtualNetworkId) ?? []).find((p) => VWAN_PEERING.test(p.peering.name))?.peering ?? null;

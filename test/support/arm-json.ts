@@ -42,6 +42,16 @@ export function pipJson(name: string, ip: string | null, opts: { sku?: string; v
 
 export interface ConfigSpec { readonly ip: string; readonly subnet: string; readonly pip?: string; readonly pools?: readonly string[] }
 
+export const natGatewayId = (name: string): string => `${NET}/natGateways/${name}`;
+
+/** A NAT gateway as ARM GET returns it (REST `properties` shape); `props` adds or replaces properties (publicIpAddresses, subnets, …). */
+export function natGatewayJson(name: string, sku: 'Standard' | 'StandardV2', props: Json): Json {
+  return {
+    id: natGatewayId(name), name, type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: sku },
+    properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, ...props },
+  };
+}
+
 export function nicJson(name: string, configs: readonly ConfigSpec[], vm?: string): Json {
   const id = nicId(name);
   return {

@@ -24,6 +24,18 @@ const LOGS = join(__dirname, '../../fixtures/logs');
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** A policy whose exception quotes ESC (YAML "\\e") and a line break: the issue quotes the value. */
+/** A VNet (REST shape) with one subnet: its ID ends in `segment`, its record names it `name`. */
+function vnetWithSubnet(vnetName: string, segment: string, name: string): unknown {
+  const net = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
+  return {
+    id: `${net}/virtualNetworks/${vnetName}`, name: vnetName, type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
+    properties: {
+      addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+      subnets: [{ id: `${net}/virtualNetworks/${vnetName}/subnets/${segment}`, name, properties: { addressPrefix: '10.0.1.0/24' } }],
+    },
+  };
+}
+
 const BAD_POLICY = [
   'version: 1',
   'controls:',
@@ -142,13 +154,7 @@ describe('verify commands of hostile names (pasted into bash and PowerShell, sho
 
   it('resolve --format json: no hop verify of a subnet named with ’ runs code in PowerShell', async () => {
     const name = 'snet\u2019;Start-Process calc;\u2019';
-    const vnet = {
-      id: `${SUB}/virtualNetworks/vnet-q`, name: 'vnet-q', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
-      properties: {
-        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-        subnets: [{ id: `${SUB}/virtualNetworks/vnet-q/subnets/${name}`, name, properties: { addressPrefix: '10.0.1.0/24' } }],
-      },
-    };
+    const vnet = vnetWithSubnet('vnet-q', name, name);
     await writeFile(join(dir, 'smart-quote.json'), JSON.stringify([vnet]), 'utf8');
     const run = await runCliIn(dir, ['resolve', 'smart-quote.json', '--format', 'json']);
     expect(run.code).toBe(0);
@@ -192,14 +198,7 @@ describe('names printed to a terminal', () => {
 
 describe('tables of the other commands', () => {
   it('check and cost escape control characters in names too', async () => {
-    const sub = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network';
-    const vnet = {
-      id: `${sub}/virtualNetworks/vnet-hostile`, name: 'vnet-hostile', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope',
-      properties: {
-        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-        subnets: [{ id: `${sub}/virtualNetworks/vnet-hostile/subnets/evil`, name: 'evil\u001b[2J\u001b[31mname', properties: { addressPrefix: '10.0.1.0/24' } }],
-      },
-    };
+    const vnet = vnetWithSubnet('vnet-hostile', 'evil', 'evil\u001b[2J\u001b[31mname');
     await writeFile(join(dir, 'hostile.json'), JSON.stringify([vnet]), 'utf8');
     await writeFile(join(dir, 'p.yaml'), 'version: 1\ncontrols:\n  - { id: no-default-outbound, effect: deny, forbidExits: [default-outbound] }\n', 'utf8');
     for (const args of [['check', 'hostile.json', '--policy', 'p.yaml'], ['cost', 'hostile.json']]) {

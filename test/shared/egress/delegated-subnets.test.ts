@@ -24,12 +24,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { explainPath } from '../../../shared/egress/explain';
+import type { EgressPath } from '../../../shared/egress/types';
 import { ModelBuilder, networkRule, securityRule } from '../../support/model-builder';
 import { explanations, HUB_FIREWALL_IP, hubSpokeFirewall, pathOf, resolve, summary } from './support';
 
 const WEB = 'Microsoft.Web/serverFarms';
 const ACA = 'Microsoft.App/environments';
 const ROUTE_ALL = /vnetRouteAllEnabled/;
+
+/** Subnet `name`, alone in VNet v (10.0.0.0/16), delegated to `service`, resolved: the result, the subnet's path and its ID. */
+function delegatedAlone(service: string, name: string, prefix: string, opts: { readonly defaultOutboundAccess?: boolean } = {}) {
+  const b = new ModelBuilder();
+  const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), name, prefix, { delegations: [service], ...opts });
+  const result = resolve(b.build());
+  return { result, path: pathOf(result, s), s };
+}
+
+/** The verify command of a path's unknown end. */
+function terminalVerify(path: EgressPath): string | undefined {
+  const end = path.steps.at(-1);
+  return end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined;
+}
 
 function appServiceWithNat(): { readonly b: ModelBuilder; readonly subnet: string } {
   const b = new ModelBuilder();
@@ -82,18 +97,14 @@ describe('App Service VNet integration subnet (Microsoft.Web/serverFarms): Route
   // With or without Route All, nothing in the subnet sends the traffic elsewhere: the apps' outbound
   // addresses, not a VM's default outbound access [DOA]; the verify command lists the apps with both.
   it('no NAT gateway or UDR: unknown naming the apps\' outbound addresses, not default outbound access', () => {
-    const b = new ModelBuilder();
-    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'web-int', '10.0.1.0/26', { delegations: [WEB] });
-    const result = resolve(b.build());
-    const path = pathOf(result, s);
+    const { result, path, s } = delegatedAlone(WEB, 'web-int', '10.0.1.0/26');
     expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null });
     expect(explanations(path)).toMatch(/outboundIpAddresses/);
     expect(explanations(path)).not.toMatch(/default outbound IP/i);
     // The service's instances send, not NICs of the customer's VMs.
     expect(explainPath(path)[0]?.explanation).toBe(`Traffic from what ${WEB} runs in this subnet (delegated to the service).`);
     expect([...path.findings, ...result.findings].map((f) => f.code)).not.toContain('default-outbound');
-    const end = path.steps.at(-1);
-    const verify = end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined;
+    const verify = terminalVerify(path);
     // Matched by the subnet's name: JMESPath compares case-sensitively and a site keeps the subnet ID
     // as Azure spelled it (resourceGroups, Microsoft.Network), while the model's IDs are lower case.
     expect(verify).toBe(`az webapp list --query "[?virtualNetworkSubnetId && ends_with(virtualNetworkSubnetId, '/subnets/web-int')].{name:name, subnet:virtualNetworkSubnetId, routeAll:vnetRouteAllEnabled, outboundVnetRouting:outboundVnetRouting, outbound:outboundIpAddresses}" -o json; `
@@ -104,12 +115,7 @@ describe('App Service VNet integration subnet (Microsoft.Web/serverFarms): Route
   // Subnet names are letters (any script), digits, _ . and -: literal inside double quotes in bash and
   // PowerShell. Anything else ($, a backtick, a quote) could change the command: none is shown.
   it('the apps\' verify command takes a subnet name in any script, and refuses one a shell would read', () => {
-    const verifyOf = (name: string): string => {
-      const b = new ModelBuilder();
-      const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), name, '10.0.1.0/26', { delegations: [WEB] });
-      const end = pathOf(resolve(b.build()), s).steps.at(-1);
-      return end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify ?? '' : '';
-    };
+    const verifyOf = (name: string): string => terminalVerify(delegatedAlone(WEB, name, '10.0.1.0/26').path) ?? '';
     expect(verifyOf('snet-Zürich_web.1')).toContain("'/subnets/snet-Zürich_web.1'");
     for (const name of ['web$(id)', 'web`n', "web'x", 'web"x', 'web!x']) expect(verifyOf(name), name).toMatch(/^# not shown/);
   });
@@ -128,16 +134,12 @@ describe('App Service VNet integration subnet (Microsoft.Web/serverFarms): Route
 
 describe('Container Apps workload-profiles subnet (Microsoft.App/environments) [ACAVNET]', () => {
   it('no NAT gateway or UDR: unknown naming the environment\'s managed egress public IP, not default outbound access', () => {
-    const b = new ModelBuilder();
-    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'aca', '10.0.0.0/27', { delegations: [ACA] });
-    const result = resolve(b.build());
-    const path = pathOf(result, s);
+    const { result, path } = delegatedAlone(ACA, 'aca', '10.0.0.0/27');
     expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null });
     expect(explanations(path)).toMatch(/ME_/);
     // Flex Consumption function apps integrate through the same delegation.
     expect(explanations(path)).toMatch(/Flex Consumption function app/);
-    const end = path.steps.at(-1);
-    expect(end?.kind === 'terminal' && end.reason.kind === 'undecided' ? end.reason.verify : undefined)
+    expect(terminalVerify(path))
       .toBe(`az containerapp env list --query "[?properties.vnetConfiguration.infrastructureSubnetId && ends_with(properties.vnetConfiguration.infrastructureSubnetId, '/subnets/aca')].{name:name, subnet:properties.vnetConfiguration.infrastructureSubnetId, managedResourceGroup:properties.infrastructureResourceGroup}" -o json`);
     expect(explanations(path)).not.toMatch(/default outbound IP/i);
     expect([...path.findings, ...result.findings].map((f) => f.code)).not.toContain('default-outbound');
@@ -169,9 +171,7 @@ describe('other delegated subnets: outbound "managed by the individual service" 
     'Microsoft.NetApp/volumes',
     'Microsoft.ContainerInstance/containerGroups',
   ])('%s, private subnet, no NAT gateway or UDR: unknown naming the service', (service) => {
-    const b = new ModelBuilder();
-    const s = b.subnet(b.vnet('v', ['10.0.0.0/16']), 'svc', '10.0.3.0/28', { delegations: [service], defaultOutboundAccess: false });
-    const path = pathOf(resolve(b.build()), s);
+    const { path } = delegatedAlone(service, 'svc', '10.0.3.0/28', { defaultOutboundAccess: false });
     expect(summary(path)).toMatchObject({ verdict: 'unknown', exit: null });
     expect(explanations(path)).toContain(service);
   });

@@ -11,7 +11,7 @@ import { explainPath } from '../../../shared/egress/explain';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import type { EgressPath, ResolveResult } from '../../../shared/egress/types';
-import { availabilitySetId, frontendId, ipConfigId, NET, nicId, nicJson, pipId, pipJson, poolId, subnetId, vmId, vmJson, vnetJson, type Json } from '../../support/arm-json';
+import { availabilitySetId, frontendId, ipConfigId, natGatewayId, natGatewayJson, NET, nicId, nicJson, pipId, pipJson, poolId, subnetId, vmId, vmJson, vnetJson, type Json } from '../../support/arm-json';
 
 
 
@@ -19,6 +19,9 @@ function resolveArm(resources: readonly Json[]): ResolveResult {
   const { model, effectiveRoutes, gaps } = normalizeArm([{ fileName: 'outbound-disagreements.json', json: resources }]);
   return resolveEgress({ model, effectiveRoutes, metrics: [], gaps: [...gaps] });
 }
+
+/** VNet v with private subnet app (10.0.1.0/24, defaultOutboundAccess false). */
+const PRIVATE_APP_VNET: Json = vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]);
 
 function pathFor(result: ResolveResult, id: string): EgressPath {
   const path = result.paths.find((p) => p.source.id.toLowerCase() === id.toLowerCase());
@@ -198,11 +201,10 @@ describe('StandardV2 NAT gateway addresses listed under publicIpAddressesV6', ()
   // even when the public IP resource itself is not in the input.
   it('only an IPv6 address (under publicIpAddressesV6, its resource not exported): IPv4 traffic is unknown, not "internet via the NAT gateway"', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-v2`;
+    const natId = natGatewayId('nat-v2');
     const result = resolveArm([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
-      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] } },
+      natGatewayJson('nat-v2', 'StandardV2', { publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     const path = pathFor(result, s);
@@ -212,12 +214,11 @@ describe('StandardV2 NAT gateway addresses listed under publicIpAddressesV6', ()
 
   it('an IPv4 address plus an IPv6 one under publicIpAddressesV6 (not exported): IPv4 traffic leaves from the IPv4 address only, 64,512 ports', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-v2`;
+    const natId = natGatewayId('nat-v2');
     const result = resolveArm([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
       pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
-      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] } },
+      natGatewayJson('nat-v2', 'StandardV2', { publicIpAddresses: [{ id: pipId('nat-v4') }], publicIpAddressesV6: [{ id: pipId('nat-v6') }], subnets: [{ id: s }] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     expect(pathFor(result, s)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'], snatPorts: 64_512 });
@@ -306,12 +307,10 @@ describe('attachments Azure states on both sides', () => {
   // different times), the exit is not known: unknown naming which resource says what.
   it('NAT gateway whose subnets[] names subnet app, subnet record without natGateway: unknown naming both records, not "default outbound access"', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-app`;
     const result = resolveArm([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
       pipJson('nat-pip', '20.0.0.1'),
-      { id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] } },
+      natGatewayJson('nat-app', 'Standard', { publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     const path = pathFor(result, s);
@@ -325,12 +324,11 @@ describe('attachments Azure states on both sides', () => {
   // back-reference, so a gateway list that omits the subnet does not overrule the subnet's record.
   it('subnet record naming the NAT gateway while the gateway\'s subnets[] omits it: the subnet\'s record decides (NAT gateway)', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-app`;
+    const natId = natGatewayId('nat-app');
     const result = resolveArm([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
       pipJson('nat-pip', '20.0.0.1'),
-      { id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [] } },
+      natGatewayJson('nat-app', 'Standard', { publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     expect(pathFor(result, s)).toMatchObject({ verdict: 'internet', exit: 'nat-gateway', egressIps: ['20.0.0.1'] });
@@ -345,7 +343,7 @@ describe('attachments Azure states on both sides', () => {
   it('public IP whose ipConfiguration names vm1-nic/ipconfig1, NIC record without publicIPAddress, private subnet: unknown naming both records, not "no outbound"', () => {
     const s = subnetId('v', 'app');
     const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      PRIVATE_APP_VNET,
       pipJson('vm1-pip', '20.0.0.5', { props: { ipConfiguration: { id: ipConfigId('vm1-nic') } } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
@@ -362,7 +360,7 @@ describe('attachments Azure states on both sides', () => {
   it('public IP naming vm1-nic/ipconfig2, NIC record listing only ipconfig1 (private subnet): the NIC is unknown naming both records, no "no outbound" error', () => {
     const s = subnetId('v', 'app');
     const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      PRIVATE_APP_VNET,
       pipJson('vm1-pip2', '20.0.0.6', { props: { ipConfiguration: { id: ipConfigId('vm1-nic', 'ipconfig2') } } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
@@ -400,15 +398,18 @@ describe('attachments Azure states on both sides', () => {
     expect(pathFor(agreeing, s)).toMatchObject({ verdict: 'internet', exit: 'default-outbound' });
   });
 
-  it('public IP naming an unlisted configuration while the sending configuration has its own public IP: its own decides', () => {
-    const result = resolveArm(stalePublicIpEstate(false));
+  it.each([
+    ['an unlisted configuration while the sending configuration has its own public IP: its own decides', false],
+    ['the secondary configuration while the primary has its own public IP: the primary leaves from its own', true],
+  ])('public IP naming %s', (_, listsSecond) => {
+    const result = resolveArm(stalePublicIpEstate(listsSecond));
     expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
   });
 
   it('public IP naming a configuration of a NIC not in the input: nothing to compare, the subnet decides', () => {
     const s = subnetId('v', 'app');
     const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      PRIVATE_APP_VNET,
       pipJson('other-pip', '20.0.0.7', { props: { ipConfiguration: { id: ipConfigId('other-nic') } } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
@@ -424,14 +425,13 @@ describe('attachments Azure states on both sides', () => {
   // carries the subnet, never "export both again together", which no new export could satisfy.
   it('VNet defaultPublicNatGateway = nat-v2 (StandardV2, sourceVirtualNetwork = the VNet, subnets [app]), subnet app without natGateway: the missing fact names the VNet-level NAT gateway', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-v2`;
+    const natId = natGatewayId('nat-v2');
     const vnet = vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]);
     (vnet.properties as Json).defaultPublicNatGateway = { id: natId };
     const result = resolveArm([
       vnet,
       pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
-      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } } },
+      natGatewayJson('nat-v2', 'StandardV2', { publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     const path = pathFor(result, s);
@@ -443,12 +443,10 @@ describe('attachments Azure states on both sides', () => {
 
   it('VNet record without defaultPublicNatGateway, NAT gateway naming it as sourceVirtualNetwork and listing subnet app: the same VNet-level missing fact', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-v2`;
     const result = resolveArm([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24' }]),
       pipJson('nat-v4', '20.0.0.1', { sku: 'StandardV2' }),
-      { id: natId, name: 'nat-v2', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'StandardV2' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } } },
+      natGatewayJson('nat-v2', 'StandardV2', { publicIpAddresses: [{ id: pipId('nat-v4') }], subnets: [{ id: s }], sourceVirtualNetwork: { id: `${NET}/virtualNetworks/v` } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     const path = pathFor(result, s);
@@ -464,22 +462,17 @@ describe('attachments Azure states on both sides', () => {
     const result = resolveArm([
       vnet,
       pipJson('nat-pip', '20.0.0.1'),
-      { id: `${NET}/natGateways/nat-app`, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] } },
+      natGatewayJson('nat-app', 'Standard', { publicIpAddresses: [{ id: pipId('nat-pip') }], subnets: [{ id: s }] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1'),
     ]);
     expect(missingFact(pathFor(result, s))).toMatch(/whether subnet app uses NAT gateway nat-app: the NAT gateway's record lists the subnet/);
   });
 
-  it('public IP naming the secondary configuration while the primary has its own public IP: the primary leaves from its own', () => {
-    const result = resolveArm(stalePublicIpEstate(true));
-    expect(pathFor(result, nicId('vm1-nic'))).toMatchObject({ verdict: 'internet', exit: 'public-ip', egressIps: ['20.0.0.5'] });
-  });
 
   it('public IP and NIC records agree: the instance-level public IP, as before', () => {
     const s = subnetId('v', 'app');
     const result = resolveArm([
-      vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { defaultOutboundAccess: false } }]),
+      PRIVATE_APP_VNET,
       pipJson('vm1-pip', '20.0.0.5', { props: { ipConfiguration: { id: ipConfigId('vm1-nic') } } }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s, pip: 'vm1-pip' }], 'vm1'),
     ]);

@@ -10,7 +10,7 @@ import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { checkPolicy, parsePolicy, toSarif } from '../../../shared/policy/index';
 import type { CheckResult } from '../../../shared/policy/index';
-import { NET, nicJson, pipId, pipJson, subnetId, vnetJson, type Json } from '../../support/arm-json';
+import { natGatewayId, natGatewayJson, nicJson, pipId, pipJson, subnetId, vnetJson, type Json } from '../../support/arm-json';
 
 const NOW = new Date('2026-11-26T09:00:00Z');
 
@@ -40,14 +40,11 @@ describe('egressIpsWithin: an egress IP the input does not give as an address', 
   // (the path shows it by name, 'nat-pip2', which is no address to compare).
   it('NAT gateway naming an IPv4 public IP the input lacks: "could not be proven", not "egress IP nat-pip2 outside"', () => {
     const s = subnetId('v', 'app');
-    const natId = `${NET}/natGateways/nat-app`;
+    const natId = natGatewayId('nat-app');
     const result = check([
       vnetJson('v', '10.0.0.0/16', [{ name: 'app', prefix: '10.0.1.0/24', props: { natGateway: { id: natId } } }]),
       pipJson('nat-pip1', '20.61.14.5'),
-      {
-        id: natId, name: 'nat-app', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' },
-        properties: { provisioningState: 'Succeeded', idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: pipId('nat-pip1') }, { id: pipId('nat-pip2') }], subnets: [{ id: s }] },
-      },
+      natGatewayJson('nat-app', 'Standard', { publicIpAddresses: [{ id: pipId('nat-pip1') }, { id: pipId('nat-pip2') }], subnets: [{ id: s }] }),
       nicJson('vm1-nic', [{ ip: '10.0.1.4', subnet: s }], 'vm1-nic-vm'),
     ], EGRESS_IPS('20.61.14.0/24'));
     const control = result.controls[0];
