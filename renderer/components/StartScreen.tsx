@@ -34,13 +34,14 @@ export function describeLoadProgress(progress: LoadProgress): string {
 }
 
 export function StartScreen({ api, busy, error, dispatch, openEstate, loadProgress = null, onOpenDialog }: Props) {
-  const [demos, setDemos] = useState<readonly DemoInfo[]>([]);
+  // null until the main side answers: "no demos" is only said once it has.
+  const [demos, setDemos] = useState<readonly DemoInfo[] | null>(null);
   const [recent, setRecent] = useState<readonly RecentEntry[]>([]);
   const [dragOver, setDragOver] = useState(false);
 
   useEffect(() => {
     let live = true;
-    void api.listDemos({}).then((r) => { if (live && r.ok) setDemos(r.value); });
+    void api.listDemos({}).then((r) => { if (live) setDemos(r.ok ? r.value : []); });
     void api.listRecent({}).then((r) => { if (live && r.ok) setRecent(r.value); });
     return () => { live = false; };
   }, [api]);
@@ -79,19 +80,22 @@ export function StartScreen({ api, busy, error, dispatch, openEstate, loadProgre
       ) : null}
 
       <h2>Demo estates</h2>
-      <div className="cards">
-        {demos.map((d) => (
+      <div className="cards" aria-busy={demos === null}>
+        {(demos ?? []).map((d) => (
           <button type="button" key={d.name} className="card" data-demo={d.name}
             onClick={() => void openEstate(`Opening ${d.title}…`, () => api.openDemo({ name: d.name }))}>
             <span className="title">{d.title}</span>
             <span className="desc">{d.description}</span>
           </button>
         ))}
-        {demos.length === 0 ? <div className="desc">No demo estates available.</div> : null}
+        {demos === null ? <div className="desc">Loading demo estates…</div> : null}
+        {demos?.length === 0 ? <div className="desc">No demo estates available.</div> : null}
       </div>
 
       <h2>Open files</h2>
       <div className={`dropzone${dragOver ? ' over' : ''}`} data-testid="dropzone"
+        // Cancelling dragenter is what makes the zone a drop target (HTML drag-and-drop processing model).
+        onDragEnter={(e) => { e.preventDefault(); setDragOver(true); }}
         onDragOver={(e) => { e.preventDefault(); setDragOver(true); }}
         onDragLeave={() => setDragOver(false)}
         onDrop={onDrop}>

@@ -40,6 +40,8 @@ function legacyBundleText(): string {
 async function goToStart(): Promise<void> {
   await page.goto(server.launchUrl(null));
   await page.getByTestId('dropzone').waitFor();
+  // The demo cards arrive after the first paint and push the drop zone down: measure after them.
+  await page.locator('button.card[data-demo]').first().waitFor();
 }
 
 /** The ← button in the top bar. */
@@ -115,7 +117,7 @@ describe('workflows in the browser', () => {
   it('a dropped file that is not JSON is reported on the start screen and opens nothing', async () => {
     await goToStart();
     const accepted = await dragFileOntoDropzone('notes.json', 'these are not the bytes you are looking for', ['dragenter', 'dragover', 'drop']);
-    expect(accepted.slice(1)).toEqual([true, true]);
+    expect(accepted).toEqual([true, true, true]);
     await page.getByRole('alert').waitFor();
     await expect(page.getByTestId('error-message').textContent()).resolves.toMatch(/JSON/i);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('notes.json');
@@ -192,6 +194,25 @@ describe('workflows in the browser', () => {
     await waitForRenders(page, before + 1);
     await expect(page.getByTestId('estate-title').textContent()).resolves.toBe(DROPPED_FILE);
     await expect(page.getByTestId('source-row').filter({ has: page.getByText(DROPPED_SUBNET, { exact: true }) }).count()).resolves.toBe(1);
+  });
+
+  it('says the demo estates are loading until the main side has listed them, never that there are none', async () => {
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => { release = resolve; });
+    await page.route(`**${API_PATH_PREFIX}listDemos`, async (route) => { await answered; await route.continue(); });
+    try {
+      await page.goto(server.launchUrl(null));
+      await page.getByTestId('dropzone').waitFor();
+      await expect(page.locator('.cards').textContent()).resolves.toBe('Loading demo estates…');
+      expect(await page.locator('.cards').getAttribute('aria-busy')).toBe('true');
+      release();
+      await page.locator('button.card[data-demo="bank"]').waitFor();
+      await expect(page.locator('.cards').textContent()).resolves.not.toMatch(/Loading|No demo estates/);
+      expect(await page.locator('.cards').getAttribute('aria-busy')).toBe('false');
+    } finally {
+      release();
+      await page.unroute(`**${API_PATH_PREFIX}listDemos`);
+    }
   });
 
   it('a browser-level drag of a file from disk (Chromium drag pipeline, not DOM events) opens it too', async () => {
