@@ -100,7 +100,7 @@ export function PullPanel({ api, dispatch, openEstate }: Props) {
     <div className="pull">
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
         <input className="input" placeholder="Tenant ID (optional)" value={tenantId} onChange={(e) => setTenantId(e.target.value)} disabled={jobId !== null} />
-        <input className="input" placeholder="Subscription IDs (optional, comma separated)" style={{ minWidth: 280 }} value={subscriptions}
+        <input className="input" placeholder="Subscription IDs (optional, comma separated)" style={{ flex: '1 1 360px', minWidth: 0 }} value={subscriptions}
           onChange={(e) => setSubscriptions(e.target.value)} disabled={jobId !== null} />
         <label style={{ display: 'inline-flex', gap: 6, alignItems: 'center' }}>
           <input type="checkbox" checked={demoAzure} onChange={(e) => setDemoAzure(e.target.checked)} disabled={jobId !== null} />

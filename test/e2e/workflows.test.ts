@@ -215,6 +215,35 @@ describe('workflows in the browser', () => {
     }
   });
 
+  it('the start screen at 1280 and 1440 px: every field shows its whole placeholder, no demo card text runs past its card', async () => {
+    try {
+      for (const width of [1280, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        await goToStart();
+        const misfits = await page.evaluate(() => {
+          const ctx = document.createElement('canvas').getContext('2d');
+          if (!ctx) return ['no canvas'];
+          const out: string[] = [];
+          for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('main.start input[placeholder]'))) {
+            const cs = getComputedStyle(input);
+            ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+            const room = input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            if (Math.ceil(ctx.measureText(input.placeholder).width) > Math.floor(room)) out.push(`placeholder: ${input.placeholder}`);
+          }
+          for (const card of Array.from(document.querySelectorAll<HTMLElement>('button.card'))) {
+            for (const part of Array.from(card.querySelectorAll<HTMLElement>('.title, .desc'))) {
+              if (part.scrollWidth > part.clientWidth) out.push(`card ${card.dataset.demo ?? ''}: ${part.className}`);
+            }
+          }
+          return out;
+        });
+        expect(misfits, `${width} px`).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('a browser-level drag of a file from disk (Chromium drag pipeline, not DOM events) opens it too', async () => {
     // Input.dispatchDragEvent drives Chromium's own drag and drop, as the OS would: the page must
     // accept the drag through its dragenter / dragover handling for the drop to reach it at all.
