@@ -2,7 +2,7 @@
  * The flow overview (issue 12, "Readable at any scale"): sources grouped by the user's choice →
  * inspection → exit → internet, as SVG bands whose thickness is the number of sources on them and
  * whose count is written on them. Bands that go around a firewall the VNet has are drawn hatched,
- * dashed and labelled "bypasses firewall". Every band is a button (Tab to it, Enter or a click):
+ * dashed and labelled "bypasses firewall" (or "bypass" where the pane is narrow). Every band is a button (Tab to it, Enter or a click):
  * it filters the source list to the band's sources.
  *
  * Draws only what shared/graph/flow-overview.ts aggregated, so 30,000 sources cost as much as 30.
@@ -11,7 +11,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import { describeBand, FLOW_GROUPINGS, isFlowGrouping, type FlowBand, type FlowGrouping, type FlowOverview as FlowOverviewData } from '../../shared/graph/flow-overview';
 import { TONE_COLORS, TONE_COLORS_DARK } from '../../shared/graph/palette';
 import type { Theme } from '../graph/style';
-import { FLOW_BAR_WIDTH, FLOW_LABEL_PX, layoutFlow } from '../state/flow-overview';
+import { bandLabelText, FLOW_BAR_WIDTH, FLOW_LABEL_PX, layoutFlow } from '../state/flow-overview';
 import { testHook } from '../test-hook';
 
 interface Props {
@@ -147,11 +147,10 @@ export function FlowOverview({ overview, grouping, onGrouping, theme, activeBand
             })}
           </g>
           <g className="flow-band-labels" aria-hidden="true">
-            {layout.bands.map(({ band, labelX, labelY }) => (
+            {layout.bands.map(({ band, labelX, labelY, labelRoom }) => (
               <text key={band.id} x={labelX} y={labelY + 4} textAnchor="start" className={`flow-band-label${band.bypass ? ' bypass' : ''}`} data-band-id={band.id}
                 onClick={() => onBand(band)}>
-                {/* In full where the bypass starts (leaving its sources); short after, clear of the next column. */}
-                {band.count.toLocaleString('en-US')}{band.bypass ? (band.from.startsWith('s:') ? ' · bypasses firewall' : ' · bypass') : ''}
+                {bandLabelText(band, labelRoom)}
               </text>
             ))}
           </g>

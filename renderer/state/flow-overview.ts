@@ -9,6 +9,7 @@
  * within a bar. The picture is as tall as it needs: the pane scrolls rather than shrink text.
  */
 import type { FlowBand, FlowColumn, FlowNode, FlowOverview } from '../../shared/graph/flow-overview';
+import { estimateTextWidth } from '../../shared/graph/text-width';
 import type { SourceEntry, SourceList } from './selectors';
 
 export const FLOW_LABEL_PX = 12;
@@ -23,6 +24,8 @@ const MIN_BAND_PX = 2;
 /** Source names are right-aligned left of their bars. */
 const SOURCE_LABEL_WIDTH = 200;
 const MARGIN = { top: 34, bottom: 24, left: 12, right: 16 } as const;
+/** Space kept between a band's label and the next column (whose bar names start at its x). */
+const LABEL_CLEARANCE_PX = 6;
 /** A column's bands together are at least this thick, so widths still compare on a huge estate. */
 const MIN_COLUMN_BAND_PX = 320;
 
@@ -42,6 +45,8 @@ export interface LaidBand {
   /** Where its count is written: just right of where it leaves its bar, on its own line. */
   readonly labelX: number;
   readonly labelY: number;
+  /** Width its label may take before it reaches the next column's bar and that bar's name (px). */
+  readonly labelRoom: number;
 }
 
 export interface FlowLayout {
@@ -135,7 +140,7 @@ export function layoutFlow(overview: FlowOverview, width: number, minHeight: num
     const x1 = to.x;
     const mx = (x0 + x1) / 2;
     const d = `M${x0},${s.y0}C${mx},${s.y0} ${mx},${t.y0} ${x1},${t.y0}L${x1},${t.y1}C${mx},${t.y1} ${mx},${s.y1} ${x0},${s.y1}Z`;
-    bands.push({ band: b, d, thickness: thickness(b.count), labelX: x0 + 5, labelY: (s.y0 + s.y1) / 2 });
+    bands.push({ band: b, d, thickness: thickness(b.count), labelX: x0 + 5, labelY: (s.y0 + s.y1) / 2, labelRoom: x1 - (x0 + 5) - LABEL_CLEARANCE_PX });
   }
   return {
     width: W,
@@ -147,6 +152,19 @@ export function layoutFlow(overview: FlowOverview, width: number, minHeight: num
 }
 
 export const FLOW_BAR_WIDTH = BAR_WIDTH;
+
+/**
+ * A band's label (12 px, semi-bold): its count, and for a bypass "· bypasses firewall" where it
+ * leaves its sources, "· bypass" after, or where the long form would run into the next column's
+ * names (a narrow pane); the count alone when even that does not fit. Widths are DejaVu Sans
+ * estimates, as wide as the fonts the page may use or wider.
+ */
+export function bandLabelText(band: FlowBand, room: number): string {
+  const count = band.count.toLocaleString('en-US');
+  if (!band.bypass) return count;
+  const forms = band.from.startsWith('s:') ? [`${count} · bypasses firewall`, `${count} · bypass`] : [`${count} · bypass`];
+  return forms.find((text) => estimateTextWidth(text, FLOW_LABEL_PX, 'bold') <= room) ?? count;
+}
 
 /** A band picked in the overview: the list shows only its sources until the chip is cleared. */
 export interface BandFilter {

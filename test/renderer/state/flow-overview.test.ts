@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm/index';
 import { findDemo } from '../../../shared/demo/index';
 import { resolveEgress } from '../../../shared/egress/index';
-import { aggregateFlow, bandMembers, describeBand, flowFacts } from '../../../shared/graph/flow-overview';
+import { aggregateFlow, bandMembers, describeBand, flowFacts, type FlowBand } from '../../../shared/graph/flow-overview';
 import { INITIAL_STATE, perform } from '../../../renderer/state/app-state';
-import { filterListByBand, layoutFlow, showsFlow } from '../../../renderer/state/flow-overview';
+import { bandLabelText, filterListByBand, FLOW_LABEL_PX, layoutFlow, showsFlow } from '../../../renderer/state/flow-overview';
+import { estimateTextWidth } from '../../../shared/graph/text-width';
 import { buildSourceList } from '../../../renderer/state/selectors';
 import type { Snapshot } from '../../../shared/model/snapshot';
 
@@ -78,5 +79,29 @@ describe('band filter', () => {
     expect(showsFlow('auto', false, null)).toBe(false);
     expect(showsFlow('other', true, null)).toBe(false);
     expect(showsFlow('flow', true, '/subscriptions/x/subnets/a')).toBe(false);
+  });
+});
+
+describe('band labels', () => {
+  const band = (from: string, count: number, bypass: boolean): FlowBand => ({ id: `${from}>x${bypass ? '!' : ''}`, from, to: 'x', count, bypass });
+
+  it('a bypass leaving its sources says so in full where there is room, shorter where the next column is near, the count alone in the end', () => {
+    expect(bandLabelText(band('s:vnet-a', 1234, true), 400)).toBe('1,234 · bypasses firewall');
+    expect(bandLabelText(band('s:vnet-a', 1234, true), 110)).toBe('1,234 · bypass');
+    expect(bandLabelText(band('s:vnet-a', 1234, true), 40)).toBe('1,234');
+    expect(bandLabelText(band('i:none', 36, true), 400)).toBe('36 · bypass');
+    expect(bandLabelText(band('s:vnet-a', 36, false), 400)).toBe('36');
+  });
+
+  it('every label of the laid-out training demo beyond its bare count fits before the next column, narrow or wide', () => {
+    for (const width of [720, 1400]) {
+      const bands = layoutFlow(overview, width, 700).bands;
+      expect(bands.some((b) => b.band.bypass)).toBe(true);
+      for (const b of bands) {
+        const text = bandLabelText(b.band, b.labelRoom);
+        if (text === b.band.count.toLocaleString('en-US')) continue;
+        expect(estimateTextWidth(text, FLOW_LABEL_PX, 'bold'), `${width} px: ${text}`).toBeLessThanOrEqual(b.labelRoom);
+      }
+    }
   });
 });
