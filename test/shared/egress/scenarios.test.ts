@@ -1,24 +1,25 @@
 /**
- * The test scenarios of the egress rules reference (§13), one topology per story.
+ * The test scenarios of the egress rules reference (§13), one topology per story: 1–38 and 40–51
+ * here (37 and 38 as one test); 44 and 45 (App Service Route All) in delegated-subnets.test.ts.
  *
  * Scenarios NOT covered, and why (known limits):
- *   37, 38  IPv6 egress is not modelled: an IPv6 destination gives verdict `unknown` + a `not-modelled`
- *           gap for every path (tested as "scenario 37/38"); StandardV2 NAT / LB IPv6 outbound rules are
- *           not evaluated.
  *   39      ACA consumption-only environments: the model has no ACA environment metadata, so
  *           service-managed egress is not represented.
- *   44, 45  App Service route-all (`vnetRouteAllEnabled`) is not in the model: an integration subnet
- *           is resolved like any other subnet (scenario 45's answer, never 44's).
- *   52      Secondary IP configurations: a NIC entry describes its primary IP configuration only.
- * Covered only in part:
- *   15      Destinations are IPs, not FQDNs: for the default route the answer is "internet, restricted
- *           to these FQDNs" (named in the explanation); a what-if to an IP is denied by default, with
- *           the FQDNs that would get through named in the hop.
+ *   52      Secondary IP configurations: a NIC entry describes its primary IP configuration only
+ *           (a VM with any configuration in a Standard public LB pool is `unknown` for the others).
+ * Covered in part:
+ *   15      Application rules decide by name: for the default route the answer is "internet,
+ *           restricted to these FQDNs"; a what-if to an IP alone is `unknown`, naming the FQDNs.
+ *   37, 38  An IPv6 destination is `unknown` with a `not-modelled` gap; StandardV2 NAT / LB IPv6
+ *           outbound rules are not evaluated.
  *   40-43   ACA/AKS intent (`outboundType`, environment type) is not read; the scenarios are covered
  *           through the resources they create (delegated subnet + NAT, UDR to a firewall, LB rule).
- *   46      Service-endpoint prefixes are not in the model: the route is listed by service name and
- *           never matches an address, so a what-if on a Storage IP follows the other routes.
- *   47      A private destination is not internet egress: verdict `unknown` with a gap (no LPM on it).
+ *   44, 45  Route All is a setting of each app, not in the input: for a destination that is not
+ *           RFC 1918 the integration subnet is `unknown`, naming Route All and both answers.
+ *   46      Service-endpoint routes come from captured effective routes; from configuration alone
+ *           the route is listed by service name, and a what-if on a Storage IP follows the others.
+ *   47      A private destination is delivered over the peering or inside the VNet (`private`), or
+ *           dropped by the system None route when no VNet of the estate holds it.
  */
 import { describe, expect, it } from 'vitest';
 import type { ResourceId } from '../../../shared/model/ids';
