@@ -29,7 +29,7 @@ import type { AzureFirewall, NatGateway, NetworkResource, PublicIpAddress, Publi
 import type { ResolveInput } from '../egress/index';
 import type { EgressPath, ResolveResult } from '../egress/types';
 import type { TrafficResult } from '../traffic/types';
-import { PRICE_TABLE, priceDateText, priceIn, tieredCost, zoneOfRegion } from './prices';
+import { PRICE_TABLE, priceDateText, priceIn, pricingPageText, tieredCost, zoneOfRegion } from './prices';
 import type { EgressTier, EgressZone, ListPrice, PriceTable } from './prices';
 import type {
   BytesBasis, CostContributor, CostGap, CostItem, CostLine, CostPriceRef, CostResource, CostResult, CostRollup,
@@ -246,12 +246,12 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
     fixedEntry(pip.id, pip.name, 'public-ip', pip.location, pip.tags, priced, priced === null ? noRegionPrice('a Standard static public IP', table.publicIpStandard, pip.location) : null);
   };
   const addPrefix = (prefix: PublicIpPrefix): void => {
-    fixedEntry(prefix.id, prefix.name, 'public-ip-prefix', prefix.location, prefix.tags, null, 'public IP prefix: the per-IP rate is UNCONFIRMED in the reference, so the table has no price');
+    fixedEntry(prefix.id, prefix.name, 'public-ip-prefix', prefix.location, prefix.tags, null, 'public IP prefix: the per-IP rate is not confirmed against Microsoft\'s pricing page, so the table has no price');
   };
   const natParts = (nat: NatGateway): string[] => {
     const ids: string[] = [key(nat.id)];
     if (nat.skuName === 'Standard') fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, priceIn(table.natGateway.hour, nat.location, fallback), null);
-    else fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, null, `${natSkuMissing(nat)}: the price table has Standard only (StandardV2 pricing is UNCONFIRMED in the reference)`);
+    else fixedEntry(nat.id, nat.name, 'nat-gateway', nat.location, nat.tags, null, `${natSkuMissing(nat)}: the price table has Standard only (StandardV2 pricing is not confirmed against Microsoft's pricing page)`);
     for (const id of nat.publicIpAddressIds) {
       const pip = pipById.get(key(id));
       if (pip) { addPublicIp(pip); ids.push(key(id)); }
@@ -515,7 +515,7 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   const internetEgress: InternetEgressZoneCost[] = [...zoneTotals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([zone, t]) => {
     const tiers = table.internetEgress.zones[zone];
     if (!tiers) {
-      addGap({ code: 'price-missing', scope: zone, message: `internet data transfer: the price table has no ${zone} tiers` });
+      addGap({ code: 'price-missing', scope: zone, message: `internet data transfer: the price table has no ${zone} tiers (Microsoft's tiers per zone: ${pricingPageText('bandwidth')})` });
       return { zone, monthlyGb: round(t.gb, 6), monthlyUsd: null, freeAllowanceGb: round(allowanceShare(t.gb), 6), byTier: [], sources: t.sources, complete: false };
     }
     const free = allowanceShare(t.gb);
@@ -592,9 +592,9 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
       lines.push({
         item: 'vnet-peering-data', resource: { id: c.id, name: c.name }, quantity: gb === null ? null : round(gb, 6), unit: 'GB', monthlyUsd: null, price: null,
         bytes: bytesText, split: null,
-        missing: 'no VNet peering per-GB price in the price table (destinations.md §8.1: cross-VNet hops add VNet peering per-GB charges, both directions)',
+        missing: `no VNet peering per-GB price in the price table (cross-VNet hops add VNet peering per-GB charges, both directions: ${pricingPageText('virtualNetwork')})`,
       });
-      addGap({ code: 'price-missing', scope: plan.path.source.id, message: `the path crosses ${c.between} over ${c.name}: the per-GB charge of that cross-VNet hop (VNet peering, both directions, destinations.md §8.1) is not in the price table, so the path's cost is not complete` });
+      addGap({ code: 'price-missing', scope: plan.path.source.id, message: `the path crosses ${c.between} over ${c.name}: the per-GB charge of that cross-VNet hop (VNet peering, both directions: ${pricingPageText('virtualNetwork')}) is not in the price table, so the path's cost is not complete` });
     }
     {
       // Internet data transfer out: the outbound bytes where a NAT gateway's Out series gave them.
@@ -662,8 +662,8 @@ export function estimateCost(input: ResolveInput, resolved: ResolveResult, optio
   notes.unshift(
     `Fixed costs (hourly list price × ${hours} h) of a NAT gateway, firewall or public IP are divided among the costed sources whose path uses it: ${split === 'even' ? 'evenly' : 'by share of bytes (evenly where bytes are missing)'}.`,
     'Per-GB charges stack along a path: NAT gateway and firewall data processed on the bytes of both directions, VNet peering on both directions where the path crosses VNets (no price in the table: missing), internet data transfer out on the bytes sent only (flow logs give them apart; a NAT gateway\'s Direction Out series).',
-    `Egress zone of a source: its region's zone per ${table.zoneSourceId} (${priceDateText(table, table.zoneSourceId)}; UNCONFIRMED against the pricing page).`,
-    'Internet data transfer tiers apply to each egress zone\'s total GB; the first 100 GB free is one allowance for the whole account (destinations.md §8.1, UNCONFIRMED), not per source or per zone: with egress in several zones it is divided among them in proportion to their GB (the reference does not say how Azure divides it), and a zone\'s GB beyond its share are billed at its first paid tier. Each source pays its share of its zone\'s GB at the average rate. While a costed source has no bytes, the account\'s total is unknown: each source\'s share is then missing and a zone\'s figure on the known GB is a lower bound.',
+    `Egress zone of a source: its region's zone per ${table.zoneSourceId} (${priceDateText(table, table.zoneSourceId)}; not confirmed against Microsoft's pricing page, ${pricingPageText('bandwidth')}).`,
+    `Internet data transfer tiers apply to each egress zone's total GB; the first 100 GB free (${pricingPageText('bandwidth')}) is one allowance for the whole account (not confirmed against Microsoft's pricing page), not per source or per zone: with egress in several zones it is divided among them in proportion to their GB (how Azure divides it is not confirmed: this division is Egress Atlas's assumption), and a zone's GB beyond its share are billed at its first paid tier. Each source pays its share of its zone's GB at the average rate. While a costed source has no bytes, the account's total is unknown: each source's share is then missing and a zone's figure on the known GB is a lower bound.`,
     'Variable costs roll up to the owner / cost centre of the NIC that sent the bytes (flow logs); fixed shares to the path\'s own tags (a subnet has none: its VNet\'s). Unused NAT gateways, firewalls and public IPs roll up to their own tags.',
   );
   for (const r of unused) if (r.entry.monthlyFixedUsd !== null) notes.push(`${r.entry.name}: ${r.entry.monthlyFixedUsd} USD/month that no costed path uses.`);

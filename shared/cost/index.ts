@@ -7,7 +7,7 @@
 export * from './types';
 export { BYTES_PER_GB, estimateCost } from './estimate';
 export type { CostOptions } from './estimate';
-export { PRICE_TABLE, priceDateText, priceIn, sourceById, tieredCost } from './prices';
+export { MICROSOFT_PRICING_PAGES, PRICE_TABLE, priceDateText, priceIn, pricingPageText, sourceById, tieredCost } from './prices';
 export type { EgressTier, EgressZone, FirewallTier, ListPrice, PriceSource, PriceTable, PricedAt } from './prices';
 export { parsePriceTable, priceTableFromRetail, RETAIL_PRICES_URL, retailItem, retailQueries } from './retail';
 export type { RetailMapping, RetailPriceItem, RetailQuery } from './retail';

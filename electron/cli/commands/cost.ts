@@ -14,6 +14,7 @@ import { pad, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand } from '../command';
 import { InputPathError, loadEstate } from '../estate';
 import { decodeText } from '../../snapshot/files';
+import { sourceLines } from './prices';
 import { analyzeLogFiles, createLogProgress, takeLogs } from './traffic';
 
 const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
@@ -110,7 +111,7 @@ export function formatCostTable(result: CostResult): string {
   for (const note of result.method.notes) out.push(`  ${note}`);
   out.push(`  1 GB = ${result.bytesPerGb} bytes; ${result.hoursPerMonth} hours per month.`, '');
   out.push('Price sources');
-  for (const p of result.prices.sources) out.push(`  ${p.id}: ${p.date ?? 'no date'}${p.url ? `  ${p.url}` : ''}${p.unconfirmed ? '  (UNCONFIRMED vs Microsoft pricing page)' : ''}`);
+  out.push(...sourceLines(result.prices.sources));
   out.push('');
   if (result.gaps.length > 0) {
     out.push('Gaps');

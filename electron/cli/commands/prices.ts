@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
-import { PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../shared/cost/index';
-import type { PriceTable } from '../../../shared/cost/index';
+import { MICROSOFT_PRICING_PAGES, PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../shared/cost/index';
+import type { PriceSource, PriceTable } from '../../../shared/cost/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { errorLine, wroteLine } from '../format-table';
@@ -57,6 +57,22 @@ stays in use and nothing is written.
 
 const SPEC = { refresh: 'flag', region: 'value', out: 'value', format: 'value', help: 'flag' } as const;
 
+/**
+ * The table's sources as a user can check them: id, date, address and title (what to look for
+ * where there is no address), then Microsoft's own pricing pages to hold the figures against.
+ * `prices` and `cost` print the same block.
+ */
+export function sourceLines(sources: readonly PriceSource[]): string[] {
+  const lines: string[] = [];
+  for (const s of sources) {
+    lines.push(`  ${s.id}: ${s.date ?? 'no date'}${s.url ? `  ${s.url}` : ''}${s.unconfirmed ? '  (not confirmed against Microsoft\'s pricing page)' : ''}`);
+    lines.push(`      ${s.title}${s.date === null ? ` (${s.note})` : ''}`);
+  }
+  lines.push('  Microsoft\'s pricing pages (free allowance, internet egress tiers, VNet peering per GB):');
+  for (const page of Object.values(MICROSOFT_PRICING_PAGES)) lines.push(`      ${page.title}: ${page.url}`);
+  return lines;
+}
+
 function summary(table: PriceTable): string {
   const line = (what: string, p: { usd: number; per: string; region: string; meter: string; sourceId: string }): string => {
     const date = table.sources.find((s) => s.id === p.sourceId)?.date ?? 'no date';
@@ -74,7 +90,7 @@ function summary(table: PriceTable): string {
     lines.push(`  internet egress ${zone}: ${(tiers ?? []).map((t) => `${t.fromGb}${t.toGb === null ? '+' : `-${t.toGb}`} GB $${t.usdPerGb}`).join(', ')}  ${table.internetEgress.meter}  (${egressDates})`);
   }
   lines.push('', 'Sources');
-  for (const s of table.sources) lines.push(`  ${s.id}: ${s.date ?? 'no date'}${s.url ? `  ${s.url}` : ''}${s.unconfirmed ? '  (UNCONFIRMED vs Microsoft pricing page)' : ''}`);
+  lines.push(...sourceLines(table.sources));
   return `${lines.join('\n')}\n`;
 }
 
