@@ -6,6 +6,7 @@
  * A meter the API did not return keeps the shipped table's figure, with the shipped source and its
  * date, so every figure still says where and when its price was read.
  */
+import { readInstant } from '../model/dates';
 import { InputError } from '../model/errors';
 import type { EgressTier, EgressZone, FirewallTier, ListPrice, PriceSource, PriceTable } from './prices';
 import { regionKey, zoneOfRegion } from './prices';
@@ -222,6 +223,13 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
   need(typeof t.id === 'string' && t.id !== '', file, '$.id', 'the table id', t.id);
   need(t.currency === 'USD', file, '$.currency', '"USD"', t.currency);
   need(typeof t.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(t.asOf), file, '$.asOf', 'the price date (YYYY-MM-DD)', t.asOf);
+  // Read by the one strict date reader --since and --now use (shared/model/dates.ts): 2026-13-01 or
+  // 30 February is refused, never rolled over to another day that the estimate would then cite.
+  const asOf = readInstant(t.asOf as string);
+  if (asOf.kind !== 'instant') {
+    const why = asOf.kind === 'unsupported' ? asOf.reason : 'names a day that does not exist';
+    throw new InputError(file, '$.asOf', 'the price date (YYYY-MM-DD, a day that exists)', `${foundText(t.asOf) ?? ''}, which ${why}`);
+  }
   need(typeof t.compiledFrom === 'string', file, '$.compiledFrom', 'where the prices came from', t.compiledFrom);
   need(isAmount(t.hoursPerMonth) && t.hoursPerMonth > 0, file, '$.hoursPerMonth', 'hours per month (730)', t.hoursPerMonth);
   need(Array.isArray(t.sources) && t.sources.length > 0, file, '$.sources', 'a non-empty array of sources', t.sources);
