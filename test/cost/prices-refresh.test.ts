@@ -157,6 +157,14 @@ describe('egress-atlas prices / cost --prices', () => {
     expect(table2.out).toContain(`azure-retail-prices-westeurope-${today}: ${today}`);
   });
 
+  it('prices --refresh --out - writes the table to stdout, as --out - does for every text output, not a file named -', async () => {
+    const run = await cli(['prices', '--refresh', '--region', 'westeurope', '--out', '-']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.out) as PriceTable).id).toMatch(/^egress-atlas\/prices@\d{4}-\d{2}-\d{2}-retail-westeurope$/);
+    expect(run.err).not.toMatch(/^wrote/m);
+    await expect(access(join(dir, '-'))).rejects.toThrow();
+  });
+
   it('offline, a non-200 or a foreign NextPageLink: exit 2, the shipped table stays in use, nothing written', async () => {
     const offline = await cli(['prices', '--refresh', '--out', 'offline.json'], { [RETAIL_PRICES_URL_ENV]: `${closed}/api/retail/prices` });
     expect(offline.code).toBe(2);

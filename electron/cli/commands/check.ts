@@ -11,6 +11,7 @@ import type { CheckResult, ControlResult, Policy } from '../../../shared/policy/
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import { errorLine, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand } from '../command';
+import { outFile } from '../out';
 import { InputPathError, loadEstate, TOOL_VERSION } from '../estate';
 import { parseResolveOptions, validateDestination } from './resolve';
 
@@ -27,7 +28,7 @@ Options:
                            output (default: table); json is the egress-atlas/check@1 contract,
                            sarif is SARIF 2.1.0 for GitHub code scanning, junit is JUnit XML for
                            Azure Pipelines / Jenkins (one test case per control and source)
-  --out <file>             write the output to a file instead of stdout
+  --out <file>             write the output to a file instead of stdout (- for stdout)
   --demo [name]            use an embedded demo estate (default: bank)
   --destination <dest>     evaluate route-level requirements (forbidExits, requireVia, ...)
                            against this destination instead of the default route 0.0.0.0/0
@@ -144,7 +145,7 @@ export const checkCommand: CliCommand = {
     const destination = destinationText === undefined ? null : validateDestination(destinationText);
     const resolve = parseResolveOptions(resolveValues);
     const now = parseNow(stringOption(parsed, 'now'));
-    const out = stringOption(parsed, 'out');
+    const out = outFile(stringOption(parsed, 'out'));
     // The policy first: a broken policy is reported before minutes are spent loading an estate. Its
     // PolicyError goes to main.ts reportError, the one path that prints every issue (escaped, exit 2).
     const policy = await readPolicyFile(policyFile, io.cwd);

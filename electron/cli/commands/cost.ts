@@ -12,6 +12,7 @@ import { InputError } from '../../../shared/model/errors';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import { pad, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand } from '../command';
+import { outFile } from '../out';
 import { InputPathError, loadEstate } from '../estate';
 import { decodeText } from '../../snapshot/files';
 import { sourceLines } from './prices';
@@ -47,7 +48,7 @@ Options:
   --format table|json        output format (default: table); json is the egress-atlas/cost@1 contract
   --demo [name]              use an embedded demo estate (default: bank)
   --service-tags <file>      service tag prefixes (ServiceTags_Public_*.json)
-  --out <file>               write the output to a file instead of stdout
+  --out <file>               write the output to a file instead of stdout (- for stdout)
   --help                     this text
 
 Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input or usage.
@@ -139,7 +140,7 @@ export const costCommand: CliCommand = {
     const split = oneOf(parsed, 'split', ['even', 'bytes'] as const, 'even');
     const fallbackRegion = stringOption(parsed, 'fallback-region');
     if (fallbackRegion !== undefined && !/^[a-z0-9]+$/i.test(fallbackRegion)) throw new UsageError(`--fallback-region "${fallbackRegion}" is not an Azure region name like eastus`);
-    const out = stringOption(parsed, 'out');
+    const out = outFile(stringOption(parsed, 'out'));
     const pricesFile = stringOption(parsed, 'prices');
     const prices = pricesFile === undefined ? PRICE_TABLE : await readPriceTable(pricesFile, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));

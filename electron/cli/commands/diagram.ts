@@ -14,6 +14,7 @@ import { diagramMeta, EXPORT_LAYOUT_OPTIONS, exportGraph, mermaidLimitProblem, t
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { refuseStdout } from '../out';
 import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
 import { parseTimestamp } from './report';
 import { parseResolveOptions, sourceMatches, validateDestination } from './resolve';
@@ -35,7 +36,7 @@ Formats:
 
 Options:
   --format <format>         drawio, svg, png or mermaid (required)
-  --out <file>              the file to write (required; - for stdout, not for png)
+  --out <file>              the file to write (required; - for stdout, not for png: a binary file)
   --scale <n>               png pixels per SVG unit, 0.5 to 4 (default 2; less if the image
                             would pass 16,384 px a side or 120 million pixels)
   --demo [name]             use an embedded demo estate (default: bank)
@@ -101,7 +102,8 @@ export const diagramCommand: CliCommand = {
     const theme = oneOf(parsed, 'theme', ['light', 'dark'] as const, 'light');
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file> is required (- for stdout)');
-    if (format === 'png' && out === '-') throw new UsageError('--format png writes a binary file: give --out <file>.png');
+    // The one --out - rule (../out): text formats to stdout, a binary one refused.
+    if (format === 'png') refuseStdout(out, '--format png writes a binary file', '<file>.png');
     const scaleText = stringOption(parsed, 'scale');
     if (scaleText !== undefined && format !== 'png') throw new UsageError('--scale applies to --format png only');
     // draw.io and Mermaid files carry no colour scheme of their own: a --theme there would be ignored silently.

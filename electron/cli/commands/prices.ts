@@ -10,6 +10,7 @@ import { MICROSOFT_PRICING_PAGES, PRICE_TABLE, priceTableFromRetail, RETAIL_PRIC
 import type { PriceSource, PriceTable } from '../../../shared/cost/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { outFile } from '../out';
 import { errorLine, wroteLine } from '../format-table';
 
 /** Tests only: where the fake Retail Prices API listens. */
@@ -46,7 +47,7 @@ shipped source and its date (or none), and is listed. Consumption list prices in
 Options:
   --refresh            read the Retail Prices API
   --region <region>    the ARM region for regional meters (default: eastus)
-  --out <file>         write the table to a file (default: stdout)
+  --out <file>         write the table to a file (default, or - : stdout)
   --format table|json  without --refresh: a summary (default) or the table as JSON
   --help               this text
 
@@ -134,11 +135,12 @@ export const pricesCommand: CliCommand = {
     const text = `${JSON.stringify(table, null, 2)}\n`;
     io.stderr(`read ${fetched.items.length} price item(s) in ${fetched.pages} page(s) from ${fetched.url} for ${region}\n`);
     for (const k of kept) io.stderr(`kept from ${PRICE_TABLE.id} (${PRICE_TABLE.asOf}): ${k} (the API returned no Consumption USD price for it)\n`);
-    if (out === undefined) io.stdout(text);
+    const file = outFile(out);
+    if (file === undefined) io.stdout(text);
     else {
-      const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+      const target = isAbsolute(file) ? file : resolvePath(io.cwd, file);
       await writeFile(target, text, 'utf8');
-      io.stderr(wroteLine(`${relative(io.cwd, target) || out} (${table.id}); use it with: egress-atlas cost ... --prices ${relative(io.cwd, target) || out}`));
+      io.stderr(wroteLine(`${relative(io.cwd, target) || file} (${table.id}); use it with: egress-atlas cost ... --prices ${relative(io.cwd, target) || file}`));
     }
     return 0;
   },

@@ -15,6 +15,7 @@ import type { LogsPullOptions } from '../../azure/logs';
 import { writeSnapshot } from '../../snapshot/index';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { refuseStdout } from '../out';
 import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas pull [options] --out <snapshot.json> [--logs <workspace-id> [--since 7d]]
@@ -24,7 +25,7 @@ Reads the network topology of your Azure subscriptions (read-only: GET requests,
 queries and effective-route reads only) and writes an egress-atlas/snapshot@1 file.
 
 Options:
-  --out <file>                    where to write the snapshot (required)
+  --out <file>                    where to write the snapshot (required; not - : stdout has the summary)
   --subscription <id>             a subscription to read (repeat, or comma-separate); default: all you can read
   --management-group <id>         scope the Resource Graph queries to a management group
   --tenant <id>                   the Entra ID tenant to sign in to
@@ -55,7 +56,7 @@ Options:
                                   written for \`egress-atlas traffic --logs <file>\`; a table the
                                   workspace lacks, a 403 or throttling is a gap in that file
   --since <Nd|Nh|Nm|ISO>          the log window (default 7d)
-  --logs-out <file>               where to write the log rows (default: <snapshot>.logs.json)
+  --logs-out <file>               where to write the log rows (default: <snapshot>.logs.json; not -)
   --logs-endpoint <url>           a custom Log Analytics endpoint with its /v1 (default: the cloud's,
                                   e.g. https://api.loganalytics.io/v1); plain http:// only on loopback
   --help                          this text
@@ -181,6 +182,8 @@ export const pullCommand: CliCommand = {
     const out = stringOption(parsed, 'out');
     const logsRequest = logsRequestOf(parsed, out);
     if (out === undefined && logsRequest === null) throw new UsageError('--out <snapshot.json> is required');
+    // stdout carries pull's summary: the snapshot (and the log rows) go to files only.
+    refuseStdout(out, 'pull prints its summary on stdout, so the snapshot goes to a file', '<snapshot.json>');
     for (const s of subscriptionIds) if (!GUID.test(s)) throw new UsageError(`--subscription "${s}" is not a subscription ID (a GUID)`);
     const cloudText = stringOption(parsed, 'cloud') ?? 'public';
     const cloud = parseCloudName(cloudText);
@@ -273,6 +276,7 @@ function logsRequestOf(parsed: ReturnType<typeof parseArgs>, snapshotOut: string
   // A duration is checked as traffic checks it (at least 1, not past the earliest date there is).
   const sinceDate = since === undefined || sinceDurationMs(since) !== null ? null : readInstantOption(since, { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from now' });
   if (sinceDate?.ok === false) throw new UsageError(sinceDate.message);
+  refuseStdout(logsOut, 'pull prints its summary on stdout, so the log rows go to a file', '<logs.json>');
   const out = logsOut ?? (snapshotOut === undefined ? undefined : `${snapshotOut.replace(/\.json$/i, '')}.logs.json`);
   if (out === undefined) throw new UsageError('--logs without --out needs --logs-out <file> (where to write the log rows)');
   // The instant as read here, in UTC: the query reads it with Date.parse, which could read a form

@@ -6,6 +6,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { computeReach } from '../../../shared/egress/reach';
 import { oneOf, parseArgs, stringOption, takeRepeated } from '../args';
 import type { CliCommand } from '../command';
+import { outFile } from '../out';
 import { loadEstate } from '../estate';
 import { errorLine, formatReach, wroteLine } from '../format-table';
 import { parseResolveOptions, sourceMatchesSource } from './resolve';
@@ -27,7 +28,7 @@ Options:
   --format table|json      output format (default: table); json is the egress-atlas/reach@1 contract
   --resolve <name=ip>      the public address a host name resolves to (repeatable)
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
-  --out <file>             write the output to a file instead of stdout
+  --out <file>             write the output to a file instead of stdout (- for stdout)
   --help                   this text
 
 Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input or usage.
@@ -49,7 +50,7 @@ export const reachCommand: CliCommand = {
     const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
     const resolve = parseResolveOptions(resolveValues);
     const source = stringOption(parsed, 'source');
-    const out = stringOption(parsed, 'out');
+    const out = outFile(stringOption(parsed, 'out'));
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const reach = computeReach(snapshot, { resolve, ...(source === undefined ? {} : { source: (s) => sourceMatchesSource(s, source) }) });
     if (source !== undefined && reach.sources.length === 0) {

@@ -15,6 +15,7 @@ import { checkPolicy, type Policy } from '../../../shared/policy/index';
 import { estimateCost } from '../../../shared/cost/index';
 import { parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { refuseStdout } from '../out';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { readPolicyFile } from './check';
@@ -35,7 +36,7 @@ destinations" section (per source its top destinations from firewall and flow lo
 the model allows, the traffic findings and the unattributed source IPs).
 
 Options:
-  --out <file>              the PDF to write (required)
+  --out <file>              the PDF to write (required; not - : a PDF is binary, never stdout)
   --demo [name]             use an embedded demo estate (default: bank)
   --subnet <name-or-id>     only this subnet or NIC (repeatable); NIC exceptions in it are included
   --destination <dest>      what-if: an IP address, a CIDR (20.50.0.0/16), an FQDN (api.stripe.com),
@@ -145,6 +146,7 @@ export const reportCommand: CliCommand = {
     }
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file.pdf> is required');
+    refuseStdout(out, 'the report is a PDF, a binary file', '<file>.pdf');
     const destinationText = stringOption(parsed, 'destination');
     const destination = destinationText === undefined ? null : validateDestination(destinationText);
     const timestamp = stringOption(parsed, 'timestamp');

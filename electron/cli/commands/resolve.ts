@@ -12,6 +12,7 @@ import { namesOf, toResourceId } from '../../../shared/model/ids';
 import { formatIp, parseIp } from '../../../shared/model/ip';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { outFile } from '../out';
 import { InputPathError, loadEstate } from '../estate';
 import { allFindings, errorLine, formatExplain, formatMatrix, formatTable, wroteLine } from '../format-table';
 import { BatchedArray, prettyJsonChunks, writeChunksToFile, writePrettyJson } from '../json-stream';
@@ -43,7 +44,7 @@ Options:
                            with egress-atlas check). A subnet's default-outbound / no-outbound
                            finding is info when it has NICs in the input and each has a path
                            of its own (or they are all private endpoints): no NIC uses it
-  --out <file>             write the output to a file instead of stdout
+  --out <file>             write the output to a file instead of stdout (- for stdout)
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json, or saved az network
                            list-service-tags output): rules and routes on service tags then match
   --help                   this text
@@ -202,7 +203,7 @@ export const resolveCommand: CliCommand = {
     const destinationText = stringOption(parsed, 'destination');
     const destination = destinationText === undefined ? null : validateDestination(destinationText);
     const source = stringOption(parsed, 'source');
-    const out = stringOption(parsed, 'out');
+    const out = outFile(stringOption(parsed, 'out'));
 
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
     const color = out === undefined && io.isTTY && (io.env.NO_COLOR ?? '') === '';

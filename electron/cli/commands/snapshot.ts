@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
+import { outFile, refuseStdout } from '../out';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
-import { writeSnapshot } from '../../snapshot/index';
+import { formatSnapshot, writeSnapshot } from '../../snapshot/index';
 import { wroteLine } from '../format-table';
 
 const USAGE = `Usage: egress-atlas snapshot <input...> --out <file.json>
@@ -18,7 +19,7 @@ Normalizes snapshot / ARM / az JSON files or directories (or a demo estate) and 
 egress-atlas/snapshot@1 file with its SHA-256.
 
 Options:
-  --out <file>     where to write the snapshot (required)
+  --out <file>     where to write the snapshot (required; - for stdout, not with --sign)
   --demo [name]    snapshot an embedded demo estate (default: bank)
   --service-tags <file>
                    store these service tag prefixes (ServiceTags_Public_*.json or saved
@@ -45,13 +46,22 @@ export const snapshotCommand: CliCommand = {
     const out = stringOption(parsed, 'out');
     if (out === undefined) throw new UsageError('--out <file.json> is required');
     const signWith = stringOption(parsed, 'sign');
+    // The signature is a file beside the snapshot (<out>.sig): there is no such file for stdout.
+    if (signWith !== undefined) refuseStdout(out, '--sign writes <out>.sig beside the snapshot file', '<file.json>');
     // The key is read first: a bad key fails (exit 2) before anything is written unsigned.
     const key = signWith === undefined ? undefined : await readSigningKey(signWith, io.cwd);
     const snapshot = await loadEstate(parsed.positionals, parsed.options.demo, io.cwd, stringOption(parsed, 'service-tags'));
+    const m = snapshot.model;
+    const counts = `${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}`;
+    if (outFile(out) === undefined) {
+      // The same bytes writeSnapshot puts in a file; the counts go to stderr, as with a file.
+      io.stdout(formatSnapshot(snapshot));
+      io.stderr(`snapshot written to stdout: ${counts}\n`);
+      return 0;
+    }
     const path = isAbsolute(out) ? out : resolvePath(io.cwd, out);
     await writeSnapshot(path, snapshot);
-    const m = snapshot.model;
-    io.stderr(wroteLine(`${out}: ${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}`));
+    io.stderr(wroteLine(`${out}: ${counts}`));
     if (key !== undefined) {
       // Signs the bytes as they are on disk, whatever writeSnapshot's formatting: verify reads the same bytes.
       await writeSignature(path, await readFile(path), key);

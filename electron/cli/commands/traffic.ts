@@ -15,6 +15,7 @@ import type { ParsedLog, ParsedLogSummary, TrafficRecord, TrafficResult } from '
 import { oneOf, parseArgs, refuseEmpty, stringOption, UsageError } from '../args';
 import { pad, safe, safeTable, wroteLine } from '../format-table';
 import type { CliCommand, CliIo } from '../command';
+import { outFile } from '../out';
 import { InputPathError, loadEstate } from '../estate';
 import { readPolicyFile } from './check';
 
@@ -48,7 +49,7 @@ Options:
                            what the logs cannot decide (an address against host names) is a gap
   --demo [name]            use an embedded demo estate (default: bank)
   --service-tags <file>    service tag prefixes (ServiceTags_Public_*.json)
-  --out <file>             write the output to a file instead of stdout
+  --out <file>             write the output to a file instead of stdout (- for stdout)
   --help                   this text
 
 Exit codes: 0 ok, 1 an operational failure such as an unwritable --out, 2 bad input (a log file
@@ -393,7 +394,7 @@ export const trafficCommand: CliCommand = {
     const format = oneOf(parsed, 'format', ['table', 'json'] as const, 'table');
     const threshold = positiveInteger(stringOption(parsed, 'denied-threshold'), 'denied-threshold', DEFAULT_DENIED_THRESHOLD);
     const top = positiveInteger(stringOption(parsed, 'top'), 'top', 10);
-    const out = stringOption(parsed, 'out');
+    const out = outFile(stringOption(parsed, 'out'));
     const sinceText = stringOption(parsed, 'since');
     // A broken policy is reported first (file:line: field: problem), as egress-atlas check does.
     const policyFile = stringOption(parsed, 'policy');
