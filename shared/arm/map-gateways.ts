@@ -9,9 +9,9 @@ import type {
   LoadBalancerFrontend, LoadBalancerProtocol, LoadBalancingRule, OutboundRule, RoutingPolicy,
 } from '../model/topology';
 import { upsert, type ChildWrites, type DraftStore } from './draft-store';
-import type { BaseFields } from './map-network';
+import { addressOnly, type BaseFields } from './map-network';
 import {
-  childId, optBool, optCidr, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings,
+  childId, fail, optBool, optCidr, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings, pathOf,
   type JsonNode,
 } from './reader';
 
@@ -23,7 +23,8 @@ function mapFrontend(node: JsonNode, lbId: ResourceId): LoadBalancerFrontend {
   return {
     id,
     name,
-    privateIpAddress: optString(node, 'privateIPAddress') ?? null,
+    // An internal frontend is a UDR next hop, matched by this address: checked as a NIC's is.
+    privateIpAddress: addressOnly(node, 'privateIPAddress') ?? null,
     subnetId: optRef(node, 'subnet') ?? null,
     publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
     publicIpPrefixId: optRef(node, 'publicIPPrefix') ?? null,
@@ -49,13 +50,33 @@ function mapBackendPool(node: JsonNode, lbId: ResourceId): LoadBalancerBackendPo
 }
 
 /**
- * `protocol` of a load-balancing or outbound rule. ARM requires it; a hand-written input without
- * one keeps the old reading (`All`). A value not in Tcp/Udp/All becomes `Unknown`, which covers no
- * flow (no SNAT is claimed for it, no ILB rule matches it).
+ * `protocol` of a load-balancing, outbound or inbound NAT rule. ARM requires it; a hand-written
+ * input without one keeps the old reading (`All`). ARM's TransportProtocol is `Udp`, `Tcp` or
+ * `All` (load balancer REST spec; "Protocol: TCP, UDP or All" for outbound rules
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules); the portal's `*` is read as
+ * `All`. Any other value is malformed: read as `Unknown` it would cover no flow, and the
+ * backend's outbound be confidently "none".
  */
 function protocolOf(node: JsonNode): LoadBalancerProtocol {
   const raw = optString(node, 'protocol');
-  return raw === undefined ? 'All' : parseLoadBalancerProtocol(raw);
+  if (raw === undefined) return 'All';
+  const protocol = parseLoadBalancerProtocol(raw);
+  if (protocol === 'Unknown') fail(node.file, pathOf(node, 'protocol'), 'a load balancer rule protocol: "Tcp", "Udp" or "All"', raw);
+  return protocol;
+}
+
+/**
+ * `frontendPort` / `backendPort` of a load-balancing rule, as the load balancer REST spec allows
+ * them (LoadBalancingRulePropertiesFormat: "Acceptable values are between 0 and 65534" for the
+ * frontend, 0 and 65535 for the backend; "value 0 enables 'Any Port'", the HA ports rule
+ * https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview). Another
+ * number is no port Azure accepts: read as one, the rule would match no flow.
+ */
+function rulePort(node: JsonNode, key: string, max: number): number {
+  const port = optNumber(node, key);
+  if (port === undefined) return 0;
+  if (!Number.isInteger(port) || port < 0 || port > max) fail(node.file, pathOf(node, key), `a port number (a whole number 0-${max})`, port);
+  return port;
 }
 
 function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRule {
@@ -68,8 +89,8 @@ function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRu
     frontendIpConfigurationIds: frontend === undefined ? [] : [frontend],
     backendAddressPoolIds: [...new Set([...(pool === undefined ? [] : [pool]), ...(optRefs(node, 'backendAddressPools') ?? [])])],
     protocol: protocolOf(node),
-    frontendPort: optNumber(node, 'frontendPort') ?? 0,
-    backendPort: optNumber(node, 'backendPort') ?? 0,
+    frontendPort: rulePort(node, 'frontendPort', 65534),
+    backendPort: rulePort(node, 'backendPort', 65535),
     disableOutboundSnat: optBool(node, 'disableOutboundSnat') ?? false,
   };
 }
@@ -88,6 +109,7 @@ export function mapOutboundRule(node: JsonNode, lbId: ResourceId): OutboundRule 
 }
 
 export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFields): void {
+  checkInboundNatRules(node);
   const sku = optObject(node, 'sku');
   store.put('loadBalancer', {
     id: base.id, name: base.name, subscriptionId: base.subscriptionId, resourceGroup: base.resourceGroup, location: base.location, tags: base.tags,
@@ -98,6 +120,15 @@ export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFie
     loadBalancingRules: optNodes(node, 'loadBalancingRules')?.map((n) => mapLoadBalancingRule(n, base.id)),
     outboundRules: optNodes(node, 'outboundRules')?.map((n) => mapOutboundRule(n, base.id)),
   });
+}
+
+/**
+ * Inbound NAT rules are not modelled (they carry no outbound traffic), but their protocol is
+ * checked as the other rules' are: a value Azure does not have marks the document as not what
+ * Azure printed.
+ */
+function checkInboundNatRules(node: JsonNode): void {
+  for (const rule of optNodes(node, 'inboundNatRules') ?? []) protocolOf(rule);
 }
 
 /** `loadBalancers/{outboundRules|backendAddressPools|frontendIPConfigurations|loadBalancingRules}` listed on their own. */

@@ -324,8 +324,12 @@ const NEXT_HOP_TYPES: ReadonlyMap<string, string> = new Map(
 export function mapRoute(node: JsonNode, routeTableId: ResourceId): Route {
   const { id, name } = childId(node, routeTableId, 'routes');
   const addressPrefix = optString(node, 'addressPrefix');
-  // A UDR prefix is a CIDR or a service tag (`AzureCloud.westeurope`); only CIDR-looking values are checked.
-  if (addressPrefix === undefined || addressPrefix.trim() === '') {
+  // A UDR prefix is "the destination CIDR to which the route applies" (Route.addressPrefix, REST
+  // routeTable spec) or a service tag (`Storage`, `AzureCloud.westeurope`) [UDR]
+  // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes.
+  // An address without a length ("0.0.0.0") is neither: taken for a tag name it would match
+  // nothing, and the route would silently vanish.
+  if (addressPrefix === undefined || addressPrefix.trim() === '' || (!addressPrefix.includes('/') && isIpText(addressPrefix.trim()))) {
     fail(node.file, pathOf(node, 'addressPrefix'), 'a route address prefix (a CIDR like "0.0.0.0/0" or a service tag)', addressPrefix);
   }
   const prefix = addressPrefix.includes('/') ? toCidrText(node.file, pathOf(node, 'addressPrefix'), addressPrefix) : addressPrefix.trim();
@@ -419,8 +423,12 @@ export function mapPublicIpPrefix(store: DraftStore, node: JsonNode, base: BaseF
 // ---------------------------------------------------------------------------------------------
 // Network interfaces
 
-/** `172.20.2.16/28` (a NIC ipconfig with `privateIPAddressPrefixLength`) → `172.20.2.16`. */
-function addressOnly(node: JsonNode, key: string): string | undefined {
+/**
+ * A private IP address field: `172.20.2.16/28` (a NIC ipconfig with `privateIPAddressPrefixLength`)
+ * → `172.20.2.16`; anything that is no IP address is malformed. Shared by every private IP that
+ * is a next hop or a source (NIC, firewall, load balancer frontend).
+ */
+export function addressOnly(node: JsonNode, key: string): string | undefined {
   const text = optString(node, key);
   if (text === undefined) return undefined;
   const slash = text.indexOf('/');

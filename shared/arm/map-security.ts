@@ -6,7 +6,7 @@ import { parseFirewallSkuName, parseFirewallSkuTier } from '../model/arm-values'
 import { parentResourceId, type ResourceId } from '../model/ids';
 import type { FirewallIpConfiguration, FirewallRule, FirewallSkuName, SecurityRule } from '../model/topology';
 import { upsert, type DraftStore } from './draft-store';
-import type { BaseFields } from './map-network';
+import { addressOnly, type BaseFields } from './map-network';
 import { parseCidr, parseIpv4Range } from '../model/ip';
 import {
   childId, fail, optArray, optBool, optNodes, optNumber, optObject, optRef, optRefs, optString, optStrings, pathOf,
@@ -29,44 +29,123 @@ function oneOf<T extends string>(node: JsonNode, key: string, allowed: readonly 
   return match;
 }
 
-/** `sourceAddressPrefix` and `sourceAddressPrefixes` (ARM sets one or the other) merged. */
-function singleAndMany(node: JsonNode, single: string, many: string): readonly string[] {
+/**
+ * `sourceAddressPrefix` and `sourceAddressPrefixes` (ARM sets one or the other) merged, each entry
+ * checked by `valid` (its message says what was expected). ARM and az print the unused single
+ * field as `""` (`az network nsg rule create --destination-asgs …` prints
+ * `"destinationAddressPrefix": ""` with `"destinationAddressPrefixes": []`): a blank single value
+ * is "not set", a blank or malformed entry in the list is not.
+ */
+function singleAndMany(node: JsonNode, single: string, many: string, valid: (text: string) => boolean, expected: string): readonly string[] {
   const one = optString(node, single);
   const list = optStrings(node, many) ?? [];
-  return one === undefined || one === '' ? list : [one, ...list.filter((x) => x !== one)];
+  for (let i = 0; i < list.length; i++) {
+    if (!valid(list[i] ?? '')) fail(node.file, `${pathOf(node, many)}[${i}]`, expected, list[i]);
+  }
+  if (one === undefined || one.trim() === '') return list;
+  if (!valid(one)) fail(node.file, pathOf(node, single), expected, one);
+  return [one, ...list.filter((x) => x !== one)];
+}
+
+/**
+ * NSG rule values as Azure accepts them [NSG]
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+ * ("Priority: a number between 100 and 4096"; "Protocol: TCP, UDP, ICMP, ESP, AH, or Any", `*`
+ * in ARM's SecurityRuleProtocol; ports "an individual port or ranges of ports" 0-65535; source
+ * and destination "Any, an individual IP address, a CIDR block, a service tag, or an application
+ * security group"). The default rules Azure lists in `defaultSecurityRules` carry 65000, 65001 and
+ * 65500 ("Default security rules", and every REST example and recording in test/fixtures). A value
+ * outside these is no rule Azure evaluates: read anyway, a deny rule with a protocol "Tpc", a port
+ * "44x", a priority after the defaults' or a prefix "0.0.0.0/33" would silently stop applying.
+ */
+const CUSTOM_PRIORITY = { low: 100, high: 4096 } as const;
+const DEFAULT_PRIORITY = { low: 65000, high: 65500 } as const;
+const NSG_PROTOCOLS = ['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*', 'Any'] as const;
+const PORT_EXPECTED = 'a port range: "*", a port 0-65535 or a range like "1000-2000"';
+const PREFIX_EXPECTED = 'an address prefix: "*", an IP address, a CIDR like "10.0.0.0/24" or a service tag';
+const PORT_RANGE_RE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
+
+function isPortRange(text: string): boolean {
+  const t = text.trim();
+  if (t === '*' || t.toLowerCase() === 'any') return true;
+  const match = PORT_RANGE_RE.exec(t);
+  if (match === null) return false;
+  const low = Number(match[1]);
+  const high = match[2] === undefined ? low : Number(match[2]);
+  return high <= 65535 && low <= high;
+}
+
+/** Blank, or CIDR-like (`/`) without being a CIDR, is no prefix; other text is an IP, `*` or a tag. */
+function isAddressPrefix(text: string): boolean {
+  const t = text.trim();
+  return t !== '' && (!t.includes('/') || parseCidr(t) !== null);
+}
+
+function rulePriority(node: JsonNode, isDefault: boolean): number {
+  const range = isDefault ? DEFAULT_PRIORITY : CUSTOM_PRIORITY;
+  const expected = `${isDefault ? 'a default rule priority number' : 'a rule priority number'} (a whole number ${range.low}-${range.high})`;
+  const priority = requiredNumber(node, 'priority', expected);
+  if (!Number.isInteger(priority) || priority < range.low || priority > range.high) fail(node.file, pathOf(node, 'priority'), expected, priority);
+  return priority;
+}
+
+function ruleProtocol(node: JsonNode): string {
+  const protocol = optString(node, 'protocol');
+  // Absent: the old reading (`*`) of hand-written inputs; ARM always prints it.
+  if (protocol === undefined) return '*';
+  const known = NSG_PROTOCOLS.some((p) => p.toLowerCase() === protocol.trim().toLowerCase());
+  if (!known) fail(node.file, pathOf(node, 'protocol'), `an NSG rule protocol: ${NSG_PROTOCOLS.map((p) => `"${p}"`).join(', ')}`, protocol);
+  return protocol;
+}
+
+/**
+ * One side's addresses: a blank single prefix with neither a list nor ASGs leaves the rule with
+ * no source or destination, which Azure never stores (it requires one of them).
+ */
+function ruleAddresses(node: JsonNode, side: 'source' | 'destination', asgs: readonly ResourceId[]): readonly string[] {
+  const single = `${side}AddressPrefix`;
+  const prefixes = singleAndMany(node, single, `${side}AddressPrefixes`, isAddressPrefix, PREFIX_EXPECTED);
+  if (prefixes.length === 0 && asgs.length === 0 && optString(node, single) !== undefined) {
+    fail(node.file, pathOf(node, single), `${PREFIX_EXPECTED} (or ${side}AddressPrefixes or ${side}ApplicationSecurityGroups)`, optString(node, single));
+  }
+  return prefixes;
+}
+
+/** One side's ports: a blank single range with no list leaves the rule with no ports. */
+function rulePorts(node: JsonNode, side: 'source' | 'destination'): readonly string[] {
+  const single = `${side}PortRange`;
+  const ports = singleAndMany(node, single, `${side}PortRanges`, isPortRange, PORT_EXPECTED);
+  if (ports.length === 0 && optString(node, single) !== undefined) {
+    fail(node.file, pathOf(node, single), `${PORT_EXPECTED} (or ${side}PortRanges)`, optString(node, single));
+  }
+  return ports;
 }
 
 export function mapSecurityRule(node: JsonNode, isDefault: boolean): SecurityRule {
   // Source ports are part of the five-tuple a rule matches [NSG]
   // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
   // Set only when they restrict the port, so rules with `*` (nearly all) keep their old shape.
-  const sourcePorts = singleAndMany(node, 'sourcePortRange', 'sourcePortRanges');
+  const sourcePorts = rulePorts(node, 'source');
   const anySourcePort = sourcePorts.every((p) => p.trim() === '*' || p.trim().toLowerCase() === 'any');
+  // `[{ "id": ".../applicationSecurityGroups/x" }]` in both the REST and the az shape; set only when
+  // present so rules without ASGs keep their old shape [ASG]
+  // https://learn.microsoft.com/azure/virtual-network/application-security-groups
+  const sourceAsgs = optRefs(node, 'sourceApplicationSecurityGroups') ?? [];
+  const destinationAsgs = optRefs(node, 'destinationApplicationSecurityGroups') ?? [];
   return {
     name: optString(node, 'name') ?? '',
-    priority: requiredNumber(node, 'priority', 'a rule priority number (100-4096)'),
+    priority: rulePriority(node, isDefault),
     direction: oneOf(node, 'direction', ['Inbound', 'Outbound'] as const),
     access: oneOf(node, 'access', ['Allow', 'Deny'] as const),
-    protocol: optString(node, 'protocol') ?? '*',
+    protocol: ruleProtocol(node),
     // Rules that use application security groups carry no prefixes: empty, never widened to `*`.
-    sourceAddressPrefixes: singleAndMany(node, 'sourceAddressPrefix', 'sourceAddressPrefixes'),
-    destinationAddressPrefixes: singleAndMany(node, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
-    destinationPortRanges: singleAndMany(node, 'destinationPortRange', 'destinationPortRanges'),
+    sourceAddressPrefixes: ruleAddresses(node, 'source', sourceAsgs),
+    destinationAddressPrefixes: ruleAddresses(node, 'destination', destinationAsgs),
+    destinationPortRanges: rulePorts(node, 'destination'),
     ...(anySourcePort ? {} : { sourcePortRanges: sourcePorts }),
     isDefault,
-    // `[{ "id": ".../applicationSecurityGroups/x" }]` in both the REST and the az shape; set only when
-    // present so rules without ASGs keep their old shape [ASG]
-    // https://learn.microsoft.com/azure/virtual-network/application-security-groups
-    ...ruleAsgs(node),
-  };
-}
-
-function ruleAsgs(node: JsonNode): Pick<SecurityRule, 'sourceApplicationSecurityGroupIds' | 'destinationApplicationSecurityGroupIds'> {
-  const source = optRefs(node, 'sourceApplicationSecurityGroups') ?? [];
-  const destination = optRefs(node, 'destinationApplicationSecurityGroups') ?? [];
-  return {
-    ...(source.length > 0 ? { sourceApplicationSecurityGroupIds: source } : {}),
-    ...(destination.length > 0 ? { destinationApplicationSecurityGroupIds: destination } : {}),
+    ...(sourceAsgs.length > 0 ? { sourceApplicationSecurityGroupIds: sourceAsgs } : {}),
+    ...(destinationAsgs.length > 0 ? { destinationApplicationSecurityGroupIds: destinationAsgs } : {}),
   };
 }
 
@@ -100,7 +179,9 @@ function mapFirewallIpConfiguration(node: JsonNode, firewallId: ResourceId): Fir
   return {
     id,
     name,
-    privateIpAddress: optString(node, 'privateIPAddress') ?? null,
+    // A UDR's next hop is matched to its owner by this address: one that is no IP would leave the
+    // firewall owning no address, and the route's traffic "dropped". Checked as a NIC's is.
+    privateIpAddress: addressOnly(node, 'privateIPAddress') ?? null,
     subnetId: optRef(node, 'subnet') ?? null,
     publicIpAddressId: optRef(node, 'publicIPAddress') ?? null,
   };
@@ -245,7 +326,8 @@ export function mapAzureFirewall(store: DraftStore, node: JsonNode, base: BaseFi
     managementIpConfiguration: management === undefined ? undefined : mapFirewallIpConfiguration(management, base.id),
     firewallPolicyId: optRef(node, 'firewallPolicy'),
     virtualHubId,
-    hubPrivateIpAddress: hub === undefined ? undefined : optString(hub, 'privateIPAddress'),
+    // A hub firewall's routing-intent next hop: checked as an ipconfig's is.
+    hubPrivateIpAddress: hub === undefined ? undefined : addressOnly(hub, 'privateIPAddress'),
     // `count` without `addresses` (a trimmed export): the firewall has public IPs the input does not name.
     hubPublicIpCount: publicIps === undefined ? undefined : optNumber(publicIps, 'count'),
     hubPublicIpAddresses: publicIps === undefined

@@ -163,8 +163,8 @@ const SCALE_SET_NETWORK_TYPES: ReadonlyMap<string, string> = new Map([
   ['microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces/ipconfigurations/publicipaddresses', 'microsoft.network/publicipaddresses'],
 ]);
 
-function typeOf(state: ReadState, node: JsonNode, rawId: string): string {
-  const rawType = field(node.raw, 'type');
+function typeOf(state: ReadState, raw: JsonRecord, rawId: string): string {
+  const rawType = field(raw, 'type');
   if (typeof rawType === 'string' && rawType.includes('/')) return lowerType(state, rawType);
   const fromId = parseResourceId(rawId)?.type ?? '';
   return SCALE_SET_NETWORK_TYPES.get(fromId) ?? fromId;
@@ -194,7 +194,7 @@ function readResourceStrict(state: ReadState, file: string, path: string, value:
     fail(file, `${path}.${keyIn(node.raw, 'id') ?? 'id'}`, ID_EXPECTED, rawId);
   }
   const id = canonicalId(rawId);
-  const type = typeOf(state, node, rawId);
+  const type = typeOf(state, node.raw, rawId);
   const topLevel = TOP_LEVEL.get(type);
   if (topLevel !== undefined) {
     // `az resource list` (ARM Resources_List) answers from ARM's cache, which holds no properties:
@@ -260,7 +260,8 @@ function readResource(state: ReadState, file: string, path: string, value: unkno
     if (!(error instanceof InputError)) throw error;
     const rawId = resourceIdOf(value);
     const id = rawId === undefined ? undefined : canonicalId(rawId);
-    const type = rawId === undefined || !isRecord(value) ? '' : typeOf(state, toNode(file, path, value), rawId);
+    // From the raw object: a node cannot be made of a resource whose `properties` is malformed.
+    const type = rawId === undefined || !isRecord(value) ? '' : typeOf(state, value, rawId);
     if (id !== undefined && CHILDREN.has(type)) state.brokenParents.set(parentResourceId(id), id);
     state.store.gaps.push({
       code: 'skipped-input',

@@ -35,6 +35,10 @@ export class JsonNode {
     // Get-AzResource -ExpandProperties (PowerShell) prints the envelope as `Properties`: read
     // as a flattened object, everything under it would be silently "not set".
     const props = raw.properties !== undefined ? raw.properties : raw.Properties;
+    // `null` is how az resource list prints "properties not included" (normalize.ts handles it).
+    // Anything else that is no object (`[]`, a string) is no envelope ARM writes: read as a
+    // flattened object, every field would be silently "not set" and the resource all defaults.
+    if (props !== undefined && props !== null && !isRecord(props)) fail(file, `${this.path}.${this.propsKey}`, 'a JSON object', props);
     this.props = isRecord(props) ? props : null;
   }
 
@@ -260,18 +264,29 @@ const ID_EXPECTED = 'an ARM resource ID like "/subscriptions/…/resourceGroups/
 /**
  * A reference: `{ "id": "…" }` (ARM, SDK, az) or, leniently, a bare ID string. `index` is the
  * array position (-1 for a single reference); the path is only built for an error.
+ *
+ * An unset reference is `null` or absent in what ARM, Resource Graph, az and PowerShell print
+ * (the SubResource schema of the Microsoft.Network REST specs has `id` as its one field, and ARM
+ * refuses `{ "id": null }` in a request: "Value for the id property is invalid. Expecting a
+ * string", Azure/bicep-registry-modules#1681). An empty object, `{ "id": null }` or a blank string
+ * is no shape an Azure tool prints for "no reference" (none in the REST examples or az recordings
+ * of test/fixtures, nor in public az/ARM outputs searched), so it is malformed like `{ "id": 5 }`:
+ * read as "none", a subnet's NSG or route table would silently disappear.
  */
-function refFrom(node: JsonNode, key: string, index: number, value: unknown): ResourceId | undefined {
+function refFrom(node: JsonNode, key: string, index: number, value: unknown): ResourceId {
   if (typeof value === 'string') {
-    if (value.trim() === '') return undefined;
     if (!isResourceIdText(value)) fail(node.file, refPath(node, key, index), ID_EXPECTED, value);
     return canonicalId(value);
   }
   if (!isRecord(value)) return fail(node.file, refPath(node, key, index), 'a reference like { "id": "/subscriptions/…" }', value);
-  const id = field(value, 'id');
-  if (id === undefined) return undefined;
-  if (typeof id !== 'string' || !isResourceIdText(id)) fail(node.file, `${refPath(node, key, index)}.id`, ID_EXPECTED, id);
-  return canonicalId(id);
+  const idKey = keyIn(value, 'id');
+  if (idKey !== undefined) {
+    const id = value[idKey];
+    if (typeof id === 'string' && isResourceIdText(id)) return canonicalId(id);
+  }
+  // The key as written (`Id` in PowerShell output), null included: `keyIn` passes over a null.
+  const written = idKey ?? Object.keys(value).find((k) => k.toLowerCase() === 'id');
+  return fail(node.file, `${refPath(node, key, index)}.${written ?? 'id'}`, ID_EXPECTED, written === undefined ? undefined : value[written]);
 }
 
 function refPath(node: JsonNode, key: string, index: number): string {
@@ -290,8 +305,7 @@ export function optRefs(node: JsonNode, key: string): readonly ResourceId[] | un
   for (let i = 0; i < items.length; i++) {
     const value = items[i];
     if (value === null || value === undefined) continue;
-    const id = refFrom(node, key, i, value);
-    if (id !== undefined) out.push(id);
+    out.push(refFrom(node, key, i, value));
   }
   return out;
 }

@@ -34,7 +34,10 @@ export const parseVpnType: (raw: string | null | undefined) => VpnType = closedU
 export const parsePeeringState: (raw: string | null | undefined) => PeeringState = closedUnion<PeeringState>(['Connected', 'Initiated', 'Disconnected']);
 export const parsePeeringSyncLevel: (raw: string | null | undefined) => PeeringSyncLevel =
   closedUnion<PeeringSyncLevel>(['FullyInSync', 'RemoteNotInSync', 'LocalNotInSync', 'LocalAndRemoteNotInSync']);
-/** `*` is how the portal and some exporters spell "All". */
+/**
+ * `*` is how the portal and some exporters spell "All". `Unknown` comes only from snapshots: the
+ * ARM reader refuses a rule protocol Azure does not have (map-gateways.ts protocolOf).
+ */
 export const parseLoadBalancerProtocol: (raw: string | null | undefined) => LoadBalancerProtocol =
   closedUnion<LoadBalancerProtocol>(['Tcp', 'Udp', 'All'], { '*': 'All' });
 export const parsePrivateLinkConnectionStatus: (raw: string | null | undefined) => PrivateLinkConnectionStatus =

@@ -83,9 +83,11 @@ for (const flattened of [false, true]) {
       expect(ilbRuleFor(lb, toResourceId(`${ILB}/frontendIPConfigurations/other`), 'Tcp', 443)).toEqual({ kind: 'none' });
     });
 
+    // The ARM reader refuses a protocol Azure does not have (the LB is left out with a gap:
+    // test/shared/arm/malformed-values.test.ts); `Unknown` still reaches the engine from snapshots.
     it('an Unknown protocol carries nothing (no forwarding is claimed on a guess)', () => {
-      const lb = loadLb([{ name: 'odd', protocol: 'Icmp', frontendPort: 0, backendPort: 0 }], flattened);
-      expect(lb.loadBalancingRules[0]?.protocol).toBe('Unknown');
+      const read = loadLb([{ name: 'odd', protocol: 'All', frontendPort: 0, backendPort: 0 }], flattened);
+      const lb: LoadBalancer = { ...read, loadBalancingRules: read.loadBalancingRules.map((r) => ({ ...r, protocol: 'Unknown' as const })) };
       expect(ilbRuleFor(lb, feId, 'Tcp', 443)).toEqual({ kind: 'none' });
     });
   });
