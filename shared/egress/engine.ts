@@ -26,6 +26,8 @@ import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
+import { LEFT_OUT_TYPES, leftOutNames, leftOutWhy } from './left-out';
+import type { LeftOutResource } from './left-out';
 import { endHubQuestion, hubDefaultRouteQuestion, hubLearnedRouteQuestion, hubRouteQuestion, unreadHubConnectionsQuestion } from './hub-questions';
 import type { Continuation, EngineContext, NvaSource, OwnerLookup, Outcome, SnatMaker } from './trail';
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
@@ -214,6 +216,8 @@ export function forward(ctx: EngineContext, trail: Trail, subnet: Subnet, sender
       return trail.end({ kind: 'undecided', resourceId: learned.resourceId, rule: words.rule, docs: words.docs, missingFact });
     }
   }
+  const gatewayLeftOut = set.capturedFromNicId === null && sender.kind !== 'gateway' ? leftOutGatewayRoutes(ctx, trail, subnet, route) : null;
+  if (gatewayLeftOut) return gatewayLeftOut;
   const tagRoutes = tagRoutesThatMayWin(ctx, set, route);
   if (tagRoutes.length > 0) return unexpandedTagRoutes(ctx, trail, subnet, set, sender, route, result.equalCost, tagRoutes);
   if (result.equalCost.length > 0) return equalCostRoutes(ctx, trail, subnet, set, sender, route, result.equalCost);
@@ -639,6 +643,60 @@ function capturesDisagree(ctx: EngineContext, trail: Trail, subnet: Subnet, set:
   };
   return trail.end({ kind: 'undecided', resourceId: subnet.id, rule: `Captured effective routes of subnet ${subnet.name} disagree`, docs: DOCS.effectiveRoutes,
     missingFact: `which captured effective routes of subnet ${subnet.name} are current: for ${ctx.flow.destination} ${sets.map(describe).join('; ')}. NICs of one subnet share its routes, so one capture is out of date (capture them again)` });
+}
+
+/**
+ * The gateway whose routes the subnet would get may be a virtual network gateway the input held but
+ * left out as malformed (leftOutGatewaysOf). A gateway's routes reach every subnet of its VNet and
+ * of the spokes that use it through gateway transit, unless the route table stops gateway route
+ * propagation [UDR]: a GatewayDefaultSite or a BGP-learned 0.0.0.0/0 beats the system default route
+ * and sends internet traffic on-premises [S2SFT], and a learned prefix beats a shorter UDR for a
+ * what-if destination (asked only of a system route here, as for known gateways). What the gateway was (VPN or ExpressRoute, BGP or not, a default site) is
+ * in the left-out copy only, so the winner's standing is unknown. Null when no such gateway could
+ * be the subnet's, or what a gateway learns could not beat the winner (as for known gateways above).
+ */
+function leftOutGatewayRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome | null {
+  if (ctx.leftOut.length === 0) return null;
+  const overridable = route.source === 'Default' && route.nextHop.kind === 'known' && (route.nextHop.type === 'Internet' || route.nextHop.type === 'None');
+  // As for a known gateway's unknown routes above: one that may beat a UDR for a what-if destination is a gap, not an unknown.
+  if (!overridable) return null;
+  // Known gateways' unknown routes are asked above; a left-out one matters only where none is asked.
+  if (!ctx.routes.learnsGatewayRoutes(subnet) || ctx.routes.unknownLearnedRoutes(subnet)?.via === 'bgp') return null;
+  const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
+  const gatewayVnet = vnet ? gatewayVnetOf(ctx.index, vnet) : null;
+  const gateways = leftOutGatewaysOf(ctx, gatewayVnet);
+  if (gateways.length === 0 || !gatewayVnet) return null;
+  const first = gateways[0] as LeftOutResource;
+  const through = vnet && gatewayVnet.id !== vnet.id ? ` (whose gateway ${vnet.name} uses through gateway transit)` : '';
+  return trail.end({ kind: 'undecided', resourceId: first.id, rule: `Routes of ${leftOutNames(gateways)}, left out of the input`, docs: DOCS.forcedTunnel,
+    missingFact: `whether ${leftOutNames(gateways)} is the gateway of virtual network ${gatewayVnet.name}${through} and what routes it gives subnet ${subnet.name}: ${leftOutWhy(gateways)}; `
+      + `a VPN gateway's default site, or a route for ${ctx.flow.destination} learned over BGP, would beat "${describeRoute(route)}" and send the traffic on-premises` });
+}
+
+/** The VNet whose virtual network gateway a VNet uses: its own, or a peer's through gateway transit; null for a Virtual WAN spoke or a peer not in the input. */
+function gatewayVnetOf(index: ModelIndex, vnet: VirtualNetwork): VirtualNetwork | null {
+  const domain = gatewayDomainOf(index, vnet);
+  switch (domain.kind) {
+    case 'virtual-hub': return null;
+    case 'none': return vnet;
+    case 'local': case 'remote': return index.virtualNetworks.get(domain.virtualNetworkId) ?? null;
+  }
+}
+
+/**
+ * The left-out virtual network gateways (left-out.ts) that could be `vnet`'s: a virtual network
+ * gateway is deployed to the VNet's subnet named GatewaySubnet, which it requires [VPNGW]
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub
+ * so a VNet without one (and without a left-out subnet of that name) has none, left out or not.
+ */
+function leftOutGatewaysOf(ctx: EngineContext, vnet: VirtualNetwork | null | undefined): readonly LeftOutResource[] {
+  if (ctx.leftOut.length === 0 || !vnet) return [];
+  const gateways = ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway);
+  if (gateways.length === 0) return [];
+  const prefix = `${vnet.id}/subnets/`;
+  const gatewaySubnet = subnetsOf(ctx.index, vnet).some((s) => s.name.toLowerCase() === 'gatewaysubnet')
+    || ctx.leftOut.some((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix) && r.name.toLowerCase() === 'gatewaysubnet');
+  return gatewaySubnet ? gateways : [];
 }
 
 /** How routes a subnet may hold but the input lacks are named, per where they come from (see UnknownLearnedRoutes). */
@@ -1947,6 +2005,43 @@ function unreadOwner(ctx: EngineContext, trail: Trail, unread: UnreadOwner, ip: 
   }
 }
 
+/**
+ * A next hop nothing in the input owns, while the input held a resource that could own it but was
+ * left out as malformed: "no owner, dropped" would rest on its absence alone. Only what can hold a
+ * private IP in the subnet that holds the address counts: a NIC or an internal load balancer
+ * frontend in any subnet, an Azure Firewall only in AzureFirewallSubnet, the only subnet it can be
+ * deployed to [FWSUBNET] https://learn.microsoft.com/azure/firewall/firewall-faq ; and a left-out
+ * subnet of the VNet when no subnet the input holds has the address. Null when none could be it.
+ */
+function leftOutOwnerOf(ctx: EngineContext, trail: Trail, vnet: VirtualNetwork, ip: string): Outcome | null {
+  if (ctx.leftOut.length === 0) return null;
+  const address = parseIp(ip);
+  if (!address) return null;
+  const subnet = subnetHolding(ctx.index, vnet, address);
+  const prefix = `${vnet.id}/subnets/`;
+  const candidates = subnet === null
+    ? ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix))
+    : ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.networkInterface || r.type === LEFT_OUT_TYPES.loadBalancer
+      || (r.type === LEFT_OUT_TYPES.azureFirewall && subnet.name.toLowerCase() === 'azurefirewallsubnet'));
+  if (candidates.length === 0) return null;
+  const first = candidates[0] as LeftOutResource;
+  const where = subnet === null ? `virtual network ${vnet.name}` : `subnet ${subnet.name}`;
+  return trail.end({ kind: 'undecided', resourceId: first.id, rule: `Next hop ${ip}: ${leftOutNames(candidates)} left out of the input`, docs: DOCS.udr,
+    missingFact: `whether ${leftOutNames(candidates)} owns next hop ${ip} in ${where}: ${leftOutWhy(candidates)}, and nothing else in the input owns ${ip}, so the traffic may reach an appliance rather than being dropped` });
+}
+
+/** The subnet of the VNet whose range holds the address; null when none does. */
+function subnetHolding(index: ModelIndex, vnet: VirtualNetwork, address: IpAddress): Subnet | null {
+  return subnetsOf(index, vnet).find((s) => vnetContains(s.addressPrefixes, address)) ?? null;
+}
+
+/** A VNet's subnets in the input, by its own list and by the subnets' VNet reference (subnets listed on their own may be missing from the list); sorted by ID. */
+function subnetsOf(index: ModelIndex, vnet: VirtualNetwork): readonly Subnet[] {
+  const ids = new Set(vnet.subnetIds);
+  for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) ids.add(subnetId);
+  return [...ids].sort().map((id) => index.subnets.get(id)).filter((s): s is Subnet => s !== undefined);
+}
+
 /** An Azure region as ARM spells it (`westeurope`), from either spelling (`West Europe`); null when not given. */
 function regionOf(location: string | null | undefined): string | null {
   const region = location?.replace(/\s+/g, '').toLowerCase() ?? '';
@@ -2085,6 +2180,8 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
       return missingReference(ctx, trail, holder.id, `the NICs, firewalls and internal load balancers of virtual network ${holder.name} (none is in the input; one of them owns next hop ${ip})`,
         'what happens at the next hop');
     }
+    const leftOut = holder === null ? null : leftOutOwnerOf(ctx, trail, holder, ip);
+    if (leftOut !== null) return leftOut;
   }
   if (found.kind === 'unowned') {
     // A secured hub's firewall is reached through Virtual WAN, which a UDR next hop cannot be [UDR].
@@ -3458,6 +3555,12 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
       const remote = unreported.remoteVirtualNetworkId ? nameOfId(unreported.remoteVirtualNetworkId).name : 'the remote virtual network';
       return trail.end({ kind: 'undecided', resourceId: unreported.id, rule: `Peering ${unreported.name} (useRemoteGateways, state not reported)`, docs: DOCS.gatewayTransit, verify: VERIFY.peering(unreported.id),
         missingFact: `the state of peering ${unreported.name} of ${vnet?.name ?? 'the virtual network'}: it uses the gateway of ${remote} (useRemoteGateways), and only a Connected peering carries traffic, so whether "${describeRoute(route)}" of subnet ${subnet.name} reaches a gateway (a route-based VPN gateway forces the traffic into the tunnel to on-premises) or finds none (dropped) rests on that state` });
+    }
+    // A gateway the input held but left out as malformed may be the one the UDR names: not "no gateway".
+    const leftOut = route.source === 'User' ? leftOutGatewaysOf(ctx, gatewayVnet) : [];
+    if (leftOut.length > 0 && gatewayVnet) {
+      return trail.end({ kind: 'undecided', resourceId: (leftOut[0] as LeftOutResource).id, rule: `UDR to VirtualNetworkGateway: ${leftOutNames(leftOut)} left out of the input`, docs: DOCS.udr,
+        missingFact: `whether ${leftOutNames(leftOut)} is the gateway of virtual network ${gatewayVnet.name}, and of which kind: ${leftOutWhy(leftOut)}; "${describeRoute(route)}" of subnet ${subnet.name} forces the traffic into the tunnel to on-premises with a route-based VPN gateway, is not supported with an ExpressRoute gateway, and is dropped with no gateway` });
     }
     if (route.source === 'User') {
       trail.finding('next-hop-unreachable', 'error', `Subnet ${subnet.name}: "${describeRoute(route)}" points at a virtual network gateway that does not exist.`,

@@ -27,6 +27,7 @@ import type { Flow, Named } from './steps';
 import { addGap, newEngineContext, Trail } from './trail';
 import type { EngineContext, Outcome } from './trail';
 import { estateFindings } from './findings';
+import { leftOutResources } from './left-out';
 import { primaryIpConfiguration } from './outbound';
 import type { Sender } from './outbound';
 import { RESOLVE_SCHEMA } from './types';
@@ -511,13 +512,14 @@ function openSession(input: ResolveInput, options: ResolveOptions, recordSteps =
   const protocol = plan.kind === 'not-evaluated' ? options.protocol ?? 'Tcp' : plan.info.protocol;
   // A URL's scheme states the application protocol (application rules on other ports read it).
   const applicationProtocol = plan.kind === 'not-evaluated' ? undefined : plan.spec.applicationProtocol;
+  const leftOut = leftOutResources(input.gaps, input.model, index);
   const contexts = new Map<string, EngineContext>();
   const contextFor = (key: string, destination: EgressDestination): EngineContext => {
     let found = contexts.get(key);
     if (!found) {
       const traffic: TrafficSpec = { destination, port, protocol, ...(applicationProtocol ? { applicationProtocol } : {}) };
       const flow: Flow = { destination: describeDestination(destination), protocol, port };
-      found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined, recordSteps });
+      found = newEngineContext(index, routes, traffic, flow, { serviceTags: tags, prelude: plan.kind === 'name' ? (subnet) => nameFrom(subnet)?.dns ?? null : undefined, recordSteps, leftOut });
       contexts.set(key, found);
     }
     return found;

@@ -11,6 +11,7 @@ import type { RouteSet } from '../routing/route';
 import type { RouteSetBuilder } from '../routing/subnet-routes';
 import type { SourceAddress, TrafficSpec } from './destination';
 import type { FirewallRuleSet } from './firewall-rules';
+import type { LeftOutResource } from './left-out';
 import type { Flow, Named, Step, TerminalReason } from './steps';
 import type { ExitMethod, Finding, FindingCode, FindingSeverity, Via } from './types';
 
@@ -45,6 +46,8 @@ export interface EngineContext {
   readonly memo: Map<unknown, MemoEntry>;
   /** Whether trails record their steps: false where only verdicts are wanted (the matrix), which never look at them. */
   readonly recordSteps: boolean;
+  /** Resources the input held but the normalizer left out as malformed (left-out.ts): empty nearly always. */
+  readonly leftOut: readonly LeftOutResource[];
 }
 
 /**
@@ -85,10 +88,10 @@ export interface Continuation {
 
 export function newEngineContext(
   index: ModelIndex, routes: RouteSetBuilder, traffic: TrafficSpec, flow: Flow,
-  extra: { readonly serviceTags?: ServiceTagIndex; readonly prelude?: (subnet: Subnet) => Step | null; readonly recordSteps?: boolean } = {},
+  extra: { readonly serviceTags?: ServiceTagIndex; readonly prelude?: (subnet: Subnet) => Step | null; readonly recordSteps?: boolean; readonly leftOut?: readonly LeftOutResource[] } = {},
 ): EngineContext {
   return {
-    index, routes, traffic, flow, serviceTags: extra.serviceTags, prelude: extra.prelude ?? null, recordSteps: extra.recordSteps ?? true,
+    index, routes, traffic, flow, serviceTags: extra.serviceTags, prelude: extra.prelude ?? null, recordSteps: extra.recordSteps ?? true, leftOut: extra.leftOut ?? [],
     gaps: new Map(), lookups: new Map(), continuations: new Map(), owners: new Map(), firewallRules: new Map(), memo: new Map(),
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * Resources the input held but the normalizer left out as malformed (a `skipped-input` gap whose
+ * scope is their resource ID). Project rule: every verdict that depended on such a resource is
+ * `unknown`, naming it. A reference by ID to it already resolves as missing; this is for what the
+ * engine finds by address or by "is there one" (a next hop's owner, a VNet's gateway), where the
+ * resource's absence would otherwise read as "Azure has none".
+ */
+import type { Gap } from '../model/gaps';
+import { isNetworkInterfaceId, nameFromResourceId, parseResourceId, toResourceId } from '../model/ids';
+import type { ResourceId } from '../model/ids';
+import type { ModelIndex } from '../model/model-index';
+import type { NetworkModel } from '../model/topology';
+
+export interface LeftOutResource {
+  /** The resource left out; for a child listed on its own (a firewall's IP configuration), its top-level parent. */
+  readonly id: ResourceId;
+  /** Lower-case ARM type of `id`, e.g. `microsoft.network/azurefirewalls`. */
+  readonly type: string;
+  readonly name: string;
+  /** Lower case, from the ID. */
+  readonly subscriptionId: string;
+}
+
+export const LEFT_OUT_TYPES = {
+  azureFirewall: 'microsoft.network/azurefirewalls',
+  networkInterface: 'microsoft.network/networkinterfaces',
+  loadBalancer: 'microsoft.network/loadbalancers',
+  virtualNetworkGateway: 'microsoft.network/virtualnetworkgateways',
+  subnet: 'microsoft.network/virtualnetworks/subnets',
+} as const;
+
+/** Kept as resources of their own in the model although ARM nests them: the type stays the child's. */
+const MODELLED_CHILD_TYPES: ReadonlySet<string> = new Set([LEFT_OUT_TYPES.subnet]);
+
+const NONE: readonly LeftOutResource[] = Object.freeze([]);
+
+const byInput = new WeakMap<readonly Gap[], WeakMap<NetworkModel, readonly LeftOutResource[]>>();
+
+/**
+ * The left-out resources of an input, once each, sorted by ID. A `skipped-input` gap names one only
+ * when the model does not hold what it names: the same code also records a copy set aside for
+ * another (the resource is then judged on the copy kept) and effective routes left out of a NIC the
+ * model holds. A file or JSON path scope names no resource type, so it narrows nothing and is not
+ * counted here (the gap itself stays in the result).
+ */
+export function leftOutResources(gaps: readonly Gap[], model: NetworkModel, index: ModelIndex): readonly LeftOutResource[] {
+  let perModel = byInput.get(gaps);
+  if (!perModel) {
+    perModel = new WeakMap();
+    byInput.set(gaps, perModel);
+  }
+  let found = perModel.get(model);
+  if (!found) {
+    found = collect(gaps, index);
+    perModel.set(model, found);
+  }
+  return found;
+}
+
+function collect(gaps: readonly Gap[], index: ModelIndex): readonly LeftOutResource[] {
+  const held = new Set<string>();
+  const holds = (id: string): boolean => {
+    if (held.size === 0) for (const list of Object.values(index.model) as readonly (readonly { readonly id: string }[])[]) for (const r of list) held.add(toResourceId(r.id));
+    return held.has(id);
+  };
+  const out = new Map<ResourceId, LeftOutResource>();
+  // Nearly always none: the model's IDs are gathered only when a gap may name a left-out resource.
+  for (const gap of gaps) {
+    if (gap.code !== 'skipped-input') continue;
+    const resource = resourceOf(gap.scope);
+    if (resource === null || out.has(resource.id) || holds(resource.id) || holds(toResourceId(gap.scope))) continue;
+    out.set(resource.id, resource);
+  }
+  if (out.size === 0) return NONE;
+  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The resource a gap scope names, or null when it names none (a file, a JSON path, a subscription). */
+function resourceOf(scope: string): LeftOutResource | null {
+  const parts = parseResourceId(scope);
+  if (parts === null || parts.resourceGroup === '' || !parts.type.includes('/') || parts.type.startsWith('microsoft.resources/')) return null;
+  const id = toResourceId(scope);
+  // A Uniform scale set instance's NIC is a network interface, whatever path its ID spells.
+  if (isNetworkInterfaceId(id)) return { id, type: LEFT_OUT_TYPES.networkInterface, name: nameFromResourceId(id), subscriptionId: parts.subscriptionId.toLowerCase() };
+  const segments = parts.type.split('/');
+  if (segments.length <= 2 || MODELLED_CHILD_TYPES.has(parts.type)) {
+    return { id, type: parts.type, name: parts.name, subscriptionId: parts.subscriptionId.toLowerCase() };
+  }
+  // A child listed on its own (an IP configuration, a frontend) was left out with what it belongs
+  // to: what is missing is its top-level resource (normalize.ts drops the parent too).
+  const at = id.indexOf(`/providers/${segments[0] ?? ''}/${segments[1] ?? ''}/`);
+  if (at < 0) return null;
+  const head = id.slice(at).split('/').slice(0, 5).join('/');
+  const parentId = `${id.slice(0, at)}${head}` as ResourceId;
+  return { id: parentId, type: `${segments[0] ?? ''}/${segments[1] ?? ''}`, name: nameFromResourceId(parentId), subscriptionId: parts.subscriptionId.toLowerCase() };
+}
+
+/** How a left-out resource is named in a step: its kind and name. */
+export function leftOutLabel(resource: LeftOutResource): string {
+  return `${KIND_WORDS[resource.type] ?? resource.type} ${resource.name}`;
+}
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  [LEFT_OUT_TYPES.azureFirewall]: 'Azure Firewall',
+  [LEFT_OUT_TYPES.networkInterface]: 'NIC',
+  [LEFT_OUT_TYPES.loadBalancer]: 'load balancer',
+  [LEFT_OUT_TYPES.virtualNetworkGateway]: 'virtual network gateway',
+  [LEFT_OUT_TYPES.subnet]: 'subnet',
+};
+
+/** `Azure Firewall afw, NIC nva-nic` (at most three, then how many more). */
+export function leftOutNames(resources: readonly LeftOutResource[]): string {
+  const shown = resources.slice(0, 3).map(leftOutLabel).join(', ');
+  return resources.length > 3 ? `${shown} and ${resources.length - 3} more` : shown;
+}
+
+/** Why they are missing, in the words every such unknown uses (the gap says which value was malformed). */
+export function leftOutWhy(resources: readonly LeftOutResource[]): string {
+  return `${resources.length === 1 ? 'it was' : 'they were'} in the input but left out because malformed (see the skipped-input gap${resources.length === 1 ? '' : 's'})`;
+}
