@@ -1,7 +1,8 @@
 /**
  * `npm run web`: browser mode. Builds the renderer if needed, starts the loopback bridge and
  * prints the one URL to open. Options: --demo <name> (default bank; `--demo none` opens nothing),
- * --port <n> (default: a free port), --data-dir <dir>, --quiet (only the URL line).
+ * --port <n> (default: a free port), --data-dir <dir>, --quiet (only the URL line), --help / -h
+ * (SERVE_HELP on stdout, exit 0, nothing started).
  * `npm run web -- FILE...` opens those snapshot / ARM files or directories instead of a demo: the
  * main side reads them (progress on stderr) and the page opens the loaded estate without an upload.
  */
@@ -22,6 +23,36 @@ export interface ServeOptions {
 }
 
 export const SERVE_USAGE = 'Usage: npm run web -- [FILE|DIR...] [--demo <name>|none] [--port <n>] [--data-dir <dir>] [--quiet]';
+
+/** `npm run web -- --help`: the usage with every option explained (what the README says of them). */
+export const SERVE_HELP = `${SERVE_USAGE}
+
+Browser mode: builds the renderer first when its sources changed since the last build, starts a
+server on 127.0.0.1 only, and prints the one URL to open:
+  Egress Atlas is running. Open http://127.0.0.1:<port>/?launch#code=…&demo=bank  (Ctrl+C to stop)
+Without FILE|DIR the page opens on the bank demo.
+
+Options:
+  FILE|DIR...          snapshot or ARM / az JSON files, or directories of them, to open instead of
+                       a demo (as egress-atlas ui does): this side reads and resolves them, with
+                       progress on stderr, and the page opens the estate without uploading anything
+  --demo <name>|none   the demo estate to open: ${DEMO_ESTATES.map((d) => d.name).join(', ')} (default: bank);
+                       none opens the start screen
+  --port <n>           a fixed port, 0 to 65535 (default: a free one)
+  --data-dir <dir>     where the recent list and copies of opened files are kept (default:
+                       EGRESS_ATLAS_DATA_DIR, else $XDG_CONFIG_HOME/egress-atlas, else
+                       ~/.config/egress-atlas)
+  --quiet              print the bare URL only
+  --help, -h           this text
+
+In a terminal, each link opens once, within 10 minutes: press Enter there for a new one.
+Exit codes: 0 stopped (Ctrl+C) or --help, 1 the server could not start, 2 bad usage.
+`;
+
+/** `--help` or `-h` anywhere on the command line (before any value is read): the help, nothing started. */
+export function serveHelpRequested(args: readonly string[]): boolean {
+  return args.some((a) => a === '--help' || a === '-h');
+}
 
 /** Parses the command line; returns an error message for bad usage. */
 export function parseServeArgs(args: readonly string[]): ServeOptions | string {
@@ -64,6 +95,11 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
       case '--quiet':
         quiet = true;
         break;
+      case '--help':
+      case '-h':
+        // Callers check serveHelpRequested first (print SERVE_HELP, exit 0); one that does not
+        // still shows the whole help rather than calling --help unknown.
+        return SERVE_HELP;
       default:
         if (!arg.startsWith('-') && arg.length > 0) {
           paths.push(arg);
@@ -105,7 +141,9 @@ export async function serveBrowserMode(
 }
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
-if (invokedDirectly) {
+if (invokedDirectly && serveHelpRequested(process.argv.slice(2))) {
+  process.stdout.write(SERVE_HELP);
+} else if (invokedDirectly) {
   const parsed = parseServeArgs(process.argv.slice(2));
   if (typeof parsed === 'string') {
     console.error(parsed);
