@@ -39,6 +39,11 @@ export interface LoadOptions {
   readonly serviceTags?: ServiceTagSet;
   /** Clock for `capturedAt` (tests pin it). */
   readonly now?: () => Date;
+  /**
+   * Gaps found while listing the inputs, before any was read: directories deeper than the two
+   * levels read that hold `.json` files (inputFileList). Recorded in the snapshot with the others.
+   */
+  readonly inputGaps?: readonly Gap[];
 }
 
 export interface InputText {
@@ -344,7 +349,9 @@ function snapshotFromTextsUnguarded(given: readonly InputText[], options: LoadOp
   // keeping their decoded text (175 MB for a 100,000-NIC export) alive for the rest of the run.
   const hashSources = files.map((f) => (f.bytes === undefined ? f : { name: f.name, text: '', bytes: f.bytes }));
   const only = snapshots[0];
-  if (files.length === 1 && only !== undefined) return options.serviceTags ? withServiceTags(only.snapshot, options.serviceTags) : only.snapshot;
+  const inputGaps = options.inputGaps ?? [];
+  // A snapshot alone is returned unchanged, unless listing the inputs found something to record.
+  if (files.length === 1 && only !== undefined && inputGaps.length === 0) return options.serviceTags ? withServiceTags(only.snapshot, options.serviceTags) : only.snapshot;
   const mergeGapList: Gap[] = [];
   const serviceTags = options.serviceTags ?? mergedServiceTags(snapshots, mergeGapList);
 
@@ -363,7 +370,7 @@ function snapshotFromTextsUnguarded(given: readonly InputText[], options: LoadOp
     mergeGapList.push(...joined.gaps);
     effectiveRoutes = mergeEffectiveRoutes(snapshots, arm, mergeGapList);
   }
-  const armGaps = [...skippedFiles, ...(normalized?.gaps ?? [])];
+  const armGaps = [...inputGaps, ...skippedFiles, ...(normalized?.gaps ?? [])];
   // A snapshot may legitimately be empty; exports that resolve to nothing are a mistake to report.
   if (snapshots.length === 0) assertNetworkResources(model, [...new Set(files.map((f) => f.directory ?? f.name))], armGaps);
   const snapshotList = snapshots.map((s) => s.snapshot);
@@ -440,19 +447,64 @@ export interface InputFile {
 /**
  * Every file in a directory and its direct subdirectories, sorted, except hidden ones (macOS
  * `._name.json` resource forks, `.DS_Store`). Not only `*.json`: `az … > vnets.txt` is JSON too,
- * and a `-o table` or YAML export must show up as a skipped file, not vanish.
+ * and a `-o table` or YAML export must show up as a skipped file, not vanish. A directory below
+ * those two levels is not read; one that holds `.json` files (in it or below) is added to
+ * `deeper`, so that it is said (a gap), never skipped silently.
  */
-async function filesIn(dir: string, label: string, directory: string, depth: number): Promise<InputFile[]> {
+async function filesIn(dir: string, label: string, directory: string, depth: number, deeper: string[]): Promise<InputFile[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name));
   const files: InputFile[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory() && depth > 0) files.push(...(await filesIn(path, name, directory, depth - 1)));
-    else if (entry.isFile()) files.push({ path, name, directory });
+    if (entry.isDirectory() && depth > 0) files.push(...(await filesIn(path, name, directory, depth - 1, deeper)));
+    else if (entry.isDirectory()) {
+      if (await holdsJson(path, { entries: 0 })) deeper.push(name);
+    } else if (entry.isFile()) files.push({ path, name, directory });
   }
   return files;
+}
+
+/** How many directory entries holdsJson looks at under one deeper directory before it stops looking. */
+const DEEPER_SCAN_LIMIT = 10_000;
+
+/** Whether a directory holds a `.json` file, in it or below (hidden entries skipped; unreadable ones too). */
+async function holdsJson(dir: string, seen: { entries: number }): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  const visible = entries.filter((e) => !e.name.startsWith('.'));
+  seen.entries += visible.length;
+  if (visible.some((e) => e.isFile() && /\.json$/i.test(e.name))) return true;
+  for (const e of visible) {
+    if (seen.entries > DEEPER_SCAN_LIMIT) return false;
+    if (e.isDirectory() && await holdsJson(join(dir, e.name), seen)) return true;
+  }
+  return false;
+}
+
+/** How many deeper directories the gaps name one by one; the rest are counted in one more gap. */
+const DEEPER_NAMED = 20;
+
+/** `skipped-input` gaps for the deeper directories of an input directory that hold `.json` files. */
+function deeperDirectoryGaps(directory: string, deeper: readonly string[]): Gap[] {
+  const rule = `only the directory given (${directory}) and its direct subdirectories are read`;
+  const gaps: Gap[] = deeper.slice(0, DEEPER_NAMED).map((name) => ({
+    code: 'skipped-input', scope: name,
+    message: `${name} holds .json files that were not read: ${rule}. Give ${name} (or its files) as an input to read them.`,
+  }));
+  const rest = deeper.length - DEEPER_NAMED;
+  if (rest > 0) {
+    gaps.push({
+      code: 'skipped-input', scope: directory,
+      message: `${rest} more director${rest === 1 ? 'y' : 'ies'} under ${directory} below its direct subdirectories hold .json files that were not read (the first ${DEEPER_NAMED} are named in their own gaps): ${rule}.`,
+    });
+  }
+  return gaps;
 }
 
 /**
@@ -481,8 +533,18 @@ function pathLabels(paths: readonly string[]): string[] {
 
 /** The files `loadInputs` reads for these paths (directories expanded), in order. */
 export async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
+  return (await inputFileList(paths)).files;
+}
+
+/**
+ * The files `loadInputs` reads for these paths (directories expanded), in order, and a
+ * `skipped-input` gap for each directory deeper than the two levels read that holds `.json` files.
+ * Pass the gaps as LoadOptions.inputGaps so the snapshot records them.
+ */
+export async function inputFileList(paths: readonly string[]): Promise<{ readonly files: InputFile[]; readonly gaps: Gap[] }> {
   const labels = pathLabels(paths);
   const files: InputFile[] = [];
+  const gaps: Gap[] = [];
   for (const [i, path] of paths.entries()) {
     let isDirectory: boolean;
     try {
@@ -493,23 +555,29 @@ export async function inputFiles(paths: readonly string[]): Promise<InputFile[]>
     }
     const label = labels[i] ?? basename(path);
     if (isDirectory) {
-      const found = await filesIn(path, label, label, 1);
-      if (found.length === 0) throw new InputError(path, '$', 'a directory with at least one file', 'none');
+      const deeper: string[] = [];
+      const found = await filesIn(path, label, label, 1, deeper);
+      if (found.length === 0) {
+        // Files only further down: say where they are and why they were not read.
+        const below = deeper.length === 0 ? 'none' : `none in it or its direct subdirectories (only those are read; .json files are deeper, in ${deeper.slice(0, 3).join(', ')}${deeper.length > 3 ? ', …' : ''})`;
+        throw new InputError(path, '$', 'a directory with at least one file', below);
+      }
       files.push(...found);
+      gaps.push(...deeperDirectoryGaps(label, deeper));
     } else {
       files.push({ path, name: label });
     }
   }
-  return files;
+  return { files, gaps };
 }
 
 /** Files and directories → one snapshot (see the module comment). Throws InputError on bad input. */
 export async function loadInputs(paths: readonly string[], options: LoadOptions): Promise<Snapshot> {
-  const files = await inputFiles(paths);
+  const { files, gaps } = await inputFileList(paths);
   const texts: InputText[] = [];
   for (const file of files) {
     const bytes = await readWholeFile(file.path);
     texts.push({ name: file.name, text: decodeText(bytes), bytes, ...(file.directory === undefined ? {} : { directory: file.directory }) });
   }
-  return snapshotFromTexts(texts, options);
+  return snapshotFromTexts(texts, gaps.length === 0 ? options : { ...options, inputGaps: [...(options.inputGaps ?? []), ...gaps] });
 }
