@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectron } from './app/build';
 import { ensureRendererBuilt, newestMtimeMs } from './web/renderer-build';
-import { parseServeArgs, serveBrowserMode } from './web/serve';
+import { parseServeArgs, SERVE_HELP, serveBrowserMode, serveHelpRequested } from './web/serve';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -64,6 +64,10 @@ async function main(args: readonly string[]): Promise<void> {
   const binary = findElectronBinary();
   if (binary !== null) {
     await startElectron(binary, args);
+    return;
+  }
+  if (serveHelpRequested(args)) {
+    process.stdout.write(SERVE_HELP);
     return;
   }
   console.log(NO_ELECTRON_MESSAGE);

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import type { LoadProgress, OpenedEstate } from '../../shared/ipc/contract';
 import type { Snapshot } from '../../shared/model/snapshot';
 import { decodeText, snapshotFromTexts, type InputText } from '../snapshot/index';
-import { inputFiles } from '../snapshot/load';
+import { inputFileList } from '../snapshot/load';
 import { TOOL_VERSION } from '../snapshot/tool-version';
 import type { MainServices } from './main-services';
 
@@ -58,7 +58,8 @@ function nextTurn(): Promise<void> {
 /** Reads `paths` into an open estate of `services`. Throws InputError for bad input (as the CLI's loader). */
 export async function loadEstateFromPaths(services: Pick<MainServices, 'addLoaded' | 'resolve'>, paths: readonly string[], options: LoadEstateOptions = {}): Promise<OpenedEstate> {
   const report = options.onProgress ?? (() => undefined);
-  const files = await inputFiles(paths);
+  // Directories are read as the CLI reads them, deeper `.json` files named in gaps, not lost silently.
+  const { files, gaps: inputGaps } = await inputFileList(paths);
   let totalBytes = 0;
   for (const file of files) totalBytes += (await stat(file.path)).size;
   let bytesRead = 0;
@@ -75,7 +76,7 @@ export async function loadEstateFromPaths(services: Pick<MainServices, 'addLoade
   // Building and resolving are synchronous: let the event loop answer what queued up in between
   // (the page's `loadStatus` polls in browser mode, IPC in Electron) so each stage is seen.
   await nextTurn();
-  const snapshot = snapshotFromTexts(texts, { toolVersion: TOOL_VERSION });
+  const snapshot = snapshotFromTexts(texts, { toolVersion: TOOL_VERSION, ...(inputGaps.length === 0 ? {} : { inputGaps }) });
   report({ stage: 'built', resources: countResources(snapshot), subnets: snapshot.model.subnets.length, networkInterfaces: snapshot.model.networkInterfaces.length });
   await nextTurn();
   const opened = services.addLoaded(options.title ?? titleForPaths(paths), snapshot);

@@ -531,11 +531,6 @@ function pathLabels(paths: readonly string[]): string[] {
   });
 }
 
-/** The files `loadInputs` reads for these paths (directories expanded), in order. */
-export async function inputFiles(paths: readonly string[]): Promise<InputFile[]> {
-  return (await inputFileList(paths)).files;
-}
-
 /**
  * The files `loadInputs` reads for these paths (directories expanded), in order, and a
  * `skipped-input` gap for each directory deeper than the two levels read that holds `.json` files.

@@ -18,7 +18,7 @@ Runs until Ctrl+C.
 
 Options:
   --port <n>        Port to listen on (default: a free one)
-  --data-dir <dir>  Where the recent list is kept (default: the browser-mode data folder)
+  --data-dir <dir>  Where the recent list and copies of opened files are kept (default: the browser-mode data folder)
   -h, --help        This help
 
 Exit codes: 0 stopped (Ctrl+C), 1 an operational failure such as a server that could not start,

@@ -13,6 +13,8 @@ import { buildDemoSnapshot } from '../../../electron/snapshot/demo-snapshot';
 import { findDemo } from '../../../shared/demo/index';
 import type { Gap } from '../../../shared/model/gaps';
 import { runCliIn } from '../../support/cli-run';
+import { createDefaultServices } from '../../../electron/services/default-services';
+import { loadEstateFromPaths } from '../../../electron/services/load-estate';
 
 let root = '';
 const OPTIONS = { toolVersion: 'test', now: () => new Date('2026-01-01T00:00:00Z') };
@@ -90,6 +92,11 @@ describe('directories deeper than the two levels read', () => {
   it('a directory whose only files are deeper: the error says where they are and why they were not read', async () => {
     await expect(loadInputs([join(root, 'only-deep')], OPTIONS)).rejects.toThrow(
       /only-deep: \$: expected a directory with at least one file, found none in it or its direct subdirectories \(only those are read; \.json files are deeper, in only-deep\/x\/y\)/);
+  });
+
+  it('the app (npm run web -- DIR, egress-atlas ui DIR) opens the directory with the same gaps', async () => {
+    const opened = await loadEstateFromPaths(createDefaultServices({ dataDir: null }), [join(root, 'nest')]);
+    expect(deeperGaps(opened.snapshot.gaps).map((g) => g.scope)).toEqual(['nest/a/b', 'nest/a/c']);
   });
 
   it('the CLI prints the gap as it prints every gap', async () => {

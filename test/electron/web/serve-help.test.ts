@@ -45,4 +45,11 @@ describe('npm run web -- --help', () => {
     expect(run.stderr).toBe(`Unknown option: --bogus\n${SERVE_USAGE}\n`);
     expect(run.stdout).toBe('');
   });
+
+  it('npm start without an Electron binary (its browser-mode fallback) prints the same help on stdout and exits 0', () => {
+    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['electron/launch.ts', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(SERVE_HELP);
+  });
 });
