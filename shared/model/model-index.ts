@@ -520,6 +520,8 @@ export function buildModelIndex(model: NetworkModel): ModelIndex {
     for (const frontend of loadBalancer.frontendIpConfigurations) {
       frontends.set(frontend.id, { loadBalancer, frontend });
       attach(frontend.publicIpAddressId, loadBalancer.id, { kind: 'load-balancer', loadBalancer, frontend });
+      // As for a NAT gateway's prefixes: the frontend's addresses and SNAT ports come from a prefix the input lacks.
+      if (frontend.publicIpPrefixId && !publicIpPrefixes.has(frontend.publicIpPrefixId)) missing(loadBalancer.id, frontend.publicIpPrefixId, 'Public IP prefix');
       ownIp(frontend.subnetId, frontend.privateIpAddress, { kind: 'internal-load-balancer', loadBalancer, frontend });
     }
   }

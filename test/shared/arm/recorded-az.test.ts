@@ -64,9 +64,10 @@ describe('az network lb outbound-rule create / public-ip prefix create (test_net
       { id: `${LB}/outboundrules/rule2`, name: 'rule2', frontendIpConfigurationIds: [`${LB}/frontendipconfigurations/prefixfrontend`],
         backendAddressPoolId: POOL, allocatedOutboundPorts: 1024, protocol: 'All', idleTimeoutInMinutes: 20 },
     ]);
-    // No subnet or NIC in the file, so no path; the frontend's public IP was not exported and is named.
+    // No subnet or NIC in the file, so no path; the frontends' public IP and prefix were not exported and are named.
     expect(result.paths).toEqual([]);
     expect(missingReferences(result.gaps)).toContainEqual([LB, net(LB_RG, 'publicIPAddresses/PublicIPlb1')]);
+    expect(missingReferences(result.gaps)).toContainEqual([LB, PREFIX]);
   });
 
   it('reads prefix1 as 172.203.57.56/30 (IPv4, Standard), the prefix the LB\'s prefixFrontEnd names', () => {
