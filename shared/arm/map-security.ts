@@ -75,10 +75,27 @@ function isPortRange(text: string): boolean {
   return high <= 65535 && low <= high;
 }
 
-/** Blank, or CIDR-like (`/`) without being a CIDR, is no prefix; other text is an IP, `*` or a tag. */
+/**
+ * Text meant as an address: it starts with a digit (`10.0.0.256`, `10.0.0.1-10.0.0.9`) or holds a
+ * `:` (IPv6) or a `/` (a length). A service tag never does: it is a name, regional or not
+ * (`Internet`, `VirtualNetwork`, `Storage.WestEurope`, `AzureCloud.EastUS2`), as is `*` or `Any`.
+ */
+const ADDRESS_LIKE_RE = /^\d|[:/]/;
+
+/**
+ * An NSG rule source or destination prefix [NSG]: "Any, an individual IP address, a CIDR block (for
+ * example, 10.0.0.0/24), a service tag" (ARM's `*` for Any). Blank is no prefix. Text meant as an
+ * address (ADDRESS_LIKE_RE) must be a valid IP or CIDR, IPv4 or IPv6: read as a tag, `10.0.0.256`
+ * or `10.0.0.1/33` would match nothing and a deny rule naming it would silently stop applying.
+ * An IPv4 range `a-b` (start <= end) is kept: the docs list no such form for NSGs (Azure Firewall
+ * rules and IP Groups take it), but the engine evaluates it as exactly those addresses (nsg.ts,
+ * destination.ts), never as a tag, and test/shared/egress/nsg-coverage.test.ts reads one; a range
+ * with a bad address or reversed ends (`10.0.0.9-10.0.0.1`) is refused. Other text is a service
+ * tag (which tags exist is the service tag list's to say, not the reader's).
+ */
 function isAddressPrefix(text: string): boolean {
   const t = text.trim();
-  return t !== '' && (!t.includes('/') || parseCidr(t) !== null);
+  return t !== '' && (!ADDRESS_LIKE_RE.test(t) || parseCidr(t) !== null || parseIpv4Range(t) !== null);
 }
 
 function rulePriority(node: JsonNode, isDefault: boolean): number {

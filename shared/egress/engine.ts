@@ -26,8 +26,9 @@ import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
-import { LEFT_OUT_TYPES, leftOutNames, leftOutWhy } from './left-out';
+import { leftOutGateways, leftOutNames, leftOutOwners, leftOutWhy } from './left-out';
 import type { LeftOutResource } from './left-out';
+import { subnetsOfVnet } from './vnet-subnets';
 import { endHubQuestion, hubDefaultRouteQuestion, hubLearnedRouteQuestion, hubRouteQuestion, unreadHubConnectionsQuestion } from './hub-questions';
 import type { Continuation, EngineContext, NvaSource, OwnerLookup, Outcome, SnatMaker } from './trail';
 import { dependsOnClientDns, evaluateFirewallRules, firewallRuleSet, firewallSnat, prepareRuleSet, sourceSignature } from './firewall-rules';
@@ -651,9 +652,10 @@ function capturesDisagree(ctx: EngineContext, trail: Trail, subnet: Subnet, set:
  * of the spokes that use it through gateway transit, unless the route table stops gateway route
  * propagation [UDR]: a GatewayDefaultSite or a BGP-learned 0.0.0.0/0 beats the system default route
  * and sends internet traffic on-premises [S2SFT], and a learned prefix beats a shorter UDR for a
- * what-if destination (asked only of a system route here, as for known gateways). What the gateway was (VPN or ExpressRoute, BGP or not, a default site) is
- * in the left-out copy only, so the winner's standing is unknown. Null when no such gateway could
- * be the subnet's, or what a gateway learns could not beat the winner (as for known gateways above).
+ * what-if destination (asked only of a system route here, as for known gateways). What the gateway
+ * was (VPN or ExpressRoute, BGP or not, a default site) is in the left-out copy only, so the
+ * winner's standing is unknown. Null when no such gateway could be the subnet's, or what a gateway
+ * learns could not beat the winner (as for known gateways above).
  */
 function leftOutGatewayRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, route: ComputedRoute): Outcome | null {
   if (ctx.leftOut.length === 0) return null;
@@ -665,8 +667,8 @@ function leftOutGatewayRoutes(ctx: EngineContext, trail: Trail, subnet: Subnet, 
   const vnet = ctx.index.subnetVirtualNetwork.get(subnet.id);
   const gatewayVnet = vnet ? gatewayVnetOf(ctx.index, vnet) : null;
   const gateways = leftOutGatewaysOf(ctx, gatewayVnet);
-  if (gateways.length === 0 || !gatewayVnet) return null;
-  const first = gateways[0] as LeftOutResource;
+  const [first] = gateways;
+  if (first === undefined || !gatewayVnet) return null;
   const through = vnet && gatewayVnet.id !== vnet.id ? ` (whose gateway ${vnet.name} uses through gateway transit)` : '';
   return trail.end({ kind: 'undecided', resourceId: first.id, rule: `Routes of ${leftOutNames(gateways)}, left out of the input`, docs: DOCS.forcedTunnel,
     missingFact: `whether ${leftOutNames(gateways)} is the gateway of virtual network ${gatewayVnet.name}${through} and what routes it gives subnet ${subnet.name}: ${leftOutWhy(gateways)}; `
@@ -683,20 +685,10 @@ function gatewayVnetOf(index: ModelIndex, vnet: VirtualNetwork): VirtualNetwork 
   }
 }
 
-/**
- * The left-out virtual network gateways (left-out.ts) that could be `vnet`'s: a virtual network
- * gateway is deployed to the VNet's subnet named GatewaySubnet, which it requires [VPNGW]
- * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub
- * so a VNet without one (and without a left-out subnet of that name) has none, left out or not.
- */
+/** The left-out virtual network gateways that could be `vnet`'s (left-out.ts leftOutGateways: its GatewaySubnet, placement, subscription). */
 function leftOutGatewaysOf(ctx: EngineContext, vnet: VirtualNetwork | null | undefined): readonly LeftOutResource[] {
   if (ctx.leftOut.length === 0 || !vnet) return [];
-  const gateways = ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway);
-  if (gateways.length === 0) return [];
-  const prefix = `${vnet.id}/subnets/`;
-  const gatewaySubnet = subnetsOf(ctx.index, vnet).some((s) => s.name.toLowerCase() === 'gatewaysubnet')
-    || ctx.leftOut.some((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix) && r.name.toLowerCase() === 'gatewaysubnet');
-  return gatewaySubnet ? gateways : [];
+  return leftOutGateways(ctx.leftOut, ctx.index, vnet);
 }
 
 /** How routes a subnet may hold but the input lacks are named, per where they come from (see UnknownLearnedRoutes). */
@@ -1876,9 +1868,8 @@ function holdsAddressOwners(index: ModelIndex, vnet: VirtualNetwork): boolean {
   const byVnet = innerMap(addressOwnersByIndex, index);
   let holds = byVnet.get(vnet.id);
   if (holds === undefined) {
-    // Subnets by their own VNet reference too: subnets listed on their own may be missing from vnet.subnetIds.
-    const subnets = new Set(vnet.subnetIds);
-    for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) subnets.add(subnetId);
+    // By the VNet's list and by the subnets' VNet reference (vnet-subnets.ts).
+    const subnets = subnetsOfVnet(index, vnet).ids;
     holds = [...subnets].some((id) => (index.subnetNics.get(id)?.length ?? 0) > 0)
       || [...index.azureFirewalls.values()].some((f) => f.ipConfigurations.some((c) => c.subnetId !== null && subnets.has(c.subnetId)))
       || [...index.frontends.values()].some(({ frontend }) => frontend.subnetId !== null && subnets.has(frontend.subnetId));
@@ -1963,13 +1954,9 @@ function unreadOwnerAcrossResolves(index: ModelIndex, vnet: VirtualNetwork, ip: 
 function findUnreadOwner(index: ModelIndex, vnet: VirtualNetwork, ip: string): UnreadOwner | null {
   const address = parseIp(ip);
   if (!address) return null;
-  // Subnets by their own VNet reference too, as holdsAddressOwners reads them.
-  const ids = new Set(vnet.subnetIds);
-  for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) ids.add(subnetId);
+  // By the VNet's list and by the subnets' VNet reference, sorted by ID (vnet-subnets.ts).
   let noRange: Subnet | null = null;
-  for (const id of [...ids].sort()) {
-    const s = index.subnets.get(id);
-    if (!s) continue;
+  for (const s of subnetsOfVnet(index, vnet).subnets) {
     if (s.addressPrefixes.length === 0) {
       noRange ??= s;
       continue;
@@ -2008,9 +1995,8 @@ function unreadOwner(ctx: EngineContext, trail: Trail, unread: UnreadOwner, ip: 
 /**
  * A next hop nothing in the input owns, while the input held a resource that could own it but was
  * left out as malformed: "no owner, dropped" would rest on its absence alone. Only what can hold a
- * private IP in the subnet that holds the address counts: a NIC or an internal load balancer
- * frontend in any subnet, an Azure Firewall only in AzureFirewallSubnet, the only subnet it can be
- * deployed to [FWSUBNET] https://learn.microsoft.com/azure/firewall/firewall-faq ; and a left-out
+ * private IP in the subnet that holds the address counts (left-out.ts leftOutOwners: a NIC of the
+ * VNet's subscription, a load balancer, an Azure Firewall in AzureFirewallSubnet), and a left-out
  * subnet of the VNet when no subnet the input holds has the address. Null when none could be it.
  */
 function leftOutOwnerOf(ctx: EngineContext, trail: Trail, vnet: VirtualNetwork, ip: string): Outcome | null {
@@ -2018,13 +2004,9 @@ function leftOutOwnerOf(ctx: EngineContext, trail: Trail, vnet: VirtualNetwork, 
   const address = parseIp(ip);
   if (!address) return null;
   const subnet = subnetHolding(ctx.index, vnet, address);
-  const prefix = `${vnet.id}/subnets/`;
-  const candidates = subnet === null
-    ? ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix))
-    : ctx.leftOut.filter((r) => r.type === LEFT_OUT_TYPES.networkInterface || r.type === LEFT_OUT_TYPES.loadBalancer
-      || (r.type === LEFT_OUT_TYPES.azureFirewall && subnet.name.toLowerCase() === 'azurefirewallsubnet'));
-  if (candidates.length === 0) return null;
-  const first = candidates[0] as LeftOutResource;
+  const candidates = leftOutOwners(ctx.leftOut, vnet, subnet);
+  const [first] = candidates;
+  if (first === undefined) return null;
   const where = subnet === null ? `virtual network ${vnet.name}` : `subnet ${subnet.name}`;
   return trail.end({ kind: 'undecided', resourceId: first.id, rule: `Next hop ${ip}: ${leftOutNames(candidates)} left out of the input`, docs: DOCS.udr,
     missingFact: `whether ${leftOutNames(candidates)} owns next hop ${ip} in ${where}: ${leftOutWhy(candidates)}, and nothing else in the input owns ${ip}, so the traffic may reach an appliance rather than being dropped` });
@@ -2032,14 +2014,7 @@ function leftOutOwnerOf(ctx: EngineContext, trail: Trail, vnet: VirtualNetwork, 
 
 /** The subnet of the VNet whose range holds the address; null when none does. */
 function subnetHolding(index: ModelIndex, vnet: VirtualNetwork, address: IpAddress): Subnet | null {
-  return subnetsOf(index, vnet).find((s) => vnetContains(s.addressPrefixes, address)) ?? null;
-}
-
-/** A VNet's subnets in the input, by its own list and by the subnets' VNet reference (subnets listed on their own may be missing from the list); sorted by ID. */
-function subnetsOf(index: ModelIndex, vnet: VirtualNetwork): readonly Subnet[] {
-  const ids = new Set(vnet.subnetIds);
-  for (const [subnetId, owner] of index.subnetVirtualNetwork) if (owner.id === vnet.id) ids.add(subnetId);
-  return [...ids].sort().map((id) => index.subnets.get(id)).filter((s): s is Subnet => s !== undefined);
+  return subnetsOfVnet(index, vnet).subnets.find((s) => vnetContains(s.addressPrefixes, address)) ?? null;
 }
 
 /** An Azure region as ARM spells it (`westeurope`), from either spelling (`West Europe`); null when not given. */
@@ -3558,8 +3533,9 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
     }
     // A gateway the input held but left out as malformed may be the one the UDR names: not "no gateway".
     const leftOut = route.source === 'User' ? leftOutGatewaysOf(ctx, gatewayVnet) : [];
-    if (leftOut.length > 0 && gatewayVnet) {
-      return trail.end({ kind: 'undecided', resourceId: (leftOut[0] as LeftOutResource).id, rule: `UDR to VirtualNetworkGateway: ${leftOutNames(leftOut)} left out of the input`, docs: DOCS.udr,
+    const [firstLeftOut] = leftOut;
+    if (firstLeftOut !== undefined && gatewayVnet) {
+      return trail.end({ kind: 'undecided', resourceId: firstLeftOut.id, rule: `UDR to VirtualNetworkGateway: ${leftOutNames(leftOut)} left out of the input`, docs: DOCS.udr,
         missingFact: `whether ${leftOutNames(leftOut)} is the gateway of virtual network ${gatewayVnet.name}, and of which kind: ${leftOutWhy(leftOut)}; "${describeRoute(route)}" of subnet ${subnet.name} forces the traffic into the tunnel to on-premises with a route-based VPN gateway, is not supported with an ExpressRoute gateway, and is dropped with no gateway` });
     }
     if (route.source === 'User') {

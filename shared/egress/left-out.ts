@@ -9,7 +9,9 @@ import type { Gap } from '../model/gaps';
 import { isNetworkInterfaceId, nameFromResourceId, parseResourceId, toResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
-import type { NetworkModel } from '../model/topology';
+import type { NetworkModel, Subnet, VirtualNetwork } from '../model/topology';
+import { innerMap } from '../model/cache';
+import { subnetsOfVnet } from './vnet-subnets';
 
 export interface LeftOutResource {
   /** The resource left out; for a child listed on its own (a firewall's IP configuration), its top-level parent. */
@@ -93,6 +95,103 @@ function resourceOf(scope: string): LeftOutResource | null {
   const head = id.slice(at).split('/').slice(0, 5).join('/');
   const parentId = `${id.slice(0, at)}${head}` as ResourceId;
   return { id: parentId, type: `${segments[0] ?? ''}/${segments[1] ?? ''}`, name: nameFromResourceId(parentId), subscriptionId: parts.subscriptionId.toLowerCase() };
+}
+
+/**
+ * The left-out resources that could own a private IP of `vnet` nothing in the input owns: in
+ * `subnet`, the subnet that holds the address, or (null) in no subnet the input holds.
+ * - A NIC only of the VNet's subscription: "You can assign a network interface only to a virtual
+ *   network in the same subscription and location as the network interface" [NIC]
+ *   https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#create-a-network-interface
+ * - A load balancer of any subscription: an internal frontend's "subnet/virtual network can reside
+ *   in a different subscription than the load balancer" [LBXSUB]
+ *   https://learn.microsoft.com/azure/load-balancer/cross-subscription-overview
+ * - An Azure Firewall only in AzureFirewallSubnet, the only subnet it can be deployed to
+ *   [FWSUBNET] https://learn.microsoft.com/azure/firewall/firewall-faq ; of any subscription: no
+ *   firewall page says it must share its VNet's, and the general rule ("Any Azure resource that you
+ *   connect to the virtual network must be in the same subscription as the virtual network",
+ *   https://learn.microsoft.com/azure/virtual-network/manage-virtual-network) has the documented
+ *   load balancer exception above, so it is not read as settling the firewall's.
+ * - With no subnet holding the address, a left-out subnet of the VNet.
+ */
+export function leftOutOwners(leftOut: readonly LeftOutResource[], vnet: VirtualNetwork, subnet: Subnet | null): readonly LeftOutResource[] {
+  if (leftOut.length === 0) return NONE;
+  if (subnet === null) {
+    const prefix = `${vnet.id}/subnets/`;
+    return leftOut.filter((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix));
+  }
+  const subscription = subscriptionOf(vnet.id);
+  const firewallSubnet = subnet.name.toLowerCase() === 'azurefirewallsubnet';
+  return leftOut.filter((r) => (r.type === LEFT_OUT_TYPES.networkInterface && (subscription === null || r.subscriptionId === subscription))
+    || r.type === LEFT_OUT_TYPES.loadBalancer
+    || (r.type === LEFT_OUT_TYPES.azureFirewall && firewallSubnet));
+}
+
+const gatewaysByInput = new WeakMap<readonly LeftOutResource[], WeakMap<ModelIndex, Map<ResourceId, readonly LeftOutResource[]>>>();
+
+/**
+ * The left-out virtual network gateways that could be `vnet`'s own. A gateway is deployed to the
+ * VNet's subnet named GatewaySubnet, which it requires [VPNGW]
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub
+ * so a VNet without one (and without a left-out subnet of that name) has none, left out or not.
+ * Where the VNet's GatewaySubnet record lists gateway IP configurations (`ipConfigurations`, kept
+ * as attachedGatewayIds: "references to the network interface IP configurations using subnet",
+ * https://learn.microsoft.com/rest/api/virtualnetwork/subnets/get), the input says which gateway
+ * is there: only one it names counts. Otherwise a left-out gateway counts unless another VNet's
+ * GatewaySubnet names it (a gateway's IP configurations are in the GatewaySubnet of its one VNet),
+ * and only when it is of the VNet's subscription: "Your virtual network gateway must be in the
+ * same subscription, Azure region, and resource group as the virtual network" [S2SFILES]
+ * https://learn.microsoft.com/azure/storage/files/storage-files-configure-s2s-vpn
+ * Kept per input, model index and VNet: asked for each default-route subnet and destination.
+ */
+export function leftOutGateways(leftOut: readonly LeftOutResource[], index: ModelIndex, vnet: VirtualNetwork): readonly LeftOutResource[] {
+  if (!leftOut.some((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway)) return NONE;
+  let perIndex = gatewaysByInput.get(leftOut);
+  if (!perIndex) {
+    perIndex = new WeakMap();
+    gatewaysByInput.set(leftOut, perIndex);
+  }
+  const byVnet = innerMap(perIndex, index);
+  let found = byVnet.get(vnet.id);
+  if (found === undefined) {
+    found = gatewaysOf(leftOut, index, vnet);
+    byVnet.set(vnet.id, found);
+  }
+  return found;
+}
+
+function gatewaysOf(leftOut: readonly LeftOutResource[], index: ModelIndex, vnet: VirtualNetwork): readonly LeftOutResource[] {
+  const gatewaySubnets = subnetsOfVnet(index, vnet).subnets.filter((s) => s.name.toLowerCase() === 'gatewaysubnet');
+  const prefix = `${vnet.id}/subnets/`;
+  const gatewaySubnetLeftOut = leftOut.some((r) => r.type === LEFT_OUT_TYPES.subnet && r.id.startsWith(prefix) && r.name.toLowerCase() === 'gatewaysubnet');
+  if (gatewaySubnets.length === 0 && !gatewaySubnetLeftOut) return NONE;
+  const listed = new Set(gatewaySubnets.flatMap((s) => s.attachedGatewayIds ?? []));
+  const subscription = subscriptionOf(vnet.id);
+  const found = leftOut.filter((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway && (listed.size > 0
+    ? listed.has(r.id)
+    // Nothing listed here: a gateway another GatewaySubnet names is in that subnet's VNet.
+    : (subscription === null || r.subscriptionId === subscription) && !placedGateways(index).has(r.id)));
+  return found.length === 0 ? NONE : found;
+}
+
+const placedByIndex = new WeakMap<ModelIndex, ReadonlySet<ResourceId>>();
+
+/** The gateways a GatewaySubnet of the input names (attachedGatewayIds): each is in that subnet's VNet. */
+function placedGateways(index: ModelIndex): ReadonlySet<ResourceId> {
+  let found = placedByIndex.get(index);
+  if (found === undefined) {
+    const placed = new Set<ResourceId>();
+    for (const subnet of index.subnets.values()) for (const gatewayId of subnet.attachedGatewayIds ?? []) placed.add(gatewayId);
+    found = placed;
+    placedByIndex.set(index, found);
+  }
+  return found;
+}
+
+/** The subscription of a resource ID, lower case; null when the ID names none. */
+function subscriptionOf(id: string): string | null {
+  const subscription = parseResourceId(id)?.subscriptionId ?? '';
+  return subscription === '' ? null : subscription.toLowerCase();
 }
 
 /** How a left-out resource is named in a step: its kind and name. */

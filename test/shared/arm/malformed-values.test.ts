@@ -158,6 +158,39 @@ describe('C. NSG rule values outside Azure\'s domain are malformed', () => {
     expectLeftOut([nsgWith({ destinationAddressPrefix: '', destinationAddressPrefixes: ['10.0.0.0/24', ''] })], at('destinationAddressPrefixes[1]'), 'an address prefix', '""');
   });
 
+  /**
+   * An address that is no valid IP, CIDR or IPv4 range ("Any, an individual IP address, a CIDR block
+   * ..., a service tag" [NSG]) was read as a service tag matching nothing: a deny rule naming it
+   * silently stopped applying. Text that starts with a digit or holds `:` or `/` is an address.
+   */
+  it.each([
+    ['destinationAddressPrefix', '10.0.0.256'],
+    ['destinationAddressPrefix', '10.0.0'],
+    ['destinationAddressPrefix', '10.0.0.9-10.0.0.1'],
+    ['sourceAddressPrefix', '10.0.0.1-10.0.0.256'],
+    ['sourceAddressPrefix', '10.0.0.1 - 10.0.0.9x'],
+    ['destinationAddressPrefix', '2001:db8::g'],
+    ['destinationAddressPrefix', 'fe80::1::2'],
+  ])('%s "%s": an address that is none is malformed, not a tag', (key, value) => {
+    expectLeftOut([nsgWith({ [key]: value })], at(key), 'an address prefix', `"${value}"`);
+  });
+
+  it('an invalid address in a plural prefix list, named by its index', () => {
+    expectLeftOut([nsgWith({ destinationAddressPrefix: '', destinationAddressPrefixes: ['10.0.0.0/24', '192.168.1.300'] })], at('destinationAddressPrefixes[1]'), 'an address prefix', '"192.168.1.300"');
+  });
+
+  it('keeps service tags, *, Any, IPv4 and IPv6 addresses and CIDRs, and IPv4 ranges the engine evaluates', () => {
+    const values = ['*', 'Any', 'Internet', 'VirtualNetwork', 'AzureLoadBalancer', 'Storage.WestEurope', 'AzureCloud.EastUS2', 'Sql.EastUS', 'AzureFrontDoor.Backend',
+      '10.0.0.4', '10.0.0.0/8', ' 20.1.2.3 ', '2001:db8::1', '2001:db8::/32', '10.0.0.1-10.0.0.9'];
+    const json = [{
+      id: NSG_ID, type: 'Microsoft.Network/networkSecurityGroups',
+      properties: { securityRules: values.map((value, i) => ({ name: `r${i}`, properties: { ...rule({}).properties, priority: 100 + i, destinationAddressPrefix: value, sourceAddressPrefix: value } })) },
+    }];
+    const { model, gaps } = normalizeArm([{ fileName: 'estate.json', json }]);
+    expect(gaps.filter((g) => g.code === 'skipped-input')).toEqual([]);
+    expect(model.networkSecurityGroups[0]?.securityRules.map((r) => r.destinationAddressPrefixes[0])).toEqual(values);
+  });
+
   it('a default rule outside 65000-65500', () => {
     const json = [{ id: NSG_ID, type: 'Microsoft.Network/networkSecurityGroups', properties: { defaultSecurityRules: [rule({ priority: 300 })] } }];
     expectLeftOut(json, '$[0].properties.defaultSecurityRules[0].properties.priority', 'a default rule priority number (a whole number 65000-65500)', '300');

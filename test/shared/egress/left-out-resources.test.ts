@@ -150,6 +150,109 @@ describe('a VNet whose gateway may be a left-out one', () => {
   });
 });
 
+/**
+ * Review of 791ef47: a left-out resource counts only where Azure lets it be. A NIC is only in a VNet
+ * of its own subscription ("You can assign a network interface only to a virtual network in the
+ * same subscription and location as the network interface", virtual-network-network-interface); a
+ * load balancer's internal frontend may be in another subscription's VNet (cross-subscription-overview);
+ * a gateway is in its VNet's subscription ("Your virtual network gateway must be in the same
+ * subscription, Azure region, and resource group as the virtual network", storage-files-configure-s2s-vpn)
+ * and in the GatewaySubnet that lists its IP configurations. Each control keeps the honest estate's
+ * verdict with an unrelated resource left out; each other case shows the narrowed rule still says unknown.
+ */
+describe('a left-out resource counts only where it could be', () => {
+  const OTHER_SUBSCRIPTION = '/subscriptions/00000000-0000-0000-0000-000000000002/resourcegroups/rg-other/providers/microsoft.network';
+  const leftOutGap = (scope: string): Gap => ({
+    code: 'skipped-input', scope,
+    message: 'other.json: $.resources[0].tags.owner: expected a string, found {}. This resource was left out; the rest of the input was read.',
+  });
+
+  /** Subnet `app` routes 0.0.0.0/0 to 10.5.2.99 in subnet `nva`, which holds a NIC at .4 and nothing at .99: "dropped" with nothing left out. */
+  function unownedNextHop(): { readonly resolveWith: (gaps: readonly Gap[]) => Said } {
+    const b = new ModelBuilder();
+    const vnet = b.vnet('hub', ['10.5.0.0/16']);
+    const nva = b.subnet(vnet, 'nva', '10.5.2.0/24');
+    b.nic(nva, 'nic-nva', '10.5.2.4');
+    const rt = b.routeTable('rt-app', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.5.2.99' }]);
+    b.subnet(vnet, 'app', '10.5.1.0/24', { routeTableId: rt });
+    const model = b.build();
+    return { resolveWith: (gaps) => said(pathOf(resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps }, {}).paths, 'app'), gaps) };
+  }
+
+  it('keeps "dropped" with a NIC left out in another subscription: it cannot be in the VNet', () => {
+    const { resolveWith } = unownedNextHop();
+    expect(resolveWith([]).said).toBe('dropped/-');
+    const answer = resolveWith([leftOutGap(`${OTHER_SUBSCRIPTION}/networkinterfaces/nic-other`)]);
+    expect(answer.leftOut).toEqual(['nic-other']);
+    expect(answer.said).toBe('dropped/-');
+  });
+
+  it('a NIC left out in the VNet\'s subscription may own the next hop: unknown, naming it', () => {
+    expectLeftOutUnknown(unownedNextHop().resolveWith([leftOutGap(networkId('networkinterfaces', 'nic-spare'))]), 'nic-spare');
+  });
+
+  it('a load balancer left out in another subscription may still own it (cross-subscription frontends): unknown, naming it', () => {
+    expectLeftOutUnknown(unownedNextHop().resolveWith([leftOutGap(`${OTHER_SUBSCRIPTION}/loadbalancers/ilb-other`)]), 'ilb-other');
+  });
+
+  /**
+   * VNet `branch`: a GatewaySubnet and no gateway; `app` routes 0.0.0.0/0 to VirtualNetworkGateway
+   * ("no gateway, dropped"), `web` has no route table (default outbound). VNet `other`: a
+   * GatewaySubnet whose record lists vgw-other's IP configuration when `placed`.
+   */
+  function branchEstate(opts: { readonly placed?: boolean; readonly branchLists?: 'held' | 'left-out' } = {}): { readonly resolveWith: (source: string, gaps: readonly Gap[]) => Said } {
+    const b = new ModelBuilder();
+    const branch = b.vnet('branch', ['10.5.0.0/16']);
+    const gatewaySubnet = b.subnet(branch, 'GatewaySubnet', '10.5.255.0/27');
+    const rt = b.routeTable('rt-tunnel', [{ prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }]);
+    b.subnet(branch, 'app', '10.5.1.0/24', { routeTableId: rt });
+    b.subnet(branch, 'web', '10.5.3.0/24');
+    const other = b.vnet('other', ['10.6.0.0/16']);
+    const otherGatewaySubnet = b.subnet(other, 'GatewaySubnet', '10.6.255.0/27');
+    if (opts.placed) b.updateSubnet(otherGatewaySubnet, { attachedGatewayIds: [networkId('virtualnetworkgateways', 'vgw-other')] } as never);
+    if (opts.branchLists === 'held') b.updateSubnet(gatewaySubnet, { attachedGatewayIds: [b.gateway('vgw-branch', branch, { type: 'ExpressRoute' })] } as never);
+    if (opts.branchLists === 'left-out') b.updateSubnet(gatewaySubnet, { attachedGatewayIds: [networkId('virtualnetworkgateways', 'vgw-other')] } as never);
+    const model = b.build();
+    return { resolveWith: (source, gaps) => said(pathOf(resolveEgress({ model, effectiveRoutes: [], metrics: [], gaps }, {}).paths, source), gaps) };
+  }
+
+  const vgwOther = networkId('virtualnetworkgateways', 'vgw-other');
+
+  it('keeps "no gateway, dropped" and default outbound when the left-out gateway is attached to another VNet\'s GatewaySubnet', () => {
+    const { resolveWith } = branchEstate({ placed: true });
+    for (const source of ['app', 'web']) {
+      const honest = resolveWith(source, []).said;
+      expect(honest).not.toBe('unknown/-');
+      expect(resolveWith(source, [leftOutGap(vgwOther)]).said).toBe(honest);
+    }
+    expect(resolveWith('app', []).said).toBe('dropped/-');
+  });
+
+  it('keeps them when the left-out gateway is of another subscription (a gateway is in its VNet\'s)', () => {
+    const { resolveWith } = branchEstate();
+    const otherSubscriptionGateway = leftOutGap(`${OTHER_SUBSCRIPTION}/virtualnetworkgateways/vgw-far`);
+    expect(resolveWith('app', [otherSubscriptionGateway]).said).toBe('dropped/-');
+    expect(resolveWith('web', [otherSubscriptionGateway]).said).toBe(resolveWith('web', []).said);
+  });
+
+  it('keeps them when the VNet\'s own GatewaySubnet lists another gateway (the input says which is there)', () => {
+    const { resolveWith } = branchEstate({ branchLists: 'held' });
+    for (const source of ['app', 'web']) expect(resolveWith(source, [leftOutGap(vgwOther)]).said).toBe(resolveWith(source, []).said);
+  });
+
+  it('a left-out gateway of the VNet\'s subscription that nothing places elsewhere may be branch\'s: both subnets unknown, naming it', () => {
+    const { resolveWith } = branchEstate();
+    expectLeftOutUnknown(resolveWith('app', [leftOutGap(vgwOther)]), 'vgw-other');
+    expectLeftOutUnknown(resolveWith('web', [leftOutGap(vgwOther)]), 'vgw-other');
+  });
+
+  it('a left-out gateway that branch\'s own GatewaySubnet lists is not "no gateway"', () => {
+    const { resolveWith } = branchEstate({ branchLists: 'left-out' });
+    expect(resolveWith('app', [leftOutGap(vgwOther)]).said).toBe('unknown/-');
+    expect(resolveWith('web', [leftOutGap(vgwOther)]).said).toBe('unknown/-');
+  });
+});
+
 describe('the left-out resources reach every entry point', () => {
   it('a snapshot written and read again gives the same unknown (its gaps carry the left-out resources)', () => {
     const normalized = normalizeArm([{ fileName: 'training.json', json: bundle((r) => { r('afw-training').properties.sku = 'junk'; }) }]);
