@@ -7,6 +7,7 @@
  * $0.00; a roll-up that includes one says so. It draws the CostResult as it is: nothing is
  * re-priced here.
  */
+import { priceSourceLines } from '../../shared/cost/sources-text';
 import { COST_ITEM_LABEL, usdText, type CostLine, type CostResult, type CostRollup, type SourceCost } from '../../shared/cost/types';
 import { COLORS, type EvidenceDocument, type TableCell } from './evidence-document';
 import { SEVERITY_COLOR } from './palette';
@@ -132,9 +133,14 @@ export function writeCost(ed: EvidenceDocument, title: string, anchor: string, c
   }
   ed.ensureSpace(60);
   ed.heading('Price sources', 1);
-  for (const p of cost.prices.sources) {
-    ed.paragraph(`${p.id}: ${p.date ?? 'no date'}${p.unconfirmed ? ' (unconfirmed against the Microsoft pricing page)' : ''}${p.url ? ` ${p.url}` : ''}`, { size: 7.5, color: COLORS.muted, gapAfter: 1 });
-  }
+  // The block prices and cost print (shared/cost/sources-text.ts): titles, addresses (linked) or
+  // "address not recorded", and Microsoft's pricing pages to check the figures against.
+  const lines = priceSourceLines(cost.prices.sources);
+  lines.forEach((line, i) => {
+    // A source's lines kept together; a little room before the next source.
+    const gapAfter = lines[i + 1]?.depth === 0 ? 3 : 1;
+    ed.paragraph(line.text, { size: 7.5, color: COLORS.muted, gapAfter, x: ed.left + (line.depth === 0 ? 0 : 14), ...(line.url ? { link: line.url } : {}) });
+  });
   ed.paragraph(`1 GB = ${cost.bytesPerGb.toLocaleString('en-US')} bytes; ${cost.hoursPerMonth} hours per month.`, { size: 7.5, color: COLORS.muted, gapAfter: 4 });
 }
 

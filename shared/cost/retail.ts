@@ -6,7 +6,7 @@
  * A meter the API did not return keeps the shipped table's figure, with the shipped source and its
  * date, so every figure still says where and when its price was read.
  */
-import { readInstant } from '../model/dates';
+import { parseUtcDay } from '../model/dates';
 import { InputError } from '../model/errors';
 import type { EgressTier, EgressZone, FirewallTier, ListPrice, PriceSource, PriceTable } from './prices';
 import { regionKey, zoneOfRegion } from './prices';
@@ -201,6 +201,24 @@ export function priceTableFromRetail(
 // ---------------------------------------------------------------------------------------------
 // Reading a price-table file (`cost --prices FILE`)
 
+/**
+ * A date of the table (`asOf`, each source's `date`), read by the strict day reader `--since` and
+ * `--now` use (parseUtcDay in shared/model/dates.ts): `YYYY-MM-DD` naming a day that exists
+ * (2026-13-01 and 30 February are refused, never rolled over to another day every figure would
+ * then cite as its price date), or, where `year` allows it, a year alone (`2026`), as a source
+ * that gives only its year is dated; where `nullable`, null (an undated source).
+ */
+function needDate(value: unknown, file: string, path: string, expected: string, options: { readonly year: boolean; readonly nullable: boolean }): void {
+  if (value === null && options.nullable) return;
+  if (typeof value === 'string') {
+    if (parseUtcDay(value) !== null) return;
+    if (options.year && /^\d{4}$/.test(value) && parseUtcDay(`${value}-01-01`) !== null) return;
+  }
+  const shaped = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const why = !shaped ? '' : Number(value.slice(0, 4)) < 100 ? ', whose year is before 0100 (not supported)' : ', which names a day that does not exist';
+  throw new InputError(file, path, expected, `${foundText(value) ?? ''}${why}`);
+}
+
 function need(cond: boolean, file: string, path: string, expected: string, found: unknown): void {
   if (!cond) throw new InputError(file, path, expected, foundText(found));
 }
@@ -222,14 +240,7 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
   const t = json as Readonly<Record<string, unknown>>;
   need(typeof t.id === 'string' && t.id !== '', file, '$.id', 'the table id', t.id);
   need(t.currency === 'USD', file, '$.currency', '"USD"', t.currency);
-  need(typeof t.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(t.asOf), file, '$.asOf', 'the price date (YYYY-MM-DD)', t.asOf);
-  // Read by the one strict date reader --since and --now use (shared/model/dates.ts): 2026-13-01 or
-  // 30 February is refused, never rolled over to another day that the estimate would then cite.
-  const asOf = readInstant(t.asOf as string);
-  if (asOf.kind !== 'instant') {
-    const why = asOf.kind === 'unsupported' ? asOf.reason : 'names a day that does not exist';
-    throw new InputError(file, '$.asOf', 'the price date (YYYY-MM-DD, a day that exists)', `${foundText(t.asOf) ?? ''}, which ${why}`);
-  }
+  needDate(t.asOf, file, '$.asOf', 'the price date (YYYY-MM-DD, a day that exists)', { year: false, nullable: false });
   need(typeof t.compiledFrom === 'string', file, '$.compiledFrom', 'where the prices came from', t.compiledFrom);
   need(isAmount(t.hoursPerMonth) && t.hoursPerMonth > 0, file, '$.hoursPerMonth', 'hours per month (730)', t.hoursPerMonth);
   need(Array.isArray(t.sources) && t.sources.length > 0, file, '$.sources', 'a non-empty array of sources', t.sources);
@@ -240,7 +251,8 @@ export function parsePriceTable(json: unknown, file: string): PriceTable {
     need(typeof o.id === 'string' && o.id !== '', file, `${at}.id`, 'a source id', o.id);
     need(typeof o.title === 'string', file, `${at}.title`, 'a title', o.title);
     need(o.url === null || typeof o.url === 'string', file, `${at}.url`, 'a URL or null', o.url);
-    need(o.date === null || typeof o.date === 'string', file, `${at}.date`, 'the date the prices were read, or null', o.date);
+    // Every figure citing this source prints this date as its price date.
+    needDate(o.date, file, `${at}.date`, 'the date the prices were read (YYYY-MM-DD, a day that exists, or a year YYYY), or null', { year: true, nullable: true });
     need(typeof o.note === 'string', file, `${at}.note`, 'a note', o.note);
     need(typeof o.unconfirmed === 'boolean', file, `${at}.unconfirmed`, 'true or false', o.unconfirmed);
     return { id: o.id as string, title: o.title as string, url: o.url as string | null, date: o.date as string | null, note: o.note as string, unconfirmed: o.unconfirmed as boolean };

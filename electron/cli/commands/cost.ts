@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { resolveEgress } from '../../../shared/egress/index';
-import { estimateCost, parsePriceTable, PRICE_TABLE } from '../../../shared/cost/index';
+import { estimateCost, parsePriceTable, PRICE_TABLE, priceSourceText } from '../../../shared/cost/index';
 import type { CostLine, CostResult, PriceTable, SourceCost } from '../../../shared/cost/index';
 import { InputError } from '../../../shared/model/errors';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
@@ -15,7 +15,6 @@ import type { CliCommand } from '../command';
 import { outFile } from '../out';
 import { InputPathError, loadEstate } from '../estate';
 import { decodeText } from '../../snapshot/files';
-import { sourceLines } from './prices';
 import { analyzeLogFiles, createLogProgress, takeLogs } from './traffic';
 
 const USAGE = `Usage: egress-atlas cost <input...> [--logs <file-or-directory...>] [options]
@@ -112,7 +111,7 @@ export function formatCostTable(result: CostResult): string {
   for (const note of result.method.notes) out.push(`  ${note}`);
   out.push(`  1 GB = ${result.bytesPerGb} bytes; ${result.hoursPerMonth} hours per month.`, '');
   out.push('Price sources');
-  out.push(...sourceLines(result.prices.sources));
+  out.push(...priceSourceText(result.prices.sources));
   out.push('');
   if (result.gaps.length > 0) {
     out.push('Gaps');

@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
-import { MICROSOFT_PRICING_PAGES, PRICE_TABLE, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../shared/cost/index';
-import type { PriceSource, PriceTable } from '../../../shared/cost/index';
+import { PRICE_TABLE, priceSourceText, priceTableFromRetail, RETAIL_PRICES_URL } from '../../../shared/cost/index';
+import type { PriceTable } from '../../../shared/cost/index';
 import { oneOf, parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
 import { outFile } from '../out';
@@ -28,8 +28,8 @@ function undatedFigures(table: PriceTable): number {
   return perMeterFigures(table).filter((p) => (table.sources.find((s) => s.id === p.sourceId)?.date ?? null) === null).length;
 }
 
-const USAGE = `Usage: egress-atlas prices [--format table|json]
-       egress-atlas prices --refresh [--region <region>] [--out <file>]
+const USAGE = `Usage: egress-atlas prices [--format table|json] [--out -]
+       egress-atlas prices --refresh [--region <region>] [--out <file>|-]
 
 Without --refresh: the price table shipped with Egress Atlas (${PRICE_TABLE.id}, prices as of
 ${PRICE_TABLE.asOf}, its newest source's date), each figure with its meter, region and its source's
@@ -47,7 +47,8 @@ shipped source and its date (or none), and is listed. Consumption list prices in
 Options:
   --refresh            read the Retail Prices API
   --region <region>    the ARM region for regional meters (default: eastus)
-  --out <file>         write the table to a file (default, or - : stdout)
+  --out <file>|-       with --refresh: write the table to this file (- for stdout, the default);
+                       without --refresh the table goes to stdout: --out - only
   --format table|json  without --refresh: a summary (default) or the table as JSON
   --help               this text
 
@@ -57,22 +58,6 @@ stays in use and nothing is written.
 `;
 
 const SPEC = { refresh: 'flag', region: 'value', out: 'value', format: 'value', help: 'flag' } as const;
-
-/**
- * The table's sources as a user can check them: id, date, address and title (what to look for
- * where there is no address), then Microsoft's own pricing pages to hold the figures against.
- * `prices` and `cost` print the same block.
- */
-export function sourceLines(sources: readonly PriceSource[]): string[] {
-  const lines: string[] = [];
-  for (const s of sources) {
-    lines.push(`  ${s.id}: ${s.date ?? 'no date'}${s.url ? `  ${s.url}` : ''}${s.unconfirmed ? '  (not confirmed against Microsoft\'s pricing page)' : ''}`);
-    lines.push(`      ${s.title}${s.date === null ? ` (${s.note})` : ''}`);
-  }
-  lines.push('  Microsoft\'s pricing pages (free allowance, internet egress tiers, VNet peering per GB):');
-  for (const page of Object.values(MICROSOFT_PRICING_PAGES)) lines.push(`      ${page.title}: ${page.url}`);
-  return lines;
-}
 
 function summary(table: PriceTable): string {
   const line = (what: string, p: { usd: number; per: string; region: string; meter: string; sourceId: string }): string => {
@@ -91,7 +76,7 @@ function summary(table: PriceTable): string {
     lines.push(`  internet egress ${zone}: ${(tiers ?? []).map((t) => `${t.fromGb}${t.toGb === null ? '+' : `-${t.toGb}`} GB $${t.usdPerGb}`).join(', ')}  ${table.internetEgress.meter}  (${egressDates})`);
   }
   lines.push('', 'Sources');
-  lines.push(...sourceLines(table.sources));
+  lines.push(...priceSourceText(table.sources));
   return `${lines.join('\n')}\n`;
 }
 
@@ -110,7 +95,10 @@ export const pricesCommand: CliCommand = {
     const out = stringOption(parsed, 'out');
     const regionText = stringOption(parsed, 'region');
     if (parsed.options.refresh !== true) {
-      if (regionText !== undefined || out !== undefined) throw new UsageError('--region and --out go with --refresh');
+      // The table is text on stdout: `--out -` names just that (as for every text output); a file
+      // is what --refresh writes, so --out FILE and --region still need it.
+      if (regionText !== undefined) throw new UsageError('--region goes with --refresh');
+      if (outFile(out) !== undefined) throw new UsageError(`--out ${out ?? ''}: a file goes with --refresh (without it the table goes to stdout: leave --out out, or give --out -)`);
       io.stdout(format === 'json' ? `${JSON.stringify(PRICE_TABLE, null, 2)}\n` : summary(PRICE_TABLE));
       return 0;
     }
