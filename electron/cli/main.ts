@@ -11,6 +11,7 @@ import { nearest, UsageError } from './args';
 import type { CliCommand, CliIo } from './command';
 import { COMMANDS } from './commands/index';
 import { InputPathError, TOOL_VERSION } from './estate';
+import { StdoutError, stdoutDelivered } from './out';
 import { ownTemporarySuffix } from './signing';
 import { errorLine, safe } from './format-table';
 
@@ -92,6 +93,11 @@ function reportError(error: unknown, command: CliCommand | undefined, io: CliIo)
     if (command !== undefined) io.stderr(`(see "egress-atlas ${command.name} --help")\n`);
     return 2;
   }
+  // Stdout closed under the command (`... --out - | head`): an operational failure, one line.
+  if (error instanceof StdoutError) {
+    io.stderr(errorLine(error.message));
+    return 1;
+  }
   const message = fileErrorLine(error, io.cwd) ?? (error instanceof Error ? error.message : String(error));
   io.stderr(errorLine(message.split('\n')[0] ?? message));
   if ((io.env.EGRESS_ATLAS_DEBUG ?? '') !== '' && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
@@ -149,21 +155,48 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     io.stdout(command.usage);
     return 0;
   }
+  let code: number;
   try {
-    return await command.run(rest, io);
+    code = await command.run(rest, io);
   } catch (error) {
     return reportError(error, command, io);
   }
+  // The output is on stdout for every command (its table, JSON, summary): a command that ends
+  // while stdout failed did not deliver it, so it may not exit 0. Findings (1) or a refusal (2)
+  // keep their code; the line on stderr says what else went wrong.
+  try {
+    await stdoutDelivered(io);
+  } catch (error) {
+    const failed = reportError(error, command, io);
+    return code === 0 ? failed : code;
+  }
+  return code;
 }
 
 /** The real process as a CliIo. */
 export function processIo(): CliIo {
-  // A closed pipe (`egress-atlas resolve ... | head`) is not an error worth a stack trace.
+  // A closed pipe (`egress-atlas resolve ... | head`) or a failed write (a full disk behind
+  // `> file`) is not an error worth a stack trace: it is kept, and drainStdout turns it into one
+  // line and exit 1 when the command ends.
+  let failure: NodeJS.ErrnoException | null = null;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    failure ??= e;
+  });
+  const drainStdout = (): Promise<void> => new Promise((done, fail) => {
+    if (failure !== null || process.stdout.destroyed) {
+      fail(new StdoutError(failure?.code));
+      return;
+    }
+    // Writes complete in order: the callback of this one runs once every earlier write is done.
+    process.stdout.write('', (error) => {
+      const e = (error ?? failure) as NodeJS.ErrnoException | null | undefined;
+      if (e) fail(new StdoutError(e.code ?? 'EPIPE'));
+      else done();
+    });
   });
   return {
     stdout: (text) => { process.stdout.write(text); },
+    drainStdout,
     stderr: (text) => { process.stderr.write(text); },
     isTTY: process.stdout.isTTY === true,
     cwd: process.cwd(),

@@ -14,7 +14,7 @@ import { diagramMeta, EXPORT_LAYOUT_OPTIONS, exportGraph, mermaidLimitProblem, t
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { oneOf, parseArgs, stringOption, takeRepeated, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
-import { refuseStdout } from '../out';
+import { outFile, refuseStdout } from '../out';
 import { applyServiceTags, demoSnapshot, loadEstate, loadServiceTags, pickDemo } from '../estate';
 import { parseTimestamp } from './report';
 import { parseResolveOptions, sourceMatches, validateDestination } from './resolve';
@@ -156,11 +156,12 @@ export const diagramCommand: CliCommand = {
         png = await svgToPng(text, { scale, background: theme === 'dark' ? '#0d1117' : '#ffffff' });
       }
     }
-    if (out === '-') {
+    const file = outFile(out);
+    if (file === undefined) {
       io.stdout(text);
       return 0;
     }
-    const target = isAbsolute(out) ? out : resolvePath(io.cwd, out);
+    const target = isAbsolute(file) ? file : resolvePath(io.cwd, file);
     if (png !== null) await writeFile(target, png.png);
     else await writeFile(target, text, 'utf8');
     const kind = graph.view.kind === 'path' ? `${sourceIds.length} source(s)` : `${graph.view.kind} view`;

@@ -276,7 +276,7 @@ function logsRequestOf(parsed: ReturnType<typeof parseArgs>, snapshotOut: string
   // A duration is checked as traffic checks it (at least 1, not past the earliest date there is).
   const sinceDate = since === undefined || sinceDurationMs(since) !== null ? null : readInstantOption(since, { option: '--since', example: '2024-05-01T10:00:00Z', durations: '7d, 12h or 30m back from now' });
   if (sinceDate?.ok === false) throw new UsageError(sinceDate.message);
-  refuseStdout(logsOut, 'pull prints its summary on stdout, so the log rows go to a file', '<logs.json>');
+  refuseStdout(logsOut, 'pull prints its summary on stdout, so the log rows go to a file', '<logs.json>', '--logs-out');
   const out = logsOut ?? (snapshotOut === undefined ? undefined : `${snapshotOut.replace(/\.json$/i, '')}.logs.json`);
   if (out === undefined) throw new UsageError('--logs without --out needs --logs-out <file> (where to write the log rows)');
   // The instant as read here, in UTC: the query reads it with Date.parse, which could read a form

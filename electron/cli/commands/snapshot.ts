@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseArgs, stringOption, UsageError } from '../args';
 import type { CliCommand } from '../command';
-import { outFile, refuseStdout } from '../out';
+import { outFile, refuseStdout, stdoutDelivered } from '../out';
 import { loadEstate } from '../estate';
 import { readSigningKey, writeSignature } from '../signing';
 import { formatSnapshot, writeSnapshot } from '../../snapshot/index';
@@ -30,7 +30,8 @@ Options:
   --help           this text
 
 Exit codes: 0 written, 1 an operational failure such as an unwritable --out (the file could not
-be written), 2 bad input or usage.
+be written) or, with --out -, stdout closed before the snapshot was all written (no "written"
+line then), 2 bad input or usage.
 `;
 
 export const snapshotCommand: CliCommand = {
@@ -54,8 +55,11 @@ export const snapshotCommand: CliCommand = {
     const m = snapshot.model;
     const counts = `${m.virtualNetworks.length} VNets, ${m.subnets.length} subnets, ${m.networkInterfaces.length} NICs, ${snapshot.gaps.length} gaps, sha256 ${snapshot.sha256}`;
     if (outFile(out) === undefined) {
-      // The same bytes writeSnapshot puts in a file; the counts go to stderr, as with a file.
+      // The same bytes writeSnapshot puts in a file; the counts go to stderr, as with a file, once
+      // stdout took them all: a pipe closed early (`| head -c 10`) is exit 1 (StdoutError), and no
+      // line gives a hash for a snapshot that never arrived.
       io.stdout(formatSnapshot(snapshot));
+      await stdoutDelivered(io);
       io.stderr(`snapshot written to stdout: ${counts}\n`);
       return 0;
     }
