@@ -14,7 +14,8 @@
  * its own (a route, an NSG rule) whose parent is in a snapshot joins it. A single snapshot given
  * alone is returned unchanged, hash and all.
  */
-import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { disagreeingFields, joinDetached, normalizeArm } from '../../shared/arm/index';
 import type { ArmDocument, MergeFacts, NormalizeResult } from '../../shared/arm/index';
@@ -444,64 +445,164 @@ export interface InputFile {
   readonly directory?: string;
 }
 
+/** How many directory entries the search for `.json` files below the two levels read looks at, for one call of inputFileList in all. */
+const DEEPER_SCAN_LIMIT = 10_000;
+
+/** A directory below the two levels read that is said in a gap. */
+interface DeeperDirectory {
+  readonly name: string;
+  /** `holds`: .json files were found in it or below; `may-hold`: the search reached DEEPER_SCAN_LIMIT before it could tell. */
+  readonly finding: 'holds' | 'may-hold';
+}
+
+/** What listing one input directory found. */
+interface DirectoryListing {
+  readonly files: readonly InputFile[];
+  readonly deeper: readonly DeeperDirectory[];
+  /** Entries neither read nor deeper (a link to nothing, a pipe), each a gap naming it. */
+  readonly notRead: readonly Gap[];
+}
+
+/**
+ * What one inputFileList call shares across every directory it lists: the entries the search
+ * below the two levels read has looked at (one bound for the whole scan, however the entries are
+ * spread), and the directories met, by real path, so a symbolic link back up (a loop) or to a
+ * directory listed already is not followed again.
+ */
+interface Scan {
+  entries: number;
+  readonly seen: Map<string, string>;
+}
+
+type EntryKind = 'file' | 'directory' | 'other' | 'broken-link';
+
+/**
+ * What an entry is, following a symbolic link (Dirent's isFile / isDirectory describe the link
+ * itself, so a linked file or directory would otherwise be neither read nor said).
+ */
+async function entryKind(entry: Dirent, path: string): Promise<{ readonly kind: EntryKind; readonly link: boolean }> {
+  if (entry.isFile()) return { kind: 'file', link: false };
+  if (entry.isDirectory()) return { kind: 'directory', link: false };
+  if (!entry.isSymbolicLink()) return { kind: 'other', link: false };
+  try {
+    const target = await stat(path);
+    return { kind: target.isFile() ? 'file' : target.isDirectory() ? 'directory' : 'other', link: true };
+  } catch {
+    return { kind: 'broken-link', link: true };
+  }
+}
+
+/** The real path of a directory, or null when it cannot be resolved (removed meanwhile, unreadable). */
+async function realPathOf(path: string): Promise<string | null> {
+  try {
+    return await realpath(path);
+  } catch {
+    return null;
+  }
+}
+
+function notReadGap(name: string, why: string): Gap {
+  return { code: 'skipped-input', scope: name, message: `${name} ${why}: not read.` };
+}
+
 /**
  * Every file in a directory and its direct subdirectories, sorted, except hidden ones (macOS
  * `._name.json` resource forks, `.DS_Store`). Not only `*.json`: `az … > vnets.txt` is JSON too,
- * and a `-o table` or YAML export must show up as a skipped file, not vanish. A directory below
- * those two levels is not read; one that holds `.json` files (in it or below) is added to
- * `deeper`, so that it is said (a gap), never skipped silently.
+ * and a `-o table` or YAML export must show up as a skipped file, not vanish. Symbolic links are
+ * followed (a folder of evidence assembled with links is read as its files are). A directory below
+ * those two levels is not read; one that holds `.json` files (in it or below) is returned in
+ * `deeper`, so that it is said (a gap), never skipped silently; so is every entry not read.
  */
-async function filesIn(dir: string, label: string, directory: string, depth: number, deeper: string[]): Promise<InputFile[]> {
+async function filesIn(dir: string, label: string, directory: string, depth: number, scan: Scan): Promise<DirectoryListing> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name));
   const files: InputFile[] = [];
+  const deeper: DeeperDirectory[] = [];
+  const notRead: Gap[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory() && depth > 0) files.push(...(await filesIn(path, name, directory, depth - 1, deeper)));
-    else if (entry.isDirectory()) {
-      if (await holdsJson(path, { entries: 0 })) deeper.push(name);
-    } else if (entry.isFile()) files.push({ path, name, directory });
+    const { kind, link } = await entryKind(entry, path);
+    if (kind === 'file') files.push({ path, name, directory });
+    else if (kind === 'broken-link') notRead.push(notReadGap(name, 'is a symbolic link to nothing that exists'));
+    else if (kind === 'other') notRead.push(notReadGap(name, 'is neither a file nor a directory (a pipe, a socket or a device)'));
+    else {
+      const real = await realPathOf(path);
+      const met = real === null ? undefined : scan.seen.get(real);
+      if (link && met !== undefined) {
+        notRead.push(notReadGap(name, `is a symbolic link to ${met}, which is listed already (a link back up, or to a directory met before)`));
+        continue;
+      }
+      if (real !== null) scan.seen.set(real, name);
+      if (depth > 0) {
+        const below = await filesIn(path, name, directory, depth - 1, scan);
+        files.push(...below.files);
+        deeper.push(...below.deeper);
+        notRead.push(...below.notRead);
+      } else {
+        const finding = await holdsJson(path, scan, true);
+        if (finding !== 'no') deeper.push({ name, finding: finding === 'yes' ? 'holds' : 'may-hold' });
+      }
+    }
   }
-  return files;
+  return { files, deeper, notRead };
 }
 
-/** How many directory entries holdsJson looks at under one deeper directory before it stops looking. */
-const DEEPER_SCAN_LIMIT = 10_000;
-
-/** Whether a directory holds a `.json` file, in it or below (hidden entries skipped; unreadable ones too). */
-async function holdsJson(dir: string, seen: { entries: number }): Promise<boolean> {
+/**
+ * Whether a directory holds a `.json` file (a link to one counts), in it or below: `unknown` when
+ * the scan reached DEEPER_SCAN_LIMIT entries before it could tell. Hidden entries are skipped, and
+ * unreadable ones; a directory met before (by real path: a link loop) is not searched again.
+ */
+async function holdsJson(dir: string, scan: Scan, seenAlready = false): Promise<'yes' | 'no' | 'unknown'> {
+  if (!seenAlready) {
+    const real = await realPathOf(dir);
+    if (real === null || scan.seen.has(real)) return 'no';
+    scan.seen.set(real, dir);
+  }
+  if (scan.entries >= DEEPER_SCAN_LIMIT) return 'unknown';
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch {
-    return false;
+    return 'no';
   }
   const visible = entries.filter((e) => !e.name.startsWith('.'));
-  seen.entries += visible.length;
-  if (visible.some((e) => e.isFile() && /\.json$/i.test(e.name))) return true;
+  scan.entries += visible.length;
+  const subdirectories: string[] = [];
   for (const e of visible) {
-    if (seen.entries > DEEPER_SCAN_LIMIT) return false;
-    if (e.isDirectory() && await holdsJson(join(dir, e.name), seen)) return true;
+    const path = join(dir, e.name);
+    const { kind } = await entryKind(e, path);
+    if (kind === 'file' && /\.json$/i.test(e.name)) return 'yes';
+    if (kind === 'directory') subdirectories.push(path);
   }
-  return false;
+  let unknown = false;
+  for (const path of subdirectories) {
+    const below = await holdsJson(path, scan);
+    if (below === 'yes') return 'yes';
+    if (below === 'unknown') unknown = true;
+  }
+  return unknown ? 'unknown' : 'no';
 }
 
 /** How many deeper directories the gaps name one by one; the rest are counted in one more gap. */
 const DEEPER_NAMED = 20;
 
-/** `skipped-input` gaps for the deeper directories of an input directory that hold `.json` files. */
-function deeperDirectoryGaps(directory: string, deeper: readonly string[]): Gap[] {
+/** `skipped-input` gaps for the deeper directories of an input directory that hold, or may hold, `.json` files. */
+function deeperDirectoryGaps(directory: string, deeper: readonly DeeperDirectory[]): Gap[] {
   const rule = `only the directory given (${directory}) and its direct subdirectories are read`;
-  const gaps: Gap[] = deeper.slice(0, DEEPER_NAMED).map((name) => ({
+  const gaps: Gap[] = deeper.slice(0, DEEPER_NAMED).map(({ name, finding }) => ({
     code: 'skipped-input', scope: name,
-    message: `${name} holds .json files that were not read: ${rule}. Give ${name} (or its files) as an input to read them.`,
+    message: finding === 'holds'
+      ? `${name} holds .json files that were not read: ${rule}. Give ${name} (or its files) as an input to read them.`
+      : `${name} may hold .json files; not scanned past ${DEEPER_SCAN_LIMIT.toLocaleString('en-US')} entries (the search below the directories read stops there), and none there was read: ${rule}. Give ${name} (or its files) as an input to read them.`,
   }));
-  const rest = deeper.length - DEEPER_NAMED;
-  if (rest > 0) {
+  const rest = deeper.slice(DEEPER_NAMED);
+  if (rest.length > 0) {
+    const one = rest.length === 1;
+    const verb = rest.every((d) => d.finding === 'holds') ? (one ? 'holds' : 'hold') : (one ? 'holds or may hold' : 'hold or may hold');
     gaps.push({
       code: 'skipped-input', scope: directory,
-      message: `${rest} more director${rest === 1 ? 'y' : 'ies'} under ${directory} below its direct subdirectories hold .json files that were not read (the first ${DEEPER_NAMED} are named in their own gaps): ${rule}.`,
+      message: `${rest.length} more director${one ? 'y' : 'ies'} under ${directory} below its direct subdirectories ${verb} .json files that were not read (the first ${DEEPER_NAMED} are named in their own gaps): ${rule}.`,
     });
   }
   return gaps;
@@ -532,14 +633,16 @@ function pathLabels(paths: readonly string[]): string[] {
 }
 
 /**
- * The files `loadInputs` reads for these paths (directories expanded), in order, and a
- * `skipped-input` gap for each directory deeper than the two levels read that holds `.json` files.
- * Pass the gaps as LoadOptions.inputGaps so the snapshot records them.
+ * The files `loadInputs` reads for these paths (directories expanded, symbolic links followed), in
+ * order, and a `skipped-input` gap for each directory deeper than the two levels read that holds
+ * (or may hold) `.json` files and each entry not read. Pass the gaps as LoadOptions.inputGaps so
+ * the snapshot records them.
  */
-export async function inputFileList(paths: readonly string[]): Promise<{ readonly files: InputFile[]; readonly gaps: Gap[] }> {
+export async function inputFileList(paths: readonly string[]): Promise<{ readonly files: readonly InputFile[]; readonly gaps: readonly Gap[] }> {
   const labels = pathLabels(paths);
   const files: InputFile[] = [];
   const gaps: Gap[] = [];
+  const scan: Scan = { entries: 0, seen: new Map() };
   for (const [i, path] of paths.entries()) {
     let isDirectory: boolean;
     try {
@@ -550,15 +653,18 @@ export async function inputFileList(paths: readonly string[]): Promise<{ readonl
     }
     const label = labels[i] ?? basename(path);
     if (isDirectory) {
-      const deeper: string[] = [];
-      const found = await filesIn(path, label, label, 1, deeper);
+      const real = await realPathOf(path);
+      if (real !== null) scan.seen.set(real, label);
+      const { files: found, deeper, notRead } = await filesIn(path, label, label, 1, scan);
       if (found.length === 0) {
-        // Files only further down: say where they are and why they were not read.
-        const below = deeper.length === 0 ? 'none' : `none in it or its direct subdirectories (only those are read; .json files are deeper, in ${deeper.slice(0, 3).join(', ')}${deeper.length > 3 ? ', …' : ''})`;
-        throw new InputError(path, '$', 'a directory with at least one file', below);
+        // Files only further down, or entries not read: say where they are and why they were not read.
+        const names = deeper.map((d) => d.name);
+        const below = names.length === 0 ? 'none' : `none in it or its direct subdirectories (only those are read; .json files are deeper, in ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
+        const skipped = notRead.length === 0 ? '' : `; not read: ${notRead.slice(0, 3).map((g) => g.message.replace(/: not read\.$/, '')).join('; ')}${notRead.length > 3 ? '; …' : ''}`;
+        throw new InputError(path, '$', 'a directory with at least one file', `${below}${skipped}`);
       }
       files.push(...found);
-      gaps.push(...deeperDirectoryGaps(label, deeper));
+      gaps.push(...deeperDirectoryGaps(label, deeper), ...notRead);
     } else {
       files.push({ path, name: label });
     }
