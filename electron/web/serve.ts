@@ -42,16 +42,30 @@ Options:
   --data-dir <dir>     where the recent list and copies of opened files are kept (default:
                        EGRESS_ATLAS_DATA_DIR, else $XDG_CONFIG_HOME/egress-atlas, else
                        ~/.config/egress-atlas)
-  --quiet              print the bare URL only
+  --quiet              print the bare URL only: no "press Enter for a new link" line, and
+                       Enter gives no new link (run without --quiet for that)
   --help, -h           this text
 
-In a terminal, each link opens once, within 10 minutes: press Enter there for a new one.
+In a terminal, each link opens once, within 10 minutes: press Enter there for a new one
+(not with --quiet).
 Exit codes: 0 stopped (Ctrl+C) or --help, 1 the server could not start, 2 bad usage.
 `;
 
-/** `--help` or `-h` anywhere on the command line (before any value is read): the help, nothing started. */
+/** The options whose value is the next word (`--demo health`), as parseServeArgs reads them. */
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--demo', '--port', '--data-dir']);
+
+/**
+ * `--help` or `-h` where an option stands (checked before any value is read): the help, nothing
+ * started. The value of an option is not one (`--data-dir -h` names a directory `-h`, as
+ * parseServeArgs reads it).
+ */
 export function serveHelpRequested(args: readonly string[]): boolean {
-  return args.some((a) => a === '--help' || a === '-h');
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--help' || arg === '-h') return true;
+    if (VALUE_OPTIONS.has(arg)) i += 1;
+  }
+  return false;
 }
 
 /** Parses the command line; returns an error message for bad usage. */

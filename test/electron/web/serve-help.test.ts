@@ -20,13 +20,22 @@ describe('npm run web -- --help', () => {
     expect(SERVE_HELP).toContain('a fixed port, 0 to 65535 (default: a free one)');
     expect(SERVE_HELP).toContain('where the recent list and copies of opened files are kept');
     expect(SERVE_HELP).toContain('print the bare URL only');
+    // --quiet skips newLinkOnEnter (serveBrowserMode): no "press Enter" line, and Enter gives no link.
+    expect(SERVE_HELP).toContain('--quiet              print the bare URL only: no "press Enter for a new link" line, and\n                       Enter gives no new link');
+    expect(SERVE_HELP).toContain('press Enter there for a new one\n(not with --quiet)');
     expect(SERVE_HELP).toContain('each link opens once, within 10 minutes');
   });
 
-  it('--help and -h are help requests wherever they stand; other arguments are not', () => {
+  it('--help and -h are help requests wherever an option stands; an option\'s value and other arguments are not', () => {
     expect(serveHelpRequested(['--help'])).toBe(true);
     expect(serveHelpRequested(['snap.json', '--port', '0', '-h'])).toBe(true);
     expect(serveHelpRequested(['--demo', 'health'])).toBe(false);
+    // An option's value is not a flag: `--data-dir -h` names a directory "-h", as the parser reads it.
+    expect(serveHelpRequested(['--data-dir', '-h'])).toBe(false);
+    expect(serveHelpRequested(['--demo', '--help'])).toBe(false);
+    expect(serveHelpRequested(['--data-dir', '-h', '--help'])).toBe(true);
+    expect(serveHelpRequested(['--data-dir=-h', '-h'])).toBe(true);
+    expect(parseServeArgs(['--data-dir', '-h'])).toEqual({ demo: 'bank', port: 0, dataDir: '-h', quiet: false });
     // A caller that parses without asking first (npm start's fallback) still gets the whole help.
     expect(parseServeArgs(['--help'])).toBe(SERVE_HELP);
     expect(parseServeArgs(['-h'])).toBe(SERVE_HELP);
