@@ -49,19 +49,28 @@ function mapBackendPool(node: JsonNode, lbId: ResourceId): LoadBalancerBackendPo
   return { id, name, backendIpConfigurationIds: configIds, backendIpAddresses: addresses };
 }
 
+const PROTOCOL_EXPECTED = 'a load balancer rule protocol: "Tcp", "Udp" or "All"';
+
 /**
- * `protocol` of a load-balancing, outbound or inbound NAT rule. ARM requires it; a hand-written
- * input without one keeps the old reading (`All`). ARM's TransportProtocol is `Udp`, `Tcp` or
- * `All` (load balancer REST spec; "Protocol: TCP, UDP or All" for outbound rules
+ * `protocol` of a load-balancing, outbound or inbound NAT rule. ARM's TransportProtocol is `Udp`,
+ * `Tcp` or `All` (load balancer REST spec; "Protocol: TCP, UDP or All" for outbound rules
  * https://learn.microsoft.com/azure/load-balancer/outbound-rules); the portal's `*` is read as
  * `All`. Any other value is malformed: read as `Unknown` it would cover no flow, and the
- * backend's outbound be confidently "none".
+ * backend's outbound be confidently "none". The spec requires `protocol` on load-balancing rules
+ * (LoadBalancingRulePropertiesFormat `required`: protocol, frontendPort) and outbound rules
+ * (OutboundRulePropertiesFormat `required`: backendAddressPool, frontendIPConfigurations,
+ * protocol), 2025-07-01 loadBalancer.json: absent there it is malformed (read as `All`, the rule
+ * would give outbound to flows of a protocol it may not carry). InboundNatRulePropertiesFormat
+ * requires nothing, and inbound NAT rules carry no egress: absent is accepted there.
  */
-function protocolOf(node: JsonNode): LoadBalancerProtocol {
+function protocolOf(node: JsonNode, required: boolean): LoadBalancerProtocol {
   const raw = optString(node, 'protocol');
-  if (raw === undefined) return 'All';
+  if (raw === undefined) {
+    if (required) fail(node.file, pathOf(node, 'protocol'), PROTOCOL_EXPECTED, undefined);
+    return 'All';
+  }
   const protocol = parseLoadBalancerProtocol(raw);
-  if (protocol === 'Unknown') fail(node.file, pathOf(node, 'protocol'), 'a load balancer rule protocol: "Tcp", "Udp" or "All"', raw);
+  if (protocol === 'Unknown') fail(node.file, pathOf(node, 'protocol'), PROTOCOL_EXPECTED, raw);
   return protocol;
 }
 
@@ -71,11 +80,21 @@ function protocolOf(node: JsonNode): LoadBalancerProtocol {
  * frontend, 0 and 65535 for the backend; "value 0 enables 'Any Port'", the HA ports rule
  * https://learn.microsoft.com/azure/load-balancer/load-balancer-ha-ports-overview). Another
  * number is no port Azure accepts: read as one, the rule would match no flow.
+ * `frontendPort` is required by the spec: absent, it is malformed (read as 0, the rule would be
+ * taken for "any port", or an HA ports rule). `backendPort` is not required and its default is
+ * not documented; absent it is read as 0, as Azure appears to: a rule created without one was
+ * refused for want of the all-ports feature (`SubscriptionNotRegisteredForFeature ...
+ * Microsoft.Network/AllowILBAllPortsRule`, ansible/ansible#41566). It matters only to an HA ports
+ * rule, which also needs frontendPort 0 and protocol All.
  */
-function rulePort(node: JsonNode, key: string, max: number): number {
+function rulePort(node: JsonNode, key: string, max: number, required: boolean): number {
   const port = optNumber(node, key);
-  if (port === undefined) return 0;
-  if (!Number.isInteger(port) || port < 0 || port > max) fail(node.file, pathOf(node, key), `a port number (a whole number 0-${max})`, port);
+  const expected = `a port number (a whole number 0-${max})`;
+  if (port === undefined) {
+    if (required) fail(node.file, pathOf(node, key), expected, undefined);
+    return 0;
+  }
+  if (!Number.isInteger(port) || port < 0 || port > max) fail(node.file, pathOf(node, key), expected, port);
   return port;
 }
 
@@ -88,22 +107,33 @@ function mapLoadBalancingRule(node: JsonNode, lbId: ResourceId): LoadBalancingRu
     name,
     frontendIpConfigurationIds: frontend === undefined ? [] : [frontend],
     backendAddressPoolIds: [...new Set([...(pool === undefined ? [] : [pool]), ...(optRefs(node, 'backendAddressPools') ?? [])])],
-    protocol: protocolOf(node),
-    frontendPort: rulePort(node, 'frontendPort', 65534),
-    backendPort: rulePort(node, 'backendPort', 65535),
+    protocol: protocolOf(node, true),
+    frontendPort: rulePort(node, 'frontendPort', 65534, true),
+    backendPort: rulePort(node, 'backendPort', 65535, false),
     disableOutboundSnat: optBool(node, 'disableOutboundSnat') ?? false,
   };
 }
 
+/**
+ * An outbound rule's `backendAddressPool` and `frontendIPConfigurations` are required
+ * (OutboundRulePropertiesFormat, 2025-07-01 loadBalancer.json), as its protocol is: absent, the
+ * rule would give its pool's members no outbound (no pool, no frontend IPs), confidently.
+ */
 export function mapOutboundRule(node: JsonNode, lbId: ResourceId): OutboundRule {
   const { id, name } = childId(node, lbId, 'outboundRules');
+  const frontends = optRefs(node, 'frontendIPConfigurations');
+  if (frontends === undefined) {
+    fail(node.file, pathOf(node, 'frontendIPConfigurations'), 'the outbound rule\'s frontendIPConfigurations (a list of references to frontend IP configurations)', undefined);
+  }
+  const pool = optRef(node, 'backendAddressPool');
+  if (pool === undefined) fail(node.file, pathOf(node, 'backendAddressPool'), 'the outbound rule\'s backendAddressPool (a reference to a backend pool)', undefined);
   return {
     id,
     name,
-    frontendIpConfigurationIds: optRefs(node, 'frontendIPConfigurations') ?? [],
-    backendAddressPoolId: optRef(node, 'backendAddressPool') ?? null,
+    frontendIpConfigurationIds: frontends,
+    backendAddressPoolId: pool,
     allocatedOutboundPorts: optNumber(node, 'allocatedOutboundPorts') ?? null,
-    protocol: protocolOf(node),
+    protocol: protocolOf(node, true),
     idleTimeoutInMinutes: optNumber(node, 'idleTimeoutInMinutes') ?? null,
   };
 }
@@ -128,7 +158,7 @@ export function mapLoadBalancer(store: DraftStore, node: JsonNode, base: BaseFie
  * Azure printed.
  */
 function checkInboundNatRules(node: JsonNode): void {
-  for (const rule of optNodes(node, 'inboundNatRules') ?? []) protocolOf(rule);
+  for (const rule of optNodes(node, 'inboundNatRules') ?? []) protocolOf(rule, false);
 }
 
 /** `loadBalancers/{outboundRules|backendAddressPools|frontendIPConfigurations|loadBalancingRules}` listed on their own. */

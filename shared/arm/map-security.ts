@@ -106,23 +106,36 @@ function rulePriority(node: JsonNode, isDefault: boolean): number {
   return priority;
 }
 
+/**
+ * `protocol` is required (SecurityRulePropertiesFormat `required` in networkSecurityGroup.json:
+ * protocol, access, priority, direction in 2025-07-01; protocol, access, direction and both single
+ * prefixes in 2016-09-01); ARM, az and Resource Graph always print it. Absent, it is malformed:
+ * read as `*`, a deny rule would deny, and an allow rule allow, every protocol. (`access`,
+ * `direction` and `priority` absent were already malformed: `oneOf`, `rulePriority`.)
+ */
 function ruleProtocol(node: JsonNode): string {
   const protocol = optString(node, 'protocol');
-  // Absent: the old reading (`*`) of hand-written inputs; ARM always prints it.
-  if (protocol === undefined) return '*';
-  const known = NSG_PROTOCOLS.some((p) => p.toLowerCase() === protocol.trim().toLowerCase());
+  const known = protocol !== undefined && NSG_PROTOCOLS.some((p) => p.toLowerCase() === protocol.trim().toLowerCase());
   if (!known) fail(node.file, pathOf(node, 'protocol'), `an NSG rule protocol: ${NSG_PROTOCOLS.map((p) => `"${p}"`).join(', ')}`, protocol);
   return protocol;
 }
 
 /**
- * One side's addresses: a blank single prefix with neither a list nor ASGs leaves the rule with
- * no source or destination, which Azure never stores (it requires one of them).
+ * One side's addresses. Azure requires one of the single prefix, the prefix list or the ASG list
+ * on each side: it refuses a rule without them ("SecurityRuleParametersMissing ... Security rule
+ * must specify SourceAddressPrefixes, SourceAddressPrefix, or SourceApplicationSecurityGroups",
+ * quoted in Azure/sap-hana#135). The REST spec cannot say "one of": 2016-09-01 listed both single
+ * prefixes as `required`, dropped once the plural lists came because "the user must supply one or
+ * the other" (Azure/azure-rest-api-specs#1591). A side with none of them (absent, or a blank
+ * single prefix with an empty list and no ASGs) is malformed: read as an empty list, a destination
+ * would cover nothing (a deny rule silently stops applying) and a source anything (nsg.ts takes no
+ * source prefixes for any source). A blank single prefix next to a list or ASGs is what ARM and
+ * az print, and is kept.
  */
 function ruleAddresses(node: JsonNode, side: 'source' | 'destination', asgs: readonly ResourceId[]): readonly string[] {
   const single = `${side}AddressPrefix`;
   const prefixes = singleAndMany(node, single, `${side}AddressPrefixes`, isAddressPrefix, PREFIX_EXPECTED);
-  if (prefixes.length === 0 && asgs.length === 0 && optString(node, single) !== undefined) {
+  if (prefixes.length === 0 && asgs.length === 0) {
     fail(node.file, pathOf(node, single), `${PREFIX_EXPECTED} (or ${side}AddressPrefixes or ${side}ApplicationSecurityGroups)`, optString(node, single));
   }
   return prefixes;
@@ -424,7 +437,9 @@ export function mapRuleCollectionGroup(node: JsonNode): readonly FirewallRule[] 
   const groupPriority = optNumber(node, 'priority') ?? 0;
   const rules: FirewallRule[] = [];
   for (const collection of optNodes(node, 'ruleCollections') ?? []) {
-    const type = optString(collection, 'ruleCollectionType') ?? '';
+    // `ruleCollectionType` is the required discriminator of FirewallPolicyRuleCollection (REST spec
+    // firewallPolicy.json): absent or unknown, whether the collection filters traffic is not known.
+    const type = oneOf(collection, 'ruleCollectionType', ['FirewallPolicyFilterRuleCollection', 'FirewallPolicyNatRuleCollection'] as const);
     // DNAT collections translate inbound traffic; they never allow or deny egress.
     if (type === 'FirewallPolicyNatRuleCollection') continue;
     const name = `${groupName}/${optString(collection, 'name') ?? ''}`;

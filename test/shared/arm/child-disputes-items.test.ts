@@ -115,7 +115,8 @@ describe('child items whose copies disagree about a list one copy omits (none is
     const asg = `${NET}/applicationSecurityGroups/asg-web`;
     // ARM omits an ASG list that is empty; the mapper sets `destinationApplicationSecurityGroupIds` only when non-empty.
     const withAsg = rule('deny-internet', { sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [{ id: asg }] });
-    const withoutAsg = rule('deny-internet', { sourceAddressPrefix: undefined }, true);
+    // Azure requires a source on every rule (prefix, prefixes or ASGs): without the ASG, the copy has a prefix.
+    const withoutAsg = rule('deny-internet', {}, true);
     const result = normalizeArm([
       { fileName: 'nsgs.json', json: { value: [nsg([withAsg])] } },
       { fileName: 'rule.json', json: withoutAsg },

@@ -45,9 +45,15 @@ function lbWith(props: Json): Json {
   };
 }
 
+/** A rule with every field the REST spec requires of its kind (loadBalancer.json `required` arrays), plus `props`. */
 function lbRule(kind: 'loadBalancingRules' | 'outboundRules' | 'inboundNatRules', props: Json): Json {
   const lb = `${NET}/loadBalancers/lb`;
-  return { id: `${lb}/${kind}/r`, name: 'r', properties: { frontendIPConfiguration: { id: `${lb}/frontendIPConfigurations/fe` }, protocol: 'Tcp', ...props } };
+  const frontend = { id: `${lb}/frontendIPConfigurations/fe` };
+  const pool = { id: `${lb}/backendAddressPools/pool` };
+  const required = kind === 'outboundRules' ? { frontendIPConfigurations: [frontend], backendAddressPool: pool }
+    : kind === 'loadBalancingRules' ? { frontendIPConfiguration: frontend, backendAddressPool: pool, frontendPort: 443, backendPort: 443 }
+    : { frontendIPConfiguration: frontend, frontendPort: 50001, backendPort: 22 };
+  return { id: `${lb}/${kind}/r`, name: 'r', properties: { ...required, protocol: 'Tcp', ...props } };
 }
 
 const FIREWALL_ID = `${NET}/azureFirewalls/fw`;
@@ -286,6 +292,97 @@ describe('F. a load balancer rule protocol or port Azure does not have is malfor
 });
 
 /**
+ * A field the REST spec requires (or, for an NSG rule side, one of the fields Azure requires), absent,
+ * is malformed: read as a default it would decide the verdict (an NSG rule without `protocol` was
+ * `*`; a side without prefixes or ASGs covered nothing; a load-balancing rule without `frontendPort`
+ * was port 0, any port; an outbound rule without protocol was `All`, without pool or frontends it gave
+ * no outbound; a policy rule collection without `ruleCollectionType` was a filter collection).
+ */
+describe('G. a field Azure requires, absent, is malformed, not a default', () => {
+  const at = (key: string): string => `$[0].properties.securityRules[0].properties.${key}`;
+  const lbAt = (kind: string, key: string): string => `$[0].properties.${kind}[0].properties.${key}`;
+
+  it.each([
+    ['NSG rule protocol', [nsgWith({ protocol: undefined })], at('protocol'), 'an NSG rule protocol: "Tcp"'],
+    ['NSG rule sourceAddressPrefix (no list, no ASGs)', [nsgWith({ sourceAddressPrefix: undefined })], at('sourceAddressPrefix'),
+      'an address prefix: "*", an IP address, a CIDR like "10.0.0.0/24" or a service tag (or sourceAddressPrefixes or sourceApplicationSecurityGroups)'],
+    ['NSG rule destinationAddressPrefix (no list, no ASGs)', [nsgWith({ destinationAddressPrefix: undefined })], at('destinationAddressPrefix'),
+      '(or destinationAddressPrefixes or destinationApplicationSecurityGroups)'],
+    ['NSG rule destinationAddressPrefix null, empty list and empty ASG list', [nsgWith({ destinationAddressPrefix: null, destinationAddressPrefixes: [], destinationApplicationSecurityGroups: [] })],
+      at('destinationAddressPrefix'), '(or destinationAddressPrefixes or destinationApplicationSecurityGroups)'],
+    ['loadBalancingRules protocol', [lbWith({ loadBalancingRules: [lbRule('loadBalancingRules', { protocol: undefined })] })], lbAt('loadBalancingRules', 'protocol'),
+      'a load balancer rule protocol: "Tcp", "Udp" or "All"'],
+    ['loadBalancingRules frontendPort', [lbWith({ loadBalancingRules: [lbRule('loadBalancingRules', { frontendPort: undefined })] })], lbAt('loadBalancingRules', 'frontendPort'),
+      'a port number (a whole number 0-65534)'],
+    ['outboundRules protocol', [lbWith({ outboundRules: [lbRule('outboundRules', { protocol: undefined })] })], lbAt('outboundRules', 'protocol'),
+      'a load balancer rule protocol: "Tcp", "Udp" or "All"'],
+    ['outboundRules backendAddressPool', [lbWith({ outboundRules: [lbRule('outboundRules', { backendAddressPool: undefined })] })], lbAt('outboundRules', 'backendAddressPool'),
+      'the outbound rule\'s backendAddressPool'],
+    ['outboundRules frontendIPConfigurations', [lbWith({ outboundRules: [lbRule('outboundRules', { frontendIPConfigurations: undefined })] })], lbAt('outboundRules', 'frontendIPConfigurations'),
+      'the outbound rule\'s frontendIPConfigurations'],
+  ])('%s', (_label, json, path, expected) => {
+    expectLeftOut(json, path, expected, 'nothing');
+  });
+
+  it('a default security rule without protocol', () => {
+    const json = [{ id: NSG_ID, type: 'Microsoft.Network/networkSecurityGroups', properties: { defaultSecurityRules: [rule({ priority: 65500, protocol: undefined })] } }];
+    expectLeftOut(json, '$[0].properties.defaultSecurityRules[0].properties.protocol', 'an NSG rule protocol', 'nothing');
+  });
+
+  it('the az shape (flattened): paths as written', () => {
+    expectLeftOut([flattenRest(nsgWith({ protocol: undefined }))], '$[0].securityRules[0].protocol', 'an NSG rule protocol', 'nothing');
+    expectLeftOut([flattenRest(nsgWith({ sourceAddressPrefix: '' }))], '$[0].securityRules[0].sourceAddressPrefix', '(or sourceAddressPrefixes or sourceApplicationSecurityGroups)', '""');
+    expectLeftOut([flattenRest(lbWith({ outboundRules: [lbRule('outboundRules', { backendAddressPool: undefined })] }))], '$[0].outboundRules[0].backendAddressPool', 'the outbound rule\'s backendAddressPool', 'nothing');
+  });
+
+  it('a firewall policy rule collection without ruleCollectionType', () => {
+    const policy = `${NET}/firewallPolicies/p`;
+    const json = [{
+      id: policy, name: 'p', type: 'Microsoft.Network/firewallPolicies',
+      properties: {
+        ruleCollectionGroups: [{
+          id: `${policy}/ruleCollectionGroups/g`, name: 'g',
+          properties: { priority: 100, ruleCollections: [{ name: 'c', priority: 100, action: { type: 'Deny' }, rules: [{ ruleType: 'NetworkRule', name: 'r', ipProtocols: ['Any'], sourceAddresses: ['*'], destinationAddresses: ['*'], destinationPorts: ['*'] }] }] },
+        }],
+      },
+    }];
+    expectLeftOut(json, '$[0].properties.ruleCollectionGroups[0].properties.ruleCollections[0].ruleCollectionType',
+      '"FirewallPolicyFilterRuleCollection" or "FirewallPolicyNatRuleCollection"', 'nothing');
+  });
+
+  /**
+   * Guard against over-reach (these shapes loaded before too): what ARM, az and Resource Graph print
+   * keeps loading. A blank single prefix with ASGs (`az network nsg rule create --destination-asgs`),
+   * a blank single prefix with a list, a load-balancing rule without `backendPort` (not required:
+   * Azure reads it as 0, "any port"), an inbound NAT rule without protocol (InboundNatRulePropertiesFormat
+   * requires nothing; inbound NAT carries no egress).
+   */
+  it('keeps what the spec allows and Azure prints', () => {
+    const asg = { id: `${NET}/applicationSecurityGroups/web` };
+    const nsg = [{
+      id: NSG_ID, type: 'Microsoft.Network/networkSecurityGroups',
+      properties: {
+        securityRules: [
+          { name: 'a', properties: { ...rule({}).properties, priority: 100, destinationAddressPrefix: '', destinationAddressPrefixes: [], destinationApplicationSecurityGroups: [asg] } },
+          { name: 'b', properties: { ...rule({}).properties, priority: 101, sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [asg] } },
+          { name: 'c', properties: { ...rule({}).properties, priority: 102, destinationAddressPrefix: '', destinationAddressPrefixes: ['10.0.0.0/24'] } },
+        ],
+      },
+    }];
+    const lb = [lbWith({
+      loadBalancingRules: [lbRule('loadBalancingRules', { protocol: 'All', frontendPort: 0, backendPort: undefined })],
+      inboundNatRules: [lbRule('inboundNatRules', { protocol: undefined })],
+    })];
+    for (const json of [nsg, flattenRest(nsg), lb, flattenRest(lb)]) {
+      const { gaps } = normalizeArm([{ fileName: 'estate.json', json }]);
+      expect(gaps.filter((g) => g.code === 'skipped-input')).toEqual([]);
+    }
+    const model = normalizeArm([{ fileName: 'estate.json', json: lb }]).model;
+    expect(model.loadBalancers[0]?.loadBalancingRules[0]).toMatchObject({ protocol: 'All', frontendPort: 0, backendPort: 0 });
+  });
+});
+
+/**
  * The training demo with one value changed: where the normalizer alone decides (the referenced NSG
  * or route table is left out), the subnet's verdict is unknown instead of a different confident one.
  */
@@ -304,6 +401,8 @@ describe('the verdict where the left-out resource is referenced', () => {
   }
   const named = (resources: Json[], name: string): Json => resources.find((r) => r.name === name);
   const denyRule = (resources: Json[]): Json => named(resources, 'nsg-lesson17-deny-internet').properties.securityRules[0].properties;
+  const outboundRule = (resources: Json[]): Json => named(resources, 'lbe-training-outbound-rule').properties.outboundRules[0].properties;
+  const balancingRule = (resources: Json[]): Json => named(resources, 'lbe-training-implicit-snat').properties.loadBalancingRules[0].properties;
 
   it.each<[string, (resources: Json[]) => void, string, string]>([
     ['NSG properties []', (r) => { named(r, 'nsg-lesson17-deny-internet').properties = []; }, 'snet-17-nsg-deny-internet', '.properties: expected a JSON object'],
@@ -314,6 +413,20 @@ describe('the verdict where the left-out resource is referenced', () => {
     ['route table properties []', (r) => { named(r, 'rt-lesson08-none').properties = []; }, 'snet-08-udr-none', '.properties: expected a JSON object'],
     ['route addressPrefix "0.0.0.0"', (r) => { named(r, 'rt-lesson08-none').properties.routes[0].properties.addressPrefix = '0.0.0.0'; }, 'snet-08-udr-none',
       '.addressPrefix: expected a route address prefix (a CIDR like "0.0.0.0/0" or a service tag)'],
+    // Required fields absent (section G): each was read as a default that kept a confident verdict.
+    ['NSG rule without protocol', (r) => { delete denyRule(r).protocol; }, 'snet-17-nsg-deny-internet', '.protocol: expected an NSG rule protocol'],
+    ['NSG rule without destinationAddressPrefix(es)', (r) => { delete denyRule(r).destinationAddressPrefix; delete denyRule(r).destinationAddressPrefixes; }, 'snet-17-nsg-deny-internet',
+      '.destinationAddressPrefix: expected an address prefix'],
+    ['NSG rule without sourceAddressPrefix(es)', (r) => { delete denyRule(r).sourceAddressPrefix; delete denyRule(r).sourceAddressPrefixes; }, 'snet-17-nsg-deny-internet',
+      '.sourceAddressPrefix: expected an address prefix'],
+    ['outbound rule without protocol', (r) => { delete outboundRule(r).protocol; }, 'nic-vm-lesson05-01', '.protocol: expected a load balancer rule protocol'],
+    ['outbound rule without backendAddressPool', (r) => { delete outboundRule(r).backendAddressPool; }, 'nic-vm-lesson05-01', '.backendAddressPool: expected the outbound rule\'s backendAddressPool'],
+    ['outbound rule without frontendIPConfigurations', (r) => { delete outboundRule(r).frontendIPConfigurations; }, 'nic-vm-lesson05-01',
+      '.frontendIPConfigurations: expected the outbound rule\'s frontendIPConfigurations'],
+    ['load-balancing rule without protocol', (r) => { delete balancingRule(r).protocol; }, 'nic-vm-lesson06-01', '.protocol: expected a load balancer rule protocol'],
+    ['load-balancing rule without frontendPort', (r) => { delete balancingRule(r).frontendPort; }, 'nic-vm-lesson06-01', '.frontendPort: expected a port number (a whole number 0-65534)'],
+    ['policy rule collection without ruleCollectionType', (r) => { delete named(r, 'rcg-training-web').properties.ruleCollections[0].ruleCollectionType; }, 'snet-12-firewall-with-nat',
+      '.ruleCollectionType: expected "FirewallPolicyFilterRuleCollection" or "FirewallPolicyNatRuleCollection"'],
   ])('%s: unknown, the gap naming file, path and expectation', (_label, mutate, source, expected) => {
     expect(verdictOf(() => undefined, source).verdict).not.toBe('unknown');
     const after = verdictOf(mutate, source);
