@@ -141,11 +141,17 @@ function ruleAddresses(node: JsonNode, side: 'source' | 'destination', asgs: rea
   return prefixes;
 }
 
-/** One side's ports: a blank single range with no list leaves the rule with no ports. */
+/**
+ * One side's ports: the single range or the list. ARM, az and Resource Graph always print them (az
+ * fills `*` and `80` when the user gives none), and nothing documents what a rule without
+ * destination ports matches: absent or blank on both, they are malformed, since read as no ports a
+ * deny rule would silently stop applying. Source ports absent are read as any (`*`, what az
+ * fills), as hand-written inputs leave them out; a blank single range with no list is malformed.
+ */
 function rulePorts(node: JsonNode, side: 'source' | 'destination'): readonly string[] {
   const single = `${side}PortRange`;
   const ports = singleAndMany(node, single, `${side}PortRanges`, isPortRange, PORT_EXPECTED);
-  if (ports.length === 0 && optString(node, single) !== undefined) {
+  if (ports.length === 0 && (side === 'destination' || optString(node, single) !== undefined)) {
     fail(node.file, pathOf(node, single), `${PORT_EXPECTED} (or ${side}PortRanges)`, optString(node, single));
   }
   return ports;

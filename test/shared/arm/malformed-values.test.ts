@@ -419,6 +419,8 @@ describe('the verdict where the left-out resource is referenced', () => {
       '.destinationAddressPrefix: expected an address prefix'],
     ['NSG rule without sourceAddressPrefix(es)', (r) => { delete denyRule(r).sourceAddressPrefix; delete denyRule(r).sourceAddressPrefixes; }, 'snet-17-nsg-deny-internet',
       '.sourceAddressPrefix: expected an address prefix'],
+    ['NSG rule without destinationPortRange(s)', (r) => { delete denyRule(r).destinationPortRange; delete denyRule(r).destinationPortRanges; }, 'snet-17-nsg-deny-internet',
+      '.destinationPortRange: expected a port range'],
     ['outbound rule without protocol', (r) => { delete outboundRule(r).protocol; }, 'nic-vm-lesson05-01', '.protocol: expected a load balancer rule protocol'],
     ['outbound rule without backendAddressPool', (r) => { delete outboundRule(r).backendAddressPool; }, 'nic-vm-lesson05-01', '.backendAddressPool: expected the outbound rule\'s backendAddressPool'],
     ['outbound rule without frontendIPConfigurations', (r) => { delete outboundRule(r).frontendIPConfigurations; }, 'nic-vm-lesson05-01',
