@@ -4,7 +4,7 @@
  * on a canvas, never as HTML.
  */
 import type { ElementDefinition } from 'cytoscape';
-import { bypassedNodeIds, pathElementIds } from '../../shared/graph/build-egress-graph';
+import { bypassedNodeIds } from '../../shared/graph/build-egress-graph';
 import type { EdgeRoute, GraphLayout, NodeBox, Point } from '../../shared/graph/layout-types';
 import type { EgressGraph, GraphNode, GraphNodeKind } from '../../shared/graph/types';
 import { estimateTextWidth } from '../../shared/graph/text-width';
@@ -23,17 +23,6 @@ export function displayLabel(node: GraphNode, box?: NodeBox): string {
   if (box && box.lines.length > 0) return box.lines.map((l) => l.text).join('\n');
   const sub = node.sublabel.trim();
   return sub === '' ? truncateLabel(node.label) : `${truncateLabel(node.label)}\n${truncateLabel(sub)}`;
-}
-
-/** Node kinds that inspect traffic: a path through one of them is "inspected". */
-const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
-
-/** Whether a source's own path (the graph's path index) passes a firewall, NVA or ILB. */
-export function isInspected(graph: EgressGraph, kinds: ReadonlyMap<string, GraphNodeKind>, sourceId: string): boolean {
-  return pathElementIds(graph, sourceId).nodeIds.some((id) => {
-    const kind = kinds.get(id);
-    return kind !== undefined && INSPECTING_KINDS.has(kind);
-  });
 }
 
 /** The verdict encoding of a source node (subnet with a path of its own, or NIC), else null. */
@@ -57,10 +46,9 @@ export function legendKinds(graph: EgressGraph | null): readonly GraphNodeKind[]
 
 /** The source encodings a graph uses, in legend order (the legend explains only these). */
 export function graphEncodings(graph: EgressGraph): readonly SourceEncodingKey[] {
-  const kinds = new Map<string, GraphNodeKind>(graph.nodes.map((n) => [n.id, n.kind]));
   const used = new Set<SourceEncodingKey>();
   for (const node of graph.nodes) {
-    const key = nodeEncoding(node, (node.kind === 'subnet' || node.kind === 'nic') && isInspected(graph, kinds, node.id));
+    const key = nodeEncoding(node, (node.kind === 'subnet' || node.kind === 'nic') && node.inspected);
     if (key !== null) used.add(key);
   }
   return (Object.keys(SOURCE_ENCODINGS) as SourceEncodingKey[]).filter((k) => used.has(k));
@@ -145,14 +133,13 @@ export function segmentsOf(route: EdgeRoute | undefined, source: Point | undefin
  */
 export function toCytoscapeElements(graph: EgressGraph, layout: GraphLayout | null, changedSourceIds: ReadonlySet<string> = new Set()): ElementDefinition[] {
   const boxes = new Map<string, NodeBox>((layout?.nodes ?? []).map((b) => [b.id, b]));
-  const kinds = new Map<string, GraphNodeKind>(graph.nodes.map((n) => [n.id, n.kind]));
   const bypassed = bypassedNodeIds(graph);
   const elements: ElementDefinition[] = [];
   const centres = new Map<string, Point>();
   for (const node of graph.nodes) {
     const b = boxes.get(node.id);
     const isBox = node.kind === 'vnet' && node.compound;
-    const inspected = (node.kind === 'subnet' || node.kind === 'nic') && isInspected(graph, kinds, node.id);
+    const inspected = (node.kind === 'subnet' || node.kind === 'nic') && node.inspected;
     const encoding = nodeEncoding(node, inspected);
     // The verdict glyph leads the label; the box grows by its width (centred: both sides).
     const glyph = encoding === null ? '' : `${SOURCE_ENCODINGS[encoding].glyph} `;

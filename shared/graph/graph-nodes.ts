@@ -108,7 +108,7 @@ export function subnetNode(lookup: ModelLookup, path: EgressPath | null, subnetI
   return {
     kind: 'subnet', id: subnetId, label: subnet?.name ?? name, sublabel: subnet?.addressPrefixes.join(', ') ?? '',
     parent: subnet?.virtualNetworkId ?? vnetOfSubnetId(subnetId), resourceId: subnetId,
-    verdict: path?.verdict ?? null, exit: path?.exit ?? null,
+    verdict: path?.verdict ?? null, exit: path?.exit ?? null, inspected: (path?.via.length ?? 0) > 0,
     pathCount: (path === null ? 0 : 1) + nicExceptionCount, nicExceptionCount,
   };
 }
@@ -120,7 +120,7 @@ export function nicNode(lookup: ModelLookup, path: EgressPath): NicNode {
   return {
     kind: 'nic', id: path.source.id, label: nic?.name ?? path.source.name,
     sublabel: ipConfiguration?.privateIpAddress ?? '', parent: vnetOfSubnetId(subnetId),
-    resourceId: path.source.id, verdict: path.verdict, exit: path.exit, subnetId,
+    resourceId: path.source.id, verdict: path.verdict, exit: path.exit, inspected: path.via.length > 0, subnetId,
   };
 }
 

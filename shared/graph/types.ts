@@ -55,6 +55,12 @@ export interface SubnetNode extends GraphNodeBase {
   /** The subnet's own path verdict; null when the result has only NIC paths for it. */
   readonly verdict: Verdict | null;
   readonly exit: ExitMethod | null;
+  /**
+   * Its own path passes an Azure Firewall, NVA or internal load balancer (the path's `via`): what
+   * "inspected" means in every output. Not read from the graph: an NVA that is a source of its own
+   * is drawn once, as a NIC node, and a path through it must still count as inspected.
+   */
+  readonly inspected: boolean;
   /** Number of paths from this subnet (0 or 1) plus its NIC exception paths. */
   readonly pathCount: number;
   /** NIC paths in the result whose NIC sits in this subnet (per-NIC exceptions). */
@@ -66,6 +72,8 @@ export interface NicNode extends GraphNodeBase {
   readonly kind: 'nic';
   readonly verdict: Verdict;
   readonly exit: ExitMethod | null;
+  /** Its path passes an Azure Firewall, NVA or internal load balancer (see SubnetNode.inspected). */
+  readonly inspected: boolean;
   /** The subnet the NIC's primary IP configuration sits in, when known. */
   readonly subnetId: string | null;
 }

@@ -23,7 +23,7 @@ import { parseResourceId } from '../../model/ids';
 import { bypassedNodeIds } from '../build-egress-graph';
 import type { LayoutOptions } from '../layout-types';
 import { SOURCE_GLYPHS, sourceEncodingKey, VERDICT_WORDS } from '../palette';
-import type { EgressGraph, GraphNode, GraphNodeKind } from '../types';
+import type { EgressGraph, GraphNode } from '../types';
 
 /**
  * Layout options for an export: labels are never truncated (the app truncates at 200 px to keep
@@ -31,8 +31,6 @@ import type { EgressGraph, GraphNode, GraphNodeKind } from '../types';
  */
 export const EXPORT_LAYOUT_OPTIONS: LayoutOptions = { maxLabelWidth: 100_000 };
 
-/** Kinds that inspect traffic: a path through one is "inspected" (the app's rule, renderer/graph/elements.ts). */
-const INSPECTING_KINDS: ReadonlySet<GraphNodeKind> = new Set<GraphNodeKind>(['azure-firewall', 'nva', 'internal-load-balancer']);
 
 /** What a bypassed NAT gateway's box adds to its sublabel. */
 export const BYPASSED_NAT_TEXT = 'attached, bypassed by a route';
@@ -52,16 +50,6 @@ export function sourceVerdictText(verdict: Verdict, exit: ExitMethod | null, ins
       : key === 'default-outbound' ? 'internet, default outbound'
         : VERDICT_WORDS[verdict];
   return `${SOURCE_GLYPHS[key]} ${words}`;
-}
-
-/** Nodes (by ID) whose source path passes a firewall, NVA or internal load balancer. */
-function inspectedSources(graph: EgressGraph): ReadonlySet<string> {
-  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
-  const out = new Set<string>();
-  for (const [sourceId, elements] of Object.entries(graph.pathIndex)) {
-    if (elements.nodeIds.some((id) => INSPECTING_KINDS.has(kinds.get(id) ?? 'vnet'))) out.add(sourceId);
-  }
-  return out;
 }
 
 /** Shortest prefix length (from 8) at which the subscription IDs differ, or the whole IDs. */
@@ -121,7 +109,6 @@ export function withBypassedNatText(graph: EgressGraph): EgressGraph {
 
 /** The graph with the labels every export draws (see the module comment). Node IDs, kinds and edges are unchanged. */
 export function exportGraph(graph: EgressGraph): EgressGraph {
-  const inspected = inspectedSources(graph);
   const qualifiers = collisionQualifiers(graph);
   const bypassed = bypassedNodeIds(graph);
   const nodes = graph.nodes.map((node): GraphNode => {
@@ -130,7 +117,7 @@ export function exportGraph(graph: EgressGraph): EgressGraph {
     switch (node.kind) {
       case 'subnet': case 'nic':
         return node.verdict === null ? { ...node, label }
-          : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, inspected.has(node.id))) };
+          : { ...node, label, sublabel: joined(node.sublabel, sourceVerdictText(node.verdict, node.exit, node.inspected)) };
       // An overview VNet's sublabel already counts its paths per verdict (build-egress-graph.ts).
       default:
         return bypassed.has(node.id) ? { ...node, label, sublabel: bypassedNatSublabel(node.sublabel) } : { ...node, label };

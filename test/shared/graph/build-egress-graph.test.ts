@@ -13,8 +13,8 @@ function vnetCompound(id: string, label: string, sublabel: string): GraphNode {
   return { kind: 'vnet', id, label, sublabel, parent: null, resourceId: id, compound: true, subnetCount: 0, nicCount: 0, verdictCounts: zeroCounts };
 }
 
-function subnetNode(id: string, label: string, sublabel: string, parent: string, verdict: Verdict, exit: 'public-ip' | 'nat-gateway' | null, nicExceptionCount = 0): GraphNode {
-  return { kind: 'subnet', id, label, sublabel, parent, resourceId: id, verdict, exit, pathCount: 1 + nicExceptionCount, nicExceptionCount };
+function subnetNode(id: string, label: string, sublabel: string, parent: string, verdict: Verdict, exit: 'public-ip' | 'nat-gateway' | null, inspected: boolean, nicExceptionCount = 0): GraphNode {
+  return { kind: 'subnet', id, label, sublabel, parent, resourceId: id, verdict, exit, inspected, pathCount: 1 + nicExceptionCount, nicExceptionCount };
 }
 
 function publicIp(id: string, address: string, name: string): GraphNode {
@@ -33,17 +33,17 @@ describe('buildEgressGraph: full view of a hub-spoke estate', () => {
       { kind: 'nat-gateway', id: ids.nat, label: 'nat-spoke2', sublabel: 'NAT gateway', parent: null, resourceId: ids.nat },
       {
         kind: 'nic', id: ids.nic, label: 'vm1-nic', sublabel: '10.1.1.10', parent: ids.spoke1, resourceId: ids.nic,
-        verdict: 'internet', exit: 'public-ip', subnetId: ids.app,
+        verdict: 'internet', exit: 'public-ip', inspected: false, subnetId: ids.app,
       },
       publicIp(ids.pipFirewall, '20.0.0.1', 'pip-fw'),
       publicIp(ids.pipNat, '20.0.0.2', 'pip-nat'),
       publicIp(ids.pipVm, '20.0.0.3', 'pip-vm1'),
       { kind: 'virtual-network-gateway', id: ids.gateway, label: 'vgw-hub', sublabel: 'Vpn gateway', parent: ids.hub, resourceId: ids.gateway },
-      subnetNode(ids.mgmt, 'mgmt', '10.0.2.0/24', ids.hub, 'on-premises', null),
-      subnetNode(ids.app, 'app', '10.1.1.0/24', ids.spoke1, 'internet', 'public-ip', 1),
-      subnetNode(ids.data, 'data', '10.1.2.0/24', ids.spoke1, 'internet', 'public-ip'),
-      subnetNode(ids.locked, 'locked', '10.1.3.0/24', ids.spoke1, 'denied', null),
-      subnetNode(ids.web, 'web', '10.2.1.0/24', ids.spoke2, 'internet', 'nat-gateway'),
+      subnetNode(ids.mgmt, 'mgmt', '10.0.2.0/24', ids.hub, 'on-premises', null, false),
+      subnetNode(ids.app, 'app', '10.1.1.0/24', ids.spoke1, 'internet', 'public-ip', true, 1),
+      subnetNode(ids.data, 'data', '10.1.2.0/24', ids.spoke1, 'internet', 'public-ip', true),
+      subnetNode(ids.locked, 'locked', '10.1.3.0/24', ids.spoke1, 'denied', null, true),
+      subnetNode(ids.web, 'web', '10.2.1.0/24', ids.spoke2, 'internet', 'nat-gateway', false),
       { kind: 'dropped', id: 'denied', reason: 'denied', label: 'Denied', sublabel: 'NSG or firewall deny', parent: null, resourceId: null },
       { kind: 'internet', id: 'internet', label: 'Internet', sublabel: '', parent: null, resourceId: null },
       { kind: 'on-premises', id: 'on-premises', label: 'On-premises', sublabel: '', parent: null, resourceId: null },
