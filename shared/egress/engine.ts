@@ -2151,12 +2151,14 @@ function toVirtualAppliance(ctx: EngineContext, trail: Trail, subnet: Subnet, se
     }
     const unread = holder === null ? null : unreadOwnerAcrossResolves(ctx.index, holder, ip);
     if (unread !== null) return unreadOwner(ctx, trail, unread, ip);
+    // A resource of the VNet that was read but left out (malformed) is named before "none is in the
+    // input": that is the fact the user can act on (the skipped-input gap says what to fix).
+    const leftOut = holder === null ? null : leftOutOwnerOf(ctx, trail, holder, ip);
+    if (leftOut !== null) return leftOut;
     if (holder !== null && !holdsAddressOwners(ctx.index, holder)) {
       return missingReference(ctx, trail, holder.id, `the NICs, firewalls and internal load balancers of virtual network ${holder.name} (none is in the input; one of them owns next hop ${ip})`,
         'what happens at the next hop');
     }
-    const leftOut = holder === null ? null : leftOutOwnerOf(ctx, trail, holder, ip);
-    if (leftOut !== null) return leftOut;
   }
   if (found.kind === 'unowned') {
     // A secured hub's firewall is reached through Virtual WAN, which a UDR next hop cannot be [UDR].

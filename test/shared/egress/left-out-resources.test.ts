@@ -270,3 +270,21 @@ describe('the left-out resources reach every entry point', () => {
     expect(said(pathOf(result.paths, 'snet-12-firewall-with-nat'), gaps).said).toBe('internet/nat-gateway');
   });
 });
+
+describe('a hub whose only address owner was left out (the bank demo\'s firewall)', () => {
+  it('the spokes name the left-out firewall, not "none is in the input"', () => {
+    const bank = DEMO_ESTATES.find((d) => d.name === 'bank');
+    const json: Json = structuredClone(bank?.documents[0]?.json);
+    const firewall = (json.resources as Json[]).find((r) => r.name === 'afw-hub-weu');
+    if (firewall === undefined) throw new Error('no afw-hub-weu');
+    firewall.properties.sku = 'junk';
+    const normalized = normalizeArm([{ fileName: 'bank.json', json }]);
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: bank?.serviceTags }, {});
+    const spoke = said(pathOf(result.paths, 'snet-card-auth'), normalized.gaps);
+    expect(spoke.said).toBe('unknown/-');
+    expect(spoke.leftOut).toContain('afw-hub-weu');
+    expect(spoke.last).toContain('afw-hub-weu');
+    expect(spoke.last).not.toContain('none is in the input');
+    expect(result.gaps.map((g) => g.message).join('\n')).not.toContain('none is in the input');
+  });
+});
