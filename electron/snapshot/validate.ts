@@ -178,10 +178,14 @@ const MODEL_SCHEMAS: { readonly [K in keyof NetworkModel]: Schema } = {
       remoteVirtualNetworkAddressPrefixes: { optional: 'strings?' }, peeringSyncLevel: { optional: 'string' },
       peerCompleteVnets: { optional: 'boolean' }, localSubnetNames: { optional: 'strings' }, remoteSubnetNames: { optional: 'strings' },
       enableOnlyIPv6Peering: { optional: 'boolean' },
+      // A peering not in the input, implied by the remote side's Connected one; absent = in the input.
+      inferredFrom: { optional: 'id' },
     } },
     // Added with private DNS support; absent = Azure-provided DNS.
     dnsServers: { optional: 'strings' },
     defaultPublicNatGatewayId: { optional: 'id' },
+    // Hub connections naming this VNet whose hub is not in the input; absent = none (and in older snapshots).
+    unseenHubConnectionIds: { optional: 'ids' },
   }),
   subnets: resource('subnet', {
     virtualNetworkId: 'id', addressPrefixes: 'strings', routeTableId: 'id?', natGatewayId: 'id?', networkSecurityGroupId: 'id?',

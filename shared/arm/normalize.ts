@@ -18,7 +18,8 @@ import type { ArmDocument, DetachedChildren, NormalizeOptions, NormalizeResult }
 import type { Gap } from '../model/gaps';
 import { parentResourceId, parseResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type { CapturedEffectiveRoutes, NetworkModel, NetworkResource, NetworkResourceKind } from '../model/topology';
-import { compareIds, DraftStore, orphanGap, sameValue, type Dispute, type DraftOf } from './draft-store';
+import { compareIds, DraftStore, orphanGap, sameValue, type Dispute, type DraftOf, type PendingChild } from './draft-store';
+import { withPeeringsNotExported, withUnseenHubConnections } from './not-exported';
 import { buildModel } from './finalize';
 import { looksLikeEffectiveRoute, mapEffectiveRouteList } from './effective-routes';
 import {
@@ -568,9 +569,13 @@ export function normalizeArm(documents: readonly ArmDocument[], options: Normali
   // After attaching: the children of a disputed resource go with it, and never to another copy.
   const disputes = state.store.settleDisputes();
   for (const [id, dispute] of disputes) state.store.gaps.push(disputeGap(id, dispute, documentNames));
-  const model = buildModel(state.store);
+  // Merged with snapshots, what the input shows of missing parents and peerings is read from the
+  // merged model (joinDetached): a snapshot may hold them.
+  const built = buildModel(state.store);
+  const inferred = elsewhere ? { model: built, gaps: [] } : withPeeringsNotExported(withUnseenHubConnections(built, orphans));
+  const model = inferred.model;
   const effectiveRoutes = [...state.effectiveRoutes.values()].sort((a, b) => compareIds(a.networkInterfaceId, b.networkInterfaceId));
-  const gaps = [...state.store.gaps, ...unsupportedGaps(state.unsupported)].sort(compareGaps);
+  const gaps = [...state.store.gaps, ...inferred.gaps, ...unsupportedGaps(state.unsupported)].sort(compareGaps);
   if (!elsewhere) return { model, effectiveRoutes, gaps };
   return {
     model, effectiveRoutes, gaps,
@@ -598,7 +603,14 @@ type ModelKey = keyof NetworkModel;
  * a child whose parent is in no input is a `missing-reference` gap.
  */
 export function joinDetached(model: NetworkModel, detached: DetachedChildren): { readonly model: NetworkModel; readonly gaps: readonly Gap[] } {
-  if (detached.children.length === 0 && detached.brokenParents.size === 0) return { model, gaps: [] };
+  const joined = joinDetachedChildren(model, detached);
+  // What the merged input shows of hubs and peerings it does not hold (not-exported.ts).
+  const inferred = withPeeringsNotExported(withUnseenHubConnections(joined.model, joined.orphans));
+  return { model: inferred.model, gaps: [...joined.gaps, ...inferred.gaps] };
+}
+
+function joinDetachedChildren(model: NetworkModel, detached: DetachedChildren): { readonly model: NetworkModel; readonly gaps: readonly Gap[]; readonly orphans: readonly PendingChild[] } {
+  if (detached.children.length === 0 && detached.brokenParents.size === 0) return { model, gaps: [], orphans: [] };
   const wanted = new Set<ResourceId>([...detached.children.map((c) => c.parentId), ...detached.brokenParents.keys()]);
   const keys = Object.keys(model) as ModelKey[];
   // Only the parents go through a store of their own: attached there by the children's own code,
@@ -611,7 +623,12 @@ export function joinDetached(model: NetworkModel, detached: DetachedChildren): {
     }
   }
   const gaps: Gap[] = [];
-  for (const child of detached.children) if (!child.attach(store)) gaps.push(orphanGap(child));
+  const orphans: PendingChild[] = [];
+  for (const child of detached.children) {
+    if (child.attach(store)) continue;
+    orphans.push(child);
+    gaps.push(orphanGap(child));
+  }
   const dropped: string[] = [];
   for (const [parentId, childId] of detached.brokenParents) {
     if (!store.discard(parentId)) continue;
@@ -626,5 +643,5 @@ export function joinDetached(model: NetworkModel, detached: DetachedChildren): {
   for (const key of keys) {
     out[key] = (model[key] as readonly NetworkResource[]).filter((r) => dropped.length === 0 || !isDropped(r.id)).map((r) => replaced.get(r.id) ?? r);
   }
-  return { model: out as unknown as NetworkModel, gaps };
+  return { model: out as unknown as NetworkModel, gaps, orphans };
 }

@@ -178,7 +178,7 @@ export function unreadHubConnectionsQuestion(ctx: EngineContext, subnet: Subnet)
 function unseenHubQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
   if (winner.source !== 'Default') return null;
   const peering = vwanPeeringOf(ctx.index, subnet.virtualNetworkId);
-  if (peering === null) return null;
+  if (peering === null) return orphanConnectionQuestion(ctx, subnet, winner);
   const vnet = nameFromResourceId(subnet.virtualNetworkId);
   const remote = peering.remoteVirtualNetworkId === null ? '' : ` to ${nameFromResourceId(peering.remoteVirtualNetworkId)}`;
   // Only a Connected peering carries traffic [PEER]: another state is named, never called connected.
@@ -193,6 +193,31 @@ function unseenHubQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedR
     missingFact: `which routes the Virtual WAN hub gives virtual network ${vnet}: ${madeBy}, and no hub connection in the input names it (the hub, or its connections, are not in the input); `
       + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`
       + (state === null ? '' : `; whether a peering ${state} still gets them is not documented (only a Connected peering carries traffic)`),
+  };
+}
+
+/**
+ * The same question for a VNet that a hub connection in the input names (`remoteVirtualNetwork`)
+ * while the connection's virtual hub is not in the input (VirtualNetwork.unseenHubConnectionIds,
+ * shared/arm/not-exported.ts): the connection says the VNet is a spoke of that hub, whose routes
+ * (a 0.0.0.0/0 among them where the connection propagates the default route) are not known [VWANROUTING].
+ */
+function orphanConnectionQuestion(ctx: EngineContext, subnet: Subnet, winner: ComputedRoute): HubDefaultRouteQuestion | null {
+  const connectionId = ctx.index.virtualNetworks.get(subnet.virtualNetworkId)?.unseenHubConnectionIds?.[0];
+  if (connectionId === undefined) return null;
+  const vnet = nameFromResourceId(subnet.virtualNetworkId);
+  const connection = nameFromResourceId(connectionId);
+  const hubId = connectionId.slice(0, connectionId.toLowerCase().lastIndexOf('/hubvirtualnetworkconnections/'));
+  const hub = hubId.length > 0 ? nameFromResourceId(hubId) : 'its virtual hub';
+  const madeBy = `hub connection ${connection} connects it to virtual hub ${hub}, which is not in the input`;
+  return {
+    hub: null, resourceId: connectionId, docs: DOCS.vwanHubRouting, gapScope: 'Microsoft.Network/virtualHubs',
+    rule: `Hub connection ${connection}: connected to virtual hub ${hub}, not in the input`,
+    gap: `Virtual network ${vnet} (the first found) is connected to a Virtual WAN hub the input does not hold: ${madeBy}. `
+      + 'A connected network gets the hub\'s routes (a 0.0.0.0/0 where its connection propagates the default route), so such networks\' paths through system routes are unknown. '
+      + 'Export the virtual hubs with their hubVirtualNetworkConnections, route tables and routing intent, or capture the spokes\' effective routes.',
+    missingFact: `which routes virtual hub ${hub} gives virtual network ${vnet}: ${madeBy}; `
+      + `the hub router gives a connected network its routes, a 0.0.0.0/0 among them where the connection propagates the default route (routing intent, a secured hub's firewall), and they beat "${describeRoute(winner)}"`,
   };
 }
 

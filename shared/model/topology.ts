@@ -70,6 +70,15 @@ export interface VirtualNetwork extends ResourceBase {
    * where it matters. Absent in older inputs.
    */
   readonly defaultPublicNatGatewayId?: ResourceId;
+  /**
+   * Hub virtual network connections in the input whose `remoteVirtualNetwork` is this VNet while
+   * their virtual hub is not in the input (a hub not exported, in another subscription, or left out
+   * as malformed): the VNet is a spoke of a Virtual WAN hub whose routing the input does not hold,
+   * and the hub router gives a connected VNet its routes [VWANROUTING]
+   * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+   * Absent = none (and in older snapshots).
+   */
+  readonly unseenHubConnectionIds?: readonly ResourceId[];
 }
 
 export interface VirtualNetworkPeering {
@@ -101,6 +110,17 @@ export interface VirtualNetworkPeering {
   readonly remoteSubnetNames: readonly string[];
   /** `enableOnlyIPv6Peering`: only IPv6 ranges are peered (subnet peering option). */
   readonly enableOnlyIPv6Peering: boolean;
+  /**
+   * Set on a peering that is not in the input: the remote VNet's peering `inferredFrom` back to this
+   * VNet says Connected, which Azure shows only while both peerings exist ("deleting the peering
+   * from one virtual network ... does not delete the peering from the other virtual network. The
+   * peering status for the peering that exists in the other virtual network is Disconnected" [PEERMANAGE]
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering), so this
+   * VNet's own peering exists and was not exported. Its state and settings are not known: it is
+   * `Unknown`, and its flags are only what the remote side implies (shared/arm/not-exported.ts).
+   * Absent = a peering the input holds.
+   */
+  readonly inferredFrom?: ResourceId;
 }
 
 export interface ServiceEndpoint {

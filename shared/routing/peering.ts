@@ -144,6 +144,12 @@ export function peeringReach(index: ModelIndex, peering: VirtualNetworkPeering, 
   // the remote appliance's forwarding back) have no route. Only checkable when that peering is in the model.
   const localVnet = index.subnetVirtualNetwork.get(localSubnet.id);
   const back = localVnet ? backPeering(index, localVnet, peering) : undefined;
+  // The peering back is not in the input, only implied by this one being Connected (an export that
+  // lost it, not-exported.ts): what it carries and allows (forwarded traffic, VNet access) is not known.
+  if (back?.inferredFrom !== undefined) {
+    const localName = localVnet?.name ?? 'the local virtual network';
+    return { kind: 'unknown', reason: `The peering back from ${remoteLabel} to ${localName} is not in the input (peering ${peering.name} is Connected, so it exists and was not exported): what it carries, and whether it allows forwarded traffic and virtual network access, are not known.` };
+  }
   if (back && back.remoteAddressPrefixes.length > 0) {
     const backCidrs = back.remoteAddressPrefixes.map(parseCidr).filter((c) => c !== null);
     const missing = localSubnet.addressPrefixes.filter((p) => {
