@@ -26,7 +26,7 @@ import { ilbRuleFor } from './load-balancer';
 import { destinationAddress, toRouteDestination } from './destination';
 import { DOCS, VERIFY } from './docs';
 import { addGap, memoize, Trail } from './trail';
-import { leftOutGateways, leftOutNames, leftOutOwners, leftOutWhy } from './left-out';
+import { leftOutGateways, leftOutNames, leftOutOwners, leftOutWhy, possibleOwners, referencedLabel } from './left-out';
 import type { LeftOutResource } from './left-out';
 import { subnetsOfVnet } from './vnet-subnets';
 import { endHubQuestion, hubDefaultRouteQuestion, hubLearnedRouteQuestion, hubRouteQuestion, unreadHubConnectionsQuestion } from './hub-questions';
@@ -2000,14 +2000,28 @@ function unreadOwner(ctx: EngineContext, trail: Trail, unread: UnreadOwner, ip: 
  * subnet of the VNet when no subnet the input holds has the address. Null when none could be it.
  */
 function leftOutOwnerOf(ctx: EngineContext, trail: Trail, vnet: VirtualNetwork, ip: string): Outcome | null {
-  if (ctx.leftOut.length === 0) return null;
+  const pool = possibleOwners(ctx.leftOut, ctx.index);
+  if (pool.length === 0) return null;
   const address = parseIp(ip);
   if (!address) return null;
   const subnet = subnetHolding(ctx.index, vnet, address);
-  const candidates = leftOutOwners(ctx.leftOut, vnet, subnet);
-  const [first] = candidates;
-  if (first === undefined) return null;
+  const all = leftOutOwners(pool, vnet, subnet);
+  if (all.length === 0) return null;
   const where = subnet === null ? `virtual network ${vnet.name}` : `subnet ${subnet.name}`;
+  const candidates = all.filter((r) => r.referenced === undefined);
+  const [first] = candidates;
+  if (first === undefined) {
+    // Only resources the input references but does not hold (or holds without the referenced IP
+    // configuration or frontend): named as missing, as a dangling reference is everywhere else.
+    const [missing] = all;
+    if (missing?.referenced === undefined) return null;
+    const label = referencedLabel(missing);
+    const others = all.slice(1, 4).map((r) => referencedLabel(r).what);
+    const more = all.length > 1 ? `; or ${others.join(', ')}${all.length > 4 ? ` and ${all.length - 4} more` : ''}, also referenced but not in the input` : '';
+    return missingReference(ctx, trail, missing.referenced.missingId,
+      `${label.what} (${label.why}; it may hold next hop ${ip} in ${where}, which nothing in the input owns${more})`,
+      'what happens at the next hop');
+  }
   return trail.end({ kind: 'undecided', resourceId: first.id, rule: `Next hop ${ip}: ${leftOutNames(candidates)} left out of the input`, docs: DOCS.udr,
     missingFact: `whether ${leftOutNames(candidates)} owns next hop ${ip} in ${where}: ${leftOutWhy(candidates)}, and nothing else in the input owns ${ip}, so the traffic may reach an appliance rather than being dropped` });
 }

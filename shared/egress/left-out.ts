@@ -6,7 +6,7 @@
  * resource's absence would otherwise read as "Azure has none".
  */
 import type { Gap } from '../model/gaps';
-import { isNetworkInterfaceId, nameFromResourceId, parseResourceId, toResourceId } from '../model/ids';
+import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, toResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { NetworkModel, Subnet, VirtualNetwork } from '../model/topology';
@@ -21,6 +21,29 @@ export interface LeftOutResource {
   readonly name: string;
   /** Lower case, from the ID. */
   readonly subscriptionId: string;
+  /**
+   * Absent: left out as malformed (a skipped-input gap names it). Present: not left out, but a
+   * resource the input holds references it by ID (referencedMissing): either it is not in the input
+   * at all, or (`child`) it is, without the child that is referenced (an IP configuration, a frontend),
+   * so an address it holds is not known.
+   */
+  readonly referenced?: ReferencedMissing;
+}
+
+/** How the input names a resource (or a resource's child) it does not hold. */
+export interface ReferencedMissing {
+  /** What references it, in words: `the ipConfiguration of public IP pip-afw`; empty when nothing does (a firewall with no IP configuration). */
+  readonly by: string;
+  /** The ID that is not in the input: the resource itself, or its child. */
+  readonly missingId: ResourceId;
+  /**
+   * The missing child in words (`IP configuration ipconfig1`, `frontend fe-nva`); absent when the
+   * resource itself is missing. With `by` empty (nothing references it: a NIC or firewall with no IP
+   * configuration at all), why the input lacks it.
+   */
+  readonly child?: string;
+  /** The VNet the resource is known to be in (its other IP configurations): counted only there. */
+  readonly virtualNetworkId?: ResourceId;
 }
 
 export const LEFT_OUT_TYPES = {
@@ -122,9 +145,182 @@ export function leftOutOwners(leftOut: readonly LeftOutResource[], vnet: Virtual
   }
   const subscription = subscriptionOf(vnet.id);
   const firewallSubnet = subnet.name.toLowerCase() === 'azurefirewallsubnet';
-  return leftOut.filter((r) => (r.type === LEFT_OUT_TYPES.networkInterface && (subscription === null || r.subscriptionId === subscription))
+  return leftOut.filter((r) => ((r.type === LEFT_OUT_TYPES.networkInterface && (subscription === null || r.subscriptionId === subscription))
     || r.type === LEFT_OUT_TYPES.loadBalancer
-    || (r.type === LEFT_OUT_TYPES.azureFirewall && firewallSubnet));
+    || (r.type === LEFT_OUT_TYPES.azureFirewall && firewallSubnet))
+    // A resource whose other IP configurations the input holds is in their VNet.
+    && (r.referenced?.virtualNetworkId === undefined || r.referenced.virtualNetworkId === vnet.id));
+}
+
+const referencedByIndex = new WeakMap<ModelIndex, readonly LeftOutResource[]>();
+const mergedByInput = new WeakMap<readonly LeftOutResource[], WeakMap<ModelIndex, readonly LeftOutResource[]>>();
+
+/**
+ * What may own an address nothing in the input owns: the left-out resources, then those the input
+ * references but does not hold (referencedMissing). A resource referenced by ID but absent from the
+ * input exists in Azure as much as a left-out one (another resource group, a filtered list, no read
+ * access on the type): "no owner, dropped" would rest on its absence alone.
+ */
+export function possibleOwners(leftOut: readonly LeftOutResource[], index: ModelIndex): readonly LeftOutResource[] {
+  const referenced = referencedMissing(index);
+  if (referenced.length === 0) return leftOut;
+  if (leftOut.length === 0) return referenced;
+  const perIndex = innerWeak(mergedByInput, leftOut);
+  let found = perIndex.get(index);
+  if (found === undefined) {
+    const seen = new Set(leftOut.map((r) => r.id));
+    found = [...leftOut, ...referenced.filter((r) => !seen.has(r.id))];
+    perIndex.set(index, found);
+  }
+  return found;
+}
+
+function innerWeak<K extends object, L extends object, V>(outer: WeakMap<K, WeakMap<L, V>>, key: K): WeakMap<L, V> {
+  let inner = outer.get(key);
+  if (!inner) {
+    inner = new WeakMap();
+    outer.set(key, inner);
+  }
+  return inner;
+}
+
+/**
+ * The resources that could own a private IP (NICs, Azure Firewalls, load balancers) and subnets
+ * that the input references by ID but does not hold, once each, sorted by ID; built once per model,
+ * only when a next hop has no owner (rare). A reference to a child (an IP configuration, a frontend)
+ * stands for its top-level resource. Read from:
+ * - a public IP's `ipConfiguration` (the IP configuration of a NIC, firewall or load balancer
+ *   frontend it is attached to: "The IP configuration associated with the public IP address",
+ *   https://learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get);
+ * - a NIC IP configuration's backend pools (the load balancer);
+ * - the NICs a VM lists that the input lacks (missingSiblingNicIds);
+ * - the subnet of a NIC or firewall IP configuration, of a load balancer frontend, and a NAT gateway's subnets;
+ * - a load-balancing or outbound rule's frontends, and a public IP's frontend, that the load balancer in the input does not list;
+ * - a NIC or an Azure Firewall (not a secured hub's) with no IP configuration in the input. Azure
+ *   has none such (paraphrased, not quoted: every NIC has one primary IP configuration,
+ *   https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-network-interface-addresses ;
+ *   a firewall in a virtual network is deployed with an IP configuration in AzureFirewallSubnet,
+ *   https://learn.microsoft.com/azure/firewall/firewall-faq): the export lost them.
+ * A reference that names the subnet (the firewall's IP configuration) places the resource only
+ * where the subnet does; a firewall is counted only in AzureFirewallSubnet anyway (leftOutOwners).
+ */
+export function referencedMissing(index: ModelIndex): readonly LeftOutResource[] {
+  let found = referencedByIndex.get(index);
+  if (found === undefined) {
+    found = collectReferenced(index);
+    referencedByIndex.set(index, found);
+  }
+  return found;
+}
+
+function collectReferenced(index: ModelIndex): readonly LeftOutResource[] {
+  const out = new Map<ResourceId, LeftOutResource>();
+  const add = (resource: LeftOutResource): void => {
+    if (!out.has(resource.id)) out.set(resource.id, resource);
+  };
+  /** The referenced ID `target` (a resource or its child), from `by`; `child`: whether a missing child of a resource the input holds counts (an address holder: IP configuration, frontend). */
+  const reference = (target: ResourceId | null | undefined, by: string, child = true): void => {
+    if (!target) return;
+    const owner = ownerOfReference(target);
+    if (owner === null) return;
+    const held = heldChildren(index, owner);
+    if (held === undefined) {
+      add({ ...owner, referenced: { by, missingId: owner.id } });
+      return;
+    }
+    if (held === null || !child || target === owner.id || held.children.has(target)) return;
+    add({ ...owner, referenced: { by, missingId: target, child: `${childWords(owner.type)} ${nameFromResourceId(target)}`, ...(held.virtualNetworkId ? { virtualNetworkId: held.virtualNetworkId } : {}) } });
+  };
+  for (const pip of index.publicIpAddresses.values()) reference(pip.ipConfigurationId, `the ipConfiguration of public IP ${pip.name}`);
+  for (const nic of index.networkInterfaces.values()) {
+    for (const c of nic.ipConfigurations) {
+      reference(c.subnetId, `IP configuration ${c.name} of NIC ${nic.name}`);
+      for (const pool of c.loadBalancerBackendAddressPoolIds) reference(pool, `the backend pools of IP configuration ${c.name} of NIC ${nic.name}`, false);
+    }
+    for (const sibling of nic.missingSiblingNicIds ?? []) reference(sibling, `the VM of NIC ${nic.name}, which lists it`);
+    if (nic.ipConfigurations.length === 0) {
+      add({ ...ownerOfReference(nic.id) ?? { id: nic.id, type: LEFT_OUT_TYPES.networkInterface, name: nic.name, subscriptionId: subscriptionOf(nic.id) ?? '' },
+        referenced: { by: '', missingId: nic.id, child: 'none is in the input, and a NIC has at least one' } });
+    }
+  }
+  for (const fw of index.azureFirewalls.values()) {
+    for (const c of fw.ipConfigurations) reference(c.subnetId, `IP configuration ${c.name} of Azure Firewall ${fw.name}`);
+    if (fw.managementIpConfiguration) reference(fw.managementIpConfiguration.subnetId, `the management IP configuration of Azure Firewall ${fw.name}`);
+    if (fw.ipConfigurations.length === 0 && fw.virtualHubId === null && fw.skuName !== 'AZFW_Hub' && !out.has(fw.id)) {
+      add({ id: fw.id, type: LEFT_OUT_TYPES.azureFirewall, name: fw.name, subscriptionId: subscriptionOf(fw.id) ?? '',
+        referenced: { by: '', missingId: fw.id, child: 'none is in the input, and a firewall in a virtual network has at least one' } });
+    }
+  }
+  for (const lb of index.loadBalancers.values()) {
+    for (const f of lb.frontendIpConfigurations) reference(f.subnetId, `frontend ${f.name} of load balancer ${lb.name}`);
+    for (const r of lb.loadBalancingRules) for (const id of r.frontendIpConfigurationIds) reference(id, `load-balancing rule ${r.name} of load balancer ${lb.name}`);
+    for (const r of lb.outboundRules) for (const id of r.frontendIpConfigurationIds) reference(id, `outbound rule ${r.name} of load balancer ${lb.name}`);
+  }
+  for (const nat of index.natGateways.values()) for (const id of nat.subnetIds) reference(id, `NAT gateway ${nat.name}, which lists it`);
+  if (out.size === 0) return NONE;
+  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The owner type a referenced ID stands for (its top-level resource; a subnet stays a subnet); null for other types. */
+function ownerOfReference(target: ResourceId): LeftOutResource | null {
+  // A Uniform scale set instance's NIC IP configuration: the NIC (resourceOf would give the scale set).
+  const nic = /\/ipconfigurations\/[^/]+$/.test(target) ? parentResourceId(target) : null;
+  const resource = nic !== null && isNetworkInterfaceId(nic) ? resourceOf(nic) : resourceOf(target);
+  if (resource === null || !OWNER_TYPES.has(resource.type)) return null;
+  return resource;
+}
+
+const OWNER_TYPES: ReadonlySet<string> = new Set([LEFT_OUT_TYPES.networkInterface, LEFT_OUT_TYPES.loadBalancer, LEFT_OUT_TYPES.azureFirewall, LEFT_OUT_TYPES.subnet]);
+
+/**
+ * For a resource the input holds, the IDs of its children that can be referenced (IP
+ * configurations, frontends; null: none that matters, a subnet) and the VNet its IP configurations
+ * are in; undefined when the input does not hold it.
+ */
+function heldChildren(index: ModelIndex, owner: LeftOutResource): { readonly children: ReadonlySet<string>; readonly virtualNetworkId: ResourceId | null } | null | undefined {
+  switch (owner.type) {
+    case LEFT_OUT_TYPES.subnet:
+      return index.subnets.has(owner.id) ? null : undefined;
+    case LEFT_OUT_TYPES.networkInterface: {
+      const nic = index.networkInterfaces.get(owner.id);
+      if (!nic) return undefined;
+      const subnetId = nic.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
+      return { children: new Set(nic.ipConfigurations.map((c) => c.id)), virtualNetworkId: subnetId === null ? null : parentResourceId(subnetId) };
+    }
+    case LEFT_OUT_TYPES.azureFirewall: {
+      const fw = index.azureFirewalls.get(owner.id);
+      if (!fw) return undefined;
+      const configs = [...fw.ipConfigurations, ...(fw.managementIpConfiguration ? [fw.managementIpConfiguration] : [])];
+      const subnetId = fw.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
+      return { children: new Set(configs.map((c) => c.id)), virtualNetworkId: subnetId === null ? null : parentResourceId(subnetId) };
+    }
+    case LEFT_OUT_TYPES.loadBalancer: {
+      const lb = index.loadBalancers.get(owner.id);
+      if (!lb) return undefined;
+      // Only frontends hold an address (a backend pool reference is not checked against the pools).
+      return { children: new Set(lb.frontendIpConfigurations.map((f) => f.id)), virtualNetworkId: null };
+    }
+    default:
+      return null;
+  }
+}
+
+function childWords(type: string): string {
+  return type === LEFT_OUT_TYPES.loadBalancer ? 'frontend' : 'IP configuration';
+}
+
+/**
+ * How a referenced-missing resource is named in a step, as a noun and why the input shows it
+ * exists: [`Azure Firewall afw`, `referenced by the ipConfiguration of public IP pip`], [`IP
+ * configuration ipconfig1 of NIC nva`, `referenced by …`], [`the IP configurations of NIC nva`,
+ * `none is in the input, and a NIC has at least one`].
+ */
+export function referencedLabel(resource: LeftOutResource): { readonly what: string; readonly why: string } {
+  const ref = resource.referenced;
+  if (ref === undefined) return { what: leftOutLabel(resource), why: leftOutWhy([resource]) };
+  if (ref.child === undefined) return { what: leftOutLabel(resource), why: `referenced by ${ref.by}` };
+  if (ref.by === '') return { what: `the IP configurations of ${leftOutLabel(resource)}`, why: ref.child };
+  return { what: `${ref.child} of ${leftOutLabel(resource)}`, why: `referenced by ${ref.by}` };
 }
 
 const gatewaysByInput = new WeakMap<readonly LeftOutResource[], WeakMap<ModelIndex, Map<ResourceId, readonly LeftOutResource[]>>>();

@@ -8,7 +8,7 @@ import { innerMap } from '../model/cache';
 import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
-import { sendsAsVm, type ModelIndex } from '../model/model-index';
+import { sendsAsVm, type BackendPoolRef, type ModelIndex } from '../model/model-index';
 import type {
   AvailabilitySetMembers, AzureFirewall, LoadBalancer, LoadBalancerBackendPool, LoadBalancingRule, NatGateway, NetworkInterface,
   NicIpConfiguration, OutboundRule, PublicIpAddress, Subnet, VirtualNetworkGateway,
@@ -154,6 +154,15 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
   // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an `Unknown`
   // SKU claims nothing. The rule whose frontends have the flow's IP version carries it, whatever the
   // order of the rules. Every pool the configuration is in counts, not the first by ID.
+  const dangling = danglingFrontendRule(pools, protocol);
+  if (dangling) {
+    const { loadBalancer, pool, rule, what, frontendId } = dangling;
+    return {
+      kind: 'undecided', resourceId: frontendId, rule: `${what} ${rule.name} of load balancer ${loadBalancer.name}: frontend ${nameFromResourceId(frontendId)} not in the input`,
+      docs: DOCS.lbOutboundRules, misconfiguration: null,
+      missingFact: `frontend ${nameFromResourceId(frontendId)} of load balancer ${loadBalancer.name}, which ${what} ${rule.name} for backend pool ${pool.name} (IP configuration ${config.name} is a member) uses but the load balancer in the input does not list: whether it is public and which public IPs ${protocolText(protocol)} traffic leaves from depend on it`,
+    };
+  }
   const standard = pools.filter(({ loadBalancer }) => loadBalancer.skuName === 'Standard');
   const outbound = standard.flatMap(({ loadBalancer, pool }) => loadBalancer.outboundRules
     .filter((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol) && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version))
@@ -206,6 +215,33 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
       docs: DOCS.lbOutboundConnections, misconfiguration: null,
       missingFact: `whether IP configuration ${config.name} in backend pool ${pool.name} of Basic public load balancer ${loadBalancer.name}, which no load-balancing rule uses, leaves from the load balancer's frontend IP or behaves as a VM without a load balancer (default outbound access, or nothing in a private subnet): Microsoft's outbound-connections article (2019) says the latter, its default-outbound-access article counts any basic public load balancer pool as explicit outbound`,
     };
+  }
+  return null;
+}
+
+/**
+ * A rule that could give a pool member outbound SNAT (an outbound rule of the pool, or a
+ * load-balancing rule of the pool without disableOutboundSnat, for the flow's protocol) naming a
+ * frontend its load balancer, as the input holds it, does not list. A rule names frontends of its
+ * own load balancer ("frontendIPConfiguration: A reference to frontend IP addresses",
+ * https://learn.microsoft.com/rest/api/load-balancer/load-balancers/get#loadbalancingrule), so the
+ * frontend exists and the export lost it: read as absent, a public load balancer would pass for an
+ * internal one (no outbound) or give fewer egress IPs. First in pool, then rule ID order; null when none.
+ */
+function danglingFrontendRule(pools: readonly BackendPoolRef[], protocol: TransportProtocol):
+  { readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool; readonly rule: { readonly name: string }; readonly what: string; readonly frontendId: ResourceId } | null {
+  for (const { loadBalancer, pool } of pools) {
+    const listed = (id: ResourceId): boolean => loadBalancer.frontendIpConfigurations.some((f) => f.id === id);
+    const outbound = loadBalancer.outboundRules.filter((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const rule of outbound) {
+      const frontendId = rule.frontendIpConfigurationIds.find((id) => !listed(id));
+      if (frontendId !== undefined) return { loadBalancer, pool, rule, what: 'outbound rule', frontendId };
+    }
+    const balancing = loadBalancer.loadBalancingRules.filter((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const rule of balancing) {
+      const frontendId = rule.frontendIpConfigurationIds.find((id) => !listed(id));
+      if (frontendId !== undefined) return { loadBalancer, pool, rule, what: 'load-balancing rule', frontendId };
+    }
   }
   return null;
 }
