@@ -234,8 +234,14 @@ describe('loading inputs', () => {
     expect(snapshot.model.virtualNetworks.map((v) => v.name)).toEqual(['vnet-spoke', 'vnet-hub']);
     expect(snapshot.model.azureFirewalls).toHaveLength(1);
     expect(snapshot.effectiveRoutes).toHaveLength(1);
-    expect(snapshot.gaps.map((g) => g.scope)).toEqual(['export/README.txt', 'microsoft.compute/disks', 'microsoft.storage/storageaccounts']);
-    expect(snapshot.gaps[0]).toMatchObject({ code: 'skipped-input', message: expect.stringMatching(/^export\/README\.txt: .*expected valid JSON.*The file was skipped\.$/) });
+    // The spoke's file lists no peering while the hub's `hub-to-spoke` says Connected, which Azure
+    // shows only while both sides exist: the spoke's side was not exported, and a gap says so.
+    expect(snapshot.gaps.map((g) => g.scope)).toEqual([
+      '/subscriptions/11111111-1111-1111-1111-111111111111/resourcegroups/rg-spoke/providers/microsoft.network/virtualnetworks/vnet-spoke/virtualnetworkpeerings/not-exported-pair-of-hub-to-spoke',
+      'export/README.txt',
+      'microsoft.compute/disks', 'microsoft.storage/storageaccounts',
+    ]);
+    expect(snapshot.gaps.find((g) => g.scope === 'export/README.txt')).toMatchObject({ code: 'skipped-input', message: expect.stringMatching(/^export\/README\.txt: .*expected valid JSON.*The file was skipped\.$/) });
     // The result is a valid, verifiable snapshot.
     expect(parseSnapshotText(formatSnapshot(snapshot), 'out.json').sha256).toBe(snapshot.sha256);
   });
