@@ -17,7 +17,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import { disagreeingFields, joinDetached, normalizeArm } from '../../shared/arm/index';
+import { disagreeingFields, isStaleNotExportedGap, joinDetached, NO_DETACHED, normalizeArm } from '../../shared/arm/index';
 import type { ArmDocument, MergeFacts, NormalizeResult } from '../../shared/arm/index';
 import { InputError } from '../../shared/model/errors';
 import type { Gap } from '../../shared/model/gaps';
@@ -366,7 +366,10 @@ function snapshotFromTextsUnguarded(given: readonly InputText[], options: LoadOp
   } else {
     const arm = normalized?.merge === undefined ? null : { normalized, facts: normalized.merge, documents: documentInputs };
     const merged = mergeModels(snapshots, arm, mergeGapList);
-    const joined = arm === null ? { model: merged, gaps: [] } : joinDetached(merged, arm.facts.detached);
+    // Snapshots alone too: what their union shows of peerings and hubs it does not hold (a Connected
+    // peering with no peering back, a mark whose hub is now in the input) is read from the merged
+    // model, as loading the same inputs as exports would (not-exported.ts).
+    const joined = joinDetached(merged, arm?.facts.detached ?? NO_DETACHED);
     model = joined.model;
     mergeGapList.push(...joined.gaps);
     effectiveRoutes = mergeEffectiveRoutes(snapshots, arm, mergeGapList);
@@ -387,7 +390,8 @@ function snapshotFromTextsUnguarded(given: readonly InputText[], options: LoadOp
     model,
     effectiveRoutes,
     metrics: mergeMetrics(snapshotList.map((s) => s.metrics)),
-    gaps: mergeGaps([...snapshotList.map((s) => s.gaps), armGaps, mergeGapList]),
+    // A snapshot's gap for a peering it inferred, whose real peering the merged input now holds, is stale.
+    gaps: mergeGaps([...snapshotList.map((s) => s.gaps.filter((g) => !isStaleNotExportedGap(g, model))), armGaps, mergeGapList]),
     ...(serviceTags === null ? {} : { serviceTags }),
   });
 }

@@ -34,7 +34,7 @@
  * the child's list at all (a `--query` projection) still says nothing of its children.
  */
 import type { Gap } from '../model/gaps';
-import type { ResourceId } from '../model/ids';
+import { compareIds, type ResourceId } from '../model/ids';
 import type {
   AzureFirewall, FirewallPolicy, LoadBalancer, NatGateway, NetworkInterface, NetworkResourceKind,
   NetworkSecurityGroup, PublicIpAddress, PublicIpPrefix, RouteTable, SecurityRule, Subnet, VirtualHub, VirtualNetwork,
@@ -762,6 +762,4 @@ export class DraftStore {
   }
 }
 
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareIds };

@@ -66,3 +66,7 @@ export interface NormalizeResult {
 
 export { disagreeingFields } from './draft-store';
 export { joinDetached, normalizeArm, UNDERSTOOD_TYPES } from './normalize';
+export { isStaleNotExportedGap } from './not-exported';
+
+/** No children saved on their own: what joinDetached is given when only snapshots are merged. */
+export const NO_DETACHED: DetachedChildren = { children: [], brokenParents: new Map() };

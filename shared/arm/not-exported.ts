@@ -13,7 +13,7 @@
  * (joinDetached), so saved snapshots carry them.
  */
 import type { Gap } from '../model/gaps';
-import { nameFromResourceId, toResourceId, type ResourceId } from '../model/ids';
+import { nameFromResourceId, parentResourceId, toResourceId, type ResourceId } from '../model/ids';
 import type { HubVirtualNetworkConnection, NetworkModel, VirtualNetwork, VirtualNetworkPeering } from '../model/topology';
 import { compareIds, sortedById, type PendingChild } from './draft-store';
 
@@ -40,16 +40,37 @@ function orphanConnectionsBySpoke(orphans: readonly PendingChild[]): Map<Resourc
  */
 export function withUnseenHubConnections(model: NetworkModel, orphans: readonly PendingChild[]): NetworkModel {
   const bySpoke = orphanConnectionsBySpoke(orphans);
-  if (bySpoke.size === 0) return model;
+  const marked = model.virtualNetworks.some((v) => v.unseenHubConnectionIds !== undefined);
+  if (bySpoke.size === 0 && !marked) return model;
+  // A mark a snapshot carried whose hub the merged model now holds is stale: the hub (with its
+  // connections, or without this one) answers for the spoke.
+  const hubs = marked ? new Set(model.virtualHubs.map((h) => h.id)) : new Set<ResourceId>();
   let changed = false;
   const virtualNetworks = model.virtualNetworks.map((vnet) => {
-    const ids = bySpoke.get(vnet.id);
-    if (ids === undefined) return vnet;
+    const ids = [...(vnet.unseenHubConnectionIds ?? []), ...(bySpoke.get(vnet.id) ?? [])].filter((id) => !hubs.has(parentResourceId(id)));
+    if (ids.length === 0 && vnet.unseenHubConnectionIds === undefined) return vnet;
+    const merged = [...new Set(ids)].sort(compareIds);
+    if (vnet.unseenHubConnectionIds !== undefined && sameIds(merged, vnet.unseenHubConnectionIds)) return vnet;
     changed = true;
-    const merged = [...new Set([...(vnet.unseenHubConnectionIds ?? []), ...ids])].sort(compareIds);
-    return { ...vnet, unseenHubConnectionIds: merged };
+    if (merged.length > 0) return { ...vnet, unseenHubConnectionIds: merged };
+    const { unseenHubConnectionIds: _stale, ...rest } = vnet;
+    return rest;
   });
   return changed ? { ...model, virtualNetworks } : model;
+}
+
+function sameIds(a: readonly ResourceId[], b: readonly ResourceId[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+/**
+ * Whether a gap is one withPeeringsNotExported wrote (its scope an inferred peering) for a peering
+ * `model` no longer holds: a snapshot's, whose real peering the merged input now has.
+ */
+export function isStaleNotExportedGap(gap: Gap, model: NetworkModel): boolean {
+  if (gap.code !== 'missing-reference' || !gap.scope.includes('/virtualnetworkpeerings/not-exported-pair-of-')) return false;
+  const vnet = model.virtualNetworks.find((v) => v.id === parentResourceId(gap.scope as ResourceId));
+  return !(vnet?.peerings.some((p) => p.id === gap.scope && p.inferredFrom !== undefined) ?? false);
 }
 
 /** The ID (and name) given to a peering implied by `remote`'s peering `link` back to `local`. */
@@ -60,11 +81,12 @@ function inferredPeeringId(local: VirtualNetwork, link: VirtualNetworkPeering): 
 /**
  * The peering `local` must hold for `link` (a peering of `remote` to `local`) to be Connected:
  * state Unknown (only a Connected peering carries traffic, and which state this one is in is not
- * in the input [PEER]), the remote VNet's space as what it carries, and the flags the remote side
- * implies: `useRemoteGateways` only with the remote side's `allowGatewayTransit` (it requires it),
- * `allowGatewayTransit` only with the remote side's `useRemoteGateways` [PEERMANAGE]. The
- * remaining flags are not known; peering.ts peeringReach answers `unknown` for traffic that a
- * peering back decides while it is inferred.
+ * in the input [PEER]), the remote VNet's space as what it carries, and `allowGatewayTransit`
+ * with the remote side's `useRemoteGateways`, which requires it [PEERMANAGE]. `useRemoteGateways`
+ * is false: the remote side's `allowGatewayTransit` permits it, it does not show it is set, so
+ * whether this VNet uses the remote gateway is not known (subnet-routes.ts unreportedGatewayTransit
+ * answers `unknown` for it). The remaining flags are not known either; peering.ts peeringReach
+ * answers `unknown` for traffic that a peering back decides while it is inferred.
  */
 function inferredPeering(local: VirtualNetwork, remote: VirtualNetwork, link: VirtualNetworkPeering): VirtualNetworkPeering {
   const id = inferredPeeringId(local, link);
@@ -72,7 +94,7 @@ function inferredPeering(local: VirtualNetwork, remote: VirtualNetwork, link: Vi
     id, name: nameFromResourceId(id), remoteVirtualNetworkId: remote.id,
     remoteAddressPrefixes: remote.addressPrefixes, remoteVirtualNetworkAddressPrefixes: remote.addressPrefixes,
     allowVirtualNetworkAccess: true, allowForwardedTraffic: false,
-    allowGatewayTransit: link.useRemoteGateways, useRemoteGateways: link.allowGatewayTransit,
+    allowGatewayTransit: link.useRemoteGateways, useRemoteGateways: false,
     peeringState: 'Unknown', peeringSyncLevel: 'Unknown',
     peerCompleteVnets: true, localSubnetNames: [], remoteSubnetNames: [], enableOnlyIPv6Peering: false,
     inferredFrom: link.id,

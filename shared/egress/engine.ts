@@ -3544,8 +3544,9 @@ function toGateway(ctx: EngineContext, trail: Trail, subnet: Subnet, sender: Sen
     const unreported = route.source === 'User' && vnet ? unreportedGatewayTransit(index, vnet) : null;
     if (unreported !== null) {
       const remote = unreported.remoteVirtualNetworkId ? nameOfId(unreported.remoteVirtualNetworkId).name : 'the remote virtual network';
-      return trail.end({ kind: 'undecided', resourceId: unreported.id, rule: `Peering ${unreported.name} (useRemoteGateways, state not reported)`, docs: DOCS.gatewayTransit, verify: VERIFY.peering(unreported.id),
-        missingFact: `the state of peering ${unreported.name} of ${vnet?.name ?? 'the virtual network'}: it uses the gateway of ${remote} (useRemoteGateways), and only a Connected peering carries traffic, so whether "${describeRoute(route)}" of subnet ${subnet.name} reaches a gateway (a route-based VPN gateway forces the traffic into the tunnel to on-premises) or finds none (dropped) rests on that state` });
+      return trail.end({ kind: 'undecided', resourceId: unreported.id, rule: `Peering ${unreported.name} (${unreported.inferredFrom === undefined ? 'useRemoteGateways' : 'not in the input, gateway transit allowed by the remote side'}, state not reported)`, docs: DOCS.gatewayTransit, verify: VERIFY.peering(unreported.id),
+        missingFact: `${unreported.inferredFrom === undefined ? `the state of peering ${unreported.name} of ${vnet?.name ?? 'the virtual network'}: it uses the gateway of ${remote} (useRemoteGateways)`
+          : `the peering of ${vnet?.name ?? 'the virtual network'} to ${remote}, not in the input (${unreported.name} stands in for it): whether it uses the gateway of ${remote} (useRemoteGateways, which ${remote}'s side allows) and its state are not known`}, and only a Connected peering carries traffic, so whether "${describeRoute(route)}" of subnet ${subnet.name} reaches a gateway (a route-based VPN gateway forces the traffic into the tunnel to on-premises) or finds none (dropped) rests on that state` });
     }
     // A gateway the input held but left out as malformed may be the one the UDR names: not "no gateway".
     const leftOut = route.source === 'User' ? leftOutGatewaysOf(ctx, gatewayVnet) : [];

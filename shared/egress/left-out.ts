@@ -6,11 +6,11 @@
  * resource's absence would otherwise read as "Azure has none".
  */
 import type { Gap } from '../model/gaps';
-import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, toResourceId } from '../model/ids';
+import { compareIds, isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic, toResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
-import type { NetworkModel, Subnet, VirtualNetwork } from '../model/topology';
-import { innerMap } from '../model/cache';
+import type { NetworkInterface, NetworkModel, Subnet, VirtualNetwork } from '../model/topology';
+import { innerMap, innerWeakMap } from '../model/cache';
 import { subnetsOfVnet } from './vnet-subnets';
 
 export interface LeftOutResource {
@@ -69,11 +69,7 @@ const byInput = new WeakMap<readonly Gap[], WeakMap<NetworkModel, readonly LeftO
  * counted here (the gap itself stays in the result).
  */
 export function leftOutResources(gaps: readonly Gap[], model: NetworkModel, index: ModelIndex): readonly LeftOutResource[] {
-  let perModel = byInput.get(gaps);
-  if (!perModel) {
-    perModel = new WeakMap();
-    byInput.set(gaps, perModel);
-  }
+  const perModel = innerWeakMap(byInput, gaps);
   let found = perModel.get(model);
   if (!found) {
     found = collect(gaps, index);
@@ -97,7 +93,7 @@ function collect(gaps: readonly Gap[], index: ModelIndex): readonly LeftOutResou
     out.set(resource.id, resource);
   }
   if (out.size === 0) return NONE;
-  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...out.values()].sort((a, b) => compareIds(a.id, b.id));
 }
 
 /** The resource a gap scope names, or null when it names none (a file, a JSON path, a subscription). */
@@ -165,7 +161,7 @@ export function possibleOwners(leftOut: readonly LeftOutResource[], index: Model
   const referenced = referencedMissing(index);
   if (referenced.length === 0) return leftOut;
   if (leftOut.length === 0) return referenced;
-  const perIndex = innerWeak(mergedByInput, leftOut);
+  const perIndex = innerWeakMap(mergedByInput, leftOut);
   let found = perIndex.get(index);
   if (found === undefined) {
     const seen = new Set(leftOut.map((r) => r.id));
@@ -175,25 +171,20 @@ export function possibleOwners(leftOut: readonly LeftOutResource[], index: Model
   return found;
 }
 
-function innerWeak<K extends object, L extends object, V>(outer: WeakMap<K, WeakMap<L, V>>, key: K): WeakMap<L, V> {
-  let inner = outer.get(key);
-  if (!inner) {
-    inner = new WeakMap();
-    outer.set(key, inner);
-  }
-  return inner;
-}
-
 /**
  * The resources that could own a private IP (NICs, Azure Firewalls, load balancers) and subnets
  * that the input references by ID but does not hold, once each, sorted by ID; built once per model,
  * only when a next hop has no owner (rare). A reference to a child (an IP configuration, a frontend)
  * stands for its top-level resource. Read from:
- * - a public IP's `ipConfiguration` (the IP configuration of a NIC, firewall or load balancer
- *   frontend it is attached to: "The IP configuration associated with the public IP address",
- *   https://learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get);
- * - a NIC IP configuration's backend pools (the load balancer);
- * - the NICs a VM lists that the input lacks (missingSiblingNicIds);
+ * - a public IP's `ipConfiguration` (the IP configuration of a NIC or firewall it is attached to:
+ *   "The IP configuration associated with the public IP address",
+ *   https://learn.microsoft.com/rest/api/virtualnetwork/public-ip-addresses/get), not a load
+ *   balancer frontend's (a public frontend, which holds no private address); a Uniform scale set
+ *   instance's NIC is placed in the VNet of the scale set's NICs the input holds (scaleSetVnet);
+ * - a NIC IP configuration's backend pools (the load balancer: counted in every VNet, as no Learn
+ *   page found says a NIC-based pool's members share the VNet of an internal frontend);
+ * - the NICs a VM lists that the input lacks (missingSiblingNicIds), placed in the VNet of the
+ *   VM's NIC that lists them [VMNIC];
  * - the subnet of a NIC or firewall IP configuration, of a load balancer frontend, and a NAT gateway's subnets;
  * - a load-balancing or outbound rule's frontends, and a public IP's frontend, that the load balancer in the input does not list;
  * - a NIC or an Azure Firewall (not a secured hub's) with no IP configuration in the input. Azure
@@ -218,26 +209,43 @@ function collectReferenced(index: ModelIndex): readonly LeftOutResource[] {
   const add = (resource: LeftOutResource): void => {
     if (!out.has(resource.id)) out.set(resource.id, resource);
   };
-  /** The referenced ID `target` (a resource or its child), from `by`; `child`: whether a missing child of a resource the input holds counts (an address holder: IP configuration, frontend). */
-  const reference = (target: ResourceId | null | undefined, by: string, child = true): void => {
+  /**
+   * The referenced ID `target` (a resource or its child), from `by`; `child`: whether a missing child
+   * of a resource the input holds counts (an address holder: IP configuration, frontend); `placed`:
+   * the VNet a missing resource is known to be in (counted only there), null when not known.
+   */
+  const reference = (target: ResourceId | null | undefined, by: string, child = true, placed: ResourceId | null = null): void => {
     if (!target) return;
     const owner = ownerOfReference(target);
     if (owner === null) return;
     const held = heldChildren(index, owner);
     if (held === undefined) {
-      add({ ...owner, referenced: { by, missingId: owner.id } });
+      add({ ...owner, referenced: { by, missingId: owner.id, ...(placed === null ? {} : { virtualNetworkId: placed }) } });
       return;
     }
     if (held === null || !child || target === owner.id || held.children.has(target)) return;
     add({ ...owner, referenced: { by, missingId: target, child: `${childWords(owner.type)} ${nameFromResourceId(target)}`, ...(held.virtualNetworkId ? { virtualNetworkId: held.virtualNetworkId } : {}) } });
   };
-  for (const pip of index.publicIpAddresses.values()) reference(pip.ipConfigurationId, `the ipConfiguration of public IP ${pip.name}`);
+  for (const pip of index.publicIpAddresses.values()) {
+    // A public IP's ipConfiguration naming a load balancer frontend names a public frontend: a
+    // frontend holds a subnet address or a public IP, never both (New-AzLoadBalancerFrontendIpConfig
+    // takes -Subnet/-SubnetId or -PublicIpAddress/-PublicIpAddressId, in separate parameter sets,
+    // https://learn.microsoft.com/powershell/module/az.network/new-azloadbalancerfrontendipconfig ;
+    // ARM refuses both with FrontendIPConfigHasBothSubnetAndPublicIP). It owns no private next hop,
+    // and the load balancer's other frontends are not in evidence.
+    if (pip.ipConfigurationId !== null && ownerOfReference(pip.ipConfigurationId)?.type === LEFT_OUT_TYPES.loadBalancer) continue;
+    reference(pip.ipConfigurationId, `the ipConfiguration of public IP ${pip.name}`, true, scaleSetVnet(index, pip.ipConfigurationId));
+  }
   for (const nic of index.networkInterfaces.values()) {
     for (const c of nic.ipConfigurations) {
       reference(c.subnetId, `IP configuration ${c.name} of NIC ${nic.name}`);
       for (const pool of c.loadBalancerBackendAddressPoolIds) reference(pool, `the backend pools of IP configuration ${c.name} of NIC ${nic.name}`, false);
     }
-    for (const sibling of nic.missingSiblingNicIds ?? []) reference(sibling, `the VM of NIC ${nic.name}, which lists it`);
+    // All NICs of one VM are in one VNet: "While network interfaces in the same VM can be connected
+    // to different subnets within a virtual network, the network interfaces must all be connected to
+    // the same virtual network" [VMNIC]
+    // https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface-vm#constraints
+    for (const sibling of nic.missingSiblingNicIds ?? []) reference(sibling, `the VM of NIC ${nic.name}, which lists it`, true, vnetOfNic(nic));
     if (nic.ipConfigurations.length === 0) {
       add({ ...ownerOfReference(nic.id) ?? { id: nic.id, type: LEFT_OUT_TYPES.networkInterface, name: nic.name, subscriptionId: subscriptionOf(nic.id) ?? '' },
         referenced: { by: '', missingId: nic.id, child: 'none is in the input, and a NIC has at least one' } });
@@ -258,7 +266,7 @@ function collectReferenced(index: ModelIndex): readonly LeftOutResource[] {
   }
   for (const nat of index.natGateways.values()) for (const id of nat.subnetIds) reference(id, `NAT gateway ${nat.name}, which lists it`);
   if (out.size === 0) return NONE;
-  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...out.values()].sort((a, b) => compareIds(a.id, b.id));
 }
 
 /** The owner type a referenced ID stands for (its top-level resource; a subnet stays a subnet); null for other types. */
@@ -272,20 +280,55 @@ function ownerOfReference(target: ResourceId): LeftOutResource | null {
 
 const OWNER_TYPES: ReadonlySet<string> = new Set([LEFT_OUT_TYPES.networkInterface, LEFT_OUT_TYPES.loadBalancer, LEFT_OUT_TYPES.azureFirewall, LEFT_OUT_TYPES.subnet]);
 
+/** The VNet of a NIC the input holds (of its IP configurations' subnets); null when none names a subnet. */
+function vnetOfNic(nic: NetworkInterface): ResourceId | null {
+  const subnetId = nic.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
+  return subnetId === null ? null : parentResourceId(subnetId);
+}
+
 /**
- * For a resource the input holds, the IDs of its children that can be referenced (IP
- * configurations, frontends; null: none that matters, a subnet) and the VNet its IP configurations
- * are in; undefined when the input does not hold it.
+ * For a Uniform scale set instance's NIC IP configuration (an AKS node public IP names one), the
+ * VNet of the scale set's NICs the input holds: every instance is a VM built from the scale set's
+ * one network profile, and a VM's NICs are all in one VNet [VMNIC]. Null for any other ID, or when
+ * the input holds no NIC of the scale set that names a subnet (the NIC then counts in its
+ * subscription's VNets, as any missing NIC).
  */
-function heldChildren(index: ModelIndex, owner: LeftOutResource): { readonly children: ReadonlySet<string>; readonly virtualNetworkId: ResourceId | null } | null | undefined {
+function scaleSetVnet(index: ModelIndex, target: ResourceId | null): ResourceId | null {
+  if (target === null || !/\/ipconfigurations\/[^/]+$/.test(target)) return null;
+  const instance = scaleSetInstanceOfNic(parentResourceId(target));
+  if (instance === null) return null;
+  const scaleSet = parentResourceId(instance.vmId as ResourceId);
+  const prefix = `${scaleSet}/virtualmachines/`;
+  const vnets = new Set<ResourceId>();
+  for (const nic of index.networkInterfaces.values()) {
+    if (!nic.id.startsWith(prefix)) continue;
+    const vnet = vnetOfNic(nic);
+    if (vnet !== null) vnets.add(vnet);
+  }
+  // Instances the input shows in two VNets (a network profile changed since): not placed.
+  return vnets.size === 1 ? ([...vnets][0] ?? null) : null;
+}
+
+/** What heldChildren says of a resource the input holds. */
+interface HeldChildren {
+  /** The IDs of its children that can be referenced (IP configurations, frontends). */
+  readonly children: ReadonlySet<string>;
+  /** The VNet its IP configurations are in; null when not known. */
+  readonly virtualNetworkId: ResourceId | null;
+}
+
+/**
+ * For a resource the input holds, its children and VNet (HeldChildren; null: no child that
+ * matters, a subnet); undefined when the input does not hold it.
+ */
+function heldChildren(index: ModelIndex, owner: LeftOutResource): HeldChildren | null | undefined {
   switch (owner.type) {
     case LEFT_OUT_TYPES.subnet:
       return index.subnets.has(owner.id) ? null : undefined;
     case LEFT_OUT_TYPES.networkInterface: {
       const nic = index.networkInterfaces.get(owner.id);
       if (!nic) return undefined;
-      const subnetId = nic.ipConfigurations.find((c) => c.subnetId !== null)?.subnetId ?? null;
-      return { children: new Set(nic.ipConfigurations.map((c) => c.id)), virtualNetworkId: subnetId === null ? null : parentResourceId(subnetId) };
+      return { children: new Set(nic.ipConfigurations.map((c) => c.id)), virtualNetworkId: vnetOfNic(nic) };
     }
     case LEFT_OUT_TYPES.azureFirewall: {
       const fw = index.azureFirewalls.get(owner.id);
@@ -342,12 +385,7 @@ const gatewaysByInput = new WeakMap<readonly LeftOutResource[], WeakMap<ModelInd
  */
 export function leftOutGateways(leftOut: readonly LeftOutResource[], index: ModelIndex, vnet: VirtualNetwork): readonly LeftOutResource[] {
   if (!leftOut.some((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway)) return NONE;
-  let perIndex = gatewaysByInput.get(leftOut);
-  if (!perIndex) {
-    perIndex = new WeakMap();
-    gatewaysByInput.set(leftOut, perIndex);
-  }
-  const byVnet = innerMap(perIndex, index);
+  const byVnet = innerMap(innerWeakMap(gatewaysByInput, leftOut), index);
   let found = byVnet.get(vnet.id);
   if (found === undefined) {
     found = gatewaysOf(leftOut, index, vnet);

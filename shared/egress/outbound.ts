@@ -5,7 +5,7 @@
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview#outbound-connectivity
  */
 import { innerMap } from '../model/cache';
-import { isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic } from '../model/ids';
+import { compareIds, isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import { parseCidr } from '../model/ip';
 import { sendsAsVm, type BackendPoolRef, type ModelIndex } from '../model/model-index';
@@ -154,7 +154,7 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
   // Only Standard load balancers program outbound rules and load-balancing-rule SNAT; an `Unknown`
   // SKU claims nothing. The rule whose frontends have the flow's IP version carries it, whatever the
   // order of the rules. Every pool the configuration is in counts, not the first by ID.
-  const dangling = danglingFrontendRule(pools, protocol);
+  const dangling = danglingFrontendRule(index, pools, protocol, version);
   if (dangling) {
     const { loadBalancer, pool, rule, what, frontendId } = dangling;
     return {
@@ -219,6 +219,16 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
   return null;
 }
 
+/** A rule naming a frontend its load balancer (as the input holds it) does not list (danglingFrontendRule). */
+interface DanglingFrontendRule {
+  readonly loadBalancer: LoadBalancer;
+  readonly pool: LoadBalancerBackendPool;
+  readonly rule: { readonly name: string };
+  /** `outbound rule` or `load-balancing rule`. */
+  readonly what: string;
+  readonly frontendId: ResourceId;
+}
+
 /**
  * A rule that could give a pool member outbound SNAT (an outbound rule of the pool, or a
  * load-balancing rule of the pool without disableOutboundSnat, for the flow's protocol) naming a
@@ -226,23 +236,36 @@ function loadBalancerMethod(index: ModelIndex, config: NicIpConfiguration, proto
  * own load balancer ("frontendIPConfiguration: A reference to frontend IP addresses",
  * https://learn.microsoft.com/rest/api/load-balancer/load-balancers/get#loadbalancingrule), so the
  * frontend exists and the export lost it: read as absent, a public load balancer would pass for an
- * internal one (no outbound) or give fewer egress IPs. First in pool, then rule ID order; null when none.
+ * internal one (no outbound) or give fewer egress IPs. Only a frontend that may serve the flow's IP
+ * version counts: one a public IP of the input shows to be of the other version SNATs nothing for
+ * this flow (frontendServes), so it cannot make the flow's answer unknown. First in pool, then rule ID order; null when none.
  */
-function danglingFrontendRule(pools: readonly BackendPoolRef[], protocol: TransportProtocol):
-  { readonly loadBalancer: LoadBalancer; readonly pool: LoadBalancerBackendPool; readonly rule: { readonly name: string }; readonly what: string; readonly frontendId: ResourceId } | null {
+function danglingFrontendRule(index: ModelIndex, pools: readonly BackendPoolRef[], protocol: TransportProtocol, version: FlowIpVersion): DanglingFrontendRule | null {
   for (const { loadBalancer, pool } of pools) {
     const listed = (id: ResourceId): boolean => loadBalancer.frontendIpConfigurations.some((f) => f.id === id);
-    const outbound = loadBalancer.outboundRules.filter((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ofVersion = (rule: { readonly frontendIpConfigurationIds: readonly ResourceId[] }): ResourceId | undefined => rule.frontendIpConfigurationIds
+      .find((id) => !listed(id) && (unlistedFrontendVersion(index, id) ?? version) === version);
+    const outbound = loadBalancer.outboundRules.filter((r) => r.backendAddressPoolId === pool.id && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => compareIds(a.id, b.id));
     for (const rule of outbound) {
-      const frontendId = rule.frontendIpConfigurationIds.find((id) => !listed(id));
+      const frontendId = ofVersion(rule);
       if (frontendId !== undefined) return { loadBalancer, pool, rule, what: 'outbound rule', frontendId };
     }
-    const balancing = loadBalancer.loadBalancingRules.filter((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const balancing = loadBalancer.loadBalancingRules.filter((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)).sort((a, b) => compareIds(a.id, b.id));
     for (const rule of balancing) {
-      const frontendId = rule.frontendIpConfigurationIds.find((id) => !listed(id));
+      const frontendId = ofVersion(rule);
       if (frontendId !== undefined) return { loadBalancer, pool, rule, what: 'load-balancing rule', frontendId };
     }
   }
+  return null;
+}
+
+/**
+ * The IP version of a frontend its load balancer (as the input holds it) does not list, as far as
+ * the input shows it: a public IP whose ipConfiguration names it. Null when not known; the rule's
+ * other frontends say nothing of it (an outbound rule may name several).
+ */
+function unlistedFrontendVersion(index: ModelIndex, frontendId: ResourceId): FlowIpVersion | null {
+  for (const pip of index.publicIpAddresses.values()) if (pip.ipConfigurationId === frontendId) return pip.version;
   return null;
 }
 
@@ -265,7 +288,7 @@ function snatRulesOfPool(index: ModelIndex, loadBalancer: LoadBalancer, pool: Lo
   let rules = byKey.get(key);
   if (rules === undefined) {
     const found = loadBalancer.loadBalancingRules.filter((r) => !r.disableOutboundSnat && r.backendAddressPoolIds.includes(pool.id) && ruleProtocolCovers(r.protocol, protocol)
-      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      && isPublicLoadBalancer(index, loadBalancer, r.frontendIpConfigurationIds, version)).sort((a, b) => compareIds(a.id, b.id));
     rules = found.length > 0 ? found : null;
     byKey.set(key, rules);
   }
@@ -290,7 +313,7 @@ function snatRulesOfPools(index: ModelIndex, loadBalancer: LoadBalancer, pools: 
   if (rules === undefined) {
     const byId = new Map<ResourceId, LoadBalancingRule>();
     for (const pool of pools) for (const r of snatRulesOfPool(index, loadBalancer, pool, protocol, version) ?? []) byId.set(r.id, r);
-    const found = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const found = [...byId.values()].sort((a, b) => compareIds(a.id, b.id));
     rules = found.length > 0 ? found : null;
     byKey.set(key, rules);
   }

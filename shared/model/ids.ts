@@ -105,3 +105,8 @@ export function isNetworkInterfaceId(id: ResourceId): boolean {
   if (parts[n - 3] === 'microsoft.network') return true;
   return n >= 7 && parts[n - 4] === 'virtualmachines' && parts[n - 6] === 'virtualmachinescalesets' && parts[n - 7] === 'microsoft.compute';
 }
+
+/** Orders IDs (canonical, lower case) by code unit, as every sorted list of the model is. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

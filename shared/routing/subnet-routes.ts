@@ -55,13 +55,17 @@ export function gatewayDomainOf(index: ModelIndex, vnet: VirtualNetwork): Gatewa
  * remote VNet in the input, `allowGatewayTransit` on the remote side's peering back (gatewayDomainOf
  * skips it: only a Connected peering carries traffic [PEER]). Whether the VNet has a gateway then
  * rests on that state, which is not known (as peering.ts treats an unreported state everywhere).
- * Null when there is none, or when gatewayDomainOf already found a gateway domain.
+ * A peering not in the input but inferred from the remote side's Connected one (`inferredFrom`)
+ * counts with the remote side allowing gateway transit: whether it sets `useRemoteGateways` is not
+ * known either. Null when there is none, or when gatewayDomainOf already found a gateway domain.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
  */
 export function unreportedGatewayTransit(index: ModelIndex, vnet: VirtualNetwork): VirtualNetworkPeering | null {
   if (gatewayDomainOf(index, vnet).kind !== 'none') return null;
   for (const { peering } of index.peerings.get(vnet.id) ?? []) {
-    if (!peering.useRemoteGateways || !peering.remoteVirtualNetworkId || peering.peeringState !== 'Unknown') continue;
+    // A peering inferred from the remote side's (not-exported.ts) does not show useRemoteGateways
+    // either way: with the remote side allowing gateway transit, it may be set.
+    if ((!peering.useRemoteGateways && peering.inferredFrom === undefined) || !peering.remoteVirtualNetworkId || peering.peeringState !== 'Unknown') continue;
     const remoteVnetId = peering.remoteVirtualNetworkId;
     const back = (index.peerings.get(remoteVnetId) ?? []).find((p) => p.peering.remoteVirtualNetworkId === vnet.id);
     if (index.virtualNetworks.has(remoteVnetId) && back && !back.peering.allowGatewayTransit) continue;

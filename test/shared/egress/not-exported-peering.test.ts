@@ -1,6 +1,6 @@
 /**
  * What the input still shows of a resource it does not hold, kept so the source it governs is not
- * judged as if it did not exist (test/audit/not-exported.test.ts, classes C and D):
+ * judged as if it did not exist (classes C and D):
  *  - C: a hub virtual network connection whose virtual hub is not in the input still names its
  *    spoke (`remoteVirtualNetwork`): the spoke is connected to a Virtual WAN hub whose routes the
  *    input lacks, as one whose `RemoteVnetToHubPeering_` peering has no hub connection is
@@ -14,7 +14,8 @@
  *    peering"): Connected means both exist, so the missing one was not exported; read as a peering
  *    whose state is not known.
  * Controls: both sides present, and a real Disconnected peering, answer as before. Saved snapshots,
- * and snapshots merged with exports, keep both facts.
+ * snapshots merged with exports, and snapshots merged with each other keep both facts, and drop
+ * them once the merged input holds what they stood for (class F).
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
@@ -191,5 +192,68 @@ describe('D. a peering whose other side is Connected exists, though not exported
     const input = merged('bank', bankWithout(), [spoke]);
     expect(input.model.virtualNetworks.some((v) => v.peerings.some((p) => p.inferredFrom !== undefined))).toBe(false);
     expect(said('bank', input, 'snet-card-auth')).toBe('internet/nat-gateway');
+  });
+
+  /*
+   * The remote (hub) side allows gateway transit; that permits useRemoteGateways on the peering not
+   * exported, it does not show it is set. The stand-in leaves it false, and the spoke's answer stays
+   * unknown (the peering's state and settings are not known), not a confident one.
+   */
+  it('the stand-in does not take useRemoteGateways from the remote side allowing gateway transit, and the answer stays unknown', () => {
+    const json = bankWithout();
+    expect(peeringOf(json, 'vnet-hub-weu', 'peer-hub-to-vnet-card-auth-weu').properties.allowGatewayTransit).toBe(true);
+    const input = normalized('bank', json);
+    const inferred = input.model.virtualNetworks.find((v) => v.name === 'vnet-card-auth-weu')?.peerings.find((p) => p.inferredFrom !== undefined);
+    expect(inferred?.useRemoteGateways).toBe(false);
+    expect(said('bank', input, 'snet-card-auth')).toBe('unknown/-');
+  });
+});
+
+describe('F. snapshots merged with each other read the same facts as the same inputs loaded together', () => {
+  const snapshotText = (name: string, json: Json): string => formatSnapshot(snapshotFromTexts([{ name: `${name}.json`, text: JSON.stringify(json) }], OPTIONS));
+
+  /*
+   * The bank estate split in two saved snapshots: the hub subscription's, and the spoke
+   * vnet-card-auth-weu's whose file lost its peering to the hub. Merged with no export among the
+   * inputs, the hub's Connected peering must still stand for the spoke's (it was left confident,
+   * `dropped`, while the same two files loaded as exports answer unknown).
+   */
+  it('two snapshots merged answer as the same two exports loaded together', () => {
+    const bank = bundle('bank');
+    const spoke = structuredClone(resource(bank, 'vnet-card-auth-weu'));
+    spoke.properties.virtualNetworkPeerings = (spoke.properties.virtualNetworkPeerings as Json[]).filter((p) => p.name !== 'peer-vnet-card-auth-weu-to-hub');
+    const hubSide = { ...bank, resources: (bank.resources as Json[]).filter((r) => r.name !== 'vnet-card-auth-weu') };
+    const spokeSide = { resources: [spoke] };
+    const together = snapshotFromTexts([{ name: 'hub.json', text: JSON.stringify(hubSide) }, { name: 'spoke.json', text: JSON.stringify(spokeSide) }], OPTIONS);
+    const mergedSnapshots = snapshotFromTexts([{ name: 'hub.snapshot.json', text: snapshotText('hub', hubSide) }, { name: 'spoke.snapshot.json', text: snapshotText('spoke', spokeSide) }], OPTIONS);
+    expect(said('bank', together, 'snet-card-auth')).toBe('unknown/-');
+    expect(said('bank', mergedSnapshots, 'snet-card-auth')).toBe(said('bank', together, 'snet-card-auth'));
+    expect(missingFact('bank', mergedSnapshots, 'snet-card-auth')).toMatch(/not-exported-pair-of-peer-hub-to-vnet-card-auth-weu/);
+  });
+
+  /*
+   * A snapshot of the spoke alone inferred a stand-in (the hub's peering Connected, the spoke's
+   * lost); merged with a snapshot holding the spoke's real peering, the stand-in and its gap go.
+   */
+  it("a snapshot's stand-in peering and its gap go when another snapshot holds the real peering", () => {
+    const bankWithout = dropPeering(bundle('bank'), 'vnet-card-auth-weu', 'peer-vnet-card-auth-weu-to-hub');
+    const stale = snapshotFromTexts([{ name: 'old.snapshot.json', text: snapshotText('old', bankWithout) }, { name: 'spoke.snapshot.json', text: snapshotText('spoke', { resources: [resource(bundle('bank'), 'vnet-card-auth-weu')] }) }], OPTIONS);
+    expect(stale.model.virtualNetworks.some((v) => v.peerings.some((p) => p.inferredFrom !== undefined))).toBe(false);
+    expect(stale.gaps.some((g) => g.scope.includes('not-exported-pair-of-'))).toBe(false);
+    expect(said('bank', stale, 'snet-card-auth')).toBe('internet/nat-gateway');
+  });
+
+  /*
+   * A snapshot taken without the virtual hub marks spoke A as connected to an unseen hub; merged
+   * with an export holding the hub and its connection, the mark is stale and the hub answers.
+   */
+  it("a spoke's unseen-hub mark goes once the merged input holds the hub", () => {
+    const ofHub = (r: Json): boolean => (r.id as string).toLowerCase().includes('/virtualhubs/vhub-training-weu');
+    const training = bundle('training');
+    const base = { ...training, resources: (training.resources as Json[]).filter((r) => !ofHub(r) || r.name === 'conn-spoke-a') };
+    expect(reloaded('training', base).model.virtualNetworks.find((v) => v.name === 'vnet-training-vwan-spoke-a')?.unseenHubConnectionIds).toHaveLength(1);
+    const input = merged('training', base, (training.resources as Json[]).filter(ofHub));
+    expect(input.model.virtualNetworks.find((v) => v.name === 'vnet-training-vwan-spoke-a')?.unseenHubConnectionIds).toBeUndefined();
+    expect(said('training', input, 'snet-15-vwan-routing-intent')).toBe('internet/public-ip');
   });
 });

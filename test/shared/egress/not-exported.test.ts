@@ -2,9 +2,11 @@
  * A resource (or a child) missing from an otherwise valid export while the rest of the input still
  * references it by ID: the next hop it may own, or the load balancer outbound it decides, is
  * `unknown` naming the missing resource and what references it, never "no owner, dropped" or "no
- * outbound" (test/audit/not-exported.test.ts classes A and B). Controls: the same deletion with
- * nothing referencing what is missing, or a missing resource that cannot hold the address, keeps
- * the confident answer.
+ * outbound" (classes A and B). Controls: the same deletion with nothing referencing what is
+ * missing, or a missing resource that cannot hold the address, keeps the confident answer. Class E:
+ * such a resource counts only in the VNets it can be in (a VM's NICs share one VNet; a public
+ * load balancer frontend holds no private address), and a missing frontend of the other IP version
+ * does not make a flow unknown, or every honest estate with a partial export turns unknown.
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
@@ -55,6 +57,113 @@ function said(name: EstateName, mutate: (j: Json) => void, source: string, desti
   const hop = explainPath(path).at(-1);
   return `${path.verdict}/${path.exit ?? '-'} :: ${hop?.rule ?? ''} :: ${hop?.explanation ?? ''}`;
 }
+
+/**
+ * The training estate with lesson 09's UDR pointing at 10.60.9.200, an address inside snet-09 that
+ * no NIC, firewall or load balancer owns (a decommissioned NVA): dropped. A resource the input
+ * references but lacks makes it unknown only where that resource can be.
+ */
+const unownedNextHop = (j: Json): void => {
+  for (const route of resource(j, 'rt-lesson09-deleted-appliance').properties.routes as Json[]) {
+    if (route.properties.nextHopIpAddress) route.properties.nextHopIpAddress = '10.60.9.200';
+  }
+};
+const scopeOf = (j: Json): string => (resource(j, 'vnet-training-lessons').id as string).split('/providers/')[0] ?? '';
+const branchSubnetOf = (j: Json): string => (resource(j, 'vnet-training-branch').properties.subnets as Json[]).find((s) => s.name === 'snet-14-vpn-forced-tunnel')?.id as string;
+const nicIn = (id: string, subnetId: string, extra: Json = {}): Json => ({
+  id, name: id.split('/').pop(), type: 'Microsoft.Network/networkInterfaces', location: 'westeurope',
+  properties: {
+    provisioningState: 'Succeeded', enableIPForwarding: false, primary: true, ...extra,
+    ipConfigurations: [{ id: `${id}/ipConfigurations/ipconfig1`, name: 'ipconfig1', properties: { provisioningState: 'Succeeded', privateIPAddress: '10.61.1.10', privateIPAllocationMethod: 'Dynamic', privateIPAddressVersion: 'IPv4', primary: true, subnet: { id: subnetId } } }],
+  },
+});
+const publicIp = (id: string, ipConfigurationId: string, version = 'IPv4', address = '20.50.1.1'): Json => ({
+  id, name: id.split('/').pop(), type: 'Microsoft.Network/publicIPAddresses', location: 'westeurope', sku: { name: 'Standard', tier: 'Regional' },
+  properties: { provisioningState: 'Succeeded', ipAddress: address, publicIPAddressVersion: version, publicIPAllocationMethod: 'Static', idleTimeoutInMinutes: 4, ipConfiguration: { id: ipConfigurationId } },
+});
+const DROPPED_UNOWNED = /^dropped\/- :: Next hop 10\.60\.9\.200 has no owner/;
+
+describe('E. a referenced-but-missing owner counts only in the VNets it can be in', () => {
+  it('control: the decommissioned-NVA shape is dropped', () => {
+    expect(said('training', unownedNextHop, 'snet-09-udr-unowned-appliance')).toMatch(DROPPED_UNOWNED);
+  });
+
+  /*
+   * A VM in vnet-training-branch (its NIC in the input) lists a data NIC the export lacks. That NIC
+   * is in the branch VNet: "While network interfaces in the same VM can be connected to different
+   * subnets within a virtual network, the network interfaces must all be connected to the same
+   * virtual network" (https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface-vm#constraints),
+   * so it cannot own 10.60.9.200 in vnet-training-lessons (it was counted in every VNet of the
+   * subscription, turning lesson 09 unknown). In the branch VNet it still may.
+   */
+  const withVm = (j: Json): void => {
+    unownedNextHop(j);
+    const sub = scopeOf(j);
+    const nic = (name: string): string => `${sub}/providers/Microsoft.Network/networkInterfaces/${name}`;
+    const vm = `${sub}/providers/Microsoft.Compute/virtualMachines/vm-branch-01`;
+    (j.resources as Json[]).push(
+      nicIn(nic('nic-vm-branch-01'), branchSubnetOf(j), { virtualMachine: { id: vm } }),
+      { id: vm, name: 'vm-branch-01', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope',
+        properties: { networkProfile: { networkInterfaces: [{ id: nic('nic-vm-branch-01'), properties: { primary: true } }, { id: nic('nic-vm-branch-01-data'), properties: { primary: false } }] } } },
+    );
+  };
+
+  it("a VM's missing second NIC is in its first NIC's VNet, not in every VNet of the subscription", () => {
+    expect(said('training', withVm, 'snet-09-udr-unowned-appliance')).toMatch(DROPPED_UNOWNED);
+  });
+
+  it("control: a next hop nothing owns in the VM's own VNet is unknown, naming the missing NIC", () => {
+    const answer = said('training', (j) => {
+      withVm(j);
+      for (const route of resource(j, 'rt-lesson09-deleted-appliance').properties.routes as Json[]) {
+        if (route.properties.nextHopIpAddress) route.properties.nextHopIpAddress = '10.61.1.200';
+      }
+      const table = resource(j, 'rt-lesson09-deleted-appliance').id as string;
+      (resource(j, 'vnet-training-branch').properties.subnets as Json[]).find((s) => s.name === 'snet-14-vpn-forced-tunnel').properties.routeTable = { id: table };
+    }, 'snet-14-vpn-forced-tunnel');
+    expect(answer).toMatch(/^unknown\/- :: Not in the snapshot: /);
+    expect(answer).toMatch(/nic-vm-branch-01-data/);
+  });
+
+  /*
+   * A public IP whose ipConfiguration is a frontend of a load balancer in another subscription (not
+   * exported). That frontend holds the public IP, and a frontend holds a subnet address or a public
+   * IP, never both (ARM: FrontendIPConfigHasBothSubnetAndPublicIP; New-AzLoadBalancerFrontendIpConfig
+   * takes a subnet or a public IP, in separate parameter sets): nothing places the load balancer
+   * in vnet-training-lessons, so it does not make lesson 09 unknown.
+   */
+  it("a public IP naming a public load balancer's frontend elsewhere does not make an unrelated next hop unknown", () => {
+    expect(said('training', (j) => {
+      unownedNextHop(j);
+      (j.resources as Json[]).push(publicIp(`${scopeOf(j)}/providers/Microsoft.Network/publicIPAddresses/pip-lbe-edge`,
+        '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-edge/providers/Microsoft.Network/loadBalancers/lbe-edge/frontendIPConfigurations/fe-public'));
+    }, 'snet-09-udr-unowned-appliance')).toMatch(DROPPED_UNOWNED);
+  });
+
+  /*
+   * An AKS-style node public IP naming the NIC of a Uniform scale set instance the export lacks,
+   * while the input holds another instance's NIC in vnet-training-branch: every instance is a VM of
+   * the scale set's one network profile, and a VM's NICs share one VNet, so the missing NIC is in
+   * the branch VNet and does not make lesson 09 unknown.
+   */
+  const scaleSet = (j: Json): string => `${scopeOf(j)}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodes-vmss`;
+  const withScaleSetIp = (j: Json): void => {
+    unownedNextHop(j);
+    (j.resources as Json[]).push(publicIp(`${scopeOf(j)}/providers/Microsoft.Network/publicIPAddresses/pip-node-1`,
+      `${scaleSet(j)}/virtualMachines/1/networkInterfaces/aks-nodes-vmss/ipConfigurations/ipconfig1`));
+  };
+
+  it('a missing scale set NIC is in the VNet of the scale set NICs the input holds', () => {
+    expect(said('training', (j) => {
+      withScaleSetIp(j);
+      (j.resources as Json[]).push(nicIn(`${scaleSet(j)}/virtualMachines/0/networkInterfaces/aks-nodes-vmss`, branchSubnetOf(j)));
+    }, 'snet-09-udr-unowned-appliance')).toMatch(DROPPED_UNOWNED);
+  });
+
+  it('control: with no NIC of the scale set in the input, the missing NIC may be in any VNet of its subscription: unknown', () => {
+    expect(said('training', withScaleSetIp, 'snet-09-udr-unowned-appliance')).toMatch(/^unknown\/- :: Not in the snapshot: .*aks-nodes-vmss/);
+  });
+});
 
 describe('A. a next-hop owner not in the input but referenced by it', () => {
   it.each([
@@ -124,5 +233,27 @@ describe('B. a child removed while others still reference it', () => {
       (j) => { resource(j, 'pip-lbe-training-outbound-rule').properties.ipConfiguration = undefined; });
     expect(said('training', gone, 'nic-vm-lesson05-01')).toMatch(/^no-outbound\/- :: No outbound method/);
     expect(said('training', () => undefined, 'nic-vm-lesson05-01')).toMatch(/^internet\/load-balancer/);
+  });
+
+  /*
+   * The outbound rule also names a second frontend, fe-v6, that the load balancer in the input does
+   * not list, and the input's public IP attached to it is IPv6. An IPv6 frontend SNATs IPv6 flows
+   * only, so for an IPv4 flow the missing frontend changes nothing: the answer stays the rule's
+   * IPv4 frontend, not unknown. Control: the same public IP IPv4 (or none) leaves it unknown.
+   */
+  const withFrontend = (version: string) => (j: Json): void => {
+    const lb = resource(j, 'lbe-training-outbound-rule');
+    const frontend = `${lb.id as string}/frontendIPConfigurations/fe-v6`;
+    ((lb.properties.outboundRules as Json[])[0].properties.frontendIPConfigurations as Json[]).push({ id: frontend });
+    const sub = (lb.id as string).split('/providers/')[0];
+    (j.resources as Json[]).push(publicIp(`${sub}/providers/Microsoft.Network/publicIPAddresses/pip-lbe-v6`, frontend, version, version === 'IPv6' ? '2603:1020::1' : '20.50.1.2'));
+  };
+
+  it('an outbound rule frontend the input lacks, shown IPv6 by its public IP, does not make an IPv4 flow unknown', () => {
+    expect(said('training', withFrontend('IPv6'), 'nic-vm-lesson05-01')).toMatch(/^internet\/load-balancer/);
+  });
+
+  it('control: the same frontend shown IPv4 leaves the IPv4 flow unknown, naming it', () => {
+    expect(said('training', withFrontend('IPv4'), 'nic-vm-lesson05-01')).toMatch(/^unknown\/- :: Unknown: outbound rule outbound-lesson05 of load balancer lbe-training-outbound-rule: frontend fe-v6 not in the input/);
   });
 });
