@@ -11,30 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { InputError } from '../../../shared/model/errors';
-import { DEMO_ESTATES } from '../../../shared/demo';
+import { demoBundle as bundleOf, demoEstate as estate, resourceNamed as resource, type MutableJson as Json } from '../../support/demo-bundle';
 
-// Arbitrary JSON paths are mutated in place: a typed walk would hide the mutation behind casts.
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type EstateName = 'training' | 'bank';
 
 const LESSONS = 'vnet-training-lessons';
-
-function estate(name: EstateName) {
-  const found = DEMO_ESTATES.find((d) => d.name === name);
-  if (found === undefined) throw new Error(`no demo ${name}`);
-  return found;
-}
-
-/** A fresh copy of the demo's one bundle document, to mutate. */
-function bundleOf(name: EstateName): Json {
-  return structuredClone(estate(name).documents[0]?.json);
-}
-
-function resource(json: Json, name: string): Json {
-  const found = (json.resources as Json[]).find((r) => r.name === name);
-  if (found === undefined) throw new Error(`no resource ${name}`);
-  return found;
-}
 
 function subnet(json: Json, vnet: string, name: string): Json {
   const found = (resource(json, vnet).properties.subnets as Json[]).find((s) => s.name === name);

@@ -7,10 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
-import { DEMO_ESTATES } from '../../../shared/demo';
+import { demoBundle, demoEstate, type MutableJson as Json } from '../../support/demo-bundle';
 import { flattenRest, problemOf } from './helpers';
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const NET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network';
 const NSG_ID = `${NET}/networkSecurityGroups/nsg`;
@@ -387,14 +385,13 @@ describe('G. a field Azure requires, absent, is malformed, not a default', () =>
  * or route table is left out), the subnet's verdict is unknown instead of a different confident one.
  */
 describe('the verdict where the left-out resource is referenced', () => {
-  const training = DEMO_ESTATES.find((d) => d.name === 'training');
-  if (training === undefined) throw new Error('no training demo');
+  const training = demoEstate('training');
 
   function verdictOf(mutate: (resources: Json[]) => void, source: string): { verdict: string; gaps: readonly string[] } {
-    const json = structuredClone(training?.documents[0]?.json) as Json;
+    const json = demoBundle('training');
     mutate(json.resources as Json[]);
     const normalized = normalizeArm([{ fileName: 'training.json', json }]);
-    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: training?.serviceTags }, {});
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: training.serviceTags }, {});
     const path = result.paths.find((p) => p.source.id.toLowerCase().endsWith(`/${source}`));
     if (path === undefined) throw new Error(`no path for ${source}`);
     return { verdict: path.verdict, gaps: normalized.gaps.filter((g) => g.code === 'skipped-input').map((g) => g.message) };

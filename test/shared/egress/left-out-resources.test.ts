@@ -9,24 +9,18 @@ import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { explainPath } from '../../../shared/egress/explain';
 import type { EgressPath } from '../../../shared/egress/types';
-import { DEMO_ESTATES } from '../../../shared/demo';
+import { demoBundle, demoEstate, resourceNamed, type MutableJson as Json } from '../../support/demo-bundle';
 import type { Gap } from '../../../shared/model/gaps';
 import type { NetworkModel } from '../../../shared/model/topology';
 import { buildSnapshot, parseSnapshotJson } from '../../../electron/snapshot/snapshot';
 import { importedContent } from '../../support/snapshot-files';
 import { ModelBuilder, networkId } from '../../support/model-builder';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const training = DEMO_ESTATES.find((d) => d.name === 'training');
+const training = demoEstate('training');
 
 function bundle(mutate: (resource: (name: string) => Json) => void = () => undefined): Json {
-  const json: Json = structuredClone(training?.documents[0]?.json);
-  mutate((name) => {
-    const found = (json.resources as Json[]).find((r) => r.name === name);
-    if (found === undefined) throw new Error(`no resource ${name}`);
-    return found;
-  });
+  const json = demoBundle('training');
+  mutate((name) => resourceNamed(json, name));
   return json;
 }
 
@@ -57,7 +51,7 @@ function said(path: EgressPath, gaps: readonly Gap[]): Said {
 /** The demo bundle (mutated) as the CLI reads an export: normalized, then resolved with the normalizer's gaps. */
 function resolveTraining(source: string, mutate?: (resource: (name: string) => Json) => void): Said {
   const normalized = normalizeArm([{ fileName: 'training.json', json: bundle(mutate) }]);
-  const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: training?.serviceTags }, {});
+  const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: training.serviceTags }, {});
   return said(pathOf(result.paths, source), normalized.gaps);
 }
 
@@ -266,20 +260,18 @@ describe('the left-out resources reach every entry point', () => {
     const normalized = normalizeArm([{ fileName: 'training.json', json: bundle() }]);
     const firewall = normalized.model.azureFirewalls.find((f) => f.name === 'afw-training');
     const gaps: Gap[] = [{ code: 'skipped-input', scope: firewall?.id ?? '', message: 'a.json and b.json hold different copies: those of b.json are used.' }];
-    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps, serviceTags: training?.serviceTags }, {});
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps, serviceTags: training.serviceTags }, {});
     expect(said(pathOf(result.paths, 'snet-12-firewall-with-nat'), gaps).said).toBe('internet/nat-gateway');
   });
 });
 
 describe('a hub whose only address owner was left out (the bank demo\'s firewall)', () => {
   it('the spokes name the left-out firewall, not "none is in the input"', () => {
-    const bank = DEMO_ESTATES.find((d) => d.name === 'bank');
-    const json: Json = structuredClone(bank?.documents[0]?.json);
-    const firewall = (json.resources as Json[]).find((r) => r.name === 'afw-hub-weu');
-    if (firewall === undefined) throw new Error('no afw-hub-weu');
-    firewall.properties.sku = 'junk';
+    const bank = demoEstate('bank');
+    const json = demoBundle('bank');
+    resourceNamed(json, 'afw-hub-weu').properties.sku = 'junk';
     const normalized = normalizeArm([{ fileName: 'bank.json', json }]);
-    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: bank?.serviceTags }, {});
+    const result = resolveEgress({ model: normalized.model, effectiveRoutes: normalized.effectiveRoutes, metrics: [], gaps: normalized.gaps, serviceTags: bank.serviceTags }, {});
     const spoke = said(pathOf(result.paths, 'snet-card-auth'), normalized.gaps);
     expect(spoke.said).toBe('unknown/-');
     expect(spoke.leftOut).toContain('afw-hub-weu');

@@ -21,31 +21,14 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { explainPath } from '../../../shared/egress/explain';
-import { DEMO_ESTATES } from '../../../shared/demo';
+import { demoBundle as bundle, demoEstate as estate, resourceNamed as resource, type DemoName, type MutableJson as Json } from '../../support/demo-bundle';
 import type { Gap } from '../../../shared/model/gaps';
 import type { CapturedEffectiveRoutes, NetworkModel } from '../../../shared/model/topology';
 import { formatSnapshot, parseSnapshotText } from '../../../electron/snapshot/snapshot';
 import { snapshotFromTexts } from '../../../electron/snapshot/load';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type EstateName = 'bank' | 'manufacturer' | 'health' | 'training';
+type EstateName = DemoName;
 const OPTIONS = { toolVersion: '9.9.9-test', now: () => new Date('2026-11-26T06:00:00.000Z') };
-
-function estate(name: EstateName) {
-  const found = DEMO_ESTATES.find((d) => d.name === name);
-  if (found === undefined) throw new Error(`no demo ${name}`);
-  return found;
-}
-
-function bundle(name: EstateName): Json {
-  return structuredClone(estate(name).documents[0]?.json);
-}
-
-function resource(json: Json, name: string): Json {
-  const found = (json.resources as Json[]).find((r) => r.name === name);
-  if (found === undefined) throw new Error(`no resource ${name}`);
-  return found;
-}
 
 function dropResource(json: Json, name: string): Json {
   json.resources = (json.resources as Json[]).filter((r) => r.name !== name);

@@ -12,22 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { normalizeArm } from '../../../shared/arm';
 import { resolveEgress } from '../../../shared/egress';
 import { explainPath } from '../../../shared/egress/explain';
-import { DEMO_ESTATES } from '../../../shared/demo';
+import { demoBundle, demoEstate as estate, resourceNamed as resource, type MutableJson as Json } from '../../support/demo-bundle';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type EstateName = 'manufacturer' | 'training';
-
-function estate(name: EstateName) {
-  const found = DEMO_ESTATES.find((d) => d.name === name);
-  if (found === undefined) throw new Error(`no demo ${name}`);
-  return found;
-}
-
-function resource(json: Json, name: string): Json {
-  const found = (json.resources as Json[]).find((r) => r.name === name);
-  if (found === undefined) throw new Error(`no resource ${name}`);
-  return found;
-}
 
 const dropResource = (name: string) => (j: Json): void => {
   const before = (j.resources as Json[]).length;
@@ -46,7 +33,7 @@ const both = (...steps: ((j: Json) => void)[]) => (j: Json): void => { for (cons
 
 /** `verdict/exit :: last hop rule :: explanation` for `source` (a subnet, or a NIC that has its own path). */
 function said(name: EstateName, mutate: (j: Json) => void, source: string, destination: string | null = null): string {
-  const json = structuredClone(estate(name).documents[0]?.json);
+  const json = demoBundle(name);
   mutate(json);
   const normalized = normalizeArm([{ fileName: `${name}.json`, json }]);
   const result = resolveEgress({
