@@ -145,7 +145,7 @@ function ruleAddresses(node: JsonNode, side: 'source' | 'destination', asgs: rea
  * One side's ports: the single range or the list. ARM, az and Resource Graph always print them (az
  * fills `*` and `80` when the user gives none), and nothing documents what a rule without
  * destination ports matches: absent or blank on both, they are malformed, since read as no ports a
- * deny rule would silently stop applying. Source ports absent are read as any (`*`, what az
+ * deny rule would silently stop applying. Source ports absent are read as `*` (every port, what az
  * fills), as hand-written inputs leave them out; a blank single range with no list is malformed.
  */
 function rulePorts(node: JsonNode, side: 'source' | 'destination'): readonly string[] {

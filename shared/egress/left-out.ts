@@ -291,7 +291,7 @@ function vnetOfNic(nic: NetworkInterface): ResourceId | null {
  * VNet of the scale set's NICs the input holds: every instance is a VM built from the scale set's
  * one network profile, and a VM's NICs are all in one VNet [VMNIC]. Null for any other ID, or when
  * the input holds no NIC of the scale set that names a subnet (the NIC then counts in its
- * subscription's VNets, as any missing NIC).
+ * subscription's VNets, like every other missing NIC).
  */
 function scaleSetVnet(index: ModelIndex, target: ResourceId | null): ResourceId | null {
   if (target === null || !/\/ipconfigurations\/[^/]+$/.test(target)) return null;
