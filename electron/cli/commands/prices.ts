@@ -60,16 +60,19 @@ stays in use and nothing is written.
 const SPEC = { refresh: 'flag', region: 'value', out: 'value', format: 'value', help: 'flag' } as const;
 
 function summary(table: PriceTable): string {
-  const line = (what: string, p: { usd: number; per: string; region: string; meter: string; sourceId: string }): string => {
+  const row = (what: string, p: { usd: number; per: string; region: string; meter: string; sourceId: string }): readonly string[] => {
     const date = table.sources.find((s) => s.id === p.sourceId)?.date ?? 'no date';
-    return `  ${what.padEnd(34)} $${p.usd}/${p.per}  ${p.region}  ${p.meter}  (${date})`;
+    return [what, `$${p.usd}/${p.per}`, p.region, p.meter, `(${date})`];
   };
-  const lines = [`${table.id} (prices as of ${table.asOf}, list ${table.currency})`, `  from: ${table.compiledFrom}`, ''];
-  lines.push(line('NAT gateway hour', table.natGateway.hour), line('NAT gateway data processed', table.natGateway.dataProcessed));
+  const rows = [row('NAT gateway hour', table.natGateway.hour), row('NAT gateway data processed', table.natGateway.dataProcessed)];
   for (const tier of ['Standard', 'Premium', 'Basic'] as const) {
-    lines.push(line(`Azure Firewall ${tier} deployment`, table.firewall[tier].deployment), line(`Azure Firewall ${tier} data processed`, table.firewall[tier].dataProcessed));
+    rows.push(row(`Azure Firewall ${tier} deployment`, table.firewall[tier].deployment), row(`Azure Firewall ${tier} data processed`, table.firewall[tier].dataProcessed));
   }
-  lines.push(line('Standard static public IP hour', table.publicIpStandard));
+  rows.push(row('Standard static public IP hour', table.publicIpStandard));
+  // Columns as wide as their widest cell, so the figures line up whatever the names.
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const lines = [`${table.id} (prices as of ${table.asOf}, list ${table.currency})`, `  from: ${table.compiledFrom}`, ''];
+  lines.push(...rows.map((r) => `  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`));
   // The tiers come from several sources: each line names them with their dates, as the other figures do.
   const egressDates = table.internetEgress.sourceIds.map((id) => `${table.sources.find((s) => s.id === id)?.date ?? 'no date'} ${id}`).join('; ');
   for (const [zone, tiers] of Object.entries(table.internetEgress.zones)) {

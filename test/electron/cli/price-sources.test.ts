@@ -36,6 +36,15 @@ describe('price sources in the CLI', () => {
     expect(run.stdout).toContain('(not confirmed against Microsoft\'s pricing page)');
   });
 
+  it('prices: the figures, regions and dates of the per-meter lines start in the same columns', async () => {
+    const run = await runCliIn(ROOT, ['prices']);
+    const figures = run.stdout.split('\n').filter((l) => /^ {2}(NAT gateway|Azure Firewall|Standard static public IP) /.test(l));
+    expect(figures).toHaveLength(9);
+    for (const column of [/\$\d/, / (Global|eastus|all-commercial) /, /\((no date|\d{4}-\d{2}-\d{2})\)$/]) {
+      expect(new Set(figures.map((l) => l.search(column))).size, String(column)).toBe(1);
+    }
+  });
+
   it('prices --format json cites no private file', async () => {
     const run = await runCliIn(ROOT, ['prices', '--format', 'json']);
     expect(run.code).toBe(0);
