@@ -6,11 +6,11 @@
  * resource's absence would otherwise read as "Azure has none".
  */
 import type { Gap } from '../model/gaps';
-import { compareIds, isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic, toResourceId } from '../model/ids';
+import { compareIds, isNetworkInterfaceId, nameFromResourceId, parentResourceId, parseResourceId, scaleSetInstanceOfNic, toResourceId, topLevelResourceId } from '../model/ids';
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { NetworkInterface, NetworkModel, Subnet, VirtualNetwork } from '../model/topology';
-import { innerMap, innerWeakMap } from '../model/cache';
+import { cached, innerMap, innerWeakMap } from '../model/cache';
 import { subnetsOfVnet } from './vnet-subnets';
 
 export interface LeftOutResource {
@@ -69,13 +69,7 @@ const byInput = new WeakMap<readonly Gap[], WeakMap<NetworkModel, readonly LeftO
  * counted here (the gap itself stays in the result).
  */
 export function leftOutResources(gaps: readonly Gap[], model: NetworkModel, index: ModelIndex): readonly LeftOutResource[] {
-  const perModel = innerWeakMap(byInput, gaps);
-  let found = perModel.get(model);
-  if (!found) {
-    found = collect(gaps, index);
-    perModel.set(model, found);
-  }
-  return found;
+  return cached(innerWeakMap(byInput, gaps), model, () => collect(gaps, index));
 }
 
 function collect(gaps: readonly Gap[], index: ModelIndex): readonly LeftOutResource[] {
@@ -109,10 +103,8 @@ function resourceOf(scope: string): LeftOutResource | null {
   }
   // A child listed on its own (an IP configuration, a frontend) was left out with what it belongs
   // to: what is missing is its top-level resource (normalize.ts drops the parent too).
-  const at = id.indexOf(`/providers/${segments[0] ?? ''}/${segments[1] ?? ''}/`);
-  if (at < 0) return null;
-  const head = id.slice(at).split('/').slice(0, 5).join('/');
-  const parentId = `${id.slice(0, at)}${head}` as ResourceId;
+  const parentId = topLevelResourceId(id) as ResourceId;
+  if (parentId === id) return null;
   return { id: parentId, type: `${segments[0] ?? ''}/${segments[1] ?? ''}`, name: nameFromResourceId(parentId), subscriptionId: parts.subscriptionId.toLowerCase() };
 }
 
@@ -161,14 +153,10 @@ export function possibleOwners(leftOut: readonly LeftOutResource[], index: Model
   const referenced = referencedMissing(index);
   if (referenced.length === 0) return leftOut;
   if (leftOut.length === 0) return referenced;
-  const perIndex = innerWeakMap(mergedByInput, leftOut);
-  let found = perIndex.get(index);
-  if (found === undefined) {
+  return cached(innerWeakMap(mergedByInput, leftOut), index, () => {
     const seen = new Set(leftOut.map((r) => r.id));
-    found = [...leftOut, ...referenced.filter((r) => !seen.has(r.id))];
-    perIndex.set(index, found);
-  }
-  return found;
+    return [...leftOut, ...referenced.filter((r) => !seen.has(r.id))];
+  });
 }
 
 /**
@@ -196,12 +184,7 @@ export function possibleOwners(leftOut: readonly LeftOutResource[], index: Model
  * where the subnet does; a firewall is counted only in AzureFirewallSubnet anyway (leftOutOwners).
  */
 export function referencedMissing(index: ModelIndex): readonly LeftOutResource[] {
-  let found = referencedByIndex.get(index);
-  if (found === undefined) {
-    found = collectReferenced(index);
-    referencedByIndex.set(index, found);
-  }
-  return found;
+  return cached(referencedByIndex, index, () => collectReferenced(index));
 }
 
 function collectReferenced(index: ModelIndex): readonly LeftOutResource[] {
@@ -297,16 +280,28 @@ function scaleSetVnet(index: ModelIndex, target: ResourceId | null): ResourceId 
   if (target === null || !/\/ipconfigurations\/[^/]+$/.test(target)) return null;
   const instance = scaleSetInstanceOfNic(parentResourceId(target));
   if (instance === null) return null;
-  const scaleSet = parentResourceId(instance.vmId as ResourceId);
-  const prefix = `${scaleSet}/virtualmachines/`;
-  const vnets = new Set<ResourceId>();
-  for (const nic of index.networkInterfaces.values()) {
-    if (!nic.id.startsWith(prefix)) continue;
-    const vnet = vnetOfNic(nic);
-    if (vnet !== null) vnets.add(vnet);
-  }
+  const vnets = scaleSetVnets(index).get(toResourceId(parentResourceId(instance.vmId as ResourceId)));
   // Instances the input shows in two VNets (a network profile changed since): not placed.
-  return vnets.size === 1 ? ([...vnets][0] ?? null) : null;
+  return vnets?.size === 1 ? ([...vnets][0] ?? null) : null;
+}
+
+const scaleSetVnetsByIndex = new WeakMap<ModelIndex, ReadonlyMap<ResourceId, ReadonlySet<ResourceId>>>();
+
+/** Per Uniform scale set, the VNets of its instances' NICs the input holds: one pass over the NICs per model. */
+function scaleSetVnets(index: ModelIndex): ReadonlyMap<ResourceId, ReadonlySet<ResourceId>> {
+  return cached(scaleSetVnetsByIndex, index, () => {
+    const byScaleSet = new Map<ResourceId, Set<ResourceId>>();
+    for (const nic of index.networkInterfaces.values()) {
+      const instance = scaleSetInstanceOfNic(nic.id);
+      const vnet = instance === null ? null : vnetOfNic(nic);
+      if (instance === null || vnet === null) continue;
+      const scaleSet = toResourceId(parentResourceId(instance.vmId as ResourceId));
+      const vnets = byScaleSet.get(scaleSet) ?? new Set<ResourceId>();
+      vnets.add(vnet);
+      byScaleSet.set(scaleSet, vnets);
+    }
+    return byScaleSet;
+  });
 }
 
 /** What heldChildren says of a resource the input holds. */
@@ -385,13 +380,7 @@ const gatewaysByInput = new WeakMap<readonly LeftOutResource[], WeakMap<ModelInd
  */
 export function leftOutGateways(leftOut: readonly LeftOutResource[], index: ModelIndex, vnet: VirtualNetwork): readonly LeftOutResource[] {
   if (!leftOut.some((r) => r.type === LEFT_OUT_TYPES.virtualNetworkGateway)) return NONE;
-  const byVnet = innerMap(innerWeakMap(gatewaysByInput, leftOut), index);
-  let found = byVnet.get(vnet.id);
-  if (found === undefined) {
-    found = gatewaysOf(leftOut, index, vnet);
-    byVnet.set(vnet.id, found);
-  }
-  return found;
+  return cached(innerMap(innerWeakMap(gatewaysByInput, leftOut), index), vnet.id, () => gatewaysOf(leftOut, index, vnet));
 }
 
 function gatewaysOf(leftOut: readonly LeftOutResource[], index: ModelIndex, vnet: VirtualNetwork): readonly LeftOutResource[] {
@@ -412,14 +401,7 @@ const placedByIndex = new WeakMap<ModelIndex, ReadonlySet<ResourceId>>();
 
 /** The gateways a GatewaySubnet of the input names (attachedGatewayIds): each is in that subnet's VNet. */
 function placedGateways(index: ModelIndex): ReadonlySet<ResourceId> {
-  let found = placedByIndex.get(index);
-  if (found === undefined) {
-    const placed = new Set<ResourceId>();
-    for (const subnet of index.subnets.values()) for (const gatewayId of subnet.attachedGatewayIds ?? []) placed.add(gatewayId);
-    found = placed;
-    placedByIndex.set(index, found);
-  }
-  return found;
+  return cached(placedByIndex, index, () => new Set([...index.subnets.values()].flatMap((subnet) => subnet.attachedGatewayIds ?? [])));
 }
 
 /** The subscription of a resource ID, lower case; null when the ID names none. */

@@ -4,7 +4,7 @@
  * Read wherever the engine asks what a VNet holds (its address owners, the subnet that holds an
  * address, its GatewaySubnet): kept per model index, the back-references gathered in one pass.
  */
-import { innerMap } from '../model/cache';
+import { cached, innerMap } from '../model/cache';
 import type { ResourceId } from '../model/ids';
 import type { ModelIndex } from '../model/model-index';
 import type { Subnet, VirtualNetwork } from '../model/topology';
@@ -21,30 +21,23 @@ const backReferencesByIndex = new WeakMap<ModelIndex, ReadonlyMap<ResourceId, re
 
 /** The VNet's subnets (see VnetSubnets), worked out once per model index and VNet. */
 export function subnetsOfVnet(index: ModelIndex, vnet: VirtualNetwork): VnetSubnets {
-  const byVnet = innerMap(subnetsByIndex, index);
-  let found = byVnet.get(vnet.id);
-  if (found === undefined) {
+  return cached(innerMap(subnetsByIndex, index), vnet.id, () => {
     const ids = new Set<ResourceId>(vnet.subnetIds);
     for (const id of backReferences(index).get(vnet.id) ?? []) ids.add(id);
     const subnets = [...ids].sort().map((id) => index.subnets.get(id)).filter((s): s is Subnet => s !== undefined);
-    found = { ids, subnets };
-    byVnet.set(vnet.id, found);
-  }
-  return found;
+    return { ids, subnets };
+  });
 }
 
 /** Per VNet ID, the subnets whose VNet reference names it: one pass over the index's subnets. */
 function backReferences(index: ModelIndex): ReadonlyMap<ResourceId, readonly ResourceId[]> {
-  let found = backReferencesByIndex.get(index);
-  if (found === undefined) {
+  return cached(backReferencesByIndex, index, () => {
     const byVnet = new Map<ResourceId, ResourceId[]>();
     for (const [subnetId, owner] of index.subnetVirtualNetwork) {
       const list = byVnet.get(owner.id);
       if (list === undefined) byVnet.set(owner.id, [subnetId]);
       else list.push(subnetId);
     }
-    found = byVnet;
-    backReferencesByIndex.set(index, found);
-  }
-  return found;
+    return byVnet;
+  });
 }

@@ -64,11 +64,7 @@ export function buildModelLookup(model: NetworkModel): ModelLookup {
 }
 
 
-/** `/subscriptions/s/resourceGroups/rg/providers/ns/type/name[/child/...]` → the top-level resource. */
-export function topLevelResourceId(id: string): string {
-  const parts = id.split('/');
-  return parts.length > 9 && parts[5]?.toLowerCase() === 'providers' ? parts.slice(0, 9).join('/') : id;
-}
+export { topLevelResourceId } from '../model/ids';
 
 function isResourceId(text: string): boolean {
   return text.toLowerCase().startsWith('/subscriptions/');

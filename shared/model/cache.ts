@@ -28,3 +28,13 @@ export function innerMap<O, K, V>(caches: NestedCache<O, Map<K, V>>, owner: O): 
 export function innerWeakMap<O, K extends object, V>(caches: NestedCache<O, WeakMap<K, V>>, owner: O): WeakMap<K, V> {
   return inner(caches, owner, () => new WeakMap<K, V>());
 }
+
+/** What `cache` holds for `key`, computed by `compute` on first use. */
+export function cached<K, V>(cache: NestedCache<K, V>, key: K, compute: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}

@@ -48,6 +48,12 @@ export function nameFromResourceId(id: string): string {
 }
 
 /** The parent resource of a child (subnet → VNet, ipConfiguration → NIC). */
+/** `/subscriptions/s/resourceGroups/rg/providers/ns/type/name[/child/...]` → the top-level resource. */
+export function topLevelResourceId(id: string): string {
+  const parts = id.split('/');
+  return parts.length > 9 && parts[5]?.toLowerCase() === 'providers' ? parts.slice(0, 9).join('/') : id;
+}
+
 export function parentResourceId(id: ResourceId): ResourceId {
   const parts = id.split('/');
   return parts.slice(0, -2).join('/') as ResourceId;
